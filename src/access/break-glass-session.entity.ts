@@ -1,0 +1,30 @@
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Emergency access to one person's record without a relationship: a stated reason, a time limit, a review. */
+@Entity('break_glass_sessions')
+@Check('break_glass_reason_length', `char_length(reason) >= 20`)
+@Check('break_glass_period', `expires_at > started_at`)
+@Index('break_glass_user_person_idx', ['userId', 'personId', 'expiresAt'])
+export class BreakGlassSessionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  userId: string;
+
+  @Column('uuid')
+  personId: string;
+
+  @Column('text')
+  reason: string;
+
+  @Column('timestamptz')
+  startedAt: Date;
+
+  @Column('timestamptz')
+  expiresAt: Date;
+
+  /** Set when the user closes the session early. */
+  @Column('timestamptz', { nullable: true })
+  endedAt: Date | null;
+}

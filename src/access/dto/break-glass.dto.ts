@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination';
+
+export class OpenBreakGlassDto {
+  @ApiProperty({ format: 'uuid', description: 'The person whose record you need.' })
+  @IsUUID()
+  personId: string;
+
+  @ApiProperty({ minLength: 20, maxLength: 2000, description: 'Why access is needed now without a relationship (reviewed by an auditor).' })
+  @IsString()
+  @MinLength(20, { message: 'reason must explain the emergency in at least 20 characters' })
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class BreakGlassSessionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ format: 'uuid' }) personId: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) endedAt: string | null;
+  @ApiProperty() active: boolean;
+}
+
+export class ReviewAlertQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['open', 'reviewed', 'all'], default: 'open' })
+  @IsOptional()
+  @IsIn(['open', 'reviewed', 'all'])
+  status?: 'open' | 'reviewed' | 'all';
+}
+
+export class ReviewDto {
+  @ApiProperty({ enum: ['justified', 'not-justified', 'referred'] })
+  @IsIn(['justified', 'not-justified', 'referred'])
+  outcome: 'justified' | 'not-justified' | 'referred';
+
+  @ApiPropertyOptional({ maxLength: 4000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  note?: string;
+}
+
+export class ReviewAlertDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() kind: string;
+  @ApiProperty() subjectType: string;
+  @ApiProperty() subjectId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) personId: string | null;
+  @ApiProperty({ format: 'uuid' }) raisedBy: string;
+  @ApiProperty({ format: 'date-time' }) raisedAt: string;
+  @ApiProperty() summary: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) reviewedAt: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) reviewedBy: string | null;
+  @ApiProperty({ enum: ['justified', 'not-justified', 'referred'], nullable: true, type: String }) reviewOutcome: string | null;
+  @ApiProperty({ nullable: true, type: String }) reviewNote: string | null;
+  @ApiProperty() version: number;
+}
+
+export class ReviewAlertPageDto {
+  @ApiProperty({ type: [ReviewAlertDto] }) items: ReviewAlertDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class BreakGlassSessionListDto {
+  @ApiProperty({ type: [BreakGlassSessionDto] }) items: BreakGlassSessionDto[];
+}

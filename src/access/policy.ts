@@ -1,0 +1,121 @@
+/**
+ * The one authorisation function. Pure: facts in, decision out.
+ *
+ * Three things decide, in the NHS pattern: the actor's ROLE says what they may do at all; a legitimate
+ * RELATIONSHIP to the person (allocated AMHP, referrer of their referral, on duty for the hub) says whose records;
+ * BREAK-GLASS gives time-limited access without a relationship, with a reason and a review.
+ */
+import type { Role } from '../auth/roles';
+import type { RelationshipKind } from './access-relationship.entity';
+
+/** How a role reaches a person's record for an action. */
+export interface PersonRule {
+  /** The role sees every person the hub serves (team managers oversee all the work). */
+  all?: boolean;
+  /** Relationship kinds that justify access. */
+  relationships?: RelationshipKind[];
+  /** May open a break-glass session for access without a relationship. */
+  breakGlass?: boolean;
+}
+
+export interface ActionPolicy {
+  /** Roles that may do this when no person is involved. */
+  roles?: Role[];
+  /** Rules per role for actions on a person's record. */
+  person?: Partial<Record<Role, PersonRule>>;
+  /** Any authenticated user (their own account and inbox). */
+  anyAuthenticated?: boolean;
+}
+
+export const POLICY = {
+  'self.read': { anyAuthenticated: true },
+  'self.write': { anyAuthenticated: true },
+  'users.read': { roles: ['admin'] },
+  'users.write': { roles: ['admin'] },
+  'audit.read': { roles: ['auditor', 'admin'] },
+  'review-alerts.read': { roles: ['auditor', 'admin'] },
+  'review-alerts.review': { roles: ['auditor'] },
+  'break-glass.open': { roles: ['amhp'] },
+  'person.read': {
+    person: {
+      manager: { all: true },
+      amhp: { relationships: ['allocated', 'duty'], breakGlass: true },
+      referrer: { relationships: ['referrer'] },
+    },
+  },
+  'person.write': {
+    person: {
+      manager: { all: true },
+      amhp: { relationships: ['allocated'], breakGlass: true },
+    },
+  },
+} satisfies Record<string, ActionPolicy>;
+
+export type Action = keyof typeof POLICY;
+
+export interface AccessFacts {
+  /** Relationships of the actor to the person that are valid now. */
+  relationships: RelationshipKind[];
+  /** An unexpired, unended break-glass session of the actor for the person. */
+  breakGlassSessionId?: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** `role:<role>`, `relationship:<kind>`, `break-glass:<session id>`, or why not. */
+  basis: string;
+  reason?: string;
+  /** Denied, but break-glass would open access. */
+  breakGlassAvailable?: boolean;
+}
+
+export function isPersonAction(action: Action): boolean {
+  return 'person' in POLICY[action];
+}
+
+export function can(roles: readonly Role[], action: Action, facts?: AccessFacts): Decision {
+  const policy: ActionPolicy = POLICY[action];
+  if (policy.anyAuthenticated) return { allowed: true, basis: 'authenticated' };
+  if (policy.roles) {
+    const role = policy.roles.find((r) => roles.includes(r));
+    return role ? { allowed: true, basis: `role:${role}` } : { allowed: false, basis: 'none', reason: `requires one of the roles: ${policy.roles.join(', ')}` };
+  }
+  const rules = policy.person ?? {};
+  let breakGlassAvailable = false;
+  for (const role of roles) {
+    const rule = rules[role];
+    if (!rule) continue;
+    if (rule.all) return { allowed: true, basis: `role:${role}` };
+    const kind = rule.relationships?.find((k) => facts?.relationships.includes(k));
+    if (kind) return { allowed: true, basis: `relationship:${kind}` };
+    if (rule.breakGlass) {
+      if (facts?.breakGlassSessionId) return { allowed: true, basis: `break-glass:${facts.breakGlassSessionId}` };
+      breakGlassAvailable = true;
+    }
+  }
+  const permitted = Object.keys(rules).filter((r) => roles.includes(r as Role));
+  if (!permitted.length) return { allowed: false, basis: 'none', reason: 'your role gives no access to people\'s records for this action' };
+  return {
+    allowed: false,
+    basis: 'none',
+    reason: breakGlassAvailable
+      ? 'you have no legitimate relationship to this person; in an emergency open a break-glass session with a reason'
+      : 'you have no legitimate relationship to this person',
+    breakGlassAvailable,
+  };
+}
+
+/** For list queries: which relationship kinds (or all) make a person visible to these roles. */
+export function personScope(roles: readonly Role[], action: Action): { all: true } | { all: false; relationships: RelationshipKind[]; breakGlass: boolean } {
+  const rules = (POLICY[action] as ActionPolicy).person ?? {};
+  const kinds = new Set<RelationshipKind>();
+  let breakGlass = false;
+  for (const role of roles) {
+    const rule = rules[role];
+    if (!rule) continue;
+    if (rule.all) return { all: true };
+    rule.relationships?.forEach((k) => kinds.add(k));
+    breakGlass ||= !!rule.breakGlass;
+  }
+  return { all: false, relationships: [...kinds], breakGlass };
+}

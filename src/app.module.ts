@@ -1,0 +1,68 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from './access/access.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { Clock, SystemClock } from './common/clock';
+import { ProblemFilter } from './common/problem.filter';
+import { RequestContextInterceptor } from './common/request-context.interceptor';
+import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { pinoHttpOptions } from './ops/logging';
+import { OpsModule } from './ops/ops.module';
+import { DemoSeed } from './seed/demo-seed';
+
+export interface AppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  /** Tests and benches pass a ManualClock. */
+  clock?: Clock;
+  /** Extra modules (tests mount probe controllers this way). */
+  imports?: DynamicModule['imports'];
+  /** Scheduled jobs are off in tests, which call jobs directly with a moved clock. */
+  schedule?: boolean;
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: AppConfig, useValue: options.config },
+      options.clock ? { provide: Clock, useValue: options.clock } : { provide: Clock, useClass: SystemClock },
+    ];
+    return { module: CoreModule, providers, exports: providers };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(options),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.config) }),
+        DatabaseModule.forRoot(options.databaseUrl),
+        ...(options.schedule === false ? [] : [ScheduleModule.forRoot()]),
+        AuditModule,
+        AuthModule,
+        AccessModule,
+        IdempotencyModule,
+        OpsModule,
+        ...(options.imports ?? []),
+      ],
+      providers: [
+        // Order matters: the request context wraps everything; idempotency opens the transaction the handler joins.
+        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
+        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        DemoSeed,
+      ],
+    };
+  }
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { RequestContext, requestContext } from '../common/request-context';
+import type { Actor } from '../auth/actor';
+import type { AuditOutcome } from './audit-event.entity';
+
+export interface AuditRecord {
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  subjectPersonId?: string | null;
+  outcome?: AuditOutcome;
+  /** How access was justified: `role:manager`, `relationship:allocated`, `break-glass:<id>`. */
+  accessBasis?: string | null;
+  /** Identifiers and codes only: never clinical text or names. */
+  details?: Record<string, unknown> | null;
+  /** Defaults to the request's authenticated actor. */
+  actor?: Pick<Actor, 'userId' | 'roles'> | null;
+  /** Defaults to the current request's context (set by the request-context interceptor). */
+  context?: RequestContext;
+}
+
+export interface ChainBreak {
+  id: string;
+  lane: number;
+  problem: 'hash-mismatch' | 'broken-link' | 'head-mismatch';
+}
+
+export interface ChainVerification {
+  valid: boolean;
+  eventsChecked: number;
+  lanes: number;
+  breaks: ChainBreak[];
+}
+
+const GENESIS = '0'.repeat(64);
+const SEP = String.fromCharCode(31);
+
+/**
+ * Writes audit events inside the caller's transaction: if the audit write fails, so does the request. Reads of a
+ * person's record, changes, denials and logins all come through here.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(m: EntityManager, event: AuditRecord): Promise<void> {
+    const ctx = event.context ?? requestContext.current();
+    const actor = event.actor === undefined ? ctx?.actor : event.actor;
+    await m.query('SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
+      this.clock.now(),
+      actor?.userId ?? null,
+      actor ? actor.roles.join(',') : null,
+      event.action,
+      event.resourceType,
+      event.resourceId ?? null,
+      event.subjectPersonId ?? null,
+      event.accessBasis ?? null,
+      ctx?.requestId ?? null,
+      ctx?.ip ?? null,
+      event.outcome ?? 'success',
+      event.details ? JSON.stringify(event.details) : null,
+    ]);
+  }
+
+  /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
+  async recordAlone(event: AuditRecord): Promise<void> {
+    await this.dataSource.transaction((m) => this.record(m, event));
+  }
+
+  /**
+   * Walks every lane of the chain, recomputing each hash in this process from the stored fields, checking each
+   * link and that each lane's head names its last row (so a truncated tail is noticed too).
+   */
+  async verify(batchSize = 5000): Promise<ChainVerification> {
+    const breaks: ChainBreak[] = [];
+    const heads: Array<{ lane: number; last_id: string | null; last_hash: string }> = await this.dataSource.query(
+      'SELECT lane, last_id, last_hash FROM audit_chain_heads ORDER BY lane',
+    );
+    let checked = 0;
+    for (const head of heads) {
+      let prev = GENESIS;
+      let lastId: string | null = null;
+      let after = '0';
+      for (;;) {
+        const rows: Array<Record<string, string>> = await this.dataSource.query(
+          `SELECT id::text, lane::text, prev_hash, hash,
+                  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                  coalesce(actor_id::text, '') AS actor_id, coalesce(actor_roles, '') AS actor_roles, action,
+                  resource_type, coalesce(resource_id, '') AS resource_id,
+                  coalesce(subject_person_id::text, '') AS subject_person_id, coalesce(access_basis, '') AS access_basis,
+                  coalesce(request_id, '') AS request_id, coalesce(ip, '') AS ip, outcome,
+                  coalesce(details::text, '') AS details
+             FROM audit_events WHERE lane = $1 AND audit_events.id > $2 ORDER BY audit_events.id LIMIT $3`,
+          [head.lane, after, batchSize],
+        );
+        for (const r of rows) {
+          const canonical = [r.id, r.lane, r.prev_hash, r.at, r.actor_id, r.actor_roles, r.action, r.resource_type, r.resource_id, r.subject_person_id, r.access_basis, r.request_id, r.ip, r.outcome, r.details].join(SEP);
+          const hash = createHash('sha256').update(canonical, 'utf8').digest('hex');
+          if (r.prev_hash !== prev) breaks.push({ id: r.id, lane: head.lane, problem: 'broken-link' });
+          if (hash !== r.hash) breaks.push({ id: r.id, lane: head.lane, problem: 'hash-mismatch' });
+          prev = r.hash;
+          lastId = r.id;
+        }
+        checked += rows.length;
+        if (rows.length < batchSize) break;
+        after = rows[rows.length - 1].id;
+      }
+      if (head.last_id !== lastId || head.last_hash !== prev) {
+        breaks.push({ id: lastId ?? '0', lane: head.lane, problem: 'head-mismatch' });
+      }
+    }
+    return { valid: breaks.length === 0, eventsChecked: checked, lanes: heads.length, breaks: breaks.slice(0, 100) };
+  }
+}

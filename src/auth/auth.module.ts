@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { TokenService } from './token.service';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({
+  controllers: [AuthController, UsersController],
+  providers: [AuthService, TokenService, UsersService],
+  exports: [AuthService, UsersService],
+})
+export class AuthModule {}

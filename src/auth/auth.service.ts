@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { ConflictProblem, ForbiddenProblem, TooManyRequestsProblem, UnauthorizedProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import type { Actor } from './actor';
+import { ChangePasswordDto, LoginDto, MeDto, TokenPairDto } from './dto/auth.dto';
+import { LoginAttemptEntity } from './login-attempt.entity';
+import { hashPassword, verifyPassword } from './password';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { hashRefreshToken, TokenService } from './token.service';
+import { UserEntity } from './user.entity';
+
+/** Signing in, tokens, and turning a bearer token into an Actor. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async login(dto: LoginDto, ip: string): Promise<TokenPairDto> {
+    if (this.config.authMode !== 'local') {
+      throw new ConflictProblem('This service signs users in through the council\'s identity provider; local login is disabled.', 'local-login-disabled');
+    }
+    const email = dto.email.trim().toLowerCase();
+    await this.throttle(email, ip);
+    const user = await this.db.dataSource.getRepository(UserEntity).findOne({ where: { email } });
+    const ok = await verifyPassword(dto.password, user?.passwordHash ?? null);
+    if (!ok || !user || !user.active) {
+      await this.db.transaction(async (m) => {
+        await m.getRepository(LoginAttemptEntity).insert({ email, ip, succeeded: false, attemptedAt: this.clock.now() });
+        await this.audit.record(m, {
+          action: 'auth.login',
+          resourceType: 'user',
+          resourceId: user?.id ?? null,
+          outcome: 'failure',
+          actor: null,
+          details: { reason: !user ? 'unknown-user' : !user.active ? 'inactive' : 'bad-password' },
+        });
+      });
+      throw new UnauthorizedProblem('The email or password is wrong, or the account is disabled.');
+    }
+    return this.db.transaction(async (m) => {
+      await m.getRepository(LoginAttemptEntity).insert({ email, ip, succeeded: true, attemptedAt: this.clock.now() });
+      await this.audit.record(m, { action: 'auth.login', resourceType: 'user', resourceId: user.id, actor: { userId: user.id, roles: user.roles } });
+      return this.issuePair(m, user, randomUUID());
+    });
+  }
+
+  /** Refresh tokens rotate: each is single use; presenting a used one revokes its whole family (token theft). */
+  async refresh(refreshToken: string): Promise<TokenPairDto> {
+    const now = this.clock.now();
+    const outcome = await this.db.transaction(async (m) => {
+      const repo = m.getRepository(RefreshTokenEntity);
+      const stored = await repo.findOne({ where: { tokenHash: hashRefreshToken(refreshToken) }, lock: { mode: 'pessimistic_write' } });
+      if (!stored || stored.expiresAt <= now) return { error: 'invalid' as const };
+      if (stored.revokedAt) {
+        await repo.update({ familyId: stored.familyId, revokedAt: IsNull() }, { revokedAt: now });
+        await this.audit.record(m, { action: 'auth.refresh-reused', resourceType: 'user', resourceId: stored.userId, outcome: 'denied', actor: null });
+        return { error: 'reused' as const };
+      }
+      const user = await m.getRepository(UserEntity).findOne({ where: { id: stored.userId } });
+      if (!user?.active) return { error: 'invalid' as const };
+      await repo.update({ id: stored.id }, { revokedAt: now });
+      return { pair: await this.issuePair(m, user, stored.familyId) };
+    });
+    if ('error' in outcome) throw new UnauthorizedProblem(outcome.error === 'reused' ? 'This refresh token was already used; sign in again.' : 'The refresh token is not valid; sign in again.');
+    return outcome.pair;
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.getRepository(RefreshTokenEntity).update({ userId: actor.userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await this.audit.record(m, { action: 'auth.logout', resourceType: 'user', resourceId: actor.userId });
+    });
+  }
+
+  async me(actor: Actor): Promise<MeDto> {
+    const user = await this.db.dataSource.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
+    return { id: user.id, email: user.email, displayName: user.displayName, roles: actor.roles, via: actor.via, phone: user.phone };
+  }
+
+  async changePassword(actor: Actor, dto: ChangePasswordDto): Promise<void> {
+    const user = await this.db.dataSource.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
+    if (!user.passwordHash) throw new UnprocessableProblem('This account signs in through the identity provider and has no password here.', 'no-local-password');
+    if (!(await verifyPassword(dto.currentPassword, user.passwordHash))) {
+      await this.audit.recordAlone({ action: 'auth.password-change', resourceType: 'user', resourceId: user.id, outcome: 'failure' });
+      throw new ForbiddenProblem('The current password is wrong.', 'wrong-password');
+    }
+    const hash = await hashPassword(dto.newPassword);
+    await this.db.transaction(async (m) => {
+      await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [user.id, hash]);
+      await m.getRepository(RefreshTokenEntity).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await this.audit.record(m, { action: 'auth.password-change', resourceType: 'user', resourceId: user.id });
+    });
+  }
+
+  /** Turns a bearer token into the actor, checking the account is still active. */
+  async authenticate(token: string): Promise<Actor> {
+    if (this.config.authMode === 'oidc') return this.authenticateExternal(token);
+    const claims = await this.tokens.verifyLocal(token);
+    const rows: Array<{ id: string; email: string; display_name: string; roles: string[]; active: boolean }> = await this.db.dataSource.query(
+      'SELECT id, email, display_name, roles, active FROM users WHERE id = $1',
+      [claims.sub],
+    );
+    const user = rows[0];
+    if (!user?.active) throw new UnauthorizedProblem('The account is disabled or no longer exists.');
+    // Roles come from the database, so a change of role or a disabled account takes effect at once.
+    return { userId: user.id, email: user.email, displayName: user.display_name, roles: user.roles as Actor['roles'], via: 'local' };
+  }
+
+  /** Council identity provider: roles come from the token; a local user row is kept so relationships can name it. */
+  private async authenticateExternal(token: string): Promise<Actor> {
+    const claims = await this.tokens.verifyExternal(token);
+    if (!claims.roles.length) throw new ForbiddenProblem(`The token carries no amhp-hub role in its '${this.config.oidcRolesClaim}' claim.`, 'no-role');
+    const email = claims.email ?? `${claims.subject}@${new URL(this.config.oidcIssuer!).hostname}`;
+    const rows: Array<{ id: string; email: string; display_name: string; active: boolean }> = await this.db.dataSource.query(
+      `INSERT INTO users (email, display_name, roles, external_subject, active)
+         VALUES ($1, $2, $3, $4, true)
+       ON CONFLICT (external_subject) DO UPDATE SET roles = EXCLUDED.roles,
+         display_name = COALESCE($5, users.display_name), updated_at = now()
+         WHERE users.roles IS DISTINCT FROM EXCLUDED.roles OR ($5::text IS NOT NULL AND users.display_name IS DISTINCT FROM $5)
+       RETURNING id, email, display_name, active`,
+      [email, claims.name ?? email, claims.roles, claims.subject, claims.name ?? null],
+    ).catch((err) => {
+      if ((err as { code?: string }).code === '23505') throw new ConflictProblem('Another account already uses this token\'s email address.', 'email-taken');
+      throw err;
+    });
+    const user = rows[0] ?? (await this.db.dataSource.query('SELECT id, email, display_name, active FROM users WHERE external_subject = $1', [claims.subject]))[0];
+    if (!user?.active) throw new UnauthorizedProblem('The account is disabled here.');
+    return { userId: user.id, email: user.email, displayName: user.display_name, roles: claims.roles, via: 'oidc' };
+  }
+
+  private async issuePair(m: EntityManager, user: UserEntity, familyId: string): Promise<TokenPairDto> {
+    const access = await this.tokens.issueAccessToken(user.id, user.roles);
+    const refreshToken = this.tokens.newRefreshToken();
+    const now = this.clock.now();
+    const refreshExpiresAt = new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000);
+    await m.getRepository(RefreshTokenEntity).insert({ userId: user.id, tokenHash: hashRefreshToken(refreshToken), familyId, issuedAt: now, expiresAt: refreshExpiresAt, revokedAt: null });
+    return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
+  }
+
+  /** Too many failures for this email (or from this address) within the window → 429 with Retry-After. */
+  private async throttle(email: string, ip: string): Promise<void> {
+    const since = new Date(this.clock.now().getTime() - this.config.loginWindowSeconds * 1000);
+    // Failures for the account count since its last successful sign-in; failures from one address count regardless.
+    const [row] = await this.db.dataSource.query(
+      `SELECT
+         (SELECT count(*) FROM login_attempts WHERE email = $1 AND NOT succeeded AND attempted_at > greatest($3,
+            coalesce((SELECT max(attempted_at) FROM login_attempts WHERE email = $1 AND succeeded), $3)))::int AS by_email,
+         (SELECT count(*) FROM login_attempts WHERE ip = $2 AND NOT succeeded AND attempted_at > $3)::int AS by_ip,
+         (SELECT min(attempted_at) FROM login_attempts WHERE (email = $1 OR ip = $2) AND NOT succeeded AND attempted_at > $3) AS oldest`,
+      [email, ip, since],
+    );
+    if (row.by_email >= this.config.loginMaxFailures || row.by_ip >= this.config.loginMaxFailures * 4) {
+      const retryAfter = Math.max(1, Math.ceil((new Date(row.oldest).getTime() + this.config.loginWindowSeconds * 1000 - this.clock.now().getTime()) / 1000));
+      await this.audit.recordAlone({ action: 'auth.login', resourceType: 'user', outcome: 'denied', actor: null, details: { reason: 'throttled' } });
+      throw new TooManyRequestsProblem('Too many failed sign-in attempts; wait before trying again.', retryAfter);
+    }
+  }
+}
+

@@ -1,0 +1,29 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Opaque refresh tokens, stored only as a SHA-256 hash, rotated on every use. */
+@Entity('refresh_tokens')
+export class RefreshTokenEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index('refresh_tokens_user_idx')
+  @Column('uuid')
+  userId: string;
+
+  @Index('refresh_tokens_hash_key', { unique: true })
+  @Column('text')
+  tokenHash: string;
+
+  /** All tokens descended from one login; reuse of a rotated token revokes the whole family. */
+  @Column('uuid')
+  familyId: string;
+
+  @Column('timestamptz')
+  issuedAt: Date;
+
+  @Column('timestamptz')
+  expiresAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  revokedAt: Date | null;
+}

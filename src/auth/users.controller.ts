@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authorize } from '../access/authorize.decorator';
+import { etagFor } from '../common/etag';
+import { IfMatchVersion } from '../common/http';
+import { Page } from '../common/pagination';
+import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Authorize('users.read')
+  @ApiOperation({ summary: 'List user accounts by email.' })
+  @ApiOkResponse({ type: UserPageDto })
+  list(@Query() q: UserQuery): Promise<Page<UserDto>> {
+    return this.users.list(q);
+  }
+
+  @Post()
+  @Authorize('users.write')
+  @ApiOperation({ summary: 'Create a user account.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: UserDto })
+  async create(@Body() dto: CreateUserDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserDto> {
+    const user = await this.users.create(dto);
+    reply.header('etag', etagFor(user.version)).header('location', `/users/${user.id}`);
+    return user;
+  }
+
+  @Get(':id')
+  @Authorize('users.read')
+  @ApiOperation({ summary: 'One user account (with its ETag).' })
+  @ApiOkResponse({ type: UserDto })
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserDto> {
+    const user = await this.users.get(id);
+    reply.header('etag', etagFor(user.version));
+    return user;
+  }
+
+  @Patch(':id')
+  @Authorize('users.write')
+  @ApiOperation({ summary: 'Change a user\'s name, roles, phone or active flag. Send If-Match to avoid overwriting a concurrent change.' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if the user changed since.' })
+  @ApiOkResponse({ type: UserDto })
+  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateUserDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserDto> {
+    const user = await this.users.update(id, dto, version);
+    reply.header('etag', etagFor(user.version));
+    return user;
+  }
+
+  @Post(':id/password')
+  @Authorize('users.write')
+  @HttpCode(204)
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Set a user\'s password (revokes their refresh tokens).' })
+  @ApiNoContentResponse()
+  setPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SetPasswordDto): Promise<void> {
+    return this.users.setPassword(id, dto);
+  }
+}

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem } from '../common/problem';
+import { Db } from '../database/db';
+import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
+import { hashPassword } from './password';
+import { UserEntity } from './user.entity';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { IsNull } from 'typeorm';
+
+export function userDto(u: UserEntity): UserDto {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    roles: u.roles,
+    active: u.active,
+    phone: u.phone,
+    hasPassword: u.passwordHash !== null,
+    version: u.version,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+}
+
+/** User accounts, administered by `admin`. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(q: UserQuery): Promise<Page<UserDto>> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const qb = this.db.dataSource.getRepository(UserEntity).createQueryBuilder('u');
+    if (q.role) qb.andWhere(':role = ANY(u.roles)', { role: q.role });
+    if (q.active !== undefined) qb.andWhere('u.active = :active', { active: q.active });
+    if (q.q) {
+      const prefix = q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+      qb.andWhere('(u.email LIKE :prefix OR lower(u.display_name) LIKE :prefix)', { prefix });
+    }
+    if (q.cursor) {
+      const [email] = decodeCursor(q.cursor, ['string']);
+      qb.andWhere('u.email > :email', { email });
+    }
+    const rows = await qb.orderBy('u.email', 'ASC').take(limit + 1).getMany();
+    return pageOf(rows, limit, (u) => [u.email], userDto);
+  }
+
+  async get(id: string): Promise<UserDto> {
+    return userDto(await this.find(this.db.dataSource.manager, id));
+  }
+
+  async create(dto: CreateUserDto): Promise<UserDto> {
+    const passwordHash = dto.password ? await hashPassword(dto.password) : null;
+    return this.db.transaction(async (m) => {
+      const repo = m.getRepository(UserEntity);
+      const existing = await repo.findOne({ where: { email: dto.email } });
+      if (existing) throw new ConflictProblem(`A user with email ${dto.email} already exists.`, 'email-taken', { existingId: existing.id });
+      const user = await repo.save(repo.create({ email: dto.email, displayName: dto.displayName, roles: dto.roles, passwordHash, phone: dto.phone ?? null, active: true, externalSubject: null }));
+      await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: user.id, details: { roles: user.roles } });
+      return userDto(user);
+    });
+  }
+
+  /** Compare-and-set on `version`: a stale If-Match, or a concurrent change, never overwrites silently. */
+  async update(id: string, dto: UpdateUserDto, expectedVersion: number | undefined): Promise<UserDto> {
+    return this.db.transaction(async (m) => {
+      const current = await this.find(m, id);
+      assertVersion(expectedVersion, current.version);
+      const sets: string[] = [];
+      const params: unknown[] = [id, current.version];
+      const changed: string[] = [];
+      const set = (column: string, field: string, value: unknown) => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+        changed.push(field);
+      };
+      if (dto.displayName !== undefined) set('display_name', 'displayName', dto.displayName);
+      if (dto.roles !== undefined) set('roles', 'roles', dto.roles);
+      if (dto.active !== undefined) set('active', 'active', dto.active);
+      if (dto.phone !== undefined) set('phone', 'phone', dto.phone);
+      if (!sets.length) return userDto(current);
+      const [rows] = await m.query(
+        `UPDATE users SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+        params,
+      );
+      if (!rows.length) throw new PreconditionFailedProblem('The user was changed by someone else meanwhile; fetch it again and retry.');
+      if (dto.active === false) {
+        await m.getRepository(RefreshTokenEntity).update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      }
+      await this.audit.record(m, { action: 'user.update', resourceType: 'user', resourceId: id, details: { fields: changed, ...(dto.roles ? { roles: dto.roles } : {}) } });
+      return userDto(await this.find(m, id));
+    });
+  }
+
+  async setPassword(id: string, dto: SetPasswordDto): Promise<void> {
+    const hash = await hashPassword(dto.password);
+    await this.db.transaction(async (m) => {
+      await this.find(m, id);
+      await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, hash]);
+      await m.getRepository(RefreshTokenEntity).update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id });
+    });
+  }
+
+  private async find(m: EntityManager, id: string): Promise<UserEntity> {
+    const user = await m.getRepository(UserEntity).findOne({ where: { id } });
+    if (!user) throw new NotFoundProblem('User', id);
+    return user;
+  }
+}

@@ -1,0 +1,89 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { constraintOf, isConnectionError, pgCode } from '../database/pg-errors';
+import { Problem, PROBLEM_CONTENT_TYPE, ProblemError, ServiceUnavailableProblem } from './problem';
+
+const HTTP_TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Authentication required',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  411: 'Length required',
+  413: 'Request body too large',
+  414: 'URI too long',
+  415: 'Unsupported media type',
+  422: 'The request cannot be processed',
+  429: 'Too many requests',
+};
+
+/** Maps any error to a problem (status, code, detail) without leaking internals. */
+export function toProblemError(err: unknown): ProblemError {
+  if (err instanceof ProblemError) return err;
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const response = err.getResponse();
+    const message = typeof response === 'object' && response !== null && 'message' in response ? (response as { message: unknown }).message : err.message;
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    if (status === 404) return new ProblemError(404, 'not-found', 'Not found', detail.startsWith('Cannot ') ? 'No such route.' : detail);
+    return new ProblemError(status, `http-${status}`, HTTP_TITLES[status] ?? 'Error', status < 500 ? detail : undefined);
+  }
+  // Errors raised by Fastify before routing: body parsing, size limits, content types.
+  const fastify = err as { statusCode?: unknown; code?: unknown; message?: string };
+  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500 && typeof fastify.code === 'string' && fastify.code.startsWith('FST_')) {
+    const status = fastify.statusCode;
+    const detail = status === 413 ? 'The request body is larger than this service accepts.' : status === 415 ? 'Send JSON with Content-Type: application/json.' : 'The request body is not valid JSON.';
+    return new ProblemError(status, `http-${status}`, HTTP_TITLES[status] ?? 'Bad request', detail);
+  }
+  if (isConnectionError(err)) return new ServiceUnavailableProblem();
+  const code = pgCode(err);
+  const constraint = constraintOf(err);
+  switch (code) {
+    case '23505':
+      return new ProblemError(409, 'duplicate', 'Conflict', 'A record with the same unique values already exists.', constraint ? { constraint } : {});
+    case '23P01':
+      return new ProblemError(409, 'overlap', 'Conflict', 'This overlaps an existing record.', constraint ? { constraint } : {});
+    case '23503':
+      return new ProblemError(422, 'reference-not-found', 'The request cannot be processed', 'A referenced record does not exist or is still in use.', constraint ? { constraint } : {});
+    case '23514':
+    case '23502':
+      return new ProblemError(422, 'constraint-violated', 'The request cannot be processed', 'The values break a rule of the data.', constraint ? { constraint } : {});
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+    case '22001':
+      return new ProblemError(400, 'bad-value', 'Bad request', 'A value has the wrong form or is out of range.');
+    case '40001':
+    case '40P01':
+      return new ProblemError(409, 'concurrent-update', 'Conflict', 'Another request changed the same data at the same time; retry.');
+    case '55P03':
+      return new ProblemError(409, 'locked', 'Conflict', 'The record is being changed by another request; retry.');
+    case '57014':
+      return new ProblemError(503, 'timeout', 'Service unavailable', 'The database took too long to answer; retry shortly.', {}, { 'Retry-After': '5' });
+  }
+  return new ProblemError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
+}
+
+/** The one exception filter: every error leaves as RFC 9457 application/problem+json, with no stack trace. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const req = ctx.getRequest<FastifyRequest>();
+    const problem = toProblemError(err);
+    if (problem.status >= 500) {
+      this.logger.error({ err, requestId: req?.id, code: problem.code }, problem.status === 500 ? 'unhandled error' : problem.detail);
+    }
+    const body: Problem = problem.toProblem(req?.url?.split('?')[0]);
+    if (req?.id) body.requestId = String(req.id);
+    for (const [h, v] of Object.entries(problem.headers)) reply.header(h, v);
+    reply.header('cache-control', 'no-store');
+    reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(body);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * RFC 9457 problem details. Every error the API returns is one of these; domain code throws a subclass of
+ * ProblemError and the one exception filter (problem.filter.ts) renders it.
+ */
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: string;
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problemType(code: string): string {
+  return `urn:amhp-hub:problem:${code}`;
+}
+
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+  }
+
+  toProblem(instance?: string): Problem {
+    return {
+      type: problemType(this.code),
+      title: this.title,
+      status: this.status,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(instance ? { instance } : {}),
+      code: this.code,
+      ...this.extensions,
+    };
+  }
+}
+
+export class BadRequestProblem extends ProblemError {
+  constructor(detail: string, errors?: FieldError[]) {
+    super(400, 'bad-request', 'The request is not valid', detail, errors ? { errors } : {});
+  }
+}
+
+export class ValidationProblem extends ProblemError {
+  constructor(errors: FieldError[]) {
+    const fields = errors.map((e) => e.field).join(', ');
+    super(400, 'validation-failed', 'The request has invalid fields', `Invalid fields: ${fields}`, { errors });
+  }
+}
+
+export class UnauthorizedProblem extends ProblemError {
+  constructor(detail = 'A valid bearer token is required.') {
+    super(401, 'unauthenticated', 'Authentication required', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+  }
+}
+
+export class ForbiddenProblem extends ProblemError {
+  constructor(detail = 'You are not allowed to do this.', code = 'forbidden') {
+    super(403, code, 'Forbidden', detail);
+  }
+}
+
+export class NotFoundProblem extends ProblemError {
+  constructor(resource: string, id?: string) {
+    super(404, 'not-found', 'Not found', id ? `${resource} ${id} does not exist.` : `${resource} does not exist.`);
+  }
+}
+
+export class ConflictProblem extends ProblemError {
+  constructor(detail: string, code = 'conflict', extensions: Record<string, unknown> = {}) {
+    super(409, code, 'Conflict', detail, extensions);
+  }
+}
+
+export class PreconditionFailedProblem extends ProblemError {
+  constructor(detail = 'The resource has changed since you read it; fetch it again and retry.', extensions: Record<string, unknown> = {}) {
+    super(412, 'precondition-failed', 'Precondition failed', detail, extensions);
+  }
+}
+
+export class UnprocessableProblem extends ProblemError {
+  constructor(detail: string, code = 'unprocessable', extensions: Record<string, unknown> = {}) {
+    super(422, code, 'The request cannot be processed', detail, extensions);
+  }
+}
+
+export class TooManyRequestsProblem extends ProblemError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(429, 'too-many-requests', 'Too many requests', detail, { retryAfter: retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
+export class ServiceUnavailableProblem extends ProblemError {
+  constructor(detail = 'The database is unavailable; retry shortly.') {
+    super(503, 'service-unavailable', 'Service unavailable', detail, {}, { 'Retry-After': '5' });
+  }
+}

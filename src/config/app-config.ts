@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** A configuration problem that stops start-up with one clear line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+  }
+}
+
+export type AuthMode = 'local' | 'oidc';
+
+/**
+ * The typed, validated environment. Injected by class token: `constructor(private readonly config: AppConfig)`.
+ * Every variable is documented in `.env.example`.
+ */
+export class AppConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  /** Postgres server to use; when absent an embedded server is started under `embeddedPgDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPgDir: string;
+  readonly embeddedPgPort: number;
+  readonly dbPoolMax: number;
+  readonly dbConnectTimeoutMs: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly dbIdleTimeoutMs: number;
+  readonly serializationRetries: number;
+  readonly authMode: AuthMode;
+  readonly jwtSecret: Uint8Array;
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly oidcIssuer: string | undefined;
+  readonly oidcAudience: string | undefined;
+  readonly oidcJwksUri: string | undefined;
+  readonly oidcRolesClaim: string;
+  readonly loginMaxFailures: number;
+  readonly loginWindowSeconds: number;
+  readonly breakGlassTtlMinutes: number;
+  readonly bodyLimitBytes: number;
+  readonly corsOrigins: string[];
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+  readonly timeZone: string;
+  readonly seedDemo: boolean;
+  readonly metricsToken: string | undefined;
+  readonly idempotencyTtlHours: number;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback?: string): string {
+  const v = env[name];
+  if (v === undefined || v === '') {
+    if (fallback === undefined) throw new ConfigError(name, 'is required but not set');
+    return fallback;
+  }
+  return v;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got '${raw}'`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got '${raw}'`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got '${raw}'`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got '${parsed.protocol}'`);
+  }
+  return raw;
+}
+
+function validTimeZone(env: Env, name: string, fallback: string): string {
+  const tz = str(env, name, fallback);
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+  } catch {
+    throw new ConfigError(name, `must be an IANA time zone such as Europe/London, got '${tz}'`);
+  }
+  return tz;
+}
+
+/**
+ * In development with no JWT_SECRET, a random secret is generated once and kept beside the embedded data so
+ * that tokens survive a restart. Production must set it explicitly.
+ */
+function jwtSecret(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
+  const raw = optional(env, 'JWT_SECRET');
+  if (raw !== undefined) {
+    if (raw.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters long');
+    return new TextEncoder().encode(raw);
+  }
+  if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+  if (nodeEnv === 'test') return randomBytes(32);
+  const file = resolve(dirname(dataDir), 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const embeddedPgDir = resolve(str(env, 'EMBEDDED_PG_DIR', '.data/pg'));
+  const authMode = oneOf(env, 'AUTH_MODE', ['local', 'oidc'] as const, 'local');
+  const oidcIssuer = url(env, 'OIDC_ISSUER', ['https:', 'http:']);
+  const oidcAudience = optional(env, 'OIDC_AUDIENCE');
+  if (authMode === 'oidc' && !oidcIssuer) throw new ConfigError('OIDC_ISSUER', 'is required when AUTH_MODE=oidc');
+  if (authMode === 'oidc' && !oidcAudience) throw new ConfigError('OIDC_AUDIENCE', 'is required when AUTH_MODE=oidc');
+  const corsRaw = optional(env, 'CORS_ORIGINS');
+  const corsOrigins = corsRaw ? corsRaw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError('CORS_ORIGINS', `must be a comma-separated list of origins like https://rota.example.org, got '${origin}'`);
+    }
+  }
+
+  return new AppConfig({
+    env: nodeEnv,
+    host: str(env, 'HOST', '127.0.0.1'),
+    port: int(env, 'PORT', 3000, 0, 65535),
+    databaseUrl,
+    embeddedPgDir,
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 5433, 1024, 65535),
+    dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1, 100),
+    dbConnectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
+    dbIdleTimeoutMs: int(env, 'DB_IDLE_TIMEOUT_MS', 30000, 1000, 600000),
+    serializationRetries: int(env, 'DB_SERIALIZATION_RETRIES', 5, 0, 20),
+    authMode,
+    jwtSecret: jwtSecret(env, nodeEnv, embeddedPgDir),
+    jwtIssuer: str(env, 'JWT_ISSUER', 'amhp-hub'),
+    jwtAudience: str(env, 'JWT_AUDIENCE', 'amhp-hub-api'),
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
+    // A night shift is up to 13 hours: a duty AMHP should not be logged out mid-shift.
+    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 16 * 3600, 300, 30 * 86400),
+    oidcIssuer,
+    oidcAudience,
+    oidcJwksUri: url(env, 'OIDC_JWKS_URI', ['https:', 'http:']),
+    oidcRolesClaim: str(env, 'OIDC_ROLES_CLAIM', 'roles'),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginWindowSeconds: int(env, 'LOGIN_WINDOW_SECONDS', 900, 10, 86400),
+    breakGlassTtlMinutes: int(env, 'BREAK_GLASS_TTL_MINUTES', 60, 1, 24 * 60),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
+    corsOrigins,
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
+    timeZone: validTimeZone(env, 'SERVICE_TIME_ZONE', 'Europe/London'),
+    seedDemo: bool(env, 'SEED_DEMO', databaseUrl === undefined && nodeEnv !== 'production'),
+    metricsToken: optional(env, 'METRICS_TOKEN'),
+    idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
+  });
+}

@@ -1,0 +1,50 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { isRetryable } from './pg-errors';
+
+export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
+const ambient = new AsyncLocalStorage<EntityManager>();
+
+/**
+ * The one way services reach the database in a transaction.
+ *
+ * `transaction(fn)` joins the ambient transaction when there is one (opened by the idempotency interceptor, so the
+ * stored response commits with the write it describes); otherwise it opens its own and retries the whole of `fn`
+ * on serialization failure or deadlock (40001/40P01). `fn` must therefore be safe to run again.
+ */
+@Injectable()
+export class Db {
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  get inTransaction(): boolean {
+    return ambient.getStore() !== undefined;
+  }
+
+  async transaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
+    const current = ambient.getStore();
+    if (current) return fn(current);
+    return this.retrying(() => this.dataSource.transaction(isolation, (m) => ambient.run(m, () => fn(m))));
+  }
+
+  /** Opens a transaction that later `transaction()` calls in the same async flow join. */
+  async ambientTransaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
+    return this.retrying(() => this.dataSource.transaction(isolation, (m) => ambient.run(m, () => fn(m))));
+  }
+
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!isRetryable(err) || i >= this.config.serializationRetries) throw err;
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10 * 2 ** i)));
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { AccessRelationshipEntity } from '../access/access-relationship.entity';
+import { BreakGlassSessionEntity } from '../access/break-glass-session.entity';
+import { ReviewAlertEntity } from '../access/review-alert.entity';
+import { AuditChainHeadEntity, AuditEventEntity } from '../audit/audit-event.entity';
+import { LoginAttemptEntity } from '../auth/login-attempt.entity';
+import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { UserEntity } from '../auth/user.entity';
+import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
+
+/** Every entity, listed once; the data source and the migration generator both read this list. */
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  LoginAttemptEntity,
+  AccessRelationshipEntity,
+  BreakGlassSessionEntity,
+  ReviewAlertEntity,
+  AuditEventEntity,
+  AuditChainHeadEntity,
+  IdempotencyKeyEntity,
+];

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { hashPassword } from '../auth/password';
+import type { Role } from '../auth/roles';
+import { UserEntity } from '../auth/user.entity';
+import { Db } from '../database/db';
+
+export const DEMO_PASSWORD = 'demo-password-2026';
+
+interface DemoUser {
+  email: string;
+  displayName: string;
+  roles: Role[];
+  phone?: string;
+}
+
+const AMHP_NAMES = [
+  'Asha Patel', 'Ben Okafor', 'Carys Hughes', 'Dan Kowalski', 'Efua Mensah', 'Finn Gallagher',
+  'Grace Liu', 'Hamza Iqbal', 'Isla Fraser', 'Jonah Reid', 'Kemi Adeyemi', 'Leah Byrne',
+];
+
+export const DEMO_USERS: DemoUser[] = [
+  { email: 'admin@demo.amhp-hub.local', displayName: 'Hub Administrator', roles: ['admin'] },
+  { email: 'manager@demo.amhp-hub.local', displayName: 'Morgan Ellis (AMHP team manager)', roles: ['manager'], phone: '+44 7700 900001' },
+  { email: 'auditor@demo.amhp-hub.local', displayName: 'Alex Shaw (information governance)', roles: ['auditor'] },
+  { email: 'referrer@demo.amhp-hub.local', displayName: 'Dr Sam Whitfield (GP)', roles: ['referrer'] },
+  ...AMHP_NAMES.map((name, i) => ({
+    email: `${name.split(' ')[0].toLowerCase()}.${name.split(' ')[1].toLowerCase()}@demo.amhp-hub.local`,
+    displayName: name,
+    roles: ['amhp'] as Role[],
+    phone: `+44 7700 9001${String(i + 10).padStart(2, '0')}`,
+  })),
+];
+
+/** Seeds a demo hub on first start (embedded database only, unless SEED_DEMO=true). */
+@Injectable()
+export class DemoSeed {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Returns the demo logins when it seeded, or undefined when the database already had users. */
+  async seedIfEmpty(): Promise<DemoUser[] | undefined> {
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    return this.db.transaction(async (m) => {
+      // One replica seeds; the others find users present.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('seed:demo', 0))`);
+      const [{ count }] = await m.query('SELECT count(*)::int AS count FROM users');
+      if (count > 0) return undefined;
+      for (const u of DEMO_USERS) {
+        const user = await m.getRepository(UserEntity).save(m.getRepository(UserEntity).create({ ...u, phone: u.phone ?? null, passwordHash, active: true, externalSubject: null }));
+        await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: user.id, actor: null, details: { roles: u.roles, via: 'demo-seed' } });
+      }
+      return DEMO_USERS;
+    });
+  }
+}

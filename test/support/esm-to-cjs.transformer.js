@@ -1,0 +1,34 @@
+/**
+ * NestJS 12, TypeORM 1 and jose ship ES modules only. Node >= 20.19 loads them from our CommonJS build with
+ * require(esm), but Jest on Node < 24.9 cannot. This transformer turns those packages into CommonJS for the test
+ * runtime: `import.meta.url` becomes its CommonJS equivalent, then the TypeScript compiler (already a dependency)
+ * rewrites import/export.
+ */
+const ts = require('typescript');
+const { createHash } = require('node:crypto');
+
+const VERSION = '1';
+
+module.exports = {
+  process(source, filename) {
+    const code = source
+      .replace(/\bimport\.meta\.url\b/g, "require('node:url').pathToFileURL(__filename).href")
+      .replace(/\bimport\.meta\.dirname\b/g, '__dirname')
+      .replace(/\bimport\.meta\.filename\b/g, '__filename');
+    const out = ts.transpileModule(code, {
+      fileName: filename,
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+        allowJs: true,
+        sourceMap: false,
+        inlineSourceMap: false,
+      },
+    });
+    return { code: out.outputText };
+  },
+  getCacheKey(source, filename) {
+    return createHash('sha1').update(VERSION).update(ts.version).update(filename).update(source).digest('hex');
+  },
+};
