@@ -1,5 +1,5 @@
 /**
- * NestJS 12, TypeORM 1 and jose ship ES modules only. Node >= 20.19 loads them from our CommonJS build with
+ * NestJS 12, TypeORM 1, jose and some of their dependencies ship ES modules only. Node >= 20.19 loads them from our CommonJS build with
  * require(esm), but Jest on Node < 24.9 cannot. This transformer turns those packages into CommonJS for the test
  * runtime: `import.meta.url` becomes its CommonJS equivalent, then the TypeScript compiler (already a dependency)
  * rewrites import/export.
@@ -7,11 +7,16 @@
 const ts = require('typescript');
 const { createHash } = require('node:crypto');
 
-const VERSION = '1';
+const VERSION = '3';
+const ESM_SYNTAX = /^\s*(?:import\s*[\w{*'"]|export\s*[\w{*])|\bimport\.meta\b/m;
 
 module.exports = {
   process(source, filename) {
+    // CommonJS files (most of node_modules) pass through untouched.
+    if (!ESM_SYNTAX.test(source)) return { code: source };
     const code = source
+      // CommonJS already has `require`; an ES module that makes its own would redeclare it.
+      .replace(/^\s*(?:const|let|var)\s+require\s*=\s*createRequire\(import\.meta\.url\);?\s*$/gm, '')
       .replace(/\bimport\.meta\.url\b/g, "require('node:url').pathToFileURL(__filename).href")
       .replace(/\bimport\.meta\.dirname\b/g, '__dirname')
       .replace(/\bimport\.meta\.filename\b/g, '__filename');

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import type { AppOptions } from '../../src/app.module';
+import { hashPassword } from '../../src/auth/password';
+import type { Role } from '../../src/auth/roles';
+import { TokenService } from '../../src/auth/token.service';
+import { createApp } from '../../src/bootstrap';
+import { ManualClock } from '../../src/common/clock';
+import { loadConfig } from '../../src/config/app-config';
+import { databaseUrlWithName } from '../../src/database/embedded-postgres';
+
+export const TEST_PASSWORD = 'correct-horse-battery-staple';
+let passwordHash: Promise<string> | undefined;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  roles: Role[];
+  token: string;
+  /** `Authorization` header value. */
+  auth: string;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  clock: ManualClock;
+  databaseUrl: string;
+  /** Runs SQL directly against this file's database (as the app's own role). */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  user(roles: Role[], overrides?: { email?: string; displayName?: string }): Promise<TestUser>;
+  close(): Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template, for one test file. */
+export async function createTestDatabase(): Promise<string> {
+  const server = process.env.AMHP_TEST_SERVER_URL;
+  const template = process.env.AMHP_TEST_TEMPLATE;
+  if (!server || !template) throw new Error('test/support/global-setup.ts did not run');
+  const name = `amhp_t_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: databaseUrlWithName(server, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await admin.end();
+  }
+  return databaseUrlWithName(server, name);
+}
+
+export async function dropTestDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new Client({ connectionString: databaseUrlWithName(url, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Boots the real application (the same createApp as `npm start`) on a fresh database. */
+export async function createTestApp(options: { env?: Record<string, string>; now?: string; imports?: AppOptions['imports']; databaseUrl?: string } = {}): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const config = loadConfig({ NODE_ENV: 'test', ...options.env });
+  const clock = new ManualClock(new Date(options.now ?? '2026-11-21T10:00:00.000Z'));
+  const app = await createApp({ config, databaseUrl, clock, schedule: false, imports: options.imports });
+  const ds = app.get(DataSource);
+  let counter = 0;
+  const testApp: TestApp = {
+    app,
+    http: request(app.getHttpServer()),
+    clock,
+    databaseUrl,
+    sql: (text, params) => ds.query(text, params),
+    async user(roles, overrides = {}) {
+      passwordHash ??= hashPassword(TEST_PASSWORD);
+      counter += 1;
+      const email = overrides.email ?? `${roles.join('-')}-${counter}-${randomBytes(3).toString('hex')}@test.amhp-hub.local`;
+      const [row] = await ds.query('INSERT INTO users (email, display_name, roles, password_hash) VALUES ($1, $2, $3, $4) RETURNING id', [email, overrides.displayName ?? `Test ${roles.join('/')} ${counter}`, roles, await passwordHash]);
+      const { token } = await app.get(TokenService).issueAccessToken(row.id, roles);
+      return { id: row.id, email, roles, token, auth: `Bearer ${token}` };
+    },
+    async close() {
+      await app.close();
+      if (!options.databaseUrl) await dropTestDatabase(databaseUrl);
+    },
+  };
+  return testApp;
+}
