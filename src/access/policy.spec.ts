@@ -1,0 +1,57 @@
+import type { Role } from '../auth/roles';
+import { Action, can, personScope, POLICY } from './policy';
+
+describe('can(): role × relationship × break-glass', () => {
+  const none = { relationships: [] };
+  it.each<[string, Role[], Action, Parameters<typeof can>[2], boolean, string]>([
+    ['a manager reads any person (hub-wide oversight)', ['manager'], 'person.read', none, true, 'role:manager'],
+    ['an allocated AMHP reads the person', ['amhp'], 'person.read', { relationships: ['allocated'] }, true, 'relationship:allocated'],
+    ['the duty AMHP reads the person', ['amhp'], 'person.read', { relationships: ['duty'] }, true, 'relationship:duty'],
+    ['an AMHP with no relationship is refused', ['amhp'], 'person.read', none, false, 'none'],
+    ['an AMHP in a break-glass session reads the person', ['amhp'], 'person.read', { relationships: [], breakGlassSessionId: 'bg1' }, true, 'break-glass:bg1'],
+    ['a relationship is preferred to break-glass as the basis', ['amhp'], 'person.read', { relationships: ['allocated'], breakGlassSessionId: 'bg1' }, true, 'relationship:allocated'],
+    ['the duty relationship does not allow writing', ['amhp'], 'person.write', { relationships: ['duty'] }, false, 'none'],
+    ['the allocated AMHP writes', ['amhp'], 'person.write', { relationships: ['allocated'] }, true, 'relationship:allocated'],
+    ['a referrer reads the person of their own referral', ['referrer'], 'person.read', { relationships: ['referrer'] }, true, 'relationship:referrer'],
+    ['a referrer cannot read anyone else', ['referrer'], 'person.read', none, false, 'none'],
+    ['a referrer cannot break glass', ['referrer'], 'person.read', { relationships: [], breakGlassSessionId: 'bg1' }, false, 'none'],
+    ['a referrer never writes', ['referrer'], 'person.write', { relationships: ['referrer'] }, false, 'none'],
+    ['an auditor sees no person data', ['auditor'], 'person.read', none, false, 'none'],
+    ['an admin sees no person data', ['admin'], 'person.read', { relationships: ['allocated'] }, false, 'none'],
+    ['an admin manages users', ['admin'], 'users.write', undefined, true, 'role:admin'],
+    ['a manager does not manage users', ['manager'], 'users.write', undefined, false, 'none'],
+    ['an auditor reads the audit log', ['auditor'], 'audit.read', undefined, true, 'role:auditor'],
+    ['an AMHP does not read the audit log', ['amhp'], 'audit.read', undefined, false, 'none'],
+    ['anyone signed in reads their own account', ['referrer'], 'self.read', undefined, true, 'authenticated'],
+    ['only an AMHP opens break-glass', ['manager'], 'break-glass.open', undefined, false, 'none'],
+    ['several roles: the first that allows wins', ['auditor', 'amhp'], 'person.read', { relationships: ['allocated'] }, true, 'relationship:allocated'],
+  ])('%s', (_name, roles, action, facts, allowed, basis) => {
+    const d = can(roles, action, facts);
+    expect(d.allowed).toBe(allowed);
+    expect(d.basis).toBe(basis);
+    if (!allowed) expect(d.reason).toBeTruthy();
+  });
+
+  it('offers break-glass only to roles that may use it', () => {
+    expect(can(['amhp'], 'person.read', { relationships: [] }).breakGlassAvailable).toBe(true);
+    expect(can(['referrer'], 'person.read', { relationships: [] }).breakGlassAvailable).toBe(false);
+  });
+
+  it('no role without a rule is ever allowed a person action, whatever the facts', () => {
+    for (const action of Object.keys(POLICY) as Action[]) {
+      const d = can([], action, { relationships: ['allocated', 'duty', 'referrer'], breakGlassSessionId: 'x' });
+      expect(d.allowed).toBe(action.startsWith('self.'));
+    }
+  });
+});
+
+describe('personScope(): which people a list may show', () => {
+  it.each<[Role[], ReturnType<typeof personScope>]>([
+    [['manager'], { all: true }],
+    [['amhp'], { all: false, relationships: ['allocated', 'duty'], breakGlass: true }],
+    [['referrer'], { all: false, relationships: ['referrer'], breakGlass: false }],
+    [['auditor'], { all: false, relationships: [], breakGlass: false }],
+  ])('%j', (roles, expected) => {
+    expect(personScope(roles, 'person.read')).toEqual(expected);
+  });
+});

@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  const base = { NODE_ENV: 'test' };
+
+  it('has working defaults for a developer machine', () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, authMode: 'local', timeZone: 'Europe/London', dbPoolMax: 10 });
+    expect(c.dbConnectTimeoutMs).toBeLessThanOrEqual(5000);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', /whole number/],
+    [{ PORT: '70000' }, 'PORT', /between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', /valid URL/],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV', /one of/],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET', /required when NODE_ENV=production/],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET', /at least 32/],
+    [{ AUTH_MODE: 'oidc' }, 'OIDC_ISSUER', /required/],
+    [{ AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://idp.example' }, 'OIDC_AUDIENCE', /required/],
+    [{ SERVICE_TIME_ZONE: 'Mars/Olympus' }, 'SERVICE_TIME_ZONE', /IANA/],
+    [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO', /true or false/],
+    [{ CORS_ORIGINS: 'example.org' }, 'CORS_ORIGINS', /origins/],
+    [{ DB_POOL_MAX: '0' }, 'DB_POOL_MAX', /between/],
+  ])('%j names %s in one clear line', (env, variable, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message).toMatch(message);
+    expect((error as ConfigError).message).not.toContain('\n');
+  });
+
+  it('seeds demo data only with the embedded database unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).seedDemo).toBe(true);
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+});

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { can, POLICY } from '../src/access/policy';
+import { ROLES, type Role } from '../src/auth/roles';
+import { ProbePeopleModule } from './support/probe-people.module';
+import { listRoutes } from './support/routes';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+describe('access policy: every route declares one, and role × relationship decide (R2, R4)', () => {
+  let t: TestApp;
+  const users = {} as Record<Role, TestUser>;
+  beforeAll(async () => {
+    t = await createTestApp({ imports: [ProbePeopleModule], env: { BREAK_GLASS_TTL_MINUTES: '30', ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    for (const role of ROLES) users[role] = await t.user([role]);
+  });
+  afterAll(() => t.close());
+
+  it('every route has exactly one of @Authorize or @Public, naming a known action', () => {
+    const routes = listRoutes(t.app);
+    expect(routes.length).toBeGreaterThan(15);
+    const undeclared = routes.filter((r) => !r.public && !r.policy).map((r) => `${r.method} ${r.path}`);
+    const both = routes.filter((r) => r.public && r.policy).map((r) => `${r.method} ${r.path}`);
+    expect(undeclared).toEqual([]);
+    expect(both).toEqual([]);
+    for (const r of routes) if (r.policy) expect(Object.keys(POLICY)).toContain(r.policy.action);
+  });
+
+  it('the public routes are exactly the ones meant to be public', () => {
+    const publicRoutes = listRoutes(t.app).filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort();
+    expect(publicRoutes).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /auth/login', 'POST /auth/refresh']);
+  });
+
+  it('R2: each non-person route × each role answers 403 exactly when the policy says no, and 401 with no token', async () => {
+    const mismatches: string[] = [];
+    const routes = listRoutes(t.app).filter((r) => r.policy && !r.policy.person);
+    for (const route of routes) {
+      const path = route.path.replace(/:[A-Za-z]+/g, () => randomUUID());
+      const send = (auth?: string) => {
+        const req = (t.http as unknown as Record<string, (p: string) => import('supertest').Test>)[route.method.toLowerCase()](path);
+        if (auth) req.set('authorization', auth);
+        return ['POST', 'PATCH', 'PUT'].includes(route.method) ? req.send({}) : req;
+      };
+      const anonymous = await send();
+      if (anonymous.status !== 401) mismatches.push(`${route.method} ${route.path} without token: ${anonymous.status}`);
+      for (const role of ROLES) {
+        const allowed = can([role], route.policy!.action).allowed;
+        const res = await send(users[role].auth);
+        const denied = res.status === 403;
+        if (allowed === denied) mismatches.push(`${route.method} ${route.path} as ${role}: ${res.status} (policy ${allowed ? 'allows' : 'denies'})`);
+        if (res.status >= 500) mismatches.push(`${route.method} ${route.path} as ${role}: ${res.status}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  describe('person-scoped access: none / own / other relationship', () => {
+    const grant = (userId: string, personId: string, kind: string, from = '2026-11-01T00:00:00Z', to: string | null = null) =>
+      t.sql(`INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from, valid_to) VALUES ($1, $2, $3, 'test', 'x', $4, $5)`, [userId, personId, kind, from, to]);
+
+    it('an AMHP allocated to a person reads them; the read is audited with its basis', async () => {
+      const amhp = await t.user(['amhp']);
+      const person = randomUUID();
+      await grant(amhp.id, person, 'allocated');
+      const res = await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).set('x-request-id', 'req-own-1').expect(200);
+      expect(res.body.basis).toBe('relationship:allocated');
+      const [row] = await t.sql(`SELECT actor_id, subject_person_id, access_basis, request_id, outcome FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [person]);
+      expect(row).toEqual({ actor_id: amhp.id, subject_person_id: person, access_basis: 'relationship:allocated', request_id: 'req-own-1', outcome: 'success' });
+    });
+
+    it('an AMHP related to another person is refused (403 no-relationship) and the denial is audited', async () => {
+      const amhp = await t.user(['amhp']);
+      const mine = randomUUID();
+      const other = randomUUID();
+      await grant(amhp.id, mine, 'allocated');
+      const res = await t.http.get(`/probe-people/${other}`).set('authorization', amhp.auth).expect(403);
+      expect(res.body).toMatchObject({ code: 'no-relationship', breakGlass: { href: '/break-glass', method: 'POST' } });
+      const [row] = await t.sql(`SELECT actor_id, outcome, details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND subject_person_id = $1`, [other]);
+      expect(row).toEqual({ actor_id: amhp.id, outcome: 'denied', policy: 'person.read' });
+    });
+
+    it('a relationship counts only within its validity period', async () => {
+      const amhp = await t.user(['amhp']);
+      const person = randomUUID();
+      await grant(amhp.id, person, 'allocated', '2026-11-01T00:00:00Z', '2026-11-21T09:00:00Z');
+      await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(403);
+    });
+
+    it('a referrer sees the person of their own referral but no other; a manager sees all; auditor and admin see none', async () => {
+      const person = randomUUID();
+      await grant(users.referrer.id, person, 'referrer');
+      await t.http.get(`/probe-people/${person}`).set('authorization', users.referrer.auth).expect(200);
+      await t.http.get(`/probe-people/${randomUUID()}`).set('authorization', users.referrer.auth).expect(403);
+      expect((await t.http.get(`/probe-people/${randomUUID()}`).set('authorization', users.manager.auth).expect(200)).body.basis).toBe('role:manager');
+      await t.http.get(`/probe-people/${person}`).set('authorization', users.auditor.auth).expect(403);
+      await t.http.get(`/probe-people/${person}`).set('authorization', users.admin.auth).expect(403);
+    });
+
+    it('a list is scoped by the same policy, so it cannot leak', async () => {
+      const amhp = await t.user(['amhp']);
+      const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+      await grant(amhp.id, a, 'allocated');
+      await grant(amhp.id, b, 'duty');
+      await grant(users.referrer.id, c, 'referrer');
+      const ids = [a, b, c].join(',');
+      expect((await t.http.get(`/probe-people?ids=${ids}`).set('authorization', amhp.auth).expect(200)).body.visible.sort()).toEqual([a, b].sort());
+      expect((await t.http.get(`/probe-people?ids=${ids}`).set('authorization', users.manager.auth).expect(200)).body.visible).toHaveLength(3);
+      expect((await t.http.get(`/probe-people?ids=${ids}`).set('authorization', users.auditor.auth).expect(200)).body.visible).toEqual([]);
+    });
+
+    it('a person id that is not a UUID is a 400, not a 500', async () => {
+      const res = await t.http.get('/probe-people/not-a-uuid').set('authorization', users.manager.auth).expect(400);
+      expect(res.body.code).toBe('bad-request');
+    });
+  });
+
+  describe('break-glass (R4)', () => {
+    it('needs a reason of at least 20 characters', async () => {
+      const amhp = await t.user(['amhp']);
+      const res = await t.http.post('/break-glass').set('authorization', amhp.auth).send({ personId: randomUUID(), reason: 'urgent' }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'reason', messages: ['reason must explain the emergency in at least 20 characters'] }]);
+      expect(await t.sql('SELECT 1 FROM break_glass_sessions WHERE user_id = $1', [amhp.id])).toHaveLength(0);
+    });
+
+    it('is not available to referrers', async () => {
+      await t.http.post('/break-glass').set('authorization', users.referrer.auth).send({ personId: randomUUID(), reason: 'I really need to see this record now' }).expect(403);
+    });
+
+    it('opens access without a relationship, raises an alert for review, and expires', async () => {
+      const amhp = await t.user(['amhp']);
+      const person = randomUUID();
+      await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(403);
+      const session = (await t.http.post('/break-glass').set('authorization', amhp.auth).send({ personId: person, reason: 'Police at the door at 3am, s.136 detention, no allocated AMHP reachable' }).expect(201)).body;
+      expect(session).toMatchObject({ personId: person, userId: amhp.id, active: true, expiresAt: '2026-11-21T10:30:00.000Z' });
+
+      const read = await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(200);
+      expect(read.body.basis).toBe(`break-glass:${session.id}`);
+      const audited = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [person]);
+      expect(audited).toEqual([{ access_basis: `break-glass:${session.id}` }]);
+
+      const alerts = (await t.http.get('/review-alerts').set('authorization', users.auditor.auth).expect(200)).body.items;
+      const alert = alerts.find((a: { subjectId: string }) => a.subjectId === session.id);
+      expect(alert).toMatchObject({ kind: 'break-glass', personId: person, raisedBy: amhp.id, reviewedAt: null });
+
+      t.clock.advance(30 * 60_000);
+      await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(403);
+      t.clock.advance(-30 * 60_000);
+    });
+
+    it('can be ended early by its owner only', async () => {
+      const amhp = await t.user(['amhp']);
+      const other = await t.user(['amhp']);
+      const person = randomUUID();
+      const session = (await t.http.post('/break-glass').set('authorization', amhp.auth).send({ personId: person, reason: 'Urgent conveyance decision needs history' }).expect(201)).body;
+      await t.http.post(`/break-glass/${session.id}/end`).set('authorization', other.auth).expect(403);
+      const ended = (await t.http.post(`/break-glass/${session.id}/end`).set('authorization', amhp.auth).expect(200)).body;
+      expect(ended.active).toBe(false);
+      await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(403);
+      const mine = (await t.http.get('/break-glass/mine').set('authorization', amhp.auth).expect(200)).body.items;
+      expect(mine.map((s: { id: string }) => s.id)).toEqual([session.id]);
+    });
+
+    it('an auditor reviews the alert once; a stale If-Match is 412; a second review is 409', async () => {
+      const amhp = await t.user(['amhp']);
+      const session = (await t.http.post('/break-glass').set('authorization', amhp.auth).send({ personId: randomUUID(), reason: 'Emergency: risk to life, record needed now' }).expect(201)).body;
+      const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM review_alerts WHERE subject_id = $1', [session.id]);
+      await t.http.post(`/review-alerts/${id}/review`).set('authorization', users.auditor.auth).set('if-match', '"v7"').send({ outcome: 'justified' }).expect(412);
+      await t.http.post(`/review-alerts/${id}/review`).set('authorization', users.admin.auth).send({ outcome: 'justified' }).expect(403);
+      const reviewed = await t.http.post(`/review-alerts/${id}/review`).set('authorization', users.auditor.auth).set('if-match', '"v1"').send({ outcome: 'justified', note: 'Verified with the duty manager' }).expect(200);
+      expect(reviewed.headers.etag).toBe('"v2"');
+      expect(reviewed.body).toMatchObject({ reviewOutcome: 'justified', reviewedBy: users.auditor.id });
+      await t.http.post(`/review-alerts/${id}/review`).set('authorization', users.auditor.auth).send({ outcome: 'not-justified' }).expect(409);
+      const open = (await t.http.get('/review-alerts?status=open').set('authorization', users.auditor.auth).expect(200)).body.items;
+      expect(open.find((a: { id: string }) => a.id === id)).toBeUndefined();
+    });
+  });
+});
