@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { ProbePeopleModule } from './support/probe-people.module';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let auditor: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ imports: [ProbePeopleModule] });
+    admin = await t.user(['admin']);
+    auditor = await t.user(['auditor']);
+  });
+  afterAll(() => t.close());
+
+  const verify = async () => (await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body;
+
+  it('records every change with who, what, when, and the request id', async () => {
+    const created = await t.http.post('/users').set('authorization', admin.auth).set('x-request-id', 'audit-create-1').send({ email: 'new.amhp@council.test', displayName: 'New AMHP', roles: ['amhp'] }).expect(201);
+    const [row] = await t.sql(`SELECT actor_id, actor_roles, resource_type, resource_id, request_id, ip, outcome, details FROM audit_events WHERE action = 'user.create' AND resource_id = $1`, [created.body.id]);
+    expect(row).toMatchObject({ actor_id: admin.id, actor_roles: 'admin', resource_type: 'user', request_id: 'audit-create-1', outcome: 'success', details: { roles: ['amhp'] } });
+    expect(row.ip).toBeTruthy();
+  });
+
+  it('the app\'s own database role cannot UPDATE, DELETE or TRUNCATE audit rows', async () => {
+    await expect(t.sql(`UPDATE audit_events SET action = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(t.sql(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+    await expect(t.sql(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('lists events for auditors with filters and keyset pagination, and audits the search itself', async () => {
+    for (let i = 0; i < 3; i++) await t.http.patch(`/users/${admin.id}`).set('authorization', admin.auth).send({ displayName: `Admin ${i}` }).expect(200);
+    const first = await t.http.get(`/audit-events?action=user.update&resourceId=${admin.id}&limit=2`).set('authorization', auditor.auth).expect(200);
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextCursor).toBeTruthy();
+    const second = await t.http.get(`/audit-events?action=user.update&resourceId=${admin.id}&limit=2&cursor=${first.body.nextCursor}`).set('authorization', auditor.auth).expect(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.nextCursor).toBeNull();
+    const ids = [...first.body.items, ...second.body.items].map((e: { id: string }) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const searches = await t.sql(`SELECT actor_id FROM audit_events WHERE action = 'audit.search' AND actor_id = $1`, [auditor.id]);
+    expect(searches.length).toBeGreaterThanOrEqual(2);
+    await t.http.get('/audit-events?cursor=bm90LWEtY3Vyc29y').set('authorization', auditor.auth).expect(400);
+  });
+
+  it('the chain verifies after concurrent writes from many requests', async () => {
+    const amhp = await t.user(['amhp']);
+    await t.sql(`INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) SELECT $1, gen_random_uuid(), 'allocated', 'test', 'x', '2026-01-01' FROM generate_series(1, 1)`, [amhp.id]);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? t.http.get(`/probe-people/${randomUUID()}`).set('authorization', amhp.auth) : t.http.get('/audit-events?limit=1').set('authorization', auditor.auth))));
+    const result = await verify();
+    expect(result).toMatchObject({ valid: true, breaks: [] });
+    expect(result.eventsChecked).toBeGreaterThan(40);
+  });
+
+  it('a failed audit write fails the request and changes nothing', async () => {
+    const signature = 'timestamptz, uuid, text, text, text, text, uuid, text, text, text, text, jsonb';
+    const before = (await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200)).body;
+    await t.sql(`ALTER FUNCTION audit_append(${signature}) RENAME TO audit_append_saved`);
+    await t.sql(`CREATE FUNCTION audit_append(${signature}) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`);
+    try {
+      const res = await t.http.patch(`/users/${admin.id}`).set('authorization', admin.auth).send({ displayName: 'Should not stick' });
+      expect(res.status).toBe(500);
+      expect(res.body).not.toHaveProperty('stack');
+      expect(JSON.stringify(res.body)).not.toContain('audit store unavailable');
+    } finally {
+      await t.sql(`DROP FUNCTION audit_append(${signature})`);
+      await t.sql(`ALTER FUNCTION audit_append_saved(${signature}) RENAME TO audit_append`);
+    }
+    const after = (await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200)).body;
+    expect(after).toEqual(before);
+  });
+
+  describe('tampering is detected by GET /audit-events/verify', () => {
+    // A superuser can switch the triggers off; the chain still tells.
+    const asSuperuser = async (sql: string) => {
+      await t.sql('ALTER TABLE audit_events DISABLE TRIGGER USER');
+      try {
+        await t.sql(sql);
+      } finally {
+        await t.sql('ALTER TABLE audit_events ENABLE TRIGGER USER');
+      }
+    };
+
+    it('an edited row breaks its hash', async () => {
+      const [{ id }] = await t.sql<{ id: string }>(`SELECT id FROM audit_events ORDER BY id LIMIT 1 OFFSET 3`);
+      await asSuperuser(`UPDATE audit_events SET outcome = 'failure' WHERE id = ${id}`);
+      const result = await verify();
+      expect(result.valid).toBe(false);
+      expect(result.breaks).toContainEqual(expect.objectContaining({ id: String(id), problem: 'hash-mismatch' }));
+    });
+
+    it('a deleted row breaks the link of the next one in its lane', async () => {
+      const [{ id, lane }] = await t.sql<{ id: string; lane: number }>(`SELECT id, lane FROM audit_events e WHERE EXISTS (SELECT 1 FROM audit_events n WHERE n.lane = e.lane AND n.id > e.id) ORDER BY id DESC LIMIT 1`);
+      await asSuperuser(`DELETE FROM audit_events WHERE id = ${id}`);
+      const result = await verify();
+      expect(result.breaks).toContainEqual(expect.objectContaining({ lane, problem: 'broken-link' }));
+    });
+  });
+});

@@ -1,0 +1,162 @@
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10)', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await t.user(['admin']);
+  });
+  afterAll(() => t.close());
+
+  const create = (body: Record<string, unknown>, key?: string) => {
+    const req = t.http.post('/users').set('authorization', admin.auth);
+    if (key) req.set('idempotency-key', key);
+    return req.send(body);
+  };
+  const countUsers = async (email: string) => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM users WHERE email = $1', [email]))[0].n);
+
+  it('creates a user, lowercasing the email, with ETag and Location', async () => {
+    const res = await create({ email: ' Ada.Lovelace@Council.TEST ', displayName: 'Ada Lovelace', roles: ['amhp'], password: 'a-long-password-1' }).expect(201);
+    expect(res.body).toMatchObject({ email: 'ada.lovelace@council.test', roles: ['amhp'], active: true, hasPassword: true, version: 1 });
+    expect(res.body).not.toHaveProperty('passwordHash');
+    expect(res.headers.etag).toBe('"v1"');
+    expect(res.headers.location).toBe(`/users/${res.body.id}`);
+  });
+
+  it('refuses a duplicate email with 409 naming the existing user', async () => {
+    const first = await create({ email: 'dup@council.test', displayName: 'Dup', roles: ['referrer'] }).expect(201);
+    const res = await create({ email: 'DUP@council.test', displayName: 'Dup again', roles: ['referrer'] }).expect(409);
+    expect(res.body).toMatchObject({ code: 'email-taken', existingId: first.body.id });
+  });
+
+  describe('R5: unknown or forbidden fields are refused and nothing changes', () => {
+    it.each([
+      ['passwordHash', { passwordHash: 'scrypt$1$1$1$x$y' }],
+      ['version', { version: 99 }],
+      ['id', { id: '00000000-0000-4000-8000-000000000000' }],
+      ['externalSubject', { externalSubject: 'evil' }],
+      ['a nested object', { displayName: { $ne: null } }],
+    ])('PATCH with %s → 400, user unchanged', async (_name, body) => {
+      const u = (await create({ email: `r5-${Math.random()}@council.test`, displayName: 'R5', roles: ['amhp'] }).expect(201)).body;
+      const res = await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send({ roles: ['admin'], ...body }).expect(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors.length).toBeGreaterThan(0);
+      const [row] = await t.sql('SELECT roles, version, password_hash, external_subject FROM users WHERE id = $1', [u.id]);
+      expect(row).toEqual({ roles: ['amhp'], version: 1, password_hash: null, external_subject: null });
+    });
+
+    it('POST with an unknown field creates nothing', async () => {
+      await create({ email: 'sneaky@council.test', displayName: 'Sneaky', roles: ['amhp'], active: false, isAdmin: true }).expect(400);
+      expect(await countUsers('sneaky@council.test')).toBe(0);
+    });
+
+    it.each([
+      [{ email: 'not-an-email', displayName: 'X', roles: ['amhp'] }, 'email'],
+      [{ email: 'x@council.test', displayName: '', roles: ['amhp'] }, 'displayName'],
+      [{ email: 'x@council.test', displayName: 'X', roles: [] }, 'roles'],
+      [{ email: 'x@council.test', displayName: 'X', roles: ['superuser'] }, 'roles'],
+      [{ email: 'x@council.test', displayName: 'X', roles: ['amhp'], password: 'short' }, 'password'],
+    ])('%j → 400 naming %s', async (body, field) => {
+      const res = await create(body).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+  });
+
+  describe('R9: concurrent edits never lose an update', () => {
+    it('a stale If-Match is 412 and names the current ETag', async () => {
+      const u = (await create({ email: 'etag@council.test', displayName: 'E', roles: ['amhp'] }).expect(201)).body;
+      await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).set('if-match', '"v1"').send({ displayName: 'E2' }).expect(200);
+      const stale = await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).set('if-match', '"v1"').send({ displayName: 'E3' }).expect(412);
+      expect(stale.body).toMatchObject({ code: 'precondition-failed', currentETag: '"v2"' });
+      expect((await t.http.get(`/users/${u.id}`).set('authorization', admin.auth).expect(200)).body.displayName).toBe('E2');
+    });
+
+    it('of 20 concurrent edits with the same If-Match, exactly one wins; the rest get 412', async () => {
+      const u = (await create({ email: 'race@council.test', displayName: 'R', roles: ['amhp'] }).expect(201)).body;
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).set('if-match', '"v1"').send({ displayName: `R${i}` })));
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 412)).toHaveLength(19);
+      const winner = results.find((r) => r.status === 200)!.body.displayName;
+      const [row] = await t.sql('SELECT display_name, version FROM users WHERE id = $1', [u.id]);
+      expect(row).toEqual({ display_name: winner, version: 2 });
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'user.update' AND resource_id = $1`, [u.id])).toHaveLength(1);
+    });
+
+    it('without If-Match, 20 concurrent edits all apply in turn: version counts every one', async () => {
+      const u = (await create({ email: 'serial@council.test', displayName: 'S', roles: ['amhp'] }).expect(201)).body;
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send(i % 2 ? { displayName: `S${i}` } : { phone: `+44 7700 9000${String(i).padStart(2, '0')}` })));
+      expect(results.map((r) => r.status).filter((s) => s !== 200 && s !== 412)).toEqual([]);
+      const applied = results.filter((r) => r.status === 200).length;
+      const [row] = await t.sql<{ version: number }>('SELECT version FROM users WHERE id = $1', [u.id]);
+      expect(row.version).toBe(1 + applied);
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'user.update' AND resource_id = $1`, [u.id])).toHaveLength(applied);
+    });
+  });
+
+  describe('R10: Idempotency-Key', () => {
+    it('the same POST sent three times with one key creates one user and replays the first response', async () => {
+      const body = { email: 'once@council.test', displayName: 'Once', roles: ['amhp'] };
+      const first = await create(body, 'key-once-1').expect(201);
+      const second = await create(body, 'key-once-1').expect(201);
+      const third = await create(body, 'key-once-1').expect(201);
+      expect(second.body).toEqual(first.body);
+      expect(third.body).toEqual(first.body);
+      expect(second.headers['idempotent-replayed']).toBe('true');
+      expect(second.headers.location).toBe(first.headers.location);
+      expect(await countUsers('once@council.test')).toBe(1);
+    });
+
+    it('the same key with another body is 422 and creates nothing', async () => {
+      await create({ email: 'k2@council.test', displayName: 'K2', roles: ['amhp'] }, 'key-reuse-1').expect(201);
+      const res = await create({ email: 'k3@council.test', displayName: 'K3', roles: ['amhp'] }, 'key-reuse-1').expect(422);
+      expect(res.body.code).toBe('idempotency-key-reused');
+      expect(await countUsers('k3@council.test')).toBe(0);
+    });
+
+    it('concurrent duplicates create one record: the others get the replay or 409, never a second user', async () => {
+      const body = { email: 'burst@council.test', displayName: 'Burst', roles: ['amhp'] };
+      const results = await Promise.all(Array.from({ length: 8 }, () => create(body, 'key-burst-1')));
+      const statuses = results.map((r) => r.status);
+      expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+      expect(statuses).toContain(201);
+      for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('idempotency-in-progress');
+      expect(await countUsers('burst@council.test')).toBe(1);
+    });
+
+    it('a failed request stores nothing under its key, so a corrected retry can use it', async () => {
+      await create({ email: 'bad', displayName: 'B', roles: ['amhp'] }, 'key-fix-1').expect(400);
+      await create({ email: 'fixed@council.test', displayName: 'B', roles: ['amhp'] }, 'key-fix-1').expect(201);
+    });
+
+    it('keys are per user: another admin may use the same key', async () => {
+      const other = await t.user(['admin']);
+      await create({ email: 'mine@council.test', displayName: 'M', roles: ['amhp'] }, 'shared-key').expect(201);
+      await t.http.post('/users').set('authorization', other.auth).set('idempotency-key', 'shared-key').send({ email: 'theirs@council.test', displayName: 'T', roles: ['amhp'] }).expect(201);
+    });
+
+    it('a malformed key is 400', async () => {
+      await create({ email: 'x1@council.test', displayName: 'X', roles: ['amhp'] }, 'has spaces in it').expect(400);
+    });
+  });
+
+  it('lists users by email with filters and cursor pagination', async () => {
+    const page1 = await t.http.get('/users?role=amhp&limit=3').set('authorization', admin.auth).expect(200);
+    expect(page1.body.items).toHaveLength(3);
+    const page2 = await t.http.get(`/users?role=amhp&limit=3&cursor=${page1.body.nextCursor}`).set('authorization', admin.auth).expect(200);
+    const emails = [...page1.body.items, ...page2.body.items].map((u: { email: string }) => u.email);
+    expect(emails).toEqual([...emails].sort());
+    expect(new Set(emails).size).toBe(emails.length);
+    const found = await t.http.get('/users?q=ada').set('authorization', admin.auth).expect(200);
+    expect(found.body.items.map((u: { email: string }) => u.email)).toEqual(['ada.lovelace@council.test']);
+  });
+
+  it('disabling a user revokes their sessions', async () => {
+    const u = (await create({ email: 'leaver@council.test', displayName: 'Leaver', roles: ['amhp'], password: 'a-long-password-2' }).expect(201)).body;
+    const pair = (await t.http.post('/auth/login').send({ email: 'leaver@council.test', password: 'a-long-password-2' }).expect(200)).body;
+    await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
+    await t.http.get('/auth/me').set('authorization', `Bearer ${pair.accessToken}`).expect(401);
+    await t.http.post('/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(401);
+  });
+});
