@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { schemaDrift } from '../src/database/migrations';
+import { IdempotencyPurge } from '../src/idempotency/idempotency.module';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+describe('platform: errors, limits, headers, health, metrics, contract (R7)', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { BODY_LIMIT_BYTES: '65536' } });
+    admin = await t.user(['admin']);
+  });
+  afterAll(() => t.close());
+
+  it('an unknown route is a 404 problem+json', async () => {
+    const res = await t.http.get('/no/such/route').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'urn:amhp-hub:problem:not-found', title: 'Not found', status: 404, instance: '/no/such/route' });
+  });
+
+  it('an oversized body is a 413 problem and nothing is stored', async () => {
+    const res = await t.http.post('/users').set('authorization', admin.auth).send({ email: 'big@council.test', displayName: 'x'.repeat(70_000), roles: ['amhp'] }).expect(413);
+    expect(res.body).toMatchObject({ status: 413, code: 'http-413' });
+    expect(await t.sql(`SELECT 1 FROM users WHERE email = 'big@council.test'`)).toHaveLength(0);
+  });
+
+  it('malformed JSON is a 400 problem', async () => {
+    const res = await t.http.post('/users').set('authorization', admin.auth).set('content-type', 'application/json').send('{"email": ').expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('a body that is not JSON is refused with a 4xx problem', async () => {
+    const res = await t.http.post('/users').set('authorization', admin.auth).set('content-type', 'text/xml').send('<user/>');
+    expect([400, 415]).toContain(res.status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('caps the page size: limit above 200 is a 400 naming the field; 200 is fine', async () => {
+    const res = await t.http.get('/users?limit=201').set('authorization', admin.auth).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'limit', messages: ['limit must not be greater than 200'] }]);
+    await t.http.get('/users?limit=200').set('authorization', admin.auth).expect(200);
+    await t.http.get('/users?limit=abc').set('authorization', admin.auth).expect(400);
+  });
+
+  it('sets security headers, a request id, and Cache-Control: no-store on data responses', async () => {
+    const res = await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200);
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
+    expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
+    expect((await t.http.get('/health/live').set('x-request-id', 'thin-client-42').expect(200)).headers['x-request-id']).toBe('thin-client-42');
+    expect((await t.http.get('/health/live').set('x-request-id', 'bad id\twith tab').expect(200)).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('error bodies carry no stack trace or internals', async () => {
+    const res = await t.http.get('/users/not-a-uuid').set('authorization', admin.auth).expect(400);
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+|QueryFailedError|node_modules/);
+  });
+
+  it('health: live and ready answer 200', async () => {
+    expect((await t.http.get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok' });
+  });
+
+  it('metrics expose request durations by route and the pool gauges', async () => {
+    await t.http.get('/health/live').expect(200);
+    const res = await t.http.get('/metrics').expect(200);
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/health\/live"/);
+    expect(res.text).toMatch(/db_pool_connections_total \d+/);
+    expect(res.text).toMatch(/process_cpu_user_seconds_total/);
+  });
+
+  it('the committed openapi.json is exactly what the app serves (run `npm run openapi` after changing the API)', async () => {
+    const served = (await t.http.get('/openapi.json').expect(200)).body;
+    const committed = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8'));
+    expect(served).toEqual(committed);
+    expect((await t.http.get('/docs').expect(200)).text).toContain('swagger');
+  });
+
+  it('entities and migrations agree: generating a migration would produce nothing', async () => {
+    const drift = await schemaDrift(t.app.get(DataSource));
+    expect(drift.up).toEqual([]);
+  });
+
+  it('purges expired idempotency records', async () => {
+    await t.http.post('/users').set('authorization', admin.auth).set('idempotency-key', 'purge-me').send({ email: 'purge@council.test', displayName: 'P', roles: ['amhp'] }).expect(201);
+    expect(await t.app.get(IdempotencyPurge).purge()).toBe(0);
+    t.clock.advance(25 * 3_600_000);
+    expect(await t.app.get(IdempotencyPurge).purge()).toBe(1);
+    t.clock.advance(-25 * 3_600_000);
+  });
+});
