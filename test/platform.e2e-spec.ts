@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { Db } from '../src/database/db';
 import { schemaDrift } from '../src/database/migrations';
 import { IdempotencyPurge } from '../src/idempotency/idempotency.module';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
@@ -90,6 +91,36 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
   it('entities and migrations agree: generating a migration would produce nothing', async () => {
     const drift = await schemaDrift(t.app.get(DataSource));
     expect(drift.up).toEqual([]);
+  });
+
+  it('retries a whole transaction on serialization failure, so concurrent SERIALIZABLE increments all land', async () => {
+    const db = t.app.get(Db);
+    await t.sql('CREATE TABLE IF NOT EXISTS retry_probe (id int PRIMARY KEY, n int NOT NULL)');
+    await t.sql('INSERT INTO retry_probe VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0');
+    let attempts = 0;
+    await Promise.all(Array.from({ length: 8 }, () =>
+      db.transaction(async (m) => {
+        attempts += 1;
+        const [{ n }] = await m.query('SELECT n FROM retry_probe WHERE id = 1');
+        await new Promise((r) => setTimeout(r, 5));
+        await m.query('UPDATE retry_probe SET n = $1 WHERE id = 1', [n + 1]);
+      }, 'SERIALIZABLE'),
+    ));
+    expect((await t.sql<{ n: number }>('SELECT n FROM retry_probe WHERE id = 1'))[0].n).toBe(8);
+    expect(attempts).toBeGreaterThan(8);
+    await t.sql('DROP TABLE retry_probe');
+  });
+
+  it('answers CORS preflights only for configured origins', async () => {
+    const cors = await createTestApp({ env: { CORS_ORIGINS: 'https://rota.council.test' }, databaseUrl: t.databaseUrl });
+    try {
+      const ok = await cors.http.options('/auth/me').set('origin', 'https://rota.council.test').set('access-control-request-method', 'GET');
+      expect(ok.headers['access-control-allow-origin']).toBe('https://rota.council.test');
+      const other = await cors.http.options('/auth/me').set('origin', 'https://evil.test').set('access-control-request-method', 'GET');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await cors.app.close();
+    }
   });
 
   it('purges expired idempotency records', async () => {
