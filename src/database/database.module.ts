@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source.options';
@@ -8,7 +8,14 @@ export const DATABASE_URL = Symbol('DATABASE_URL');
 
 @Global()
 @Module({})
-export class DatabaseModule {
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** Graceful shutdown: Fastify has stopped taking requests and finished the ones in flight; close the pool. */
+  async onApplicationShutdown(): Promise<void> {
+    await closeDataSource(this.dataSource);
+  }
+
   static forRoot(databaseUrl: string): DynamicModule {
     return {
       module: DatabaseModule,
