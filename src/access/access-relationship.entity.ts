@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
 
 export const RELATIONSHIP_KINDS = ['allocated', 'referrer', 'duty'] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];
@@ -16,6 +17,7 @@ export class AccessRelationshipEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
   @Column('uuid')
   userId: string;
 

@@ -1,4 +1,5 @@
-import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
 
 /** Emergency access to one person's record without a relationship: a stated reason, a time limit, a review. */
 @Entity('break_glass_sessions')
@@ -9,6 +10,7 @@ export class BreakGlassSessionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
   @Column('uuid')
   userId: string;
 

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
+import { UserEntity } from './user.entity';
 
 /** Opaque refresh tokens, stored only as a SHA-256 hash, rotated on every use. */
 @Entity('refresh_tokens')
@@ -6,6 +7,7 @@ export class RefreshTokenEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  @ForeignKey(() => UserEntity, { onDelete: 'CASCADE' })
   @Index('refresh_tokens_user_idx')
   @Column('uuid')
   userId: string;

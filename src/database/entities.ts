@@ -5,7 +5,12 @@ import { AuditChainHeadEntity, AuditEventEntity } from '../audit/audit-event.ent
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
 import { UserEntity } from '../auth/user.entity';
+import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
+import { AppraisalEntity, PracticeAuditEntity, SupervisionActionEntity, SupervisionSessionEntity } from '../supervision/supervision.entity';
+import { ApprovalEntity, ApprovalSuspensionEntity } from '../workforce/approval.entity';
+import { PractitionerEntity } from '../workforce/practitioner.entity';
+import { TrainingRecordEntity } from '../workforce/training-record.entity';
 
 /** Every entity, listed once; the data source and the migration generator both read this list. */
 export const ENTITIES = [
@@ -18,4 +23,14 @@ export const ENTITIES = [
   AuditEventEntity,
   AuditChainHeadEntity,
   IdempotencyKeyEntity,
+  PractitionerEntity,
+  ApprovalEntity,
+  ApprovalSuspensionEntity,
+  TrainingRecordEntity,
+  DoctorEntity,
+  DoctorApprovalEntity,
+  SupervisionSessionEntity,
+  SupervisionActionEntity,
+  AppraisalEntity,
+  PracticeAuditEntity,
 ];

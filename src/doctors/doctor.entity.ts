@@ -1,0 +1,73 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, ForeignKey } from 'typeorm';
+
+/** An external doctor who examines for MHA assessments: s.12 approved and/or an approved clinician. */
+@Entity('doctors')
+@Check('doctors_gmc_number', `gmc_number ~ '^[0-9]{7}$'`)
+@Index('doctors_name_search_idx', { synchronize: false })
+export class DoctorEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  @Index('doctors_gmc_number_key', { unique: true })
+  @Column('text')
+  gmcNumber: string;
+
+  @Column('text', { nullable: true })
+  organisation: string | null;
+
+  @Column('text', { nullable: true })
+  email: string | null;
+
+  @Column('text', { nullable: true })
+  phone: string | null;
+
+  @Column('text', { nullable: true })
+  notes: string | null;
+
+  @Column('boolean', { default: true })
+  active: boolean;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+export const DOCTOR_APPROVAL_KINDS = ['s12', 'approved-clinician'] as const;
+export type DoctorApprovalKind = (typeof DOCTOR_APPROVAL_KINDS)[number];
+
+/** A period of s.12(2) approval or approved-clinician status; both ends inclusive local dates. */
+@Entity('doctor_approvals')
+@Check('doctor_approvals_kind', `kind IN ('s12','approved-clinician')`)
+@Check('doctor_approvals_period', `ends_on >= starts_on`)
+@Index('doctor_approvals_doctor_idx', ['doctorId', 'kind', 'startsOn'])
+export class DoctorApprovalEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => DoctorEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  doctorId: string;
+
+  @Column('text')
+  kind: DoctorApprovalKind;
+
+  @Column('date')
+  startsOn: string;
+
+  @Column('date')
+  endsOn: string;
+
+  @Column('text', { nullable: true })
+  approvingBody: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

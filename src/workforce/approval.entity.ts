@@ -1,0 +1,79 @@
+import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { PractitionerEntity } from './practitioner.entity';
+
+/**
+ * An AMHP approval ("warrant") by a local social services authority (SI 2008/1206 reg 3, AMHP-01), for at most
+ * five years (reg 4, AMHP-05). Dates are local (Europe/London) calendar dates, both inclusive.
+ */
+@Entity('approvals')
+@Check('approvals_period', `ends_on >= starts_on`)
+@Check('approvals_end', `(ended_on IS NULL) = (end_reason IS NULL)`)
+@Exclusion('approvals_no_overlap', `USING gist ("practitioner_id" WITH =, daterange("starts_on", coalesce("ended_on", "ends_on"), '[]') WITH &&)`)
+@Index('approvals_practitioner_idx', ['practitionerId', 'startsOn'])
+@Index('approvals_ends_on_idx', ['endsOn'])
+export class ApprovalEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  practitionerId: string;
+
+  @Column('text')
+  approvingAuthority: string;
+
+  @Column('date')
+  startsOn: string;
+
+  @Column('date')
+  endsOn: string;
+
+  @Column('text', { nullable: true })
+  conditions: string | null;
+
+  /** Ended early (AMHP-08): the last day the approval had effect. */
+  @Column('date', { nullable: true })
+  endedOn: string | null;
+
+  @Column('text', { nullable: true })
+  endReason: string | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** A period during which an approval is suspended (AMHP-07): the AMHP may not act. */
+@Entity('approval_suspensions')
+@Check('approval_suspensions_period', `ends_at IS NULL OR ends_at > starts_at`)
+@Index('approval_suspensions_approval_idx', ['approvalId', 'startsAt'])
+export class ApprovalSuspensionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => ApprovalEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  approvalId: string;
+
+  @Column('timestamptz')
+  startsAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  endsAt: Date | null;
+
+  @Column('text')
+  reason: string;
+
+  @Column('text', { nullable: true })
+  liftReason: string | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  createdBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
