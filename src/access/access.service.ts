@@ -3,7 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { AccessRelationshipEntity, RelationshipKind } from './access-relationship.entity';
-import { Action, Decision, can, isPersonAction, personScope } from './policy';
+import { AuditService } from '../audit/audit.service';
+import { ForbiddenProblem } from '../common/problem';
+import { AccessFacts, Action, Decision, can, isPersonAction, personScope } from './policy';
 
 export interface NewRelationship {
   userId: string;
@@ -21,6 +23,7 @@ export class AccessService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async decide(actor: Actor, action: Action, personId?: string, m: EntityManager = this.dataSource.manager): Promise<Decision> {
@@ -40,6 +43,29 @@ export class AccessService {
       ) as Promise<Array<{ id: string }>>,
     ]);
     return can(actor.roles, action, { relationships: relationships.map((r) => r.kind), breakGlassSessionId: sessions[0]?.id });
+  }
+
+  /**
+   * Asks the policy again once the record is loaded (own-record rules), auditing and refusing a denial with 403.
+   * Returns the decision, whose basis goes into the audit record of the read or change.
+   */
+  async require(actor: Actor, action: Action, facts: AccessFacts, resource: { type: string; id: string }): Promise<Decision> {
+    const decision = can(actor.roles, action, facts);
+    if (decision.allowed) return decision;
+    await this.audit.recordAlone({
+      action: 'access.denied',
+      resourceType: resource.type,
+      resourceId: resource.id,
+      outcome: 'denied',
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { policy: action, ...(decision.reason ? { reason: decision.reason } : {}) },
+    });
+    throw new ForbiddenProblem(decision.reason ?? 'You are not allowed to do this.');
+  }
+
+  /** True when the actor holds one of the action's full roles (not only an own-record role). */
+  hasRole(actor: Actor, action: Action): boolean {
+    return can(actor.roles, action, { owns: false }).allowed;
   }
 
   /**

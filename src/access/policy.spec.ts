@@ -24,6 +24,12 @@ describe('can(): role × relationship × break-glass', () => {
     ['an AMHP does not read the audit log', ['amhp'], 'audit.read', undefined, false, 'none'],
     ['anyone signed in reads their own account', ['referrer'], 'self.read', undefined, true, 'authenticated'],
     ['only an AMHP opens break-glass', ['manager'], 'break-glass.open', undefined, false, 'none'],
+    ['a manager reads any practitioner record', ['manager'], 'practitioners.read', undefined, true, 'role:manager'],
+    ['an AMHP passes the route check for own-record reads', ['amhp'], 'practitioners.read', undefined, true, 'own-pending:amhp'],
+    ['an AMHP reads their own practitioner record', ['amhp'], 'practitioners.read', { owns: true }, true, 'own:amhp'],
+    ['an AMHP cannot read another practitioner\'s record', ['amhp'], 'practitioners.read', { owns: false }, false, 'none'],
+    ['a referrer cannot read practitioner records at all', ['referrer'], 'practitioners.read', { owns: true }, false, 'none'],
+    ['an AMHP cannot write practitioner records, even their own', ['amhp'], 'practitioners.write', { owns: true }, false, 'none'],
     ['several roles: the first that allows wins', ['auditor', 'amhp'], 'person.read', { relationships: ['allocated'] }, true, 'relationship:allocated'],
   ])('%s', (_name, roles, action, facts, allowed, basis) => {
     const d = can(roles, action, facts);

@@ -25,6 +25,11 @@ export interface ActionPolicy {
   person?: Partial<Record<Role, PersonRule>>;
   /** Any authenticated user (their own account and inbox). */
   anyAuthenticated?: boolean;
+  /**
+   * Roles that may do this only to records that are their own (an AMHP's own practitioner record, training,
+   * supervision). The route lets them through; the service, having loaded the record, asks again with `owns`.
+   */
+  ownRoles?: Role[];
 }
 
 export const POLICY = {
@@ -36,6 +41,18 @@ export const POLICY = {
   'review-alerts.read': { roles: ['auditor', 'admin'] },
   'review-alerts.review': { roles: ['auditor'] },
   'break-glass.open': { roles: ['amhp'] },
+  'practitioners.read': { roles: ['manager', 'admin', 'auditor'], ownRoles: ['amhp'] },
+  'practitioners.write': { roles: ['manager', 'admin'] },
+  'doctors.read': { roles: ['manager', 'amhp', 'admin'] },
+  'doctors.write': { roles: ['manager', 'admin'] },
+  /** Auditors see that supervision happened, never its notes (the service hides them). */
+  'supervision.read': { roles: ['manager', 'auditor'], ownRoles: ['amhp'] },
+  /** A supervisor who is not a manager records sessions they held. */
+  'supervision.write': { roles: ['manager'], ownRoles: ['amhp'] },
+  'appraisals.read': { roles: ['manager'], ownRoles: ['amhp'] },
+  'appraisals.write': { roles: ['manager'] },
+  'practice-audits.read': { roles: ['manager', 'auditor'], ownRoles: ['amhp'] },
+  'practice-audits.write': { roles: ['manager', 'auditor'] },
   'person.read': {
     person: {
       manager: { all: true },
@@ -55,9 +72,11 @@ export type Action = keyof typeof POLICY;
 
 export interface AccessFacts {
   /** Relationships of the actor to the person that are valid now. */
-  relationships: RelationshipKind[];
+  relationships?: RelationshipKind[];
   /** An unexpired, unended break-glass session of the actor for the person. */
   breakGlassSessionId?: string;
+  /** The record belongs to the actor (see ActionPolicy.ownRoles). Undefined: not yet known (route level). */
+  owns?: boolean;
 }
 
 export interface Decision {
@@ -76,9 +95,13 @@ export function isPersonAction(action: Action): boolean {
 export function can(roles: readonly Role[], action: Action, facts?: AccessFacts): Decision {
   const policy: ActionPolicy = POLICY[action];
   if (policy.anyAuthenticated) return { allowed: true, basis: 'authenticated' };
-  if (policy.roles) {
-    const role = policy.roles.find((r) => roles.includes(r));
-    return role ? { allowed: true, basis: `role:${role}` } : { allowed: false, basis: 'none', reason: `requires one of the roles: ${policy.roles.join(', ')}` };
+  if (policy.roles || policy.ownRoles) {
+    const role = policy.roles?.find((r) => roles.includes(r));
+    if (role) return { allowed: true, basis: `role:${role}` };
+    const ownRole = policy.ownRoles?.find((r) => roles.includes(r));
+    if (ownRole && facts?.owns !== false) return { allowed: true, basis: facts?.owns ? `own:${ownRole}` : `own-pending:${ownRole}` };
+    if (ownRole) return { allowed: false, basis: 'none', reason: 'you may only see or change your own records' };
+    return { allowed: false, basis: 'none', reason: `requires one of the roles: ${[...(policy.roles ?? []), ...(policy.ownRoles ?? []).map((r) => `${r} (own records)`)].join(', ')}` };
   }
   const rules = policy.person ?? {};
   let breakGlassAvailable = false;
@@ -86,7 +109,7 @@ export function can(roles: readonly Role[], action: Action, facts?: AccessFacts)
     const rule = rules[role];
     if (!rule) continue;
     if (rule.all) return { allowed: true, basis: `role:${role}` };
-    const kind = rule.relationships?.find((k) => facts?.relationships.includes(k));
+    const kind = rule.relationships?.find((k) => facts?.relationships?.includes(k));
     if (kind) return { allowed: true, basis: `relationship:${kind}` };
     if (rule.breakGlass) {
       if (facts?.breakGlassSessionId) return { allowed: true, basis: `break-glass:${facts.breakGlassSessionId}` };

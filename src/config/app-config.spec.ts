@@ -23,6 +23,9 @@ describe('loadConfig', () => {
     [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO', /true or false/],
     [{ CORS_ORIGINS: 'example.org' }, 'CORS_ORIGINS', /origins/],
     [{ DB_POOL_MAX: '0' }, 'DB_POOL_MAX', /between/],
+    [{ APPROVAL_REMINDER_DAYS: '180,ninety' }, 'APPROVAL_REMINDER_DAYS', /comma-separated/],
+    [{ TRAINING_SHORTFALL_SEVERITY: 'fatal' }, 'TRAINING_SHORTFALL_SEVERITY', /one of hard, warning/],
+    [{ TRAINING_HOURS_PER_YEAR: '18', TRAINING_MH_HOURS_PER_YEAR: '20' }, 'TRAINING_MH_HOURS_PER_YEAR', /cannot exceed/],
   ])('%j names %s in one clear line', (env, variable, message) => {
     let error: unknown;
     try {

@@ -52,6 +52,18 @@ export class AppConfig {
   readonly seedDemo: boolean;
   readonly metricsToken: string | undefined;
   readonly idempotencyTtlHours: number;
+  /** AMHP-06: refresher training hours required in each approval year (statutory minimum 18; councils ask more). */
+  readonly trainingHoursPerYear: number;
+  /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
+  readonly trainingMentalHealthHoursPerYear: number;
+  /** How a completed approval year short of training affects eligibility: a hard block or a warning. */
+  readonly trainingShortfallSeverity: 'hard' | 'warning';
+  /** Warn about the current approval year once this many months of it have passed with hours still short. */
+  readonly trainingWarnAfterMonths: number;
+  /** Days before an approval ends at which reapproval reminders fall due (AMHP-05: about 6 and 3 months). */
+  readonly approvalReminderDays: number[];
+  /** A professional registration checked longer ago than this gives a warning in eligibility. */
+  readonly registrationCheckMaxAgeDays: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -81,6 +93,16 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function intList(env: Env, name: string, fallback: number[], min: number, max: number): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const parts = raw.split(',').map((p) => p.trim());
+  if (!parts.every((p) => /^\d+$/.test(p))) throw new ConfigError(name, `must be a comma-separated list of whole numbers, got '${raw}'`);
+  const values = parts.map(Number);
+  if (values.some((v) => v < min || v > max)) throw new ConfigError(name, `values must be between ${min} and ${max}, got '${raw}'`);
+  return [...new Set(values)].sort((a, b) => b - a);
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -154,6 +176,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const oidcAudience = optional(env, 'OIDC_AUDIENCE');
   if (authMode === 'oidc' && !oidcIssuer) throw new ConfigError('OIDC_ISSUER', 'is required when AUTH_MODE=oidc');
   if (authMode === 'oidc' && !oidcAudience) throw new ConfigError('OIDC_AUDIENCE', 'is required when AUTH_MODE=oidc');
+  if (int(env, 'TRAINING_MH_HOURS_PER_YEAR', 0, 0, 200) > int(env, 'TRAINING_HOURS_PER_YEAR', 18, 0, 200)) {
+    throw new ConfigError('TRAINING_MH_HOURS_PER_YEAR', 'cannot exceed TRAINING_HOURS_PER_YEAR');
+  }
   const corsRaw = optional(env, 'CORS_ORIGINS');
   const corsOrigins = corsRaw ? corsRaw.split(',').map((s) => s.trim()).filter(Boolean) : [];
   for (const origin of corsOrigins) {
@@ -196,5 +221,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo: bool(env, 'SEED_DEMO', databaseUrl === undefined && nodeEnv !== 'production'),
     metricsToken: optional(env, 'METRICS_TOKEN'),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
+    trainingHoursPerYear: int(env, 'TRAINING_HOURS_PER_YEAR', 18, 0, 200),
+    trainingMentalHealthHoursPerYear: int(env, 'TRAINING_MH_HOURS_PER_YEAR', 0, 0, 200),
+    trainingShortfallSeverity: oneOf(env, 'TRAINING_SHORTFALL_SEVERITY', ['hard', 'warning'] as const, 'warning'),
+    trainingWarnAfterMonths: int(env, 'TRAINING_WARN_AFTER_MONTHS', 9, 0, 12),
+    approvalReminderDays: intList(env, 'APPROVAL_REMINDER_DAYS', [180, 90, 30], 1, 730),
+    registrationCheckMaxAgeDays: int(env, 'REGISTRATION_CHECK_MAX_AGE_DAYS', 365, 1, 3650),
   });
 }
