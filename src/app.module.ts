@@ -12,7 +12,7 @@ import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
-import { pinoHttpOptions } from './ops/logging';
+import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
 
@@ -26,6 +26,8 @@ export interface AppOptions {
   /** Scheduled jobs are off in tests, which call jobs directly with a moved clock. */
   schedule?: boolean;
 }
+
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 @Global()
 @Module({})
@@ -42,11 +44,12 @@ class CoreModule {
 @Module({})
 export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
+    const logger = rootLogger(options.config);
     return {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options),
-        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.config) }),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.config, logger) }),
         DatabaseModule.forRoot(options.databaseUrl),
         ...(options.schedule === false ? [] : [ScheduleModule.forRoot()]),
         AuditModule,
@@ -61,6 +64,7 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: ROOT_LOGGER, useValue: logger },
         DemoSeed,
       ],
     };

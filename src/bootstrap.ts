@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppModule, AppOptions } from './app.module';
+import type { Logger as Pino } from 'pino';
+import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
 import { validationPipe } from './common/validation';
 import { Metrics } from './ops/metrics';
 
@@ -56,6 +57,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(Metrics);
+  const log = app.get<Pino>(ROOT_LOGGER);
+  const quiet = new Set(['/health/live', '/health/ready', '/metrics']);
   fastify.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
     // Responses may carry a person's data: nothing is cached unless a route says otherwise.
@@ -63,7 +66,15 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
     return payload;
   });
   fastify.addHook('onResponse', async (req, reply) => {
-    metrics.requestDuration.observe({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const route = req.routeOptions?.url ?? 'unmatched';
+    metrics.requestDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const status = reply.statusCode;
+    if (quiet.has(route) && status < 500) return;
+    // Identifiers only: the route pattern, never the query string, so no person data reaches the logs.
+    const entry = { reqId: req.id, method: req.method, route, status, ms: Math.round(reply.elapsedTime * 10) / 10, userId: (req as { actor?: { userId: string } }).actor?.userId };
+    if (status >= 500) log.error(entry, 'request failed');
+    else if (status >= 400) log.warn(entry, 'request refused');
+    else log.info(entry, 'request completed');
   });
 
   const document = openApiDocument(app);

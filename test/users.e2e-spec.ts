@@ -108,6 +108,12 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
       expect(await countUsers('once@council.test')).toBe(1);
     });
 
+    it('the same body with its keys in another order is the same request', async () => {
+      const first = await create({ email: 'order@council.test', displayName: 'Order', roles: ['amhp'] }, 'key-order-1').expect(201);
+      const again = await create({ roles: ['amhp'], displayName: 'Order', email: 'order@council.test' }, 'key-order-1').expect(201);
+      expect(again.body.id).toBe(first.body.id);
+    });
+
     it('the same key with another body is 422 and creates nothing', async () => {
       await create({ email: 'k2@council.test', displayName: 'K2', roles: ['amhp'] }, 'key-reuse-1').expect(201);
       const res = await create({ email: 'k3@council.test', displayName: 'K3', roles: ['amhp'] }, 'key-reuse-1').expect(422);

@@ -77,9 +77,9 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const req = ctx.getRequest<FastifyRequest>();
     const problem = toProblemError(err);
-    if (problem.status >= 500) {
-      this.logger.error({ err, requestId: req?.id, code: problem.code }, problem.status === 500 ? 'unhandled error' : problem.detail);
-    }
+    if (problem.status === 500) this.logger.error({ err, requestId: req?.id }, 'unhandled error');
+    // An outage answers 503 to every request: one line each, without a stack trace.
+    else if (problem.status >= 500) this.logger.warn({ requestId: req?.id, code: problem.code, cause: (err as Error)?.message }, problem.detail);
     const body: Problem = problem.toProblem(req?.url?.split('?')[0]);
     if (req?.id) body.requestId = String(req.id);
     for (const [h, v] of Object.entries(problem.headers)) reply.header(h, v);

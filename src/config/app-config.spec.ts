@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -23,6 +25,8 @@ describe('loadConfig', () => {
     [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO', /true or false/],
     [{ CORS_ORIGINS: 'example.org' }, 'CORS_ORIGINS', /origins/],
     [{ DB_POOL_MAX: '0' }, 'DB_POOL_MAX', /between/],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SEED_DEMO: 'true' }, 'SEED_DEMO', /production/],
+    [{ TRAINING_HOURS_PER_YEAR: '12' }, 'TRAINING_HOURS_PER_YEAR', /between 18 and 200/],
     [{ APPROVAL_REMINDER_DAYS: '180,ninety' }, 'APPROVAL_REMINDER_DAYS', /comma-separated/],
     [{ TRAINING_SHORTFALL_SEVERITY: 'fatal' }, 'TRAINING_SHORTFALL_SEVERITY', /one of hard, warning/],
     [{ TRAINING_HOURS_PER_YEAR: '18', TRAINING_MH_HOURS_PER_YEAR: '20' }, 'TRAINING_MH_HOURS_PER_YEAR', /cannot exceed/],
@@ -43,5 +47,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).seedDemo).toBe(true);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+});
+
+describe('.env.example', () => {
+  const root = join(__dirname, '..', '..');
+  const documented = new Set([...readFileSync(join(root, '.env.example'), 'utf8').matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+  const read = new Set([...readFileSync(join(__dirname, 'app-config.ts'), 'utf8').matchAll(/'([A-Z][A-Z0-9_]{2,})'/g)].map((m) => m[1]));
+
+  it('documents every variable the service reads, and nothing else', () => {
+    expect([...read].filter((v) => !documented.has(v)).sort()).toEqual([]);
+    expect([...documented].filter((v) => !read.has(v)).sort()).toEqual([]);
   });
 });

@@ -167,6 +167,13 @@ function jwtSecret(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
   return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
 }
 
+/** Demo users share a published password: never in production. */
+function demoSeed(env: Env, nodeEnv: string, databaseUrl: string | undefined): boolean {
+  const seed = bool(env, 'SEED_DEMO', databaseUrl === undefined && nodeEnv !== 'production');
+  if (seed && nodeEnv === 'production') throw new ConfigError('SEED_DEMO', 'must not be true when NODE_ENV=production (demo users share a published password)');
+  return seed;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -176,7 +183,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const oidcAudience = optional(env, 'OIDC_AUDIENCE');
   if (authMode === 'oidc' && !oidcIssuer) throw new ConfigError('OIDC_ISSUER', 'is required when AUTH_MODE=oidc');
   if (authMode === 'oidc' && !oidcAudience) throw new ConfigError('OIDC_AUDIENCE', 'is required when AUTH_MODE=oidc');
-  if (int(env, 'TRAINING_MH_HOURS_PER_YEAR', 0, 0, 200) > int(env, 'TRAINING_HOURS_PER_YEAR', 18, 0, 200)) {
+  if (int(env, 'TRAINING_MH_HOURS_PER_YEAR', 0, 0, 200) > int(env, 'TRAINING_HOURS_PER_YEAR', 18, 18, 200)) {
     throw new ConfigError('TRAINING_MH_HOURS_PER_YEAR', 'cannot exceed TRAINING_HOURS_PER_YEAR');
   }
   const corsRaw = optional(env, 'CORS_ORIGINS');
@@ -218,10 +225,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
     timeZone: validTimeZone(env, 'SERVICE_TIME_ZONE', 'Europe/London'),
-    seedDemo: bool(env, 'SEED_DEMO', databaseUrl === undefined && nodeEnv !== 'production'),
+    seedDemo: demoSeed(env, nodeEnv, databaseUrl),
     metricsToken: optional(env, 'METRICS_TOKEN'),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
-    trainingHoursPerYear: int(env, 'TRAINING_HOURS_PER_YEAR', 18, 0, 200),
+    // The CQC AMHP briefing's minimum is 18 h a year (STATUTE.md AMHP-06); a council may ask more, never less.
+    trainingHoursPerYear: int(env, 'TRAINING_HOURS_PER_YEAR', 18, 18, 200),
     trainingMentalHealthHoursPerYear: int(env, 'TRAINING_MH_HOURS_PER_YEAR', 0, 0, 200),
     trainingShortfallSeverity: oneOf(env, 'TRAINING_SHORTFALL_SEVERITY', ['hard', 'warning'] as const, 'warning'),
     trainingWarnAfterMonths: int(env, 'TRAINING_WARN_AFTER_MONTHS', 9, 0, 12),

@@ -10,6 +10,16 @@ import { databaseUrlWithName } from './embedded-postgres';
 export async function ensureDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   if (!name) throw new Error('DATABASE_URL must name a database');
+  // Usually it exists: managed servers may not let us reach the 'postgres' maintenance database at all.
+  const probe = new Client({ connectionString: url });
+  try {
+    await probe.connect();
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '3D000') throw err;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
   const admin = new Client({ connectionString: databaseUrlWithName(url, 'postgres') });
   await admin.connect();
   try {
@@ -32,8 +42,16 @@ export async function withDataSource<T>(config: AppConfig, url: string, fn: (ds:
   }
 }
 
+/** Applies pending migrations; a session advisory lock makes replicas that start together take turns. */
 export async function runMigrations(config: AppConfig, url: string): Promise<string[]> {
-  return withDataSource(config, url, async (ds) => (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name));
+  const lock = new Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtextextended('amhp-hub:migrations', 0))`);
+    return await withDataSource(config, url, async (ds) => (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name));
+  } finally {
+    await lock.end();
+  }
 }
 
 /** The SQL that would make the schema match the entities; empty when migrations and entities agree. */

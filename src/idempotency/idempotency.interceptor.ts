@@ -20,6 +20,15 @@ interface Stored {
   response_headers: Record<string, string>;
 }
 
+/** JSON with object keys sorted, so that the same body sent with its keys in another order is the same request. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /**
  * `Idempotency-Key` on POST (IETF draft-ietf-httpapi-idempotency-key-header): the same key with the same body
  * returns the first response; with another body, 422; while the first is still being processed, 409.
@@ -44,7 +53,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     const userId = req.actor.userId;
     const path = req.url.split('?')[0];
-    const requestHash = createHash('sha256').update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+    const requestHash = createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`).digest('hex');
     const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
 
     const run = async (): Promise<unknown> => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import pino, { Logger } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
 
@@ -24,17 +25,17 @@ export const REDACT_PATHS = [
   '*.email',
 ];
 
-export function pinoHttpOptions(config: AppConfig): Options {
+/** The one pino logger: application logs (through nestjs-pino) and request logs (bootstrap's onResponse hook). */
+export function rootLogger(config: AppConfig): Logger {
+  return pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'amhp-hub' } });
+}
+
+export function pinoHttpOptions(config: AppConfig, logger: Logger): Options {
   return {
-    level: config.logLevel,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    logger,
+    // Requests are logged by the Fastify onResponse hook (bootstrap.ts), which sees the matched route.
+    autoLogging: false,
     // Fastify has already given the request its id (from a valid X-Request-Id, or a new UUID); middie copies it.
     genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
   };
 }

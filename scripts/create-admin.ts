@@ -1,0 +1,54 @@
+/**
+ * npm run create-admin -- email@council.gov.uk "Display Name"
+ *
+ * Creates the first admin of a new installation (local login), with a random password printed once. Audited like
+ * any other user creation. Refuses if the email exists. Uses DATABASE_URL, or the embedded development server.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../src/config/app-config';
+import { dataSourceOptions } from '../src/database/data-source.options';
+import { databaseUrlWithName, EmbeddedServer, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { ensureDatabase, runMigrations } from '../src/database/migrations';
+import { hashPassword } from '../src/auth/password';
+
+async function main(): Promise<void> {
+  const [email, displayName] = process.argv.slice(2);
+  if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new Error('usage: npm run create-admin -- email@council.gov.uk "Display Name"');
+  const config = loadConfig();
+  let server: EmbeddedServer | undefined;
+  let url = config.databaseUrl;
+  try {
+    if (!url) {
+      server = await startEmbeddedPostgres({ dir: config.embeddedPgDir, port: config.embeddedPgPort });
+      url = databaseUrlWithName(server.url, 'amhp_hub');
+    }
+    await ensureDatabase(url);
+    await runMigrations(config, url);
+    const password = randomBytes(18).toString('base64url');
+    const hash = await hashPassword(password);
+    const ds = await new DataSource(dataSourceOptions(config, url)).initialize();
+    try {
+      await ds.transaction(async (m) => {
+        const [user] = await m.query(
+          `INSERT INTO users (email, display_name, roles, password_hash) VALUES ($1, $2, ARRAY['admin'], $3)
+           ON CONFLICT (email) DO NOTHING RETURNING id`,
+          [email.toLowerCase(), displayName ?? 'Administrator', hash],
+        );
+        if (!user) throw new Error(`a user with email ${email} already exists`);
+        await m.query(`SELECT audit_append(now(), NULL, NULL, 'user.create', 'user', $1, NULL, NULL, NULL, NULL, 'success', $2)`, [user.id, JSON.stringify({ roles: ['admin'], via: 'create-admin' })]);
+      });
+    } finally {
+      await ds.destroy();
+    }
+    console.log(`Created admin ${email.toLowerCase()} with password: ${password}\nSign in and change it: POST /auth/me/password`);
+  } finally {
+    await server?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+/**
+ * Local-date arithmetic for statutory and rota rules (STATUTE.md §1). Instants are UTC `Date`s; calendar dates
+ * are ISO `YYYY-MM-DD` strings in the service's time zone (Europe/London by default). Pure: no clock, no I/O.
+ */
+import { DateTime } from 'luxon';
+
+export type IsoDate = string;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isIsoDate(value: string): boolean {
+  return ISO_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+}
+
+function date(d: IsoDate): DateTime {
+  const dt = DateTime.fromISO(d, { zone: 'UTC' });
+  if (!ISO_DATE.test(d) || !dt.isValid) throw new RangeError(`not a calendar date: ${d}`);
+  return dt;
+}
+
+/** The calendar date of an instant in a time zone. */
+export function localDate(instant: Date, zone: string): IsoDate {
+  return DateTime.fromJSDate(instant, { zone }).toISODate()!;
+}
+
+/** 00:00 local time on a date, as an instant (a DST change never falls at midnight in the UK). */
+export function startOfLocalDay(d: IsoDate, zone: string): Date {
+  return DateTime.fromISO(d, { zone }).startOf('day').toJSDate();
+}
+
+/** The first instant after a date ends locally (00:00 the next day): periods are half-open [start, end). */
+export function endOfLocalDay(d: IsoDate, zone: string): Date {
+  return DateTime.fromISO(d, { zone }).startOf('day').plus({ days: 1 }).toJSDate();
+}
+
+export function addDays(d: IsoDate, n: number): IsoDate {
+  return date(d).plus({ days: n }).toISODate()!;
+}
+
+/** Calendar months/years: a date that does not exist (31 Aug + 6 months) is clamped to the month's end (C6). */
+export function addMonths(d: IsoDate, n: number): IsoDate {
+  return date(d).plus({ months: n }).toISODate()!;
+}
+
+export function addYears(d: IsoDate, n: number): IsoDate {
+  return date(d).plus({ years: n }).toISODate()!;
+}
+
+/** Whole calendar days from a to b (negative when b is earlier). */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return Math.round(date(b).diff(date(a), 'days').days);
+}
+
+/**
+ * C1: the last day of a period of N days (or years) *beginning with* D: D counts as the first day.
+ * `lastDayOfPeriod('2026-03-01', { days: 14 })` → 2026-03-14; `{ years: 5 }` from 2026-01-01 → 2030-12-31.
+ */
+export function lastDayOfPeriod(start: IsoDate, length: { days?: number; months?: number; years?: number }): IsoDate {
+  return date(start).plus(length).minus({ days: 1 }).toISODate()!;
+}
+
+/** Whole months elapsed from a to b (calendar months, floor). */
+export function monthsBetween(a: IsoDate, b: IsoDate): number {
+  return Math.floor(date(b).diff(date(a), 'months').months);
+}
+
+export function minDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a <= b ? a : b;
+}
