@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import { ApprovalFacts, approvalPeriodFindings, approvalStatus, eligibility, EligibilityFacts, maxApprovalEnd, TrainingFacts, trainingByApprovalYear, WorkforcePolicy } from './workforce.rules';
+
+const policy: WorkforcePolicy = {
+  timeZone: 'Europe/London',
+  trainingHoursPerYear: 18,
+  trainingMentalHealthHoursPerYear: 0,
+  trainingShortfallSeverity: 'warning',
+  trainingWarnAfterMonths: 9,
+  registrationCheckMaxAgeDays: 365,
+};
+
+const approval = (over: Partial<ApprovalFacts> = {}): ApprovalFacts => ({
+  id: 'a1',
+  approvingAuthority: 'Northshire County Council',
+  startsOn: '2025-06-01',
+  endsOn: '2030-05-31',
+  endedOn: null,
+  suspensions: [],
+  ...over,
+});
+
+const training = (completedOn: string, hours: number, mentalHealthSpecific = true): TrainingFacts => ({ completedOn, hours, mentalHealthSpecific });
+
+const facts = (over: Partial<EligibilityFacts> = {}): EligibilityFacts => ({
+  from: new Date('2026-11-21T22:00:00Z'),
+  to: new Date('2026-11-22T09:00:00Z'),
+  now: new Date('2026-11-21T10:00:00Z'),
+  profession: 'social-worker',
+  registrationStatus: 'active',
+  registrationCheckedOn: '2026-09-01',
+  approvals: [approval()],
+  training: [training('2025-09-01', 18), training('2026-07-01', 10)],
+  ...over,
+});
+
+const codes = (f: EligibilityFacts, p: WorkforcePolicy = policy) => eligibility(f, p).findings.map((x) => `${x.severity}:${x.code}`);
+
+describe('AMHP-05: an approval lasts at most five years', () => {
+  it.each([
+    ['2026-01-01', '2030-12-31', []],
+    ['2026-01-01', '2031-01-01', ['approval-longer-than-five-years']],
+    ['2026-03-15', '2026-03-15', []],
+    ['2026-03-15', '2026-03-14', ['approval-ends-before-start']],
+    ['2028-02-29', '2033-02-27', []],
+    ['2028-02-29', '2033-02-28', ['approval-longer-than-five-years']],
+  ])('from %s to %s → %j', (startsOn, endsOn, expected) => {
+    expect(approvalPeriodFindings(startsOn, endsOn).map((f) => f.code)).toEqual(expected);
+  });
+
+  it('the longest approval is five years less a day, beginning with its first day (C1)', () => {
+    expect(maxApprovalEnd('2026-01-01')).toBe('2030-12-31');
+  });
+});
+
+describe('eligibility for a period', () => {
+  it('is eligible with a covering approval, active registration and training on track', () => {
+    expect(eligibility(facts(), policy)).toEqual({ eligible: true, approvalId: 'a1', findings: [] });
+  });
+
+  it.each<[string, Partial<EligibilityFacts>, string[]]>([
+    ['no approval at all', { approvals: [] }, ['hard:no-approval']],
+    ['an approval that ends mid-shift (night 22:00-09:00 across the last day)', { approvals: [approval({ endsOn: '2026-11-21' })] }, ['hard:approval-ends-during-period']],
+    ['an approval that starts mid-shift', { approvals: [approval({ startsOn: '2026-11-22' })] }, ['hard:approval-starts-during-period']],
+    ['an approval ended early before the shift', { approvals: [approval({ endedOn: '2026-11-10' })] }, ['hard:no-approval']],
+    ['an approval ended early on the shift night', { approvals: [approval({ endedOn: '2026-11-21' })] }, ['hard:approval-ends-during-period']],
+    ['an approval that ended long ago', { approvals: [approval({ startsOn: '2018-01-01', endsOn: '2022-12-31' })] }, ['hard:no-approval']],
+    ['a suspension in the middle of the period', { approvals: [approval({ suspensions: [{ startsAt: new Date('2026-11-22T01:00:00Z'), endsAt: new Date('2026-11-22T03:00:00Z'), reason: 'registration under review' }] })] }, ['hard:approval-suspended']],
+    ['an open-ended suspension that started earlier', { approvals: [approval({ suspensions: [{ startsAt: new Date('2026-10-01T00:00:00Z'), endsAt: null, reason: 'regulator suspension' }] })] }, ['hard:approval-suspended']],
+    ['a suspension that was lifted before the period', { approvals: [approval({ suspensions: [{ startsAt: new Date('2026-10-01T00:00:00Z'), endsAt: new Date('2026-11-01T00:00:00Z'), reason: 'x' }] })] }, []],
+    ['a suspension that ends exactly when the period starts', { approvals: [approval({ suspensions: [{ startsAt: new Date('2026-11-01T00:00:00Z'), endsAt: new Date('2026-11-21T22:00:00Z'), reason: 'x' }] })] }, []],
+    ['a suspended registration', { registrationStatus: 'suspended' }, ['hard:registration-not-active']],
+    ['a registration never checked', { registrationCheckedOn: null }, ['warning:registration-check-stale']],
+    ['a registration checked over a year ago', { registrationCheckedOn: '2025-10-01' }, ['warning:registration-check-stale']],
+    ['a doctor', { profession: 'doctor' }, ['hard:doctor-cannot-be-amhp']],
+    ['a completed approval year short of training', { training: [training('2025-09-01', 12), training('2026-07-01', 18)] }, ['warning:training-short-completed-year']],
+    ['the current year short after 9 months', { from: new Date('2027-03-10T09:00:00Z'), to: new Date('2027-03-10T17:00:00Z'), training: [training('2025-09-01', 18), training('2026-07-01', 4)] }, ['warning:training-short-current-year']],
+    ['the current year short but early in it', { from: new Date('2026-08-10T08:00:00Z'), to: new Date('2026-08-10T16:00:00Z'), training: [training('2025-09-01', 18)] }, []],
+  ])('%s → %j', (_name, over, expected) => {
+    expect(codes(facts(over))).toEqual(expected);
+  });
+
+  it('training shortfall in a completed year blocks when configured hard', () => {
+    const result = eligibility(facts({ training: [training('2025-09-01', 12)] }), { ...policy, trainingShortfallSeverity: 'hard' });
+    expect(result.eligible).toBe(false);
+    expect(result.findings[0]).toMatchObject({ code: 'training-short-completed-year', rule: 'AMHP-06', severity: 'hard' });
+  });
+
+  it('a second approval continuing the first covers a shift across the join', () => {
+    const first = approval({ id: 'a1', startsOn: '2021-11-22', endsOn: '2026-11-21' });
+    const second = approval({ id: 'a2', startsOn: '2026-11-22', endsOn: '2031-11-21' });
+    // One approval must cover the whole shift: a night spanning the join is not covered by either alone.
+    expect(codes(facts({ approvals: [first, second] }))).toEqual(['hard:approval-ends-during-period', 'hard:approval-starts-during-period']);
+    const day = facts({ approvals: [first, second], from: new Date('2026-11-22T09:00:00Z'), to: new Date('2026-11-22T17:00:00Z'), training: [] });
+    expect(eligibility(day, policy)).toMatchObject({ eligible: true, approvalId: 'a2' });
+  });
+
+  it('an approval ending on the last Sunday of October covers the 25-hour day to its end (DST)', () => {
+    const a = approval({ startsOn: '2022-01-01', endsOn: '2026-10-25' });
+    const f = facts({ approvals: [a], training: [], from: new Date('2026-10-25T08:00:00Z'), to: new Date('2026-10-26T00:00:00Z') });
+    expect(eligibility(f, policy).findings.filter((x) => x.severity === 'hard')).toEqual([]);
+    const past = facts({ approvals: [a], training: [], from: new Date('2026-10-25T08:00:00Z'), to: new Date('2026-10-26T00:00:01Z') });
+    expect(eligibility(past, policy).eligible).toBe(false);
+  });
+
+  it('property: eligibility for a period implies eligibility for every sub-period', () => {
+    const base = new Date('2026-01-01T00:00:00Z').getTime();
+    const hour = 3_600_000;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 24 * 400 }), fc.integer({ min: 1, max: 48 }), fc.integer({ min: 0, max: 47 }), fc.integer({ min: 0, max: 24 * 400 }), (startH, lenH, cutH, suspH) => {
+        const from = new Date(base + startH * hour);
+        const to = new Date(from.getTime() + lenH * hour);
+        const sub = new Date(from.getTime() + Math.min(cutH, lenH - 1) * hour);
+        const a = approval({ startsOn: '2025-12-01', endsOn: '2026-12-31', suspensions: [{ startsAt: new Date(base + suspH * hour), endsAt: new Date(base + (suspH + 30) * hour), reason: 'x' }] });
+        const whole = eligibility(facts({ from, to, approvals: [a], training: [] }), policy).eligible;
+        const part = eligibility(facts({ from: sub, to, approvals: [a], training: [] }), policy).eligible;
+        return !whole || part;
+      }),
+    );
+  });
+});
+
+describe('training by approval year (AMHP-06)', () => {
+  it('splits hours into years counted from the approval start, with shortfalls and due dates', () => {
+    const years = trainingByApprovalYear(approval({ startsOn: '2025-06-01', endsOn: '2027-05-31' }), [training('2025-06-01', 6), training('2026-05-31', 6, false), training('2026-06-01', 20)], { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 10 }, '2026-11-21');
+    expect(years).toEqual([
+      { year: 1, from: '2025-06-01', to: '2026-05-31', requiredHours: 18, requiredMentalHealthHours: 10, hours: 12, mentalHealthHours: 6, shortfallHours: 6, mentalHealthShortfallHours: 4, status: 'short' },
+      { year: 2, from: '2026-06-01', to: '2027-05-31', requiredHours: 18, requiredMentalHealthHours: 10, hours: 20, mentalHealthHours: 20, shortfallHours: 0, mentalHealthShortfallHours: 0, status: 'met' },
+    ]);
+  });
+
+  it('the last year is cut short when the approval ends early', () => {
+    const years = trainingByApprovalYear(approval({ startsOn: '2025-06-01', endsOn: '2030-05-31', endedOn: '2026-08-31' }), [], { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 0 }, '2026-11-21');
+    expect(years.map((y) => [y.from, y.to, y.status])).toEqual([['2025-06-01', '2026-05-31', 'short'], ['2026-06-01', '2026-08-31', 'short']]);
+  });
+});
+
+describe('approval status now', () => {
+  const now = new Date('2026-11-21T10:00:00Z');
+  it.each<[Partial<ApprovalFacts>, string]>([
+    [{}, 'active'],
+    [{ startsOn: '2026-12-01' }, 'future'],
+    [{ startsOn: '2021-01-01', endsOn: '2025-12-31' }, 'expired'],
+    [{ endedOn: '2026-11-01' }, 'ended'],
+    [{ suspensions: [{ startsAt: new Date('2026-11-20T00:00:00Z'), endsAt: null, reason: 'x' }] }, 'suspended'],
+  ])('%j → %s', (over, status) => {
+    expect(approvalStatus(approval(over), now, 'Europe/London')).toBe(status);
+  });
+});
