@@ -15,6 +15,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
+import { WorkforceModule } from './workforce/workforce.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -57,6 +58,7 @@ export class AppModule {
         AccessModule,
         IdempotencyModule,
         OpsModule,
+        WorkforceModule,
         ...(options.imports ?? []),
       ],
       providers: [

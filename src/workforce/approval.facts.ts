@@ -1,0 +1,30 @@
+import type { EntityManager } from 'typeorm';
+import type { ApprovalFacts } from './workforce.rules';
+
+export interface ApprovalRecord extends ApprovalFacts {
+  practitionerId: string;
+  conditions: string | null;
+  endReason: string | null;
+  version: number;
+  suspensions: Array<ApprovalFacts['suspensions'][number] & { id: string; liftReason: string | null }>;
+}
+
+/** Approvals with their suspensions, for the given practitioners (oldest first), as the rules take them. */
+export async function loadApprovals(m: EntityManager, practitionerIds: string[], approvalId?: string): Promise<ApprovalRecord[]> {
+  if (!practitionerIds.length && !approvalId) return [];
+  const rows: Array<Omit<ApprovalRecord, 'suspensions'> & { suspensions: Array<{ id: string; startsAt: string; endsAt: string | null; reason: string; liftReason: string | null }> }> = await m.query(
+    `SELECT a.id, a.practitioner_id AS "practitionerId", a.approving_authority AS "approvingAuthority",
+            to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
+            to_char(a.ended_on, 'YYYY-MM-DD') AS "endedOn", a.end_reason AS "endReason", a.conditions, a.version,
+            coalesce((SELECT json_agg(json_build_object('id', s.id, 'startsAt', s.starts_at, 'endsAt', s.ends_at, 'reason', s.reason, 'liftReason', s.lift_reason) ORDER BY s.starts_at)
+                        FROM approval_suspensions s WHERE s.approval_id = a.id), '[]') AS suspensions
+       FROM approvals a
+      WHERE ${approvalId ? 'a.id = $1' : 'a.practitioner_id = ANY($1::uuid[])'}
+      ORDER BY a.practitioner_id, a.starts_on`,
+    [approvalId ?? practitionerIds],
+  );
+  return rows.map((r) => ({
+    ...r,
+    suspensions: r.suspensions.map((s) => ({ id: s.id, startsAt: new Date(s.startsAt), endsAt: s.endsAt ? new Date(s.endsAt) : null, reason: s.reason, liftReason: s.liftReason })),
+  }));
+}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { addDays, daysBetween, localDate } from '../statute/time';
+import { ApprovalRecord, loadApprovals } from './approval.facts';
+import { ApprovalSuspensionEntity } from './approval.entity';
+import { ApprovalDto, CreateApprovalDto, EndApprovalDto, LiftSuspensionDto, ReapprovalDueDto, SuspendApprovalDto, UpdateApprovalDto } from './dto/approval.dto';
+import { PractitionersService } from './practitioners.service';
+import { approvalPeriodFindings, approvalStatus, Finding } from './workforce.rules';
+
+function rejectFindings(findings: Finding[]): void {
+  if (findings.length) throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
+}
+
+/** AMHP approvals (warrants): their periods (AMHP-05), suspensions (AMHP-07) and early ends (AMHP-08). */
+@Injectable()
+export class ApprovalsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly practitioners: PractitionersService,
+  ) {}
+
+  async list(actor: Actor, practitionerId: string): Promise<ApprovalDto[]> {
+    const p = await this.practitioners.find(this.db.dataSource.manager, practitionerId);
+    await this.practitioners.requireReadable(actor, p.userId, practitionerId);
+    return (await loadApprovals(this.db.dataSource.manager, [practitionerId])).map((a) => this.dto(a));
+  }
+
+  async create(practitionerId: string, dto: CreateApprovalDto): Promise<ApprovalDto> {
+    rejectFindings(approvalPeriodFindings(dto.startsOn, dto.endsOn));
+    return this.db.transaction(async (m) => {
+      await this.practitioners.find(m, practitionerId);
+      const [row] = await m
+        .query(
+          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, conditions) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [practitionerId, dto.approvingAuthority, dto.startsOn, dto.endsOn, dto.conditions ?? null],
+        )
+        .catch((err) => {
+          if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01') {
+            throw new ConflictProblem('This approval overlaps another approval of the same practitioner; end or shorten that one first.', 'approval-overlap');
+          }
+          throw err;
+        });
+      await this.audit.record(m, { action: 'approval.create', resourceType: 'approval', resourceId: row.id, details: { practitionerId, startsOn: dto.startsOn, endsOn: dto.endsOn } });
+      return this.dto(await this.load(m, row.id));
+    });
+  }
+
+  async update(id: string, dto: UpdateApprovalDto, expectedVersion: number | undefined): Promise<ApprovalDto> {
+    return this.db.transaction(async (m) => {
+      const a = await this.load(m, id);
+      assertVersion(expectedVersion, a.version);
+      if (a.endedOn) throw new ConflictProblem('An approval that has been ended cannot be changed.', 'approval-ended');
+      if (dto.endsOn) rejectFindings(approvalPeriodFindings(a.startsOn, dto.endsOn));
+      const [rows] = await m.query(
+        `UPDATE approvals SET ends_on = coalesce($3, ends_on), conditions = CASE WHEN $5 THEN $4 ELSE conditions END, version = version + 1
+          WHERE id = $1 AND version = $2 RETURNING id`,
+        [id, a.version, dto.endsOn ?? null, dto.conditions ?? null, dto.conditions !== undefined],
+      ).catch((err) => {
+        if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01') throw new ConflictProblem('The new end date overlaps a later approval.', 'approval-overlap');
+        throw err;
+      });
+      if (!rows.length) throw new PreconditionFailedProblem();
+      await this.audit.record(m, { action: 'approval.update', resourceType: 'approval', resourceId: id, details: { fields: Object.keys(dto), ...(dto.endsOn ? { endsOn: dto.endsOn } : {}) } });
+      return this.dto(await this.load(m, id));
+    });
+  }
+
+  /** AMHP-07: the approval is suspended from `startsAt` (default now) until lifted. */
+  async suspend(actor: Actor, id: string, dto: SuspendApprovalDto): Promise<ApprovalDto> {
+    return this.db.transaction(async (m) => {
+      const a = await this.lockApproval(m, id);
+      const startsAt = dto.startsAt ? new Date(dto.startsAt) : this.clock.now();
+      if (a.suspensions.some((s) => s.endsAt === null || s.endsAt > startsAt)) {
+        throw new ConflictProblem('The approval is already suspended at that time; lift that suspension first.', 'already-suspended');
+      }
+      const s = await m.getRepository(ApprovalSuspensionEntity).save(m.getRepository(ApprovalSuspensionEntity).create({ approvalId: id, startsAt, endsAt: null, reason: dto.reason, liftReason: null, createdBy: actor.userId }));
+      await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
+      await this.audit.record(m, { action: 'approval.suspend', resourceType: 'approval', resourceId: id, details: { suspensionId: s.id, startsAt: startsAt.toISOString() } });
+      return this.dto(await this.load(m, id));
+    });
+  }
+
+  async lift(id: string, suspensionId: string, dto: LiftSuspensionDto): Promise<ApprovalDto> {
+    return this.db.transaction(async (m) => {
+      const a = await this.lockApproval(m, id);
+      const s = a.suspensions.find((x) => x.id === suspensionId);
+      if (!s) throw new NotFoundProblem('Suspension', suspensionId);
+      if (s.endsAt) throw new ConflictProblem('This suspension has already been lifted.', 'already-lifted');
+      const endsAt = dto.endsAt ? new Date(dto.endsAt) : this.clock.now();
+      if (endsAt <= s.startsAt) throw new UnprocessableProblem('A suspension cannot be lifted before it started.', 'lift-before-start');
+      await m.query('UPDATE approval_suspensions SET ends_at = $2, lift_reason = $3 WHERE id = $1', [suspensionId, endsAt, dto.reason]);
+      await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
+      await this.audit.record(m, { action: 'approval.lift-suspension', resourceType: 'approval', resourceId: id, details: { suspensionId, endsAt: endsAt.toISOString() } });
+      return this.dto(await this.load(m, id));
+    });
+  }
+
+  /** AMHP-08: the approval ends early; the reason is kept (and given to the AMHP in writing). */
+  async end(id: string, dto: EndApprovalDto): Promise<ApprovalDto> {
+    return this.db.transaction(async (m) => {
+      const a = await this.lockApproval(m, id);
+      if (a.endedOn) throw new ConflictProblem('This approval has already been ended.', 'approval-ended');
+      if (dto.endedOn < a.startsOn || dto.endedOn > a.endsOn) {
+        throw new UnprocessableProblem(`endedOn must fall within the approval (${a.startsOn} to ${a.endsOn}).`, 'end-outside-approval');
+      }
+      await m.query('UPDATE approvals SET ended_on = $2, end_reason = $3, version = version + 1 WHERE id = $1', [id, dto.endedOn, dto.reason]);
+      await this.audit.record(m, { action: 'approval.end', resourceType: 'approval', resourceId: id, details: { endedOn: dto.endedOn } });
+      return this.dto(await this.load(m, id));
+    });
+  }
+
+  /** Approvals ending within `withinDays`, not yet ended, with the reminder stage reached (AMHP-05 reminders). */
+  async reapprovalDue(withinDays?: number): Promise<ReapprovalDueDto[]> {
+    const leadTimes = this.config.approvalReminderDays;
+    const within = withinDays ?? Math.max(...leadTimes);
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    const rows: Array<{ approvalId: string; practitionerId: string; displayName: string; endsOn: string; renewed: boolean }> = await this.db.dataSource.query(
+      `SELECT a.id AS "approvalId", a.practitioner_id AS "practitionerId", u.display_name AS "displayName", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
+              EXISTS (SELECT 1 FROM approvals n WHERE n.practitioner_id = a.practitioner_id AND n.starts_on = a.ends_on + 1 AND n.ended_on IS NULL) AS renewed
+         FROM approvals a JOIN practitioners p ON p.id = a.practitioner_id JOIN users u ON u.id = p.user_id
+        WHERE a.ended_on IS NULL AND p.active AND a.ends_on >= $1::date AND a.ends_on <= $2::date
+        ORDER BY a.ends_on, u.display_name`,
+      [today, addDays(today, within)],
+    );
+    return rows.map((r) => {
+      const daysLeft = daysBetween(today, r.endsOn);
+      return { ...r, daysLeft, reminderStage: [...leadTimes].reverse().find((d) => daysLeft <= d) ?? within };
+    });
+  }
+
+  private async lockApproval(m: EntityManager, id: string): Promise<ApprovalRecord> {
+    const locked = await m.query('SELECT id FROM approvals WHERE id = $1 FOR UPDATE', [id]);
+    if (!locked.length) throw new NotFoundProblem('Approval', id);
+    return this.load(m, id);
+  }
+
+  private async load(m: EntityManager, id: string): Promise<ApprovalRecord> {
+    const [a] = await loadApprovals(m, [], id);
+    if (!a) throw new NotFoundProblem('Approval', id);
+    return a;
+  }
+
+  private dto(a: ApprovalRecord): ApprovalDto {
+    return {
+      id: a.id,
+      practitionerId: a.practitionerId,
+      approvingAuthority: a.approvingAuthority,
+      startsOn: a.startsOn,
+      endsOn: a.endsOn,
+      conditions: a.conditions,
+      endedOn: a.endedOn,
+      endReason: a.endReason,
+      status: approvalStatus(a, this.clock.now(), this.config.timeZone),
+      suspensions: a.suspensions.map((s) => ({ id: s.id, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt?.toISOString() ?? null, reason: s.reason, liftReason: s.liftReason })),
+      version: a.version,
+    };
+  }
+}
+

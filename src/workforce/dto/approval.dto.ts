@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ISO_DATE } from './practitioner.dto';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateApprovalDto {
+  @ApiProperty({ example: 'Northshire County Council' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) approvingAuthority: string;
+  @ApiProperty({ format: 'date', example: '2026-01-01' }) @Matches(ISO_DATE, { message: 'startsOn must be a date YYYY-MM-DD' }) startsOn: string;
+  @ApiProperty({ format: 'date', example: '2030-12-31', description: 'At most five years less a day after startsOn (AMHP-05).' }) @Matches(ISO_DATE, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn: string;
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) conditions?: string;
+}
+
+export class UpdateApprovalDto {
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(ISO_DATE, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn?: string;
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) conditions?: string;
+}
+
+export class SuspendApprovalDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' }) @IsOptional() @IsISO8601({ strict: true }) startsAt?: string;
+  @ApiProperty({ minLength: 5, maxLength: 2000 }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(2000) reason: string;
+}
+
+export class LiftSuspensionDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' }) @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
+  @ApiProperty({ minLength: 5, maxLength: 2000 }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(2000) reason: string;
+}
+
+export class EndApprovalDto {
+  @ApiProperty({ format: 'date', description: 'The last day the approval has effect.' }) @Matches(ISO_DATE, { message: 'endedOn must be a date YYYY-MM-DD' }) endedOn: string;
+  @ApiProperty({ minLength: 5, maxLength: 2000, description: 'AMHP-08: the reason, given to the AMHP in writing.' }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(2000) reason: string;
+}
+
+export class ReapprovalQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 730, description: 'Defaults to the longest reminder lead time.' }) @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(1) @Max(730) withinDays?: number;
+}
+
+export class SuspensionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) endsAt: string | null;
+  @ApiProperty() reason: string;
+  @ApiProperty({ nullable: true, type: String }) liftReason: string | null;
+}
+
+export class ApprovalDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty() approvingAuthority: string;
+  @ApiProperty({ format: 'date' }) startsOn: string;
+  @ApiProperty({ format: 'date' }) endsOn: string;
+  @ApiProperty({ nullable: true, type: String }) conditions: string | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) endedOn: string | null;
+  @ApiProperty({ nullable: true, type: String }) endReason: string | null;
+  @ApiProperty({ enum: ['future', 'active', 'suspended', 'expired', 'ended'] }) status: string;
+  @ApiProperty({ type: [SuspensionDto] }) suspensions: SuspensionDto[];
+  @ApiProperty() version: number;
+}
+
+export class ApprovalListDto {
+  @ApiProperty({ type: [ApprovalDto] }) items: ApprovalDto[];
+}
+
+export class ReapprovalDueDto {
+  @ApiProperty({ format: 'uuid' }) approvalId: string;
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ format: 'date' }) endsOn: string;
+  @ApiProperty() daysLeft: number;
+  @ApiProperty({ description: 'The shortest configured reminder lead time already reached (e.g. 90 when 60 days are left of 180/90/30).' }) reminderStage: number;
+  @ApiProperty({ description: 'A later approval already starts the day after this one ends.' }) renewed: boolean;
+}
+
+export class ReapprovalDueListDto {
+  @ApiProperty({ type: [ReapprovalDueDto] }) items: ReapprovalDueDto[];
+}

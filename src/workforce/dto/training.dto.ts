@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ISO_DATE } from './practitioner.dto';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateTrainingDto {
+  @ApiProperty({ format: 'date' }) @Matches(ISO_DATE, { message: 'completedOn must be a date YYYY-MM-DD' }) completedOn: string;
+  @ApiProperty({ minimum: 0.25, maximum: 200 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.25) @Max(200) hours: number;
+  @ApiProperty({ maxLength: 200 }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) provider: string;
+  @ApiProperty({ maxLength: 300, example: 'Case law update 2026' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(300) topic: string;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() mentalHealthSpecific?: boolean;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+}
+
+export class TrainingRecordDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty({ format: 'date' }) completedOn: string;
+  @ApiProperty() hours: number;
+  @ApiProperty() provider: string;
+  @ApiProperty() topic: string;
+  @ApiProperty() mentalHealthSpecific: boolean;
+  @ApiProperty({ nullable: true, type: String }) notes: string | null;
+}
+
+export class ApprovalYearDto {
+  @ApiProperty() year: number;
+  @ApiProperty({ format: 'date' }) from: string;
+  @ApiProperty({ format: 'date' }) to: string;
+  @ApiProperty() requiredHours: number;
+  @ApiProperty() requiredMentalHealthHours: number;
+  @ApiProperty() hours: number;
+  @ApiProperty() mentalHealthHours: number;
+  @ApiProperty() shortfallHours: number;
+  @ApiProperty() mentalHealthShortfallHours: number;
+  @ApiProperty({ enum: ['met', 'short', 'in-progress', 'future'] }) status: string;
+}
+
+export class ApprovalComplianceDto {
+  @ApiProperty({ format: 'uuid' }) approvalId: string;
+  @ApiProperty({ format: 'date' }) startsOn: string;
+  @ApiProperty({ format: 'date' }) endsOn: string;
+  @ApiProperty({ type: [ApprovalYearDto] }) years: ApprovalYearDto[];
+}
+
+export class TrainingSummaryDto {
+  @ApiProperty({ type: [TrainingRecordDto] }) records: TrainingRecordDto[];
+  @ApiProperty({ type: [ApprovalComplianceDto] }) compliance: ApprovalComplianceDto[];
+}
+
+export class TrainingShortfallDto {
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ nullable: true, type: String }) team: string | null;
+  @ApiProperty() approvalYear: number;
+  @ApiProperty({ format: 'date', description: 'The end of the approval year: the date the hours are due by.' }) dueBy: string;
+  @ApiProperty() hours: number;
+  @ApiProperty() shortfallHours: number;
+  @ApiProperty() mentalHealthShortfallHours: number;
+  @ApiProperty({ enum: ['short', 'in-progress'], description: 'short: a completed year ended without enough hours.' }) status: string;
+}
+
+export class TrainingShortfallListDto {
+  @ApiProperty({ type: [TrainingShortfallDto] }) items: TrainingShortfallDto[];
+}
+
+export class EligibilityQuery {
+  @ApiProperty({ format: 'date-time' }) @IsString() @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'from must be an ISO 8601 date-time with an offset' }) from: string;
+  @ApiProperty({ format: 'date-time' }) @IsString() @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'to must be an ISO 8601 date-time with an offset' }) to: string;
+}
+
+export class FindingDto {
+  @ApiProperty() code: string;
+  @ApiProperty({ description: 'Rule id from STATUTE.md, e.g. AMHP-05.' }) rule: string;
+  @ApiProperty({ enum: ['hard', 'warning'] }) severity: string;
+  @ApiProperty() message: string;
+}
+
+export class EligibilityDto {
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty() eligible: boolean;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) approvalId: string | null;
+  @ApiProperty({ type: [FindingDto] }) findings: FindingDto[];
+}

@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { CreatePractitionerDto, PractitionerDto, PractitionerQuery, UpdatePractitionerDto } from './dto/practitioner.dto';
+import { PractitionerEntity } from './practitioner.entity';
+import { localDate } from '../statute/time';
+import { ApprovalRecord, loadApprovals } from './approval.facts';
+import { approvalStatus, effectiveEnd } from './workforce.rules';
+
+interface PractitionerRow extends PractitionerEntity {
+  displayName: string;
+  email: string;
+}
+
+const COLUMNS = `p.id, p.user_id AS "userId", u.display_name AS "displayName", u.email, p.profession, p.registration_body AS "registrationBody",
+  p.registration_number AS "registrationNumber", p.registration_status AS "registrationStatus",
+  to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn", p.team, p.fte::float AS fte,
+  p.contracted_hours_per_week::float AS "contractedHoursPerWeek", p.skills, p.supervision_interval_days AS "supervisionIntervalDays",
+  p.line_manager_user_id AS "lineManagerUserId", p.active, p.version`;
+
+/** AMHP practitioner records: profession, registration, team, hours and rota skills. */
+@Injectable()
+export class PractitionersService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly access: AccessService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(dto: CreatePractitionerDto): Promise<PractitionerDto> {
+    // AMHP-04 (s.114(2)): a registered medical practitioner cannot be approved as an AMHP.
+    if (dto.profession === 'doctor') {
+      throw new UnprocessableProblem('A registered medical practitioner cannot be approved as an AMHP (MHA 1983 s.114(2)).', 'doctor-cannot-be-amhp', { findings: [{ code: 'doctor-cannot-be-amhp', rule: 'AMHP-04', severity: 'hard', message: 'A doctor cannot be an AMHP.' }] });
+    }
+    const profession = dto.profession;
+    return this.db.transaction(async (m) => {
+      const existing = await m.getRepository(PractitionerEntity).findOne({ where: { userId: dto.userId } });
+      if (existing) throw new ConflictProblem('This user already has a practitioner record.', 'practitioner-exists', { existingId: existing.id });
+      const repo = m.getRepository(PractitionerEntity);
+      const p = await repo.save(
+        repo.create({
+          userId: dto.userId,
+          profession,
+          registrationBody: dto.registrationBody,
+          registrationNumber: dto.registrationNumber,
+          registrationStatus: dto.registrationStatus ?? 'active',
+          registrationCheckedOn: dto.registrationCheckedOn ?? null,
+          team: dto.team ?? null,
+          fte: dto.fte ?? 1,
+          contractedHoursPerWeek: dto.contractedHoursPerWeek ?? null,
+          skills: dto.skills ?? [],
+          supervisionIntervalDays: dto.supervisionIntervalDays ?? 30,
+          lineManagerUserId: dto.lineManagerUserId ?? null,
+          active: true,
+        }),
+      );
+      await this.audit.record(m, { action: 'practitioner.create', resourceType: 'practitioner', resourceId: p.id, details: { userId: dto.userId, profession: dto.profession } });
+      return this.load(m, p.id);
+    });
+  }
+
+  async list(actor: Actor, q: PractitionerQuery): Promise<Page<PractitionerDto>> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    // An AMHP without a manager's role sees only their own record.
+    if (!this.access.hasRole(actor, 'practitioners.read')) add('p.user_id = ?', actor.userId);
+    if (q.team) add('p.team = ?', q.team);
+    if (q.skill) add('? = ANY(p.skills)', q.skill);
+    if (q.active !== undefined) add('p.active = ?', q.active);
+    if (q.cursor) {
+      const [name, id] = decodeCursor(q.cursor, ['string', 'string']);
+      params.push(name, id);
+      where.push(`(lower(u.display_name), p.id) > ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: PractitionerRow[] = await this.db.dataSource.query(
+      `SELECT ${COLUMNS} FROM practitioners p JOIN users u ON u.id = p.user_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY lower(u.display_name), p.id LIMIT $${params.length}`,
+      params,
+    );
+    const statuses = await this.approvalSummaries(rows.map((r) => r.id));
+    return pageOf(rows, limit, (r) => [r.displayName.toLowerCase(), r.id], (r) => this.dto(r, statuses.get(r.id)));
+  }
+
+  /** One practitioner, for a manager or for the AMHP themselves. */
+  async get(actor: Actor, id: string): Promise<PractitionerDto> {
+    const p = await this.load(this.db.dataSource.manager, id);
+    await this.requireReadable(actor, p.userId, id);
+    return p;
+  }
+
+  /** Own-record check (practitioners.read for amhp): other modules call it for a practitioner's sub-records. */
+  async requireReadable(actor: Actor, ownerUserId: string, practitionerId: string): Promise<void> {
+    await this.access.require(actor, 'practitioners.read', { owns: ownerUserId === actor.userId }, { type: 'practitioner', id: practitionerId });
+  }
+
+  async update(id: string, dto: UpdatePractitionerDto, expectedVersion: number | undefined): Promise<PractitionerDto> {
+    return this.db.transaction(async (m) => {
+      const current = await this.find(m, id);
+      assertVersion(expectedVersion, current.version);
+      const columns: Record<keyof UpdatePractitionerDto, string> = {
+        registrationBody: 'registration_body',
+        registrationNumber: 'registration_number',
+        registrationStatus: 'registration_status',
+        registrationCheckedOn: 'registration_checked_on',
+        team: 'team',
+        fte: 'fte',
+        contractedHoursPerWeek: 'contracted_hours_per_week',
+        skills: 'skills',
+        supervisionIntervalDays: 'supervision_interval_days',
+        lineManagerUserId: 'line_manager_user_id',
+        active: 'active',
+      };
+      const fields = (Object.keys(columns) as Array<keyof UpdatePractitionerDto>).filter((k) => dto[k] !== undefined);
+      if (!fields.length) return this.load(m, id);
+      const params: unknown[] = [id, current.version, ...fields.map((f) => dto[f])];
+      const sets = fields.map((f, i) => `${columns[f]} = $${i + 3}`);
+      const [rows] = await m.query(`UPDATE practitioners SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, params);
+      if (!rows.length) throw new PreconditionFailedProblem('The practitioner was changed by someone else meanwhile; fetch it again and retry.');
+      await this.audit.record(m, { action: 'practitioner.update', resourceType: 'practitioner', resourceId: id, details: { fields, ...(dto.registrationStatus ? { registrationStatus: dto.registrationStatus } : {}) } });
+      return this.load(m, id);
+    });
+  }
+
+  async find(m: EntityManager, id: string): Promise<PractitionerEntity> {
+    const p = await m.getRepository(PractitionerEntity).findOne({ where: { id } });
+    if (!p) throw new NotFoundProblem('Practitioner', id);
+    return p;
+  }
+
+  async findByUser(userId: string, m: EntityManager = this.db.dataSource.manager): Promise<PractitionerEntity | null> {
+    return m.getRepository(PractitionerEntity).findOne({ where: { userId } });
+  }
+
+  async load(m: EntityManager, id: string): Promise<PractitionerDto> {
+    const rows: PractitionerRow[] = await m.query(`SELECT ${COLUMNS} FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.id = $1`, [id]);
+    if (!rows.length) throw new NotFoundProblem('Practitioner', id);
+    const statuses = await this.approvalSummaries([id], m);
+    return this.dto(rows[0], statuses.get(id));
+  }
+
+  /** The status now of each practitioner's current (or most recent) approval. */
+  private async approvalSummaries(ids: string[], m: EntityManager = this.db.dataSource.manager): Promise<Map<string, { status: string; endsOn: string }>> {
+    const now = this.clock.now();
+    const today = localDate(now, this.config.timeZone);
+    const latest = new Map<string, ApprovalRecord>();
+    for (const a of await loadApprovals(m, ids)) if (a.startsOn <= today) latest.set(a.practitionerId, a);
+    return new Map([...latest].map(([id, a]) => [id, { status: approvalStatus(a, now, this.config.timeZone), endsOn: effectiveEnd(a) }]));
+  }
+
+  private dto(r: PractitionerRow, approval: { status: string; endsOn: string } | undefined): PractitionerDto {
+    return {
+      id: r.id,
+      userId: r.userId,
+      displayName: r.displayName,
+      email: r.email,
+      profession: r.profession,
+      registrationBody: r.registrationBody,
+      registrationNumber: r.registrationNumber,
+      registrationStatus: r.registrationStatus,
+      registrationCheckedOn: r.registrationCheckedOn,
+      team: r.team,
+      fte: r.fte,
+      contractedHoursPerWeek: r.contractedHoursPerWeek,
+      skills: r.skills,
+      supervisionIntervalDays: r.supervisionIntervalDays,
+      lineManagerUserId: r.lineManagerUserId,
+      active: r.active,
+      approvalStatus: approval?.status ?? 'none',
+      approvalEndsOn: approval?.endsOn ?? null,
+      version: r.version,
+    };
+  }
+}

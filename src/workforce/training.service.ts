@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { NotFoundProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { localDate } from '../statute/time';
+import { loadApprovals } from './approval.facts';
+import { CreateTrainingDto, TrainingRecordDto, TrainingShortfallDto, TrainingSummaryDto } from './dto/training.dto';
+import { PractitionersService } from './practitioners.service';
+import { TrainingRecordEntity } from './training-record.entity';
+import { effectiveEnd, TrainingFacts, trainingByApprovalYear } from './workforce.rules';
+import { workforcePolicy } from './workforce.policy';
+
+function dto(r: TrainingRecordEntity): TrainingRecordDto {
+  return { id: r.id, practitionerId: r.practitionerId, completedOn: r.completedOn, hours: r.hours, provider: r.provider, topic: r.topic, mentalHealthSpecific: r.mentalHealthSpecific, notes: r.notes };
+}
+
+/** Refresher training records and compliance against the yearly requirement (AMHP-06). */
+@Injectable()
+export class TrainingService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly practitioners: PractitionersService,
+  ) {}
+
+  async add(actor: Actor, practitionerId: string, body: CreateTrainingDto): Promise<TrainingRecordDto> {
+    return this.db.transaction(async (m) => {
+      await this.practitioners.find(m, practitionerId);
+      const repo = m.getRepository(TrainingRecordEntity);
+      const r = await repo.save(repo.create({ practitionerId, completedOn: body.completedOn, hours: body.hours, provider: body.provider, topic: body.topic, mentalHealthSpecific: body.mentalHealthSpecific ?? true, notes: body.notes ?? null, recordedBy: actor.userId }));
+      await this.audit.record(m, { action: 'training.add', resourceType: 'training-record', resourceId: r.id, details: { practitionerId, hours: body.hours, completedOn: body.completedOn } });
+      return dto(r);
+    });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const r = await m.getRepository(TrainingRecordEntity).findOne({ where: { id } });
+      if (!r) throw new NotFoundProblem('Training record', id);
+      await m.getRepository(TrainingRecordEntity).delete({ id });
+      await this.audit.record(m, { action: 'training.remove', resourceType: 'training-record', resourceId: id, details: { practitionerId: r.practitionerId, hours: r.hours, completedOn: r.completedOn } });
+    });
+  }
+
+  async summary(actor: Actor, practitionerId: string): Promise<TrainingSummaryDto> {
+    const m = this.db.dataSource.manager;
+    const p = await this.practitioners.find(m, practitionerId);
+    await this.practitioners.requireReadable(actor, p.userId, practitionerId);
+    const records = await this.records(m, [practitionerId]);
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    const policy = workforcePolicy(this.config);
+    const compliance = (await loadApprovals(m, [practitionerId])).map((a) => ({
+      approvalId: a.id,
+      startsOn: a.startsOn,
+      endsOn: effectiveEnd(a),
+      years: trainingByApprovalYear(a, records.map(facts), policy, today),
+    }));
+    return { records: records.map(dto), compliance };
+  }
+
+  /** Who is short of training in their current (or just completed) approval year, by how much, and by when. */
+  async shortfalls(): Promise<TrainingShortfallDto[]> {
+    const m = this.db.dataSource.manager;
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    const people: Array<{ id: string; displayName: string; team: string | null }> = await m.query(
+      `SELECT p.id, u.display_name AS "displayName", p.team FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.active ORDER BY lower(u.display_name)`,
+    );
+    const approvals = await loadApprovals(m, people.map((p) => p.id));
+    const records = await this.records(m, people.map((p) => p.id));
+    const policy = workforcePolicy(this.config);
+    const out: TrainingShortfallDto[] = [];
+    for (const person of people) {
+      const approval = approvals.find((a) => a.practitionerId === person.id && a.startsOn <= today && effectiveEnd(a) >= today);
+      if (!approval) continue;
+      const years = trainingByApprovalYear(approval, records.filter((r) => r.practitionerId === person.id).map(facts), policy, today);
+      // The year just completed (if it ended short) and the current year (if still short).
+      const current = years.findIndex((y) => y.from <= today && today <= y.to);
+      for (const y of [years[current - 1], years[current]]) {
+        if (!y || (y.status !== 'short' && y.status !== 'in-progress')) continue;
+        out.push({ practitionerId: person.id, displayName: person.displayName, team: person.team, approvalYear: y.year, dueBy: y.to, hours: y.hours, shortfallHours: y.shortfallHours, mentalHealthShortfallHours: y.mentalHealthShortfallHours, status: y.status });
+      }
+    }
+    return out.sort((a, b) => (a.status === b.status ? a.dueBy.localeCompare(b.dueBy) : a.status === 'short' ? -1 : 1));
+  }
+
+  async records(m: EntityManager, practitionerIds: string[]): Promise<TrainingRecordEntity[]> {
+    if (!practitionerIds.length) return [];
+    return m.getRepository(TrainingRecordEntity).createQueryBuilder('t').where('t.practitioner_id = ANY(:ids)', { ids: practitionerIds }).orderBy('t.completed_on', 'ASC').getMany();
+  }
+}
+
+export function facts(r: TrainingRecordEntity): TrainingFacts {
+  return { completedOn: r.completedOn, hours: r.hours, mentalHealthSpecific: r.mentalHealthSpecific };
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ApprovalsController } from './approvals.controller';
+import { ApprovalsService } from './approvals.service';
+import { EligibilityService } from './eligibility.service';
+import { PractitionersController } from './practitioners.controller';
+import { PractitionersService } from './practitioners.service';
+import { TrainingController } from './training.controller';
+import { TrainingService } from './training.service';
+
+@Module({
+  controllers: [PractitionersController, ApprovalsController, TrainingController],
+  providers: [PractitionersService, ApprovalsService, TrainingService, EligibilityService],
+  exports: [PractitionersService, ApprovalsService, TrainingService, EligibilityService],
+})
+export class WorkforceModule {}
