@@ -116,25 +116,48 @@ export class AuthService {
     return { userId: user.id, email: user.email, displayName: user.display_name, roles: user.roles as Actor['roles'], via: 'local' };
   }
 
-  /** Council identity provider: roles come from the token; a local user row is kept so relationships can name it. */
+  /**
+   * Council identity provider: roles come from the token; a local user row is kept so relationships can name it.
+   * Most requests only read it; a new user, or a change of roles or name, is written and audited.
+   */
   private async authenticateExternal(token: string): Promise<Actor> {
     const claims = await this.tokens.verifyExternal(token);
     if (!claims.roles.length) throw new ForbiddenProblem(`The token carries no amhp-hub role in its '${this.config.oidcRolesClaim}' claim.`, 'no-role');
-    const email = claims.email ?? `${claims.subject}@${new URL(this.config.oidcIssuer!).hostname}`;
-    const rows: Array<{ id: string; email: string; display_name: string; active: boolean }> = await this.db.dataSource.query(
-      `INSERT INTO users (email, display_name, roles, external_subject, active)
-         VALUES ($1, $2, $3, $4, true)
-       ON CONFLICT (external_subject) DO UPDATE SET roles = EXCLUDED.roles,
-         display_name = COALESCE($5, users.display_name), updated_at = now()
-         WHERE users.roles IS DISTINCT FROM EXCLUDED.roles OR ($5::text IS NOT NULL AND users.display_name IS DISTINCT FROM $5)
-       RETURNING id, email, display_name, active`,
-      [email, claims.name ?? email, claims.roles, claims.subject, claims.name ?? null],
-    ).catch((err) => {
-      if ((err as { code?: string }).code === '23505') throw new ConflictProblem('Another account already uses this token\'s email address.', 'email-taken');
-      throw err;
-    });
-    const user = rows[0] ?? (await this.db.dataSource.query('SELECT id, email, display_name, active FROM users WHERE external_subject = $1', [claims.subject]))[0];
-    if (!user?.active) throw new UnauthorizedProblem('The account is disabled here.');
+    type Row = { id: string; email: string; display_name: string; roles: string[]; active: boolean };
+    const select = 'SELECT id, email, display_name, roles, active FROM users WHERE external_subject = $1';
+    let [user]: Row[] = await this.db.dataSource.query(select, [claims.subject]);
+    const sameRoles = (a: string[], b: string[]) => a.length === b.length && a.every((r) => b.includes(r));
+    if (!user || !sameRoles(user.roles, claims.roles) || (claims.name !== undefined && claims.name !== user.display_name)) {
+      user = await this.db.transaction(async (m) => {
+        const email = claims.email ?? `${claims.subject}@${new URL(this.config.oidcIssuer!).hostname}`;
+        const actor = { userId: '', roles: claims.roles };
+        const [inserted]: Row[] = await m
+          .query(
+            `INSERT INTO users (email, display_name, roles, external_subject) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (external_subject) DO NOTHING RETURNING id, email, display_name, roles, active`,
+            [email, claims.name ?? email, claims.roles, claims.subject],
+          )
+          .catch((err) => {
+            if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw new ConflictProblem('Another account already uses this token\'s email address.', 'email-taken');
+            throw err;
+          });
+        if (inserted) {
+          await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: inserted.id, actor: { ...actor, userId: inserted.id }, details: { roles: claims.roles, via: 'oidc' } });
+          return inserted;
+        }
+        const [current]: Row[] = await m.query(`${select} FOR UPDATE`, [claims.subject]);
+        const fields = [...(!sameRoles(current.roles, claims.roles) ? ['roles'] : []), ...(claims.name !== undefined && claims.name !== current.display_name ? ['displayName'] : [])];
+        if (!fields.length) return current;
+        const [[updated]]: Row[][] = await m.query(
+          `UPDATE users SET roles = $2, display_name = coalesce($3, display_name), version = version + 1, updated_at = now()
+            WHERE id = $1 RETURNING id, email, display_name, roles, active`,
+          [current.id, claims.roles, claims.name ?? null],
+        );
+        await this.audit.record(m, { action: 'user.update', resourceType: 'user', resourceId: current.id, actor: { ...actor, userId: current.id }, details: { fields, roles: claims.roles, via: 'oidc' } });
+        return updated;
+      });
+    }
+    if (!user.active) throw new UnauthorizedProblem('The account is disabled here.');
     return { userId: user.id, email: user.email, displayName: user.display_name, roles: claims.roles, via: 'oidc' };
   }
 

@@ -1,10 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, errors, jwtVerify, JWTPayload, SignJWT } from 'jose';
+import { createRemoteJWKSet, errors, FlattenedJWSInput, JWSHeaderParameters, jwtVerify, JWTPayload, SignJWT } from 'jose';
 import { Clock } from '../common/clock';
 import { ServiceUnavailableProblem, UnauthorizedProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { isRole, Role } from './roles';
+
+type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
 
 export interface LocalClaims {
   sub: string;
@@ -18,6 +20,15 @@ export interface ExternalClaims {
   roles: Role[];
 }
 
+/** Each call to the identity provider (discovery, key set) gives up after this long. */
+const PROVIDER_TIMEOUT_MS = 3000;
+
+function providerUnavailable(detail: string, cause: unknown): ServiceUnavailableProblem {
+  const problem = new ServiceUnavailableProblem(detail);
+  (problem as { cause?: unknown }).cause = cause; // logged by the problem filter, never sent
+  return problem;
+}
+
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -25,7 +36,7 @@ export function hashRefreshToken(token: string): string {
 /** Issues and verifies bearer tokens: our own HS256 tokens, or the council's identity provider's through JWKS. */
 @Injectable()
 export class TokenService {
-  private jwks?: Promise<ReturnType<typeof createRemoteJWKSet>>;
+  private jwks?: Promise<RemoteJwks>;
 
   constructor(
     private readonly config: AppConfig,
@@ -65,8 +76,8 @@ export class TokenService {
   }
 
   async verifyExternal(token: string): Promise<ExternalClaims> {
-    const payload = await this.verify(async () =>
-      jwtVerify(token, await this.keySet(), {
+    const payload = await this.verify(() =>
+      jwtVerify(token, (header, jws) => this.issuerKey(header, jws), {
         issuer: this.config.oidcIssuer,
         audience: this.config.oidcAudience,
         algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
@@ -84,10 +95,31 @@ export class TokenService {
     };
   }
 
+  /**
+   * The key for a token, from the issuer's key set. Asked only once the token's header has passed the algorithm
+   * check, so a malformed or `alg: none` token never reaches the identity provider. When the provider cannot be
+   * asked (unreachable, slow, answering an error or something that is not a key set) the answer is 503, not 401:
+   * the token may be fine, and the client should retry.
+   */
+  private async issuerKey(header: JWSHeaderParameters, token: FlattenedJWSInput): ReturnType<RemoteJwks> {
+    const jwks = await this.keySet();
+    try {
+      return await jwks(header, token);
+    } catch (err) {
+      if (err instanceof errors.JWKSTimeout) throw providerUnavailable('The identity provider did not answer in time.', err);
+      // The generic JOSEError is the key set's HTTP answer: not 200, or not JSON. JWKSInvalid: JSON, but no key set.
+      if (err instanceof errors.JWKSInvalid || (err instanceof errors.JOSEError && err.code === errors.JOSEError.code)) {
+        throw providerUnavailable('The identity provider answered with no usable key set.', err);
+      }
+      if (err instanceof errors.JOSEError) throw err; // about the token: no key with its kid, and so on
+      throw providerUnavailable('The identity provider could not be reached to check the token.', err); // fetch failed
+    }
+  }
+
   /** The issuer's key set: OIDC_JWKS_URI, or the `jwks_uri` of the issuer's discovery document. */
-  private keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
+  private keySet(): Promise<RemoteJwks> {
     this.jwks ??= this.discoverJwksUri()
-      .then((uri) => createRemoteJWKSet(new URL(uri), { timeoutDuration: 3000, cooldownDuration: 30_000 }))
+      .then((uri) => createRemoteJWKSet(uri, { timeoutDuration: PROVIDER_TIMEOUT_MS, cooldownDuration: 30_000 }))
       .catch((err) => {
         this.jwks = undefined; // try discovery again on the next request
         throw err;
@@ -95,21 +127,31 @@ export class TokenService {
     return this.jwks;
   }
 
-  private async discoverJwksUri(): Promise<string> {
-    if (this.config.oidcJwksUri) return this.config.oidcJwksUri;
+  private async discoverJwksUri(): Promise<URL> {
+    if (this.config.oidcJwksUri) return new URL(this.config.oidcJwksUri);
     const url = `${this.config.oidcIssuer!.replace(/\/$/, '')}/.well-known/openid-configuration`;
-    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-    if (!res.ok) throw new ServiceUnavailableProblem('The identity provider could not be reached to check the token.');
-    const doc = (await res.json()) as { jwks_uri?: unknown };
-    if (typeof doc.jwks_uri !== 'string') throw new UnauthorizedProblem('The identity provider publishes no jwks_uri.');
-    return doc.jwks_uri;
+    let doc: { jwks_uri?: unknown } | null;
+    try {
+      // The timeout covers the body too; fetch would otherwise wait as long as the provider keeps the socket open.
+      const res = await fetch(url, { signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS), headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`discovery answered HTTP ${res.status}`);
+      doc = (await res.json()) as { jwks_uri?: unknown } | null;
+    } catch (err) {
+      const timedOut = (err as Error)?.name === 'TimeoutError';
+      throw providerUnavailable(timedOut ? 'The identity provider did not answer in time.' : 'The identity provider could not be reached to check the token.', err);
+    }
+    try {
+      if (typeof doc?.jwks_uri !== 'string') throw new Error('discovery document has no jwks_uri');
+      return new URL(doc.jwks_uri);
+    } catch (err) {
+      throw providerUnavailable('The identity provider publishes no usable jwks_uri.', err);
+    }
   }
 
   private async verify(fn: () => Promise<{ payload: JWTPayload }>): Promise<JWTPayload> {
     try {
       return (await fn()).payload;
     } catch (err) {
-      if (err instanceof errors.JWKSTimeout) throw new ServiceUnavailableProblem('The identity provider did not answer in time.');
       if (err instanceof errors.JWTExpired) throw new UnauthorizedProblem('The token has expired; sign in again or refresh it.');
       if (err instanceof errors.JOSEError) throw new UnauthorizedProblem('The token is not valid for this service.');
       throw err;

@@ -24,7 +24,17 @@ const CONNECTION_MESSAGES = [
   'ECONNRESET',
   'EPIPE',
   'Cannot use a pool after calling end',
+  'Client was closed and is not queryable',
+  // pg's query_timeout (DB_STATEMENT_TIMEOUT_MS + 2 s): the server took the query but never answered (frozen, partitioned).
+  'Query read timeout',
 ];
+
+/**
+ * TypeORM marks a query runner released as soon as its connection emits 'error' (the server went away in the middle
+ * of a request); the transaction's next statement, or its COMMIT, then fails with one of these rather than with a pg
+ * error. Nothing was committed by that transaction, so these too mean "database unavailable, retry".
+ */
+const RELEASED_RUNNER_ERRORS = ['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError'];
 
 /** The database is down, restarting or unreachable: answer 503 and let the client retry. */
 export function isConnectionError(err: unknown): boolean {
@@ -32,6 +42,7 @@ export function isConnectionError(err: unknown): boolean {
   if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND')) {
     return true;
   }
+  if (RELEASED_RUNNER_ERRORS.includes(String((err as Error)?.name))) return true;
   const message = String((err as Error)?.message ?? '');
   return CONNECTION_MESSAGES.some((m) => message.includes(m));
 }

@@ -1,0 +1,27 @@
+/**
+ * Runs one embedded PostgreSQL in its own Node process for test/outage.e2e-spec.ts, outside jest's VM (where the
+ * dynamic import inside startEmbeddedPostgres is not available). Started by test/support/outage-postgres.ts with
+ * ts-node; arguments: data directory and port. Reports `{ ready: url }` or `{ error }` over IPC, stops on 'stop'
+ * or when the test process goes away.
+ */
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+
+const [dir, port] = process.argv.slice(2);
+const send = (message: unknown) => process.send?.(message);
+
+startEmbeddedPostgres({ dir, port: Number(port), persistent: true }).then(
+  (server) => {
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= server.stop().finally(() => process.exit(0));
+      return stopping;
+    };
+    process.on('message', (m) => m === 'stop' && stop());
+    process.on('disconnect', stop);
+    send({ ready: server.url });
+  },
+  (err: unknown) => {
+    send({ error: err instanceof Error ? err.message : String(err ?? 'postgres exited during start-up') });
+    process.exit(1);
+  },
+);
