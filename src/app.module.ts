@@ -10,6 +10,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { RequestContextInterceptor } from './common/request-context.interceptor';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { DoctorsModule } from './doctors/doctors.module';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
@@ -59,6 +60,7 @@ export class AppModule {
         IdempotencyModule,
         OpsModule,
         WorkforceModule,
+        DoctorsModule,
         ...(options.imports ?? []),
       ],
       providers: [

@@ -1,0 +1,273 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { IsoDate, localDate } from '../statute/time';
+import type { DoctorApprovalKind } from './doctor.entity';
+import { approvalOn as approvalsCovering, periodProblem } from './doctor.rules';
+import { ApprovalStatusDto, CreateDoctorApprovalDto, CreateDoctorDto, DoctorApprovalDto, DoctorDto, DoctorQuery, KindStatusDto, UpdateDoctorDto } from './dto/doctor.dto';
+
+interface DoctorRow {
+  id: string;
+  name: string;
+  gmc_number: string;
+  organisation: string | null;
+  email: string | null;
+  phone: string | null;
+  notes: string | null;
+  active: boolean;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  /** lower(name) as Postgres computes it: the first half of the list's keyset. */
+  sort_name: string;
+}
+
+const DOCTOR_COLUMNS = `d.id, d.name, d.gmc_number, d.organisation, d.email, d.phone, d.notes, d.active, d.version, d.created_at, d.updated_at, lower(d.name) AS sort_name`;
+// Dates as text: node-pg would turn a `date` into a JS Date at local midnight, which is not a calendar date.
+const APPROVAL_COLUMNS = `a.id, a.doctor_id AS "doctorId", a.kind, to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn", a.approving_body AS "approvingBody", a.created_at AS "createdAt"`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface ApprovalRow {
+  id: string;
+  doctorId: string;
+  kind: DoctorApprovalKind;
+  startsOn: string;
+  endsOn: string;
+  approvingBody: string | null;
+  createdAt: Date;
+}
+
+function approvalDto(a: ApprovalRow): DoctorApprovalDto {
+  return { id: a.id, kind: a.kind, startsOn: a.startsOn, endsOn: a.endsOn, approvingBody: a.approvingBody, createdAt: a.createdAt.toISOString() };
+}
+
+function doctorDto(d: DoctorRow, approvals: ApprovalRow[], today: IsoDate): DoctorDto {
+  const on = approvalsCovering(approvals, today);
+  return {
+    id: d.id,
+    name: d.name,
+    gmcNumber: d.gmc_number,
+    organisation: d.organisation,
+    email: d.email,
+    phone: d.phone,
+    notes: d.notes,
+    active: d.active,
+    approvals: approvals.map(approvalDto),
+    currentStatus: { s12: on.s12 !== null, approvedClinician: on.approvedClinician !== null },
+    version: d.version,
+    createdAt: d.created_at.toISOString(),
+    updatedAt: d.updated_at.toISOString(),
+  };
+}
+
+function kindStatus(a: ApprovalRow | null): KindStatusDto {
+  return { approved: a !== null, period: a && { id: a.id, startsOn: a.startsOn, endsOn: a.endsOn, approvingBody: a.approvingBody } };
+}
+
+/** LIKE treats `%`, `_` and `\` specially; a search for "50%" means the characters. */
+function likePrefix(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function assertPeriods(periods: CreateDoctorApprovalDto[], field: (i: number) => string): void {
+  const errors = periods.flatMap((p, i) => {
+    const problem = periodProblem(p);
+    return problem ? [{ field: field(i), messages: [problem] }] : [];
+  });
+  if (errors.length) throw new UnprocessableProblem(errors.map((e) => `${e.field}: ${e.messages[0]}`).join('; '), 'approval-period-invalid', { errors });
+}
+
+/**
+ * The register of external doctors: s.12(2)-approved doctors and approved clinicians, with their approval periods.
+ * A doctor and their approvals are one aggregate: adding or removing an approval moves the doctor's version.
+ */
+@Injectable()
+export class DoctorsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async list(q: DoctorQuery): Promise<Page<DoctorDto>> {
+    if (q.kind && !q.approvedOn) throw new BadRequestProblem('kind says which approval must cover approvedOn; give approvedOn too.', [{ field: 'kind', messages: ['kind needs approvedOn'] }]);
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where: string[] = [];
+    // The expressions of doctors_name_search_idx (text_pattern_ops), and a pattern that folds to a constant prefix, so
+    // that a name search is an index range scan. Organisation is that index's second column: alone it cannot narrow.
+    if (q.q) {
+      const prefix = param(likePrefix(q.q));
+      where.push(`(lower(d.name) LIKE (lower(${prefix}) || '%') OR lower(coalesce(d.organisation, '')) LIKE (lower(${prefix}) || '%'))`);
+    }
+    if (q.organisation) where.push(`lower(coalesce(d.organisation, '')) LIKE (lower(${param(likePrefix(q.organisation))}) || '%')`);
+    if (q.active !== undefined) where.push(`d.active = ${param(q.active)}`);
+    if (q.approvedOn) {
+      const on = param(q.approvedOn);
+      const kind = q.kind ? ` AND a.kind = ${param(q.kind)}` : '';
+      where.push(`EXISTS (SELECT 1 FROM doctor_approvals a WHERE a.doctor_id = d.id AND a.starts_on <= ${on}::date AND a.ends_on >= ${on}::date${kind})`);
+    }
+    if (q.cursor) {
+      const [name, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
+      if (!UUID.test(id)) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+      where.push(`(lower(d.name), d.id) > (${param(name)}, ${param(id)}::uuid)`);
+    }
+    const m = this.db.dataSource.manager;
+    const rows: DoctorRow[] = await m.query(
+      `SELECT ${DOCTOR_COLUMNS} FROM doctors d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY lower(d.name), d.id LIMIT ${param(limit + 1)}`,
+      params,
+    );
+    const approvals = await this.approvalsOf(m, rows.map((r) => r.id));
+    const today = this.today();
+    return pageOf(rows, limit, (r) => [r.sort_name, r.id], (r) => doctorDto(r, approvals.get(r.id) ?? [], today));
+  }
+
+  async get(id: string): Promise<DoctorDto> {
+    return this.load(this.db.dataSource.manager, id);
+  }
+
+  async create(dto: CreateDoctorDto): Promise<DoctorDto> {
+    const periods = dto.approvals ?? [];
+    assertPeriods(periods, (i) => `approvals.${i}.endsOn`);
+    return this.db.transaction(async (m) => {
+      // ON CONFLICT rather than a unique violation: the transaction stays usable, so a racing duplicate also gets
+      // the 409 naming the doctor who won, not a bare constraint error.
+      const inserted: Array<{ id: string }> = await m.query(
+        `INSERT INTO doctors (name, gmc_number, organisation, email, phone, notes) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (gmc_number) DO NOTHING RETURNING id`,
+        [dto.name, dto.gmcNumber, dto.organisation ?? null, dto.email ?? null, dto.phone ?? null, dto.notes ?? null],
+      );
+      if (!inserted.length) {
+        const [existing] = await m.query('SELECT id FROM doctors WHERE gmc_number = $1', [dto.gmcNumber]);
+        throw new ConflictProblem(`A doctor with GMC number ${dto.gmcNumber} is already in the register.`, 'gmc-number-taken', { existingId: existing?.id ?? null });
+      }
+      const id = inserted[0].id;
+      const approvals: Array<{ id: string; kind: string }> = periods.length
+        ? await m.query(
+            `INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on, approving_body)
+             SELECT $1, x.kind, x.starts_on, x.ends_on, x.approving_body
+               FROM unnest($2::text[], $3::date[], $4::date[], $5::text[]) AS x(kind, starts_on, ends_on, approving_body)
+             RETURNING id, kind`,
+            [id, periods.map((p) => p.kind), periods.map((p) => p.startsOn), periods.map((p) => p.endsOn), periods.map((p) => p.approvingBody ?? null)],
+          )
+        : [];
+      await this.audit.record(m, { action: 'doctor.create', resourceType: 'doctor', resourceId: id, details: { approvals: approvals.map((a) => ({ id: a.id, kind: a.kind })) } });
+      return this.load(m, id);
+    });
+  }
+
+  /** Compare-and-set on `version`: a stale If-Match, or a concurrent change, never overwrites silently. */
+  async update(id: string, dto: UpdateDoctorDto, expectedVersion: number | undefined): Promise<DoctorDto> {
+    return this.db.transaction(async (m) => {
+      const version = await this.lockForChange(m, id, expectedVersion);
+      const sets: string[] = [];
+      const params: unknown[] = [id, version];
+      const changed: string[] = [];
+      const set = (column: string, field: string, value: unknown) => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+        changed.push(field);
+      };
+      if (dto.name !== undefined) set('name', 'name', dto.name);
+      if (dto.organisation !== undefined) set('organisation', 'organisation', dto.organisation);
+      if (dto.email !== undefined) set('email', 'email', dto.email);
+      if (dto.phone !== undefined) set('phone', 'phone', dto.phone);
+      if (dto.notes !== undefined) set('notes', 'notes', dto.notes);
+      if (dto.active !== undefined) set('active', 'active', dto.active);
+      if (!sets.length) return this.load(m, id);
+      const [rows] = await m.query(`UPDATE doctors SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, params);
+      if (!rows.length) throw new PreconditionFailedProblem('The doctor was changed by someone else meanwhile; fetch it again and retry.');
+      await this.audit.record(m, { action: 'doctor.update', resourceType: 'doctor', resourceId: id, details: { fields: changed } });
+      return this.load(m, id);
+    });
+  }
+
+  async addApproval(doctorId: string, dto: CreateDoctorApprovalDto, expectedVersion: number | undefined): Promise<DoctorDto> {
+    assertPeriods([dto], () => 'endsOn');
+    return this.db.transaction(async (m) => {
+      await this.lockForChange(m, doctorId, expectedVersion);
+      const [approval]: Array<{ id: string }> = await m.query(
+        'INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on, approving_body) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [doctorId, dto.kind, dto.startsOn, dto.endsOn, dto.approvingBody ?? null],
+      );
+      await m.query('UPDATE doctors SET version = version + 1, updated_at = now() WHERE id = $1', [doctorId]);
+      await this.audit.record(m, { action: 'doctor-approval.add', resourceType: 'doctor', resourceId: doctorId, details: { approvalId: approval.id, kind: dto.kind } });
+      return this.load(m, doctorId);
+    });
+  }
+
+  /** For an approval entered in error; a lapsed approval stays in the register as history. */
+  async removeApproval(doctorId: string, approvalId: string, expectedVersion: number | undefined): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await this.lockForChange(m, doctorId, expectedVersion);
+      const [rows]: [Array<{ kind: string }>] = await m.query('DELETE FROM doctor_approvals WHERE id = $1 AND doctor_id = $2 RETURNING kind', [approvalId, doctorId]);
+      if (!rows.length) throw new NotFoundProblem('Approval', approvalId);
+      await m.query('UPDATE doctors SET version = version + 1, updated_at = now() WHERE id = $1', [doctorId]);
+      await this.audit.record(m, { action: 'doctor-approval.remove', resourceType: 'doctor', resourceId: doctorId, details: { approvalId, kind: rows[0].kind } });
+    });
+  }
+
+  /** The periods covering `date` (default: today in the service time zone). */
+  async approvalStatus(doctorId: string, date?: IsoDate): Promise<ApprovalStatusDto> {
+    const on = date ?? this.today();
+    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.dataSource.manager, doctorId), on);
+    return { date: on, s12: kindStatus(found.s12), approvedClinician: kindStatus(found.approvedClinician) };
+  }
+
+  /**
+   * MED-03's fact for other modules: was this doctor s.12-approved, or an approved clinician, on `date` (the
+   * examination date, a local date YYYY-MM-DD)? The hub's `active` flag plays no part: approval is a statutory fact.
+   */
+  async approvalOn(doctorId: string, date: IsoDate): Promise<{ s12: boolean; approvedClinician: boolean }> {
+    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.dataSource.manager, doctorId), date);
+    return { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null };
+  }
+
+  private today(): IsoDate {
+    return localDate(this.clock.now(), this.config.timeZone);
+  }
+
+  /** Locks the doctor row for this transaction and checks If-Match; returns the current version. */
+  private async lockForChange(m: EntityManager, id: string, expectedVersion: number | undefined): Promise<number> {
+    const [row]: Array<{ version: number }> = await m.query('SELECT version FROM doctors WHERE id = $1 FOR UPDATE', [id]);
+    if (!row) throw new NotFoundProblem('Doctor', id);
+    assertVersion(expectedVersion, row.version);
+    return row.version;
+  }
+
+  private async load(m: EntityManager, id: string): Promise<DoctorDto> {
+    const [row]: DoctorRow[] = await m.query(`SELECT ${DOCTOR_COLUMNS} FROM doctors d WHERE d.id = $1`, [id]);
+    if (!row) throw new NotFoundProblem('Doctor', id);
+    const approvals = await this.approvalsOf(m, [id]);
+    return doctorDto(row, approvals.get(id) ?? [], this.today());
+  }
+
+  private async approvalsOfDoctor(m: EntityManager, doctorId: string): Promise<ApprovalRow[]> {
+    const [doctor] = await m.query('SELECT 1 FROM doctors WHERE id = $1', [doctorId]);
+    if (!doctor) throw new NotFoundProblem('Doctor', doctorId);
+    return (await this.approvalsOf(m, [doctorId])).get(doctorId) ?? [];
+  }
+
+  private async approvalsOf(m: EntityManager, doctorIds: string[]): Promise<Map<string, ApprovalRow[]>> {
+    const byDoctor = new Map<string, ApprovalRow[]>();
+    if (!doctorIds.length) return byDoctor;
+    const rows: ApprovalRow[] = await m.query(
+      `SELECT ${APPROVAL_COLUMNS} FROM doctor_approvals a WHERE a.doctor_id = ANY($1::uuid[]) ORDER BY a.kind, a.starts_on, a.id`,
+      [doctorIds],
+    );
+    for (const r of rows) {
+      const list = byDoctor.get(r.doctorId) ?? [];
+      list.push(r);
+      byDoctor.set(r.doctorId, list);
+    }
+    return byDoctor;
+  }
+}

@@ -1,0 +1,232 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, ValidateNested, ValidationOptions } from 'class-validator';
+import { PageQuery } from '../../common/pagination';
+import { isIsoDate } from '../../statute/time';
+import { DOCTOR_APPROVAL_KINDS, type DoctorApprovalKind } from '../doctor.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const PHONE = /^\+?[0-9 ()-]{6,30}$/;
+
+/** A calendar date written YYYY-MM-DD that exists (no 30 February). */
+function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isLocalDate',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isIsoDate(value),
+        defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD`,
+      },
+    },
+    options,
+  );
+}
+
+/** Present fields may not be null (they are NOT NULL columns); absent ones are left alone. */
+const present = (_: object, value: unknown) => value !== undefined;
+
+export class CreateDoctorApprovalDto {
+  @ApiProperty({ enum: DOCTOR_APPROVAL_KINDS, description: '`s12`: approved under MHA s.12(2); `approved-clinician`: an approved clinician (who counts as s.12-approved).' })
+  @IsIn(DOCTOR_APPROVAL_KINDS)
+  kind: DoctorApprovalKind;
+
+  @ApiProperty({ format: 'date', example: '2025-04-01', description: 'First day of the approval (inclusive).' })
+  @IsLocalDate()
+  startsOn: string;
+
+  @ApiProperty({ format: 'date', example: '2030-03-31', description: 'Last day of the approval (inclusive); on or after startsOn, else 422.' })
+  @IsLocalDate()
+  endsOn: string;
+
+  @ApiPropertyOptional({ maxLength: 200, example: 'NHS England (North West)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  approvingBody?: string;
+}
+
+export class CreateDoctorDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Dr Asha Patel' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ pattern: '^[0-9]{7}$', example: '1234567', description: 'GMC reference number: exactly 7 digits, unique in the register.' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[0-9]{7}$/, { message: 'gmcNumber must be exactly 7 digits' })
+  gmcNumber: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Northshire Mental Health NHS Trust' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  organisation?: string;
+
+  @ApiPropertyOptional({ example: 'asha.patel@nhs.test' })
+  @IsOptional()
+  @Transform(lower)
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: '+44 7700 900123' })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE, { message: 'phone must be a telephone number' })
+  phone?: string;
+
+  @ApiPropertyOptional({ maxLength: 4000, description: 'Practical notes (availability, languages). Never patient information.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  notes?: string;
+
+  @ApiPropertyOptional({ type: [CreateDoctorApprovalDto], maxItems: 20 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => CreateDoctorApprovalDto)
+  approvals?: CreateDoctorApprovalDto[];
+}
+
+/** The GMC number is the doctor's identity in the register and is not changed here. Send null to clear an optional field. */
+export class UpdateDoctorDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ValidateIf(present)
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  organisation?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @Transform(lower)
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE, { message: 'phone must be a telephone number' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 4000, nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ description: 'false takes the doctor off the active register (their history is kept).' })
+  @ValidateIf(present)
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class DoctorQuery extends PageQuery {
+  @ApiPropertyOptional({ maxLength: 100, description: 'Matches the start of the name or of the organisation, ignoring case.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Matches the start of the organisation, ignoring case.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  organisation?: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Only doctors with an approval covering this date (of `kind`, if given).' })
+  @IsOptional()
+  @IsLocalDate()
+  approvedOn?: string;
+
+  @ApiPropertyOptional({ enum: DOCTOR_APPROVAL_KINDS, description: 'With approvedOn: the kind of approval that must cover the date. Needs approvedOn.' })
+  @IsOptional()
+  @IsIn(DOCTOR_APPROVAL_KINDS)
+  kind?: DoctorApprovalKind;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class ApprovalStatusQuery {
+  @ApiPropertyOptional({ format: 'date', description: 'The date to check (e.g. the examination date). Defaults to today in the service time zone.' })
+  @IsOptional()
+  @IsLocalDate()
+  date?: string;
+}
+
+export class DoctorApprovalDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: DOCTOR_APPROVAL_KINDS }) kind: DoctorApprovalKind;
+  @ApiProperty({ format: 'date' }) startsOn: string;
+  @ApiProperty({ format: 'date' }) endsOn: string;
+  @ApiProperty({ nullable: true, type: String }) approvingBody: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class CurrentStatusDto {
+  @ApiProperty({ description: 'Has an s.12 approval covering today (service time zone).' }) s12: boolean;
+  @ApiProperty({ description: 'Has approved-clinician status covering today (service time zone).' }) approvedClinician: boolean;
+}
+
+export class DoctorDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ pattern: '^[0-9]{7}$' }) gmcNumber: string;
+  @ApiProperty({ nullable: true, type: String }) organisation: string | null;
+  @ApiProperty({ nullable: true, type: String }) email: string | null;
+  @ApiProperty({ nullable: true, type: String }) phone: string | null;
+  @ApiProperty({ nullable: true, type: String }) notes: string | null;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ type: [DoctorApprovalDto], description: 'Every approval period, by kind then start date.' }) approvals: DoctorApprovalDto[];
+  @ApiProperty({ type: CurrentStatusDto }) currentStatus: CurrentStatusDto;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class DoctorPageDto {
+  @ApiProperty({ type: [DoctorDto] }) items: DoctorDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class ApprovalPeriodDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date' }) startsOn: string;
+  @ApiProperty({ format: 'date' }) endsOn: string;
+  @ApiProperty({ nullable: true, type: String }) approvingBody: string | null;
+}
+
+export class KindStatusDto {
+  @ApiProperty() approved: boolean;
+  @ApiProperty({ type: ApprovalPeriodDto, nullable: true, description: 'The period covering the date (the longest-lasting, if several do).' }) period: ApprovalPeriodDto | null;
+}
+
+export class ApprovalStatusDto {
+  @ApiProperty({ format: 'date' }) date: string;
+  @ApiProperty({ type: KindStatusDto }) s12: KindStatusDto;
+  @ApiProperty({ type: KindStatusDto }) approvedClinician: KindStatusDto;
+}
