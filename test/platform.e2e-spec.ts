@@ -63,6 +63,11 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
     expect((await t.http.get('/health/live').set('x-request-id', 'bad id\twith tab').expect(200)).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('a NUL character in a query or body is a 400, not a 500', async () => {
+    await t.http.get('/users?q=%00').set('authorization', admin.auth).expect(400);
+    await t.http.post('/users').set('authorization', admin.auth).send({ email: 'nul@council.test', displayName: 'A\u0000B', roles: ['amhp'] }).expect(400);
+  });
+
   it('error bodies carry no stack trace or internals', async () => {
     const res = await t.http.get('/users/not-a-uuid').set('authorization', admin.auth).expect(400);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+|QueryFailedError|node_modules/);

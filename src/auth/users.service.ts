@@ -72,7 +72,8 @@ export class UsersService {
   /** Compare-and-set on `version`: a stale If-Match, or a concurrent change, never overwrites silently. */
   async update(id: string, dto: UpdateUserDto, expectedVersion: number | undefined): Promise<UserDto> {
     return this.db.transaction(async (m) => {
-      const current = await this.find(m, id);
+      // Lock the row: concurrent edits without If-Match then apply in turn instead of failing the version check.
+      const current = await this.find(m, id, true);
       assertVersion(expectedVersion, current.version);
       const sets: string[] = [];
       const params: unknown[] = [id, current.version];
@@ -110,8 +111,8 @@ export class UsersService {
     });
   }
 
-  private async find(m: EntityManager, id: string): Promise<UserEntity> {
-    const user = await m.getRepository(UserEntity).findOne({ where: { id } });
+  private async find(m: EntityManager, id: string, lock = false): Promise<UserEntity> {
+    const user = await m.getRepository(UserEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!user) throw new NotFoundProblem('User', id);
     return user;
   }

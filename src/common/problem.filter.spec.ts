@@ -12,6 +12,7 @@ describe('toProblemError: every failure becomes a problem with the right status'
     ['check violation', pg('23514'), 422, 'constraint-violated'],
     ['not-null violation', pg('23502'), 422, 'constraint-violated'],
     ['invalid text representation', pg('22P02'), 400, 'bad-value'],
+    ['a NUL character in text', pg('22021'), 400, 'bad-value'],
     ['serialization failure after retries', pg('40001'), 409, 'concurrent-update'],
     ['deadlock after retries', pg('40P01'), 409, 'concurrent-update'],
     ['statement timeout', pg('57014'), 503, 'timeout'],

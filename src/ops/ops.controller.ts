@@ -36,10 +36,17 @@ export class OpsController {
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ description: 'The database is unreachable.' })
   async ready(): Promise<HealthDto> {
+    // A frozen server never answers: give up after 2 s rather than the statement timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('readiness probe timed out')), 2000);
+    });
     try {
-      await this.dataSource.query('SELECT 1');
+      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
     } catch {
       throw new ServiceUnavailableProblem();
+    } finally {
+      clearTimeout(timer);
     }
     return { status: 'ok' };
   }
