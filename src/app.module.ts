@@ -16,6 +16,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
+import { DemoWorkforce } from './seed/demo-workforce';
 import { WorkforceModule } from './workforce/workforce.module';
 
 export interface AppOptions {
@@ -70,6 +71,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: ROOT_LOGGER, useValue: logger },
         DemoSeed,
+        DemoWorkforce,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
 import { UserEntity } from '../auth/user.entity';
 import { Db } from '../database/db';
+import { DemoWorkforce } from './demo-workforce';
 
 export const DEMO_PASSWORD = 'demo-password-2026';
 
@@ -38,20 +39,26 @@ export class DemoSeed {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
+    private readonly workforce: DemoWorkforce,
   ) {}
 
   /** Returns the demo logins when it seeded, or undefined when the database already had users. */
   async seedIfEmpty(): Promise<DemoUser[] | undefined> {
     const passwordHash = await hashPassword(DEMO_PASSWORD);
-    return this.db.transaction(async (m) => {
+    // One transaction: the demo hub appears whole or not at all.
+    return this.db.ambientTransaction(async (m) => {
       // One replica seeds; the others find users present.
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('seed:demo', 0))`);
       const [{ count }] = await m.query('SELECT count(*)::int AS count FROM users');
       if (count > 0) return undefined;
+      const ids = new Map<string, string>();
       for (const u of DEMO_USERS) {
         const user = await m.getRepository(UserEntity).save(m.getRepository(UserEntity).create({ ...u, phone: u.phone ?? null, passwordHash, active: true, externalSubject: null }));
         await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: user.id, actor: null, details: { roles: u.roles, via: 'demo-seed' } });
+        ids.set(u.email.split('@')[0], user.id);
       }
+      const manager = DEMO_USERS.find((u) => u.roles.includes('manager'))!;
+      await this.workforce.seed(ids, { userId: ids.get(manager.email.split('@')[0])!, email: manager.email, displayName: manager.displayName, roles: manager.roles, via: 'local' });
       return DEMO_USERS;
     });
   }

@@ -1,0 +1,53 @@
+import { DEMO_PASSWORD, DemoSeed } from '../src/seed/demo-seed';
+import { createTestApp, TestApp } from './support/test-app';
+
+describe('demo seed (npm start on an empty database)', () => {
+  let t: TestApp;
+  let seeded: Awaited<ReturnType<DemoSeed['seedIfEmpty']>>;
+  let manager: string;
+  let auditor: string;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z' });
+    seeded = await t.app.get(DemoSeed).seedIfEmpty();
+    const login = async (email: string) => `Bearer ${(await t.http.post('/auth/login').send({ email, password: DEMO_PASSWORD }).expect(200)).body.accessToken}`;
+    manager = await login('manager@demo.amhp-hub.local');
+    auditor = await login('auditor@demo.amhp-hub.local');
+  });
+  afterAll(() => t.close());
+
+  it('creates the demo hub once: admin, manager, auditor, referrer and 12 AMHPs who can sign in', async () => {
+    expect(seeded).toHaveLength(16);
+    expect(await t.app.get(DemoSeed).seedIfEmpty()).toBeUndefined();
+    await t.http.post('/auth/login').send({ email: 'asha.patel@demo.amhp-hub.local', password: DEMO_PASSWORD }).expect(200);
+  });
+
+  it('gives the 12 AMHPs practitioner records with approvals, one expiring within 60 days and one suspended', async () => {
+    const list = (await t.http.get('/practitioners?limit=50').set('authorization', manager).expect(200)).body.items;
+    expect(list).toHaveLength(12);
+    const statuses = list.map((p: { approvalStatus: string }) => p.approvalStatus).sort();
+    expect(statuses.filter((s: string) => s === 'suspended')).toHaveLength(1);
+    expect(statuses.filter((s: string) => s === 'active')).toHaveLength(11);
+    const due = (await t.http.get('/approvals/reapproval-due?withinDays=60').set('authorization', manager).expect(200)).body.items;
+    expect(due).toEqual([expect.objectContaining({ displayName: 'Asha Patel', renewed: false })]);
+    expect(due[0].daysLeft).toBeLessThanOrEqual(60);
+  });
+
+  it('has an AMHP short of training hours, and the suspended AMHP is not eligible tonight', async () => {
+    const shortfalls = (await t.http.get('/training/shortfalls').set('authorization', manager).expect(200)).body.items;
+    expect(shortfalls).toEqual(expect.arrayContaining([expect.objectContaining({ displayName: 'Carys Hughes', status: 'short' })]));
+    const ben = (await t.http.get('/practitioners?limit=50').set('authorization', manager).expect(200)).body.items.find((p: { displayName: string }) => p.displayName === 'Ben Okafor');
+    const tonight = await t.http.get(`/practitioners/${ben.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).set('authorization', manager).expect(200);
+    expect(tonight.body.findings.map((f: { code: string }) => f.code)).toContain('approval-suspended');
+  });
+
+  it('fills the s.12 register with a dozen doctors approved today', async () => {
+    const doctors = (await t.http.get('/doctors?limit=50&approvedOn=2026-11-21&kind=s12').set('authorization', manager).expect(200)).body.items;
+    expect(doctors).toHaveLength(12);
+  });
+
+  it('audits everything it created, and the chain verifies', async () => {
+    const verify = (await t.http.get('/audit-events/verify').set('authorization', auditor).expect(200)).body;
+    expect(verify).toMatchObject({ valid: true });
+    expect(verify.eventsChecked).toBeGreaterThan(16 + 12 + 12 + 12);
+  });
+});
