@@ -6,7 +6,9 @@ import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
 import { UserEntity } from '../auth/user.entity';
 import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
+import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
+import { BankHolidayEntity, CalendarTokenEntity, LeaveRequestEntity, RotaPlanEntity, RotaPreferenceEntity, ShiftAssignmentEntity, ShiftEntity, ShiftPatternEntity, SwapRequestEntity } from '../rota/rota.entities';
 import { AppraisalEntity, PracticeAuditEntity, SupervisionActionEntity, SupervisionSessionEntity } from '../supervision/supervision.entity';
 import { ApprovalEntity, ApprovalSuspensionEntity } from '../workforce/approval.entity';
 import { PractitionerEntity } from '../workforce/practitioner.entity';
@@ -33,4 +35,14 @@ export const ENTITIES = [
   SupervisionActionEntity,
   AppraisalEntity,
   PracticeAuditEntity,
+  OutboxEventEntity,
+  ShiftPatternEntity,
+  BankHolidayEntity,
+  ShiftEntity,
+  ShiftAssignmentEntity,
+  LeaveRequestEntity,
+  SwapRequestEntity,
+  CalendarTokenEntity,
+  RotaPreferenceEntity,
+  RotaPlanEntity,
 ];

@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * The transactional outbox: a domain event is written in the same transaction as the change it describes, and
+ * delivered later (stream, webhooks, notifications) by the alerts module. Identifiers only in the payload.
+ */
+@Entity('outbox_events')
+@Index('outbox_events_undelivered_idx', ['id'], { where: 'published_at IS NULL' })
+@Index('outbox_events_aggregate_idx', ['aggregateType', 'aggregateId', 'id'])
+export class OutboxEventEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  /** e.g. `rota.shift.assigned`, `rota.leave.approved`. */
+  @Column('text')
+  type: string;
+
+  @Column('text')
+  aggregateType: string;
+
+  @Column('text')
+  aggregateId: string;
+
+  @Column('jsonb')
+  payload: Record<string, unknown>;
+
+  @Column('uuid', { nullable: true })
+  actorId: string | null;
+
+  @Column('timestamptz')
+  occurredAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  publishedAt: Date | null;
+}

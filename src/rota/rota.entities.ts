@@ -1,0 +1,393 @@
+import { Check, Column, CreateDateColumn, Entity, Exclusion, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { PractitionerEntity } from '../workforce/practitioner.entity';
+
+export const BANK_HOLIDAY_RULES = ['any', 'exclude', 'only'] as const;
+
+/**
+ * A recurring shift of the hub: local start and end times (an end at or before the start is on the next day),
+ * the weekdays it runs, how many AMHPs it needs and which skills at least one of them must hold.
+ */
+@Entity('shift_patterns')
+@Check('shift_patterns_times', `start_time ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' AND end_time ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`)
+@Check('shift_patterns_weekdays', `cardinality(weekdays) > 0 AND weekdays <@ ARRAY[1,2,3,4,5,6,7]`)
+@Check('shift_patterns_required', `required_count BETWEEN 1 AND 50`)
+@Check('shift_patterns_bank_holidays', `bank_holidays IN ('any','exclude','only')`)
+@Check('shift_patterns_validity', `valid_to IS NULL OR valid_to >= valid_from`)
+export class ShiftPatternEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  /** Local wall-clock time, HH:MM. */
+  @Column('text')
+  startTime: string;
+
+  @Column('text')
+  endTime: string;
+
+  /** ISO weekdays of the start: 1 = Monday … 7 = Sunday. */
+  @Column('integer', { array: true })
+  weekdays: number[];
+
+  /** `any`: runs on bank holidays too; `exclude`: not on bank holidays; `only`: only on bank holidays. */
+  @Column('text', { default: 'any' })
+  bankHolidays: (typeof BANK_HOLIDAY_RULES)[number];
+
+  @Column('integer')
+  requiredCount: number;
+
+  @Column('text', { array: true, default: () => `'{}'` })
+  requiredSkills: string[];
+
+  @Column('date')
+  validFrom: string;
+
+  @Column('date', { nullable: true })
+  validTo: string | null;
+
+  @Column('boolean', { default: true })
+  active: boolean;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** Bank holidays (England and Wales by default), editable by managers. */
+@Entity('bank_holidays')
+export class BankHolidayEntity {
+  @PrimaryColumn('date')
+  date: string;
+
+  @Column('text')
+  name: string;
+}
+
+/** One occurrence of a shift: a real period of time that must be covered. */
+@Entity('shifts')
+@Check('shifts_period', `ends_at > starts_at`)
+@Check('shifts_required', `required_count BETWEEN 0 AND 50`)
+@Index('shifts_pattern_date_key', ['patternId', 'localDate'], { unique: true, where: 'pattern_id IS NOT NULL' })
+@Index('shifts_period_idx', ['startsAt', 'endsAt'])
+export class ShiftEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => ShiftPatternEntity, { onDelete: 'SET NULL' })
+  @Column('uuid', { nullable: true })
+  patternId: string | null;
+
+  /** The local date on which the shift starts. */
+  @Column('date')
+  localDate: string;
+
+  @Column('text')
+  label: string;
+
+  @Column('timestamptz')
+  startsAt: Date;
+
+  @Column('timestamptz')
+  endsAt: Date;
+
+  @Column('integer')
+  requiredCount: number;
+
+  @Column('text', { array: true, default: () => `'{}'` })
+  requiredSkills: string[];
+
+  @Column('boolean', { default: false })
+  bankHoliday: boolean;
+
+  @Column('text', { nullable: true })
+  notes: string | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/**
+ * An AMHP on a shift. The period is copied from the shift so that Postgres itself makes overlapping assignments
+ * of one practitioner impossible (R8), whatever races the services lose.
+ */
+@Entity('shift_assignments')
+@Exclusion('shift_assignments_no_overlap', `USING gist ("practitioner_id" WITH =, tstzrange("starts_at", "ends_at") WITH &&)`)
+@Index('shift_assignments_shift_idx', ['shiftId'])
+@Index('shift_assignments_user_period_idx', ['userId', 'startsAt'])
+@Index('shift_assignments_period_idx', ['startsAt', 'endsAt'])
+export class ShiftAssignmentEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => ShiftEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  shiftId: string;
+
+  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  practitionerId: string;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  userId: string;
+
+  @Column('timestamptz')
+  startsAt: Date;
+
+  @Column('timestamptz')
+  endsAt: Date;
+
+  /** Warnings a manager overrode, each with the reason: [{code, rule, message, reason}]. */
+  @Column('jsonb', { default: () => `'[]'` })
+  overrides: Array<{ code: string; rule: string; message: string; reason: string }>;
+
+  /** How the assignment came about: manual, plan, swap. */
+  @Column('text', { default: 'manual' })
+  source: string;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  createdBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export const LEAVE_KINDS = ['annual', 'sick', 'training', 'compassionate', 'unavailable', 'other'] as const;
+export const LEAVE_STATUSES = ['requested', 'approved', 'declined', 'cancelled'] as const;
+
+/** Leave or unavailability: once approved, the AMHP may not be rostered in that period. */
+@Entity('leave_requests')
+@Check('leave_requests_period', `ends_at > starts_at`)
+@Check('leave_requests_kind', `kind IN ('annual','sick','training','compassionate','unavailable','other')`)
+@Check('leave_requests_status', `status IN ('requested','approved','declined','cancelled')`)
+@Index('leave_requests_practitioner_idx', ['practitionerId', 'startsAt'])
+export class LeaveRequestEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  practitionerId: string;
+
+  @Column('text')
+  kind: (typeof LEAVE_KINDS)[number];
+
+  @Column('timestamptz')
+  startsAt: Date;
+
+  @Column('timestamptz')
+  endsAt: Date;
+
+  @Column('text', { default: 'requested' })
+  status: (typeof LEAVE_STATUSES)[number];
+
+  @Column('text', { nullable: true })
+  note: string | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  requestedBy: string;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  decidedBy: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  decidedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  decisionNote: string | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export const SWAP_STATUSES = ['offered', 'accepted', 'approved', 'declined', 'cancelled'] as const;
+
+/** An AMHP offers their assignment to a named colleague or to anyone eligible; the taker accepts; a manager approves. */
+@Entity('swap_requests')
+@Check('swap_requests_status', `status IN ('offered','accepted','approved','declined','cancelled')`)
+@Index('swap_requests_assignment_idx', ['assignmentId'])
+@Index('swap_requests_open_idx', ['status', 'createdAt'])
+export class SwapRequestEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => ShiftAssignmentEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  assignmentId: string;
+
+  @ForeignKey(() => ShiftEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  shiftId: string;
+
+  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  fromPractitionerId: string;
+
+  /** Offered to this colleague only; null: to anyone eligible. */
+  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  toPractitionerId: string | null;
+
+  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  takerPractitionerId: string | null;
+
+  @Column('text', { default: 'offered' })
+  status: (typeof SWAP_STATUSES)[number];
+
+  @Column('text', { nullable: true })
+  note: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  acceptedAt: Date | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  decidedBy: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  decidedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  decisionNote: string | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  createdBy: string;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** A secret, revocable token for a calendar feed (no patient data in feeds). Stored as a SHA-256 hash. */
+@Entity('calendar_tokens')
+@Check('calendar_tokens_scope', `scope IN ('practitioner','hub')`)
+@Check('calendar_tokens_target', `(scope = 'hub') = (practitioner_id IS NULL)`)
+export class CalendarTokenEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  userId: string;
+
+  @Column('text')
+  scope: 'practitioner' | 'hub';
+
+  @ForeignKey(() => PractitionerEntity, { onDelete: 'CASCADE' })
+  @Column('uuid', { nullable: true })
+  practitionerId: string | null;
+
+  @Index('calendar_tokens_hash_key', { unique: true })
+  @Column('text')
+  tokenHash: string;
+
+  @Column('text', { nullable: true })
+  label: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  revokedAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  lastUsedAt: Date | null;
+}
+
+/** A stated preference the planner honours where it can: weight > 0 prefers, < 0 avoids. */
+@Entity('rota_preferences')
+@Check('rota_preferences_weight', `weight BETWEEN -10 AND 10 AND weight <> 0`)
+@Check('rota_preferences_target', `pattern_id IS NOT NULL OR weekday IS NOT NULL OR on_date IS NOT NULL`)
+@Check('rota_preferences_weekday', `weekday IS NULL OR weekday BETWEEN 1 AND 7`)
+@Index('rota_preferences_practitioner_idx', ['practitionerId'])
+export class RotaPreferenceEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PractitionerEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  practitionerId: string;
+
+  @ForeignKey(() => ShiftPatternEntity, { onDelete: 'CASCADE' })
+  @Column('uuid', { nullable: true })
+  patternId: string | null;
+
+  @Column('integer', { nullable: true })
+  weekday: number | null;
+
+  @Column('date', { nullable: true })
+  onDate: string | null;
+
+  @Column('integer')
+  weight: number;
+
+  @Column('text', { nullable: true })
+  note: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** A planner proposal: assignments that would fill the gaps, with its fairness figures, until published. */
+@Entity('rota_plans')
+@Check('rota_plans_status', `status IN ('proposed','published','discarded')`)
+@Check('rota_plans_period', `ends_at > starts_at`)
+export class RotaPlanEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('timestamptz')
+  startsAt: Date;
+
+  @Column('timestamptz')
+  endsAt: Date;
+
+  @Column('text', { default: 'proposed' })
+  status: 'proposed' | 'published' | 'discarded';
+
+  /** [{shiftId, practitionerId}] to add. */
+  @Column('jsonb')
+  assignments: Array<{ shiftId: string; practitionerId: string }>;
+
+  @Column('jsonb')
+  fairness: Record<string, unknown>;
+
+  /** Shifts that could not be filled without breaking a hard rule. */
+  @Column('jsonb', { default: () => `'[]'` })
+  unfilled: Array<{ shiftId: string; missing: number; reason: string }>;
+
+  /** A fingerprint of the rota the plan was made from; publishing refuses (409) if it has changed since. */
+  @Column('text')
+  basis: string;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  createdBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  publishedAt: Date | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+}
