@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { coverageGaps, CoverageShift, generateShifts, isNight, nightHours, PatternFacts, Period, RotaPolicy, workingTimeFindings } from './rota.rules';
+
+const LONDON = 'Europe/London';
+const policy: RotaPolicy = { timeZone: LONDON, minRestHours: 11, maxWeeklyHours: 48, referenceWeeks: 17, maxConsecutiveNights: 3, weeklyRestHours: 24 };
+const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
+
+const pattern = (over: Partial<PatternFacts>): PatternFacts => ({ id: 'p', name: 'Day', startTime: '09:00', endTime: '17:00', weekdays: ALL_DAYS, bankHolidays: 'any', requiredCount: 1, requiredSkills: [], validFrom: '2026-01-01', validTo: null, ...over });
+const at = (iso: string) => new Date(iso);
+const shift = (start: string, end: string): Period => ({ startsAt: at(start), endsAt: at(end) });
+const hoursOf = (p: Period) => (p.endsAt.getTime() - p.startsAt.getTime()) / 3_600_000;
+
+describe('generating shifts from patterns in local time', () => {
+  it('a 22:00-09:00 night is 11 h, but 10 h when the clocks go forward and 12 h when they go back', () => {
+    const night = pattern({ id: 'n', name: 'Night', startTime: '22:00', endTime: '09:00' });
+    const bySpring = generateShifts([night], new Set(), '2026-03-27', '2026-03-29', LONDON);
+    expect(bySpring.map((s) => [s.localDate, hoursOf(s)])).toEqual([['2026-03-27', 11], ['2026-03-28', 10], ['2026-03-29', 11]]);
+    expect(bySpring[1].startsAt.toISOString()).toBe('2026-03-28T22:00:00.000Z');
+    expect(bySpring[1].endsAt.toISOString()).toBe('2026-03-29T08:00:00.000Z'); // 09:00 BST
+    const byAutumn = generateShifts([night], new Set(), '2026-10-24', '2026-10-25', LONDON);
+    expect(byAutumn.map((s) => hoursOf(s))).toEqual([12, 11]);
+  });
+
+  it('a summer day shift starts at 09:00 BST (08:00 UTC)', () => {
+    const [s] = generateShifts([pattern({})], new Set(), '2026-07-01', '2026-07-01', LONDON);
+    expect(s.startsAt.toISOString()).toBe('2026-07-01T08:00:00.000Z');
+    expect(s.endsAt.toISOString()).toBe('2026-07-01T16:00:00.000Z');
+  });
+
+  it('runs only on its weekdays and within its validity', () => {
+    const weekdaysOnly = pattern({ weekdays: [1, 2, 3, 4, 5], validFrom: '2026-11-17', validTo: '2026-11-26' });
+    const dates = generateShifts([weekdaysOnly], new Set(), '2026-11-16', '2026-11-29', LONDON).map((s) => s.localDate);
+    expect(dates).toEqual(['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26']);
+  });
+
+  it('bank holidays use their own pattern: `exclude` skips them, `only` runs on them alone', () => {
+    const holidays = new Set(['2026-12-25', '2026-12-28']);
+    const weekday = pattern({ id: 'w', name: 'Weekday day', weekdays: [1, 2, 3, 4, 5], bankHolidays: 'exclude', requiredCount: 3 });
+    const holiday = pattern({ id: 'h', name: 'Bank holiday day', bankHolidays: 'only', requiredCount: 1 });
+    const shifts = generateShifts([weekday, holiday], holidays, '2026-12-24', '2026-12-29', LONDON);
+    expect(shifts.map((s) => [s.localDate, s.label, s.bankHoliday])).toEqual([
+      ['2026-12-24', 'Weekday day', false],
+      ['2026-12-25', 'Bank holiday day', true],
+      ['2026-12-28', 'Bank holiday day', true],
+      ['2026-12-29', 'Weekday day', false],
+    ]);
+  });
+});
+
+describe('night shifts (23:00-06:00 night time)', () => {
+  it.each([
+    ['22:00-09:00 night', '2026-11-21T22:00:00Z', '2026-11-22T09:00:00Z', 7, true],
+    ['09:00-17:00 day', '2026-11-21T09:00:00Z', '2026-11-21T17:00:00Z', 0, false],
+    ['17:00-01:00 late evening (2 h of night)', '2026-11-21T17:00:00Z', '2026-11-22T01:00:00Z', 2, false],
+    ['20:00-08:00 long night', '2026-11-21T20:00:00Z', '2026-11-22T08:00:00Z', 7, true],
+    ['summer night 22:00-09:00 BST', '2026-07-01T21:00:00Z', '2026-07-02T08:00:00Z', 7, true],
+  ])('%s has %i night hours', (_name, start, end, nh, night) => {
+    expect(nightHours(shift(start, end), LONDON)).toBe(nh);
+    expect(isNight(shift(start, end), LONDON)).toBe(night);
+  });
+});
+
+describe('working-time findings for an assignment', () => {
+  const codes = (candidate: Period, others: Period[], p: RotaPolicy = policy) => workingTimeFindings(candidate, others, p).map((f) => `${f.severity}:${f.code}`);
+
+  it.each<[string, Period, Period[], string[]]>([
+    ['no other shifts', shift('2026-11-23T09:00:00Z', '2026-11-23T17:00:00Z'), [], []],
+    ['11 h rest across midnight after a late shift is enough', shift('2026-11-23T09:00:00Z', '2026-11-23T17:00:00Z'), [shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z')], []],
+    ['10 h rest across midnight is too little', shift('2026-11-23T08:00:00Z', '2026-11-23T16:00:00Z'), [shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z')], ['hard:rest-too-short']],
+    ['a day shift straight after a night is too little rest', shift('2026-11-22T09:00:00Z', '2026-11-22T17:00:00Z'), [shift('2026-11-21T22:00:00Z', '2026-11-22T09:00:00Z')], ['hard:rest-too-short']],
+    ['rest before the next shift counts too', shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z'), [shift('2026-11-23T08:00:00Z', '2026-11-23T16:00:00Z')], ['hard:rest-too-short']],
+    ['an overlapping shift', shift('2026-11-22T09:00:00Z', '2026-11-22T17:00:00Z'), [shift('2026-11-22T16:00:00Z', '2026-11-22T22:00:00Z')], ['hard:overlap']],
+  ])('%s → %j', (_name, candidate, others, expected) => {
+    expect(codes(candidate, others)).toEqual(expected);
+  });
+
+  it('counts consecutive nights on both sides of the candidate', () => {
+    const night = (d: string) => shift(`${d}T22:00:00Z`, `${addOne(d)}T09:00:00Z`);
+    const three = [night('2026-11-20'), night('2026-11-21'), night('2026-11-23')];
+    expect(codes(night('2026-11-22'), three)).toContain('warning:consecutive-nights');
+    expect(codes(night('2026-11-22'), three.slice(0, 1))).not.toContain('warning:consecutive-nights');
+  });
+
+  it('warns above 48 h a week averaged over 17 weeks', () => {
+    // 17 weeks of five 11 h shifts = 55 h a week.
+    const others: Period[] = [];
+    for (let day = 0; day < 17 * 7; day++) {
+      if (day % 7 >= 5) continue;
+      const start = new Date(Date.UTC(2026, 6, 6, 8) + day * 86_400_000);
+      others.push({ startsAt: start, endsAt: new Date(start.getTime() + 11 * 3_600_000) });
+    }
+    const candidate = { startsAt: new Date(Date.UTC(2026, 10, 2, 8)), endsAt: new Date(Date.UTC(2026, 10, 2, 19)) };
+    expect(codes(candidate, others.filter((o) => o.endsAt <= candidate.startsAt))).toContain('warning:weekly-hours');
+    expect(codes(candidate, others.filter((o, i) => i % 2 === 0 && o.endsAt <= candidate.startsAt))).not.toContain('warning:weekly-hours');
+  });
+
+  it('warns when the week has no 24 h break', () => {
+    const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21'].map((d) => shift(`${d}T06:00:00Z`, `${d}T19:00:00Z`));
+    expect(codes(shift('2026-11-22T06:00:00Z', '2026-11-22T19:00:00Z'), days)).toContain('warning:weekly-rest');
+    expect(codes(shift('2026-11-22T06:00:00Z', '2026-11-22T19:00:00Z'), days.slice(2))).not.toContain('warning:weekly-rest');
+  });
+
+  it('property: adding a shift that clears every other by the rest period is never hard-refused', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 24 * 60 }), { maxLength: 12 }), fc.integer({ min: 1, max: 14 }), (starts, len) => {
+        const base = Date.UTC(2026, 0, 1);
+        const others = starts.map((h) => ({ startsAt: new Date(base + h * 3_600_000), endsAt: new Date(base + (h + len) * 3_600_000) }));
+        const latest = Math.max(base, ...others.map((o) => o.endsAt.getTime()));
+        const candidate = { startsAt: new Date(latest + 11 * 3_600_000), endsAt: new Date(latest + (11 + len) * 3_600_000) };
+        return workingTimeFindings(candidate, others, policy).every((f) => f.severity !== 'hard');
+      }),
+    );
+  });
+});
+
+function addOne(d: string): string {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('coverage gaps', () => {
+  const s = (id: string, start: string, end: string, required: number, skills: string[], assigned: string[][]): CoverageShift => ({
+    id, label: id, startsAt: at(start), endsAt: at(end), requiredCount: required, requiredSkills: skills, assigned: assigned.map((k, i) => ({ practitionerId: `${id}-${i}`, skills: k })),
+  });
+
+  it('finds understaffed shifts, a missing senior, and time no shift covers, to the minute', () => {
+    const shifts = [
+      s('day', '2026-11-21T09:00:00Z', '2026-11-21T17:00:00Z', 3, [], [[], []]),
+      s('evening', '2026-11-21T17:00:00Z', '2026-11-21T21:30:00Z', 1, [], [[]]),
+      s('night', '2026-11-21T22:00:00Z', '2026-11-22T09:00:00Z', 1, ['senior'], [['night']]),
+    ];
+    const gaps = coverageGaps(shifts, at('2026-11-21T09:00:00Z'), at('2026-11-22T09:00:00Z'));
+    expect(gaps.map((g) => [g.kind, g.startsAt.toISOString().slice(11, 16), g.endsAt.toISOString().slice(11, 16), g.missing, g.missingSkills])).toEqual([
+      ['understaffed', '09:00', '17:00', 1, []],
+      ['no-shift', '21:30', '22:00', 1, []],
+      ['skill-missing', '22:00', '09:00', 0, ['senior']],
+    ]);
+  });
+
+  it('a fully staffed, seamless rota has no gaps', () => {
+    const shifts = [s('a', '2026-11-21T09:00:00Z', '2026-11-21T21:00:00Z', 1, [], [[]]), s('b', '2026-11-21T21:00:00Z', '2026-11-22T09:00:00Z', 1, [], [[]])];
+    expect(coverageGaps(shifts, at('2026-11-21T09:00:00Z'), at('2026-11-22T09:00:00Z'))).toEqual([]);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * Pure rota rules: generating shifts from patterns in local time, and the working-time checks on an assignment.
+ * No Nest, no ORM, no clock. Thresholds come from RotaPolicy (configuration): the Working Time Regulations 1998
+ * defaults are 11 h daily rest (reg 10), 48 h a week averaged over 17 weeks (reg 4), 24 h weekly rest (reg 11);
+ * the consecutive-night limit is local policy.
+ */
+import { DateTime } from 'luxon';
+import { addDays, IsoDate } from '../statute/time';
+
+export interface PatternFacts {
+  id: string;
+  name: string;
+  startTime: string;
+  endTime: string;
+  weekdays: number[];
+  bankHolidays: 'any' | 'exclude' | 'only';
+  requiredCount: number;
+  requiredSkills: string[];
+  validFrom: IsoDate;
+  validTo: IsoDate | null;
+}
+
+export interface GeneratedShift {
+  patternId: string;
+  localDate: IsoDate;
+  label: string;
+  startsAt: Date;
+  endsAt: Date;
+  requiredCount: number;
+  requiredSkills: string[];
+  bankHoliday: boolean;
+}
+
+/** A local wall-clock time on a date as an instant. A time skipped by the spring change moves forward an hour. */
+export function localInstant(date: IsoDate, time: string, zone: string): Date {
+  const [h, m] = time.split(':').map(Number);
+  return DateTime.fromISO(date, { zone }).set({ hour: h, minute: m, second: 0, millisecond: 0 }).toJSDate();
+}
+
+/**
+ * Shifts for every local date in [from, to] from the patterns valid then. The end is at `endTime` on the same
+ * date, or the next date when it is not after the start: a 22:00-09:00 night is 11 hours, or 10 and 12 on the
+ * nights the clocks change (real elapsed time, which is what working-time rules count).
+ */
+export function generateShifts(patterns: PatternFacts[], bankHolidays: ReadonlySet<IsoDate>, from: IsoDate, to: IsoDate, zone: string): GeneratedShift[] {
+  const out: GeneratedShift[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) {
+    const weekday = DateTime.fromISO(d, { zone }).weekday;
+    const holiday = bankHolidays.has(d);
+    for (const p of patterns) {
+      if (d < p.validFrom || (p.validTo && d > p.validTo)) continue;
+      if (!p.weekdays.includes(weekday)) continue;
+      if ((p.bankHolidays === 'exclude' && holiday) || (p.bankHolidays === 'only' && !holiday)) continue;
+      const startsAt = localInstant(d, p.startTime, zone);
+      const endDate = p.endTime > p.startTime ? d : addDays(d, 1);
+      out.push({ patternId: p.id, localDate: d, label: p.name, startsAt, endsAt: localInstant(endDate, p.endTime, zone), requiredCount: p.requiredCount, requiredSkills: p.requiredSkills, bankHoliday: holiday });
+    }
+  }
+  return out;
+}
+
+export interface Period {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+const HOUR = 3_600_000;
+
+/** Hours of a period falling within 23:00-06:00 local time (the Working Time Regulations' default night time). */
+export function nightHours(p: Period, zone: string): number {
+  let total = 0;
+  let day = DateTime.fromJSDate(p.startsAt, { zone }).minus({ days: 1 }).toISODate()!;
+  const last = DateTime.fromJSDate(p.endsAt, { zone }).toISODate()!;
+  for (; day <= last; day = addDays(day, 1)) {
+    const nightStart = localInstant(day, '23:00', zone).getTime();
+    const nightEnd = localInstant(addDays(day, 1), '06:00', zone).getTime();
+    total += Math.max(0, Math.min(nightEnd, p.endsAt.getTime()) - Math.max(nightStart, p.startsAt.getTime()));
+  }
+  return total / HOUR;
+}
+
+/** A night shift: at least three hours of it in night time (WTR reg 2 "night worker"). */
+export function isNight(p: Period, zone: string): boolean {
+  return nightHours(p, zone) >= 3;
+}
+
+export interface RotaPolicy {
+  timeZone: string;
+  minRestHours: number;
+  maxWeeklyHours: number;
+  referenceWeeks: number;
+  maxConsecutiveNights: number;
+  weeklyRestHours: number;
+}
+
+export interface RotaFinding {
+  code: string;
+  rule: string;
+  severity: 'hard' | 'warning';
+  message: string;
+}
+
+const hours = (p: Period) => (p.endsAt.getTime() - p.startsAt.getTime()) / HOUR;
+const fmt = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("ccc d LLL yyyy HH:mm");
+
+/**
+ * Working-time checks for adding `candidate` to the practitioner's other assignments `others` (excluding the
+ * candidate itself). Rest below the minimum is hard; the rest are warnings a manager may override with a reason.
+ */
+export function workingTimeFindings(candidate: Period, others: Period[], policy: RotaPolicy): RotaFinding[] {
+  const zone = policy.timeZone;
+  const findings: RotaFinding[] = [];
+  const sorted = [...others].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+
+  // Daily rest (WTR reg 10): the gap to the shift before and after.
+  for (const o of sorted) {
+    const gap = o.endsAt <= candidate.startsAt ? candidate.startsAt.getTime() - o.endsAt.getTime() : o.startsAt >= candidate.endsAt ? o.startsAt.getTime() - candidate.endsAt.getTime() : -1;
+    if (gap < 0) {
+      findings.push({ code: 'overlap', rule: 'ROTA-OVERLAP', severity: 'hard', message: `Overlaps another shift (${fmt(o.startsAt, zone)} to ${fmt(o.endsAt, zone)}).` });
+    } else if (gap < policy.minRestHours * HOUR) {
+      findings.push({ code: 'rest-too-short', rule: 'WTR-10', severity: 'hard', message: `Only ${Math.round((gap / HOUR) * 10) / 10} h of rest ${o.endsAt <= candidate.startsAt ? 'after' : 'before'} the shift of ${fmt(o.startsAt, zone)}; at least ${policy.minRestHours} h are required.` });
+    }
+  }
+
+  // Average weekly hours (WTR reg 4) over the reference period ending, and the one starting, with the candidate.
+  const window = policy.referenceWeeks * 7 * 24 * HOUR;
+  for (const [start, end] of [[candidate.endsAt.getTime() - window, candidate.endsAt.getTime()], [candidate.startsAt.getTime(), candidate.startsAt.getTime() + window]]) {
+    const inWindow = [...sorted, candidate].reduce((sum, p) => sum + Math.max(0, Math.min(end, p.endsAt.getTime()) - Math.max(start, p.startsAt.getTime())), 0) / HOUR;
+    const average = inWindow / policy.referenceWeeks;
+    if (average > policy.maxWeeklyHours) {
+      findings.push({ code: 'weekly-hours', rule: 'WTR-4', severity: 'warning', message: `${Math.round(average * 10) / 10} h a week on average over ${policy.referenceWeeks} weeks, above ${policy.maxWeeklyHours} h.` });
+      break;
+    }
+  }
+
+  // Consecutive nights (local policy): nights on consecutive local start dates, including the candidate.
+  if (isNight(candidate, zone)) {
+    const nightDates = new Set(sorted.filter((p) => isNight(p, zone)).map((p) => DateTime.fromJSDate(p.startsAt, { zone }).toISODate()!));
+    const own = DateTime.fromJSDate(candidate.startsAt, { zone }).toISODate()!;
+    let run = 1;
+    for (let d = addDays(own, -1); nightDates.has(d); d = addDays(d, -1)) run++;
+    for (let d = addDays(own, 1); nightDates.has(d); d = addDays(d, 1)) run++;
+    if (run > policy.maxConsecutiveNights) {
+      findings.push({ code: 'consecutive-nights', rule: 'ROTA-NIGHTS', severity: 'warning', message: `${run} consecutive nights, above the limit of ${policy.maxConsecutiveNights}.` });
+    }
+  }
+
+  // Weekly rest (WTR reg 11): an uninterrupted break of weeklyRestHours in the 7 days ending with the candidate.
+  const weekStart = candidate.endsAt.getTime() - 7 * 24 * HOUR;
+  const busy = [...sorted, candidate].filter((p) => p.endsAt.getTime() > weekStart && p.startsAt <= candidate.endsAt).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  let cursor = weekStart;
+  let longest = 0;
+  for (const p of busy) {
+    longest = Math.max(longest, p.startsAt.getTime() - cursor);
+    cursor = Math.max(cursor, p.endsAt.getTime());
+  }
+  longest = Math.max(longest, candidate.endsAt.getTime() - cursor);
+  if (longest < policy.weeklyRestHours * HOUR) {
+    findings.push({ code: 'weekly-rest', rule: 'WTR-11', severity: 'warning', message: `No uninterrupted ${policy.weeklyRestHours} h break in the 7 days up to the end of this shift.` });
+  }
+  return findings;
+}
+
+export interface CoverageShift extends Period {
+  id: string;
+  label: string;
+  requiredCount: number;
+  requiredSkills: string[];
+  assigned: Array<{ practitionerId: string; skills: string[] }>;
+}
+
+export interface Gap {
+  kind: 'understaffed' | 'skill-missing' | 'no-shift';
+  startsAt: Date;
+  endsAt: Date;
+  shiftId: string | null;
+  label: string | null;
+  missing: number;
+  missingSkills: string[];
+}
+
+/**
+ * Every period in [from, to) where the hub is short: a shift with fewer AMHPs than required or without a required
+ * skill, and any stretch of time that no shift covers at all (to the minute).
+ */
+export function coverageGaps(shifts: CoverageShift[], from: Date, to: Date): Gap[] {
+  const gaps: Gap[] = [];
+  const inRange = shifts.filter((s) => s.endsAt > from && s.startsAt < to).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  for (const s of inRange) {
+    const missing = Math.max(0, s.requiredCount - s.assigned.length);
+    const missingSkills = s.requiredSkills.filter((k) => !s.assigned.some((a) => a.skills.includes(k)));
+    if (missing > 0) gaps.push({ kind: 'understaffed', startsAt: s.startsAt, endsAt: s.endsAt, shiftId: s.id, label: s.label, missing, missingSkills });
+    else if (missingSkills.length) gaps.push({ kind: 'skill-missing', startsAt: s.startsAt, endsAt: s.endsAt, shiftId: s.id, label: s.label, missing: 0, missingSkills });
+  }
+  let cursor = from.getTime();
+  for (const s of inRange) {
+    if (s.startsAt.getTime() > cursor) gaps.push({ kind: 'no-shift', startsAt: new Date(cursor), endsAt: s.startsAt, shiftId: null, label: null, missing: 1, missingSkills: [] });
+    cursor = Math.max(cursor, s.endsAt.getTime());
+  }
+  if (cursor < to.getTime()) gaps.push({ kind: 'no-shift', startsAt: new Date(cursor), endsAt: to, shiftId: null, label: null, missing: 1, missingSkills: [] });
+  return gaps.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+}
+
+export { hours as periodHours };
