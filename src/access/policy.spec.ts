@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles';
-import { Action, can, personScope, POLICY } from './policy';
+import { Action, ActionPolicy, can, personScope, POLICY } from './policy';
 
 describe('can(): role × relationship × break-glass', () => {
   const none = { relationships: [] };
@@ -43,11 +43,12 @@ describe('can(): role × relationship × break-glass', () => {
     expect(can(['referrer'], 'person.read', { relationships: [] }).breakGlassAvailable).toBe(false);
   });
 
-  it('no role without a rule is ever allowed a person action, whatever the facts', () => {
+  it('without a role nothing is allowed, whatever the facts, except what any signed-in user may do', () => {
     for (const action of Object.keys(POLICY) as Action[]) {
-      const d = can([], action, { relationships: ['allocated', 'duty', 'referrer'], breakGlassSessionId: 'x' });
-      expect(d.allowed).toBe(action.startsWith('self.'));
+      const d = can([], action, { relationships: ['allocated', 'duty', 'referrer'], breakGlassSessionId: 'x', owns: true });
+      expect(d.allowed).toBe(!!(POLICY[action] as ActionPolicy).anyAuthenticated);
     }
+    expect(Object.keys(POLICY).filter((a) => (POLICY[a as Action] as ActionPolicy).anyAuthenticated).sort()).toEqual(['rota.on-duty', 'self.read', 'self.write']);
   });
 });
 

@@ -53,6 +53,18 @@ export const POLICY = {
   'appraisals.write': { roles: ['manager'] },
   'practice-audits.read': { roles: ['manager', 'auditor'], ownRoles: ['amhp'] },
   'practice-audits.write': { roles: ['manager', 'auditor'] },
+  /** The rota is staff data: AMHPs see all of it (to arrange swaps); referrers only who is on duty. */
+  'rota.read': { roles: ['manager', 'amhp', 'admin', 'auditor'] },
+  'rota.write': { roles: ['manager'] },
+  'rota.on-duty': { anyAuthenticated: true },
+  'leave.read': { roles: ['manager'], ownRoles: ['amhp'] },
+  'leave.request': { roles: ['manager'], ownRoles: ['amhp'] },
+  'leave.decide': { roles: ['manager'] },
+  'swaps.read': { roles: ['manager', 'amhp'] },
+  /** Offering, accepting and cancelling a swap: an AMHP for their own assignments; a manager on anyone's behalf. */
+  'swaps.act': { roles: ['manager'], ownRoles: ['amhp'] },
+  'swaps.decide': { roles: ['manager'] },
+  'calendar.manage': { roles: ['manager'], ownRoles: ['amhp'] },
   'person.read': {
     person: {
       manager: { all: true },

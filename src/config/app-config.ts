@@ -64,6 +64,15 @@ export class AppConfig {
   readonly approvalReminderDays: number[];
   /** A professional registration checked longer ago than this gives a warning in eligibility. */
   readonly registrationCheckMaxAgeDays: number;
+  /** Working Time Regulations reg 10: minimum rest between shifts (hard rule on the rota). */
+  readonly rotaMinRestHours: number;
+  /** WTR reg 4: the weekly average above which an assignment warns, and its reference period. */
+  readonly rotaMaxWeeklyHours: number;
+  readonly rotaReferenceWeeks: number;
+  /** Local policy: consecutive nights above which an assignment warns. */
+  readonly rotaMaxConsecutiveNights: number;
+  /** WTR reg 11: the uninterrupted weekly rest below which an assignment warns. */
+  readonly rotaWeeklyRestHours: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -235,5 +244,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trainingWarnAfterMonths: int(env, 'TRAINING_WARN_AFTER_MONTHS', 9, 0, 12),
     approvalReminderDays: intList(env, 'APPROVAL_REMINDER_DAYS', [180, 90, 30], 1, 730),
     registrationCheckMaxAgeDays: int(env, 'REGISTRATION_CHECK_MAX_AGE_DAYS', 365, 1, 3650),
+    rotaMinRestHours: int(env, 'ROTA_MIN_REST_HOURS', 11, 0, 24),
+    rotaMaxWeeklyHours: int(env, 'ROTA_MAX_WEEKLY_HOURS', 48, 1, 168),
+    rotaReferenceWeeks: int(env, 'ROTA_REFERENCE_WEEKS', 17, 1, 52),
+    rotaMaxConsecutiveNights: int(env, 'ROTA_MAX_CONSECUTIVE_NIGHTS', 4, 1, 14),
+    rotaWeeklyRestHours: int(env, 'ROTA_WEEKLY_REST_HOURS', 24, 0, 48),
   });
 }
