@@ -18,6 +18,8 @@ import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
 import { DemoWorkforce } from './seed/demo-workforce';
 import { WorkforceModule } from './workforce/workforce.module';
+import { EventsModule } from './events/events.module';
+import { RotaModule } from './rota/rota.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -61,6 +63,8 @@ export class AppModule {
         IdempotencyModule,
         OpsModule,
         WorkforceModule,
+        EventsModule,
+        RotaModule,
         DoctorsModule,
         ...(options.imports ?? []),
       ],

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { EligibilityService } from '../workforce/eligibility.service';
+import { Period, RotaFinding, workingTimeFindings } from './rota.rules';
+import { rotaPolicy } from './rota.policy';
+
+export interface Finding {
+  code: string;
+  rule: string;
+  severity: 'hard' | 'warning';
+  message: string;
+}
+
+export interface Override {
+  code: string;
+  reason: string;
+}
+
+export interface CheckedAssignment {
+  practitionerId: string;
+  userId: string;
+  hard: Finding[];
+  warnings: Finding[];
+}
+
+/**
+ * The rules an assignment must pass, in one place for every path that puts an AMHP on a shift (manual
+ * assignment, swap approval, plan publication): approval and eligibility for the whole shift (AMHP-01..07), not on
+ * approved leave, no overlap, enough rest (hard); weekly hours, nights, weekly rest, training (warnings).
+ */
+@Injectable()
+export class AssignmentChecksService {
+  constructor(
+    private readonly eligibility: EligibilityService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Checks adding `practitionerId` to a shift period. Locks the practitioner's row first, so that concurrent
+   * assignments of one AMHP are checked one after another (rest and overlap are then race-proof; the exclusion
+   * constraint stays as the last line of defence). `ignoreAssignmentIds`: assignments about to be removed (a swap).
+   */
+  async check(m: EntityManager, shift: Period, practitionerId: string, ignoreAssignmentIds: string[] = []): Promise<CheckedAssignment> {
+    const [p]: Array<{ user_id: string; active: boolean }> = await m.query('SELECT user_id, active FROM practitioners WHERE id = $1 FOR UPDATE', [practitionerId]);
+    if (!p) throw new NotFoundProblem('Practitioner', practitionerId);
+    const findings: Finding[] = [];
+    if (!p.active) findings.push({ code: 'practitioner-inactive', rule: 'ROTA-ACTIVE', severity: 'hard', message: 'The practitioner is marked inactive.' });
+
+    const eligible = await this.eligibility.forPractitioner(practitionerId, shift.startsAt, shift.endsAt, m);
+    findings.push(...eligible.findings);
+
+    const leave: Array<{ kind: string; starts_at: Date; ends_at: Date }> = await m.query(
+      `SELECT kind, starts_at, ends_at FROM leave_requests
+        WHERE practitioner_id = $1 AND status = 'approved' AND starts_at < $3 AND ends_at > $2`,
+      [practitionerId, shift.startsAt, shift.endsAt],
+    );
+    for (const l of leave) {
+      findings.push({ code: 'on-leave', rule: 'ROTA-LEAVE', severity: 'hard', message: `Approved ${l.kind} leave from ${l.starts_at.toISOString()} to ${l.ends_at.toISOString()} overlaps the shift.` });
+    }
+
+    const policy = rotaPolicy(this.config);
+    const reach = (policy.referenceWeeks * 7 + 1) * 86_400_000;
+    const others: Period[] = (
+      await m.query(
+        `SELECT starts_at AS "startsAt", ends_at AS "endsAt" FROM shift_assignments
+          WHERE practitioner_id = $1 AND starts_at < $3 AND ends_at > $2 AND NOT (id = ANY($4::uuid[]))`,
+        [practitionerId, new Date(shift.startsAt.getTime() - reach), new Date(shift.endsAt.getTime() + reach), ignoreAssignmentIds],
+      )
+    ).map((r: Period) => ({ startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) }));
+    findings.push(...workingTimeFindings(shift, others, policy).map((f: RotaFinding) => f));
+
+    return { practitionerId, userId: p.user_id, hard: findings.filter((f) => f.severity === 'hard'), warnings: findings.filter((f) => f.severity === 'warning') };
+  }
+
+  /**
+   * Refuses a checked assignment that breaks a hard rule (422, or 409 for an overlap: a lost race), or that has a
+   * warning without an override reason (422 listing what needs one). Returns the overrides to record.
+   */
+  enforce(checked: CheckedAssignment, overrides: Override[] = []): Array<Finding & { reason: string }> {
+    if (checked.hard.some((f) => f.code === 'overlap')) {
+      throw new ConflictProblem('The AMHP is already on a shift at that time.', 'assignment-overlap', { findings: checked.hard });
+    }
+    if (checked.hard.length) {
+      throw new UnprocessableProblem(checked.hard.map((f) => f.message).join(' '), 'assignment-refused', { findings: [...checked.hard, ...checked.warnings] });
+    }
+    const missing = checked.warnings.filter((w) => !overrides.some((o) => o.code === w.code));
+    if (missing.length) {
+      throw new UnprocessableProblem(`These warnings need an override with a reason: ${missing.map((w) => w.code).join(', ')}.`, 'override-required', { findings: checked.warnings });
+    }
+    return checked.warnings.map((w) => ({ ...w, reason: overrides.find((o) => o.code === w.code)!.reason }));
+  }
+}

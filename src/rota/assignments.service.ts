@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { BreakGlassService } from '../access/break-glass.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { Db } from '../database/db';
+import { pgCode } from '../database/pg-errors';
+import { EventsService } from '../events/events.service';
+import { PractitionersService } from '../workforce/practitioners.service';
+import { AssignmentChecksService, Override } from './assignment-checks.service';
+import { AssignmentDto, ShiftDto } from './dto/rota.dto';
+import { ShiftsService } from './shifts.service';
+
+export interface NewAssignment {
+  shiftId: string;
+  practitionerId: string;
+  overrides?: Override[];
+  source: 'manual' | 'plan' | 'swap';
+  /** Assignments being replaced in the same transaction (a swap): not counted against the rules. */
+  replacing?: string[];
+}
+
+/** Putting AMHPs on shifts and taking them off, every rule checked, every override audited. */
+@Injectable()
+export class AssignmentsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly checks: AssignmentChecksService,
+    private readonly shifts: ShiftsService,
+    private readonly practitioners: PractitionersService,
+    private readonly alerts: BreakGlassService,
+  ) {}
+
+  async assign(actor: Actor, a: NewAssignment): Promise<ShiftDto> {
+    return this.db.transaction(async (m) => {
+      await this.assignIn(m, actor, a);
+      return this.shifts.get(a.shiftId, m);
+    });
+  }
+
+  /** Assigns inside the caller's transaction (swaps and plans use it). Returns the new assignment's id. */
+  async assignIn(m: EntityManager, actor: Actor, a: NewAssignment): Promise<string> {
+    const shift = await this.shifts.lock(m, a.shiftId);
+    const checked = await this.checks.check(m, shift, a.practitionerId, a.replacing ?? []);
+    const overridden = this.checks.enforce(checked, a.overrides);
+    let id: string;
+    try {
+      [{ id }] = await m.query(
+        `INSERT INTO shift_assignments (shift_id, practitioner_id, user_id, starts_at, ends_at, overrides, source, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [shift.id, a.practitionerId, checked.userId, shift.startsAt, shift.endsAt, JSON.stringify(overridden), a.source, actor.userId],
+      );
+    } catch (err) {
+      // The exclusion constraint: a concurrent request put this AMHP on an overlapping shift first (R8).
+      if (pgCode(err) === '23P01') throw new ConflictProblem('The AMHP is already on a shift at that time.', 'assignment-overlap');
+      throw err;
+    }
+    await this.audit.record(m, {
+      action: 'rota.assign',
+      resourceType: 'shift-assignment',
+      resourceId: id,
+      details: { shiftId: shift.id, practitionerId: a.practitionerId, source: a.source, ...(overridden.length ? { overrides: overridden.map((o) => o.code) } : {}) },
+    });
+    if (overridden.length) {
+      // Every override of a working-time or training warning is reviewable.
+      await this.alerts.raiseAlert(m, { kind: 'rota-override', subjectType: 'shift-assignment', subjectId: id, personId: null, raisedBy: actor.userId, summary: `Rota warnings overridden: ${overridden.map((o) => o.code).join(', ')}` });
+    }
+    await this.events.emit(m, { type: 'rota.assignment.created', aggregateType: 'shift', aggregateId: shift.id, payload: { shiftId: shift.id, assignmentId: id, practitionerId: a.practitionerId, userId: checked.userId, startsAt: shift.startsAt.toISOString(), endsAt: shift.endsAt.toISOString(), source: a.source } });
+    return id;
+  }
+
+  async unassign(actor: Actor, assignmentId: string): Promise<void> {
+    await this.db.transaction((m) => this.unassignIn(m, actor, assignmentId, 'manual'));
+  }
+
+  async unassignIn(m: EntityManager, actor: Actor, assignmentId: string, source: 'manual' | 'swap'): Promise<void> {
+    const [row]: Array<{ shift_id: string; practitioner_id: string; user_id: string; starts_at: Date; ends_at: Date }> = await m.query(
+      'SELECT shift_id, practitioner_id, user_id, starts_at, ends_at FROM shift_assignments WHERE id = $1 FOR UPDATE',
+      [assignmentId],
+    );
+    if (!row) throw new NotFoundProblem('Assignment', assignmentId);
+    await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
+    await this.audit.record(m, { action: 'rota.unassign', resourceType: 'shift-assignment', resourceId: assignmentId, details: { shiftId: row.shift_id, practitionerId: row.practitioner_id, source } });
+    await this.events.emit(m, { type: 'rota.assignment.removed', aggregateType: 'shift', aggregateId: row.shift_id, payload: { shiftId: row.shift_id, assignmentId, practitionerId: row.practitioner_id, userId: row.user_id, startsAt: row.starts_at.toISOString(), endsAt: row.ends_at.toISOString(), source } });
+  }
+
+  /** An AMHP's assignments in a period: their own, or anyone's for a reader of the whole rota. */
+  async list(actor: Actor, from: Date, to: Date, practitionerId?: string): Promise<AssignmentDto[]> {
+    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to.getTime() - from.getTime() > 400 * 86_400_000) throw new UnprocessableProblem('A period of at most 400 days.', 'bad-period');
+    let target = practitionerId;
+    if (!target) {
+      const own = await this.practitioners.findByUser(actor.userId);
+      if (!own) return [];
+      target = own.id;
+    }
+    const rows: Array<AssignmentDto & { startsAt: Date; endsAt: Date; overrides: AssignmentDto['warnings'] }> = await this.db.dataSource.query(
+      `SELECT a.id, a.shift_id AS "shiftId", a.practitioner_id AS "practitionerId", a.user_id AS "userId", s.label,
+              a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.overrides, a.source
+         FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
+        WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 ORDER BY a.starts_at`,
+      [target, from, to],
+    );
+    return rows.map((r) => ({ id: r.id, shiftId: r.shiftId, practitionerId: r.practitionerId, userId: r.userId, label: r.label, startsAt: new Date(r.startsAt).toISOString(), endsAt: new Date(r.endsAt).toISOString(), warnings: r.overrides, source: r.source }));
+  }
+}
+

@@ -1,0 +1,201 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ISO_DATE } from '../../workforce/dto/practitioner.dto';
+import { FindingDto } from '../../workforce/dto/training.dto';
+
+const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+const SKILL = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const INSTANT = { strict: true, strictSeparator: true } as const;
+
+export class CreatePatternDto {
+  @ApiProperty({ example: 'Night' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) name: string;
+  @ApiProperty({ example: '22:00', description: 'Local time HH:MM.' }) @Matches(TIME, { message: 'startTime must be HH:MM' }) startTime: string;
+  @ApiProperty({ example: '09:00', description: 'Local time HH:MM; at or before startTime means the next day.' }) @Matches(TIME, { message: 'endTime must be HH:MM' }) endTime: string;
+  @ApiProperty({ type: [Number], example: [1, 2, 3, 4, 5, 6, 7], description: 'ISO weekdays of the start: 1 Monday … 7 Sunday.' }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(7, { each: true }) weekdays: number[];
+  @ApiPropertyOptional({ enum: ['any', 'exclude', 'only'], default: 'any' }) @IsOptional() @IsIn(['any', 'exclude', 'only']) bankHolidays?: 'any' | 'exclude' | 'only';
+  @ApiProperty({ minimum: 1, maximum: 50 }) @IsInt() @Min(1) @Max(50) requiredCount: number;
+  @ApiPropertyOptional({ type: [String], example: ['senior'] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
+  @ApiProperty({ format: 'date' }) @Matches(ISO_DATE, { message: 'validFrom must be a date YYYY-MM-DD' }) validFrom: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(ISO_DATE, { message: 'validTo must be a date YYYY-MM-DD' }) validTo?: string;
+}
+
+export class UpdatePatternDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) name?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 50 }) @IsOptional() @IsInt() @Min(1) @Max(50) requiredCount?: number;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
+  @ApiPropertyOptional({ format: 'date', description: 'End the pattern: no shifts are generated after this date.' }) @IsOptional() @Matches(ISO_DATE, { message: 'validTo must be a date YYYY-MM-DD' }) validTo?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class PatternDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() startTime: string;
+  @ApiProperty() endTime: string;
+  @ApiProperty({ type: [Number] }) weekdays: number[];
+  @ApiProperty({ enum: ['any', 'exclude', 'only'] }) bankHolidays: string;
+  @ApiProperty() requiredCount: number;
+  @ApiProperty({ type: [String] }) requiredSkills: string[];
+  @ApiProperty({ format: 'date' }) validFrom: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) validTo: string | null;
+  @ApiProperty() active: boolean;
+  @ApiProperty() version: number;
+}
+
+export class PatternListDto {
+  @ApiProperty({ type: [PatternDto] }) items: PatternDto[];
+}
+
+export class BankHolidayDto {
+  @ApiProperty({ format: 'date' }) date: string;
+  @ApiProperty() name: string;
+}
+
+export class BankHolidayListDto {
+  @ApiProperty({ type: [BankHolidayDto] }) items: BankHolidayDto[];
+}
+
+export class PutBankHolidayDto {
+  @ApiProperty({ example: 'Christmas Day' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(100) name: string;
+}
+
+export class YearQuery {
+  @ApiPropertyOptional({ minimum: 2000, maximum: 2100 }) @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(2000) @Max(2100) year?: number;
+}
+
+export class DateRangeDto {
+  @ApiProperty({ format: 'date' }) @Matches(ISO_DATE, { message: 'from must be a date YYYY-MM-DD' }) from: string;
+  @ApiProperty({ format: 'date' }) @Matches(ISO_DATE, { message: 'to must be a date YYYY-MM-DD' }) to: string;
+}
+
+export class GenerateResultDto {
+  @ApiProperty() created: number;
+  @ApiProperty({ description: 'Shifts that already existed and were left as they were.' }) existing: number;
+}
+
+export class PeriodQuery {
+  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) from: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) to: string;
+}
+
+export class ShiftQuery extends PeriodQuery {
+  @ApiPropertyOptional({ description: 'Only shifts with fewer AMHPs than required.' }) @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() unfilled?: boolean;
+}
+
+export class CreateShiftDto {
+  @ApiProperty({ example: 'Extra cover: Christmas Eve' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) label: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) startsAt: string;
+  @ApiProperty({ format: 'date-time', description: 'At most 24 hours after startsAt.' }) @IsISO8601(INSTANT) endsAt: string;
+  @ApiProperty({ minimum: 1, maximum: 50 }) @IsInt() @Min(1) @Max(50) requiredCount: number;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) notes?: string;
+}
+
+export class UpdateShiftDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) label?: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 50 }) @IsOptional() @IsInt() @Min(0) @Max(50) requiredCount?: number;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
+  @ApiPropertyOptional({ maxLength: 500, description: 'Rota notes (no patient data).' }) @IsOptional() @IsString() @MaxLength(500) notes?: string;
+}
+
+export class OverrideDto {
+  @ApiProperty({ example: 'consecutive-nights' }) @IsString() @Matches(/^[a-z-]{2,60}$/, { message: 'code must be a finding code' }) code: string;
+  @ApiProperty({ minLength: 10, maxLength: 1000 }) @Transform(trim) @IsString() @MinLength(10, { message: 'reason must explain the override in at least 10 characters' }) @MaxLength(1000) reason: string;
+}
+
+export class AssignDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() practitionerId: string;
+  @ApiPropertyOptional({ type: [OverrideDto], description: 'A reason for each warning the manager accepts.' }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => OverrideDto) overrides?: OverrideDto[];
+}
+
+export class AssignedDto {
+  @ApiProperty({ format: 'uuid' }) assignmentId: string;
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ type: [String] }) skills: string[];
+  @ApiProperty({ type: [FindingDto], description: 'Warnings overridden, each with its reason.' }) overrides: FindingDto[];
+}
+
+export class ShiftDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) patternId: string | null;
+  @ApiProperty({ format: 'date' }) localDate: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty() requiredCount: number;
+  @ApiProperty({ type: [String] }) requiredSkills: string[];
+  @ApiProperty() bankHoliday: boolean;
+  @ApiProperty({ nullable: true, type: String }) notes: string | null;
+  @ApiProperty({ type: [AssignedDto] }) assigned: AssignedDto[];
+  @ApiProperty() version: number;
+}
+
+export class ShiftListDto {
+  @ApiProperty({ type: [ShiftDto] }) items: ShiftDto[];
+}
+
+export class AssignmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) shiftId: string;
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty({ type: [FindingDto], description: 'Warnings accepted with a reason.' }) warnings: FindingDto[];
+  @ApiProperty({ enum: ['manual', 'plan', 'swap'] }) source: string;
+}
+
+export class AssignmentListDto {
+  @ApiProperty({ type: [AssignmentDto] }) items: AssignmentDto[];
+}
+
+export class AssignmentQuery extends PeriodQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Omit for your own assignments.' }) @IsOptional() @IsUUID() practitionerId?: string;
+}
+
+export class GapDto {
+  @ApiProperty({ enum: ['understaffed', 'skill-missing', 'no-shift'] }) kind: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) shiftId: string | null;
+  @ApiProperty({ nullable: true, type: String }) label: string | null;
+  @ApiProperty() missing: number;
+  @ApiProperty({ type: [String] }) missingSkills: string[];
+}
+
+export class CoverageDto {
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({ type: [GapDto] }) gaps: GapDto[];
+}
+
+export class OnDutyQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' }) @IsOptional() @IsISO8601(INSTANT) at?: string;
+}
+
+export class DutyAmhpDto {
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ nullable: true, type: String }) phone: string | null;
+  @ApiProperty({ type: [String] }) skills: string[];
+}
+
+export class DutyShiftDto {
+  @ApiProperty({ format: 'uuid' }) shiftId: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty() requiredCount: number;
+  @ApiProperty({ type: [DutyAmhpDto] }) amhps: DutyAmhpDto[];
+}
+
+export class OnDutyDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: [DutyShiftDto], description: 'Shifts in progress at that moment.' }) onDuty: DutyShiftDto[];
+  @ApiProperty({ type: [DutyShiftDto], description: 'The shifts that start next (the next handover).' }) next: DutyShiftDto[];
+}

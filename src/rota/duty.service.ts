@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { UnprocessableProblem } from '../common/problem';
+import { Db } from '../database/db';
+import { CoverageDto, DutyShiftDto, OnDutyDto } from './dto/rota.dto';
+import { coverageGaps, CoverageShift } from './rota.rules';
+import { MAX_SHIFT_HOURS } from './shifts.service';
+
+/** Who is on duty, and where the rota falls short. The thin client's and referrers' hot read (P3). */
+@Injectable()
+export class DutyService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async onDuty(atRaw?: string): Promise<OnDutyDto> {
+    const at = atRaw ? new Date(atRaw) : this.clock.now();
+    // Shifts are at most 24 h long, so the start bound keeps this an index range scan over years of rota.
+    const earliest = new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000);
+    const [current, next] = await Promise.all([
+      this.shiftsWithAmhps('s.starts_at > $2 AND s.starts_at <= $1 AND s.ends_at > $1', [at, earliest]),
+      this.shiftsWithAmhps(
+        `s.starts_at = (SELECT min(starts_at) FROM shifts WHERE starts_at > $1 AND starts_at < $1 + interval '8 days')`,
+        [at],
+      ),
+    ]);
+    return { at: at.toISOString(), onDuty: current, next };
+  }
+
+  async coverage(from: Date, to: Date): Promise<CoverageDto> {
+    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to.getTime() - from.getTime() > 93 * 86_400_000) throw new UnprocessableProblem('Coverage for at most 93 days at a time.', 'bad-period');
+    const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await this.db.dataSource.query(
+      `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
+              coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
+                          FROM shift_assignments a JOIN practitioners p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
+         FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at`,
+      [from, to],
+    );
+    const gaps = coverageGaps(rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) })), from, to);
+    return { from: from.toISOString(), to: to.toISOString(), gaps: gaps.map((g) => ({ ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() })) };
+  }
+
+  private async shiftsWithAmhps(where: string, params: unknown[]): Promise<DutyShiftDto[]> {
+    const rows: Array<DutyShiftDto & { startsAt: Date; endsAt: Date }> = await this.db.dataSource.query(
+      `SELECT s.id AS "shiftId", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount",
+              coalesce((SELECT json_agg(json_build_object('userId', u.id, 'displayName', u.display_name, 'phone', u.phone, 'skills', p.skills) ORDER BY u.display_name)
+                          FROM shift_assignments a JOIN users u ON u.id = a.user_id JOIN practitioners p ON p.id = a.practitioner_id
+                         WHERE a.shift_id = s.id), '[]') AS amhps
+         FROM shifts s WHERE ${where} ORDER BY s.starts_at, s.label`,
+      params,
+    );
+    return rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt).toISOString(), endsAt: new Date(r.endsAt).toISOString() }));
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { assertVersion } from '../common/etag';
+import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { BankHolidayDto, CreatePatternDto, PatternDto, PutBankHolidayDto, UpdatePatternDto } from './dto/rota.dto';
+import { BankHolidayEntity, ShiftPatternEntity } from './rota.entities';
+
+function dto(p: ShiftPatternEntity): PatternDto {
+  return { id: p.id, name: p.name, startTime: p.startTime, endTime: p.endTime, weekdays: p.weekdays, bankHolidays: p.bankHolidays, requiredCount: p.requiredCount, requiredSkills: p.requiredSkills, validFrom: p.validFrom, validTo: p.validTo, active: p.active, version: p.version };
+}
+
+/** Shift patterns and the bank holiday calendar. */
+@Injectable()
+export class PatternsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+  ) {}
+
+  async list(): Promise<PatternDto[]> {
+    return (await this.db.dataSource.getRepository(ShiftPatternEntity).find({ order: { active: 'DESC', startTime: 'ASC', name: 'ASC' } })).map(dto);
+  }
+
+  async create(body: CreatePatternDto): Promise<PatternDto> {
+    if (body.startTime === body.endTime) throw new UnprocessableProblem('A shift of 24 hours or none is not a pattern: startTime and endTime must differ.', 'bad-pattern');
+    if (body.validTo && body.validTo < body.validFrom) throw new UnprocessableProblem('validTo cannot be before validFrom.', 'bad-pattern');
+    return this.db.transaction(async (m) => {
+      const repo = m.getRepository(ShiftPatternEntity);
+      const p = await repo.save(repo.create({ ...body, bankHolidays: body.bankHolidays ?? 'any', requiredSkills: body.requiredSkills ?? [], validTo: body.validTo ?? null, active: true }));
+      await this.audit.record(m, { action: 'rota.pattern.create', resourceType: 'shift-pattern', resourceId: p.id });
+      await this.events.emit(m, { type: 'rota.pattern.created', aggregateType: 'shift-pattern', aggregateId: p.id, payload: { patternId: p.id } });
+      return dto(p);
+    });
+  }
+
+  async update(id: string, body: UpdatePatternDto, expectedVersion: number | undefined): Promise<PatternDto> {
+    return this.db.transaction(async (m) => {
+      const p = await m.getRepository(ShiftPatternEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!p) throw new NotFoundProblem('Shift pattern', id);
+      assertVersion(expectedVersion, p.version);
+      if (body.validTo && body.validTo < p.validFrom) throw new UnprocessableProblem('validTo cannot be before validFrom.', 'bad-pattern');
+      const [rows] = await m.query(
+        `UPDATE shift_patterns SET name = coalesce($3, name), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
+                valid_to = coalesce($6, valid_to), active = coalesce($7, active), version = version + 1
+          WHERE id = $1 AND version = $2 RETURNING id`,
+        [id, p.version, body.name ?? null, body.requiredCount ?? null, body.requiredSkills ?? null, body.validTo ?? null, body.active ?? null],
+      );
+      if (!rows.length) throw new PreconditionFailedProblem();
+      await this.audit.record(m, { action: 'rota.pattern.update', resourceType: 'shift-pattern', resourceId: id, details: { fields: Object.keys(body) } });
+      return dto((await m.getRepository(ShiftPatternEntity).findOneByOrFail({ id })));
+    });
+  }
+
+  async bankHolidays(year?: number): Promise<BankHolidayDto[]> {
+    const rows: BankHolidayDto[] = await this.db.dataSource.query(
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, name FROM bank_holidays WHERE $1::int IS NULL OR extract(year FROM date) = $1 ORDER BY date`,
+      [year ?? null],
+    );
+    return rows;
+  }
+
+  async putBankHoliday(date: string, body: PutBankHolidayDto): Promise<BankHolidayDto> {
+    return this.db.transaction(async (m) => {
+      await m.getRepository(BankHolidayEntity).upsert({ date, name: body.name }, ['date']);
+      await this.audit.record(m, { action: 'rota.bank-holiday.put', resourceType: 'bank-holiday', resourceId: date });
+      return { date, name: body.name };
+    });
+  }
+
+  async deleteBankHoliday(date: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const result = await m.getRepository(BankHolidayEntity).delete({ date });
+      if (!result.affected) throw new NotFoundProblem('Bank holiday', date);
+      await this.audit.record(m, { action: 'rota.bank-holiday.delete', resourceType: 'bank-holiday', resourceId: date });
+    });
+  }
+}

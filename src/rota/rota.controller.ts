@@ -1,0 +1,186 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authorize } from '../access/authorize.decorator';
+import type { Actor } from '../auth/actor';
+import { etagFor } from '../common/etag';
+import { CurrentActor, IfMatchVersion } from '../common/http';
+import { BadRequestProblem } from '../common/problem';
+import { isIsoDate } from '../statute/time';
+import { AssignmentsService } from './assignments.service';
+import {
+  AssignDto, AssignmentListDto, AssignmentQuery, BankHolidayDto, BankHolidayListDto, CoverageDto, CreatePatternDto, CreateShiftDto, DateRangeDto, GenerateResultDto,
+  OnDutyDto, OnDutyQuery, PatternDto, PatternListDto, PeriodQuery, PutBankHolidayDto, ShiftDto, ShiftListDto, ShiftQuery, UpdatePatternDto, UpdateShiftDto, YearQuery,
+} from './dto/rota.dto';
+import { DutyService } from './duty.service';
+import { PatternsService } from './patterns.service';
+import { ShiftsService } from './shifts.service';
+
+function isoDate(value: string, name: string): string {
+  if (!isIsoDate(value)) throw new BadRequestProblem(`${name} must be a date YYYY-MM-DD.`, [{ field: name, messages: ['must be a date YYYY-MM-DD'] }]);
+  return value;
+}
+
+@ApiTags('rota')
+@Controller('rota')
+export class RotaController {
+  constructor(
+    private readonly patterns: PatternsService,
+    private readonly shifts: ShiftsService,
+    private readonly assignments: AssignmentsService,
+    private readonly duty: DutyService,
+  ) {}
+
+  @Get('on-duty')
+  @Authorize('rota.on-duty')
+  @ApiOperation({ summary: 'Who is on duty at a moment (default now) with their phone numbers, and who comes on next.' })
+  @ApiOkResponse({ type: OnDutyDto })
+  onDuty(@Query() q: OnDutyQuery): Promise<OnDutyDto> {
+    return this.duty.onDuty(q.at);
+  }
+
+  @Get('coverage')
+  @Authorize('rota.read')
+  @ApiOperation({ summary: 'Every period where fewer AMHPs are assigned than required, a required skill is missing, or no shift exists.' })
+  @ApiOkResponse({ type: CoverageDto })
+  coverage(@Query() q: PeriodQuery): Promise<CoverageDto> {
+    return this.duty.coverage(new Date(q.from), new Date(q.to));
+  }
+
+  @Get('patterns')
+  @Authorize('rota.read')
+  @ApiOperation({ summary: 'Shift patterns of the hub.' })
+  @ApiOkResponse({ type: PatternListDto })
+  async listPatterns(): Promise<PatternListDto> {
+    return { items: await this.patterns.list() };
+  }
+
+  @Post('patterns')
+  @Authorize('rota.write')
+  @ApiOperation({ summary: 'Add a shift pattern: local times, weekdays, bank-holiday rule, required AMHPs and skills.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: PatternDto })
+  createPattern(@Body() body: CreatePatternDto): Promise<PatternDto> {
+    return this.patterns.create(body);
+  }
+
+  @Patch('patterns/:id')
+  @Authorize('rota.write')
+  @ApiOperation({ summary: 'Change a pattern\'s name, staffing, end date or active flag (future generation only).' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: PatternDto })
+  async updatePattern(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdatePatternDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PatternDto> {
+    const p = await this.patterns.update(id, body, version);
+    reply.header('etag', etagFor(p.version));
+    return p;
+  }
+
+  @Get('bank-holidays')
+  @Authorize('rota.read')
+  @ApiOperation({ summary: 'Bank holidays (England and Wales), optionally for one year.' })
+  @ApiOkResponse({ type: BankHolidayListDto })
+  async bankHolidays(@Query() q: YearQuery): Promise<BankHolidayListDto> {
+    return { items: await this.patterns.bankHolidays(q.year) };
+  }
+
+  @Put('bank-holidays/:date')
+  @Authorize('rota.write')
+  @ApiOperation({ summary: 'Add or rename a bank holiday.' })
+  @ApiOkResponse({ type: BankHolidayDto })
+  putBankHoliday(@Param('date') date: string, @Body() body: PutBankHolidayDto): Promise<BankHolidayDto> {
+    return this.patterns.putBankHoliday(isoDate(date, 'date'), body);
+  }
+
+  @Delete('bank-holidays/:date')
+  @Authorize('rota.write')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a bank holiday.' })
+  @ApiNoContentResponse()
+  deleteBankHoliday(@Param('date') date: string): Promise<void> {
+    return this.patterns.deleteBankHoliday(isoDate(date, 'date'));
+  }
+
+  @Post('shifts/generate')
+  @Authorize('rota.write')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create the shifts the patterns call for between two dates; re-running creates nothing twice.' })
+  @ApiOkResponse({ type: GenerateResultDto })
+  generate(@Body() body: DateRangeDto): Promise<GenerateResultDto> {
+    return this.shifts.generate(body.from, body.to);
+  }
+
+  @Get('shifts')
+  @Authorize('rota.read')
+  @ApiOperation({ summary: 'Shifts in a period (at most 93 days) with the AMHPs on them.' })
+  @ApiOkResponse({ type: ShiftListDto })
+  async listShifts(@Query() q: ShiftQuery): Promise<ShiftListDto> {
+    return { items: await this.shifts.list(new Date(q.from), new Date(q.to), q.unfilled) };
+  }
+
+  @Post('shifts')
+  @Authorize('rota.write')
+  @ApiOperation({ summary: 'Add a one-off shift (at most 24 hours).' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: ShiftDto })
+  createShift(@Body() body: CreateShiftDto): Promise<ShiftDto> {
+    return this.shifts.create(body);
+  }
+
+  @Get('shifts/:id')
+  @Authorize('rota.read')
+  @ApiOperation({ summary: 'One shift with its AMHPs.' })
+  @ApiOkResponse({ type: ShiftDto })
+  async getShift(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ShiftDto> {
+    const s = await this.shifts.get(id);
+    reply.header('etag', etagFor(s.version));
+    return s;
+  }
+
+  @Patch('shifts/:id')
+  @Authorize('rota.write')
+  @ApiOperation({ summary: 'Change a shift\'s label, staffing or notes.' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: ShiftDto })
+  async updateShift(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateShiftDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<ShiftDto> {
+    const s = await this.shifts.update(id, body, version);
+    reply.header('etag', etagFor(s.version));
+    return s;
+  }
+
+  @Delete('shifts/:id')
+  @Authorize('rota.write')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a shift nobody is on.' })
+  @ApiNoContentResponse()
+  deleteShift(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.shifts.remove(id);
+  }
+
+  @Post('shifts/:id/assignments')
+  @Authorize('rota.write')
+  @ApiOperation({
+    summary: 'Put an AMHP on a shift. Hard rules (approval and eligibility for the whole shift, leave, overlap, 11 h rest) refuse with 422 (409 for an overlap); warnings need an override with a reason.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: ShiftDto })
+  assign(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignDto): Promise<ShiftDto> {
+    return this.assignments.assign(actor, { shiftId: id, practitionerId: body.practitionerId, overrides: body.overrides, source: 'manual' });
+  }
+
+  @Delete('assignments/:id')
+  @Authorize('rota.write')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Take an AMHP off a shift.' })
+  @ApiNoContentResponse()
+  unassign(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.assignments.unassign(actor, id);
+  }
+
+  @Get('assignments')
+  @Authorize('rota.read')
+  @ApiOperation({ summary: 'An AMHP\'s assignments in a period (yours when practitionerId is omitted).' })
+  @ApiOkResponse({ type: AssignmentListDto })
+  async listAssignments(@CurrentActor() actor: Actor, @Query() q: AssignmentQuery): Promise<AssignmentListDto> {
+    return { items: await this.assignments.list(actor, new Date(q.from), new Date(q.to), q.practitionerId) };
+  }
+}

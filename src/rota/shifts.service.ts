@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { assertVersion } from '../common/etag';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { daysBetween, isIsoDate, localDate } from '../statute/time';
+import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
+import { generateShifts, PatternFacts } from './rota.rules';
+import { ShiftEntity, ShiftPatternEntity } from './rota.entities';
+
+export const MAX_SHIFT_HOURS = 24;
+
+interface ShiftRow {
+  id: string;
+  patternId: string | null;
+  localDate: string;
+  label: string;
+  startsAt: Date;
+  endsAt: Date;
+  requiredCount: number;
+  requiredSkills: string[];
+  bankHoliday: boolean;
+  notes: string | null;
+  version: number;
+  assigned: Array<{ assignmentId: string; practitionerId: string; userId: string; displayName: string; skills: string[]; overrides: AssignedDto['overrides'] }>;
+}
+
+/** Shifts: generated from patterns (idempotently), or added by hand; listed with who is on them. */
+@Injectable()
+export class ShiftsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Creates the shifts the active patterns call for in [from, to]; re-running creates nothing twice. */
+  async generate(from: string, to: string): Promise<GenerateResultDto> {
+    if (!isIsoDate(from) || !isIsoDate(to)) throw new UnprocessableProblem('from and to must be real dates.', 'bad-range');
+    if (to < from) throw new UnprocessableProblem('to cannot be before from.', 'bad-range');
+    if (daysBetween(from, to) > 366) throw new UnprocessableProblem('Generate at most a year at a time.', 'bad-range');
+    return this.db.transaction(async (m) => {
+      const patterns: PatternFacts[] = (await m.getRepository(ShiftPatternEntity).find({ where: { active: true } })).map((p) => ({ ...p }));
+      const holidays = new Set<string>((await m.query(`SELECT to_char(date, 'YYYY-MM-DD') AS d FROM bank_holidays WHERE date BETWEEN $1 AND $2`, [from, to])).map((r: { d: string }) => r.d));
+      const wanted = generateShifts(patterns, holidays, from, to, this.config.timeZone);
+      let created = 0;
+      for (let i = 0; i < wanted.length; i += 500) {
+        const batch = wanted.slice(i, i + 500);
+        // Skills travel as comma-joined text: unnest cannot take an array of arrays of different lengths.
+        const rows: Array<{ id: string }> = await m.query(
+          `INSERT INTO shifts (pattern_id, local_date, label, starts_at, ends_at, required_count, required_skills, bank_holiday)
+           SELECT t.pattern_id, t.local_date, t.label, t.starts_at, t.ends_at, t.required_count, string_to_array(t.skills, ','), t.bank_holiday
+             FROM unnest($1::uuid[], $2::date[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::text[], $8::boolean[])
+                  AS t(pattern_id, local_date, label, starts_at, ends_at, required_count, skills, bank_holiday)
+           ON CONFLICT (pattern_id, local_date) WHERE pattern_id IS NOT NULL DO NOTHING RETURNING id`,
+          [batch.map((s) => s.patternId), batch.map((s) => s.localDate), batch.map((s) => s.label), batch.map((s) => s.startsAt), batch.map((s) => s.endsAt), batch.map((s) => s.requiredCount), batch.map((s) => s.requiredSkills.join(',')), batch.map((s) => s.bankHoliday)],
+        );
+        created += rows.length;
+      }
+      await this.audit.record(m, { action: 'rota.shifts.generate', resourceType: 'rota', details: { from, to, created } });
+      if (created) await this.events.emit(m, { type: 'rota.shifts.generated', aggregateType: 'rota', aggregateId: `${from}/${to}`, payload: { from, to, created } });
+      return { created, existing: wanted.length - created };
+    });
+  }
+
+  async create(body: CreateShiftDto): Promise<ShiftDto> {
+    const startsAt = new Date(body.startsAt);
+    const endsAt = new Date(body.endsAt);
+    if (endsAt <= startsAt) throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_HOURS * 3_600_000) throw new UnprocessableProblem(`A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, 'bad-period');
+    return this.db.transaction(async (m) => {
+      const repo = m.getRepository(ShiftEntity);
+      const holiday = (await m.query('SELECT 1 FROM bank_holidays WHERE date = $1', [localDate(startsAt, this.config.timeZone)])).length > 0;
+      const s = await repo.save(repo.create({ patternId: null, localDate: localDate(startsAt, this.config.timeZone), label: body.label, startsAt, endsAt, requiredCount: body.requiredCount, requiredSkills: body.requiredSkills ?? [], bankHoliday: holiday, notes: body.notes ?? null }));
+      await this.audit.record(m, { action: 'rota.shift.create', resourceType: 'shift', resourceId: s.id });
+      await this.events.emit(m, { type: 'rota.shift.created', aggregateType: 'shift', aggregateId: s.id, payload: { shiftId: s.id, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() } });
+      return this.get(s.id, m);
+    });
+  }
+
+  async update(id: string, body: UpdateShiftDto, expectedVersion: number | undefined): Promise<ShiftDto> {
+    return this.db.transaction(async (m) => {
+      const s = await this.lock(m, id);
+      assertVersion(expectedVersion, s.version);
+      const [rows] = await m.query(
+        `UPDATE shifts SET label = coalesce($3, label), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
+                notes = CASE WHEN $7 THEN $6 ELSE notes END, version = version + 1
+          WHERE id = $1 AND version = $2 RETURNING id`,
+        [id, s.version, body.label ?? null, body.requiredCount ?? null, body.requiredSkills ?? null, body.notes ?? null, body.notes !== undefined],
+      );
+      if (!rows.length) throw new PreconditionFailedProblem();
+      await this.audit.record(m, { action: 'rota.shift.update', resourceType: 'shift', resourceId: id, details: { fields: Object.keys(body) } });
+      await this.events.emit(m, { type: 'rota.shift.updated', aggregateType: 'shift', aggregateId: id, payload: { shiftId: id, fields: Object.keys(body) } });
+      return this.get(id, m);
+    });
+  }
+
+  /** Removes a shift nobody is on (a shift with assignments must be emptied first: 409). */
+  async remove(id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await this.lock(m, id);
+      const [{ n }] = await m.query('SELECT count(*)::int AS n FROM shift_assignments WHERE shift_id = $1', [id]);
+      if (n > 0) throw new ConflictProblem('Unassign the AMHPs on this shift before removing it.', 'shift-has-assignments');
+      await m.query('DELETE FROM shifts WHERE id = $1', [id]);
+      await this.audit.record(m, { action: 'rota.shift.delete', resourceType: 'shift', resourceId: id });
+      await this.events.emit(m, { type: 'rota.shift.deleted', aggregateType: 'shift', aggregateId: id, payload: { shiftId: id } });
+    });
+  }
+
+  async list(from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
+    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to.getTime() - from.getTime() > 93 * 86_400_000) throw new UnprocessableProblem('List at most 93 days of shifts at a time.', 'bad-period');
+    const rows = await this.query(this.db.dataSource.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
+    return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.dto(s));
+  }
+
+  async get(id: string, m: EntityManager = this.db.dataSource.manager): Promise<ShiftDto> {
+    const [row] = await this.query(m, 's.id = $1', [id]);
+    if (!row) throw new NotFoundProblem('Shift', id);
+    return this.dto(row);
+  }
+
+  async lock(m: EntityManager, id: string): Promise<ShiftEntity> {
+    const s = await m.getRepository(ShiftEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!s) throw new NotFoundProblem('Shift', id);
+    return s;
+  }
+
+  private async query(m: EntityManager, where: string, params: unknown[]): Promise<ShiftRow[]> {
+    const rows: ShiftRow[] = await m.query(
+      `SELECT s.id, s.pattern_id AS "patternId", to_char(s.local_date, 'YYYY-MM-DD') AS "localDate", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt",
+              s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday", s.notes, s.version,
+              coalesce((SELECT json_agg(json_build_object('assignmentId', a.id, 'practitionerId', a.practitioner_id, 'userId', a.user_id,
+                          'displayName', u.display_name, 'skills', p.skills, 'overrides', a.overrides) ORDER BY u.display_name)
+                          FROM shift_assignments a JOIN users u ON u.id = a.user_id JOIN practitioners p ON p.id = a.practitioner_id
+                         WHERE a.shift_id = s.id), '[]') AS assigned
+         FROM shifts s WHERE ${where} ORDER BY s.starts_at, s.label`,
+      params,
+    );
+    return rows;
+  }
+
+  private dto(s: ShiftRow): ShiftDto {
+    return { ...s, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString() };
+  }
+}

@@ -1,0 +1,194 @@
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400', ROTA_MAX_CONSECUTIVE_NIGHTS: '3' } });
+    manager = await t.user(['manager']);
+  });
+  afterAll(() => t.close());
+
+  const api = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string, b: object = {}) => t.http.post(p).set('authorization', u.auth).send(b),
+    patch: (p: string, b: object) => t.http.patch(p).set('authorization', u.auth).send(b),
+    put: (p: string, b: object) => t.http.put(p).set('authorization', u.auth).send(b),
+    delete: (p: string) => t.http.delete(p).set('authorization', u.auth),
+  });
+  const shift = async (startsAt: string, endsAt: string, over: object = {}) => (await api(manager).post('/rota/shifts', { label: 'Test shift', startsAt, endsAt, requiredCount: 1, ...over }).expect(201)).body;
+
+  describe('patterns and generation', () => {
+    it('generates shifts from patterns in local time, idempotently, with DST nights of 10 and 12 hours', async () => {
+      await api(manager).post('/rota/patterns', { name: 'Day', startTime: '09:00', endTime: '17:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'exclude', requiredCount: 3, validFrom: '2027-01-01' }).expect(201);
+      await api(manager).post('/rota/patterns', { name: 'Bank holiday day', startTime: '09:00', endTime: '17:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'only', requiredCount: 1, validFrom: '2027-01-01' }).expect(201);
+      await api(manager).post('/rota/patterns', { name: 'Night', startTime: '22:00', endTime: '09:00', weekdays: [1, 2, 3, 4, 5, 6, 7], requiredCount: 1, requiredSkills: ['senior'], validFrom: '2027-01-01' }).expect(201);
+      const first = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
+      expect(first.body).toEqual({ created: 12, existing: 0 });
+      const again = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
+      expect(again.body).toEqual({ created: 0, existing: 12 });
+      const shifts = (await api(manager).get('/rota/shifts?from=2027-03-26T00:00:00Z&to=2027-04-01T00:00:00Z').expect(200)).body.items;
+      const nights = shifts.filter((s: { label: string }) => s.label === 'Night');
+      const hours = (s: { startsAt: string; endsAt: string }) => (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 3_600_000;
+      expect(nights.map((n: { localDate: string; startsAt: string; endsAt: string }) => [n.localDate, hours(n)])).toEqual([
+        ['2027-03-26', 11], ['2027-03-27', 10], ['2027-03-28', 11], ['2027-03-29', 11], ['2027-03-30', 11], ['2027-03-31', 11],
+      ]);
+      // 26 and 29 March 2027 are Good Friday and Easter Monday: the bank holiday pattern runs instead of the day pattern.
+      const days = shifts.filter((s: { label: string }) => s.label !== 'Night').map((s: { localDate: string; label: string; bankHoliday: boolean }) => [s.localDate, s.label, s.bankHoliday]);
+      expect(days).toEqual([
+        ['2027-03-26', 'Bank holiday day', true], ['2027-03-27', 'Day', false], ['2027-03-28', 'Day', false],
+        ['2027-03-29', 'Bank holiday day', true], ['2027-03-30', 'Day', false], ['2027-03-31', 'Day', false],
+      ]);
+    });
+
+    it('refuses bad patterns and ranges', async () => {
+      await api(manager).post('/rota/patterns', { name: 'X', startTime: '25:00', endTime: '09:00', weekdays: [1], requiredCount: 1, validFrom: '2027-01-01' }).expect(400);
+      await api(manager).post('/rota/patterns', { name: 'X', startTime: '09:00', endTime: '09:00', weekdays: [1], requiredCount: 1, validFrom: '2027-01-01' }).expect(422);
+      await api(manager).post('/rota/patterns', { name: 'X', startTime: '09:00', endTime: '17:00', weekdays: [8], requiredCount: 1, validFrom: '2027-01-01' }).expect(400);
+      await api(manager).post('/rota/shifts/generate', { from: '2027-01-10', to: '2027-01-01' }).expect(422);
+      await api(manager).post('/rota/shifts/generate', { from: '2027-02-30', to: '2027-03-01' }).expect(422);
+    });
+
+    it('manages bank holidays', async () => {
+      await api(manager).put('/rota/bank-holidays/2029-01-01', { name: "New Year's Day" }).expect(200);
+      expect((await api(manager).get('/rota/bank-holidays?year=2029').expect(200)).body.items).toEqual([{ date: '2029-01-01', name: "New Year's Day" }]);
+      expect((await api(manager).get('/rota/bank-holidays?year=2026').expect(200)).body.items).toHaveLength(8);
+      await api(manager).delete('/rota/bank-holidays/2029-01-01').expect(204);
+      await api(manager).put('/rota/bank-holidays/not-a-date', { name: 'Nope' }).expect(400);
+    });
+  });
+
+  describe('assigning: hard rules refuse, warnings need a reason', () => {
+    it('assigns an eligible AMHP, audits it and emits an outbox event', async () => {
+      const a = await amhp(t);
+      const s = await shift('2026-12-01T09:00:00Z', '2026-12-01T17:00:00Z');
+      const res = await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      expect(res.body.assigned).toEqual([expect.objectContaining({ practitionerId: a.practitionerId, userId: a.id, overrides: [] })]);
+      const id = res.body.assigned[0].assignmentId;
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.assign' AND resource_id = $1`, [id])).toHaveLength(1);
+      expect(await t.sql(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [s.id])).toEqual([{ type: 'rota.shift.created' }, { type: 'rota.assignment.created' }]);
+    });
+
+    it.each([
+      ['no approval at all', { approval: null }, 'no-approval'],
+      ['an approval that ends on the day of a night shift', { approval: { startsOn: '2022-01-01', endsOn: '2026-12-01' } }, 'approval-ends-during-period'],
+    ])('refuses an AMHP with %s (422 listing the finding)', async (_name, opts, code) => {
+      const a = await amhp(t, opts as never);
+      const s = await shift('2026-12-01T22:00:00Z', '2026-12-02T09:00:00Z');
+      const res = await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(422);
+      expect(res.body.findings.map((f: { code: string }) => f.code)).toContain(code);
+      expect(await t.sql('SELECT 1 FROM shift_assignments WHERE shift_id = $1', [s.id])).toEqual([]);
+    });
+
+    it('refuses a suspended AMHP and one on approved leave', async () => {
+      const suspended = await amhp(t);
+      await t.sql(`INSERT INTO approval_suspensions (approval_id, starts_at, reason, created_by) SELECT id, '2026-11-01', 'regulator', $2 FROM approvals WHERE practitioner_id = $1`, [suspended.practitionerId, manager.id]);
+      const onLeave = await amhp(t);
+      await t.sql(`INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'annual', '2026-12-03T00:00:00Z', '2026-12-10T00:00:00Z', 'approved', $2)`, [onLeave.practitionerId, manager.id]);
+      const s = await shift('2026-12-04T09:00:00Z', '2026-12-04T17:00:00Z');
+      expect((await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: suspended.practitionerId }).expect(422)).body.findings.map((f: { code: string }) => f.code)).toContain('approval-suspended');
+      expect((await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: onLeave.practitionerId }).expect(422)).body.findings.map((f: { code: string }) => f.code)).toContain('on-leave');
+    });
+
+    it('refuses less than 11 hours of rest across midnight, and allows exactly 11', async () => {
+      const a = await amhp(t);
+      const late = await shift('2026-12-05T14:00:00Z', '2026-12-05T22:00:00Z');
+      await api(manager).post(`/rota/shifts/${late.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      const early = await shift('2026-12-06T08:00:00Z', '2026-12-06T16:00:00Z');
+      const refused = await api(manager).post(`/rota/shifts/${early.id}/assignments`, { practitionerId: a.practitionerId }).expect(422);
+      expect(refused.body.findings).toEqual([expect.objectContaining({ code: 'rest-too-short', rule: 'WTR-10', severity: 'hard' })]);
+      const nine = await shift('2026-12-06T09:00:00Z', '2026-12-06T17:00:00Z');
+      await api(manager).post(`/rota/shifts/${nine.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+    });
+
+    it('a fourth consecutive night needs an override with a reason, which is audited and raises a review alert', async () => {
+      const a = await amhp(t);
+      const nights = [];
+      for (const d of ['10', '11', '12', '13']) nights.push(await shift(`2026-12-${d}T22:00:00Z`, `2026-12-${String(Number(d) + 1)}T09:00:00Z`));
+      for (const n of nights.slice(0, 3)) await api(manager).post(`/rota/shifts/${n.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      const warned = await api(manager).post(`/rota/shifts/${nights[3].id}/assignments`, { practitionerId: a.practitionerId }).expect(422);
+      expect(warned.body).toMatchObject({ code: 'override-required', findings: [expect.objectContaining({ code: 'consecutive-nights', severity: 'warning' })] });
+      await api(manager).post(`/rota/shifts/${nights[3].id}/assignments`, { practitionerId: a.practitionerId, overrides: [{ code: 'consecutive-nights', reason: 'short' }] }).expect(400);
+      const ok = await api(manager).post(`/rota/shifts/${nights[3].id}/assignments`, { practitionerId: a.practitionerId, overrides: [{ code: 'consecutive-nights', reason: 'Two AMHPs off sick; agreed with the AMHP' }] }).expect(201);
+      expect(ok.body.assigned[0].overrides).toEqual([expect.objectContaining({ code: 'consecutive-nights', reason: 'Two AMHPs off sick; agreed with the AMHP' })]);
+      const [audit] = await t.sql<{ details: { overrides: string[] } }>(`SELECT details FROM audit_events WHERE action = 'rota.assign' AND resource_id = $1`, [ok.body.assigned[0].assignmentId]);
+      expect(audit.details.overrides).toEqual(['consecutive-nights']);
+      expect(await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'rota-override' AND subject_id = $1`, [ok.body.assigned[0].assignmentId])).toHaveLength(1);
+    });
+
+    it('unassigns, audited, with an outbox event; a shift with AMHPs cannot be deleted', async () => {
+      const a = await amhp(t);
+      const s = await shift('2026-12-20T09:00:00Z', '2026-12-20T17:00:00Z');
+      const assigned = (await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(201)).body.assigned[0];
+      await api(manager).delete(`/rota/shifts/${s.id}`).expect(409);
+      await api(manager).delete(`/rota/assignments/${assigned.assignmentId}`).expect(204);
+      await api(manager).delete(`/rota/assignments/${assigned.assignmentId}`).expect(404);
+      expect(await t.sql(`SELECT 1 FROM outbox_events WHERE type = 'rota.assignment.removed' AND aggregate_id = $1`, [s.id])).toHaveLength(1);
+      await api(manager).delete(`/rota/shifts/${s.id}`).expect(204);
+    });
+
+    it('only managers change the rota; AMHPs read it and see their own assignments', async () => {
+      const a = await amhp(t);
+      const s = await shift('2026-12-22T09:00:00Z', '2026-12-22T17:00:00Z');
+      await api(a).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(403);
+      await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      await api(a).get('/rota/shifts?from=2026-12-22T00:00:00Z&to=2026-12-23T00:00:00Z').expect(200);
+      const mine = (await api(a).get('/rota/assignments?from=2026-12-01T00:00:00Z&to=2027-01-01T00:00:00Z').expect(200)).body.items;
+      expect(mine.map((x: { shiftId: string }) => x.shiftId)).toEqual([s.id]);
+      const referrer = await t.user(['referrer']);
+      await api(referrer).get('/rota/shifts?from=2026-12-22T00:00:00Z&to=2026-12-23T00:00:00Z').expect(403);
+    });
+  });
+
+  it('R8: 200 concurrent assignments of 40 AMHPs to 5 overlapping shifts leave each AMHP on exactly one; losers get 409, never 5xx', async () => {
+    const people = [];
+    for (let i = 0; i < 40; i++) people.push(await amhp(t));
+    const shifts = [];
+    for (let i = 0; i < 5; i++) shifts.push(await shift(`2027-01-15T0${i}:00:00Z`, `2027-01-15T1${i}:00:00Z`, { requiredCount: 40 }));
+    const requests = people.flatMap((p) => shifts.map((s) => ({ p, s })));
+    const results = await Promise.all(requests.map(({ p, s }) => api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: p.practitionerId })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(40);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(160);
+    const overlaps = await t.sql(`SELECT a.id FROM shift_assignments a JOIN shift_assignments b ON a.practitioner_id = b.practitioner_id AND a.id < b.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`);
+    expect(overlaps).toEqual([]);
+  });
+
+  describe('coverage and who is on duty', () => {
+    it('lists gaps: understaffed, missing skill, and time with no shift', async () => {
+      const senior = await amhp(t, { skills: ['senior'] });
+      const plain = await amhp(t);
+      const day = await shift('2027-02-01T09:00:00Z', '2027-02-01T17:00:00Z', { requiredCount: 2 });
+      const night = await shift('2027-02-01T17:00:00Z', '2027-02-02T09:00:00Z', { requiredCount: 1, requiredSkills: ['senior'] });
+      await api(manager).post(`/rota/shifts/${day.id}/assignments`, { practitionerId: senior.practitionerId }).expect(201);
+      await api(manager).post(`/rota/shifts/${night.id}/assignments`, { practitionerId: plain.practitionerId }).expect(201);
+      const gaps = (await api(manager).get('/rota/coverage?from=2027-02-01T08:00:00Z&to=2027-02-02T09:00:00Z').expect(200)).body.gaps;
+      expect(gaps).toEqual([
+        expect.objectContaining({ kind: 'no-shift', startsAt: '2027-02-01T08:00:00.000Z', endsAt: '2027-02-01T09:00:00.000Z' }),
+        expect.objectContaining({ kind: 'understaffed', shiftId: day.id, missing: 1 }),
+        expect.objectContaining({ kind: 'skill-missing', shiftId: night.id, missingSkills: ['senior'] }),
+      ]);
+    });
+
+    it('answers who is on duty now and who is next, with phone numbers, to any signed-in user', async () => {
+      const a = await amhp(t, { displayName: 'Duty Now' });
+      const b = await amhp(t, { displayName: 'Duty Next' });
+      await t.sql(`UPDATE users SET phone = '+44 7700 900555' WHERE id = $1`, [a.id]);
+      const now = await shift('2027-03-01T09:00:00Z', '2027-03-01T17:00:00Z');
+      const next = await shift('2027-03-01T17:00:00Z', '2027-03-02T09:00:00Z');
+      await api(manager).post(`/rota/shifts/${now.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      await api(manager).post(`/rota/shifts/${next.id}/assignments`, { practitionerId: b.practitionerId }).expect(201);
+      const referrer = await t.user(['referrer']);
+      const res = await api(referrer).get('/rota/on-duty?at=2027-03-01T12:00:00Z').expect(200);
+      expect(res.body.onDuty).toEqual([expect.objectContaining({ shiftId: now.id, amhps: [expect.objectContaining({ displayName: 'Duty Now', phone: '+44 7700 900555' })] })]);
+      expect(res.body.next).toEqual([expect.objectContaining({ shiftId: next.id, amhps: [expect.objectContaining({ displayName: 'Duty Next' })] })]);
+      t.clock.set('2027-03-01T18:00:00Z');
+      const laterReferrer = await t.user(['referrer']); // tokens are issued at the clock's time
+      const later = await api(laterReferrer).get('/rota/on-duty').expect(200);
+      expect(later.body.onDuty.map((s: { shiftId: string }) => s.shiftId)).toEqual([next.id]);
+      t.clock.set('2026-11-21T10:00:00Z');
+    });
+  });
+});
