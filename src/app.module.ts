@@ -16,7 +16,9 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
+import { DemoRota } from './seed/demo-rota';
 import { DemoWorkforce } from './seed/demo-workforce';
+import { SupervisionModule } from './supervision/supervision.module';
 import { WorkforceModule } from './workforce/workforce.module';
 import { EventsModule } from './events/events.module';
 import { RotaModule } from './rota/rota.module';
@@ -66,6 +68,7 @@ export class AppModule {
         EventsModule,
         RotaModule,
         DoctorsModule,
+        SupervisionModule,
         ...(options.imports ?? []),
       ],
       providers: [
@@ -76,6 +79,7 @@ export class AppModule {
         { provide: ROOT_LOGGER, useValue: logger },
         DemoSeed,
         DemoWorkforce,
+        DemoRota,
       ],
     };
   }

@@ -144,7 +144,7 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
   it('R8: 200 concurrent assignments of 40 AMHPs to 5 overlapping shifts leave each AMHP on exactly one; losers get 409, never 5xx', async () => {
     const people = [];
     for (let i = 0; i < 40; i++) people.push(await amhp(t));
-    const shifts = [];
+    const shifts: Array<{ id: string }> = [];
     for (let i = 0; i < 5; i++) shifts.push(await shift(`2027-01-15T0${i}:00:00Z`, `2027-01-15T1${i}:00:00Z`, { requiredCount: 40 }));
     const requests = people.flatMap((p) => shifts.map((s) => ({ p, s })));
     const results = await Promise.all(requests.map(({ p, s }) => api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: p.practitionerId })));

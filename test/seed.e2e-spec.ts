@@ -45,6 +45,22 @@ describe('demo seed (npm start on an empty database)', () => {
     expect(doctors).toHaveLength(12);
   });
 
+  it('rosters the next eight weeks, mostly filled, with the deliberate gaps showing in coverage', async () => {
+    const patterns = (await t.http.get('/rota/patterns').set('authorization', manager).expect(200)).body.items;
+    expect(patterns.map((p: { name: string }) => p.name).sort()).toEqual(['Bank holiday day', 'Day', 'Evening', 'Night', 'Weekend day']);
+    const shifts = (await t.http.get('/rota/shifts?from=2026-11-21T00:00:00Z&to=2027-01-15T00:00:00Z').set('authorization', manager).expect(200)).body.items;
+    const places = shifts.reduce((n: number, s: { requiredCount: number }) => n + s.requiredCount, 0);
+    const filled = shifts.reduce((n: number, s: { assigned: unknown[] }) => n + s.assigned.length, 0);
+    expect(filled / places).toBeGreaterThan(0.8);
+    const gaps = (await t.http.get('/rota/coverage?from=2026-11-21T09:00:00Z&to=2026-12-05T09:00:00Z').set('authorization', manager).expect(200)).body.gaps;
+    expect(gaps).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'understaffed', label: 'Night', startsAt: '2026-11-28T22:00:00.000Z' }),
+      expect.objectContaining({ kind: 'understaffed', label: 'Evening', startsAt: '2026-11-24T17:00:00.000Z' }),
+    ]));
+    const onDuty = (await t.http.get('/rota/on-duty?at=2026-11-23T12:00:00Z').set('authorization', manager).expect(200)).body.onDuty;
+    expect(onDuty[0].amhps.length).toBeGreaterThan(0);
+  });
+
   it('audits everything it created, and the chain verifies', async () => {
     const verify = (await t.http.get('/audit-events/verify').set('authorization', auditor).expect(200)).body;
     expect(verify).toMatchObject({ valid: true });

@@ -11,6 +11,6 @@ import { ShiftsService } from './shifts.service';
   imports: [WorkforceModule],
   controllers: [RotaController],
   providers: [PatternsService, ShiftsService, AssignmentChecksService, AssignmentsService, DutyService],
-  exports: [ShiftsService, AssignmentChecksService, AssignmentsService, DutyService],
+  exports: [PatternsService, ShiftsService, AssignmentChecksService, AssignmentsService, DutyService],
 })
 export class RotaModule {}

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
 import { UserEntity } from '../auth/user.entity';
 import { Db } from '../database/db';
+import { DemoRota } from './demo-rota';
 import { DemoWorkforce } from './demo-workforce';
 
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -40,6 +41,7 @@ export class DemoSeed {
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly workforce: DemoWorkforce,
+    private readonly rota: DemoRota,
   ) {}
 
   /** Returns the demo logins when it seeded, or undefined when the database already had users. */
@@ -58,7 +60,9 @@ export class DemoSeed {
         ids.set(u.email.split('@')[0], user.id);
       }
       const manager = DEMO_USERS.find((u) => u.roles.includes('manager'))!;
-      await this.workforce.seed(ids, { userId: ids.get(manager.email.split('@')[0])!, email: manager.email, displayName: manager.displayName, roles: manager.roles, via: 'local' });
+      const managerActor = { userId: ids.get(manager.email.split('@')[0])!, email: manager.email, displayName: manager.displayName, roles: manager.roles, via: 'local' as const };
+      await this.workforce.seed(ids, managerActor);
+      await this.rota.seed(managerActor);
       return DEMO_USERS;
     });
   }

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { AssignmentChecksService } from '../rota/assignment-checks.service';
+import { AssignmentsService } from '../rota/assignments.service';
+import { PatternsService } from '../rota/patterns.service';
+import { ShiftsService } from '../rota/shifts.service';
+import { addDays, localDate } from '../statute/time';
+
+const WEEK = [1, 2, 3, 4, 5];
+const WEEKEND = [6, 7];
+const ALL = [1, 2, 3, 4, 5, 6, 7];
+
+/**
+ * Demo rota: a typical hub's patterns and the next eight weeks generated and mostly filled, fairly, through the
+ * same rule checks as a manager's assignment; a few places are deliberately left open so coverage shows gaps.
+ */
+@Injectable()
+export class DemoRota {
+  constructor(
+    private readonly db: Db,
+    private readonly patterns: PatternsService,
+    private readonly shifts: ShiftsService,
+    private readonly checks: AssignmentChecksService,
+    private readonly assignments: AssignmentsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async seed(manager: Actor): Promise<void> {
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    const validFrom = addDays(today, -7);
+    await this.patterns.create({ name: 'Day', startTime: '09:00', endTime: '17:00', weekdays: WEEK, bankHolidays: 'exclude', requiredCount: 3, validFrom });
+    await this.patterns.create({ name: 'Weekend day', startTime: '09:00', endTime: '17:00', weekdays: WEEKEND, bankHolidays: 'exclude', requiredCount: 2, validFrom });
+    await this.patterns.create({ name: 'Bank holiday day', startTime: '09:00', endTime: '17:00', weekdays: ALL, bankHolidays: 'only', requiredCount: 2, validFrom });
+    await this.patterns.create({ name: 'Evening', startTime: '17:00', endTime: '22:00', weekdays: ALL, requiredCount: 2, validFrom });
+    await this.patterns.create({ name: 'Night', startTime: '22:00', endTime: '09:00', weekdays: ALL, requiredCount: 1, requiredSkills: ['senior'], validFrom });
+    const last = addDays(today, 55);
+    await this.shifts.generate(addDays(today, -1), last);
+
+    await this.db.transaction(async (m) => {
+      const people: Array<{ id: string; skills: string[]; fte: number }> = await m.query(`SELECT id, skills, fte::float AS fte FROM practitioners WHERE active`);
+      const hours = new Map(people.map((p) => [p.id, 0]));
+      const shifts: Array<{ id: string; label: string; startsAt: Date; endsAt: Date; requiredCount: number; requiredSkills: string[]; localDate: string }> = await m.query(
+        `SELECT id, label, starts_at AS "startsAt", ends_at AS "endsAt", required_count AS "requiredCount", required_skills AS "requiredSkills", to_char(local_date, 'YYYY-MM-DD') AS "localDate"
+           FROM shifts WHERE local_date BETWEEN $1 AND $2 ORDER BY starts_at`,
+        [addDays(today, -1), last],
+      );
+      // Deliberate gaps: one night a week from now with nobody, and one evening three days from now a person short.
+      const gapNight = addDays(today, 7);
+      const shortEvening = addDays(today, 3);
+      for (const s of shifts) {
+        let places = s.requiredCount;
+        if (s.label === 'Night' && s.localDate === gapNight) places = 0;
+        if (s.label === 'Evening' && s.localDate === shortEvening) places -= 1;
+        const taken = new Set<string>();
+        for (let place = 0; place < places; place++) {
+          // Fairness: the fewest hours per FTE first; a night needs its skill from whoever takes it.
+          const candidates = people
+            .filter((p) => !taken.has(p.id) && s.requiredSkills.every((k) => p.skills.includes(k)))
+            .sort((a, b) => hours.get(a.id)! / a.fte - hours.get(b.id)! / b.fte);
+          for (const p of candidates) {
+            const checked = await this.checks.check(m, s, p.id);
+            if (checked.hard.length || checked.warnings.some((w) => w.code !== 'training-short-current-year' && w.code !== 'registration-check-stale')) continue;
+            const overrides = checked.warnings.map((w) => ({ code: w.code, reason: 'Demo data: accepted by the team manager' }));
+            await this.assignments.assignIn(m, manager, { shiftId: s.id, practitionerId: p.id, overrides, source: 'manual' });
+            hours.set(p.id, hours.get(p.id)! + (new Date(s.endsAt).getTime() - new Date(s.startsAt).getTime()) / 3_600_000);
+            taken.add(p.id);
+            break;
+          }
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { addYears, localDate } from '../statute/time';
+import { PractitionersService } from '../workforce/practitioners.service';
+import { AppraisalDto, CreateAppraisalDto } from './dto/oversight.dto';
+import { AppraisalEntity } from './supervision.entity';
+
+const COLUMNS = `a.id, a.practitioner_id AS "practitionerId", a.appraiser_user_id AS "appraiserUserId", u.display_name AS "appraiserName",
+  to_char(a.held_on, 'YYYY-MM-DD') AS "heldOn", to_char(a.period_from, 'YYYY-MM-DD') AS "periodFrom", to_char(a.period_to, 'YYYY-MM-DD') AS "periodTo",
+  a.outcome, a.summary, a.objectives, to_char(a.next_due_on, 'YYYY-MM-DD') AS "nextDueOn", a.version, a.created_at AS "createdAt"`;
+
+type AppraisalRow = Omit<AppraisalDto, 'createdAt'> & { createdAt: Date };
+
+function dto(r: AppraisalRow): AppraisalDto {
+  return { ...r, createdAt: new Date(r.createdAt).toISOString() };
+}
+
+/** Annual appraisals of AMHPs: recorded by managers, read by managers and the AMHP themselves. */
+@Injectable()
+export class AppraisalsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly access: AccessService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly practitioners: PractitionersService,
+  ) {}
+
+  async create(actor: Actor, practitionerId: string, body: CreateAppraisalDto): Promise<AppraisalDto> {
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    if (body.heldOn > today) throw new UnprocessableProblem(`An appraisal is recorded once held: heldOn ${body.heldOn} is after today (${today}).`, 'appraisal-date-in-future', { errors: [{ field: 'heldOn', messages: ['must not be after today'] }] });
+    if (body.periodFrom > body.periodTo) throw new UnprocessableProblem(`The period appraised cannot end (${body.periodTo}) before it starts (${body.periodFrom}).`, 'appraisal-period-backwards', { errors: [{ field: 'periodTo', messages: ['must not be before periodFrom'] }] });
+    const nextDueOn = body.nextDueOn ?? addYears(body.heldOn, 1);
+    if (nextDueOn <= body.heldOn) throw new UnprocessableProblem(`The next appraisal (${nextDueOn}) must be due after this one (${body.heldOn}).`, 'next-due-not-after-held', { errors: [{ field: 'nextDueOn', messages: ['must be after heldOn'] }] });
+    return this.db.transaction(async (m) => {
+      await this.practitioners.find(m, practitionerId);
+      const repo = m.getRepository(AppraisalEntity);
+      const a = await repo.save(
+        repo.create({ practitionerId, appraiserUserId: body.appraiserUserId ?? actor.userId, heldOn: body.heldOn, periodFrom: body.periodFrom, periodTo: body.periodTo, outcome: body.outcome, summary: body.summary ?? null, objectives: body.objectives ?? null, nextDueOn }),
+      );
+      await this.audit.record(m, { action: 'appraisal.create', resourceType: 'appraisal', resourceId: a.id, details: { practitionerId, heldOn: body.heldOn, outcome: body.outcome, nextDueOn } });
+      return dto((await this.rows(m, practitionerId, a.id))[0]);
+    });
+  }
+
+  async list(actor: Actor, practitionerId: string): Promise<AppraisalDto[]> {
+    const m = this.db.dataSource.manager;
+    const p = await this.practitioners.find(m, practitionerId);
+    await this.access.require(actor, 'appraisals.read', { owns: p.userId === actor.userId }, { type: 'practitioner', id: practitionerId });
+    return (await this.rows(m, practitionerId)).map(dto);
+  }
+
+  /** A practitioner's appraisals, most recent first. No access check: the caller has made it. */
+  async forPractitioner(m: EntityManager, practitionerId: string): Promise<AppraisalDto[]> {
+    return (await this.rows(m, practitionerId)).map(dto);
+  }
+
+  private rows(m: EntityManager, practitionerId: string, id?: string): Promise<AppraisalRow[]> {
+    return m.query(
+      `SELECT ${COLUMNS} FROM appraisals a JOIN users u ON u.id = a.appraiser_user_id
+        WHERE a.practitioner_id = $1 ${id ? 'AND a.id = $2' : ''} ORDER BY a.held_on DESC, a.created_at DESC`,
+      id ? [practitionerId, id] : [practitionerId],
+    );
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * AMHP-10 (STATUTE.md §6, local policy ✱): when an AMHP's professional supervision is next due and how late it is,
+ * and what supervision a period holds. Pure: facts in, findings out (no clock: the caller passes today's local date).
+ */
+import { addDays, daysBetween, IsoDate } from '../statute/time';
+import type { SupervisionType } from './supervision.entity';
+
+/**
+ * The session types that count as *professional* supervision for AMHP-10. Decision: only `professional`.
+ * Managerial supervision (caseload, leave, HR) is not professional supervision; group and reflective sessions are
+ * worth recording (and appear in the portfolio) but are recorded as their own types precisely because they are not
+ * the individual professional supervision the LSSA must ensure. A council whose policy counts group supervision
+ * adds 'group' here, and the overdue list, the portfolio and their tests follow.
+ */
+export const PROFESSIONAL_SUPERVISION_TYPES: readonly SupervisionType[] = ['professional'];
+
+export function countsAsProfessional(type: SupervisionType): boolean {
+  return PROFESSIONAL_SUPERVISION_TYPES.includes(type);
+}
+
+export interface SessionFacts {
+  heldOn: IsoDate;
+  type: SupervisionType;
+  durationMinutes: number;
+}
+
+/** The latest professional supervision held on or before `today` (a later date would be an error in the record). */
+export function lastProfessionalSupervision(sessions: Pick<SessionFacts, 'heldOn' | 'type'>[], today: IsoDate): IsoDate | null {
+  let last: IsoDate | null = null;
+  for (const s of sessions) {
+    if (!countsAsProfessional(s.type) || s.heldOn > today) continue;
+    if (last === null || s.heldOn > last) last = s.heldOn;
+  }
+  return last;
+}
+
+export interface SupervisionDueFacts {
+  /** The last professional supervision, or null when there has never been one. */
+  lastProfessionalOn: IsoDate | null;
+  /** The practitioner's own interval (`practitioners.supervision_interval_days`, 7..365). */
+  intervalDays: number;
+  /** The local date the practitioner record was created: the clock starts there for someone never supervised. */
+  recordCreatedOn: IsoDate;
+}
+
+export interface SupervisionDue {
+  lastProfessionalOn: IsoDate | null;
+  intervalDays: number;
+  /** The last day on which supervision is still in time: `intervalDays` after the last one (or the record's creation). */
+  nextDueOn: IsoDate;
+  dueFrom: 'last-professional-supervision' | 'record-created';
+  neverSupervised: boolean;
+  status: 'in-date' | 'overdue';
+  /** Whole days past `nextDueOn` (0 when in date). */
+  daysOverdue: number;
+  /** Whole days left until `nextDueOn` (0 on the due day and when overdue). */
+  daysUntilDue: number;
+}
+
+/**
+ * Next due date and lateness. Supervision held on the due day is in time: overdue begins the day after.
+ * Someone never supervised is due `intervalDays` after their practitioner record was created (and flagged).
+ */
+export function supervisionDue(facts: SupervisionDueFacts, today: IsoDate): SupervisionDue {
+  const never = facts.lastProfessionalOn === null;
+  const from = facts.lastProfessionalOn ?? facts.recordCreatedOn;
+  const nextDueOn = addDays(from, facts.intervalDays);
+  const late = daysBetween(nextDueOn, today);
+  return {
+    lastProfessionalOn: facts.lastProfessionalOn,
+    intervalDays: facts.intervalDays,
+    nextDueOn,
+    dueFrom: never ? 'record-created' : 'last-professional-supervision',
+    neverSupervised: never,
+    status: late > 0 ? 'overdue' : 'in-date',
+    daysOverdue: Math.max(0, late),
+    daysUntilDue: Math.max(0, -late),
+  };
+}
+
+export interface SupervisionTally {
+  professional: number;
+  managerial: number;
+  group: number;
+  reflective: number;
+  total: number;
+  totalMinutes: number;
+}
+
+/** Sessions of each type held from `from` to `to` inclusive (e.g. one approval year). */
+export function tallySessions(sessions: SessionFacts[], from: IsoDate, to: IsoDate): SupervisionTally {
+  const tally: SupervisionTally = { professional: 0, managerial: 0, group: 0, reflective: 0, total: 0, totalMinutes: 0 };
+  for (const s of sessions) {
+    if (s.heldOn < from || s.heldOn > to) continue;
+    tally[s.type] += 1;
+    tally.total += 1;
+    tally.totalMinutes += s.durationMinutes;
+  }
+  return tally;
+}
+
+/** An open supervision action is overdue the day after its due date (like supervision itself). */
+export function actionOverdue(action: { dueOn: IsoDate | null; doneOn: IsoDate | null }, today: IsoDate): boolean {
+  return action.doneOn === null && action.dueOn !== null && action.dueOn < today;
+}

@@ -1,0 +1,423 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { can } from '../access/policy';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { IsoDate, localDate } from '../statute/time';
+import type { PractitionerEntity } from '../workforce/practitioner.entity';
+import { PractitionersService } from '../workforce/practitioners.service';
+import type { ApprovalComplianceDto } from '../workforce/dto/training.dto';
+import type { PortfolioSupervisionDto } from './dto/portfolio.dto';
+import {
+  CreateSupervisionActionDto,
+  CreateSupervisionSessionDto,
+  SupervisionActionDto,
+  SupervisionActionQuery,
+  SupervisionDueDto,
+  SupervisionOverdueQuery,
+  SupervisionSessionDto,
+  SupervisionSessionQuery,
+  UpdateSupervisionActionDto,
+  UpdateSupervisionSessionDto,
+} from './dto/supervision.dto';
+import { SupervisionActionEntity, SupervisionSessionEntity, SupervisionType } from './supervision.entity';
+import { actionOverdue, lastProfessionalSupervision, PROFESSIONAL_SUPERVISION_TYPES, SessionFacts, supervisionDue, tallySessions } from './supervision.rules';
+
+interface SessionRow {
+  id: string;
+  superviseeId: string;
+  superviseeUserId: string;
+  superviseeName: string;
+  supervisorUserId: string;
+  supervisorName: string;
+  heldOn: string;
+  type: SupervisionType;
+  durationMinutes: number;
+  notes: string | null;
+  recordedBy: string;
+  version: number;
+  createdAt: Date;
+}
+
+interface ActionRow {
+  id: string;
+  sessionId: string;
+  superviseeId: string;
+  superviseeUserId: string;
+  supervisorUserId: string;
+  heldOn: string;
+  description: string;
+  ownerUserId: string;
+  ownerName: string;
+  dueOn: string | null;
+  doneOn: string | null;
+  version: number;
+}
+
+const SESSION_COLUMNS = `s.id, s.supervisee_id AS "superviseeId", p.user_id AS "superviseeUserId", pu.display_name AS "superviseeName",
+  s.supervisor_user_id AS "supervisorUserId", su.display_name AS "supervisorName", to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", s.type,
+  s.duration_minutes AS "durationMinutes", s.notes, s.recorded_by AS "recordedBy", s.version, s.created_at AS "createdAt"`;
+const SESSION_FROM = `supervision_sessions s JOIN practitioners p ON p.id = s.supervisee_id JOIN users pu ON pu.id = p.user_id JOIN users su ON su.id = s.supervisor_user_id`;
+
+const ACTION_COLUMNS = `a.id, a.session_id AS "sessionId", s.supervisee_id AS "superviseeId", p.user_id AS "superviseeUserId", s.supervisor_user_id AS "supervisorUserId",
+  to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", a.description, a.owner_user_id AS "ownerUserId", ou.display_name AS "ownerName",
+  to_char(a.due_on, 'YYYY-MM-DD') AS "dueOn", to_char(a.done_on, 'YYYY-MM-DD') AS "doneOn", a.version`;
+const ACTION_FROM = `supervision_actions a JOIN supervision_sessions s ON s.id = a.session_id JOIN practitioners p ON p.id = s.supervisee_id JOIN users ou ON ou.id = a.owner_user_id`;
+/** Open actions without a due date sort last. */
+const ACTION_DUE_KEY = `coalesce(a.due_on, '9999-12-31'::date)`;
+
+/**
+ * Supervision sessions and the actions agreed in them (AMHP-10). Notes are read only by the supervisor, the supervisee
+ * and managers, and each read is audited with the read; auditors see that a session happened, never what was said.
+ */
+@Injectable()
+export class SupervisionService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly access: AccessService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly practitioners: PractitionersService,
+  ) {}
+
+  async create(actor: Actor, dto: CreateSupervisionSessionDto): Promise<SupervisionSessionDto> {
+    this.refuseFuture('heldOn', dto.heldOn, 'supervision-date-in-future', 'A supervision session can only be recorded once it has been held');
+    for (const [i, a] of (dto.actions ?? []).entries()) this.refuseDueBeforeSession(`actions.${i}.dueOn`, a.dueOn, dto.heldOn);
+    // An AMHP who is not a manager records only the sessions they held themselves.
+    if (!this.access.hasRole(actor, 'supervision.write')) {
+      await this.access.require(actor, 'supervision.write', { owns: dto.supervisorUserId === actor.userId }, { type: 'practitioner', id: dto.superviseeId });
+    }
+    return this.db.transaction(async (m) => {
+      const supervisee = await this.supervisee(m, dto.superviseeId);
+      if (supervisee.userId === dto.supervisorUserId) {
+        throw new UnprocessableProblem('A practitioner cannot be recorded as their own supervisor.', 'self-supervision', { errors: [{ field: 'supervisorUserId', messages: ['must not be the supervisee'] }] });
+      }
+      const repo = m.getRepository(SupervisionSessionEntity);
+      const s = await repo.save(
+        repo.create({ superviseeId: dto.superviseeId, supervisorUserId: dto.supervisorUserId, heldOn: dto.heldOn, type: dto.type, durationMinutes: dto.durationMinutes, notes: dto.notes ?? null, recordedBy: actor.userId }),
+      );
+      const actionIds: string[] = [];
+      for (const a of dto.actions ?? []) actionIds.push(await this.insertAction(m, s.id, a));
+      // Identifiers and field names only: never what the notes say.
+      await this.audit.record(m, {
+        action: 'supervision.create',
+        resourceType: 'supervision-session',
+        resourceId: s.id,
+        details: { superviseeId: dto.superviseeId, supervisorUserId: dto.supervisorUserId, heldOn: dto.heldOn, type: dto.type, withNotes: !!dto.notes, actionIds },
+      });
+      return (await this.present(m, actor, [await this.loadRow(m, s.id)], { auditReads: false }))[0];
+    });
+  }
+
+  async list(actor: Actor, q: SupervisionSessionQuery): Promise<Page<SupervisionSessionDto>> {
+    if (q.from && q.to && q.from > q.to) throw new UnprocessableProblem('from must not be after to.', 'backwards-range');
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    // An AMHP without a full role sees only the sessions they held or received.
+    if (!this.access.hasRole(actor, 'supervision.read')) add('(s.supervisor_user_id = ? OR p.user_id = ?)', actor.userId);
+    if (q.superviseeId) add('s.supervisee_id = ?', q.superviseeId);
+    if (q.supervisorUserId) add('s.supervisor_user_id = ?', q.supervisorUserId);
+    if (q.type) add('s.type = ?', q.type);
+    if (q.from) add('s.held_on >= ?::date', q.from);
+    if (q.to) add('s.held_on <= ?::date', q.to);
+    if (q.cursor) {
+      const [heldOn, id] = decodeCursor(q.cursor, ['string', 'string']);
+      params.push(heldOn, id);
+      where.push(`(s.held_on, s.id) < ($${params.length - 1}::date, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    return this.db.transaction(async (m) => {
+      const rows: SessionRow[] = await m.query(
+        `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.held_on DESC, s.id DESC LIMIT $${params.length}`,
+        params,
+      );
+      const page = pageOf(rows, limit, (r) => [r.heldOn, r.id], (r) => r);
+      return { items: await this.present(m, actor, page.items, { auditReads: true }), nextCursor: page.nextCursor };
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<SupervisionSessionDto> {
+    return this.db.transaction(async (m) => {
+      const row = await this.loadRow(m, id);
+      if (!this.access.hasRole(actor, 'supervision.read')) {
+        await this.access.require(actor, 'supervision.read', { owns: this.party(actor, row) }, { type: 'supervision-session', id });
+      }
+      return (await this.present(m, actor, [row], { auditReads: true }))[0];
+    });
+  }
+
+  /** The supervisor or a manager changes notes, duration or type; If-Match guards against a concurrent change. */
+  async update(actor: Actor, id: string, dto: UpdateSupervisionSessionDto, expectedVersion: number | undefined): Promise<SupervisionSessionDto> {
+    return this.db.transaction(async (m) => {
+      const row = await this.loadRow(m, id);
+      await this.requireSupervisorOrManager(actor, row.supervisorUserId, id);
+      assertVersion(expectedVersion, row.version);
+      const columns: Record<keyof UpdateSupervisionSessionDto, string> = { notes: 'notes', durationMinutes: 'duration_minutes', type: 'type' };
+      const fields = (Object.keys(columns) as Array<keyof UpdateSupervisionSessionDto>).filter((k) => dto[k] !== undefined);
+      if (!fields.length) return (await this.present(m, actor, [row], { auditReads: true }))[0];
+      const params: unknown[] = [id, row.version, ...fields.map((f) => dto[f])];
+      const sets = fields.map((f, i) => `${columns[f]} = $${i + 3}`);
+      const [rows] = await m.query(`UPDATE supervision_sessions SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`, params);
+      if (!rows.length) throw new PreconditionFailedProblem('The supervision session was changed by someone else meanwhile; fetch it again and retry.');
+      await this.audit.record(m, { action: 'supervision.update', resourceType: 'supervision-session', resourceId: id, details: { superviseeId: row.superviseeId, fields, ...(dto.type ? { type: dto.type } : {}) } });
+      // Notes the writer did not send back to us are notes read.
+      return (await this.present(m, actor, [await this.loadRow(m, id)], { auditReads: !fields.includes('notes') }))[0];
+    });
+  }
+
+  async addAction(actor: Actor, sessionId: string, dto: CreateSupervisionActionDto): Promise<SupervisionActionDto> {
+    return this.db.transaction(async (m) => {
+      const session = await this.loadRow(m, sessionId);
+      await this.requireSupervisorOrManager(actor, session.supervisorUserId, sessionId);
+      this.refuseDueBeforeSession('dueOn', dto.dueOn, session.heldOn);
+      const id = await this.insertAction(m, sessionId, dto);
+      return this.actionDto(await this.loadAction(m, id));
+    });
+  }
+
+  /** The action's owner, the session's supervisor or a manager marks it done, moves its due date or rewords it. */
+  async updateAction(actor: Actor, id: string, dto: UpdateSupervisionActionDto, expectedVersion: number | undefined): Promise<SupervisionActionDto> {
+    return this.db.transaction(async (m) => {
+      const a = await this.loadAction(m, id);
+      if (!this.access.hasRole(actor, 'supervision.write')) {
+        await this.access.require(actor, 'supervision.write', { owns: a.ownerUserId === actor.userId || a.supervisorUserId === actor.userId }, { type: 'supervision-action', id });
+      }
+      assertVersion(expectedVersion, a.version);
+      if (dto.doneOn) {
+        this.refuseFuture('doneOn', dto.doneOn, 'done-in-future', 'An action cannot be marked done on a later day');
+        if (dto.doneOn < a.heldOn) throw new UnprocessableProblem(`doneOn (${dto.doneOn}) is before the session that agreed the action (${a.heldOn}).`, 'done-before-session', { errors: [{ field: 'doneOn', messages: ['must not be before the session'] }] });
+      }
+      this.refuseDueBeforeSession('dueOn', dto.dueOn ?? undefined, a.heldOn);
+      const columns: Record<keyof UpdateSupervisionActionDto, string> = { doneOn: 'done_on', dueOn: 'due_on', description: 'description' };
+      const fields = (Object.keys(columns) as Array<keyof UpdateSupervisionActionDto>).filter((k) => dto[k] !== undefined);
+      if (!fields.length) return this.actionDto(a);
+      const params: unknown[] = [id, a.version, ...fields.map((f) => dto[f])];
+      const sets = fields.map((f, i) => `${columns[f]} = $${i + 3}`);
+      const [rows] = await m.query(`UPDATE supervision_actions SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`, params);
+      if (!rows.length) throw new PreconditionFailedProblem('The action was changed by someone else meanwhile; fetch it again and retry.');
+      await this.audit.record(m, {
+        action: 'supervision-action.update',
+        resourceType: 'supervision-action',
+        resourceId: id,
+        details: { sessionId: a.sessionId, fields, ...(dto.doneOn !== undefined ? { doneOn: dto.doneOn } : {}), ...(dto.dueOn !== undefined ? { dueOn: dto.dueOn } : {}) },
+      });
+      return this.actionDto(await this.loadAction(m, id));
+    });
+  }
+
+  async listActions(actor: Actor, q: SupervisionActionQuery): Promise<Page<SupervisionActionDto>> {
+    const today = this.today();
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    if (!this.access.hasRole(actor, 'supervision.read')) add('(a.owner_user_id = ? OR s.supervisor_user_id = ? OR p.user_id = ?)', actor.userId);
+    if (q.owner) add('a.owner_user_id = ?', q.owner === 'me' ? actor.userId : q.owner.toLowerCase());
+    if (q.open !== undefined) where.push(q.open ? 'a.done_on IS NULL' : 'a.done_on IS NOT NULL');
+    // The same definition as actionOverdue(): open, with a due date before today.
+    if (q.overdue !== undefined) add(`${q.overdue ? '' : 'NOT '}(a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on < ?::date)`, today);
+    if (q.sessionId) add('a.session_id = ?', q.sessionId);
+    if (q.superviseeId) add('s.supervisee_id = ?', q.superviseeId);
+    if (q.cursor) {
+      const [due, id] = decodeCursor(q.cursor, ['string', 'string']);
+      params.push(due, id);
+      where.push(`(${ACTION_DUE_KEY}, a.id) > ($${params.length - 1}::date, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: ActionRow[] = await this.db.dataSource.query(
+      `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ACTION_DUE_KEY}, a.id LIMIT $${params.length}`,
+      params,
+    );
+    return pageOf(rows, limit, (r) => [r.dueOn ?? '9999-12-31', r.id], (r) => this.actionDto(r, today));
+  }
+
+  /**
+   * AMHP-10: every active practitioner against their own professional supervision interval, most overdue first.
+   * Managers and auditors see everyone; an AMHP (an own-record role of supervision.read) only their own line.
+   */
+  async overdue(actor: Actor, q: SupervisionOverdueQuery): Promise<{ asOf: IsoDate; items: SupervisionDueDto[] }> {
+    const today = this.today();
+    const where = ['p.active'];
+    const params: unknown[] = [PROFESSIONAL_SUPERVISION_TYPES, today];
+    if (!this.access.hasRole(actor, 'supervision.read')) {
+      params.push(actor.userId);
+      where.push(`p.user_id = $${params.length}`);
+    }
+    if (q.team) {
+      params.push(q.team);
+      where.push(`p.team = $${params.length}`);
+    }
+    // The last session of a type that counts (supervision.rules) held on or before today, as lastProfessionalSupervision().
+    const rows: Array<{ id: string; displayName: string; team: string | null; intervalDays: number; createdAt: Date; lastProfessionalOn: string | null }> = await this.db.dataSource.query(
+      `SELECT p.id, u.display_name AS "displayName", p.team, p.supervision_interval_days AS "intervalDays", p.created_at AS "createdAt",
+              (SELECT to_char(max(s.held_on), 'YYYY-MM-DD') FROM supervision_sessions s
+                WHERE s.supervisee_id = p.id AND s.type = ANY($1::text[]) AND s.held_on <= $2::date) AS "lastProfessionalOn"
+         FROM practitioners p JOIN users u ON u.id = p.user_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY lower(u.display_name), p.id`,
+      params,
+    );
+    const items = rows
+      .map((r) => ({
+        practitionerId: r.id,
+        displayName: r.displayName,
+        team: r.team,
+        ...supervisionDue({ lastProfessionalOn: r.lastProfessionalOn, intervalDays: r.intervalDays, recordCreatedOn: localDate(r.createdAt, this.config.timeZone) }, today),
+      }))
+      .filter((d) => !q.overdueOnly || d.status === 'overdue');
+    items.sort((a, b) => b.daysOverdue - a.daysOverdue || a.daysUntilDue - b.daysUntilDue);
+    return { asOf: today, items };
+  }
+
+  /**
+   * The supervision part of a reapproval portfolio: status, totals and counts per approval year, and the sessions
+   * (date, type, length, supervisor). Notes are never selected. The caller has checked access to the practitioner.
+   */
+  async portfolioRecord(m: EntityManager, practitioner: Pick<PractitionerEntity, 'id' | 'supervisionIntervalDays' | 'createdAt'>, approvalYears: ApprovalComplianceDto[]): Promise<PortfolioSupervisionDto> {
+    const today = this.today();
+    const sessions: Array<SessionFacts & { id: string; supervisorName: string }> = await m.query(
+      `SELECT s.id, to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", s.type, s.duration_minutes AS "durationMinutes", su.display_name AS "supervisorName"
+         FROM supervision_sessions s JOIN users su ON su.id = s.supervisor_user_id
+        WHERE s.supervisee_id = $1 ORDER BY s.held_on DESC, s.id DESC`,
+      [practitioner.id],
+    );
+    const last = lastProfessionalSupervision(sessions, today);
+    return {
+      status: supervisionDue({ lastProfessionalOn: last, intervalDays: practitioner.supervisionIntervalDays, recordCreatedOn: localDate(practitioner.createdAt, this.config.timeZone) }, today),
+      totals: tallySessions(sessions, '0001-01-01', '9999-12-31'),
+      byApprovalYear: approvalYears.flatMap((a) =>
+        a.years.filter((y) => y.from <= today).map((y) => ({ approvalId: a.approvalId, year: y.year, from: y.from, to: y.to, ...tallySessions(sessions, y.from, y.to) })),
+      ),
+      sessions: sessions.map((s) => ({ id: s.id, heldOn: s.heldOn, type: s.type, durationMinutes: s.durationMinutes, supervisorName: s.supervisorName })),
+    };
+  }
+
+  private today(): IsoDate {
+    return localDate(this.clock.now(), this.config.timeZone);
+  }
+
+  private refuseFuture(field: string, date: IsoDate, code: string, what: string): void {
+    const today = this.today();
+    if (date > today) {
+      throw new UnprocessableProblem(`${what}: ${field} ${date} is after today (${today}, ${this.config.timeZone}).`, code, { errors: [{ field, messages: [`must not be after today (${today})`] }] });
+    }
+  }
+
+  private refuseDueBeforeSession(field: string, dueOn: IsoDate | undefined | null, heldOn: IsoDate): void {
+    if (dueOn && dueOn < heldOn) {
+      throw new UnprocessableProblem(`An action cannot be due (${dueOn}) before the session that agreed it (${heldOn}).`, 'action-due-before-session', { errors: [{ field, messages: ['must not be before the session'] }] });
+    }
+  }
+
+  /** The supervisor or the supervisee (by their practitioner record's user). */
+  private party(actor: Actor, row: Pick<SessionRow, 'supervisorUserId' | 'superviseeUserId'>): boolean {
+    return row.supervisorUserId === actor.userId || row.superviseeUserId === actor.userId;
+  }
+
+  private async requireSupervisorOrManager(actor: Actor, supervisorUserId: string, sessionId: string): Promise<void> {
+    if (this.access.hasRole(actor, 'supervision.write')) return;
+    await this.access.require(actor, 'supervision.write', { owns: supervisorUserId === actor.userId }, { type: 'supervision-session', id: sessionId });
+  }
+
+  /**
+   * Who may read a session's notes, and on what basis: the supervisor, the supervisee, or a manager (the full role of
+   * `supervision.write`; auditors hold only `supervision.read`). Null: withheld.
+   */
+  private notesBasis(actor: Actor, row: SessionRow): string | null {
+    if (row.supervisorUserId === actor.userId) return 'own:supervisor';
+    if (row.superviseeUserId === actor.userId) return 'own:supervisee';
+    const manager = can(actor.roles, 'supervision.write', { owns: false });
+    return manager.allowed ? manager.basis : null;
+  }
+
+  /** Shapes sessions for this reader, withholding notes they may not see and auditing each read of notes (same transaction). */
+  private async present(m: EntityManager, actor: Actor, rows: SessionRow[], options: { auditReads: boolean }): Promise<SupervisionSessionDto[]> {
+    const today = this.today();
+    const actions = rows.length
+      ? ((await m.query(`SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} WHERE a.session_id = ANY($1::uuid[]) ORDER BY ${ACTION_DUE_KEY}, a.id`, [rows.map((r) => r.id)])) as ActionRow[])
+      : [];
+    const out: SupervisionSessionDto[] = [];
+    for (const r of rows) {
+      const basis = this.notesBasis(actor, r);
+      if (basis && r.notes !== null && options.auditReads) {
+        await this.audit.record(m, { action: 'supervision.read-notes', resourceType: 'supervision-session', resourceId: r.id, accessBasis: basis, details: { superviseeId: r.superviseeId } });
+      }
+      out.push({
+        id: r.id,
+        superviseeId: r.superviseeId,
+        superviseeName: r.superviseeName,
+        supervisorUserId: r.supervisorUserId,
+        supervisorName: r.supervisorName,
+        heldOn: r.heldOn,
+        type: r.type,
+        durationMinutes: r.durationMinutes,
+        notes: basis ? r.notes : null,
+        notesWithheld: !basis,
+        recordedBy: r.recordedBy,
+        actions: actions.filter((a) => a.sessionId === r.id).map((a) => this.actionDto(a, today)),
+        version: r.version,
+        createdAt: new Date(r.createdAt).toISOString(),
+      });
+    }
+    return out;
+  }
+
+  private async supervisee(m: EntityManager, practitionerId: string): Promise<PractitionerEntity> {
+    try {
+      return await this.practitioners.find(m, practitionerId);
+    } catch (err) {
+      if (err instanceof NotFoundProblem) throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'supervisee-not-found', { errors: [{ field: 'superviseeId', messages: ['must be an existing practitioner'] }] });
+      throw err;
+    }
+  }
+
+  private async insertAction(m: EntityManager, sessionId: string, a: CreateSupervisionActionDto): Promise<string> {
+    const repo = m.getRepository(SupervisionActionEntity);
+    const saved = await repo.save(repo.create({ sessionId, description: a.description, ownerUserId: a.ownerUserId, dueOn: a.dueOn ?? null, doneOn: null }));
+    await this.audit.record(m, { action: 'supervision-action.create', resourceType: 'supervision-action', resourceId: saved.id, details: { sessionId, ownerUserId: a.ownerUserId, dueOn: a.dueOn ?? null } });
+    return saved.id;
+  }
+
+  private async loadRow(m: EntityManager, id: string): Promise<SessionRow> {
+    const rows: SessionRow[] = await m.query(`SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} WHERE s.id = $1`, [id]);
+    if (!rows.length) throw new NotFoundProblem('Supervision session', id);
+    return rows[0];
+  }
+
+  private async loadAction(m: EntityManager, id: string): Promise<ActionRow> {
+    const rows: ActionRow[] = await m.query(`SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} WHERE a.id = $1`, [id]);
+    if (!rows.length) throw new NotFoundProblem('Supervision action', id);
+    return rows[0];
+  }
+
+  private actionDto(a: ActionRow, today: IsoDate = this.today()): SupervisionActionDto {
+    return {
+      id: a.id,
+      sessionId: a.sessionId,
+      superviseeId: a.superviseeId,
+      description: a.description,
+      ownerUserId: a.ownerUserId,
+      ownerName: a.ownerName,
+      dueOn: a.dueOn,
+      doneOn: a.doneOn,
+      overdue: actionOverdue(a, today),
+      version: a.version,
+    };
+  }
+}
