@@ -17,11 +17,13 @@ import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
 import { DemoRota } from './seed/demo-rota';
+import { DemoSupervision } from './seed/demo-supervision';
 import { DemoWorkforce } from './seed/demo-workforce';
 import { SupervisionModule } from './supervision/supervision.module';
 import { WorkforceModule } from './workforce/workforce.module';
 import { EventsModule } from './events/events.module';
 import { RotaModule } from './rota/rota.module';
+import { CalendarModule } from './rota/calendar.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -67,6 +69,7 @@ export class AppModule {
         WorkforceModule,
         EventsModule,
         RotaModule,
+        CalendarModule,
         DoctorsModule,
         SupervisionModule,
         ...(options.imports ?? []),
@@ -80,6 +83,7 @@ export class AppModule {
         DemoSeed,
         DemoWorkforce,
         DemoRota,
+        DemoSupervision,
       ],
     };
   }

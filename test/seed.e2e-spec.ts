@@ -61,6 +61,15 @@ describe('demo seed (npm start on an empty database)', () => {
     expect(onDuty[0].amhps.length).toBeGreaterThan(0);
   });
 
+  it('has six months of supervision with one AMHP overdue, and an appraisal and practice audit each', async () => {
+    const overdue = (await t.http.get('/supervision/overdue?overdueOnly=true').set('authorization', manager).expect(200)).body.items;
+    expect(overdue.map((o: { displayName: string }) => o.displayName)).toEqual(['Dan Kowalski']);
+    const asha = (await t.http.get('/practitioners?limit=50').set('authorization', manager).expect(200)).body.items.find((p: { displayName: string }) => p.displayName === 'Asha Patel');
+    const portfolio = (await t.http.get(`/practitioners/${asha.id}/portfolio`).set('authorization', manager).expect(200)).body;
+    expect(portfolio.appraisals).toHaveLength(1);
+    expect(portfolio.practiceAudits).toHaveLength(1);
+  });
+
   it('audits everything it created, and the chain verifies', async () => {
     const verify = (await t.http.get('/audit-events/verify').set('authorization', auditor).expect(200)).body;
     expect(verify).toMatchObject({ valid: true });

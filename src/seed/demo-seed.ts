@@ -5,6 +5,7 @@ import type { Role } from '../auth/roles';
 import { UserEntity } from '../auth/user.entity';
 import { Db } from '../database/db';
 import { DemoRota } from './demo-rota';
+import { DemoSupervision } from './demo-supervision';
 import { DemoWorkforce } from './demo-workforce';
 
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -42,6 +43,7 @@ export class DemoSeed {
     private readonly audit: AuditService,
     private readonly workforce: DemoWorkforce,
     private readonly rota: DemoRota,
+    private readonly supervision: DemoSupervision,
   ) {}
 
   /** Returns the demo logins when it seeded, or undefined when the database already had users. */
@@ -63,6 +65,8 @@ export class DemoSeed {
       const managerActor = { userId: ids.get(manager.email.split('@')[0])!, email: manager.email, displayName: manager.displayName, roles: manager.roles, via: 'local' as const };
       await this.workforce.seed(ids, managerActor);
       await this.rota.seed(managerActor);
+      const auditor = DEMO_USERS.find((u) => u.roles.includes('auditor'))!;
+      await this.supervision.seed(managerActor, { userId: ids.get(auditor.email.split('@')[0])!, email: auditor.email, displayName: auditor.displayName, roles: auditor.roles, via: 'local' });
       return DEMO_USERS;
     });
   }

@@ -13,6 +13,6 @@ import { SupervisionService } from './supervision.service';
   imports: [WorkforceModule],
   controllers: [SupervisionController, OversightController, PortfolioController],
   providers: [SupervisionService, AppraisalsService, PracticeAuditsService, PortfolioService],
-  exports: [SupervisionService],
+  exports: [SupervisionService, AppraisalsService, PracticeAuditsService],
 })
 export class SupervisionModule {}
