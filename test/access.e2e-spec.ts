@@ -26,7 +26,7 @@ describe('access policy: every route declares one, and role × relationship deci
 
   it('the public routes are exactly the ones meant to be public', () => {
     const publicRoutes = listRoutes(t.app).filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort();
-    expect(publicRoutes).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /auth/login', 'POST /auth/refresh']);
+    expect(publicRoutes).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /rota/calendar/:token.ics', 'POST /auth/login', 'POST /auth/refresh']);
   });
 
   it('R2: each non-person route × each role answers 403 exactly when the policy says no, and 401 with no token', async () => {
