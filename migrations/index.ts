@@ -3,10 +3,12 @@ import * as m0 from './1795237471824-Foundation';
 import * as m1 from './1795238475027-ForeignKeys';
 import * as m2 from './1795238490206-Workforce';
 import * as m3 from './1795239363874-Rota';
+import * as m4 from './1795240453634-SwapHistory';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
   ...Object.values(m1),
   ...Object.values(m2),
   ...Object.values(m3),
+  ...Object.values(m4),
 ];

@@ -24,6 +24,7 @@ import { WorkforceModule } from './workforce/workforce.module';
 import { EventsModule } from './events/events.module';
 import { RotaModule } from './rota/rota.module';
 import { CalendarModule } from './rota/calendar.module';
+import { LeaveSwapsModule } from './rota/leave-swaps.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -70,6 +71,7 @@ export class AppModule {
         EventsModule,
         RotaModule,
         CalendarModule,
+        LeaveSwapsModule,
         DoctorsModule,
         SupervisionModule,
         ...(options.imports ?? []),

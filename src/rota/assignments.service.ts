@@ -76,14 +76,20 @@ export class AssignmentsService {
     await this.db.transaction((m) => this.unassignIn(m, actor, assignmentId, 'manual'));
   }
 
-  async unassignIn(m: EntityManager, actor: Actor, assignmentId: string, source: 'manual' | 'swap'): Promise<void> {
+  async unassignIn(m: EntityManager, actor: Actor, assignmentId: string, source: 'manual' | 'swap' | 'leave'): Promise<void> {
     const [row]: Array<{ shift_id: string; practitioner_id: string; user_id: string; starts_at: Date; ends_at: Date }> = await m.query(
       'SELECT shift_id, practitioner_id, user_id, starts_at, ends_at FROM shift_assignments WHERE id = $1 FOR UPDATE',
       [assignmentId],
     );
     if (!row) throw new NotFoundProblem('Assignment', assignmentId);
+    // An open swap offer of this assignment has nothing left to offer: cancel it (its history stays).
+    const [cancelled]: [Array<{ id: string }>] = await m.query(
+      `UPDATE swap_requests SET status = 'cancelled', decided_at = now(), decision_note = 'The assignment was removed', version = version + 1
+        WHERE assignment_id = $1 AND status IN ('offered', 'accepted') RETURNING id`,
+      [assignmentId],
+    );
     await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
-    await this.audit.record(m, { action: 'rota.unassign', resourceType: 'shift-assignment', resourceId: assignmentId, details: { shiftId: row.shift_id, practitionerId: row.practitioner_id, source } });
+    await this.audit.record(m, { action: 'rota.unassign', resourceType: 'shift-assignment', resourceId: assignmentId, details: { shiftId: row.shift_id, practitionerId: row.practitioner_id, source, ...(cancelled.length ? { cancelledSwaps: cancelled.map((c) => c.id) } : {}) } });
     await this.events.emit(m, { type: 'rota.assignment.removed', aggregateType: 'shift', aggregateId: row.shift_id, payload: { shiftId: row.shift_id, assignmentId, practitionerId: row.practitioner_id, userId: row.user_id, startsAt: row.starts_at.toISOString(), endsAt: row.ends_at.toISOString(), source } });
   }
 

@@ -221,13 +221,15 @@ export const SWAP_STATUSES = ['offered', 'accepted', 'approved', 'declined', 'ca
 @Check('swap_requests_status', `status IN ('offered','accepted','approved','declined','cancelled')`)
 @Index('swap_requests_assignment_idx', ['assignmentId'])
 @Index('swap_requests_open_idx', ['status', 'createdAt'])
+@Index('swap_requests_one_open_key', ['assignmentId'], { unique: true, where: `status IN ('offered','accepted')` })
 export class SwapRequestEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => ShiftAssignmentEntity, { onDelete: 'CASCADE' })
-  @Column('uuid')
-  assignmentId: string;
+  /** Kept as history when the assignment goes (set to null): a swap's record outlives the shift change it made. */
+  @ForeignKey(() => ShiftAssignmentEntity, { onDelete: 'SET NULL' })
+  @Column('uuid', { nullable: true })
+  assignmentId: string | null;
 
   @ForeignKey(() => ShiftEntity, { onDelete: 'CASCADE' })
   @Column('uuid')

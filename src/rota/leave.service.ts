@@ -1,0 +1,301 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { PractitionersService } from '../workforce/practitioners.service';
+import { AssignmentsService } from './assignments.service';
+import { ApproveLeaveDto, CreateLeaveDto, LeaveConflictDto, LeaveDto, LeaveImpactDto, LeaveNoteDto, LeaveQuery, LeaveStatus } from './dto/leave-swaps.dto';
+import { GapDto } from './dto/rota.dto';
+import { coverageGaps, CoverageShift, Gap } from './rota.rules';
+
+/** Leave of a year and a day is a long absence, not a leave request: refused with 422. */
+export const MAX_LEAVE_DAYS = 366;
+
+interface LeaveRow {
+  id: string;
+  practitionerId: string;
+  userId: string;
+  displayName: string;
+  kind: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: LeaveStatus;
+  note: string | null;
+  requestedBy: string;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  createdAt: Date;
+  version: number;
+}
+
+const COLUMNS = `l.id, l.practitioner_id AS "practitionerId", p.user_id AS "userId", u.display_name AS "displayName", l.kind,
+  l.starts_at AS "startsAt", l.ends_at AS "endsAt", l.status, l.note, l.requested_by AS "requestedBy", l.decided_by AS "decidedBy",
+  l.decided_at AS "decidedAt", l.decision_note AS "decisionNote", l.created_at AS "createdAt", l.version`;
+const FROM = `leave_requests l JOIN practitioners p ON p.id = l.practitioner_id JOIN users u ON u.id = p.user_id`;
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+function gapDto(g: Gap): GapDto {
+  return { ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() };
+}
+
+/**
+ * Leave and unavailability. An AMHP asks for their own; a manager records anyone's, approves or declines. Approved
+ * leave keeps the AMHP off the rota (AssignmentChecksService refuses 'on-leave'), so approving it over shifts they
+ * are on is refused (409) unless the manager asks for them to be taken off in the same transaction.
+ */
+@Injectable()
+export class LeaveService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly access: AccessService,
+    private readonly clock: Clock,
+    private readonly practitioners: PractitionersService,
+    private readonly assignments: AssignmentsService,
+  ) {}
+
+  async create(actor: Actor, dto: CreateLeaveDto): Promise<LeaveDto> {
+    const startsAt = new Date(dto.startsAt);
+    const endsAt = new Date(dto.endsAt);
+    if (endsAt <= startsAt) throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period', { errors: [{ field: 'endsAt', messages: ['must be after startsAt'] }] });
+    if (endsAt.getTime() - startsAt.getTime() > MAX_LEAVE_DAYS * 86_400_000) {
+      throw new UnprocessableProblem(`Leave of at most ${MAX_LEAVE_DAYS} days at a time.`, 'bad-period', { errors: [{ field: 'endsAt', messages: [`must be at most ${MAX_LEAVE_DAYS} days after startsAt`] }] });
+    }
+    if (dto.unassign && !dto.approve) throw new UnprocessableProblem('unassign applies only when approving the leave (approve: true).', 'unassign-needs-approve');
+
+    const practitionerId = dto.practitionerId ?? (await this.ownPractitionerId(actor));
+    if (!practitionerId) throw new UnprocessableProblem('You have no practitioner record; name the practitioner whose leave this is.', 'no-practitioner-record');
+    if (dto.approve) await this.access.require(actor, 'leave.decide', {}, { type: 'practitioner', id: practitionerId });
+
+    return this.db.transaction(async (m) => {
+      // The practitioner's row is the lock every rota write about them takes (AssignmentChecksService.check), so
+      // overlapping requests, and assignments made while this leave is approved, are decided one after another.
+      const [p]: Array<{ user_id: string }> = await m.query('SELECT user_id FROM practitioners WHERE id = $1 FOR UPDATE', [practitionerId]);
+      if (!p) throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'reference-not-found', { errors: [{ field: 'practitionerId', messages: ['is not a practitioner'] }] });
+      if (!this.access.hasRole(actor, 'leave.request')) {
+        await this.access.require(actor, 'leave.request', { owns: p.user_id === actor.userId }, { type: 'practitioner', id: practitionerId });
+      }
+      const overlapping: Array<{ id: string }> = await m.query(
+        `SELECT id FROM leave_requests WHERE practitioner_id = $1 AND status IN ('requested','approved') AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at`,
+        [practitionerId, startsAt, endsAt],
+      );
+      if (overlapping.length) {
+        throw new ConflictProblem('The practitioner already has leave requested or approved in that period.', 'leave-overlaps', { overlapping: overlapping.map((o) => o.id) });
+      }
+      const [{ id }]: Array<{ id: string }> = await m.query(
+        `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, note, requested_by) VALUES ($1, $2, $3, $4, 'requested', $5, $6) RETURNING id`,
+        [practitionerId, dto.kind, startsAt, endsAt, dto.note ?? null, actor.userId],
+      );
+      await this.audit.record(m, { action: 'rota.leave.request', resourceType: 'leave-request', resourceId: id, details: { practitionerId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() } });
+      await this.emit(m, 'rota.leave.requested', { id, practitionerId, startsAt, endsAt });
+      if (dto.approve) await this.approveIn(m, actor, await this.lockRow(m, id), undefined, !!dto.unassign);
+      return this.dto(await this.loadRow(m, id));
+    });
+  }
+
+  async list(actor: Actor, q: LeaveQuery): Promise<Page<LeaveDto>> {
+    if (q.from && q.to && new Date(q.to) <= new Date(q.from)) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    // An AMHP without a manager's role sees only their own leave.
+    if (!this.access.hasRole(actor, 'leave.read')) {
+      const own = await this.ownPractitionerId(actor);
+      if (q.practitionerId && q.practitionerId !== own) {
+        await this.access.require(actor, 'leave.read', { owns: false }, { type: 'practitioner', id: q.practitionerId });
+      }
+      if (!own) return { items: [], nextCursor: null };
+      add('l.practitioner_id = ?', own);
+    } else if (q.practitionerId) {
+      add('l.practitioner_id = ?', q.practitionerId);
+    }
+    if (q.status) add('l.status = ?', q.status);
+    if (q.from) add('l.ends_at > ?', new Date(q.from));
+    if (q.to) add('l.starts_at < ?', new Date(q.to));
+    if (q.cursor) {
+      const [startsAt, id] = decodeCursor(q.cursor, ['string', 'string']);
+      if (Number.isNaN(Date.parse(String(startsAt)))) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+      params.push(new Date(startsAt), id);
+      where.push(`(l.starts_at, l.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: LeaveRow[] = await this.db.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.starts_at, l.id LIMIT $${params.length}`,
+      params,
+    );
+    return pageOf(rows, limit, (r) => [iso(r.startsAt), r.id], (r) => this.dto(r));
+  }
+
+  async get(actor: Actor, id: string): Promise<LeaveDto> {
+    const row = await this.loadRow(this.db.dataSource.manager, id);
+    await this.requireParty(actor, 'leave.read', row);
+    return this.dto(row);
+  }
+
+  /**
+   * What approving this leave would do to the rota: the shifts in the period the AMHP is on, and the coverage gaps
+   * in the period as it stands and with the AMHP taken off those shifts.
+   */
+  async impact(id: string): Promise<LeaveImpactDto> {
+    const m = this.db.dataSource.manager;
+    const leave = await this.loadRow(m, id);
+    const assignments = await this.conflicts(m, leave.practitionerId, leave.startsAt, leave.endsAt);
+    const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await m.query(
+      `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
+              coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
+                          FROM shift_assignments a JOIN practitioners p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
+         FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at`,
+      [leave.startsAt, leave.endsAt],
+    );
+    const before = rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) }));
+    const after = before.map((s) => ({ ...s, assigned: s.assigned.filter((a) => a.practitionerId !== leave.practitionerId) }));
+    const from = new Date(leave.startsAt);
+    const to = new Date(leave.endsAt);
+    return {
+      leaveId: leave.id,
+      practitionerId: leave.practitionerId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      assignments,
+      gapsBefore: coverageGaps(before, from, to).map(gapDto),
+      gapsAfter: coverageGaps(after, from, to).map(gapDto),
+    };
+  }
+
+  async approve(actor: Actor, id: string, dto: ApproveLeaveDto, expectedVersion: number | undefined): Promise<LeaveDto> {
+    return this.db.transaction(async (m) => {
+      const row = await this.lockRow(m, id);
+      assertVersion(expectedVersion, row.version);
+      await this.approveIn(m, actor, row, dto.note, !!dto.unassign);
+      return this.dto(await this.loadRow(m, id));
+    });
+  }
+
+  async decline(actor: Actor, id: string, dto: LeaveNoteDto, expectedVersion: number | undefined): Promise<LeaveDto> {
+    return this.db.transaction(async (m) => {
+      const row = await this.lockRow(m, id);
+      assertVersion(expectedVersion, row.version);
+      if (row.status !== 'requested') throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be declined.`, 'leave-not-requested', { status: row.status });
+      await this.decide(m, actor, row, 'declined', dto.note);
+      await this.audit.record(m, { action: 'rota.leave.decline', resourceType: 'leave-request', resourceId: id, details: { practitionerId: row.practitionerId } });
+      await this.emit(m, 'rota.leave.declined', row);
+      return this.dto(await this.loadRow(m, id));
+    });
+  }
+
+  /** The AMHP whose leave it is (or who asked for it) or a manager withdraws it, even once approved. */
+  async cancel(actor: Actor, id: string, dto: LeaveNoteDto, expectedVersion: number | undefined): Promise<LeaveDto> {
+    return this.db.transaction(async (m) => {
+      const row = await this.lockRow(m, id);
+      await this.requireParty(actor, 'leave.request', row);
+      assertVersion(expectedVersion, row.version);
+      if (row.status !== 'requested' && row.status !== 'approved') {
+        throw new ConflictProblem(`The leave is already ${row.status}.`, 'leave-closed', { status: row.status });
+      }
+      await this.decide(m, actor, row, 'cancelled', dto.note);
+      await this.audit.record(m, { action: 'rota.leave.cancel', resourceType: 'leave-request', resourceId: id, details: { practitionerId: row.practitionerId, previousStatus: row.status } });
+      await this.emit(m, 'rota.leave.cancelled', row);
+      return this.dto(await this.loadRow(m, id));
+    });
+  }
+
+  /** Approves locked, requested leave: refuses (409) over assignments in the period unless told to take them off. */
+  private async approveIn(m: EntityManager, actor: Actor, row: LeaveRow, note: string | undefined, unassign: boolean): Promise<void> {
+    if (row.status !== 'requested') throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be approved.`, 'leave-not-requested', { status: row.status });
+    // Locked after the leave row: an assignment being made concurrently is then checked after this commits.
+    await m.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [row.practitionerId]);
+    const conflicts = await this.conflicts(m, row.practitionerId, row.startsAt, row.endsAt);
+    if (conflicts.length && !unassign) {
+      throw new ConflictProblem(
+        `The AMHP is on ${conflicts.length} shift(s) in the leave period; take them off first or approve with unassign: true.`,
+        'leave-conflicts-with-assignments',
+        { assignments: conflicts },
+      );
+    }
+    for (const c of conflicts) await this.assignments.unassignIn(m, actor, c.assignmentId, 'leave');
+    await this.decide(m, actor, row, 'approved', note);
+    const unassigned = conflicts.map((c) => c.assignmentId);
+    await this.audit.record(m, { action: 'rota.leave.approve', resourceType: 'leave-request', resourceId: row.id, details: { practitionerId: row.practitionerId, ...(unassigned.length ? { unassigned } : {}) } });
+    await this.emit(m, 'rota.leave.approved', row, unassigned.length ? { unassignedAssignmentIds: unassigned } : {});
+  }
+
+  /** Compare-and-set of the status on the version read under the row lock. */
+  private async decide(m: EntityManager, actor: Actor, row: LeaveRow, status: LeaveStatus, note: string | undefined): Promise<void> {
+    const [rows] = await m.query(
+      `UPDATE leave_requests SET status = $3, decided_by = $4, decided_at = $5, decision_note = $6, version = version + 1
+        WHERE id = $1 AND version = $2 RETURNING id`,
+      [row.id, row.version, status, actor.userId, this.clock.now(), note ?? null],
+    );
+    if (!rows.length) throw new PreconditionFailedProblem('The leave was changed by someone else meanwhile; fetch it again and retry.');
+  }
+
+  private async conflicts(m: EntityManager, practitionerId: string, startsAt: Date, endsAt: Date): Promise<LeaveConflictDto[]> {
+    const rows: Array<LeaveConflictDto & { startsAt: Date; endsAt: Date }> = await m.query(
+      `SELECT a.id AS "assignmentId", a.shift_id AS "shiftId", s.label, a.starts_at AS "startsAt", a.ends_at AS "endsAt"
+         FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
+        WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 ORDER BY a.starts_at`,
+      [practitionerId, startsAt, endsAt],
+    );
+    return rows.map((r) => ({ ...r, startsAt: iso(r.startsAt), endsAt: iso(r.endsAt) }));
+  }
+
+  /** The AMHP whose leave it is, or whoever asked for it, passes the own-record rule; managers pass by role. */
+  private async requireParty(actor: Actor, action: 'leave.read' | 'leave.request', row: LeaveRow): Promise<void> {
+    if (this.access.hasRole(actor, action)) return;
+    await this.access.require(actor, action, { owns: row.userId === actor.userId || row.requestedBy === actor.userId }, { type: 'leave-request', id: row.id });
+  }
+
+  private async ownPractitionerId(actor: Actor): Promise<string | undefined> {
+    return (await this.practitioners.findByUser(actor.userId))?.id;
+  }
+
+  private async emit(m: EntityManager, type: string, row: Pick<LeaveRow, 'id' | 'practitionerId' | 'startsAt' | 'endsAt'>, extra: Record<string, unknown> = {}): Promise<void> {
+    // Identifiers and times only: the kind of leave (sickness) and its note stay out of the event stream.
+    await this.events.emit(m, { type, aggregateType: 'leave-request', aggregateId: row.id, payload: { leaveId: row.id, practitionerId: row.practitionerId, startsAt: iso(row.startsAt), endsAt: iso(row.endsAt), ...extra } });
+  }
+
+  private async lockRow(m: EntityManager, id: string): Promise<LeaveRow> {
+    const [locked] = await m.query('SELECT id FROM leave_requests WHERE id = $1 FOR UPDATE', [id]);
+    if (!locked) throw new NotFoundProblem('Leave', id);
+    return this.loadRow(m, id);
+  }
+
+  private async loadRow(m: EntityManager, id: string): Promise<LeaveRow> {
+    const [row]: LeaveRow[] = await m.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.id = $1`, [id]);
+    if (!row) throw new NotFoundProblem('Leave', id);
+    return row;
+  }
+
+  private dto(r: LeaveRow): LeaveDto {
+    return {
+      id: r.id,
+      practitionerId: r.practitionerId,
+      displayName: r.displayName,
+      kind: r.kind,
+      startsAt: iso(r.startsAt),
+      endsAt: iso(r.endsAt),
+      status: r.status,
+      note: r.note,
+      requestedBy: r.requestedBy,
+      decidedBy: r.decidedBy,
+      decidedAt: r.decidedAt ? iso(r.decidedAt) : null,
+      decisionNote: r.decisionNote,
+      createdAt: iso(r.createdAt),
+      version: r.version,
+    };
+  }
+}
