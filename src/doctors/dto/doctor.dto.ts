@@ -1,27 +1,14 @@
+import { IsLocalDate } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, ValidateNested, ValidationOptions } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { isIsoDate } from '../../statute/time';
 import { DOCTOR_APPROVAL_KINDS, type DoctorApprovalKind } from '../doctor.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const PHONE = /^\+?[0-9 ()-]{6,30}$/;
 
-/** A calendar date written YYYY-MM-DD that exists (no 30 February). */
-function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isLocalDate',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && isIsoDate(value),
-        defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD`,
-      },
-    },
-    options,
-  );
-}
 
 /** Present fields may not be null (they are NOT NULL columns); absent ones are left alone. */
 const present = (_: object, value: unknown) => value !== undefined;

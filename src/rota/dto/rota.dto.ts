@@ -1,7 +1,7 @@
+import { IsLocalDate } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { ISO_DATE } from '../../workforce/dto/practitioner.dto';
 import { FindingDto } from '../../workforce/dto/training.dto';
 
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
@@ -17,15 +17,15 @@ export class CreatePatternDto {
   @ApiPropertyOptional({ enum: ['any', 'exclude', 'only'], default: 'any' }) @IsOptional() @IsIn(['any', 'exclude', 'only']) bankHolidays?: 'any' | 'exclude' | 'only';
   @ApiProperty({ minimum: 1, maximum: 50 }) @IsInt() @Min(1) @Max(50) requiredCount: number;
   @ApiPropertyOptional({ type: [String], example: ['senior'] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
-  @ApiProperty({ format: 'date' }) @Matches(ISO_DATE, { message: 'validFrom must be a date YYYY-MM-DD' }) validFrom: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(ISO_DATE, { message: 'validTo must be a date YYYY-MM-DD' }) validTo?: string;
+  @ApiProperty({ format: 'date' }) @IsLocalDate() validFrom: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsLocalDate() validTo?: string;
 }
 
 export class UpdatePatternDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) name?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 50 }) @IsOptional() @IsInt() @Min(1) @Max(50) requiredCount?: number;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
-  @ApiPropertyOptional({ format: 'date', description: 'End the pattern: no shifts are generated after this date.' }) @IsOptional() @Matches(ISO_DATE, { message: 'validTo must be a date YYYY-MM-DD' }) validTo?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'End the pattern: no shifts are generated after this date.' }) @IsOptional() @IsLocalDate() validTo?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
 }
 
@@ -66,8 +66,8 @@ export class YearQuery {
 }
 
 export class DateRangeDto {
-  @ApiProperty({ format: 'date' }) @Matches(ISO_DATE, { message: 'from must be a date YYYY-MM-DD' }) from: string;
-  @ApiProperty({ format: 'date' }) @Matches(ISO_DATE, { message: 'to must be a date YYYY-MM-DD' }) to: string;
+  @ApiProperty({ format: 'date' }) @IsLocalDate() from: string;
+  @ApiProperty({ format: 'date' }) @IsLocalDate() to: string;
 }
 
 export class GenerateResultDto {

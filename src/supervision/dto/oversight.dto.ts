@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { APPRAISAL_OUTCOMES, PRACTICE_AUDIT_RATINGS } from '../supervision.entity';
-import { IsLocalDate, TAG, trim } from './validators';
+import { IsLocalDate, TAG, trim } from '../../common/validators';
 
 export type AppraisalOutcome = (typeof APPRAISAL_OUTCOMES)[number];
 export type PracticeAuditRating = (typeof PRACTICE_AUDIT_RATINGS)[number];

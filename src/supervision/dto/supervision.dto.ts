@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { SUPERVISION_TYPES, type SupervisionType } from '../supervision.entity';
-import { IsLocalDate, present, queryBoolean, trim } from './validators';
+import { IsLocalDate, present, queryBoolean, trim } from '../../common/validators';
 
 const NOTES_MAX = 20000;
 

@@ -1,19 +1,19 @@
+import { IsLocalDate } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ISO_DATE } from './practitioner.dto';
+import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateApprovalDto {
   @ApiProperty({ example: 'Northshire County Council' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) approvingAuthority: string;
-  @ApiProperty({ format: 'date', example: '2026-01-01' }) @Matches(ISO_DATE, { message: 'startsOn must be a date YYYY-MM-DD' }) startsOn: string;
-  @ApiProperty({ format: 'date', example: '2030-12-31', description: 'At most five years less a day after startsOn (AMHP-05).' }) @Matches(ISO_DATE, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn: string;
+  @ApiProperty({ format: 'date', example: '2026-01-01' }) @IsLocalDate() startsOn: string;
+  @ApiProperty({ format: 'date', example: '2030-12-31', description: 'At most five years less a day after startsOn (AMHP-05).' }) @IsLocalDate() endsOn: string;
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) conditions?: string;
 }
 
 export class UpdateApprovalDto {
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(ISO_DATE, { message: 'endsOn must be a date YYYY-MM-DD' }) endsOn?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsLocalDate() endsOn?: string;
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) conditions?: string;
 }
 
@@ -28,7 +28,7 @@ export class LiftSuspensionDto {
 }
 
 export class EndApprovalDto {
-  @ApiProperty({ format: 'date', description: 'The last day the approval has effect.' }) @Matches(ISO_DATE, { message: 'endedOn must be a date YYYY-MM-DD' }) endedOn: string;
+  @ApiProperty({ format: 'date', description: 'The last day the approval has effect.' }) @IsLocalDate() endedOn: string;
   @ApiProperty({ minLength: 5, maxLength: 2000, description: 'AMHP-08: the reason, given to the AMHP in writing.' }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(2000) reason: string;
 }
 

@@ -1,10 +1,10 @@
+import { IsLocalDate } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { PROFESSIONS, REGISTRATION_STATUSES, type Profession, type RegistrationStatus } from '../practitioner.entity';
 
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const SKILL = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
@@ -37,7 +37,7 @@ export class CreatePractitionerDto {
 
   @ApiPropertyOptional({ format: 'date', description: 'When the registration was last checked with the regulator.' })
   @IsOptional()
-  @Matches(ISO_DATE, { message: 'registrationCheckedOn must be a date YYYY-MM-DD' })
+  @IsLocalDate()
   registrationCheckedOn?: string;
 
   @ApiPropertyOptional({ maxLength: 100 })
@@ -86,7 +86,7 @@ export class UpdatePractitionerDto {
   @ApiPropertyOptional({ example: 'Social Work England' }) @IsOptional() @Transform(trim) @IsString() @MinLength(2) @MaxLength(100) registrationBody?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Matches(/^[A-Za-z0-9/-]{3,30}$/, { message: 'registrationNumber must be 3-30 letters, digits, / or -' }) registrationNumber?: string;
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES }) @IsOptional() @IsIn(REGISTRATION_STATUSES) registrationStatus?: RegistrationStatus;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(ISO_DATE, { message: 'registrationCheckedOn must be a date YYYY-MM-DD' }) registrationCheckedOn?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsLocalDate() registrationCheckedOn?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(100) team?: string;
   @ApiPropertyOptional({ minimum: 0.01, maximum: 1 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.01) @Max(1) fte?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 48 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 1 }) @Min(1) @Max(48) contractedHoursPerWeek?: number;

@@ -1,12 +1,12 @@
+import { IsLocalDate } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ISO_DATE } from './practitioner.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateTrainingDto {
-  @ApiProperty({ format: 'date' }) @Matches(ISO_DATE, { message: 'completedOn must be a date YYYY-MM-DD' }) completedOn: string;
+  @ApiProperty({ format: 'date' }) @IsLocalDate() completedOn: string;
   @ApiProperty({ minimum: 0.25, maximum: 200 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.25) @Max(200) hours: number;
   @ApiProperty({ maxLength: 200 }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) provider: string;
   @ApiProperty({ maxLength: 300, example: 'Case law update 2026' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(300) topic: string;
