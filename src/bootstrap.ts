@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -48,27 +48,30 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   if (config.corsOrigins.length) {
     app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'] });
   }
-  await app.register(helmet, {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Security headers from helmet, built once. (@fastify/helmet builds a new helmet instance on every request to
+  // allow per-route options we do not use; measured at 20-40 µs a request in bench/.)
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       // The API answers JSON; only the /docs page needs scripts and styles, served from this origin.
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
     },
   });
-
-  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   const metrics = app.get(Metrics);
   const log = app.get<Pino>(ROOT_LOGGER);
   const quiet = new Set(['/health/live', '/health/ready', '/metrics']);
-  fastify.addHook('onSend', async (req, reply, payload) => {
+  fastify.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
     // Responses may carry a person's data: nothing is cached unless a route says otherwise.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (req, reply) => {
+  fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     metrics.requestDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const status = reply.statusCode;
+    done();
     if (quiet.has(route) && status < 500) return;
     // Identifiers only: the route pattern, never the query string, so no person data reaches the logs.
     const entry = { reqId: req.id, method: req.method, route, status, ms: Math.round(reply.elapsedTime * 10) / 10, userId: (req as { actor?: { userId: string } }).actor?.userId };

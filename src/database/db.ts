@@ -29,12 +29,17 @@ export class Db {
   async transaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
     const current = ambient.getStore();
     if (current) return fn(current);
-    return this.retrying(() => this.dataSource.transaction(isolation, (m) => ambient.run(m, () => fn(m))));
+    return this.retrying(() => this.begin(isolation, (m) => ambient.run(m, () => fn(m))));
   }
 
   /** Opens a transaction that later `transaction()` calls in the same async flow join. */
   async ambientTransaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
-    return this.retrying(() => this.dataSource.transaction(isolation, (m) => ambient.run(m, () => fn(m))));
+    return this.retrying(() => this.begin(isolation, (m) => ambient.run(m, () => fn(m))));
+  }
+
+  /** READ COMMITTED is Postgres's default: naming it would cost a SET TRANSACTION round trip per transaction. */
+  private begin<T>(isolation: IsolationLevel, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return isolation === 'READ COMMITTED' ? this.dataSource.transaction(fn) : this.dataSource.transaction(isolation, fn);
   }
 
   private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
