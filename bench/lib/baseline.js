@@ -1,0 +1,128 @@
+'use strict';
+// The baselines of QUALITY.md: raw node:http + pg servers doing the same work as the measured app routes with
+// hand-written SQL, and nothing else (no framework, no auth, no logging, no metrics).
+const http = require('node:http');
+const { randomUUID } = require('node:crypto');
+const { Pool } = require('pg');
+
+const USER_COLUMNS = 'id, email, display_name, roles, active, phone, version, created_at, updated_at';
+const AUDIT_COLUMNS =
+  'id, occurred_at, actor_id, actor_roles, action, resource_type, resource_id, subject_person_id, access_basis, request_id, ip, outcome, details, lane, prev_hash, hash';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A pool configured like the app's (src/database/data-source.options.ts): same size, timeouts and session options. */
+function createPool(url, config) {
+  return new Pool({
+    connectionString: url,
+    max: config.dbPoolMax,
+    connectionTimeoutMillis: config.dbConnectTimeoutMs,
+    idleTimeoutMillis: config.dbIdleTimeoutMs,
+    statement_timeout: config.dbStatementTimeoutMs,
+    query_timeout: config.dbStatementTimeoutMs + 2000,
+    application_name: 'amhp-bench-baseline',
+    options: '-c TimeZone=UTC',
+  });
+}
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function listen(handler) {
+  const server = http.createServer((req, res) => {
+    handler(req, res).catch((err) => {
+      // A 5xx is counted by the load generator and fails the bench; say why once.
+      if (!listen.reported) {
+        listen.reported = true;
+        console.error(`baseline error: ${err.stack || err}`);
+      }
+      if (!res.headersSent) send(res, 500, { error: String(err.message || err) });
+      else res.destroy();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/**
+ * Starts the three baselines, each on its own port:
+ *  - hello: `{"status":"ok"}` (for P1, against GET /health/live);
+ *  - pk:    GET /users/:id, one primary-key SELECT (for P2, against GET /users/:id);
+ *  - audited: GET /audited, BEGIN; newest audit row; audit_append(...); COMMIT (for P2, against GET /audit-events?limit=1).
+ */
+async function startBaselines({ url, config, auditor }) {
+  const pool = createPool(url, config);
+  pool.on('error', () => undefined); // an idle client losing its server must not crash the bench
+
+  const hello = await listen(async (req, res) => {
+    send(res, 200, { status: 'ok' });
+  });
+
+  const pk = await listen(async (req, res) => {
+    const id = req.url.slice('/users/'.length);
+    if (!req.url.startsWith('/users/') || !UUID.test(id)) return send(res, 400, { error: 'bad id' });
+    const { rows } = await pool.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    if (!rows.length) return send(res, 404, { error: 'not found' });
+    send(res, 200, rows[0]);
+  });
+
+  const audited = await listen(async (req, res) => {
+    const client = await pool.connect();
+    let rows;
+    try {
+      await client.query('BEGIN');
+      ({ rows } = await client.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events ORDER BY id DESC LIMIT 2`));
+      // The same event the app records for GET /audit-events?limit=1 (src/audit/audit.controller.ts).
+      await client.query('SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
+        new Date(),
+        auditor.id,
+        auditor.roles.join(','),
+        'audit.search',
+        'audit-events',
+        null,
+        null,
+        null,
+        randomUUID(),
+        req.socket.remoteAddress,
+        'success',
+        JSON.stringify({ filters: [] }),
+      ]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(true);
+      throw err;
+    }
+    client.release();
+    send(res, 200, { items: rows.slice(0, 1), nextCursor: rows.length > 1 ? String(rows[0].id) : null });
+  });
+
+  const servers = { hello, pk, audited };
+  const port = (s) => s.address().port;
+  return {
+    pool,
+    urls: {
+      hello: `http://127.0.0.1:${port(hello)}`,
+      pk: `http://127.0.0.1:${port(pk)}`,
+      audited: `http://127.0.0.1:${port(audited)}`,
+    },
+    async close() {
+      await Promise.all(
+        Object.values(servers).map(
+          (s) =>
+            new Promise((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+      await pool.end();
+    },
+  };
+}
+
+module.exports = { startBaselines, createPool, USER_COLUMNS };

@@ -1,0 +1,66 @@
+'use strict';
+// The load generator: autocannon in a worker thread, so that it has an event loop of its own and does not share
+// the main thread with the servers it measures. Each message is one run; the reply carries the counts and every
+// response's latency (fractional milliseconds; autocannon's own histogram rounds to whole milliseconds).
+const { parentPort } = require('node:worker_threads');
+const autocannon = require('autocannon');
+
+function run({ url, paths, headers, connections, seconds }) {
+  return new Promise((resolve, reject) => {
+    let latencies = new Float64Array(1 << 16);
+    let ok = 0;
+    let non2xx = 0;
+    const statuses = {};
+    const requests = paths.map((path) => ({ method: 'GET', path, headers }));
+    const started = process.hrtime.bigint();
+    const instance = autocannon(
+      { url, connections, pipelining: 1, duration: seconds, timeout: 10, headers, requests },
+      (err, result) => {
+        if (err) return reject(err);
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+        const lat = latencies.slice(0, ok);
+        resolve({
+          ok,
+          non2xx,
+          statuses,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          resets: result.resets ?? 0,
+          elapsed,
+          latencies: lat,
+        });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      if (statusCode < 200 || statusCode >= 300) {
+        non2xx++;
+        return;
+      }
+      if (ok === latencies.length) {
+        const bigger = new Float64Array(latencies.length * 2);
+        bigger.set(latencies);
+        latencies = bigger;
+      }
+      latencies[ok++] = responseTime;
+    });
+  });
+}
+
+// This thread's id, so the parent can leave the load generator's own CPU time out of the server's.
+let tid = null;
+try {
+  tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+} catch {
+  // not Linux
+}
+parentPort.postMessage({ tid });
+
+parentPort.on('message', async (msg) => {
+  try {
+    const result = await run(msg);
+    parentPort.postMessage({ result }, [result.latencies.buffer]);
+  } catch (err) {
+    parentPort.postMessage({ error: String((err && err.stack) || err) });
+  }
+});
