@@ -57,11 +57,21 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
     await t.http.post('/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(401);
   });
 
-  it('a disabled account is locked out at once, even with an unexpired token', async () => {
+  it('an account disabled through the API is locked out at once, even with an unexpired token', async () => {
+    const u = await t.user(['amhp']);
+    const admin = await t.user(['admin']);
+    await t.http.get('/auth/me').set('authorization', u.auth).expect(200);
+    await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
+    await t.http.get('/auth/me').set('authorization', u.auth).expect(401);
+  });
+
+  it('an account disabled behind the API\'s back (another replica, the database) is locked out within AUTH_CACHE_SECONDS', async () => {
     const u = await t.user(['amhp']);
     await t.http.get('/auth/me').set('authorization', u.auth).expect(200);
     await t.sql('UPDATE users SET active = false WHERE id = $1', [u.id]);
+    t.clock.advance(5_001);
     await t.http.get('/auth/me').set('authorization', u.auth).expect(401);
+    t.clock.advance(-5_001);
   });
 
   it('changes the own password only with the current one', async () => {

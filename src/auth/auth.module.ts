@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountCache } from './account-cache';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { TokenService } from './token.service';
@@ -7,7 +8,7 @@ import { UsersService } from './users.service';
 
 @Module({
   controllers: [AuthController, UsersController],
-  providers: [AuthService, TokenService, UsersService],
+  providers: [AuthService, TokenService, UsersService, AccountCache],
   exports: [AuthService, UsersService],
 })
 export class AuthModule {}

@@ -13,6 +13,7 @@ import { hashPassword, verifyPassword } from './password';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { hashRefreshToken, TokenService } from './token.service';
 import { UserEntity } from './user.entity';
+import { AccountCache, CachedAccount } from './account-cache';
 
 /** Signing in, tokens, and turning a bearer token into an Actor. */
 @Injectable()
@@ -23,6 +24,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly accounts: AccountCache,
   ) {}
 
   async login(dto: LoginDto, ip: string): Promise<TokenPairDto> {
@@ -80,6 +82,7 @@ export class AuthService {
       await m.getRepository(RefreshTokenEntity).update({ userId: actor.userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
       await this.audit.record(m, { action: 'auth.logout', resourceType: 'user', resourceId: actor.userId });
     });
+    this.accounts.forget(actor.userId);
   }
 
   async me(actor: Actor): Promise<MeDto> {
@@ -106,14 +109,15 @@ export class AuthService {
   async authenticate(token: string): Promise<Actor> {
     if (this.config.authMode === 'oidc') return this.authenticateExternal(token);
     const claims = await this.tokens.verifyLocal(token);
-    const rows: Array<{ id: string; email: string; display_name: string; roles: string[]; active: boolean }> = await this.db.dataSource.query(
-      'SELECT id, email, display_name, roles, active FROM users WHERE id = $1',
-      [claims.sub],
-    );
-    const user = rows[0];
+    // Roles come from the database (via the short account cache), so a change of role or a disabled account takes
+    // effect at once on this replica and within AUTH_CACHE_SECONDS on the others.
+    let user = this.accounts.get(claims.sub);
+    if (!user) {
+      [user] = await this.db.prepared<CachedAccount>('auth-account', 'SELECT id, email, display_name AS "displayName", roles, active FROM users WHERE id = $1', [claims.sub]);
+      if (user) this.accounts.set(user);
+    }
     if (!user?.active) throw new UnauthorizedProblem('The account is disabled or no longer exists.');
-    // Roles come from the database, so a change of role or a disabled account takes effect at once.
-    return { userId: user.id, email: user.email, displayName: user.display_name, roles: user.roles as Actor['roles'], via: 'local' };
+    return { userId: user.id, email: user.email, displayName: user.displayName, roles: user.roles as Actor['roles'], via: 'local' };
   }
 
   /**

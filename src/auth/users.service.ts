@@ -9,6 +9,7 @@ import { Db } from '../database/db';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { hashPassword } from './password';
 import { UserEntity } from './user.entity';
+import { AccountCache } from './account-cache';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { IsNull } from 'typeorm';
 
@@ -34,6 +35,7 @@ export class UsersService {
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly accounts: AccountCache,
   ) {}
 
   async list(q: UserQuery): Promise<Page<UserDto>> {
@@ -104,6 +106,7 @@ export class UsersService {
         await m.getRepository(RefreshTokenEntity).update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
       }
       await this.audit.record(m, { action: 'user.update', resourceType: 'user', resourceId: id, details: { fields: changed, ...(dto.roles ? { roles: dto.roles } : {}) } });
+      this.accounts.forget(id);
       return userDto(await this.find(m, id));
     });
   }

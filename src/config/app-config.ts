@@ -37,6 +37,8 @@ export class AppConfig {
   readonly jwtAudience: string;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
+  /** How long authentication may reuse an account read (a change made through the API takes effect at once). */
+  readonly authCacheSeconds: number;
   readonly oidcIssuer: string | undefined;
   readonly oidcAudience: string | undefined;
   readonly oidcJwksUri: string | undefined;
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
     // A night shift is up to 13 hours: a duty AMHP should not be logged out mid-shift.
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 16 * 3600, 300, 30 * 86400),
+    authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 5, 0, 60),
     oidcIssuer,
     oidcAudience,
     oidcJwksUri: url(env, 'OIDC_JWKS_URI', ['https:', 'http:']),

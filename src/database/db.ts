@@ -22,6 +22,16 @@ export class Db {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A hot read as a named prepared statement, straight through the pg pool: Postgres plans it once per connection
+   * instead of on every call (measured in bench/on-duty.bench.js). Outside transactions only; `name` must be unique
+   * per SQL text.
+   */
+  async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as unknown as { master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> } }).master;
+    return (await pool.query({ name, text, values })).rows;
+  }
+
   get inTransaction(): boolean {
     return ambient.getStore() !== undefined;
   }

@@ -16,16 +16,24 @@ export class DutyService {
 
   async onDuty(atRaw?: string): Promise<OnDutyDto> {
     const at = atRaw ? new Date(atRaw) : this.clock.now();
-    // Shifts are at most 24 h long, so the start bound keeps this an index range scan over years of rota.
-    const earliest = new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000);
-    const [current, next] = await Promise.all([
-      this.shiftsWithAmhps('s.starts_at > $2 AND s.starts_at <= $1 AND s.ends_at > $1', [at, earliest]),
-      this.shiftsWithAmhps(
-        `s.starts_at = (SELECT min(starts_at) FROM shifts WHERE starts_at > $1 AND starts_at < $1 + interval '8 days')`,
-        [at],
-      ),
-    ]);
-    return { at: at.toISOString(), onDuty: current, next };
+    // One round trip for both answers. Shifts are at most 24 h long, so the start bound keeps "now" an index range
+    // scan however many years of rota there are; "next" is the earliest start after `at` within a week.
+    const rows: Array<DutyShiftDto & { next: boolean; startsAt: Date; endsAt: Date }> = await this.db.prepared(
+      'rota-on-duty',
+      `WITH picked AS (
+         SELECT s.*, false AS next FROM shifts s WHERE s.starts_at > $2 AND s.starts_at <= $1 AND s.ends_at > $1
+         UNION ALL
+         SELECT s.*, true FROM shifts s
+          WHERE s.starts_at = (SELECT min(starts_at) FROM shifts WHERE starts_at > $1 AND starts_at < $1 + interval '8 days'))
+       SELECT p.id AS "shiftId", p.label, p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.required_count AS "requiredCount", p.next,
+              coalesce((SELECT json_agg(json_build_object('userId', u.id, 'displayName', u.display_name, 'phone', u.phone, 'skills', pr.skills) ORDER BY u.display_name)
+                          FROM shift_assignments a JOIN users u ON u.id = a.user_id JOIN practitioners pr ON pr.id = a.practitioner_id
+                         WHERE a.shift_id = p.id), '[]') AS amhps
+         FROM picked p ORDER BY p.starts_at, p.label`,
+      [at, new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000)],
+    );
+    const shape = (r: (typeof rows)[number]): DutyShiftDto => ({ shiftId: r.shiftId, label: r.label, startsAt: new Date(r.startsAt).toISOString(), endsAt: new Date(r.endsAt).toISOString(), requiredCount: r.requiredCount, amhps: r.amhps });
+    return { at: at.toISOString(), onDuty: rows.filter((r) => !r.next).map(shape), next: rows.filter((r) => r.next).map(shape) };
   }
 
   async coverage(from: Date, to: Date): Promise<CoverageDto> {
@@ -40,17 +48,5 @@ export class DutyService {
     );
     const gaps = coverageGaps(rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) })), from, to);
     return { from: from.toISOString(), to: to.toISOString(), gaps: gaps.map((g) => ({ ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() })) };
-  }
-
-  private async shiftsWithAmhps(where: string, params: unknown[]): Promise<DutyShiftDto[]> {
-    const rows: Array<DutyShiftDto & { startsAt: Date; endsAt: Date }> = await this.db.dataSource.query(
-      `SELECT s.id AS "shiftId", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount",
-              coalesce((SELECT json_agg(json_build_object('userId', u.id, 'displayName', u.display_name, 'phone', u.phone, 'skills', p.skills) ORDER BY u.display_name)
-                          FROM shift_assignments a JOIN users u ON u.id = a.user_id JOIN practitioners p ON p.id = a.practitioner_id
-                         WHERE a.shift_id = s.id), '[]') AS amhps
-         FROM shifts s WHERE ${where} ORDER BY s.starts_at, s.label`,
-      params,
-    );
-    return rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt).toISOString(), endsAt: new Date(r.endsAt).toISOString() }));
   }
 }
