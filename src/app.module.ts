@@ -25,6 +25,7 @@ import { EventsModule } from './events/events.module';
 import { RotaModule } from './rota/rota.module';
 import { CalendarModule } from './rota/calendar.module';
 import { LeaveSwapsModule } from './rota/leave-swaps.module';
+import { PlannerModule } from './rota/planner.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -72,6 +73,7 @@ export class AppModule {
         RotaModule,
         CalendarModule,
         LeaveSwapsModule,
+        PlannerModule,
         DoctorsModule,
         SupervisionModule,
         ...(options.imports ?? []),

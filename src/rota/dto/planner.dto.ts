@@ -1,0 +1,154 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { IsLocalDate, trim } from '../../common/validators';
+import { FindingDto } from '../../workforce/dto/training.dto';
+
+const INSTANT = { strict: true, strictSeparator: true } as const;
+
+export class CreatePlanDto {
+  @ApiProperty({ format: 'date-time', description: 'Plan the shifts starting at or after this instant.' }) @IsISO8601(INSTANT) from: string;
+  @ApiProperty({ format: 'date-time', description: 'Up to (not including) this instant; at most 13 weeks after `from`.' }) @IsISO8601(INSTANT) to: string;
+}
+
+export class PlanAssignmentDto {
+  @ApiProperty({ format: 'uuid' }) shiftId: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty() displayName: string;
+}
+
+export class UnfilledPlaceDto {
+  @ApiProperty({ format: 'uuid' }) shiftId: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty({ description: 'Places left empty (0 when the shift is staffed but a required skill is missing).' }) missing: number;
+  @ApiProperty({ type: [String] }) missingSkills: string[];
+  @ApiProperty({ enum: ['no-eligible-amhp', 'working-time', 'skill-unavailable', 'solver-limit'] }) code: string;
+  @ApiProperty({ description: 'Why, in words: how many AMHPs were on leave, ineligible, or held back by a working-time rule.' }) reason: string;
+}
+
+export class DroppedAssignmentDto {
+  @ApiProperty({ format: 'uuid' }) shiftId: string;
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty({ type: [FindingDto] }) findings: FindingDto[];
+}
+
+export class FairnessRowDto {
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiPropertyOptional() displayName?: string;
+  @ApiProperty() fte: number;
+  @ApiProperty({ description: 'Share of the period they could be rostered (not on approved leave), 0..1.' }) availability: number;
+  @ApiProperty() shifts: number;
+  @ApiProperty() hours: number;
+  @ApiProperty() hoursPerFte: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Hours ÷ (FTE × availability).' }) hoursPerAvailableFte: number | null;
+  @ApiProperty({ description: 'Their share of all hours worked.' }) share: number;
+  @ApiProperty({ description: 'Their share of the total FTE.' }) fteShare: number;
+  @ApiProperty() nights: number;
+  @ApiProperty() weekends: number;
+  @ApiProperty() bankHolidays: number;
+}
+
+export class FairnessTotalsDto {
+  @ApiProperty() people: number;
+  @ApiProperty() fte: number;
+  @ApiProperty() shifts: number;
+  @ApiProperty() hours: number;
+  @ApiProperty() nights: number;
+  @ApiProperty() weekends: number;
+  @ApiProperty() bankHolidays: number;
+}
+
+export class FairnessSpreadsDto {
+  @ApiProperty({ description: 'max − min of hours ÷ FTE.' }) hoursPerFte: number;
+  @ApiProperty({ description: 'max − min of hours ÷ (FTE × availability).' }) hoursPerAvailableFte: number;
+  @ApiProperty() nightsPerFte: number;
+  @ApiProperty() weekendsPerFte: number;
+  @ApiProperty() bankHolidaysPerFte: number;
+}
+
+export class FairnessFiguresDto {
+  @ApiProperty({ type: [FairnessRowDto] }) people: FairnessRowDto[];
+  @ApiProperty({ type: FairnessTotalsDto }) totals: FairnessTotalsDto;
+  @ApiProperty() meanHoursPerFte: number;
+  @ApiProperty({ description: 'max − min of hours ÷ FTE over the period (QUALITY.md P6).' }) spread: number;
+  @ApiProperty({ type: FairnessSpreadsDto }) spreads: FairnessSpreadsDto;
+}
+
+export class PlanFairnessDto extends FairnessFiguresDto {
+  @ApiProperty({ description: 'Spread of the load the planner balances: look-back plus period, per full-time AMHP available all along.' }) horizonSpread: number;
+}
+
+export class FairnessDto extends FairnessFiguresDto {
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+}
+
+export class SolverSummaryDto {
+  @ApiProperty({ example: 'Optimal', description: 'HiGHS status: Optimal, or e.g. "Time limit reached" (the best solution found in time).' }) status: string;
+  @ApiProperty({ description: 'Wall-clock seconds for the whole planner (model, solves, verification).' }) seconds: number;
+  @ApiProperty() chunks: number;
+  @ApiProperty() variables: number;
+  @ApiProperty() constraints: number;
+  @ApiProperty() cutRounds: number;
+  @ApiProperty() cuts: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'How many solves ended with each status.' }) statuses: Record<string, number>;
+}
+
+export class PlanDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['proposed', 'published', 'discarded'] }) status: string;
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({ type: [PlanAssignmentDto], description: 'Assignments the plan would add (existing ones are kept).' }) assignments: PlanAssignmentDto[];
+  @ApiProperty({ type: [UnfilledPlaceDto] }) unfilled: UnfilledPlaceDto[];
+  @ApiProperty({ type: [DroppedAssignmentDto], description: 'Assignments the solver chose that failed the working-time check and were taken out.' }) dropped: DroppedAssignmentDto[];
+  @ApiProperty({ type: PlanFairnessDto, description: 'Fairness over the period if the plan is published.' }) fairness: PlanFairnessDto;
+  @ApiProperty({ type: SolverSummaryDto }) solver: SolverSummaryDto;
+  @ApiProperty({ format: 'uuid' }) createdBy: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) publishedAt: string | null;
+  @ApiProperty() version: number;
+}
+
+export class CreatePreferenceDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() practitionerId: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A shift pattern (e.g. Night).' }) @IsOptional() @IsUUID() patternId?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 7, description: 'ISO weekday of the shift start: 1 Monday … 7 Sunday.' }) @IsOptional() @IsInt() @Min(1) @Max(7) weekday?: number;
+  @ApiPropertyOptional({ format: 'date', description: 'A single local date.' }) @IsOptional() @IsLocalDate() onDate?: string;
+  @ApiProperty({ minimum: -10, maximum: 10, description: '> 0 prefers, < 0 avoids; 0 is not allowed. Every given target must match (Friday + Night = Friday nights).' })
+  @IsInt()
+  @Min(-10)
+  @Max(10)
+  @NotEquals(0, { message: 'weight cannot be 0' })
+  weight: number;
+  @ApiPropertyOptional({ maxLength: 200, description: 'Rota notes only (no patient or health data).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) note?: string;
+}
+
+export class PreferenceDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) patternId: string | null;
+  @ApiProperty({ nullable: true, type: Number }) weekday: number | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) onDate: string | null;
+  @ApiProperty() weight: number;
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class PreferenceListDto {
+  @ApiProperty({ type: [PreferenceDto] }) items: PreferenceDto[];
+}
+
+export class PreferenceQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() practitionerId?: string;
+}
+
+export class FairnessQuery {
+  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) from: string;
+  @ApiProperty({ format: 'date-time', description: 'At most 366 days after from.' }) @IsISO8601(INSTANT) to: string;
+}

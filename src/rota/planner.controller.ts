@@ -1,0 +1,104 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authorize } from '../access/authorize.decorator';
+import type { Actor } from '../auth/actor';
+import { etagFor } from '../common/etag';
+import { CurrentActor, IfMatchVersion } from '../common/http';
+import { CreatePlanDto, CreatePreferenceDto, FairnessDto, FairnessQuery, PlanDto, PreferenceDto, PreferenceListDto, PreferenceQuery } from './dto/planner.dto';
+import { PlannerService } from './planner.service';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag of the plan as read; 412 if it changed since.' };
+
+/**
+ * The rota planner: proposals a manager reviews and publishes, the preferences it honours, and the fairness report.
+ * Preferences are recorded by managers (`rota.write`): there is no policy action yet for an AMHP stating their own.
+ */
+@ApiTags('rota')
+@Controller('rota')
+export class PlannerController {
+  constructor(private readonly planner: PlannerService) {}
+
+  @Post('plans')
+  @Authorize('rota.write')
+  @ApiOperation({
+    summary: 'Propose assignments that fill the gaps in a period (at most 13 weeks) with a MILP solver: every hard rule kept, fairness balanced, preferences weighed. Nothing changes on the rota until the plan is published.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: PlanDto })
+  async propose(@CurrentActor() actor: Actor, @Body() body: CreatePlanDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
+    const p = await this.planner.propose(actor, body);
+    reply.header('etag', etagFor(p.version)).header('location', `/rota/plans/${p.id}`);
+    return p;
+  }
+
+  @Get('plans/:id')
+  @Authorize('rota.write')
+  @ApiOperation({ summary: 'A plan with its assignments, unfilled places and fairness figures.' })
+  @ApiOkResponse({ type: PlanDto })
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
+    const p = await this.planner.get(id);
+    reply.header('etag', etagFor(p.version));
+    return p;
+  }
+
+  @Post('plans/:id/publish')
+  @Authorize('rota.write')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Put every assignment of the plan on the rota, each re-checked by the assignment rules, all or nothing.' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: PlanDto })
+  @ApiConflictResponse({ description: '`rota-changed`: shifts or assignments of the period changed since the plan was made; `plan-invalid`: a rule now refuses some assignments (listed); `plan-not-proposed`.' })
+  @ApiPreconditionFailedResponse({ description: 'If-Match names an older version of the plan.' })
+  async publish(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
+    const p = await this.planner.publish(actor, id, version);
+    reply.header('etag', etagFor(p.version));
+    return p;
+  }
+
+  @Post('plans/:id/discard')
+  @Authorize('rota.write')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Discard a proposed plan.' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: PlanDto })
+  async discard(@Param('id', new ParseUUIDPipe()) id: string, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
+    const p = await this.planner.discard(id, version);
+    reply.header('etag', etagFor(p.version));
+    return p;
+  }
+
+  @Get('fairness')
+  @Authorize('rota.read')
+  @ApiOperation({ summary: 'Per AMHP over a period (at most 366 days): hours, FTE, hours ÷ FTE, share against FTE share, nights, weekends, bank holidays; and the spread (max − min of hours ÷ FTE).' })
+  @ApiOkResponse({ type: FairnessDto })
+  fairness(@Query() q: FairnessQuery): Promise<FairnessDto> {
+    return this.planner.fairness(q.from, q.to);
+  }
+
+  @Post('preferences')
+  @Authorize('rota.write')
+  @ApiOperation({ summary: 'Record an AMHP\'s rota preference (a pattern, a weekday, a date, or a combination; weight −10 avoid … 10 prefer).' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: PreferenceDto })
+  createPreference(@Body() body: CreatePreferenceDto): Promise<PreferenceDto> {
+    return this.planner.createPreference(body);
+  }
+
+  @Get('preferences')
+  @Authorize('rota.write')
+  @ApiOperation({ summary: 'Rota preferences, of one AMHP or all.' })
+  @ApiOkResponse({ type: PreferenceListDto })
+  listPreferences(@Query() q: PreferenceQuery): Promise<PreferenceListDto> {
+    return this.planner.listPreferences(q.practitionerId);
+  }
+
+  @Delete('preferences/:id')
+  @Authorize('rota.write')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a rota preference.' })
+  @ApiNoContentResponse()
+  deletePreference(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.planner.deletePreference(id);
+  }
+}

@@ -1,0 +1,440 @@
+import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, ProblemError, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { loadApprovals } from '../workforce/approval.facts';
+import { facts as trainingFacts, TrainingService } from '../workforce/training.service';
+import { eligibility } from '../workforce/workforce.rules';
+import { workforcePolicy } from '../workforce/workforce.policy';
+import { AssignmentsService } from './assignments.service';
+import { CreatePlanDto, CreatePreferenceDto, FairnessDto, PlanDto, PreferenceDto, PreferenceListDto } from './dto/planner.dto';
+import { fairnessReport, isWeekend } from './fairness';
+import { ExistingAssignment, Ineligibility, LpSolve, plan, PlanFacts, PlanPractitioner, PlanResult, PlanShift, solveWithHighs } from './planner';
+import { isNight, RotaPolicy } from './rota.rules';
+import { rotaPolicy } from './rota.policy';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** At most 13 weeks per plan (QUALITY.md P6 is sized for it). */
+export const MAX_PLAN_DAYS = 91;
+/** The planner's time budget: P6 asks for a 13-week plan in under 10 s. */
+const PLANNER_SECONDS = 7;
+
+interface PlanRow {
+  id: string;
+  status: 'proposed' | 'published' | 'discarded';
+  startsAt: Date;
+  endsAt: Date;
+  assignments: Array<{ shiftId: string; practitionerId: string }>;
+  fairness: Record<string, unknown> & { solver?: PlanResult['solver']; dropped?: PlanResult['dropped'] };
+  unfilled: Array<{ shiftId: string; missing: number; reason: string; code?: string; missingSkills?: string[] }>;
+  basis: string;
+  createdBy: string;
+  createdAt: Date;
+  publishedAt: Date | null;
+  version: number;
+}
+
+const PLAN_COLUMNS = `id, status, starts_at AS "startsAt", ends_at AS "endsAt", assignments, fairness, unfilled, basis, created_by AS "createdBy",
+  created_at AS "createdAt", published_at AS "publishedAt", version`;
+
+/**
+ * HiGHS runs in a worker thread: a 13-week solve takes seconds of CPU, and the event loop must keep answering
+ * "who is on duty" meanwhile (P3). The worker inlines `solveWithHighs` from planner.ts.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const solveWithHighs = ${solveWithHighs.toString()};
+const ready = require(workerData.highs)();
+parentPort.on('message', async ({ lp, options, start }) => {
+  try {
+    parentPort.postMessage({ result: solveWithHighs(await ready, lp, options, start) });
+  } catch (err) {
+    parentPort.postMessage({ error: String((err && err.message) || err) });
+  }
+});`;
+
+async function withWorkerSolver<T>(fn: (solve: LpSolve) => Promise<T>): Promise<T> {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { highs: require.resolve('highs') } });
+  let pending: { resolve: (v: never) => void; reject: (e: Error) => void } | null = null;
+  const settle = (f: (p: NonNullable<typeof pending>) => void) => {
+    const p = pending;
+    pending = null;
+    if (p) f(p);
+  };
+  worker.on('message', (m: { result?: never; error?: string }) => settle((p) => (m.error ? p.reject(new Error(m.error)) : p.resolve(m.result!))));
+  worker.on('error', (err) => settle((p) => p.reject(err)));
+  worker.on('exit', (code) => settle((p) => p.reject(new Error(`the solver stopped (exit ${code})`))));
+  const solve: LpSolve = (lp, options, start) =>
+    new Promise((resolve, reject) => {
+      pending = { resolve: resolve as (v: never) => void, reject };
+      worker.postMessage({ lp, options, start });
+    });
+  try {
+    return await fn(solve);
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** Total length of the union of periods, clipped to [from, to). */
+function coveredMs(periods: Array<{ startsAt: Date; endsAt: Date }>, from: number, to: number): number {
+  const clipped = periods
+    .map((p) => [Math.max(from, p.startsAt.getTime()), Math.min(to, p.endsAt.getTime())] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let cursor = -Infinity;
+  for (const [a, b] of clipped) {
+    const start = Math.max(a, cursor);
+    if (b > start) total += b - start;
+    cursor = Math.max(cursor, b);
+  }
+  return total;
+}
+
+/**
+ * The rota planner and what it needs: proposals (solved by the pure planner), publication through the one
+ * assignment path, preferences, and the fairness report.
+ */
+@Injectable()
+export class PlannerService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly assignments: AssignmentsService,
+    private readonly training: TrainingService,
+  ) {}
+
+  private get policy(): RotaPolicy {
+    return rotaPolicy(this.config);
+  }
+
+  // ---- plans ----
+
+  async propose(actor: Actor, body: CreatePlanDto): Promise<PlanDto> {
+    const from = new Date(body.from);
+    const to = new Date(body.to);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
+    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to.getTime() - from.getTime() > MAX_PLAN_DAYS * DAY) throw new UnprocessableProblem(`Plan at most 13 weeks (${MAX_PLAN_DAYS} days) at a time.`, 'bad-period');
+
+    // One consistent snapshot for the facts and the fingerprint publication compares against.
+    const { facts, basis } = await this.db.transaction(async (m) => ({ facts: await this.loadFacts(m, from, to), basis: await this.basis(m, from, to) }), 'REPEATABLE READ');
+    const result = await withWorkerSolver((solve) => plan(facts, solve, { timeLimitSeconds: PLANNER_SECONDS }));
+
+    return this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(
+        `INSERT INTO rota_plans (starts_at, ends_at, status, assignments, fairness, unfilled, basis, created_by) VALUES ($1, $2, 'proposed', $3, $4, $5, $6, $7) RETURNING id`,
+        [from, to, JSON.stringify(result.assignments), JSON.stringify({ ...result.fairness, solver: result.solver, dropped: result.dropped }), JSON.stringify(result.unfilled), basis, actor.userId],
+      );
+      await this.audit.record(m, {
+        action: 'rota.plan.propose',
+        resourceType: 'rota-plan',
+        resourceId: id,
+        details: { from: from.toISOString(), to: to.toISOString(), assignments: result.assignments.length, unfilled: result.unfilled.reduce((n, u) => n + u.missing, 0), dropped: result.dropped.length, solver: result.solver.status },
+      });
+      return this.get(id, m);
+    });
+  }
+
+  async get(id: string, m: EntityManager = this.db.dataSource.manager): Promise<PlanDto> {
+    const [row]: PlanRow[] = await m.query(`SELECT ${PLAN_COLUMNS} FROM rota_plans WHERE id = $1`, [id]);
+    if (!row) throw new NotFoundProblem('Plan', id);
+    return this.dto(m, row);
+  }
+
+  /**
+   * Publishes a proposal: every assignment goes through AssignmentsService.assignIn (every rule re-checked) in one
+   * transaction, all or nothing. 412 on a stale If-Match; 409 `rota-changed` when the shifts or assignments of the
+   * period changed since the plan was made; 409 `plan-invalid` listing the assignments a rule now refuses.
+   */
+  async publish(actor: Actor, id: string, expectedVersion: number | undefined): Promise<PlanDto> {
+    return this.db.transaction(async (m) => {
+      const row = await this.lock(m, id);
+      assertVersion(expectedVersion, row.version);
+      if (row.status !== 'proposed') throw new ConflictProblem(`The plan is ${row.status}; only a proposed plan can be published.`, 'plan-not-proposed');
+      if ((await this.basis(m, row.startsAt, row.endsAt)) !== row.basis) {
+        throw new ConflictProblem('The rota has changed since this plan was made (shifts or assignments in its period); make a new plan.', 'rota-changed');
+      }
+      const failures: Array<{ shiftId: string; practitionerId: string; code: string; detail?: string; findings: unknown[] }> = [];
+      for (const a of row.assignments) {
+        // A savepoint per assignment: a refusal (even one the database raised) leaves the others checkable.
+        await m.query('SAVEPOINT plan_assignment');
+        try {
+          await this.assignments.assignIn(m, actor, { shiftId: a.shiftId, practitionerId: a.practitionerId, source: 'plan' });
+          await m.query('RELEASE SAVEPOINT plan_assignment');
+        } catch (err) {
+          await m.query('ROLLBACK TO SAVEPOINT plan_assignment');
+          if (!(err instanceof ProblemError)) throw err;
+          failures.push({ shiftId: a.shiftId, practitionerId: a.practitionerId, code: err.code, detail: err.detail, findings: (err.extensions.findings as unknown[]) ?? [] });
+        }
+      }
+      if (failures.length) {
+        throw new ConflictProblem(`${failures.length} of the plan's ${row.assignments.length} assignments now break a rule; nothing was published. Make a new plan.`, 'plan-invalid', { failures });
+      }
+      const now = this.clock.now();
+      // UPDATE … RETURNING answers [rows, count].
+      const [updated] = await m.query(`UPDATE rota_plans SET status = 'published', published_at = $3, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`, [id, row.version, now]);
+      if (!updated.length) throw new PreconditionFailedProblem();
+      await this.audit.record(m, { action: 'rota.plan.publish', resourceType: 'rota-plan', resourceId: id, details: { assignments: row.assignments.length } });
+      await this.events.emit(m, {
+        type: 'rota.plan.published',
+        aggregateType: 'rota-plan',
+        aggregateId: id,
+        payload: { planId: id, from: row.startsAt.toISOString(), to: row.endsAt.toISOString(), assignments: row.assignments.length, unfilled: row.unfilled.reduce((n, u) => n + u.missing, 0) },
+      });
+      return this.get(id, m);
+    });
+  }
+
+  async discard(id: string, expectedVersion: number | undefined): Promise<PlanDto> {
+    return this.db.transaction(async (m) => {
+      const row = await this.lock(m, id);
+      assertVersion(expectedVersion, row.version);
+      if (row.status !== 'proposed') throw new ConflictProblem(`The plan is ${row.status}; only a proposed plan can be discarded.`, 'plan-not-proposed');
+      await m.query(`UPDATE rota_plans SET status = 'discarded', version = version + 1 WHERE id = $1`, [id]);
+      await this.audit.record(m, { action: 'rota.plan.discard', resourceType: 'rota-plan', resourceId: id });
+      return this.get(id, m);
+    });
+  }
+
+  private async lock(m: EntityManager, id: string): Promise<PlanRow> {
+    const [row]: PlanRow[] = await m.query(`SELECT ${PLAN_COLUMNS} FROM rota_plans WHERE id = $1 FOR UPDATE`, [id]);
+    if (!row) throw new NotFoundProblem('Plan', id);
+    return row;
+  }
+
+  /**
+   * A fingerprint of the rota in [from, to): every shift starting in it (times, staffing, version) and who is on
+   * it. Made when the plan is proposed and again when it is published; any change in between means the plan was
+   * solved against a rota that no longer exists.
+   */
+  private async basis(m: EntityManager, from: Date, to: Date): Promise<string> {
+    const rows: Array<{ line: string }> = await m.query(
+      `SELECT concat_ws('|', s.id, s.starts_at, s.ends_at, s.required_count, array_to_string(s.required_skills, ','), s.version,
+              coalesce((SELECT string_agg(a.id || ':' || a.practitioner_id, ',' ORDER BY a.id) FROM shift_assignments a WHERE a.shift_id = s.id), '')) AS line
+         FROM shifts s WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.id`,
+      [from, to],
+    );
+    const hash = createHash('sha256');
+    for (const r of rows) hash.update(r.line).update('\n');
+    return hash.digest('hex');
+  }
+
+  /** Everything the pure planner needs, read in the caller's (snapshot) transaction. */
+  private async loadFacts(m: EntityManager, from: Date, to: Date): Promise<PlanFacts> {
+    const policy = this.policy;
+    const zone = policy.timeZone;
+    const shiftRows: Array<Omit<PlanShift, 'assigned'> & { assigned: Array<{ practitionerId: string; skills: string[] }> }> = await m.query(
+      `SELECT s.id, s.label, to_char(s.local_date, 'YYYY-MM-DD') AS "localDate", s.pattern_id AS "patternId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
+              s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday",
+              coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
+                          FROM shift_assignments a JOIN practitioners p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
+         FROM shifts s WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id`,
+      [from, to],
+    );
+    const shifts: PlanShift[] = shiftRows.map((s) => ({ ...s, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));
+
+    const people: Array<{ id: string; fte: number; skills: string[]; displayName: string; profession: string; registrationStatus: string; registrationCheckedOn: string | null }> = await m.query(
+      `SELECT p.id, p.fte::float8 AS fte, p.skills, u.display_name AS "displayName", p.profession, p.registration_status AS "registrationStatus",
+              to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn"
+         FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, p.id`,
+    );
+    const ids = people.map((p) => p.id);
+    const lookback = Math.min(to.getTime() - from.getTime(), MAX_PLAN_DAYS * DAY);
+    const reach = (policy.referenceWeeks * 7 + 1) * DAY;
+    const windowStart = new Date(Math.min(from.getTime() - reach, from.getTime() - lookback));
+
+    const [approvals, records, existingRows, leaveRows, preferenceRows] = await Promise.all([
+      loadApprovals(m, ids),
+      this.training.records(m, ids),
+      m.query(
+        `SELECT a.practitioner_id AS "practitionerId", a.shift_id AS "shiftId", a.starts_at AS "startsAt", a.ends_at AS "endsAt", s.bank_holiday AS "bankHoliday"
+           FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
+          WHERE a.practitioner_id = ANY($1::uuid[]) AND a.starts_at < $3 AND a.ends_at > $2`,
+        [ids, windowStart, new Date(to.getTime() + reach)],
+      ) as Promise<Array<ExistingAssignment & { bankHoliday: boolean }>>,
+      m.query(
+        `SELECT practitioner_id AS "practitionerId", kind, starts_at AS "startsAt", ends_at AS "endsAt" FROM leave_requests
+          WHERE practitioner_id = ANY($1::uuid[]) AND status = 'approved' AND starts_at < $3 AND ends_at > $2`,
+        [ids, new Date(from.getTime() - lookback), to],
+      ) as Promise<Array<{ practitionerId: string; kind: string; startsAt: Date; endsAt: Date }>>,
+      m.query(
+        `SELECT practitioner_id AS "practitionerId", pattern_id AS "patternId", weekday, to_char(on_date, 'YYYY-MM-DD') AS "onDate", weight
+           FROM rota_preferences WHERE practitioner_id = ANY($1::uuid[])`,
+        [ids],
+      ) as Promise<Array<{ practitionerId: string; patternId: string | null; weekday: number | null; onDate: string | null; weight: number }>>,
+    ]);
+    const existing = existingRows.map((e) => ({ ...e, startsAt: new Date(e.startsAt), endsAt: new Date(e.endsAt) }));
+    const leave = leaveRows.map((l) => ({ ...l, startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) }));
+
+    // Eligibility per (AMHP, shift) with the workforce rules. A warning excludes the pair too: a plan is published
+    // without overrides, so the planner must not propose what would need one.
+    const wp = workforcePolicy(this.config);
+    const now = this.clock.now();
+    const ineligible: Ineligibility[] = [];
+    for (const p of people) {
+      const theirApprovals = approvals.filter((a) => a.practitionerId === p.id);
+      const training = records.filter((r) => r.practitionerId === p.id).map(trainingFacts);
+      for (const s of shifts) {
+        const e = eligibility(
+          { from: s.startsAt, to: s.endsAt, now, profession: p.profession, registrationStatus: p.registrationStatus, registrationCheckedOn: p.registrationCheckedOn, approvals: theirApprovals, training },
+          wp,
+        );
+        if (e.findings.length) ineligible.push({ practitionerId: p.id, shiftId: s.id, code: e.findings[0].code, message: e.findings[0].message });
+      }
+    }
+
+    // Fairness carries over: their rota work in a look-back as long as the period, and how much of it they were free.
+    const lookbackFrom = from.getTime() - lookback;
+    const practitioners: PlanPractitioner[] = people.map((p) => {
+      const before = existing.filter((e) => e.practitionerId === p.id && e.startsAt.getTime() >= lookbackFrom && e.startsAt.getTime() < from.getTime());
+      const away = coveredMs(leave.filter((l) => l.practitionerId === p.id), lookbackFrom, from.getTime());
+      return {
+        id: p.id,
+        fte: Number(p.fte),
+        skills: p.skills,
+        displayName: p.displayName,
+        prior: {
+          hours: before.reduce((sum, e) => sum + (e.endsAt.getTime() - e.startsAt.getTime()) / HOUR, 0),
+          nights: before.filter((e) => isNight(e, zone)).length,
+          weekends: before.filter((e) => isWeekend(e, zone)).length,
+          bankHolidays: before.filter((e) => e.bankHoliday).length,
+          availableDays: (lookback - away) / DAY,
+        },
+      };
+    });
+    return { from, to, shifts, practitioners, existing, leave, ineligible, preferences: preferenceRows, policy };
+  }
+
+  private async dto(m: EntityManager, row: PlanRow): Promise<PlanDto> {
+    const shiftIds = [...new Set([...row.assignments.map((a) => a.shiftId), ...row.unfilled.map((u) => u.shiftId)])];
+    const personIds = [...new Set(row.assignments.map((a) => a.practitionerId))];
+    const [shifts, people]: [Array<{ id: string; label: string; startsAt: Date; endsAt: Date }>, Array<{ id: string; displayName: string }>] = await Promise.all([
+      m.query(`SELECT id, label, starts_at AS "startsAt", ends_at AS "endsAt" FROM shifts WHERE id = ANY($1::uuid[])`, [shiftIds]),
+      m.query(`SELECT p.id, u.display_name AS "displayName" FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.id = ANY($1::uuid[])`, [personIds]),
+    ]);
+    const shiftOf = new Map(shifts.map((s) => [s.id, s]));
+    const nameOf = new Map(people.map((p) => [p.id, p.displayName]));
+    const when = (id: string) => {
+      const s = shiftOf.get(id);
+      // A shift deleted since the plan was made: the plan can no longer be published (rota-changed).
+      return s ? { label: s.label, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString() } : { label: '(removed)', startsAt: row.startsAt.toISOString(), endsAt: row.startsAt.toISOString() };
+    };
+    const { solver, dropped, ...fairness } = row.fairness;
+    return {
+      id: row.id,
+      status: row.status,
+      from: new Date(row.startsAt).toISOString(),
+      to: new Date(row.endsAt).toISOString(),
+      assignments: row.assignments
+        .map((a) => ({ shiftId: a.shiftId, ...when(a.shiftId), practitionerId: a.practitionerId, displayName: nameOf.get(a.practitionerId) ?? '' }))
+        .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.label.localeCompare(b.label) || a.displayName.localeCompare(b.displayName)),
+      unfilled: row.unfilled.map((u) => ({ shiftId: u.shiftId, ...when(u.shiftId), missing: u.missing, missingSkills: u.missingSkills ?? [], code: u.code ?? 'working-time', reason: u.reason })),
+      dropped: dropped ?? [],
+      fairness: fairness as unknown as PlanDto['fairness'],
+      solver: solver ?? { status: 'unknown', seconds: 0, chunks: 0, variables: 0, constraints: 0, cutRounds: 0, cuts: 0, statuses: {} },
+      createdBy: row.createdBy,
+      createdAt: new Date(row.createdAt).toISOString(),
+      publishedAt: row.publishedAt ? new Date(row.publishedAt).toISOString() : null,
+      version: row.version,
+    };
+  }
+
+  // ---- preferences ----
+
+  async createPreference(body: CreatePreferenceDto): Promise<PreferenceDto> {
+    if (body.patternId === undefined && body.weekday === undefined && body.onDate === undefined) {
+      throw new UnprocessableProblem('Say what the preference is about: a patternId, a weekday or an onDate (or several).', 'preference-target-required');
+    }
+    return this.db.transaction(async (m) => {
+      if (!(await m.query('SELECT 1 FROM practitioners WHERE id = $1', [body.practitionerId])).length) throw new NotFoundProblem('Practitioner', body.practitionerId);
+      if (body.patternId && !(await m.query('SELECT 1 FROM shift_patterns WHERE id = $1', [body.patternId])).length) throw new NotFoundProblem('Pattern', body.patternId);
+      const [row] = await m.query(
+        `INSERT INTO rota_preferences (practitioner_id, pattern_id, weekday, on_date, weight, note) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING ${PREFERENCE_COLUMNS}`,
+        [body.practitionerId, body.patternId ?? null, body.weekday ?? null, body.onDate ?? null, body.weight, body.note ?? null],
+      );
+      await this.audit.record(m, { action: 'rota.preference.create', resourceType: 'rota-preference', resourceId: row.id, details: { practitionerId: body.practitionerId, weight: body.weight } });
+      return preferenceDto(row);
+    });
+  }
+
+  async listPreferences(practitionerId?: string): Promise<PreferenceListDto> {
+    const rows = await this.db.dataSource.query(
+      `SELECT ${PREFERENCE_COLUMNS} FROM rota_preferences WHERE ($1::uuid IS NULL OR practitioner_id = $1) ORDER BY created_at, id LIMIT 1000`,
+      [practitionerId ?? null],
+    );
+    return { items: rows.map(preferenceDto) };
+  }
+
+  async deletePreference(id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      // DELETE … RETURNING answers [rows, count].
+      const [rows]: [Array<{ practitionerId: string }>] = await m.query('DELETE FROM rota_preferences WHERE id = $1 RETURNING practitioner_id AS "practitionerId"', [id]);
+      if (!rows.length) throw new NotFoundProblem('Preference', id);
+      await this.audit.record(m, { action: 'rota.preference.delete', resourceType: 'rota-preference', resourceId: id, details: { practitionerId: rows[0].practitionerId } });
+    });
+  }
+
+  // ---- fairness ----
+
+  /** Per AMHP over [from, to): hours, FTE, hours ÷ FTE, share, nights, weekends, bank holidays; and the spread. */
+  async fairness(fromRaw: string, toRaw: string): Promise<FairnessDto> {
+    const from = new Date(fromRaw);
+    const to = new Date(toRaw);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
+    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to.getTime() - from.getTime() > 366 * DAY) throw new UnprocessableProblem('A period of at most 366 days.', 'bad-period');
+    const ds = this.db.dataSource;
+    const [people, worked, leave]: [
+      Array<{ id: string; fte: number; displayName: string }>,
+      Array<{ practitionerId: string; startsAt: Date; endsAt: Date; bankHoliday: boolean }>,
+      Array<{ practitionerId: string; startsAt: Date; endsAt: Date }>,
+    ] = await Promise.all([
+      // Active AMHPs, and anyone who worked in the period since made inactive.
+      ds.query(
+        `SELECT p.id, p.fte::float8 AS fte, u.display_name AS "displayName" FROM practitioners p JOIN users u ON u.id = p.user_id
+          WHERE p.active OR EXISTS (SELECT 1 FROM shift_assignments a WHERE a.practitioner_id = p.id AND a.starts_at >= $1 AND a.starts_at < $2)
+          ORDER BY u.display_name, p.id`,
+        [from, to],
+      ),
+      ds.query(
+        `SELECT a.practitioner_id AS "practitionerId", a.starts_at AS "startsAt", a.ends_at AS "endsAt", s.bank_holiday AS "bankHoliday"
+           FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id WHERE a.starts_at >= $1 AND a.starts_at < $2`,
+        [from, to],
+      ),
+      ds.query(`SELECT practitioner_id AS "practitionerId", starts_at AS "startsAt", ends_at AS "endsAt" FROM leave_requests WHERE status = 'approved' AND starts_at < $2 AND ends_at > $1`, [from, to]),
+    ]);
+    const span = to.getTime() - from.getTime();
+    const report = fairnessReport(
+      people.map((p) => ({
+        id: p.id,
+        fte: Number(p.fte),
+        displayName: p.displayName,
+        availability: 1 - coveredMs(leave.filter((l) => l.practitionerId === p.id).map((l) => ({ startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) })), from.getTime(), to.getTime()) / span,
+      })),
+      worked.map((w) => ({ ...w, startsAt: new Date(w.startsAt), endsAt: new Date(w.endsAt) })),
+      this.config.timeZone,
+    );
+    return { from: from.toISOString(), to: to.toISOString(), ...report };
+  }
+}
+
+const PREFERENCE_COLUMNS = `id, practitioner_id AS "practitionerId", pattern_id AS "patternId", weekday, to_char(on_date, 'YYYY-MM-DD') AS "onDate", weight, note, created_at AS "createdAt"`;
+
+function preferenceDto(r: PreferenceDto & { createdAt: Date | string }): PreferenceDto {
+  return { ...r, createdAt: new Date(r.createdAt).toISOString() };
+}

@@ -1,0 +1,165 @@
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+describe('rota planner: proposals, publication, preferences, fairness', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  let senior: TestUser & { practitionerId: string };
+  let others: Array<TestUser & { practitionerId: string }>;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+    senior = await amhp(t, { skills: ['senior'], displayName: 'Senior Sam' });
+    others = [await amhp(t, { displayName: 'Alex' }), await amhp(t, { displayName: 'Bea' }), await amhp(t, { displayName: 'Cai' })];
+  });
+  afterAll(() => t.close());
+
+  const api = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string, b: object = {}, ifMatch?: string) => {
+      const req = t.http.post(p).set('authorization', u.auth);
+      if (ifMatch) req.set('if-match', ifMatch);
+      return req.send(b);
+    },
+    delete: (p: string) => t.http.delete(p).set('authorization', u.auth),
+  });
+  const shift = async (startsAt: string, endsAt: string, over: object = {}) => (await api(manager).post('/rota/shifts', { label: 'Day', startsAt, endsAt, requiredCount: 1, ...over }).expect(201)).body as { id: string };
+  /** Three days from `first` (February: local time is UTC): Day 09-17 for two, Night 21-08 for one senior. */
+  const threeDays = async (first: number) => {
+    const made: Array<{ id: string }> = [];
+    for (let d = first; d < first + 3; d++) {
+      const day = `2027-02-${String(d).padStart(2, '0')}`;
+      const next = `2027-02-${String(d + 1).padStart(2, '0')}`;
+      made.push(await shift(`${day}T09:00:00Z`, `${day}T17:00:00Z`, { label: 'Day', requiredCount: 2 }));
+      made.push(await shift(`${day}T21:00:00Z`, `${next}T08:00:00Z`, { label: 'Night', requiredCount: 1, requiredSkills: ['senior'] }));
+    }
+    return made.map((s) => s.id);
+  };
+  const propose = async (from: string, to: string) => (await api(manager).post('/rota/plans', { from, to }).expect(201)).body;
+  const planned = (shiftIds: string[]) => t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM shift_assignments WHERE source = 'plan' AND shift_id = ANY($1::uuid[])`, [shiftIds]);
+
+  it('proposes a plan that fills every gap; publishing puts it on the rota, audited, with outbox events', async () => {
+    const ids = await threeDays(1);
+    const res = await api(manager).post('/rota/plans', { from: '2027-02-01T00:00:00Z', to: '2027-02-04T00:00:00Z' }).expect(201);
+    const p = res.body;
+    expect(res.headers.etag).toBe('"v1"');
+    expect(res.headers.location).toBe(`/rota/plans/${p.id}`);
+    expect(p).toMatchObject({ status: 'proposed', from: '2027-02-01T00:00:00.000Z', to: '2027-02-04T00:00:00.000Z', unfilled: [], dropped: [], version: 1, publishedAt: null, createdBy: manager.id });
+    expect(p.solver).toMatchObject({ status: 'Optimal', chunks: 1 });
+    expect(p.assignments).toHaveLength(9);
+    // Only the senior can take the nights (and then cannot work the days after them: 1 h of rest).
+    const nights = p.assignments.filter((a: { label: string }) => a.label === 'Night');
+    expect(nights.map((a: { displayName: string }) => a.displayName)).toEqual(['Senior Sam', 'Senior Sam', 'Senior Sam']);
+    expect(p.assignments.every((a: { displayName: string; startsAt: string }) => a.displayName && a.startsAt)).toBe(true);
+    expect(p.fairness).toMatchObject({ spread: expect.any(Number), totals: expect.objectContaining({ shifts: 9 }) });
+    expect(p.fairness.people.find((r: { practitionerId: string }) => r.practitionerId === senior.practitionerId)).toMatchObject({ nights: 3, hours: 33 });
+    expect(await planned(ids)).toEqual([{ n: 0 }]); // a proposal changes nothing
+
+    expect((await api(manager).get(`/rota/plans/${p.id}`).expect(200)).body).toEqual(p);
+
+    const published = await api(manager).post(`/rota/plans/${p.id}/publish`, {}, '"v1"').expect(200);
+    expect(published.headers.etag).toBe('"v2"');
+    expect(published.body).toMatchObject({ status: 'published', version: 2, publishedAt: '2026-11-21T10:00:00.000Z' });
+    const shifts = (await api(manager).get('/rota/shifts?from=2027-02-01T00:00:00Z&to=2027-02-04T09:00:00Z').expect(200)).body.items;
+    expect(shifts.map((s: { assigned: unknown[]; requiredCount: number }) => s.assigned.length - s.requiredCount)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(await planned(ids)).toEqual([{ n: 9 }]);
+
+    expect(await t.sql(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [p.id])).toEqual([{ action: 'rota.plan.propose' }, { action: 'rota.plan.publish' }]);
+    expect(await t.sql(`SELECT 1 FROM outbox_events WHERE type = 'rota.plan.published' AND aggregate_id = $1`, [p.id])).toHaveLength(1);
+    expect(await t.sql(`SELECT 1 FROM outbox_events WHERE type = 'rota.assignment.created' AND payload->>'source' = 'plan' AND aggregate_id = ANY($1)`, [ids])).toHaveLength(9);
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.assign' AND details->>'source' = 'plan' AND details->>'shiftId' = ANY($1)`, [ids])).toHaveLength(9);
+
+    const again = await api(manager).post(`/rota/plans/${p.id}/publish`).expect(409);
+    expect(again.body.code).toBe('plan-not-proposed');
+  });
+
+  it('refuses to publish when the rota changed since the plan was made (409 rota-changed), and assigns nothing', async () => {
+    const ids = await threeDays(8);
+    const p = await propose('2027-02-08T00:00:00Z', '2027-02-11T00:00:00Z');
+    expect(p.assignments).toHaveLength(9);
+    await api(manager).post(`/rota/shifts/${ids[0]}/assignments`, { practitionerId: others[0].practitionerId }).expect(201);
+    const res = await api(manager).post(`/rota/plans/${p.id}/publish`, {}, '"v1"').expect(409);
+    expect(res.body.code).toBe('rota-changed');
+    expect(await planned(ids)).toEqual([{ n: 0 }]);
+  });
+
+  it('a stale If-Match is 412; a discarded plan cannot be published', async () => {
+    await threeDays(15);
+    const p = await propose('2027-02-15T00:00:00Z', '2027-02-18T00:00:00Z');
+    await api(manager).post(`/rota/plans/${p.id}/publish`, {}, '"v7"').expect(412);
+    const discarded = await api(manager).post(`/rota/plans/${p.id}/discard`, {}, '"v1"').expect(200);
+    expect(discarded.body).toMatchObject({ status: 'discarded', version: 2 });
+    expect((await api(manager).post(`/rota/plans/${p.id}/publish`).expect(409)).body.code).toBe('plan-not-proposed');
+    await api(manager).post(`/rota/plans/${p.id}/discard`, {}, '"v1"').expect(412);
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.plan.discard' AND resource_id = $1`, [p.id])).toHaveLength(1);
+  });
+
+  it('a rule that fails at publication (leave approved since) is a 409 listing which; nothing is published', async () => {
+    const ids = await threeDays(22);
+    const p = await propose('2027-02-22T00:00:00Z', '2027-02-25T00:00:00Z');
+    const night = p.assignments.find((a: { label: string }) => a.label === 'Night');
+    await t.sql(`INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'sick', $2, $3, 'approved', $4)`, [night.practitionerId, night.startsAt, night.endsAt, manager.id]);
+    const res = await api(manager).post(`/rota/plans/${p.id}/publish`).expect(409);
+    expect(res.body.code).toBe('plan-invalid');
+    expect(res.body.failures).toEqual([expect.objectContaining({ shiftId: night.shiftId, practitionerId: night.practitionerId, code: 'assignment-refused', findings: expect.arrayContaining([expect.objectContaining({ code: 'on-leave' })]) })]);
+    expect(await planned(ids)).toEqual([{ n: 0 }]);
+    expect((await api(manager).get(`/rota/plans/${p.id}`).expect(200)).body.status).toBe('proposed');
+  });
+
+  it('only managers plan: an AMHP cannot propose (403); bad periods are refused', async () => {
+    await api(senior).post('/rota/plans', { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' }).expect(403);
+    await api(senior).get('/rota/preferences').expect(403);
+    expect((await api(manager).post('/rota/plans', { from: '2027-03-02T00:00:00Z', to: '2027-03-01T00:00:00Z' }).expect(422)).body.code).toBe('bad-period');
+    expect((await api(manager).post('/rota/plans', { from: '2027-03-01T00:00:00Z', to: '2027-06-01T00:00:00Z' }).expect(422)).body.code).toBe('bad-period');
+    await api(manager).post('/rota/plans', { from: 'yesterday', to: '2027-03-02T00:00:00Z' }).expect(400);
+    await api(manager).post('/rota/plans', { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z', extra: 1 }).expect(400);
+  });
+
+  it('says why a place stays unfilled or a skill missing', async () => {
+    const bia = await shift('2027-03-01T09:00:00Z', '2027-03-01T17:00:00Z', { requiredSkills: ['bia'] });
+    // Everyone on leave for the second one.
+    const empty = await shift('2027-03-02T09:00:00Z', '2027-03-02T17:00:00Z');
+    for (const a of [senior, ...others]) {
+      await t.sql(`INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'annual', '2027-03-02T00:00:00Z', '2027-03-03T00:00:00Z', 'approved', $2)`, [a.practitionerId, manager.id]);
+    }
+    const p = await propose('2027-03-01T00:00:00Z', '2027-03-03T00:00:00Z');
+    expect(p.unfilled).toEqual([
+      expect.objectContaining({ shiftId: bia.id, missing: 0, missingSkills: ['bia'], code: 'skill-unavailable', reason: expect.stringContaining('"bia"') }),
+      expect.objectContaining({ shiftId: empty.id, missing: 1, code: 'no-eligible-amhp', reason: expect.stringContaining('4 on approved leave') }),
+    ]);
+  });
+
+  it('preferences: recorded by managers, honoured by the planner, listed and removed', async () => {
+    const monday = await shift('2027-03-08T09:00:00Z', '2027-03-08T17:00:00Z');
+    const wanted = others[2];
+    const created = await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, onDate: '2027-03-08', weight: 10, note: 'Swapped from last week' }).expect(201);
+    expect(created.body).toMatchObject({ practitionerId: wanted.practitionerId, onDate: '2027-03-08', weekday: null, patternId: null, weight: 10 });
+    const p = await propose('2027-03-08T00:00:00Z', '2027-03-09T00:00:00Z');
+    expect(p.assignments).toEqual([expect.objectContaining({ shiftId: monday.id, practitionerId: wanted.practitionerId })]);
+
+    const listed = (await api(manager).get(`/rota/preferences?practitionerId=${wanted.practitionerId}`).expect(200)).body.items;
+    expect(listed.map((x: { id: string }) => x.id)).toEqual([created.body.id]);
+    expect((await api(manager).get(`/rota/preferences?practitionerId=${senior.practitionerId}`).expect(200)).body.items).toEqual([]);
+    await api(senior).post('/rota/preferences', { practitionerId: senior.practitionerId, weekday: 1, weight: 5 }).expect(403);
+    expect((await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weight: 5 }).expect(422)).body.code).toBe('preference-target-required');
+    await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weekday: 1, weight: 0 }).expect(400);
+    await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weekday: 8, weight: 3 }).expect(400);
+    await api(manager).post('/rota/preferences', { practitionerId: '00000000-0000-4000-8000-000000000000', weekday: 1, weight: 3 }).expect(404);
+    await api(manager).delete(`/rota/preferences/${created.body.id}`).expect(204);
+    await api(manager).delete(`/rota/preferences/${created.body.id}`).expect(404);
+    expect(await t.sql(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [created.body.id])).toEqual([{ action: 'rota.preference.create' }, { action: 'rota.preference.delete' }]);
+  });
+
+  it('fairness report: hours, FTE, share, nights, weekends, bank holidays and the spread; AMHPs may read it', async () => {
+    const res = await api(senior).get('/rota/fairness?from=2027-02-01T00:00:00Z&to=2027-02-08T00:00:00Z').expect(200);
+    const rows = res.body.people as Array<{ practitionerId: string; hours: number; hoursPerFte: number; nights: number; fte: number; share: number; fteShare: number }>;
+    expect(rows.find((r) => r.practitionerId === senior.practitionerId)).toMatchObject({ hours: 33, nights: 3, fte: 1, fteShare: 0.25 });
+    expect(rows.reduce((s, r) => s + r.hours, 0)).toBe(81);
+    expect(res.body.spread).toBe(Math.max(...rows.map((r) => r.hoursPerFte)) - Math.min(...rows.map((r) => r.hoursPerFte)));
+    expect(res.body).toMatchObject({ from: '2027-02-01T00:00:00.000Z', totals: expect.objectContaining({ shifts: 9, nights: 3 }) });
+    await api(senior).get('/rota/fairness').expect(400);
+    await api(manager).get('/rota/fairness?from=2027-02-01T00:00:00Z&to=2028-03-01T00:00:00Z').expect(422);
+    const referrer = await t.user(['referrer']);
+    await api(referrer).get('/rota/fairness?from=2027-02-01T00:00:00Z&to=2027-02-08T00:00:00Z').expect(403);
+  });
+});
