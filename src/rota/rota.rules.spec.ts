@@ -100,6 +100,14 @@ describe('working-time findings for an assignment', () => {
     expect(codes(shift('2026-11-22T06:00:00Z', '2026-11-22T19:00:00Z'), days.slice(2))).not.toContain('warning:weekly-rest');
   });
 
+  it('warns when the candidate takes away the weekly rest of a later shift already rostered', () => {
+    // Six long days from Tuesday to Sunday with Monday free: adding Monday leaves the week up to Sunday without a break.
+    const later = ['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22'].map((d) => shift(`${d}T06:00:00Z`, `${d}T19:00:00Z`));
+    const monday = shift('2026-11-16T06:00:00Z', '2026-11-16T19:00:00Z');
+    expect(codes(monday, later)).toContain('warning:weekly-rest');
+    expect(codes(monday, later.slice(0, 4))).not.toContain('warning:weekly-rest');
+  });
+
   it('property: adding a shift that clears every other by the rest period is never hard-refused', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 24 * 60 }), { maxLength: 12 }), fc.integer({ min: 1, max: 14 }), (starts, len) => {

@@ -145,20 +145,29 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
     }
   }
 
-  // Weekly rest (WTR reg 11): an uninterrupted break of weeklyRestHours in the 7 days ending with the candidate.
-  const weekStart = candidate.endsAt.getTime() - 7 * 24 * HOUR;
-  const busy = [...sorted, candidate].filter((p) => p.endsAt.getTime() > weekStart && p.startsAt <= candidate.endsAt).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-  let cursor = weekStart;
+  // Weekly rest (WTR reg 11): an uninterrupted break of weeklyRestHours in every 7 days. The candidate can take it
+  // away from the week ending with itself, or from the week ending with any later shift within 7 days of it.
+  const all = [...sorted, candidate].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  const weekEnds = [candidate.endsAt.getTime(), ...sorted.filter((o) => o.endsAt > candidate.endsAt && o.endsAt.getTime() - candidate.startsAt.getTime() <= 7 * 24 * HOUR).map((o) => o.endsAt.getTime())];
+  for (const end of weekEnds) {
+    if (longestBreak(all, end - 7 * 24 * HOUR, end) < policy.weeklyRestHours * HOUR) {
+      findings.push({ code: 'weekly-rest', rule: 'WTR-11', severity: 'warning', message: `No uninterrupted ${policy.weeklyRestHours} h break in the 7 days up to ${fmt(new Date(end), zone)}.` });
+      break;
+    }
+  }
+  return findings;
+}
+
+/** The longest stretch of [from, to] that no period covers. */
+function longestBreak(periods: Period[], from: number, to: number): number {
+  let cursor = from;
   let longest = 0;
-  for (const p of busy) {
+  for (const p of periods) {
+    if (p.endsAt.getTime() <= from || p.startsAt.getTime() >= to) continue;
     longest = Math.max(longest, p.startsAt.getTime() - cursor);
     cursor = Math.max(cursor, p.endsAt.getTime());
   }
-  longest = Math.max(longest, candidate.endsAt.getTime() - cursor);
-  if (longest < policy.weeklyRestHours * HOUR) {
-    findings.push({ code: 'weekly-rest', rule: 'WTR-11', severity: 'warning', message: `No uninterrupted ${policy.weeklyRestHours} h break in the 7 days up to the end of this shift.` });
-  }
-  return findings;
+  return Math.max(longest, to - cursor);
 }
 
 export interface CoverageShift extends Period {
