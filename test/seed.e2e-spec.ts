@@ -51,7 +51,10 @@ describe('demo seed (npm start on an empty database)', () => {
     const shifts = (await t.http.get('/rota/shifts?from=2026-11-21T00:00:00Z&to=2027-01-15T00:00:00Z').set('authorization', manager).expect(200)).body.items;
     const places = shifts.reduce((n: number, s: { requiredCount: number }) => n + s.requiredCount, 0);
     const filled = shifts.reduce((n: number, s: { assigned: unknown[] }) => n + s.assigned.length, 0);
-    expect(filled / places).toBeGreaterThan(0.8);
+    expect(filled / places).toBeGreaterThan(0.95);
+    // Every night but the deliberate gap has its senior AMHP.
+    const nights = shifts.filter((s: { label: string }) => s.label === 'Night');
+    expect(nights.filter((n: { assigned: unknown[] }) => n.assigned.length === 0).map((n: { localDate: string }) => n.localDate)).toEqual(['2026-11-28']);
     const gaps = (await t.http.get('/rota/coverage?from=2026-11-21T09:00:00Z&to=2026-12-05T09:00:00Z').set('authorization', manager).expect(200)).body.gaps;
     expect(gaps).toEqual(expect.arrayContaining([
       expect.objectContaining({ kind: 'understaffed', label: 'Night', startsAt: '2026-11-28T22:00:00.000Z' }),
@@ -59,6 +62,8 @@ describe('demo seed (npm start on an empty database)', () => {
     ]));
     const onDuty = (await t.http.get('/rota/on-duty?at=2026-11-23T12:00:00Z').set('authorization', manager).expect(200)).body.onDuty;
     expect(onDuty[0].amhps.length).toBeGreaterThan(0);
+    const night = (await t.http.get('/rota/on-duty?at=2026-11-22T03:00:00Z').set('authorization', manager).expect(200)).body.onDuty;
+    expect(night).toEqual([expect.objectContaining({ label: 'Night', amhps: [expect.objectContaining({ skills: expect.arrayContaining(['senior']) })] })]);
   });
 
   it('has six months of supervision with one AMHP overdue, and an appraisal and practice audit each', async () => {

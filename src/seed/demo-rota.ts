@@ -51,6 +51,10 @@ export class DemoRota {
       // Deliberate gaps: one night a week from now with nobody, and one evening three days from now a person short.
       const gapNight = addDays(today, 7);
       const shortEvening = addDays(today, 3);
+      // As a manager would: each day, the scarce shifts first (those needing a skill, i.e. the senior night), or the
+      // few seniors end up on day shifts and the rest rule then keeps every one of them off the night.
+      shifts.sort((a, b) => a.localDate.localeCompare(b.localDate) || b.requiredSkills.length - a.requiredSkills.length || new Date(a.startsAt).getTime() - new Date(b.startsAt).getTime());
+      const acceptable = new Set(['training-short-current-year', 'training-short-completed-year', 'registration-check-stale']);
       for (const s of shifts) {
         let places = s.requiredCount;
         if (s.label === 'Night' && s.localDate === gapNight) places = 0;
@@ -63,7 +67,7 @@ export class DemoRota {
             .sort((a, b) => hours.get(a.id)! / a.fte - hours.get(b.id)! / b.fte);
           for (const p of candidates) {
             const checked = await this.checks.check(m, s, p.id);
-            if (checked.hard.length || checked.warnings.some((w) => w.code !== 'training-short-current-year' && w.code !== 'registration-check-stale')) continue;
+            if (checked.hard.length || checked.warnings.some((w) => !acceptable.has(w.code))) continue;
             const overrides = checked.warnings.map((w) => ({ code: w.code, reason: 'Demo data: accepted by the team manager' }));
             await this.assignments.assignIn(m, manager, { shiftId: s.id, practitionerId: p.id, overrides, source: 'manual' });
             hours.set(p.id, hours.get(p.id)! + (new Date(s.endsAt).getTime() - new Date(s.startsAt).getTime()) / 3_600_000);
