@@ -1,3 +1,4 @@
+import { SqlWhere } from '../common/sql-where';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
@@ -106,12 +107,7 @@ export class LeaveService {
   async list(actor: Actor, q: LeaveQuery): Promise<Page<LeaveDto>> {
     if (q.from && q.to && new Date(q.to) <= new Date(q.from)) throw new UnprocessableProblem('to must be after from.', 'bad-period');
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
+    const where = new SqlWhere();
     // An AMHP without a manager's role sees only their own leave.
     if (!this.access.hasRole(actor, 'leave.read')) {
       const own = await this.ownPractitionerId(actor);
@@ -119,23 +115,22 @@ export class LeaveService {
         await this.access.require(actor, 'leave.read', { owns: false }, { type: 'practitioner', id: q.practitionerId });
       }
       if (!own) return { items: [], nextCursor: null };
-      add('l.practitioner_id = ?', own);
+      where.add('l.practitioner_id = ?', own);
     } else if (q.practitionerId) {
-      add('l.practitioner_id = ?', q.practitionerId);
+      where.add('l.practitioner_id = ?', q.practitionerId);
     }
-    if (q.status) add('l.status = ?', q.status);
-    if (q.from) add('l.ends_at > ?', new Date(q.from));
-    if (q.to) add('l.starts_at < ?', new Date(q.to));
+    if (q.status) where.add('l.status = ?', q.status);
+    if (q.from) where.add('l.ends_at > ?', new Date(q.from));
+    if (q.to) where.add('l.starts_at < ?', new Date(q.to));
     if (q.cursor) {
       const [startsAt, id] = decodeCursor(q.cursor, ['string', 'string']);
       if (Number.isNaN(Date.parse(String(startsAt)))) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
-      params.push(new Date(startsAt), id);
-      where.push(`(l.starts_at, l.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      where.raw(`(l.starts_at, l.id) > (${where.param(new Date(startsAt))}::timestamptz, ${where.param(id)}::uuid)`);
     }
-    params.push(limit + 1);
+    const limitParam = where.param(limit + 1);
     const rows: LeaveRow[] = await this.db.dataSource.query(
-      `SELECT ${COLUMNS} FROM ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.starts_at, l.id LIMIT $${params.length}`,
-      params,
+      `SELECT ${COLUMNS} FROM ${FROM} ${where} ORDER BY l.starts_at, l.id LIMIT ${limitParam}`,
+      where.params,
     );
     return pageOf(rows, limit, (r) => [iso(r.startsAt), r.id], (r) => this.dto(r));
   }

@@ -1,3 +1,4 @@
+import { SqlWhere } from '../common/sql-where';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
@@ -120,29 +121,23 @@ export class SupervisionService {
   async list(actor: Actor, q: SupervisionSessionQuery): Promise<Page<SupervisionSessionDto>> {
     if (q.from && q.to && q.from > q.to) throw new UnprocessableProblem('from must not be after to.', 'backwards-range');
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
+    const where = new SqlWhere();
     // An AMHP without a full role sees only the sessions they held or received.
-    if (!this.access.hasRole(actor, 'supervision.read')) add('(s.supervisor_user_id = ? OR p.user_id = ?)', actor.userId);
-    if (q.superviseeId) add('s.supervisee_id = ?', q.superviseeId);
-    if (q.supervisorUserId) add('s.supervisor_user_id = ?', q.supervisorUserId);
-    if (q.type) add('s.type = ?', q.type);
-    if (q.from) add('s.held_on >= ?::date', q.from);
-    if (q.to) add('s.held_on <= ?::date', q.to);
+    if (!this.access.hasRole(actor, 'supervision.read')) where.add('(s.supervisor_user_id = ? OR p.user_id = ?)', actor.userId);
+    if (q.superviseeId) where.add('s.supervisee_id = ?', q.superviseeId);
+    if (q.supervisorUserId) where.add('s.supervisor_user_id = ?', q.supervisorUserId);
+    if (q.type) where.add('s.type = ?', q.type);
+    if (q.from) where.add('s.held_on >= ?::date', q.from);
+    if (q.to) where.add('s.held_on <= ?::date', q.to);
     if (q.cursor) {
       const [heldOn, id] = decodeCursor(q.cursor, ['string', 'string']);
-      params.push(heldOn, id);
-      where.push(`(s.held_on, s.id) < ($${params.length - 1}::date, $${params.length}::uuid)`);
+      where.raw(`(s.held_on, s.id) < (${where.param(heldOn)}::date, ${where.param(id)}::uuid)`);
     }
-    params.push(limit + 1);
+    const limitParam = where.param(limit + 1);
     return this.db.transaction(async (m) => {
       const rows: SessionRow[] = await m.query(
-        `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.held_on DESC, s.id DESC LIMIT $${params.length}`,
-        params,
+        `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} ${where} ORDER BY s.held_on DESC, s.id DESC LIMIT ${limitParam}`,
+        where.params,
       );
       const page = pageOf(rows, limit, (r) => [r.heldOn, r.id], (r) => r);
       return { items: await this.present(m, actor, page.items, { auditReads: true }), nextCursor: page.nextCursor };
@@ -221,28 +216,22 @@ export class SupervisionService {
   async listActions(actor: Actor, q: SupervisionActionQuery): Promise<Page<SupervisionActionDto>> {
     const today = this.today();
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
-    if (!this.access.hasRole(actor, 'supervision.read')) add('(a.owner_user_id = ? OR s.supervisor_user_id = ? OR p.user_id = ?)', actor.userId);
-    if (q.owner) add('a.owner_user_id = ?', q.owner === 'me' ? actor.userId : q.owner.toLowerCase());
-    if (q.open !== undefined) where.push(q.open ? 'a.done_on IS NULL' : 'a.done_on IS NOT NULL');
+    const where = new SqlWhere();
+    if (!this.access.hasRole(actor, 'supervision.read')) where.add('(a.owner_user_id = ? OR s.supervisor_user_id = ? OR p.user_id = ?)', actor.userId);
+    if (q.owner) where.add('a.owner_user_id = ?', q.owner === 'me' ? actor.userId : q.owner.toLowerCase());
+    if (q.open !== undefined) where.raw(q.open ? 'a.done_on IS NULL' : 'a.done_on IS NOT NULL');
     // The same definition as actionOverdue(): open, with a due date before today.
-    if (q.overdue !== undefined) add(`${q.overdue ? '' : 'NOT '}(a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on < ?::date)`, today);
-    if (q.sessionId) add('a.session_id = ?', q.sessionId);
-    if (q.superviseeId) add('s.supervisee_id = ?', q.superviseeId);
+    if (q.overdue !== undefined) where.add(`${q.overdue ? '' : 'NOT '}(a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on < ?::date)`, today);
+    if (q.sessionId) where.add('a.session_id = ?', q.sessionId);
+    if (q.superviseeId) where.add('s.supervisee_id = ?', q.superviseeId);
     if (q.cursor) {
       const [due, id] = decodeCursor(q.cursor, ['string', 'string']);
-      params.push(due, id);
-      where.push(`(${ACTION_DUE_KEY}, a.id) > ($${params.length - 1}::date, $${params.length}::uuid)`);
+      where.raw(`(${ACTION_DUE_KEY}, a.id) > (${where.param(due)}::date, ${where.param(id)}::uuid)`);
     }
-    params.push(limit + 1);
+    const limitParam = where.param(limit + 1);
     const rows: ActionRow[] = await this.db.dataSource.query(
-      `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${ACTION_DUE_KEY}, a.id LIMIT $${params.length}`,
-      params,
+      `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} ${where} ORDER BY ${ACTION_DUE_KEY}, a.id LIMIT ${limitParam}`,
+      where.params,
     );
     return pageOf(rows, limit, (r) => [r.dueOn ?? '9999-12-31', r.id], (r) => this.actionDto(r, today));
   }
@@ -253,25 +242,18 @@ export class SupervisionService {
    */
   async overdue(actor: Actor, q: SupervisionOverdueQuery): Promise<{ asOf: IsoDate; items: SupervisionDueDto[] }> {
     const today = this.today();
-    const where = ['p.active'];
-    const params: unknown[] = [PROFESSIONAL_SUPERVISION_TYPES, today];
-    if (!this.access.hasRole(actor, 'supervision.read')) {
-      params.push(actor.userId);
-      where.push(`p.user_id = $${params.length}`);
-    }
-    if (q.team) {
-      params.push(q.team);
-      where.push(`p.team = $${params.length}`);
-    }
+    const where = new SqlWhere([PROFESSIONAL_SUPERVISION_TYPES, today]).raw('p.active');
+    if (!this.access.hasRole(actor, 'supervision.read')) where.add('p.user_id = ?', actor.userId);
+    if (q.team) where.add('p.team = ?', q.team);
     // The last session of a type that counts (supervision.rules) held on or before today, as lastProfessionalSupervision().
     const rows: Array<{ id: string; displayName: string; team: string | null; intervalDays: number; createdAt: Date; lastProfessionalOn: string | null }> = await this.db.dataSource.query(
       `SELECT p.id, u.display_name AS "displayName", p.team, p.supervision_interval_days AS "intervalDays", p.created_at AS "createdAt",
               (SELECT to_char(max(s.held_on), 'YYYY-MM-DD') FROM supervision_sessions s
                 WHERE s.supervisee_id = p.id AND s.type = ANY($1::text[]) AND s.held_on <= $2::date) AS "lastProfessionalOn"
          FROM practitioners p JOIN users u ON u.id = p.user_id
-        WHERE ${where.join(' AND ')}
+        ${where}
         ORDER BY lower(u.display_name), p.id`,
-      params,
+      where.params,
     );
     const items = rows
       .map((r) => ({

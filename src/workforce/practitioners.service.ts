@@ -1,3 +1,4 @@
+import { SqlWhere } from '../common/sql-where';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
@@ -71,27 +72,21 @@ export class PractitionersService {
 
   async list(actor: Actor, q: PractitionerQuery): Promise<Page<PractitionerDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const where = new SqlWhere();
     // An AMHP without a manager's role sees only their own record.
-    if (!this.access.hasRole(actor, 'practitioners.read')) add('p.user_id = ?', actor.userId);
-    if (q.team) add('p.team = ?', q.team);
-    if (q.skill) add('? = ANY(p.skills)', q.skill);
-    if (q.active !== undefined) add('p.active = ?', q.active);
+    if (!this.access.hasRole(actor, 'practitioners.read')) where.add('p.user_id = ?', actor.userId);
+    if (q.team) where.add('p.team = ?', q.team);
+    if (q.skill) where.add('? = ANY(p.skills)', q.skill);
+    if (q.active !== undefined) where.add('p.active = ?', q.active);
     if (q.cursor) {
       const [name, id] = decodeCursor(q.cursor, ['string', 'string']);
-      params.push(name, id);
-      where.push(`(lower(u.display_name), p.id) > ($${params.length - 1}, $${params.length}::uuid)`);
+      where.raw(`(lower(u.display_name), p.id) > (${where.param(name)}, ${where.param(id)}::uuid)`);
     }
-    params.push(limit + 1);
+    const limitParam = where.param(limit + 1);
     const rows: PractitionerRow[] = await this.db.dataSource.query(
       `SELECT ${COLUMNS} FROM practitioners p JOIN users u ON u.id = p.user_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY lower(u.display_name), p.id LIMIT $${params.length}`,
-      params,
+        ${where} ORDER BY lower(u.display_name), p.id LIMIT ${limitParam}`,
+      where.params,
     );
     const statuses = await this.approvalSummaries(rows.map((r) => r.id));
     return pageOf(rows, limit, (r) => [r.displayName.toLowerCase(), r.id], (r) => this.dto(r, statuses.get(r.id)));
