@@ -4,6 +4,7 @@ import * as m1 from './1795238475027-ForeignKeys';
 import * as m2 from './1795238490206-Workforce';
 import * as m3 from './1795239363874-Rota';
 import * as m4 from './1795240453634-SwapHistory';
+import * as m5 from './1795242152914-Referrals';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m2),
   ...Object.values(m3),
   ...Object.values(m4),
+  ...Object.values(m5),
 ];

@@ -65,6 +65,17 @@ export const POLICY = {
   'swaps.act': { roles: ['manager'], ownRoles: ['amhp'] },
   'swaps.decide': { roles: ['manager'] },
   'calendar.manage': { roles: ['manager'], ownRoles: ['amhp'] },
+  /** Recording a new person at referral intake (who they are is then read under person.read). */
+  'people.create': { roles: ['manager', 'amhp', 'referrer'] },
+  /** Finding people: results are limited by person.read's scope, so nobody finds records they may not read. */
+  'people.search': { roles: ['manager', 'amhp'] },
+  'referrals.create': { roles: ['manager', 'amhp', 'referrer'] },
+  /** The queue and referral lists: each referral shown only if its person is readable (referrers: their own). */
+  'referrals.read': { roles: ['manager', 'amhp', 'referrer'] },
+  'referrals.screen': { roles: ['manager', 'amhp'] },
+  'referrals.allocate': { roles: ['manager'] },
+  /** Accepting or declining an allocation offer made to you. */
+  'referrals.respond': { roles: ['amhp'] },
   'person.read': {
     person: {
       manager: { all: true },

@@ -8,6 +8,8 @@ import { UserEntity } from '../auth/user.entity';
 import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
+import { PersonEntity } from '../people/person.entity';
+import { AllocationOfferEntity, ReferralEntity, ReferralEventEntity, ReferralExtensionEntity } from '../referrals/referral.entities';
 import { BankHolidayEntity, CalendarTokenEntity, LeaveRequestEntity, RotaPlanEntity, RotaPreferenceEntity, ShiftAssignmentEntity, ShiftEntity, ShiftPatternEntity, SwapRequestEntity } from '../rota/rota.entities';
 import { AppraisalEntity, PracticeAuditEntity, SupervisionActionEntity, SupervisionSessionEntity } from '../supervision/supervision.entity';
 import { ApprovalEntity, ApprovalSuspensionEntity } from '../workforce/approval.entity';
@@ -45,4 +47,9 @@ export const ENTITIES = [
   CalendarTokenEntity,
   RotaPreferenceEntity,
   RotaPlanEntity,
+  PersonEntity,
+  ReferralEntity,
+  ReferralEventEntity,
+  ReferralExtensionEntity,
+  AllocationOfferEntity,
 ];

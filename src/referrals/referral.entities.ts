@@ -1,0 +1,214 @@
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { PersonEntity } from '../people/person.entity';
+
+export const REFERRAL_SOURCES = ['gp', 'cmht', 'crisis-home-treatment', 'ae-liaison', 'ward', 'police-s136', 'police-s135', 'nearest-relative', 'court-prison', 'other-council', 'other'] as const;
+export const URGENCIES = ['emergency', 'urgent', 'routine'] as const;
+export const REFERRAL_STATUSES = ['received', 'screening', 'accepted', 'not-accepted', 'transferred', 'allocated', 'in-assessment', 'closed', 'withdrawn'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+/**
+ * A referral for a Mental Health Act assessment: where the council's s.13 duty begins (DUTY-01). Its legal
+ * context starts statutory clocks (s.136, s.135, s.5(2), s.5(4)); `next_deadline` is the soonest running one,
+ * kept current on every change so the queue sorts by it through an index.
+ */
+@Entity('referrals')
+@Check('referrals_status', `status IN ('received','screening','accepted','not-accepted','transferred','allocated','in-assessment','closed','withdrawn')`)
+@Check('referrals_urgency', `urgency IN ('emergency','urgent','routine')`)
+@Check('referrals_source', `source IN ('gp','cmht','crisis-home-treatment','ae-liaison','ward','police-s136','police-s135','nearest-relative','court-prison','other-council','other')`)
+@Index('referrals_reference_key', ['reference'], { unique: true })
+@Index('referrals_queue_idx', ['nextDeadline', 'id'], { where: `status NOT IN ('closed','withdrawn','not-accepted','transferred')` })
+@Index('referrals_person_idx', ['personId', 'receivedAt'])
+@Index('referrals_allocated_idx', ['allocatedUserId', 'status'])
+@Index('referrals_referrer_idx', ['referrerUserId', 'receivedAt'])
+export class ReferralEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Human reference, e.g. REF-2026-000123. */
+  @Column('text')
+  reference: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  personId: string;
+
+  @Column('text', { default: 'received' })
+  status: ReferralStatus;
+
+  @Column('text')
+  source: (typeof REFERRAL_SOURCES)[number];
+
+  @Column('text')
+  urgency: (typeof URGENCIES)[number];
+
+  @Column('timestamptz')
+  receivedAt: Date;
+
+  /** The referrer as they gave themselves (name, organisation, role, phone). */
+  @Column('jsonb')
+  referrer: { name: string; organisation?: string; role?: string; phone?: string; email?: string };
+
+  /** The referrer's account when they referred through the API: their relationship to this referral. */
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  referrerUserId: string | null;
+
+  @Column('text')
+  reason: string;
+
+  /** Risks to self, to others, from others, and flags (weapons, children in the household, animals, access). */
+  @Column('jsonb')
+  risks: { toSelf: boolean; toOthers: boolean; fromOthers: boolean; flags: string[]; notes?: string };
+
+  /** The legal context at referral (src/statute/clocks.ts): informal, s.136, s.135, s.5(2), s.5(4), CTO recall, s.2. */
+  @Column('jsonb')
+  legalContext: Record<string, unknown> & { kind: string };
+
+  @Column('text', { nullable: true })
+  location: string | null;
+
+  /** The person lives in another council's area (s.13: that LSSA's duty; transfer may follow). */
+  @Column('text', { nullable: true })
+  otherAuthority: string | null;
+
+  /** s.13(4): the nearest relative asked for the case to be considered; written reasons are owed if not applying. */
+  @Column('boolean', { default: false })
+  nearestRelativeRequest: boolean;
+
+  @Column('timestamptz', { nullable: true })
+  nextDeadline: Date | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  allocatedUserId: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  allocatedAt: Date | null;
+
+  /** Screening decision and reasons (not accepted, transferred), withdrawal reason. */
+  @Column('text', { nullable: true })
+  decisionReason: string | null;
+
+  @Column('text', { nullable: true })
+  transferredTo: string | null;
+
+  /** s.13(4) written reasons to the nearest relative: when and how they were given. */
+  @Column('timestamptz', { nullable: true })
+  writtenReasonsAt: Date | null;
+
+  @Column('text', { nullable: true })
+  writtenReasonsMethod: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  closedAt: Date | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  createdBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** The referral's timeline: every change as an event (who, what, when); identifiers and codes only. */
+@Entity('referral_events')
+@Index('referral_events_referral_idx', ['referralId', 'id'])
+export class ReferralEventEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @ForeignKey(() => ReferralEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  referralId: string;
+
+  @Column('timestamptz')
+  at: Date;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  actorId: string | null;
+
+  /** e.g. received, screening-started, accepted, allocated, offer-declined, extension-recorded, closed. */
+  @Column('text')
+  type: string;
+
+  @Column('jsonb', { default: () => `'{}'` })
+  data: Record<string, unknown>;
+}
+
+/** A s.136B extension of the place-of-safety period (POL-08): at most one, at most 12 h, before expiry. */
+@Entity('referral_extensions')
+@Check('referral_extensions_hours', `hours BETWEEN 1 AND 12`)
+@Index('referral_extensions_referral_key', ['referralId'], { unique: true })
+export class ReferralExtensionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => ReferralEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  referralId: string;
+
+  @Column('timestamptz')
+  authorisedAt: Date;
+
+  @Column('integer')
+  hours: number;
+
+  @Column('text')
+  authorisedBy: string;
+
+  @Column('text')
+  reason: string;
+
+  @Column('timestamptz', { nullable: true })
+  superintendentApprovedAt: Date | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  recordedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/**
+ * A referral offered to an AMHP (on duty, or named). Exactly one acceptance wins: a partial unique index makes a
+ * second acceptance impossible whatever races the service loses (R9).
+ */
+@Entity('allocation_offers')
+@Check('allocation_offers_response', `response IS NULL OR response IN ('accepted','declined','withdrawn')`)
+@Index('allocation_offers_referral_idx', ['referralId', 'userId'])
+@Index('allocation_offers_one_acceptance_key', ['referralId'], { unique: true, where: `response = 'accepted'` })
+@Index('allocation_offers_open_idx', ['userId', 'offeredAt'], { where: 'response IS NULL' })
+export class AllocationOfferEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => ReferralEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  referralId: string;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  userId: string;
+
+  @Column('timestamptz')
+  offeredAt: Date;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  offeredBy: string;
+
+  @Column('text', { nullable: true })
+  response: 'accepted' | 'declined' | 'withdrawn' | null;
+
+  @Column('timestamptz', { nullable: true })
+  respondedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  note: string | null;
+}
