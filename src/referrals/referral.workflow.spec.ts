@@ -1,0 +1,44 @@
+import { REFERRAL_STATUSES, ReferralStatus } from './referral.entities';
+import { isOpen, transition, TRANSITIONS, TransitionFacts } from './referral.workflow';
+
+const facts = (over: Partial<TransitionFacts> = {}): TransitionFacts => ({ nearestRelativeRequest: false, writtenReasonsAt: null, ...over });
+
+describe('referral workflow', () => {
+  it.each<[ReferralStatus, ReferralStatus, Partial<TransitionFacts>, string]>([
+    ['received', 'screening', {}, 'ok'],
+    ['screening', 'accepted', {}, 'ok'],
+    ['screening', 'not-accepted', { reason: 'Needs are being met by the crisis team' }, 'ok'],
+    ['screening', 'not-accepted', { reason: 'no' }, 'requirement-missing'],
+    ['screening', 'transferred', { reason: 'Lives in Southvale, their duty', transferredTo: 'Southvale Council' }, 'ok'],
+    ['screening', 'transferred', { reason: 'Lives in Southvale, their duty' }, 'requirement-missing'],
+    ['accepted', 'allocated', { allocatedUserId: 'u1' }, 'ok'],
+    ['accepted', 'allocated', {}, 'requirement-missing'],
+    ['allocated', 'in-assessment', {}, 'ok'],
+    ['allocated', 'accepted', {}, 'ok'],
+    ['in-assessment', 'closed', {}, 'ok'],
+    ['transferred', 'closed', {}, 'ok'],
+    ['not-accepted', 'closed', {}, 'ok'],
+    ['not-accepted', 'closed', { nearestRelativeRequest: true }, 'requirement-missing'],
+    ['not-accepted', 'closed', { nearestRelativeRequest: true, writtenReasonsAt: new Date() }, 'ok'],
+    ['received', 'allocated', {}, 'illegal-transition'],
+    ['received', 'closed', {}, 'illegal-transition'],
+    ['closed', 'screening', {}, 'illegal-transition'],
+    ['withdrawn', 'received', {}, 'illegal-transition'],
+    ['in-assessment', 'withdrawn', { reason: 'The person was admitted informally' }, 'ok'],
+    ['in-assessment', 'withdrawn', {}, 'requirement-missing'],
+  ])('%s → %s with %j: %s', (from, to, over, expected) => {
+    const d = transition(from, to, facts(over));
+    expect(d.ok ? 'ok' : d.code).toBe(expected);
+  });
+
+  it('an illegal move names the moves that are allowed', () => {
+    expect(transition('received', 'closed', facts())).toEqual({ ok: false, code: 'illegal-transition', message: 'A referral that is received cannot become closed.', allowed: ['screening', 'withdrawn'] });
+  });
+
+  it('every open state can be withdrawn, and no closed one can move', () => {
+    for (const s of REFERRAL_STATUSES) {
+      expect(TRANSITIONS[s].includes('withdrawn')).toBe(isOpen(s));
+      if (s === 'closed' || s === 'withdrawn') expect(TRANSITIONS[s]).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * The referral workflow as an explicit state machine (DOMAIN.md, the life of an assessment; MHA 1983 s.13).
+ * Pure: the current state and the facts in, the decision out. An illegal move names the moves that are allowed.
+ */
+import type { ReferralStatus } from './referral.entities';
+
+export const OPEN_STATUSES: ReferralStatus[] = ['received', 'screening', 'accepted', 'allocated', 'in-assessment'];
+
+/** Where each state may go. `withdrawn` is reachable from every open state (with a reason). */
+export const TRANSITIONS: Record<ReferralStatus, ReferralStatus[]> = {
+  received: ['screening', 'withdrawn'],
+  screening: ['accepted', 'not-accepted', 'transferred', 'withdrawn'],
+  accepted: ['allocated', 'withdrawn'],
+  // Re-allocation (the AMHP cannot continue) goes back to accepted.
+  allocated: ['in-assessment', 'accepted', 'withdrawn'],
+  'in-assessment': ['closed', 'withdrawn'],
+  'not-accepted': ['closed'],
+  transferred: ['closed'],
+  closed: [],
+  withdrawn: [],
+};
+
+export interface TransitionFacts {
+  /** Free-text reasons given with the move. */
+  reason?: string | null;
+  /** s.13(4): the nearest relative asked for the case to be considered. */
+  nearestRelativeRequest: boolean;
+  /** When written reasons were recorded as given to the nearest relative. */
+  writtenReasonsAt: Date | null;
+  /** The council the referral is transferred to. */
+  transferredTo?: string | null;
+  /** The AMHP the referral is allocated to. */
+  allocatedUserId?: string | null;
+}
+
+export type TransitionDecision =
+  | { ok: true }
+  | { ok: false; code: 'illegal-transition'; message: string; allowed: ReferralStatus[] }
+  | { ok: false; code: 'requirement-missing'; message: string; rule?: string };
+
+export function transition(from: ReferralStatus, to: ReferralStatus, facts: TransitionFacts): TransitionDecision {
+  const allowed = TRANSITIONS[from];
+  if (!allowed.includes(to)) {
+    return { ok: false, code: 'illegal-transition', message: `A referral that is ${from} cannot become ${to}.`, allowed };
+  }
+  const reason = facts.reason?.trim() ?? '';
+  if ((to === 'not-accepted' || to === 'withdrawn' || to === 'transferred') && reason.length < 10) {
+    return { ok: false, code: 'requirement-missing', message: `Give the reasons (at least 10 characters) for a referral ${to === 'withdrawn' ? 'withdrawn' : to === 'transferred' ? 'transferred' : 'not accepted'}.`, rule: to === 'not-accepted' ? 'DUTY-01' : undefined };
+  }
+  if (to === 'transferred' && !facts.transferredTo?.trim()) {
+    return { ok: false, code: 'requirement-missing', message: 'Name the council the referral is transferred to.', rule: 'DUTY-01' };
+  }
+  if (to === 'allocated' && !facts.allocatedUserId) {
+    return { ok: false, code: 'requirement-missing', message: 'A referral is allocated to a named AMHP.' };
+  }
+  // NR-12 (s.13(4)): when the nearest relative asked and no application is made, written reasons are owed.
+  if (from === 'not-accepted' && to === 'closed' && facts.nearestRelativeRequest && !facts.writtenReasonsAt) {
+    return { ok: false, code: 'requirement-missing', message: 'The nearest relative asked for this case to be considered (s.13(4)): record the written reasons given to them before closing.', rule: 'NR-12' };
+  }
+  return { ok: true };
+}
+
+export function isOpen(status: ReferralStatus): boolean {
+  return OPEN_STATUSES.includes(status);
+}
