@@ -17,6 +17,15 @@ export interface NewRelationship {
   validTo?: Date | null;
 }
 
+/**
+ * The "on duty for the hub" relationship is derived rather than stored: an AMHP on a rota shift at that moment is
+ * related to every person with an open referral (the hub's queue is theirs while they are on duty). A SQL
+ * condition over (user, person, instant) expressions.
+ */
+export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) =>
+  `(EXISTS (SELECT 1 FROM shift_assignments d WHERE d.user_id = ${user} AND d.starts_at <= ${at} AND d.ends_at > ${at})
+    AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = ${person} AND r.status IN ('received','screening','accepted','allocated','in-assessment')))`;
+
 /** Gathers the facts the policy needs from the database and asks `can`. */
 @Injectable()
 export class AccessService {
@@ -32,7 +41,9 @@ export class AccessService {
     const [relationships, sessions] = await Promise.all([
       m.query(
         `SELECT DISTINCT kind FROM access_relationships
-          WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)`,
+          WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
+         UNION
+         SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}`,
         [actor.userId, personId, now],
       ) as Promise<Array<{ kind: RelationshipKind }>>,
       m.query(
@@ -80,6 +91,7 @@ export class AccessService {
     if (scope.relationships.length) {
       parts.push(`${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY($${k}::text[]) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`);
     }
+    if (scope.relationships.includes('duty')) parts.push(ON_DUTY_FOR_PERSON(`$${u}`, personColumn, `$${t}`));
     if (scope.breakGlass) {
       parts.push(`${personColumn} IN (SELECT person_id FROM break_glass_sessions WHERE user_id = $${u} AND started_at <= $${t} AND expires_at > $${t} AND ended_at IS NULL)`);
     }
