@@ -1,0 +1,626 @@
+/**
+ * Statutory and local clocks for an MHA assessment referral (STATUTE.md §4, §12 items 15–16; DOMAIN.md step 1).
+ * Pure: the legal context, extensions and policy come in; clocks, findings and states go out. No Nest, no ORM,
+ * no I/O, no clock ("now" is always a parameter).
+ *
+ * Hour-based periods are ELAPSED ABSOLUTE time (C5): an instant plus N × 3600 s, never N wall-clock hours, so a
+ * 24-hour s.136 detention across the spring change ends at 01:30 BST when it began at 00:30 GMT. Day-based
+ * periods (s.2) count local calendar days (C1, C4) through time.ts. Periods are half-open [anchor, deadline):
+ * at the deadline instant the authority has ended.
+ *
+ * Rules marked ✱ in STATUTE.md are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
+ * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
+ */
+import { DateTime } from 'luxon';
+import { endOfLocalDay, lastDayOfPeriod, localDate } from './time';
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+// POL-04 (s.135(3ZA)) and POL-07 (s.136(2A)): 24 hours at the place of safety. ✔ S17
+export const PLACE_OF_SAFETY_HOURS = 24;
+// POL-08 (s.136B(1)): "a further period not exceeding 12 hours"; so never more than 36 hours in all. ✔ S18
+export const MAX_EXTENSION_HOURS = 12;
+export const MAX_PLACE_OF_SAFETY_TOTAL_HOURS = PLACE_OF_SAFETY_HOURS + MAX_EXTENSION_HOURS;
+// HOLD-01 (s.5(2)): 72 hours from the report to the managers. ✔ S9
+export const S5_2_HOURS = 72;
+// HOLD-02 (s.5(4)): 6 hours from the nurse's record. ✔ S9
+export const S5_4_HOURS = 6;
+// APP-17 (s.2(4)): 28 days beginning with the day of admission (C4). ✔ S6, S40
+export const S2_DAYS = 28;
+
+/**
+ * Allowed clock skew between the device that recorded a time and the hub's own clock (local decision, not law):
+ * a time up to 5 minutes after the referral was received is accepted as skew; later than that it cannot be right.
+ */
+export const CLOCK_SKEW_MS = 5 * MINUTE_MS;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Facts
+
+export type Instant = Date;
+export type PlaceOfSafetyType = 'health-based' | 'police-station' | 'a-and-e' | 'other';
+/** Where a s.136 removal happened (POL-05: never lawful from a private dwelling). */
+export type RemovalLocation = 'public-place' | 'dwelling' | 'other';
+export type Urgency = 'emergency' | 'urgent' | 'routine';
+
+/** s.136(2A)(a): removed to a place of safety (arrival) or kept at one (the constable's decision to keep). */
+export type S136Anchor = { arrivedAt: Instant; keptAt?: undefined } | { keptAt: Instant; arrivedAt?: undefined };
+
+export type S136Context = {
+  kind: 's136';
+  placeOfSafetyType: PlaceOfSafetyType;
+  locationType: RemovalLocation;
+  personUnder18?: boolean;
+  /** POL-09 (SI 2017/1036 reg 2): an inspector's (or above) authorisation for an adult at a police station. */
+  inspectorAuthorisedAt?: Instant;
+} & S136Anchor;
+
+/**
+ * s.135(3ZA)(a): removed to a place of safety (arrival; unknown while the person is on the way) or kept at the
+ * premises named in the warrant (s.135(1A)), when the clock starts as the constable first enters them.
+ */
+export type S135Anchor = { keptAtPremises?: false; arrivedAt?: Instant } | { keptAtPremises: true; firstEnteredAt: Instant };
+
+export type S135Context = {
+  kind: 's135-1';
+  warrantExecutedAt: Instant;
+  /** Where the person was taken; needed for POL-08 (superintendent) and POL-09 (police station). */
+  placeOfSafetyType?: PlaceOfSafetyType;
+  personUnder18?: boolean;
+  inspectorAuthorisedAt?: Instant;
+} & S135Anchor;
+
+export type LegalContext =
+  | { kind: 'informal' }
+  | S136Context
+  | S135Context
+  /** POL-03 (s.135(2)): a patient already liable to be detained; their own section is the authority, no new clock. */
+  | { kind: 's135-2'; warrantExecutedAt?: Instant }
+  /** HOLD-01 (s.5(2)); `precededBy5_4At` is when a nurse's s.5(4) record was made, if one came first (s.5(5)). */
+  | { kind: 's5-2'; h1FurnishedAt: Instant; precededBy5_4At?: Instant }
+  | { kind: 's5-4'; recordMadeAt: Instant }
+  | { kind: 'cto-recall'; recalledAt: Instant }
+  | { kind: 'already-s2'; admittedAt: Instant };
+
+export type LegalContextKind = LegalContext['kind'];
+
+export type ExtensionReason = 'patient-condition' | 'bed-unavailable' | 'staff-unavailable' | 'other';
+
+/** A s.136B authorisation of further detention at the place of safety (POL-08). */
+export interface S136BExtension {
+  authorisedAt: Instant;
+  /** The further period, in hours (at most 12). */
+  hours: number;
+  /** 'examining-doctor' is the only role that may authorise; anything else is recorded as given and refused. */
+  authorisedBy: 'examining-doctor' | (string & {});
+  reason: ExtensionReason;
+  superintendentApprovedAt?: Instant;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Policy (✱ local, configurable)
+
+/** Local response targets per urgency, in minutes from receipt (DUTY-01: the statute sets no clock). */
+export interface ResponseTargets {
+  emergency: number;
+  urgent: number;
+  routine: number;
+}
+
+/** ✱ local policy: 4 hours, 24 hours, 5 days (elapsed; C7: no working-day calendars). */
+export const DEFAULT_RESPONSE_TARGETS: Readonly<ResponseTargets> = { emergency: 4 * 60, urgent: 24 * 60, routine: 5 * 24 * 60 };
+
+export interface ClockPolicy {
+  /** Local dates (s.2) are counted in this zone. */
+  timeZone: string;
+  /** ✱ CTO-03: hours the hub has to respond to a CTO recall (the RC's 72-hour window, s.17E/17F). */
+  ctoRecallHours: number;
+  /** ✱ COP-09: target to start a s.135/s.136 assessment, minutes from the anchor; null turns the clock off. */
+  assessmentStartMinutes: number | null;
+}
+
+export const DEFAULT_CLOCK_POLICY: Readonly<ClockPolicy> = { timeZone: 'Europe/London', ctoRecallHours: 72, assessmentStartMinutes: 3 * 60 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Clocks
+
+export type ClockId = 'POL-07' | 'POL-04' | 'HOLD-01' | 'HOLD-02' | 'CTO-03' | 'APP-17' | 'COP-09' | 'LOCAL-RESPONSE';
+
+export interface Clock {
+  /** Stable id of the kind of clock (warning thresholds are keyed by it). */
+  id: ClockId;
+  label: string;
+  /** The STATUTE.md rule that fixes this deadline (HOLD-02 for a s.5(2) whose 72 h run from a s.5(4) record). */
+  rule: string;
+  citation: string;
+  anchor: Instant;
+  deadline: Instant;
+  /** Hours added by a valid s.136B extension (0 when none). */
+  extendedBy: number;
+  /** Why the deadline is what it is, in words a reviewer can check. */
+  basis: string;
+  /** The true anchor is not recorded yet; an earlier known time stands in, so the deadline is never too late. */
+  provisional: boolean;
+}
+
+/** C5: N hours after an instant, as elapsed time (N × 3600 s in UTC), whatever the wall clock does. */
+export function hoursAfter(anchor: Instant, hours: number): Instant {
+  return new Date(anchor.getTime() + Math.round(hours * HOUR_MS));
+}
+
+function minutesAfter(anchor: Instant, minutes: number): Instant {
+  return new Date(anchor.getTime() + Math.round(minutes * MINUTE_MS));
+}
+
+/** A local time with its zone abbreviation and the UTC instant, e.g. "Mon 30 Mar 2026 01:30 BST". */
+export function formatLocal(instant: Instant, zone: string): string {
+  return DateTime.fromJSDate(instant, { zone }).setLocale('en-GB').toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+}
+
+function assertInstant(value: unknown, name: string): asserts value is Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new RangeError(`${name} is not a valid instant`);
+}
+
+function assertDuration(value: number, name: string): void {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number, not ${value}`);
+}
+
+/** The instants a context records, by field name (for validation and the future-time check). */
+function recordedInstants(context: LegalContext): Array<[string, Instant]> {
+  const fields = ['arrivedAt', 'keptAt', 'warrantExecutedAt', 'firstEnteredAt', 'h1FurnishedAt', 'precededBy5_4At', 'recordMadeAt', 'recalledAt', 'admittedAt', 'inspectorAuthorisedAt'];
+  const record = context as unknown as Record<string, unknown>;
+  return fields.filter((f) => record[f] !== undefined && record[f] !== null).map((f) => [f, record[f] as Instant]);
+}
+
+export interface PlaceOfSafetyAnchor {
+  anchor: Instant;
+  provisional: boolean;
+  /** Words for the basis text: "arrival at the place of safety at …". */
+  describe: string;
+}
+
+/**
+ * POL-07 (s.136(2A)(a)) / POL-04 (s.135(3ZA)(a)): when the 24 hours begin. Null when nothing usable is recorded
+ * (intakeFindings reports it). A s.136 with both times (impossible in law) uses the earlier one, provisionally.
+ */
+export function placeOfSafetyAnchor(context: LegalContext, zone: string = DEFAULT_CLOCK_POLICY.timeZone): PlaceOfSafetyAnchor | null {
+  if (context.kind === 's136') {
+    const { arrivedAt, keptAt } = context;
+    if (arrivedAt && keptAt) {
+      const anchor = arrivedAt < keptAt ? arrivedAt : keptAt;
+      return { anchor, provisional: true, describe: `the earlier of arrival and the decision to keep (both recorded, which cannot both be right), ${formatLocal(anchor, zone)}` };
+    }
+    if (arrivedAt) return { anchor: arrivedAt, provisional: false, describe: `arrival at the place of safety at ${formatLocal(arrivedAt, zone)} (s.136(2A)(a)(i))` };
+    if (keptAt) return { anchor: keptAt, provisional: false, describe: `the constable's decision to keep the person at the place of safety at ${formatLocal(keptAt, zone)} (s.136(2A)(a)(ii))` };
+    return null;
+  }
+  if (context.kind === 's135-1') {
+    if (context.keptAtPremises) {
+      return { anchor: context.firstEnteredAt, provisional: false, describe: `the constable first entering the premises at ${formatLocal(context.firstEnteredAt, zone)} (s.135(3ZA)(a)(ii))` };
+    }
+    if (context.arrivedAt) return { anchor: context.arrivedAt, provisional: false, describe: `arrival at the place of safety at ${formatLocal(context.arrivedAt, zone)} (s.135(3ZA)(a)(i))` };
+    // Arrival not recorded yet (in transit): the warrant's execution is earlier, so the deadline shown is never late.
+    return { anchor: context.warrantExecutedAt, provisional: true, describe: `the warrant's execution at ${formatLocal(context.warrantExecutedAt, zone)}, standing in for arrival at the place of safety, which is not recorded yet (the true deadline is later)` };
+  }
+  return null;
+}
+
+function isPoliceStation(context: LegalContext): boolean {
+  return (context.kind === 's136' || context.kind === 's135-1') && context.placeOfSafetyType === 'police-station';
+}
+
+export interface ExtensionOutcome {
+  /** The deadline after the valid extension, if any. */
+  deadline: Instant;
+  extendedBy: number;
+  /** The extension that was applied (at most one). */
+  applied: S136BExtension | null;
+  /** Findings for every extension offered, in order of authorisation; blocked ones were not applied. */
+  findings: Finding[];
+}
+
+/**
+ * POL-08: applies the s.136B extensions in order of authorisation. Each is validated against the deadline as it
+ * stands, so the first valid one extends the 24 hours and any later one is a second extension and refused.
+ */
+export function applyExtensions(context: LegalContext, extensions: readonly S136BExtension[], zone: string = DEFAULT_CLOCK_POLICY.timeZone): ExtensionOutcome {
+  const start = placeOfSafetyAnchor(context, zone);
+  let deadline = start ? hoursAfter(start.anchor, PLACE_OF_SAFETY_HOURS) : new Date(NaN);
+  let applied: S136BExtension | null = null;
+  const findings: Finding[] = [];
+  const ordered = [...extensions].sort((a, b) => a.authorisedAt.getTime() - b.authorisedAt.getTime());
+  for (const ext of ordered) {
+    const found = validateExtension(context, deadline, ext, zone);
+    findings.push(...found);
+    if (start && !found.some((f) => f.severity === 'blocker')) {
+      deadline = hoursAfter(deadline, ext.hours);
+      applied = ext;
+    }
+  }
+  return { deadline, extendedBy: applied ? applied.hours : 0, applied, findings };
+}
+
+function placeOfSafetyClocks(context: S136Context | S135Context, extensions: readonly S136BExtension[], policy: ClockPolicy): Clock[] {
+  const zone = policy.timeZone;
+  const start = placeOfSafetyAnchor(context, zone);
+  if (!start) return [];
+  const s136 = context.kind === 's136';
+  const outcome = applyExtensions(context, extensions, zone);
+  const extension = outcome.applied
+    ? `, extended by ${outcome.extendedBy} h under s.136B (authorised ${formatLocal(outcome.applied.authorisedAt, zone)} by the examining doctor because of the person's condition)`
+    : '';
+  const clocks: Clock[] = [
+    {
+      id: s136 ? 'POL-07' : 'POL-04',
+      label: s136 ? 'Section 136: detention at a place of safety' : 'Section 135(1): detention at a place of safety',
+      rule: s136 ? 'POL-07' : 'POL-04',
+      citation: s136 ? 'MHA 1983 s.136(2), (2A); s.136B' : 'MHA 1983 s.135(3), (3ZA); s.136B',
+      anchor: start.anchor,
+      deadline: outcome.deadline,
+      extendedBy: outcome.extendedBy,
+      // POL-07 / POL-04 (C5): 24 elapsed hours from the anchor, plus at most one s.136B extension (POL-08).
+      basis: `${PLACE_OF_SAFETY_HOURS} hours (elapsed) from ${start.describe}${extension}; ends ${formatLocal(outcome.deadline, zone)}.`,
+      provisional: start.provisional,
+    },
+  ];
+  // COP-09 ✱: the Code's expectation that the assessment starts promptly (commonly 3 h), a local target.
+  if (policy.assessmentStartMinutes !== null) {
+    const deadline = minutesAfter(start.anchor, policy.assessmentStartMinutes);
+    clocks.push({
+      id: 'COP-09',
+      label: 'Place-of-safety assessment to start (local target)',
+      rule: 'COP-09',
+      citation: 'MHA Code of Practice 2015 ch.16 (local target)',
+      anchor: start.anchor,
+      deadline,
+      extendedBy: 0,
+      basis: `Local target ✱: the AMHP and doctor start the assessment within ${policy.assessmentStartMinutes} minutes of ${start.describe}; separate from the statutory ${PLACE_OF_SAFETY_HOURS} hours.`,
+      provisional: start.provisional,
+    });
+  }
+  return clocks;
+}
+
+/** The statutory (and ✱ statute-adjacent) clocks a legal context starts, without the local response target. */
+function statutoryClocks(context: LegalContext, extensions: readonly S136BExtension[], policy: ClockPolicy): Clock[] {
+  const zone = policy.timeZone;
+  switch (context.kind) {
+    case 'informal':
+      // DUTY-01 (s.13(1)): a duty to consider the case, but no statutory clock; the local target applies.
+      return [];
+    case 's135-2':
+      // POL-03 (s.135(2)): the patient is already liable to be taken or retaken under their own section, which is
+      // the authority to hold them; no place-of-safety clock is computed for it.
+      return [];
+    case 's136':
+    case 's135-1':
+      return placeOfSafetyClocks(context, extensions, policy);
+    case 's5-4': {
+      // HOLD-02 (s.5(4)): 6 elapsed hours from the time the nurse's record is made (C5).
+      const deadline = hoursAfter(context.recordMadeAt, S5_4_HOURS);
+      return [
+        {
+          id: 'HOLD-02',
+          label: "Section 5(4): nurse's holding power",
+          rule: 'HOLD-02',
+          citation: 'MHA 1983 s.5(4)',
+          anchor: context.recordMadeAt,
+          deadline,
+          extendedBy: 0,
+          basis: `${S5_4_HOURS} hours (elapsed) from the s.5(4) record made at ${formatLocal(context.recordMadeAt, zone)}; ends ${formatLocal(deadline, zone)}, or earlier when a doctor or approved clinician who can furnish a s.5(2) report arrives. Not renewable.`,
+          provisional: false,
+        },
+      ];
+    }
+    case 's5-2': {
+      const chained = context.precededBy5_4At !== undefined;
+      // HOLD-02 (s.5(5), ✱ chaining wording): after a s.5(4), the 72 hours run from the s.5(4) record, not the H1.
+      // The s.5(4) holding power itself has ended (s.5(4): it lasts until a practitioner able to report arrives),
+      // so its 6-hour clock is superseded and not returned.
+      const anchor = context.precededBy5_4At ?? context.h1FurnishedAt;
+      const deadline = hoursAfter(anchor, S5_2_HOURS);
+      const from = chained
+        ? `the s.5(4) record made at ${formatLocal(anchor, zone)} (s.5(5)), not the H1 report furnished at ${formatLocal(context.h1FurnishedAt, zone)}; the s.5(4) holding power and its 6-hour clock are superseded by this s.5(2)`
+        : `the H1 report furnished to the managers at ${formatLocal(anchor, zone)}`;
+      return [
+        {
+          id: 'HOLD-01',
+          label: 'Section 5(2): holding power',
+          rule: chained ? 'HOLD-02' : 'HOLD-01',
+          citation: chained ? 'MHA 1983 s.5(2), s.5(5)' : 'MHA 1983 s.5(2)',
+          anchor,
+          deadline,
+          extendedBy: 0,
+          basis: `${S5_2_HOURS} hours (elapsed) from ${from}; ends ${formatLocal(deadline, zone)}. Not renewable.`,
+          provisional: false,
+        },
+      ];
+    }
+    case 'cto-recall': {
+      // CTO-03 ✱ (s.17E/17F): the recall window is practitioner knowledge in STATUTE.md, so its length is policy.
+      const deadline = hoursAfter(context.recalledAt, policy.ctoRecallHours);
+      return [
+        {
+          id: 'CTO-03',
+          label: 'CTO recall: AMHP decision on revocation',
+          rule: 'CTO-03',
+          citation: 'MHA 1983 s.17E, s.17F(4)',
+          anchor: context.recalledAt,
+          deadline,
+          extendedBy: 0,
+          basis: `${policy.ctoRecallHours} hours (elapsed, ✱ configurable) from the recall at ${formatLocal(context.recalledAt, zone)}; ends ${formatLocal(deadline, zone)}. Revocation needs the AMHP's written agreement within it.`,
+          provisional: false,
+        },
+      ];
+    }
+    case 'already-s2': {
+      // APP-17 (s.2(4), C4): 28 days beginning with the admission day (a local date); it lapses at the end of the
+      // 28th day, i.e. at the first instant of the 29th (half-open), whatever the hour of admission.
+      const admissionDay = localDate(context.admittedAt, zone);
+      const lastDay = lastDayOfPeriod(admissionDay, { days: S2_DAYS });
+      const deadline = endOfLocalDay(lastDay, zone);
+      return [
+        {
+          id: 'APP-17',
+          label: 'Section 2: detention for assessment lapses',
+          rule: 'APP-17',
+          citation: 'MHA 1983 s.2(4)',
+          anchor: context.admittedAt,
+          deadline,
+          extendedBy: 0,
+          basis: `${S2_DAYS} days beginning with the day of admission (${admissionDay}, day 1), so it lapses at the end of ${lastDay} (${formatLocal(deadline, zone)}). Not renewable; extended only by a pending s.29(4) displacement application (NR-11), which is not modelled here.`,
+          provisional: false,
+        },
+      ];
+    }
+  }
+}
+
+/**
+ * Every clock a referral starts: the statutory ones from its legal context (with a valid s.136B extension
+ * applied), and the local response target for its urgency (DUTY-01) anchored at receipt.
+ */
+export function clocksFor(
+  context: LegalContext,
+  extensions: readonly S136BExtension[],
+  targets: ResponseTargets,
+  receivedAt: Instant,
+  urgency: Urgency,
+  policy: ClockPolicy = DEFAULT_CLOCK_POLICY,
+): Clock[] {
+  assertInstant(receivedAt, 'receivedAt');
+  for (const [name, value] of recordedInstants(context)) assertInstant(value, name);
+  for (const ext of extensions) assertInstant(ext.authorisedAt, 'extension authorisedAt');
+  assertDuration(targets[urgency], `response target (${urgency})`);
+  assertDuration(policy.ctoRecallHours, 'ctoRecallHours');
+  if (policy.assessmentStartMinutes !== null) assertDuration(policy.assessmentStartMinutes, 'assessmentStartMinutes');
+
+  const clocks = statutoryClocks(context, extensions, policy);
+  // DUTY-01 (s.13(1)) ✱: no statutory clock; a local target per urgency, anchored at receipt (elapsed time, C7).
+  const deadline = minutesAfter(receivedAt, targets[urgency]);
+  clocks.push({
+    id: 'LOCAL-RESPONSE',
+    label: `Response target (${urgency})`,
+    rule: 'DUTY-01',
+    citation: 'MHA 1983 s.13(1); local policy',
+    anchor: receivedAt,
+    deadline,
+    extendedBy: 0,
+    basis: `Local target ✱ for ${urgency} referrals: ${targets[urgency]} minutes from receipt at ${formatLocal(receivedAt, policy.timeZone)}; due ${formatLocal(deadline, policy.timeZone)}.`,
+    provisional: false,
+  });
+  return clocks;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Findings
+
+export interface Finding {
+  rule: string;
+  severity: 'blocker' | 'warning';
+  code: string;
+  message: string;
+  citation: string;
+}
+
+const POL08 = 'MHA 1983 s.136B';
+
+/**
+ * POL-08 (s.136B): is this extension of place-of-safety detention lawful? `clockDeadline` is the clock's current
+ * deadline (`clock.deadline`): when it is already beyond the 24 hours, an extension has been applied and this one
+ * would be a second. Empty when valid.
+ */
+export function validateExtension(context: LegalContext, clockDeadline: Instant, ext: S136BExtension, zone: string = DEFAULT_CLOCK_POLICY.timeZone): Finding[] {
+  const blocker = (code: string, message: string): Finding => ({ rule: 'POL-08', severity: 'blocker', code, message, citation: POL08 });
+  const start = placeOfSafetyAnchor(context, zone);
+  if (!start) {
+    if (context.kind !== 's136' && context.kind !== 's135-1') {
+      return [blocker('extension-not-applicable', `A s.136B extension applies only to detention at a place of safety under s.135 or s.136, not to a ${context.kind} referral.`)];
+    }
+    return [blocker('extension-without-anchor', 'The place-of-safety detention has no recorded start (arrival or decision to keep), so no extension can be checked.')];
+  }
+  const findings: Finding[] = [];
+  const expiry = hoursAfter(start.anchor, PLACE_OF_SAFETY_HOURS);
+
+  // POL-08: at most one extension; the detention never exceeds 36 hours in all.
+  if (clockDeadline.getTime() > expiry.getTime()) {
+    findings.push(blocker('second-extension', `The detention has already been extended (to ${formatLocal(clockDeadline, zone)}); s.136B allows one further period of at most ${MAX_EXTENSION_HOURS} hours, ${MAX_PLACE_OF_SAFETY_TOTAL_HOURS} hours in all.`));
+  }
+  // POL-08: "a further period not exceeding 12 hours".
+  if (!Number.isFinite(ext.hours) || ext.hours <= 0) {
+    findings.push(blocker('extension-hours-invalid', `An extension must be a positive number of hours, not ${ext.hours}.`));
+  } else if (ext.hours > MAX_EXTENSION_HOURS) {
+    findings.push(blocker('extension-too-long', `An extension of ${ext.hours} hours is longer than the ${MAX_EXTENSION_HOURS} hours s.136B allows.`));
+  }
+  // POL-08: authorised "at any time before the expiry of the period of 24 hours".
+  if (ext.authorisedAt.getTime() >= expiry.getTime()) {
+    findings.push(blocker('extension-after-expiry', `The extension was authorised at ${formatLocal(ext.authorisedAt, zone)}, when the 24 hours had already expired (${formatLocal(expiry, zone)}); detention cannot be revived once it has lapsed.`));
+  } else if (ext.authorisedAt.getTime() < start.anchor.getTime()) {
+    findings.push(blocker('extension-before-detention', `The extension was authorised at ${formatLocal(ext.authorisedAt, zone)}, before the detention began (${formatLocal(start.anchor, zone)}).`));
+  }
+  // POL-08: only the registered medical practitioner responsible for the examination may authorise it.
+  if (ext.authorisedBy !== 'examining-doctor') {
+    findings.push(blocker('extension-not-by-examining-doctor', `Only the doctor responsible for examining the person may authorise an extension (recorded: ${ext.authorisedBy}).`));
+  }
+  // POL-08: the only ground is the person's condition; a shortage of beds or staff never is.
+  if (ext.reason === 'bed-unavailable' || ext.reason === 'staff-unavailable') {
+    findings.push(blocker('extension-resource-reason', `A ${ext.reason === 'bed-unavailable' ? 'bed' : 'staff'} shortage is never a ground for extending detention: s.136B allows an extension only when the person's condition makes it impracticable to complete the assessment within 24 hours.`));
+  } else if (ext.reason !== 'patient-condition') {
+    findings.push(blocker('extension-reason-not-condition', "The only ground for an extension is that the person's condition makes it impracticable to complete the assessment within 24 hours."));
+  }
+  // POL-08 (s.136B(4)): at a police station, a superintendent or above must approve the authorisation.
+  if (isPoliceStation(context)) {
+    const approved = ext.superintendentApprovedAt;
+    if (!approved) {
+      findings.push(blocker('extension-needs-superintendent', 'At a police station an extension needs the approval of an officer of the rank of superintendent or above; none is recorded.'));
+    } else if (approved.getTime() >= expiry.getTime()) {
+      findings.push(blocker('superintendent-approval-after-expiry', `The superintendent's approval (${formatLocal(approved, zone)}) came after the 24 hours had expired (${formatLocal(expiry, zone)}).`));
+    } else if (approved.getTime() > ext.authorisedAt.getTime()) {
+      findings.push({ rule: 'POL-08', severity: 'warning', code: 'superintendent-approval-after-authorisation', message: `The superintendent's approval is recorded at ${formatLocal(approved, zone)}, after the doctor's authorisation (${formatLocal(ext.authorisedAt, zone)}); the authorisation may be given only with that approval, so check and record when it was actually given.`, citation: POL08 });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Problems to record when a referral's legal context is taken in (or updated): `receivedAt` is when these facts
+ * reached the hub, so no recorded time may be later than it (beyond CLOCK_SKEW_MS). Blockers stop the intake;
+ * warnings are for the AMHP to record and act on.
+ */
+export function intakeFindings(context: LegalContext, receivedAt: Instant, policy: ClockPolicy = DEFAULT_CLOCK_POLICY): Finding[] {
+  assertInstant(receivedAt, 'receivedAt');
+  const zone = policy.timeZone;
+  const findings: Finding[] = [];
+  const add = (rule: string, severity: Finding['severity'], code: string, message: string, citation: string) => findings.push({ rule, severity, code, message, citation });
+
+  // Every recorded time must be a real instant, no later than the referral's receipt (plus clock skew).
+  const instants = recordedInstants(context);
+  const invalid = instants.filter(([, v]) => !(v instanceof Date) || Number.isNaN(v.getTime()));
+  for (const [name] of invalid) add(ruleOf(context), 'blocker', 'time-invalid', `${name} is not a valid date and time.`, citationOf(context));
+  if (invalid.length) return findings;
+  for (const [name, value] of instants) {
+    if (value.getTime() > receivedAt.getTime() + CLOCK_SKEW_MS) {
+      add(ruleOf(context), 'blocker', 'time-after-receipt', `${name} (${formatLocal(value, zone)}) is after the referral was received (${formatLocal(receivedAt, zone)}); a recorded time cannot be in the future (${CLOCK_SKEW_MS / MINUTE_MS} minutes of clock skew are allowed).`, citationOf(context));
+    }
+  }
+
+  if (context.kind === 's136') {
+    const { arrivedAt, keptAt } = context;
+    if (!arrivedAt && !keptAt) add('POL-07', 'blocker', 'anchor-missing', 'Record when the person arrived at the place of safety, or when the constable decided to keep them there: the 24 hours run from it.', 'MHA 1983 s.136(2A)');
+    if (arrivedAt && keptAt) add('POL-07', 'blocker', 'anchor-ambiguous', 'Record either arrival at the place of safety or the decision to keep the person there, not both: a person is either removed to or kept at a place of safety.', 'MHA 1983 s.136(2A)');
+    // POL-05 (s.136(1), (1B)): never from a private dwelling; the AMHP must record it for audit.
+    if (context.locationType === 'dwelling') {
+      add('POL-05', 'warning', 's136-from-dwelling', 'The person was removed under s.136 from a private dwelling, where the power does not apply: the detention is potentially unlawful. Record this and raise it with the police.', 'MHA 1983 s.136(1), (1B)');
+    }
+  }
+
+  if (context.kind === 's135-1') {
+    if (!context.keptAtPremises && !context.arrivedAt) {
+      add('POL-04', 'warning', 'arrival-not-recorded', 'Arrival at the place of safety is not recorded: the clock runs provisionally from the warrant\'s execution until it is.', 'MHA 1983 s.135(3ZA)');
+    }
+    if (!context.keptAtPremises && context.arrivedAt && context.arrivedAt < context.warrantExecutedAt) {
+      add('POL-04', 'blocker', 'arrival-before-warrant', `Arrival at the place of safety (${formatLocal(context.arrivedAt, zone)}) is before the warrant was executed (${formatLocal(context.warrantExecutedAt, zone)}).`, 'MHA 1983 s.135(1), (3ZA)');
+    }
+  }
+
+  // POL-09 (s.136A; SI 2017/1036 reg 2): police stations as places of safety.
+  if ((context.kind === 's136' || context.kind === 's135-1') && isPoliceStation(context)) {
+    const citation = 'MHA 1983 s.136A; SI 2017/1036 reg 2';
+    if (context.personUnder18 === true) {
+      add('POL-09', 'blocker', 'police-station-under-18', 'A police station can never be a place of safety for a person under 18: move the person to another place of safety now.', citation);
+    } else {
+      if (context.personUnder18 === undefined) add('POL-09', 'warning', 'police-station-age-unknown', 'Confirm the person\'s age: a police station can never be a place of safety for a person under 18.', citation);
+      add(
+        'POL-09',
+        'warning',
+        context.inspectorAuthorisedAt ? 'police-station-adult' : 'police-station-adult-no-inspector',
+        context.inspectorAuthorisedAt
+          ? `A police station is the place of safety (inspector's authorisation at ${formatLocal(context.inspectorAuthorisedAt, zone)}): lawful for an adult only when their behaviour poses an imminent risk of serious injury or death and no other place of safety can reasonably be expected to detain them.`
+          : "A police station is the place of safety: for an adult this needs an inspector's (or above) authorisation, an imminent risk of serious injury or death, and no other suitable place of safety. Record the authorisation.",
+        citation,
+      );
+    }
+  }
+
+  if (context.kind === 's5-2' && context.precededBy5_4At) {
+    const record = context.precededBy5_4At;
+    if (record > context.h1FurnishedAt) {
+      add('HOLD-02', 'blocker', 's5-4-after-h1', `The s.5(4) record (${formatLocal(record, zone)}) cannot come after the s.5(2) report (${formatLocal(context.h1FurnishedAt, zone)}) it preceded.`, 'MHA 1983 s.5(4), (5)');
+    } else if (context.h1FurnishedAt.getTime() >= hoursAfter(record, S5_4_HOURS).getTime()) {
+      add('HOLD-02', 'warning', 'h1-after-s5-4-lapsed', `The H1 report was furnished after the s.5(4) holding power's 6 hours had run out (${formatLocal(hoursAfter(record, S5_4_HOURS), zone)}): there was a gap with no authority to hold. The 72 hours still run from the s.5(4) record (s.5(5)).`, 'MHA 1983 s.5(4), (5)');
+    }
+  }
+
+  // A clock that had already run out when the referral arrived (before any extension is known).
+  for (const clock of statutoryClocks(context, [], policy)) {
+    if (clock.id === 'COP-09' || clock.provisional) continue;
+    if (clock.deadline.getTime() <= receivedAt.getTime()) {
+      const hint = clock.id === 'POL-07' || clock.id === 'POL-04' ? ' unless a s.136B extension was authorised before then' : '';
+      add(clock.rule, 'warning', 'expired-at-receipt', `${clock.label} had already ended at ${formatLocal(clock.deadline, zone)}, before the referral was received${hint}: establish the person's current legal status.`, clock.citation);
+    }
+  }
+  return findings;
+}
+
+function ruleOf(context: LegalContext): string {
+  const rules: Record<LegalContextKind, string> = { informal: 'DUTY-01', s136: 'POL-07', 's135-1': 'POL-04', 's135-2': 'POL-03', 's5-2': 'HOLD-01', 's5-4': 'HOLD-02', 'cto-recall': 'CTO-03', 'already-s2': 'APP-17' };
+  return rules[context.kind];
+}
+
+function citationOf(context: LegalContext): string {
+  const citations: Record<LegalContextKind, string> = { informal: 'MHA 1983 s.13(1)', s136: 'MHA 1983 s.136(2A)', 's135-1': 'MHA 1983 s.135(3ZA)', 's135-2': 'MHA 1983 s.135(2)', 's5-2': 'MHA 1983 s.5(2)', 's5-4': 'MHA 1983 s.5(4)', 'cto-recall': 'MHA 1983 s.17E', 'already-s2': 'MHA 1983 s.2(4)' };
+  return citations[context.kind];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// State
+
+export type ClockStateName = 'running' | 'warning' | 'breached' | 'stopped';
+
+/** Minutes before a clock's deadline at which each warning stage starts, per clock id (✱ local policy). */
+export type WarningThresholds = Readonly<Partial<Record<ClockId, readonly number[]>>>;
+
+/** ✱ local policy: e.g. s.136 warns 4 h and 1 h before; s.2 a week before (CoP: around day 21) and 2 days before. */
+export const DEFAULT_WARNINGS: WarningThresholds = {
+  'POL-07': [240, 60],
+  'POL-04': [240, 60],
+  'HOLD-01': [24 * 60, 6 * 60],
+  'HOLD-02': [120, 60],
+  'CTO-03': [24 * 60, 6 * 60],
+  'APP-17': [7 * 24 * 60, 2 * 24 * 60],
+  'COP-09': [60],
+  'LOCAL-RESPONSE': [60],
+};
+
+export interface ClockStatus {
+  state: ClockStateName;
+  /** deadline − now (or − stoppedAt once stopped); negative after a breach. */
+  remainingMs: number;
+  /** Warning stages reached (0 = none; 1 = the earliest threshold, …); all of them once breached. */
+  stage: number;
+  /** The threshold (minutes before the deadline) of the stage reached, or null. */
+  stageMinutes: number | null;
+  /** When the state or stage next changes without new facts (the next threshold or the deadline), or null. */
+  nextChangeAt: Instant | null;
+}
+
+/**
+ * The state of a clock at `now`. Stopped once `stoppedAt` (the referral closed or the outcome recorded) is at or
+ * before `now`; breached from the deadline instant on (periods are half-open); warning from the first threshold.
+ */
+export function clockState(clock: Clock, now: Instant, warnAt: WarningThresholds = DEFAULT_WARNINGS, stoppedAt?: Instant | null): ClockStatus {
+  const deadline = clock.deadline.getTime();
+  if (stoppedAt && stoppedAt.getTime() <= now.getTime()) {
+    return { state: 'stopped', remainingMs: deadline - stoppedAt.getTime(), stage: 0, stageMinutes: null, nextChangeAt: null };
+  }
+  const remainingMs = deadline - now.getTime();
+  const thresholds = [...(warnAt[clock.id] ?? [])].filter((m) => Number.isFinite(m) && m > 0).sort((a, b) => b - a);
+  const reached = thresholds.filter((m) => remainingMs <= m * MINUTE_MS);
+  const stage = reached.length;
+  const stageMinutes = stage ? reached[stage - 1] : null;
+  if (remainingMs <= 0) return { state: 'breached', remainingMs, stage, stageMinutes, nextChangeAt: null };
+  const next = thresholds.find((m) => remainingMs > m * MINUTE_MS);
+  const nextChangeAt = new Date(next === undefined ? deadline : deadline - next * MINUTE_MS);
+  return { state: stage ? 'warning' : 'running', remainingMs, stage, stageMinutes, nextChangeAt };
+}
