@@ -23,6 +23,11 @@ export const REDACT_PATHS = [
   '*.postcode',
   '*.phone',
   '*.email',
+  // Database errors can carry the values of a failed statement (names, NHS numbers) in these fields.
+  'err.parameters',
+  'err.detail',
+  'err.driverError.detail',
+  'err.driverError.parameters',
 ];
 
 /** The one pino logger: application logs (through nestjs-pino) and request logs (bootstrap's onResponse hook). */

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authorize } from '../access/authorize.decorator';
+import type { Decision } from '../access/policy';
+import type { Actor } from '../auth/actor';
+import { etagFor } from '../common/etag';
+import { AccessDecision, CurrentActor, IfMatchVersion } from '../common/http';
+import { Page } from '../common/pagination';
+import { CreatePersonDto, PersonDto, PersonPageDto, PersonSearchQuery, PersonSummaryDto, UpdatePersonDto } from './dto/person.dto';
+import { PeopleService } from './people.service';
+
+/** The guard always decides person-scoped routes before the handler runs; this only satisfies the type. */
+function decided(decision: Decision | undefined): Decision {
+  if (!decision) throw new Error('person route reached without an access decision');
+  return decision;
+}
+
+@ApiTags('people')
+@Controller('people')
+export class PeopleController {
+  constructor(private readonly people: PeopleService) {}
+
+  @Post()
+  @Authorize('people.create')
+  @ApiOperation({
+    summary: 'Record a new person (the subject of a referral).',
+    description:
+      'Creating a person gives no relationship to them: relationships come from referrals. So a referrer who records a person ' +
+      'without making a referral cannot read the record back (GET answers 403): intended. An NHS number already recorded is a 409 ' +
+      '`person-exists` with the existing id and its link, and none of that person\'s details.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: PersonDto })
+  @ApiBadRequestResponse({ description: 'Invalid fields, e.g. an NHS number with a wrong check digit or an unknown ethnic category code (problem+json).' })
+  @ApiConflictResponse({ description: '`person-exists`: a person with this NHS number is recorded; `existingId` and `href` name them.' })
+  @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreatePersonDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PersonDto> {
+    const person = await this.people.create(actor, dto);
+    reply.header('etag', etagFor(person.version)).header('location', `/people/${person.id}`);
+    return person;
+  }
+
+  @Get()
+  @Authorize('people.search')
+  @ApiOperation({
+    summary: 'Find people by NHS number, or by family name (prefix) and date of birth.',
+    description: 'Only people you may read are returned; each is recorded in the audit log as read by you. Without criteria: 400 (no browsing).',
+  })
+  @ApiOkResponse({ type: PersonPageDto })
+  @ApiBadRequestResponse({ description: '`search-criteria-required`, or an invalid field.' })
+  search(@CurrentActor() actor: Actor, @Query() q: PersonSearchQuery): Promise<Page<PersonSummaryDto>> {
+    return this.people.search(actor, q);
+  }
+
+  @Get(':id')
+  @Authorize('person.read', { personParam: 'id' })
+  @ApiOperation({ summary: 'One person. The read is audited with its basis (role, relationship or break-glass).' })
+  @ApiOkResponse({ type: PersonDto })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PersonDto> {
+    const person = await this.people.read(id, decided(decision));
+    reply.header('etag', etagFor(person.version));
+    return person;
+  }
+
+  @Patch(':id')
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({ summary: 'Change a person\'s details; `null` clears an optional field. The audit records which fields changed, not their values.' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; a stale one is 412.' })
+  @ApiOkResponse({ type: PersonDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiConflictResponse({ description: '`person-exists`: another person has this NHS number.' })
+  @ApiPreconditionFailedResponse({ description: 'The person changed since the ETag given.' })
+  @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdatePersonDto,
+    @IfMatchVersion() version: number | undefined,
+    @AccessDecision() decision: Decision | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PersonDto> {
+    const person = await this.people.update(id, dto, version, decided(decision));
+    reply.header('etag', etagFor(person.version));
+    return person;
+  }
+}

@@ -1,0 +1,281 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { can, type Decision } from '../access/policy';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, ProblemError, UnprocessableProblem, ValidationProblem } from '../common/problem';
+import { SqlWhere } from '../common/sql-where';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { constraintOf, pgCode } from '../database/pg-errors';
+import { addYears, localDate } from '../statute/time';
+import { CreatePersonDto, PersonDto, PersonSearchQuery, PersonSummaryDto, UpdatePersonDto } from './dto/person.dto';
+import { isValidNhsNumber } from '../statute/nhs-number';
+
+type PersonField = keyof UpdatePersonDto;
+
+/** The columns a person's fields live in (the order in which they are written). */
+const COLUMN: Record<PersonField, string> = {
+  nhsNumber: 'nhs_number',
+  givenName: 'given_name',
+  familyName: 'family_name',
+  dateOfBirth: 'date_of_birth',
+  sex: 'sex',
+  gender: 'gender',
+  ethnicCategory: 'ethnic_category',
+  preferredLanguage: 'preferred_language',
+  interpreterNeeded: 'interpreter_needed',
+  communicationNeeds: 'communication_needs',
+  address: 'address',
+  postcode: 'postcode',
+  responsibleAuthority: 'responsible_authority',
+  gpPractice: 'gp_practice',
+};
+const FIELDS = Object.keys(COLUMN) as PersonField[];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
+  to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.gender, p.ethnic_category AS "ethnicCategory",
+  p.preferred_language AS "preferredLanguage", p.interpreter_needed AS "interpreterNeeded", p.communication_needs AS "communicationNeeds",
+  p.address, p.postcode, p.responsible_authority AS "responsibleAuthority", p.gp_practice AS "gpPractice", p.version,
+  p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
+
+const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
+  to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.postcode, p.version`;
+
+type PersonRow = Omit<PersonDto, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
+
+/** Oldest plausible date of birth, in years before today: older is a typing mistake (1086 for 1986). */
+const MAX_AGE_YEARS = 130;
+
+/** LIKE pattern for "starts with", with LIKE's own characters taken literally. */
+function startsWith(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export interface FindOrCreateResult {
+  person: PersonDto;
+  /** False when a person with the NHS number given was already recorded (nothing was written). */
+  created: boolean;
+  /**
+   * For an existing person: the identifying fields given that differ from the record (names, date of birth), by
+   * name only. Not empty means the NHS number may have been mistyped: the caller should say so, not guess.
+   */
+  discrepancies: Array<'givenName' | 'familyName' | 'dateOfBirth'>;
+}
+
+/**
+ * People who are the subject of referrals. Every read of a person (one record or each search result) is audited
+ * in the transaction that reads it, with the access basis; audit details carry ids and field names only, never a
+ * name, NHS number or date of birth.
+ *
+ * Creating a person gives the creator no relationship to them: relationships come from referrals. A referrer who
+ * records a person without a referral therefore cannot read the record back (403): intended, as nothing yet makes
+ * that person their business.
+ */
+@Injectable()
+export class PeopleService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly access: AccessService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** POST /people: a new person; an NHS number already recorded is a 409 `person-exists` naming the existing id only. */
+  async create(actor: Actor, dto: CreatePersonDto): Promise<PersonDto> {
+    this.checkRules(dto);
+    const outcome = await this.db.transaction(async (m) => {
+      const id = await this.insert(m, actor, dto);
+      if (typeof id === 'object') return id;
+      return { person: await this.load(m, id) };
+    });
+    if ('person' in outcome) return outcome.person;
+    // The caller learns that the person exists (and their id), not who they are: that disclosure is recorded.
+    await this.audit.recordAlone({
+      action: 'person.create',
+      resourceType: 'person',
+      resourceId: outcome.existingId,
+      subjectPersonId: outcome.existingId,
+      outcome: 'failure',
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { reason: 'person-exists', matchedBy: 'nhsNumber' },
+    });
+    throw new ConflictProblem('A person with this NHS number is already recorded.', 'person-exists', { existingId: outcome.existingId, href: `/people/${outcome.existingId}` });
+  }
+
+  /**
+   * For referral intake, inside the caller's transaction: the person with the NHS number given if one is recorded
+   * (no duplicate is made, and the existing record is not changed), otherwise a new person (audited
+   * `person.create`). A match is audited `person.match`; the caller decides what of the person its reply shows, and
+   * grants the relationships that follow from the referral.
+   */
+  async findOrCreate(m: EntityManager, actor: Actor, dto: CreatePersonDto): Promise<FindOrCreateResult> {
+    this.checkRules(dto);
+    const id = await this.insert(m, actor, dto);
+    if (typeof id === 'string') return { person: await this.load(m, id), created: true, discrepancies: [] };
+    const person = await this.load(m, id.existingId);
+    const discrepancies = (['givenName', 'familyName', 'dateOfBirth'] as const).filter(
+      (f) => dto[f] !== undefined && String(dto[f]).toLowerCase() !== String(person[f] ?? '').toLowerCase(),
+    );
+    await this.audit.record(m, {
+      action: 'person.match',
+      resourceType: 'person',
+      resourceId: person.id,
+      subjectPersonId: person.id,
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { matchedBy: 'nhsNumber', discrepancies },
+    });
+    return { person, created: false, discrepancies };
+  }
+
+  /**
+   * One person, with no access check and no audit: for a caller that has decided access and audits the read in the
+   * same transaction `m` (e.g. a referral shown with its person). 404 when there is no such person.
+   */
+  async get(m: EntityManager, id: string): Promise<PersonDto> {
+    return this.load(m, id);
+  }
+
+  /** GET /people/:id: the guard has decided access; the read and its audit record commit together. */
+  async read(id: string, decision: Decision): Promise<PersonDto> {
+    return this.db.transaction(async (m) => {
+      const person = await this.load(m, id);
+      await this.audit.record(m, { action: 'person.read', resourceType: 'person', resourceId: person.id, subjectPersonId: person.id, accessBasis: decision.basis });
+      return person;
+    });
+  }
+
+  /** PATCH /people/:id: compare-and-set on the version; an NHS number another person has is a 409. */
+  async update(id: string, dto: UpdatePersonDto, expectedVersion: number | undefined, decision: Decision): Promise<PersonDto> {
+    this.checkRules(dto);
+    return this.db.transaction(async (m) => {
+      const current = await this.load(m, id);
+      assertVersion(expectedVersion, current.version);
+      const fields = FIELDS.filter((f) => dto[f] !== undefined);
+      if (!fields.length) {
+        await this.audit.record(m, { action: 'person.read', resourceType: 'person', resourceId: id, subjectPersonId: id, accessBasis: decision.basis });
+        return current;
+      }
+      if (dto.nhsNumber && dto.nhsNumber !== current.nhsNumber) {
+        const [other] = await m.query('SELECT id FROM persons WHERE nhs_number = $1 AND id <> $2', [dto.nhsNumber, id]);
+        if (other) throw new ConflictProblem('Another person is recorded with this NHS number.', 'person-exists', { existingId: other.id, href: `/people/${other.id}` });
+      }
+      const params: unknown[] = [id, current.version, ...fields.map((f) => dto[f])];
+      const sets = fields.map((f, i) => `${COLUMN[f]} = $${i + 3}`);
+      let rows: Array<{ id: string }>;
+      try {
+        [rows] = await m.query(`UPDATE persons SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, params);
+      } catch (err) {
+        // A concurrent request took the NHS number between our check and this write.
+        if (pgCode(err) === '23505' && constraintOf(err) === 'persons_nhs_number_key') throw new ConflictProblem('Another person is recorded with this NHS number.', 'person-exists');
+        throw err;
+      }
+      if (!rows.length) throw new PreconditionFailedProblem('The person was changed by someone else meanwhile; fetch them again and retry.');
+      await this.audit.record(m, { action: 'person.update', resourceType: 'person', resourceId: id, subjectPersonId: id, accessBasis: decision.basis, details: { fields } });
+      return this.load(m, id);
+    });
+  }
+
+  /**
+   * GET /people: by NHS number, or family name + date of birth (+ given name). Only people the actor may read
+   * (person.read's scope) are returned, and each one returned is audited `person.search-result` with its basis,
+   * in the transaction that found them. The search itself is audited too (criteria names and result count), so
+   * fishing shows up even when it finds nothing.
+   */
+  async search(actor: Actor, q: PersonSearchQuery): Promise<Page<PersonSummaryDto>> {
+    const criteria = (['nhsNumber', 'familyName', 'dateOfBirth', 'givenName'] as const).filter((k) => q[k] !== undefined);
+    if (!q.nhsNumber && !(q.familyName && q.dateOfBirth)) {
+      throw new ProblemError(400, 'search-criteria-required', 'The request is not valid', 'Search by nhsNumber, or by familyName and dateOfBirth (givenName narrows the latter).', {
+        errors: [{ field: q.familyName ? 'dateOfBirth' : q.dateOfBirth ? 'familyName' : 'nhsNumber', messages: ['give nhsNumber, or familyName and dateOfBirth'] }],
+      });
+    }
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    let after: string | undefined;
+    if (q.cursor) {
+      // The cursor holds only the last person's id (no name travels in URLs); their sort key is looked up below.
+      after = String(decodeCursor(q.cursor, ['string'])[0]);
+      if (!UUID.test(after)) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+    }
+    // Built inside the transaction, which Db may run again after a deadlock.
+    return this.db.transaction(async (m) => {
+      const where = new SqlWhere();
+      if (q.nhsNumber) where.add('p.nhs_number = ?', q.nhsNumber);
+      // lower(family_name) LIKE 'prefix%' with a date of birth: persons_name_dob_idx.
+      if (q.familyName) where.add('lower(p.family_name) LIKE lower(?)', startsWith(q.familyName));
+      if (q.dateOfBirth) where.add('p.date_of_birth = ?::date', q.dateOfBirth);
+      if (q.givenName) where.add('lower(p.given_name) LIKE lower(?)', startsWith(q.givenName));
+      if (after) where.add('(lower(p.family_name), lower(p.given_name), p.id) > (SELECT lower(c.family_name), lower(c.given_name), c.id FROM persons c WHERE c.id = ?::uuid)', after);
+      const scope = this.access.scope(actor, 'person.read', 'p.id', where.params.length + 1);
+      where.params.push(...scope.params);
+      where.raw(scope.sql);
+      const limitParam = where.param(limit + 1);
+      const rows: PersonSummaryDto[] = await m.query(
+        `SELECT ${SUMMARY_COLUMNS} FROM persons p ${where} ORDER BY lower(p.family_name), lower(p.given_name), p.id LIMIT ${limitParam}`,
+        where.params,
+      );
+      const page = pageOf(rows, limit, (r) => [r.id], (r) => r);
+      // The scope said who is visible; the policy says on what basis, which each audit record carries. Roles that
+      // see everyone share one basis; otherwise each person is decided (and anyone no longer readable is dropped).
+      const blanket = can(actor.roles, 'person.read');
+      const shown: PersonSummaryDto[] = [];
+      for (const person of page.items) {
+        const decision = blanket.allowed ? blanket : await this.access.decide(actor, 'person.read', person.id, m);
+        if (!decision.allowed) continue;
+        await this.audit.record(m, { action: 'person.search-result', resourceType: 'person', resourceId: person.id, subjectPersonId: person.id, accessBasis: decision.basis, details: { criteria } });
+        shown.push(person);
+      }
+      await this.audit.record(m, { action: 'person.search', resourceType: 'person', details: { criteria, results: shown.length } });
+      return { items: shown, nextCursor: page.nextCursor };
+    });
+  }
+
+  /** Rules the validation pipe cannot know: the NHS number (again, for callers that build the DTO themselves) and the date of birth. */
+  private checkRules(dto: CreatePersonDto | UpdatePersonDto): void {
+    if (dto.nhsNumber && !isValidNhsNumber(dto.nhsNumber)) {
+      throw new ValidationProblem([{ field: 'nhsNumber', messages: ['nhsNumber must be a valid NHS number: 10 digits whose last is the modulus 11 check digit'] }]);
+    }
+    if (!dto.dateOfBirth) return;
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    if (dto.dateOfBirth > today) {
+      throw new UnprocessableProblem('The date of birth is in the future.', 'date-of-birth-in-future', { errors: [{ field: 'dateOfBirth', messages: ['dateOfBirth may not be after today'] }] });
+    }
+    if (dto.dateOfBirth < addYears(today, -MAX_AGE_YEARS)) {
+      throw new UnprocessableProblem(`The date of birth is more than ${MAX_AGE_YEARS} years ago.`, 'date-of-birth-implausible', { errors: [{ field: 'dateOfBirth', messages: [`dateOfBirth may not be more than ${MAX_AGE_YEARS} years ago`] }] });
+    }
+  }
+
+  /**
+   * Inserts the person unless their NHS number is already recorded (ON CONFLICT: a concurrent insert of the same
+   * number loses quietly instead of aborting the caller's transaction). Returns the new id, or the existing one.
+   */
+  private async insert(m: EntityManager, actor: Actor, dto: CreatePersonDto): Promise<string | { existingId: string }> {
+    const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
+    const values = fields.map((f) => dto[f]);
+    const placeholders = fields.map((_, i) => `$${i + 1}`);
+    const rows: Array<{ id: string }> = await m.query(
+      `INSERT INTO persons (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
+       VALUES (${[...placeholders, `$${fields.length + 1}`].join(', ')})
+       ON CONFLICT (nhs_number) WHERE nhs_number IS NOT NULL DO NOTHING RETURNING id`,
+      [...values, actor.userId],
+    );
+    if (rows.length) {
+      await this.audit.record(m, { action: 'person.create', resourceType: 'person', resourceId: rows[0].id, subjectPersonId: rows[0].id, actor: { userId: actor.userId, roles: actor.roles }, details: { fields } });
+      return rows[0].id;
+    }
+    const [existing] = await m.query('SELECT id FROM persons WHERE nhs_number = $1', [dto.nhsNumber]);
+    return { existingId: existing.id };
+  }
+
+  private async load(m: EntityManager, id: string): Promise<PersonDto> {
+    const rows: PersonRow[] = await m.query(`SELECT ${COLUMNS} FROM persons p WHERE p.id = $1`, [id]);
+    if (!rows.length) throw new NotFoundProblem('Person', id);
+    const r = rows[0];
+    return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+  }
+}
