@@ -23,9 +23,11 @@ import { SupervisionModule } from './supervision/supervision.module';
 import { WorkforceModule } from './workforce/workforce.module';
 import { EventsModule } from './events/events.module';
 import { RotaModule } from './rota/rota.module';
+import { ReferralsModule } from './referrals/referrals.module';
 import { CalendarModule } from './rota/calendar.module';
 import { LeaveSwapsModule } from './rota/leave-swaps.module';
 import { PlannerModule } from './rota/planner.module';
+import { PeopleModule } from './people/people.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -71,11 +73,13 @@ export class AppModule {
         WorkforceModule,
         EventsModule,
         RotaModule,
+        ReferralsModule,
         CalendarModule,
         LeaveSwapsModule,
         PlannerModule,
         DoctorsModule,
         SupervisionModule,
+        PeopleModule,
         ...(options.imports ?? []),
       ],
       providers: [

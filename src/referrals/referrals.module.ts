@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PeopleModule } from '../people/people.module';
+import { RotaModule } from '../rota/rota.module';
+import { WorkforceModule } from '../workforce/workforce.module';
+import { ReferralsController } from './referrals.controller';
+import { ReferralsService } from './referrals.service';
+
+@Module({
+  imports: [PeopleModule, RotaModule, WorkforceModule],
+  controllers: [ReferralsController],
+  providers: [ReferralsService],
+  exports: [ReferralsService],
+})
+export class ReferralsModule {}

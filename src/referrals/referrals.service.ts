@@ -1,0 +1,447 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { BreakGlassService } from '../access/break-glass.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock as SystemClock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
+import { ConflictProblem, ForbiddenProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { SqlWhere } from '../common/sql-where';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { pgCode } from '../database/pg-errors';
+import { EventsService } from '../events/events.service';
+import { PeopleService } from '../people/people.service';
+import { DutyService } from '../rota/duty.service';
+import { Clock, clocksFor, clockState, DEFAULT_CLOCK_POLICY, DEFAULT_RESPONSE_TARGETS, DEFAULT_WARNINGS, Finding, intakeFindings, LegalContext, S136BExtension, validateExtension } from '../statute/clocks';
+import { EligibilityService } from '../workforce/eligibility.service';
+import { AllocateDto, CreateReferralDto, ExtensionDto, OfferViewDto, ReferralDto, ReferralEventDto, ReferralQuery, ReferralStatusDto, TransitionDto, WrittenReasonsDto } from './dto/referral.dto';
+import { ReferralEntity, ReferralStatus } from './referral.entities';
+import { isOpen, transition, TRANSITIONS } from './referral.workflow';
+
+/** Instants in the legal context travel as ISO strings in JSON; the clocks take Dates. */
+const INSTANT_FIELDS = ['arrivedAt', 'keptAt', 'warrantExecutedAt', 'firstEnteredAt', 'h1FurnishedAt', 'precededBy5_4At', 'recordMadeAt', 'recalledAt', 'admittedAt', 'inspectorAuthorisedAt'];
+
+export function toLegalContext(raw: Record<string, unknown>): LegalContext {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) out[k] = INSTANT_FIELDS.includes(k) && typeof v === 'string' ? new Date(v) : v;
+  return out as unknown as LegalContext;
+}
+
+interface PersonSummary {
+  id: string;
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string | null;
+  nhsNumber: string | null;
+}
+
+type Row = ReferralEntity & { person: PersonSummary; extensions: Array<S136BExtension & { authorisedAt: string; superintendentApprovedAt?: string }>; intakeFindings: Finding[] };
+
+const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer,
+       json_build_object('id', p.id, 'givenName', p.given_name, 'familyName', p.family_name,
+         'dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'), 'nhsNumber', p.nhs_number) AS person,
+       coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
+                   'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at)) FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
+       coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings"
+  FROM referrals r JOIN persons p ON p.id = r.person_id`;
+
+/** Column names of a raw row → entity field names. */
+function camel(row: Record<string, unknown>): Row {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out as unknown as Row;
+}
+
+/**
+ * MHA assessment referrals: intake, the statutory clocks, the queue, screening, allocation (directly or offered
+ * to the AMHPs on duty), and the timeline every change leaves.
+ */
+@Injectable()
+export class ReferralsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly access: AccessService,
+    private readonly alerts: BreakGlassService,
+    private readonly people: PeopleService,
+    private readonly duty: DutyService,
+    private readonly eligibility: EligibilityService,
+    private readonly clock: SystemClock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
+    const now = this.clock.now();
+    const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : now;
+    if (receivedAt.getTime() > now.getTime() + 5 * 60_000) throw new UnprocessableProblem('receivedAt cannot be in the future.', 'received-in-future');
+    const context = toLegalContext({ ...dto.legalContext });
+    let clocks: Clock[];
+    try {
+      clocks = clocksFor(context, [], DEFAULT_RESPONSE_TARGETS, receivedAt, dto.urgency, this.policy());
+    } catch (err) {
+      throw new UnprocessableProblem(`The legal context is incomplete or inconsistent: ${(err as Error).message}`, 'legal-context-invalid');
+    }
+    const findings = intakeFindings(context, receivedAt, this.policy());
+    const blockers = findings.filter((f) => f.severity === 'blocker');
+    if (blockers.length) throw new UnprocessableProblem(blockers.map((f) => f.message).join(' '), blockers[0].code, { findings });
+
+    if (!dto.personId && !dto.person) throw new UnprocessableProblem('Give personId or person.', 'person-required');
+    return this.db.transaction(async (m) => {
+      let person: { id: string };
+      if (dto.personId) {
+        person = await this.people.get(m, dto.personId);
+        const decision = await this.access.decide(actor, 'person.read', person.id, m);
+        if (!decision.allowed) throw new ForbiddenProblem('You may not refer this person by their record; give their details instead.', 'no-relationship');
+      } else {
+        const found = await this.people.findOrCreate(m, actor, dto.person!);
+        person = found.person;
+        if (found.discrepancies.length) {
+          // The NHS number matched a person whose other details differ: the AMHP must check, not the system guess.
+          findings.push({ rule: 'PERSON-MATCH', severity: 'warning', code: 'person-details-differ', message: `The NHS number matched an existing person, but ${found.discrepancies.join(', ')} differ from the record: check the NHS number.`, citation: 'NHS number matching' });
+        }
+      }
+      const [{ n }] = await m.query(`SELECT nextval('referral_reference_seq') AS n`);
+      const reference = `REF-${receivedAt.getUTCFullYear()}-${String(n).padStart(6, '0')}`;
+      const isReferrer = actor.roles.includes('referrer') && !actor.roles.some((r) => r === 'manager' || r === 'amhp');
+      const [{ id }] = await m.query(
+        `INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
+                                location, other_authority, nearest_relative_request, next_deadline, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+        [reference, person.id, dto.source, dto.urgency, receivedAt, dto.referrer, isReferrer ? actor.userId : null, dto.reason, { ...dto.risks, flags: dto.risks.flags ?? [] },
+          dto.legalContext, dto.location ?? null, dto.otherAuthority ?? null, dto.nearestRelativeRequest ?? false, this.soonest(clocks), actor.userId],
+      );
+      if (isReferrer) {
+        // The referrer's legitimate relationship to the person of their own referral.
+        await this.access.grant(m, { userId: actor.userId, personId: person.id, kind: 'referrer', sourceType: 'referral', sourceId: id, validFrom: now });
+      }
+      await this.event(m, id, actor, 'received', { source: dto.source, urgency: dto.urgency, legalContext: context.kind, findings });
+      await this.audit.record(m, { action: 'referral.create', resourceType: 'referral', resourceId: id, subjectPersonId: person.id, details: { source: dto.source, urgency: dto.urgency, legalContext: context.kind } });
+      await this.events.emit(m, { type: 'referral.received', aggregateType: 'referral', aggregateId: id, payload: { referralId: id, urgency: dto.urgency, legalContext: context.kind, nextDeadline: this.soonest(clocks)?.toISOString() ?? null } });
+      return this.view(await this.row(m, id));
+    });
+  }
+
+  /** The queue: open referrals, soonest deadline first; each one's person is readable by the caller (or their own, for a referrer). */
+  async list(actor: Actor, q: ReferralQuery): Promise<{ items: Array<ReferralDto | ReferralStatusDto>; nextCursor: string | null }> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const referrerOnly = this.referrerOnly(actor);
+    const where = new SqlWhere();
+    if (q.status) where.add('r.status = ?', q.status);
+    else if (!q.all) where.raw(`r.status NOT IN ('closed','withdrawn','not-accepted','transferred')`);
+    if (q.urgency) where.add('r.urgency = ?', q.urgency);
+    if (q.assigned === 'me') where.add('r.allocated_user_id = ?', actor.userId);
+    if (q.due_before) where.add('r.next_deadline < ?', new Date(q.due_before));
+    if (referrerOnly) {
+      where.add('r.referrer_user_id = ?', actor.userId);
+    } else {
+      const scope = this.access.scope(actor, 'person.read', 'r.person_id', where.params.length + 1);
+      where.params.push(...scope.params);
+      where.raw(scope.sql);
+    }
+    if (q.cursor) {
+      const [deadline, id] = decodeCursor(q.cursor, ['string', 'string']);
+      where.raw(`(coalesce(r.next_deadline, 'infinity'::timestamptz), r.id) > (${where.param(deadline)}::timestamptz, ${where.param(id)}::uuid)`);
+    }
+    const limitParam = where.param(limit + 1);
+    return this.db.transaction(async (m) => {
+      const rows: Row[] = (await m.query(`${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`, where.params) as Array<Record<string, unknown>>).map(camel);
+      const page = rows.slice(0, limit);
+      const nextCursor = rows.length > limit ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id]) : null;
+      if (referrerOnly) return { items: page.map((r) => this.statusView(r)), nextCursor };
+      // Each person shown in the queue is a read of their record (ARCHITECTURE.md): audited with the list.
+      for (const r of page) {
+        await this.audit.record(m, { action: 'referral.read', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, details: { via: 'queue' } });
+      }
+      return { items: page.map((r) => this.view(r)), nextCursor };
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<ReferralDto | ReferralStatusDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.row(m, id);
+      if (this.referrerOnly(actor)) {
+        if (r.referrerUserId !== actor.userId) await this.deny(actor, r, 'referrals.read');
+        return this.statusView(r);
+      }
+      const decision = await this.requirePerson(actor, r, 'person.read', m);
+      await this.audit.record(m, { action: 'referral.read', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, accessBasis: decision });
+      return this.view(r);
+    });
+  }
+
+  async timeline(actor: Actor, id: string): Promise<ReferralEventDto[]> {
+    return this.db.transaction(async (m) => {
+      const r = await this.row(m, id);
+      const decision = await this.requirePerson(actor, r, 'person.read', m);
+      await this.audit.record(m, { action: 'referral.read-timeline', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, accessBasis: decision });
+      const rows: Array<{ id: string; at: Date; actor_id: string | null; type: string; data: Record<string, unknown> }> = await m.query('SELECT id::text, at, actor_id, type, data FROM referral_events WHERE referral_id = $1 ORDER BY referral_events.id', [id]);
+      return rows.map((e) => ({ id: e.id, at: e.at.toISOString(), actorId: e.actor_id, type: e.type, data: e.data }));
+    });
+  }
+
+  /** A workflow move (screening decisions, closing, withdrawing); an illegal one is 409 naming the allowed moves. */
+  async move(actor: Actor, id: string, dto: TransitionDto, expectedVersion: number | undefined): Promise<ReferralDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id);
+      assertVersion(expectedVersion, r.version);
+      await this.requirePerson(actor, r, 'person.write', m);
+      if (dto.status === 'allocated') throw new UnprocessableProblem('Allocate through POST /referrals/{id}/allocation or an offer.', 'use-allocation');
+      const decision = transition(r.status, dto.status, { reason: dto.reason, nearestRelativeRequest: r.nearestRelativeRequest, writtenReasonsAt: r.writtenReasonsAt, transferredTo: dto.transferredTo });
+      if (!decision.ok && decision.code === 'illegal-transition') throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
+      if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code, decision.rule ? { rule: decision.rule } : {});
+      const now = this.clock.now();
+      const ends = !isOpen(dto.status);
+      await m.query(
+        `UPDATE referrals SET status = $2, decision_reason = coalesce($3, decision_reason), transferred_to = coalesce($4, transferred_to),
+                closed_at = CASE WHEN $5 AND $2 IN ('closed','withdrawn') THEN $6 ELSE closed_at END,
+                allocated_user_id = CASE WHEN $2 = 'accepted' THEN NULL ELSE allocated_user_id END,
+                next_deadline = CASE WHEN $5 THEN NULL ELSE next_deadline END, version = version + 1 WHERE id = $1`,
+        [id, dto.status, dto.reason ?? null, dto.transferredTo ?? null, ends, now],
+      );
+      if (ends || dto.status === 'accepted') await this.access.end(m, 'referral', id, now, undefined);
+      await this.event(m, id, actor, dto.status, { from: r.status, ...(dto.transferredTo ? { transferredTo: dto.transferredTo } : {}) });
+      await this.audit.record(m, { action: `referral.${dto.status}`, resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { from: r.status, to: dto.status } });
+      await this.events.emit(m, { type: `referral.${dto.status}`, aggregateType: 'referral', aggregateId: id, payload: { referralId: id, from: r.status, to: dto.status } });
+      return this.view(await this.row(m, id));
+    });
+  }
+
+  /** NR-12 (s.13(4)): the written reasons given to the nearest relative for not applying. */
+  async writtenReasons(actor: Actor, id: string, dto: WrittenReasonsDto): Promise<ReferralDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id);
+      await this.requirePerson(actor, r, 'person.write', m);
+      if (!r.nearestRelativeRequest) throw new UnprocessableProblem('Written reasons under s.13(4) apply only where the nearest relative asked for the case to be considered.', 'not-an-nr-request');
+      const givenAt = new Date(dto.givenAt);
+      if (givenAt > this.clock.now()) throw new UnprocessableProblem('givenAt cannot be in the future.', 'in-future');
+      await m.query('UPDATE referrals SET written_reasons_at = $2, written_reasons_method = $3, version = version + 1 WHERE id = $1', [id, givenAt, dto.method]);
+      await this.event(m, id, actor, 'written-reasons-recorded', { givenAt: givenAt.toISOString(), method: dto.method });
+      await this.audit.record(m, { action: 'referral.written-reasons', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId });
+      return this.view(await this.row(m, id));
+    });
+  }
+
+  /** POL-08 (s.136B): one extension of up to 12 h, before expiry, by the examining doctor, for the person's condition. */
+  async extend(actor: Actor, id: string, dto: ExtensionDto): Promise<ReferralDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id);
+      await this.requirePerson(actor, r, 'person.write', m);
+      const context = toLegalContext(r.legalContext);
+      const ext: S136BExtension = { authorisedAt: new Date(dto.authorisedAt), hours: dto.hours, authorisedBy: dto.authorisedBy, reason: dto.reason as S136BExtension['reason'], ...(dto.superintendentApprovedAt ? { superintendentApprovedAt: new Date(dto.superintendentApprovedAt) } : {}) };
+      const current = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
+      const findings = validateExtension(context, current?.deadline ?? this.clock.now(), ext, this.config.timeZone);
+      if (findings.some((f) => f.severity === 'blocker')) throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
+      try {
+        await m.query(
+          `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, superintendent_approved_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [id, ext.authorisedAt, ext.hours, ext.authorisedBy, ext.reason, ext.superintendentApprovedAt ?? null, actor.userId],
+        );
+      } catch (err) {
+        if (pgCode(err) === '23505') throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', { rule: 'POL-08' });
+        throw err;
+      }
+      const after = await this.row(m, id);
+      await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [id, this.soonest(this.clocksOf(after))]);
+      await this.event(m, id, actor, 'extension-recorded', { hours: ext.hours, authorisedAt: ext.authorisedAt.toISOString() });
+      await this.audit.record(m, { action: 'referral.extension', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { hours: ext.hours } });
+      await this.events.emit(m, { type: 'referral.extended', aggregateType: 'referral', aggregateId: id, payload: { referralId: id, hours: ext.hours } });
+      return this.view(await this.row(m, id));
+    });
+  }
+
+  /** Allocate to a named AMHP, eligible now (the workforce rules) or with a manager's recorded override. */
+  async allocate(actor: Actor, id: string, dto: AllocateDto): Promise<ReferralDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id);
+      if (r.status !== 'accepted' && r.status !== 'allocated') throw new ConflictProblem(`A ${r.status} referral cannot be allocated.`, 'illegal-transition', { allowed: TRANSITIONS[r.status] });
+      const now = this.clock.now();
+      const eligible = await this.eligibility.forUser(dto.userId, now, new Date(now.getTime() + 60_000), m);
+      const hard = eligible.findings.filter((f) => f.severity === 'hard');
+      if (hard.length && !dto.overrideReason) {
+        throw new UnprocessableProblem(`This AMHP may not act now: ${hard.map((f) => f.message).join(' ')} A manager may override with a reason.`, 'amhp-not-eligible', { findings: eligible.findings });
+      }
+      if (r.status === 'allocated') await this.access.end(m, 'referral', id, now, undefined);
+      await this.allocateIn(m, actor, r, dto.userId, now, hard.length ? dto.overrideReason : undefined);
+      if (hard.length) {
+        await this.alerts.raiseAlert(m, { kind: 'allocation-override', subjectType: 'referral', subjectId: id, personId: r.personId, raisedBy: actor.userId, summary: `Allocated to a user not eligible to act as an AMHP: ${hard.map((f) => f.code).join(', ')}` });
+      }
+      return this.view(await this.row(m, id));
+    });
+  }
+
+  /** Offer the referral to AMHPs (default: everyone on duty now); the first to accept is allocated. */
+  async offer(actor: Actor, id: string, userIds?: string[]): Promise<OfferViewDto[]> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id);
+      if (r.status !== 'accepted') throw new ConflictProblem(`Only an accepted referral can be offered; this one is ${r.status}.`, 'not-offerable', { allowed: TRANSITIONS[r.status] });
+      const targets = userIds?.length ? userIds : [...new Set((await this.duty.onDuty()).onDuty.flatMap((s) => s.amhps.map((a) => a.userId)))];
+      if (!targets.length) throw new UnprocessableProblem('Nobody is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
+      const now = this.clock.now();
+      for (const userId of targets) {
+        const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [id, userId]);
+        if (open.length) continue;
+        await m.query('INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4)', [id, userId, now, actor.userId]);
+        // The offered AMHP may read the person while deciding.
+        await this.access.grant(m, { userId, personId: r.personId, kind: 'duty', sourceType: 'referral-offer', sourceId: id, validFrom: now });
+        await this.events.emit(m, { type: 'referral.offered', aggregateType: 'referral', aggregateId: id, payload: { referralId: id, userId } });
+      }
+      await this.event(m, id, actor, 'offered', { userIds: targets });
+      await this.audit.record(m, { action: 'referral.offer', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { userIds: targets } });
+      return this.offers(m, id);
+    });
+  }
+
+  async listOffers(actor: Actor, id: string): Promise<OfferViewDto[]> {
+    return this.db.transaction(async (m) => {
+      const r = await this.row(m, id);
+      await this.requirePerson(actor, r, 'person.read', m);
+      return this.offers(m, id);
+    });
+  }
+
+  /** Accept or decline an offer made to you. Exactly one acceptance wins; a late one is 409. */
+  async respond(actor: Actor, id: string, accept: boolean, note?: string): Promise<ReferralDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id);
+      const [offer]: Array<{ id: string; response: string | null }> = await m.query(
+        'SELECT id, response FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 ORDER BY offered_at DESC LIMIT 1 FOR UPDATE',
+        [id, actor.userId],
+      );
+      if (!offer) throw new NotFoundProblem('Offer of this referral to you');
+      if (offer.response) throw new ConflictProblem(`You have already ${offer.response === 'withdrawn' ? 'had this offer withdrawn' : offer.response + ' this offer'}.`, 'offer-closed');
+      const now = this.clock.now();
+      if (!accept) {
+        await m.query(`UPDATE allocation_offers SET response = 'declined', responded_at = $2, note = $3 WHERE id = $1`, [offer.id, now, note ?? null]);
+        await this.access.end(m, 'referral-offer', id, now, actor.userId);
+        await this.event(m, id, actor, 'offer-declined', {});
+        await this.audit.record(m, { action: 'referral.offer-decline', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId });
+        return this.view(await this.row(m, id));
+      }
+      if (r.status !== 'accepted') throw new ConflictProblem('Someone else has already taken this referral.', 'already-allocated');
+      const eligible = await this.eligibility.forUser(actor.userId, now, new Date(now.getTime() + 60_000), m);
+      const hard = eligible.findings.filter((f) => f.severity === 'hard');
+      if (hard.length) throw new UnprocessableProblem(`You may not act as an AMHP now: ${hard.map((f) => f.message).join(' ')}`, 'amhp-not-eligible', { findings: eligible.findings });
+      try {
+        await m.query(`UPDATE allocation_offers SET response = 'accepted', responded_at = $2, note = $3 WHERE id = $1`, [offer.id, now, note ?? null]);
+      } catch (err) {
+        if (pgCode(err) === '23505') throw new ConflictProblem('Someone else has already taken this referral.', 'already-allocated');
+        throw err;
+      }
+      await m.query(`UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2 WHERE referral_id = $1 AND response IS NULL`, [id, now]);
+      await this.access.end(m, 'referral-offer', id, now, undefined);
+      await this.allocateIn(m, actor, r, actor.userId, now);
+      return this.view(await this.row(m, id));
+    });
+  }
+
+  private async allocateIn(m: EntityManager, actor: Actor, r: Row, userId: string, now: Date, overrideReason?: string): Promise<void> {
+    const decision = transition('accepted', 'allocated', { nearestRelativeRequest: r.nearestRelativeRequest, writtenReasonsAt: r.writtenReasonsAt, allocatedUserId: userId });
+    if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code);
+    await m.query(`UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`, [r.id, userId, now]);
+    // The allocated AMHP's legitimate relationship to the person, for as long as the referral is theirs.
+    await this.access.grant(m, { userId, personId: r.personId, kind: 'allocated', sourceType: 'referral', sourceId: r.id, validFrom: now });
+    await this.event(m, r.id, actor, 'allocated', { userId, ...(overrideReason ? { override: true } : {}) });
+    await this.audit.record(m, { action: 'referral.allocate', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, details: { userId, ...(overrideReason ? { override: true } : {}) } });
+    await this.events.emit(m, { type: 'referral.allocated', aggregateType: 'referral', aggregateId: r.id, payload: { referralId: r.id, userId } });
+  }
+
+  private async offers(m: EntityManager, id: string): Promise<OfferViewDto[]> {
+    const rows: Array<{ id: string; user_id: string; offered_at: Date; response: string | null; responded_at: Date | null }> = await m.query(
+      'SELECT id, user_id, offered_at, response, responded_at FROM allocation_offers WHERE referral_id = $1 ORDER BY offered_at, user_id',
+      [id],
+    );
+    return rows.map((o) => ({ id: o.id, referralId: id, userId: o.user_id, offeredAt: o.offered_at.toISOString(), response: o.response, respondedAt: o.responded_at?.toISOString() ?? null }));
+  }
+
+  private async requirePerson(actor: Actor, r: Row, action: 'person.read' | 'person.write', m: EntityManager): Promise<string> {
+    const decision = await this.access.decide(actor, action, r.personId, m);
+    if (!decision.allowed) await this.deny(actor, r, action, decision.reason, decision.breakGlassAvailable);
+    return decision.basis;
+  }
+
+  private async deny(actor: Actor, r: Row, action: string, reason?: string, breakGlass?: boolean): Promise<never> {
+    await this.audit.recordAlone({ action: 'access.denied', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy: action, ...(reason ? { reason } : {}) } });
+    const problem = new ForbiddenProblem(reason ?? 'You are not allowed to see this referral.', breakGlass ? 'no-relationship' : 'forbidden');
+    if (breakGlass) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId: r.personId };
+    throw problem;
+  }
+
+  /** A referrer (without a hub role) sees their own referrals' progress and nothing more. */
+  private referrerOnly(actor: Actor): boolean {
+    return actor.roles.includes('referrer') && !actor.roles.some((role) => role === 'manager' || role === 'amhp');
+  }
+
+  private async row(m: EntityManager, id: string): Promise<Row> {
+    const [raw] = await m.query(`${ROW} WHERE r.id = $1`, [id]);
+    if (!raw) throw new NotFoundProblem('Referral', id);
+    return camel(raw);
+  }
+
+  private async lock(m: EntityManager, id: string): Promise<Row> {
+    const locked = await m.query('SELECT 1 FROM referrals WHERE id = $1 FOR UPDATE', [id]);
+    if (!locked.length) throw new NotFoundProblem('Referral', id);
+    return this.row(m, id);
+  }
+
+  private async event(m: EntityManager, referralId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {
+    await m.query('INSERT INTO referral_events (referral_id, at, actor_id, type, data) VALUES ($1, $2, $3, $4, $5)', [referralId, this.clock.now(), actor.userId, type, data]);
+  }
+
+  private policy() {
+    return { ...DEFAULT_CLOCK_POLICY, timeZone: this.config.timeZone };
+  }
+
+  private clocksOf(r: Row): Clock[] {
+    const extensions = r.extensions.map((e) => ({ ...e, authorisedAt: new Date(e.authorisedAt), ...(e.superintendentApprovedAt ? { superintendentApprovedAt: new Date(e.superintendentApprovedAt) } : {}) }));
+    return clocksFor(toLegalContext(r.legalContext), extensions, DEFAULT_RESPONSE_TARGETS, new Date(r.receivedAt), r.urgency, this.policy());
+  }
+
+  private soonest(clocks: Clock[]): Date | null {
+    return clocks.reduce<Date | null>((min, c) => (!min || c.deadline < min ? c.deadline : min), null);
+  }
+
+  private view(r: Row): ReferralDto {
+    const now = this.clock.now();
+    const stoppedAt = r.closedAt ? new Date(r.closedAt) : !isOpen(r.status as ReferralStatus) ? now : null;
+    const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+    return {
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      person: r.person,
+      source: r.source,
+      urgency: r.urgency,
+      receivedAt: new Date(r.receivedAt).toISOString(),
+      referrer: r.referrer,
+      reason: r.reason,
+      risks: r.risks,
+      legalContext: r.legalContext as never,
+      location: r.location,
+      otherAuthority: r.otherAuthority,
+      nearestRelativeRequest: r.nearestRelativeRequest,
+      allocatedUserId: r.allocatedUserId,
+      allocatedAt: iso(r.allocatedAt),
+      decisionReason: r.decisionReason,
+      transferredTo: r.transferredTo,
+      writtenReasonsAt: iso(r.writtenReasonsAt),
+      closedAt: iso(r.closedAt),
+      nextDeadline: iso(r.nextDeadline),
+      clocks: this.clocksOf(r).map((c) => {
+        const s = clockState(c, now, DEFAULT_WARNINGS, stoppedAt);
+        return { ...c, anchor: c.anchor.toISOString(), deadline: c.deadline.toISOString(), state: s.state, remainingMs: s.remainingMs, stage: s.stage };
+      }),
+      findings: r.intakeFindings,
+      nextStatuses: TRANSITIONS[r.status],
+      version: r.version,
+    };
+  }
+
+  private statusView(r: Row): ReferralStatusDto {
+    return { id: r.id, reference: r.reference, status: r.status, urgency: r.urgency, receivedAt: new Date(r.receivedAt).toISOString(), allocatedAt: r.allocatedAt ? new Date(r.allocatedAt).toISOString() : null, closedAt: r.closedAt ? new Date(r.closedAt).toISOString() : null };
+  }
+}
+
