@@ -5,6 +5,7 @@ import * as m2 from './1795238490206-Workforce';
 import * as m3 from './1795239363874-Rota';
 import * as m4 from './1795240453634-SwapHistory';
 import * as m5 from './1795242152914-Referrals';
+import * as m6 from './1795242671845-EmptyRelationshipPeriod';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m3),
   ...Object.values(m4),
   ...Object.values(m5),
+  ...Object.values(m6),
 ];

@@ -189,6 +189,29 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     });
   });
 
+  describe('intake → screening → allocation → close, for each source', () => {
+    const contexts: Record<string, object> = {
+      'police-s136': { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-21T01:30:00Z' },
+      'police-s135': { kind: 's135-1', warrantExecutedAt: '2026-11-21T00:30:00Z', arrivedAt: '2026-11-21T01:00:00Z', placeOfSafetyType: 'health-based' },
+      ward: { kind: 's5-2', h1FurnishedAt: '2026-11-20T23:00:00Z' },
+    };
+    it.each(['gp', 'cmht', 'crisis-home-treatment', 'ae-liaison', 'ward', 'police-s136', 'police-s135', 'nearest-relative', 'court-prison', 'other-council', 'other'])('%s', async (source) => {
+      const a = await amhp(t);
+      const r = (await api(manager).post('/referrals', body({ source, legalContext: contexts[source] ?? { kind: 'informal' }, urgency: contexts[source] ? 'emergency' : 'urgent', nearestRelativeRequest: source === 'nearest-relative' })).expect(201)).body;
+      await api(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
+      await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
+      await api(manager).post(`/referrals/${r.id}/allocation`, { userId: a.id }).expect(200);
+      await api(a).post(`/referrals/${r.id}/status`, { status: 'in-assessment' }).expect(200);
+      const closed = (await api(a).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(200)).body;
+      expect(closed).toMatchObject({ status: 'closed', source });
+      expect(closed.clocks.every((c: { state: string }) => c.state === 'stopped')).toBe(true);
+      // Closing ends the allocated AMHP's relationship to the person.
+      await api(a).get(`/people/${r.person.id}`).expect(403);
+      const events = (await api(manager).get(`/referrals/${r.id}/events`).expect(200)).body.items.map((e: { type: string }) => e.type);
+      expect(events).toEqual(['received', 'screening', 'accepted', 'allocated', 'in-assessment', 'closed']);
+    });
+  });
+
   it('honours Idempotency-Key on intake: three sends, one referral', async () => {
     const key = `intake-${randomUUID()}`;
     const b = body();

@@ -10,7 +10,7 @@ export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];
  */
 @Entity('access_relationships')
 @Check('access_relationships_kind', `kind IN ('allocated','referrer','duty')`)
-@Check('access_relationships_period', `valid_to IS NULL OR valid_to > valid_from`)
+@Check('access_relationships_period', `valid_to IS NULL OR valid_to >= valid_from`)
 @Index('access_relationships_user_person_idx', ['userId', 'personId'])
 @Index('access_relationships_source_idx', ['sourceType', 'sourceId'])
 export class AccessRelationshipEntity {

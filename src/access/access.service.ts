@@ -105,9 +105,10 @@ export class AccessService {
 
   /** Ends the relationships a source created (e.g. a referral closed or re-allocated). */
   async end(m: EntityManager, sourceType: string, sourceId: string, at: Date, userId?: string): Promise<number> {
+    // A relationship that began at this very instant ends as an empty period [t, t): never valid.
     const result = await m.query(
-      `UPDATE access_relationships SET valid_to = $3
-        WHERE source_type = $1 AND source_id = $2 AND (valid_to IS NULL OR valid_to > $3) AND valid_from < $3
+      `UPDATE access_relationships SET valid_to = greatest(valid_from, $3)
+        WHERE source_type = $1 AND source_id = $2 AND (valid_to IS NULL OR valid_to > $3)
           AND ($4::uuid IS NULL OR user_id = $4)`,
       [sourceType, sourceId, at, userId ?? null],
     );
