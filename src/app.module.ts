@@ -16,6 +16,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
+import { DemoReferrals } from './seed/demo-referrals';
 import { DemoRota } from './seed/demo-rota';
 import { DemoSupervision } from './seed/demo-supervision';
 import { DemoWorkforce } from './seed/demo-workforce';
@@ -91,6 +92,7 @@ export class AppModule {
         DemoSeed,
         DemoWorkforce,
         DemoRota,
+        DemoReferrals,
         DemoSupervision,
       ],
     };

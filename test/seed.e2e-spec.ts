@@ -75,6 +75,15 @@ describe('demo seed (npm start on an empty database)', () => {
     expect(portfolio.practiceAudits).toHaveLength(1);
   });
 
+  it('has a night\'s worth of open referrals in the queue, a s.136 close to breach first', async () => {
+    const queue = (await t.http.get('/referrals').set('authorization', manager).expect(200)).body.items;
+    expect(queue).toHaveLength(4);
+    const s136 = queue.find((r: { source: string }) => r.source === 'police-s136');
+    const clock = s136.clocks.find((c: { id: string }) => c.id === 'POL-07');
+    expect(clock).toMatchObject({ state: 'warning', deadline: '2026-11-21T12:30:00.000Z' });
+    expect(queue.map((r: { nextDeadline: string }) => r.nextDeadline)).toEqual([...queue.map((r: { nextDeadline: string }) => r.nextDeadline)].sort());
+  });
+
   it('audits everything it created, and the chain verifies', async () => {
     const verify = (await t.http.get('/audit-events/verify').set('authorization', auditor).expect(200)).body;
     expect(verify).toMatchObject({ valid: true });

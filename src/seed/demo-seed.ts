@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
 import { UserEntity } from '../auth/user.entity';
 import { Db } from '../database/db';
+import { DemoReferrals } from './demo-referrals';
 import { DemoRota } from './demo-rota';
 import { DemoSupervision } from './demo-supervision';
 import { DemoWorkforce } from './demo-workforce';
@@ -44,6 +45,7 @@ export class DemoSeed {
     private readonly workforce: DemoWorkforce,
     private readonly rota: DemoRota,
     private readonly supervision: DemoSupervision,
+    private readonly referrals: DemoReferrals,
   ) {}
 
   /** Returns the demo logins when it seeded, or undefined when the database already had users. */
@@ -67,6 +69,8 @@ export class DemoSeed {
       await this.rota.seed(managerActor);
       const auditor = DEMO_USERS.find((u) => u.roles.includes('auditor'))!;
       await this.supervision.seed(managerActor, { userId: ids.get(auditor.email.split('@')[0])!, email: auditor.email, displayName: auditor.displayName, roles: auditor.roles, via: 'local' });
+      const referrer = DEMO_USERS.find((u) => u.roles.includes('referrer'))!;
+      await this.referrals.seed({ userId: ids.get(referrer.email.split('@')[0])!, email: referrer.email, displayName: referrer.displayName, roles: referrer.roles, via: 'local' }, managerActor);
       return DEMO_USERS;
     });
   }
