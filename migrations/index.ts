@@ -6,6 +6,7 @@ import * as m3 from './1795239363874-Rota';
 import * as m4 from './1795240453634-SwapHistory';
 import * as m5 from './1795242152914-Referrals';
 import * as m6 from './1795242671845-EmptyRelationshipPeriod';
+import * as m7 from './1795242885114-AuditAppendMany';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m4),
   ...Object.values(m5),
   ...Object.values(m6),
+  ...Object.values(m7),
 ];

@@ -100,6 +100,11 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     const next = (await api(manager).get(`/referrals?limit=3&cursor=${page.nextCursor}`).expect(200)).body;
     expect(next.items[0].nextDeadline >= deadlines[2]).toBe(true);
     expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.read' AND resource_id = $1 AND details->>'via' = 'queue'`, [soon.id])).not.toHaveLength(0);
+    // The queue's reads are written in one batch per page: one row per referral shown, chained like any other.
+    const perPage = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue'`);
+    expect(perPage[0].n).toBe(page.items.length + next.items.length);
+    const auditor = await t.user(['auditor']);
+    expect((await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body).toMatchObject({ valid: true, breaks: [] });
   });
 
   describe('workflow', () => {

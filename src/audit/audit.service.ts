@@ -68,6 +68,30 @@ export class AuditService {
     ]);
   }
 
+  /**
+   * The reads of one list or search, one audit row per record returned, in a single call (one round trip and
+   * one chain-lane lock): same content as calling record() for each.
+   */
+  async recordMany(m: EntityManager, common: Omit<AuditRecord, 'resourceId' | 'subjectPersonId' | 'accessBasis'>, items: Array<{ resourceId: string; subjectPersonId: string | null; accessBasis?: string | null }>): Promise<void> {
+    if (!items.length) return;
+    const ctx = common.context ?? requestContext.current();
+    const actor = common.actor === undefined ? ctx?.actor : common.actor;
+    await m.query('SELECT audit_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
+      this.clock.now(),
+      actor?.userId ?? null,
+      actor ? actor.roles.join(',') : null,
+      common.action,
+      common.resourceType,
+      items.map((i) => i.resourceId),
+      items.map((i) => i.subjectPersonId),
+      items.map((i) => i.accessBasis ?? null),
+      ctx?.requestId ?? null,
+      ctx?.ip ?? null,
+      common.outcome ?? 'success',
+      common.details ? JSON.stringify(common.details) : null,
+    ]);
+  }
+
   /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
   async recordAlone(event: AuditRecord): Promise<void> {
     await this.dataSource.transaction((m) => this.record(m, event));

@@ -224,12 +224,14 @@ export class PeopleService {
       // see everyone share one basis; otherwise each person is decided (and anyone no longer readable is dropped).
       const blanket = can(actor.roles, 'person.read');
       const shown: PersonSummaryDto[] = [];
+      const reads: Array<{ resourceId: string; subjectPersonId: string; accessBasis: string }> = [];
       for (const person of page.items) {
         const decision = blanket.allowed ? blanket : await this.access.decide(actor, 'person.read', person.id, m);
         if (!decision.allowed) continue;
-        await this.audit.record(m, { action: 'person.search-result', resourceType: 'person', resourceId: person.id, subjectPersonId: person.id, accessBasis: decision.basis, details: { criteria } });
+        reads.push({ resourceId: person.id, subjectPersonId: person.id, accessBasis: decision.basis });
         shown.push(person);
       }
+      await this.audit.recordMany(m, { action: 'person.search-result', resourceType: 'person', details: { criteria } }, reads);
       await this.audit.record(m, { action: 'person.search', resourceType: 'person', details: { criteria, results: shown.length } });
       return { items: shown, nextCursor: page.nextCursor };
     });

@@ -153,9 +153,7 @@ export class ReferralsService {
       const nextCursor = rows.length > limit ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id]) : null;
       if (referrerOnly) return { items: page.map((r) => this.statusView(r)), nextCursor };
       // Each person shown in the queue is a read of their record (ARCHITECTURE.md): audited with the list.
-      for (const r of page) {
-        await this.audit.record(m, { action: 'referral.read', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, details: { via: 'queue' } });
-      }
+      await this.audit.recordMany(m, { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } }, page.map((r) => ({ resourceId: r.id, subjectPersonId: r.personId })));
       return { items: page.map((r) => this.view(r)), nextCursor };
     });
   }

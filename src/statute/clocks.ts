@@ -11,7 +11,6 @@
  * Rules marked ✱ in STATUTE.md are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
  * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
-import { DateTime } from 'luxon';
 import { endOfLocalDay, lastDayOfPeriod, localDate } from './time';
 
 const HOUR_MS = 3_600_000;
@@ -153,9 +152,21 @@ function minutesAfter(anchor: Instant, minutes: number): Instant {
   return new Date(anchor.getTime() + Math.round(minutes * MINUTE_MS));
 }
 
-/** A local time with its zone abbreviation and the UTC instant, e.g. "Mon 30 Mar 2026 01:30 BST". */
+const localFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A local time with its zone abbreviation, e.g. "Mon 30 Mar 2026 01:30 BST". One Intl formatter per zone, kept:
+ * building a zoned luxon DateTime for every basis text was most of the CPU of a queue read (bench/on-duty.bench.js).
+ */
 export function formatLocal(instant: Instant, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).setLocale('en-GB').toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+  let format = localFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    localFormats.set(zone, format);
+  }
+  const p: Record<string, string> = {};
+  for (const part of format.formatToParts(instant)) p[part.type] = part.value;
+  return `${p.weekday} ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
 function assertInstant(value: unknown, name: string): asserts value is Date {
