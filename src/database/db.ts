@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -30,6 +31,16 @@ export class Db {
   async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     const pool = (this.dataSource.driver as unknown as { master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> } }).master;
     return (await pool.query({ name, text, values })).rows;
+  }
+
+  /**
+   * The same, inside a transaction: on the transaction's own connection, so that (for example) a list read and the
+   * audit rows of what it returned commit together. The name is derived from the SQL text.
+   */
+  async preparedIn<T>(m: EntityManager, text: string, values: unknown[]): Promise<T[]> {
+    const client = (await m.queryRunner!.connect()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
+    const name = `q${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    return (await client.query({ name, text, values })).rows;
   }
 
   get inTransaction(): boolean {

@@ -148,7 +148,8 @@ export class ReferralsService {
     }
     const limitParam = where.param(limit + 1);
     return this.db.transaction(async (m) => {
-      const rows: Row[] = (await m.query(`${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`, where.params) as Array<Record<string, unknown>>).map(camel);
+      // Prepared (planned once per connection and filter combination): the queue is the thin client's hot read.
+      const rows: Row[] = (await this.db.preparedIn<Record<string, unknown>>(m, `${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`, where.params)).map(camel);
       const page = rows.slice(0, limit);
       const nextCursor = rows.length > limit ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id]) : null;
       if (referrerOnly) return { items: page.map((r) => this.statusView(r)), nextCursor };
