@@ -160,6 +160,23 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect((await api(a).get('/referrals?assigned=me').expect(200)).body.items.map((x: { id: string }) => x.id)).toContain(r.id);
     });
 
+    it('re-allocation ends the first AMHP\'s access but not the referrer\'s; closing ends everyone\'s', async () => {
+      const r = (await api(referrer).post('/referrals', body()).expect(201)).body;
+      await api(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
+      await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
+      const [first, second] = [await amhp(t), await amhp(t)];
+      await api(manager).post(`/referrals/${r.id}/allocation`, { userId: first.id }).expect(200);
+      await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted', reason: 'First AMHP off sick' }).expect(200);
+      await api(first).get(`/people/${r.person.id}`).expect(403);
+      await api(referrer).get(`/people/${r.person.id}`).expect(200);
+      await api(manager).post(`/referrals/${r.id}/allocation`, { userId: second.id }).expect(200);
+      await api(second).get(`/people/${r.person.id}`).expect(200);
+      await api(manager).post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Admitted informally overnight' }).expect(200);
+      await api(second).get(`/people/${r.person.id}`).expect(403);
+      await api(referrer).get(`/people/${r.person.id}`).expect(403);
+      expect((await api(referrer).get(`/referrals/${r.id}`).expect(200)).body.status).toBe('withdrawn');
+    });
+
     it('refuses an AMHP with no approval unless a manager overrides with a reason (review alert raised)', async () => {
       const r = await accepted();
       const unapproved = await amhp(t, { approval: null });

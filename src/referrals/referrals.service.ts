@@ -21,6 +21,9 @@ import { AllocateDto, CreateReferralDto, ExtensionDto, OfferViewDto, ReferralDto
 import { ReferralEntity, ReferralStatus } from './referral.entities';
 import { isOpen, transition, TRANSITIONS } from './referral.workflow';
 
+/** Where a referral's access relationships come from: the referrer's, the allocated AMHP's, offers to duty AMHPs. */
+const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer'] as const;
+
 /** Instants in the legal context travel as ISO strings in JSON; the clocks take Dates. */
 const INSTANT_FIELDS = ['arrivedAt', 'keptAt', 'warrantExecutedAt', 'firstEnteredAt', 'h1FurnishedAt', 'precededBy5_4At', 'recordMadeAt', 'recalledAt', 'admittedAt', 'inspectorAuthorisedAt'];
 
@@ -106,7 +109,7 @@ export class ReferralsService {
       }
       const [{ n }] = await m.query(`SELECT nextval('referral_reference_seq') AS n`);
       const reference = `REF-${receivedAt.getUTCFullYear()}-${String(n).padStart(6, '0')}`;
-      const isReferrer = actor.roles.includes('referrer') && !actor.roles.some((r) => r === 'manager' || r === 'amhp');
+      const isReferrer = this.referrerOnly(actor);
       const [{ id }] = await m.query(
         `INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
                                 location, other_authority, nearest_relative_request, next_deadline, created_by)
@@ -201,7 +204,9 @@ export class ReferralsService {
                 next_deadline = CASE WHEN $5 THEN NULL ELSE next_deadline END, version = version + 1 WHERE id = $1`,
         [id, dto.status, dto.reason ?? null, dto.transferredTo ?? null, ends, now],
       );
-      if (ends || dto.status === 'accepted') await this.access.end(m, 'referral', id, now, undefined);
+      // Back to accepted (re-allocation): the allocated AMHP's access ends. Closed in any way: everyone's does.
+      if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
+      if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
       await this.event(m, id, actor, dto.status, { from: r.status, ...(dto.transferredTo ? { transferredTo: dto.transferredTo } : {}) });
       await this.audit.record(m, { action: `referral.${dto.status}`, resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { from: r.status, to: dto.status } });
       await this.events.emit(m, { type: `referral.${dto.status}`, aggregateType: 'referral', aggregateId: id, payload: { referralId: id, from: r.status, to: dto.status } });
@@ -263,7 +268,7 @@ export class ReferralsService {
       if (hard.length && !dto.overrideReason) {
         throw new UnprocessableProblem(`This AMHP may not act now: ${hard.map((f) => f.message).join(' ')} A manager may override with a reason.`, 'amhp-not-eligible', { findings: eligible.findings });
       }
-      if (r.status === 'allocated') await this.access.end(m, 'referral', id, now, undefined);
+      if (r.status === 'allocated') await this.access.end(m, 'referral-allocation', id, now);
       await this.allocateIn(m, actor, r, dto.userId, now, hard.length ? dto.overrideReason : undefined);
       if (hard.length) {
         await this.alerts.raiseAlert(m, { kind: 'allocation-override', subjectType: 'referral', subjectId: id, personId: r.personId, raisedBy: actor.userId, summary: `Allocated to a user not eligible to act as an AMHP: ${hard.map((f) => f.code).join(', ')}` });
@@ -331,7 +336,7 @@ export class ReferralsService {
         throw err;
       }
       await m.query(`UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2 WHERE referral_id = $1 AND response IS NULL`, [id, now]);
-      await this.access.end(m, 'referral-offer', id, now, undefined);
+      await this.access.end(m, 'referral-offer', id, now);
       await this.allocateIn(m, actor, r, actor.userId, now);
       return this.view(await this.row(m, id));
     });
@@ -342,7 +347,7 @@ export class ReferralsService {
     if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code);
     await m.query(`UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`, [r.id, userId, now]);
     // The allocated AMHP's legitimate relationship to the person, for as long as the referral is theirs.
-    await this.access.grant(m, { userId, personId: r.personId, kind: 'allocated', sourceType: 'referral', sourceId: r.id, validFrom: now });
+    await this.access.grant(m, { userId, personId: r.personId, kind: 'allocated', sourceType: 'referral-allocation', sourceId: r.id, validFrom: now });
     await this.event(m, r.id, actor, 'allocated', { userId, ...(overrideReason ? { override: true } : {}) });
     await this.audit.record(m, { action: 'referral.allocate', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, details: { userId, ...(overrideReason ? { override: true } : {}) } });
     await this.events.emit(m, { type: 'referral.allocated', aggregateType: 'referral', aggregateId: r.id, payload: { referralId: r.id, userId } });
