@@ -203,6 +203,23 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect(await t.sql(`SELECT response FROM allocation_offers WHERE referral_id = $1 ORDER BY response`, [r.id])).toEqual([{ response: 'accepted' }, { response: 'withdrawn' }]);
     });
 
+    it('the duty AMHP screens, accepts and offers a new referral at night; an AMHP off duty may not', async () => {
+      const r = (await api(referrer).post('/referrals', body()).expect(201)).body;
+      const [onDuty, offDuty] = [await amhp(t), await amhp(t)];
+      const shift = (await api(manager).post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T23:00:00Z', endsAt: '2026-11-21T08:00:00Z', requiredCount: 1 }).expect(201)).body;
+      await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: onDuty.practitionerId }).expect(201);
+      await api(offDuty).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(403);
+      await api(onDuty).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
+      await api(onDuty).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
+      await api(offDuty).post(`/referrals/${r.id}/offers`, {}).expect(403);
+      const offers = (await api(onDuty).post(`/referrals/${r.id}/offers`, {}).expect(201)).body.items;
+      // Everyone on duty now is offered it (two AMHPs from another test's night shift are on duty too).
+      expect(offers.map((o: { userId: string }) => o.userId)).toContain(onDuty.id);
+      expect(offers.map((o: { userId: string }) => o.userId)).not.toContain(offDuty.id);
+      const taken = (await api(onDuty).post(`/referrals/${r.id}/offers/accept`).expect(200)).body;
+      expect(taken).toMatchObject({ status: 'allocated', allocatedUserId: onDuty.id });
+    });
+
     it('an AMHP cannot accept an offer that was not made to them', async () => {
       const r = await accepted();
       const a = await amhp(t);

@@ -190,7 +190,7 @@ export class ReferralsService {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
       assertVersion(expectedVersion, r.version);
-      await this.requirePerson(actor, r, 'person.write', m);
+      await this.requirePerson(actor, r, this.actionFor(r), m);
       if (dto.status === 'allocated') throw new UnprocessableProblem('Allocate through POST /referrals/{id}/allocation or an offer.', 'use-allocation');
       const decision = transition(r.status, dto.status, { reason: dto.reason, nearestRelativeRequest: r.nearestRelativeRequest, writtenReasonsAt: r.writtenReasonsAt, transferredTo: dto.transferredTo });
       if (!decision.ok && decision.code === 'illegal-transition') throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
@@ -218,7 +218,7 @@ export class ReferralsService {
   async writtenReasons(actor: Actor, id: string, dto: WrittenReasonsDto): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
-      await this.requirePerson(actor, r, 'person.write', m);
+      await this.requirePerson(actor, r, this.actionFor(r), m);
       if (!r.nearestRelativeRequest) throw new UnprocessableProblem('Written reasons under s.13(4) apply only where the nearest relative asked for the case to be considered.', 'not-an-nr-request');
       const givenAt = new Date(dto.givenAt);
       if (givenAt > this.clock.now()) throw new UnprocessableProblem('givenAt cannot be in the future.', 'in-future');
@@ -233,7 +233,7 @@ export class ReferralsService {
   async extend(actor: Actor, id: string, dto: ExtensionDto): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
-      await this.requirePerson(actor, r, 'person.write', m);
+      await this.requirePerson(actor, r, this.actionFor(r), m);
       const context = toLegalContext(r.legalContext);
       const ext: S136BExtension = { authorisedAt: new Date(dto.authorisedAt), hours: dto.hours, authorisedBy: dto.authorisedBy, reason: dto.reason as S136BExtension['reason'], ...(dto.superintendentApprovedAt ? { superintendentApprovedAt: new Date(dto.superintendentApprovedAt) } : {}) };
       const current = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
@@ -281,6 +281,7 @@ export class ReferralsService {
   async offer(actor: Actor, id: string, userIds?: string[]): Promise<OfferViewDto[]> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
+      await this.requirePerson(actor, r, this.actionFor(r), m);
       if (r.status !== 'accepted') throw new ConflictProblem(`Only an accepted referral can be offered; this one is ${r.status}.`, 'not-offerable', { allowed: TRANSITIONS[r.status] });
       const targets = userIds?.length ? userIds : [...new Set((await this.duty.onDuty()).onDuty.flatMap((s) => s.amhps.map((a) => a.userId)))];
       if (!targets.length) throw new UnprocessableProblem('Nobody is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
@@ -372,6 +373,15 @@ export class ReferralsService {
     const problem = new ForbiddenProblem(reason ?? 'You are not allowed to see this referral.', breakGlass ? 'no-relationship' : 'forbidden');
     if (breakGlass) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId: r.personId };
     throw problem;
+  }
+
+  /**
+   * Until a referral is allocated, working it (screening, accepting, offering, recording an extension or written
+   * reasons) is the duty AMHP's job: reading access is enough (the derived duty relationship, or a manager). Once
+   * allocated, changes are for the allocated AMHP or a manager (person.write).
+   */
+  private actionFor(r: Row): 'person.read' | 'person.write' {
+    return r.status === 'allocated' || r.status === 'in-assessment' ? 'person.write' : 'person.read';
   }
 
   /** A referrer (without a hub role) sees their own referrals' progress and nothing more. */
