@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -11,6 +11,15 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+const NOT_STORED = 'amhp:idempotency-not-stored';
+
+/**
+ * A POST whose response must never be stored (it carries a secret shown once): Idempotency-Key is refused with
+ * 400 and the reason, instead of keeping the response in the idempotency store.
+ */
+export function ResponseNeverStored(reason: string): MethodDecorator {
+  return SetMetadata(NOT_STORED, reason);
+}
 const REPLAYED_HEADERS = ['etag', 'location'];
 
 interface Stored {
@@ -48,6 +57,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = requestOf(ctx);
     const header = req.headers['idempotency-key'];
     if (req.method !== 'POST' || header === undefined || !req.actor) return next.handle();
+    const neverStored: string | undefined = Reflect.getMetadata(NOT_STORED, ctx.getHandler());
+    if (neverStored) throw new BadRequestProblem(`Idempotency-Key is not accepted here: ${neverStored}`);
     const key = Array.isArray(header) ? header[0] : header;
     if (!KEY.test(key)) throw new BadRequestProblem('Idempotency-Key must be 1 to 255 visible ASCII characters.');
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize, Public } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
-import { BadRequestProblem } from '../common/problem';
+import { ResponseNeverStored } from '../idempotency/idempotency.interceptor';
 import { CalendarService } from './calendar.service';
 import { CalendarTokenListDto, CalendarTokenQuery, CreateCalendarTokenDto, CreatedCalendarTokenDto } from './dto/calendar.dto';
 
@@ -19,12 +19,8 @@ export class CalendarController {
     summary: 'Create a secret calendar feed URL: your own shifts or the hub\'s (AMHP), or anyone\'s (manager). The URL is shown once; only a hash of its token is kept.',
   })
   @ApiCreatedResponse({ type: CreatedCalendarTokenDto })
-  create(@CurrentActor() actor: Actor, @Body() body: CreateCalendarTokenDto, @Headers('idempotency-key') idempotencyKey: string | undefined): Promise<CreatedCalendarTokenDto> {
-    // The idempotency store keeps response bodies in plain text, and this one holds a secret: refuse rather than
-    // store it. (The stored response would commit with the token, inside the same transaction.)
-    if (idempotencyKey !== undefined) {
-      throw new BadRequestProblem('Idempotency-Key is not accepted here: the response holds a secret that is never stored. If a reply is lost, revoke the token and create another.');
-    }
+  @ResponseNeverStored('the response holds a secret that is never stored. If a reply is lost, revoke the token and create another.')
+  create(@CurrentActor() actor: Actor, @Body() body: CreateCalendarTokenDto): Promise<CreatedCalendarTokenDto> {
     return this.calendar.create(actor, body);
   }
 
