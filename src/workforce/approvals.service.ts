@@ -12,7 +12,7 @@ import { ApprovalRecord, loadApprovals } from './approval.facts';
 import { ApprovalSuspensionEntity } from './approval.entity';
 import { ApprovalDto, CreateApprovalDto, EndApprovalDto, LiftSuspensionDto, ReapprovalDueDto, SuspendApprovalDto, UpdateApprovalDto } from './dto/approval.dto';
 import { PractitionersService } from './practitioners.service';
-import { approvalPeriodFindings, approvalStatus, Finding } from './workforce.rules';
+import { approvalPeriodFindings, approvalStatus, Finding, reminderStage } from './workforce.rules';
 
 function rejectFindings(findings: Finding[]): void {
   if (findings.length) throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
@@ -134,7 +134,8 @@ export class ApprovalsService {
     );
     return rows.map((r) => {
       const daysLeft = daysBetween(today, r.endsOn);
-      return { ...r, daysLeft, reminderStage: [...leadTimes].reverse().find((d) => daysLeft <= d) ?? within };
+      // Within the window asked for but before the longest lead time: no stage yet, shown as the window itself.
+      return { ...r, daysLeft, reminderStage: reminderStage(daysLeft, leadTimes) ?? within };
     });
   }
 

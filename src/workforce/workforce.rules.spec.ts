@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ApprovalFacts, approvalPeriodFindings, approvalStatus, eligibility, EligibilityFacts, maxApprovalEnd, TrainingFacts, trainingByApprovalYear, WorkforcePolicy } from './workforce.rules';
+import { ApprovalFacts, approvalPeriodFindings, approvalStatus, eligibility, EligibilityFacts, maxApprovalEnd, reminderStage, TrainingFacts, trainingByApprovalYear, WorkforcePolicy } from './workforce.rules';
 
 const policy: WorkforcePolicy = {
   timeZone: 'Europe/London',
@@ -145,5 +145,24 @@ describe('approval status now', () => {
     [{ suspensions: [{ startsAt: new Date('2026-11-20T00:00:00Z'), endsAt: null, reason: 'x' }] }, 'suspended'],
   ])('%j → %s', (over, status) => {
     expect(approvalStatus(approval(over), now, 'Europe/London')).toBe(status);
+  });
+});
+
+describe('reapproval reminder stage (AMHP-05)', () => {
+  it.each<[number, number | null]>([
+    [200, null],
+    [181, null],
+    [180, 180],
+    [91, 180],
+    [90, 90],
+    [60, 90],
+    [30, 30],
+    [0, 30],
+  ])('%i days left of 180/90/30 → stage %j', (daysLeft, stage) => {
+    expect(reminderStage(daysLeft, [180, 90, 30])).toBe(stage);
+  });
+
+  it('does not depend on the order the lead times are configured in', () => {
+    expect(reminderStage(60, [30, 180, 90])).toBe(90);
   });
 });

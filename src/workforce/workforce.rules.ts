@@ -58,6 +58,14 @@ export function approvalPeriodFindings(startsOn: IsoDate, endsOn: IsoDate): Find
   return [];
 }
 
+/**
+ * AMHP-05 reminders: the reminder stage reached with `daysLeft` before an approval ends, as the shortest lead time
+ * already reached (180/90/30 configured, 60 days left → 90). Null before the longest lead time.
+ */
+export function reminderStage(daysLeft: number, leadTimes: readonly number[]): number | null {
+  return [...leadTimes].sort((a, b) => a - b).find((d) => daysLeft <= d) ?? null;
+}
+
 /** The last day an approval has effect: its end date, or the day it was ended early (AMHP-08). */
 export function effectiveEnd(a: Pick<ApprovalFacts, 'endsOn' | 'endedOn'>): IsoDate {
   return a.endedOn ? minDate(a.endsOn, a.endedOn) : a.endsOn;
