@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles';
-import { Action, ActionPolicy, can, personScope, POLICY } from './policy';
+import { Action, ActionPolicy, can, personScope, POLICY, seesReferralStatusOnly } from './policy';
 
 describe('can(): role × relationship × break-glass', () => {
   const none = { relationships: [] };
@@ -60,5 +60,17 @@ describe('personScope(): which people a list may show', () => {
     [['auditor'], { all: false, relationships: [], breakGlass: false }],
   ])('%j', (roles, expected) => {
     expect(personScope(roles, 'person.read')).toEqual(expected);
+  });
+});
+
+describe('seesReferralStatusOnly: a referrer without a hub role', () => {
+  it.each<[Role[], boolean]>([
+    [['referrer'], true],
+    [['referrer', 'amhp'], false],
+    [['referrer', 'manager'], false],
+    [['amhp'], false],
+    [['auditor'], false],
+  ])('%j → %s', (roles, expected) => {
+    expect(seesReferralStatusOnly(roles)).toBe(expected);
   });
 });

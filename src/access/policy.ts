@@ -165,3 +165,11 @@ export function personScope(roles: readonly Role[], action: Action): { all: true
   }
   return { all: false, relationships: [...kinds], breakGlass };
 }
+
+/**
+ * A referrer with no hub role sees the progress of their own referrals and nothing more (issue 5): the referral
+ * service answers such a caller with the status view.
+ */
+export function seesReferralStatusOnly(roles: readonly Role[]): boolean {
+  return roles.includes('referrer') && !roles.some((r) => r === 'manager' || r === 'amhp');
+}

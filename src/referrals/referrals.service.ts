@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
+import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -109,7 +110,7 @@ export class ReferralsService {
       }
       const [{ n }] = await m.query(`SELECT nextval('referral_reference_seq') AS n`);
       const reference = `REF-${receivedAt.getUTCFullYear()}-${String(n).padStart(6, '0')}`;
-      const isReferrer = this.referrerOnly(actor);
+      const isReferrer = seesReferralStatusOnly(actor.roles);
       const [{ id }] = await m.query(
         `INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
                                 location, other_authority, nearest_relative_request, next_deadline, created_by)
@@ -131,7 +132,7 @@ export class ReferralsService {
   /** The queue: open referrals, soonest deadline first; each one's person is readable by the caller (or their own, for a referrer). */
   async list(actor: Actor, q: ReferralQuery): Promise<{ items: Array<ReferralDto | ReferralStatusDto>; nextCursor: string | null }> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const referrerOnly = this.referrerOnly(actor);
+    const referrerOnly = seesReferralStatusOnly(actor.roles);
     const where = new SqlWhere();
     if (q.status) where.add('r.status = ?', q.status);
     else if (!q.all) where.raw(`r.status NOT IN ('closed','withdrawn','not-accepted','transferred')`);
@@ -165,7 +166,7 @@ export class ReferralsService {
   async get(actor: Actor, id: string): Promise<ReferralDto | ReferralStatusDto> {
     return this.db.transaction(async (m) => {
       const r = await this.row(m, id);
-      if (this.referrerOnly(actor)) {
+      if (seesReferralStatusOnly(actor.roles)) {
         if (r.referrerUserId !== actor.userId) await this.deny(actor, r, 'referrals.read');
         return this.statusView(r);
       }
@@ -382,11 +383,6 @@ export class ReferralsService {
    */
   private actionFor(r: Row): 'person.read' | 'person.write' {
     return r.status === 'allocated' || r.status === 'in-assessment' ? 'person.write' : 'person.read';
-  }
-
-  /** A referrer (without a hub role) sees their own referrals' progress and nothing more. */
-  private referrerOnly(actor: Actor): boolean {
-    return actor.roles.includes('referrer') && !actor.roles.some((role) => role === 'manager' || role === 'amhp');
   }
 
   private async row(m: EntityManager, id: string): Promise<Row> {
