@@ -42,12 +42,15 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       ]);
     });
 
-    it('refuses bad patterns and ranges', async () => {
+    it('refuses bad patterns and ranges, storing nothing', async () => {
+      const count = async () => (await t.sql<{ p: number; s: number }>('SELECT (SELECT count(*) FROM shift_patterns)::int AS p, (SELECT count(*) FROM shifts)::int AS s'))[0];
+      const before = await count();
       await api(manager).post('/rota/patterns', { name: 'X', startTime: '25:00', endTime: '09:00', weekdays: [1], requiredCount: 1, validFrom: '2027-01-01' }).expect(400);
       await api(manager).post('/rota/patterns', { name: 'X', startTime: '09:00', endTime: '09:00', weekdays: [1], requiredCount: 1, validFrom: '2027-01-01' }).expect(422);
       await api(manager).post('/rota/patterns', { name: 'X', startTime: '09:00', endTime: '17:00', weekdays: [8], requiredCount: 1, validFrom: '2027-01-01' }).expect(400);
       await api(manager).post('/rota/shifts/generate', { from: '2027-01-10', to: '2027-01-01' }).expect(422);
       await api(manager).post('/rota/shifts/generate', { from: '2027-02-30', to: '2027-03-01' }).expect(400);
+      expect(await count()).toEqual(before);
     });
 
     it('manages bank holidays', async () => {
@@ -89,6 +92,7 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       const s = await shift('2026-12-04T09:00:00Z', '2026-12-04T17:00:00Z');
       expect((await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: suspended.practitionerId }).expect(422)).body.findings.map((f: { code: string }) => f.code)).toContain('approval-suspended');
       expect((await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: onLeave.practitionerId }).expect(422)).body.findings.map((f: { code: string }) => f.code)).toContain('on-leave');
+      expect(await t.sql('SELECT 1 FROM shift_assignments WHERE shift_id = $1', [s.id])).toEqual([]);
     });
 
     it('refuses less than 11 hours of rest across midnight, and allows exactly 11', async () => {

@@ -187,6 +187,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const { p } = await practitioner();
       await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 0, provider: 'X', topic: 'Y' }).expect(400);
       await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 500, provider: 'X', topic: 'Y' }).expect(400);
+      expect(await t.sql('SELECT 1 FROM training_records WHERE practitioner_id = $1', [p.id])).toEqual([]);
       const r = (await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 3, provider: 'XX', topic: 'YY' }).expect(201)).body;
       await as(manager).delete(`/training-records/${r.id}`).expect(204);
       await as(manager).delete(`/training-records/${r.id}`).expect(404);
