@@ -72,6 +72,15 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals'))[0].n).toBe(before[0].n);
   });
 
+  it('records an inspector\'s authorisation for an adult held at a police station (POL-09), which the warning then reflects', async () => {
+    const context = { kind: 's136', placeOfSafetyType: 'police-station', locationType: 'public-place', personUnder18: false, arrivedAt: '2026-11-21T01:00:00Z' };
+    const without = (await api(manager).post('/referrals', body({ legalContext: context })).expect(201)).body;
+    expect(without.findings.map((f: { code: string }) => f.code)).toContain('police-station-adult-no-inspector');
+    const withAuth = (await api(manager).post('/referrals', body({ legalContext: { ...context, inspectorAuthorisedAt: '2026-11-21T00:55:00Z' } })).expect(201)).body;
+    expect(withAuth.findings.map((f: { code: string }) => f.code)).toContain('police-station-adult');
+    expect(withAuth.findings.map((f: { code: string }) => f.code)).not.toContain('police-station-adult-no-inspector');
+  });
+
   it('finds the existing person by NHS number instead of duplicating them, and flags different details', async () => {
     const a = (await api(referrer).post('/referrals', body({ person: person({ nhsNumber: '943 476 5919', familyName: 'Match' }) })).expect(201)).body;
     const b = (await api(manager).post('/referrals', body({ person: person({ nhsNumber: '9434765919', familyName: 'Mismatch' }) })).expect(201)).body;

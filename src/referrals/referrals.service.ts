@@ -16,7 +16,7 @@ import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
 import { PeopleService } from '../people/people.service';
 import { DutyService } from '../rota/duty.service';
-import { Clock, clocksFor, clockState, DEFAULT_CLOCK_POLICY, DEFAULT_RESPONSE_TARGETS, DEFAULT_WARNINGS, Finding, intakeFindings, LegalContext, S136BExtension, validateExtension } from '../statute/clocks';
+import { Clock, clocksFor, LEGAL_CONTEXT_INSTANTS, clockState, DEFAULT_CLOCK_POLICY, DEFAULT_RESPONSE_TARGETS, DEFAULT_WARNINGS, Finding, intakeFindings, LegalContext, S136BExtension, validateExtension } from '../statute/clocks';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { AllocateDto, CreateReferralDto, ExtensionDto, OfferViewDto, ReferralDto, ReferralEventDto, ReferralQuery, ReferralStatusDto, TransitionDto, WrittenReasonsDto } from './dto/referral.dto';
 import { ReferralEntity, ReferralStatus } from './referral.entities';
@@ -26,11 +26,10 @@ import { isOpen, transition, TRANSITIONS } from './referral.workflow';
 const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer'] as const;
 
 /** Instants in the legal context travel as ISO strings in JSON; the clocks take Dates. */
-const INSTANT_FIELDS = ['arrivedAt', 'keptAt', 'warrantExecutedAt', 'firstEnteredAt', 'h1FurnishedAt', 'precededBy5_4At', 'recordMadeAt', 'recalledAt', 'admittedAt', 'inspectorAuthorisedAt'];
-
 export function toLegalContext(raw: Record<string, unknown>): LegalContext {
+  const instants: readonly string[] = LEGAL_CONTEXT_INSTANTS;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) out[k] = INSTANT_FIELDS.includes(k) && typeof v === 'string' ? new Date(v) : v;
+  for (const [k, v] of Object.entries(raw)) out[k] = instants.includes(k) && typeof v === 'string' ? new Date(v) : v;
   return out as unknown as LegalContext;
 }
 

@@ -177,9 +177,12 @@ function assertDuration(value: number, name: string): void {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number, not ${value}`);
 }
 
+/** Every field of a legal context that records an instant. */
+export const LEGAL_CONTEXT_INSTANTS = ['arrivedAt', 'keptAt', 'warrantExecutedAt', 'firstEnteredAt', 'h1FurnishedAt', 'precededBy5_4At', 'recordMadeAt', 'recalledAt', 'admittedAt', 'inspectorAuthorisedAt'] as const;
+
 /** The instants a context records, by field name (for validation and the future-time check). */
 function recordedInstants(context: LegalContext): Array<[string, Instant]> {
-  const fields = ['arrivedAt', 'keptAt', 'warrantExecutedAt', 'firstEnteredAt', 'h1FurnishedAt', 'precededBy5_4At', 'recordMadeAt', 'recalledAt', 'admittedAt', 'inspectorAuthorisedAt'];
+  const fields: readonly string[] = LEGAL_CONTEXT_INSTANTS;
   const record = context as unknown as Record<string, unknown>;
   return fields.filter((f) => record[f] !== undefined && record[f] !== null).map((f) => [f, record[f] as Instant]);
 }

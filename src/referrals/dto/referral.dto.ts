@@ -32,6 +32,7 @@ export class LegalContextDto {
   @ApiPropertyOptional({ enum: ['health-based', 'police-station', 'a-and-e', 'other'], description: 's.136/s.135: the place of safety.' }) @IsOptional() @IsIn(['health-based', 'police-station', 'a-and-e', 'other']) placeOfSafetyType?: string;
   @ApiPropertyOptional({ enum: ['public-place', 'dwelling', 'other'], description: 's.136: where the person was removed from (POL-05).' }) @IsOptional() @IsIn(['public-place', 'dwelling', 'other']) locationType?: string;
   @ApiPropertyOptional({ description: 'Under 18 (POL-09: a police station is never a place of safety for a child).' }) @IsOptional() @IsBoolean() personUnder18?: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 'POL-09: an inspector\'s (or above) authorisation to use a police station as the place of safety for an adult.' }) @IsOptional() @IsISO8601(INSTANT) inspectorAuthorisedAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 's.136/s.135: arrival at the place of safety.' }) @IsOptional() @IsISO8601(INSTANT) arrivedAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 's.136(2A): the decision to keep the person at a place of safety where they were.' }) @IsOptional() @IsISO8601(INSTANT) keptAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 's.135(1): when the warrant was executed.' }) @IsOptional() @IsISO8601(INSTANT) warrantExecutedAt?: string;
