@@ -20,6 +20,23 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
     expect(audit).toEqual([{ outcome: 'success', actor_id: u.id }]);
   });
 
+  it('a token accepted before stops working the moment it expires (verified tokens are remembered only until then)', async () => {
+    const u = await t.user(['amhp']);
+    const { accessToken, expiresIn } = (await login(u.email).expect(200)).body;
+    await t.http.get('/auth/me').set('authorization', `Bearer ${accessToken}`).expect(200);
+    await t.http.get('/auth/me').set('authorization', `Bearer ${accessToken}`).expect(200);
+    const start = t.clock.now();
+    try {
+      t.clock.advance(expiresIn * 1000 - 1000);
+      await t.http.get('/auth/me').set('authorization', `Bearer ${accessToken}`).expect(200);
+      t.clock.advance(1000);
+      const res = await t.http.get('/auth/me').set('authorization', `Bearer ${accessToken}`).expect(401);
+      expect(res.body.detail).toMatch(/expired/);
+    } finally {
+      t.clock.set(start);
+    }
+  });
+
   it('refuses a wrong password with 401 problem+json and audits the failure', async () => {
     const u = await t.user(['amhp']);
     const res = await login(u.email, 'not-the-password').expect(401);

@@ -112,6 +112,9 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     // The queue's reads are written in one batch per page: one row per referral shown, chained like any other.
     const perPage = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue'`);
     expect(perPage[0].n).toBe(page.items.length + next.items.length);
+    // Exactly the referrals shown, in the order shown: not the look-ahead row that says there is a next page.
+    const audited = await t.sql<{ resource_id: string }>(`SELECT resource_id FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue' ORDER BY id`);
+    expect(audited.map((a) => a.resource_id)).toEqual([...page.items, ...next.items].map((r: { id: string }) => r.id));
     const auditor = await t.user(['auditor']);
     expect((await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body).toMatchObject({ valid: true, breaks: [] });
   });
@@ -195,7 +198,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect(await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'allocation-override' AND subject_id = $1`, [r.id])).toHaveLength(1);
     });
 
-    it('offered to the AMHPs on duty: two accept at once, exactly one wins (200) and the other gets 409', async () => {
+    it('offered to the AMHPs on duty: two accept at once, exactly one wins (201) and the other gets 409', async () => {
       const r = await accepted();
       const [a, b] = [await amhp(t), await amhp(t)];
       const shift = (await api(manager).post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T22:00:00Z', endsAt: '2026-11-21T09:00:00Z', requiredCount: 2 }).expect(201)).body;
@@ -206,8 +209,8 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       const offers = (await api(manager).post(`/referrals/${r.id}/offers`, {}).expect(201)).body.items;
       expect(offers.map((o: { userId: string }) => o.userId).sort()).toEqual([a.id, b.id].sort());
       const results = await Promise.all([api(a).post(`/referrals/${r.id}/offers/accept`), api(b).post(`/referrals/${r.id}/offers/accept`)]);
-      expect(results.map((x) => x.status).sort()).toEqual([200, 409]);
-      const winner = results.find((x) => x.status === 200)!.body.allocatedUserId;
+      expect(results.map((x) => x.status).sort()).toEqual([201, 409]);
+      const winner = results.find((x) => x.status === 201)!.body.allocatedUserId;
       expect([a.id, b.id]).toContain(winner);
       expect(await t.sql(`SELECT response FROM allocation_offers WHERE referral_id = $1 ORDER BY response`, [r.id])).toEqual([{ response: 'accepted' }, { response: 'withdrawn' }]);
     });
@@ -225,7 +228,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       // Everyone on duty now is offered it (two AMHPs from another test's night shift are on duty too).
       expect(offers.map((o: { userId: string }) => o.userId)).toContain(onDuty.id);
       expect(offers.map((o: { userId: string }) => o.userId)).not.toContain(offDuty.id);
-      const taken = (await api(onDuty).post(`/referrals/${r.id}/offers/accept`).expect(200)).body;
+      const taken = (await api(onDuty).post(`/referrals/${r.id}/offers/accept`).expect(201)).body;
       expect(taken).toMatchObject({ status: 'allocated', allocatedUserId: onDuty.id });
     });
 

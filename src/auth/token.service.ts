@@ -29,6 +29,8 @@ function providerUnavailable(detail: string, cause: unknown): ServiceUnavailable
   return problem;
 }
 
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -39,6 +41,12 @@ export class TokenService {
   private jwks?: Promise<RemoteJwks>;
   /** Imported once: jose would otherwise import the raw secret on every sign and verify (measured ~30 µs each). */
   private readonly secret: KeyObject;
+  /**
+   * Our own tokens already verified, by their exact text, until they expire: checking an HS256 signature through
+   * WebCrypto was a sixth of the app's CPU on the duty AMHP's queue (bench/on-duty.bench.js). Bounded; a restart
+   * (or a new secret) empties it.
+   */
+  private readonly verified = new Map<string, { claims: LocalClaims; expiresAt: number }>();
 
   constructor(
     private readonly config: AppConfig,
@@ -66,6 +74,11 @@ export class TokenService {
   }
 
   async verifyLocal(token: string): Promise<LocalClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt > this.clock.now().getTime()) return known.claims;
+      this.verified.delete(token); // expired: jose says so, with its own message
+    }
     const payload = await this.verify(() =>
       jwtVerify(token, this.secret, {
         issuer: this.config.jwtIssuer,
@@ -76,7 +89,10 @@ export class TokenService {
       }),
     );
     const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
-    return { sub: payload.sub as string, roles };
+    const claims = { sub: payload.sub as string, roles };
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { claims, expiresAt: (payload.exp as number) * 1000 });
+    return claims;
   }
 
   async verifyExternal(token: string): Promise<ExternalClaims> {

@@ -8,6 +8,7 @@ import { isRetryable } from './pg-errors';
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
 const ambient = new AsyncLocalStorage<EntityManager>();
+const statementNames = new Map<string, string>();
 
 /**
  * The one way services reach the database in a transaction.
@@ -39,13 +40,25 @@ export class Db {
    */
   async preparedIn<T>(m: EntityManager, text: string, values: unknown[]): Promise<T[]> {
     const client = (await m.queryRunner!.connect()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
-    const name = `q${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    return (await client.query({ name, text, values })).rows;
+    return (await client.query({ name: Db.statementName(text), text, values })).rows;
   }
 
-  get inTransaction(): boolean {
-    return ambient.getStore() !== undefined;
+  /** A prepared statement's name derived from its SQL text (names must be unique per text on a connection). */
+  static statementName(text: string): string {
+    let name = statementNames.get(text);
+    if (!name) {
+      name = `q${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      if (statementNames.size > 2000) statementNames.clear();
+      statementNames.set(text, name);
+    }
+    return name;
   }
+
+  /** The ambient transaction's manager, when this async flow is inside one. */
+  get current(): EntityManager | undefined {
+    return ambient.getStore();
+  }
+
 
   async transaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
     const current = ambient.getStore();

@@ -57,6 +57,16 @@ function startsWith(text: string): string {
   return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * For other modules' list reads that show who each row is about (the referral queue) in the same statement: a
+ * SQL expression giving the person's summary as JSON (id, names, date of birth, NHS number) for the person id in
+ * `personIdExpr`. The people module keeps the knowledge of its table; the caller audits the read.
+ */
+export function personSummarySql(personIdExpr: string): string {
+  return `(SELECT json_build_object('id', p.id, 'givenName', p.given_name, 'familyName', p.family_name,
+            'dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'), 'nhsNumber', p.nhs_number) FROM persons p WHERE p.id = ${personIdExpr})`;
+}
+
 export interface FindOrCreateResult {
   person: PersonDto;
   /** False when a person with the NHS number given was already recorded (nothing was written). */

@@ -106,9 +106,8 @@ export class ReferralsController {
 
   @Post(':id/offers/accept')
   @Authorize('referrals.respond')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Accept the offer made to you: exactly one acceptance wins; a late one is 409.' })
-  @ApiOkResponse({ type: ReferralDto })
+  @ApiOperation({ summary: 'Accept the offer made to you: exactly one acceptance wins and creates the allocation (201); a late one is 409.' })
+  @ApiCreatedResponse({ type: ReferralDto })
   accept(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: OfferResponseDto): Promise<ReferralDto> {
     return this.referrals.respond(actor, id, true, dto.note);
   }

@@ -14,7 +14,7 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
-import { PeopleService } from '../people/people.service';
+import { PeopleService, personSummarySql } from '../people/people.service';
 import { DutyService } from '../rota/duty.service';
 import { Clock, clocksFor, LEGAL_CONTEXT_INSTANTS, clockState, DEFAULT_CLOCK_POLICY, DEFAULT_RESPONSE_TARGETS, DEFAULT_WARNINGS, Finding, intakeFindings, LegalContext, S136BExtension, validateExtension } from '../statute/clocks';
 import { EligibilityService } from '../workforce/eligibility.service';
@@ -43,18 +43,22 @@ interface PersonSummary {
 
 type Row = ReferralEntity & { person: PersonSummary; extensions: Array<S136BExtension & { authorisedAt: string; superintendentApprovedAt?: string }>; intakeFindings: Finding[] };
 
-const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer,
-       json_build_object('id', p.id, 'givenName', p.given_name, 'familyName', p.family_name,
-         'dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'), 'nhsNumber', p.nhs_number) AS person,
+const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
                    'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at)) FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings"
-  FROM referrals r JOIN persons p ON p.id = r.person_id`;
+  FROM referrals r`;
 
-/** Column names of a raw row → entity field names. */
+const camelNames = new Map<string, string>();
+
+/** Column names of a raw row → entity field names (the names are few and fixed: converted once). */
 function camel(row: Record<string, unknown>): Row {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = v;
+  for (const k in row) {
+    let name = camelNames.get(k);
+    if (name === undefined) camelNames.set(k, (name = k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())));
+    out[name] = row[k];
+  }
   return out as unknown as Row;
 }
 
@@ -150,16 +154,16 @@ export class ReferralsService {
       where.raw(`(coalesce(r.next_deadline, 'infinity'::timestamptz), r.id) > (${where.param(deadline)}::timestamptz, ${where.param(id)}::uuid)`);
     }
     const limitParam = where.param(limit + 1);
-    return this.db.transaction(async (m) => {
-      // Prepared (planned once per connection and filter combination): the queue is the thin client's hot read.
-      const rows: Row[] = (await this.db.preparedIn<Record<string, unknown>>(m, `${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`, where.params)).map(camel);
-      const page = rows.slice(0, limit);
-      const nextCursor = rows.length > limit ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id]) : null;
-      if (referrerOnly) return { items: page.map((r) => this.statusView(r)), nextCursor };
-      // Each person shown in the queue is a read of their record (ARCHITECTURE.md): audited with the list.
-      await this.audit.recordMany(m, { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } }, page.map((r) => ({ resourceId: r.id, subjectPersonId: r.personId })));
-      return { items: page.map((r) => this.view(r)), nextCursor };
-    });
+    const sql = `${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
+    // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), and,
+    // for staff, read and audited in one statement (each person shown is a read of their record, ARCHITECTURE.md).
+    const raw = referrerOnly
+      ? await this.db.prepared<Record<string, unknown>>(Db.statementName(sql), sql, where.params)
+      : await this.audit.selectAudited<Record<string, unknown>>(this.db.current, { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id' }, { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } });
+    const rows = raw.map(camel);
+    const page = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id]) : null;
+    return { items: page.map((r) => (referrerOnly ? this.statusView(r) : this.view(r))), nextCursor };
   }
 
   async get(actor: Actor, id: string): Promise<ReferralDto | ReferralStatusDto> {

@@ -153,12 +153,17 @@ function minutesAfter(anchor: Instant, minutes: number): Instant {
 }
 
 const localFormats = new Map<string, Intl.DateTimeFormat>();
+/** Recent texts by zone and minute: a queue read formats the same few anchors and deadlines on every call. */
+const localTexts = new Map<string, string>();
 
 /**
  * A local time with its zone abbreviation, e.g. "Mon 30 Mar 2026 01:30 BST". One Intl formatter per zone, kept:
  * building a zoned luxon DateTime for every basis text was most of the CPU of a queue read (bench/on-duty.bench.js).
  */
 export function formatLocal(instant: Instant, zone: string): string {
+  const key = `${zone} ${Math.floor(instant.getTime() / MINUTE_MS)}`;
+  const known = localTexts.get(key);
+  if (known !== undefined) return known;
   let format = localFormats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
@@ -166,7 +171,10 @@ export function formatLocal(instant: Instant, zone: string): string {
   }
   const p: Record<string, string> = {};
   for (const part of format.formatToParts(instant)) p[part.type] = part.value;
-  return `${p.weekday} ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+  const text = `${p.weekday} ${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+  if (localTexts.size >= 10_000) localTexts.clear();
+  localTexts.set(key, text);
+  return text;
 }
 
 function assertInstant(value: unknown, name: string): asserts value is Date {
