@@ -7,6 +7,7 @@ import * as m4 from './1795240453634-SwapHistory';
 import * as m5 from './1795242152914-Referrals';
 import * as m6 from './1795242671845-EmptyRelationshipPeriod';
 import * as m7 from './1795242885114-AuditAppendMany';
+import * as m8 from './1795245015075-Assessments';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m5),
   ...Object.values(m6),
   ...Object.values(m7),
+  ...Object.values(m8),
 ];

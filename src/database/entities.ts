@@ -9,6 +9,8 @@ import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { PersonEntity } from '../people/person.entity';
+import { DisplacementEntity, NearestRelativeObjectionEntity, RelativeEntity } from '../people/relative.entities';
+import { AssessmentContactEntity, AssessmentEntity, AssessmentEventEntity, MedicalRecommendationEntity } from '../assessments/assessment.entities';
 import { AllocationOfferEntity, ReferralEntity, ReferralEventEntity, ReferralExtensionEntity } from '../referrals/referral.entities';
 import { BankHolidayEntity, CalendarTokenEntity, LeaveRequestEntity, RotaPlanEntity, RotaPreferenceEntity, ShiftAssignmentEntity, ShiftEntity, ShiftPatternEntity, SwapRequestEntity } from '../rota/rota.entities';
 import { AppraisalEntity, PracticeAuditEntity, SupervisionActionEntity, SupervisionSessionEntity } from '../supervision/supervision.entity';
@@ -52,4 +54,11 @@ export const ENTITIES = [
   ReferralEventEntity,
   ReferralExtensionEntity,
   AllocationOfferEntity,
+  RelativeEntity,
+  NearestRelativeObjectionEntity,
+  DisplacementEntity,
+  AssessmentEntity,
+  AssessmentEventEntity,
+  AssessmentContactEntity,
+  MedicalRecommendationEntity,
 ];

@@ -1,0 +1,272 @@
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { DoctorEntity } from '../doctors/doctor.entity';
+import { PersonEntity } from '../people/person.entity';
+import { RelativeEntity } from '../people/relative.entities';
+import { ReferralEntity } from '../referrals/referral.entities';
+
+export const TIMELINE_EVENTS = [
+  'doctors-requested', 'doctor-arrived', 'interview-started', 'interview-ended', 'decision', 'application-signed',
+  'bed-requested', 'bed-identified', 'conveyance-requested', 'conveyance-arrived', 'admitted', 'warrant-requested',
+  'warrant-executed', 'police-requested', 'police-arrived', 'interpreter-requested', 'interpreter-arrived', 'other',
+] as const;
+export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
+
+export const DELAY_REASONS = [
+  'no-bed', 'waiting-s12-doctor', 'waiting-second-doctor', 'police-unavailable', 'ambulance-unavailable',
+  'interpreter-unavailable', 'warrant-needed', 'person-not-found', 'person-unwell', 'access-refused', 'other',
+] as const;
+
+export const OUTCOME_KINDS = ['application', 'cto-decision', 'not-detained'] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/** The alternatives to detention (DOMAIN.md step 6). */
+export const ALTERNATIVES = [
+  'informal-admission', 'crisis-home-treatment', 'community-follow-up', 'care-package', 'no-further-action',
+  'decision-deferred', 'unable-to-complete',
+] as const;
+
+/**
+ * An MHA assessment of the person of a referral (FHIR Encounter): who assessed, where, every contact and its mode,
+ * the timeline, the medical recommendations, the nearest relative, conflicts, and the outcome. One open
+ * assessment per referral at a time.
+ */
+@Entity('assessments')
+@Check('assessments_status', `status IN ('open','decided','closed')`)
+@Check('assessments_outcome_kind', `outcome_kind IS NULL OR outcome_kind IN ('application','cto-decision','not-detained')`)
+@Check('assessments_section', `section IS NULL OR section IN ('s2','s3','s4','s7')`)
+@Index('assessments_one_open_per_referral_key', ['referralId'], { unique: true, where: `status <> 'closed'` })
+@Index('assessments_referral_idx', ['referralId', 'openedAt'])
+@Index('assessments_person_idx', ['personId', 'openedAt'])
+@Index('assessments_lead_idx', ['leadAmhpUserId', 'status', 'openedAt'])
+export class AssessmentEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  referralId: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  personId: string;
+
+  @Column('text', { default: 'open' })
+  status: 'open' | 'decided' | 'closed';
+
+  /** The AMHP leading (and, if there is an application, making it). */
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  leadAmhpUserId: string;
+
+  /** Other AMHPs involved (a second AMHP, a trainee shadowing). */
+  @Column('uuid', { array: true, default: () => "'{}'" })
+  otherAmhpUserIds: string[];
+
+  @Column('text', { nullable: true })
+  location: string | null;
+
+  /** Interpreter, advocate, police and ambulance involvement. */
+  @Column('jsonb', { default: {} })
+  involvement: { interpreter?: { needed: boolean; language?: string; used?: boolean; name?: string }; advocate?: { involved: boolean; name?: string }; police?: { involved: boolean; reason?: string }; ambulance?: { involved: boolean; reason?: string } };
+
+  /** APP-06 / s.13(2): how the interview was made suitable, and the alternatives considered. */
+  @Column('jsonb', { nullable: true })
+  interview: { suitableMannerNotes: string | null; alternativesConsidered: string[]; capacity?: string | null; patientViews?: string | null; relativesWishes?: string | null; professionalsConsulted?: string[] } | null;
+
+  /** The person appearing to be the nearest relative (or nominated person) for this assessment, and what was done. */
+  @Column('jsonb', { nullable: true })
+  nearestRelative: {
+    relativeId: string | null;
+    name: string | null;
+    confirmed: boolean;
+    notConfirmedReason: string | null;
+    noneReason: string | null;
+    trace: string[];
+    informedAt: string | null;
+    informedMethod: string | null;
+    consultedAt: string | null;
+    consultedMethod: string | null;
+    exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string } | null;
+    views: string | null;
+  } | null;
+
+  /** COI-*: each assessor's teams, who they direct or employ, and their signed declaration. */
+  @Column('jsonb', { default: [] })
+  conflicts: Array<{ assessorId: string; role: 'amhp' | 'doctor' | 'nearest-relative-applicant'; name: string; teams: string[]; directsOrEmploys: string[]; declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: string } | null }>;
+
+  /** The patient's clinical teams, for COI-04 (the patient in an assessor's team). */
+  @Column('text', { array: true, default: () => "'{}'" })
+  patientTeams: string[];
+
+  @Column('text', { nullable: true })
+  outcomeKind: OutcomeKind | null;
+
+  @Column('text', { nullable: true })
+  section: 's2' | 's3' | 's4' | 's7' | null;
+
+  /** MHSDS legal status code for a detention or guardianship (STATUTE.md §8). */
+  @Column('text', { nullable: true })
+  legalStatusCode: string | null;
+
+  /** The outcome as recorded: application details, CTO decision, or the alternative and rationale; acknowledged warnings. */
+  @Column('jsonb', { nullable: true })
+  outcome: Record<string, unknown> | null;
+
+  @Column('timestamptz', { nullable: true })
+  decidedAt: Date | null;
+
+  @Column('timestamptz')
+  openedAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  closedAt: Date | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  createdBy: string;
+}
+
+/** A timed event of the assessment (the timeline is the record), with the reason for any delay. */
+@Entity('assessment_events')
+@Index('assessment_events_assessment_idx', ['assessmentId', 'at'])
+export class AssessmentEventEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
+  id: string;
+
+  @ForeignKey(() => AssessmentEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  assessmentId: string;
+
+  @Column('text')
+  type: string;
+
+  /** When it happened (may be recorded later). */
+  @Column('timestamptz')
+  at: Date;
+
+  @Column('text', { nullable: true })
+  delayReason: string | null;
+
+  @Column('text', { nullable: true })
+  note: string | null;
+
+  @Column('jsonb', { default: {} })
+  data: Record<string, unknown>;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  recordedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  recordedAt: Date;
+}
+
+/** Each contact with the patient and its mode: only in person counts for s.11(5) and s.12 (C8). */
+@Entity('assessment_contacts')
+@Check('assessment_contacts_mode', `mode IN ('in-person','video','phone')`)
+@Check('assessment_contacts_by_role', `by_role IN ('amhp','doctor','other')`)
+@Index('assessment_contacts_assessment_idx', ['assessmentId', 'at'])
+export class AssessmentContactEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => AssessmentEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  assessmentId: string;
+
+  @Column('timestamptz')
+  at: Date;
+
+  @Column('text')
+  mode: 'in-person' | 'video' | 'phone';
+
+  @Column('text')
+  byRole: 'amhp' | 'doctor' | 'other';
+
+  /** The AMHP's user id when an AMHP made the contact. */
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  byUserId: string | null;
+
+  @Column('text', { nullable: true })
+  byName: string | null;
+
+  @Column('text', { nullable: true })
+  note: string | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  recordedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  recordedAt: Date;
+}
+
+/** A medical recommendation (Forms A3/A4, A7/A8, A11, G3/G4). */
+@Entity('medical_recommendations')
+@Check('medical_recommendations_section', `section IN ('s2','s3','s4','s7')`)
+@Check('medical_recommendations_mode', `exam_mode IN ('in-person','video','phone')`)
+@Index('medical_recommendations_assessment_idx', ['assessmentId'])
+export class MedicalRecommendationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => AssessmentEntity, { onDelete: 'CASCADE' })
+  @Column('uuid')
+  assessmentId: string;
+
+  /** From the s.12 register; null for a doctor entered ad hoc. */
+  @ForeignKey(() => DoctorEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  doctorId: string | null;
+
+  @Column('text')
+  doctorName: string;
+
+  /** An ad hoc doctor's own statement of approval (not verified against the register). */
+  @Column('jsonb', { nullable: true })
+  statedApproval: { s12: boolean; approvedClinician: boolean } | null;
+
+  @Column('boolean')
+  previousAcquaintance: boolean;
+
+  @Column('text', { nullable: true })
+  noAcquaintanceReason: string | null;
+
+  @Column('timestamptz')
+  examinedAt: Date;
+
+  @Column('text')
+  examMode: 'in-person' | 'video' | 'phone';
+
+  @Column('timestamptz')
+  signedAt: Date;
+
+  @Column('text')
+  section: 's2' | 's3' | 's4' | 's7';
+
+  /** Two records of a joint recommendation share a group id. */
+  @Column('uuid', { nullable: true })
+  jointGroup: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  receivedByManagersAt: Date | null;
+
+  /** APP-09, MHA25-04, MED-06 facts. */
+  @Column('jsonb', { default: {} })
+  details: { learningDisabilityOnly?: boolean; ldQualifyingConduct?: boolean; autismOrLdWithoutPsychiatricDisorder?: boolean; informalInappropriateReason?: string; treatmentAvailableAt?: string; team?: string };
+
+  @Column('timestamptz', { nullable: true })
+  withdrawnAt: Date | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  recordedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  recordedAt: Date;
+}

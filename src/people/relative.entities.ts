@@ -1,0 +1,171 @@
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { PersonEntity } from './person.entity';
+
+/** s.26(1) classes, plus the derived candidates of s.26(6)-(7) and the child-patient branch of ss.27-28. */
+export const RELATIONSHIPS = [
+  'spouse', 'civil-partner', 'cohabitee', 'child', 'parent', 'sibling', 'grandparent', 'grandchild', 'uncle-aunt', 'nephew-niece',
+  'non-relative-resident', 'local-authority-care-order', 'guardian-or-residence-order', 'other',
+] as const;
+export type Relationship = (typeof RELATIONSHIPS)[number];
+
+/**
+ * A relative or carer of a person, with the facts s.26 ranks by (STATUTE.md NR-04..NR-09). Kept at person level:
+ * every assessment of the person uses the same list, and the NR engine proposes from it.
+ */
+@Entity('relatives')
+@Check('relatives_relationship', `relationship IN ('spouse','civil-partner','cohabitee','child','parent','sibling','grandparent','grandchild','uncle-aunt','nephew-niece','non-relative-resident','local-authority-care-order','guardian-or-residence-order','other')`)
+@Index('relatives_person_idx', ['personId'])
+export class RelativeEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  personId: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  relationship: Relationship;
+
+  /** NR-04: whole blood ranks before half blood in the same class. */
+  @Column('boolean', { default: true })
+  wholeBlood: boolean;
+
+  /** NR-04: the elder wins within a class; NR-06: under 18s are excluded (unless spouse, civil partner or parent). */
+  @Column('date', { nullable: true })
+  dateOfBirth: string | null;
+
+  /** NR-05: ordinarily resides with the patient (or did immediately before admission). */
+  @Column('boolean', { default: false })
+  livesWithPatient: boolean;
+
+  /** NR-05: cares for the patient (or did immediately before admission). */
+  @Column('boolean', { default: false })
+  caresForPatient: boolean;
+
+  /** NR-06: ordinarily resident in the UK, Channel Islands or Isle of Man. */
+  @Column('boolean', { default: true })
+  ukResident: boolean;
+
+  /** NR-06: a spouse or civil partner permanently separated, or who has deserted (or been deserted by) the patient. */
+  @Column('boolean', { default: false })
+  separatedOrDeserted: boolean;
+
+  /** NR-07: years of living with the patient (cohabitee 6 months = 0.5; non-relative 5 years). */
+  @Column('numeric', { precision: 5, scale: 2, nullable: true })
+  yearsLivingWith: string | null;
+
+  /** NR-09: the NR has authorised another person in writing to act (reg 24): that person's name. */
+  @Column('text', { nullable: true })
+  authorisedDelegate: string | null;
+
+  @Column('jsonb', { default: {} })
+  contact: { phone?: string; email?: string; address?: string };
+
+  @Column('text', { nullable: true })
+  notes: string | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  createdBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/**
+ * An objection by the nearest relative to a s.3 or guardianship application (NR-02), notified to an AMHP or to the
+ * council (duty line, EDT). Person-level: it persists across assessments until withdrawn (M v East London: a stated
+ * disagreement is an objection unless clearly withdrawn).
+ */
+@Entity('nearest_relative_objections')
+@Check('nr_objections_notified_to', `notified_to IN ('amhp','lssa')`)
+@Index('nr_objections_person_idx', ['personId', 'notifiedAt'])
+export class NearestRelativeObjectionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  personId: string;
+
+  @ForeignKey(() => RelativeEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  relativeId: string | null;
+
+  @Column('timestamptz')
+  notifiedAt: Date;
+
+  @Column('text')
+  notifiedTo: 'amhp' | 'lssa';
+
+  @Column('text')
+  details: string;
+
+  @Column('timestamptz', { nullable: true })
+  withdrawnAt: Date | null;
+
+  @Column('text', { nullable: true })
+  withdrawalDetails: string | null;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  recordedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** A s.29 application to the county court to displace the nearest relative (NR-10, NR-11). */
+@Entity('nearest_relative_displacements')
+@Check('nr_displacements_ground', `ground IN ('a','b','c','d','e')`)
+@Check('nr_displacements_status', `status IN ('applied','interim-order','order','refused','withdrawn')`)
+@Index('nr_displacements_person_idx', ['personId', 'filedAt'])
+export class DisplacementEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  personId: string;
+
+  @ForeignKey(() => RelativeEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  relativeId: string | null;
+
+  /** s.29(3)(a)-(e). */
+  @Column('text')
+  ground: 'a' | 'b' | 'c' | 'd' | 'e';
+
+  @Column('text', { default: 'applied' })
+  status: 'applied' | 'interim-order' | 'order' | 'refused' | 'withdrawn';
+
+  @Column('timestamptz')
+  filedAt: Date;
+
+  @Column('date', { nullable: true })
+  effectiveFrom: string | null;
+
+  /** The acting nearest relative the court appointed. */
+  @Column('text', { nullable: true })
+  actingNearestRelative: string | null;
+
+  @Column('text', { nullable: true })
+  court: string | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  recordedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,186 @@
+/**
+ * The facts of an MHA assessment as the pure rules see them (STATUTE.md §1-§9, §12): no Nest, no ORM, no clock.
+ * The assessments service builds these from the record (resolving, for example, a doctor's s.12 approval on the
+ * examination date from the register); `checkAssessment` (assessment-rules.ts) turns them into findings and
+ * deadlines; `proposeNearestRelative` (nearest-relative.ts) applies s.26.
+ */
+import type { Finding, Instant } from './clocks';
+import type { IsoDate } from './time';
+
+export type Section = 's2' | 's3' | 's4' | 's7';
+/** C8: only in person counts for s.11(5) ("personally seen") and s.12(1) ("personally examined"). */
+export type ContactMode = 'in-person' | 'video' | 'phone';
+export type Applicant = 'amhp' | 'nearest-relative';
+
+/** Which law applies on a date: the MHA 2025 provisions switch in by configurable commencement dates (§9). */
+export interface RegimeConfig {
+  /** MHA 2025 s.24-s.25: the nominated person replaces the nearest relative; an objection no longer blocks. Null: not commenced. */
+  nominatedPersonFrom: IsoDate | null;
+  /** MHA 2025 s.5: the new detention criteria ("serious harm"). */
+  newCriteriaFrom: IsoDate | null;
+  /** MHA 2025 ss.3-4: no s.3 for autism or learning disability alone. */
+  autismLdGateFrom: IsoDate | null;
+  /** MHA 2025 s.29: s.3's first period 3 months instead of 6. */
+  shorterS3PeriodFrom: IsoDate | null;
+}
+
+export interface LegalRegime {
+  /** 'mha1983' until any 2025 provision applying here has commenced on the date asked; else 'mha2025-partial' or 'mha2025'. */
+  id: 'mha1983' | 'mha2025-partial' | 'mha2025';
+  representative: 'nearest-relative' | 'nominated-person';
+  /** NR-02 (1983): an objection blocks s.3/s.7. MHA25-06: it needs the AMHP's dangerousness report instead. */
+  objectionBlocks: boolean;
+  criteria: '1983' | '2025';
+  autismLdGate: boolean;
+  s3FirstPeriodMonths: 6 | 3;
+  /** Human-readable list of what applies and why (the commencement dates relied on). */
+  basis: string[];
+}
+
+export interface RecommendationFacts {
+  id: string;
+  doctorName: string;
+  /** From the register on the examination date (or the ad hoc doctor's stated approval, then `approvalVerified` false). */
+  s12ApprovedOnExamDate: boolean;
+  approvedClinicianOnExamDate: boolean;
+  approvalVerified: boolean;
+  previousAcquaintance: boolean;
+  /** MED-04: why a doctor with previous acquaintance was not practicable. */
+  noAcquaintanceReason: string | null;
+  examinedAt: Instant;
+  examMode: ContactMode;
+  signedAt: Instant;
+  section: Section;
+  /** A joint recommendation (one form signed by two doctors: A3/A7/G3): two recommendation records share `jointGroup`. */
+  jointGroup: string | null;
+  /** APP-11: when the hospital managers received it (a s.4's second recommendation). */
+  receivedByManagersAt: Instant | null;
+  /** APP-09: learning disability is the disorder relied on, and whether it comes with the qualifying conduct. */
+  learningDisabilityOnly: boolean;
+  ldQualifyingConduct: boolean;
+  /** MHA25-04: autism or learning disability without a co-occurring psychiatric disorder. */
+  autismOrLdWithoutPsychiatricDisorder: boolean;
+  /** MED-06 (s.3): why informal treatment is not appropriate, and where appropriate treatment is available. */
+  informalInappropriateReason: string | null;
+  treatmentAvailableAt: string | null;
+}
+
+/** A time the AMHP saw the patient (APP-04/05, C8). */
+export interface ContactFacts {
+  at: Instant;
+  mode: ContactMode;
+  /** Only the applicant AMHP's own contacts count for s.11(5). */
+  byApplicant: boolean;
+}
+
+export interface NearestRelativeFacts {
+  /** The person appearing to be the NR (or NP under the 2025 regime) has been identified and confirmed by the AMHP. */
+  identified: boolean;
+  /** No NR exists or cannot be ascertained (recorded with a reason): informing/consulting then cannot apply. */
+  noneReason: string | null;
+  informedAt: Instant | null;
+  consultedAt: Instant | null;
+  /** NR-01/NR-03 exception, with the facts relied on (CV v SLAM). */
+  exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string } | null;
+  /** NR-02: an objection notified to the AMHP or the LSSA and not withdrawn (person-level, persists across assessments). */
+  objectionInForce: boolean;
+  /** NR-10: a s.29 order displacing the NR is in force (the acting NR's view counts instead). */
+  displaced: boolean;
+  /** MHA25-06: the AMHP's report that the patient would be likely to act dangerously if not admitted. */
+  dangerousnessReport: boolean;
+}
+
+/** One assessor's conflict-of-interest facts (COI-*): computed professional links plus signed declarations. */
+export interface AssessorFacts {
+  id: string;
+  role: 'amhp' | 'doctor' | 'nearest-relative-applicant';
+  name: string;
+  /** Clinical teams organised to work together on a routine basis (COI-04/05): names as recorded. */
+  teams: string[];
+  /** Ids of other assessors (or 'patient'/'nearest-relative') this assessor directs the work of or employs (COI-03/07). */
+  directsOrEmploys: string[];
+  /** Signed declarations (COI-01/02/08); null when not yet declared. */
+  declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: Instant } | null;
+}
+
+export interface ApplicationFacts {
+  section: Section;
+  applicant: Applicant;
+  /** When the application was signed (made). */
+  signedAt: Instant;
+  /** APP-03: a specific hospital site, not a trust. */
+  hospitalSite: string | null;
+  /** APP-10: the s.4 statement that complying with s.2 would involve undesirable delay. */
+  undesirableDelayStatement: boolean;
+  /** APP-01/AMHP-01: the applicant AMHP's approval is current (and not suspended) at signing. */
+  applicantApprovedAtSigning: boolean;
+  /** COP-03: arrangements recorded for dependants, people the patient cares for, pets, home and property (null: not recorded). */
+  practicalMatters: { dependants: string | null; pets: string | null; property: string | null };
+  /** GDN-04: the guardian. */
+  guardian: { type: 'lssa' | 'private'; name: string; willingnessStatement: boolean; acceptedByLssaAt: Instant | null } | null;
+  /** GDN-06: forwarded to the LSSA. */
+  forwardedToLssaAt: Instant | null;
+  /** COI-06: urgent necessity and serious risk, recorded; excuses only the three-in-one-team conflict (COI-05). */
+  urgentNecessity: string | null;
+  /** APP-12 / s.4 admission: when the patient was admitted (or the managers received the application for an in-patient). */
+  admittedAt: Instant | null;
+  /** NR-11: a s.29 displacement application on ground (c) or (d) filed while the s.2 was in force. */
+  pendingDisplacementFiledAt: Instant | null;
+}
+
+export interface CtoDecisionFacts {
+  decision: 'agree' | 'disagree';
+  inWriting: boolean;
+  signedAt: Instant;
+  amhpApprovedAtSigning: boolean;
+  /** CTO-02: the conditions the AMHP agreed to. */
+  conditionsAgreed: boolean;
+}
+
+export interface AssessmentFacts {
+  /** The date whose regime applies (the application date, else today). */
+  regime: LegalRegime;
+  timeZone: string;
+  patientDateOfBirth: IsoDate | null;
+  /** GDN-01 (s.7(4)): where the date of birth is unknown, the patient is believed to be 16 or over. */
+  believedSixteenOrOver: boolean;
+  contacts: ContactFacts[];
+  /** APP-06 / s.13(2): interview in a suitable manner, alternatives considered. */
+  interview: { suitableMannerNotes: string | null; alternativesConsidered: string[] } | null;
+  recommendations: RecommendationFacts[];
+  nearestRelative: NearestRelativeFacts;
+  assessors: AssessorFacts[];
+  /** NR-12: the nearest relative asked for this assessment (s.13(4)). */
+  nearestRelativeRequested: boolean;
+  writtenReasonsSentAt: Instant | null;
+  application: ApplicationFacts | null;
+  cto: CtoDecisionFacts | null;
+}
+
+export type DeadlineId =
+  | 'last-valid-application' // COP-02: min(last exam + 13, seen + 13), end of day
+  | 'second-examination' // MED-02: first exam + 6 days, end of day
+  | 'conveyance' // APP-13 (14 days beginning with the last exam) / APP-14 (s.4: 24 h from the earlier of exam and application)
+  | 's4-second-recommendation' // APP-11: admission + 72 h
+  | 's2-expiry' // APP-17 / C4 (and NR-11 when extended)
+  | 's3-first-period' // APP-18 / C6 (regime-dependent)
+  | 'guardianship-first-period' // GDN-07
+  | 'forward-to-lssa' // GDN-06
+  | 'rectification' // APP-16
+  | 'inform-nearest-relative'; // NR-01 (configurable SLA)
+
+export interface Deadline {
+  id: DeadlineId;
+  rule: string;
+  /** The instant it ends (end of the local day for day-counted periods). */
+  at: Instant;
+  label: string;
+  /** How it was counted, with the convention (C1-C6) and the dates used. */
+  basis: string;
+}
+
+export interface AssessmentCheck {
+  regime: LegalRegime;
+  findings: Finding[];
+  deadlines: Deadline[];
+}
