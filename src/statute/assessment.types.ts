@@ -145,6 +145,11 @@ export interface AssessmentFacts {
   /** GDN-01 (s.7(4)): where the date of birth is unknown, the patient is believed to be 16 or over. */
   believedSixteenOrOver: boolean;
   contacts: ContactFacts[];
+  /**
+   * COI-04 (SI 2008/1205 reg 5(1)(b)): clinical teams the patient is a member of (e.g. a patient who is also staff),
+   * by the same names as AssessorFacts.teams. Optional: absent or empty means none recorded.
+   */
+  patientTeams?: string[];
   /** APP-06 / s.13(2): interview in a suitable manner, alternatives considered. */
   interview: { suitableMannerNotes: string | null; alternativesConsidered: string[] } | null;
   recommendations: RecommendationFacts[];

@@ -1,0 +1,948 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import type {
+  Applicant,
+  ApplicationFacts,
+  AssessmentCheck,
+  AssessmentFacts,
+  AssessorFacts,
+  ContactFacts,
+  DeadlineId,
+  NearestRelativeFacts,
+  RecommendationFacts,
+  Section,
+} from './assessment.types';
+import { calendarMonthPeriod, checkAssessment, examinationGapOk, expectedForms, formatDay, legalStatusCode, s4Conversion } from './assessment-rules';
+import { formatLocal } from './clocks';
+import { DEFAULT_REGIME_CONFIG, legalRegime } from './legal-regime';
+import { addDays, daysBetween, localDate } from './time';
+
+const LONDON = 'Europe/London';
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const at = (iso: string) => new Date(iso);
+const plusH = (d: Date, h: number) => new Date(d.getTime() + h * HOUR);
+const local = (d: Date) => formatLocal(d, LONDON);
+const REGIME_1983 = legalRegime('2026-03-01', DEFAULT_REGIME_CONFIG);
+const REGIME_2025 = legalRegime('2027-06-01', { nominatedPersonFrom: '2027-01-01', newCriteriaFrom: '2027-01-01', autismLdGateFrom: '2027-01-01', shorterS3PeriodFrom: '2027-01-01' });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Builders: a complete, valid application of each section, signed at t0; tests change one thing at a time.
+
+function rec(over: Partial<RecommendationFacts> = {}): RecommendationFacts {
+  return {
+    id: 'rA',
+    doctorName: 'Dr Adams',
+    s12ApprovedOnExamDate: true,
+    approvedClinicianOnExamDate: false,
+    approvalVerified: true,
+    previousAcquaintance: false,
+    noAcquaintanceReason: null,
+    examinedAt: at('2026-03-01T10:00:00Z'),
+    examMode: 'in-person',
+    signedAt: at('2026-03-01T10:30:00Z'),
+    section: 's2',
+    jointGroup: null,
+    receivedByManagersAt: null,
+    learningDisabilityOnly: false,
+    ldQualifyingConduct: false,
+    autismOrLdWithoutPsychiatricDisorder: false,
+    informalInappropriateReason: null,
+    treatmentAvailableAt: null,
+    ...over,
+  };
+}
+
+/** A recommendation (or a copy of `over`) examined at `examinedAt` and signed 30 minutes later. */
+function examined(examinedAt: Date, over: Partial<RecommendationFacts> = {}): RecommendationFacts {
+  return rec({ ...over, examinedAt, signedAt: new Date(examinedAt.getTime() + 30 * MINUTE) });
+}
+
+const s3Content = { informalInappropriateReason: 'Refuses medication and lacks insight; informal admission failed in January.', treatmentAvailableAt: 'Riverside Hospital' };
+
+function assessor(id: string, role: AssessorFacts['role'], name: string, teams: string[], declaredAt: Date): AssessorFacts {
+  return { id, role, name, teams, directsOrEmploys: [], declaration: { financial: false, business: false, personal: false, declaredAt } };
+}
+
+/** A valid application under `section`, signed at `t0`, and its facts. */
+function facts(section: Section = 's2', t0iso = '2026-03-03T18:00:00Z', applicant: Applicant = 'amhp'): AssessmentFacts {
+  const t0 = at(t0iso);
+  const recs: RecommendationFacts[] =
+    section === 's4'
+      ? [examined(plusH(t0, -1), { section: 's4', noAcquaintanceReason: 'Out of hours; the GP could not be reached.' })]
+      : [
+          examined(plusH(t0, -30), { section, ...(section === 's3' ? s3Content : {}) }),
+          examined(plusH(t0, -6), { id: 'rB', doctorName: 'Dr Brown', s12ApprovedOnExamDate: false, previousAcquaintance: true, section, ...(section === 's3' ? s3Content : {}) }),
+        ];
+  const application: ApplicationFacts = {
+    section,
+    applicant,
+    signedAt: t0,
+    hospitalSite: section === 's7' ? null : 'Riverside Hospital, Willow Ward',
+    undesirableDelayStatement: section === 's4',
+    applicantApprovedAtSigning: true,
+    practicalMatters: { dependants: 'None', pets: 'Cat: neighbour feeding it', property: 'House locked; keys with sister' },
+    guardian: section === 's7' ? { type: 'lssa', name: 'Northshire County Council', willingnessStatement: false, acceptedByLssaAt: plusH(t0, 2) } : null,
+    forwardedToLssaAt: section === 's7' ? plusH(t0, 1) : null,
+    urgentNecessity: null,
+    admittedAt: section === 's7' ? null : plusH(t0, section === 's4' ? 1 : 3),
+    pendingDisplacementFiledAt: null,
+  };
+  return {
+    regime: REGIME_1983,
+    timeZone: LONDON,
+    patientDateOfBirth: '1980-05-05',
+    believedSixteenOrOver: false,
+    contacts: [{ at: plusH(t0, -2), mode: 'in-person', byApplicant: true }],
+    interview: { suitableMannerNotes: 'At home, with a BSL interpreter.', alternativesConsidered: ['Home treatment team: declined by the patient'] },
+    recommendations: recs,
+    nearestRelative: { identified: true, noneReason: null, informedAt: plusH(t0, -1), consultedAt: plusH(t0, -3), exception: null, objectionInForce: false, displaced: false, dangerousnessReport: false },
+    assessors: [
+      assessor('amhp', applicant === 'amhp' ? 'amhp' : 'nearest-relative-applicant', applicant === 'amhp' ? 'Sam Okafor (AMHP)' : 'Jo Smith (nearest relative)', ['AMHP hub'], plusH(t0, -8)),
+      assessor('dA', 'doctor', 'Dr Adams', ['Crisis team'], plusH(t0, -8)),
+      ...(section === 's4' ? [] : [assessor('dB', 'doctor', 'Dr Brown', ['Riverside GP practice'], plusH(t0, -8))]),
+    ],
+    nearestRelativeRequested: false,
+    writtenReasonsSentAt: null,
+    application,
+    cto: null,
+  };
+}
+
+const withApp = (f: AssessmentFacts, over: Partial<ApplicationFacts>): AssessmentFacts => ({ ...f, application: { ...f.application!, ...over } });
+const withNr = (f: AssessmentFacts, over: Partial<NearestRelativeFacts>): AssessmentFacts => ({ ...f, nearestRelative: { ...f.nearestRelative, ...over } });
+const withRecs = (f: AssessmentFacts, recommendations: RecommendationFacts[]): AssessmentFacts => ({ ...f, recommendations });
+const live = (f: AssessmentFacts): AssessmentFacts => ({ ...f, application: null });
+
+/** Checked a day after t0 unless told, with the NR-01 SLA at 72 hours. */
+function check(f: AssessmentFacts, asAt?: Date | string, nrInformSlaHours = 72): AssessmentCheck {
+  const now = asAt === undefined ? plusH(f.application?.signedAt ?? f.recommendations[0]?.examinedAt ?? at('2026-03-03T18:00:00Z'), 20) : typeof asAt === 'string' ? at(asAt) : asAt;
+  return checkAssessment(f, { asAt: now, nrInformSlaHours });
+}
+const codes = (c: AssessmentCheck) => c.findings.map((f) => `${f.rule}:${f.severity}:${f.code}`);
+const blockers = (c: AssessmentCheck) => c.findings.filter((f) => f.severity === 'blocker').map((f) => `${f.rule}:${f.code}`);
+const finding = (c: AssessmentCheck, code: string) => {
+  const f = c.findings.find((x) => x.code === code);
+  if (!f) throw new Error(`no finding ${code}; got ${codes(c).join(', ')}`);
+  return f;
+};
+const deadline = (c: AssessmentCheck, id: DeadlineId) => {
+  const d = c.deadlines.find((x) => x.id === id);
+  if (!d) throw new Error(`no deadline ${id}; got ${c.deadlines.map((x) => x.id).join(', ')}`);
+  return d;
+};
+const hasDeadline = (c: AssessmentCheck, id: DeadlineId) => c.deadlines.some((x) => x.id === id);
+
+/** Every message produced in this file, for the style checks at the end. */
+const seen: AssessmentCheck[] = [];
+function checked(f: AssessmentFacts, asAt?: Date | string): AssessmentCheck {
+  const c = check(f, asAt);
+  seen.push(c);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('a complete application of each section passes', () => {
+  it.each<[Section, string[]]>([
+    ['s2', []],
+    ['s3', []],
+    ['s7', []],
+    ['s4', ['COP-08:warning:s4-genuine-emergency-only', 'APP-11:warning:s4-second-recommendation-missing']],
+  ])('%s: no blockers, only the expected warnings', (section, expected) => {
+    const c = checked(facts(section));
+    expect(codes(c)).toEqual(expected);
+    expect(c.regime).toBe(REGIME_1983);
+  });
+
+  it('a nearest-relative application skips the AMHP-only duties (interview, informing and consulting the nearest relative)', () => {
+    const f = { ...facts('s3', undefined, 'nearest-relative'), interview: null };
+    expect(codes(checked(withNr(f, { consultedAt: null })))).toEqual([]);
+  });
+});
+
+describe('MED-02 (s.12(1), C3): no more than 5 clear days between the examinations', () => {
+  it.each([
+    ['worked example: Sun 1 Mar and Sat 7 Mar 2026 are valid (5 clear days between)', '2026-03-01T10:00:00Z', '2026-03-07T22:00:00Z', true],
+    ['worked example: Sun 1 Mar and Sun 8 Mar 2026 are not (6 clear days between)', '2026-03-01T10:00:00Z', '2026-03-08T09:00:00Z', false],
+    ['two examinations on the same day are valid', '2026-03-01T09:00:00Z', '2026-03-01T20:00:00Z', true],
+    ['the order does not matter: 8 Mar then 1 Mar is still too far apart', '2026-03-08T09:00:00Z', '2026-03-01T10:00:00Z', false],
+    ['local days count: 23:30 UTC on 7 Jul is 8 Jul in BST, 6 days after 2 Jul', '2026-07-02T09:00:00Z', '2026-07-07T23:30:00Z', true],
+    ['local days count: 23:30 UTC on 8 Jul is 9 Jul in BST, 7 days after 2 Jul', '2026-07-02T09:00:00Z', '2026-07-08T23:30:00Z', false],
+  ])('%s', (_name, e1, e2, ok) => {
+    const last = Math.max(at(e1).getTime(), at(e2).getTime());
+    const f = facts('s2', new Date(last + HOUR).toISOString());
+    const [a, b] = f.recommendations;
+    const c = checked(withRecs(f, [examined(at(e1), a), examined(at(e2), b)]));
+    expect(codes(c).includes('MED-02:blocker:examinations-too-far-apart')).toBe(!ok);
+  });
+
+  it('the blocker names both examination dates and the latest valid date for the second', () => {
+    const f = facts('s2', '2026-03-08T18:00:00Z');
+    const c = checked(withRecs(f, [examined(at('2026-03-01T10:00:00Z'), f.recommendations[0]), examined(at('2026-03-08T09:00:00Z'), f.recommendations[1])]));
+    expect(finding(c, 'examinations-too-far-apart').message).toBe(
+      'Dr Adams examined the patient on Sun 1 Mar 2026 and Dr Brown on Sun 8 Mar 2026: 6 clear days between them. No more than 5 clear days may pass between the two examinations, so after an examination on Sun 1 Mar 2026 the other had to be on or before Sat 7 Mar 2026. These recommendations cannot be used together.',
+    );
+  });
+
+  it('live checklist: after a first examination on Sun 1 Mar 2026 the second must be on or before Sat 7 Mar 2026', () => {
+    const f = live(withRecs(facts(), [examined(at('2026-03-01T10:00:00Z'))]));
+    const c = checked(f, '2026-03-02T12:00:00Z');
+    const d = deadline(c, 'second-examination');
+    expect(d.rule).toBe('MED-02');
+    expect(d.at.toISOString()).toBe('2026-03-08T00:00:00.000Z'); // the end of Sat 7 Mar (midnight GMT)
+    expect(d.basis).toContain('on or before Sat 7 Mar 2026');
+    expect(blockers(c)).toContain('APP-07:second-recommendation-missing');
+  });
+
+  it('live checklist: once the latest date has passed with one examination, a fresh pair is needed', () => {
+    const f = live(withRecs(facts(), [examined(at('2026-03-01T10:00:00Z'))]));
+    expect(blockers(checked(f, '2026-03-07T23:59:00Z'))).not.toContain('MED-02:second-examination-window-passed');
+    const c = checked(f, '2026-03-08T00:00:00Z');
+    expect(finding(c, 'second-examination-window-passed').message).toContain('by the end of Sat 7 Mar 2026, the latest valid date');
+  });
+
+  it('a joint recommendation (two doctors, one form) counts as the two recommendations', () => {
+    const f = facts();
+    const joint = f.recommendations.map((r) => ({ ...r, jointGroup: 'J1', examinedAt: f.recommendations[0].examinedAt, signedAt: f.recommendations[0].signedAt }));
+    expect(codes(checked(withRecs(f, joint)))).toEqual([]);
+  });
+
+  it('a joint recommendation with only one doctor recorded is incomplete', () => {
+    const f = facts();
+    expect(blockers(checked(withRecs(f, [{ ...f.recommendations[0], jointGroup: 'J1' }])))).toEqual(['APP-07:second-recommendation-missing', 'APP-07:joint-recommendation-incomplete']);
+  });
+
+  it('property: MED-02 passes exactly when the local examination days are at most 6 apart', () => {
+    const instant = fc.date({ min: at('2026-01-01T00:00:00Z'), max: at('2027-12-31T00:00:00Z'), noInvalidDate: true });
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 20 * 24 * 60 }), (e1, gapMinutes) => {
+        const e2 = new Date(e1.getTime() + gapMinutes * MINUTE);
+        const f = facts('s2', new Date(e2.getTime() + HOUR).toISOString());
+        const c = check(withRecs(f, [examined(e1, f.recommendations[0]), examined(e2, f.recommendations[1])]));
+        const days = Math.abs(daysBetween(localDate(e1, LONDON), localDate(e2, LONDON)));
+        expect(codes(c).includes('MED-02:blocker:examinations-too-far-apart')).toBe(days > 6);
+        expect(examinationGapOk(localDate(e1, LONDON), localDate(e2, LONDON))).toBe(days <= 6);
+      }),
+    );
+  });
+});
+
+describe('C8: only in-person examinations and contacts count', () => {
+  it('a video examination does not count, so the application lacks its second recommendation', () => {
+    const f = facts();
+    const c = checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], examMode: 'video' }]));
+    expect(blockers(c)).toEqual(['MED-02:examination-not-in-person', 'APP-07:second-recommendation-missing']);
+    expect(finding(c, 'examination-not-in-person').message).toContain('Dr Brown examined the patient by video on Tue 3 Mar 2026 12:00 GMT');
+  });
+
+  it('a telephone contact does not satisfy "personally seen" (APP-04)', () => {
+    const f = facts();
+    const c = checked({ ...f, contacts: [{ ...f.contacts[0], mode: 'phone' }] });
+    expect(blockers(c)).toEqual(['APP-04:applicant-not-seen-within-14-days']);
+    expect(finding(c, 'applicant-not-seen-within-14-days').message).toContain('Video or telephone contact (Tue 3 Mar 2026 16:00 GMT) does not count');
+  });
+
+  it("live checklist: a video contact alone leaves the AMHP not yet seen in person", () => {
+    const f = facts();
+    const c = checked(live({ ...f, contacts: [{ ...f.contacts[0], mode: 'video' }] }));
+    expect(finding(c, 'amhp-not-seen-in-person').message).toContain('the video contact at Tue 3 Mar 2026 16:00 GMT does not count');
+  });
+});
+
+describe('APP-04 (s.11(5), C2): seen in person within the 14 days ending with the application date', () => {
+  const seenOn = (contact: string, t0: string, mode: ContactFacts['mode'] = 'in-person', byApplicant = true) => {
+    const f = facts('s2', t0);
+    const exams = [examined(plusH(at(t0), -30), f.recommendations[0]), examined(plusH(at(t0), -6), f.recommendations[1])];
+    return checked(withRecs({ ...f, contacts: [{ at: at(contact), mode, byApplicant }] }, exams));
+  };
+  it.each([
+    ['worked example: application 14 Mar 2026, seen 1 Mar counts', '2026-03-01T12:00:00Z', '2026-03-14T12:00:00Z', true],
+    ['worked example: application 14 Mar 2026, seen 28 Feb does not', '2026-02-28T12:00:00Z', '2026-03-14T12:00:00Z', false],
+    ['seen late on 28 Feb (23:30 GMT) is still 28 Feb: does not count', '2026-02-28T23:30:00Z', '2026-03-14T12:00:00Z', false],
+    ['seen on the application day counts', '2026-03-14T08:00:00Z', '2026-03-14T12:00:00Z', true],
+    ['summer: 23:30 UTC on 30 Jun is 1 Jul in BST, within 14 days ending 14 Jul', '2026-06-30T23:30:00Z', '2026-07-14T12:00:00Z', true],
+  ])('%s', (_name, contact, t0, ok) => {
+    expect(blockers(seenOn(contact, t0)).includes('APP-04:applicant-not-seen-within-14-days')).toBe(!ok);
+  });
+
+  it('the blocker names the window in local dates and the last contact', () => {
+    expect(finding(seenOn('2026-02-28T12:00:00Z', '2026-03-14T12:00:00Z'), 'applicant-not-seen-within-14-days').message).toBe(
+      'The applicant must have personally seen the patient on a date from Sun 1 Mar 2026 to Sat 14 Mar 2026 (the 14 days ending with the application date). The last in-person contact recorded is Sat 28 Feb 2026 12:00 GMT, outside that window.',
+    );
+  });
+
+  it("another professional's contact does not count for the applicant", () => {
+    expect(blockers(seenOn('2026-03-10T12:00:00Z', '2026-03-14T12:00:00Z', 'in-person', false))).toContain('APP-04:applicant-not-seen-within-14-days');
+  });
+});
+
+describe('APP-13 (s.6(1)(a), C1): conveyance within 14 days beginning with the last examination', () => {
+  it('worked example: last examination Sun 1 Mar 2026 → conveyance by the end of Sat 14 Mar 2026', () => {
+    const f = facts('s2', '2026-03-01T18:00:00Z');
+    const exams = [examined(at('2026-02-28T10:00:00Z'), f.recommendations[0]), examined(at('2026-03-01T12:00:00Z'), f.recommendations[1])];
+    for (const c of [checked(withRecs(f, exams)), checked(live(withRecs(f, exams)), '2026-03-02T09:00:00Z')]) {
+      const d = deadline(c, 'conveyance');
+      expect(d.rule).toBe('APP-13');
+      expect(d.at.toISOString()).toBe('2026-03-15T00:00:00.000Z');
+      expect(d.basis).toContain('by the end of Sat 14 Mar 2026');
+    }
+  });
+
+  it('an admission after the window is a blocker; one at 23:59 on the last day is fine', () => {
+    const f = withRecs(facts('s2', '2026-03-01T18:00:00Z'), [examined(at('2026-03-01T09:00:00Z')), examined(at('2026-03-01T12:00:00Z'), { doctorName: 'Dr Brown', s12ApprovedOnExamDate: false, previousAcquaintance: true })]);
+    expect(blockers(checked(withApp(f, { admittedAt: at('2026-03-14T23:59:00Z') })))).toEqual([]);
+    const late = checked(withApp(f, { admittedAt: at('2026-03-15T00:00:00Z') }));
+    expect(blockers(late)).toEqual(['APP-13:admitted-after-conveyance-window']);
+    expect(finding(late, 'admitted-after-conveyance-window').message).toContain('after the authority to convey ended at the end of Sat 14 Mar 2026');
+  });
+
+  it('with no admission, the window closing is a blocker from then on', () => {
+    const f = withApp(facts('s2', '2026-03-01T18:00:00Z'), { admittedAt: null });
+    expect(blockers(checked(f, '2026-03-14T23:00:00Z'))).toEqual([]);
+    expect(blockers(checked(f, '2026-03-15T00:00:00Z'))).toEqual(['APP-13:conveyance-window-expired']);
+  });
+
+  it('property: the conveyance deadline is the end of the local day 13 days after the last examination, never before it', () => {
+    const instant = fc.date({ min: at('2025-01-01T00:00:00Z'), max: at('2030-12-31T00:00:00Z'), noInvalidDate: true });
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 6 * 24 * 60 }), (e1, gapMinutes) => {
+        const e2 = new Date(e1.getTime() + gapMinutes * MINUTE);
+        const f = facts('s2', new Date(e2.getTime() + HOUR).toISOString());
+        const c = check(live(withRecs(f, [examined(e1, f.recommendations[0]), examined(e2, f.recommendations[1])])), e2);
+        const d = deadline(c, 'conveyance');
+        expect(d.at.getTime()).toBeGreaterThan(e2.getTime());
+        expect(localDate(new Date(d.at.getTime() - 1), LONDON)).toBe(addDays(localDate(e2, LONDON), 13));
+        expect(DateTime.fromJSDate(d.at, { zone: LONDON }).toFormat('HH:mm:ss.SSS')).toBe('00:00:00.000');
+      }),
+    );
+  });
+});
+
+describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning with admission', () => {
+  it('worked example: admitted 1 Mar 2026 at 15:00 → lapses at the end of 28 Mar 2026 (last instant inside: 23:59:59.999 local)', () => {
+    const c = checked(withApp(facts('s2', '2026-03-01T14:00:00Z'), { admittedAt: at('2026-03-01T15:00:00Z') }));
+    const d = deadline(c, 's2-expiry');
+    expect(d.rule).toBe('APP-17');
+    // Half-open, as in clocks.ts: `at` is the first instant after 28 Mar ends (midnight GMT)...
+    expect(d.at.toISOString()).toBe('2026-03-29T00:00:00.000Z');
+    // ... so the last instant of the detention is 23:59:59.999 local on 28 Mar.
+    expect(DateTime.fromMillis(d.at.getTime() - 1, { zone: LONDON }).toISO()).toBe('2026-03-28T23:59:59.999+00:00');
+    expect(d.basis).toContain('lapses at the end of Sat 28 Mar 2026');
+  });
+
+  it('NR-11 (s.29(4)): a displacement application filed before the s.2 lapses extends it, with a warning and the basis marked', () => {
+    const c = checked(withApp(facts('s2', '2026-03-01T14:00:00Z'), { admittedAt: at('2026-03-01T15:00:00Z'), pendingDisplacementFiledAt: at('2026-03-20T10:00:00Z') }));
+    expect(codes(c)).toEqual(['NR-11:warning:s2-extended-pending-displacement']);
+    const d = deadline(c, 's2-expiry');
+    expect(d.at.toISOString()).toBe('2026-03-29T00:00:00.000Z');
+    expect(d.label).toContain('extended');
+    expect(d.basis).toContain('EXTENDED (NR-11, s.29(4))');
+    expect(finding(c, 's2-extended-pending-displacement').message).toContain('before the s.2 would have lapsed at the end of Sat 28 Mar 2026');
+  });
+
+  it('NR-11: a displacement application filed after the s.2 lapsed does not extend it', () => {
+    const c = checked(withApp(facts('s2', '2026-03-01T14:00:00Z'), { admittedAt: at('2026-03-01T15:00:00Z'), pendingDisplacementFiledAt: at('2026-03-29T00:00:00Z') }));
+    expect(codes(c)).toEqual(['NR-11:warning:displacement-filed-after-s2-lapsed']);
+    expect(deadline(c, 's2-expiry').basis).not.toContain('EXTENDED');
+  });
+
+  it('property: the s.2 expiry is always the end of the local day 27 days after the admission date', () => {
+    const instant = fc.date({ min: at('2025-01-01T00:00:00Z'), max: at('2035-12-31T00:00:00Z'), noInvalidDate: true });
+    fc.assert(
+      fc.property(instant, (admitted) => {
+        const f = withApp(facts('s2', plusH(admitted, -1).toISOString()), { admittedAt: admitted });
+        const d = deadline(check(f), 's2-expiry');
+        expect(d.at.getTime()).toBeGreaterThan(admitted.getTime());
+        expect(localDate(new Date(d.at.getTime() - 1), LONDON)).toBe(addDays(localDate(admitted, LONDON), 27));
+        expect(DateTime.fromJSDate(d.at, { zone: LONDON }).toFormat('HH:mm:ss.SSS')).toBe('00:00:00.000');
+      }),
+    );
+  });
+});
+
+describe('APP-16 (s.15): rectification within 14 days beginning with admission', () => {
+  it('admitted Tue 3 Mar 2026 → forms can be rectified until the end of Mon 16 Mar 2026', () => {
+    const d = deadline(checked(facts('s2', '2026-03-03T18:00:00Z')), 'rectification');
+    expect(d.at.toISOString()).toBe('2026-03-17T00:00:00.000Z');
+    expect(d.basis).toContain('the end of Mon 16 Mar 2026');
+  });
+});
+
+describe('APP-18 (s.20(1), C6): the s.3 first period in calendar months', () => {
+  it('worked example: admitted 15 Jan 2026 → first period ends 14 Jul 2026, no month-end review', () => {
+    const c = checked(facts('s3', '2026-01-15T09:00:00Z'));
+    const d = deadline(c, 's3-first-period');
+    expect(d.at.toISOString()).toBe('2026-07-14T23:00:00.000Z'); // end of 14 Jul, BST
+    expect(d.basis).toContain('end on Tue 14 Jul 2026');
+    expect(codes(c)).toEqual([]);
+  });
+
+  it('a 31 Aug admission is a month-end case: the period ends 27 Feb 2027 and a human must review it', () => {
+    const c = checked(facts('s3', '2026-08-31T09:00:00Z'));
+    expect(deadline(c, 's3-first-period').at.toISOString()).toBe('2027-02-28T00:00:00.000Z');
+    const w = finding(c, 'period-month-end-review');
+    expect(w).toMatchObject({ rule: 'APP-18', severity: 'warning' });
+    expect(w.message).toContain('it was taken to Sun 28 Feb 2027');
+    expect(w.message).toContain('the end of Sat 27 Feb 2027');
+  });
+
+  it('MHA25-09: under the shorter-period regime a 15 Jan 2026 admission ends its first period on 14 Apr 2026', () => {
+    const regime = legalRegime('2026-01-15', { ...DEFAULT_REGIME_CONFIG, shorterS3PeriodFrom: '2026-01-01' });
+    const d = deadline(checked({ ...facts('s3', '2026-01-15T09:00:00Z'), regime }), 's3-first-period');
+    expect(d.at.toISOString()).toBe('2026-04-14T23:00:00.000Z');
+    expect(d.basis).toContain('3 calendar months');
+  });
+
+  it('a start on the last day of a month (28 Feb) is also flagged, with the date it was counted to', () => {
+    const c = checked(facts('s3', '2026-02-28T09:00:00Z'));
+    expect(finding(c, 'period-month-end-review').message).toContain('The period starts on Sat 28 Feb 2026, the last day of a month, and 6 months later is Fri 28 Aug 2026: the period is calculated to end at the end of Thu 27 Aug 2026.');
+  });
+
+  it.each([
+    ['2026-01-15', 6, '2026-07-14', false],
+    ['2026-08-29', 6, '2027-02-27', true],
+    ['2026-08-30', 6, '2027-02-27', true],
+    ['2026-08-31', 6, '2027-02-27', true],
+    ['2026-03-31', 6, '2026-09-29', true],
+    ['2026-02-28', 6, '2026-08-27', true], // the last day of February
+    ['2026-07-31', 6, '2027-01-30', true], // 31 Jan exists, but the start is a month end
+    ['2026-01-29', 6, '2026-07-28', false],
+  ])('calendarMonthPeriod(%s, %i) ends %s, month-end review %s', (start, months, lastDay, monthEnd) => {
+    expect(calendarMonthPeriod(start, months)).toEqual({ lastDay, monthEnd });
+  });
+});
+
+describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
+  /** C5 worked example: admitted Sat 28 Mar 2026 10:00 GMT, the day before the clocks go forward. */
+  const s4 = (over: Partial<RecommendationFacts> | null = {}) => {
+    const f = withApp(facts('s4', '2026-03-28T09:00:00Z'), { admittedAt: at('2026-03-28T10:00:00Z') });
+    if (over === null) return f;
+    const second = { ...examined(at('2026-03-30T09:00:00Z'), { id: 'rB', doctorName: 'Dr Brown', section: 's2', s12ApprovedOnExamDate: false, previousAcquaintance: true, receivedByManagersAt: at('2026-03-30T10:00:00Z') }), ...over };
+    return withRecs(f, [...f.recommendations, second]);
+  };
+
+  it('C5 worked example: the 72 hours from admission at Sat 28 Mar 2026 10:00 GMT end Tue 31 Mar 2026 11:00 BST (10:00Z)', () => {
+    const d = deadline(checked(s4(null), '2026-03-29T12:00:00Z'), 's4-second-recommendation');
+    expect(d.at.toISOString()).toBe('2026-03-31T10:00:00.000Z');
+    expect(local(d.at)).toBe('Tue 31 Mar 2026 11:00 BST');
+    expect(d.basis).toContain('Tue 31 Mar 2026 11:00 BST');
+  });
+
+  it.each([
+    ['received within the 72 hours', '2026-03-30T10:00:00Z', true],
+    ['received exactly at 72 hours', '2026-03-31T10:00:00Z', true],
+    ['received at 72 hours + 1 minute', '2026-03-31T10:01:00Z', false],
+  ])('APP-11: second recommendation %s → conversion to s.2 %s', (_name, received, valid) => {
+    const result = s4Conversion(s4({ receivedByManagersAt: at(received) }));
+    expect(result.valid).toBe(valid);
+    if (valid) {
+      expect(result.findings).toEqual([]);
+      // The s.2 runs from the s.4 admission: 28 days beginning with Sat 28 Mar end with Fri 24 Apr (BST).
+      expect(result.s2Expiry!.toISOString()).toBe('2026-04-24T23:00:00.000Z');
+    } else {
+      expect(result.s2Expiry).toBeNull();
+      expect(result.findings.map((f) => f.code)).toEqual(['s4-second-recommendation-late']);
+      expect(result.findings[0].message).toContain('received by the managers at Tue 31 Mar 2026 11:01 BST, after the 72 hours from admission (Sat 28 Mar 2026 10:00 GMT) ended at Tue 31 Mar 2026 11:00 BST');
+    }
+  });
+
+  it.each<[string, Partial<RecommendationFacts>, string]>([
+    ['examined by video', { examMode: 'video' }, 'examination-not-in-person'],
+    ['examined 6 clear days after the s.4 examination', { examinedAt: at('2026-03-28T08:30:00Z'), signedAt: at('2026-03-31T09:00:00Z') }, '__valid__'],
+    ['by a doctor who is not s.12-approved when the first was not either', { s12ApprovedOnExamDate: false }, '__valid__'],
+    ['not recorded as received', { receivedByManagersAt: null }, 's4-second-recommendation-not-received'],
+    ['by the doctor who gave the s.4 recommendation', { doctorName: 'Dr Adams' }, 'recommendations-same-doctor'],
+  ])('APP-11: a second recommendation %s', (_name, over, code) => {
+    const result = s4Conversion(s4(over));
+    if (code === '__valid__') expect(result.valid).toBe(true);
+    else expect(result.findings.map((f) => f.code)).toEqual([code]);
+  });
+
+  it('APP-11: the two recommendations must together satisfy MED-02 and MED-03', () => {
+    const f = s4({ examinedAt: at('2026-03-30T09:00:00Z') });
+    const tooLate = withRecs(f, [{ ...f.recommendations[0], examinedAt: at('2026-03-20T09:00:00Z'), signedAt: at('2026-03-20T09:30:00Z') }, f.recommendations[1]]);
+    expect(s4Conversion(tooLate).findings.map((x) => `${x.rule}:${x.code}`)).toEqual(['APP-11:examinations-too-far-apart']);
+    const noApproval = withRecs(f, [{ ...f.recommendations[0], s12ApprovedOnExamDate: false }, f.recommendations[1]]);
+    expect(s4Conversion(noApproval).findings.map((x) => `${x.rule}:${x.code}`)).toEqual(['APP-11:no-s12-approved-doctor']);
+  });
+
+  it('s4Conversion needs a s.4 application', () => {
+    expect(() => s4Conversion(facts('s2'))).toThrow(RangeError);
+    expect(s4Conversion(withApp(facts('s4'), { admittedAt: null })).findings.map((f) => f.code)).toEqual(['s4-not-admitted']);
+  });
+
+  it('a converted s.4 shows the s.2 expiry from the s.4 admission', () => {
+    const c = checked(s4(), '2026-03-31T12:00:00Z');
+    expect(codes(c)).toEqual(['COP-08:warning:s4-genuine-emergency-only']);
+    expect(deadline(c, 's2-expiry').at.toISOString()).toBe('2026-04-24T23:00:00.000Z');
+    expect(deadline(c, 's2-expiry').label).toBe('Section 2 (converted from s.4) lapses');
+    expect(deadline(c, 's4-second-recommendation').basis).toContain('Converted to s.2.');
+    expect(deadline(c, 's2-expiry').basis).toContain('the s.4 admission (Sat 28 Mar 2026, day 1)');
+  });
+
+  it('while the 72 hours run, a missing second recommendation is a warning; after them, the s.4 has lapsed', () => {
+    expect(codes(checked(s4(null), '2026-03-31T10:00:00Z'))).toContain('APP-11:warning:s4-second-recommendation-missing');
+    const after = checked(s4(null), '2026-03-31T10:00:01Z');
+    expect(blockers(after)).toEqual(['APP-11:s4-lapsed']);
+    expect(finding(after, 's4-lapsed').message).toContain('The s.4 lapsed at Tue 31 Mar 2026 11:00 BST');
+  });
+
+  it('APP-14: conveyance within 24 hours of the earlier of the examination and the application', () => {
+    const d = deadline(checked(s4(null), '2026-03-28T12:00:00Z'), 'conveyance');
+    expect(d.rule).toBe('APP-14');
+    expect(d.at.toISOString()).toBe('2026-03-29T08:00:00.000Z'); // examined 08:00Z, before the 09:00Z application
+  });
+
+  it('APP-05: the applicant must have seen the patient in person in the 24 hours before applying', () => {
+    const f = s4(null);
+    const seenAt = (iso: string) => blockers(checked({ ...f, contacts: [{ at: at(iso), mode: 'in-person', byApplicant: true }] }, '2026-03-28T12:00:00Z'));
+    expect(seenAt('2026-03-27T10:00:00Z')).toEqual([]); // 23 hours before
+    expect(seenAt('2026-03-27T08:00:00Z')).toEqual(['APP-05:applicant-not-seen-within-24-hours']); // 25 hours before
+  });
+
+  it('APP-10: the undesirable-delay statement is required, and s.4 is always flagged as for genuine emergencies only (COP-08)', () => {
+    const c = checked(withApp(s4(null), { undesirableDelayStatement: false }), '2026-03-28T12:00:00Z');
+    expect(blockers(c)).toEqual(['APP-10:undesirable-delay-statement-missing']);
+    expect(codes(c)).toContain('COP-08:warning:s4-genuine-emergency-only');
+  });
+
+  it('MED-03 is not required for the single s.4 recommendation', () => {
+    const f = s4(null);
+    expect(blockers(checked(withRecs(f, [{ ...f.recommendations[0], s12ApprovedOnExamDate: false }]), '2026-03-28T12:00:00Z'))).toEqual([]);
+  });
+
+  it("the s.4 recommendation's doctor without previous acquaintance needs a reason (s.4(3))", () => {
+    const f = s4(null);
+    expect(blockers(checked(withRecs(f, [{ ...f.recommendations[0], noAcquaintanceReason: null }]), '2026-03-28T12:00:00Z'))).toEqual(['MED-04:previous-acquaintance-reason-missing']);
+  });
+});
+
+describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-09)', () => {
+  it('MED-01: a recommendation signed after the application date is a blocker; the same day is fine', () => {
+    const f = facts();
+    const sameDay = { ...f.recommendations[1], signedAt: at('2026-03-03T23:30:00Z') };
+    expect(blockers(checked(withRecs(f, [f.recommendations[0], sameDay])))).toEqual([]);
+    const nextDay = { ...f.recommendations[1], signedAt: at('2026-03-04T00:30:00Z') };
+    const c = checked(withRecs(f, [f.recommendations[0], nextDay]));
+    expect(blockers(c)).toEqual(['MED-01:recommendation-signed-after-application']);
+    expect(finding(c, 'recommendation-signed-after-application').message).toContain('signed the recommendation on Wed 4 Mar 2026, after the application date (Tue 3 Mar 2026)');
+  });
+
+  it('MED-01: a recommendation signed before the examination is a blocker', () => {
+    const f = facts();
+    const c = checked(withRecs(f, [{ ...f.recommendations[0], signedAt: plusH(f.recommendations[0].examinedAt, -1) }, f.recommendations[1]]));
+    expect(blockers(c)).toEqual(['MED-01:recommendation-signed-before-examination']);
+  });
+
+  it.each<[string, Partial<RecommendationFacts>, Partial<RecommendationFacts>, string[], string[]]>([
+    ['one s.12-approved doctor is enough', {}, {}, [], []],
+    ['an approved clinician counts as s.12-approved', { s12ApprovedOnExamDate: false, approvedClinicianOnExamDate: true }, {}, [], []],
+    ['neither approved is a blocker', { s12ApprovedOnExamDate: false }, {}, ['MED-03:no-s12-approved-doctor'], []],
+    ['an approval not checked against the register is a warning', { approvalVerified: false }, {}, [], ['MED-03:warning:approval-not-verified']],
+    ['a verified approval on the other doctor makes an unverified one irrelevant', { approvalVerified: false }, { s12ApprovedOnExamDate: true }, [], []],
+  ])('MED-03: %s', (_name, a, b, expectedBlockers, expectedWarnings) => {
+    const f = facts();
+    const c = checked(withRecs(f, [{ ...f.recommendations[0], ...a }, { ...f.recommendations[1], ...b }]));
+    expect(blockers(c)).toEqual(expectedBlockers);
+    expect(codes(c).filter((x) => x.includes(':warning:'))).toEqual(expectedWarnings);
+  });
+
+  it('MED-03 and MED-04 name both doctors', () => {
+    const f = facts();
+    const c = checked(withRecs(f, [{ ...f.recommendations[0], s12ApprovedOnExamDate: false }, { ...f.recommendations[1], previousAcquaintance: false }]));
+    expect(finding(c, 'no-s12-approved-doctor').message).toMatch(/^Neither Dr Adams nor Dr Brown was s\.12-approved or an approved clinician on the day they examined the patient\./);
+    expect(finding(c, 'previous-acquaintance-reason-missing').message).toMatch(/^Neither Dr Adams nor Dr Brown had previous acquaintance with the patient/);
+  });
+
+  it.each<[string, Partial<RecommendationFacts>, string[]]>([
+    ['neither doctor knew the patient and no reason: blocker', { previousAcquaintance: false }, ['MED-04:previous-acquaintance-reason-missing']],
+    ['neither knew the patient but a reason is recorded: fine', { previousAcquaintance: false, noAcquaintanceReason: 'GP surgery closed at the weekend.' }, []],
+    ['a blank reason is no reason', { previousAcquaintance: false, noAcquaintanceReason: '   ' }, ['MED-04:previous-acquaintance-reason-missing']],
+  ])('MED-04: %s', (_name, b, expected) => {
+    const f = facts();
+    expect(blockers(checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], ...b }])))).toEqual(expected);
+  });
+
+  it('MED-06: a s.3 recommendation must say why informal treatment is inappropriate and where treatment is available', () => {
+    const f = facts('s3');
+    const c = checked(withRecs(f, [{ ...f.recommendations[0], informalInappropriateReason: null, treatmentAvailableAt: '' }, f.recommendations[1]]));
+    expect(blockers(c)).toEqual(['MED-06:informal-inappropriate-reason-missing', 'MED-06:treatment-availability-missing']);
+  });
+
+  it('APP-07: one recommendation is not enough for a s.2', () => {
+    const f = facts();
+    const c = checked(withRecs(f, [f.recommendations[0]]));
+    expect(blockers(c)).toEqual(['APP-07:second-recommendation-missing']);
+    expect(finding(c, 'second-recommendation-missing').message).toContain('A s.2 application needs two');
+  });
+
+  it('APP-07: two recommendations by the same doctor are not two', () => {
+    const f = facts();
+    expect(blockers(checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], doctorName: ' dr adams ' }])))).toContain('APP-07:recommendations-same-doctor');
+  });
+
+  it("APP-07: a recommendation for another section cannot found the application", () => {
+    const f = facts('s3');
+    const c = checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], section: 's2' }]));
+    expect(blockers(c)).toEqual(['APP-07:recommendation-section-mismatch', 'APP-08:second-recommendation-missing']);
+    expect(finding(c, 'recommendation-section-mismatch').message).toContain('(A8 or A7)');
+  });
+
+  it.each<[Section, boolean]>([
+    ['s3', true],
+    ['s7', true],
+    ['s2', false],
+  ])('APP-09: learning disability without the qualifying conduct blocks %s: %s', (section, blocks) => {
+    const f = facts(section);
+    const c = checked(withRecs(f, [{ ...f.recommendations[0], learningDisabilityOnly: true }, f.recommendations[1]]));
+    expect(blockers(c).includes('APP-09:learning-disability-without-qualifying-conduct')).toBe(blocks);
+    const withConduct = checked(withRecs(f, [{ ...f.recommendations[0], learningDisabilityOnly: true, ldQualifyingConduct: true }, f.recommendations[1]]));
+    expect(blockers(withConduct)).toEqual([]);
+  });
+});
+
+describe('the application (APP-01, APP-03, APP-06, COP-03)', () => {
+  it.each<[string, Partial<ApplicationFacts>, string[]]>([
+    ['APP-01: an applicant whose AMHP approval was not current', { applicantApprovedAtSigning: false }, ['APP-01:applicant-not-approved']],
+    ['APP-03: no hospital site', { hospitalSite: ' ' }, ['APP-03:hospital-site-missing']],
+    ['COP-03: practical matters not recorded', { practicalMatters: { dependants: null, pets: 'None', property: null } }, ['COP-03:practical-matters-missing']],
+  ])('%s is a blocker', (_name, over, expected) => {
+    expect(blockers(checked(withApp(facts(), over)))).toEqual(expected);
+  });
+
+  it('COP-03 names what is missing', () => {
+    const c = checked(withApp(facts(), { practicalMatters: { dependants: null, pets: null, property: null } }));
+    expect(finding(c, 'practical-matters-missing').message).toBe('Record the arrangements for dependent children or adults the patient cares for, pets and the home and property (write "none" if there are none) before the application is made.');
+  });
+
+  it.each<[string, AssessmentFacts['interview'], string[]]>([
+    ['no interview', null, ['APP-06:interview-not-recorded']],
+    ['no notes on the manner', { suitableMannerNotes: null, alternativesConsidered: ['Crisis house'] }, ['APP-06:interview-manner-not-recorded']],
+    ['no alternative considered', { suitableMannerNotes: 'At home.', alternativesConsidered: [' '] }, ['APP-06:alternatives-not-recorded']],
+  ])('APP-06: %s is a blocker', (_name, interview, expected) => {
+    expect(blockers(checked({ ...facts(), interview }))).toEqual(expected);
+  });
+
+  it('APP-01: a nearest-relative applicant must be the identified nearest relative', () => {
+    const f = withNr(facts('s2', undefined, 'nearest-relative'), { identified: false });
+    expect(blockers(checked(f))).toEqual(['APP-01:nearest-relative-applicant-not-confirmed']);
+  });
+
+  it('APP-12: an admission before the application is signed is flagged', () => {
+    const f = facts();
+    expect(blockers(checked(withApp(f, { admittedAt: plusH(f.application!.signedAt, -1) })))).toEqual(['APP-12:admitted-before-application']);
+  });
+});
+
+describe('conflicts of interest (COI-*)', () => {
+  const teams = (f: AssessmentFacts, t: string[][]) => ({ ...f, assessors: f.assessors.map((a, i) => ({ ...a, teams: t[i] })) });
+
+  it('COI-05: all three assessors in one team is a blocker', () => {
+    const c = checked(teams(facts(), [['North CMHT'], ['North CMHT', 'Crisis'], ['north cmht ']]));
+    expect(blockers(c)).toEqual(['COI-05:three-assessors-one-team']);
+    expect(finding(c, 'three-assessors-one-team').message).toContain('All three assessors (Sam Okafor (AMHP), Dr Adams, Dr Brown) are in the same clinical team (North CMHT)');
+  });
+
+  it('COI-06: with urgent necessity recorded, the three-in-one-team conflict is allowed with a warning', () => {
+    const c = checked(withApp(teams(facts(), [['North CMHT'], ['North CMHT'], ['North CMHT']]), { urgentNecessity: 'Patient on a roof; no other doctor within 3 hours.' }));
+    expect(blockers(c)).toEqual([]);
+    expect(codes(c)).toEqual(['COI-06:warning:three-assessors-one-team-urgent']);
+  });
+
+  it('COI-05: two of the three in one team is not a conflict', () => {
+    expect(codes(checked(teams(facts(), [['North CMHT'], ['North CMHT'], ['GP practice']])))).toEqual([]);
+  });
+
+  it('COI-06 does not excuse other conflicts (a declared personal relationship)', () => {
+    const f = withApp(facts(), { urgentNecessity: 'Serious risk.' });
+    const c = checked({ ...f, assessors: f.assessors.map((a, i) => (i === 1 ? { ...a, declaration: { ...a.declaration!, personal: true } } : a)) });
+    expect(blockers(c)).toEqual(['COI-08:conflict-personal-relationship']);
+  });
+
+  it.each<[string, (a: AssessorFacts[]) => AssessorFacts[], string[]]>([
+    ['a missing declaration', (a) => a.map((x, i) => (i === 2 ? { ...x, declaration: null } : x)), ['COI-09:conflict-declaration-missing']],
+    ['a declared financial interest', (a) => a.map((x, i) => (i === 0 ? { ...x, declaration: { ...x.declaration!, financial: true } } : x)), ['COI-01:conflict-financial-interest']],
+    ['a declared business link', (a) => a.map((x, i) => (i === 1 ? { ...x, declaration: { ...x.declaration!, business: true } } : x)), ['COI-02:conflict-business']],
+    ['a doctor who manages the other doctor', (a) => a.map((x, i) => (i === 1 ? { ...x, directsOrEmploys: ['dB'] } : x)), ['COI-03:conflict-directs-or-employs']],
+    ['an assessor who employs the patient', (a) => a.map((x, i) => (i === 0 ? { ...x, directsOrEmploys: ['patient'] } : x)), ['COI-03:conflict-directs-or-employs']],
+    ['no assessors recorded', () => [], ['COI-09:assessors-not-recorded']],
+    ['the AMHP missing from the assessors', (a) => a.slice(1), ['COI-09:amhp-not-in-conflict-check']],
+  ])('%s is a blocker', (_name, change, expected) => {
+    const f = facts();
+    expect(blockers(checked({ ...f, assessors: change(f.assessors) }))).toEqual(expected);
+  });
+
+  it('COI-04: the patient in an assessor\'s clinical team is a blocker (patientTeams)', () => {
+    const c = checked({ ...facts(), patientTeams: ['Crisis Team'] });
+    expect(blockers(c)).toEqual(['COI-04:patient-in-assessor-team']);
+    expect(finding(c, 'patient-in-assessor-team').message).toContain("The patient is a member of Dr Adams's clinical team (Crisis team)");
+  });
+
+  it('COI-07: for a nearest-relative application, a doctor in the nearest relative\'s team is a blocker', () => {
+    const f = facts('s2', undefined, 'nearest-relative');
+    const c = checked({ ...f, assessors: f.assessors.map((a, i) => (i === 0 ? { ...a, teams: ['Crisis team'] } : a)) });
+    expect(blockers(c)).toEqual(['COI-07:doctor-in-nearest-relative-team']);
+  });
+});
+
+describe('nearest relative (NR-01, NR-02, NR-03) and the 2025 nominated person (MHA25-06)', () => {
+  it.each<[string, Section, LegalRegimeName, Partial<NearestRelativeFacts>, string[]]>([
+    ['an objection blocks a s.3 under the 1983 Act', 's3', '1983', { objectionInForce: true }, ['NR-02:nearest-relative-objects']],
+    ['an objection blocks guardianship under the 1983 Act', 's7', '1983', { objectionInForce: true }, ['NR-02:nearest-relative-objects']],
+    ['an objection does not block a s.2', 's2', '1983', { objectionInForce: true }, []],
+    ['an objection does not block once the nearest relative is displaced (s.29)', 's3', '1983', { objectionInForce: true, displaced: true }, []],
+    ['under the 2025 Act an objection blocks a s.3 without the dangerousness report', 's3', '2025', { objectionInForce: true }, ['MHA25-06:objection-without-dangerousness-report']],
+    ['under the 2025 Act an objection with the dangerousness report does not block', 's3', '2025', { objectionInForce: true, dangerousnessReport: true }, []],
+  ])('NR-02: %s', (_name, section, regime, nr, expected) => {
+    const f = { ...withNr(facts(section), nr), regime: regime === '1983' ? REGIME_1983 : REGIME_2025 };
+    expect(blockers(checked(f))).toEqual(expected);
+  });
+
+  it('NR-02: the s.2 still shows a warning that the objection would block a s.3', () => {
+    expect(codes(checked(withNr(facts('s2'), { objectionInForce: true })))).toEqual(['NR-02:warning:objection-in-force']);
+  });
+
+  it.each<[string, Partial<NearestRelativeFacts>, string[]]>([
+    ['not consulted and no exception: blocker', { consultedAt: null }, ['NR-03:nearest-relative-not-consulted']],
+    ['an exception with the facts relied on: fine', { consultedAt: null, exception: { kind: 'unreasonable-delay', facts: 's.5(2) ends at 14:00; NR abroad, unreachable by phone for 6 hours.' } }, []],
+    ['an exception without facts: blocker', { consultedAt: null, exception: { kind: 'not-reasonably-practicable', facts: ' ' } }, ['NR-03:consultation-exception-without-facts']],
+    ['no nearest relative, with the reason recorded: fine', { identified: false, noneReason: 'No relatives; confirmed with the patient.', consultedAt: null }, []],
+    ['not identified and no reason: blocker', { identified: false, consultedAt: null }, ['NR-04:nearest-relative-not-identified', 'NR-03:nearest-relative-not-consulted']],
+    ['consulted after the application was signed: blocker', { consultedAt: at('2026-03-03T19:00:00Z') }, ['NR-03:consulted-after-application']],
+  ])('NR-03 (s.3): %s', (_name, nr, expected) => {
+    expect(blockers(checked(withNr(facts('s3'), nr)))).toEqual(expected);
+  });
+
+  it('NR-01 (s.2): not yet informed is a warning with a deadline at the SLA after the application, never a blocker', () => {
+    const f = withNr(facts('s2'), { informedAt: null });
+    const c = checked(f, '2026-03-04T12:00:00Z');
+    expect(codes(c)).toEqual(['NR-01:warning:nearest-relative-not-informed']);
+    const d = deadline(c, 'inform-nearest-relative');
+    expect(d.at.toISOString()).toBe('2026-03-06T18:00:00.000Z'); // signed 3 Mar 18:00 + 72 h
+    expect(finding(c, 'nearest-relative-not-informed').message).toContain('Do it by Fri 6 Mar 2026 18:00 GMT');
+    const overdue = checked(f, '2026-03-06T18:00:00Z');
+    expect(codes(overdue)).toEqual(['NR-01:warning:nearest-relative-inform-overdue']);
+    expect(checkAssessment(f, { asAt: at('2026-03-04T12:00:00Z'), nrInformSlaHours: 24 }).deadlines.find((x) => x.id === 'inform-nearest-relative')!.at.toISOString()).toBe('2026-03-04T18:00:00.000Z');
+  });
+
+  it('NR-01: once informed there is nothing outstanding and no deadline', () => {
+    expect(hasDeadline(checked(facts('s2')), 'inform-nearest-relative')).toBe(false);
+  });
+
+  it('the 2025 regime speaks of the nominated person', () => {
+    const c = checked({ ...withNr(facts('s3'), { consultedAt: null }), regime: REGIME_2025 });
+    expect(finding(c, 'nearest-relative-not-consulted').message).toMatch(/^The nominated person has not been consulted/);
+  });
+});
+
+describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
+  it.each<[string, string | null, boolean, string[]]>([
+    ['a patient who is 16 on the application date', '2010-03-03', false, []],
+    ['a patient who is 16 the day after', '2010-03-04', false, ['GDN-01:patient-under-16']],
+    ['no date of birth but believed 16 or over', null, true, []],
+    ['no date of birth and no belief recorded', null, false, ['GDN-01:patient-age-not-recorded']],
+  ])('GDN-01: %s', (_name, dob, believed, expected) => {
+    expect(blockers(checked({ ...facts('s7'), patientDateOfBirth: dob, believedSixteenOrOver: believed }))).toEqual(expected);
+  });
+
+  it('GDN-01: born 29 Feb 2084, the patient is 16 on 1 Mar 2100 (2100 is not a leap year), not on 28 Feb', () => {
+    const f = { ...facts('s7', '2100-02-28T18:00:00Z'), patientDateOfBirth: '2084-02-29' };
+    expect(finding(checked(f), 'patient-under-16').message).toContain('They are 16 on Mon 1 Mar 2100');
+    expect(blockers(checked({ ...facts('s7', '2100-03-01T18:00:00Z'), patientDateOfBirth: '2084-02-29' }))).toEqual([]);
+  });
+
+  it.each<[string, NonNullable<ApplicationFacts['guardian']> | null, string[]]>([
+    ['no guardian named', null, ['GDN-04:guardian-not-named']],
+    ['a private guardian without a willingness statement or acceptance', { type: 'private', name: 'Pat Jones', willingnessStatement: false, acceptedByLssaAt: null }, ['GDN-04:guardian-willingness-missing', 'GDN-04:private-guardian-not-accepted']],
+    ['a willing private guardian accepted by the LSSA', { type: 'private', name: 'Pat Jones', willingnessStatement: true, acceptedByLssaAt: at('2026-03-04T10:00:00Z') }, []],
+  ])('GDN-04: %s', (_name, guardian, expected) => {
+    expect(blockers(checked(withApp(facts('s7'), { guardian })))).toEqual(expected);
+  });
+
+  it('GDN-06: forward to the LSSA within 14 days beginning with the last examination', () => {
+    const f = facts('s7'); // last examination Tue 3 Mar 2026 12:00 GMT
+    const d = deadline(checked(f), 'forward-to-lssa');
+    expect(d.at.toISOString()).toBe('2026-03-17T00:00:00.000Z');
+    expect(d.basis).toContain('the end of Mon 16 Mar 2026');
+    expect(blockers(checked(withApp(f, { forwardedToLssaAt: at('2026-03-17T00:00:00Z') })))).toEqual(['GDN-06:forwarded-to-lssa-late']);
+    expect(blockers(checked(withApp(f, { forwardedToLssaAt: null }), '2026-03-17T00:00:00Z'))).toEqual(['GDN-06:not-forwarded-to-lssa']);
+  });
+
+  it('GDN-07: the first period runs 6 calendar months from acceptance', () => {
+    const d = deadline(checked(facts('s7')), 'guardianship-first-period'); // accepted Tue 3 Mar 2026 20:00 GMT
+    expect(d.at.toISOString()).toBe('2026-09-02T23:00:00.000Z'); // end of Wed 2 Sept 2026, BST
+  });
+
+  it('guardianship has no hospital site, conveyance or s.2/s.3 clocks', () => {
+    const ids = checked(facts('s7')).deadlines.map((d) => d.id);
+    expect(ids).toEqual(['forward-to-lssa', 'guardianship-first-period']);
+  });
+});
+
+describe('CTO-01 / CTO-02: the AMHP\'s written decision on a CTO', () => {
+  const cto = (over: Partial<NonNullable<AssessmentFacts['cto']>>) => ({ ...live(facts()), cto: { decision: 'agree' as const, inWriting: true, signedAt: at('2026-03-03T12:00:00Z'), amhpApprovedAtSigning: true, conditionsAgreed: true, ...over } });
+  it.each<[string, Partial<NonNullable<AssessmentFacts['cto']>>, string[]]>([
+    ['agreement in writing by an approved AMHP, with the conditions', {}, []],
+    ['not in writing', { inWriting: false }, ['CTO-01:blocker:cto-decision-not-in-writing']],
+    ['by an AMHP not approved at signing', { amhpApprovedAtSigning: false }, ['CTO-01:blocker:cto-amhp-not-approved']],
+    ['agreeing without agreeing the conditions', { conditionsAgreed: false }, ['CTO-02:blocker:cto-conditions-not-agreed']],
+    ['disagreeing (the RC cannot make the order)', { decision: 'disagree', conditionsAgreed: false }, ['CTO-01:warning:cto-amhp-disagrees']],
+  ])('%s', (_name, over, expected) => {
+    expect(codes(checked(cto(over), '2026-03-03T13:00:00Z')).filter((x) => x.startsWith('CTO'))).toEqual(expected);
+  });
+});
+
+describe('MHA 2025 switches (MHA25-02, MHA25-04)', () => {
+  it('MHA25-04: under the autism/LD gate a s.3 for autism or LD alone is blocked; s.2 is not', () => {
+    const s3 = facts('s3');
+    const autism = (f: AssessmentFacts) => withRecs(f, [{ ...f.recommendations[0], autismOrLdWithoutPsychiatricDisorder: true }, f.recommendations[1]]);
+    const gate = legalRegime('2027-06-01', { ...DEFAULT_REGIME_CONFIG, autismLdGateFrom: '2027-01-01' });
+    expect(blockers(checked({ ...autism(s3), regime: gate }))).toEqual(['MHA25-04:autism-ld-without-psychiatric-disorder']);
+    expect(blockers(checked({ ...autism(s3), regime: REGIME_1983 }))).toEqual([]);
+    expect(blockers(checked({ ...autism(facts('s2')), regime: gate }))).toEqual([]);
+  });
+
+  it('MHA25-02: under the 2025 criteria a warning names them', () => {
+    const regime = legalRegime('2027-06-01', { ...DEFAULT_REGIME_CONFIG, newCriteriaFrom: '2027-01-01' });
+    const c = checked({ ...facts('s2'), regime });
+    expect(codes(c)).toEqual(['MHA25-02:warning:mha2025-criteria-apply']);
+    expect(finding(c, 'mha2025-criteria-apply').message).toContain('serious harm may be caused to the health or safety of the patient or of another person unless the patient is detained');
+    expect(codes(checked({ ...facts('s2'), regime: REGIME_1983 }))).toEqual([]);
+  });
+});
+
+describe('the live checklist (no application yet)', () => {
+  it('an empty assessment lists everything still needed for an application', () => {
+    const f: AssessmentFacts = {
+      ...live(facts()),
+      contacts: [],
+      interview: null,
+      recommendations: [],
+      assessors: [],
+      nearestRelative: { identified: false, noneReason: null, informedAt: null, consultedAt: null, exception: null, objectionInForce: false, displaced: false, dangerousnessReport: false },
+    };
+    const c = checked(f, '2026-03-03T12:00:00Z');
+    expect(blockers(c)).toEqual([
+      'APP-07:medical-recommendations-missing',
+      'APP-04:amhp-not-seen-in-person',
+      'APP-06:interview-not-recorded',
+      'NR-04:nearest-relative-not-identified',
+      'COI-09:assessors-not-recorded',
+    ]);
+    expect(c.deadlines).toEqual([]);
+  });
+
+  it('a complete assessment before the application has no findings and shows the deadlines', () => {
+    const c = checked(live(facts('s2', '2026-03-03T18:00:00Z')), '2026-03-03T18:00:00Z');
+    expect(codes(c)).toEqual([]);
+    expect(c.deadlines.map((d) => d.id)).toEqual(['second-examination', 'conveyance', 'last-valid-application']);
+  });
+
+  it('COP-02: the last valid application date is the earlier of last examination + 13 and last in-person AMHP contact + 13', () => {
+    const f = live(facts('s2', '2026-03-10T18:00:00Z')); // examinations 9 and 10 Mar
+    const seenEarlier = checked({ ...f, contacts: [{ at: at('2026-03-05T12:00:00Z'), mode: 'in-person', byApplicant: true }] }, '2026-03-10T19:00:00Z');
+    const d1 = deadline(seenEarlier, 'last-valid-application');
+    expect(d1.at.toISOString()).toBe('2026-03-19T00:00:00.000Z'); // seen Thu 5 Mar + 13 = Wed 18 Mar
+    expect(d1.basis).toContain('The earlier is Wed 18 Mar 2026');
+    const seenLater = checked({ ...f, contacts: [{ at: at('2026-03-11T12:00:00Z'), mode: 'in-person', byApplicant: true }] }, '2026-03-11T19:00:00Z');
+    expect(deadline(seenLater, 'last-valid-application').at.toISOString()).toBe('2026-03-24T00:00:00.000Z'); // last exam Tue 10 Mar + 13 = Mon 23 Mar
+  });
+
+  it('COP-02: once 14 days from the last examination have passed, the window is closed and fresh examinations are needed', () => {
+    const f = live({ ...facts('s2', '2026-03-10T18:00:00Z'), contacts: [{ at: at('2026-03-20T12:00:00Z'), mode: 'in-person', byApplicant: true }] });
+    expect(blockers(checked(f, '2026-03-23T23:00:00Z'))).toEqual([]);
+    const c = checked(f, '2026-03-24T00:00:00Z');
+    expect(blockers(c)).toEqual(['COP-02:application-window-closed']);
+    expect(finding(c, 'application-window-closed').message).toContain('The last valid date for an application on these recommendations was Mon 23 Mar 2026 (14 days beginning with the last medical examination on Tue 10 Mar 2026)');
+  });
+
+  it('APP-04: once 14 days from the last in-person visit have passed, the AMHP must see the patient again', () => {
+    const f = live(facts('s2', '2026-03-10T18:00:00Z'));
+    const c = checked({ ...f, contacts: [{ at: at('2026-03-01T12:00:00Z'), mode: 'in-person', byApplicant: true }] }, '2026-03-15T00:00:00Z');
+    expect(blockers(c)).toEqual(['APP-04:amhp-seen-too-long-ago']);
+    expect(finding(c, 'amhp-seen-too-long-ago').message).toContain('last saw the patient in person on Sun 1 Mar 2026; an application had to be made by the end of Sat 14 Mar 2026');
+  });
+
+  it('the checks for an intended s.3 apply before the application (consultation, MED-06)', () => {
+    const f = live(withNr(facts('s3'), { consultedAt: null }));
+    expect(blockers(checked(f, '2026-03-03T18:00:00Z'))).toEqual(['NR-03:nearest-relative-not-consulted']);
+  });
+
+  it('one examination by a doctor without s.12 approval or acquaintance gives advice for the second doctor', () => {
+    const f = live(withRecs(facts(), [examined(at('2026-03-02T10:00:00Z'), { s12ApprovedOnExamDate: false })]));
+    const c = checked(f, '2026-03-02T12:00:00Z');
+    expect(codes(c)).toEqual(['APP-07:blocker:second-recommendation-missing', 'MED-03:warning:s12-doctor-needed', 'MED-04:warning:previous-acquaintance-preferred']);
+  });
+});
+
+describe('forms and codes', () => {
+  it.each<[Section, Applicant, boolean, string, string[]]>([
+    ['s2', 'amhp', false, 'A2', ['A4', 'A4']],
+    ['s2', 'nearest-relative', true, 'A1', ['A3']],
+    ['s3', 'amhp', true, 'A6', ['A7']],
+    ['s3', 'nearest-relative', false, 'A5', ['A8', 'A8']],
+    ['s4', 'amhp', false, 'A10', ['A11']],
+    ['s4', 'nearest-relative', false, 'A9', ['A11']],
+    ['s7', 'amhp', true, 'G2', ['G3']],
+    ['s7', 'nearest-relative', false, 'G1', ['G4', 'G4']],
+  ])('FORM: %s by %s (joint %s) uses %s with %j', (section, applicant, joint, application, recommendations) => {
+    expect(expectedForms(section, applicant, joint)).toEqual({ application, recommendations });
+  });
+
+  it.each<[Section, string]>([
+    ['s2', '02'],
+    ['s3', '03'],
+    ['s4', '04'],
+    ['s7', '35'],
+  ])('MHSDS legal status code for %s is %s (England: 35 is guardianship)', (section, code) => {
+    expect(legalStatusCode(section)).toBe(code);
+  });
+
+  it('formatDay reads like the rest of the app', () => {
+    expect(formatDay('2026-03-07')).toBe('Sat 7 Mar 2026');
+  });
+});
+
+describe('inputs', () => {
+  it.each<[string, () => unknown]>([
+    ['an invalid asAt', () => checkAssessment(facts(), { asAt: new Date(NaN), nrInformSlaHours: 72 })],
+    ['a negative NR-01 SLA', () => checkAssessment(facts(), { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: -1 })],
+    ['an unknown time zone', () => checkAssessment({ ...facts(), timeZone: 'Europe/Atlantis' }, { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: 72 })],
+    ['an invalid examination time', () => checkAssessment(withRecs(facts(), [examined(new Date(NaN))]), { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: 72 })],
+  ])('rejects %s', (_name, run) => {
+    expect(run).toThrow(RangeError);
+  });
+
+  it('does not change the facts it is given', () => {
+    const f = facts('s4');
+    const before = JSON.stringify(f);
+    check(f);
+    s4Conversion(f);
+    expect(JSON.stringify(f)).toBe(before);
+  });
+
+  it('deadlines come out in time order', () => {
+    const times = check(facts('s2')).deadlines.map((d) => d.at.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+});
+
+describe('messages a duty AMHP can read at 3 a.m.', () => {
+  it('every finding and deadline produced in this file is a plain sentence with local dates, never ISO timestamps', () => {
+    // The checks made by the tests above (when the file runs whole), plus some of their own.
+    const own = [checked(live({ ...facts(), recommendations: [], contacts: [], interview: null, assessors: [] })), checked(withRecs(facts(), [facts().recommendations[0], { ...facts().recommendations[1], examMode: 'video', s12ApprovedOnExamDate: false }])), checked(facts('s4'), '2026-03-10T00:00:00Z')];
+    expect(own.every((c) => c.findings.length > 0)).toBe(true);
+    for (const c of seen) {
+      for (const f of c.findings) {
+        expect(f.message).toMatch(/^[A-Z"].*[.)]$/s);
+        expect(f.message).not.toMatch(/\d{4}-\d{2}-\d{2}|T\d{2}:\d{2}|undefined|null|NaN/);
+        expect(f.citation).not.toBe('');
+        expect(['blocker', 'warning']).toContain(f.severity);
+      }
+      for (const d of c.deadlines) expect(`${d.label} ${d.basis}`).not.toMatch(/\d{4}-\d{2}-\d{2}|T\d{2}:\d{2}|undefined|NaN/);
+    }
+  });
+});
+
+type LegalRegimeName = '1983' | '2025';

@@ -1,0 +1,1131 @@
+/**
+ * The MHA assessment rules engine (STATUTE.md §1-§5, §7-§9, §11-§12): checks an assessment before any
+ * application (the live checklist) or an application that is, or was, made, against the Mental Health Act 1983
+ * and the MHA 2025 switches of the regime in force. Pure: facts and "now" (`asAt`) come in; findings and
+ * deadlines go out. No Nest, no ORM, no I/O, no clock.
+ *
+ * Counting (STATUTE.md §1, through time.ts): day-counted periods use LOCAL calendar dates in `facts.timeZone`
+ * (C1 "beginning with", C2 "ending with", C3 clear days, C4, C6 calendar months); hour-counted ones are elapsed
+ * time (C5). A day-counted deadline's `at` is `endOfLocalDay(lastDay)`: the first instant after the last day ends
+ * (00:00 local the next day), the half-open convention clocks.ts uses, so the last instant inside the period is
+ * 23:59:59.999 local on the last day. Only in-person contact and examinations count (C8).
+ *
+ * Rules marked ✱ in STATUTE.md are kept as named constants with the mark, or as data (RegimeConfig, the NR-01 SLA).
+ * Not legal advice: a deploying authority's legal team signs off the rules.
+ */
+import { IANAZone } from 'luxon';
+import { formatLocal, hoursAfter, S2_DAYS, type Finding, type Instant } from './clocks';
+import type {
+  Applicant,
+  ApplicationFacts,
+  AssessmentCheck,
+  AssessmentFacts,
+  AssessorFacts,
+  ContactFacts,
+  Deadline,
+  DeadlineId,
+  LegalRegime,
+  RecommendationFacts,
+  Section,
+} from './assessment.types';
+import { addDays, addMonths, addYears, daysBetween, endOfLocalDay, lastDayOfPeriod, localDate, type IsoDate } from './time';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Statutory periods
+
+// MED-02 (s.12(1), C3): "not more than five days" between the examination days, both excluded: |E2 − E1| ≤ 6. ✔ S2, S3
+export const MAX_EXAMINATION_GAP_DAYS = 6;
+// APP-04 (s.11(5), C2): seen within the 14 days ending with the date of the application. ✔ S1
+export const SEEN_WITHIN_DAYS = 14;
+// APP-05 (s.4(5)): seen within the previous 24 hours. ✔ S4
+export const S4_SEEN_HOURS = 24;
+// APP-13 (s.6(1)(a), C1): 14 days beginning with the last medical examination. ✔ S1, S5
+export const CONVEYANCE_DAYS = 14;
+// APP-14 (s.6(1)(b)): 24 hours beginning at the earlier of the examination and the application. ◐ S5, ✱ exact wording
+export const S4_CONVEYANCE_HOURS = 24;
+// APP-11 (s.4(4), C5): 72 hours from the time of admission. ✔ S4
+export const S4_HOURS = 72;
+// APP-16 (s.15): 14 days beginning with the day of admission. ◐ Halsbury 775, ✱ exact s.15 wording
+export const RECTIFICATION_DAYS = 14;
+// GDN-06 (s.8(2)): 14 days beginning with the last medical examination. ✱ (parallels s.6(1)(a); verify the text)
+export const FORWARD_TO_LSSA_DAYS = 14;
+// GDN-07 (s.20(1)): guardianship's first period, 6 months from acceptance. ◐, ✱ start point
+export const GUARDIANSHIP_FIRST_PERIOD_MONTHS = 6;
+// GDN-01 (s.7(1)): guardianship is for a patient aged 16 or over. ✔ S14
+export const GUARDIANSHIP_MIN_AGE = 16;
+
+const C = {
+  s2: 'MHA 1983 s.2',
+  s3: 'MHA 1983 s.3',
+  s4: 'MHA 1983 s.4',
+  s7: 'MHA 1983 s.7',
+  med01: 'MHA 1983 s.12(1)',
+  med02: 'MHA 1983 s.12(1)',
+  c8: 'MHA 1983 s.12(1), s.11(5); Devon Partnership NHS Trust v SSHSC [2021] EWHC 101 (Admin)',
+  med03: 'MHA 1983 s.12(2), (2A)',
+  med04: 'MHA 1983 s.12(2)',
+  med04s4: 'MHA 1983 s.4(3)',
+  med06: 'MHA 1983 s.3(3)',
+  app01: 'MHA 1983 s.11(1); SI 2008/1206',
+  coi: 'MHA 1983 s.11(1A), s.12(3); SI 2008/1205',
+  app03: 'MHA 1983 s.11(2); MHA Code of Practice 2015 para 14.89',
+  app04: 'MHA 1983 s.11(5)',
+  app05: 'MHA 1983 s.4(5), s.11(5)',
+  app06: 'MHA 1983 s.13(2)',
+  app07: 'MHA 1983 s.2(3), s.12',
+  app08: 'MHA 1983 s.3(3), s.12',
+  app09: 'MHA 1983 s.1(2A), (2B)',
+  app10: 'MHA 1983 s.4(1)-(3)',
+  cop08: 'MHA Code of Practice 2015 ch.15',
+  app11: 'MHA 1983 s.4(4)',
+  app12: 'MHA 1983 s.5(1)',
+  app13: 'MHA 1983 s.6(1)(a), (2)',
+  app14: 'MHA 1983 s.6(1)(b)',
+  app16: 'MHA 1983 s.15',
+  app17: 'MHA 1983 s.2(4)',
+  nr11: 'MHA 1983 s.29(4)',
+  app18: 'MHA 1983 s.20(1)',
+  nr01: 'MHA 1983 s.11(3)',
+  nr02: 'MHA 1983 s.11(4)(a)',
+  nr03: 'MHA 1983 s.11(4)(b)',
+  nr04: 'MHA 1983 s.26',
+  mha25_06: 'MHA 2025 s.25 (MHA 1983 s.11(4)-(4C))',
+  mha25_04: 'MHA 2025 ss.3-4',
+  mha25_02: 'MHA 2025 s.5',
+  gdn01: 'MHA 1983 s.7(1), (4)',
+  gdn03: 'MHA 1983 s.7(3), s.12',
+  gdn04: 'MHA 1983 s.7(5)',
+  gdn06: 'MHA 1983 s.8(2)',
+  gdn07: 'MHA 1983 s.20(1)',
+  cto01: 'MHA 1983 s.17A(4)',
+  cto02: 'MHA 1983 s.17B(2)',
+  cop03: 'MHA Code of Practice 2015 para 14.88',
+  cop02: 'MHA Code of Practice 2015 para 14.87',
+} as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Forms and codes
+
+/**
+ * FORM / MED-07 (SI 2008/1184 Sch 1; STATUTE.md §7): the prescribed forms for an application and the
+ * recommendations it is founded on: one joint form, or one single form per doctor. A s.4 is founded on one A11
+ * (its conversion's second recommendation is a s.2 single recommendation, A4).
+ */
+export function expectedForms(section: Section, applicant: Applicant, joint: boolean): { application: string; recommendations: string[] } {
+  const byNr = applicant === 'nearest-relative';
+  switch (section) {
+    case 's2':
+      return { application: byNr ? 'A1' : 'A2', recommendations: joint ? ['A3'] : ['A4', 'A4'] };
+    case 's3':
+      return { application: byNr ? 'A5' : 'A6', recommendations: joint ? ['A7'] : ['A8', 'A8'] };
+    case 's4':
+      return { application: byNr ? 'A9' : 'A10', recommendations: ['A11'] };
+    case 's7':
+      return { application: byNr ? 'G1' : 'G2', recommendations: joint ? ['G3'] : ['G4', 'G4'] };
+  }
+}
+
+/**
+ * MHSDS / NHS Data Dictionary "Mental Health Act Legal Status Classification Code" (England, STATUTE.md §8):
+ * 35 is s.7 guardianship in England (a CTO is not a legal status there; MHS404 holds it).
+ */
+export function legalStatusCode(section: Section): string {
+  const codes: Record<Section, string> = { s2: '02', s3: '03', s4: '04', s7: '35' };
+  return codes[section];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+
+/** A calendar date as a duty AMHP reads it: "Sat 7 Mar 2026". */
+export function formatDay(d: IsoDate): string {
+  const p: Record<string, string> = {};
+  for (const part of dayFormat.formatToParts(new Date(`${d}T00:00:00Z`))) p[part.type] = part.value;
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
+}
+
+const SECTION_NAME: Record<Section, string> = { s2: 's.2', s3: 's.3', s4: 's.4', s7: 'guardianship (s.7)' };
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function filled(text: string | null | undefined): boolean {
+  return typeof text === 'string' && text.trim() !== '';
+}
+
+function doctorList(recs: readonly RecommendationFacts[]): string {
+  const names = recs.map((r) => r.doctorName);
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** "Neither Dr A nor Dr B" (two), "None of Dr A, Dr B and Dr C" (more). */
+function noneOf(recs: readonly RecommendationFacts[]): string {
+  return recs.length === 2 ? `Neither ${recs[0].doctorName} nor ${recs[1].doctorName}` : `None of ${doctorList(recs)}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation
+
+function assertInstant(value: unknown, name: string): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new RangeError(`${name} is not a valid instant`);
+}
+
+function assertFacts(facts: AssessmentFacts): void {
+  if (!IANAZone.isValidZone(facts.timeZone)) throw new RangeError(`timeZone is not a known time zone: ${facts.timeZone}`);
+  facts.contacts.forEach((c, i) => assertInstant(c.at, `contacts[${i}].at`));
+  for (const r of facts.recommendations) {
+    assertInstant(r.examinedAt, `recommendation ${r.id} examinedAt`);
+    assertInstant(r.signedAt, `recommendation ${r.id} signedAt`);
+    if (r.receivedByManagersAt !== null) assertInstant(r.receivedByManagersAt, `recommendation ${r.id} receivedByManagersAt`);
+  }
+  const app = facts.application;
+  if (app) {
+    assertInstant(app.signedAt, 'application.signedAt');
+    for (const key of ['admittedAt', 'forwardedToLssaAt', 'pendingDisplacementFiledAt'] as const) {
+      if (app[key] !== null) assertInstant(app[key], `application.${key}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Context
+
+interface Ctx {
+  facts: AssessmentFacts;
+  zone: string;
+  asAt: Instant;
+  app: ApplicationFacts | null;
+  /** The application's section, or (live checklist) the section the recommendations so far point to. */
+  section: Section | null;
+  applicant: Applicant;
+  regime: LegalRegime;
+  /** The application's local date, or today's for the live checklist. */
+  refDate: IsoDate;
+  findings: Finding[];
+  deadlines: Deadline[];
+}
+
+function add(ctx: Ctx, rule: string, severity: Finding['severity'], code: string, message: string, citation: string): void {
+  ctx.findings.push({ rule, severity, code, message, citation });
+}
+
+function addDeadline(ctx: Ctx, id: DeadlineId, rule: string, at: Instant, label: string, basis: string): Deadline {
+  const deadline: Deadline = { id, rule, at, label, basis };
+  ctx.deadlines.push(deadline);
+  return deadline;
+}
+
+const day = (ctx: Ctx, instant: Instant): IsoDate => localDate(instant, ctx.zone);
+const local = (ctx: Ctx, instant: Instant): string => formatLocal(instant, ctx.zone);
+/** "the end of Sat 14 Mar 2026" (the deadline instant is the following midnight). */
+const endOfDayText = (d: IsoDate): string => `the end of ${formatDay(d)}`;
+
+function representative(regime: LegalRegime): string {
+  return regime.representative === 'nominated-person' ? 'nominated person' : 'nearest relative';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Recommendations and examinations
+
+const inPerson = (r: RecommendationFacts): boolean => r.examMode === 'in-person';
+const byExam = (a: RecommendationFacts, b: RecommendationFacts): number => a.examinedAt.getTime() - b.examinedAt.getTime();
+const doctorKey = (r: RecommendationFacts): string => r.doctorName.trim().toLowerCase();
+
+/** The recommendations an application of `section` is founded on (a s.4's own A11; its conversion's is separate). */
+function foundingRecommendations(ctx: Ctx): RecommendationFacts[] {
+  const { recommendations } = ctx.facts;
+  if (ctx.section === null) return [...recommendations].sort(byExam);
+  return recommendations.filter((r) => r.section === ctx.section).sort(byExam);
+}
+
+/** The section the recommendations recorded so far point to (live checklist), or null when none or mixed. */
+function intendedSection(recs: readonly RecommendationFacts[]): Section | null {
+  const sections = new Set(recs.map((r) => r.section));
+  return sections.size === 1 ? [...sections][0] : null;
+}
+
+/** C8: a recommendation resting on a video or telephone examination cannot be relied on. */
+function checkExamModes(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
+  for (const r of recs.filter((x) => !inPerson(x))) {
+    add(
+      ctx,
+      'MED-02',
+      'blocker',
+      'examination-not-in-person',
+      `${r.doctorName} examined the patient by ${r.examMode === 'video' ? 'video' : 'telephone'} on ${local(ctx, r.examinedAt)}. A medical recommendation needs the doctor to have personally examined the patient in the same room, so this recommendation cannot be used: the doctor must examine the patient in person.`,
+      C.c8,
+    );
+  }
+}
+
+/** MED-02 (s.12(1), C3): the spread of the examination days is at most 6 (at most 5 clear days between). */
+export function examinationGapOk(first: IsoDate, second: IsoDate): boolean {
+  return Math.abs(daysBetween(first, second)) <= MAX_EXAMINATION_GAP_DAYS;
+}
+
+function checkExaminationGap(ctx: Ctx, recs: readonly RecommendationFacts[], rule = 'MED-02'): void {
+  const exams = recs.filter(inPerson).sort(byExam);
+  if (exams.length < 2) return;
+  const first = exams[0];
+  const last = exams[exams.length - 1];
+  const d1 = day(ctx, first.examinedAt);
+  const d2 = day(ctx, last.examinedAt);
+  if (examinationGapOk(d1, d2)) return;
+  const gap = daysBetween(d1, d2);
+  add(
+    ctx,
+    rule,
+    'blocker',
+    'examinations-too-far-apart',
+    `${first.doctorName} examined the patient on ${formatDay(d1)} and ${last.doctorName} on ${formatDay(d2)}: ${plural(gap - 1, 'clear day')} between them. No more than 5 clear days may pass between the two examinations, so after an examination on ${formatDay(d1)} the other had to be on or before ${formatDay(addDays(d1, MAX_EXAMINATION_GAP_DAYS))}. These recommendations cannot be used together.`,
+    C.med02,
+  );
+}
+
+/** MED-03 (s.12(2), (2A)): one of the two doctors s.12-approved or an approved clinician on the examination date. */
+function checkApproval(ctx: Ctx, recs: readonly RecommendationFacts[], rule = 'MED-03'): void {
+  const exams = recs.filter(inPerson);
+  const approved = exams.filter((r) => r.s12ApprovedOnExamDate || r.approvedClinicianOnExamDate);
+  if (exams.length === 1 && ctx.app === null) {
+    if (approved.length === 0) {
+      add(ctx, rule, 'warning', 's12-doctor-needed', `${exams[0].doctorName} was not s.12-approved (or an approved clinician) on ${formatDay(day(ctx, exams[0].examinedAt))}, so the second doctor must be s.12-approved or an approved clinician on the day they examine.`, C.med03);
+    }
+    return;
+  }
+  if (exams.length < 2) return;
+  if (approved.length === 0) {
+    add(
+      ctx,
+      rule,
+      'blocker',
+      'no-s12-approved-doctor',
+      `${noneOf(exams)} was s.12-approved or an approved clinician on the day they examined the patient. One of the two doctors must be: a new recommendation from an approved doctor is needed.`,
+      C.med03,
+    );
+    return;
+  }
+  if (!approved.some((r) => r.approvalVerified)) {
+    add(
+      ctx,
+      rule,
+      'warning',
+      'approval-not-verified',
+      `The s.12 or approved-clinician status of ${doctorList(approved)} on the examination date is as the doctor stated it and has not been checked against the register. Check it before relying on the recommendations: one of the two doctors must be approved on the day they examined.`,
+      C.med03,
+    );
+  }
+}
+
+/** MED-04 (s.12(2); s.4(3) for a s.4): a doctor with previous acquaintance "if practicable", else a recorded reason. */
+function checkAcquaintance(ctx: Ctx, recs: readonly RecommendationFacts[], s4: boolean): void {
+  if (recs.length === 0 || recs.some((r) => r.previousAcquaintance) || recs.some((r) => filled(r.noAcquaintanceReason))) return;
+  const citation = s4 ? C.med04s4 : C.med04;
+  if (!s4 && recs.length === 1) {
+    // With an application, the missing second recommendation is the blocker (APP-07); before it, advice.
+    if (ctx.app !== null) return;
+    add(ctx, 'MED-04', 'warning', 'previous-acquaintance-preferred', `${recs[0].doctorName} had no previous acquaintance with the patient. If practicable the second doctor should be one who knows the patient (such as their GP); if that is not practicable, record why.`, citation);
+    return;
+  }
+  add(
+    ctx,
+    'MED-04',
+    'blocker',
+    'previous-acquaintance-reason-missing',
+    s4
+      ? `${recs[0].doctorName} had no previous acquaintance with the patient and no reason is recorded why a doctor who knows the patient could not give the recommendation. Record the reason.`
+      : `${noneOf(recs)} had previous acquaintance with the patient, and no reason is recorded why a doctor who knows the patient (such as their GP) could not give one of the recommendations. Record the reason.`,
+    citation,
+  );
+}
+
+/** APP-07 / APP-08 / APP-10 / GDN-03: how many recommendations (in person, by different doctors) found it. */
+function checkRecommendationCount(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
+  const section = ctx.section;
+  const valid = recs.filter(inPerson);
+  const rule = section === 's3' ? 'APP-08' : section === 's4' ? 'APP-10' : section === 's7' ? 'GDN-03' : 'APP-07';
+  const citation = section === 's3' ? C.app08 : section === 's4' ? C.app10 : section === 's7' ? C.gdn03 : C.app07;
+  const what = section ? `A ${SECTION_NAME[section]} application` : 'An application';
+  const videoNote = recs.length > valid.length ? ' (a recommendation resting on a video or telephone examination does not count)' : '';
+  const needed = section === 's4' ? 1 : 2;
+  if (valid.length === 0) {
+    add(
+      ctx,
+      rule,
+      'blocker',
+      'medical-recommendations-missing',
+      section === 's4'
+        ? `No medical recommendation based on an in-person examination is recorded${videoNote}. A s.4 application needs one.`
+        : `No medical recommendation based on an in-person examination is recorded${videoNote}. ${what} needs two (or one joint recommendation signed by two doctors).`,
+      citation,
+    );
+    return;
+  }
+  if (valid.length < needed) {
+    add(ctx, rule, 'blocker', 'second-recommendation-missing', `Only one medical recommendation based on an in-person examination is recorded (${valid[0].doctorName})${videoNote}. ${what} needs two, from two different doctors (or one joint recommendation signed by both).`, citation);
+  }
+  // A joint recommendation (one form, two doctors) needs both doctors' records.
+  const groups = new Map<string, RecommendationFacts[]>();
+  for (const r of recs) if (r.jointGroup !== null) groups.set(r.jointGroup, [...(groups.get(r.jointGroup) ?? []), r]);
+  for (const members of groups.values()) {
+    if (members.length !== 2) {
+      add(ctx, rule, 'blocker', 'joint-recommendation-incomplete', `A joint recommendation must be signed by exactly two doctors; the one recorded has ${plural(members.length, 'doctor')} (${doctorList(members)}).`, citation);
+    }
+  }
+  if (section !== 's4') {
+    const seen = new Map<string, RecommendationFacts>();
+    for (const r of valid) {
+      const prior = seen.get(doctorKey(r));
+      if (prior) add(ctx, rule, 'blocker', 'recommendations-same-doctor', `Two of the recommendations are by the same doctor (${r.doctorName}): the two recommendations must come from two different doctors.`, citation);
+      else seen.set(doctorKey(r), r);
+    }
+    if (valid.length > 2) {
+      add(ctx, rule, 'warning', 'more-than-two-recommendations', `${valid.length} recommendations are recorded (${doctorList(valid)}); an application is founded on two. Record which two it relies on: until then they are all checked together (for example, every examination must fall within 5 clear days of the others).`, citation);
+    }
+  }
+}
+
+/** MED-06 (s.3(3)): each s.3 recommendation says why informal treatment is not appropriate and where treatment is available. */
+function checkS3Content(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
+  for (const r of recs) {
+    if (!filled(r.informalInappropriateReason)) {
+      add(ctx, 'MED-06', 'blocker', 'informal-inappropriate-reason-missing', `${r.doctorName}'s s.3 recommendation does not say why informal treatment is not appropriate. Ask the doctor to complete it.`, C.med06);
+    }
+    if (!filled(r.treatmentAvailableAt)) {
+      add(ctx, 'MED-06', 'blocker', 'treatment-availability-missing', `${r.doctorName}'s s.3 recommendation does not name the hospital where appropriate medical treatment is available. Ask the doctor to complete it.`, C.med06);
+    }
+  }
+}
+
+/** APP-09 (s.1(2A), (2B)): learning disability counts for s.3 and s.7 only with the qualifying conduct. */
+function checkLearningDisability(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
+  if (ctx.section !== 's3' && ctx.section !== 's7') return;
+  for (const r of recs.filter((x) => x.learningDisabilityOnly && !x.ldQualifyingConduct)) {
+    add(
+      ctx,
+      'APP-09',
+      'blocker',
+      'learning-disability-without-qualifying-conduct',
+      `${r.doctorName}'s recommendation relies on a learning disability without abnormally aggressive or seriously irresponsible conduct. For ${SECTION_NAME[ctx.section]} a learning disability counts only with that conduct. Section 2 is not affected.`,
+      C.app09,
+    );
+  }
+}
+
+/** MHA25-04 (commenced by regime): no s.3 for autism or learning disability without a psychiatric disorder. */
+function checkAutismLdGate(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
+  if (!ctx.regime.autismLdGate || ctx.section !== 's3') return;
+  for (const r of recs.filter((x) => x.autismOrLdWithoutPsychiatricDisorder)) {
+    add(
+      ctx,
+      'MHA25-04',
+      'blocker',
+      'autism-ld-without-psychiatric-disorder',
+      `${r.doctorName}'s recommendation is for autism or a learning disability without a co-occurring psychiatric disorder. Under the Mental Health Act 2025 a person cannot be detained under s.3 for that alone. Section 2 remains available.`,
+      C.mha25_04,
+    );
+  }
+}
+
+/** MHA25-02 (commenced by regime): the 2025 detention criteria. */
+function checkCriteria(ctx: Ctx): void {
+  if (ctx.regime.criteria !== '2025' || ctx.section === null || ctx.section === 's7') return;
+  const criteria =
+    ctx.section === 's3'
+      ? 'serious harm may be caused to the health or safety of the patient or of another person unless they receive medical treatment; it is necessary, given the nature, degree and likelihood of that harm, that they receive it; it cannot be provided unless they are detained; and appropriate medical treatment is available'
+      : 'serious harm may be caused to the health or safety of the patient or of another person unless the patient is detained, and, given the nature, degree and likelihood of the harm, the patient ought to be detained';
+  add(ctx, 'MHA25-02', 'warning', 'mha2025-criteria-apply', `The Mental Health Act 2025 detention criteria apply to this ${SECTION_NAME[ctx.section]} decision: ${criteria}. Make sure the recommendations and the application address these criteria, not the 1983 wording.`, C.mha25_02);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conflicts of interest (COI-*)
+
+const norm = (team: string): string => team.trim().toLowerCase();
+
+function checkConflicts(ctx: Ctx): void {
+  const assessors = ctx.facts.assessors;
+  const nrApplicant = ctx.applicant === 'nearest-relative';
+  if (assessors.length === 0) {
+    add(ctx, 'COI-09', 'blocker', 'assessors-not-recorded', 'No assessors (AMHP and doctors) are recorded, so conflicts of interest cannot be checked. Record who is assessing.', C.coi);
+    return;
+  }
+  if (!nrApplicant && !assessors.some((a) => a.role === 'amhp')) {
+    add(ctx, 'COI-09', 'blocker', 'amhp-not-in-conflict-check', 'The AMHP is not recorded among the assessors, so conflicts of interest between the AMHP and the doctors cannot be checked.', C.coi);
+  }
+  const byId = new Map(assessors.map((a) => [a.id, a]));
+  const isNr = (a: AssessorFacts): boolean => a.role === 'nearest-relative-applicant';
+
+  // COI-01/02/08 (regs 3, 4, 6): the system cannot see money or family ties, so each assessor must declare them.
+  for (const a of assessors) {
+    const d = a.declaration;
+    if (d === null) {
+      add(ctx, 'COI-09', 'blocker', 'conflict-declaration-missing', `${a.name} has not signed a conflict-of-interest declaration (financial, business and personal). It is needed before ${a.role === 'doctor' ? 'their recommendation can be relied on' : 'the application can be made'}.`, C.coi);
+      continue;
+    }
+    if (d.financial) add(ctx, 'COI-01', 'blocker', 'conflict-financial-interest', `${a.name} declared a financial interest in the outcome (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`, `${C.coi} reg 3`);
+    if (d.business) add(ctx, 'COI-02', 'blocker', 'conflict-business', `${a.name} declared close involvement in a business with the patient or another assessor (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`, `${C.coi} reg 4`);
+    if (d.personal) add(ctx, 'COI-08', 'blocker', 'conflict-personal-relationship', `${a.name} declared a personal relationship with the patient, another assessor${nrApplicant ? ' or the nearest relative' : ''} (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`, `${C.coi} reg 6`);
+  }
+
+  // COI-03 (reg 5(1)(a)) / COI-07 (reg 5(2)): directs the work of, or employs, the patient or another assessor.
+  for (const a of assessors) {
+    for (const target of a.directsOrEmploys) {
+      if (target === 'patient') {
+        add(ctx, 'COI-03', 'blocker', 'conflict-directs-or-employs', `${a.name} directs the work of, or employs, the patient. They must not take part in this assessment.`, `${C.coi} reg 5(1)(a)`);
+      } else if (target === 'nearest-relative' && nrApplicant) {
+        add(ctx, 'COI-07', 'blocker', 'conflict-directs-or-employs', `${a.name} directs the work of, or employs, the nearest relative who is applying. They must not take part in this application.`, `${C.coi} reg 5(2)`);
+      } else {
+        const other = byId.get(target);
+        if (!other || other.id === a.id) continue;
+        const nr = isNr(a) || isNr(other);
+        add(ctx, nr ? 'COI-07' : 'COI-03', 'blocker', 'conflict-directs-or-employs', `${a.name} directs the work of, or employs, ${other.name}. They cannot both be assessors for this application.`, `${C.coi} ${nr ? 'reg 5(2)' : 'reg 5(1)(a)'}`);
+      }
+    }
+  }
+
+  // COI-04 (reg 5(1)(b)): the patient is a member of an assessor's clinical team.
+  const patientTeams = new Set((ctx.facts.patientTeams ?? []).map(norm));
+  for (const a of assessors) {
+    const shared = a.teams.filter((t) => patientTeams.has(norm(t)));
+    if (shared.length) add(ctx, 'COI-04', 'blocker', 'patient-in-assessor-team', `The patient is a member of ${a.name}'s clinical team (${shared.join(', ')}). ${a.name} must not take part in this assessment.`, `${C.coi} reg 5(1)(b)`);
+  }
+
+  // COI-07 (reg 5(2)): a doctor in the same clinical team as the nearest relative who applies.
+  if (nrApplicant) {
+    for (const nr of assessors.filter(isNr)) {
+      for (const doctor of assessors.filter((x) => x.role === 'doctor')) {
+        const shared = doctor.teams.filter((t) => nr.teams.some((u) => norm(u) === norm(t)));
+        if (shared.length) add(ctx, 'COI-07', 'blocker', 'doctor-in-nearest-relative-team', `${doctor.name} is in the same clinical team as the nearest relative who is applying (${shared.join(', ')}). Another doctor is needed.`, `${C.coi} reg 5(2)`);
+      }
+    }
+    return;
+  }
+
+  // COI-05 (reg 5(1)(b)): all three assessors in one team; COI-06 (reg 7 ✱ scope): urgent necessity excuses only this.
+  // A s.4 has two assessors (the AMHP and one doctor), so the rule does not arise.
+  const three = assessors.filter((a) => !isNr(a));
+  if (three.length < 3 || ctx.section === 's4') return;
+  const common = three.slice(1).reduce((acc, a) => acc.filter((t) => a.teams.some((u) => norm(u) === norm(t))), three[0].teams);
+  if (common.length === 0) return;
+  const urgent = ctx.app?.urgentNecessity;
+  const names = three.map((a) => a.name).join(', ');
+  const all = three.length === 3 ? 'All three' : `All ${three.length}`;
+  if (filled(urgent)) {
+    add(
+      ctx,
+      'COI-06',
+      'warning',
+      'three-assessors-one-team-urgent',
+      `${all} assessors (${names}) are in the same clinical team (${common.join(', ')}). That is a conflict of interest, allowed here only because urgent necessity is recorded ("${urgent!.trim()}"): the reasons will be audited.`,
+      `${C.coi} regs 5(1)(b), 7`,
+    );
+  } else {
+    add(
+      ctx,
+      'COI-05',
+      'blocker',
+      'three-assessors-one-team',
+      `${all} assessors (${names}) are in the same clinical team (${common.join(', ')}). That is a conflict of interest: one of them must be replaced, unless there is urgent necessity and delay would seriously risk the patient's or others' health or safety, which must be recorded on the application.`,
+      `${C.coi} reg 5(1)(b)`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Interview and nearest relative
+
+/** APP-06 (s.13(2)): the AMHP interviewed the patient in a suitable manner and considered alternatives. */
+function checkInterview(ctx: Ctx): void {
+  if (ctx.applicant !== 'amhp') return;
+  const interview = ctx.facts.interview;
+  if (!interview) {
+    add(ctx, 'APP-06', 'blocker', 'interview-not-recorded', 'The AMHP\'s interview with the patient is not recorded. Before applying, the AMHP must interview the patient in a suitable manner and be satisfied that detention is the most appropriate way of providing care.', C.app06);
+    return;
+  }
+  if (!filled(interview.suitableMannerNotes)) {
+    add(ctx, 'APP-06', 'blocker', 'interview-manner-not-recorded', 'Record how the interview was made suitable for the patient (interpreter, hearing or communication needs, where it took place).', C.app06);
+  }
+  if (!interview.alternativesConsidered.some(filled)) {
+    add(ctx, 'APP-06', 'blocker', 'alternatives-not-recorded', 'Record at least one alternative to detention that was considered (for example home treatment, crisis team, informal admission) and why it was rejected.', C.app06);
+  }
+}
+
+function nrHasNone(ctx: Ctx): boolean {
+  const nr = ctx.facts.nearestRelative;
+  return !nr.identified && filled(nr.noneReason);
+}
+
+/** Identification of the nearest relative (NR-04..08; the NP under the 2025 regime). */
+function checkNrIdentified(ctx: Ctx, severity: Finding['severity']): void {
+  const nr = ctx.facts.nearestRelative;
+  if (nr.identified || filled(nr.noneReason)) return;
+  const who = representative(ctx.regime);
+  add(ctx, 'NR-04', severity, 'nearest-relative-not-identified', `The ${who} has not been identified. Identify them (or record why there is none or they cannot be found) so they can be ${ctx.section === 's3' || ctx.section === 's7' ? 'consulted' : 'informed'}.`, ctx.regime.representative === 'nominated-person' ? C.mha25_06 : C.nr04);
+}
+
+/** NR-02 (s.11(4)(a)) / MHA25-06: an objection to a s.3 or guardianship application. */
+function checkObjection(ctx: Ctx): void {
+  const nr = ctx.facts.nearestRelative;
+  if (!nr.objectionInForce || nr.displaced) return;
+  const who = representative(ctx.regime);
+  if (ctx.section !== 's3' && ctx.section !== 's7') {
+    add(ctx, 'NR-02', 'warning', 'objection-in-force', `The ${who} has objected (the objection is on record and not withdrawn). It does not prevent a s.2 application, but it ${ctx.regime.objectionBlocks ? 'prevents' : 'needs the AMHP\'s dangerousness report for'} a s.3 or guardianship application.`, ctx.regime.objectionBlocks ? C.nr02 : C.mha25_06);
+    return;
+  }
+  if (ctx.regime.objectionBlocks) {
+    add(ctx, 'NR-02', 'blocker', 'nearest-relative-objects', `The nearest relative has objected to the application and the objection has not been withdrawn. The AMHP cannot make a ${SECTION_NAME[ctx.section]} application while it stands, unless the county court displaces the nearest relative (s.29). A s.2 application is not affected.`, C.nr02);
+  } else if (!nr.dangerousnessReport) {
+    add(ctx, 'MHA25-06', 'blocker', 'objection-without-dangerousness-report', `The nominated person has objected. A ${SECTION_NAME[ctx.section]} application can be made only with the AMHP's report that, if not ${ctx.section === 's7' ? 'received into guardianship' : 'admitted'}, the patient would be likely to act in a manner dangerous to others or to themselves. No such report is recorded.`, C.mha25_06);
+  } else {
+    add(ctx, 'MHA25-06', 'warning', 'objection-overridden-by-report', `The nominated person has objected; the application relies on the AMHP's dangerousness report, which must accompany it.`, C.mha25_06);
+  }
+}
+
+/** NR-03 (s.11(4)(b)): consulted before a s.3 or guardianship application, or a recorded exception with facts. */
+function checkConsultation(ctx: Ctx): void {
+  if (ctx.section !== 's3' && ctx.section !== 's7') return;
+  const nr = ctx.facts.nearestRelative;
+  if (nrHasNone(ctx)) return;
+  const who = representative(ctx.regime);
+  const citation = ctx.regime.representative === 'nominated-person' ? C.mha25_06 : C.nr03;
+  if (nr.consultedAt) {
+    if (ctx.app && nr.consultedAt.getTime() > ctx.app.signedAt.getTime()) {
+      add(ctx, 'NR-03', 'blocker', 'consulted-after-application', `The ${who} was consulted at ${local(ctx, nr.consultedAt)}, after the application was signed (${local(ctx, ctx.app.signedAt)}). Consultation must come before the application.`, citation);
+    }
+    return;
+  }
+  if (nr.exception) {
+    if (!filled(nr.exception.facts)) {
+      add(ctx, 'NR-03', 'blocker', 'consultation-exception-without-facts', `Consultation with the ${who} is recorded as ${nr.exception.kind === 'unreasonable-delay' ? 'involving unreasonable delay' : 'not reasonably practicable'}, but the facts relied on are not recorded. Record them: the decision is judged on the facts as they appeared at the time.`, citation);
+    }
+    return;
+  }
+  add(ctx, 'NR-03', 'blocker', 'nearest-relative-not-consulted', `The ${who} has not been consulted. Before a ${SECTION_NAME[ctx.section]} application the AMHP must consult them, unless that is not reasonably practicable or would involve unreasonable delay (record which, and the facts).`, citation);
+}
+
+/** NR-01 (s.11(3)): inform the NR of a s.2 (or s.4) application, before or within a reasonable time after it. */
+function checkInformed(ctx: Ctx, app: ApplicationFacts, slaHours: number): void {
+  const nr = ctx.facts.nearestRelative;
+  if (nr.informedAt || nrHasNone(ctx)) return;
+  const who = representative(ctx.regime);
+  if (nr.exception) {
+    if (!filled(nr.exception.facts)) {
+      add(ctx, 'NR-01', 'warning', 'inform-exception-without-facts', `Informing the ${who} is recorded as not practicable, but the facts relied on are not recorded. Record them.`, C.nr01);
+    }
+    return;
+  }
+  const due = hoursAfter(app.signedAt, slaHours);
+  addDeadline(ctx, 'inform-nearest-relative', 'NR-01', due, `Inform the ${who} of the application`, `Local target (✱ "a reasonable time after", s.11(3)): ${slaHours} hours (elapsed) from the application signed at ${local(ctx, app.signedAt)}; due ${local(ctx, due)}.`);
+  const overdue = ctx.asAt.getTime() >= due.getTime();
+  add(
+    ctx,
+    'NR-01',
+    'warning',
+    overdue ? 'nearest-relative-inform-overdue' : 'nearest-relative-not-informed',
+    `The ${who} has not been told that the application ${ctx.asAt.getTime() >= app.signedAt.getTime() ? 'has been' : 'is to be'} made, or of their power to order discharge. ${overdue ? `This was due by ${local(ctx, due)} and is overdue` : `Do it by ${local(ctx, due)}`}, or record why it is not practicable.`,
+    C.nr01,
+  );
+}
+
+/** GDN-01 (s.7(1), (4)): aged 16 or over on the application date, or believed to be. */
+function checkAge(ctx: Ctx): void {
+  if (ctx.section !== 's7') return;
+  const dob = ctx.facts.patientDateOfBirth;
+  if (dob === null) {
+    if (!ctx.facts.believedSixteenOrOver) {
+      add(ctx, 'GDN-01', 'blocker', 'patient-age-not-recorded', 'The patient\'s date of birth is not recorded, nor that they are believed to be 16 or over. Guardianship is only for a patient aged 16 or over: record one or the other.', C.gdn01);
+    }
+    return;
+  }
+  let sixteenth = addYears(dob, GUARDIANSHIP_MIN_AGE);
+  // Born on 29 Feb: in a non-leap year the birthday is taken as 1 Mar (the later date, so never too early).
+  if (dob.endsWith('-02-29') && !sixteenth.endsWith('-02-29')) sixteenth = addDays(sixteenth, 1);
+  if (ctx.refDate < sixteenth) {
+    add(ctx, 'GDN-01', 'blocker', 'patient-under-16', `The patient (born ${formatDay(dob)}) is under 16 on ${formatDay(ctx.refDate)}: guardianship is only for a patient aged 16 or over. They are 16 on ${formatDay(sixteenth)}.`, C.gdn01);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Periods
+
+/** C6 / APP-18 / GDN-07: a period of N calendar months beginning with D, ending on (D + N months) − 1 day. */
+export function calendarMonthPeriod(start: IsoDate, months: number): { lastDay: IsoDate; monthEnd: boolean } {
+  const target = addMonths(start, months);
+  const clamped = target.slice(8) !== start.slice(8);
+  const lastOfMonth = addDays(start, 1).slice(8) === '01';
+  return { lastDay: lastDayOfPeriod(start, { months }), monthEnd: clamped || lastOfMonth };
+}
+
+function monthPeriodDeadline(ctx: Ctx, id: DeadlineId, rule: string, citation: string, start: IsoDate, months: number, label: string, startWords: string, note: string): void {
+  const { lastDay, monthEnd } = calendarMonthPeriod(start, months);
+  const at = endOfLocalDay(lastDay, ctx.zone);
+  addDeadline(ctx, id, rule, at, label, `C6: ${months} calendar months beginning with ${startWords} (${formatDay(start)}) end on ${formatDay(lastDay)} (${formatDay(start)} + ${months} months − 1 day), until midnight (${local(ctx, at)})${note}.${monthEnd ? ' Month-end case: needs human review.' : ''}`);
+  if (monthEnd) {
+    add(
+      ctx,
+      rule,
+      'warning',
+      'period-month-end-review',
+      `The period starts on ${formatDay(start)}${addMonths(start, months).slice(8) !== start.slice(8) ? `, and ${months} months later has no matching date, so it was taken to ${formatDay(addMonths(start, months))}` : `, the last day of a month, and ${months} months later is ${formatDay(addMonths(start, months))}`}: the period is calculated to end at ${endOfDayText(lastDay)}. Month-end arithmetic is not settled: ask the Mental Health Act office or legal team to confirm the expiry date.`,
+      citation,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// s.4 conversion (APP-11)
+
+/**
+ * APP-11 (s.4(4)): a s.4 becomes a s.2 when a second recommendation is given and received by the managers within
+ * 72 hours (elapsed, C5) of admission and the two together satisfy s.12 (MED-02 five clear days, MED-03 one
+ * approved doctor, C8 in person; not the time-of-signature rule). The s.2 then runs from the s.4 admission (C4).
+ * The facts must hold a s.4 application; findings are blockers for what prevents conversion, judged without a
+ * clock (checkAssessment softens "not received yet" while the 72 hours are still running).
+ */
+export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings: Finding[]; s2Expiry: Date | null } {
+  const app = facts.application;
+  if (!app || app.section !== 's4') throw new RangeError('s4Conversion: the facts do not hold a s.4 application');
+  assertFacts(facts);
+  const ctx = makeCtx(facts, app.signedAt);
+  const zone = ctx.zone;
+  if (!app.admittedAt) {
+    add(ctx, 'APP-11', 'warning', 's4-not-admitted', 'The patient\'s admission under s.4 is not recorded: the 72 hours for the second recommendation start at admission.', C.app11);
+    return { valid: false, findings: ctx.findings, s2Expiry: null };
+  }
+  const deadline = hoursAfter(app.admittedAt, S4_HOURS);
+  const first = facts.recommendations.filter((r) => r.section === 's4' && inPerson(r)).sort(byExam)[0];
+  const seconds = facts.recommendations.filter((r) => r.section === 's2').sort(byExam);
+  if (!first) {
+    add(ctx, 'APP-11', 'blocker', 's4-recommendation-missing', 'There is no s.4 recommendation based on an in-person examination to convert from.', C.app11);
+    return { valid: false, findings: ctx.findings, s2Expiry: null };
+  }
+  if (seconds.length === 0) {
+    add(ctx, 'APP-11', 'blocker', 's4-second-recommendation-missing', `No second medical recommendation is recorded. It must be given and received by the hospital managers by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, app.admittedAt)}), or the s.4 lapses then.`, C.app11);
+    return { valid: false, findings: ctx.findings, s2Expiry: null };
+  }
+  // The second recommendation that arrived first in time is the one relied on.
+  const received = seconds.filter((r) => r.receivedByManagersAt !== null).sort((a, b) => a.receivedByManagersAt!.getTime() - b.receivedByManagersAt!.getTime());
+  const second = received[0] ?? seconds[0];
+  if (!second.receivedByManagersAt) {
+    add(ctx, 'APP-11', 'blocker', 's4-second-recommendation-not-received', `${second.doctorName}'s second recommendation is not recorded as received by the hospital managers. It must be received by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, app.admittedAt)}).`, C.app11);
+  } else if (second.receivedByManagersAt.getTime() > deadline.getTime()) {
+    add(
+      ctx,
+      'APP-11',
+      'blocker',
+      's4-second-recommendation-late',
+      `${second.doctorName}'s second recommendation was received by the managers at ${local(ctx, second.receivedByManagersAt)}, after the 72 hours from admission (${local(ctx, app.admittedAt)}) ended at ${local(ctx, deadline)}. The s.4 lapsed then and cannot become a s.2: a new assessment is needed.`,
+      C.app11,
+    );
+  }
+  if (doctorKey(second) === doctorKey(first)) {
+    add(ctx, 'APP-11', 'blocker', 'recommendations-same-doctor', `The second recommendation is by ${second.doctorName}, who gave the s.4 recommendation: it must come from a different doctor.`, C.app11);
+  }
+  const pair = [first, second];
+  checkExamModes(ctx, [second]);
+  checkExaminationGap(ctx, pair, 'APP-11');
+  checkApproval(ctx, pair, 'APP-11');
+  const valid = !ctx.findings.some((f) => f.severity === 'blocker');
+  const s2Expiry = valid ? endOfLocalDay(lastDayOfPeriod(localDate(app.admittedAt, zone), { days: S2_DAYS }), zone) : null;
+  return { valid, findings: ctx.findings, s2Expiry };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The checks
+
+function makeCtx(facts: AssessmentFacts, asAt: Instant): Ctx {
+  const app = facts.application;
+  const zone = facts.timeZone;
+  return {
+    facts,
+    zone,
+    asAt,
+    app,
+    section: app ? app.section : intendedSection(facts.recommendations),
+    applicant: app ? app.applicant : 'amhp',
+    regime: facts.regime,
+    refDate: localDate(app ? app.signedAt : asAt, zone),
+    findings: [],
+    deadlines: [],
+  };
+}
+
+/**
+ * Checks an assessment against the law. With no application it is the live checklist: what is computable so
+ * far (the examination gap, the latest date for the second examination, the last valid application date, the
+ * conveyance window) and a blocker for everything still missing before an application can be made. With an
+ * application it checks that application (made at `application.signedAt`) for its section. `asAt` is "now",
+ * used only to say whether a window has already closed; `nrInformSlaHours` is the local NR-01 target.
+ */
+export function checkAssessment(facts: AssessmentFacts, opts: { asAt: Date; nrInformSlaHours: number }): AssessmentCheck {
+  assertInstant(opts.asAt, 'asAt');
+  if (!Number.isFinite(opts.nrInformSlaHours) || opts.nrInformSlaHours < 0) throw new RangeError(`nrInformSlaHours must be a non-negative number, not ${opts.nrInformSlaHours}`);
+  assertFacts(facts);
+  const ctx = makeCtx(facts, opts.asAt);
+  if (ctx.app) checkApplication(ctx, ctx.app, opts.nrInformSlaHours);
+  else checkLive(ctx);
+  if (facts.cto) checkCto(ctx);
+  ctx.deadlines.sort((a, b) => a.at.getTime() - b.at.getTime());
+  return { regime: facts.regime, findings: ctx.findings, deadlines: ctx.deadlines };
+}
+
+/** The live checklist, before any application. */
+function checkLive(ctx: Ctx): void {
+  const { facts, zone } = ctx;
+  const recs = foundingRecommendations(ctx);
+  const sections = new Set(recs.map((r) => r.section));
+  if (sections.size > 1) {
+    add(ctx, 'APP-07', 'warning', 'recommendation-sections-differ', `The recommendations recorded are for different sections (${[...sections].map((s) => SECTION_NAME[s]).join(', ')}). An application must be founded on recommendations for its own section.`, C.app07);
+  }
+  const exams = recs.filter(inPerson);
+  const s4 = ctx.section === 's4';
+
+  checkExamModes(ctx, recs);
+  checkRecommendationCount(ctx, recs);
+  checkExaminationGap(ctx, recs);
+  if (!s4) checkApproval(ctx, recs);
+  checkAcquaintance(ctx, exams, s4);
+  if (ctx.section === 's3') checkS3Content(ctx, recs);
+  checkLearningDisability(ctx, recs);
+  checkAutismLdGate(ctx, recs);
+  checkCriteria(ctx);
+  checkAge(ctx);
+
+  // MED-02: the latest date for the second examination (first in-person examination + 6 days).
+  const today = day(ctx, ctx.asAt);
+  if (exams.length >= 1 && !s4) {
+    const first = exams[0];
+    const d1 = day(ctx, first.examinedAt);
+    const lastDay = addDays(d1, MAX_EXAMINATION_GAP_DAYS);
+    const at = endOfLocalDay(lastDay, zone);
+    addDeadline(ctx, 'second-examination', 'MED-02', at, 'Second medical examination: latest date', `C3 (s.12(1)): at most 5 clear days between the examination days. First in-person examination ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, at)}).`);
+    const distinctDoctors = new Set(exams.map(doctorKey)).size;
+    if (distinctDoctors < 2 && today > lastDay) {
+      add(ctx, 'MED-02', 'blocker', 'second-examination-window-passed', `The first examination was on ${formatDay(d1)} (${first.doctorName}) and no second in-person examination took place by ${endOfDayText(lastDay)}, the latest valid date. A second doctor cannot now join it: two fresh examinations no more than 5 clear days apart are needed.`, C.med02);
+    }
+  }
+
+  // C8, APP-04/05: the AMHP (the prospective applicant) must have seen the patient in person.
+  const seen = facts.contacts.filter((c) => c.byApplicant && c.mode === 'in-person').sort((a, b) => a.at.getTime() - b.at.getTime());
+  const lastSeen = seen[seen.length - 1];
+  if (!lastSeen) {
+    const remote = facts.contacts.filter((c) => c.byApplicant && c.mode !== 'in-person');
+    add(ctx, s4 ? 'APP-05' : 'APP-04', 'blocker', 'amhp-not-seen-in-person', `The AMHP has not yet seen the patient in person${remote.length ? ` (the ${remote[remote.length - 1].mode} contact at ${local(ctx, remote[remote.length - 1].at)} does not count)` : ''}. The applicant must personally see the patient, in the same room, before applying.`, s4 ? C.app05 : C.app04);
+  } else if (!s4) {
+    const seenDay = day(ctx, lastSeen.at);
+    const lastDay = addDays(seenDay, SEEN_WITHIN_DAYS - 1);
+    if (today > lastDay) {
+      add(ctx, 'APP-04', 'blocker', 'amhp-seen-too-long-ago', `The AMHP last saw the patient in person on ${formatDay(seenDay)}; an application had to be made by ${endOfDayText(lastDay)} (14 days ending with the application date). See the patient again before applying.`, C.app04);
+    }
+  }
+
+  // APP-13 / APP-14 and COP-02: conveyance window and last valid application, from the last in-person examination.
+  const last = exams[exams.length - 1];
+  if (last && s4) {
+    const conveyBy = hoursAfter(last.examinedAt, S4_CONVEYANCE_HOURS);
+    addDeadline(ctx, 'conveyance', 'APP-14', conveyBy, 'Emergency (s.4) conveyance to hospital', `24 hours (elapsed, C5) from the s.4 examination at ${local(ctx, last.examinedAt)} (the earlier of the examination and the application, which is not made yet); ends ${local(ctx, conveyBy)}.`);
+    let lastApp = conveyBy;
+    let why = `the conveyance window (${local(ctx, conveyBy)})`;
+    if (lastSeen) {
+      const seenBy = hoursAfter(lastSeen.at, S4_SEEN_HOURS);
+      if (seenBy.getTime() < lastApp.getTime()) {
+        lastApp = seenBy;
+        why = `24 hours after the AMHP last saw the patient in person at ${local(ctx, lastSeen.at)} (APP-05)`;
+      }
+    }
+    addDeadline(ctx, 'last-valid-application', 'COP-02', lastApp, 'Last moment to make the s.4 application', `The earlier of 24 hours from the s.4 examination (APP-14) and 24 hours from the AMHP's last in-person contact (APP-05): ${why}; ends ${local(ctx, lastApp)}.`);
+  } else if (last) {
+    const lastExamDay = day(ctx, last.examinedAt);
+    const conveyDay = addDays(lastExamDay, CONVEYANCE_DAYS - 1);
+    const conveyAt = endOfLocalDay(conveyDay, zone);
+    addDeadline(ctx, 'conveyance', 'APP-13', conveyAt, 'Admission (conveyance) must happen by', `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`);
+  }
+  if (!s4 && (last || lastSeen)) {
+    const candidates: Array<{ day: IsoDate; why: string }> = [];
+    if (last) {
+      const d = day(ctx, last.examinedAt);
+      candidates.push({ day: addDays(d, CONVEYANCE_DAYS - 1), why: `the last medical examination on ${formatDay(d)} + 13 days` });
+    }
+    if (lastSeen) {
+      const d = day(ctx, lastSeen.at);
+      candidates.push({ day: addDays(d, SEEN_WITHIN_DAYS - 1), why: `the AMHP's last in-person contact on ${formatDay(d)} + 13 days` });
+    }
+    candidates.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    const chosen = candidates[0];
+    const at = endOfLocalDay(chosen.day, zone);
+    const missing = !last ? ' (no in-person medical examination yet, so the medical limit is not known)' : !lastSeen ? ' (the AMHP has not seen the patient in person yet, and must before applying)' : '';
+    addDeadline(ctx, 'last-valid-application', 'COP-02', at, 'Last valid date to make the application', `COP-02 (min(last examination + 13, AMHP seen in person + 13)): ${candidates.map((c) => `${c.why} = ${formatDay(c.day)}`).join('; ')}. ${candidates.length > 1 ? `The earlier is ${formatDay(chosen.day)}: a` : 'A'}pply by ${endOfDayText(chosen.day)} (midnight: ${local(ctx, at)})${missing}.`);
+    // The medical side of COP-02 (APP-13); the AMHP side is 'amhp-seen-too-long-ago' above.
+    if (last && today > candidates.find((c) => c.why.startsWith('the last medical'))!.day) {
+      const limit = addDays(day(ctx, last.examinedAt), CONVEYANCE_DAYS - 1);
+      add(ctx, 'COP-02', 'blocker', 'application-window-closed', `The last valid date for an application on these recommendations was ${formatDay(limit)} (14 days beginning with the last medical examination on ${formatDay(day(ctx, last.examinedAt))}). It has passed: fresh medical examinations are needed.`, C.cop02);
+    }
+  }
+
+  checkInterview(ctx);
+  checkNrIdentified(ctx, 'blocker');
+  checkObjection(ctx);
+  checkConsultation(ctx);
+  checkConflicts(ctx);
+}
+
+/** An application that is, or was, made: every rule for its section. */
+function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): void {
+  const { facts, zone } = ctx;
+  const section = app.section;
+  const appDay = day(ctx, app.signedAt);
+  const recs = foundingRecommendations(ctx);
+  const exams = recs.filter(inPerson);
+
+  // Recommendations for another section (a s.4's conversion recommendation is s.2, APP-11).
+  for (const r of facts.recommendations.filter((x) => x.section !== section && !(section === 's4' && x.section === 's2'))) {
+    add(ctx, 'APP-07', 'blocker', 'recommendation-section-mismatch', `${r.doctorName}'s recommendation is for ${SECTION_NAME[r.section]}, but the application is for ${SECTION_NAME[section]}. An application must be founded on recommendations for its own section (${expectedForms(section, app.applicant, false).recommendations[0]}${section === 's4' ? '' : ` or ${expectedForms(section, app.applicant, true).recommendations[0]}`}).`, C.app07);
+  }
+
+  // APP-01 (s.11(1)): who may apply.
+  if (app.applicant === 'amhp' && !app.applicantApprovedAtSigning) {
+    add(ctx, 'APP-01', 'blocker', 'applicant-not-approved', `The applicant's AMHP approval was not current (or was suspended) when the application was signed at ${local(ctx, app.signedAt)}. Only an approved AMHP (or the nearest relative) may apply.`, C.app01);
+  }
+  if (app.applicant === 'nearest-relative' && !facts.nearestRelative.identified) {
+    add(ctx, 'APP-01', 'blocker', 'nearest-relative-applicant-not-confirmed', 'The applicant is recorded as the nearest relative, but the nearest relative has not been identified and confirmed. Only the nearest relative (or a person they authorised, or an acting nearest relative appointed by the court) may apply.', C.app01);
+  }
+
+  // APP-03 (s.11(2)): addressed to a named hospital site.
+  if (section !== 's7' && !filled(app.hospitalSite)) {
+    add(ctx, 'APP-03', 'blocker', 'hospital-site-missing', 'The application does not name the hospital site it is addressed to. It must name a specific hospital, not just the trust.', C.app03);
+  }
+
+  checkExamModes(ctx, recs);
+  checkRecommendationCount(ctx, recs);
+
+  // MED-01 (s.12(1)): recommendations signed on or before the application date (and after the examination).
+  for (const r of recs) {
+    const signedDay = day(ctx, r.signedAt);
+    if (signedDay > appDay) {
+      add(ctx, 'MED-01', 'blocker', 'recommendation-signed-after-application', `${r.doctorName} signed the recommendation on ${formatDay(signedDay)}, after the application date (${formatDay(appDay)}). Recommendations must be signed on or before the date of the application.`, C.med01);
+    }
+    if (r.signedAt.getTime() < r.examinedAt.getTime()) {
+      add(ctx, 'MED-01', 'blocker', 'recommendation-signed-before-examination', `${r.doctorName}'s recommendation is recorded as signed at ${local(ctx, r.signedAt)}, before the examination at ${local(ctx, r.examinedAt)}. Check the times: a recommendation follows the examination.`, C.med01);
+    }
+  }
+
+  if (section === 's4') {
+    checkEmergency(ctx, app, recs);
+  } else {
+    checkExaminationGap(ctx, recs);
+    checkApproval(ctx, recs);
+    checkAcquaintance(ctx, exams, false);
+    if (section === 's3') checkS3Content(ctx, recs);
+    checkLearningDisability(ctx, recs);
+    checkAutismLdGate(ctx, recs);
+
+    // APP-04 (s.11(5), C2, C8): seen in person within the 14 days ending with the application date.
+    const from = addDays(appDay, -(SEEN_WITHIN_DAYS - 1));
+    const applicantContacts = facts.contacts.filter((c) => c.byApplicant);
+    const ok = applicantContacts.some((c) => c.mode === 'in-person' && day(ctx, c.at) >= from && day(ctx, c.at) <= appDay);
+    if (!ok) add(ctx, 'APP-04', 'blocker', 'applicant-not-seen-within-14-days', `The applicant must have personally seen the patient on a date from ${formatDay(from)} to ${formatDay(appDay)} (the 14 days ending with the application date). ${describeContacts(ctx, applicantContacts, from, appDay)}`, C.app04);
+
+    const last = exams[exams.length - 1];
+    if (section === 's7') {
+      checkGuardianship(ctx, app, last);
+    } else if (last) {
+      // APP-13 (s.6(1)(a), C1): 14 days beginning with the last medical examination.
+      const lastExamDay = day(ctx, last.examinedAt);
+      const conveyDay = addDays(lastExamDay, CONVEYANCE_DAYS - 1);
+      const conveyAt = endOfLocalDay(conveyDay, zone);
+      addDeadline(ctx, 'conveyance', 'APP-13', conveyAt, 'Admission (conveyance) must happen by', `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`);
+      if (app.admittedAt && app.admittedAt.getTime() >= conveyAt.getTime()) {
+        add(ctx, 'APP-13', 'blocker', 'admitted-after-conveyance-window', `The patient was admitted at ${local(ctx, app.admittedAt)}, after the authority to convey ended at ${endOfDayText(conveyDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}). The application could no longer be used: a fresh assessment was needed.`, C.app13);
+      } else if (!app.admittedAt && ctx.asAt.getTime() >= conveyAt.getTime()) {
+        add(ctx, 'APP-13', 'blocker', 'conveyance-window-expired', `The authority to convey the patient ended at ${endOfDayText(conveyDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}) and no admission is recorded. The application can no longer be used: a fresh assessment is needed.`, C.app13);
+      }
+    }
+  }
+
+  if (app.admittedAt && section !== 's7') {
+    if (app.admittedAt.getTime() < app.signedAt.getTime()) {
+      add(ctx, 'APP-12', 'blocker', 'admitted-before-application', `Admission is recorded at ${local(ctx, app.admittedAt)}, before the application was signed at ${local(ctx, app.signedAt)}. For a patient already in hospital, admission is when the managers receive the application: check the times.`, C.app12);
+    }
+    // APP-16 (s.15): rectification within 14 days beginning with the day of admission.
+    const admitDay = day(ctx, app.admittedAt);
+    const rectifyDay = addDays(admitDay, RECTIFICATION_DAYS - 1);
+    const rectifyAt = endOfLocalDay(rectifyDay, zone);
+    addDeadline(ctx, 'rectification', 'APP-16', rectifyAt, 'Correct faulty forms (with the managers\' consent) by', `✱ s.15: 14 days beginning with the day of admission (${formatDay(admitDay)}), so by ${endOfDayText(rectifyDay)} (midnight: ${local(ctx, rectifyAt)}).`);
+    if (section === 's2') s2Expiry(ctx, app, app.admittedAt, 'admission');
+    if (section === 's3') {
+      monthPeriodDeadline(ctx, 's3-first-period', 'APP-18', C.app18, admitDay, ctx.regime.s3FirstPeriodMonths, 'Section 3: first period of detention ends', 'the day of admission', ctx.regime.s3FirstPeriodMonths === 3 ? ' (MHA 2025 s.29: 3 months)' : '');
+    }
+  }
+
+  if (app.applicant === 'amhp') {
+    if (section === 's2' || section === 's4') {
+      checkNrIdentified(ctx, 'warning');
+      checkInformed(ctx, app, slaHours);
+      checkObjection(ctx);
+    } else {
+      checkNrIdentified(ctx, 'blocker');
+      checkObjection(ctx);
+      checkConsultation(ctx);
+    }
+  }
+  checkInterview(ctx);
+  checkConflicts(ctx);
+  checkCriteria(ctx);
+  checkAge(ctx);
+
+  // COP-03 (CoP 14.88): practical matters recorded when an application for admission is made (not guardianship,
+  // where the patient is not leaving home).
+  if (section === 's7') return;
+  const pm = app.practicalMatters;
+  const missing = [
+    ['dependent children or adults the patient cares for', pm.dependants],
+    ['pets', pm.pets],
+    ['the home and property', pm.property],
+  ].filter(([, v]) => !filled(v)).map(([k]) => k);
+  if (missing.length) {
+    add(ctx, 'COP-03', 'blocker', 'practical-matters-missing', `Record the arrangements for ${missing.join(', ').replace(/, ([^,]*)$/, ' and $1')} (write "none" if there are none) before the application is made.`, C.cop03);
+  }
+}
+
+function describeContacts(ctx: Ctx, contacts: readonly ContactFacts[], from: IsoDate, to: IsoDate): string {
+  const inPersonContacts = contacts.filter((c) => c.mode === 'in-person').sort((a, b) => a.at.getTime() - b.at.getTime());
+  const remote = contacts.filter((c) => c.mode !== 'in-person' && day(ctx, c.at) >= from && day(ctx, c.at) <= to);
+  const parts: string[] = [];
+  if (inPersonContacts.length) {
+    const last = inPersonContacts[inPersonContacts.length - 1];
+    parts.push(`The last in-person contact recorded is ${local(ctx, last.at)}, outside that window.`);
+  } else {
+    parts.push('No in-person contact by the applicant is recorded.');
+  }
+  if (remote.length) parts.push(`Video or telephone contact (${remote.map((c) => local(ctx, c.at)).join(', ')}) does not count: the patient must be seen in person.`);
+  return parts.join(' ');
+}
+
+/** APP-17 (s.2(4), C4) and NR-11 (s.29(4)): the s.2 expiry, from `admittedAt` (the s.4 admission after conversion). */
+function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: string): void {
+  const admitDay = day(ctx, admittedAt);
+  const lastDay = lastDayOfPeriod(admitDay, { days: S2_DAYS });
+  const at = endOfLocalDay(lastDay, ctx.zone);
+  let basis = `C4 (s.2(4)): 28 days beginning with the day of ${from} (${formatDay(admitDay)}, day 1), so it lapses at ${endOfDayText(lastDay)} (midnight: ${local(ctx, at)}). Not renewable.`;
+  let label = app.section === 's4' ? 'Section 2 (converted from s.4) lapses' : 'Section 2 lapses';
+  const filed = app.pendingDisplacementFiledAt;
+  if (filed) {
+    if (filed.getTime() < at.getTime()) {
+      label = `${label.replace(' lapses', '')} would lapse: extended while a displacement application is pending`;
+      basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, filed)}, before the s.2 lapsed, keeps the s.2 in force until it is finally disposed of (including the time allowed for an appeal); the date shown is the unextended expiry.`;
+      add(ctx, 'NR-11', 'warning', 's2-extended-pending-displacement', `A s.29 displacement application was filed at ${local(ctx, filed)}, before the s.2 would have lapsed at ${endOfDayText(lastDay)}. The s.2 is extended until the court finally disposes of it (including the time allowed for an appeal): follow the court dates, because the s.2 now ends then, not on ${formatDay(lastDay)}.`, C.nr11);
+    } else {
+      add(ctx, 'NR-11', 'warning', 'displacement-filed-after-s2-lapsed', `The displacement application was filed at ${local(ctx, filed)}, after the s.2 lapsed at ${endOfDayText(lastDay)}: it does not extend the s.2.`, C.nr11);
+    }
+  }
+  addDeadline(ctx, 's2-expiry', 'APP-17', at, label, basis);
+}
+
+/** s.4: APP-05, APP-10, COP-08, APP-14, APP-11 (with the s.2 expiry after conversion), MED-04 (s.4(3)). */
+function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly RecommendationFacts[]): void {
+  const { facts, zone } = ctx;
+  const exams = recs.filter(inPerson);
+  const first = exams[0];
+  if (exams.length > 1) {
+    add(ctx, 'APP-10', 'warning', 'more-than-one-s4-recommendation', `${exams.length} s.4 recommendations are recorded (${doctorList(exams)}); a s.4 is founded on one. The second recommendation that converts it to a s.2 is a s.2 recommendation (form A4).`, C.app10);
+  }
+  checkAcquaintance(ctx, first ? [first] : [], true);
+
+  // APP-10 (s.4(2)) and COP-08.
+  if (!app.undesirableDelayStatement) {
+    add(ctx, 'APP-10', 'blocker', 'undesirable-delay-statement-missing', 'The s.4 application does not state that complying with the s.2 procedure would involve undesirable delay. It must.', C.app10);
+  }
+  add(ctx, 'COP-08', 'warning', 's4-genuine-emergency-only', 'Section 4 is for a genuine emergency only: record the evidence of immediate and significant risk, and get a second doctor as soon as possible. Use of s.4 is audited.', C.cop08);
+
+  // APP-05 (s.4(5)): seen in person within the 24 hours before the application.
+  const windowStart = new Date(app.signedAt.getTime() - S4_SEEN_HOURS * 3_600_000);
+  const applicantContacts = facts.contacts.filter((c) => c.byApplicant);
+  const ok = applicantContacts.some((c) => c.mode === 'in-person' && c.at.getTime() >= windowStart.getTime() && c.at.getTime() <= app.signedAt.getTime());
+  if (!ok) {
+    const remote = applicantContacts.filter((c) => c.mode !== 'in-person');
+    add(ctx, 'APP-05', 'blocker', 'applicant-not-seen-within-24-hours', `For a s.4 the applicant must have personally seen the patient in the 24 hours before applying: between ${local(ctx, windowStart)} and ${local(ctx, app.signedAt)}. No in-person contact is recorded in that time${remote.length ? ' (video or telephone contact does not count)' : ''}.`, C.app05);
+  }
+
+  if (first) {
+    // APP-14 (s.6(1)(b)): 24 hours from the earlier of the examination and the application.
+    const start = first.examinedAt.getTime() <= app.signedAt.getTime() ? first.examinedAt : app.signedAt;
+    const conveyBy = hoursAfter(start, S4_CONVEYANCE_HOURS);
+    addDeadline(ctx, 'conveyance', 'APP-14', conveyBy, 'Emergency (s.4) conveyance to hospital', `24 hours (elapsed, C5) beginning at the earlier of the examination (${local(ctx, first.examinedAt)}) and the application (${local(ctx, app.signedAt)}); ends ${local(ctx, conveyBy)}.`);
+    if (app.admittedAt && app.admittedAt.getTime() >= conveyBy.getTime()) {
+      add(ctx, 'APP-14', 'blocker', 'admitted-after-conveyance-window', `The patient was admitted at ${local(ctx, app.admittedAt)}, after the s.4 authority to convey ended at ${local(ctx, conveyBy)}.`, C.app14);
+    } else if (!app.admittedAt && ctx.asAt.getTime() >= conveyBy.getTime()) {
+      add(ctx, 'APP-14', 'blocker', 'conveyance-window-expired', `The s.4 authority to convey ended at ${local(ctx, conveyBy)} and no admission is recorded. The application can no longer be used.`, C.app14);
+    }
+    // MED-02 for the conversion: the second examination's latest date.
+    const d1 = day(ctx, first.examinedAt);
+    const lastDay = addDays(d1, MAX_EXAMINATION_GAP_DAYS);
+    addDeadline(ctx, 'second-examination', 'MED-02', endOfLocalDay(lastDay, zone), 'Second medical examination (to convert the s.4): latest date', `C3 (s.12(1), applied by s.4(4)): the s.4 examination was on ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, endOfLocalDay(lastDay, zone))}), and the recommendation must reach the managers within the 72 hours after admission.`);
+  }
+
+  // APP-11 (s.4(4)): 72 hours from admission for the second recommendation; conversion to s.2.
+  if (app.admittedAt) {
+    const deadline = hoursAfter(app.admittedAt, S4_HOURS);
+    const conversion = s4Conversion(facts);
+    const running = ctx.asAt.getTime() <= deadline.getTime();
+    addDeadline(ctx, 's4-second-recommendation', 'APP-11', deadline, 'Second recommendation received by the managers (s.4 lapses)', `C5: 72 hours (elapsed) from admission at ${local(ctx, app.admittedAt)}; ends ${local(ctx, deadline)}.${conversion.valid ? ' Converted to s.2.' : ''}`);
+    for (const f of conversion.findings) {
+      const awaited = f.code === 's4-second-recommendation-missing' || f.code === 's4-second-recommendation-not-received';
+      // Still awaited while the 72 hours run (a warning); once they have run out, 's4-lapsed' below says so instead.
+      if (awaited && !running) continue;
+      ctx.findings.push(awaited ? { ...f, severity: 'warning' } : f);
+    }
+    if (!conversion.valid && !running && !conversion.findings.some((f) => f.code === 's4-second-recommendation-late')) {
+      add(ctx, 'APP-11', 'blocker', 's4-lapsed', `The s.4 lapsed at ${local(ctx, deadline)}, 72 hours after admission, without a valid second recommendation received by the managers. The patient is no longer detained under it.`, C.app11);
+    }
+    // Converted: the s.2 runs from the s.4 admission (a deadline, not a finding: nothing needs acknowledging).
+    if (conversion.valid) s2Expiry(ctx, app, app.admittedAt, 'the s.4 admission');
+  }
+}
+
+/** GDN-04 (s.7(5)), GDN-06 (s.8(2) ✱), GDN-07 (s.20(1)). */
+function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: RecommendationFacts | undefined): void {
+  const g = app.guardian;
+  if (!g) {
+    add(ctx, 'GDN-04', 'blocker', 'guardian-not-named', 'The guardianship application does not name the guardian (the local social services authority or a private guardian).', C.gdn04);
+  } else if (g.type === 'private') {
+    if (!g.willingnessStatement) add(ctx, 'GDN-04', 'blocker', 'guardian-willingness-missing', `The application must include ${g.name}'s statement that they are willing to act as guardian.`, C.gdn04);
+    if (!g.acceptedByLssaAt) add(ctx, 'GDN-04', 'blocker', 'private-guardian-not-accepted', `${g.name} is a private guardian: the guardianship has no effect until the local social services authority for the area where they live accepts the application (form G5). No acceptance is recorded.`, C.gdn04);
+  }
+  if (last) {
+    const lastExamDay = day(ctx, last.examinedAt);
+    const forwardDay = addDays(lastExamDay, FORWARD_TO_LSSA_DAYS - 1);
+    const at = endOfLocalDay(forwardDay, ctx.zone);
+    addDeadline(ctx, 'forward-to-lssa', 'GDN-06', at, 'Forward the guardianship application to the LSSA by', `✱ s.8(2): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(forwardDay)} (midnight: ${local(ctx, at)}).`);
+    const fwd = app.forwardedToLssaAt;
+    if (fwd && fwd.getTime() >= at.getTime()) {
+      add(ctx, 'GDN-06', 'blocker', 'forwarded-to-lssa-late', `The application was forwarded to the local social services authority at ${local(ctx, fwd)}, after ${endOfDayText(forwardDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}).`, C.gdn06);
+    } else if (!fwd && ctx.asAt.getTime() >= at.getTime()) {
+      add(ctx, 'GDN-06', 'blocker', 'not-forwarded-to-lssa', `The application had to be forwarded to the local social services authority by ${endOfDayText(forwardDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}); no forwarding is recorded.`, C.gdn06);
+    }
+  }
+  // GDN-07: 6 months from acceptance (✱ start point).
+  if (g?.acceptedByLssaAt) {
+    const start = day(ctx, g.acceptedByLssaAt);
+    monthPeriodDeadline(ctx, 'guardianship-first-period', 'GDN-07', C.gdn07, start, GUARDIANSHIP_FIRST_PERIOD_MONTHS, 'Guardianship: first period ends', 'the day of acceptance', ' (✱ start point: the day of acceptance)');
+  }
+}
+
+/** CTO-01 (s.17A(4)) and CTO-02 (s.17B(2)): the AMHP's written decision on a CTO. */
+function checkCto(ctx: Ctx): void {
+  const cto = ctx.facts.cto!;
+  assertInstant(cto.signedAt, 'cto.signedAt');
+  if (!cto.inWriting) {
+    add(ctx, 'CTO-01', 'blocker', 'cto-decision-not-in-writing', 'The AMHP\'s decision on the community treatment order must be in writing (form CTO1, Part 2).', C.cto01);
+  }
+  if (!cto.amhpApprovedAtSigning) {
+    add(ctx, 'CTO-01', 'blocker', 'cto-amhp-not-approved', `The AMHP's approval was not current when they signed the CTO decision at ${local(ctx, cto.signedAt)}. An approved AMHP must make the decision.`, C.cto01);
+  }
+  if (cto.decision === 'agree' && !cto.conditionsAgreed) {
+    add(ctx, 'CTO-02', 'blocker', 'cto-conditions-not-agreed', 'The AMHP agrees to the CTO but has not agreed to its conditions. The conditions (other than the mandatory ones) need the AMHP\'s agreement.', C.cto02);
+  }
+  if (cto.decision === 'disagree') {
+    add(ctx, 'CTO-01', 'warning', 'cto-amhp-disagrees', 'The AMHP does not agree that the CTO criteria are met or that it is appropriate: the responsible clinician cannot make the order.', C.cto01);
+  }
+}
