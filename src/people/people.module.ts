@@ -1,14 +1,18 @@
 import { Module } from '@nestjs/common';
 import { PeopleController } from './people.controller';
 import { PeopleService } from './people.service';
+import { RelativesController } from './relatives.controller';
+import { RelativesService } from './relatives.service';
 
 /**
  * People who are the subject of referrals. Exports PeopleService: referral intake calls `findOrCreate(m, actor, dto)`
  * in its own transaction, and `get(m, id)` where it has decided access and audits the read itself.
+ * Exports RelativesService: the assessments module calls `nearestRelativeState(m, personId, asAt, regime)` for the
+ * person-level nearest-relative facts (proposal, objections, displacement) and audits the read itself.
  */
 @Module({
-  controllers: [PeopleController],
-  providers: [PeopleService],
-  exports: [PeopleService],
+  controllers: [PeopleController, RelativesController],
+  providers: [PeopleService, RelativesService],
+  exports: [PeopleService, RelativesService],
 })
 export class PeopleModule {}

@@ -1,0 +1,217 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authorize } from '../access/authorize.decorator';
+import type { Decision } from '../access/policy';
+import type { Actor } from '../auth/actor';
+import { etagFor } from '../common/etag';
+import { AccessDecision, CurrentActor, IfMatchVersion } from '../common/http';
+import {
+  CreateDisplacementDto,
+  CreateObjectionDto,
+  CreateRelativeDto,
+  DisplacementDto,
+  DisplacementListDto,
+  NearestRelativeDto,
+  NearestRelativeQuery,
+  ObjectionDto,
+  ObjectionListDto,
+  RelativeDto,
+  RelativeListDto,
+  UpdateDisplacementDto,
+  UpdateRelativeDto,
+  WithdrawObjectionDto,
+} from './dto/relative.dto';
+import { RelativesService } from './relatives.service';
+
+/** The guard always decides person-scoped routes before the handler runs; this only satisfies the type. */
+function decided(decision: Decision | undefined): Decision {
+  if (!decision) throw new Error('person route reached without an access decision');
+  return decision;
+}
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag you read; a stale one is 412.' };
+
+/**
+ * A person's relatives, the nearest relative s.26 proposes (with its trace), nearest-relative objections (NR-02)
+ * and s.29 displacement applications (NR-10). Person-level: every assessment of the person uses the same facts.
+ */
+@ApiTags('people')
+@Controller('people/:id')
+export class RelativesController {
+  constructor(private readonly relatives: RelativesService) {}
+
+  @Get('relatives')
+  @Authorize('person.read', { personParam: 'id' })
+  @ApiOperation({ summary: 'The person\'s relatives and carers, as recorded (audited read).' })
+  @ApiOkResponse({ type: RelativeListDto })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  async list(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined): Promise<RelativeListDto> {
+    return { items: await this.relatives.list(id, decided(decision)) };
+  }
+
+  @Post('relatives')
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({ summary: 'Record a relative or carer with the facts s.26 ranks by (relationship, whole blood, date of birth, living with or caring for, UK residence, separation, years living together, authorised delegate).' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: RelativeDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields, e.g. an unknown relationship (problem+json with per-field errors).' })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
+  async create(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateRelativeDto,
+    @CurrentActor() actor: Actor,
+    @AccessDecision() decision: Decision | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RelativeDto> {
+    const relative = await this.relatives.create(actor, id, dto, decided(decision));
+    reply.header('etag', etagFor(relative.version));
+    return relative;
+  }
+
+  @Patch('relatives/:relativeId')
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({ summary: 'Change a relative\'s facts; `null` clears an optional field. The audit records which fields changed, not their values.' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: RelativeDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiNotFoundResponse({ description: 'No such person, or no such relative of theirs.' })
+  @ApiPreconditionFailedResponse({ description: 'The relative changed since the ETag given.' })
+  @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('relativeId', new ParseUUIDPipe()) relativeId: string,
+    @Body() dto: UpdateRelativeDto,
+    @IfMatchVersion() version: number | undefined,
+    @AccessDecision() decision: Decision | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RelativeDto> {
+    const relative = await this.relatives.update(id, relativeId, dto, version, decided(decision));
+    reply.header('etag', etagFor(relative.version));
+    return relative;
+  }
+
+  @Get('nearest-relative')
+  @Authorize('person.read', { personParam: 'id' })
+  @ApiOperation({
+    summary: 'The nearest relative s.26 proposes on a date (default today), with the ranking, exclusions and a trace citing each subsection; the objections in force (NR-02) and the s.29 state (NR-10).',
+    description:
+      'A proposal for the AMHP to confirm: it says what it assumed. A s.29 order in force names the acting nearest relative and overrides s.26. ' +
+      'From the configured MHA 2025 nominated-person commencement, there is no nearest relative (`regime: nominated-person`) and the trace says a nominated person must be appointed.',
+  })
+  @ApiOkResponse({ type: NearestRelativeDto })
+  @ApiBadRequestResponse({ description: '`asAt` is not a date YYYY-MM-DD.' })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  nearestRelative(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: NearestRelativeQuery, @AccessDecision() decision: Decision | undefined): Promise<NearestRelativeDto> {
+    return this.relatives.nearestRelative(id, q.asAt, decided(decision));
+  }
+
+  @Get('nearest-relative-objections')
+  @Authorize('person.read', { personParam: 'id' })
+  @ApiOperation({ summary: 'Every nearest-relative objection recorded for the person, newest first, each saying whether it is in force (audited read).' })
+  @ApiOkResponse({ type: ObjectionListDto })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  async objections(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined): Promise<ObjectionListDto> {
+    return { items: await this.relatives.listObjections(id, decided(decision)) };
+  }
+
+  @Post('nearest-relative-objections')
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({
+    summary: 'Record a nearest-relative objection to a s.3 or guardianship application (NR-02), notified to an AMHP or to the council (duty line, EDT).',
+    description: 'It stays in force across assessments until withdrawn (M v East London).',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: ObjectionDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  @ApiUnprocessableEntityResponse({ description: '`in-future` (notifiedAt after now) or `unknown-relative` (relativeId is not this person\'s relative).' })
+  createObjection(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateObjectionDto, @CurrentActor() actor: Actor, @AccessDecision() decision: Decision | undefined): Promise<ObjectionDto> {
+    return this.relatives.createObjection(actor, id, dto, decided(decision));
+  }
+
+  @Post('nearest-relative-objections/:objectionId/withdrawal')
+  @Authorize('person.write', { personParam: 'id' })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record that the nearest relative clearly withdrew the objection (once: a second withdrawal is 409).' })
+  @ApiOkResponse({ type: ObjectionDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields; details are required.' })
+  @ApiNotFoundResponse({ description: 'No such person, or no such objection of theirs.' })
+  @ApiConflictResponse({ description: '`already-withdrawn`.' })
+  @ApiUnprocessableEntityResponse({ description: '`in-future` or `withdrawn-before-notified`.' })
+  withdrawObjection(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('objectionId', new ParseUUIDPipe()) objectionId: string,
+    @Body() dto: WithdrawObjectionDto,
+    @AccessDecision() decision: Decision | undefined,
+  ): Promise<ObjectionDto> {
+    return this.relatives.withdrawObjection(id, objectionId, dto, decided(decision));
+  }
+
+  @Get('displacements')
+  @Authorize('person.read', { personParam: 'id' })
+  @ApiOperation({ summary: 'Every s.29 displacement application for the person, newest first (audited read).' })
+  @ApiOkResponse({ type: DisplacementListDto })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  async displacements(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined): Promise<DisplacementListDto> {
+    return { items: await this.relatives.listDisplacements(id, decided(decision)) };
+  }
+
+  @Post('displacements')
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({ summary: 'Record a s.29 application to the county court to displace the nearest relative (NR-10), on ground (a)-(e), as filed.' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: DisplacementDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  @ApiUnprocessableEntityResponse({ description: '`in-future` (filedAt after now) or `unknown-relative`.' })
+  async createDisplacement(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateDisplacementDto,
+    @CurrentActor() actor: Actor,
+    @AccessDecision() decision: Decision | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DisplacementDto> {
+    const d = await this.relatives.createDisplacement(actor, id, dto, decided(decision));
+    reply.header('etag', etagFor(d.version));
+    return d;
+  }
+
+  @Patch('displacements/:displacementId')
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({
+    summary: 'Record the court\'s progress: applied → interim-order | order | refused | withdrawn; interim-order → order | refused | withdrawn.',
+    description: 'An illegal move is 409 naming the allowed ones. An order needs actingNearestRelative and effectiveFrom; from that date it overrides the s.26 proposal.',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: DisplacementDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiNotFoundResponse({ description: 'No such person, or no such application of theirs.' })
+  @ApiConflictResponse({ description: '`illegal-transition`, with `allowed`.' })
+  @ApiPreconditionFailedResponse({ description: 'The application changed since the ETag given.' })
+  @ApiUnprocessableEntityResponse({ description: '`order-incomplete`, `no-order` or `effective-before-filed`.' })
+  async updateDisplacement(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('displacementId', new ParseUUIDPipe()) displacementId: string,
+    @Body() dto: UpdateDisplacementDto,
+    @IfMatchVersion() version: number | undefined,
+    @AccessDecision() decision: Decision | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DisplacementDto> {
+    const d = await this.relatives.updateDisplacement(id, displacementId, dto, version, decided(decision));
+    reply.header('etag', etagFor(d.version));
+    return d;
+  }
+}

@@ -1,0 +1,468 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { Decision } from '../access/policy';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { proposeNearestRelative, type NearestRelativeProposal, type RelativeFacts, type RepresentativeRegime } from '../statute/nearest-relative';
+import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/time';
+import {
+  CreateDisplacementDto,
+  CreateObjectionDto,
+  CreateRelativeDto,
+  DisplacementDto,
+  DisplacementStatus,
+  NearestRelativeDto,
+  ObjectionDto,
+  RelativeDto,
+  UpdateDisplacementDto,
+  UpdateRelativeDto,
+  WithdrawObjectionDto,
+} from './dto/relative.dto';
+
+type RelativeField = keyof UpdateRelativeDto;
+
+/** The columns a relative's fields live in (the order in which they are written). */
+const COLUMN: Record<RelativeField, string> = {
+  name: 'name',
+  relationship: 'relationship',
+  wholeBlood: 'whole_blood',
+  dateOfBirth: 'date_of_birth',
+  livesWithPatient: 'lives_with_patient',
+  caresForPatient: 'cares_for_patient',
+  ukResident: 'uk_resident',
+  separatedOrDeserted: 'separated_or_deserted',
+  yearsLivingWith: 'years_living_with',
+  authorisedDelegate: 'authorised_delegate',
+  contact: 'contact',
+  notes: 'notes',
+};
+const FIELDS = Object.keys(COLUMN) as RelativeField[];
+
+const RELATIVE_COLUMNS = `r.id, r.person_id AS "personId", r.name, r.relationship, r.whole_blood AS "wholeBlood",
+  to_char(r.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", r.lives_with_patient AS "livesWithPatient", r.cares_for_patient AS "caresForPatient",
+  r.uk_resident AS "ukResident", r.separated_or_deserted AS "separatedOrDeserted", r.years_living_with::float8 AS "yearsLivingWith",
+  r.authorised_delegate AS "authorisedDelegate", r.contact, r.notes, r.version, r.created_by AS "createdBy", r.created_at AS "createdAt"`;
+
+const OBJECTION_COLUMNS = `o.id, o.person_id AS "personId", o.relative_id AS "relativeId", o.notified_at AS "notifiedAt", o.notified_to AS "notifiedTo",
+  o.details, o.withdrawn_at AS "withdrawnAt", o.withdrawal_details AS "withdrawalDetails", o.recorded_by AS "recordedBy", o.created_at AS "createdAt"`;
+
+const DISPLACEMENT_COLUMNS = `d.id, d.person_id AS "personId", d.relative_id AS "relativeId", d.ground, d.status, d.filed_at AS "filedAt",
+  to_char(d.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", d.acting_nearest_relative AS "actingNearestRelative", d.court, d.version,
+  d.recorded_by AS "recordedBy", d.created_at AS "createdAt"`;
+
+type RelativeRow = Omit<RelativeDto, 'createdAt'> & { createdAt: Date };
+type ObjectionRow = Omit<ObjectionDto, 'notifiedAt' | 'withdrawnAt' | 'createdAt' | 'inForce'> & { notifiedAt: Date; withdrawnAt: Date | null; createdAt: Date };
+type DisplacementRow = Omit<DisplacementDto, 'filedAt' | 'createdAt' | 'inForce'> & { filedAt: Date; createdAt: Date };
+
+/** NR-10: how a s.29 application moves through the court. An illegal move is 409 naming the allowed ones. */
+export const DISPLACEMENT_TRANSITIONS: Record<DisplacementStatus, DisplacementStatus[]> = {
+  applied: ['interim-order', 'order', 'refused', 'withdrawn'],
+  'interim-order': ['order', 'refused', 'withdrawn'],
+  order: [],
+  refused: [],
+  withdrawn: [],
+};
+const ORDERS: DisplacementStatus[] = ['interim-order', 'order'];
+const PENDING: DisplacementStatus[] = ['applied', 'interim-order'];
+
+/** Oldest plausible date of birth, in years before today (as for people). */
+const MAX_AGE_YEARS = 130;
+
+/** The person-level nearest-relative facts on a date, for the assessments module (which audits the read). */
+export interface NearestRelativeState {
+  proposal: NearestRelativeProposal;
+  /** NR-02: an objection notified to an AMHP or the LSSA and not withdrawn at `asAt`. */
+  objectionInForce: boolean;
+  objections: ObjectionDto[];
+  /** NR-10: a s.29 order (or interim order) naming an acting nearest relative is in effect on `asAt`'s date. */
+  displaced: boolean;
+  /** NR-11: the earliest s.29 application on ground (c) or (d) filed by `asAt` and not yet disposed of (applied or interim order). */
+  pendingDisplacementFiledAt: Date | null;
+  /** The order in force, else the latest pending application, else null. */
+  displacement: DisplacementDto | null;
+}
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
+
+/**
+ * A person's relatives, nearest-relative objections (NR-02) and s.29 displacement applications (NR-10, NR-11),
+ * with the s.26 proposal (src/statute/nearest-relative.ts). Person-level, so every assessment of the person sees the
+ * same facts. Every read and change is audited in the transaction that does it (identifiers and field names only,
+ * never a name or what was said); every change emits an outbox event (identifiers only).
+ */
+@Injectable()
+export class RelativesService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Relatives
+
+  /** GET /people/:id/relatives. */
+  async list(personId: string, decision: Decision): Promise<RelativeDto[]> {
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const items = await this.relatives(m, personId);
+      await this.audit.record(m, { action: 'relatives.read', resourceType: 'person', resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis, details: { relativeIds: items.map((r) => r.id) } });
+      return items;
+    });
+  }
+
+  /** POST /people/:id/relatives. */
+  async create(actor: Actor, personId: string, dto: CreateRelativeDto, decision: Decision): Promise<RelativeDto> {
+    this.checkDateOfBirth(dto.dateOfBirth);
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
+      const values = fields.map((f) => (f === 'contact' ? JSON.stringify(dto.contact) : dto[f]));
+      const [{ id }] = await m.query(
+        `INSERT INTO relatives (person_id, created_by${fields.map((f) => `, ${COLUMN[f]}`).join('')})
+         VALUES ($1, $2${fields.map((_, i) => `, $${i + 3}`).join('')}) RETURNING id`,
+        [personId, actor.userId, ...values],
+      );
+      await this.audit.record(m, { action: 'relative.create', resourceType: 'relative', resourceId: id, subjectPersonId: personId, accessBasis: decision.basis, details: { fields } });
+      await this.events.emit(m, { type: 'relative.recorded', aggregateType: 'person', aggregateId: personId, payload: { personId, relativeId: id } });
+      return this.relative(m, personId, id);
+    });
+  }
+
+  /** PATCH /people/:id/relatives/:relativeId: compare-and-set on the version (stale If-Match → 412). */
+  async update(personId: string, relativeId: string, dto: UpdateRelativeDto, expectedVersion: number | undefined, decision: Decision): Promise<RelativeDto> {
+    this.checkDateOfBirth(dto.dateOfBirth);
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const current = await this.relative(m, personId, relativeId);
+      assertVersion(expectedVersion, current.version);
+      const fields = FIELDS.filter((f) => dto[f] !== undefined);
+      if (!fields.length) {
+        await this.audit.record(m, { action: 'relative.read', resourceType: 'relative', resourceId: relativeId, subjectPersonId: personId, accessBasis: decision.basis });
+        return current;
+      }
+      const values = fields.map((f) => (f === 'contact' ? JSON.stringify(dto.contact) : dto[f]));
+      const sets = fields.map((f, i) => `${COLUMN[f]} = $${i + 4}`);
+      // TypeORM answers an UPDATE with [rows, count].
+      const [rows]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE relatives SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 AND person_id = $2 AND version = $3 RETURNING id`,
+        [relativeId, personId, current.version, ...values],
+      );
+      // Changed by someone else between our read and this write: their change stands.
+      if (!rows.length) throw new PreconditionFailedProblem('The relative was changed by someone else meanwhile; fetch them again and retry.');
+      await this.audit.record(m, { action: 'relative.update', resourceType: 'relative', resourceId: relativeId, subjectPersonId: personId, accessBasis: decision.basis, details: { fields } });
+      await this.events.emit(m, { type: 'relative.updated', aggregateType: 'person', aggregateId: personId, payload: { personId, relativeId, fields } });
+      return this.relative(m, personId, relativeId);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // The nearest relative
+
+  /**
+   * GET /people/:id/nearest-relative?asAt: the s.26 proposal with its trace, the objections in force and the s.29
+   * state on the date asked (default today in the service's time zone). Today is judged at this instant; another
+   * date at its last instant.
+   */
+  async nearestRelative(personId: string, asAt: IsoDate | undefined, decision: Decision): Promise<NearestRelativeDto> {
+    const now = this.clock.now();
+    const today = localDate(now, this.config.timeZone);
+    const date = asAt ?? today;
+    const at = date === today ? now : new Date(endOfLocalDay(date, this.config.timeZone).getTime() - 1);
+    const regime = this.regimeOn(date);
+    return this.db.transaction(async (m) => {
+      const state = await this.nearestRelativeState(m, personId, at, regime);
+      await this.audit.record(m, {
+        action: 'nearest-relative.read',
+        resourceType: 'person',
+        resourceId: personId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { asAt: date, regime, relativeIds: [...state.proposal.ranked, ...state.proposal.excluded].map((r) => r.relativeId) },
+      });
+      return { asAt: date, regime, proposal: state.proposal, objections: state.objections, objectionInForce: state.objectionInForce, displacement: state.displacement };
+    });
+  }
+
+  /**
+   * For the assessments module, inside its transaction `m`: the nearest-relative facts of a person at the instant
+   * `asAt` (dates, such as ages and an order's effective date, are taken in the service's time zone). No access
+   * check and no audit: the caller has decided access and audits the read. 404 when there is no such person.
+   */
+  async nearestRelativeState(m: EntityManager, personId: string, asAt: Date, regime: 'nearest-relative' | 'nominated-person'): Promise<NearestRelativeState> {
+    const person = await this.requirePerson(m, personId);
+    const date = localDate(asAt, this.config.timeZone);
+    const relatives = await this.relatives(m, personId);
+    const displacements = await this.displacementRows(m, personId);
+    const inForce = displacements.filter((d) => this.displacementInForce(d, date)).sort((x, y) => (x.effectiveFrom! < y.effectiveFrom! ? 1 : x.effectiveFrom! > y.effectiveFrom! ? -1 : y.filedAt.getTime() - x.filedAt.getTime()));
+    const order = inForce[0] ?? null;
+    const proposal = proposeNearestRelative({
+      patient: { dateOfBirth: person.dateOfBirth, married: false },
+      relatives: relatives.map(
+        (r): RelativeFacts => ({
+          id: r.id,
+          name: r.name,
+          relationship: r.relationship,
+          wholeBlood: r.wholeBlood,
+          dateOfBirth: r.dateOfBirth,
+          livesWithPatient: r.livesWithPatient,
+          caresForPatient: r.caresForPatient,
+          ukResident: r.ukResident,
+          separatedOrDeserted: r.separatedOrDeserted,
+          yearsLivingWith: r.yearsLivingWith,
+          authorisedDelegate: r.authorisedDelegate,
+        }),
+      ),
+      asAt: date,
+      displacement: order ? { actingNearestRelative: order.actingNearestRelative! } : null,
+      regime: regime satisfies RepresentativeRegime,
+    });
+    const objections = (await this.objectionRows(m, personId)).filter((o) => this.objectionInForce(o, asAt)).map((o) => this.objectionView(o, asAt));
+    const filed = displacements.filter((d) => d.filedAt <= asAt);
+    const pending = filed.filter((d) => PENDING.includes(d.status)).sort((x, y) => y.filedAt.getTime() - x.filedAt.getTime());
+    const pendingCOrD = pending.filter((d) => d.ground === 'c' || d.ground === 'd');
+    const shown = order ?? pending[0] ?? null;
+    return {
+      proposal,
+      objectionInForce: objections.length > 0,
+      objections,
+      displaced: !!order,
+      pendingDisplacementFiledAt: pendingCOrD.length ? pendingCOrD[pendingCOrD.length - 1].filedAt : null,
+      displacement: shown ? this.displacementView(shown, date) : null,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Objections (NR-02)
+
+  /** GET /people/:id/nearest-relative-objections: all of them, newest first, each saying whether it is in force now. */
+  async listObjections(personId: string, decision: Decision): Promise<ObjectionDto[]> {
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const now = this.clock.now();
+      const items = (await this.objectionRows(m, personId)).map((o) => this.objectionView(o, now));
+      await this.audit.record(m, { action: 'nr-objections.read', resourceType: 'person', resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis, details: { objectionIds: items.map((o) => o.id) } });
+      return items;
+    });
+  }
+
+  /** POST /people/:id/nearest-relative-objections. */
+  async createObjection(actor: Actor, personId: string, dto: CreateObjectionDto, decision: Decision): Promise<ObjectionDto> {
+    const now = this.clock.now();
+    const notifiedAt = new Date(dto.notifiedAt);
+    this.notInFuture('notifiedAt', notifiedAt, now);
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
+      const [{ id }] = await m.query(
+        `INSERT INTO nearest_relative_objections (person_id, relative_id, notified_at, notified_to, details, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [personId, dto.relativeId ?? null, notifiedAt, dto.notifiedTo, dto.details, actor.userId],
+      );
+      await this.audit.record(m, { action: 'nr-objection.create', resourceType: 'nr-objection', resourceId: id, subjectPersonId: personId, accessBasis: decision.basis, details: { relativeId: dto.relativeId ?? null, notifiedTo: dto.notifiedTo } });
+      await this.events.emit(m, { type: 'nearest-relative.objection-recorded', aggregateType: 'person', aggregateId: personId, payload: { personId, objectionId: id, relativeId: dto.relativeId ?? null, notifiedTo: dto.notifiedTo, notifiedAt: notifiedAt.toISOString() } });
+      return this.objectionView(await this.objectionRow(m, personId, id), now);
+    });
+  }
+
+  /** POST /people/:id/nearest-relative-objections/:objectionId/withdrawal: once (a second is 409). */
+  async withdrawObjection(personId: string, objectionId: string, dto: WithdrawObjectionDto, decision: Decision): Promise<ObjectionDto> {
+    const now = this.clock.now();
+    const withdrawnAt = dto.withdrawnAt ? new Date(dto.withdrawnAt) : now;
+    this.notInFuture('withdrawnAt', withdrawnAt, now);
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const o = await this.objectionRow(m, personId, objectionId, true);
+      if (o.withdrawnAt) throw new ConflictProblem(`The objection was already withdrawn at ${o.withdrawnAt.toISOString()}.`, 'already-withdrawn');
+      if (withdrawnAt < o.notifiedAt) {
+        throw new UnprocessableProblem('An objection cannot be withdrawn before it was notified.', 'withdrawn-before-notified', { errors: [{ field: 'withdrawnAt', messages: [`withdrawnAt may not be before the objection was notified (${o.notifiedAt.toISOString()})`] }] });
+      }
+      await m.query('UPDATE nearest_relative_objections SET withdrawn_at = $3, withdrawal_details = $4 WHERE id = $1 AND person_id = $2 AND withdrawn_at IS NULL', [objectionId, personId, withdrawnAt, dto.details]);
+      await this.audit.record(m, { action: 'nr-objection.withdraw', resourceType: 'nr-objection', resourceId: objectionId, subjectPersonId: personId, accessBasis: decision.basis });
+      await this.events.emit(m, { type: 'nearest-relative.objection-withdrawn', aggregateType: 'person', aggregateId: personId, payload: { personId, objectionId, withdrawnAt: withdrawnAt.toISOString() } });
+      return this.objectionView(await this.objectionRow(m, personId, objectionId), now);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Displacement (NR-10, NR-11)
+
+  /** GET /people/:id/displacements: all s.29 applications, newest first. */
+  async listDisplacements(personId: string, decision: Decision): Promise<DisplacementDto[]> {
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const today = localDate(this.clock.now(), this.config.timeZone);
+      const items = (await this.displacementRows(m, personId)).map((d) => this.displacementView(d, today));
+      await this.audit.record(m, { action: 'displacements.read', resourceType: 'person', resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis, details: { displacementIds: items.map((d) => d.id) } });
+      return items;
+    });
+  }
+
+  /** POST /people/:id/displacements: a s.29 application as filed (status `applied`). */
+  async createDisplacement(actor: Actor, personId: string, dto: CreateDisplacementDto, decision: Decision): Promise<DisplacementDto> {
+    const now = this.clock.now();
+    const filedAt = new Date(dto.filedAt);
+    this.notInFuture('filedAt', filedAt, now);
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
+      const [{ id }] = await m.query(
+        `INSERT INTO nearest_relative_displacements (person_id, relative_id, ground, filed_at, court, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [personId, dto.relativeId ?? null, dto.ground, filedAt, dto.court ?? null, actor.userId],
+      );
+      await this.audit.record(m, { action: 'displacement.create', resourceType: 'displacement', resourceId: id, subjectPersonId: personId, accessBasis: decision.basis, details: { ground: dto.ground, relativeId: dto.relativeId ?? null } });
+      await this.events.emit(m, { type: 'nearest-relative.displacement-filed', aggregateType: 'person', aggregateId: personId, payload: { personId, displacementId: id, ground: dto.ground, filedAt: filedAt.toISOString() } });
+      return this.displacementView(await this.displacementRow(m, personId, id), localDate(now, this.config.timeZone));
+    });
+  }
+
+  /** PATCH /people/:id/displacements/:displacementId: the court's progress; If-Match on the version. */
+  async updateDisplacement(personId: string, displacementId: string, dto: UpdateDisplacementDto, expectedVersion: number | undefined, decision: Decision): Promise<DisplacementDto> {
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const d = await this.displacementRow(m, personId, displacementId, true);
+      assertVersion(expectedVersion, d.version);
+      const today = localDate(this.clock.now(), this.config.timeZone);
+      const status = dto.status ?? d.status;
+      if (status !== d.status && !DISPLACEMENT_TRANSITIONS[d.status].includes(status)) {
+        const allowed = DISPLACEMENT_TRANSITIONS[d.status];
+        throw new ConflictProblem(`A displacement application that is ${d.status} cannot become ${status}${allowed.length ? `; it may become ${allowed.join(', ')}` : '; it is final'}.`, 'illegal-transition', { allowed });
+      }
+      const next = {
+        actingNearestRelative: dto.actingNearestRelative !== undefined ? dto.actingNearestRelative : d.actingNearestRelative,
+        effectiveFrom: dto.effectiveFrom !== undefined ? dto.effectiveFrom : d.effectiveFrom,
+        court: dto.court !== undefined ? dto.court : d.court,
+      };
+      this.checkOrder(status, next, dto, d);
+      const fields = (['status', 'actingNearestRelative', 'effectiveFrom', 'court'] as const).filter((f) => dto[f] !== undefined && dto[f] !== (f === 'status' ? d.status : d[f]));
+      if (!fields.length) {
+        await this.audit.record(m, { action: 'displacement.read', resourceType: 'displacement', resourceId: displacementId, subjectPersonId: personId, accessBasis: decision.basis });
+        return this.displacementView(d, today);
+      }
+      const [rows]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE nearest_relative_displacements SET status = $4, acting_nearest_relative = $5, effective_from = $6, court = $7, version = version + 1
+          WHERE id = $1 AND person_id = $2 AND version = $3 RETURNING id`,
+        [displacementId, personId, d.version, status, next.actingNearestRelative, next.effectiveFrom, next.court],
+      );
+      if (!rows.length) throw new PreconditionFailedProblem('The displacement application was changed by someone else meanwhile; fetch it again and retry.');
+      await this.audit.record(m, { action: 'displacement.update', resourceType: 'displacement', resourceId: displacementId, subjectPersonId: personId, accessBasis: decision.basis, details: { fields, from: d.status, to: status } });
+      await this.events.emit(m, { type: status !== d.status ? `nearest-relative.displacement-${status}` : 'nearest-relative.displacement-updated', aggregateType: 'person', aggregateId: personId, payload: { personId, displacementId, from: d.status, to: status, fields } });
+      return this.displacementView(await this.displacementRow(m, personId, displacementId), today);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Rules the validation pipe cannot know
+
+  /** MHA 2025 s.24 (MHA25-05): the nominated person replaces the nearest relative from its configured commencement. */
+  private regimeOn(date: IsoDate): RepresentativeRegime {
+    const from = this.config.regime?.nominatedPersonFrom ?? null;
+    return from !== null && date >= from ? 'nominated-person' : 'nearest-relative';
+  }
+
+  private checkDateOfBirth(dateOfBirth: string | null | undefined): void {
+    if (!dateOfBirth) return;
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    if (dateOfBirth > today) {
+      throw new UnprocessableProblem('The date of birth is in the future.', 'date-of-birth-in-future', { errors: [{ field: 'dateOfBirth', messages: ['dateOfBirth may not be after today'] }] });
+    }
+    if (dateOfBirth < addYears(today, -MAX_AGE_YEARS)) {
+      throw new UnprocessableProblem(`The date of birth is more than ${MAX_AGE_YEARS} years ago.`, 'date-of-birth-implausible', { errors: [{ field: 'dateOfBirth', messages: [`dateOfBirth may not be more than ${MAX_AGE_YEARS} years ago`] }] });
+    }
+  }
+
+  private notInFuture(field: string, at: Date, now: Date): void {
+    if (at > now) throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { errors: [{ field, messages: [`${field} may not be after now`] }] });
+  }
+
+  /** An order (or an interim order) names who acts and from when; neither belongs on an application not yet decided. */
+  private checkOrder(status: DisplacementStatus, next: { actingNearestRelative: string | null; effectiveFrom: string | null }, dto: UpdateDisplacementDto, d: DisplacementRow): void {
+    const errors: Array<{ field: string; messages: string[] }> = [];
+    if (status === 'order') {
+      if (!next.actingNearestRelative) errors.push({ field: 'actingNearestRelative', messages: ['an order names the acting nearest relative the court appointed'] });
+      if (!next.effectiveFrom) errors.push({ field: 'effectiveFrom', messages: ['an order has the date it takes effect'] });
+      if (errors.length) throw new UnprocessableProblem('An order needs the acting nearest relative and the date it takes effect.', 'order-incomplete', { errors });
+    }
+    if (!ORDERS.includes(status)) {
+      for (const f of ['actingNearestRelative', 'effectiveFrom'] as const) {
+        if (dto[f]) errors.push({ field: f, messages: [`${f} is recorded with an order or an interim order, not while the application is ${status}`] });
+      }
+      if (errors.length) throw new UnprocessableProblem('Only an order or an interim order names an acting nearest relative.', 'no-order', { errors });
+    }
+    if (next.effectiveFrom && next.effectiveFrom < localDate(d.filedAt, this.config.timeZone)) {
+      throw new UnprocessableProblem('An order cannot take effect before the application was filed.', 'effective-before-filed', { errors: [{ field: 'effectiveFrom', messages: ['effectiveFrom may not be before the day the application was filed'] }] });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Loading
+
+  private async requirePerson(m: EntityManager, personId: string): Promise<{ dateOfBirth: IsoDate | null }> {
+    const rows: Array<{ dateOfBirth: string | null }> = await m.query(`SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth" FROM persons WHERE id = $1`, [personId]);
+    if (!rows.length) throw new NotFoundProblem('Person', personId);
+    return rows[0];
+  }
+
+  /** A relative named in a body must be one of this person's: otherwise 422 naming the field. */
+  private async requireRelativeOf(m: EntityManager, personId: string, relativeId: string): Promise<void> {
+    const rows = await m.query('SELECT 1 FROM relatives WHERE id = $1 AND person_id = $2', [relativeId, personId]);
+    if (!rows.length) throw new UnprocessableProblem('That relative is not recorded for this person.', 'unknown-relative', { errors: [{ field: 'relativeId', messages: ['relativeId must be one of this person\'s relatives'] }] });
+  }
+
+  private async relatives(m: EntityManager, personId: string): Promise<RelativeDto[]> {
+    const rows: RelativeRow[] = await m.query(`SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = $1 ORDER BY r.created_at, r.id`, [personId]);
+    return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+  }
+
+  private async relative(m: EntityManager, personId: string, id: string): Promise<RelativeDto> {
+    const rows: RelativeRow[] = await m.query(`SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.id = $1 AND r.person_id = $2`, [id, personId]);
+    if (!rows.length) throw new NotFoundProblem('Relative', id);
+    return { ...rows[0], createdAt: rows[0].createdAt.toISOString() };
+  }
+
+  private async objectionRows(m: EntityManager, personId: string): Promise<ObjectionRow[]> {
+    return m.query(`SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.person_id = $1 ORDER BY o.notified_at DESC, o.id`, [personId]);
+  }
+
+  private async objectionRow(m: EntityManager, personId: string, id: string, lock = false): Promise<ObjectionRow> {
+    const rows: ObjectionRow[] = await m.query(`SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.id = $1 AND o.person_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, personId]);
+    if (!rows.length) throw new NotFoundProblem('Nearest relative objection', id);
+    return rows[0];
+  }
+
+  private objectionInForce(o: ObjectionRow, at: Date): boolean {
+    return o.notifiedAt <= at && (!o.withdrawnAt || o.withdrawnAt > at);
+  }
+
+  private objectionView(o: ObjectionRow, at: Date): ObjectionDto {
+    return { ...o, notifiedAt: o.notifiedAt.toISOString(), withdrawnAt: iso(o.withdrawnAt), createdAt: o.createdAt.toISOString(), inForce: this.objectionInForce(o, at) };
+  }
+
+  private async displacementRows(m: EntityManager, personId: string): Promise<DisplacementRow[]> {
+    return m.query(`SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.person_id = $1 ORDER BY d.filed_at DESC, d.id`, [personId]);
+  }
+
+  private async displacementRow(m: EntityManager, personId: string, id: string, lock = false): Promise<DisplacementRow> {
+    const rows: DisplacementRow[] = await m.query(`SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.id = $1 AND d.person_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, personId]);
+    if (!rows.length) throw new NotFoundProblem('Displacement application', id);
+    return rows[0];
+  }
+
+  /** NR-10: an order or interim order naming an acting nearest relative, in effect on `date`. */
+  private displacementInForce(d: DisplacementRow, date: IsoDate): boolean {
+    return ORDERS.includes(d.status) && !!d.actingNearestRelative && !!d.effectiveFrom && d.effectiveFrom <= date;
+  }
+
+  private displacementView(d: DisplacementRow, date: IsoDate): DisplacementDto {
+    return { ...d, filedAt: d.filedAt.toISOString(), createdAt: d.createdAt.toISOString(), inForce: this.displacementInForce(d, date) };
+  }
+}
