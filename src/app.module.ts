@@ -16,6 +16,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
+import { DemoAssessments } from './seed/demo-assessments';
 import { DemoReferrals } from './seed/demo-referrals';
 import { DemoRota } from './seed/demo-rota';
 import { DemoSupervision } from './seed/demo-supervision';
@@ -25,6 +26,7 @@ import { WorkforceModule } from './workforce/workforce.module';
 import { EventsModule } from './events/events.module';
 import { RotaModule } from './rota/rota.module';
 import { ReferralsModule } from './referrals/referrals.module';
+import { AssessmentsModule } from './assessments/assessments.module';
 import { CalendarModule } from './rota/calendar.module';
 import { LeaveSwapsModule } from './rota/leave-swaps.module';
 import { PlannerModule } from './rota/planner.module';
@@ -75,6 +77,7 @@ export class AppModule {
         EventsModule,
         RotaModule,
         ReferralsModule,
+        AssessmentsModule,
         CalendarModule,
         LeaveSwapsModule,
         PlannerModule,
@@ -93,6 +96,7 @@ export class AppModule {
         DemoWorkforce,
         DemoRota,
         DemoReferrals,
+        DemoAssessments,
         DemoSupervision,
       ],
     };

@@ -253,13 +253,18 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
       await api(manager).post(`/referrals/${r.id}/allocation`, { userId: a.id }).expect(200);
       await api(a).post(`/referrals/${r.id}/status`, { status: 'in-assessment' }).expect(200);
+      if (source === 'nearest-relative') {
+        // NR-12: closed with no application recorded, the nearest relative is owed written reasons first.
+        expect((await api(a).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(422)).body.rule).toBe('NR-12');
+        await api(a).post(`/referrals/${r.id}/written-reasons`, { givenAt: '2026-11-21T01:55:00Z', method: 'letter' }).expect(200);
+      }
       const closed = (await api(a).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(200)).body;
       expect(closed).toMatchObject({ status: 'closed', source });
       expect(closed.clocks.every((c: { state: string }) => c.state === 'stopped')).toBe(true);
       // Closing ends the allocated AMHP's relationship to the person.
       await api(a).get(`/people/${r.person.id}`).expect(403);
       const events = (await api(manager).get(`/referrals/${r.id}/events`).expect(200)).body.items.map((e: { type: string }) => e.type);
-      expect(events).toEqual(['received', 'screening', 'accepted', 'allocated', 'in-assessment', 'closed']);
+      expect(events).toEqual(['received', 'screening', 'accepted', 'allocated', 'in-assessment', ...(source === 'nearest-relative' ? ['written-reasons-recorded'] : []), 'closed']);
     });
   });
 

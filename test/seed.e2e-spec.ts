@@ -84,6 +84,21 @@ describe('demo seed (npm start on an empty database)', () => {
     expect(queue.map((r: { nextDeadline: string }) => r.nextDeadline)).toEqual([...queue.map((r: { nextDeadline: string }) => r.nextDeadline)].sort());
   });
 
+  it('has a handful of completed assessments with realistic timelines: a s.2 admission after a bed wait, two not detained', async () => {
+    const all = (await t.http.get('/assessments?status=closed').set('authorization', manager).expect(200)).body.items;
+    expect(all).toHaveLength(3);
+    expect(all.map((a: { outcomeKind: string }) => a.outcomeKind).sort()).toEqual(['application', 'not-detained', 'not-detained']);
+    const admission = all.find((a: { outcomeKind: string }) => a.outcomeKind === 'application');
+    expect(admission).toMatchObject({ section: 's2', legalStatusCode: '02' });
+    const types = admission.timeline.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['doctors-requested', 'interview-started', 'decision', 'application-signed', 'bed-requested', 'bed-identified', 'admitted']));
+    expect(admission.timeline.find((e: { type: string }) => e.type === 'bed-identified').delayReason).toBe('no-bed');
+    // In time order, and the application checked against the Act when it was made (no blocker).
+    const times = admission.timeline.map((e: { at: string }) => e.at);
+    expect(times).toEqual([...times].sort());
+    expect(admission.outcome.findingsAtDecision.filter((f: { severity: string }) => f.severity === 'blocker')).toEqual([]);
+  });
+
   it('audits everything it created, and the chain verifies', async () => {
     const verify = (await t.http.get('/audit-events/verify').set('authorization', auditor).expect(200)).body;
     expect(verify).toMatchObject({ valid: true });

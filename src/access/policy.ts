@@ -76,6 +76,9 @@ export const POLICY = {
   'referrals.allocate': { roles: ['manager'] },
   /** Accepting or declining an allocation offer made to you. */
   'referrals.respond': { roles: ['amhp'] },
+  /** Assessments: the route lets AMHPs and managers through; the service then asks person.read / person.write of the person. */
+  'assessments.read': { roles: ['manager', 'amhp'] },
+  'assessments.write': { roles: ['manager', 'amhp'] },
   'person.read': {
     person: {
       manager: { all: true },

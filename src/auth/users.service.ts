@@ -121,6 +121,13 @@ export class UsersService {
     });
   }
 
+  /** Display names by user id, for other modules' documents (a report naming its AMHPs); unknown ids are left out. */
+  async displayNames(m: EntityManager, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows: Array<{ id: string; display_name: string }> = await m.query('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
+  }
+
   private async find(m: EntityManager, id: string, lock = false): Promise<UserEntity> {
     const user = await m.getRepository(UserEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!user) throw new NotFoundProblem('User', id);

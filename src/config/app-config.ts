@@ -1,3 +1,4 @@
+import type { RegimeConfig } from '../statute/assessment.types';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -56,6 +57,15 @@ export class AppConfig {
   readonly idempotencyTtlHours: number;
   /** AMHP-06: refresher training hours required in each approval year (statutory minimum 18; councils ask more). */
   readonly trainingHoursPerYear: number;
+  /**
+   * MHA 2025 commencement dates (STATUTE.md §9): null until commenced. Civil Part 2 changes were not reported as
+   * commenced when this was written (unconfirmed), so each is a setting, not code: legal-regime.ts reads them.
+   */
+  readonly regime: RegimeConfig;
+  /** The council (LSSA) the hub's AMHPs act for: printed on reports and letters. */
+  readonly councilName: string;
+  /** NR-01: how soon after a s.2 application the nearest relative should have been informed ("reasonable time", local SLA). */
+  readonly nrInformSlaHours: number;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
   readonly trainingMentalHealthHoursPerYear: number;
   /** How a completed approval year short of training affects eligibility: a hard block or a warning. */
@@ -146,6 +156,13 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got '${parsed.protocol}'`);
   }
   return raw;
+}
+
+function optionalIsoDate(env: Env, name: string): string | null {
+  const v = optional(env, name);
+  if (v === undefined) return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw new ConfigError(name, `must be a date YYYY-MM-DD, got '${v}'`);
+  return v;
 }
 
 function validTimeZone(env: Env, name: string, fallback: string): string {
@@ -252,5 +269,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rotaReferenceWeeks: int(env, 'ROTA_REFERENCE_WEEKS', 17, 1, 52),
     rotaMaxConsecutiveNights: int(env, 'ROTA_MAX_CONSECUTIVE_NIGHTS', 4, 1, 14),
     rotaWeeklyRestHours: int(env, 'ROTA_WEEKLY_REST_HOURS', 24, 0, 48),
+    regime: {
+      nominatedPersonFrom: optionalIsoDate(env, 'MHA2025_NOMINATED_PERSON_FROM'),
+      newCriteriaFrom: optionalIsoDate(env, 'MHA2025_CRITERIA_FROM'),
+      autismLdGateFrom: optionalIsoDate(env, 'MHA2025_AUTISM_LD_FROM'),
+      shorterS3PeriodFrom: optionalIsoDate(env, 'MHA2025_S3_PERIOD_FROM'),
+    },
+    nrInformSlaHours: int(env, 'NR_INFORM_SLA_HOURS', 72, 1, 24 * 14),
+    councilName: str(env, 'COUNCIL_NAME', 'the local social services authority'),
   });
 }

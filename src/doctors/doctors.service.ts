@@ -131,7 +131,8 @@ export class DoctorsService {
   }
 
   async get(id: string): Promise<DoctorDto> {
-    return this.load(this.db.dataSource.manager, id);
+    // Joins the caller's transaction when there is one (a doctor recorded in it is visible).
+    return this.db.current ? this.load(this.db.current, id) : this.load(this.db.dataSource.manager, id);
   }
 
   async create(dto: CreateDoctorDto): Promise<DoctorDto> {
@@ -227,7 +228,7 @@ export class DoctorsService {
    * examination date, a local date YYYY-MM-DD)? The hub's `active` flag plays no part: approval is a statutory fact.
    */
   async approvalOn(doctorId: string, date: IsoDate): Promise<{ s12: boolean; approvedClinician: boolean }> {
-    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.dataSource.manager, doctorId), date);
+    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.current ?? this.db.dataSource.manager, doctorId), date);
     return { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null };
   }
 

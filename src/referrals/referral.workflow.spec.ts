@@ -16,6 +16,11 @@ describe('referral workflow', () => {
     ['allocated', 'in-assessment', {}, 'ok'],
     ['allocated', 'accepted', {}, 'ok'],
     ['in-assessment', 'closed', {}, 'ok'],
+    // NR-12 after an assessment: no application made on a nearest relative's request needs the written reasons first.
+    ['in-assessment', 'closed', { nearestRelativeRequest: true, applicationMade: false }, 'requirement-missing'],
+    ['in-assessment', 'closed', { nearestRelativeRequest: true }, 'requirement-missing'],
+    ['in-assessment', 'closed', { nearestRelativeRequest: true, applicationMade: true }, 'ok'],
+    ['in-assessment', 'closed', { nearestRelativeRequest: true, applicationMade: false, writtenReasonsAt: new Date() }, 'ok'],
     ['transferred', 'closed', {}, 'ok'],
     ['not-accepted', 'closed', {}, 'ok'],
     ['not-accepted', 'closed', { nearestRelativeRequest: true }, 'requirement-missing'],

@@ -31,6 +31,8 @@ export interface TransitionFacts {
   transferredTo?: string | null;
   /** The AMHP the referral is allocated to. */
   allocatedUserId?: string | null;
+  /** Closing after an assessment: whether an application was made (NR-12 applies when not). Unknown counts as not. */
+  applicationMade?: boolean;
 }
 
 export type TransitionDecision =
@@ -54,7 +56,8 @@ export function transition(from: ReferralStatus, to: ReferralStatus, facts: Tran
     return { ok: false, code: 'requirement-missing', message: 'A referral is allocated to a named AMHP.' };
   }
   // NR-12 (s.13(4)): when the nearest relative asked and no application is made, written reasons are owed.
-  if (from === 'not-accepted' && to === 'closed' && facts.nearestRelativeRequest && !facts.writtenReasonsAt) {
+  const noApplication = from === 'not-accepted' || (from === 'in-assessment' && !facts.applicationMade);
+  if (noApplication && to === 'closed' && facts.nearestRelativeRequest && !facts.writtenReasonsAt) {
     return { ok: false, code: 'requirement-missing', message: 'The nearest relative asked for this case to be considered (s.13(4)): record the written reasons given to them before closing.', rule: 'NR-12' };
   }
   return { ok: true };

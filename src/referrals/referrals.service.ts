@@ -347,6 +347,38 @@ export class ReferralsService {
     });
   }
 
+  /**
+   * For the assessments module (in the caller's transaction, which audits): the referral's facts, locked when
+   * `lock` is set so an assessment opening or closing serialises with other changes of the referral.
+   */
+  async forAssessment(m: EntityManager, id: string, lock = false): Promise<ReferralDto> {
+    return this.view(lock ? await this.lock(m, id) : await this.row(m, id));
+  }
+
+  /**
+   * The assessments module moves the referral: allocated → in-assessment when an assessment opens, in-assessment →
+   * closed when it closes. `applicationMade` feeds NR-12: with no application, an NR-requested referral needs its
+   * written reasons recorded before it closes.
+   */
+  async moveForAssessment(m: EntityManager, actor: Actor, id: string, to: 'in-assessment' | 'closed', facts: { assessmentId: string; applicationMade: boolean }): Promise<void> {
+    const r = await this.lock(m, id);
+    if (r.status === to) return;
+    const decision = transition(r.status, to, { nearestRelativeRequest: r.nearestRelativeRequest, writtenReasonsAt: r.writtenReasonsAt, applicationMade: facts.applicationMade });
+    if (!decision.ok && decision.code === 'illegal-transition') throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
+    if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code, decision.rule ? { rule: decision.rule } : {});
+    const now = this.clock.now();
+    const ends = !isOpen(to);
+    await m.query(
+      `UPDATE referrals SET status = $2, closed_at = CASE WHEN $3 THEN $4::timestamptz ELSE closed_at END,
+              next_deadline = CASE WHEN $3 THEN NULL ELSE next_deadline END, version = version + 1 WHERE id = $1`,
+      [id, to, ends, now],
+    );
+    if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
+    await this.event(m, id, actor, to, { from: r.status, assessmentId: facts.assessmentId });
+    await this.audit.record(m, { action: `referral.${to}`, resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { from: r.status, to, assessmentId: facts.assessmentId } });
+    await this.events.emit(m, { type: `referral.${to}`, aggregateType: 'referral', aggregateId: id, payload: { referralId: id, from: r.status, to, assessmentId: facts.assessmentId } });
+  }
+
   private async allocateIn(m: EntityManager, actor: Actor, r: Row, userId: string, now: Date, overrideReason?: string): Promise<void> {
     const decision = transition('accepted', 'allocated', { nearestRelativeRequest: r.nearestRelativeRequest, writtenReasonsAt: r.writtenReasonsAt, allocatedUserId: userId });
     if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code);

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
 import { UserEntity } from '../auth/user.entity';
 import { Db } from '../database/db';
+import { DemoAssessments } from './demo-assessments';
 import { DemoReferrals } from './demo-referrals';
 import { DemoRota } from './demo-rota';
 import { DemoSupervision } from './demo-supervision';
@@ -46,6 +47,7 @@ export class DemoSeed {
     private readonly rota: DemoRota,
     private readonly supervision: DemoSupervision,
     private readonly referrals: DemoReferrals,
+    private readonly assessments: DemoAssessments,
   ) {}
 
   /** Returns the demo logins when it seeded, or undefined when the database already had users. */
@@ -71,6 +73,8 @@ export class DemoSeed {
       await this.supervision.seed(managerActor, { userId: ids.get(auditor.email.split('@')[0])!, email: auditor.email, displayName: auditor.displayName, roles: auditor.roles, via: 'local' });
       const referrer = DEMO_USERS.find((u) => u.roles.includes('referrer'))!;
       await this.referrals.seed({ userId: ids.get(referrer.email.split('@')[0])!, email: referrer.email, displayName: referrer.displayName, roles: referrer.roles, via: 'local' }, managerActor);
+      const amhpIds = DEMO_USERS.filter((u) => u.roles.includes('amhp')).map((u) => ids.get(u.email.split('@')[0])!);
+      await this.assessments.seed(managerActor, amhpIds);
       return DEMO_USERS;
     });
   }

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { DoctorsModule } from '../doctors/doctors.module';
+import { PeopleModule } from '../people/people.module';
+import { ReferralsModule } from '../referrals/referrals.module';
+import { WorkforceModule } from '../workforce/workforce.module';
+import { AssessmentsController } from './assessments.controller';
+import { AssessmentsService } from './assessments.service';
+
+/** MHA assessments and outcomes, checked against the Act (STATUTE.md §1-§9, §12). */
+@Module({
+  imports: [ReferralsModule, PeopleModule, DoctorsModule, WorkforceModule, AuthModule],
+  controllers: [AssessmentsController],
+  providers: [AssessmentsService],
+  exports: [AssessmentsService],
+})
+export class AssessmentsModule {}

@@ -1,0 +1,1058 @@
+/**
+ * The AMHP outcome report (STATUTE.md §11 COP-07) and the s.13(4) written-reasons letter (NR-12), rendered as
+ * JSON sections, a printable HTML document and a PDF. Pure: the model comes in (with `generatedAt`), text goes
+ * out; no Nest, no database, no clock. Missing information is printed as "Not recorded", never left out.
+ *
+ * The PDF is written here without a dependency: PDF 1.4, the standard Helvetica fonts (no embedding) with
+ * WinAnsiEncoding, word-wrapped at about 90 characters, as many A4 pages as the text needs.
+ */
+import type { Section } from '../../statute/assessment.types';
+import { formatLocal } from '../../statute/clocks';
+import type {
+  OutcomeReport,
+  OutcomeReportModel,
+  ReportContact,
+  ReportLine,
+  ReportSection,
+  ReportSectionId,
+  ReportTimelineEvent,
+  WrittenReasonsInput,
+  WrittenReasonsLetter,
+} from './report.types';
+
+export const NOT_RECORDED = 'Not recorded';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Words for codes
+
+const SOURCE_LABELS: Record<string, string> = {
+  gp: 'GP',
+  cmht: 'Community mental health team',
+  'crisis-home-treatment': 'Crisis resolution / home treatment team',
+  'ae-liaison': 'A&E liaison team',
+  ward: 'Hospital ward',
+  'police-s136': 'Police (s.136)',
+  'police-s135': 'Police (s.135)',
+  'nearest-relative': 'Nearest relative (s.13(4) request)',
+  'court-prison': 'Court or prison',
+  'other-council': 'Another council',
+  other: 'Other',
+};
+
+const CONTEXT_LABELS: Record<string, string> = {
+  informal: 'Informal: no holding power or police power in force',
+  s136: 'MHA 1983 s.136: removed by the police to a place of safety',
+  's135-1': 'MHA 1983 s.135(1): warrant to enter premises and remove to a place of safety',
+  's135-2': 'MHA 1983 s.135(2): warrant to retake a patient already liable to be detained',
+  's5-2': "MHA 1983 s.5(2): doctor's or approved clinician's holding power (72 hours)",
+  's5-4': "MHA 1983 s.5(4): nurse's holding power (6 hours)",
+  'cto-recall': 'MHA 1983 s.17E: community patient recalled to hospital',
+  'already-s2': 'Already detained under MHA 1983 s.2',
+};
+
+const REGIME_LABELS: Record<string, string> = {
+  mha1983: 'Mental Health Act 1983 (no Mental Health Act 2025 provision in force for this date)',
+  'mha2025-partial': 'Mental Health Act 1983 as amended by the Mental Health Act 2025 provisions in force',
+  mha2025: 'Mental Health Act 1983 as amended by the Mental Health Act 2025',
+};
+
+const SECTION_LABELS: Record<Section, string> = {
+  s2: 's.2: admission for assessment (up to 28 days)',
+  s3: 's.3: admission for treatment',
+  s4: 's.4: emergency admission for assessment (up to 72 hours)',
+  s7: 's.7: guardianship',
+};
+
+/** STATUTE.md §7: the application form by section and applicant. */
+const APPLICATION_FORMS: Record<Section, { amhp: string; 'nearest-relative': string }> = {
+  s2: { amhp: 'A2', 'nearest-relative': 'A1' },
+  s3: { amhp: 'A6', 'nearest-relative': 'A5' },
+  s4: { amhp: 'A10', 'nearest-relative': 'A9' },
+  s7: { amhp: 'G2', 'nearest-relative': 'G1' },
+};
+
+/** STATUTE.md §7: the medical recommendation form, joint or single (s.4 has only a single form). */
+const RECOMMENDATION_FORMS: Record<Section, { joint: string | null; single: string }> = {
+  s2: { joint: 'A3', single: 'A4' },
+  s3: { joint: 'A7', single: 'A8' },
+  s4: { joint: null, single: 'A11' },
+  s7: { joint: 'G3', single: 'G4' },
+};
+
+/** STATUTE.md §8 (England): the codes an AMHP outcome can lead to. */
+const LEGAL_STATUS_LABELS: Record<string, string> = {
+  '01': 'Informal',
+  '02': 'Formally detained under MHA Section 2',
+  '03': 'Formally detained under MHA Section 3',
+  '04': 'Formally detained under MHA Section 4',
+  '05': 'Section 5(2)',
+  '06': 'Section 5(4)',
+  '19': 'Section 135',
+  '20': 'Section 136',
+  '35': 'Subject to guardianship under MHA Section 7',
+  '98': 'Not applicable',
+  '99': 'Not known',
+};
+
+const ALTERNATIVE_LABELS: Record<string, string> = {
+  'informal-admission': 'Informal admission to hospital',
+  'crisis-home-treatment': 'Crisis resolution / home treatment',
+  'community-follow-up': 'Community follow-up',
+  'care-package': 'Care package',
+  'no-further-action': 'No further action',
+  'decision-deferred': 'Decision deferred (COP-02)',
+  'unable-to-complete': 'Assessment could not be completed',
+};
+
+const EVENT_LABELS: Record<string, string> = {
+  'doctors-requested': 'Doctors requested',
+  'doctor-arrived': 'Doctor arrived',
+  'interview-started': 'Interview started',
+  'interview-ended': 'Interview ended',
+  decision: 'Decision',
+  'application-signed': 'Application signed',
+  'bed-requested': 'Bed requested',
+  'bed-identified': 'Bed identified',
+  'conveyance-requested': 'Conveyance requested',
+  'conveyance-arrived': 'Conveyance arrived',
+  admitted: 'Admitted',
+  'warrant-requested': 'Warrant requested',
+  'warrant-executed': 'Warrant executed',
+  'police-requested': 'Police requested',
+  'police-arrived': 'Police arrived',
+  'interpreter-requested': 'Interpreter requested',
+  'interpreter-arrived': 'Interpreter arrived',
+  other: 'Other event',
+};
+
+const DELAY_LABELS: Record<string, string> = {
+  'no-bed': 'No bed available',
+  'waiting-s12-doctor': 'Waiting for a s.12-approved doctor',
+  'waiting-second-doctor': 'Waiting for a second doctor',
+  'police-unavailable': 'Police unavailable',
+  'ambulance-unavailable': 'Ambulance unavailable',
+  'interpreter-unavailable': 'Interpreter unavailable',
+  'warrant-needed': 'A warrant was needed (s.135)',
+  'person-not-found': 'The person could not be found',
+  'person-unwell': 'The person was too unwell to be interviewed',
+  'access-refused': 'Access refused',
+  other: 'Other',
+};
+
+/** Pairs of timeline events that bracket a wait (the first request of a cycle to the event that ends it). */
+const WAITS: ReadonlyArray<{ start: string; end: string; label: string }> = [
+  { start: 'bed-requested', end: 'bed-identified', label: 'Bed requested to bed identified' },
+  { start: 'doctors-requested', end: 'doctor-arrived', label: 'Doctors requested to doctor arrived' },
+  { start: 'conveyance-requested', end: 'conveyance-arrived', label: 'Conveyance requested to conveyance arrived' },
+  { start: 'police-requested', end: 'police-arrived', label: 'Police requested to police arrived' },
+  { start: 'interpreter-requested', end: 'interpreter-arrived', label: 'Interpreter requested to interpreter arrived' },
+  { start: 'warrant-requested', end: 'warrant-executed', label: 'Warrant requested to warrant executed' },
+];
+
+const MODE_LABELS: Record<string, string> = { 'in-person': 'in person', video: 'by video', phone: 'by phone' };
+const ROLE_LABELS: Record<string, string> = { amhp: 'AMHP', doctor: 'doctor', other: 'other', 'nearest-relative-applicant': 'nearest relative (applicant)' };
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small printers
+
+function has(value: string | null | undefined): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function text(value: string | null | undefined): string {
+  return has(value) ? value.trim() : NOT_RECORDED;
+}
+
+function isInstant(value: Date | null | undefined): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+function yesNo(value: boolean | null | undefined): string {
+  return value === true ? 'Yes' : value === false ? 'No' : NOT_RECORDED;
+}
+
+function labelOf(map: Record<string, string>, code: string | null | undefined): string {
+  if (!has(code)) return NOT_RECORDED;
+  return map[code] ?? code.trim();
+}
+
+function joinOr(items: readonly (string | null | undefined)[], separator = '; '): string {
+  const present = items.filter(has).map((s) => s.trim());
+  return present.length ? present.join(separator) : NOT_RECORDED;
+}
+
+/** An ISO calendar date as "2 May 1980" (as given when it is not one). */
+function calendarDate(value: string | null | undefined): string {
+  if (!has(value)) return NOT_RECORDED;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!m) return value.trim();
+  const month = MONTHS[Number(m[2]) - 1];
+  return month ? `${Number(m[3])} ${month} ${m[1]}` : value.trim();
+}
+
+function nhsNumber(value: string | null | undefined): string {
+  if (!has(value)) return NOT_RECORDED;
+  const digits = value.replace(/\s+/g, '');
+  return /^\d{10}$/.test(digits) ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : value.trim();
+}
+
+/** Elapsed time (C5) as "2 d 3 h 5 min". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return NOT_RECORDED;
+  if (ms < 0) return `${formatDuration(-ms)} (the later event is recorded before the earlier one)`;
+  const totalMinutes = Math.round(ms / 60_000);
+  const days = Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const minutes = totalMinutes % 60;
+  const parts: string[] = [];
+  if (days) parts.push(`${days} d`);
+  if (hours) parts.push(`${hours} h`);
+  if (minutes || parts.length === 0) parts.push(`${minutes} min`);
+  return parts.join(' ');
+}
+
+/** Ends with a full stop unless it already ends a sentence. */
+function sentence(value: string): string {
+  return /[.!?]$/.test(value) ? value : `${value}.`;
+}
+
+function line(label: string | undefined, value: string): ReportLine {
+  return label === undefined ? { text: value } : { label, text: value };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The report
+
+const SECTION_ORDER: ReadonlyArray<ReportSectionId> = [
+  'referral', 'legal-basis', 'people-present', 'interview', 'capacity', 'nearest-relative', 'doctors', 'conflicts',
+  'alternatives', 'decision', 'hospital', 'conveyance', 'practical-matters', 'delays', 'checks', 'distribution',
+];
+
+/**
+ * COP-07: the AMHP outcome report's sections, in order, from the record as the service assembled it. Times are
+ * printed in `model.timeZone` with the zone's abbreviation ("Mon 30 Mar 2026 01:30 BST").
+ */
+export function buildOutcomeReport(model: OutcomeReportModel): OutcomeReport {
+  if (!isInstant(model.generatedAt)) throw new RangeError('generatedAt is not a valid instant');
+  const zone = model.timeZone;
+  // Throws a RangeError for a zone Intl does not know, before any section is built.
+  const generatedAtLocal = formatLocal(model.generatedAt, zone);
+  const at = (d: Date | null | undefined): string => (isInstant(d) ? formatLocal(d, zone) : NOT_RECORDED);
+  const timeline = sortedTimeline(model.timeline);
+
+  const builders: Record<ReportSectionId, () => Omit<ReportSection, 'id'>> = {
+    referral: () => referralSection(model, at),
+    'legal-basis': () => legalBasisSection(model, at),
+    'people-present': () => peoplePresentSection(model, at),
+    interview: () => interviewSection(model, at),
+    capacity: () => ({ heading: 'Capacity', lines: [line('Capacity', text(model.interview?.capacity))] }),
+    'nearest-relative': () => nearestRelativeSection(model, at),
+    doctors: () => doctorsSection(model, at),
+    conflicts: () => conflictsSection(model, at),
+    alternatives: () => ({
+      heading: 'Alternatives considered',
+      lines: (model.interview?.alternativesConsidered ?? []).filter(has).length
+        ? model.interview!.alternativesConsidered.filter(has).map((a) => line('Considered', labelOf(ALTERNATIVE_LABELS, a)))
+        : [line('Alternatives considered', NOT_RECORDED)],
+    }),
+    decision: () => decisionSection(model, at),
+    hospital: () => hospitalSection(model, timeline, at),
+    conveyance: () => conveyanceSection(model, timeline, at),
+    'practical-matters': () => ({
+      heading: 'Dependants, pets and property',
+      lines: [
+        line('Dependants and people the patient cares for', text(model.practicalMatters?.dependants)),
+        line('Pets', text(model.practicalMatters?.pets)),
+        line('Home and property', text(model.practicalMatters?.property)),
+      ],
+    }),
+    delays: () => ({ heading: 'Delays', lines: delayLines(timeline, at) }),
+    checks: () => checksSection(model, at),
+    distribution: () => ({
+      heading: 'Distribution',
+      lines: model.distribution.length
+        ? model.distribution.map((d) => {
+            const role = has(d.role) ? ` (${d.role.trim()})` : '';
+            const sent = isInstant(d.sentAt) ? `sent ${at(d.sentAt)}${has(d.method) ? ` by ${d.method.trim()}` : ''}` : `not yet sent${has(d.method) ? ` (to go by ${d.method.trim()})` : ''}`;
+            return line(`${text(d.recipient)}${role}`, sent);
+          })
+        : [line('Distribution list', NOT_RECORDED)],
+    }),
+  };
+
+  const name = model.person.name;
+  const reference = model.referral.reference;
+  return {
+    title: `AMHP outcome report: ${has(name) ? name.trim() : 'name not recorded'}${has(reference) ? ` (${reference.trim()})` : ''}`,
+    generatedAt: model.generatedAt.toISOString(),
+    generatedAtLocal,
+    timeZone: zone,
+    sections: SECTION_ORDER.map((id) => ({ id, ...builders[id]() })),
+  };
+}
+
+type At = (d: Date | null | undefined) => string;
+
+function referralSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  const r = model.referral;
+  const p = model.person;
+  return {
+    heading: 'Referral and source',
+    lines: [
+      line('Reference', text(r.reference)),
+      line('Received', at(r.receivedAt)),
+      line('Source', labelOf(SOURCE_LABELS, r.source)),
+      line('Referrer', text(r.referrer)),
+      line('Urgency', text(r.urgency)),
+      line('Reason for referral', text(r.reason)),
+      line('Risks', text(r.risks)),
+      line('Requested by the nearest relative (s.13(4))', yesNo(r.nearestRelativeRequested)),
+      line('Person', text(p.name)),
+      line('Date of birth', calendarDate(p.dateOfBirth)),
+      line('NHS number', nhsNumber(p.nhsNumber)),
+      line('Address', text(p.address)),
+      line('Preferred language', text(p.language)),
+      line('Interpreter needed', yesNo(p.interpreterNeeded)),
+      line('Communication needs', text(p.communicationNeeds)),
+    ],
+  };
+}
+
+function legalBasisSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  const ctx = model.referral.legalContext;
+  const lines: ReportLine[] = [line('Legal context at referral', labelOf(CONTEXT_LABELS, ctx.kind))];
+  if (has(ctx.summary)) lines.push(line('Context details', ctx.summary.trim()));
+  if (ctx.clocks.length === 0) {
+    lines.push(line('Clocks', ctx.kind === null ? NOT_RECORDED : 'None running for this context'));
+  } else {
+    for (const c of ctx.clocks) {
+      const rule = has(c.rule) ? ` (${c.rule.trim()})` : '';
+      lines.push(line(text(c.label), `Ends ${at(c.deadline)}${rule}${has(c.basis) ? `. ${c.basis.trim()}` : ''}`));
+    }
+  }
+  lines.push(line('Law applied', model.regime ? labelOf(REGIME_LABELS, model.regime.id) : NOT_RECORDED));
+  for (const b of model.regime?.basis ?? []) if (has(b)) lines.push(line('Basis', b.trim()));
+
+  const o = model.outcome;
+  if (!o || o.kind === null) lines.push(line('Authority relied on', NOT_RECORDED));
+  else if (o.kind === 'application') {
+    lines.push(line('Authority relied on', o.section ? `MHA 1983 ${SECTION_LABELS[o.section]}` : `An application, section ${NOT_RECORDED.toLowerCase()}`));
+    lines.push(line('Application form', o.section && o.applicant ? `Form ${APPLICATION_FORMS[o.section][o.applicant]} (${o.applicant === 'amhp' ? 'AMHP' : 'nearest relative'} application)` : NOT_RECORDED));
+  } else if (o.kind === 'cto-decision') {
+    lines.push(line('Authority relied on', "MHA 1983 s.17A: community treatment order, the AMHP's agreement in writing (Form CTO1 Part 2)"));
+  } else {
+    lines.push(line('Authority relied on', 'None: no application was made'));
+  }
+  return { heading: 'Legal basis', lines };
+}
+
+function contactText(c: ReportContact, at: At): string {
+  const who = has(c.who) ? c.who.trim() : 'Who not recorded';
+  const role = has(c.role) ? ` (${ROLE_LABELS[c.role] ?? c.role})` : '';
+  const mode = c.mode ? MODE_LABELS[c.mode] ?? c.mode : 'mode not recorded';
+  return `${at(c.at)}: ${who}${role}, ${mode}${has(c.note) ? `. ${c.note.trim()}` : ''}`;
+}
+
+function peoplePresentSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  const a = model.assessment;
+  const inv = a.involvement;
+  const names = a.amhpNames.filter(has).map((n) => n.trim());
+  const lines: ReportLine[] = [
+    line('AMHPs', names.length ? names.map((n, i) => (i === 0 ? `${n} (lead)` : n)).join('; ') : NOT_RECORDED),
+    line('Location', text(a.location)),
+    line('Assessment opened', at(a.openedAt)),
+  ];
+  if (model.peoplePresent.length === 0) lines.push(line('Present', NOT_RECORDED));
+  for (const p of model.peoplePresent) lines.push(line('Present', `${text(p.name)}${has(p.role) ? ` (${p.role.trim()})` : ''}`));
+
+  const interp = inv?.interpreter ?? null;
+  let interpreter = NOT_RECORDED;
+  if (interp) {
+    if (interp.needed === false) interpreter = 'Not needed';
+    else {
+      const lang = has(interp.language) ? ` (${interp.language.trim()})` : '';
+      const used = interp.used === true ? `used${has(interp.name) ? `: ${interp.name.trim()}` : ''}` : interp.used === false ? 'not used' : `use ${NOT_RECORDED.toLowerCase()}`;
+      interpreter = interp.needed === true ? `Needed${lang}; ${used}` : `Need ${NOT_RECORDED.toLowerCase()}${lang}; ${used}`;
+    }
+  }
+  lines.push(line('Interpreter', interpreter));
+  const adv = inv?.advocate ?? null;
+  lines.push(line('Advocate', !adv || adv.involved === null ? NOT_RECORDED : adv.involved ? `Involved${has(adv.name) ? `: ${adv.name.trim()}` : ''}` : 'Not involved'));
+  for (const [label, v] of [['Police', inv?.police ?? null], ['Ambulance', inv?.ambulance ?? null]] as const) {
+    lines.push(line(label, !v || v.involved === null ? NOT_RECORDED : v.involved ? `Involved${has(v.reason) ? `: ${v.reason.trim()}` : ''}` : 'Not involved'));
+  }
+  const contacts = sortedByAt(model.contacts);
+  if (contacts.length === 0) lines.push(line('Contact', NOT_RECORDED));
+  for (const c of contacts) lines.push(line('Contact', contactText(c, at)));
+  return { heading: 'People present and contacts', lines };
+}
+
+function interviewSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  const i = model.interview;
+  const seen = sortedByAt(model.contacts).filter((c) => c.role === 'amhp' && c.mode === 'in-person' && isInstant(c.at));
+  const last = seen[seen.length - 1];
+  return {
+    heading: 'Interview',
+    lines: [
+      line('Interviewed in a suitable manner (s.13(2))', text(i?.suitableMannerNotes)),
+      line('Last seen in person by an AMHP', last ? `${at(last.at)}${has(last.who) ? ` by ${last.who.trim()}` : ''}` : NOT_RECORDED),
+      line("Patient's views and wishes", text(i?.patientViews)),
+      line('Views and wishes of relatives and carers', text(i?.relativesWishes)),
+      line('Professionals consulted', joinOr(i?.professionalsConsulted ?? [])),
+    ],
+  };
+}
+
+function nearestRelativeSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  const np = model.regime?.representative === 'nominated-person';
+  const who = np ? 'Nominated person' : 'Nearest relative';
+  const nr = model.nearestRelative;
+  const lines: ReportLine[] = [line(who, text(nr?.name))];
+  if (nr && has(nr.noneReason)) lines.push(line(`No ${who.toLowerCase()}`, nr.noneReason.trim()));
+  lines.push(line('Relationship', text(nr?.relationship)));
+  if (nr && has(nr.name)) {
+    lines.push(line('Confirmed by the AMHP', nr.confirmed === false && has(nr.notConfirmedReason) ? `No: ${nr.notConfirmedReason.trim()}` : yesNo(nr.confirmed)));
+  }
+  const trace = (nr?.trace ?? []).filter(has);
+  if (trace.length === 0) lines.push(line('Identification trace', NOT_RECORDED));
+  trace.forEach((t, n) => lines.push(line(`Identification ${n + 1}`, t.trim())));
+  const how = (d: Date | null | undefined, method: string | null | undefined): string => (isInstant(d) ? `${at(d)}${has(method) ? ` (${method.trim()})` : ', method not recorded'}` : NOT_RECORDED);
+  lines.push(line('Informed', how(nr?.informedAt, nr?.informedMethod)));
+  lines.push(line('Consulted', how(nr?.consultedAt, nr?.consultedMethod)));
+  const ex = nr?.exception ?? null;
+  const exKind = ex ? (ex.kind === 'not-reasonably-practicable' ? 'Not reasonably practicable' : 'Would involve unreasonable delay') : null;
+  lines.push(line('Exception relied on (s.11(3)/(4))', ex ? `${exKind}: ${has(ex.facts) ? ex.facts.trim() : `facts ${NOT_RECORDED.toLowerCase()}`}` : nr ? 'None' : NOT_RECORDED));
+  const obj = nr?.objection ?? null;
+  lines.push(line('Objection (s.11(4))', !obj ? NOT_RECORDED : obj.objected ? `Objected${isInstant(obj.notifiedAt) ? ` (notified ${at(obj.notifiedAt)})` : ''}${has(obj.detail) ? `: ${obj.detail.trim()}` : ''}` : 'No objection'));
+  lines.push(line(`Views of the ${who.toLowerCase()}`, text(nr?.views)));
+  if (nr?.displaced === true) lines.push(line('Displaced (s.29)', 'Yes: a county court order appoints an acting nearest relative'));
+  return { heading: who, lines };
+}
+
+function doctorsSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  const recs = sortedBy(model.recommendations, (r) => r.examinedAt);
+  if (recs.length === 0) return { heading: 'Doctors and medical recommendations', lines: [line('Medical recommendations', NOT_RECORDED)] };
+  const lines: ReportLine[] = [];
+  for (const r of recs) {
+    const verified = r.approvalVerified === false ? ' (stated by the doctor, not verified against the register)' : r.approvalVerified === true ? ' (register)' : '';
+    const joint = has(r.jointGroup);
+    const form = r.section ? (joint && RECOMMENDATION_FORMS[r.section].joint ? RECOMMENDATION_FORMS[r.section].joint : RECOMMENDATION_FORMS[r.section].single) : null;
+    lines.push(line('Doctor', text(r.doctorName)));
+    lines.push(line('Examined', `${at(r.examinedAt)}, ${r.examMode ? MODE_LABELS[r.examMode] ?? r.examMode : `mode ${NOT_RECORDED.toLowerCase()}`}`));
+    lines.push(line('s.12 approved on the examination date', `${yesNo(r.s12ApprovedOnExamDate)}${r.s12ApprovedOnExamDate === null ? '' : verified}`));
+    lines.push(line('Approved clinician on the examination date', yesNo(r.approvedClinicianOnExamDate)));
+    lines.push(line('Previous acquaintance', r.previousAcquaintance === false ? `No${has(r.noAcquaintanceReason) ? `: ${r.noAcquaintanceReason.trim()}` : `; reason ${NOT_RECORDED.toLowerCase()}`}` : yesNo(r.previousAcquaintance)));
+    lines.push(line('Signed', at(r.signedAt)));
+    lines.push(line('Recommendation', r.section ? `${r.section.replace('s', 's.')}, ${joint ? 'joint' : 'single'} (Form ${form})` : NOT_RECORDED));
+    if (isInstant(r.withdrawnAt)) lines.push(line('Withdrawn', at(r.withdrawnAt)));
+  }
+  return { heading: 'Doctors and medical recommendations', lines };
+}
+
+function conflictsSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  if (model.conflicts.length === 0) return { heading: 'Conflict-of-interest declarations', lines: [line('Declarations', NOT_RECORDED)] };
+  return {
+    heading: 'Conflict-of-interest declarations',
+    lines: model.conflicts.map((c) => {
+      const who = `${text(c.name)}${c.role ? ` (${ROLE_LABELS[c.role] ?? c.role})` : ''}`;
+      const d = c.declaration;
+      let body: string;
+      if (!d) body = `Declaration ${NOT_RECORDED.toLowerCase()}`;
+      else {
+        const declared = [d.financial && 'financial', d.business && 'business', d.personal && 'personal'].filter((x): x is string => typeof x === 'string');
+        body = `Declared ${at(d.declaredAt)}: ${declared.length ? `${declared.join(', ')} conflict declared` : 'no financial, business or personal conflict'}`;
+      }
+      return line(who, has(c.notes) ? `${body}. ${c.notes.trim()}` : body);
+    }),
+  };
+}
+
+function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  const o = model.outcome;
+  const kindLabel = !o || o.kind === null ? NOT_RECORDED : o.kind === 'application' ? 'Application made' : o.kind === 'cto-decision' ? 'Community treatment order decision' : 'Not detained: no application made';
+  const lines: ReportLine[] = [line('Outcome', kindLabel), line('Decided', at(o?.decidedAt))];
+  if (o?.kind === 'application') {
+    const applicant = o.applicant === 'amhp' ? 'by the AMHP' : o.applicant === 'nearest-relative' ? 'by the nearest relative' : `applicant ${NOT_RECORDED.toLowerCase()}`;
+    lines.push(line('Application', o.section ? `${SECTION_LABELS[o.section]}, ${applicant}` : NOT_RECORDED));
+    lines.push(line('Application signed', at(o.applicationSignedAt)));
+    lines.push(line('MHSDS legal status', has(o.legalStatusCode) ? `${o.legalStatusCode.trim()}${LEGAL_STATUS_LABELS[o.legalStatusCode.trim()] ? ` (${LEGAL_STATUS_LABELS[o.legalStatusCode.trim()]})` : ''}` : NOT_RECORDED));
+  } else if (o?.kind === 'cto-decision') {
+    const c = o.cto;
+    lines.push(line('CTO decision', c ? `${c.decision === 'agree' ? 'Agreed' : 'Did not agree'}; in writing: ${yesNo(c.inWriting).toLowerCase()}; conditions agreed: ${yesNo(c.conditionsAgreed).toLowerCase()}` : NOT_RECORDED));
+    lines.push(line('Signed', at(c?.signedAt)));
+  } else if (o?.kind === 'not-detained') {
+    lines.push(line('Alternatives put in place', joinOr(o.alternatives.map((a) => labelOf(ALTERNATIVE_LABELS, a)))));
+  }
+  lines.push(line('Rationale', text(o?.rationale)));
+  if (model.referral.nearestRelativeRequested === true && o?.kind !== 'application') {
+    lines.push(line('Written reasons to the nearest relative (s.13(4))', isInstant(o?.writtenReasonsSentAt) ? `Sent ${at(o!.writtenReasonsSentAt)}` : `${NOT_RECORDED}: required when no application is made (NR-12)`));
+  }
+  return { heading: 'Decision and rationale', lines };
+}
+
+function sortedByAt<T extends { at: Date | null }>(items: readonly T[]): T[] {
+  return sortedBy(items, (x) => x.at);
+}
+
+/** Stable sort by an instant, unknown instants last. */
+function sortedBy<T>(items: readonly T[], key: (x: T) => Date | null): T[] {
+  return items
+    .map((x, i) => ({ x, i, t: isInstant(key(x)) ? key(x)!.getTime() : Number.POSITIVE_INFINITY }))
+    .sort((a, b) => (a.t === b.t ? a.i - b.i : a.t < b.t ? -1 : 1))
+    .map((e) => e.x);
+}
+
+function sortedTimeline(events: readonly ReportTimelineEvent[]): ReportTimelineEvent[] {
+  return sortedByAt(events);
+}
+
+function firstEvent(timeline: readonly ReportTimelineEvent[], type: string): ReportTimelineEvent | undefined {
+  return timeline.find((e) => e.type === type && isInstant(e.at));
+}
+
+function hospitalSection(model: OutcomeReportModel, timeline: readonly ReportTimelineEvent[], at: At): Omit<ReportSection, 'id'> {
+  const o = model.outcome;
+  if (!o || o.kind === null) return { heading: 'Hospital and bed, or alternative care plan', lines: [line('Hospital and bed, or alternative care plan', NOT_RECORDED)] };
+  if (o.kind === 'cto-decision') return { heading: 'Hospital and bed', lines: [line('Hospital and bed', 'Not applicable: a CTO decision, no admission')] };
+  if (o.kind === 'not-detained') {
+    return {
+      heading: 'Alternative care plan',
+      lines: [line('Care plan', text(o.carePlan)), line('Alternatives put in place', joinOr(o.alternatives.map((a) => labelOf(ALTERNATIVE_LABELS, a))))],
+    };
+  }
+  if (o.section === 's7') {
+    return { heading: 'Guardian', lines: [line('Guardian', text(o.guardian)), line('Hospital and bed', 'Not applicable: guardianship')] };
+  }
+  const admitted = isInstant(o.admittedAt) ? o.admittedAt : firstEvent(timeline, 'admitted')?.at ?? null;
+  return {
+    heading: 'Hospital and bed',
+    lines: [
+      line('Hospital site', text(o.hospitalSite)),
+      line('Ward', text(o.bed?.ward)),
+      line('Bed details', text(o.bed?.details)),
+      line('Bed found by', text(o.bed?.foundBy)),
+      line('Bed requested', at(firstEvent(timeline, 'bed-requested')?.at)),
+      line('Bed identified', at(firstEvent(timeline, 'bed-identified')?.at)),
+      line('Admitted', at(admitted)),
+    ],
+  };
+}
+
+function conveyanceSection(model: OutcomeReportModel, timeline: readonly ReportTimelineEvent[], at: At): Omit<ReportSection, 'id'> {
+  const o = model.outcome;
+  const heading = 'Conveyance';
+  if (!o || o.kind === null) return { heading, lines: [line('Conveyance', NOT_RECORDED)] };
+  const admission = o.kind === 'application' && o.section !== 's7';
+  if (!admission && !o.conveyance) {
+    return { heading, lines: [line('Conveyance', o.kind === 'application' ? 'Not applicable: guardianship' : 'Not applicable: no application for admission')] };
+  }
+  const inv = model.assessment.involvement;
+  const assisted = (v: { involved: boolean | null; reason: string | null } | null | undefined): string =>
+    !v || v.involved === null ? NOT_RECORDED : v.involved ? `Yes${has(v.reason) ? `: ${v.reason.trim()}` : ''}` : 'No';
+  return {
+    heading,
+    lines: [
+      line('Arranged with', text(o.conveyance?.by)),
+      line('Details', text(o.conveyance?.details)),
+      line('Conveyance requested', at(firstEvent(timeline, 'conveyance-requested')?.at)),
+      line('Conveyance arrived', at(firstEvent(timeline, 'conveyance-arrived')?.at)),
+      line('Police involved', assisted(inv?.police)),
+      line('Ambulance involved', assisted(inv?.ambulance)),
+    ],
+  };
+}
+
+interface Wait {
+  label: string;
+  start: ReportTimelineEvent;
+  end: ReportTimelineEvent | null;
+  members: ReportTimelineEvent[];
+}
+
+/** The waits the timeline brackets: each cycle runs from its first request to the event that ends it. */
+function waits(timeline: readonly ReportTimelineEvent[]): Wait[] {
+  const found: Wait[] = [];
+  for (const w of WAITS) {
+    let open: Wait | null = null;
+    for (const e of timeline) {
+      if (!isInstant(e.at)) continue;
+      if (e.type === w.start) {
+        if (open) open.members.push(e);
+        else open = { label: w.label, start: e, end: null, members: [e] };
+      } else if (e.type === w.end && open) {
+        open.end = e;
+        open.members.push(e);
+        found.push(open);
+        open = null;
+      }
+    }
+    if (open) found.push(open);
+  }
+  return found;
+}
+
+function waitText(w: Wait, at: At): string {
+  if (!w.end) return `${w.label}: requested ${at(w.start.at)}; the end of the wait is not recorded`;
+  return `${w.label}: ${formatDuration(w.end.at!.getTime() - w.start.at!.getTime())} (${at(w.start.at)} to ${at(w.end.at)})`;
+}
+
+function delayLines(timeline: readonly ReportTimelineEvent[], at: At): ReportLine[] {
+  const all = waits(timeline);
+  const lines: ReportLine[] = [];
+  const explained = new Set<Wait>();
+  for (const e of timeline) {
+    if (!has(e.delayReason)) continue;
+    const w = all.find((x) => x.members.includes(e));
+    if (w) explained.add(w);
+    const parts = [`${labelOf(EVENT_LABELS, e.type)} ${at(e.at)}`];
+    if (w) parts.push(waitText(w, at));
+    if (has(e.note)) parts.push(`Note: ${e.note.trim()}`);
+    lines.push(line(`Delay: ${labelOf(DELAY_LABELS, e.delayReason)}`, parts.join('. ')));
+  }
+  const unexplained = sortedBy(all.filter((w) => !explained.has(w)), (w) => w.start.at);
+  for (const w of unexplained) lines.push(line('Wait', `${waitText(w, at)}; no delay reason recorded`));
+  if (lines.length === 0) lines.push(line('Delays', timeline.length ? 'None recorded on the timeline' : `${NOT_RECORDED}: no timeline events`));
+  return lines;
+}
+
+function checksSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
+  const checks = model.checks;
+  if (!checks) return { heading: 'Checks', lines: [line('Checks', NOT_RECORDED)] };
+  const acknowledged = new Map(checks.acknowledgedWarnings.map((a) => [a.code, a]));
+  const lines: ReportLine[] = [];
+  const open = checks.findings.filter((f) => !(f.severity === 'warning' && has(f.code) && acknowledged.has(f.code)));
+  const blockers = open.filter((f) => f.severity === 'blocker');
+  const warnings = open.filter((f) => f.severity === 'warning');
+  for (const f of [...blockers, ...warnings]) {
+    const cite = has(f.citation) ? ` (${f.citation.trim()})` : '';
+    lines.push(line(`${f.severity === 'blocker' ? 'Blocker' : 'Warning'} ${f.rule}`, `${text(f.message)}${cite}`));
+  }
+  if (open.length === 0) lines.push(line('Open findings', 'None'));
+  for (const a of checks.acknowledgedWarnings) {
+    const finding = checks.findings.find((f) => f.code === a.code);
+    const by = has(a.by) ? ` by ${a.by.trim()}` : '';
+    const when = isInstant(a.at) ? ` at ${at(a.at)}` : '';
+    const what = finding ? `${finding.rule}: ${sentence(text(finding.message))} ` : '';
+    lines.push(line(`Acknowledged ${a.code}`, `${what}Acknowledged${by}${when}; reason: ${text(a.reason)}`));
+  }
+  for (const d of sortedBy(checks.deadlines, (x) => x.at)) {
+    lines.push(line(`Deadline ${d.rule}`, `${text(d.label)}: ${at(d.at)}${has(d.basis) ? `. ${d.basis.trim()}` : ''}`));
+  }
+  return { heading: 'Checks', lines };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTML
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** Escaped, with line breaks kept. */
+function escapeMultiline(value: string): string {
+  return escapeHtml(value).replace(/\r\n|\r|\n/g, '<br>\n');
+}
+
+const REPORT_CSS = `
+  :root { color-scheme: light; }
+  body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.4; color: #111; margin: 2rem auto; max-width: 52rem; padding: 0 1rem; }
+  header { border-bottom: 2px solid #111; margin-bottom: 1rem; }
+  h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+  h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; padding-bottom: .2rem; border-bottom: 1px solid #999; }
+  .meta { color: #444; margin: 0 0 .75rem; }
+  table { width: 100%; border-collapse: collapse; }
+  th, td { text-align: left; vertical-align: top; padding: .25rem .5rem; border-bottom: 1px solid #ddd; }
+  th { width: 32%; font-weight: 600; }
+  .missing { font-style: italic; color: #8a1c1c; }
+  footer { margin-top: 2rem; font-size: .85rem; color: #444; border-top: 1px solid #999; padding-top: .5rem; }
+  @media print {
+    @page { size: A4; margin: 16mm 14mm; }
+    body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+    h2 { break-after: avoid; page-break-after: avoid; }
+    tr { break-inside: avoid; page-break-inside: avoid; }
+    .missing { color: #000; }
+    a { color: #000; text-decoration: none; }
+  }
+`;
+
+function cell(value: string): string {
+  return value.startsWith(NOT_RECORDED) ? `<span class="missing">${escapeMultiline(value)}</span>` : escapeMultiline(value);
+}
+
+/** A standalone, printable HTML5 document of the report: every value escaped, the CSS inline. */
+export function renderReportHtml(report: OutcomeReport): string {
+  const sections = report.sections
+    .map((s) => {
+      const rows = s.lines
+        .map((l) => (l.label === undefined ? `<tr><td colspan="2">${cell(l.text)}</td></tr>` : `<tr><th scope="row">${escapeMultiline(l.label)}</th><td>${cell(l.text)}</td></tr>`))
+        .join('\n');
+      return `<section id="${escapeHtml(s.id)}" aria-labelledby="${escapeHtml(s.id)}-heading">\n<h2 id="${escapeHtml(s.id)}-heading">${escapeHtml(s.heading)}</h2>\n<table>\n<tbody>\n${rows}\n</tbody>\n</table>\n</section>`;
+    })
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(report.title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(report.title)}</h1>
+<p class="meta">Generated <time datetime="${escapeHtml(report.generatedAt)}">${escapeHtml(report.generatedAtLocal)}</time>. Times are local (${escapeHtml(report.timeZone)}).</p>
+</header>
+<main>
+${sections}
+</main>
+<footer>
+<p>Confidential: contains personal and health information. Share only with the people on the distribution list.</p>
+</footer>
+</body>
+</html>
+`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PDF (1.4, font-free: the standard Helvetica Type 1 fonts, WinAnsiEncoding)
+
+/** Unicode code points WinAnsiEncoding (cp1252) puts in 0x80-0x9F. */
+const CP1252_HIGH: ReadonlyMap<number, number> = new Map([
+  [0x20ac, 0x80], [0x201a, 0x82], [0x0192, 0x83], [0x201e, 0x84], [0x2026, 0x85], [0x2020, 0x86], [0x2021, 0x87],
+  [0x02c6, 0x88], [0x2030, 0x89], [0x0160, 0x8a], [0x2039, 0x8b], [0x0152, 0x8c], [0x017d, 0x8e], [0x2018, 0x91],
+  [0x2019, 0x92], [0x201c, 0x93], [0x201d, 0x94], [0x2022, 0x95], [0x2013, 0x96], [0x2014, 0x97], [0x02dc, 0x98],
+  [0x2122, 0x99], [0x0161, 0x9a], [0x203a, 0x9b], [0x0153, 0x9c], [0x017e, 0x9e], [0x0178, 0x9f],
+]);
+
+/** One WinAnsi byte per character: anything WinAnsi cannot show becomes '?'. */
+export function toWinAnsi(value: string): number[] {
+  const bytes: number[] = [];
+  for (const ch of value) {
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0x09) bytes.push(0x20);
+    else if ((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff)) bytes.push(cp);
+    else bytes.push(CP1252_HIGH.get(cp) ?? 0x3f);
+  }
+  return bytes;
+}
+
+/** The same text with every character WinAnsi cannot show replaced by '?' (one character per byte to come). */
+function winAnsiSafe(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const b = toWinAnsi(ch)[0]!;
+    out += b === 0x3f && ch !== '?' ? '?' : b === 0x20 ? ' ' : ch;
+  }
+  return out;
+}
+
+/** A PDF literal string's body: `\`, `(` and `)` escaped, bytes above 0x7E as octal, so the file stays ASCII. */
+function pdfLiteral(bytes: readonly number[]): string {
+  let out = '';
+  for (const b of bytes) {
+    if (b === 0x5c) out += '\\\\';
+    else if (b === 0x28) out += '\\(';
+    else if (b === 0x29) out += '\\)';
+    else if (b < 0x20 || b > 0x7e) out += `\\${b.toString(8).padStart(3, '0')}`;
+    else out += String.fromCharCode(b);
+  }
+  return out;
+}
+
+/** Word-wraps one paragraph: the first line at `width` characters, the rest at `restWidth` (long words are split). */
+export function wrapText(value: string, width: number, restWidth: number = width): string[] {
+  const out: string[] = [];
+  let current = '';
+  const limit = (): number => (out.length === 0 ? width : restWidth);
+  for (const word of value.split(/ +/)) {
+    if (word === '') continue;
+    let w = word;
+    while (w.length > limit()) {
+      if (current) {
+        out.push(current);
+        current = '';
+      }
+      const cut = limit();
+      out.push(w.slice(0, cut));
+      w = w.slice(cut);
+    }
+    if (!current) current = w;
+    else if (current.length + 1 + w.length <= limit()) current += ` ${w}`;
+    else {
+      out.push(current);
+      current = w;
+    }
+  }
+  if (current || out.length === 0) out.push(current);
+  return out;
+}
+
+const PAGE_WIDTH = 595.28;
+const PAGE_HEIGHT = 841.89;
+const MARGIN_LEFT = 50;
+const MARGIN_TOP = 50;
+const MARGIN_BOTTOM = 60;
+const WRAP_AT_10PT = 90;
+const INDENT = 12;
+
+type Font = 'F1' | 'F2';
+
+interface PdfRun {
+  font: Font;
+  size: number;
+  x: number;
+  y: number;
+  bytes: number[];
+}
+
+interface FlowItem {
+  font: Font;
+  size: number;
+  text: string;
+  /** Extra space above, in points. */
+  gapBefore: number;
+  /** Keep with the next item on one page (a heading with its first line). */
+  keepWithNext: boolean;
+}
+
+/** Characters to one line at a font size: about 90 at 10 pt across the A4 text width. */
+function wrapWidth(size: number, indent: number): number {
+  return Math.max(10, Math.floor((WRAP_AT_10PT * 10) / size) - Math.ceil(indent / 5));
+}
+
+/** Layout: the flow items as lines placed on pages. */
+function layOut(items: readonly FlowItem[]): PdfRun[][] {
+  const pages: PdfRun[][] = [[]];
+  let y = PAGE_HEIGHT - MARGIN_TOP;
+  const lineHeight = (size: number): number => size * 1.3;
+  const wrapped = items.map((item) => {
+    const runs: Array<{ text: string; indent: number }> = [];
+    const paragraphs = item.text.replace(/\r\n|\r/g, '\n').split('\n');
+    for (const [p, para] of paragraphs.entries()) {
+      const normalised = winAnsiSafe(para);
+      const firstIndent = p === 0 ? 0 : INDENT;
+      wrapText(normalised, wrapWidth(item.size, firstIndent), wrapWidth(item.size, INDENT)).forEach((t, n) => runs.push({ text: t, indent: n === 0 ? firstIndent : INDENT }));
+    }
+    return { item, runs };
+  });
+  for (let i = 0; i < wrapped.length; i++) {
+    const { item, runs } = wrapped[i]!;
+    let needed = item.gapBefore + lineHeight(item.size);
+    if (item.keepWithNext && wrapped[i + 1]) needed += wrapped[i + 1]!.item.gapBefore + lineHeight(wrapped[i + 1]!.item.size);
+    const page = pages[pages.length - 1]!;
+    if (y - needed < MARGIN_BOTTOM && page.length > 0) {
+      pages.push([]);
+      y = PAGE_HEIGHT - MARGIN_TOP;
+    } else if (page.length > 0) y -= item.gapBefore;
+    for (const run of runs) {
+      if (y - lineHeight(item.size) < MARGIN_BOTTOM) {
+        pages.push([]);
+        y = PAGE_HEIGHT - MARGIN_TOP;
+      }
+      y -= lineHeight(item.size);
+      pages[pages.length - 1]!.push({ font: item.font, size: item.size, x: MARGIN_LEFT + run.indent, y, bytes: toWinAnsi(run.text) });
+    }
+  }
+  return pages;
+}
+
+function num(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** A text string for the information dictionary: PDFDocEncoding, which agrees with WinAnsi on ASCII and 0xA1-0xFF. */
+function infoString(value: string): string {
+  return `(${pdfLiteral(toWinAnsi(value).map((b) => (b > 0x7e && b < 0xa1 ? 0x3f : b)))})`;
+}
+
+function pdfDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `D:${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+}
+
+/** Serialises pages of text runs as a PDF 1.4 file with a correct cross-reference table. */
+function writePdf(pages: readonly PdfRun[][], meta: { title: string; footer: string; createdAt: string }): Buffer {
+  const objects: string[] = [];
+  // 1 catalog, 2 page tree, 3 Helvetica, 4 Helvetica-Bold, 5 info; then per page its page and content objects.
+  const pageObj = (i: number): number => 6 + 2 * i;
+  objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
+  objects[2] = `<< /Type /Pages /Kids [${pages.map((_, i) => `${pageObj(i)} 0 R`).join(' ')}] /Count ${pages.length} >>`;
+  objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
+  objects[4] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>';
+  const created = pdfDate(meta.createdAt);
+  objects[5] = `<< /Title ${infoString(meta.title)} /Producer (amhp-hub)${created ? ` /CreationDate (${created})` : ''} >>`;
+  pages.forEach((runs, i) => {
+    const ops: string[] = [];
+    for (const r of runs) ops.push(`BT /${r.font} ${num(r.size)} Tf ${num(r.x)} ${num(r.y)} Td (${pdfLiteral(r.bytes)}) Tj ET`);
+    const footer = toWinAnsi(`${meta.footer} - page ${i + 1} of ${pages.length}`);
+    ops.push(`BT /F1 8 Tf ${num(MARGIN_LEFT)} 30 Td (${pdfLiteral(footer)}) Tj ET`);
+    const content = `${ops.join('\n')}\n`;
+    objects[pageObj(i)] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${num(PAGE_WIDTH)} ${num(PAGE_HEIGHT)}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageObj(i) + 1} 0 R >>`;
+    // The content is ASCII (pdfLiteral escapes every other byte), so its length in characters is its length in bytes.
+    objects[pageObj(i) + 1] = `<< /Length ${content.length} >>\nstream\n${content}endstream`;
+  });
+
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  const emit = (s: string): void => {
+    const b = Buffer.from(s, 'latin1');
+    chunks.push(b);
+    offset += b.length;
+  };
+  // The comment of four high bytes tells transfer programs the file is binary.
+  emit('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n');
+  const offsets: number[] = [];
+  for (let n = 1; n < objects.length; n++) {
+    offsets[n] = offset;
+    emit(`${n} 0 obj\n${objects[n]}\nendobj\n`);
+  }
+  const xrefAt = offset;
+  let xref = `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
+  for (let n = 1; n < objects.length; n++) xref += `${String(offsets[n]).padStart(10, '0')} 00000 n \n`;
+  emit(xref);
+  emit(`trailer\n<< /Size ${objects.length} /Root 1 0 R /Info 5 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+  return Buffer.concat(chunks);
+}
+
+/** The report as a PDF 1.4 document (A4, Helvetica, as many pages as it needs). */
+export function renderReportPdf(report: OutcomeReport): Buffer {
+  const items: FlowItem[] = [
+    { font: 'F2', size: 14, text: report.title, gapBefore: 0, keepWithNext: false },
+    { font: 'F1', size: 9, text: `Generated ${report.generatedAtLocal}. Times are local (${report.timeZone}).`, gapBefore: 2, keepWithNext: false },
+  ];
+  for (const s of report.sections) {
+    items.push({ font: 'F2', size: 12, text: s.heading, gapBefore: 10, keepWithNext: true });
+    for (const l of s.lines) items.push({ font: 'F1', size: 10, text: l.label === undefined ? l.text : `${l.label}: ${l.text}`, gapBefore: 1, keepWithNext: false });
+  }
+  items.push({ font: 'F1', size: 8, text: 'Confidential: contains personal and health information. Share only with the people on the distribution list.', gapBefore: 12, keepWithNext: false });
+  return writePdf(layOut(items), { title: report.title, footer: report.title, createdAt: report.generatedAt });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The s.13(4) written-reasons letter (NR-12)
+
+function longDate(d: Date, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+}
+
+interface LetterBlock {
+  kind: 'lines' | 'heading' | 'paragraph' | 'bullets';
+  items: string[];
+}
+
+/**
+ * NR-12 (MHA 1983 s.13(4)): the letter telling the nearest relative, in plain English, that the AMHP considered
+ * the patient's case at their request and decided not to make an application, why, what will happen instead, and
+ * that they may apply themselves (s.11(1)) or seek advice. Plain text and a printable HTML document.
+ */
+export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasonsLetter {
+  for (const [name, d] of [['referralReceivedAt', input.referralReceivedAt], ['decidedAt', input.decidedAt], ['letterDate', input.letterDate ?? input.decidedAt]] as const) {
+    if (!isInstant(d)) throw new RangeError(`${name} is not a valid instant`);
+  }
+  if (!has(input.reasons)) throw new RangeError('s.13(4) requires the reasons for not making an application');
+  const zone = input.timeZone;
+  const nr = input.nearestRelative.name.trim() || 'Nearest relative';
+  const patient = input.patientName.trim() || 'the patient';
+  const council = input.council.trim();
+  const amhp = input.amhpName.trim();
+  const address = has(input.nearestRelative.address)
+    ? input.nearestRelative.address.split(/\r\n|\r|\n|,\s*/).map((s) => s.trim()).filter(Boolean)
+    : ['(address not recorded)'];
+  const alternatives = input.alternatives.filter(has).map((a) => labelOf(ALTERNATIVE_LABELS, a));
+
+  const blocks: LetterBlock[] = [
+    { kind: 'lines', items: [council, 'Approved Mental Health Professional (AMHP) service'] },
+    { kind: 'lines', items: [nr, ...address] },
+    { kind: 'lines', items: [longDate(input.letterDate ?? input.decidedAt, zone)] },
+    { kind: 'paragraph', items: [`Dear ${nr},`] },
+    { kind: 'heading', items: [`Your request for a Mental Health Act assessment of ${patient}: written reasons under section 13(4) of the Mental Health Act 1983`] },
+    {
+      kind: 'paragraph',
+      items: [
+        `On ${formatLocal(input.referralReceivedAt, zone)} you asked ${council} to arrange for an Approved Mental Health Professional (AMHP) to consider ${patient}'s case, with a view to making an application under the Mental Health Act 1983 (for example, to admit ${patient} to hospital). As ${patient}'s nearest relative, you have the right to ask for this under section 13(4) of the Act.`,
+      ],
+    },
+    {
+      kind: 'paragraph',
+      items: [
+        `I am the AMHP who considered ${patient}'s case. On ${formatLocal(input.decidedAt, zone)} I decided not to make an application. When a nearest relative has asked for a case to be considered and the AMHP decides not to make an application, section 13(4) says the AMHP must give the nearest relative the reasons in writing. This letter gives you my reasons.`,
+      ],
+    },
+    { kind: 'heading', items: ['Why I decided not to make an application'] },
+    { kind: 'paragraph', items: [input.reasons.trim()] },
+    { kind: 'heading', items: ['What will happen instead'] },
+    alternatives.length
+      ? { kind: 'bullets', items: alternatives }
+      : { kind: 'paragraph', items: [`No other services have been arranged at present. If you are worried about ${patient}, please contact us.`] },
+    { kind: 'heading', items: ['What you can do'] },
+    {
+      kind: 'bullets',
+      items: [
+        `As ${patient}'s nearest relative, you can make an application yourself under section 11(1) of the Mental Health Act 1983. An application has to be supported by medical recommendations from doctors, and you must have seen ${patient} yourself within the 14 days before you make it.`,
+        `You may want advice before you decide what to do. You can talk to us, to ${patient}'s GP or care team, to a solicitor who specialises in mental health law, or to an independent advice service.`,
+        `If things change, or you become more worried, you can ask us to consider ${patient}'s case again at any time. In an emergency, call 999.`,
+      ],
+    },
+    { kind: 'paragraph', items: [`If you have any questions about this letter, please contact the AMHP service at ${council}.`] },
+    { kind: 'paragraph', items: ['Yours sincerely,'] },
+    { kind: 'lines', items: [amhp, 'Approved Mental Health Professional', `on behalf of ${council}`] },
+  ];
+
+  const textOut = blocks
+    .map((b) => {
+      switch (b.kind) {
+        case 'lines':
+          return b.items.join('\n');
+        case 'heading':
+          return b.items.map((h) => wrapText(h, 78).join('\n')).join('\n');
+        case 'paragraph':
+          return b.items.map((p) => p.split(/\r\n|\r|\n/).map((l) => wrapText(l, 78).join('\n')).join('\n')).join('\n\n');
+        case 'bullets':
+          return b.items.map((i) => wrapText(i, 76).map((l, n) => (n === 0 ? `- ${l}` : `  ${l}`)).join('\n')).join('\n');
+      }
+    })
+    .join('\n\n');
+
+  const body = blocks
+    .map((b) => {
+      switch (b.kind) {
+        case 'lines':
+          return `<p class="lines">${b.items.map(escapeHtml).join('<br>\n')}</p>`;
+        case 'heading':
+          return b.items.map((h) => `<h2>${escapeHtml(h)}</h2>`).join('\n');
+        case 'paragraph':
+          return b.items.map((p) => `<p>${escapeMultiline(p)}</p>`).join('\n');
+        case 'bullets':
+          return `<ul>\n${b.items.map((i) => `<li>${escapeMultiline(i)}</li>`).join('\n')}\n</ul>`;
+      }
+    })
+    .join('\n');
+  const html = `<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(`Written reasons (MHA 1983 s.13(4)): ${patient}`)}</title>
+<style>
+  body { font-family: Arial, Helvetica, sans-serif; font-size: 12pt; line-height: 1.5; color: #111; margin: 2rem auto; max-width: 42rem; padding: 0 1rem; }
+  h2 { font-size: 1.05rem; margin: 1.25rem 0 .4rem; }
+  .lines { margin: 0 0 1rem; }
+  @media print {
+    @page { size: A4; margin: 20mm; }
+    body { margin: 0; max-width: none; padding: 0; font-size: 11pt; }
+    h2 { break-after: avoid; page-break-after: avoid; }
+  }
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+  return { text: `${textOut}\n`, html };
+}

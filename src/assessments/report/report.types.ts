@@ -1,0 +1,301 @@
+/**
+ * The AMHP outcome report (STATUTE.md §11 COP-07) and the s.13(4) written-reasons letter (NR-12), as the pure
+ * renderer (report.ts) sees them. The assessments service assembles an `OutcomeReportModel` from the record; the
+ * renderer never reads a clock or the database. Every field that may be unknown is nullable: the report prints
+ * "Not recorded" for it, never leaves it out.
+ */
+import type { ContactMode, LegalRegime, Section, Applicant } from '../../statute/assessment.types';
+import type { Instant, LegalContextKind } from '../../statute/clocks';
+import type { IsoDate } from '../../statute/time';
+
+export type OutcomeReportKind = 'application' | 'cto-decision' | 'not-detained';
+
+/** One statutory or local clock of the referral's legal context (a `Clock` from clocks.ts fits). */
+export interface ReportClock {
+  label: string;
+  rule: string | null;
+  deadline: Instant | null;
+  basis: string | null;
+}
+
+export interface ReportReferral {
+  /** Human reference, e.g. REF-2026-000123. */
+  reference: string | null;
+  /** A REFERRAL_SOURCES code ('gp', 'nearest-relative', 'police-s136', …) or free text. */
+  source: string | null;
+  /** The referrer as they gave themselves (name, organisation, role). */
+  referrer: string | null;
+  receivedAt: Instant | null;
+  urgency: 'emergency' | 'urgent' | 'routine' | null;
+  reason: string | null;
+  risks: string | null;
+  /** NR-12: the nearest relative asked for the case to be considered (s.13(4)). */
+  nearestRelativeRequested: boolean | null;
+  legalContext: {
+    kind: LegalContextKind | null;
+    /** Words for the context (place of safety, arrival time, who furnished the H1, …). */
+    summary: string | null;
+    clocks: ReportClock[];
+  };
+}
+
+export interface ReportPerson {
+  name: string | null;
+  dateOfBirth: IsoDate | null;
+  nhsNumber: string | null;
+  address: string | null;
+  language: string | null;
+  interpreterNeeded: boolean | null;
+  communicationNeeds: string | null;
+}
+
+export interface ReportInvolvement {
+  interpreter: { needed: boolean | null; language: string | null; used: boolean | null; name: string | null } | null;
+  advocate: { involved: boolean | null; name: string | null } | null;
+  police: { involved: boolean | null; reason: string | null } | null;
+  ambulance: { involved: boolean | null; reason: string | null } | null;
+}
+
+export interface ReportAssessment {
+  /** The lead AMHP first. */
+  amhpNames: string[];
+  location: string | null;
+  openedAt: Instant | null;
+  involvement: ReportInvolvement | null;
+}
+
+export interface ReportPersonPresent {
+  name: string | null;
+  role: string | null;
+}
+
+export interface ReportContact {
+  at: Instant | null;
+  who: string | null;
+  role: 'amhp' | 'doctor' | 'other' | null;
+  /** C8: only in person counts for s.11(5) and s.12(1). */
+  mode: ContactMode | null;
+  note: string | null;
+}
+
+export interface ReportTimelineEvent {
+  /** A TIMELINE_EVENTS code ('bed-requested', 'bed-identified', …) or free text. */
+  type: string;
+  at: Instant | null;
+  /** A DELAY_REASONS code ('no-bed', 'waiting-s12-doctor', …) or free text. */
+  delayReason: string | null;
+  note: string | null;
+}
+
+export interface ReportInterview {
+  suitableMannerNotes: string | null;
+  capacity: string | null;
+  patientViews: string | null;
+  relativesWishes: string | null;
+  professionalsConsulted: string[];
+  /** ALTERNATIVES codes ('crisis-home-treatment', …) or free text. */
+  alternativesConsidered: string[];
+}
+
+export interface ReportNearestRelative {
+  /** Null: the NR (or NP) was not identified. */
+  name: string | null;
+  relationship: string | null;
+  /** Confirmed by the AMHP as the person appearing to be the NR. */
+  confirmed: boolean | null;
+  notConfirmedReason: string | null;
+  /** No NR exists or none can be ascertained, and why. */
+  noneReason: string | null;
+  /** The s.26 identification trace, one line per step (proposeNearestRelative's explanation). */
+  trace: string[];
+  informedAt: Instant | null;
+  informedMethod: string | null;
+  consultedAt: Instant | null;
+  consultedMethod: string | null;
+  /** NR-01/NR-03 exception, with the facts relied on. */
+  exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string | null } | null;
+  /** NR-02: an objection notified to the AMHP or the LSSA. */
+  objection: { objected: boolean; notifiedAt: Instant | null; detail: string | null } | null;
+  views: string | null;
+  /** NR-10: a s.29 order displacing the NR. */
+  displaced: boolean | null;
+}
+
+export interface ReportRecommendation {
+  doctorName: string | null;
+  /** From the register on the examination date; null when unknown. */
+  s12ApprovedOnExamDate: boolean | null;
+  approvedClinicianOnExamDate: boolean | null;
+  /** False for an ad hoc doctor's own statement of approval. */
+  approvalVerified: boolean | null;
+  previousAcquaintance: boolean | null;
+  /** MED-04: why a doctor with previous acquaintance was not practicable. */
+  noAcquaintanceReason: string | null;
+  examinedAt: Instant | null;
+  examMode: ContactMode | null;
+  signedAt: Instant | null;
+  section: Section | null;
+  /** Two recommendations of one joint form share a group. */
+  jointGroup: string | null;
+  withdrawnAt: Instant | null;
+}
+
+export interface ReportConflictDeclaration {
+  name: string | null;
+  role: 'amhp' | 'doctor' | 'nearest-relative-applicant' | null;
+  /** Null: not yet declared. Each flag true means a conflict of that kind was declared. */
+  declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: Instant | null } | null;
+  /** Professional links the system found (COI-03..05), in words. */
+  notes: string | null;
+}
+
+export interface ReportOutcome {
+  kind: OutcomeReportKind | null;
+  decidedAt: Instant | null;
+  rationale: string | null;
+  // An application (s.2, s.3, s.4, s.7)
+  section: Section | null;
+  applicant: Applicant | null;
+  applicationSignedAt: Instant | null;
+  /** APP-03: a specific hospital site. */
+  hospitalSite: string | null;
+  /** GDN-04: the guardian, for s.7. */
+  guardian: string | null;
+  bed: { ward: string | null; details: string | null; foundBy: string | null } | null;
+  conveyance: { by: string | null; details: string | null } | null;
+  admittedAt: Instant | null;
+  /** MHSDS legal status code (STATUTE.md §8). */
+  legalStatusCode: string | null;
+  // Not detained
+  /** ALTERNATIVES codes or free text: what was put in place instead. */
+  alternatives: string[];
+  carePlan: string | null;
+  // A CTO decision (CTO1 Part 2)
+  cto: { decision: 'agree' | 'disagree'; inWriting: boolean | null; signedAt: Instant | null; conditionsAgreed: boolean | null } | null;
+  /** NR-12: when the s.13(4) written reasons were sent to the nearest relative. */
+  writtenReasonsSentAt: Instant | null;
+}
+
+export interface ReportPracticalMatters {
+  dependants: string | null;
+  pets: string | null;
+  property: string | null;
+}
+
+/** A finding of the checks (a `Finding` from clocks.ts fits). */
+export interface ReportFinding {
+  rule: string;
+  severity: 'blocker' | 'warning';
+  code?: string | null;
+  message: string;
+  citation?: string | null;
+}
+
+/** A deadline of the checks (a `Deadline` from assessment.types.ts fits). */
+export interface ReportDeadline {
+  rule: string;
+  label: string;
+  at: Instant | null;
+  basis: string | null;
+}
+
+export interface ReportAcknowledgedWarning {
+  code: string;
+  reason: string;
+  by?: string | null;
+  at?: Instant | null;
+}
+
+export interface ReportDistribution {
+  recipient: string;
+  role: string | null;
+  method: string | null;
+  sentAt: Instant | null;
+}
+
+export interface OutcomeReportModel {
+  /** When the report is generated (the renderer never reads the clock). */
+  generatedAt: Instant;
+  /** Local times are printed in this zone, with its abbreviation (formatLocal). */
+  timeZone: string;
+  /** The council (LSSA) the AMHP acts for. */
+  council: string | null;
+  /** The law that applied (MHA 1983, or the MHA 2025 provisions commenced). */
+  regime: Pick<LegalRegime, 'id' | 'representative' | 'basis'> | null;
+  referral: ReportReferral;
+  person: ReportPerson;
+  assessment: ReportAssessment;
+  peoplePresent: ReportPersonPresent[];
+  contacts: ReportContact[];
+  timeline: ReportTimelineEvent[];
+  interview: ReportInterview | null;
+  /** Null: the nearest relative was not identified and nothing was recorded about them. */
+  nearestRelative: ReportNearestRelative | null;
+  recommendations: ReportRecommendation[];
+  conflicts: ReportConflictDeclaration[];
+  outcome: ReportOutcome | null;
+  practicalMatters: ReportPracticalMatters | null;
+  /** Null: the checks were not run. */
+  checks: { findings: ReportFinding[]; deadlines: ReportDeadline[]; acknowledgedWarnings: ReportAcknowledgedWarning[] } | null;
+  distribution: ReportDistribution[];
+}
+
+export type ReportSectionId =
+  | 'referral'
+  | 'legal-basis'
+  | 'people-present'
+  | 'interview'
+  | 'capacity'
+  | 'nearest-relative'
+  | 'doctors'
+  | 'conflicts'
+  | 'alternatives'
+  | 'decision'
+  | 'hospital'
+  | 'conveyance'
+  | 'practical-matters'
+  | 'delays'
+  | 'checks'
+  | 'distribution';
+
+export interface ReportLine {
+  label?: string;
+  text: string;
+}
+
+export interface ReportSection {
+  id: ReportSectionId;
+  heading: string;
+  lines: ReportLine[];
+}
+
+export interface OutcomeReport {
+  title: string;
+  /** ISO 8601 (UTC). */
+  generatedAt: string;
+  /** The same instant in the report's zone, e.g. "Mon 30 Mar 2026 01:30 BST". */
+  generatedAtLocal: string;
+  timeZone: string;
+  sections: ReportSection[];
+}
+
+export interface WrittenReasonsInput {
+  nearestRelative: { name: string; address: string | null };
+  patientName: string;
+  referralReceivedAt: Date;
+  decidedAt: Date;
+  amhpName: string;
+  council: string;
+  /** The AMHP's reasons for not making an application, in their words. */
+  reasons: string;
+  /** What will happen instead (the alternatives put in place). */
+  alternatives: string[];
+  timeZone: string;
+  /** The date printed on the letter; the decision date when absent. */
+  letterDate?: Date;
+}
+
+export interface WrittenReasonsLetter {
+  text: string;
+  html: string;
+}
