@@ -47,6 +47,7 @@ describe('choosing HTML or JSON', () => {
 describe('renderPortfolioHtml', () => {
   const evil = '<script>alert(1)</script>';
   const portfolio: PortfolioDto = {
+    assessments: { total: 3, applications: 2, notDetained: 1, ctoDecisions: 0, lastOn: '2026-11-20' },
     practitioner: { id: 'p1', displayName: evil, profession: 'social-worker', registrationBody: 'SWE "x"', registrationNumber: 'SW1', registrationStatus: 'active', registrationCheckedOn: '2026-10-01', team: `<i>North</i>`, active: true, approvalStatus: 'active', approvalEndsOn: '2030-05-31' },
     approvals: [{ id: 'a1', practitionerId: 'p1', approvingAuthority: `Council ${evil}`, startsOn: '2025-06-01', endsOn: '2030-05-31', conditions: evil, endedOn: null, endReason: null, status: 'active', suspensions: [{ id: 's1', startsAt: '2026-01-10T23:30:00.000Z', endsAt: null, reason: evil, liftReason: null }], version: 1 }],
     training: {

@@ -178,6 +178,11 @@ ${s.sessions.map((x) => html`<tr><td>${day(x.heldOn)}</td><td>${label(x.type)}</
 </section>
 
 <section>
+<h2>MHA assessments</h2>
+<p>${p.assessments.total} assessment${p.assessments.total === 1 ? '' : 's'} decided: ${p.assessments.applications} application${p.assessments.applications === 1 ? '' : 's'}, ${p.assessments.notDetained} not detained, ${p.assessments.ctoDecisions} CTO decision${p.assessments.ctoDecisions === 1 ? '' : 's'}; most recent ${day(p.assessments.lastOn)}.</p>
+</section>
+
+<section>
 <h2>Appraisals</h2>
 ${
   p.appraisals.length

@@ -3,6 +3,7 @@ import { can } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
+import { AssessmentsService } from '../assessments/assessments.service';
 import { Db } from '../database/db';
 import { ApprovalsService } from '../workforce/approvals.service';
 import { PractitionersService } from '../workforce/practitioners.service';
@@ -31,6 +32,7 @@ export class PortfolioService {
     private readonly supervision: SupervisionService,
     private readonly appraisals: AppraisalsService,
     private readonly practiceAudits: PracticeAuditsService,
+    private readonly assessments: AssessmentsService,
   ) {}
 
   async get(actor: Actor, practitionerId: string, format: 'json' | 'html'): Promise<PortfolioDto> {
@@ -47,6 +49,7 @@ export class PortfolioService {
         await this.appraisals.forPractitioner(m, practitionerId),
         await this.practiceAudits.forPractitioner(m, practitionerId),
       ];
+      const assessments = await this.assessments.practiceCounts(m, p.userId);
       await this.audit.record(m, {
         action: 'portfolio.read',
         resourceType: 'practitioner',
@@ -95,6 +98,7 @@ export class PortfolioService {
           actions: auditText ? a.actions : null,
           textWithheld: !auditText,
         })),
+        assessments,
         generatedAt: this.clock.now().toISOString(),
       };
     });

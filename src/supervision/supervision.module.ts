@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsModule } from '../assessments/assessments.module';
 import { WorkforceModule } from '../workforce/workforce.module';
 import { AppraisalsService } from './appraisals.service';
 import { OversightController } from './oversight.controller';
@@ -10,7 +11,7 @@ import { SupervisionService } from './supervision.service';
 
 /** Supervision sessions and actions (AMHP-10), appraisals, practice audits and the reapproval portfolio. */
 @Module({
-  imports: [WorkforceModule],
+  imports: [WorkforceModule, AssessmentsModule],
   controllers: [SupervisionController, OversightController, PortfolioController],
   providers: [SupervisionService, AppraisalsService, PracticeAuditsService, PortfolioService],
   exports: [SupervisionService, AppraisalsService, PracticeAuditsService],

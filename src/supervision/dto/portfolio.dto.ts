@@ -84,6 +84,15 @@ export class PortfolioPracticeAuditDto {
 }
 
 /** Evidence for reapproval (SI 2008/1206 reg 8 records): approvals, training, supervision, appraisals, practice audits. */
+/** MHA assessments the AMHP led or took part in (closed or decided), by outcome: practice evidence for reapproval. */
+export class PortfolioAssessmentsDto {
+  @ApiProperty() total: number;
+  @ApiProperty({ description: 'Applications made (s.2, s.3, s.4, s.7).' }) applications: number;
+  @ApiProperty({ description: 'Not detained, with an alternative.' }) notDetained: number;
+  @ApiProperty() ctoDecisions: number;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'The most recent decision.' }) lastOn: string | null;
+}
+
 export class PortfolioDto {
   @ApiProperty({ type: PortfolioPractitionerDto }) practitioner: PortfolioPractitionerDto;
   @ApiProperty({ type: [ApprovalDto], description: 'Oldest first.' }) approvals: ApprovalDto[];
@@ -91,5 +100,6 @@ export class PortfolioDto {
   @ApiProperty({ type: PortfolioSupervisionDto }) supervision: PortfolioSupervisionDto;
   @ApiProperty({ type: [PortfolioAppraisalDto], description: 'Most recent first.' }) appraisals: PortfolioAppraisalDto[];
   @ApiProperty({ type: [PortfolioPracticeAuditDto], description: 'Most recent first.' }) practiceAudits: PortfolioPracticeAuditDto[];
+  @ApiProperty({ type: PortfolioAssessmentsDto }) assessments: PortfolioAssessmentsDto;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
 }
