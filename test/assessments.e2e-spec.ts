@@ -235,6 +235,29 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.status).toBe('closed');
   });
 
+  it('a CTO decision: the AMHP agrees in writing (CTO-01, CTO-02); not in writing is refused', async () => {
+    const { worker, assessment: a } = await opened();
+    const refused = await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'cto-decision', ctoDecision: 'agree', inWriting: false, conditionsAgreed: true, signedAt: '2026-11-21T11:00:00Z', rationale: 'The criteria are met and the conditions are proportionate.' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.rules).toContain('CTO-01');
+    const ok = await decide(worker, a.id, { kind: 'cto-decision', ctoDecision: 'agree', inWriting: true, conditionsAgreed: true, signedAt: '2026-11-21T11:00:00Z', rationale: 'The criteria are met and the conditions are proportionate.' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ outcomeKind: 'cto-decision', section: null, outcome: { cto: { decision: 'agree', inWriting: true } } });
+  });
+
+  it('guardianship (s.7) names the guardian; a private guardian needs the council\'s acceptance (GDN-04)', async () => {
+    const { worker, assessment: a } = await opened();
+    const relative = await prepared(a, worker, 's3');
+    await as(worker).post(`/assessments/${a.id}/recommendations/${(await as(worker).get(`/assessments/${a.id}`)).body.recommendations[0].id}/withdrawal`, { reason: 'Entered under the wrong section in error.' }).expect(200);
+    await as(worker).post(`/assessments/${a.id}/recommendations`, { doctorId: s12Doctor, previousAcquaintance: false, noAcquaintanceReason: 'The GP was not available out of hours.', examinedAt: '2026-11-20T15:00:00Z', examMode: 'in-person', signedAt: '2026-11-20T15:00:00Z', section: 's7' }).expect(201);
+    await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, consultedAt: '2026-11-21T10:00:00Z', consultedMethod: 'phone' }).expect(200);
+    await as(worker).post(`/assessments/${a.id}/outcome`, application('s7')).expect(422); // no guardian named
+    const privateGuardian = await as(worker).post(`/assessments/${a.id}/outcome`, application('s7', { guardian: { type: 'private', name: 'Morgan Assessed', willingnessStatement: true } }));
+    expect(privateGuardian.status).toBe(422);
+    expect(privateGuardian.body.rules).toContain('GDN-04');
+    expect(privateGuardian.body.findings.map((f: { code: string }) => f.code)).not.toContain('hospital-site-missing');
+  });
+
   it('a stale If-Match is 412 and changes nothing', async () => {
     const { worker, assessment: a } = await opened();
     const first = await as(worker).patch(`/assessments/${a.id}`, { location: 'Riverside police station' }, { 'if-match': `"v${a.version}"` }).expect(200);
