@@ -220,6 +220,9 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(converted).toMatchObject({ section: 's2', legalStatusCode: '02' });
     // The s.2 runs from the s.4 admission on Sat 21 Nov: it lapses at midnight at the end of Fri 18 Dec.
     expect(converted.outcome.convertedFromS4.s2Expiry).toBe('2026-12-19T00:00:00.000Z');
+    const after = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    expect(after.deadlines.find((d: { id: string }) => d.id === 's2-expiry').at).toBe('2026-12-19T00:00:00.000Z');
+    expect(after.findings.filter((f: { severity: string }) => f.severity === 'blocker')).toEqual([]);
   });
 
   it('not detained, with the alternatives and rationale; an NR-requested case needs the written reasons before it closes (NR-12)', async () => {
