@@ -74,6 +74,20 @@ export class AccessService {
     throw new ForbiddenProblem(decision.reason ?? 'You are not allowed to do this.');
   }
 
+  /**
+   * The person-level check of a record that belongs to a person (a referral, an assessment): allowed → the basis to
+   * audit the read with; denied → the denial audited in a transaction of its own, and 403 (offering break-glass
+   * when it would open access).
+   */
+  async requirePerson(actor: Actor, action: Action, personId: string, m: EntityManager, resource: { type: string; id: string }): Promise<string> {
+    const decision = await this.decide(actor, action, personId, m);
+    if (decision.allowed) return decision.basis;
+    await this.audit.recordAlone({ action: 'access.denied', resourceType: resource.type, resourceId: resource.id, subjectPersonId: personId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy: action, ...(decision.reason ? { reason: decision.reason } : {}) } });
+    const problem = new ForbiddenProblem(decision.reason ?? `You are not allowed to see this ${resource.type}.`, decision.breakGlassAvailable ? 'no-relationship' : 'forbidden');
+    if (decision.breakGlassAvailable) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId };
+    throw problem;
+  }
+
   /** True when the actor holds one of the action's full roles (not only an own-record role). */
   hasRole(actor: Actor, action: Action): boolean {
     return can(actor.roles, action, { owns: false }).allowed;

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
-import { ConflictProblem, ForbiddenProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -569,13 +569,8 @@ export class AssessmentsService {
     return t;
   }
 
-  private async requirePerson(actor: Actor, personId: string, action: 'person.read' | 'person.write', m: EntityManager, resource: { type: string; id: string }): Promise<string> {
-    const decision = await this.access.decide(actor, action, personId, m);
-    if (decision.allowed) return decision.basis;
-    await this.audit.recordAlone({ action: 'access.denied', resourceType: resource.type, resourceId: resource.id, subjectPersonId: personId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy: action, ...(decision.reason ? { reason: decision.reason } : {}) } });
-    const problem = new ForbiddenProblem(decision.reason ?? 'You are not allowed to see this assessment.', decision.breakGlassAvailable ? 'no-relationship' : 'forbidden');
-    if (decision.breakGlassAvailable) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId };
-    throw problem;
+  private requirePerson(actor: Actor, personId: string, action: 'person.read' | 'person.write', m: EntityManager, resource: { type: string; id: string }): Promise<string> {
+    return this.access.requirePerson(actor, action, personId, m, resource);
   }
 
   private async load(m: EntityManager, id: string): Promise<AssessmentRow> {

@@ -398,17 +398,14 @@ export class ReferralsService {
     return rows.map((o) => ({ id: o.id, referralId: id, userId: o.user_id, offeredAt: o.offered_at.toISOString(), response: o.response, respondedAt: o.responded_at?.toISOString() ?? null }));
   }
 
-  private async requirePerson(actor: Actor, r: Row, action: 'person.read' | 'person.write', m: EntityManager): Promise<string> {
-    const decision = await this.access.decide(actor, action, r.personId, m);
-    if (!decision.allowed) await this.deny(actor, r, action, decision.reason, decision.breakGlassAvailable);
-    return decision.basis;
+  private requirePerson(actor: Actor, r: Row, action: 'person.read' | 'person.write', m: EntityManager): Promise<string> {
+    return this.access.requirePerson(actor, action, r.personId, m, { type: 'referral', id: r.id });
   }
 
-  private async deny(actor: Actor, r: Row, action: string, reason?: string, breakGlass?: boolean): Promise<never> {
-    await this.audit.recordAlone({ action: 'access.denied', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy: action, ...(reason ? { reason } : {}) } });
-    const problem = new ForbiddenProblem(reason ?? 'You are not allowed to see this referral.', breakGlass ? 'no-relationship' : 'forbidden');
-    if (breakGlass) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId: r.personId };
-    throw problem;
+  /** A referrer asking for someone else's referral: audited, then 403 (break-glass is not for referrers). */
+  private async deny(actor: Actor, r: Row, action: string): Promise<never> {
+    await this.audit.recordAlone({ action: 'access.denied', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy: action } });
+    throw new ForbiddenProblem('You are not allowed to see this referral.', 'forbidden');
   }
 
   /**
