@@ -44,11 +44,13 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       urgency: 'urgent',
       legalContext: { kind: 'informal' },
       nearestRelativeRequest: over.nearestRelativeRequest ?? false,
+      receivedAt: '2026-11-20T14:00:00Z',
     }).expect(201)).body;
     await as(manager).post(`/referrals/${referral.id}/status`, { status: 'screening' }).expect(200);
     await as(manager).post(`/referrals/${referral.id}/status`, { status: 'accepted' }).expect(200);
     await as(manager).post(`/referrals/${referral.id}/allocation`, { userId: worker.id }).expect(200);
-    const res = await as(worker).post('/assessments', { referralId: referral.id, location: 'Home address, Riverside' }).expect(201);
+    // Recorded as it happened from the afternoon before: the assessment began when the first doctor was asked for.
+    const res = await as(worker).post('/assessments', { referralId: referral.id, location: 'Home address, Riverside', openedAt: '2026-11-20T14:30:00Z' }).expect(201);
     expect(res.headers.location).toBe(`/assessments/${res.body.id}`);
     return { worker, referral, assessment: res.body as { id: string; version: number; person: { id: string } } };
   }
@@ -113,7 +115,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
 
     const decided = await decide(worker, a.id, application('s2'));
     expect(decided.status).toBe(200);
-    expect(decided.body).toMatchObject({ status: 'decided', outcomeKind: 'application', section: 's2', legalStatusCode: '02' });
+    expect(decided.body).toMatchObject({ status: 'decided', outcomeKind: 'application', section: 's2', legalStatusCode: '02', decidedAt: '2026-11-21T11:00:00.000Z' });
 
     for (const [type, at, delayReason] of [
       ['bed-requested', '2026-11-21T11:05:00Z'], ['bed-identified', '2026-11-21T11:40:00Z', 'no-bed'],
@@ -228,6 +230,8 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   it('not detained, with the alternatives and rationale; an NR-requested case needs the written reasons before it closes (NR-12)', async () => {
     const { worker, referral, assessment: a } = await opened({ nearestRelativeRequest: true, source: 'nearest-relative' });
     await as(worker).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'in-person', byRole: 'amhp' }).expect(201);
+    const early = await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'not-detained', decidedAt: '2026-11-20T14:00:00Z', alternatives: ['crisis-home-treatment'], rationale: 'Accepts the crisis team twice daily and their mother will stay; detention not necessary.' }).expect(422);
+    expect(early.body.code).toBe('decided-before-assessment');
     const res = await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'not-detained', alternatives: ['crisis-home-treatment', 'community-follow-up'], rationale: 'Accepts the crisis team twice daily and their mother will stay; detention not necessary.' }).expect(200);
     expect(res.body).toMatchObject({ outcomeKind: 'not-detained', section: null, legalStatusCode: null });
     expect(res.body.outcome.alternatives).toEqual(['crisis-home-treatment', 'community-follow-up']);

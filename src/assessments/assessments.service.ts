@@ -295,6 +295,8 @@ export class AssessmentsService {
     return this.change(actor, id, expectedVersion, 'assessment.outcome', async (m, a) => {
       if (a.status !== 'open') throw new ConflictProblem(`The outcome of this assessment is already recorded (${a.status}).`, 'outcome-recorded');
       const now = this.clock.now();
+      const decidedAt = dto.decidedAt ? new Date(this.notFuture(dto.decidedAt, 'decidedAt')) : (signedAt ?? now);
+      if (decidedAt.getTime() < new Date(a.openedAt).getTime()) throw new UnprocessableProblem('The decision cannot come before the assessment began.', 'decided-before-assessment');
       const acknowledged = new Map((dto.acknowledgements ?? []).map((k) => [k.code, k.reason]));
       let outcome: Record<string, unknown>;
       let section: Section | null = null;
@@ -337,9 +339,9 @@ export class AssessmentsService {
       outcome.findingsAtDecision = findings;
       await m.query(
         `UPDATE assessments SET status = 'decided', outcome_kind = $2, section = $3, legal_status_code = $4, outcome = $5, decided_at = $6 WHERE id = $1`,
-        [id, dto.kind, section, section ? legalStatusCode(section) : null, outcome, now],
+        [id, dto.kind, section, section ? legalStatusCode(section) : null, outcome, decidedAt],
       );
-      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, 'decision', now, null, { kind: dto.kind, section }, actor.userId]);
+      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, 'decision', decidedAt, null, { kind: dto.kind, section }, actor.userId]);
       if (signedAt && dto.kind === 'application') await m.query('INSERT INTO assessment_events (assessment_id, type, at, data, recorded_by) VALUES ($1, $2, $3, $4, $5)', [id, 'application-signed', signedAt, { section }, actor.userId]);
       return { kind: dto.kind, section, warningsAcknowledged: acknowledged.size };
     });
@@ -403,7 +405,7 @@ export class AssessmentsService {
       const names = await this.users.displayNames(m, [a.leadAmhpUserId, ...a.otherAmhpUserIds, ...(((a.outcome as { acknowledgements?: Array<{ by: string }> } | null)?.acknowledgements ?? []).map((k) => k.by))]);
       const relationshipOf = (relativeId: string | null) => {
         const found = relatives.proposal.ranked.find((x) => x.relativeId === relativeId) ?? relatives.proposal.excluded.find((x) => x.relativeId === relativeId);
-        return found && 'class' in found ? String((found as { class: unknown }).class) : null;
+        return found?.relationship ?? null;
       };
       return { view, referral: referral as unknown as ReportSource['referral'], person, check, relatives: relatives as unknown as ReportSource['relatives'], names, relationshipOf };
     });

@@ -108,7 +108,7 @@ export class DemoAssessments {
       for (const [type, hours] of [['doctors-requested', 18], ['interpreter-arrived', 16.5], ['interview-started', 16.4], ['interview-ended', 15.8]] as const) await this.assessments.addEvent(worker, a.id, { type, at: ago(hours) });
       await this.assessments.addContact(worker, a.id, { at: ago(16.4), mode: 'in-person', byRole: 'amhp' });
       await this.assessments.addRecommendation(worker, a.id, { doctorId: doctor('Bello'), previousAcquaintance: false, noAcquaintanceReason: 'Her GP was not available; no other doctor knows her.', examinedAt: ago(16.2), examMode: 'in-person', signedAt: ago(16.1), section: 's2' });
-      await this.decide(worker, a.id, { kind: 'not-detained', alternatives: ['crisis-home-treatment', 'community-follow-up'], rationale: 'Accepts the crisis team twice daily and her sister will stay for the week; detention is not necessary and would separate her from her children.' });
+      await this.decide(worker, a.id, { kind: 'not-detained', decidedAt: ago(15.7), alternatives: ['crisis-home-treatment', 'community-follow-up'], rationale: 'Accepts the crisis team twice daily and her sister will stay for the week; detention is not necessary and would separate her from her children.' });
       await this.assessments.close(worker, a.id, undefined);
     }
 
@@ -132,7 +132,7 @@ export class DemoAssessments {
         await this.assessments.addEvent(worker, a.id, { type, at: ago(hours), ...(delayReason ? { delayReason } : {}) });
       }
       await this.assessments.addContact(worker, a.id, { at: ago(10.1), mode: 'in-person', byRole: 'amhp' });
-      await this.decide(worker, a.id, { kind: 'not-detained', alternatives: ['informal-admission'], rationale: 'Agreed to an informal admission to Oak Ward once a bed was offered; the least restrictive way to keep him safe.' });
+      await this.decide(worker, a.id, { kind: 'not-detained', decidedAt: ago(8.8), alternatives: ['informal-admission'], rationale: 'Agreed to an informal admission to Oak Ward once a bed was offered; the least restrictive way to keep him safe.' });
       await this.assessments.close(worker, a.id, undefined);
     }
   }

@@ -170,6 +170,7 @@ export class OutcomeDto {
   @ApiPropertyOptional({ description: 'CTO-02: the AMHP agrees the conditions.' }) @IsOptional() @IsBoolean() conditionsAgreed?: boolean;
   // not detained
   @ApiPropertyOptional({ enum: ALTERNATIVES, isArray: true }) @ValidateIf((o: OutcomeDto) => o.kind === 'not-detained') @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @ArrayUnique() @IsIn(ALTERNATIVES, { each: true }) alternatives?: string[];
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the decision was made, when it is recorded afterwards (default: the signing time for an application or CTO decision, else now; never in the future).' }) @IsOptional() @IsISO8601(INSTANT) decidedAt?: string;
   @ApiProperty({ minLength: 20, description: 'The decision and its rationale.' }) @Transform(trim) @IsString() @MinLength(20) @MaxLength(8000) rationale: string;
   @ApiPropertyOptional({ type: [AcknowledgementDto], description: 'Warnings acknowledged, each with a reason.' }) @IsOptional() @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => AcknowledgementDto) acknowledgements?: AcknowledgementDto[];
 }
