@@ -8,6 +8,7 @@ import * as m5 from './1795242152914-Referrals';
 import * as m6 from './1795242671845-EmptyRelationshipPeriod';
 import * as m7 from './1795242885114-AuditAppendMany';
 import * as m8 from './1795245015075-Assessments';
+import * as m9 from './1795247946519-Safeguarding';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m6),
   ...Object.values(m7),
   ...Object.values(m8),
+  ...Object.values(m9),
 ];

@@ -62,6 +62,10 @@ export class AppConfig {
    * commenced when this was written (unconfirmed), so each is a setting, not code: legal-regime.ts reads them.
    */
   readonly regime: RegimeConfig;
+  /** The morning handover is compiled at this local time each day (HH:MM). */
+  readonly handoverTime: string;
+  /** Out-of-hours spending above this (pence) under delegated authority must be escalated to a senior manager. */
+  readonly delegatedAuthorityLimitPence: number;
   /** The council (LSSA) the hub's AMHPs act for: printed on reports and letters. */
   readonly councilName: string;
   /** NR-01: how soon after a s.2 application the nearest relative should have been informed ("reasonable time", local SLA). */
@@ -156,6 +160,12 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got '${parsed.protocol}'`);
   }
   return raw;
+}
+
+function localTime(env: Env, name: string, fallback: string): string {
+  const v = optional(env, name) ?? fallback;
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(v)) throw new ConfigError(name, `must be a local time HH:MM, got '${v}'`);
+  return v;
 }
 
 function optionalIsoDate(env: Env, name: string): string | null {
@@ -277,5 +287,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     nrInformSlaHours: int(env, 'NR_INFORM_SLA_HOURS', 72, 1, 24 * 14),
     councilName: str(env, 'COUNCIL_NAME', 'the local social services authority'),
+    handoverTime: localTime(env, 'HANDOVER_TIME', '08:00'),
+    delegatedAuthorityLimitPence: int(env, 'DELEGATED_AUTHORITY_LIMIT_PENCE', 100_000, 0, 100_000_000),
   });
 }

@@ -9,6 +9,7 @@ import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { PersonEntity } from '../people/person.entity';
+import { DecisionAmendmentEntity, DecisionEntity, FollowUpActionEntity, HandoverEntity, HandoverItemEntity } from '../safeguarding/safeguarding.entities';
 import { DisplacementEntity, NearestRelativeObjectionEntity, RelativeEntity } from '../people/relative.entities';
 import { AssessmentContactEntity, AssessmentEntity, AssessmentEventEntity, MedicalRecommendationEntity } from '../assessments/assessment.entities';
 import { AllocationOfferEntity, ReferralEntity, ReferralEventEntity, ReferralExtensionEntity } from '../referrals/referral.entities';
@@ -61,4 +62,9 @@ export const ENTITIES = [
   AssessmentEventEntity,
   AssessmentContactEntity,
   MedicalRecommendationEntity,
+  DecisionEntity,
+  DecisionAmendmentEntity,
+  FollowUpActionEntity,
+  HandoverEntity,
+  HandoverItemEntity,
 ];
