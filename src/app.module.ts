@@ -27,6 +27,7 @@ import { EventsModule } from './events/events.module';
 import { RotaModule } from './rota/rota.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { AssessmentsModule } from './assessments/assessments.module';
+import { SafeguardingModule } from './safeguarding/safeguarding.module';
 import { CalendarModule } from './rota/calendar.module';
 import { LeaveSwapsModule } from './rota/leave-swaps.module';
 import { PlannerModule } from './rota/planner.module';
@@ -78,6 +79,7 @@ export class AppModule {
         RotaModule,
         ReferralsModule,
         AssessmentsModule,
+        SafeguardingModule,
         CalendarModule,
         LeaveSwapsModule,
         PlannerModule,

@@ -79,6 +79,15 @@ export const POLICY = {
   /** Assessments: the route lets AMHPs and managers through; the service then asks person.read / person.write of the person. */
   'assessments.read': { roles: ['manager', 'amhp'] },
   'assessments.write': { roles: ['manager', 'amhp'] },
+  /** Out-of-hours decisions: the author edits and signs; managers amend and read all; auditors see metadata only (the service decides). */
+  'decisions.write': { roles: ['amhp', 'manager'] },
+  'decisions.read': { roles: ['manager', 'amhp', 'auditor'] },
+  /** Follow-up actions: AMHPs see and complete their own; managers all, and add handover actions (the service decides). */
+  'actions.read': { roles: ['manager', 'amhp'] },
+  'actions.write': { roles: ['manager', 'amhp'] },
+  /** The morning handover: day-team managers take items on; the duty AMHP may read what they hand over. */
+  'handovers.read': { roles: ['manager', 'amhp'] },
+  'handovers.acknowledge': { roles: ['manager'] },
   'person.read': {
     person: {
       manager: { all: true },

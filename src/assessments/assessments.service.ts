@@ -378,6 +378,27 @@ export class AssessmentsService {
     });
   }
 
+  /** Whether an assessment of this person was open at `at` (OOH-07: the MHA is a complete code while it runs). */
+  async openAt(m: EntityManager, personId: string, at: Date): Promise<boolean> {
+    const [row] = await m.query(`SELECT EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = $1 AND a.opened_at <= $2 AND (a.closed_at IS NULL OR a.closed_at > $2)) AS open`, [personId, at]);
+    return !!row?.open;
+  }
+
+  /** For the morning handover (in the caller's transaction): assessments not yet closed, with their deadlines. Ids and codes only. */
+  async inProgress(m: EntityManager): Promise<Array<{ id: string; referralId: string; personId: string; status: string; leadAmhpUserId: string; openedAt: string; outcomeKind: string | null; section: string | null; deadlines: Array<{ id: string; label: string; at: string }> }>> {
+    const rows: AssessmentRow[] = await m.query(`${SELECT} WHERE a.status <> 'closed' ORDER BY a.opened_at, a.id`);
+    const out = [];
+    for (const a of rows) {
+      const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;
+      const deadlines = stored ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check.deadlines : [];
+      out.push({
+        id: a.id, referralId: a.referralId, personId: a.personId, status: a.status, leadAmhpUserId: a.leadAmhpUserId, openedAt: iso(a.openedAt)!,
+        outcomeKind: a.outcomeKind, section: a.section, deadlines: deadlines.map((d) => ({ id: d.id, label: d.label, at: d.at.toISOString() })),
+      });
+    }
+    return out;
+  }
+
   /** For the reapproval portfolio: the assessments an AMHP led or took part in, by outcome. */
   async practiceCounts(m: EntityManager, userId: string): Promise<{ total: number; applications: number; notDetained: number; ctoDecisions: number; lastOn: string | null }> {
     const [r] = await m.query(

@@ -348,6 +348,22 @@ export class ReferralsService {
   }
 
   /**
+   * For the morning handover (in the caller's transaction): every open referral with its running clocks, soonest
+   * deadline first. Ids, codes and times only: no names or clinical text (whoever opens one reads it, audited).
+   */
+  async openForHandover(m: EntityManager): Promise<Array<{ id: string; reference: string; personId: string; status: string; urgency: string; source: string; legalContext: string; receivedAt: string; allocatedUserId: string | null; nextDeadline: string | null; clocks: Array<{ id: string; label: string; deadline: string; state: string }> }>> {
+    const raw = await m.query(`${ROW} WHERE r.status NOT IN ('closed','withdrawn','not-accepted','transferred') ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id`);
+    return raw.map(camel).map((r: Row) => {
+      const v = this.view(r);
+      return {
+        id: v.id, reference: v.reference, personId: r.personId, status: v.status, urgency: v.urgency, source: v.source, legalContext: r.legalContext.kind as string,
+        receivedAt: v.receivedAt, allocatedUserId: v.allocatedUserId, nextDeadline: v.nextDeadline,
+        clocks: v.clocks.filter((c) => c.state !== 'stopped').map((c) => ({ id: c.id, label: c.label, deadline: c.deadline, state: c.state })),
+      };
+    });
+  }
+
+  /**
    * For the assessments module (in the caller's transaction, which audits): the referral's facts, locked when
    * `lock` is set so an assessment opening or closing serialises with other changes of the referral.
    */

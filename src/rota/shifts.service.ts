@@ -118,6 +118,15 @@ export class ShiftsService {
     return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.dto(s));
   }
 
+  /** For the morning handover: shifts that started in [from, to) and carry notes, in time order (each handed over once). */
+  async notesBetween(m: EntityManager, from: Date, to: Date): Promise<Array<{ id: string; label: string; startsAt: string; endsAt: string; notes: string }>> {
+    const rows: Array<{ id: string; label: string; starts_at: Date; ends_at: Date; notes: string }> = await m.query(
+      `SELECT id, label, starts_at, ends_at, notes FROM shifts WHERE starts_at >= $1 AND starts_at < $2 AND notes IS NOT NULL AND btrim(notes) <> '' ORDER BY starts_at, id`,
+      [from, to],
+    );
+    return rows.map((r) => ({ id: r.id, label: r.label, startsAt: r.starts_at.toISOString(), endsAt: r.ends_at.toISOString(), notes: r.notes }));
+  }
+
   async get(id: string, m: EntityManager = this.db.dataSource.manager): Promise<ShiftDto> {
     const [row] = await this.query(m, 's.id = $1', [id]);
     if (!row) throw new NotFoundProblem('Shift', id);

@@ -1,0 +1,795 @@
+/**
+ * What an out-of-hours decision record must contain (STATUTE.md §10 OOH-01..OOH-08, §12 item 22; DOMAIN.md
+ * "Out of hours"): the shapes of a decision's `content` (OOH-08, the same for every type) and `details` (per type)
+ * jsonb columns, what is still missing before it may be signed, what is structurally wrong even in a draft, and
+ * the legal-framework prompts of OOH-07. Pure: no Nest, no ORM, no I/O, no clock.
+ *
+ * Field paths follow the request body: `content.question`, `content.consultees[0].view`, `details.s42.evidence`,
+ * `costPence`, `escalation`. An either/or requirement (a consultee reached or not, an action's owner) names the
+ * entry (`content.consultees[0]`, `content.actions[1]`). Times are ISO 8601 date-times with an offset or Z.
+ *
+ * Local, not law (✱): the delegated-authority limit (OOH-DA) comes in as `limitPence`; the DoLS counting and the
+ * minimum length of exceptional reasons are in statute/dols.ts. Not legal advice.
+ */
+import { DateTime } from 'luxon';
+import type { Finding } from '../statute/clocks';
+import { EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension, type UrgentAuthorisationFacts } from '../statute/dols';
+// Type-only: the entity module loads TypeORM; these rules stay pure. The lists below are checked against it.
+import type { DECISION_TYPES, DecisionType, LEGAL_FRAMEWORKS } from './safeguarding.entities';
+
+export type { DecisionType };
+export type LegalFramework = (typeof LEGAL_FRAMEWORKS)[number];
+
+const FRAMEWORKS = ['care-act-s42', 'care-act-other', 'mca-s5', 'mca-best-interests', 'dols', 'mha', 'children-act', 'common-law', 'other'] as const;
+const TYPES = ['adult-safeguarding', 'best-interests', 'dols-urgent-authorisation', 'dols-extension', 'emergency-placement', 'carer-breakdown', 'child-protection-referral', 'other'] as const;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Compile-time: these copies are exactly the entity's lists (a new framework or type must be added to both).
+const frameworksMatch: Same<(typeof FRAMEWORKS)[number], LegalFramework> = true;
+const typesMatch: Same<(typeof TYPES)[number], (typeof DECISION_TYPES)[number]> = true;
+void frameworksMatch;
+void typesMatch;
+
+export function isLegalFramework(value: unknown): value is LegalFramework {
+  return typeof value === 'string' && (FRAMEWORKS as readonly string[]).includes(value);
+}
+
+export function isDecisionType(value: unknown): value is DecisionType {
+  return typeof value === 'string' && (TYPES as readonly string[]).includes(value);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shapes: `content` (OOH-08; everything optional while a draft)
+
+export interface Consultee {
+  name: string;
+  role: string;
+  /** When they were consulted (ISO date-time), with `view`; or else `notReachedReason`. */
+  at?: string;
+  view?: string;
+  notReachedReason?: string;
+}
+
+export interface DecisionOption {
+  option: string;
+  leastRestrictive: boolean;
+  chosen: boolean;
+  /** Required for every option not chosen; never for a chosen one. */
+  whyRejected?: string;
+}
+
+export interface DecisionAction {
+  description: string;
+  /** A named owner (a user id), or a team; at least one. */
+  ownerUserId?: string;
+  ownerTeam?: string;
+  dueAt?: string;
+}
+
+/** OOH-08's minimum content, numbered as there. (13), the timestamps, are the record's own columns. */
+export interface DecisionContent {
+  /** (1) The question or decision to be made. */
+  question?: string;
+  /** (2) The legal framework(s) relied on, and the specific power or duty. */
+  legalFrameworks?: LegalFramework[];
+  powerOrDuty?: string;
+  /** (3) The facts known, and their sources. */
+  facts?: string;
+  factSources?: string[];
+  /** (4) Who was consulted (reached: `at` + `view`) and who could not be reached and why (`notReachedReason`). */
+  consultees?: Consultee[];
+  /** (5) The person's own views and wishes. */
+  personViews?: string;
+  /** (6) Capacity considerations; required for a best-interests decision. */
+  capacity?: string;
+  /** (7) Options considered: at least one least restrictive; every option not chosen says why. */
+  options?: DecisionOption[];
+  /** (8) Risk analysis. */
+  riskAnalysis?: string;
+  /** (9) The decision and its rationale. */
+  decision?: string;
+  rationale?: string;
+  /** (10) Actions, each with an owner (user or team) and optionally a deadline. */
+  actions?: DecisionAction[];
+  /** (11) Handover to day services. */
+  handoverNote?: string;
+  /** (12) The decision-maker's authority, e.g. "AMHP, approved by Northshire CC until 2030". */
+  decisionMakerAuthority?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shapes: `details`, per type
+
+/** OOH-01: Care Act s.42(1), with the evidence for it. */
+export interface S42Test {
+  careAndSupportNeeds: boolean;
+  abuseOrNeglect: boolean;
+  unableToProtectSelf: boolean;
+  evidence: string;
+}
+
+export interface AdultSafeguardingDetails {
+  s42: S42Test;
+  immediateProtection?: string;
+  policeReferral?: boolean;
+  advocacyNeeded?: boolean;
+  enquiryDelegatedTo?: string;
+}
+
+export const CAPACITY_ABILITIES = ['understand', 'retain', 'use-or-weigh', 'communicate'] as const;
+export type CapacityAbility = (typeof CAPACITY_ABILITIES)[number];
+
+/** OOH-02: MCA ss.2-3, decision- and time-specific. */
+export interface CapacityAssessment {
+  decision: string;
+  assessedAt: string;
+  impairment: boolean;
+  unableTo: CapacityAbility[];
+  causalLink: boolean;
+  practicableStepsTaken: string;
+}
+
+/** OOH-03: the MCA s.4 checklist. */
+export interface BestInterestsChecklist {
+  canItWait: string;
+  wishesAndFeelings: string;
+  beliefsAndValues: string;
+  attorneyOrDeputyChecked: boolean;
+  imcaRequired: boolean;
+  leastRestrictive: string;
+}
+
+export interface BestInterestsDetails {
+  capacity: CapacityAssessment;
+  bestInterests: BestInterestsChecklist;
+}
+
+/** OOH-04: an urgent authorisation a managing authority gave, as received. */
+export interface DolsUrgentAuthorisationDetails {
+  managingAuthority: string;
+  grantedAt: string;
+  days: number;
+  standardRequestedAt: string | null;
+}
+
+/** OOH-05: the supervisory body's decision on extending it. */
+export interface DolsExtensionDetails extends DolsUrgentAuthorisationDetails {
+  extension: {
+    requestedAt: string;
+    decidedAt: string;
+    days: number;
+    /** Required when extended. */
+    exceptionalReasons: string;
+    /** Required when extended. */
+    essentialToContinue: boolean;
+    decision: 'extended' | 'refused';
+  };
+  /** Extensions of this urgent authorisation granted before this one (default 0; a second is refused). */
+  previousExtensions?: number;
+}
+
+export interface EmergencyPlacementDetails {
+  placement: string;
+  startsAt: string;
+  /** Also stored in the decision's `costPence` column; the two must agree. */
+  costPence: number;
+  fundingAuthority: string;
+}
+
+export interface CarerBreakdownDetails {
+  carer: string;
+  arrangement: string;
+}
+
+export interface ChildProtectionReferralDetails {
+  childrenServicesContacted: string;
+  contactedAt: string;
+  reference?: string;
+}
+
+export interface DecisionDetailsByType {
+  'adult-safeguarding': AdultSafeguardingDetails;
+  'best-interests': BestInterestsDetails;
+  'dols-urgent-authorisation': DolsUrgentAuthorisationDetails;
+  'dols-extension': DolsExtensionDetails;
+  'emergency-placement': EmergencyPlacementDetails;
+  'carer-breakdown': CarerBreakdownDetails;
+  'child-protection-referral': ChildProtectionReferralDetails;
+  /** Free-form: an 'other' decision has no type-specific fields. */
+  other: Record<string, unknown>;
+}
+
+/** Above the delegated-authority limit: the senior manager the commitment was escalated to. */
+export interface Escalation {
+  to: string;
+  role: string;
+  at: string;
+  outcome: 'approved' | 'declined';
+  note?: string;
+}
+
+export interface SigningOptions {
+  /** The decision's `costPence` column. */
+  costPence: number | null;
+  /** ✱ Local: the delegated-authority limit, in pence; a cost above it (not at it) needs an approved escalation. */
+  limitPence: number;
+  escalation: Escalation | null;
+  /** For the local times in DoLS messages. */
+  zone: string;
+}
+
+export interface MissingItem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export interface DraftError {
+  field: string;
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The two tests of substance
+
+/** OOH-01 (Care Act s.42(1)): the duty to make enquiries arises when all three parts are met. */
+export function s42DutyArises(test: Pick<S42Test, 'careAndSupportNeeds' | 'abuseOrNeglect' | 'unableToProtectSelf'>): boolean {
+  return test.careAndSupportNeeds === true && test.abuseOrNeglect === true && test.unableToProtectSelf === true;
+}
+
+/**
+ * OOH-02 (MCA ss.2-3): the two-stage test. A person lacks capacity for the decision only if there is an impairment
+ * of, or disturbance in the functioning of, the mind or brain (stage 1), they are unable to understand, retain,
+ * use or weigh the information, or communicate the decision (stage 2), and the inability is because of the
+ * impairment (the causal link). Otherwise capacity is presumed (s.1(2)).
+ */
+export function lacksCapacity(assessment: Pick<CapacityAssessment, 'impairment' | 'unableTo' | 'causalLink'>): boolean {
+  return assessment.impairment === true && Array.isArray(assessment.unableTo) && assessment.unableTo.length > 0 && assessment.causalLink === true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Value helpers
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const filled = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const absent = (v: unknown) => v === undefined || v === null;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An ISO 8601 date-time with an offset or Z (so it names one instant), e.g. 2026-11-21T02:00:00Z. */
+export function isIsoInstant(value: unknown): value is string {
+  return typeof value === 'string' && INSTANT.test(value) && DateTime.fromISO(value, { setZone: true }).isValid;
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** "£1,500.00" from 150000 pence. */
+export function formatPounds(pence: number): string {
+  const sign = pence < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(pence));
+  const pounds = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}£${pounds}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Details shapes as data: one description drives both the draft check and the signing check
+
+type Kind =
+  | { t: 'text' }
+  | { t: 'boolean' }
+  | { t: 'instant'; nullable?: boolean }
+  | { t: 'int'; min: number; max?: number }
+  | { t: 'enum'; values: readonly string[] }
+  | { t: 'list'; values: readonly string[] }
+  | { t: 'object'; shape: Shape };
+
+interface FieldSpec {
+  kind: Kind;
+  /** A noun phrase: "Record <label>." when missing; "<Label> must be …" when wrong. */
+  label: string;
+  /** The STATUTE.md rule requiring it (else the enclosing object's). */
+  rule?: string;
+  optional?: boolean;
+  /** Not required for signing when this holds of the enclosing object. */
+  optionalWhen?: (parent: Obj) => boolean;
+  /** A further structural check, refused even in a draft: the message, or null. */
+  refine?: (value: unknown, parent: Obj) => string | null;
+}
+
+type Shape = Record<string, FieldSpec>;
+
+const text = (label: string, more: Partial<FieldSpec> = {}): FieldSpec => ({ kind: { t: 'text' }, label, ...more });
+const bool = (label: string, more: Partial<FieldSpec> = {}): FieldSpec => ({ kind: { t: 'boolean' }, label, ...more });
+const instant = (label: string, more: Partial<FieldSpec> = {}): FieldSpec => ({ kind: { t: 'instant' }, label, ...more });
+
+const S42_SHAPE: Shape = {
+  careAndSupportNeeds: bool('whether the adult has needs for care and support (Care Act s.42(1)(a))'),
+  abuseOrNeglect: bool('whether the adult is experiencing, or at risk of, abuse or neglect (Care Act s.42(1)(b))'),
+  unableToProtectSelf: bool('whether, because of those needs, the adult is unable to protect themselves (Care Act s.42(1)(c))'),
+  evidence: text('the evidence for the s.42 test'),
+};
+
+const UA_SHAPE: Shape = {
+  managingAuthority: text('the managing authority (care home or hospital) that gave the urgent authorisation'),
+  grantedAt: instant('when the urgent authorisation was given'),
+  days: { kind: { t: 'int', min: 1, max: UA_MAX_DAYS }, label: 'the number of days the urgent authorisation lasts' },
+  standardRequestedAt: { kind: { t: 'instant', nullable: true }, label: 'when the standard authorisation was requested (null if it was not)' },
+};
+
+/** A refusal needs no para 84 grounds. */
+const refused = (parent: Obj) => parent.decision === 'refused';
+
+const DETAILS_SHAPES: Record<Exclude<DecisionType, 'other'>, Shape> = {
+  'adult-safeguarding': {
+    s42: { kind: { t: 'object', shape: S42_SHAPE }, label: 'the s.42 three-part test (needs for care and support, abuse or neglect, unable to protect themselves) and its evidence', rule: 'OOH-01' },
+    immediateProtection: text('the immediate protective actions', { optional: true, rule: 'OOH-01' }),
+    policeReferral: bool('whether the police were told', { optional: true, rule: 'OOH-01' }),
+    advocacyNeeded: bool('whether an advocate is needed (Care Act s.68)', { optional: true, rule: 'OOH-01' }),
+    enquiryDelegatedTo: text('who the enquiry is delegated to', { optional: true, rule: 'OOH-01' }),
+  },
+  'best-interests': {
+    capacity: {
+      kind: {
+        t: 'object',
+        shape: {
+          decision: text('the decision the capacity assessment is about'),
+          assessedAt: instant('when capacity was assessed'),
+          impairment: bool('whether there is an impairment of, or disturbance in the functioning of, the mind or brain (MCA s.2(1))'),
+          unableTo: { kind: { t: 'list', values: CAPACITY_ABILITIES }, label: 'what the person is unable to do: understand, retain, use or weigh the information, or communicate the decision (MCA s.3(1))' },
+          causalLink: bool('whether the inability to decide is because of the impairment (MCA s.2(1))'),
+          practicableStepsTaken: text('the practicable steps taken to help the person decide (MCA s.1(3))'),
+        },
+      },
+      label: 'the capacity assessment (MCA ss.2-3)',
+      rule: 'OOH-02',
+    },
+    bestInterests: {
+      kind: {
+        t: 'object',
+        shape: {
+          canItWait: text('whether the decision can wait until the person may have capacity (MCA s.4(3))'),
+          wishesAndFeelings: text("the person's past and present wishes and feelings (MCA s.4(6)(a))"),
+          beliefsAndValues: text("the person's beliefs and values (MCA s.4(6)(b))"),
+          attorneyOrDeputyChecked: bool('whether a lasting power of attorney or a deputy was checked for (MCA s.4(7))'),
+          imcaRequired: bool('whether an IMCA is required (MCA ss.37-39)'),
+          leastRestrictive: text('the less restrictive option considered (MCA s.1(6))'),
+        },
+      },
+      label: 'the best-interests checklist (MCA s.4)',
+      rule: 'OOH-03',
+    },
+  },
+  'dols-urgent-authorisation': Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { ...s, rule: 'OOH-04' }])),
+  'dols-extension': {
+    ...Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { ...s, rule: 'OOH-04' }])),
+    extension: {
+      kind: {
+        t: 'object',
+        shape: {
+          requestedAt: instant('when the managing authority asked for the extension'),
+          decidedAt: instant('when the extension was decided'),
+          days: {
+            kind: { t: 'int', min: 1 },
+            label: 'the number of days of the extension',
+            refine: (v, parent) => (typeof v === 'number' && v > EXTENSION_MAX_DAYS && parent.decision !== 'refused' ? `An extension is at most ${EXTENSION_MAX_DAYS} days, not ${v}.` : null),
+          },
+          exceptionalReasons: text('the exceptional reasons why the standard authorisation request has not yet been decided (MCA Sch A1 para 84)', { optionalWhen: refused }),
+          essentialToContinue: bool('whether it is essential for the detention to continue until then (MCA Sch A1 para 84)', { optionalWhen: refused }),
+          decision: { kind: { t: 'enum', values: ['extended', 'refused'] }, label: "the supervisory body's decision (extended or refused)" },
+        },
+      },
+      label: "the managing authority's request to extend and the supervisory body's decision",
+      rule: 'OOH-05',
+    },
+    previousExtensions: { kind: { t: 'int', min: 0 }, label: 'the number of earlier extensions of this urgent authorisation', optional: true, rule: 'OOH-05' },
+  },
+  'emergency-placement': {
+    placement: text('the placement or accommodation'),
+    startsAt: instant('when the placement starts'),
+    costPence: { kind: { t: 'int', min: 0 }, label: 'the cost committed, in pence' },
+    fundingAuthority: text('the authority funding the placement'),
+  },
+  'carer-breakdown': {
+    carer: text('the carer whose care has broken down'),
+    arrangement: text('the arrangement made instead'),
+  },
+  'child-protection-referral': {
+    childrenServicesContacted: text("who at children's services was contacted"),
+    contactedAt: instant("when children's services were contacted"),
+    reference: text("children's services' reference", { optional: true }),
+  },
+};
+
+function present(v: unknown, kind: Kind): boolean {
+  switch (kind.t) {
+    case 'text':
+      return filled(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'instant':
+      return (kind.nullable === true && v === null) || isIsoInstant(v);
+    case 'int':
+      return Number.isInteger(v);
+    case 'enum':
+      return typeof v === 'string' && kind.values.includes(v);
+    case 'list':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string' && kind.values.includes(x));
+    case 'object':
+      return isObj(v);
+  }
+}
+
+/** Signing: every required field of `shape` in `value`, recursing into objects that are present. */
+function missingInShape(shape: Shape, value: Obj, path: string, rule: string, out: MissingItem[]): void {
+  for (const [key, spec] of Object.entries(shape)) {
+    if (spec.optional || spec.optionalWhen?.(value)) continue;
+    const field = `${path}.${key}`;
+    const r = spec.rule ?? rule;
+    const v = value[key];
+    if (!present(v, spec.kind)) {
+      out.push({ field, rule: r, message: `Record ${spec.label}.` });
+    } else if (spec.kind.t === 'object') {
+      missingInShape(spec.kind.shape, v as Obj, field, r, out);
+    }
+  }
+}
+
+function wrongKind(v: unknown, spec: FieldSpec): string | null {
+  const k = spec.kind;
+  const label = capital(spec.label);
+  switch (k.t) {
+    case 'text':
+      return typeof v === 'string' ? null : `${label} must be text.`;
+    case 'boolean':
+      return typeof v === 'boolean' ? null : `${label} must be true or false.`;
+    case 'instant':
+      return (k.nullable && v === null) || isIsoInstant(v) ? null : `${label} must be a date and time with its offset, such as 2026-11-21T02:00:00Z.`;
+    case 'int': {
+      const ok = Number.isInteger(v) && (v as number) >= k.min && (k.max === undefined || (v as number) <= k.max);
+      if (ok) return null;
+      const range = k.max === undefined ? `${k.min} or more` : `from ${k.min} to ${k.max}`;
+      return `${label} must be a whole number ${range}, not ${JSON.stringify(v)}.`;
+    }
+    case 'enum':
+      return typeof v === 'string' && k.values.includes(v) ? null : `${label} must be one of ${k.values.join(', ')}, not ${JSON.stringify(v)}.`;
+    case 'list': {
+      if (!Array.isArray(v)) return `${label} must be a list.`;
+      const bad = v.filter((x) => typeof x !== 'string' || !k.values.includes(x));
+      return bad.length ? `${label} may contain only ${k.values.join(', ')}; ${bad.map((x) => JSON.stringify(x)).join(', ')} is not one of them.` : null;
+    }
+    case 'object':
+      return isObj(v) ? null : `${label} must be an object.`;
+  }
+}
+
+/** Draft: unknown keys and values of the wrong kind, recursing into objects. Null (or absent) is "not yet". */
+function draftErrorsInShape(shape: Shape, value: Obj, path: string, out: DraftError[]): void {
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(shape, key)) out.push({ field: `${path}.${key}`, message: `"${key}" is not a field of ${path}.` });
+  }
+  for (const [key, spec] of Object.entries(shape)) {
+    const v = value[key];
+    if (v === undefined || (v === null && !(spec.kind.t === 'instant' && spec.kind.nullable))) continue;
+    const field = `${path}.${key}`;
+    const wrong = wrongKind(v, spec) ?? spec.refine?.(v, value) ?? null;
+    if (wrong) out.push({ field, message: wrong });
+    else if (spec.kind.t === 'object') draftErrorsInShape(spec.kind.shape, v as Obj, field, out);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// DoLS details → statute/dols.ts
+
+/**
+ * The urgent authorisation (and, for 'dols-extension', the extension decided) that DoLS details describe, for
+ * validateExtension and dolsClocks; null unless every field that needs is present and well formed.
+ */
+export function dolsFactsFromDetails(type: DecisionType, details: Record<string, unknown>): UrgentAuthorisationFacts | null {
+  if (type !== 'dols-urgent-authorisation' && type !== 'dols-extension') return null;
+  const d = details as Obj;
+  if (!isIsoInstant(d.grantedAt) || !Number.isInteger(d.days) || !(d.standardRequestedAt === null || isIsoInstant(d.standardRequestedAt))) return null;
+  const ua: UrgentAuthorisationFacts = {
+    grantedAt: new Date(d.grantedAt),
+    days: d.days as number,
+    standardRequestedAt: d.standardRequestedAt === null ? null : new Date(d.standardRequestedAt as string),
+    extension: null,
+    previousExtensions: Number.isInteger(d.previousExtensions) ? (d.previousExtensions as number) : 0,
+  };
+  if (type === 'dols-urgent-authorisation') return ua;
+  const e = d.extension;
+  if (!isObj(e) || !isIsoInstant(e.requestedAt) || !isIsoInstant(e.decidedAt) || !Number.isInteger(e.days)) return null;
+  if (e.decision !== 'extended' && e.decision !== 'refused') return null;
+  if (e.decision === 'extended' && (typeof e.exceptionalReasons !== 'string' || typeof e.essentialToContinue !== 'boolean')) return null;
+  ua.extension = {
+    requestedAt: new Date(e.requestedAt),
+    decidedAt: new Date(e.decidedAt),
+    days: e.days as number,
+    exceptionalReasons: typeof e.exceptionalReasons === 'string' ? e.exceptionalReasons : '',
+    essentialToContinue: e.essentialToContinue === true,
+    decision: e.decision,
+  };
+  return ua;
+}
+
+/** Which details field each dols.ts blocker is about. */
+const DOLS_FINDING_FIELDS: Record<string, string> = {
+  'ua-days-invalid': 'details.days',
+  'no-standard-request': 'details.standardRequestedAt',
+  'standard-requested-after-extension': 'details.standardRequestedAt',
+  'extension-days-invalid': 'details.extension.days',
+  'extension-too-long': 'details.extension.days',
+  'second-extension': 'details.previousExtensions',
+  'extension-requested-before-authorisation': 'details.extension.requestedAt',
+  'extension-before-authorisation': 'details.extension.decidedAt',
+  'extension-decided-before-request': 'details.extension.decidedAt',
+  'extension-after-expiry': 'details.extension.decidedAt',
+  'exceptional-reasons-too-short': 'details.extension.exceptionalReasons',
+  'not-essential-to-continue': 'details.extension.essentialToContinue',
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Signing
+
+function missingContent(type: DecisionType, c: Obj, out: MissingItem[]): void {
+  const need = (field: string, message: string, rule = 'OOH-08') => out.push({ field: `content.${field}`, rule, message });
+  const textField = (key: string, label: string, rule = 'OOH-08') => {
+    if (!filled(c[key])) need(key, `Record ${label}.`, rule);
+  };
+
+  // (1)
+  textField('question', 'the question or decision to be made');
+  // (2)
+  if (!Array.isArray(c.legalFrameworks) || !c.legalFrameworks.some(isLegalFramework)) need('legalFrameworks', 'Record the legal framework relied on (Care Act, MCA, DoLS, MHA, Children Act, common law or other).');
+  textField('powerOrDuty', 'the specific power or duty relied on');
+  // (3)
+  textField('facts', 'the facts known');
+  if (!Array.isArray(c.factSources) || !c.factSources.some(filled)) need('factSources', 'Record the sources of the facts.');
+  // (4)
+  if (!Array.isArray(c.consultees) || c.consultees.length === 0) {
+    need('consultees', 'Record who was consulted, or who could not be reached and why.');
+  } else {
+    c.consultees.forEach((entry: unknown, i) => {
+      const path = `consultees[${i}]`;
+      if (!isObj(entry)) return need(path, `Record consultee ${i + 1}: name, role, and when they were consulted and their view, or why they could not be reached.`);
+      const who = filled(entry.name) ? `${entry.name.trim()} (consultee ${i + 1})` : `consultee ${i + 1}`;
+      if (!filled(entry.name)) need(`${path}.name`, `Record the name of consultee ${i + 1}.`);
+      if (!filled(entry.role)) need(`${path}.role`, `Record the role of ${who}.`);
+      if (filled(entry.notReachedReason)) return;
+      if (absent(entry.at) && !filled(entry.view)) return need(path, `Record when ${who} was consulted and their view, or why they could not be reached.`);
+      if (!isIsoInstant(entry.at)) need(`${path}.at`, `Record the date and time ${who} was consulted.`);
+      if (!filled(entry.view)) need(`${path}.view`, `Record the view of ${who}.`);
+    });
+  }
+  // (5)
+  textField('personViews', "the person's own views and wishes");
+  // (6) OOH-02: required where capacity is the question.
+  if (type === 'best-interests') textField('capacity', 'the capacity considerations', 'OOH-02');
+  // (7)
+  if (!Array.isArray(c.options) || c.options.length === 0) {
+    need('options', 'Record the options considered, including the least restrictive.');
+  } else {
+    const options = c.options as unknown[];
+    options.forEach((entry, i) => {
+      const path = `options[${i}]`;
+      if (!isObj(entry)) return need(path, `Record option ${i + 1}: what it is, whether it is the least restrictive, whether it was chosen, and if not why.`);
+      if (!filled(entry.option)) need(`${path}.option`, `Record what option ${i + 1} is.`);
+      if (typeof entry.leastRestrictive !== 'boolean') need(`${path}.leastRestrictive`, `Record whether option ${i + 1} is the least restrictive.`);
+      if (typeof entry.chosen !== 'boolean') need(`${path}.chosen`, `Record whether option ${i + 1} was chosen.`);
+      else if (!entry.chosen && !filled(entry.whyRejected)) need(`${path}.whyRejected`, `Record why option ${i + 1}${filled(entry.option) ? ` (${entry.option.trim()})` : ''} was rejected.`);
+    });
+    if (!options.some((o) => isObj(o) && o.leastRestrictive === true)) need('options', 'Record the least restrictive option considered: none of the options is marked least restrictive.');
+    if (!options.some((o) => isObj(o) && o.chosen === true)) need('options', 'Record which option was chosen: none is marked chosen.');
+  }
+  // (8)
+  textField('riskAnalysis', 'the risk analysis');
+  // (9)
+  textField('decision', 'the decision');
+  textField('rationale', 'the rationale for the decision');
+  // (10)
+  if (!Array.isArray(c.actions) || c.actions.length === 0) {
+    need('actions', 'Record the actions that follow, each with an owner.');
+  } else {
+    c.actions.forEach((entry: unknown, i) => {
+      const path = `actions[${i}]`;
+      if (!isObj(entry)) return need(path, `Record action ${i + 1}: what is to be done and by whom.`);
+      if (!filled(entry.description)) need(`${path}.description`, `Record what action ${i + 1} is.`);
+      if (!filled(entry.ownerUserId) && !filled(entry.ownerTeam)) need(path, `Record who owns action ${i + 1}: a named person or a team.`);
+    });
+  }
+  // (11)
+  textField('handoverNote', 'the handover to day services');
+  // (12)
+  textField('decisionMakerAuthority', "the decision-maker's authority (AMHP approval, or delegated supervisory body authority)");
+}
+
+function missingDetails(type: DecisionType, d: Obj, zone: string, out: MissingItem[]): void {
+  if (type === 'other') return;
+  const before = out.length;
+  missingInShape(DETAILS_SHAPES[type], d, 'details', 'OOH-08', out);
+  const complete = out.length === before;
+
+  // OOH-02: a best-interests decision is for a person who lacks capacity for it (the two-stage test).
+  if (type === 'best-interests' && isObj(d.capacity)) {
+    const cap = d.capacity;
+    const lacks = 'A best-interests decision can be made only for a person who lacks capacity to make it';
+    if (cap.impairment === false) out.push({ field: 'details.capacity.impairment', rule: 'OOH-02', message: `${lacks}: no impairment of, or disturbance in the functioning of, the mind or brain is recorded (MCA s.2(1)).` });
+    if (Array.isArray(cap.unableTo) && cap.unableTo.length === 0) out.push({ field: 'details.capacity.unableTo', rule: 'OOH-02', message: `${lacks}: the person is not recorded as unable to understand, retain, use or weigh the information, or communicate the decision (MCA s.3(1)).` });
+    if (cap.causalLink === false) out.push({ field: 'details.capacity.causalLink', rule: 'OOH-02', message: `${lacks}: the inability to decide is not recorded as because of the impairment (MCA s.2(1)).` });
+  }
+
+  // OOH-04 / OOH-05: the dols.ts blockers, once the fields they need are all there.
+  if ((type === 'dols-urgent-authorisation' || type === 'dols-extension') && complete) {
+    const facts = dolsFactsFromDetails(type, d);
+    if (facts) {
+      for (const f of validateExtension(facts, zone)) {
+        if (f.severity === 'blocker') out.push({ field: DOLS_FINDING_FIELDS[f.code] ?? 'details', rule: f.rule, message: f.message });
+      }
+    }
+  }
+}
+
+function missingCost(type: DecisionType, d: Obj, opts: SigningOptions, out: MissingItem[]): void {
+  // The placement's cost is stored twice (details and column): they must agree.
+  if (type === 'emergency-placement' && Number.isInteger(d.costPence)) {
+    if (opts.costPence === null) {
+      out.push({ field: 'costPence', rule: 'OOH-DA', message: `Record the cost committed on the decision itself (${formatPounds(d.costPence as number)} in the placement details).` });
+    } else if (opts.costPence !== d.costPence) {
+      out.push({ field: 'costPence', rule: 'OOH-DA', message: `The cost committed (${formatPounds(opts.costPence)}) differs from the cost in the placement details (${formatPounds(d.costPence as number)}); correct one of them.` });
+    }
+  }
+  // OOH-DA ✱: above the delegated-authority limit (not at it), a senior manager must have approved the commitment.
+  const cost = opts.costPence;
+  if (cost === null || cost <= opts.limitPence) return;
+  const above = `The cost of ${formatPounds(cost)} is above the delegated-authority limit of ${formatPounds(opts.limitPence)}`;
+  const e = opts.escalation;
+  if (!e) {
+    out.push({ field: 'escalation', rule: 'OOH-DA', message: `${above}: record the escalation to a senior manager and their approval.` });
+    return;
+  }
+  if (e.outcome !== 'approved') {
+    out.push({ field: 'escalation', rule: 'OOH-DA', message: `${above}, and the escalation${filled(e.to) ? ` to ${e.to.trim()}` : ''} was not approved: a commitment above the limit cannot be signed without approval.` });
+  }
+  if (!filled(e.to)) out.push({ field: 'escalation.to', rule: 'OOH-DA', message: 'Record who the commitment was escalated to.' });
+  if (!filled(e.role)) out.push({ field: 'escalation.role', rule: 'OOH-DA', message: 'Record the role of the manager the commitment was escalated to.' });
+  if (!isIsoInstant(e.at)) out.push({ field: 'escalation.at', rule: 'OOH-DA', message: 'Record the date and time of the escalation.' });
+}
+
+/**
+ * OOH-08 (§12 item 22) plus the type's own fields: everything that stops the record being signed, in OOH-08 order,
+ * then the type's details, then cost and escalation. Empty when it may be signed.
+ */
+export function missingForSigning(
+  type: DecisionType,
+  content: DecisionContent,
+  details: Record<string, unknown>,
+  opts: SigningOptions,
+): MissingItem[] {
+  if (!isDecisionType(type)) throw new RangeError(`unknown decision type: ${String(type)}`);
+  if (!Number.isFinite(opts.limitPence) || opts.limitPence < 0) throw new RangeError(`limitPence must be a non-negative number, not ${opts.limitPence}`);
+  const c: Obj = isObj(content) ? content : {};
+  const d: Obj = isObj(details) ? details : {};
+  const out: MissingItem[] = [];
+  missingContent(type, c, out);
+  missingDetails(type, d, opts.zone, out);
+  missingCost(type, d, opts, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Drafts
+
+const CONTENT_TEXT_FIELDS = ['question', 'powerOrDuty', 'facts', 'personViews', 'capacity', 'riskAnalysis', 'decision', 'rationale', 'handoverNote', 'decisionMakerAuthority'] as const;
+const CONTENT_FIELDS = new Set<string>([...CONTENT_TEXT_FIELDS, 'legalFrameworks', 'factSources', 'consultees', 'options', 'actions']);
+const CONSULTEE_FIELDS = new Set(['name', 'role', 'at', 'view', 'notReachedReason']);
+const OPTION_FIELDS = new Set(['option', 'leastRestrictive', 'chosen', 'whyRejected']);
+const ACTION_FIELDS = new Set(['description', 'ownerUserId', 'ownerTeam', 'dueAt']);
+
+function draftContent(c: Obj, out: DraftError[]): void {
+  const err = (field: string, message: string) => out.push({ field: `content.${field}`, message });
+  const unknownKeys = (value: Obj, allowed: Set<string>, path: string) => {
+    for (const key of Object.keys(value)) if (!allowed.has(key)) err(`${path}.${key}`, `"${key}" is not a field of content.${path}.`);
+  };
+  for (const key of Object.keys(c)) if (!CONTENT_FIELDS.has(key)) err(key, `"${key}" is not a field of a decision record's content.`);
+  for (const key of CONTENT_TEXT_FIELDS) if (!absent(c[key]) && typeof c[key] !== 'string') err(key, `content.${key} must be text.`);
+
+  const list = (key: string, each: (entry: unknown, path: string, i: number) => void) => {
+    const v = c[key];
+    if (absent(v)) return;
+    if (!Array.isArray(v)) return err(key, `content.${key} must be a list.`);
+    v.forEach((entry, i) => each(entry, `${key}[${i}]`, i));
+  };
+  const textIn = (entry: Obj, path: string, keys: string[]) => {
+    for (const k of keys) if (!absent(entry[k]) && typeof entry[k] !== 'string') err(`${path}.${k}`, `content.${path}.${k} must be text.`);
+  };
+
+  list('legalFrameworks', (v, path) => {
+    if (!isLegalFramework(v)) err(path, `${JSON.stringify(v)} is not a legal framework this record knows (${FRAMEWORKS.join(', ')}).`);
+  });
+  list('factSources', (v, path) => {
+    if (typeof v !== 'string') err(path, `Each source of the facts must be text (content.${path}).`);
+  });
+  list('consultees', (v, path, i) => {
+    if (!isObj(v)) return err(path, `Consultee ${i + 1} must be an object with name, role, and at and view, or notReachedReason.`);
+    unknownKeys(v, CONSULTEE_FIELDS, path);
+    textIn(v, path, ['name', 'role', 'view', 'notReachedReason']);
+    if (!absent(v.at) && !isIsoInstant(v.at)) err(`${path}.at`, `When consultee ${i + 1} was consulted must be a date and time with its offset, such as 2026-11-21T02:00:00Z.`);
+    if (filled(v.notReachedReason) && (!absent(v.at) || filled(v.view))) err(path, `Consultee ${i + 1} is recorded both as consulted (a time or a view) and as not reached; keep one.`);
+  });
+  list('options', (v, path, i) => {
+    if (!isObj(v)) return err(path, `Option ${i + 1} must be an object with option, leastRestrictive, chosen and whyRejected.`);
+    unknownKeys(v, OPTION_FIELDS, path);
+    textIn(v, path, ['option', 'whyRejected']);
+    for (const k of ['leastRestrictive', 'chosen']) if (!absent(v[k]) && typeof v[k] !== 'boolean') err(`${path}.${k}`, `content.${path}.${k} must be true or false.`);
+    if (v.chosen === true && filled(v.whyRejected)) err(`${path}.whyRejected`, `Option ${i + 1} is marked chosen and also has a reason it was rejected; an option is one or the other.`);
+  });
+  list('actions', (v, path, i) => {
+    if (!isObj(v)) return err(path, `Action ${i + 1} must be an object with description, ownerUserId or ownerTeam, and dueAt.`);
+    unknownKeys(v, ACTION_FIELDS, path);
+    textIn(v, path, ['description', 'ownerUserId', 'ownerTeam']);
+    if (filled(v.ownerUserId) && !UUID.test(v.ownerUserId)) err(`${path}.ownerUserId`, `The owner of action ${i + 1} must be a user id (a UUID); name a team in ownerTeam instead.`);
+    if (!absent(v.dueAt) && !isIsoInstant(v.dueAt)) err(`${path}.dueAt`, `When action ${i + 1} is due must be a date and time with its offset, such as 2026-11-21T09:00:00Z.`);
+  });
+}
+
+/**
+ * Values that are structurally wrong, refused even in a draft: unknown fields, wrong kinds, an unknown legal
+ * framework, an option both chosen and rejected, a consultee both reached and not, DoLS days out of range (an urgent
+ * authorisation of 8 days; an extension of more than 7 unless refused), a negative cost. Absent or null values are
+ * "not yet recorded" (missingForSigning's business). 'other' decisions have free-form details.
+ */
+export function validateDraft(type: DecisionType, content: DecisionContent, details: Record<string, unknown>): DraftError[] {
+  const out: DraftError[] = [];
+  if (!isDecisionType(type)) out.push({ field: 'type', message: `${JSON.stringify(type)} is not a decision type (${TYPES.join(', ')}).` });
+  if (!absent(content) && !isObj(content)) out.push({ field: 'content', message: 'content must be an object.' });
+  else if (isObj(content)) draftContent(content, out);
+  if (!absent(details) && !isObj(details)) out.push({ field: 'details', message: 'details must be an object.' });
+  else if (isObj(details) && isDecisionType(type) && type !== 'other') draftErrorsInShape(DETAILS_SHAPES[type], details, 'details', out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// OOH-07: the legal framework against its context
+
+const SESSAY = 'MHA 1983 ss.135-136; R (Sessay) v South London and Maudsley NHS Foundation Trust [2011] EWHC 2617 (QB)';
+
+/**
+ * OOH-07: prompts about the framework relied on. During an MHA assessment the MHA is a complete code: the MCA
+ * (ss.5-6) and the common law give no power to remove or detain the person (Sessay), so relying on them warns. A
+ * DoLS decision that does not rely on DoLS warns. Warnings only: the decision-maker records why.
+ */
+export function legalFrameworkWarnings(type: DecisionType, content: DecisionContent, context: { mhaAssessmentInProgress: boolean }): Finding[] {
+  const c: Obj = isObj(content) ? content : {};
+  const frameworks: unknown[] = Array.isArray(c.legalFrameworks) ? c.legalFrameworks : [];
+  const findings: Finding[] = [];
+  if (context.mhaAssessmentInProgress) {
+    if (frameworks.includes('mca-s5') || frameworks.includes('mca-best-interests')) {
+      findings.push({
+        rule: 'OOH-07',
+        severity: 'warning',
+        code: 'mca-during-mha-assessment',
+        message: 'An MHA assessment is in progress and this decision relies on the Mental Capacity Act: MCA ss.5-6 give no authority to remove the person or keep them anywhere while the MHA applies; only the MHA does (s.135, s.136, or an application). Use the MCA only for decisions that neither remove nor detain, and record why it applies.',
+        citation: SESSAY,
+      });
+    }
+    if (frameworks.includes('common-law')) {
+      findings.push({
+        rule: 'OOH-07',
+        severity: 'warning',
+        code: 'common-law-during-mha-assessment',
+        message: 'An MHA assessment is in progress and this decision relies on the common law: necessity gives no power to remove or detain the person where the MHA applies, as it is a complete code. Record why the common law applies.',
+        citation: SESSAY,
+      });
+    }
+  }
+  if ((type === 'dols-urgent-authorisation' || type === 'dols-extension') && !frameworks.includes('dols')) {
+    findings.push({
+      rule: 'OOH-07',
+      severity: 'warning',
+      code: 'dols-framework-missing',
+      message: 'This is a DoLS decision but the legal frameworks relied on do not include DoLS (MCA Sch A1); add it, or record why another framework applies.',
+      citation: 'MCA 2005 Sch A1',
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,545 @@
+import { AssessmentsService } from '../assessments/assessments.service';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { UsersService } from '../auth/users.service';
+import { Clock } from '../common/clock';
+import { assertVersion } from '../common/etag';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
+import { ConflictProblem, NotFoundProblem, ProblemError, UnprocessableProblem } from '../common/problem';
+import { SqlWhere } from '../common/sql-where';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { PeopleService, personSummarySql } from '../people/people.service';
+import type { Finding } from '../statute/clocks';
+import { dolsClocks, validateExtension } from '../statute/dols';
+import { ActionsService, refuse, type NewAction } from './actions.service';
+import { dolsFactsFromDetails, legalFrameworkWarnings, missingForSigning, s42DutyArises, validateDraft, type DecisionContent, type DraftError, type Escalation, type MissingItem } from './decision.rules';
+import type { DecisionType } from './safeguarding.entities';
+import { AmendDecisionDto, AmendmentViewDto, CreateDecisionDto, DecisionHistoryDto, DecisionMetadataDto, DecisionQuery, DecisionSummaryDto, DecisionViewDto, UpdateDecisionDto } from './dto/decision.dto';
+
+type Json = Record<string, unknown>;
+
+interface DecisionRow {
+  id: string;
+  type: DecisionType;
+  status: 'draft' | 'signed';
+  personId: string | null;
+  personDetails: { name: string; dateOfBirth?: string; approximateAge?: number; address?: string } | null;
+  authorUserId: string;
+  occurredAt: Date;
+  content: Json;
+  details: Json;
+  costPence: number | null;
+  escalation: Escalation | null;
+  signedAt: Date | null;
+  version: number;
+  createdAt: Date;
+  amendmentCount: number;
+  person: { id: string; givenName: string; familyName: string; dateOfBirth: string | null; nhsNumber: string | null } | null;
+}
+
+/** A signed decision as the morning handover lists it. */
+export interface SignedDecision {
+  id: string;
+  type: string;
+  occurredAt: string;
+  signedAt: string;
+  authorUserId: string;
+  personId: string | null;
+  personName: string | null;
+  question: string | null;
+  decision: string | null;
+  handoverNote: string | null;
+  costPence: number | null;
+  escalated: boolean;
+  actions: Array<{ id: string; description: string; ownerUserId: string | null; ownerTeam: string | null; dueAt: string | null; doneAt: string | null }>;
+}
+
+const SELECT = `SELECT d.id, d.type, d.status, d.person_id AS "personId", d.person_details AS "personDetails", d.author_user_id AS "authorUserId",
+       d.occurred_at AS "occurredAt", d.content, d.details, d.cost_pence AS "costPence", d.escalation, d.signed_at AS "signedAt",
+       d.version, d.created_at AS "createdAt",
+       (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id) AS "amendmentCount",
+       ${personSummarySql('d.person_id')} AS person
+  FROM decisions d`;
+
+const DOLS_TYPES: readonly DecisionType[] = ['dols-urgent-authorisation', 'dols-extension'];
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** A DTO as plain JSON: class instances flattened, undefined (absent) keys dropped, null kept (it means "clear"). */
+function plain<T>(value: T): T {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}
+
+/** JSON with object keys sorted: the same value written in another key order compares equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Json)[k])}`).join(',')}}`;
+  return JSON.stringify(value ?? null);
+}
+
+/** Merges a partial object key by key: a key given replaces the stored one; null removes it. */
+function merge(stored: Json, patch: Json | undefined): Json {
+  if (!patch) return stored;
+  const out: Json = { ...stored };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Who the decision is about, by name: from the person's record, or the details given for one with none. */
+function personName(d: Pick<DecisionRow, 'person' | 'personDetails'>): string | null {
+  if (d.person) return `${d.person.givenName} ${d.person.familyName}`.trim();
+  return d.personDetails?.name ?? null;
+}
+
+/** 422 with the rules' draft errors, grouped by field as the validation problems are. */
+function draftProblem(errors: DraftError[]): UnprocessableProblem {
+  const byField = new Map<string, string[]>();
+  for (const e of errors) byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
+  return new UnprocessableProblem(`The record has values it cannot hold: ${[...byField.keys()].join(', ')}.`, 'decision-invalid', { errors: [...byField].map(([field, messages]) => ({ field, messages })) });
+}
+
+/**
+ * Out-of-hours decisions (STATUTE.md §10; DOMAIN.md "Out of hours"): the duty AMHP / EDT worker's record of a s.42
+ * concern, a best-interests decision, a DoLS urgent authorisation or its extension, an emergency placement, a carer
+ * breakdown, a child-protection referral.
+ *
+ * A draft is its author's alone to edit and sign; signing runs the OOH-08 checks (decision.rules.ts), freezes the
+ * record and turns its actions into follow-up actions. After that a correction is an amendment with a reason, by the
+ * author or a manager, which keeps the before and after of every field, so the record as signed stays recoverable.
+ *
+ * Who reads what: the author and managers the whole record; an auditor its metadata only (no content, no details, no
+ * person details); another AMHP nothing. Every read and change is audited in its transaction, with the person.
+ */
+@Injectable()
+export class DecisionsService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly access: AccessService,
+    private readonly people: PeopleService,
+    private readonly users: UsersService,
+    private readonly actions: ActionsService,
+    private readonly assessments: AssessmentsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** POST /decisions: a draft by the caller, about a person they may read or one with no record. */
+  async create(actor: Actor, dto: CreateDecisionDto): Promise<DecisionViewDto> {
+    const occurredAt = this.notFuture(dto.occurredAt, 'occurredAt');
+    this.requireOnePerson(dto.personId, dto.personDetails, true);
+    const content = plain(dto.content ?? {}) as Json;
+    const details = plain(dto.details ?? {}) as Json;
+    this.requireDraftValid(dto.type, content, details);
+    return this.db.transaction(async (m) => {
+      const basis = dto.personId ? await this.requireReadablePerson(actor, dto.personId, m) : null;
+      await this.actions.requireOwners(m, this.actionsOf(content).map((a) => a.ownerUserId), 'content.actions');
+      const [{ id }] = await m.query(
+        `INSERT INTO decisions (type, person_id, person_details, author_user_id, occurred_at, content, details, cost_pence, escalation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [dto.type, dto.personId ?? null, dto.personDetails ? plain(dto.personDetails) : null, actor.userId, occurredAt, content, details, dto.costPence ?? null, dto.escalation ? plain(dto.escalation) : null],
+      );
+      await this.audit.record(m, { action: 'decision.create', resourceType: 'decision', resourceId: id, subjectPersonId: dto.personId ?? null, accessBasis: basis, details: { type: dto.type } });
+      await this.events.emit(m, { type: 'decision.drafted', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, type: dto.type, authorUserId: actor.userId, personId: dto.personId ?? null } });
+      return this.fullView(m, await this.load(m, id));
+    });
+  }
+
+  /** PATCH /decisions/:id: the author edits their draft; a signed record is amended instead (409). */
+  async update(actor: Actor, id: string, dto: UpdateDecisionDto, expectedVersion: number | undefined): Promise<DecisionViewDto> {
+    const occurredAt = dto.occurredAt !== undefined ? this.notFuture(dto.occurredAt, 'occurredAt') : undefined;
+    this.requireOnePerson(dto.personId, dto.personDetails, false);
+    return this.db.transaction(async (m) => {
+      const d = await this.lockAndLoad(m, id);
+      this.requireDraft(d);
+      if (d.authorUserId !== actor.userId) await this.refuseNotAuthor(actor, d, 'edit');
+      assertVersion(expectedVersion, d.version);
+      const content = merge(d.content, plain(dto.content) as Json | undefined);
+      const details = merge(d.details, plain(dto.details) as Json | undefined);
+      this.requireDraftValid(d.type, content, details);
+      await this.actions.requireOwners(m, this.actionsOf(content).map((a) => a.ownerUserId), 'content.actions');
+      const basis = dto.personId ? await this.requireReadablePerson(actor, dto.personId, m) : 'author';
+      const person = dto.personId ? { id: dto.personId, details: null } : dto.personDetails ? { id: null, details: plain(dto.personDetails) } : { id: d.personId, details: d.personDetails };
+      await m.query(
+        `UPDATE decisions SET occurred_at = $2, person_id = $3, person_details = $4, content = $5, details = $6, cost_pence = $7, escalation = $8, version = version + 1 WHERE id = $1`,
+        [id, occurredAt ?? d.occurredAt, person.id, person.details, content, details, dto.costPence === undefined ? d.costPence : dto.costPence, dto.escalation === undefined ? d.escalation : plain(dto.escalation)],
+      );
+      const fields = this.changedFields({ ...dto, ...(dto.content ? { content: plain(dto.content) } : {}), ...(dto.details ? { details: plain(dto.details) } : {}) });
+      await this.audit.record(m, { action: 'decision.update', resourceType: 'decision', resourceId: id, subjectPersonId: person.id ?? d.personId, accessBasis: basis, details: { fields } });
+      await this.events.emit(m, { type: 'decision.updated', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, fields } });
+      return this.fullView(m, await this.load(m, id));
+    });
+  }
+
+  /**
+   * POST /decisions/:id/sign: the author signs; everything OOH-08 and the type need must be there (422
+   * `decision-incomplete` listing every missing field). The record's actions become follow-up actions.
+   */
+  async sign(actor: Actor, id: string, expectedVersion: number | undefined): Promise<DecisionViewDto> {
+    return this.db.transaction(async (m) => {
+      const d = await this.lockAndLoad(m, id);
+      if (d.authorUserId !== actor.userId) await this.refuseNotAuthor(actor, d, 'sign');
+      if (d.status === 'signed') throw new ConflictProblem(`This decision was signed at ${iso(d.signedAt)}; correct it with an amendment (POST /decisions/${id}/amendments).`, 'decision-signed', { signedAt: iso(d.signedAt) });
+      assertVersion(expectedVersion, d.version);
+      this.requireDraftValid(d.type, d.content, d.details);
+      this.requireSignable(d.type, d.content, d.details, d.costPence, d.escalation);
+      const now = this.clock.now();
+      await m.query(`UPDATE decisions SET status = 'signed', signed_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
+      const actionIds = await this.actions.insert(m, actor, 'decision', id, this.actionsOf(d.content), d.personId);
+      const escalated = this.aboveLimit(d.costPence);
+      await this.audit.record(m, { action: 'decision.sign', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: 'author', details: { type: d.type, actionIds, escalated } });
+      await this.events.emit(m, { type: 'decision.signed', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, type: d.type, authorUserId: d.authorUserId, personId: d.personId, signedAt: now.toISOString(), actionIds } });
+      if (escalated) {
+        await this.events.emit(m, {
+          type: 'decision.escalation-required',
+          aggregateType: 'decision',
+          aggregateId: id,
+          payload: { decisionId: id, type: d.type, costPence: d.costPence, limitPence: this.config.delegatedAuthorityLimitPence, escalationOutcome: d.escalation?.outcome ?? null },
+        });
+      }
+      return this.fullView(m, await this.load(m, id));
+    });
+  }
+
+  /**
+   * POST /decisions/:id/amendments: a correction of a signed record, with a reason, by its author or a manager. The
+   * before and after of every field changed are kept; the amended record must still be complete. Actions added to
+   * `content.actions` become follow-up actions; actions taken out stay (they may be under way or done).
+   */
+  async amend(actor: Actor, id: string, dto: AmendDecisionDto, expectedVersion: number | undefined): Promise<DecisionViewDto> {
+    return this.db.transaction(async (m) => {
+      const d = await this.lockAndLoad(m, id);
+      const manager = this.isManager(actor);
+      if (d.authorUserId !== actor.userId && !manager) {
+        await refuse(this.audit, actor, 'decisions.write', { type: 'decision', id }, 'Only the author or a manager may amend a decision.', d.personId);
+      }
+      if (d.status === 'draft') throw new ConflictProblem('This decision is a draft: edit it (PATCH) instead of amending it.', 'decision-draft');
+      assertVersion(expectedVersion, d.version);
+      const after = {
+        content: merge(d.content, plain(dto.content) as Json | undefined),
+        details: merge(d.details, plain(dto.details) as Json | undefined),
+        costPence: dto.costPence === undefined ? d.costPence : dto.costPence,
+        escalation: dto.escalation === undefined ? d.escalation : (plain(dto.escalation) as Escalation | null),
+      };
+      const changes = this.diff(d, after);
+      if (!Object.keys(changes).length) throw new UnprocessableProblem('The amendment changes nothing in the record.', 'no-change');
+      this.requireDraftValid(d.type, after.content, after.details);
+      this.requireSignable(d.type, after.content, after.details, after.costPence, after.escalation);
+      const now = this.clock.now();
+      const [{ id: amendmentId }] = await m.query(
+        'INSERT INTO decision_amendments (decision_id, amended_by, amended_at, reason, changes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [id, actor.userId, now, dto.reason, changes],
+      );
+      await m.query('UPDATE decisions SET content = $2, details = $3, cost_pence = $4, escalation = $5, version = version + 1 WHERE id = $1', [id, after.content, after.details, after.costPence, after.escalation]);
+      const before = new Set(this.actionsOf(d.content).map(canonical));
+      const added = this.actionsOf(after.content).filter((a) => !before.has(canonical(a)));
+      const actionIds = added.length ? await this.actions.insert(m, actor, 'decision', id, added, d.personId) : [];
+      const fields = Object.keys(changes);
+      const basis = d.authorUserId === actor.userId ? 'author' : 'role:manager';
+      await this.audit.record(m, { action: 'decision.amend', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: basis, details: { amendmentId, fields, actionIds } });
+      await this.events.emit(m, { type: 'decision.amended', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, amendmentId, fields, amendedBy: actor.userId, actionIds } });
+      if (!this.aboveLimit(d.costPence) && this.aboveLimit(after.costPence)) {
+        await this.events.emit(m, { type: 'decision.escalation-required', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, type: d.type, costPence: after.costPence, limitPence: this.config.delegatedAuthorityLimitPence, escalationOutcome: after.escalation?.outcome ?? null } });
+      }
+      return this.fullView(m, await this.load(m, id));
+    });
+  }
+
+  /** GET /decisions/:id: the whole record for its author and managers; metadata for an auditor; 403 for anyone else. */
+  async get(actor: Actor, id: string): Promise<DecisionViewDto | DecisionMetadataDto> {
+    return this.db.transaction(async (m) => {
+      const d = await this.load(m, id);
+      const sees = await this.reader(actor, d);
+      if (sees === 'metadata') {
+        await this.audit.record(m, { action: 'decision.read-metadata', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: 'role:auditor' });
+        return this.metadataView(m, d);
+      }
+      await this.audit.record(m, { action: 'decision.read', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: sees });
+      return this.fullView(m, d);
+    });
+  }
+
+  /** GET /decisions/:id/history: the record as signed and every amendment in order (auditors: who and when only). */
+  async history(actor: Actor, id: string): Promise<DecisionHistoryDto> {
+    return this.db.transaction(async (m) => {
+      const d = await this.load(m, id);
+      const sees = await this.reader(actor, d);
+      const rows: Array<{ id: string; amendedBy: string; amendedAt: Date; reason: string; changes: Record<string, { before: unknown; after: unknown }> }> = await m.query(
+        'SELECT id, amended_by AS "amendedBy", amended_at AS "amendedAt", reason, changes FROM decision_amendments WHERE decision_id = $1 ORDER BY amended_at, id',
+        [id],
+      );
+      if (sees === 'metadata') {
+        await this.audit.record(m, { action: 'decision.read-history-metadata', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: 'role:auditor' });
+        return { id, view: 'metadata', signed: null, amendments: rows.map((a) => ({ id: a.id, amendedBy: a.amendedBy, amendedAt: iso(a.amendedAt)!, fields: Object.keys(a.changes) })), version: d.version };
+      }
+      await this.audit.record(m, { action: 'decision.read-history', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: sees });
+      const amendments: AmendmentViewDto[] = rows.map((a) => ({ id: a.id, amendedBy: a.amendedBy, amendedAt: iso(a.amendedAt)!, fields: Object.keys(a.changes), reason: a.reason, changes: a.changes }));
+      return { id, view: 'full', signed: d.status === 'signed' ? this.asSigned(d, rows) : null, amendments, version: d.version };
+    });
+  }
+
+  /**
+   * GET /decisions: newest first. Managers see every decision, an AMHP their own, an auditor the metadata of every
+   * one. Each listed is an audited read of its person.
+   */
+  async list(actor: Actor, q: DecisionQuery): Promise<{ items: Array<DecisionSummaryDto | DecisionMetadataDto>; nextCursor: string | null }> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const metadataOnly = !this.isManager(actor) && actor.roles.includes('auditor');
+    const where = new SqlWhere();
+    if (!this.isManager(actor) && !metadataOnly) where.add('d.author_user_id = ?', actor.userId);
+    if (q.author === 'me') where.add('d.author_user_id = ?', actor.userId);
+    if (q.status) where.add('d.status = ?', q.status);
+    if (q.type) where.add('d.type = ?', q.type);
+    if (q.since) where.add('d.occurred_at >= ?', new Date(q.since));
+    if (q.until) where.add('d.occurred_at < ?', new Date(q.until));
+    if (q.cursor) {
+      const [occurredAt, id] = decodeCursor(q.cursor, ['string', 'string']);
+      where.raw(`(d.occurred_at, d.id) < (${where.param(occurredAt)}::timestamptz, ${where.param(id)}::uuid)`);
+    }
+    const sql = `SELECT d.id, d.type, d.status, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId",
+        d.person_id AS "personId", d.version, (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id) AS "amendmentCount"
+        ${metadataOnly ? '' : `, ${personSummarySql('d.person_id')} AS person, d.person_details AS "personDetails", d.content->>'question' AS question, d.cost_pence AS "costPence", d.escalation IS NOT NULL AS escalated`}
+      FROM decisions d ${where} ORDER BY d.occurred_at DESC, d.id DESC LIMIT ${where.param(limit + 1)}`;
+    return this.db.transaction(async (m) => {
+      type Row = DecisionRow & { question?: string | null; escalated?: boolean };
+      const rows = await this.audit.selectAudited<Row>(m, { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' }, { action: metadataOnly ? 'decision.read-metadata' : 'decision.read', resourceType: 'decision', details: { via: 'list' } });
+      const page = rows.slice(0, limit);
+      const names = await this.users.displayNames(m, [...new Set(page.map((r) => r.authorUserId))]);
+      const items = page.map((r) => {
+        const meta = this.metadataOf(r, names.get(r.authorUserId) ?? null);
+        if (metadataOnly) return meta;
+        return { ...meta, view: 'summary' as const, personName: personName(r), question: r.question ?? null, costPence: r.costPence, escalated: !!r.escalated };
+      });
+      const last = page.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.occurredAt).toISOString(), last.id]) : null };
+    });
+  }
+
+  /**
+   * For the morning handover, inside its transaction: the decisions signed in [from, to), oldest first, with their
+   * follow-up actions. Not audited here: the caller audits what it compiles.
+   */
+  async signedBetween(m: EntityManager, from: Date, to: Date): Promise<SignedDecision[]> {
+    const rows: DecisionRow[] = await m.query(
+      `SELECT d.id, d.type, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId", d.person_id AS "personId",
+              ${personSummarySql('d.person_id')} AS person, d.person_details AS "personDetails",
+              d.content, d.cost_pence AS "costPence", d.escalation
+         FROM decisions d
+        WHERE d.status = 'signed' AND d.signed_at >= $1 AND d.signed_at < $2
+        ORDER BY d.signed_at, d.id`,
+      [from, to],
+    );
+    const actions = await this.actions.ofSources(m, 'decision', rows.map((r) => r.id));
+    const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      occurredAt: iso(r.occurredAt)!,
+      signedAt: iso(r.signedAt)!,
+      authorUserId: r.authorUserId,
+      personId: r.personId,
+      personName: personName(r),
+      question: text(r.content?.question),
+      decision: text(r.content?.decision),
+      handoverNote: text(r.content?.handoverNote),
+      costPence: r.costPence,
+      escalated: r.escalation !== null,
+      actions: (actions.get(r.id) ?? []).map((a) => ({ id: a.id, description: a.description, ownerUserId: a.ownerUserId, ownerTeam: a.ownerTeam, dueAt: a.dueAt, doneAt: a.doneAt })),
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /** How much of the record the caller sees: the author and managers all of it (the basis), an auditor metadata. */
+  private async reader(actor: Actor, d: DecisionRow): Promise<'author' | 'role:manager' | 'metadata'> {
+    if (d.authorUserId === actor.userId) return 'author';
+    if (this.isManager(actor)) return 'role:manager';
+    if (actor.roles.includes('auditor')) return 'metadata';
+    return refuse(this.audit, actor, 'decisions.read', { type: 'decision', id: d.id }, 'Only the author and managers may read this decision.', d.personId);
+  }
+
+  private async refuseNotAuthor(actor: Actor, d: DecisionRow, what: 'edit' | 'sign'): Promise<never> {
+    return refuse(this.audit, actor, 'decisions.write', { type: 'decision', id: d.id }, `Only the author may ${what} a draft decision.`, d.personId);
+  }
+
+  /** The person's record must be one the caller may read (person.read; 403 otherwise) and must exist (422). */
+  private async requireReadablePerson(actor: Actor, personId: string, m: EntityManager): Promise<string> {
+    const basis = await this.access.requirePerson(actor, 'person.read', personId, m, { type: 'person', id: personId });
+    try {
+      await this.people.get(m, personId);
+    } catch (err) {
+      if (err instanceof ProblemError && err.status === 404) throw new UnprocessableProblem(`Person ${personId} does not exist.`, 'person-not-found', { field: 'personId' });
+      throw err;
+    }
+    return basis;
+  }
+
+  private requireOnePerson(personId: string | undefined, personDetails: unknown, required: boolean): void {
+    if (personId !== undefined && personDetails !== undefined) throw new UnprocessableProblem('Give personId (a person with a record) or personDetails (one without), not both.', 'person-ambiguous', { fields: ['personId', 'personDetails'] });
+    if (required && personId === undefined && personDetails === undefined) throw new UnprocessableProblem('Say who the decision is about: personId (a person with a record) or personDetails (name, date of birth or age, address).', 'person-required', { fields: ['personId', 'personDetails'] });
+  }
+
+  private requireDraft(d: DecisionRow): void {
+    if (d.status === 'signed') {
+      throw new ConflictProblem(`This decision was signed at ${iso(d.signedAt)} and can no longer be edited; correct it with an amendment and a reason (POST /decisions/${d.id}/amendments).`, 'decision-signed', { signedAt: iso(d.signedAt), amend: { href: `/decisions/${d.id}/amendments`, method: 'POST' } });
+    }
+  }
+
+  private requireDraftValid(type: DecisionType, content: Json, details: Json): void {
+    const errors = validateDraft(type, content as DecisionContent, details);
+    if (errors.length) throw draftProblem(errors);
+  }
+
+  private requireSignable(type: DecisionType, content: Json, details: Json, costPence: number | null, escalation: Escalation | null): void {
+    const missing = this.missing(type, content, details, costPence, escalation);
+    if (missing.length) {
+      throw new UnprocessableProblem(`The record cannot be signed yet: ${[...new Set(missing.map((x) => x.field))].join(', ')}.`, 'decision-incomplete', { missing });
+    }
+  }
+
+  private missing(type: DecisionType, content: Json, details: Json, costPence: number | null, escalation: Escalation | null): MissingItem[] {
+    return missingForSigning(type, content as DecisionContent, details, { costPence, limitPence: this.config.delegatedAuthorityLimitPence, escalation, zone: this.config.timeZone });
+  }
+
+  private aboveLimit(costPence: number | null): boolean {
+    return costPence !== null && costPence > this.config.delegatedAuthorityLimitPence;
+  }
+
+  private actionsOf(content: Json): NewAction[] {
+    const list = Array.isArray(content.actions) ? (content.actions as Json[]) : [];
+    return list.map((a) => ({ description: String(a.description ?? ''), ownerUserId: (a.ownerUserId as string | undefined) ?? null, ownerTeam: (a.ownerTeam as string | undefined) ?? null, dueAt: (a.dueAt as string | undefined) ?? null }));
+  }
+
+  /** Field path → { before, after } for each content and details key and column that differs. */
+  private diff(d: DecisionRow, after: { content: Json; details: Json; costPence: number | null; escalation: Escalation | null }): Record<string, { before: unknown; after: unknown }> {
+    const changes: Record<string, { before: unknown; after: unknown }> = {};
+    for (const part of ['content', 'details'] as const) {
+      const keys = new Set([...Object.keys(d[part]), ...Object.keys(after[part])]);
+      for (const k of keys) {
+        const [b, a] = [d[part][k] ?? null, after[part][k] ?? null];
+        if (canonical(b) !== canonical(a)) changes[`${part}.${k}`] = { before: b, after: a };
+      }
+    }
+    if (canonical(d.costPence) !== canonical(after.costPence)) changes.costPence = { before: d.costPence, after: after.costPence };
+    if (canonical(d.escalation) !== canonical(after.escalation)) changes.escalation = { before: d.escalation, after: after.escalation };
+    return changes;
+  }
+
+  /** The record as it was signed: the current one with every amendment undone, newest first. */
+  private asSigned(d: DecisionRow, amendments: Array<{ changes: Record<string, { before: unknown; after: unknown }> }>): Json {
+    const record = { content: { ...d.content }, details: { ...d.details }, costPence: d.costPence as unknown, escalation: d.escalation as unknown };
+    for (const a of [...amendments].reverse()) {
+      for (const [path, { before }] of Object.entries(a.changes)) {
+        const dot = path.indexOf('.');
+        if (dot < 0) {
+          (record as Json)[path] = before ?? null;
+          continue;
+        }
+        const part = record[path.slice(0, dot) as 'content' | 'details'];
+        const key = path.slice(dot + 1);
+        if (before === null || before === undefined) delete part[key];
+        else part[key] = before;
+      }
+    }
+    return { ...record, occurredAt: iso(d.occurredAt), signedAt: iso(d.signedAt), version: d.version - amendments.length };
+  }
+
+  private changedFields(dto: object): string[] {
+    const fields: string[] = [];
+    for (const [k, v] of Object.entries(dto)) {
+      if (v === undefined) continue;
+      if ((k === 'content' || k === 'details') && v && typeof v === 'object') fields.push(...Object.keys(v).map((x) => `${k}.${x}`));
+      else fields.push(k);
+    }
+    return fields;
+  }
+
+  /** OOH-07 prompts: is an MHA assessment of this person open at the time the decision was made? */
+  private async mhaAssessmentInProgress(m: EntityManager, d: DecisionRow): Promise<boolean> {
+    if (!d.personId) return false;
+    return this.assessments.openAt(m, d.personId, new Date(d.occurredAt));
+  }
+
+  private metadataOf(d: Pick<DecisionRow, 'id' | 'type' | 'status' | 'occurredAt' | 'signedAt' | 'authorUserId' | 'personId' | 'amendmentCount' | 'version'>, authorName: string | null): DecisionMetadataDto {
+    return {
+      id: d.id,
+      type: d.type,
+      status: d.status,
+      occurredAt: iso(d.occurredAt)!,
+      signedAt: iso(d.signedAt),
+      authorUserId: d.authorUserId,
+      authorName,
+      personId: d.personId,
+      amendmentCount: d.amendmentCount,
+      version: d.version,
+      view: 'metadata',
+    };
+  }
+
+  private async metadataView(m: EntityManager, d: DecisionRow): Promise<DecisionMetadataDto> {
+    const names = await this.users.displayNames(m, [d.authorUserId]);
+    return this.metadataOf(d, names.get(d.authorUserId) ?? null);
+  }
+
+  private async fullView(m: EntityManager, d: DecisionRow): Promise<DecisionViewDto> {
+    const names = await this.users.displayNames(m, [d.authorUserId]);
+    const warnings: Finding[] = legalFrameworkWarnings(d.type, d.content as DecisionContent, { mhaAssessmentInProgress: await this.mhaAssessmentInProgress(m, d) });
+    let clocks: Array<Record<string, unknown>> | null = null;
+    if (DOLS_TYPES.includes(d.type)) {
+      const facts = dolsFactsFromDetails(d.type, d.details);
+      clocks = facts ? dolsClocks(facts, this.config.timeZone).map((c) => ({ ...c, anchor: c.anchor.toISOString(), deadline: c.deadline.toISOString() })) : [];
+      if (facts) warnings.push(...validateExtension(facts, this.config.timeZone).filter((f) => f.severity === 'warning'));
+    }
+    const s42 = d.details.s42 as { careAndSupportNeeds?: unknown; abuseOrNeglect?: unknown; unableToProtectSelf?: unknown } | undefined;
+    const s42Recorded = d.type === 'adult-safeguarding' && !!s42 && [s42.careAndSupportNeeds, s42.abuseOrNeglect, s42.unableToProtectSelf].every((v) => typeof v === 'boolean');
+    const actions = d.status === 'signed' ? ((await this.actions.ofSources(m, 'decision', [d.id])).get(d.id) ?? []) : [];
+    return {
+      ...this.metadataOf(d, names.get(d.authorUserId) ?? null),
+      view: 'full',
+      person: d.person,
+      personDetails: d.personDetails,
+      content: d.content,
+      details: d.details,
+      costPence: d.costPence,
+      escalation: d.escalation as unknown as Record<string, unknown> | null,
+      aboveDelegatedLimit: this.aboveLimit(d.costPence),
+      createdAt: iso(d.createdAt)!,
+      missingForSigning: d.status === 'draft' ? (this.missing(d.type, d.content, d.details, d.costPence, d.escalation) as unknown as Array<Record<string, unknown>>) : null,
+      warnings: warnings as unknown as Array<Record<string, unknown>>,
+      dolsClocks: clocks,
+      s42DutyArises: s42Recorded ? s42DutyArises(s42 as { careAndSupportNeeds: boolean; abuseOrNeglect: boolean; unableToProtectSelf: boolean }) : null,
+      actions: actions as unknown as Array<Record<string, unknown>>,
+    };
+  }
+
+  private isManager(actor: Actor): boolean {
+    return actor.roles.includes('manager');
+  }
+
+  private notFuture(value: string, field: string): Date {
+    const t = Date.parse(value);
+    if (t > this.clock.now().getTime() + 5 * 60_000) throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { field });
+    return new Date(t);
+  }
+
+  private async lockAndLoad(m: EntityManager, id: string): Promise<DecisionRow> {
+    const locked = await m.query('SELECT id FROM decisions WHERE id = $1 FOR UPDATE', [id]);
+    if (!locked.length) throw new NotFoundProblem('Decision', id);
+    return this.load(m, id);
+  }
+
+  private async load(m: EntityManager, id: string): Promise<DecisionRow> {
+    const [row] = await m.query(`${SELECT} WHERE d.id = $1`, [id]);
+    if (!row) throw new NotFoundProblem('Decision', id);
+    return row;
+  }
+}

@@ -1,0 +1,204 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { EntityManager } from 'typeorm';
+import { AssessmentsService } from '../assessments/assessments.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { ReferralsService } from '../referrals/referrals.service';
+import { ShiftsService } from '../rota/shifts.service';
+import { addDays, isIsoDate, localDate, startOfLocalDay } from '../statute/time';
+import { ActionsService } from './actions.service';
+import { DecisionsService } from './decisions.service';
+
+export interface HandoverItemView {
+  id: string;
+  itemType: 'decision' | 'referral' | 'assessment' | 'rota-note' | 'action';
+  itemId: string;
+  summary: Record<string, unknown>;
+  firstHandedOverOn: string;
+  carriedOver: boolean;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgementNote: string | null;
+}
+
+export interface HandoverView {
+  id: string;
+  date: string;
+  periodFrom: string;
+  compiledAt: string;
+  compiledBy: string | null;
+  items: HandoverItemView[];
+  counts: { total: number; open: number; carriedOver: number };
+}
+
+type ItemRow = { id: string; item_type: HandoverItemView['itemType']; item_id: string; summary: Record<string, unknown>; first_handed_over_on: string; acknowledged_at: Date | null; acknowledged_by: string | null; acknowledgement_note: string | null };
+
+/**
+ * The morning handover: everything the day teams must pick up from the night, compiled for a local date (by the
+ * scheduled job at HANDOVER_TIME, or on demand) and acknowledged item by item by a day-team manager. Items nobody
+ * acknowledged are carried to the next handover until someone does.
+ *
+ * Compiling is idempotent: the first compilation fixes the period (from the previous handover); compiling again
+ * adds what has appeared since and never removes an item. Items hold ids, codes, times and the author's short
+ * handover notes, not names: whoever opens the referral, assessment or decision reads it there, audited.
+ */
+@Injectable()
+export class HandoversService {
+  private readonly logger = new Logger('Handover');
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly decisions: DecisionsService,
+    private readonly actions: ActionsService,
+    private readonly referrals: ReferralsService,
+    private readonly assessments: AssessmentsService,
+    private readonly shifts: ShiftsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** GET /handovers/:date: compiles (or tops up) the date's handover and returns it; an audited read. */
+  async get(actor: Actor, date: string): Promise<HandoverView> {
+    this.assertDate(date);
+    return this.db.transaction(async (m) => {
+      const view = await this.compileIn(m, date, actor.userId);
+      const subjects = view.items.filter((i) => typeof i.summary.personId === 'string');
+      await this.audit.record(m, { action: 'handover.read', resourceType: 'handover', resourceId: view.id, details: { date, items: view.items.length } });
+      // Each person an item is about is named by id only, but the list says who was in contact with the service overnight.
+      await this.audit.recordMany(m, { action: 'handover.item-read', resourceType: 'handover-item', details: { date } }, subjects.map((i) => ({ resourceId: i.id, subjectPersonId: i.summary.personId as string })));
+      return view;
+    });
+  }
+
+  /** POST /handovers/:date/items/:itemId/acknowledgement: a day-team manager takes the item on. */
+  async acknowledge(actor: Actor, date: string, itemId: string, note?: string): Promise<HandoverView> {
+    this.assertDate(date);
+    return this.db.transaction(async (m) => {
+      const [item]: Array<{ id: string; item_type: string; item_id: string; acknowledged_at: Date | null; handover_date: string }> = await m.query(
+        `SELECT i.id, i.item_type, i.item_id, i.acknowledged_at, to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date
+           FROM handover_items i JOIN handovers h ON h.id = i.handover_id WHERE i.id = $1 FOR UPDATE OF i`,
+        [itemId],
+      );
+      if (!item || item.handover_date !== date) throw new NotFoundProblem('Handover item', itemId);
+      if (item.acknowledged_at) throw new ConflictProblem('This item has already been acknowledged.', 'already-acknowledged');
+      const now = this.clock.now();
+      // The same subject left open on earlier handovers is taken on too: it is not carried again.
+      await m.query(
+        `UPDATE handover_items SET acknowledged_at = $3, acknowledged_by = $4, acknowledgement_note = $5
+          WHERE item_type = $1 AND item_id = $2 AND acknowledged_at IS NULL`,
+        [item.item_type, item.item_id, now, actor.userId, note ?? null],
+      );
+      await this.audit.record(m, { action: 'handover.acknowledge', resourceType: 'handover-item', resourceId: itemId, details: { date, itemType: item.item_type, itemId: item.item_id } });
+      await this.events.emit(m, { type: 'handover.item-acknowledged', aggregateType: 'handover', aggregateId: itemId, payload: { date, itemId, itemType: item.item_type, by: actor.userId } });
+      return this.load(m, date);
+    });
+  }
+
+  /**
+   * The scheduled compilation: once the local time passes HANDOVER_TIME, today's handover is compiled if it has not
+   * been. Every replica checks; the advisory lock and the unique date make it happen once.
+   */
+  @Interval('handover', 60_000)
+  async tick(): Promise<void> {
+    const now = this.clock.now();
+    const today = localDate(now, this.config.timeZone);
+    const due = new Date(startOfLocalDay(today, this.config.timeZone).getTime() + minutesOf(this.config.handoverTime) * 60_000);
+    if (now < due) return;
+    try {
+      await this.db.transaction(async (m) => {
+        const [exists] = await m.query('SELECT 1 FROM handovers WHERE handover_date = $1', [today]);
+        if (exists) return;
+        const view = await this.compileIn(m, today, null);
+        await this.audit.record(m, { action: 'handover.compile', resourceType: 'handover', resourceId: view.id, actor: null, details: { date: today, items: view.items.length, via: 'schedule' } });
+        this.logger.log(`handover for ${today} compiled: ${view.items.length} items`);
+      });
+    } catch (err) {
+      this.logger.error(`handover for ${today} not compiled: ${(err as Error).message}`);
+    }
+  }
+
+  private async compileIn(m: EntityManager, date: string, by: string | null): Promise<HandoverView> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`handover:${date}`]);
+    const now = this.clock.now();
+    let [h]: Array<{ id: string; period_from: Date }> = await m.query('SELECT id, period_from FROM handovers WHERE handover_date = $1', [date]);
+    if (!h) {
+      const [previous]: Array<{ compiled_at: Date }> = await m.query('SELECT compiled_at FROM handovers WHERE handover_date < $1 ORDER BY handover_date DESC LIMIT 1', [date]);
+      // The night before: from the previous handover, or from the same time the day before when there was none.
+      const periodFrom = previous?.compiled_at ?? new Date(startOfLocalDay(addDays(date, -1), this.config.timeZone).getTime() + minutesOf(this.config.handoverTime) * 60_000);
+      [h] = await m.query('INSERT INTO handovers (handover_date, period_from, compiled_at, compiled_by) VALUES ($1, $2, $3, $4) RETURNING id, period_from', [date, periodFrom, now, by]);
+      await this.events.emit(m, { type: 'handover.compiled', aggregateType: 'handover', aggregateId: h.id, payload: { date } });
+    } else {
+      await m.query('UPDATE handovers SET compiled_at = $2 WHERE id = $1', [h.id, now]);
+    }
+    const from = new Date(h.period_from);
+    // Carried over first, so an item keeps the date it was first handed over on.
+    await m.query(
+      `INSERT INTO handover_items (handover_id, item_type, item_id, summary, first_handed_over_on)
+       SELECT DISTINCT ON (i.item_type, i.item_id) $1::uuid, i.item_type, i.item_id, i.summary, i.first_handed_over_on
+         FROM handover_items i JOIN handovers p ON p.id = i.handover_id
+        WHERE p.handover_date < $2 AND i.acknowledged_at IS NULL
+        ORDER BY i.item_type, i.item_id, i.first_handed_over_on
+       ON CONFLICT (handover_id, item_type, item_id) DO NOTHING`,
+      [h.id, date],
+    );
+    const fresh: Array<{ type: HandoverItemView['itemType']; id: string; summary: Record<string, unknown> }> = [];
+    for (const d of await this.decisions.signedBetween(m, from, now)) {
+      fresh.push({ type: 'decision', id: d.id, summary: { kind: 'decision', decisionType: d.type, occurredAt: d.occurredAt, signedAt: d.signedAt, authorUserId: d.authorUserId, personId: d.personId, question: d.question, decision: d.decision, handoverNote: d.handoverNote, costPence: d.costPence, escalated: d.escalated, actions: d.actions } });
+    }
+    for (const r of await this.referrals.openForHandover(m)) fresh.push({ type: 'referral', id: r.id, summary: { kind: 'referral', ...r } });
+    for (const a of await this.assessments.inProgress(m)) fresh.push({ type: 'assessment', id: a.id, summary: { kind: 'assessment', ...a } });
+    for (const s of await this.shifts.notesBetween(m, from, now)) fresh.push({ type: 'rota-note', id: s.id, summary: { kind: 'rota-note', ...s } });
+    for (const x of await this.actions.openActions(m)) {
+      const overdue = x.dueAt !== null && Date.parse(x.dueAt) < now.getTime();
+      const dueToday = x.dueAt !== null && localDate(new Date(x.dueAt), this.config.timeZone) <= date;
+      if (overdue || dueToday) fresh.push({ type: 'action', id: x.id, summary: { kind: 'action', ...x, overdue } });
+    }
+    for (const item of fresh) {
+      // A subject already on this handover keeps its row (and acknowledgement); its summary is brought up to date.
+      await m.query(
+        `INSERT INTO handover_items (handover_id, item_type, item_id, summary, first_handed_over_on) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (handover_id, item_type, item_id) DO UPDATE SET summary = EXCLUDED.summary`,
+        [h.id, item.type, item.id, item.summary, date],
+      );
+    }
+    return this.load(m, date);
+  }
+
+  private async load(m: EntityManager, date: string): Promise<HandoverView> {
+    const [h]: Array<{ id: string; period_from: Date; compiled_at: Date; compiled_by: string | null }> = await m.query('SELECT id, period_from, compiled_at, compiled_by FROM handovers WHERE handover_date = $1', [date]);
+    if (!h) throw new NotFoundProblem('Handover', date);
+    const rows: ItemRow[] = await m.query(
+      `SELECT id, item_type, item_id, summary, to_char(first_handed_over_on, 'YYYY-MM-DD') AS first_handed_over_on, acknowledged_at, acknowledged_by, acknowledgement_note
+         FROM handover_items WHERE handover_id = $1
+        ORDER BY acknowledged_at IS NOT NULL, first_handed_over_on, array_position(ARRAY['decision','action','referral','assessment','rota-note'], item_type), id`,
+      [h.id],
+    );
+    const items = rows.map((r) => ({
+      id: r.id, itemType: r.item_type, itemId: r.item_id, summary: r.summary, firstHandedOverOn: r.first_handed_over_on, carriedOver: r.first_handed_over_on < date,
+      acknowledgedAt: r.acknowledged_at?.toISOString() ?? null, acknowledgedBy: r.acknowledged_by, acknowledgementNote: r.acknowledgement_note,
+    }));
+    return {
+      id: h.id, date, periodFrom: h.period_from.toISOString(), compiledAt: h.compiled_at.toISOString(), compiledBy: h.compiled_by, items,
+      counts: { total: items.length, open: items.filter((i) => !i.acknowledgedAt).length, carriedOver: items.filter((i) => i.carriedOver).length },
+    };
+  }
+
+  private assertDate(date: string): void {
+    if (!isIsoDate(date)) throw new UnprocessableProblem(`The handover date must be a date YYYY-MM-DD, got '${date}'.`, 'invalid-date');
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    if (date > today) throw new UnprocessableProblem(`There is no handover for ${date} yet: it is ${today} now.`, 'handover-in-future');
+  }
+}
+
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}

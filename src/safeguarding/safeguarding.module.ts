@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { AssessmentsModule } from '../assessments/assessments.module';
+import { AuthModule } from '../auth/auth.module';
+import { ReferralsModule } from '../referrals/referrals.module';
+import { RotaModule } from '../rota/rota.module';
+import { PeopleModule } from '../people/people.module';
+import { ActionsController } from './actions.controller';
+import { ActionsService } from './actions.service';
+import { DecisionsController } from './decisions.controller';
+import { DecisionsService } from './decisions.service';
+import { HandoversController } from './handovers.controller';
+import { HandoversService } from './handovers.service';
+
+/**
+ * Out-of-hours decisions (STATUTE.md §10, OOH-01..08), their follow-up actions, and the morning handover. Exports DecisionsService
+ * (`signedBetween(m, from, to)` for the morning handover) and ActionsService (`openActions(m)`; `insert(m, …)` to
+ * record a handover's actions in its transaction).
+ */
+@Module({
+  imports: [PeopleModule, AuthModule, AssessmentsModule, ReferralsModule, RotaModule],
+  controllers: [DecisionsController, ActionsController, HandoversController],
+  providers: [DecisionsService, ActionsService, HandoversService],
+  exports: [DecisionsService, ActionsService],
+})
+export class SafeguardingModule {}

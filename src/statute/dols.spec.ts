@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { formatLocal } from './clocks';
+import { dolsClocks, DolsExtensionFacts, EXTENSION_MAX_DAYS, UA_MAX_DAYS, urgentAuthorisationEnd, UrgentAuthorisationFacts, validateExtension } from './dols';
+
+const LONDON = 'Europe/London';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const at = (iso: string) => new Date(iso);
+const local = (d: Date) => formatLocal(d, LONDON);
+const plusH = (d: Date, h: number) => new Date(d.getTime() + h * HOUR);
+
+const GRANTED = at('2026-11-21T02:00:00Z'); // Sat 21 Nov 2026 02:00 GMT
+const ext = (over: Partial<DolsExtensionFacts> = {}): DolsExtensionFacts => ({
+  requestedAt: plusH(GRANTED, 5 * 24),
+  decidedAt: plusH(GRANTED, 5 * 24 + 2),
+  days: 7,
+  exceptionalReasons: 'The BIA fell ill; the reassessment is booked for Tuesday.',
+  essentialToContinue: true,
+  ...over,
+});
+const ua = (over: Partial<UrgentAuthorisationFacts> = {}): UrgentAuthorisationFacts => ({
+  grantedAt: GRANTED,
+  days: 7,
+  standardRequestedAt: GRANTED,
+  extension: null,
+  ...over,
+});
+const codes = (u: UrgentAuthorisationFacts) => validateExtension(u, LONDON).map((f) => `${f.rule}:${f.severity}:${f.code}`);
+
+describe('OOH-04: the urgent authorisation lasts up to 7 days, counted as elapsed time from the grant', () => {
+  it.each([
+    ['7 days from Sat 21 Nov 2026 02:00 GMT', '2026-11-21T02:00:00Z', 7, '2026-11-28T02:00:00.000Z', 'Sat 28 Nov 2026 02:00 GMT'],
+    ['across the BST start: 7 days from Thu 26 Mar 2026 10:00 GMT', '2026-03-26T10:00:00Z', 7, '2026-04-02T10:00:00.000Z', 'Thu 2 Apr 2026 11:00 BST'],
+    ['across the GMT return: 3 days from Sat 24 Oct 2026 12:00 BST', '2026-10-24T11:00:00Z', 3, '2026-10-27T11:00:00.000Z', 'Tue 27 Oct 2026 11:00 GMT'],
+    ['1 day from Mon 1 Jun 2026 23:30 BST', '2026-06-01T22:30:00Z', 1, '2026-06-02T22:30:00.000Z', 'Tue 2 Jun 2026 23:30 BST'],
+  ])('%s', (_name, granted, days, utc, wall) => {
+    const end = urgentAuthorisationEnd(at(granted), days);
+    expect(end.toISOString()).toBe(utc);
+    expect(local(end)).toBe(wall);
+  });
+
+  it.each([[8], [0], [-1], [2.5], [Number.NaN]])('an urgent authorisation of %p days is refused (RangeError)', (days) => {
+    expect(() => urgentAuthorisationEnd(GRANTED, days)).toThrow(RangeError);
+  });
+
+  it('an invalid grant time is refused', () => {
+    expect(() => urgentAuthorisationEnd(new Date(Number.NaN), 7)).toThrow(RangeError);
+  });
+
+  it('an 8-day urgent authorisation is a blocker in validation, and has no clock', () => {
+    const u = ua({ days: 8 });
+    expect(codes(u)).toEqual(['OOH-04:blocker:ua-days-invalid']);
+    expect(validateExtension(u, LONDON)[0].citation).toBe('MCA 2005 Sch A1 para 78(2)');
+    expect(dolsClocks(u, LONDON)).toEqual([]);
+  });
+
+  it('a valid urgent authorisation with a standard request has no findings', () => {
+    expect(codes(ua())).toEqual([]);
+  });
+
+  it('without a standard authorisation request the urgent authorisation is flagged (a warning: the EDT records what it received)', () => {
+    const [f] = validateExtension(ua({ standardRequestedAt: null }), LONDON);
+    expect(f).toMatchObject({ rule: 'OOH-04', severity: 'warning', code: 'no-standard-request' });
+    expect(f.message).toContain('Sat 21 Nov 2026 02:00 GMT');
+  });
+
+  it('UA_MAX_DAYS and EXTENSION_MAX_DAYS are 7', () => {
+    expect([UA_MAX_DAYS, EXTENSION_MAX_DAYS]).toEqual([7, 7]);
+  });
+});
+
+describe('OOH-05: one extension of up to 7 days, by the supervisory body, on para 84 grounds', () => {
+  it.each<[string, Partial<UrgentAuthorisationFacts>, string[]]>([
+    ['a 7-day extension decided before expiry is accepted', { extension: ext() }, []],
+    ['a 1-day extension is accepted', { extension: ext({ days: 1 }) }, []],
+    ['an extension decided one minute before expiry is accepted', { extension: ext({ requestedAt: plusH(GRANTED, 160), decidedAt: new Date(GRANTED.getTime() + 7 * DAY - 60_000) }) }, []],
+    ['an 8-day extension is refused', { extension: ext({ days: 8 }) }, ['OOH-05:blocker:extension-too-long']],
+    ['a 0-day extension is refused', { extension: ext({ days: 0 }) }, ['OOH-05:blocker:extension-days-invalid']],
+    ['a fractional extension is refused', { extension: ext({ days: 2.5 }) }, ['OOH-05:blocker:extension-days-invalid']],
+    ['a second extension is refused', { extension: ext(), previousExtensions: 1 }, ['OOH-05:blocker:second-extension']],
+    ['an extension decided at the expiry instant is refused', { extension: ext({ decidedAt: plusH(GRANTED, 7 * 24) }) }, ['OOH-05:blocker:extension-after-expiry']],
+    ['an extension decided after expiry is refused', { extension: ext({ decidedAt: plusH(GRANTED, 8 * 24) }) }, ['OOH-05:blocker:extension-after-expiry']],
+    ['expiry follows the urgent authorisation\'s own days (3 days)', { days: 3, extension: ext({ requestedAt: plusH(GRANTED, 24), decidedAt: plusH(GRANTED, 72) }) }, ['OOH-05:blocker:extension-after-expiry']],
+    ['no standard authorisation requested: refused', { standardRequestedAt: null, extension: ext() }, ['OOH-05:blocker:no-standard-request']],
+    ['a standard request made only after the extension: refused', { standardRequestedAt: plusH(GRANTED, 6 * 24), extension: ext() }, ['OOH-05:blocker:standard-requested-after-extension']],
+    ['exceptional reasons of fewer than 20 characters: refused', { extension: ext({ exceptionalReasons: '  no BIA available  ' }) }, ['OOH-05:blocker:exceptional-reasons-too-short']],
+    ['not essential for the detention to continue: refused', { extension: ext({ essentialToContinue: false }) }, ['OOH-05:blocker:not-essential-to-continue']],
+    ['decided before it was requested: refused', { extension: ext({ requestedAt: plusH(GRANTED, 30), decidedAt: plusH(GRANTED, 29) }) }, ['OOH-05:blocker:extension-decided-before-request']],
+    ['decided before the urgent authorisation: refused', { standardRequestedAt: plusH(GRANTED, -3), extension: ext({ requestedAt: plusH(GRANTED, -2), decidedAt: plusH(GRANTED, -1) }) }, ['OOH-05:blocker:extension-requested-before-authorisation', 'OOH-05:blocker:extension-before-authorisation']],
+    ['an 8-day urgent authorisation cannot be extended either', { days: 8, extension: ext() }, ['OOH-04:blocker:ua-days-invalid']],
+    ['a refusal is checked only for the order of its times', { standardRequestedAt: null, previousExtensions: 1, extension: ext({ decision: 'refused', days: 14, exceptionalReasons: '', essentialToContinue: false, decidedAt: plusH(GRANTED, 9 * 24) }) }, []],
+    ['a refusal decided before the request is still wrong', { extension: ext({ decision: 'refused', requestedAt: plusH(GRANTED, 30), decidedAt: plusH(GRANTED, 29) }) }, ['OOH-05:blocker:extension-decided-before-request']],
+  ])('%s', (_name, over, expected) => {
+    expect(codes(ua(over))).toEqual(expected);
+  });
+
+  it('findings cite Sch A1 and name the local times', () => {
+    const [late] = validateExtension(ua({ extension: ext({ decidedAt: plusH(GRANTED, 8 * 24) }) }), LONDON);
+    expect(late.citation).toBe('MCA 2005 Sch A1 para 77(3)-(4), 84-85');
+    expect(late.message).toContain('decided at Sun 29 Nov 2026 02:00 GMT');
+    expect(late.message).toContain('already expired (Sat 28 Nov 2026 02:00 GMT)');
+    const [second] = validateExtension(ua({ extension: ext(), previousExtensions: 1 }), LONDON);
+    expect(second.citation).toBe('MCA 2005 Sch A1 para 77(3)-(4)');
+    const [reasons] = validateExtension(ua({ extension: ext({ exceptionalReasons: 'short' }) }), LONDON);
+    expect(reasons.citation).toBe('MCA 2005 Sch A1 para 84');
+  });
+});
+
+describe('dolsClocks', () => {
+  it('the urgent authorisation alone: one clock to its end', () => {
+    expect(dolsClocks(ua(), LONDON)).toEqual([
+      {
+        id: 'dols-urgent',
+        rule: 'OOH-04',
+        anchor: GRANTED,
+        deadline: at('2026-11-28T02:00:00Z'),
+        label: 'DoLS urgent authorisation',
+        basis: '7 days (168 hours elapsed) from the grant by the managing authority at Sat 21 Nov 2026 02:00 GMT; ends Sat 28 Nov 2026 02:00 GMT.',
+      },
+    ]);
+  });
+
+  it('a valid extension adds the extended end: the original end + the extension days', () => {
+    const clocks = dolsClocks(ua({ days: 5, extension: ext({ requestedAt: plusH(GRANTED, 48), decidedAt: plusH(GRANTED, 50), days: 4 }) }), LONDON);
+    expect(clocks.map((c) => [c.id, c.rule, c.anchor.toISOString(), local(c.deadline)])).toEqual([
+      ['dols-urgent', 'OOH-04', GRANTED.toISOString(), 'Thu 26 Nov 2026 02:00 GMT'],
+      ['dols-extended', 'OOH-05', GRANTED.toISOString(), 'Mon 30 Nov 2026 02:00 GMT'],
+    ]);
+    expect(clocks[1].basis).toBe('5 days from the grant at Sat 21 Nov 2026 02:00 GMT, extended by 4 days (96 hours elapsed) by the supervisory body at Mon 23 Nov 2026 04:00 GMT; ends Mon 30 Nov 2026 02:00 GMT.');
+  });
+
+  it('an extended end across the BST start is elapsed time too', () => {
+    const granted = at('2026-03-24T10:00:00Z');
+    const clocks = dolsClocks({ grantedAt: granted, days: 3, standardRequestedAt: granted, extension: ext({ requestedAt: plusH(granted, 24), decidedAt: plusH(granted, 25), days: 7 }) }, LONDON);
+    expect(local(clocks[1].deadline)).toBe('Fri 3 Apr 2026 11:00 BST');
+  });
+
+  it.each<[string, Partial<DolsExtensionFacts>, Partial<UrgentAuthorisationFacts>]>([
+    ['an 8-day extension', { days: 8 }, {}],
+    ['a second extension', {}, { previousExtensions: 1 }],
+    ['an extension after expiry', { decidedAt: plusH(GRANTED, 8 * 24) }, {}],
+    ['no standard request', {}, { standardRequestedAt: null }],
+    ['a refused extension', { decision: 'refused' }, {}],
+  ])('%s gives no extended clock', (_name, e, over) => {
+    expect(dolsClocks(ua({ ...over, extension: ext(e) }), LONDON).map((c) => c.id)).toEqual(['dols-urgent']);
+  });
+
+  it('property: a deadline is never before its anchor and never more than 14 days after it', () => {
+    const instant = fc.date({ min: at('2025-01-01T00:00:00Z'), max: at('2030-12-31T00:00:00Z'), noInvalidDate: true });
+    const hours = fc.integer({ min: -48, max: 20 * 24 });
+    fc.assert(
+      fc.property(
+        instant,
+        fc.integer({ min: -2, max: 10 }),
+        fc.option(hours, { nil: null }),
+        fc.option(fc.record({ request: hours, decideAfter: fc.integer({ min: -24, max: 10 * 24 }), days: fc.integer({ min: -2, max: 20 }), reasons: fc.string({ maxLength: 40 }), essential: fc.boolean(), refused: fc.boolean() }), { nil: null }),
+        fc.integer({ min: 0, max: 2 }),
+        (grantedAt, days, standardAfter, e, previousExtensions) => {
+          const facts: UrgentAuthorisationFacts = {
+            grantedAt,
+            days,
+            standardRequestedAt: standardAfter === null ? null : plusH(grantedAt, standardAfter),
+            previousExtensions,
+            extension: e && {
+              requestedAt: plusH(grantedAt, e.request),
+              decidedAt: plusH(grantedAt, e.request + e.decideAfter),
+              days: e.days,
+              exceptionalReasons: e.reasons,
+              essentialToContinue: e.essential,
+              decision: e.refused ? 'refused' : 'extended',
+            },
+          };
+          for (const clock of dolsClocks(facts, LONDON)) {
+            const span = clock.deadline.getTime() - clock.anchor.getTime();
+            expect(span).toBeGreaterThanOrEqual(0);
+            expect(span).toBeLessThanOrEqual(14 * DAY);
+          }
+        },
+      ),
+    );
+  });
+});
