@@ -18,6 +18,7 @@ import { OpsModule } from './ops/ops.module';
 import { DemoSeed } from './seed/demo-seed';
 import { DemoAssessments } from './seed/demo-assessments';
 import { DemoReferrals } from './seed/demo-referrals';
+import { DemoSafeguarding } from './seed/demo-safeguarding';
 import { DemoRota } from './seed/demo-rota';
 import { DemoSupervision } from './seed/demo-supervision';
 import { DemoWorkforce } from './seed/demo-workforce';
@@ -99,6 +100,7 @@ export class AppModule {
         DemoRota,
         DemoReferrals,
         DemoAssessments,
+        DemoSafeguarding,
         DemoSupervision,
       ],
     };

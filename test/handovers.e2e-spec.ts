@@ -99,7 +99,7 @@ describe('the morning handover', () => {
     // referral item nobody took on is carried over.
     t.clock.set('2026-11-22T07:30:00Z');
     const next = (await as(dayManager).get('/handovers/2026-11-22').expect(200)).body;
-    expect(next.periodFrom).toBe('2026-11-21T08:01:00.000Z');
+    expect(next.periodFrom).toBe('2026-11-21T08:01:00.001Z'); // just after yesterday's compilation (half-open periods)
     expect(next.items.map((i: { itemId: string }) => i.itemId)).not.toContain(decision.id);
     expect(next.items.filter((i: { itemType: string }) => i.itemType === 'rota-note')).toEqual([]);
     const carried = next.items.find((i: { itemId: string }) => i.itemId === referral.id);

@@ -99,6 +99,18 @@ describe('demo seed (npm start on an empty database)', () => {
     expect(admission.outcome.findingsAtDecision.filter((f: { severity: string }) => f.severity === 'blocker')).toEqual([]);
   });
 
+  it('has last night\'s out-of-hours decisions, signed, and this morning\'s handover built from them', async () => {
+    const decisions = (await t.http.get('/decisions?status=signed').set('authorization', manager).expect(200)).body.items;
+    expect(decisions.map((d: { type: string }) => d.type).sort()).toEqual(['adult-safeguarding', 'best-interests', 'emergency-placement']);
+    const placement = decisions.find((d: { type: string }) => d.type === 'emergency-placement');
+    expect((await t.http.get(`/decisions/${placement.id}`).set('authorization', manager).expect(200)).body).toMatchObject({ costPence: 145000, aboveDelegatedLimit: true, escalation: { outcome: 'approved' } });
+    const handover = (await t.http.get('/handovers/2026-11-21').set('authorization', manager).expect(200)).body;
+    const types = handover.items.map((i: { itemType: string }) => i.itemType);
+    expect(types.filter((x: string) => x === 'decision')).toHaveLength(3);
+    expect(types).toEqual(expect.arrayContaining(['referral', 'action']));
+    expect(handover.counts.open).toBe(handover.items.length);
+  });
+
   it('audits everything it created, and the chain verifies', async () => {
     const verify = (await t.http.get('/audit-events/verify').set('authorization', auditor).expect(200)).body;
     expect(verify).toMatchObject({ valid: true });

@@ -127,7 +127,9 @@ export class HandoversService {
 
   private async compileIn(m: EntityManager, date: string, by: string | null): Promise<HandoverView> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`handover:${date}`]);
-    const now = this.clock.now();
+    // The period is half-open, [from, until): `until` is just after now, so what happened at this instant is on this
+    // handover, and the next one (from this compilation) does not repeat it.
+    const now = new Date(this.clock.now().getTime() + 1);
     let [h]: Array<{ id: string; period_from: Date }> = await m.query('SELECT id, period_from FROM handovers WHERE handover_date = $1', [date]);
     if (!h) {
       const [previous]: Array<{ compiled_at: Date }> = await m.query('SELECT compiled_at FROM handovers WHERE handover_date < $1 ORDER BY handover_date DESC LIMIT 1', [date]);

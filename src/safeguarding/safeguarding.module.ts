@@ -20,6 +20,6 @@ import { HandoversService } from './handovers.service';
   imports: [PeopleModule, AuthModule, AssessmentsModule, ReferralsModule, RotaModule],
   controllers: [DecisionsController, ActionsController, HandoversController],
   providers: [DecisionsService, ActionsService, HandoversService],
-  exports: [DecisionsService, ActionsService],
+  exports: [DecisionsService, ActionsService, HandoversService],
 })
 export class SafeguardingModule {}

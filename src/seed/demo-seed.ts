@@ -5,6 +5,7 @@ import type { Role } from '../auth/roles';
 import { UserEntity } from '../auth/user.entity';
 import { Db } from '../database/db';
 import { DemoAssessments } from './demo-assessments';
+import { DemoSafeguarding } from './demo-safeguarding';
 import { DemoReferrals } from './demo-referrals';
 import { DemoRota } from './demo-rota';
 import { DemoSupervision } from './demo-supervision';
@@ -48,6 +49,7 @@ export class DemoSeed {
     private readonly supervision: DemoSupervision,
     private readonly referrals: DemoReferrals,
     private readonly assessments: DemoAssessments,
+    private readonly safeguarding: DemoSafeguarding,
   ) {}
 
   /** Returns the demo logins when it seeded, or undefined when the database already had users. */
@@ -75,6 +77,8 @@ export class DemoSeed {
       await this.referrals.seed({ userId: ids.get(referrer.email.split('@')[0])!, email: referrer.email, displayName: referrer.displayName, roles: referrer.roles, via: 'local' }, managerActor);
       const amhpIds = DEMO_USERS.filter((u) => u.roles.includes('amhp')).map((u) => ids.get(u.email.split('@')[0])!);
       await this.assessments.seed(managerActor, amhpIds);
+      const duty = DEMO_USERS.find((u) => u.roles.includes('amhp'))!;
+      await this.safeguarding.seed({ userId: ids.get(duty.email.split('@')[0])!, email: duty.email, displayName: duty.displayName, roles: duty.roles, via: 'local' }, managerActor);
       return DEMO_USERS;
     });
   }
