@@ -49,11 +49,30 @@ describe('the morning handover', () => {
     ...over,
   });
 
-  it('compiles the night for the day team at 08:00, who acknowledge each item; what is left is carried to the next morning', async () => {
+  it('a night with a s.42 concern, a best-interests decision and an emergency placement over the cost threshold is compiled at 08:00 and acknowledged by the day team; what is left is carried to the next morning', async () => {
     // The night: a s.42 decision signed at 02:30, a rota note, an open s.136 referral.
     t.clock.set('2026-11-21T02:30:00Z');
     const decision = (await as(worker).post('/decisions', { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:20:00Z', personId, content: content(), details: { s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Dementia; bruising.' } } }).expect(201)).body;
     await as(worker).post(`/decisions/${decision.id}/sign`).expect(200);
+    // 02:40 a best-interests decision for a man with no record; 02:50 an emergency placement above the £1,000 limit.
+    const bi = (await as(worker).post('/decisions', {
+      type: 'best-interests', occurredAt: '2026-11-21T02:25:00Z', personDetails: { name: 'Ray (surname unknown)', approximateAge: 75 },
+      content: content({ question: 'Where should Ray stay tonight?', legalFrameworks: ['mca-best-interests'], powerOrDuty: 'MCA 2005 ss.4-5', capacity: 'Lacks capacity to decide where to stay tonight.' }),
+      details: {
+        capacity: { decision: 'Where to stay tonight', assessedAt: '2026-11-21T02:20:00Z', impairment: true, unableTo: ['retain'], causalLink: true, practicableStepsTaken: 'Quiet room, simple words, repeated.' },
+        bestInterests: { canItWait: 'No: night-time, nowhere to go.', wishesAndFeelings: 'Wants to go home.', beliefsAndValues: 'None known.', attorneyOrDeputyChecked: true, imcaRequired: false, leastRestrictive: 'Elm Court until family are found.' },
+      },
+    }).expect(201)).body;
+    await as(worker).post(`/decisions/${bi.id}/sign`).expect(200);
+    const placementBody = {
+      type: 'emergency-placement', occurredAt: '2026-11-21T02:28:00Z', personId, costPence: 150_000,
+      content: content({ question: 'Can Pat go to Oak House tonight?', legalFrameworks: ['care-act-other'], powerOrDuty: 'Care Act 2014 s.19(3)' }),
+      details: { placement: 'Oak House', startsAt: '2026-11-21T03:00:00Z', costPence: 150_000, fundingAuthority: 'Northshire CC' },
+    };
+    const placement = (await as(worker).post('/decisions', placementBody).expect(201)).body;
+    expect((await as(worker).post(`/decisions/${placement.id}/sign`).expect(422)).body.missing.map((x: { field: string }) => x.field)).toEqual(['escalation']);
+    await as(worker).patch(`/decisions/${placement.id}`, { escalation: { to: 'Dana Whitlock', role: 'Head of Adult Social Care', at: '2026-11-21T02:29:00Z', outcome: 'approved' } }).expect(200);
+    await as(worker).post(`/decisions/${placement.id}/sign`).expect(200);
     const shift = (await as(manager).post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T22:00:00Z', endsAt: '2026-11-21T09:00:00Z', requiredCount: 1 }).expect(201)).body;
     await as(manager).patch(`/rota/shifts/${shift.id}`, { notes: 'Second AMHP went home sick at 03:00; night covered alone.' }).expect(200);
     const referral = (await as(manager).post('/referrals', {
@@ -75,8 +94,9 @@ describe('the morning handover', () => {
     dayManager = await t.user(['manager'], { displayName: 'Day Team Manager' }); // signs in for the day shift
     const h = (await as(dayManager).get('/handovers/2026-11-21').expect(200)).body;
     const byType = (type: string) => h.items.filter((i: { itemType: string }) => i.itemType === type);
-    expect(byType('decision').map((i: { itemId: string }) => i.itemId)).toEqual([decision.id]);
-    expect(byType('decision')[0].summary).toMatchObject({ decisionType: 'adult-safeguarding', handoverNote: 'Day team to allocate the s.42 enquiry and call the daughter.', actions: [expect.objectContaining({ description: 'Allocate the s.42 enquiry' })] });
+    expect(byType('decision').map((i: { itemId: string }) => i.itemId).sort()).toEqual([decision.id, bi.id, placement.id].sort());
+    expect(byType('decision').find((i: { itemId: string }) => i.itemId === placement.id).summary).toMatchObject({ costPence: 150000, escalated: true });
+    expect(byType('decision').find((i: { itemId: string }) => i.itemId === decision.id).summary).toMatchObject({ decisionType: 'adult-safeguarding', handoverNote: 'Day team to allocate the s.42 enquiry and call the daughter.', actions: [expect.objectContaining({ description: 'Allocate the s.42 enquiry' })] });
     expect(byType('referral').map((i: { itemId: string }) => i.itemId)).toContain(referral.id);
     expect(byType('referral').find((i: { itemId: string }) => i.itemId === referral.id).summary.clocks).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'POL-07', deadline: '2026-11-22T02:00:00.000Z' })]));
     expect(byType('rota-note')[0].summary.notes).toBe('Second AMHP went home sick at 03:00; night covered alone.');
@@ -86,7 +106,7 @@ describe('the morning handover', () => {
     expect(JSON.stringify(h)).not.toContain('Bridge');
 
     // The day-team manager takes on the decision and the rota note; a second acknowledgement is 409.
-    const decisionItem = byType('decision')[0];
+    const decisionItem = byType('decision').find((i: { itemId: string }) => i.itemId === decision.id);
     const ack = (await as(dayManager).post(`/handovers/2026-11-21/items/${decisionItem.id}/acknowledgement`, { note: 'Allocated to Jo in the Riverside team.' }).expect(200)).body;
     expect(ack.items.find((i: { id: string }) => i.id === decisionItem.id)).toMatchObject({ acknowledgedBy: dayManager.id, acknowledgedAt: '2026-11-21T08:01:00.000Z', acknowledgementNote: 'Allocated to Jo in the Riverside team.' });
     await as(dayManager).post(`/handovers/2026-11-21/items/${decisionItem.id}/acknowledgement`, {}).expect(409);
@@ -101,6 +121,8 @@ describe('the morning handover', () => {
     const next = (await as(dayManager).get('/handovers/2026-11-22').expect(200)).body;
     expect(next.periodFrom).toBe('2026-11-21T08:01:00.001Z'); // just after yesterday's compilation (half-open periods)
     expect(next.items.map((i: { itemId: string }) => i.itemId)).not.toContain(decision.id);
+    // The placement nobody acknowledged yesterday is still there, first handed over yesterday.
+    expect(next.items.find((i: { itemId: string }) => i.itemId === placement.id)).toMatchObject({ carriedOver: true, firstHandedOverOn: '2026-11-21' });
     expect(next.items.filter((i: { itemType: string }) => i.itemType === 'rota-note')).toEqual([]);
     const carried = next.items.find((i: { itemId: string }) => i.itemId === referral.id);
     expect(carried).toMatchObject({ carriedOver: true, firstHandedOverOn: '2026-11-21', acknowledgedAt: null });
