@@ -63,15 +63,18 @@ export class AccessService {
   async require(actor: Actor, action: Action, facts: AccessFacts, resource: { type: string; id: string }): Promise<Decision> {
     const decision = can(actor.roles, action, facts);
     if (decision.allowed) return decision;
-    await this.audit.recordAlone({
-      action: 'access.denied',
-      resourceType: resource.type,
-      resourceId: resource.id,
-      outcome: 'denied',
-      actor: { userId: actor.userId, roles: actor.roles },
-      details: { policy: action, ...(decision.reason ? { reason: decision.reason } : {}) },
-    });
-    throw new ForbiddenProblem(decision.reason ?? 'You are not allowed to do this.');
+    return this.deny(actor, action, resource, decision.reason ?? 'You are not allowed to do this.');
+  }
+
+  /**
+   * Refuses a request the route let through (the role may act, but not on this record): the denial is audited in a
+   * transaction of its own (the request's own rolls back) and the caller gets 403 with the reason.
+   */
+  async deny(actor: Actor, policy: string, resource: { type: string; id: string }, reason: string, subjectPersonId: string | null = null, breakGlassPersonId?: string): Promise<never> {
+    await this.audit.recordAlone({ action: 'access.denied', resourceType: resource.type, resourceId: resource.id, subjectPersonId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy, reason } });
+    const problem = new ForbiddenProblem(reason, breakGlassPersonId ? 'no-relationship' : 'forbidden');
+    if (breakGlassPersonId) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId: breakGlassPersonId };
+    throw problem;
   }
 
   /**
@@ -82,10 +85,7 @@ export class AccessService {
   async requirePerson(actor: Actor, action: Action, personId: string, m: EntityManager, resource: { type: string; id: string }): Promise<string> {
     const decision = await this.decide(actor, action, personId, m);
     if (decision.allowed) return decision.basis;
-    await this.audit.recordAlone({ action: 'access.denied', resourceType: resource.type, resourceId: resource.id, subjectPersonId: personId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy: action, ...(decision.reason ? { reason: decision.reason } : {}) } });
-    const problem = new ForbiddenProblem(decision.reason ?? `You are not allowed to see this ${resource.type}.`, decision.breakGlassAvailable ? 'no-relationship' : 'forbidden');
-    if (decision.breakGlassAvailable) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId };
-    throw problem;
+    return this.deny(actor, action, resource, decision.reason ?? `You are not allowed to see this ${resource.type}.`, personId, decision.breakGlassAvailable ? personId : undefined);
   }
 
   /** True when the actor holds one of the action's full roles (not only an own-record role). */

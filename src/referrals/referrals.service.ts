@@ -419,9 +419,8 @@ export class ReferralsService {
   }
 
   /** A referrer asking for someone else's referral: audited, then 403 (break-glass is not for referrers). */
-  private async deny(actor: Actor, r: Row, action: string): Promise<never> {
-    await this.audit.recordAlone({ action: 'access.denied', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy: action } });
-    throw new ForbiddenProblem('You are not allowed to see this referral.', 'forbidden');
+  private deny(actor: Actor, r: Row, action: string): Promise<never> {
+    return this.access.deny(actor, action, { type: 'referral', id: r.id }, 'You are not allowed to see this referral.', r.personId);
   }
 
   /**

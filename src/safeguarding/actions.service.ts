@@ -1,3 +1,4 @@
+import { AccessService } from '../access/access.service';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -6,7 +7,7 @@ import { UsersService } from '../auth/users.service';
 import { Clock } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
-import { ConflictProblem, ForbiddenProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
@@ -65,23 +66,6 @@ interface ActionRow {
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /**
- * Refuses a request the route let through (the role may act, but not on this record): the denial is audited in a
- * transaction of its own, as AccessService does, and the caller gets 403.
- */
-export async function refuse(audit: AuditService, actor: Actor, policy: string, resource: { type: string; id: string }, reason: string, subjectPersonId: string | null = null): Promise<never> {
-  await audit.recordAlone({
-    action: 'access.denied',
-    resourceType: resource.type,
-    resourceId: resource.id,
-    subjectPersonId,
-    outcome: 'denied',
-    actor: { userId: actor.userId, roles: actor.roles },
-    details: { policy, reason },
-  });
-  throw new ForbiddenProblem(reason);
-}
-
-/**
  * Follow-up actions from out-of-hours decisions and handovers (OOH-08 (10): actions, owners and deadlines).
  *
  * Who sees what: a manager every action; an AMHP the actions they own or created (a decision's actions are created
@@ -95,6 +79,7 @@ export class ActionsService {
     private readonly audit: AuditService,
     private readonly events: EventsService,
     private readonly users: UsersService,
+    private readonly access: AccessService,
     private readonly clock: Clock,
   ) {}
 
@@ -125,7 +110,7 @@ export class ActionsService {
 
   /** POST /actions: a manager adds an action for a handover. */
   async add(actor: Actor, dto: CreateActionDto): Promise<ActionViewDto> {
-    if (!this.isManager(actor)) await refuse(this.audit, actor, 'actions.write', { type: 'handover', id: dto.sourceId }, 'Only a manager adds actions to a handover; a decision\'s actions come from the decision when it is signed.');
+    if (!this.isManager(actor)) await this.access.deny(actor, 'actions.write', { type: 'handover', id: dto.sourceId }, 'Only a manager adds actions to a handover; a decision\'s actions come from the decision when it is signed.');
     return this.db.transaction(async (m) => {
       const [handover] = await m.query('SELECT id FROM handovers WHERE id = $1', [dto.sourceId]);
       if (!handover) throw new UnprocessableProblem(`Handover ${dto.sourceId} does not exist.`, 'handover-not-found', { field: 'sourceId' });
@@ -141,7 +126,7 @@ export class ActionsService {
       if (!locked.length) throw new NotFoundProblem('Action', id);
       const a = await this.load(m, id);
       if (!this.isManager(actor) && a.ownerUserId !== actor.userId) {
-        await refuse(this.audit, actor, 'actions.write', { type: 'follow-up-action', id }, 'Only the action\'s owner or a manager may mark it done.', a.subjectPersonId);
+        await this.access.deny(actor, 'actions.write', { type: 'follow-up-action', id }, 'Only the action\'s owner or a manager may mark it done.', a.subjectPersonId);
       }
       if (a.doneAt) throw new ConflictProblem(`This action was done at ${iso(a.doneAt)}.`, 'action-done', { doneAt: iso(a.doneAt), doneBy: a.doneBy });
       assertVersion(expectedVersion, a.version);

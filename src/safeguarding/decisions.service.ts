@@ -16,7 +16,7 @@ import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import type { Finding } from '../statute/clocks';
 import { dolsClocks, validateExtension } from '../statute/dols';
-import { ActionsService, refuse, type NewAction } from './actions.service';
+import { ActionsService, type NewAction } from './actions.service';
 import { dolsFactsFromDetails, legalFrameworkWarnings, missingForSigning, s42DutyArises, validateDraft, type DecisionContent, type DraftError, type Escalation, type MissingItem } from './decision.rules';
 import type { DecisionType } from './safeguarding.entities';
 import { AmendDecisionDto, AmendmentViewDto, CreateDecisionDto, DecisionHistoryDto, DecisionMetadataDto, DecisionQuery, DecisionSummaryDto, DecisionViewDto, UpdateDecisionDto } from './dto/decision.dto';
@@ -220,7 +220,7 @@ export class DecisionsService {
       const d = await this.lockAndLoad(m, id);
       const manager = this.isManager(actor);
       if (d.authorUserId !== actor.userId && !manager) {
-        await refuse(this.audit, actor, 'decisions.write', { type: 'decision', id }, 'Only the author or a manager may amend a decision.', d.personId);
+        await this.access.deny(actor, 'decisions.write', { type: 'decision', id }, 'Only the author or a manager may amend a decision.', d.personId);
       }
       if (d.status === 'draft') throw new ConflictProblem('This decision is a draft: edit it (PATCH) instead of amending it.', 'decision-draft');
       assertVersion(expectedVersion, d.version);
@@ -364,11 +364,11 @@ export class DecisionsService {
     if (d.authorUserId === actor.userId) return 'author';
     if (this.isManager(actor)) return 'role:manager';
     if (actor.roles.includes('auditor')) return 'metadata';
-    return refuse(this.audit, actor, 'decisions.read', { type: 'decision', id: d.id }, 'Only the author and managers may read this decision.', d.personId);
+    return this.access.deny(actor, 'decisions.read', { type: 'decision', id: d.id }, 'Only the author and managers may read this decision.', d.personId);
   }
 
   private async refuseNotAuthor(actor: Actor, d: DecisionRow, what: 'edit' | 'sign'): Promise<never> {
-    return refuse(this.audit, actor, 'decisions.write', { type: 'decision', id: d.id }, `Only the author may ${what} a draft decision.`, d.personId);
+    return this.access.deny(actor, 'decisions.write', { type: 'decision', id: d.id }, `Only the author may ${what} a draft decision.`, d.personId);
   }
 
   /** The person's record must be one the caller may read (person.read; 403 otherwise) and must exist (422). */
