@@ -9,6 +9,7 @@ import * as m6 from './1795242671845-EmptyRelationshipPeriod';
 import * as m7 from './1795242885114-AuditAppendMany';
 import * as m8 from './1795245015075-Assessments';
 import * as m9 from './1795247946519-Safeguarding';
+import * as m10 from './1795249000000-AuditOneLanePerTransaction';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m7),
   ...Object.values(m8),
   ...Object.values(m9),
+  ...Object.values(m10),
 ];

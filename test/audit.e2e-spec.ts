@@ -53,7 +53,7 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
   });
 
   it('a failed audit write fails the request and changes nothing', async () => {
-    const signature = 'timestamptz, uuid, text, text, text, text, uuid, text, text, text, text, jsonb';
+    const signature = 'timestamptz, uuid, text, text, text, text, uuid, text, text, text, text, jsonb, smallint';
     const before = (await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200)).body;
     await t.sql(`ALTER FUNCTION audit_append(${signature}) RENAME TO audit_append_saved`);
     await t.sql(`CREATE FUNCTION audit_append(${signature}) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`);
@@ -68,6 +68,57 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
     }
     const after = (await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200)).body;
     expect(after).toEqual(before);
+  });
+
+  it('a transaction appends to one chain lane, and an audit written beside it never waits for that lane', async () => {
+    const { Client } = require('pg') as typeof import('pg');
+    const append = (c: import('pg').Client, avoid: number | null = null) =>
+      c.query(`SELECT audit_append(now(), NULL, NULL, 'test.lane', 'test', NULL, NULL, NULL, NULL, NULL, 'success', NULL, $1)`, [avoid]);
+    const open = async () => {
+      const c = new Client({ connectionString: t.databaseUrl });
+      await c.connect();
+      await c.query('BEGIN');
+      return c;
+    };
+    const laneOf = async (c: import('pg').Client) => Number((await c.query(`SELECT current_setting('audit.lane', true) AS lane`)).rows[0].lane);
+    const holders: import('pg').Client[] = [];
+    try {
+      // Twenty appends in one transaction: one lane, not eight.
+      const mine = await open();
+      holders.push(mine);
+      for (let i = 0; i < 20; i++) await append(mine);
+      const myLane = await laneOf(mine);
+      expect((await mine.query(`SELECT DISTINCT lane FROM audit_events WHERE action = 'test.lane'`)).rows).toEqual([{ lane: myLane }]);
+      // Seven other transactions take the seven other lanes.
+      for (let i = 0; i < 7; i++) {
+        const c = await open();
+        holders.push(c);
+        await append(c);
+      }
+      expect(new Set(await Promise.all(holders.map(laneOf))).size).toBe(8);
+      // A denial audited on its own while `mine` is open: told to avoid my lane, it waits for one of the others,
+      // which commit in 300 ms; `mine` stays open throughout (without `avoid` it could wait on mine for ever, while
+      // mine waits for it).
+      const beside = new Client({ connectionString: t.databaseUrl });
+      await beside.connect();
+      try {
+        await beside.query('BEGIN');
+        const started = Date.now();
+        setTimeout(() => holders.slice(1).forEach((c) => void c.query('COMMIT')), 300);
+        await append(beside, myLane);
+        expect(await laneOf(beside)).not.toBe(myLane);
+        expect(Date.now() - started).toBeLessThan(5000);
+        await beside.query('COMMIT');
+      } finally {
+        await beside.end();
+      }
+    } finally {
+      for (const c of holders) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        await c.end();
+      }
+    }
+    expect((await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body.valid).toBe(true);
   });
 
   describe('tampering is detected by GET /audit-events/verify', () => {

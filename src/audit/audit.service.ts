@@ -51,10 +51,10 @@ export class AuditService {
     private readonly db: Db,
   ) {}
 
-  async record(m: EntityManager, event: AuditRecord): Promise<void> {
+  async record(m: EntityManager, event: AuditRecord, avoidLane: number | null = null): Promise<void> {
     const ctx = event.context ?? requestContext.current();
     const actor = event.actor === undefined ? ctx?.actor : event.actor;
-    await m.query('SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
+    await m.query('SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
       this.clock.now(),
       actor?.userId ?? null,
       actor ? actor.roles.join(',') : null,
@@ -67,6 +67,7 @@ export class AuditService {
       ctx?.ip ?? null,
       event.outcome ?? 'success',
       event.details ? JSON.stringify(event.details) : null,
+      avoidLane,
     ]);
   }
 
@@ -145,7 +146,11 @@ export class AuditService {
 
   /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
   async recordAlone(event: AuditRecord): Promise<void> {
-    await this.dataSource.transaction((m) => this.record(m, event));
+    // Called from inside a transaction (a denial found mid-request), that transaction may hold an audit lane: the
+    // separate transaction here must never wait for it, or the two would wait on each other.
+    const caller = this.db.current;
+    const avoid = caller ? ((await caller.query(`SELECT nullif(current_setting('audit.lane', true), '')::smallint AS lane`))[0]?.lane ?? null) : null;
+    await this.dataSource.transaction((m) => this.record(m, event, avoid));
   }
 
   /**
