@@ -10,6 +10,7 @@ import * as m7 from './1795242885114-AuditAppendMany';
 import * as m8 from './1795245015075-Assessments';
 import * as m9 from './1795247946519-Safeguarding';
 import * as m10 from './1795249000000-AuditOneLanePerTransaction';
+import * as m11 from './1795249647521-Alerts';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m8),
   ...Object.values(m9),
   ...Object.values(m10),
+  ...Object.values(m11),
 ];

@@ -1,3 +1,4 @@
+import { JobRunEntity, NotificationEntity, OutboxCursorEntity, WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../alerts/alerts.entities';
 import { AccessRelationshipEntity } from '../access/access-relationship.entity';
 import { BreakGlassSessionEntity } from '../access/break-glass-session.entity';
 import { ReviewAlertEntity } from '../access/review-alert.entity';
@@ -67,4 +68,9 @@ export const ENTITIES = [
   FollowUpActionEntity,
   HandoverEntity,
   HandoverItemEntity,
+  NotificationEntity,
+  JobRunEntity,
+  OutboxCursorEntity,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
 ];
