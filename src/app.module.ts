@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock, SystemClock } from './common/clock';
@@ -87,6 +88,7 @@ export class AppModule {
         DoctorsModule,
         SupervisionModule,
         PeopleModule,
+        AlertsModule,
         ...(options.imports ?? []),
       ],
       providers: [

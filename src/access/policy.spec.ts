@@ -48,7 +48,7 @@ describe('can(): role × relationship × break-glass', () => {
       const d = can([], action, { relationships: ['allocated', 'duty', 'referrer'], breakGlassSessionId: 'x', owns: true });
       expect(d.allowed).toBe(!!(POLICY[action] as ActionPolicy).anyAuthenticated);
     }
-    expect(Object.keys(POLICY).filter((a) => (POLICY[a as Action] as ActionPolicy).anyAuthenticated).sort()).toEqual(['rota.on-duty', 'self.read', 'self.write']);
+    expect(Object.keys(POLICY).filter((a) => (POLICY[a as Action] as ActionPolicy).anyAuthenticated).sort()).toEqual(['events.stream', 'notifications.read', 'rota.on-duty', 'self.read', 'self.write']);
   });
 });
 

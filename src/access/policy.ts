@@ -35,8 +35,12 @@ export interface ActionPolicy {
 export const POLICY = {
   'self.read': { anyAuthenticated: true },
   'self.write': { anyAuthenticated: true },
+  /** The live event stream (GET /events): every event is then filtered by what the caller may see (src/alerts/stream.visibility.ts). */
+  'events.stream': { anyAuthenticated: true },
   'users.read': { roles: ['admin'] },
   'users.write': { roles: ['admin'] },
+  /** Webhook subscriptions of integrating systems (URL, event types, secret) and their delivery log. */
+  'webhooks.manage': { roles: ['admin'] },
   'audit.read': { roles: ['auditor', 'admin'] },
   'review-alerts.read': { roles: ['auditor', 'admin'] },
   'review-alerts.review': { roles: ['auditor'] },
@@ -57,6 +61,8 @@ export const POLICY = {
   'rota.read': { roles: ['manager', 'amhp', 'admin', 'auditor'] },
   'rota.write': { roles: ['manager'] },
   'rota.on-duty': { anyAuthenticated: true },
+  /** Each user's own notification inbox. */
+  'notifications.read': { anyAuthenticated: true },
   'leave.read': { roles: ['manager'], ownRoles: ['amhp'] },
   'leave.request': { roles: ['manager'], ownRoles: ['amhp'] },
   'leave.decide': { roles: ['manager'] },

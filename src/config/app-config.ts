@@ -89,6 +89,20 @@ export class AppConfig {
   readonly rotaMaxConsecutiveNights: number;
   /** WTR reg 11: the uninterrupted weekly rest below which an assignment warns. */
   readonly rotaWeeklyRestHours: number;
+  /** Minutes before a statutory clock's deadline at which its warnings are raised (e.g. 240 and 60: 4 h and 1 h). */
+  readonly clockWarningLeadsMinutes: number[];
+  /** An allocation offer nobody has answered after this many minutes is escalated to the managers. */
+  readonly offerEscalationMinutes: number;
+  /** A handover item still unacknowledged this many minutes after the handover was compiled is escalated. */
+  readonly handoverEscalationMinutes: number;
+  /** Webhook destinations may use plain http (development and tests only): SSRF guard, webhook-url.ts. */
+  readonly webhookAllowHttp: boolean;
+  /** Webhook destinations may resolve to loopback, private, link-local or CGNAT addresses (development and tests only). */
+  readonly webhookAllowPrivate: boolean;
+  /** Attempts at one webhook delivery before it is abandoned. */
+  readonly webhookMaxAttempts: number;
+  /** Consecutive failed attempts after which a webhook subscription is disabled. */
+  readonly webhookDisableAfter: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -289,5 +303,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     councilName: str(env, 'COUNCIL_NAME', 'the local social services authority'),
     handoverTime: localTime(env, 'HANDOVER_TIME', '08:00'),
     delegatedAuthorityLimitPence: int(env, 'DELEGATED_AUTHORITY_LIMIT_PENCE', 100_000, 0, 100_000_000),
+    webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', false),
+    webhookAllowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+    webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+    webhookDisableAfter: int(env, 'WEBHOOK_DISABLE_AFTER', 20, 1, 1000),
+    clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
+    offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),
+    handoverEscalationMinutes: int(env, 'HANDOVER_ESCALATION_MINUTES', 120, 1, 24 * 60),
   });
 }

@@ -328,6 +328,17 @@ export class DecisionsService {
    * For the morning handover, inside its transaction: the decisions signed in [from, to), oldest first, with their
    * follow-up actions. Not audited here: the caller audits what it compiles.
    */
+  /** For the alerts jobs (in the caller's transaction, not audited): signed DoLS decisions with their clocks (OOH-04/05). */
+  async dolsClocksOfSigned(m: EntityManager): Promise<Array<{ id: string; authorUserId: string; personId: string | null; clocks: ReturnType<typeof dolsClocks> }>> {
+    const rows: Array<{ id: string; type: DecisionType; author_user_id: string; person_id: string | null; details: Record<string, unknown> }> = await m.query(
+      `SELECT id, type, author_user_id, person_id, details FROM decisions WHERE status = 'signed' AND type IN ('dols-urgent-authorisation', 'dols-extension') ORDER BY occurred_at`,
+    );
+    return rows.flatMap((r) => {
+      const facts = dolsFactsFromDetails(r.type, r.details);
+      return facts ? [{ id: r.id, authorUserId: r.author_user_id, personId: r.person_id, clocks: dolsClocks(facts, this.config.timeZone) }] : [];
+    });
+  }
+
   async signedBetween(m: EntityManager, from: Date, to: Date): Promise<SignedDecision[]> {
     const rows: DecisionRow[] = await m.query(
       `SELECT d.id, d.type, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId", d.person_id AS "personId",

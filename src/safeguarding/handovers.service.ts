@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
 import { EntityManager } from 'typeorm';
 import { AssessmentsService } from '../assessments/assessments.service';
 import { AuditService } from '../audit/audit.service';
@@ -104,9 +103,9 @@ export class HandoversService {
 
   /**
    * The scheduled compilation: once the local time passes HANDOVER_TIME, today's handover is compiled if it has not
-   * been. Every replica checks; the advisory lock and the unique date make it happen once.
+   * been. Scheduled by the alerts JobRunner (job `handover-compile`, every minute); the advisory lock and the unique
+   * date make it happen once.
    */
-  @Interval('handover', 60_000)
   async tick(): Promise<void> {
     const now = this.clock.now();
     const today = localDate(now, this.config.timeZone);

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ReferralsModule } from '../referrals/referrals.module';
+import { RotaModule } from '../rota/rota.module';
+import { SafeguardingModule } from '../safeguarding/safeguarding.module';
+import { SupervisionModule } from '../supervision/supervision.module';
+import { WorkforceModule } from '../workforce/workforce.module';
+import { JobRunner } from './job-runner.service';
+import { AlertJobs } from './jobs';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsService } from './notifications.service';
+import { StreamController } from './stream.controller';
+import { StreamService } from './stream.service';
+import { WebhookDispatcher } from './webhook-dispatcher.service';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+/** Scheduled jobs (once across replicas) and the per-user notifications inbox. */
+@Module({
+  imports: [ReferralsModule, RotaModule, SafeguardingModule, WorkforceModule, SupervisionModule],
+  controllers: [NotificationsController, StreamController, WebhooksController],
+  providers: [JobRunner, NotificationsService, AlertJobs, StreamService, WebhooksService, WebhookDispatcher],
+  exports: [JobRunner, NotificationsService, WebhookDispatcher],
+})
+export class AlertsModule {}

@@ -1,0 +1,300 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ReferralsService } from '../referrals/referrals.service';
+import { DutyService } from '../rota/duty.service';
+import { HandoversService } from '../safeguarding/handovers.service';
+import { DecisionsService } from '../safeguarding/decisions.service';
+import { SupervisionService } from '../supervision/supervision.service';
+import { ApprovalsService } from '../workforce/approvals.service';
+import { TrainingService } from '../workforce/training.service';
+import type { Actor } from '../auth/actor';
+import { JobRunner } from './job-runner.service';
+import { NotificationsService } from './notifications.service';
+
+const MINUTE = 60_000;
+
+/**
+ * The scheduled jobs, registered with the JobRunner (which runs each once per period across replicas). Each job
+ * looks at the current state and raises notifications keyed so that a warning is raised once however often it runs;
+ * the rules themselves stay in their modules (clocks in statute/clocks via ReferralsService, coverage gaps in
+ * rota.rules via DutyService, reminder stages in workforce.rules via ApprovalsService).
+ *
+ * "The manager on duty" is, for escalation, every active user with the manager role: the rota does not (yet) say
+ * which manager is on duty.
+ */
+@Injectable()
+export class AlertJobs implements OnModuleInit {
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly notifications: NotificationsService,
+    private readonly referrals: ReferralsService,
+    private readonly handovers: HandoversService,
+    private readonly duty: DutyService,
+    private readonly approvals: ApprovalsService,
+    private readonly decisions: DecisionsService,
+    private readonly training: TrainingService,
+    private readonly supervision: SupervisionService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.runner.register({ name: 'clock-warnings', every: 'minute', run: (m, now) => this.clockWarnings(m, now) });
+    this.runner.register({ name: 'offer-escalation', every: 'minute', run: (m, now) => this.offerEscalation(m, now) });
+    this.runner.register({ name: 'handover-compile', every: 'minute', run: () => this.handoverCompile() });
+    this.runner.register({ name: 'handover-escalation', every: 'minute', run: (m, now) => this.handoverEscalation(m, now) });
+    this.runner.register({ name: 'rota-gaps-14d', every: 'day', at: '07:00', run: (m, now) => this.rotaGaps(m, now, 14 * 24 * 60 * MINUTE, '14d') });
+    this.runner.register({ name: 'rota-gaps-24h', every: 'hour', run: (m, now) => this.rotaGaps(m, now, 24 * 60 * MINUTE, '24h') });
+    this.runner.register({ name: 'approvals-expiring', every: 'day', at: '07:00', run: (m) => this.approvalsExpiring(m) });
+    this.runner.register({ name: 'dols-ending', every: 'hour', run: (m, now) => this.dolsEnding(m, now) });
+    this.runner.register({ name: 'training-short', every: 'day', at: '07:00', run: (m) => this.trainingShort(m) });
+    this.runner.register({ name: 'supervision-overdue', every: 'day', at: '07:00', run: (m) => this.supervisionOverdue(m) });
+  }
+
+  /**
+   * Statutory clocks of open referrals: a warning at each lead time before the deadline (only the nearest lead
+   * reached, so a referral first seen 30 minutes from its deadline is not warned "4 hours" too), and the breach.
+   * To the allocated AMHP, else the managers.
+   */
+  async clockWarnings(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
+    const leads = [...this.config.clockWarningLeadsMinutes].sort((a, b) => a - b);
+    let raised = 0;
+    let managers: string[] | undefined;
+    for (const r of await this.referrals.openForHandover(m)) {
+      for (const c of r.clocks) {
+        const deadline = new Date(c.deadline);
+        const left = deadline.getTime() - now.getTime();
+        let stage: string | null = null;
+        if (left <= 0) stage = 'breach';
+        else {
+          const lead = leads.find((l) => left <= l * MINUTE);
+          if (lead !== undefined) stage = String(lead);
+        }
+        if (!stage) continue;
+        const userIds = r.allocatedUserId ? [r.allocatedUserId] : (managers ??= await this.notifications.managerIds(m));
+        const breach = stage === 'breach';
+        raised += await this.notifications.notify(m, {
+          userIds,
+          kind: breach ? 'clock.breached' : 'clock.warning',
+          severity: breach ? 'urgent' : 'warning',
+          title: breach ? `${r.reference}: ${c.label} has passed` : `${r.reference}: ${c.label} ends in ${formatMinutes(Number(stage))}`,
+          body: `Deadline ${deadline.toISOString()}.`,
+          link: `/referrals/${r.id}`,
+          subjectType: 'referral',
+          subjectId: r.id,
+          dedupKey: `clock:${r.id}:${c.id}:${stage}`,
+        });
+      }
+    }
+    return { raised };
+  }
+
+  /** Offers nobody has answered within OFFER_ESCALATION_MINUTES, on a referral still waiting for an AMHP: to the managers. */
+  async offerEscalation(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
+    const rows: Array<{ referral_id: string; reference: string; first_offered_at: Date }> = await m.query(
+      `SELECT o.referral_id, r.reference, min(o.offered_at) AS first_offered_at
+         FROM allocation_offers o JOIN referrals r ON r.id = o.referral_id
+        WHERE o.response IS NULL AND r.status = 'accepted' AND o.offered_at <= $1
+        GROUP BY o.referral_id, r.reference ORDER BY o.referral_id`,
+      [new Date(now.getTime() - this.config.offerEscalationMinutes * MINUTE)],
+    );
+    if (!rows.length) return { raised: 0 };
+    const managers = await this.notifications.managerIds(m);
+    let raised = 0;
+    for (const r of rows) {
+      raised += await this.notifications.notify(m, {
+        userIds: managers,
+        kind: 'offer.escalated',
+        severity: 'urgent',
+        title: `${r.reference}: offered ${this.config.offerEscalationMinutes} minutes ago and not accepted`,
+        body: `First offered at ${new Date(r.first_offered_at).toISOString()}.`,
+        link: `/referrals/${r.referral_id}`,
+        subjectType: 'referral',
+        subjectId: r.referral_id,
+        dedupKey: `offer:${r.referral_id}`,
+      });
+    }
+    return { escalated: rows.length, raised };
+  }
+
+  /** The morning handover's compilation (HandoversService.tick: compiles once HANDOVER_TIME has passed). */
+  async handoverCompile(): Promise<Record<string, unknown>> {
+    await this.handovers.tick();
+    return {};
+  }
+
+  /** Items of the latest handover left unacknowledged HANDOVER_ESCALATION_MINUTES after it was compiled: to the managers. */
+  async handoverEscalation(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
+    const rows: Array<{ id: string; item_type: string; item_id: string; handover_date: string }> = await m.query(
+      `SELECT i.id, i.item_type, i.item_id, to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date
+         FROM handover_items i JOIN handovers h ON h.id = i.handover_id
+        WHERE h.handover_date = (SELECT max(handover_date) FROM handovers) AND i.acknowledged_at IS NULL AND date_trunc('minute', h.compiled_at) <= $1
+        ORDER BY i.id`,
+      [new Date(now.getTime() - this.config.handoverEscalationMinutes * MINUTE)],
+    );
+    if (!rows.length) return { raised: 0 };
+    const managers = await this.notifications.managerIds(m);
+    let raised = 0;
+    for (const i of rows) {
+      raised += await this.notifications.notify(m, {
+        userIds: managers,
+        kind: 'handover.escalated',
+        severity: 'warning',
+        title: `Handover ${i.handover_date}: a ${i.item_type} item is still unacknowledged`,
+        link: `/handovers/${i.handover_date}`,
+        subjectType: 'handover-item',
+        subjectId: i.id,
+        dedupKey: `handover:${i.id}`,
+      });
+    }
+    return { unacknowledged: rows.length, raised };
+  }
+
+  /**
+   * Rota gaps in the window ahead (rota.rules coverageGaps via DutyService): shifts short of AMHPs or skills, and holes
+   * between planned shifts. The open ends before the first and after the last shift of the window are not reported
+   * (that part of the rota may simply not be planned yet).
+   */
+  async rotaGaps(m: EntityManager, now: Date, spanMs: number, window: string): Promise<Record<string, unknown>> {
+    const to = new Date(now.getTime() + spanMs);
+    const { gaps } = await this.duty.coverage(now, to);
+    const reported = gaps.filter((g) => g.shiftId || (new Date(g.startsAt) > now && new Date(g.endsAt) < to));
+    if (!reported.length) return { gaps: 0, raised: 0 };
+    const managers = await this.notifications.managerIds(m);
+    let raised = 0;
+    for (const g of reported) {
+      const what = g.kind === 'understaffed' ? `${g.missing} AMHP${g.missing === 1 ? '' : 's'} short` : g.kind === 'skill-missing' ? `missing ${g.missingSkills.join(', ')}` : 'no shift planned';
+      raised += await this.notifications.notify(m, {
+        userIds: managers,
+        kind: 'rota.gap',
+        severity: window === '24h' ? 'urgent' : 'warning',
+        title: `Rota gap ${g.startsAt}${g.label ? ` (${g.label})` : ''}: ${what}`,
+        link: g.shiftId ? `/rota/shifts/${g.shiftId}` : `/rota/coverage?from=${encodeURIComponent(g.startsAt)}&to=${encodeURIComponent(g.endsAt)}`,
+        subjectType: g.shiftId ? 'shift' : 'rota',
+        subjectId: g.shiftId,
+        dedupKey: `gap:${g.shiftId ?? `none:${g.startsAt}:${g.endsAt}`}:${window}`,
+      });
+    }
+    return { gaps: reported.length, raised };
+  }
+
+  /** Approvals at a reminder stage (APPROVAL_REMINDER_DAYS, workforce.rules reminderStage) and not renewed: the AMHP and the managers. */
+  async approvalsExpiring(m: EntityManager): Promise<Record<string, unknown>> {
+    const stages = this.config.approvalReminderDays;
+    const due = (await this.approvals.reapprovalDue()).filter((a) => !a.renewed && stages.includes(a.reminderStage));
+    if (!due.length) return { raised: 0 };
+    const managers = await this.notifications.managerIds(m);
+    const users: Array<{ id: string; user_id: string }> = await m.query('SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])', [due.map((a) => a.practitionerId)]);
+    const userOf = new Map(users.map((u) => [u.id, u.user_id]));
+    let raised = 0;
+    for (const a of due) {
+      const amhp = userOf.get(a.practitionerId);
+      raised += await this.notifications.notify(m, {
+        userIds: [...(amhp ? [amhp] : []), ...managers],
+        kind: 'approval.expiring',
+        severity: a.reminderStage <= 30 ? 'urgent' : 'warning',
+        title: `AMHP approval ends on ${a.endsOn} (${a.daysLeft} days)`,
+        link: `/practitioners/${a.practitionerId}/approvals`,
+        subjectType: 'approval',
+        subjectId: a.approvalId,
+        dedupKey: `approval:${a.approvalId}:${a.reminderStage}`,
+      });
+    }
+    return { due: due.length, raised };
+  }
+
+  /**
+   * DoLS urgent authorisations (and extensions) ending within 24 h (OOH-04/05): the managing authority must have a
+   * standard authorisation decided, or ask the supervisory body to extend once. To the author and the managers.
+   */
+  async dolsEnding(m: EntityManager, now: Date): Promise<DolsEndingResult> {
+    let raised = 0;
+    let managers: string[] | undefined;
+    for (const d of await this.decisions.dolsClocksOfSigned(m)) {
+      // The clock that governs now: the extended end when there is one, else the urgent authorisation's.
+      const clock = d.clocks.find((c) => c.id === 'dols-extended') ?? d.clocks.find((c) => c.id === 'dols-urgent');
+      if (!clock) continue;
+      const left = clock.deadline.getTime() - now.getTime();
+      if (left <= 0 || left > DOLS_LEAD_HOURS * 60 * MINUTE) continue;
+      managers ??= await this.notifications.managerIds(m);
+      raised += await this.notifications.notify(m, {
+        userIds: [...new Set([d.authorUserId, ...managers])],
+        kind: 'dols.ending',
+        severity: 'urgent',
+        title: `${clock.label} ends within ${DOLS_LEAD_HOURS} h`,
+        body: clock.basis,
+        link: `/decisions/${d.id}`,
+        subjectType: 'decision',
+        subjectId: d.id,
+        dedupKey: `dols:${d.id}:${clock.id}:${DOLS_LEAD_HOURS}h`,
+      });
+    }
+    return { raised };
+  }
+
+  /** AMHP-06: practitioners short of refresher training in their approval year: the AMHP and the managers, once per year. */
+  async trainingShort(m: EntityManager): Promise<Record<string, unknown>> {
+    const short = await this.training.shortfalls();
+    if (!short.length) return { short: 0, raised: 0 };
+    const managers = await this.notifications.managerIds(m);
+    const users: Array<{ id: string; user_id: string }> = await m.query('SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])', [short.map((x) => x.practitionerId)]);
+    const userOf = new Map(users.map((u) => [u.id, u.user_id]));
+    let raised = 0;
+    for (const x of short) {
+      const amhp = userOf.get(x.practitionerId);
+      raised += await this.notifications.notify(m, {
+        userIds: [...(amhp ? [amhp] : []), ...managers],
+        kind: 'training.short',
+        severity: x.status === 'short' ? 'urgent' : 'warning',
+        title: `${x.displayName}: ${x.shortfallHours} h of refresher training short for approval year ${x.approvalYear} (due by ${x.dueBy})`,
+        link: `/practitioners/${x.practitionerId}/training`,
+        subjectType: 'practitioner',
+        subjectId: x.practitionerId,
+        dedupKey: `training:${x.practitionerId}:${x.approvalYear}:${x.status}`,
+      });
+    }
+    return { short: short.length, raised };
+  }
+
+  /** AMHP-10: professional supervision overdue: the AMHP and the managers, once per missed due date. */
+  async supervisionOverdue(m: EntityManager): Promise<Record<string, unknown>> {
+    const { items } = await this.supervision.overdue(SYSTEM, { overdueOnly: true } as Parameters<SupervisionService['overdue']>[1]);
+    if (!items.length) return { overdue: 0, raised: 0 };
+    const managers = await this.notifications.managerIds(m);
+    const users: Array<{ id: string; user_id: string }> = await m.query('SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])', [items.map((x) => x.practitionerId)]);
+    const userOf = new Map(users.map((u) => [u.id, u.user_id]));
+    let raised = 0;
+    for (const x of items) {
+      const amhp = userOf.get(x.practitionerId);
+      raised += await this.notifications.notify(m, {
+        userIds: [...(amhp ? [amhp] : []), ...managers],
+        kind: 'supervision.overdue',
+        severity: 'warning',
+        title: `${x.displayName}: professional supervision overdue by ${x.daysOverdue} day${x.daysOverdue === 1 ? '' : 's'} (due ${x.nextDueOn})`,
+        link: `/supervision/overdue`,
+        subjectType: 'practitioner',
+        subjectId: x.practitionerId,
+        dedupKey: supervisionKey(x.practitionerId, x.nextDueOn),
+      });
+    }
+    return { overdue: items.length, raised };
+  }
+}
+
+/** The jobs read lists whose route-level rules ask for a role: they read as the system, with a manager's view. */
+const SYSTEM: Actor = { userId: '00000000-0000-0000-0000-000000000000', email: 'system', displayName: 'Scheduled job', roles: ['manager'], via: 'local' };
+
+export interface DolsEndingResult extends Record<string, unknown> {
+  raised: number;
+}
+
+export const DOLS_LEAD_HOURS = 24;
+
+/** Extra jobs: DoLS authorisations nearing their end, training short for the approval year, supervision overdue. */
+function supervisionKey(practitionerId: string, dueOn: string): string {
+  return `supervision:${practitionerId}:${dueOn}`;
+}
+
+function formatMinutes(min: number): string {
+  return min % 60 === 0 ? `${min / 60} h` : `${min} min`;
+}

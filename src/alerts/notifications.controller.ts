@@ -1,0 +1,71 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { Authorize } from '../access/authorize.decorator';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../common/http';
+import { Page, PageQuery } from '../common/pagination';
+import { NotificationsService, NotificationView } from './notifications.service';
+
+export class NotificationQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only notifications not yet read.' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  unread?: boolean;
+}
+
+export class NotificationDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'e.g. clock.warning, clock.breached, offer.escalated, handover.escalated.' }) kind: string;
+  @ApiProperty({ enum: ['info', 'warning', 'urgent'] }) severity: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ nullable: true, type: String }) body: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The API path of the subject, e.g. /referrals/{id}.' }) link: string | null;
+  @ApiProperty({ nullable: true, type: String }) subjectType: string | null;
+  @ApiProperty({ nullable: true, type: String }) subjectId: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt: string | null;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto] }) items: NotificationDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class ReadAllDto {
+  @ApiProperty({ description: 'How many were marked read.' }) count: number;
+}
+
+@ApiTags('notifications')
+@Controller('me/notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @Authorize('notifications.read')
+  @ApiOperation({ summary: 'My notifications, newest first; `unread=true` for those not yet read.' })
+  @ApiOkResponse({ type: NotificationPageDto })
+  list(@CurrentActor() actor: Actor, @Query() q: NotificationQuery): Promise<Page<NotificationView>> {
+    return this.notifications.list(actor, q);
+  }
+
+  @Post('read-all')
+  @Authorize('notifications.read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Marks all my unread notifications read.' })
+  @ApiOkResponse({ type: ReadAllDto })
+  readAll(@CurrentActor() actor: Actor): Promise<{ count: number }> {
+    return this.notifications.markAllRead(actor);
+  }
+
+  @Post(':id/read')
+  @Authorize('notifications.read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Marks one of my notifications read (404 for anyone else\'s).' })
+  @ApiOkResponse({ type: NotificationDto })
+  read(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<NotificationView> {
+    return this.notifications.markRead(actor, id);
+  }
+}

@@ -1,0 +1,315 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import type { Actor } from '../auth/actor';
+import { AppConfig } from '../config/app-config';
+import { DATABASE_URL } from '../database/database.module';
+import { EventFacts, frame, StreamEvent, typeMatches, visibility } from './stream.visibility';
+
+export const OUTBOX_CHANNEL = 'amhp_outbox';
+/** Events replayed on resume at most; beyond that the client is told to reload (`reset`). */
+export const REPLAY_LIMIT = 500;
+const KEEP_ALIVE_MS = 15_000;
+/** How long a per-client person.read answer is trusted: a grant shows within DENIED_TTL_MS, a revocation within PERSON_TTL_MS. */
+const PERSON_TTL_MS = 30_000;
+const DENIED_TTL_MS = 5_000;
+/** An id skipped by a read (its transaction had not committed yet) is looked for again for this long. */
+const GAP_TTL_MS = 60_000;
+const FACTS_CACHE = 2000;
+
+const SELECT = `SELECT id::text AS id, type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", occurred_at AS "occurredAt", payload FROM outbox_events`;
+
+interface Row {
+  id: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  occurredAt: Date | string;
+  payload: Record<string, unknown>;
+}
+
+interface StreamClient {
+  actor: Actor;
+  types: string[];
+  out: ServerResponse;
+  /** Live events held back while the replay is written. */
+  pending: StreamEvent[] | null;
+  replayed: Set<string>;
+  persons: Map<string, { allowed: boolean; until: number }>;
+  /** Writes are chained so that per-client person checks never reorder frames. */
+  chain: Promise<void>;
+  closed: boolean;
+}
+
+const toEvent = (r: Row): StreamEvent => ({
+  id: r.id,
+  type: r.type,
+  aggregateType: r.aggregateType,
+  aggregateId: r.aggregateId,
+  occurredAt: r.occurredAt instanceof Date ? r.occurredAt.toISOString() : new Date(r.occurredAt).toISOString(),
+  payload: r.payload ?? {},
+});
+
+/**
+ * The live event stream's engine, one per app instance: ONE dedicated LISTEN connection on `amhp_outbox`; on each
+ * notification the new outbox rows are read once (by id range, so coalesced or lost notifications lose nothing)
+ * and fanned out to this instance's connected clients, each filtered by what its user may see.
+ */
+@Injectable()
+export class StreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger('EventStream');
+  private readonly clients = new Set<StreamClient>();
+  private listener: Client | null = null;
+  private lastSeen = '0';
+  /** Ids skipped by a read (allocated by a transaction not yet committed), with when they were first missed. */
+  private readonly gaps = new Map<string, number>();
+  private readonly facts = new Map<string, EventFacts>();
+  private reading: Promise<void> | null = null;
+  private readAgain = false;
+  private stopping = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private keepAlive: NodeJS.Timeout | null = null;
+  private backoffMs = 250;
+
+  constructor(
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const [row] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`)) as Array<{ id: string }>;
+    this.lastSeen = row.id;
+    this.keepAlive = setInterval(() => {
+      for (const c of this.clients) this.write(c, `: keep-alive\n\n`);
+      if (this.gaps.size) this.wake();
+    }, KEEP_ALIVE_MS);
+    this.keepAlive.unref();
+    await this.connect().catch((err: Error) => {
+      this.log.warn(`LISTEN connection failed: ${err.message}; retrying`);
+      this.scheduleReconnect();
+    });
+  }
+
+  /** Graceful shutdown (before the HTTP server closes, which would otherwise wait for open streams): end them all. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    for (const c of [...this.clients]) this.end(c);
+    await this.reading?.catch(() => undefined);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  get connectedClients(): number {
+    return this.clients.size;
+  }
+
+  get listening(): boolean {
+    return this.listener !== null;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopping) return;
+    const client = new Client({ connectionString: this.databaseUrl, application_name: 'amhp-hub-listen', connectionTimeoutMillis: this.config.dbConnectTimeoutMs });
+    const lost = (err?: Error) => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      client.removeAllListeners('notification');
+      client.end().catch(() => undefined);
+      if (!this.stopping) {
+        this.log.warn(`LISTEN connection lost${err ? `: ${err.message}` : ''}; reconnecting`);
+        this.scheduleReconnect();
+      }
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    if (this.stopping) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    client.on('notification', () => this.wake());
+    this.listener = client;
+    this.backoffMs = 250;
+    // Anything committed while we were not listening.
+    this.wake();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.reconnectTimer) return;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, 30_000);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect().catch((err: Error) => {
+        this.log.warn(`LISTEN reconnect failed: ${err.message}; retrying in ${this.backoffMs} ms`);
+        this.scheduleReconnect();
+      });
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  /** A notification's payload is ignored beyond waking up: the rows are read by id range. */
+  private wake(): void {
+    if (this.stopping) return;
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = (async () => {
+      do {
+        this.readAgain = false;
+        try {
+          await this.readNew();
+        } catch (err) {
+          this.log.warn(`reading the outbox failed: ${(err as Error).message}`);
+          break;
+        }
+      } while (this.readAgain && !this.stopping);
+    })().finally(() => {
+      this.reading = null;
+    });
+  }
+
+  /** Once per instance per wake-up: rows after the last seen id, plus earlier ids skipped while uncommitted. */
+  private async readNew(): Promise<void> {
+    const now = Date.now();
+    for (const [id, since] of this.gaps) if (now - since > GAP_TTL_MS) this.gaps.delete(id); // rolled back
+    const gapIds = [...this.gaps.keys()];
+    const rows = (await this.dataSource.query(`${SELECT} WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT 1000`, [this.lastSeen, gapIds])) as Row[];
+    let expected = BigInt(this.lastSeen) + 1n;
+    for (const r of rows) {
+      const id = BigInt(r.id);
+      if (this.gaps.delete(r.id)) {
+        // A late commit of an earlier id: deliver it now.
+      } else if (id >= expected) {
+        for (let g = expected; g < id && this.gaps.size < 10_000; g++) this.gaps.set(g.toString(), now);
+        expected = id + 1n;
+        this.lastSeen = r.id;
+      }
+    }
+    if (rows.length === 1000) this.readAgain = true;
+    if (!this.clients.size) return;
+    for (const r of rows) await this.fanOut(toEvent(r));
+  }
+
+  private async fanOut(event: StreamEvent): Promise<void> {
+    const facts = await this.factsOf(event);
+    for (const c of this.clients) {
+      if (c.pending) c.pending.push(event);
+      else this.deliver(c, event, facts);
+    }
+  }
+
+  /** Who an event is about, looked up once per aggregate (referrals and assessments never change person). */
+  private async factsOf(event: StreamEvent): Promise<EventFacts> {
+    if (event.aggregateType !== 'referral' && event.aggregateType !== 'assessment') return {};
+    const key = `${event.aggregateType}:${event.aggregateId}`;
+    const cached = this.facts.get(key);
+    if (cached) return cached;
+    const sql =
+      event.aggregateType === 'referral'
+        ? `SELECT person_id::text AS "personId", referrer_user_id::text AS "referrerUserId" FROM referrals WHERE id::text = $1`
+        : `SELECT a.person_id::text AS "personId", r.referrer_user_id::text AS "referrerUserId" FROM assessments a JOIN referrals r ON r.id = a.referral_id WHERE a.id::text = $1`;
+    const [row] = (await this.dataSource.query(sql, [event.aggregateId]).catch(() => [])) as EventFacts[];
+    const facts: EventFacts = row ?? {};
+    if (row) {
+      if (this.facts.size >= FACTS_CACHE) this.facts.delete(this.facts.keys().next().value as string);
+      this.facts.set(key, facts);
+    }
+    return facts;
+  }
+
+  private deliver(c: StreamClient, event: StreamEvent, facts: EventFacts): void {
+    if (c.closed || c.replayed.has(event.id) || !typeMatches(c.types, event.type)) return;
+    const verdict = visibility(c.actor, event, facts);
+    if (verdict.send === false) return;
+    if (verdict.send === true) {
+      c.chain = c.chain.then(() => this.write(c, frame(event, verdict.payload)));
+      return;
+    }
+    c.chain = c.chain
+      .then(async () => {
+        if (await this.mayReadPerson(c, verdict.personId)) this.write(c, frame(event, verdict.payload));
+      })
+      .catch(() => undefined);
+  }
+
+  private async mayReadPerson(c: StreamClient, personId: string): Promise<boolean> {
+    const now = Date.now();
+    const hit = c.persons.get(personId);
+    if (hit && hit.until > now) return hit.allowed;
+    const allowed = (await this.access.decide(c.actor, 'person.read', personId)).allowed;
+    if (c.persons.size > 1000) c.persons.clear();
+    c.persons.set(personId, { allowed, until: now + (allowed ? PERSON_TTL_MS : DENIED_TTL_MS) });
+    return allowed;
+  }
+
+  /**
+   * Starts a stream on an already-hijacked response: headers, then (for a resume) the missed events the user may
+   * see, then live events. Resolves when the stream is set up; the response stays open until either side closes.
+   */
+  async open(actor: Actor, out: ServerResponse, options: { lastEventId?: string; types: string[]; requestId?: string }): Promise<void> {
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
+    });
+    out.write(`retry: 3000\n\n`);
+    const client: StreamClient = { actor, types: options.types, out, pending: options.lastEventId ? [] : null, replayed: new Set(), persons: new Map(), chain: Promise.resolve(), closed: false };
+    this.clients.add(client);
+    out.on('close', () => this.end(client));
+    if (this.stopping) return this.end(client);
+    if (!options.lastEventId) return;
+    try {
+      const rows = (await this.dataSource.query(`${SELECT} WHERE id > $1 ORDER BY id LIMIT ${REPLAY_LIMIT + 1}`, [options.lastEventId])) as Row[];
+      if (rows.length > REPLAY_LIMIT) {
+        // Too much was missed: the client reloads its state and continues from the newest event.
+        const [max] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`)) as Array<{ id: string }>;
+        this.write(client, `id: ${max.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: max.id })}\n\n`);
+        for (const r of rows) client.replayed.add(r.id);
+        client.pending = (client.pending ?? []).filter((e) => BigInt(e.id) > BigInt(max.id));
+      } else {
+        for (const r of rows) {
+          const event = toEvent(r);
+          client.replayed.delete(event.id);
+          this.deliver(client, event, await this.factsOf(event));
+          client.replayed.add(event.id);
+        }
+      }
+    } catch (err) {
+      this.log.warn(`replay failed: ${(err as Error).message}`);
+    }
+    const held = client.pending ?? [];
+    client.pending = null;
+    for (const event of held) this.deliver(client, event, await this.factsOf(event));
+    // Replayed ids only matter against events raised during the replay.
+    client.chain = client.chain.then(() => client.replayed.clear());
+  }
+
+  private write(c: StreamClient, chunk: string): void {
+    if (c.closed || c.out.writableEnded || c.out.destroyed) return;
+    c.out.write(chunk);
+  }
+
+  private end(c: StreamClient): void {
+    if (!this.clients.delete(c)) return;
+    c.closed = true;
+    if (!c.out.writableEnded) c.out.end();
+  }
+}

@@ -1,0 +1,75 @@
+import type { Role } from '../auth/roles';
+import { EventFacts, frame, parseTypes, sanitizePayload, StreamEvent, typeMatches, visibility } from './stream.visibility';
+
+const ME = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
+const PERSON = '33333333-3333-4333-8333-333333333333';
+const REF = '44444444-4444-4444-8444-444444444444';
+
+const ev = (type: string, aggregateType: string, payload: Record<string, unknown> = {}): StreamEvent => ({
+  id: '7', type, aggregateType, aggregateId: REF, occurredAt: '2026-11-21T10:00:00.000Z', payload,
+});
+
+type Row = [string, Role[], StreamEvent, EventFacts, 'send' | 'drop' | 'check'];
+
+const rows: Row[] = [
+  ['manager: a referral', ['manager'], ev('referral.received', 'referral', { referralId: REF }), { personId: PERSON }, 'send'],
+  ['manager: a decision', ['manager'], ev('decision.signed', 'decision', { personId: PERSON }), {}, 'send'],
+  ['manager: a leave request', ['manager'], ev('rota.leave.requested', 'leave', {}), {}, 'send'],
+  ['auditor: a referral', ['auditor'], ev('referral.received', 'referral', { referralId: REF }), { personId: PERSON }, 'drop'],
+  ['auditor: rota', ['auditor'], ev('rota.shift.created', 'shift', {}), {}, 'drop'],
+  ['admin: rota', ['admin'], ev('rota.shift.created', 'shift', {}), {}, 'drop'],
+  ['amhp: rota shift', ['amhp'], ev('rota.shift.created', 'shift', {}), {}, 'send'],
+  ['amhp: another\'s leave', ['amhp'], ev('rota.leave.requested', 'leave', { practitionerId: OTHER }), {}, 'drop'],
+  ['amhp: own assignment', ['amhp'], ev('rota.assignment.created', 'shift', { userId: ME }), {}, 'send'],
+  ['amhp: a referral about a person', ['amhp'], ev('referral.received', 'referral', { referralId: REF }), { personId: PERSON }, 'check'],
+  ['amhp: a decision naming a person', ['amhp'], ev('decision.signed', 'decision', { personId: PERSON, authorUserId: OTHER }), {}, 'check'],
+  ['amhp: an offer to them', ['amhp'], ev('referral.offered', 'referral', { referralId: REF, userId: ME }), { personId: PERSON }, 'send'],
+  ['amhp: an offer to another', ['amhp'], ev('referral.offered', 'referral', { referralId: REF, userId: OTHER }), { personId: PERSON }, 'check'],
+  ['amhp: a referral whose person is unknown', ['amhp'], ev('referral.received', 'referral', { referralId: REF }), {}, 'drop'],
+  ['amhp: an action owned by another, no person', ['amhp'], ev('action.created', 'follow-up-action', { ownerUserId: OTHER }), {}, 'drop'],
+  ['amhp: the compiled handover', ['amhp'], ev('handover.compiled', 'handover', { date: '2026-11-21' }), {}, 'send'],
+  ['amhp: an acknowledged handover item', ['amhp'], ev('handover.item-acknowledged', 'handover', {}), {}, 'drop'],
+  ['referrer: own referral received', ['referrer'], ev('referral.received', 'referral', { referralId: REF }), { personId: PERSON, referrerUserId: ME }, 'send'],
+  ['referrer: own referral status', ['referrer'], ev('referral.accepted', 'referral', { referralId: REF, from: 'screening', to: 'accepted' }), { referrerUserId: ME }, 'send'],
+  ['referrer: own referral offered (names the AMHP)', ['referrer'], ev('referral.offered', 'referral', { referralId: REF, userId: OTHER }), { referrerUserId: ME }, 'drop'],
+  ['referrer: another\'s referral', ['referrer'], ev('referral.received', 'referral', { referralId: REF }), { referrerUserId: OTHER }, 'drop'],
+  ['referrer: an assessment of own referral', ['referrer'], ev('assessment.opened', 'assessment', {}), { referrerUserId: ME }, 'drop'],
+  ['referrer: rota', ['referrer'], ev('rota.shift.created', 'shift', {}), {}, 'drop'],
+  ['auditor+amhp: rota (most permissive role wins)', ['auditor', 'amhp'], ev('rota.shift.created', 'shift', {}), {}, 'send'],
+];
+
+describe('stream visibility', () => {
+  it.each(rows)('%s', (_name, roles, event, facts, expected) => {
+    const v = visibility({ userId: ME, roles }, event, facts);
+    const got = v.send === true ? 'send' : v.send === false ? 'drop' : 'check';
+    expect(got).toBe(expected);
+    if (v.send === 'if-person-readable') expect(v.personId).toBe(PERSON);
+  });
+
+  it('gives a referrer only the referral id and status', () => {
+    const v = visibility({ userId: ME, roles: ['referrer'] }, ev('referral.received', 'referral', { referralId: REF, urgency: 'emergency', nextDeadline: 'x' }), { referrerUserId: ME });
+    expect(v).toEqual({ send: true, payload: { referralId: REF, to: 'received' } });
+  });
+
+  it('sends identifiers and codes only', () => {
+    expect(sanitizePayload({ id: REF, n: 3, ok: true, none: null, at: '2026-11-21T10:00:00.000Z', name: 'Alex Smith', nested: { a: 1 }, fields: ['status', 'urgency'], free: ['a b'] })).toEqual({
+      id: REF, n: 3, ok: true, none: null, at: '2026-11-21T10:00:00.000Z', fields: ['status', 'urgency'],
+    });
+  });
+
+  it('parses and matches the types filter', () => {
+    const types = parseTypes('rota.*, referral.received,');
+    expect(types).toEqual(['rota.*', 'referral.received']);
+    expect(typeMatches(types, 'rota.shift.created')).toBe(true);
+    expect(typeMatches(types, 'referral.received')).toBe(true);
+    expect(typeMatches(types, 'referral.accepted')).toBe(false);
+    expect(typeMatches([], 'anything')).toBe(true);
+  });
+
+  it('writes one SSE frame', () => {
+    expect(frame(ev('rota.shift.created', 'shift'), { shiftId: 's' })).toBe(
+      `id: 7\nevent: rota.shift.created\ndata: {"id":"7","type":"rota.shift.created","aggregateType":"shift","aggregateId":"${REF}","occurredAt":"2026-11-21T10:00:00.000Z","payload":{"shiftId":"s"}}\n\n`,
+    );
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Which outbox events a connected stream client may see. Pure: the event, the facts the stream service looked up
+ * once per event (the person and referrer behind a referral or assessment), and the actor in; a verdict out.
+ *
+ * Conservative by design: an event is sent only when a rule below positively allows it.
+ *  - manager: everything (team managers oversee all the work; person.read gives them every person).
+ *  - amhp: rota events (rota.read), except leave, which only its owner sees (leave.read is own-records for AMHPs);
+ *    events whose subject person they may read (answered by `check`: the service asks AccessService.decide
+ *    'person.read' for that person, cached briefly per client); events addressed to them (payload.userId and the
+ *    like = actor: an allocation offer, an action they own); the compiled handover (handovers.read).
+ *  - referrer: status events of their own referrals only, reduced to {referralId, to} (the status view of issue 5).
+ *  - auditor, admin: nothing. They are authenticated, so the route answers 200 and keeps the stream open (keep-alives
+ *    only): auditors read the audit trail, not the live work; admins manage accounts.
+ * Roles combine: the most permissive verdict of the actor's roles wins.
+ */
+import type { Role } from '../auth/roles';
+
+export interface StreamEvent {
+  id: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+/** Looked up once per event by the stream service (cached): who the event is about. */
+export interface EventFacts {
+  /** The person the event is about (payload.personId, or the referral's / assessment's person). */
+  personId?: string | null;
+  /** The referrer user of the referral the event is about. */
+  referrerUserId?: string | null;
+}
+
+export interface StreamActor {
+  userId: string;
+  roles: readonly Role[];
+}
+
+export type Verdict =
+  | { send: false }
+  | { send: true; payload: Record<string, unknown> }
+  /** Send only if the actor may read this person (person.read), with this payload. */
+  | { send: 'if-person-readable'; personId: string; payload: Record<string, unknown> };
+
+const DROP: Verdict = { send: false };
+
+/** Payload keys that name the user an event is addressed to or about. */
+const ADDRESSEE_KEYS = ['userId', 'leadAmhpUserId', 'authorUserId', 'ownerUserId', 'toUserId'] as const;
+
+const SAFE_STRING = /^[A-Za-z0-9._:/+-]{0,100}$/;
+
+/** Identifiers and codes only: strings that look like ids, codes or timestamps, numbers, booleans, null; no objects. */
+export function sanitizePayload(payload: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const safe = (v: unknown): boolean =>
+    v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && SAFE_STRING.test(v));
+  for (const [k, v] of Object.entries(payload ?? {})) {
+    if (safe(v)) out[k] = v;
+    else if (Array.isArray(v) && v.length <= 100 && v.every(safe)) out[k] = v;
+  }
+  return out;
+}
+
+/** The subject person of an event as the payload names it (decisions carry it; referrals and assessments need facts). */
+export function personOf(event: StreamEvent, facts: EventFacts): string | null {
+  const p = event.payload?.personId;
+  if (typeof p === 'string' && p) return p;
+  return facts.personId ?? null;
+}
+
+function verdictFor(role: Role, actor: StreamActor, event: StreamEvent, facts: EventFacts): Verdict {
+  const payload = sanitizePayload(event.payload);
+  switch (role) {
+    case 'manager':
+      return { send: true, payload };
+    case 'amhp': {
+      const addressed = ADDRESSEE_KEYS.some((k) => event.payload?.[k] === actor.userId);
+      if (event.type.startsWith('rota.leave.')) return addressed ? { send: true, payload } : DROP;
+      if (event.type.startsWith('rota.')) return { send: true, payload };
+      if (event.type === 'handover.compiled') return { send: true, payload };
+      const person = personOf(event, facts);
+      if (addressed) return { send: true, payload };
+      if (person) return { send: 'if-person-readable', personId: person, payload };
+      return DROP;
+    }
+    case 'referrer': {
+      if (event.aggregateType !== 'referral' || !event.type.startsWith('referral.')) return DROP;
+      if (!facts.referrerUserId || facts.referrerUserId !== actor.userId) return DROP;
+      // Status only: received and the status transitions (offers name the AMHP offered; extensions are hub detail).
+      const to = event.type === 'referral.received' ? 'received' : event.payload?.to;
+      if (typeof to !== 'string' || event.type !== `referral.${to}`) return DROP;
+      return { send: true, payload: { referralId: event.aggregateId, to } };
+    }
+    default:
+      // auditor, admin: nothing (documented above).
+      return DROP;
+  }
+}
+
+const rank = (v: Verdict): number => (v.send === true ? 2 : v.send === 'if-person-readable' ? 1 : 0);
+
+/** The verdict for an actor: the most permissive of their roles' verdicts. */
+export function visibility(actor: StreamActor, event: StreamEvent, facts: EventFacts = {}): Verdict {
+  let best: Verdict = DROP;
+  for (const role of actor.roles) {
+    const v = verdictFor(role, actor, event, facts);
+    if (rank(v) > rank(best)) best = v;
+  }
+  return best;
+}
+
+/** The `?types=` filter: exact types, or prefixes written `rota.*`. Empty: everything. */
+export function parseTypes(raw: unknown): string[] {
+  if (typeof raw !== 'string' || !raw.trim()) return [];
+  return raw.split(',').map((s) => s.trim()).filter((s) => s && s.length <= 100).slice(0, 50);
+}
+
+export function typeMatches(types: readonly string[], type: string): boolean {
+  if (!types.length) return true;
+  return types.some((t) => (t.endsWith('*') ? type.startsWith(t.slice(0, -1)) : t === type));
+}
+
+/** One SSE frame. */
+export function frame(event: StreamEvent, payload: Record<string, unknown>): string {
+  const data = { id: event.id, type: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId, occurredAt: event.occurredAt, payload };
+  return `id: ${event.id}\nevent: ${event.type.replace(/[\r\n]/g, '')}\ndata: ${JSON.stringify(data)}\n\n`;
+}

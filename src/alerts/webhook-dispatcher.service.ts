@@ -1,0 +1,242 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { signatureHeaders } from './webhook-signature';
+import { checkWebhookUrl, type Resolver } from './webhook-url';
+import { WEBHOOK_CURSOR } from './webhooks.service';
+
+const FANOUT_LOCK = 'amhp-hub:webhooks:fan-out';
+const BATCH_EVENTS = 500;
+const BATCH_DELIVERIES = 20;
+const TIMEOUT_MS = 10_000;
+/** A claimed delivery is not picked up by another replica for this long (longer than one attempt can take). */
+const LEASE_MS = 60_000;
+const BACKOFF_BASE_MS = 30_000;
+const BACKOFF_CAP_MS = 6 * 3600_000;
+
+/**
+ * Payloads carry ids only unless the subscription is allowed person data. The rule, applied to the top level of the
+ * event's payload: keep `id`, keys ending in `Id` or `Ids`, `type`, `status`, `code`, `kind`, and times (keys ending
+ * in `At`); and only when the value is a string, number, boolean, null, or an array of those. Everything else
+ * (names, free text, nested objects) is dropped. Outbox payloads are meant to hold identifiers only already: this is
+ * the second line of defence.
+ */
+export function stripPayload(payload: Record<string, unknown>): Record<string, unknown> {
+  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(payload ?? {})) {
+    const keep = k === 'id' || /(Id|Ids)$/.test(k) || ['type', 'status', 'code', 'kind'].includes(k) || /At$/.test(k);
+    if (keep && (scalar(v) || (Array.isArray(v) && v.every(scalar)))) out[k] = v;
+  }
+  return out;
+}
+
+/** Delay before the next attempt after `attempts` failed ones: 2^attempts × 30 s, capped at 6 h, plus up to 10 % jitter. */
+export function backoffMs(attempts: number, random = Math.random()): number {
+  const base = Math.min(2 ** attempts * BACKOFF_BASE_MS, BACKOFF_CAP_MS);
+  return Math.round(base + base * 0.1 * random);
+}
+
+interface DueRow {
+  id: string;
+  subscriptionId: string;
+  attempts: number;
+  url: string;
+  secret: string;
+  allowPersonData: boolean;
+  eventId: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+type Outcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+
+/**
+ * Webhook delivery from the transactional outbox.
+ *
+ * `fanOut()` reads the events after the `webhooks` cursor (created at the newest event when the first subscription is
+ * made, so history is not replayed) under an advisory lock, and records one pending delivery per active subscription
+ * whose event types match (`*` for all) and that existed when the event occurred; then moves the cursor on.
+ *
+ * `deliverDue()` claims up to 20 due deliveries (FOR UPDATE SKIP LOCKED, then a short lease, so no connection is held
+ * during the HTTP calls), re-checks each destination against the SSRF guard (DNS rebinding), and POSTs the signed
+ * JSON body with a 10 s timeout, following no redirects. 2xx is delivered; anything else is retried with exponential
+ * backoff until WEBHOOK_MAX_ATTEMPTS, then abandoned. WEBHOOK_DISABLE_AFTER consecutive failed attempts disable the
+ * subscription (outbox event `webhook.disabled`); its pending deliveries wait until an admin re-enables it.
+ *
+ * Known limit: an event whose transaction commits after one with a higher id was fanned out is missed (the cursor
+ * has passed it). Transactions that emit events are short, and fan-out runs every 10 s; a commit-order-safe cursor
+ * would need the writer's transaction id recorded on the event.
+ */
+@Injectable()
+export class WebhookDispatcher {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  /** Tests may replace the DNS resolver of the SSRF guard. */
+  resolver: Resolver | undefined;
+  private running = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Interval('webhooks', 10_000)
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.fanOut();
+      await this.deliverDue();
+    } catch (err) {
+      this.logger.error(`webhook dispatch failed: ${(err as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Turns new outbox events into pending deliveries; the number of deliveries created. */
+  async fanOut(): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [FANOUT_LOCK]);
+      if (!locked) return 0;
+      const [cursor] = await m.query('SELECT last_event_id::text AS last FROM outbox_cursors WHERE consumer = $1 FOR UPDATE', [WEBHOOK_CURSOR]);
+      // No cursor: no subscription was ever created, so there is nobody to deliver to.
+      if (!cursor) return 0;
+      let last: string = cursor.last;
+      let created = 0;
+      for (;;) {
+        const [{ upto }] = await m.query(
+          'SELECT max(id)::text AS upto FROM (SELECT id FROM outbox_events WHERE id > $1 ORDER BY id LIMIT $2) batch',
+          [last, BATCH_EVENTS],
+        );
+        if (!upto) break;
+        const inserted: unknown[] = await m.query(
+          `INSERT INTO webhook_deliveries (subscription_id, event_id, next_attempt_at)
+           SELECT s.id, e.id, $3
+             FROM outbox_events e
+             JOIN webhook_subscriptions s ON s.active AND e.occurred_at >= s.created_at AND ('*' = ANY(s.event_types) OR e.type = ANY(s.event_types))
+            WHERE e.id > $1 AND e.id <= $2
+           ON CONFLICT (subscription_id, event_id) DO NOTHING
+           RETURNING id`,
+          [last, upto, this.clock.now()],
+        );
+        created += inserted.length;
+        last = upto;
+      }
+      await m.query('UPDATE outbox_cursors SET last_event_id = $2 WHERE consumer = $1', [WEBHOOK_CURSOR, last]);
+      return created;
+    });
+  }
+
+  /** Attempts the due deliveries; the number attempted. */
+  async deliverDue(now: Date = this.clock.now()): Promise<number> {
+    const due: DueRow[] = await this.db.transaction(async (m) => {
+      const rows: DueRow[] = await m.query(
+        `SELECT d.id::text AS id, d.subscription_id AS "subscriptionId", d.attempts, s.url, s.secret, s.allow_person_data AS "allowPersonData",
+                e.id::text AS "eventId", e.type, e.aggregate_type AS "aggregateType", e.aggregate_id AS "aggregateId", e.payload, e.occurred_at AS "occurredAt"
+           FROM webhook_deliveries d
+           JOIN webhook_subscriptions s ON s.id = d.subscription_id
+           JOIN outbox_events e ON e.id = d.event_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND s.active
+          ORDER BY d.next_attempt_at, d.id
+          LIMIT $2
+          FOR UPDATE OF d SKIP LOCKED`,
+        [now, BATCH_DELIVERIES],
+      );
+      if (rows.length) await m.query('UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id), new Date(now.getTime() + LEASE_MS)]);
+      return rows;
+    });
+    // One subscription's deliveries in order (its failure count is shared); subscriptions in parallel.
+    const bySubscription = new Map<string, DueRow[]>();
+    for (const d of due) bySubscription.set(d.subscriptionId, [...(bySubscription.get(d.subscriptionId) ?? []), d]);
+    await Promise.all(
+      [...bySubscription.values()].map(async (rows) => {
+        for (const d of rows) {
+          const outcome = await this.attempt(d, now);
+          const stillActive = await this.record(d, outcome, now);
+          if (!stillActive) break;
+        }
+      }),
+    );
+    return due.length;
+  }
+
+  /** The JSON body of a delivery, as signed. */
+  body(d: Pick<DueRow, 'id' | 'eventId' | 'type' | 'occurredAt' | 'aggregateType' | 'aggregateId' | 'payload' | 'allowPersonData'>): string {
+    return JSON.stringify({
+      id: d.id,
+      eventId: d.eventId,
+      type: d.type,
+      occurredAt: new Date(d.occurredAt).toISOString(),
+      aggregateType: d.aggregateType,
+      aggregateId: d.aggregateId,
+      data: d.allowPersonData ? d.payload : stripPayload(d.payload),
+    });
+  }
+
+  private async attempt(d: DueRow, now: Date): Promise<Outcome> {
+    const check = await checkWebhookUrl(d.url, { allowHttp: this.config.webhookAllowHttp, allowPrivate: this.config.webhookAllowPrivate, resolve: this.resolver });
+    if (!check.ok) return { ok: false, status: null, error: `destination refused: ${check.reason}` };
+    const body = this.body(d);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    try {
+      const res = await fetch(check.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: controller.signal,
+        headers: { 'content-type': 'application/json', 'user-agent': 'amhp-hub-webhooks/1', ...signatureHeaders(d.secret, d.id, Math.floor(now.getTime() / 1000), body) },
+        body,
+      });
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
+      return { ok: false, status: res.status, error: res.status >= 300 && res.status < 400 ? `redirect (${res.status}) not followed` : `HTTP ${res.status}` };
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      const error = controller.signal.aborted ? `timed out after ${TIMEOUT_MS / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      return { ok: false, status: null, error: String(error).slice(0, 500) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Records an attempt's outcome; false when the subscription is (now) disabled. */
+  private async record(d: DueRow, outcome: Outcome, now: Date): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      if (outcome.ok) {
+        await m.query(`UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = $2, last_status_code = $3, last_error = NULL WHERE id = $1`, [d.id, now, outcome.status]);
+        await m.query('UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE id = $1', [d.subscriptionId]);
+        return true;
+      }
+      const attempts = d.attempts + 1;
+      const abandoned = attempts >= this.config.webhookMaxAttempts;
+      await m.query(
+        `UPDATE webhook_deliveries SET attempts = $2, status = $3, next_attempt_at = $4, last_status_code = $5, last_error = $6 WHERE id = $1`,
+        [d.id, attempts, abandoned ? 'abandoned' : 'pending', abandoned ? now : new Date(now.getTime() + backoffMs(attempts)), outcome.status, outcome.error],
+      );
+      // (An UPDATE … RETURNING through TypeORM answers [rows, count]: read back with a SELECT instead.)
+      await m.query('UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE id = $1', [d.subscriptionId]);
+      const [sub] = await m.query('SELECT consecutive_failures AS failures, active FROM webhook_subscriptions WHERE id = $1', [d.subscriptionId]);
+      if (!sub) return false;
+      if (sub.active && sub.failures >= this.config.webhookDisableAfter) {
+        const reason = `${sub.failures} consecutive failed deliveries (last: ${outcome.error})`;
+        await m.query('UPDATE webhook_subscriptions SET active = false, disabled_at = $2, disabled_reason = $3, version = version + 1 WHERE id = $1', [d.subscriptionId, now, reason]);
+        await this.audit.record(m, { action: 'webhook.disable', resourceType: 'webhook-subscription', resourceId: d.subscriptionId, actor: null, details: { consecutiveFailures: sub.failures, lastStatusCode: outcome.status } });
+        await this.events.emit(m, { type: 'webhook.disabled', aggregateType: 'webhook-subscription', aggregateId: d.subscriptionId, payload: { subscriptionId: d.subscriptionId, consecutiveFailures: sub.failures, disabledAt: now.toISOString() } });
+        this.logger.warn(`webhook subscription ${d.subscriptionId} disabled after ${sub.failures} consecutive failures`);
+        return false;
+      }
+      return sub.active;
+    });
+  }
+}
