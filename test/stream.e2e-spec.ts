@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { JobRunner } from '../src/alerts/job-runner.service';
 import { StreamService } from '../src/alerts/stream.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -223,6 +224,20 @@ describe('live event stream (R12: two instances, one database)', () => {
     const reset = await c.waitFor((e) => e.event === 'reset');
     expect(BigInt(reset.id!)).toBeGreaterThanOrEqual(BigInt(max) + 501n);
     expect(c.events.filter((e) => e.event === 'rota.test')).toHaveLength(0);
+  });
+
+  it('R12: a scheduled job due on both instances at once runs once, and its warning is raised once', async () => {
+    // A s.136 with 3 h 30 min left: inside the 4 h warning of CLOCK_WARNING_LEADS_MINUTES.
+    const r = (await postA(manager, '/referrals', { ...referral(900), legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-20T05:30:00Z' } }).expect(201)).body;
+    for (const x of [a, b]) x.clock.set('2026-11-21T02:00:30Z');
+    const [ranOnA, ranOnB] = await Promise.all([a.app.get(JobRunner).runDue(), b.app.get(JobRunner).runDue()]);
+    // Each job ran on exactly one of the two.
+    expect(ranOnA.filter((j) => ranOnB.includes(j))).toEqual([]);
+    expect([...ranOnA, ...ranOnB]).toContain('clock-warnings');
+    expect(await a.sql(`SELECT count(*)::int AS n FROM job_runs WHERE job = 'clock-warnings' AND run_key = '2026-11-21T02:00'`)).toEqual([{ n: 1 }]);
+    const raised = await a.sql<{ user_id: string }>(`SELECT user_id FROM notifications WHERE dedup_key = $1`, [`clock:${r.id}:POL-07:240`]);
+    expect(raised.length).toBeGreaterThan(0);
+    expect(new Set(raised.map((x) => x.user_id)).size).toBe(raised.length);
   });
 
   it('graceful shutdown of instance B ends its open streams', async () => {
