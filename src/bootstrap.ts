@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
 import { validationPipe } from './common/validation';
+import { eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
 import { Metrics } from './ops/metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -17,13 +18,33 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .setDescription(
       'Backend for a 24/7 Approved Mental Health Professional hub: rota, Mental Health Act referrals and assessments, ' +
         'statutory clocks and out-of-hours decisions. Errors are RFC 9457 application/problem+json. Lists use keyset ' +
-        'pagination (limit, cursor). Updates accept If-Match; POSTs accept Idempotency-Key.',
+        'pagination (limit, cursor). Updates accept If-Match; POSTs accept Idempotency-Key.\n\n' +
+        EVENTS_DESCRIPTION,
     )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // The event payload schemas, as components named Event_<type>, appended after the DTO schemas in event-type order
+  // (eventCatalogueSchemas is sorted) so the document stays deterministic.
+  const schemas: Record<string, unknown> = { ...(document.components?.schemas ?? {}) };
+  const events = eventCatalogueSchemas();
+  for (const type of Object.keys(events)) schemas[eventSchemaName(type)] = events[type];
+  document.components = { ...(document.components ?? {}), schemas: schemas as NonNullable<OpenAPIObject['components']>['schemas'] };
+  return document;
 }
+
+const EVENTS_DESCRIPTION =
+  '## Events\n\n' +
+  'Every change worth knowing about is written, in the transaction that makes it, to an outbox as a domain event ' +
+  '`{id, type, aggregateType, aggregateId, occurredAt, payload}`. Payloads carry identifiers, codes and times only, ' +
+  'never a person\'s details. Events are delivered by the server-sent event stream `GET /events` (filter with `types`, ' +
+  'resume with `Last-Event-ID`) and by webhooks: a POST of `{id, eventId, type, occurredAt, aggregateType, aggregateId, data}` ' +
+  'whose `data` is the payload, with the headers `Amhp-Webhook-Id` (the delivery id), ' +
+  '`Amhp-Webhook-Timestamp` (Unix seconds) and `Amhp-Webhook-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`, ' +
+  'keyed with the subscription\'s secret. The payload schema of each event is the component `Event_<type>` (dots and ' +
+  'dashes replaced by underscores).\n\n' +
+  eventCatalogueMarkdown();
 
 /** Builds the application exactly as `npm start` runs it; tests and benches use the same function. */
 export async function createApp(options: AppOptions & { logger?: boolean }): Promise<NestFastifyApplication> {
