@@ -132,6 +132,29 @@ describe('webhooks: delivery to a local receiver', () => {
     expect(log.body.items).toMatchObject([{ status: 'delivered', attempts: 1, lastStatusCode: 200, eventType: 'rota.shift.created' }]);
   });
 
+  it('delivers an event whose transaction committed after a later one was already fanned out (late commit)', async () => {
+    const { Client } = require('pg') as typeof import('pg');
+    const slow = new Client({ connectionString: t.databaseUrl });
+    await slow.connect();
+    try {
+      // A slow transaction takes its event id first but commits last.
+      await slow.query('BEGIN');
+      const [{ id: lateId }] = (await slow.query(
+        `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('rota.shift.created', 'shift', 'late-shift', '{"shiftId":"late-shift"}', $1) RETURNING id::text`,
+        [t.clock.now()],
+      )).rows;
+      await newShift(); // a later id, committed at once
+      expect(await dispatcher.fanOut()).toBe(1);
+      await slow.query('COMMIT');
+      expect(await dispatcher.fanOut()).toBe(1);
+      expect(await t.sql(`SELECT status FROM webhook_deliveries WHERE event_id = $1`, [lateId])).toEqual([{ status: 'pending' }]);
+      expect(await dispatcher.deliverDue()).toBe(2);
+      expect(await dispatcher.fanOut()).toBe(0);
+    } finally {
+      await slow.end();
+    }
+  });
+
   it('retries a failing receiver with backoff, abandons the delivery and disables the subscription', async () => {
     const failing = (await api(t, admin).post('/webhooks', { url: `${rx.base}/fail`, eventTypes: ['rota.shift.created'] }).expect(201)).body;
     await newShift();

@@ -10,6 +10,8 @@ import { checkWebhookUrl, type Resolver } from './webhook-url';
 import { WEBHOOK_CURSOR } from './webhooks.service';
 
 const FANOUT_LOCK = 'amhp-hub:webhooks:fan-out';
+/** How many event ids behind the cursor each fan-out looks at again for late commits. */
+const LATE_COMMIT_WINDOW = 5000;
 const BATCH_EVENTS = 500;
 const BATCH_DELIVERIES = 20;
 const TIMEOUT_MS = 10_000;
@@ -133,6 +135,23 @@ export class WebhookDispatcher {
         created += inserted.length;
         last = upto;
       }
+      // Late commits: an event id is taken when its row is inserted, but it becomes visible at commit, so a slow
+      // transaction's event can appear below the cursor after a later one was fanned out. The last LATE_COMMIT_WINDOW
+      // ids behind the cursor are looked at again on every pass; the unique (subscription, event) key makes that
+      // idempotent. Transactions are bounded by the statement timeout, so a late event is always this close.
+      const swept: unknown[] = await m.query(
+        `INSERT INTO webhook_deliveries (subscription_id, event_id, next_attempt_at)
+         SELECT s.id, e.id, $3
+           FROM outbox_events e
+           JOIN webhook_subscriptions s ON s.active AND e.occurred_at >= s.created_at AND ('*' = ANY(s.event_types) OR e.type = ANY(s.event_types))
+          WHERE e.id > $1::bigint - $2::bigint AND e.id <= $1::bigint
+            -- Never history from before the subscription: only above the first event it was given.
+            AND e.id > (SELECT min(d.event_id) FROM webhook_deliveries d WHERE d.subscription_id = s.id)
+         ON CONFLICT (subscription_id, event_id) DO NOTHING
+         RETURNING id`,
+        [last, LATE_COMMIT_WINDOW, this.clock.now()],
+      );
+      created += swept.length;
       await m.query('UPDATE outbox_cursors SET last_event_id = $2 WHERE consumer = $1', [WEBHOOK_CURSOR, last]);
       return created;
     });
