@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { Db } from '../database/db';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { AccessRelationshipEntity, RelationshipKind } from './access-relationship.entity';
@@ -30,12 +31,12 @@ export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) =>
 @Injectable()
 export class AccessService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
 
-  async decide(actor: Actor, action: Action, personId?: string, m: EntityManager = this.dataSource.manager): Promise<Decision> {
+  async decide(actor: Actor, action: Action, personId?: string, m: EntityManager = this.db.manager): Promise<Decision> {
     if (!isPersonAction(action) || personId === undefined) return can(actor.roles, action);
     const now = this.clock.now();
     const [relationships, sessions] = await Promise.all([

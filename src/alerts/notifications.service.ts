@@ -88,13 +88,13 @@ export class NotificationsService {
       params.push(at, id);
       where += ` AND (created_at, id) < ($2::timestamptz, $3::uuid)`;
     }
-    const rows: Row[] = await this.db.dataSource.query(`SELECT ${COLUMNS} FROM notifications WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`, params);
+    const rows: Row[] = await this.db.manager.query(`SELECT ${COLUMNS} FROM notifications WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`, params);
     return pageOf(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id], view);
   }
 
   async markRead(actor: Actor, id: string): Promise<NotificationView> {
     // TypeORM answers an UPDATE with [rows, count].
-    const [[row]]: [Row[], number] = await this.db.dataSource.query(
+    const [[row]]: [Row[], number] = await this.db.manager.query(
       `UPDATE notifications SET read_at = coalesce(read_at, $3) WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
       [id, actor.userId, this.clock.now()],
     );
@@ -103,7 +103,7 @@ export class NotificationsService {
   }
 
   async markAllRead(actor: Actor): Promise<{ count: number }> {
-    const [, count]: [unknown[], number] = await this.db.dataSource.query(`UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`, [actor.userId, this.clock.now()]);
+    const [, count]: [unknown[], number] = await this.db.manager.query(`UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`, [actor.userId, this.clock.now()]);
     return { count };
   }
 }

@@ -85,12 +85,12 @@ export class WebhooksService {
   }
 
   async list(): Promise<WebhookListDto> {
-    const rows: SubscriptionRow[] = await this.db.dataSource.query(`${SELECT} ORDER BY created_at, id`);
+    const rows: SubscriptionRow[] = await this.db.manager.query(`${SELECT} ORDER BY created_at, id`);
     return { items: rows.map((r) => this.view(r)) };
   }
 
   async get(id: string): Promise<WebhookViewDto> {
-    return this.view(await this.load(this.db.dataSource.manager, id));
+    return this.view(await this.load(this.db.manager, id));
   }
 
   async update(actor: Actor, id: string, dto: UpdateWebhookDto, expectedVersion: number | undefined): Promise<WebhookViewDto> {
@@ -138,7 +138,7 @@ export class WebhooksService {
 
   /** The delivery log, newest first. */
   async deliveries(id: string, q: DeliveryQuery): Promise<WebhookDeliveryListDto> {
-    const m = this.db.dataSource.manager;
+    const m = this.db.manager;
     await this.load(m, id);
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const params: unknown[] = [id];

@@ -129,7 +129,7 @@ export class AuthService {
     if (!claims.roles.length) throw new ForbiddenProblem(`The token carries no amhp-hub role in its '${this.config.oidcRolesClaim}' claim.`, 'no-role');
     type Row = { id: string; email: string; display_name: string; roles: string[]; active: boolean };
     const select = 'SELECT id, email, display_name, roles, active FROM users WHERE external_subject = $1';
-    let [user]: Row[] = await this.db.dataSource.query(select, [claims.subject]);
+    let [user]: Row[] = await this.db.manager.query(select, [claims.subject]);
     const sameRoles = (a: string[], b: string[]) => a.length === b.length && a.every((r) => b.includes(r));
     if (!user || !sameRoles(user.roles, claims.roles) || (claims.name !== undefined && claims.name !== user.display_name)) {
       user = await this.db.transaction(async (m) => {
@@ -178,7 +178,7 @@ export class AuthService {
   private async throttle(email: string, ip: string): Promise<void> {
     const since = new Date(this.clock.now().getTime() - this.config.loginWindowSeconds * 1000);
     // Failures for the account count since its last successful sign-in; failures from one address count regardless.
-    const [row] = await this.db.dataSource.query(
+    const [row] = await this.db.manager.query(
       `SELECT
          (SELECT count(*) FROM login_attempts WHERE email = $1 AND NOT succeeded AND attempted_at > greatest($3,
             coalesce((SELECT max(attempted_at) FROM login_attempts WHERE email = $1 AND succeeded), $3)))::int AS by_email,

@@ -57,7 +57,7 @@ export class UsersService {
 
   /** The hot single-record read: plain SQL (TypeORM's findOne costs ~180 µs more per call, measured in bench/). */
   async get(id: string): Promise<UserDto> {
-    const [u] = await this.db.dataSource.query(
+    const [u] = await this.db.manager.query(
       `SELECT id, email, display_name AS "displayName", roles, active, phone, password_hash IS NOT NULL AS "hasPassword", version,
               created_at AS "createdAt", updated_at AS "updatedAt" FROM users WHERE id = $1`,
       [id],

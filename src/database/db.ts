@@ -59,6 +59,15 @@ export class Db {
     return ambient.getStore();
   }
 
+  /**
+   * Where a read outside an explicit `transaction()` goes: the ambient transaction when there is one (so it sees
+   * what the request, or the demo seed, has written and not yet committed, and never waits on its own row locks),
+   * else the pool.
+   */
+  get manager(): EntityManager {
+    return ambient.getStore() ?? this.dataSource.manager;
+  }
+
 
   async transaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
     const current = ambient.getStore();

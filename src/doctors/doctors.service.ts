@@ -120,7 +120,7 @@ export class DoctorsService {
       if (!UUID.test(id)) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
       where.push(`(lower(d.name), d.id) > (${param(name)}, ${param(id)}::uuid)`);
     }
-    const m = this.db.dataSource.manager;
+    const m = this.db.manager;
     const rows: DoctorRow[] = await m.query(
       `SELECT ${DOCTOR_COLUMNS} FROM doctors d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY lower(d.name), d.id LIMIT ${param(limit + 1)}`,
       params,
@@ -132,7 +132,7 @@ export class DoctorsService {
 
   async get(id: string): Promise<DoctorDto> {
     // Joins the caller's transaction when there is one (a doctor recorded in it is visible).
-    return this.db.current ? this.load(this.db.current, id) : this.load(this.db.dataSource.manager, id);
+    return this.load(this.db.manager, id);
   }
 
   async create(dto: CreateDoctorDto): Promise<DoctorDto> {
@@ -219,7 +219,7 @@ export class DoctorsService {
   /** The periods covering `date` (default: today in the service time zone). */
   async approvalStatus(doctorId: string, date?: IsoDate): Promise<ApprovalStatusDto> {
     const on = date ?? this.today();
-    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.dataSource.manager, doctorId), on);
+    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.manager, doctorId), on);
     return { date: on, s12: kindStatus(found.s12), approvedClinician: kindStatus(found.approvedClinician) };
   }
 
@@ -228,7 +228,7 @@ export class DoctorsService {
    * examination date, a local date YYYY-MM-DD)? The hub's `active` flag plays no part: approval is a statutory fact.
    */
   async approvalOn(doctorId: string, date: IsoDate): Promise<{ s12: boolean; approvedClinician: boolean }> {
-    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.current ?? this.db.dataSource.manager, doctorId), date);
+    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.manager, doctorId), date);
     return { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null };
   }
 

@@ -68,7 +68,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
 
     const run = async (): Promise<unknown> => {
-      const earlier = await this.find(this.db.dataSource.manager, userId, key);
+      const earlier = await this.find(this.db.manager, userId, key);
       if (earlier) return this.replay(earlier, requestHash, reply);
       return this.db.ambientTransaction(async (m) => {
         const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [`idempotency:${userId}:${key}`]);

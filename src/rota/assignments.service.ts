@@ -103,7 +103,7 @@ export class AssignmentsService {
       if (!own) return [];
       target = own.id;
     }
-    const rows: Array<AssignmentDto & { startsAt: Date; endsAt: Date; overrides: AssignmentDto['warnings'] }> = await this.db.dataSource.query(
+    const rows: Array<AssignmentDto & { startsAt: Date; endsAt: Date; overrides: AssignmentDto['warnings'] }> = await this.db.manager.query(
       `SELECT a.id, a.shift_id AS "shiftId", a.practitioner_id AS "practitionerId", a.user_id AS "userId", s.label,
               a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.overrides, a.source
          FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id

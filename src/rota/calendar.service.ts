@@ -122,7 +122,7 @@ export class CalendarService {
   async list(actor: Actor, userId?: string): Promise<CalendarTokenDto[]> {
     const target = userId ?? actor.userId;
     if (target !== actor.userId) await this.access.require(actor, 'calendar.manage', { owns: false }, { type: 'user', id: target });
-    const rows: TokenRow[] = await this.db.dataSource.query(
+    const rows: TokenRow[] = await this.db.manager.query(
       `SELECT ${TOKEN_COLUMNS} FROM calendar_tokens t
         WHERE t.user_id = $1 OR t.practitioner_id IN (SELECT id FROM practitioners WHERE user_id = $1)
         ORDER BY t.created_at DESC, t.id`,
@@ -155,12 +155,12 @@ export class CalendarService {
     const t = TOKEN.test(token) ? await this.findUsable(hashFeedToken(token)) : undefined;
     if (!t) throw new NotFoundProblem('Calendar feed');
     const now = this.clock.now();
-    await this.db.dataSource.query('UPDATE calendar_tokens SET last_used_at = $2 WHERE id = $1', [t.id, now]);
+    await this.db.manager.query('UPDATE calendar_tokens SET last_used_at = $2 WHERE id = $1', [t.id, now]);
     const from = new Date(now.getTime() - FEED_DAYS_BEFORE * DAY_MS);
     const to = new Date(now.getTime() + FEED_DAYS_AFTER * DAY_MS);
     const options = { timeZone: this.config.timeZone, stamp: now, refreshSeconds: FEED_REFRESH_SECONDS };
     if (t.scope === 'practitioner') {
-      const rows: AssignmentFact[] = await this.db.dataSource.query(
+      const rows: AssignmentFact[] = await this.db.manager.query(
         `SELECT a.id AS "assignmentId", s.label, a.starts_at AS "startsAt", a.ends_at AS "endsAt", s.version AS "shiftVersion"
            FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
           WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 ORDER BY a.starts_at`,
@@ -168,7 +168,7 @@ export class CalendarService {
       );
       return assignmentsCalendar(rows, { ...options, name: `AMHP duty: ${t.ownerName}` });
     }
-    const rows: ShiftFact[] = await this.db.dataSource.query(
+    const rows: ShiftFact[] = await this.db.manager.query(
       `SELECT s.id AS "shiftId", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.version,
               coalesce((SELECT json_agg(u.display_name ORDER BY u.display_name)
                           FROM shift_assignments a JOIN users u ON u.id = a.user_id WHERE a.shift_id = s.id), '[]') AS amhps
@@ -180,7 +180,7 @@ export class CalendarService {
 
   /** An unrevoked token whose holder may still manage this feed (roles and active flags are read afresh each time). */
   private async findUsable(hash: string): Promise<FeedTokenRow | undefined> {
-    const [t]: FeedTokenRow[] = await this.db.dataSource.query(
+    const [t]: FeedTokenRow[] = await this.db.manager.query(
       `SELECT t.id, t.scope, t.practitioner_id AS "practitionerId", h.id AS "holderId", h.roles AS "holderRoles",
               p.user_id AS "ownerUserId", o.display_name AS "ownerName", (p.active AND o.active) AS "ownerActive"
          FROM calendar_tokens t

@@ -39,7 +39,7 @@ export class DutyService {
   async coverage(from: Date, to: Date): Promise<CoverageDto> {
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
     if (to.getTime() - from.getTime() > 93 * 86_400_000) throw new UnprocessableProblem('Coverage for at most 93 days at a time.', 'bad-period');
-    const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await this.db.dataSource.query(
+    const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await this.db.manager.query(
       `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
               coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
                           FROM shift_assignments a JOIN practitioners p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned

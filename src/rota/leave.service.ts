@@ -128,7 +128,7 @@ export class LeaveService {
       where.raw(`(l.starts_at, l.id) > (${where.param(new Date(startsAt))}::timestamptz, ${where.param(id)}::uuid)`);
     }
     const limitParam = where.param(limit + 1);
-    const rows: LeaveRow[] = await this.db.dataSource.query(
+    const rows: LeaveRow[] = await this.db.manager.query(
       `SELECT ${COLUMNS} FROM ${FROM} ${where} ORDER BY l.starts_at, l.id LIMIT ${limitParam}`,
       where.params,
     );
@@ -136,7 +136,7 @@ export class LeaveService {
   }
 
   async get(actor: Actor, id: string): Promise<LeaveDto> {
-    const row = await this.loadRow(this.db.dataSource.manager, id);
+    const row = await this.loadRow(this.db.manager, id);
     await this.requireParty(actor, 'leave.read', row);
     return this.dto(row);
   }
@@ -146,7 +146,7 @@ export class LeaveService {
    * in the period as it stands and with the AMHP taken off those shifts.
    */
   async impact(id: string): Promise<LeaveImpactDto> {
-    const m = this.db.dataSource.manager;
+    const m = this.db.manager;
     const leave = await this.loadRow(m, id);
     const assignments = await this.conflicts(m, leave.practitionerId, leave.startsAt, leave.endsAt);
     const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await m.query(

@@ -55,7 +55,7 @@ export class PatternsService {
   }
 
   async bankHolidays(year?: number): Promise<BankHolidayDto[]> {
-    const rows: BankHolidayDto[] = await this.db.dataSource.query(
+    const rows: BankHolidayDto[] = await this.db.manager.query(
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, name FROM bank_holidays WHERE $1::int IS NULL OR extract(year FROM date) = $1 ORDER BY date`,
       [year ?? null],
     );

@@ -149,7 +149,7 @@ export class PlannerService {
     });
   }
 
-  async get(id: string, m: EntityManager = this.db.dataSource.manager): Promise<PlanDto> {
+  async get(id: string, m: EntityManager = this.db.manager): Promise<PlanDto> {
     const [row]: PlanRow[] = await m.query(`SELECT ${PLAN_COLUMNS} FROM rota_plans WHERE id = $1`, [id]);
     if (!row) throw new NotFoundProblem('Plan', id);
     return this.dto(m, row);
@@ -373,7 +373,7 @@ export class PlannerService {
   }
 
   async listPreferences(practitionerId?: string): Promise<PreferenceListDto> {
-    const rows = await this.db.dataSource.query(
+    const rows = await this.db.manager.query(
       `SELECT ${PREFERENCE_COLUMNS} FROM rota_preferences WHERE ($1::uuid IS NULL OR practitioner_id = $1) ORDER BY created_at, id LIMIT 1000`,
       [practitionerId ?? null],
     );

@@ -114,7 +114,7 @@ export class ShiftsService {
   async list(from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
     if (to.getTime() - from.getTime() > 93 * 86_400_000) throw new UnprocessableProblem('List at most 93 days of shifts at a time.', 'bad-period');
-    const rows = await this.query(this.db.dataSource.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
+    const rows = await this.query(this.db.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
     return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.dto(s));
   }
 
@@ -127,7 +127,7 @@ export class ShiftsService {
     return rows.map((r) => ({ id: r.id, label: r.label, startsAt: r.starts_at.toISOString(), endsAt: r.ends_at.toISOString(), notes: r.notes }));
   }
 
-  async get(id: string, m: EntityManager = this.db.dataSource.manager): Promise<ShiftDto> {
+  async get(id: string, m: EntityManager = this.db.manager): Promise<ShiftDto> {
     const [row] = await this.query(m, 's.id = $1', [id]);
     if (!row) throw new NotFoundProblem('Shift', id);
     return this.dto(row);

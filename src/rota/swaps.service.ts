@@ -148,7 +148,7 @@ export class SwapsService {
       where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(limit + 1);
-    const rows: SwapRow[] = await this.db.dataSource.query(
+    const rows: SwapRow[] = await this.db.manager.query(
       `SELECT ${COLUMNS} FROM ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     );
@@ -156,7 +156,7 @@ export class SwapsService {
   }
 
   async get(actor: Actor, id: string): Promise<SwapDto> {
-    const row = await this.loadRow(this.db.dataSource.manager, id);
+    const row = await this.loadRow(this.db.manager, id);
     if (!this.access.hasRole(actor, 'swaps.decide')) {
       const own = (await this.practitioners.findByUser(actor.userId))?.id ?? null;
       const involved = row.createdBy === actor.userId || (own !== null && [row.fromPractitionerId, row.toPractitionerId, row.takerPractitionerId].includes(own));

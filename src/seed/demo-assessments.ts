@@ -32,8 +32,7 @@ export class DemoAssessments {
     const doctor = (surname: string) => doctors.find((d) => d.name.endsWith(surname))!.id;
     const eligible: string[] = [];
     for (const userId of amhpUserIds) {
-      // Through the seed's own transaction: the AMHPs and their approvals are not committed yet.
-      const e = await this.db.transaction((m) => this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m));
+      const e = await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000));
       if (!e.findings.some((f) => f.severity === 'hard')) eligible.push(userId);
       if (eligible.length === 2) break;
     }

@@ -51,7 +51,7 @@ export class PracticeAuditsService {
   }
 
   async list(actor: Actor, practitionerId: string): Promise<PracticeAuditDto[]> {
-    const m = this.db.dataSource.manager;
+    const m = this.db.manager;
     const p = await this.practitioners.find(m, practitionerId);
     await this.access.require(actor, 'practice-audits.read', { owns: p.userId === actor.userId }, { type: 'practitioner', id: practitionerId });
     return (await this.rows(m, practitionerId)).map(dto);

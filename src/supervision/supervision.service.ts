@@ -229,7 +229,7 @@ export class SupervisionService {
       where.raw(`(${ACTION_DUE_KEY}, a.id) > (${where.param(due)}::date, ${where.param(id)}::uuid)`);
     }
     const limitParam = where.param(limit + 1);
-    const rows: ActionRow[] = await this.db.dataSource.query(
+    const rows: ActionRow[] = await this.db.manager.query(
       `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} ${where} ORDER BY ${ACTION_DUE_KEY}, a.id LIMIT ${limitParam}`,
       where.params,
     );
@@ -246,7 +246,7 @@ export class SupervisionService {
     if (!this.access.hasRole(actor, 'supervision.read')) where.add('p.user_id = ?', actor.userId);
     if (q.team) where.add('p.team = ?', q.team);
     // The last session of a type that counts (supervision.rules) held on or before today, as lastProfessionalSupervision().
-    const rows: Array<{ id: string; displayName: string; team: string | null; intervalDays: number; createdAt: Date; lastProfessionalOn: string | null }> = await this.db.dataSource.query(
+    const rows: Array<{ id: string; displayName: string; team: string | null; intervalDays: number; createdAt: Date; lastProfessionalOn: string | null }> = await this.db.manager.query(
       `SELECT p.id, u.display_name AS "displayName", p.team, p.supervision_interval_days AS "intervalDays", p.created_at AS "createdAt",
               (SELECT to_char(max(s.held_on), 'YYYY-MM-DD') FROM supervision_sessions s
                 WHERE s.supervisee_id = p.id AND s.type = ANY($1::text[]) AND s.held_on <= $2::date) AS "lastProfessionalOn"

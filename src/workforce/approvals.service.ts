@@ -30,9 +30,9 @@ export class ApprovalsService {
   ) {}
 
   async list(actor: Actor, practitionerId: string): Promise<ApprovalDto[]> {
-    const p = await this.practitioners.find(this.db.dataSource.manager, practitionerId);
+    const p = await this.practitioners.find(this.db.manager, practitionerId);
     await this.practitioners.requireReadable(actor, p.userId, practitionerId);
-    return (await loadApprovals(this.db.dataSource.manager, [practitionerId])).map((a) => this.dto(a));
+    return (await loadApprovals(this.db.manager, [practitionerId])).map((a) => this.dto(a));
   }
 
   async create(practitionerId: string, dto: CreateApprovalDto): Promise<ApprovalDto> {
@@ -124,7 +124,7 @@ export class ApprovalsService {
     const leadTimes = this.config.approvalReminderDays;
     const within = withinDays ?? Math.max(...leadTimes);
     const today = localDate(this.clock.now(), this.config.timeZone);
-    const rows: Array<{ approvalId: string; practitionerId: string; displayName: string; endsOn: string; renewed: boolean }> = await this.db.dataSource.query(
+    const rows: Array<{ approvalId: string; practitionerId: string; displayName: string; endsOn: string; renewed: boolean }> = await this.db.manager.query(
       `SELECT a.id AS "approvalId", a.practitioner_id AS "practitionerId", u.display_name AS "displayName", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
               EXISTS (SELECT 1 FROM approvals n WHERE n.practitioner_id = a.practitioner_id AND n.starts_on = a.ends_on + 1 AND n.ended_on IS NULL) AS renewed
          FROM approvals a JOIN practitioners p ON p.id = a.practitioner_id JOIN users u ON u.id = p.user_id

@@ -26,7 +26,7 @@ export class EligibilityService {
     private readonly training: TrainingService,
   ) {}
 
-  async forPractitioner(practitionerId: string, from: Date, to: Date, m: EntityManager = this.db.dataSource.manager): Promise<Eligibility> {
+  async forPractitioner(practitionerId: string, from: Date, to: Date, m: EntityManager = this.db.manager): Promise<Eligibility> {
     const p = await this.practitioners.find(m, practitionerId);
     const [approvals, records] = await Promise.all([loadApprovals(m, [practitionerId]), this.training.records(m, [practitionerId])]);
     return eligibility(
@@ -36,14 +36,14 @@ export class EligibilityService {
   }
 
   /** For a user account (allocation, rota): a user with no practitioner record is never eligible. */
-  async forUser(userId: string, from: Date, to: Date, m: EntityManager = this.db.dataSource.manager): Promise<Eligibility & { practitionerId: string | null }> {
+  async forUser(userId: string, from: Date, to: Date, m: EntityManager = this.db.manager): Promise<Eligibility & { practitionerId: string | null }> {
     const p = await this.practitioners.findByUser(userId, m);
     if (!p) return { eligible: false, approvalId: null, practitionerId: null, findings: [{ code: 'not-a-practitioner', rule: 'AMHP-01', severity: 'hard', message: 'This user has no AMHP practitioner record.' }] };
     return { ...(await this.forPractitioner(p.id, from, to, m)), practitionerId: p.id };
   }
 
   async check(actor: Actor, practitionerId: string, fromRaw: string, toRaw: string): Promise<EligibilityDto> {
-    const p = await this.practitioners.find(this.db.dataSource.manager, practitionerId);
+    const p = await this.practitioners.find(this.db.manager, practitionerId);
     await this.practitioners.requireReadable(actor, p.userId, practitionerId);
     const from = new Date(fromRaw);
     const to = new Date(toRaw);

@@ -83,7 +83,7 @@ export class PractitionersService {
       where.raw(`(lower(u.display_name), p.id) > (${where.param(name)}, ${where.param(id)}::uuid)`);
     }
     const limitParam = where.param(limit + 1);
-    const rows: PractitionerRow[] = await this.db.dataSource.query(
+    const rows: PractitionerRow[] = await this.db.manager.query(
       `SELECT ${COLUMNS} FROM practitioners p JOIN users u ON u.id = p.user_id
         ${where} ORDER BY lower(u.display_name), p.id LIMIT ${limitParam}`,
       where.params,
@@ -94,7 +94,7 @@ export class PractitionersService {
 
   /** One practitioner, for a manager or for the AMHP themselves. */
   async get(actor: Actor, id: string): Promise<PractitionerDto> {
-    const p = await this.load(this.db.dataSource.manager, id);
+    const p = await this.load(this.db.manager, id);
     await this.requireReadable(actor, p.userId, id);
     return p;
   }
@@ -138,7 +138,7 @@ export class PractitionersService {
     return p;
   }
 
-  async findByUser(userId: string, m: EntityManager = this.db.dataSource.manager): Promise<PractitionerEntity | null> {
+  async findByUser(userId: string, m: EntityManager = this.db.manager): Promise<PractitionerEntity | null> {
     return m.getRepository(PractitionerEntity).findOne({ where: { userId } });
   }
 
@@ -150,7 +150,7 @@ export class PractitionersService {
   }
 
   /** The status now of each practitioner's current (or most recent) approval. */
-  private async approvalSummaries(ids: string[], m: EntityManager = this.db.dataSource.manager): Promise<Map<string, { status: string; endsOn: string }>> {
+  private async approvalSummaries(ids: string[], m: EntityManager = this.db.manager): Promise<Map<string, { status: string; endsOn: string }>> {
     const now = this.clock.now();
     const today = localDate(now, this.config.timeZone);
     const latest = new Map<string, ApprovalRecord>();

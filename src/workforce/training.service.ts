@@ -49,7 +49,7 @@ export class TrainingService {
   }
 
   async summary(actor: Actor, practitionerId: string): Promise<TrainingSummaryDto> {
-    const m = this.db.dataSource.manager;
+    const m = this.db.manager;
     const p = await this.practitioners.find(m, practitionerId);
     await this.practitioners.requireReadable(actor, p.userId, practitionerId);
     const records = await this.records(m, [practitionerId]);
@@ -66,7 +66,7 @@ export class TrainingService {
 
   /** Who is short of training in their current (or just completed) approval year, by how much, and by when. */
   async shortfalls(): Promise<TrainingShortfallDto[]> {
-    const m = this.db.dataSource.manager;
+    const m = this.db.manager;
     const today = localDate(this.clock.now(), this.config.timeZone);
     const people: Array<{ id: string; displayName: string; team: string | null }> = await m.query(
       `SELECT p.id, u.display_name AS "displayName", p.team FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.active ORDER BY lower(u.display_name)`,
