@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, isoOrNull } from '../common/clock';
 import { NotFoundProblem } from '../common/problem';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { Db } from '../database/db';
@@ -40,7 +40,7 @@ const COLUMNS = 'id, kind, severity, title, body, link, subject_type, subject_id
 function view(r: Row): NotificationView {
   return {
     id: r.id, kind: r.kind, severity: r.severity, title: r.title, body: r.body, link: r.link, subjectType: r.subject_type, subjectId: r.subject_id,
-    createdAt: new Date(r.created_at).toISOString(), readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+    createdAt: new Date(r.created_at).toISOString(), readAt: isoOrNull(r.read_at),
   };
 }
 

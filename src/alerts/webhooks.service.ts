@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from '../common/pagination';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem';
@@ -36,7 +36,6 @@ const SELECT = `SELECT id, url, event_types AS "eventTypes", description, allow_
        created_by AS "createdBy", created_at AS "createdAt", version
   FROM webhook_subscriptions`;
 
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 /** Only the host goes into the audit trail: a URL's path or query may carry a token of the receiving system. */
 const hostOf = (url: string) => {
@@ -161,7 +160,7 @@ export class WebhooksService {
         WHERE ${where} ORDER BY d.id DESC LIMIT $${params.length}`,
       params,
     );
-    return pageOf(rows, limit, (r) => [r.id], (r) => ({ ...r, nextAttemptAt: iso(r.nextAttemptAt)!, deliveredAt: iso(r.deliveredAt), createdAt: iso(r.createdAt)! }));
+    return pageOf(rows, limit, (r) => [r.id], (r) => ({ ...r, nextAttemptAt: isoOrNull(r.nextAttemptAt)!, deliveredAt: isoOrNull(r.deliveredAt), createdAt: isoOrNull(r.createdAt)! }));
   }
 
   private async requireUrl(url: string): Promise<void> {
@@ -188,10 +187,10 @@ export class WebhooksService {
       allowPersonData: r.allowPersonData,
       active: r.active,
       consecutiveFailures: r.consecutiveFailures,
-      disabledAt: iso(r.disabledAt),
+      disabledAt: isoOrNull(r.disabledAt),
       disabledReason: r.disabledReason,
       createdBy: r.createdBy,
-      createdAt: iso(r.createdAt)!,
+      createdAt: isoOrNull(r.createdAt)!,
       version: r.version,
     };
   }

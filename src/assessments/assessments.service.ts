@@ -4,7 +4,7 @@ import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
@@ -51,7 +51,6 @@ const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "pers
        ${personSummarySql('a.person_id')} AS person
   FROM assessments a`;
 
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /**
  * MHA assessments: the record of one assessment of a referral's person (who, where, every contact and its mode,
@@ -240,9 +239,9 @@ export class AssessmentsService {
         notConfirmedReason: dto.notConfirmedReason ?? null,
         noneReason: dto.noneReason ?? null,
         trace: state.proposal.trace,
-        informedAt: iso(informedAt !== null ? new Date(informedAt) : null),
+        informedAt: isoOrNull(informedAt !== null ? new Date(informedAt) : null),
         informedMethod: dto.informedMethod ?? null,
-        consultedAt: iso(consultedAt !== null ? new Date(consultedAt) : null),
+        consultedAt: isoOrNull(consultedAt !== null ? new Date(consultedAt) : null),
         consultedMethod: dto.consultedMethod ?? null,
         exception: dto.exception ?? null,
         views: dto.views ?? null,
@@ -357,9 +356,9 @@ export class AssessmentsService {
       const { facts } = await this.evaluate(m, a, application);
       const result = s4Conversion(facts);
       if (!result.valid) throw new UnprocessableProblem(result.findings.filter((f) => f.severity === 'blocker').map((f) => f.message).join(' ') || 'The s.4 cannot be converted.', 's4-conversion-refused', { findings: result.findings });
-      const outcome = { ...a.outcome, convertedFromS4: { at: this.clock.now().toISOString(), s2Expiry: iso(result.s2Expiry), findings: result.findings } };
+      const outcome = { ...a.outcome, convertedFromS4: { at: this.clock.now().toISOString(), s2Expiry: isoOrNull(result.s2Expiry), findings: result.findings } };
       await m.query(`UPDATE assessments SET section = 's2', legal_status_code = $2, outcome = $3 WHERE id = $1`, [id, legalStatusCode('s2'), outcome]);
-      return { from: 's4', to: 's2', s2Expiry: iso(result.s2Expiry) };
+      return { from: 's4', to: 's2', s2Expiry: isoOrNull(result.s2Expiry) };
     });
   }
 
@@ -392,7 +391,7 @@ export class AssessmentsService {
       const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;
       const deadlines = stored ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check.deadlines : [];
       out.push({
-        id: a.id, referralId: a.referralId, personId: a.personId, status: a.status, leadAmhpUserId: a.leadAmhpUserId, openedAt: iso(a.openedAt)!,
+        id: a.id, referralId: a.referralId, personId: a.personId, status: a.status, leadAmhpUserId: a.leadAmhpUserId, openedAt: isoOrNull(a.openedAt)!,
         outcomeKind: a.outcomeKind, section: a.section, deadlines: deadlines.map((d) => ({ id: d.id, label: d.label, at: d.at.toISOString() })),
       });
     }
@@ -625,22 +624,22 @@ export class AssessmentsService {
       nearestRelative: a.nearestRelative,
       conflicts: a.conflicts,
       patientTeams: a.patientTeams,
-      contacts: contacts.map((c: { at: Date }) => ({ ...c, at: iso(c.at) })),
-      timeline: timeline.map((e: { at: Date; recordedAt: Date }) => ({ ...e, at: iso(e.at), recordedAt: iso(e.recordedAt) })),
+      contacts: contacts.map((c: { at: Date }) => ({ ...c, at: isoOrNull(c.at) })),
+      timeline: timeline.map((e: { at: Date; recordedAt: Date }) => ({ ...e, at: isoOrNull(e.at), recordedAt: isoOrNull(e.recordedAt) })),
       recommendations: await Promise.all(recs.map(async (r) => ({
         id: r.id, doctorId: r.doctor_id,
         // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval).
         approvalOnExamDate: r.doctor_id ? await this.doctors.approvalOn(r.doctor_id, localDate(new Date(r.examined_at), this.config.timeZone)) : null, doctorName: r.doctor_name, statedApproval: r.stated_approval, previousAcquaintance: r.previous_acquaintance,
-        noAcquaintanceReason: r.no_acquaintance_reason, examinedAt: iso(r.examined_at), examMode: r.exam_mode, signedAt: iso(r.signed_at), section: r.section,
-        jointGroup: r.joint_group, receivedByManagersAt: iso(r.received_by_managers_at), details: r.details, withdrawnAt: iso(r.withdrawn_at),
+        noAcquaintanceReason: r.no_acquaintance_reason, examinedAt: isoOrNull(r.examined_at), examMode: r.exam_mode, signedAt: isoOrNull(r.signed_at), section: r.section,
+        jointGroup: r.joint_group, receivedByManagersAt: isoOrNull(r.received_by_managers_at), details: r.details, withdrawnAt: isoOrNull(r.withdrawn_at),
       }))),
       outcomeKind: a.outcomeKind,
       section: a.section,
       legalStatusCode: a.legalStatusCode,
       outcome: a.outcome,
-      decidedAt: iso(a.decidedAt),
-      openedAt: iso(a.openedAt)!,
-      closedAt: iso(a.closedAt),
+      decidedAt: isoOrNull(a.decidedAt),
+      openedAt: isoOrNull(a.openedAt)!,
+      closedAt: isoOrNull(a.closedAt),
       version: a.version,
     };
   }

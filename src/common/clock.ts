@@ -30,3 +30,8 @@ export class ManualClock extends Clock {
     this.current = new Date(this.current.getTime() + ms);
   }
 }
+
+/** An instant from the database or a DTO as ISO 8601 (UTC), or null when there is none. */
+export function isoOrNull(d: Date | string | null | undefined): string | null {
+  return d ? new Date(d).toISOString() : null;
+}

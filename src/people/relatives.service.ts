@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Decision } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -88,9 +88,6 @@ export interface NearestRelativeState {
   displacement: DisplacementDto | null;
 }
 
-function iso(d: Date | null): string | null {
-  return d ? d.toISOString() : null;
-}
 
 /**
  * A person's relatives, nearest-relative objections (NR-02) and s.29 displacement applications (NR-10, NR-11),
@@ -444,7 +441,7 @@ export class RelativesService {
   }
 
   private objectionView(o: ObjectionRow, at: Date): ObjectionDto {
-    return { ...o, notifiedAt: o.notifiedAt.toISOString(), withdrawnAt: iso(o.withdrawnAt), createdAt: o.createdAt.toISOString(), inForce: this.objectionInForce(o, at) };
+    return { ...o, notifiedAt: o.notifiedAt.toISOString(), withdrawnAt: isoOrNull(o.withdrawnAt), createdAt: o.createdAt.toISOString(), inForce: this.objectionInForce(o, at) };
   }
 
   private async displacementRows(m: EntityManager, personId: string): Promise<DisplacementRow[]> {

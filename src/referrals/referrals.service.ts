@@ -5,7 +5,7 @@ import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock as SystemClock } from '../common/clock';
+import { Clock as SystemClock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
@@ -464,7 +464,6 @@ export class ReferralsService {
   private view(r: Row): ReferralDto {
     const now = this.clock.now();
     const stoppedAt = r.closedAt ? new Date(r.closedAt) : !isOpen(r.status as ReferralStatus) ? now : null;
-    const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
     return {
       id: r.id,
       reference: r.reference,
@@ -481,12 +480,12 @@ export class ReferralsService {
       otherAuthority: r.otherAuthority,
       nearestRelativeRequest: r.nearestRelativeRequest,
       allocatedUserId: r.allocatedUserId,
-      allocatedAt: iso(r.allocatedAt),
+      allocatedAt: isoOrNull(r.allocatedAt),
       decisionReason: r.decisionReason,
       transferredTo: r.transferredTo,
-      writtenReasonsAt: iso(r.writtenReasonsAt),
-      closedAt: iso(r.closedAt),
-      nextDeadline: iso(r.nextDeadline),
+      writtenReasonsAt: isoOrNull(r.writtenReasonsAt),
+      closedAt: isoOrNull(r.closedAt),
+      nextDeadline: isoOrNull(r.nextDeadline),
       clocks: this.clocksOf(r).map((c) => {
         const s = clockState(c, now, DEFAULT_WARNINGS, stoppedAt);
         return { ...c, anchor: c.anchor.toISOString(), deadline: c.deadline.toISOString(), state: s.state, remainingMs: s.remainingMs, stage: s.stage };
@@ -498,7 +497,7 @@ export class ReferralsService {
   }
 
   private statusView(r: Row): ReferralStatusDto {
-    return { id: r.id, reference: r.reference, status: r.status, urgency: r.urgency, receivedAt: new Date(r.receivedAt).toISOString(), allocatedAt: r.allocatedAt ? new Date(r.allocatedAt).toISOString() : null, closedAt: r.closedAt ? new Date(r.closedAt).toISOString() : null };
+    return { id: r.id, reference: r.reference, status: r.status, urgency: r.urgency, receivedAt: new Date(r.receivedAt).toISOString(), allocatedAt: isoOrNull(r.allocatedAt), closedAt: isoOrNull(r.closedAt) };
   }
 }
 

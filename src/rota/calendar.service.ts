@@ -5,7 +5,7 @@ import { can } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import type { Role } from '../auth/roles';
-import { Clock } from '../common/clock';
+import { Clock, isoOrNull } from '../common/clock';
 import { BadRequestProblem, ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -197,7 +197,6 @@ export class CalendarService {
   }
 
   private dto(r: TokenRow): CalendarTokenDto {
-    const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-    return { id: r.id, userId: r.userId, scope: r.scope, practitionerId: r.practitionerId, label: r.label, createdAt: new Date(r.createdAt).toISOString(), revokedAt: iso(r.revokedAt), lastUsedAt: iso(r.lastUsedAt) };
+    return { id: r.id, userId: r.userId, scope: r.scope, practitionerId: r.practitionerId, label: r.label, createdAt: new Date(r.createdAt).toISOString(), revokedAt: isoOrNull(r.revokedAt), lastUsedAt: isoOrNull(r.lastUsedAt) };
   }
 }

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, ProblemError, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -348,7 +348,7 @@ export class PlannerService {
       solver: solver ?? { status: 'unknown', seconds: 0, chunks: 0, variables: 0, constraints: 0, cutRounds: 0, cuts: 0, statuses: {} },
       createdBy: row.createdBy,
       createdAt: new Date(row.createdAt).toISOString(),
-      publishedAt: row.publishedAt ? new Date(row.publishedAt).toISOString() : null,
+      publishedAt: isoOrNull(row.publishedAt),
       version: row.version,
     };
   }

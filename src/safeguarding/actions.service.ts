@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
-import { Clock } from '../common/clock';
+import { Clock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
@@ -63,7 +63,6 @@ interface ActionRow {
   sortKey: Date;
 }
 
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /**
  * Follow-up actions from out-of-hours decisions and handovers (OOH-08 (10): actions, owners and deadlines).
@@ -128,7 +127,7 @@ export class ActionsService {
       if (!this.isManager(actor) && a.ownerUserId !== actor.userId) {
         await this.access.deny(actor, 'actions.write', { type: 'follow-up-action', id }, 'Only the action\'s owner or a manager may mark it done.', a.subjectPersonId);
       }
-      if (a.doneAt) throw new ConflictProblem(`This action was done at ${iso(a.doneAt)}.`, 'action-done', { doneAt: iso(a.doneAt), doneBy: a.doneBy });
+      if (a.doneAt) throw new ConflictProblem(`This action was done at ${isoOrNull(a.doneAt)}.`, 'action-done', { doneAt: isoOrNull(a.doneAt), doneBy: a.doneBy });
       assertVersion(expectedVersion, a.version);
       const now = this.clock.now();
       await m.query('UPDATE follow_up_actions SET done_at = $2, done_by = $3, done_note = $4, version = version + 1 WHERE id = $1', [id, now, actor.userId, note ?? null]);
@@ -144,7 +143,7 @@ export class ActionsService {
    */
   async openActions(m: EntityManager): Promise<OpenAction[]> {
     const rows: ActionRow[] = await m.query(`${SELECT} WHERE a.done_at IS NULL ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.created_at, a.id`);
-    return rows.map((r) => ({ id: r.id, description: r.description, ownerUserId: r.ownerUserId, ownerTeam: r.ownerTeam, dueAt: iso(r.dueAt), doneAt: iso(r.doneAt), sourceType: r.sourceType, sourceId: r.sourceId }));
+    return rows.map((r) => ({ id: r.id, description: r.description, ownerUserId: r.ownerUserId, ownerTeam: r.ownerTeam, dueAt: isoOrNull(r.dueAt), doneAt: isoOrNull(r.doneAt), sourceType: r.sourceType, sourceId: r.sourceId }));
   }
 
   /**
@@ -209,13 +208,13 @@ export class ActionsService {
       description: r.description,
       ownerUserId: r.ownerUserId,
       ownerTeam: r.ownerTeam,
-      dueAt: iso(r.dueAt),
+      dueAt: isoOrNull(r.dueAt),
       overdue: !r.doneAt && !!r.dueAt && new Date(r.dueAt).getTime() < now.getTime(),
-      doneAt: iso(r.doneAt),
+      doneAt: isoOrNull(r.doneAt),
       doneBy: r.doneBy,
       doneNote: r.doneNote,
       createdBy: r.createdBy,
-      createdAt: iso(r.createdAt)!,
+      createdAt: isoOrNull(r.createdAt)!,
       version: r.version,
     };
   }

@@ -5,7 +5,7 @@ import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
-import { Clock } from '../common/clock';
+import { Clock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, ProblemError, UnprocessableProblem } from '../common/problem';
@@ -68,7 +68,6 @@ const SELECT = `SELECT d.id, d.type, d.status, d.person_id AS "personId", d.pers
 
 const DOLS_TYPES: readonly DecisionType[] = ['dols-urgent-authorisation', 'dols-extension'];
 
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /** A DTO as plain JSON: class instances flattened, undefined (absent) keys dropped, null kept (it means "clear"). */
 function plain<T>(value: T): T {
@@ -188,7 +187,7 @@ export class DecisionsService {
     return this.db.transaction(async (m) => {
       const d = await this.lockAndLoad(m, id);
       if (d.authorUserId !== actor.userId) await this.refuseNotAuthor(actor, d, 'sign');
-      if (d.status === 'signed') throw new ConflictProblem(`This decision was signed at ${iso(d.signedAt)}; correct it with an amendment (POST /decisions/${id}/amendments).`, 'decision-signed', { signedAt: iso(d.signedAt) });
+      if (d.status === 'signed') throw new ConflictProblem(`This decision was signed at ${isoOrNull(d.signedAt)}; correct it with an amendment (POST /decisions/${id}/amendments).`, 'decision-signed', { signedAt: isoOrNull(d.signedAt) });
       assertVersion(expectedVersion, d.version);
       this.requireDraftValid(d.type, d.content, d.details);
       this.requireSignable(d.type, d.content, d.details, d.costPence, d.escalation);
@@ -279,10 +278,10 @@ export class DecisionsService {
       );
       if (sees === 'metadata') {
         await this.audit.record(m, { action: 'decision.read-history-metadata', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: 'role:auditor' });
-        return { id, view: 'metadata', signed: null, amendments: rows.map((a) => ({ id: a.id, amendedBy: a.amendedBy, amendedAt: iso(a.amendedAt)!, fields: Object.keys(a.changes) })), version: d.version };
+        return { id, view: 'metadata', signed: null, amendments: rows.map((a) => ({ id: a.id, amendedBy: a.amendedBy, amendedAt: isoOrNull(a.amendedAt)!, fields: Object.keys(a.changes) })), version: d.version };
       }
       await this.audit.record(m, { action: 'decision.read-history', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: sees });
-      const amendments: AmendmentViewDto[] = rows.map((a) => ({ id: a.id, amendedBy: a.amendedBy, amendedAt: iso(a.amendedAt)!, fields: Object.keys(a.changes), reason: a.reason, changes: a.changes }));
+      const amendments: AmendmentViewDto[] = rows.map((a) => ({ id: a.id, amendedBy: a.amendedBy, amendedAt: isoOrNull(a.amendedAt)!, fields: Object.keys(a.changes), reason: a.reason, changes: a.changes }));
       return { id, view: 'full', signed: d.status === 'signed' ? this.asSigned(d, rows) : null, amendments, version: d.version };
     });
   }
@@ -354,8 +353,8 @@ export class DecisionsService {
     return rows.map((r) => ({
       id: r.id,
       type: r.type,
-      occurredAt: iso(r.occurredAt)!,
-      signedAt: iso(r.signedAt)!,
+      occurredAt: isoOrNull(r.occurredAt)!,
+      signedAt: isoOrNull(r.signedAt)!,
       authorUserId: r.authorUserId,
       personId: r.personId,
       personName: personName(r),
@@ -401,7 +400,7 @@ export class DecisionsService {
 
   private requireDraft(d: DecisionRow): void {
     if (d.status === 'signed') {
-      throw new ConflictProblem(`This decision was signed at ${iso(d.signedAt)} and can no longer be edited; correct it with an amendment and a reason (POST /decisions/${d.id}/amendments).`, 'decision-signed', { signedAt: iso(d.signedAt), amend: { href: `/decisions/${d.id}/amendments`, method: 'POST' } });
+      throw new ConflictProblem(`This decision was signed at ${isoOrNull(d.signedAt)} and can no longer be edited; correct it with an amendment and a reason (POST /decisions/${d.id}/amendments).`, 'decision-signed', { signedAt: isoOrNull(d.signedAt), amend: { href: `/decisions/${d.id}/amendments`, method: 'POST' } });
     }
   }
 
@@ -461,7 +460,7 @@ export class DecisionsService {
         else part[key] = before;
       }
     }
-    return { ...record, occurredAt: iso(d.occurredAt), signedAt: iso(d.signedAt), version: d.version - amendments.length };
+    return { ...record, occurredAt: isoOrNull(d.occurredAt), signedAt: isoOrNull(d.signedAt), version: d.version - amendments.length };
   }
 
   private changedFields(dto: object): string[] {
@@ -485,8 +484,8 @@ export class DecisionsService {
       id: d.id,
       type: d.type,
       status: d.status,
-      occurredAt: iso(d.occurredAt)!,
-      signedAt: iso(d.signedAt),
+      occurredAt: isoOrNull(d.occurredAt)!,
+      signedAt: isoOrNull(d.signedAt),
       authorUserId: d.authorUserId,
       authorName,
       personId: d.personId,
@@ -523,7 +522,7 @@ export class DecisionsService {
       costPence: d.costPence,
       escalation: d.escalation as unknown as Record<string, unknown> | null,
       aboveDelegatedLimit: this.aboveLimit(d.costPence),
-      createdAt: iso(d.createdAt)!,
+      createdAt: isoOrNull(d.createdAt)!,
       missingForSigning: d.status === 'draft' ? (this.missing(d.type, d.content, d.details, d.costPence, d.escalation) as unknown as Array<Record<string, unknown>>) : null,
       warnings: warnings as unknown as Array<Record<string, unknown>>,
       dolsClocks: clocks,
