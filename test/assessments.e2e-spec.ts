@@ -265,6 +265,15 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(privateGuardian.body.findings.map((f: { code: string }) => f.code)).not.toContain('hospital-site-missing');
   });
 
+  it('a deferred decision closes the assessment but leaves the referral open for the next one', async () => {
+    const { worker, referral, assessment: a } = await opened();
+    await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'not-detained', alternatives: ['decision-deferred'], rationale: 'Reassess tomorrow once the crisis team has seen him twice.' }).expect(200);
+    expect((await as(worker).post(`/assessments/${a.id}/close`, {}).expect(200)).body.status).toBe('closed');
+    expect((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.status).toBe('in-assessment');
+    const next = (await as(worker).post('/assessments', { referralId: referral.id }).expect(201)).body;
+    expect(next.id).not.toBe(a.id);
+  });
+
   it('a stale If-Match is 412 and changes nothing', async () => {
     const { worker, assessment: a } = await opened();
     const first = await as(worker).patch(`/assessments/${a.id}`, { location: 'Riverside police station' }, { 'if-match': `"v${a.version}"` }).expect(200);

@@ -24,6 +24,7 @@ import { localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { AssessmentEntity } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
+import { closesReferral, ctoFindings, outcomeGate } from './assessment.rules';
 import { AssessmentQuery, AssessmentViewDto, ChecksDto, ConflictsDto, ContactDto, CreateAssessmentDto, NearestRelativeDto, OutcomeDto, RecommendationDto, TimelineEventDto, UpdateAssessmentDto } from './dto/assessment.dto';
 
 type AssessmentRow = AssessmentEntity & { person: { id: string; givenName: string; familyName: string; dateOfBirth: string | null; nhsNumber: string | null } };
@@ -327,7 +328,7 @@ export class AssessmentsService {
         };
       } else if (dto.kind === 'cto-decision') {
         const { check } = await this.evaluate(m, a, null, {}, { decision: dto.ctoDecision!, inWriting: dto.inWriting ?? false, signedAt: signedAt!, conditionsAgreed: dto.conditionsAgreed ?? false });
-        findings = check.findings.filter((f) => f.rule.startsWith('CTO') || f.rule.startsWith('AMHP') || f.rule === 'APP-01');
+        findings = ctoFindings(check.findings);
         this.refuseUnlessClear(findings, acknowledged);
         outcome = { cto: { decision: dto.ctoDecision, inWriting: dto.inWriting ?? false, conditionsAgreed: dto.conditionsAgreed ?? false, signedAt: signedAt!.toISOString() } };
       } else {
@@ -370,10 +371,10 @@ export class AssessmentsService {
     return this.change(actor, id, expectedVersion, 'assessment.close', async (m, a) => {
       if (a.status === 'closed') throw new ConflictProblem('This assessment is already closed.', 'assessment-closed');
       if (a.status !== 'decided') throw new ConflictProblem('Record the outcome before closing the assessment.', 'outcome-missing');
-      const deferred = a.outcomeKind === 'not-detained' && ((a.outcome as { alternatives?: string[] }).alternatives ?? []).some((x) => x === 'decision-deferred' || x === 'unable-to-complete');
-      if (!deferred) await this.referrals.moveForAssessment(m, actor, a.referralId, 'closed', { assessmentId: id, applicationMade: a.outcomeKind === 'application' });
+      const referralClosed = closesReferral(a.outcomeKind, (a.outcome as { alternatives?: string[] }).alternatives);
+      if (referralClosed) await this.referrals.moveForAssessment(m, actor, a.referralId, 'closed', { assessmentId: id, applicationMade: a.outcomeKind === 'application' });
       await m.query(`UPDATE assessments SET status = 'closed', closed_at = $2 WHERE id = $1`, [id, this.clock.now()]);
-      return { referralClosed: !deferred, ...(note ? { note: true } : {}) };
+      return { referralClosed, ...(note ? { note: true } : {}) };
     });
   }
 
@@ -543,16 +544,10 @@ export class AssessmentsService {
     return { facts, check: checkAssessment(facts, { asAt: this.clock.now(), nrInformSlaHours: this.config.nrInformSlaHours }) };
   }
 
-  /** 422 on any blocker; 422 again while a warning is not acknowledged with a reason. */
+  /** 422 unless the workflow's gate lets the outcome through (assessment.rules.ts). */
   private refuseUnlessClear(findings: Finding[], acknowledged: Map<string, string>): void {
-    const blockers = findings.filter((f) => f.severity === 'blocker');
-    if (blockers.length) {
-      throw new UnprocessableProblem(`The application cannot be recorded: ${blockers.map((f) => `${f.rule} ${f.message}`).join(' ')}`, 'application-blocked', { rules: [...new Set(blockers.map((f) => f.rule))], findings });
-    }
-    const open = findings.filter((f) => f.severity === 'warning' && !acknowledged.has(f.code));
-    if (open.length) {
-      throw new UnprocessableProblem(`Acknowledge each warning with a reason (acknowledgements: [{ code, reason }]): ${open.map((f) => `${f.code}: ${f.message}`).join(' ')}`, 'warnings-not-acknowledged', { rules: [...new Set(open.map((f) => f.rule))], findings: open });
-    }
+    const gate = outcomeGate(findings, new Set(acknowledged.keys()));
+    if (!gate.ok) throw new UnprocessableProblem(gate.message, gate.code, { rules: gate.rules, findings: gate.findings });
   }
 
   private checksView(check: AssessmentCheck, section: Section): ChecksDto {

@@ -1,0 +1,48 @@
+import type { Finding } from '../statute/clocks';
+import { closesReferral, ctoFindings, outcomeGate } from './assessment.rules';
+
+const f = (rule: string, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({ rule, severity, code, message: `${rule} message`, citation: 'MHA 1983' });
+
+describe('outcomeGate', () => {
+  it('lets an outcome through with no findings', () => {
+    expect(outcomeGate([], new Set())).toEqual({ ok: true });
+  });
+
+  it('refuses any blocker, naming each rule once and returning every finding (warnings too)', () => {
+    const findings = [f('MED-02', 'blocker'), f('MED-02', 'blocker', 'other'), f('APP-04', 'blocker'), f('COP-08', 'warning')];
+    const gate = outcomeGate(findings, new Set(['cop-08']));
+    expect(gate).toMatchObject({ ok: false, code: 'application-blocked', rules: ['MED-02', 'APP-04'], findings });
+    expect(gate.ok === false && gate.message).toContain('MED-02 MED-02 message');
+  });
+
+  it('refuses a warning until its code is acknowledged, returning only the open ones', () => {
+    const findings = [f('COP-08', 'warning'), f('MED-03', 'warning', 'approval-unverified')];
+    expect(outcomeGate(findings, new Set(['cop-08']))).toMatchObject({ ok: false, code: 'warnings-not-acknowledged', rules: ['MED-03'], findings: [findings[1]] });
+    expect(outcomeGate(findings, new Set(['cop-08', 'approval-unverified']))).toEqual({ ok: true });
+  });
+
+  it('an acknowledgement never clears a blocker', () => {
+    expect(outcomeGate([f('NR-02', 'blocker', 'nr-objection')], new Set(['nr-objection']))).toMatchObject({ ok: false, code: 'application-blocked' });
+  });
+});
+
+describe('ctoFindings', () => {
+  it('keeps the CTO rules and the AMHP\'s approval, drops the application checklist', () => {
+    const all = [f('CTO-01', 'blocker'), f('CTO-02', 'warning'), f('APP-01', 'blocker'), f('AMHP-05', 'blocker'), f('MED-01', 'blocker'), f('APP-04', 'blocker'), f('NR-04', 'warning')];
+    expect(ctoFindings(all).map((x) => x.rule)).toEqual(['CTO-01', 'CTO-02', 'APP-01', 'AMHP-05']);
+  });
+});
+
+describe('closesReferral', () => {
+  it.each<[string | null, string[], boolean]>([
+    ['application', [], true],
+    ['cto-decision', [], true],
+    ['not-detained', ['crisis-home-treatment'], true],
+    ['not-detained', ['informal-admission', 'community-follow-up'], true],
+    ['not-detained', ['decision-deferred'], false],
+    ['not-detained', ['community-follow-up', 'unable-to-complete'], false],
+    [null, [], true],
+  ])('%s with %j closes the referral: %s', (kind, alternatives, expected) => {
+    expect(closesReferral(kind, alternatives)).toBe(expected);
+  });
+});
