@@ -60,15 +60,21 @@ describe('webhooks: SSRF guard and administration (default configuration)', () =
     expect(await t.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
   });
 
-  it('is for admins only', async () => {
-    await api(t, manager).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['*'] }).expect(403);
+  it('is for admins only: a manager is refused (403, audited) and nothing is stored', async () => {
+    const refused = await api(t, manager).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['*'] }).expect(403);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
     await api(t, manager).get('/webhooks').expect(403);
     await t.http.get('/webhooks').expect(401);
+    expect(await t.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`, [manager.id])).not.toHaveLength(0);
   });
 
-  it('validates the body', async () => {
-    await api(t, admin).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: [] }).expect(400);
-    await api(t, admin).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['Not A Type'] }).expect(400);
+  it('validates the body: no event types, or a malformed one, is a 400 naming the field, and nothing is stored', async () => {
+    const empty = await api(t, admin).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: [] }).expect(400);
+    expect(empty.body.errors.map((e: { field: string }) => e.field)).toEqual(['eventTypes']);
+    const malformed = await api(t, admin).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['Not A Type'] }).expect(400);
+    expect(malformed.body.errors.map((e: { field: string }) => e.field)).toEqual(['eventTypes']);
+    expect(await t.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
   });
 });
 
