@@ -1,3 +1,4 @@
+import { queryBoolean } from '../common/validators';
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -11,7 +12,7 @@ import { NotificationsService, NotificationView } from './notifications.service'
 export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only notifications not yet read.' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(queryBoolean)
   @IsBoolean()
   unread?: boolean;
 }

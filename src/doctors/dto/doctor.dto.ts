@@ -1,11 +1,10 @@
-import { IsLocalDate } from '../../common/validators';
+import { IsLocalDate, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { DOCTOR_APPROVAL_KINDS, type DoctorApprovalKind } from '../doctor.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const PHONE = /^\+?[0-9 ()-]{6,30}$/;
 
@@ -153,7 +152,7 @@ export class DoctorQuery extends PageQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(queryBoolean)
   @IsBoolean()
   active?: boolean;
 }

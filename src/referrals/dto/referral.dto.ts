@@ -1,3 +1,4 @@
+import { queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
@@ -5,7 +6,6 @@ import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const INSTANT = { strict: true, strictSeparator: true } as const;
 export const LEGAL_CONTEXT_KINDS = ['informal', 's136', 's135-1', 's135-2', 's5-2', 's5-4', 'cto-recall', 'already-s2'] as const;
 export const RISK_FLAGS = ['weapons', 'children-in-household', 'animals', 'access-problems', 'violence-history', 'substance-use', 'lone-working-risk'] as const;
@@ -101,7 +101,7 @@ export class ReferralQuery extends PageQuery {
   @ApiPropertyOptional({ enum: URGENCIES }) @IsOptional() @IsIn(URGENCIES) urgency?: string;
   @ApiPropertyOptional({ enum: ['me'] }) @IsOptional() @IsIn(['me']) assigned?: 'me';
   @ApiPropertyOptional({ format: 'date-time', name: 'due_before' }) @IsOptional() @IsISO8601(INSTANT) due_before?: string;
-  @ApiPropertyOptional({ description: 'Include closed, withdrawn, not-accepted and transferred referrals.' }) @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() all?: boolean;
+  @ApiPropertyOptional({ description: 'Include closed, withdrawn, not-accepted and transferred referrals.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() all?: boolean;
 }
 
 export class ClockDto {

@@ -1,8 +1,8 @@
+import { trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export const CALENDAR_SCOPES = ['practitioner', 'hub'] as const;
 export type CalendarScope = (typeof CALENDAR_SCOPES)[number];

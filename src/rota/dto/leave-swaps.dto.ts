@@ -1,3 +1,4 @@
+import { queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
@@ -6,8 +7,6 @@ import { FindingDto } from '../../workforce/dto/training.dto';
 import { LEAVE_KINDS, LEAVE_STATUSES, SWAP_STATUSES } from '../rota.entities';
 import { GapDto, OverrideDto } from './rota.dto';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const INSTANT = { strict: true, strictSeparator: true } as const;
 
 export type LeaveKind = (typeof LEAVE_KINDS)[number];

@@ -1,4 +1,4 @@
-import { IsLocalDate } from '../../common/validators';
+import { IsLocalDate, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
@@ -6,7 +6,6 @@ import { FindingDto } from '../../workforce/dto/training.dto';
 
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const SKILL = /^[a-z0-9][a-z0-9-]{0,39}$/;
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const INSTANT = { strict: true, strictSeparator: true } as const;
 
 export class CreatePatternDto {
@@ -81,7 +80,7 @@ export class PeriodQuery {
 }
 
 export class ShiftQuery extends PeriodQuery {
-  @ApiPropertyOptional({ description: 'Only shifts with fewer AMHPs than required.' }) @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() unfilled?: boolean;
+  @ApiPropertyOptional({ description: 'Only shifts with fewer AMHPs than required.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() unfilled?: boolean;
 }
 
 export class CreateShiftDto {

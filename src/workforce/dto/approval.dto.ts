@@ -1,9 +1,8 @@
-import { IsLocalDate } from '../../common/validators';
+import { IsLocalDate, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateApprovalDto {
   @ApiProperty({ example: 'Northshire County Council' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) approvingAuthority: string;

@@ -1,11 +1,10 @@
-import { IsLocalDate } from '../../common/validators';
+import { IsLocalDate, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { PROFESSIONS, REGISTRATION_STATUSES, type Profession, type RegistrationStatus } from '../practitioner.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const SKILL = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 export class CreatePractitionerDto {
@@ -99,7 +98,7 @@ export class UpdatePractitionerDto {
 export class PractitionerQuery extends PageQuery {
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) team?: string;
   @ApiPropertyOptional({ example: 'senior' }) @IsOptional() @Matches(SKILL, { message: 'skill must be a lower-case word' }) skill?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() active?: boolean;
+  @ApiPropertyOptional() @IsOptional() @Transform(queryBoolean) @IsBoolean() active?: boolean;
 }
 
 export class PractitionerDto {

@@ -1,9 +1,8 @@
-import { IsLocalDate } from '../../common/validators';
+import { IsLocalDate, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateTrainingDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() completedOn: string;
