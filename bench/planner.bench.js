@@ -53,9 +53,42 @@ function hub(seed) {
   const from = '2027-03-01';
   const to = '2027-05-30';
   const patterns = [
-    { id: 'early', name: 'Early', startTime: '08:00', endTime: '16:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'any', requiredCount: 3, requiredSkills: ['senior'], validFrom: from, validTo: null },
-    { id: 'late', name: 'Late', startTime: '14:00', endTime: '22:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'any', requiredCount: 2, requiredSkills: [], validFrom: from, validTo: null },
-    { id: 'night', name: 'Night', startTime: '22:00', endTime: '08:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'any', requiredCount: 1, requiredSkills: ['senior'], validFrom: from, validTo: null },
+    {
+      id: 'early',
+      name: 'Early',
+      startTime: '08:00',
+      endTime: '16:00',
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+      bankHolidays: 'any',
+      requiredCount: 3,
+      requiredSkills: ['senior'],
+      validFrom: from,
+      validTo: null,
+    },
+    {
+      id: 'late',
+      name: 'Late',
+      startTime: '14:00',
+      endTime: '22:00',
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+      bankHolidays: 'any',
+      requiredCount: 2,
+      requiredSkills: [],
+      validFrom: from,
+      validTo: null,
+    },
+    {
+      id: 'night',
+      name: 'Night',
+      startTime: '22:00',
+      endTime: '08:00',
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+      bankHolidays: 'any',
+      requiredCount: 1,
+      requiredSkills: ['senior'],
+      validFrom: from,
+      validTo: null,
+    },
   ];
   const holidays = new Set(['2027-03-26', '2027-03-29', '2027-05-03']);
   const generated = generateShifts(patterns, holidays, from, to, ZONE);
@@ -69,7 +102,17 @@ function hub(seed) {
     skills: i % 5 === 0 || i % 5 === 2 ? ['senior'] : [],
     displayName: `AMHP ${i + 1}`,
     // PLANNER_PRIOR=1: the 13 weeks before, about 10 h a week per FTE give or take 12%, 11 of those weeks available.
-    ...(PRIOR ? { prior: { hours: Math.round(fte * (120 + random() * 30)), nights: Math.round(fte * (2 + random() * 3)), weekends: Math.round(fte * (3 + random() * 3)), bankHolidays: random() < 0.2 ? 1 : 0, availableDays: 77 } } : {}),
+    ...(PRIOR
+      ? {
+          prior: {
+            hours: Math.round(fte * (120 + random() * 30)),
+            nights: Math.round(fte * (2 + random() * 3)),
+            weekends: Math.round(fte * (3 + random() * 3)),
+            bankHolidays: random() < 0.2 ? 1 : 0,
+            availableDays: 77,
+          },
+        }
+      : {}),
   }));
 
   const start = Date.parse('2027-03-01T00:00:00Z');
@@ -77,23 +120,40 @@ function hub(seed) {
   // One week of annual leave each, staggered through the quarter; every fifth AMHP takes a second week.
   practitioners.forEach((p, i) => {
     const first = Math.floor((i * 84) / 40);
-    leave.push({ practitionerId: p.id, kind: 'annual', startsAt: new Date(start + first * DAY), endsAt: new Date(start + (first + 7) * DAY) });
+    leave.push({
+      practitionerId: p.id,
+      kind: 'annual',
+      startsAt: new Date(start + first * DAY),
+      endsAt: new Date(start + (first + 7) * DAY),
+    });
     if (i % 5 === 0) {
       const second = (first + 35 + Math.floor(random() * 14)) % 84;
-      leave.push({ practitionerId: p.id, kind: 'annual', startsAt: new Date(start + second * DAY), endsAt: new Date(start + (second + 7) * DAY) });
+      leave.push({
+        practitionerId: p.id,
+        kind: 'annual',
+        startsAt: new Date(start + second * DAY),
+        endsAt: new Date(start + (second + 7) * DAY),
+      });
     }
   });
   // A few sick days.
   for (let k = 0; k < 8; k++) {
     const d = Math.floor(random() * 88);
-    leave.push({ practitionerId: `p${Math.floor(random() * 40)}`, kind: 'sick', startsAt: new Date(start + d * DAY), endsAt: new Date(start + (d + 2) * DAY) });
+    leave.push({
+      practitionerId: `p${Math.floor(random() * 40)}`,
+      kind: 'sick',
+      startsAt: new Date(start + d * DAY),
+      endsAt: new Date(start + (d + 2) * DAY),
+    });
   }
 
   // Eligibility: p39's approval ends on 15 April; p38's begins on 22 March (the workforce rules refuse those shifts).
   const ineligible = [];
   for (const s of shifts) {
-    if (s.endsAt > new Date('2027-04-15T23:00:00Z')) ineligible.push({ practitionerId: 'p39', shiftId: s.id, code: 'approval-ends-during-period' });
-    if (s.startsAt < new Date('2027-03-22T00:00:00Z')) ineligible.push({ practitionerId: 'p38', shiftId: s.id, code: 'approval-starts-during-period' });
+    if (s.endsAt > new Date('2027-04-15T23:00:00Z'))
+      ineligible.push({ practitionerId: 'p39', shiftId: s.id, code: 'approval-ends-during-period' });
+    if (s.startsAt < new Date('2027-03-22T00:00:00Z'))
+      ineligible.push({ practitionerId: 'p38', shiftId: s.id, code: 'approval-starts-during-period' });
   }
 
   // 20 assignments already made by hand (kept), and the last week before the period (rest and nights carry over).
@@ -108,7 +168,13 @@ function hub(seed) {
     s.assigned.push({ practitionerId: p.id, skills: p.skills });
     existing.push({ practitionerId: p.id, shiftId: s.id, startsAt: s.startsAt, endsAt: s.endsAt, bankHoliday: s.bankHoliday });
   }
-  const lastWeek = generateShifts(patterns.map((p) => ({ ...p, validFrom: '2027-02-22' })), new Set(), '2027-02-22', '2027-02-28', ZONE);
+  const lastWeek = generateShifts(
+    patterns.map((p) => ({ ...p, validFrom: '2027-02-22' })),
+    new Set(),
+    '2027-02-22',
+    '2027-02-28',
+    ZONE,
+  );
   lastWeek.forEach((s, i) => {
     for (let k = 0; k < s.requiredCount; k++) {
       const p = practitioners[(i * 5 + k * 11) % 40];
@@ -120,11 +186,27 @@ function hub(seed) {
 
   // Preferences: some avoid nights, some like weekends, one asks for a particular date off.
   const preferences = [];
-  for (let k = 0; k < 12; k++) preferences.push({ practitionerId: `p${Math.floor(random() * 40)}`, patternId: 'night', weight: -Math.ceil(random() * 10) });
-  for (let k = 0; k < 6; k++) preferences.push({ practitionerId: `p${Math.floor(random() * 40)}`, weekday: 6 + Math.floor(random() * 2), weight: Math.ceil(random() * 5) });
+  for (let k = 0; k < 12; k++)
+    preferences.push({ practitionerId: `p${Math.floor(random() * 40)}`, patternId: 'night', weight: -Math.ceil(random() * 10) });
+  for (let k = 0; k < 6; k++)
+    preferences.push({
+      practitionerId: `p${Math.floor(random() * 40)}`,
+      weekday: 6 + Math.floor(random() * 2),
+      weight: Math.ceil(random() * 5),
+    });
   preferences.push({ practitionerId: 'p3', onDate: '2027-04-10', weight: -10 });
 
-  return { from: new Date('2027-03-01T00:00:00Z'), to: new Date('2027-05-31T00:00:00+01:00'), shifts, practitioners, existing, leave, ineligible, preferences, policy };
+  return {
+    from: new Date('2027-03-01T00:00:00Z'),
+    to: new Date('2027-05-31T00:00:00+01:00'),
+    shifts,
+    practitioners,
+    existing,
+    leave,
+    ineligible,
+    preferences,
+    policy,
+  };
 }
 
 const policy = { timeZone: ZONE, minRestHours: 11, maxWeeklyHours: 48, referenceWeeks: 17, maxConsecutiveNights: 4, weeklyRestHours: 24 };
@@ -132,7 +214,12 @@ const policy = { timeZone: ZONE, minRestHours: 11, maxWeeklyHours: 48, reference
 /** Independent check of the proposal: every rule, with the rota's own functions and plain loops. */
 function audit(facts, result) {
   const byShift = new Map(facts.shifts.map((s) => [s.id, s]));
-  const all = new Map(facts.practitioners.map((p) => [p.id, facts.existing.filter((e) => e.practitionerId === p.id).map((e) => ({ startsAt: e.startsAt, endsAt: e.endsAt, planned: false }))]));
+  const all = new Map(
+    facts.practitioners.map((p) => [
+      p.id,
+      facts.existing.filter((e) => e.practitionerId === p.id).map((e) => ({ startsAt: e.startsAt, endsAt: e.endsAt, planned: false })),
+    ]),
+  );
   for (const a of result.assignments) {
     const s = byShift.get(a.shiftId);
     all.get(a.practitionerId).push({ startsAt: s.startsAt, endsAt: s.endsAt, planned: true, shiftId: a.shiftId });
@@ -142,7 +229,11 @@ function audit(facts, result) {
   const codes = {};
   for (const [, mine] of all) {
     for (const m of mine.filter((x) => x.planned)) {
-      for (const f of workingTimeFindings(m, mine.filter((o) => o !== m), facts.policy)) {
+      for (const f of workingTimeFindings(
+        m,
+        mine.filter((o) => o !== m),
+        facts.policy,
+      )) {
         if (f.severity === 'hard') hard++;
         else warnings++;
         codes[f.code] = (codes[f.code] ?? 0) + 1;
@@ -152,10 +243,13 @@ function audit(facts, result) {
   let leaveOrEligibility = 0;
   for (const a of result.assignments) {
     const s = byShift.get(a.shiftId);
-    if (facts.leave.some((l) => l.practitionerId === a.practitionerId && l.startsAt < s.endsAt && s.startsAt < l.endsAt)) leaveOrEligibility++;
+    if (facts.leave.some((l) => l.practitionerId === a.practitionerId && l.startsAt < s.endsAt && s.startsAt < l.endsAt))
+      leaveOrEligibility++;
     if (facts.ineligible.some((i) => i.practitionerId === a.practitionerId && i.shiftId === a.shiftId)) leaveOrEligibility++;
   }
-  const overfilled = facts.shifts.filter((s) => s.assigned.length + result.assignments.filter((a) => a.shiftId === s.id).length > s.requiredCount).length;
+  const overfilled = facts.shifts.filter(
+    (s) => s.assigned.length + result.assignments.filter((a) => a.shiftId === s.id).length > s.requiredCount,
+  ).length;
   return { hard: hard + leaveOrEligibility + overfilled, warnings, codes };
 }
 
@@ -178,7 +272,15 @@ async function main() {
   const wholeSpread = Math.round((Math.max(...whole) - Math.min(...whole)) * 100) / 100;
   const out = {
     target: 'P6: 40 AMHPs × 13 weeks × 3 shifts a day, 0 hard-rule violations, < 10 s',
-    hub: { amhps: facts.practitioners.length, fte: f.totals.fte, shifts: facts.shifts.length, places, alreadyAssigned: facts.existing.filter((e) => e.shiftId).length, leavePeriods: facts.leave.length, preferences: facts.preferences.length },
+    hub: {
+      amhps: facts.practitioners.length,
+      fte: f.totals.fte,
+      shifts: facts.shifts.length,
+      places,
+      alreadyAssigned: facts.existing.filter((e) => e.shiftId).length,
+      leavePeriods: facts.leave.length,
+      preferences: facts.preferences.length,
+    },
     options: { seed: SEED, chunkDays: CHUNK_DAYS, timeLimitSeconds: TIME_LIMIT, prior: PRIOR },
     solveSeconds: Math.round(seconds * 100) / 100,
     highsLoadSeconds: Math.round(loaded * 100) / 100,
@@ -189,12 +291,21 @@ async function main() {
     droppedByVerification: result.dropped.length,
     unfilledPlaces,
     shiftsMissingASkill: skillGaps,
-    fairness: { spreadHoursPerFte: f.spread, spreadHoursPerFteApprovedAllPeriod: wholeSpread, spreads: f.spreads, meanHoursPerFte: f.meanHoursPerFte, horizonSpread: f.horizonSpread, totals: f.totals },
+    fairness: {
+      spreadHoursPerFte: f.spread,
+      spreadHoursPerFteApprovedAllPeriod: wholeSpread,
+      spreads: f.spreads,
+      meanHoursPerFte: f.meanHoursPerFte,
+      horizonSpread: f.horizonSpread,
+      totals: f.totals,
+    },
     unfilledSample: result.unfilled.slice(0, 3).map((u) => u.reason),
   };
   console.log(JSON.stringify(out, null, 2));
   const met = check.hard === 0 && check.warnings === 0 && seconds < 10;
-  console.log(`\nP6 ${met ? 'MET' : 'MISSED'}: ${seconds.toFixed(2)} s, ${check.hard} hard violations, ${check.warnings} warnings, ${unfilledPlaces} unfilled of ${places} places, spread ${f.spread} h/FTE (${wholeSpread} over the ${whole.length} approved all quarter; ${f.spreads.hoursPerAvailableFte} allowing for leave; mean ${f.meanHoursPerFte})`);
+  console.log(
+    `\nP6 ${met ? 'MET' : 'MISSED'}: ${seconds.toFixed(2)} s, ${check.hard} hard violations, ${check.warnings} warnings, ${unfilledPlaces} unfilled of ${places} places, spread ${f.spread} h/FTE (${wholeSpread} over the ${whole.length} approved all quarter; ${f.spreads.hoursPerAvailableFte} allowing for leave; mean ${f.meanHoursPerFte})`,
+  );
   if (!met && env.PLANNER_STRICT === '1') process.exit(1);
 }
 

@@ -159,7 +159,8 @@ async function measurePair(load, base, app) {
     }
     const r = await runChecked(load, target, slice, `slice ${slices[side].length + 1}`);
     served[side] += r.ok;
-    const costs = r.serverUs === null ? '' : `, ${fmt(r.serverUs / r.ok, 0)} us node + ${fmt(r.postgresUs / r.ok, 0)} us postgres CPU per request`;
+    const costs =
+      r.serverUs === null ? '' : `, ${fmt(r.serverUs / r.ok, 0)} us node + ${fmt(r.postgresUs / r.ok, 0)} us postgres CPU per request`;
     const foreign = r.foreignCpu === null ? '' : `; other processes used ${pct(r.foreignCpu)} of the machine`;
     progress(`  ${target.label}: ${round(r.ok / r.elapsed, 0)} rps${costs}${foreign}`);
     slices[side].push(r);
@@ -228,7 +229,17 @@ function table(results) {
   lines.push('');
   const head = ['pair', 'side', 'route', 'rps', 'p50', 'p99', 'node us/req', 'pg us/req', 'requests'];
   const rows = [head];
-  const side = (id, name, s) => [id, name, s.route, fmt(s.rps), fmt(s.p50, 2), fmt(s.p99, 2), fmt(s.cpuUs?.node, 0), fmt(s.cpuUs?.postgres, 0), String(s.requests)];
+  const side = (id, name, s) => [
+    id,
+    name,
+    s.route,
+    fmt(s.rps),
+    fmt(s.p50, 2),
+    fmt(s.p99, 2),
+    fmt(s.cpuUs?.node, 0),
+    fmt(s.cpuUs?.postgres, 0),
+    String(s.requests),
+  ];
   for (const p of results.pairs) {
     rows.push(side(p.id, 'baseline', p.baseline));
     rows.push(side('', 'app', p.app));
@@ -260,7 +271,9 @@ function table(results) {
           `  |  info/silent: rps ${pct(r.ratio.rps)}, node CPU per request ${fmt(r.info.cpuUs?.node / r.silent.cpuUs?.node, 2)}x`,
       );
     }
-    lines.push(`  info log under load: ${l.infoLog.lines} lines, ${(l.infoLog.bytes / 1e6).toFixed(1)} MB, for ${l.infoLog.requests} requests`);
+    lines.push(
+      `  info log under load: ${l.infoLog.lines} lines, ${(l.infoLog.bytes / 1e6).toFixed(1)} MB, for ${l.infoLog.requests} requests`,
+    );
     if (!l.infoLog.requestLogging) {
       lines.push('  WARNING: at LOG_LEVEL=info the app wrote (almost) no request log lines: request logging is not running,');
       lines.push('  so this comparison does not measure its cost (see bench/README.md, "Findings").');
@@ -285,7 +298,16 @@ async function main() {
       platform: `${os.platform()} ${os.release()}`,
       postgres: '',
     },
-    options: { connections: OPTS.connections, pipelining: 1, warmup: OPTS.warmup, seconds: OPTS.seconds, slices: OPTS.slices, users: OPTS.users, dbPoolMax: 0, logLevel: 'silent' },
+    options: {
+      connections: OPTS.connections,
+      pipelining: 1,
+      warmup: OPTS.warmup,
+      seconds: OPTS.seconds,
+      slices: OPTS.slices,
+      users: OPTS.users,
+      dbPoolMax: 0,
+      logLevel: 'silent',
+    },
     pairs: [],
     verdicts: [],
     logging: null,
@@ -327,16 +349,27 @@ async function main() {
     const seed = [];
     for (let i = 0; i < OPTS.users; i++) {
       const roles = i === 0 ? ['admin'] : i === 1 ? ['auditor'] : [['amhp', 'manager', 'referrer'][i % 3]];
-      seed.push([`bench.user${String(i).padStart(3, '0')}@bench.amhp-hub.local`, `Bench User ${i}`, roles, userPasswordHash, `+44 7700 9${String(i).padStart(5, '0')}`]);
+      seed.push([
+        `bench.user${String(i).padStart(3, '0')}@bench.amhp-hub.local`,
+        `Bench User ${i}`,
+        roles,
+        userPasswordHash,
+        `+44 7700 9${String(i).padStart(5, '0')}`,
+      ]);
     }
     const ds = app.get(DataSource);
     const values = seed.map((_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`).join(', ');
-    const inserted = await ds.query(`INSERT INTO users (email, display_name, roles, password_hash, phone) VALUES ${values} RETURNING id, roles`, seed.flat());
+    const inserted = await ds.query(
+      `INSERT INTO users (email, display_name, roles, password_hash, phone) VALUES ${values} RETURNING id, roles`,
+      seed.flat(),
+    );
     const adminId = inserted.find((u) => u.roles.includes('admin')).id;
     auditor.id = inserted.find((u) => u.roles.includes('auditor')).id;
     const userIds = inserted.map((u) => u.id);
     // A little audit history, so GET /audit-events has something to return from the first request.
-    await ds.query(`SELECT audit_append(now(), NULL, NULL, 'bench.seed', 'bench', NULL, NULL, NULL, NULL, NULL, 'success', NULL) FROM generate_series(1, 50)`);
+    await ds.query(
+      `SELECT audit_append(now(), NULL, NULL, 'bench.seed', 'bench', NULL, NULL, NULL, NULL, NULL, 'success', NULL) FROM generate_series(1, 50)`,
+    );
     await ds.query('ANALYZE');
     const [{ server_version: version }] = await ds.query('SHOW server_version');
     results.machine.postgres = `PostgreSQL ${version}`;
@@ -353,9 +386,26 @@ async function main() {
       hello: { label: 'raw hello-world', route: 'node:http {"status":"ok"}', url: base.urls.hello, paths: ['/'] },
       live: { label: 'GET /health/live', route: 'GET /health/live', url: appUrl, paths: ['/health/live'] },
       pk: { label: 'raw PK lookup', route: 'node:http + pg SELECT by id', url: base.urls.pk, paths: userIds.map((id) => `/users/${id}`) },
-      users: { label: 'GET /users/:id', route: 'GET /users/:id (admin)', url: appUrl, paths: userIds.map((id) => `/users/${id}`), headers: adminAuth },
-      audited: { label: 'raw audited read', route: 'node:http + pg BEGIN/read/audit_append/COMMIT', url: base.urls.audited, paths: ['/audited'] },
-      auditEvents: { label: 'GET /audit-events?limit=1', route: 'GET /audit-events?limit=1 (auditor)', url: appUrl, paths: ['/audit-events?limit=1'], headers: auditorAuth },
+      users: {
+        label: 'GET /users/:id',
+        route: 'GET /users/:id (admin)',
+        url: appUrl,
+        paths: userIds.map((id) => `/users/${id}`),
+        headers: adminAuth,
+      },
+      audited: {
+        label: 'raw audited read',
+        route: 'node:http + pg BEGIN/read/audit_append/COMMIT',
+        url: base.urls.audited,
+        paths: ['/audited'],
+      },
+      auditEvents: {
+        label: 'GET /audit-events?limit=1',
+        route: 'GET /audit-events?limit=1 (auditor)',
+        url: appUrl,
+        paths: ['/audit-events?limit=1'],
+        headers: auditorAuth,
+      },
     };
 
     // Sanity: every target answers 200 and the app and baseline return the same record.
@@ -376,7 +426,7 @@ async function main() {
     // 4. Measure. First: is something else busy on this machine? Wait up to BENCH_WAIT_QUIET seconds for 3 quiet
     // seconds in a row (other processes under 10% of the machine), then go ahead either way.
     const quietDeadline = Date.now() + OPTS.waitQuiet * 1000;
-    for (let quiet = 0; quiet < 3; ) {
+    for (let quiet = 0; quiet < 3;) {
       const a = cpu.snapshot();
       await new Promise((r) => setTimeout(r, 1000));
       results.machine.foreignCpuBefore = cpu.diff(a, cpu.snapshot())?.foreign ?? null;
@@ -394,7 +444,12 @@ async function main() {
     const pairs = [
       { id: 'P1', title: 'liveness through the full stack vs raw hello-world', base: 'hello', app: 'live' },
       { id: 'P2', title: 'authorised single-record read (not audited: users are not person records)', base: 'pk', app: 'users' },
-      { id: 'P2-audited', title: 'authorised audited read vs raw read + audit_append in one transaction', base: 'audited', app: 'auditEvents' },
+      {
+        id: 'P2-audited',
+        title: 'authorised audited read vs raw read + audit_append in one transaction',
+        base: 'audited',
+        app: 'auditEvents',
+      },
     ].filter((p) => !OPTS.only || OPTS.only.includes(p.id));
     for (const p of pairs) {
       progress(`${p.id}: ${targets[p.app].label} vs ${targets[p.base].label}`);
@@ -412,7 +467,11 @@ async function main() {
     const pair = (id) => results.pairs.find((p) => p.id === id);
     const p1 = pair('P1');
     if (p1) {
-      results.verdicts.push({ id: 'P1', met: p1.ratio.rps >= 0.55, text: `/health/live rps ${pct(p1.ratio.rps)} of hello-world (target >= 55%)` });
+      results.verdicts.push({
+        id: 'P1',
+        met: p1.ratio.rps >= 0.55,
+        text: `/health/live rps ${pct(p1.ratio.rps)} of hello-world (target >= 55%)`,
+      });
     }
     const p2 = pair('P2');
     if (p2) {
@@ -496,7 +555,10 @@ async function main() {
 main().then(() => {
   // The process must end by itself; if something still holds it open, say what and stop.
   setTimeout(() => {
-    console.error('bench: the process did not exit by itself; open handles:', process._getActiveHandles().map((h) => h.constructor.name));
+    console.error(
+      'bench: the process did not exit by itself; open handles:',
+      process._getActiveHandles().map((h) => h.constructor.name),
+    );
     process.exit(2);
   }, 10_000).unref();
 });

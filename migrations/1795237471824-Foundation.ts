@@ -4,29 +4,47 @@ export class Foundation1795237471824 implements MigrationInterface {
   name = 'Foundation1795237471824';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE "access_relationships" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "person_id" uuid NOT NULL, "kind" text NOT NULL, "source_type" text NOT NULL, "source_id" text NOT NULL, "valid_from" TIMESTAMP WITH TIME ZONE NOT NULL, "valid_to" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "access_relationships_period" CHECK (valid_to IS NULL OR valid_to > valid_from), CONSTRAINT "access_relationships_kind" CHECK (kind IN ('allocated','referrer','duty')), CONSTRAINT "PK_4522f77ed9bfd25d6ca6d80021e" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "access_relationships" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "person_id" uuid NOT NULL, "kind" text NOT NULL, "source_type" text NOT NULL, "source_id" text NOT NULL, "valid_from" TIMESTAMP WITH TIME ZONE NOT NULL, "valid_to" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "access_relationships_period" CHECK (valid_to IS NULL OR valid_to > valid_from), CONSTRAINT "access_relationships_kind" CHECK (kind IN ('allocated','referrer','duty')), CONSTRAINT "PK_4522f77ed9bfd25d6ca6d80021e" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "access_relationships_source_idx" ON "access_relationships"  ("source_type", "source_id") `);
     await q.query(`CREATE INDEX "access_relationships_user_person_idx" ON "access_relationships"  ("user_id", "person_id") `);
-    await q.query(`CREATE TABLE "break_glass_sessions" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "person_id" uuid NOT NULL, "reason" text NOT NULL, "started_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "ended_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "break_glass_period" CHECK (expires_at > started_at), CONSTRAINT "break_glass_reason_length" CHECK (char_length(reason) >= 20), CONSTRAINT "PK_a418a811a6fb1cae94eaf345606" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "break_glass_sessions" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "person_id" uuid NOT NULL, "reason" text NOT NULL, "started_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "ended_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "break_glass_period" CHECK (expires_at > started_at), CONSTRAINT "break_glass_reason_length" CHECK (char_length(reason) >= 20), CONSTRAINT "PK_a418a811a6fb1cae94eaf345606" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "break_glass_user_person_idx" ON "break_glass_sessions"  ("user_id", "person_id", "expires_at") `);
-    await q.query(`CREATE TABLE "review_alerts" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "kind" text NOT NULL, "subject_type" text NOT NULL, "subject_id" text NOT NULL, "person_id" uuid, "raised_by" uuid NOT NULL, "raised_at" TIMESTAMP WITH TIME ZONE NOT NULL, "summary" text NOT NULL, "reviewed_at" TIMESTAMP WITH TIME ZONE, "reviewed_by" uuid, "review_outcome" text, "review_note" text, "version" integer NOT NULL DEFAULT '1', CONSTRAINT "review_alerts_reviewed" CHECK ((reviewed_at IS NULL) = (review_outcome IS NULL)), CONSTRAINT "review_alerts_outcome" CHECK (review_outcome IS NULL OR review_outcome IN ('justified','not-justified','referred')), CONSTRAINT "PK_74c44d410e65dab3abee3fe19f9" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "review_alerts" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "kind" text NOT NULL, "subject_type" text NOT NULL, "subject_id" text NOT NULL, "person_id" uuid, "raised_by" uuid NOT NULL, "raised_at" TIMESTAMP WITH TIME ZONE NOT NULL, "summary" text NOT NULL, "reviewed_at" TIMESTAMP WITH TIME ZONE, "reviewed_by" uuid, "review_outcome" text, "review_note" text, "version" integer NOT NULL DEFAULT '1', CONSTRAINT "review_alerts_reviewed" CHECK ((reviewed_at IS NULL) = (review_outcome IS NULL)), CONSTRAINT "review_alerts_outcome" CHECK (review_outcome IS NULL OR review_outcome IN ('justified','not-justified','referred')), CONSTRAINT "PK_74c44d410e65dab3abee3fe19f9" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "review_alerts_open_idx" ON "review_alerts"  ("raised_at") WHERE reviewed_at IS NULL`);
-    await q.query(`CREATE TABLE "audit_events" ("id" bigint NOT NULL, "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL, "actor_id" uuid, "actor_roles" text, "action" text NOT NULL, "resource_type" text NOT NULL, "resource_id" text, "subject_person_id" uuid, "access_basis" text, "request_id" text, "ip" text, "outcome" text NOT NULL, "details" jsonb, "lane" smallint NOT NULL, "prev_hash" text NOT NULL, "hash" text NOT NULL, CONSTRAINT "audit_events_outcome" CHECK (outcome IN ('success','denied','failure')), CONSTRAINT "PK_910f64d901a5c3e9878f0d4a407" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "audit_events" ("id" bigint NOT NULL, "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL, "actor_id" uuid, "actor_roles" text, "action" text NOT NULL, "resource_type" text NOT NULL, "resource_id" text, "subject_person_id" uuid, "access_basis" text, "request_id" text, "ip" text, "outcome" text NOT NULL, "details" jsonb, "lane" smallint NOT NULL, "prev_hash" text NOT NULL, "hash" text NOT NULL, CONSTRAINT "audit_events_outcome" CHECK (outcome IN ('success','denied','failure')), CONSTRAINT "PK_910f64d901a5c3e9878f0d4a407" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "audit_events_occurred_idx" ON "audit_events"  ("occurred_at") `);
     await q.query(`CREATE INDEX "audit_events_resource_idx" ON "audit_events"  ("resource_type", "resource_id", "id") `);
     await q.query(`CREATE INDEX "audit_events_actor_idx" ON "audit_events"  ("actor_id", "id") `);
     await q.query(`CREATE INDEX "audit_events_subject_idx" ON "audit_events"  ("subject_person_id", "id") `);
-    await q.query(`CREATE TABLE "audit_chain_heads" ("lane" smallint NOT NULL, "last_id" bigint, "last_hash" text NOT NULL, CONSTRAINT "PK_2c6b6526bd9d771fda234be1d25" PRIMARY KEY ("lane"))`);
-    await q.query(`CREATE TABLE "login_attempts" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "email" text NOT NULL, "ip" text NOT NULL, "succeeded" boolean NOT NULL, "attempted_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_070e613c8f768b1a70742705c5b" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "audit_chain_heads" ("lane" smallint NOT NULL, "last_id" bigint, "last_hash" text NOT NULL, CONSTRAINT "PK_2c6b6526bd9d771fda234be1d25" PRIMARY KEY ("lane"))`,
+    );
+    await q.query(
+      `CREATE TABLE "login_attempts" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "email" text NOT NULL, "ip" text NOT NULL, "succeeded" boolean NOT NULL, "attempted_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_070e613c8f768b1a70742705c5b" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "login_attempts_ip_at_idx" ON "login_attempts"  ("ip", "attempted_at") `);
     await q.query(`CREATE INDEX "login_attempts_email_at_idx" ON "login_attempts"  ("email", "attempted_at") `);
-    await q.query(`CREATE TABLE "refresh_tokens" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "token_hash" text NOT NULL, "family_id" uuid NOT NULL, "issued_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_7d8bee0204106019488c4c50ffa" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "refresh_tokens" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "token_hash" text NOT NULL, "family_id" uuid NOT NULL, "issued_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_7d8bee0204106019488c4c50ffa" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "refresh_tokens_user_idx" ON "refresh_tokens"  ("user_id") `);
     await q.query(`CREATE UNIQUE INDEX "refresh_tokens_hash_key" ON "refresh_tokens"  ("token_hash") `);
-    await q.query(`CREATE TABLE "users" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "email" text NOT NULL, "display_name" text NOT NULL, "password_hash" text, "roles" text array NOT NULL, "active" boolean NOT NULL DEFAULT true, "external_subject" text, "phone" text, "version" integer NOT NULL DEFAULT '1', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "users_email_lower" CHECK (email = lower(email)), CONSTRAINT "users_roles_known" CHECK (roles <@ ARRAY['admin','manager','amhp','referrer','auditor']::text[] AND cardinality(roles) > 0), CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "users" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "email" text NOT NULL, "display_name" text NOT NULL, "password_hash" text, "roles" text array NOT NULL, "active" boolean NOT NULL DEFAULT true, "external_subject" text, "phone" text, "version" integer NOT NULL DEFAULT '1', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "users_email_lower" CHECK (email = lower(email)), CONSTRAINT "users_roles_known" CHECK (roles <@ ARRAY['admin','manager','amhp','referrer','auditor']::text[] AND cardinality(roles) > 0), CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE UNIQUE INDEX "users_email_key" ON "users"  ("email") `);
     await q.query(`CREATE UNIQUE INDEX "users_external_subject_key" ON "users"  ("external_subject") `);
-    await q.query(`CREATE TABLE "idempotency_keys" ("user_id" uuid NOT NULL, "key" text NOT NULL, "method" text NOT NULL, "path" text NOT NULL, "request_hash" text NOT NULL, "status_code" integer NOT NULL, "response_body" jsonb, "response_headers" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_392b1af86f210d98d3f0c764728" PRIMARY KEY ("user_id", "key"))`);
+    await q.query(
+      `CREATE TABLE "idempotency_keys" ("user_id" uuid NOT NULL, "key" text NOT NULL, "method" text NOT NULL, "path" text NOT NULL, "request_hash" text NOT NULL, "status_code" integer NOT NULL, "response_body" jsonb, "response_headers" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_392b1af86f210d98d3f0c764728" PRIMARY KEY ("user_id", "key"))`,
+    );
     await q.query(`CREATE INDEX "idempotency_keys_expires_idx" ON "idempotency_keys"  ("expires_at") `);
     // ---- written by hand: the append-only, hash-chained audit log ----
     await q.query(`CREATE SEQUENCE audit_events_id_seq OWNED BY audit_events.id`);
@@ -72,8 +90,12 @@ export class Foundation1795237471824 implements MigrationInterface {
         RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
       END
       $$`);
-    await q.query(`CREATE TRIGGER audit_events_no_update_delete BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change()`);
-    await q.query(`CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change()`);
+    await q.query(
+      `CREATE TRIGGER audit_events_no_update_delete BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change()`,
+    );
+    await q.query(
+      `CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change()`,
+    );
     await q.query(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM PUBLIC`);
   }
 

@@ -9,11 +9,15 @@ export class EmptyRelationshipPeriod1795242671845 implements MigrationInterface 
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "access_relationships" DROP CONSTRAINT "access_relationships_period"`);
-    await q.query(`ALTER TABLE "access_relationships" ADD CONSTRAINT "access_relationships_period" CHECK (valid_to IS NULL OR valid_to >= valid_from)`);
+    await q.query(
+      `ALTER TABLE "access_relationships" ADD CONSTRAINT "access_relationships_period" CHECK (valid_to IS NULL OR valid_to >= valid_from)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "access_relationships" DROP CONSTRAINT "access_relationships_period"`);
-    await q.query(`ALTER TABLE "access_relationships" ADD CONSTRAINT "access_relationships_period" CHECK (valid_to IS NULL OR valid_to > valid_from)`);
+    await q.query(
+      `ALTER TABLE "access_relationships" ADD CONSTRAINT "access_relationships_period" CHECK (valid_to IS NULL OR valid_to > valid_from)`,
+    );
   }
 }

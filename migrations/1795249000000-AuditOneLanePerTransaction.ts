@@ -79,7 +79,9 @@ export class AuditOneLanePerTransaction1795249000000 implements MigrationInterfa
 
   async down(q: QueryRunner): Promise<void> {
     // Back to a lane per append (the previous definitions), then drop the helper.
-    await q.query(`DROP FUNCTION audit_append_many(timestamptz, uuid, text, text, text, text[], uuid[], text[], text, text, text, jsonb, smallint)`);
+    await q.query(
+      `DROP FUNCTION audit_append_many(timestamptz, uuid, text, text, text, text[], uuid[], text[], text, text, text, jsonb, smallint)`,
+    );
     await q.query(`
       CREATE FUNCTION audit_append_many(${ARGS_MANY}) RETURNS integer LANGUAGE plpgsql AS $$
       DECLARE v_lane smallint; v_prev text; v_row audit_events; i integer;

@@ -37,7 +37,10 @@ async function main(): Promise<void> {
           [email.toLowerCase(), displayName ?? 'Administrator', hash],
         );
         if (!user) throw new Error(`a user with email ${email} already exists`);
-        await m.query(`SELECT audit_append(now(), NULL, NULL, 'user.create', 'user', $1, NULL, NULL, NULL, NULL, 'success', $2)`, [user.id, JSON.stringify({ roles: ['admin'], via: 'create-admin' })]);
+        await m.query(`SELECT audit_append(now(), NULL, NULL, 'user.create', 'user', $1, NULL, NULL, NULL, NULL, 'success', $2)`, [
+          user.id,
+          JSON.stringify({ roles: ['admin'], via: 'create-admin' }),
+        ]);
       });
     } finally {
       await ds.destroy();

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
     if (!url) {
       // generate works on a throwaway server so that the developer's own data is never touched.
       if (command === 'generate') tempDir = mkdtempSync(join(tmpdir(), 'amhp-migrate-'));
-      server = await startEmbeddedPostgres({ dir: tempDir ?? config.embeddedPgDir, port: tempDir ? 54000 + Math.floor(Math.random() * 1000) : config.embeddedPgPort });
+      server = await startEmbeddedPostgres({
+        dir: tempDir ?? config.embeddedPgDir,
+        port: tempDir ? 54000 + Math.floor(Math.random() * 1000) : config.embeddedPgPort,
+      });
       url = databaseUrlWithName(server.url, 'amhp_hub');
     }
     await ensureDatabase(url);

@@ -38,11 +38,11 @@ const EVENTS_DESCRIPTION =
   '## Events\n\n' +
   'Every change worth knowing about is written, in the transaction that makes it, to an outbox as a domain event ' +
   '`{id, type, aggregateType, aggregateId, occurredAt, payload}`. Payloads carry identifiers, codes and times only, ' +
-  'never a person\'s details. Events are delivered by the server-sent event stream `GET /events` (filter with `types`, ' +
+  "never a person's details. Events are delivered by the server-sent event stream `GET /events` (filter with `types`, " +
   'resume with `Last-Event-ID`) and by webhooks: a POST of `{id, eventId, type, occurredAt, aggregateType, aggregateId, data}` ' +
   'whose `data` is the payload, with the headers `Amhp-Webhook-Id` (the delivery id), ' +
   '`Amhp-Webhook-Timestamp` (Unix seconds) and `Amhp-Webhook-Signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`, ' +
-  'keyed with the subscription\'s secret. The payload schema of each event is the component `Event_<type>` (dots and ' +
+  "keyed with the subscription's secret. The payload schema of each event is the component `Event_<type>` (dots and " +
   'dashes replaced by underscores).\n\n' +
   eventCatalogueMarkdown();
 
@@ -67,7 +67,10 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   if (config.corsOrigins.length) {
-    app.enableCors({ origin: config.corsOrigins.includes('*') ? true : config.corsOrigins, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'] });
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+    });
   }
   const fastify = app.getHttpAdapter().getInstance();
   // Security headers from helmet, built once. (@fastify/helmet builds a new helmet instance on every request to
@@ -75,10 +78,17 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       // The API answers JSON; only the /docs page needs scripts and styles, served from this origin.
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
     },
   });
-  fastify.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  fastify.addHook('onRequest', (req, reply, done) =>
+    securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
+  );
   const metrics = app.get(Metrics);
   const log = app.get<Pino>(ROOT_LOGGER);
   const quiet = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -95,7 +105,14 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
     done();
     if (quiet.has(route) && status < 500) return;
     // Identifiers only: the route pattern, never the query string, so no person data reaches the logs.
-    const entry = { reqId: req.id, method: req.method, route, status, ms: Math.round(reply.elapsedTime * 10) / 10, userId: (req as { actor?: { userId: string } }).actor?.userId };
+    const entry = {
+      reqId: req.id,
+      method: req.method,
+      route,
+      status,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      userId: (req as { actor?: { userId: string } }).actor?.userId,
+    };
     if (status >= 500) log.error(entry, 'request failed');
     else if (status >= 400) log.warn(entry, 'request refused');
     else log.info(entry, 'request completed');

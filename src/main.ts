@@ -40,7 +40,9 @@ async function main(): Promise<void> {
         console.log(`\nSeeded a demo hub. Every demo user's password is: ${DEMO_PASSWORD}`);
         for (const u of seeded) console.log(`  ${u.roles.join(',').padEnd(9)} ${u.email}`);
       } else {
-        console.log(`\nDemo logins (password ${DEMO_PASSWORD}): admin@, manager@, auditor@, referrer@, asha.patel@ ... demo.amhp-hub.local`);
+        console.log(
+          `\nDemo logins (password ${DEMO_PASSWORD}): admin@, manager@, auditor@, referrer@, asha.patel@ ... demo.amhp-hub.local`,
+        );
       }
     }
     await app.listen({ port: config.port, host: config.host });

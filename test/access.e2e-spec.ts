@@ -25,8 +25,18 @@ describe('access policy: every route declares one, and role × relationship deci
   });
 
   it('the public routes are exactly the ones meant to be public', () => {
-    const publicRoutes = listRoutes(t.app).filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort();
-    expect(publicRoutes).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /rota/calendar/:token.ics', 'POST /auth/login', 'POST /auth/refresh']);
+    const publicRoutes = listRoutes(t.app)
+      .filter((r) => r.public)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    expect(publicRoutes).toEqual([
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /metrics',
+      'GET /rota/calendar/:token.ics',
+      'POST /auth/login',
+      'POST /auth/refresh',
+    ]);
   });
 
   it('R2: each non-person route × each role answers 403 exactly when the policy says no, and 401 with no token', async () => {
@@ -45,7 +55,8 @@ describe('access policy: every route declares one, and role × relationship deci
         const allowed = can([role], route.policy!.action).allowed;
         const res = await send(users[role].auth);
         const denied = res.status === 403;
-        if (allowed === denied) mismatches.push(`${route.method} ${route.path} as ${role}: ${res.status} (policy ${allowed ? 'allows' : 'denies'})`);
+        if (allowed === denied)
+          mismatches.push(`${route.method} ${route.path} as ${role}: ${res.status} (policy ${allowed ? 'allows' : 'denies'})`);
         if (res.status >= 500) mismatches.push(`${route.method} ${route.path} as ${role}: ${res.status}`);
       }
     }
@@ -54,7 +65,10 @@ describe('access policy: every route declares one, and role × relationship deci
 
   describe('person-scoped access: none / own / other relationship', () => {
     const grant = (userId: string, personId: string, kind: string, from = '2026-11-01T00:00:00Z', to: string | null = null) =>
-      t.sql(`INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from, valid_to) VALUES ($1, $2, $3, 'test', 'x', $4, $5)`, [userId, personId, kind, from, to]);
+      t.sql(
+        `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from, valid_to) VALUES ($1, $2, $3, 'test', 'x', $4, $5)`,
+        [userId, personId, kind, from, to],
+      );
 
     it('an AMHP allocated to a person reads them; the read is audited with its basis', async () => {
       const amhp = await t.user(['amhp']);
@@ -62,8 +76,17 @@ describe('access policy: every route declares one, and role × relationship deci
       await grant(amhp.id, person, 'allocated');
       const res = await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).set('x-request-id', 'req-own-1').expect(200);
       expect(res.body.basis).toBe('relationship:allocated');
-      const [row] = await t.sql(`SELECT actor_id, subject_person_id, access_basis, request_id, outcome FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [person]);
-      expect(row).toEqual({ actor_id: amhp.id, subject_person_id: person, access_basis: 'relationship:allocated', request_id: 'req-own-1', outcome: 'success' });
+      const [row] = await t.sql(
+        `SELECT actor_id, subject_person_id, access_basis, request_id, outcome FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`,
+        [person],
+      );
+      expect(row).toEqual({
+        actor_id: amhp.id,
+        subject_person_id: person,
+        access_basis: 'relationship:allocated',
+        request_id: 'req-own-1',
+        outcome: 'success',
+      });
     });
 
     it('an AMHP related to another person is refused (403 no-relationship) and the denial is audited', async () => {
@@ -73,7 +96,10 @@ describe('access policy: every route declares one, and role × relationship deci
       await grant(amhp.id, mine, 'allocated');
       const res = await t.http.get(`/probe-people/${other}`).set('authorization', amhp.auth).expect(403);
       expect(res.body).toMatchObject({ code: 'no-relationship', breakGlass: { href: '/break-glass', method: 'POST' } });
-      const [row] = await t.sql(`SELECT actor_id, outcome, details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND subject_person_id = $1`, [other]);
+      const [row] = await t.sql(
+        `SELECT actor_id, outcome, details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND subject_person_id = $1`,
+        [other],
+      );
       expect(row).toEqual({ actor_id: amhp.id, outcome: 'denied', policy: 'person.read' });
     });
 
@@ -89,7 +115,9 @@ describe('access policy: every route declares one, and role × relationship deci
       await grant(users.referrer.id, person, 'referrer');
       await t.http.get(`/probe-people/${person}`).set('authorization', users.referrer.auth).expect(200);
       await t.http.get(`/probe-people/${randomUUID()}`).set('authorization', users.referrer.auth).expect(403);
-      expect((await t.http.get(`/probe-people/${randomUUID()}`).set('authorization', users.manager.auth).expect(200)).body.basis).toBe('role:manager');
+      expect((await t.http.get(`/probe-people/${randomUUID()}`).set('authorization', users.manager.auth).expect(200)).body.basis).toBe(
+        'role:manager',
+      );
       await t.http.get(`/probe-people/${person}`).set('authorization', users.auditor.auth).expect(403);
       await t.http.get(`/probe-people/${person}`).set('authorization', users.admin.auth).expect(403);
     });
@@ -101,8 +129,12 @@ describe('access policy: every route declares one, and role × relationship deci
       await grant(amhp.id, b, 'duty');
       await grant(users.referrer.id, c, 'referrer');
       const ids = [a, b, c].join(',');
-      expect((await t.http.get(`/probe-people?ids=${ids}`).set('authorization', amhp.auth).expect(200)).body.visible.sort()).toEqual([a, b].sort());
-      expect((await t.http.get(`/probe-people?ids=${ids}`).set('authorization', users.manager.auth).expect(200)).body.visible).toHaveLength(3);
+      expect((await t.http.get(`/probe-people?ids=${ids}`).set('authorization', amhp.auth).expect(200)).body.visible.sort()).toEqual(
+        [a, b].sort(),
+      );
+      expect((await t.http.get(`/probe-people?ids=${ids}`).set('authorization', users.manager.auth).expect(200)).body.visible).toHaveLength(
+        3,
+      );
       expect((await t.http.get(`/probe-people?ids=${ids}`).set('authorization', users.auditor.auth).expect(200)).body.visible).toEqual([]);
     });
 
@@ -115,25 +147,41 @@ describe('access policy: every route declares one, and role × relationship deci
   describe('break-glass (R4)', () => {
     it('needs a reason of at least 20 characters', async () => {
       const amhp = await t.user(['amhp']);
-      const res = await t.http.post('/break-glass').set('authorization', amhp.auth).send({ personId: randomUUID(), reason: 'urgent' }).expect(400);
+      const res = await t.http
+        .post('/break-glass')
+        .set('authorization', amhp.auth)
+        .send({ personId: randomUUID(), reason: 'urgent' })
+        .expect(400);
       expect(res.body.errors).toEqual([{ field: 'reason', messages: ['reason must explain the emergency in at least 20 characters'] }]);
       expect(await t.sql('SELECT 1 FROM break_glass_sessions WHERE user_id = $1', [amhp.id])).toHaveLength(0);
     });
 
     it('is not available to referrers', async () => {
-      await t.http.post('/break-glass').set('authorization', users.referrer.auth).send({ personId: randomUUID(), reason: 'I really need to see this record now' }).expect(403);
+      await t.http
+        .post('/break-glass')
+        .set('authorization', users.referrer.auth)
+        .send({ personId: randomUUID(), reason: 'I really need to see this record now' })
+        .expect(403);
     });
 
     it('opens access without a relationship, raises an alert for review, and expires', async () => {
       const amhp = await t.user(['amhp']);
       const person = randomUUID();
       await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(403);
-      const session = (await t.http.post('/break-glass').set('authorization', amhp.auth).send({ personId: person, reason: 'Police at the door at 3am, s.136 detention, no allocated AMHP reachable' }).expect(201)).body;
+      const session = (
+        await t.http
+          .post('/break-glass')
+          .set('authorization', amhp.auth)
+          .send({ personId: person, reason: 'Police at the door at 3am, s.136 detention, no allocated AMHP reachable' })
+          .expect(201)
+      ).body;
       expect(session).toMatchObject({ personId: person, userId: amhp.id, active: true, expiresAt: '2026-11-21T10:30:00.000Z' });
 
       const read = await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(200);
       expect(read.body.basis).toBe(`break-glass:${session.id}`);
-      const audited = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [person]);
+      const audited = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [
+        person,
+      ]);
       expect(audited).toEqual([{ access_basis: `break-glass:${session.id}` }]);
 
       const alerts = (await t.http.get('/review-alerts').set('authorization', users.auditor.auth).expect(200)).body.items;
@@ -149,7 +197,13 @@ describe('access policy: every route declares one, and role × relationship deci
       const amhp = await t.user(['amhp']);
       const other = await t.user(['amhp']);
       const person = randomUUID();
-      const session = (await t.http.post('/break-glass').set('authorization', amhp.auth).send({ personId: person, reason: 'Urgent conveyance decision needs history' }).expect(201)).body;
+      const session = (
+        await t.http
+          .post('/break-glass')
+          .set('authorization', amhp.auth)
+          .send({ personId: person, reason: 'Urgent conveyance decision needs history' })
+          .expect(201)
+      ).body;
       await t.http.post(`/break-glass/${session.id}/end`).set('authorization', other.auth).expect(403);
       const ended = (await t.http.post(`/break-glass/${session.id}/end`).set('authorization', amhp.auth).expect(200)).body;
       expect(ended.active).toBe(false);
@@ -160,14 +214,34 @@ describe('access policy: every route declares one, and role × relationship deci
 
     it('an auditor reviews the alert once; a stale If-Match is 412; a second review is 409', async () => {
       const amhp = await t.user(['amhp']);
-      const session = (await t.http.post('/break-glass').set('authorization', amhp.auth).send({ personId: randomUUID(), reason: 'Emergency: risk to life, record needed now' }).expect(201)).body;
+      const session = (
+        await t.http
+          .post('/break-glass')
+          .set('authorization', amhp.auth)
+          .send({ personId: randomUUID(), reason: 'Emergency: risk to life, record needed now' })
+          .expect(201)
+      ).body;
       const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM review_alerts WHERE subject_id = $1', [session.id]);
-      await t.http.post(`/review-alerts/${id}/review`).set('authorization', users.auditor.auth).set('if-match', '"v7"').send({ outcome: 'justified' }).expect(412);
+      await t.http
+        .post(`/review-alerts/${id}/review`)
+        .set('authorization', users.auditor.auth)
+        .set('if-match', '"v7"')
+        .send({ outcome: 'justified' })
+        .expect(412);
       await t.http.post(`/review-alerts/${id}/review`).set('authorization', users.admin.auth).send({ outcome: 'justified' }).expect(403);
-      const reviewed = await t.http.post(`/review-alerts/${id}/review`).set('authorization', users.auditor.auth).set('if-match', '"v1"').send({ outcome: 'justified', note: 'Verified with the duty manager' }).expect(200);
+      const reviewed = await t.http
+        .post(`/review-alerts/${id}/review`)
+        .set('authorization', users.auditor.auth)
+        .set('if-match', '"v1"')
+        .send({ outcome: 'justified', note: 'Verified with the duty manager' })
+        .expect(200);
       expect(reviewed.headers.etag).toBe('"v2"');
       expect(reviewed.body).toMatchObject({ reviewOutcome: 'justified', reviewedBy: users.auditor.id });
-      await t.http.post(`/review-alerts/${id}/review`).set('authorization', users.auditor.auth).send({ outcome: 'not-justified' }).expect(409);
+      await t.http
+        .post(`/review-alerts/${id}/review`)
+        .set('authorization', users.auditor.auth)
+        .send({ outcome: 'not-justified' })
+        .expect(409);
       const open = (await t.http.get('/review-alerts?status=open').set('authorization', users.auditor.auth).expect(200)).body.items;
       expect(open.find((a: { id: string }) => a.id === id)).toBeUndefined();
     });

@@ -16,7 +16,11 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     manager = await t.user(['manager']);
     const doctor = async (name: string, gmc: string, kind?: string) => {
       const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO doctors (name, gmc_number) VALUES ($1, $2) RETURNING id`, [name, gmc]);
-      if (kind) await t.sql(`INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, $2, '2025-01-01', '2029-12-31')`, [id, kind]);
+      if (kind)
+        await t.sql(`INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, $2, '2025-01-01', '2029-12-31')`, [
+          id,
+          kind,
+        ]);
       return id;
     };
     s12Doctor = await doctor('Dr Asha Patel', '7000001', 's12');
@@ -35,45 +39,105 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   /** A referral allocated to a fresh AMHP, and the assessment that AMHP opens. */
   async function opened(over: { nearestRelativeRequest?: boolean; source?: string } = {}) {
     const worker = await amhp(t);
-    const referral = (await as(manager).post('/referrals', {
-      person: { givenName: 'Casey', familyName: `Assessed${++n}`, dateOfBirth: '1985-06-15' },
-      source: over.source ?? 'gp',
-      referrer: { name: 'Dr Whitfield', organisation: 'Riverside Medical Practice' },
-      reason: 'Relapse of psychosis, not taking medication, neighbours frightened.',
-      risks: { toSelf: true, toOthers: true, fromOthers: false, flags: [] },
-      urgency: 'urgent',
-      legalContext: { kind: 'informal' },
-      nearestRelativeRequest: over.nearestRelativeRequest ?? false,
-      receivedAt: '2026-11-20T14:00:00Z',
-    }).expect(201)).body;
+    const referral = (
+      await as(manager)
+        .post('/referrals', {
+          person: { givenName: 'Casey', familyName: `Assessed${++n}`, dateOfBirth: '1985-06-15' },
+          source: over.source ?? 'gp',
+          referrer: { name: 'Dr Whitfield', organisation: 'Riverside Medical Practice' },
+          reason: 'Relapse of psychosis, not taking medication, neighbours frightened.',
+          risks: { toSelf: true, toOthers: true, fromOthers: false, flags: [] },
+          urgency: 'urgent',
+          legalContext: { kind: 'informal' },
+          nearestRelativeRequest: over.nearestRelativeRequest ?? false,
+          receivedAt: '2026-11-20T14:00:00Z',
+        })
+        .expect(201)
+    ).body;
     await as(manager).post(`/referrals/${referral.id}/status`, { status: 'screening' }).expect(200);
     await as(manager).post(`/referrals/${referral.id}/status`, { status: 'accepted' }).expect(200);
     await as(manager).post(`/referrals/${referral.id}/allocation`, { userId: worker.id }).expect(200);
     // Recorded as it happened from the afternoon before: the assessment began when the first doctor was asked for.
-    const res = await as(worker).post('/assessments', { referralId: referral.id, location: 'Home address, Riverside', openedAt: '2026-11-20T14:30:00Z' }).expect(201);
+    const res = await as(worker)
+      .post('/assessments', { referralId: referral.id, location: 'Home address, Riverside', openedAt: '2026-11-20T14:30:00Z' })
+      .expect(201);
     expect(res.headers.location).toBe(`/assessments/${res.body.id}`);
     return { worker, referral, assessment: res.body as { id: string; version: number; person: { id: string } } };
   }
 
   /** Everything a lawful s.2 needs except the recommendations' section, the NR step and the outcome. */
-  async function prepared(a: { id: string; person: { id: string } }, worker: TestUser, section: 's2' | 's3' | 's4' = 's2', exams: [string, string] = ['2026-11-20T15:00:00Z', '2026-11-21T09:00:00Z']) {
+  async function prepared(
+    a: { id: string; person: { id: string } },
+    worker: TestUser,
+    section: 's2' | 's3' | 's4' = 's2',
+    exams: [string, string] = ['2026-11-20T15:00:00Z', '2026-11-21T09:00:00Z'],
+  ) {
     await as(worker).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'in-person', byRole: 'amhp' }).expect(201);
-    await as(worker).patch(`/assessments/${a.id}`, { interview: { suitableMannerNotes: 'Seen at home with a Polish interpreter present; quiet room.', alternativesConsidered: ['Crisis team twice daily: refused by the patient', 'Informal admission: refused'] } }).expect(200);
-    await as(worker).post(`/assessments/${a.id}/recommendations`, { doctorId: s12Doctor, previousAcquaintance: false, noAcquaintanceReason: 'The GP was not available out of hours.', examinedAt: exams[0], examMode: 'in-person', signedAt: exams[0], section, informalInappropriateReason: 'Refuses all informal treatment.', treatmentAvailableAt: 'Northshire General, Beech Ward' }).expect(201);
+    await as(worker)
+      .patch(`/assessments/${a.id}`, {
+        interview: {
+          suitableMannerNotes: 'Seen at home with a Polish interpreter present; quiet room.',
+          alternativesConsidered: ['Crisis team twice daily: refused by the patient', 'Informal admission: refused'],
+        },
+      })
+      .expect(200);
+    await as(worker)
+      .post(`/assessments/${a.id}/recommendations`, {
+        doctorId: s12Doctor,
+        previousAcquaintance: false,
+        noAcquaintanceReason: 'The GP was not available out of hours.',
+        examinedAt: exams[0],
+        examMode: 'in-person',
+        signedAt: exams[0],
+        section,
+        informalInappropriateReason: 'Refuses all informal treatment.',
+        treatmentAvailableAt: 'Northshire General, Beech Ward',
+      })
+      .expect(201);
     if (section !== 's4') {
-      await as(worker).post(`/assessments/${a.id}/recommendations`, { doctorId: gpDoctor, previousAcquaintance: true, examinedAt: exams[1], examMode: 'in-person', signedAt: exams[1], section, informalInappropriateReason: 'Refuses all informal treatment.', treatmentAvailableAt: 'Northshire General, Beech Ward' }).expect(201);
+      await as(worker)
+        .post(`/assessments/${a.id}/recommendations`, {
+          doctorId: gpDoctor,
+          previousAcquaintance: true,
+          examinedAt: exams[1],
+          examMode: 'in-person',
+          signedAt: exams[1],
+          section,
+          informalInappropriateReason: 'Refuses all informal treatment.',
+          treatmentAvailableAt: 'Northshire General, Beech Ward',
+        })
+        .expect(201);
     }
-    const relative = (await as(worker).post(`/people/${a.person.id}/relatives`, { name: 'Morgan Assessed', relationship: 'parent', wholeBlood: true, dateOfBirth: '1960-01-01', livesWithPatient: true }).expect(201)).body;
+    const relative = (
+      await as(worker)
+        .post(`/people/${a.person.id}/relatives`, {
+          name: 'Morgan Assessed',
+          relationship: 'parent',
+          wholeBlood: true,
+          dateOfBirth: '1960-01-01',
+          livesWithPatient: true,
+        })
+        .expect(201)
+    ).body;
     const decl = { financial: false, business: false, personal: false };
     const current = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
     const recs = current.recommendations as Array<{ id: string; doctorName: string }>;
-    await as(worker).put(`/assessments/${a.id}/conflicts`, {
-      patientTeams: [],
-      assessors: [
-        { assessorId: 'amhp', role: 'amhp', name: 'The AMHP', teams: ['AMHP hub'], directsOrEmploys: [], declaration: decl },
-        ...recs.map((r) => ({ assessorId: r.id, role: 'doctor', name: r.doctorName, teams: [r.doctorName.includes('Patel') ? 'Crisis team' : 'Riverside practice'], directsOrEmploys: [], declaration: decl })),
-      ],
-    }).expect(200);
+    await as(worker)
+      .put(`/assessments/${a.id}/conflicts`, {
+        patientTeams: [],
+        assessors: [
+          { assessorId: 'amhp', role: 'amhp', name: 'The AMHP', teams: ['AMHP hub'], directsOrEmploys: [], declaration: decl },
+          ...recs.map((r) => ({
+            assessorId: r.id,
+            role: 'doctor',
+            name: r.doctorName,
+            teams: [r.doctorName.includes('Patel') ? 'Crisis team' : 'Riverside practice'],
+            directsOrEmploys: [],
+            declaration: decl,
+          })),
+        ],
+      })
+      .expect(200);
     return relative as { id: string };
   }
 
@@ -91,7 +155,10 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   async function decide(worker: TestUser, id: string, body: object) {
     const first = await as(worker).post(`/assessments/${id}/outcome`, body);
     if (first.status !== 422 || first.body.code !== 'warnings-not-acknowledged') return first;
-    const acknowledgements = (first.body.findings as Array<{ code: string }>).map((f) => ({ code: f.code, reason: 'Considered and recorded in the report.' }));
+    const acknowledgements = (first.body.findings as Array<{ code: string }>).map((f) => ({
+      code: f.code,
+      reason: 'Considered and recorded in the report.',
+    }));
     return as(worker).post(`/assessments/${id}/outcome`, { ...body, acknowledgements });
   }
 
@@ -105,77 +172,152 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     const relative = await prepared(a, worker);
     const nr = (await as(worker).get(`/people/${a.person.id}/nearest-relative`).expect(200)).body;
     expect(nr.proposal.nearestRelative.relativeId).toBe(relative.id);
-    await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, informedAt: '2026-11-21T10:30:00Z', informedMethod: 'phone' }).expect(200);
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        informedAt: '2026-11-21T10:30:00Z',
+        informedMethod: 'phone',
+      })
+      .expect(200);
 
     const checks = (await as(worker).get(`/assessments/${a.id}/checks?section=s2`).expect(200)).body;
     // All that is still needed is what the application itself gives: the hospital site and the practical matters.
-    expect(checks.findings.filter((f: { severity: string }) => f.severity === 'blocker').map((f: { rule: string }) => f.rule).sort()).toEqual(['APP-03', 'COP-03']);
+    expect(
+      checks.findings
+        .filter((f: { severity: string }) => f.severity === 'blocker')
+        .map((f: { rule: string }) => f.rule)
+        .sort(),
+    ).toEqual(['APP-03', 'COP-03']);
     // Last examination Sat 21 Nov: conveyance within 14 days beginning with it, so by the end of Fri 4 Dec (C1): midnight, as an instant.
     expect(checks.deadlines.find((d: { id: string }) => d.id === 'conveyance').at).toBe('2026-12-05T00:00:00.000Z');
 
     const decided = await decide(worker, a.id, application('s2'));
     expect(decided.status).toBe(200);
-    expect(decided.body).toMatchObject({ status: 'decided', outcomeKind: 'application', section: 's2', legalStatusCode: '02', decidedAt: '2026-11-21T11:00:00.000Z' });
+    expect(decided.body).toMatchObject({
+      status: 'decided',
+      outcomeKind: 'application',
+      section: 's2',
+      legalStatusCode: '02',
+      decidedAt: '2026-11-21T11:00:00.000Z',
+    });
 
     for (const [type, at, delayReason] of [
-      ['bed-requested', '2026-11-21T11:05:00Z'], ['bed-identified', '2026-11-21T11:40:00Z', 'no-bed'],
-      ['conveyance-requested', '2026-11-21T11:45:00Z'], ['conveyance-arrived', '2026-11-21T11:50:00Z', 'ambulance-unavailable'], ['admitted', '2026-11-21T11:58:00Z'],
+      ['bed-requested', '2026-11-21T11:05:00Z'],
+      ['bed-identified', '2026-11-21T11:40:00Z', 'no-bed'],
+      ['conveyance-requested', '2026-11-21T11:45:00Z'],
+      ['conveyance-arrived', '2026-11-21T11:50:00Z', 'ambulance-unavailable'],
+      ['admitted', '2026-11-21T11:58:00Z'],
     ] as const) {
-      await as(worker).post(`/assessments/${a.id}/events`, { type, at, ...(delayReason ? { delayReason } : {}) }).expect(201);
+      await as(worker)
+        .post(`/assessments/${a.id}/events`, { type, at, ...(delayReason ? { delayReason } : {}) })
+        .expect(201);
     }
     const after = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
     // Admitted Sat 21 Nov: the s.2 lapses at the end of the 28th day beginning with it, Fri 18 Dec (C4).
     expect(after.deadlines.find((d: { id: string }) => d.id === 's2-expiry').at).toBe('2026-12-19T00:00:00.000Z');
 
     const view = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
-    expect(view.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['decision', 'application-signed', 'bed-requested', 'bed-identified', 'admitted']));
+    expect(view.timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['decision', 'application-signed', 'bed-requested', 'bed-identified', 'admitted']),
+    );
     expect(view.timeline.find((e: { type: string }) => e.type === 'bed-identified').delayReason).toBe('no-bed');
 
     const closed = (await as(worker).post(`/assessments/${a.id}/close`, {}).expect(200)).body;
     expect(closed.status).toBe('closed');
     expect((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.status).toBe('closed');
     // Every change and read left its audit row; the outbox has the events.
-    const actions = (await t.sql<{ action: string }>(`SELECT DISTINCT action FROM audit_events WHERE resource_id = $1`, [a.id])).map((r) => r.action);
-    expect(actions).toEqual(expect.arrayContaining(['assessment.create', 'assessment.read', 'assessment.checks', 'assessment.outcome', 'assessment.event', 'assessment.close']));
+    const actions = (await t.sql<{ action: string }>(`SELECT DISTINCT action FROM audit_events WHERE resource_id = $1`, [a.id])).map(
+      (r) => r.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'assessment.create',
+        'assessment.read',
+        'assessment.checks',
+        'assessment.outcome',
+        'assessment.event',
+        'assessment.close',
+      ]),
+    );
     expect(await t.sql(`SELECT 1 FROM outbox_events WHERE aggregate_id = $1 AND type = 'assessment.outcome'`, [a.id])).toHaveLength(1);
   });
 
   it('the outcome report as JSON, printable HTML and PDF, each an audited read; the s.13(4) letter only when owed', async () => {
     const { worker, referral, assessment: a } = await opened({ nearestRelativeRequest: true, source: 'nearest-relative' });
-    const relative = (await as(worker).post(`/people/${a.person.id}/relatives`, { name: 'Jamie <Parent>', relationship: 'parent', wholeBlood: true, dateOfBirth: '1960-01-01', livesWithPatient: true }).expect(201)).body;
-    await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, consultedAt: '2026-11-21T10:00:00Z', consultedMethod: 'phone' }).expect(200);
+    const relative = (
+      await as(worker)
+        .post(`/people/${a.person.id}/relatives`, {
+          name: 'Jamie <Parent>',
+          relationship: 'parent',
+          wholeBlood: true,
+          dateOfBirth: '1960-01-01',
+          livesWithPatient: true,
+        })
+        .expect(201)
+    ).body;
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        consultedAt: '2026-11-21T10:00:00Z',
+        consultedMethod: 'phone',
+      })
+      .expect(200);
     await as(worker).post(`/assessments/${a.id}/events`, { type: 'bed-requested', at: '2026-11-21T09:00:00Z' }).expect(201);
-    await as(worker).post(`/assessments/${a.id}/events`, { type: 'bed-identified', at: '2026-11-21T11:00:00Z', delayReason: 'no-bed' }).expect(201);
+    await as(worker)
+      .post(`/assessments/${a.id}/events`, { type: 'bed-identified', at: '2026-11-21T11:00:00Z', delayReason: 'no-bed' })
+      .expect(201);
     await as(worker).get(`/assessments/${a.id}/written-reasons-letter`).expect(422); // no decision yet
-    await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'not-detained', alternatives: ['crisis-home-treatment'], rationale: 'Accepts the crisis team twice daily; detention is not necessary.' }).expect(200);
+    await as(worker)
+      .post(`/assessments/${a.id}/outcome`, {
+        kind: 'not-detained',
+        alternatives: ['crisis-home-treatment'],
+        rationale: 'Accepts the crisis team twice daily; detention is not necessary.',
+      })
+      .expect(200);
 
     const json = (await as(worker).get(`/assessments/${a.id}/report`).expect(200)).body;
-    expect(json.sections.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining(['referral', 'nearest-relative', 'doctors', 'alternatives', 'decision', 'delays']));
+    expect(json.sections.map((s: { id: string }) => s.id)).toEqual(
+      expect.arrayContaining(['referral', 'nearest-relative', 'doctors', 'alternatives', 'decision', 'delays']),
+    );
     const text = JSON.stringify(json);
     expect(text).toContain('Not recorded');
     expect(text).toContain('Jamie <Parent>');
     const html = await as(worker).get(`/assessments/${a.id}/report?format=html`).expect(200);
     expect(html.headers['content-type']).toMatch(/text\/html/);
     expect(html.text).toContain('Jamie &lt;Parent&gt;');
-    const pdf = await as(worker).get(`/assessments/${a.id}/report`).set('accept', 'application/pdf').buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const pdf = await as(worker)
+      .get(`/assessments/${a.id}/report`)
+      .set('accept', 'application/pdf')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 8).toString()).toBe('%PDF-1.4');
 
     const letter = await as(worker).get(`/assessments/${a.id}/written-reasons-letter?format=text`).expect(200);
     expect(letter.text).toContain('13(4)');
     expect(letter.text).toContain('Accepts the crisis team twice daily');
-    const reads = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE resource_id = $1 AND action IN ('assessment.report', 'assessment.written-reasons-letter')`, [a.id]);
+    const reads = await t.sql<{ action: string }>(
+      `SELECT action FROM audit_events WHERE resource_id = $1 AND action IN ('assessment.report', 'assessment.written-reasons-letter')`,
+      [a.id],
+    );
     expect(reads.length).toBeGreaterThanOrEqual(4);
     expect(referral.id).toBeDefined();
   });
 
-  it('the AMHP\'s decided assessments count in their reapproval portfolio', async () => {
+  it("the AMHP's decided assessments count in their reapproval portfolio", async () => {
     const { worker, assessment: a } = await opened();
-    await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'not-detained', alternatives: ['informal-admission'], rationale: 'Agreed to an informal admission once a bed was offered.' }).expect(200);
+    await as(worker)
+      .post(`/assessments/${a.id}/outcome`, {
+        kind: 'not-detained',
+        alternatives: ['informal-admission'],
+        rationale: 'Agreed to an informal admission once a bed was offered.',
+      })
+      .expect(200);
     const [{ id: practitionerId }] = await t.sql<{ id: string }>(`SELECT id FROM practitioners WHERE user_id = $1`, [worker.id]);
     const portfolio = (await as(manager).get(`/practitioners/${practitionerId}/portfolio`).expect(200)).body;
     expect(portfolio.assessments).toMatchObject({ total: 1, applications: 0, notDetained: 1, ctoDecisions: 0, lastOn: '2026-11-21' });
@@ -184,20 +326,43 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   it('refuses a s.3 while the nearest relative objects (NR-02): 422 naming the rule, nothing recorded', async () => {
     const { worker, assessment: a } = await opened();
     const relative = await prepared(a, worker, 's3');
-    await as(worker).post(`/people/${a.person.id}/nearest-relative-objections`, { relativeId: relative.id, notifiedAt: '2026-11-21T10:00:00Z', notifiedTo: 'amhp', details: 'Said on the phone they do not agree to a section 3.' }).expect(201);
-    await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, consultedAt: '2026-11-21T10:00:00Z', consultedMethod: 'phone', views: 'Objects to detention for treatment.' }).expect(200);
+    await as(worker)
+      .post(`/people/${a.person.id}/nearest-relative-objections`, {
+        relativeId: relative.id,
+        notifiedAt: '2026-11-21T10:00:00Z',
+        notifiedTo: 'amhp',
+        details: 'Said on the phone they do not agree to a section 3.',
+      })
+      .expect(201);
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        consultedAt: '2026-11-21T10:00:00Z',
+        consultedMethod: 'phone',
+        views: 'Objects to detention for treatment.',
+      })
+      .expect(200);
     const res = await as(worker).post(`/assessments/${a.id}/outcome`, application('s3'));
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(res.body.rules).toContain('NR-02');
-    const [row] = await t.sql<{ status: string; outcome_kind: string | null }>(`SELECT status, outcome_kind FROM assessments WHERE id = $1`, [a.id]);
+    const [row] = await t.sql<{ status: string; outcome_kind: string | null }>(
+      `SELECT status, outcome_kind FROM assessments WHERE id = $1`,
+      [a.id],
+    );
     expect(row).toEqual({ status: 'open', outcome_kind: null });
   });
 
   it('refuses an application with a blocker (examinations more than five clear days apart, MED-02): 422 listing the rule ids', async () => {
     const { worker, assessment: a } = await opened();
     const relative = await prepared(a, worker, 's2', ['2026-11-13T10:00:00Z', '2026-11-21T09:00:00Z']);
-    await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, informedAt: '2026-11-21T10:30:00Z', informedMethod: 'phone' }).expect(200);
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        informedAt: '2026-11-21T10:30:00Z',
+        informedMethod: 'phone',
+      })
+      .expect(200);
     const res = await as(worker).post(`/assessments/${a.id}/outcome`, application('s2'));
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('application-blocked');
@@ -208,7 +373,13 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   it('a s.4 converted to a s.2 when the second recommendation reaches the managers within 72 h of admission', async () => {
     const { worker, assessment: a } = await opened();
     const relative = await prepared(a, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
-    await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, informedAt: '2026-11-21T10:30:00Z', informedMethod: 'phone' }).expect(200);
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        informedAt: '2026-11-21T10:30:00Z',
+        informedMethod: 'phone',
+      })
+      .expect(200);
     const decided = await decide(worker, a.id, application('s4', { undesirableDelayStatement: true }));
     expect(decided.status).toBe(200);
     expect(decided.body).toMatchObject({ section: 's4', legalStatusCode: '04' });
@@ -217,7 +388,17 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
     expect(checks.deadlines.find((d: { id: string }) => d.id === 's4-second-recommendation').at).toBe('2026-11-24T11:30:00.000Z');
     await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(422); // no second recommendation yet
-    await as(worker).post(`/assessments/${a.id}/recommendations`, { doctorId: gpDoctor, previousAcquaintance: true, examinedAt: '2026-11-21T11:45:00Z', examMode: 'in-person', signedAt: '2026-11-21T11:50:00Z', section: 's2', receivedByManagersAt: '2026-11-21T11:55:00Z' }).expect(201);
+    await as(worker)
+      .post(`/assessments/${a.id}/recommendations`, {
+        doctorId: gpDoctor,
+        previousAcquaintance: true,
+        examinedAt: '2026-11-21T11:45:00Z',
+        examMode: 'in-person',
+        signedAt: '2026-11-21T11:50:00Z',
+        section: 's2',
+        receivedByManagersAt: '2026-11-21T11:55:00Z',
+      })
+      .expect(201);
     const converted = (await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(200)).body;
     expect(converted).toMatchObject({ section: 's2', legalStatusCode: '02' });
     // The s.2 runs from the s.4 admission on Sat 21 Nov: it lapses at midnight at the end of Fri 18 Dec.
@@ -230,9 +411,22 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   it('not detained, with the alternatives and rationale; an NR-requested case needs the written reasons before it closes (NR-12)', async () => {
     const { worker, referral, assessment: a } = await opened({ nearestRelativeRequest: true, source: 'nearest-relative' });
     await as(worker).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'in-person', byRole: 'amhp' }).expect(201);
-    const early = await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'not-detained', decidedAt: '2026-11-20T14:00:00Z', alternatives: ['crisis-home-treatment'], rationale: 'Accepts the crisis team twice daily and their mother will stay; detention not necessary.' }).expect(422);
+    const early = await as(worker)
+      .post(`/assessments/${a.id}/outcome`, {
+        kind: 'not-detained',
+        decidedAt: '2026-11-20T14:00:00Z',
+        alternatives: ['crisis-home-treatment'],
+        rationale: 'Accepts the crisis team twice daily and their mother will stay; detention not necessary.',
+      })
+      .expect(422);
     expect(early.body.code).toBe('decided-before-assessment');
-    const res = await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'not-detained', alternatives: ['crisis-home-treatment', 'community-follow-up'], rationale: 'Accepts the crisis team twice daily and their mother will stay; detention not necessary.' }).expect(200);
+    const res = await as(worker)
+      .post(`/assessments/${a.id}/outcome`, {
+        kind: 'not-detained',
+        alternatives: ['crisis-home-treatment', 'community-follow-up'],
+        rationale: 'Accepts the crisis team twice daily and their mother will stay; detention not necessary.',
+      })
+      .expect(200);
     expect(res.body).toMatchObject({ outcomeKind: 'not-detained', section: null, legalStatusCode: null });
     expect(res.body.outcome.alternatives).toEqual(['crisis-home-treatment', 'community-follow-up']);
     const refused = await as(worker).post(`/assessments/${a.id}/close`, {}).expect(422);
@@ -244,22 +438,60 @@ describe('assessments: record, checks against the Act, outcomes', () => {
 
   it('a CTO decision: the AMHP agrees in writing (CTO-01, CTO-02); not in writing is refused', async () => {
     const { worker, assessment: a } = await opened();
-    const refused = await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'cto-decision', ctoDecision: 'agree', inWriting: false, conditionsAgreed: true, signedAt: '2026-11-21T11:00:00Z', rationale: 'The criteria are met and the conditions are proportionate.' });
+    const refused = await as(worker).post(`/assessments/${a.id}/outcome`, {
+      kind: 'cto-decision',
+      ctoDecision: 'agree',
+      inWriting: false,
+      conditionsAgreed: true,
+      signedAt: '2026-11-21T11:00:00Z',
+      rationale: 'The criteria are met and the conditions are proportionate.',
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.rules).toContain('CTO-01');
-    const ok = await decide(worker, a.id, { kind: 'cto-decision', ctoDecision: 'agree', inWriting: true, conditionsAgreed: true, signedAt: '2026-11-21T11:00:00Z', rationale: 'The criteria are met and the conditions are proportionate.' });
+    const ok = await decide(worker, a.id, {
+      kind: 'cto-decision',
+      ctoDecision: 'agree',
+      inWriting: true,
+      conditionsAgreed: true,
+      signedAt: '2026-11-21T11:00:00Z',
+      rationale: 'The criteria are met and the conditions are proportionate.',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ outcomeKind: 'cto-decision', section: null, outcome: { cto: { decision: 'agree', inWriting: true } } });
   });
 
-  it('guardianship (s.7) names the guardian; a private guardian needs the council\'s acceptance (GDN-04)', async () => {
+  it("guardianship (s.7) names the guardian; a private guardian needs the council's acceptance (GDN-04)", async () => {
     const { worker, assessment: a } = await opened();
     const relative = await prepared(a, worker, 's3');
-    await as(worker).post(`/assessments/${a.id}/recommendations/${(await as(worker).get(`/assessments/${a.id}`)).body.recommendations[0].id}/withdrawal`, { reason: 'Entered under the wrong section in error.' }).expect(200);
-    await as(worker).post(`/assessments/${a.id}/recommendations`, { doctorId: s12Doctor, previousAcquaintance: false, noAcquaintanceReason: 'The GP was not available out of hours.', examinedAt: '2026-11-20T15:00:00Z', examMode: 'in-person', signedAt: '2026-11-20T15:00:00Z', section: 's7' }).expect(201);
-    await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, consultedAt: '2026-11-21T10:00:00Z', consultedMethod: 'phone' }).expect(200);
+    await as(worker)
+      .post(
+        `/assessments/${a.id}/recommendations/${(await as(worker).get(`/assessments/${a.id}`)).body.recommendations[0].id}/withdrawal`,
+        { reason: 'Entered under the wrong section in error.' },
+      )
+      .expect(200);
+    await as(worker)
+      .post(`/assessments/${a.id}/recommendations`, {
+        doctorId: s12Doctor,
+        previousAcquaintance: false,
+        noAcquaintanceReason: 'The GP was not available out of hours.',
+        examinedAt: '2026-11-20T15:00:00Z',
+        examMode: 'in-person',
+        signedAt: '2026-11-20T15:00:00Z',
+        section: 's7',
+      })
+      .expect(201);
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        consultedAt: '2026-11-21T10:00:00Z',
+        consultedMethod: 'phone',
+      })
+      .expect(200);
     await as(worker).post(`/assessments/${a.id}/outcome`, application('s7')).expect(422); // no guardian named
-    const privateGuardian = await as(worker).post(`/assessments/${a.id}/outcome`, application('s7', { guardian: { type: 'private', name: 'Morgan Assessed', willingnessStatement: true } }));
+    const privateGuardian = await as(worker).post(
+      `/assessments/${a.id}/outcome`,
+      application('s7', { guardian: { type: 'private', name: 'Morgan Assessed', willingnessStatement: true } }),
+    );
     expect(privateGuardian.status).toBe(422);
     expect(privateGuardian.body.rules).toContain('GDN-04');
     expect(privateGuardian.body.findings.map((f: { code: string }) => f.code)).not.toContain('hospital-site-missing');
@@ -267,7 +499,13 @@ describe('assessments: record, checks against the Act, outcomes', () => {
 
   it('a deferred decision closes the assessment but leaves the referral open for the next one', async () => {
     const { worker, referral, assessment: a } = await opened();
-    await as(worker).post(`/assessments/${a.id}/outcome`, { kind: 'not-detained', alternatives: ['decision-deferred'], rationale: 'Reassess tomorrow once the crisis team has seen him twice.' }).expect(200);
+    await as(worker)
+      .post(`/assessments/${a.id}/outcome`, {
+        kind: 'not-detained',
+        alternatives: ['decision-deferred'],
+        rationale: 'Reassess tomorrow once the crisis team has seen him twice.',
+      })
+      .expect(200);
     expect((await as(worker).post(`/assessments/${a.id}/close`, {}).expect(200)).body.status).toBe('closed');
     expect((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.status).toBe('in-assessment');
     const next = (await as(worker).post('/assessments', { referralId: referral.id }).expect(201)).body;
@@ -276,9 +514,13 @@ describe('assessments: record, checks against the Act, outcomes', () => {
 
   it('a stale If-Match is 412 and changes nothing', async () => {
     const { worker, assessment: a } = await opened();
-    const first = await as(worker).patch(`/assessments/${a.id}`, { location: 'Riverside police station' }, { 'if-match': `"v${a.version}"` }).expect(200);
+    const first = await as(worker)
+      .patch(`/assessments/${a.id}`, { location: 'Riverside police station' }, { 'if-match': `"v${a.version}"` })
+      .expect(200);
     expect(first.headers.etag).toBe(`"v${a.version + 1}"`);
-    await as(worker).patch(`/assessments/${a.id}`, { location: 'Somewhere else' }, { 'if-match': `"v${a.version}"` }).expect(412);
+    await as(worker)
+      .patch(`/assessments/${a.id}`, { location: 'Somewhere else' }, { 'if-match': `"v${a.version}"` })
+      .expect(412);
     expect((await t.sql(`SELECT location FROM assessments WHERE id = $1`, [a.id]))[0].location).toBe('Riverside police station');
   });
 
@@ -288,14 +530,28 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     const res = await as(stranger).get(`/assessments/${a.id}`).expect(403);
     expect(res.body.breakGlass).toMatchObject({ personId: a.person.id });
     await as(stranger).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'phone', byRole: 'amhp' }).expect(403);
-    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND resource_id = $1 AND actor_id = $2`, [a.id, stranger.id])).not.toHaveLength(0);
+    expect(
+      await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND resource_id = $1 AND actor_id = $2`, [a.id, stranger.id]),
+    ).not.toHaveLength(0);
   });
 
   it.each([
     ['an unknown contact mode', 'contacts', { at: '2026-11-21T09:00:00Z', mode: 'telepathy', byRole: 'amhp' }, 400],
     ['a contact in the future', 'contacts', { at: '2026-11-22T09:00:00Z', mode: 'in-person', byRole: 'amhp' }, 422],
     ['an unknown field', 'contacts', { at: '2026-11-21T09:00:00Z', mode: 'in-person', byRole: 'amhp', sneaky: true }, 400],
-    ['a recommendation signed before the examination', 'recommendations', { doctorId: randomUUID(), previousAcquaintance: true, examinedAt: '2026-11-21T09:00:00Z', examMode: 'in-person', signedAt: '2026-11-21T08:00:00Z', section: 's2' }, 422],
+    [
+      'a recommendation signed before the examination',
+      'recommendations',
+      {
+        doctorId: randomUUID(),
+        previousAcquaintance: true,
+        examinedAt: '2026-11-21T09:00:00Z',
+        examMode: 'in-person',
+        signedAt: '2026-11-21T08:00:00Z',
+        section: 's2',
+      },
+      422,
+    ],
     ['an unknown timeline event', 'events', { type: 'teleported', at: '2026-11-21T09:00:00Z' }, 400],
   ])('refuses %s (problem+json, nothing stored)', async (_name, path, body, status) => {
     const { worker, assessment: a } = await opened();
@@ -303,7 +559,9 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     const [counts] = await t.sql<{ c: number; r: number; e: number }>(
       `SELECT (SELECT count(*)::int FROM assessment_contacts WHERE assessment_id = $1) AS c, (SELECT count(*)::int FROM medical_recommendations WHERE assessment_id = $1) AS r,
-              (SELECT count(*)::int FROM assessment_events WHERE assessment_id = $1) AS e`, [a.id]);
+              (SELECT count(*)::int FROM assessment_events WHERE assessment_id = $1) AS e`,
+      [a.id],
+    );
     expect(counts).toEqual({ c: 0, r: 0, e: 0 });
   });
 

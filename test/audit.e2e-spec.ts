@@ -16,24 +16,50 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
   const verify = async () => (await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body;
 
   it('records every change with who, what, when, and the request id', async () => {
-    const created = await t.http.post('/users').set('authorization', admin.auth).set('x-request-id', 'audit-create-1').send({ email: 'new.amhp@council.test', displayName: 'New AMHP', roles: ['amhp'] }).expect(201);
-    const [row] = await t.sql(`SELECT actor_id, actor_roles, resource_type, resource_id, request_id, ip, outcome, details FROM audit_events WHERE action = 'user.create' AND resource_id = $1`, [created.body.id]);
-    expect(row).toMatchObject({ actor_id: admin.id, actor_roles: 'admin', resource_type: 'user', request_id: 'audit-create-1', outcome: 'success', details: { roles: ['amhp'] } });
+    const created = await t.http
+      .post('/users')
+      .set('authorization', admin.auth)
+      .set('x-request-id', 'audit-create-1')
+      .send({ email: 'new.amhp@council.test', displayName: 'New AMHP', roles: ['amhp'] })
+      .expect(201);
+    const [row] = await t.sql(
+      `SELECT actor_id, actor_roles, resource_type, resource_id, request_id, ip, outcome, details FROM audit_events WHERE action = 'user.create' AND resource_id = $1`,
+      [created.body.id],
+    );
+    expect(row).toMatchObject({
+      actor_id: admin.id,
+      actor_roles: 'admin',
+      resource_type: 'user',
+      request_id: 'audit-create-1',
+      outcome: 'success',
+      details: { roles: ['amhp'] },
+    });
     expect(row.ip).toBeTruthy();
   });
 
-  it('the app\'s own database role cannot UPDATE, DELETE or TRUNCATE audit rows', async () => {
+  it("the app's own database role cannot UPDATE, DELETE or TRUNCATE audit rows", async () => {
     await expect(t.sql(`UPDATE audit_events SET action = 'x'`)).rejects.toThrow(/append-only/);
     await expect(t.sql(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
     await expect(t.sql(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
   });
 
   it('lists events for auditors with filters and keyset pagination, and audits the search itself', async () => {
-    for (let i = 0; i < 3; i++) await t.http.patch(`/users/${admin.id}`).set('authorization', admin.auth).send({ displayName: `Admin ${i}` }).expect(200);
-    const first = await t.http.get(`/audit-events?action=user.update&resourceId=${admin.id}&limit=2`).set('authorization', auditor.auth).expect(200);
+    for (let i = 0; i < 3; i++)
+      await t.http
+        .patch(`/users/${admin.id}`)
+        .set('authorization', admin.auth)
+        .send({ displayName: `Admin ${i}` })
+        .expect(200);
+    const first = await t.http
+      .get(`/audit-events?action=user.update&resourceId=${admin.id}&limit=2`)
+      .set('authorization', auditor.auth)
+      .expect(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toBeTruthy();
-    const second = await t.http.get(`/audit-events?action=user.update&resourceId=${admin.id}&limit=2&cursor=${first.body.nextCursor}`).set('authorization', auditor.auth).expect(200);
+    const second = await t.http
+      .get(`/audit-events?action=user.update&resourceId=${admin.id}&limit=2&cursor=${first.body.nextCursor}`)
+      .set('authorization', auditor.auth)
+      .expect(200);
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
     const ids = [...first.body.items, ...second.body.items].map((e: { id: string }) => Number(e.id));
@@ -45,8 +71,17 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
 
   it('the chain verifies after concurrent writes from many requests', async () => {
     const amhp = await t.user(['amhp']);
-    await t.sql(`INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) SELECT $1, gen_random_uuid(), 'allocated', 'test', 'x', '2026-01-01' FROM generate_series(1, 1)`, [amhp.id]);
-    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? t.http.get(`/probe-people/${randomUUID()}`).set('authorization', amhp.auth) : t.http.get('/audit-events?limit=1').set('authorization', auditor.auth))));
+    await t.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) SELECT $1, gen_random_uuid(), 'allocated', 'test', 'x', '2026-01-01' FROM generate_series(1, 1)`,
+      [amhp.id],
+    );
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2
+          ? t.http.get(`/probe-people/${randomUUID()}`).set('authorization', amhp.auth)
+          : t.http.get('/audit-events?limit=1').set('authorization', auditor.auth),
+      ),
+    );
     const result = await verify();
     expect(result).toMatchObject({ valid: true, breaks: [] });
     expect(result.eventsChecked).toBeGreaterThan(40);
@@ -56,7 +91,9 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
     const signature = 'timestamptz, uuid, text, text, text, text, uuid, text, text, text, text, jsonb, smallint';
     const before = (await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200)).body;
     await t.sql(`ALTER FUNCTION audit_append(${signature}) RENAME TO audit_append_saved`);
-    await t.sql(`CREATE FUNCTION audit_append(${signature}) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`);
+    await t.sql(
+      `CREATE FUNCTION audit_append(${signature}) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`,
+    );
     try {
       const res = await t.http.patch(`/users/${admin.id}`).set('authorization', admin.auth).send({ displayName: 'Should not stick' });
       expect(res.status).toBe(500);
@@ -80,7 +117,8 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
       await c.query('BEGIN');
       return c;
     };
-    const laneOf = async (c: import('pg').Client) => Number((await c.query(`SELECT current_setting('audit.lane', true) AS lane`)).rows[0].lane);
+    const laneOf = async (c: import('pg').Client) =>
+      Number((await c.query(`SELECT current_setting('audit.lane', true) AS lane`)).rows[0].lane);
     const holders: import('pg').Client[] = [];
     try {
       // Twenty appends in one transaction: one lane, not eight.
@@ -141,7 +179,9 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
     });
 
     it('a deleted row breaks the link of the next one in its lane', async () => {
-      const [{ id, lane }] = await t.sql<{ id: string; lane: number }>(`SELECT id, lane FROM audit_events e WHERE EXISTS (SELECT 1 FROM audit_events n WHERE n.lane = e.lane AND n.id > e.id) ORDER BY id DESC LIMIT 1`);
+      const [{ id, lane }] = await t.sql<{ id: string; lane: number }>(
+        `SELECT id, lane FROM audit_events e WHERE EXISTS (SELECT 1 FROM audit_events n WHERE n.lane = e.lane AND n.id > e.id) ORDER BY id DESC LIMIT 1`,
+      );
       await asSuperuser(`DELETE FROM audit_events WHERE id = ${id}`);
       const result = await verify();
       expect(result.breaks).toContainEqual(expect.objectContaining({ lane, problem: 'broken-link' }));

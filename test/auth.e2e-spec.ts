@@ -82,7 +82,7 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
     await t.http.get('/auth/me').set('authorization', u.auth).expect(401);
   });
 
-  it('an account disabled behind the API\'s back (another replica, the database) is locked out within AUTH_CACHE_SECONDS', async () => {
+  it("an account disabled behind the API's back (another replica, the database) is locked out within AUTH_CACHE_SECONDS", async () => {
     const u = await t.user(['amhp']);
     await t.http.get('/auth/me').set('authorization', u.auth).expect(200);
     await t.sql('UPDATE users SET active = false WHERE id = $1', [u.id]);
@@ -93,9 +93,21 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
 
   it('changes the own password only with the current one', async () => {
     const u = await t.user(['referrer']);
-    await t.http.post('/auth/me/password').set('authorization', u.auth).send({ currentPassword: 'nope', newPassword: 'a-brand-new-password' }).expect(403);
-    await t.http.post('/auth/me/password').set('authorization', u.auth).send({ currentPassword: TEST_PASSWORD, newPassword: 'short' }).expect(400);
-    await t.http.post('/auth/me/password').set('authorization', u.auth).send({ currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-password' }).expect(204);
+    await t.http
+      .post('/auth/me/password')
+      .set('authorization', u.auth)
+      .send({ currentPassword: 'nope', newPassword: 'a-brand-new-password' })
+      .expect(403);
+    await t.http
+      .post('/auth/me/password')
+      .set('authorization', u.auth)
+      .send({ currentPassword: TEST_PASSWORD, newPassword: 'short' })
+      .expect(400);
+    await t.http
+      .post('/auth/me/password')
+      .set('authorization', u.auth)
+      .send({ currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-password' })
+      .expect(204);
     await login(u.email, 'a-brand-new-password').expect(200);
   });
 
@@ -103,17 +115,31 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
     const secret = new TextEncoder().encode('x'.repeat(48));
     const now = () => Math.floor(t.clock.now().getTime() / 1000);
     const sign = (claims: { iss?: string; aud?: string; exp?: number }, key: Uint8Array = secret) =>
-      new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('00000000-0000-4000-8000-000000000000').setIssuedAt(now()).setIssuer(claims.iss ?? 'amhp-hub').setAudience(claims.aud ?? 'amhp-hub-api').setExpirationTime(claims.exp ?? now() + 600).sign(key);
+      new SignJWT({ roles: ['admin'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('00000000-0000-4000-8000-000000000000')
+        .setIssuedAt(now())
+        .setIssuer(claims.iss ?? 'amhp-hub')
+        .setAudience(claims.aud ?? 'amhp-hub-api')
+        .setExpirationTime(claims.exp ?? now() + 600)
+        .sign(key);
 
     it.each([
       ['no token', async () => undefined],
       ['a malformed header', async () => 'Basic abc'],
-      ['alg none', async () => `Bearer ${new UnsecuredJWT({ roles: ['admin'] }).setSubject('x').setIssuer('amhp-hub').setAudience('amhp-hub-api').setExpirationTime('1h').encode()}`],
+      [
+        'alg none',
+        async () =>
+          `Bearer ${new UnsecuredJWT({ roles: ['admin'] }).setSubject('x').setIssuer('amhp-hub').setAudience('amhp-hub-api').setExpirationTime('1h').encode()}`,
+      ],
       ['the wrong key', async () => `Bearer ${await sign({})}`],
-      ['an RS256 token', async () => {
-        const { privateKey } = await generateKeyPair('RS256');
-        return `Bearer ${await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'RS256' }).setSubject('x').setIssuer('amhp-hub').setAudience('amhp-hub-api').setExpirationTime('1h').sign(privateKey)}`;
-      }],
+      [
+        'an RS256 token',
+        async () => {
+          const { privateKey } = await generateKeyPair('RS256');
+          return `Bearer ${await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'RS256' }).setSubject('x').setIssuer('amhp-hub').setAudience('amhp-hub-api').setExpirationTime('1h').sign(privateKey)}`;
+        },
+      ],
     ])('%s', async (_name, header) => {
       const h = await header();
       const req = t.http.get('/auth/me');
@@ -126,11 +152,30 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
       const u = await t.user(['admin']);
       const key = (t.app.get(require('../src/config/app-config').AppConfig) as { jwtSecret: Uint8Array }).jwtSecret;
       const make = (c: { iss?: string; aud?: string; exp?: number }) =>
-        new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject(u.id).setIssuedAt(now() - 7200).setIssuer(c.iss ?? 'amhp-hub').setAudience(c.aud ?? 'amhp-hub-api').setExpirationTime(c.exp ?? now() + 600).sign(key);
-      await t.http.get('/auth/me').set('authorization', `Bearer ${await make({})}`).expect(200);
-      await t.http.get('/auth/me').set('authorization', `Bearer ${await make({ iss: 'someone-else' })}`).expect(401);
-      await t.http.get('/auth/me').set('authorization', `Bearer ${await make({ aud: 'another-api' })}`).expect(401);
-      const expired = await t.http.get('/auth/me').set('authorization', `Bearer ${await make({ exp: now() - 1 })}`).expect(401);
+        new SignJWT({ roles: ['admin'] })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject(u.id)
+          .setIssuedAt(now() - 7200)
+          .setIssuer(c.iss ?? 'amhp-hub')
+          .setAudience(c.aud ?? 'amhp-hub-api')
+          .setExpirationTime(c.exp ?? now() + 600)
+          .sign(key);
+      await t.http
+        .get('/auth/me')
+        .set('authorization', `Bearer ${await make({})}`)
+        .expect(200);
+      await t.http
+        .get('/auth/me')
+        .set('authorization', `Bearer ${await make({ iss: 'someone-else' })}`)
+        .expect(401);
+      await t.http
+        .get('/auth/me')
+        .set('authorization', `Bearer ${await make({ aud: 'another-api' })}`)
+        .expect(401);
+      const expired = await t.http
+        .get('/auth/me')
+        .set('authorization', `Bearer ${await make({ exp: now() - 1 })}`)
+        .expect(401);
       expect(expired.body.detail).toMatch(/expired/);
     });
   });

@@ -5,14 +5,38 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
 type Amhp = TestUser & { practitionerId: string };
 
 /** Every property a feed may carry: rota data and calendar plumbing, nothing about anyone's record. */
-const ALLOWED_PROPERTIES = ['BEGIN', 'END', 'VERSION', 'PRODID', 'NAME', 'X-WR-CALNAME', 'REFRESH-INTERVAL', 'X-PUBLISHED-TTL', 'UID', 'SEQUENCE', 'DTSTAMP', 'DTSTART', 'DTEND', 'SUMMARY', 'DESCRIPTION', 'TRANSP'];
+const ALLOWED_PROPERTIES = [
+  'BEGIN',
+  'END',
+  'VERSION',
+  'PRODID',
+  'NAME',
+  'X-WR-CALNAME',
+  'REFRESH-INTERVAL',
+  'X-PUBLISHED-TTL',
+  'UID',
+  'SEQUENCE',
+  'DTSTAMP',
+  'DTSTART',
+  'DTEND',
+  'SUMMARY',
+  'DESCRIPTION',
+  'TRANSP',
+];
 const FEED_PATH = /^\/rota\/calendar\/([A-Za-z0-9_-]{43})\.ics$/;
 
-const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '').split('\r\n').filter((l) => l !== '');
+const unfold = (ics: string) =>
+  ics
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter((l) => l !== '');
 const propertyNames = (ics: string) => [...new Set(unfold(ics).map((l) => l.split(/[;:]/)[0]))];
-const uids = (ics: string) => unfold(ics).filter((l) => l.startsWith('UID:')).map((l) => l.slice(4));
+const uids = (ics: string) =>
+  unfold(ics)
+    .filter((l) => l.startsWith('UID:'))
+    .map((l) => l.slice(4));
 
-describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub\'s', () => {
+describe("rota calendar feeds: secret ICS URLs for an AMHP's shifts and the hub's", () => {
   let t: TestApp;
   let manager: TestUser;
   let ann: Amhp;
@@ -28,19 +52,29 @@ describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub
     post: (p: string, b: object = {}) => t.http.post(p).set('authorization', u.auth).send(b),
     delete: (p: string) => t.http.delete(p).set('authorization', u.auth),
   });
-  const shift = async (startsAt: string, endsAt: string, over: object = {}) => (await api(manager).post('/rota/shifts', { label: 'Night', startsAt, endsAt, requiredCount: 1, ...over }).expect(201)).body;
+  const shift = async (startsAt: string, endsAt: string, over: object = {}) =>
+    (
+      await api(manager)
+        .post('/rota/shifts', { label: 'Night', startsAt, endsAt, requiredCount: 1, ...over })
+        .expect(201)
+    ).body;
   const assign = async (shiftId: string, a: Amhp) => {
     const res = await api(manager).post(`/rota/shifts/${shiftId}/assignments`, { practitionerId: a.practitionerId }).expect(201);
     return res.body.assigned.find((x: { practitionerId: string }) => x.practitionerId === a.practitionerId).assignmentId as string;
   };
-  const createToken = async (u: TestUser, body: object, status = 201) => (await api(u).post('/rota/calendar-tokens', body).expect(status)).body;
+  const createToken = async (u: TestUser, body: object, status = 201) =>
+    (await api(u).post('/rota/calendar-tokens', body).expect(status)).body;
   const tokenOf = (created: { feedPath: string }) => FEED_PATH.exec(created.feedPath)![1];
-  const fetchFeed = (path: string) => t.http.get(path).buffer(true).parse((res, cb) => {
-    let data = '';
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => (data += c));
-    res.on('end', () => cb(null, data));
-  });
+  const fetchFeed = (path: string) =>
+    t.http
+      .get(path)
+      .buffer(true)
+      .parse((res, cb) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (data += c));
+        res.on('end', () => cb(null, data));
+      });
 
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-10-20T10:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
@@ -50,7 +84,9 @@ describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub
     await t.sql(`UPDATE users SET phone = '+44 7700 900123' WHERE id = $1`, [ann.id]);
 
     // The night the clocks go back: 22:00 BST to 09:00 GMT, 12 hours.
-    const dst = await shift('2026-10-24T21:00:00Z', '2026-10-25T09:00:00Z', { notes: 'Referral R-123 for Mr Patient: ring the ward first' });
+    const dst = await shift('2026-10-24T21:00:00Z', '2026-10-25T09:00:00Z', {
+      notes: 'Referral R-123 for Mr Patient: ring the ward first',
+    });
     annAssignments.push(await assign(dst.id, ann));
     const day = await shift('2026-10-27T08:00:00Z', '2026-10-27T16:00:00Z', { label: 'Day', requiredCount: 2 });
     annAssignments.push(await assign(day.id, ann));
@@ -67,11 +103,18 @@ describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub
   afterAll(() => t.close());
 
   describe('a practitioner feed', () => {
-    it('shows the AMHP\'s own assignments in the window, DST-correct, and no colleague\'s', async () => {
+    it("shows the AMHP's own assignments in the window, DST-correct, and no colleague's", async () => {
       const created = await createToken(ann, { scope: 'practitioner', label: 'Work phone' });
       expect(created).toEqual({
-        id: expect.any(String), userId: ann.id, scope: 'practitioner', practitionerId: ann.practitionerId, label: 'Work phone',
-        createdAt: '2026-10-20T10:00:00.000Z', revokedAt: null, lastUsedAt: null, feedPath: expect.stringMatching(FEED_PATH),
+        id: expect.any(String),
+        userId: ann.id,
+        scope: 'practitioner',
+        practitionerId: ann.practitionerId,
+        label: 'Work phone',
+        createdAt: '2026-10-20T10:00:00.000Z',
+        revokedAt: null,
+        lastUsedAt: null,
+        feedPath: expect.stringMatching(FEED_PATH),
       });
       const res = await fetchFeed(created.feedPath).expect(200);
       expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
@@ -145,11 +188,18 @@ describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub
   });
 
   describe('who may create, list and revoke tokens', () => {
-    it('an AMHP cannot create a token for another AMHP\'s feed (403, audited); a manager can, and that AMHP sees and may revoke it', async () => {
+    it("an AMHP cannot create a token for another AMHP's feed (403, audited); a manager can, and that AMHP sees and may revoke it", async () => {
       const refused = await createToken(ann, { scope: 'practitioner', practitionerId: bo.practitionerId }, 403);
       expect(refused.code).toBe('forbidden');
-      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND actor_id = $1 AND resource_id = $2`, [ann.id, bo.practitionerId])).toHaveLength(1);
-      expect(await t.sql('SELECT 1 FROM calendar_tokens WHERE user_id = $1 AND practitioner_id = $2', [ann.id, bo.practitionerId])).toEqual([]);
+      expect(
+        await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND actor_id = $1 AND resource_id = $2`, [
+          ann.id,
+          bo.practitionerId,
+        ]),
+      ).toHaveLength(1);
+      expect(await t.sql('SELECT 1 FROM calendar_tokens WHERE user_id = $1 AND practitioner_id = $2', [ann.id, bo.practitionerId])).toEqual(
+        [],
+      );
 
       const byManager = await createToken(manager, { scope: 'practitioner', practitionerId: bo.practitionerId });
       expect(byManager).toMatchObject({ userId: manager.id, practitionerId: bo.practitionerId });
@@ -170,11 +220,15 @@ describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub
       await createToken(ann, { scope: 'everyone' }, 400);
     });
 
-    it('lists your own tokens; a manager may list another user\'s, an AMHP may not', async () => {
+    it("lists your own tokens; a manager may list another user's, an AMHP may not", async () => {
       const mine = await createToken(bo, { scope: 'hub', label: 'Desk' });
       const annsOwn = (await api(ann).get('/rota/calendar-tokens').expect(200)).body.items;
       expect(annsOwn.map((x: { id: string }) => x.id)).not.toContain(mine.id);
-      expect(annsOwn.every((x: { userId: string; practitionerId: string | null }) => x.userId === ann.id || x.practitionerId === ann.practitionerId)).toBe(true);
+      expect(
+        annsOwn.every(
+          (x: { userId: string; practitionerId: string | null }) => x.userId === ann.id || x.practitionerId === ann.practitionerId,
+        ),
+      ).toBe(true);
       await api(ann).get(`/rota/calendar-tokens?userId=${bo.id}`).expect(403);
       const forManager = (await api(manager).get(`/rota/calendar-tokens?userId=${bo.id}`).expect(200)).body.items;
       expect(forManager.find((x: { id: string }) => x.id === mine.id)).toMatchObject({ label: 'Desk', scope: 'hub' });
@@ -189,8 +243,14 @@ describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub
       expect(gone.headers['cache-control']).toBe('no-store');
       await api(ann).delete(`/rota/calendar-tokens/${created.id}`).expect(204);
       await api(manager).delete('/rota/calendar-tokens/00000000-0000-4000-8000-000000000000').expect(404);
-      const audits = await t.sql<{ action: string; actor_id: string }>(`SELECT action, actor_id FROM audit_events WHERE resource_id = $1 ORDER BY occurred_at, action`, [created.id]);
-      expect(audits).toEqual([{ action: 'rota.calendar-token.create', actor_id: ann.id }, { action: 'rota.calendar-token.revoke', actor_id: ann.id }]);
+      const audits = await t.sql<{ action: string; actor_id: string }>(
+        `SELECT action, actor_id FROM audit_events WHERE resource_id = $1 ORDER BY occurred_at, action`,
+        [created.id],
+      );
+      expect(audits).toEqual([
+        { action: 'rota.calendar-token.create', actor_id: ann.id },
+        { action: 'rota.calendar-token.revoke', actor_id: ann.id },
+      ]);
       const [revoked] = await t.sql<{ revoked_at: Date }>('SELECT revoked_at FROM calendar_tokens WHERE id = $1', [created.id]);
       expect(revoked.revoked_at.toISOString()).toBe('2026-10-20T10:00:00.000Z');
     });
@@ -208,14 +268,17 @@ describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub
     it('routes every base64url token, "-" and "_" included, to the feed (`:token.ics` on Fastify\'s router)', async () => {
       const token = `-_${'Az09-_'.repeat(6)}${'x'.repeat(5)}`;
       expect(token).toHaveLength(43);
-      await t.sql(`INSERT INTO calendar_tokens (user_id, scope, token_hash) VALUES ($1, 'hub', $2)`, [ann.id, createHash('sha256').update(token).digest('hex')]);
+      await t.sql(`INSERT INTO calendar_tokens (user_id, scope, token_hash) VALUES ($1, 'hub', $2)`, [
+        ann.id,
+        createHash('sha256').update(token).digest('hex'),
+      ]);
       const ics = (await fetchFeed(`/rota/calendar/${token}.ics`).expect(200)).body as string;
       expect(uids(ics)).toHaveLength(shiftIds.length);
       await fetchFeed(`/rota/calendar/${token}`).expect(404);
       await fetchFeed(`/rota/calendar/${token}.ics.ics`).expect(404);
     });
 
-    it('an inactive practitioner\'s feed, or a deactivated holder\'s, is 404 until reactivated', async () => {
+    it("an inactive practitioner's feed, or a deactivated holder's, is 404 until reactivated", async () => {
       const carl = await amhp(t, { displayName: 'Carl Inactive' });
       const created = await createToken(carl, { scope: 'practitioner' });
       const hub = await createToken(carl, { scope: 'hub' });
@@ -255,7 +318,12 @@ describe('rota calendar feeds: secret ICS URLs for an AMHP\'s shifts and the hub
 
     it('refuses an Idempotency-Key, whose store would keep the response (and its secret) in plain text', async () => {
       const before = await t.sql('SELECT id FROM calendar_tokens');
-      await t.http.post('/rota/calendar-tokens').set('authorization', ann.auth).set('idempotency-key', 'cal-1').send({ scope: 'hub' }).expect(400);
+      await t.http
+        .post('/rota/calendar-tokens')
+        .set('authorization', ann.auth)
+        .set('idempotency-key', 'cal-1')
+        .send({ scope: 'hub' })
+        .expect(400);
       expect(await t.sql('SELECT id FROM calendar_tokens')).toHaveLength(before.length);
       expect(await t.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'cal-1'`)).toEqual([]);
     });

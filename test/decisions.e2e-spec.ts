@@ -22,9 +22,13 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     otherAmhp = await t.user(['amhp']);
     manager = await t.user(['manager']);
     auditor = await t.user(['auditor']);
-    personId = (await as(manager).post('/people', { givenName: 'Pat', familyName: 'Nightly', dateOfBirth: '1948-03-02' }).expect(201)).body.id;
+    personId = (await as(manager).post('/people', { givenName: 'Pat', familyName: 'Nightly', dateOfBirth: '1948-03-02' }).expect(201)).body
+      .id;
     // The duty AMHP is related to the person (as on duty for the hub's queue would make them).
-    await t.sql(`INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, 'duty', 'test', 'x', '2026-11-01T00:00:00Z')`, [worker.id, personId]);
+    await t.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, 'duty', 'test', 'x', '2026-11-01T00:00:00Z')`,
+      [worker.id, personId],
+    );
   });
   afterAll(() => t.close());
 
@@ -47,7 +51,12 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     ],
     personViews: 'Wants to stay at home but not with the carer tonight.',
     options: [
-      { option: 'Stay at home with a police welfare check', leastRestrictive: true, chosen: false, whyRejected: 'Carer lives there; risk tonight too high.' },
+      {
+        option: 'Stay at home with a police welfare check',
+        leastRestrictive: true,
+        chosen: false,
+        whyRejected: 'Carer lives there; risk tonight too high.',
+      },
       { option: 'Respite bed at Oak House', leastRestrictive: false, chosen: true },
     ],
     riskAnalysis: 'High risk of further harm tonight; low risk in respite.',
@@ -59,7 +68,11 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     ...over,
   });
 
-  const s42Details = { s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Dementia; bruising; carer shouting.' }, immediateProtection: 'Respite bed tonight', policeReferral: true };
+  const s42Details = {
+    s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Dementia; bruising; carer shouting.' },
+    immediateProtection: 'Respite bed tonight',
+    policeReferral: true,
+  };
 
   async function draft(u: TestUser, body: object) {
     const res = await as(u).post('/decisions', { occurredAt: '2026-11-21T02:30:00Z', ...body });
@@ -75,26 +88,76 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
 
   it('a night with a s.42 concern, a best-interests decision and an emergency placement over the cost threshold (refused without escalation, signed with it)', async () => {
     // 02:30 a s.42 concern about a person with a record.
-    const s42 = await as(worker).post('/decisions', { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:30:00Z', personId, content: content(), details: s42Details }, { 'idempotency-key': 's42-night-1' }).expect(201);
+    const s42 = await as(worker)
+      .post(
+        '/decisions',
+        { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:30:00Z', personId, content: content(), details: s42Details },
+        { 'idempotency-key': 's42-night-1' },
+      )
+      .expect(201);
     expect(s42.headers.location).toBe(`/decisions/${s42.body.id}`);
     expect(s42.headers.etag).toBe('"v1"');
-    expect(s42.body).toMatchObject({ status: 'draft', type: 'adult-safeguarding', authorUserId: worker.id, authorName: 'Alex Duty', personId, person: { id: personId, familyName: 'Nightly' }, missingForSigning: [], s42DutyArises: true, view: 'full' });
+    expect(s42.body).toMatchObject({
+      status: 'draft',
+      type: 'adult-safeguarding',
+      authorUserId: worker.id,
+      authorName: 'Alex Duty',
+      personId,
+      person: { id: personId, familyName: 'Nightly' },
+      missingForSigning: [],
+      s42DutyArises: true,
+      view: 'full',
+    });
     // The same key and body: the first response again, nothing new stored.
-    const replay = await as(worker).post('/decisions', { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:30:00Z', personId, content: content(), details: s42Details }, { 'idempotency-key': 's42-night-1' }).expect(201);
+    const replay = await as(worker)
+      .post(
+        '/decisions',
+        { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:30:00Z', personId, content: content(), details: s42Details },
+        { 'idempotency-key': 's42-night-1' },
+      )
+      .expect(201);
     expect(replay.body.id).toBe(s42.body.id);
     const signedS42 = (await as(worker).post(`/decisions/${s42.body.id}/sign`).expect(200)).body;
     expect(signedS42).toMatchObject({ status: 'signed', signedAt: NOW, version: 2, missingForSigning: null });
-    expect(signedS42.actions).toEqual([expect.objectContaining({ sourceType: 'decision', sourceId: s42.body.id, description: 'Start the s.42 enquiry', ownerUserId: worker.id, dueAt: '2026-11-21T09:00:00.000Z', doneAt: null })]);
+    expect(signedS42.actions).toEqual([
+      expect.objectContaining({
+        sourceType: 'decision',
+        sourceId: s42.body.id,
+        description: 'Start the s.42 enquiry',
+        ownerUserId: worker.id,
+        dueAt: '2026-11-21T09:00:00.000Z',
+        doneAt: null,
+      }),
+    ]);
 
     // 02:45 a best-interests decision for someone with no record.
     const bi = await draft(worker, {
       type: 'best-interests',
       occurredAt: '2026-11-21T02:45:00Z',
       personDetails: { name: 'Robin Unknown', approximateAge: 80, address: '3 Mill Lane' },
-      content: content({ question: 'Where should Robin stay tonight?', legalFrameworks: ['mca-best-interests'], powerOrDuty: 'MCA 2005 ss.4-5', capacity: 'Lacks capacity to decide on accommodation tonight (see assessment).' }),
+      content: content({
+        question: 'Where should Robin stay tonight?',
+        legalFrameworks: ['mca-best-interests'],
+        powerOrDuty: 'MCA 2005 ss.4-5',
+        capacity: 'Lacks capacity to decide on accommodation tonight (see assessment).',
+      }),
       details: {
-        capacity: { decision: 'Where to stay tonight', assessedAt: '2026-11-21T02:40:00Z', impairment: true, unableTo: ['retain', 'use-or-weigh'], causalLink: true, practicableStepsTaken: 'Explained simply, twice, in a quiet room.' },
-        bestInterests: { canItWait: 'No: alone and unsafe tonight.', wishesAndFeelings: 'Wants to be somewhere warm.', beliefsAndValues: 'None relevant known.', attorneyOrDeputyChecked: true, imcaRequired: false, leastRestrictive: 'Friend\'s house considered: unavailable.' },
+        capacity: {
+          decision: 'Where to stay tonight',
+          assessedAt: '2026-11-21T02:40:00Z',
+          impairment: true,
+          unableTo: ['retain', 'use-or-weigh'],
+          causalLink: true,
+          practicableStepsTaken: 'Explained simply, twice, in a quiet room.',
+        },
+        bestInterests: {
+          canItWait: 'No: alone and unsafe tonight.',
+          wishesAndFeelings: 'Wants to be somewhere warm.',
+          beliefsAndValues: 'None relevant known.',
+          attorneyOrDeputyChecked: true,
+          imcaRequired: false,
+          leastRestrictive: "Friend's house considered: unavailable.",
+        },
       },
     });
     expect(bi.missingForSigning).toEqual([]);
@@ -106,8 +169,17 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
       occurredAt: '2026-11-21T03:00:00Z',
       personId,
       costPence: 150_000,
-      content: content({ question: 'Can Pat be placed in an emergency bed tonight?', legalFrameworks: ['care-act-other'], powerOrDuty: 'Care Act 2014 s.19(3): urgent needs' }),
-      details: { placement: 'Oak House, emergency bed', startsAt: '2026-11-21T03:30:00Z', costPence: 150_000, fundingAuthority: 'Northshire CC' },
+      content: content({
+        question: 'Can Pat be placed in an emergency bed tonight?',
+        legalFrameworks: ['care-act-other'],
+        powerOrDuty: 'Care Act 2014 s.19(3): urgent needs',
+      }),
+      details: {
+        placement: 'Oak House, emergency bed',
+        startsAt: '2026-11-21T03:30:00Z',
+        costPence: 150_000,
+        fundingAuthority: 'Northshire CC',
+      },
     });
     expect(placement.missingForSigning.map((x) => x.field)).toEqual(['escalation']);
     const refused = await as(worker).post(`/decisions/${placement.id}/sign`).expect(422);
@@ -116,17 +188,37 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     expect(refused.body.missing).toEqual([expect.objectContaining({ field: 'escalation', rule: 'OOH-DA' })]);
     expect((await t.sql(`SELECT status FROM decisions WHERE id = $1`, [placement.id]))[0].status).toBe('draft');
 
-    const escalated = await as(worker).patch(`/decisions/${placement.id}`, { escalation: { to: 'Jo Senior', role: 'Head of Adult Social Care', at: '2026-11-21T03:05:00Z', outcome: 'approved' } }, { 'if-match': '"v1"' }).expect(200);
+    const escalated = await as(worker)
+      .patch(
+        `/decisions/${placement.id}`,
+        { escalation: { to: 'Jo Senior', role: 'Head of Adult Social Care', at: '2026-11-21T03:05:00Z', outcome: 'approved' } },
+        { 'if-match': '"v1"' },
+      )
+      .expect(200);
     expect(escalated.headers.etag).toBe('"v2"');
     const signedPlacement = (await as(worker).post(`/decisions/${placement.id}/sign`).expect(200)).body;
-    expect(signedPlacement).toMatchObject({ status: 'signed', costPence: 150_000, aboveDelegatedLimit: true, escalation: { to: 'Jo Senior', outcome: 'approved' } });
+    expect(signedPlacement).toMatchObject({
+      status: 'signed',
+      costPence: 150_000,
+      aboveDelegatedLimit: true,
+      escalation: { to: 'Jo Senior', outcome: 'approved' },
+    });
 
-    const events = (await t.sql<{ type: string; aggregate_id: string }>(`SELECT type, aggregate_id FROM outbox_events WHERE aggregate_type = 'decision' AND aggregate_id = ANY($1::text[]) ORDER BY id`, [[s42.body.id, bi.id, placement.id]]));
+    const events = await t.sql<{ type: string; aggregate_id: string }>(
+      `SELECT type, aggregate_id FROM outbox_events WHERE aggregate_type = 'decision' AND aggregate_id = ANY($1::text[]) ORDER BY id`,
+      [[s42.body.id, bi.id, placement.id]],
+    );
     expect(events.filter((e) => e.type === 'decision.signed')).toHaveLength(3);
     expect(events.filter((e) => e.type === 'decision.escalation-required').map((e) => e.aggregate_id)).toEqual([placement.id]);
     // Every change left its audit row, with the person where there is a record.
-    const audit = await t.sql<{ action: string; subject_person_id: string | null }>(`SELECT action, subject_person_id FROM audit_events WHERE resource_type = 'decision' AND resource_id = $1 ORDER BY id`, [s42.body.id]);
-    expect(audit).toEqual([{ action: 'decision.create', subject_person_id: personId }, { action: 'decision.sign', subject_person_id: personId }]);
+    const audit = await t.sql<{ action: string; subject_person_id: string | null }>(
+      `SELECT action, subject_person_id FROM audit_events WHERE resource_type = 'decision' AND resource_id = $1 ORDER BY id`,
+      [s42.body.id],
+    );
+    expect(audit).toEqual([
+      { action: 'decision.create', subject_person_id: personId },
+      { action: 'decision.sign', subject_person_id: personId },
+    ]);
 
     // The night's list, newest first; the handover's view of it.
     const mine = (await as(worker).get('/decisions?author=me&since=2026-11-21T02:00:00Z&until=2026-11-21T04:00:00Z').expect(200)).body;
@@ -137,10 +229,31 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     expect([...page1.items, ...page2.items].map((d: { id: string }) => d.id).slice(0, 3)).toEqual([placement.id, bi.id, s42.body.id]);
 
     const ds = t.app.get(DataSource);
-    const night = await t.app.get(DecisionsService).signedBetween(ds.manager, new Date('2026-11-21T00:00:00Z'), new Date('2026-11-21T04:00:00Z'));
+    const night = await t.app
+      .get(DecisionsService)
+      .signedBetween(ds.manager, new Date('2026-11-21T00:00:00Z'), new Date('2026-11-21T04:00:00Z'));
     const handed = night.find((d) => d.id === placement.id)!;
-    expect(handed).toMatchObject({ type: 'emergency-placement', occurredAt: '2026-11-21T03:00:00.000Z', signedAt: NOW, authorUserId: worker.id, personId, personName: 'Pat Nightly', question: 'Can Pat be placed in an emergency bed tonight?', costPence: 150_000, escalated: true });
-    expect(handed.actions).toEqual([{ id: expect.any(String), description: 'Start the s.42 enquiry', ownerUserId: worker.id, ownerTeam: null, dueAt: '2026-11-21T09:00:00.000Z', doneAt: null }]);
+    expect(handed).toMatchObject({
+      type: 'emergency-placement',
+      occurredAt: '2026-11-21T03:00:00.000Z',
+      signedAt: NOW,
+      authorUserId: worker.id,
+      personId,
+      personName: 'Pat Nightly',
+      question: 'Can Pat be placed in an emergency bed tonight?',
+      costPence: 150_000,
+      escalated: true,
+    });
+    expect(handed.actions).toEqual([
+      {
+        id: expect.any(String),
+        description: 'Start the s.42 enquiry',
+        ownerUserId: worker.id,
+        ownerTeam: null,
+        dueAt: '2026-11-21T09:00:00.000Z',
+        doneAt: null,
+      },
+    ]);
     expect(night.find((d) => d.id === bi.id)).toMatchObject({ personId: null, personName: 'Robin Unknown', escalated: false });
   });
 
@@ -150,26 +263,48 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     ['dols-urgent-authorisation', { managingAuthority: 'Oak House' }, ['details.grantedAt', 'details.days', 'details.standardRequestedAt']],
     ['emergency-placement', {}, ['details.placement', 'details.startsAt', 'details.costPence', 'details.fundingAuthority']],
     ['child-protection-referral', {}, ['details.childrenServicesContacted', 'details.contactedAt']],
-  ] as Array<[string, object, string[]]>)('required fields per type: a %s record without its own fields cannot be signed (422 listing them)', async (type, details, expected) => {
-    const d = await draft(worker, { type, personId, content: content({ capacity: undefined }), details });
-    expect(d.missingForSigning.map((x) => x.field)).toEqual(expected);
-    const res = await as(worker).post(`/decisions/${d.id}/sign`).expect(422);
-    expect(res.body.code).toBe('decision-incomplete');
-    expect(res.body.missing.map((x: { field: string }) => x.field)).toEqual(expected);
-  });
+  ] as Array<[string, object, string[]]>)(
+    'required fields per type: a %s record without its own fields cannot be signed (422 listing them)',
+    async (type, details, expected) => {
+      const d = await draft(worker, { type, personId, content: content({ capacity: undefined }), details });
+      expect(d.missingForSigning.map((x) => x.field)).toEqual(expected);
+      const res = await as(worker).post(`/decisions/${d.id}/sign`).expect(422);
+      expect(res.body.code).toBe('decision-incomplete');
+      expect(res.body.missing.map((x: { field: string }) => x.field)).toEqual(expected);
+    },
+  );
 
   it('required fields: an empty draft lists every OOH-08 item it lacks; a structurally wrong one is refused with nothing stored', async () => {
     const empty = await draft(worker, { type: 'other', personDetails: { name: 'Sam Caller' } });
     const res = await as(worker).post(`/decisions/${empty.id}/sign`).expect(422);
     expect(res.body.missing.map((x: { field: string }) => x.field)).toEqual([
-      'content.question', 'content.legalFrameworks', 'content.powerOrDuty', 'content.facts', 'content.factSources', 'content.consultees', 'content.personViews',
-      'content.options', 'content.riskAnalysis', 'content.decision', 'content.rationale', 'content.actions', 'content.handoverNote', 'content.decisionMakerAuthority',
+      'content.question',
+      'content.legalFrameworks',
+      'content.powerOrDuty',
+      'content.facts',
+      'content.factSources',
+      'content.consultees',
+      'content.personViews',
+      'content.options',
+      'content.riskAnalysis',
+      'content.decision',
+      'content.rationale',
+      'content.actions',
+      'content.handoverNote',
+      'content.decisionMakerAuthority',
     ]);
     const before = await t.sql('SELECT id FROM decisions');
     // An urgent authorisation lasts at most 7 days (Sch A1 para 78(2)); an adult-safeguarding record has no `placement`.
-    const eight = await as(worker).post('/decisions', { type: 'dols-urgent-authorisation', occurredAt: '2026-11-21T02:00:00Z', personId, details: { days: 8 } }).expect(422);
-    expect(eight.body).toMatchObject({ code: 'decision-invalid', errors: [{ field: 'details.days', messages: [expect.stringContaining('from 1 to 7')] }] });
-    const wrongType = await as(worker).post('/decisions', { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:00:00Z', personId, details: { placement: 'Oak House' } }).expect(422);
+    const eight = await as(worker)
+      .post('/decisions', { type: 'dols-urgent-authorisation', occurredAt: '2026-11-21T02:00:00Z', personId, details: { days: 8 } })
+      .expect(422);
+    expect(eight.body).toMatchObject({
+      code: 'decision-invalid',
+      errors: [{ field: 'details.days', messages: [expect.stringContaining('from 1 to 7')] }],
+    });
+    const wrongType = await as(worker)
+      .post('/decisions', { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:00:00Z', personId, details: { placement: 'Oak House' } })
+      .expect(422);
     expect(wrongType.body.errors.map((e: { field: string }) => e.field)).toEqual(['details.placement']);
     await as(worker).post('/decisions', { type: 'other', occurredAt: '2026-11-21T04:00:00Z', personId }).expect(422); // an hour in the future
     await as(worker).post('/decisions', { type: 'other', occurredAt: '2026-11-21T02:00:00Z' }).expect(422); // about nobody
@@ -177,19 +312,52 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
   });
 
   it('a DoLS extension shows the urgent authorisation clocks; a DoLS record not relying on DoLS warns (OOH-04, OOH-05, OOH-07)', async () => {
-    const ua = { managingAuthority: 'Oak House care home', grantedAt: '2026-11-18T10:00:00Z', days: 7, standardRequestedAt: '2026-11-18T09:00:00Z' };
-    const ext = await draft(worker, {
+    const ua = {
+      managingAuthority: 'Oak House care home',
+      grantedAt: '2026-11-18T10:00:00Z',
+      days: 7,
+      standardRequestedAt: '2026-11-18T09:00:00Z',
+    };
+    const ext = (await draft(worker, {
       type: 'dols-extension',
       personId,
       content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 para 84' }),
-      details: { ...ua, extension: { requestedAt: '2026-11-21T01:00:00Z', decidedAt: '2026-11-21T02:00:00Z', days: 7, exceptionalReasons: 'Best interests assessor off sick; assessment booked for Monday.', essentialToContinue: true, decision: 'extended' } },
-    }) as unknown as { id: string; missingForSigning: unknown[]; warnings: unknown[]; dolsClocks: Array<{ id: string; deadline: string }> };
+      details: {
+        ...ua,
+        extension: {
+          requestedAt: '2026-11-21T01:00:00Z',
+          decidedAt: '2026-11-21T02:00:00Z',
+          days: 7,
+          exceptionalReasons: 'Best interests assessor off sick; assessment booked for Monday.',
+          essentialToContinue: true,
+          decision: 'extended',
+        },
+      },
+    })) as unknown as {
+      id: string;
+      missingForSigning: unknown[];
+      warnings: unknown[];
+      dolsClocks: Array<{ id: string; deadline: string }>;
+    };
     expect(ext.missingForSigning).toEqual([]);
     expect(ext.warnings).toEqual([]);
     // Granted Wed 18 Nov 10:00 for 7 days: ends Wed 25 Nov 10:00; extended by 7 days: Wed 2 Dec 10:00.
-    expect(ext.dolsClocks.map((c) => [c.id, c.deadline])).toEqual([['dols-urgent', '2026-11-25T10:00:00.000Z'], ['dols-extended', '2026-12-02T10:00:00.000Z']]);
+    expect(ext.dolsClocks.map((c) => [c.id, c.deadline])).toEqual([
+      ['dols-urgent', '2026-11-25T10:00:00.000Z'],
+      ['dols-extended', '2026-12-02T10:00:00.000Z'],
+    ]);
 
-    const noFramework = (await as(worker).post('/decisions', { type: 'dols-urgent-authorisation', occurredAt: '2026-11-21T02:00:00Z', personId, content: { legalFrameworks: ['common-law'] }, details: { ...ua, standardRequestedAt: null } }).expect(201)).body;
+    const noFramework = (
+      await as(worker)
+        .post('/decisions', {
+          type: 'dols-urgent-authorisation',
+          occurredAt: '2026-11-21T02:00:00Z',
+          personId,
+          content: { legalFrameworks: ['common-law'] },
+          details: { ...ua, standardRequestedAt: null },
+        })
+        .expect(201)
+    ).body;
     expect(noFramework.warnings.map((w: { code: string }) => w.code).sort()).toEqual(['dols-framework-missing', 'no-standard-request']);
     expect(noFramework.dolsClocks).toEqual([expect.objectContaining({ id: 'dols-urgent', deadline: '2026-11-25T10:00:00.000Z' })]);
   });
@@ -202,15 +370,26 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
 
   it('only the author edits a draft: another AMHP 403, a manager 403 on PATCH and sign too; the author may', async () => {
     const d = await draft(worker, { type: 'adult-safeguarding', personId, content: content(), details: s42Details });
-    await as(otherAmhp).patch(`/decisions/${d.id}`, { content: { question: 'Changed by someone else' } }).expect(403);
-    await as(manager).patch(`/decisions/${d.id}`, { content: { question: 'Changed by the manager' } }).expect(403);
+    await as(otherAmhp)
+      .patch(`/decisions/${d.id}`, { content: { question: 'Changed by someone else' } })
+      .expect(403);
+    await as(manager)
+      .patch(`/decisions/${d.id}`, { content: { question: 'Changed by the manager' } })
+      .expect(403);
     await as(manager).post(`/decisions/${d.id}/sign`).expect(403);
     await as(otherAmhp).get(`/decisions/${d.id}`).expect(403);
     expect((await as(manager).get(`/decisions/${d.id}`).expect(200)).body.content.question).toBe(content().question);
-    const denials = await t.sql<{ actor_id: string }>(`SELECT actor_id FROM audit_events WHERE action = 'access.denied' AND resource_id = $1`, [d.id]);
+    const denials = await t.sql<{ actor_id: string }>(
+      `SELECT actor_id FROM audit_events WHERE action = 'access.denied' AND resource_id = $1`,
+      [d.id],
+    );
     expect(denials.map((r) => r.actor_id).sort()).toEqual([otherAmhp.id, manager.id, manager.id, otherAmhp.id].sort());
 
-    const edited = (await as(worker).patch(`/decisions/${d.id}`, { content: { question: 'Is Pat safe at home tonight?', riskAnalysis: null } }).expect(200)).body;
+    const edited = (
+      await as(worker)
+        .patch(`/decisions/${d.id}`, { content: { question: 'Is Pat safe at home tonight?', riskAnalysis: null } })
+        .expect(200)
+    ).body;
     expect(edited.content.question).toBe('Is Pat safe at home tonight?');
     expect(edited.content.riskAnalysis).toBeUndefined(); // null removes the key
     expect(edited.content.facts).toBe(content().facts); // the rest is kept
@@ -219,36 +398,86 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
 
   it('nobody edits a signed record (PATCH 409 decision-signed, for the author and a manager alike)', async () => {
     const d = await signed();
-    const res = await as(worker).patch(`/decisions/${d.id}`, { content: { decision: 'Something else' } }).expect(409);
+    const res = await as(worker)
+      .patch(`/decisions/${d.id}`, { content: { decision: 'Something else' } })
+      .expect(409);
     expect(res.body).toMatchObject({ code: 'decision-signed', amend: { href: `/decisions/${d.id}/amendments` } });
-    await as(manager).patch(`/decisions/${d.id}`, { content: { decision: 'Something else' } }).expect(409);
+    await as(manager)
+      .patch(`/decisions/${d.id}`, { content: { decision: 'Something else' } })
+      .expect(409);
     await as(worker).post(`/decisions/${d.id}/sign`).expect(409);
-    expect((await t.sql(`SELECT content->>'decision' AS decision, version FROM decisions WHERE id = $1`, [d.id]))[0]).toEqual({ decision: content().decision, version: 2 });
+    expect((await t.sql(`SELECT content->>'decision' AS decision, version FROM decisions WHERE id = $1`, [d.id]))[0]).toEqual({
+      decision: content().decision,
+      version: 2,
+    });
   });
 
   it('an amendment after signing keeps the original: history shows the signed version and each amendment with before and after', async () => {
     const d = await signed();
     const draftOnly = await draft(worker, { type: 'other', personId });
-    await as(worker).post(`/decisions/${draftOnly.id}/amendments`, { reason: 'Correcting a draft by mistake', content: { question: 'x' } }).expect(409);
-    await as(worker).post(`/decisions/${d.id}/amendments`, { reason: 'too short', content: { decision: 'x' } }).expect(400);
-    await as(otherAmhp).post(`/decisions/${d.id}/amendments`, { reason: 'Not mine to correct at all', content: { decision: 'x' } }).expect(403);
-    await as(worker).post(`/decisions/${d.id}/amendments`, { reason: 'Removing a required field', content: { rationale: null } }).expect(422);
+    await as(worker)
+      .post(`/decisions/${draftOnly.id}/amendments`, { reason: 'Correcting a draft by mistake', content: { question: 'x' } })
+      .expect(409);
+    await as(worker)
+      .post(`/decisions/${d.id}/amendments`, { reason: 'too short', content: { decision: 'x' } })
+      .expect(400);
+    await as(otherAmhp)
+      .post(`/decisions/${d.id}/amendments`, { reason: 'Not mine to correct at all', content: { decision: 'x' } })
+      .expect(403);
+    await as(worker)
+      .post(`/decisions/${d.id}/amendments`, { reason: 'Removing a required field', content: { rationale: null } })
+      .expect(422);
 
-    const amended = await as(worker).post(`/decisions/${d.id}/amendments`, { reason: 'Bed was at Elm House, not Oak House', content: { decision: 'Respite bed tonight at Elm House; s.42 enquiry to the day team.' } }, { 'if-match': '"v2"' }).expect(201);
+    const amended = await as(worker)
+      .post(
+        `/decisions/${d.id}/amendments`,
+        {
+          reason: 'Bed was at Elm House, not Oak House',
+          content: { decision: 'Respite bed tonight at Elm House; s.42 enquiry to the day team.' },
+        },
+        { 'if-match': '"v2"' },
+      )
+      .expect(201);
     expect(amended.headers.etag).toBe('"v3"');
-    expect(amended.body).toMatchObject({ status: 'signed', amendmentCount: 1, content: { decision: 'Respite bed tonight at Elm House; s.42 enquiry to the day team.' } });
+    expect(amended.body).toMatchObject({
+      status: 'signed',
+      amendmentCount: 1,
+      content: { decision: 'Respite bed tonight at Elm House; s.42 enquiry to the day team.' },
+    });
     // A manager corrects too, adding an action: it becomes a follow-up action.
     t.clock.advance(60_000);
-    await as(manager).post(`/decisions/${d.id}/amendments`, { reason: 'Police referral was not made', details: { policeReferral: false }, content: { actions: [...content().actions, { description: 'Tell the police', ownerTeam: 'Riverside day team' }] } }).expect(201);
+    await as(manager)
+      .post(`/decisions/${d.id}/amendments`, {
+        reason: 'Police referral was not made',
+        details: { policeReferral: false },
+        content: { actions: [...content().actions, { description: 'Tell the police', ownerTeam: 'Riverside day team' }] },
+      })
+      .expect(201);
     t.clock.set(NOW);
 
     const history = (await as(worker).get(`/decisions/${d.id}/history`).expect(200)).body;
     expect(history.view).toBe('full');
-    expect(history.signed).toMatchObject({ signedAt: NOW, version: 2, costPence: null, content: { decision: content().decision }, details: { policeReferral: true } });
+    expect(history.signed).toMatchObject({
+      signedAt: NOW,
+      version: 2,
+      costPence: null,
+      content: { decision: content().decision },
+      details: { policeReferral: true },
+    });
     expect(history.signed.content.actions).toHaveLength(1);
     expect(history.amendments).toHaveLength(2);
-    expect(history.amendments[0]).toMatchObject({ amendedBy: worker.id, reason: 'Bed was at Elm House, not Oak House', fields: ['content.decision'], changes: { 'content.decision': { before: content().decision, after: 'Respite bed tonight at Elm House; s.42 enquiry to the day team.' } } });
-    expect(history.amendments[1]).toMatchObject({ amendedBy: manager.id, changes: { 'details.policeReferral': { before: true, after: false } } });
+    expect(history.amendments[0]).toMatchObject({
+      amendedBy: worker.id,
+      reason: 'Bed was at Elm House, not Oak House',
+      fields: ['content.decision'],
+      changes: {
+        'content.decision': { before: content().decision, after: 'Respite bed tonight at Elm House; s.42 enquiry to the day team.' },
+      },
+    });
+    expect(history.amendments[1]).toMatchObject({
+      amendedBy: manager.id,
+      changes: { 'details.policeReferral': { before: true, after: false } },
+    });
     expect(history.amendments[1].fields.sort()).toEqual(['content.actions', 'details.policeReferral']);
     const current = (await as(worker).get(`/decisions/${d.id}`).expect(200)).body;
     expect(current.actions.map((a: { description: string }) => a.description)).toEqual(['Start the s.42 enquiry', 'Tell the police']);
@@ -257,31 +486,76 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
 
   it('an auditor sees metadata only: no content, no details, no person details, in the record, the list and the history', async () => {
     const d = await signed(worker, { personId: undefined, personDetails: { name: 'Chris Private', address: '9 Secret Row' } });
-    await as(worker).post(`/decisions/${d.id}/amendments`, { reason: 'Typo in the rationale text', content: { rationale: 'Least restrictive option that removes the immediate risk tonight.' } }).expect(201);
+    await as(worker)
+      .post(`/decisions/${d.id}/amendments`, {
+        reason: 'Typo in the rationale text',
+        content: { rationale: 'Least restrictive option that removes the immediate risk tonight.' },
+      })
+      .expect(201);
     const one = (await as(auditor).get(`/decisions/${d.id}`).expect(200)).body;
-    expect(Object.keys(one).sort()).toEqual(['amendmentCount', 'authorName', 'authorUserId', 'id', 'occurredAt', 'personId', 'signedAt', 'status', 'type', 'version', 'view'].sort());
+    expect(Object.keys(one).sort()).toEqual(
+      [
+        'amendmentCount',
+        'authorName',
+        'authorUserId',
+        'id',
+        'occurredAt',
+        'personId',
+        'signedAt',
+        'status',
+        'type',
+        'version',
+        'view',
+      ].sort(),
+    );
     expect(one).toMatchObject({ id: d.id, view: 'metadata', status: 'signed', amendmentCount: 1, version: 3, authorUserId: worker.id });
     const list = (await as(auditor).get('/decisions?limit=200').expect(200)).body.items;
     expect(list.length).toBeGreaterThan(1);
     for (const item of list) expect(item).not.toHaveProperty('question');
     expect(JSON.stringify(list)).not.toContain('Chris Private');
     const history = (await as(auditor).get(`/decisions/${d.id}/history`).expect(200)).body;
-    expect(history).toMatchObject({ view: 'metadata', signed: null, amendments: [{ amendedBy: worker.id, fields: ['content.rationale'] }] });
+    expect(history).toMatchObject({
+      view: 'metadata',
+      signed: null,
+      amendments: [{ amendedBy: worker.id, fields: ['content.rationale'] }],
+    });
     expect(history.amendments[0]).not.toHaveProperty('changes');
     expect(history.amendments[0]).not.toHaveProperty('reason');
-    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'decision.read-metadata' AND resource_id = $1 AND actor_id = $2`, [d.id, auditor.id])).not.toHaveLength(0);
+    expect(
+      await t.sql(`SELECT 1 FROM audit_events WHERE action = 'decision.read-metadata' AND resource_id = $1 AND actor_id = $2`, [
+        d.id,
+        auditor.id,
+      ]),
+    ).not.toHaveLength(0);
     // AMHPs list their own; managers all.
     expect((await as(otherAmhp).get('/decisions').expect(200)).body.items).toEqual([]);
     expect((await as(manager).get('/decisions?limit=200').expect(200)).body.items.map((x: { id: string }) => x.id)).toContain(d.id);
   });
 
   it('actions created at signing appear in GET /actions?owner=me, and in overdue=true once the clock passes their due time; the owner marks one done', async () => {
-    const d = await signed(worker, { content: content({ actions: [{ description: 'Call the daughter', ownerUserId: worker.id, dueAt: '2026-11-21T09:00:00Z' }, { description: 'Allocate the enquiry', ownerTeam: 'Riverside day team', dueAt: '2026-11-21T12:00:00Z' }] }) });
+    const d = await signed(worker, {
+      content: content({
+        actions: [
+          { description: 'Call the daughter', ownerUserId: worker.id, dueAt: '2026-11-21T09:00:00Z' },
+          { description: 'Allocate the enquiry', ownerTeam: 'Riverside day team', dueAt: '2026-11-21T12:00:00Z' },
+        ],
+      }),
+    });
     const mine = (await as(worker).get('/actions?owner=me&open=true&limit=200').expect(200)).body.items;
     const call = mine.find((a: { sourceId: string; description: string }) => a.sourceId === d.id && a.description === 'Call the daughter');
-    expect(call).toMatchObject({ sourceType: 'decision', ownerUserId: worker.id, dueAt: '2026-11-21T09:00:00.000Z', overdue: false, createdBy: worker.id });
-    expect(mine.find((a: { description: string; sourceId: string }) => a.sourceId === d.id && a.description === 'Allocate the enquiry')).toBeUndefined(); // a team's, not mine
-    expect((await as(worker).get('/actions?overdue=true&limit=200').expect(200)).body.items.map((a: { id: string }) => a.id)).not.toContain(call.id);
+    expect(call).toMatchObject({
+      sourceType: 'decision',
+      ownerUserId: worker.id,
+      dueAt: '2026-11-21T09:00:00.000Z',
+      overdue: false,
+      createdBy: worker.id,
+    });
+    expect(
+      mine.find((a: { description: string; sourceId: string }) => a.sourceId === d.id && a.description === 'Allocate the enquiry'),
+    ).toBeUndefined(); // a team's, not mine
+    expect((await as(worker).get('/actions?overdue=true&limit=200').expect(200)).body.items.map((a: { id: string }) => a.id)).not.toContain(
+      call.id,
+    );
     expect((await as(otherAmhp).get('/actions?limit=200').expect(200)).body.items).toEqual([]);
 
     t.clock.set('2026-11-21T09:30:00Z');
@@ -295,25 +569,61 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
       await as(otherAmhp).post(`/actions/${call.id}/done`, { note: 'Not mine' }).expect(403);
       await as(worker).post(`/actions/${call.id}/done`, { note: 'Spoke to her' }, { 'if-match': '"v7"' }).expect(412);
       const done = await as(worker).post(`/actions/${call.id}/done`, { note: 'Spoke to her at 09:25' }).expect(200);
-      expect(done.body).toMatchObject({ doneAt: '2026-11-21T09:30:00.000Z', doneBy: worker.id, doneNote: 'Spoke to her at 09:25', overdue: false, version: 2 });
+      expect(done.body).toMatchObject({
+        doneAt: '2026-11-21T09:30:00.000Z',
+        doneBy: worker.id,
+        doneNote: 'Spoke to her at 09:25',
+        overdue: false,
+        version: 2,
+      });
       expect(done.headers.etag).toBe('"v2"');
       expect((await as(worker).post(`/actions/${call.id}/done`).expect(409)).body.code).toBe('action-done');
-      expect((await as(worker).get('/actions?owner=me&overdue=true&limit=200').expect(200)).body.items.map((a: { id: string }) => a.id)).not.toContain(call.id);
-      const [audit] = await t.sql<{ subject_person_id: string }>(`SELECT subject_person_id FROM audit_events WHERE action = 'action.done' AND resource_id = $1`, [call.id]);
+      expect(
+        (await as(worker).get('/actions?owner=me&overdue=true&limit=200').expect(200)).body.items.map((a: { id: string }) => a.id),
+      ).not.toContain(call.id);
+      const [audit] = await t.sql<{ subject_person_id: string }>(
+        `SELECT subject_person_id FROM audit_events WHERE action = 'action.done' AND resource_id = $1`,
+        [call.id],
+      );
       expect(audit.subject_person_id).toBe(personId);
 
       // A manager adds an action for a handover; an AMHP may not.
-      const [{ id: handoverId }] = await t.sql<{ id: string }>(`INSERT INTO handovers (handover_date, period_from, compiled_at) VALUES ('2026-11-21', '2026-11-20T09:00:00Z', '2026-11-21T09:00:00Z') RETURNING id`);
-      const body = { sourceType: 'handover', sourceId: handoverId, description: 'Check Oak House has the medication', ownerTeam: 'Riverside day team', dueAt: '2026-11-21T14:00:00Z' };
+      const [{ id: handoverId }] = await t.sql<{ id: string }>(
+        `INSERT INTO handovers (handover_date, period_from, compiled_at) VALUES ('2026-11-21', '2026-11-20T09:00:00Z', '2026-11-21T09:00:00Z') RETURNING id`,
+      );
+      const body = {
+        sourceType: 'handover',
+        sourceId: handoverId,
+        description: 'Check Oak House has the medication',
+        ownerTeam: 'Riverside day team',
+        dueAt: '2026-11-21T14:00:00Z',
+      };
       await as(worker).post('/actions', body).expect(403);
-      await as(manager).post('/actions', { ...body, sourceType: 'decision' }).expect(400);
+      await as(manager)
+        .post('/actions', { ...body, sourceType: 'decision' })
+        .expect(400);
       await as(manager).post('/actions', { sourceType: 'handover', sourceId: handoverId, description: 'Nobody owns this' }).expect(400);
       const added = await as(manager).post('/actions', body).expect(201);
       expect(added.headers.location).toBe(`/actions/${added.body.id}`);
-      expect(added.body).toMatchObject({ sourceType: 'handover', sourceId: handoverId, ownerTeam: 'Riverside day team', ownerUserId: null, createdBy: manager.id });
+      expect(added.body).toMatchObject({
+        sourceType: 'handover',
+        sourceId: handoverId,
+        ownerTeam: 'Riverside day team',
+        ownerUserId: null,
+        createdBy: manager.id,
+      });
       // The manager may complete a team's action.
       const open = await t.app.get(ActionsService).openActions(t.app.get(DataSource).manager);
-      expect(open.find((a) => a.id === added.body.id)).toEqual({ id: added.body.id, description: body.description, ownerUserId: null, ownerTeam: 'Riverside day team', dueAt: '2026-11-21T14:00:00.000Z', doneAt: null, sourceType: 'handover', sourceId: handoverId });
+      expect(open.find((a) => a.id === added.body.id)).toEqual({
+        id: added.body.id,
+        description: body.description,
+        ownerUserId: null,
+        ownerTeam: 'Riverside day team',
+        dueAt: '2026-11-21T14:00:00.000Z',
+        doneAt: null,
+        sourceType: 'handover',
+        sourceId: handoverId,
+      });
       expect(open.find((a) => a.id === call.id)).toBeUndefined();
       await as(manager).post(`/actions/${added.body.id}/done`, {}).expect(200);
     } finally {
@@ -327,21 +637,38 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     const stale = await as(worker).patch(`/decisions/${d.id}`, { costPence: 9_000 }, { 'if-match': '"v1"' }).expect(412);
     expect(stale.body).toMatchObject({ code: 'precondition-failed', currentETag: '"v2"' });
     await as(worker).post(`/decisions/${d.id}/sign`, {}, { 'if-match': '"v1"' }).expect(412);
-    expect((await t.sql(`SELECT cost_pence, version, status FROM decisions WHERE id = $1`, [d.id]))[0]).toEqual({ cost_pence: 5_000, version: 2, status: 'draft' });
+    expect((await t.sql(`SELECT cost_pence, version, status FROM decisions WHERE id = $1`, [d.id]))[0]).toEqual({
+      cost_pence: 5_000,
+      version: 2,
+      status: 'draft',
+    });
   });
 
   it('an unknown field is a 400 and nothing is stored', async () => {
     const count = async () => (await t.sql('SELECT count(*)::int AS n FROM decisions'))[0].n;
     const before = await count();
-    const top = await as(worker).post('/decisions', { type: 'other', occurredAt: '2026-11-21T02:00:00Z', personId, status: 'signed' }).expect(400);
+    const top = await as(worker)
+      .post('/decisions', { type: 'other', occurredAt: '2026-11-21T02:00:00Z', personId, status: 'signed' })
+      .expect(400);
     expect(top.body.errors).toEqual([{ field: 'status', messages: ['status is not a field this endpoint accepts'] }]);
-    const nested = await as(worker).post('/decisions', { type: 'other', occurredAt: '2026-11-21T02:00:00Z', personId, content: { question: 'Q', mood: 'low' } }).expect(400);
+    const nested = await as(worker)
+      .post('/decisions', { type: 'other', occurredAt: '2026-11-21T02:00:00Z', personId, content: { question: 'Q', mood: 'low' } })
+      .expect(400);
     expect(nested.body.errors.map((e: { field: string }) => e.field)).toEqual(['content.mood']);
-    const deep = await as(worker).post('/decisions', { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:00:00Z', personId, details: { s42: { careAndSupportNeeds: 'yes' } } }).expect(400);
+    const deep = await as(worker)
+      .post('/decisions', {
+        type: 'adult-safeguarding',
+        occurredAt: '2026-11-21T02:00:00Z',
+        personId,
+        details: { s42: { careAndSupportNeeds: 'yes' } },
+      })
+      .expect(400);
     expect(deep.body.errors.map((e: { field: string }) => e.field)).toEqual(['details.s42.careAndSupportNeeds']);
     expect(await count()).toBe(before);
     const d = await draft(worker, { type: 'other', personId });
-    await as(worker).patch(`/decisions/${d.id}`, { content: { actions: [{ description: 'x', owner: 'me' }] } }).expect(400);
+    await as(worker)
+      .patch(`/decisions/${d.id}`, { content: { actions: [{ description: 'x', owner: 'me' }] } })
+      .expect(400);
     expect((await t.sql(`SELECT version FROM decisions WHERE id = $1`, [d.id]))[0].version).toBe(1);
   });
 });

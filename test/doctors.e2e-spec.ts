@@ -11,7 +11,13 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
   beforeAll(async () => {
     // The clock stands at 2026-11-21T10:00Z (GMT: the London date is the same).
     t = await createTestApp();
-    [manager, admin, amhp, referrer, auditor] = await Promise.all([t.user(['manager']), t.user(['admin']), t.user(['amhp']), t.user(['referrer']), t.user(['auditor'])]);
+    [manager, admin, amhp, referrer, auditor] = await Promise.all([
+      t.user(['manager']),
+      t.user(['admin']),
+      t.user(['amhp']),
+      t.user(['referrer']),
+      t.user(['auditor']),
+    ]);
   });
   afterAll(() => t.close());
 
@@ -22,10 +28,15 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     if (key) req.set('idempotency-key', key);
     return req.send(body);
   };
-  const doctor = async (body: Record<string, unknown> = {}) => (await create({ name: 'Dr Default', gmcNumber: nextGmc(), ...body }).expect(201)).body;
-  const count = async (table: string, where = 'true', params: unknown[] = []) => Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, params))[0].n);
+  const doctor = async (body: Record<string, unknown> = {}) =>
+    (await create({ name: 'Dr Default', gmcNumber: nextGmc(), ...body }).expect(201)).body;
+  const count = async (table: string, where = 'true', params: unknown[] = []) =>
+    Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, params))[0].n);
   const audits = (action: string, resourceId: string) =>
-    t.sql<{ actor_id: string; resource_type: string; details: Record<string, unknown> }>(`SELECT actor_id, resource_type, details FROM audit_events WHERE action = $1 AND resource_id = $2 ORDER BY id`, [action, resourceId]);
+    t.sql<{ actor_id: string; resource_type: string; details: Record<string, unknown> }>(
+      `SELECT actor_id, resource_type, details FROM audit_events WHERE action = $1 AND resource_id = $2 ORDER BY id`,
+      [action, resourceId],
+    );
 
   describe('creating', () => {
     it('adds a doctor with approval periods: 201 with ETag, Location, current status, and an audit row without personal text', async () => {
@@ -54,19 +65,38 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
         currentStatus: { s12: true, approvedClinician: false },
       });
       expect(res.body.approvals).toEqual([
-        { id: expect.any(String), kind: 'approved-clinician', startsOn: '2020-01-01', endsOn: '2024-12-31', approvingBody: null, createdAt: expect.any(String) },
-        { id: expect.any(String), kind: 's12', startsOn: '2022-01-01', endsOn: '2026-12-31', approvingBody: 'NHS England (North West)', createdAt: expect.any(String) },
+        {
+          id: expect.any(String),
+          kind: 'approved-clinician',
+          startsOn: '2020-01-01',
+          endsOn: '2024-12-31',
+          approvingBody: null,
+          createdAt: expect.any(String),
+        },
+        {
+          id: expect.any(String),
+          kind: 's12',
+          startsOn: '2022-01-01',
+          endsOn: '2026-12-31',
+          approvingBody: 'NHS England (North West)',
+          createdAt: expect.any(String),
+        },
       ]);
       expect(res.headers.etag).toBe('"v1"');
       expect(res.headers.location).toBe(`/doctors/${res.body.id}`);
-      const stored = await t.sql(`SELECT kind, starts_on::text AS starts_on, ends_on::text AS ends_on FROM doctor_approvals WHERE doctor_id = $1 ORDER BY kind`, [res.body.id]);
+      const stored = await t.sql(
+        `SELECT kind, starts_on::text AS starts_on, ends_on::text AS ends_on FROM doctor_approvals WHERE doctor_id = $1 ORDER BY kind`,
+        [res.body.id],
+      );
       expect(stored).toEqual([
         { kind: 'approved-clinician', starts_on: '2020-01-01', ends_on: '2024-12-31' },
         { kind: 's12', starts_on: '2022-01-01', ends_on: '2026-12-31' },
       ]);
       const [audit] = await audits('doctor.create', res.body.id);
       expect(audit).toMatchObject({ actor_id: manager.id, resource_type: 'doctor' });
-      expect(audit.details).toEqual({ approvals: expect.arrayContaining(res.body.approvals.map((a: { id: string; kind: string }) => ({ id: a.id, kind: a.kind }))) });
+      expect(audit.details).toEqual({
+        approvals: expect.arrayContaining(res.body.approvals.map((a: { id: string; kind: string }) => ({ id: a.id, kind: a.kind }))),
+      });
       expect(JSON.stringify(audit.details)).not.toMatch(/Patel|Gujarati|nhs\.test|7700/);
     });
 
@@ -83,7 +113,8 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => create({ name: `Dr Race ${i}`, gmcNumber })));
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
       const winner = results.find((r) => r.status === 201)!.body.id;
-      for (const r of results.filter((x) => x.status === 409)) expect(r.body).toMatchObject({ code: 'gmc-number-taken', existingId: winner });
+      for (const r of results.filter((x) => x.status === 409))
+        expect(r.body).toMatchObject({ code: 'gmc-number-taken', existingId: winner });
       expect(await count('doctors', 'gmc_number = $1', [gmcNumber])).toBe(1);
     });
 
@@ -111,10 +142,26 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       ['notes of 4001 characters', { notes: 'x'.repeat(4001) }, 'notes'],
       ['an unknown field', { isS12: true }, 'isS12'],
       ['a version', { version: 7 }, 'version'],
-      ['an unknown approval kind', { approvals: [{ kind: 'section-136', startsOn: '2025-01-01', endsOn: '2025-12-31' }] }, 'approvals.0.kind'],
-      ['a date that does not exist', { approvals: [{ kind: 's12', startsOn: '2025-02-29', endsOn: '2025-12-31' }] }, 'approvals.0.startsOn'],
-      ['a date-time instead of a date', { approvals: [{ kind: 's12', startsOn: '2025-01-01T00:00:00Z', endsOn: '2025-12-31' }] }, 'approvals.0.startsOn'],
-      ['an unknown field in an approval', { approvals: [{ kind: 's12', startsOn: '2025-01-01', endsOn: '2025-12-31', id: randomUUID() }] }, 'approvals.0.id'],
+      [
+        'an unknown approval kind',
+        { approvals: [{ kind: 'section-136', startsOn: '2025-01-01', endsOn: '2025-12-31' }] },
+        'approvals.0.kind',
+      ],
+      [
+        'a date that does not exist',
+        { approvals: [{ kind: 's12', startsOn: '2025-02-29', endsOn: '2025-12-31' }] },
+        'approvals.0.startsOn',
+      ],
+      [
+        'a date-time instead of a date',
+        { approvals: [{ kind: 's12', startsOn: '2025-01-01T00:00:00Z', endsOn: '2025-12-31' }] },
+        'approvals.0.startsOn',
+      ],
+      [
+        'an unknown field in an approval',
+        { approvals: [{ kind: 's12', startsOn: '2025-01-01', endsOn: '2025-12-31', id: randomUUID() }] },
+        'approvals.0.id',
+      ],
     ])('%s → 400 naming the field, nothing stored', async (_name, override, field) => {
       const gmcNumber = nextGmc();
       const res = await create({ name: 'Dr Invalid', gmcNumber, ...override }).expect(400);
@@ -134,7 +181,10 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
           { kind: 'approved-clinician', startsOn: '2025-06-02', endsOn: '2025-06-01' },
         ],
       }).expect(422);
-      expect(res.body).toMatchObject({ code: 'approval-period-invalid', errors: [{ field: 'approvals.1.endsOn', messages: ['endsOn must be on or after startsOn'] }] });
+      expect(res.body).toMatchObject({
+        code: 'approval-period-invalid',
+        errors: [{ field: 'approvals.1.endsOn', messages: ['endsOn must be on or after startsOn'] }],
+      });
       expect(await count('doctors', 'gmc_number = $1', [gmcNumber])).toBe(0);
       expect(await count('doctor_approvals')).toBe(before);
     });
@@ -153,19 +203,49 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
 
     it('updates the given fields, clears optional ones with null, moves the version and audits the field names only', async () => {
       const d = await doctor({ name: 'Dr Before', organisation: 'Old Trust', phone: '01234 567890', notes: 'Prefers mornings.' });
-      const res = await t.http.patch(`/doctors/${d.id}`).set('authorization', admin.auth).set('if-match', '"v1"').send({ name: 'Dr After', organisation: 'New Trust', phone: null, active: false }).expect(200);
-      expect(res.body).toMatchObject({ name: 'Dr After', organisation: 'New Trust', phone: null, notes: 'Prefers mornings.', active: false, version: 2, gmcNumber: d.gmcNumber });
+      const res = await t.http
+        .patch(`/doctors/${d.id}`)
+        .set('authorization', admin.auth)
+        .set('if-match', '"v1"')
+        .send({ name: 'Dr After', organisation: 'New Trust', phone: null, active: false })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        name: 'Dr After',
+        organisation: 'New Trust',
+        phone: null,
+        notes: 'Prefers mornings.',
+        active: false,
+        version: 2,
+        gmcNumber: d.gmcNumber,
+      });
       expect(res.headers.etag).toBe('"v2"');
       const [row] = await t.sql('SELECT name, organisation, phone, notes, active, version FROM doctors WHERE id = $1', [d.id]);
-      expect(row).toEqual({ name: 'Dr After', organisation: 'New Trust', phone: null, notes: 'Prefers mornings.', active: false, version: 2 });
+      expect(row).toEqual({
+        name: 'Dr After',
+        organisation: 'New Trust',
+        phone: null,
+        notes: 'Prefers mornings.',
+        active: false,
+        version: 2,
+      });
       const [audit] = await audits('doctor.update', d.id);
       expect(audit).toMatchObject({ actor_id: admin.id, details: { fields: ['name', 'organisation', 'phone', 'active'] } });
     });
 
     it('a stale If-Match is 412 naming the current ETag, and the doctor is unchanged', async () => {
       const d = await doctor({ name: 'Dr Etag' });
-      await t.http.patch(`/doctors/${d.id}`).set('authorization', manager.auth).set('if-match', '"v1"').send({ notes: 'First edit.' }).expect(200);
-      const stale = await t.http.patch(`/doctors/${d.id}`).set('authorization', manager.auth).set('if-match', '"v1"').send({ notes: 'Second edit.' }).expect(412);
+      await t.http
+        .patch(`/doctors/${d.id}`)
+        .set('authorization', manager.auth)
+        .set('if-match', '"v1"')
+        .send({ notes: 'First edit.' })
+        .expect(200);
+      const stale = await t.http
+        .patch(`/doctors/${d.id}`)
+        .set('authorization', manager.auth)
+        .set('if-match', '"v1"')
+        .send({ notes: 'Second edit.' })
+        .expect(412);
       expect(stale.body).toMatchObject({ code: 'precondition-failed', currentETag: '"v2"' });
       const [row] = await t.sql('SELECT notes, version FROM doctors WHERE id = $1', [d.id]);
       expect(row).toEqual({ notes: 'First edit.', version: 2 });
@@ -174,9 +254,24 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
 
     it('of 10 concurrent edits with the same If-Match exactly one wins; without If-Match all apply in turn', async () => {
       const d = await doctor({ name: 'Dr Contended' });
-      const withEtag = await Promise.all(Array.from({ length: 10 }, (_, i) => t.http.patch(`/doctors/${d.id}`).set('authorization', manager.auth).set('if-match', '"v1"').send({ notes: `edit ${i}` })));
+      const withEtag = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          t.http
+            .patch(`/doctors/${d.id}`)
+            .set('authorization', manager.auth)
+            .set('if-match', '"v1"')
+            .send({ notes: `edit ${i}` }),
+        ),
+      );
       expect(withEtag.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(412)]);
-      const without = await Promise.all(Array.from({ length: 10 }, (_, i) => t.http.patch(`/doctors/${d.id}`).set('authorization', manager.auth).send({ notes: `blind ${i}` })));
+      const without = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          t.http
+            .patch(`/doctors/${d.id}`)
+            .set('authorization', manager.auth)
+            .send({ notes: `blind ${i}` }),
+        ),
+      );
       expect(without.map((r) => r.status)).toEqual(Array(10).fill(200));
       const [row] = await t.sql<{ version: number }>('SELECT version FROM doctors WHERE id = $1', [d.id]);
       expect(row.version).toBe(12);
@@ -193,7 +288,11 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       ['notes of 4001 characters', { notes: 'x'.repeat(4001) }],
     ])('PATCH with %s → 400 and nothing changes', async (_name, body) => {
       const d = await doctor({ name: 'Dr Unchanged' });
-      const res = await t.http.patch(`/doctors/${d.id}`).set('authorization', manager.auth).send({ organisation: 'Sneaky Trust', ...body }).expect(400);
+      const res = await t.http
+        .patch(`/doctors/${d.id}`)
+        .set('authorization', manager.auth)
+        .send({ organisation: 'Sneaky Trust', ...body })
+        .expect(400);
       expect(res.body.errors.length).toBeGreaterThan(0);
       const [row] = await t.sql('SELECT name, gmc_number, organisation, active, version FROM doctors WHERE id = $1', [d.id]);
       expect(row).toEqual({ name: 'Dr Unchanged', gmc_number: d.gmcNumber, organisation: null, active: true, version: 1 });
@@ -208,27 +307,61 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     it('adds a period: 201 with the doctor at the next version, stored and audited', async () => {
       const d = await doctor({ name: 'Dr Renewed' });
       expect(d.currentStatus).toEqual({ s12: false, approvedClinician: false });
-      const res = await t.http.post(`/doctors/${d.id}/approvals`).set('authorization', manager.auth).set('if-match', '"v1"').send({ kind: 's12', startsOn: '2026-11-01', endsOn: '2031-10-31', approvingBody: 'NHS England' }).expect(201);
+      const res = await t.http
+        .post(`/doctors/${d.id}/approvals`)
+        .set('authorization', manager.auth)
+        .set('if-match', '"v1"')
+        .send({ kind: 's12', startsOn: '2026-11-01', endsOn: '2031-10-31', approvingBody: 'NHS England' })
+        .expect(201);
       expect(res.body).toMatchObject({ id: d.id, version: 2, currentStatus: { s12: true, approvedClinician: false } });
-      expect(res.body.approvals).toEqual([expect.objectContaining({ kind: 's12', startsOn: '2026-11-01', endsOn: '2031-10-31', approvingBody: 'NHS England' })]);
+      expect(res.body.approvals).toEqual([
+        expect.objectContaining({ kind: 's12', startsOn: '2026-11-01', endsOn: '2031-10-31', approvingBody: 'NHS England' }),
+      ]);
       expect(res.headers.etag).toBe('"v2"');
       const [audit] = await audits('doctor-approval.add', d.id);
-      expect(audit).toMatchObject({ actor_id: manager.id, resource_type: 'doctor', details: { approvalId: res.body.approvals[0].id, kind: 's12' } });
+      expect(audit).toMatchObject({
+        actor_id: manager.id,
+        resource_type: 'doctor',
+        details: { approvalId: res.body.approvals[0].id, kind: 's12' },
+      });
     });
 
     it('refuses a period ending before it starts with 422, and a stale If-Match with 412; nothing is stored', async () => {
       const d = await doctor({ name: 'Dr Refused' });
-      const bad = await t.http.post(`/doctors/${d.id}/approvals`).set('authorization', manager.auth).send({ kind: 'approved-clinician', startsOn: '2026-01-02', endsOn: '2026-01-01' }).expect(422);
+      const bad = await t.http
+        .post(`/doctors/${d.id}/approvals`)
+        .set('authorization', manager.auth)
+        .send({ kind: 'approved-clinician', startsOn: '2026-01-02', endsOn: '2026-01-01' })
+        .expect(422);
       expect(bad.body).toMatchObject({ code: 'approval-period-invalid', errors: [{ field: 'endsOn' }] });
-      await t.http.post(`/doctors/${d.id}/approvals`).set('authorization', manager.auth).set('if-match', '"v7"').send({ kind: 's12', startsOn: '2026-01-01', endsOn: '2026-12-31' }).expect(412);
-      await t.http.post(`/doctors/${d.id}/approvals`).set('authorization', manager.auth).send({ kind: 's12', startsOn: '2026-01-01', endsOn: '2026-12-31', doctorId: randomUUID() }).expect(400);
-      await t.http.post(`/doctors/${randomUUID()}/approvals`).set('authorization', manager.auth).send({ kind: 's12', startsOn: '2026-01-01', endsOn: '2026-12-31' }).expect(404);
+      await t.http
+        .post(`/doctors/${d.id}/approvals`)
+        .set('authorization', manager.auth)
+        .set('if-match', '"v7"')
+        .send({ kind: 's12', startsOn: '2026-01-01', endsOn: '2026-12-31' })
+        .expect(412);
+      await t.http
+        .post(`/doctors/${d.id}/approvals`)
+        .set('authorization', manager.auth)
+        .send({ kind: 's12', startsOn: '2026-01-01', endsOn: '2026-12-31', doctorId: randomUUID() })
+        .expect(400);
+      await t.http
+        .post(`/doctors/${randomUUID()}/approvals`)
+        .set('authorization', manager.auth)
+        .send({ kind: 's12', startsOn: '2026-01-01', endsOn: '2026-12-31' })
+        .expect(404);
       expect(await count('doctor_approvals', 'doctor_id = $1', [d.id])).toBe(0);
       expect((await t.sql('SELECT version FROM doctors WHERE id = $1', [d.id]))[0]).toEqual({ version: 1 });
     });
 
     it('removes a period entered in error: 204, gone, the version moves and the removal is audited', async () => {
-      const d = await doctor({ name: 'Dr Mistaken', approvals: [{ kind: 's12', startsOn: '2020-01-01', endsOn: '2030-12-31' }, { kind: 'approved-clinician', startsOn: '2021-01-01', endsOn: '2025-12-31' }] });
+      const d = await doctor({
+        name: 'Dr Mistaken',
+        approvals: [
+          { kind: 's12', startsOn: '2020-01-01', endsOn: '2030-12-31' },
+          { kind: 'approved-clinician', startsOn: '2021-01-01', endsOn: '2025-12-31' },
+        ],
+      });
       const wrong = d.approvals.find((a: { kind: string }) => a.kind === 's12');
       await t.http.delete(`/doctors/${d.id}/approvals/${wrong.id}`).set('authorization', admin.auth).set('if-match', '"v1"').expect(204);
       const after = await t.http.get(`/doctors/${d.id}`).set('authorization', manager.auth).expect(200);
@@ -239,14 +372,21 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       expect(audit).toMatchObject({ actor_id: admin.id, details: { approvalId: wrong.id, kind: 's12' } });
     });
 
-    it('removing an approval that is not this doctor\'s, or no longer exists, is 404 and removes nothing', async () => {
+    it("removing an approval that is not this doctor's, or no longer exists, is 404 and removes nothing", async () => {
       const a = await doctor({ name: 'Dr A', approvals: [{ kind: 's12', startsOn: '2020-01-01', endsOn: '2030-12-31' }] });
       const b = await doctor({ name: 'Dr B' });
       await t.http.delete(`/doctors/${b.id}/approvals/${a.approvals[0].id}`).set('authorization', manager.auth).expect(404);
       await t.http.delete(`/doctors/${a.id}/approvals/${randomUUID()}`).set('authorization', manager.auth).expect(404);
-      await t.http.delete(`/doctors/${a.id}/approvals/${a.approvals[0].id}`).set('authorization', manager.auth).set('if-match', '"v9"').expect(412);
+      await t.http
+        .delete(`/doctors/${a.id}/approvals/${a.approvals[0].id}`)
+        .set('authorization', manager.auth)
+        .set('if-match', '"v9"')
+        .expect(412);
       expect(await count('doctor_approvals', 'doctor_id = $1', [a.id])).toBe(1);
-      expect(await t.sql(`SELECT version FROM doctors WHERE id = ANY($1::uuid[]) ORDER BY version`, [[a.id, b.id]])).toEqual([{ version: 1 }, { version: 1 }]);
+      expect(await t.sql(`SELECT version FROM doctors WHERE id = ANY($1::uuid[]) ORDER BY version`, [[a.id, b.id]])).toEqual([
+        { version: 1 },
+        { version: 1 },
+      ]);
       expect(await audits('doctor-approval.remove', a.id)).toHaveLength(0);
     });
   });
@@ -263,7 +403,8 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
         ],
       });
     });
-    const status = (date?: string) => t.http.get(`/doctors/${d.id}/approval-status${date ? `?date=${date}` : ''}`).set('authorization', amhp.auth);
+    const status = (date?: string) =>
+      t.http.get(`/doctors/${d.id}/approval-status${date ? `?date=${date}` : ''}`).set('authorization', amhp.auth);
     const periodId = (kind: string, startsOn: string) => d.approvals.find((a) => a.kind === kind && a.startsOn === startsOn)!.id;
 
     it.each<[string, string, string | null, string | null]>([
@@ -277,13 +418,26 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     ])('%s (%s)', async (_name, date, s12Start, acStart) => {
       const res = await status(date).expect(200);
       expect(res.body.date).toBe(date);
-      expect(res.body.s12).toEqual(s12Start ? { approved: true, period: expect.objectContaining({ id: periodId('s12', s12Start), startsOn: s12Start }) } : { approved: false, period: null });
-      expect(res.body.approvedClinician).toEqual(acStart ? { approved: true, period: expect.objectContaining({ id: periodId('approved-clinician', acStart), startsOn: acStart }) } : { approved: false, period: null });
+      expect(res.body.s12).toEqual(
+        s12Start
+          ? { approved: true, period: expect.objectContaining({ id: periodId('s12', s12Start), startsOn: s12Start }) }
+          : { approved: false, period: null },
+      );
+      expect(res.body.approvedClinician).toEqual(
+        acStart
+          ? { approved: true, period: expect.objectContaining({ id: periodId('approved-clinician', acStart), startsOn: acStart }) }
+          : { approved: false, period: null },
+      );
     });
 
     it('gives the whole period that answers, with its approving body', async () => {
       const res = await status('2022-02-02').expect(200);
-      expect(res.body.s12.period).toEqual({ id: periodId('s12', '2021-06-01'), startsOn: '2021-06-01', endsOn: '2026-05-31', approvingBody: 'NHS England' });
+      expect(res.body.s12.period).toEqual({
+        id: periodId('s12', '2021-06-01'),
+        startsOn: '2021-06-01',
+        endsOn: '2026-05-31',
+        approvingBody: 'NHS England',
+      });
     });
 
     it('without a date, answers for today in the service time zone', async () => {
@@ -301,15 +455,29 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     });
 
     it('currentStatus is as of the London date, not the UTC one: 23:05 UTC on 30 June is already 1 July in BST', async () => {
-      const e = await doctor({ name: 'Dr Midnight', approvals: [{ kind: 's12', startsOn: '2027-01-01', endsOn: '2027-06-30' }, { kind: 'approved-clinician', startsOn: '2027-07-01', endsOn: '2032-06-30' }] });
+      const e = await doctor({
+        name: 'Dr Midnight',
+        approvals: [
+          { kind: 's12', startsOn: '2027-01-01', endsOn: '2027-06-30' },
+          { kind: 'approved-clinician', startsOn: '2027-07-01', endsOn: '2032-06-30' },
+        ],
+      });
       const saved = t.clock.now();
       try {
         t.clock.set('2027-06-30T22:55:00Z');
         const later = await t.user(['manager']);
-        expect((await t.http.get(`/doctors/${e.id}`).set('authorization', later.auth).expect(200)).body.currentStatus).toEqual({ s12: true, approvedClinician: false });
+        expect((await t.http.get(`/doctors/${e.id}`).set('authorization', later.auth).expect(200)).body.currentStatus).toEqual({
+          s12: true,
+          approvedClinician: false,
+        });
         t.clock.set('2027-06-30T23:05:00Z');
-        expect((await t.http.get(`/doctors/${e.id}`).set('authorization', later.auth).expect(200)).body.currentStatus).toEqual({ s12: false, approvedClinician: true });
-        expect((await t.http.get(`/doctors/${e.id}/approval-status`).set('authorization', later.auth).expect(200)).body.date).toBe('2027-07-01');
+        expect((await t.http.get(`/doctors/${e.id}`).set('authorization', later.auth).expect(200)).body.currentStatus).toEqual({
+          s12: false,
+          approvedClinician: true,
+        });
+        expect((await t.http.get(`/doctors/${e.id}/approval-status`).set('authorization', later.auth).expect(200)).body.date).toBe(
+          '2027-07-01',
+        );
       } finally {
         t.clock.set(saved);
       }
@@ -320,9 +488,21 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     let ids: Record<string, string>;
     beforeAll(async () => {
       const made = await Promise.all([
-        doctor({ name: 'Dr Zebedee Quill', organisation: 'Quarry Hill Clinic', approvals: [{ kind: 's12', startsOn: '2026-01-01', endsOn: '2026-12-31' }] }),
-        doctor({ name: 'dr zebedee quinn', organisation: 'Riverside Trust', approvals: [{ kind: 'approved-clinician', startsOn: '2026-01-01', endsOn: '2026-12-31' }] }),
-        doctor({ name: 'Dr Zebedee_Quiet', organisation: 'Riverside Trust', approvals: [{ kind: 's12', startsOn: '2025-01-01', endsOn: '2025-12-31' }] }),
+        doctor({
+          name: 'Dr Zebedee Quill',
+          organisation: 'Quarry Hill Clinic',
+          approvals: [{ kind: 's12', startsOn: '2026-01-01', endsOn: '2026-12-31' }],
+        }),
+        doctor({
+          name: 'dr zebedee quinn',
+          organisation: 'Riverside Trust',
+          approvals: [{ kind: 'approved-clinician', startsOn: '2026-01-01', endsOn: '2026-12-31' }],
+        }),
+        doctor({
+          name: 'Dr Zebedee_Quiet',
+          organisation: 'Riverside Trust',
+          approvals: [{ kind: 's12', startsOn: '2025-01-01', endsOn: '2025-12-31' }],
+        }),
         doctor({ name: 'Dr Zeb%Odd', organisation: '100% Locums Ltd' }),
         doctor({ name: 'Dr Xavier Riverton', organisation: 'Quarry Hill Clinic' }),
       ]);
@@ -335,7 +515,11 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     it('matches the start of the name, ignoring case, in name order', async () => {
       const res = await search('q=DR%20ZEBEDEE%20Q').expect(200);
       expect(idsOf(res)).toEqual([ids.quill, ids.quinn]);
-      expect(res.body.items[0]).toMatchObject({ name: 'Dr Zebedee Quill', currentStatus: { s12: true, approvedClinician: false }, approvals: [expect.objectContaining({ kind: 's12' })] });
+      expect(res.body.items[0]).toMatchObject({
+        name: 'Dr Zebedee Quill',
+        currentStatus: { s12: true, approvedClinician: false },
+        approvals: [expect.objectContaining({ kind: 's12' })],
+      });
       expect(res.body.items[1].currentStatus).toEqual({ s12: false, approvedClinician: true });
     });
 
@@ -384,7 +568,10 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res: { body: { items: Array<{ id: string; name: string }>; nextCursor: string | null } } = await search(`limit=3${cursor ? `&cursor=${cursor}` : ''}`, manager).expect(200);
+        const res: { body: { items: Array<{ id: string; name: string }>; nextCursor: string | null } } = await search(
+          `limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+          manager,
+        ).expect(200);
         expect(res.body.items.length).toBeLessThanOrEqual(3);
         all.push(...res.body.items);
         cursor = res.body.nextCursor;
@@ -393,7 +580,9 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       const total = await count('doctors');
       expect(all).toHaveLength(total);
       expect(new Set(all.map((d) => d.id)).size).toBe(total);
-      const [{ ordered }] = await t.sql<{ ordered: string[] }>('SELECT array_agg(id::text ORDER BY lower(name), id) AS ordered FROM doctors');
+      const [{ ordered }] = await t.sql<{ ordered: string[] }>(
+        'SELECT array_agg(id::text ORDER BY lower(name), id) AS ordered FROM doctors',
+      );
       expect(all.map((d) => d.id)).toEqual(ordered);
       expect(all.filter((d) => d.name === 'Dr Twin Same').map((d) => d.id)).toEqual(twins.map((x) => x.id).sort());
     });
@@ -412,7 +601,10 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
         const res = await t.http.get(path).set('authorization', user.auth).expect(403);
         expect(res.body.code).toBe('forbidden');
       }
-      const denials = await t.sql(`SELECT details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`, [user.id]);
+      const denials = await t.sql(
+        `SELECT details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`,
+        [user.id],
+      );
       expect(denials).toEqual(Array(3).fill({ policy: 'doctors.read' }));
     });
 
@@ -421,7 +613,11 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       const gmcNumber = nextGmc();
       await create({ name: 'Dr By AMHP', gmcNumber }, amhp).expect(403);
       await t.http.patch(`/doctors/${d.id}`).set('authorization', amhp.auth).send({ notes: 'x' }).expect(403);
-      await t.http.post(`/doctors/${d.id}/approvals`).set('authorization', amhp.auth).send({ kind: 's12', startsOn: '2027-01-01', endsOn: '2027-12-31' }).expect(403);
+      await t.http
+        .post(`/doctors/${d.id}/approvals`)
+        .set('authorization', amhp.auth)
+        .send({ kind: 's12', startsOn: '2027-01-01', endsOn: '2027-12-31' })
+        .expect(403);
       await t.http.delete(`/doctors/${d.id}/approvals/${d.approvals[0].id}`).set('authorization', amhp.auth).expect(403);
       expect(await count('doctors', 'gmc_number = $1', [gmcNumber])).toBe(0);
       expect((await t.sql('SELECT version, notes FROM doctors WHERE id = $1', [d.id]))[0]).toEqual({ version: 1, notes: null });

@@ -39,13 +39,25 @@ describe('scheduled jobs and the notifications inbox', () => {
       [keyLike],
     );
   const referral = async (over: object = {}) =>
-    (await as(manager).post('/referrals', {
-      person: { givenName: 'Sam', familyName: `Bridge${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '1990-01-01' },
-      source: 'police-s136', referrer: { name: 'PC Harris' }, reason: 'Detained under s.136 on the bridge.',
-      risks: { toSelf: true, toOthers: false, fromOthers: false }, urgency: 'emergency',
-      legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-21T02:00:00Z' },
-      ...over,
-    }).expect(201)).body;
+    (
+      await as(manager)
+        .post('/referrals', {
+          person: { givenName: 'Sam', familyName: `Bridge${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '1990-01-01' },
+          source: 'police-s136',
+          referrer: { name: 'PC Harris' },
+          reason: 'Detained under s.136 on the bridge.',
+          risks: { toSelf: true, toOthers: false, fromOthers: false },
+          urgency: 'emergency',
+          legalContext: {
+            kind: 's136',
+            placeOfSafetyType: 'health-based',
+            locationType: 'public-place',
+            arrivedAt: '2026-11-21T02:00:00Z',
+          },
+          ...over,
+        })
+        .expect(201)
+    ).body;
   const accept = async (id: string) => {
     await as(manager).post(`/referrals/${id}/status`, { status: 'screening' }).expect(200);
     await as(manager).post(`/referrals/${id}/status`, { status: 'accepted' }).expect(200);
@@ -54,15 +66,28 @@ describe('scheduled jobs and the notifications inbox', () => {
   describe('the runner', () => {
     it('runs each job once per period and records it; a failing job is recorded as failed without stopping the others', async () => {
       let failing = true;
-      runner.register({ name: 'test-failing', every: 'minute', run: async () => { if (failing) throw new Error('boom'); return {}; } });
+      runner.register({
+        name: 'test-failing',
+        every: 'minute',
+        run: async () => {
+          if (failing) throw new Error('boom');
+          return {};
+        },
+      });
       const ran = await at('2026-11-21T02:00:00Z');
-      expect(ran).toEqual(expect.arrayContaining(['clock-warnings', 'offer-escalation', 'handover-compile', 'handover-escalation', 'rota-gaps-24h']));
+      expect(ran).toEqual(
+        expect.arrayContaining(['clock-warnings', 'offer-escalation', 'handover-compile', 'handover-escalation', 'rota-gaps-24h']),
+      );
       expect(ran).not.toContain('test-failing');
       // Daily jobs wait for their time (07:00).
       expect(ran).not.toContain('rota-gaps-14d');
       expect(ran).not.toContain('approvals-expiring');
-      expect(await t.sql(`SELECT outcome, details->>'error' AS error FROM job_runs WHERE job = 'test-failing'`)).toEqual([{ outcome: 'failed', error: 'boom' }]);
-      expect(await t.sql(`SELECT job, run_key, outcome FROM job_runs WHERE job = 'clock-warnings'`)).toEqual([{ job: 'clock-warnings', run_key: '2026-11-21T02:00', outcome: 'succeeded' }]);
+      expect(await t.sql(`SELECT outcome, details->>'error' AS error FROM job_runs WHERE job = 'test-failing'`)).toEqual([
+        { outcome: 'failed', error: 'boom' },
+      ]);
+      expect(await t.sql(`SELECT job, run_key, outcome FROM job_runs WHERE job = 'clock-warnings'`)).toEqual([
+        { job: 'clock-warnings', run_key: '2026-11-21T02:00', outcome: 'succeeded' },
+      ]);
       expect(await at('2026-11-21T02:00:30Z')).toEqual([]);
       failing = false;
       expect(await at('2026-11-21T02:01:00Z')).toContain('test-failing');
@@ -73,7 +98,9 @@ describe('scheduled jobs and the notifications inbox', () => {
       const [a, b] = await Promise.all([runner.runDue(), runner.runDue()]);
       expect([...a, ...b].sort()).toEqual([...new Set([...a, ...b])].sort());
       expect([...a, ...b]).toContain('clock-warnings');
-      expect(await t.sql(`SELECT count(*)::int AS n FROM job_runs WHERE run_key = '2026-11-21T02:02' AND job = 'clock-warnings'`)).toEqual([{ n: 1 }]);
+      expect(await t.sql(`SELECT count(*)::int AS n FROM job_runs WHERE run_key = '2026-11-21T02:02' AND job = 'clock-warnings'`)).toEqual([
+        { n: 1 },
+      ]);
     });
   });
 
@@ -85,8 +112,12 @@ describe('scheduled jobs and the notifications inbox', () => {
       const answered = await referral();
       await accept(answered.id);
       const a = await amhp(t);
-      await as(manager).post(`/referrals/${r.id}/offers`, { userIds: [a.id] }).expect(201);
-      await as(manager).post(`/referrals/${answered.id}/offers`, { userIds: [a.id] }).expect(201);
+      await as(manager)
+        .post(`/referrals/${r.id}/offers`, { userIds: [a.id] })
+        .expect(201);
+      await as(manager)
+        .post(`/referrals/${answered.id}/offers`, { userIds: [a.id] })
+        .expect(201);
       await as(a).post(`/referrals/${answered.id}/offers/accept`).expect(201);
       await at('2026-11-21T03:14:00Z');
       expect(await notes(`offer:${r.id}`)).toEqual([]);
@@ -97,7 +128,10 @@ describe('scheduled jobs and the notifications inbox', () => {
       await at('2026-11-21T03:20:00Z');
       expect(await notes(`offer:${r.id}`)).toHaveLength(2);
       expect(await notes(`offer:${answered.id}`)).toEqual([]);
-      const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM outbox_events WHERE type = 'notification.created' AND payload->>'subjectId' = $1 AND payload->>'kind' = 'offer.escalated'`, [r.id]);
+      const [{ n }] = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM outbox_events WHERE type = 'notification.created' AND payload->>'subjectId' = $1 AND payload->>'kind' = 'offer.escalated'`,
+        [r.id],
+      );
       expect(n).toBe(2);
     });
   });
@@ -108,16 +142,33 @@ describe('scheduled jobs and the notifications inbox', () => {
     let staffed: { id: string };
     it('hourly, for the next 24 hours: an understaffed shift is notified to the managers once; a staffed one is not', async () => {
       t.clock.set('2026-11-21T03:30:00Z');
-      short = (await as(manager).post('/rota/shifts', { label: 'Day', startsAt: '2026-11-21T10:00:00Z', endsAt: '2026-11-21T18:00:00Z', requiredCount: 1 }).expect(201)).body;
-      staffed = (await as(manager).post('/rota/shifts', { label: 'Late', startsAt: '2026-11-21T18:00:00Z', endsAt: '2026-11-21T22:00:00Z', requiredCount: 1 }).expect(201)).body;
+      short = (
+        await as(manager)
+          .post('/rota/shifts', { label: 'Day', startsAt: '2026-11-21T10:00:00Z', endsAt: '2026-11-21T18:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
+      staffed = (
+        await as(manager)
+          .post('/rota/shifts', { label: 'Late', startsAt: '2026-11-21T18:00:00Z', endsAt: '2026-11-21T22:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
       const a = await amhp(t);
       await as(manager).post(`/rota/shifts/${staffed.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
-      later = (await as(manager).post('/rota/shifts', { label: 'Day', startsAt: '2026-11-25T10:00:00Z', endsAt: '2026-11-25T18:00:00Z', requiredCount: 1 }).expect(201)).body;
+      later = (
+        await as(manager)
+          .post('/rota/shifts', { label: 'Day', startsAt: '2026-11-25T10:00:00Z', endsAt: '2026-11-25T18:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
       await at('2026-11-21T03:59:00Z'); // the hourly job already ran for 03:00, before the shift existed
       expect(await notes(`gap:${short.id}:%`)).toEqual([]);
       await at('2026-11-21T04:00:00Z');
       const raised = await notes(`gap:${short.id}:%`);
-      expect(raised.map((n) => [n.user_id, n.dedup_key]).sort()).toEqual([[manager.id, `gap:${short.id}:24h`], [manager2.id, `gap:${short.id}:24h`]].sort());
+      expect(raised.map((n) => [n.user_id, n.dedup_key]).sort()).toEqual(
+        [
+          [manager.id, `gap:${short.id}:24h`],
+          [manager2.id, `gap:${short.id}:24h`],
+        ].sort(),
+      );
       expect(raised[0]).toMatchObject({ kind: 'rota.gap', link: `/rota/shifts/${short.id}` });
       expect(await notes(`gap:${staffed.id}:%`)).toEqual([]);
       expect(await notes(`gap:${later.id}:%`)).toEqual([]); // beyond 24 h, and the daily job has not run yet
@@ -140,7 +191,9 @@ describe('scheduled jobs and the notifications inbox', () => {
       // Created after 07:00 on the 21st: the daily job has already run today; it runs again on the 22nd.
       const soon = await amhp(t, { approval: { startsOn: '2024-03-01', endsOn: '2027-02-19' } }); // 90 days from the 22nd
       const far = await amhp(t, { approval: { startsOn: '2026-01-01', endsOn: '2030-12-31' } });
-      const [{ id: approvalId }] = await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [soon.practitionerId]);
+      const [{ id: approvalId }] = await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [
+        soon.practitionerId,
+      ]);
       const [{ id: farId }] = await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [far.practitionerId]);
       expect(await notes(`approval:${approvalId}:%`)).toEqual([]);
       expiring = { approvalId, farId, soon };
@@ -154,7 +207,9 @@ describe('scheduled jobs and the notifications inbox', () => {
       expect(await t.sql(`SELECT 1 FROM handovers WHERE handover_date = '2026-11-21'`)).toHaveLength(0);
       await at('2026-11-21T08:00:00Z');
       expect(await t.sql(`SELECT compiled_by FROM handovers WHERE handover_date = '2026-11-21'`)).toEqual([{ compiled_by: null }]);
-      const items = await t.sql<{ id: string; item_id: string }>(`SELECT i.id, i.item_id FROM handover_items i JOIN handovers h ON h.id = i.handover_id WHERE h.handover_date = '2026-11-21' ORDER BY i.id`);
+      const items = await t.sql<{ id: string; item_id: string }>(
+        `SELECT i.id, i.item_id FROM handover_items i JOIN handovers h ON h.id = i.handover_id WHERE h.handover_date = '2026-11-21' ORDER BY i.id`,
+      );
       expect(items.length).toBeGreaterThan(1);
       const acked = items.find((i) => i.item_id === s136.id)!;
       await as(manager).post(`/handovers/2026-11-21/items/${acked.id}/acknowledgement`, { note: 'Taken on.' }).expect(200);
@@ -164,7 +219,12 @@ describe('scheduled jobs and the notifications inbox', () => {
       const open = items.filter((i) => i.id !== acked.id);
       const raised = await notes('handover:%');
       expect(raised).toHaveLength(open.length * 2);
-      expect(raised.filter((n) => n.user_id === manager.id).map((n) => n.dedup_key).sort()).toEqual(open.map((i) => `handover:${i.id}`).sort());
+      expect(
+        raised
+          .filter((n) => n.user_id === manager.id)
+          .map((n) => n.dedup_key)
+          .sort(),
+      ).toEqual(open.map((i) => `handover:${i.id}`).sort());
       expect(raised[0]).toMatchObject({ kind: 'handover.escalated', link: '/handovers/2026-11-21' });
       expect(await notes(`handover:${acked.id}`)).toEqual([]);
       await at('2026-11-21T10:05:00Z');
@@ -184,16 +244,25 @@ describe('scheduled jobs and the notifications inbox', () => {
       expect(await notes(`clock:${s136.id}:POL-07:%`)).toEqual([]);
       t.clock.set('2026-11-21T22:00:00Z');
       await Promise.all([runner.runDue(), runner.runDue()]);
-      expect(await t.sql(`SELECT count(*)::int AS n FROM job_runs WHERE job = 'clock-warnings' AND run_key = '2026-11-21T22:00'`)).toEqual([{ n: 1 }]);
+      expect(await t.sql(`SELECT count(*)::int AS n FROM job_runs WHERE job = 'clock-warnings' AND run_key = '2026-11-21T22:00'`)).toEqual([
+        { n: 1 },
+      ]);
       const raised = await notes(`clock:${s136.id}:POL-07:%`);
-      expect(raised.map((n) => [n.user_id, n.dedup_key]).sort()).toEqual([[manager.id, `clock:${s136.id}:POL-07:240`], [manager2.id, `clock:${s136.id}:POL-07:240`]].sort());
+      expect(raised.map((n) => [n.user_id, n.dedup_key]).sort()).toEqual(
+        [
+          [manager.id, `clock:${s136.id}:POL-07:240`],
+          [manager2.id, `clock:${s136.id}:POL-07:240`],
+        ].sort(),
+      );
       expect(raised[0]).toMatchObject({ kind: 'clock.warning', severity: 'warning', link: `/referrals/${s136.id}`, subject_id: s136.id });
       await at('2026-11-21T22:30:00Z');
       expect(await notes(`clock:${s136.id}:POL-07:%`)).toHaveLength(2);
     });
 
     it('an allocated referral warns its AMHP only; the 1 h warning and the breach follow, each once', async () => {
-      expect((await notes(`clock:${allocated.id}:POL-07:%`)).map((n) => [n.user_id, n.dedup_key])).toEqual([[worker.id, `clock:${allocated.id}:POL-07:240`]]);
+      expect((await notes(`clock:${allocated.id}:POL-07:%`)).map((n) => [n.user_id, n.dedup_key])).toEqual([
+        [worker.id, `clock:${allocated.id}:POL-07:240`],
+      ]);
       await at('2026-11-22T00:59:00Z');
       expect(await notes(`clock:${allocated.id}:POL-07:60`)).toEqual([]);
       await at('2026-11-22T01:00:00Z');
@@ -216,7 +285,11 @@ describe('scheduled jobs and the notifications inbox', () => {
       await at('2026-11-22T07:00:00Z');
       const raised = await notes(`approval:${approvalId}:%`);
       expect(raised.map((n) => n.user_id).sort()).toEqual([soon.id, manager.id, manager2.id].sort());
-      expect(raised[0]).toMatchObject({ kind: 'approval.expiring', dedup_key: `approval:${approvalId}:90`, link: `/practitioners/${soon.practitionerId}/approvals` });
+      expect(raised[0]).toMatchObject({
+        kind: 'approval.expiring',
+        dedup_key: `approval:${approvalId}:90`,
+        link: `/practitioners/${soon.practitionerId}/approvals`,
+      });
       expect(await notes(`approval:${farId}:%`)).toEqual([]);
       await at('2026-11-22T07:30:00Z');
       expect(await runner.runDue(new Date('2026-11-22T07:31:00Z'))).not.toContain('approvals-expiring');
@@ -225,15 +298,39 @@ describe('scheduled jobs and the notifications inbox', () => {
   });
 
   describe('the inbox: GET /me/notifications, mark read', () => {
-    it('lists my notifications newest first with their links, filters unread, marks one read, 404 for someone else\'s, marks all read', async () => {
+    it("lists my notifications newest first with their links, filters unread, marks one read, 404 for someone else's, marks all read", async () => {
       const other = await t.user(['amhp']);
       const svc = t.app.get(NotificationsService);
       const ds = (t.app.get(JobRunner) as unknown as { db: { transaction<T>(fn: (m: never) => Promise<T>): Promise<T> } }).db;
       t.clock.set('2026-11-22T08:00:00Z');
-      expect(await ds.transaction((m) => svc.notify(m, { userIds: [other.id, other.id], kind: 'test', severity: 'info', title: 'Hello', link: '/referrals/x', dedupKey: 'test:1' }))).toBe(1);
-      expect(await ds.transaction((m) => svc.notify(m, { userIds: [other.id], kind: 'test', severity: 'info', title: 'Hello again', dedupKey: 'test:1' }))).toBe(0);
+      expect(
+        await ds.transaction((m) =>
+          svc.notify(m, {
+            userIds: [other.id, other.id],
+            kind: 'test',
+            severity: 'info',
+            title: 'Hello',
+            link: '/referrals/x',
+            dedupKey: 'test:1',
+          }),
+        ),
+      ).toBe(1);
+      expect(
+        await ds.transaction((m) =>
+          svc.notify(m, { userIds: [other.id], kind: 'test', severity: 'info', title: 'Hello again', dedupKey: 'test:1' }),
+        ),
+      ).toBe(0);
       t.clock.set('2026-11-22T08:01:00Z');
-      await ds.transaction((m) => svc.notify(m, { userIds: [other.id], kind: 'test', severity: 'warning', title: 'Second', link: '/rota/shifts/y', dedupKey: 'test:2' }));
+      await ds.transaction((m) =>
+        svc.notify(m, {
+          userIds: [other.id],
+          kind: 'test',
+          severity: 'warning',
+          title: 'Second',
+          link: '/rota/shifts/y',
+          dedupKey: 'test:2',
+        }),
+      );
 
       const page = (await as(other).get('/me/notifications').expect(200)).body;
       expect(page.items.map((n: { title: string }) => n.title)).toEqual(['Second', 'Hello']);
@@ -245,7 +342,9 @@ describe('scheduled jobs and the notifications inbox', () => {
 
       const read = (await as(other).post(`/me/notifications/${page.items[1].id}/read`).expect(200)).body;
       expect(read.readAt).toBe('2026-11-22T08:01:00.000Z');
-      expect((await as(other).get('/me/notifications?unread=true').expect(200)).body.items.map((n: { title: string }) => n.title)).toEqual(['Second']);
+      expect((await as(other).get('/me/notifications?unread=true').expect(200)).body.items.map((n: { title: string }) => n.title)).toEqual([
+        'Second',
+      ]);
       await as(other).post('/me/notifications/00000000-0000-4000-8000-000000000000/read').expect(404);
 
       // A fresh token for the manager (a day has passed on the test clock).
@@ -268,7 +367,10 @@ describe('scheduled jobs and the notifications inbox', () => {
       const [{ id }] = await t.sql<{ id: string }>(
         `INSERT INTO decisions (type, status, author_user_id, occurred_at, content, details, signed_at)
          VALUES ('dols-urgent-authorisation', 'signed', $1, '2026-11-17T10:05:00Z', '{}', $2, '2026-11-17T10:30:00Z') RETURNING id`,
-        [author.id, { managingAuthority: 'Oak House', grantedAt: '2026-11-17T10:00:00Z', days: 7, standardRequestedAt: '2026-11-17T09:00:00Z' }],
+        [
+          author.id,
+          { managingAuthority: 'Oak House', grantedAt: '2026-11-17T10:00:00Z', days: 7, standardRequestedAt: '2026-11-17T09:00:00Z' },
+        ],
       );
       await at('2026-11-23T08:00:00Z');
       expect(await notes(`dols:${id}%`)).toEqual([]);
@@ -299,7 +401,9 @@ describe('scheduled jobs and the notifications inbox', () => {
       const late = await amhp(t);
       const inDate = await amhp(t);
       // Never supervised, record made 60 days ago, 30-day interval: due 30 days ago.
-      await t.sql(`UPDATE practitioners SET created_at = '2026-09-25T10:00:00Z', supervision_interval_days = 30 WHERE id = $1`, [late.practitionerId]);
+      await t.sql(`UPDATE practitioners SET created_at = '2026-09-25T10:00:00Z', supervision_interval_days = 30 WHERE id = $1`, [
+        late.practitionerId,
+      ]);
       await at('2026-11-26T07:00:00Z');
       const raised = await notes(`supervision:${late.practitionerId}%`);
       expect(raised.map((n) => n.user_id)).toContain(late.id);

@@ -30,9 +30,13 @@ async function timed<T>(fn: () => PromiseLike<T>): Promise<{ value: T; ms: numbe
 describe('OIDC: bearer tokens from the council identity provider, verified against its JWKS (AUTH_MODE=oidc)', () => {
   let idp: OidcProvider;
   let t: TestApp;
-  const sign = signer(() => t, () => idp);
+  const sign = signer(
+    () => t,
+    () => idp,
+  );
   const me = (token: string) => t.http.get('/auth/me').set('authorization', `Bearer ${token}`);
-  const usersWithSubject = (sub: string) => t.sql<{ id: string; roles: string[]; email: string }>('SELECT id, roles, email FROM users WHERE external_subject = $1', [sub]);
+  const usersWithSubject = (sub: string) =>
+    t.sql<{ id: string; roles: string[]; email: string }>('SELECT id, roles, email FROM users WHERE external_subject = $1', [sub]);
 
   beforeAll(async () => {
     idp = await OidcProvider.start();
@@ -50,15 +54,20 @@ describe('OIDC: bearer tokens from the council identity provider, verified again
     const rows = await usersWithSubject('jit-subject');
     expect(rows).toEqual([{ id: first.body.id, roles: ['manager'], email: 'jo.manager@council.example' }]);
 
-    const second = await me(await sign({ roles: ['manager'], email: 'jo.manager@council.example', name: 'Jo Manager' }, { sub: 'jit-subject' })).expect(200);
+    const second = await me(
+      await sign({ roles: ['manager'], email: 'jo.manager@council.example', name: 'Jo Manager' }, { sub: 'jit-subject' }),
+    ).expect(200);
     expect(second.body.id).toBe(first.body.id);
     expect(await usersWithSubject('jit-subject')).toHaveLength(1);
     // The creation is audited once; the second sign-in changes nothing and writes nothing.
-    const audit = await t.sql(`SELECT action, details FROM audit_events WHERE resource_type = 'user' AND resource_id = $1 AND action LIKE 'user.%'`, [first.body.id]);
+    const audit = await t.sql(
+      `SELECT action, details FROM audit_events WHERE resource_type = 'user' AND resource_id = $1 AND action LIKE 'user.%'`,
+      [first.body.id],
+    );
     expect(audit).toEqual([{ action: 'user.create', details: { roles: ['manager'], via: 'oidc' } }]);
   });
 
-  it('finds the JWKS through the issuer\'s discovery document when OIDC_JWKS_URI is not set, and fetches it once', async () => {
+  it("finds the JWKS through the issuer's discovery document when OIDC_JWKS_URI is not set, and fetches it once", async () => {
     await me(await sign({ roles: ['amhp'] }, { sub: 'discovery-subject' })).expect(200);
     expect(idp.hitsOn(DISCOVERY_PATH)).toBe(1);
     expect(idp.hitsOn(DISCOVERED_JWKS_PATH)).toBe(1);
@@ -77,7 +86,10 @@ describe('OIDC: bearer tokens from the council identity provider, verified again
     const after = await me(await sign({ roles: ['amhp', 'auditor'] }, { sub: 'role-change-subject' })).expect(200);
     expect(after.body).toMatchObject({ id: before.body.id, roles: ['amhp', 'auditor'] });
     expect(await usersWithSubject('role-change-subject')).toEqual([expect.objectContaining({ roles: ['amhp', 'auditor'] })]);
-    const audit = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE resource_id = $1 AND action LIKE 'user.%' ORDER BY id`, [before.body.id]);
+    const audit = await t.sql<{ action: string }>(
+      `SELECT action FROM audit_events WHERE resource_id = $1 AND action LIKE 'user.%' ORDER BY id`,
+      [before.body.id],
+    );
     expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.update']);
   });
 
@@ -89,21 +101,52 @@ describe('OIDC: bearer tokens from the council identity provider, verified again
   describe('refuses with 401 problem+json, and creates no user, a token', () => {
     const now = () => Math.floor(t.clock.now().getTime() / 1000);
     it.each<[string, () => Promise<string>]>([
-      ['signed by a key that is not in the JWKS (unknown kid)', async () => sign({ roles: ['manager'] }, { sub: 'bad-1', key: await foreignKey(), kid: 'not-published' })],
-      ['signed by a key that is not in the JWKS (kid of the real key)', async () => sign({ roles: ['manager'] }, { sub: 'bad-2', key: await foreignKey() })],
+      [
+        'signed by a key that is not in the JWKS (unknown kid)',
+        async () => sign({ roles: ['manager'] }, { sub: 'bad-1', key: await foreignKey(), kid: 'not-published' }),
+      ],
+      [
+        'signed by a key that is not in the JWKS (kid of the real key)',
+        async () => sign({ roles: ['manager'] }, { sub: 'bad-2', key: await foreignKey() }),
+      ],
       ['for another audience', () => sign({ roles: ['manager'] }, { sub: 'bad-3', aud: 'some-other-api' })],
       ['from another issuer', () => sign({ roles: ['manager'] }, { sub: 'bad-4', iss: 'https://login.example.org/realms/amhp' })],
       ['that has expired', () => sign({ roles: ['manager'] }, { sub: 'bad-5', iat: now() - 3600, exp: now() - 60 })],
-      ['with alg none', async () => new UnsecuredJWT({ roles: ['manager'] }).setSubject('bad-6').setIssuer(idp.issuer).setAudience(AUDIENCE).setIssuedAt(now()).setExpirationTime(now() + 600).encode()],
-      ['signed HS256 with the service\'s own local secret', async () => {
-        const secret = (t.app.get(require('../src/config/app-config').AppConfig) as { jwtSecret: Uint8Array }).jwtSecret;
-        return new SignJWT({ roles: ['manager'] }).setProtectedHeader({ alg: 'HS256', kid: idp.kid }).setSubject('bad-7').setIssuer(idp.issuer).setAudience(AUDIENCE).setIssuedAt(now()).setExpirationTime(now() + 600).sign(secret);
-      }],
-      ['with a tampered payload', async () => {
-        const [h, , s] = (await sign({ roles: ['amhp'] }, { sub: 'bad-8' })).split('.');
-        const forged = Buffer.from(JSON.stringify({ roles: ['admin'], sub: 'bad-8', iss: idp.issuer, aud: AUDIENCE, iat: now(), exp: now() + 600 })).toString('base64url');
-        return `${h}.${forged}.${s}`;
-      }],
+      [
+        'with alg none',
+        async () =>
+          new UnsecuredJWT({ roles: ['manager'] })
+            .setSubject('bad-6')
+            .setIssuer(idp.issuer)
+            .setAudience(AUDIENCE)
+            .setIssuedAt(now())
+            .setExpirationTime(now() + 600)
+            .encode(),
+      ],
+      [
+        "signed HS256 with the service's own local secret",
+        async () => {
+          const secret = (t.app.get(require('../src/config/app-config').AppConfig) as { jwtSecret: Uint8Array }).jwtSecret;
+          return new SignJWT({ roles: ['manager'] })
+            .setProtectedHeader({ alg: 'HS256', kid: idp.kid })
+            .setSubject('bad-7')
+            .setIssuer(idp.issuer)
+            .setAudience(AUDIENCE)
+            .setIssuedAt(now())
+            .setExpirationTime(now() + 600)
+            .sign(secret);
+        },
+      ],
+      [
+        'with a tampered payload',
+        async () => {
+          const [h, , s] = (await sign({ roles: ['amhp'] }, { sub: 'bad-8' })).split('.');
+          const forged = Buffer.from(
+            JSON.stringify({ roles: ['admin'], sub: 'bad-8', iss: idp.issuer, aud: AUDIENCE, iat: now(), exp: now() + 600 }),
+          ).toString('base64url');
+          return `${h}.${forged}.${s}`;
+        },
+      ],
     ])('%s', async (_name, make) => {
       const token = await make();
       const res = await me(token);
@@ -136,7 +179,10 @@ describe('OIDC: bearer tokens from the council identity provider, verified again
 describe('OIDC with OIDC_JWKS_URI and OIDC_ROLES_CLAIM set', () => {
   let idp: OidcProvider;
   let t: TestApp;
-  const sign = signer(() => t, () => idp);
+  const sign = signer(
+    () => t,
+    () => idp,
+  );
 
   beforeAll(async () => {
     idp = await OidcProvider.start();
@@ -150,7 +196,10 @@ describe('OIDC with OIDC_JWKS_URI and OIDC_ROLES_CLAIM set', () => {
   });
 
   it('uses OIDC_JWKS_URI directly, never fetching the discovery document', async () => {
-    const res = await t.http.get('/auth/me').set('authorization', `Bearer ${await sign({ amhp_roles: ['amhp'] }, { sub: 'direct-1' })}`).expect(200);
+    const res = await t.http
+      .get('/auth/me')
+      .set('authorization', `Bearer ${await sign({ amhp_roles: ['amhp'] }, { sub: 'direct-1' })}`)
+      .expect(200);
     expect(res.body).toMatchObject({ roles: ['amhp'], via: 'oidc' });
     expect(idp.hitsOn(DIRECT_JWKS_PATH)).toBe(1);
     expect(idp.hitsOn(DISCOVERY_PATH)).toBe(0);
@@ -158,7 +207,10 @@ describe('OIDC with OIDC_JWKS_URI and OIDC_ROLES_CLAIM set', () => {
   });
 
   it('reads roles from the claim named by OIDC_ROLES_CLAIM, not from `roles`', async () => {
-    const res = await t.http.get('/auth/me').set('authorization', `Bearer ${await sign({ roles: ['admin'], amhp_roles: 'manager' }, { sub: 'direct-2' })}`).expect(200);
+    const res = await t.http
+      .get('/auth/me')
+      .set('authorization', `Bearer ${await sign({ roles: ['admin'], amhp_roles: 'manager' }, { sub: 'direct-2' })}`)
+      .expect(200);
     expect(res.body.roles).toEqual(['manager']);
     const none = await t.http.get('/auth/me').set('authorization', `Bearer ${await sign({ roles: ['admin'] }, { sub: 'direct-3' })}`);
     expectProblem(none, 403, 'no-role');
@@ -168,7 +220,10 @@ describe('OIDC with OIDC_JWKS_URI and OIDC_ROLES_CLAIM set', () => {
 describe('OIDC when the identity provider is down, failing or slow: 503, never 500 or a hang', () => {
   let idp: OidcProvider;
   let t: TestApp;
-  const sign = signer(() => t, () => idp);
+  const sign = signer(
+    () => t,
+    () => idp,
+  );
   const me = async (sub: string) => t.http.get('/auth/me').set('authorization', `Bearer ${await sign({ roles: ['amhp'] }, { sub })}`);
 
   beforeEach(async () => {

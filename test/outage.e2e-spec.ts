@@ -5,7 +5,10 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function expect503Problem(res: Response): void {
-  expect({ status: res.status, type: res.headers['content-type'] }).toEqual({ status: 503, type: expect.stringMatching(/^application\/problem\+json/) });
+  expect({ status: res.status, type: res.headers['content-type'] }).toEqual({
+    status: 503,
+    type: expect.stringMatching(/^application\/problem\+json/),
+  });
   expect(res.body).toMatchObject({ status: 503, code: 'service-unavailable' });
   expect(res.headers['retry-after']).toBeDefined();
   expect(res.body).not.toHaveProperty('stack');
@@ -24,7 +27,10 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
     pg = await OutagePostgres.create();
     // A statement timeout of 2 s (so pg's query_timeout is 4 s) keeps the frozen-server case short; the rest use defaults.
     // OUTAGE_LOG_LEVEL=error shows the app's error log when a run needs explaining.
-    t = await createTestApp({ databaseUrl: pg.url, env: { DB_STATEMENT_TIMEOUT_MS: '2000', LOG_LEVEL: process.env.OUTAGE_LOG_LEVEL ?? 'silent' } });
+    t = await createTestApp({
+      databaseUrl: pg.url,
+      env: { DB_STATEMENT_TIMEOUT_MS: '2000', LOG_LEVEL: process.env.OUTAGE_LOG_LEVEL ?? 'silent' },
+    });
     admin = await t.user(['admin']);
   }, 40_000);
   afterAll(async () => {

@@ -44,15 +44,24 @@ describe('people: recording, reading and finding the subjects of referrals (audi
   });
 
   const grant = (userId: string, personId: string, kind: 'allocated' | 'duty' | 'referrer') =>
-    t.sql(`INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, $3, 'test', 'x', '2026-11-01T00:00:00Z')`, [userId, personId, kind]);
+    t.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, $3, 'test', 'x', '2026-11-01T00:00:00Z')`,
+      [userId, personId, kind],
+    );
 
-  async function person(over: Record<string, unknown> = {}, by: TestUser = manager): Promise<{ id: string; nhsNumber: string; givenName: string; familyName: string; dateOfBirth: string; version: number }> {
+  async function person(
+    over: Record<string, unknown> = {},
+    by: TestUser = manager,
+  ): Promise<{ id: string; nhsNumber: string; givenName: string; familyName: string; dateOfBirth: string; version: number }> {
     const body = { nhsNumber: nhsNumber(), givenName: 'Samuela', familyName: surname('Okafor'), dateOfBirth: '1984-03-12', ...over };
-    identifying.push(...[body.nhsNumber, body.givenName, body.familyName, body.dateOfBirth].filter((v): v is string => typeof v === 'string'));
+    identifying.push(
+      ...[body.nhsNumber, body.givenName, body.familyName, body.dateOfBirth].filter((v): v is string => typeof v === 'string'),
+    );
     return (await as(by).post('/people', body).expect(201)).body;
   }
 
-  const countByFamilyName = async (familyName: string) => (await t.sql('SELECT 1 FROM persons WHERE family_name = $1', [familyName])).length;
+  const countByFamilyName = async (familyName: string) =>
+    (await t.sql('SELECT 1 FROM persons WHERE family_name = $1', [familyName])).length;
 
   describe('recording a person', () => {
     it('records a person with a valid NHS number (spaces stripped, postcode normalised), with ETag and Location, and audits the creation by field names', async () => {
@@ -60,15 +69,56 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const familyName = surname('Nowak');
       identifying.push(nhs, familyName, 'Olamide', '1990-07-01');
       const res = await as(manager)
-        .post('/people', { nhsNumber: `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`, givenName: ' Olamide ', familyName, dateOfBirth: '1990-07-01', sex: 'female', ethnicCategory: 'C', preferredLanguage: 'Polish', interpreterNeeded: true, postcode: 'sw1a1aa' })
+        .post('/people', {
+          nhsNumber: `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`,
+          givenName: ' Olamide ',
+          familyName,
+          dateOfBirth: '1990-07-01',
+          sex: 'female',
+          ethnicCategory: 'C',
+          preferredLanguage: 'Polish',
+          interpreterNeeded: true,
+          postcode: 'sw1a1aa',
+        })
         .expect(201);
       expect(res.headers.etag).toBe('"v1"');
       expect(res.headers.location).toBe(`/people/${res.body.id}`);
-      expect(res.body).toMatchObject({ nhsNumber: nhs, givenName: 'Olamide', familyName, dateOfBirth: '1990-07-01', sex: 'female', ethnicCategory: 'C', interpreterNeeded: true, postcode: 'SW1A 1AA', gender: null, version: 1 });
+      expect(res.body).toMatchObject({
+        nhsNumber: nhs,
+        givenName: 'Olamide',
+        familyName,
+        dateOfBirth: '1990-07-01',
+        sex: 'female',
+        ethnicCategory: 'C',
+        interpreterNeeded: true,
+        postcode: 'SW1A 1AA',
+        gender: null,
+        version: 1,
+      });
       const [stored] = await t.sql(`SELECT nhs_number, created_by FROM persons WHERE id = $1`, [res.body.id]);
       expect(stored).toEqual({ nhs_number: nhs, created_by: manager.id });
-      const audit = await t.sql<{ actor_id: string; details: { fields: string[] } }>(`SELECT actor_id, details FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1`, [res.body.id]);
-      expect(audit).toEqual([{ actor_id: manager.id, details: { fields: ['nhsNumber', 'givenName', 'familyName', 'dateOfBirth', 'sex', 'ethnicCategory', 'preferredLanguage', 'interpreterNeeded', 'postcode'] } }]);
+      const audit = await t.sql<{ actor_id: string; details: { fields: string[] } }>(
+        `SELECT actor_id, details FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1`,
+        [res.body.id],
+      );
+      expect(audit).toEqual([
+        {
+          actor_id: manager.id,
+          details: {
+            fields: [
+              'nhsNumber',
+              'givenName',
+              'familyName',
+              'dateOfBirth',
+              'sex',
+              'ethnicCategory',
+              'preferredLanguage',
+              'interpreterNeeded',
+              'postcode',
+            ],
+          },
+        },
+      ]);
     });
 
     it('records a person without an NHS number, and a second one with the same name and date of birth (only NHS numbers are unique)', async () => {
@@ -103,7 +153,9 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       [{ version: 7 }, 'version'],
     ])('refuses %j with 400 naming %s, and stores nothing', async (over, field) => {
       const familyName = surname('Bad');
-      const res = await as(manager).post('/people', { givenName: 'Kim', familyName, ...over }).expect(400);
+      const res = await as(manager)
+        .post('/people', { givenName: 'Kim', familyName, ...over })
+        .expect(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
       expect(await countByFamilyName(familyName)).toBe(0);
     });
@@ -126,14 +178,19 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       for (const secret of [first.givenName, first.familyName, first.dateOfBirth, first.nhsNumber]) expect(text).not.toContain(secret);
       expect(await t.sql('SELECT 1 FROM persons WHERE nhs_number = $1', [first.nhsNumber])).toHaveLength(1);
       expect(await countByFamilyName(familyName)).toBe(0);
-      const audit = await t.sql(`SELECT actor_id, outcome, details FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1 AND outcome = 'failure'`, [first.id]);
+      const audit = await t.sql(
+        `SELECT actor_id, outcome, details FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1 AND outcome = 'failure'`,
+        [first.id],
+      );
       expect(audit).toEqual([{ actor_id: referrer.id, outcome: 'failure', details: { reason: 'person-exists', matchedBy: 'nhsNumber' } }]);
     });
 
     it('auditors and admins cannot record people', async () => {
       for (const roles of [['auditor'], ['admin']] as const) {
         const u = await t.user([...roles]);
-        await as(u).post('/people', { givenName: 'Kim', familyName: surname('Nope') }).expect(403);
+        await as(u)
+          .post('/people', { givenName: 'Kim', familyName: surname('Nope') })
+          .expect(403);
       }
     });
   });
@@ -145,7 +202,10 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect(res.headers.etag).toBe('"v1"');
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toMatchObject({ id: p.id, nhsNumber: p.nhsNumber, familyName: p.familyName });
-      const audit = await t.sql(`SELECT actor_id, access_basis, request_id, outcome FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [p.id]);
+      const audit = await t.sql(
+        `SELECT actor_id, access_basis, request_id, outcome FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`,
+        [p.id],
+      );
       expect(audit).toEqual([{ actor_id: manager.id, access_basis: 'role:manager', request_id: 'people-read-1', outcome: 'success' }]);
     });
 
@@ -154,7 +214,9 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const p = await person();
       await grant(amhp.id, p.id, 'allocated');
       await as(amhp).get(`/people/${p.id}`).expect(200);
-      const audit = await t.sql(`SELECT actor_id, access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [p.id]);
+      const audit = await t.sql(`SELECT actor_id, access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [
+        p.id,
+      ]);
       expect(audit).toEqual([{ actor_id: amhp.id, access_basis: 'relationship:allocated' }]);
     });
 
@@ -164,14 +226,21 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const denied = await as(amhp).get(`/people/${p.id}`).expect(403);
       expect(denied.body).toMatchObject({ code: 'no-relationship', breakGlass: { href: '/break-glass', method: 'POST' } });
       expect(JSON.stringify(denied.body)).not.toContain(p.familyName);
-      const denials = await t.sql(`SELECT actor_id, outcome, details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND subject_person_id = $1`, [p.id]);
+      const denials = await t.sql(
+        `SELECT actor_id, outcome, details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND subject_person_id = $1`,
+        [p.id],
+      );
       expect(denials).toEqual([{ actor_id: amhp.id, outcome: 'denied', policy: 'person.read' }]);
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [p.id])).toHaveLength(0);
 
-      const session = (await as(amhp).post('/break-glass', { personId: p.id, reason: 'Police at the door at 3am, s.136, nobody allocated' }).expect(201)).body;
+      const session = (
+        await as(amhp).post('/break-glass', { personId: p.id, reason: 'Police at the door at 3am, s.136, nobody allocated' }).expect(201)
+      ).body;
       const res = await as(amhp).get(`/people/${p.id}`).expect(200);
       expect(res.body.id).toBe(p.id);
-      const reads = await t.sql(`SELECT actor_id, access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [p.id]);
+      const reads = await t.sql(`SELECT actor_id, access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [
+        p.id,
+      ]);
       expect(reads).toEqual([{ actor_id: amhp.id, access_basis: `break-glass:${session.id}` }]);
     });
 
@@ -179,7 +248,9 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const theirs = await person();
       await grant(referrer.id, theirs.id, 'referrer');
       await as(referrer).get(`/people/${theirs.id}`).expect(200);
-      const [audit] = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [theirs.id]);
+      const [audit] = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [
+        theirs.id,
+      ]);
       expect(audit).toEqual({ access_basis: 'relationship:referrer' });
 
       const recorded = await person({}, referrer);
@@ -190,7 +261,10 @@ describe('people: recording, reading and finding the subjects of referrals (audi
 
     it('auditors and admins cannot read a person; a person that does not exist is 404 for a manager; a malformed id is 400', async () => {
       const p = await person();
-      for (const roles of [['auditor'], ['admin']] as const) await as(await t.user([...roles])).get(`/people/${p.id}`).expect(403);
+      for (const roles of [['auditor'], ['admin']] as const)
+        await as(await t.user([...roles]))
+          .get(`/people/${p.id}`)
+          .expect(403);
       const missing = await as(manager).get(`/people/${randomUUID()}`).expect(404);
       expect(missing.body.code).toBe('not-found');
       await as(manager).get('/people/not-a-uuid').expect(400);
@@ -205,15 +279,39 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       await grant(amhp.id, mine.id, 'duty');
 
       const spaced = `${mine.nhsNumber.slice(0, 3)} ${mine.nhsNumber.slice(3, 6)} ${mine.nhsNumber.slice(6)}`;
-      const found = await as(amhp).get(`/people?nhsNumber=${encodeURIComponent(spaced)}`).expect(200);
-      expect(found.body).toEqual({ items: [{ id: mine.id, nhsNumber: mine.nhsNumber, givenName: 'Samuela', familyName: mine.familyName, dateOfBirth: '1984-03-12', sex: null, postcode: null, version: 1 }], nextCursor: null });
+      const found = await as(amhp)
+        .get(`/people?nhsNumber=${encodeURIComponent(spaced)}`)
+        .expect(200);
+      expect(found.body).toEqual({
+        items: [
+          {
+            id: mine.id,
+            nhsNumber: mine.nhsNumber,
+            givenName: 'Samuela',
+            familyName: mine.familyName,
+            dateOfBirth: '1984-03-12',
+            sex: null,
+            postcode: null,
+            version: 1,
+          },
+        ],
+        nextCursor: null,
+      });
       const hidden = await as(amhp).get(`/people?nhsNumber=${notMine.nhsNumber}`).expect(200);
       expect(hidden.body.items).toEqual([]);
 
-      const results = await t.sql(`SELECT subject_person_id, access_basis, details FROM audit_events WHERE action = 'person.search-result' AND actor_id = $1`, [amhp.id]);
+      const results = await t.sql(
+        `SELECT subject_person_id, access_basis, details FROM audit_events WHERE action = 'person.search-result' AND actor_id = $1`,
+        [amhp.id],
+      );
       expect(results).toEqual([{ subject_person_id: mine.id, access_basis: 'relationship:duty', details: { criteria: ['nhsNumber'] } }]);
-      const searches = await t.sql(`SELECT details FROM audit_events WHERE action = 'person.search' AND actor_id = $1 ORDER BY id`, [amhp.id]);
-      expect(searches).toEqual([{ details: { criteria: ['nhsNumber'], results: 1 } }, { details: { criteria: ['nhsNumber'], results: 0 } }]);
+      const searches = await t.sql(`SELECT details FROM audit_events WHERE action = 'person.search' AND actor_id = $1 ORDER BY id`, [
+        amhp.id,
+      ]);
+      expect(searches).toEqual([
+        { details: { criteria: ['nhsNumber'], results: 1 } },
+        { details: { criteria: ['nhsNumber'], results: 0 } },
+      ]);
     });
 
     it('by family name (prefix, any case) and date of birth: only readable people, each audited; a manager sees all', async () => {
@@ -229,12 +327,21 @@ describe('people: recording, reading and finding the subjects of referrals (audi
 
       const res = await as(amhp).get(`/people?familyName=${prefix}&dateOfBirth=1984-03-12`).expect(200);
       expect(res.body.items.map((p: { id: string }) => p.id)).toEqual([a.id, c.id]);
-      const audited = await t.sql(`SELECT subject_person_id, access_basis FROM audit_events WHERE action = 'person.search-result' AND actor_id = $1 ORDER BY id`, [amhp.id]);
-      expect(audited).toEqual([{ subject_person_id: a.id, access_basis: 'relationship:allocated' }, { subject_person_id: c.id, access_basis: 'relationship:duty' }]);
+      const audited = await t.sql(
+        `SELECT subject_person_id, access_basis FROM audit_events WHERE action = 'person.search-result' AND actor_id = $1 ORDER BY id`,
+        [amhp.id],
+      );
+      expect(audited).toEqual([
+        { subject_person_id: a.id, access_basis: 'relationship:allocated' },
+        { subject_person_id: c.id, access_basis: 'relationship:duty' },
+      ]);
 
       const all = await as(manager).get(`/people?familyName=${familyName.toLowerCase()}&dateOfBirth=1984-03-12`).expect(200);
       expect(all.body.items.map((p: { id: string }) => p.id)).toEqual([a.id, b.id, c.id]);
-      const managerAudit = await t.sql(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.search-result' AND actor_id = $1 AND subject_person_id = ANY($2::uuid[]) AND access_basis = 'role:manager'`, [manager.id, [a.id, b.id, c.id]]);
+      const managerAudit = await t.sql(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.search-result' AND actor_id = $1 AND subject_person_id = ANY($2::uuid[]) AND access_basis = 'role:manager'`,
+        [manager.id, [a.id, b.id, c.id]],
+      );
       expect(managerAudit).toEqual([{ n: 3 }]);
 
       const narrowed = await as(manager).get(`/people?familyName=${familyName}&dateOfBirth=1984-03-12&givenName=b`).expect(200);
@@ -251,14 +358,23 @@ describe('people: recording, reading and finding the subjects of referrals (audi
 
     it('pages with a keyset cursor that carries no name, auditing only the people on each page', async () => {
       const familyName = surname('Paging');
-      const people = [await person({ familyName, givenName: 'Annwen' }), await person({ familyName, givenName: 'Bronwen' }), await person({ familyName, givenName: 'Ceridwen' })];
+      const people = [
+        await person({ familyName, givenName: 'Annwen' }),
+        await person({ familyName, givenName: 'Bronwen' }),
+        await person({ familyName, givenName: 'Ceridwen' }),
+      ];
       const first = await as(manager).get(`/people?familyName=${familyName}&dateOfBirth=1984-03-12&limit=2`).expect(200);
       expect(first.body.items.map((p: { id: string }) => p.id)).toEqual([people[0].id, people[1].id]);
       expect(first.body.nextCursor).toEqual(expect.any(String));
       expect(Buffer.from(first.body.nextCursor, 'base64url').toString()).not.toContain(familyName);
-      const second = await as(manager).get(`/people?familyName=${familyName}&dateOfBirth=1984-03-12&limit=2&cursor=${first.body.nextCursor}`).expect(200);
+      const second = await as(manager)
+        .get(`/people?familyName=${familyName}&dateOfBirth=1984-03-12&limit=2&cursor=${first.body.nextCursor}`)
+        .expect(200);
       expect(second.body).toEqual({ items: [expect.objectContaining({ id: people[2].id })], nextCursor: null });
-      const audited = await t.sql(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.search-result' AND subject_person_id = $1`, [people[2].id]);
+      const audited = await t.sql(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.search-result' AND subject_person_id = $1`,
+        [people[2].id],
+      );
       expect(audited).toEqual([{ n: 1 }]);
     });
 
@@ -283,11 +399,20 @@ describe('people: recording, reading and finding the subjects of referrals (audi
   describe('changing a person', () => {
     it('a manager changes fields with If-Match; the version moves on and the audit names the fields, not their values', async () => {
       const p = await person();
-      const res = await as(manager).patch(`/people/${p.id}`, { preferredLanguage: 'Welsh', interpreterNeeded: true, postcode: 'cf10 1aa' }, '"v1"').expect(200);
+      const res = await as(manager)
+        .patch(`/people/${p.id}`, { preferredLanguage: 'Welsh', interpreterNeeded: true, postcode: 'cf10 1aa' }, '"v1"')
+        .expect(200);
       expect(res.headers.etag).toBe('"v2"');
       expect(res.body).toMatchObject({ preferredLanguage: 'Welsh', interpreterNeeded: true, postcode: 'CF10 1AA', version: 2 });
-      const [audit] = await t.sql(`SELECT actor_id, access_basis, details FROM audit_events WHERE action = 'person.update' AND subject_person_id = $1`, [p.id]);
-      expect(audit).toEqual({ actor_id: manager.id, access_basis: 'role:manager', details: { fields: ['preferredLanguage', 'interpreterNeeded', 'postcode'] } });
+      const [audit] = await t.sql(
+        `SELECT actor_id, access_basis, details FROM audit_events WHERE action = 'person.update' AND subject_person_id = $1`,
+        [p.id],
+      );
+      expect(audit).toEqual({
+        actor_id: manager.id,
+        access_basis: 'role:manager',
+        details: { fields: ['preferredLanguage', 'interpreterNeeded', 'postcode'] },
+      });
 
       const cleared = await as(manager).patch(`/people/${p.id}`, { preferredLanguage: null }, '"v2"').expect(200);
       expect(cleared.body.preferredLanguage).toBeNull();
@@ -332,7 +457,9 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       await grant(duty.id, p.id, 'duty');
       await grant(referrer.id, p.id, 'referrer');
       const res = await as(allocated).patch(`/people/${p.id}`, { communicationNeeds: 'Uses BSL' }).expect(200);
-      const [audit] = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.update' AND subject_person_id = $1`, [p.id]);
+      const [audit] = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.update' AND subject_person_id = $1`, [
+        p.id,
+      ]);
       expect(audit).toEqual({ access_basis: 'relationship:allocated' });
       expect(res.body.communicationNeeds).toBe('Uses BSL');
       await as(duty).get(`/people/${p.id}`).expect(200);
@@ -341,17 +468,32 @@ describe('people: recording, reading and finding the subjects of referrals (audi
     });
   });
 
-  describe('findOrCreate, for referral intake (called inside the caller\'s transaction)', () => {
+  describe("findOrCreate, for referral intake (called inside the caller's transaction)", () => {
     const actorOf = (u: TestUser): Actor => ({ userId: u.id, email: u.email, displayName: 'Test', roles: u.roles, via: 'local' });
     const findOrCreate = (u: TestUser, dto: Record<string, unknown>) =>
-      t.app.get(Db).transaction((m) => t.app.get(PeopleService).findOrCreate(m, actorOf(u), { givenName: 'Tomasz', familyName: 'Unused', ...dto } as never));
+      t.app
+        .get(Db)
+        .transaction((m) =>
+          t.app.get(PeopleService).findOrCreate(m, actorOf(u), { givenName: 'Tomasz', familyName: 'Unused', ...dto } as never),
+        );
 
     it('returns the person already recorded with the NHS number (no duplicate, record unchanged), naming fields that differ', async () => {
       const existing = await person();
-      const found = await findOrCreate(referrer, { nhsNumber: existing.nhsNumber, givenName: 'SAMUELA', familyName: 'Different', dateOfBirth: existing.dateOfBirth });
-      expect(found).toMatchObject({ created: false, discrepancies: ['familyName'], person: { id: existing.id, familyName: existing.familyName, version: 1 } });
+      const found = await findOrCreate(referrer, {
+        nhsNumber: existing.nhsNumber,
+        givenName: 'SAMUELA',
+        familyName: 'Different',
+        dateOfBirth: existing.dateOfBirth,
+      });
+      expect(found).toMatchObject({
+        created: false,
+        discrepancies: ['familyName'],
+        person: { id: existing.id, familyName: existing.familyName, version: 1 },
+      });
       expect(await t.sql('SELECT 1 FROM persons WHERE nhs_number = $1', [existing.nhsNumber])).toHaveLength(1);
-      const audit = await t.sql(`SELECT actor_id, details FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1`, [existing.id]);
+      const audit = await t.sql(`SELECT actor_id, details FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1`, [
+        existing.id,
+      ]);
       expect(audit).toEqual([{ actor_id: referrer.id, details: { matchedBy: 'nhsNumber', discrepancies: ['familyName'] } }]);
     });
 
@@ -366,14 +508,19 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const anonymous = await findOrCreate(referrer, { familyName });
       expect(anonymous.created).toBe(true);
       expect(await countByFamilyName(familyName)).toBe(2);
-      const audit = await t.sql(`SELECT actor_id FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1`, [made.person.id]);
+      const audit = await t.sql(`SELECT actor_id FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1`, [
+        made.person.id,
+      ]);
       expect(audit).toEqual([{ actor_id: referrer.id }]);
     });
 
     it('applies the same rules as POST /people: a bad NHS number or a future date of birth is refused and nothing is stored', async () => {
       const familyName = surname('Rules');
       await expect(findOrCreate(referrer, { nhsNumber: '1234567890', familyName })).rejects.toMatchObject({ status: 400 });
-      await expect(findOrCreate(referrer, { familyName, dateOfBirth: '2030-01-01' })).rejects.toMatchObject({ status: 422, code: 'date-of-birth-in-future' });
+      await expect(findOrCreate(referrer, { familyName, dateOfBirth: '2030-01-01' })).rejects.toMatchObject({
+        status: 422,
+        code: 'date-of-birth-in-future',
+      });
       expect(await countByFamilyName(familyName)).toBe(0);
     });
   });
@@ -382,7 +529,9 @@ describe('people: recording, reading and finding the subjects of referrals (audi
     const nhs = nhsNumber();
     const familyName = surname('Race');
     identifying.push(nhs, familyName);
-    const results = await Promise.all(Array.from({ length: 5 }, () => as(manager).post('/people', { nhsNumber: nhs, givenName: 'Samuela', familyName })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => as(manager).post('/people', { nhsNumber: nhs, givenName: 'Samuela', familyName })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
     const id = results.find((r) => r.status === 201)!.body.id;
     for (const r of results.filter((x) => x.status === 409)) expect(r.body.existingId).toBe(id);
@@ -398,12 +547,24 @@ describe('people: recording, reading and finding the subjects of referrals (audi
     await as(manager).get(`/people?familyName=${p.familyName}&dateOfBirth=${p.dateOfBirth}&givenName=Marg`).expect(200);
     await as(referrer).get(`/people?nhsNumber=${p.nhsNumber}`).expect(403);
     await as(manager).post('/people', { nhsNumber: p.nhsNumber, givenName: 'Marguerite', familyName: p.familyName }).expect(409);
-    await as(manager).patch(`/people/${p.id}`, { familyName: `${p.familyName}-Smythe`, dateOfBirth: '1971-02-04' }).expect(200);
+    await as(manager)
+      .patch(`/people/${p.id}`, { familyName: `${p.familyName}-Smythe`, dateOfBirth: '1971-02-04' })
+      .expect(200);
     identifying.push(`${p.familyName}-Smythe`, '1971-02-04');
 
-    const rows = await t.sql<{ subject: string | null; text: string }>(`SELECT subject_person_id AS subject, concat_ws('|', action, resource_type, resource_id, access_basis, details::text) AS text FROM audit_events`);
+    const rows = await t.sql<{ subject: string | null; text: string }>(
+      `SELECT subject_person_id AS subject, concat_ws('|', action, resource_type, resource_id, access_basis, details::text) AS text FROM audit_events`,
+    );
     const own = rows.filter((r) => r.subject === p.id).map((r) => r.text.split('|')[0]);
-    expect(own.sort()).toEqual(['access.denied', 'person.create', 'person.create', 'person.read', 'person.search-result', 'person.search-result', 'person.update']);
+    expect(own.sort()).toEqual([
+      'access.denied',
+      'person.create',
+      'person.create',
+      'person.read',
+      'person.search-result',
+      'person.search-result',
+      'person.update',
+    ]);
     // Everything this file recorded, not only this test's person.
     const leaks = rows.flatMap((r) => identifying.filter((v) => r.text.includes(v)).map((v) => `${v} in ${r.text}`));
     expect(leaks).toEqual([]);

@@ -23,7 +23,12 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     },
     delete: (p: string) => t.http.delete(p).set('authorization', u.auth),
   });
-  const shift = async (startsAt: string, endsAt: string, over: object = {}) => (await api(manager).post('/rota/shifts', { label: 'Day', startsAt, endsAt, requiredCount: 1, ...over }).expect(201)).body as { id: string };
+  const shift = async (startsAt: string, endsAt: string, over: object = {}) =>
+    (
+      await api(manager)
+        .post('/rota/shifts', { label: 'Day', startsAt, endsAt, requiredCount: 1, ...over })
+        .expect(201)
+    ).body as { id: string };
   /** Three days from `first` (February: local time is UTC): Day 09-17 for two, Night 21-08 for one senior. */
   const threeDays = async (first: number) => {
     const made: Array<{ id: string }> = [];
@@ -36,7 +41,10 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     return made.map((s) => s.id);
   };
   const propose = async (from: string, to: string) => (await api(manager).post('/rota/plans', { from, to }).expect(201)).body;
-  const planned = (shiftIds: string[]) => t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM shift_assignments WHERE source = 'plan' AND shift_id = ANY($1::uuid[])`, [shiftIds]);
+  const planned = (shiftIds: string[]) =>
+    t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM shift_assignments WHERE source = 'plan' AND shift_id = ANY($1::uuid[])`, [
+      shiftIds,
+    ]);
 
   it('proposes a plan that fills every gap; publishing puts it on the rota, audited, with outbox events', async () => {
     const ids = await threeDays(1);
@@ -44,7 +52,16 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     const p = res.body;
     expect(res.headers.etag).toBe('"v1"');
     expect(res.headers.location).toBe(`/rota/plans/${p.id}`);
-    expect(p).toMatchObject({ status: 'proposed', from: '2027-02-01T00:00:00.000Z', to: '2027-02-04T00:00:00.000Z', unfilled: [], dropped: [], version: 1, publishedAt: null, createdBy: manager.id });
+    expect(p).toMatchObject({
+      status: 'proposed',
+      from: '2027-02-01T00:00:00.000Z',
+      to: '2027-02-04T00:00:00.000Z',
+      unfilled: [],
+      dropped: [],
+      version: 1,
+      publishedAt: null,
+      createdBy: manager.id,
+    });
     expect(p.solver).toMatchObject({ status: 'Optimal', chunks: 1 });
     expect(p.assignments).toHaveLength(9);
     // Only the senior can take the nights (and then cannot work the days after them: 1 h of rest).
@@ -52,7 +69,10 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     expect(nights.map((a: { displayName: string }) => a.displayName)).toEqual(['Senior Sam', 'Senior Sam', 'Senior Sam']);
     expect(p.assignments.every((a: { displayName: string; startsAt: string }) => a.displayName && a.startsAt)).toBe(true);
     expect(p.fairness).toMatchObject({ spread: expect.any(Number), totals: expect.objectContaining({ shifts: 9 }) });
-    expect(p.fairness.people.find((r: { practitionerId: string }) => r.practitionerId === senior.practitionerId)).toMatchObject({ nights: 3, hours: 33 });
+    expect(p.fairness.people.find((r: { practitionerId: string }) => r.practitionerId === senior.practitionerId)).toMatchObject({
+      nights: 3,
+      hours: 33,
+    });
     expect(await planned(ids)).toEqual([{ n: 0 }]); // a proposal changes nothing
 
     expect((await api(manager).get(`/rota/plans/${p.id}`).expect(200)).body).toEqual(p);
@@ -61,13 +81,28 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     expect(published.headers.etag).toBe('"v2"');
     expect(published.body).toMatchObject({ status: 'published', version: 2, publishedAt: '2026-11-21T10:00:00.000Z' });
     const shifts = (await api(manager).get('/rota/shifts?from=2027-02-01T00:00:00Z&to=2027-02-04T09:00:00Z').expect(200)).body.items;
-    expect(shifts.map((s: { assigned: unknown[]; requiredCount: number }) => s.assigned.length - s.requiredCount)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(shifts.map((s: { assigned: unknown[]; requiredCount: number }) => s.assigned.length - s.requiredCount)).toEqual([
+      0, 0, 0, 0, 0, 0,
+    ]);
     expect(await planned(ids)).toEqual([{ n: 9 }]);
 
-    expect(await t.sql(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [p.id])).toEqual([{ action: 'rota.plan.propose' }, { action: 'rota.plan.publish' }]);
+    expect(await t.sql(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [p.id])).toEqual([
+      { action: 'rota.plan.propose' },
+      { action: 'rota.plan.publish' },
+    ]);
     expect(await t.sql(`SELECT 1 FROM outbox_events WHERE type = 'rota.plan.published' AND aggregate_id = $1`, [p.id])).toHaveLength(1);
-    expect(await t.sql(`SELECT 1 FROM outbox_events WHERE type = 'rota.assignment.created' AND payload->>'source' = 'plan' AND aggregate_id = ANY($1)`, [ids])).toHaveLength(9);
-    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.assign' AND details->>'source' = 'plan' AND details->>'shiftId' = ANY($1)`, [ids])).toHaveLength(9);
+    expect(
+      await t.sql(
+        `SELECT 1 FROM outbox_events WHERE type = 'rota.assignment.created' AND payload->>'source' = 'plan' AND aggregate_id = ANY($1)`,
+        [ids],
+      ),
+    ).toHaveLength(9);
+    expect(
+      await t.sql(
+        `SELECT 1 FROM audit_events WHERE action = 'rota.assign' AND details->>'source' = 'plan' AND details->>'shiftId' = ANY($1)`,
+        [ids],
+      ),
+    ).toHaveLength(9);
 
     const again = await api(manager).post(`/rota/plans/${p.id}/publish`).expect(409);
     expect(again.body.code).toBe('plan-not-proposed');
@@ -98,10 +133,20 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     const ids = await threeDays(22);
     const p = await propose('2027-02-22T00:00:00Z', '2027-02-25T00:00:00Z');
     const night = p.assignments.find((a: { label: string }) => a.label === 'Night');
-    await t.sql(`INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'sick', $2, $3, 'approved', $4)`, [night.practitionerId, night.startsAt, night.endsAt, manager.id]);
+    await t.sql(
+      `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'sick', $2, $3, 'approved', $4)`,
+      [night.practitionerId, night.startsAt, night.endsAt, manager.id],
+    );
     const res = await api(manager).post(`/rota/plans/${p.id}/publish`).expect(409);
     expect(res.body.code).toBe('plan-invalid');
-    expect(res.body.failures).toEqual([expect.objectContaining({ shiftId: night.shiftId, practitionerId: night.practitionerId, code: 'assignment-refused', findings: expect.arrayContaining([expect.objectContaining({ code: 'on-leave' })]) })]);
+    expect(res.body.failures).toEqual([
+      expect.objectContaining({
+        shiftId: night.shiftId,
+        practitionerId: night.practitionerId,
+        code: 'assignment-refused',
+        findings: expect.arrayContaining([expect.objectContaining({ code: 'on-leave' })]),
+      }),
+    ]);
     expect(await planned(ids)).toEqual([{ n: 0 }]);
     expect((await api(manager).get(`/rota/plans/${p.id}`).expect(200)).body.status).toBe('proposed');
   });
@@ -109,8 +154,12 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
   it('only managers plan: an AMHP cannot propose (403); bad periods are refused', async () => {
     await api(senior).post('/rota/plans', { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' }).expect(403);
     await api(senior).get('/rota/preferences').expect(403);
-    expect((await api(manager).post('/rota/plans', { from: '2027-03-02T00:00:00Z', to: '2027-03-01T00:00:00Z' }).expect(422)).body.code).toBe('bad-period');
-    expect((await api(manager).post('/rota/plans', { from: '2027-03-01T00:00:00Z', to: '2027-06-01T00:00:00Z' }).expect(422)).body.code).toBe('bad-period');
+    expect(
+      (await api(manager).post('/rota/plans', { from: '2027-03-02T00:00:00Z', to: '2027-03-01T00:00:00Z' }).expect(422)).body.code,
+    ).toBe('bad-period');
+    expect(
+      (await api(manager).post('/rota/plans', { from: '2027-03-01T00:00:00Z', to: '2027-06-01T00:00:00Z' }).expect(422)).body.code,
+    ).toBe('bad-period');
     await api(manager).post('/rota/plans', { from: 'yesterday', to: '2027-03-02T00:00:00Z' }).expect(400);
     await api(manager).post('/rota/plans', { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z', extra: 1 }).expect(400);
   });
@@ -120,20 +169,47 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     // Everyone on leave for the second one.
     const empty = await shift('2027-03-02T09:00:00Z', '2027-03-02T17:00:00Z');
     for (const a of [senior, ...others]) {
-      await t.sql(`INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'annual', '2027-03-02T00:00:00Z', '2027-03-03T00:00:00Z', 'approved', $2)`, [a.practitionerId, manager.id]);
+      await t.sql(
+        `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'annual', '2027-03-02T00:00:00Z', '2027-03-03T00:00:00Z', 'approved', $2)`,
+        [a.practitionerId, manager.id],
+      );
     }
     const p = await propose('2027-03-01T00:00:00Z', '2027-03-03T00:00:00Z');
     expect(p.unfilled).toEqual([
-      expect.objectContaining({ shiftId: bia.id, missing: 0, missingSkills: ['bia'], code: 'skill-unavailable', reason: expect.stringContaining('"bia"') }),
-      expect.objectContaining({ shiftId: empty.id, missing: 1, code: 'no-eligible-amhp', reason: expect.stringContaining('4 on approved leave') }),
+      expect.objectContaining({
+        shiftId: bia.id,
+        missing: 0,
+        missingSkills: ['bia'],
+        code: 'skill-unavailable',
+        reason: expect.stringContaining('"bia"'),
+      }),
+      expect.objectContaining({
+        shiftId: empty.id,
+        missing: 1,
+        code: 'no-eligible-amhp',
+        reason: expect.stringContaining('4 on approved leave'),
+      }),
     ]);
   });
 
   it('preferences: recorded by managers, honoured by the planner, listed and removed', async () => {
     const monday = await shift('2027-03-08T09:00:00Z', '2027-03-08T17:00:00Z');
     const wanted = others[2];
-    const created = await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, onDate: '2027-03-08', weight: 10, note: 'Swapped from last week' }).expect(201);
-    expect(created.body).toMatchObject({ practitionerId: wanted.practitionerId, onDate: '2027-03-08', weekday: null, patternId: null, weight: 10 });
+    const created = await api(manager)
+      .post('/rota/preferences', {
+        practitionerId: wanted.practitionerId,
+        onDate: '2027-03-08',
+        weight: 10,
+        note: 'Swapped from last week',
+      })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      practitionerId: wanted.practitionerId,
+      onDate: '2027-03-08',
+      weekday: null,
+      patternId: null,
+      weight: 10,
+    });
     const p = await propose('2027-03-08T00:00:00Z', '2027-03-09T00:00:00Z');
     expect(p.assignments).toEqual([expect.objectContaining({ shiftId: monday.id, practitionerId: wanted.practitionerId })]);
 
@@ -141,18 +217,33 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     expect(listed.map((x: { id: string }) => x.id)).toEqual([created.body.id]);
     expect((await api(manager).get(`/rota/preferences?practitionerId=${senior.practitionerId}`).expect(200)).body.items).toEqual([]);
     await api(senior).post('/rota/preferences', { practitionerId: senior.practitionerId, weekday: 1, weight: 5 }).expect(403);
-    expect((await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weight: 5 }).expect(422)).body.code).toBe('preference-target-required');
+    expect((await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weight: 5 }).expect(422)).body.code).toBe(
+      'preference-target-required',
+    );
     await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weekday: 1, weight: 0 }).expect(400);
     await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weekday: 8, weight: 3 }).expect(400);
-    await api(manager).post('/rota/preferences', { practitionerId: '00000000-0000-4000-8000-000000000000', weekday: 1, weight: 3 }).expect(404);
+    await api(manager)
+      .post('/rota/preferences', { practitionerId: '00000000-0000-4000-8000-000000000000', weekday: 1, weight: 3 })
+      .expect(404);
     await api(manager).delete(`/rota/preferences/${created.body.id}`).expect(204);
     await api(manager).delete(`/rota/preferences/${created.body.id}`).expect(404);
-    expect(await t.sql(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [created.body.id])).toEqual([{ action: 'rota.preference.create' }, { action: 'rota.preference.delete' }]);
+    expect(await t.sql(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [created.body.id])).toEqual([
+      { action: 'rota.preference.create' },
+      { action: 'rota.preference.delete' },
+    ]);
   });
 
   it('fairness report: hours, FTE, share, nights, weekends, bank holidays and the spread; AMHPs may read it', async () => {
     const res = await api(senior).get('/rota/fairness?from=2027-02-01T00:00:00Z&to=2027-02-08T00:00:00Z').expect(200);
-    const rows = res.body.people as Array<{ practitionerId: string; hours: number; hoursPerFte: number; nights: number; fte: number; share: number; fteShare: number }>;
+    const rows = res.body.people as Array<{
+      practitionerId: string;
+      hours: number;
+      hoursPerFte: number;
+      nights: number;
+      fte: number;
+      share: number;
+      fteShare: number;
+    }>;
     expect(rows.find((r) => r.practitionerId === senior.practitionerId)).toMatchObject({ hours: 33, nights: 3, fte: 1, fteShare: 0.25 });
     expect(rows.reduce((s, r) => s + r.hours, 0)).toBe(81);
     expect(res.body.spread).toBe(Math.max(...rows.map((r) => r.hoursPerFte)) - Math.min(...rows.map((r) => r.hoursPerFte)));

@@ -22,13 +22,22 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
   });
 
   it('an oversized body is a 413 problem and nothing is stored', async () => {
-    const res = await t.http.post('/users').set('authorization', admin.auth).send({ email: 'big@council.test', displayName: 'x'.repeat(70_000), roles: ['amhp'] }).expect(413);
+    const res = await t.http
+      .post('/users')
+      .set('authorization', admin.auth)
+      .send({ email: 'big@council.test', displayName: 'x'.repeat(70_000), roles: ['amhp'] })
+      .expect(413);
     expect(res.body).toMatchObject({ status: 413, code: 'http-413' });
     expect(await t.sql(`SELECT 1 FROM users WHERE email = 'big@council.test'`)).toHaveLength(0);
   });
 
   it('malformed JSON is a 400 problem', async () => {
-    const res = await t.http.post('/users').set('authorization', admin.auth).set('content-type', 'application/json').send('{"email": ').expect(400);
+    const res = await t.http
+      .post('/users')
+      .set('authorization', admin.auth)
+      .set('content-type', 'application/json')
+      .send('{"email": ')
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
@@ -59,13 +68,21 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
-    expect((await t.http.get('/health/live').set('x-request-id', 'thin-client-42').expect(200)).headers['x-request-id']).toBe('thin-client-42');
-    expect((await t.http.get('/health/live').set('x-request-id', 'bad id\twith tab').expect(200)).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await t.http.get('/health/live').set('x-request-id', 'thin-client-42').expect(200)).headers['x-request-id']).toBe(
+      'thin-client-42',
+    );
+    expect((await t.http.get('/health/live').set('x-request-id', 'bad id\twith tab').expect(200)).headers['x-request-id']).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
   });
 
   it('a NUL character in a query or body is a 400, not a 500', async () => {
     await t.http.get('/users?q=%00').set('authorization', admin.auth).expect(400);
-    await t.http.post('/users').set('authorization', admin.auth).send({ email: 'nul@council.test', displayName: 'A\u0000B', roles: ['amhp'] }).expect(400);
+    await t.http
+      .post('/users')
+      .set('authorization', admin.auth)
+      .send({ email: 'nul@council.test', displayName: 'A\u0000B', roles: ['amhp'] })
+      .expect(400);
   });
 
   it('error bodies carry no stack trace or internals', async () => {
@@ -103,14 +120,16 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
     await t.sql('CREATE TABLE IF NOT EXISTS retry_probe (id int PRIMARY KEY, n int NOT NULL)');
     await t.sql('INSERT INTO retry_probe VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0');
     let attempts = 0;
-    await Promise.all(Array.from({ length: 8 }, () =>
-      db.transaction(async (m) => {
-        attempts += 1;
-        const [{ n }] = await m.query('SELECT n FROM retry_probe WHERE id = 1');
-        await new Promise((r) => setTimeout(r, 5));
-        await m.query('UPDATE retry_probe SET n = $1 WHERE id = 1', [n + 1]);
-      }, 'SERIALIZABLE'),
-    ));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        db.transaction(async (m) => {
+          attempts += 1;
+          const [{ n }] = await m.query('SELECT n FROM retry_probe WHERE id = 1');
+          await new Promise((r) => setTimeout(r, 5));
+          await m.query('UPDATE retry_probe SET n = $1 WHERE id = 1', [n + 1]);
+        }, 'SERIALIZABLE'),
+      ),
+    );
     expect((await t.sql<{ n: number }>('SELECT n FROM retry_probe WHERE id = 1'))[0].n).toBe(8);
     expect(attempts).toBeGreaterThan(8);
     await t.sql('DROP TABLE retry_probe');
@@ -129,7 +148,12 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
   });
 
   it('purges expired idempotency records', async () => {
-    await t.http.post('/users').set('authorization', admin.auth).set('idempotency-key', 'purge-me').send({ email: 'purge@council.test', displayName: 'P', roles: ['amhp'] }).expect(201);
+    await t.http
+      .post('/users')
+      .set('authorization', admin.auth)
+      .set('idempotency-key', 'purge-me')
+      .send({ email: 'purge@council.test', displayName: 'P', roles: ['amhp'] })
+      .expect(201);
     expect(await t.app.get(IdempotencyPurge).purge()).toBe(0);
     t.clock.advance(25 * 3_600_000);
     expect(await t.app.get(IdempotencyPurge).purge()).toBe(1);

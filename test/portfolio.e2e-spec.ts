@@ -22,10 +22,37 @@ describe('reapproval portfolio', () => {
   /** A practitioner with an approval, training, supervision of every kind, an appraisal and a practice audit. */
   async function practitionerWithRecord(displayName?: string, extra: { findings?: string; topic?: string } = {}) {
     const user = await t.user(['amhp'], displayName ? { displayName } : {});
-    const p = (await as(manager).post('/practitioners', { userId: user.id, profession: 'social-worker', registrationBody: 'Social Work England', registrationNumber: `SW${Math.floor(Math.random() * 1e6)}`, registrationCheckedOn: '2026-10-01', team: 'North' }).expect(201)).body;
-    await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31' }).expect(201);
-    await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2025-09-10', hours: 12, provider: 'Regional AMHP forum', topic: extra.topic ?? 'Case law update' }).expect(201);
-    await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 20, provider: 'Council L&D', topic: 'Capacity and DoLS' }).expect(201);
+    const p = (
+      await as(manager)
+        .post('/practitioners', {
+          userId: user.id,
+          profession: 'social-worker',
+          registrationBody: 'Social Work England',
+          registrationNumber: `SW${Math.floor(Math.random() * 1e6)}`,
+          registrationCheckedOn: '2026-10-01',
+          team: 'North',
+        })
+        .expect(201)
+    ).body;
+    await as(manager)
+      .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31' })
+      .expect(201);
+    await as(manager)
+      .post(`/practitioners/${p.id}/training`, {
+        completedOn: '2025-09-10',
+        hours: 12,
+        provider: 'Regional AMHP forum',
+        topic: extra.topic ?? 'Case law update',
+      })
+      .expect(201);
+    await as(manager)
+      .post(`/practitioners/${p.id}/training`, {
+        completedOn: '2026-07-01',
+        hours: 20,
+        provider: 'Council L&D',
+        topic: 'Capacity and DoLS',
+      })
+      .expect(201);
     const sessions: Array<[string, string, number, string?]> = [
       ['2025-07-01', 'professional', 60, `${SECRET} one`],
       ['2025-08-01', 'group', 90],
@@ -33,10 +60,36 @@ describe('reapproval portfolio', () => {
       ['2026-11-01', 'managerial', 30, `${SECRET} three`],
     ];
     for (const [heldOn, type, durationMinutes, notes] of sessions) {
-      await as(manager).post('/supervision-sessions', { superviseeId: p.id, supervisorUserId: manager.id, heldOn, type, durationMinutes, ...(notes ? { notes } : {}) }).expect(201);
+      await as(manager)
+        .post('/supervision-sessions', {
+          superviseeId: p.id,
+          supervisorUserId: manager.id,
+          heldOn,
+          type,
+          durationMinutes,
+          ...(notes ? { notes } : {}),
+        })
+        .expect(201);
     }
-    await as(manager).post(`/practitioners/${p.id}/appraisals`, { heldOn: '2026-10-01', periodFrom: '2025-10-01', periodTo: '2026-09-30', outcome: 'meets', summary: 'A strong year', objectives: 'Lead a case review' }).expect(201);
-    await as(auditor).post(`/practitioners/${p.id}/practice-audits`, { workReference: 'ASMT-2026-00123', themes: ['nearest-relative', 'least-restrictive'], findings: extra.findings ?? 'Clear rationale for the decision.', rating: 'good', score: 82 }).expect(201);
+    await as(manager)
+      .post(`/practitioners/${p.id}/appraisals`, {
+        heldOn: '2026-10-01',
+        periodFrom: '2025-10-01',
+        periodTo: '2026-09-30',
+        outcome: 'meets',
+        summary: 'A strong year',
+        objectives: 'Lead a case review',
+      })
+      .expect(201);
+    await as(auditor)
+      .post(`/practitioners/${p.id}/practice-audits`, {
+        workReference: 'ASMT-2026-00123',
+        themes: ['nearest-relative', 'least-restrictive'],
+        findings: extra.findings ?? 'Clear rationale for the decision.',
+        rating: 'good',
+        score: 82,
+      })
+      .expect(201);
     return { user, p };
   }
 
@@ -46,18 +99,71 @@ describe('reapproval portfolio', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.body;
-    expect(body.practitioner).toEqual({ id: p.id, displayName: 'Alex Example', profession: 'social-worker', registrationBody: 'Social Work England', registrationNumber: p.registrationNumber, registrationStatus: 'active', registrationCheckedOn: '2026-10-01', team: 'North', active: true, approvalStatus: 'active', approvalEndsOn: '2030-05-31' });
-    expect(body.approvals).toEqual([expect.objectContaining({ approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31', status: 'active' })]);
+    expect(body.practitioner).toEqual({
+      id: p.id,
+      displayName: 'Alex Example',
+      profession: 'social-worker',
+      registrationBody: 'Social Work England',
+      registrationNumber: p.registrationNumber,
+      registrationStatus: 'active',
+      registrationCheckedOn: '2026-10-01',
+      team: 'North',
+      active: true,
+      approvalStatus: 'active',
+      approvalEndsOn: '2030-05-31',
+    });
+    expect(body.approvals).toEqual([
+      expect.objectContaining({ approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31', status: 'active' }),
+    ]);
     expect(body.training.records).toHaveLength(2);
     expect(body.training.compliance[0].years.slice(0, 2)).toEqual([
-      expect.objectContaining({ year: 1, from: '2025-06-01', to: '2026-05-31', hours: 12, requiredHours: 18, shortfallHours: 6, status: 'short' }),
+      expect.objectContaining({
+        year: 1,
+        from: '2025-06-01',
+        to: '2026-05-31',
+        hours: 12,
+        requiredHours: 18,
+        shortfallHours: 6,
+        status: 'short',
+      }),
       expect.objectContaining({ year: 2, from: '2026-06-01', to: '2027-05-31', hours: 20, shortfallHours: 0, status: 'met' }),
     ]);
-    expect(body.supervision.status).toEqual({ intervalDays: 30, lastProfessionalOn: '2026-06-15', nextDueOn: '2026-07-15', dueFrom: 'last-professional-supervision', neverSupervised: false, status: 'overdue', daysOverdue: 129, daysUntilDue: 0 });
+    expect(body.supervision.status).toEqual({
+      intervalDays: 30,
+      lastProfessionalOn: '2026-06-15',
+      nextDueOn: '2026-07-15',
+      dueFrom: 'last-professional-supervision',
+      neverSupervised: false,
+      status: 'overdue',
+      daysOverdue: 129,
+      daysUntilDue: 0,
+    });
     expect(body.supervision.totals).toEqual({ professional: 2, managerial: 1, group: 1, reflective: 0, total: 4, totalMinutes: 240 });
     expect(body.supervision.byApprovalYear).toEqual([
-      { approvalId: body.approvals[0].id, year: 1, from: '2025-06-01', to: '2026-05-31', professional: 1, managerial: 0, group: 1, reflective: 0, total: 2, totalMinutes: 150 },
-      { approvalId: body.approvals[0].id, year: 2, from: '2026-06-01', to: '2027-05-31', professional: 1, managerial: 1, group: 0, reflective: 0, total: 2, totalMinutes: 90 },
+      {
+        approvalId: body.approvals[0].id,
+        year: 1,
+        from: '2025-06-01',
+        to: '2026-05-31',
+        professional: 1,
+        managerial: 0,
+        group: 1,
+        reflective: 0,
+        total: 2,
+        totalMinutes: 150,
+      },
+      {
+        approvalId: body.approvals[0].id,
+        year: 2,
+        from: '2026-06-01',
+        to: '2027-05-31',
+        professional: 1,
+        managerial: 1,
+        group: 0,
+        reflective: 0,
+        total: 2,
+        totalMinutes: 90,
+      },
     ]);
     expect(body.supervision.sessions.map((s: { heldOn: string; type: string }) => [s.heldOn, s.type])).toEqual([
       ['2026-11-01', 'managerial'],
@@ -67,18 +173,41 @@ describe('reapproval portfolio', () => {
     ]);
     expect(Object.keys(body.supervision.sessions[0]).sort()).toEqual(['durationMinutes', 'heldOn', 'id', 'supervisorName', 'type']);
     expect(JSON.stringify(body)).not.toContain(SECRET);
-    expect(body.appraisals).toEqual([expect.objectContaining({ heldOn: '2026-10-01', outcome: 'meets', summary: 'A strong year', objectives: 'Lead a case review', nextDueOn: '2027-10-01', textWithheld: false })]);
-    expect(body.practiceAudits).toEqual([expect.objectContaining({ workReference: 'ASMT-2026-00123', themes: ['nearest-relative', 'least-restrictive'], rating: 'good', score: 82, findings: 'Clear rationale for the decision.', textWithheld: false })]);
+    expect(body.appraisals).toEqual([
+      expect.objectContaining({
+        heldOn: '2026-10-01',
+        outcome: 'meets',
+        summary: 'A strong year',
+        objectives: 'Lead a case review',
+        nextDueOn: '2027-10-01',
+        textWithheld: false,
+      }),
+    ]);
+    expect(body.practiceAudits).toEqual([
+      expect.objectContaining({
+        workReference: 'ASMT-2026-00123',
+        themes: ['nearest-relative', 'least-restrictive'],
+        rating: 'good',
+        score: 82,
+        findings: 'Clear rationale for the decision.',
+        textWithheld: false,
+      }),
+    ]);
     expect(body.generatedAt).toBe('2026-11-21T10:00:00.000Z');
     // No assessments decided yet (test/assessments.e2e-spec.ts counts one).
     expect(body.assessments).toEqual({ total: 0, applications: 0, notDetained: 0, ctoDecisions: 0, lastOn: null });
-    const audit = await t.sql(`SELECT actor_id, access_basis, details FROM audit_events WHERE action = 'portfolio.read' AND resource_id = $1`, [p.id]);
-    expect(audit).toEqual([{ actor_id: manager.id, access_basis: 'role:manager', details: { format: 'json', appraisalText: true, auditText: true } }]);
+    const audit = await t.sql(
+      `SELECT actor_id, access_basis, details FROM audit_events WHERE action = 'portfolio.read' AND resource_id = $1`,
+      [p.id],
+    );
+    expect(audit).toEqual([
+      { actor_id: manager.id, access_basis: 'role:manager', details: { format: 'json', appraisalText: true, auditText: true } },
+    ]);
     // Assembling a portfolio is not a read of supervision notes.
     expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'supervision.read-notes' AND actor_id = $1`, [manager.id])).toEqual([]);
   });
 
-  it('an auditor\'s portfolio keeps practice-audit findings but withholds appraisal summaries and objectives', async () => {
+  it("an auditor's portfolio keeps practice-audit findings but withholds appraisal summaries and objectives", async () => {
     const { p } = await practitionerWithRecord();
     const body = (await as(auditor).get(`/practitioners/${p.id}/portfolio`).expect(200)).body;
     expect(body.appraisals).toEqual([expect.objectContaining({ outcome: 'meets', summary: null, objectives: null, textWithheld: true })]);
@@ -106,13 +235,19 @@ describe('reapproval portfolio', () => {
     expect(page).not.toMatch(/<link|src=["']?https?:|@import/i);
     expect(page).not.toContain(SECRET);
     expect(page).toContain('Overdue by 129 days');
-    const audit = await t.sql<{ details: { format: string } }>(`SELECT details FROM audit_events WHERE action = 'portfolio.read' AND resource_id = $1`, [p.id]);
+    const audit = await t.sql<{ details: { format: string } }>(
+      `SELECT details FROM audit_events WHERE action = 'portfolio.read' AND resource_id = $1`,
+      [p.id],
+    );
     expect(audit.map((a) => a.details.format)).toEqual(['html']);
   });
 
   it('Accept: text/html (as a browser sends it) also gives the page; ?format=json wins over it; a bad format is 400', async () => {
     const { p } = await practitionerWithRecord('Browser Reader');
-    const browser = await as(manager).get(`/practitioners/${p.id}/portfolio`).set('accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8').expect(200);
+    const browser = await as(manager)
+      .get(`/practitioners/${p.id}/portfolio`)
+      .set('accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')
+      .expect(200);
     expect(browser.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(browser.text).toContain('Browser Reader');
     const json = await as(manager).get(`/practitioners/${p.id}/portfolio?format=json`).set('accept', 'text/html').expect(200);
@@ -120,7 +255,7 @@ describe('reapproval portfolio', () => {
     await as(manager).get(`/practitioners/${p.id}/portfolio?format=pdf`).expect(400);
   });
 
-  it('an AMHP reads their own portfolio but not a colleague\'s (403, audited)', async () => {
+  it("an AMHP reads their own portfolio but not a colleague's (403, audited)", async () => {
     const own = await practitionerWithRecord();
     const colleague = await practitionerWithRecord();
     const body = (await as(own.user).get(`/practitioners/${own.p.id}/portfolio`).expect(200)).body;
@@ -129,7 +264,12 @@ describe('reapproval portfolio', () => {
     expect(JSON.stringify(body)).not.toContain(SECRET);
     await as(own.user).get(`/practitioners/${colleague.p.id}/portfolio`).expect(403);
     await as(own.user).get(`/practitioners/${colleague.p.id}/portfolio?format=html`).expect(403);
-    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND resource_id = $1 AND actor_id = $2`, [colleague.p.id, own.user.id])).toHaveLength(2);
+    expect(
+      await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND resource_id = $1 AND actor_id = $2`, [
+        colleague.p.id,
+        own.user.id,
+      ]),
+    ).toHaveLength(2);
     expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'portfolio.read' AND resource_id = $1`, [colleague.p.id])).toEqual([]);
   });
 
@@ -142,13 +282,32 @@ describe('reapproval portfolio', () => {
     await as(manager).get('/practitioners/not-a-uuid/portfolio').expect(400);
   });
 
-  it('a practitioner never supervised shows as such, due from their record\'s creation', async () => {
+  it("a practitioner never supervised shows as such, due from their record's creation", async () => {
     const user = await t.user(['amhp']);
-    const p = (await as(manager).post('/practitioners', { userId: user.id, profession: 'occupational-therapist', registrationBody: 'HCPC', registrationNumber: 'OT12345', supervisionIntervalDays: 42 }).expect(201)).body;
+    const p = (
+      await as(manager)
+        .post('/practitioners', {
+          userId: user.id,
+          profession: 'occupational-therapist',
+          registrationBody: 'HCPC',
+          registrationNumber: 'OT12345',
+          supervisionIntervalDays: 42,
+        })
+        .expect(201)
+    ).body;
     await t.sql(`UPDATE practitioners SET created_at = '2026-09-01T08:00:00Z' WHERE id = $1`, [p.id]);
     const body = (await as(manager).get(`/practitioners/${p.id}/portfolio`).expect(200)).body;
     expect(body.supervision).toEqual({
-      status: { intervalDays: 42, lastProfessionalOn: null, nextDueOn: '2026-10-13', dueFrom: 'record-created', neverSupervised: true, status: 'overdue', daysOverdue: 39, daysUntilDue: 0 },
+      status: {
+        intervalDays: 42,
+        lastProfessionalOn: null,
+        nextDueOn: '2026-10-13',
+        dueFrom: 'record-created',
+        neverSupervised: true,
+        status: 'overdue',
+        daysOverdue: 39,
+        daysUntilDue: 0,
+      },
       totals: { professional: 0, managerial: 0, group: 0, reflective: 0, total: 0, totalMinutes: 0 },
       byApprovalYear: [],
       sessions: [],

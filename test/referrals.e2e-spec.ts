@@ -38,17 +38,29 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(res.headers.location).toBe(`/referrals/${res.body.id}`);
     expect(res.body.status).toBe('received');
     const s136 = res.body.clocks.find((c: { id: string }) => c.id === 'POL-07');
-    expect(s136).toMatchObject({ rule: 'POL-07', anchor: '2026-11-21T01:30:00.000Z', deadline: '2026-11-22T01:30:00.000Z', state: 'running' });
+    expect(s136).toMatchObject({
+      rule: 'POL-07',
+      anchor: '2026-11-21T01:30:00.000Z',
+      deadline: '2026-11-22T01:30:00.000Z',
+      state: 'running',
+    });
     expect(res.body.nextDeadline <= '2026-11-22T01:30:00.000Z').toBe(true);
     const [row] = await t.sql(`SELECT referrer_user_id, person_id FROM referrals WHERE id = $1`, [res.body.id]);
     expect(row.referrer_user_id).toBe(referrer.id);
-    expect(await t.sql(`SELECT kind FROM access_relationships WHERE user_id = $1 AND person_id = $2`, [referrer.id, row.person_id])).toEqual([{ kind: 'referrer' }]);
+    expect(
+      await t.sql(`SELECT kind FROM access_relationships WHERE user_id = $1 AND person_id = $2`, [referrer.id, row.person_id]),
+    ).toEqual([{ kind: 'referrer' }]);
     expect(await t.sql(`SELECT type FROM referral_events WHERE referral_id = $1`, [res.body.id])).toEqual([{ type: 'received' }]);
-    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.create' AND resource_id = $1 AND subject_person_id = $2`, [res.body.id, row.person_id])).toHaveLength(1);
+    expect(
+      await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.create' AND resource_id = $1 AND subject_person_id = $2`, [
+        res.body.id,
+        row.person_id,
+      ]),
+    ).toHaveLength(1);
     expect(await t.sql(`SELECT type FROM outbox_events WHERE aggregate_id = $1`, [res.body.id])).toEqual([{ type: 'referral.received' }]);
   });
 
-  it('a referrer sees the status of their own referral and nothing more, and not another referrer\'s', async () => {
+  it("a referrer sees the status of their own referral and nothing more, and not another referrer's", async () => {
     const mine = (await api(referrer).post('/referrals', body()).expect(201)).body;
     const view = (await api(referrer).get(`/referrals/${mine.id}`).expect(200)).body;
     expect(Object.keys(view).sort()).toEqual(['allocatedAt', 'closedAt', 'id', 'receivedAt', 'reference', 'status', 'urgency']);
@@ -60,11 +72,33 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
 
   it.each([
     ['an invalid NHS number', { person: person({ nhsNumber: '9434765918' }) }, 400],
-    ['an arrival time in the future', { legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-21T05:00:00Z' } }, 422],
+    [
+      'an arrival time in the future',
+      {
+        legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-21T05:00:00Z' },
+      },
+      422,
+    ],
     ['an unknown ethnic code', { person: person({ ethnicCategory: 'X' }) }, 400],
     ['an unknown legal context', { legalContext: { kind: 's999' } }, 400],
-    ['a s.136 with no anchor time', { legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place' } }, 422],
-    ['a police station as place of safety for a child', { legalContext: { kind: 's136', placeOfSafetyType: 'police-station', locationType: 'public-place', personUnder18: true, arrivedAt: '2026-11-21T01:00:00Z' } }, 422],
+    [
+      'a s.136 with no anchor time',
+      { legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place' } },
+      422,
+    ],
+    [
+      'a police station as place of safety for a child',
+      {
+        legalContext: {
+          kind: 's136',
+          placeOfSafetyType: 'police-station',
+          locationType: 'public-place',
+          personUnder18: true,
+          arrivedAt: '2026-11-21T01:00:00Z',
+        },
+      },
+      422,
+    ],
   ])('refuses %s (problem, nothing stored)', async (_name, over, status) => {
     const before = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals');
     const res = await api(referrer).post('/referrals', body(over)).expect(status);
@@ -72,60 +106,122 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals'))[0].n).toBe(before[0].n);
   });
 
-  it('records an inspector\'s authorisation for an adult held at a police station (POL-09), which the warning then reflects', async () => {
-    const context = { kind: 's136', placeOfSafetyType: 'police-station', locationType: 'public-place', personUnder18: false, arrivedAt: '2026-11-21T01:00:00Z' };
-    const without = (await api(manager).post('/referrals', body({ legalContext: context })).expect(201)).body;
+  it("records an inspector's authorisation for an adult held at a police station (POL-09), which the warning then reflects", async () => {
+    const context = {
+      kind: 's136',
+      placeOfSafetyType: 'police-station',
+      locationType: 'public-place',
+      personUnder18: false,
+      arrivedAt: '2026-11-21T01:00:00Z',
+    };
+    const without = (
+      await api(manager)
+        .post('/referrals', body({ legalContext: context }))
+        .expect(201)
+    ).body;
     expect(without.findings.map((f: { code: string }) => f.code)).toContain('police-station-adult-no-inspector');
-    const withAuth = (await api(manager).post('/referrals', body({ legalContext: { ...context, inspectorAuthorisedAt: '2026-11-21T00:55:00Z' } })).expect(201)).body;
+    const withAuth = (
+      await api(manager)
+        .post('/referrals', body({ legalContext: { ...context, inspectorAuthorisedAt: '2026-11-21T00:55:00Z' } }))
+        .expect(201)
+    ).body;
     expect(withAuth.findings.map((f: { code: string }) => f.code)).toContain('police-station-adult');
     expect(withAuth.findings.map((f: { code: string }) => f.code)).not.toContain('police-station-adult-no-inspector');
   });
 
   it('finds the existing person by NHS number instead of duplicating them, and flags different details', async () => {
-    const a = (await api(referrer).post('/referrals', body({ person: person({ nhsNumber: '943 476 5919', familyName: 'Match' }) })).expect(201)).body;
-    const b = (await api(manager).post('/referrals', body({ person: person({ nhsNumber: '9434765919', familyName: 'Mismatch' }) })).expect(201)).body;
+    const a = (
+      await api(referrer)
+        .post('/referrals', body({ person: person({ nhsNumber: '943 476 5919', familyName: 'Match' }) }))
+        .expect(201)
+    ).body;
+    const b = (
+      await api(manager)
+        .post('/referrals', body({ person: person({ nhsNumber: '9434765919', familyName: 'Mismatch' }) }))
+        .expect(201)
+    ).body;
     expect(b.person.id).toBe(a.person.id);
     expect(b.findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'person-details-differ', severity: 'warning' })]));
   });
 
   it.each([
     ['s.5(2) from the H1', { kind: 's5-2', h1FurnishedAt: '2026-11-20T20:00:00Z' }, 'HOLD-01', '2026-11-23T20:00:00.000Z'],
-    ['s.5(4) from the nurse\'s record', { kind: 's5-4', recordMadeAt: '2026-11-21T01:00:00Z' }, 'HOLD-02', '2026-11-21T07:00:00.000Z'],
-    ['s.5(2) after s.5(4): 72 h from the s.5(4) record (s.5(5))', { kind: 's5-2', h1FurnishedAt: '2026-11-21T01:00:00Z', precededBy5_4At: '2026-11-20T22:00:00Z' }, 'HOLD-01', '2026-11-23T22:00:00.000Z'],
+    ["s.5(4) from the nurse's record", { kind: 's5-4', recordMadeAt: '2026-11-21T01:00:00Z' }, 'HOLD-02', '2026-11-21T07:00:00.000Z'],
+    [
+      's.5(2) after s.5(4): 72 h from the s.5(4) record (s.5(5))',
+      { kind: 's5-2', h1FurnishedAt: '2026-11-21T01:00:00Z', precededBy5_4At: '2026-11-20T22:00:00Z' },
+      'HOLD-01',
+      '2026-11-23T22:00:00.000Z',
+    ],
   ])('clocks for %s', async (_name, legalContext, id, deadline) => {
-    const res = await api(manager).post('/referrals', body({ source: 'ward', legalContext })).expect(201);
+    const res = await api(manager)
+      .post('/referrals', body({ source: 'ward', legalContext }))
+      .expect(201);
     expect(res.body.clocks.find((c: { id: string }) => c.id === id)).toMatchObject({ deadline });
   });
 
   it('the queue is sorted by the soonest deadline and paginates', async () => {
     // Six hours from a nurse's holding power recorded at 20:30: due 02:30, half an hour from now, sooner than any
     // other referral here (a s.136's earliest is the 3-hour assessment-start target, 04:30).
-    const soon = (await api(manager).post('/referrals', body({ source: 'ward', legalContext: { kind: 's5-4', recordMadeAt: '2026-11-20T20:30:00Z' } })).expect(201)).body;
-    expect(soon.clocks.find((c: { id: string }) => c.id === 'HOLD-02')).toMatchObject({ deadline: '2026-11-21T02:30:00.000Z', state: 'warning' });
+    const soon = (
+      await api(manager)
+        .post('/referrals', body({ source: 'ward', legalContext: { kind: 's5-4', recordMadeAt: '2026-11-20T20:30:00Z' } }))
+        .expect(201)
+    ).body;
+    expect(soon.clocks.find((c: { id: string }) => c.id === 'HOLD-02')).toMatchObject({
+      deadline: '2026-11-21T02:30:00.000Z',
+      state: 'warning',
+    });
     const page = (await api(manager).get('/referrals?limit=3').expect(200)).body;
     expect(page.items[0].id).toBe(soon.id);
     const deadlines = page.items.map((r: { nextDeadline: string }) => r.nextDeadline);
     expect(deadlines).toEqual([...deadlines].sort());
     const next = (await api(manager).get(`/referrals?limit=3&cursor=${page.nextCursor}`).expect(200)).body;
     expect(next.items[0].nextDeadline >= deadlines[2]).toBe(true);
-    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.read' AND resource_id = $1 AND details->>'via' = 'queue'`, [soon.id])).not.toHaveLength(0);
+    expect(
+      await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.read' AND resource_id = $1 AND details->>'via' = 'queue'`, [
+        soon.id,
+      ]),
+    ).not.toHaveLength(0);
     // The queue's reads are written in one batch per page: one row per referral shown, chained like any other.
-    const perPage = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue'`);
+    const perPage = await t.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue'`,
+    );
     expect(perPage[0].n).toBe(page.items.length + next.items.length);
     // Exactly the referrals shown, in the order shown: not the look-ahead row that says there is a next page.
-    const audited = await t.sql<{ resource_id: string }>(`SELECT resource_id FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue' ORDER BY id`);
+    const audited = await t.sql<{ resource_id: string }>(
+      `SELECT resource_id FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue' ORDER BY id`,
+    );
     expect(audited.map((a) => a.resource_id)).toEqual([...page.items, ...next.items].map((r: { id: string }) => r.id));
     const auditor = await t.user(['auditor']);
-    expect((await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body).toMatchObject({ valid: true, breaks: [] });
+    expect((await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body).toMatchObject({
+      valid: true,
+      breaks: [],
+    });
   });
 
   describe('workflow', () => {
     it('screening → not accepted with reasons; with an NR request the close needs written reasons (NR-12)', async () => {
-      const r = (await api(manager).post('/referrals', body({ source: 'nearest-relative', nearestRelativeRequest: true, legalContext: { kind: 'informal' }, urgency: 'routine' })).expect(201)).body;
-      await api(manager).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(409).expect((res) => expect(res.body.allowed).toEqual(['screening', 'withdrawn']));
+      const r = (
+        await api(manager)
+          .post(
+            '/referrals',
+            body({ source: 'nearest-relative', nearestRelativeRequest: true, legalContext: { kind: 'informal' }, urgency: 'routine' }),
+          )
+          .expect(201)
+      ).body;
+      await api(manager)
+        .post(`/referrals/${r.id}/status`, { status: 'closed' })
+        .expect(409)
+        .expect((res) => expect(res.body.allowed).toEqual(['screening', 'withdrawn']));
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'not-accepted' }).expect(422);
-      await api(manager).post(`/referrals/${r.id}/status`, { status: 'not-accepted', reason: 'Support from the home treatment team is the least restrictive option' }).expect(200);
+      await api(manager)
+        .post(`/referrals/${r.id}/status`, {
+          status: 'not-accepted',
+          reason: 'Support from the home treatment team is the least restrictive option',
+        })
+        .expect(200);
       const blocked = await api(manager).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(422);
       expect(blocked.body).toMatchObject({ code: 'requirement-missing', rule: 'NR-12' });
       await api(manager).post(`/referrals/${r.id}/written-reasons`, { givenAt: '2026-11-21T01:59:00Z', method: 'letter' }).expect(200);
@@ -142,13 +238,39 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }, { 'if-match': '"v1"' }).expect(412);
     });
 
-    it('a s.136B extension: refused for a bed shortage, allowed for the person\'s condition, only once', async () => {
+    it("a s.136B extension: refused for a bed shortage, allowed for the person's condition, only once", async () => {
       const r = (await api(manager).post('/referrals', body()).expect(201)).body;
-      const bed = await api(manager).post(`/referrals/${r.id}/extensions`, { authorisedAt: '2026-11-21T01:50:00Z', hours: 6, authorisedBy: 'examining-doctor', reason: 'bed-unavailable' }).expect(422);
+      const bed = await api(manager)
+        .post(`/referrals/${r.id}/extensions`, {
+          authorisedAt: '2026-11-21T01:50:00Z',
+          hours: 6,
+          authorisedBy: 'examining-doctor',
+          reason: 'bed-unavailable',
+        })
+        .expect(422);
       expect(bed.body.findings.map((f: { rule: string }) => f.rule)).toContain('POL-08');
-      const ok = (await api(manager).post(`/referrals/${r.id}/extensions`, { authorisedAt: '2026-11-21T01:50:00Z', hours: 6, authorisedBy: 'examining-doctor', reason: 'patient-condition' }).expect(201)).body;
-      expect(ok.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({ deadline: '2026-11-22T07:30:00.000Z', extendedBy: 6 });
-      await api(manager).post(`/referrals/${r.id}/extensions`, { authorisedAt: '2026-11-21T01:55:00Z', hours: 2, authorisedBy: 'examining-doctor', reason: 'patient-condition' }).expect(422);
+      const ok = (
+        await api(manager)
+          .post(`/referrals/${r.id}/extensions`, {
+            authorisedAt: '2026-11-21T01:50:00Z',
+            hours: 6,
+            authorisedBy: 'examining-doctor',
+            reason: 'patient-condition',
+          })
+          .expect(201)
+      ).body;
+      expect(ok.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({
+        deadline: '2026-11-22T07:30:00.000Z',
+        extendedBy: 6,
+      });
+      await api(manager)
+        .post(`/referrals/${r.id}/extensions`, {
+          authorisedAt: '2026-11-21T01:55:00Z',
+          hours: 2,
+          authorisedBy: 'examining-doctor',
+          reason: 'patient-condition',
+        })
+        .expect(422);
     });
   });
 
@@ -164,7 +286,10 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       const r = await accepted();
       const a = await amhp(t);
       const stranger = await amhp(t);
-      await api(stranger).get(`/referrals/${r.id}`).expect(403).expect((res) => expect(res.body.breakGlass).toBeDefined());
+      await api(stranger)
+        .get(`/referrals/${r.id}`)
+        .expect(403)
+        .expect((res) => expect(res.body.breakGlass).toBeDefined());
       const allocated = (await api(manager).post(`/referrals/${r.id}/allocation`, { userId: a.id }).expect(200)).body;
       expect(allocated).toMatchObject({ status: 'allocated', allocatedUserId: a.id });
       await api(a).get(`/referrals/${r.id}`).expect(200);
@@ -172,7 +297,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect((await api(a).get('/referrals?assigned=me').expect(200)).body.items.map((x: { id: string }) => x.id)).toContain(r.id);
     });
 
-    it('re-allocation ends the first AMHP\'s access but not the referrer\'s; closing ends everyone\'s', async () => {
+    it("re-allocation ends the first AMHP's access but not the referrer's; closing ends everyone's", async () => {
       const r = (await api(referrer).post('/referrals', body()).expect(201)).body;
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
@@ -194,14 +319,23 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       const unapproved = await amhp(t, { approval: null });
       const refused = await api(manager).post(`/referrals/${r.id}/allocation`, { userId: unapproved.id }).expect(422);
       expect(refused.body.findings.map((f: { code: string }) => f.code)).toContain('no-approval');
-      await api(manager).post(`/referrals/${r.id}/allocation`, { userId: unapproved.id, overrideReason: 'Only AMHP reachable; approval renewal signed today' }).expect(200);
+      await api(manager)
+        .post(`/referrals/${r.id}/allocation`, {
+          userId: unapproved.id,
+          overrideReason: 'Only AMHP reachable; approval renewal signed today',
+        })
+        .expect(200);
       expect(await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'allocation-override' AND subject_id = $1`, [r.id])).toHaveLength(1);
     });
 
     it('offered to the AMHPs on duty: two accept at once, exactly one wins (201) and the other gets 409', async () => {
       const r = await accepted();
       const [a, b] = [await amhp(t), await amhp(t)];
-      const shift = (await api(manager).post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T22:00:00Z', endsAt: '2026-11-21T09:00:00Z', requiredCount: 2 }).expect(201)).body;
+      const shift = (
+        await api(manager)
+          .post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T22:00:00Z', endsAt: '2026-11-21T09:00:00Z', requiredCount: 2 })
+          .expect(201)
+      ).body;
       await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
       await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: b.practitionerId }).expect(201);
       // On duty now: both may read the person of an open referral (the derived duty relationship).
@@ -212,13 +346,20 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect(results.map((x) => x.status).sort()).toEqual([201, 409]);
       const winner = results.find((x) => x.status === 201)!.body.allocatedUserId;
       expect([a.id, b.id]).toContain(winner);
-      expect(await t.sql(`SELECT response FROM allocation_offers WHERE referral_id = $1 ORDER BY response`, [r.id])).toEqual([{ response: 'accepted' }, { response: 'withdrawn' }]);
+      expect(await t.sql(`SELECT response FROM allocation_offers WHERE referral_id = $1 ORDER BY response`, [r.id])).toEqual([
+        { response: 'accepted' },
+        { response: 'withdrawn' },
+      ]);
     });
 
     it('the duty AMHP screens, accepts and offers a new referral at night; an AMHP off duty may not', async () => {
       const r = (await api(referrer).post('/referrals', body()).expect(201)).body;
       const [onDuty, offDuty] = [await amhp(t), await amhp(t)];
-      const shift = (await api(manager).post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T23:00:00Z', endsAt: '2026-11-21T08:00:00Z', requiredCount: 1 }).expect(201)).body;
+      const shift = (
+        await api(manager)
+          .post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T23:00:00Z', endsAt: '2026-11-21T08:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
       await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: onDuty.practitionerId }).expect(201);
       await api(offDuty).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(403);
       await api(onDuty).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
@@ -243,12 +384,41 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
   describe('intake → screening → allocation → close, for each source', () => {
     const contexts: Record<string, object> = {
       'police-s136': { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-21T01:30:00Z' },
-      'police-s135': { kind: 's135-1', warrantExecutedAt: '2026-11-21T00:30:00Z', arrivedAt: '2026-11-21T01:00:00Z', placeOfSafetyType: 'health-based' },
+      'police-s135': {
+        kind: 's135-1',
+        warrantExecutedAt: '2026-11-21T00:30:00Z',
+        arrivedAt: '2026-11-21T01:00:00Z',
+        placeOfSafetyType: 'health-based',
+      },
       ward: { kind: 's5-2', h1FurnishedAt: '2026-11-20T23:00:00Z' },
     };
-    it.each(['gp', 'cmht', 'crisis-home-treatment', 'ae-liaison', 'ward', 'police-s136', 'police-s135', 'nearest-relative', 'court-prison', 'other-council', 'other'])('%s', async (source) => {
+    it.each([
+      'gp',
+      'cmht',
+      'crisis-home-treatment',
+      'ae-liaison',
+      'ward',
+      'police-s136',
+      'police-s135',
+      'nearest-relative',
+      'court-prison',
+      'other-council',
+      'other',
+    ])('%s', async (source) => {
       const a = await amhp(t);
-      const r = (await api(manager).post('/referrals', body({ source, legalContext: contexts[source] ?? { kind: 'informal' }, urgency: contexts[source] ? 'emergency' : 'urgent', nearestRelativeRequest: source === 'nearest-relative' })).expect(201)).body;
+      const r = (
+        await api(manager)
+          .post(
+            '/referrals',
+            body({
+              source,
+              legalContext: contexts[source] ?? { kind: 'informal' },
+              urgency: contexts[source] ? 'emergency' : 'urgent',
+              nearestRelativeRequest: source === 'nearest-relative',
+            }),
+          )
+          .expect(201)
+      ).body;
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
       await api(manager).post(`/referrals/${r.id}/allocation`, { userId: a.id }).expect(200);
@@ -264,7 +434,15 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       // Closing ends the allocated AMHP's relationship to the person.
       await api(a).get(`/people/${r.person.id}`).expect(403);
       const events = (await api(manager).get(`/referrals/${r.id}/events`).expect(200)).body.items.map((e: { type: string }) => e.type);
-      expect(events).toEqual(['received', 'screening', 'accepted', 'allocated', 'in-assessment', ...(source === 'nearest-relative' ? ['written-reasons-recorded'] : []), 'closed']);
+      expect(events).toEqual([
+        'received',
+        'screening',
+        'accepted',
+        'allocated',
+        'in-assessment',
+        ...(source === 'nearest-relative' ? ['written-reasons-recorded'] : []),
+        'closed',
+      ]);
     });
   });
 
@@ -274,6 +452,13 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     const first = await api(referrer).post('/referrals', b, { 'idempotency-key': key }).expect(201);
     await api(referrer).post('/referrals', b, { 'idempotency-key': key }).expect(201);
     await api(referrer).post('/referrals', b, { 'idempotency-key': key }).expect(201);
-    expect(await t.sql(`SELECT 1 FROM referrals WHERE reason = $1 AND person_id = $2`, [b.reason, first.body.id ? (await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [first.body.id]))[0].person_id : null])).toHaveLength(1);
+    expect(
+      await t.sql(`SELECT 1 FROM referrals WHERE reason = $1 AND person_id = $2`, [
+        b.reason,
+        first.body.id
+          ? (await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [first.body.id]))[0].person_id
+          : null,
+      ]),
+    ).toHaveLength(1);
   });
 });

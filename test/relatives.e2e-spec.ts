@@ -29,25 +29,55 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
   });
 
   const grant = (userId: string, personId: string, kind: 'allocated' | 'duty') =>
-    t.sql(`INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, $3, 'test', 'x', '2026-11-01T00:00:00Z')`, [userId, personId, kind]);
+    t.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, $3, 'test', 'x', '2026-11-01T00:00:00Z')`,
+      [userId, personId, kind],
+    );
 
   async function person(dateOfBirth = '1985-03-03'): Promise<{ id: string }> {
-    return (await as(manager).post('/people', { givenName: 'Robin', familyName: `Patient-${randomBytes(3).toString('hex')}`, dateOfBirth }).expect(201)).body;
+    return (
+      await as(manager)
+        .post('/people', { givenName: 'Robin', familyName: `Patient-${randomBytes(3).toString('hex')}`, dateOfBirth })
+        .expect(201)
+    ).body;
   }
 
-  const relative = async (personId: string, body: Record<string, unknown>) => (await as(manager).post(`/people/${personId}/relatives`, body).expect(201)).body;
-  const nearest = async (personId: string, query = '') => (await as(manager).get(`/people/${personId}/nearest-relative${query}`).expect(200)).body;
+  const relative = async (personId: string, body: Record<string, unknown>) =>
+    (await as(manager).post(`/people/${personId}/relatives`, body).expect(201)).body;
+  const nearest = async (personId: string, query = '') =>
+    (await as(manager).get(`/people/${personId}/nearest-relative${query}`).expect(200)).body;
   const count = async (table: string, personId: string) => (await t.sql(`SELECT 1 FROM ${table} WHERE person_id = $1`, [personId])).length;
 
   it('a manager records relatives and gets the proposed nearest relative with its trace; a change of facts changes the proposal', async () => {
     const p = await person();
-    const created = await as(manager).post(`/people/${p.id}/relatives`, { name: 'Ada Elder', relationship: 'child', dateOfBirth: '2004-05-01', contact: { phone: '+44 7700 900001' } }).expect(201);
+    const created = await as(manager)
+      .post(`/people/${p.id}/relatives`, {
+        name: 'Ada Elder',
+        relationship: 'child',
+        dateOfBirth: '2004-05-01',
+        contact: { phone: '+44 7700 900001' },
+      })
+      .expect(201);
     expect(created.headers.etag).toBe('"v1"');
     expect(created.headers['cache-control']).toBe('no-store');
     expect(created.body).toEqual({
-      id: expect.any(String), personId: p.id, name: 'Ada Elder', relationship: 'child', wholeBlood: true, dateOfBirth: '2004-05-01', livesWithPatient: false,
-      caresForPatient: false, ukResident: true, separatedOrDeserted: false, yearsLivingWith: null, authorisedDelegate: null, contact: { phone: '+44 7700 900001' },
-      notes: null, version: 1, createdBy: manager.id, createdAt: expect.any(String),
+      id: expect.any(String),
+      personId: p.id,
+      name: 'Ada Elder',
+      relationship: 'child',
+      wholeBlood: true,
+      dateOfBirth: '2004-05-01',
+      livesWithPatient: false,
+      caresForPatient: false,
+      ukResident: true,
+      separatedOrDeserted: false,
+      yearsLivingWith: null,
+      authorisedDelegate: null,
+      contact: { phone: '+44 7700 900001' },
+      notes: null,
+      version: 1,
+      createdBy: manager.id,
+      createdAt: expect.any(String),
     });
     const younger = await relative(p.id, { name: 'Bea Younger', relationship: 'child', dateOfBirth: '2006-02-01' });
     const minor = await relative(p.id, { name: 'Cal Minor', relationship: 'child', dateOfBirth: '2010-01-01' });
@@ -58,17 +88,38 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     expect(list[3].yearsLivingWith).toBe(2.5);
 
     const nr = await nearest(p.id);
-    expect(nr).toMatchObject({ asAt: '2026-11-21', regime: 'nearest-relative', objections: [], objectionInForce: false, displacement: null });
+    expect(nr).toMatchObject({
+      asAt: '2026-11-21',
+      regime: 'nearest-relative',
+      objections: [],
+      objectionInForce: false,
+      displacement: null,
+    });
     expect(nr.proposal.nearestRelative).toEqual({ relativeId: created.body.id, name: 'Ada Elder', basis: 's.26' });
-    expect(nr.proposal.ranked.map((r: { name: string; rank: number; class: string }) => [r.name, r.rank, r.class])).toEqual([['Ada Elder', 1, 'b'], ['Bea Younger', 2, 'b'], ['Dee Sister', 3, 'd']]);
-    expect(nr.proposal.excluded).toEqual([{ relativeId: minor.id, name: 'Cal Minor', relationship: 'child', reason: expect.stringMatching(/^s\.26\(5\)\(c\): Cal Minor .* under 18 \(aged 16\)/) }]);
-    expect(nr.proposal.trace).toEqual(expect.arrayContaining([
-      's.26(3): of two relatives described as son or daughter, Ada Elder (born 2004-05-01) is the elder, and is preferred to Bea Younger (born 2006-02-01) regardless of sex.',
-      's.26(3): Ada Elder (son or daughter) is the nearest relative (class (b)).',
-    ]));
+    expect(nr.proposal.ranked.map((r: { name: string; rank: number; class: string }) => [r.name, r.rank, r.class])).toEqual([
+      ['Ada Elder', 1, 'b'],
+      ['Bea Younger', 2, 'b'],
+      ['Dee Sister', 3, 'd'],
+    ]);
+    expect(nr.proposal.excluded).toEqual([
+      {
+        relativeId: minor.id,
+        name: 'Cal Minor',
+        relationship: 'child',
+        reason: expect.stringMatching(/^s\.26\(5\)\(c\): Cal Minor .* under 18 \(aged 16\)/),
+      },
+    ]);
+    expect(nr.proposal.trace).toEqual(
+      expect.arrayContaining([
+        's.26(3): of two relatives described as son or daughter, Ada Elder (born 2004-05-01) is the elder, and is preferred to Bea Younger (born 2006-02-01) regardless of sex.',
+        's.26(3): Ada Elder (son or daughter) is the nearest relative (class (b)).',
+      ]),
+    );
 
     // s.26(4): the sister moves in; the If-Match is the version read.
-    const moved = await as(manager).patch(`/people/${p.id}/relatives/${sister.id}`, { livesWithPatient: true, notes: 'Moved in after discharge' }, '"v1"').expect(200);
+    const moved = await as(manager)
+      .patch(`/people/${p.id}/relatives/${sister.id}`, { livesWithPatient: true, notes: 'Moved in after discharge' }, '"v1"')
+      .expect(200);
     expect(moved.headers.etag).toBe('"v2"');
     expect(moved.body).toMatchObject({ livesWithPatient: true, notes: 'Moved in after discharge', version: 2 });
     const after = await nearest(p.id);
@@ -80,8 +131,17 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     expect(earlier.proposal.excluded.map((e: { name: string }) => e.name).sort()).toEqual(['Bea Younger', 'Cal Minor']);
     expect(younger.version).toBe(1);
 
-    const events = await t.sql<{ type: string; payload: Record<string, unknown> }>(`SELECT type, payload FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [p.id]);
-    expect(events.map((e) => e.type)).toEqual(['relative.recorded', 'relative.recorded', 'relative.recorded', 'relative.recorded', 'relative.updated']);
+    const events = await t.sql<{ type: string; payload: Record<string, unknown> }>(
+      `SELECT type, payload FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`,
+      [p.id],
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'relative.recorded',
+      'relative.recorded',
+      'relative.recorded',
+      'relative.recorded',
+      'relative.updated',
+    ]);
     expect(events[4].payload).toEqual({ personId: p.id, relativeId: sister.id, fields: ['livesWithPatient', 'notes'] });
   });
 
@@ -97,12 +157,17 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     await as(amhp).get(`/people/${p.id}/displacements`).expect(403);
     await as(amhp).post(`/people/${p.id}/relatives`, { name: 'Dad', relationship: 'parent' }).expect(403);
     await as(amhp).patch(`/people/${p.id}/relatives/${r.id}`, { name: 'Changed' }).expect(403);
-    await as(amhp).post(`/people/${p.id}/nearest-relative-objections`, { notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Objects' }).expect(403);
+    await as(amhp)
+      .post(`/people/${p.id}/nearest-relative-objections`, { notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Objects' })
+      .expect(403);
     await as(amhp).post(`/people/${p.id}/displacements`, { ground: 'c', filedAt: '2026-11-21T09:00:00Z' }).expect(403);
     expect(await count('relatives', p.id)).toBe(1);
     expect(await count('nearest_relative_objections', p.id)).toBe(0);
     expect(await count('nearest_relative_displacements', p.id)).toBe(0);
-    const denials = await t.sql(`SELECT details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND subject_person_id = $1 AND actor_id = $2`, [p.id, amhp.id]);
+    const denials = await t.sql(
+      `SELECT details->>'policy' AS policy FROM audit_events WHERE action = 'access.denied' AND subject_person_id = $1 AND actor_id = $2`,
+      [p.id, amhp.id],
+    );
     expect(denials).toHaveLength(8);
 
     const duty = await t.user(['amhp']);
@@ -114,16 +179,39 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     const nr = (await as(amhp).get(`/people/${p.id}/nearest-relative`).expect(200)).body;
     expect(nr.proposal.nearestRelative.name).toBe('Mum');
     await as(amhp).post(`/people/${p.id}/relatives`, { name: 'Dad', relationship: 'parent' }).expect(201);
-    const [read] = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'nearest-relative.read' AND subject_person_id = $1 AND actor_id = $2`, [p.id, amhp.id]);
+    const [read] = await t.sql(
+      `SELECT access_basis FROM audit_events WHERE action = 'nearest-relative.read' AND subject_person_id = $1 AND actor_id = $2`,
+      [p.id, amhp.id],
+    );
     expect(read).toEqual({ access_basis: 'relationship:allocated' });
-    for (const roles of [['auditor'], ['admin'], ['referrer']] as const) await as(await t.user([...roles])).get(`/people/${p.id}/relatives`).expect(403);
+    for (const roles of [['auditor'], ['admin'], ['referrer']] as const)
+      await as(await t.user([...roles]))
+        .get(`/people/${p.id}/relatives`)
+        .expect(403);
   });
 
   it('NR-02: an objection recorded puts objectionInForce true; withdrawn, false (but still in force on an earlier date); a second withdrawal is 409', async () => {
     const p = await person();
     const mum = await relative(p.id, { name: 'Mum', relationship: 'parent', livesWithPatient: true });
-    const objection = (await as(manager).post(`/people/${p.id}/nearest-relative-objections`, { relativeId: mum.id, notifiedAt: '2026-11-20T18:30:00Z', notifiedTo: 'lssa', details: 'Rang the EDT: does not agree to a section 3.' }).expect(201)).body;
-    expect(objection).toMatchObject({ personId: p.id, relativeId: mum.id, notifiedAt: '2026-11-20T18:30:00.000Z', notifiedTo: 'lssa', withdrawnAt: null, inForce: true, recordedBy: manager.id });
+    const objection = (
+      await as(manager)
+        .post(`/people/${p.id}/nearest-relative-objections`, {
+          relativeId: mum.id,
+          notifiedAt: '2026-11-20T18:30:00Z',
+          notifiedTo: 'lssa',
+          details: 'Rang the EDT: does not agree to a section 3.',
+        })
+        .expect(201)
+    ).body;
+    expect(objection).toMatchObject({
+      personId: p.id,
+      relativeId: mum.id,
+      notifiedAt: '2026-11-20T18:30:00.000Z',
+      notifiedTo: 'lssa',
+      withdrawnAt: null,
+      inForce: true,
+      recordedBy: manager.id,
+    });
 
     const inForce = await nearest(p.id);
     expect(inForce.objectionInForce).toBe(true);
@@ -133,36 +221,71 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
 
     t.clock.set('2026-11-21T11:00:00Z');
     try {
-      const withdrawn = (await as(manager).post(`/people/${p.id}/nearest-relative-objections/${objection.id}/withdrawal`, { details: 'Told the AMHP in person she now agrees.' }).expect(200)).body;
-      expect(withdrawn).toMatchObject({ id: objection.id, withdrawnAt: '2026-11-21T11:00:00.000Z', withdrawalDetails: 'Told the AMHP in person she now agrees.', inForce: false });
+      const withdrawn = (
+        await as(manager)
+          .post(`/people/${p.id}/nearest-relative-objections/${objection.id}/withdrawal`, {
+            details: 'Told the AMHP in person she now agrees.',
+          })
+          .expect(200)
+      ).body;
+      expect(withdrawn).toMatchObject({
+        id: objection.id,
+        withdrawnAt: '2026-11-21T11:00:00.000Z',
+        withdrawalDetails: 'Told the AMHP in person she now agrees.',
+        inForce: false,
+      });
       const now = await nearest(p.id);
       expect(now).toMatchObject({ objectionInForce: false, objections: [] });
       expect((await nearest(p.id, '?asAt=2026-11-20')).objectionInForce).toBe(true);
 
-      const again = await as(manager).post(`/people/${p.id}/nearest-relative-objections/${objection.id}/withdrawal`, { details: 'Again' }).expect(409);
+      const again = await as(manager)
+        .post(`/people/${p.id}/nearest-relative-objections/${objection.id}/withdrawal`, { details: 'Again' })
+        .expect(409);
       expect(again.body.code).toBe('already-withdrawn');
       expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
-      const [stored] = await t.sql<{ withdrawal_details: string }>('SELECT withdrawal_details FROM nearest_relative_objections WHERE id = $1', [objection.id]);
+      const [stored] = await t.sql<{ withdrawal_details: string }>(
+        'SELECT withdrawal_details FROM nearest_relative_objections WHERE id = $1',
+        [objection.id],
+      );
       expect(stored.withdrawal_details).toBe('Told the AMHP in person she now agrees.');
 
       const listed = (await as(manager).get(`/people/${p.id}/nearest-relative-objections`).expect(200)).body.items;
       expect(listed).toEqual([expect.objectContaining({ id: objection.id, inForce: false })]);
-      const events = await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 AND type LIKE 'nearest-relative.%' ORDER BY id`, [p.id]);
+      const events = await t.sql<{ type: string }>(
+        `SELECT type FROM outbox_events WHERE aggregate_id = $1 AND type LIKE 'nearest-relative.%' ORDER BY id`,
+        [p.id],
+      );
       expect(events.map((e) => e.type)).toEqual(['nearest-relative.objection-recorded', 'nearest-relative.objection-withdrawn']);
     } finally {
       t.clock.set('2026-11-21T10:00:00Z');
     }
   });
 
-  it('NR-10: a displacement order overrides the proposal from its effective date; the court\'s progress follows the allowed moves; stale If-Match is 412', async () => {
+  it("NR-10: a displacement order overrides the proposal from its effective date; the court's progress follows the allowed moves; stale If-Match is 412", async () => {
     const p = await person();
     const dad = await relative(p.id, { name: 'Dad', relationship: 'parent', livesWithPatient: true, authorisedDelegate: 'Uncle Lee' });
     const before = await nearest(p.id);
     expect(before.proposal.nearestRelative).toEqual({ relativeId: dad.id, name: 'Dad', actingAs: 'Uncle Lee', basis: 's.26' });
 
-    const filed = await as(manager).post(`/people/${p.id}/displacements`, { ground: 'c', filedAt: '2026-11-20T14:00:00Z', court: 'Northshire County Court', relativeId: dad.id }).expect(201);
+    const filed = await as(manager)
+      .post(`/people/${p.id}/displacements`, {
+        ground: 'c',
+        filedAt: '2026-11-20T14:00:00Z',
+        court: 'Northshire County Court',
+        relativeId: dad.id,
+      })
+      .expect(201);
     expect(filed.headers.etag).toBe('"v1"');
-    expect(filed.body).toMatchObject({ ground: 'c', status: 'applied', relativeId: dad.id, court: 'Northshire County Court', actingNearestRelative: null, effectiveFrom: null, inForce: false, version: 1 });
+    expect(filed.body).toMatchObject({
+      ground: 'c',
+      status: 'applied',
+      relativeId: dad.id,
+      court: 'Northshire County Court',
+      actingNearestRelative: null,
+      effectiveFrom: null,
+      inForce: false,
+      version: 1,
+    });
     const d = filed.body.id;
     const pending = await nearest(p.id);
     expect(pending.displacement).toMatchObject({ id: d, status: 'applied', inForce: false });
@@ -171,17 +294,40 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     const incomplete = await as(manager).patch(`/people/${p.id}/displacements/${d}`, { status: 'order' }, '"v1"').expect(422);
     expect(incomplete.body).toMatchObject({ code: 'order-incomplete' });
     expect(incomplete.body.errors.map((e: { field: string }) => e.field)).toEqual(['actingNearestRelative', 'effectiveFrom']);
-    await as(manager).patch(`/people/${p.id}/displacements/${d}`, { status: 'order', actingNearestRelative: 'Sam Carer', effectiveFrom: '2026-11-21' }, '"v7"').expect(412);
-    const stale = await t.sql<{ status: string; version: number }>('SELECT status, version FROM nearest_relative_displacements WHERE id = $1', [d]);
+    await as(manager)
+      .patch(
+        `/people/${p.id}/displacements/${d}`,
+        { status: 'order', actingNearestRelative: 'Sam Carer', effectiveFrom: '2026-11-21' },
+        '"v7"',
+      )
+      .expect(412);
+    const stale = await t.sql<{ status: string; version: number }>(
+      'SELECT status, version FROM nearest_relative_displacements WHERE id = $1',
+      [d],
+    );
     expect(stale).toEqual([{ status: 'applied', version: 1 }]);
 
-    const ordered = await as(manager).patch(`/people/${p.id}/displacements/${d}`, { status: 'order', actingNearestRelative: 'Sam Carer', effectiveFrom: '2026-11-21' }, '"v1"').expect(200);
+    const ordered = await as(manager)
+      .patch(
+        `/people/${p.id}/displacements/${d}`,
+        { status: 'order', actingNearestRelative: 'Sam Carer', effectiveFrom: '2026-11-21' },
+        '"v1"',
+      )
+      .expect(200);
     expect(ordered.headers.etag).toBe('"v2"');
-    expect(ordered.body).toMatchObject({ status: 'order', actingNearestRelative: 'Sam Carer', effectiveFrom: '2026-11-21', inForce: true, version: 2 });
+    expect(ordered.body).toMatchObject({
+      status: 'order',
+      actingNearestRelative: 'Sam Carer',
+      effectiveFrom: '2026-11-21',
+      inForce: true,
+      version: 2,
+    });
 
     const displaced = await nearest(p.id);
     expect(displaced.proposal.nearestRelative).toEqual({ relativeId: null, name: 'Sam Carer', basis: 's.29' });
-    expect(displaced.proposal.trace.at(-1)).toMatch(/^s\.29: the county court has appointed Sam Carer to act as the nearest relative; the order overrides ss\.26-28, so Dad is displaced/);
+    expect(displaced.proposal.trace.at(-1)).toMatch(
+      /^s\.29: the county court has appointed Sam Carer to act as the nearest relative; the order overrides ss\.26-28, so Dad is displaced/,
+    );
     expect(displaced.displacement).toMatchObject({ id: d, status: 'order', inForce: true });
     // The day before it took effect, s.26 still applied.
     expect((await nearest(p.id, '?asAt=2026-11-20')).proposal.nearestRelative.name).toBe('Dad');
@@ -189,23 +335,31 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     const final = await as(manager).patch(`/people/${p.id}/displacements/${d}`, { status: 'withdrawn' }).expect(409);
     expect(final.body).toMatchObject({ code: 'illegal-transition', allowed: [] });
 
-    const second = (await as(manager).post(`/people/${p.id}/displacements`, { ground: 'e', filedAt: '2026-11-21T09:00:00Z' }).expect(201)).body;
+    const second = (await as(manager).post(`/people/${p.id}/displacements`, { ground: 'e', filedAt: '2026-11-21T09:00:00Z' }).expect(201))
+      .body;
     await as(manager).patch(`/people/${p.id}/displacements/${second.id}`, { status: 'interim-order' }).expect(200);
     const back = await as(manager).patch(`/people/${p.id}/displacements/${second.id}`, { status: 'applied' }).expect(409);
     expect(back.body).toMatchObject({ code: 'illegal-transition', allowed: ['order', 'refused', 'withdrawn'] });
     expect(back.body.detail).toMatch(/may become order, refused, withdrawn/);
-    const early = await as(manager).patch(`/people/${p.id}/displacements/${second.id}`, { status: 'order', actingNearestRelative: 'X', effectiveFrom: '2026-11-01' }).expect(422);
+    const early = await as(manager)
+      .patch(`/people/${p.id}/displacements/${second.id}`, { status: 'order', actingNearestRelative: 'X', effectiveFrom: '2026-11-01' })
+      .expect(422);
     expect(early.body.code).toBe('effective-before-filed');
     await as(manager).patch(`/people/${p.id}/displacements/${second.id}`, { status: 'refused' }).expect(200);
 
     const listed = (await as(manager).get(`/people/${p.id}/displacements`).expect(200)).body.items;
-    expect(listed.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([[second.id, 'refused'], [d, 'order']]);
+    expect(listed.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([
+      [second.id, 'refused'],
+      [d, 'order'],
+    ]);
   });
 
   it('nearestRelativeState (for the assessments module): displaced, the pending ground (c)/(d) application (NR-11) and objections, at an instant', async () => {
     const p = await person();
     await relative(p.id, { name: 'Mum', relationship: 'parent' });
-    await as(manager).post(`/people/${p.id}/nearest-relative-objections`, { notifiedAt: '2026-11-19T10:00:00Z', notifiedTo: 'amhp', details: 'Objects.' }).expect(201);
+    await as(manager)
+      .post(`/people/${p.id}/nearest-relative-objections`, { notifiedAt: '2026-11-19T10:00:00Z', notifiedTo: 'amhp', details: 'Objects.' })
+      .expect(201);
     await as(manager).post(`/people/${p.id}/displacements`, { ground: 'e', filedAt: '2026-11-18T10:00:00Z' }).expect(201);
     const c = (await as(manager).post(`/people/${p.id}/displacements`, { ground: 'c', filedAt: '2026-11-20T10:00:00Z' }).expect(201)).body;
     await as(manager).post(`/people/${p.id}/displacements`, { ground: 'd', filedAt: '2026-11-21T09:00:00Z' }).expect(201);
@@ -214,16 +368,28 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     const state = await db.transaction((m) => service.nearestRelativeState(m, p.id, new Date('2026-11-21T10:00:00Z'), 'nearest-relative'));
     expect(state).toMatchObject({ objectionInForce: true, displaced: false, pendingDisplacementFiledAt: new Date('2026-11-20T10:00:00Z') });
     expect(state.proposal.nearestRelative?.name).toBe('Mum');
-    const earlier = await db.transaction((m) => service.nearestRelativeState(m, p.id, new Date('2026-11-19T09:00:00Z'), 'nearest-relative'));
+    const earlier = await db.transaction((m) =>
+      service.nearestRelativeState(m, p.id, new Date('2026-11-19T09:00:00Z'), 'nearest-relative'),
+    );
     expect(earlier).toMatchObject({ objectionInForce: false, pendingDisplacementFiledAt: null });
-    await as(manager).patch(`/people/${p.id}/displacements/${c.id}`, { status: 'order', actingNearestRelative: 'Acting Person', effectiveFrom: '2026-11-21' }).expect(200);
+    await as(manager)
+      .patch(`/people/${p.id}/displacements/${c.id}`, {
+        status: 'order',
+        actingNearestRelative: 'Acting Person',
+        effectiveFrom: '2026-11-21',
+      })
+      .expect(200);
     const after = await db.transaction((m) => service.nearestRelativeState(m, p.id, new Date('2026-11-21T10:00:00Z'), 'nearest-relative'));
     expect(after).toMatchObject({ displaced: true, pendingDisplacementFiledAt: new Date('2026-11-21T09:00:00Z') });
     const np = await db.transaction((m) => service.nearestRelativeState(m, p.id, new Date('2026-11-21T10:00:00Z'), 'nominated-person'));
     expect(np.proposal.nearestRelative).toBeNull();
-    await expect(db.transaction((m) => service.nearestRelativeState(m, randomUUID(), new Date(), 'nearest-relative'))).rejects.toMatchObject({ status: 404 });
+    await expect(
+      db.transaction((m) => service.nearestRelativeState(m, randomUUID(), new Date(), 'nearest-relative')),
+    ).rejects.toMatchObject({ status: 404 });
     // No audit inside: the caller audits.
-    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'nearest-relative.read' AND subject_person_id = $1`, [p.id])).toHaveLength(0);
+    expect(
+      await t.sql(`SELECT 1 FROM audit_events WHERE action = 'nearest-relative.read' AND subject_person_id = $1`, [p.id]),
+    ).toHaveLength(0);
   });
 
   it('a stale If-Match on a relative is 412 and changes nothing; an unknown relative or person is 404', async () => {
@@ -262,15 +428,63 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
       ['a version', 'relatives', { name: 'Kim', relationship: 'parent', version: 4 }, 400, 'version'],
       ['an unknown field in contact', 'relatives', { name: 'Kim', relationship: 'parent', contact: { fax: '1' } }, 400, 'contact.fax'],
       ['an empty name', 'relatives', { name: ' ', relationship: 'parent' }, 400, 'name'],
-      ['years with three decimals', 'relatives', { name: 'Kim', relationship: 'cohabitee', yearsLivingWith: 0.499 }, 400, 'yearsLivingWith'],
-      ['a date of birth that does not exist', 'relatives', { name: 'Kim', relationship: 'parent', dateOfBirth: '1970-02-30' }, 400, 'dateOfBirth'],
-      ['a date of birth in the future', 'relatives', { name: 'Kim', relationship: 'parent', dateOfBirth: '2026-11-22' }, 422, 'dateOfBirth'],
-      ['notifiedAt in the future', 'nearest-relative-objections', { notifiedAt: '2026-11-21T10:00:01Z', notifiedTo: 'amhp', details: 'Objects' }, 422, 'notifiedAt'],
-      ['notifiedAt without an offset', 'nearest-relative-objections', { notifiedAt: '2026-11-21T09:00:00', notifiedTo: 'amhp', details: 'Objects' }, 400, 'notifiedAt'],
-      ['an unknown notifiedTo', 'nearest-relative-objections', { notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'gp', details: 'Objects' }, 400, 'notifiedTo'],
+      [
+        'years with three decimals',
+        'relatives',
+        { name: 'Kim', relationship: 'cohabitee', yearsLivingWith: 0.499 },
+        400,
+        'yearsLivingWith',
+      ],
+      [
+        'a date of birth that does not exist',
+        'relatives',
+        { name: 'Kim', relationship: 'parent', dateOfBirth: '1970-02-30' },
+        400,
+        'dateOfBirth',
+      ],
+      [
+        'a date of birth in the future',
+        'relatives',
+        { name: 'Kim', relationship: 'parent', dateOfBirth: '2026-11-22' },
+        422,
+        'dateOfBirth',
+      ],
+      [
+        'notifiedAt in the future',
+        'nearest-relative-objections',
+        { notifiedAt: '2026-11-21T10:00:01Z', notifiedTo: 'amhp', details: 'Objects' },
+        422,
+        'notifiedAt',
+      ],
+      [
+        'notifiedAt without an offset',
+        'nearest-relative-objections',
+        { notifiedAt: '2026-11-21T09:00:00', notifiedTo: 'amhp', details: 'Objects' },
+        400,
+        'notifiedAt',
+      ],
+      [
+        'an unknown notifiedTo',
+        'nearest-relative-objections',
+        { notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'gp', details: 'Objects' },
+        400,
+        'notifiedTo',
+      ],
       ['no details', 'nearest-relative-objections', { notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp' }, 400, 'details'],
-      ['a relative of another person', 'nearest-relative-objections', { relativeId: 'OTHER', notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Objects' }, 422, 'relativeId'],
-      ['an unknown field on an objection', 'nearest-relative-objections', { notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Objects', withdrawnAt: '2026-11-21T09:30:00Z' }, 400, 'withdrawnAt'],
+      [
+        'a relative of another person',
+        'nearest-relative-objections',
+        { relativeId: 'OTHER', notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Objects' },
+        422,
+        'relativeId',
+      ],
+      [
+        'an unknown field on an objection',
+        'nearest-relative-objections',
+        { notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Objects', withdrawnAt: '2026-11-21T09:30:00Z' },
+        400,
+        'withdrawnAt',
+      ],
       ['a ground that is not in s.29(3)', 'displacements', { ground: 'f', filedAt: '2026-11-21T09:00:00Z' }, 400, 'ground'],
       ['filedAt in the future', 'displacements', { ground: 'c', filedAt: '2026-11-22T09:00:00Z' }, 422, 'filedAt'],
       ['a status on filing', 'displacements', { ground: 'c', filedAt: '2026-11-21T09:00:00Z', status: 'order' }, 400, 'status'],
@@ -291,10 +505,22 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
         const res = await as(manager).patch(`/people/${q.id}/relatives/${r.id}`, body).expect(400);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       }
-      expect(await t.sql('SELECT name, relationship, version FROM relatives WHERE id = $1', [r.id])).toEqual([{ name: 'Mum', relationship: 'parent', version: 1 }]);
-      const o = (await as(manager).post(`/people/${q.id}/nearest-relative-objections`, { notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Objects' }).expect(201)).body;
+      expect(await t.sql('SELECT name, relationship, version FROM relatives WHERE id = $1', [r.id])).toEqual([
+        { name: 'Mum', relationship: 'parent', version: 1 },
+      ]);
+      const o = (
+        await as(manager)
+          .post(`/people/${q.id}/nearest-relative-objections`, {
+            notifiedAt: '2026-11-21T09:00:00Z',
+            notifiedTo: 'amhp',
+            details: 'Objects',
+          })
+          .expect(201)
+      ).body;
       await as(manager).post(`/people/${q.id}/nearest-relative-objections/${o.id}/withdrawal`, {}).expect(400);
-      await as(manager).post(`/people/${q.id}/nearest-relative-objections/${o.id}/withdrawal`, { details: 'Agrees', withdrawnAt: '2026-11-21T08:00:00Z' }).expect(422);
+      await as(manager)
+        .post(`/people/${q.id}/nearest-relative-objections/${o.id}/withdrawal`, { details: 'Agrees', withdrawnAt: '2026-11-21T08:00:00Z' })
+        .expect(422);
       expect(await t.sql('SELECT withdrawn_at FROM nearest_relative_objections WHERE id = $1', [o.id])).toEqual([{ withdrawn_at: null }]);
       await as(manager).get(`/people/${q.id}/nearest-relative?asAt=21-11-2026`).expect(400);
     });
@@ -306,20 +532,52 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     await as(manager).patch(`/people/${p.id}/relatives/${r.id}`, { caresForPatient: true }).expect(200);
     await as(manager).get(`/people/${p.id}/relatives`).expect(200);
     await nearest(p.id);
-    const o = (await as(manager).post(`/people/${p.id}/nearest-relative-objections`, { relativeId: r.id, notifiedAt: '2026-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Secret words of objection' }).expect(201)).body;
-    await as(manager).post(`/people/${p.id}/nearest-relative-objections/${o.id}/withdrawal`, { details: 'Secret words of withdrawal' }).expect(200);
+    const o = (
+      await as(manager)
+        .post(`/people/${p.id}/nearest-relative-objections`, {
+          relativeId: r.id,
+          notifiedAt: '2026-11-21T09:00:00Z',
+          notifiedTo: 'amhp',
+          details: 'Secret words of objection',
+        })
+        .expect(201)
+    ).body;
+    await as(manager)
+      .post(`/people/${p.id}/nearest-relative-objections/${o.id}/withdrawal`, { details: 'Secret words of withdrawal' })
+      .expect(200);
     await as(manager).get(`/people/${p.id}/nearest-relative-objections`).expect(200);
     const d = (await as(manager).post(`/people/${p.id}/displacements`, { ground: 'b', filedAt: '2026-11-21T09:00:00Z' }).expect(201)).body;
-    await as(manager).patch(`/people/${p.id}/displacements/${d.id}`, { status: 'order', actingNearestRelative: 'Acting Secretname', effectiveFrom: '2026-11-21' }).expect(200);
+    await as(manager)
+      .patch(`/people/${p.id}/displacements/${d.id}`, {
+        status: 'order',
+        actingNearestRelative: 'Acting Secretname',
+        effectiveFrom: '2026-11-21',
+      })
+      .expect(200);
     await as(manager).get(`/people/${p.id}/displacements`).expect(200);
 
-    const rows = await t.sql<{ action: string; actor_id: string; access_basis: string; resource_id: string; outcome: string; details: unknown }>(
+    const rows = await t.sql<{
+      action: string;
+      actor_id: string;
+      access_basis: string;
+      resource_id: string;
+      outcome: string;
+      details: unknown;
+    }>(
       `SELECT action, actor_id, access_basis, resource_id, outcome, details FROM audit_events WHERE subject_person_id = $1 AND action <> 'person.create' ORDER BY id`,
       [p.id],
     );
     expect(rows.map((a) => a.action)).toEqual([
-      'relative.create', 'relative.update', 'relatives.read', 'nearest-relative.read', 'nr-objection.create', 'nr-objection.withdraw', 'nr-objections.read',
-      'displacement.create', 'displacement.update', 'displacements.read',
+      'relative.create',
+      'relative.update',
+      'relatives.read',
+      'nearest-relative.read',
+      'nr-objection.create',
+      'nr-objection.withdraw',
+      'nr-objections.read',
+      'displacement.create',
+      'displacement.update',
+      'displacements.read',
     ]);
     for (const a of rows) expect(a).toMatchObject({ actor_id: manager.id, access_basis: 'role:manager', outcome: 'success' });
     expect(rows[1].details).toEqual({ fields: ['caresForPatient'] });
@@ -331,7 +589,11 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
   it('MHA 2025: from the configured nominated-person commencement there is no nearest relative, and the trace says a nominated person must be appointed', async () => {
     const p = await person();
     await relative(p.id, { name: 'Mum', relationship: 'parent' });
-    const np = await createTestApp({ databaseUrl: t.databaseUrl, now: '2026-11-21T10:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400', MHA2025_NOMINATED_PERSON_FROM: '2026-10-01' } });
+    const np = await createTestApp({
+      databaseUrl: t.databaseUrl,
+      now: '2026-11-21T10:00:00Z',
+      env: { ACCESS_TOKEN_TTL_SECONDS: '86400', MHA2025_NOMINATED_PERSON_FROM: '2026-10-01' },
+    });
     try {
       const m2 = await np.user(['manager']);
       const res = (await np.http.get(`/people/${p.id}/nearest-relative`).set('authorization', m2.auth).expect(200)).body;

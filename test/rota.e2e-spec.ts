@@ -17,13 +17,48 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
     put: (p: string, b: object) => t.http.put(p).set('authorization', u.auth).send(b),
     delete: (p: string) => t.http.delete(p).set('authorization', u.auth),
   });
-  const shift = async (startsAt: string, endsAt: string, over: object = {}) => (await api(manager).post('/rota/shifts', { label: 'Test shift', startsAt, endsAt, requiredCount: 1, ...over }).expect(201)).body;
+  const shift = async (startsAt: string, endsAt: string, over: object = {}) =>
+    (
+      await api(manager)
+        .post('/rota/shifts', { label: 'Test shift', startsAt, endsAt, requiredCount: 1, ...over })
+        .expect(201)
+    ).body;
 
   describe('patterns and generation', () => {
     it('generates shifts from patterns in local time, idempotently, with DST nights of 10 and 12 hours', async () => {
-      await api(manager).post('/rota/patterns', { name: 'Day', startTime: '09:00', endTime: '17:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'exclude', requiredCount: 3, validFrom: '2027-01-01' }).expect(201);
-      await api(manager).post('/rota/patterns', { name: 'Bank holiday day', startTime: '09:00', endTime: '17:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'only', requiredCount: 1, validFrom: '2027-01-01' }).expect(201);
-      await api(manager).post('/rota/patterns', { name: 'Night', startTime: '22:00', endTime: '09:00', weekdays: [1, 2, 3, 4, 5, 6, 7], requiredCount: 1, requiredSkills: ['senior'], validFrom: '2027-01-01' }).expect(201);
+      await api(manager)
+        .post('/rota/patterns', {
+          name: 'Day',
+          startTime: '09:00',
+          endTime: '17:00',
+          weekdays: [1, 2, 3, 4, 5, 6, 7],
+          bankHolidays: 'exclude',
+          requiredCount: 3,
+          validFrom: '2027-01-01',
+        })
+        .expect(201);
+      await api(manager)
+        .post('/rota/patterns', {
+          name: 'Bank holiday day',
+          startTime: '09:00',
+          endTime: '17:00',
+          weekdays: [1, 2, 3, 4, 5, 6, 7],
+          bankHolidays: 'only',
+          requiredCount: 1,
+          validFrom: '2027-01-01',
+        })
+        .expect(201);
+      await api(manager)
+        .post('/rota/patterns', {
+          name: 'Night',
+          startTime: '22:00',
+          endTime: '09:00',
+          weekdays: [1, 2, 3, 4, 5, 6, 7],
+          requiredCount: 1,
+          requiredSkills: ['senior'],
+          validFrom: '2027-01-01',
+        })
+        .expect(201);
       const first = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
       expect(first.body).toEqual({ created: 12, existing: 0 });
       const again = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
@@ -32,22 +67,65 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       const nights = shifts.filter((s: { label: string }) => s.label === 'Night');
       const hours = (s: { startsAt: string; endsAt: string }) => (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 3_600_000;
       expect(nights.map((n: { localDate: string; startsAt: string; endsAt: string }) => [n.localDate, hours(n)])).toEqual([
-        ['2027-03-26', 11], ['2027-03-27', 10], ['2027-03-28', 11], ['2027-03-29', 11], ['2027-03-30', 11], ['2027-03-31', 11],
+        ['2027-03-26', 11],
+        ['2027-03-27', 10],
+        ['2027-03-28', 11],
+        ['2027-03-29', 11],
+        ['2027-03-30', 11],
+        ['2027-03-31', 11],
       ]);
       // 26 and 29 March 2027 are Good Friday and Easter Monday: the bank holiday pattern runs instead of the day pattern.
-      const days = shifts.filter((s: { label: string }) => s.label !== 'Night').map((s: { localDate: string; label: string; bankHoliday: boolean }) => [s.localDate, s.label, s.bankHoliday]);
+      const days = shifts
+        .filter((s: { label: string }) => s.label !== 'Night')
+        .map((s: { localDate: string; label: string; bankHoliday: boolean }) => [s.localDate, s.label, s.bankHoliday]);
       expect(days).toEqual([
-        ['2027-03-26', 'Bank holiday day', true], ['2027-03-27', 'Day', false], ['2027-03-28', 'Day', false],
-        ['2027-03-29', 'Bank holiday day', true], ['2027-03-30', 'Day', false], ['2027-03-31', 'Day', false],
+        ['2027-03-26', 'Bank holiday day', true],
+        ['2027-03-27', 'Day', false],
+        ['2027-03-28', 'Day', false],
+        ['2027-03-29', 'Bank holiday day', true],
+        ['2027-03-30', 'Day', false],
+        ['2027-03-31', 'Day', false],
       ]);
     });
 
     it('refuses bad patterns and ranges, storing nothing', async () => {
-      const count = async () => (await t.sql<{ p: number; s: number }>('SELECT (SELECT count(*) FROM shift_patterns)::int AS p, (SELECT count(*) FROM shifts)::int AS s'))[0];
+      const count = async () =>
+        (
+          await t.sql<{ p: number; s: number }>(
+            'SELECT (SELECT count(*) FROM shift_patterns)::int AS p, (SELECT count(*) FROM shifts)::int AS s',
+          )
+        )[0];
       const before = await count();
-      await api(manager).post('/rota/patterns', { name: 'X', startTime: '25:00', endTime: '09:00', weekdays: [1], requiredCount: 1, validFrom: '2027-01-01' }).expect(400);
-      await api(manager).post('/rota/patterns', { name: 'X', startTime: '09:00', endTime: '09:00', weekdays: [1], requiredCount: 1, validFrom: '2027-01-01' }).expect(422);
-      await api(manager).post('/rota/patterns', { name: 'X', startTime: '09:00', endTime: '17:00', weekdays: [8], requiredCount: 1, validFrom: '2027-01-01' }).expect(400);
+      await api(manager)
+        .post('/rota/patterns', {
+          name: 'X',
+          startTime: '25:00',
+          endTime: '09:00',
+          weekdays: [1],
+          requiredCount: 1,
+          validFrom: '2027-01-01',
+        })
+        .expect(400);
+      await api(manager)
+        .post('/rota/patterns', {
+          name: 'X',
+          startTime: '09:00',
+          endTime: '09:00',
+          weekdays: [1],
+          requiredCount: 1,
+          validFrom: '2027-01-01',
+        })
+        .expect(422);
+      await api(manager)
+        .post('/rota/patterns', {
+          name: 'X',
+          startTime: '09:00',
+          endTime: '17:00',
+          weekdays: [8],
+          requiredCount: 1,
+          validFrom: '2027-01-01',
+        })
+        .expect(400);
       await api(manager).post('/rota/shifts/generate', { from: '2027-01-10', to: '2027-01-01' }).expect(422);
       await api(manager).post('/rota/shifts/generate', { from: '2027-02-30', to: '2027-03-01' }).expect(400);
       expect(await count()).toEqual(before);
@@ -55,7 +133,9 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
 
     it('manages bank holidays', async () => {
       await api(manager).put('/rota/bank-holidays/2029-01-01', { name: "New Year's Day" }).expect(200);
-      expect((await api(manager).get('/rota/bank-holidays?year=2029').expect(200)).body.items).toEqual([{ date: '2029-01-01', name: "New Year's Day" }]);
+      expect((await api(manager).get('/rota/bank-holidays?year=2029').expect(200)).body.items).toEqual([
+        { date: '2029-01-01', name: "New Year's Day" },
+      ]);
       expect((await api(manager).get('/rota/bank-holidays?year=2026').expect(200)).body.items).toHaveLength(8);
       await api(manager).delete('/rota/bank-holidays/2029-01-01').expect(204);
       await api(manager).put('/rota/bank-holidays/not-a-date', { name: 'Nope' }).expect(400);
@@ -70,12 +150,19 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       expect(res.body.assigned).toEqual([expect.objectContaining({ practitionerId: a.practitionerId, userId: a.id, overrides: [] })]);
       const id = res.body.assigned[0].assignmentId;
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.assign' AND resource_id = $1`, [id])).toHaveLength(1);
-      expect(await t.sql(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [s.id])).toEqual([{ type: 'rota.shift.created' }, { type: 'rota.assignment.created' }]);
+      expect(await t.sql(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [s.id])).toEqual([
+        { type: 'rota.shift.created' },
+        { type: 'rota.assignment.created' },
+      ]);
     });
 
     it.each([
       ['no approval at all', { approval: null }, 'no-approval'],
-      ['an approval that ends on the day of a night shift', { approval: { startsOn: '2022-01-01', endsOn: '2026-12-01' } }, 'approval-ends-during-period'],
+      [
+        'an approval that ends on the day of a night shift',
+        { approval: { startsOn: '2022-01-01', endsOn: '2026-12-01' } },
+        'approval-ends-during-period',
+      ],
     ])('refuses an AMHP with %s (422 listing the finding)', async (_name, opts, code) => {
       const a = await amhp(t, opts as never);
       const s = await shift('2026-12-01T22:00:00Z', '2026-12-02T09:00:00Z');
@@ -86,12 +173,26 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
 
     it('refuses a suspended AMHP and one on approved leave', async () => {
       const suspended = await amhp(t);
-      await t.sql(`INSERT INTO approval_suspensions (approval_id, starts_at, reason, created_by) SELECT id, '2026-11-01', 'regulator', $2 FROM approvals WHERE practitioner_id = $1`, [suspended.practitionerId, manager.id]);
+      await t.sql(
+        `INSERT INTO approval_suspensions (approval_id, starts_at, reason, created_by) SELECT id, '2026-11-01', 'regulator', $2 FROM approvals WHERE practitioner_id = $1`,
+        [suspended.practitionerId, manager.id],
+      );
       const onLeave = await amhp(t);
-      await t.sql(`INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'annual', '2026-12-03T00:00:00Z', '2026-12-10T00:00:00Z', 'approved', $2)`, [onLeave.practitionerId, manager.id]);
+      await t.sql(
+        `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'annual', '2026-12-03T00:00:00Z', '2026-12-10T00:00:00Z', 'approved', $2)`,
+        [onLeave.practitionerId, manager.id],
+      );
       const s = await shift('2026-12-04T09:00:00Z', '2026-12-04T17:00:00Z');
-      expect((await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: suspended.practitionerId }).expect(422)).body.findings.map((f: { code: string }) => f.code)).toContain('approval-suspended');
-      expect((await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: onLeave.practitionerId }).expect(422)).body.findings.map((f: { code: string }) => f.code)).toContain('on-leave');
+      expect(
+        (
+          await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: suspended.practitionerId }).expect(422)
+        ).body.findings.map((f: { code: string }) => f.code),
+      ).toContain('approval-suspended');
+      expect(
+        (
+          await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: onLeave.practitionerId }).expect(422)
+        ).body.findings.map((f: { code: string }) => f.code),
+      ).toContain('on-leave');
       expect(await t.sql('SELECT 1 FROM shift_assignments WHERE shift_id = $1', [s.id])).toEqual([]);
     });
 
@@ -109,26 +210,51 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
     it('a fourth consecutive night needs an override with a reason, which is audited and raises a review alert', async () => {
       const a = await amhp(t);
       const nights = [];
-      for (const d of ['10', '11', '12', '13']) nights.push(await shift(`2026-12-${d}T22:00:00Z`, `2026-12-${String(Number(d) + 1)}T09:00:00Z`));
-      for (const n of nights.slice(0, 3)) await api(manager).post(`/rota/shifts/${n.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      for (const d of ['10', '11', '12', '13'])
+        nights.push(await shift(`2026-12-${d}T22:00:00Z`, `2026-12-${String(Number(d) + 1)}T09:00:00Z`));
+      for (const n of nights.slice(0, 3))
+        await api(manager).post(`/rota/shifts/${n.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
       const warned = await api(manager).post(`/rota/shifts/${nights[3].id}/assignments`, { practitionerId: a.practitionerId }).expect(422);
-      expect(warned.body).toMatchObject({ code: 'override-required', findings: [expect.objectContaining({ code: 'consecutive-nights', severity: 'warning' })] });
-      await api(manager).post(`/rota/shifts/${nights[3].id}/assignments`, { practitionerId: a.practitionerId, overrides: [{ code: 'consecutive-nights', reason: 'short' }] }).expect(400);
-      const ok = await api(manager).post(`/rota/shifts/${nights[3].id}/assignments`, { practitionerId: a.practitionerId, overrides: [{ code: 'consecutive-nights', reason: 'Two AMHPs off sick; agreed with the AMHP' }] }).expect(201);
-      expect(ok.body.assigned[0].overrides).toEqual([expect.objectContaining({ code: 'consecutive-nights', reason: 'Two AMHPs off sick; agreed with the AMHP' })]);
-      const [audit] = await t.sql<{ details: { overrides: string[] } }>(`SELECT details FROM audit_events WHERE action = 'rota.assign' AND resource_id = $1`, [ok.body.assigned[0].assignmentId]);
+      expect(warned.body).toMatchObject({
+        code: 'override-required',
+        findings: [expect.objectContaining({ code: 'consecutive-nights', severity: 'warning' })],
+      });
+      await api(manager)
+        .post(`/rota/shifts/${nights[3].id}/assignments`, {
+          practitionerId: a.practitionerId,
+          overrides: [{ code: 'consecutive-nights', reason: 'short' }],
+        })
+        .expect(400);
+      const ok = await api(manager)
+        .post(`/rota/shifts/${nights[3].id}/assignments`, {
+          practitionerId: a.practitionerId,
+          overrides: [{ code: 'consecutive-nights', reason: 'Two AMHPs off sick; agreed with the AMHP' }],
+        })
+        .expect(201);
+      expect(ok.body.assigned[0].overrides).toEqual([
+        expect.objectContaining({ code: 'consecutive-nights', reason: 'Two AMHPs off sick; agreed with the AMHP' }),
+      ]);
+      const [audit] = await t.sql<{ details: { overrides: string[] } }>(
+        `SELECT details FROM audit_events WHERE action = 'rota.assign' AND resource_id = $1`,
+        [ok.body.assigned[0].assignmentId],
+      );
       expect(audit.details.overrides).toEqual(['consecutive-nights']);
-      expect(await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'rota-override' AND subject_id = $1`, [ok.body.assigned[0].assignmentId])).toHaveLength(1);
+      expect(
+        await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'rota-override' AND subject_id = $1`, [ok.body.assigned[0].assignmentId]),
+      ).toHaveLength(1);
     });
 
     it('unassigns, audited, with an outbox event; a shift with AMHPs cannot be deleted', async () => {
       const a = await amhp(t);
       const s = await shift('2026-12-20T09:00:00Z', '2026-12-20T17:00:00Z');
-      const assigned = (await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(201)).body.assigned[0];
+      const assigned = (await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(201)).body
+        .assigned[0];
       await api(manager).delete(`/rota/shifts/${s.id}`).expect(409);
       await api(manager).delete(`/rota/assignments/${assigned.assignmentId}`).expect(204);
       await api(manager).delete(`/rota/assignments/${assigned.assignmentId}`).expect(404);
-      expect(await t.sql(`SELECT 1 FROM outbox_events WHERE type = 'rota.assignment.removed' AND aggregate_id = $1`, [s.id])).toHaveLength(1);
+      expect(await t.sql(`SELECT 1 FROM outbox_events WHERE type = 'rota.assignment.removed' AND aggregate_id = $1`, [s.id])).toHaveLength(
+        1,
+      );
       await api(manager).delete(`/rota/shifts/${s.id}`).expect(204);
     });
 
@@ -151,12 +277,16 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
     const shifts: Array<{ id: string }> = [];
     for (let i = 0; i < 5; i++) shifts.push(await shift(`2027-01-15T0${i}:00:00Z`, `2027-01-15T1${i}:00:00Z`, { requiredCount: 40 }));
     const requests = people.flatMap((p) => shifts.map((s) => ({ p, s })));
-    const results = await Promise.all(requests.map(({ p, s }) => api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: p.practitionerId })));
+    const results = await Promise.all(
+      requests.map(({ p, s }) => api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: p.practitionerId })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.filter((s) => s === 201)).toHaveLength(40);
     expect(statuses.filter((s) => s === 409)).toHaveLength(160);
-    const overlaps = await t.sql(`SELECT a.id FROM shift_assignments a JOIN shift_assignments b ON a.practitioner_id = b.practitioner_id AND a.id < b.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`);
+    const overlaps = await t.sql(
+      `SELECT a.id FROM shift_assignments a JOIN shift_assignments b ON a.practitioner_id = b.practitioner_id AND a.id < b.id AND tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`,
+    );
     expect(overlaps).toEqual([]);
   });
 
@@ -186,8 +316,15 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       await api(manager).post(`/rota/shifts/${next.id}/assignments`, { practitionerId: b.practitionerId }).expect(201);
       const referrer = await t.user(['referrer']);
       const res = await api(referrer).get('/rota/on-duty?at=2027-03-01T12:00:00Z').expect(200);
-      expect(res.body.onDuty).toEqual([expect.objectContaining({ shiftId: now.id, amhps: [expect.objectContaining({ displayName: 'Duty Now', phone: '+44 7700 900555' })] })]);
-      expect(res.body.next).toEqual([expect.objectContaining({ shiftId: next.id, amhps: [expect.objectContaining({ displayName: 'Duty Next' })] })]);
+      expect(res.body.onDuty).toEqual([
+        expect.objectContaining({
+          shiftId: now.id,
+          amhps: [expect.objectContaining({ displayName: 'Duty Now', phone: '+44 7700 900555' })],
+        }),
+      ]);
+      expect(res.body.next).toEqual([
+        expect.objectContaining({ shiftId: next.id, amhps: [expect.objectContaining({ displayName: 'Duty Next' })] }),
+      ]);
       t.clock.set('2027-03-01T18:00:00Z');
       const laterReferrer = await t.user(['referrer']); // tokens are issued at the clock's time
       const later = await api(laterReferrer).get('/rota/on-duty').expect(200);

@@ -161,12 +161,24 @@ describe('live event stream (R12: two instances, one database)', () => {
     const got = await m.waitFor((e) => e.event === 'referral.received' && e.data.aggregateId === created.id, 5000);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(got.id).toBe(got.data.id);
-    expect(got.data).toMatchObject({ type: 'referral.received', aggregateType: 'referral', aggregateId: created.id, payload: { referralId: created.id } });
+    expect(got.data).toMatchObject({
+      type: 'referral.received',
+      aggregateType: 'referral',
+      aggregateId: created.id,
+      payload: { referralId: created.id },
+    });
     expect(Object.keys(got.data).sort()).toEqual(['aggregateId', 'aggregateType', 'id', 'occurredAt', 'payload', 'type']);
     firstId = got.id!;
 
     // A rota event afterwards: the AMHP gets it, having never had the referral about a person they cannot read.
-    const shift = (await postA(manager, '/rota/shifts', { label: 'Stream shift', startsAt: '2026-12-01T09:00:00Z', endsAt: '2026-12-01T17:00:00Z', requiredCount: 1 }).expect(201)).body;
+    const shift = (
+      await postA(manager, '/rota/shifts', {
+        label: 'Stream shift',
+        startsAt: '2026-12-01T09:00:00Z',
+        endsAt: '2026-12-01T17:00:00Z',
+        requiredCount: 1,
+      }).expect(201)
+    ).body;
     await am.waitFor((e) => e.event === 'rota.shift.created' && e.data.aggregateId === shift.id);
     await m.waitFor((e) => e.event === 'rota.shift.created' && e.data.aggregateId === shift.id);
     expect(am.events.find((e) => e.event.startsWith('referral.'))).toBeUndefined();
@@ -179,8 +191,14 @@ describe('live event stream (R12: two instances, one database)', () => {
     await new Promise((r) => setTimeout(r, 100));
     const created = (await postA(manager, '/referrals', referral(4)).expect(201)).body;
     const [{ person_id: personId }] = await a.sql<{ person_id: string }>(`SELECT person_id FROM referrals WHERE id = $1`, [created.id]);
-    await a.sql(`INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, 'allocated', 'referral', $3, '2026-01-01T00:00:00Z')`, [amhp.id, personId, created.id]);
-    await a.sql(`INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('referral.extended', 'referral', $1, $2, now())`, [created.id, { referralId: created.id, hours: 12 }]);
+    await a.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, 'allocated', 'referral', $3, '2026-01-01T00:00:00Z')`,
+      [amhp.id, personId, created.id],
+    );
+    await a.sql(
+      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('referral.extended', 'referral', $1, $2, now())`,
+      [created.id, { referralId: created.id, hours: 12 }],
+    );
     const got = await am.waitFor((e) => e.event === 'referral.extended');
     expect(got.data.aggregateId).toBe(created.id);
     // (Visibility is decided at delivery: referral.received may or may not have reached the AMHP, depending on
@@ -210,7 +228,14 @@ describe('live event stream (R12: two instances, one database)', () => {
     const live = await connect(manager, '/events?types=rota.*');
     await new Promise((res) => setTimeout(res, 100));
     await postA(manager, '/referrals', referral(3)).expect(201);
-    const shift = (await postA(manager, '/rota/shifts', { label: 'Later shift', startsAt: '2026-12-02T09:00:00Z', endsAt: '2026-12-02T17:00:00Z', requiredCount: 1 }).expect(201)).body;
+    const shift = (
+      await postA(manager, '/rota/shifts', {
+        label: 'Later shift',
+        startsAt: '2026-12-02T09:00:00Z',
+        endsAt: '2026-12-02T17:00:00Z',
+        requiredCount: 1,
+      }).expect(201)
+    ).body;
     await live.waitFor((e) => e.data.aggregateId === shift.id);
     await r.waitFor((e) => e.data.aggregateId === shift.id);
     expect(live.events.every((e) => e.event.startsWith('rota.'))).toBe(true);
@@ -219,7 +244,9 @@ describe('live event stream (R12: two instances, one database)', () => {
 
   it('tells a client that missed more than 500 events to reload (reset)', async () => {
     const [{ max }] = await a.sql<{ max: string }>(`SELECT max(id)::text AS max FROM outbox_events`);
-    await a.sql(`INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) SELECT 'rota.test', 'test', g::text, '{}', now() FROM generate_series(1, 501) g`);
+    await a.sql(
+      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) SELECT 'rota.test', 'test', g::text, '{}', now() FROM generate_series(1, 501) g`,
+    );
     const c = await connect(manager, '/events', { 'last-event-id': max });
     const reset = await c.waitFor((e) => e.event === 'reset');
     expect(BigInt(reset.id!)).toBeGreaterThanOrEqual(BigInt(max) + 501n);
@@ -228,13 +255,20 @@ describe('live event stream (R12: two instances, one database)', () => {
 
   it('R12: a scheduled job due on both instances at once runs once, and its warning is raised once', async () => {
     // A s.136 with 3 h 30 min left: inside the 4 h warning of CLOCK_WARNING_LEADS_MINUTES.
-    const r = (await postA(manager, '/referrals', { ...referral(900), legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-20T05:30:00Z' } }).expect(201)).body;
+    const r = (
+      await postA(manager, '/referrals', {
+        ...referral(900),
+        legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-20T05:30:00Z' },
+      }).expect(201)
+    ).body;
     for (const x of [a, b]) x.clock.set('2026-11-21T02:00:30Z');
     const [ranOnA, ranOnB] = await Promise.all([a.app.get(JobRunner).runDue(), b.app.get(JobRunner).runDue()]);
     // Each job ran on exactly one of the two.
     expect(ranOnA.filter((j) => ranOnB.includes(j))).toEqual([]);
     expect([...ranOnA, ...ranOnB]).toContain('clock-warnings');
-    expect(await a.sql(`SELECT count(*)::int AS n FROM job_runs WHERE job = 'clock-warnings' AND run_key = '2026-11-21T02:00'`)).toEqual([{ n: 1 }]);
+    expect(await a.sql(`SELECT count(*)::int AS n FROM job_runs WHERE job = 'clock-warnings' AND run_key = '2026-11-21T02:00'`)).toEqual([
+      { n: 1 },
+    ]);
     const raised = await a.sql<{ user_id: string }>(`SELECT user_id FROM notifications WHERE dedup_key = $1`, [`clock:${r.id}:POL-07:240`]);
     expect(raised.length).toBeGreaterThan(0);
     expect(new Set(raised.map((x) => x.user_id)).size).toBe(raised.length);

@@ -12,24 +12,38 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
 
   const api = (u: TestUser) => ({
     get: (p: string) => t.http.get(p).set('authorization', u.auth),
-    post: (p: string, b: object = {}, headers: Record<string, string> = {}) => t.http.post(p).set('authorization', u.auth).set(headers).send(b),
+    post: (p: string, b: object = {}, headers: Record<string, string> = {}) =>
+      t.http.post(p).set('authorization', u.auth).set(headers).send(b),
   });
   let day = 0;
   /** A fresh future day shift for each call, so that tests do not meet each other's shifts. */
   const shift = async (over: object = {}) => {
     day += 1;
     const date = new Date(Date.UTC(2027, 0, 1 + day * 3)).toISOString().slice(0, 10);
-    return (await api(manager).post('/rota/shifts', { label: 'Day', startsAt: `${date}T09:00:00Z`, endsAt: `${date}T17:00:00Z`, requiredCount: 2, ...over }).expect(201)).body;
+    return (
+      await api(manager)
+        .post('/rota/shifts', { label: 'Day', startsAt: `${date}T09:00:00Z`, endsAt: `${date}T17:00:00Z`, requiredCount: 2, ...over })
+        .expect(201)
+    ).body;
   };
   const assign = async (shiftId: string, practitionerId: string, overrides?: object[]) =>
-    (await api(manager).post(`/rota/shifts/${shiftId}/assignments`, { practitionerId, ...(overrides ? { overrides } : {}) }).expect(201)).body.assigned.find((x: { practitionerId: string }) => x.practitionerId === practitionerId).assignmentId as string;
-  const onShift = async (shiftId: string) => (await api(manager).get(`/rota/shifts/${shiftId}`).expect(200)).body.assigned.map((x: { practitionerId: string }) => x.practitionerId);
+    (
+      await api(manager)
+        .post(`/rota/shifts/${shiftId}/assignments`, { practitionerId, ...(overrides ? { overrides } : {}) })
+        .expect(201)
+    ).body.assigned.find((x: { practitionerId: string }) => x.practitionerId === practitionerId).assignmentId as string;
+  const onShift = async (shiftId: string) =>
+    (await api(manager).get(`/rota/shifts/${shiftId}`).expect(200)).body.assigned.map((x: { practitionerId: string }) => x.practitionerId);
   /** An AMHP on a fresh shift, offering it. */
   const offered = async (body: object = {}) => {
     const from = await amhp(t);
     const s = await shift();
     const assignmentId = await assign(s.id, from.practitionerId);
-    const swap = (await api(from).post('/rota/swaps', { assignmentId, ...body }).expect(201)).body;
+    const swap = (
+      await api(from)
+        .post('/rota/swaps', { assignmentId, ...body })
+        .expect(201)
+    ).body;
     return { from, s, assignmentId, swap };
   };
 
@@ -41,28 +55,57 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
 
     const offer = await api(from).post('/rota/swaps', { assignmentId, toPractitionerId: to.practitionerId, note: 'Dentist' }).expect(201);
     expect(offer.headers.location).toBe(`/rota/swaps/${offer.body.id}`);
-    expect(offer.body).toMatchObject({ assignmentId, shiftId: s.id, fromPractitionerId: from.practitionerId, toPractitionerId: to.practitionerId, takerPractitionerId: null, status: 'offered', createdBy: from.id, version: 1 });
+    expect(offer.body).toMatchObject({
+      assignmentId,
+      shiftId: s.id,
+      fromPractitionerId: from.practitionerId,
+      toPractitionerId: to.practitionerId,
+      takerPractitionerId: null,
+      status: 'offered',
+      createdBy: from.id,
+      version: 1,
+    });
     const id = offer.body.id;
 
     const accepted = await api(to).post(`/rota/swaps/${id}/accept`).expect(200);
-    expect(accepted.body).toMatchObject({ status: 'accepted', takerPractitionerId: to.practitionerId, acceptedAt: '2026-11-21T10:00:00.000Z', warnings: [], version: 2 });
+    expect(accepted.body).toMatchObject({
+      status: 'accepted',
+      takerPractitionerId: to.practitionerId,
+      acceptedAt: '2026-11-21T10:00:00.000Z',
+      warnings: [],
+      version: 2,
+    });
     expect(await onShift(s.id)).toEqual([from.practitionerId]);
 
     const approved = await api(manager).post(`/rota/swaps/${id}/approve`, {}, { 'if-match': accepted.headers.etag }).expect(200);
     expect(approved.headers.etag).toBe('"v3"');
     expect(approved.body).toMatchObject({ status: 'approved', decidedBy: manager.id, takerPractitionerId: to.practitionerId });
     expect(await onShift(s.id)).toEqual([to.practitionerId]);
-    const [taken] = await t.sql<{ id: string; source: string; user_id: string }>('SELECT id, source, user_id FROM shift_assignments WHERE shift_id = $1', [s.id]);
+    const [taken] = await t.sql<{ id: string; source: string; user_id: string }>(
+      'SELECT id, source, user_id FROM shift_assignments WHERE shift_id = $1',
+      [s.id],
+    );
     expect(taken).toEqual({ id: approved.body.assignmentId, source: 'swap', user_id: to.id });
 
-    expect((await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [id])).map((r) => r.action)).toEqual(['rota.swap.offer', 'rota.swap.accept', 'rota.swap.approve']);
-    expect(await t.sql(`SELECT action, details->>'source' AS source FROM audit_events WHERE resource_id IN ($1, $2) ORDER BY id`, [assignmentId, taken.id])).toEqual([
+    expect(
+      (await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [id])).map((r) => r.action),
+    ).toEqual(['rota.swap.offer', 'rota.swap.accept', 'rota.swap.approve']);
+    expect(
+      await t.sql(`SELECT action, details->>'source' AS source FROM audit_events WHERE resource_id IN ($1, $2) ORDER BY id`, [
+        assignmentId,
+        taken.id,
+      ]),
+    ).toEqual([
       { action: 'rota.assign', source: 'manual' },
       { action: 'rota.assign', source: 'swap' },
       { action: 'rota.unassign', source: 'swap' },
     ]);
-    expect((await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [id])).map((e) => e.type)).toEqual(['rota.swap.offered', 'rota.swap.accepted', 'rota.swap.approved']);
-    expect((await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [s.id])).map((e) => e.type)).toEqual(['rota.shift.created', 'rota.assignment.created', 'rota.assignment.created', 'rota.assignment.removed']);
+    expect(
+      (await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [id])).map((e) => e.type),
+    ).toEqual(['rota.swap.offered', 'rota.swap.accepted', 'rota.swap.approved']);
+    expect(
+      (await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [s.id])).map((e) => e.type),
+    ).toEqual(['rota.shift.created', 'rota.assignment.created', 'rota.assignment.created', 'rota.assignment.removed']);
     // The approved swap stays on record.
     expect((await api(to).get(`/rota/swaps/${id}`).expect(200)).body.status).toBe('approved');
   });
@@ -74,7 +117,9 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     await api(other).post(`/rota/swaps/${swap.id}/accept`).expect(403);
     await api(other).get(`/rota/swaps/${swap.id}`).expect(403);
     expect((await api(from).post(`/rota/swaps/${swap.id}/accept`).expect(422)).body.code).toBe('swap-to-self');
-    expect((await api(manager).post(`/rota/swaps/${swap.id}/accept`, { takerPractitionerId: other.practitionerId }).expect(422)).body.code).toBe('taker-not-addressee');
+    expect(
+      (await api(manager).post(`/rota/swaps/${swap.id}/accept`, { takerPractitionerId: other.practitionerId }).expect(422)).body.code,
+    ).toBe('taker-not-addressee');
     expect((await api(manager).get(`/rota/swaps/${swap.id}`).expect(200)).body.status).toBe('offered');
   });
 
@@ -84,20 +129,42 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     const res = await api(unapproved).post(`/rota/swaps/${swap.id}/accept`).expect(422);
     expect(res.body.code).toBe('swap-refused');
     expect(res.body.findings.map((f: { code: string }) => f.code)).toContain('no-approval');
-    expect((await api(manager).get(`/rota/swaps/${swap.id}`).expect(200)).body).toMatchObject({ status: 'offered', takerPractitionerId: null, version: 1 });
+    expect((await api(manager).get(`/rota/swaps/${swap.id}`).expect(200)).body).toMatchObject({
+      status: 'offered',
+      takerPractitionerId: null,
+      version: 1,
+    });
     expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.swap.accept' AND resource_id = $1`, [swap.id])).toEqual([]);
   });
 
-  it('a taker already on an overlapping shift, or without 11 hours\' rest, is refused at accept', async () => {
+  it("a taker already on an overlapping shift, or without 11 hours' rest, is refused at accept", async () => {
     const busy = await amhp(t);
     const { s, swap } = await offered();
-    const clash = (await api(manager).post('/rota/shifts', { label: 'Late', startsAt: s.startsAt.replace('09:00', '13:00'), endsAt: s.endsAt.replace('17:00', '21:00'), requiredCount: 1 }).expect(201)).body;
+    const clash = (
+      await api(manager)
+        .post('/rota/shifts', {
+          label: 'Late',
+          startsAt: s.startsAt.replace('09:00', '13:00'),
+          endsAt: s.endsAt.replace('17:00', '21:00'),
+          requiredCount: 1,
+        })
+        .expect(201)
+    ).body;
     await assign(clash.id, busy.practitionerId);
     const res = await api(busy).post(`/rota/swaps/${swap.id}/accept`).expect(422);
     expect(res.body.findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'overlap', severity: 'hard' })]));
 
     const tired = await amhp(t);
-    const night = (await api(manager).post('/rota/shifts', { label: 'Night before', startsAt: s.startsAt.replace('T09:00', 'T00:00'), endsAt: s.startsAt.replace('T09:00', 'T03:00'), requiredCount: 1 }).expect(201)).body;
+    const night = (
+      await api(manager)
+        .post('/rota/shifts', {
+          label: 'Night before',
+          startsAt: s.startsAt.replace('T09:00', 'T00:00'),
+          endsAt: s.startsAt.replace('T09:00', 'T03:00'),
+          requiredCount: 1,
+        })
+        .expect(201)
+    ).body;
     await assign(night.id, tired.practitionerId);
     const rest = await api(tired).post(`/rota/swaps/${swap.id}/accept`).expect(422);
     expect(rest.body.findings.map((f: { code: string }) => f.code)).toContain('rest-too-short');
@@ -112,7 +179,10 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
       expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
       const winner = takers[results.findIndex((r) => r.status === 200)];
       expect(results.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(['swap-not-open', 'swap-not-open']);
-      const [row] = await t.sql<{ taker_practitioner_id: string; version: number }>('SELECT taker_practitioner_id, version FROM swap_requests WHERE id = $1', [swap.id]);
+      const [row] = await t.sql<{ taker_practitioner_id: string; version: number }>(
+        'SELECT taker_practitioner_id, version FROM swap_requests WHERE id = $1',
+        [swap.id],
+      );
       expect(row).toEqual({ taker_practitioner_id: winner.practitionerId, version: 2 });
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.swap.accept' AND resource_id = $1`, [swap.id])).toHaveLength(1);
     }
@@ -122,7 +192,10 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     const taker = await amhp(t);
     const { from, s, assignmentId, swap } = await offered();
     await api(taker).post(`/rota/swaps/${swap.id}/accept`).expect(200);
-    await t.sql(`INSERT INTO approval_suspensions (approval_id, starts_at, reason, created_by) SELECT id, '2026-11-21T10:00:00Z', 'regulator', $2 FROM approvals WHERE practitioner_id = $1`, [taker.practitionerId, manager.id]);
+    await t.sql(
+      `INSERT INTO approval_suspensions (approval_id, starts_at, reason, created_by) SELECT id, '2026-11-21T10:00:00Z', 'regulator', $2 FROM approvals WHERE practitioner_id = $1`,
+      [taker.practitionerId, manager.id],
+    );
     const res = await api(manager).post(`/rota/swaps/${swap.id}/approve`).expect(422);
     expect(res.body.findings.map((f: { code: string }) => f.code)).toContain('approval-suspended');
     expect(await onShift(s.id)).toEqual([from.practitionerId]);
@@ -149,10 +222,16 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     const accepted = (await api(taker).post(`/rota/swaps/${swap.id}/accept`).expect(200)).body;
     expect(accepted.warnings).toEqual([expect.objectContaining({ code: 'consecutive-nights', severity: 'warning' })]);
     expect((await api(manager).post(`/rota/swaps/${swap.id}/approve`).expect(422)).body.code).toBe('override-required');
-    const approved = await api(manager).post(`/rota/swaps/${swap.id}/approve`, { overrides: [{ code: 'consecutive-nights', reason: 'Agreed with the AMHP; cover is short' }] }).expect(200);
+    const approved = await api(manager)
+      .post(`/rota/swaps/${swap.id}/approve`, {
+        overrides: [{ code: 'consecutive-nights', reason: 'Agreed with the AMHP; cover is short' }],
+      })
+      .expect(200);
     expect(approved.body.status).toBe('approved');
     expect(await onShift(nights[3].id)).toEqual([taker.practitionerId]);
-    expect(await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'rota-override' AND subject_id = $1`, [approved.body.assignmentId])).toHaveLength(1);
+    expect(
+      await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'rota-override' AND subject_id = $1`, [approved.body.assignmentId]),
+    ).toHaveLength(1);
   });
 
   it('a stale If-Match is 412 on accept and approve', async () => {
@@ -173,21 +252,36 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     const unapproved = await amhp(t, { approval: null });
     const s = await shift();
     const assignmentId = await assign(s.id, from.practitionerId);
-    const refused = await api(manager).post('/rota/swaps', { assignmentId, takerPractitionerId: unapproved.practitionerId, approve: true }).expect(422);
+    const refused = await api(manager)
+      .post('/rota/swaps', { assignmentId, takerPractitionerId: unapproved.practitionerId, approve: true })
+      .expect(422);
     expect(refused.body.findings.map((f: { code: string }) => f.code)).toContain('no-approval');
     expect(await t.sql('SELECT 1 FROM swap_requests WHERE shift_id = $1', [s.id])).toEqual([]);
 
-    const done = await api(manager).post('/rota/swaps', { assignmentId, takerPractitionerId: taker.practitionerId, approve: true }).expect(201);
-    expect(done.body).toMatchObject({ status: 'approved', fromPractitionerId: from.practitionerId, toPractitionerId: taker.practitionerId, takerPractitionerId: taker.practitionerId, createdBy: manager.id, decidedBy: manager.id });
+    const done = await api(manager)
+      .post('/rota/swaps', { assignmentId, takerPractitionerId: taker.practitionerId, approve: true })
+      .expect(201);
+    expect(done.body).toMatchObject({
+      status: 'approved',
+      fromPractitionerId: from.practitionerId,
+      toPractitionerId: taker.practitionerId,
+      takerPractitionerId: taker.practitionerId,
+      createdBy: manager.id,
+      decidedBy: manager.id,
+    });
     expect(await onShift(s.id)).toEqual([taker.practitionerId]);
-    expect((await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [done.body.id])).map((e) => e.type)).toEqual(['rota.swap.offered', 'rota.swap.accepted', 'rota.swap.approved']);
+    expect(
+      (await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [done.body.id])).map(
+        (e) => e.type,
+      ),
+    ).toEqual(['rota.swap.offered', 'rota.swap.accepted', 'rota.swap.approved']);
     // An AMHP cannot arrange one.
     const other = await amhp(t);
     const mine = await assign((await shift()).id, other.practitionerId);
     await api(other).post('/rota/swaps', { assignmentId: mine, takerPractitionerId: taker.practitionerId, approve: true }).expect(403);
   });
 
-  it('only the assignment\'s AMHP or a manager offers it, for a future shift, once at a time', async () => {
+  it("only the assignment's AMHP or a manager offers it, for a future shift, once at a time", async () => {
     const owner = await amhp(t);
     const stranger = await amhp(t);
     const s = await shift();
@@ -197,18 +291,34 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     const again = await api(manager).post('/rota/swaps', { assignmentId }).expect(409);
     expect(again.body).toMatchObject({ code: 'swap-already-open', swapId: first.id });
     await api(stranger).post(`/rota/swaps/${first.id}/cancel`).expect(403);
-    expect((await api(owner).post(`/rota/swaps/${first.id}/cancel`).expect(200)).body).toMatchObject({ status: 'cancelled', decidedBy: owner.id });
+    expect((await api(owner).post(`/rota/swaps/${first.id}/cancel`).expect(200)).body).toMatchObject({
+      status: 'cancelled',
+      decidedBy: owner.id,
+    });
     await t.http.post(`/rota/swaps/${first.id}/cancel`).set('authorization', owner.auth).expect(409);
-    expect((await t.sql<{ type: string; payload: Record<string, unknown> }>(`SELECT type, payload FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [first.id])).map((e) => e.type)).toEqual(['rota.swap.offered', 'rota.swap.cancelled']);
+    expect(
+      (
+        await t.sql<{ type: string; payload: Record<string, unknown> }>(
+          `SELECT type, payload FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`,
+          [first.id],
+        )
+      ).map((e) => e.type),
+    ).toEqual(['rota.swap.offered', 'rota.swap.cancelled']);
     await api(stranger).post(`/rota/swaps/${first.id}/accept`).expect(409);
     const second = (await api(manager).post('/rota/swaps', { assignmentId, note: 'On their behalf' }).expect(201)).body;
     expect(second.createdBy).toBe(manager.id);
     expect((await api(manager).post(`/rota/swaps/${second.id}/cancel`).expect(200)).body.status).toBe('cancelled');
 
-    const past = (await api(manager).post('/rota/shifts', { label: 'Now', startsAt: '2026-11-21T08:00:00Z', endsAt: '2026-11-21T16:00:00Z', requiredCount: 1 }).expect(201)).body;
+    const past = (
+      await api(manager)
+        .post('/rota/shifts', { label: 'Now', startsAt: '2026-11-21T08:00:00Z', endsAt: '2026-11-21T16:00:00Z', requiredCount: 1 })
+        .expect(201)
+    ).body;
     const started = await assign(past.id, owner.practitionerId);
     expect((await api(owner).post('/rota/swaps', { assignmentId: started }).expect(422)).body.code).toBe('shift-started');
-    expect((await api(owner).post('/rota/swaps', { assignmentId, toPractitionerId: owner.practitionerId }).expect(422)).body.code).toBe('swap-to-self');
+    expect((await api(owner).post('/rota/swaps', { assignmentId, toPractitionerId: owner.practitionerId }).expect(422)).body.code).toBe(
+      'swap-to-self',
+    );
     await api(owner).post('/rota/swaps', { assignmentId: '7d0c3a8e-0000-4000-8000-000000000000' }).expect(404);
     expect(await t.sql(`SELECT count(*)::int AS n FROM swap_requests WHERE assignment_id = $1`, [assignmentId])).toEqual([{ n: 2 }]);
   });
@@ -220,7 +330,11 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     const toViewer = await offered({ toPractitionerId: viewer.practitionerId });
     const toOther = await offered({ toPractitionerId: someoneElse.practitionerId });
     const viewerShift = await shift();
-    const own = (await api(viewer).post('/rota/swaps', { assignmentId: await assign(viewerShift.id, viewer.practitionerId) }).expect(201)).body;
+    const own = (
+      await api(viewer)
+        .post('/rota/swaps', { assignmentId: await assign(viewerShift.id, viewer.practitionerId) })
+        .expect(201)
+    ).body;
 
     const ids = (items: Array<{ id: string }>) => items.map((i) => i.id);
     const seen = ids((await api(viewer).get('/rota/swaps?limit=200').expect(200)).body.items);
@@ -255,10 +369,14 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
     const swap = (await api(from).post('/rota/swaps', { assignmentId }).expect(201)).body;
-    await api(manager).post(`/rota/swaps/${swap.id}/approve`, { overrides: [{ code: 'weekly-rest', reason: 'short' }] }).expect(400);
+    await api(manager)
+      .post(`/rota/swaps/${swap.id}/approve`, { overrides: [{ code: 'weekly-rest', reason: 'short' }] })
+      .expect(400);
     await api(manager).post(`/rota/swaps/${swap.id}/accept`, { takerPractitionerId: 'nobody' }).expect(400);
     await api(manager).post('/rota/swaps/not-a-uuid/accept').expect(400);
-    expect(await t.sql('SELECT status, version FROM swap_requests WHERE shift_id = $1', [s.id])).toEqual([{ status: 'offered', version: 1 }]);
+    expect(await t.sql('SELECT status, version FROM swap_requests WHERE shift_id = $1', [s.id])).toEqual([
+      { status: 'offered', version: 1 },
+    ]);
   });
 
   it('taking the AMHP off the offered shift cancels the open swap, which stays on record', async () => {
@@ -266,7 +384,10 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     await t.http.delete(`/rota/assignments/${assignmentId}`).set('authorization', manager.auth).expect(204);
     const after = (await api(manager).get(`/rota/swaps/${swap.id}`).expect(200)).body;
     expect(after).toMatchObject({ id: swap.id, status: 'cancelled', assignmentId: null });
-    const [audit] = await t.sql<{ details: { cancelledSwaps: string[] } }>(`SELECT details FROM audit_events WHERE action = 'rota.unassign' AND resource_id = $1`, [assignmentId]);
+    const [audit] = await t.sql<{ details: { cancelledSwaps: string[] } }>(
+      `SELECT details FROM audit_events WHERE action = 'rota.unassign' AND resource_id = $1`,
+      [assignmentId],
+    );
     expect(audit.details.cancelledSwaps).toEqual([swap.id]);
   });
 });

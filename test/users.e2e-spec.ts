@@ -14,10 +14,16 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
     if (key) req.set('idempotency-key', key);
     return req.send(body);
   };
-  const countUsers = async (email: string) => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM users WHERE email = $1', [email]))[0].n);
+  const countUsers = async (email: string) =>
+    Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM users WHERE email = $1', [email]))[0].n);
 
   it('creates a user, lowercasing the email, with ETag and Location', async () => {
-    const res = await create({ email: ' Ada.Lovelace@Council.TEST ', displayName: 'Ada Lovelace', roles: ['amhp'], password: 'a-long-password-1' }).expect(201);
+    const res = await create({
+      email: ' Ada.Lovelace@Council.TEST ',
+      displayName: 'Ada Lovelace',
+      roles: ['amhp'],
+      password: 'a-long-password-1',
+    }).expect(201);
     expect(res.body).toMatchObject({ email: 'ada.lovelace@council.test', roles: ['amhp'], active: true, hasPassword: true, version: 1 });
     expect(res.body).not.toHaveProperty('passwordHash');
     expect(res.headers.etag).toBe('"v1"');
@@ -39,7 +45,11 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
       ['a nested object', { displayName: { $ne: null } }],
     ])('PATCH with %s → 400, user unchanged', async (_name, body) => {
       const u = (await create({ email: `r5-${Math.random()}@council.test`, displayName: 'R5', roles: ['amhp'] }).expect(201)).body;
-      const res = await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send({ roles: ['admin'], ...body }).expect(400);
+      const res = await t.http
+        .patch(`/users/${u.id}`)
+        .set('authorization', admin.auth)
+        .send({ roles: ['admin'], ...body })
+        .expect(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body.errors.length).toBeGreaterThan(0);
       const [row] = await t.sql('SELECT roles, version, password_hash, external_subject FROM users WHERE id = $1', [u.id]);
@@ -67,14 +77,27 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
     it('a stale If-Match is 412 and names the current ETag', async () => {
       const u = (await create({ email: 'etag@council.test', displayName: 'E', roles: ['amhp'] }).expect(201)).body;
       await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).set('if-match', '"v1"').send({ displayName: 'E2' }).expect(200);
-      const stale = await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).set('if-match', '"v1"').send({ displayName: 'E3' }).expect(412);
+      const stale = await t.http
+        .patch(`/users/${u.id}`)
+        .set('authorization', admin.auth)
+        .set('if-match', '"v1"')
+        .send({ displayName: 'E3' })
+        .expect(412);
       expect(stale.body).toMatchObject({ code: 'precondition-failed', currentETag: '"v2"' });
       expect((await t.http.get(`/users/${u.id}`).set('authorization', admin.auth).expect(200)).body.displayName).toBe('E2');
     });
 
     it('of 20 concurrent edits with the same If-Match, exactly one wins; the rest get 412', async () => {
       const u = (await create({ email: 'race@council.test', displayName: 'R', roles: ['amhp'] }).expect(201)).body;
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).set('if-match', '"v1"').send({ displayName: `R${i}` })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          t.http
+            .patch(`/users/${u.id}`)
+            .set('authorization', admin.auth)
+            .set('if-match', '"v1"')
+            .send({ displayName: `R${i}` }),
+        ),
+      );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
       expect(statuses.filter((s) => s === 412)).toHaveLength(19);
@@ -86,7 +109,14 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
 
     it('without If-Match, 20 concurrent edits all apply in turn (none refused): version counts every one', async () => {
       const u = (await create({ email: 'serial@council.test', displayName: 'S', roles: ['amhp'] }).expect(201)).body;
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send(i % 2 ? { displayName: `S${i}` } : { phone: `+44 7700 9000${String(i).padStart(2, '0')}` })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          t.http
+            .patch(`/users/${u.id}`)
+            .set('authorization', admin.auth)
+            .send(i % 2 ? { displayName: `S${i}` } : { phone: `+44 7700 9000${String(i).padStart(2, '0')}` }),
+        ),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
       const applied = results.length;
       const [row] = await t.sql<{ version: number }>('SELECT version FROM users WHERE id = $1', [u.id]);
@@ -139,7 +169,12 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
     it('keys are per user: another admin may use the same key', async () => {
       const other = await t.user(['admin']);
       await create({ email: 'mine@council.test', displayName: 'M', roles: ['amhp'] }, 'shared-key').expect(201);
-      await t.http.post('/users').set('authorization', other.auth).set('idempotency-key', 'shared-key').send({ email: 'theirs@council.test', displayName: 'T', roles: ['amhp'] }).expect(201);
+      await t.http
+        .post('/users')
+        .set('authorization', other.auth)
+        .set('idempotency-key', 'shared-key')
+        .send({ email: 'theirs@council.test', displayName: 'T', roles: ['amhp'] })
+        .expect(201);
     });
 
     it('a malformed key is 400', async () => {
@@ -159,7 +194,9 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
   });
 
   it('disabling a user revokes their sessions', async () => {
-    const u = (await create({ email: 'leaver@council.test', displayName: 'Leaver', roles: ['amhp'], password: 'a-long-password-2' }).expect(201)).body;
+    const u = (
+      await create({ email: 'leaver@council.test', displayName: 'Leaver', roles: ['amhp'], password: 'a-long-password-2' }).expect(201)
+    ).body;
     const pair = (await t.http.post('/auth/login').send({ email: 'leaver@council.test', password: 'a-long-password-2' }).expect(200)).body;
     await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
     await t.http.get('/auth/me').set('authorization', `Bearer ${pair.accessToken}`).expect(401);

@@ -54,14 +54,18 @@ describe('webhooks: SSRF guard and administration (default configuration)', () =
     ['https://169.254.169.254/latest', 'metadata'],
     ['https://[::1]/hook', 'loopback'],
   ])('refuses %s with 422 url-refused (%s) and stores nothing', async (url, reason) => {
-    const res = await api(t, admin).post('/webhooks', { url, eventTypes: ['*'] }).expect(422);
+    const res = await api(t, admin)
+      .post('/webhooks', { url, eventTypes: ['*'] })
+      .expect(422);
     expect(res.body.code).toBe('url-refused');
     expect(res.body.reason).toContain(reason);
     expect(await t.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
   });
 
   it('is for admins only: a manager is refused (403, audited) and nothing is stored', async () => {
-    const refused = await api(t, manager).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['*'] }).expect(403);
+    const refused = await api(t, manager)
+      .post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['*'] })
+      .expect(403);
     expect(refused.headers['content-type']).toMatch(/problem\+json/);
     await api(t, manager).get('/webhooks').expect(403);
     await t.http.get('/webhooks').expect(401);
@@ -72,7 +76,9 @@ describe('webhooks: SSRF guard and administration (default configuration)', () =
   it('validates the body: no event types, or a malformed one, is a 400 naming the field, and nothing is stored', async () => {
     const empty = await api(t, admin).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: [] }).expect(400);
     expect(empty.body.errors.map((e: { field: string }) => e.field)).toEqual(['eventTypes']);
-    const malformed = await api(t, admin).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['Not A Type'] }).expect(400);
+    const malformed = await api(t, admin)
+      .post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['Not A Type'] })
+      .expect(400);
     expect(malformed.body.errors.map((e: { field: string }) => e.field)).toEqual(['eventTypes']);
     expect(await t.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
   });
@@ -97,7 +103,13 @@ describe('webhooks: delivery to a local receiver', () => {
     rx = await receiver();
     t = await createTestApp({
       now: '2026-11-21T10:00:00Z',
-      env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_DISABLE_AFTER: '3', ACCESS_TOKEN_TTL_SECONDS: '86400' },
+      env: {
+        WEBHOOK_ALLOW_HTTP: 'true',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_MAX_ATTEMPTS: '3',
+        WEBHOOK_DISABLE_AFTER: '3',
+        ACCESS_TOKEN_TTL_SECONDS: '86400',
+      },
     });
     admin = await t.user(['admin']);
     manager = await t.user(['manager']);
@@ -110,7 +122,9 @@ describe('webhooks: delivery to a local receiver', () => {
 
   it('shows the secret once, and delivers an event once with a signature that verifies', async () => {
     await newShift(); // before any subscription: history is not replayed
-    const created = await api(t, admin).post('/webhooks', { url: `${rx.base}/ok`, eventTypes: ['rota.shift.created'], description: 'Test receiver' }).expect(201);
+    const created = await api(t, admin)
+      .post('/webhooks', { url: `${rx.base}/ok`, eventTypes: ['rota.shift.created'], description: 'Test receiver' })
+      .expect(201);
     expect(created.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     okSub = created.body;
     const shown = await api(t, admin).get(`/webhooks/${okSub.id}`).expect(200);
@@ -124,11 +138,27 @@ describe('webhooks: delivery to a local receiver', () => {
     expect(rx.received).toHaveLength(1);
     const got = rx.received[0];
     const nowSeconds = Math.floor(t.clock.now().getTime() / 1000);
-    expect(verify(okSub.secret, got.headers['amhp-webhook-signature'] as string, got.headers['amhp-webhook-timestamp'] as string, got.body, { nowSeconds })).toEqual({ valid: true });
-    expect(verify('wrong-secret', got.headers['amhp-webhook-signature'] as string, got.headers['amhp-webhook-timestamp'] as string, got.body, { nowSeconds })).toMatchObject({ valid: false });
+    expect(
+      verify(okSub.secret, got.headers['amhp-webhook-signature'] as string, got.headers['amhp-webhook-timestamp'] as string, got.body, {
+        nowSeconds,
+      }),
+    ).toEqual({ valid: true });
+    expect(
+      verify('wrong-secret', got.headers['amhp-webhook-signature'] as string, got.headers['amhp-webhook-timestamp'] as string, got.body, {
+        nowSeconds,
+      }),
+    ).toMatchObject({ valid: false });
     const body = JSON.parse(got.body);
-    expect(body).toMatchObject({ id: got.headers['amhp-webhook-id'], type: 'rota.shift.created', aggregateType: 'shift', aggregateId: shift.id, data: { shiftId: shift.id } });
-    expect(Object.keys(body.data).every((k) => k === 'id' || /(Id|Ids|At)$/.test(k) || ['type', 'status', 'code', 'kind'].includes(k))).toBe(true);
+    expect(body).toMatchObject({
+      id: got.headers['amhp-webhook-id'],
+      type: 'rota.shift.created',
+      aggregateType: 'shift',
+      aggregateId: shift.id,
+      data: { shiftId: shift.id },
+    });
+    expect(
+      Object.keys(body.data).every((k) => k === 'id' || /(Id|Ids|At)$/.test(k) || ['type', 'status', 'code', 'kind'].includes(k)),
+    ).toBe(true);
 
     // Once only.
     expect(await dispatcher.fanOut()).toBe(0);
@@ -145,10 +175,12 @@ describe('webhooks: delivery to a local receiver', () => {
     try {
       // A slow transaction takes its event id first but commits last.
       await slow.query('BEGIN');
-      const [{ id: lateId }] = (await slow.query(
-        `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('rota.shift.created', 'shift', 'late-shift', '{"shiftId":"late-shift"}', $1) RETURNING id::text`,
-        [t.clock.now()],
-      )).rows;
+      const [{ id: lateId }] = (
+        await slow.query(
+          `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('rota.shift.created', 'shift', 'late-shift', '{"shiftId":"late-shift"}', $1) RETURNING id::text`,
+          [t.clock.now()],
+        )
+      ).rows;
       await newShift(); // a later id, committed at once
       expect(await dispatcher.fanOut()).toBe(1);
       await slow.query('COMMIT');
@@ -162,7 +194,11 @@ describe('webhooks: delivery to a local receiver', () => {
   });
 
   it('retries a failing receiver with backoff, abandons the delivery and disables the subscription', async () => {
-    const failing = (await api(t, admin).post('/webhooks', { url: `${rx.base}/fail`, eventTypes: ['rota.shift.created'] }).expect(201)).body;
+    const failing = (
+      await api(t, admin)
+        .post('/webhooks', { url: `${rx.base}/fail`, eventTypes: ['rota.shift.created'] })
+        .expect(201)
+    ).body;
     await newShift();
     expect(await dispatcher.fanOut()).toBe(2);
     const before = rx.received.length;

@@ -5,7 +5,10 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
   let manager: TestUser;
   beforeAll(async () => {
     // Saturday 21 Nov 2026, 10:00 London.
-    t = await createTestApp({ now: '2026-11-21T10:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400', APPROVAL_REMINDER_DAYS: '180,90,30' } });
+    t = await createTestApp({
+      now: '2026-11-21T10:00:00Z',
+      env: { ACCESS_TOKEN_TTL_SECONDS: '86400', APPROVAL_REMINDER_DAYS: '180,90,30' },
+    });
     manager = await t.user(['manager']);
   });
   afterAll(() => t.close());
@@ -23,30 +26,59 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
 
   async function practitioner(over: Record<string, unknown> = {}) {
     const user = await t.user(['amhp']);
-    const res = await as(manager).post('/practitioners', { userId: user.id, profession: 'social-worker', registrationBody: 'Social Work England', registrationNumber: `SW${Math.floor(Math.random() * 1e6)}`, registrationCheckedOn: '2026-10-01', skills: ['night'], ...over }).expect(201);
+    const res = await as(manager)
+      .post('/practitioners', {
+        userId: user.id,
+        profession: 'social-worker',
+        registrationBody: 'Social Work England',
+        registrationNumber: `SW${Math.floor(Math.random() * 1e6)}`,
+        registrationCheckedOn: '2026-10-01',
+        skills: ['night'],
+        ...over,
+      })
+      .expect(201);
     return { user, p: res.body };
   }
 
   describe('practitioners', () => {
     it('creates a practitioner record for a user, with ETag and Location, and audits it', async () => {
       const { user, p } = await practitioner({ team: 'North', fte: 0.8, skills: ['senior', 'night'] });
-      expect(p).toMatchObject({ userId: user.id, profession: 'social-worker', team: 'North', fte: 0.8, skills: ['senior', 'night'], approvalStatus: 'none', version: 1 });
+      expect(p).toMatchObject({
+        userId: user.id,
+        profession: 'social-worker',
+        team: 'North',
+        fte: 0.8,
+        skills: ['senior', 'night'],
+        approvalStatus: 'none',
+        version: 1,
+      });
       const audit = await t.sql(`SELECT actor_id FROM audit_events WHERE action = 'practitioner.create' AND resource_id = $1`, [p.id]);
       expect(audit).toEqual([{ actor_id: manager.id }]);
     });
 
     it('refuses a doctor with 422 citing AMHP-04, and stores nothing', async () => {
       const user = await t.user(['amhp']);
-      const res = await as(manager).post('/practitioners', { userId: user.id, profession: 'doctor', registrationBody: 'GMC', registrationNumber: '1234567' }).expect(422);
+      const res = await as(manager)
+        .post('/practitioners', { userId: user.id, profession: 'doctor', registrationBody: 'GMC', registrationNumber: '1234567' })
+        .expect(422);
       expect(res.body).toMatchObject({ code: 'doctor-cannot-be-amhp', findings: [{ rule: 'AMHP-04', severity: 'hard' }] });
       expect(await t.sql('SELECT 1 FROM practitioners WHERE user_id = $1', [user.id])).toEqual([]);
     });
 
     it('refuses a second record for the same user with 409, and an unknown user with 422', async () => {
       const { user, p } = await practitioner();
-      const dup = await as(manager).post('/practitioners', { userId: user.id, profession: 'psychologist', registrationBody: 'HCPC', registrationNumber: 'PYL123' }).expect(409);
+      const dup = await as(manager)
+        .post('/practitioners', { userId: user.id, profession: 'psychologist', registrationBody: 'HCPC', registrationNumber: 'PYL123' })
+        .expect(409);
       expect(dup.body.existingId).toBe(p.id);
-      await as(manager).post('/practitioners', { userId: '00000000-0000-4000-8000-000000000000', profession: 'psychologist', registrationBody: 'HCPC', registrationNumber: 'PYL124' }).expect(422);
+      await as(manager)
+        .post('/practitioners', {
+          userId: '00000000-0000-4000-8000-000000000000',
+          profession: 'psychologist',
+          registrationBody: 'HCPC',
+          registrationNumber: 'PYL124',
+        })
+        .expect(422);
     });
 
     it.each([
@@ -57,17 +89,30 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       [{ salary: 50000 }, 'salary'],
     ])('refuses bad input %j with 400 naming %s', async (over, field) => {
       const user = await t.user(['amhp']);
-      const res = await as(manager).post('/practitioners', { userId: user.id, profession: 'social-worker', registrationBody: 'SWE', registrationNumber: 'SW1', ...over }).expect(400);
+      const res = await as(manager)
+        .post('/practitioners', {
+          userId: user.id,
+          profession: 'social-worker',
+          registrationBody: 'SWE',
+          registrationNumber: 'SW1',
+          ...over,
+        })
+        .expect(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
 
-    it('an AMHP reads their own record but not a colleague\'s, and cannot change their own', async () => {
+    it("an AMHP reads their own record but not a colleague's, and cannot change their own", async () => {
       const a = await practitioner();
       const b = await practitioner();
       await as(a.user).get(`/practitioners/${a.p.id}`).expect(200);
       const denied = await as(a.user).get(`/practitioners/${b.p.id}`).expect(403);
       expect(denied.body.detail).toMatch(/own records/);
-      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND resource_id = $1 AND actor_id = $2`, [b.p.id, a.user.id])).toHaveLength(1);
+      expect(
+        await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND resource_id = $1 AND actor_id = $2`, [
+          b.p.id,
+          a.user.id,
+        ]),
+      ).toHaveLength(1);
       await as(a.user).patch(`/practitioners/${a.p.id}`, { team: 'Mine now' }).expect(403);
       const list = await as(a.user).get('/practitioners').expect(200);
       expect(list.body.items.map((x: { id: string }) => x.id)).toEqual([a.p.id]);
@@ -82,7 +127,9 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
 
     it('updates with If-Match: a stale version is 412', async () => {
       const { p } = await practitioner();
-      const ok = await as(manager).patch(`/practitioners/${p.id}`, { team: 'South', skills: ['senior'] }, '"v1"').expect(200);
+      const ok = await as(manager)
+        .patch(`/practitioners/${p.id}`, { team: 'South', skills: ['senior'] }, '"v1"')
+        .expect(200);
       expect(ok.body).toMatchObject({ team: 'South', skills: ['senior'], version: 2 });
       expect(ok.headers.etag).toBe('"v2"');
       await as(manager).patch(`/practitioners/${p.id}`, { team: 'East' }, '"v1"').expect(412);
@@ -103,14 +150,26 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
   describe('approvals (AMHP-01, -05, -07, -08)', () => {
     it('records an approval of five years less a day; the practitioner shows it active', async () => {
       const { p } = await practitioner();
-      const a = await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2030-12-31', conditions: 'Act for Northshire only' }).expect(201);
+      const a = await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, {
+          approvingAuthority: 'Northshire CC',
+          startsOn: '2026-01-01',
+          endsOn: '2030-12-31',
+          conditions: 'Act for Northshire only',
+        })
+        .expect(201);
       expect(a.body).toMatchObject({ status: 'active', startsOn: '2026-01-01', endsOn: '2030-12-31', suspensions: [] });
-      expect((await as(manager).get(`/practitioners/${p.id}`).expect(200)).body).toMatchObject({ approvalStatus: 'active', approvalEndsOn: '2030-12-31' });
+      expect((await as(manager).get(`/practitioners/${p.id}`).expect(200)).body).toMatchObject({
+        approvalStatus: 'active',
+        approvalEndsOn: '2030-12-31',
+      });
     });
 
     it('refuses an approval longer than five years with 422 citing AMHP-05, storing nothing', async () => {
       const { p } = await practitioner();
-      const res = await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2031-01-01' }).expect(422);
+      const res = await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2031-01-01' })
+        .expect(422);
       expect(res.body).toMatchObject({ code: 'approval-longer-than-five-years', findings: [{ rule: 'AMHP-05', severity: 'hard' }] });
       expect(res.body.detail).toContain('must end by 2030-12-31');
       expect(await t.sql('SELECT 1 FROM approvals WHERE practitioner_id = $1', [p.id])).toEqual([]);
@@ -118,22 +177,37 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
 
     it('refuses overlapping approvals with 409, even when sent at once', async () => {
       const { p } = await practitioner();
-      const results = await Promise.all(['2026-01-01', '2026-06-01', '2027-01-01'].map((startsOn) => as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn, endsOn: '2028-12-31' })));
+      const results = await Promise.all(
+        ['2026-01-01', '2026-06-01', '2027-01-01'].map((startsOn) =>
+          as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn, endsOn: '2028-12-31' }),
+        ),
+      );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
       expect(results.find((r) => r.status === 409)!.body.code).toBe('approval-overlap');
     });
 
     it('suspends and lifts an approval; the status follows', async () => {
       const { p } = await practitioner();
-      const a = (await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-01-01', endsOn: '2029-12-31' }).expect(201)).body;
-      const suspended = (await as(manager).post(`/approvals/${a.id}/suspensions`, { reason: 'Registration suspended by Social Work England' }).expect(201)).body;
+      const a = (
+        await as(manager)
+          .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-01-01', endsOn: '2029-12-31' })
+          .expect(201)
+      ).body;
+      const suspended = (
+        await as(manager).post(`/approvals/${a.id}/suspensions`, { reason: 'Registration suspended by Social Work England' }).expect(201)
+      ).body;
       expect(suspended.status).toBe('suspended');
       await as(manager).post(`/approvals/${a.id}/suspensions`, { reason: 'Twice at once' }).expect(409);
       const sid = suspended.suspensions[0].id;
       t.clock.advance(3_600_000);
-      const lifted = (await as(manager).post(`/approvals/${a.id}/suspensions/${sid}/lift`, { reason: 'Registration restored' }).expect(200)).body;
+      const lifted = (await as(manager).post(`/approvals/${a.id}/suspensions/${sid}/lift`, { reason: 'Registration restored' }).expect(200))
+        .body;
       expect(lifted.status).toBe('active');
-      expect(lifted.suspensions[0]).toMatchObject({ startsAt: '2026-11-21T10:00:00.000Z', endsAt: '2026-11-21T11:00:00.000Z', liftReason: 'Registration restored' });
+      expect(lifted.suspensions[0]).toMatchObject({
+        startsAt: '2026-11-21T10:00:00.000Z',
+        endsAt: '2026-11-21T11:00:00.000Z',
+        liftReason: 'Registration restored',
+      });
       t.clock.advance(-3_600_000);
       const actions = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [a.id]);
       expect(actions.map((x) => x.action)).toEqual(['approval.create', 'approval.suspend', 'approval.lift-suspension']);
@@ -141,9 +215,14 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
 
     it('ends an approval early with a reason; it then cannot be changed', async () => {
       const { p } = await practitioner();
-      const a = (await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-01-01', endsOn: '2029-12-31' }).expect(201)).body;
+      const a = (
+        await as(manager)
+          .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-01-01', endsOn: '2029-12-31' })
+          .expect(201)
+      ).body;
       await as(manager).post(`/approvals/${a.id}/end`, { endedOn: '2031-01-01', reason: 'Left the authority' }).expect(422);
-      const ended = (await as(manager).post(`/approvals/${a.id}/end`, { endedOn: '2026-11-20', reason: 'Left the authority' }).expect(200)).body;
+      const ended = (await as(manager).post(`/approvals/${a.id}/end`, { endedOn: '2026-11-20', reason: 'Left the authority' }).expect(200))
+        .body;
       expect(ended).toMatchObject({ status: 'ended', endedOn: '2026-11-20', endReason: 'Left the authority' });
       await as(manager).patch(`/approvals/${a.id}`, { conditions: 'x' }).expect(409);
     });
@@ -151,9 +230,29 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
     it('lists approvals ending soon with the reminder stage, and whether renewed', async () => {
       const soon = await practitioner({ team: 'Reapproval' });
       const renewed = await practitioner({ team: 'Reapproval' });
-      const a1 = (await as(manager).post(`/practitioners/${soon.p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2022-01-10', endsOn: '2027-01-09' }).expect(201)).body;
-      await as(manager).post(`/practitioners/${renewed.p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2022-03-01', endsOn: '2027-02-28' }).expect(201);
-      await as(manager).post(`/practitioners/${renewed.p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2027-03-01', endsOn: '2032-02-29' }).expect(201);
+      const a1 = (
+        await as(manager)
+          .post(`/practitioners/${soon.p.id}/approvals`, {
+            approvingAuthority: 'Northshire CC',
+            startsOn: '2022-01-10',
+            endsOn: '2027-01-09',
+          })
+          .expect(201)
+      ).body;
+      await as(manager)
+        .post(`/practitioners/${renewed.p.id}/approvals`, {
+          approvingAuthority: 'Northshire CC',
+          startsOn: '2022-03-01',
+          endsOn: '2027-02-28',
+        })
+        .expect(201);
+      await as(manager)
+        .post(`/practitioners/${renewed.p.id}/approvals`, {
+          approvingAuthority: 'Northshire CC',
+          startsOn: '2027-03-01',
+          endsOn: '2032-02-29',
+        })
+        .expect(201);
       const due = (await as(manager).get('/approvals/reapproval-due?withinDays=120').expect(200)).body.items;
       const mine = due.filter((d: { practitionerId: string }) => [soon.p.id, renewed.p.id].includes(d.practitionerId));
       expect(mine).toEqual([
@@ -167,16 +266,43 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
   describe('training (AMHP-06)', () => {
     it('records training and reports compliance per approval year', async () => {
       const { p } = await practitioner();
-      await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31' }).expect(201);
-      await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2025-09-10', hours: 12, provider: 'Regional AMHP forum', topic: 'Case law update' }).expect(201);
-      await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 6.5, provider: 'Council L&D', topic: 'Safeguarding', mentalHealthSpecific: false }).expect(201);
+      await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31' })
+        .expect(201);
+      await as(manager)
+        .post(`/practitioners/${p.id}/training`, {
+          completedOn: '2025-09-10',
+          hours: 12,
+          provider: 'Regional AMHP forum',
+          topic: 'Case law update',
+        })
+        .expect(201);
+      await as(manager)
+        .post(`/practitioners/${p.id}/training`, {
+          completedOn: '2026-07-01',
+          hours: 6.5,
+          provider: 'Council L&D',
+          topic: 'Safeguarding',
+          mentalHealthSpecific: false,
+        })
+        .expect(201);
       const summary = (await as(manager).get(`/practitioners/${p.id}/training`).expect(200)).body;
       expect(summary.records).toHaveLength(2);
       expect(summary.compliance[0].years.slice(0, 2)).toEqual([
         expect.objectContaining({ year: 1, from: '2025-06-01', to: '2026-05-31', hours: 12, shortfallHours: 6, status: 'short' }),
-        expect.objectContaining({ year: 2, from: '2026-06-01', to: '2027-05-31', hours: 6.5, mentalHealthHours: 0, shortfallHours: 11.5, status: 'in-progress' }),
+        expect.objectContaining({
+          year: 2,
+          from: '2026-06-01',
+          to: '2027-05-31',
+          hours: 6.5,
+          mentalHealthHours: 0,
+          shortfallHours: 11.5,
+          status: 'in-progress',
+        }),
       ]);
-      const shortfalls = (await as(manager).get('/training/shortfalls').expect(200)).body.items.filter((s: { practitionerId: string }) => s.practitionerId === p.id);
+      const shortfalls = (await as(manager).get('/training/shortfalls').expect(200)).body.items.filter(
+        (s: { practitionerId: string }) => s.practitionerId === p.id,
+      );
       expect(shortfalls).toEqual([
         expect.objectContaining({ approvalYear: 1, status: 'short', shortfallHours: 6, dueBy: '2026-05-31' }),
         expect.objectContaining({ approvalYear: 2, status: 'in-progress', shortfallHours: 11.5, dueBy: '2027-05-31' }),
@@ -185,10 +311,18 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
 
     it('refuses nonsense hours and removes a record entered in error (audited)', async () => {
       const { p } = await practitioner();
-      await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 0, provider: 'X', topic: 'Y' }).expect(400);
-      await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 500, provider: 'X', topic: 'Y' }).expect(400);
+      await as(manager)
+        .post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 0, provider: 'X', topic: 'Y' })
+        .expect(400);
+      await as(manager)
+        .post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 500, provider: 'X', topic: 'Y' })
+        .expect(400);
       expect(await t.sql('SELECT 1 FROM training_records WHERE practitioner_id = $1', [p.id])).toEqual([]);
-      const r = (await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 3, provider: 'XX', topic: 'YY' }).expect(201)).body;
+      const r = (
+        await as(manager)
+          .post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 3, provider: 'XX', topic: 'YY' })
+          .expect(201)
+      ).body;
       await as(manager).delete(`/training-records/${r.id}`).expect(204);
       await as(manager).delete(`/training-records/${r.id}`).expect(404);
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'training.remove' AND resource_id = $1`, [r.id])).toHaveLength(1);
@@ -198,33 +332,71 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
   describe('eligibility', () => {
     it('is eligible for a night inside a current approval; a training warning does not block', async () => {
       const { p } = await practitioner();
-      await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2030-12-31' }).expect(201);
+      await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2030-12-31' })
+        .expect(201);
       const res = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
-      expect(res.body).toMatchObject({ practitionerId: p.id, eligible: true, findings: [{ code: 'training-short-current-year', severity: 'warning', rule: 'AMHP-06' }] });
-      await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-03-01', hours: 18, provider: 'Regional forum', topic: 'Annual update' }).expect(201);
-      const trained = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
+      expect(res.body).toMatchObject({
+        practitionerId: p.id,
+        eligible: true,
+        findings: [{ code: 'training-short-current-year', severity: 'warning', rule: 'AMHP-06' }],
+      });
+      await as(manager)
+        .post(`/practitioners/${p.id}/training`, {
+          completedOn: '2026-03-01',
+          hours: 18,
+          provider: 'Regional forum',
+          topic: 'Annual update',
+        })
+        .expect(201);
+      const trained = await as(manager)
+        .get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`)
+        .expect(200);
       expect(trained.body).toMatchObject({ eligible: true, findings: [] });
     });
 
-    it('is not eligible for a night across the approval\'s last day, saying why', async () => {
+    it("is not eligible for a night across the approval's last day, saying why", async () => {
       const { p } = await practitioner();
-      await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2021-11-22', endsOn: '2026-11-21' }).expect(201);
+      await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2021-11-22', endsOn: '2026-11-21' })
+        .expect(201);
       const res = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
       expect(res.body.eligible).toBe(false);
-      expect(res.body.findings).toEqual([expect.objectContaining({ code: 'approval-ends-during-period', rule: 'AMHP-05', severity: 'hard' })]);
+      expect(res.body.findings).toEqual([
+        expect.objectContaining({ code: 'approval-ends-during-period', rule: 'AMHP-05', severity: 'hard' }),
+      ]);
     });
 
     it('is not eligible while suspended, nor when the registration lapses', async () => {
       const { p } = await practitioner();
-      const a = (await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2030-12-31' }).expect(201)).body;
-      await as(manager).post(`/practitioners/${p.id}/training`, { completedOn: '2026-03-01', hours: 18, provider: 'Regional forum', topic: 'Annual update' }).expect(201);
-      await as(manager).post(`/approvals/${a.id}/suspensions`, { startsAt: '2026-11-22T02:00:00Z', reason: 'Conduct investigation' }).expect(201);
-      const night = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
+      const a = (
+        await as(manager)
+          .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2030-12-31' })
+          .expect(201)
+      ).body;
+      await as(manager)
+        .post(`/practitioners/${p.id}/training`, {
+          completedOn: '2026-03-01',
+          hours: 18,
+          provider: 'Regional forum',
+          topic: 'Annual update',
+        })
+        .expect(201);
+      await as(manager)
+        .post(`/approvals/${a.id}/suspensions`, { startsAt: '2026-11-22T02:00:00Z', reason: 'Conduct investigation' })
+        .expect(201);
+      const night = await as(manager)
+        .get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`)
+        .expect(200);
       expect(night.body.findings.map((f: { code: string }) => f.code)).toEqual(['approval-suspended']);
-      const before = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T09:00:00Z&to=2026-11-21T17:00:00Z`).expect(200);
+      const before = await as(manager)
+        .get(`/practitioners/${p.id}/eligibility?from=2026-11-21T09:00:00Z&to=2026-11-21T17:00:00Z`)
+        .expect(200);
       expect(before.body.eligible).toBe(true);
       await as(manager).patch(`/practitioners/${p.id}`, { registrationStatus: 'lapsed' }).expect(200);
-      const lapsed = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T09:00:00Z&to=2026-11-21T17:00:00Z`).expect(200);
+      const lapsed = await as(manager)
+        .get(`/practitioners/${p.id}/eligibility?from=2026-11-21T09:00:00Z&to=2026-11-21T17:00:00Z`)
+        .expect(200);
       expect(lapsed.body.findings.map((f: { code: string }) => f.code)).toEqual(['registration-not-active']);
     });
 

@@ -13,24 +13,21 @@ function run({ url, paths, headers, connections, seconds }) {
     const statuses = {};
     const requests = paths.map((path) => ({ method: 'GET', path, headers }));
     const started = process.hrtime.bigint();
-    const instance = autocannon(
-      { url, connections, pipelining: 1, duration: seconds, timeout: 10, headers, requests },
-      (err, result) => {
-        if (err) return reject(err);
-        const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-        const lat = latencies.slice(0, ok);
-        resolve({
-          ok,
-          non2xx,
-          statuses,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          resets: result.resets ?? 0,
-          elapsed,
-          latencies: lat,
-        });
-      },
-    );
+    const instance = autocannon({ url, connections, pipelining: 1, duration: seconds, timeout: 10, headers, requests }, (err, result) => {
+      if (err) return reject(err);
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+      const lat = latencies.slice(0, ok);
+      resolve({
+        ok,
+        non2xx,
+        statuses,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        resets: result.resets ?? 0,
+        elapsed,
+        latencies: lat,
+      });
+    });
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
       if (statusCode < 200 || statusCode >= 300) {

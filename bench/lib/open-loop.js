@@ -32,15 +32,18 @@ function run({ url, paths, headers, rate, seconds, warmup = 0 }) {
       while (next < total && start + next * interval <= now) {
         const due = start + next * interval;
         const i = next++;
-        const req = http.request({ host: target.hostname, port: target.port, path: paths[i % paths.length], method: 'GET', headers, agent }, (res) => {
-          res.resume();
-          res.on('end', () => {
-            all[i] = performance.now() - due;
-            if (i >= skip) statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-            done++;
-            finish();
-          });
-        });
+        const req = http.request(
+          { host: target.hostname, port: target.port, path: paths[i % paths.length], method: 'GET', headers, agent },
+          (res) => {
+            res.resume();
+            res.on('end', () => {
+              all[i] = performance.now() - due;
+              if (i >= skip) statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+              done++;
+              finish();
+            });
+          },
+        );
         req.on('error', () => {
           all[i] = performance.now() - due;
           if (i >= skip) errors++;

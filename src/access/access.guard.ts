@@ -42,13 +42,19 @@ export class AccessGuard implements CanActivate {
     let personId: string | undefined;
     if (policy.person) {
       const raw = (req.params as Record<string, string>)[policy.person.param];
-      if (!raw || !UUID.test(raw)) throw new BadRequestProblem(`${policy.person.param} must be a UUID.`, [{ field: policy.person.param, messages: ['must be a UUID'] }]);
+      if (!raw || !UUID.test(raw))
+        throw new BadRequestProblem(`${policy.person.param} must be a UUID.`, [
+          { field: policy.person.param, messages: ['must be a UUID'] },
+        ]);
       personId = raw.toLowerCase();
     }
     const decision = await this.access.decide(actor, policy.action, personId);
     if (!decision.allowed) {
       await this.deny(context, policy.action, personId, decision.reason);
-      const problem = new ForbiddenProblem(decision.reason ?? 'You are not allowed to do this.', decision.breakGlassAvailable ? 'no-relationship' : 'forbidden');
+      const problem = new ForbiddenProblem(
+        decision.reason ?? 'You are not allowed to do this.',
+        decision.breakGlassAvailable ? 'no-relationship' : 'forbidden',
+      );
       if (decision.breakGlassAvailable) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST' };
       throw problem;
     }

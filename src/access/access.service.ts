@@ -71,8 +71,23 @@ export class AccessService {
    * Refuses a request the route let through (the role may act, but not on this record): the denial is audited in a
    * transaction of its own (the request's own rolls back) and the caller gets 403 with the reason.
    */
-  async deny(actor: Actor, policy: string, resource: { type: string; id: string }, reason: string, subjectPersonId: string | null = null, breakGlassPersonId?: string): Promise<never> {
-    await this.audit.recordAlone({ action: 'access.denied', resourceType: resource.type, resourceId: resource.id, subjectPersonId, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy, reason } });
+  async deny(
+    actor: Actor,
+    policy: string,
+    resource: { type: string; id: string },
+    reason: string,
+    subjectPersonId: string | null = null,
+    breakGlassPersonId?: string,
+  ): Promise<never> {
+    await this.audit.recordAlone({
+      action: 'access.denied',
+      resourceType: resource.type,
+      resourceId: resource.id,
+      subjectPersonId,
+      outcome: 'denied',
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { policy, reason },
+    });
     const problem = new ForbiddenProblem(reason, breakGlassPersonId ? 'no-relationship' : 'forbidden');
     if (breakGlassPersonId) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId: breakGlassPersonId };
     throw problem;
@@ -83,10 +98,23 @@ export class AccessService {
    * audit the read with; denied → the denial audited in a transaction of its own, and 403 (offering break-glass
    * when it would open access).
    */
-  async requirePerson(actor: Actor, action: Action, personId: string, m: EntityManager, resource: { type: string; id: string }): Promise<string> {
+  async requirePerson(
+    actor: Actor,
+    action: Action,
+    personId: string,
+    m: EntityManager,
+    resource: { type: string; id: string },
+  ): Promise<string> {
     const decision = await this.decide(actor, action, personId, m);
     if (decision.allowed) return decision.basis;
-    return this.deny(actor, action, resource, decision.reason ?? `You are not allowed to see this ${resource.type}.`, personId, decision.breakGlassAvailable ? personId : undefined);
+    return this.deny(
+      actor,
+      action,
+      resource,
+      decision.reason ?? `You are not allowed to see this ${resource.type}.`,
+      personId,
+      decision.breakGlassAvailable ? personId : undefined,
+    );
   }
 
   /** True when the actor holds one of the action's full roles (not only an own-record role). */
@@ -104,18 +132,24 @@ export class AccessService {
     const [u, k, t] = [firstParam, firstParam + 1, firstParam + 2];
     const parts: string[] = [];
     if (scope.relationships.length) {
-      parts.push(`${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY($${k}::text[]) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`);
+      parts.push(
+        `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY($${k}::text[]) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`,
+      );
     }
     if (scope.relationships.includes('duty')) parts.push(ON_DUTY_FOR_PERSON(`$${u}`, personColumn, `$${t}`));
     if (scope.breakGlass) {
-      parts.push(`${personColumn} IN (SELECT person_id FROM break_glass_sessions WHERE user_id = $${u} AND started_at <= $${t} AND expires_at > $${t} AND ended_at IS NULL)`);
+      parts.push(
+        `${personColumn} IN (SELECT person_id FROM break_glass_sessions WHERE user_id = $${u} AND started_at <= $${t} AND expires_at > $${t} AND ended_at IS NULL)`,
+      );
     }
     if (!parts.length) return { sql: 'FALSE', params: [] };
     return { sql: `(${parts.join(' OR ')})`, params: [actor.userId, scope.relationships, this.clock.now()] };
   }
 
   async grant(m: EntityManager, rel: NewRelationship): Promise<AccessRelationshipEntity> {
-    return m.getRepository(AccessRelationshipEntity).save(m.getRepository(AccessRelationshipEntity).create({ ...rel, validTo: rel.validTo ?? null }));
+    return m
+      .getRepository(AccessRelationshipEntity)
+      .save(m.getRepository(AccessRelationshipEntity).create({ ...rel, validTo: rel.validTo ?? null }));
   }
 
   /** Ends the relationships a source created (e.g. a referral closed or re-allocated). */

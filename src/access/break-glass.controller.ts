@@ -7,7 +7,15 @@ import { CurrentActor, IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import { Authorize } from './authorize.decorator';
 import { BreakGlassService } from './break-glass.service';
-import { BreakGlassSessionDto, BreakGlassSessionListDto, OpenBreakGlassDto, ReviewAlertDto, ReviewAlertPageDto, ReviewAlertQuery, ReviewDto } from './dto/break-glass.dto';
+import {
+  BreakGlassSessionDto,
+  BreakGlassSessionListDto,
+  OpenBreakGlassDto,
+  ReviewAlertDto,
+  ReviewAlertPageDto,
+  ReviewAlertQuery,
+  ReviewDto,
+} from './dto/break-glass.dto';
 
 @ApiTags('access')
 @Controller('break-glass')
@@ -16,7 +24,7 @@ export class BreakGlassController {
 
   @Post()
   @Authorize('break-glass.open')
-  @ApiOperation({ summary: 'Open time-limited emergency access to one person\'s record, with a reason; an auditor reviews it.' })
+  @ApiOperation({ summary: "Open time-limited emergency access to one person's record, with a reason; an auditor reviews it." })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: BreakGlassSessionDto })
   open(@CurrentActor() actor: Actor, @Body() dto: OpenBreakGlassDto): Promise<BreakGlassSessionDto> {
@@ -48,7 +56,7 @@ export class ReviewAlertsController {
 
   @Get()
   @Authorize('review-alerts.read')
-  @ApiOperation({ summary: 'Alerts awaiting (or having had) an auditor\'s review: break-glass accesses, overrides.' })
+  @ApiOperation({ summary: "Alerts awaiting (or having had) an auditor's review: break-glass accesses, overrides." })
   @ApiOkResponse({ type: ReviewAlertPageDto })
   list(@Query() q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
     return this.breakGlass.listAlerts(q);
@@ -60,7 +68,13 @@ export class ReviewAlertsController {
   @ApiOperation({ summary: 'Record the review of an alert.' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ReviewAlertDto })
-  async review(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReviewDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReviewAlertDto> {
+  async review(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ReviewDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReviewAlertDto> {
     const alert = await this.breakGlass.review(actor, id, dto, version);
     reply.header('etag', etagFor(alert.version));
     return alert;

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { assertVersion, } from '../common/etag';
+import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -104,15 +104,25 @@ export class BreakGlassService {
       if (session.endedAt || session.expiresAt <= now) return sessionDto(session, now);
       session.endedAt = now;
       await m.getRepository(BreakGlassSessionEntity).save(session);
-      await this.audit.record(m, { action: 'break-glass.end', resourceType: 'break-glass-session', resourceId: id, subjectPersonId: session.personId });
+      await this.audit.record(m, {
+        action: 'break-glass.end',
+        resourceType: 'break-glass-session',
+        resourceId: id,
+        subjectPersonId: session.personId,
+      });
       return sessionDto(session, now);
     });
   }
 
   /** Raises an alert for review, in the caller's transaction. Other modules use it for overrides. */
-  async raiseAlert(m: EntityManager, alert: Pick<ReviewAlertEntity, 'kind' | 'subjectType' | 'subjectId' | 'personId' | 'raisedBy' | 'summary'>): Promise<ReviewAlertEntity> {
+  async raiseAlert(
+    m: EntityManager,
+    alert: Pick<ReviewAlertEntity, 'kind' | 'subjectType' | 'subjectId' | 'personId' | 'raisedBy' | 'summary'>,
+  ): Promise<ReviewAlertEntity> {
     const repo = m.getRepository(ReviewAlertEntity);
-    return repo.save(repo.create({ ...alert, raisedAt: this.clock.now(), reviewedAt: null, reviewedBy: null, reviewOutcome: null, reviewNote: null }));
+    return repo.save(
+      repo.create({ ...alert, raisedAt: this.clock.now(), reviewedAt: null, reviewedBy: null, reviewOutcome: null, reviewNote: null }),
+    );
   }
 
   async listAlerts(q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
@@ -125,7 +135,11 @@ export class BreakGlassService {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
       qb.andWhere('(a.raised_at, a.id) < (:at, :id)', { at, id });
     }
-    const rows = await qb.orderBy('a.raised_at', 'DESC').addOrderBy('a.id', 'DESC').take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('a.raised_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
     return pageOf(rows, limit, (a) => [a.raisedAt.toISOString(), a.id], reviewAlertDto);
   }
 
@@ -135,13 +149,21 @@ export class BreakGlassService {
       if (!alert) throw new NotFoundProblem('Review alert', id);
       assertVersion(expectedVersion, alert.version);
       if (alert.reviewedAt) throw new ConflictProblem('This alert has already been reviewed.', 'already-reviewed');
-      const rows: ReviewAlertEntity[] = await m.query(
-        `UPDATE review_alerts SET reviewed_at = $3, reviewed_by = $4, review_outcome = $5, review_note = $6, version = version + 1
+      const rows: ReviewAlertEntity[] = await m
+        .query(
+          `UPDATE review_alerts SET reviewed_at = $3, reviewed_by = $4, review_outcome = $5, review_note = $6, version = version + 1
           WHERE id = $1 AND version = $2 AND reviewed_at IS NULL RETURNING id`,
-        [id, alert.version, this.clock.now(), actor.userId, dto.outcome, dto.note ?? null],
-      ).then((r) => r[0]);
+          [id, alert.version, this.clock.now(), actor.userId, dto.outcome, dto.note ?? null],
+        )
+        .then((r) => r[0]);
       if (!rows.length) throw new ConflictProblem('This alert was reviewed by someone else meanwhile.', 'already-reviewed');
-      await this.audit.record(m, { action: 'review-alert.review', resourceType: 'review-alert', resourceId: id, subjectPersonId: alert.personId, details: { outcome: dto.outcome } });
+      await this.audit.record(m, {
+        action: 'review-alert.review',
+        resourceType: 'review-alert',
+        resourceId: id,
+        subjectPersonId: alert.personId,
+        details: { outcome: dto.outcome },
+      });
       const updated = await m.getRepository(ReviewAlertEntity).findOneOrFail({ where: { id } });
       return reviewAlertDto(updated);
     });

@@ -8,11 +8,32 @@ describe('can(): role × relationship × break-glass', () => {
     ['an allocated AMHP reads the person', ['amhp'], 'person.read', { relationships: ['allocated'] }, true, 'relationship:allocated'],
     ['the duty AMHP reads the person', ['amhp'], 'person.read', { relationships: ['duty'] }, true, 'relationship:duty'],
     ['an AMHP with no relationship is refused', ['amhp'], 'person.read', none, false, 'none'],
-    ['an AMHP in a break-glass session reads the person', ['amhp'], 'person.read', { relationships: [], breakGlassSessionId: 'bg1' }, true, 'break-glass:bg1'],
-    ['a relationship is preferred to break-glass as the basis', ['amhp'], 'person.read', { relationships: ['allocated'], breakGlassSessionId: 'bg1' }, true, 'relationship:allocated'],
+    [
+      'an AMHP in a break-glass session reads the person',
+      ['amhp'],
+      'person.read',
+      { relationships: [], breakGlassSessionId: 'bg1' },
+      true,
+      'break-glass:bg1',
+    ],
+    [
+      'a relationship is preferred to break-glass as the basis',
+      ['amhp'],
+      'person.read',
+      { relationships: ['allocated'], breakGlassSessionId: 'bg1' },
+      true,
+      'relationship:allocated',
+    ],
     ['the duty relationship does not allow writing', ['amhp'], 'person.write', { relationships: ['duty'] }, false, 'none'],
     ['the allocated AMHP writes', ['amhp'], 'person.write', { relationships: ['allocated'] }, true, 'relationship:allocated'],
-    ['a referrer reads the person of their own referral', ['referrer'], 'person.read', { relationships: ['referrer'] }, true, 'relationship:referrer'],
+    [
+      'a referrer reads the person of their own referral',
+      ['referrer'],
+      'person.read',
+      { relationships: ['referrer'] },
+      true,
+      'relationship:referrer',
+    ],
     ['a referrer cannot read anyone else', ['referrer'], 'person.read', none, false, 'none'],
     ['a referrer cannot break glass', ['referrer'], 'person.read', { relationships: [], breakGlassSessionId: 'bg1' }, false, 'none'],
     ['a referrer never writes', ['referrer'], 'person.write', { relationships: ['referrer'] }, false, 'none'],
@@ -27,10 +48,17 @@ describe('can(): role × relationship × break-glass', () => {
     ['a manager reads any practitioner record', ['manager'], 'practitioners.read', undefined, true, 'role:manager'],
     ['an AMHP passes the route check for own-record reads', ['amhp'], 'practitioners.read', undefined, true, 'own-pending:amhp'],
     ['an AMHP reads their own practitioner record', ['amhp'], 'practitioners.read', { owns: true }, true, 'own:amhp'],
-    ['an AMHP cannot read another practitioner\'s record', ['amhp'], 'practitioners.read', { owns: false }, false, 'none'],
+    ["an AMHP cannot read another practitioner's record", ['amhp'], 'practitioners.read', { owns: false }, false, 'none'],
     ['a referrer cannot read practitioner records at all', ['referrer'], 'practitioners.read', { owns: true }, false, 'none'],
     ['an AMHP cannot write practitioner records, even their own', ['amhp'], 'practitioners.write', { owns: true }, false, 'none'],
-    ['several roles: the first that allows wins', ['auditor', 'amhp'], 'person.read', { relationships: ['allocated'] }, true, 'relationship:allocated'],
+    [
+      'several roles: the first that allows wins',
+      ['auditor', 'amhp'],
+      'person.read',
+      { relationships: ['allocated'] },
+      true,
+      'relationship:allocated',
+    ],
   ])('%s', (_name, roles, action, facts, allowed, basis) => {
     const d = can(roles, action, facts);
     expect(d.allowed).toBe(allowed);
@@ -48,7 +76,11 @@ describe('can(): role × relationship × break-glass', () => {
       const d = can([], action, { relationships: ['allocated', 'duty', 'referrer'], breakGlassSessionId: 'x', owns: true });
       expect(d.allowed).toBe(!!(POLICY[action] as ActionPolicy).anyAuthenticated);
     }
-    expect(Object.keys(POLICY).filter((a) => (POLICY[a as Action] as ActionPolicy).anyAuthenticated).sort()).toEqual(['events.stream', 'notifications.read', 'rota.on-duty', 'self.read', 'self.write']);
+    expect(
+      Object.keys(POLICY)
+        .filter((a) => (POLICY[a as Action] as ActionPolicy).anyAuthenticated)
+        .sort(),
+    ).toEqual(['events.stream', 'notifications.read', 'rota.on-duty', 'self.read', 'self.write']);
   });
 });
 

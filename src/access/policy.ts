@@ -142,7 +142,11 @@ export function can(roles: readonly Role[], action: Action, facts?: AccessFacts)
     const ownRole = policy.ownRoles?.find((r) => roles.includes(r));
     if (ownRole && facts?.owns !== false) return { allowed: true, basis: facts?.owns ? `own:${ownRole}` : `own-pending:${ownRole}` };
     if (ownRole) return { allowed: false, basis: 'none', reason: 'you may only see or change your own records' };
-    return { allowed: false, basis: 'none', reason: `requires one of the roles: ${[...(policy.roles ?? []), ...(policy.ownRoles ?? []).map((r) => `${r} (own records)`)].join(', ')}` };
+    return {
+      allowed: false,
+      basis: 'none',
+      reason: `requires one of the roles: ${[...(policy.roles ?? []), ...(policy.ownRoles ?? []).map((r) => `${r} (own records)`)].join(', ')}`,
+    };
   }
   const rules = policy.person ?? {};
   let breakGlassAvailable = false;
@@ -158,7 +162,7 @@ export function can(roles: readonly Role[], action: Action, facts?: AccessFacts)
     }
   }
   const permitted = Object.keys(rules).filter((r) => roles.includes(r as Role));
-  if (!permitted.length) return { allowed: false, basis: 'none', reason: 'your role gives no access to people\'s records for this action' };
+  if (!permitted.length) return { allowed: false, basis: 'none', reason: "your role gives no access to people's records for this action" };
   return {
     allowed: false,
     basis: 'none',
@@ -170,7 +174,10 @@ export function can(roles: readonly Role[], action: Action, facts?: AccessFacts)
 }
 
 /** For list queries: which relationship kinds (or all) make a person visible to these roles. */
-export function personScope(roles: readonly Role[], action: Action): { all: true } | { all: false; relationships: RelationshipKind[]; breakGlass: boolean } {
+export function personScope(
+  roles: readonly Role[],
+  action: Action,
+): { all: true } | { all: false; relationships: RelationshipKind[]; breakGlass: boolean } {
   const rules = (POLICY[action] as ActionPolicy).person ?? {};
   const kinds = new Set<RelationshipKind>();
   let breakGlass = false;

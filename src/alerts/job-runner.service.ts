@@ -17,7 +17,15 @@ export interface ScheduledJob {
 /** Local calendar parts of an instant in a zone. */
 function localParts(at: Date, zone: string): { date: string; hour: string; minute: string } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
@@ -78,10 +86,18 @@ export class JobRunner {
       try {
         const did = await this.db.transaction(async (m) => {
           await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`job:${job.name}`]);
-          const inserted: unknown[] = await m.query(`INSERT INTO job_runs (job, run_key, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING job`, [job.name, runKey, this.clock.now()]);
+          const inserted: unknown[] = await m.query(
+            `INSERT INTO job_runs (job, run_key, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING job`,
+            [job.name, runKey, this.clock.now()],
+          );
           if (!inserted.length) return false;
           const details = await job.run(m, now);
-          await m.query(`UPDATE job_runs SET finished_at = $3, outcome = 'succeeded', details = $4 WHERE job = $1 AND run_key = $2`, [job.name, runKey, this.clock.now(), details]);
+          await m.query(`UPDATE job_runs SET finished_at = $3, outcome = 'succeeded', details = $4 WHERE job = $1 AND run_key = $2`, [
+            job.name,
+            runKey,
+            this.clock.now(),
+            details,
+          ]);
           return true;
         });
         if (did) ran.push(job.name);

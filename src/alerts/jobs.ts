@@ -43,7 +43,12 @@ export class AlertJobs implements OnModuleInit {
     this.runner.register({ name: 'offer-escalation', every: 'minute', run: (m, now) => this.offerEscalation(m, now) });
     this.runner.register({ name: 'handover-compile', every: 'minute', run: () => this.handoverCompile() });
     this.runner.register({ name: 'handover-escalation', every: 'minute', run: (m, now) => this.handoverEscalation(m, now) });
-    this.runner.register({ name: 'rota-gaps-14d', every: 'day', at: '07:00', run: (m, now) => this.rotaGaps(m, now, 14 * 24 * 60 * MINUTE, '14d') });
+    this.runner.register({
+      name: 'rota-gaps-14d',
+      every: 'day',
+      at: '07:00',
+      run: (m, now) => this.rotaGaps(m, now, 14 * 24 * 60 * MINUTE, '14d'),
+    });
     this.runner.register({ name: 'rota-gaps-24h', every: 'hour', run: (m, now) => this.rotaGaps(m, now, 24 * 60 * MINUTE, '24h') });
     this.runner.register({ name: 'approvals-expiring', every: 'day', at: '07:00', run: (m) => this.approvalsExpiring(m) });
     this.runner.register({ name: 'dols-ending', every: 'hour', run: (m, now) => this.dolsEnding(m, now) });
@@ -163,13 +168,20 @@ export class AlertJobs implements OnModuleInit {
     const managers = await this.notifications.managerIds(m);
     let raised = 0;
     for (const g of reported) {
-      const what = g.kind === 'understaffed' ? `${g.missing} AMHP${g.missing === 1 ? '' : 's'} short` : g.kind === 'skill-missing' ? `missing ${g.missingSkills.join(', ')}` : 'no shift planned';
+      const what =
+        g.kind === 'understaffed'
+          ? `${g.missing} AMHP${g.missing === 1 ? '' : 's'} short`
+          : g.kind === 'skill-missing'
+            ? `missing ${g.missingSkills.join(', ')}`
+            : 'no shift planned';
       raised += await this.notifications.notify(m, {
         userIds: managers,
         kind: 'rota.gap',
         severity: window === '24h' ? 'urgent' : 'warning',
         title: `Rota gap ${g.startsAt}${g.label ? ` (${g.label})` : ''}: ${what}`,
-        link: g.shiftId ? `/rota/shifts/${g.shiftId}` : `/rota/coverage?from=${encodeURIComponent(g.startsAt)}&to=${encodeURIComponent(g.endsAt)}`,
+        link: g.shiftId
+          ? `/rota/shifts/${g.shiftId}`
+          : `/rota/coverage?from=${encodeURIComponent(g.startsAt)}&to=${encodeURIComponent(g.endsAt)}`,
         subjectType: g.shiftId ? 'shift' : 'rota',
         subjectId: g.shiftId,
         dedupKey: `gap:${g.shiftId ?? `none:${g.startsAt}:${g.endsAt}`}:${window}`,
@@ -184,7 +196,10 @@ export class AlertJobs implements OnModuleInit {
     const due = (await this.approvals.reapprovalDue()).filter((a) => !a.renewed && stages.includes(a.reminderStage));
     if (!due.length) return { raised: 0 };
     const managers = await this.notifications.managerIds(m);
-    const users: Array<{ id: string; user_id: string }> = await m.query('SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])', [due.map((a) => a.practitionerId)]);
+    const users: Array<{ id: string; user_id: string }> = await m.query(
+      'SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])',
+      [due.map((a) => a.practitionerId)],
+    );
     const userOf = new Map(users.map((u) => [u.id, u.user_id]));
     let raised = 0;
     for (const a of due) {
@@ -237,7 +252,10 @@ export class AlertJobs implements OnModuleInit {
     const short = await this.training.shortfalls();
     if (!short.length) return { short: 0, raised: 0 };
     const managers = await this.notifications.managerIds(m);
-    const users: Array<{ id: string; user_id: string }> = await m.query('SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])', [short.map((x) => x.practitionerId)]);
+    const users: Array<{ id: string; user_id: string }> = await m.query(
+      'SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])',
+      [short.map((x) => x.practitionerId)],
+    );
     const userOf = new Map(users.map((u) => [u.id, u.user_id]));
     let raised = 0;
     for (const x of short) {
@@ -261,7 +279,10 @@ export class AlertJobs implements OnModuleInit {
     const { items } = await this.supervision.overdue(SYSTEM, { overdueOnly: true } as Parameters<SupervisionService['overdue']>[1]);
     if (!items.length) return { overdue: 0, raised: 0 };
     const managers = await this.notifications.managerIds(m);
-    const users: Array<{ id: string; user_id: string }> = await m.query('SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])', [items.map((x) => x.practitionerId)]);
+    const users: Array<{ id: string; user_id: string }> = await m.query(
+      'SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])',
+      [items.map((x) => x.practitionerId)],
+    );
     const userOf = new Map(users.map((u) => [u.id, u.user_id]));
     let raised = 0;
     for (const x of items) {
@@ -282,7 +303,13 @@ export class AlertJobs implements OnModuleInit {
 }
 
 /** The jobs read lists whose route-level rules ask for a role: they read as the system, with a manager's view. */
-const SYSTEM: Actor = { userId: '00000000-0000-0000-0000-000000000000', email: 'system', displayName: 'Scheduled job', roles: ['manager'], via: 'local' };
+const SYSTEM: Actor = {
+  userId: '00000000-0000-0000-0000-000000000000',
+  email: 'system',
+  displayName: 'Scheduled job',
+  roles: ['manager'],
+  via: 'local',
+};
 
 export interface DolsEndingResult extends Record<string, unknown> {
   raised: number;

@@ -64,7 +64,7 @@ export class NotificationsController {
   @Post(':id/read')
   @Authorize('notifications.read')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Marks one of my notifications read (404 for anyone else\'s).' })
+  @ApiOperation({ summary: "Marks one of my notifications read (404 for anyone else's)." })
   @ApiOkResponse({ type: NotificationDto })
   read(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<NotificationView> {
     return this.notifications.markRead(actor, id);

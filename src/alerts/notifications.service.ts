@@ -33,14 +33,33 @@ export interface NotificationView {
   readAt: string | null;
 }
 
-type Row = { id: string; kind: string; severity: NotificationView['severity']; title: string; body: string | null; link: string | null; subject_type: string | null; subject_id: string | null; created_at: Date; read_at: Date | null };
+type Row = {
+  id: string;
+  kind: string;
+  severity: NotificationView['severity'];
+  title: string;
+  body: string | null;
+  link: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  created_at: Date;
+  read_at: Date | null;
+};
 
 const COLUMNS = 'id, kind, severity, title, body, link, subject_type, subject_id, created_at, read_at';
 
 function view(r: Row): NotificationView {
   return {
-    id: r.id, kind: r.kind, severity: r.severity, title: r.title, body: r.body, link: r.link, subjectType: r.subject_type, subjectId: r.subject_id,
-    createdAt: new Date(r.created_at).toISOString(), readAt: isoOrNull(r.read_at),
+    id: r.id,
+    kind: r.kind,
+    severity: r.severity,
+    title: r.title,
+    body: r.body,
+    link: r.link,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    createdAt: new Date(r.created_at).toISOString(),
+    readAt: isoOrNull(r.read_at),
   };
 }
 
@@ -61,12 +80,33 @@ export class NotificationsService {
       `INSERT INTO notifications (user_id, kind, severity, title, body, link, subject_type, subject_id, dedup_key, created_at)
        SELECT u, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM unnest($1::uuid[]) AS u
        ON CONFLICT (user_id, dedup_key) DO NOTHING RETURNING id, user_id`,
-      [userIds, n.kind, n.severity, n.title, n.body ?? null, n.link ?? null, n.subjectType ?? null, n.subjectId ?? null, n.dedupKey, this.clock.now()],
+      [
+        userIds,
+        n.kind,
+        n.severity,
+        n.title,
+        n.body ?? null,
+        n.link ?? null,
+        n.subjectType ?? null,
+        n.subjectId ?? null,
+        n.dedupKey,
+        this.clock.now(),
+      ],
     );
     for (const r of rows) {
       await this.events.emit(m, {
-        type: 'notification.created', aggregateType: 'notification', aggregateId: r.id,
-        payload: { notificationId: r.id, userId: r.user_id, kind: n.kind, severity: n.severity, link: n.link ?? null, subjectType: n.subjectType ?? null, subjectId: n.subjectId ?? null },
+        type: 'notification.created',
+        aggregateType: 'notification',
+        aggregateId: r.id,
+        payload: {
+          notificationId: r.id,
+          userId: r.user_id,
+          kind: n.kind,
+          severity: n.severity,
+          link: n.link ?? null,
+          subjectType: n.subjectType ?? null,
+          subjectId: n.subjectId ?? null,
+        },
       });
     }
     return rows.length;
@@ -88,7 +128,10 @@ export class NotificationsService {
       params.push(at, id);
       where += ` AND (created_at, id) < ($2::timestamptz, $3::uuid)`;
     }
-    const rows: Row[] = await this.db.manager.query(`SELECT ${COLUMNS} FROM notifications WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`, params);
+    const rows: Row[] = await this.db.manager.query(
+      `SELECT ${COLUMNS} FROM notifications WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+      params,
+    );
     return pageOf(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id], view);
   }
 
@@ -103,7 +146,10 @@ export class NotificationsService {
   }
 
   async markAllRead(actor: Actor): Promise<{ count: number }> {
-    const [, count]: [unknown[], number] = await this.db.manager.query(`UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`, [actor.userId, this.clock.now()]);
+    const [, count]: [unknown[], number] = await this.db.manager.query(
+      `UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`,
+      [actor.userId, this.clock.now()],
+    );
     return { count };
   }
 }

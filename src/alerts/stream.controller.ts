@@ -28,7 +28,9 @@ export class StreamController {
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'types', required: false, description: 'Comma-separated event types; `rota.*` matches a prefix.' })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'Resume after this event id (as the Last-Event-ID header).' })
-  @ApiOkResponse({ description: '`id: <event id>`, `event: <type>`, `data: {id,type,aggregateType,aggregateId,occurredAt,payload}` frames.' })
+  @ApiOkResponse({
+    description: '`id: <event id>`, `event: <type>`, `data: {id,type,aggregateType,aggregateId,occurredAt,payload}` frames.',
+  })
   async events(
     @CurrentActor() actor: Actor,
     @Req() req: ApiRequest,
@@ -39,7 +41,12 @@ export class StreamController {
   ): Promise<void> {
     // A stream never ends by itself: only a client that asks for one (EventSource always sends this) gets it.
     if (!/\btext\/event-stream\b/.test(String(req.headers.accept ?? ''))) {
-      throw new ProblemError(406, 'not-acceptable', 'Not acceptable', 'GET /events answers text/event-stream only: send Accept: text/event-stream.');
+      throw new ProblemError(
+        406,
+        'not-acceptable',
+        'Not acceptable',
+        'GET /events answers text/event-stream only: send Accept: text/event-stream.',
+      );
     }
     const lastEventId = (header ?? query)?.trim() || undefined;
     if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {

@@ -116,7 +116,11 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
 
   private async connect(): Promise<void> {
     if (this.stopping) return;
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'amhp-hub-listen', connectionTimeoutMillis: this.config.dbConnectTimeoutMs });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: 'amhp-hub-listen',
+      connectionTimeoutMillis: this.config.dbConnectTimeoutMs,
+    });
     const lost = (err?: Error) => {
       if (this.listener !== client) return;
       this.listener = null;
@@ -189,7 +193,10 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     const now = Date.now();
     for (const [id, since] of this.gaps) if (now - since > GAP_TTL_MS) this.gaps.delete(id); // rolled back
     const gapIds = [...this.gaps.keys()];
-    const rows = (await this.dataSource.query(`${SELECT} WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT 1000`, [this.lastSeen, gapIds])) as Row[];
+    const rows = (await this.dataSource.query(`${SELECT} WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT 1000`, [
+      this.lastSeen,
+      gapIds,
+    ])) as Row[];
     let expected = BigInt(this.lastSeen) + 1n;
     for (const r of rows) {
       const id = BigInt(r.id);
@@ -271,17 +278,31 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
     });
     out.write(`retry: 3000\n\n`);
-    const client: StreamClient = { actor, types: options.types, out, pending: options.lastEventId ? [] : null, replayed: new Set(), persons: new Map(), chain: Promise.resolve(), closed: false };
+    const client: StreamClient = {
+      actor,
+      types: options.types,
+      out,
+      pending: options.lastEventId ? [] : null,
+      replayed: new Set(),
+      persons: new Map(),
+      chain: Promise.resolve(),
+      closed: false,
+    };
     this.clients.add(client);
     out.on('close', () => this.end(client));
     if (this.stopping) return this.end(client);
     if (!options.lastEventId) return;
     try {
-      const rows = (await this.dataSource.query(`${SELECT} WHERE id > $1 ORDER BY id LIMIT ${REPLAY_LIMIT + 1}`, [options.lastEventId])) as Row[];
+      const rows = (await this.dataSource.query(`${SELECT} WHERE id > $1 ORDER BY id LIMIT ${REPLAY_LIMIT + 1}`, [
+        options.lastEventId,
+      ])) as Row[];
       if (rows.length > REPLAY_LIMIT) {
         // Too much was missed: the client reloads its state and continues from the newest event.
         const [max] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`)) as Array<{ id: string }>;
-        this.write(client, `id: ${max.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: max.id })}\n\n`);
+        this.write(
+          client,
+          `id: ${max.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: max.id })}\n\n`,
+        );
         for (const r of rows) client.replayed.add(r.id);
         client.pending = (client.pending ?? []).filter((e) => BigInt(e.id) > BigInt(max.id));
       } else {

@@ -7,7 +7,12 @@ const PERSON = '33333333-3333-4333-8333-333333333333';
 const REF = '44444444-4444-4444-8444-444444444444';
 
 const ev = (type: string, aggregateType: string, payload: Record<string, unknown> = {}): StreamEvent => ({
-  id: '7', type, aggregateType, aggregateId: REF, occurredAt: '2026-11-21T10:00:00.000Z', payload,
+  id: '7',
+  type,
+  aggregateType,
+  aggregateId: REF,
+  occurredAt: '2026-11-21T10:00:00.000Z',
+  payload,
 });
 
 type Row = [string, Role[], StreamEvent, EventFacts, 'send' | 'drop' | 'check'];
@@ -20,20 +25,50 @@ const rows: Row[] = [
   ['auditor: rota', ['auditor'], ev('rota.shift.created', 'shift', {}), {}, 'drop'],
   ['admin: rota', ['admin'], ev('rota.shift.created', 'shift', {}), {}, 'drop'],
   ['amhp: rota shift', ['amhp'], ev('rota.shift.created', 'shift', {}), {}, 'send'],
-  ['amhp: another\'s leave', ['amhp'], ev('rota.leave.requested', 'leave', { practitionerId: OTHER }), {}, 'drop'],
+  ["amhp: another's leave", ['amhp'], ev('rota.leave.requested', 'leave', { practitionerId: OTHER }), {}, 'drop'],
   ['amhp: own assignment', ['amhp'], ev('rota.assignment.created', 'shift', { userId: ME }), {}, 'send'],
   ['amhp: a referral about a person', ['amhp'], ev('referral.received', 'referral', { referralId: REF }), { personId: PERSON }, 'check'],
   ['amhp: a decision naming a person', ['amhp'], ev('decision.signed', 'decision', { personId: PERSON, authorUserId: OTHER }), {}, 'check'],
   ['amhp: an offer to them', ['amhp'], ev('referral.offered', 'referral', { referralId: REF, userId: ME }), { personId: PERSON }, 'send'],
-  ['amhp: an offer to another', ['amhp'], ev('referral.offered', 'referral', { referralId: REF, userId: OTHER }), { personId: PERSON }, 'check'],
+  [
+    'amhp: an offer to another',
+    ['amhp'],
+    ev('referral.offered', 'referral', { referralId: REF, userId: OTHER }),
+    { personId: PERSON },
+    'check',
+  ],
   ['amhp: a referral whose person is unknown', ['amhp'], ev('referral.received', 'referral', { referralId: REF }), {}, 'drop'],
   ['amhp: an action owned by another, no person', ['amhp'], ev('action.created', 'follow-up-action', { ownerUserId: OTHER }), {}, 'drop'],
   ['amhp: the compiled handover', ['amhp'], ev('handover.compiled', 'handover', { date: '2026-11-21' }), {}, 'send'],
   ['amhp: an acknowledged handover item', ['amhp'], ev('handover.item-acknowledged', 'handover', {}), {}, 'drop'],
-  ['referrer: own referral received', ['referrer'], ev('referral.received', 'referral', { referralId: REF }), { personId: PERSON, referrerUserId: ME }, 'send'],
-  ['referrer: own referral status', ['referrer'], ev('referral.accepted', 'referral', { referralId: REF, from: 'screening', to: 'accepted' }), { referrerUserId: ME }, 'send'],
-  ['referrer: own referral offered (names the AMHP)', ['referrer'], ev('referral.offered', 'referral', { referralId: REF, userId: OTHER }), { referrerUserId: ME }, 'drop'],
-  ['referrer: another\'s referral', ['referrer'], ev('referral.received', 'referral', { referralId: REF }), { referrerUserId: OTHER }, 'drop'],
+  [
+    'referrer: own referral received',
+    ['referrer'],
+    ev('referral.received', 'referral', { referralId: REF }),
+    { personId: PERSON, referrerUserId: ME },
+    'send',
+  ],
+  [
+    'referrer: own referral status',
+    ['referrer'],
+    ev('referral.accepted', 'referral', { referralId: REF, from: 'screening', to: 'accepted' }),
+    { referrerUserId: ME },
+    'send',
+  ],
+  [
+    'referrer: own referral offered (names the AMHP)',
+    ['referrer'],
+    ev('referral.offered', 'referral', { referralId: REF, userId: OTHER }),
+    { referrerUserId: ME },
+    'drop',
+  ],
+  [
+    "referrer: another's referral",
+    ['referrer'],
+    ev('referral.received', 'referral', { referralId: REF }),
+    { referrerUserId: OTHER },
+    'drop',
+  ],
   ['referrer: an assessment of own referral', ['referrer'], ev('assessment.opened', 'assessment', {}), { referrerUserId: ME }, 'drop'],
   ['referrer: rota', ['referrer'], ev('rota.shift.created', 'shift', {}), {}, 'drop'],
   ['auditor+amhp: rota (most permissive role wins)', ['auditor', 'amhp'], ev('rota.shift.created', 'shift', {}), {}, 'send'],
@@ -48,13 +83,34 @@ describe('stream visibility', () => {
   });
 
   it('gives a referrer only the referral id and status', () => {
-    const v = visibility({ userId: ME, roles: ['referrer'] }, ev('referral.received', 'referral', { referralId: REF, urgency: 'emergency', nextDeadline: 'x' }), { referrerUserId: ME });
+    const v = visibility(
+      { userId: ME, roles: ['referrer'] },
+      ev('referral.received', 'referral', { referralId: REF, urgency: 'emergency', nextDeadline: 'x' }),
+      { referrerUserId: ME },
+    );
     expect(v).toEqual({ send: true, payload: { referralId: REF, to: 'received' } });
   });
 
   it('sends identifiers and codes only', () => {
-    expect(sanitizePayload({ id: REF, n: 3, ok: true, none: null, at: '2026-11-21T10:00:00.000Z', name: 'Alex Smith', nested: { a: 1 }, fields: ['status', 'urgency'], free: ['a b'] })).toEqual({
-      id: REF, n: 3, ok: true, none: null, at: '2026-11-21T10:00:00.000Z', fields: ['status', 'urgency'],
+    expect(
+      sanitizePayload({
+        id: REF,
+        n: 3,
+        ok: true,
+        none: null,
+        at: '2026-11-21T10:00:00.000Z',
+        name: 'Alex Smith',
+        nested: { a: 1 },
+        fields: ['status', 'urgency'],
+        free: ['a b'],
+      }),
+    ).toEqual({
+      id: REF,
+      n: 3,
+      ok: true,
+      none: null,
+      at: '2026-11-21T10:00:00.000Z',
+      fields: ['status', 'urgency'],
     });
   });
 

@@ -113,7 +113,11 @@ export function visibility(actor: StreamActor, event: StreamEvent, facts: EventF
 /** The `?types=` filter: exact types, or prefixes written `rota.*`. Empty: everything. */
 export function parseTypes(raw: unknown): string[] {
   if (typeof raw !== 'string' || !raw.trim()) return [];
-  return raw.split(',').map((s) => s.trim()).filter((s) => s && s.length <= 100).slice(0, 50);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && s.length <= 100)
+    .slice(0, 50);
 }
 
 export function typeMatches(types: readonly string[], type: string): boolean {
@@ -123,6 +127,13 @@ export function typeMatches(types: readonly string[], type: string): boolean {
 
 /** One SSE frame. */
 export function frame(event: StreamEvent, payload: Record<string, unknown>): string {
-  const data = { id: event.id, type: event.type, aggregateType: event.aggregateType, aggregateId: event.aggregateId, occurredAt: event.occurredAt, payload };
+  const data = {
+    id: event.id,
+    type: event.type,
+    aggregateType: event.aggregateType,
+    aggregateId: event.aggregateId,
+    occurredAt: event.occurredAt,
+    payload,
+  };
   return `id: ${event.id}\nevent: ${event.type.replace(/[\r\n]/g, '')}\ndata: ${JSON.stringify(data)}\n\n`;
 }

@@ -111,7 +111,9 @@ export class WebhookDispatcher {
     return this.db.transaction(async (m) => {
       const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [FANOUT_LOCK]);
       if (!locked) return 0;
-      const [cursor] = await m.query('SELECT last_event_id::text AS last FROM outbox_cursors WHERE consumer = $1 FOR UPDATE', [WEBHOOK_CURSOR]);
+      const [cursor] = await m.query('SELECT last_event_id::text AS last FROM outbox_cursors WHERE consumer = $1 FOR UPDATE', [
+        WEBHOOK_CURSOR,
+      ]);
       // No cursor: no subscription was ever created, so there is nobody to deliver to.
       if (!cursor) return 0;
       let last: string = cursor.last;
@@ -172,7 +174,11 @@ export class WebhookDispatcher {
           FOR UPDATE OF d SKIP LOCKED`,
         [now, BATCH_DELIVERIES],
       );
-      if (rows.length) await m.query('UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id), new Date(now.getTime() + LEASE_MS)]);
+      if (rows.length)
+        await m.query('UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id = ANY($1::bigint[])', [
+          rows.map((r) => r.id),
+          new Date(now.getTime() + LEASE_MS),
+        ]);
       return rows;
     });
     // One subscription's deliveries in order (its failure count is shared); subscriptions in parallel.
@@ -191,7 +197,9 @@ export class WebhookDispatcher {
   }
 
   /** The JSON body of a delivery, as signed. */
-  body(d: Pick<DueRow, 'id' | 'eventId' | 'type' | 'occurredAt' | 'aggregateType' | 'aggregateId' | 'payload' | 'allowPersonData'>): string {
+  body(
+    d: Pick<DueRow, 'id' | 'eventId' | 'type' | 'occurredAt' | 'aggregateType' | 'aggregateId' | 'payload' | 'allowPersonData'>,
+  ): string {
     return JSON.stringify({
       id: d.id,
       eventId: d.eventId,
@@ -204,7 +212,11 @@ export class WebhookDispatcher {
   }
 
   private async attempt(d: DueRow, now: Date): Promise<Outcome> {
-    const check = await checkWebhookUrl(d.url, { allowHttp: this.config.webhookAllowHttp, allowPrivate: this.config.webhookAllowPrivate, resolve: this.resolver });
+    const check = await checkWebhookUrl(d.url, {
+      allowHttp: this.config.webhookAllowHttp,
+      allowPrivate: this.config.webhookAllowPrivate,
+      resolve: this.resolver,
+    });
     if (!check.ok) return { ok: false, status: null, error: `destination refused: ${check.reason}` };
     const body = this.body(d);
     const controller = new AbortController();
@@ -214,12 +226,20 @@ export class WebhookDispatcher {
         method: 'POST',
         redirect: 'manual',
         signal: controller.signal,
-        headers: { 'content-type': 'application/json', 'user-agent': 'amhp-hub-webhooks/1', ...signatureHeaders(d.secret, d.id, Math.floor(now.getTime() / 1000), body) },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'amhp-hub-webhooks/1',
+          ...signatureHeaders(d.secret, d.id, Math.floor(now.getTime() / 1000), body),
+        },
         body,
       });
       await res.body?.cancel().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
-      return { ok: false, status: res.status, error: res.status >= 300 && res.status < 400 ? `redirect (${res.status}) not followed` : `HTTP ${res.status}` };
+      return {
+        ok: false,
+        status: res.status,
+        error: res.status >= 300 && res.status < 400 ? `redirect (${res.status}) not followed` : `HTTP ${res.status}`,
+      };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const error = controller.signal.aborted ? `timed out after ${TIMEOUT_MS / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message);
@@ -233,7 +253,10 @@ export class WebhookDispatcher {
   private async record(d: DueRow, outcome: Outcome, now: Date): Promise<boolean> {
     return this.db.transaction(async (m) => {
       if (outcome.ok) {
-        await m.query(`UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = $2, last_status_code = $3, last_error = NULL WHERE id = $1`, [d.id, now, outcome.status]);
+        await m.query(
+          `UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = $2, last_status_code = $3, last_error = NULL WHERE id = $1`,
+          [d.id, now, outcome.status],
+        );
         await m.query('UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE id = $1', [d.subscriptionId]);
         return true;
       }
@@ -241,17 +264,40 @@ export class WebhookDispatcher {
       const abandoned = attempts >= this.config.webhookMaxAttempts;
       await m.query(
         `UPDATE webhook_deliveries SET attempts = $2, status = $3, next_attempt_at = $4, last_status_code = $5, last_error = $6 WHERE id = $1`,
-        [d.id, attempts, abandoned ? 'abandoned' : 'pending', abandoned ? now : new Date(now.getTime() + backoffMs(attempts)), outcome.status, outcome.error],
+        [
+          d.id,
+          attempts,
+          abandoned ? 'abandoned' : 'pending',
+          abandoned ? now : new Date(now.getTime() + backoffMs(attempts)),
+          outcome.status,
+          outcome.error,
+        ],
       );
       // (An UPDATE … RETURNING through TypeORM answers [rows, count]: read back with a SELECT instead.)
       await m.query('UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1 WHERE id = $1', [d.subscriptionId]);
-      const [sub] = await m.query('SELECT consecutive_failures AS failures, active FROM webhook_subscriptions WHERE id = $1', [d.subscriptionId]);
+      const [sub] = await m.query('SELECT consecutive_failures AS failures, active FROM webhook_subscriptions WHERE id = $1', [
+        d.subscriptionId,
+      ]);
       if (!sub) return false;
       if (sub.active && sub.failures >= this.config.webhookDisableAfter) {
         const reason = `${sub.failures} consecutive failed deliveries (last: ${outcome.error})`;
-        await m.query('UPDATE webhook_subscriptions SET active = false, disabled_at = $2, disabled_reason = $3, version = version + 1 WHERE id = $1', [d.subscriptionId, now, reason]);
-        await this.audit.record(m, { action: 'webhook.disable', resourceType: 'webhook-subscription', resourceId: d.subscriptionId, actor: null, details: { consecutiveFailures: sub.failures, lastStatusCode: outcome.status } });
-        await this.events.emit(m, { type: 'webhook.disabled', aggregateType: 'webhook-subscription', aggregateId: d.subscriptionId, payload: { subscriptionId: d.subscriptionId, consecutiveFailures: sub.failures, disabledAt: now.toISOString() } });
+        await m.query(
+          'UPDATE webhook_subscriptions SET active = false, disabled_at = $2, disabled_reason = $3, version = version + 1 WHERE id = $1',
+          [d.subscriptionId, now, reason],
+        );
+        await this.audit.record(m, {
+          action: 'webhook.disable',
+          resourceType: 'webhook-subscription',
+          resourceId: d.subscriptionId,
+          actor: null,
+          details: { consecutiveFailures: sub.failures, lastStatusCode: outcome.status },
+        });
+        await this.events.emit(m, {
+          type: 'webhook.disabled',
+          aggregateType: 'webhook-subscription',
+          aggregateId: d.subscriptionId,
+          payload: { subscriptionId: d.subscriptionId, consecutiveFailures: sub.failures, disabledAt: now.toISOString() },
+        });
         this.logger.warn(`webhook subscription ${d.subscriptionId} disabled after ${sub.failures} consecutive failures`);
         return false;
       }

@@ -13,15 +13,26 @@ describe('webhook signatures', () => {
   it('verifies its own headers within the tolerance', () => {
     const h = signatureHeaders(secret, '42', 1700000000, body);
     expect(h[WEBHOOK_SIGNATURE_HEADER]).toMatch(/^v1=[0-9a-f]{64}$/);
-    expect(verify(secret, h[WEBHOOK_SIGNATURE_HEADER], h[WEBHOOK_TIMESTAMP_HEADER], body, { nowSeconds: 1700000100 })).toEqual({ valid: true });
+    expect(verify(secret, h[WEBHOOK_SIGNATURE_HEADER], h[WEBHOOK_TIMESTAMP_HEADER], body, { nowSeconds: 1700000100 })).toEqual({
+      valid: true,
+    });
   });
 
   it('refuses a changed body, another secret, a stale timestamp, a malformed header', () => {
     const h = signatureHeaders(secret, '42', 1700000000, body);
     const opts = { nowSeconds: 1700000000 };
-    expect(verify(secret, h[WEBHOOK_SIGNATURE_HEADER], h[WEBHOOK_TIMESTAMP_HEADER], body + ' ', opts)).toEqual({ valid: false, reason: 'mismatch' });
-    expect(verify('other', h[WEBHOOK_SIGNATURE_HEADER], h[WEBHOOK_TIMESTAMP_HEADER], body, opts)).toEqual({ valid: false, reason: 'mismatch' });
-    expect(verify(secret, h[WEBHOOK_SIGNATURE_HEADER], h[WEBHOOK_TIMESTAMP_HEADER], body, { nowSeconds: 1700000301 })).toEqual({ valid: false, reason: 'stale' });
+    expect(verify(secret, h[WEBHOOK_SIGNATURE_HEADER], h[WEBHOOK_TIMESTAMP_HEADER], body + ' ', opts)).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
+    expect(verify('other', h[WEBHOOK_SIGNATURE_HEADER], h[WEBHOOK_TIMESTAMP_HEADER], body, opts)).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
+    expect(verify(secret, h[WEBHOOK_SIGNATURE_HEADER], h[WEBHOOK_TIMESTAMP_HEADER], body, { nowSeconds: 1700000301 })).toEqual({
+      valid: false,
+      reason: 'stale',
+    });
     expect(verify(secret, 'sha256=abc', '1700000000', body, opts)).toEqual({ valid: false, reason: 'malformed' });
     expect(verify(secret, undefined, '1700000000', body, opts)).toEqual({ valid: false, reason: 'malformed' });
     expect(verify(secret, 'v1=zz', '1700000000', body, opts)).toEqual({ valid: false, reason: 'mismatch' });

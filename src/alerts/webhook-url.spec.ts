@@ -1,10 +1,20 @@
 import { addressRefusal, checkWebhookUrl, type Resolver } from './webhook-url';
 
-const resolver = (map: Record<string, string[]>): Resolver => async (host) => {
-  if (!(host in map)) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-  return map[host];
+const resolver =
+  (map: Record<string, string[]>): Resolver =>
+  async (host) => {
+    if (!(host in map)) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    return map[host];
+  };
+const strict = {
+  allowHttp: false,
+  allowPrivate: false,
+  resolve: resolver({
+    'hooks.example.com': ['93.184.216.34'],
+    'rebind.example.com': ['93.184.216.34', '10.1.2.3'],
+    'v6.example.com': ['2606:2800:220:1:248:1893:25c8:1946'],
+  }),
 };
-const strict = { allowHttp: false, allowPrivate: false, resolve: resolver({ 'hooks.example.com': ['93.184.216.34'], 'rebind.example.com': ['93.184.216.34', '10.1.2.3'], 'v6.example.com': ['2606:2800:220:1:248:1893:25c8:1946'] }) };
 
 describe('webhook URL SSRF guard', () => {
   it('accepts an https URL resolving to public addresses only', async () => {

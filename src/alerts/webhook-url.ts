@@ -43,7 +43,8 @@ for (const [net, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
@@ -53,7 +54,8 @@ for (const [net, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
-] as const) blocked.addSubnet(net, prefix, 'ipv6');
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv6');
 
 /** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d / ::ffff:xxxx:xxxx) or IPv4-compatible IPv6 address. */
 function embeddedIpv4(address: string): string | null {
@@ -91,9 +93,15 @@ export async function checkWebhookUrl(raw: string, policy: UrlPolicy): Promise<U
     return { ok: false, reason: 'not an absolute URL' };
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttp)) {
-    return { ok: false, reason: policy.allowHttp ? `scheme ${url.protocol} is not allowed (http or https only)` : `scheme ${url.protocol} is not allowed (https only)` };
+    return {
+      ok: false,
+      reason: policy.allowHttp
+        ? `scheme ${url.protocol} is not allowed (http or https only)`
+        : `scheme ${url.protocol} is not allowed (https only)`,
+    };
   }
-  if (url.username || url.password) return { ok: false, reason: 'credentials in the URL are not allowed (authenticate with the signature)' };
+  if (url.username || url.password)
+    return { ok: false, reason: 'credentials in the URL are not allowed (authenticate with the signature)' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!host) return { ok: false, reason: 'the URL has no host' };
   let addresses: string[];

@@ -1,11 +1,27 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
-import { CreateWebhookDto, DeliveryQuery, UpdateWebhookDto, WebhookDeliveryListDto, WebhookListDto, WebhookViewDto, WebhookWithSecretDto } from './dto/webhook.dto';
+import {
+  CreateWebhookDto,
+  DeliveryQuery,
+  UpdateWebhookDto,
+  WebhookDeliveryListDto,
+  WebhookListDto,
+  WebhookViewDto,
+  WebhookWithSecretDto,
+} from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 const SIGNING =
@@ -20,10 +36,19 @@ export class WebhooksController {
 
   @Post()
   @Authorize('webhooks.manage')
-  @ApiOperation({ summary: 'Subscribe an integrating system to events. The signing secret is in this response only.', description: SIGNING })
+  @ApiOperation({
+    summary: 'Subscribe an integrating system to events. The signing secret is in this response only.',
+    description: SIGNING,
+  })
   @ApiCreatedResponse({ type: WebhookWithSecretDto })
-  @ApiUnprocessableEntityResponse({ description: '`url-refused`: not https, or resolves to a loopback/private/link-local address (with `reason`).' })
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateWebhookDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<WebhookWithSecretDto> {
+  @ApiUnprocessableEntityResponse({
+    description: '`url-refused`: not https, or resolves to a loopback/private/link-local address (with `reason`).',
+  })
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateWebhookDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookWithSecretDto> {
     const s = await this.webhooks.create(actor, dto);
     reply.header('etag', etagFor(s.version)).header('location', `/webhooks/${s.id}`).header('cache-control', 'no-store');
     return s;
@@ -49,10 +74,19 @@ export class WebhooksController {
 
   @Patch(':id')
   @Authorize('webhooks.manage')
-  @ApiOperation({ summary: 'Change the URL, event types, description or person-data permission; `active: false` disables, `active: true` re-enables and resets the failure count. If-Match: a stale version is 412.' })
+  @ApiOperation({
+    summary:
+      'Change the URL, event types, description or person-data permission; `active: false` disables, `active: true` re-enables and resets the failure count. If-Match: a stale version is 412.',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: WebhookViewDto })
-  async update(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateWebhookDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<WebhookViewDto> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateWebhookDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookViewDto> {
     const s = await this.webhooks.update(actor, id, dto, version);
     reply.header('etag', etagFor(s.version));
     return s;
@@ -80,7 +114,11 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace the signing secret; the new one is in this response only. Deliveries from now on are signed with it.' })
   @ApiOkResponse({ type: WebhookWithSecretDto })
-  async rotate(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<WebhookWithSecretDto> {
+  async rotate(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<WebhookWithSecretDto> {
     const s = await this.webhooks.rotateSecret(actor, id);
     reply.header('etag', etagFor(s.version)).header('cache-control', 'no-store');
     return s;

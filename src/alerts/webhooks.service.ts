@@ -9,7 +9,16 @@ import { NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
-import { CreateWebhookDto, DeliveryQuery, UpdateWebhookDto, WebhookDeliveryDto, WebhookDeliveryListDto, WebhookListDto, WebhookViewDto, WebhookWithSecretDto } from './dto/webhook.dto';
+import {
+  CreateWebhookDto,
+  DeliveryQuery,
+  UpdateWebhookDto,
+  WebhookDeliveryDto,
+  WebhookDeliveryListDto,
+  WebhookListDto,
+  WebhookViewDto,
+  WebhookWithSecretDto,
+} from './dto/webhook.dto';
 import { newSecret } from './webhook-signature';
 import { checkWebhookUrl, type Resolver } from './webhook-url';
 
@@ -35,7 +44,6 @@ const SELECT = `SELECT id, url, event_types AS "eventTypes", description, allow_
        consecutive_failures AS "consecutiveFailures", disabled_at AS "disabledAt", disabled_reason AS "disabledReason",
        created_by AS "createdBy", created_at AS "createdAt", version
   FROM webhook_subscriptions`;
-
 
 /** Only the host goes into the audit trail: a URL's path or query may carry a token of the receiving system. */
 const hostOf = (url: string) => {
@@ -72,13 +80,26 @@ export class WebhooksService {
     const secret = newSecret();
     const eventTypes = this.normaliseTypes(dto.eventTypes);
     return this.db.transaction(async (m) => {
-      await m.query(`INSERT INTO outbox_cursors (consumer, last_event_id) SELECT $1, coalesce(max(id), 0) FROM outbox_events ON CONFLICT (consumer) DO NOTHING`, [WEBHOOK_CURSOR]);
+      await m.query(
+        `INSERT INTO outbox_cursors (consumer, last_event_id) SELECT $1, coalesce(max(id), 0) FROM outbox_events ON CONFLICT (consumer) DO NOTHING`,
+        [WEBHOOK_CURSOR],
+      );
       const [{ id }] = await m.query(
         `INSERT INTO webhook_subscriptions (url, event_types, secret, description, allow_person_data, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [dto.url, eventTypes, secret, dto.description ?? null, dto.allowPersonData ?? false, actor.userId, this.clock.now()],
       );
-      await this.audit.record(m, { action: 'webhook.create', resourceType: 'webhook-subscription', resourceId: id, details: { host: hostOf(dto.url), eventTypes, allowPersonData: dto.allowPersonData ?? false } });
-      await this.events.emit(m, { type: 'webhook.created', aggregateType: 'webhook-subscription', aggregateId: id, payload: { subscriptionId: id } });
+      await this.audit.record(m, {
+        action: 'webhook.create',
+        resourceType: 'webhook-subscription',
+        resourceId: id,
+        details: { host: hostOf(dto.url), eventTypes, allowPersonData: dto.allowPersonData ?? false },
+      });
+      await this.events.emit(m, {
+        type: 'webhook.created',
+        aggregateType: 'webhook-subscription',
+        aggregateId: id,
+        payload: { subscriptionId: id },
+      });
       return { ...this.view(await this.load(m, id)), secret };
     });
   }
@@ -108,10 +129,35 @@ export class WebhooksService {
                 disabled_reason = CASE WHEN $7 THEN NULL WHEN $8 THEN 'disabled by an administrator' ELSE disabled_reason END,
                 version = version + 1
           WHERE id = $1`,
-        [id, dto.url ?? s.url, dto.eventTypes ? this.normaliseTypes(dto.eventTypes) : s.eventTypes, dto.description ?? s.description, dto.allowPersonData ?? s.allowPersonData, dto.active ?? s.active, reenabled, disabled, now],
+        [
+          id,
+          dto.url ?? s.url,
+          dto.eventTypes ? this.normaliseTypes(dto.eventTypes) : s.eventTypes,
+          dto.description ?? s.description,
+          dto.allowPersonData ?? s.allowPersonData,
+          dto.active ?? s.active,
+          reenabled,
+          disabled,
+          now,
+        ],
       );
-      await this.audit.record(m, { action: 'webhook.update', resourceType: 'webhook-subscription', resourceId: id, details: { fields, ...(dto.url ? { host: hostOf(dto.url) } : {}), ...(reenabled ? { reenabled } : {}), ...(disabled ? { disabled } : {}) } });
-      await this.events.emit(m, { type: 'webhook.updated', aggregateType: 'webhook-subscription', aggregateId: id, payload: { subscriptionId: id, fields } });
+      await this.audit.record(m, {
+        action: 'webhook.update',
+        resourceType: 'webhook-subscription',
+        resourceId: id,
+        details: {
+          fields,
+          ...(dto.url ? { host: hostOf(dto.url) } : {}),
+          ...(reenabled ? { reenabled } : {}),
+          ...(disabled ? { disabled } : {}),
+        },
+      });
+      await this.events.emit(m, {
+        type: 'webhook.updated',
+        aggregateType: 'webhook-subscription',
+        aggregateId: id,
+        payload: { subscriptionId: id, fields },
+      });
       return this.view(await this.load(m, id));
     });
   }
@@ -121,7 +167,12 @@ export class WebhooksService {
       await this.load(m, id, true);
       await m.query('DELETE FROM webhook_subscriptions WHERE id = $1', [id]);
       await this.audit.record(m, { action: 'webhook.delete', resourceType: 'webhook-subscription', resourceId: id });
-      await this.events.emit(m, { type: 'webhook.deleted', aggregateType: 'webhook-subscription', aggregateId: id, payload: { subscriptionId: id } });
+      await this.events.emit(m, {
+        type: 'webhook.deleted',
+        aggregateType: 'webhook-subscription',
+        aggregateId: id,
+        payload: { subscriptionId: id },
+      });
     });
   }
 
@@ -153,19 +204,40 @@ export class WebhooksService {
       where += ` AND d.id < $${params.length}::bigint`;
     }
     params.push(limit + 1);
-    const rows: Array<Omit<WebhookDeliveryDto, 'nextAttemptAt' | 'deliveredAt' | 'createdAt'> & { nextAttemptAt: Date; deliveredAt: Date | null; createdAt: Date }> = await m.query(
+    const rows: Array<
+      Omit<WebhookDeliveryDto, 'nextAttemptAt' | 'deliveredAt' | 'createdAt'> & {
+        nextAttemptAt: Date;
+        deliveredAt: Date | null;
+        createdAt: Date;
+      }
+    > = await m.query(
       `SELECT d.id::text AS id, d.event_id::text AS "eventId", e.type AS "eventType", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
               d.last_status_code AS "lastStatusCode", d.last_error AS "lastError", d.delivered_at AS "deliveredAt", d.created_at AS "createdAt"
          FROM webhook_deliveries d JOIN outbox_events e ON e.id = d.event_id
         WHERE ${where} ORDER BY d.id DESC LIMIT $${params.length}`,
       params,
     );
-    return pageOf(rows, limit, (r) => [r.id], (r) => ({ ...r, nextAttemptAt: isoOrNull(r.nextAttemptAt)!, deliveredAt: isoOrNull(r.deliveredAt), createdAt: isoOrNull(r.createdAt)! }));
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.id],
+      (r) => ({
+        ...r,
+        nextAttemptAt: isoOrNull(r.nextAttemptAt)!,
+        deliveredAt: isoOrNull(r.deliveredAt),
+        createdAt: isoOrNull(r.createdAt)!,
+      }),
+    );
   }
 
   private async requireUrl(url: string): Promise<void> {
-    const check = await checkWebhookUrl(url, { allowHttp: this.config.webhookAllowHttp, allowPrivate: this.config.webhookAllowPrivate, resolve: this.resolver });
-    if (!check.ok) throw new UnprocessableProblem(`The destination URL is refused: ${check.reason}.`, 'url-refused', { reason: check.reason });
+    const check = await checkWebhookUrl(url, {
+      allowHttp: this.config.webhookAllowHttp,
+      allowPrivate: this.config.webhookAllowPrivate,
+      resolve: this.resolver,
+    });
+    if (!check.ok)
+      throw new UnprocessableProblem(`The destination URL is refused: ${check.reason}.`, 'url-refused', { reason: check.reason });
   }
 
   private normaliseTypes(types: string[]): string[] {

@@ -24,9 +24,23 @@ export interface ReportSource {
     legalContext: { kind: string } & Record<string, unknown>;
     clocks: Array<{ label: string; rule: string; deadline: string; basis: string }>;
   };
-  person: { givenName: string; familyName: string; dateOfBirth: string | null; nhsNumber: string | null; address?: string | null; preferredLanguage?: string | null; interpreterNeeded?: boolean | null; communicationNeeds?: string | null };
+  person: {
+    givenName: string;
+    familyName: string;
+    dateOfBirth: string | null;
+    nhsNumber: string | null;
+    address?: string | null;
+    preferredLanguage?: string | null;
+    interpreterNeeded?: boolean | null;
+    communicationNeeds?: string | null;
+  };
   check: AssessmentCheck | null;
-  relatives: { proposal: { ranked: Array<{ relativeId: string; name: string; class?: string }> }; objections: Array<{ notifiedAt: string | Date; details: string }>; objectionInForce: boolean; displaced: boolean };
+  relatives: {
+    proposal: { ranked: Array<{ relativeId: string; name: string; class?: string }> };
+    objections: Array<{ notifiedAt: string | Date; details: string }>;
+    objectionInForce: boolean;
+    displaced: boolean;
+  };
   names: Map<string, string>;
   relationshipOf: (relativeId: string | null) => string | null;
 }
@@ -35,15 +49,47 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
   const { view: a, referral: r, person: p } = src;
   const outcome = (a.outcome ?? {}) as Record<string, unknown>;
   const app = (outcome.application ?? null) as Record<string, unknown> | null;
-  const cto = (outcome.cto ?? null) as { decision: 'agree' | 'disagree'; inWriting: boolean; conditionsAgreed: boolean; signedAt: string } | null;
-  const nr = a.nearestRelative as null | { relativeId: string | null; name: string | null; confirmed: boolean; notConfirmedReason: string | null; noneReason: string | null; trace: string[]; informedAt: Str; informedMethod: Str; consultedAt: Str; consultedMethod: Str; exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string } | null; views: Str };
-  const interview = a.interview as null | { suitableMannerNotes?: Str; alternativesConsidered?: string[]; capacity?: Str; patientViews?: Str; relativesWishes?: Str; professionalsConsulted?: string[] };
-  const involvement = a.involvement as { interpreter?: { needed: boolean; language?: string; used?: boolean; name?: string }; advocate?: { involved: boolean; name?: string }; police?: { involved: boolean; reason?: string }; ambulance?: { involved: boolean; reason?: string } };
+  const cto = (outcome.cto ?? null) as {
+    decision: 'agree' | 'disagree';
+    inWriting: boolean;
+    conditionsAgreed: boolean;
+    signedAt: string;
+  } | null;
+  const nr = a.nearestRelative as null | {
+    relativeId: string | null;
+    name: string | null;
+    confirmed: boolean;
+    notConfirmedReason: string | null;
+    noneReason: string | null;
+    trace: string[];
+    informedAt: Str;
+    informedMethod: Str;
+    consultedAt: Str;
+    consultedMethod: Str;
+    exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string } | null;
+    views: Str;
+  };
+  const interview = a.interview as null | {
+    suitableMannerNotes?: Str;
+    alternativesConsidered?: string[];
+    capacity?: Str;
+    patientViews?: Str;
+    relativesWishes?: Str;
+    professionalsConsulted?: string[];
+  };
+  const involvement = a.involvement as {
+    interpreter?: { needed: boolean; language?: string; used?: boolean; name?: string };
+    advocate?: { involved: boolean; name?: string };
+    police?: { involved: boolean; reason?: string };
+    ambulance?: { involved: boolean; reason?: string };
+  };
   const timeline = a.timeline as Array<{ type: string; at: string; delayReason: Str; note: Str }>;
   const admitted = timeline.find((e) => e.type === 'admitted');
   const name = (id: string) => src.names.get(id) ?? 'AMHP';
   const latestObjection = src.relatives.objections.at(-1);
-  const risks = [r.risks.toSelf ? 'to self' : null, r.risks.toOthers ? 'to others' : null, r.risks.fromOthers ? 'from others' : null].filter(Boolean).join(', ');
+  const risks = [r.risks.toSelf ? 'to self' : null, r.risks.toOthers ? 'to others' : null, r.risks.fromOthers ? 'from others' : null]
+    .filter(Boolean)
+    .join(', ');
   return {
     generatedAt,
     timeZone,
@@ -56,7 +102,13 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
       receivedAt: at(r.receivedAt),
       urgency: r.urgency,
       reason: r.reason,
-      risks: [risks ? `Risks ${risks}` : 'No risks to self, to others or from others recorded', ...(r.risks.flags ?? []), r.risks.notes ?? ''].filter(Boolean).join('; '),
+      risks: [
+        risks ? `Risks ${risks}` : 'No risks to self, to others or from others recorded',
+        ...(r.risks.flags ?? []),
+        r.risks.notes ?? '',
+      ]
+        .filter(Boolean)
+        .join('; '),
       nearestRelativeRequested: r.nearestRelativeRequest,
       legalContext: {
         kind: r.legalContext.kind as OutcomeReportModel['referral']['legalContext']['kind'],
@@ -78,22 +130,53 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
       location: a.location,
       openedAt: at(a.openedAt),
       involvement: {
-        interpreter: involvement.interpreter ? { needed: involvement.interpreter.needed, language: involvement.interpreter.language ?? null, used: involvement.interpreter.used ?? null, name: involvement.interpreter.name ?? null } : null,
+        interpreter: involvement.interpreter
+          ? {
+              needed: involvement.interpreter.needed,
+              language: involvement.interpreter.language ?? null,
+              used: involvement.interpreter.used ?? null,
+              name: involvement.interpreter.name ?? null,
+            }
+          : null,
         advocate: involvement.advocate ? { involved: involvement.advocate.involved, name: involvement.advocate.name ?? null } : null,
         police: involvement.police ? { involved: involvement.police.involved, reason: involvement.police.reason ?? null } : null,
-        ambulance: involvement.ambulance ? { involved: involvement.ambulance.involved, reason: involvement.ambulance.reason ?? null } : null,
+        ambulance: involvement.ambulance
+          ? { involved: involvement.ambulance.involved, reason: involvement.ambulance.reason ?? null }
+          : null,
       },
     },
     peoplePresent: [
       { name: name(a.leadAmhpUserId), role: 'AMHP' },
-      ...(a.recommendations as Array<{ doctorName: string; withdrawnAt: Str }>).filter((x) => !x.withdrawnAt).map((x) => ({ name: x.doctorName, role: 'Doctor' })),
+      ...(a.recommendations as Array<{ doctorName: string; withdrawnAt: Str }>)
+        .filter((x) => !x.withdrawnAt)
+        .map((x) => ({ name: x.doctorName, role: 'Doctor' })),
     ],
-    contacts: (a.contacts as Array<{ at: string; mode: 'in-person' | 'video' | 'phone'; byRole: 'amhp' | 'doctor' | 'other'; byUserId: Str; byName: Str; note: Str }>).map((c) => ({
-      at: at(c.at), who: c.byName ?? (c.byUserId ? name(c.byUserId) : null), role: c.byRole, mode: c.mode, note: c.note ?? null,
+    contacts: (
+      a.contacts as Array<{
+        at: string;
+        mode: 'in-person' | 'video' | 'phone';
+        byRole: 'amhp' | 'doctor' | 'other';
+        byUserId: Str;
+        byName: Str;
+        note: Str;
+      }>
+    ).map((c) => ({
+      at: at(c.at),
+      who: c.byName ?? (c.byUserId ? name(c.byUserId) : null),
+      role: c.byRole,
+      mode: c.mode,
+      note: c.note ?? null,
     })),
     timeline: timeline.map((e) => ({ type: e.type, at: at(e.at), delayReason: e.delayReason ?? null, note: e.note ?? null })),
     interview: interview
-      ? { suitableMannerNotes: interview.suitableMannerNotes ?? null, capacity: interview.capacity ?? null, patientViews: interview.patientViews ?? null, relativesWishes: interview.relativesWishes ?? null, professionalsConsulted: interview.professionalsConsulted ?? [], alternativesConsidered: interview.alternativesConsidered ?? [] }
+      ? {
+          suitableMannerNotes: interview.suitableMannerNotes ?? null,
+          capacity: interview.capacity ?? null,
+          patientViews: interview.patientViews ?? null,
+          relativesWishes: interview.relativesWishes ?? null,
+          professionalsConsulted: interview.professionalsConsulted ?? [],
+          alternativesConsidered: interview.alternativesConsidered ?? [],
+        }
       : null,
     nearestRelative: nr
       ? {
@@ -108,12 +191,31 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           consultedAt: at(nr.consultedAt),
           consultedMethod: nr.consultedMethod ?? null,
           exception: nr.exception,
-          objection: { objected: src.relatives.objectionInForce, notifiedAt: latestObjection ? new Date(latestObjection.notifiedAt) : null, detail: latestObjection?.details ?? null },
+          objection: {
+            objected: src.relatives.objectionInForce,
+            notifiedAt: latestObjection ? new Date(latestObjection.notifiedAt) : null,
+            detail: latestObjection?.details ?? null,
+          },
           views: nr.views ?? null,
           displaced: src.relatives.displaced,
         }
       : null,
-    recommendations: (a.recommendations as Array<{ doctorId: Str; doctorName: string; statedApproval: { s12: boolean; approvedClinician: boolean } | null; previousAcquaintance: boolean; noAcquaintanceReason: Str; examinedAt: string; examMode: 'in-person' | 'video' | 'phone'; signedAt: string; section: 's2' | 's3' | 's4' | 's7'; jointGroup: Str; withdrawnAt: Str; approvalOnExamDate?: { s12: boolean; approvedClinician: boolean } }>).map((x) => ({
+    recommendations: (
+      a.recommendations as Array<{
+        doctorId: Str;
+        doctorName: string;
+        statedApproval: { s12: boolean; approvedClinician: boolean } | null;
+        previousAcquaintance: boolean;
+        noAcquaintanceReason: Str;
+        examinedAt: string;
+        examMode: 'in-person' | 'video' | 'phone';
+        signedAt: string;
+        section: 's2' | 's3' | 's4' | 's7';
+        jointGroup: Str;
+        withdrawnAt: Str;
+        approvalOnExamDate?: { s12: boolean; approvedClinician: boolean };
+      }>
+    ).map((x) => ({
       doctorName: x.doctorName,
       s12ApprovedOnExamDate: x.approvalOnExamDate?.s12 ?? x.statedApproval?.s12 ?? null,
       approvedClinicianOnExamDate: x.approvalOnExamDate?.approvedClinician ?? x.statedApproval?.approvedClinician ?? null,
@@ -127,11 +229,25 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
       jointGroup: x.jointGroup ?? null,
       withdrawnAt: at(x.withdrawnAt),
     })),
-    conflicts: (a.conflicts as Array<{ name: string; role: 'amhp' | 'doctor' | 'nearest-relative-applicant'; teams: string[]; directsOrEmploys: string[]; declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: string } | null }>).map((c) => ({
+    conflicts: (
+      a.conflicts as Array<{
+        name: string;
+        role: 'amhp' | 'doctor' | 'nearest-relative-applicant';
+        teams: string[];
+        directsOrEmploys: string[];
+        declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: string } | null;
+      }>
+    ).map((c) => ({
       name: c.name,
       role: c.role,
       declaration: c.declaration ? { ...c.declaration, declaredAt: at(c.declaration.declaredAt) } : null,
-      notes: [c.teams.length ? `Teams: ${c.teams.join(', ')}` : null, c.directsOrEmploys.length ? `Directs or employs: ${c.directsOrEmploys.join(', ')}` : null].filter(Boolean).join('; ') || null,
+      notes:
+        [
+          c.teams.length ? `Teams: ${c.teams.join(', ')}` : null,
+          c.directsOrEmploys.length ? `Directs or employs: ${c.directsOrEmploys.join(', ')}` : null,
+        ]
+          .filter(Boolean)
+          .join('; ') || null,
     })),
     outcome: a.outcomeKind
       ? {
@@ -149,16 +265,22 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           legalStatusCode: a.legalStatusCode,
           alternatives: (outcome.alternatives as string[] | undefined) ?? [],
           carePlan: null,
-          cto: cto ? { decision: cto.decision, inWriting: cto.inWriting, signedAt: at(cto.signedAt), conditionsAgreed: cto.conditionsAgreed } : null,
+          cto: cto
+            ? { decision: cto.decision, inWriting: cto.inWriting, signedAt: at(cto.signedAt), conditionsAgreed: cto.conditionsAgreed }
+            : null,
           writtenReasonsSentAt: at(r.writtenReasonsAt),
         }
       : null,
-    practicalMatters: app?.practicalMatters ? (app.practicalMatters as { dependants: string | null; pets: string | null; property: string | null }) : null,
+    practicalMatters: app?.practicalMatters
+      ? (app.practicalMatters as { dependants: string | null; pets: string | null; property: string | null })
+      : null,
     checks: src.check
       ? {
           findings: src.check.findings,
           deadlines: src.check.deadlines.map((d) => ({ rule: d.rule, label: d.label, at: d.at, basis: d.basis })),
-          acknowledgedWarnings: ((outcome.acknowledgements as Array<{ code: string; reason: string; by: string; at: string }> | undefined) ?? []).map((k) => ({ code: k.code, reason: k.reason, by: name(k.by), at: at(k.at) })),
+          acknowledgedWarnings: (
+            (outcome.acknowledgements as Array<{ code: string; reason: string; by: string; at: string }> | undefined) ?? []
+          ).map((k) => ({ code: k.code, reason: k.reason, by: name(k.by), at: at(k.at) })),
         }
       : null,
     distribution: [],
@@ -168,8 +290,10 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
 /** The s.13(4) letter's input, or the reason there is no letter to write. */
 export function writtenReasonsInput(src: ReportSource, timeZone: string, council: string): WrittenReasonsInput | { problem: string } {
   const a = src.view;
-  if (!src.referral.nearestRelativeRequest) return { problem: 'The nearest relative did not ask for this assessment (s.13(4)): there is no written-reasons letter.' };
-  if (a.outcomeKind === 'application') return { problem: 'An application was made: s.13(4) written reasons are owed only when the AMHP decides not to apply.' };
+  if (!src.referral.nearestRelativeRequest)
+    return { problem: 'The nearest relative did not ask for this assessment (s.13(4)): there is no written-reasons letter.' };
+  if (a.outcomeKind === 'application')
+    return { problem: 'An application was made: s.13(4) written reasons are owed only when the AMHP decides not to apply.' };
   if (!a.outcomeKind || !a.decidedAt) return { problem: 'Record the outcome first: the letter gives the reasons for the decision.' };
   const nr = a.nearestRelative as { name: string | null } | null;
   if (!nr?.name) return { problem: 'Identify the nearest relative for this assessment first: the letter is addressed to them.' };

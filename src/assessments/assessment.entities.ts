@@ -6,15 +6,39 @@ import { RelativeEntity } from '../people/relative.entities';
 import { ReferralEntity } from '../referrals/referral.entities';
 
 export const TIMELINE_EVENTS = [
-  'doctors-requested', 'doctor-arrived', 'interview-started', 'interview-ended', 'decision', 'application-signed',
-  'bed-requested', 'bed-identified', 'conveyance-requested', 'conveyance-arrived', 'admitted', 'warrant-requested',
-  'warrant-executed', 'police-requested', 'police-arrived', 'interpreter-requested', 'interpreter-arrived', 'other',
+  'doctors-requested',
+  'doctor-arrived',
+  'interview-started',
+  'interview-ended',
+  'decision',
+  'application-signed',
+  'bed-requested',
+  'bed-identified',
+  'conveyance-requested',
+  'conveyance-arrived',
+  'admitted',
+  'warrant-requested',
+  'warrant-executed',
+  'police-requested',
+  'police-arrived',
+  'interpreter-requested',
+  'interpreter-arrived',
+  'other',
 ] as const;
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
 
 export const DELAY_REASONS = [
-  'no-bed', 'waiting-s12-doctor', 'waiting-second-doctor', 'police-unavailable', 'ambulance-unavailable',
-  'interpreter-unavailable', 'warrant-needed', 'person-not-found', 'person-unwell', 'access-refused', 'other',
+  'no-bed',
+  'waiting-s12-doctor',
+  'waiting-second-doctor',
+  'police-unavailable',
+  'ambulance-unavailable',
+  'interpreter-unavailable',
+  'warrant-needed',
+  'person-not-found',
+  'person-unwell',
+  'access-refused',
+  'other',
 ] as const;
 
 export const OUTCOME_KINDS = ['application', 'cto-decision', 'not-detained'] as const;
@@ -22,8 +46,13 @@ export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
 /** The alternatives to detention (DOMAIN.md step 6). */
 export const ALTERNATIVES = [
-  'informal-admission', 'crisis-home-treatment', 'community-follow-up', 'care-package', 'no-further-action',
-  'decision-deferred', 'unable-to-complete',
+  'informal-admission',
+  'crisis-home-treatment',
+  'community-follow-up',
+  'care-package',
+  'no-further-action',
+  'decision-deferred',
+  'unable-to-complete',
 ] as const;
 
 /**
@@ -68,11 +97,23 @@ export class AssessmentEntity {
 
   /** Interpreter, advocate, police and ambulance involvement. */
   @Column('jsonb', { default: {} })
-  involvement: { interpreter?: { needed: boolean; language?: string; used?: boolean; name?: string }; advocate?: { involved: boolean; name?: string }; police?: { involved: boolean; reason?: string }; ambulance?: { involved: boolean; reason?: string } };
+  involvement: {
+    interpreter?: { needed: boolean; language?: string; used?: boolean; name?: string };
+    advocate?: { involved: boolean; name?: string };
+    police?: { involved: boolean; reason?: string };
+    ambulance?: { involved: boolean; reason?: string };
+  };
 
   /** APP-06 / s.13(2): how the interview was made suitable, and the alternatives considered. */
   @Column('jsonb', { nullable: true })
-  interview: { suitableMannerNotes: string | null; alternativesConsidered: string[]; capacity?: string | null; patientViews?: string | null; relativesWishes?: string | null; professionalsConsulted?: string[] } | null;
+  interview: {
+    suitableMannerNotes: string | null;
+    alternativesConsidered: string[];
+    capacity?: string | null;
+    patientViews?: string | null;
+    relativesWishes?: string | null;
+    professionalsConsulted?: string[];
+  } | null;
 
   /** The person appearing to be the nearest relative (or nominated person) for this assessment, and what was done. */
   @Column('jsonb', { nullable: true })
@@ -93,7 +134,14 @@ export class AssessmentEntity {
 
   /** COI-*: each assessor's teams, who they direct or employ, and their signed declaration. */
   @Column('jsonb', { default: [] })
-  conflicts: Array<{ assessorId: string; role: 'amhp' | 'doctor' | 'nearest-relative-applicant'; name: string; teams: string[]; directsOrEmploys: string[]; declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: string } | null }>;
+  conflicts: Array<{
+    assessorId: string;
+    role: 'amhp' | 'doctor' | 'nearest-relative-applicant';
+    name: string;
+    teams: string[];
+    directsOrEmploys: string[];
+    declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: string } | null;
+  }>;
 
   /** The patient's clinical teams, for COI-04 (the patient in an assessor's team). */
   @Column('text', { array: true, default: () => "'{}'" })
@@ -258,7 +306,14 @@ export class MedicalRecommendationEntity {
 
   /** APP-09, MHA25-04, MED-06 facts. */
   @Column('jsonb', { default: {} })
-  details: { learningDisabilityOnly?: boolean; ldQualifyingConduct?: boolean; autismOrLdWithoutPsychiatricDisorder?: boolean; informalInappropriateReason?: string; treatmentAvailableAt?: string; team?: string };
+  details: {
+    learningDisabilityOnly?: boolean;
+    ldQualifyingConduct?: boolean;
+    autismOrLdWithoutPsychiatricDisorder?: boolean;
+    informalInappropriateReason?: string;
+    treatmentAvailableAt?: string;
+    team?: string;
+  };
 
   @Column('timestamptz', { nullable: true })
   withdrawnAt: Date | null;

@@ -1,7 +1,13 @@
 import type { Finding } from '../statute/clocks';
 import { closesReferral, ctoFindings, outcomeGate } from './assessment.rules';
 
-const f = (rule: string, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({ rule, severity, code, message: `${rule} message`, citation: 'MHA 1983' });
+const f = (rule: string, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({
+  rule,
+  severity,
+  code,
+  message: `${rule} message`,
+  citation: 'MHA 1983',
+});
 
 describe('outcomeGate', () => {
   it('lets an outcome through with no findings', () => {
@@ -17,18 +23,34 @@ describe('outcomeGate', () => {
 
   it('refuses a warning until its code is acknowledged, returning only the open ones', () => {
     const findings = [f('COP-08', 'warning'), f('MED-03', 'warning', 'approval-unverified')];
-    expect(outcomeGate(findings, new Set(['cop-08']))).toMatchObject({ ok: false, code: 'warnings-not-acknowledged', rules: ['MED-03'], findings: [findings[1]] });
+    expect(outcomeGate(findings, new Set(['cop-08']))).toMatchObject({
+      ok: false,
+      code: 'warnings-not-acknowledged',
+      rules: ['MED-03'],
+      findings: [findings[1]],
+    });
     expect(outcomeGate(findings, new Set(['cop-08', 'approval-unverified']))).toEqual({ ok: true });
   });
 
   it('an acknowledgement never clears a blocker', () => {
-    expect(outcomeGate([f('NR-02', 'blocker', 'nr-objection')], new Set(['nr-objection']))).toMatchObject({ ok: false, code: 'application-blocked' });
+    expect(outcomeGate([f('NR-02', 'blocker', 'nr-objection')], new Set(['nr-objection']))).toMatchObject({
+      ok: false,
+      code: 'application-blocked',
+    });
   });
 });
 
 describe('ctoFindings', () => {
-  it('keeps the CTO rules and the AMHP\'s approval, drops the application checklist', () => {
-    const all = [f('CTO-01', 'blocker'), f('CTO-02', 'warning'), f('APP-01', 'blocker'), f('AMHP-05', 'blocker'), f('MED-01', 'blocker'), f('APP-04', 'blocker'), f('NR-04', 'warning')];
+  it("keeps the CTO rules and the AMHP's approval, drops the application checklist", () => {
+    const all = [
+      f('CTO-01', 'blocker'),
+      f('CTO-02', 'warning'),
+      f('APP-01', 'blocker'),
+      f('AMHP-05', 'blocker'),
+      f('MED-01', 'blocker'),
+      f('APP-04', 'blocker'),
+      f('NR-04', 'warning'),
+    ];
     expect(ctoFindings(all).map((x) => x.rule)).toEqual(['CTO-01', 'CTO-02', 'APP-01', 'AMHP-05']);
   });
 });

@@ -10,7 +10,24 @@ import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { AssessmentsService } from './assessments.service';
-import { AssessmentListDto, AssessmentQuery, ReportQuery, AssessmentViewDto, ChecksDto, ChecksQuery, CloseAssessmentDto, ConflictsDto, ContactDto, CreateAssessmentDto, NearestRelativeDto, OutcomeDto, RecommendationDto, TimelineEventDto, UpdateAssessmentDto, WithdrawDto } from './dto/assessment.dto';
+import {
+  AssessmentListDto,
+  AssessmentQuery,
+  ReportQuery,
+  AssessmentViewDto,
+  ChecksDto,
+  ChecksQuery,
+  CloseAssessmentDto,
+  ConflictsDto,
+  ContactDto,
+  CreateAssessmentDto,
+  NearestRelativeDto,
+  OutcomeDto,
+  RecommendationDto,
+  TimelineEventDto,
+  UpdateAssessmentDto,
+  WithdrawDto,
+} from './dto/assessment.dto';
 
 @ApiTags('assessments')
 @Controller('assessments')
@@ -22,10 +39,16 @@ export class AssessmentsController {
 
   @Post()
   @Authorize('assessments.write')
-  @ApiOperation({ summary: 'Open the assessment of an allocated referral (the referral moves to in-assessment). The allocated AMHP or a manager.' })
+  @ApiOperation({
+    summary: 'Open the assessment of an allocated referral (the referral moves to in-assessment). The allocated AMHP or a manager.',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: AssessmentViewDto })
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateAssessmentDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateAssessmentDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     const a = await this.assessments.create(actor, dto);
     reply.header('etag', etagFor(a.version)).header('location', `/assessments/${a.id}`);
     return a;
@@ -33,7 +56,9 @@ export class AssessmentsController {
 
   @Get()
   @Authorize('assessments.read')
-  @ApiOperation({ summary: 'Assessments whose person you may read, newest first (`assigned=me`: yours). Each one listed is an audited read.' })
+  @ApiOperation({
+    summary: 'Assessments whose person you may read, newest first (`assigned=me`: yours). Each one listed is an audited read.',
+  })
   @ApiOkResponse({ type: AssessmentListDto })
   list(@CurrentActor() actor: Actor, @Query() q: AssessmentQuery): Promise<AssessmentListDto> {
     return this.assessments.list(actor, q);
@@ -43,24 +68,45 @@ export class AssessmentsController {
   @Authorize('assessments.read')
   @ApiOperation({ summary: 'One assessment: contacts, timeline, recommendations, nearest relative, conflicts, outcome.' })
   @ApiOkResponse({ type: AssessmentViewDto })
-  async get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.get(actor, id));
   }
 
   @Patch(':id')
   @Authorize('assessments.write')
-  @ApiOperation({ summary: 'Change location, AMHPs, involvement (interpreter, advocate, police, ambulance) or the interview (s.13(2)). If-Match: a stale version is 412.' })
+  @ApiOperation({
+    summary:
+      'Change location, AMHPs, involvement (interpreter, advocate, police, ambulance) or the interview (s.13(2)). If-Match: a stale version is 412.',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })
-  async update(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateAssessmentDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateAssessmentDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.update(actor, id, dto, version));
   }
 
   @Post(':id/events')
   @Authorize('assessments.write')
-  @ApiOperation({ summary: 'Add a timed event to the timeline (doctors requested/arrived, interview, bed requested/identified, conveyance, admitted...) with the reason for any delay.' })
+  @ApiOperation({
+    summary:
+      'Add a timed event to the timeline (doctors requested/arrived, interview, bed requested/identified, conveyance, admitted...) with the reason for any delay.',
+  })
   @ApiCreatedResponse({ type: AssessmentViewDto })
-  async event(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: TimelineEventDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async event(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: TimelineEventDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.addEvent(actor, id, dto));
   }
 
@@ -68,15 +114,28 @@ export class AssessmentsController {
   @Authorize('assessments.write')
   @ApiOperation({ summary: 'Record a contact with the patient and its mode: only in person counts for s.11(5) and s.12 (C8).' })
   @ApiCreatedResponse({ type: AssessmentViewDto })
-  async contact(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ContactDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async contact(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ContactDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.addContact(actor, id, dto));
   }
 
   @Post(':id/recommendations')
   @Authorize('assessments.write')
-  @ApiOperation({ summary: 'Record a medical recommendation (doctor from the s.12 register, whose approval is checked on the examination date, or entered ad hoc).' })
+  @ApiOperation({
+    summary:
+      'Record a medical recommendation (doctor from the s.12 register, whose approval is checked on the examination date, or entered ad hoc).',
+  })
   @ApiCreatedResponse({ type: AssessmentViewDto })
-  async recommendation(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RecommendationDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async recommendation(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RecommendationDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.addRecommendation(actor, id, dto));
   }
 
@@ -85,31 +144,58 @@ export class AssessmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw a recommendation entered in error (kept, with the reason).' })
   @ApiOkResponse({ type: AssessmentViewDto })
-  async withdraw(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Param('recommendationId', new ParseUUIDPipe()) recommendationId: string, @Body() dto: WithdrawDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async withdraw(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('recommendationId', new ParseUUIDPipe()) recommendationId: string,
+    @Body() dto: WithdrawDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.withdrawRecommendation(actor, id, recommendationId, dto.reason));
   }
 
   @Put(':id/nearest-relative')
   @Authorize('assessments.write')
-  @ApiOperation({ summary: 'The nearest relative for this assessment: confirm the s.26 proposal (GET /people/{id}/nearest-relative) or say why not; when informed (s.2) or consulted (s.3, s.7), or the exception with the facts relied on.' })
+  @ApiOperation({
+    summary:
+      'The nearest relative for this assessment: confirm the s.26 proposal (GET /people/{id}/nearest-relative) or say why not; when informed (s.2) or consulted (s.3, s.7), or the exception with the facts relied on.',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })
-  async nearestRelative(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: NearestRelativeDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async nearestRelative(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: NearestRelativeDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.setNearestRelative(actor, id, dto, version));
   }
 
   @Put(':id/conflicts')
   @Authorize('assessments.write')
-  @ApiOperation({ summary: 'Conflicts of interest (SI 2008/1205): each assessor\'s clinical teams, whom they direct or employ, and their signed declaration.' })
+  @ApiOperation({
+    summary:
+      "Conflicts of interest (SI 2008/1205): each assessor's clinical teams, whom they direct or employ, and their signed declaration.",
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })
-  async conflicts(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ConflictsDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async conflicts(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ConflictsDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.setConflicts(actor, id, dto, version));
   }
 
   @Get(':id/checks')
   @Authorize('assessments.read')
-  @ApiOperation({ summary: 'The live checklist against the Act: findings (rule, blocker or warning, message, citation) and deadlines (last valid application date, conveyance, s.2 expiry, s.4 second recommendation...).' })
+  @ApiOperation({
+    summary:
+      'The live checklist against the Act: findings (rule, blocker or warning, message, citation) and deadlines (last valid application date, conveyance, s.2 expiry, s.4 second recommendation...).',
+  })
   @ApiOkResponse({ type: ChecksDto })
   checks(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: ChecksQuery): Promise<ChecksDto> {
     return this.assessments.checks(actor, id, q.section);
@@ -118,39 +204,74 @@ export class AssessmentsController {
   @Post(':id/outcome')
   @Authorize('assessments.write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Record the outcome: an application (s.2, s.3, s.4, s.7; any blocker → 422 with the rule ids, each warning acknowledged with a reason), a CTO decision, or not detained with the alternatives and rationale.' })
+  @ApiOperation({
+    summary:
+      'Record the outcome: an application (s.2, s.3, s.4, s.7; any blocker → 422 with the rule ids, each warning acknowledged with a reason), a CTO decision, or not detained with the alternatives and rationale.',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })
-  async outcome(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: OutcomeDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async outcome(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: OutcomeDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.recordOutcome(actor, id, dto, version));
   }
 
   @Post(':id/s4-conversion')
   @Authorize('assessments.write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'APP-11: convert a s.4 to a s.2 once the second recommendation reached the managers within 72 h of admission (the s.2 runs from the s.4 admission).' })
+  @ApiOperation({
+    summary:
+      'APP-11: convert a s.4 to a s.2 once the second recommendation reached the managers within 72 h of admission (the s.2 runs from the s.4 admission).',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })
-  async convert(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async convert(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.convertS4(actor, id, version));
   }
 
   @Post(':id/close')
   @Authorize('assessments.write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Close the assessment and its referral (s.13(4): written reasons first when the nearest relative asked and there is no application). A deferred decision leaves the referral open.' })
+  @ApiOperation({
+    summary:
+      'Close the assessment and its referral (s.13(4): written reasons first when the nearest relative asked and there is no application). A deferred decision leaves the referral open.',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })
-  async close(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CloseAssessmentDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<AssessmentViewDto> {
+  async close(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CloseAssessmentDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.close(actor, id, version, dto.note));
   }
 
   @Get(':id/report')
   @Authorize('assessments.read')
-  @ApiOperation({ summary: 'The AMHP outcome report assembled from the record (COP-07): JSON, or printable HTML (`format=html` or Accept: text/html), or PDF (`format=pdf` or Accept: application/pdf). An audited read.' })
+  @ApiOperation({
+    summary:
+      'The AMHP outcome report assembled from the record (COP-07): JSON, or printable HTML (`format=html` or Accept: text/html), or PDF (`format=pdf` or Accept: application/pdf). An audited read.',
+  })
   @ApiProduces('application/json', 'text/html', 'application/pdf')
   @ApiOkResponse({ description: 'The report: sections of labelled lines; "Not recorded" where the record is silent.' })
-  async report(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: ReportQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+  async report(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: ReportQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
     const format = q.format ?? (accept?.includes('application/pdf') ? 'pdf' : accept?.includes('text/html') ? 'html' : 'json');
     const source = await this.assessments.reportSource(actor, id, 'report', format);
     const report = buildOutcomeReport(outcomeReportModel(source, new Date(), this.config.timeZone, this.config.councilName));
@@ -165,10 +286,18 @@ export class AssessmentsController {
 
   @Get(':id/written-reasons-letter')
   @Authorize('assessments.read')
-  @ApiOperation({ summary: 'The s.13(4) letter giving the nearest relative the written reasons for not applying (NR-12): HTML, or plain text with `format=text`. 422 when no letter is owed.' })
+  @ApiOperation({
+    summary:
+      'The s.13(4) letter giving the nearest relative the written reasons for not applying (NR-12): HTML, or plain text with `format=text`. 422 when no letter is owed.',
+  })
   @ApiProduces('text/html', 'text/plain')
   @ApiOkResponse({ description: 'The letter.' })
-  async letter(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query('format') format: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async letter(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('format') format: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const source = await this.assessments.reportSource(actor, id, 'written-reasons-letter', format === 'text' ? 'text' : 'html');
     const input = writtenReasonsInput(source, this.config.timeZone, this.config.councilName);
     if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' });

@@ -25,9 +25,23 @@ import { EligibilityService } from '../workforce/eligibility.service';
 import { AssessmentEntity } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
 import { closesReferral, ctoFindings, outcomeGate } from './assessment.rules';
-import { AssessmentQuery, AssessmentViewDto, ChecksDto, ConflictsDto, ContactDto, CreateAssessmentDto, NearestRelativeDto, OutcomeDto, RecommendationDto, TimelineEventDto, UpdateAssessmentDto } from './dto/assessment.dto';
+import {
+  AssessmentQuery,
+  AssessmentViewDto,
+  ChecksDto,
+  ConflictsDto,
+  ContactDto,
+  CreateAssessmentDto,
+  NearestRelativeDto,
+  OutcomeDto,
+  RecommendationDto,
+  TimelineEventDto,
+  UpdateAssessmentDto,
+} from './dto/assessment.dto';
 
-type AssessmentRow = AssessmentEntity & { person: { id: string; givenName: string; familyName: string; dateOfBirth: string | null; nhsNumber: string | null } };
+type AssessmentRow = AssessmentEntity & {
+  person: { id: string; givenName: string; familyName: string; dateOfBirth: string | null; nhsNumber: string | null };
+};
 interface RecommendationRow {
   id: string;
   doctor_id: string | null;
@@ -51,7 +65,6 @@ const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "pers
        a.outcome, a.decided_at AS "decidedAt", a.opened_at AS "openedAt", a.closed_at AS "closedAt", a.version, a.created_by AS "createdBy",
        ${personSummarySql('a.person_id')} AS person
   FROM assessments a`;
-
 
 /**
  * MHA assessments: the record of one assessment of a referral's person (who, where, every contact and its mode,
@@ -84,21 +97,41 @@ export class AssessmentsService {
       const referral = await this.referrals.forAssessment(m, dto.referralId, true);
       await this.requirePerson(actor, referral.person.id, 'person.write', m, { type: 'referral', id: referral.id });
       if (referral.status !== 'allocated' && referral.status !== 'in-assessment') {
-        throw new ConflictProblem(`An assessment opens on an allocated referral; this one is ${referral.status}.`, 'referral-not-allocated', { referralStatus: referral.status });
+        throw new ConflictProblem(
+          `An assessment opens on an allocated referral; this one is ${referral.status}.`,
+          'referral-not-allocated',
+          { referralStatus: referral.status },
+        );
       }
       const [open] = await m.query(`SELECT id FROM assessments WHERE referral_id = $1 AND status <> 'closed'`, [referral.id]);
-      if (open) throw new ConflictProblem('This referral already has an open assessment.', 'assessment-open', { existingId: open.id, href: `/assessments/${open.id}` });
+      if (open)
+        throw new ConflictProblem('This referral already has an open assessment.', 'assessment-open', {
+          existingId: open.id,
+          href: `/assessments/${open.id}`,
+        });
       const lead = referral.allocatedUserId ?? actor.userId;
       const now = dto.openedAt ? new Date(this.notFuture(dto.openedAt, 'openedAt')) : this.clock.now();
-      if (now.getTime() < Date.parse(referral.receivedAt)) throw new UnprocessableProblem('An assessment cannot begin before its referral was received.', 'opened-before-referral');
+      if (now.getTime() < Date.parse(referral.receivedAt))
+        throw new UnprocessableProblem('An assessment cannot begin before its referral was received.', 'opened-before-referral');
       const [{ id }] = await m.query(
         `INSERT INTO assessments (referral_id, person_id, lead_amhp_user_id, other_amhp_user_ids, location, opened_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [referral.id, referral.person.id, lead, dto.otherAmhpUserIds ?? [], dto.location ?? referral.location ?? null, now, actor.userId],
       );
       await this.referrals.moveForAssessment(m, actor, referral.id, 'in-assessment', { assessmentId: id, applicationMade: false });
-      await this.audit.record(m, { action: 'assessment.create', resourceType: 'assessment', resourceId: id, subjectPersonId: referral.person.id, details: { referralId: referral.id } });
-      await this.events.emit(m, { type: 'assessment.opened', aggregateType: 'assessment', aggregateId: id, payload: { assessmentId: id, referralId: referral.id, leadAmhpUserId: lead } });
+      await this.audit.record(m, {
+        action: 'assessment.create',
+        resourceType: 'assessment',
+        resourceId: id,
+        subjectPersonId: referral.person.id,
+        details: { referralId: referral.id },
+      });
+      await this.events.emit(m, {
+        type: 'assessment.opened',
+        aggregateType: 'assessment',
+        aggregateId: id,
+        payload: { assessmentId: id, referralId: referral.id, leadAmhpUserId: lead },
+      });
       return this.view(m, await this.load(m, id));
     });
   }
@@ -119,7 +152,11 @@ export class AssessmentsService {
     }
     const sql = `${SELECT} ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
-      const rows = await this.audit.selectAudited<AssessmentRow>(m, { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' }, { action: 'assessment.read', resourceType: 'assessment', details: { via: 'list' } });
+      const rows = await this.audit.selectAudited<AssessmentRow>(
+        m,
+        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' },
+        { action: 'assessment.read', resourceType: 'assessment', details: { via: 'list' } },
+      );
       const page = rows.slice(0, limit);
       const items: AssessmentViewDto[] = [];
       for (const r of page) items.push(await this.view(m, r));
@@ -132,7 +169,13 @@ export class AssessmentsService {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
       const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
-      await this.audit.record(m, { action: 'assessment.read', resourceType: 'assessment', resourceId: id, subjectPersonId: a.personId, accessBasis: basis });
+      await this.audit.record(m, {
+        action: 'assessment.read',
+        resourceType: 'assessment',
+        resourceId: id,
+        subjectPersonId: a.personId,
+        accessBasis: basis,
+      });
       return this.view(m, a);
     });
   }
@@ -143,7 +186,13 @@ export class AssessmentsService {
       await m.query(
         `UPDATE assessments SET location = coalesce($2, location), other_amhp_user_ids = coalesce($3, other_amhp_user_ids),
                 involvement = coalesce($4, involvement), interview = coalesce($5, interview) WHERE id = $1`,
-        [id, dto.location ?? null, dto.otherAmhpUserIds ?? null, dto.involvement ? { ...a.involvement, ...dto.involvement } : null, dto.interview ?? null],
+        [
+          id,
+          dto.location ?? null,
+          dto.otherAmhpUserIds ?? null,
+          dto.involvement ? { ...a.involvement, ...dto.involvement } : null,
+          dto.interview ?? null,
+        ],
       );
       return { fields: Object.keys(dto) };
     });
@@ -154,8 +203,15 @@ export class AssessmentsService {
     const at = this.notFuture(dto.at, 'at');
     return this.change(actor, id, undefined, 'assessment.event', async (m, a) => {
       this.requireNotClosed(a);
-      if (at < new Date(a.openedAt).getTime() - 7 * 86_400_000) throw new UnprocessableProblem('The event is more than a week before the assessment opened: check the date.', 'event-before-assessment');
-      await m.query('INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, actor.userId]);
+      if (at < new Date(a.openedAt).getTime() - 7 * 86_400_000)
+        throw new UnprocessableProblem(
+          'The event is more than a week before the assessment opened: check the date.',
+          'event-before-assessment',
+        );
+      await m.query(
+        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)',
+        [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, actor.userId],
+      );
       return { type: dto.type, ...(dto.delayReason ? { delayReason: dto.delayReason } : {}) };
     });
   }
@@ -178,27 +234,58 @@ export class AssessmentsService {
   async addRecommendation(actor: Actor, id: string, dto: RecommendationDto): Promise<AssessmentViewDto> {
     const examinedAt = this.notFuture(dto.examinedAt, 'examinedAt');
     const signedAt = this.notFuture(dto.signedAt, 'signedAt');
-    if (signedAt < examinedAt) throw new UnprocessableProblem('A recommendation is signed after the examination it reports, not before.', 'signed-before-examination');
-    if (!dto.doctorId && !dto.statedApproval) throw new UnprocessableProblem('For a doctor not on the register, give statedApproval (s12, approvedClinician).', 'stated-approval-required');
+    if (signedAt < examinedAt)
+      throw new UnprocessableProblem(
+        'A recommendation is signed after the examination it reports, not before.',
+        'signed-before-examination',
+      );
+    if (!dto.doctorId && !dto.statedApproval)
+      throw new UnprocessableProblem(
+        'For a doctor not on the register, give statedApproval (s12, approvedClinician).',
+        'stated-approval-required',
+      );
     const doctorName = dto.doctorId ? (await this.doctors.get(dto.doctorId)).name : dto.doctorName!;
     return this.change(actor, id, undefined, 'assessment.recommendation', async (m, a) => {
       this.requireNotClosed(a);
       const details = {
         ...(dto.learningDisabilityOnly !== undefined ? { learningDisabilityOnly: dto.learningDisabilityOnly } : {}),
         ...(dto.ldQualifyingConduct !== undefined ? { ldQualifyingConduct: dto.ldQualifyingConduct } : {}),
-        ...(dto.autismOrLdWithoutPsychiatricDisorder !== undefined ? { autismOrLdWithoutPsychiatricDisorder: dto.autismOrLdWithoutPsychiatricDisorder } : {}),
+        ...(dto.autismOrLdWithoutPsychiatricDisorder !== undefined
+          ? { autismOrLdWithoutPsychiatricDisorder: dto.autismOrLdWithoutPsychiatricDisorder }
+          : {}),
         ...(dto.informalInappropriateReason ? { informalInappropriateReason: dto.informalInappropriateReason } : {}),
         ...(dto.treatmentAvailableAt ? { treatmentAvailableAt: dto.treatmentAvailableAt } : {}),
         ...(dto.team ? { team: dto.team } : {}),
       };
-      const live = await m.query('SELECT count(*)::int AS n FROM medical_recommendations WHERE assessment_id = $1 AND withdrawn_at IS NULL', [id]);
-      if (live[0].n >= 4) throw new UnprocessableProblem('An assessment has at most four live recommendations; withdraw one entered in error first.', 'too-many-recommendations');
+      const live = await m.query(
+        'SELECT count(*)::int AS n FROM medical_recommendations WHERE assessment_id = $1 AND withdrawn_at IS NULL',
+        [id],
+      );
+      if (live[0].n >= 4)
+        throw new UnprocessableProblem(
+          'An assessment has at most four live recommendations; withdraw one entered in error first.',
+          'too-many-recommendations',
+        );
       const [{ id: recId }] = await m.query(
         `INSERT INTO medical_recommendations (assessment_id, doctor_id, doctor_name, stated_approval, previous_acquaintance, no_acquaintance_reason,
            examined_at, exam_mode, signed_at, section, joint_group, received_by_managers_at, details, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-        [id, dto.doctorId ?? null, doctorName, dto.doctorId ? null : dto.statedApproval, dto.previousAcquaintance, dto.noAcquaintanceReason ?? null,
-          new Date(examinedAt), dto.examMode, new Date(signedAt), dto.section, dto.jointGroup ?? null, dto.receivedByManagersAt ? new Date(dto.receivedByManagersAt) : null, details, actor.userId],
+        [
+          id,
+          dto.doctorId ?? null,
+          doctorName,
+          dto.doctorId ? null : dto.statedApproval,
+          dto.previousAcquaintance,
+          dto.noAcquaintanceReason ?? null,
+          new Date(examinedAt),
+          dto.examMode,
+          new Date(signedAt),
+          dto.section,
+          dto.jointGroup ?? null,
+          dto.receivedByManagersAt ? new Date(dto.receivedByManagersAt) : null,
+          details,
+          actor.userId,
+        ],
       );
       return { recommendationId: recId, section: dto.section };
     });
@@ -208,17 +295,26 @@ export class AssessmentsService {
   async withdrawRecommendation(actor: Actor, id: string, recommendationId: string, reason: string): Promise<AssessmentViewDto> {
     return this.change(actor, id, undefined, 'assessment.recommendation-withdrawn', async (m, a) => {
       this.requireNotClosed(a);
-      const rows = await m.query(`UPDATE medical_recommendations SET withdrawn_at = $3, details = details || jsonb_build_object('withdrawnReason', $4::text) WHERE id = $1 AND assessment_id = $2 AND withdrawn_at IS NULL RETURNING id`, [recommendationId, id, this.clock.now(), reason]);
+      const rows = await m.query(
+        `UPDATE medical_recommendations SET withdrawn_at = $3, details = details || jsonb_build_object('withdrawnReason', $4::text) WHERE id = $1 AND assessment_id = $2 AND withdrawn_at IS NULL RETURNING id`,
+        [recommendationId, id, this.clock.now(), reason],
+      );
       if (!rows.length) throw new NotFoundProblem('Live recommendation', recommendationId);
       return { recommendationId };
     });
   }
 
   /** The nearest relative for this assessment: the s.26 proposal confirmed (or why not), informed / consulted, or the exception. */
-  async setNearestRelative(actor: Actor, id: string, dto: NearestRelativeDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+  async setNearestRelative(
+    actor: Actor,
+    id: string,
+    dto: NearestRelativeDto,
+    expectedVersion: number | undefined,
+  ): Promise<AssessmentViewDto> {
     const informedAt = dto.informedAt ? this.notFuture(dto.informedAt, 'informedAt') : null;
     const consultedAt = dto.consultedAt ? this.notFuture(dto.consultedAt, 'consultedAt') : null;
-    if (dto.relativeId && dto.noneReason) throw new UnprocessableProblem('Give a relativeId or a noneReason, not both.', 'nearest-relative-ambiguous');
+    if (dto.relativeId && dto.noneReason)
+      throw new UnprocessableProblem('Give a relativeId or a noneReason, not both.', 'nearest-relative-ambiguous');
     return this.change(actor, id, expectedVersion, 'assessment.nearest-relative', async (m, a) => {
       this.requireNotClosed(a);
       const regime = this.regimeOn(this.clock.now());
@@ -226,11 +322,17 @@ export class AssessmentsService {
       const proposed = state.proposal.nearestRelative;
       let name: string | null = null;
       if (dto.relativeId) {
-        const chosen = state.proposal.ranked.find((r) => r.relativeId === dto.relativeId) ?? state.proposal.excluded.find((r) => r.relativeId === dto.relativeId);
+        const chosen =
+          state.proposal.ranked.find((r) => r.relativeId === dto.relativeId) ??
+          state.proposal.excluded.find((r) => r.relativeId === dto.relativeId);
         if (!chosen) throw new UnprocessableProblem('That relative is not recorded for this person.', 'unknown-relative');
         name = chosen.name;
         if (proposed?.relativeId !== dto.relativeId && !dto.notConfirmedReason) {
-          throw new UnprocessableProblem(`s.26 proposes ${proposed ? proposed.name : 'nobody'} as nearest relative; record why you identify ${chosen.name} instead (notConfirmedReason).`, 'nearest-relative-differs', { proposal: state.proposal });
+          throw new UnprocessableProblem(
+            `s.26 proposes ${proposed ? proposed.name : 'nobody'} as nearest relative; record why you identify ${chosen.name} instead (notConfirmedReason).`,
+            'nearest-relative-differs',
+            { proposal: state.proposal },
+          );
         }
       }
       const record = {
@@ -248,7 +350,13 @@ export class AssessmentsService {
         views: dto.views ?? null,
       };
       await m.query('UPDATE assessments SET nearest_relative = $2 WHERE id = $1', [id, record]);
-      return { relativeId: record.relativeId, confirmed: record.confirmed, informed: !!informedAt, consulted: !!consultedAt, exception: dto.exception?.kind ?? null };
+      return {
+        relativeId: record.relativeId,
+        confirmed: record.confirmed,
+        informed: !!informedAt,
+        consulted: !!consultedAt,
+        exception: dto.exception?.kind ?? null,
+      };
     });
   }
 
@@ -265,9 +373,15 @@ export class AssessmentsService {
         teams: x.teams,
         directsOrEmploys: x.directsOrEmploys,
         // A declaration keeps the time it was first made while it says the same thing.
-        declaration: x.declaration ? { ...x.declaration, declaredAt: sameDeclaration(previous.get(x.assessorId)?.declaration, x.declaration) ?? now } : null,
+        declaration: x.declaration
+          ? { ...x.declaration, declaredAt: sameDeclaration(previous.get(x.assessorId)?.declaration, x.declaration) ?? now }
+          : null,
       }));
-      await m.query('UPDATE assessments SET conflicts = $2, patient_teams = $3 WHERE id = $1', [id, JSON.stringify(conflicts), dto.patientTeams]);
+      await m.query('UPDATE assessments SET conflicts = $2, patient_teams = $3 WHERE id = $1', [
+        id,
+        JSON.stringify(conflicts),
+        dto.patientTeams,
+      ]);
       return { assessors: conflicts.length };
     });
   }
@@ -278,10 +392,22 @@ export class AssessmentsService {
       const a = await this.load(m, id);
       const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
       const s = section ?? (a.section as Section | null) ?? 's2';
-      const recorded = a.outcomeKind === 'application' && a.section === s ? (a.outcome as { application?: Record<string, unknown> } | null)?.application : undefined;
-      const draft: Partial<ApplicationFacts> = recorded ? this.applicationFromStored(recorded) : { section: s, applicant: 'amhp', signedAt: this.clock.now() };
+      const recorded =
+        a.outcomeKind === 'application' && a.section === s
+          ? (a.outcome as { application?: Record<string, unknown> } | null)?.application
+          : undefined;
+      const draft: Partial<ApplicationFacts> = recorded
+        ? this.applicationFromStored(recorded)
+        : { section: s, applicant: 'amhp', signedAt: this.clock.now() };
       const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, draft));
-      await this.audit.record(m, { action: 'assessment.checks', resourceType: 'assessment', resourceId: id, subjectPersonId: a.personId, accessBasis: basis, details: { section: s } });
+      await this.audit.record(m, {
+        action: 'assessment.checks',
+        resourceType: 'assessment',
+        resourceId: id,
+        subjectPersonId: a.personId,
+        accessBasis: basis,
+        details: { section: s },
+      });
       return this.checksView(check, s);
     });
   }
@@ -293,25 +419,39 @@ export class AssessmentsService {
   async recordOutcome(actor: Actor, id: string, dto: OutcomeDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
     const signedAt = dto.signedAt ? new Date(this.notFuture(dto.signedAt, 'signedAt')) : null;
     return this.change(actor, id, expectedVersion, 'assessment.outcome', async (m, a) => {
-      if (a.status !== 'open') throw new ConflictProblem(`The outcome of this assessment is already recorded (${a.status}).`, 'outcome-recorded');
+      if (a.status !== 'open')
+        throw new ConflictProblem(`The outcome of this assessment is already recorded (${a.status}).`, 'outcome-recorded');
       const now = this.clock.now();
       const decidedAt = dto.decidedAt ? new Date(this.notFuture(dto.decidedAt, 'decidedAt')) : (signedAt ?? now);
-      if (decidedAt.getTime() < new Date(a.openedAt).getTime()) throw new UnprocessableProblem('The decision cannot come before the assessment began.', 'decided-before-assessment');
+      if (decidedAt.getTime() < new Date(a.openedAt).getTime())
+        throw new UnprocessableProblem('The decision cannot come before the assessment began.', 'decided-before-assessment');
       const acknowledged = new Map((dto.acknowledgements ?? []).map((k) => [k.code, k.reason]));
       let outcome: Record<string, unknown>;
       let section: Section | null = null;
       let findings: Finding[] = [];
       if (dto.kind === 'application') {
         section = dto.section!;
-        if (section === 's7' && !dto.guardian) throw new UnprocessableProblem('A guardianship application names the guardian.', 'guardian-required', { rule: 'GDN-04' });
+        if (section === 's7' && !dto.guardian)
+          throw new UnprocessableProblem('A guardianship application names the guardian.', 'guardian-required', { rule: 'GDN-04' });
         const application = await this.completeApplication(m, a, {
           section,
           applicant: 'amhp',
           signedAt: signedAt!,
           hospitalSite: dto.hospitalSite ?? null,
           undesirableDelayStatement: dto.undesirableDelayStatement ?? false,
-          practicalMatters: { dependants: dto.practicalMatters?.dependants ?? null, pets: dto.practicalMatters?.pets ?? null, property: dto.practicalMatters?.property ?? null },
-          guardian: dto.guardian ? { type: dto.guardian.type, name: dto.guardian.name, willingnessStatement: dto.guardian.willingnessStatement, acceptedByLssaAt: dto.guardian.acceptedByLssaAt ? new Date(dto.guardian.acceptedByLssaAt) : null } : null,
+          practicalMatters: {
+            dependants: dto.practicalMatters?.dependants ?? null,
+            pets: dto.practicalMatters?.pets ?? null,
+            property: dto.practicalMatters?.property ?? null,
+          },
+          guardian: dto.guardian
+            ? {
+                type: dto.guardian.type,
+                name: dto.guardian.name,
+                willingnessStatement: dto.guardian.willingnessStatement,
+                acceptedByLssaAt: dto.guardian.acceptedByLssaAt ? new Date(dto.guardian.acceptedByLssaAt) : null,
+              }
+            : null,
           urgentNecessity: dto.urgentNecessity ?? null,
         });
         const { check } = await this.evaluate(m, a, application, { dangerousnessReport: dto.dangerousnessReport ?? false });
@@ -319,18 +459,44 @@ export class AssessmentsService {
         this.refuseUnlessClear(findings, acknowledged);
         outcome = {
           application: {
-            section, applicant: 'amhp', signedAt: signedAt!.toISOString(), hospitalSite: dto.hospitalSite ?? null, undesirableDelayStatement: dto.undesirableDelayStatement ?? false,
-            practicalMatters: application.practicalMatters, guardian: dto.guardian ?? null, urgentNecessity: dto.urgentNecessity ?? null, dangerousnessReport: dto.dangerousnessReport ?? false,
-            bedDetails: dto.bedDetails ?? null, conveyance: dto.conveyance ?? null,
+            section,
+            applicant: 'amhp',
+            signedAt: signedAt!.toISOString(),
+            hospitalSite: dto.hospitalSite ?? null,
+            undesirableDelayStatement: dto.undesirableDelayStatement ?? false,
+            practicalMatters: application.practicalMatters,
+            guardian: dto.guardian ?? null,
+            urgentNecessity: dto.urgentNecessity ?? null,
+            dangerousnessReport: dto.dangerousnessReport ?? false,
+            bedDetails: dto.bedDetails ?? null,
+            conveyance: dto.conveyance ?? null,
           },
           deadlines: check.deadlines.map((d) => ({ ...d, at: d.at.toISOString() })),
           regime: check.regime.id,
         };
       } else if (dto.kind === 'cto-decision') {
-        const { check } = await this.evaluate(m, a, null, {}, { decision: dto.ctoDecision!, inWriting: dto.inWriting ?? false, signedAt: signedAt!, conditionsAgreed: dto.conditionsAgreed ?? false });
+        const { check } = await this.evaluate(
+          m,
+          a,
+          null,
+          {},
+          {
+            decision: dto.ctoDecision!,
+            inWriting: dto.inWriting ?? false,
+            signedAt: signedAt!,
+            conditionsAgreed: dto.conditionsAgreed ?? false,
+          },
+        );
         findings = ctoFindings(check.findings);
         this.refuseUnlessClear(findings, acknowledged);
-        outcome = { cto: { decision: dto.ctoDecision, inWriting: dto.inWriting ?? false, conditionsAgreed: dto.conditionsAgreed ?? false, signedAt: signedAt!.toISOString() } };
+        outcome = {
+          cto: {
+            decision: dto.ctoDecision,
+            inWriting: dto.inWriting ?? false,
+            conditionsAgreed: dto.conditionsAgreed ?? false,
+            signedAt: signedAt!.toISOString(),
+          },
+        };
       } else {
         outcome = { alternatives: dto.alternatives };
       }
@@ -341,8 +507,22 @@ export class AssessmentsService {
         `UPDATE assessments SET status = 'decided', outcome_kind = $2, section = $3, legal_status_code = $4, outcome = $5, decided_at = $6 WHERE id = $1`,
         [id, dto.kind, section, section ? legalStatusCode(section) : null, outcome, decidedAt],
       );
-      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [id, 'decision', decidedAt, null, { kind: dto.kind, section }, actor.userId]);
-      if (signedAt && dto.kind === 'application') await m.query('INSERT INTO assessment_events (assessment_id, type, at, data, recorded_by) VALUES ($1, $2, $3, $4, $5)', [id, 'application-signed', signedAt, { section }, actor.userId]);
+      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [
+        id,
+        'decision',
+        decidedAt,
+        null,
+        { kind: dto.kind, section },
+        actor.userId,
+      ]);
+      if (signedAt && dto.kind === 'application')
+        await m.query('INSERT INTO assessment_events (assessment_id, type, at, data, recorded_by) VALUES ($1, $2, $3, $4, $5)', [
+          id,
+          'application-signed',
+          signedAt,
+          { section },
+          actor.userId,
+        ]);
       return { kind: dto.kind, section, warningsAcknowledged: acknowledged.size };
     });
   }
@@ -350,15 +530,36 @@ export class AssessmentsService {
   /** APP-11: a s.4 becomes a s.2 when the second recommendation reached the managers within 72 h of admission. */
   async convertS4(actor: Actor, id: string, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
     return this.change(actor, id, expectedVersion, 'assessment.s4-conversion', async (m, a) => {
-      if (a.outcomeKind !== 'application' || a.section !== 's4') throw new ConflictProblem('Only a s.4 application can be converted to a s.2.', 'not-s4');
+      if (a.outcomeKind !== 'application' || a.section !== 's4')
+        throw new ConflictProblem('Only a s.4 application can be converted to a s.2.', 'not-s4');
       const stored = (a.outcome as { application: Record<string, unknown> }).application;
       const application = await this.completeApplication(m, a, this.applicationFromStored(stored));
-      if (!application.admittedAt) throw new UnprocessableProblem('Record the admission (timeline event "admitted") first: the 72 hours run from it.', 'not-admitted', { rule: 'APP-11' });
+      if (!application.admittedAt)
+        throw new UnprocessableProblem(
+          'Record the admission (timeline event "admitted") first: the 72 hours run from it.',
+          'not-admitted',
+          { rule: 'APP-11' },
+        );
       const { facts } = await this.evaluate(m, a, application);
       const result = s4Conversion(facts);
-      if (!result.valid) throw new UnprocessableProblem(result.findings.filter((f) => f.severity === 'blocker').map((f) => f.message).join(' ') || 'The s.4 cannot be converted.', 's4-conversion-refused', { findings: result.findings });
-      const outcome = { ...a.outcome, convertedFromS4: { at: this.clock.now().toISOString(), s2Expiry: isoOrNull(result.s2Expiry), findings: result.findings } };
-      await m.query(`UPDATE assessments SET section = 's2', legal_status_code = $2, outcome = $3 WHERE id = $1`, [id, legalStatusCode('s2'), outcome]);
+      if (!result.valid)
+        throw new UnprocessableProblem(
+          result.findings
+            .filter((f) => f.severity === 'blocker')
+            .map((f) => f.message)
+            .join(' ') || 'The s.4 cannot be converted.',
+          's4-conversion-refused',
+          { findings: result.findings },
+        );
+      const outcome = {
+        ...a.outcome,
+        convertedFromS4: { at: this.clock.now().toISOString(), s2Expiry: isoOrNull(result.s2Expiry), findings: result.findings },
+      };
+      await m.query(`UPDATE assessments SET section = 's2', legal_status_code = $2, outcome = $3 WHERE id = $1`, [
+        id,
+        legalStatusCode('s2'),
+        outcome,
+      ]);
       return { from: 's4', to: 's2', s2Expiry: isoOrNull(result.s2Expiry) };
     });
   }
@@ -372,7 +573,11 @@ export class AssessmentsService {
       if (a.status === 'closed') throw new ConflictProblem('This assessment is already closed.', 'assessment-closed');
       if (a.status !== 'decided') throw new ConflictProblem('Record the outcome before closing the assessment.', 'outcome-missing');
       const referralClosed = closesReferral(a.outcomeKind, (a.outcome as { alternatives?: string[] }).alternatives);
-      if (referralClosed) await this.referrals.moveForAssessment(m, actor, a.referralId, 'closed', { assessmentId: id, applicationMade: a.outcomeKind === 'application' });
+      if (referralClosed)
+        await this.referrals.moveForAssessment(m, actor, a.referralId, 'closed', {
+          assessmentId: id,
+          applicationMade: a.outcomeKind === 'application',
+        });
       await m.query(`UPDATE assessments SET status = 'closed', closed_at = $2 WHERE id = $1`, [id, this.clock.now()]);
       return { referralClosed, ...(note ? { note: true } : {}) };
     });
@@ -380,27 +585,56 @@ export class AssessmentsService {
 
   /** Whether an assessment of this person was open at `at` (OOH-07: the MHA is a complete code while it runs). */
   async openAt(m: EntityManager, personId: string, at: Date): Promise<boolean> {
-    const [row] = await m.query(`SELECT EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = $1 AND a.opened_at <= $2 AND (a.closed_at IS NULL OR a.closed_at > $2)) AS open`, [personId, at]);
+    const [row] = await m.query(
+      `SELECT EXISTS (SELECT 1 FROM assessments a WHERE a.person_id = $1 AND a.opened_at <= $2 AND (a.closed_at IS NULL OR a.closed_at > $2)) AS open`,
+      [personId, at],
+    );
     return !!row?.open;
   }
 
   /** For the morning handover (in the caller's transaction): assessments not yet closed, with their deadlines. Ids and codes only. */
-  async inProgress(m: EntityManager): Promise<Array<{ id: string; referralId: string; personId: string; status: string; leadAmhpUserId: string; openedAt: string; outcomeKind: string | null; section: string | null; deadlines: Array<{ id: string; label: string; at: string }> }>> {
+  async inProgress(
+    m: EntityManager,
+  ): Promise<
+    Array<{
+      id: string;
+      referralId: string;
+      personId: string;
+      status: string;
+      leadAmhpUserId: string;
+      openedAt: string;
+      outcomeKind: string | null;
+      section: string | null;
+      deadlines: Array<{ id: string; label: string; at: string }>;
+    }>
+  > {
     const rows: AssessmentRow[] = await m.query(`${SELECT} WHERE a.status <> 'closed' ORDER BY a.opened_at, a.id`);
     const out = [];
     for (const a of rows) {
       const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;
-      const deadlines = stored ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check.deadlines : [];
+      const deadlines = stored
+        ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check.deadlines
+        : [];
       out.push({
-        id: a.id, referralId: a.referralId, personId: a.personId, status: a.status, leadAmhpUserId: a.leadAmhpUserId, openedAt: isoOrNull(a.openedAt)!,
-        outcomeKind: a.outcomeKind, section: a.section, deadlines: deadlines.map((d) => ({ id: d.id, label: d.label, at: d.at.toISOString() })),
+        id: a.id,
+        referralId: a.referralId,
+        personId: a.personId,
+        status: a.status,
+        leadAmhpUserId: a.leadAmhpUserId,
+        openedAt: isoOrNull(a.openedAt)!,
+        outcomeKind: a.outcomeKind,
+        section: a.section,
+        deadlines: deadlines.map((d) => ({ id: d.id, label: d.label, at: d.at.toISOString() })),
       });
     }
     return out;
   }
 
   /** For the reapproval portfolio: the assessments an AMHP led or took part in, by outcome. */
-  async practiceCounts(m: EntityManager, userId: string): Promise<{ total: number; applications: number; notDetained: number; ctoDecisions: number; lastOn: string | null }> {
+  async practiceCounts(
+    m: EntityManager,
+    userId: string,
+  ): Promise<{ total: number; applications: number; notDetained: number; ctoDecisions: number; lastOn: string | null }> {
     const [r] = await m.query(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE outcome_kind = 'application')::int AS applications,
               count(*) FILTER (WHERE outcome_kind = 'not-detained')::int AS "notDetained", count(*) FILTER (WHERE outcome_kind = 'cto-decision')::int AS "ctoDecisions",
@@ -408,7 +642,13 @@ export class AssessmentsService {
          FROM assessments WHERE status <> 'open' AND (lead_amhp_user_id = $1 OR $1 = ANY(other_amhp_user_ids))`,
       [userId],
     );
-    return { total: r.total, applications: r.applications, notDetained: r.notDetained, ctoDecisions: r.ctoDecisions, lastOn: r.lastAt ? localDate(new Date(r.lastAt), this.config.timeZone) : null };
+    return {
+      total: r.total,
+      applications: r.applications,
+      notDetained: r.notDetained,
+      ctoDecisions: r.ctoDecisions,
+      lastOn: r.lastAt ? localDate(new Date(r.lastAt), this.config.timeZone) : null,
+    };
   }
 
   /** Everything the outcome report and the written-reasons letter need, read under person.read and audited. */
@@ -416,19 +656,47 @@ export class AssessmentsService {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
       const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
-      await this.audit.record(m, { action: `assessment.${document}`, resourceType: 'assessment', resourceId: id, subjectPersonId: a.personId, accessBasis: basis, details: { format } });
+      await this.audit.record(m, {
+        action: `assessment.${document}`,
+        resourceType: 'assessment',
+        resourceId: id,
+        subjectPersonId: a.personId,
+        accessBasis: basis,
+        details: { format },
+      });
       const referral = await this.referrals.forAssessment(m, a.referralId);
       const person = await this.people.get(m, a.personId);
       const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;
-      const check = stored ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check : null;
-      const relatives = await this.relatives.nearestRelativeState(m, a.personId, this.clock.now(), this.regimeOn(this.clock.now()).representative);
+      const check = stored
+        ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check
+        : null;
+      const relatives = await this.relatives.nearestRelativeState(
+        m,
+        a.personId,
+        this.clock.now(),
+        this.regimeOn(this.clock.now()).representative,
+      );
       const view = await this.view(m, a);
-      const names = await this.users.displayNames(m, [a.leadAmhpUserId, ...a.otherAmhpUserIds, ...(((a.outcome as { acknowledgements?: Array<{ by: string }> } | null)?.acknowledgements ?? []).map((k) => k.by))]);
+      const names = await this.users.displayNames(m, [
+        a.leadAmhpUserId,
+        ...a.otherAmhpUserIds,
+        ...((a.outcome as { acknowledgements?: Array<{ by: string }> } | null)?.acknowledgements ?? []).map((k) => k.by),
+      ]);
       const relationshipOf = (relativeId: string | null) => {
-        const found = relatives.proposal.ranked.find((x) => x.relativeId === relativeId) ?? relatives.proposal.excluded.find((x) => x.relativeId === relativeId);
+        const found =
+          relatives.proposal.ranked.find((x) => x.relativeId === relativeId) ??
+          relatives.proposal.excluded.find((x) => x.relativeId === relativeId);
         return found?.relationship ?? null;
       };
-      return { view, referral: referral as unknown as ReportSource['referral'], person, check, relatives: relatives as unknown as ReportSource['relatives'], names, relationshipOf };
+      return {
+        view,
+        referral: referral as unknown as ReportSource['referral'],
+        person,
+        check,
+        relatives: relatives as unknown as ReportSource['relatives'],
+        names,
+        relationshipOf,
+      };
     });
   }
 
@@ -441,7 +709,10 @@ export class AssessmentsService {
   /** Fills what an application's facts need from the record: the admission, the applicant's approval, a pending displacement. */
   private async completeApplication(m: EntityManager, a: AssessmentRow, draft: Partial<ApplicationFacts>): Promise<ApplicationFacts> {
     const signedAt = draft.signedAt ?? this.clock.now();
-    const [admitted] = await m.query(`SELECT at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at LIMIT 1`, [a.id]);
+    const [admitted] = await m.query(
+      `SELECT at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at LIMIT 1`,
+      [a.id],
+    );
     const eligibility = await this.eligibility.forUser(a.leadAmhpUserId, signedAt, new Date(signedAt.getTime() + 60_000), m);
     return {
       section: draft.section ?? 's2',
@@ -468,7 +739,14 @@ export class AssessmentsService {
       hospitalSite: (s.hospitalSite as string | null) ?? null,
       undesirableDelayStatement: !!s.undesirableDelayStatement,
       practicalMatters: s.practicalMatters as ApplicationFacts['practicalMatters'],
-      guardian: g ? { type: g.type, name: g.name, willingnessStatement: g.willingnessStatement, acceptedByLssaAt: g.acceptedByLssaAt ? new Date(g.acceptedByLssaAt) : null } : null,
+      guardian: g
+        ? {
+            type: g.type,
+            name: g.name,
+            willingnessStatement: g.willingnessStatement,
+            acceptedByLssaAt: g.acceptedByLssaAt ? new Date(g.acceptedByLssaAt) : null,
+          }
+        : null,
       urgentNecessity: (s.urgentNecessity as string | null) ?? null,
     };
   }
@@ -487,11 +765,16 @@ export class AssessmentsService {
     const referral = await this.referrals.forAssessment(m, a.referralId);
     const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
     const recs = await this.recommendationRows(m, a.id);
-    const contacts: Array<{ at: Date; mode: 'in-person' | 'video' | 'phone'; by_role: string; by_user_id: string | null }> = await m.query('SELECT at, mode, by_role, by_user_id FROM assessment_contacts WHERE assessment_id = $1 ORDER BY at', [a.id]);
+    const contacts: Array<{ at: Date; mode: 'in-person' | 'video' | 'phone'; by_role: string; by_user_id: string | null }> = await m.query(
+      'SELECT at, mode, by_role, by_user_id FROM assessment_contacts WHERE assessment_id = $1 ORDER BY at',
+      [a.id],
+    );
     const recommendations = [];
     for (const r of recs.filter((x) => !x.withdrawn_at)) {
       const examDate = localDate(new Date(r.examined_at), this.config.timeZone);
-      const approval = r.doctor_id ? await this.doctors.approvalOn(r.doctor_id, examDate) : (r.stated_approval ?? { s12: false, approvedClinician: false });
+      const approval = r.doctor_id
+        ? await this.doctors.approvalOn(r.doctor_id, examDate)
+        : (r.stated_approval ?? { s12: false, approvedClinician: false });
       const d = r.details as Record<string, string | boolean | undefined>;
       recommendations.push({
         id: r.id,
@@ -515,14 +798,24 @@ export class AssessmentsService {
       });
     }
     const nr = a.nearestRelative;
-    const ctoApproved = cto ? !(await this.eligibility.forUser(a.leadAmhpUserId, cto.signedAt, new Date(cto.signedAt.getTime() + 60_000), m)).findings.some((f) => f.severity === 'hard') : false;
+    const ctoApproved = cto
+      ? !(await this.eligibility.forUser(a.leadAmhpUserId, cto.signedAt, new Date(cto.signedAt.getTime() + 60_000), m)).findings.some(
+          (f) => f.severity === 'hard',
+        )
+      : false;
     const facts: AssessmentFacts = {
       regime,
       timeZone: this.config.timeZone,
       patientDateOfBirth: person.dateOfBirth ?? null,
       believedSixteenOrOver: false,
-      contacts: contacts.map((c) => ({ at: new Date(c.at), mode: c.mode, byApplicant: c.by_role === 'amhp' && c.by_user_id === a.leadAmhpUserId })),
-      interview: a.interview ? { suitableMannerNotes: a.interview.suitableMannerNotes ?? null, alternativesConsidered: a.interview.alternativesConsidered ?? [] } : null,
+      contacts: contacts.map((c) => ({
+        at: new Date(c.at),
+        mode: c.mode,
+        byApplicant: c.by_role === 'amhp' && c.by_user_id === a.leadAmhpUserId,
+      })),
+      interview: a.interview
+        ? { suitableMannerNotes: a.interview.suitableMannerNotes ?? null, alternativesConsidered: a.interview.alternativesConsidered ?? [] }
+        : null,
       recommendations,
       nearestRelative: {
         identified: !!nr?.relativeId,
@@ -532,9 +825,18 @@ export class AssessmentsService {
         exception: nr?.exception ?? null,
         objectionInForce: state.objectionInForce,
         displaced: state.displaced,
-        dangerousnessReport: extra.dangerousnessReport ?? !!(a.outcome as { application?: { dangerousnessReport?: boolean } } | null)?.application?.dangerousnessReport,
+        dangerousnessReport:
+          extra.dangerousnessReport ??
+          !!(a.outcome as { application?: { dangerousnessReport?: boolean } } | null)?.application?.dangerousnessReport,
       },
-      assessors: a.conflicts.map((c) => ({ id: c.assessorId, role: c.role, name: c.name, teams: c.teams, directsOrEmploys: c.directsOrEmploys, declaration: c.declaration ? { ...c.declaration, declaredAt: new Date(c.declaration.declaredAt) } : null })),
+      assessors: a.conflicts.map((c) => ({
+        id: c.assessorId,
+        role: c.role,
+        name: c.name,
+        teams: c.teams,
+        directsOrEmploys: c.directsOrEmploys,
+        declaration: c.declaration ? { ...c.declaration, declaredAt: new Date(c.declaration.declaredAt) } : null,
+      })),
       patientTeams: a.patientTeams,
       nearestRelativeRequested: referral.nearestRelativeRequest,
       writtenReasonsSentAt: referral.writtenReasonsAt ? new Date(referral.writtenReasonsAt) : null,
@@ -561,7 +863,13 @@ export class AssessmentsService {
   }
 
   /** Loads with a row lock, checks If-Match, runs the change, bumps the version, audits and emits. */
-  private async change(actor: Actor, id: string, expectedVersion: number | undefined, action: string, fn: (m: EntityManager, a: AssessmentRow) => Promise<Record<string, unknown>>): Promise<AssessmentViewDto> {
+  private async change(
+    actor: Actor,
+    id: string,
+    expectedVersion: number | undefined,
+    action: string,
+    fn: (m: EntityManager, a: AssessmentRow) => Promise<Record<string, unknown>>,
+  ): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
       if (!locked.length) throw new NotFoundProblem('Assessment', id);
@@ -570,8 +878,20 @@ export class AssessmentsService {
       assertVersion(expectedVersion, a.version);
       const details = await fn(m, a);
       await m.query('UPDATE assessments SET version = version + 1 WHERE id = $1', [id]);
-      await this.audit.record(m, { action, resourceType: 'assessment', resourceId: id, subjectPersonId: a.personId, accessBasis: basis, details });
-      await this.events.emit(m, { type: action, aggregateType: 'assessment', aggregateId: id, payload: { assessmentId: id, referralId: a.referralId, ...details } });
+      await this.audit.record(m, {
+        action,
+        resourceType: 'assessment',
+        resourceId: id,
+        subjectPersonId: a.personId,
+        accessBasis: basis,
+        details,
+      });
+      await this.events.emit(m, {
+        type: action,
+        aggregateType: 'assessment',
+        aggregateId: id,
+        payload: { assessmentId: id, referralId: a.referralId, ...details },
+      });
       return this.view(m, await this.load(m, id));
     });
   }
@@ -582,11 +902,18 @@ export class AssessmentsService {
 
   private notFuture(value: string, field: string): number {
     const t = Date.parse(value);
-    if (t > this.clock.now().getTime() + 5 * 60_000) throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { field });
+    if (t > this.clock.now().getTime() + 5 * 60_000)
+      throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { field });
     return t;
   }
 
-  private requirePerson(actor: Actor, personId: string, action: 'person.read' | 'person.write', m: EntityManager, resource: { type: string; id: string }): Promise<string> {
+  private requirePerson(
+    actor: Actor,
+    personId: string,
+    action: 'person.read' | 'person.write',
+    m: EntityManager,
+    resource: { type: string; id: string },
+  ): Promise<string> {
     return this.access.requirePerson(actor, action, personId, m, resource);
   }
 
@@ -602,8 +929,14 @@ export class AssessmentsService {
 
   private async view(m: EntityManager, a: AssessmentRow): Promise<AssessmentViewDto> {
     const [contacts, timeline, recs] = [
-      await m.query('SELECT id, at, mode, by_role AS "byRole", by_user_id AS "byUserId", by_name AS "byName", note FROM assessment_contacts WHERE assessment_id = $1 ORDER BY at, id', [a.id]),
-      await m.query('SELECT id::text, type, at, delay_reason AS "delayReason", note, data, recorded_by AS "recordedBy", recorded_at AS "recordedAt" FROM assessment_events WHERE assessment_id = $1 ORDER BY at, id', [a.id]),
+      await m.query(
+        'SELECT id, at, mode, by_role AS "byRole", by_user_id AS "byUserId", by_name AS "byName", note FROM assessment_contacts WHERE assessment_id = $1 ORDER BY at, id',
+        [a.id],
+      ),
+      await m.query(
+        'SELECT id::text, type, at, delay_reason AS "delayReason", note, data, recorded_by AS "recordedBy", recorded_at AS "recordedAt" FROM assessment_events WHERE assessment_id = $1 ORDER BY at, id',
+        [a.id],
+      ),
       await this.recommendationRows(m, a.id),
     ];
     return {
@@ -621,13 +954,28 @@ export class AssessmentsService {
       patientTeams: a.patientTeams,
       contacts: contacts.map((c: { at: Date }) => ({ ...c, at: isoOrNull(c.at) })),
       timeline: timeline.map((e: { at: Date; recordedAt: Date }) => ({ ...e, at: isoOrNull(e.at), recordedAt: isoOrNull(e.recordedAt) })),
-      recommendations: await Promise.all(recs.map(async (r) => ({
-        id: r.id, doctorId: r.doctor_id,
-        // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval).
-        approvalOnExamDate: r.doctor_id ? await this.doctors.approvalOn(r.doctor_id, localDate(new Date(r.examined_at), this.config.timeZone)) : null, doctorName: r.doctor_name, statedApproval: r.stated_approval, previousAcquaintance: r.previous_acquaintance,
-        noAcquaintanceReason: r.no_acquaintance_reason, examinedAt: isoOrNull(r.examined_at), examMode: r.exam_mode, signedAt: isoOrNull(r.signed_at), section: r.section,
-        jointGroup: r.joint_group, receivedByManagersAt: isoOrNull(r.received_by_managers_at), details: r.details, withdrawnAt: isoOrNull(r.withdrawn_at),
-      }))),
+      recommendations: await Promise.all(
+        recs.map(async (r) => ({
+          id: r.id,
+          doctorId: r.doctor_id,
+          // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval).
+          approvalOnExamDate: r.doctor_id
+            ? await this.doctors.approvalOn(r.doctor_id, localDate(new Date(r.examined_at), this.config.timeZone))
+            : null,
+          doctorName: r.doctor_name,
+          statedApproval: r.stated_approval,
+          previousAcquaintance: r.previous_acquaintance,
+          noAcquaintanceReason: r.no_acquaintance_reason,
+          examinedAt: isoOrNull(r.examined_at),
+          examMode: r.exam_mode,
+          signedAt: isoOrNull(r.signed_at),
+          section: r.section,
+          jointGroup: r.joint_group,
+          receivedByManagersAt: isoOrNull(r.received_by_managers_at),
+          details: r.details,
+          withdrawnAt: isoOrNull(r.withdrawn_at),
+        })),
+      ),
       outcomeKind: a.outcomeKind,
       section: a.section,
       legalStatusCode: a.legalStatusCode,
@@ -640,6 +988,11 @@ export class AssessmentsService {
   }
 }
 
-function sameDeclaration(prev: { financial: boolean; business: boolean; personal: boolean; declaredAt: string } | null | undefined, next: { financial: boolean; business: boolean; personal: boolean }): string | null {
-  return prev && prev.financial === next.financial && prev.business === next.business && prev.personal === next.personal ? prev.declaredAt : null;
+function sameDeclaration(
+  prev: { financial: boolean; business: boolean; personal: boolean; declaredAt: string } | null | undefined,
+  next: { financial: boolean; business: boolean; personal: boolean },
+): string | null {
+  return prev && prev.financial === next.financial && prev.business === next.business && prev.personal === next.personal
+    ? prev.declaredAt
+    : null;
 }

@@ -41,9 +41,17 @@ export class AuditController {
         if (!/^\d{1,19}$/.test(String(id))) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
         qb.andWhere('e.id < :id', { id });
       }
-      const rows = await qb.orderBy('e.id', 'DESC').take(limit + 1).getMany();
+      const rows = await qb
+        .orderBy('e.id', 'DESC')
+        .take(limit + 1)
+        .getMany();
       // Reading the audit log is itself audited (who looked at whose trail).
-      await this.audit.record(m, { action: 'audit.search', resourceType: 'audit-events', subjectPersonId: q.subjectPersonId ?? null, details: { filters: Object.keys(q).filter((k) => k !== 'cursor' && k !== 'limit') } });
+      await this.audit.record(m, {
+        action: 'audit.search',
+        resourceType: 'audit-events',
+        subjectPersonId: q.subjectPersonId ?? null,
+        details: { filters: Object.keys(q).filter((k) => k !== 'cursor' && k !== 'limit') },
+      });
       return pageOf(rows, limit, (e) => [e.id], auditDto);
     });
   }
@@ -54,7 +62,11 @@ export class AuditController {
   @ApiOkResponse({ type: ChainVerificationDto })
   async verify(): Promise<ChainVerificationDto> {
     const result = await this.audit.verify();
-    await this.audit.recordAlone({ action: 'audit.verify', resourceType: 'audit-events', details: { valid: result.valid, eventsChecked: result.eventsChecked } });
+    await this.audit.recordAlone({
+      action: 'audit.verify',
+      resourceType: 'audit-events',
+      details: { valid: result.valid, eventsChecked: result.eventsChecked },
+    });
     return result;
   }
 }

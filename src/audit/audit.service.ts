@@ -75,7 +75,11 @@ export class AuditService {
    * The reads of one list or search, one audit row per record returned, in a single call (one round trip and
    * one chain-lane lock): same content as calling record() for each.
    */
-  async recordMany(m: EntityManager, common: Omit<AuditRecord, 'resourceId' | 'subjectPersonId' | 'accessBasis'>, items: Array<{ resourceId: string; subjectPersonId: string | null; accessBasis?: string | null }>): Promise<void> {
+  async recordMany(
+    m: EntityManager,
+    common: Omit<AuditRecord, 'resourceId' | 'subjectPersonId' | 'accessBasis'>,
+    items: Array<{ resourceId: string; subjectPersonId: string | null; accessBasis?: string | null }>,
+  ): Promise<void> {
     if (!items.length) return;
     const ctx = common.context ?? requestContext.current();
     const actor = common.actor === undefined ? ctx?.actor : common.actor;
@@ -139,7 +143,9 @@ export class AuditService {
       common.outcome ?? 'success',
       common.details ? JSON.stringify(common.details) : null,
     ];
-    const rows = m ? await this.db.preparedIn<T & { audit_ordinal?: unknown }>(m, text, params) : await this.db.prepared<T & { audit_ordinal?: unknown }>(Db.statementName(text), text, params);
+    const rows = m
+      ? await this.db.preparedIn<T & { audit_ordinal?: unknown }>(m, text, params)
+      : await this.db.prepared<T & { audit_ordinal?: unknown }>(Db.statementName(text), text, params);
     for (const r of rows) delete r.audit_ordinal;
     return rows;
   }
@@ -149,7 +155,9 @@ export class AuditService {
     // Called from inside a transaction (a denial found mid-request), that transaction may hold an audit lane: the
     // separate transaction here must never wait for it, or the two would wait on each other.
     const caller = this.db.current;
-    const avoid = caller ? ((await caller.query(`SELECT nullif(current_setting('audit.lane', true), '')::smallint AS lane`))[0]?.lane ?? null) : null;
+    const avoid = caller
+      ? ((await caller.query(`SELECT nullif(current_setting('audit.lane', true), '')::smallint AS lane`))[0]?.lane ?? null)
+      : null;
     await this.dataSource.transaction((m) => this.record(m, event, avoid));
   }
 
@@ -180,7 +188,23 @@ export class AuditService {
           [head.lane, after, batchSize],
         );
         for (const r of rows) {
-          const canonical = [r.id, r.lane, r.prev_hash, r.at, r.actor_id, r.actor_roles, r.action, r.resource_type, r.resource_id, r.subject_person_id, r.access_basis, r.request_id, r.ip, r.outcome, r.details].join(SEP);
+          const canonical = [
+            r.id,
+            r.lane,
+            r.prev_hash,
+            r.at,
+            r.actor_id,
+            r.actor_roles,
+            r.action,
+            r.resource_type,
+            r.resource_id,
+            r.subject_person_id,
+            r.access_basis,
+            r.request_id,
+            r.ip,
+            r.outcome,
+            r.details,
+          ].join(SEP);
           const hash = createHash('sha256').update(canonical, 'utf8').digest('hex');
           if (r.prev_hash !== prev) breaks.push({ id: r.id, lane: head.lane, problem: 'broken-link' });
           if (hash !== r.hash) breaks.push({ id: r.id, lane: head.lane, problem: 'hash-mismatch' });

@@ -29,7 +29,10 @@ export class AuthService {
 
   async login(dto: LoginDto, ip: string): Promise<TokenPairDto> {
     if (this.config.authMode !== 'local') {
-      throw new ConflictProblem('This service signs users in through the council\'s identity provider; local login is disabled.', 'local-login-disabled');
+      throw new ConflictProblem(
+        "This service signs users in through the council's identity provider; local login is disabled.",
+        'local-login-disabled',
+      );
     }
     const email = dto.email.trim().toLowerCase();
     await this.throttle(email, ip);
@@ -51,7 +54,12 @@ export class AuthService {
     }
     return this.db.transaction(async (m) => {
       await m.getRepository(LoginAttemptEntity).insert({ email, ip, succeeded: true, attemptedAt: this.clock.now() });
-      await this.audit.record(m, { action: 'auth.login', resourceType: 'user', resourceId: user.id, actor: { userId: user.id, roles: user.roles } });
+      await this.audit.record(m, {
+        action: 'auth.login',
+        resourceType: 'user',
+        resourceId: user.id,
+        actor: { userId: user.id, roles: user.roles },
+      });
       return this.issuePair(m, user, randomUUID());
     });
   }
@@ -65,7 +73,13 @@ export class AuthService {
       if (!stored || stored.expiresAt <= now) return { error: 'invalid' as const };
       if (stored.revokedAt) {
         await repo.update({ familyId: stored.familyId, revokedAt: IsNull() }, { revokedAt: now });
-        await this.audit.record(m, { action: 'auth.refresh-reused', resourceType: 'user', resourceId: stored.userId, outcome: 'denied', actor: null });
+        await this.audit.record(m, {
+          action: 'auth.refresh-reused',
+          resourceType: 'user',
+          resourceId: stored.userId,
+          outcome: 'denied',
+          actor: null,
+        });
         return { error: 'reused' as const };
       }
       const user = await m.getRepository(UserEntity).findOne({ where: { id: stored.userId } });
@@ -73,7 +87,12 @@ export class AuthService {
       await repo.update({ id: stored.id }, { revokedAt: now });
       return { pair: await this.issuePair(m, user, stored.familyId) };
     });
-    if ('error' in outcome) throw new UnauthorizedProblem(outcome.error === 'reused' ? 'This refresh token was already used; sign in again.' : 'The refresh token is not valid; sign in again.');
+    if ('error' in outcome)
+      throw new UnauthorizedProblem(
+        outcome.error === 'reused'
+          ? 'This refresh token was already used; sign in again.'
+          : 'The refresh token is not valid; sign in again.',
+      );
     return outcome.pair;
   }
 
@@ -92,7 +111,8 @@ export class AuthService {
 
   async changePassword(actor: Actor, dto: ChangePasswordDto): Promise<void> {
     const user = await this.db.dataSource.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
-    if (!user.passwordHash) throw new UnprocessableProblem('This account signs in through the identity provider and has no password here.', 'no-local-password');
+    if (!user.passwordHash)
+      throw new UnprocessableProblem('This account signs in through the identity provider and has no password here.', 'no-local-password');
     if (!(await verifyPassword(dto.currentPassword, user.passwordHash))) {
       await this.audit.recordAlone({ action: 'auth.password-change', resourceType: 'user', resourceId: user.id, outcome: 'failure' });
       throw new ForbiddenProblem('The current password is wrong.', 'wrong-password');
@@ -113,7 +133,11 @@ export class AuthService {
     // effect at once on this replica and within AUTH_CACHE_SECONDS on the others.
     let user = this.accounts.get(claims.sub);
     if (!user) {
-      [user] = await this.db.prepared<CachedAccount>('auth-account', 'SELECT id, email, display_name AS "displayName", roles, active FROM users WHERE id = $1', [claims.sub]);
+      [user] = await this.db.prepared<CachedAccount>(
+        'auth-account',
+        'SELECT id, email, display_name AS "displayName", roles, active FROM users WHERE id = $1',
+        [claims.sub],
+      );
       if (user) this.accounts.set(user);
     }
     if (!user?.active) throw new UnauthorizedProblem('The account is disabled or no longer exists.');
@@ -126,7 +150,8 @@ export class AuthService {
    */
   private async authenticateExternal(token: string): Promise<Actor> {
     const claims = await this.tokens.verifyExternal(token);
-    if (!claims.roles.length) throw new ForbiddenProblem(`The token carries no amhp-hub role in its '${this.config.oidcRolesClaim}' claim.`, 'no-role');
+    if (!claims.roles.length)
+      throw new ForbiddenProblem(`The token carries no amhp-hub role in its '${this.config.oidcRolesClaim}' claim.`, 'no-role');
     type Row = { id: string; email: string; display_name: string; roles: string[]; active: boolean };
     const select = 'SELECT id, email, display_name, roles, active FROM users WHERE external_subject = $1';
     let [user]: Row[] = await this.db.manager.query(select, [claims.subject]);
@@ -142,22 +167,38 @@ export class AuthService {
             [email, claims.name ?? email, claims.roles, claims.subject],
           )
           .catch((err) => {
-            if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') throw new ConflictProblem('Another account already uses this token\'s email address.', 'email-taken');
+            if ((err as { driverError?: { code?: string } }).driverError?.code === '23505')
+              throw new ConflictProblem("Another account already uses this token's email address.", 'email-taken');
             throw err;
           });
         if (inserted) {
-          await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: inserted.id, actor: { ...actor, userId: inserted.id }, details: { roles: claims.roles, via: 'oidc' } });
+          await this.audit.record(m, {
+            action: 'user.create',
+            resourceType: 'user',
+            resourceId: inserted.id,
+            actor: { ...actor, userId: inserted.id },
+            details: { roles: claims.roles, via: 'oidc' },
+          });
           return inserted;
         }
         const [current]: Row[] = await m.query(`${select} FOR UPDATE`, [claims.subject]);
-        const fields = [...(!sameRoles(current.roles, claims.roles) ? ['roles'] : []), ...(claims.name !== undefined && claims.name !== current.display_name ? ['displayName'] : [])];
+        const fields = [
+          ...(!sameRoles(current.roles, claims.roles) ? ['roles'] : []),
+          ...(claims.name !== undefined && claims.name !== current.display_name ? ['displayName'] : []),
+        ];
         if (!fields.length) return current;
         const [[updated]]: Row[][] = await m.query(
           `UPDATE users SET roles = $2, display_name = coalesce($3, display_name), version = version + 1, updated_at = now()
             WHERE id = $1 RETURNING id, email, display_name, roles, active`,
           [current.id, claims.roles, claims.name ?? null],
         );
-        await this.audit.record(m, { action: 'user.update', resourceType: 'user', resourceId: current.id, actor: { ...actor, userId: current.id }, details: { fields, roles: claims.roles, via: 'oidc' } });
+        await this.audit.record(m, {
+          action: 'user.update',
+          resourceType: 'user',
+          resourceId: current.id,
+          actor: { ...actor, userId: current.id },
+          details: { fields, roles: claims.roles, via: 'oidc' },
+        });
         return updated;
       });
     }
@@ -170,8 +211,23 @@ export class AuthService {
     const refreshToken = this.tokens.newRefreshToken();
     const now = this.clock.now();
     const refreshExpiresAt = new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000);
-    await m.getRepository(RefreshTokenEntity).insert({ userId: user.id, tokenHash: hashRefreshToken(refreshToken), familyId, issuedAt: now, expiresAt: refreshExpiresAt, revokedAt: null });
-    return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken, refreshExpiresAt: refreshExpiresAt.toISOString() };
+    await m
+      .getRepository(RefreshTokenEntity)
+      .insert({
+        userId: user.id,
+        tokenHash: hashRefreshToken(refreshToken),
+        familyId,
+        issuedAt: now,
+        expiresAt: refreshExpiresAt,
+        revokedAt: null,
+      });
+    return {
+      accessToken: access.token,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+      refreshToken,
+      refreshExpiresAt: refreshExpiresAt.toISOString(),
+    };
   }
 
   /** Too many failures for this email (or from this address) within the window → 429 with Retry-After. */
@@ -187,10 +243,18 @@ export class AuthService {
       [email, ip, since],
     );
     if (row.by_email >= this.config.loginMaxFailures || row.by_ip >= this.config.loginMaxFailures * 4) {
-      const retryAfter = Math.max(1, Math.ceil((new Date(row.oldest).getTime() + this.config.loginWindowSeconds * 1000 - this.clock.now().getTime()) / 1000));
-      await this.audit.recordAlone({ action: 'auth.login', resourceType: 'user', outcome: 'denied', actor: null, details: { reason: 'throttled' } });
+      const retryAfter = Math.max(
+        1,
+        Math.ceil((new Date(row.oldest).getTime() + this.config.loginWindowSeconds * 1000 - this.clock.now().getTime()) / 1000),
+      );
+      await this.audit.recordAlone({
+        action: 'auth.login',
+        resourceType: 'user',
+        outcome: 'denied',
+        actor: null,
+        details: { reason: 'throttled' },
+      });
       throw new TooManyRequestsProblem('Too many failed sign-in attempts; wait before trying again.', retryAfter);
     }
   }
 }
-

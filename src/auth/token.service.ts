@@ -158,7 +158,10 @@ export class TokenService {
       doc = (await res.json()) as { jwks_uri?: unknown } | null;
     } catch (err) {
       const timedOut = (err as Error)?.name === 'TimeoutError';
-      throw providerUnavailable(timedOut ? 'The identity provider did not answer in time.' : 'The identity provider could not be reached to check the token.', err);
+      throw providerUnavailable(
+        timedOut ? 'The identity provider did not answer in time.' : 'The identity provider could not be reached to check the token.',
+        err,
+      );
     }
     try {
       if (typeof doc?.jwks_uri !== 'string') throw new Error('discovery document has no jwks_uri');

@@ -44,10 +44,15 @@ export class UsersController {
 
   @Patch(':id')
   @Authorize('users.write')
-  @ApiOperation({ summary: 'Change a user\'s name, roles, phone or active flag. Send If-Match to avoid overwriting a concurrent change.' })
+  @ApiOperation({ summary: "Change a user's name, roles, phone or active flag. Send If-Match to avoid overwriting a concurrent change." })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if the user changed since.' })
   @ApiOkResponse({ type: UserDto })
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateUserDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserDto> {
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateUserDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserDto> {
     const user = await this.users.update(id, dto, version);
     reply.header('etag', etagFor(user.version));
     return user;
@@ -57,7 +62,7 @@ export class UsersController {
   @Authorize('users.write')
   @HttpCode(204)
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Set a user\'s password (revokes their refresh tokens).' })
+  @ApiOperation({ summary: "Set a user's password (revokes their refresh tokens)." })
   @ApiNoContentResponse()
   setPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SetPasswordDto): Promise<void> {
     return this.users.setPassword(id, dto);

@@ -51,7 +51,10 @@ export class UsersService {
       const [email] = decodeCursor(q.cursor, ['string']);
       qb.andWhere('u.email > :email', { email });
     }
-    const rows = await qb.orderBy('u.email', 'ASC').take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('u.email', 'ASC')
+      .take(limit + 1)
+      .getMany();
     return pageOf(rows, limit, (u) => [u.email], userDto);
   }
 
@@ -72,7 +75,17 @@ export class UsersService {
       const repo = m.getRepository(UserEntity);
       const existing = await repo.findOne({ where: { email: dto.email } });
       if (existing) throw new ConflictProblem(`A user with email ${dto.email} already exists.`, 'email-taken', { existingId: existing.id });
-      const user = await repo.save(repo.create({ email: dto.email, displayName: dto.displayName, roles: dto.roles, passwordHash, phone: dto.phone ?? null, active: true, externalSubject: null }));
+      const user = await repo.save(
+        repo.create({
+          email: dto.email,
+          displayName: dto.displayName,
+          roles: dto.roles,
+          passwordHash,
+          phone: dto.phone ?? null,
+          active: true,
+          externalSubject: null,
+        }),
+      );
       await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: user.id, details: { roles: user.roles } });
       return userDto(user);
     });
@@ -105,7 +118,12 @@ export class UsersService {
       if (dto.active === false) {
         await m.getRepository(RefreshTokenEntity).update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
       }
-      await this.audit.record(m, { action: 'user.update', resourceType: 'user', resourceId: id, details: { fields: changed, ...(dto.roles ? { roles: dto.roles } : {}) } });
+      await this.audit.record(m, {
+        action: 'user.update',
+        resourceType: 'user',
+        resourceId: id,
+        details: { fields: changed, ...(dto.roles ? { roles: dto.roles } : {}) },
+      });
       this.accounts.forget(id);
       return userDto(await this.find(m, id));
     });
@@ -124,12 +142,17 @@ export class UsersService {
   /** Display names by user id, for other modules' documents (a report naming its AMHPs); unknown ids are left out. */
   async displayNames(m: EntityManager, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows: Array<{ id: string; display_name: string }> = await m.query('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [ids]);
+    const rows: Array<{ id: string; display_name: string }> = await m.query(
+      'SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
     return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
   private async find(m: EntityManager, id: string, lock = false): Promise<UserEntity> {
-    const user = await m.getRepository(UserEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const user = await m
+      .getRepository(UserEntity)
+      .findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!user) throw new NotFoundProblem('User', id);
     return user;
   }

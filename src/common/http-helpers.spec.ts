@@ -50,7 +50,21 @@ describe('keyset cursors', () => {
 
   it('gives a next cursor only when there is another page', () => {
     const rows = [{ k: 1 }, { k: 2 }, { k: 3 }];
-    expect(pageOf(rows, 2, (r) => [r.k], (r) => r.k)).toEqual({ items: [1, 2], nextCursor: encodeCursor([2]) });
-    expect(pageOf(rows, 3, (r) => [r.k], (r) => r.k)).toEqual({ items: [1, 2, 3], nextCursor: null });
+    expect(
+      pageOf(
+        rows,
+        2,
+        (r) => [r.k],
+        (r) => r.k,
+      ),
+    ).toEqual({ items: [1, 2], nextCursor: encodeCursor([2]) });
+    expect(
+      pageOf(
+        rows,
+        3,
+        (r) => [r.k],
+        (r) => r.k,
+      ),
+    ).toEqual({ items: [1, 2, 3], nextCursor: null });
   });
 });

@@ -25,16 +25,28 @@ export function toProblemError(err: unknown): ProblemError {
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse();
-    const message = typeof response === 'object' && response !== null && 'message' in response ? (response as { message: unknown }).message : err.message;
+    const message =
+      typeof response === 'object' && response !== null && 'message' in response ? (response as { message: unknown }).message : err.message;
     const detail = Array.isArray(message) ? message.join('; ') : String(message);
     if (status === 404) return new ProblemError(404, 'not-found', 'Not found', detail.startsWith('Cannot ') ? 'No such route.' : detail);
     return new ProblemError(status, `http-${status}`, HTTP_TITLES[status] ?? 'Error', status < 500 ? detail : undefined);
   }
   // Errors raised by Fastify before routing: body parsing, size limits, content types.
   const fastify = err as { statusCode?: unknown; code?: unknown; message?: string };
-  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500 && typeof fastify.code === 'string' && fastify.code.startsWith('FST_')) {
+  if (
+    typeof fastify?.statusCode === 'number' &&
+    fastify.statusCode >= 400 &&
+    fastify.statusCode < 500 &&
+    typeof fastify.code === 'string' &&
+    fastify.code.startsWith('FST_')
+  ) {
     const status = fastify.statusCode;
-    const detail = status === 413 ? 'The request body is larger than this service accepts.' : status === 415 ? 'Send JSON with Content-Type: application/json.' : 'The request body is not valid JSON.';
+    const detail =
+      status === 413
+        ? 'The request body is larger than this service accepts.'
+        : status === 415
+          ? 'Send JSON with Content-Type: application/json.'
+          : 'The request body is not valid JSON.';
     return new ProblemError(status, `http-${status}`, HTTP_TITLES[status] ?? 'Bad request', detail);
   }
   if (isConnectionError(err)) return new ServiceUnavailableProblem();
@@ -42,14 +54,32 @@ export function toProblemError(err: unknown): ProblemError {
   const constraint = constraintOf(err);
   switch (code) {
     case '23505':
-      return new ProblemError(409, 'duplicate', 'Conflict', 'A record with the same unique values already exists.', constraint ? { constraint } : {});
+      return new ProblemError(
+        409,
+        'duplicate',
+        'Conflict',
+        'A record with the same unique values already exists.',
+        constraint ? { constraint } : {},
+      );
     case '23P01':
       return new ProblemError(409, 'overlap', 'Conflict', 'This overlaps an existing record.', constraint ? { constraint } : {});
     case '23503':
-      return new ProblemError(422, 'reference-not-found', 'The request cannot be processed', 'A referenced record does not exist or is still in use.', constraint ? { constraint } : {});
+      return new ProblemError(
+        422,
+        'reference-not-found',
+        'The request cannot be processed',
+        'A referenced record does not exist or is still in use.',
+        constraint ? { constraint } : {},
+      );
     case '23514':
     case '23502':
-      return new ProblemError(422, 'constraint-violated', 'The request cannot be processed', 'The values break a rule of the data.', constraint ? { constraint } : {});
+      return new ProblemError(
+        422,
+        'constraint-violated',
+        'The request cannot be processed',
+        'The values break a rule of the data.',
+        constraint ? { constraint } : {},
+      );
     case '22P02':
     case '22021': // invalid byte sequence, e.g. a NUL character in text
     case '22P05': // untranslatable character
@@ -64,7 +94,14 @@ export function toProblemError(err: unknown): ProblemError {
     case '55P03':
       return new ProblemError(409, 'locked', 'Conflict', 'The record is being changed by another request; retry.');
     case '57014':
-      return new ProblemError(503, 'timeout', 'Service unavailable', 'The database took too long to answer; retry shortly.', {}, { 'Retry-After': '5' });
+      return new ProblemError(
+        503,
+        'timeout',
+        'Service unavailable',
+        'The database took too long to answer; retry shortly.',
+        {},
+        { 'Retry-After': '5' },
+      );
   }
   return new ProblemError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
 }
@@ -81,7 +118,8 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblemError(err);
     if (problem.status === 500) this.logger.error({ err, requestId: req?.id }, 'unhandled error');
     // An outage answers 503 to every request: one line each, without a stack trace.
-    else if (problem.status >= 500) this.logger.warn({ requestId: req?.id, code: problem.code, cause: (err as Error)?.message }, problem.detail);
+    else if (problem.status >= 500)
+      this.logger.warn({ requestId: req?.id, code: problem.code, cause: (err as Error)?.message }, problem.detail);
     const body: Problem = problem.toProblem(req?.url?.split('?')[0]);
     if (req?.id) body.requestId = String(req.id);
     for (const [h, v] of Object.entries(problem.headers)) reply.header(h, v);

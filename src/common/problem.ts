@@ -99,7 +99,14 @@ export class UnprocessableProblem extends ProblemError {
 
 export class TooManyRequestsProblem extends ProblemError {
   constructor(detail: string, retryAfterSeconds: number) {
-    super(429, 'too-many-requests', 'Too many requests', detail, { retryAfter: retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
+    super(
+      429,
+      'too-many-requests',
+      'Too many requests',
+      detail,
+      { retryAfter: retryAfterSeconds },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
   }
 }
 

@@ -22,7 +22,14 @@ export const requestContext = {
 };
 
 /** Builds the context from a Fastify request (id, client address, route) and the actor once authenticated. */
-export function contextFromRequest(req: { id: string; ip: string; method: string; url: string; routeOptions?: { url?: string }; actor?: Actor }): RequestContext {
+export function contextFromRequest(req: {
+  id: string;
+  ip: string;
+  method: string;
+  url: string;
+  routeOptions?: { url?: string };
+  actor?: Actor;
+}): RequestContext {
   return {
     requestId: String(req.id),
     ip: req.ip,

@@ -7,7 +7,14 @@ describe('loadConfig', () => {
 
   it('has working defaults for a developer machine', () => {
     const c = loadConfig(base);
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, authMode: 'local', timeZone: 'Europe/London', dbPoolMax: 10 });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      authMode: 'local',
+      timeZone: 'Europe/London',
+      dbPoolMax: 10,
+    });
     expect(c.dbConnectTimeoutMs).toBeLessThanOrEqual(5000);
   });
 

@@ -185,7 +185,8 @@ function localTime(env: Env, name: string, fallback: string): string {
 function optionalIsoDate(env: Env, name: string): string | null {
   const v = optional(env, name);
   if (v === undefined) return null;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw new ConfigError(name, `must be a date YYYY-MM-DD, got '${v}'`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+    throw new ConfigError(name, `must be a date YYYY-MM-DD, got '${v}'`);
   return v;
 }
 
@@ -222,7 +223,8 @@ function jwtSecret(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
 /** Demo users share a published password: never in production. */
 function demoSeed(env: Env, nodeEnv: string, databaseUrl: string | undefined): boolean {
   const seed = bool(env, 'SEED_DEMO', databaseUrl === undefined && nodeEnv !== 'production');
-  if (seed && nodeEnv === 'production') throw new ConfigError('SEED_DEMO', 'must not be true when NODE_ENV=production (demo users share a published password)');
+  if (seed && nodeEnv === 'production')
+    throw new ConfigError('SEED_DEMO', 'must not be true when NODE_ENV=production (demo users share a published password)');
   return seed;
 }
 
@@ -239,7 +241,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('TRAINING_MH_HOURS_PER_YEAR', 'cannot exceed TRAINING_HOURS_PER_YEAR');
   }
   const corsRaw = optional(env, 'CORS_ORIGINS');
-  const corsOrigins = corsRaw ? corsRaw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const corsOrigins = corsRaw
+    ? corsRaw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   for (const origin of corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) {
       throw new ConfigError('CORS_ORIGINS', `must be a comma-separated list of origins like https://rota.example.org, got '${origin}'`);
@@ -276,7 +283,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
     corsOrigins,
     trustProxy: bool(env, 'TRUST_PROXY', false),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
     timeZone: validTimeZone(env, 'SERVICE_TIME_ZONE', 'Europe/London'),
     seedDemo: demoSeed(env, nodeEnv, databaseUrl),
     metricsToken: optional(env, 'METRICS_TOKEN'),

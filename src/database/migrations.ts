@@ -69,7 +69,10 @@ export function writeMigration(dir: string, name: string, timestamp: number, dri
   const className = `${name.replace(/[^A-Za-z0-9]/g, '')}${timestamp}`;
   const file = join(dir, `${timestamp}-${name}.ts`);
   const up = drift.up.map((q) => `    await q.query(${quote(q)});`).join('\n');
-  const down = drift.down.reverse().map((q) => `    await q.query(${quote(q)});`).join('\n');
+  const down = drift.down
+    .reverse()
+    .map((q) => `    await q.query(${quote(q)});`)
+    .join('\n');
   writeFileSync(
     file,
     `import { MigrationInterface, QueryRunner } from 'typeorm';\n\nexport class ${className} implements MigrationInterface {\n  name = '${className}';\n\n  async up(q: QueryRunner): Promise<void> {\n${up}\n  }\n\n  async down(q: QueryRunner): Promise<void> {\n${down}\n  }\n}\n`,
@@ -79,7 +82,9 @@ export function writeMigration(dir: string, name: string, timestamp: number, dri
 }
 
 export function writeMigrationIndex(dir: string): void {
-  const files = readdirSync(dir).filter((f) => /^\d+-.+\.ts$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d+-.+\.ts$/.test(f))
+    .sort();
   const imports = files.map((f, i) => `import * as m${i} from './${f.replace(/\.ts$/, '')}';`).join('\n');
   const list = files.map((_, i) => `  ...Object.values(m${i}),`).join('\n');
   writeFileSync(

@@ -39,7 +39,16 @@ const RELEASED_RUNNER_ERRORS = ['QueryRunnerAlreadyReleasedError', 'QueryRunnerP
 /** The database is down, restarting or unreachable: answer 503 and let the client retry. */
 export function isConnectionError(err: unknown): boolean {
   const code = pgCode(err);
-  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND')) {
+  if (
+    code &&
+    (code.startsWith('08') ||
+      code === '57P01' ||
+      code === '57P02' ||
+      code === '57P03' ||
+      code === 'ECONNREFUSED' ||
+      code === 'ECONNRESET' ||
+      code === 'ENOTFOUND')
+  ) {
     return true;
   }
   if (RELEASED_RUNNER_ERRORS.includes(String((err as Error)?.name))) return true;

@@ -23,8 +23,20 @@ describe('approvalOn(): approved on date D, both ends of a period inclusive (MED
     ['overlapping periods: the one lasting longest answers', overlapping, '2025-03-01', 'renewed', null],
     ['overlapping periods: before the overlap, the older one', overlapping, '2024-12-31', 'old', null],
     ['overlapping periods: after the older ends, the newer one', overlapping, '2025-07-01', 'renewed', null],
-    ['an approved clinician is not thereby shown as s.12 (kinds are independent)', [ac('2022-01-01', '2027-12-31')], '2023-01-01', null, 'ac:2022-01-01'],
-    ['s.12 lapsed, approved clinician current', [s12('2018-01-01', '2022-12-31'), ac('2022-06-01', '2027-05-31')], '2023-01-01', null, 'ac:2022-06-01'],
+    [
+      'an approved clinician is not thereby shown as s.12 (kinds are independent)',
+      [ac('2022-01-01', '2027-12-31')],
+      '2023-01-01',
+      null,
+      'ac:2022-01-01',
+    ],
+    [
+      's.12 lapsed, approved clinician current',
+      [s12('2018-01-01', '2022-12-31'), ac('2022-06-01', '2027-05-31')],
+      '2023-01-01',
+      null,
+      'ac:2022-06-01',
+    ],
     ['both current', [s12('2018-01-01', '2025-12-31'), ac('2022-06-01', '2027-05-31')], '2023-01-01', 's12:2018-01-01', 'ac:2022-06-01'],
     ['a one-day period covers exactly that day', [s12('2025-03-30', '2025-03-30')], '2025-03-30', 's12:2025-03-30', null],
     ['no approvals at all', [], '2025-01-01', null, null],
@@ -34,7 +46,7 @@ describe('approvalOn(): approved on date D, both ends of a period inclusive (MED
     expect(on.approvedClinician?.id ?? null).toBe(acId);
   });
 
-  it('returns the caller\'s own period objects, with their other fields', () => {
+  it("returns the caller's own period objects, with their other fields", () => {
     const period = { ...s12('2021-06-01', '2026-05-31'), approvingBody: 'NHS England' };
     expect(approvalOn([period], '2022-01-01').s12).toBe(period);
   });
@@ -45,13 +57,18 @@ describe('approvalOn(): approved on date D, both ends of a period inclusive (MED
 
   it('property: approved on D exactly when some period of that kind has start ≤ D ≤ end, counted day by day', () => {
     const day = fc.integer({ min: 0, max: 120 }).map((n) => addDays('2025-01-01', n));
-    const period = fc.record({ kind: fc.constantFrom('s12' as const, 'approved-clinician' as const), start: day, length: fc.integer({ min: 0, max: 40 }) })
+    const period = fc
+      .record({ kind: fc.constantFrom('s12' as const, 'approved-clinician' as const), start: day, length: fc.integer({ min: 0, max: 40 }) })
       .map(({ kind, start, length }) => ({ kind, startsOn: start, endsOn: addDays(start, length) }));
     fc.assert(
       fc.property(fc.array(period, { maxLength: 6 }), day, (approvals, date) => {
         const on = approvalOn(approvals, date);
-        for (const [kind, found] of [['s12', on.s12], ['approved-clinician', on.approvedClinician]] as const) {
-          const daysOf = (p: ApprovalPeriod) => Array.from({ length: daysBetween(p.startsOn, p.endsOn) + 1 }, (_, i) => addDays(p.startsOn, i));
+        for (const [kind, found] of [
+          ['s12', on.s12],
+          ['approved-clinician', on.approvedClinician],
+        ] as const) {
+          const daysOf = (p: ApprovalPeriod) =>
+            Array.from({ length: daysBetween(p.startsOn, p.endsOn) + 1 }, (_, i) => addDays(p.startsOn, i));
           const covering = approvals.filter((p) => p.kind === kind && daysOf(p).includes(date));
           expect(found !== null).toBe(covering.length > 0);
           if (found) expect(covering).toContain(found);

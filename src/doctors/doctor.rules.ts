@@ -49,4 +49,3 @@ export function approvalOn<P extends ApprovalPeriod>(approvals: readonly P[], da
   };
   return { s12: best('s12'), approvedClinician: best('approved-clinician') };
 }
-

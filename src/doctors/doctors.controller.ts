@@ -6,7 +6,16 @@ import { etagFor } from '../common/etag';
 import { IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import { DoctorsService } from './doctors.service';
-import { ApprovalStatusDto, ApprovalStatusQuery, CreateDoctorApprovalDto, CreateDoctorDto, DoctorDto, DoctorPageDto, DoctorQuery, UpdateDoctorDto } from './dto/doctor.dto';
+import {
+  ApprovalStatusDto,
+  ApprovalStatusQuery,
+  CreateDoctorApprovalDto,
+  CreateDoctorDto,
+  DoctorDto,
+  DoctorPageDto,
+  DoctorQuery,
+  UpdateDoctorDto,
+} from './dto/doctor.dto';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if the doctor changed since.' };
 
@@ -17,7 +26,9 @@ export class DoctorsController {
 
   @Get()
   @Authorize('doctors.read')
-  @ApiOperation({ summary: 'Search the register of s.12 doctors and approved clinicians by name or organisation, or by who was approved on a date.' })
+  @ApiOperation({
+    summary: 'Search the register of s.12 doctors and approved clinicians by name or organisation, or by who was approved on a date.',
+  })
   @ApiOkResponse({ type: DoctorPageDto })
   list(@Query() q: DoctorQuery): Promise<Page<DoctorDto>> {
     return this.doctors.list(q);
@@ -46,10 +57,17 @@ export class DoctorsController {
 
   @Patch(':id')
   @Authorize('doctors.write')
-  @ApiOperation({ summary: 'Change a doctor\'s name, contact details, notes or active flag. Send If-Match to avoid overwriting a concurrent change.' })
+  @ApiOperation({
+    summary: "Change a doctor's name, contact details, notes or active flag. Send If-Match to avoid overwriting a concurrent change.",
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: DoctorDto })
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateDoctorDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<DoctorDto> {
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateDoctorDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DoctorDto> {
     const doctor = await this.doctors.update(id, dto, version);
     reply.header('etag', etagFor(doctor.version));
     return doctor;
@@ -61,7 +79,12 @@ export class DoctorsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiHeader(IF_MATCH)
   @ApiCreatedResponse({ type: DoctorDto })
-  async addApproval(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateDoctorApprovalDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<DoctorDto> {
+  async addApproval(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateDoctorApprovalDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DoctorDto> {
     const doctor = await this.doctors.addApproval(id, dto, version);
     reply.header('etag', etagFor(doctor.version)).header('location', `/doctors/${doctor.id}`);
     return doctor;
@@ -73,13 +96,19 @@ export class DoctorsController {
   @ApiOperation({ summary: 'Remove an approval period entered in error (audited).' })
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse()
-  removeApproval(@Param('id', new ParseUUIDPipe()) id: string, @Param('approvalId', new ParseUUIDPipe()) approvalId: string, @IfMatchVersion() version: number | undefined): Promise<void> {
+  removeApproval(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('approvalId', new ParseUUIDPipe()) approvalId: string,
+    @IfMatchVersion() version: number | undefined,
+  ): Promise<void> {
     return this.doctors.removeApproval(id, approvalId, version);
   }
 
   @Get(':id/approval-status')
   @Authorize('doctors.read')
-  @ApiOperation({ summary: 'Was the doctor s.12-approved, or an approved clinician, on a date (e.g. the examination date; MHA s.12(2), (2A))?' })
+  @ApiOperation({
+    summary: 'Was the doctor s.12-approved, or an approved clinician, on a date (e.g. the examination date; MHA s.12(2), (2A))?',
+  })
   @ApiOkResponse({ type: ApprovalStatusDto })
   approvalStatus(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ApprovalStatusQuery): Promise<ApprovalStatusDto> {
     return this.doctors.approvalStatus(id, q.date);

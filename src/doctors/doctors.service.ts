@@ -10,7 +10,16 @@ import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
 import type { DoctorApprovalKind } from './doctor.entity';
 import { approvalOn as approvalsCovering, periodProblem } from './doctor.rules';
-import { ApprovalStatusDto, CreateDoctorApprovalDto, CreateDoctorDto, DoctorApprovalDto, DoctorDto, DoctorQuery, KindStatusDto, UpdateDoctorDto } from './dto/doctor.dto';
+import {
+  ApprovalStatusDto,
+  CreateDoctorApprovalDto,
+  CreateDoctorDto,
+  DoctorApprovalDto,
+  DoctorDto,
+  DoctorQuery,
+  KindStatusDto,
+  UpdateDoctorDto,
+} from './dto/doctor.dto';
 
 interface DoctorRow {
   id: string;
@@ -44,7 +53,14 @@ interface ApprovalRow {
 }
 
 function approvalDto(a: ApprovalRow): DoctorApprovalDto {
-  return { id: a.id, kind: a.kind, startsOn: a.startsOn, endsOn: a.endsOn, approvingBody: a.approvingBody, createdAt: a.createdAt.toISOString() };
+  return {
+    id: a.id,
+    kind: a.kind,
+    startsOn: a.startsOn,
+    endsOn: a.endsOn,
+    approvingBody: a.approvingBody,
+    createdAt: a.createdAt.toISOString(),
+  };
 }
 
 function doctorDto(d: DoctorRow, approvals: ApprovalRow[], today: IsoDate): DoctorDto {
@@ -80,7 +96,8 @@ function assertPeriods(periods: CreateDoctorApprovalDto[], field: (i: number) =>
     const problem = periodProblem(p);
     return problem ? [{ field: field(i), messages: [problem] }] : [];
   });
-  if (errors.length) throw new UnprocessableProblem(errors.map((e) => `${e.field}: ${e.messages[0]}`).join('; '), 'approval-period-invalid', { errors });
+  if (errors.length)
+    throw new UnprocessableProblem(errors.map((e) => `${e.field}: ${e.messages[0]}`).join('; '), 'approval-period-invalid', { errors });
 }
 
 /**
@@ -97,7 +114,10 @@ export class DoctorsService {
   ) {}
 
   async list(q: DoctorQuery): Promise<Page<DoctorDto>> {
-    if (q.kind && !q.approvedOn) throw new BadRequestProblem('kind says which approval must cover approvedOn; give approvedOn too.', [{ field: 'kind', messages: ['kind needs approvedOn'] }]);
+    if (q.kind && !q.approvedOn)
+      throw new BadRequestProblem('kind says which approval must cover approvedOn; give approvedOn too.', [
+        { field: 'kind', messages: ['kind needs approvedOn'] },
+      ]);
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
@@ -113,7 +133,9 @@ export class DoctorsService {
     if (q.approvedOn) {
       const on = param(q.approvedOn);
       const kind = q.kind ? ` AND a.kind = ${param(q.kind)}` : '';
-      where.push(`EXISTS (SELECT 1 FROM doctor_approvals a WHERE a.doctor_id = d.id AND a.starts_on <= ${on}::date AND a.ends_on >= ${on}::date${kind})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM doctor_approvals a WHERE a.doctor_id = d.id AND a.starts_on <= ${on}::date AND a.ends_on >= ${on}::date${kind})`,
+      );
     }
     if (q.cursor) {
       const [name, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
@@ -125,9 +147,17 @@ export class DoctorsService {
       `SELECT ${DOCTOR_COLUMNS} FROM doctors d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY lower(d.name), d.id LIMIT ${param(limit + 1)}`,
       params,
     );
-    const approvals = await this.approvalsOf(m, rows.map((r) => r.id));
+    const approvals = await this.approvalsOf(
+      m,
+      rows.map((r) => r.id),
+    );
     const today = this.today();
-    return pageOf(rows, limit, (r) => [r.sort_name, r.id], (r) => doctorDto(r, approvals.get(r.id) ?? [], today));
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.sort_name, r.id],
+      (r) => doctorDto(r, approvals.get(r.id) ?? [], today),
+    );
   }
 
   async get(id: string): Promise<DoctorDto> {
@@ -148,7 +178,9 @@ export class DoctorsService {
       );
       if (!inserted.length) {
         const [existing] = await m.query('SELECT id FROM doctors WHERE gmc_number = $1', [dto.gmcNumber]);
-        throw new ConflictProblem(`A doctor with GMC number ${dto.gmcNumber} is already in the register.`, 'gmc-number-taken', { existingId: existing?.id ?? null });
+        throw new ConflictProblem(`A doctor with GMC number ${dto.gmcNumber} is already in the register.`, 'gmc-number-taken', {
+          existingId: existing?.id ?? null,
+        });
       }
       const id = inserted[0].id;
       const approvals: Array<{ id: string; kind: string }> = periods.length
@@ -157,10 +189,21 @@ export class DoctorsService {
              SELECT $1, x.kind, x.starts_on, x.ends_on, x.approving_body
                FROM unnest($2::text[], $3::date[], $4::date[], $5::text[]) AS x(kind, starts_on, ends_on, approving_body)
              RETURNING id, kind`,
-            [id, periods.map((p) => p.kind), periods.map((p) => p.startsOn), periods.map((p) => p.endsOn), periods.map((p) => p.approvingBody ?? null)],
+            [
+              id,
+              periods.map((p) => p.kind),
+              periods.map((p) => p.startsOn),
+              periods.map((p) => p.endsOn),
+              periods.map((p) => p.approvingBody ?? null),
+            ],
           )
         : [];
-      await this.audit.record(m, { action: 'doctor.create', resourceType: 'doctor', resourceId: id, details: { approvals: approvals.map((a) => ({ id: a.id, kind: a.kind })) } });
+      await this.audit.record(m, {
+        action: 'doctor.create',
+        resourceType: 'doctor',
+        resourceId: id,
+        details: { approvals: approvals.map((a) => ({ id: a.id, kind: a.kind })) },
+      });
       return this.load(m, id);
     });
   }
@@ -184,7 +227,10 @@ export class DoctorsService {
       if (dto.notes !== undefined) set('notes', 'notes', dto.notes);
       if (dto.active !== undefined) set('active', 'active', dto.active);
       if (!sets.length) return this.load(m, id);
-      const [rows] = await m.query(`UPDATE doctors SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, params);
+      const [rows] = await m.query(
+        `UPDATE doctors SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+        params,
+      );
       if (!rows.length) throw new PreconditionFailedProblem('The doctor was changed by someone else meanwhile; fetch it again and retry.');
       await this.audit.record(m, { action: 'doctor.update', resourceType: 'doctor', resourceId: id, details: { fields: changed } });
       return this.load(m, id);
@@ -200,7 +246,12 @@ export class DoctorsService {
         [doctorId, dto.kind, dto.startsOn, dto.endsOn, dto.approvingBody ?? null],
       );
       await m.query('UPDATE doctors SET version = version + 1, updated_at = now() WHERE id = $1', [doctorId]);
-      await this.audit.record(m, { action: 'doctor-approval.add', resourceType: 'doctor', resourceId: doctorId, details: { approvalId: approval.id, kind: dto.kind } });
+      await this.audit.record(m, {
+        action: 'doctor-approval.add',
+        resourceType: 'doctor',
+        resourceId: doctorId,
+        details: { approvalId: approval.id, kind: dto.kind },
+      });
       return this.load(m, doctorId);
     });
   }
@@ -209,10 +260,18 @@ export class DoctorsService {
   async removeApproval(doctorId: string, approvalId: string, expectedVersion: number | undefined): Promise<void> {
     await this.db.transaction(async (m) => {
       await this.lockForChange(m, doctorId, expectedVersion);
-      const [rows]: [Array<{ kind: string }>] = await m.query('DELETE FROM doctor_approvals WHERE id = $1 AND doctor_id = $2 RETURNING kind', [approvalId, doctorId]);
+      const [rows]: [Array<{ kind: string }>] = await m.query(
+        'DELETE FROM doctor_approvals WHERE id = $1 AND doctor_id = $2 RETURNING kind',
+        [approvalId, doctorId],
+      );
       if (!rows.length) throw new NotFoundProblem('Approval', approvalId);
       await m.query('UPDATE doctors SET version = version + 1, updated_at = now() WHERE id = $1', [doctorId]);
-      await this.audit.record(m, { action: 'doctor-approval.remove', resourceType: 'doctor', resourceId: doctorId, details: { approvalId, kind: rows[0].kind } });
+      await this.audit.record(m, {
+        action: 'doctor-approval.remove',
+        resourceType: 'doctor',
+        resourceId: doctorId,
+        details: { approvalId, kind: rows[0].kind },
+      });
     });
   }
 

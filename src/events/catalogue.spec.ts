@@ -2,7 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REFERRAL_STATUSES } from '../referrals/referral.entities';
 import { DISPLACEMENT_TRANSITIONS } from '../people/relatives.service';
-import { DISPLACEMENT_MOVE_STATUSES, EVENT_CATALOGUE, REFERRAL_MOVE_STATUSES, eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './catalogue';
+import {
+  DISPLACEMENT_MOVE_STATUSES,
+  EVENT_CATALOGUE,
+  REFERRAL_MOVE_STATUSES,
+  eventCatalogueMarkdown,
+  eventCatalogueSchemas,
+  eventSchemaName,
+} from './catalogue';
 
 const SRC = join(__dirname, '..');
 
@@ -102,7 +109,18 @@ describe('event catalogue', () => {
       // referrals.service move (any status but received and allocated) and moveForAssessment
       ...REFERRAL_STATUSES.filter((s) => s !== 'received' && s !== 'allocated').map((s) => `referral.${s}`),
       // assessments.service change(..., action, ...)
-      ...['update', 'event', 'contact', 'recommendation', 'recommendation-withdrawn', 'nearest-relative', 'conflicts', 'outcome', 's4-conversion', 'close'].map((a) => `assessment.${a}`),
+      ...[
+        'update',
+        'event',
+        'contact',
+        'recommendation',
+        'recommendation-withdrawn',
+        'nearest-relative',
+        'conflicts',
+        'outcome',
+        's4-conversion',
+        'close',
+      ].map((a) => `assessment.${a}`),
       // relatives.service: every status a displacement can move to
       ...[...new Set(Object.values(DISPLACEMENT_TRANSITIONS).flat())].map((s) => `nearest-relative.displacement-${s}`),
       // swaps.service close(): declined | cancelled

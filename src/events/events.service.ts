@@ -19,7 +19,14 @@ export class EventsService {
   async emit(m: EntityManager, event: DomainEvent): Promise<void> {
     await m.query(
       `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, actor_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [event.type, event.aggregateType, event.aggregateId, event.payload, requestContext.current()?.actor?.userId ?? null, this.clock.now()],
+      [
+        event.type,
+        event.aggregateType,
+        event.aggregateId,
+        event.payload,
+        requestContext.current()?.actor?.userId ?? null,
+        this.clock.now(),
+      ],
     );
   }
 }

@@ -33,7 +33,10 @@ interface Stored {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -64,15 +67,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     const userId = req.actor.userId;
     const path = req.url.split('?')[0];
-    const requestHash = createHash('sha256').update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`)
+      .digest('hex');
     const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
 
     const run = async (): Promise<unknown> => {
       const earlier = await this.find(this.db.manager, userId, key);
       if (earlier) return this.replay(earlier, requestHash, reply);
       return this.db.ambientTransaction(async (m) => {
-        const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [`idempotency:${userId}:${key}`]);
-        if (!locked) throw new ConflictProblem('A request with this Idempotency-Key is still being processed; retry shortly.', 'idempotency-in-progress');
+        const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [
+          `idempotency:${userId}:${key}`,
+        ]);
+        if (!locked)
+          throw new ConflictProblem(
+            'A request with this Idempotency-Key is still being processed; retry shortly.',
+            'idempotency-in-progress',
+          );
         const raced = await this.find(m, userId, key);
         if (raced) return this.replay(raced, requestHash, reply);
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -85,7 +96,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await m.query(
           `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status_code, response_body, response_headers, created_at, expires_at)
            VALUES ($1, $2, 'POST', $3, $4, $5, $6, $7, $8, $9)`,
-          [userId, key, path, requestHash, status, body === undefined ? null : JSON.stringify(body), headers, now, new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000)],
+          [
+            userId,
+            key,
+            path,
+            requestHash,
+            status,
+            body === undefined ? null : JSON.stringify(body),
+            headers,
+            now,
+            new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000),
+          ],
         );
         return body;
       });

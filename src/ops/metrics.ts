@@ -16,9 +16,31 @@ export class Metrics {
 
   constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry });
-    const pool = () => (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
-    new Gauge({ name: 'db_pool_connections_total', help: 'Connections open in the pool', registers: [this.registry], collect() { this.set(pool()?.totalCount ?? 0); } });
-    new Gauge({ name: 'db_pool_connections_idle', help: 'Idle connections in the pool', registers: [this.registry], collect() { this.set(pool()?.idleCount ?? 0); } });
-    new Gauge({ name: 'db_pool_waiting_requests', help: 'Requests waiting for a pool connection', registers: [this.registry], collect() { this.set(pool()?.waitingCount ?? 0); } });
+    const pool = () =>
+      (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    new Gauge({
+      name: 'db_pool_connections_total',
+      help: 'Connections open in the pool',
+      registers: [this.registry],
+      collect() {
+        this.set(pool()?.totalCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'db_pool_connections_idle',
+      help: 'Idle connections in the pool',
+      registers: [this.registry],
+      collect() {
+        this.set(pool()?.idleCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'db_pool_waiting_requests',
+      help: 'Requests waiting for a pool connection',
+      registers: [this.registry],
+      collect() {
+        this.set(pool()?.waitingCount ?? 0);
+      },
+    });
   }
 }

@@ -56,7 +56,8 @@ export class OpsController {
   @ApiExcludeEndpoint()
   async scrape(@Headers('authorization') auth: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     // Prometheus scrapes without a user token; METRICS_TOKEN, when set, must be presented as a bearer token.
-    if (this.config.metricsToken && auth !== `Bearer ${this.config.metricsToken}`) throw new UnauthorizedProblem('A metrics token is required.');
+    if (this.config.metricsToken && auth !== `Bearer ${this.config.metricsToken}`)
+      throw new UnauthorizedProblem('A metrics token is required.');
     reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

@@ -39,14 +39,20 @@ export class PeopleController {
     description:
       'Creating a person gives no relationship to them: relationships come from referrals. So a referrer who records a person ' +
       'without making a referral cannot read the record back (GET answers 403): intended. An NHS number already recorded is a 409 ' +
-      '`person-exists` with the existing id and its link, and none of that person\'s details.',
+      "`person-exists` with the existing id and its link, and none of that person's details.",
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: PersonDto })
-  @ApiBadRequestResponse({ description: 'Invalid fields, e.g. an NHS number with a wrong check digit or an unknown ethnic category code (problem+json).' })
+  @ApiBadRequestResponse({
+    description: 'Invalid fields, e.g. an NHS number with a wrong check digit or an unknown ethnic category code (problem+json).',
+  })
   @ApiConflictResponse({ description: '`person-exists`: a person with this NHS number is recorded; `existingId` and `href` name them.' })
   @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreatePersonDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PersonDto> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreatePersonDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PersonDto> {
     const person = await this.people.create(actor, dto);
     reply.header('etag', etagFor(person.version)).header('location', `/people/${person.id}`);
     return person;
@@ -56,7 +62,8 @@ export class PeopleController {
   @Authorize('people.search')
   @ApiOperation({
     summary: 'Find people by NHS number, or by family name (prefix) and date of birth.',
-    description: 'Only people you may read are returned; each is recorded in the audit log as read by you. Without criteria: 400 (no browsing).',
+    description:
+      'Only people you may read are returned; each is recorded in the audit log as read by you. Without criteria: 400 (no browsing).',
   })
   @ApiOkResponse({ type: PersonPageDto })
   @ApiBadRequestResponse({ description: '`search-criteria-required`, or an invalid field.' })
@@ -69,7 +76,11 @@ export class PeopleController {
   @ApiOperation({ summary: 'One person. The read is audited with its basis (role, relationship or break-glass).' })
   @ApiOkResponse({ type: PersonDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PersonDto> {
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @AccessDecision() decision: Decision | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PersonDto> {
     const person = await this.people.read(id, decided(decision));
     reply.header('etag', etagFor(person.version));
     return person;
@@ -77,7 +88,9 @@ export class PeopleController {
 
   @Patch(':id')
   @Authorize('person.write', { personParam: 'id' })
-  @ApiOperation({ summary: 'Change a person\'s details; `null` clears an optional field. The audit records which fields changed, not their values.' })
+  @ApiOperation({
+    summary: "Change a person's details; `null` clears an optional field. The audit records which fields changed, not their values.",
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; a stale one is 412.' })
   @ApiOkResponse({ type: PersonDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })

@@ -7,7 +7,15 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, ProblemError, UnprocessableProblem, ValidationProblem } from '../common/problem';
+import {
+  BadRequestProblem,
+  ConflictProblem,
+  NotFoundProblem,
+  PreconditionFailedProblem,
+  ProblemError,
+  UnprocessableProblem,
+  ValidationProblem,
+} from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -116,7 +124,10 @@ export class PeopleService {
       actor: { userId: actor.userId, roles: actor.roles },
       details: { reason: 'person-exists', matchedBy: 'nhsNumber' },
     });
-    throw new ConflictProblem('A person with this NHS number is already recorded.', 'person-exists', { existingId: outcome.existingId, href: `/people/${outcome.existingId}` });
+    throw new ConflictProblem('A person with this NHS number is already recorded.', 'person-exists', {
+      existingId: outcome.existingId,
+      href: `/people/${outcome.existingId}`,
+    });
   }
 
   /**
@@ -156,7 +167,13 @@ export class PeopleService {
   async read(id: string, decision: Decision): Promise<PersonDto> {
     return this.db.transaction(async (m) => {
       const person = await this.load(m, id);
-      await this.audit.record(m, { action: 'person.read', resourceType: 'person', resourceId: person.id, subjectPersonId: person.id, accessBasis: decision.basis });
+      await this.audit.record(m, {
+        action: 'person.read',
+        resourceType: 'person',
+        resourceId: person.id,
+        subjectPersonId: person.id,
+        accessBasis: decision.basis,
+      });
       return person;
     });
   }
@@ -169,25 +186,47 @@ export class PeopleService {
       assertVersion(expectedVersion, current.version);
       const fields = FIELDS.filter((f) => dto[f] !== undefined);
       if (!fields.length) {
-        await this.audit.record(m, { action: 'person.read', resourceType: 'person', resourceId: id, subjectPersonId: id, accessBasis: decision.basis });
+        await this.audit.record(m, {
+          action: 'person.read',
+          resourceType: 'person',
+          resourceId: id,
+          subjectPersonId: id,
+          accessBasis: decision.basis,
+        });
         return current;
       }
       if (dto.nhsNumber && dto.nhsNumber !== current.nhsNumber) {
         const [other] = await m.query('SELECT id FROM persons WHERE nhs_number = $1 AND id <> $2', [dto.nhsNumber, id]);
-        if (other) throw new ConflictProblem('Another person is recorded with this NHS number.', 'person-exists', { existingId: other.id, href: `/people/${other.id}` });
+        if (other)
+          throw new ConflictProblem('Another person is recorded with this NHS number.', 'person-exists', {
+            existingId: other.id,
+            href: `/people/${other.id}`,
+          });
       }
       const params: unknown[] = [id, current.version, ...fields.map((f) => dto[f])];
       const sets = fields.map((f, i) => `${COLUMN[f]} = $${i + 3}`);
       let rows: Array<{ id: string }>;
       try {
-        [rows] = await m.query(`UPDATE persons SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, params);
+        [rows] = await m.query(
+          `UPDATE persons SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+          params,
+        );
       } catch (err) {
         // A concurrent request took the NHS number between our check and this write.
-        if (pgCode(err) === '23505' && constraintOf(err) === 'persons_nhs_number_key') throw new ConflictProblem('Another person is recorded with this NHS number.', 'person-exists');
+        if (pgCode(err) === '23505' && constraintOf(err) === 'persons_nhs_number_key')
+          throw new ConflictProblem('Another person is recorded with this NHS number.', 'person-exists');
         throw err;
       }
-      if (!rows.length) throw new PreconditionFailedProblem('The person was changed by someone else meanwhile; fetch them again and retry.');
-      await this.audit.record(m, { action: 'person.update', resourceType: 'person', resourceId: id, subjectPersonId: id, accessBasis: decision.basis, details: { fields } });
+      if (!rows.length)
+        throw new PreconditionFailedProblem('The person was changed by someone else meanwhile; fetch them again and retry.');
+      await this.audit.record(m, {
+        action: 'person.update',
+        resourceType: 'person',
+        resourceId: id,
+        subjectPersonId: id,
+        accessBasis: decision.basis,
+        details: { fields },
+      });
       return this.load(m, id);
     });
   }
@@ -201,9 +240,20 @@ export class PeopleService {
   async search(actor: Actor, q: PersonSearchQuery): Promise<Page<PersonSummaryDto>> {
     const criteria = (['nhsNumber', 'familyName', 'dateOfBirth', 'givenName'] as const).filter((k) => q[k] !== undefined);
     if (!q.nhsNumber && !(q.familyName && q.dateOfBirth)) {
-      throw new ProblemError(400, 'search-criteria-required', 'The request is not valid', 'Search by nhsNumber, or by familyName and dateOfBirth (givenName narrows the latter).', {
-        errors: [{ field: q.familyName ? 'dateOfBirth' : q.dateOfBirth ? 'familyName' : 'nhsNumber', messages: ['give nhsNumber, or familyName and dateOfBirth'] }],
-      });
+      throw new ProblemError(
+        400,
+        'search-criteria-required',
+        'The request is not valid',
+        'Search by nhsNumber, or by familyName and dateOfBirth (givenName narrows the latter).',
+        {
+          errors: [
+            {
+              field: q.familyName ? 'dateOfBirth' : q.dateOfBirth ? 'familyName' : 'nhsNumber',
+              messages: ['give nhsNumber, or familyName and dateOfBirth'],
+            },
+          ],
+        },
+      );
     }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     let after: string | undefined;
@@ -220,7 +270,11 @@ export class PeopleService {
       if (q.familyName) where.add('lower(p.family_name) LIKE lower(?)', startsWith(q.familyName));
       if (q.dateOfBirth) where.add('p.date_of_birth = ?::date', q.dateOfBirth);
       if (q.givenName) where.add('lower(p.given_name) LIKE lower(?)', startsWith(q.givenName));
-      if (after) where.add('(lower(p.family_name), lower(p.given_name), p.id) > (SELECT lower(c.family_name), lower(c.given_name), c.id FROM persons c WHERE c.id = ?::uuid)', after);
+      if (after)
+        where.add(
+          '(lower(p.family_name), lower(p.given_name), p.id) > (SELECT lower(c.family_name), lower(c.given_name), c.id FROM persons c WHERE c.id = ?::uuid)',
+          after,
+        );
       const scope = this.access.scope(actor, 'person.read', 'p.id', where.params.length + 1);
       where.params.push(...scope.params);
       where.raw(scope.sql);
@@ -229,7 +283,12 @@ export class PeopleService {
         `SELECT ${SUMMARY_COLUMNS} FROM persons p ${where} ORDER BY lower(p.family_name), lower(p.given_name), p.id LIMIT ${limitParam}`,
         where.params,
       );
-      const page = pageOf(rows, limit, (r) => [r.id], (r) => r);
+      const page = pageOf(
+        rows,
+        limit,
+        (r) => [r.id],
+        (r) => r,
+      );
       // The scope said who is visible; the policy says on what basis, which each audit record carries. Roles that
       // see everyone share one basis; otherwise each person is decided (and anyone no longer readable is dropped).
       const blanket = can(actor.roles, 'person.read');
@@ -250,15 +309,21 @@ export class PeopleService {
   /** Rules the validation pipe cannot know: the NHS number (again, for callers that build the DTO themselves) and the date of birth. */
   private checkRules(dto: CreatePersonDto | UpdatePersonDto): void {
     if (dto.nhsNumber && !isValidNhsNumber(dto.nhsNumber)) {
-      throw new ValidationProblem([{ field: 'nhsNumber', messages: ['nhsNumber must be a valid NHS number: 10 digits whose last is the modulus 11 check digit'] }]);
+      throw new ValidationProblem([
+        { field: 'nhsNumber', messages: ['nhsNumber must be a valid NHS number: 10 digits whose last is the modulus 11 check digit'] },
+      ]);
     }
     if (!dto.dateOfBirth) return;
     const today = localDate(this.clock.now(), this.config.timeZone);
     if (dto.dateOfBirth > today) {
-      throw new UnprocessableProblem('The date of birth is in the future.', 'date-of-birth-in-future', { errors: [{ field: 'dateOfBirth', messages: ['dateOfBirth may not be after today'] }] });
+      throw new UnprocessableProblem('The date of birth is in the future.', 'date-of-birth-in-future', {
+        errors: [{ field: 'dateOfBirth', messages: ['dateOfBirth may not be after today'] }],
+      });
     }
     if (dto.dateOfBirth < addYears(today, -MAX_AGE_YEARS)) {
-      throw new UnprocessableProblem(`The date of birth is more than ${MAX_AGE_YEARS} years ago.`, 'date-of-birth-implausible', { errors: [{ field: 'dateOfBirth', messages: [`dateOfBirth may not be more than ${MAX_AGE_YEARS} years ago`] }] });
+      throw new UnprocessableProblem(`The date of birth is more than ${MAX_AGE_YEARS} years ago.`, 'date-of-birth-implausible', {
+        errors: [{ field: 'dateOfBirth', messages: [`dateOfBirth may not be more than ${MAX_AGE_YEARS} years ago`] }],
+      });
     }
   }
 
@@ -277,7 +342,14 @@ export class PeopleService {
       [...values, actor.userId],
     );
     if (rows.length) {
-      await this.audit.record(m, { action: 'person.create', resourceType: 'person', resourceId: rows[0].id, subjectPersonId: rows[0].id, actor: { userId: actor.userId, roles: actor.roles }, details: { fields } });
+      await this.audit.record(m, {
+        action: 'person.create',
+        resourceType: 'person',
+        resourceId: rows[0].id,
+        subjectPersonId: rows[0].id,
+        actor: { userId: actor.userId, roles: actor.roles },
+        details: { fields },
+      });
       return rows[0].id;
     }
     const [existing] = await m.query('SELECT id FROM persons WHERE nhs_number = $1', [dto.nhsNumber]);

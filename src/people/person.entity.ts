@@ -8,7 +8,10 @@ export const SEXES = ['female', 'male', 'indeterminate', 'not-known'] as const;
 /** The subject of a referral. Every read of this record is audited; access follows the policy (person.read). */
 @Entity('persons')
 @Check('persons_nhs_number', `nhs_number IS NULL OR nhs_number ~ '^[0-9]{10}$'`)
-@Check('persons_ethnic_category', `ethnic_category IS NULL OR ethnic_category IN ('A','B','C','D','E','F','G','H','J','K','L','M','N','P','R','S','Z')`)
+@Check(
+  'persons_ethnic_category',
+  `ethnic_category IS NULL OR ethnic_category IN ('A','B','C','D','E','F','G','H','J','K','L','M','N','P','R','S','Z')`,
+)
 @Check('persons_sex', `sex IS NULL OR sex IN ('female','male','indeterminate','not-known')`)
 @Index('persons_nhs_number_key', ['nhsNumber'], { unique: true, where: 'nhs_number IS NOT NULL' })
 @Index('persons_name_dob_idx', { synchronize: false })

@@ -4,8 +4,20 @@ import { PersonEntity } from './person.entity';
 
 /** s.26(1) classes, plus the derived candidates of s.26(6)-(7) and the child-patient branch of ss.27-28. */
 export const RELATIONSHIPS = [
-  'spouse', 'civil-partner', 'cohabitee', 'child', 'parent', 'sibling', 'grandparent', 'grandchild', 'uncle-aunt', 'nephew-niece',
-  'non-relative-resident', 'local-authority-care-order', 'guardian-or-residence-order', 'other',
+  'spouse',
+  'civil-partner',
+  'cohabitee',
+  'child',
+  'parent',
+  'sibling',
+  'grandparent',
+  'grandchild',
+  'uncle-aunt',
+  'nephew-niece',
+  'non-relative-resident',
+  'local-authority-care-order',
+  'guardian-or-residence-order',
+  'other',
 ] as const;
 export type Relationship = (typeof RELATIONSHIPS)[number];
 
@@ -14,7 +26,10 @@ export type Relationship = (typeof RELATIONSHIPS)[number];
  * every assessment of the person uses the same list, and the NR engine proposes from it.
  */
 @Entity('relatives')
-@Check('relatives_relationship', `relationship IN ('spouse','civil-partner','cohabitee','child','parent','sibling','grandparent','grandchild','uncle-aunt','nephew-niece','non-relative-resident','local-authority-care-order','guardian-or-residence-order','other')`)
+@Check(
+  'relatives_relationship',
+  `relationship IN ('spouse','civil-partner','cohabitee','child','parent','sibling','grandparent','grandchild','uncle-aunt','nephew-niece','non-relative-resident','local-authority-care-order','guardian-or-residence-order','other')`,
+)
 @Index('relatives_person_idx', ['personId'])
 export class RelativeEntity {
   @PrimaryGeneratedColumn('uuid')

@@ -54,7 +54,7 @@ export class RelativesController {
 
   @Get('relatives')
   @Authorize('person.read', { personParam: 'id' })
-  @ApiOperation({ summary: 'The person\'s relatives and carers, as recorded (audited read).' })
+  @ApiOperation({ summary: "The person's relatives and carers, as recorded (audited read)." })
   @ApiOkResponse({ type: RelativeListDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
   async list(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined): Promise<RelativeListDto> {
@@ -63,7 +63,10 @@ export class RelativesController {
 
   @Post('relatives')
   @Authorize('person.write', { personParam: 'id' })
-  @ApiOperation({ summary: 'Record a relative or carer with the facts s.26 ranks by (relationship, whole blood, date of birth, living with or caring for, UK residence, separation, years living together, authorised delegate).' })
+  @ApiOperation({
+    summary:
+      'Record a relative or carer with the facts s.26 ranks by (relationship, whole blood, date of birth, living with or caring for, UK residence, separation, years living together, authorised delegate).',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: RelativeDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields, e.g. an unknown relationship (problem+json with per-field errors).' })
@@ -83,7 +86,9 @@ export class RelativesController {
 
   @Patch('relatives/:relativeId')
   @Authorize('person.write', { personParam: 'id' })
-  @ApiOperation({ summary: 'Change a relative\'s facts; `null` clears an optional field. The audit records which fields changed, not their values.' })
+  @ApiOperation({
+    summary: "Change a relative's facts; `null` clears an optional field. The audit records which fields changed, not their values.",
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: RelativeDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
@@ -106,7 +111,8 @@ export class RelativesController {
   @Get('nearest-relative')
   @Authorize('person.read', { personParam: 'id' })
   @ApiOperation({
-    summary: 'The nearest relative s.26 proposes on a date (default today), with the ranking, exclusions and a trace citing each subsection; the objections in force (NR-02) and the s.29 state (NR-10).',
+    summary:
+      'The nearest relative s.26 proposes on a date (default today), with the ranking, exclusions and a trace citing each subsection; the objections in force (NR-02) and the s.29 state (NR-10).',
     description:
       'A proposal for the AMHP to confirm: it says what it assumed. A s.29 order in force names the acting nearest relative and overrides s.26. ' +
       'From the configured MHA 2025 nominated-person commencement, there is no nearest relative (`regime: nominated-person`) and the trace says a nominated person must be appointed.',
@@ -114,31 +120,48 @@ export class RelativesController {
   @ApiOkResponse({ type: NearestRelativeDto })
   @ApiBadRequestResponse({ description: '`asAt` is not a date YYYY-MM-DD.' })
   @ApiNotFoundResponse({ description: 'No such person.' })
-  nearestRelative(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: NearestRelativeQuery, @AccessDecision() decision: Decision | undefined): Promise<NearestRelativeDto> {
+  nearestRelative(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: NearestRelativeQuery,
+    @AccessDecision() decision: Decision | undefined,
+  ): Promise<NearestRelativeDto> {
     return this.relatives.nearestRelative(id, q.asAt, decided(decision));
   }
 
   @Get('nearest-relative-objections')
   @Authorize('person.read', { personParam: 'id' })
-  @ApiOperation({ summary: 'Every nearest-relative objection recorded for the person, newest first, each saying whether it is in force (audited read).' })
+  @ApiOperation({
+    summary: 'Every nearest-relative objection recorded for the person, newest first, each saying whether it is in force (audited read).',
+  })
   @ApiOkResponse({ type: ObjectionListDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
-  async objections(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined): Promise<ObjectionListDto> {
+  async objections(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @AccessDecision() decision: Decision | undefined,
+  ): Promise<ObjectionListDto> {
     return { items: await this.relatives.listObjections(id, decided(decision)) };
   }
 
   @Post('nearest-relative-objections')
   @Authorize('person.write', { personParam: 'id' })
   @ApiOperation({
-    summary: 'Record a nearest-relative objection to a s.3 or guardianship application (NR-02), notified to an AMHP or to the council (duty line, EDT).',
+    summary:
+      'Record a nearest-relative objection to a s.3 or guardianship application (NR-02), notified to an AMHP or to the council (duty line, EDT).',
     description: 'It stays in force across assessments until withdrawn (M v East London).',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ObjectionDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
   @ApiNotFoundResponse({ description: 'No such person.' })
-  @ApiUnprocessableEntityResponse({ description: '`in-future` (notifiedAt after now) or `unknown-relative` (relativeId is not this person\'s relative).' })
-  createObjection(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateObjectionDto, @CurrentActor() actor: Actor, @AccessDecision() decision: Decision | undefined): Promise<ObjectionDto> {
+  @ApiUnprocessableEntityResponse({
+    description: "`in-future` (notifiedAt after now) or `unknown-relative` (relativeId is not this person's relative).",
+  })
+  createObjection(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateObjectionDto,
+    @CurrentActor() actor: Actor,
+    @AccessDecision() decision: Decision | undefined,
+  ): Promise<ObjectionDto> {
     return this.relatives.createObjection(actor, id, dto, decided(decision));
   }
 
@@ -165,13 +188,18 @@ export class RelativesController {
   @ApiOperation({ summary: 'Every s.29 displacement application for the person, newest first (audited read).' })
   @ApiOkResponse({ type: DisplacementListDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
-  async displacements(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined): Promise<DisplacementListDto> {
+  async displacements(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @AccessDecision() decision: Decision | undefined,
+  ): Promise<DisplacementListDto> {
     return { items: await this.relatives.listDisplacements(id, decided(decision)) };
   }
 
   @Post('displacements')
   @Authorize('person.write', { personParam: 'id' })
-  @ApiOperation({ summary: 'Record a s.29 application to the county court to displace the nearest relative (NR-10), on ground (a)-(e), as filed.' })
+  @ApiOperation({
+    summary: 'Record a s.29 application to the county court to displace the nearest relative (NR-10), on ground (a)-(e), as filed.',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: DisplacementDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
@@ -192,8 +220,10 @@ export class RelativesController {
   @Patch('displacements/:displacementId')
   @Authorize('person.write', { personParam: 'id' })
   @ApiOperation({
-    summary: 'Record the court\'s progress: applied → interim-order | order | refused | withdrawn; interim-order → order | refused | withdrawn.',
-    description: 'An illegal move is 409 naming the allowed ones. An order needs actingNearestRelative and effectiveFrom; from that date it overrides the s.26 proposal.',
+    summary:
+      "Record the court's progress: applied → interim-order | order | refused | withdrawn; interim-order → order | refused | withdrawn.",
+    description:
+      'An illegal move is 409 naming the allowed ones. An order needs actingNearestRelative and effectiveFrom; from that date it overrides the s.26 proposal.',
   })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: DisplacementDto })

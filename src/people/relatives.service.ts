@@ -9,7 +9,12 @@ import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, Unprocessa
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
-import { proposeNearestRelative, type NearestRelativeProposal, type RelativeFacts, type RepresentativeRegime } from '../statute/nearest-relative';
+import {
+  proposeNearestRelative,
+  type NearestRelativeProposal,
+  type RelativeFacts,
+  type RepresentativeRegime,
+} from '../statute/nearest-relative';
 import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/time';
 import {
   CreateDisplacementDto,
@@ -57,7 +62,11 @@ const DISPLACEMENT_COLUMNS = `d.id, d.person_id AS "personId", d.relative_id AS 
   d.recorded_by AS "recordedBy", d.created_at AS "createdAt"`;
 
 type RelativeRow = Omit<RelativeDto, 'createdAt'> & { createdAt: Date };
-type ObjectionRow = Omit<ObjectionDto, 'notifiedAt' | 'withdrawnAt' | 'createdAt' | 'inForce'> & { notifiedAt: Date; withdrawnAt: Date | null; createdAt: Date };
+type ObjectionRow = Omit<ObjectionDto, 'notifiedAt' | 'withdrawnAt' | 'createdAt' | 'inForce'> & {
+  notifiedAt: Date;
+  withdrawnAt: Date | null;
+  createdAt: Date;
+};
 type DisplacementRow = Omit<DisplacementDto, 'filedAt' | 'createdAt' | 'inForce'> & { filedAt: Date; createdAt: Date };
 
 /** NR-10: how a s.29 application moves through the court. An illegal move is 409 naming the allowed ones. */
@@ -88,7 +97,6 @@ export interface NearestRelativeState {
   displacement: DisplacementDto | null;
 }
 
-
 /**
  * A person's relatives, nearest-relative objections (NR-02) and s.29 displacement applications (NR-10, NR-11),
  * with the s.26 proposal (src/statute/nearest-relative.ts). Person-level, so every assessment of the person sees the
@@ -113,7 +121,14 @@ export class RelativesService {
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
       const items = await this.relatives(m, personId);
-      await this.audit.record(m, { action: 'relatives.read', resourceType: 'person', resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis, details: { relativeIds: items.map((r) => r.id) } });
+      await this.audit.record(m, {
+        action: 'relatives.read',
+        resourceType: 'person',
+        resourceId: personId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { relativeIds: items.map((r) => r.id) },
+      });
       return items;
     });
   }
@@ -130,14 +145,32 @@ export class RelativesService {
          VALUES ($1, $2${fields.map((_, i) => `, $${i + 3}`).join('')}) RETURNING id`,
         [personId, actor.userId, ...values],
       );
-      await this.audit.record(m, { action: 'relative.create', resourceType: 'relative', resourceId: id, subjectPersonId: personId, accessBasis: decision.basis, details: { fields } });
-      await this.events.emit(m, { type: 'relative.recorded', aggregateType: 'person', aggregateId: personId, payload: { personId, relativeId: id } });
+      await this.audit.record(m, {
+        action: 'relative.create',
+        resourceType: 'relative',
+        resourceId: id,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { fields },
+      });
+      await this.events.emit(m, {
+        type: 'relative.recorded',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, relativeId: id },
+      });
       return this.relative(m, personId, id);
     });
   }
 
   /** PATCH /people/:id/relatives/:relativeId: compare-and-set on the version (stale If-Match → 412). */
-  async update(personId: string, relativeId: string, dto: UpdateRelativeDto, expectedVersion: number | undefined, decision: Decision): Promise<RelativeDto> {
+  async update(
+    personId: string,
+    relativeId: string,
+    dto: UpdateRelativeDto,
+    expectedVersion: number | undefined,
+    decision: Decision,
+  ): Promise<RelativeDto> {
     this.checkDateOfBirth(dto.dateOfBirth);
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
@@ -145,7 +178,13 @@ export class RelativesService {
       assertVersion(expectedVersion, current.version);
       const fields = FIELDS.filter((f) => dto[f] !== undefined);
       if (!fields.length) {
-        await this.audit.record(m, { action: 'relative.read', resourceType: 'relative', resourceId: relativeId, subjectPersonId: personId, accessBasis: decision.basis });
+        await this.audit.record(m, {
+          action: 'relative.read',
+          resourceType: 'relative',
+          resourceId: relativeId,
+          subjectPersonId: personId,
+          accessBasis: decision.basis,
+        });
         return current;
       }
       const values = fields.map((f) => (f === 'contact' ? JSON.stringify(dto.contact) : dto[f]));
@@ -156,9 +195,22 @@ export class RelativesService {
         [relativeId, personId, current.version, ...values],
       );
       // Changed by someone else between our read and this write: their change stands.
-      if (!rows.length) throw new PreconditionFailedProblem('The relative was changed by someone else meanwhile; fetch them again and retry.');
-      await this.audit.record(m, { action: 'relative.update', resourceType: 'relative', resourceId: relativeId, subjectPersonId: personId, accessBasis: decision.basis, details: { fields } });
-      await this.events.emit(m, { type: 'relative.updated', aggregateType: 'person', aggregateId: personId, payload: { personId, relativeId, fields } });
+      if (!rows.length)
+        throw new PreconditionFailedProblem('The relative was changed by someone else meanwhile; fetch them again and retry.');
+      await this.audit.record(m, {
+        action: 'relative.update',
+        resourceType: 'relative',
+        resourceId: relativeId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { fields },
+      });
+      await this.events.emit(m, {
+        type: 'relative.updated',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, relativeId, fields },
+      });
       return this.relative(m, personId, relativeId);
     });
   }
@@ -187,7 +239,14 @@ export class RelativesService {
         accessBasis: decision.basis,
         details: { asAt: date, regime, relativeIds: [...state.proposal.ranked, ...state.proposal.excluded].map((r) => r.relativeId) },
       });
-      return { asAt: date, regime, proposal: state.proposal, objections: state.objections, objectionInForce: state.objectionInForce, displacement: state.displacement };
+      return {
+        asAt: date,
+        regime,
+        proposal: state.proposal,
+        objections: state.objections,
+        objectionInForce: state.objectionInForce,
+        displacement: state.displacement,
+      };
     });
   }
 
@@ -196,35 +255,44 @@ export class RelativesService {
    * `asAt` (dates, such as ages and an order's effective date, are taken in the service's time zone). No access
    * check and no audit: the caller has decided access and audits the read. 404 when there is no such person.
    */
-  async nearestRelativeState(m: EntityManager, personId: string, asAt: Date, regime: 'nearest-relative' | 'nominated-person'): Promise<NearestRelativeState> {
+  async nearestRelativeState(
+    m: EntityManager,
+    personId: string,
+    asAt: Date,
+    regime: 'nearest-relative' | 'nominated-person',
+  ): Promise<NearestRelativeState> {
     const person = await this.requirePerson(m, personId);
     const date = localDate(asAt, this.config.timeZone);
     const relatives = await this.relatives(m, personId);
     const displacements = await this.displacementRows(m, personId);
-    const inForce = displacements.filter((d) => this.displacementInForce(d, date)).sort((x, y) => (x.effectiveFrom! < y.effectiveFrom! ? 1 : x.effectiveFrom! > y.effectiveFrom! ? -1 : y.filedAt.getTime() - x.filedAt.getTime()));
+    const inForce = displacements
+      .filter((d) => this.displacementInForce(d, date))
+      .sort((x, y) =>
+        x.effectiveFrom! < y.effectiveFrom! ? 1 : x.effectiveFrom! > y.effectiveFrom! ? -1 : y.filedAt.getTime() - x.filedAt.getTime(),
+      );
     const order = inForce[0] ?? null;
     const proposal = proposeNearestRelative({
       patient: { dateOfBirth: person.dateOfBirth, married: false },
-      relatives: relatives.map(
-        (r): RelativeFacts => ({
-          id: r.id,
-          name: r.name,
-          relationship: r.relationship,
-          wholeBlood: r.wholeBlood,
-          dateOfBirth: r.dateOfBirth,
-          livesWithPatient: r.livesWithPatient,
-          caresForPatient: r.caresForPatient,
-          ukResident: r.ukResident,
-          separatedOrDeserted: r.separatedOrDeserted,
-          yearsLivingWith: r.yearsLivingWith,
-          authorisedDelegate: r.authorisedDelegate,
-        }),
-      ),
+      relatives: relatives.map((r): RelativeFacts => ({
+        id: r.id,
+        name: r.name,
+        relationship: r.relationship,
+        wholeBlood: r.wholeBlood,
+        dateOfBirth: r.dateOfBirth,
+        livesWithPatient: r.livesWithPatient,
+        caresForPatient: r.caresForPatient,
+        ukResident: r.ukResident,
+        separatedOrDeserted: r.separatedOrDeserted,
+        yearsLivingWith: r.yearsLivingWith,
+        authorisedDelegate: r.authorisedDelegate,
+      })),
       asAt: date,
       displacement: order ? { actingNearestRelative: order.actingNearestRelative! } : null,
       regime: regime satisfies RepresentativeRegime,
     });
-    const objections = (await this.objectionRows(m, personId)).filter((o) => this.objectionInForce(o, asAt)).map((o) => this.objectionView(o, asAt));
+    const objections = (await this.objectionRows(m, personId))
+      .filter((o) => this.objectionInForce(o, asAt))
+      .map((o) => this.objectionView(o, asAt));
     const filed = displacements.filter((d) => d.filedAt <= asAt);
     const pending = filed.filter((d) => PENDING.includes(d.status)).sort((x, y) => y.filedAt.getTime() - x.filedAt.getTime());
     const pendingCOrD = pending.filter((d) => d.ground === 'c' || d.ground === 'd');
@@ -248,7 +316,14 @@ export class RelativesService {
       await this.requirePerson(m, personId);
       const now = this.clock.now();
       const items = (await this.objectionRows(m, personId)).map((o) => this.objectionView(o, now));
-      await this.audit.record(m, { action: 'nr-objections.read', resourceType: 'person', resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis, details: { objectionIds: items.map((o) => o.id) } });
+      await this.audit.record(m, {
+        action: 'nr-objections.read',
+        resourceType: 'person',
+        resourceId: personId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { objectionIds: items.map((o) => o.id) },
+      });
       return items;
     });
   }
@@ -265,8 +340,26 @@ export class RelativesService {
         `INSERT INTO nearest_relative_objections (person_id, relative_id, notified_at, notified_to, details, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [personId, dto.relativeId ?? null, notifiedAt, dto.notifiedTo, dto.details, actor.userId],
       );
-      await this.audit.record(m, { action: 'nr-objection.create', resourceType: 'nr-objection', resourceId: id, subjectPersonId: personId, accessBasis: decision.basis, details: { relativeId: dto.relativeId ?? null, notifiedTo: dto.notifiedTo } });
-      await this.events.emit(m, { type: 'nearest-relative.objection-recorded', aggregateType: 'person', aggregateId: personId, payload: { personId, objectionId: id, relativeId: dto.relativeId ?? null, notifiedTo: dto.notifiedTo, notifiedAt: notifiedAt.toISOString() } });
+      await this.audit.record(m, {
+        action: 'nr-objection.create',
+        resourceType: 'nr-objection',
+        resourceId: id,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { relativeId: dto.relativeId ?? null, notifiedTo: dto.notifiedTo },
+      });
+      await this.events.emit(m, {
+        type: 'nearest-relative.objection-recorded',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: {
+          personId,
+          objectionId: id,
+          relativeId: dto.relativeId ?? null,
+          notifiedTo: dto.notifiedTo,
+          notifiedAt: notifiedAt.toISOString(),
+        },
+      });
       return this.objectionView(await this.objectionRow(m, personId, id), now);
     });
   }
@@ -279,13 +372,35 @@ export class RelativesService {
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
       const o = await this.objectionRow(m, personId, objectionId, true);
-      if (o.withdrawnAt) throw new ConflictProblem(`The objection was already withdrawn at ${o.withdrawnAt.toISOString()}.`, 'already-withdrawn');
+      if (o.withdrawnAt)
+        throw new ConflictProblem(`The objection was already withdrawn at ${o.withdrawnAt.toISOString()}.`, 'already-withdrawn');
       if (withdrawnAt < o.notifiedAt) {
-        throw new UnprocessableProblem('An objection cannot be withdrawn before it was notified.', 'withdrawn-before-notified', { errors: [{ field: 'withdrawnAt', messages: [`withdrawnAt may not be before the objection was notified (${o.notifiedAt.toISOString()})`] }] });
+        throw new UnprocessableProblem('An objection cannot be withdrawn before it was notified.', 'withdrawn-before-notified', {
+          errors: [
+            {
+              field: 'withdrawnAt',
+              messages: [`withdrawnAt may not be before the objection was notified (${o.notifiedAt.toISOString()})`],
+            },
+          ],
+        });
       }
-      await m.query('UPDATE nearest_relative_objections SET withdrawn_at = $3, withdrawal_details = $4 WHERE id = $1 AND person_id = $2 AND withdrawn_at IS NULL', [objectionId, personId, withdrawnAt, dto.details]);
-      await this.audit.record(m, { action: 'nr-objection.withdraw', resourceType: 'nr-objection', resourceId: objectionId, subjectPersonId: personId, accessBasis: decision.basis });
-      await this.events.emit(m, { type: 'nearest-relative.objection-withdrawn', aggregateType: 'person', aggregateId: personId, payload: { personId, objectionId, withdrawnAt: withdrawnAt.toISOString() } });
+      await m.query(
+        'UPDATE nearest_relative_objections SET withdrawn_at = $3, withdrawal_details = $4 WHERE id = $1 AND person_id = $2 AND withdrawn_at IS NULL',
+        [objectionId, personId, withdrawnAt, dto.details],
+      );
+      await this.audit.record(m, {
+        action: 'nr-objection.withdraw',
+        resourceType: 'nr-objection',
+        resourceId: objectionId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+      });
+      await this.events.emit(m, {
+        type: 'nearest-relative.objection-withdrawn',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, objectionId, withdrawnAt: withdrawnAt.toISOString() },
+      });
       return this.objectionView(await this.objectionRow(m, personId, objectionId), now);
     });
   }
@@ -299,7 +414,14 @@ export class RelativesService {
       await this.requirePerson(m, personId);
       const today = localDate(this.clock.now(), this.config.timeZone);
       const items = (await this.displacementRows(m, personId)).map((d) => this.displacementView(d, today));
-      await this.audit.record(m, { action: 'displacements.read', resourceType: 'person', resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis, details: { displacementIds: items.map((d) => d.id) } });
+      await this.audit.record(m, {
+        action: 'displacements.read',
+        resourceType: 'person',
+        resourceId: personId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { displacementIds: items.map((d) => d.id) },
+      });
       return items;
     });
   }
@@ -316,14 +438,32 @@ export class RelativesService {
         `INSERT INTO nearest_relative_displacements (person_id, relative_id, ground, filed_at, court, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [personId, dto.relativeId ?? null, dto.ground, filedAt, dto.court ?? null, actor.userId],
       );
-      await this.audit.record(m, { action: 'displacement.create', resourceType: 'displacement', resourceId: id, subjectPersonId: personId, accessBasis: decision.basis, details: { ground: dto.ground, relativeId: dto.relativeId ?? null } });
-      await this.events.emit(m, { type: 'nearest-relative.displacement-filed', aggregateType: 'person', aggregateId: personId, payload: { personId, displacementId: id, ground: dto.ground, filedAt: filedAt.toISOString() } });
+      await this.audit.record(m, {
+        action: 'displacement.create',
+        resourceType: 'displacement',
+        resourceId: id,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { ground: dto.ground, relativeId: dto.relativeId ?? null },
+      });
+      await this.events.emit(m, {
+        type: 'nearest-relative.displacement-filed',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, displacementId: id, ground: dto.ground, filedAt: filedAt.toISOString() },
+      });
       return this.displacementView(await this.displacementRow(m, personId, id), localDate(now, this.config.timeZone));
     });
   }
 
   /** PATCH /people/:id/displacements/:displacementId: the court's progress; If-Match on the version. */
-  async updateDisplacement(personId: string, displacementId: string, dto: UpdateDisplacementDto, expectedVersion: number | undefined, decision: Decision): Promise<DisplacementDto> {
+  async updateDisplacement(
+    personId: string,
+    displacementId: string,
+    dto: UpdateDisplacementDto,
+    expectedVersion: number | undefined,
+    decision: Decision,
+  ): Promise<DisplacementDto> {
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
       const d = await this.displacementRow(m, personId, displacementId, true);
@@ -332,7 +472,11 @@ export class RelativesService {
       const status = dto.status ?? d.status;
       if (status !== d.status && !DISPLACEMENT_TRANSITIONS[d.status].includes(status)) {
         const allowed = DISPLACEMENT_TRANSITIONS[d.status];
-        throw new ConflictProblem(`A displacement application that is ${d.status} cannot become ${status}${allowed.length ? `; it may become ${allowed.join(', ')}` : '; it is final'}.`, 'illegal-transition', { allowed });
+        throw new ConflictProblem(
+          `A displacement application that is ${d.status} cannot become ${status}${allowed.length ? `; it may become ${allowed.join(', ')}` : '; it is final'}.`,
+          'illegal-transition',
+          { allowed },
+        );
       }
       const next = {
         actingNearestRelative: dto.actingNearestRelative !== undefined ? dto.actingNearestRelative : d.actingNearestRelative,
@@ -340,9 +484,17 @@ export class RelativesService {
         court: dto.court !== undefined ? dto.court : d.court,
       };
       this.checkOrder(status, next, dto, d);
-      const fields = (['status', 'actingNearestRelative', 'effectiveFrom', 'court'] as const).filter((f) => dto[f] !== undefined && dto[f] !== (f === 'status' ? d.status : d[f]));
+      const fields = (['status', 'actingNearestRelative', 'effectiveFrom', 'court'] as const).filter(
+        (f) => dto[f] !== undefined && dto[f] !== (f === 'status' ? d.status : d[f]),
+      );
       if (!fields.length) {
-        await this.audit.record(m, { action: 'displacement.read', resourceType: 'displacement', resourceId: displacementId, subjectPersonId: personId, accessBasis: decision.basis });
+        await this.audit.record(m, {
+          action: 'displacement.read',
+          resourceType: 'displacement',
+          resourceId: displacementId,
+          subjectPersonId: personId,
+          accessBasis: decision.basis,
+        });
         return this.displacementView(d, today);
       }
       const [rows]: [Array<{ id: string }>, number] = await m.query(
@@ -350,9 +502,24 @@ export class RelativesService {
           WHERE id = $1 AND person_id = $2 AND version = $3 RETURNING id`,
         [displacementId, personId, d.version, status, next.actingNearestRelative, next.effectiveFrom, next.court],
       );
-      if (!rows.length) throw new PreconditionFailedProblem('The displacement application was changed by someone else meanwhile; fetch it again and retry.');
-      await this.audit.record(m, { action: 'displacement.update', resourceType: 'displacement', resourceId: displacementId, subjectPersonId: personId, accessBasis: decision.basis, details: { fields, from: d.status, to: status } });
-      await this.events.emit(m, { type: status !== d.status ? `nearest-relative.displacement-${status}` : 'nearest-relative.displacement-updated', aggregateType: 'person', aggregateId: personId, payload: { personId, displacementId, from: d.status, to: status, fields } });
+      if (!rows.length)
+        throw new PreconditionFailedProblem(
+          'The displacement application was changed by someone else meanwhile; fetch it again and retry.',
+        );
+      await this.audit.record(m, {
+        action: 'displacement.update',
+        resourceType: 'displacement',
+        resourceId: displacementId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { fields, from: d.status, to: status },
+      });
+      await this.events.emit(m, {
+        type: status !== d.status ? `nearest-relative.displacement-${status}` : 'nearest-relative.displacement-updated',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, displacementId, from: d.status, to: status, fields },
+      });
       return this.displacementView(await this.displacementRow(m, personId, displacementId), today);
     });
   }
@@ -370,33 +537,56 @@ export class RelativesService {
     if (!dateOfBirth) return;
     const today = localDate(this.clock.now(), this.config.timeZone);
     if (dateOfBirth > today) {
-      throw new UnprocessableProblem('The date of birth is in the future.', 'date-of-birth-in-future', { errors: [{ field: 'dateOfBirth', messages: ['dateOfBirth may not be after today'] }] });
+      throw new UnprocessableProblem('The date of birth is in the future.', 'date-of-birth-in-future', {
+        errors: [{ field: 'dateOfBirth', messages: ['dateOfBirth may not be after today'] }],
+      });
     }
     if (dateOfBirth < addYears(today, -MAX_AGE_YEARS)) {
-      throw new UnprocessableProblem(`The date of birth is more than ${MAX_AGE_YEARS} years ago.`, 'date-of-birth-implausible', { errors: [{ field: 'dateOfBirth', messages: [`dateOfBirth may not be more than ${MAX_AGE_YEARS} years ago`] }] });
+      throw new UnprocessableProblem(`The date of birth is more than ${MAX_AGE_YEARS} years ago.`, 'date-of-birth-implausible', {
+        errors: [{ field: 'dateOfBirth', messages: [`dateOfBirth may not be more than ${MAX_AGE_YEARS} years ago`] }],
+      });
     }
   }
 
   private notInFuture(field: string, at: Date, now: Date): void {
-    if (at > now) throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { errors: [{ field, messages: [`${field} may not be after now`] }] });
+    if (at > now)
+      throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', {
+        errors: [{ field, messages: [`${field} may not be after now`] }],
+      });
   }
 
   /** An order (or an interim order) names who acts and from when; neither belongs on an application not yet decided. */
-  private checkOrder(status: DisplacementStatus, next: { actingNearestRelative: string | null; effectiveFrom: string | null }, dto: UpdateDisplacementDto, d: DisplacementRow): void {
+  private checkOrder(
+    status: DisplacementStatus,
+    next: { actingNearestRelative: string | null; effectiveFrom: string | null },
+    dto: UpdateDisplacementDto,
+    d: DisplacementRow,
+  ): void {
     const errors: Array<{ field: string; messages: string[] }> = [];
     if (status === 'order') {
-      if (!next.actingNearestRelative) errors.push({ field: 'actingNearestRelative', messages: ['an order names the acting nearest relative the court appointed'] });
+      if (!next.actingNearestRelative)
+        errors.push({ field: 'actingNearestRelative', messages: ['an order names the acting nearest relative the court appointed'] });
       if (!next.effectiveFrom) errors.push({ field: 'effectiveFrom', messages: ['an order has the date it takes effect'] });
-      if (errors.length) throw new UnprocessableProblem('An order needs the acting nearest relative and the date it takes effect.', 'order-incomplete', { errors });
+      if (errors.length)
+        throw new UnprocessableProblem('An order needs the acting nearest relative and the date it takes effect.', 'order-incomplete', {
+          errors,
+        });
     }
     if (!ORDERS.includes(status)) {
       for (const f of ['actingNearestRelative', 'effectiveFrom'] as const) {
-        if (dto[f]) errors.push({ field: f, messages: [`${f} is recorded with an order or an interim order, not while the application is ${status}`] });
+        if (dto[f])
+          errors.push({
+            field: f,
+            messages: [`${f} is recorded with an order or an interim order, not while the application is ${status}`],
+          });
       }
-      if (errors.length) throw new UnprocessableProblem('Only an order or an interim order names an acting nearest relative.', 'no-order', { errors });
+      if (errors.length)
+        throw new UnprocessableProblem('Only an order or an interim order names an acting nearest relative.', 'no-order', { errors });
     }
     if (next.effectiveFrom && next.effectiveFrom < localDate(d.filedAt, this.config.timeZone)) {
-      throw new UnprocessableProblem('An order cannot take effect before the application was filed.', 'effective-before-filed', { errors: [{ field: 'effectiveFrom', messages: ['effectiveFrom may not be before the day the application was filed'] }] });
+      throw new UnprocessableProblem('An order cannot take effect before the application was filed.', 'effective-before-filed', {
+        errors: [{ field: 'effectiveFrom', messages: ['effectiveFrom may not be before the day the application was filed'] }],
+      });
     }
   }
 
@@ -404,7 +594,10 @@ export class RelativesService {
   // Loading
 
   private async requirePerson(m: EntityManager, personId: string): Promise<{ dateOfBirth: IsoDate | null }> {
-    const rows: Array<{ dateOfBirth: string | null }> = await m.query(`SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth" FROM persons WHERE id = $1`, [personId]);
+    const rows: Array<{ dateOfBirth: string | null }> = await m.query(
+      `SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth" FROM persons WHERE id = $1`,
+      [personId],
+    );
     if (!rows.length) throw new NotFoundProblem('Person', personId);
     return rows[0];
   }
@@ -412,26 +605,41 @@ export class RelativesService {
   /** A relative named in a body must be one of this person's: otherwise 422 naming the field. */
   private async requireRelativeOf(m: EntityManager, personId: string, relativeId: string): Promise<void> {
     const rows = await m.query('SELECT 1 FROM relatives WHERE id = $1 AND person_id = $2', [relativeId, personId]);
-    if (!rows.length) throw new UnprocessableProblem('That relative is not recorded for this person.', 'unknown-relative', { errors: [{ field: 'relativeId', messages: ['relativeId must be one of this person\'s relatives'] }] });
+    if (!rows.length)
+      throw new UnprocessableProblem('That relative is not recorded for this person.', 'unknown-relative', {
+        errors: [{ field: 'relativeId', messages: ["relativeId must be one of this person's relatives"] }],
+      });
   }
 
   private async relatives(m: EntityManager, personId: string): Promise<RelativeDto[]> {
-    const rows: RelativeRow[] = await m.query(`SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = $1 ORDER BY r.created_at, r.id`, [personId]);
+    const rows: RelativeRow[] = await m.query(
+      `SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = $1 ORDER BY r.created_at, r.id`,
+      [personId],
+    );
     return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
   }
 
   private async relative(m: EntityManager, personId: string, id: string): Promise<RelativeDto> {
-    const rows: RelativeRow[] = await m.query(`SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.id = $1 AND r.person_id = $2`, [id, personId]);
+    const rows: RelativeRow[] = await m.query(`SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.id = $1 AND r.person_id = $2`, [
+      id,
+      personId,
+    ]);
     if (!rows.length) throw new NotFoundProblem('Relative', id);
     return { ...rows[0], createdAt: rows[0].createdAt.toISOString() };
   }
 
   private async objectionRows(m: EntityManager, personId: string): Promise<ObjectionRow[]> {
-    return m.query(`SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.person_id = $1 ORDER BY o.notified_at DESC, o.id`, [personId]);
+    return m.query(
+      `SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.person_id = $1 ORDER BY o.notified_at DESC, o.id`,
+      [personId],
+    );
   }
 
   private async objectionRow(m: EntityManager, personId: string, id: string, lock = false): Promise<ObjectionRow> {
-    const rows: ObjectionRow[] = await m.query(`SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.id = $1 AND o.person_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, personId]);
+    const rows: ObjectionRow[] = await m.query(
+      `SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.id = $1 AND o.person_id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [id, personId],
+    );
     if (!rows.length) throw new NotFoundProblem('Nearest relative objection', id);
     return rows[0];
   }
@@ -441,15 +649,27 @@ export class RelativesService {
   }
 
   private objectionView(o: ObjectionRow, at: Date): ObjectionDto {
-    return { ...o, notifiedAt: o.notifiedAt.toISOString(), withdrawnAt: isoOrNull(o.withdrawnAt), createdAt: o.createdAt.toISOString(), inForce: this.objectionInForce(o, at) };
+    return {
+      ...o,
+      notifiedAt: o.notifiedAt.toISOString(),
+      withdrawnAt: isoOrNull(o.withdrawnAt),
+      createdAt: o.createdAt.toISOString(),
+      inForce: this.objectionInForce(o, at),
+    };
   }
 
   private async displacementRows(m: EntityManager, personId: string): Promise<DisplacementRow[]> {
-    return m.query(`SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.person_id = $1 ORDER BY d.filed_at DESC, d.id`, [personId]);
+    return m.query(
+      `SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.person_id = $1 ORDER BY d.filed_at DESC, d.id`,
+      [personId],
+    );
   }
 
   private async displacementRow(m: EntityManager, personId: string, id: string, lock = false): Promise<DisplacementRow> {
-    const rows: DisplacementRow[] = await m.query(`SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.id = $1 AND d.person_id = $2${lock ? ' FOR UPDATE' : ''}`, [id, personId]);
+    const rows: DisplacementRow[] = await m.query(
+      `SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.id = $1 AND d.person_id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [id, personId],
+    );
     if (!rows.length) throw new NotFoundProblem('Displacement application', id);
     return rows[0];
   }

@@ -2,9 +2,31 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGene
 import { UserEntity } from '../auth/user.entity';
 import { PersonEntity } from '../people/person.entity';
 
-export const REFERRAL_SOURCES = ['gp', 'cmht', 'crisis-home-treatment', 'ae-liaison', 'ward', 'police-s136', 'police-s135', 'nearest-relative', 'court-prison', 'other-council', 'other'] as const;
+export const REFERRAL_SOURCES = [
+  'gp',
+  'cmht',
+  'crisis-home-treatment',
+  'ae-liaison',
+  'ward',
+  'police-s136',
+  'police-s135',
+  'nearest-relative',
+  'court-prison',
+  'other-council',
+  'other',
+] as const;
 export const URGENCIES = ['emergency', 'urgent', 'routine'] as const;
-export const REFERRAL_STATUSES = ['received', 'screening', 'accepted', 'not-accepted', 'transferred', 'allocated', 'in-assessment', 'closed', 'withdrawn'] as const;
+export const REFERRAL_STATUSES = [
+  'received',
+  'screening',
+  'accepted',
+  'not-accepted',
+  'transferred',
+  'allocated',
+  'in-assessment',
+  'closed',
+  'withdrawn',
+] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /**
@@ -13,9 +35,15 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
  * kept current on every change so the queue sorts by it through an index.
  */
 @Entity('referrals')
-@Check('referrals_status', `status IN ('received','screening','accepted','not-accepted','transferred','allocated','in-assessment','closed','withdrawn')`)
+@Check(
+  'referrals_status',
+  `status IN ('received','screening','accepted','not-accepted','transferred','allocated','in-assessment','closed','withdrawn')`,
+)
 @Check('referrals_urgency', `urgency IN ('emergency','urgent','routine')`)
-@Check('referrals_source', `source IN ('gp','cmht','crisis-home-treatment','ae-liaison','ward','police-s136','police-s135','nearest-relative','court-prison','other-council','other')`)
+@Check(
+  'referrals_source',
+  `source IN ('gp','cmht','crisis-home-treatment','ae-liaison','ward','police-s136','police-s135','nearest-relative','court-prison','other-council','other')`,
+)
 @Index('referrals_reference_key', ['reference'], { unique: true })
 @Index('referrals_queue_idx', ['nextDeadline', 'id'], { where: `status NOT IN ('closed','withdrawn','not-accepted','transferred')` })
 @Index('referrals_person_idx', ['personId', 'receivedAt'])

@@ -1,7 +1,11 @@
 import { REFERRAL_STATUSES, ReferralStatus } from './referral.entities';
 import { isOpen, transition, TRANSITIONS, TransitionFacts } from './referral.workflow';
 
-const facts = (over: Partial<TransitionFacts> = {}): TransitionFacts => ({ nearestRelativeRequest: false, writtenReasonsAt: null, ...over });
+const facts = (over: Partial<TransitionFacts> = {}): TransitionFacts => ({
+  nearestRelativeRequest: false,
+  writtenReasonsAt: null,
+  ...over,
+});
 
 describe('referral workflow', () => {
   it.each<[ReferralStatus, ReferralStatus, Partial<TransitionFacts>, string]>([
@@ -37,7 +41,12 @@ describe('referral workflow', () => {
   });
 
   it('an illegal move names the moves that are allowed', () => {
-    expect(transition('received', 'closed', facts())).toEqual({ ok: false, code: 'illegal-transition', message: 'A referral that is received cannot become closed.', allowed: ['screening', 'withdrawn'] });
+    expect(transition('received', 'closed', facts())).toEqual({
+      ok: false,
+      code: 'illegal-transition',
+      message: 'A referral that is received cannot become closed.',
+      allowed: ['screening', 'withdrawn'],
+    });
   });
 
   it('every open state can be withdrawn, and no closed one can move', () => {

@@ -47,7 +47,12 @@ export function transition(from: ReferralStatus, to: ReferralStatus, facts: Tran
   }
   const reason = facts.reason?.trim() ?? '';
   if ((to === 'not-accepted' || to === 'withdrawn' || to === 'transferred') && reason.length < 10) {
-    return { ok: false, code: 'requirement-missing', message: `Give the reasons (at least 10 characters) for a referral ${to === 'withdrawn' ? 'withdrawn' : to === 'transferred' ? 'transferred' : 'not accepted'}.`, rule: to === 'not-accepted' ? 'DUTY-01' : undefined };
+    return {
+      ok: false,
+      code: 'requirement-missing',
+      message: `Give the reasons (at least 10 characters) for a referral ${to === 'withdrawn' ? 'withdrawn' : to === 'transferred' ? 'transferred' : 'not accepted'}.`,
+      rule: to === 'not-accepted' ? 'DUTY-01' : undefined,
+    };
   }
   if (to === 'transferred' && !facts.transferredTo?.trim()) {
     return { ok: false, code: 'requirement-missing', message: 'Name the council the referral is transferred to.', rule: 'DUTY-01' };
@@ -58,7 +63,13 @@ export function transition(from: ReferralStatus, to: ReferralStatus, facts: Tran
   // NR-12 (s.13(4)): when the nearest relative asked and no application is made, written reasons are owed.
   const noApplication = from === 'not-accepted' || (from === 'in-assessment' && !facts.applicationMade);
   if (noApplication && to === 'closed' && facts.nearestRelativeRequest && !facts.writtenReasonsAt) {
-    return { ok: false, code: 'requirement-missing', message: 'The nearest relative asked for this case to be considered (s.13(4)): record the written reasons given to them before closing.', rule: 'NR-12' };
+    return {
+      ok: false,
+      code: 'requirement-missing',
+      message:
+        'The nearest relative asked for this case to be considered (s.13(4)): record the written reasons given to them before closing.',
+      rule: 'NR-12',
+    };
   }
   return { ok: true };
 }

@@ -5,7 +5,21 @@ import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
-import { AllocateDto, CreateReferralDto, ExtensionDto, OfferDto, OfferListDto, OfferResponseDto, ReferralDto, ReferralEventListDto, ReferralPageDto, ReferralQuery, ReferralStatusDto, TransitionDto, WrittenReasonsDto } from './dto/referral.dto';
+import {
+  AllocateDto,
+  CreateReferralDto,
+  ExtensionDto,
+  OfferDto,
+  OfferListDto,
+  OfferResponseDto,
+  ReferralDto,
+  ReferralEventListDto,
+  ReferralPageDto,
+  ReferralQuery,
+  ReferralStatusDto,
+  TransitionDto,
+  WrittenReasonsDto,
+} from './dto/referral.dto';
 import { ReferralsService } from './referrals.service';
 
 @ApiTags('referrals')
@@ -15,10 +29,17 @@ export class ReferralsController {
 
   @Post()
   @Authorize('referrals.create')
-  @ApiOperation({ summary: 'Refer a person for an MHA assessment: statutory clocks start from the legal context (s.136, s.135, s.5(2), s.5(4)). Thin clients should send an Idempotency-Key.' })
+  @ApiOperation({
+    summary:
+      'Refer a person for an MHA assessment: statutory clocks start from the legal context (s.136, s.135, s.5(2), s.5(4)). Thin clients should send an Idempotency-Key.',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ReferralDto })
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateReferralDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReferralDto> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateReferralDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralDto> {
     const r = await this.referrals.create(actor, dto);
     reply.header('etag', etagFor(r.version)).header('location', `/referrals/${r.id}`);
     return r;
@@ -26,7 +47,9 @@ export class ReferralsController {
 
   @Get()
   @Authorize('referrals.read')
-  @ApiOperation({ summary: 'The queue, soonest deadline first: open referrals whose person you may read (a referrer: their own, status only).' })
+  @ApiOperation({
+    summary: 'The queue, soonest deadline first: open referrals whose person you may read (a referrer: their own, status only).',
+  })
   @ApiOkResponse({ type: ReferralPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: ReferralQuery): Promise<ReferralPageDto> {
     return this.referrals.list(actor, q);
@@ -36,7 +59,11 @@ export class ReferralsController {
   @Authorize('referrals.read')
   @ApiOperation({ summary: 'One referral with its clocks and their state (a referrer: the status of their own).' })
   @ApiOkResponse({ type: ReferralDto })
-  async get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReferralDto | ReferralStatusDto> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralDto | ReferralStatusDto> {
     const r = await this.referrals.get(actor, id);
     if ('version' in r) reply.header('etag', etagFor(r.version));
     return r;
@@ -44,7 +71,7 @@ export class ReferralsController {
 
   @Get(':id/events')
   @Authorize('referrals.screen')
-  @ApiOperation({ summary: 'The referral\'s timeline: every change, who, when.' })
+  @ApiOperation({ summary: "The referral's timeline: every change, who, when." })
   @ApiOkResponse({ type: ReferralEventListDto })
   async events(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<ReferralEventListDto> {
     return { items: await this.referrals.timeline(actor, id) };
@@ -53,10 +80,19 @@ export class ReferralsController {
   @Post(':id/status')
   @Authorize('referrals.screen')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move the referral in its workflow (screening, accepted, not-accepted, transferred, in-assessment, closed, withdrawn); an illegal move is 409 naming the allowed ones.' })
+  @ApiOperation({
+    summary:
+      'Move the referral in its workflow (screening, accepted, not-accepted, transferred, in-assessment, closed, withdrawn); an illegal move is 409 naming the allowed ones.',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ReferralDto })
-  async move(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: TransitionDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReferralDto> {
+  async move(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: TransitionDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralDto> {
     const r = await this.referrals.move(actor, id, dto, version);
     reply.header('etag', etagFor(r.version));
     return r;
@@ -67,13 +103,20 @@ export class ReferralsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the written reasons given to the nearest relative for not applying (s.13(4), NR-12).' })
   @ApiOkResponse({ type: ReferralDto })
-  writtenReasons(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: WrittenReasonsDto): Promise<ReferralDto> {
+  writtenReasons(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: WrittenReasonsDto,
+  ): Promise<ReferralDto> {
     return this.referrals.writtenReasons(actor, id, dto);
   }
 
   @Post(':id/extensions')
   @Authorize('referrals.screen')
-  @ApiOperation({ summary: 'Record a s.136B extension: at most 12 h, authorised by the examining doctor before expiry, for the person\'s condition (never a bed or staff shortage).' })
+  @ApiOperation({
+    summary:
+      "Record a s.136B extension: at most 12 h, authorised by the examining doctor before expiry, for the person's condition (never a bed or staff shortage).",
+  })
   @ApiCreatedResponse({ type: ReferralDto })
   extend(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ExtensionDto): Promise<ReferralDto> {
     return this.referrals.extend(actor, id, dto);
@@ -82,7 +125,7 @@ export class ReferralsController {
   @Post(':id/allocation')
   @Authorize('referrals.allocate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Allocate to a named AMHP eligible now, or with a manager\'s recorded override.' })
+  @ApiOperation({ summary: "Allocate to a named AMHP eligible now, or with a manager's recorded override." })
   @ApiOkResponse({ type: ReferralDto })
   allocate(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: AllocateDto): Promise<ReferralDto> {
     return this.referrals.allocate(actor, id, dto);
@@ -106,7 +149,9 @@ export class ReferralsController {
 
   @Post(':id/offers/accept')
   @Authorize('referrals.respond')
-  @ApiOperation({ summary: 'Accept the offer made to you: exactly one acceptance wins and creates the allocation (201); a late one is 409.' })
+  @ApiOperation({
+    summary: 'Accept the offer made to you: exactly one acceptance wins and creates the allocation (201); a late one is 409.',
+  })
   @ApiCreatedResponse({ type: ReferralDto })
   accept(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: OfferResponseDto): Promise<ReferralDto> {
     return this.referrals.respond(actor, id, true, dto.note);

@@ -16,9 +16,33 @@ import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import { DutyService } from '../rota/duty.service';
-import { Clock, clocksFor, LEGAL_CONTEXT_INSTANTS, clockState, DEFAULT_CLOCK_POLICY, DEFAULT_RESPONSE_TARGETS, DEFAULT_WARNINGS, Finding, intakeFindings, LegalContext, S136BExtension, validateExtension } from '../statute/clocks';
+import {
+  Clock,
+  clocksFor,
+  LEGAL_CONTEXT_INSTANTS,
+  clockState,
+  DEFAULT_CLOCK_POLICY,
+  DEFAULT_RESPONSE_TARGETS,
+  DEFAULT_WARNINGS,
+  Finding,
+  intakeFindings,
+  LegalContext,
+  S136BExtension,
+  validateExtension,
+} from '../statute/clocks';
 import { EligibilityService } from '../workforce/eligibility.service';
-import { AllocateDto, CreateReferralDto, ExtensionDto, OfferViewDto, ReferralDto, ReferralEventDto, ReferralQuery, ReferralStatusDto, TransitionDto, WrittenReasonsDto } from './dto/referral.dto';
+import {
+  AllocateDto,
+  CreateReferralDto,
+  ExtensionDto,
+  OfferViewDto,
+  ReferralDto,
+  ReferralEventDto,
+  ReferralQuery,
+  ReferralStatusDto,
+  TransitionDto,
+  WrittenReasonsDto,
+} from './dto/referral.dto';
 import { ReferralEntity, ReferralStatus } from './referral.entities';
 import { isOpen, transition, TRANSITIONS } from './referral.workflow';
 
@@ -41,7 +65,11 @@ interface PersonSummary {
   nhsNumber: string | null;
 }
 
-type Row = ReferralEntity & { person: PersonSummary; extensions: Array<S136BExtension & { authorisedAt: string; superintendentApprovedAt?: string }>; intakeFindings: Finding[] };
+type Row = ReferralEntity & {
+  person: PersonSummary;
+  extensions: Array<S136BExtension & { authorisedAt: string; superintendentApprovedAt?: string }>;
+  intakeFindings: Finding[];
+};
 
 const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
@@ -84,7 +112,8 @@ export class ReferralsService {
   async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
     const now = this.clock.now();
     const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : now;
-    if (receivedAt.getTime() > now.getTime() + 5 * 60_000) throw new UnprocessableProblem('receivedAt cannot be in the future.', 'received-in-future');
+    if (receivedAt.getTime() > now.getTime() + 5 * 60_000)
+      throw new UnprocessableProblem('receivedAt cannot be in the future.', 'received-in-future');
     const context = toLegalContext({ ...dto.legalContext });
     let clocks: Clock[];
     try {
@@ -102,13 +131,20 @@ export class ReferralsService {
       if (dto.personId) {
         person = await this.people.get(m, dto.personId);
         const decision = await this.access.decide(actor, 'person.read', person.id, m);
-        if (!decision.allowed) throw new ForbiddenProblem('You may not refer this person by their record; give their details instead.', 'no-relationship');
+        if (!decision.allowed)
+          throw new ForbiddenProblem('You may not refer this person by their record; give their details instead.', 'no-relationship');
       } else {
         const found = await this.people.findOrCreate(m, actor, dto.person!);
         person = found.person;
         if (found.discrepancies.length) {
           // The NHS number matched a person whose other details differ: the AMHP must check, not the system guess.
-          findings.push({ rule: 'PERSON-MATCH', severity: 'warning', code: 'person-details-differ', message: `The NHS number matched an existing person, but ${found.discrepancies.join(', ')} differ from the record: check the NHS number.`, citation: 'NHS number matching' });
+          findings.push({
+            rule: 'PERSON-MATCH',
+            severity: 'warning',
+            code: 'person-details-differ',
+            message: `The NHS number matched an existing person, but ${found.discrepancies.join(', ')} differ from the record: check the NHS number.`,
+            citation: 'NHS number matching',
+          });
         }
       }
       const [{ n }] = await m.query(`SELECT nextval('referral_reference_seq') AS n`);
@@ -118,16 +154,54 @@ export class ReferralsService {
         `INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
                                 location, other_authority, nearest_relative_request, next_deadline, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-        [reference, person.id, dto.source, dto.urgency, receivedAt, dto.referrer, isReferrer ? actor.userId : null, dto.reason, { ...dto.risks, flags: dto.risks.flags ?? [] },
-          dto.legalContext, dto.location ?? null, dto.otherAuthority ?? null, dto.nearestRelativeRequest ?? false, this.soonest(clocks), actor.userId],
+        [
+          reference,
+          person.id,
+          dto.source,
+          dto.urgency,
+          receivedAt,
+          dto.referrer,
+          isReferrer ? actor.userId : null,
+          dto.reason,
+          { ...dto.risks, flags: dto.risks.flags ?? [] },
+          dto.legalContext,
+          dto.location ?? null,
+          dto.otherAuthority ?? null,
+          dto.nearestRelativeRequest ?? false,
+          this.soonest(clocks),
+          actor.userId,
+        ],
       );
       if (isReferrer) {
         // The referrer's legitimate relationship to the person of their own referral.
-        await this.access.grant(m, { userId: actor.userId, personId: person.id, kind: 'referrer', sourceType: 'referral', sourceId: id, validFrom: now });
+        await this.access.grant(m, {
+          userId: actor.userId,
+          personId: person.id,
+          kind: 'referrer',
+          sourceType: 'referral',
+          sourceId: id,
+          validFrom: now,
+        });
       }
       await this.event(m, id, actor, 'received', { source: dto.source, urgency: dto.urgency, legalContext: context.kind, findings });
-      await this.audit.record(m, { action: 'referral.create', resourceType: 'referral', resourceId: id, subjectPersonId: person.id, details: { source: dto.source, urgency: dto.urgency, legalContext: context.kind } });
-      await this.events.emit(m, { type: 'referral.received', aggregateType: 'referral', aggregateId: id, payload: { referralId: id, urgency: dto.urgency, legalContext: context.kind, nextDeadline: this.soonest(clocks)?.toISOString() ?? null } });
+      await this.audit.record(m, {
+        action: 'referral.create',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: person.id,
+        details: { source: dto.source, urgency: dto.urgency, legalContext: context.kind },
+      });
+      await this.events.emit(m, {
+        type: 'referral.received',
+        aggregateType: 'referral',
+        aggregateId: id,
+        payload: {
+          referralId: id,
+          urgency: dto.urgency,
+          legalContext: context.kind,
+          nextDeadline: this.soonest(clocks)?.toISOString() ?? null,
+        },
+      });
       return this.view(await this.row(m, id));
     });
   }
@@ -151,7 +225,9 @@ export class ReferralsService {
     }
     if (q.cursor) {
       const [deadline, id] = decodeCursor(q.cursor, ['string', 'string']);
-      where.raw(`(coalesce(r.next_deadline, 'infinity'::timestamptz), r.id) > (${where.param(deadline)}::timestamptz, ${where.param(id)}::uuid)`);
+      where.raw(
+        `(coalesce(r.next_deadline, 'infinity'::timestamptz), r.id) > (${where.param(deadline)}::timestamptz, ${where.param(id)}::uuid)`,
+      );
     }
     const limitParam = where.param(limit + 1);
     const sql = `${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
@@ -159,10 +235,17 @@ export class ReferralsService {
     // for staff, read and audited in one statement (each person shown is a read of their record, ARCHITECTURE.md).
     const raw = referrerOnly
       ? await this.db.prepared<Record<string, unknown>>(Db.statementName(sql), sql, where.params)
-      : await this.audit.selectAudited<Record<string, unknown>>(this.db.current, { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id' }, { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } });
+      : await this.audit.selectAudited<Record<string, unknown>>(
+          this.db.current,
+          { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id' },
+          { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } },
+        );
     const rows = raw.map(camel);
     const page = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id]) : null;
+    const nextCursor =
+      rows.length > limit
+        ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id])
+        : null;
     return { items: page.map((r) => (referrerOnly ? this.statusView(r) : this.view(r))), nextCursor };
   }
 
@@ -174,7 +257,13 @@ export class ReferralsService {
         return this.statusView(r);
       }
       const decision = await this.requirePerson(actor, r, 'person.read', m);
-      await this.audit.record(m, { action: 'referral.read', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, accessBasis: decision });
+      await this.audit.record(m, {
+        action: 'referral.read',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: decision,
+      });
       return this.view(r);
     });
   }
@@ -183,8 +272,17 @@ export class ReferralsService {
     return this.db.transaction(async (m) => {
       const r = await this.row(m, id);
       const decision = await this.requirePerson(actor, r, 'person.read', m);
-      await this.audit.record(m, { action: 'referral.read-timeline', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, accessBasis: decision });
-      const rows: Array<{ id: string; at: Date; actor_id: string | null; type: string; data: Record<string, unknown> }> = await m.query('SELECT id::text, at, actor_id, type, data FROM referral_events WHERE referral_id = $1 ORDER BY referral_events.id', [id]);
+      await this.audit.record(m, {
+        action: 'referral.read-timeline',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: decision,
+      });
+      const rows: Array<{ id: string; at: Date; actor_id: string | null; type: string; data: Record<string, unknown> }> = await m.query(
+        'SELECT id::text, at, actor_id, type, data FROM referral_events WHERE referral_id = $1 ORDER BY referral_events.id',
+        [id],
+      );
       return rows.map((e) => ({ id: e.id, at: e.at.toISOString(), actorId: e.actor_id, type: e.type, data: e.data }));
     });
   }
@@ -195,9 +293,16 @@ export class ReferralsService {
       const r = await this.lock(m, id);
       assertVersion(expectedVersion, r.version);
       await this.requirePerson(actor, r, this.actionFor(r), m);
-      if (dto.status === 'allocated') throw new UnprocessableProblem('Allocate through POST /referrals/{id}/allocation or an offer.', 'use-allocation');
-      const decision = transition(r.status, dto.status, { reason: dto.reason, nearestRelativeRequest: r.nearestRelativeRequest, writtenReasonsAt: r.writtenReasonsAt, transferredTo: dto.transferredTo });
-      if (!decision.ok && decision.code === 'illegal-transition') throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
+      if (dto.status === 'allocated')
+        throw new UnprocessableProblem('Allocate through POST /referrals/{id}/allocation or an offer.', 'use-allocation');
+      const decision = transition(r.status, dto.status, {
+        reason: dto.reason,
+        nearestRelativeRequest: r.nearestRelativeRequest,
+        writtenReasonsAt: r.writtenReasonsAt,
+        transferredTo: dto.transferredTo,
+      });
+      if (!decision.ok && decision.code === 'illegal-transition')
+        throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
       if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code, decision.rule ? { rule: decision.rule } : {});
       const now = this.clock.now();
       const ends = !isOpen(dto.status);
@@ -212,8 +317,19 @@ export class ReferralsService {
       if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
       if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
       await this.event(m, id, actor, dto.status, { from: r.status, ...(dto.transferredTo ? { transferredTo: dto.transferredTo } : {}) });
-      await this.audit.record(m, { action: `referral.${dto.status}`, resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { from: r.status, to: dto.status } });
-      await this.events.emit(m, { type: `referral.${dto.status}`, aggregateType: 'referral', aggregateId: id, payload: { referralId: id, from: r.status, to: dto.status } });
+      await this.audit.record(m, {
+        action: `referral.${dto.status}`,
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        details: { from: r.status, to: dto.status },
+      });
+      await this.events.emit(m, {
+        type: `referral.${dto.status}`,
+        aggregateType: 'referral',
+        aggregateId: id,
+        payload: { referralId: id, from: r.status, to: dto.status },
+      });
       return this.view(await this.row(m, id));
     });
   }
@@ -223,12 +339,25 @@ export class ReferralsService {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
       await this.requirePerson(actor, r, this.actionFor(r), m);
-      if (!r.nearestRelativeRequest) throw new UnprocessableProblem('Written reasons under s.13(4) apply only where the nearest relative asked for the case to be considered.', 'not-an-nr-request');
+      if (!r.nearestRelativeRequest)
+        throw new UnprocessableProblem(
+          'Written reasons under s.13(4) apply only where the nearest relative asked for the case to be considered.',
+          'not-an-nr-request',
+        );
       const givenAt = new Date(dto.givenAt);
       if (givenAt > this.clock.now()) throw new UnprocessableProblem('givenAt cannot be in the future.', 'in-future');
-      await m.query('UPDATE referrals SET written_reasons_at = $2, written_reasons_method = $3, version = version + 1 WHERE id = $1', [id, givenAt, dto.method]);
+      await m.query('UPDATE referrals SET written_reasons_at = $2, written_reasons_method = $3, version = version + 1 WHERE id = $1', [
+        id,
+        givenAt,
+        dto.method,
+      ]);
       await this.event(m, id, actor, 'written-reasons-recorded', { givenAt: givenAt.toISOString(), method: dto.method });
-      await this.audit.record(m, { action: 'referral.written-reasons', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId });
+      await this.audit.record(m, {
+        action: 'referral.written-reasons',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+      });
       return this.view(await this.row(m, id));
     });
   }
@@ -239,24 +368,46 @@ export class ReferralsService {
       const r = await this.lock(m, id);
       await this.requirePerson(actor, r, this.actionFor(r), m);
       const context = toLegalContext(r.legalContext);
-      const ext: S136BExtension = { authorisedAt: new Date(dto.authorisedAt), hours: dto.hours, authorisedBy: dto.authorisedBy, reason: dto.reason as S136BExtension['reason'], ...(dto.superintendentApprovedAt ? { superintendentApprovedAt: new Date(dto.superintendentApprovedAt) } : {}) };
+      const ext: S136BExtension = {
+        authorisedAt: new Date(dto.authorisedAt),
+        hours: dto.hours,
+        authorisedBy: dto.authorisedBy,
+        reason: dto.reason as S136BExtension['reason'],
+        ...(dto.superintendentApprovedAt ? { superintendentApprovedAt: new Date(dto.superintendentApprovedAt) } : {}),
+      };
       const current = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
       const findings = validateExtension(context, current?.deadline ?? this.clock.now(), ext, this.config.timeZone);
-      if (findings.some((f) => f.severity === 'blocker')) throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
+      if (findings.some((f) => f.severity === 'blocker'))
+        throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
       try {
         await m.query(
           `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, superintendent_approved_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [id, ext.authorisedAt, ext.hours, ext.authorisedBy, ext.reason, ext.superintendentApprovedAt ?? null, actor.userId],
         );
       } catch (err) {
-        if (pgCode(err) === '23505') throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', { rule: 'POL-08' });
+        if (pgCode(err) === '23505')
+          throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', { rule: 'POL-08' });
         throw err;
       }
       const after = await this.row(m, id);
-      await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [id, this.soonest(this.clocksOf(after))]);
+      await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [
+        id,
+        this.soonest(this.clocksOf(after)),
+      ]);
       await this.event(m, id, actor, 'extension-recorded', { hours: ext.hours, authorisedAt: ext.authorisedAt.toISOString() });
-      await this.audit.record(m, { action: 'referral.extension', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { hours: ext.hours } });
-      await this.events.emit(m, { type: 'referral.extended', aggregateType: 'referral', aggregateId: id, payload: { referralId: id, hours: ext.hours } });
+      await this.audit.record(m, {
+        action: 'referral.extension',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        details: { hours: ext.hours },
+      });
+      await this.events.emit(m, {
+        type: 'referral.extended',
+        aggregateType: 'referral',
+        aggregateId: id,
+        payload: { referralId: id, hours: ext.hours },
+      });
       return this.view(await this.row(m, id));
     });
   }
@@ -265,17 +416,29 @@ export class ReferralsService {
   async allocate(actor: Actor, id: string, dto: AllocateDto): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
-      if (r.status !== 'accepted' && r.status !== 'allocated') throw new ConflictProblem(`A ${r.status} referral cannot be allocated.`, 'illegal-transition', { allowed: TRANSITIONS[r.status] });
+      if (r.status !== 'accepted' && r.status !== 'allocated')
+        throw new ConflictProblem(`A ${r.status} referral cannot be allocated.`, 'illegal-transition', { allowed: TRANSITIONS[r.status] });
       const now = this.clock.now();
       const eligible = await this.eligibility.forUser(dto.userId, now, new Date(now.getTime() + 60_000), m);
       const hard = eligible.findings.filter((f) => f.severity === 'hard');
       if (hard.length && !dto.overrideReason) {
-        throw new UnprocessableProblem(`This AMHP may not act now: ${hard.map((f) => f.message).join(' ')} A manager may override with a reason.`, 'amhp-not-eligible', { findings: eligible.findings });
+        throw new UnprocessableProblem(
+          `This AMHP may not act now: ${hard.map((f) => f.message).join(' ')} A manager may override with a reason.`,
+          'amhp-not-eligible',
+          { findings: eligible.findings },
+        );
       }
       if (r.status === 'allocated') await this.access.end(m, 'referral-allocation', id, now);
       await this.allocateIn(m, actor, r, dto.userId, now, hard.length ? dto.overrideReason : undefined);
       if (hard.length) {
-        await this.alerts.raiseAlert(m, { kind: 'allocation-override', subjectType: 'referral', subjectId: id, personId: r.personId, raisedBy: actor.userId, summary: `Allocated to a user not eligible to act as an AMHP: ${hard.map((f) => f.code).join(', ')}` });
+        await this.alerts.raiseAlert(m, {
+          kind: 'allocation-override',
+          subjectType: 'referral',
+          subjectId: id,
+          personId: r.personId,
+          raisedBy: actor.userId,
+          summary: `Allocated to a user not eligible to act as an AMHP: ${hard.map((f) => f.code).join(', ')}`,
+        });
       }
       return this.view(await this.row(m, id));
     });
@@ -286,20 +449,52 @@ export class ReferralsService {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
       await this.requirePerson(actor, r, this.actionFor(r), m);
-      if (r.status !== 'accepted') throw new ConflictProblem(`Only an accepted referral can be offered; this one is ${r.status}.`, 'not-offerable', { allowed: TRANSITIONS[r.status] });
-      const targets = userIds?.length ? userIds : [...new Set((await this.duty.onDuty()).onDuty.flatMap((s) => s.amhps.map((a) => a.userId)))];
-      if (!targets.length) throw new UnprocessableProblem('Nobody is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
+      if (r.status !== 'accepted')
+        throw new ConflictProblem(`Only an accepted referral can be offered; this one is ${r.status}.`, 'not-offerable', {
+          allowed: TRANSITIONS[r.status],
+        });
+      const targets = userIds?.length
+        ? userIds
+        : [...new Set((await this.duty.onDuty()).onDuty.flatMap((s) => s.amhps.map((a) => a.userId)))];
+      if (!targets.length)
+        throw new UnprocessableProblem('Nobody is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
       const now = this.clock.now();
       for (const userId of targets) {
-        const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [id, userId]);
+        const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [
+          id,
+          userId,
+        ]);
         if (open.length) continue;
-        await m.query('INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4)', [id, userId, now, actor.userId]);
+        await m.query('INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4)', [
+          id,
+          userId,
+          now,
+          actor.userId,
+        ]);
         // The offered AMHP may read the person while deciding.
-        await this.access.grant(m, { userId, personId: r.personId, kind: 'duty', sourceType: 'referral-offer', sourceId: id, validFrom: now });
-        await this.events.emit(m, { type: 'referral.offered', aggregateType: 'referral', aggregateId: id, payload: { referralId: id, userId } });
+        await this.access.grant(m, {
+          userId,
+          personId: r.personId,
+          kind: 'duty',
+          sourceType: 'referral-offer',
+          sourceId: id,
+          validFrom: now,
+        });
+        await this.events.emit(m, {
+          type: 'referral.offered',
+          aggregateType: 'referral',
+          aggregateId: id,
+          payload: { referralId: id, userId },
+        });
       }
       await this.event(m, id, actor, 'offered', { userIds: targets });
-      await this.audit.record(m, { action: 'referral.offer', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { userIds: targets } });
+      await this.audit.record(m, {
+        action: 'referral.offer',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        details: { userIds: targets },
+      });
       return this.offers(m, id);
     });
   }
@@ -321,26 +516,49 @@ export class ReferralsService {
         [id, actor.userId],
       );
       if (!offer) throw new NotFoundProblem('Offer of this referral to you');
-      if (offer.response) throw new ConflictProblem(`You have already ${offer.response === 'withdrawn' ? 'had this offer withdrawn' : offer.response + ' this offer'}.`, 'offer-closed');
+      if (offer.response)
+        throw new ConflictProblem(
+          `You have already ${offer.response === 'withdrawn' ? 'had this offer withdrawn' : offer.response + ' this offer'}.`,
+          'offer-closed',
+        );
       const now = this.clock.now();
       if (!accept) {
-        await m.query(`UPDATE allocation_offers SET response = 'declined', responded_at = $2, note = $3 WHERE id = $1`, [offer.id, now, note ?? null]);
+        await m.query(`UPDATE allocation_offers SET response = 'declined', responded_at = $2, note = $3 WHERE id = $1`, [
+          offer.id,
+          now,
+          note ?? null,
+        ]);
         await this.access.end(m, 'referral-offer', id, now, actor.userId);
         await this.event(m, id, actor, 'offer-declined', {});
-        await this.audit.record(m, { action: 'referral.offer-decline', resourceType: 'referral', resourceId: id, subjectPersonId: r.personId });
+        await this.audit.record(m, {
+          action: 'referral.offer-decline',
+          resourceType: 'referral',
+          resourceId: id,
+          subjectPersonId: r.personId,
+        });
         return this.view(await this.row(m, id));
       }
       if (r.status !== 'accepted') throw new ConflictProblem('Someone else has already taken this referral.', 'already-allocated');
       const eligible = await this.eligibility.forUser(actor.userId, now, new Date(now.getTime() + 60_000), m);
       const hard = eligible.findings.filter((f) => f.severity === 'hard');
-      if (hard.length) throw new UnprocessableProblem(`You may not act as an AMHP now: ${hard.map((f) => f.message).join(' ')}`, 'amhp-not-eligible', { findings: eligible.findings });
+      if (hard.length)
+        throw new UnprocessableProblem(`You may not act as an AMHP now: ${hard.map((f) => f.message).join(' ')}`, 'amhp-not-eligible', {
+          findings: eligible.findings,
+        });
       try {
-        await m.query(`UPDATE allocation_offers SET response = 'accepted', responded_at = $2, note = $3 WHERE id = $1`, [offer.id, now, note ?? null]);
+        await m.query(`UPDATE allocation_offers SET response = 'accepted', responded_at = $2, note = $3 WHERE id = $1`, [
+          offer.id,
+          now,
+          note ?? null,
+        ]);
       } catch (err) {
         if (pgCode(err) === '23505') throw new ConflictProblem('Someone else has already taken this referral.', 'already-allocated');
         throw err;
       }
-      await m.query(`UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2 WHERE referral_id = $1 AND response IS NULL`, [id, now]);
+      await m.query(`UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2 WHERE referral_id = $1 AND response IS NULL`, [
+        id,
+        now,
+      ]);
       await this.access.end(m, 'referral-offer', id, now);
       await this.allocateIn(m, actor, r, actor.userId, now);
       return this.view(await this.row(m, id));
@@ -351,14 +569,42 @@ export class ReferralsService {
    * For the morning handover (in the caller's transaction): every open referral with its running clocks, soonest
    * deadline first. Ids, codes and times only: no names or clinical text (whoever opens one reads it, audited).
    */
-  async openForHandover(m: EntityManager): Promise<Array<{ id: string; reference: string; personId: string; status: string; urgency: string; source: string; legalContext: string; receivedAt: string; allocatedUserId: string | null; nextDeadline: string | null; clocks: Array<{ id: string; label: string; deadline: string; state: string }> }>> {
-    const raw = await m.query(`${ROW} WHERE r.status NOT IN ('closed','withdrawn','not-accepted','transferred') ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id`);
+  async openForHandover(
+    m: EntityManager,
+  ): Promise<
+    Array<{
+      id: string;
+      reference: string;
+      personId: string;
+      status: string;
+      urgency: string;
+      source: string;
+      legalContext: string;
+      receivedAt: string;
+      allocatedUserId: string | null;
+      nextDeadline: string | null;
+      clocks: Array<{ id: string; label: string; deadline: string; state: string }>;
+    }>
+  > {
+    const raw = await m.query(
+      `${ROW} WHERE r.status NOT IN ('closed','withdrawn','not-accepted','transferred') ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id`,
+    );
     return raw.map(camel).map((r: Row) => {
       const v = this.view(r);
       return {
-        id: v.id, reference: v.reference, personId: r.personId, status: v.status, urgency: v.urgency, source: v.source, legalContext: r.legalContext.kind as string,
-        receivedAt: v.receivedAt, allocatedUserId: v.allocatedUserId, nextDeadline: v.nextDeadline,
-        clocks: v.clocks.filter((c) => c.state !== 'stopped').map((c) => ({ id: c.id, label: c.label, deadline: c.deadline, state: c.state })),
+        id: v.id,
+        reference: v.reference,
+        personId: r.personId,
+        status: v.status,
+        urgency: v.urgency,
+        source: v.source,
+        legalContext: r.legalContext.kind as string,
+        receivedAt: v.receivedAt,
+        allocatedUserId: v.allocatedUserId,
+        nextDeadline: v.nextDeadline,
+        clocks: v.clocks
+          .filter((c) => c.state !== 'stopped')
+          .map((c) => ({ id: c.id, label: c.label, deadline: c.deadline, state: c.state })),
       };
     });
   }
@@ -376,11 +622,22 @@ export class ReferralsService {
    * closed when it closes. `applicationMade` feeds NR-12: with no application, an NR-requested referral needs its
    * written reasons recorded before it closes.
    */
-  async moveForAssessment(m: EntityManager, actor: Actor, id: string, to: 'in-assessment' | 'closed', facts: { assessmentId: string; applicationMade: boolean }): Promise<void> {
+  async moveForAssessment(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    to: 'in-assessment' | 'closed',
+    facts: { assessmentId: string; applicationMade: boolean },
+  ): Promise<void> {
     const r = await this.lock(m, id);
     if (r.status === to) return;
-    const decision = transition(r.status, to, { nearestRelativeRequest: r.nearestRelativeRequest, writtenReasonsAt: r.writtenReasonsAt, applicationMade: facts.applicationMade });
-    if (!decision.ok && decision.code === 'illegal-transition') throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
+    const decision = transition(r.status, to, {
+      nearestRelativeRequest: r.nearestRelativeRequest,
+      writtenReasonsAt: r.writtenReasonsAt,
+      applicationMade: facts.applicationMade,
+    });
+    if (!decision.ok && decision.code === 'illegal-transition')
+      throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
     if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code, decision.rule ? { rule: decision.rule } : {});
     const now = this.clock.now();
     const ends = !isOpen(to);
@@ -391,27 +648,71 @@ export class ReferralsService {
     );
     if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
     await this.event(m, id, actor, to, { from: r.status, assessmentId: facts.assessmentId });
-    await this.audit.record(m, { action: `referral.${to}`, resourceType: 'referral', resourceId: id, subjectPersonId: r.personId, details: { from: r.status, to, assessmentId: facts.assessmentId } });
-    await this.events.emit(m, { type: `referral.${to}`, aggregateType: 'referral', aggregateId: id, payload: { referralId: id, from: r.status, to, assessmentId: facts.assessmentId } });
+    await this.audit.record(m, {
+      action: `referral.${to}`,
+      resourceType: 'referral',
+      resourceId: id,
+      subjectPersonId: r.personId,
+      details: { from: r.status, to, assessmentId: facts.assessmentId },
+    });
+    await this.events.emit(m, {
+      type: `referral.${to}`,
+      aggregateType: 'referral',
+      aggregateId: id,
+      payload: { referralId: id, from: r.status, to, assessmentId: facts.assessmentId },
+    });
   }
 
   private async allocateIn(m: EntityManager, actor: Actor, r: Row, userId: string, now: Date, overrideReason?: string): Promise<void> {
-    const decision = transition('accepted', 'allocated', { nearestRelativeRequest: r.nearestRelativeRequest, writtenReasonsAt: r.writtenReasonsAt, allocatedUserId: userId });
+    const decision = transition('accepted', 'allocated', {
+      nearestRelativeRequest: r.nearestRelativeRequest,
+      writtenReasonsAt: r.writtenReasonsAt,
+      allocatedUserId: userId,
+    });
     if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code);
-    await m.query(`UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`, [r.id, userId, now]);
+    await m.query(
+      `UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`,
+      [r.id, userId, now],
+    );
     // The allocated AMHP's legitimate relationship to the person, for as long as the referral is theirs.
-    await this.access.grant(m, { userId, personId: r.personId, kind: 'allocated', sourceType: 'referral-allocation', sourceId: r.id, validFrom: now });
+    await this.access.grant(m, {
+      userId,
+      personId: r.personId,
+      kind: 'allocated',
+      sourceType: 'referral-allocation',
+      sourceId: r.id,
+      validFrom: now,
+    });
     await this.event(m, r.id, actor, 'allocated', { userId, ...(overrideReason ? { override: true } : {}) });
-    await this.audit.record(m, { action: 'referral.allocate', resourceType: 'referral', resourceId: r.id, subjectPersonId: r.personId, details: { userId, ...(overrideReason ? { override: true } : {}) } });
-    await this.events.emit(m, { type: 'referral.allocated', aggregateType: 'referral', aggregateId: r.id, payload: { referralId: r.id, userId } });
+    await this.audit.record(m, {
+      action: 'referral.allocate',
+      resourceType: 'referral',
+      resourceId: r.id,
+      subjectPersonId: r.personId,
+      details: { userId, ...(overrideReason ? { override: true } : {}) },
+    });
+    await this.events.emit(m, {
+      type: 'referral.allocated',
+      aggregateType: 'referral',
+      aggregateId: r.id,
+      payload: { referralId: r.id, userId },
+    });
   }
 
   private async offers(m: EntityManager, id: string): Promise<OfferViewDto[]> {
-    const rows: Array<{ id: string; user_id: string; offered_at: Date; response: string | null; responded_at: Date | null }> = await m.query(
-      'SELECT id, user_id, offered_at, response, responded_at FROM allocation_offers WHERE referral_id = $1 ORDER BY offered_at, user_id',
-      [id],
-    );
-    return rows.map((o) => ({ id: o.id, referralId: id, userId: o.user_id, offeredAt: o.offered_at.toISOString(), response: o.response, respondedAt: o.responded_at?.toISOString() ?? null }));
+    const rows: Array<{ id: string; user_id: string; offered_at: Date; response: string | null; responded_at: Date | null }> =
+      await m.query(
+        'SELECT id, user_id, offered_at, response, responded_at FROM allocation_offers WHERE referral_id = $1 ORDER BY offered_at, user_id',
+        [id],
+      );
+    return rows.map((o) => ({
+      id: o.id,
+      referralId: id,
+      userId: o.user_id,
+      offeredAt: o.offered_at.toISOString(),
+      response: o.response,
+      respondedAt: o.responded_at?.toISOString() ?? null,
+    }));
   }
 
   private requirePerson(actor: Actor, r: Row, action: 'person.read' | 'person.write', m: EntityManager): Promise<string> {
@@ -445,7 +746,13 @@ export class ReferralsService {
   }
 
   private async event(m: EntityManager, referralId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {
-    await m.query('INSERT INTO referral_events (referral_id, at, actor_id, type, data) VALUES ($1, $2, $3, $4, $5)', [referralId, this.clock.now(), actor.userId, type, data]);
+    await m.query('INSERT INTO referral_events (referral_id, at, actor_id, type, data) VALUES ($1, $2, $3, $4, $5)', [
+      referralId,
+      this.clock.now(),
+      actor.userId,
+      type,
+      data,
+    ]);
   }
 
   private policy() {
@@ -453,8 +760,19 @@ export class ReferralsService {
   }
 
   private clocksOf(r: Row): Clock[] {
-    const extensions = r.extensions.map((e) => ({ ...e, authorisedAt: new Date(e.authorisedAt), ...(e.superintendentApprovedAt ? { superintendentApprovedAt: new Date(e.superintendentApprovedAt) } : {}) }));
-    return clocksFor(toLegalContext(r.legalContext), extensions, DEFAULT_RESPONSE_TARGETS, new Date(r.receivedAt), r.urgency, this.policy());
+    const extensions = r.extensions.map((e) => ({
+      ...e,
+      authorisedAt: new Date(e.authorisedAt),
+      ...(e.superintendentApprovedAt ? { superintendentApprovedAt: new Date(e.superintendentApprovedAt) } : {}),
+    }));
+    return clocksFor(
+      toLegalContext(r.legalContext),
+      extensions,
+      DEFAULT_RESPONSE_TARGETS,
+      new Date(r.receivedAt),
+      r.urgency,
+      this.policy(),
+    );
   }
 
   private soonest(clocks: Clock[]): Date | null {
@@ -488,7 +806,14 @@ export class ReferralsService {
       nextDeadline: isoOrNull(r.nextDeadline),
       clocks: this.clocksOf(r).map((c) => {
         const s = clockState(c, now, DEFAULT_WARNINGS, stoppedAt);
-        return { ...c, anchor: c.anchor.toISOString(), deadline: c.deadline.toISOString(), state: s.state, remainingMs: s.remainingMs, stage: s.stage };
+        return {
+          ...c,
+          anchor: c.anchor.toISOString(),
+          deadline: c.deadline.toISOString(),
+          state: s.state,
+          remainingMs: s.remainingMs,
+          stage: s.stage,
+        };
       }),
       findings: r.intakeFindings,
       nextStatuses: TRANSITIONS[r.status],
@@ -497,7 +822,14 @@ export class ReferralsService {
   }
 
   private statusView(r: Row): ReferralStatusDto {
-    return { id: r.id, reference: r.reference, status: r.status, urgency: r.urgency, receivedAt: new Date(r.receivedAt).toISOString(), allocatedAt: isoOrNull(r.allocatedAt), closedAt: isoOrNull(r.closedAt) };
+    return {
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      urgency: r.urgency,
+      receivedAt: new Date(r.receivedAt).toISOString(),
+      allocatedAt: isoOrNull(r.allocatedAt),
+      closedAt: isoOrNull(r.closedAt),
+    };
   }
 }
-

@@ -43,10 +43,19 @@ export class AssignmentChecksService {
    * constraint stays as the last line of defence). `ignoreAssignmentIds`: assignments about to be removed (a swap).
    */
   async check(m: EntityManager, shift: Period, practitionerId: string, ignoreAssignmentIds: string[] = []): Promise<CheckedAssignment> {
-    const [p]: Array<{ user_id: string; active: boolean }> = await m.query('SELECT user_id, active FROM practitioners WHERE id = $1 FOR UPDATE', [practitionerId]);
+    const [p]: Array<{ user_id: string; active: boolean }> = await m.query(
+      'SELECT user_id, active FROM practitioners WHERE id = $1 FOR UPDATE',
+      [practitionerId],
+    );
     if (!p) throw new NotFoundProblem('Practitioner', practitionerId);
     const findings: Finding[] = [];
-    if (!p.active) findings.push({ code: 'practitioner-inactive', rule: 'ROTA-ACTIVE', severity: 'hard', message: 'The practitioner is marked inactive.' });
+    if (!p.active)
+      findings.push({
+        code: 'practitioner-inactive',
+        rule: 'ROTA-ACTIVE',
+        severity: 'hard',
+        message: 'The practitioner is marked inactive.',
+      });
 
     const eligible = await this.eligibility.forPractitioner(practitionerId, shift.startsAt, shift.endsAt, m);
     findings.push(...eligible.findings);
@@ -57,7 +66,12 @@ export class AssignmentChecksService {
       [practitionerId, shift.startsAt, shift.endsAt],
     );
     for (const l of leave) {
-      findings.push({ code: 'on-leave', rule: 'ROTA-LEAVE', severity: 'hard', message: `Approved ${l.kind} leave from ${l.starts_at.toISOString()} to ${l.ends_at.toISOString()} overlaps the shift.` });
+      findings.push({
+        code: 'on-leave',
+        rule: 'ROTA-LEAVE',
+        severity: 'hard',
+        message: `Approved ${l.kind} leave from ${l.starts_at.toISOString()} to ${l.ends_at.toISOString()} overlaps the shift.`,
+      });
     }
 
     const policy = rotaPolicy(this.config);
@@ -71,7 +85,12 @@ export class AssignmentChecksService {
     ).map((r: Period) => ({ startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) }));
     findings.push(...workingTimeFindings(shift, others, policy).map((f: RotaFinding) => f));
 
-    return { practitionerId, userId: p.user_id, hard: findings.filter((f) => f.severity === 'hard'), warnings: findings.filter((f) => f.severity === 'warning') };
+    return {
+      practitionerId,
+      userId: p.user_id,
+      hard: findings.filter((f) => f.severity === 'hard'),
+      warnings: findings.filter((f) => f.severity === 'warning'),
+    };
   }
 
   /**
@@ -83,11 +102,17 @@ export class AssignmentChecksService {
       throw new ConflictProblem('The AMHP is already on a shift at that time.', 'assignment-overlap', { findings: checked.hard });
     }
     if (checked.hard.length) {
-      throw new UnprocessableProblem(checked.hard.map((f) => f.message).join(' '), 'assignment-refused', { findings: [...checked.hard, ...checked.warnings] });
+      throw new UnprocessableProblem(checked.hard.map((f) => f.message).join(' '), 'assignment-refused', {
+        findings: [...checked.hard, ...checked.warnings],
+      });
     }
     const missing = checked.warnings.filter((w) => !overrides.some((o) => o.code === w.code));
     if (missing.length) {
-      throw new UnprocessableProblem(`These warnings need an override with a reason: ${missing.map((w) => w.code).join(', ')}.`, 'override-required', { findings: checked.warnings });
+      throw new UnprocessableProblem(
+        `These warnings need an override with a reason: ${missing.map((w) => w.code).join(', ')}.`,
+        'override-required',
+        { findings: checked.warnings },
+      );
     }
     return checked.warnings.map((w) => ({ ...w, reason: overrides.find((o) => o.code === w.code)!.reason }));
   }

@@ -62,13 +62,38 @@ export class AssignmentsService {
       action: 'rota.assign',
       resourceType: 'shift-assignment',
       resourceId: id,
-      details: { shiftId: shift.id, practitionerId: a.practitionerId, source: a.source, ...(overridden.length ? { overrides: overridden.map((o) => o.code) } : {}) },
+      details: {
+        shiftId: shift.id,
+        practitionerId: a.practitionerId,
+        source: a.source,
+        ...(overridden.length ? { overrides: overridden.map((o) => o.code) } : {}),
+      },
     });
     if (overridden.length) {
       // Every override of a working-time or training warning is reviewable.
-      await this.alerts.raiseAlert(m, { kind: 'rota-override', subjectType: 'shift-assignment', subjectId: id, personId: null, raisedBy: actor.userId, summary: `Rota warnings overridden: ${overridden.map((o) => o.code).join(', ')}` });
+      await this.alerts.raiseAlert(m, {
+        kind: 'rota-override',
+        subjectType: 'shift-assignment',
+        subjectId: id,
+        personId: null,
+        raisedBy: actor.userId,
+        summary: `Rota warnings overridden: ${overridden.map((o) => o.code).join(', ')}`,
+      });
     }
-    await this.events.emit(m, { type: 'rota.assignment.created', aggregateType: 'shift', aggregateId: shift.id, payload: { shiftId: shift.id, assignmentId: id, practitionerId: a.practitionerId, userId: checked.userId, startsAt: shift.startsAt.toISOString(), endsAt: shift.endsAt.toISOString(), source: a.source } });
+    await this.events.emit(m, {
+      type: 'rota.assignment.created',
+      aggregateType: 'shift',
+      aggregateId: shift.id,
+      payload: {
+        shiftId: shift.id,
+        assignmentId: id,
+        practitionerId: a.practitionerId,
+        userId: checked.userId,
+        startsAt: shift.startsAt.toISOString(),
+        endsAt: shift.endsAt.toISOString(),
+        source: a.source,
+      },
+    });
     return id;
   }
 
@@ -89,8 +114,31 @@ export class AssignmentsService {
       [assignmentId],
     );
     await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
-    await this.audit.record(m, { action: 'rota.unassign', resourceType: 'shift-assignment', resourceId: assignmentId, details: { shiftId: row.shift_id, practitionerId: row.practitioner_id, source, ...(cancelled.length ? { cancelledSwaps: cancelled.map((c) => c.id) } : {}) } });
-    await this.events.emit(m, { type: 'rota.assignment.removed', aggregateType: 'shift', aggregateId: row.shift_id, payload: { shiftId: row.shift_id, assignmentId, practitionerId: row.practitioner_id, userId: row.user_id, startsAt: row.starts_at.toISOString(), endsAt: row.ends_at.toISOString(), source } });
+    await this.audit.record(m, {
+      action: 'rota.unassign',
+      resourceType: 'shift-assignment',
+      resourceId: assignmentId,
+      details: {
+        shiftId: row.shift_id,
+        practitionerId: row.practitioner_id,
+        source,
+        ...(cancelled.length ? { cancelledSwaps: cancelled.map((c) => c.id) } : {}),
+      },
+    });
+    await this.events.emit(m, {
+      type: 'rota.assignment.removed',
+      aggregateType: 'shift',
+      aggregateId: row.shift_id,
+      payload: {
+        shiftId: row.shift_id,
+        assignmentId,
+        practitionerId: row.practitioner_id,
+        userId: row.user_id,
+        startsAt: row.starts_at.toISOString(),
+        endsAt: row.ends_at.toISOString(),
+        source,
+      },
+    });
   }
 
   /** An AMHP's assignments in a period: their own, or anyone's for a reader of the whole rota. */
@@ -110,7 +158,16 @@ export class AssignmentsService {
         WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 ORDER BY a.starts_at`,
       [target, from, to],
     );
-    return rows.map((r) => ({ id: r.id, shiftId: r.shiftId, practitionerId: r.practitionerId, userId: r.userId, label: r.label, startsAt: new Date(r.startsAt).toISOString(), endsAt: new Date(r.endsAt).toISOString(), warnings: r.overrides, source: r.source }));
+    return rows.map((r) => ({
+      id: r.id,
+      shiftId: r.shiftId,
+      practitionerId: r.practitionerId,
+      userId: r.userId,
+      label: r.label,
+      startsAt: new Date(r.startsAt).toISOString(),
+      endsAt: new Date(r.endsAt).toISOString(),
+      warnings: r.overrides,
+      source: r.source,
+    }));
   }
 }
-

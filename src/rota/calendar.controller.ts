@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize, Public } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -16,7 +24,8 @@ export class CalendarController {
   @Post('calendar-tokens')
   @Authorize('calendar.manage')
   @ApiOperation({
-    summary: 'Create a secret calendar feed URL: your own shifts or the hub\'s (AMHP), or anyone\'s (manager). The URL is shown once; only a hash of its token is kept.',
+    summary:
+      "Create a secret calendar feed URL: your own shifts or the hub's (AMHP), or anyone's (manager). The URL is shown once; only a hash of its token is kept.",
   })
   @ApiCreatedResponse({ type: CreatedCalendarTokenDto })
   @ResponseNeverStored('the response holds a secret that is never stored. If a reply is lost, revoke the token and create another.')

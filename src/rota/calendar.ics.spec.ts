@@ -1,8 +1,22 @@
-import { assignmentsCalendar, AssignmentFact, assignmentUid, dutySummary, FeedOptions, hubCalendar, ShiftFact, shiftUid } from './calendar.ics';
+import {
+  assignmentsCalendar,
+  AssignmentFact,
+  assignmentUid,
+  dutySummary,
+  FeedOptions,
+  hubCalendar,
+  ShiftFact,
+  shiftUid,
+} from './calendar.ics';
 import { generateShifts, PatternFacts } from './rota.rules';
 
 const LONDON = 'Europe/London';
-const options: FeedOptions = { name: 'AMHP duty: Ann Smith', timeZone: LONDON, stamp: new Date('2026-03-01T12:00:00Z'), refreshSeconds: 900 };
+const options: FeedOptions = {
+  name: 'AMHP duty: Ann Smith',
+  timeZone: LONDON,
+  stamp: new Date('2026-03-01T12:00:00Z'),
+  refreshSeconds: 900,
+};
 const assignment = (over: Partial<AssignmentFact> = {}): AssignmentFact => ({
   assignmentId: '0b8e7d2c-4f3a-4c1e-9d6b-2a1f0e9c8b7a',
   label: 'Day',
@@ -23,7 +37,11 @@ const hubShift = (over: Partial<ShiftFact> = {}): ShiftFact => ({
 });
 
 /** Content lines with folding undone (RFC 5545 §3.1: CRLF followed by one space or tab). */
-const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '').split('\r\n').filter((l) => l !== '');
+const unfold = (ics: string) =>
+  ics
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter((l) => l !== '');
 /** The VEVENTs as maps of property name → value (parameters dropped; one value per name is enough here). */
 function events(ics: string): Array<Record<string, string>> {
   const out: Array<Record<string, string>> = [];
@@ -42,7 +60,17 @@ function events(ics: string): Array<Record<string, string>> {
 }
 
 describe('ICS structure (RFC 5545)', () => {
-  const ics = assignmentsCalendar([assignment(), assignment({ assignmentId: '1c9f8e3d-5a4b-4d2f-8e7c-3b2a1f0d9c8b', startsAt: new Date('2026-03-04T09:00:00Z'), endsAt: new Date('2026-03-04T17:00:00Z') })], options);
+  const ics = assignmentsCalendar(
+    [
+      assignment(),
+      assignment({
+        assignmentId: '1c9f8e3d-5a4b-4d2f-8e7c-3b2a1f0d9c8b',
+        startsAt: new Date('2026-03-04T09:00:00Z'),
+        endsAt: new Date('2026-03-04T17:00:00Z'),
+      }),
+    ],
+    options,
+  );
 
   it('is one VCALENDAR with VERSION:2.0, a PRODID and one VEVENT per assignment', () => {
     const lines = unfold(ics);
@@ -63,7 +91,14 @@ describe('ICS structure (RFC 5545)', () => {
 
   it('gives every event the properties a calendar app needs, in UTC (no TZID without its VTIMEZONE)', () => {
     const [e] = events(ics);
-    expect(e).toMatchObject({ UID: assignmentUid(assignment().assignmentId), DTSTAMP: '20260301T120000Z', DTSTART: '20260302T090000Z', DTEND: '20260302T170000Z', SEQUENCE: '0', SUMMARY: 'AMHP duty: Day (09:00–17:00)' });
+    expect(e).toMatchObject({
+      UID: assignmentUid(assignment().assignmentId),
+      DTSTAMP: '20260301T120000Z',
+      DTSTART: '20260302T090000Z',
+      DTEND: '20260302T170000Z',
+      SEQUENCE: '0',
+      SUMMARY: 'AMHP duty: Day (09:00–17:00)',
+    });
     expect(ics).not.toContain('TZID');
   });
 
@@ -105,7 +140,12 @@ describe('folding and escaping', () => {
 describe('stable UIDs and SEQUENCE', () => {
   it('the same assignment keeps its UID from one fetch to the next, whatever else changes', () => {
     const first = events(assignmentsCalendar([assignment()], options))[0];
-    const later = events(assignmentsCalendar([assignment({ label: 'Day (moved)', shiftVersion: 3 }), assignment({ assignmentId: 'ffffffff-4f3a-4c1e-9d6b-2a1f0e9c8b7a' })], { ...options, stamp: new Date('2026-03-02T08:00:00Z') }))[0];
+    const later = events(
+      assignmentsCalendar(
+        [assignment({ label: 'Day (moved)', shiftVersion: 3 }), assignment({ assignmentId: 'ffffffff-4f3a-4c1e-9d6b-2a1f0e9c8b7a' })],
+        { ...options, stamp: new Date('2026-03-02T08:00:00Z') },
+      ),
+    )[0];
     expect(first.UID).toBe('assignment-0b8e7d2c-4f3a-4c1e-9d6b-2a1f0e9c8b7a@amhp-hub');
     expect(later.UID).toBe(first.UID);
     expect(later.SEQUENCE).toBe('2');
@@ -114,7 +154,12 @@ describe('stable UIDs and SEQUENCE', () => {
 
   it('hub events are keyed by shift, and show free time (TRANSPARENT) so they do not block the subscriber', () => {
     const [e] = events(hubCalendar([hubShift({ version: 2 })], options));
-    expect(e).toMatchObject({ UID: shiftUid(hubShift().shiftId), SEQUENCE: '1', TRANSP: 'TRANSPARENT', SUMMARY: 'Night (22:00–09:00): Ann Smith\\, Bo Jones' });
+    expect(e).toMatchObject({
+      UID: shiftUid(hubShift().shiftId),
+      SEQUENCE: '1',
+      TRANSP: 'TRANSPARENT',
+      SUMMARY: 'Night (22:00–09:00): Ann Smith\\, Bo Jones',
+    });
     expect(e.UID).toBe('shift-6f1c2b3a-0d9e-4c8b-a7f6-e5d4c3b2a190@amhp-hub');
   });
 
@@ -126,10 +171,26 @@ describe('stable UIDs and SEQUENCE', () => {
 });
 
 describe('DST: nights generated in local time keep their wall-clock times and true length', () => {
-  const night: PatternFacts = { id: 'n', name: 'Night', startTime: '22:00', endTime: '09:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'any', requiredCount: 1, requiredSkills: [], validFrom: '2026-01-01', validTo: null };
+  const night: PatternFacts = {
+    id: 'n',
+    name: 'Night',
+    startTime: '22:00',
+    endTime: '09:00',
+    weekdays: [1, 2, 3, 4, 5, 6, 7],
+    bankHolidays: 'any',
+    requiredCount: 1,
+    requiredSkills: [],
+    validFrom: '2026-01-01',
+    validTo: null,
+  };
   const feed = (from: string, to: string) => {
     const shifts = generateShifts([night], new Set(), from, to, LONDON);
-    return events(assignmentsCalendar(shifts.map((s, i) => ({ assignmentId: `a${i}`, label: s.label, startsAt: s.startsAt, endsAt: s.endsAt, shiftVersion: 1 })), options));
+    return events(
+      assignmentsCalendar(
+        shifts.map((s, i) => ({ assignmentId: `a${i}`, label: s.label, startsAt: s.startsAt, endsAt: s.endsAt, shiftVersion: 1 })),
+        options,
+      ),
+    );
   };
   const hours = (e: Record<string, string>) => {
     const instant = (v: string) => Date.parse(v.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
@@ -154,8 +215,12 @@ describe('DST: nights generated in local time keep their wall-clock times and tr
     ]);
   });
 
-  it('summaries use the hub\'s zone, not the server\'s', () => {
-    expect(dutySummary('Day', new Date('2026-07-01T08:00:00Z'), new Date('2026-07-01T16:00:00Z'), LONDON)).toBe('AMHP duty: Day (09:00–17:00)');
-    expect(dutySummary('Day', new Date('2026-07-01T08:00:00Z'), new Date('2026-07-01T16:00:00Z'), 'UTC')).toBe('AMHP duty: Day (08:00–16:00)');
+  it("summaries use the hub's zone, not the server's", () => {
+    expect(dutySummary('Day', new Date('2026-07-01T08:00:00Z'), new Date('2026-07-01T16:00:00Z'), LONDON)).toBe(
+      'AMHP duty: Day (09:00–17:00)',
+    );
+    expect(dutySummary('Day', new Date('2026-07-01T08:00:00Z'), new Date('2026-07-01T16:00:00Z'), 'UTC')).toBe(
+      'AMHP duty: Day (08:00–16:00)',
+    );
   });
 });

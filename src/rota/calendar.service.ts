@@ -82,11 +82,17 @@ export class CalendarService {
     let owns = true;
     if (body.scope === 'hub') {
       if (body.practitionerId !== undefined) {
-        throw new BadRequestProblem('A hub feed is not for one practitioner: omit practitionerId.', [{ field: 'practitionerId', messages: ['must be omitted for a hub feed'] }]);
+        throw new BadRequestProblem('A hub feed is not for one practitioner: omit practitionerId.', [
+          { field: 'practitionerId', messages: ['must be omitted for a hub feed'] },
+        ]);
       }
     } else if (body.practitionerId === undefined) {
       const own = await this.practitioners.findByUser(actor.userId);
-      if (!own) throw new UnprocessableProblem('You have no practitioner record: name the practitionerId whose shifts the feed should show.', 'no-practitioner-record');
+      if (!own)
+        throw new UnprocessableProblem(
+          'You have no practitioner record: name the practitionerId whose shifts the feed should show.',
+          'no-practitioner-record',
+        );
       practitionerId = own.id;
     } else {
       practitionerId = body.practitionerId;
@@ -97,11 +103,14 @@ export class CalendarService {
         const p = await this.practitioners.find(m, practitionerId);
         owns = p.userId === actor.userId;
         decisionBasis = (await this.access.require(actor, 'calendar.manage', { owns }, { type: 'practitioner', id: practitionerId })).basis;
-        if (!p.active) throw new UnprocessableProblem('This practitioner is not active: there is no rota to show.', 'practitioner-inactive');
+        if (!p.active)
+          throw new UnprocessableProblem('This practitioner is not active: there is no rota to show.', 'practitioner-inactive');
       } else {
         decisionBasis = (await this.access.require(actor, 'calendar.manage', { owns }, { type: 'calendar-token', id: 'hub' })).basis;
       }
-      const [{ n }] = await m.query('SELECT count(*)::int AS n FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL', [actor.userId]);
+      const [{ n }] = await m.query('SELECT count(*)::int AS n FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL', [
+        actor.userId,
+      ]);
       if (n >= MAX_ACTIVE_TOKENS_PER_USER) {
         throw new ConflictProblem(`You already hold ${n} calendar feeds: revoke one you no longer use first.`, 'too-many-calendar-tokens');
       }
@@ -113,7 +122,13 @@ export class CalendarService {
         [actor.userId, body.scope, practitionerId, hashFeedToken(token), body.label ?? null, this.clock.now()],
       );
       // Identifiers only: never the token, its hash or the free-text label.
-      await this.audit.record(m, { action: 'rota.calendar-token.create', resourceType: 'calendar-token', resourceId: row.id, accessBasis: decisionBasis, details: { scope: body.scope, practitionerId } });
+      await this.audit.record(m, {
+        action: 'rota.calendar-token.create',
+        resourceType: 'calendar-token',
+        resourceId: row.id,
+        accessBasis: decisionBasis,
+        details: { scope: body.scope, practitionerId },
+      });
       return { ...this.dto(row), feedPath: feedPath(token) };
     });
   }
@@ -143,7 +158,13 @@ export class CalendarService {
       const decision = await this.access.require(actor, 'calendar.manage', { owns }, { type: 'calendar-token', id });
       if (row.revokedAt) return;
       await m.query('UPDATE calendar_tokens SET revoked_at = $2 WHERE id = $1', [id, this.clock.now()]);
-      await this.audit.record(m, { action: 'rota.calendar-token.revoke', resourceType: 'calendar-token', resourceId: id, accessBasis: decision.basis, details: { scope: row.scope, practitionerId: row.practitionerId } });
+      await this.audit.record(m, {
+        action: 'rota.calendar-token.revoke',
+        resourceType: 'calendar-token',
+        resourceId: id,
+        accessBasis: decision.basis,
+        details: { scope: row.scope, practitionerId: row.practitionerId },
+      });
     });
   }
 
@@ -197,6 +218,15 @@ export class CalendarService {
   }
 
   private dto(r: TokenRow): CalendarTokenDto {
-    return { id: r.id, userId: r.userId, scope: r.scope, practitionerId: r.practitionerId, label: r.label, createdAt: new Date(r.createdAt).toISOString(), revokedAt: isoOrNull(r.revokedAt), lastUsedAt: isoOrNull(r.lastUsedAt) };
+    return {
+      id: r.id,
+      userId: r.userId,
+      scope: r.scope,
+      practitionerId: r.practitionerId,
+      label: r.label,
+      createdAt: new Date(r.createdAt).toISOString(),
+      revokedAt: isoOrNull(r.revokedAt),
+      lastUsedAt: isoOrNull(r.lastUsedAt),
+    };
   }
 }

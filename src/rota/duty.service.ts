@@ -32,13 +32,21 @@ export class DutyService {
          FROM picked p ORDER BY p.starts_at, p.label`,
       [at, new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000)],
     );
-    const shape = (r: (typeof rows)[number]): DutyShiftDto => ({ shiftId: r.shiftId, label: r.label, startsAt: new Date(r.startsAt).toISOString(), endsAt: new Date(r.endsAt).toISOString(), requiredCount: r.requiredCount, amhps: r.amhps });
+    const shape = (r: (typeof rows)[number]): DutyShiftDto => ({
+      shiftId: r.shiftId,
+      label: r.label,
+      startsAt: new Date(r.startsAt).toISOString(),
+      endsAt: new Date(r.endsAt).toISOString(),
+      requiredCount: r.requiredCount,
+      amhps: r.amhps,
+    });
     return { at: at.toISOString(), onDuty: rows.filter((r) => !r.next).map(shape), next: rows.filter((r) => r.next).map(shape) };
   }
 
   async coverage(from: Date, to: Date): Promise<CoverageDto> {
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > 93 * 86_400_000) throw new UnprocessableProblem('Coverage for at most 93 days at a time.', 'bad-period');
+    if (to.getTime() - from.getTime() > 93 * 86_400_000)
+      throw new UnprocessableProblem('Coverage for at most 93 days at a time.', 'bad-period');
     const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await this.db.manager.query(
       `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
               coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
@@ -46,7 +54,15 @@ export class DutyService {
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at`,
       [from, to],
     );
-    const gaps = coverageGaps(rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) })), from, to);
-    return { from: from.toISOString(), to: to.toISOString(), gaps: gaps.map((g) => ({ ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() })) };
+    const gaps = coverageGaps(
+      rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) })),
+      from,
+      to,
+    );
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      gaps: gaps.map((g) => ({ ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() })),
+    };
   }
 }

@@ -1,12 +1,21 @@
 import { fairnessReport, isWeekend, WorkedShift } from './fairness';
 
 const LONDON = 'Europe/London';
-const worked = (practitionerId: string, start: string, end: string, bankHoliday = false): WorkedShift => ({ practitionerId, startsAt: new Date(start), endsAt: new Date(end), bankHoliday });
+const worked = (practitionerId: string, start: string, end: string, bankHoliday = false): WorkedShift => ({
+  practitionerId,
+  startsAt: new Date(start),
+  endsAt: new Date(end),
+  bankHoliday,
+});
 
 describe('fairness report', () => {
   it('hours, hours ÷ FTE, shares and the spread', () => {
     const r = fairnessReport(
-      [{ id: 'a', fte: 1 }, { id: 'b', fte: 0.5 }, { id: 'c', fte: 0.5 }],
+      [
+        { id: 'a', fte: 1 },
+        { id: 'b', fte: 0.5 },
+        { id: 'c', fte: 0.5 },
+      ],
       [
         worked('a', '2027-02-01T09:00:00Z', '2027-02-01T17:00:00Z'),
         worked('a', '2027-02-02T09:00:00Z', '2027-02-02T17:00:00Z'),
@@ -25,11 +34,27 @@ describe('fairness report', () => {
   });
 
   it.each([
-    ['a night (≥ 3 h in 23:00-06:00 local)', worked('a', '2027-02-01T22:00:00Z', '2027-02-02T08:00:00Z'), { nights: 1, weekends: 0, bankHolidays: 0 }],
-    ['an evening to 01:00 (2 h of night time) is not a night', worked('a', '2027-02-01T17:00:00Z', '2027-02-02T01:00:00Z'), { nights: 0, weekends: 0, bankHolidays: 0 }],
+    [
+      'a night (≥ 3 h in 23:00-06:00 local)',
+      worked('a', '2027-02-01T22:00:00Z', '2027-02-02T08:00:00Z'),
+      { nights: 1, weekends: 0, bankHolidays: 0 },
+    ],
+    [
+      'an evening to 01:00 (2 h of night time) is not a night',
+      worked('a', '2027-02-01T17:00:00Z', '2027-02-02T01:00:00Z'),
+      { nights: 0, weekends: 0, bankHolidays: 0 },
+    ],
     ['a Saturday day', worked('a', '2027-02-06T09:00:00Z', '2027-02-06T17:00:00Z'), { nights: 0, weekends: 1, bankHolidays: 0 }],
-    ['a Friday night counts as Friday', worked('a', '2027-02-05T22:00:00Z', '2027-02-06T08:00:00Z'), { nights: 1, weekends: 0, bankHolidays: 0 }],
-    ['a bank holiday (Easter Monday)', worked('a', '2027-03-29T08:00:00Z', '2027-03-29T16:00:00Z', true), { nights: 0, weekends: 0, bankHolidays: 1 }],
+    [
+      'a Friday night counts as Friday',
+      worked('a', '2027-02-05T22:00:00Z', '2027-02-06T08:00:00Z'),
+      { nights: 1, weekends: 0, bankHolidays: 0 },
+    ],
+    [
+      'a bank holiday (Easter Monday)',
+      worked('a', '2027-03-29T08:00:00Z', '2027-03-29T16:00:00Z', true),
+      { nights: 0, weekends: 0, bankHolidays: 1 },
+    ],
   ])('counts %s', (_name, shift, expected) => {
     const [row] = fairnessReport([{ id: 'a', fte: 1 }], [shift], LONDON).people;
     expect(row).toMatchObject(expected);
@@ -44,8 +69,16 @@ describe('fairness report', () => {
 
   it('allows for leave: hours ÷ (FTE × availability), null when never available', () => {
     const r = fairnessReport(
-      [{ id: 'a', fte: 1, availability: 0.5 }, { id: 'b', fte: 1 }, { id: 'c', fte: 1, availability: 0 }],
-      [worked('a', '2027-02-01T09:00:00Z', '2027-02-01T17:00:00Z'), worked('b', '2027-02-02T09:00:00Z', '2027-02-02T17:00:00Z'), worked('b', '2027-02-03T09:00:00Z', '2027-02-03T17:00:00Z')],
+      [
+        { id: 'a', fte: 1, availability: 0.5 },
+        { id: 'b', fte: 1 },
+        { id: 'c', fte: 1, availability: 0 },
+      ],
+      [
+        worked('a', '2027-02-01T09:00:00Z', '2027-02-01T17:00:00Z'),
+        worked('b', '2027-02-02T09:00:00Z', '2027-02-02T17:00:00Z'),
+        worked('b', '2027-02-03T09:00:00Z', '2027-02-03T17:00:00Z'),
+      ],
       LONDON,
     );
     expect(r.people.map((p) => p.hoursPerAvailableFte)).toEqual([16, 16, null]);
@@ -54,7 +87,9 @@ describe('fairness report', () => {
   });
 
   it('ignores work of people not in the report, and is empty without people', () => {
-    expect(fairnessReport([{ id: 'a', fte: 1 }], [worked('z', '2027-02-01T09:00:00Z', '2027-02-01T17:00:00Z')], LONDON).totals.hours).toBe(0);
+    expect(fairnessReport([{ id: 'a', fte: 1 }], [worked('z', '2027-02-01T09:00:00Z', '2027-02-01T17:00:00Z')], LONDON).totals.hours).toBe(
+      0,
+    );
     expect(fairnessReport([], [], LONDON)).toMatchObject({ spread: 0, meanHoursPerFte: 0, people: [] });
   });
 

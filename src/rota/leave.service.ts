@@ -12,7 +12,16 @@ import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { AssignmentsService } from './assignments.service';
-import { ApproveLeaveDto, CreateLeaveDto, LeaveConflictDto, LeaveDto, LeaveImpactDto, LeaveNoteDto, LeaveQuery, LeaveStatus } from './dto/leave-swaps.dto';
+import {
+  ApproveLeaveDto,
+  CreateLeaveDto,
+  LeaveConflictDto,
+  LeaveDto,
+  LeaveImpactDto,
+  LeaveNoteDto,
+  LeaveQuery,
+  LeaveStatus,
+} from './dto/leave-swaps.dto';
 import { GapDto } from './dto/rota.dto';
 import { coverageGaps, CoverageShift, Gap } from './rota.rules';
 
@@ -68,36 +77,61 @@ export class LeaveService {
   async create(actor: Actor, dto: CreateLeaveDto): Promise<LeaveDto> {
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
-    if (endsAt <= startsAt) throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period', { errors: [{ field: 'endsAt', messages: ['must be after startsAt'] }] });
+    if (endsAt <= startsAt)
+      throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period', {
+        errors: [{ field: 'endsAt', messages: ['must be after startsAt'] }],
+      });
     if (endsAt.getTime() - startsAt.getTime() > MAX_LEAVE_DAYS * 86_400_000) {
-      throw new UnprocessableProblem(`Leave of at most ${MAX_LEAVE_DAYS} days at a time.`, 'bad-period', { errors: [{ field: 'endsAt', messages: [`must be at most ${MAX_LEAVE_DAYS} days after startsAt`] }] });
+      throw new UnprocessableProblem(`Leave of at most ${MAX_LEAVE_DAYS} days at a time.`, 'bad-period', {
+        errors: [{ field: 'endsAt', messages: [`must be at most ${MAX_LEAVE_DAYS} days after startsAt`] }],
+      });
     }
-    if (dto.unassign && !dto.approve) throw new UnprocessableProblem('unassign applies only when approving the leave (approve: true).', 'unassign-needs-approve');
+    if (dto.unassign && !dto.approve)
+      throw new UnprocessableProblem('unassign applies only when approving the leave (approve: true).', 'unassign-needs-approve');
 
     const practitionerId = dto.practitionerId ?? (await this.ownPractitionerId(actor));
-    if (!practitionerId) throw new UnprocessableProblem('You have no practitioner record; name the practitioner whose leave this is.', 'no-practitioner-record');
+    if (!practitionerId)
+      throw new UnprocessableProblem(
+        'You have no practitioner record; name the practitioner whose leave this is.',
+        'no-practitioner-record',
+      );
     if (dto.approve) await this.access.require(actor, 'leave.decide', {}, { type: 'practitioner', id: practitionerId });
 
     return this.db.transaction(async (m) => {
       // The practitioner's row is the lock every rota write about them takes (AssignmentChecksService.check), so
       // overlapping requests, and assignments made while this leave is approved, are decided one after another.
       const [p]: Array<{ user_id: string }> = await m.query('SELECT user_id FROM practitioners WHERE id = $1 FOR UPDATE', [practitionerId]);
-      if (!p) throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'reference-not-found', { errors: [{ field: 'practitionerId', messages: ['is not a practitioner'] }] });
+      if (!p)
+        throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'reference-not-found', {
+          errors: [{ field: 'practitionerId', messages: ['is not a practitioner'] }],
+        });
       if (!this.access.hasRole(actor, 'leave.request')) {
-        await this.access.require(actor, 'leave.request', { owns: p.user_id === actor.userId }, { type: 'practitioner', id: practitionerId });
+        await this.access.require(
+          actor,
+          'leave.request',
+          { owns: p.user_id === actor.userId },
+          { type: 'practitioner', id: practitionerId },
+        );
       }
       const overlapping: Array<{ id: string }> = await m.query(
         `SELECT id FROM leave_requests WHERE practitioner_id = $1 AND status IN ('requested','approved') AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at`,
         [practitionerId, startsAt, endsAt],
       );
       if (overlapping.length) {
-        throw new ConflictProblem('The practitioner already has leave requested or approved in that period.', 'leave-overlaps', { overlapping: overlapping.map((o) => o.id) });
+        throw new ConflictProblem('The practitioner already has leave requested or approved in that period.', 'leave-overlaps', {
+          overlapping: overlapping.map((o) => o.id),
+        });
       }
       const [{ id }]: Array<{ id: string }> = await m.query(
         `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, note, requested_by) VALUES ($1, $2, $3, $4, 'requested', $5, $6) RETURNING id`,
         [practitionerId, dto.kind, startsAt, endsAt, dto.note ?? null, actor.userId],
       );
-      await this.audit.record(m, { action: 'rota.leave.request', resourceType: 'leave-request', resourceId: id, details: { practitionerId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() } });
+      await this.audit.record(m, {
+        action: 'rota.leave.request',
+        resourceType: 'leave-request',
+        resourceId: id,
+        details: { practitionerId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() },
+      });
       await this.emit(m, 'rota.leave.requested', { id, practitionerId, startsAt, endsAt });
       if (dto.approve) await this.approveIn(m, actor, await this.lockRow(m, id), undefined, !!dto.unassign);
       return this.dto(await this.loadRow(m, id));
@@ -132,7 +166,12 @@ export class LeaveService {
       `SELECT ${COLUMNS} FROM ${FROM} ${where} ORDER BY l.starts_at, l.id LIMIT ${limitParam}`,
       where.params,
     );
-    return pageOf(rows, limit, (r) => [iso(r.startsAt), r.id], (r) => this.dto(r));
+    return pageOf(
+      rows,
+      limit,
+      (r) => [iso(r.startsAt), r.id],
+      (r) => this.dto(r),
+    );
   }
 
   async get(actor: Actor, id: string): Promise<LeaveDto> {
@@ -184,9 +223,17 @@ export class LeaveService {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
       assertVersion(expectedVersion, row.version);
-      if (row.status !== 'requested') throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be declined.`, 'leave-not-requested', { status: row.status });
+      if (row.status !== 'requested')
+        throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be declined.`, 'leave-not-requested', {
+          status: row.status,
+        });
       await this.decide(m, actor, row, 'declined', dto.note);
-      await this.audit.record(m, { action: 'rota.leave.decline', resourceType: 'leave-request', resourceId: id, details: { practitionerId: row.practitionerId } });
+      await this.audit.record(m, {
+        action: 'rota.leave.decline',
+        resourceType: 'leave-request',
+        resourceId: id,
+        details: { practitionerId: row.practitionerId },
+      });
       await this.emit(m, 'rota.leave.declined', row);
       return this.dto(await this.loadRow(m, id));
     });
@@ -202,7 +249,12 @@ export class LeaveService {
         throw new ConflictProblem(`The leave is already ${row.status}.`, 'leave-closed', { status: row.status });
       }
       await this.decide(m, actor, row, 'cancelled', dto.note);
-      await this.audit.record(m, { action: 'rota.leave.cancel', resourceType: 'leave-request', resourceId: id, details: { practitionerId: row.practitionerId, previousStatus: row.status } });
+      await this.audit.record(m, {
+        action: 'rota.leave.cancel',
+        resourceType: 'leave-request',
+        resourceId: id,
+        details: { practitionerId: row.practitionerId, previousStatus: row.status },
+      });
       await this.emit(m, 'rota.leave.cancelled', row);
       return this.dto(await this.loadRow(m, id));
     });
@@ -210,7 +262,10 @@ export class LeaveService {
 
   /** Approves locked, requested leave: refuses (409) over assignments in the period unless told to take them off. */
   private async approveIn(m: EntityManager, actor: Actor, row: LeaveRow, note: string | undefined, unassign: boolean): Promise<void> {
-    if (row.status !== 'requested') throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be approved.`, 'leave-not-requested', { status: row.status });
+    if (row.status !== 'requested')
+      throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be approved.`, 'leave-not-requested', {
+        status: row.status,
+      });
     // Locked after the leave row: an assignment being made concurrently is then checked after this commits.
     await m.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [row.practitionerId]);
     const conflicts = await this.conflicts(m, row.practitionerId, row.startsAt, row.endsAt);
@@ -224,7 +279,12 @@ export class LeaveService {
     for (const c of conflicts) await this.assignments.unassignIn(m, actor, c.assignmentId, 'leave');
     await this.decide(m, actor, row, 'approved', note);
     const unassigned = conflicts.map((c) => c.assignmentId);
-    await this.audit.record(m, { action: 'rota.leave.approve', resourceType: 'leave-request', resourceId: row.id, details: { practitionerId: row.practitionerId, ...(unassigned.length ? { unassigned } : {}) } });
+    await this.audit.record(m, {
+      action: 'rota.leave.approve',
+      resourceType: 'leave-request',
+      resourceId: row.id,
+      details: { practitionerId: row.practitionerId, ...(unassigned.length ? { unassigned } : {}) },
+    });
     await this.emit(m, 'rota.leave.approved', row, unassigned.length ? { unassignedAssignmentIds: unassigned } : {});
   }
 
@@ -251,16 +311,31 @@ export class LeaveService {
   /** The AMHP whose leave it is, or whoever asked for it, passes the own-record rule; managers pass by role. */
   private async requireParty(actor: Actor, action: 'leave.read' | 'leave.request', row: LeaveRow): Promise<void> {
     if (this.access.hasRole(actor, action)) return;
-    await this.access.require(actor, action, { owns: row.userId === actor.userId || row.requestedBy === actor.userId }, { type: 'leave-request', id: row.id });
+    await this.access.require(
+      actor,
+      action,
+      { owns: row.userId === actor.userId || row.requestedBy === actor.userId },
+      { type: 'leave-request', id: row.id },
+    );
   }
 
   private async ownPractitionerId(actor: Actor): Promise<string | undefined> {
     return (await this.practitioners.findByUser(actor.userId))?.id;
   }
 
-  private async emit(m: EntityManager, type: string, row: Pick<LeaveRow, 'id' | 'practitionerId' | 'startsAt' | 'endsAt'>, extra: Record<string, unknown> = {}): Promise<void> {
+  private async emit(
+    m: EntityManager,
+    type: string,
+    row: Pick<LeaveRow, 'id' | 'practitionerId' | 'startsAt' | 'endsAt'>,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     // Identifiers and times only: the kind of leave (sickness) and its note stay out of the event stream.
-    await this.events.emit(m, { type, aggregateType: 'leave-request', aggregateId: row.id, payload: { leaveId: row.id, practitionerId: row.practitionerId, startsAt: iso(row.startsAt), endsAt: iso(row.endsAt), ...extra } });
+    await this.events.emit(m, {
+      type,
+      aggregateType: 'leave-request',
+      aggregateId: row.id,
+      payload: { leaveId: row.id, practitionerId: row.practitionerId, startsAt: iso(row.startsAt), endsAt: iso(row.endsAt), ...extra },
+    });
   }
 
   private async lockRow(m: EntityManager, id: string): Promise<LeaveRow> {

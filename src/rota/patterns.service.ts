@@ -8,7 +8,20 @@ import { BankHolidayDto, CreatePatternDto, PatternDto, PutBankHolidayDto, Update
 import { BankHolidayEntity, ShiftPatternEntity } from './rota.entities';
 
 function dto(p: ShiftPatternEntity): PatternDto {
-  return { id: p.id, name: p.name, startTime: p.startTime, endTime: p.endTime, weekdays: p.weekdays, bankHolidays: p.bankHolidays, requiredCount: p.requiredCount, requiredSkills: p.requiredSkills, validFrom: p.validFrom, validTo: p.validTo, active: p.active, version: p.version };
+  return {
+    id: p.id,
+    name: p.name,
+    startTime: p.startTime,
+    endTime: p.endTime,
+    weekdays: p.weekdays,
+    bankHolidays: p.bankHolidays,
+    requiredCount: p.requiredCount,
+    requiredSkills: p.requiredSkills,
+    validFrom: p.validFrom,
+    validTo: p.validTo,
+    active: p.active,
+    version: p.version,
+  };
 }
 
 /** Shift patterns and the bank holiday calendar. */
@@ -21,17 +34,33 @@ export class PatternsService {
   ) {}
 
   async list(): Promise<PatternDto[]> {
-    return (await this.db.dataSource.getRepository(ShiftPatternEntity).find({ order: { active: 'DESC', startTime: 'ASC', name: 'ASC' } })).map(dto);
+    return (
+      await this.db.dataSource.getRepository(ShiftPatternEntity).find({ order: { active: 'DESC', startTime: 'ASC', name: 'ASC' } })
+    ).map(dto);
   }
 
   async create(body: CreatePatternDto): Promise<PatternDto> {
-    if (body.startTime === body.endTime) throw new UnprocessableProblem('A shift of 24 hours or none is not a pattern: startTime and endTime must differ.', 'bad-pattern');
+    if (body.startTime === body.endTime)
+      throw new UnprocessableProblem('A shift of 24 hours or none is not a pattern: startTime and endTime must differ.', 'bad-pattern');
     if (body.validTo && body.validTo < body.validFrom) throw new UnprocessableProblem('validTo cannot be before validFrom.', 'bad-pattern');
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(ShiftPatternEntity);
-      const p = await repo.save(repo.create({ ...body, bankHolidays: body.bankHolidays ?? 'any', requiredSkills: body.requiredSkills ?? [], validTo: body.validTo ?? null, active: true }));
+      const p = await repo.save(
+        repo.create({
+          ...body,
+          bankHolidays: body.bankHolidays ?? 'any',
+          requiredSkills: body.requiredSkills ?? [],
+          validTo: body.validTo ?? null,
+          active: true,
+        }),
+      );
       await this.audit.record(m, { action: 'rota.pattern.create', resourceType: 'shift-pattern', resourceId: p.id });
-      await this.events.emit(m, { type: 'rota.pattern.created', aggregateType: 'shift-pattern', aggregateId: p.id, payload: { patternId: p.id } });
+      await this.events.emit(m, {
+        type: 'rota.pattern.created',
+        aggregateType: 'shift-pattern',
+        aggregateId: p.id,
+        payload: { patternId: p.id },
+      });
       return dto(p);
     });
   }
@@ -46,11 +75,24 @@ export class PatternsService {
         `UPDATE shift_patterns SET name = coalesce($3, name), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
                 valid_to = coalesce($6, valid_to), active = coalesce($7, active), version = version + 1
           WHERE id = $1 AND version = $2 RETURNING id`,
-        [id, p.version, body.name ?? null, body.requiredCount ?? null, body.requiredSkills ?? null, body.validTo ?? null, body.active ?? null],
+        [
+          id,
+          p.version,
+          body.name ?? null,
+          body.requiredCount ?? null,
+          body.requiredSkills ?? null,
+          body.validTo ?? null,
+          body.active ?? null,
+        ],
       );
       if (!rows.length) throw new PreconditionFailedProblem();
-      await this.audit.record(m, { action: 'rota.pattern.update', resourceType: 'shift-pattern', resourceId: id, details: { fields: Object.keys(body) } });
-      return dto((await m.getRepository(ShiftPatternEntity).findOneByOrFail({ id })));
+      await this.audit.record(m, {
+        action: 'rota.pattern.update',
+        resourceType: 'shift-pattern',
+        resourceId: id,
+        details: { fields: Object.keys(body) },
+      });
+      return dto(await m.getRepository(ShiftPatternEntity).findOneByOrFail({ id }));
     });
   }
 

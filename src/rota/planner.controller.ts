@@ -1,11 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
-import { CreatePlanDto, CreatePreferenceDto, FairnessDto, FairnessQuery, PlanDto, PreferenceDto, PreferenceListDto, PreferenceQuery } from './dto/planner.dto';
+import {
+  CreatePlanDto,
+  CreatePreferenceDto,
+  FairnessDto,
+  FairnessQuery,
+  PlanDto,
+  PreferenceDto,
+  PreferenceListDto,
+  PreferenceQuery,
+} from './dto/planner.dto';
 import { PlannerService } from './planner.service';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag of the plan as read; 412 if it changed since.' };
@@ -22,11 +40,16 @@ export class PlannerController {
   @Post('plans')
   @Authorize('rota.write')
   @ApiOperation({
-    summary: 'Propose assignments that fill the gaps in a period (at most 13 weeks) with a MILP solver: every hard rule kept, fairness balanced, preferences weighed. Nothing changes on the rota until the plan is published.',
+    summary:
+      'Propose assignments that fill the gaps in a period (at most 13 weeks) with a MILP solver: every hard rule kept, fairness balanced, preferences weighed. Nothing changes on the rota until the plan is published.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: PlanDto })
-  async propose(@CurrentActor() actor: Actor, @Body() body: CreatePlanDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
+  async propose(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreatePlanDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PlanDto> {
     const p = await this.planner.propose(actor, body);
     reply.header('etag', etagFor(p.version)).header('location', `/rota/plans/${p.id}`);
     return p;
@@ -48,9 +71,17 @@ export class PlannerController {
   @ApiOperation({ summary: 'Put every assignment of the plan on the rota, each re-checked by the assignment rules, all or nothing.' })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: PlanDto })
-  @ApiConflictResponse({ description: '`rota-changed`: shifts or assignments of the period changed since the plan was made; `plan-invalid`: a rule now refuses some assignments (listed); `plan-not-proposed`.' })
+  @ApiConflictResponse({
+    description:
+      '`rota-changed`: shifts or assignments of the period changed since the plan was made; `plan-invalid`: a rule now refuses some assignments (listed); `plan-not-proposed`.',
+  })
   @ApiPreconditionFailedResponse({ description: 'If-Match names an older version of the plan.' })
-  async publish(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
+  async publish(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PlanDto> {
     const p = await this.planner.publish(actor, id, version);
     reply.header('etag', etagFor(p.version));
     return p;
@@ -62,7 +93,11 @@ export class PlannerController {
   @ApiOperation({ summary: 'Discard a proposed plan.' })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: PlanDto })
-  async discard(@Param('id', new ParseUUIDPipe()) id: string, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
+  async discard(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PlanDto> {
     const p = await this.planner.discard(id, version);
     reply.header('etag', etagFor(p.version));
     return p;
@@ -70,7 +105,10 @@ export class PlannerController {
 
   @Get('fairness')
   @Authorize('rota.read')
-  @ApiOperation({ summary: 'Per AMHP over a period (at most 366 days): hours, FTE, hours ÷ FTE, share against FTE share, nights, weekends, bank holidays; and the spread (max − min of hours ÷ FTE).' })
+  @ApiOperation({
+    summary:
+      'Per AMHP over a period (at most 366 days): hours, FTE, hours ÷ FTE, share against FTE share, nights, weekends, bank holidays; and the spread (max − min of hours ÷ FTE).',
+  })
   @ApiOkResponse({ type: FairnessDto })
   fairness(@Query() q: FairnessQuery): Promise<FairnessDto> {
     return this.planner.fairness(q.from, q.to);
@@ -78,7 +116,9 @@ export class PlannerController {
 
   @Post('preferences')
   @Authorize('rota.write')
-  @ApiOperation({ summary: 'Record an AMHP\'s rota preference (a pattern, a weekday, a date, or a combination; weight −10 avoid … 10 prefer).' })
+  @ApiOperation({
+    summary: "Record an AMHP's rota preference (a pattern, a weekday, a date, or a combination; weight −10 avoid … 10 prefer).",
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: PreferenceDto })
   createPreference(@Body() body: CreatePreferenceDto): Promise<PreferenceDto> {

@@ -17,7 +17,17 @@ import { workforcePolicy } from '../workforce/workforce.policy';
 import { AssignmentsService } from './assignments.service';
 import { CreatePlanDto, CreatePreferenceDto, FairnessDto, PlanDto, PreferenceDto, PreferenceListDto } from './dto/planner.dto';
 import { fairnessReport, isWeekend } from './fairness';
-import { ExistingAssignment, Ineligibility, LpSolve, plan, PlanFacts, PlanPractitioner, PlanResult, PlanShift, solveWithHighs } from './planner';
+import {
+  ExistingAssignment,
+  Ineligibility,
+  LpSolve,
+  plan,
+  PlanFacts,
+  PlanPractitioner,
+  PlanResult,
+  PlanShift,
+  solveWithHighs,
+} from './planner';
 import { isNight, RotaPolicy } from './rota.rules';
 import { rotaPolicy } from './rota.policy';
 
@@ -70,7 +80,9 @@ async function withWorkerSolver<T>(fn: (solve: LpSolve) => Promise<T>): Promise<
     pending = null;
     if (p) f(p);
   };
-  worker.on('message', (m: { result?: never; error?: string }) => settle((p) => (m.error ? p.reject(new Error(m.error)) : p.resolve(m.result!))));
+  worker.on('message', (m: { result?: never; error?: string }) =>
+    settle((p) => (m.error ? p.reject(new Error(m.error)) : p.resolve(m.result!))),
+  );
   worker.on('error', (err) => settle((p) => p.reject(err)));
   worker.on('exit', (code) => settle((p) => p.reject(new Error(`the solver stopped (exit ${code})`))));
   const solve: LpSolve = (lp, options, start) =>
@@ -126,24 +138,44 @@ export class PlannerService {
   async propose(actor: Actor, body: CreatePlanDto): Promise<PlanDto> {
     const from = new Date(body.from);
     const to = new Date(body.to);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+      throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > MAX_PLAN_DAYS * DAY) throw new UnprocessableProblem(`Plan at most 13 weeks (${MAX_PLAN_DAYS} days) at a time.`, 'bad-period');
+    if (to.getTime() - from.getTime() > MAX_PLAN_DAYS * DAY)
+      throw new UnprocessableProblem(`Plan at most 13 weeks (${MAX_PLAN_DAYS} days) at a time.`, 'bad-period');
 
     // One consistent snapshot for the facts and the fingerprint publication compares against.
-    const { facts, basis } = await this.db.transaction(async (m) => ({ facts: await this.loadFacts(m, from, to), basis: await this.basis(m, from, to) }), 'REPEATABLE READ');
+    const { facts, basis } = await this.db.transaction(
+      async (m) => ({ facts: await this.loadFacts(m, from, to), basis: await this.basis(m, from, to) }),
+      'REPEATABLE READ',
+    );
     const result = await withWorkerSolver((solve) => plan(facts, solve, { timeLimitSeconds: PLANNER_SECONDS }));
 
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
         `INSERT INTO rota_plans (starts_at, ends_at, status, assignments, fairness, unfilled, basis, created_by) VALUES ($1, $2, 'proposed', $3, $4, $5, $6, $7) RETURNING id`,
-        [from, to, JSON.stringify(result.assignments), JSON.stringify({ ...result.fairness, solver: result.solver, dropped: result.dropped }), JSON.stringify(result.unfilled), basis, actor.userId],
+        [
+          from,
+          to,
+          JSON.stringify(result.assignments),
+          JSON.stringify({ ...result.fairness, solver: result.solver, dropped: result.dropped }),
+          JSON.stringify(result.unfilled),
+          basis,
+          actor.userId,
+        ],
       );
       await this.audit.record(m, {
         action: 'rota.plan.propose',
         resourceType: 'rota-plan',
         resourceId: id,
-        details: { from: from.toISOString(), to: to.toISOString(), assignments: result.assignments.length, unfilled: result.unfilled.reduce((n, u) => n + u.missing, 0), dropped: result.dropped.length, solver: result.solver.status },
+        details: {
+          from: from.toISOString(),
+          to: to.toISOString(),
+          assignments: result.assignments.length,
+          unfilled: result.unfilled.reduce((n, u) => n + u.missing, 0),
+          dropped: result.dropped.length,
+          solver: result.solver.status,
+        },
       });
       return this.get(id, m);
     });
@@ -164,9 +196,13 @@ export class PlannerService {
     return this.db.transaction(async (m) => {
       const row = await this.lock(m, id);
       assertVersion(expectedVersion, row.version);
-      if (row.status !== 'proposed') throw new ConflictProblem(`The plan is ${row.status}; only a proposed plan can be published.`, 'plan-not-proposed');
+      if (row.status !== 'proposed')
+        throw new ConflictProblem(`The plan is ${row.status}; only a proposed plan can be published.`, 'plan-not-proposed');
       if ((await this.basis(m, row.startsAt, row.endsAt)) !== row.basis) {
-        throw new ConflictProblem('The rota has changed since this plan was made (shifts or assignments in its period); make a new plan.', 'rota-changed');
+        throw new ConflictProblem(
+          'The rota has changed since this plan was made (shifts or assignments in its period); make a new plan.',
+          'rota-changed',
+        );
       }
       const failures: Array<{ shiftId: string; practitionerId: string; code: string; detail?: string; findings: unknown[] }> = [];
       for (const a of row.assignments) {
@@ -178,22 +214,46 @@ export class PlannerService {
         } catch (err) {
           await m.query('ROLLBACK TO SAVEPOINT plan_assignment');
           if (!(err instanceof ProblemError)) throw err;
-          failures.push({ shiftId: a.shiftId, practitionerId: a.practitionerId, code: err.code, detail: err.detail, findings: (err.extensions.findings as unknown[]) ?? [] });
+          failures.push({
+            shiftId: a.shiftId,
+            practitionerId: a.practitionerId,
+            code: err.code,
+            detail: err.detail,
+            findings: (err.extensions.findings as unknown[]) ?? [],
+          });
         }
       }
       if (failures.length) {
-        throw new ConflictProblem(`${failures.length} of the plan's ${row.assignments.length} assignments now break a rule; nothing was published. Make a new plan.`, 'plan-invalid', { failures });
+        throw new ConflictProblem(
+          `${failures.length} of the plan's ${row.assignments.length} assignments now break a rule; nothing was published. Make a new plan.`,
+          'plan-invalid',
+          { failures },
+        );
       }
       const now = this.clock.now();
       // UPDATE … RETURNING answers [rows, count].
-      const [updated] = await m.query(`UPDATE rota_plans SET status = 'published', published_at = $3, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`, [id, row.version, now]);
+      const [updated] = await m.query(
+        `UPDATE rota_plans SET status = 'published', published_at = $3, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`,
+        [id, row.version, now],
+      );
       if (!updated.length) throw new PreconditionFailedProblem();
-      await this.audit.record(m, { action: 'rota.plan.publish', resourceType: 'rota-plan', resourceId: id, details: { assignments: row.assignments.length } });
+      await this.audit.record(m, {
+        action: 'rota.plan.publish',
+        resourceType: 'rota-plan',
+        resourceId: id,
+        details: { assignments: row.assignments.length },
+      });
       await this.events.emit(m, {
         type: 'rota.plan.published',
         aggregateType: 'rota-plan',
         aggregateId: id,
-        payload: { planId: id, from: row.startsAt.toISOString(), to: row.endsAt.toISOString(), assignments: row.assignments.length, unfilled: row.unfilled.reduce((n, u) => n + u.missing, 0) },
+        payload: {
+          planId: id,
+          from: row.startsAt.toISOString(),
+          to: row.endsAt.toISOString(),
+          assignments: row.assignments.length,
+          unfilled: row.unfilled.reduce((n, u) => n + u.missing, 0),
+        },
       });
       return this.get(id, m);
     });
@@ -203,7 +263,8 @@ export class PlannerService {
     return this.db.transaction(async (m) => {
       const row = await this.lock(m, id);
       assertVersion(expectedVersion, row.version);
-      if (row.status !== 'proposed') throw new ConflictProblem(`The plan is ${row.status}; only a proposed plan can be discarded.`, 'plan-not-proposed');
+      if (row.status !== 'proposed')
+        throw new ConflictProblem(`The plan is ${row.status}; only a proposed plan can be discarded.`, 'plan-not-proposed');
       await m.query(`UPDATE rota_plans SET status = 'discarded', version = version + 1 WHERE id = $1`, [id]);
       await this.audit.record(m, { action: 'rota.plan.discard', resourceType: 'rota-plan', resourceId: id });
       return this.get(id, m);
@@ -247,7 +308,15 @@ export class PlannerService {
     );
     const shifts: PlanShift[] = shiftRows.map((s) => ({ ...s, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));
 
-    const people: Array<{ id: string; fte: number; skills: string[]; displayName: string; profession: string; registrationStatus: string; registrationCheckedOn: string | null }> = await m.query(
+    const people: Array<{
+      id: string;
+      fte: number;
+      skills: string[];
+      displayName: string;
+      profession: string;
+      registrationStatus: string;
+      registrationCheckedOn: string | null;
+    }> = await m.query(
       `SELECT p.id, p.fte::float8 AS fte, p.skills, u.display_name AS "displayName", p.profession, p.registration_status AS "registrationStatus",
               to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn"
          FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, p.id`,
@@ -275,7 +344,9 @@ export class PlannerService {
         `SELECT practitioner_id AS "practitionerId", pattern_id AS "patternId", weekday, to_char(on_date, 'YYYY-MM-DD') AS "onDate", weight
            FROM rota_preferences WHERE practitioner_id = ANY($1::uuid[])`,
         [ids],
-      ) as Promise<Array<{ practitionerId: string; patternId: string | null; weekday: number | null; onDate: string | null; weight: number }>>,
+      ) as Promise<
+        Array<{ practitionerId: string; patternId: string | null; weekday: number | null; onDate: string | null; weight: number }>
+      >,
     ]);
     const existing = existingRows.map((e) => ({ ...e, startsAt: new Date(e.startsAt), endsAt: new Date(e.endsAt) }));
     const leave = leaveRows.map((l) => ({ ...l, startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) }));
@@ -290,18 +361,34 @@ export class PlannerService {
       const training = records.filter((r) => r.practitionerId === p.id).map(trainingFacts);
       for (const s of shifts) {
         const e = eligibility(
-          { from: s.startsAt, to: s.endsAt, now, profession: p.profession, registrationStatus: p.registrationStatus, registrationCheckedOn: p.registrationCheckedOn, approvals: theirApprovals, training },
+          {
+            from: s.startsAt,
+            to: s.endsAt,
+            now,
+            profession: p.profession,
+            registrationStatus: p.registrationStatus,
+            registrationCheckedOn: p.registrationCheckedOn,
+            approvals: theirApprovals,
+            training,
+          },
           wp,
         );
-        if (e.findings.length) ineligible.push({ practitionerId: p.id, shiftId: s.id, code: e.findings[0].code, message: e.findings[0].message });
+        if (e.findings.length)
+          ineligible.push({ practitionerId: p.id, shiftId: s.id, code: e.findings[0].code, message: e.findings[0].message });
       }
     }
 
     // Fairness carries over: their rota work in a look-back as long as the period, and how much of it they were free.
     const lookbackFrom = from.getTime() - lookback;
     const practitioners: PlanPractitioner[] = people.map((p) => {
-      const before = existing.filter((e) => e.practitionerId === p.id && e.startsAt.getTime() >= lookbackFrom && e.startsAt.getTime() < from.getTime());
-      const away = coveredMs(leave.filter((l) => l.practitionerId === p.id), lookbackFrom, from.getTime());
+      const before = existing.filter(
+        (e) => e.practitionerId === p.id && e.startsAt.getTime() >= lookbackFrom && e.startsAt.getTime() < from.getTime(),
+      );
+      const away = coveredMs(
+        leave.filter((l) => l.practitionerId === p.id),
+        lookbackFrom,
+        from.getTime(),
+      );
       return {
         id: p.id,
         fte: Number(p.fte),
@@ -322,16 +409,24 @@ export class PlannerService {
   private async dto(m: EntityManager, row: PlanRow): Promise<PlanDto> {
     const shiftIds = [...new Set([...row.assignments.map((a) => a.shiftId), ...row.unfilled.map((u) => u.shiftId)])];
     const personIds = [...new Set(row.assignments.map((a) => a.practitionerId))];
-    const [shifts, people]: [Array<{ id: string; label: string; startsAt: Date; endsAt: Date }>, Array<{ id: string; displayName: string }>] = await Promise.all([
+    const [shifts, people]: [
+      Array<{ id: string; label: string; startsAt: Date; endsAt: Date }>,
+      Array<{ id: string; displayName: string }>,
+    ] = await Promise.all([
       m.query(`SELECT id, label, starts_at AS "startsAt", ends_at AS "endsAt" FROM shifts WHERE id = ANY($1::uuid[])`, [shiftIds]),
-      m.query(`SELECT p.id, u.display_name AS "displayName" FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.id = ANY($1::uuid[])`, [personIds]),
+      m.query(
+        `SELECT p.id, u.display_name AS "displayName" FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.id = ANY($1::uuid[])`,
+        [personIds],
+      ),
     ]);
     const shiftOf = new Map(shifts.map((s) => [s.id, s]));
     const nameOf = new Map(people.map((p) => [p.id, p.displayName]));
     const when = (id: string) => {
       const s = shiftOf.get(id);
       // A shift deleted since the plan was made: the plan can no longer be published (rota-changed).
-      return s ? { label: s.label, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString() } : { label: '(removed)', startsAt: row.startsAt.toISOString(), endsAt: row.startsAt.toISOString() };
+      return s
+        ? { label: s.label, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString() }
+        : { label: '(removed)', startsAt: row.startsAt.toISOString(), endsAt: row.startsAt.toISOString() };
     };
     const { solver, dropped, ...fairness } = row.fairness;
     return {
@@ -340,9 +435,23 @@ export class PlannerService {
       from: new Date(row.startsAt).toISOString(),
       to: new Date(row.endsAt).toISOString(),
       assignments: row.assignments
-        .map((a) => ({ shiftId: a.shiftId, ...when(a.shiftId), practitionerId: a.practitionerId, displayName: nameOf.get(a.practitionerId) ?? '' }))
-        .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.label.localeCompare(b.label) || a.displayName.localeCompare(b.displayName)),
-      unfilled: row.unfilled.map((u) => ({ shiftId: u.shiftId, ...when(u.shiftId), missing: u.missing, missingSkills: u.missingSkills ?? [], code: u.code ?? 'working-time', reason: u.reason })),
+        .map((a) => ({
+          shiftId: a.shiftId,
+          ...when(a.shiftId),
+          practitionerId: a.practitionerId,
+          displayName: nameOf.get(a.practitionerId) ?? '',
+        }))
+        .sort(
+          (a, b) => a.startsAt.localeCompare(b.startsAt) || a.label.localeCompare(b.label) || a.displayName.localeCompare(b.displayName),
+        ),
+      unfilled: row.unfilled.map((u) => ({
+        shiftId: u.shiftId,
+        ...when(u.shiftId),
+        missing: u.missing,
+        missingSkills: u.missingSkills ?? [],
+        code: u.code ?? 'working-time',
+        reason: u.reason,
+      })),
       dropped: dropped ?? [],
       fairness: fairness as unknown as PlanDto['fairness'],
       solver: solver ?? { status: 'unknown', seconds: 0, chunks: 0, variables: 0, constraints: 0, cutRounds: 0, cuts: 0, statuses: {} },
@@ -357,17 +466,27 @@ export class PlannerService {
 
   async createPreference(body: CreatePreferenceDto): Promise<PreferenceDto> {
     if (body.patternId === undefined && body.weekday === undefined && body.onDate === undefined) {
-      throw new UnprocessableProblem('Say what the preference is about: a patternId, a weekday or an onDate (or several).', 'preference-target-required');
+      throw new UnprocessableProblem(
+        'Say what the preference is about: a patternId, a weekday or an onDate (or several).',
+        'preference-target-required',
+      );
     }
     return this.db.transaction(async (m) => {
-      if (!(await m.query('SELECT 1 FROM practitioners WHERE id = $1', [body.practitionerId])).length) throw new NotFoundProblem('Practitioner', body.practitionerId);
-      if (body.patternId && !(await m.query('SELECT 1 FROM shift_patterns WHERE id = $1', [body.patternId])).length) throw new NotFoundProblem('Pattern', body.patternId);
+      if (!(await m.query('SELECT 1 FROM practitioners WHERE id = $1', [body.practitionerId])).length)
+        throw new NotFoundProblem('Practitioner', body.practitionerId);
+      if (body.patternId && !(await m.query('SELECT 1 FROM shift_patterns WHERE id = $1', [body.patternId])).length)
+        throw new NotFoundProblem('Pattern', body.patternId);
       const [row] = await m.query(
         `INSERT INTO rota_preferences (practitioner_id, pattern_id, weekday, on_date, weight, note) VALUES ($1, $2, $3, $4, $5, $6)
          RETURNING ${PREFERENCE_COLUMNS}`,
         [body.practitionerId, body.patternId ?? null, body.weekday ?? null, body.onDate ?? null, body.weight, body.note ?? null],
       );
-      await this.audit.record(m, { action: 'rota.preference.create', resourceType: 'rota-preference', resourceId: row.id, details: { practitionerId: body.practitionerId, weight: body.weight } });
+      await this.audit.record(m, {
+        action: 'rota.preference.create',
+        resourceType: 'rota-preference',
+        resourceId: row.id,
+        details: { practitionerId: body.practitionerId, weight: body.weight },
+      });
       return preferenceDto(row);
     });
   }
@@ -383,9 +502,17 @@ export class PlannerService {
   async deletePreference(id: string): Promise<void> {
     await this.db.transaction(async (m) => {
       // DELETE … RETURNING answers [rows, count].
-      const [rows]: [Array<{ practitionerId: string }>] = await m.query('DELETE FROM rota_preferences WHERE id = $1 RETURNING practitioner_id AS "practitionerId"', [id]);
+      const [rows]: [Array<{ practitionerId: string }>] = await m.query(
+        'DELETE FROM rota_preferences WHERE id = $1 RETURNING practitioner_id AS "practitionerId"',
+        [id],
+      );
       if (!rows.length) throw new NotFoundProblem('Preference', id);
-      await this.audit.record(m, { action: 'rota.preference.delete', resourceType: 'rota-preference', resourceId: id, details: { practitionerId: rows[0].practitionerId } });
+      await this.audit.record(m, {
+        action: 'rota.preference.delete',
+        resourceType: 'rota-preference',
+        resourceId: id,
+        details: { practitionerId: rows[0].practitionerId },
+      });
     });
   }
 
@@ -395,7 +522,8 @@ export class PlannerService {
   async fairness(fromRaw: string, toRaw: string): Promise<FairnessDto> {
     const from = new Date(fromRaw);
     const to = new Date(toRaw);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+      throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
     if (to.getTime() - from.getTime() > 366 * DAY) throw new UnprocessableProblem('A period of at most 366 days.', 'bad-period');
     const ds = this.db.dataSource;
@@ -416,7 +544,10 @@ export class PlannerService {
            FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id WHERE a.starts_at >= $1 AND a.starts_at < $2`,
         [from, to],
       ),
-      ds.query(`SELECT practitioner_id AS "practitionerId", starts_at AS "startsAt", ends_at AS "endsAt" FROM leave_requests WHERE status = 'approved' AND starts_at < $2 AND ends_at > $1`, [from, to]),
+      ds.query(
+        `SELECT practitioner_id AS "practitionerId", starts_at AS "startsAt", ends_at AS "endsAt" FROM leave_requests WHERE status = 'approved' AND starts_at < $2 AND ends_at > $1`,
+        [from, to],
+      ),
     ]);
     const span = to.getTime() - from.getTime();
     const report = fairnessReport(
@@ -424,7 +555,14 @@ export class PlannerService {
         id: p.id,
         fte: Number(p.fte),
         displayName: p.displayName,
-        availability: 1 - coveredMs(leave.filter((l) => l.practitionerId === p.id).map((l) => ({ startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) })), from.getTime(), to.getTime()) / span,
+        availability:
+          1 -
+          coveredMs(
+            leave.filter((l) => l.practitionerId === p.id).map((l) => ({ startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) })),
+            from.getTime(),
+            to.getTime(),
+          ) /
+            span,
       })),
       worked.map((w) => ({ ...w, startsAt: new Date(w.startsAt), endsAt: new Date(w.endsAt) })),
       this.config.timeZone,

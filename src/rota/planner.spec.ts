@@ -4,7 +4,14 @@ import { ExistingAssignment, inProcessSolver, LpSolve, plan, PlanFacts, PlanPrac
 import { generateShifts, Period, RotaPolicy, workingTimeFindings } from './rota.rules';
 
 const LONDON = 'Europe/London';
-const POLICY: RotaPolicy = { timeZone: LONDON, minRestHours: 11, maxWeeklyHours: 48, referenceWeeks: 17, maxConsecutiveNights: 3, weeklyRestHours: 24 };
+const POLICY: RotaPolicy = {
+  timeZone: LONDON,
+  minRestHours: 11,
+  maxWeeklyHours: 48,
+  referenceWeeks: 17,
+  maxConsecutiveNights: 3,
+  weeklyRestHours: 24,
+};
 const HOUR = 3_600_000;
 
 let solve: LpSolve;
@@ -28,7 +35,10 @@ const shift = (start: string, end: string, over: Partial<PlanShift> = {}): PlanS
 });
 const amhp = (id: string, over: Partial<PlanPractitioner> = {}): PlanPractitioner => ({ id, fte: 1, skills: [], ...over });
 /** Day shifts 09:00-17:00 UTC (winter: local time) on consecutive days from 1 February 2027, a Monday. */
-const days = (n: number, over: Partial<PlanShift> = {}) => Array.from({ length: n }, (_, i) => shift(`2027-02-${String(1 + i).padStart(2, '0')}T09:00:00Z`, `2027-02-${String(1 + i).padStart(2, '0')}T17:00:00Z`, over));
+const days = (n: number, over: Partial<PlanShift> = {}) =>
+  Array.from({ length: n }, (_, i) =>
+    shift(`2027-02-${String(1 + i).padStart(2, '0')}T09:00:00Z`, `2027-02-${String(1 + i).padStart(2, '0')}T17:00:00Z`, over),
+  );
 const facts = (over: Partial<PlanFacts>): PlanFacts => ({
   from: new Date('2027-01-25T00:00:00Z'),
   to: new Date('2027-04-25T00:00:00Z'),
@@ -42,7 +52,11 @@ const facts = (over: Partial<PlanFacts>): PlanFacts => ({
   ...over,
 });
 const run = (f: PlanFacts) => plan(f, solve, { timeLimitSeconds: 5 });
-const placed = (r: PlanResult, shiftId: string) => r.assignments.filter((a) => a.shiftId === shiftId).map((a) => a.practitionerId).sort();
+const placed = (r: PlanResult, shiftId: string) =>
+  r.assignments
+    .filter((a) => a.shiftId === shiftId)
+    .map((a) => a.practitionerId)
+    .sort();
 
 /** Every planned assignment against everything else its AMHP works: no finding at all, hard or warning. */
 function findingsOf(f: PlanFacts, r: PlanResult): string[] {
@@ -54,7 +68,12 @@ function findingsOf(f: PlanFacts, r: PlanResult): string[] {
       ...r.assignments.filter((a) => a.practitionerId === p.id).map((a) => ({ ...byId.get(a.shiftId)!, planned: true })),
     ];
     for (const m of mine.filter((x) => x.planned)) {
-      for (const finding of workingTimeFindings(m, mine.filter((o) => o !== m), f.policy)) out.push(`${p.id} ${m.startsAt.toISOString()} ${finding.code}`);
+      for (const finding of workingTimeFindings(
+        m,
+        mine.filter((o) => o !== m),
+        f.policy,
+      ))
+        out.push(`${p.id} ${m.startsAt.toISOString()} ${finding.code}`);
     }
   }
   return out;
@@ -88,15 +107,31 @@ describe('rota planner (pure, HiGHS)', () => {
   });
 
   it.each([
-    ['on approved leave', (f: PlanFacts, s: PlanShift) => f.leave.push({ practitionerId: 'a', kind: 'annual', startsAt: new Date(s.startsAt.getTime() - HOUR), endsAt: new Date(s.startsAt.getTime() + HOUR) }), /on approved leave/],
-    ['not eligible (workforce rules)', (f: PlanFacts, s: PlanShift) => f.ineligible.push({ practitionerId: 'a', shiftId: s.id, code: 'no-approval' }), /not eligible/],
+    [
+      'on approved leave',
+      (f: PlanFacts, s: PlanShift) =>
+        f.leave.push({
+          practitionerId: 'a',
+          kind: 'annual',
+          startsAt: new Date(s.startsAt.getTime() - HOUR),
+          endsAt: new Date(s.startsAt.getTime() + HOUR),
+        }),
+      /on approved leave/,
+    ],
+    [
+      'not eligible (workforce rules)',
+      (f: PlanFacts, s: PlanShift) => f.ineligible.push({ practitionerId: 'a', shiftId: s.id, code: 'no-approval' }),
+      /not eligible/,
+    ],
   ])('respects %s: the place goes to someone else, or stays empty with the reason', async (_name, block, reason) => {
     const [s] = days(1);
     const alone = facts({ shifts: [s], practitioners: [amhp('a')] });
     block(alone, s);
     const r1 = await run(alone);
     expect(r1.assignments).toEqual([]);
-    expect(r1.unfilled).toEqual([expect.objectContaining({ shiftId: s.id, missing: 1, code: 'no-eligible-amhp', reason: expect.stringMatching(reason) })]);
+    expect(r1.unfilled).toEqual([
+      expect.objectContaining({ shiftId: s.id, missing: 1, code: 'no-eligible-amhp', reason: expect.stringMatching(reason) }),
+    ]);
 
     const withColleague = facts({ shifts: [s], practitioners: [amhp('a'), amhp('b')] });
     block(withColleague, s);
@@ -107,8 +142,16 @@ describe('rota planner (pure, HiGHS)', () => {
     const [monday, tuesday] = days(2, { requiredCount: 2 });
     monday.assigned = [{ practitionerId: 'a', skills: [] }];
     // a also already works a night straight after Tuesday's shift starts: Tuesday is out of reach for a.
-    const night: ExistingAssignment = { practitionerId: 'a', startsAt: new Date('2027-02-02T21:00:00Z'), endsAt: new Date('2027-02-03T08:00:00Z') };
-    const f = facts({ shifts: [monday, tuesday], practitioners: [amhp('a'), amhp('b'), amhp('c')], existing: [{ practitionerId: 'a', shiftId: monday.id, startsAt: monday.startsAt, endsAt: monday.endsAt }, night] });
+    const night: ExistingAssignment = {
+      practitionerId: 'a',
+      startsAt: new Date('2027-02-02T21:00:00Z'),
+      endsAt: new Date('2027-02-03T08:00:00Z'),
+    };
+    const f = facts({
+      shifts: [monday, tuesday],
+      practitioners: [amhp('a'), amhp('b'), amhp('c')],
+      existing: [{ practitionerId: 'a', shiftId: monday.id, startsAt: monday.startsAt, endsAt: monday.endsAt }, night],
+    });
     const r = await run(f);
     expect(placed(r, monday.id)).toHaveLength(1);
     expect(placed(r, monday.id)).not.toContain('a');
@@ -131,7 +174,9 @@ describe('rota planner (pure, HiGHS)', () => {
     const [s] = days(1, { requiredCount: 2, requiredSkills: ['bia'] });
     const r = await run(facts({ shifts: [s], practitioners: [amhp('a')] }));
     expect(placed(r, s.id)).toEqual(['a']);
-    expect(r.unfilled).toEqual([expect.objectContaining({ shiftId: s.id, missing: 1, missingSkills: ['bia'], reason: expect.stringContaining('"bia"') })]);
+    expect(r.unfilled).toEqual([
+      expect.objectContaining({ shiftId: s.id, missing: 1, missingSkills: ['bia'], reason: expect.stringContaining('"bia"') }),
+    ]);
   });
 
   it('puts a holder of a required skill on the shift', async () => {
@@ -142,10 +187,32 @@ describe('rota planner (pure, HiGHS)', () => {
   });
 
   it('the DST week: nights of 9 and 11 hours, all filled, every rule kept, real hours counted', async () => {
-    const patterns = [{ id: 'night', name: 'Night', startTime: '22:00', endTime: '08:00', weekdays: [1, 2, 3, 4, 5, 6, 7], bankHolidays: 'any' as const, requiredCount: 1, requiredSkills: [], validFrom: '2027-03-22', validTo: null }];
-    const shifts = generateShifts(patterns, new Set(), '2027-03-22', '2027-03-28', LONDON).map((s, i) => ({ ...s, id: `n${i}`, assigned: [] }));
+    const patterns = [
+      {
+        id: 'night',
+        name: 'Night',
+        startTime: '22:00',
+        endTime: '08:00',
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        bankHolidays: 'any' as const,
+        requiredCount: 1,
+        requiredSkills: [],
+        validFrom: '2027-03-22',
+        validTo: null,
+      },
+    ];
+    const shifts = generateShifts(patterns, new Set(), '2027-03-22', '2027-03-28', LONDON).map((s, i) => ({
+      ...s,
+      id: `n${i}`,
+      assigned: [],
+    }));
     expect(shifts.map((s) => (s.endsAt.getTime() - s.startsAt.getTime()) / HOUR)).toEqual([10, 10, 10, 10, 10, 9, 10]);
-    const f = facts({ from: new Date('2027-03-22T00:00:00Z'), to: new Date('2027-03-29T00:00:00+01:00'), shifts, practitioners: [amhp('a'), amhp('b'), amhp('c')] });
+    const f = facts({
+      from: new Date('2027-03-22T00:00:00Z'),
+      to: new Date('2027-03-29T00:00:00+01:00'),
+      shifts,
+      practitioners: [amhp('a'), amhp('b'), amhp('c')],
+    });
     const r = await run(f);
     expect(r.assignments).toHaveLength(7);
     expect(findingsOf(f, r)).toEqual([]);
@@ -173,8 +240,15 @@ describe('rota planner (pure, HiGHS)', () => {
 
   it('caps hours over the period by FTE (the weekly-hours approximation)', async () => {
     // Ten 12-hour shifts in a fortnight; a 0.5 FTE AMHP may take at most 48 × 0.5 × 2 = 48 hours of them.
-    const shifts = Array.from({ length: 10 }, (_, i) => shift(`2027-02-${String(1 + i).padStart(2, '0')}T08:00:00Z`, `2027-02-${String(1 + i).padStart(2, '0')}T20:00:00Z`));
-    const f = facts({ from: new Date('2027-02-01T00:00:00Z'), to: new Date('2027-02-15T00:00:00Z'), shifts, practitioners: [amhp('a', { fte: 0.5 })] });
+    const shifts = Array.from({ length: 10 }, (_, i) =>
+      shift(`2027-02-${String(1 + i).padStart(2, '0')}T08:00:00Z`, `2027-02-${String(1 + i).padStart(2, '0')}T20:00:00Z`),
+    );
+    const f = facts({
+      from: new Date('2027-02-01T00:00:00Z'),
+      to: new Date('2027-02-15T00:00:00Z'),
+      shifts,
+      practitioners: [amhp('a', { fte: 0.5 })],
+    });
     const r = await run(f);
     expect(r.assignments).toHaveLength(4);
     expect(r.unfilled.some((u) => /hours cap/.test(u.reason))).toBe(true);
@@ -182,7 +256,14 @@ describe('rota planner (pure, HiGHS)', () => {
 
   it('balances hours by FTE: a full-timer does about twice a half-timer', async () => {
     const shifts = days(12);
-    const r = await run(facts({ from: new Date('2027-02-01T00:00:00Z'), to: new Date('2027-02-15T00:00:00Z'), shifts, practitioners: [amhp('full'), amhp('half', { fte: 0.5 }), amhp('full2')] }));
+    const r = await run(
+      facts({
+        from: new Date('2027-02-01T00:00:00Z'),
+        to: new Date('2027-02-15T00:00:00Z'),
+        shifts,
+        practitioners: [amhp('full'), amhp('half', { fte: 0.5 }), amhp('full2')],
+      }),
+    );
     const n = (id: string) => r.assignments.filter((a) => a.practitionerId === id).length;
     expect(n('full') + n('half') + n('full2')).toBe(12);
     expect(Math.abs(n('full') - 2 * n('half'))).toBeLessThanOrEqual(2);
@@ -193,10 +274,24 @@ describe('rota planner (pure, HiGHS)', () => {
     const base = Date.parse('2027-02-01T00:00:00Z');
     const arb = fc.record({
       people: fc.integer({ min: 1, max: 4 }),
-      shifts: fc.array(fc.record({ startHour: fc.integer({ min: 0, max: 5 * 24 }), length: fc.integer({ min: 4, max: 13 }), required: fc.integer({ min: 1, max: 2 }), night: fc.boolean() }), { minLength: 1, maxLength: 9 }),
-      leave: fc.array(fc.record({ who: fc.nat(3), startHour: fc.integer({ min: 0, max: 5 * 24 }), length: fc.integer({ min: 1, max: 48 }) }), { maxLength: 2 }),
+      shifts: fc.array(
+        fc.record({
+          startHour: fc.integer({ min: 0, max: 5 * 24 }),
+          length: fc.integer({ min: 4, max: 13 }),
+          required: fc.integer({ min: 1, max: 2 }),
+          night: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: 9 },
+      ),
+      leave: fc.array(
+        fc.record({ who: fc.nat(3), startHour: fc.integer({ min: 0, max: 5 * 24 }), length: fc.integer({ min: 1, max: 48 }) }),
+        { maxLength: 2 },
+      ),
       ineligible: fc.array(fc.record({ who: fc.nat(3), shift: fc.nat(8) }), { maxLength: 3 }),
-      existing: fc.array(fc.record({ who: fc.nat(3), startHour: fc.integer({ min: -48, max: 6 * 24 }), length: fc.integer({ min: 4, max: 12 }) }), { maxLength: 2 }),
+      existing: fc.array(
+        fc.record({ who: fc.nat(3), startHour: fc.integer({ min: -48, max: 6 * 24 }), length: fc.integer({ min: 4, max: 12 }) }),
+        { maxLength: 2 },
+      ),
       nights: fc.integer({ min: 1, max: 3 }),
     });
     await fc.assert(
@@ -204,13 +299,20 @@ describe('rota planner (pure, HiGHS)', () => {
         const people = Array.from({ length: h.people }, (_, i) => amhp(`p${i}`, { fte: i % 2 ? 0.6 : 1 }));
         const shifts = h.shifts.map((s, i) => {
           const start = base + (s.night ? Math.floor(s.startHour / 24) * 24 + 22 : s.startHour) * HOUR;
-          return shift(new Date(start).toISOString(), new Date(start + s.length * HOUR).toISOString(), { id: `s${i}`, requiredCount: s.required });
+          return shift(new Date(start).toISOString(), new Date(start + s.length * HOUR).toISOString(), {
+            id: `s${i}`,
+            requiredCount: s.required,
+          });
         });
         // Existing assignments must themselves be free of overlap (the database guarantees that).
         const existing: ExistingAssignment[] = [];
         for (const e of h.existing) {
           if (e.who >= h.people) continue;
-          const x = { practitionerId: `p${e.who}`, startsAt: new Date(base + e.startHour * HOUR), endsAt: new Date(base + (e.startHour + e.length) * HOUR) };
+          const x = {
+            practitionerId: `p${e.who}`,
+            startsAt: new Date(base + e.startHour * HOUR),
+            endsAt: new Date(base + (e.startHour + e.length) * HOUR),
+          };
           if (existing.some((o) => o.practitionerId === x.practitionerId && o.startsAt < x.endsAt && x.startsAt < o.endsAt)) continue;
           existing.push(x);
         }
@@ -220,8 +322,17 @@ describe('rota planner (pure, HiGHS)', () => {
           shifts,
           practitioners: people,
           existing,
-          leave: h.leave.filter((l) => l.who < h.people).map((l) => ({ practitionerId: `p${l.who}`, kind: 'annual', startsAt: new Date(base + l.startHour * HOUR), endsAt: new Date(base + (l.startHour + l.length) * HOUR) })),
-          ineligible: h.ineligible.filter((i) => i.who < h.people && i.shift < shifts.length).map((i) => ({ practitionerId: `p${i.who}`, shiftId: `s${i.shift}`, code: 'no-approval' })),
+          leave: h.leave
+            .filter((l) => l.who < h.people)
+            .map((l) => ({
+              practitionerId: `p${l.who}`,
+              kind: 'annual',
+              startsAt: new Date(base + l.startHour * HOUR),
+              endsAt: new Date(base + (l.startHour + l.length) * HOUR),
+            })),
+          ineligible: h.ineligible
+            .filter((i) => i.who < h.people && i.shift < shifts.length)
+            .map((i) => ({ practitionerId: `p${i.who}`, shiftId: `s${i.shift}`, code: 'no-approval' })),
           policy: { ...POLICY, maxConsecutiveNights: h.nights },
         });
         const r = await plan(f, solve, { timeLimitSeconds: 2 });

@@ -162,7 +162,11 @@ export interface LpSolution {
 }
 
 /** Solves CPLEX LP text (HiGHS), optionally from a starting solution (column name → value). */
-export type LpSolve = (lp: string, options: Record<string, string | number | boolean>, start?: Record<string, number>) => Promise<LpSolution>;
+export type LpSolve = (
+  lp: string,
+  options: Record<string, string | number | boolean>,
+  start?: Record<string, number>,
+) => Promise<LpSolution>;
 
 export interface PlannedAssignment {
   shiftId: string;
@@ -333,13 +337,25 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
   // What is fixed per AMHP (existing assignments, then each chunk's result), and their load so far.
   const fixed: Busy[][] = people.map(() => []);
   const existingOf: Busy[][] = people.map(() => []);
-  const load: Load[] = people.map((p) => ({ hours: p.prior?.hours ?? 0, nights: p.prior?.nights ?? 0, weekends: p.prior?.weekends ?? 0, bankHolidays: p.prior?.bankHolidays ?? 0 }));
+  const load: Load[] = people.map((p) => ({
+    hours: p.prior?.hours ?? 0,
+    nights: p.prior?.nights ?? 0,
+    weekends: p.prior?.weekends ?? 0,
+    bankHolidays: p.prior?.bankHolidays ?? 0,
+  }));
   for (const e of facts.existing) {
     const p = personIndex.get(e.practitionerId);
     if (p === undefined) continue;
     const onShift = e.shiftId ? shiftById.get(e.shiftId) : undefined;
     const night = onShift ? onShift.night : isNight(e, zone);
-    const b: Busy = { startsAt: e.startsAt, endsAt: e.endsAt, planned: false, night, day: dayNumber(DateTime.fromJSDate(e.startsAt, { zone }).toISODate()!), shift: onShift?.index };
+    const b: Busy = {
+      startsAt: e.startsAt,
+      endsAt: e.endsAt,
+      planned: false,
+      night,
+      day: dayNumber(DateTime.fromJSDate(e.startsAt, { zone }).toISODate()!),
+      shift: onShift?.index,
+    };
     insertSorted(fixed[p], b);
     insertSorted(existingOf[p], b);
     if (e.startsAt.getTime() >= from && e.startsAt.getTime() < to) {
@@ -433,7 +449,8 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     for (const b of mine) {
       const end = b.endsAt.getTime();
       if (end < s.startsAt.getTime() || end - 7 * DAY >= s.endsAt.getTime()) continue;
-      if (longestWeeklyBreak(withS, b) < policy.weeklyRestHours * HOUR && longestWeeklyBreak(mine, b) >= policy.weeklyRestHours * HOUR) return 'weekly-rest';
+      if (longestWeeklyBreak(withS, b) < policy.weeklyRestHours * HOUR && longestWeeklyBreak(mine, b) >= policy.weeklyRestHours * HOUR)
+        return 'weekly-rest';
     }
     return null;
   };
@@ -465,9 +482,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     { tag: 'w', weight: W.weekends, band: 1, amount: (s) => (s.weekend ? 1 : 0), of: (l) => l.weekends },
     { tag: 'b', weight: W.bankHolidays, band: 1, amount: (s) => (s.bankHoliday ? 1 : 0), of: (l) => l.bankHolidays },
   ];
-  const balances: Balance[] = kinds
-    .filter((b) => b.weight > 0)
-    .map((b) => ({ ...b, capable: capableOf(b.amount) }));
+  const balances: Balance[] = kinds.filter((b) => b.weight > 0).map((b) => ({ ...b, capable: capableOf(b.amount) }));
   /** Convex penalty of a deviation from the fair share (in load units). */
   const penalty = (b: Balance, d: number) => {
     const a = Math.abs(d);
@@ -496,7 +511,16 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     }
   }
   const planned: Array<{ p: number; s: number }> = [];
-  const summary: SolverSummary = { status: 'Optimal', seconds: 0, chunks: 0, variables: 0, constraints: 0, cutRounds: 0, cuts: 0, statuses: {} };
+  const summary: SolverSummary = {
+    status: 'Optimal',
+    seconds: 0,
+    chunks: 0,
+    variables: 0,
+    constraints: 0,
+    cutRounds: 0,
+    cuts: 0,
+    statuses: {},
+  };
   const nonEmpty = chunks.filter((c) => c && c.length);
 
   for (let ci = 0; ci < nonEmpty.length; ci++) {
@@ -526,7 +550,11 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       const chunksLeft = nonEmpty.length - ci;
       const limit = Math.max(0.3, remaining / 1000 / chunksLeft / (round === 0 ? 1 : 2));
       const lp = model.text(cuts);
-      const result = await solve(lp, { output_flag: false, time_limit: limit, mip_rel_gap: options.mipRelGap ?? 0.01, random_seed: 1 }, start);
+      const result = await solve(
+        lp,
+        { output_flag: false, time_limit: limit, mip_rel_gap: options.mipRelGap ?? 0.01, random_seed: 1 },
+        start,
+      );
       summary.statuses[result.Status] = (summary.statuses[result.Status] ?? 0) + 1;
       if (round === 0) {
         summary.chunks += 1;
@@ -566,10 +594,33 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
   }
 
   const report = fairnessReport(
-    people.map((person, p) => ({ id: person.id, fte: person.fte, availability: availability[p], ...(person.displayName ? { displayName: person.displayName } : {}) })),
+    people.map((person, p) => ({
+      id: person.id,
+      fte: person.fte,
+      availability: availability[p],
+      ...(person.displayName ? { displayName: person.displayName } : {}),
+    })),
     [
-      ...people.flatMap((_, p) => existingOf[p].filter((b) => b.startsAt.getTime() >= from && b.startsAt.getTime() < to).map((b) => ({ practitionerId: people[p].id, startsAt: b.startsAt, endsAt: b.endsAt, night: b.night, weekend: b.shift !== undefined ? shifts[b.shift].weekend : isWeekend(b, zone), bankHoliday: b.shift !== undefined ? shifts[b.shift].bankHoliday : false }))),
-      ...planned.map((a) => ({ practitionerId: people[a.p].id, startsAt: shifts[a.s].startsAt, endsAt: shifts[a.s].endsAt, night: shifts[a.s].night, weekend: shifts[a.s].weekend, bankHoliday: shifts[a.s].bankHoliday })),
+      ...people.flatMap((_, p) =>
+        existingOf[p]
+          .filter((b) => b.startsAt.getTime() >= from && b.startsAt.getTime() < to)
+          .map((b) => ({
+            practitionerId: people[p].id,
+            startsAt: b.startsAt,
+            endsAt: b.endsAt,
+            night: b.night,
+            weekend: b.shift !== undefined ? shifts[b.shift].weekend : isWeekend(b, zone),
+            bankHoliday: b.shift !== undefined ? shifts[b.shift].bankHoliday : false,
+          })),
+      ),
+      ...planned.map((a) => ({
+        practitionerId: people[a.p].id,
+        startsAt: shifts[a.s].startsAt,
+        endsAt: shifts[a.s].endsAt,
+        night: shifts[a.s].night,
+        weekend: shifts[a.s].weekend,
+        bankHoliday: shifts[a.s].bankHoliday,
+      })),
     ],
     zone,
   );
@@ -577,7 +628,11 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
   const horizonSpread = horizonLoads.length ? Math.round((Math.max(...horizonLoads) - Math.min(...horizonLoads)) * 100) / 100 : 0;
 
   const statuses = Object.keys(summary.statuses);
-  summary.status = !statuses.length ? 'Nothing to solve' : statuses.every((s) => s === 'Optimal') ? 'Optimal' : statuses.filter((s) => s !== 'Optimal').join(', ');
+  summary.status = !statuses.length
+    ? 'Nothing to solve'
+    : statuses.every((s) => s === 'Optimal')
+      ? 'Optimal'
+      : statuses.filter((s) => s !== 'Optimal').join(', ');
   summary.seconds = Math.round((Date.now() - started) / 10) / 100;
   return {
     assignments: planned.map((a) => ({ shiftId: shifts[a.s].id, practitionerId: people[a.p].id })),
@@ -615,7 +670,12 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
   function greedyFill(chunk: Shift[], candidates: Candidate[], shares: Array<Map<number, number>>): Set<string> {
     const byShift = new Map<number, Candidate[]>();
     for (const c of candidates) (byShift.get(c.s) ?? byShift.set(c.s, []).get(c.s)!).push(c);
-    const order = chunk.filter((s) => byShift.has(s.index)).sort((a, b) => byShift.get(a.index)!.length / a.need - byShift.get(b.index)!.length / b.need || a.startsAt.getTime() - b.startsAt.getTime());
+    const order = chunk
+      .filter((s) => byShift.has(s.index))
+      .sort(
+        (a, b) =>
+          byShift.get(a.index)!.length / a.need - byShift.get(b.index)!.length / b.need || a.startsAt.getTime() - b.startsAt.getTime(),
+      );
     const taken: Candidate[] = [];
     for (const s of order) {
       const held = s.assigned.map((a) => a.skills);
@@ -657,7 +717,16 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const need = policy.weeklyRestHours * HOUR;
     for (const [p, mine] of byPerson) {
       const busy: Array<Busy & { name?: string }> = [...fixed[p]];
-      for (const c of mine) insertSorted(busy, { startsAt: shifts[c.s].startsAt, endsAt: shifts[c.s].endsAt, planned: true, night: shifts[c.s].night, day: shifts[c.s].day, shift: c.s, name: c.name } as Busy);
+      for (const c of mine)
+        insertSorted(busy, {
+          startsAt: shifts[c.s].startsAt,
+          endsAt: shifts[c.s].endsAt,
+          planned: true,
+          night: shifts[c.s].night,
+          day: shifts[c.s].day,
+          shift: c.s,
+          name: c.name,
+        } as Busy);
       for (const b of busy) {
         const weekStart = b.endsAt.getTime() - 7 * DAY;
         const inWindow = mine.filter((c) => shifts[c.s].endsAt.getTime() > weekStart && shifts[c.s].startsAt <= b.endsAt);
@@ -671,7 +740,10 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     return [...new Set(out)];
   }
 
-  function buildModel(candidates: Candidate[], shares: Array<Map<number, number>>): { text: (cuts: string[]) => string; variables: number; constraints: number } {
+  function buildModel(
+    candidates: Candidate[],
+    shares: Array<Map<number, number>>,
+  ): { text: (cuts: string[]) => string; variables: number; constraints: number } {
     const objective = new Map<string, number>();
     const addObj = (name: string, coef: number) => objective.set(name, (objective.get(name) ?? 0) + coef);
     const rows: string[] = [];
@@ -712,11 +784,21 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       for (const c of mine) {
         const t = shifts[c.s].startsAt.getTime();
         const still = activeSet.filter((a) => shifts[a.s].endsAt.getTime() + rest > t);
-        if (still.length < activeSet.length && pending && activeSet.length > 1) row(activeSet.map((a): [string, number] => [a.name, 1]), '<=', 1);
+        if (still.length < activeSet.length && pending && activeSet.length > 1)
+          row(
+            activeSet.map((a): [string, number] => [a.name, 1]),
+            '<=',
+            1,
+          );
         activeSet = [...still, c];
         pending = true;
       }
-      if (activeSet.length > 1) row(activeSet.map((a): [string, number] => [a.name, 1]), '<=', 1);
+      if (activeSet.length > 1)
+        row(
+          activeSet.map((a): [string, number] => [a.name, 1]),
+          '<=',
+          1,
+        );
 
       // Consecutive nights: every window of maxNights + 1 local dates.
       const nights = mine.filter((c) => shifts[c.s].night);
@@ -731,13 +813,22 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
           for (let d = w; d <= w + maxNights; d++) if (fixedNightDays.has(d)) constant++;
           const varDays = new Set(inWindow.map((c) => shifts[c.s].day)).size;
           if (constant + varDays <= maxNights) continue;
-          row(inWindow.map((c): [string, number] => [c.name, 1]), '<=', Math.max(0, maxNights - constant));
+          row(
+            inWindow.map((c): [string, number] => [c.name, 1]),
+            '<=',
+            Math.max(0, maxNights - constant),
+          );
         }
       }
 
       // Weekly hours cap.
       const total = mine.reduce((sum, c) => sum + shifts[c.s].hours, 0);
-      if (total > remainingCap[p] + 1e-9) row(mine.map((c): [string, number] => [c.name, shifts[c.s].hours]), '<=', remainingCap[p]);
+      if (total > remainingCap[p] + 1e-9)
+        row(
+          mine.map((c): [string, number] => [c.name, shifts[c.s].hours]),
+          '<=',
+          remainingCap[p],
+        );
 
       // Preferences.
       for (const c of mine) {
@@ -749,11 +840,17 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     // Fairness: each AMHP's deviation from their fair share, o − v, in three convex bands.
     balances.forEach((b, i) => {
       for (const [p, share] of shares[i]) {
-        const terms = (byPerson.get(p) ?? []).filter((c) => b.amount(shifts[c.s]) > 0).map((c): [string, number] => [c.name, scale[p] * b.amount(shifts[c.s])]);
+        const terms = (byPerson.get(p) ?? [])
+          .filter((c) => b.amount(shifts[c.s]) > 0)
+          .map((c): [string, number] => [c.name, scale[p] * b.amount(shifts[c.s])]);
         if (!terms.length) continue;
         const o = [1, 2, 3].map((k) => `${b.tag}o${p}_${k}`);
         const v = [1, 2, 3].map((k) => `${b.tag}v${p}_${k}`);
-        row([...terms, ...o.map((n): [string, number] => [n, -1]), ...v.map((n): [string, number] => [n, 1])], '=', scale[p] * (share - b.of(load[p])));
+        row(
+          [...terms, ...o.map((n): [string, number] => [n, -1]), ...v.map((n): [string, number] => [n, 1])],
+          '=',
+          scale[p] * (share - b.of(load[p])),
+        );
         [1, 3, 9].forEach((slope, k) => {
           addObj(o[k], b.weight * slope);
           addObj(v[k], b.weight * slope);
@@ -766,12 +863,31 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const objLines: string[] = [];
     for (let i = 0; i < objTerms.length; i += 12) objLines.push(objTerms.slice(i, i + 12).join(' '));
     const binaries: string[] = [];
-    for (let i = 0; i < candidates.length; i += 20) binaries.push(candidates.slice(i, i + 20).map((c) => c.name).join(' '));
+    for (let i = 0; i < candidates.length; i += 20)
+      binaries.push(
+        candidates
+          .slice(i, i + 20)
+          .map((c) => c.name)
+          .join(' '),
+      );
     const body = rows.join('\n');
     return {
       variables: candidates.length,
       constraints: rows.length,
-      text: (cuts) => ['Minimize', ` obj: ${objLines.join('\n  ') || '0 ' + candidates[0].name}`, 'Subject To', body, ...cuts, 'Bounds', ...bounds, 'Binary', ...binaries, 'End', ''].join('\n'),
+      text: (cuts) =>
+        [
+          'Minimize',
+          ` obj: ${objLines.join('\n  ') || '0 ' + candidates[0].name}`,
+          'Subject To',
+          body,
+          ...cuts,
+          'Bounds',
+          ...bounds,
+          'Binary',
+          ...binaries,
+          'End',
+          '',
+        ].join('\n'),
     };
   }
 
@@ -785,16 +901,35 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
         const all = fixed[p];
         let worst: { s: number; findings: RotaFinding[] } | null = null;
         for (const b of all) {
-          const near = (x: Period) => x.endsAt.getTime() > b.startsAt.getTime() - reach && x.startsAt.getTime() < b.endsAt.getTime() + reach;
+          const near = (x: Period) =>
+            x.endsAt.getTime() > b.startsAt.getTime() - reach && x.startsAt.getTime() < b.endsAt.getTime() + reach;
           if (b.planned) {
-            const findings = workingTimeFindings(b, all.filter((o) => o !== b && near(o)), policy);
+            const findings = workingTimeFindings(
+              b,
+              all.filter((o) => o !== b && near(o)),
+              policy,
+            );
             if (findings.length && (!worst || findings.length > worst.findings.length)) worst = { s: b.shift!, findings };
           } else if (b.endsAt.getTime() > from - 8 * DAY && b.startsAt.getTime() < to + 8 * DAY) {
             // An existing assignment must not gain a finding because of the plan.
-            const before = new Set(workingTimeFindings(b, existingOf[p].filter((o) => o !== b && near(o)), policy).map((f) => f.code));
-            const extra = workingTimeFindings(b, all.filter((o) => o !== b && near(o)), policy).filter((f) => !before.has(f.code));
+            const before = new Set(
+              workingTimeFindings(
+                b,
+                existingOf[p].filter((o) => o !== b && near(o)),
+                policy,
+              ).map((f) => f.code),
+            );
+            const extra = workingTimeFindings(
+              b,
+              all.filter((o) => o !== b && near(o)),
+              policy,
+            ).filter((f) => !before.has(f.code));
             if (extra.length && !worst) {
-              const culprit = all.filter((o) => o.planned).sort((x, y) => Math.abs(x.startsAt.getTime() - b.startsAt.getTime()) - Math.abs(y.startsAt.getTime() - b.startsAt.getTime()))[0];
+              const culprit = all
+                .filter((o) => o.planned)
+                .sort(
+                  (x, y) => Math.abs(x.startsAt.getTime() - b.startsAt.getTime()) - Math.abs(y.startsAt.getTime() - b.startsAt.getTime()),
+                )[0];
               if (culprit) worst = { s: culprit.shift!, findings: extra };
             }
           }
@@ -830,12 +965,20 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const free = counts.get('available') ?? 0;
     const statics = (counts.get('already-on-shift') ?? 0) + (counts.get('on-leave') ?? 0) + (counts.get('ineligible') ?? 0);
     const skillText = missingSkills.length ? ` No AMHP with ${missingSkills.map((k) => `"${k}"`).join(', ')} could be placed.` : '';
-    const head = missing ? `${missing} of ${s.need} place${s.need === 1 ? '' : 's'} unfilled.` : 'Staffed, but a required skill is missing.';
+    const head = missing
+      ? `${missing} of ${s.need} place${s.need === 1 ? '' : 's'} unfilled.`
+      : 'Staffed, but a required skill is missing.';
     let code: UnfilledPlace['code'] = 'working-time';
     if (missing === 0) code = 'skill-unavailable';
     else if (free > 0) code = 'solver-limit';
     else if (statics === considered) code = 'no-eligible-amhp';
-    return { shiftId: s.id, missing, missingSkills, code, reason: `${head}${skillText} Of ${considered} other AMHPs: ${parts.join('; ') || 'none'}.` };
+    return {
+      shiftId: s.id,
+      missing,
+      missingSkills,
+      code,
+      reason: `${head}${skillText} Of ${considered} other AMHPs: ${parts.join('; ') || 'none'}.`,
+    };
   }
 }
 
@@ -860,7 +1003,12 @@ interface Highs {
  * Solves LP text with a loaded HiGHS module. Shared by the in-process solver (tests, bench) and the service's
  * worker thread, which inlines this function's source, so it must not refer to anything outside itself.
  */
-export function solveWithHighs(highs: Highs, lp: string, options: Record<string, string | number | boolean>, start?: Record<string, number>): LpSolution {
+export function solveWithHighs(
+  highs: Highs,
+  lp: string,
+  options: Record<string, string | number | boolean>,
+  start?: Record<string, number>,
+): LpSolution {
   const model = highs.createModel({ format: 'lp', data: lp });
   try {
     model.options.set(options);
@@ -879,9 +1027,24 @@ export function solveWithHighs(highs: Highs, lp: string, options: Record<string,
     model.run();
     const code = model.getModelStatus();
     const names: Record<number, string> = {
-      0: 'Not Set', 1: 'Load error', 2: 'Model error', 3: 'Presolve error', 4: 'Solve error', 5: 'Postsolve error', 6: 'Empty', 7: 'Optimal', 8: 'Infeasible',
-      9: 'Primal infeasible or unbounded', 10: 'Unbounded', 11: 'Bound on objective reached', 12: 'Target for objective reached', 13: 'Time limit reached',
-      14: 'Iteration limit reached', 15: 'Unknown', 16: 'Solution limit reached', 17: 'Interrupted',
+      0: 'Not Set',
+      1: 'Load error',
+      2: 'Model error',
+      3: 'Presolve error',
+      4: 'Solve error',
+      5: 'Postsolve error',
+      6: 'Empty',
+      7: 'Optimal',
+      8: 'Infeasible',
+      9: 'Primal infeasible or unbounded',
+      10: 'Unbounded',
+      11: 'Bound on objective reached',
+      12: 'Target for objective reached',
+      13: 'Time limit reached',
+      14: 'Iteration limit reached',
+      15: 'Unknown',
+      16: 'Solution limit reached',
+      17: 'Interrupted',
     };
     const status = names[code] ?? `status ${code}`;
     // primal_solution_status 2: a feasible solution exists (optimal, or the best found before a limit).

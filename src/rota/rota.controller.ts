@@ -9,15 +9,36 @@ import { BadRequestProblem } from '../common/problem';
 import { isIsoDate } from '../statute/time';
 import { AssignmentsService } from './assignments.service';
 import {
-  AssignDto, AssignmentListDto, AssignmentQuery, BankHolidayDto, BankHolidayListDto, CoverageDto, CreatePatternDto, CreateShiftDto, DateRangeDto, GenerateResultDto,
-  OnDutyDto, OnDutyQuery, PatternDto, PatternListDto, PeriodQuery, PutBankHolidayDto, ShiftDto, ShiftListDto, ShiftQuery, UpdatePatternDto, UpdateShiftDto, YearQuery,
+  AssignDto,
+  AssignmentListDto,
+  AssignmentQuery,
+  BankHolidayDto,
+  BankHolidayListDto,
+  CoverageDto,
+  CreatePatternDto,
+  CreateShiftDto,
+  DateRangeDto,
+  GenerateResultDto,
+  OnDutyDto,
+  OnDutyQuery,
+  PatternDto,
+  PatternListDto,
+  PeriodQuery,
+  PutBankHolidayDto,
+  ShiftDto,
+  ShiftListDto,
+  ShiftQuery,
+  UpdatePatternDto,
+  UpdateShiftDto,
+  YearQuery,
 } from './dto/rota.dto';
 import { DutyService } from './duty.service';
 import { PatternsService } from './patterns.service';
 import { ShiftsService } from './shifts.service';
 
 function isoDate(value: string, name: string): string {
-  if (!isIsoDate(value)) throw new BadRequestProblem(`${name} must be a date YYYY-MM-DD.`, [{ field: name, messages: ['must be a date YYYY-MM-DD'] }]);
+  if (!isIsoDate(value))
+    throw new BadRequestProblem(`${name} must be a date YYYY-MM-DD.`, [{ field: name, messages: ['must be a date YYYY-MM-DD'] }]);
   return value;
 }
 
@@ -66,10 +87,15 @@ export class RotaController {
 
   @Patch('patterns/:id')
   @Authorize('rota.write')
-  @ApiOperation({ summary: 'Change a pattern\'s name, staffing, end date or active flag (future generation only).' })
+  @ApiOperation({ summary: "Change a pattern's name, staffing, end date or active flag (future generation only)." })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: PatternDto })
-  async updatePattern(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdatePatternDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PatternDto> {
+  async updatePattern(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdatePatternDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PatternDto> {
     const p = await this.patterns.update(id, body, version);
     reply.header('etag', etagFor(p.version));
     return p;
@@ -138,10 +164,15 @@ export class RotaController {
 
   @Patch('shifts/:id')
   @Authorize('rota.write')
-  @ApiOperation({ summary: 'Change a shift\'s label, staffing or notes.' })
+  @ApiOperation({ summary: "Change a shift's label, staffing or notes." })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ShiftDto })
-  async updateShift(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateShiftDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<ShiftDto> {
+  async updateShift(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateShiftDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ShiftDto> {
     const s = await this.shifts.update(id, body, version);
     reply.header('etag', etagFor(s.version));
     return s;
@@ -159,12 +190,18 @@ export class RotaController {
   @Post('shifts/:id/assignments')
   @Authorize('rota.write')
   @ApiOperation({
-    summary: 'Put an AMHP on a shift. Hard rules (approval and eligibility for the whole shift, leave, overlap, 11 h rest) refuse with 422 (409 for an overlap); warnings need an override with a reason.',
+    summary:
+      'Put an AMHP on a shift. Hard rules (approval and eligibility for the whole shift, leave, overlap, 11 h rest) refuse with 422 (409 for an overlap); warnings need an override with a reason.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ShiftDto })
   assign(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignDto): Promise<ShiftDto> {
-    return this.assignments.assign(actor, { shiftId: id, practitionerId: body.practitionerId, overrides: body.overrides, source: 'manual' });
+    return this.assignments.assign(actor, {
+      shiftId: id,
+      practitionerId: body.practitionerId,
+      overrides: body.overrides,
+      source: 'manual',
+    });
   }
 
   @Delete('assignments/:id')
@@ -178,7 +215,7 @@ export class RotaController {
 
   @Get('assignments')
   @Authorize('rota.read')
-  @ApiOperation({ summary: 'An AMHP\'s assignments in a period (yours when practitionerId is omitted).' })
+  @ApiOperation({ summary: "An AMHP's assignments in a period (yours when practitionerId is omitted)." })
   @ApiOkResponse({ type: AssignmentListDto })
   async listAssignments(@CurrentActor() actor: Actor, @Query() q: AssignmentQuery): Promise<AssignmentListDto> {
     return { items: await this.assignments.list(actor, new Date(q.from), new Date(q.to), q.practitionerId) };

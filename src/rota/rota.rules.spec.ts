@@ -1,11 +1,40 @@
 import fc from 'fast-check';
-import { coverageGaps, CoverageShift, generateShifts, isNight, nightHours, PatternFacts, Period, RotaPolicy, workingTimeFindings } from './rota.rules';
+import {
+  coverageGaps,
+  CoverageShift,
+  generateShifts,
+  isNight,
+  nightHours,
+  PatternFacts,
+  Period,
+  RotaPolicy,
+  workingTimeFindings,
+} from './rota.rules';
 
 const LONDON = 'Europe/London';
-const policy: RotaPolicy = { timeZone: LONDON, minRestHours: 11, maxWeeklyHours: 48, referenceWeeks: 17, maxConsecutiveNights: 3, weeklyRestHours: 24 };
+const policy: RotaPolicy = {
+  timeZone: LONDON,
+  minRestHours: 11,
+  maxWeeklyHours: 48,
+  referenceWeeks: 17,
+  maxConsecutiveNights: 3,
+  weeklyRestHours: 24,
+};
 const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
 
-const pattern = (over: Partial<PatternFacts>): PatternFacts => ({ id: 'p', name: 'Day', startTime: '09:00', endTime: '17:00', weekdays: ALL_DAYS, bankHolidays: 'any', requiredCount: 1, requiredSkills: [], validFrom: '2026-01-01', validTo: null, ...over });
+const pattern = (over: Partial<PatternFacts>): PatternFacts => ({
+  id: 'p',
+  name: 'Day',
+  startTime: '09:00',
+  endTime: '17:00',
+  weekdays: ALL_DAYS,
+  bankHolidays: 'any',
+  requiredCount: 1,
+  requiredSkills: [],
+  validFrom: '2026-01-01',
+  validTo: null,
+  ...over,
+});
 const at = (iso: string) => new Date(iso);
 const shift = (start: string, end: string): Period => ({ startsAt: at(start), endsAt: at(end) });
 const hoursOf = (p: Period) => (p.endsAt.getTime() - p.startsAt.getTime()) / 3_600_000;
@@ -14,7 +43,11 @@ describe('generating shifts from patterns in local time', () => {
   it('a 22:00-09:00 night is 11 h, but 10 h when the clocks go forward and 12 h when they go back', () => {
     const night = pattern({ id: 'n', name: 'Night', startTime: '22:00', endTime: '09:00' });
     const bySpring = generateShifts([night], new Set(), '2026-03-27', '2026-03-29', LONDON);
-    expect(bySpring.map((s) => [s.localDate, hoursOf(s)])).toEqual([['2026-03-27', 11], ['2026-03-28', 10], ['2026-03-29', 11]]);
+    expect(bySpring.map((s) => [s.localDate, hoursOf(s)])).toEqual([
+      ['2026-03-27', 11],
+      ['2026-03-28', 10],
+      ['2026-03-29', 11],
+    ]);
     expect(bySpring[1].startsAt.toISOString()).toBe('2026-03-28T22:00:00.000Z');
     expect(bySpring[1].endsAt.toISOString()).toBe('2026-03-29T08:00:00.000Z'); // 09:00 BST
     const byAutumn = generateShifts([night], new Set(), '2026-10-24', '2026-10-25', LONDON);
@@ -61,15 +94,41 @@ describe('night shifts (23:00-06:00 night time)', () => {
 });
 
 describe('working-time findings for an assignment', () => {
-  const codes = (candidate: Period, others: Period[], p: RotaPolicy = policy) => workingTimeFindings(candidate, others, p).map((f) => `${f.severity}:${f.code}`);
+  const codes = (candidate: Period, others: Period[], p: RotaPolicy = policy) =>
+    workingTimeFindings(candidate, others, p).map((f) => `${f.severity}:${f.code}`);
 
   it.each<[string, Period, Period[], string[]]>([
     ['no other shifts', shift('2026-11-23T09:00:00Z', '2026-11-23T17:00:00Z'), [], []],
-    ['11 h rest across midnight after a late shift is enough', shift('2026-11-23T09:00:00Z', '2026-11-23T17:00:00Z'), [shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z')], []],
-    ['10 h rest across midnight is too little', shift('2026-11-23T08:00:00Z', '2026-11-23T16:00:00Z'), [shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z')], ['hard:rest-too-short']],
-    ['a day shift straight after a night is too little rest', shift('2026-11-22T09:00:00Z', '2026-11-22T17:00:00Z'), [shift('2026-11-21T22:00:00Z', '2026-11-22T09:00:00Z')], ['hard:rest-too-short']],
-    ['rest before the next shift counts too', shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z'), [shift('2026-11-23T08:00:00Z', '2026-11-23T16:00:00Z')], ['hard:rest-too-short']],
-    ['an overlapping shift', shift('2026-11-22T09:00:00Z', '2026-11-22T17:00:00Z'), [shift('2026-11-22T16:00:00Z', '2026-11-22T22:00:00Z')], ['hard:overlap']],
+    [
+      '11 h rest across midnight after a late shift is enough',
+      shift('2026-11-23T09:00:00Z', '2026-11-23T17:00:00Z'),
+      [shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z')],
+      [],
+    ],
+    [
+      '10 h rest across midnight is too little',
+      shift('2026-11-23T08:00:00Z', '2026-11-23T16:00:00Z'),
+      [shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z')],
+      ['hard:rest-too-short'],
+    ],
+    [
+      'a day shift straight after a night is too little rest',
+      shift('2026-11-22T09:00:00Z', '2026-11-22T17:00:00Z'),
+      [shift('2026-11-21T22:00:00Z', '2026-11-22T09:00:00Z')],
+      ['hard:rest-too-short'],
+    ],
+    [
+      'rest before the next shift counts too',
+      shift('2026-11-22T14:00:00Z', '2026-11-22T22:00:00Z'),
+      [shift('2026-11-23T08:00:00Z', '2026-11-23T16:00:00Z')],
+      ['hard:rest-too-short'],
+    ],
+    [
+      'an overlapping shift',
+      shift('2026-11-22T09:00:00Z', '2026-11-22T17:00:00Z'),
+      [shift('2026-11-22T16:00:00Z', '2026-11-22T22:00:00Z')],
+      ['hard:overlap'],
+    ],
   ])('%s → %j', (_name, candidate, others, expected) => {
     expect(codes(candidate, others)).toEqual(expected);
   });
@@ -90,19 +149,33 @@ describe('working-time findings for an assignment', () => {
       others.push({ startsAt: start, endsAt: new Date(start.getTime() + 11 * 3_600_000) });
     }
     const candidate = { startsAt: new Date(Date.UTC(2026, 10, 2, 8)), endsAt: new Date(Date.UTC(2026, 10, 2, 19)) };
-    expect(codes(candidate, others.filter((o) => o.endsAt <= candidate.startsAt))).toContain('warning:weekly-hours');
-    expect(codes(candidate, others.filter((o, i) => i % 2 === 0 && o.endsAt <= candidate.startsAt))).not.toContain('warning:weekly-hours');
+    expect(
+      codes(
+        candidate,
+        others.filter((o) => o.endsAt <= candidate.startsAt),
+      ),
+    ).toContain('warning:weekly-hours');
+    expect(
+      codes(
+        candidate,
+        others.filter((o, i) => i % 2 === 0 && o.endsAt <= candidate.startsAt),
+      ),
+    ).not.toContain('warning:weekly-hours');
   });
 
   it('warns when the week has no 24 h break', () => {
-    const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21'].map((d) => shift(`${d}T06:00:00Z`, `${d}T19:00:00Z`));
+    const days = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21'].map((d) =>
+      shift(`${d}T06:00:00Z`, `${d}T19:00:00Z`),
+    );
     expect(codes(shift('2026-11-22T06:00:00Z', '2026-11-22T19:00:00Z'), days)).toContain('warning:weekly-rest');
     expect(codes(shift('2026-11-22T06:00:00Z', '2026-11-22T19:00:00Z'), days.slice(2))).not.toContain('warning:weekly-rest');
   });
 
   it('warns when the candidate takes away the weekly rest of a later shift already rostered', () => {
     // Six long days from Tuesday to Sunday with Monday free: adding Monday leaves the week up to Sunday without a break.
-    const later = ['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22'].map((d) => shift(`${d}T06:00:00Z`, `${d}T19:00:00Z`));
+    const later = ['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22'].map((d) =>
+      shift(`${d}T06:00:00Z`, `${d}T19:00:00Z`),
+    );
     const monday = shift('2026-11-16T06:00:00Z', '2026-11-16T19:00:00Z');
     expect(codes(monday, later)).toContain('warning:weekly-rest');
     expect(codes(monday, later.slice(0, 4))).not.toContain('warning:weekly-rest');
@@ -127,7 +200,13 @@ function addOne(d: string): string {
 
 describe('coverage gaps', () => {
   const s = (id: string, start: string, end: string, required: number, skills: string[], assigned: string[][]): CoverageShift => ({
-    id, label: id, startsAt: at(start), endsAt: at(end), requiredCount: required, requiredSkills: skills, assigned: assigned.map((k, i) => ({ practitionerId: `${id}-${i}`, skills: k })),
+    id,
+    label: id,
+    startsAt: at(start),
+    endsAt: at(end),
+    requiredCount: required,
+    requiredSkills: skills,
+    assigned: assigned.map((k, i) => ({ practitionerId: `${id}-${i}`, skills: k })),
   });
 
   it('finds understaffed shifts, a missing senior, and time no shift covers, to the minute', () => {
@@ -137,7 +216,9 @@ describe('coverage gaps', () => {
       s('night', '2026-11-21T22:00:00Z', '2026-11-22T09:00:00Z', 1, ['senior'], [['night']]),
     ];
     const gaps = coverageGaps(shifts, at('2026-11-21T09:00:00Z'), at('2026-11-22T09:00:00Z'));
-    expect(gaps.map((g) => [g.kind, g.startsAt.toISOString().slice(11, 16), g.endsAt.toISOString().slice(11, 16), g.missing, g.missingSkills])).toEqual([
+    expect(
+      gaps.map((g) => [g.kind, g.startsAt.toISOString().slice(11, 16), g.endsAt.toISOString().slice(11, 16), g.missing, g.missingSkills]),
+    ).toEqual([
       ['understaffed', '09:00', '17:00', 1, []],
       ['no-shift', '21:30', '22:00', 1, []],
       ['skill-missing', '22:00', '09:00', 0, ['senior']],
@@ -145,7 +226,10 @@ describe('coverage gaps', () => {
   });
 
   it('a fully staffed, seamless rota has no gaps', () => {
-    const shifts = [s('a', '2026-11-21T09:00:00Z', '2026-11-21T21:00:00Z', 1, [], [[]]), s('b', '2026-11-21T21:00:00Z', '2026-11-22T09:00:00Z', 1, [], [[]])];
+    const shifts = [
+      s('a', '2026-11-21T09:00:00Z', '2026-11-21T21:00:00Z', 1, [], [[]]),
+      s('b', '2026-11-21T21:00:00Z', '2026-11-22T09:00:00Z', 1, [], [[]]),
+    ];
     expect(coverageGaps(shifts, at('2026-11-21T09:00:00Z'), at('2026-11-22T09:00:00Z'))).toEqual([]);
   });
 });

@@ -42,7 +42,13 @@ export function localInstant(date: IsoDate, time: string, zone: string): Date {
  * date, or the next date when it is not after the start: a 22:00-09:00 night is 11 hours, or 10 and 12 on the
  * nights the clocks change (real elapsed time, which is what working-time rules count).
  */
-export function generateShifts(patterns: PatternFacts[], bankHolidays: ReadonlySet<IsoDate>, from: IsoDate, to: IsoDate, zone: string): GeneratedShift[] {
+export function generateShifts(
+  patterns: PatternFacts[],
+  bankHolidays: ReadonlySet<IsoDate>,
+  from: IsoDate,
+  to: IsoDate,
+  zone: string,
+): GeneratedShift[] {
   const out: GeneratedShift[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) {
     const weekday = DateTime.fromISO(d, { zone }).weekday;
@@ -53,7 +59,16 @@ export function generateShifts(patterns: PatternFacts[], bankHolidays: ReadonlyS
       if ((p.bankHolidays === 'exclude' && holiday) || (p.bankHolidays === 'only' && !holiday)) continue;
       const startsAt = localInstant(d, p.startTime, zone);
       const endDate = p.endTime > p.startTime ? d : addDays(d, 1);
-      out.push({ patternId: p.id, localDate: d, label: p.name, startsAt, endsAt: localInstant(endDate, p.endTime, zone), requiredCount: p.requiredCount, requiredSkills: p.requiredSkills, bankHoliday: holiday });
+      out.push({
+        patternId: p.id,
+        localDate: d,
+        label: p.name,
+        startsAt,
+        endsAt: localInstant(endDate, p.endTime, zone),
+        requiredCount: p.requiredCount,
+        requiredSkills: p.requiredSkills,
+        bankHoliday: holiday,
+      });
     }
   }
   return out;
@@ -101,7 +116,7 @@ export interface RotaFinding {
 }
 
 const hours = (p: Period) => (p.endsAt.getTime() - p.startsAt.getTime()) / HOUR;
-const fmt = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("ccc d LLL yyyy HH:mm");
+const fmt = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat('ccc d LLL yyyy HH:mm');
 
 /**
  * Working-time checks for adding `candidate` to the practitioner's other assignments `others` (excluding the
@@ -114,21 +129,48 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
 
   // Daily rest (WTR reg 10): the gap to the shift before and after.
   for (const o of sorted) {
-    const gap = o.endsAt <= candidate.startsAt ? candidate.startsAt.getTime() - o.endsAt.getTime() : o.startsAt >= candidate.endsAt ? o.startsAt.getTime() - candidate.endsAt.getTime() : -1;
+    const gap =
+      o.endsAt <= candidate.startsAt
+        ? candidate.startsAt.getTime() - o.endsAt.getTime()
+        : o.startsAt >= candidate.endsAt
+          ? o.startsAt.getTime() - candidate.endsAt.getTime()
+          : -1;
     if (gap < 0) {
-      findings.push({ code: 'overlap', rule: 'ROTA-OVERLAP', severity: 'hard', message: `Overlaps another shift (${fmt(o.startsAt, zone)} to ${fmt(o.endsAt, zone)}).` });
+      findings.push({
+        code: 'overlap',
+        rule: 'ROTA-OVERLAP',
+        severity: 'hard',
+        message: `Overlaps another shift (${fmt(o.startsAt, zone)} to ${fmt(o.endsAt, zone)}).`,
+      });
     } else if (gap < policy.minRestHours * HOUR) {
-      findings.push({ code: 'rest-too-short', rule: 'WTR-10', severity: 'hard', message: `Only ${Math.round((gap / HOUR) * 10) / 10} h of rest ${o.endsAt <= candidate.startsAt ? 'after' : 'before'} the shift of ${fmt(o.startsAt, zone)}; at least ${policy.minRestHours} h are required.` });
+      findings.push({
+        code: 'rest-too-short',
+        rule: 'WTR-10',
+        severity: 'hard',
+        message: `Only ${Math.round((gap / HOUR) * 10) / 10} h of rest ${o.endsAt <= candidate.startsAt ? 'after' : 'before'} the shift of ${fmt(o.startsAt, zone)}; at least ${policy.minRestHours} h are required.`,
+      });
     }
   }
 
   // Average weekly hours (WTR reg 4) over the reference period ending, and the one starting, with the candidate.
   const window = policy.referenceWeeks * 7 * 24 * HOUR;
-  for (const [start, end] of [[candidate.endsAt.getTime() - window, candidate.endsAt.getTime()], [candidate.startsAt.getTime(), candidate.startsAt.getTime() + window]]) {
-    const inWindow = [...sorted, candidate].reduce((sum, p) => sum + Math.max(0, Math.min(end, p.endsAt.getTime()) - Math.max(start, p.startsAt.getTime())), 0) / HOUR;
+  for (const [start, end] of [
+    [candidate.endsAt.getTime() - window, candidate.endsAt.getTime()],
+    [candidate.startsAt.getTime(), candidate.startsAt.getTime() + window],
+  ]) {
+    const inWindow =
+      [...sorted, candidate].reduce(
+        (sum, p) => sum + Math.max(0, Math.min(end, p.endsAt.getTime()) - Math.max(start, p.startsAt.getTime())),
+        0,
+      ) / HOUR;
     const average = inWindow / policy.referenceWeeks;
     if (average > policy.maxWeeklyHours) {
-      findings.push({ code: 'weekly-hours', rule: 'WTR-4', severity: 'warning', message: `${Math.round(average * 10) / 10} h a week on average over ${policy.referenceWeeks} weeks, above ${policy.maxWeeklyHours} h.` });
+      findings.push({
+        code: 'weekly-hours',
+        rule: 'WTR-4',
+        severity: 'warning',
+        message: `${Math.round(average * 10) / 10} h a week on average over ${policy.referenceWeeks} weeks, above ${policy.maxWeeklyHours} h.`,
+      });
       break;
     }
   }
@@ -141,17 +183,32 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
     for (let d = addDays(own, -1); nightDates.has(d); d = addDays(d, -1)) run++;
     for (let d = addDays(own, 1); nightDates.has(d); d = addDays(d, 1)) run++;
     if (run > policy.maxConsecutiveNights) {
-      findings.push({ code: 'consecutive-nights', rule: 'ROTA-NIGHTS', severity: 'warning', message: `${run} consecutive nights, above the limit of ${policy.maxConsecutiveNights}.` });
+      findings.push({
+        code: 'consecutive-nights',
+        rule: 'ROTA-NIGHTS',
+        severity: 'warning',
+        message: `${run} consecutive nights, above the limit of ${policy.maxConsecutiveNights}.`,
+      });
     }
   }
 
   // Weekly rest (WTR reg 11): an uninterrupted break of weeklyRestHours in every 7 days. The candidate can take it
   // away from the week ending with itself, or from the week ending with any later shift within 7 days of it.
   const all = [...sorted, candidate].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-  const weekEnds = [candidate.endsAt.getTime(), ...sorted.filter((o) => o.endsAt > candidate.endsAt && o.endsAt.getTime() - candidate.startsAt.getTime() <= 7 * 24 * HOUR).map((o) => o.endsAt.getTime())];
+  const weekEnds = [
+    candidate.endsAt.getTime(),
+    ...sorted
+      .filter((o) => o.endsAt > candidate.endsAt && o.endsAt.getTime() - candidate.startsAt.getTime() <= 7 * 24 * HOUR)
+      .map((o) => o.endsAt.getTime()),
+  ];
   for (const end of weekEnds) {
     if (longestBreak(all, end - 7 * 24 * HOUR, end) < policy.weeklyRestHours * HOUR) {
-      findings.push({ code: 'weekly-rest', rule: 'WTR-11', severity: 'warning', message: `No uninterrupted ${policy.weeklyRestHours} h break in the 7 days up to ${fmt(new Date(end), zone)}.` });
+      findings.push({
+        code: 'weekly-rest',
+        rule: 'WTR-11',
+        severity: 'warning',
+        message: `No uninterrupted ${policy.weeklyRestHours} h break in the 7 days up to ${fmt(new Date(end), zone)}.`,
+      });
       break;
     }
   }
@@ -198,15 +255,35 @@ export function coverageGaps(shifts: CoverageShift[], from: Date, to: Date): Gap
   for (const s of inRange) {
     const missing = Math.max(0, s.requiredCount - s.assigned.length);
     const missingSkills = s.requiredSkills.filter((k) => !s.assigned.some((a) => a.skills.includes(k)));
-    if (missing > 0) gaps.push({ kind: 'understaffed', startsAt: s.startsAt, endsAt: s.endsAt, shiftId: s.id, label: s.label, missing, missingSkills });
-    else if (missingSkills.length) gaps.push({ kind: 'skill-missing', startsAt: s.startsAt, endsAt: s.endsAt, shiftId: s.id, label: s.label, missing: 0, missingSkills });
+    if (missing > 0)
+      gaps.push({ kind: 'understaffed', startsAt: s.startsAt, endsAt: s.endsAt, shiftId: s.id, label: s.label, missing, missingSkills });
+    else if (missingSkills.length)
+      gaps.push({
+        kind: 'skill-missing',
+        startsAt: s.startsAt,
+        endsAt: s.endsAt,
+        shiftId: s.id,
+        label: s.label,
+        missing: 0,
+        missingSkills,
+      });
   }
   let cursor = from.getTime();
   for (const s of inRange) {
-    if (s.startsAt.getTime() > cursor) gaps.push({ kind: 'no-shift', startsAt: new Date(cursor), endsAt: s.startsAt, shiftId: null, label: null, missing: 1, missingSkills: [] });
+    if (s.startsAt.getTime() > cursor)
+      gaps.push({
+        kind: 'no-shift',
+        startsAt: new Date(cursor),
+        endsAt: s.startsAt,
+        shiftId: null,
+        label: null,
+        missing: 1,
+        missingSkills: [],
+      });
     cursor = Math.max(cursor, s.endsAt.getTime());
   }
-  if (cursor < to.getTime()) gaps.push({ kind: 'no-shift', startsAt: new Date(cursor), endsAt: to, shiftId: null, label: null, missing: 1, missingSkills: [] });
+  if (cursor < to.getTime())
+    gaps.push({ kind: 'no-shift', startsAt: new Date(cursor), endsAt: to, shiftId: null, label: null, missing: 1, missingSkills: [] });
   return gaps.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }
 

@@ -25,7 +25,14 @@ interface ShiftRow {
   bankHoliday: boolean;
   notes: string | null;
   version: number;
-  assigned: Array<{ assignmentId: string; practitionerId: string; userId: string; displayName: string; skills: string[]; overrides: AssignedDto['overrides'] }>;
+  assigned: Array<{
+    assignmentId: string;
+    practitionerId: string;
+    userId: string;
+    displayName: string;
+    skills: string[];
+    overrides: AssignedDto['overrides'];
+  }>;
 }
 
 /** Shifts: generated from patterns (idempotently), or added by hand; listed with who is on them. */
@@ -45,7 +52,11 @@ export class ShiftsService {
     if (daysBetween(from, to) > 366) throw new UnprocessableProblem('Generate at most a year at a time.', 'bad-range');
     return this.db.transaction(async (m) => {
       const patterns: PatternFacts[] = (await m.getRepository(ShiftPatternEntity).find({ where: { active: true } })).map((p) => ({ ...p }));
-      const holidays = new Set<string>((await m.query(`SELECT to_char(date, 'YYYY-MM-DD') AS d FROM bank_holidays WHERE date BETWEEN $1 AND $2`, [from, to])).map((r: { d: string }) => r.d));
+      const holidays = new Set<string>(
+        (await m.query(`SELECT to_char(date, 'YYYY-MM-DD') AS d FROM bank_holidays WHERE date BETWEEN $1 AND $2`, [from, to])).map(
+          (r: { d: string }) => r.d,
+        ),
+      );
       const wanted = generateShifts(patterns, holidays, from, to, this.config.timeZone);
       let created = 0;
       for (let i = 0; i < wanted.length; i += 500) {
@@ -57,12 +68,27 @@ export class ShiftsService {
              FROM unnest($1::uuid[], $2::date[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::text[], $8::boolean[])
                   AS t(pattern_id, local_date, label, starts_at, ends_at, required_count, skills, bank_holiday)
            ON CONFLICT (pattern_id, local_date) WHERE pattern_id IS NOT NULL DO NOTHING RETURNING id`,
-          [batch.map((s) => s.patternId), batch.map((s) => s.localDate), batch.map((s) => s.label), batch.map((s) => s.startsAt), batch.map((s) => s.endsAt), batch.map((s) => s.requiredCount), batch.map((s) => s.requiredSkills.join(',')), batch.map((s) => s.bankHoliday)],
+          [
+            batch.map((s) => s.patternId),
+            batch.map((s) => s.localDate),
+            batch.map((s) => s.label),
+            batch.map((s) => s.startsAt),
+            batch.map((s) => s.endsAt),
+            batch.map((s) => s.requiredCount),
+            batch.map((s) => s.requiredSkills.join(',')),
+            batch.map((s) => s.bankHoliday),
+          ],
         );
         created += rows.length;
       }
       await this.audit.record(m, { action: 'rota.shifts.generate', resourceType: 'rota', details: { from, to, created } });
-      if (created) await this.events.emit(m, { type: 'rota.shifts.generated', aggregateType: 'rota', aggregateId: `${from}/${to}`, payload: { from, to, created } });
+      if (created)
+        await this.events.emit(m, {
+          type: 'rota.shifts.generated',
+          aggregateType: 'rota',
+          aggregateId: `${from}/${to}`,
+          payload: { from, to, created },
+        });
       return { created, existing: wanted.length - created };
     });
   }
@@ -71,13 +97,32 @@ export class ShiftsService {
     const startsAt = new Date(body.startsAt);
     const endsAt = new Date(body.endsAt);
     if (endsAt <= startsAt) throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period');
-    if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_HOURS * 3_600_000) throw new UnprocessableProblem(`A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, 'bad-period');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_HOURS * 3_600_000)
+      throw new UnprocessableProblem(`A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, 'bad-period');
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(ShiftEntity);
-      const holiday = (await m.query('SELECT 1 FROM bank_holidays WHERE date = $1', [localDate(startsAt, this.config.timeZone)])).length > 0;
-      const s = await repo.save(repo.create({ patternId: null, localDate: localDate(startsAt, this.config.timeZone), label: body.label, startsAt, endsAt, requiredCount: body.requiredCount, requiredSkills: body.requiredSkills ?? [], bankHoliday: holiday, notes: body.notes ?? null }));
+      const holiday =
+        (await m.query('SELECT 1 FROM bank_holidays WHERE date = $1', [localDate(startsAt, this.config.timeZone)])).length > 0;
+      const s = await repo.save(
+        repo.create({
+          patternId: null,
+          localDate: localDate(startsAt, this.config.timeZone),
+          label: body.label,
+          startsAt,
+          endsAt,
+          requiredCount: body.requiredCount,
+          requiredSkills: body.requiredSkills ?? [],
+          bankHoliday: holiday,
+          notes: body.notes ?? null,
+        }),
+      );
       await this.audit.record(m, { action: 'rota.shift.create', resourceType: 'shift', resourceId: s.id });
-      await this.events.emit(m, { type: 'rota.shift.created', aggregateType: 'shift', aggregateId: s.id, payload: { shiftId: s.id, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() } });
+      await this.events.emit(m, {
+        type: 'rota.shift.created',
+        aggregateType: 'shift',
+        aggregateId: s.id,
+        payload: { shiftId: s.id, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() },
+      });
       return this.get(s.id, m);
     });
   }
@@ -90,11 +135,29 @@ export class ShiftsService {
         `UPDATE shifts SET label = coalesce($3, label), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
                 notes = CASE WHEN $7 THEN $6 ELSE notes END, version = version + 1
           WHERE id = $1 AND version = $2 RETURNING id`,
-        [id, s.version, body.label ?? null, body.requiredCount ?? null, body.requiredSkills ?? null, body.notes ?? null, body.notes !== undefined],
+        [
+          id,
+          s.version,
+          body.label ?? null,
+          body.requiredCount ?? null,
+          body.requiredSkills ?? null,
+          body.notes ?? null,
+          body.notes !== undefined,
+        ],
       );
       if (!rows.length) throw new PreconditionFailedProblem();
-      await this.audit.record(m, { action: 'rota.shift.update', resourceType: 'shift', resourceId: id, details: { fields: Object.keys(body) } });
-      await this.events.emit(m, { type: 'rota.shift.updated', aggregateType: 'shift', aggregateId: id, payload: { shiftId: id, fields: Object.keys(body) } });
+      await this.audit.record(m, {
+        action: 'rota.shift.update',
+        resourceType: 'shift',
+        resourceId: id,
+        details: { fields: Object.keys(body) },
+      });
+      await this.events.emit(m, {
+        type: 'rota.shift.updated',
+        aggregateType: 'shift',
+        aggregateId: id,
+        payload: { shiftId: id, fields: Object.keys(body) },
+      });
       return this.get(id, m);
     });
   }
@@ -113,18 +176,29 @@ export class ShiftsService {
 
   async list(from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > 93 * 86_400_000) throw new UnprocessableProblem('List at most 93 days of shifts at a time.', 'bad-period');
+    if (to.getTime() - from.getTime() > 93 * 86_400_000)
+      throw new UnprocessableProblem('List at most 93 days of shifts at a time.', 'bad-period');
     const rows = await this.query(this.db.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
     return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.dto(s));
   }
 
   /** For the morning handover: shifts that started in [from, to) and carry notes, in time order (each handed over once). */
-  async notesBetween(m: EntityManager, from: Date, to: Date): Promise<Array<{ id: string; label: string; startsAt: string; endsAt: string; notes: string }>> {
+  async notesBetween(
+    m: EntityManager,
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ id: string; label: string; startsAt: string; endsAt: string; notes: string }>> {
     const rows: Array<{ id: string; label: string; starts_at: Date; ends_at: Date; notes: string }> = await m.query(
       `SELECT id, label, starts_at, ends_at, notes FROM shifts WHERE starts_at >= $1 AND starts_at < $2 AND notes IS NOT NULL AND btrim(notes) <> '' ORDER BY starts_at, id`,
       [from, to],
     );
-    return rows.map((r) => ({ id: r.id, label: r.label, startsAt: r.starts_at.toISOString(), endsAt: r.ends_at.toISOString(), notes: r.notes }));
+    return rows.map((r) => ({
+      id: r.id,
+      label: r.label,
+      startsAt: r.starts_at.toISOString(),
+      endsAt: r.ends_at.toISOString(),
+      notes: r.notes,
+    }));
   }
 
   async get(id: string, m: EntityManager = this.db.manager): Promise<ShiftDto> {

@@ -6,7 +6,14 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import { BadRequestProblem, ConflictProblem, ForbiddenProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import {
+  BadRequestProblem,
+  ConflictProblem,
+  ForbiddenProblem,
+  NotFoundProblem,
+  PreconditionFailedProblem,
+  UnprocessableProblem,
+} from '../common/problem';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { PractitionersService } from '../workforce/practitioners.service';
@@ -90,10 +97,18 @@ export class SwapsService {
   async create(actor: Actor, dto: CreateSwapDto): Promise<SwapDto> {
     const arranging = dto.takerPractitionerId !== undefined || dto.approve === true || dto.overrides !== undefined;
     if (arranging) await this.access.require(actor, 'swaps.decide', {}, { type: 'shift-assignment', id: dto.assignmentId });
-    if (dto.approve && !dto.takerPractitionerId) throw new UnprocessableProblem('Name the colleague taking the shift (takerPractitionerId) to approve a swap at once.', 'taker-required', { errors: [{ field: 'takerPractitionerId', messages: ['is required with approve'] }] });
-    if (dto.overrides && !dto.approve) throw new UnprocessableProblem('Overrides are given when approving (approve: true).', 'overrides-need-approve');
+    if (dto.approve && !dto.takerPractitionerId)
+      throw new UnprocessableProblem(
+        'Name the colleague taking the shift (takerPractitionerId) to approve a swap at once.',
+        'taker-required',
+        { errors: [{ field: 'takerPractitionerId', messages: ['is required with approve'] }] },
+      );
+    if (dto.overrides && !dto.approve)
+      throw new UnprocessableProblem('Overrides are given when approving (approve: true).', 'overrides-need-approve');
     if (dto.takerPractitionerId && dto.toPractitionerId && dto.takerPractitionerId !== dto.toPractitionerId) {
-      throw new UnprocessableProblem('The taker must be the colleague the offer is addressed to.', 'taker-not-addressee', { errors: [{ field: 'takerPractitionerId', messages: ['must equal toPractitionerId'] }] });
+      throw new UnprocessableProblem('The taker must be the colleague the offer is addressed to.', 'taker-not-addressee', {
+        errors: [{ field: 'takerPractitionerId', messages: ['must equal toPractitionerId'] }],
+      });
     }
     return this.db.transaction(async (m) => {
       // Locking the assignment makes "one open swap per assignment" hold under concurrent offers.
@@ -103,7 +118,10 @@ export class SwapsService {
         await this.access.require(actor, 'swaps.act', { owns: a.userId === actor.userId }, { type: 'shift-assignment', id: a.id });
       }
       this.refuseStarted(a.startsAt);
-      const [open]: Array<{ id: string }> = await m.query(`SELECT id FROM swap_requests WHERE assignment_id = $1 AND status = ANY($2::text[])`, [a.id, OPEN]);
+      const [open]: Array<{ id: string }> = await m.query(
+        `SELECT id FROM swap_requests WHERE assignment_id = $1 AND status = ANY($2::text[])`,
+        [a.id, OPEN],
+      );
       if (open) throw new ConflictProblem('This assignment is already offered in an open swap.', 'swap-already-open', { swapId: open.id });
       const to = dto.takerPractitionerId ?? dto.toPractitionerId ?? null;
       if (to) await this.requireColleague(m, to, a.practitionerId, dto.takerPractitionerId ? 'takerPractitionerId' : 'toPractitionerId');
@@ -113,8 +131,21 @@ export class SwapsService {
          VALUES ($1, $2, $3, $4, 'offered', $5, $6) RETURNING id`,
         [a.id, a.shiftId, a.practitionerId, to, dto.note ?? null, actor.userId],
       );
-      await this.audit.record(m, { action: 'rota.swap.offer', resourceType: 'swap-request', resourceId: id, details: { assignmentId: a.id, shiftId: a.shiftId, fromPractitionerId: a.practitionerId, toPractitionerId: to } });
-      await this.emit(m, 'rota.swap.offered', { swapId: id, assignmentId: a.id, shiftId: a.shiftId, fromPractitionerId: a.practitionerId, toPractitionerId: to, startsAt: iso(a.startsAt), endsAt: iso(a.endsAt) });
+      await this.audit.record(m, {
+        action: 'rota.swap.offer',
+        resourceType: 'swap-request',
+        resourceId: id,
+        details: { assignmentId: a.id, shiftId: a.shiftId, fromPractitionerId: a.practitionerId, toPractitionerId: to },
+      });
+      await this.emit(m, 'rota.swap.offered', {
+        swapId: id,
+        assignmentId: a.id,
+        shiftId: a.shiftId,
+        fromPractitionerId: a.practitionerId,
+        toPractitionerId: to,
+        startsAt: iso(a.startsAt),
+        endsAt: iso(a.endsAt),
+      });
       if (!dto.takerPractitionerId) return this.dto(await this.loadRow(m, id));
 
       const warnings = await this.acceptIn(m, await this.lockRow(m, id), dto.takerPractitionerId);
@@ -152,16 +183,24 @@ export class SwapsService {
       `SELECT ${COLUMNS} FROM ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     );
-    return pageOf(rows, limit, (r) => [r.createdKey, r.id], (r) => this.dto(r));
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.createdKey, r.id],
+      (r) => this.dto(r),
+    );
   }
 
   async get(actor: Actor, id: string): Promise<SwapDto> {
     const row = await this.loadRow(this.db.manager, id);
     if (!this.access.hasRole(actor, 'swaps.decide')) {
       const own = (await this.practitioners.findByUser(actor.userId))?.id ?? null;
-      const involved = row.createdBy === actor.userId || (own !== null && [row.fromPractitionerId, row.toPractitionerId, row.takerPractitionerId].includes(own));
+      const involved =
+        row.createdBy === actor.userId ||
+        (own !== null && [row.fromPractitionerId, row.toPractitionerId, row.takerPractitionerId].includes(own));
       const takeable = own !== null && row.status === 'offered' && row.toPractitionerId === null && row.fromPractitionerId !== own;
-      if (!involved && !takeable) await this.deny(actor, 'swaps.read', row.id, 'you may see your own swaps and the open offers you could take');
+      if (!involved && !takeable)
+        await this.deny(actor, 'swaps.read', row.id, 'you may see your own swaps and the open offers you could take');
     }
     return this.dto(row);
   }
@@ -183,9 +222,17 @@ export class SwapsService {
       }
       if (!taker) {
         taker = (await this.practitioners.findByUser(actor.userId, m))?.id;
-        if (!taker) throw new UnprocessableProblem('You have no practitioner record; name the colleague taking the shift.', 'no-practitioner-record', { errors: [{ field: 'takerPractitionerId', messages: ['is required'] }] });
+        if (!taker)
+          throw new UnprocessableProblem(
+            'You have no practitioner record; name the colleague taking the shift.',
+            'no-practitioner-record',
+            { errors: [{ field: 'takerPractitionerId', messages: ['is required'] }] },
+          );
       }
-      if (row.status !== 'offered') throw new ConflictProblem(`The swap is ${row.status}; only an open offer can be accepted.`, 'swap-not-open', { status: row.status });
+      if (row.status !== 'offered')
+        throw new ConflictProblem(`The swap is ${row.status}; only an open offer can be accepted.`, 'swap-not-open', {
+          status: row.status,
+        });
       if (taker === row.fromPractitionerId) throw new UnprocessableProblem('The offerer cannot take their own shift.', 'swap-to-self');
       if (row.toPractitionerId && row.toPractitionerId !== taker) {
         if (!manager) await this.access.require(actor, 'swaps.act', { owns: false }, { type: 'swap-request', id });
@@ -215,17 +262,33 @@ export class SwapsService {
     return this.close(actor, id, 'cancelled', dto.note, expectedVersion);
   }
 
-  private async close(actor: Actor, id: string, status: 'declined' | 'cancelled', note: string | undefined, expectedVersion: number | undefined): Promise<SwapDto> {
+  private async close(
+    actor: Actor,
+    id: string,
+    status: 'declined' | 'cancelled',
+    note: string | undefined,
+    expectedVersion: number | undefined,
+  ): Promise<SwapDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
       if (status === 'cancelled' && !this.access.hasRole(actor, 'swaps.act')) {
         await this.access.require(actor, 'swaps.act', { owns: row.fromUserId === actor.userId }, { type: 'swap-request', id });
       }
       assertVersion(expectedVersion, row.version);
-      if (!OPEN.includes(row.status)) throw new ConflictProblem(`The swap is already ${row.status}.`, 'swap-closed', { status: row.status });
-      await this.update(m, row, `status = '${status}', decided_by = $3, decided_at = $4, decision_note = $5`, [actor.userId, this.clock.now(), note ?? null]);
+      if (!OPEN.includes(row.status))
+        throw new ConflictProblem(`The swap is already ${row.status}.`, 'swap-closed', { status: row.status });
+      await this.update(m, row, `status = '${status}', decided_by = $3, decided_at = $4, decision_note = $5`, [
+        actor.userId,
+        this.clock.now(),
+        note ?? null,
+      ]);
       const verb = status === 'declined' ? 'decline' : 'cancel';
-      await this.audit.record(m, { action: `rota.swap.${verb}`, resourceType: 'swap-request', resourceId: id, details: { assignmentId: row.assignmentId, previousStatus: row.status } });
+      await this.audit.record(m, {
+        action: `rota.swap.${verb}`,
+        resourceType: 'swap-request',
+        resourceId: id,
+        details: { assignmentId: row.assignmentId, previousStatus: row.status },
+      });
       await this.emit(m, `rota.swap.${status}`, this.payload(row));
       return this.dto(await this.loadRow(m, id));
     });
@@ -238,14 +301,22 @@ export class SwapsService {
     this.refuseStarted(a.startsAt);
     const checked = await this.checks.check(m, a, taker, [a.id]);
     if (checked.hard.length) {
-      throw new UnprocessableProblem(`The colleague cannot take this shift: ${checked.hard.map((f) => f.message).join(' ')}`, 'swap-refused', { findings: [...checked.hard, ...checked.warnings] });
+      throw new UnprocessableProblem(
+        `The colleague cannot take this shift: ${checked.hard.map((f) => f.message).join(' ')}`,
+        'swap-refused',
+        { findings: [...checked.hard, ...checked.warnings] },
+      );
     }
     await this.update(m, row, `status = 'accepted', taker_practitioner_id = $3, accepted_at = $4`, [taker, this.clock.now()]);
     await this.audit.record(m, {
       action: 'rota.swap.accept',
       resourceType: 'swap-request',
       resourceId: row.id,
-      details: { assignmentId: row.assignmentId, takerPractitionerId: taker, ...(checked.warnings.length ? { warnings: checked.warnings.map((w) => w.code) } : {}) },
+      details: {
+        assignmentId: row.assignmentId,
+        takerPractitionerId: taker,
+        ...(checked.warnings.length ? { warnings: checked.warnings.map((w) => w.code) } : {}),
+      },
     });
     await this.emit(m, 'rota.swap.accepted', { ...this.payload(row), takerPractitionerId: taker });
     return checked.warnings;
@@ -258,20 +329,46 @@ export class SwapsService {
    * cascades on delete: otherwise removing the offered assignment would delete the swap being approved.
    */
   private async approveIn(m: EntityManager, actor: Actor, row: SwapRow, overrides: Override[], note: string | undefined): Promise<void> {
-    if (row.status !== 'accepted') throw new ConflictProblem(`The swap is ${row.status}; only an accepted swap can be approved.`, 'swap-not-accepted', { status: row.status });
+    if (row.status !== 'accepted')
+      throw new ConflictProblem(`The swap is ${row.status}; only an accepted swap can be approved.`, 'swap-not-accepted', {
+        status: row.status,
+      });
     const taker = row.takerPractitionerId!;
     const a = await this.currentAssignment(m, row);
     this.refuseStarted(a.startsAt);
-    const assignmentId = await this.assignments.assignIn(m, actor, { shiftId: a.shiftId, practitionerId: taker, overrides, source: 'swap', replacing: [a.id] });
-    await this.update(m, row, `status = 'approved', assignment_id = $3, decided_by = $4, decided_at = $5, decision_note = $6`, [assignmentId, actor.userId, this.clock.now(), note ?? null]);
+    const assignmentId = await this.assignments.assignIn(m, actor, {
+      shiftId: a.shiftId,
+      practitionerId: taker,
+      overrides,
+      source: 'swap',
+      replacing: [a.id],
+    });
+    await this.update(m, row, `status = 'approved', assignment_id = $3, decided_by = $4, decided_at = $5, decision_note = $6`, [
+      assignmentId,
+      actor.userId,
+      this.clock.now(),
+      note ?? null,
+    ]);
     await this.assignments.unassignIn(m, actor, a.id, 'swap');
     await this.audit.record(m, {
       action: 'rota.swap.approve',
       resourceType: 'swap-request',
       resourceId: row.id,
-      details: { shiftId: a.shiftId, fromPractitionerId: row.fromPractitionerId, takerPractitionerId: taker, removedAssignmentId: a.id, newAssignmentId: assignmentId, ...(overrides.length ? { overrides: overrides.map((o) => o.code) } : {}) },
+      details: {
+        shiftId: a.shiftId,
+        fromPractitionerId: row.fromPractitionerId,
+        takerPractitionerId: taker,
+        removedAssignmentId: a.id,
+        newAssignmentId: assignmentId,
+        ...(overrides.length ? { overrides: overrides.map((o) => o.code) } : {}),
+      },
     });
-    await this.emit(m, 'rota.swap.approved', { ...this.payload(row), takerPractitionerId: taker, removedAssignmentId: a.id, newAssignmentId: assignmentId });
+    await this.emit(m, 'rota.swap.approved', {
+      ...this.payload(row),
+      takerPractitionerId: taker,
+      removedAssignmentId: a.id,
+      newAssignmentId: assignmentId,
+    });
   }
 
   /**
@@ -280,35 +377,68 @@ export class SwapsService {
    */
   private async currentAssignment(m: EntityManager, row: SwapRow): Promise<AssignmentRow> {
     const a = row.assignmentId ? await this.lockAssignment(m, row.assignmentId) : undefined;
-    const stale = !a || a.practitionerId !== row.fromPractitionerId || a.shiftId !== row.shiftId || a.startsAt.getTime() !== new Date(row.startsAt).getTime() || a.endsAt.getTime() !== new Date(row.endsAt).getTime();
-    if (stale) throw new ConflictProblem('The shift or the assignment offered has changed since the swap was made; make a new offer.', 'swap-stale');
+    const stale =
+      !a ||
+      a.practitionerId !== row.fromPractitionerId ||
+      a.shiftId !== row.shiftId ||
+      a.startsAt.getTime() !== new Date(row.startsAt).getTime() ||
+      a.endsAt.getTime() !== new Date(row.endsAt).getTime();
+    if (stale)
+      throw new ConflictProblem('The shift or the assignment offered has changed since the swap was made; make a new offer.', 'swap-stale');
     return a;
   }
 
   private refuseStarted(startsAt: Date): void {
-    if (startsAt <= this.clock.now()) throw new UnprocessableProblem('The shift has already started; only future shifts can be swapped.', 'shift-started');
+    if (startsAt <= this.clock.now())
+      throw new UnprocessableProblem('The shift has already started; only future shifts can be swapped.', 'shift-started');
   }
 
   private async requireColleague(m: EntityManager, practitionerId: string, fromPractitionerId: string, field: string): Promise<void> {
-    if (practitionerId === fromPractitionerId) throw new UnprocessableProblem('The offerer cannot take their own shift.', 'swap-to-self', { errors: [{ field, messages: ['must be a colleague, not the offerer'] }] });
+    if (practitionerId === fromPractitionerId)
+      throw new UnprocessableProblem('The offerer cannot take their own shift.', 'swap-to-self', {
+        errors: [{ field, messages: ['must be a colleague, not the offerer'] }],
+      });
     const [p] = await m.query('SELECT 1 FROM practitioners WHERE id = $1', [practitionerId]);
-    if (!p) throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'reference-not-found', { errors: [{ field, messages: ['is not a practitioner'] }] });
+    if (!p)
+      throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'reference-not-found', {
+        errors: [{ field, messages: ['is not a practitioner'] }],
+      });
   }
 
   /** Compare-and-set on the version read under the row lock; `sets` uses $3 onwards. */
   private async update(m: EntityManager, row: SwapRow, sets: string, params: unknown[]): Promise<void> {
-    const [rows] = await m.query(`UPDATE swap_requests SET ${sets}, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`, [row.id, row.version, ...params]);
+    const [rows] = await m.query(`UPDATE swap_requests SET ${sets}, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`, [
+      row.id,
+      row.version,
+      ...params,
+    ]);
     if (!rows.length) throw new PreconditionFailedProblem('The swap was changed by someone else meanwhile; fetch it again and retry.');
   }
 
   /** A denial the route could not know about (swaps.read lets every AMHP in): audited, then 403. */
   private async deny(actor: Actor, policy: string, id: string, reason: string): Promise<never> {
-    await this.audit.recordAlone({ action: 'access.denied', resourceType: 'swap-request', resourceId: id, outcome: 'denied', actor: { userId: actor.userId, roles: actor.roles }, details: { policy, reason } });
+    await this.audit.recordAlone({
+      action: 'access.denied',
+      resourceType: 'swap-request',
+      resourceId: id,
+      outcome: 'denied',
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { policy, reason },
+    });
     throw new ForbiddenProblem(reason);
   }
 
   private payload(row: SwapRow): Record<string, unknown> {
-    return { swapId: row.id, assignmentId: row.assignmentId, shiftId: row.shiftId, fromPractitionerId: row.fromPractitionerId, toPractitionerId: row.toPractitionerId, takerPractitionerId: row.takerPractitionerId, startsAt: iso(row.startsAt), endsAt: iso(row.endsAt) };
+    return {
+      swapId: row.id,
+      assignmentId: row.assignmentId,
+      shiftId: row.shiftId,
+      fromPractitionerId: row.fromPractitionerId,
+      toPractitionerId: row.toPractitionerId,
+      takerPractitionerId: row.takerPractitionerId,
+      startsAt: iso(row.startsAt),
+      endsAt: iso(row.endsAt),
+    };
   }
 
   private async emit(m: EntityManager, type: string, payload: Record<string, unknown>): Promise<void> {

@@ -15,7 +15,10 @@ export class ActionsController {
 
   @Get()
   @Authorize('actions.read')
-  @ApiOperation({ summary: 'Follow-up actions, due first (`owner=me`: yours; `open`; `overdue`: not done and past due). Managers see all; AMHPs the ones they own or created. Each listed is an audited read.' })
+  @ApiOperation({
+    summary:
+      'Follow-up actions, due first (`owner=me`: yours; `open`; `overdue`: not done and past due). Managers see all; AMHPs the ones they own or created. Each listed is an audited read.',
+  })
   @ApiOkResponse({ type: ActionListDto })
   list(@CurrentActor() actor: Actor, @Query() q: ActionQuery): Promise<ActionListDto> {
     return this.actions.list(actor, q);
@@ -26,7 +29,11 @@ export class ActionsController {
   @ApiOperation({ summary: 'Add an action to a handover (managers only): description, owner (a user or a team), due time.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ActionViewDto })
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateActionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ActionViewDto> {
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateActionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ActionViewDto> {
     const a = await this.actions.add(actor, dto);
     reply.header('etag', etagFor(a.version)).header('location', `/actions/${a.id}`);
     return a;
@@ -39,7 +46,13 @@ export class ActionsController {
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ActionViewDto })
   @ApiConflictResponse({ description: '`action-done`: it was done already.' })
-  async done(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ActionDoneDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<ActionViewDto> {
+  async done(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ActionDoneDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ActionViewDto> {
     const a = await this.actions.done(actor, id, dto.note, version);
     reply.header('etag', etagFor(a.version));
     return a;

@@ -63,7 +63,6 @@ interface ActionRow {
   sortKey: Date;
 }
 
-
 /**
  * Follow-up actions from out-of-hours decisions and handovers (OOH-08 (10): actions, owners and deadlines).
  *
@@ -100,19 +99,33 @@ export class ActionsService {
     }
     const sql = `${SELECT} ${where} ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.id LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
-      const rows = await this.audit.selectAudited<ActionRow>(m, { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'subjectPersonId' }, { action: 'action.read', resourceType: 'follow-up-action', details: { via: 'list' } });
+      const rows = await this.audit.selectAudited<ActionRow>(
+        m,
+        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'subjectPersonId' },
+        { action: 'action.read', resourceType: 'follow-up-action', details: { via: 'list' } },
+      );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return { items: page.map((r) => this.view(r, now)), nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.sortKey).toISOString(), last.id]) : null };
+      return {
+        items: page.map((r) => this.view(r, now)),
+        nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.sortKey).toISOString(), last.id]) : null,
+      };
     });
   }
 
   /** POST /actions: a manager adds an action for a handover. */
   async add(actor: Actor, dto: CreateActionDto): Promise<ActionViewDto> {
-    if (!this.isManager(actor)) await this.access.deny(actor, 'actions.write', { type: 'handover', id: dto.sourceId }, 'Only a manager adds actions to a handover; a decision\'s actions come from the decision when it is signed.');
+    if (!this.isManager(actor))
+      await this.access.deny(
+        actor,
+        'actions.write',
+        { type: 'handover', id: dto.sourceId },
+        "Only a manager adds actions to a handover; a decision's actions come from the decision when it is signed.",
+      );
     return this.db.transaction(async (m) => {
       const [handover] = await m.query('SELECT id FROM handovers WHERE id = $1', [dto.sourceId]);
-      if (!handover) throw new UnprocessableProblem(`Handover ${dto.sourceId} does not exist.`, 'handover-not-found', { field: 'sourceId' });
+      if (!handover)
+        throw new UnprocessableProblem(`Handover ${dto.sourceId} does not exist.`, 'handover-not-found', { field: 'sourceId' });
       const [id] = await this.insert(m, actor, 'handover', dto.sourceId, [dto]);
       return this.view(await this.load(m, id), this.clock.now());
     });
@@ -125,14 +138,41 @@ export class ActionsService {
       if (!locked.length) throw new NotFoundProblem('Action', id);
       const a = await this.load(m, id);
       if (!this.isManager(actor) && a.ownerUserId !== actor.userId) {
-        await this.access.deny(actor, 'actions.write', { type: 'follow-up-action', id }, 'Only the action\'s owner or a manager may mark it done.', a.subjectPersonId);
+        await this.access.deny(
+          actor,
+          'actions.write',
+          { type: 'follow-up-action', id },
+          "Only the action's owner or a manager may mark it done.",
+          a.subjectPersonId,
+        );
       }
-      if (a.doneAt) throw new ConflictProblem(`This action was done at ${isoOrNull(a.doneAt)}.`, 'action-done', { doneAt: isoOrNull(a.doneAt), doneBy: a.doneBy });
+      if (a.doneAt)
+        throw new ConflictProblem(`This action was done at ${isoOrNull(a.doneAt)}.`, 'action-done', {
+          doneAt: isoOrNull(a.doneAt),
+          doneBy: a.doneBy,
+        });
       assertVersion(expectedVersion, a.version);
       const now = this.clock.now();
-      await m.query('UPDATE follow_up_actions SET done_at = $2, done_by = $3, done_note = $4, version = version + 1 WHERE id = $1', [id, now, actor.userId, note ?? null]);
-      await this.audit.record(m, { action: 'action.done', resourceType: 'follow-up-action', resourceId: id, subjectPersonId: a.subjectPersonId, accessBasis: this.isManager(actor) ? 'role:manager' : 'owner', details: { sourceType: a.sourceType, sourceId: a.sourceId } });
-      await this.events.emit(m, { type: 'action.done', aggregateType: 'follow-up-action', aggregateId: id, payload: { actionId: id, sourceType: a.sourceType, sourceId: a.sourceId, doneBy: actor.userId } });
+      await m.query('UPDATE follow_up_actions SET done_at = $2, done_by = $3, done_note = $4, version = version + 1 WHERE id = $1', [
+        id,
+        now,
+        actor.userId,
+        note ?? null,
+      ]);
+      await this.audit.record(m, {
+        action: 'action.done',
+        resourceType: 'follow-up-action',
+        resourceId: id,
+        subjectPersonId: a.subjectPersonId,
+        accessBasis: this.isManager(actor) ? 'role:manager' : 'owner',
+        details: { sourceType: a.sourceType, sourceId: a.sourceId },
+      });
+      await this.events.emit(m, {
+        type: 'action.done',
+        aggregateType: 'follow-up-action',
+        aggregateId: id,
+        payload: { actionId: id, sourceType: a.sourceType, sourceId: a.sourceId, doneBy: actor.userId },
+      });
       return this.view(await this.load(m, id), now);
     });
   }
@@ -142,16 +182,37 @@ export class ActionsService {
    * the caller audits what it shows.
    */
   async openActions(m: EntityManager): Promise<OpenAction[]> {
-    const rows: ActionRow[] = await m.query(`${SELECT} WHERE a.done_at IS NULL ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.created_at, a.id`);
-    return rows.map((r) => ({ id: r.id, description: r.description, ownerUserId: r.ownerUserId, ownerTeam: r.ownerTeam, dueAt: isoOrNull(r.dueAt), doneAt: isoOrNull(r.doneAt), sourceType: r.sourceType, sourceId: r.sourceId }));
+    const rows: ActionRow[] = await m.query(
+      `${SELECT} WHERE a.done_at IS NULL ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.created_at, a.id`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      description: r.description,
+      ownerUserId: r.ownerUserId,
+      ownerTeam: r.ownerTeam,
+      dueAt: isoOrNull(r.dueAt),
+      doneAt: isoOrNull(r.doneAt),
+      sourceType: r.sourceType,
+      sourceId: r.sourceId,
+    }));
   }
 
   /**
    * Records actions in the caller's transaction (a decision being signed or amended, a handover), audited and
    * emitted one by one. A named owner must be a user: 422 naming the ones that are not. Returns the new ids in order.
    */
-  async insert(m: EntityManager, actor: Actor, sourceType: 'decision' | 'handover', sourceId: string, actions: NewAction[], subjectPersonId: string | null = null): Promise<string[]> {
-    await this.requireOwners(m, actions.map((a) => a.ownerUserId ?? null));
+  async insert(
+    m: EntityManager,
+    actor: Actor,
+    sourceType: 'decision' | 'handover',
+    sourceId: string,
+    actions: NewAction[],
+    subjectPersonId: string | null = null,
+  ): Promise<string[]> {
+    await this.requireOwners(
+      m,
+      actions.map((a) => a.ownerUserId ?? null),
+    );
     const ids: string[] = [];
     for (const a of actions) {
       const [{ id }] = await m.query(
@@ -160,8 +221,25 @@ export class ActionsService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp()) RETURNING id`,
         [sourceType, sourceId, a.description, a.ownerUserId ?? null, a.ownerTeam ?? null, a.dueAt ? new Date(a.dueAt) : null, actor.userId],
       );
-      await this.audit.record(m, { action: 'action.create', resourceType: 'follow-up-action', resourceId: id, subjectPersonId, details: { sourceType, sourceId, ownerUserId: a.ownerUserId ?? null } });
-      await this.events.emit(m, { type: 'action.created', aggregateType: 'follow-up-action', aggregateId: id, payload: { actionId: id, sourceType, sourceId, ownerUserId: a.ownerUserId ?? null, dueAt: a.dueAt ? new Date(a.dueAt).toISOString() : null } });
+      await this.audit.record(m, {
+        action: 'action.create',
+        resourceType: 'follow-up-action',
+        resourceId: id,
+        subjectPersonId,
+        details: { sourceType, sourceId, ownerUserId: a.ownerUserId ?? null },
+      });
+      await this.events.emit(m, {
+        type: 'action.created',
+        aggregateType: 'follow-up-action',
+        aggregateId: id,
+        payload: {
+          actionId: id,
+          sourceType,
+          sourceId,
+          ownerUserId: a.ownerUserId ?? null,
+          dueAt: a.dueAt ? new Date(a.dueAt).toISOString() : null,
+        },
+      });
       ids.push(id);
     }
     return ids;
@@ -172,7 +250,10 @@ export class ActionsService {
     const out = new Map<string, ActionViewDto[]>();
     if (!sourceIds.length) return out;
     const now = this.clock.now();
-    const rows: ActionRow[] = await m.query(`${SELECT} WHERE a.source_type = $1 AND a.source_id = ANY($2::uuid[]) ORDER BY a.created_at, a.id`, [sourceType, sourceIds]);
+    const rows: ActionRow[] = await m.query(
+      `${SELECT} WHERE a.source_type = $1 AND a.source_id = ANY($2::uuid[]) ORDER BY a.created_at, a.id`,
+      [sourceType, sourceIds],
+    );
     for (const r of rows) {
       const list = out.get(r.sourceId) ?? [];
       list.push(this.view(r, now));
@@ -187,7 +268,12 @@ export class ActionsService {
     if (!ids.length) return;
     const known = await this.users.displayNames(m, ids);
     const unknown = ids.filter((x) => !known.has(x));
-    if (unknown.length) throw new UnprocessableProblem(`No user has the id ${unknown.join(', ')}: name an owner who is a user, or give ownerTeam.`, 'owner-not-found', { field, unknown });
+    if (unknown.length)
+      throw new UnprocessableProblem(
+        `No user has the id ${unknown.join(', ')}: name an owner who is a user, or give ownerTeam.`,
+        'owner-not-found',
+        { field, unknown },
+      );
   }
 
   private isManager(actor: Actor): boolean {

@@ -33,7 +33,12 @@ const content = (over: Partial<DecisionContent> = {}): DecisionContent => ({
   personViews: 'Wants to stay at home; does not want her son told tonight.',
   options: [
     { option: 'Stay at home with a night sitter', leastRestrictive: true, chosen: true },
-    { option: 'Emergency respite bed', leastRestrictive: false, chosen: false, whyRejected: 'Against her wishes; the risk is managed with a sitter.' },
+    {
+      option: 'Emergency respite bed',
+      leastRestrictive: false,
+      chosen: false,
+      whyRejected: 'Against her wishes; the risk is managed with a sitter.',
+    },
   ],
   riskAnalysis: 'Further falls: moderate; harm from her son: unknown until the enquiry.',
   decision: 'A night sitter until 09:00; the s.42 enquiry goes to the day team.',
@@ -44,7 +49,12 @@ const content = (over: Partial<DecisionContent> = {}): DecisionContent => ({
   ...over,
 });
 
-const UA = { managingAuthority: 'Oakfield Care Home', grantedAt: '2026-11-21T02:00:00Z', days: 7, standardRequestedAt: '2026-11-21T02:00:00Z' };
+const UA = {
+  managingAuthority: 'Oakfield Care Home',
+  grantedAt: '2026-11-21T02:00:00Z',
+  days: 7,
+  standardRequestedAt: '2026-11-21T02:00:00Z',
+};
 const EXTENSION = {
   requestedAt: '2026-11-26T10:00:00Z',
   decidedAt: '2026-11-26T22:15:00Z',
@@ -58,20 +68,60 @@ const EXTENSION = {
 const complete: Record<DecisionType, () => Rec> = {
   'adult-safeguarding': () => ({
     content: content(),
-    details: { s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Bruising; she says she cannot stop her son.' }, immediateProtection: 'Night sitter', policeReferral: true, advocacyNeeded: false, enquiryDelegatedTo: 'Riverside day team' },
-  }),
-  'best-interests': () => ({
-    content: content({ legalFrameworks: ['mca-best-interests'], powerOrDuty: 'MCA 2005 ss.4-5', capacity: 'Assessed as lacking capacity to decide where to stay tonight (delirium).' }),
     details: {
-      capacity: { decision: 'Where to stay tonight', assessedAt: '2026-11-21T01:50:00Z', impairment: true, unableTo: ['retain', 'use-or-weigh'], causalLink: true, practicableStepsTaken: 'Quiet room, glasses, her daughter on speaker.' },
-      bestInterests: { canItWait: 'No: she cannot be left alone tonight.', wishesAndFeelings: 'Has always said she wants to stay at home.', beliefsAndValues: 'Independence matters greatly to her.', attorneyOrDeputyChecked: true, imcaRequired: false, leastRestrictive: 'Home with a sitter.' },
+      s42: {
+        careAndSupportNeeds: true,
+        abuseOrNeglect: true,
+        unableToProtectSelf: true,
+        evidence: 'Bruising; she says she cannot stop her son.',
+      },
+      immediateProtection: 'Night sitter',
+      policeReferral: true,
+      advocacyNeeded: false,
+      enquiryDelegatedTo: 'Riverside day team',
     },
   }),
-  'dols-urgent-authorisation': () => ({ content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 74-78' }), details: { ...UA } }),
-  'dols-extension': () => ({ content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 84-85' }), details: { ...UA, extension: { ...EXTENSION } } }),
+  'best-interests': () => ({
+    content: content({
+      legalFrameworks: ['mca-best-interests'],
+      powerOrDuty: 'MCA 2005 ss.4-5',
+      capacity: 'Assessed as lacking capacity to decide where to stay tonight (delirium).',
+    }),
+    details: {
+      capacity: {
+        decision: 'Where to stay tonight',
+        assessedAt: '2026-11-21T01:50:00Z',
+        impairment: true,
+        unableTo: ['retain', 'use-or-weigh'],
+        causalLink: true,
+        practicableStepsTaken: 'Quiet room, glasses, her daughter on speaker.',
+      },
+      bestInterests: {
+        canItWait: 'No: she cannot be left alone tonight.',
+        wishesAndFeelings: 'Has always said she wants to stay at home.',
+        beliefsAndValues: 'Independence matters greatly to her.',
+        attorneyOrDeputyChecked: true,
+        imcaRequired: false,
+        leastRestrictive: 'Home with a sitter.',
+      },
+    },
+  }),
+  'dols-urgent-authorisation': () => ({
+    content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 74-78' }),
+    details: { ...UA },
+  }),
+  'dols-extension': () => ({
+    content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 84-85' }),
+    details: { ...UA, extension: { ...EXTENSION } },
+  }),
   'emergency-placement': () => ({
     content: content({ legalFrameworks: ['care-act-other'], powerOrDuty: 'Care Act 2014 s.19(3): urgent needs' }),
-    details: { placement: 'Beech House, respite room 4', startsAt: '2026-11-21T03:00:00Z', costPence: 150_000, fundingAuthority: 'Northshire CC' },
+    details: {
+      placement: 'Beech House, respite room 4',
+      startsAt: '2026-11-21T03:00:00Z',
+      costPence: 150_000,
+      fundingAuthority: 'Northshire CC',
+    },
   }),
   'carer-breakdown': () => ({
     content: content({ legalFrameworks: ['care-act-other'], powerOrDuty: 'Care Act 2014 s.19(3)' }),
@@ -79,14 +129,25 @@ const complete: Record<DecisionType, () => Rec> = {
   }),
   'child-protection-referral': () => ({
     content: content({ legalFrameworks: ['children-act'], powerOrDuty: 'Children Act 1989 s.47 (referral)' }),
-    details: { childrenServicesContacted: "Northshire children's EDT, duty worker J. Patel", contactedAt: '2026-11-21T02:20:00Z', reference: 'CS-2026-0412' },
+    details: {
+      childrenServicesContacted: "Northshire children's EDT, duty worker J. Patel",
+      contactedAt: '2026-11-21T02:20:00Z',
+      reference: 'CS-2026-0412',
+    },
   }),
   other: () => ({ content: content({ legalFrameworks: ['other'] }), details: {} }),
 };
 
 const costOf = (r: Rec) => (typeof r.details.costPence === 'number' ? r.details.costPence : null);
-const opts = (r: Rec, over: Partial<SigningOptions> = {}): SigningOptions => ({ costPence: costOf(r), limitPence: LIMIT, escalation: null, zone: LONDON, ...over });
-const missing = (type: DecisionType, r: Rec, over: Partial<SigningOptions> = {}) => missingForSigning(type, r.content, r.details, opts(r, over));
+const opts = (r: Rec, over: Partial<SigningOptions> = {}): SigningOptions => ({
+  costPence: costOf(r),
+  limitPence: LIMIT,
+  escalation: null,
+  zone: LONDON,
+  ...over,
+});
+const missing = (type: DecisionType, r: Rec, over: Partial<SigningOptions> = {}) =>
+  missingForSigning(type, r.content, r.details, opts(r, over));
 const fields = (type: DecisionType, r: Rec, over: Partial<SigningOptions> = {}) => missing(type, r, over).map((m) => m.field);
 const draftFields = (type: DecisionType, r: Rec) => validateDraft(type, r.content, r.details).map((e) => e.field);
 
@@ -164,7 +225,13 @@ const CONTENT_PATHS: Array<[string, string[]]> = [
 ];
 
 const DETAILS_PATHS: Record<DecisionType, string[]> = {
-  'adult-safeguarding': ['details.s42', 'details.s42.careAndSupportNeeds', 'details.s42.abuseOrNeglect', 'details.s42.unableToProtectSelf', 'details.s42.evidence'],
+  'adult-safeguarding': [
+    'details.s42',
+    'details.s42.careAndSupportNeeds',
+    'details.s42.abuseOrNeglect',
+    'details.s42.unableToProtectSelf',
+    'details.s42.evidence',
+  ],
   'best-interests': [
     'content.capacity',
     'details.capacity',
@@ -238,7 +305,9 @@ describe('removing a required field names exactly that field', () => {
 
   it('an action owned by a named user needs no team', () => {
     const type = 'carer-breakdown';
-    const r = set(complete[type](), 'content.actions', [{ description: 'Review the care package', ownerUserId: '6f1c2a8e-3b7d-4c1e-9a2f-0d5e8b7c6a41' }]);
+    const r = set(complete[type](), 'content.actions', [
+      { description: 'Review the care package', ownerUserId: '6f1c2a8e-3b7d-4c1e-9a2f-0d5e8b7c6a41' },
+    ]);
     expect(fields(type, r)).toEqual([]);
   });
 
@@ -263,7 +332,12 @@ describe('OOH-01: the s.42 three-part test', () => {
   ])('needs %p, abuse or neglect %p, unable to protect %p → duty %p', (careAndSupportNeeds, abuseOrNeglect, unableToProtectSelf, duty) => {
     expect(s42DutyArises({ careAndSupportNeeds, abuseOrNeglect, unableToProtectSelf })).toBe(duty);
     // Where the duty does not arise, that is still a decision to record: nothing is missing.
-    const r = set(complete['adult-safeguarding'](), 'details.s42', { careAndSupportNeeds, abuseOrNeglect, unableToProtectSelf, evidence: 'As found.' });
+    const r = set(complete['adult-safeguarding'](), 'details.s42', {
+      careAndSupportNeeds,
+      abuseOrNeglect,
+      unableToProtectSelf,
+      evidence: 'As found.',
+    });
     expect(fields('adult-safeguarding', r)).toEqual([]);
   });
 
@@ -271,7 +345,11 @@ describe('OOH-01: the s.42 three-part test', () => {
     const r = set(complete['adult-safeguarding'](), 'details.s42.abuseOrNeglect', 'yes');
     expect(draftFields('adult-safeguarding', r)).toEqual(['details.s42.abuseOrNeglect']);
     expect(missing('adult-safeguarding', r)).toEqual([
-      { field: 'details.s42.abuseOrNeglect', rule: 'OOH-01', message: 'Record whether the adult is experiencing, or at risk of, abuse or neglect (Care Act s.42(1)(b)).' },
+      {
+        field: 'details.s42.abuseOrNeglect',
+        rule: 'OOH-01',
+        message: 'Record whether the adult is experiencing, or at risk of, abuse or neglect (Care Act s.42(1)(b)).',
+      },
     ]);
   });
 });
@@ -286,16 +364,29 @@ describe('OOH-02: the two-stage capacity test behind a best-interests decision',
     ['nothing found', false, [], false, false, ['details.capacity.impairment', 'details.capacity.unableTo', 'details.capacity.causalLink']],
   ])('%s', (_name, impairment, unableTo, causalLink, lacks, expected) => {
     expect(lacksCapacity({ impairment, unableTo: unableTo as never, causalLink })).toBe(lacks);
-    const r = set(complete['best-interests'](), 'details.capacity', { ...complete['best-interests']().details.capacity as object, impairment, unableTo, causalLink });
+    const r = set(complete['best-interests'](), 'details.capacity', {
+      ...(complete['best-interests']().details.capacity as object),
+      impairment,
+      unableTo,
+      causalLink,
+    });
     const found = missing('best-interests', r);
     expect(found.map((m) => m.field)).toEqual(expected);
-    expect(found.every((m) => m.rule === 'OOH-02' && m.message.startsWith('A best-interests decision can be made only for a person who lacks capacity'))).toBe(true);
+    expect(
+      found.every(
+        (m) => m.rule === 'OOH-02' && m.message.startsWith('A best-interests decision can be made only for a person who lacks capacity'),
+      ),
+    ).toBe(true);
   });
 
   it('an inability the MCA does not know is refused in a draft', () => {
     const r = set(complete['best-interests'](), 'details.capacity.unableTo', ['retain', 'walk']);
     expect(validateDraft('best-interests', r.content, r.details)).toEqual([
-      { field: 'details.capacity.unableTo', message: 'What the person is unable to do: understand, retain, use or weigh the information, or communicate the decision (MCA s.3(1)) may contain only understand, retain, use-or-weigh, communicate; "walk" is not one of them.' },
+      {
+        field: 'details.capacity.unableTo',
+        message:
+          'What the person is unable to do: understand, retain, use or weigh the information, or communicate the decision (MCA s.3(1)) may contain only understand, retain, use-or-weigh, communicate; "walk" is not one of them.',
+      },
     ]);
   });
 });
@@ -310,13 +401,28 @@ describe('OOH-04 / OOH-05: DoLS details are checked through statute/dols.ts', ()
     ['a 7-day extension before expiry', ext({}), [], []],
     ['an 8-day extension', ext({ days: 8 }), ['details.extension.days'], ['OOH-05:details.extension.days']],
     ['a second extension', ext({}, { previousExtensions: 1 }), [], ['OOH-05:details.previousExtensions']],
-    ['an extension decided after the urgent authorisation expired', ext({ decidedAt: '2026-11-28T02:00:00Z' }), [], ['OOH-05:details.extension.decidedAt']],
+    [
+      'an extension decided after the urgent authorisation expired',
+      ext({ decidedAt: '2026-11-28T02:00:00Z' }),
+      [],
+      ['OOH-05:details.extension.decidedAt'],
+    ],
     ['no standard authorisation requested', ext({}, { standardRequestedAt: null }), [], ['OOH-05:details.standardRequestedAt']],
     ['exceptional reasons too short', ext({ exceptionalReasons: 'No BIA.' }), [], ['OOH-05:details.extension.exceptionalReasons']],
     ['not essential to continue', ext({ essentialToContinue: false }), [], ['OOH-05:details.extension.essentialToContinue']],
     ['decided before it was asked for', ext({ decidedAt: '2026-11-26T09:00:00Z' }), [], ['OOH-05:details.extension.decidedAt']],
-    ['a refusal needs no para 84 grounds, and may record the days asked for', ext({ decision: 'refused', days: 14, exceptionalReasons: undefined, essentialToContinue: undefined }), [], []],
-    ['a decision that is neither extended nor refused', ext({ decision: 'maybe' }), ['details.extension.decision'], ['OOH-05:details.extension.decision']],
+    [
+      'a refusal needs no para 84 grounds, and may record the days asked for',
+      ext({ decision: 'refused', days: 14, exceptionalReasons: undefined, essentialToContinue: undefined }),
+      [],
+      [],
+    ],
+    [
+      'a decision that is neither extended nor refused',
+      ext({ decision: 'maybe' }),
+      ['details.extension.decision'],
+      ['OOH-05:details.extension.decision'],
+    ],
     ['an extension of 0 days', ext({ days: 0 }), ['details.extension.days'], ['OOH-05:details.extension.days']],
     ['a previousExtensions count that is not a count', ext({}, { previousExtensions: -1 }), ['details.previousExtensions'], []],
   ])('dols-extension: %s', (_name, r, draft, signing) => {
@@ -326,7 +432,12 @@ describe('OOH-04 / OOH-05: DoLS details are checked through statute/dols.ts', ()
 
   it.each<[string, Record<string, unknown>, string[], string[]]>([
     ['an urgent authorisation of 8 days is refused even in a draft', { days: 8 }, ['details.days'], ['OOH-04:details.days']],
-    ['without a standard request it can be signed (the EDT records what it received; dols.ts warns)', { standardRequestedAt: null }, [], []],
+    [
+      'without a standard request it can be signed (the EDT records what it received; dols.ts warns)',
+      { standardRequestedAt: null },
+      [],
+      [],
+    ],
     ['a grant time with no offset is refused', { grantedAt: '2026-11-21T02:00' }, ['details.grantedAt'], ['OOH-04:details.grantedAt']],
   ])('dols-urgent-authorisation: %s', (_name, over, draft, signing) => {
     const r = complete['dols-urgent-authorisation']();
@@ -346,7 +457,14 @@ describe('OOH-04 / OOH-05: DoLS details are checked through statute/dols.ts', ()
       days: 7,
       standardRequestedAt: new Date('2026-11-21T02:00:00Z'),
       previousExtensions: 0,
-      extension: { requestedAt: new Date('2026-11-26T10:00:00Z'), decidedAt: new Date('2026-11-26T22:15:00Z'), days: 7, exceptionalReasons: EXTENSION.exceptionalReasons, essentialToContinue: true, decision: 'extended' },
+      extension: {
+        requestedAt: new Date('2026-11-26T10:00:00Z'),
+        decidedAt: new Date('2026-11-26T22:15:00Z'),
+        days: 7,
+        exceptionalReasons: EXTENSION.exceptionalReasons,
+        essentialToContinue: true,
+        decision: 'extended',
+      },
     });
     expect(dolsFactsFromDetails('dols-urgent-authorisation', complete['dols-urgent-authorisation']().details)?.extension).toBeNull();
     expect(dolsFactsFromDetails('dols-urgent-authorisation', { ...UA, grantedAt: undefined })).toBeNull();
@@ -372,7 +490,12 @@ describe('OOH-DA: delegated authority over costs', () => {
 
   it('the message names the limit in pounds', () => {
     expect(missing('emergency-placement', placement(250_000))).toEqual([
-      { field: 'escalation', rule: 'OOH-DA', message: 'The cost of £2,500.00 is above the delegated-authority limit of £2,000.00: record the escalation to a senior manager and their approval.' },
+      {
+        field: 'escalation',
+        rule: 'OOH-DA',
+        message:
+          'The cost of £2,500.00 is above the delegated-authority limit of £2,000.00: record the escalation to a senior manager and their approval.',
+      },
     ]);
   });
 
@@ -380,7 +503,11 @@ describe('OOH-DA: delegated authority over costs', () => {
     const r = complete['emergency-placement']();
     expect(fields('emergency-placement', r, { costPence: null })).toEqual(['costPence']);
     const [item] = missing('emergency-placement', r, { costPence: 120_000 });
-    expect(item).toEqual({ field: 'costPence', rule: 'OOH-DA', message: 'The cost committed (£1,200.00) differs from the cost in the placement details (£1,500.00); correct one of them.' });
+    expect(item).toEqual({
+      field: 'costPence',
+      rule: 'OOH-DA',
+      message: 'The cost committed (£1,200.00) differs from the cost in the placement details (£1,500.00); correct one of them.',
+    });
   });
 
   it('any decision committing more than the limit needs the approval', () => {
@@ -404,29 +531,86 @@ describe('OOH-DA: delegated authority over costs', () => {
 describe('validateDraft: structurally wrong values are refused even in a draft', () => {
   const base = (type: DecisionType = 'adult-safeguarding') => complete[type]();
   it.each<[string, DecisionType, Rec, string[]]>([
-    ['an unknown legal framework', 'adult-safeguarding', set(base(), 'content.legalFrameworks', ['care-act-s42', 'lps']), ['content.legalFrameworks[1]']],
-    ['an option both chosen and rejected', 'adult-safeguarding', set(base(), 'content.options[0].whyRejected', 'Too costly'), ['content.options[0].whyRejected']],
-    ['a consultee both reached and not reached', 'adult-safeguarding', set(base(), 'content.consultees[0].notReachedReason', 'No answer'), ['content.consultees[0]']],
-    ['a consultation time that is not a date-time', 'adult-safeguarding', set(base(), 'content.consultees[0].at', '21/11/2026 01:30'), ['content.consultees[0].at']],
-    ['an action owner that is not a user id', 'adult-safeguarding', set(base(), 'content.actions[0].ownerUserId', 'Jo Bloggs'), ['content.actions[0].ownerUserId']],
-    ['an action due date that is not a date-time', 'adult-safeguarding', set(base(), 'content.actions[0].dueAt', 'Monday'), ['content.actions[0].dueAt']],
+    [
+      'an unknown legal framework',
+      'adult-safeguarding',
+      set(base(), 'content.legalFrameworks', ['care-act-s42', 'lps']),
+      ['content.legalFrameworks[1]'],
+    ],
+    [
+      'an option both chosen and rejected',
+      'adult-safeguarding',
+      set(base(), 'content.options[0].whyRejected', 'Too costly'),
+      ['content.options[0].whyRejected'],
+    ],
+    [
+      'a consultee both reached and not reached',
+      'adult-safeguarding',
+      set(base(), 'content.consultees[0].notReachedReason', 'No answer'),
+      ['content.consultees[0]'],
+    ],
+    [
+      'a consultation time that is not a date-time',
+      'adult-safeguarding',
+      set(base(), 'content.consultees[0].at', '21/11/2026 01:30'),
+      ['content.consultees[0].at'],
+    ],
+    [
+      'an action owner that is not a user id',
+      'adult-safeguarding',
+      set(base(), 'content.actions[0].ownerUserId', 'Jo Bloggs'),
+      ['content.actions[0].ownerUserId'],
+    ],
+    [
+      'an action due date that is not a date-time',
+      'adult-safeguarding',
+      set(base(), 'content.actions[0].dueAt', 'Monday'),
+      ['content.actions[0].dueAt'],
+    ],
     ['an unknown content field', 'adult-safeguarding', set(base(), 'content.questoin', 'typo'), ['content.questoin']],
     ['an unknown details field', 'adult-safeguarding', set(base(), 'details.s42.reasonableCause', true), ['details.s42.reasonableCause']],
     ['text where a list belongs', 'adult-safeguarding', set(base(), 'content.factSources', 'Police'), ['content.factSources']],
     ['a number where text belongs', 'adult-safeguarding', set(base(), 'content.decision', 42), ['content.decision']],
-    ['a boolean option flag given as text', 'adult-safeguarding', set(base(), 'content.options[1].chosen', 'no'), ['content.options[1].chosen']],
+    [
+      'a boolean option flag given as text',
+      'adult-safeguarding',
+      set(base(), 'content.options[1].chosen', 'no'),
+      ['content.options[1].chosen'],
+    ],
     ['details that are not an object', 'adult-safeguarding', { content: content(), details: [] as never }, ['details']],
-    ['a DoLS urgent authorisation of 8 days', 'dols-urgent-authorisation', set(base('dols-urgent-authorisation'), 'details.days', 8), ['details.days']],
+    [
+      'a DoLS urgent authorisation of 8 days',
+      'dols-urgent-authorisation',
+      set(base('dols-urgent-authorisation'), 'details.days', 8),
+      ['details.days'],
+    ],
     ['a DoLS extension of 8 days', 'dols-extension', set(base('dols-extension'), 'details.extension.days', 8), ['details.extension.days']],
-    ['a placement start with no offset', 'emergency-placement', set(base('emergency-placement'), 'details.startsAt', '2026-11-21T03:00:00'), ['details.startsAt']],
-    ['a placement cost in pounds and pence', 'emergency-placement', set(base('emergency-placement'), 'details.costPence', 1500.5), ['details.costPence']],
-    ['an impossible date', 'child-protection-referral', set(base('child-protection-referral'), 'details.contactedAt', '2026-02-30T10:00:00Z'), ['details.contactedAt']],
+    [
+      'a placement start with no offset',
+      'emergency-placement',
+      set(base('emergency-placement'), 'details.startsAt', '2026-11-21T03:00:00'),
+      ['details.startsAt'],
+    ],
+    [
+      'a placement cost in pounds and pence',
+      'emergency-placement',
+      set(base('emergency-placement'), 'details.costPence', 1500.5),
+      ['details.costPence'],
+    ],
+    [
+      'an impossible date',
+      'child-protection-referral',
+      set(base('child-protection-referral'), 'details.contactedAt', '2026-02-30T10:00:00Z'),
+      ['details.contactedAt'],
+    ],
   ])('%s', (_name, type, r, expected) => {
     expect(draftFields(type, r)).toEqual(expected);
   });
 
   it('an unknown decision type is refused', () => {
-    expect(validateDraft('lps' as DecisionType, {}, {})).toEqual([{ field: 'type', message: expect.stringContaining('"lps" is not a decision type') }]);
+    expect(validateDraft('lps' as DecisionType, {}, {})).toEqual([
+      { field: 'type', message: expect.stringContaining('"lps" is not a decision type') },
+    ]);
   });
 
   it.each(DECISION_TYPES.map((t) => [t]))('an empty %s draft, or one of nulls, is fine', (type) => {
@@ -442,27 +626,56 @@ describe('validateDraft: structurally wrong values are refused even in a draft',
   it('the messages are plain sentences', () => {
     const r = set(set(base(), 'content.legalFrameworks', ['lps']), 'content.options[0].whyRejected', 'Too costly');
     expect(validateDraft('adult-safeguarding', r.content, r.details)).toEqual([
-      { field: 'content.legalFrameworks[0]', message: '"lps" is not a legal framework this record knows (care-act-s42, care-act-other, mca-s5, mca-best-interests, dols, mha, children-act, common-law, other).' },
-      { field: 'content.options[0].whyRejected', message: 'Option 1 is marked chosen and also has a reason it was rejected; an option is one or the other.' },
+      {
+        field: 'content.legalFrameworks[0]',
+        message:
+          '"lps" is not a legal framework this record knows (care-act-s42, care-act-other, mca-s5, mca-best-interests, dols, mha, children-act, common-law, other).',
+      },
+      {
+        field: 'content.options[0].whyRejected',
+        message: 'Option 1 is marked chosen and also has a reason it was rejected; an option is one or the other.',
+      },
     ]);
-    expect(validateDraft('dols-urgent-authorisation', {}, { days: 8 })).toEqual([{ field: 'details.days', message: 'The number of days the urgent authorisation lasts must be a whole number from 1 to 7, not 8.' }]);
+    expect(validateDraft('dols-urgent-authorisation', {}, { days: 8 })).toEqual([
+      { field: 'details.days', message: 'The number of days the urgent authorisation lasts must be a whole number from 1 to 7, not 8.' },
+    ]);
   });
 });
 
 describe('OOH-07: the legal framework against its context', () => {
   const codes = (type: DecisionType, frameworks: DecisionContent['legalFrameworks'], mhaAssessmentInProgress: boolean) =>
-    legalFrameworkWarnings(type, { legalFrameworks: frameworks }, { mhaAssessmentInProgress }).map((f) => `${f.rule}:${f.severity}:${f.code}`);
+    legalFrameworkWarnings(type, { legalFrameworks: frameworks }, { mhaAssessmentInProgress }).map(
+      (f) => `${f.rule}:${f.severity}:${f.code}`,
+    );
 
   it.each<[string, DecisionType, DecisionContent['legalFrameworks'], boolean, string[]]>([
     ['MCA s.5-6 during an MHA assessment', 'best-interests', ['mca-s5'], true, ['OOH-07:warning:mca-during-mha-assessment']],
-    ['an MCA best-interests decision during an MHA assessment', 'best-interests', ['mca-best-interests'], true, ['OOH-07:warning:mca-during-mha-assessment']],
+    [
+      'an MCA best-interests decision during an MHA assessment',
+      'best-interests',
+      ['mca-best-interests'],
+      true,
+      ['OOH-07:warning:mca-during-mha-assessment'],
+    ],
     ['the common law during an MHA assessment', 'other', ['common-law'], true, ['OOH-07:warning:common-law-during-mha-assessment']],
     ['MCA s.5-6 with no MHA assessment', 'best-interests', ['mca-s5'], false, []],
     ['the MHA during an MHA assessment', 'other', ['mha'], true, []],
-    ['a DoLS urgent authorisation without DoLS', 'dols-urgent-authorisation', ['mca-best-interests'], false, ['OOH-07:warning:dols-framework-missing']],
+    [
+      'a DoLS urgent authorisation without DoLS',
+      'dols-urgent-authorisation',
+      ['mca-best-interests'],
+      false,
+      ['OOH-07:warning:dols-framework-missing'],
+    ],
     ['a DoLS extension with no framework yet', 'dols-extension', undefined, false, ['OOH-07:warning:dols-framework-missing']],
     ['a DoLS extension relying on DoLS', 'dols-extension', ['dols'], false, []],
-    ['a DoLS extension relying on DoLS and MCA s.5 during an MHA assessment', 'dols-extension', ['dols', 'mca-s5'], true, ['OOH-07:warning:mca-during-mha-assessment']],
+    [
+      'a DoLS extension relying on DoLS and MCA s.5 during an MHA assessment',
+      'dols-extension',
+      ['dols', 'mca-s5'],
+      true,
+      ['OOH-07:warning:mca-during-mha-assessment'],
+    ],
     ['a non-DoLS decision without DoLS', 'carer-breakdown', ['care-act-other'], false, []],
   ])('%s', (_name, type, frameworks, mha, expected) => {
     expect(codes(type, frameworks, mha)).toEqual(expected);

@@ -20,8 +20,27 @@ import type { DECISION_TYPES, DecisionType, LEGAL_FRAMEWORKS } from './safeguard
 export type { DecisionType };
 export type LegalFramework = (typeof LEGAL_FRAMEWORKS)[number];
 
-const FRAMEWORKS = ['care-act-s42', 'care-act-other', 'mca-s5', 'mca-best-interests', 'dols', 'mha', 'children-act', 'common-law', 'other'] as const;
-const TYPES = ['adult-safeguarding', 'best-interests', 'dols-urgent-authorisation', 'dols-extension', 'emergency-placement', 'carer-breakdown', 'child-protection-referral', 'other'] as const;
+const FRAMEWORKS = [
+  'care-act-s42',
+  'care-act-other',
+  'mca-s5',
+  'mca-best-interests',
+  'dols',
+  'mha',
+  'children-act',
+  'common-law',
+  'other',
+] as const;
+const TYPES = [
+  'adult-safeguarding',
+  'best-interests',
+  'dols-urgent-authorisation',
+  'dols-extension',
+  'emergency-placement',
+  'carer-breakdown',
+  'child-protection-referral',
+  'other',
+] as const;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // Compile-time: these copies are exactly the entity's lists (a new framework or type must be added to both).
 const frameworksMatch: Same<(typeof FRAMEWORKS)[number], LegalFramework> = true;
@@ -243,7 +262,9 @@ export function s42DutyArises(test: Pick<S42Test, 'careAndSupportNeeds' | 'abuse
  * impairment (the causal link). Otherwise capacity is presumed (s.1(2)).
  */
 export function lacksCapacity(assessment: Pick<CapacityAssessment, 'impairment' | 'unableTo' | 'causalLink'>): boolean {
-  return assessment.impairment === true && Array.isArray(assessment.unableTo) && assessment.unableTo.length > 0 && assessment.causalLink === true;
+  return (
+    assessment.impairment === true && Array.isArray(assessment.unableTo) && assessment.unableTo.length > 0 && assessment.causalLink === true
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -314,7 +335,10 @@ const UA_SHAPE: Shape = {
   managingAuthority: text('the managing authority (care home or hospital) that gave the urgent authorisation'),
   grantedAt: instant('when the urgent authorisation was given'),
   days: { kind: { t: 'int', min: 1, max: UA_MAX_DAYS }, label: 'the number of days the urgent authorisation lasts' },
-  standardRequestedAt: { kind: { t: 'instant', nullable: true }, label: 'when the standard authorisation was requested (null if it was not)' },
+  standardRequestedAt: {
+    kind: { t: 'instant', nullable: true },
+    label: 'when the standard authorisation was requested (null if it was not)',
+  },
 };
 
 /** A refusal needs no para 84 grounds. */
@@ -322,7 +346,11 @@ const refused = (parent: Obj) => parent.decision === 'refused';
 
 const DETAILS_SHAPES: Record<Exclude<DecisionType, 'other'>, Shape> = {
   'adult-safeguarding': {
-    s42: { kind: { t: 'object', shape: S42_SHAPE }, label: 'the s.42 three-part test (needs for care and support, abuse or neglect, unable to protect themselves) and its evidence', rule: 'OOH-01' },
+    s42: {
+      kind: { t: 'object', shape: S42_SHAPE },
+      label: 'the s.42 three-part test (needs for care and support, abuse or neglect, unable to protect themselves) and its evidence',
+      rule: 'OOH-01',
+    },
     immediateProtection: text('the immediate protective actions', { optional: true, rule: 'OOH-01' }),
     policeReferral: bool('whether the police were told', { optional: true, rule: 'OOH-01' }),
     advocacyNeeded: bool('whether an advocate is needed (Care Act s.68)', { optional: true, rule: 'OOH-01' }),
@@ -336,7 +364,11 @@ const DETAILS_SHAPES: Record<Exclude<DecisionType, 'other'>, Shape> = {
           decision: text('the decision the capacity assessment is about'),
           assessedAt: instant('when capacity was assessed'),
           impairment: bool('whether there is an impairment of, or disturbance in the functioning of, the mind or brain (MCA s.2(1))'),
-          unableTo: { kind: { t: 'list', values: CAPACITY_ABILITIES }, label: 'what the person is unable to do: understand, retain, use or weigh the information, or communicate the decision (MCA s.3(1))' },
+          unableTo: {
+            kind: { t: 'list', values: CAPACITY_ABILITIES },
+            label:
+              'what the person is unable to do: understand, retain, use or weigh the information, or communicate the decision (MCA s.3(1))',
+          },
           causalLink: bool('whether the inability to decide is because of the impairment (MCA s.2(1))'),
           practicableStepsTaken: text('the practicable steps taken to help the person decide (MCA s.1(3))'),
         },
@@ -372,17 +404,33 @@ const DETAILS_SHAPES: Record<Exclude<DecisionType, 'other'>, Shape> = {
           days: {
             kind: { t: 'int', min: 1 },
             label: 'the number of days of the extension',
-            refine: (v, parent) => (typeof v === 'number' && v > EXTENSION_MAX_DAYS && parent.decision !== 'refused' ? `An extension is at most ${EXTENSION_MAX_DAYS} days, not ${v}.` : null),
+            refine: (v, parent) =>
+              typeof v === 'number' && v > EXTENSION_MAX_DAYS && parent.decision !== 'refused'
+                ? `An extension is at most ${EXTENSION_MAX_DAYS} days, not ${v}.`
+                : null,
           },
-          exceptionalReasons: text('the exceptional reasons why the standard authorisation request has not yet been decided (MCA Sch A1 para 84)', { optionalWhen: refused }),
-          essentialToContinue: bool('whether it is essential for the detention to continue until then (MCA Sch A1 para 84)', { optionalWhen: refused }),
-          decision: { kind: { t: 'enum', values: ['extended', 'refused'] }, label: "the supervisory body's decision (extended or refused)" },
+          exceptionalReasons: text(
+            'the exceptional reasons why the standard authorisation request has not yet been decided (MCA Sch A1 para 84)',
+            { optionalWhen: refused },
+          ),
+          essentialToContinue: bool('whether it is essential for the detention to continue until then (MCA Sch A1 para 84)', {
+            optionalWhen: refused,
+          }),
+          decision: {
+            kind: { t: 'enum', values: ['extended', 'refused'] },
+            label: "the supervisory body's decision (extended or refused)",
+          },
         },
       },
       label: "the managing authority's request to extend and the supervisory body's decision",
       rule: 'OOH-05',
     },
-    previousExtensions: { kind: { t: 'int', min: 0 }, label: 'the number of earlier extensions of this urgent authorisation', optional: true, rule: 'OOH-05' },
+    previousExtensions: {
+      kind: { t: 'int', min: 0 },
+      label: 'the number of earlier extensions of this urgent authorisation',
+      optional: true,
+      rule: 'OOH-05',
+    },
   },
   'emergency-placement': {
     placement: text('the placement or accommodation'),
@@ -444,7 +492,9 @@ function wrongKind(v: unknown, spec: FieldSpec): string | null {
     case 'boolean':
       return typeof v === 'boolean' ? null : `${label} must be true or false.`;
     case 'instant':
-      return (k.nullable && v === null) || isIsoInstant(v) ? null : `${label} must be a date and time with its offset, such as 2026-11-21T02:00:00Z.`;
+      return (k.nullable && v === null) || isIsoInstant(v)
+        ? null
+        : `${label} must be a date and time with its offset, such as 2026-11-21T02:00:00Z.`;
     case 'int': {
       const ok = Number.isInteger(v) && (v as number) >= k.min && (k.max === undefined || (v as number) <= k.max);
       if (ok) return null;
@@ -452,11 +502,15 @@ function wrongKind(v: unknown, spec: FieldSpec): string | null {
       return `${label} must be a whole number ${range}, not ${JSON.stringify(v)}.`;
     }
     case 'enum':
-      return typeof v === 'string' && k.values.includes(v) ? null : `${label} must be one of ${k.values.join(', ')}, not ${JSON.stringify(v)}.`;
+      return typeof v === 'string' && k.values.includes(v)
+        ? null
+        : `${label} must be one of ${k.values.join(', ')}, not ${JSON.stringify(v)}.`;
     case 'list': {
       if (!Array.isArray(v)) return `${label} must be a list.`;
       const bad = v.filter((x) => typeof x !== 'string' || !k.values.includes(x));
-      return bad.length ? `${label} may contain only ${k.values.join(', ')}; ${bad.map((x) => JSON.stringify(x)).join(', ')} is not one of them.` : null;
+      return bad.length
+        ? `${label} may contain only ${k.values.join(', ')}; ${bad.map((x) => JSON.stringify(x)).join(', ')} is not one of them.`
+        : null;
     }
     case 'object':
       return isObj(v) ? null : `${label} must be an object.`;
@@ -488,7 +542,8 @@ function draftErrorsInShape(shape: Shape, value: Obj, path: string, out: DraftEr
 export function dolsFactsFromDetails(type: DecisionType, details: Record<string, unknown>): UrgentAuthorisationFacts | null {
   if (type !== 'dols-urgent-authorisation' && type !== 'dols-extension') return null;
   const d = details as Obj;
-  if (!isIsoInstant(d.grantedAt) || !Number.isInteger(d.days) || !(d.standardRequestedAt === null || isIsoInstant(d.standardRequestedAt))) return null;
+  if (!isIsoInstant(d.grantedAt) || !Number.isInteger(d.days) || !(d.standardRequestedAt === null || isIsoInstant(d.standardRequestedAt)))
+    return null;
   const ua: UrgentAuthorisationFacts = {
     grantedAt: new Date(d.grantedAt),
     days: d.days as number,
@@ -540,7 +595,8 @@ function missingContent(type: DecisionType, c: Obj, out: MissingItem[]): void {
   // (1)
   textField('question', 'the question or decision to be made');
   // (2)
-  if (!Array.isArray(c.legalFrameworks) || !c.legalFrameworks.some(isLegalFramework)) need('legalFrameworks', 'Record the legal framework relied on (Care Act, MCA, DoLS, MHA, Children Act, common law or other).');
+  if (!Array.isArray(c.legalFrameworks) || !c.legalFrameworks.some(isLegalFramework))
+    need('legalFrameworks', 'Record the legal framework relied on (Care Act, MCA, DoLS, MHA, Children Act, common law or other).');
   textField('powerOrDuty', 'the specific power or duty relied on');
   // (3)
   textField('facts', 'the facts known');
@@ -551,12 +607,17 @@ function missingContent(type: DecisionType, c: Obj, out: MissingItem[]): void {
   } else {
     c.consultees.forEach((entry: unknown, i) => {
       const path = `consultees[${i}]`;
-      if (!isObj(entry)) return need(path, `Record consultee ${i + 1}: name, role, and when they were consulted and their view, or why they could not be reached.`);
+      if (!isObj(entry))
+        return need(
+          path,
+          `Record consultee ${i + 1}: name, role, and when they were consulted and their view, or why they could not be reached.`,
+        );
       const who = filled(entry.name) ? `${entry.name.trim()} (consultee ${i + 1})` : `consultee ${i + 1}`;
       if (!filled(entry.name)) need(`${path}.name`, `Record the name of consultee ${i + 1}.`);
       if (!filled(entry.role)) need(`${path}.role`, `Record the role of ${who}.`);
       if (filled(entry.notReachedReason)) return;
-      if (absent(entry.at) && !filled(entry.view)) return need(path, `Record when ${who} was consulted and their view, or why they could not be reached.`);
+      if (absent(entry.at) && !filled(entry.view))
+        return need(path, `Record when ${who} was consulted and their view, or why they could not be reached.`);
       if (!isIsoInstant(entry.at)) need(`${path}.at`, `Record the date and time ${who} was consulted.`);
       if (!filled(entry.view)) need(`${path}.view`, `Record the view of ${who}.`);
     });
@@ -572,13 +633,20 @@ function missingContent(type: DecisionType, c: Obj, out: MissingItem[]): void {
     const options = c.options as unknown[];
     options.forEach((entry, i) => {
       const path = `options[${i}]`;
-      if (!isObj(entry)) return need(path, `Record option ${i + 1}: what it is, whether it is the least restrictive, whether it was chosen, and if not why.`);
+      if (!isObj(entry))
+        return need(
+          path,
+          `Record option ${i + 1}: what it is, whether it is the least restrictive, whether it was chosen, and if not why.`,
+        );
       if (!filled(entry.option)) need(`${path}.option`, `Record what option ${i + 1} is.`);
-      if (typeof entry.leastRestrictive !== 'boolean') need(`${path}.leastRestrictive`, `Record whether option ${i + 1} is the least restrictive.`);
+      if (typeof entry.leastRestrictive !== 'boolean')
+        need(`${path}.leastRestrictive`, `Record whether option ${i + 1} is the least restrictive.`);
       if (typeof entry.chosen !== 'boolean') need(`${path}.chosen`, `Record whether option ${i + 1} was chosen.`);
-      else if (!entry.chosen && !filled(entry.whyRejected)) need(`${path}.whyRejected`, `Record why option ${i + 1}${filled(entry.option) ? ` (${entry.option.trim()})` : ''} was rejected.`);
+      else if (!entry.chosen && !filled(entry.whyRejected))
+        need(`${path}.whyRejected`, `Record why option ${i + 1}${filled(entry.option) ? ` (${entry.option.trim()})` : ''} was rejected.`);
     });
-    if (!options.some((o) => isObj(o) && o.leastRestrictive === true)) need('options', 'Record the least restrictive option considered: none of the options is marked least restrictive.');
+    if (!options.some((o) => isObj(o) && o.leastRestrictive === true))
+      need('options', 'Record the least restrictive option considered: none of the options is marked least restrictive.');
     if (!options.some((o) => isObj(o) && o.chosen === true)) need('options', 'Record which option was chosen: none is marked chosen.');
   }
   // (8)
@@ -613,9 +681,24 @@ function missingDetails(type: DecisionType, d: Obj, zone: string, out: MissingIt
   if (type === 'best-interests' && isObj(d.capacity)) {
     const cap = d.capacity;
     const lacks = 'A best-interests decision can be made only for a person who lacks capacity to make it';
-    if (cap.impairment === false) out.push({ field: 'details.capacity.impairment', rule: 'OOH-02', message: `${lacks}: no impairment of, or disturbance in the functioning of, the mind or brain is recorded (MCA s.2(1)).` });
-    if (Array.isArray(cap.unableTo) && cap.unableTo.length === 0) out.push({ field: 'details.capacity.unableTo', rule: 'OOH-02', message: `${lacks}: the person is not recorded as unable to understand, retain, use or weigh the information, or communicate the decision (MCA s.3(1)).` });
-    if (cap.causalLink === false) out.push({ field: 'details.capacity.causalLink', rule: 'OOH-02', message: `${lacks}: the inability to decide is not recorded as because of the impairment (MCA s.2(1)).` });
+    if (cap.impairment === false)
+      out.push({
+        field: 'details.capacity.impairment',
+        rule: 'OOH-02',
+        message: `${lacks}: no impairment of, or disturbance in the functioning of, the mind or brain is recorded (MCA s.2(1)).`,
+      });
+    if (Array.isArray(cap.unableTo) && cap.unableTo.length === 0)
+      out.push({
+        field: 'details.capacity.unableTo',
+        rule: 'OOH-02',
+        message: `${lacks}: the person is not recorded as unable to understand, retain, use or weigh the information, or communicate the decision (MCA s.3(1)).`,
+      });
+    if (cap.causalLink === false)
+      out.push({
+        field: 'details.capacity.causalLink',
+        rule: 'OOH-02',
+        message: `${lacks}: the inability to decide is not recorded as because of the impairment (MCA s.2(1)).`,
+      });
   }
 
   // OOH-04 / OOH-05: the dols.ts blockers, once the fields they need are all there.
@@ -633,9 +716,17 @@ function missingCost(type: DecisionType, d: Obj, opts: SigningOptions, out: Miss
   // The placement's cost is stored twice (details and column): they must agree.
   if (type === 'emergency-placement' && Number.isInteger(d.costPence)) {
     if (opts.costPence === null) {
-      out.push({ field: 'costPence', rule: 'OOH-DA', message: `Record the cost committed on the decision itself (${formatPounds(d.costPence as number)} in the placement details).` });
+      out.push({
+        field: 'costPence',
+        rule: 'OOH-DA',
+        message: `Record the cost committed on the decision itself (${formatPounds(d.costPence as number)} in the placement details).`,
+      });
     } else if (opts.costPence !== d.costPence) {
-      out.push({ field: 'costPence', rule: 'OOH-DA', message: `The cost committed (${formatPounds(opts.costPence)}) differs from the cost in the placement details (${formatPounds(d.costPence as number)}); correct one of them.` });
+      out.push({
+        field: 'costPence',
+        rule: 'OOH-DA',
+        message: `The cost committed (${formatPounds(opts.costPence)}) differs from the cost in the placement details (${formatPounds(d.costPence as number)}); correct one of them.`,
+      });
     }
   }
   // OOH-DA ✱: above the delegated-authority limit (not at it), a senior manager must have approved the commitment.
@@ -648,10 +739,15 @@ function missingCost(type: DecisionType, d: Obj, opts: SigningOptions, out: Miss
     return;
   }
   if (e.outcome !== 'approved') {
-    out.push({ field: 'escalation', rule: 'OOH-DA', message: `${above}, and the escalation${filled(e.to) ? ` to ${e.to.trim()}` : ''} was not approved: a commitment above the limit cannot be signed without approval.` });
+    out.push({
+      field: 'escalation',
+      rule: 'OOH-DA',
+      message: `${above}, and the escalation${filled(e.to) ? ` to ${e.to.trim()}` : ''} was not approved: a commitment above the limit cannot be signed without approval.`,
+    });
   }
   if (!filled(e.to)) out.push({ field: 'escalation.to', rule: 'OOH-DA', message: 'Record who the commitment was escalated to.' });
-  if (!filled(e.role)) out.push({ field: 'escalation.role', rule: 'OOH-DA', message: 'Record the role of the manager the commitment was escalated to.' });
+  if (!filled(e.role))
+    out.push({ field: 'escalation.role', rule: 'OOH-DA', message: 'Record the role of the manager the commitment was escalated to.' });
   if (!isIsoInstant(e.at)) out.push({ field: 'escalation.at', rule: 'OOH-DA', message: 'Record the date and time of the escalation.' });
 }
 
@@ -666,7 +762,8 @@ export function missingForSigning(
   opts: SigningOptions,
 ): MissingItem[] {
   if (!isDecisionType(type)) throw new RangeError(`unknown decision type: ${String(type)}`);
-  if (!Number.isFinite(opts.limitPence) || opts.limitPence < 0) throw new RangeError(`limitPence must be a non-negative number, not ${opts.limitPence}`);
+  if (!Number.isFinite(opts.limitPence) || opts.limitPence < 0)
+    throw new RangeError(`limitPence must be a non-negative number, not ${opts.limitPence}`);
   const c: Obj = isObj(content) ? content : {};
   const d: Obj = isObj(details) ? details : {};
   const out: MissingItem[] = [];
@@ -679,7 +776,18 @@ export function missingForSigning(
 // ---------------------------------------------------------------------------------------------------------------
 // Drafts
 
-const CONTENT_TEXT_FIELDS = ['question', 'powerOrDuty', 'facts', 'personViews', 'capacity', 'riskAnalysis', 'decision', 'rationale', 'handoverNote', 'decisionMakerAuthority'] as const;
+const CONTENT_TEXT_FIELDS = [
+  'question',
+  'powerOrDuty',
+  'facts',
+  'personViews',
+  'capacity',
+  'riskAnalysis',
+  'decision',
+  'rationale',
+  'handoverNote',
+  'decisionMakerAuthority',
+] as const;
 const CONTENT_FIELDS = new Set<string>([...CONTENT_TEXT_FIELDS, 'legalFrameworks', 'factSources', 'consultees', 'options', 'actions']);
 const CONSULTEE_FIELDS = new Set(['name', 'role', 'at', 'view', 'notReachedReason']);
 const OPTION_FIELDS = new Set(['option', 'leastRestrictive', 'chosen', 'whyRejected']);
@@ -713,22 +821,28 @@ function draftContent(c: Obj, out: DraftError[]): void {
     if (!isObj(v)) return err(path, `Consultee ${i + 1} must be an object with name, role, and at and view, or notReachedReason.`);
     unknownKeys(v, CONSULTEE_FIELDS, path);
     textIn(v, path, ['name', 'role', 'view', 'notReachedReason']);
-    if (!absent(v.at) && !isIsoInstant(v.at)) err(`${path}.at`, `When consultee ${i + 1} was consulted must be a date and time with its offset, such as 2026-11-21T02:00:00Z.`);
-    if (filled(v.notReachedReason) && (!absent(v.at) || filled(v.view))) err(path, `Consultee ${i + 1} is recorded both as consulted (a time or a view) and as not reached; keep one.`);
+    if (!absent(v.at) && !isIsoInstant(v.at))
+      err(`${path}.at`, `When consultee ${i + 1} was consulted must be a date and time with its offset, such as 2026-11-21T02:00:00Z.`);
+    if (filled(v.notReachedReason) && (!absent(v.at) || filled(v.view)))
+      err(path, `Consultee ${i + 1} is recorded both as consulted (a time or a view) and as not reached; keep one.`);
   });
   list('options', (v, path, i) => {
     if (!isObj(v)) return err(path, `Option ${i + 1} must be an object with option, leastRestrictive, chosen and whyRejected.`);
     unknownKeys(v, OPTION_FIELDS, path);
     textIn(v, path, ['option', 'whyRejected']);
-    for (const k of ['leastRestrictive', 'chosen']) if (!absent(v[k]) && typeof v[k] !== 'boolean') err(`${path}.${k}`, `content.${path}.${k} must be true or false.`);
-    if (v.chosen === true && filled(v.whyRejected)) err(`${path}.whyRejected`, `Option ${i + 1} is marked chosen and also has a reason it was rejected; an option is one or the other.`);
+    for (const k of ['leastRestrictive', 'chosen'])
+      if (!absent(v[k]) && typeof v[k] !== 'boolean') err(`${path}.${k}`, `content.${path}.${k} must be true or false.`);
+    if (v.chosen === true && filled(v.whyRejected))
+      err(`${path}.whyRejected`, `Option ${i + 1} is marked chosen and also has a reason it was rejected; an option is one or the other.`);
   });
   list('actions', (v, path, i) => {
     if (!isObj(v)) return err(path, `Action ${i + 1} must be an object with description, ownerUserId or ownerTeam, and dueAt.`);
     unknownKeys(v, ACTION_FIELDS, path);
     textIn(v, path, ['description', 'ownerUserId', 'ownerTeam']);
-    if (filled(v.ownerUserId) && !UUID.test(v.ownerUserId)) err(`${path}.ownerUserId`, `The owner of action ${i + 1} must be a user id (a UUID); name a team in ownerTeam instead.`);
-    if (!absent(v.dueAt) && !isIsoInstant(v.dueAt)) err(`${path}.dueAt`, `When action ${i + 1} is due must be a date and time with its offset, such as 2026-11-21T09:00:00Z.`);
+    if (filled(v.ownerUserId) && !UUID.test(v.ownerUserId))
+      err(`${path}.ownerUserId`, `The owner of action ${i + 1} must be a user id (a UUID); name a team in ownerTeam instead.`);
+    if (!absent(v.dueAt) && !isIsoInstant(v.dueAt))
+      err(`${path}.dueAt`, `When action ${i + 1} is due must be a date and time with its offset, such as 2026-11-21T09:00:00Z.`);
   });
 }
 
@@ -758,7 +872,11 @@ const SESSAY = 'MHA 1983 ss.135-136; R (Sessay) v South London and Maudsley NHS 
  * (ss.5-6) and the common law give no power to remove or detain the person (Sessay), so relying on them warns. A
  * DoLS decision that does not rely on DoLS warns. Warnings only: the decision-maker records why.
  */
-export function legalFrameworkWarnings(type: DecisionType, content: DecisionContent, context: { mhaAssessmentInProgress: boolean }): Finding[] {
+export function legalFrameworkWarnings(
+  type: DecisionType,
+  content: DecisionContent,
+  context: { mhaAssessmentInProgress: boolean },
+): Finding[] {
   const c: Obj = isObj(content) ? content : {};
   const frameworks: unknown[] = Array.isArray(c.legalFrameworks) ? c.legalFrameworks : [];
   const findings: Finding[] = [];
@@ -768,7 +886,8 @@ export function legalFrameworkWarnings(type: DecisionType, content: DecisionCont
         rule: 'OOH-07',
         severity: 'warning',
         code: 'mca-during-mha-assessment',
-        message: 'An MHA assessment is in progress and this decision relies on the Mental Capacity Act: MCA ss.5-6 give no authority to remove the person or keep them anywhere while the MHA applies; only the MHA does (s.135, s.136, or an application). Use the MCA only for decisions that neither remove nor detain, and record why it applies.',
+        message:
+          'An MHA assessment is in progress and this decision relies on the Mental Capacity Act: MCA ss.5-6 give no authority to remove the person or keep them anywhere while the MHA applies; only the MHA does (s.135, s.136, or an application). Use the MCA only for decisions that neither remove nor detain, and record why it applies.',
         citation: SESSAY,
       });
     }
@@ -777,7 +896,8 @@ export function legalFrameworkWarnings(type: DecisionType, content: DecisionCont
         rule: 'OOH-07',
         severity: 'warning',
         code: 'common-law-during-mha-assessment',
-        message: 'An MHA assessment is in progress and this decision relies on the common law: necessity gives no power to remove or detain the person where the MHA applies, as it is a complete code. Record why the common law applies.',
+        message:
+          'An MHA assessment is in progress and this decision relies on the common law: necessity gives no power to remove or detain the person where the MHA applies, as it is a complete code. Record why the common law applies.',
         citation: SESSAY,
       });
     }
@@ -787,7 +907,8 @@ export function legalFrameworkWarnings(type: DecisionType, content: DecisionCont
       rule: 'OOH-07',
       severity: 'warning',
       code: 'dols-framework-missing',
-      message: 'This is a DoLS decision but the legal frameworks relied on do not include DoLS (MCA Sch A1); add it, or record why another framework applies.',
+      message:
+        'This is a DoLS decision but the legal frameworks relied on do not include DoLS (MCA Sch A1); add it, or record why another framework applies.',
       citation: 'MCA 2005 Sch A1',
     });
   }

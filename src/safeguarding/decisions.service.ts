@@ -17,9 +17,29 @@ import { PeopleService, personSummarySql } from '../people/people.service';
 import type { Finding } from '../statute/clocks';
 import { dolsClocks, validateExtension } from '../statute/dols';
 import { ActionsService, type NewAction } from './actions.service';
-import { dolsFactsFromDetails, legalFrameworkWarnings, missingForSigning, s42DutyArises, validateDraft, type DecisionContent, type DraftError, type Escalation, type MissingItem } from './decision.rules';
+import {
+  dolsFactsFromDetails,
+  legalFrameworkWarnings,
+  missingForSigning,
+  s42DutyArises,
+  validateDraft,
+  type DecisionContent,
+  type DraftError,
+  type Escalation,
+  type MissingItem,
+} from './decision.rules';
 import type { DecisionType } from './safeguarding.entities';
-import { AmendDecisionDto, AmendmentViewDto, CreateDecisionDto, DecisionHistoryDto, DecisionMetadataDto, DecisionQuery, DecisionSummaryDto, DecisionViewDto, UpdateDecisionDto } from './dto/decision.dto';
+import {
+  AmendDecisionDto,
+  AmendmentViewDto,
+  CreateDecisionDto,
+  DecisionHistoryDto,
+  DecisionMetadataDto,
+  DecisionQuery,
+  DecisionSummaryDto,
+  DecisionViewDto,
+  UpdateDecisionDto,
+} from './dto/decision.dto';
 
 type Json = Record<string, unknown>;
 
@@ -56,7 +76,14 @@ export interface SignedDecision {
   handoverNote: string | null;
   costPence: number | null;
   escalated: boolean;
-  actions: Array<{ id: string; description: string; ownerUserId: string | null; ownerTeam: string | null; dueAt: string | null; doneAt: string | null }>;
+  actions: Array<{
+    id: string;
+    description: string;
+    ownerUserId: string | null;
+    ownerTeam: string | null;
+    dueAt: string | null;
+    doneAt: string | null;
+  }>;
 }
 
 const SELECT = `SELECT d.id, d.type, d.status, d.person_id AS "personId", d.person_details AS "personDetails", d.author_user_id AS "authorUserId",
@@ -68,7 +95,6 @@ const SELECT = `SELECT d.id, d.type, d.status, d.person_id AS "personId", d.pers
 
 const DOLS_TYPES: readonly DecisionType[] = ['dols-urgent-authorisation', 'dols-extension'];
 
-
 /** A DTO as plain JSON: class instances flattened, undefined (absent) keys dropped, null kept (it means "clear"). */
 function plain<T>(value: T): T {
   return value === undefined ? value : JSON.parse(JSON.stringify(value));
@@ -77,7 +103,11 @@ function plain<T>(value: T): T {
 /** JSON with object keys sorted: the same value written in another key order compares equal. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Json)[k])}`).join(',')}}`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Json)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value ?? null);
 }
 
@@ -102,7 +132,9 @@ function personName(d: Pick<DecisionRow, 'person' | 'personDetails'>): string | 
 function draftProblem(errors: DraftError[]): UnprocessableProblem {
   const byField = new Map<string, string[]>();
   for (const e of errors) byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
-  return new UnprocessableProblem(`The record has values it cannot hold: ${[...byField.keys()].join(', ')}.`, 'decision-invalid', { errors: [...byField].map(([field, messages]) => ({ field, messages })) });
+  return new UnprocessableProblem(`The record has values it cannot hold: ${[...byField.keys()].join(', ')}.`, 'decision-invalid', {
+    errors: [...byField].map(([field, messages]) => ({ field, messages })),
+  });
 }
 
 /**
@@ -141,14 +173,40 @@ export class DecisionsService {
     this.requireDraftValid(dto.type, content, details);
     return this.db.transaction(async (m) => {
       const basis = dto.personId ? await this.requireReadablePerson(actor, dto.personId, m) : null;
-      await this.actions.requireOwners(m, this.actionsOf(content).map((a) => a.ownerUserId), 'content.actions');
+      await this.actions.requireOwners(
+        m,
+        this.actionsOf(content).map((a) => a.ownerUserId),
+        'content.actions',
+      );
       const [{ id }] = await m.query(
         `INSERT INTO decisions (type, person_id, person_details, author_user_id, occurred_at, content, details, cost_pence, escalation)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [dto.type, dto.personId ?? null, dto.personDetails ? plain(dto.personDetails) : null, actor.userId, occurredAt, content, details, dto.costPence ?? null, dto.escalation ? plain(dto.escalation) : null],
+        [
+          dto.type,
+          dto.personId ?? null,
+          dto.personDetails ? plain(dto.personDetails) : null,
+          actor.userId,
+          occurredAt,
+          content,
+          details,
+          dto.costPence ?? null,
+          dto.escalation ? plain(dto.escalation) : null,
+        ],
       );
-      await this.audit.record(m, { action: 'decision.create', resourceType: 'decision', resourceId: id, subjectPersonId: dto.personId ?? null, accessBasis: basis, details: { type: dto.type } });
-      await this.events.emit(m, { type: 'decision.drafted', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, type: dto.type, authorUserId: actor.userId, personId: dto.personId ?? null } });
+      await this.audit.record(m, {
+        action: 'decision.create',
+        resourceType: 'decision',
+        resourceId: id,
+        subjectPersonId: dto.personId ?? null,
+        accessBasis: basis,
+        details: { type: dto.type },
+      });
+      await this.events.emit(m, {
+        type: 'decision.drafted',
+        aggregateType: 'decision',
+        aggregateId: id,
+        payload: { decisionId: id, type: dto.type, authorUserId: actor.userId, personId: dto.personId ?? null },
+      });
       return this.fullView(m, await this.load(m, id));
     });
   }
@@ -165,16 +223,49 @@ export class DecisionsService {
       const content = merge(d.content, plain(dto.content) as Json | undefined);
       const details = merge(d.details, plain(dto.details) as Json | undefined);
       this.requireDraftValid(d.type, content, details);
-      await this.actions.requireOwners(m, this.actionsOf(content).map((a) => a.ownerUserId), 'content.actions');
+      await this.actions.requireOwners(
+        m,
+        this.actionsOf(content).map((a) => a.ownerUserId),
+        'content.actions',
+      );
       const basis = dto.personId ? await this.requireReadablePerson(actor, dto.personId, m) : 'author';
-      const person = dto.personId ? { id: dto.personId, details: null } : dto.personDetails ? { id: null, details: plain(dto.personDetails) } : { id: d.personId, details: d.personDetails };
+      const person = dto.personId
+        ? { id: dto.personId, details: null }
+        : dto.personDetails
+          ? { id: null, details: plain(dto.personDetails) }
+          : { id: d.personId, details: d.personDetails };
       await m.query(
         `UPDATE decisions SET occurred_at = $2, person_id = $3, person_details = $4, content = $5, details = $6, cost_pence = $7, escalation = $8, version = version + 1 WHERE id = $1`,
-        [id, occurredAt ?? d.occurredAt, person.id, person.details, content, details, dto.costPence === undefined ? d.costPence : dto.costPence, dto.escalation === undefined ? d.escalation : plain(dto.escalation)],
+        [
+          id,
+          occurredAt ?? d.occurredAt,
+          person.id,
+          person.details,
+          content,
+          details,
+          dto.costPence === undefined ? d.costPence : dto.costPence,
+          dto.escalation === undefined ? d.escalation : plain(dto.escalation),
+        ],
       );
-      const fields = this.changedFields({ ...dto, ...(dto.content ? { content: plain(dto.content) } : {}), ...(dto.details ? { details: plain(dto.details) } : {}) });
-      await this.audit.record(m, { action: 'decision.update', resourceType: 'decision', resourceId: id, subjectPersonId: person.id ?? d.personId, accessBasis: basis, details: { fields } });
-      await this.events.emit(m, { type: 'decision.updated', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, fields } });
+      const fields = this.changedFields({
+        ...dto,
+        ...(dto.content ? { content: plain(dto.content) } : {}),
+        ...(dto.details ? { details: plain(dto.details) } : {}),
+      });
+      await this.audit.record(m, {
+        action: 'decision.update',
+        resourceType: 'decision',
+        resourceId: id,
+        subjectPersonId: person.id ?? d.personId,
+        accessBasis: basis,
+        details: { fields },
+      });
+      await this.events.emit(m, {
+        type: 'decision.updated',
+        aggregateType: 'decision',
+        aggregateId: id,
+        payload: { decisionId: id, fields },
+      });
       return this.fullView(m, await this.load(m, id));
     });
   }
@@ -187,7 +278,12 @@ export class DecisionsService {
     return this.db.transaction(async (m) => {
       const d = await this.lockAndLoad(m, id);
       if (d.authorUserId !== actor.userId) await this.refuseNotAuthor(actor, d, 'sign');
-      if (d.status === 'signed') throw new ConflictProblem(`This decision was signed at ${isoOrNull(d.signedAt)}; correct it with an amendment (POST /decisions/${id}/amendments).`, 'decision-signed', { signedAt: isoOrNull(d.signedAt) });
+      if (d.status === 'signed')
+        throw new ConflictProblem(
+          `This decision was signed at ${isoOrNull(d.signedAt)}; correct it with an amendment (POST /decisions/${id}/amendments).`,
+          'decision-signed',
+          { signedAt: isoOrNull(d.signedAt) },
+        );
       assertVersion(expectedVersion, d.version);
       this.requireDraftValid(d.type, d.content, d.details);
       this.requireSignable(d.type, d.content, d.details, d.costPence, d.escalation);
@@ -195,14 +291,39 @@ export class DecisionsService {
       await m.query(`UPDATE decisions SET status = 'signed', signed_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
       const actionIds = await this.actions.insert(m, actor, 'decision', id, this.actionsOf(d.content), d.personId);
       const escalated = this.aboveLimit(d.costPence);
-      await this.audit.record(m, { action: 'decision.sign', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: 'author', details: { type: d.type, actionIds, escalated } });
-      await this.events.emit(m, { type: 'decision.signed', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, type: d.type, authorUserId: d.authorUserId, personId: d.personId, signedAt: now.toISOString(), actionIds } });
+      await this.audit.record(m, {
+        action: 'decision.sign',
+        resourceType: 'decision',
+        resourceId: id,
+        subjectPersonId: d.personId,
+        accessBasis: 'author',
+        details: { type: d.type, actionIds, escalated },
+      });
+      await this.events.emit(m, {
+        type: 'decision.signed',
+        aggregateType: 'decision',
+        aggregateId: id,
+        payload: {
+          decisionId: id,
+          type: d.type,
+          authorUserId: d.authorUserId,
+          personId: d.personId,
+          signedAt: now.toISOString(),
+          actionIds,
+        },
+      });
       if (escalated) {
         await this.events.emit(m, {
           type: 'decision.escalation-required',
           aggregateType: 'decision',
           aggregateId: id,
-          payload: { decisionId: id, type: d.type, costPence: d.costPence, limitPence: this.config.delegatedAuthorityLimitPence, escalationOutcome: d.escalation?.outcome ?? null },
+          payload: {
+            decisionId: id,
+            type: d.type,
+            costPence: d.costPence,
+            limitPence: this.config.delegatedAuthorityLimitPence,
+            escalationOutcome: d.escalation?.outcome ?? null,
+          },
         });
       }
       return this.fullView(m, await this.load(m, id));
@@ -219,9 +340,16 @@ export class DecisionsService {
       const d = await this.lockAndLoad(m, id);
       const manager = this.isManager(actor);
       if (d.authorUserId !== actor.userId && !manager) {
-        await this.access.deny(actor, 'decisions.write', { type: 'decision', id }, 'Only the author or a manager may amend a decision.', d.personId);
+        await this.access.deny(
+          actor,
+          'decisions.write',
+          { type: 'decision', id },
+          'Only the author or a manager may amend a decision.',
+          d.personId,
+        );
       }
-      if (d.status === 'draft') throw new ConflictProblem('This decision is a draft: edit it (PATCH) instead of amending it.', 'decision-draft');
+      if (d.status === 'draft')
+        throw new ConflictProblem('This decision is a draft: edit it (PATCH) instead of amending it.', 'decision-draft');
       assertVersion(expectedVersion, d.version);
       const after = {
         content: merge(d.content, plain(dto.content) as Json | undefined),
@@ -238,16 +366,42 @@ export class DecisionsService {
         'INSERT INTO decision_amendments (decision_id, amended_by, amended_at, reason, changes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
         [id, actor.userId, now, dto.reason, changes],
       );
-      await m.query('UPDATE decisions SET content = $2, details = $3, cost_pence = $4, escalation = $5, version = version + 1 WHERE id = $1', [id, after.content, after.details, after.costPence, after.escalation]);
+      await m.query(
+        'UPDATE decisions SET content = $2, details = $3, cost_pence = $4, escalation = $5, version = version + 1 WHERE id = $1',
+        [id, after.content, after.details, after.costPence, after.escalation],
+      );
       const before = new Set(this.actionsOf(d.content).map(canonical));
       const added = this.actionsOf(after.content).filter((a) => !before.has(canonical(a)));
       const actionIds = added.length ? await this.actions.insert(m, actor, 'decision', id, added, d.personId) : [];
       const fields = Object.keys(changes);
       const basis = d.authorUserId === actor.userId ? 'author' : 'role:manager';
-      await this.audit.record(m, { action: 'decision.amend', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: basis, details: { amendmentId, fields, actionIds } });
-      await this.events.emit(m, { type: 'decision.amended', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, amendmentId, fields, amendedBy: actor.userId, actionIds } });
+      await this.audit.record(m, {
+        action: 'decision.amend',
+        resourceType: 'decision',
+        resourceId: id,
+        subjectPersonId: d.personId,
+        accessBasis: basis,
+        details: { amendmentId, fields, actionIds },
+      });
+      await this.events.emit(m, {
+        type: 'decision.amended',
+        aggregateType: 'decision',
+        aggregateId: id,
+        payload: { decisionId: id, amendmentId, fields, amendedBy: actor.userId, actionIds },
+      });
       if (!this.aboveLimit(d.costPence) && this.aboveLimit(after.costPence)) {
-        await this.events.emit(m, { type: 'decision.escalation-required', aggregateType: 'decision', aggregateId: id, payload: { decisionId: id, type: d.type, costPence: after.costPence, limitPence: this.config.delegatedAuthorityLimitPence, escalationOutcome: after.escalation?.outcome ?? null } });
+        await this.events.emit(m, {
+          type: 'decision.escalation-required',
+          aggregateType: 'decision',
+          aggregateId: id,
+          payload: {
+            decisionId: id,
+            type: d.type,
+            costPence: after.costPence,
+            limitPence: this.config.delegatedAuthorityLimitPence,
+            escalationOutcome: after.escalation?.outcome ?? null,
+          },
+        });
       }
       return this.fullView(m, await this.load(m, id));
     });
@@ -259,10 +413,22 @@ export class DecisionsService {
       const d = await this.load(m, id);
       const sees = await this.reader(actor, d);
       if (sees === 'metadata') {
-        await this.audit.record(m, { action: 'decision.read-metadata', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: 'role:auditor' });
+        await this.audit.record(m, {
+          action: 'decision.read-metadata',
+          resourceType: 'decision',
+          resourceId: id,
+          subjectPersonId: d.personId,
+          accessBasis: 'role:auditor',
+        });
         return this.metadataView(m, d);
       }
-      await this.audit.record(m, { action: 'decision.read', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: sees });
+      await this.audit.record(m, {
+        action: 'decision.read',
+        resourceType: 'decision',
+        resourceId: id,
+        subjectPersonId: d.personId,
+        accessBasis: sees,
+      });
       return this.fullView(m, d);
     });
   }
@@ -272,16 +438,52 @@ export class DecisionsService {
     return this.db.transaction(async (m) => {
       const d = await this.load(m, id);
       const sees = await this.reader(actor, d);
-      const rows: Array<{ id: string; amendedBy: string; amendedAt: Date; reason: string; changes: Record<string, { before: unknown; after: unknown }> }> = await m.query(
+      const rows: Array<{
+        id: string;
+        amendedBy: string;
+        amendedAt: Date;
+        reason: string;
+        changes: Record<string, { before: unknown; after: unknown }>;
+      }> = await m.query(
         'SELECT id, amended_by AS "amendedBy", amended_at AS "amendedAt", reason, changes FROM decision_amendments WHERE decision_id = $1 ORDER BY amended_at, id',
         [id],
       );
       if (sees === 'metadata') {
-        await this.audit.record(m, { action: 'decision.read-history-metadata', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: 'role:auditor' });
-        return { id, view: 'metadata', signed: null, amendments: rows.map((a) => ({ id: a.id, amendedBy: a.amendedBy, amendedAt: isoOrNull(a.amendedAt)!, fields: Object.keys(a.changes) })), version: d.version };
+        await this.audit.record(m, {
+          action: 'decision.read-history-metadata',
+          resourceType: 'decision',
+          resourceId: id,
+          subjectPersonId: d.personId,
+          accessBasis: 'role:auditor',
+        });
+        return {
+          id,
+          view: 'metadata',
+          signed: null,
+          amendments: rows.map((a) => ({
+            id: a.id,
+            amendedBy: a.amendedBy,
+            amendedAt: isoOrNull(a.amendedAt)!,
+            fields: Object.keys(a.changes),
+          })),
+          version: d.version,
+        };
       }
-      await this.audit.record(m, { action: 'decision.read-history', resourceType: 'decision', resourceId: id, subjectPersonId: d.personId, accessBasis: sees });
-      const amendments: AmendmentViewDto[] = rows.map((a) => ({ id: a.id, amendedBy: a.amendedBy, amendedAt: isoOrNull(a.amendedAt)!, fields: Object.keys(a.changes), reason: a.reason, changes: a.changes }));
+      await this.audit.record(m, {
+        action: 'decision.read-history',
+        resourceType: 'decision',
+        resourceId: id,
+        subjectPersonId: d.personId,
+        accessBasis: sees,
+      });
+      const amendments: AmendmentViewDto[] = rows.map((a) => ({
+        id: a.id,
+        amendedBy: a.amendedBy,
+        amendedAt: isoOrNull(a.amendedAt)!,
+        fields: Object.keys(a.changes),
+        reason: a.reason,
+        changes: a.changes,
+      }));
       return { id, view: 'full', signed: d.status === 'signed' ? this.asSigned(d, rows) : null, amendments, version: d.version };
     });
   }
@@ -290,7 +492,10 @@ export class DecisionsService {
    * GET /decisions: newest first. Managers see every decision, an AMHP their own, an auditor the metadata of every
    * one. Each listed is an audited read of its person.
    */
-  async list(actor: Actor, q: DecisionQuery): Promise<{ items: Array<DecisionSummaryDto | DecisionMetadataDto>; nextCursor: string | null }> {
+  async list(
+    actor: Actor,
+    q: DecisionQuery,
+  ): Promise<{ items: Array<DecisionSummaryDto | DecisionMetadataDto>; nextCursor: string | null }> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const metadataOnly = !this.isManager(actor) && actor.roles.includes('auditor');
     const where = new SqlWhere();
@@ -310,13 +515,24 @@ export class DecisionsService {
       FROM decisions d ${where} ORDER BY d.occurred_at DESC, d.id DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       type Row = DecisionRow & { question?: string | null; escalated?: boolean };
-      const rows = await this.audit.selectAudited<Row>(m, { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' }, { action: metadataOnly ? 'decision.read-metadata' : 'decision.read', resourceType: 'decision', details: { via: 'list' } });
+      const rows = await this.audit.selectAudited<Row>(
+        m,
+        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' },
+        { action: metadataOnly ? 'decision.read-metadata' : 'decision.read', resourceType: 'decision', details: { via: 'list' } },
+      );
       const page = rows.slice(0, limit);
       const names = await this.users.displayNames(m, [...new Set(page.map((r) => r.authorUserId))]);
       const items = page.map((r) => {
         const meta = this.metadataOf(r, names.get(r.authorUserId) ?? null);
         if (metadataOnly) return meta;
-        return { ...meta, view: 'summary' as const, personName: personName(r), question: r.question ?? null, costPence: r.costPence, escalated: !!r.escalated };
+        return {
+          ...meta,
+          view: 'summary' as const,
+          personName: personName(r),
+          question: r.question ?? null,
+          costPence: r.costPence,
+          escalated: !!r.escalated,
+        };
       });
       const last = page.at(-1);
       return { items, nextCursor: rows.length > limit && last ? encodeCursor([new Date(last.occurredAt).toISOString(), last.id]) : null };
@@ -328,13 +544,23 @@ export class DecisionsService {
    * follow-up actions. Not audited here: the caller audits what it compiles.
    */
   /** For the alerts jobs (in the caller's transaction, not audited): signed DoLS decisions with their clocks (OOH-04/05). */
-  async dolsClocksOfSigned(m: EntityManager): Promise<Array<{ id: string; authorUserId: string; personId: string | null; clocks: ReturnType<typeof dolsClocks> }>> {
-    const rows: Array<{ id: string; type: DecisionType; author_user_id: string; person_id: string | null; details: Record<string, unknown> }> = await m.query(
+  async dolsClocksOfSigned(
+    m: EntityManager,
+  ): Promise<Array<{ id: string; authorUserId: string; personId: string | null; clocks: ReturnType<typeof dolsClocks> }>> {
+    const rows: Array<{
+      id: string;
+      type: DecisionType;
+      author_user_id: string;
+      person_id: string | null;
+      details: Record<string, unknown>;
+    }> = await m.query(
       `SELECT id, type, author_user_id, person_id, details FROM decisions WHERE status = 'signed' AND type IN ('dols-urgent-authorisation', 'dols-extension') ORDER BY occurred_at`,
     );
     return rows.flatMap((r) => {
       const facts = dolsFactsFromDetails(r.type, r.details);
-      return facts ? [{ id: r.id, authorUserId: r.author_user_id, personId: r.person_id, clocks: dolsClocks(facts, this.config.timeZone) }] : [];
+      return facts
+        ? [{ id: r.id, authorUserId: r.author_user_id, personId: r.person_id, clocks: dolsClocks(facts, this.config.timeZone) }]
+        : [];
     });
   }
 
@@ -348,7 +574,11 @@ export class DecisionsService {
         ORDER BY d.signed_at, d.id`,
       [from, to],
     );
-    const actions = await this.actions.ofSources(m, 'decision', rows.map((r) => r.id));
+    const actions = await this.actions.ofSources(
+      m,
+      'decision',
+      rows.map((r) => r.id),
+    );
     const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
     return rows.map((r) => ({
       id: r.id,
@@ -363,7 +593,14 @@ export class DecisionsService {
       handoverNote: text(r.content?.handoverNote),
       costPence: r.costPence,
       escalated: r.escalation !== null,
-      actions: (actions.get(r.id) ?? []).map((a) => ({ id: a.id, description: a.description, ownerUserId: a.ownerUserId, ownerTeam: a.ownerTeam, dueAt: a.dueAt, doneAt: a.doneAt })),
+      actions: (actions.get(r.id) ?? []).map((a) => ({
+        id: a.id,
+        description: a.description,
+        ownerUserId: a.ownerUserId,
+        ownerTeam: a.ownerTeam,
+        dueAt: a.dueAt,
+        doneAt: a.doneAt,
+      })),
     }));
   }
 
@@ -374,11 +611,23 @@ export class DecisionsService {
     if (d.authorUserId === actor.userId) return 'author';
     if (this.isManager(actor)) return 'role:manager';
     if (actor.roles.includes('auditor')) return 'metadata';
-    return this.access.deny(actor, 'decisions.read', { type: 'decision', id: d.id }, 'Only the author and managers may read this decision.', d.personId);
+    return this.access.deny(
+      actor,
+      'decisions.read',
+      { type: 'decision', id: d.id },
+      'Only the author and managers may read this decision.',
+      d.personId,
+    );
   }
 
   private async refuseNotAuthor(actor: Actor, d: DecisionRow, what: 'edit' | 'sign'): Promise<never> {
-    return this.access.deny(actor, 'decisions.write', { type: 'decision', id: d.id }, `Only the author may ${what} a draft decision.`, d.personId);
+    return this.access.deny(
+      actor,
+      'decisions.write',
+      { type: 'decision', id: d.id },
+      `Only the author may ${what} a draft decision.`,
+      d.personId,
+    );
   }
 
   /** The person's record must be one the caller may read (person.read; 403 otherwise) and must exist (422). */
@@ -387,20 +636,35 @@ export class DecisionsService {
     try {
       await this.people.get(m, personId);
     } catch (err) {
-      if (err instanceof ProblemError && err.status === 404) throw new UnprocessableProblem(`Person ${personId} does not exist.`, 'person-not-found', { field: 'personId' });
+      if (err instanceof ProblemError && err.status === 404)
+        throw new UnprocessableProblem(`Person ${personId} does not exist.`, 'person-not-found', { field: 'personId' });
       throw err;
     }
     return basis;
   }
 
   private requireOnePerson(personId: string | undefined, personDetails: unknown, required: boolean): void {
-    if (personId !== undefined && personDetails !== undefined) throw new UnprocessableProblem('Give personId (a person with a record) or personDetails (one without), not both.', 'person-ambiguous', { fields: ['personId', 'personDetails'] });
-    if (required && personId === undefined && personDetails === undefined) throw new UnprocessableProblem('Say who the decision is about: personId (a person with a record) or personDetails (name, date of birth or age, address).', 'person-required', { fields: ['personId', 'personDetails'] });
+    if (personId !== undefined && personDetails !== undefined)
+      throw new UnprocessableProblem(
+        'Give personId (a person with a record) or personDetails (one without), not both.',
+        'person-ambiguous',
+        { fields: ['personId', 'personDetails'] },
+      );
+    if (required && personId === undefined && personDetails === undefined)
+      throw new UnprocessableProblem(
+        'Say who the decision is about: personId (a person with a record) or personDetails (name, date of birth or age, address).',
+        'person-required',
+        { fields: ['personId', 'personDetails'] },
+      );
   }
 
   private requireDraft(d: DecisionRow): void {
     if (d.status === 'signed') {
-      throw new ConflictProblem(`This decision was signed at ${isoOrNull(d.signedAt)} and can no longer be edited; correct it with an amendment and a reason (POST /decisions/${d.id}/amendments).`, 'decision-signed', { signedAt: isoOrNull(d.signedAt), amend: { href: `/decisions/${d.id}/amendments`, method: 'POST' } });
+      throw new ConflictProblem(
+        `This decision was signed at ${isoOrNull(d.signedAt)} and can no longer be edited; correct it with an amendment and a reason (POST /decisions/${d.id}/amendments).`,
+        'decision-signed',
+        { signedAt: isoOrNull(d.signedAt), amend: { href: `/decisions/${d.id}/amendments`, method: 'POST' } },
+      );
     }
   }
 
@@ -412,12 +676,27 @@ export class DecisionsService {
   private requireSignable(type: DecisionType, content: Json, details: Json, costPence: number | null, escalation: Escalation | null): void {
     const missing = this.missing(type, content, details, costPence, escalation);
     if (missing.length) {
-      throw new UnprocessableProblem(`The record cannot be signed yet: ${[...new Set(missing.map((x) => x.field))].join(', ')}.`, 'decision-incomplete', { missing });
+      throw new UnprocessableProblem(
+        `The record cannot be signed yet: ${[...new Set(missing.map((x) => x.field))].join(', ')}.`,
+        'decision-incomplete',
+        { missing },
+      );
     }
   }
 
-  private missing(type: DecisionType, content: Json, details: Json, costPence: number | null, escalation: Escalation | null): MissingItem[] {
-    return missingForSigning(type, content as DecisionContent, details, { costPence, limitPence: this.config.delegatedAuthorityLimitPence, escalation, zone: this.config.timeZone });
+  private missing(
+    type: DecisionType,
+    content: Json,
+    details: Json,
+    costPence: number | null,
+    escalation: Escalation | null,
+  ): MissingItem[] {
+    return missingForSigning(type, content as DecisionContent, details, {
+      costPence,
+      limitPence: this.config.delegatedAuthorityLimitPence,
+      escalation,
+      zone: this.config.timeZone,
+    });
   }
 
   private aboveLimit(costPence: number | null): boolean {
@@ -426,11 +705,19 @@ export class DecisionsService {
 
   private actionsOf(content: Json): NewAction[] {
     const list = Array.isArray(content.actions) ? (content.actions as Json[]) : [];
-    return list.map((a) => ({ description: String(a.description ?? ''), ownerUserId: (a.ownerUserId as string | undefined) ?? null, ownerTeam: (a.ownerTeam as string | undefined) ?? null, dueAt: (a.dueAt as string | undefined) ?? null }));
+    return list.map((a) => ({
+      description: String(a.description ?? ''),
+      ownerUserId: (a.ownerUserId as string | undefined) ?? null,
+      ownerTeam: (a.ownerTeam as string | undefined) ?? null,
+      dueAt: (a.dueAt as string | undefined) ?? null,
+    }));
   }
 
   /** Field path → { before, after } for each content and details key and column that differs. */
-  private diff(d: DecisionRow, after: { content: Json; details: Json; costPence: number | null; escalation: Escalation | null }): Record<string, { before: unknown; after: unknown }> {
+  private diff(
+    d: DecisionRow,
+    after: { content: Json; details: Json; costPence: number | null; escalation: Escalation | null },
+  ): Record<string, { before: unknown; after: unknown }> {
     const changes: Record<string, { before: unknown; after: unknown }> = {};
     for (const part of ['content', 'details'] as const) {
       const keys = new Set([...Object.keys(d[part]), ...Object.keys(after[part])]);
@@ -446,7 +733,12 @@ export class DecisionsService {
 
   /** The record as it was signed: the current one with every amendment undone, newest first. */
   private asSigned(d: DecisionRow, amendments: Array<{ changes: Record<string, { before: unknown; after: unknown }> }>): Json {
-    const record = { content: { ...d.content }, details: { ...d.details }, costPence: d.costPence as unknown, escalation: d.escalation as unknown };
+    const record = {
+      content: { ...d.content },
+      details: { ...d.details },
+      costPence: d.costPence as unknown,
+      escalation: d.escalation as unknown,
+    };
     for (const a of [...amendments].reverse()) {
       for (const [path, { before }] of Object.entries(a.changes)) {
         const dot = path.indexOf('.');
@@ -479,7 +771,10 @@ export class DecisionsService {
     return this.assessments.openAt(m, d.personId, new Date(d.occurredAt));
   }
 
-  private metadataOf(d: Pick<DecisionRow, 'id' | 'type' | 'status' | 'occurredAt' | 'signedAt' | 'authorUserId' | 'personId' | 'amendmentCount' | 'version'>, authorName: string | null): DecisionMetadataDto {
+  private metadataOf(
+    d: Pick<DecisionRow, 'id' | 'type' | 'status' | 'occurredAt' | 'signedAt' | 'authorUserId' | 'personId' | 'amendmentCount' | 'version'>,
+    authorName: string | null,
+  ): DecisionMetadataDto {
     return {
       id: d.id,
       type: d.type,
@@ -502,15 +797,22 @@ export class DecisionsService {
 
   private async fullView(m: EntityManager, d: DecisionRow): Promise<DecisionViewDto> {
     const names = await this.users.displayNames(m, [d.authorUserId]);
-    const warnings: Finding[] = legalFrameworkWarnings(d.type, d.content as DecisionContent, { mhaAssessmentInProgress: await this.mhaAssessmentInProgress(m, d) });
+    const warnings: Finding[] = legalFrameworkWarnings(d.type, d.content as DecisionContent, {
+      mhaAssessmentInProgress: await this.mhaAssessmentInProgress(m, d),
+    });
     let clocks: Array<Record<string, unknown>> | null = null;
     if (DOLS_TYPES.includes(d.type)) {
       const facts = dolsFactsFromDetails(d.type, d.details);
-      clocks = facts ? dolsClocks(facts, this.config.timeZone).map((c) => ({ ...c, anchor: c.anchor.toISOString(), deadline: c.deadline.toISOString() })) : [];
+      clocks = facts
+        ? dolsClocks(facts, this.config.timeZone).map((c) => ({ ...c, anchor: c.anchor.toISOString(), deadline: c.deadline.toISOString() }))
+        : [];
       if (facts) warnings.push(...validateExtension(facts, this.config.timeZone).filter((f) => f.severity === 'warning'));
     }
     const s42 = d.details.s42 as { careAndSupportNeeds?: unknown; abuseOrNeglect?: unknown; unableToProtectSelf?: unknown } | undefined;
-    const s42Recorded = d.type === 'adult-safeguarding' && !!s42 && [s42.careAndSupportNeeds, s42.abuseOrNeglect, s42.unableToProtectSelf].every((v) => typeof v === 'boolean');
+    const s42Recorded =
+      d.type === 'adult-safeguarding' &&
+      !!s42 &&
+      [s42.careAndSupportNeeds, s42.abuseOrNeglect, s42.unableToProtectSelf].every((v) => typeof v === 'boolean');
     const actions = d.status === 'signed' ? ((await this.actions.ofSources(m, 'decision', [d.id])).get(d.id) ?? []) : [];
     return {
       ...this.metadataOf(d, names.get(d.authorUserId) ?? null),
@@ -523,10 +825,15 @@ export class DecisionsService {
       escalation: d.escalation as unknown as Record<string, unknown> | null,
       aboveDelegatedLimit: this.aboveLimit(d.costPence),
       createdAt: isoOrNull(d.createdAt)!,
-      missingForSigning: d.status === 'draft' ? (this.missing(d.type, d.content, d.details, d.costPence, d.escalation) as unknown as Array<Record<string, unknown>>) : null,
+      missingForSigning:
+        d.status === 'draft'
+          ? (this.missing(d.type, d.content, d.details, d.costPence, d.escalation) as unknown as Array<Record<string, unknown>>)
+          : null,
       warnings: warnings as unknown as Array<Record<string, unknown>>,
       dolsClocks: clocks,
-      s42DutyArises: s42Recorded ? s42DutyArises(s42 as { careAndSupportNeeds: boolean; abuseOrNeglect: boolean; unableToProtectSelf: boolean }) : null,
+      s42DutyArises: s42Recorded
+        ? s42DutyArises(s42 as { careAndSupportNeeds: boolean; abuseOrNeglect: boolean; unableToProtectSelf: boolean })
+        : null,
       actions: actions as unknown as Array<Record<string, unknown>>,
     };
   }
@@ -537,7 +844,8 @@ export class DecisionsService {
 
   private notFuture(value: string, field: string): Date {
     const t = Date.parse(value);
-    if (t > this.clock.now().getTime() + 5 * 60_000) throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { field });
+    if (t > this.clock.now().getTime() + 5 * 60_000)
+      throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { field });
     return new Date(t);
   }
 

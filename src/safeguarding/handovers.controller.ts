@@ -9,14 +9,20 @@ import { trim } from '../common/validators';
 import { HandoversService, HandoverView } from './handovers.service';
 
 export class AcknowledgementDto {
-  @ApiPropertyOptional({ maxLength: 2000, description: 'What the day team will do.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'What the day team will do.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
 }
 
 export class HandoverItemDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['decision', 'referral', 'assessment', 'rota-note', 'action'] }) itemType: string;
   @ApiProperty({ format: 'uuid' }) itemId: string;
-  @ApiProperty({ type: Object, description: 'Ids, codes, times and short handover notes: open the item itself for its detail.' }) summary: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: 'Ids, codes, times and short handover notes: open the item itself for its detail.' })
+  summary: Record<string, unknown>;
   @ApiProperty({ format: 'date' }) firstHandedOverOn: string;
   @ApiProperty({ description: 'Left unacknowledged on an earlier handover.' }) carriedOver: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) acknowledgedAt: string | null;
@@ -35,7 +41,8 @@ export class HandoverDto {
   @ApiProperty({ format: 'date' }) date: string;
   @ApiProperty({ format: 'date-time', description: 'The period covered starts here (the previous handover).' }) periodFrom: string;
   @ApiProperty({ format: 'date-time' }) compiledAt: string;
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Null: compiled by the scheduled job.' }) compiledBy: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Null: compiled by the scheduled job.' }) compiledBy:
+    string | null;
   @ApiProperty({ type: [HandoverItemDto], description: 'Open items first, oldest first.' }) items: HandoverItemDto[];
   @ApiProperty({ type: HandoverCountsDto }) counts: HandoverCountsDto;
 }
@@ -47,7 +54,10 @@ export class HandoversController {
 
   @Get(':date')
   @Authorize('handovers.read')
-  @ApiOperation({ summary: 'The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled on first asking (or by the scheduled job at HANDOVER_TIME), topped up on later asks.' })
+  @ApiOperation({
+    summary:
+      'The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled on first asking (or by the scheduled job at HANDOVER_TIME), topped up on later asks.',
+  })
   @ApiOkResponse({ type: HandoverDto })
   get(@CurrentActor() actor: Actor, @Param('date') date: string): Promise<HandoverView> {
     return this.handovers.get(actor, date);
@@ -58,7 +68,12 @@ export class HandoversController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A day-team manager acknowledges an item (who, when); acknowledged once, 409 after.' })
   @ApiOkResponse({ type: HandoverDto })
-  acknowledge(@CurrentActor() actor: Actor, @Param('date') date: string, @Param('itemId', new ParseUUIDPipe()) itemId: string, @Body() dto: AcknowledgementDto): Promise<HandoverView> {
+  acknowledge(
+    @CurrentActor() actor: Actor,
+    @Param('date') date: string,
+    @Param('itemId', new ParseUUIDPipe()) itemId: string,
+    @Body() dto: AcknowledgementDto,
+  ): Promise<HandoverView> {
     return this.handovers.acknowledge(actor, date, itemId, dto.note);
   }
 }

@@ -36,7 +36,16 @@ export interface HandoverView {
   counts: { total: number; open: number; carriedOver: number };
 }
 
-type ItemRow = { id: string; item_type: HandoverItemView['itemType']; item_id: string; summary: Record<string, unknown>; first_handed_over_on: string; acknowledged_at: Date | null; acknowledged_by: string | null; acknowledgement_note: string | null };
+type ItemRow = {
+  id: string;
+  item_type: HandoverItemView['itemType'];
+  item_id: string;
+  summary: Record<string, unknown>;
+  first_handed_over_on: string;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  acknowledgement_note: string | null;
+};
 
 /**
  * The morning handover: everything the day teams must pick up from the night, compiled for a local date (by the
@@ -70,9 +79,18 @@ export class HandoversService {
     return this.db.transaction(async (m) => {
       const view = await this.compileIn(m, date, actor.userId);
       const subjects = view.items.filter((i) => typeof i.summary.personId === 'string');
-      await this.audit.record(m, { action: 'handover.read', resourceType: 'handover', resourceId: view.id, details: { date, items: view.items.length } });
+      await this.audit.record(m, {
+        action: 'handover.read',
+        resourceType: 'handover',
+        resourceId: view.id,
+        details: { date, items: view.items.length },
+      });
       // Each person an item is about is named by id only, but the list says who was in contact with the service overnight.
-      await this.audit.recordMany(m, { action: 'handover.item-read', resourceType: 'handover-item', details: { date } }, subjects.map((i) => ({ resourceId: i.id, subjectPersonId: i.summary.personId as string })));
+      await this.audit.recordMany(
+        m,
+        { action: 'handover.item-read', resourceType: 'handover-item', details: { date } },
+        subjects.map((i) => ({ resourceId: i.id, subjectPersonId: i.summary.personId as string })),
+      );
       return view;
     });
   }
@@ -81,11 +99,12 @@ export class HandoversService {
   async acknowledge(actor: Actor, date: string, itemId: string, note?: string): Promise<HandoverView> {
     this.assertDate(date);
     return this.db.transaction(async (m) => {
-      const [item]: Array<{ id: string; item_type: string; item_id: string; acknowledged_at: Date | null; handover_date: string }> = await m.query(
-        `SELECT i.id, i.item_type, i.item_id, i.acknowledged_at, to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date
+      const [item]: Array<{ id: string; item_type: string; item_id: string; acknowledged_at: Date | null; handover_date: string }> =
+        await m.query(
+          `SELECT i.id, i.item_type, i.item_id, i.acknowledged_at, to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date
            FROM handover_items i JOIN handovers h ON h.id = i.handover_id WHERE i.id = $1 FOR UPDATE OF i`,
-        [itemId],
-      );
+          [itemId],
+        );
       if (!item || item.handover_date !== date) throw new NotFoundProblem('Handover item', itemId);
       if (item.acknowledged_at) throw new ConflictProblem('This item has already been acknowledged.', 'already-acknowledged');
       const now = this.clock.now();
@@ -95,8 +114,18 @@ export class HandoversService {
           WHERE item_type = $1 AND item_id = $2 AND acknowledged_at IS NULL`,
         [item.item_type, item.item_id, now, actor.userId, note ?? null],
       );
-      await this.audit.record(m, { action: 'handover.acknowledge', resourceType: 'handover-item', resourceId: itemId, details: { date, itemType: item.item_type, itemId: item.item_id } });
-      await this.events.emit(m, { type: 'handover.item-acknowledged', aggregateType: 'handover', aggregateId: itemId, payload: { date, itemId, itemType: item.item_type, by: actor.userId } });
+      await this.audit.record(m, {
+        action: 'handover.acknowledge',
+        resourceType: 'handover-item',
+        resourceId: itemId,
+        details: { date, itemType: item.item_type, itemId: item.item_id },
+      });
+      await this.events.emit(m, {
+        type: 'handover.item-acknowledged',
+        aggregateType: 'handover',
+        aggregateId: itemId,
+        payload: { date, itemId, itemType: item.item_type, by: actor.userId },
+      });
       return this.load(m, date);
     });
   }
@@ -116,7 +145,13 @@ export class HandoversService {
         const [exists] = await m.query('SELECT 1 FROM handovers WHERE handover_date = $1', [today]);
         if (exists) return;
         const view = await this.compileIn(m, today, null);
-        await this.audit.record(m, { action: 'handover.compile', resourceType: 'handover', resourceId: view.id, actor: null, details: { date: today, items: view.items.length, via: 'schedule' } });
+        await this.audit.record(m, {
+          action: 'handover.compile',
+          resourceType: 'handover',
+          resourceId: view.id,
+          actor: null,
+          details: { date: today, items: view.items.length, via: 'schedule' },
+        });
         this.logger.log(`handover for ${today} compiled: ${view.items.length} items`);
       });
     } catch (err) {
@@ -129,12 +164,22 @@ export class HandoversService {
     // The period is half-open, [from, until): `until` is just after now, so what happened at this instant is on this
     // handover, and the next one (from this compilation) does not repeat it.
     const now = new Date(this.clock.now().getTime() + 1);
-    let [h]: Array<{ id: string; period_from: Date }> = await m.query('SELECT id, period_from FROM handovers WHERE handover_date = $1', [date]);
+    let [h]: Array<{ id: string; period_from: Date }> = await m.query('SELECT id, period_from FROM handovers WHERE handover_date = $1', [
+      date,
+    ]);
     if (!h) {
-      const [previous]: Array<{ compiled_at: Date }> = await m.query('SELECT compiled_at FROM handovers WHERE handover_date < $1 ORDER BY handover_date DESC LIMIT 1', [date]);
+      const [previous]: Array<{ compiled_at: Date }> = await m.query(
+        'SELECT compiled_at FROM handovers WHERE handover_date < $1 ORDER BY handover_date DESC LIMIT 1',
+        [date],
+      );
       // The night before: from the previous handover, or from the same time the day before when there was none.
-      const periodFrom = previous?.compiled_at ?? new Date(startOfLocalDay(addDays(date, -1), this.config.timeZone).getTime() + minutesOf(this.config.handoverTime) * 60_000);
-      [h] = await m.query('INSERT INTO handovers (handover_date, period_from, compiled_at, compiled_by) VALUES ($1, $2, $3, $4) RETURNING id, period_from', [date, periodFrom, now, by]);
+      const periodFrom =
+        previous?.compiled_at ??
+        new Date(startOfLocalDay(addDays(date, -1), this.config.timeZone).getTime() + minutesOf(this.config.handoverTime) * 60_000);
+      [h] = await m.query(
+        'INSERT INTO handovers (handover_date, period_from, compiled_at, compiled_by) VALUES ($1, $2, $3, $4) RETURNING id, period_from',
+        [date, periodFrom, now, by],
+      );
       await this.events.emit(m, { type: 'handover.compiled', aggregateType: 'handover', aggregateId: h.id, payload: { date } });
     } else {
       await m.query('UPDATE handovers SET compiled_at = $2 WHERE id = $1', [h.id, now]);
@@ -152,11 +197,31 @@ export class HandoversService {
     );
     const fresh: Array<{ type: HandoverItemView['itemType']; id: string; summary: Record<string, unknown> }> = [];
     for (const d of await this.decisions.signedBetween(m, from, now)) {
-      fresh.push({ type: 'decision', id: d.id, summary: { kind: 'decision', decisionType: d.type, occurredAt: d.occurredAt, signedAt: d.signedAt, authorUserId: d.authorUserId, personId: d.personId, question: d.question, decision: d.decision, handoverNote: d.handoverNote, costPence: d.costPence, escalated: d.escalated, actions: d.actions } });
+      fresh.push({
+        type: 'decision',
+        id: d.id,
+        summary: {
+          kind: 'decision',
+          decisionType: d.type,
+          occurredAt: d.occurredAt,
+          signedAt: d.signedAt,
+          authorUserId: d.authorUserId,
+          personId: d.personId,
+          question: d.question,
+          decision: d.decision,
+          handoverNote: d.handoverNote,
+          costPence: d.costPence,
+          escalated: d.escalated,
+          actions: d.actions,
+        },
+      });
     }
-    for (const r of await this.referrals.openForHandover(m)) fresh.push({ type: 'referral', id: r.id, summary: { kind: 'referral', ...r } });
-    for (const a of await this.assessments.inProgress(m)) fresh.push({ type: 'assessment', id: a.id, summary: { kind: 'assessment', ...a } });
-    for (const s of await this.shifts.notesBetween(m, from, now)) fresh.push({ type: 'rota-note', id: s.id, summary: { kind: 'rota-note', ...s } });
+    for (const r of await this.referrals.openForHandover(m))
+      fresh.push({ type: 'referral', id: r.id, summary: { kind: 'referral', ...r } });
+    for (const a of await this.assessments.inProgress(m))
+      fresh.push({ type: 'assessment', id: a.id, summary: { kind: 'assessment', ...a } });
+    for (const s of await this.shifts.notesBetween(m, from, now))
+      fresh.push({ type: 'rota-note', id: s.id, summary: { kind: 'rota-note', ...s } });
     for (const x of await this.actions.openActions(m)) {
       const overdue = x.dueAt !== null && Date.parse(x.dueAt) < now.getTime();
       const dueToday = x.dueAt !== null && localDate(new Date(x.dueAt), this.config.timeZone) <= date;
@@ -174,7 +239,10 @@ export class HandoversService {
   }
 
   private async load(m: EntityManager, date: string): Promise<HandoverView> {
-    const [h]: Array<{ id: string; period_from: Date; compiled_at: Date; compiled_by: string | null }> = await m.query('SELECT id, period_from, compiled_at, compiled_by FROM handovers WHERE handover_date = $1', [date]);
+    const [h]: Array<{ id: string; period_from: Date; compiled_at: Date; compiled_by: string | null }> = await m.query(
+      'SELECT id, period_from, compiled_at, compiled_by FROM handovers WHERE handover_date = $1',
+      [date],
+    );
     if (!h) throw new NotFoundProblem('Handover', date);
     const rows: ItemRow[] = await m.query(
       `SELECT id, item_type, item_id, summary, to_char(first_handed_over_on, 'YYYY-MM-DD') AS first_handed_over_on, acknowledged_at, acknowledged_by, acknowledgement_note
@@ -183,12 +251,28 @@ export class HandoversService {
       [h.id],
     );
     const items = rows.map((r) => ({
-      id: r.id, itemType: r.item_type, itemId: r.item_id, summary: r.summary, firstHandedOverOn: r.first_handed_over_on, carriedOver: r.first_handed_over_on < date,
-      acknowledgedAt: r.acknowledged_at?.toISOString() ?? null, acknowledgedBy: r.acknowledged_by, acknowledgementNote: r.acknowledgement_note,
+      id: r.id,
+      itemType: r.item_type,
+      itemId: r.item_id,
+      summary: r.summary,
+      firstHandedOverOn: r.first_handed_over_on,
+      carriedOver: r.first_handed_over_on < date,
+      acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
+      acknowledgedBy: r.acknowledged_by,
+      acknowledgementNote: r.acknowledgement_note,
     }));
     return {
-      id: h.id, date, periodFrom: h.period_from.toISOString(), compiledAt: h.compiled_at.toISOString(), compiledBy: h.compiled_by, items,
-      counts: { total: items.length, open: items.filter((i) => !i.acknowledgedAt).length, carriedOver: items.filter((i) => i.carriedOver).length },
+      id: h.id,
+      date,
+      periodFrom: h.period_from.toISOString(),
+      compiledAt: h.compiled_at.toISOString(),
+      compiledBy: h.compiled_by,
+      items,
+      counts: {
+        total: items.length,
+        open: items.filter((i) => !i.acknowledgedAt).length,
+        carriedOver: items.filter((i) => i.carriedOver).length,
+      },
     };
   }
 

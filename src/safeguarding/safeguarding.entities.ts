@@ -16,14 +16,27 @@ export const DECISION_TYPES = [
 export type DecisionType = (typeof DECISION_TYPES)[number];
 
 /** The legal framework relied on (OOH-07, OOH-08 (2)). */
-export const LEGAL_FRAMEWORKS = ['care-act-s42', 'care-act-other', 'mca-s5', 'mca-best-interests', 'dols', 'mha', 'children-act', 'common-law', 'other'] as const;
+export const LEGAL_FRAMEWORKS = [
+  'care-act-s42',
+  'care-act-other',
+  'mca-s5',
+  'mca-best-interests',
+  'dols',
+  'mha',
+  'children-act',
+  'common-law',
+  'other',
+] as const;
 
 /**
  * An out-of-hours decision record. A draft is the author's to edit; signing freezes it: after that, corrections are
  * amendments with a reason (decision_amendments), and the record as signed stays readable.
  */
 @Entity('decisions')
-@Check('decisions_type', `type IN ('adult-safeguarding','best-interests','dols-urgent-authorisation','dols-extension','emergency-placement','carer-breakdown','child-protection-referral','other')`)
+@Check(
+  'decisions_type',
+  `type IN ('adult-safeguarding','best-interests','dols-urgent-authorisation','dols-extension','emergency-placement','carer-breakdown','child-protection-referral','other')`,
+)
 @Check('decisions_status', `status IN ('draft','signed')`)
 @Check('decisions_signed', `(status = 'signed') = (signed_at IS NOT NULL)`)
 @Check('decisions_cost', 'cost_pence IS NULL OR cost_pence >= 0')

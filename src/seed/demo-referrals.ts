@@ -21,7 +21,14 @@ export class DemoReferrals {
     const risks = { toSelf: true, toOthers: false, fromOthers: false, flags: [] as string[] };
     // A s.136 at a health-based place of safety since 21.5 hours ago: 2.5 hours left, in the warning window.
     const nearBreach = await this.referrals.create(manager, {
-      person: { givenName: 'Jordan', familyName: 'Ellery', dateOfBirth: '1994-02-11', nhsNumber: '9434765919', ethnicCategory: 'A', preferredLanguage: 'English' },
+      person: {
+        givenName: 'Jordan',
+        familyName: 'Ellery',
+        dateOfBirth: '1994-02-11',
+        nhsNumber: '9434765919',
+        ethnicCategory: 'A',
+        preferredLanguage: 'English',
+      },
       source: 'police-s136',
       referrer: { name: 'PC 4411 Harris', organisation: 'Northshire Police', phone: '+44 1632 960101' },
       reason: 'Detained under s.136 on the ring road bridge; expressing intent to end their life.',
@@ -35,10 +42,17 @@ export class DemoReferrals {
     await this.referrals.move(manager, nearBreach.id, { status: 'accepted' }, undefined);
 
     await this.referrals.create(referrer, {
-      person: { givenName: 'Priya', familyName: 'Nandakumar', dateOfBirth: '1979-09-30', ethnicCategory: 'H', preferredLanguage: 'Tamil', interpreterNeeded: true },
+      person: {
+        givenName: 'Priya',
+        familyName: 'Nandakumar',
+        dateOfBirth: '1979-09-30',
+        ethnicCategory: 'H',
+        preferredLanguage: 'Tamil',
+        interpreterNeeded: true,
+      },
       source: 'ward',
       referrer: { name: 'Charge Nurse Okoye', organisation: 'Beech Ward, Northshire General', phone: '+44 1632 960202' },
-      reason: 'Informal in-patient trying to leave; nurse\'s holding power used, doctor on the way.',
+      reason: "Informal in-patient trying to leave; nurse's holding power used, doctor on the way.",
       risks,
       urgency: 'emergency',
       legalContext: { kind: 's5-4', recordMadeAt: at(now, 2) },

@@ -32,18 +32,60 @@ export class DemoRota {
   async seed(manager: Actor): Promise<void> {
     const today = localDate(this.clock.now(), this.config.timeZone);
     const validFrom = addDays(today, -7);
-    await this.patterns.create({ name: 'Day', startTime: '09:00', endTime: '17:00', weekdays: WEEK, bankHolidays: 'exclude', requiredCount: 3, validFrom });
-    await this.patterns.create({ name: 'Weekend day', startTime: '09:00', endTime: '17:00', weekdays: WEEKEND, bankHolidays: 'exclude', requiredCount: 2, validFrom });
-    await this.patterns.create({ name: 'Bank holiday day', startTime: '09:00', endTime: '17:00', weekdays: ALL, bankHolidays: 'only', requiredCount: 2, validFrom });
+    await this.patterns.create({
+      name: 'Day',
+      startTime: '09:00',
+      endTime: '17:00',
+      weekdays: WEEK,
+      bankHolidays: 'exclude',
+      requiredCount: 3,
+      validFrom,
+    });
+    await this.patterns.create({
+      name: 'Weekend day',
+      startTime: '09:00',
+      endTime: '17:00',
+      weekdays: WEEKEND,
+      bankHolidays: 'exclude',
+      requiredCount: 2,
+      validFrom,
+    });
+    await this.patterns.create({
+      name: 'Bank holiday day',
+      startTime: '09:00',
+      endTime: '17:00',
+      weekdays: ALL,
+      bankHolidays: 'only',
+      requiredCount: 2,
+      validFrom,
+    });
     await this.patterns.create({ name: 'Evening', startTime: '17:00', endTime: '22:00', weekdays: ALL, requiredCount: 2, validFrom });
-    await this.patterns.create({ name: 'Night', startTime: '22:00', endTime: '09:00', weekdays: ALL, requiredCount: 1, requiredSkills: ['senior'], validFrom });
+    await this.patterns.create({
+      name: 'Night',
+      startTime: '22:00',
+      endTime: '09:00',
+      weekdays: ALL,
+      requiredCount: 1,
+      requiredSkills: ['senior'],
+      validFrom,
+    });
     const last = addDays(today, 55);
     await this.shifts.generate(addDays(today, -1), last);
 
     await this.db.transaction(async (m) => {
-      const people: Array<{ id: string; skills: string[]; fte: number }> = await m.query(`SELECT id, skills, fte::float AS fte FROM practitioners WHERE active`);
+      const people: Array<{ id: string; skills: string[]; fte: number }> = await m.query(
+        `SELECT id, skills, fte::float AS fte FROM practitioners WHERE active`,
+      );
       const hours = new Map(people.map((p) => [p.id, 0]));
-      const shifts: Array<{ id: string; label: string; startsAt: Date; endsAt: Date; requiredCount: number; requiredSkills: string[]; localDate: string }> = await m.query(
+      const shifts: Array<{
+        id: string;
+        label: string;
+        startsAt: Date;
+        endsAt: Date;
+        requiredCount: number;
+        requiredSkills: string[];
+        localDate: string;
+      }> = await m.query(
         `SELECT id, label, starts_at AS "startsAt", ends_at AS "endsAt", required_count AS "requiredCount", required_skills AS "requiredSkills", to_char(local_date, 'YYYY-MM-DD') AS "localDate"
            FROM shifts WHERE local_date BETWEEN $1 AND $2 ORDER BY starts_at`,
         [addDays(today, -1), last],
@@ -53,7 +95,12 @@ export class DemoRota {
       const shortEvening = addDays(today, 3);
       // As a manager would: each day, the scarce shifts first (those needing a skill, i.e. the senior night), or the
       // few seniors end up on day shifts and the rest rule then keeps every one of them off the night.
-      shifts.sort((a, b) => a.localDate.localeCompare(b.localDate) || b.requiredSkills.length - a.requiredSkills.length || new Date(a.startsAt).getTime() - new Date(b.startsAt).getTime());
+      shifts.sort(
+        (a, b) =>
+          a.localDate.localeCompare(b.localDate) ||
+          b.requiredSkills.length - a.requiredSkills.length ||
+          new Date(a.startsAt).getTime() - new Date(b.startsAt).getTime(),
+      );
       const acceptable = new Set(['training-short-current-year', 'training-short-completed-year', 'registration-check-stale']);
       for (const s of shifts) {
         let places = s.requiredCount;

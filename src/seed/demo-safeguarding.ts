@@ -30,9 +30,24 @@ export class DemoSafeguarding {
   async seed(duty: Actor, manager: Actor): Promise<void> {
     const now = this.clock.now();
     const ago = (hours: number) => new Date(now.getTime() - hours * 3_600_000).toISOString();
-    const person = await this.people.create(manager, { givenName: 'Edith', familyName: 'Marlow', dateOfBirth: '1938-10-04', ethnicCategory: 'A', address: '14 Station Road, Riverside' });
+    const person = await this.people.create(manager, {
+      givenName: 'Edith',
+      familyName: 'Marlow',
+      dateOfBirth: '1938-10-04',
+      ethnicCategory: 'A',
+      address: '14 Station Road, Riverside',
+    });
     // The duty AMHP was working with Edith overnight: the relationship that lets them record decisions about her.
-    await this.db.transaction((m) => this.access.grant(m, { userId: duty.userId, personId: person.id, kind: 'duty', sourceType: 'demo-seed', sourceId: person.id, validFrom: new Date(now.getTime() - 8 * 3_600_000) }));
+    await this.db.transaction((m) =>
+      this.access.grant(m, {
+        userId: duty.userId,
+        personId: person.id,
+        kind: 'duty',
+        sourceType: 'demo-seed',
+        sourceId: person.id,
+        validFrom: new Date(now.getTime() - 8 * 3_600_000),
+      }),
+    );
     const common = {
       factSources: ['Neighbour by phone', 'Police CAD 2231'],
       riskAnalysis: 'High risk of further harm tonight at home; low risk in respite.',
@@ -59,15 +74,31 @@ export class DemoSafeguarding {
         ],
         personViews: 'Wants to stay in her own home, but not with her son tonight.',
         options: [
-          { option: 'Stay at home alone with a police welfare check', leastRestrictive: true, chosen: false, whyRejected: 'Son may be released overnight; Edith cannot manage alone.' },
+          {
+            option: 'Stay at home alone with a police welfare check',
+            leastRestrictive: true,
+            chosen: false,
+            whyRejected: 'Son may be released overnight; Edith cannot manage alone.',
+          },
           { option: 'Respite bed at Oak House tonight', leastRestrictive: false, chosen: true },
         ],
         decision: 'The s.42 duty arises. Respite bed at Oak House tonight; enquiry to the day team.',
         rationale: 'Care and support needs, abuse suspected, unable to protect herself: the least restrictive safe option tonight.',
-        actions: [{ description: 'Allocate the s.42 enquiry and call the daughter', ownerTeam: 'Riverside adult social care', dueAt: ago(-2) }],
+        actions: [
+          { description: 'Allocate the s.42 enquiry and call the daughter', ownerTeam: 'Riverside adult social care', dueAt: ago(-2) },
+        ],
         handoverNote: 'Allocate the s.42 enquiry; call Jane Marlow; review Oak House by noon.',
       },
-      details: { s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Dementia diagnosis; bruising seen by police; son intoxicated and shouting.' }, immediateProtection: 'Respite bed at Oak House', policeReferral: true },
+      details: {
+        s42: {
+          careAndSupportNeeds: true,
+          abuseOrNeglect: true,
+          unableToProtectSelf: true,
+          evidence: 'Dementia diagnosis; bruising seen by police; son intoxicated and shouting.',
+        },
+        immediateProtection: 'Respite bed at Oak House',
+        policeReferral: true,
+      },
     });
 
     await signed({
@@ -82,10 +113,17 @@ export class DemoSafeguarding {
         legalFrameworks: ['care-act-other'],
         powerOrDuty: 'Care Act 2014 s.19(3): meeting urgent needs',
         facts: 'Oak House has one emergency bed at GBP 1,450 for up to 7 nights; above the GBP 1,000 EDT limit.',
-        consultees: [{ name: 'Dana Whitlock', role: 'Head of Adult Social Care (on call)', at: ago(6.4), view: 'Approved up to 7 nights pending review.' }],
+        consultees: [
+          {
+            name: 'Dana Whitlock',
+            role: 'Head of Adult Social Care (on call)',
+            at: ago(6.4),
+            view: 'Approved up to 7 nights pending review.',
+          },
+        ],
         personViews: 'Agrees to go to Oak House for a few nights.',
         options: [
-          { option: 'Friend\'s house', leastRestrictive: true, chosen: false, whyRejected: 'No friend able to take her tonight.' },
+          { option: "Friend's house", leastRestrictive: true, chosen: false, whyRejected: 'No friend able to take her tonight.' },
           { option: 'Oak House emergency bed', leastRestrictive: false, chosen: true },
         ],
         decision: 'Emergency placement at Oak House for up to 7 nights.',
@@ -93,7 +131,12 @@ export class DemoSafeguarding {
         actions: [{ description: 'Review the placement and funding', ownerTeam: 'Riverside adult social care', dueAt: ago(-4) }],
         handoverNote: 'Placement approved above the limit by Dana Whitlock; review within 7 days.',
       },
-      details: { placement: 'Oak House, emergency bed', startsAt: ago(6), costPence: 145_000, fundingAuthority: 'Northshire County Council' },
+      details: {
+        placement: 'Oak House, emergency bed',
+        startsAt: ago(6),
+        costPence: 145_000,
+        fundingAuthority: 'Northshire County Council',
+      },
     });
 
     await signed({
@@ -110,17 +153,38 @@ export class DemoSafeguarding {
         consultees: [{ name: 'A&E nurse in charge', role: 'Nurse', at: ago(3.8), view: 'Medically fit; needs somewhere safe.' }],
         personViews: 'Wants to go "home" but cannot say where that is.',
         options: [
-          { option: 'Let him leave', leastRestrictive: true, chosen: false, whyRejected: 'Would be out in the cold overnight with no way home.' },
+          {
+            option: 'Let him leave',
+            leastRestrictive: true,
+            chosen: false,
+            whyRejected: 'Would be out in the cold overnight with no way home.',
+          },
           { option: 'Emergency bed at Elm Court until his family are found', leastRestrictive: false, chosen: true },
         ],
         decision: 'Emergency bed at Elm Court tonight in his best interests.',
         rationale: 'Cannot decide for himself; the bed keeps him safe while police trace his family.',
-        actions: [{ description: 'Police to trace family; review capacity in daylight', ownerTeam: 'Hospital social work team', dueAt: ago(-3) }],
+        actions: [
+          { description: 'Police to trace family; review capacity in daylight', ownerTeam: 'Hospital social work team', dueAt: ago(-3) },
+        ],
         handoverNote: 'Police tracing family (CAD 2287). Reassess capacity today.',
       },
       details: {
-        capacity: { decision: 'Where to stay tonight', assessedAt: ago(3.9), impairment: true, unableTo: ['retain', 'use-or-weigh'], causalLink: true, practicableStepsTaken: 'Quiet room, simple words, repeated twice, glasses found.' },
-        bestInterests: { canItWait: 'No: it is night and he has nowhere to go.', wishesAndFeelings: 'Wants to go home.', beliefsAndValues: 'None known.', attorneyOrDeputyChecked: true, imcaRequired: false, leastRestrictive: 'Elm Court is open; he can leave in the morning once his family are found.' },
+        capacity: {
+          decision: 'Where to stay tonight',
+          assessedAt: ago(3.9),
+          impairment: true,
+          unableTo: ['retain', 'use-or-weigh'],
+          causalLink: true,
+          practicableStepsTaken: 'Quiet room, simple words, repeated twice, glasses found.',
+        },
+        bestInterests: {
+          canItWait: 'No: it is night and he has nowhere to go.',
+          wishesAndFeelings: 'Wants to go home.',
+          beliefsAndValues: 'None known.',
+          attorneyOrDeputyChecked: true,
+          imcaRequired: false,
+          leastRestrictive: 'Elm Court is open; he can leave in the morning once his family are found.',
+        },
       },
     });
 

@@ -21,8 +21,18 @@ interface DemoUser {
 }
 
 const AMHP_NAMES = [
-  'Asha Patel', 'Ben Okafor', 'Carys Hughes', 'Dan Kowalski', 'Efua Mensah', 'Finn Gallagher',
-  'Grace Liu', 'Hamza Iqbal', 'Isla Fraser', 'Jonah Reid', 'Kemi Adeyemi', 'Leah Byrne',
+  'Asha Patel',
+  'Ben Okafor',
+  'Carys Hughes',
+  'Dan Kowalski',
+  'Efua Mensah',
+  'Finn Gallagher',
+  'Grace Liu',
+  'Hamza Iqbal',
+  'Isla Fraser',
+  'Jonah Reid',
+  'Kemi Adeyemi',
+  'Leah Byrne',
 ];
 
 export const DEMO_USERS: DemoUser[] = [
@@ -63,22 +73,54 @@ export class DemoSeed {
       if (count > 0) return undefined;
       const ids = new Map<string, string>();
       for (const u of DEMO_USERS) {
-        const user = await m.getRepository(UserEntity).save(m.getRepository(UserEntity).create({ ...u, phone: u.phone ?? null, passwordHash, active: true, externalSubject: null }));
-        await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: user.id, actor: null, details: { roles: u.roles, via: 'demo-seed' } });
+        const user = await m
+          .getRepository(UserEntity)
+          .save(m.getRepository(UserEntity).create({ ...u, phone: u.phone ?? null, passwordHash, active: true, externalSubject: null }));
+        await this.audit.record(m, {
+          action: 'user.create',
+          resourceType: 'user',
+          resourceId: user.id,
+          actor: null,
+          details: { roles: u.roles, via: 'demo-seed' },
+        });
         ids.set(u.email.split('@')[0], user.id);
       }
       const manager = DEMO_USERS.find((u) => u.roles.includes('manager'))!;
-      const managerActor = { userId: ids.get(manager.email.split('@')[0])!, email: manager.email, displayName: manager.displayName, roles: manager.roles, via: 'local' as const };
+      const managerActor = {
+        userId: ids.get(manager.email.split('@')[0])!,
+        email: manager.email,
+        displayName: manager.displayName,
+        roles: manager.roles,
+        via: 'local' as const,
+      };
       await this.workforce.seed(ids, managerActor);
       await this.rota.seed(managerActor);
       const auditor = DEMO_USERS.find((u) => u.roles.includes('auditor'))!;
-      await this.supervision.seed(managerActor, { userId: ids.get(auditor.email.split('@')[0])!, email: auditor.email, displayName: auditor.displayName, roles: auditor.roles, via: 'local' });
+      await this.supervision.seed(managerActor, {
+        userId: ids.get(auditor.email.split('@')[0])!,
+        email: auditor.email,
+        displayName: auditor.displayName,
+        roles: auditor.roles,
+        via: 'local',
+      });
       const referrer = DEMO_USERS.find((u) => u.roles.includes('referrer'))!;
-      await this.referrals.seed({ userId: ids.get(referrer.email.split('@')[0])!, email: referrer.email, displayName: referrer.displayName, roles: referrer.roles, via: 'local' }, managerActor);
+      await this.referrals.seed(
+        {
+          userId: ids.get(referrer.email.split('@')[0])!,
+          email: referrer.email,
+          displayName: referrer.displayName,
+          roles: referrer.roles,
+          via: 'local',
+        },
+        managerActor,
+      );
       const amhpIds = DEMO_USERS.filter((u) => u.roles.includes('amhp')).map((u) => ids.get(u.email.split('@')[0])!);
       await this.assessments.seed(managerActor, amhpIds);
       const duty = DEMO_USERS.find((u) => u.roles.includes('amhp'))!;
-      await this.safeguarding.seed({ userId: ids.get(duty.email.split('@')[0])!, email: duty.email, displayName: duty.displayName, roles: duty.roles, via: 'local' }, managerActor);
+      await this.safeguarding.seed(
+        { userId: ids.get(duty.email.split('@')[0])!, email: duty.email, displayName: duty.displayName, roles: duty.roles, via: 'local' },
+        managerActor,
+      );
       return DEMO_USERS;
     });
   }

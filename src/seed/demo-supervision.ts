@@ -39,15 +39,35 @@ export class DemoSupervision {
           type: k % 3 === 2 ? 'reflective' : 'professional',
           durationMinutes: 60,
           notes: 'Caseload and recent MHA assessments reviewed; wellbeing checked after night duty.',
-          ...(k === 0 ? { actions: [{ description: 'Book the annual legal update', ownerUserId: manager.userId, dueOn: addDays(heldOn, 28) }] } : {}),
+          ...(k === 0
+            ? { actions: [{ description: 'Book the annual legal update', ownerUserId: manager.userId, dueOn: addDays(heldOn, 28) }] }
+            : {}),
         });
       }
       if (overdue) {
         // A managerial catch-up since does not count as professional supervision.
-        await this.supervision.create(manager, { superviseeId: p.id, supervisorUserId: manager.userId, heldOn: addDays(today, -20), type: 'managerial', durationMinutes: 30 });
+        await this.supervision.create(manager, {
+          superviseeId: p.id,
+          supervisorUserId: manager.userId,
+          heldOn: addDays(today, -20),
+          type: 'managerial',
+          durationMinutes: 30,
+        });
       }
-      await this.appraisals.create(manager, p.id, { heldOn: addDays(today, -(40 + i * 11)), periodFrom: addDays(today, -(40 + i * 11) - 365), periodTo: addDays(today, -(40 + i * 11) - 1), outcome: i === 2 ? 'partially-meets' : 'meets', summary: 'Sound decision-making; good use of least restrictive alternatives.' });
-      await this.audits.create(auditor, p.id, { workReference: `ASMT-2026-${String(100 + i).padStart(5, '0')}`, themes: i % 2 ? ['nearest-relative', 'recording'] : ['least-restrictive', 'timeliness'], findings: 'Record complete; rationale for the decision clearly stated.', rating: i === 2 ? 'requires-improvement' : 'good', score: i === 2 ? 55 : 80 });
+      await this.appraisals.create(manager, p.id, {
+        heldOn: addDays(today, -(40 + i * 11)),
+        periodFrom: addDays(today, -(40 + i * 11) - 365),
+        periodTo: addDays(today, -(40 + i * 11) - 1),
+        outcome: i === 2 ? 'partially-meets' : 'meets',
+        summary: 'Sound decision-making; good use of least restrictive alternatives.',
+      });
+      await this.audits.create(auditor, p.id, {
+        workReference: `ASMT-2026-${String(100 + i).padStart(5, '0')}`,
+        themes: i % 2 ? ['nearest-relative', 'recording'] : ['least-restrictive', 'timeliness'],
+        findings: 'Record complete; rationale for the decision clearly stated.',
+        rating: i === 2 ? 'requires-improvement' : 'good',
+        score: i === 2 ? 55 : 80,
+      });
     }
   }
 }

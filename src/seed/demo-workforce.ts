@@ -25,19 +25,101 @@ interface DemoPractitioner {
 
 const PRACTITIONERS: DemoPractitioner[] = [
   // Approval ending within 60 days, no renewal yet: shows on the reapproval list.
-  { email: 'asha.patel', profession: 'social-worker', team: 'North', fte: 1, skills: ['senior', 'night', 'practice-educator'], approvedDaysAgo: 5 * 365 - 45, endsInDays: 44, training: [20, 12] },
+  {
+    email: 'asha.patel',
+    profession: 'social-worker',
+    team: 'North',
+    fte: 1,
+    skills: ['senior', 'night', 'practice-educator'],
+    approvedDaysAgo: 5 * 365 - 45,
+    endsInDays: 44,
+    training: [20, 12],
+  },
   // Approval suspended three days ago (regulator investigation): not eligible for the rota.
-  { email: 'ben.okafor', profession: 'mental-health-nurse', team: 'North', fte: 1, skills: ['night'], approvedDaysAgo: 900, training: [18, 10], suspendedDaysAgo: 3 },
+  {
+    email: 'ben.okafor',
+    profession: 'mental-health-nurse',
+    team: 'North',
+    fte: 1,
+    skills: ['night'],
+    approvedDaysAgo: 900,
+    training: [18, 10],
+    suspendedDaysAgo: 3,
+  },
   // Short of training hours in the approval year just completed and the current one.
-  { email: 'carys.hughes', profession: 'social-worker', team: 'South', fte: 0.8, skills: ['senior'], approvedDaysAgo: 700, training: [10, 4] },
-  { email: 'dan.kowalski', profession: 'occupational-therapist', team: 'South', fte: 1, skills: ['night'], approvedDaysAgo: 1200, training: [24, 15] },
-  { email: 'efua.mensah', profession: 'social-worker', team: 'North', fte: 1, skills: ['senior', 'night', 'bia'], approvedDaysAgo: 400, training: [19, 16] },
-  { email: 'finn.gallagher', profession: 'learning-disability-nurse', team: 'South', fte: 0.6, skills: [], approvedDaysAgo: 250, training: [0, 18] },
+  {
+    email: 'carys.hughes',
+    profession: 'social-worker',
+    team: 'South',
+    fte: 0.8,
+    skills: ['senior'],
+    approvedDaysAgo: 700,
+    training: [10, 4],
+  },
+  {
+    email: 'dan.kowalski',
+    profession: 'occupational-therapist',
+    team: 'South',
+    fte: 1,
+    skills: ['night'],
+    approvedDaysAgo: 1200,
+    training: [24, 15],
+  },
+  {
+    email: 'efua.mensah',
+    profession: 'social-worker',
+    team: 'North',
+    fte: 1,
+    skills: ['senior', 'night', 'bia'],
+    approvedDaysAgo: 400,
+    training: [19, 16],
+  },
+  {
+    email: 'finn.gallagher',
+    profession: 'learning-disability-nurse',
+    team: 'South',
+    fte: 0.6,
+    skills: [],
+    approvedDaysAgo: 250,
+    training: [0, 18],
+  },
   { email: 'grace.liu', profession: 'psychologist', team: 'North', fte: 1, skills: ['night'], approvedDaysAgo: 1500, training: [22, 20] },
-  { email: 'hamza.iqbal', profession: 'social-worker', team: 'South', fte: 1, skills: ['senior', 'night'], approvedDaysAgo: 1000, training: [30, 9] },
-  { email: 'isla.fraser', profession: 'mental-health-nurse', team: 'North', fte: 0.8, skills: ['night'], approvedDaysAgo: 600, training: [18, 14] },
-  { email: 'jonah.reid', profession: 'social-worker', team: 'South', fte: 1, skills: ['senior'], approvedDaysAgo: 1700, training: [21, 18] },
-  { email: 'kemi.adeyemi', profession: 'social-worker', team: 'North', fte: 1, skills: ['night', 'bia'], approvedDaysAgo: 300, training: [0, 12] },
+  {
+    email: 'hamza.iqbal',
+    profession: 'social-worker',
+    team: 'South',
+    fte: 1,
+    skills: ['senior', 'night'],
+    approvedDaysAgo: 1000,
+    training: [30, 9],
+  },
+  {
+    email: 'isla.fraser',
+    profession: 'mental-health-nurse',
+    team: 'North',
+    fte: 0.8,
+    skills: ['night'],
+    approvedDaysAgo: 600,
+    training: [18, 14],
+  },
+  {
+    email: 'jonah.reid',
+    profession: 'social-worker',
+    team: 'South',
+    fte: 1,
+    skills: ['senior'],
+    approvedDaysAgo: 1700,
+    training: [21, 18],
+  },
+  {
+    email: 'kemi.adeyemi',
+    profession: 'social-worker',
+    team: 'North',
+    fte: 1,
+    skills: ['night', 'bia'],
+    approvedDaysAgo: 300,
+    training: [0, 12],
+  },
   { email: 'leah.byrne', profession: 'occupational-therapist', team: 'South', fte: 1, skills: [], approvedDaysAgo: 150, training: [0, 6] },
 ];
 
@@ -77,7 +159,12 @@ export class DemoWorkforce {
       const p = await this.practitioners.create({
         userId,
         profession: d.profession,
-        registrationBody: d.profession === 'social-worker' ? 'Social Work England' : d.profession.endsWith('nurse') ? 'Nursing and Midwifery Council' : 'Health and Care Professions Council',
+        registrationBody:
+          d.profession === 'social-worker'
+            ? 'Social Work England'
+            : d.profession.endsWith('nurse')
+              ? 'Nursing and Midwifery Council'
+              : 'Health and Care Professions Council',
         registrationNumber: `${d.profession === 'social-worker' ? 'SW' : d.profession.endsWith('nurse') ? 'NMC' : 'HCPC'}${100200 + i * 37}`,
         registrationCheckedOn: addDays(today, -30 - i * 5),
         team: d.team,
@@ -87,19 +174,38 @@ export class DemoWorkforce {
       });
       const startsOn = addDays(today, -d.approvedDaysAgo);
       const endsOn = d.endsInDays !== undefined ? addDays(today, d.endsInDays) : addDays(addYears(startsOn, 5), -1);
-      const approval = await this.approvals.create(p.id, { approvingAuthority: 'Northshire County Council', startsOn, endsOn, conditions: 'Acts for Northshire and, by arrangement, Southvale' });
+      const approval = await this.approvals.create(p.id, {
+        approvingAuthority: 'Northshire County Council',
+        startsOn,
+        endsOn,
+        conditions: 'Acts for Northshire and, by arrangement, Southvale',
+      });
       // Training on the anniversary-relative dates of the previous and current approval years.
       const yearsIn = Math.floor(d.approvedDaysAgo / 365);
       const currentYearStart = addYears(startsOn, yearsIn);
       if (yearsIn > 0 && d.training[0] > 0) {
-        await this.training.add(manager, p.id, { completedOn: addDays(currentYearStart, -200), hours: d.training[0], provider: 'Regional AMHP forum', topic: 'Annual legal update and case law' });
+        await this.training.add(manager, p.id, {
+          completedOn: addDays(currentYearStart, -200),
+          hours: d.training[0],
+          provider: 'Regional AMHP forum',
+          topic: 'Annual legal update and case law',
+        });
       }
       if (d.training[1] > 0) {
-        const on = addDays(currentYearStart, Math.min(40, Math.max(0, d.approvedDaysAgo % 365 - 1)));
-        await this.training.add(manager, p.id, { completedOn: on <= today ? on : today, hours: d.training[1], provider: 'Northshire Learning & Development', topic: 'Risk assessment and the least restrictive option', mentalHealthSpecific: true });
+        const on = addDays(currentYearStart, Math.min(40, Math.max(0, (d.approvedDaysAgo % 365) - 1)));
+        await this.training.add(manager, p.id, {
+          completedOn: on <= today ? on : today,
+          hours: d.training[1],
+          provider: 'Northshire Learning & Development',
+          topic: 'Risk assessment and the least restrictive option',
+          mentalHealthSpecific: true,
+        });
       }
       if (d.suspendedDaysAgo !== undefined) {
-        await this.approvals.suspend(manager, approval.id, { startsAt: new Date(this.clock.now().getTime() - d.suspendedDaysAgo * 86_400_000).toISOString(), reason: 'Interim order by the professional regulator pending investigation' });
+        await this.approvals.suspend(manager, approval.id, {
+          startsAt: new Date(this.clock.now().getTime() - d.suspendedDaysAgo * 86_400_000).toISOString(),
+          reason: 'Interim order by the professional regulator pending investigation',
+        });
       }
     }
     for (const [name, gmcNumber, organisation, ac] of DOCTORS) {
@@ -109,8 +215,22 @@ export class DemoWorkforce {
         organisation,
         email: `${name.split(' ').at(-1)!.toLowerCase()}@nhs.example`,
         approvals: [
-          { kind: 's12', startsOn: addDays(today, -700), endsOn: addDays(today, 1100), approvingBody: 'NHS England (Midlands and East approvals panel)' },
-          ...(ac ? [{ kind: 'approved-clinician' as const, startsOn: addDays(today, -900), endsOn: addDays(today, 900), approvingBody: 'NHS England' }] : []),
+          {
+            kind: 's12',
+            startsOn: addDays(today, -700),
+            endsOn: addDays(today, 1100),
+            approvingBody: 'NHS England (Midlands and East approvals panel)',
+          },
+          ...(ac
+            ? [
+                {
+                  kind: 'approved-clinician' as const,
+                  startsOn: addDays(today, -900),
+                  endsOn: addDays(today, 900),
+                  approvingBody: 'NHS England',
+                },
+              ]
+            : []),
         ],
       });
     }

@@ -12,7 +12,15 @@ import type {
   RecommendationFacts,
   Section,
 } from './assessment.types';
-import { calendarMonthPeriod, checkAssessment, examinationGapOk, expectedForms, formatDay, legalStatusCode, s4Conversion } from './assessment-rules';
+import {
+  calendarMonthPeriod,
+  checkAssessment,
+  examinationGapOk,
+  expectedForms,
+  formatDay,
+  legalStatusCode,
+  s4Conversion,
+} from './assessment-rules';
 import { formatLocal } from './clocks';
 import { DEFAULT_REGIME_CONFIG, legalRegime } from './legal-regime';
 import { addDays, daysBetween, localDate } from './time';
@@ -24,7 +32,12 @@ const at = (iso: string) => new Date(iso);
 const plusH = (d: Date, h: number) => new Date(d.getTime() + h * HOUR);
 const local = (d: Date) => formatLocal(d, LONDON);
 const REGIME_1983 = legalRegime('2026-03-01', DEFAULT_REGIME_CONFIG);
-const REGIME_2025 = legalRegime('2027-06-01', { nominatedPersonFrom: '2027-01-01', newCriteriaFrom: '2027-01-01', autismLdGateFrom: '2027-01-01', shorterS3PeriodFrom: '2027-01-01' });
+const REGIME_2025 = legalRegime('2027-06-01', {
+  nominatedPersonFrom: '2027-01-01',
+  newCriteriaFrom: '2027-01-01',
+  autismLdGateFrom: '2027-01-01',
+  shorterS3PeriodFrom: '2027-01-01',
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Builders: a complete, valid application of each section, signed at t0; tests change one thing at a time.
@@ -58,7 +71,10 @@ function examined(examinedAt: Date, over: Partial<RecommendationFacts> = {}): Re
   return rec({ ...over, examinedAt, signedAt: new Date(examinedAt.getTime() + 30 * MINUTE) });
 }
 
-const s3Content = { informalInappropriateReason: 'Refuses medication and lacks insight; informal admission failed in January.', treatmentAvailableAt: 'Riverside Hospital' };
+const s3Content = {
+  informalInappropriateReason: 'Refuses medication and lacks insight; informal admission failed in January.',
+  treatmentAvailableAt: 'Riverside Hospital',
+};
 
 function assessor(id: string, role: AssessorFacts['role'], name: string, teams: string[], declaredAt: Date): AssessorFacts {
   return { id, role, name, teams, directsOrEmploys: [], declaration: { financial: false, business: false, personal: false, declaredAt } };
@@ -72,7 +88,14 @@ function facts(section: Section = 's2', t0iso = '2026-03-03T18:00:00Z', applican
       ? [examined(plusH(t0, -1), { section: 's4', noAcquaintanceReason: 'Out of hours; the GP could not be reached.' })]
       : [
           examined(plusH(t0, -30), { section, ...(section === 's3' ? s3Content : {}) }),
-          examined(plusH(t0, -6), { id: 'rB', doctorName: 'Dr Brown', s12ApprovedOnExamDate: false, previousAcquaintance: true, section, ...(section === 's3' ? s3Content : {}) }),
+          examined(plusH(t0, -6), {
+            id: 'rB',
+            doctorName: 'Dr Brown',
+            s12ApprovedOnExamDate: false,
+            previousAcquaintance: true,
+            section,
+            ...(section === 's3' ? s3Content : {}),
+          }),
         ];
   const application: ApplicationFacts = {
     section,
@@ -82,7 +105,10 @@ function facts(section: Section = 's2', t0iso = '2026-03-03T18:00:00Z', applican
     undesirableDelayStatement: section === 's4',
     applicantApprovedAtSigning: true,
     practicalMatters: { dependants: 'None', pets: 'Cat: neighbour feeding it', property: 'House locked; keys with sister' },
-    guardian: section === 's7' ? { type: 'lssa', name: 'Northshire County Council', willingnessStatement: false, acceptedByLssaAt: plusH(t0, 2) } : null,
+    guardian:
+      section === 's7'
+        ? { type: 'lssa', name: 'Northshire County Council', willingnessStatement: false, acceptedByLssaAt: plusH(t0, 2) }
+        : null,
     forwardedToLssaAt: section === 's7' ? plusH(t0, 1) : null,
     urgentNecessity: null,
     admittedAt: section === 's7' ? null : plusH(t0, section === 's4' ? 1 : 3),
@@ -94,11 +120,29 @@ function facts(section: Section = 's2', t0iso = '2026-03-03T18:00:00Z', applican
     patientDateOfBirth: '1980-05-05',
     believedSixteenOrOver: false,
     contacts: [{ at: plusH(t0, -2), mode: 'in-person', byApplicant: true }],
-    interview: { suitableMannerNotes: 'At home, with a BSL interpreter.', alternativesConsidered: ['Home treatment team: declined by the patient'] },
+    interview: {
+      suitableMannerNotes: 'At home, with a BSL interpreter.',
+      alternativesConsidered: ['Home treatment team: declined by the patient'],
+    },
     recommendations: recs,
-    nearestRelative: { identified: true, noneReason: null, informedAt: plusH(t0, -1), consultedAt: plusH(t0, -3), exception: null, objectionInForce: false, displaced: false, dangerousnessReport: false },
+    nearestRelative: {
+      identified: true,
+      noneReason: null,
+      informedAt: plusH(t0, -1),
+      consultedAt: plusH(t0, -3),
+      exception: null,
+      objectionInForce: false,
+      displaced: false,
+      dangerousnessReport: false,
+    },
     assessors: [
-      assessor('amhp', applicant === 'amhp' ? 'amhp' : 'nearest-relative-applicant', applicant === 'amhp' ? 'Sam Okafor (AMHP)' : 'Jo Smith (nearest relative)', ['AMHP hub'], plusH(t0, -8)),
+      assessor(
+        'amhp',
+        applicant === 'amhp' ? 'amhp' : 'nearest-relative-applicant',
+        applicant === 'amhp' ? 'Sam Okafor (AMHP)' : 'Jo Smith (nearest relative)',
+        ['AMHP hub'],
+        plusH(t0, -8),
+      ),
       assessor('dA', 'doctor', 'Dr Adams', ['Crisis team'], plusH(t0, -8)),
       ...(section === 's4' ? [] : [assessor('dB', 'doctor', 'Dr Brown', ['Riverside GP practice'], plusH(t0, -8))]),
     ],
@@ -109,14 +153,25 @@ function facts(section: Section = 's2', t0iso = '2026-03-03T18:00:00Z', applican
   };
 }
 
-const withApp = (f: AssessmentFacts, over: Partial<ApplicationFacts>): AssessmentFacts => ({ ...f, application: { ...f.application!, ...over } });
-const withNr = (f: AssessmentFacts, over: Partial<NearestRelativeFacts>): AssessmentFacts => ({ ...f, nearestRelative: { ...f.nearestRelative, ...over } });
+const withApp = (f: AssessmentFacts, over: Partial<ApplicationFacts>): AssessmentFacts => ({
+  ...f,
+  application: { ...f.application!, ...over },
+});
+const withNr = (f: AssessmentFacts, over: Partial<NearestRelativeFacts>): AssessmentFacts => ({
+  ...f,
+  nearestRelative: { ...f.nearestRelative, ...over },
+});
 const withRecs = (f: AssessmentFacts, recommendations: RecommendationFacts[]): AssessmentFacts => ({ ...f, recommendations });
 const live = (f: AssessmentFacts): AssessmentFacts => ({ ...f, application: null });
 
 /** Checked a day after t0 unless told, with the NR-01 SLA at 72 hours. */
 function check(f: AssessmentFacts, asAt?: Date | string, nrInformSlaHours = 72): AssessmentCheck {
-  const now = asAt === undefined ? plusH(f.application?.signedAt ?? f.recommendations[0]?.examinedAt ?? at('2026-03-03T18:00:00Z'), 20) : typeof asAt === 'string' ? at(asAt) : asAt;
+  const now =
+    asAt === undefined
+      ? plusH(f.application?.signedAt ?? f.recommendations[0]?.examinedAt ?? at('2026-03-03T18:00:00Z'), 20)
+      : typeof asAt === 'string'
+        ? at(asAt)
+        : asAt;
   return checkAssessment(f, { asAt: now, nrInformSlaHours });
 }
 const codes = (c: AssessmentCheck) => c.findings.map((f) => `${f.rule}:${f.severity}:${f.code}`);
@@ -179,7 +234,9 @@ describe('MED-02 (s.12(1), C3): no more than 5 clear days between the examinatio
 
   it('the blocker names both examination dates and the latest valid date for the second', () => {
     const f = facts('s2', '2026-03-08T18:00:00Z');
-    const c = checked(withRecs(f, [examined(at('2026-03-01T10:00:00Z'), f.recommendations[0]), examined(at('2026-03-08T09:00:00Z'), f.recommendations[1])]));
+    const c = checked(
+      withRecs(f, [examined(at('2026-03-01T10:00:00Z'), f.recommendations[0]), examined(at('2026-03-08T09:00:00Z'), f.recommendations[1])]),
+    );
     expect(finding(c, 'examinations-too-far-apart').message).toBe(
       'Dr Adams examined the patient on Sun 1 Mar 2026 and Dr Brown on Sun 8 Mar 2026: 6 clear days between them. No more than 5 clear days may pass between the two examinations, so after an examination on Sun 1 Mar 2026 the other had to be on or before Sat 7 Mar 2026. These recommendations cannot be used together.',
     );
@@ -204,13 +261,21 @@ describe('MED-02 (s.12(1), C3): no more than 5 clear days between the examinatio
 
   it('a joint recommendation (two doctors, one form) counts as the two recommendations', () => {
     const f = facts();
-    const joint = f.recommendations.map((r) => ({ ...r, jointGroup: 'J1', examinedAt: f.recommendations[0].examinedAt, signedAt: f.recommendations[0].signedAt }));
+    const joint = f.recommendations.map((r) => ({
+      ...r,
+      jointGroup: 'J1',
+      examinedAt: f.recommendations[0].examinedAt,
+      signedAt: f.recommendations[0].signedAt,
+    }));
     expect(codes(checked(withRecs(f, joint)))).toEqual([]);
   });
 
   it('a joint recommendation with only one doctor recorded is incomplete', () => {
     const f = facts();
-    expect(blockers(checked(withRecs(f, [{ ...f.recommendations[0], jointGroup: 'J1' }])))).toEqual(['APP-07:second-recommendation-missing', 'APP-07:joint-recommendation-incomplete']);
+    expect(blockers(checked(withRecs(f, [{ ...f.recommendations[0], jointGroup: 'J1' }])))).toEqual([
+      'APP-07:second-recommendation-missing',
+      'APP-07:joint-recommendation-incomplete',
+    ]);
   });
 
   it('property: MED-02 passes exactly when the local examination days are at most 6 apart', () => {
@@ -240,10 +305,12 @@ describe('C8: only in-person examinations and contacts count', () => {
     const f = facts();
     const c = checked({ ...f, contacts: [{ ...f.contacts[0], mode: 'phone' }] });
     expect(blockers(c)).toEqual(['APP-04:applicant-not-seen-within-14-days']);
-    expect(finding(c, 'applicant-not-seen-within-14-days').message).toContain('Video or telephone contact (Tue 3 Mar 2026 16:00 GMT) does not count');
+    expect(finding(c, 'applicant-not-seen-within-14-days').message).toContain(
+      'Video or telephone contact (Tue 3 Mar 2026 16:00 GMT) does not count',
+    );
   });
 
-  it("live checklist: a video contact alone leaves the AMHP not yet seen in person", () => {
+  it('live checklist: a video contact alone leaves the AMHP not yet seen in person', () => {
     const f = facts();
     const c = checked(live({ ...f, contacts: [{ ...f.contacts[0], mode: 'video' }] }));
     expect(finding(c, 'amhp-not-seen-in-person').message).toContain('the video contact at Tue 3 Mar 2026 16:00 GMT does not count');
@@ -273,7 +340,9 @@ describe('APP-04 (s.11(5), C2): seen in person within the 14 days ending with th
   });
 
   it("another professional's contact does not count for the applicant", () => {
-    expect(blockers(seenOn('2026-03-10T12:00:00Z', '2026-03-14T12:00:00Z', 'in-person', false))).toContain('APP-04:applicant-not-seen-within-14-days');
+    expect(blockers(seenOn('2026-03-10T12:00:00Z', '2026-03-14T12:00:00Z', 'in-person', false))).toContain(
+      'APP-04:applicant-not-seen-within-14-days',
+    );
   });
 });
 
@@ -290,11 +359,16 @@ describe('APP-13 (s.6(1)(a), C1): conveyance within 14 days beginning with the l
   });
 
   it('an admission after the window is a blocker; one at 23:59 on the last day is fine', () => {
-    const f = withRecs(facts('s2', '2026-03-01T18:00:00Z'), [examined(at('2026-03-01T09:00:00Z')), examined(at('2026-03-01T12:00:00Z'), { doctorName: 'Dr Brown', s12ApprovedOnExamDate: false, previousAcquaintance: true })]);
+    const f = withRecs(facts('s2', '2026-03-01T18:00:00Z'), [
+      examined(at('2026-03-01T09:00:00Z')),
+      examined(at('2026-03-01T12:00:00Z'), { doctorName: 'Dr Brown', s12ApprovedOnExamDate: false, previousAcquaintance: true }),
+    ]);
     expect(blockers(checked(withApp(f, { admittedAt: at('2026-03-14T23:59:00Z') })))).toEqual([]);
     const late = checked(withApp(f, { admittedAt: at('2026-03-15T00:00:00Z') }));
     expect(blockers(late)).toEqual(['APP-13:admitted-after-conveyance-window']);
-    expect(finding(late, 'admitted-after-conveyance-window').message).toContain('after the authority to convey ended at the end of Sat 14 Mar 2026');
+    expect(finding(late, 'admitted-after-conveyance-window').message).toContain(
+      'after the authority to convey ended at the end of Sat 14 Mar 2026',
+    );
   });
 
   it('with no admission, the window closing is a blocker from then on', () => {
@@ -332,17 +406,29 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
   });
 
   it('NR-11 (s.29(4)): a displacement application filed before the s.2 lapses extends it, with a warning and the basis marked', () => {
-    const c = checked(withApp(facts('s2', '2026-03-01T14:00:00Z'), { admittedAt: at('2026-03-01T15:00:00Z'), pendingDisplacementFiledAt: at('2026-03-20T10:00:00Z') }));
+    const c = checked(
+      withApp(facts('s2', '2026-03-01T14:00:00Z'), {
+        admittedAt: at('2026-03-01T15:00:00Z'),
+        pendingDisplacementFiledAt: at('2026-03-20T10:00:00Z'),
+      }),
+    );
     expect(codes(c)).toEqual(['NR-11:warning:s2-extended-pending-displacement']);
     const d = deadline(c, 's2-expiry');
     expect(d.at.toISOString()).toBe('2026-03-29T00:00:00.000Z');
     expect(d.label).toContain('extended');
     expect(d.basis).toContain('EXTENDED (NR-11, s.29(4))');
-    expect(finding(c, 's2-extended-pending-displacement').message).toContain('before the s.2 would have lapsed at the end of Sat 28 Mar 2026');
+    expect(finding(c, 's2-extended-pending-displacement').message).toContain(
+      'before the s.2 would have lapsed at the end of Sat 28 Mar 2026',
+    );
   });
 
   it('NR-11: a displacement application filed after the s.2 lapsed does not extend it', () => {
-    const c = checked(withApp(facts('s2', '2026-03-01T14:00:00Z'), { admittedAt: at('2026-03-01T15:00:00Z'), pendingDisplacementFiledAt: at('2026-03-29T00:00:00Z') }));
+    const c = checked(
+      withApp(facts('s2', '2026-03-01T14:00:00Z'), {
+        admittedAt: at('2026-03-01T15:00:00Z'),
+        pendingDisplacementFiledAt: at('2026-03-29T00:00:00Z'),
+      }),
+    );
     expect(codes(c)).toEqual(['NR-11:warning:displacement-filed-after-s2-lapsed']);
     expect(deadline(c, 's2-expiry').basis).not.toContain('EXTENDED');
   });
@@ -396,7 +482,9 @@ describe('APP-18 (s.20(1), C6): the s.3 first period in calendar months', () => 
 
   it('a start on the last day of a month (28 Feb) is also flagged, with the date it was counted to', () => {
     const c = checked(facts('s3', '2026-02-28T09:00:00Z'));
-    expect(finding(c, 'period-month-end-review').message).toContain('The period starts on Sat 28 Feb 2026, the last day of a month, and 6 months later is Fri 28 Aug 2026: the period is calculated to end at the end of Thu 27 Aug 2026.');
+    expect(finding(c, 'period-month-end-review').message).toContain(
+      'The period starts on Sat 28 Feb 2026, the last day of a month, and 6 months later is Fri 28 Aug 2026: the period is calculated to end at the end of Thu 27 Aug 2026.',
+    );
   });
 
   it.each([
@@ -418,7 +506,17 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
   const s4 = (over: Partial<RecommendationFacts> | null = {}) => {
     const f = withApp(facts('s4', '2026-03-28T09:00:00Z'), { admittedAt: at('2026-03-28T10:00:00Z') });
     if (over === null) return f;
-    const second = { ...examined(at('2026-03-30T09:00:00Z'), { id: 'rB', doctorName: 'Dr Brown', section: 's2', s12ApprovedOnExamDate: false, previousAcquaintance: true, receivedByManagersAt: at('2026-03-30T10:00:00Z') }), ...over };
+    const second = {
+      ...examined(at('2026-03-30T09:00:00Z'), {
+        id: 'rB',
+        doctorName: 'Dr Brown',
+        section: 's2',
+        s12ApprovedOnExamDate: false,
+        previousAcquaintance: true,
+        receivedByManagersAt: at('2026-03-30T10:00:00Z'),
+      }),
+      ...over,
+    };
     return withRecs(f, [...f.recommendations, second]);
   };
 
@@ -443,13 +541,19 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
     } else {
       expect(result.s2Expiry).toBeNull();
       expect(result.findings.map((f) => f.code)).toEqual(['s4-second-recommendation-late']);
-      expect(result.findings[0].message).toContain('received by the managers at Tue 31 Mar 2026 11:01 BST, after the 72 hours from admission (Sat 28 Mar 2026 10:00 GMT) ended at Tue 31 Mar 2026 11:00 BST');
+      expect(result.findings[0].message).toContain(
+        'received by the managers at Tue 31 Mar 2026 11:01 BST, after the 72 hours from admission (Sat 28 Mar 2026 10:00 GMT) ended at Tue 31 Mar 2026 11:00 BST',
+      );
     }
   });
 
   it.each<[string, Partial<RecommendationFacts>, string]>([
     ['examined by video', { examMode: 'video' }, 'examination-not-in-person'],
-    ['examined 6 clear days after the s.4 examination', { examinedAt: at('2026-03-28T08:30:00Z'), signedAt: at('2026-03-31T09:00:00Z') }, '__valid__'],
+    [
+      'examined 6 clear days after the s.4 examination',
+      { examinedAt: at('2026-03-28T08:30:00Z'), signedAt: at('2026-03-31T09:00:00Z') },
+      '__valid__',
+    ],
     ['by a doctor who is not s.12-approved when the first was not either', { s12ApprovedOnExamDate: false }, '__valid__'],
     ['not recorded as received', { receivedByManagersAt: null }, 's4-second-recommendation-not-received'],
     ['by the doctor who gave the s.4 recommendation', { doctorName: 'Dr Adams' }, 'recommendations-same-doctor'],
@@ -461,7 +565,10 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
 
   it('APP-11: the two recommendations must together satisfy MED-02 and MED-03', () => {
     const f = s4({ examinedAt: at('2026-03-30T09:00:00Z') });
-    const tooLate = withRecs(f, [{ ...f.recommendations[0], examinedAt: at('2026-03-20T09:00:00Z'), signedAt: at('2026-03-20T09:30:00Z') }, f.recommendations[1]]);
+    const tooLate = withRecs(f, [
+      { ...f.recommendations[0], examinedAt: at('2026-03-20T09:00:00Z'), signedAt: at('2026-03-20T09:30:00Z') },
+      f.recommendations[1],
+    ]);
     expect(s4Conversion(tooLate).findings.map((x) => `${x.rule}:${x.code}`)).toEqual(['APP-11:examinations-too-far-apart']);
     const noApproval = withRecs(f, [{ ...f.recommendations[0], s12ApprovedOnExamDate: false }, f.recommendations[1]]);
     expect(s4Conversion(noApproval).findings.map((x) => `${x.rule}:${x.code}`)).toEqual(['APP-11:no-s12-approved-doctor']);
@@ -496,7 +603,8 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
 
   it('APP-05: the applicant must have seen the patient in person in the 24 hours before applying', () => {
     const f = s4(null);
-    const seenAt = (iso: string) => blockers(checked({ ...f, contacts: [{ at: at(iso), mode: 'in-person', byApplicant: true }] }, '2026-03-28T12:00:00Z'));
+    const seenAt = (iso: string) =>
+      blockers(checked({ ...f, contacts: [{ at: at(iso), mode: 'in-person', byApplicant: true }] }, '2026-03-28T12:00:00Z'));
     expect(seenAt('2026-03-27T10:00:00Z')).toEqual([]); // 23 hours before
     expect(seenAt('2026-03-27T08:00:00Z')).toEqual(['APP-05:applicant-not-seen-within-24-hours']); // 25 hours before
   });
@@ -514,7 +622,9 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
 
   it("the s.4 recommendation's doctor without previous acquaintance needs a reason (s.4(3))", () => {
     const f = s4(null);
-    expect(blockers(checked(withRecs(f, [{ ...f.recommendations[0], noAcquaintanceReason: null }]), '2026-03-28T12:00:00Z'))).toEqual(['MED-04:previous-acquaintance-reason-missing']);
+    expect(blockers(checked(withRecs(f, [{ ...f.recommendations[0], noAcquaintanceReason: null }]), '2026-03-28T12:00:00Z'))).toEqual([
+      'MED-04:previous-acquaintance-reason-missing',
+    ]);
   });
 });
 
@@ -526,12 +636,16 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
     const nextDay = { ...f.recommendations[1], signedAt: at('2026-03-04T00:30:00Z') };
     const c = checked(withRecs(f, [f.recommendations[0], nextDay]));
     expect(blockers(c)).toEqual(['MED-01:recommendation-signed-after-application']);
-    expect(finding(c, 'recommendation-signed-after-application').message).toContain('signed the recommendation on Wed 4 Mar 2026, after the application date (Tue 3 Mar 2026)');
+    expect(finding(c, 'recommendation-signed-after-application').message).toContain(
+      'signed the recommendation on Wed 4 Mar 2026, after the application date (Tue 3 Mar 2026)',
+    );
   });
 
   it('MED-01: a recommendation signed before the examination is a blocker', () => {
     const f = facts();
-    const c = checked(withRecs(f, [{ ...f.recommendations[0], signedAt: plusH(f.recommendations[0].examinedAt, -1) }, f.recommendations[1]]));
+    const c = checked(
+      withRecs(f, [{ ...f.recommendations[0], signedAt: plusH(f.recommendations[0].examinedAt, -1) }, f.recommendations[1]]),
+    );
     expect(blockers(c)).toEqual(['MED-01:recommendation-signed-before-examination']);
   });
 
@@ -539,26 +653,64 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
     ['one s.12-approved doctor is enough', {}, {}, [], []],
     ['an approved clinician counts as s.12-approved', { s12ApprovedOnExamDate: false, approvedClinicianOnExamDate: true }, {}, [], []],
     ['neither approved is a blocker', { s12ApprovedOnExamDate: false }, {}, ['MED-03:no-s12-approved-doctor'], []],
-    ['an approval not checked against the register is a warning', { approvalVerified: false }, {}, [], ['MED-03:warning:approval-not-verified']],
-    ['a verified approval on the other doctor makes an unverified one irrelevant', { approvalVerified: false }, { s12ApprovedOnExamDate: true }, [], []],
+    [
+      'an approval not checked against the register is a warning',
+      { approvalVerified: false },
+      {},
+      [],
+      ['MED-03:warning:approval-not-verified'],
+    ],
+    [
+      'a verified approval on the other doctor makes an unverified one irrelevant',
+      { approvalVerified: false },
+      { s12ApprovedOnExamDate: true },
+      [],
+      [],
+    ],
   ])('MED-03: %s', (_name, a, b, expectedBlockers, expectedWarnings) => {
     const f = facts();
-    const c = checked(withRecs(f, [{ ...f.recommendations[0], ...a }, { ...f.recommendations[1], ...b }]));
+    const c = checked(
+      withRecs(f, [
+        { ...f.recommendations[0], ...a },
+        { ...f.recommendations[1], ...b },
+      ]),
+    );
     expect(blockers(c)).toEqual(expectedBlockers);
     expect(codes(c).filter((x) => x.includes(':warning:'))).toEqual(expectedWarnings);
   });
 
   it('MED-03 and MED-04 name both doctors', () => {
     const f = facts();
-    const c = checked(withRecs(f, [{ ...f.recommendations[0], s12ApprovedOnExamDate: false }, { ...f.recommendations[1], previousAcquaintance: false }]));
-    expect(finding(c, 'no-s12-approved-doctor').message).toMatch(/^Neither Dr Adams nor Dr Brown was s\.12-approved or an approved clinician on the day they examined the patient\./);
-    expect(finding(c, 'previous-acquaintance-reason-missing').message).toMatch(/^Neither Dr Adams nor Dr Brown had previous acquaintance with the patient/);
+    const c = checked(
+      withRecs(f, [
+        { ...f.recommendations[0], s12ApprovedOnExamDate: false },
+        { ...f.recommendations[1], previousAcquaintance: false },
+      ]),
+    );
+    expect(finding(c, 'no-s12-approved-doctor').message).toMatch(
+      /^Neither Dr Adams nor Dr Brown was s\.12-approved or an approved clinician on the day they examined the patient\./,
+    );
+    expect(finding(c, 'previous-acquaintance-reason-missing').message).toMatch(
+      /^Neither Dr Adams nor Dr Brown had previous acquaintance with the patient/,
+    );
   });
 
   it.each<[string, Partial<RecommendationFacts>, string[]]>([
-    ['neither doctor knew the patient and no reason: blocker', { previousAcquaintance: false }, ['MED-04:previous-acquaintance-reason-missing']],
-    ['neither knew the patient but a reason is recorded: fine', { previousAcquaintance: false, noAcquaintanceReason: 'GP surgery closed at the weekend.' }, []],
-    ['a blank reason is no reason', { previousAcquaintance: false, noAcquaintanceReason: '   ' }, ['MED-04:previous-acquaintance-reason-missing']],
+    [
+      'neither doctor knew the patient and no reason: blocker',
+      { previousAcquaintance: false },
+      ['MED-04:previous-acquaintance-reason-missing'],
+    ],
+    [
+      'neither knew the patient but a reason is recorded: fine',
+      { previousAcquaintance: false, noAcquaintanceReason: 'GP surgery closed at the weekend.' },
+      [],
+    ],
+    [
+      'a blank reason is no reason',
+      { previousAcquaintance: false, noAcquaintanceReason: '   ' },
+      ['MED-04:previous-acquaintance-reason-missing'],
+    ],
   ])('MED-04: %s', (_name, b, expected) => {
     const f = facts();
     expect(blockers(checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], ...b }])))).toEqual(expected);
@@ -566,7 +718,9 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
 
   it('MED-06: a s.3 recommendation must say why informal treatment is inappropriate and where treatment is available', () => {
     const f = facts('s3');
-    const c = checked(withRecs(f, [{ ...f.recommendations[0], informalInappropriateReason: null, treatmentAvailableAt: '' }, f.recommendations[1]]));
+    const c = checked(
+      withRecs(f, [{ ...f.recommendations[0], informalInappropriateReason: null, treatmentAvailableAt: '' }, f.recommendations[1]]),
+    );
     expect(blockers(c)).toEqual(['MED-06:informal-inappropriate-reason-missing', 'MED-06:treatment-availability-missing']);
   });
 
@@ -579,10 +733,12 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
 
   it('APP-07: two recommendations by the same doctor are not two', () => {
     const f = facts();
-    expect(blockers(checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], doctorName: ' dr adams ' }])))).toContain('APP-07:recommendations-same-doctor');
+    expect(blockers(checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], doctorName: ' dr adams ' }])))).toContain(
+      'APP-07:recommendations-same-doctor',
+    );
   });
 
-  it("APP-07: a recommendation for another section cannot found the application", () => {
+  it('APP-07: a recommendation for another section cannot found the application', () => {
     const f = facts('s3');
     const c = checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], section: 's2' }]));
     expect(blockers(c)).toEqual(['APP-07:recommendation-section-mismatch', 'APP-08:second-recommendation-missing']);
@@ -597,7 +753,9 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
     const f = facts(section);
     const c = checked(withRecs(f, [{ ...f.recommendations[0], learningDisabilityOnly: true }, f.recommendations[1]]));
     expect(blockers(c).includes('APP-09:learning-disability-without-qualifying-conduct')).toBe(blocks);
-    const withConduct = checked(withRecs(f, [{ ...f.recommendations[0], learningDisabilityOnly: true, ldQualifyingConduct: true }, f.recommendations[1]]));
+    const withConduct = checked(
+      withRecs(f, [{ ...f.recommendations[0], learningDisabilityOnly: true, ldQualifyingConduct: true }, f.recommendations[1]]),
+    );
     expect(blockers(withConduct)).toEqual([]);
   });
 });
@@ -606,19 +764,29 @@ describe('the application (APP-01, APP-03, APP-06, COP-03)', () => {
   it.each<[string, Partial<ApplicationFacts>, string[]]>([
     ['APP-01: an applicant whose AMHP approval was not current', { applicantApprovedAtSigning: false }, ['APP-01:applicant-not-approved']],
     ['APP-03: no hospital site', { hospitalSite: ' ' }, ['APP-03:hospital-site-missing']],
-    ['COP-03: practical matters not recorded', { practicalMatters: { dependants: null, pets: 'None', property: null } }, ['COP-03:practical-matters-missing']],
+    [
+      'COP-03: practical matters not recorded',
+      { practicalMatters: { dependants: null, pets: 'None', property: null } },
+      ['COP-03:practical-matters-missing'],
+    ],
   ])('%s is a blocker', (_name, over, expected) => {
     expect(blockers(checked(withApp(facts(), over)))).toEqual(expected);
   });
 
   it('COP-03 names what is missing', () => {
     const c = checked(withApp(facts(), { practicalMatters: { dependants: null, pets: null, property: null } }));
-    expect(finding(c, 'practical-matters-missing').message).toBe('Record the arrangements for dependent children or adults the patient cares for, pets and the home and property (write "none" if there are none) before the application is made.');
+    expect(finding(c, 'practical-matters-missing').message).toBe(
+      'Record the arrangements for dependent children or adults the patient cares for, pets and the home and property (write "none" if there are none) before the application is made.',
+    );
   });
 
   it.each<[string, AssessmentFacts['interview'], string[]]>([
     ['no interview', null, ['APP-06:interview-not-recorded']],
-    ['no notes on the manner', { suitableMannerNotes: null, alternativesConsidered: ['Crisis house'] }, ['APP-06:interview-manner-not-recorded']],
+    [
+      'no notes on the manner',
+      { suitableMannerNotes: null, alternativesConsidered: ['Crisis house'] },
+      ['APP-06:interview-manner-not-recorded'],
+    ],
     ['no alternative considered', { suitableMannerNotes: 'At home.', alternativesConsidered: [' '] }, ['APP-06:alternatives-not-recorded']],
   ])('APP-06: %s is a blocker', (_name, interview, expected) => {
     expect(blockers(checked({ ...facts(), interview }))).toEqual(expected);
@@ -631,7 +799,9 @@ describe('the application (APP-01, APP-03, APP-06, COP-03)', () => {
 
   it('APP-12: an admission before the application is signed is flagged', () => {
     const f = facts();
-    expect(blockers(checked(withApp(f, { admittedAt: plusH(f.application!.signedAt, -1) })))).toEqual(['APP-12:admitted-before-application']);
+    expect(blockers(checked(withApp(f, { admittedAt: plusH(f.application!.signedAt, -1) })))).toEqual([
+      'APP-12:admitted-before-application',
+    ]);
   });
 });
 
@@ -641,11 +811,17 @@ describe('conflicts of interest (COI-*)', () => {
   it('COI-05: all three assessors in one team is a blocker', () => {
     const c = checked(teams(facts(), [['North CMHT'], ['North CMHT', 'Crisis'], ['north cmht ']]));
     expect(blockers(c)).toEqual(['COI-05:three-assessors-one-team']);
-    expect(finding(c, 'three-assessors-one-team').message).toContain('All three assessors (Sam Okafor (AMHP), Dr Adams, Dr Brown) are in the same clinical team (North CMHT)');
+    expect(finding(c, 'three-assessors-one-team').message).toContain(
+      'All three assessors (Sam Okafor (AMHP), Dr Adams, Dr Brown) are in the same clinical team (North CMHT)',
+    );
   });
 
   it('COI-06: with urgent necessity recorded, the three-in-one-team conflict is allowed with a warning', () => {
-    const c = checked(withApp(teams(facts(), [['North CMHT'], ['North CMHT'], ['North CMHT']]), { urgentNecessity: 'Patient on a roof; no other doctor within 3 hours.' }));
+    const c = checked(
+      withApp(teams(facts(), [['North CMHT'], ['North CMHT'], ['North CMHT']]), {
+        urgentNecessity: 'Patient on a roof; no other doctor within 3 hours.',
+      }),
+    );
     expect(blockers(c)).toEqual([]);
     expect(codes(c)).toEqual(['COI-06:warning:three-assessors-one-team-urgent']);
   });
@@ -656,16 +832,35 @@ describe('conflicts of interest (COI-*)', () => {
 
   it('COI-06 does not excuse other conflicts (a declared personal relationship)', () => {
     const f = withApp(facts(), { urgentNecessity: 'Serious risk.' });
-    const c = checked({ ...f, assessors: f.assessors.map((a, i) => (i === 1 ? { ...a, declaration: { ...a.declaration!, personal: true } } : a)) });
+    const c = checked({
+      ...f,
+      assessors: f.assessors.map((a, i) => (i === 1 ? { ...a, declaration: { ...a.declaration!, personal: true } } : a)),
+    });
     expect(blockers(c)).toEqual(['COI-08:conflict-personal-relationship']);
   });
 
   it.each<[string, (a: AssessorFacts[]) => AssessorFacts[], string[]]>([
     ['a missing declaration', (a) => a.map((x, i) => (i === 2 ? { ...x, declaration: null } : x)), ['COI-09:conflict-declaration-missing']],
-    ['a declared financial interest', (a) => a.map((x, i) => (i === 0 ? { ...x, declaration: { ...x.declaration!, financial: true } } : x)), ['COI-01:conflict-financial-interest']],
-    ['a declared business link', (a) => a.map((x, i) => (i === 1 ? { ...x, declaration: { ...x.declaration!, business: true } } : x)), ['COI-02:conflict-business']],
-    ['a doctor who manages the other doctor', (a) => a.map((x, i) => (i === 1 ? { ...x, directsOrEmploys: ['dB'] } : x)), ['COI-03:conflict-directs-or-employs']],
-    ['an assessor who employs the patient', (a) => a.map((x, i) => (i === 0 ? { ...x, directsOrEmploys: ['patient'] } : x)), ['COI-03:conflict-directs-or-employs']],
+    [
+      'a declared financial interest',
+      (a) => a.map((x, i) => (i === 0 ? { ...x, declaration: { ...x.declaration!, financial: true } } : x)),
+      ['COI-01:conflict-financial-interest'],
+    ],
+    [
+      'a declared business link',
+      (a) => a.map((x, i) => (i === 1 ? { ...x, declaration: { ...x.declaration!, business: true } } : x)),
+      ['COI-02:conflict-business'],
+    ],
+    [
+      'a doctor who manages the other doctor',
+      (a) => a.map((x, i) => (i === 1 ? { ...x, directsOrEmploys: ['dB'] } : x)),
+      ['COI-03:conflict-directs-or-employs'],
+    ],
+    [
+      'an assessor who employs the patient',
+      (a) => a.map((x, i) => (i === 0 ? { ...x, directsOrEmploys: ['patient'] } : x)),
+      ['COI-03:conflict-directs-or-employs'],
+    ],
     ['no assessors recorded', () => [], ['COI-09:assessors-not-recorded']],
     ['the AMHP missing from the assessors', (a) => a.slice(1), ['COI-09:amhp-not-in-conflict-check']],
   ])('%s is a blocker', (_name, change, expected) => {
@@ -673,13 +868,13 @@ describe('conflicts of interest (COI-*)', () => {
     expect(blockers(checked({ ...f, assessors: change(f.assessors) }))).toEqual(expected);
   });
 
-  it('COI-04: the patient in an assessor\'s clinical team is a blocker (patientTeams)', () => {
+  it("COI-04: the patient in an assessor's clinical team is a blocker (patientTeams)", () => {
     const c = checked({ ...facts(), patientTeams: ['Crisis Team'] });
     expect(blockers(c)).toEqual(['COI-04:patient-in-assessor-team']);
     expect(finding(c, 'patient-in-assessor-team').message).toContain("The patient is a member of Dr Adams's clinical team (Crisis team)");
   });
 
-  it('COI-07: for a nearest-relative application, a doctor in the nearest relative\'s team is a blocker', () => {
+  it("COI-07: for a nearest-relative application, a doctor in the nearest relative's team is a blocker", () => {
     const f = facts('s2', undefined, 'nearest-relative');
     const c = checked({ ...f, assessors: f.assessors.map((a, i) => (i === 0 ? { ...a, teams: ['Crisis team'] } : a)) });
     expect(blockers(c)).toEqual(['COI-07:doctor-in-nearest-relative-team']);
@@ -691,9 +886,27 @@ describe('nearest relative (NR-01, NR-02, NR-03) and the 2025 nominated person (
     ['an objection blocks a s.3 under the 1983 Act', 's3', '1983', { objectionInForce: true }, ['NR-02:nearest-relative-objects']],
     ['an objection blocks guardianship under the 1983 Act', 's7', '1983', { objectionInForce: true }, ['NR-02:nearest-relative-objects']],
     ['an objection does not block a s.2', 's2', '1983', { objectionInForce: true }, []],
-    ['an objection does not block once the nearest relative is displaced (s.29)', 's3', '1983', { objectionInForce: true, displaced: true }, []],
-    ['under the 2025 Act an objection blocks a s.3 without the dangerousness report', 's3', '2025', { objectionInForce: true }, ['MHA25-06:objection-without-dangerousness-report']],
-    ['under the 2025 Act an objection with the dangerousness report does not block', 's3', '2025', { objectionInForce: true, dangerousnessReport: true }, []],
+    [
+      'an objection does not block once the nearest relative is displaced (s.29)',
+      's3',
+      '1983',
+      { objectionInForce: true, displaced: true },
+      [],
+    ],
+    [
+      'under the 2025 Act an objection blocks a s.3 without the dangerousness report',
+      's3',
+      '2025',
+      { objectionInForce: true },
+      ['MHA25-06:objection-without-dangerousness-report'],
+    ],
+    [
+      'under the 2025 Act an objection with the dangerousness report does not block',
+      's3',
+      '2025',
+      { objectionInForce: true, dangerousnessReport: true },
+      [],
+    ],
   ])('NR-02: %s', (_name, section, regime, nr, expected) => {
     const f = { ...withNr(facts(section), nr), regime: regime === '1983' ? REGIME_1983 : REGIME_2025 };
     expect(blockers(checked(f))).toEqual(expected);
@@ -705,11 +918,34 @@ describe('nearest relative (NR-01, NR-02, NR-03) and the 2025 nominated person (
 
   it.each<[string, Partial<NearestRelativeFacts>, string[]]>([
     ['not consulted and no exception: blocker', { consultedAt: null }, ['NR-03:nearest-relative-not-consulted']],
-    ['an exception with the facts relied on: fine', { consultedAt: null, exception: { kind: 'unreasonable-delay', facts: 's.5(2) ends at 14:00; NR abroad, unreachable by phone for 6 hours.' } }, []],
-    ['an exception without facts: blocker', { consultedAt: null, exception: { kind: 'not-reasonably-practicable', facts: ' ' } }, ['NR-03:consultation-exception-without-facts']],
-    ['no nearest relative, with the reason recorded: fine', { identified: false, noneReason: 'No relatives; confirmed with the patient.', consultedAt: null }, []],
-    ['not identified and no reason: blocker', { identified: false, consultedAt: null }, ['NR-04:nearest-relative-not-identified', 'NR-03:nearest-relative-not-consulted']],
-    ['consulted after the application was signed: blocker', { consultedAt: at('2026-03-03T19:00:00Z') }, ['NR-03:consulted-after-application']],
+    [
+      'an exception with the facts relied on: fine',
+      {
+        consultedAt: null,
+        exception: { kind: 'unreasonable-delay', facts: 's.5(2) ends at 14:00; NR abroad, unreachable by phone for 6 hours.' },
+      },
+      [],
+    ],
+    [
+      'an exception without facts: blocker',
+      { consultedAt: null, exception: { kind: 'not-reasonably-practicable', facts: ' ' } },
+      ['NR-03:consultation-exception-without-facts'],
+    ],
+    [
+      'no nearest relative, with the reason recorded: fine',
+      { identified: false, noneReason: 'No relatives; confirmed with the patient.', consultedAt: null },
+      [],
+    ],
+    [
+      'not identified and no reason: blocker',
+      { identified: false, consultedAt: null },
+      ['NR-04:nearest-relative-not-identified', 'NR-03:nearest-relative-not-consulted'],
+    ],
+    [
+      'consulted after the application was signed: blocker',
+      { consultedAt: at('2026-03-03T19:00:00Z') },
+      ['NR-03:consulted-after-application'],
+    ],
   ])('NR-03 (s.3): %s', (_name, nr, expected) => {
     expect(blockers(checked(withNr(facts('s3'), nr)))).toEqual(expected);
   });
@@ -723,7 +959,11 @@ describe('nearest relative (NR-01, NR-02, NR-03) and the 2025 nominated person (
     expect(finding(c, 'nearest-relative-not-informed').message).toContain('Do it by Fri 6 Mar 2026 18:00 GMT');
     const overdue = checked(f, '2026-03-06T18:00:00Z');
     expect(codes(overdue)).toEqual(['NR-01:warning:nearest-relative-inform-overdue']);
-    expect(checkAssessment(f, { asAt: at('2026-03-04T12:00:00Z'), nrInformSlaHours: 24 }).deadlines.find((x) => x.id === 'inform-nearest-relative')!.at.toISOString()).toBe('2026-03-04T18:00:00.000Z');
+    expect(
+      checkAssessment(f, { asAt: at('2026-03-04T12:00:00Z'), nrInformSlaHours: 24 })
+        .deadlines.find((x) => x.id === 'inform-nearest-relative')!
+        .at.toISOString(),
+    ).toBe('2026-03-04T18:00:00.000Z');
   });
 
   it('NR-01: once informed there is nothing outstanding and no deadline', () => {
@@ -754,8 +994,16 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
 
   it.each<[string, NonNullable<ApplicationFacts['guardian']> | null, string[]]>([
     ['no guardian named', null, ['GDN-04:guardian-not-named']],
-    ['a private guardian without a willingness statement or acceptance', { type: 'private', name: 'Pat Jones', willingnessStatement: false, acceptedByLssaAt: null }, ['GDN-04:guardian-willingness-missing', 'GDN-04:private-guardian-not-accepted']],
-    ['a willing private guardian accepted by the LSSA', { type: 'private', name: 'Pat Jones', willingnessStatement: true, acceptedByLssaAt: at('2026-03-04T10:00:00Z') }, []],
+    [
+      'a private guardian without a willingness statement or acceptance',
+      { type: 'private', name: 'Pat Jones', willingnessStatement: false, acceptedByLssaAt: null },
+      ['GDN-04:guardian-willingness-missing', 'GDN-04:private-guardian-not-accepted'],
+    ],
+    [
+      'a willing private guardian accepted by the LSSA',
+      { type: 'private', name: 'Pat Jones', willingnessStatement: true, acceptedByLssaAt: at('2026-03-04T10:00:00Z') },
+      [],
+    ],
   ])('GDN-04: %s', (_name, guardian, expected) => {
     expect(blockers(checked(withApp(facts('s7'), { guardian })))).toEqual(expected);
   });
@@ -780,14 +1028,28 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
   });
 });
 
-describe('CTO-01 / CTO-02: the AMHP\'s written decision on a CTO', () => {
-  const cto = (over: Partial<NonNullable<AssessmentFacts['cto']>>) => ({ ...live(facts()), cto: { decision: 'agree' as const, inWriting: true, signedAt: at('2026-03-03T12:00:00Z'), amhpApprovedAtSigning: true, conditionsAgreed: true, ...over } });
+describe("CTO-01 / CTO-02: the AMHP's written decision on a CTO", () => {
+  const cto = (over: Partial<NonNullable<AssessmentFacts['cto']>>) => ({
+    ...live(facts()),
+    cto: {
+      decision: 'agree' as const,
+      inWriting: true,
+      signedAt: at('2026-03-03T12:00:00Z'),
+      amhpApprovedAtSigning: true,
+      conditionsAgreed: true,
+      ...over,
+    },
+  });
   it.each<[string, Partial<NonNullable<AssessmentFacts['cto']>>, string[]]>([
     ['agreement in writing by an approved AMHP, with the conditions', {}, []],
     ['not in writing', { inWriting: false }, ['CTO-01:blocker:cto-decision-not-in-writing']],
     ['by an AMHP not approved at signing', { amhpApprovedAtSigning: false }, ['CTO-01:blocker:cto-amhp-not-approved']],
     ['agreeing without agreeing the conditions', { conditionsAgreed: false }, ['CTO-02:blocker:cto-conditions-not-agreed']],
-    ['disagreeing (the RC cannot make the order)', { decision: 'disagree', conditionsAgreed: false }, ['CTO-01:warning:cto-amhp-disagrees']],
+    [
+      'disagreeing (the RC cannot make the order)',
+      { decision: 'disagree', conditionsAgreed: false },
+      ['CTO-01:warning:cto-amhp-disagrees'],
+    ],
   ])('%s', (_name, over, expected) => {
     expect(codes(checked(cto(over), '2026-03-03T13:00:00Z')).filter((x) => x.startsWith('CTO'))).toEqual(expected);
   });
@@ -796,7 +1058,8 @@ describe('CTO-01 / CTO-02: the AMHP\'s written decision on a CTO', () => {
 describe('MHA 2025 switches (MHA25-02, MHA25-04)', () => {
   it('MHA25-04: under the autism/LD gate a s.3 for autism or LD alone is blocked; s.2 is not', () => {
     const s3 = facts('s3');
-    const autism = (f: AssessmentFacts) => withRecs(f, [{ ...f.recommendations[0], autismOrLdWithoutPsychiatricDisorder: true }, f.recommendations[1]]);
+    const autism = (f: AssessmentFacts) =>
+      withRecs(f, [{ ...f.recommendations[0], autismOrLdWithoutPsychiatricDisorder: true }, f.recommendations[1]]);
     const gate = legalRegime('2027-06-01', { ...DEFAULT_REGIME_CONFIG, autismLdGateFrom: '2027-01-01' });
     expect(blockers(checked({ ...autism(s3), regime: gate }))).toEqual(['MHA25-04:autism-ld-without-psychiatric-disorder']);
     expect(blockers(checked({ ...autism(s3), regime: REGIME_1983 }))).toEqual([]);
@@ -807,7 +1070,9 @@ describe('MHA 2025 switches (MHA25-02, MHA25-04)', () => {
     const regime = legalRegime('2027-06-01', { ...DEFAULT_REGIME_CONFIG, newCriteriaFrom: '2027-01-01' });
     const c = checked({ ...facts('s2'), regime });
     expect(codes(c)).toEqual(['MHA25-02:warning:mha2025-criteria-apply']);
-    expect(finding(c, 'mha2025-criteria-apply').message).toContain('serious harm may be caused to the health or safety of the patient or of another person unless the patient is detained');
+    expect(finding(c, 'mha2025-criteria-apply').message).toContain(
+      'serious harm may be caused to the health or safety of the patient or of another person unless the patient is detained',
+    );
     expect(codes(checked({ ...facts('s2'), regime: REGIME_1983 }))).toEqual([]);
   });
 });
@@ -820,7 +1085,16 @@ describe('the live checklist (no application yet)', () => {
       interview: null,
       recommendations: [],
       assessors: [],
-      nearestRelative: { identified: false, noneReason: null, informedAt: null, consultedAt: null, exception: null, objectionInForce: false, displaced: false, dangerousnessReport: false },
+      nearestRelative: {
+        identified: false,
+        noneReason: null,
+        informedAt: null,
+        consultedAt: null,
+        exception: null,
+        objectionInForce: false,
+        displaced: false,
+        dangerousnessReport: false,
+      },
     };
     const c = checked(f, '2026-03-03T12:00:00Z');
     expect(blockers(c)).toEqual([
@@ -841,27 +1115,43 @@ describe('the live checklist (no application yet)', () => {
 
   it('COP-02: the last valid application date is the earlier of last examination + 13 and last in-person AMHP contact + 13', () => {
     const f = live(facts('s2', '2026-03-10T18:00:00Z')); // examinations 9 and 10 Mar
-    const seenEarlier = checked({ ...f, contacts: [{ at: at('2026-03-05T12:00:00Z'), mode: 'in-person', byApplicant: true }] }, '2026-03-10T19:00:00Z');
+    const seenEarlier = checked(
+      { ...f, contacts: [{ at: at('2026-03-05T12:00:00Z'), mode: 'in-person', byApplicant: true }] },
+      '2026-03-10T19:00:00Z',
+    );
     const d1 = deadline(seenEarlier, 'last-valid-application');
     expect(d1.at.toISOString()).toBe('2026-03-19T00:00:00.000Z'); // seen Thu 5 Mar + 13 = Wed 18 Mar
     expect(d1.basis).toContain('The earlier is Wed 18 Mar 2026');
-    const seenLater = checked({ ...f, contacts: [{ at: at('2026-03-11T12:00:00Z'), mode: 'in-person', byApplicant: true }] }, '2026-03-11T19:00:00Z');
+    const seenLater = checked(
+      { ...f, contacts: [{ at: at('2026-03-11T12:00:00Z'), mode: 'in-person', byApplicant: true }] },
+      '2026-03-11T19:00:00Z',
+    );
     expect(deadline(seenLater, 'last-valid-application').at.toISOString()).toBe('2026-03-24T00:00:00.000Z'); // last exam Tue 10 Mar + 13 = Mon 23 Mar
   });
 
   it('COP-02: once 14 days from the last examination have passed, the window is closed and fresh examinations are needed', () => {
-    const f = live({ ...facts('s2', '2026-03-10T18:00:00Z'), contacts: [{ at: at('2026-03-20T12:00:00Z'), mode: 'in-person', byApplicant: true }] });
+    const f = live({
+      ...facts('s2', '2026-03-10T18:00:00Z'),
+      contacts: [{ at: at('2026-03-20T12:00:00Z'), mode: 'in-person', byApplicant: true }],
+    });
     expect(blockers(checked(f, '2026-03-23T23:00:00Z'))).toEqual([]);
     const c = checked(f, '2026-03-24T00:00:00Z');
     expect(blockers(c)).toEqual(['COP-02:application-window-closed']);
-    expect(finding(c, 'application-window-closed').message).toContain('The last valid date for an application on these recommendations was Mon 23 Mar 2026 (14 days beginning with the last medical examination on Tue 10 Mar 2026)');
+    expect(finding(c, 'application-window-closed').message).toContain(
+      'The last valid date for an application on these recommendations was Mon 23 Mar 2026 (14 days beginning with the last medical examination on Tue 10 Mar 2026)',
+    );
   });
 
   it('APP-04: once 14 days from the last in-person visit have passed, the AMHP must see the patient again', () => {
     const f = live(facts('s2', '2026-03-10T18:00:00Z'));
-    const c = checked({ ...f, contacts: [{ at: at('2026-03-01T12:00:00Z'), mode: 'in-person', byApplicant: true }] }, '2026-03-15T00:00:00Z');
+    const c = checked(
+      { ...f, contacts: [{ at: at('2026-03-01T12:00:00Z'), mode: 'in-person', byApplicant: true }] },
+      '2026-03-15T00:00:00Z',
+    );
     expect(blockers(c)).toEqual(['APP-04:amhp-seen-too-long-ago']);
-    expect(finding(c, 'amhp-seen-too-long-ago').message).toContain('last saw the patient in person on Sun 1 Mar 2026; an application had to be made by the end of Sat 14 Mar 2026');
+    expect(finding(c, 'amhp-seen-too-long-ago').message).toContain(
+      'last saw the patient in person on Sun 1 Mar 2026; an application had to be made by the end of Sat 14 Mar 2026',
+    );
   });
 
   it('the checks for an intended s.3 apply before the application (consultation, MED-06)', () => {
@@ -872,7 +1162,11 @@ describe('the live checklist (no application yet)', () => {
   it('one examination by a doctor without s.12 approval or acquaintance gives advice for the second doctor', () => {
     const f = live(withRecs(facts(), [examined(at('2026-03-02T10:00:00Z'), { s12ApprovedOnExamDate: false })]));
     const c = checked(f, '2026-03-02T12:00:00Z');
-    expect(codes(c)).toEqual(['APP-07:blocker:second-recommendation-missing', 'MED-03:warning:s12-doctor-needed', 'MED-04:warning:previous-acquaintance-preferred']);
+    expect(codes(c)).toEqual([
+      'APP-07:blocker:second-recommendation-missing',
+      'MED-03:warning:s12-doctor-needed',
+      'MED-04:warning:previous-acquaintance-preferred',
+    ]);
   });
 });
 
@@ -908,8 +1202,14 @@ describe('inputs', () => {
   it.each<[string, () => unknown]>([
     ['an invalid asAt', () => checkAssessment(facts(), { asAt: new Date(NaN), nrInformSlaHours: 72 })],
     ['a negative NR-01 SLA', () => checkAssessment(facts(), { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: -1 })],
-    ['an unknown time zone', () => checkAssessment({ ...facts(), timeZone: 'Europe/Atlantis' }, { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: 72 })],
-    ['an invalid examination time', () => checkAssessment(withRecs(facts(), [examined(new Date(NaN))]), { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: 72 })],
+    [
+      'an unknown time zone',
+      () => checkAssessment({ ...facts(), timeZone: 'Europe/Atlantis' }, { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: 72 }),
+    ],
+    [
+      'an invalid examination time',
+      () => checkAssessment(withRecs(facts(), [examined(new Date(NaN))]), { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: 72 }),
+    ],
   ])('rejects %s', (_name, run) => {
     expect(run).toThrow(RangeError);
   });
@@ -931,7 +1231,13 @@ describe('inputs', () => {
 describe('messages a duty AMHP can read at 3 a.m.', () => {
   it('every finding and deadline produced in this file is a plain sentence with local dates, never ISO timestamps', () => {
     // The checks made by the tests above (when the file runs whole), plus some of their own.
-    const own = [checked(live({ ...facts(), recommendations: [], contacts: [], interview: null, assessors: [] })), checked(withRecs(facts(), [facts().recommendations[0], { ...facts().recommendations[1], examMode: 'video', s12ApprovedOnExamDate: false }])), checked(facts('s4'), '2026-03-10T00:00:00Z')];
+    const own = [
+      checked(live({ ...facts(), recommendations: [], contacts: [], interview: null, assessors: [] })),
+      checked(
+        withRecs(facts(), [facts().recommendations[0], { ...facts().recommendations[1], examMode: 'video', s12ApprovedOnExamDate: false }]),
+      ),
+      checked(facts('s4'), '2026-03-10T00:00:00Z'),
+    ];
     expect(own.every((c) => c.findings.length > 0)).toBe(true);
     for (const c of seen) {
       for (const f of c.findings) {

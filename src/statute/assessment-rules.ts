@@ -291,7 +291,14 @@ function checkApproval(ctx: Ctx, recs: readonly RecommendationFacts[], rule = 'M
   const approved = exams.filter((r) => r.s12ApprovedOnExamDate || r.approvedClinicianOnExamDate);
   if (exams.length === 1 && ctx.app === null) {
     if (approved.length === 0) {
-      add(ctx, rule, 'warning', 's12-doctor-needed', `${exams[0].doctorName} was not s.12-approved (or an approved clinician) on ${formatDay(day(ctx, exams[0].examinedAt))}, so the second doctor must be s.12-approved or an approved clinician on the day they examine.`, C.med03);
+      add(
+        ctx,
+        rule,
+        'warning',
+        's12-doctor-needed',
+        `${exams[0].doctorName} was not s.12-approved (or an approved clinician) on ${formatDay(day(ctx, exams[0].examinedAt))}, so the second doctor must be s.12-approved or an approved clinician on the day they examine.`,
+        C.med03,
+      );
     }
     return;
   }
@@ -326,7 +333,14 @@ function checkAcquaintance(ctx: Ctx, recs: readonly RecommendationFacts[], s4: b
   if (!s4 && recs.length === 1) {
     // With an application, the missing second recommendation is the blocker (APP-07); before it, advice.
     if (ctx.app !== null) return;
-    add(ctx, 'MED-04', 'warning', 'previous-acquaintance-preferred', `${recs[0].doctorName} had no previous acquaintance with the patient. If practicable the second doctor should be one who knows the patient (such as their GP); if that is not practicable, record why.`, citation);
+    add(
+      ctx,
+      'MED-04',
+      'warning',
+      'previous-acquaintance-preferred',
+      `${recs[0].doctorName} had no previous acquaintance with the patient. If practicable the second doctor should be one who knows the patient (such as their GP); if that is not practicable, record why.`,
+      citation,
+    );
     return;
   }
   add(
@@ -364,25 +378,54 @@ function checkRecommendationCount(ctx: Ctx, recs: readonly RecommendationFacts[]
     return;
   }
   if (valid.length < needed) {
-    add(ctx, rule, 'blocker', 'second-recommendation-missing', `Only one medical recommendation based on an in-person examination is recorded (${valid[0].doctorName})${videoNote}. ${what} needs two, from two different doctors (or one joint recommendation signed by both).`, citation);
+    add(
+      ctx,
+      rule,
+      'blocker',
+      'second-recommendation-missing',
+      `Only one medical recommendation based on an in-person examination is recorded (${valid[0].doctorName})${videoNote}. ${what} needs two, from two different doctors (or one joint recommendation signed by both).`,
+      citation,
+    );
   }
   // A joint recommendation (one form, two doctors) needs both doctors' records.
   const groups = new Map<string, RecommendationFacts[]>();
   for (const r of recs) if (r.jointGroup !== null) groups.set(r.jointGroup, [...(groups.get(r.jointGroup) ?? []), r]);
   for (const members of groups.values()) {
     if (members.length !== 2) {
-      add(ctx, rule, 'blocker', 'joint-recommendation-incomplete', `A joint recommendation must be signed by exactly two doctors; the one recorded has ${plural(members.length, 'doctor')} (${doctorList(members)}).`, citation);
+      add(
+        ctx,
+        rule,
+        'blocker',
+        'joint-recommendation-incomplete',
+        `A joint recommendation must be signed by exactly two doctors; the one recorded has ${plural(members.length, 'doctor')} (${doctorList(members)}).`,
+        citation,
+      );
     }
   }
   if (section !== 's4') {
     const seen = new Map<string, RecommendationFacts>();
     for (const r of valid) {
       const prior = seen.get(doctorKey(r));
-      if (prior) add(ctx, rule, 'blocker', 'recommendations-same-doctor', `Two of the recommendations are by the same doctor (${r.doctorName}): the two recommendations must come from two different doctors.`, citation);
+      if (prior)
+        add(
+          ctx,
+          rule,
+          'blocker',
+          'recommendations-same-doctor',
+          `Two of the recommendations are by the same doctor (${r.doctorName}): the two recommendations must come from two different doctors.`,
+          citation,
+        );
       else seen.set(doctorKey(r), r);
     }
     if (valid.length > 2) {
-      add(ctx, rule, 'warning', 'more-than-two-recommendations', `${valid.length} recommendations are recorded (${doctorList(valid)}); an application is founded on two. Record which two it relies on: until then they are all checked together (for example, every examination must fall within 5 clear days of the others).`, citation);
+      add(
+        ctx,
+        rule,
+        'warning',
+        'more-than-two-recommendations',
+        `${valid.length} recommendations are recorded (${doctorList(valid)}); an application is founded on two. Record which two it relies on: until then they are all checked together (for example, every examination must fall within 5 clear days of the others).`,
+        citation,
+      );
     }
   }
 }
@@ -391,10 +434,24 @@ function checkRecommendationCount(ctx: Ctx, recs: readonly RecommendationFacts[]
 function checkS3Content(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
   for (const r of recs) {
     if (!filled(r.informalInappropriateReason)) {
-      add(ctx, 'MED-06', 'blocker', 'informal-inappropriate-reason-missing', `${r.doctorName}'s s.3 recommendation does not say why informal treatment is not appropriate. Ask the doctor to complete it.`, C.med06);
+      add(
+        ctx,
+        'MED-06',
+        'blocker',
+        'informal-inappropriate-reason-missing',
+        `${r.doctorName}'s s.3 recommendation does not say why informal treatment is not appropriate. Ask the doctor to complete it.`,
+        C.med06,
+      );
     }
     if (!filled(r.treatmentAvailableAt)) {
-      add(ctx, 'MED-06', 'blocker', 'treatment-availability-missing', `${r.doctorName}'s s.3 recommendation does not name the hospital where appropriate medical treatment is available. Ask the doctor to complete it.`, C.med06);
+      add(
+        ctx,
+        'MED-06',
+        'blocker',
+        'treatment-availability-missing',
+        `${r.doctorName}'s s.3 recommendation does not name the hospital where appropriate medical treatment is available. Ask the doctor to complete it.`,
+        C.med06,
+      );
     }
   }
 }
@@ -436,7 +493,14 @@ function checkCriteria(ctx: Ctx): void {
     ctx.section === 's3'
       ? 'serious harm may be caused to the health or safety of the patient or of another person unless they receive medical treatment; it is necessary, given the nature, degree and likelihood of that harm, that they receive it; it cannot be provided unless they are detained; and appropriate medical treatment is available'
       : 'serious harm may be caused to the health or safety of the patient or of another person unless the patient is detained, and, given the nature, degree and likelihood of the harm, the patient ought to be detained';
-  add(ctx, 'MHA25-02', 'warning', 'mha2025-criteria-apply', `The Mental Health Act 2025 detention criteria apply to this ${SECTION_NAME[ctx.section]} decision: ${criteria}. Make sure the recommendations and the application address these criteria, not the 1983 wording.`, C.mha25_02);
+  add(
+    ctx,
+    'MHA25-02',
+    'warning',
+    'mha2025-criteria-apply',
+    `The Mental Health Act 2025 detention criteria apply to this ${SECTION_NAME[ctx.section]} decision: ${criteria}. Make sure the recommendations and the application address these criteria, not the 1983 wording.`,
+    C.mha25_02,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -448,11 +512,25 @@ function checkConflicts(ctx: Ctx): void {
   const assessors = ctx.facts.assessors;
   const nrApplicant = ctx.applicant === 'nearest-relative';
   if (assessors.length === 0) {
-    add(ctx, 'COI-09', 'blocker', 'assessors-not-recorded', 'No assessors (AMHP and doctors) are recorded, so conflicts of interest cannot be checked. Record who is assessing.', C.coi);
+    add(
+      ctx,
+      'COI-09',
+      'blocker',
+      'assessors-not-recorded',
+      'No assessors (AMHP and doctors) are recorded, so conflicts of interest cannot be checked. Record who is assessing.',
+      C.coi,
+    );
     return;
   }
   if (!nrApplicant && !assessors.some((a) => a.role === 'amhp')) {
-    add(ctx, 'COI-09', 'blocker', 'amhp-not-in-conflict-check', 'The AMHP is not recorded among the assessors, so conflicts of interest between the AMHP and the doctors cannot be checked.', C.coi);
+    add(
+      ctx,
+      'COI-09',
+      'blocker',
+      'amhp-not-in-conflict-check',
+      'The AMHP is not recorded among the assessors, so conflicts of interest between the AMHP and the doctors cannot be checked.',
+      C.coi,
+    );
   }
   const byId = new Map(assessors.map((a) => [a.id, a]));
   const isNr = (a: AssessorFacts): boolean => a.role === 'nearest-relative-applicant';
@@ -461,26 +539,78 @@ function checkConflicts(ctx: Ctx): void {
   for (const a of assessors) {
     const d = a.declaration;
     if (d === null) {
-      add(ctx, 'COI-09', 'blocker', 'conflict-declaration-missing', `${a.name} has not signed a conflict-of-interest declaration (financial, business and personal). It is needed before ${a.role === 'doctor' ? 'their recommendation can be relied on' : 'the application can be made'}.`, C.coi);
+      add(
+        ctx,
+        'COI-09',
+        'blocker',
+        'conflict-declaration-missing',
+        `${a.name} has not signed a conflict-of-interest declaration (financial, business and personal). It is needed before ${a.role === 'doctor' ? 'their recommendation can be relied on' : 'the application can be made'}.`,
+        C.coi,
+      );
       continue;
     }
-    if (d.financial) add(ctx, 'COI-01', 'blocker', 'conflict-financial-interest', `${a.name} declared a financial interest in the outcome (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`, `${C.coi} reg 3`);
-    if (d.business) add(ctx, 'COI-02', 'blocker', 'conflict-business', `${a.name} declared close involvement in a business with the patient or another assessor (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`, `${C.coi} reg 4`);
-    if (d.personal) add(ctx, 'COI-08', 'blocker', 'conflict-personal-relationship', `${a.name} declared a personal relationship with the patient, another assessor${nrApplicant ? ' or the nearest relative' : ''} (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`, `${C.coi} reg 6`);
+    if (d.financial)
+      add(
+        ctx,
+        'COI-01',
+        'blocker',
+        'conflict-financial-interest',
+        `${a.name} declared a financial interest in the outcome (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`,
+        `${C.coi} reg 3`,
+      );
+    if (d.business)
+      add(
+        ctx,
+        'COI-02',
+        'blocker',
+        'conflict-business',
+        `${a.name} declared close involvement in a business with the patient or another assessor (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`,
+        `${C.coi} reg 4`,
+      );
+    if (d.personal)
+      add(
+        ctx,
+        'COI-08',
+        'blocker',
+        'conflict-personal-relationship',
+        `${a.name} declared a personal relationship with the patient, another assessor${nrApplicant ? ' or the nearest relative' : ''} (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`,
+        `${C.coi} reg 6`,
+      );
   }
 
   // COI-03 (reg 5(1)(a)) / COI-07 (reg 5(2)): directs the work of, or employs, the patient or another assessor.
   for (const a of assessors) {
     for (const target of a.directsOrEmploys) {
       if (target === 'patient') {
-        add(ctx, 'COI-03', 'blocker', 'conflict-directs-or-employs', `${a.name} directs the work of, or employs, the patient. They must not take part in this assessment.`, `${C.coi} reg 5(1)(a)`);
+        add(
+          ctx,
+          'COI-03',
+          'blocker',
+          'conflict-directs-or-employs',
+          `${a.name} directs the work of, or employs, the patient. They must not take part in this assessment.`,
+          `${C.coi} reg 5(1)(a)`,
+        );
       } else if (target === 'nearest-relative' && nrApplicant) {
-        add(ctx, 'COI-07', 'blocker', 'conflict-directs-or-employs', `${a.name} directs the work of, or employs, the nearest relative who is applying. They must not take part in this application.`, `${C.coi} reg 5(2)`);
+        add(
+          ctx,
+          'COI-07',
+          'blocker',
+          'conflict-directs-or-employs',
+          `${a.name} directs the work of, or employs, the nearest relative who is applying. They must not take part in this application.`,
+          `${C.coi} reg 5(2)`,
+        );
       } else {
         const other = byId.get(target);
         if (!other || other.id === a.id) continue;
         const nr = isNr(a) || isNr(other);
-        add(ctx, nr ? 'COI-07' : 'COI-03', 'blocker', 'conflict-directs-or-employs', `${a.name} directs the work of, or employs, ${other.name}. They cannot both be assessors for this application.`, `${C.coi} ${nr ? 'reg 5(2)' : 'reg 5(1)(a)'}`);
+        add(
+          ctx,
+          nr ? 'COI-07' : 'COI-03',
+          'blocker',
+          'conflict-directs-or-employs',
+          `${a.name} directs the work of, or employs, ${other.name}. They cannot both be assessors for this application.`,
+          `${C.coi} ${nr ? 'reg 5(2)' : 'reg 5(1)(a)'}`,
+        );
       }
     }
   }
@@ -489,7 +619,15 @@ function checkConflicts(ctx: Ctx): void {
   const patientTeams = new Set((ctx.facts.patientTeams ?? []).map(norm));
   for (const a of assessors) {
     const shared = a.teams.filter((t) => patientTeams.has(norm(t)));
-    if (shared.length) add(ctx, 'COI-04', 'blocker', 'patient-in-assessor-team', `The patient is a member of ${a.name}'s clinical team (${shared.join(', ')}). ${a.name} must not take part in this assessment.`, `${C.coi} reg 5(1)(b)`);
+    if (shared.length)
+      add(
+        ctx,
+        'COI-04',
+        'blocker',
+        'patient-in-assessor-team',
+        `The patient is a member of ${a.name}'s clinical team (${shared.join(', ')}). ${a.name} must not take part in this assessment.`,
+        `${C.coi} reg 5(1)(b)`,
+      );
   }
 
   // COI-07 (reg 5(2)): a doctor in the same clinical team as the nearest relative who applies.
@@ -497,7 +635,15 @@ function checkConflicts(ctx: Ctx): void {
     for (const nr of assessors.filter(isNr)) {
       for (const doctor of assessors.filter((x) => x.role === 'doctor')) {
         const shared = doctor.teams.filter((t) => nr.teams.some((u) => norm(u) === norm(t)));
-        if (shared.length) add(ctx, 'COI-07', 'blocker', 'doctor-in-nearest-relative-team', `${doctor.name} is in the same clinical team as the nearest relative who is applying (${shared.join(', ')}). Another doctor is needed.`, `${C.coi} reg 5(2)`);
+        if (shared.length)
+          add(
+            ctx,
+            'COI-07',
+            'blocker',
+            'doctor-in-nearest-relative-team',
+            `${doctor.name} is in the same clinical team as the nearest relative who is applying (${shared.join(', ')}). Another doctor is needed.`,
+            `${C.coi} reg 5(2)`,
+          );
       }
     }
     return;
@@ -541,14 +687,35 @@ function checkInterview(ctx: Ctx): void {
   if (ctx.applicant !== 'amhp') return;
   const interview = ctx.facts.interview;
   if (!interview) {
-    add(ctx, 'APP-06', 'blocker', 'interview-not-recorded', 'The AMHP\'s interview with the patient is not recorded. Before applying, the AMHP must interview the patient in a suitable manner and be satisfied that detention is the most appropriate way of providing care.', C.app06);
+    add(
+      ctx,
+      'APP-06',
+      'blocker',
+      'interview-not-recorded',
+      "The AMHP's interview with the patient is not recorded. Before applying, the AMHP must interview the patient in a suitable manner and be satisfied that detention is the most appropriate way of providing care.",
+      C.app06,
+    );
     return;
   }
   if (!filled(interview.suitableMannerNotes)) {
-    add(ctx, 'APP-06', 'blocker', 'interview-manner-not-recorded', 'Record how the interview was made suitable for the patient (interpreter, hearing or communication needs, where it took place).', C.app06);
+    add(
+      ctx,
+      'APP-06',
+      'blocker',
+      'interview-manner-not-recorded',
+      'Record how the interview was made suitable for the patient (interpreter, hearing or communication needs, where it took place).',
+      C.app06,
+    );
   }
   if (!interview.alternativesConsidered.some(filled)) {
-    add(ctx, 'APP-06', 'blocker', 'alternatives-not-recorded', 'Record at least one alternative to detention that was considered (for example home treatment, crisis team, informal admission) and why it was rejected.', C.app06);
+    add(
+      ctx,
+      'APP-06',
+      'blocker',
+      'alternatives-not-recorded',
+      'Record at least one alternative to detention that was considered (for example home treatment, crisis team, informal admission) and why it was rejected.',
+      C.app06,
+    );
   }
 }
 
@@ -562,7 +729,14 @@ function checkNrIdentified(ctx: Ctx, severity: Finding['severity']): void {
   const nr = ctx.facts.nearestRelative;
   if (nr.identified || filled(nr.noneReason)) return;
   const who = representative(ctx.regime);
-  add(ctx, 'NR-04', severity, 'nearest-relative-not-identified', `The ${who} has not been identified. Identify them (or record why there is none or they cannot be found) so they can be ${ctx.section === 's3' || ctx.section === 's7' ? 'consulted' : 'informed'}.`, ctx.regime.representative === 'nominated-person' ? C.mha25_06 : C.nr04);
+  add(
+    ctx,
+    'NR-04',
+    severity,
+    'nearest-relative-not-identified',
+    `The ${who} has not been identified. Identify them (or record why there is none or they cannot be found) so they can be ${ctx.section === 's3' || ctx.section === 's7' ? 'consulted' : 'informed'}.`,
+    ctx.regime.representative === 'nominated-person' ? C.mha25_06 : C.nr04,
+  );
 }
 
 /** NR-02 (s.11(4)(a)) / MHA25-06: an objection to a s.3 or guardianship application. */
@@ -571,15 +745,43 @@ function checkObjection(ctx: Ctx): void {
   if (!nr.objectionInForce || nr.displaced) return;
   const who = representative(ctx.regime);
   if (ctx.section !== 's3' && ctx.section !== 's7') {
-    add(ctx, 'NR-02', 'warning', 'objection-in-force', `The ${who} has objected (the objection is on record and not withdrawn). It does not prevent a s.2 application, but it ${ctx.regime.objectionBlocks ? 'prevents' : 'needs the AMHP\'s dangerousness report for'} a s.3 or guardianship application.`, ctx.regime.objectionBlocks ? C.nr02 : C.mha25_06);
+    add(
+      ctx,
+      'NR-02',
+      'warning',
+      'objection-in-force',
+      `The ${who} has objected (the objection is on record and not withdrawn). It does not prevent a s.2 application, but it ${ctx.regime.objectionBlocks ? 'prevents' : "needs the AMHP's dangerousness report for"} a s.3 or guardianship application.`,
+      ctx.regime.objectionBlocks ? C.nr02 : C.mha25_06,
+    );
     return;
   }
   if (ctx.regime.objectionBlocks) {
-    add(ctx, 'NR-02', 'blocker', 'nearest-relative-objects', `The nearest relative has objected to the application and the objection has not been withdrawn. The AMHP cannot make a ${SECTION_NAME[ctx.section]} application while it stands, unless the county court displaces the nearest relative (s.29). A s.2 application is not affected.`, C.nr02);
+    add(
+      ctx,
+      'NR-02',
+      'blocker',
+      'nearest-relative-objects',
+      `The nearest relative has objected to the application and the objection has not been withdrawn. The AMHP cannot make a ${SECTION_NAME[ctx.section]} application while it stands, unless the county court displaces the nearest relative (s.29). A s.2 application is not affected.`,
+      C.nr02,
+    );
   } else if (!nr.dangerousnessReport) {
-    add(ctx, 'MHA25-06', 'blocker', 'objection-without-dangerousness-report', `The nominated person has objected. A ${SECTION_NAME[ctx.section]} application can be made only with the AMHP's report that, if not ${ctx.section === 's7' ? 'received into guardianship' : 'admitted'}, the patient would be likely to act in a manner dangerous to others or to themselves. No such report is recorded.`, C.mha25_06);
+    add(
+      ctx,
+      'MHA25-06',
+      'blocker',
+      'objection-without-dangerousness-report',
+      `The nominated person has objected. A ${SECTION_NAME[ctx.section]} application can be made only with the AMHP's report that, if not ${ctx.section === 's7' ? 'received into guardianship' : 'admitted'}, the patient would be likely to act in a manner dangerous to others or to themselves. No such report is recorded.`,
+      C.mha25_06,
+    );
   } else {
-    add(ctx, 'MHA25-06', 'warning', 'objection-overridden-by-report', `The nominated person has objected; the application relies on the AMHP's dangerousness report, which must accompany it.`, C.mha25_06);
+    add(
+      ctx,
+      'MHA25-06',
+      'warning',
+      'objection-overridden-by-report',
+      `The nominated person has objected; the application relies on the AMHP's dangerousness report, which must accompany it.`,
+      C.mha25_06,
+    );
   }
 }
 
@@ -592,17 +794,38 @@ function checkConsultation(ctx: Ctx): void {
   const citation = ctx.regime.representative === 'nominated-person' ? C.mha25_06 : C.nr03;
   if (nr.consultedAt) {
     if (ctx.app && nr.consultedAt.getTime() > ctx.app.signedAt.getTime()) {
-      add(ctx, 'NR-03', 'blocker', 'consulted-after-application', `The ${who} was consulted at ${local(ctx, nr.consultedAt)}, after the application was signed (${local(ctx, ctx.app.signedAt)}). Consultation must come before the application.`, citation);
+      add(
+        ctx,
+        'NR-03',
+        'blocker',
+        'consulted-after-application',
+        `The ${who} was consulted at ${local(ctx, nr.consultedAt)}, after the application was signed (${local(ctx, ctx.app.signedAt)}). Consultation must come before the application.`,
+        citation,
+      );
     }
     return;
   }
   if (nr.exception) {
     if (!filled(nr.exception.facts)) {
-      add(ctx, 'NR-03', 'blocker', 'consultation-exception-without-facts', `Consultation with the ${who} is recorded as ${nr.exception.kind === 'unreasonable-delay' ? 'involving unreasonable delay' : 'not reasonably practicable'}, but the facts relied on are not recorded. Record them: the decision is judged on the facts as they appeared at the time.`, citation);
+      add(
+        ctx,
+        'NR-03',
+        'blocker',
+        'consultation-exception-without-facts',
+        `Consultation with the ${who} is recorded as ${nr.exception.kind === 'unreasonable-delay' ? 'involving unreasonable delay' : 'not reasonably practicable'}, but the facts relied on are not recorded. Record them: the decision is judged on the facts as they appeared at the time.`,
+        citation,
+      );
     }
     return;
   }
-  add(ctx, 'NR-03', 'blocker', 'nearest-relative-not-consulted', `The ${who} has not been consulted. Before a ${SECTION_NAME[ctx.section]} application the AMHP must consult them, unless that is not reasonably practicable or would involve unreasonable delay (record which, and the facts).`, citation);
+  add(
+    ctx,
+    'NR-03',
+    'blocker',
+    'nearest-relative-not-consulted',
+    `The ${who} has not been consulted. Before a ${SECTION_NAME[ctx.section]} application the AMHP must consult them, unless that is not reasonably practicable or would involve unreasonable delay (record which, and the facts).`,
+    citation,
+  );
 }
 
 /** NR-01 (s.11(3)): inform the NR of a s.2 (or s.4) application, before or within a reasonable time after it. */
@@ -612,12 +835,26 @@ function checkInformed(ctx: Ctx, app: ApplicationFacts, slaHours: number): void 
   const who = representative(ctx.regime);
   if (nr.exception) {
     if (!filled(nr.exception.facts)) {
-      add(ctx, 'NR-01', 'warning', 'inform-exception-without-facts', `Informing the ${who} is recorded as not practicable, but the facts relied on are not recorded. Record them.`, C.nr01);
+      add(
+        ctx,
+        'NR-01',
+        'warning',
+        'inform-exception-without-facts',
+        `Informing the ${who} is recorded as not practicable, but the facts relied on are not recorded. Record them.`,
+        C.nr01,
+      );
     }
     return;
   }
   const due = hoursAfter(app.signedAt, slaHours);
-  addDeadline(ctx, 'inform-nearest-relative', 'NR-01', due, `Inform the ${who} of the application`, `Local target (✱ "a reasonable time after", s.11(3)): ${slaHours} hours (elapsed) from the application signed at ${local(ctx, app.signedAt)}; due ${local(ctx, due)}.`);
+  addDeadline(
+    ctx,
+    'inform-nearest-relative',
+    'NR-01',
+    due,
+    `Inform the ${who} of the application`,
+    `Local target (✱ "a reasonable time after", s.11(3)): ${slaHours} hours (elapsed) from the application signed at ${local(ctx, app.signedAt)}; due ${local(ctx, due)}.`,
+  );
   const overdue = ctx.asAt.getTime() >= due.getTime();
   add(
     ctx,
@@ -635,7 +872,14 @@ function checkAge(ctx: Ctx): void {
   const dob = ctx.facts.patientDateOfBirth;
   if (dob === null) {
     if (!ctx.facts.believedSixteenOrOver) {
-      add(ctx, 'GDN-01', 'blocker', 'patient-age-not-recorded', 'The patient\'s date of birth is not recorded, nor that they are believed to be 16 or over. Guardianship is only for a patient aged 16 or over: record one or the other.', C.gdn01);
+      add(
+        ctx,
+        'GDN-01',
+        'blocker',
+        'patient-age-not-recorded',
+        "The patient's date of birth is not recorded, nor that they are believed to be 16 or over. Guardianship is only for a patient aged 16 or over: record one or the other.",
+        C.gdn01,
+      );
     }
     return;
   }
@@ -643,7 +887,14 @@ function checkAge(ctx: Ctx): void {
   // Born on 29 Feb: in a non-leap year the birthday is taken as 1 Mar (the later date, so never too early).
   if (dob.endsWith('-02-29') && !sixteenth.endsWith('-02-29')) sixteenth = addDays(sixteenth, 1);
   if (ctx.refDate < sixteenth) {
-    add(ctx, 'GDN-01', 'blocker', 'patient-under-16', `The patient (born ${formatDay(dob)}) is under 16 on ${formatDay(ctx.refDate)}: guardianship is only for a patient aged 16 or over. They are 16 on ${formatDay(sixteenth)}.`, C.gdn01);
+    add(
+      ctx,
+      'GDN-01',
+      'blocker',
+      'patient-under-16',
+      `The patient (born ${formatDay(dob)}) is under 16 on ${formatDay(ctx.refDate)}: guardianship is only for a patient aged 16 or over. They are 16 on ${formatDay(sixteenth)}.`,
+      C.gdn01,
+    );
   }
 }
 
@@ -658,10 +909,27 @@ export function calendarMonthPeriod(start: IsoDate, months: number): { lastDay: 
   return { lastDay: lastDayOfPeriod(start, { months }), monthEnd: clamped || lastOfMonth };
 }
 
-function monthPeriodDeadline(ctx: Ctx, id: DeadlineId, rule: string, citation: string, start: IsoDate, months: number, label: string, startWords: string, note: string): void {
+function monthPeriodDeadline(
+  ctx: Ctx,
+  id: DeadlineId,
+  rule: string,
+  citation: string,
+  start: IsoDate,
+  months: number,
+  label: string,
+  startWords: string,
+  note: string,
+): void {
   const { lastDay, monthEnd } = calendarMonthPeriod(start, months);
   const at = endOfLocalDay(lastDay, ctx.zone);
-  addDeadline(ctx, id, rule, at, label, `C6: ${months} calendar months beginning with ${startWords} (${formatDay(start)}) end on ${formatDay(lastDay)} (${formatDay(start)} + ${months} months − 1 day), until midnight (${local(ctx, at)})${note}.${monthEnd ? ' Month-end case: needs human review.' : ''}`);
+  addDeadline(
+    ctx,
+    id,
+    rule,
+    at,
+    label,
+    `C6: ${months} calendar months beginning with ${startWords} (${formatDay(start)}) end on ${formatDay(lastDay)} (${formatDay(start)} + ${months} months − 1 day), until midnight (${local(ctx, at)})${note}.${monthEnd ? ' Month-end case: needs human review.' : ''}`,
+  );
   if (monthEnd) {
     add(
       ctx,
@@ -691,25 +959,55 @@ export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings
   const ctx = makeCtx(facts, app.signedAt);
   const zone = ctx.zone;
   if (!app.admittedAt) {
-    add(ctx, 'APP-11', 'warning', 's4-not-admitted', 'The patient\'s admission under s.4 is not recorded: the 72 hours for the second recommendation start at admission.', C.app11);
+    add(
+      ctx,
+      'APP-11',
+      'warning',
+      's4-not-admitted',
+      "The patient's admission under s.4 is not recorded: the 72 hours for the second recommendation start at admission.",
+      C.app11,
+    );
     return { valid: false, findings: ctx.findings, s2Expiry: null };
   }
   const deadline = hoursAfter(app.admittedAt, S4_HOURS);
   const first = facts.recommendations.filter((r) => r.section === 's4' && inPerson(r)).sort(byExam)[0];
   const seconds = facts.recommendations.filter((r) => r.section === 's2').sort(byExam);
   if (!first) {
-    add(ctx, 'APP-11', 'blocker', 's4-recommendation-missing', 'There is no s.4 recommendation based on an in-person examination to convert from.', C.app11);
+    add(
+      ctx,
+      'APP-11',
+      'blocker',
+      's4-recommendation-missing',
+      'There is no s.4 recommendation based on an in-person examination to convert from.',
+      C.app11,
+    );
     return { valid: false, findings: ctx.findings, s2Expiry: null };
   }
   if (seconds.length === 0) {
-    add(ctx, 'APP-11', 'blocker', 's4-second-recommendation-missing', `No second medical recommendation is recorded. It must be given and received by the hospital managers by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, app.admittedAt)}), or the s.4 lapses then.`, C.app11);
+    add(
+      ctx,
+      'APP-11',
+      'blocker',
+      's4-second-recommendation-missing',
+      `No second medical recommendation is recorded. It must be given and received by the hospital managers by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, app.admittedAt)}), or the s.4 lapses then.`,
+      C.app11,
+    );
     return { valid: false, findings: ctx.findings, s2Expiry: null };
   }
   // The second recommendation that arrived first in time is the one relied on.
-  const received = seconds.filter((r) => r.receivedByManagersAt !== null).sort((a, b) => a.receivedByManagersAt!.getTime() - b.receivedByManagersAt!.getTime());
+  const received = seconds
+    .filter((r) => r.receivedByManagersAt !== null)
+    .sort((a, b) => a.receivedByManagersAt!.getTime() - b.receivedByManagersAt!.getTime());
   const second = received[0] ?? seconds[0];
   if (!second.receivedByManagersAt) {
-    add(ctx, 'APP-11', 'blocker', 's4-second-recommendation-not-received', `${second.doctorName}'s second recommendation is not recorded as received by the hospital managers. It must be received by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, app.admittedAt)}).`, C.app11);
+    add(
+      ctx,
+      'APP-11',
+      'blocker',
+      's4-second-recommendation-not-received',
+      `${second.doctorName}'s second recommendation is not recorded as received by the hospital managers. It must be received by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, app.admittedAt)}).`,
+      C.app11,
+    );
   } else if (second.receivedByManagersAt.getTime() > deadline.getTime()) {
     add(
       ctx,
@@ -721,7 +1019,14 @@ export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings
     );
   }
   if (doctorKey(second) === doctorKey(first)) {
-    add(ctx, 'APP-11', 'blocker', 'recommendations-same-doctor', `The second recommendation is by ${second.doctorName}, who gave the s.4 recommendation: it must come from a different doctor.`, C.app11);
+    add(
+      ctx,
+      'APP-11',
+      'blocker',
+      'recommendations-same-doctor',
+      `The second recommendation is by ${second.doctorName}, who gave the s.4 recommendation: it must come from a different doctor.`,
+      C.app11,
+    );
   }
   const pair = [first, second];
   checkExamModes(ctx, [second]);
@@ -761,7 +1066,8 @@ function makeCtx(facts: AssessmentFacts, asAt: Instant): Ctx {
  */
 export function checkAssessment(facts: AssessmentFacts, opts: { asAt: Date; nrInformSlaHours: number }): AssessmentCheck {
   assertInstant(opts.asAt, 'asAt');
-  if (!Number.isFinite(opts.nrInformSlaHours) || opts.nrInformSlaHours < 0) throw new RangeError(`nrInformSlaHours must be a non-negative number, not ${opts.nrInformSlaHours}`);
+  if (!Number.isFinite(opts.nrInformSlaHours) || opts.nrInformSlaHours < 0)
+    throw new RangeError(`nrInformSlaHours must be a non-negative number, not ${opts.nrInformSlaHours}`);
   assertFacts(facts);
   const ctx = makeCtx(facts, opts.asAt);
   if (ctx.app) checkApplication(ctx, ctx.app, opts.nrInformSlaHours);
@@ -777,7 +1083,14 @@ function checkLive(ctx: Ctx): void {
   const recs = foundingRecommendations(ctx);
   const sections = new Set(recs.map((r) => r.section));
   if (sections.size > 1) {
-    add(ctx, 'APP-07', 'warning', 'recommendation-sections-differ', `The recommendations recorded are for different sections (${[...sections].map((s) => SECTION_NAME[s]).join(', ')}). An application must be founded on recommendations for its own section.`, C.app07);
+    add(
+      ctx,
+      'APP-07',
+      'warning',
+      'recommendation-sections-differ',
+      `The recommendations recorded are for different sections (${[...sections].map((s) => SECTION_NAME[s]).join(', ')}). An application must be founded on recommendations for its own section.`,
+      C.app07,
+    );
   }
   const exams = recs.filter(inPerson);
   const s4 = ctx.section === 's4';
@@ -800,10 +1113,24 @@ function checkLive(ctx: Ctx): void {
     const d1 = day(ctx, first.examinedAt);
     const lastDay = addDays(d1, MAX_EXAMINATION_GAP_DAYS);
     const at = endOfLocalDay(lastDay, zone);
-    addDeadline(ctx, 'second-examination', 'MED-02', at, 'Second medical examination: latest date', `C3 (s.12(1)): at most 5 clear days between the examination days. First in-person examination ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, at)}).`);
+    addDeadline(
+      ctx,
+      'second-examination',
+      'MED-02',
+      at,
+      'Second medical examination: latest date',
+      `C3 (s.12(1)): at most 5 clear days between the examination days. First in-person examination ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, at)}).`,
+    );
     const distinctDoctors = new Set(exams.map(doctorKey)).size;
     if (distinctDoctors < 2 && today > lastDay) {
-      add(ctx, 'MED-02', 'blocker', 'second-examination-window-passed', `The first examination was on ${formatDay(d1)} (${first.doctorName}) and no second in-person examination took place by ${endOfDayText(lastDay)}, the latest valid date. A second doctor cannot now join it: two fresh examinations no more than 5 clear days apart are needed.`, C.med02);
+      add(
+        ctx,
+        'MED-02',
+        'blocker',
+        'second-examination-window-passed',
+        `The first examination was on ${formatDay(d1)} (${first.doctorName}) and no second in-person examination took place by ${endOfDayText(lastDay)}, the latest valid date. A second doctor cannot now join it: two fresh examinations no more than 5 clear days apart are needed.`,
+        C.med02,
+      );
     }
   }
 
@@ -812,12 +1139,26 @@ function checkLive(ctx: Ctx): void {
   const lastSeen = seen[seen.length - 1];
   if (!lastSeen) {
     const remote = facts.contacts.filter((c) => c.byApplicant && c.mode !== 'in-person');
-    add(ctx, s4 ? 'APP-05' : 'APP-04', 'blocker', 'amhp-not-seen-in-person', `The AMHP has not yet seen the patient in person${remote.length ? ` (the ${remote[remote.length - 1].mode} contact at ${local(ctx, remote[remote.length - 1].at)} does not count)` : ''}. The applicant must personally see the patient, in the same room, before applying.`, s4 ? C.app05 : C.app04);
+    add(
+      ctx,
+      s4 ? 'APP-05' : 'APP-04',
+      'blocker',
+      'amhp-not-seen-in-person',
+      `The AMHP has not yet seen the patient in person${remote.length ? ` (the ${remote[remote.length - 1].mode} contact at ${local(ctx, remote[remote.length - 1].at)} does not count)` : ''}. The applicant must personally see the patient, in the same room, before applying.`,
+      s4 ? C.app05 : C.app04,
+    );
   } else if (!s4) {
     const seenDay = day(ctx, lastSeen.at);
     const lastDay = addDays(seenDay, SEEN_WITHIN_DAYS - 1);
     if (today > lastDay) {
-      add(ctx, 'APP-04', 'blocker', 'amhp-seen-too-long-ago', `The AMHP last saw the patient in person on ${formatDay(seenDay)}; an application had to be made by ${endOfDayText(lastDay)} (14 days ending with the application date). See the patient again before applying.`, C.app04);
+      add(
+        ctx,
+        'APP-04',
+        'blocker',
+        'amhp-seen-too-long-ago',
+        `The AMHP last saw the patient in person on ${formatDay(seenDay)}; an application had to be made by ${endOfDayText(lastDay)} (14 days ending with the application date). See the patient again before applying.`,
+        C.app04,
+      );
     }
   }
 
@@ -825,7 +1166,14 @@ function checkLive(ctx: Ctx): void {
   const last = exams[exams.length - 1];
   if (last && s4) {
     const conveyBy = hoursAfter(last.examinedAt, S4_CONVEYANCE_HOURS);
-    addDeadline(ctx, 'conveyance', 'APP-14', conveyBy, 'Emergency (s.4) conveyance to hospital', `24 hours (elapsed, C5) from the s.4 examination at ${local(ctx, last.examinedAt)} (the earlier of the examination and the application, which is not made yet); ends ${local(ctx, conveyBy)}.`);
+    addDeadline(
+      ctx,
+      'conveyance',
+      'APP-14',
+      conveyBy,
+      'Emergency (s.4) conveyance to hospital',
+      `24 hours (elapsed, C5) from the s.4 examination at ${local(ctx, last.examinedAt)} (the earlier of the examination and the application, which is not made yet); ends ${local(ctx, conveyBy)}.`,
+    );
     let lastApp = conveyBy;
     let why = `the conveyance window (${local(ctx, conveyBy)})`;
     if (lastSeen) {
@@ -835,12 +1183,26 @@ function checkLive(ctx: Ctx): void {
         why = `24 hours after the AMHP last saw the patient in person at ${local(ctx, lastSeen.at)} (APP-05)`;
       }
     }
-    addDeadline(ctx, 'last-valid-application', 'COP-02', lastApp, 'Last moment to make the s.4 application', `The earlier of 24 hours from the s.4 examination (APP-14) and 24 hours from the AMHP's last in-person contact (APP-05): ${why}; ends ${local(ctx, lastApp)}.`);
+    addDeadline(
+      ctx,
+      'last-valid-application',
+      'COP-02',
+      lastApp,
+      'Last moment to make the s.4 application',
+      `The earlier of 24 hours from the s.4 examination (APP-14) and 24 hours from the AMHP's last in-person contact (APP-05): ${why}; ends ${local(ctx, lastApp)}.`,
+    );
   } else if (last) {
     const lastExamDay = day(ctx, last.examinedAt);
     const conveyDay = addDays(lastExamDay, CONVEYANCE_DAYS - 1);
     const conveyAt = endOfLocalDay(conveyDay, zone);
-    addDeadline(ctx, 'conveyance', 'APP-13', conveyAt, 'Admission (conveyance) must happen by', `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`);
+    addDeadline(
+      ctx,
+      'conveyance',
+      'APP-13',
+      conveyAt,
+      'Admission (conveyance) must happen by',
+      `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`,
+    );
   }
   if (!s4 && (last || lastSeen)) {
     const candidates: Array<{ day: IsoDate; why: string }> = [];
@@ -855,12 +1217,30 @@ function checkLive(ctx: Ctx): void {
     candidates.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
     const chosen = candidates[0];
     const at = endOfLocalDay(chosen.day, zone);
-    const missing = !last ? ' (no in-person medical examination yet, so the medical limit is not known)' : !lastSeen ? ' (the AMHP has not seen the patient in person yet, and must before applying)' : '';
-    addDeadline(ctx, 'last-valid-application', 'COP-02', at, 'Last valid date to make the application', `COP-02 (min(last examination + 13, AMHP seen in person + 13)): ${candidates.map((c) => `${c.why} = ${formatDay(c.day)}`).join('; ')}. ${candidates.length > 1 ? `The earlier is ${formatDay(chosen.day)}: a` : 'A'}pply by ${endOfDayText(chosen.day)} (midnight: ${local(ctx, at)})${missing}.`);
+    const missing = !last
+      ? ' (no in-person medical examination yet, so the medical limit is not known)'
+      : !lastSeen
+        ? ' (the AMHP has not seen the patient in person yet, and must before applying)'
+        : '';
+    addDeadline(
+      ctx,
+      'last-valid-application',
+      'COP-02',
+      at,
+      'Last valid date to make the application',
+      `COP-02 (min(last examination + 13, AMHP seen in person + 13)): ${candidates.map((c) => `${c.why} = ${formatDay(c.day)}`).join('; ')}. ${candidates.length > 1 ? `The earlier is ${formatDay(chosen.day)}: a` : 'A'}pply by ${endOfDayText(chosen.day)} (midnight: ${local(ctx, at)})${missing}.`,
+    );
     // The medical side of COP-02 (APP-13); the AMHP side is 'amhp-seen-too-long-ago' above.
     if (last && today > candidates.find((c) => c.why.startsWith('the last medical'))!.day) {
       const limit = addDays(day(ctx, last.examinedAt), CONVEYANCE_DAYS - 1);
-      add(ctx, 'COP-02', 'blocker', 'application-window-closed', `The last valid date for an application on these recommendations was ${formatDay(limit)} (14 days beginning with the last medical examination on ${formatDay(day(ctx, last.examinedAt))}). It has passed: fresh medical examinations are needed.`, C.cop02);
+      add(
+        ctx,
+        'COP-02',
+        'blocker',
+        'application-window-closed',
+        `The last valid date for an application on these recommendations was ${formatDay(limit)} (14 days beginning with the last medical examination on ${formatDay(day(ctx, last.examinedAt))}). It has passed: fresh medical examinations are needed.`,
+        C.cop02,
+      );
     }
   }
 
@@ -881,20 +1261,48 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
 
   // Recommendations for another section (a s.4's conversion recommendation is s.2, APP-11).
   for (const r of facts.recommendations.filter((x) => x.section !== section && !(section === 's4' && x.section === 's2'))) {
-    add(ctx, 'APP-07', 'blocker', 'recommendation-section-mismatch', `${r.doctorName}'s recommendation is for ${SECTION_NAME[r.section]}, but the application is for ${SECTION_NAME[section]}. An application must be founded on recommendations for its own section (${expectedForms(section, app.applicant, false).recommendations[0]}${section === 's4' ? '' : ` or ${expectedForms(section, app.applicant, true).recommendations[0]}`}).`, C.app07);
+    add(
+      ctx,
+      'APP-07',
+      'blocker',
+      'recommendation-section-mismatch',
+      `${r.doctorName}'s recommendation is for ${SECTION_NAME[r.section]}, but the application is for ${SECTION_NAME[section]}. An application must be founded on recommendations for its own section (${expectedForms(section, app.applicant, false).recommendations[0]}${section === 's4' ? '' : ` or ${expectedForms(section, app.applicant, true).recommendations[0]}`}).`,
+      C.app07,
+    );
   }
 
   // APP-01 (s.11(1)): who may apply.
   if (app.applicant === 'amhp' && !app.applicantApprovedAtSigning) {
-    add(ctx, 'APP-01', 'blocker', 'applicant-not-approved', `The applicant's AMHP approval was not current (or was suspended) when the application was signed at ${local(ctx, app.signedAt)}. Only an approved AMHP (or the nearest relative) may apply.`, C.app01);
+    add(
+      ctx,
+      'APP-01',
+      'blocker',
+      'applicant-not-approved',
+      `The applicant's AMHP approval was not current (or was suspended) when the application was signed at ${local(ctx, app.signedAt)}. Only an approved AMHP (or the nearest relative) may apply.`,
+      C.app01,
+    );
   }
   if (app.applicant === 'nearest-relative' && !facts.nearestRelative.identified) {
-    add(ctx, 'APP-01', 'blocker', 'nearest-relative-applicant-not-confirmed', 'The applicant is recorded as the nearest relative, but the nearest relative has not been identified and confirmed. Only the nearest relative (or a person they authorised, or an acting nearest relative appointed by the court) may apply.', C.app01);
+    add(
+      ctx,
+      'APP-01',
+      'blocker',
+      'nearest-relative-applicant-not-confirmed',
+      'The applicant is recorded as the nearest relative, but the nearest relative has not been identified and confirmed. Only the nearest relative (or a person they authorised, or an acting nearest relative appointed by the court) may apply.',
+      C.app01,
+    );
   }
 
   // APP-03 (s.11(2)): addressed to a named hospital site.
   if (section !== 's7' && !filled(app.hospitalSite)) {
-    add(ctx, 'APP-03', 'blocker', 'hospital-site-missing', 'The application does not name the hospital site it is addressed to. It must name a specific hospital, not just the trust.', C.app03);
+    add(
+      ctx,
+      'APP-03',
+      'blocker',
+      'hospital-site-missing',
+      'The application does not name the hospital site it is addressed to. It must name a specific hospital, not just the trust.',
+      C.app03,
+    );
   }
 
   checkExamModes(ctx, recs);
@@ -904,10 +1312,24 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
   for (const r of recs) {
     const signedDay = day(ctx, r.signedAt);
     if (signedDay > appDay) {
-      add(ctx, 'MED-01', 'blocker', 'recommendation-signed-after-application', `${r.doctorName} signed the recommendation on ${formatDay(signedDay)}, after the application date (${formatDay(appDay)}). Recommendations must be signed on or before the date of the application.`, C.med01);
+      add(
+        ctx,
+        'MED-01',
+        'blocker',
+        'recommendation-signed-after-application',
+        `${r.doctorName} signed the recommendation on ${formatDay(signedDay)}, after the application date (${formatDay(appDay)}). Recommendations must be signed on or before the date of the application.`,
+        C.med01,
+      );
     }
     if (r.signedAt.getTime() < r.examinedAt.getTime()) {
-      add(ctx, 'MED-01', 'blocker', 'recommendation-signed-before-examination', `${r.doctorName}'s recommendation is recorded as signed at ${local(ctx, r.signedAt)}, before the examination at ${local(ctx, r.examinedAt)}. Check the times: a recommendation follows the examination.`, C.med01);
+      add(
+        ctx,
+        'MED-01',
+        'blocker',
+        'recommendation-signed-before-examination',
+        `${r.doctorName}'s recommendation is recorded as signed at ${local(ctx, r.signedAt)}, before the examination at ${local(ctx, r.examinedAt)}. Check the times: a recommendation follows the examination.`,
+        C.med01,
+      );
     }
   }
 
@@ -925,7 +1347,15 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
     const from = addDays(appDay, -(SEEN_WITHIN_DAYS - 1));
     const applicantContacts = facts.contacts.filter((c) => c.byApplicant);
     const ok = applicantContacts.some((c) => c.mode === 'in-person' && day(ctx, c.at) >= from && day(ctx, c.at) <= appDay);
-    if (!ok) add(ctx, 'APP-04', 'blocker', 'applicant-not-seen-within-14-days', `The applicant must have personally seen the patient on a date from ${formatDay(from)} to ${formatDay(appDay)} (the 14 days ending with the application date). ${describeContacts(ctx, applicantContacts, from, appDay)}`, C.app04);
+    if (!ok)
+      add(
+        ctx,
+        'APP-04',
+        'blocker',
+        'applicant-not-seen-within-14-days',
+        `The applicant must have personally seen the patient on a date from ${formatDay(from)} to ${formatDay(appDay)} (the 14 days ending with the application date). ${describeContacts(ctx, applicantContacts, from, appDay)}`,
+        C.app04,
+      );
 
     const last = exams[exams.length - 1];
     if (section === 's7') {
@@ -935,27 +1365,72 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
       const lastExamDay = day(ctx, last.examinedAt);
       const conveyDay = addDays(lastExamDay, CONVEYANCE_DAYS - 1);
       const conveyAt = endOfLocalDay(conveyDay, zone);
-      addDeadline(ctx, 'conveyance', 'APP-13', conveyAt, 'Admission (conveyance) must happen by', `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`);
+      addDeadline(
+        ctx,
+        'conveyance',
+        'APP-13',
+        conveyAt,
+        'Admission (conveyance) must happen by',
+        `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`,
+      );
       if (app.admittedAt && app.admittedAt.getTime() >= conveyAt.getTime()) {
-        add(ctx, 'APP-13', 'blocker', 'admitted-after-conveyance-window', `The patient was admitted at ${local(ctx, app.admittedAt)}, after the authority to convey ended at ${endOfDayText(conveyDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}). The application could no longer be used: a fresh assessment was needed.`, C.app13);
+        add(
+          ctx,
+          'APP-13',
+          'blocker',
+          'admitted-after-conveyance-window',
+          `The patient was admitted at ${local(ctx, app.admittedAt)}, after the authority to convey ended at ${endOfDayText(conveyDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}). The application could no longer be used: a fresh assessment was needed.`,
+          C.app13,
+        );
       } else if (!app.admittedAt && ctx.asAt.getTime() >= conveyAt.getTime()) {
-        add(ctx, 'APP-13', 'blocker', 'conveyance-window-expired', `The authority to convey the patient ended at ${endOfDayText(conveyDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}) and no admission is recorded. The application can no longer be used: a fresh assessment is needed.`, C.app13);
+        add(
+          ctx,
+          'APP-13',
+          'blocker',
+          'conveyance-window-expired',
+          `The authority to convey the patient ended at ${endOfDayText(conveyDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}) and no admission is recorded. The application can no longer be used: a fresh assessment is needed.`,
+          C.app13,
+        );
       }
     }
   }
 
   if (app.admittedAt && section !== 's7') {
     if (app.admittedAt.getTime() < app.signedAt.getTime()) {
-      add(ctx, 'APP-12', 'blocker', 'admitted-before-application', `Admission is recorded at ${local(ctx, app.admittedAt)}, before the application was signed at ${local(ctx, app.signedAt)}. For a patient already in hospital, admission is when the managers receive the application: check the times.`, C.app12);
+      add(
+        ctx,
+        'APP-12',
+        'blocker',
+        'admitted-before-application',
+        `Admission is recorded at ${local(ctx, app.admittedAt)}, before the application was signed at ${local(ctx, app.signedAt)}. For a patient already in hospital, admission is when the managers receive the application: check the times.`,
+        C.app12,
+      );
     }
     // APP-16 (s.15): rectification within 14 days beginning with the day of admission.
     const admitDay = day(ctx, app.admittedAt);
     const rectifyDay = addDays(admitDay, RECTIFICATION_DAYS - 1);
     const rectifyAt = endOfLocalDay(rectifyDay, zone);
-    addDeadline(ctx, 'rectification', 'APP-16', rectifyAt, 'Correct faulty forms (with the managers\' consent) by', `✱ s.15: 14 days beginning with the day of admission (${formatDay(admitDay)}), so by ${endOfDayText(rectifyDay)} (midnight: ${local(ctx, rectifyAt)}).`);
+    addDeadline(
+      ctx,
+      'rectification',
+      'APP-16',
+      rectifyAt,
+      "Correct faulty forms (with the managers' consent) by",
+      `✱ s.15: 14 days beginning with the day of admission (${formatDay(admitDay)}), so by ${endOfDayText(rectifyDay)} (midnight: ${local(ctx, rectifyAt)}).`,
+    );
     if (section === 's2') s2Expiry(ctx, app, app.admittedAt, 'admission');
     if (section === 's3') {
-      monthPeriodDeadline(ctx, 's3-first-period', 'APP-18', C.app18, admitDay, ctx.regime.s3FirstPeriodMonths, 'Section 3: first period of detention ends', 'the day of admission', ctx.regime.s3FirstPeriodMonths === 3 ? ' (MHA 2025 s.29: 3 months)' : '');
+      monthPeriodDeadline(
+        ctx,
+        's3-first-period',
+        'APP-18',
+        C.app18,
+        admitDay,
+        ctx.regime.s3FirstPeriodMonths,
+        'Section 3: first period of detention ends',
+        'the day of admission',
+        ctx.regime.s3FirstPeriodMonths === 3 ? ' (MHA 2025 s.29: 3 months)' : '',
+      );
     }
   }
 
@@ -983,9 +1458,18 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
     ['dependent children or adults the patient cares for', pm.dependants],
     ['pets', pm.pets],
     ['the home and property', pm.property],
-  ].filter(([, v]) => !filled(v)).map(([k]) => k);
+  ]
+    .filter(([, v]) => !filled(v))
+    .map(([k]) => k);
   if (missing.length) {
-    add(ctx, 'COP-03', 'blocker', 'practical-matters-missing', `Record the arrangements for ${missing.join(', ').replace(/, ([^,]*)$/, ' and $1')} (write "none" if there are none) before the application is made.`, C.cop03);
+    add(
+      ctx,
+      'COP-03',
+      'blocker',
+      'practical-matters-missing',
+      `Record the arrangements for ${missing.join(', ').replace(/, ([^,]*)$/, ' and $1')} (write "none" if there are none) before the application is made.`,
+      C.cop03,
+    );
   }
 }
 
@@ -999,7 +1483,10 @@ function describeContacts(ctx: Ctx, contacts: readonly ContactFacts[], from: Iso
   } else {
     parts.push('No in-person contact by the applicant is recorded.');
   }
-  if (remote.length) parts.push(`Video or telephone contact (${remote.map((c) => local(ctx, c.at)).join(', ')}) does not count: the patient must be seen in person.`);
+  if (remote.length)
+    parts.push(
+      `Video or telephone contact (${remote.map((c) => local(ctx, c.at)).join(', ')}) does not count: the patient must be seen in person.`,
+    );
   return parts.join(' ');
 }
 
@@ -1015,9 +1502,23 @@ function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: st
     if (filed.getTime() < at.getTime()) {
       label = `${label.replace(' lapses', '')} would lapse: extended while a displacement application is pending`;
       basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, filed)}, before the s.2 lapsed, keeps the s.2 in force until it is finally disposed of (including the time allowed for an appeal); the date shown is the unextended expiry.`;
-      add(ctx, 'NR-11', 'warning', 's2-extended-pending-displacement', `A s.29 displacement application was filed at ${local(ctx, filed)}, before the s.2 would have lapsed at ${endOfDayText(lastDay)}. The s.2 is extended until the court finally disposes of it (including the time allowed for an appeal): follow the court dates, because the s.2 now ends then, not on ${formatDay(lastDay)}.`, C.nr11);
+      add(
+        ctx,
+        'NR-11',
+        'warning',
+        's2-extended-pending-displacement',
+        `A s.29 displacement application was filed at ${local(ctx, filed)}, before the s.2 would have lapsed at ${endOfDayText(lastDay)}. The s.2 is extended until the court finally disposes of it (including the time allowed for an appeal): follow the court dates, because the s.2 now ends then, not on ${formatDay(lastDay)}.`,
+        C.nr11,
+      );
     } else {
-      add(ctx, 'NR-11', 'warning', 'displacement-filed-after-s2-lapsed', `The displacement application was filed at ${local(ctx, filed)}, after the s.2 lapsed at ${endOfDayText(lastDay)}: it does not extend the s.2.`, C.nr11);
+      add(
+        ctx,
+        'NR-11',
+        'warning',
+        'displacement-filed-after-s2-lapsed',
+        `The displacement application was filed at ${local(ctx, filed)}, after the s.2 lapsed at ${endOfDayText(lastDay)}: it does not extend the s.2.`,
+        C.nr11,
+      );
     }
   }
   addDeadline(ctx, 's2-expiry', 'APP-17', at, label, basis);
@@ -1029,39 +1530,97 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
   const exams = recs.filter(inPerson);
   const first = exams[0];
   if (exams.length > 1) {
-    add(ctx, 'APP-10', 'warning', 'more-than-one-s4-recommendation', `${exams.length} s.4 recommendations are recorded (${doctorList(exams)}); a s.4 is founded on one. The second recommendation that converts it to a s.2 is a s.2 recommendation (form A4).`, C.app10);
+    add(
+      ctx,
+      'APP-10',
+      'warning',
+      'more-than-one-s4-recommendation',
+      `${exams.length} s.4 recommendations are recorded (${doctorList(exams)}); a s.4 is founded on one. The second recommendation that converts it to a s.2 is a s.2 recommendation (form A4).`,
+      C.app10,
+    );
   }
   checkAcquaintance(ctx, first ? [first] : [], true);
 
   // APP-10 (s.4(2)) and COP-08.
   if (!app.undesirableDelayStatement) {
-    add(ctx, 'APP-10', 'blocker', 'undesirable-delay-statement-missing', 'The s.4 application does not state that complying with the s.2 procedure would involve undesirable delay. It must.', C.app10);
+    add(
+      ctx,
+      'APP-10',
+      'blocker',
+      'undesirable-delay-statement-missing',
+      'The s.4 application does not state that complying with the s.2 procedure would involve undesirable delay. It must.',
+      C.app10,
+    );
   }
-  add(ctx, 'COP-08', 'warning', 's4-genuine-emergency-only', 'Section 4 is for a genuine emergency only: record the evidence of immediate and significant risk, and get a second doctor as soon as possible. Use of s.4 is audited.', C.cop08);
+  add(
+    ctx,
+    'COP-08',
+    'warning',
+    's4-genuine-emergency-only',
+    'Section 4 is for a genuine emergency only: record the evidence of immediate and significant risk, and get a second doctor as soon as possible. Use of s.4 is audited.',
+    C.cop08,
+  );
 
   // APP-05 (s.4(5)): seen in person within the 24 hours before the application.
   const windowStart = new Date(app.signedAt.getTime() - S4_SEEN_HOURS * 3_600_000);
   const applicantContacts = facts.contacts.filter((c) => c.byApplicant);
-  const ok = applicantContacts.some((c) => c.mode === 'in-person' && c.at.getTime() >= windowStart.getTime() && c.at.getTime() <= app.signedAt.getTime());
+  const ok = applicantContacts.some(
+    (c) => c.mode === 'in-person' && c.at.getTime() >= windowStart.getTime() && c.at.getTime() <= app.signedAt.getTime(),
+  );
   if (!ok) {
     const remote = applicantContacts.filter((c) => c.mode !== 'in-person');
-    add(ctx, 'APP-05', 'blocker', 'applicant-not-seen-within-24-hours', `For a s.4 the applicant must have personally seen the patient in the 24 hours before applying: between ${local(ctx, windowStart)} and ${local(ctx, app.signedAt)}. No in-person contact is recorded in that time${remote.length ? ' (video or telephone contact does not count)' : ''}.`, C.app05);
+    add(
+      ctx,
+      'APP-05',
+      'blocker',
+      'applicant-not-seen-within-24-hours',
+      `For a s.4 the applicant must have personally seen the patient in the 24 hours before applying: between ${local(ctx, windowStart)} and ${local(ctx, app.signedAt)}. No in-person contact is recorded in that time${remote.length ? ' (video or telephone contact does not count)' : ''}.`,
+      C.app05,
+    );
   }
 
   if (first) {
     // APP-14 (s.6(1)(b)): 24 hours from the earlier of the examination and the application.
     const start = first.examinedAt.getTime() <= app.signedAt.getTime() ? first.examinedAt : app.signedAt;
     const conveyBy = hoursAfter(start, S4_CONVEYANCE_HOURS);
-    addDeadline(ctx, 'conveyance', 'APP-14', conveyBy, 'Emergency (s.4) conveyance to hospital', `24 hours (elapsed, C5) beginning at the earlier of the examination (${local(ctx, first.examinedAt)}) and the application (${local(ctx, app.signedAt)}); ends ${local(ctx, conveyBy)}.`);
+    addDeadline(
+      ctx,
+      'conveyance',
+      'APP-14',
+      conveyBy,
+      'Emergency (s.4) conveyance to hospital',
+      `24 hours (elapsed, C5) beginning at the earlier of the examination (${local(ctx, first.examinedAt)}) and the application (${local(ctx, app.signedAt)}); ends ${local(ctx, conveyBy)}.`,
+    );
     if (app.admittedAt && app.admittedAt.getTime() >= conveyBy.getTime()) {
-      add(ctx, 'APP-14', 'blocker', 'admitted-after-conveyance-window', `The patient was admitted at ${local(ctx, app.admittedAt)}, after the s.4 authority to convey ended at ${local(ctx, conveyBy)}.`, C.app14);
+      add(
+        ctx,
+        'APP-14',
+        'blocker',
+        'admitted-after-conveyance-window',
+        `The patient was admitted at ${local(ctx, app.admittedAt)}, after the s.4 authority to convey ended at ${local(ctx, conveyBy)}.`,
+        C.app14,
+      );
     } else if (!app.admittedAt && ctx.asAt.getTime() >= conveyBy.getTime()) {
-      add(ctx, 'APP-14', 'blocker', 'conveyance-window-expired', `The s.4 authority to convey ended at ${local(ctx, conveyBy)} and no admission is recorded. The application can no longer be used.`, C.app14);
+      add(
+        ctx,
+        'APP-14',
+        'blocker',
+        'conveyance-window-expired',
+        `The s.4 authority to convey ended at ${local(ctx, conveyBy)} and no admission is recorded. The application can no longer be used.`,
+        C.app14,
+      );
     }
     // MED-02 for the conversion: the second examination's latest date.
     const d1 = day(ctx, first.examinedAt);
     const lastDay = addDays(d1, MAX_EXAMINATION_GAP_DAYS);
-    addDeadline(ctx, 'second-examination', 'MED-02', endOfLocalDay(lastDay, zone), 'Second medical examination (to convert the s.4): latest date', `C3 (s.12(1), applied by s.4(4)): the s.4 examination was on ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, endOfLocalDay(lastDay, zone))}), and the recommendation must reach the managers within the 72 hours after admission.`);
+    addDeadline(
+      ctx,
+      'second-examination',
+      'MED-02',
+      endOfLocalDay(lastDay, zone),
+      'Second medical examination (to convert the s.4): latest date',
+      `C3 (s.12(1), applied by s.4(4)): the s.4 examination was on ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, endOfLocalDay(lastDay, zone))}), and the recommendation must reach the managers within the 72 hours after admission.`,
+    );
   }
 
   // APP-11 (s.4(4)): 72 hours from admission for the second recommendation; conversion to s.2.
@@ -1069,7 +1628,14 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
     const deadline = hoursAfter(app.admittedAt, S4_HOURS);
     const conversion = s4Conversion(facts);
     const running = ctx.asAt.getTime() <= deadline.getTime();
-    addDeadline(ctx, 's4-second-recommendation', 'APP-11', deadline, 'Second recommendation received by the managers (s.4 lapses)', `C5: 72 hours (elapsed) from admission at ${local(ctx, app.admittedAt)}; ends ${local(ctx, deadline)}.${conversion.valid ? ' Converted to s.2.' : ''}`);
+    addDeadline(
+      ctx,
+      's4-second-recommendation',
+      'APP-11',
+      deadline,
+      'Second recommendation received by the managers (s.4 lapses)',
+      `C5: 72 hours (elapsed) from admission at ${local(ctx, app.admittedAt)}; ends ${local(ctx, deadline)}.${conversion.valid ? ' Converted to s.2.' : ''}`,
+    );
     for (const f of conversion.findings) {
       const awaited = f.code === 's4-second-recommendation-missing' || f.code === 's4-second-recommendation-not-received';
       // Still awaited while the 72 hours run (a warning); once they have run out, 's4-lapsed' below says so instead.
@@ -1077,7 +1643,14 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
       ctx.findings.push(awaited ? { ...f, severity: 'warning' } : f);
     }
     if (!conversion.valid && !running && !conversion.findings.some((f) => f.code === 's4-second-recommendation-late')) {
-      add(ctx, 'APP-11', 'blocker', 's4-lapsed', `The s.4 lapsed at ${local(ctx, deadline)}, 72 hours after admission, without a valid second recommendation received by the managers. The patient is no longer detained under it.`, C.app11);
+      add(
+        ctx,
+        'APP-11',
+        'blocker',
+        's4-lapsed',
+        `The s.4 lapsed at ${local(ctx, deadline)}, 72 hours after admission, without a valid second recommendation received by the managers. The patient is no longer detained under it.`,
+        C.app11,
+      );
     }
     // Converted: the s.2 runs from the s.4 admission (a deadline, not a finding: nothing needs acknowledging).
     if (conversion.valid) s2Expiry(ctx, app, app.admittedAt, 'the s.4 admission');
@@ -1088,27 +1661,81 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
 function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: RecommendationFacts | undefined): void {
   const g = app.guardian;
   if (!g) {
-    add(ctx, 'GDN-04', 'blocker', 'guardian-not-named', 'The guardianship application does not name the guardian (the local social services authority or a private guardian).', C.gdn04);
+    add(
+      ctx,
+      'GDN-04',
+      'blocker',
+      'guardian-not-named',
+      'The guardianship application does not name the guardian (the local social services authority or a private guardian).',
+      C.gdn04,
+    );
   } else if (g.type === 'private') {
-    if (!g.willingnessStatement) add(ctx, 'GDN-04', 'blocker', 'guardian-willingness-missing', `The application must include ${g.name}'s statement that they are willing to act as guardian.`, C.gdn04);
-    if (!g.acceptedByLssaAt) add(ctx, 'GDN-04', 'blocker', 'private-guardian-not-accepted', `${g.name} is a private guardian: the guardianship has no effect until the local social services authority for the area where they live accepts the application (form G5). No acceptance is recorded.`, C.gdn04);
+    if (!g.willingnessStatement)
+      add(
+        ctx,
+        'GDN-04',
+        'blocker',
+        'guardian-willingness-missing',
+        `The application must include ${g.name}'s statement that they are willing to act as guardian.`,
+        C.gdn04,
+      );
+    if (!g.acceptedByLssaAt)
+      add(
+        ctx,
+        'GDN-04',
+        'blocker',
+        'private-guardian-not-accepted',
+        `${g.name} is a private guardian: the guardianship has no effect until the local social services authority for the area where they live accepts the application (form G5). No acceptance is recorded.`,
+        C.gdn04,
+      );
   }
   if (last) {
     const lastExamDay = day(ctx, last.examinedAt);
     const forwardDay = addDays(lastExamDay, FORWARD_TO_LSSA_DAYS - 1);
     const at = endOfLocalDay(forwardDay, ctx.zone);
-    addDeadline(ctx, 'forward-to-lssa', 'GDN-06', at, 'Forward the guardianship application to the LSSA by', `✱ s.8(2): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(forwardDay)} (midnight: ${local(ctx, at)}).`);
+    addDeadline(
+      ctx,
+      'forward-to-lssa',
+      'GDN-06',
+      at,
+      'Forward the guardianship application to the LSSA by',
+      `✱ s.8(2): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(forwardDay)} (midnight: ${local(ctx, at)}).`,
+    );
     const fwd = app.forwardedToLssaAt;
     if (fwd && fwd.getTime() >= at.getTime()) {
-      add(ctx, 'GDN-06', 'blocker', 'forwarded-to-lssa-late', `The application was forwarded to the local social services authority at ${local(ctx, fwd)}, after ${endOfDayText(forwardDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}).`, C.gdn06);
+      add(
+        ctx,
+        'GDN-06',
+        'blocker',
+        'forwarded-to-lssa-late',
+        `The application was forwarded to the local social services authority at ${local(ctx, fwd)}, after ${endOfDayText(forwardDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}).`,
+        C.gdn06,
+      );
     } else if (!fwd && ctx.asAt.getTime() >= at.getTime()) {
-      add(ctx, 'GDN-06', 'blocker', 'not-forwarded-to-lssa', `The application had to be forwarded to the local social services authority by ${endOfDayText(forwardDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}); no forwarding is recorded.`, C.gdn06);
+      add(
+        ctx,
+        'GDN-06',
+        'blocker',
+        'not-forwarded-to-lssa',
+        `The application had to be forwarded to the local social services authority by ${endOfDayText(forwardDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}); no forwarding is recorded.`,
+        C.gdn06,
+      );
     }
   }
   // GDN-07: 6 months from acceptance (✱ start point).
   if (g?.acceptedByLssaAt) {
     const start = day(ctx, g.acceptedByLssaAt);
-    monthPeriodDeadline(ctx, 'guardianship-first-period', 'GDN-07', C.gdn07, start, GUARDIANSHIP_FIRST_PERIOD_MONTHS, 'Guardianship: first period ends', 'the day of acceptance', ' (✱ start point: the day of acceptance)');
+    monthPeriodDeadline(
+      ctx,
+      'guardianship-first-period',
+      'GDN-07',
+      C.gdn07,
+      start,
+      GUARDIANSHIP_FIRST_PERIOD_MONTHS,
+      'Guardianship: first period ends',
+      'the day of acceptance',
+      ' (✱ start point: the day of acceptance)',
+    );
   }
 }
 
@@ -1117,15 +1744,43 @@ function checkCto(ctx: Ctx): void {
   const cto = ctx.facts.cto!;
   assertInstant(cto.signedAt, 'cto.signedAt');
   if (!cto.inWriting) {
-    add(ctx, 'CTO-01', 'blocker', 'cto-decision-not-in-writing', 'The AMHP\'s decision on the community treatment order must be in writing (form CTO1, Part 2).', C.cto01);
+    add(
+      ctx,
+      'CTO-01',
+      'blocker',
+      'cto-decision-not-in-writing',
+      "The AMHP's decision on the community treatment order must be in writing (form CTO1, Part 2).",
+      C.cto01,
+    );
   }
   if (!cto.amhpApprovedAtSigning) {
-    add(ctx, 'CTO-01', 'blocker', 'cto-amhp-not-approved', `The AMHP's approval was not current when they signed the CTO decision at ${local(ctx, cto.signedAt)}. An approved AMHP must make the decision.`, C.cto01);
+    add(
+      ctx,
+      'CTO-01',
+      'blocker',
+      'cto-amhp-not-approved',
+      `The AMHP's approval was not current when they signed the CTO decision at ${local(ctx, cto.signedAt)}. An approved AMHP must make the decision.`,
+      C.cto01,
+    );
   }
   if (cto.decision === 'agree' && !cto.conditionsAgreed) {
-    add(ctx, 'CTO-02', 'blocker', 'cto-conditions-not-agreed', 'The AMHP agrees to the CTO but has not agreed to its conditions. The conditions (other than the mandatory ones) need the AMHP\'s agreement.', C.cto02);
+    add(
+      ctx,
+      'CTO-02',
+      'blocker',
+      'cto-conditions-not-agreed',
+      "The AMHP agrees to the CTO but has not agreed to its conditions. The conditions (other than the mandatory ones) need the AMHP's agreement.",
+      C.cto02,
+    );
   }
   if (cto.decision === 'disagree') {
-    add(ctx, 'CTO-01', 'warning', 'cto-amhp-disagrees', 'The AMHP does not agree that the CTO criteria are met or that it is appropriate: the responsible clinician cannot make the order.', C.cto01);
+    add(
+      ctx,
+      'CTO-01',
+      'warning',
+      'cto-amhp-disagrees',
+      'The AMHP does not agree that the CTO criteria are met or that it is appropriate: the responsible clinician cannot make the order.',
+      C.cto01,
+    );
   }
 }

@@ -28,15 +28,35 @@ const local = (d: Date) => formatLocal(d, LONDON);
 const plusH = (d: Date, h: number) => new Date(d.getTime() + h * HOUR);
 
 /** The statutory clocks only (the local response target is tested separately). */
-const statutory = (context: LegalContext, extensions: S136BExtension[] = [], receivedAt = at('2026-12-31T00:00:00Z'), policy?: ClockPolicy) =>
-  clocksFor(context, extensions, DEFAULT_RESPONSE_TARGETS, receivedAt, 'urgent', policy).filter((c) => c.id !== 'LOCAL-RESPONSE' && c.id !== 'COP-09');
+const statutory = (
+  context: LegalContext,
+  extensions: S136BExtension[] = [],
+  receivedAt = at('2026-12-31T00:00:00Z'),
+  policy?: ClockPolicy,
+) =>
+  clocksFor(context, extensions, DEFAULT_RESPONSE_TARGETS, receivedAt, 'urgent', policy).filter(
+    (c) => c.id !== 'LOCAL-RESPONSE' && c.id !== 'COP-09',
+  );
 const only = (clocks: Clock[]) => {
   expect(clocks).toHaveLength(1);
   return clocks[0];
 };
 
-const s136 = (over: Partial<S136Context> = {}): S136Context => ({ kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: at('2026-06-01T10:00:00Z'), ...over }) as S136Context;
-const ext = (over: Partial<S136BExtension> = {}): S136BExtension => ({ authorisedAt: at('2026-06-02T06:00:00Z'), hours: 12, authorisedBy: 'examining-doctor', reason: 'patient-condition', ...over });
+const s136 = (over: Partial<S136Context> = {}): S136Context =>
+  ({
+    kind: 's136',
+    placeOfSafetyType: 'health-based',
+    locationType: 'public-place',
+    arrivedAt: at('2026-06-01T10:00:00Z'),
+    ...over,
+  }) as S136Context;
+const ext = (over: Partial<S136BExtension> = {}): S136BExtension => ({
+  authorisedAt: at('2026-06-02T06:00:00Z'),
+  hours: 12,
+  authorisedBy: 'examining-doctor',
+  reason: 'patient-condition',
+  ...over,
+});
 
 describe('C5: hour-based periods are elapsed time, not wall-clock hours', () => {
   it('C5 worked example: 72 h after a s.4 admission at Sat 28 Mar 2026 10:00 GMT end at 11:00 BST on 31 Mar', () => {
@@ -46,8 +66,18 @@ describe('C5: hour-based periods are elapsed time, not wall-clock hours', () => 
   });
 
   it.each([
-    ['spring: 00:30 GMT on 29 Mar 2026 (clocks go forward at 01:00)', '2026-03-29T00:30:00Z', '2026-03-30T00:30:00.000Z', 'Mon 30 Mar 2026 01:30 BST'],
-    ['autumn: 00:30 BST on 25 Oct 2026 (clocks go back at 02:00)', '2026-10-24T23:30:00Z', '2026-10-25T23:30:00.000Z', 'Sun 25 Oct 2026 23:30 GMT'],
+    [
+      'spring: 00:30 GMT on 29 Mar 2026 (clocks go forward at 01:00)',
+      '2026-03-29T00:30:00Z',
+      '2026-03-30T00:30:00.000Z',
+      'Mon 30 Mar 2026 01:30 BST',
+    ],
+    [
+      'autumn: 00:30 BST on 25 Oct 2026 (clocks go back at 02:00)',
+      '2026-10-24T23:30:00Z',
+      '2026-10-25T23:30:00.000Z',
+      'Sun 25 Oct 2026 23:30 GMT',
+    ],
     ['no change: 14:00 BST on 1 Jun 2026', '2026-06-01T13:00:00Z', '2026-06-02T13:00:00.000Z', 'Tue 2 Jun 2026 14:00 BST'],
   ])('POL-07: a s.136 arrival at %s ends 24 elapsed hours later', (_name, arrived, utc, wall) => {
     const clock = only(statutory(s136({ arrivedAt: at(arrived) })));
@@ -59,7 +89,13 @@ describe('C5: hour-based periods are elapsed time, not wall-clock hours', () => 
 describe('statutory clocks by legal context', () => {
   it('POL-07: s.136 runs 24 h from arrival at the place of safety (s.136(2A)(a)(i))', () => {
     const clock = only(statutory(s136({ arrivedAt: at('2026-06-01T10:00:00Z') })));
-    expect(clock).toMatchObject({ id: 'POL-07', rule: 'POL-07', citation: 'MHA 1983 s.136(2), (2A); s.136B', extendedBy: 0, provisional: false });
+    expect(clock).toMatchObject({
+      id: 'POL-07',
+      rule: 'POL-07',
+      citation: 'MHA 1983 s.136(2), (2A); s.136B',
+      extendedBy: 0,
+      provisional: false,
+    });
     expect(clock.anchor.toISOString()).toBe('2026-06-01T10:00:00.000Z');
     expect(clock.deadline.toISOString()).toBe('2026-06-02T10:00:00.000Z');
     expect(clock.basis).toContain('arrival at the place of safety');
@@ -83,7 +119,14 @@ describe('statutory clocks by legal context', () => {
   });
 
   it('POL-04: a person kept at the premises runs 24 h from the constable first entering them (s.135(3ZA)(a)(ii))', () => {
-    const clock = only(statutory({ kind: 's135-1', warrantExecutedAt: at('2026-06-01T09:00:00Z'), keptAtPremises: true, firstEnteredAt: at('2026-06-01T08:55:00Z') }));
+    const clock = only(
+      statutory({
+        kind: 's135-1',
+        warrantExecutedAt: at('2026-06-01T09:00:00Z'),
+        keptAtPremises: true,
+        firstEnteredAt: at('2026-06-01T08:55:00Z'),
+      }),
+    );
     expect(clock.anchor.toISOString()).toBe('2026-06-01T08:55:00.000Z');
     expect(clock.deadline.toISOString()).toBe('2026-06-02T08:55:00.000Z');
     expect(clock.basis).toContain('first entering the premises');
@@ -128,15 +171,39 @@ describe('statutory clocks by legal context', () => {
   it('CTO-03 ✱: a CTO recall gives 72 h by default, and the hours are policy', () => {
     const recalledAt = at('2026-06-01T12:00:00Z');
     expect(only(statutory({ kind: 'cto-recall', recalledAt })).deadline.toISOString()).toBe('2026-06-04T12:00:00.000Z');
-    expect(only(statutory({ kind: 'cto-recall', recalledAt }, [], undefined, { ...DEFAULT_CLOCK_POLICY, ctoRecallHours: 48 })).deadline.toISOString()).toBe('2026-06-03T12:00:00.000Z');
+    expect(
+      only(
+        statutory({ kind: 'cto-recall', recalledAt }, [], undefined, { ...DEFAULT_CLOCK_POLICY, ctoRecallHours: 48 }),
+      ).deadline.toISOString(),
+    ).toBe('2026-06-03T12:00:00.000Z');
   });
 
   it.each([
-    ['C4 worked example: admitted 1 Mar 2026 15:00 lapses at the end of 28 Mar (midnight GMT)', '2026-03-01T15:00:00Z', '2026-03-29T00:00:00.000Z', 'end of 2026-03-28'],
-    ['admitted 00:05 on 1 Mar: the hour does not matter, day 1 is still 1 Mar', '2026-03-01T00:05:00Z', '2026-03-29T00:00:00.000Z', 'end of 2026-03-28'],
+    [
+      'C4 worked example: admitted 1 Mar 2026 15:00 lapses at the end of 28 Mar (midnight GMT)',
+      '2026-03-01T15:00:00Z',
+      '2026-03-29T00:00:00.000Z',
+      'end of 2026-03-28',
+    ],
+    [
+      'admitted 00:05 on 1 Mar: the hour does not matter, day 1 is still 1 Mar',
+      '2026-03-01T00:05:00Z',
+      '2026-03-29T00:00:00.000Z',
+      'end of 2026-03-28',
+    ],
     ['admitted 23:55 on 1 Mar: day 1 is still 1 Mar', '2026-03-01T23:55:00Z', '2026-03-29T00:00:00.000Z', 'end of 2026-03-28'],
-    ['admitted 00:30 BST on 11 Jun (23:30 UTC on 10 Jun): the local date is day 1', '2026-06-10T23:30:00Z', '2026-07-08T23:00:00.000Z', 'end of 2026-07-08'],
-    ['admitted in GMT, lapsing in BST: the end of the local day is 23:00 UTC', '2026-03-10T12:00:00Z', '2026-04-06T23:00:00.000Z', 'end of 2026-04-06'],
+    [
+      'admitted 00:30 BST on 11 Jun (23:30 UTC on 10 Jun): the local date is day 1',
+      '2026-06-10T23:30:00Z',
+      '2026-07-08T23:00:00.000Z',
+      'end of 2026-07-08',
+    ],
+    [
+      'admitted in GMT, lapsing in BST: the end of the local day is 23:00 UTC',
+      '2026-03-10T12:00:00Z',
+      '2026-04-06T23:00:00.000Z',
+      'end of 2026-04-06',
+    ],
   ])('APP-17: %s', (_name, admitted, deadline, basis) => {
     const clock = only(statutory({ kind: 'already-s2', admittedAt: at(admitted) }));
     expect(clock).toMatchObject({ id: 'APP-17', rule: 'APP-17', citation: 'MHA 1983 s.2(4)' });
@@ -153,7 +220,9 @@ describe('local clocks (✱ policy)', () => {
     ['urgent', '2026-03-28T12:00:00.000Z'],
     ['routine', '2026-04-01T12:00:00.000Z'], // 5 × 24 elapsed hours: 13:00 BST on the wall clock
   ])('DUTY-01: a %s referral gets the default response target from receipt', (urgency, deadline) => {
-    const clock = clocksFor({ kind: 'informal' }, [], DEFAULT_RESPONSE_TARGETS, receivedAt, urgency).find((c) => c.id === 'LOCAL-RESPONSE')!;
+    const clock = clocksFor({ kind: 'informal' }, [], DEFAULT_RESPONSE_TARGETS, receivedAt, urgency).find(
+      (c) => c.id === 'LOCAL-RESPONSE',
+    )!;
     expect(clock).toMatchObject({ rule: 'DUTY-01', anchor: receivedAt, extendedBy: 0 });
     expect(clock.deadline.toISOString()).toBe(deadline);
   });
@@ -167,13 +236,20 @@ describe('local clocks (✱ policy)', () => {
   it('COP-09 ✱: a place-of-safety assessment should start within 3 h of the anchor, and can be turned off', () => {
     const clocks = clocksFor(s136(), [], DEFAULT_RESPONSE_TARGETS, at('2026-06-01T10:05:00Z'), 'urgent');
     expect(clocks.find((c) => c.id === 'COP-09')!.deadline.toISOString()).toBe('2026-06-01T13:00:00.000Z');
-    const off = clocksFor(s136(), [], DEFAULT_RESPONSE_TARGETS, at('2026-06-01T10:05:00Z'), 'urgent', { ...DEFAULT_CLOCK_POLICY, assessmentStartMinutes: null });
+    const off = clocksFor(s136(), [], DEFAULT_RESPONSE_TARGETS, at('2026-06-01T10:05:00Z'), 'urgent', {
+      ...DEFAULT_CLOCK_POLICY,
+      assessmentStartMinutes: null,
+    });
     expect(off.map((c) => c.id)).toEqual(['POL-07', 'LOCAL-RESPONSE']);
   });
 
   it('refuses a negative target or an invalid instant instead of computing a deadline before its anchor', () => {
-    expect(() => clocksFor({ kind: 'informal' }, [], { emergency: -1, urgent: 1, routine: 1 }, receivedAt, 'emergency')).toThrow(RangeError);
-    expect(() => clocksFor({ kind: 's5-4', recordMadeAt: new Date(NaN) }, [], DEFAULT_RESPONSE_TARGETS, receivedAt, 'urgent')).toThrow(RangeError);
+    expect(() => clocksFor({ kind: 'informal' }, [], { emergency: -1, urgent: 1, routine: 1 }, receivedAt, 'emergency')).toThrow(
+      RangeError,
+    );
+    expect(() => clocksFor({ kind: 's5-4', recordMadeAt: new Date(NaN) }, [], DEFAULT_RESPONSE_TARGETS, receivedAt, 'urgent')).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -181,7 +257,7 @@ describe('POL-08: s.136B extensions', () => {
   const context = s136();
   const base = hoursAfter(context.arrivedAt!, 24); // 2026-06-02T10:00Z
 
-  it('a 12 h extension by the examining doctor for the person\'s condition, before expiry, gives 36 h', () => {
+  it("a 12 h extension by the examining doctor for the person's condition, before expiry, gives 36 h", () => {
     expect(validateExtension(context, base, ext())).toEqual([]);
     const clock = only(statutory(context, [ext()]));
     expect(clock.extendedBy).toBe(12);
@@ -194,16 +270,51 @@ describe('POL-08: s.136B extensions', () => {
     ['refuses zero hours', context, { hours: 0 }, ['blocker:extension-hours-invalid']],
     ['refuses one authorised at the instant the 24 h expire', context, { authorisedAt: base }, ['blocker:extension-after-expiry']],
     ['refuses one authorised after the 24 h expired', context, { authorisedAt: plusH(base, 1) }, ['blocker:extension-after-expiry']],
-    ['refuses one authorised before detention began', context, { authorisedAt: at('2026-06-01T09:00:00Z') }, ['blocker:extension-before-detention']],
+    [
+      'refuses one authorised before detention began',
+      context,
+      { authorisedAt: at('2026-06-01T09:00:00Z') },
+      ['blocker:extension-before-detention'],
+    ],
     ['refuses a bed shortage as the reason', context, { reason: 'bed-unavailable' }, ['blocker:extension-resource-reason']],
     ['refuses a staff shortage as the reason', context, { reason: 'staff-unavailable' }, ['blocker:extension-resource-reason']],
-    ['refuses any reason other than the person\'s condition', context, { reason: 'other' }, ['blocker:extension-reason-not-condition']],
-    ['refuses one authorised by the AMHP rather than the examining doctor', context, { authorisedBy: 'amhp' }, ['blocker:extension-not-by-examining-doctor']],
-    ['refuses one at a police station without a superintendent\'s approval', s136({ placeOfSafetyType: 'police-station' }), {}, ['blocker:extension-needs-superintendent']],
-    ['accepts one at a police station with a superintendent\'s approval given first', s136({ placeOfSafetyType: 'police-station' }), { superintendentApprovedAt: at('2026-06-02T05:30:00Z') }, []],
-    ['warns when the superintendent approved after the doctor authorised', s136({ placeOfSafetyType: 'police-station' }), { superintendentApprovedAt: at('2026-06-02T07:00:00Z') }, ['warning:superintendent-approval-after-authorisation']],
-    ['refuses one whose superintendent approval came after the 24 h expired', s136({ placeOfSafetyType: 'police-station' }), { superintendentApprovedAt: plusH(base, 2) }, ['blocker:superintendent-approval-after-expiry']],
-    ['refuses any extension of a s.5(2) holding power', { kind: 's5-2', h1FurnishedAt: at('2026-06-01T10:00:00Z') }, {}, ['blocker:extension-not-applicable']],
+    ["refuses any reason other than the person's condition", context, { reason: 'other' }, ['blocker:extension-reason-not-condition']],
+    [
+      'refuses one authorised by the AMHP rather than the examining doctor',
+      context,
+      { authorisedBy: 'amhp' },
+      ['blocker:extension-not-by-examining-doctor'],
+    ],
+    [
+      "refuses one at a police station without a superintendent's approval",
+      s136({ placeOfSafetyType: 'police-station' }),
+      {},
+      ['blocker:extension-needs-superintendent'],
+    ],
+    [
+      "accepts one at a police station with a superintendent's approval given first",
+      s136({ placeOfSafetyType: 'police-station' }),
+      { superintendentApprovedAt: at('2026-06-02T05:30:00Z') },
+      [],
+    ],
+    [
+      'warns when the superintendent approved after the doctor authorised',
+      s136({ placeOfSafetyType: 'police-station' }),
+      { superintendentApprovedAt: at('2026-06-02T07:00:00Z') },
+      ['warning:superintendent-approval-after-authorisation'],
+    ],
+    [
+      'refuses one whose superintendent approval came after the 24 h expired',
+      s136({ placeOfSafetyType: 'police-station' }),
+      { superintendentApprovedAt: plusH(base, 2) },
+      ['blocker:superintendent-approval-after-expiry'],
+    ],
+    [
+      'refuses any extension of a s.5(2) holding power',
+      { kind: 's5-2', h1FurnishedAt: at('2026-06-01T10:00:00Z') },
+      {},
+      ['blocker:extension-not-applicable'],
+    ],
   ])('%s', (_name, ctx, over, expected) => {
     const findings = validateExtension(ctx, base, ext(over));
     expect(findings.map((f) => `${f.severity}:${f.code}`)).toEqual(expected);
@@ -211,7 +322,9 @@ describe('POL-08: s.136B extensions', () => {
   });
 
   it('a bed shortage is refused with a message that says why', () => {
-    expect(validateExtension(context, base, ext({ reason: 'bed-unavailable' }))[0].message).toMatch(/bed shortage is never a ground.*condition/);
+    expect(validateExtension(context, base, ext({ reason: 'bed-unavailable' }))[0].message).toMatch(
+      /bed shortage is never a ground.*condition/,
+    );
   });
 
   it('a blocked extension is not applied: the deadline stays at 24 h', () => {
@@ -259,23 +372,93 @@ describe('intake findings', () => {
 
   it.each<[string, LegalContext, string[]]>([
     ['a s.136 from a public place to a health-based place of safety raises nothing', s136(), []],
-    ['POL-05: a s.136 from a private dwelling is flagged potentially unlawful (a warning to record)', s136({ locationType: 'dwelling' }), ['POL-05:warning:s136-from-dwelling']],
-    ['POL-09: a police station for a person under 18 blocks', s136({ placeOfSafetyType: 'police-station', personUnder18: true }), ['POL-09:blocker:police-station-under-18']],
-    ['POL-09: a police station for an adult warns that an inspector must authorise it', s136({ placeOfSafetyType: 'police-station', personUnder18: false }), ['POL-09:warning:police-station-adult-no-inspector']],
-    ['POL-09: a police station for an adult with an inspector\'s authorisation still warns (flag every use)', s136({ placeOfSafetyType: 'police-station', personUnder18: false, inspectorAuthorisedAt: at('2026-06-01T09:50:00Z') }), ['POL-09:warning:police-station-adult']],
-    ['POL-09: a police station with the age unknown warns to confirm it', s136({ placeOfSafetyType: 'police-station' }), ['POL-09:warning:police-station-age-unknown', 'POL-09:warning:police-station-adult-no-inspector']],
-    ['POL-09: a s.135(1) to a police station for a person under 18 blocks too', { kind: 's135-1', warrantExecutedAt: at('2026-06-01T09:00:00Z'), arrivedAt: at('2026-06-01T09:30:00Z'), placeOfSafetyType: 'police-station', personUnder18: true }, ['POL-09:blocker:police-station-under-18']],
-    ['an arrival 6 minutes after receipt blocks (beyond the clock skew)', s136({ arrivedAt: at('2026-06-01T10:36:00Z') }), ['POL-07:blocker:time-after-receipt']],
-    ['an arrival 5 minutes after receipt is accepted as clock skew', s136({ arrivedAt: new Date(receivedAt.getTime() + CLOCK_SKEW_MS) }), []],
-    ['a s.5(4) record after receipt blocks', { kind: 's5-4', recordMadeAt: at('2026-06-01T12:00:00Z') }, ['HOLD-02:blocker:time-after-receipt']],
+    [
+      'POL-05: a s.136 from a private dwelling is flagged potentially unlawful (a warning to record)',
+      s136({ locationType: 'dwelling' }),
+      ['POL-05:warning:s136-from-dwelling'],
+    ],
+    [
+      'POL-09: a police station for a person under 18 blocks',
+      s136({ placeOfSafetyType: 'police-station', personUnder18: true }),
+      ['POL-09:blocker:police-station-under-18'],
+    ],
+    [
+      'POL-09: a police station for an adult warns that an inspector must authorise it',
+      s136({ placeOfSafetyType: 'police-station', personUnder18: false }),
+      ['POL-09:warning:police-station-adult-no-inspector'],
+    ],
+    [
+      "POL-09: a police station for an adult with an inspector's authorisation still warns (flag every use)",
+      s136({ placeOfSafetyType: 'police-station', personUnder18: false, inspectorAuthorisedAt: at('2026-06-01T09:50:00Z') }),
+      ['POL-09:warning:police-station-adult'],
+    ],
+    [
+      'POL-09: a police station with the age unknown warns to confirm it',
+      s136({ placeOfSafetyType: 'police-station' }),
+      ['POL-09:warning:police-station-age-unknown', 'POL-09:warning:police-station-adult-no-inspector'],
+    ],
+    [
+      'POL-09: a s.135(1) to a police station for a person under 18 blocks too',
+      {
+        kind: 's135-1',
+        warrantExecutedAt: at('2026-06-01T09:00:00Z'),
+        arrivedAt: at('2026-06-01T09:30:00Z'),
+        placeOfSafetyType: 'police-station',
+        personUnder18: true,
+      },
+      ['POL-09:blocker:police-station-under-18'],
+    ],
+    [
+      'an arrival 6 minutes after receipt blocks (beyond the clock skew)',
+      s136({ arrivedAt: at('2026-06-01T10:36:00Z') }),
+      ['POL-07:blocker:time-after-receipt'],
+    ],
+    [
+      'an arrival 5 minutes after receipt is accepted as clock skew',
+      s136({ arrivedAt: new Date(receivedAt.getTime() + CLOCK_SKEW_MS) }),
+      [],
+    ],
+    [
+      'a s.5(4) record after receipt blocks',
+      { kind: 's5-4', recordMadeAt: at('2026-06-01T12:00:00Z') },
+      ['HOLD-02:blocker:time-after-receipt'],
+    ],
     ['a s.136 with neither arrival nor decision to keep blocks', s136({ arrivedAt: undefined }), ['POL-07:blocker:anchor-missing']],
-    ['a s.136 with both arrival and decision to keep blocks', { ...s136(), keptAt: at('2026-06-01T10:00:00Z') } as unknown as LegalContext, ['POL-07:blocker:anchor-ambiguous']],
-    ['a s.135(1) still in transit warns that the clock is provisional', { kind: 's135-1', warrantExecutedAt: at('2026-06-01T10:00:00Z') }, ['POL-04:warning:arrival-not-recorded']],
-    ['a s.135(1) arrival before the warrant was executed blocks', { kind: 's135-1', warrantExecutedAt: at('2026-06-01T10:00:00Z'), arrivedAt: at('2026-06-01T09:00:00Z') }, ['POL-04:blocker:arrival-before-warrant']],
-    ['a s.5(4) recorded after the s.5(2) it preceded blocks', { kind: 's5-2', h1FurnishedAt: at('2026-06-01T08:00:00Z'), precededBy5_4At: at('2026-06-01T09:00:00Z') }, ['HOLD-02:blocker:s5-4-after-h1']],
-    ['an H1 furnished after the s.5(4) had lapsed warns of the gap in authority', { kind: 's5-2', h1FurnishedAt: at('2026-06-01T09:00:00Z'), precededBy5_4At: at('2026-06-01T02:00:00Z') }, ['HOLD-02:warning:h1-after-s5-4-lapsed']],
-    ['a s.136 whose 24 hours ended before the referral arrived warns', s136({ arrivedAt: at('2026-05-31T10:00:00Z') }), ['POL-07:warning:expired-at-receipt']],
-    ['a s.2 that lapsed before the referral arrived warns', { kind: 'already-s2', admittedAt: at('2026-04-01T10:00:00Z') }, ['APP-17:warning:expired-at-receipt']],
+    [
+      'a s.136 with both arrival and decision to keep blocks',
+      { ...s136(), keptAt: at('2026-06-01T10:00:00Z') } as unknown as LegalContext,
+      ['POL-07:blocker:anchor-ambiguous'],
+    ],
+    [
+      'a s.135(1) still in transit warns that the clock is provisional',
+      { kind: 's135-1', warrantExecutedAt: at('2026-06-01T10:00:00Z') },
+      ['POL-04:warning:arrival-not-recorded'],
+    ],
+    [
+      'a s.135(1) arrival before the warrant was executed blocks',
+      { kind: 's135-1', warrantExecutedAt: at('2026-06-01T10:00:00Z'), arrivedAt: at('2026-06-01T09:00:00Z') },
+      ['POL-04:blocker:arrival-before-warrant'],
+    ],
+    [
+      'a s.5(4) recorded after the s.5(2) it preceded blocks',
+      { kind: 's5-2', h1FurnishedAt: at('2026-06-01T08:00:00Z'), precededBy5_4At: at('2026-06-01T09:00:00Z') },
+      ['HOLD-02:blocker:s5-4-after-h1'],
+    ],
+    [
+      'an H1 furnished after the s.5(4) had lapsed warns of the gap in authority',
+      { kind: 's5-2', h1FurnishedAt: at('2026-06-01T09:00:00Z'), precededBy5_4At: at('2026-06-01T02:00:00Z') },
+      ['HOLD-02:warning:h1-after-s5-4-lapsed'],
+    ],
+    [
+      'a s.136 whose 24 hours ended before the referral arrived warns',
+      s136({ arrivedAt: at('2026-05-31T10:00:00Z') }),
+      ['POL-07:warning:expired-at-receipt'],
+    ],
+    [
+      'a s.2 that lapsed before the referral arrived warns',
+      { kind: 'already-s2', admittedAt: at('2026-04-01T10:00:00Z') },
+      ['APP-17:warning:expired-at-receipt'],
+    ],
     ['an invalid time blocks', { kind: 'cto-recall', recalledAt: new Date('not a date') }, ['CTO-03:blocker:time-invalid']],
     ['an informal referral raises nothing', { kind: 'informal' }, []],
   ])('%s', (_name, context, expected) => {
@@ -307,7 +490,13 @@ describe('clock state', () => {
   });
 
   it('stopped when the outcome was recorded, keeping the time that was left then', () => {
-    expect(clockState(clock, plusH(anchor, 30), DEFAULT_WARNINGS, plusH(anchor, 10))).toEqual({ state: 'stopped', remainingMs: 14 * HOUR, stage: 0, stageMinutes: null, nextChangeAt: null });
+    expect(clockState(clock, plusH(anchor, 30), DEFAULT_WARNINGS, plusH(anchor, 10))).toEqual({
+      state: 'stopped',
+      remainingMs: 14 * HOUR,
+      stage: 0,
+      stageMinutes: null,
+      nextChangeAt: null,
+    });
   });
 
   it('stopped after a breach shows how late it stopped', () => {
@@ -338,12 +527,30 @@ const instantArb = fc.integer({ min: 0, max: 365 * 24 * 60 }).map((m) => new Dat
 const placeArb = fc.constantFrom('health-based' as const, 'police-station' as const, 'a-and-e' as const, 'other' as const);
 const contextArb: fc.Arbitrary<LegalContext> = fc.oneof(
   fc.constant<LegalContext>({ kind: 'informal' }),
-  fc.record({ t: instantArb, kept: fc.boolean(), place: placeArb }).map(({ t, kept, place }): LegalContext => (kept ? { kind: 's136', placeOfSafetyType: place, locationType: 'public-place', keptAt: t } : { kind: 's136', placeOfSafetyType: place, locationType: 'public-place', arrivedAt: t })),
-  fc.record({ t: instantArb, lag: fc.integer({ min: 0, max: 180 }), mode: fc.constantFrom('arrived', 'premises', 'transit') }).map(({ t, lag, mode }): LegalContext =>
-    mode === 'premises' ? { kind: 's135-1', warrantExecutedAt: t, keptAtPremises: true, firstEnteredAt: t } : mode === 'arrived' ? { kind: 's135-1', warrantExecutedAt: t, arrivedAt: new Date(t.getTime() + lag * MINUTE) } : { kind: 's135-1', warrantExecutedAt: t },
-  ),
+  fc
+    .record({ t: instantArb, kept: fc.boolean(), place: placeArb })
+    .map(({ t, kept, place }): LegalContext =>
+      kept
+        ? { kind: 's136', placeOfSafetyType: place, locationType: 'public-place', keptAt: t }
+        : { kind: 's136', placeOfSafetyType: place, locationType: 'public-place', arrivedAt: t },
+    ),
+  fc
+    .record({ t: instantArb, lag: fc.integer({ min: 0, max: 180 }), mode: fc.constantFrom('arrived', 'premises', 'transit') })
+    .map(({ t, lag, mode }): LegalContext =>
+      mode === 'premises'
+        ? { kind: 's135-1', warrantExecutedAt: t, keptAtPremises: true, firstEnteredAt: t }
+        : mode === 'arrived'
+          ? { kind: 's135-1', warrantExecutedAt: t, arrivedAt: new Date(t.getTime() + lag * MINUTE) }
+          : { kind: 's135-1', warrantExecutedAt: t },
+    ),
   fc.record({ t: instantArb }).map(({ t }): LegalContext => ({ kind: 's135-2', warrantExecutedAt: t })),
-  fc.record({ t: instantArb, lag: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }) }).map(({ t, lag }): LegalContext => ({ kind: 's5-2', h1FurnishedAt: t, precededBy5_4At: lag === undefined ? undefined : new Date(t.getTime() - lag * MINUTE) })),
+  fc
+    .record({ t: instantArb, lag: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }) })
+    .map(({ t, lag }): LegalContext => ({
+      kind: 's5-2',
+      h1FurnishedAt: t,
+      precededBy5_4At: lag === undefined ? undefined : new Date(t.getTime() - lag * MINUTE),
+    })),
   instantArb.map((t): LegalContext => ({ kind: 's5-4', recordMadeAt: t })),
   instantArb.map((t): LegalContext => ({ kind: 'cto-recall', recalledAt: t })),
   instantArb.map((t): LegalContext => ({ kind: 'already-s2', admittedAt: t })),
@@ -357,17 +564,34 @@ const extensionArb: fc.Arbitrary<S136BExtension> = fc.record({
 });
 /** Extensions near the anchor, so that many of them are valid. */
 const nearExtensionArb = (anchor: Date) =>
-  fc.record({ offsetMin: fc.integer({ min: -60, max: 30 * 60 }), hours: fc.integer({ min: 1, max: 14 }), reason: fc.constantFrom('patient-condition' as const, 'patient-condition' as const, 'bed-unavailable' as const) }).map(
-    ({ offsetMin, hours, reason }): S136BExtension => ({ authorisedAt: new Date(anchor.getTime() + offsetMin * MINUTE), hours, authorisedBy: 'examining-doctor', reason, superintendentApprovedAt: new Date(anchor.getTime() + (offsetMin - 1) * MINUTE) }),
-  );
+  fc
+    .record({
+      offsetMin: fc.integer({ min: -60, max: 30 * 60 }),
+      hours: fc.integer({ min: 1, max: 14 }),
+      reason: fc.constantFrom('patient-condition' as const, 'patient-condition' as const, 'bed-unavailable' as const),
+    })
+    .map(({ offsetMin, hours, reason }): S136BExtension => ({
+      authorisedAt: new Date(anchor.getTime() + offsetMin * MINUTE),
+      hours,
+      authorisedBy: 'examining-doctor',
+      reason,
+      superintendentApprovedAt: new Date(anchor.getTime() + (offsetMin - 1) * MINUTE),
+    }));
 
 describe('properties', () => {
   it('a deadline is never before its anchor, for every context, extension and target', () => {
     fc.assert(
-      fc.property(contextArb, fc.array(extensionArb, { maxLength: 3 }), instantArb, fc.constantFrom<Urgency>('emergency', 'urgent', 'routine'), fc.nat({ max: 20_000 }), (context, extensions, receivedAt, urgency, minutes) => {
-        const clocks = clocksFor(context, extensions, { emergency: minutes, urgent: minutes, routine: minutes }, receivedAt, urgency);
-        return clocks.every((c) => c.deadline.getTime() >= c.anchor.getTime());
-      }),
+      fc.property(
+        contextArb,
+        fc.array(extensionArb, { maxLength: 3 }),
+        instantArb,
+        fc.constantFrom<Urgency>('emergency', 'urgent', 'routine'),
+        fc.nat({ max: 20_000 }),
+        (context, extensions, receivedAt, urgency, minutes) => {
+          const clocks = clocksFor(context, extensions, { emergency: minutes, urgent: minutes, routine: minutes }, receivedAt, urgency);
+          return clocks.every((c) => c.deadline.getTime() >= c.anchor.getTime());
+        },
+      ),
     );
   });
 
@@ -386,16 +610,24 @@ describe('properties', () => {
 
   it('a s.136 or s.135 detention lasts between 24 and 36 hours, whatever extensions are offered', () => {
     fc.assert(
-      fc.property(instantArb.chain((t) => fc.tuple(fc.constant(t), fc.array(nearExtensionArb(t), { maxLength: 4 }), fc.boolean())), ([t, extensions, station]) => {
-        const clock = statutory(s136({ arrivedAt: t, placeOfSafetyType: station ? 'police-station' : 'a-and-e' }), extensions).find((c) => c.id === 'POL-07')!;
-        const length = clock.deadline.getTime() - clock.anchor.getTime();
-        return length >= 24 * HOUR && length <= 36 * HOUR && length === (24 + clock.extendedBy) * HOUR && clock.extendedBy <= 12;
-      }),
+      fc.property(
+        instantArb.chain((t) => fc.tuple(fc.constant(t), fc.array(nearExtensionArb(t), { maxLength: 4 }), fc.boolean())),
+        ([t, extensions, station]) => {
+          const clock = statutory(s136({ arrivedAt: t, placeOfSafetyType: station ? 'police-station' : 'a-and-e' }), extensions).find(
+            (c) => c.id === 'POL-07',
+          )!;
+          const length = clock.deadline.getTime() - clock.anchor.getTime();
+          return length >= 24 * HOUR && length <= 36 * HOUR && length === (24 + clock.extendedBy) * HOUR && clock.extendedBy <= 12;
+        },
+      ),
     );
   });
 
   it('hour-based clocks are exact elapsed hours across both 2026 clock changes, while the wall clock shifts by an hour', () => {
-    const nearChanges = fc.oneof(fc.integer({ min: -96 * 60, max: 96 * 60 }).map((m) => new Date(at('2026-03-29T01:00:00Z').getTime() + m * MINUTE)), fc.integer({ min: -96 * 60, max: 96 * 60 }).map((m) => new Date(at('2026-10-25T01:00:00Z').getTime() + m * MINUTE)));
+    const nearChanges = fc.oneof(
+      fc.integer({ min: -96 * 60, max: 96 * 60 }).map((m) => new Date(at('2026-03-29T01:00:00Z').getTime() + m * MINUTE)),
+      fc.integer({ min: -96 * 60, max: 96 * 60 }).map((m) => new Date(at('2026-10-25T01:00:00Z').getTime() + m * MINUTE)),
+    );
     const changes = [at('2026-03-29T01:00:00Z').getTime(), at('2026-10-25T01:00:00Z').getTime()];
     const offsetMin = (d: Date) => DateTime.fromJSDate(d, { zone: LONDON }).offset;
     // Hours between two instants as read off a wall clock (local date and time, ignoring the offset).
@@ -431,7 +663,7 @@ describe('properties', () => {
           const t2 = new Date(clock.anchor.getTime() + Math.max(a, b) * MINUTE);
           const s1 = clockState(clock, t1);
           const s2 = clockState(clock, t2);
-          const breachedOk = (s2.state === 'breached') === (t2.getTime() >= clock.deadline.getTime());
+          const breachedOk = (s2.state === 'breached') === t2.getTime() >= clock.deadline.getTime();
           return breachedOk && s1.stage <= s2.stage && s1.remainingMs >= s2.remainingMs;
         });
       }),

@@ -119,7 +119,11 @@ export interface ClockPolicy {
   assessmentStartMinutes: number | null;
 }
 
-export const DEFAULT_CLOCK_POLICY: Readonly<ClockPolicy> = { timeZone: 'Europe/London', ctoRecallHours: 72, assessmentStartMinutes: 3 * 60 };
+export const DEFAULT_CLOCK_POLICY: Readonly<ClockPolicy> = {
+  timeZone: 'Europe/London',
+  ctoRecallHours: 72,
+  assessmentStartMinutes: 3 * 60,
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Clocks
@@ -166,7 +170,17 @@ export function formatLocal(instant: Instant, zone: string): string {
   if (known !== undefined) return known;
   let format = localFormats.get(zone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
     localFormats.set(zone, format);
   }
   const p: Record<string, string> = {};
@@ -186,7 +200,18 @@ function assertDuration(value: number, name: string): void {
 }
 
 /** Every field of a legal context that records an instant. */
-export const LEGAL_CONTEXT_INSTANTS = ['arrivedAt', 'keptAt', 'warrantExecutedAt', 'firstEnteredAt', 'h1FurnishedAt', 'precededBy5_4At', 'recordMadeAt', 'recalledAt', 'admittedAt', 'inspectorAuthorisedAt'] as const;
+export const LEGAL_CONTEXT_INSTANTS = [
+  'arrivedAt',
+  'keptAt',
+  'warrantExecutedAt',
+  'firstEnteredAt',
+  'h1FurnishedAt',
+  'precededBy5_4At',
+  'recordMadeAt',
+  'recalledAt',
+  'admittedAt',
+  'inspectorAuthorisedAt',
+] as const;
 
 /** The instants a context records, by field name (for validation and the future-time check). */
 function recordedInstants(context: LegalContext): Array<[string, Instant]> {
@@ -211,19 +236,46 @@ export function placeOfSafetyAnchor(context: LegalContext, zone: string = DEFAUL
     const { arrivedAt, keptAt } = context;
     if (arrivedAt && keptAt) {
       const anchor = arrivedAt < keptAt ? arrivedAt : keptAt;
-      return { anchor, provisional: true, describe: `the earlier of arrival and the decision to keep (both recorded, which cannot both be right), ${formatLocal(anchor, zone)}` };
+      return {
+        anchor,
+        provisional: true,
+        describe: `the earlier of arrival and the decision to keep (both recorded, which cannot both be right), ${formatLocal(anchor, zone)}`,
+      };
     }
-    if (arrivedAt) return { anchor: arrivedAt, provisional: false, describe: `arrival at the place of safety at ${formatLocal(arrivedAt, zone)} (s.136(2A)(a)(i))` };
-    if (keptAt) return { anchor: keptAt, provisional: false, describe: `the constable's decision to keep the person at the place of safety at ${formatLocal(keptAt, zone)} (s.136(2A)(a)(ii))` };
+    if (arrivedAt)
+      return {
+        anchor: arrivedAt,
+        provisional: false,
+        describe: `arrival at the place of safety at ${formatLocal(arrivedAt, zone)} (s.136(2A)(a)(i))`,
+      };
+    if (keptAt)
+      return {
+        anchor: keptAt,
+        provisional: false,
+        describe: `the constable's decision to keep the person at the place of safety at ${formatLocal(keptAt, zone)} (s.136(2A)(a)(ii))`,
+      };
     return null;
   }
   if (context.kind === 's135-1') {
     if (context.keptAtPremises) {
-      return { anchor: context.firstEnteredAt, provisional: false, describe: `the constable first entering the premises at ${formatLocal(context.firstEnteredAt, zone)} (s.135(3ZA)(a)(ii))` };
+      return {
+        anchor: context.firstEnteredAt,
+        provisional: false,
+        describe: `the constable first entering the premises at ${formatLocal(context.firstEnteredAt, zone)} (s.135(3ZA)(a)(ii))`,
+      };
     }
-    if (context.arrivedAt) return { anchor: context.arrivedAt, provisional: false, describe: `arrival at the place of safety at ${formatLocal(context.arrivedAt, zone)} (s.135(3ZA)(a)(i))` };
+    if (context.arrivedAt)
+      return {
+        anchor: context.arrivedAt,
+        provisional: false,
+        describe: `arrival at the place of safety at ${formatLocal(context.arrivedAt, zone)} (s.135(3ZA)(a)(i))`,
+      };
     // Arrival not recorded yet (in transit): the warrant's execution is earlier, so the deadline shown is never late.
-    return { anchor: context.warrantExecutedAt, provisional: true, describe: `the warrant's execution at ${formatLocal(context.warrantExecutedAt, zone)}, standing in for arrival at the place of safety, which is not recorded yet (the true deadline is later)` };
+    return {
+      anchor: context.warrantExecutedAt,
+      provisional: true,
+      describe: `the warrant's execution at ${formatLocal(context.warrantExecutedAt, zone)}, standing in for arrival at the place of safety, which is not recorded yet (the true deadline is later)`,
+    };
   }
   return null;
 }
@@ -246,7 +298,11 @@ export interface ExtensionOutcome {
  * POL-08: applies the s.136B extensions in order of authorisation. Each is validated against the deadline as it
  * stands, so the first valid one extends the 24 hours and any later one is a second extension and refused.
  */
-export function applyExtensions(context: LegalContext, extensions: readonly S136BExtension[], zone: string = DEFAULT_CLOCK_POLICY.timeZone): ExtensionOutcome {
+export function applyExtensions(
+  context: LegalContext,
+  extensions: readonly S136BExtension[],
+  zone: string = DEFAULT_CLOCK_POLICY.timeZone,
+): ExtensionOutcome {
   const start = placeOfSafetyAnchor(context, zone);
   let deadline = start ? hoursAfter(start.anchor, PLACE_OF_SAFETY_HOURS) : new Date(NaN);
   let applied: S136BExtension | null = null;
@@ -453,53 +509,116 @@ const POL08 = 'MHA 1983 s.136B';
  * deadline (`clock.deadline`): when it is already beyond the 24 hours, an extension has been applied and this one
  * would be a second. Empty when valid.
  */
-export function validateExtension(context: LegalContext, clockDeadline: Instant, ext: S136BExtension, zone: string = DEFAULT_CLOCK_POLICY.timeZone): Finding[] {
+export function validateExtension(
+  context: LegalContext,
+  clockDeadline: Instant,
+  ext: S136BExtension,
+  zone: string = DEFAULT_CLOCK_POLICY.timeZone,
+): Finding[] {
   const blocker = (code: string, message: string): Finding => ({ rule: 'POL-08', severity: 'blocker', code, message, citation: POL08 });
   const start = placeOfSafetyAnchor(context, zone);
   if (!start) {
     if (context.kind !== 's136' && context.kind !== 's135-1') {
-      return [blocker('extension-not-applicable', `A s.136B extension applies only to detention at a place of safety under s.135 or s.136, not to a ${context.kind} referral.`)];
+      return [
+        blocker(
+          'extension-not-applicable',
+          `A s.136B extension applies only to detention at a place of safety under s.135 or s.136, not to a ${context.kind} referral.`,
+        ),
+      ];
     }
-    return [blocker('extension-without-anchor', 'The place-of-safety detention has no recorded start (arrival or decision to keep), so no extension can be checked.')];
+    return [
+      blocker(
+        'extension-without-anchor',
+        'The place-of-safety detention has no recorded start (arrival or decision to keep), so no extension can be checked.',
+      ),
+    ];
   }
   const findings: Finding[] = [];
   const expiry = hoursAfter(start.anchor, PLACE_OF_SAFETY_HOURS);
 
   // POL-08: at most one extension; the detention never exceeds 36 hours in all.
   if (clockDeadline.getTime() > expiry.getTime()) {
-    findings.push(blocker('second-extension', `The detention has already been extended (to ${formatLocal(clockDeadline, zone)}); s.136B allows one further period of at most ${MAX_EXTENSION_HOURS} hours, ${MAX_PLACE_OF_SAFETY_TOTAL_HOURS} hours in all.`));
+    findings.push(
+      blocker(
+        'second-extension',
+        `The detention has already been extended (to ${formatLocal(clockDeadline, zone)}); s.136B allows one further period of at most ${MAX_EXTENSION_HOURS} hours, ${MAX_PLACE_OF_SAFETY_TOTAL_HOURS} hours in all.`,
+      ),
+    );
   }
   // POL-08: "a further period not exceeding 12 hours".
   if (!Number.isFinite(ext.hours) || ext.hours <= 0) {
     findings.push(blocker('extension-hours-invalid', `An extension must be a positive number of hours, not ${ext.hours}.`));
   } else if (ext.hours > MAX_EXTENSION_HOURS) {
-    findings.push(blocker('extension-too-long', `An extension of ${ext.hours} hours is longer than the ${MAX_EXTENSION_HOURS} hours s.136B allows.`));
+    findings.push(
+      blocker('extension-too-long', `An extension of ${ext.hours} hours is longer than the ${MAX_EXTENSION_HOURS} hours s.136B allows.`),
+    );
   }
   // POL-08: authorised "at any time before the expiry of the period of 24 hours".
   if (ext.authorisedAt.getTime() >= expiry.getTime()) {
-    findings.push(blocker('extension-after-expiry', `The extension was authorised at ${formatLocal(ext.authorisedAt, zone)}, when the 24 hours had already expired (${formatLocal(expiry, zone)}); detention cannot be revived once it has lapsed.`));
+    findings.push(
+      blocker(
+        'extension-after-expiry',
+        `The extension was authorised at ${formatLocal(ext.authorisedAt, zone)}, when the 24 hours had already expired (${formatLocal(expiry, zone)}); detention cannot be revived once it has lapsed.`,
+      ),
+    );
   } else if (ext.authorisedAt.getTime() < start.anchor.getTime()) {
-    findings.push(blocker('extension-before-detention', `The extension was authorised at ${formatLocal(ext.authorisedAt, zone)}, before the detention began (${formatLocal(start.anchor, zone)}).`));
+    findings.push(
+      blocker(
+        'extension-before-detention',
+        `The extension was authorised at ${formatLocal(ext.authorisedAt, zone)}, before the detention began (${formatLocal(start.anchor, zone)}).`,
+      ),
+    );
   }
   // POL-08: only the registered medical practitioner responsible for the examination may authorise it.
   if (ext.authorisedBy !== 'examining-doctor') {
-    findings.push(blocker('extension-not-by-examining-doctor', `Only the doctor responsible for examining the person may authorise an extension (recorded: ${ext.authorisedBy}).`));
+    findings.push(
+      blocker(
+        'extension-not-by-examining-doctor',
+        `Only the doctor responsible for examining the person may authorise an extension (recorded: ${ext.authorisedBy}).`,
+      ),
+    );
   }
   // POL-08: the only ground is the person's condition; a shortage of beds or staff never is.
   if (ext.reason === 'bed-unavailable' || ext.reason === 'staff-unavailable') {
-    findings.push(blocker('extension-resource-reason', `A ${ext.reason === 'bed-unavailable' ? 'bed' : 'staff'} shortage is never a ground for extending detention: s.136B allows an extension only when the person's condition makes it impracticable to complete the assessment within 24 hours.`));
+    findings.push(
+      blocker(
+        'extension-resource-reason',
+        `A ${ext.reason === 'bed-unavailable' ? 'bed' : 'staff'} shortage is never a ground for extending detention: s.136B allows an extension only when the person's condition makes it impracticable to complete the assessment within 24 hours.`,
+      ),
+    );
   } else if (ext.reason !== 'patient-condition') {
-    findings.push(blocker('extension-reason-not-condition', "The only ground for an extension is that the person's condition makes it impracticable to complete the assessment within 24 hours."));
+    findings.push(
+      blocker(
+        'extension-reason-not-condition',
+        "The only ground for an extension is that the person's condition makes it impracticable to complete the assessment within 24 hours.",
+      ),
+    );
   }
   // POL-08 (s.136B(4)): at a police station, a superintendent or above must approve the authorisation.
   if (isPoliceStation(context)) {
     const approved = ext.superintendentApprovedAt;
     if (!approved) {
-      findings.push(blocker('extension-needs-superintendent', 'At a police station an extension needs the approval of an officer of the rank of superintendent or above; none is recorded.'));
+      findings.push(
+        blocker(
+          'extension-needs-superintendent',
+          'At a police station an extension needs the approval of an officer of the rank of superintendent or above; none is recorded.',
+        ),
+      );
     } else if (approved.getTime() >= expiry.getTime()) {
-      findings.push(blocker('superintendent-approval-after-expiry', `The superintendent's approval (${formatLocal(approved, zone)}) came after the 24 hours had expired (${formatLocal(expiry, zone)}).`));
+      findings.push(
+        blocker(
+          'superintendent-approval-after-expiry',
+          `The superintendent's approval (${formatLocal(approved, zone)}) came after the 24 hours had expired (${formatLocal(expiry, zone)}).`,
+        ),
+      );
     } else if (approved.getTime() > ext.authorisedAt.getTime()) {
-      findings.push({ rule: 'POL-08', severity: 'warning', code: 'superintendent-approval-after-authorisation', message: `The superintendent's approval is recorded at ${formatLocal(approved, zone)}, after the doctor's authorisation (${formatLocal(ext.authorisedAt, zone)}); the authorisation may be given only with that approval, so check and record when it was actually given.`, citation: POL08 });
+      findings.push({
+        rule: 'POL-08',
+        severity: 'warning',
+        code: 'superintendent-approval-after-authorisation',
+        message: `The superintendent's approval is recorded at ${formatLocal(approved, zone)}, after the doctor's authorisation (${formatLocal(ext.authorisedAt, zone)}); the authorisation may be given only with that approval, so check and record when it was actually given.`,
+        citation: POL08,
+      });
     }
   }
   return findings;
@@ -514,35 +633,75 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
   assertInstant(receivedAt, 'receivedAt');
   const zone = policy.timeZone;
   const findings: Finding[] = [];
-  const add = (rule: string, severity: Finding['severity'], code: string, message: string, citation: string) => findings.push({ rule, severity, code, message, citation });
+  const add = (rule: string, severity: Finding['severity'], code: string, message: string, citation: string) =>
+    findings.push({ rule, severity, code, message, citation });
 
   // Every recorded time must be a real instant, no later than the referral's receipt (plus clock skew).
   const instants = recordedInstants(context);
   const invalid = instants.filter(([, v]) => !(v instanceof Date) || Number.isNaN(v.getTime()));
-  for (const [name] of invalid) add(ruleOf(context), 'blocker', 'time-invalid', `${name} is not a valid date and time.`, citationOf(context));
+  for (const [name] of invalid)
+    add(ruleOf(context), 'blocker', 'time-invalid', `${name} is not a valid date and time.`, citationOf(context));
   if (invalid.length) return findings;
   for (const [name, value] of instants) {
     if (value.getTime() > receivedAt.getTime() + CLOCK_SKEW_MS) {
-      add(ruleOf(context), 'blocker', 'time-after-receipt', `${name} (${formatLocal(value, zone)}) is after the referral was received (${formatLocal(receivedAt, zone)}); a recorded time cannot be in the future (${CLOCK_SKEW_MS / MINUTE_MS} minutes of clock skew are allowed).`, citationOf(context));
+      add(
+        ruleOf(context),
+        'blocker',
+        'time-after-receipt',
+        `${name} (${formatLocal(value, zone)}) is after the referral was received (${formatLocal(receivedAt, zone)}); a recorded time cannot be in the future (${CLOCK_SKEW_MS / MINUTE_MS} minutes of clock skew are allowed).`,
+        citationOf(context),
+      );
     }
   }
 
   if (context.kind === 's136') {
     const { arrivedAt, keptAt } = context;
-    if (!arrivedAt && !keptAt) add('POL-07', 'blocker', 'anchor-missing', 'Record when the person arrived at the place of safety, or when the constable decided to keep them there: the 24 hours run from it.', 'MHA 1983 s.136(2A)');
-    if (arrivedAt && keptAt) add('POL-07', 'blocker', 'anchor-ambiguous', 'Record either arrival at the place of safety or the decision to keep the person there, not both: a person is either removed to or kept at a place of safety.', 'MHA 1983 s.136(2A)');
+    if (!arrivedAt && !keptAt)
+      add(
+        'POL-07',
+        'blocker',
+        'anchor-missing',
+        'Record when the person arrived at the place of safety, or when the constable decided to keep them there: the 24 hours run from it.',
+        'MHA 1983 s.136(2A)',
+      );
+    if (arrivedAt && keptAt)
+      add(
+        'POL-07',
+        'blocker',
+        'anchor-ambiguous',
+        'Record either arrival at the place of safety or the decision to keep the person there, not both: a person is either removed to or kept at a place of safety.',
+        'MHA 1983 s.136(2A)',
+      );
     // POL-05 (s.136(1), (1B)): never from a private dwelling; the AMHP must record it for audit.
     if (context.locationType === 'dwelling') {
-      add('POL-05', 'warning', 's136-from-dwelling', 'The person was removed under s.136 from a private dwelling, where the power does not apply: the detention is potentially unlawful. Record this and raise it with the police.', 'MHA 1983 s.136(1), (1B)');
+      add(
+        'POL-05',
+        'warning',
+        's136-from-dwelling',
+        'The person was removed under s.136 from a private dwelling, where the power does not apply: the detention is potentially unlawful. Record this and raise it with the police.',
+        'MHA 1983 s.136(1), (1B)',
+      );
     }
   }
 
   if (context.kind === 's135-1') {
     if (!context.keptAtPremises && !context.arrivedAt) {
-      add('POL-04', 'warning', 'arrival-not-recorded', 'Arrival at the place of safety is not recorded: the clock runs provisionally from the warrant\'s execution until it is.', 'MHA 1983 s.135(3ZA)');
+      add(
+        'POL-04',
+        'warning',
+        'arrival-not-recorded',
+        "Arrival at the place of safety is not recorded: the clock runs provisionally from the warrant's execution until it is.",
+        'MHA 1983 s.135(3ZA)',
+      );
     }
     if (!context.keptAtPremises && context.arrivedAt && context.arrivedAt < context.warrantExecutedAt) {
-      add('POL-04', 'blocker', 'arrival-before-warrant', `Arrival at the place of safety (${formatLocal(context.arrivedAt, zone)}) is before the warrant was executed (${formatLocal(context.warrantExecutedAt, zone)}).`, 'MHA 1983 s.135(1), (3ZA)');
+      add(
+        'POL-04',
+        'blocker',
+        'arrival-before-warrant',
+        `Arrival at the place of safety (${formatLocal(context.arrivedAt, zone)}) is before the warrant was executed (${formatLocal(context.warrantExecutedAt, zone)}).`,
+        'MHA 1983 s.135(1), (3ZA)',
+      );
     }
   }
 
@@ -550,9 +709,22 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
   if ((context.kind === 's136' || context.kind === 's135-1') && isPoliceStation(context)) {
     const citation = 'MHA 1983 s.136A; SI 2017/1036 reg 2';
     if (context.personUnder18 === true) {
-      add('POL-09', 'blocker', 'police-station-under-18', 'A police station can never be a place of safety for a person under 18: move the person to another place of safety now.', citation);
+      add(
+        'POL-09',
+        'blocker',
+        'police-station-under-18',
+        'A police station can never be a place of safety for a person under 18: move the person to another place of safety now.',
+        citation,
+      );
     } else {
-      if (context.personUnder18 === undefined) add('POL-09', 'warning', 'police-station-age-unknown', 'Confirm the person\'s age: a police station can never be a place of safety for a person under 18.', citation);
+      if (context.personUnder18 === undefined)
+        add(
+          'POL-09',
+          'warning',
+          'police-station-age-unknown',
+          "Confirm the person's age: a police station can never be a place of safety for a person under 18.",
+          citation,
+        );
       add(
         'POL-09',
         'warning',
@@ -568,9 +740,21 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
   if (context.kind === 's5-2' && context.precededBy5_4At) {
     const record = context.precededBy5_4At;
     if (record > context.h1FurnishedAt) {
-      add('HOLD-02', 'blocker', 's5-4-after-h1', `The s.5(4) record (${formatLocal(record, zone)}) cannot come after the s.5(2) report (${formatLocal(context.h1FurnishedAt, zone)}) it preceded.`, 'MHA 1983 s.5(4), (5)');
+      add(
+        'HOLD-02',
+        'blocker',
+        's5-4-after-h1',
+        `The s.5(4) record (${formatLocal(record, zone)}) cannot come after the s.5(2) report (${formatLocal(context.h1FurnishedAt, zone)}) it preceded.`,
+        'MHA 1983 s.5(4), (5)',
+      );
     } else if (context.h1FurnishedAt.getTime() >= hoursAfter(record, S5_4_HOURS).getTime()) {
-      add('HOLD-02', 'warning', 'h1-after-s5-4-lapsed', `The H1 report was furnished after the s.5(4) holding power's 6 hours had run out (${formatLocal(hoursAfter(record, S5_4_HOURS), zone)}): there was a gap with no authority to hold. The 72 hours still run from the s.5(4) record (s.5(5)).`, 'MHA 1983 s.5(4), (5)');
+      add(
+        'HOLD-02',
+        'warning',
+        'h1-after-s5-4-lapsed',
+        `The H1 report was furnished after the s.5(4) holding power's 6 hours had run out (${formatLocal(hoursAfter(record, S5_4_HOURS), zone)}): there was a gap with no authority to hold. The 72 hours still run from the s.5(4) record (s.5(5)).`,
+        'MHA 1983 s.5(4), (5)',
+      );
     }
   }
 
@@ -579,19 +763,43 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
     if (clock.id === 'COP-09' || clock.provisional) continue;
     if (clock.deadline.getTime() <= receivedAt.getTime()) {
       const hint = clock.id === 'POL-07' || clock.id === 'POL-04' ? ' unless a s.136B extension was authorised before then' : '';
-      add(clock.rule, 'warning', 'expired-at-receipt', `${clock.label} had already ended at ${formatLocal(clock.deadline, zone)}, before the referral was received${hint}: establish the person's current legal status.`, clock.citation);
+      add(
+        clock.rule,
+        'warning',
+        'expired-at-receipt',
+        `${clock.label} had already ended at ${formatLocal(clock.deadline, zone)}, before the referral was received${hint}: establish the person's current legal status.`,
+        clock.citation,
+      );
     }
   }
   return findings;
 }
 
 function ruleOf(context: LegalContext): string {
-  const rules: Record<LegalContextKind, string> = { informal: 'DUTY-01', s136: 'POL-07', 's135-1': 'POL-04', 's135-2': 'POL-03', 's5-2': 'HOLD-01', 's5-4': 'HOLD-02', 'cto-recall': 'CTO-03', 'already-s2': 'APP-17' };
+  const rules: Record<LegalContextKind, string> = {
+    informal: 'DUTY-01',
+    s136: 'POL-07',
+    's135-1': 'POL-04',
+    's135-2': 'POL-03',
+    's5-2': 'HOLD-01',
+    's5-4': 'HOLD-02',
+    'cto-recall': 'CTO-03',
+    'already-s2': 'APP-17',
+  };
   return rules[context.kind];
 }
 
 function citationOf(context: LegalContext): string {
-  const citations: Record<LegalContextKind, string> = { informal: 'MHA 1983 s.13(1)', s136: 'MHA 1983 s.136(2A)', 's135-1': 'MHA 1983 s.135(3ZA)', 's135-2': 'MHA 1983 s.135(2)', 's5-2': 'MHA 1983 s.5(2)', 's5-4': 'MHA 1983 s.5(4)', 'cto-recall': 'MHA 1983 s.17E', 'already-s2': 'MHA 1983 s.2(4)' };
+  const citations: Record<LegalContextKind, string> = {
+    informal: 'MHA 1983 s.13(1)',
+    s136: 'MHA 1983 s.136(2A)',
+    's135-1': 'MHA 1983 s.135(3ZA)',
+    's135-2': 'MHA 1983 s.135(2)',
+    's5-2': 'MHA 1983 s.5(2)',
+    's5-4': 'MHA 1983 s.5(4)',
+    'cto-recall': 'MHA 1983 s.17E',
+    'already-s2': 'MHA 1983 s.2(4)',
+  };
   return citations[context.kind];
 }
 
@@ -631,7 +839,12 @@ export interface ClockStatus {
  * The state of a clock at `now`. Stopped once `stoppedAt` (the referral closed or the outcome recorded) is at or
  * before `now`; breached from the deadline instant on (periods are half-open); warning from the first threshold.
  */
-export function clockState(clock: Clock, now: Instant, warnAt: WarningThresholds = DEFAULT_WARNINGS, stoppedAt?: Instant | null): ClockStatus {
+export function clockState(
+  clock: Clock,
+  now: Instant,
+  warnAt: WarningThresholds = DEFAULT_WARNINGS,
+  stoppedAt?: Instant | null,
+): ClockStatus {
   const deadline = clock.deadline.getTime();
   if (stoppedAt && stoppedAt.getTime() <= now.getTime()) {
     return { state: 'stopped', remainingMs: deadline - stoppedAt.getTime(), stage: 0, stageMinutes: null, nextChangeAt: null };

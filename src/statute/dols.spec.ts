@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { formatLocal } from './clocks';
-import { dolsClocks, DolsExtensionFacts, EXTENSION_MAX_DAYS, UA_MAX_DAYS, urgentAuthorisationEnd, UrgentAuthorisationFacts, validateExtension } from './dols';
+import {
+  dolsClocks,
+  DolsExtensionFacts,
+  EXTENSION_MAX_DAYS,
+  UA_MAX_DAYS,
+  urgentAuthorisationEnd,
+  UrgentAuthorisationFacts,
+  validateExtension,
+} from './dols';
 
 const LONDON = 'Europe/London';
 const HOUR = 3_600_000;
@@ -30,8 +38,20 @@ const codes = (u: UrgentAuthorisationFacts) => validateExtension(u, LONDON).map(
 describe('OOH-04: the urgent authorisation lasts up to 7 days, counted as elapsed time from the grant', () => {
   it.each([
     ['7 days from Sat 21 Nov 2026 02:00 GMT', '2026-11-21T02:00:00Z', 7, '2026-11-28T02:00:00.000Z', 'Sat 28 Nov 2026 02:00 GMT'],
-    ['across the BST start: 7 days from Thu 26 Mar 2026 10:00 GMT', '2026-03-26T10:00:00Z', 7, '2026-04-02T10:00:00.000Z', 'Thu 2 Apr 2026 11:00 BST'],
-    ['across the GMT return: 3 days from Sat 24 Oct 2026 12:00 BST', '2026-10-24T11:00:00Z', 3, '2026-10-27T11:00:00.000Z', 'Tue 27 Oct 2026 11:00 GMT'],
+    [
+      'across the BST start: 7 days from Thu 26 Mar 2026 10:00 GMT',
+      '2026-03-26T10:00:00Z',
+      7,
+      '2026-04-02T10:00:00.000Z',
+      'Thu 2 Apr 2026 11:00 BST',
+    ],
+    [
+      'across the GMT return: 3 days from Sat 24 Oct 2026 12:00 BST',
+      '2026-10-24T11:00:00Z',
+      3,
+      '2026-10-27T11:00:00.000Z',
+      'Tue 27 Oct 2026 11:00 GMT',
+    ],
     ['1 day from Mon 1 Jun 2026 23:30 BST', '2026-06-01T22:30:00Z', 1, '2026-06-02T22:30:00.000Z', 'Tue 2 Jun 2026 23:30 BST'],
   ])('%s', (_name, granted, days, utc, wall) => {
     const end = urgentAuthorisationEnd(at(granted), days);
@@ -73,23 +93,81 @@ describe('OOH-05: one extension of up to 7 days, by the supervisory body, on par
   it.each<[string, Partial<UrgentAuthorisationFacts>, string[]]>([
     ['a 7-day extension decided before expiry is accepted', { extension: ext() }, []],
     ['a 1-day extension is accepted', { extension: ext({ days: 1 }) }, []],
-    ['an extension decided one minute before expiry is accepted', { extension: ext({ requestedAt: plusH(GRANTED, 160), decidedAt: new Date(GRANTED.getTime() + 7 * DAY - 60_000) }) }, []],
+    [
+      'an extension decided one minute before expiry is accepted',
+      { extension: ext({ requestedAt: plusH(GRANTED, 160), decidedAt: new Date(GRANTED.getTime() + 7 * DAY - 60_000) }) },
+      [],
+    ],
     ['an 8-day extension is refused', { extension: ext({ days: 8 }) }, ['OOH-05:blocker:extension-too-long']],
     ['a 0-day extension is refused', { extension: ext({ days: 0 }) }, ['OOH-05:blocker:extension-days-invalid']],
     ['a fractional extension is refused', { extension: ext({ days: 2.5 }) }, ['OOH-05:blocker:extension-days-invalid']],
     ['a second extension is refused', { extension: ext(), previousExtensions: 1 }, ['OOH-05:blocker:second-extension']],
-    ['an extension decided at the expiry instant is refused', { extension: ext({ decidedAt: plusH(GRANTED, 7 * 24) }) }, ['OOH-05:blocker:extension-after-expiry']],
-    ['an extension decided after expiry is refused', { extension: ext({ decidedAt: plusH(GRANTED, 8 * 24) }) }, ['OOH-05:blocker:extension-after-expiry']],
-    ['expiry follows the urgent authorisation\'s own days (3 days)', { days: 3, extension: ext({ requestedAt: plusH(GRANTED, 24), decidedAt: plusH(GRANTED, 72) }) }, ['OOH-05:blocker:extension-after-expiry']],
-    ['no standard authorisation requested: refused', { standardRequestedAt: null, extension: ext() }, ['OOH-05:blocker:no-standard-request']],
-    ['a standard request made only after the extension: refused', { standardRequestedAt: plusH(GRANTED, 6 * 24), extension: ext() }, ['OOH-05:blocker:standard-requested-after-extension']],
-    ['exceptional reasons of fewer than 20 characters: refused', { extension: ext({ exceptionalReasons: '  no BIA available  ' }) }, ['OOH-05:blocker:exceptional-reasons-too-short']],
-    ['not essential for the detention to continue: refused', { extension: ext({ essentialToContinue: false }) }, ['OOH-05:blocker:not-essential-to-continue']],
-    ['decided before it was requested: refused', { extension: ext({ requestedAt: plusH(GRANTED, 30), decidedAt: plusH(GRANTED, 29) }) }, ['OOH-05:blocker:extension-decided-before-request']],
-    ['decided before the urgent authorisation: refused', { standardRequestedAt: plusH(GRANTED, -3), extension: ext({ requestedAt: plusH(GRANTED, -2), decidedAt: plusH(GRANTED, -1) }) }, ['OOH-05:blocker:extension-requested-before-authorisation', 'OOH-05:blocker:extension-before-authorisation']],
+    [
+      'an extension decided at the expiry instant is refused',
+      { extension: ext({ decidedAt: plusH(GRANTED, 7 * 24) }) },
+      ['OOH-05:blocker:extension-after-expiry'],
+    ],
+    [
+      'an extension decided after expiry is refused',
+      { extension: ext({ decidedAt: plusH(GRANTED, 8 * 24) }) },
+      ['OOH-05:blocker:extension-after-expiry'],
+    ],
+    [
+      "expiry follows the urgent authorisation's own days (3 days)",
+      { days: 3, extension: ext({ requestedAt: plusH(GRANTED, 24), decidedAt: plusH(GRANTED, 72) }) },
+      ['OOH-05:blocker:extension-after-expiry'],
+    ],
+    [
+      'no standard authorisation requested: refused',
+      { standardRequestedAt: null, extension: ext() },
+      ['OOH-05:blocker:no-standard-request'],
+    ],
+    [
+      'a standard request made only after the extension: refused',
+      { standardRequestedAt: plusH(GRANTED, 6 * 24), extension: ext() },
+      ['OOH-05:blocker:standard-requested-after-extension'],
+    ],
+    [
+      'exceptional reasons of fewer than 20 characters: refused',
+      { extension: ext({ exceptionalReasons: '  no BIA available  ' }) },
+      ['OOH-05:blocker:exceptional-reasons-too-short'],
+    ],
+    [
+      'not essential for the detention to continue: refused',
+      { extension: ext({ essentialToContinue: false }) },
+      ['OOH-05:blocker:not-essential-to-continue'],
+    ],
+    [
+      'decided before it was requested: refused',
+      { extension: ext({ requestedAt: plusH(GRANTED, 30), decidedAt: plusH(GRANTED, 29) }) },
+      ['OOH-05:blocker:extension-decided-before-request'],
+    ],
+    [
+      'decided before the urgent authorisation: refused',
+      { standardRequestedAt: plusH(GRANTED, -3), extension: ext({ requestedAt: plusH(GRANTED, -2), decidedAt: plusH(GRANTED, -1) }) },
+      ['OOH-05:blocker:extension-requested-before-authorisation', 'OOH-05:blocker:extension-before-authorisation'],
+    ],
     ['an 8-day urgent authorisation cannot be extended either', { days: 8, extension: ext() }, ['OOH-04:blocker:ua-days-invalid']],
-    ['a refusal is checked only for the order of its times', { standardRequestedAt: null, previousExtensions: 1, extension: ext({ decision: 'refused', days: 14, exceptionalReasons: '', essentialToContinue: false, decidedAt: plusH(GRANTED, 9 * 24) }) }, []],
-    ['a refusal decided before the request is still wrong', { extension: ext({ decision: 'refused', requestedAt: plusH(GRANTED, 30), decidedAt: plusH(GRANTED, 29) }) }, ['OOH-05:blocker:extension-decided-before-request']],
+    [
+      'a refusal is checked only for the order of its times',
+      {
+        standardRequestedAt: null,
+        previousExtensions: 1,
+        extension: ext({
+          decision: 'refused',
+          days: 14,
+          exceptionalReasons: '',
+          essentialToContinue: false,
+          decidedAt: plusH(GRANTED, 9 * 24),
+        }),
+      },
+      [],
+    ],
+    [
+      'a refusal decided before the request is still wrong',
+      { extension: ext({ decision: 'refused', requestedAt: plusH(GRANTED, 30), decidedAt: plusH(GRANTED, 29) }) },
+      ['OOH-05:blocker:extension-decided-before-request'],
+    ],
   ])('%s', (_name, over, expected) => {
     expect(codes(ua(over))).toEqual(expected);
   });
@@ -115,23 +193,37 @@ describe('dolsClocks', () => {
         anchor: GRANTED,
         deadline: at('2026-11-28T02:00:00Z'),
         label: 'DoLS urgent authorisation',
-        basis: '7 days (168 hours elapsed) from the grant by the managing authority at Sat 21 Nov 2026 02:00 GMT; ends Sat 28 Nov 2026 02:00 GMT.',
+        basis:
+          '7 days (168 hours elapsed) from the grant by the managing authority at Sat 21 Nov 2026 02:00 GMT; ends Sat 28 Nov 2026 02:00 GMT.',
       },
     ]);
   });
 
   it('a valid extension adds the extended end: the original end + the extension days', () => {
-    const clocks = dolsClocks(ua({ days: 5, extension: ext({ requestedAt: plusH(GRANTED, 48), decidedAt: plusH(GRANTED, 50), days: 4 }) }), LONDON);
+    const clocks = dolsClocks(
+      ua({ days: 5, extension: ext({ requestedAt: plusH(GRANTED, 48), decidedAt: plusH(GRANTED, 50), days: 4 }) }),
+      LONDON,
+    );
     expect(clocks.map((c) => [c.id, c.rule, c.anchor.toISOString(), local(c.deadline)])).toEqual([
       ['dols-urgent', 'OOH-04', GRANTED.toISOString(), 'Thu 26 Nov 2026 02:00 GMT'],
       ['dols-extended', 'OOH-05', GRANTED.toISOString(), 'Mon 30 Nov 2026 02:00 GMT'],
     ]);
-    expect(clocks[1].basis).toBe('5 days from the grant at Sat 21 Nov 2026 02:00 GMT, extended by 4 days (96 hours elapsed) by the supervisory body at Mon 23 Nov 2026 04:00 GMT; ends Mon 30 Nov 2026 02:00 GMT.');
+    expect(clocks[1].basis).toBe(
+      '5 days from the grant at Sat 21 Nov 2026 02:00 GMT, extended by 4 days (96 hours elapsed) by the supervisory body at Mon 23 Nov 2026 04:00 GMT; ends Mon 30 Nov 2026 02:00 GMT.',
+    );
   });
 
   it('an extended end across the BST start is elapsed time too', () => {
     const granted = at('2026-03-24T10:00:00Z');
-    const clocks = dolsClocks({ grantedAt: granted, days: 3, standardRequestedAt: granted, extension: ext({ requestedAt: plusH(granted, 24), decidedAt: plusH(granted, 25), days: 7 }) }, LONDON);
+    const clocks = dolsClocks(
+      {
+        grantedAt: granted,
+        days: 3,
+        standardRequestedAt: granted,
+        extension: ext({ requestedAt: plusH(granted, 24), decidedAt: plusH(granted, 25), days: 7 }),
+      },
+      LONDON,
+    );
     expect(local(clocks[1].deadline)).toBe('Fri 3 Apr 2026 11:00 BST');
   });
 
@@ -153,7 +245,17 @@ describe('dolsClocks', () => {
         instant,
         fc.integer({ min: -2, max: 10 }),
         fc.option(hours, { nil: null }),
-        fc.option(fc.record({ request: hours, decideAfter: fc.integer({ min: -24, max: 10 * 24 }), days: fc.integer({ min: -2, max: 20 }), reasons: fc.string({ maxLength: 40 }), essential: fc.boolean(), refused: fc.boolean() }), { nil: null }),
+        fc.option(
+          fc.record({
+            request: hours,
+            decideAfter: fc.integer({ min: -24, max: 10 * 24 }),
+            days: fc.integer({ min: -2, max: 20 }),
+            reasons: fc.string({ maxLength: 40 }),
+            essential: fc.boolean(),
+            refused: fc.boolean(),
+          }),
+          { nil: null },
+        ),
         fc.integer({ min: 0, max: 2 }),
         (grantedAt, days, standardAfter, e, previousExtensions) => {
           const facts: UrgentAuthorisationFacts = {

@@ -107,7 +107,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  */
 export function urgentAuthorisationEnd(grantedAt: Date, days: number): Date {
   assertInstant(grantedAt, 'grantedAt');
-  if (!isWholeDays(days, UA_MAX_DAYS)) throw new RangeError(`an urgent authorisation lasts a whole number of days from 1 to ${UA_MAX_DAYS}, not ${days}`);
+  if (!isWholeDays(days, UA_MAX_DAYS))
+    throw new RangeError(`an urgent authorisation lasts a whole number of days from 1 to ${UA_MAX_DAYS}, not ${days}`);
   return daysAfter(grantedAt, days);
 }
 
@@ -132,7 +133,13 @@ export function validateExtension(ua: UrgentAuthorisationFacts, zone: string): F
   // OOH-04 (para 78(2)): the managing authority sets the period, at most 7 days.
   const uaEnd = isWholeDays(ua.days, UA_MAX_DAYS) ? daysAfter(ua.grantedAt, ua.days) : null;
   if (!uaEnd) {
-    add('OOH-04', 'blocker', 'ua-days-invalid', `An urgent authorisation lasts a whole number of days from 1 to ${UA_MAX_DAYS}; ${ua.days} days is not possible.`, CITE.uaDuration);
+    add(
+      'OOH-04',
+      'blocker',
+      'ua-days-invalid',
+      `An urgent authorisation lasts a whole number of days from 1 to ${UA_MAX_DAYS}; ${ua.days} days is not possible.`,
+      CITE.uaDuration,
+    );
   }
 
   const ext = ua.extension;
@@ -140,7 +147,13 @@ export function validateExtension(ua: UrgentAuthorisationFacts, zone: string): F
   if (!ext) {
     // OOH-04: an urgent authorisation may be given only where a standard authorisation has been or is being requested.
     if (ua.standardRequestedAt === null) {
-      add('OOH-04', 'warning', 'no-standard-request', `No request for a standard authorisation is recorded; an urgent authorisation (given ${granted}) is lawful only alongside one. Ask the managing authority for it.`, CITE.uaStandardRequest);
+      add(
+        'OOH-04',
+        'warning',
+        'no-standard-request',
+        `No request for a standard authorisation is recorded; an urgent authorisation (given ${granted}) is lawful only alongside one. Ask the managing authority for it.`,
+        CITE.uaStandardRequest,
+      );
     }
     return findings;
   }
@@ -152,44 +165,110 @@ export function validateExtension(ua: UrgentAuthorisationFacts, zone: string): F
 
   // The order of the recorded times, whatever the decision.
   if (ext.requestedAt.getTime() < ua.grantedAt.getTime()) {
-    add('OOH-05', 'blocker', 'extension-requested-before-authorisation', `The extension was requested at ${formatLocal(ext.requestedAt, zone)}, before the urgent authorisation was given (${granted}).`, CITE.once);
+    add(
+      'OOH-05',
+      'blocker',
+      'extension-requested-before-authorisation',
+      `The extension was requested at ${formatLocal(ext.requestedAt, zone)}, before the urgent authorisation was given (${granted}).`,
+      CITE.once,
+    );
   }
   if (ext.decidedAt.getTime() < ua.grantedAt.getTime()) {
-    add('OOH-05', 'blocker', 'extension-before-authorisation', `The extension was decided at ${decided}, before the urgent authorisation was given (${granted}).`, CITE.extension);
+    add(
+      'OOH-05',
+      'blocker',
+      'extension-before-authorisation',
+      `The extension was decided at ${decided}, before the urgent authorisation was given (${granted}).`,
+      CITE.extension,
+    );
   } else if (ext.decidedAt.getTime() < ext.requestedAt.getTime()) {
-    add('OOH-05', 'blocker', 'extension-decided-before-request', `The extension was decided at ${decided}, before the managing authority asked for it (${formatLocal(ext.requestedAt, zone)}).`, CITE.extension);
+    add(
+      'OOH-05',
+      'blocker',
+      'extension-decided-before-request',
+      `The extension was decided at ${decided}, before the managing authority asked for it (${formatLocal(ext.requestedAt, zone)}).`,
+      CITE.extension,
+    );
   }
   if (refused) return findings;
 
   // OOH-05 (para 84(a)): a standard authorisation must have been requested before the extension is given.
   if (ua.standardRequestedAt === null) {
-    add('OOH-05', 'blocker', 'no-standard-request', 'No request for a standard authorisation is recorded; the supervisory body may extend an urgent authorisation only when the managing authority has made one.', CITE.criteria);
+    add(
+      'OOH-05',
+      'blocker',
+      'no-standard-request',
+      'No request for a standard authorisation is recorded; the supervisory body may extend an urgent authorisation only when the managing authority has made one.',
+      CITE.criteria,
+    );
   } else if (ua.standardRequestedAt.getTime() > ext.decidedAt.getTime()) {
-    add('OOH-05', 'blocker', 'standard-requested-after-extension', `The standard authorisation was requested at ${formatLocal(ua.standardRequestedAt, zone)}, after the extension was decided (${decided}); it must have been requested first.`, CITE.criteria);
+    add(
+      'OOH-05',
+      'blocker',
+      'standard-requested-after-extension',
+      `The standard authorisation was requested at ${formatLocal(ua.standardRequestedAt, zone)}, after the extension was decided (${decided}); it must have been requested first.`,
+      CITE.criteria,
+    );
   }
   // OOH-05 (paras 84-85): up to 7 further days.
   if (!Number.isInteger(ext.days) || ext.days < 1) {
-    add('OOH-05', 'blocker', 'extension-days-invalid', `An extension is a whole number of days from 1 to ${EXTENSION_MAX_DAYS}; ${ext.days} days is not possible.`, CITE.extensionDuration);
+    add(
+      'OOH-05',
+      'blocker',
+      'extension-days-invalid',
+      `An extension is a whole number of days from 1 to ${EXTENSION_MAX_DAYS}; ${ext.days} days is not possible.`,
+      CITE.extensionDuration,
+    );
   } else if (ext.days > EXTENSION_MAX_DAYS) {
-    add('OOH-05', 'blocker', 'extension-too-long', `An extension of ${plural(ext.days, 'day')} is longer than the ${EXTENSION_MAX_DAYS} days the supervisory body may give.`, CITE.extensionDuration);
+    add(
+      'OOH-05',
+      'blocker',
+      'extension-too-long',
+      `An extension of ${plural(ext.days, 'day')} is longer than the ${EXTENSION_MAX_DAYS} days the supervisory body may give.`,
+      CITE.extensionDuration,
+    );
   }
   // OOH-05 (para 77(3)-(4)): only once.
   const previous = ua.previousExtensions ?? 0;
   if (previous >= MAX_EXTENSIONS) {
-    add('OOH-05', 'blocker', 'second-extension', `This urgent authorisation has already been extended (${plural(previous, 'extension')} recorded); it may be extended only once.`, CITE.once);
+    add(
+      'OOH-05',
+      'blocker',
+      'second-extension',
+      `This urgent authorisation has already been extended (${plural(previous, 'extension')} recorded); it may be extended only once.`,
+      CITE.once,
+    );
   }
   // OOH-05: an authorisation that has expired cannot be extended; it has ended.
   if (uaEnd && ext.decidedAt.getTime() >= uaEnd.getTime()) {
-    add('OOH-05', 'blocker', 'extension-after-expiry', `The extension was decided at ${decided}, when the urgent authorisation had already expired (${formatLocal(uaEnd, zone)}); an expired authorisation cannot be extended.`, CITE.extension);
+    add(
+      'OOH-05',
+      'blocker',
+      'extension-after-expiry',
+      `The extension was decided at ${decided}, when the urgent authorisation had already expired (${formatLocal(uaEnd, zone)}); an expired authorisation cannot be extended.`,
+      CITE.extension,
+    );
   }
   // OOH-05 (para 84(b)): exceptional reasons why the standard request has not yet been disposed of.
   const reasons = typeof ext.exceptionalReasons === 'string' ? ext.exceptionalReasons.trim() : '';
   if (reasons.length < MIN_EXCEPTIONAL_REASONS_LENGTH) {
-    add('OOH-05', 'blocker', 'exceptional-reasons-too-short', `Record the exceptional reasons why the standard authorisation request has not yet been decided, in at least ${MIN_EXCEPTIONAL_REASONS_LENGTH} characters.`, CITE.criteria);
+    add(
+      'OOH-05',
+      'blocker',
+      'exceptional-reasons-too-short',
+      `Record the exceptional reasons why the standard authorisation request has not yet been decided, in at least ${MIN_EXCEPTIONAL_REASONS_LENGTH} characters.`,
+      CITE.criteria,
+    );
   }
   // OOH-05 (para 84(c)): it must be essential for the detention to continue.
   if (ext.essentialToContinue !== true) {
-    add('OOH-05', 'blocker', 'not-essential-to-continue', 'An extension may be given only when it is essential for the detention to continue until the standard authorisation request is decided; that is not recorded.', CITE.criteria);
+    add(
+      'OOH-05',
+      'blocker',
+      'not-essential-to-continue',
+      'An extension may be given only when it is essential for the detention to continue until the standard authorisation request is decided; that is not recorded.',
+      CITE.criteria,
+    );
   }
   return findings;
 }

@@ -4,13 +4,30 @@ import { DEFAULT_REGIME_CONFIG, legalRegime } from './legal-regime';
 import { addDays } from './time';
 
 const NONE: RegimeConfig = { ...DEFAULT_REGIME_CONFIG };
-const ALL = (from: string): RegimeConfig => ({ nominatedPersonFrom: from, newCriteriaFrom: from, autismLdGateFrom: from, shorterS3PeriodFrom: from });
+const ALL = (from: string): RegimeConfig => ({
+  nominatedPersonFrom: from,
+  newCriteriaFrom: from,
+  autismLdGateFrom: from,
+  shorterS3PeriodFrom: from,
+});
 
 describe('legalRegime (STATUTE.md §9): which law applies on a date', () => {
   it('by default nothing of the MHA 2025 civil Part 2 changes has commenced (unconfirmed, so all dates are null data)', () => {
-    expect(DEFAULT_REGIME_CONFIG).toEqual({ nominatedPersonFrom: null, newCriteriaFrom: null, autismLdGateFrom: null, shorterS3PeriodFrom: null });
+    expect(DEFAULT_REGIME_CONFIG).toEqual({
+      nominatedPersonFrom: null,
+      newCriteriaFrom: null,
+      autismLdGateFrom: null,
+      shorterS3PeriodFrom: null,
+    });
     const regime = legalRegime('2026-06-01', DEFAULT_REGIME_CONFIG);
-    expect(regime).toMatchObject({ id: 'mha1983', representative: 'nearest-relative', objectionBlocks: true, criteria: '1983', autismLdGate: false, s3FirstPeriodMonths: 6 });
+    expect(regime).toMatchObject({
+      id: 'mha1983',
+      representative: 'nearest-relative',
+      objectionBlocks: true,
+      criteria: '1983',
+      autismLdGate: false,
+      s3FirstPeriodMonths: 6,
+    });
     expect(regime.basis).toHaveLength(4);
     for (const line of regime.basis) expect(line).toContain('not commenced');
   });
@@ -20,9 +37,24 @@ describe('legalRegime (STATUTE.md §9): which law applies on a date', () => {
   });
 
   it.each([
-    ['the day before commencement is still under the 1983 Act', '2026-12-31', { id: 'mha1983', representative: 'nearest-relative', objectionBlocks: true }, 'commences Fri 1 Jan 2027, after Thu 31 Dec 2026'],
-    ['the commencement date itself is under the 2025 Act', '2027-01-01', { id: 'mha2025-partial', representative: 'nominated-person', objectionBlocks: false }, 'in force from Fri 1 Jan 2027, on or before Fri 1 Jan 2027'],
-    ['a later date is under the 2025 Act', '2027-06-30', { id: 'mha2025-partial', representative: 'nominated-person', objectionBlocks: false }, 'in force from Fri 1 Jan 2027'],
+    [
+      'the day before commencement is still under the 1983 Act',
+      '2026-12-31',
+      { id: 'mha1983', representative: 'nearest-relative', objectionBlocks: true },
+      'commences Fri 1 Jan 2027, after Thu 31 Dec 2026',
+    ],
+    [
+      'the commencement date itself is under the 2025 Act',
+      '2027-01-01',
+      { id: 'mha2025-partial', representative: 'nominated-person', objectionBlocks: false },
+      'in force from Fri 1 Jan 2027, on or before Fri 1 Jan 2027',
+    ],
+    [
+      'a later date is under the 2025 Act',
+      '2027-06-30',
+      { id: 'mha2025-partial', representative: 'nominated-person', objectionBlocks: false },
+      'in force from Fri 1 Jan 2027',
+    ],
   ])('regime switch (nominated person from 1 Jan 2027): %s', (_name, date, expected, basis) => {
     const regime = legalRegime(date, { ...NONE, nominatedPersonFrom: '2027-01-01' });
     expect(regime).toMatchObject(expected);
@@ -30,21 +62,45 @@ describe('legalRegime (STATUTE.md §9): which law applies on a date', () => {
   });
 
   it.each<[keyof RegimeConfig, Partial<ReturnType<typeof legalRegime>>]>([
-    ['nominatedPersonFrom', { representative: 'nominated-person', objectionBlocks: false, criteria: '1983', autismLdGate: false, s3FirstPeriodMonths: 6 }],
-    ['newCriteriaFrom', { representative: 'nearest-relative', objectionBlocks: true, criteria: '2025', autismLdGate: false, s3FirstPeriodMonths: 6 }],
-    ['autismLdGateFrom', { representative: 'nearest-relative', objectionBlocks: true, criteria: '1983', autismLdGate: true, s3FirstPeriodMonths: 6 }],
-    ['shorterS3PeriodFrom', { representative: 'nearest-relative', objectionBlocks: true, criteria: '1983', autismLdGate: false, s3FirstPeriodMonths: 3 }],
+    [
+      'nominatedPersonFrom',
+      { representative: 'nominated-person', objectionBlocks: false, criteria: '1983', autismLdGate: false, s3FirstPeriodMonths: 6 },
+    ],
+    [
+      'newCriteriaFrom',
+      { representative: 'nearest-relative', objectionBlocks: true, criteria: '2025', autismLdGate: false, s3FirstPeriodMonths: 6 },
+    ],
+    [
+      'autismLdGateFrom',
+      { representative: 'nearest-relative', objectionBlocks: true, criteria: '1983', autismLdGate: true, s3FirstPeriodMonths: 6 },
+    ],
+    [
+      'shorterS3PeriodFrom',
+      { representative: 'nearest-relative', objectionBlocks: true, criteria: '1983', autismLdGate: false, s3FirstPeriodMonths: 3 },
+    ],
   ])('commencing only %s switches only that feature on (a partial 2025 regime)', (key, expected) => {
     const regime = legalRegime('2027-03-01', { ...NONE, [key]: '2027-01-01' });
     expect(regime).toMatchObject({ id: 'mha2025-partial', ...expected });
   });
 
   it("all four commenced on or before the date: the full 2025 regime, with s.3's first period 3 months", () => {
-    expect(legalRegime('2027-01-01', ALL('2027-01-01'))).toMatchObject({ id: 'mha2025', representative: 'nominated-person', objectionBlocks: false, criteria: '2025', autismLdGate: true, s3FirstPeriodMonths: 3 });
+    expect(legalRegime('2027-01-01', ALL('2027-01-01'))).toMatchObject({
+      id: 'mha2025',
+      representative: 'nominated-person',
+      objectionBlocks: false,
+      criteria: '2025',
+      autismLdGate: true,
+      s3FirstPeriodMonths: 3,
+    });
   });
 
   it('features commencing on different dates give a partial regime between them', () => {
-    const config: RegimeConfig = { nominatedPersonFrom: '2027-01-01', newCriteriaFrom: '2027-01-01', autismLdGateFrom: '2028-04-01', shorterS3PeriodFrom: '2027-01-01' };
+    const config: RegimeConfig = {
+      nominatedPersonFrom: '2027-01-01',
+      newCriteriaFrom: '2027-01-01',
+      autismLdGateFrom: '2028-04-01',
+      shorterS3PeriodFrom: '2027-01-01',
+    };
     expect(legalRegime('2028-03-31', config).id).toBe('mha2025-partial');
     expect(legalRegime('2028-04-01', config).id).toBe('mha2025');
   });

@@ -26,7 +26,7 @@ const FEATURES: ReadonlyArray<{ key: keyof RegimeConfig; rule: string; on: strin
   {
     key: 'nominatedPersonFrom',
     rule: 'MHA25-05/MHA25-06 (MHA 2025 ss.24-25)',
-    on: 'the nominated person replaces the nearest relative, and an objection to a s.3 or guardianship application needs the AMHP\'s dangerousness report instead of blocking it',
+    on: "the nominated person replaces the nearest relative, and an objection to a s.3 or guardianship application needs the AMHP's dangerousness report instead of blocking it",
     off: 'the nearest relative (s.26) applies, and an objection blocks a s.3 or guardianship application (NR-02)',
   },
   {

@@ -30,52 +30,204 @@ function propose(relatives: RelativeFacts[], over: Partial<NearestRelativeInput>
   return proposeNearestRelative({ patient: adult, relatives, asAt: AS_AT, regime: 'nearest-relative', ...over });
 }
 
-const nrName = (relatives: RelativeFacts[], over: Partial<NearestRelativeInput> = {}) => propose(relatives, over).nearestRelative?.name ?? null;
+const nrName = (relatives: RelativeFacts[], over: Partial<NearestRelativeInput> = {}) =>
+  propose(relatives, over).nearestRelative?.name ?? null;
 
 describe('nearest relative (MHA 1983 s.26): who is proposed', () => {
   type Case = [string, RelativeFacts[], string | null, Partial<NearestRelativeInput>?];
   const cases: Case[] = [
     // NR-04 (s.26(1), (3))
-    ['the elder of two daughters is the nearest relative', [rel('Younger', 'child', { dateOfBirth: '1995-01-01' }), rel('Elder', 'child', { dateOfBirth: '1992-01-01' })], 'Elder'],
-    ['the elder of a son and a daughter is the nearest relative regardless of sex', [rel('Son', 'child', { dateOfBirth: '1990-02-01' }), rel('Daughter', 'child', { dateOfBirth: '1990-01-01' })], 'Daughter'],
-    ['a son or daughter comes before a parent', [rel('Mum', 'parent', { dateOfBirth: '1940-01-01' }), rel('Kid', 'child', { dateOfBirth: '2000-01-01' })], 'Kid'],
-    ['a spouse comes before everyone else', [rel('Dad', 'parent'), rel('Wife', 'spouse', { dateOfBirth: '1992-01-01' }), rel('Son', 'child')], 'Wife'],
+    [
+      'the elder of two daughters is the nearest relative',
+      [rel('Younger', 'child', { dateOfBirth: '1995-01-01' }), rel('Elder', 'child', { dateOfBirth: '1992-01-01' })],
+      'Elder',
+    ],
+    [
+      'the elder of a son and a daughter is the nearest relative regardless of sex',
+      [rel('Son', 'child', { dateOfBirth: '1990-02-01' }), rel('Daughter', 'child', { dateOfBirth: '1990-01-01' })],
+      'Daughter',
+    ],
+    [
+      'a son or daughter comes before a parent',
+      [rel('Mum', 'parent', { dateOfBirth: '1940-01-01' }), rel('Kid', 'child', { dateOfBirth: '2000-01-01' })],
+      'Kid',
+    ],
+    [
+      'a spouse comes before everyone else',
+      [rel('Dad', 'parent'), rel('Wife', 'spouse', { dateOfBirth: '1992-01-01' }), rel('Son', 'child')],
+      'Wife',
+    ],
     ['a civil partner is in class (a) like a spouse', [rel('Sister', 'sibling'), rel('Partner', 'civil-partner')], 'Partner'],
-    ['a sibling of the whole blood comes before an elder sibling of the half blood', [rel('Half', 'sibling', { wholeBlood: false, dateOfBirth: '1960-01-01' }), rel('Whole', 'sibling', { dateOfBirth: '1980-01-01' })], 'Whole'],
-    ['a grandparent comes before a grandchild, an uncle and a nephew', [rel('Nephew', 'nephew-niece'), rel('Uncle', 'uncle-aunt'), rel('Grandchild', 'grandchild'), rel('Gran', 'grandparent')], 'Gran'],
-    ['an uncle or aunt comes before a nephew or niece', [rel('Niece', 'nephew-niece', { dateOfBirth: '1950-01-01' }), rel('Aunt', 'uncle-aunt', { dateOfBirth: '1960-01-01' })], 'Aunt'],
-    ['a relative whose date of birth is not recorded ranks after one of the same class whose age is known', [rel('Unknown', 'sibling', { dateOfBirth: null }), rel('Known', 'sibling', { dateOfBirth: '1999-01-01' })], 'Known'],
+    [
+      'a sibling of the whole blood comes before an elder sibling of the half blood',
+      [rel('Half', 'sibling', { wholeBlood: false, dateOfBirth: '1960-01-01' }), rel('Whole', 'sibling', { dateOfBirth: '1980-01-01' })],
+      'Whole',
+    ],
+    [
+      'a grandparent comes before a grandchild, an uncle and a nephew',
+      [rel('Nephew', 'nephew-niece'), rel('Uncle', 'uncle-aunt'), rel('Grandchild', 'grandchild'), rel('Gran', 'grandparent')],
+      'Gran',
+    ],
+    [
+      'an uncle or aunt comes before a nephew or niece',
+      [rel('Niece', 'nephew-niece', { dateOfBirth: '1950-01-01' }), rel('Aunt', 'uncle-aunt', { dateOfBirth: '1960-01-01' })],
+      'Aunt',
+    ],
+    [
+      'a relative whose date of birth is not recorded ranks after one of the same class whose age is known',
+      [rel('Unknown', 'sibling', { dateOfBirth: null }), rel('Known', 'sibling', { dateOfBirth: '1999-01-01' })],
+      'Known',
+    ],
     // NR-05 (s.26(4))
-    ['a relative the patient lives with takes precedence over an elder sibling', [rel('Elder', 'sibling', { dateOfBirth: '1960-01-01' }), rel('Nephew', 'nephew-niece', { dateOfBirth: '2000-01-01', livesWithPatient: true })], 'Nephew'],
-    ['a relative who cares for the patient takes precedence over a spouse who does not', [rel('Husband', 'spouse'), rel('Mum', 'parent', { caresForPatient: true })], 'Mum'],
-    ['among relatives the patient lives with, s.26(3) ranks: the parent before the sibling', [rel('Brother', 'sibling', { livesWithPatient: true, dateOfBirth: '1950-01-01' }), rel('Dad', 'parent', { livesWithPatient: true, dateOfBirth: '1960-01-01' }), rel('Wife', 'spouse')], 'Dad'],
+    [
+      'a relative the patient lives with takes precedence over an elder sibling',
+      [
+        rel('Elder', 'sibling', { dateOfBirth: '1960-01-01' }),
+        rel('Nephew', 'nephew-niece', { dateOfBirth: '2000-01-01', livesWithPatient: true }),
+      ],
+      'Nephew',
+    ],
+    [
+      'a relative who cares for the patient takes precedence over a spouse who does not',
+      [rel('Husband', 'spouse'), rel('Mum', 'parent', { caresForPatient: true })],
+      'Mum',
+    ],
+    [
+      'among relatives the patient lives with, s.26(3) ranks: the parent before the sibling',
+      [
+        rel('Brother', 'sibling', { livesWithPatient: true, dateOfBirth: '1950-01-01' }),
+        rel('Dad', 'parent', { livesWithPatient: true, dateOfBirth: '1960-01-01' }),
+        rel('Wife', 'spouse'),
+      ],
+      'Dad',
+    ],
     // NR-06 (s.26(5))
     ['a spouse permanently separated is excluded', [rel('Ex', 'spouse', { separatedOrDeserted: true }), rel('Son', 'child')], 'Son'],
-    ['a relative not ordinarily resident in the UK is excluded', [rel('Abroad', 'child', { ukResident: false }), rel('Mum', 'parent')], 'Mum'],
+    [
+      'a relative not ordinarily resident in the UK is excluded',
+      [rel('Abroad', 'child', { ukResident: false }), rel('Mum', 'parent')],
+      'Mum',
+    ],
     ['a son under 18 is excluded', [rel('Sam', 'child', { dateOfBirth: '2010-01-01' }), rel('Gran', 'grandparent')], 'Gran'],
-    ['a parent under 18 is not excluded', [rel('YoungMum', 'parent', { dateOfBirth: '2009-06-01' }), rel('Aunt', 'uncle-aunt')], 'YoungMum'],
+    [
+      'a parent under 18 is not excluded',
+      [rel('YoungMum', 'parent', { dateOfBirth: '2009-06-01' }), rel('Aunt', 'uncle-aunt')],
+      'YoungMum',
+    ],
     ['a spouse under 18 is not excluded', [rel('YoungWife', 'spouse', { dateOfBirth: '2009-06-01' }), rel('Dad', 'parent')], 'YoungWife'],
-    ['a relative who turns 18 on the day asked is not excluded', [rel('Birthday', 'child', { dateOfBirth: '2008-11-21' }), rel('Dad', 'parent')], 'Birthday'],
-    ['a relative who turns 18 the day after is excluded', [rel('Tomorrow', 'child', { dateOfBirth: '2008-11-22' }), rel('Dad', 'parent')], 'Dad'],
-    ['a separated or estranged parent is not excluded (only a spouse is)', [rel('Estranged', 'parent', { separatedOrDeserted: true }), rel('Sister', 'sibling')], 'Estranged'],
+    [
+      'a relative who turns 18 on the day asked is not excluded',
+      [rel('Birthday', 'child', { dateOfBirth: '2008-11-21' }), rel('Dad', 'parent')],
+      'Birthday',
+    ],
+    [
+      'a relative who turns 18 the day after is excluded',
+      [rel('Tomorrow', 'child', { dateOfBirth: '2008-11-22' }), rel('Dad', 'parent')],
+      'Dad',
+    ],
+    [
+      'a separated or estranged parent is not excluded (only a spouse is)',
+      [rel('Estranged', 'parent', { separatedOrDeserted: true }), rel('Sister', 'sibling')],
+      'Estranged',
+    ],
     ['someone who is not a relative is never proposed', [rel('Friend', 'other', { livesWithPatient: true, caresForPatient: true })], null],
     // NR-07 (s.26(6), (7))
-    ['a cohabitee of 6 months is treated as a spouse', [rel('Dad', 'parent'), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 0.5 })], 'Partner'],
-    ['a cohabitee of 5 months is not treated as a spouse', [rel('Dad', 'parent', { livesWithPatient: true }), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 0.42 })], 'Dad'],
-    ['a cohabitee is not treated as a spouse while the patient is married and not separated', [rel('Son', 'child', { livesWithPatient: true }), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 3 })], 'Son', { patient: { ...adult, married: true } }],
-    ['a cohabitee is treated as a spouse when the spouse is permanently separated', [rel('Ex', 'spouse', { separatedOrDeserted: true }), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 2 })], 'Partner'],
-    ['a recorded spouse who is not separated makes the patient married, so a cohabitee is not a spouse', [rel('Wife', 'spouse', { ukResident: false }), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 2 }), rel('Mum', 'parent')], 'Mum'],
-    ['a non-relative the patient has lived with for 5 years is the nearest relative when no relative lives with the patient', [rel('Brother', 'sibling'), rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 6 })], 'Friend'],
-    ['a non-relative resident of 5 years is ranked after a nephew the patient also lives with', [rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 20, dateOfBirth: '1940-01-01' }), rel('Nephew', 'nephew-niece', { livesWithPatient: true })], 'Nephew'],
-    ['a non-relative resident of 4 years is not a relative', [rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 4 })], null],
-    ['a non-relative resident is not the nearest relative of a married patient', [rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 10 }), rel('Cousin', 'other')], null, { patient: { ...adult, married: true } }],
+    [
+      'a cohabitee of 6 months is treated as a spouse',
+      [rel('Dad', 'parent'), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 0.5 })],
+      'Partner',
+    ],
+    [
+      'a cohabitee of 5 months is not treated as a spouse',
+      [rel('Dad', 'parent', { livesWithPatient: true }), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 0.42 })],
+      'Dad',
+    ],
+    [
+      'a cohabitee is not treated as a spouse while the patient is married and not separated',
+      [rel('Son', 'child', { livesWithPatient: true }), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 3 })],
+      'Son',
+      { patient: { ...adult, married: true } },
+    ],
+    [
+      'a cohabitee is treated as a spouse when the spouse is permanently separated',
+      [rel('Ex', 'spouse', { separatedOrDeserted: true }), rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 2 })],
+      'Partner',
+    ],
+    [
+      'a recorded spouse who is not separated makes the patient married, so a cohabitee is not a spouse',
+      [
+        rel('Wife', 'spouse', { ukResident: false }),
+        rel('Partner', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 2 }),
+        rel('Mum', 'parent'),
+      ],
+      'Mum',
+    ],
+    [
+      'a non-relative the patient has lived with for 5 years is the nearest relative when no relative lives with the patient',
+      [rel('Brother', 'sibling'), rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 6 })],
+      'Friend',
+    ],
+    [
+      'a non-relative resident of 5 years is ranked after a nephew the patient also lives with',
+      [
+        rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 20, dateOfBirth: '1940-01-01' }),
+        rel('Nephew', 'nephew-niece', { livesWithPatient: true }),
+      ],
+      'Nephew',
+    ],
+    [
+      'a non-relative resident of 4 years is not a relative',
+      [rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 4 })],
+      null,
+    ],
+    [
+      'a non-relative resident is not the nearest relative of a married patient',
+      [rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 10 }), rel('Cousin', 'other')],
+      null,
+      { patient: { ...adult, married: true } },
+    ],
     // NR-08 (ss.27-28)
-    ['a local authority with a care order is the nearest relative of a child patient, before the parent the child lives with', [rel('Mum', 'parent', { livesWithPatient: true }), rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null })], 'Northshire County Council', { patient: child }],
-    ['a local authority with a care order gives way to the child patient\'s spouse', [rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null }), rel('Husband', 'spouse', { dateOfBirth: '2008-01-01' })], 'Husband', { patient: { dateOfBirth: '2009-06-01', married: true } }],
-    ['a care order recorded for an adult patient has no effect', [rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null }), rel('Mum', 'parent')], 'Mum'],
-    ['a guardian is the nearest relative of a child patient to the exclusion of the parents', [rel('Dad', 'parent', { livesWithPatient: true }), rel('Auntie Guardian', 'guardian-or-residence-order')], 'Auntie Guardian', { patient: child }],
-    ['a guardian living abroad is disregarded (s.28(2))', [rel('Dad', 'parent'), rel('Guardian', 'guardian-or-residence-order', { ukResident: false })], 'Dad', { patient: child }],
-    ['a patient whose date of birth is unknown is treated as an adult unless recorded as under 18', [rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null }), rel('Mum', 'parent')], 'Northshire County Council', { patient: { dateOfBirth: null, married: false, under18: true } }],
+    [
+      'a local authority with a care order is the nearest relative of a child patient, before the parent the child lives with',
+      [
+        rel('Mum', 'parent', { livesWithPatient: true }),
+        rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null }),
+      ],
+      'Northshire County Council',
+      { patient: child },
+    ],
+    [
+      "a local authority with a care order gives way to the child patient's spouse",
+      [
+        rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null }),
+        rel('Husband', 'spouse', { dateOfBirth: '2008-01-01' }),
+      ],
+      'Husband',
+      { patient: { dateOfBirth: '2009-06-01', married: true } },
+    ],
+    [
+      'a care order recorded for an adult patient has no effect',
+      [rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null }), rel('Mum', 'parent')],
+      'Mum',
+    ],
+    [
+      'a guardian is the nearest relative of a child patient to the exclusion of the parents',
+      [rel('Dad', 'parent', { livesWithPatient: true }), rel('Auntie Guardian', 'guardian-or-residence-order')],
+      'Auntie Guardian',
+      { patient: child },
+    ],
+    [
+      'a guardian living abroad is disregarded (s.28(2))',
+      [rel('Dad', 'parent'), rel('Guardian', 'guardian-or-residence-order', { ukResident: false })],
+      'Dad',
+      { patient: child },
+    ],
+    [
+      'a patient whose date of birth is unknown is treated as an adult unless recorded as under 18',
+      [rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null }), rel('Mum', 'parent')],
+      'Northshire County Council',
+      { patient: { dateOfBirth: null, married: false, under18: true } },
+    ],
     // nobody
     ['with no relatives there is no nearest relative', [], null],
   ];
@@ -93,67 +245,112 @@ describe('nearest relative (MHA 1983 s.26): who is proposed', () => {
 describe('nearest relative: the trace and the lists explain each step with its subsection', () => {
   it('names the under-18 exclusion as s.26(5) with the age', () => {
     const result = propose([rel('Sam', 'sibling', { dateOfBirth: '2010-03-01' }), rel('Dad', 'parent')]);
-    expect(result.excluded).toEqual([{ relativeId: expect.any(String), name: 'Sam', relationship: 'sibling', reason: expect.stringMatching(/^s\.26\(5\)\(c\): Sam .*excluded: under 18 \(aged 16\) and not the patient's spouse, civil partner or parent/) }]);
+    expect(result.excluded).toEqual([
+      {
+        relativeId: expect.any(String),
+        name: 'Sam',
+        relationship: 'sibling',
+        reason: expect.stringMatching(
+          /^s\.26\(5\)\(c\): Sam .*excluded: under 18 \(aged 16\) and not the patient's spouse, civil partner or parent/,
+        ),
+      },
+    ]);
     expect(result.trace).toContain(result.excluded[0].reason);
     expect(result.trace.at(-1)).toBe('s.26(3): Dad (father or mother) is the nearest relative (class (c)).');
   });
 
   it('ranks every eligible relative with its class, s.26(4) preference first', () => {
-    const result = propose([rel('Dad', 'parent'), rel('Kid', 'child', { livesWithPatient: true }), rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 7 }), rel('Gone', 'sibling', { ukResident: false })]);
+    const result = propose([
+      rel('Dad', 'parent'),
+      rel('Kid', 'child', { livesWithPatient: true }),
+      rel('Friend', 'non-relative-resident', { livesWithPatient: true, yearsLivingWith: 7 }),
+      rel('Gone', 'sibling', { ukResident: false }),
+    ]);
     expect(result.ranked.map((r) => [r.name, r.rank, r.class, r.preferred])).toEqual([
       ['Kid', 1, 'b', true],
       ['Friend', 2, 's.26(7)', true],
       ['Dad', 3, 'c', false],
     ]);
     expect(result.excluded.map((e) => e.name)).toEqual(['Gone']);
-    expect(result.trace).toContain('s.26(4): the patient lives with or is cared for by Kid, Friend, who take precedence over the other relatives; s.26(3) ranks them among themselves.');
+    expect(result.trace).toContain(
+      's.26(4): the patient lives with or is cared for by Kid, Friend, who take precedence over the other relatives; s.26(3) ranks them among themselves.',
+    );
   });
 
   it('traces that an unknown date of birth was ranked after a known one, and asks for it', () => {
     const { trace } = propose([rel('Alex', 'child', { dateOfBirth: null }), rel('Bo', 'child', { dateOfBirth: '2001-01-01' })]);
-    expect(trace).toContain("s.26(3): of two relatives described as son or daughter, Alex's date of birth is not recorded, so Alex is ranked after Bo, whose age is known; confirm Alex's age, as the elder is preferred.");
+    expect(trace).toContain(
+      "s.26(3): of two relatives described as son or daughter, Alex's date of birth is not recorded, so Alex is ranked after Bo, whose age is known; confirm Alex's age, as the elder is preferred.",
+    );
   });
 
   it('traces the elder-first rule with both dates', () => {
     const { trace } = propose([rel('Ann', 'sibling', { dateOfBirth: '1980-04-02' }), rel('Ben', 'sibling', { dateOfBirth: '1978-09-30' })]);
-    expect(trace).toContain('s.26(3): of two relatives described as brother or sister, Ben (born 1978-09-30) is the elder, and is preferred to Ann (born 1980-04-02) regardless of sex.');
+    expect(trace).toContain(
+      's.26(3): of two relatives described as brother or sister, Ben (born 1978-09-30) is the elder, and is preferred to Ann (born 1980-04-02) regardless of sex.',
+    );
   });
 
   it('says when the elder cannot be found (twins, or no dates of birth)', () => {
-    expect(propose([rel('Tom', 'child', { dateOfBirth: '1999-01-01' }), rel('Tim', 'child', { dateOfBirth: '1999-01-01' })]).trace.join('\n')).toMatch(/share a date of birth .* confirm who is the elder/);
-    expect(propose([rel('Tom', 'child', { dateOfBirth: null }), rel('Tim', 'child', { dateOfBirth: null })]).trace.join('\n')).toMatch(/neither Tom's nor Tim's date of birth is recorded/);
+    expect(
+      propose([rel('Tom', 'child', { dateOfBirth: '1999-01-01' }), rel('Tim', 'child', { dateOfBirth: '1999-01-01' })]).trace.join('\n'),
+    ).toMatch(/share a date of birth .* confirm who is the elder/);
+    expect(propose([rel('Tom', 'child', { dateOfBirth: null }), rel('Tim', 'child', { dateOfBirth: null })]).trace.join('\n')).toMatch(
+      /neither Tom's nor Tim's date of birth is recorded/,
+    );
   });
 
   it('explains a cohabitee treated as a spouse (s.26(6)) and the s.26(4) precedence', () => {
     const { trace } = propose([rel('Dad', 'parent'), rel('Jo', 'cohabitee', { livesWithPatient: true, yearsLivingWith: 1.5 })]);
-    expect(trace).toContain('s.26(6): Jo has lived with the patient as a couple for 1.5 years (six months or more), so is treated as a husband, wife or civil partner (class (a)).');
+    expect(trace).toContain(
+      's.26(6): Jo has lived with the patient as a couple for 1.5 years (six months or more), so is treated as a husband, wife or civil partner (class (a)).',
+    );
     expect(trace.at(-1)).toBe('s.26(4): Jo (cohabitee) is the nearest relative (class (a)).');
   });
 
   it('excludes a cohabitee whose length of cohabitation is not recorded, saying so', () => {
     const { excluded } = propose([rel('Jo', 'cohabitee', { livesWithPatient: true, yearsLivingWith: null })]);
-    expect(excluded[0].reason).toMatch(/^s\.26\(6\): Jo \(cohabitee\) excluded: has lived with the patient as a couple for a length of time not recorded/);
+    expect(excluded[0].reason).toMatch(
+      /^s\.26\(6\): Jo \(cohabitee\) excluded: has lived with the patient as a couple for a length of time not recorded/,
+    );
   });
 
   it('NR-09: an authorised delegate acts for the nearest relative (actingAs), who stays the nearest relative', () => {
     const result = propose([rel('Mum', 'parent', { authorisedDelegate: 'Aunt Pat' }), rel('Bro', 'sibling')]);
-    expect(result.nearestRelative).toEqual({ relativeId: expect.stringMatching(/^mum-/), name: 'Mum', actingAs: 'Aunt Pat', basis: 's.26' });
+    expect(result.nearestRelative).toEqual({
+      relativeId: expect.stringMatching(/^mum-/),
+      name: 'Mum',
+      actingAs: 'Aunt Pat',
+      basis: 's.26',
+    });
     expect(result.trace.at(-1)).toMatch(/^reg 24 \(SI 2008\/1184\): Mum has authorised Aunt Pat in writing to act as nearest relative/);
   });
 
   it('NR-09: the delegate of a relative who is not the nearest relative does not act', () => {
-    expect(propose([rel('Dad', 'parent'), rel('Bro', 'sibling', { authorisedDelegate: 'Someone' })]).nearestRelative).toEqual({ relativeId: expect.any(String), name: 'Dad', basis: 's.26' });
+    expect(propose([rel('Dad', 'parent'), rel('Bro', 'sibling', { authorisedDelegate: 'Someone' })]).nearestRelative).toEqual({
+      relativeId: expect.any(String),
+      name: 'Dad',
+      basis: 's.26',
+    });
   });
 
   it('NR-10: a displacement order names the acting nearest relative and overrides everything', () => {
-    const result = propose([rel('Mum', 'parent', { livesWithPatient: true, authorisedDelegate: 'Aunt Pat' })], { displacement: { actingNearestRelative: 'Northshire County Council (AMHP service)' } });
+    const result = propose([rel('Mum', 'parent', { livesWithPatient: true, authorisedDelegate: 'Aunt Pat' })], {
+      displacement: { actingNearestRelative: 'Northshire County Council (AMHP service)' },
+    });
     expect(result.nearestRelative).toEqual({ relativeId: null, name: 'Northshire County Council (AMHP service)', basis: 's.29' });
     expect(result.ranked.map((r) => r.name)).toEqual(['Mum']);
-    expect(result.trace.at(-1)).toBe("s.29: the county court has appointed Northshire County Council (AMHP service) to act as the nearest relative; the order overrides ss.26-28, so Mum is displaced (and Aunt Pat's authority under reg 24 falls away).");
+    expect(result.trace.at(-1)).toBe(
+      "s.29: the county court has appointed Northshire County Council (AMHP service) to act as the nearest relative; the order overrides ss.26-28, so Mum is displaced (and Aunt Pat's authority under reg 24 falls away).",
+    );
   });
 
   it('NR-10: a displacement order also gives an acting nearest relative to a patient with none (s.29(3)(a))', () => {
-    expect(propose([], { displacement: { actingNearestRelative: 'Pat Friend' } }).nearestRelative).toEqual({ relativeId: null, name: 'Pat Friend', basis: 's.29' });
+    expect(propose([], { displacement: { actingNearestRelative: 'Pat Friend' } }).nearestRelative).toEqual({
+      relativeId: null,
+      name: 'Pat Friend',
+      basis: 's.29',
+    });
   });
 
   it('says when nobody is eligible, and that the court can appoint an acting nearest relative', () => {
@@ -165,19 +362,28 @@ describe('nearest relative: the trace and the lists explain each step with its s
   it('asks for the spouse when the patient is married but none is recorded', () => {
     const { trace, nearestRelative } = propose([rel('Mum', 'parent')], { patient: { ...adult, married: true } });
     expect(nearestRelative?.name).toBe('Mum');
-    expect(trace).toContain('s.26(1)(a): the patient is married or in a civil partnership but no husband, wife or civil partner is recorded: record them, as they are likely to be the nearest relative.');
+    expect(trace).toContain(
+      's.26(1)(a): the patient is married or in a civil partnership but no husband, wife or civil partner is recorded: record them, as they are likely to be the nearest relative.',
+    );
   });
 
   it('s.27: the local authority heads the ranking of a child patient in care, with basis s.27', () => {
-    const result = propose([rel('Mum', 'parent'), rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null })], { patient: child });
+    const result = propose([rel('Mum', 'parent'), rel('Northshire County Council', 'local-authority-care-order', { dateOfBirth: null })], {
+      patient: child,
+    });
     expect(result.nearestRelative).toMatchObject({ name: 'Northshire County Council', basis: 's.27' });
-    expect(result.ranked.map((r) => [r.name, r.class])).toEqual([['Northshire County Council', 's.27'], ['Mum', 'c']]);
+    expect(result.ranked.map((r) => [r.name, r.class])).toEqual([
+      ['Northshire County Council', 's.27'],
+      ['Mum', 'c'],
+    ]);
     expect(result.trace.join('\n')).toMatch(/The patient is 14 on 2026-11-21: under 18/);
   });
 
   it('a care order for an adult patient is excluded, saying s.27 applies only under 18', () => {
     const { excluded } = propose([rel('Council', 'local-authority-care-order', { dateOfBirth: null })]);
-    expect(excluded[0].reason).toBe('s.27: Council (local authority holding a care order) excluded: s.27 applies only to a patient under 18.');
+    expect(excluded[0].reason).toBe(
+      's.27: Council (local authority holding a care order) excluded: s.27 applies only to a patient under 18.',
+    );
   });
 
   it('MHA 2025: under the nominated-person regime there is no nearest relative, and the trace says a nominated person must be appointed', () => {
@@ -189,17 +395,38 @@ describe('nearest relative: the trace and the lists explain each step with its s
   });
 
   it('a patient born on 29 February turns 18 on 1 March in a common year ✱', () => {
-    const r = (asAt: string) => proposeNearestRelative({ patient: { dateOfBirth: '2008-02-29', married: false }, relatives: [rel('LA', 'local-authority-care-order', { dateOfBirth: null })], asAt, regime: 'nearest-relative' }).nearestRelative;
+    const r = (asAt: string) =>
+      proposeNearestRelative({
+        patient: { dateOfBirth: '2008-02-29', married: false },
+        relatives: [rel('LA', 'local-authority-care-order', { dateOfBirth: null })],
+        asAt,
+        regime: 'nearest-relative',
+      }).nearestRelative;
     expect(r('2026-02-28')?.name).toBe('LA');
     expect(r('2026-03-01')).toBeNull();
   });
 });
 
 describe('nearest relative: properties', () => {
-  const RANKED: Relationship[] = ['spouse', 'civil-partner', 'cohabitee', 'child', 'parent', 'sibling', 'grandparent', 'grandchild', 'uncle-aunt', 'nephew-niece', 'non-relative-resident'];
+  const RANKED: Relationship[] = [
+    'spouse',
+    'civil-partner',
+    'cohabitee',
+    'child',
+    'parent',
+    'sibling',
+    'grandparent',
+    'grandchild',
+    'uncle-aunt',
+    'nephew-niece',
+    'non-relative-resident',
+  ];
   const ALL: Relationship[] = [...RANKED, 'local-authority-care-order', 'guardian-or-residence-order', 'other'];
   const CLASSES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 's.26(7)'];
-  const dateArb = fc.option(fc.integer({ min: 1930, max: 2024 }).chain((y) => fc.integer({ min: 1, max: 12 }).map((m) => `${y}-${String(m).padStart(2, '0')}-15`)), { nil: null });
+  const dateArb = fc.option(
+    fc.integer({ min: 1930, max: 2024 }).chain((y) => fc.integer({ min: 1, max: 12 }).map((m) => `${y}-${String(m).padStart(2, '0')}-15`)),
+    { nil: null },
+  );
   const relativeArb = (relationships: Relationship[]) =>
     fc.record({
       relationship: fc.constantFrom(...relationships),
@@ -213,8 +440,14 @@ describe('nearest relative: properties', () => {
       authorisedDelegate: fc.option(fc.constantFrom('Delegate A', 'Delegate B'), { nil: null }),
     });
   const familyArb = (relationships: Relationship[]) =>
-    fc.array(relativeArb(relationships), { maxLength: 8 }).map((rs) => rs.map((r, i): RelativeFacts => ({ ...r, id: `r${i}`, name: `Relative ${i}` })));
-  const patientArb = fc.record({ dateOfBirth: fc.option(fc.constantFrom('1960-01-01', '1999-12-31', '2010-06-15'), { nil: null }), married: fc.boolean(), under18: fc.option(fc.boolean(), { nil: undefined }) });
+    fc
+      .array(relativeArb(relationships), { maxLength: 8 })
+      .map((rs) => rs.map((r, i): RelativeFacts => ({ ...r, id: `r${i}`, name: `Relative ${i}` })));
+  const patientArb = fc.record({
+    dateOfBirth: fc.option(fc.constantFrom('1960-01-01', '1999-12-31', '2010-06-15'), { nil: null }),
+    married: fc.boolean(),
+    under18: fc.option(fc.boolean(), { nil: undefined }),
+  });
 
   it('the proposed nearest relative is never an excluded relative, and is the first ranked', () => {
     fc.assert(
@@ -243,7 +476,12 @@ describe('nearest relative: properties', () => {
         fc.pre(CLASSES.indexOf(extraClass) > CLASSES.indexOf(nr.class));
         // s.26(4): a newcomer the patient lives with or is cared for by rightly comes before a nearest relative who is neither.
         fc.pre(nr.preferred || !(extra.livesWithPatient || extra.caresForPatient));
-        const after = proposeNearestRelative({ patient, relatives: [...relatives, { ...extra, id: 'newcomer', name: 'Newcomer' }], asAt: AS_AT, regime: 'nearest-relative' });
+        const after = proposeNearestRelative({
+          patient,
+          relatives: [...relatives, { ...extra, id: 'newcomer', name: 'Newcomer' }],
+          asAt: AS_AT,
+          regime: 'nearest-relative',
+        });
         expect(after.nearestRelative).toEqual(before.nearestRelative);
       }),
       { numRuns: 1000 },
@@ -253,7 +491,13 @@ describe('nearest relative: properties', () => {
   it('a displacement order always names the acting nearest relative, whatever the family', () => {
     fc.assert(
       fc.property(familyArb(ALL), patientArb, (relatives, patient) => {
-        const result = proposeNearestRelative({ patient, relatives, asAt: AS_AT, regime: 'nearest-relative', displacement: { actingNearestRelative: 'Acting Person' } });
+        const result = proposeNearestRelative({
+          patient,
+          relatives,
+          asAt: AS_AT,
+          regime: 'nearest-relative',
+          displacement: { actingNearestRelative: 'Acting Person' },
+        });
         expect(result.nearestRelative).toEqual({ relativeId: null, name: 'Acting Person', basis: 's.29' });
       }),
       { numRuns: 200 },

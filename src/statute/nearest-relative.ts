@@ -209,8 +209,12 @@ function compare(x: Candidate, y: Candidate): number {
 
 /** Why `x` ranks before `y`, when they are in the same s.26(4) group and class (the s.26(3) tie-breaks). */
 function tieBreak(x: Candidate, y: Candidate): string {
-  const same = LABEL[x.r.relationship] === LABEL[y.r.relationship] ? `two relatives described as ${LABEL[x.r.relationship]}` : `two relatives in ${CLASS_TEXT[x.cls]}`;
-  if (x.r.wholeBlood !== y.r.wholeBlood) return `s.26(3): of ${same}, ${x.r.name} is of the whole blood and ${y.r.name} of the half blood, so ${x.r.name} is preferred.`;
+  const same =
+    LABEL[x.r.relationship] === LABEL[y.r.relationship]
+      ? `two relatives described as ${LABEL[x.r.relationship]}`
+      : `two relatives in ${CLASS_TEXT[x.cls]}`;
+  if (x.r.wholeBlood !== y.r.wholeBlood)
+    return `s.26(3): of ${same}, ${x.r.name} is of the whole blood and ${y.r.name} of the half blood, so ${x.r.name} is preferred.`;
   if (x.r.dateOfBirth && !y.r.dateOfBirth) {
     return `s.26(3): of ${same}, ${y.r.name}'s date of birth is not recorded, so ${y.r.name} is ranked after ${x.r.name}, whose age is known; confirm ${y.r.name}'s age, as the elder is preferred.`;
   }
@@ -241,8 +245,11 @@ function section26_5(r: RelativeFacts, asAt: IsoDate, trace: string[]): string |
   }
   const spouseLike = r.relationship === 'spouse' || r.relationship === 'civil-partner' || r.relationship === 'cohabitee';
   if (r.separatedOrDeserted) {
-    if (spouseLike) return `s.26(5)(b): ${named(r)} excluded: permanently separated from the patient, or has deserted or been deserted by the patient.`;
-    trace.push(`s.26(5)(b): ${named(r)} is recorded as separated or estranged, but only a spouse or civil partner is excluded for that, so ${r.name} is not excluded.`);
+    if (spouseLike)
+      return `s.26(5)(b): ${named(r)} excluded: permanently separated from the patient, or has deserted or been deserted by the patient.`;
+    trace.push(
+      `s.26(5)(b): ${named(r)} is recorded as separated or estranged, but only a spouse or civil partner is excluded for that, so ${r.name} is not excluded.`,
+    );
   }
   if (spouseLike || r.relationship === 'parent') return null;
   if (!r.dateOfBirth) {
@@ -262,7 +269,9 @@ function patientIsChild(patient: PatientFacts, asAt: IsoDate, trace: string[]): 
     return patient.under18;
   }
   if (!patient.dateOfBirth) {
-    trace.push(`The patient's date of birth is not recorded: treated as 18 or over, so the child-patient rules (ss.27-28) are not applied; confirm.`);
+    trace.push(
+      `The patient's date of birth is not recorded: treated as 18 or over, so the child-patient rules (ss.27-28) are not applied; confirm.`,
+    );
     return false;
   }
   const age = ageOn(patient.dateOfBirth, asAt);
@@ -295,10 +304,14 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
   const unseparated = spouses.filter((r) => !r.separatedOrDeserted);
   const married = input.patient.married || unseparated.length > 0;
   if (married && !input.patient.married) {
-    trace.push(`s.26(6)-(7): ${unseparated.map((r) => r.name).join(' and ')} is recorded as the patient's ${LABEL[unseparated[0].relationship]} and is not separated, so the patient is treated as married.`);
+    trace.push(
+      `s.26(6)-(7): ${unseparated.map((r) => r.name).join(' and ')} is recorded as the patient's ${LABEL[unseparated[0].relationship]} and is not separated, so the patient is treated as married.`,
+    );
   }
   if (married && !spouses.length) {
-    trace.push(`s.26(1)(a): the patient is married or in a civil partnership but no husband, wife or civil partner is recorded: record them, as they are likely to be the nearest relative.`);
+    trace.push(
+      `s.26(1)(a): the patient is married or in a civil partnership but no husband, wife or civil partner is recorded: record them, as they are likely to be the nearest relative.`,
+    );
   }
 
   const excluded: ExcludedRelative[] = [];
@@ -314,7 +327,10 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
     const preferred = r.livesWithPatient || r.caresForPatient;
     switch (r.relationship) {
       case 'other':
-        return exclude(r, `s.26(1): ${r.name} excluded: not a relative within s.26(1), nor treated as one by s.26(6) (a cohabitee) or s.26(7) (a non-relative the patient has lived with for five years).`);
+        return exclude(
+          r,
+          `s.26(1): ${r.name} excluded: not a relative within s.26(1), nor treated as one by s.26(6) (a cohabitee) or s.26(7) (a non-relative the patient has lived with for five years).`,
+        );
       case 'local-authority-care-order':
         // NR-08 (s.27): a care order ends at 18; a local authority is not subject to s.26(5).
         if (!child) return exclude(r, `s.27: ${named(r)} excluded: s.27 applies only to a patient under 18.`);
@@ -329,20 +345,43 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
         return;
       }
       case 'cohabitee':
-        if (!r.livesWithPatient) return exclude(r, `s.26(6): ${named(r)} excluded: a cohabitee counts only while living with the patient (or until admission), and that is not recorded.`);
+        if (!r.livesWithPatient)
+          return exclude(
+            r,
+            `s.26(6): ${named(r)} excluded: a cohabitee counts only while living with the patient (or until admission), and that is not recorded.`,
+          );
         if (r.yearsLivingWith === null || r.yearsLivingWith < COHABITEE_MIN_YEARS) {
-          return exclude(r, `s.26(6): ${named(r)} excluded: has lived with the patient as a couple ${yearsText(r.yearsLivingWith)}, not the six months or more needed to be treated as a spouse.`);
+          return exclude(
+            r,
+            `s.26(6): ${named(r)} excluded: has lived with the patient as a couple ${yearsText(r.yearsLivingWith)}, not the six months or more needed to be treated as a spouse.`,
+          );
         }
-        if (married) return exclude(r, `s.26(6): ${named(r)} excluded: the patient is married or in a civil partnership and the spouse is not separated or deserted, so a cohabitee is not treated as a spouse.`);
-        trace.push(`s.26(6): ${r.name} has lived with the patient as a couple for ${r.yearsLivingWith} years (six months or more), so is treated as a husband, wife or civil partner (class (a)).`);
+        if (married)
+          return exclude(
+            r,
+            `s.26(6): ${named(r)} excluded: the patient is married or in a civil partnership and the spouse is not separated or deserted, so a cohabitee is not treated as a spouse.`,
+          );
+        trace.push(
+          `s.26(6): ${r.name} has lived with the patient as a couple for ${r.yearsLivingWith} years (six months or more), so is treated as a husband, wife or civil partner (class (a)).`,
+        );
         break;
       case 'non-relative-resident':
-        if (!r.livesWithPatient) return exclude(r, `s.26(7): ${named(r)} excluded: the patient does not ordinarily reside with them (nor did before admission).`);
+        if (!r.livesWithPatient)
+          return exclude(r, `s.26(7): ${named(r)} excluded: the patient does not ordinarily reside with them (nor did before admission).`);
         if (r.yearsLivingWith === null || r.yearsLivingWith < NON_RELATIVE_MIN_YEARS) {
-          return exclude(r, `s.26(7): ${named(r)} excluded: the patient has lived with them ${yearsText(r.yearsLivingWith)}, not the five years or more needed to be treated as a relative.`);
+          return exclude(
+            r,
+            `s.26(7): ${named(r)} excluded: the patient has lived with them ${yearsText(r.yearsLivingWith)}, not the five years or more needed to be treated as a relative.`,
+          );
         }
-        if (married) return exclude(r, `s.26(7)(b): ${named(r)} excluded: a non-relative is not the nearest relative of a married patient (or one in a civil partnership) whose spouse is not separated or deserted.`);
-        trace.push(`s.26(7): the patient has lived with ${r.name} for ${r.yearsLivingWith} years (five or more), so ${r.name} is treated as a relative, ranked after class (h).`);
+        if (married)
+          return exclude(
+            r,
+            `s.26(7)(b): ${named(r)} excluded: a non-relative is not the nearest relative of a married patient (or one in a civil partnership) whose spouse is not separated or deserted.`,
+          );
+        trace.push(
+          `s.26(7): the patient has lived with ${r.name} for ${r.yearsLivingWith} years (five or more), so ${r.name} is treated as a relative, ranked after class (h).`,
+        );
         break;
       default:
         break;
@@ -357,7 +396,9 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
   const preferred = candidates.filter((c) => c.preferred);
   if (candidates.length) {
     if (preferred.length) {
-      trace.push(`s.26(4): the patient lives with or is cared for by ${preferred.map((c) => c.r.name).join(', ')}, who ${preferred.length === 1 ? 'takes' : 'take'} precedence over the other relatives${preferred.length > 1 ? '; s.26(3) ranks them among themselves' : ''}.`);
+      trace.push(
+        `s.26(4): the patient lives with or is cared for by ${preferred.map((c) => c.r.name).join(', ')}, who ${preferred.length === 1 ? 'takes' : 'take'} precedence over the other relatives${preferred.length > 1 ? '; s.26(3) ranks them among themselves' : ''}.`,
+      );
     } else {
       trace.push('s.26(4): the patient neither lives with nor is cared for by any eligible relative recorded, so s.26(3) ranks them all.');
     }
@@ -376,34 +417,58 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
   if (careOrders.length) {
     const la = careOrders[0];
     if (guardians.length) {
-      trace.push(`s.27, s.28: both a care order (${careOrders.map((c) => c.r.name).join(', ')}) and a guardian or child arrangements order (${guardians.map((c) => c.r.name).join(', ')}) are recorded; a later order usually discharges the earlier under the Children Act 1989: confirm which is in force. s.27 is applied.`);
+      trace.push(
+        `s.27, s.28: both a care order (${careOrders.map((c) => c.r.name).join(', ')}) and a guardian or child arrangements order (${guardians.map((c) => c.r.name).join(', ')}) are recorded; a later order usually discharges the earlier under the Children Act 1989: confirm which is in force. s.27 is applied.`,
+      );
     }
-    if (careOrders.length > 1) trace.push(`s.27: more than one local authority with a care order is recorded (${careOrders.map((c) => c.r.name).join(', ')}); ${la.r.name} is proposed as recorded first: confirm.`);
+    if (careOrders.length > 1)
+      trace.push(
+        `s.27: more than one local authority with a care order is recorded (${careOrders.map((c) => c.r.name).join(', ')}); ${la.r.name} is proposed as recorded first: confirm.`,
+      );
     const spouse = candidates.filter((c) => c.r.relationship === 'spouse' || c.r.relationship === 'civil-partner');
     if (spouse.length) {
-      trace.push(`s.27: the patient is under 18 and in the care of ${la.r.name} under a care order, but has a husband, wife or civil partner, ${spouse[0].r.name}, who is preferred to the local authority.`);
+      trace.push(
+        `s.27: the patient is under 18 and in the care of ${la.r.name} under a care order, but has a husband, wife or civil partner, ${spouse[0].r.name}, who is preferred to the local authority.`,
+      );
       head = [...spouse, ...careOrders, ...guardians];
       rest = candidates.filter((c) => !spouse.includes(c));
     } else {
-      if (married) trace.push('s.27: the patient is recorded as married but no eligible spouse or civil partner is recorded, who would be preferred to the local authority: record them.');
-      trace.push(`s.27: the patient is under 18 and in the care of ${la.r.name} under a care order, so the local authority is the nearest relative in preference to any relative other than a spouse or civil partner.`);
+      if (married)
+        trace.push(
+          's.27: the patient is recorded as married but no eligible spouse or civil partner is recorded, who would be preferred to the local authority: record them.',
+        );
+      trace.push(
+        `s.27: the patient is under 18 and in the care of ${la.r.name} under a care order, so the local authority is the nearest relative in preference to any relative other than a spouse or civil partner.`,
+      );
       head = [...careOrders, ...guardians];
       basis = 's.27';
     }
   } else if (guardians.length) {
     const names = guardians.map((c) => c.r.name);
-    trace.push(`s.28(1): the patient is under 18 and ${names.join(' and ')} ${names.length === 1 ? 'is the guardian, or the person' : 'are the guardians, or the persons'} named in a child arrangements order, so ${names.length === 1 ? 'is' : 'are'} the nearest relative to the exclusion of anyone else.`);
-    if (names.length > 1) trace.push(`s.28(1): each of ${names.join(', ')} is the nearest relative; ${names[0]} is proposed as the one to contact first.`);
+    trace.push(
+      `s.28(1): the patient is under 18 and ${names.join(' and ')} ${names.length === 1 ? 'is the guardian, or the person' : 'are the guardians, or the persons'} named in a child arrangements order, so ${names.length === 1 ? 'is' : 'are'} the nearest relative to the exclusion of anyone else.`,
+    );
+    if (names.length > 1)
+      trace.push(`s.28(1): each of ${names.join(', ')} is the nearest relative; ${names[0]} is proposed as the one to contact first.`);
     head = guardians;
     basis = 's.28';
   }
   const order = [...head, ...rest];
 
-  const ranked: RankedRelative[] = order.map((c, i) => ({ relativeId: c.r.id, name: c.r.name, relationship: c.r.relationship, rank: i + 1, class: c.cls, preferred: c.preferred }));
+  const ranked: RankedRelative[] = order.map((c, i) => ({
+    relativeId: c.r.id,
+    name: c.r.name,
+    relationship: c.r.relationship,
+    rank: i + 1,
+    class: c.cls,
+    preferred: c.preferred,
+  }));
   const top = order[0];
   let nearestRelative: ProposedNearestRelative | null = null;
   if (!top) {
-    trace.push('s.26(3): no relative recorded is eligible, so the patient appears to have no nearest relative; an AMHP may apply to the county court to appoint an acting nearest relative (s.29(3)(a)).');
+    trace.push(
+      's.26(3): no relative recorded is eligible, so the patient appears to have no nearest relative; an AMHP may apply to the county court to appoint an acting nearest relative (s.29(3)(a)).',
+    );
   } else {
     nearestRelative = { relativeId: top.r.id, name: top.r.name, basis };
     const rule = basis !== 's.26' ? basis : top.preferred ? 's.26(4)' : 's.26(3)';
@@ -412,14 +477,18 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
     const delegate = top.r.authorisedDelegate?.trim();
     if (delegate) {
       nearestRelative.actingAs = delegate;
-      trace.push(`reg 24 (SI 2008/1184): ${top.r.name} has authorised ${delegate} in writing to act as nearest relative, so ${delegate} exercises the nearest relative's functions; ${top.r.name} may revoke that authority.`);
+      trace.push(
+        `reg 24 (SI 2008/1184): ${top.r.name} has authorised ${delegate} in writing to act as nearest relative, so ${delegate} exercises the nearest relative's functions; ${top.r.name} may revoke that authority.`,
+      );
     }
   }
 
   // NR-10 (s.29): a county court order appointing an acting nearest relative overrides everything above.
   const acting = input.displacement?.actingNearestRelative?.trim();
   if (acting) {
-    trace.push(`s.29: the county court has appointed ${acting} to act as the nearest relative; the order overrides ss.26-28${top ? `, so ${top.r.name} is displaced${nearestRelative?.actingAs ? ` (and ${nearestRelative.actingAs}'s authority under reg 24 falls away)` : ''}` : ''}.`);
+    trace.push(
+      `s.29: the county court has appointed ${acting} to act as the nearest relative; the order overrides ss.26-28${top ? `, so ${top.r.name} is displaced${nearestRelative?.actingAs ? ` (and ${nearestRelative.actingAs}'s authority under reg 24 falls away)` : ''}` : ''}.`,
+    );
     nearestRelative = { relativeId: null, name: acting, basis: 's.29' };
   }
 

@@ -1,4 +1,14 @@
-import { addDays, addMonths, daysBetween, endOfLocalDay, isIsoDate, lastDayOfPeriod, localDate, monthsBetween, startOfLocalDay } from './time';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  endOfLocalDay,
+  isIsoDate,
+  lastDayOfPeriod,
+  localDate,
+  monthsBetween,
+  startOfLocalDay,
+} from './time';
 
 const LONDON = 'Europe/London';
 
@@ -54,7 +64,12 @@ describe('calendar arithmetic (STATUTE.md §1)', () => {
     expect(monthsBetween('2026-01-15', '2026-10-15')).toBe(9);
   });
 
-  it.each([['2026-02-30', false], ['2026-13-01', false], ['26-01-01', false], ['2028-02-29', true]])('isIsoDate(%s) = %s', (d, ok) => {
+  it.each([
+    ['2026-02-30', false],
+    ['2026-13-01', false],
+    ['26-01-01', false],
+    ['2028-02-29', true],
+  ])('isIsoDate(%s) = %s', (d, ok) => {
     expect(isIsoDate(d)).toBe(ok);
   });
 });

@@ -36,17 +36,47 @@ export class AppraisalsService {
 
   async create(actor: Actor, practitionerId: string, body: CreateAppraisalDto): Promise<AppraisalDto> {
     const today = localDate(this.clock.now(), this.config.timeZone);
-    if (body.heldOn > today) throw new UnprocessableProblem(`An appraisal is recorded once held: heldOn ${body.heldOn} is after today (${today}).`, 'appraisal-date-in-future', { errors: [{ field: 'heldOn', messages: ['must not be after today'] }] });
-    if (body.periodFrom > body.periodTo) throw new UnprocessableProblem(`The period appraised cannot end (${body.periodTo}) before it starts (${body.periodFrom}).`, 'appraisal-period-backwards', { errors: [{ field: 'periodTo', messages: ['must not be before periodFrom'] }] });
+    if (body.heldOn > today)
+      throw new UnprocessableProblem(
+        `An appraisal is recorded once held: heldOn ${body.heldOn} is after today (${today}).`,
+        'appraisal-date-in-future',
+        { errors: [{ field: 'heldOn', messages: ['must not be after today'] }] },
+      );
+    if (body.periodFrom > body.periodTo)
+      throw new UnprocessableProblem(
+        `The period appraised cannot end (${body.periodTo}) before it starts (${body.periodFrom}).`,
+        'appraisal-period-backwards',
+        { errors: [{ field: 'periodTo', messages: ['must not be before periodFrom'] }] },
+      );
     const nextDueOn = body.nextDueOn ?? addYears(body.heldOn, 1);
-    if (nextDueOn <= body.heldOn) throw new UnprocessableProblem(`The next appraisal (${nextDueOn}) must be due after this one (${body.heldOn}).`, 'next-due-not-after-held', { errors: [{ field: 'nextDueOn', messages: ['must be after heldOn'] }] });
+    if (nextDueOn <= body.heldOn)
+      throw new UnprocessableProblem(
+        `The next appraisal (${nextDueOn}) must be due after this one (${body.heldOn}).`,
+        'next-due-not-after-held',
+        { errors: [{ field: 'nextDueOn', messages: ['must be after heldOn'] }] },
+      );
     return this.db.transaction(async (m) => {
       await this.practitioners.find(m, practitionerId);
       const repo = m.getRepository(AppraisalEntity);
       const a = await repo.save(
-        repo.create({ practitionerId, appraiserUserId: body.appraiserUserId ?? actor.userId, heldOn: body.heldOn, periodFrom: body.periodFrom, periodTo: body.periodTo, outcome: body.outcome, summary: body.summary ?? null, objectives: body.objectives ?? null, nextDueOn }),
+        repo.create({
+          practitionerId,
+          appraiserUserId: body.appraiserUserId ?? actor.userId,
+          heldOn: body.heldOn,
+          periodFrom: body.periodFrom,
+          periodTo: body.periodTo,
+          outcome: body.outcome,
+          summary: body.summary ?? null,
+          objectives: body.objectives ?? null,
+          nextDueOn,
+        }),
       );
-      await this.audit.record(m, { action: 'appraisal.create', resourceType: 'appraisal', resourceId: a.id, details: { practitionerId, heldOn: body.heldOn, outcome: body.outcome, nextDueOn } });
+      await this.audit.record(m, {
+        action: 'appraisal.create',
+        resourceType: 'appraisal',
+        resourceId: a.id,
+        details: { practitionerId, heldOn: body.heldOn, outcome: body.outcome, nextDueOn },
+      });
       return dto((await this.rows(m, practitionerId, a.id))[0]);
     });
   }

@@ -6,7 +6,14 @@ import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor } from '../common/http';
 import { AppraisalsService } from './appraisals.service';
-import { AppraisalDto, AppraisalListDto, CreateAppraisalDto, CreatePracticeAuditDto, PracticeAuditDto, PracticeAuditListDto } from './dto/oversight.dto';
+import {
+  AppraisalDto,
+  AppraisalListDto,
+  CreateAppraisalDto,
+  CreatePracticeAuditDto,
+  PracticeAuditDto,
+  PracticeAuditListDto,
+} from './dto/oversight.dto';
 import { PracticeAuditsService } from './practice-audits.service';
 
 /** Appraisals and practice audits of an AMHP: the oversight a team manager answers for. */
@@ -20,11 +27,20 @@ export class OversightController {
 
   @Post('appraisals')
   @Authorize('appraisals.write')
-  @ApiOperation({ summary: 'Record an annual appraisal (managers). The next one is due a year after it was held unless nextDueOn says otherwise.' })
+  @ApiOperation({
+    summary: 'Record an annual appraisal (managers). The next one is due a year after it was held unless nextDueOn says otherwise.',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: AppraisalDto })
-  @ApiUnprocessableEntityResponse({ description: 'Held after today, a period ending before it starts, or a next due date not after the appraisal.' })
-  async createAppraisal(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateAppraisalDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<AppraisalDto> {
+  @ApiUnprocessableEntityResponse({
+    description: 'Held after today, a period ending before it starts, or a next due date not after the appraisal.',
+  })
+  async createAppraisal(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateAppraisalDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AppraisalDto> {
     const a = await this.appraisals.create(actor, id, dto);
     reply.header('etag', etagFor(a.version)).header('location', `/practitioners/${id}/appraisals`);
     return a;
@@ -32,7 +48,7 @@ export class OversightController {
 
   @Get('appraisals')
   @Authorize('appraisals.read')
-  @ApiOperation({ summary: 'A practitioner\'s appraisals, most recent first (managers; an AMHP their own).' })
+  @ApiOperation({ summary: "A practitioner's appraisals, most recent first (managers; an AMHP their own)." })
   @ApiOkResponse({ type: AppraisalListDto })
   async listAppraisals(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<AppraisalListDto> {
     return { items: await this.appraisals.list(actor, id) };
@@ -41,12 +57,18 @@ export class OversightController {
   @Post('practice-audits')
   @Authorize('practice-audits.write')
   @ApiOperation({
-    summary: 'Record an audit of a piece of the practitioner\'s work (managers and auditors; the reviewer is the caller). workReference is a reference to the work (an assessment or referral number), never clinical text or names.',
+    summary:
+      "Record an audit of a piece of the practitioner's work (managers and auditors; the reviewer is the caller). workReference is a reference to the work (an assessment or referral number), never clinical text or names.",
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: PracticeAuditDto })
   @ApiUnprocessableEntityResponse({ description: 'Audited after today, or a reviewer auditing their own practice.' })
-  async createPracticeAudit(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreatePracticeAuditDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PracticeAuditDto> {
+  async createPracticeAudit(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreatePracticeAuditDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PracticeAuditDto> {
     const a = await this.practiceAudits.create(actor, id, dto);
     reply.header('etag', etagFor(a.version)).header('location', `/practitioners/${id}/practice-audits`);
     return a;
@@ -54,7 +76,7 @@ export class OversightController {
 
   @Get('practice-audits')
   @Authorize('practice-audits.read')
-  @ApiOperation({ summary: 'A practitioner\'s practice audits, most recent first (managers, auditors; an AMHP their own).' })
+  @ApiOperation({ summary: "A practitioner's practice audits, most recent first (managers, auditors; an AMHP their own)." })
   @ApiOkResponse({ type: PracticeAuditListDto })
   async listPracticeAudits(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<PracticeAuditListDto> {
     return { items: await this.practiceAudits.list(actor, id) };

@@ -24,7 +24,9 @@ describe('the html template tag', () => {
   it('escapes interpolated values but keeps nested fragments and arrays of them as markup', () => {
     const evil = '<b onclick="x()">';
     const out = html`<p title="${evil}">${evil}${[html`<i>${evil}</i>`, evil]}${null}${undefined}${false}${0}</p>`;
-    expect(out.toString()).toBe('<p title="&lt;b onclick=&quot;x()&quot;&gt;">&lt;b onclick=&quot;x()&quot;&gt;<i>&lt;b onclick=&quot;x()&quot;&gt;</i>&lt;b onclick=&quot;x()&quot;&gt;0</p>');
+    expect(out.toString()).toBe(
+      '<p title="&lt;b onclick=&quot;x()&quot;&gt;">&lt;b onclick=&quot;x()&quot;&gt;<i>&lt;b onclick=&quot;x()&quot;&gt;</i>&lt;b onclick=&quot;x()&quot;&gt;0</p>',
+    );
   });
 });
 
@@ -48,20 +50,125 @@ describe('renderPortfolioHtml', () => {
   const evil = '<script>alert(1)</script>';
   const portfolio: PortfolioDto = {
     assessments: { total: 3, applications: 2, notDetained: 1, ctoDecisions: 0, lastOn: '2026-11-20' },
-    practitioner: { id: 'p1', displayName: evil, profession: 'social-worker', registrationBody: 'SWE "x"', registrationNumber: 'SW1', registrationStatus: 'active', registrationCheckedOn: '2026-10-01', team: `<i>North</i>`, active: true, approvalStatus: 'active', approvalEndsOn: '2030-05-31' },
-    approvals: [{ id: 'a1', practitionerId: 'p1', approvingAuthority: `Council ${evil}`, startsOn: '2025-06-01', endsOn: '2030-05-31', conditions: evil, endedOn: null, endReason: null, status: 'active', suspensions: [{ id: 's1', startsAt: '2026-01-10T23:30:00.000Z', endsAt: null, reason: evil, liftReason: null }], version: 1 }],
+    practitioner: {
+      id: 'p1',
+      displayName: evil,
+      profession: 'social-worker',
+      registrationBody: 'SWE "x"',
+      registrationNumber: 'SW1',
+      registrationStatus: 'active',
+      registrationCheckedOn: '2026-10-01',
+      team: `<i>North</i>`,
+      active: true,
+      approvalStatus: 'active',
+      approvalEndsOn: '2030-05-31',
+    },
+    approvals: [
+      {
+        id: 'a1',
+        practitionerId: 'p1',
+        approvingAuthority: `Council ${evil}`,
+        startsOn: '2025-06-01',
+        endsOn: '2030-05-31',
+        conditions: evil,
+        endedOn: null,
+        endReason: null,
+        status: 'active',
+        suspensions: [{ id: 's1', startsAt: '2026-01-10T23:30:00.000Z', endsAt: null, reason: evil, liftReason: null }],
+        version: 1,
+      },
+    ],
     training: {
-      records: [{ id: 't1', practitionerId: 'p1', completedOn: '2025-09-10', hours: 12, provider: evil, topic: evil, mentalHealthSpecific: true, notes: null }],
-      compliance: [{ approvalId: 'a1', startsOn: '2025-06-01', endsOn: '2030-05-31', years: [{ year: 1, from: '2025-06-01', to: '2026-05-31', requiredHours: 18, requiredMentalHealthHours: 0, hours: 12, mentalHealthHours: 12, shortfallHours: 6, mentalHealthShortfallHours: 0, status: 'short' }] }],
+      records: [
+        {
+          id: 't1',
+          practitionerId: 'p1',
+          completedOn: '2025-09-10',
+          hours: 12,
+          provider: evil,
+          topic: evil,
+          mentalHealthSpecific: true,
+          notes: null,
+        },
+      ],
+      compliance: [
+        {
+          approvalId: 'a1',
+          startsOn: '2025-06-01',
+          endsOn: '2030-05-31',
+          years: [
+            {
+              year: 1,
+              from: '2025-06-01',
+              to: '2026-05-31',
+              requiredHours: 18,
+              requiredMentalHealthHours: 0,
+              hours: 12,
+              mentalHealthHours: 12,
+              shortfallHours: 6,
+              mentalHealthShortfallHours: 0,
+              status: 'short',
+            },
+          ],
+        },
+      ],
     },
     supervision: {
-      status: { intervalDays: 30, lastProfessionalOn: null, nextDueOn: '2025-07-01', dueFrom: 'record-created', neverSupervised: true, status: 'overdue', daysOverdue: 508, daysUntilDue: 0 },
+      status: {
+        intervalDays: 30,
+        lastProfessionalOn: null,
+        nextDueOn: '2025-07-01',
+        dueFrom: 'record-created',
+        neverSupervised: true,
+        status: 'overdue',
+        daysOverdue: 508,
+        daysUntilDue: 0,
+      },
       totals: { professional: 0, managerial: 1, group: 0, reflective: 0, total: 1, totalMinutes: 60 },
-      byApprovalYear: [{ approvalId: 'a1', year: 1, from: '2025-06-01', to: '2026-05-31', professional: 0, managerial: 1, group: 0, reflective: 0, total: 1, totalMinutes: 60 }],
+      byApprovalYear: [
+        {
+          approvalId: 'a1',
+          year: 1,
+          from: '2025-06-01',
+          to: '2026-05-31',
+          professional: 0,
+          managerial: 1,
+          group: 0,
+          reflective: 0,
+          total: 1,
+          totalMinutes: 60,
+        },
+      ],
       sessions: [{ id: 'x1', heldOn: '2025-08-01', type: 'managerial', durationMinutes: 60, supervisorName: evil }],
     },
-    appraisals: [{ id: 'ap1', appraiserName: evil, heldOn: '2026-10-01', periodFrom: '2025-10-01', periodTo: '2026-09-30', outcome: 'meets', summary: evil, objectives: evil, nextDueOn: '2027-10-01', textWithheld: false }],
-    practiceAudits: [{ id: 'pa1', reviewerName: evil, auditedOn: '2026-11-01', workReference: 'ASMT-1', themes: ['nearest-relative'], rating: 'good', score: 80, findings: `<img src=x onerror=alert(1)>`, actions: evil, textWithheld: false }],
+    appraisals: [
+      {
+        id: 'ap1',
+        appraiserName: evil,
+        heldOn: '2026-10-01',
+        periodFrom: '2025-10-01',
+        periodTo: '2026-09-30',
+        outcome: 'meets',
+        summary: evil,
+        objectives: evil,
+        nextDueOn: '2027-10-01',
+        textWithheld: false,
+      },
+    ],
+    practiceAudits: [
+      {
+        id: 'pa1',
+        reviewerName: evil,
+        auditedOn: '2026-11-01',
+        workReference: 'ASMT-1',
+        themes: ['nearest-relative'],
+        rating: 'good',
+        score: 80,
+        findings: `<img src=x onerror=alert(1)>`,
+        actions: evil,
+        textWithheld: false,
+      },
+    ],
     generatedAt: '2026-11-21T10:00:00.000Z',
   };
 
@@ -89,7 +196,11 @@ describe('renderPortfolioHtml', () => {
 
   it('says when appraisal and audit text is withheld from the reader', () => {
     const page = renderPortfolioHtml(
-      { ...portfolio, appraisals: [{ ...portfolio.appraisals[0], summary: null, objectives: null, textWithheld: true }], practiceAudits: [{ ...portfolio.practiceAudits[0], findings: null, actions: null, textWithheld: true }] },
+      {
+        ...portfolio,
+        appraisals: [{ ...portfolio.appraisals[0], summary: null, objectives: null, textWithheld: true }],
+        practiceAudits: [{ ...portfolio.practiceAudits[0], findings: null, actions: null, textWithheld: true }],
+      },
       'Europe/London',
     );
     expect(page).toContain('Summary and objectives are not shown to this reader.');

@@ -38,7 +38,10 @@ export class PortfolioService {
   async get(actor: Actor, practitionerId: string, format: 'json' | 'html'): Promise<PortfolioDto> {
     // 404 for an unknown practitioner, then the own-record check (practitioners.read: an AMHP sees only their own).
     const p = await this.practitioners.get(actor, practitionerId);
-    const [approvals, training] = await Promise.all([this.approvals.list(actor, practitionerId), this.training.summary(actor, practitionerId)]);
+    const [approvals, training] = await Promise.all([
+      this.approvals.list(actor, practitionerId),
+      this.training.summary(actor, practitionerId),
+    ]);
     const owns = p.userId === actor.userId;
     const appraisalText = can(actor.roles, 'appraisals.read', { owns }).allowed;
     const auditText = can(actor.roles, 'practice-audits.read', { owns }).allowed;

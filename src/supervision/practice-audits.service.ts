@@ -37,15 +37,33 @@ export class PracticeAuditsService {
   async create(actor: Actor, practitionerId: string, body: CreatePracticeAuditDto): Promise<PracticeAuditDto> {
     const today = localDate(this.clock.now(), this.config.timeZone);
     const auditedOn = body.auditedOn ?? today;
-    if (auditedOn > today) throw new UnprocessableProblem(`auditedOn ${auditedOn} is after today (${today}).`, 'audit-date-in-future', { errors: [{ field: 'auditedOn', messages: ['must not be after today'] }] });
+    if (auditedOn > today)
+      throw new UnprocessableProblem(`auditedOn ${auditedOn} is after today (${today}).`, 'audit-date-in-future', {
+        errors: [{ field: 'auditedOn', messages: ['must not be after today'] }],
+      });
     return this.db.transaction(async (m) => {
       const p = await this.practitioners.find(m, practitionerId);
       if (p.userId === actor.userId) throw new UnprocessableProblem('A reviewer cannot audit their own practice.', 'own-practice');
       const repo = m.getRepository(PracticeAuditEntity);
       const a = await repo.save(
-        repo.create({ practitionerId, reviewerUserId: actor.userId, auditedOn, workReference: body.workReference, themes: body.themes, findings: body.findings, rating: body.rating, score: body.score ?? null, actions: body.actions ?? null }),
+        repo.create({
+          practitionerId,
+          reviewerUserId: actor.userId,
+          auditedOn,
+          workReference: body.workReference,
+          themes: body.themes,
+          findings: body.findings,
+          rating: body.rating,
+          score: body.score ?? null,
+          actions: body.actions ?? null,
+        }),
       );
-      await this.audit.record(m, { action: 'practice-audit.create', resourceType: 'practice-audit', resourceId: a.id, details: { practitionerId, auditedOn, rating: body.rating, score: body.score ?? null, themes: body.themes } });
+      await this.audit.record(m, {
+        action: 'practice-audit.create',
+        resourceType: 'practice-audit',
+        resourceId: a.id,
+        details: { practitionerId, auditedOn, rating: body.rating, score: body.score ?? null, themes: body.themes },
+      });
       return dto((await this.rows(m, practitionerId, a.id))[0]);
     });
   }
@@ -53,7 +71,12 @@ export class PracticeAuditsService {
   async list(actor: Actor, practitionerId: string): Promise<PracticeAuditDto[]> {
     const m = this.db.manager;
     const p = await this.practitioners.find(m, practitionerId);
-    await this.access.require(actor, 'practice-audits.read', { owns: p.userId === actor.userId }, { type: 'practitioner', id: practitionerId });
+    await this.access.require(
+      actor,
+      'practice-audits.read',
+      { owns: p.userId === actor.userId },
+      { type: 'practitioner', id: practitionerId },
+    );
     return (await this.rows(m, practitionerId)).map(dto);
   }
 

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -31,11 +39,20 @@ export class SupervisionController {
 
   @Post('supervision-sessions')
   @Authorize('supervision.write')
-  @ApiOperation({ summary: 'Record a supervision session that has been held (AMHP-10), with any actions agreed. A manager records any; an AMHP only sessions they held as supervisor.' })
+  @ApiOperation({
+    summary:
+      'Record a supervision session that has been held (AMHP-10), with any actions agreed. A manager records any; an AMHP only sessions they held as supervisor.',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: SupervisionSessionDto })
-  @ApiUnprocessableEntityResponse({ description: 'Held after today, an action due before the session, self-supervision, or an unknown supervisee or user.' })
-  async create(@CurrentActor() actor: Actor, @Body() dto: CreateSupervisionSessionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<SupervisionSessionDto> {
+  @ApiUnprocessableEntityResponse({
+    description: 'Held after today, an action due before the session, self-supervision, or an unknown supervisee or user.',
+  })
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateSupervisionSessionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SupervisionSessionDto> {
     const s = await this.supervision.create(actor, dto);
     reply.header('etag', etagFor(s.version)).header('location', `/supervision-sessions/${s.id}`);
     return s;
@@ -43,7 +60,10 @@ export class SupervisionController {
 
   @Get('supervision-sessions')
   @Authorize('supervision.read')
-  @ApiOperation({ summary: 'Supervision sessions, most recent first. An AMHP sees only sessions they held or received; notes only for the supervisor, the supervisee and managers (each read audited).' })
+  @ApiOperation({
+    summary:
+      'Supervision sessions, most recent first. An AMHP sees only sessions they held or received; notes only for the supervisor, the supervisee and managers (each read audited).',
+  })
   @ApiOkResponse({ type: SupervisionSessionPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: SupervisionSessionQuery): Promise<Page<SupervisionSessionDto>> {
     return this.supervision.list(actor, q);
@@ -51,9 +71,15 @@ export class SupervisionController {
 
   @Get('supervision-sessions/:id')
   @Authorize('supervision.read')
-  @ApiOperation({ summary: 'One supervision session with its actions. Auditors see that it happened but not its notes; reading notes is audited.' })
+  @ApiOperation({
+    summary: 'One supervision session with its actions. Auditors see that it happened but not its notes; reading notes is audited.',
+  })
   @ApiOkResponse({ type: SupervisionSessionDto })
-  async get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<SupervisionSessionDto> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SupervisionSessionDto> {
     const s = await this.supervision.get(actor, id);
     reply.header('etag', etagFor(s.version));
     return s;
@@ -83,7 +109,12 @@ export class SupervisionController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: SupervisionActionDto })
   @ApiUnprocessableEntityResponse({ description: 'Due before the session, or an unknown owner.' })
-  async addAction(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateSupervisionActionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<SupervisionActionDto> {
+  async addAction(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateSupervisionActionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SupervisionActionDto> {
     const a = await this.supervision.addAction(actor, id, dto);
     reply.header('etag', etagFor(a.version));
     return a;
@@ -91,7 +122,10 @@ export class SupervisionController {
 
   @Patch('supervision-actions/:id')
   @Authorize('supervision.write')
-  @ApiOperation({ summary: 'Mark an action done (or reopen it with doneOn null), move its due date or reword it: its owner, the session\'s supervisor or a manager.' })
+  @ApiOperation({
+    summary:
+      "Mark an action done (or reopen it with doneOn null), move its due date or reword it: its owner, the session's supervisor or a manager.",
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: SupervisionActionDto })
   @ApiPreconditionFailedResponse({ description: 'The action changed since the ETag sent in If-Match.' })
@@ -110,7 +144,10 @@ export class SupervisionController {
 
   @Get('supervision-actions')
   @Authorize('supervision.read')
-  @ApiOperation({ summary: 'Supervision actions by due date (undated last), e.g. `owner=me&open=true&overdue=true`. An AMHP sees only actions they own or from sessions they held or received.' })
+  @ApiOperation({
+    summary:
+      'Supervision actions by due date (undated last), e.g. `owner=me&open=true&overdue=true`. An AMHP sees only actions they own or from sessions they held or received.',
+  })
   @ApiOkResponse({ type: SupervisionActionPageDto })
   listActions(@CurrentActor() actor: Actor, @Query() q: SupervisionActionQuery): Promise<Page<SupervisionActionDto>> {
     return this.supervision.listActions(actor, q);
@@ -119,7 +156,8 @@ export class SupervisionController {
   @Get('supervision/overdue')
   @Authorize('supervision.read')
   @ApiOperation({
-    summary: 'Every active practitioner against their own professional supervision interval (AMHP-10), most overdue first; never-supervised practitioners are due an interval after their record was created. Managers and auditors see everyone; an AMHP only their own line.',
+    summary:
+      'Every active practitioner against their own professional supervision interval (AMHP-10), most overdue first; never-supervised practitioners are due an interval after their record was created. Managers and auditors see everyone; an AMHP only their own line.',
   })
   @ApiOkResponse({ type: SupervisionDueListDto })
   overdue(@CurrentActor() actor: Actor, @Query() q: SupervisionOverdueQuery): Promise<SupervisionDueListDto> {

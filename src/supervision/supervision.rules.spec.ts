@@ -1,9 +1,20 @@
 import fc from 'fast-check';
 import { addDays } from '../statute/time';
 import type { SupervisionType } from './supervision.entity';
-import { actionOverdue, countsAsProfessional, lastProfessionalSupervision, SessionFacts, supervisionDue, tallySessions } from './supervision.rules';
+import {
+  actionOverdue,
+  countsAsProfessional,
+  lastProfessionalSupervision,
+  SessionFacts,
+  supervisionDue,
+  tallySessions,
+} from './supervision.rules';
 
-const session = (heldOn: string, type: SupervisionType = 'professional', durationMinutes = 60): SessionFacts => ({ heldOn, type, durationMinutes });
+const session = (heldOn: string, type: SupervisionType = 'professional', durationMinutes = 60): SessionFacts => ({
+  heldOn,
+  type,
+  durationMinutes,
+});
 
 describe('AMHP-10: which sessions count as professional supervision', () => {
   it.each([
@@ -16,9 +27,21 @@ describe('AMHP-10: which sessions count as professional supervision', () => {
   });
 
   it.each([
-    ['only managerial sessions: never professionally supervised', [session('2026-10-01', 'managerial'), session('2026-11-01', 'managerial')], null],
-    ['the latest professional session, whatever the order', [session('2026-09-01'), session('2026-11-02', 'managerial'), session('2026-10-15'), session('2026-08-01')], '2026-10-15'],
-    ['group and reflective sessions do not count', [session('2026-06-01'), session('2026-10-01', 'group'), session('2026-11-01', 'reflective')], '2026-06-01'],
+    [
+      'only managerial sessions: never professionally supervised',
+      [session('2026-10-01', 'managerial'), session('2026-11-01', 'managerial')],
+      null,
+    ],
+    [
+      'the latest professional session, whatever the order',
+      [session('2026-09-01'), session('2026-11-02', 'managerial'), session('2026-10-15'), session('2026-08-01')],
+      '2026-10-15',
+    ],
+    [
+      'group and reflective sessions do not count',
+      [session('2026-06-01'), session('2026-10-01', 'group'), session('2026-11-01', 'reflective')],
+      '2026-06-01',
+    ],
     ['a session dated after today is ignored', [session('2026-10-01'), session('2026-12-01')], '2026-10-01'],
     ['no sessions at all', [], null],
   ])('%s', (_name, sessions, expected) => {
@@ -39,7 +62,16 @@ describe('AMHP-10: next due date and lateness', () => {
     ['across the clocks going back (dates, not hours)', '2026-10-20', 7, '2026-10-28', '2026-10-27', 'overdue', 1, 0],
   ] as const)('%s', (_name, last, intervalDays, today, nextDueOn, status, daysOverdue, daysUntilDue) => {
     const due = supervisionDue({ lastProfessionalOn: last, intervalDays, recordCreatedOn: created }, today);
-    expect(due).toEqual({ lastProfessionalOn: last, intervalDays, nextDueOn, dueFrom: 'last-professional-supervision', neverSupervised: false, status, daysOverdue, daysUntilDue });
+    expect(due).toEqual({
+      lastProfessionalOn: last,
+      intervalDays,
+      nextDueOn,
+      dueFrom: 'last-professional-supervision',
+      neverSupervised: false,
+      status,
+      daysOverdue,
+      daysUntilDue,
+    });
   });
 
   it.each([
@@ -48,12 +80,23 @@ describe('AMHP-10: next due date and lateness', () => {
     ['never supervised, due on the day: not overdue', '2026-10-22', '2026-11-21', '2026-11-21', 'in-date', 0],
   ] as const)('%s', (_name, recordCreatedOn, today, nextDueOn, status, daysOverdue) => {
     const due = supervisionDue({ lastProfessionalOn: null, intervalDays: 30, recordCreatedOn }, today);
-    expect(due).toMatchObject({ lastProfessionalOn: null, nextDueOn, dueFrom: 'record-created', neverSupervised: true, status, daysOverdue });
+    expect(due).toMatchObject({
+      lastProfessionalOn: null,
+      nextDueOn,
+      dueFrom: 'record-created',
+      neverSupervised: true,
+      status,
+      daysOverdue,
+    });
   });
 
   it('only managerial sessions leave the practitioner due from their record creation', () => {
     const last = lastProfessionalSupervision([session('2026-11-20', 'managerial')], '2026-11-21');
-    expect(supervisionDue({ lastProfessionalOn: last, intervalDays: 30, recordCreatedOn: '2026-09-01' }, '2026-11-21')).toMatchObject({ neverSupervised: true, status: 'overdue', daysOverdue: 51 });
+    expect(supervisionDue({ lastProfessionalOn: last, intervalDays: 30, recordCreatedOn: '2026-09-01' }, '2026-11-21')).toMatchObject({
+      neverSupervised: true,
+      status: 'overdue',
+      daysOverdue: 51,
+    });
   });
 
   it('a due date is never before the last supervision, and lateness is never negative', () => {
@@ -73,9 +116,30 @@ describe('AMHP-10: next due date and lateness', () => {
 
 describe('tallying sessions over a period (e.g. an approval year)', () => {
   it('counts each type between the two dates inclusive, with the minutes', () => {
-    const sessions = [session('2025-05-31'), session('2025-06-01', 'professional', 90), session('2025-09-01', 'group', 120), session('2025-12-01', 'managerial', 30), session('2026-05-31', 'reflective', 45), session('2026-06-01')];
-    expect(tallySessions(sessions, '2025-06-01', '2026-05-31')).toEqual({ professional: 1, managerial: 1, group: 1, reflective: 1, total: 4, totalMinutes: 285 });
-    expect(tallySessions([], '2025-06-01', '2026-05-31')).toEqual({ professional: 0, managerial: 0, group: 0, reflective: 0, total: 0, totalMinutes: 0 });
+    const sessions = [
+      session('2025-05-31'),
+      session('2025-06-01', 'professional', 90),
+      session('2025-09-01', 'group', 120),
+      session('2025-12-01', 'managerial', 30),
+      session('2026-05-31', 'reflective', 45),
+      session('2026-06-01'),
+    ];
+    expect(tallySessions(sessions, '2025-06-01', '2026-05-31')).toEqual({
+      professional: 1,
+      managerial: 1,
+      group: 1,
+      reflective: 1,
+      total: 4,
+      totalMinutes: 285,
+    });
+    expect(tallySessions([], '2025-06-01', '2026-05-31')).toEqual({
+      professional: 0,
+      managerial: 0,
+      group: 0,
+      reflective: 0,
+      total: 0,
+      totalMinutes: 0,
+    });
   });
 });
 

@@ -29,7 +29,14 @@ import {
   UpdateSupervisionSessionDto,
 } from './dto/supervision.dto';
 import { SupervisionActionEntity, SupervisionSessionEntity, SupervisionType } from './supervision.entity';
-import { actionOverdue, lastProfessionalSupervision, PROFESSIONAL_SUPERVISION_TYPES, SessionFacts, supervisionDue, tallySessions } from './supervision.rules';
+import {
+  actionOverdue,
+  lastProfessionalSupervision,
+  PROFESSIONAL_SUPERVISION_TYPES,
+  SessionFacts,
+  supervisionDue,
+  tallySessions,
+} from './supervision.rules';
 
 interface SessionRow {
   id: string;
@@ -90,20 +97,40 @@ export class SupervisionService {
   ) {}
 
   async create(actor: Actor, dto: CreateSupervisionSessionDto): Promise<SupervisionSessionDto> {
-    this.refuseFuture('heldOn', dto.heldOn, 'supervision-date-in-future', 'A supervision session can only be recorded once it has been held');
+    this.refuseFuture(
+      'heldOn',
+      dto.heldOn,
+      'supervision-date-in-future',
+      'A supervision session can only be recorded once it has been held',
+    );
     for (const [i, a] of (dto.actions ?? []).entries()) this.refuseDueBeforeSession(`actions.${i}.dueOn`, a.dueOn, dto.heldOn);
     // An AMHP who is not a manager records only the sessions they held themselves.
     if (!this.access.hasRole(actor, 'supervision.write')) {
-      await this.access.require(actor, 'supervision.write', { owns: dto.supervisorUserId === actor.userId }, { type: 'practitioner', id: dto.superviseeId });
+      await this.access.require(
+        actor,
+        'supervision.write',
+        { owns: dto.supervisorUserId === actor.userId },
+        { type: 'practitioner', id: dto.superviseeId },
+      );
     }
     return this.db.transaction(async (m) => {
       const supervisee = await this.supervisee(m, dto.superviseeId);
       if (supervisee.userId === dto.supervisorUserId) {
-        throw new UnprocessableProblem('A practitioner cannot be recorded as their own supervisor.', 'self-supervision', { errors: [{ field: 'supervisorUserId', messages: ['must not be the supervisee'] }] });
+        throw new UnprocessableProblem('A practitioner cannot be recorded as their own supervisor.', 'self-supervision', {
+          errors: [{ field: 'supervisorUserId', messages: ['must not be the supervisee'] }],
+        });
       }
       const repo = m.getRepository(SupervisionSessionEntity);
       const s = await repo.save(
-        repo.create({ superviseeId: dto.superviseeId, supervisorUserId: dto.supervisorUserId, heldOn: dto.heldOn, type: dto.type, durationMinutes: dto.durationMinutes, notes: dto.notes ?? null, recordedBy: actor.userId }),
+        repo.create({
+          superviseeId: dto.superviseeId,
+          supervisorUserId: dto.supervisorUserId,
+          heldOn: dto.heldOn,
+          type: dto.type,
+          durationMinutes: dto.durationMinutes,
+          notes: dto.notes ?? null,
+          recordedBy: actor.userId,
+        }),
       );
       const actionIds: string[] = [];
       for (const a of dto.actions ?? []) actionIds.push(await this.insertAction(m, s.id, a));
@@ -112,7 +139,14 @@ export class SupervisionService {
         action: 'supervision.create',
         resourceType: 'supervision-session',
         resourceId: s.id,
-        details: { superviseeId: dto.superviseeId, supervisorUserId: dto.supervisorUserId, heldOn: dto.heldOn, type: dto.type, withNotes: !!dto.notes, actionIds },
+        details: {
+          superviseeId: dto.superviseeId,
+          supervisorUserId: dto.supervisorUserId,
+          heldOn: dto.heldOn,
+          type: dto.type,
+          withNotes: !!dto.notes,
+          actionIds,
+        },
       });
       return (await this.present(m, actor, [await this.loadRow(m, s.id)], { auditReads: false }))[0];
     });
@@ -139,7 +173,12 @@ export class SupervisionService {
         `SELECT ${SESSION_COLUMNS} FROM ${SESSION_FROM} ${where} ORDER BY s.held_on DESC, s.id DESC LIMIT ${limitParam}`,
         where.params,
       );
-      const page = pageOf(rows, limit, (r) => [r.heldOn, r.id], (r) => r);
+      const page = pageOf(
+        rows,
+        limit,
+        (r) => [r.heldOn, r.id],
+        (r) => r,
+      );
       return { items: await this.present(m, actor, page.items, { auditReads: true }), nextCursor: page.nextCursor };
     });
   }
@@ -155,19 +194,37 @@ export class SupervisionService {
   }
 
   /** The supervisor or a manager changes notes, duration or type; If-Match guards against a concurrent change. */
-  async update(actor: Actor, id: string, dto: UpdateSupervisionSessionDto, expectedVersion: number | undefined): Promise<SupervisionSessionDto> {
+  async update(
+    actor: Actor,
+    id: string,
+    dto: UpdateSupervisionSessionDto,
+    expectedVersion: number | undefined,
+  ): Promise<SupervisionSessionDto> {
     return this.db.transaction(async (m) => {
       const row = await this.loadRow(m, id);
       await this.requireSupervisorOrManager(actor, row.supervisorUserId, id);
       assertVersion(expectedVersion, row.version);
-      const columns: Record<keyof UpdateSupervisionSessionDto, string> = { notes: 'notes', durationMinutes: 'duration_minutes', type: 'type' };
+      const columns: Record<keyof UpdateSupervisionSessionDto, string> = {
+        notes: 'notes',
+        durationMinutes: 'duration_minutes',
+        type: 'type',
+      };
       const fields = (Object.keys(columns) as Array<keyof UpdateSupervisionSessionDto>).filter((k) => dto[k] !== undefined);
       if (!fields.length) return (await this.present(m, actor, [row], { auditReads: true }))[0];
       const params: unknown[] = [id, row.version, ...fields.map((f) => dto[f])];
       const sets = fields.map((f, i) => `${columns[f]} = $${i + 3}`);
-      const [rows] = await m.query(`UPDATE supervision_sessions SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`, params);
-      if (!rows.length) throw new PreconditionFailedProblem('The supervision session was changed by someone else meanwhile; fetch it again and retry.');
-      await this.audit.record(m, { action: 'supervision.update', resourceType: 'supervision-session', resourceId: id, details: { superviseeId: row.superviseeId, fields, ...(dto.type ? { type: dto.type } : {}) } });
+      const [rows] = await m.query(
+        `UPDATE supervision_sessions SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`,
+        params,
+      );
+      if (!rows.length)
+        throw new PreconditionFailedProblem('The supervision session was changed by someone else meanwhile; fetch it again and retry.');
+      await this.audit.record(m, {
+        action: 'supervision.update',
+        resourceType: 'supervision-session',
+        resourceId: id,
+        details: { superviseeId: row.superviseeId, fields, ...(dto.type ? { type: dto.type } : {}) },
+      });
       // Notes the writer did not send back to us are notes read.
       return (await this.present(m, actor, [await this.loadRow(m, id)], { auditReads: !fields.includes('notes') }))[0];
     });
@@ -184,16 +241,31 @@ export class SupervisionService {
   }
 
   /** The action's owner, the session's supervisor or a manager marks it done, moves its due date or rewords it. */
-  async updateAction(actor: Actor, id: string, dto: UpdateSupervisionActionDto, expectedVersion: number | undefined): Promise<SupervisionActionDto> {
+  async updateAction(
+    actor: Actor,
+    id: string,
+    dto: UpdateSupervisionActionDto,
+    expectedVersion: number | undefined,
+  ): Promise<SupervisionActionDto> {
     return this.db.transaction(async (m) => {
       const a = await this.loadAction(m, id);
       if (!this.access.hasRole(actor, 'supervision.write')) {
-        await this.access.require(actor, 'supervision.write', { owns: a.ownerUserId === actor.userId || a.supervisorUserId === actor.userId }, { type: 'supervision-action', id });
+        await this.access.require(
+          actor,
+          'supervision.write',
+          { owns: a.ownerUserId === actor.userId || a.supervisorUserId === actor.userId },
+          { type: 'supervision-action', id },
+        );
       }
       assertVersion(expectedVersion, a.version);
       if (dto.doneOn) {
         this.refuseFuture('doneOn', dto.doneOn, 'done-in-future', 'An action cannot be marked done on a later day');
-        if (dto.doneOn < a.heldOn) throw new UnprocessableProblem(`doneOn (${dto.doneOn}) is before the session that agreed the action (${a.heldOn}).`, 'done-before-session', { errors: [{ field: 'doneOn', messages: ['must not be before the session'] }] });
+        if (dto.doneOn < a.heldOn)
+          throw new UnprocessableProblem(
+            `doneOn (${dto.doneOn}) is before the session that agreed the action (${a.heldOn}).`,
+            'done-before-session',
+            { errors: [{ field: 'doneOn', messages: ['must not be before the session'] }] },
+          );
       }
       this.refuseDueBeforeSession('dueOn', dto.dueOn ?? undefined, a.heldOn);
       const columns: Record<keyof UpdateSupervisionActionDto, string> = { doneOn: 'done_on', dueOn: 'due_on', description: 'description' };
@@ -201,13 +273,21 @@ export class SupervisionService {
       if (!fields.length) return this.actionDto(a);
       const params: unknown[] = [id, a.version, ...fields.map((f) => dto[f])];
       const sets = fields.map((f, i) => `${columns[f]} = $${i + 3}`);
-      const [rows] = await m.query(`UPDATE supervision_actions SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`, params);
+      const [rows] = await m.query(
+        `UPDATE supervision_actions SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 AND version = $2 RETURNING id`,
+        params,
+      );
       if (!rows.length) throw new PreconditionFailedProblem('The action was changed by someone else meanwhile; fetch it again and retry.');
       await this.audit.record(m, {
         action: 'supervision-action.update',
         resourceType: 'supervision-action',
         resourceId: id,
-        details: { sessionId: a.sessionId, fields, ...(dto.doneOn !== undefined ? { doneOn: dto.doneOn } : {}), ...(dto.dueOn !== undefined ? { dueOn: dto.dueOn } : {}) },
+        details: {
+          sessionId: a.sessionId,
+          fields,
+          ...(dto.doneOn !== undefined ? { doneOn: dto.doneOn } : {}),
+          ...(dto.dueOn !== undefined ? { dueOn: dto.dueOn } : {}),
+        },
       });
       return this.actionDto(await this.loadAction(m, id));
     });
@@ -217,11 +297,13 @@ export class SupervisionService {
     const today = this.today();
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const where = new SqlWhere();
-    if (!this.access.hasRole(actor, 'supervision.read')) where.add('(a.owner_user_id = ? OR s.supervisor_user_id = ? OR p.user_id = ?)', actor.userId);
+    if (!this.access.hasRole(actor, 'supervision.read'))
+      where.add('(a.owner_user_id = ? OR s.supervisor_user_id = ? OR p.user_id = ?)', actor.userId);
     if (q.owner) where.add('a.owner_user_id = ?', q.owner === 'me' ? actor.userId : q.owner.toLowerCase());
     if (q.open !== undefined) where.raw(q.open ? 'a.done_on IS NULL' : 'a.done_on IS NOT NULL');
     // The same definition as actionOverdue(): open, with a due date before today.
-    if (q.overdue !== undefined) where.add(`${q.overdue ? '' : 'NOT '}(a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on < ?::date)`, today);
+    if (q.overdue !== undefined)
+      where.add(`${q.overdue ? '' : 'NOT '}(a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on < ?::date)`, today);
     if (q.sessionId) where.add('a.session_id = ?', q.sessionId);
     if (q.superviseeId) where.add('s.supervisee_id = ?', q.superviseeId);
     if (q.cursor) {
@@ -233,7 +315,12 @@ export class SupervisionService {
       `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} ${where} ORDER BY ${ACTION_DUE_KEY}, a.id LIMIT ${limitParam}`,
       where.params,
     );
-    return pageOf(rows, limit, (r) => [r.dueOn ?? '9999-12-31', r.id], (r) => this.actionDto(r, today));
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.dueOn ?? '9999-12-31', r.id],
+      (r) => this.actionDto(r, today),
+    );
   }
 
   /**
@@ -246,7 +333,14 @@ export class SupervisionService {
     if (!this.access.hasRole(actor, 'supervision.read')) where.add('p.user_id = ?', actor.userId);
     if (q.team) where.add('p.team = ?', q.team);
     // The last session of a type that counts (supervision.rules) held on or before today, as lastProfessionalSupervision().
-    const rows: Array<{ id: string; displayName: string; team: string | null; intervalDays: number; createdAt: Date; lastProfessionalOn: string | null }> = await this.db.manager.query(
+    const rows: Array<{
+      id: string;
+      displayName: string;
+      team: string | null;
+      intervalDays: number;
+      createdAt: Date;
+      lastProfessionalOn: string | null;
+    }> = await this.db.manager.query(
       `SELECT p.id, u.display_name AS "displayName", p.team, p.supervision_interval_days AS "intervalDays", p.created_at AS "createdAt",
               (SELECT to_char(max(s.held_on), 'YYYY-MM-DD') FROM supervision_sessions s
                 WHERE s.supervisee_id = p.id AND s.type = ANY($1::text[]) AND s.held_on <= $2::date) AS "lastProfessionalOn"
@@ -260,7 +354,14 @@ export class SupervisionService {
         practitionerId: r.id,
         displayName: r.displayName,
         team: r.team,
-        ...supervisionDue({ lastProfessionalOn: r.lastProfessionalOn, intervalDays: r.intervalDays, recordCreatedOn: localDate(r.createdAt, this.config.timeZone) }, today),
+        ...supervisionDue(
+          {
+            lastProfessionalOn: r.lastProfessionalOn,
+            intervalDays: r.intervalDays,
+            recordCreatedOn: localDate(r.createdAt, this.config.timeZone),
+          },
+          today,
+        ),
       }))
       .filter((d) => !q.overdueOnly || d.status === 'overdue');
     items.sort((a, b) => b.daysOverdue - a.daysOverdue || a.daysUntilDue - b.daysUntilDue);
@@ -271,7 +372,11 @@ export class SupervisionService {
    * The supervision part of a reapproval portfolio: status, totals and counts per approval year, and the sessions
    * (date, type, length, supervisor). Notes are never selected. The caller has checked access to the practitioner.
    */
-  async portfolioRecord(m: EntityManager, practitioner: Pick<PractitionerEntity, 'id' | 'supervisionIntervalDays' | 'createdAt'>, approvalYears: ApprovalComplianceDto[]): Promise<PortfolioSupervisionDto> {
+  async portfolioRecord(
+    m: EntityManager,
+    practitioner: Pick<PractitionerEntity, 'id' | 'supervisionIntervalDays' | 'createdAt'>,
+    approvalYears: ApprovalComplianceDto[],
+  ): Promise<PortfolioSupervisionDto> {
     const today = this.today();
     const sessions: Array<SessionFacts & { id: string; supervisorName: string }> = await m.query(
       `SELECT s.id, to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", s.type, s.duration_minutes AS "durationMinutes", su.display_name AS "supervisorName"
@@ -281,12 +386,27 @@ export class SupervisionService {
     );
     const last = lastProfessionalSupervision(sessions, today);
     return {
-      status: supervisionDue({ lastProfessionalOn: last, intervalDays: practitioner.supervisionIntervalDays, recordCreatedOn: localDate(practitioner.createdAt, this.config.timeZone) }, today),
+      status: supervisionDue(
+        {
+          lastProfessionalOn: last,
+          intervalDays: practitioner.supervisionIntervalDays,
+          recordCreatedOn: localDate(practitioner.createdAt, this.config.timeZone),
+        },
+        today,
+      ),
       totals: tallySessions(sessions, '0001-01-01', '9999-12-31'),
       byApprovalYear: approvalYears.flatMap((a) =>
-        a.years.filter((y) => y.from <= today).map((y) => ({ approvalId: a.approvalId, year: y.year, from: y.from, to: y.to, ...tallySessions(sessions, y.from, y.to) })),
+        a.years
+          .filter((y) => y.from <= today)
+          .map((y) => ({ approvalId: a.approvalId, year: y.year, from: y.from, to: y.to, ...tallySessions(sessions, y.from, y.to) })),
       ),
-      sessions: sessions.map((s) => ({ id: s.id, heldOn: s.heldOn, type: s.type, durationMinutes: s.durationMinutes, supervisorName: s.supervisorName })),
+      sessions: sessions.map((s) => ({
+        id: s.id,
+        heldOn: s.heldOn,
+        type: s.type,
+        durationMinutes: s.durationMinutes,
+        supervisorName: s.supervisorName,
+      })),
     };
   }
 
@@ -297,13 +417,19 @@ export class SupervisionService {
   private refuseFuture(field: string, date: IsoDate, code: string, what: string): void {
     const today = this.today();
     if (date > today) {
-      throw new UnprocessableProblem(`${what}: ${field} ${date} is after today (${today}, ${this.config.timeZone}).`, code, { errors: [{ field, messages: [`must not be after today (${today})`] }] });
+      throw new UnprocessableProblem(`${what}: ${field} ${date} is after today (${today}, ${this.config.timeZone}).`, code, {
+        errors: [{ field, messages: [`must not be after today (${today})`] }],
+      });
     }
   }
 
   private refuseDueBeforeSession(field: string, dueOn: IsoDate | undefined | null, heldOn: IsoDate): void {
     if (dueOn && dueOn < heldOn) {
-      throw new UnprocessableProblem(`An action cannot be due (${dueOn}) before the session that agreed it (${heldOn}).`, 'action-due-before-session', { errors: [{ field, messages: ['must not be before the session'] }] });
+      throw new UnprocessableProblem(
+        `An action cannot be due (${dueOn}) before the session that agreed it (${heldOn}).`,
+        'action-due-before-session',
+        { errors: [{ field, messages: ['must not be before the session'] }] },
+      );
     }
   }
 
@@ -314,7 +440,12 @@ export class SupervisionService {
 
   private async requireSupervisorOrManager(actor: Actor, supervisorUserId: string, sessionId: string): Promise<void> {
     if (this.access.hasRole(actor, 'supervision.write')) return;
-    await this.access.require(actor, 'supervision.write', { owns: supervisorUserId === actor.userId }, { type: 'supervision-session', id: sessionId });
+    await this.access.require(
+      actor,
+      'supervision.write',
+      { owns: supervisorUserId === actor.userId },
+      { type: 'supervision-session', id: sessionId },
+    );
   }
 
   /**
@@ -329,16 +460,30 @@ export class SupervisionService {
   }
 
   /** Shapes sessions for this reader, withholding notes they may not see and auditing each read of notes (same transaction). */
-  private async present(m: EntityManager, actor: Actor, rows: SessionRow[], options: { auditReads: boolean }): Promise<SupervisionSessionDto[]> {
+  private async present(
+    m: EntityManager,
+    actor: Actor,
+    rows: SessionRow[],
+    options: { auditReads: boolean },
+  ): Promise<SupervisionSessionDto[]> {
     const today = this.today();
     const actions = rows.length
-      ? ((await m.query(`SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} WHERE a.session_id = ANY($1::uuid[]) ORDER BY ${ACTION_DUE_KEY}, a.id`, [rows.map((r) => r.id)])) as ActionRow[])
+      ? ((await m.query(
+          `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} WHERE a.session_id = ANY($1::uuid[]) ORDER BY ${ACTION_DUE_KEY}, a.id`,
+          [rows.map((r) => r.id)],
+        )) as ActionRow[])
       : [];
     const out: SupervisionSessionDto[] = [];
     for (const r of rows) {
       const basis = this.notesBasis(actor, r);
       if (basis && r.notes !== null && options.auditReads) {
-        await this.audit.record(m, { action: 'supervision.read-notes', resourceType: 'supervision-session', resourceId: r.id, accessBasis: basis, details: { superviseeId: r.superviseeId } });
+        await this.audit.record(m, {
+          action: 'supervision.read-notes',
+          resourceType: 'supervision-session',
+          resourceId: r.id,
+          accessBasis: basis,
+          details: { superviseeId: r.superviseeId },
+        });
       }
       out.push({
         id: r.id,
@@ -364,15 +509,25 @@ export class SupervisionService {
     try {
       return await this.practitioners.find(m, practitionerId);
     } catch (err) {
-      if (err instanceof NotFoundProblem) throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'supervisee-not-found', { errors: [{ field: 'superviseeId', messages: ['must be an existing practitioner'] }] });
+      if (err instanceof NotFoundProblem)
+        throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'supervisee-not-found', {
+          errors: [{ field: 'superviseeId', messages: ['must be an existing practitioner'] }],
+        });
       throw err;
     }
   }
 
   private async insertAction(m: EntityManager, sessionId: string, a: CreateSupervisionActionDto): Promise<string> {
     const repo = m.getRepository(SupervisionActionEntity);
-    const saved = await repo.save(repo.create({ sessionId, description: a.description, ownerUserId: a.ownerUserId, dueOn: a.dueOn ?? null, doneOn: null }));
-    await this.audit.record(m, { action: 'supervision-action.create', resourceType: 'supervision-action', resourceId: saved.id, details: { sessionId, ownerUserId: a.ownerUserId, dueOn: a.dueOn ?? null } });
+    const saved = await repo.save(
+      repo.create({ sessionId, description: a.description, ownerUserId: a.ownerUserId, dueOn: a.dueOn ?? null, doneOn: null }),
+    );
+    await this.audit.record(m, {
+      action: 'supervision-action.create',
+      resourceType: 'supervision-action',
+      resourceId: saved.id,
+      details: { sessionId, ownerUserId: a.ownerUserId, dueOn: a.dueOn ?? null },
+    });
     return saved.id;
   }
 

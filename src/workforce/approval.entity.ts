@@ -9,7 +9,10 @@ import { PractitionerEntity } from './practitioner.entity';
 @Entity('approvals')
 @Check('approvals_period', `ends_on >= starts_on`)
 @Check('approvals_end', `(ended_on IS NULL) = (end_reason IS NULL)`)
-@Exclusion('approvals_no_overlap', `USING gist ("practitioner_id" WITH =, daterange("starts_on", coalesce("ended_on", "ends_on"), '[]') WITH &&)`)
+@Exclusion(
+  'approvals_no_overlap',
+  `USING gist ("practitioner_id" WITH =, daterange("starts_on", coalesce("ended_on", "ends_on"), '[]') WITH &&)`,
+)
 @Index('approvals_practitioner_idx', ['practitionerId', 'startsOn'])
 @Index('approvals_ends_on_idx', ['endsOn'])
 export class ApprovalEntity {

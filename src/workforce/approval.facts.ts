@@ -12,7 +12,11 @@ export interface ApprovalRecord extends ApprovalFacts {
 /** Approvals with their suspensions, for the given practitioners (oldest first), as the rules take them. */
 export async function loadApprovals(m: EntityManager, practitionerIds: string[], approvalId?: string): Promise<ApprovalRecord[]> {
   if (!practitionerIds.length && !approvalId) return [];
-  const rows: Array<Omit<ApprovalRecord, 'suspensions'> & { suspensions: Array<{ id: string; startsAt: string; endsAt: string | null; reason: string; liftReason: string | null }> }> = await m.query(
+  const rows: Array<
+    Omit<ApprovalRecord, 'suspensions'> & {
+      suspensions: Array<{ id: string; startsAt: string; endsAt: string | null; reason: string; liftReason: string | null }>;
+    }
+  > = await m.query(
     `SELECT a.id, a.practitioner_id AS "practitionerId", a.approving_authority AS "approvingAuthority",
             to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
             to_char(a.ended_on, 'YYYY-MM-DD') AS "endedOn", a.end_reason AS "endReason", a.conditions, a.version,
@@ -25,6 +29,12 @@ export async function loadApprovals(m: EntityManager, practitionerIds: string[],
   );
   return rows.map((r) => ({
     ...r,
-    suspensions: r.suspensions.map((s) => ({ id: s.id, startsAt: new Date(s.startsAt), endsAt: s.endsAt ? new Date(s.endsAt) : null, reason: s.reason, liftReason: s.liftReason })),
+    suspensions: r.suspensions.map((s) => ({
+      id: s.id,
+      startsAt: new Date(s.startsAt),
+      endsAt: s.endsAt ? new Date(s.endsAt) : null,
+      reason: s.reason,
+      liftReason: s.liftReason,
+    })),
   }));
 }

@@ -5,7 +5,17 @@ import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
-import { ApprovalDto, ApprovalListDto, CreateApprovalDto, EndApprovalDto, LiftSuspensionDto, ReapprovalDueListDto, ReapprovalQuery, SuspendApprovalDto, UpdateApprovalDto } from './dto/approval.dto';
+import {
+  ApprovalDto,
+  ApprovalListDto,
+  CreateApprovalDto,
+  EndApprovalDto,
+  LiftSuspensionDto,
+  ReapprovalDueListDto,
+  ReapprovalQuery,
+  SuspendApprovalDto,
+  UpdateApprovalDto,
+} from './dto/approval.dto';
 import { ApprovalsService } from './approvals.service';
 
 @ApiTags('workforce')
@@ -15,7 +25,7 @@ export class ApprovalsController {
 
   @Get('practitioners/:id/approvals')
   @Authorize('practitioners.read')
-  @ApiOperation({ summary: 'The practitioner\'s approvals, oldest first, with suspensions and status now.' })
+  @ApiOperation({ summary: "The practitioner's approvals, oldest first, with suspensions and status now." })
   @ApiOkResponse({ type: ApprovalListDto })
   async list(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<ApprovalListDto> {
     return { items: await this.approvals.list(actor, id) };
@@ -27,7 +37,11 @@ export class ApprovalsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ApprovalDto })
   @ApiUnprocessableEntityResponse({ description: 'Longer than five years, or ending before it starts (findings with rule ids).' })
-  async create(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateApprovalDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ApprovalDto> {
+  async create(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateApprovalDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ApprovalDto> {
     const a = await this.approvals.create(id, dto);
     reply.header('etag', etagFor(a.version)).header('location', `/practitioners/${id}/approvals`);
     return a;
@@ -35,10 +49,15 @@ export class ApprovalsController {
 
   @Patch('approvals/:approvalId')
   @Authorize('practitioners.write')
-  @ApiOperation({ summary: 'Change an approval\'s end date (still at most five years) or conditions.' })
+  @ApiOperation({ summary: "Change an approval's end date (still at most five years) or conditions." })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ApprovalDto })
-  async update(@Param('approvalId', new ParseUUIDPipe()) approvalId: string, @Body() dto: UpdateApprovalDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<ApprovalDto> {
+  async update(
+    @Param('approvalId', new ParseUUIDPipe()) approvalId: string,
+    @Body() dto: UpdateApprovalDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ApprovalDto> {
     const a = await this.approvals.update(approvalId, dto, version);
     reply.header('etag', etagFor(a.version));
     return a;
@@ -48,7 +67,11 @@ export class ApprovalsController {
   @Authorize('practitioners.write')
   @ApiOperation({ summary: 'Suspend an approval (AMHP-07): the AMHP may not act until it is lifted.' })
   @ApiCreatedResponse({ type: ApprovalDto })
-  suspend(@CurrentActor() actor: Actor, @Param('approvalId', new ParseUUIDPipe()) approvalId: string, @Body() dto: SuspendApprovalDto): Promise<ApprovalDto> {
+  suspend(
+    @CurrentActor() actor: Actor,
+    @Param('approvalId', new ParseUUIDPipe()) approvalId: string,
+    @Body() dto: SuspendApprovalDto,
+  ): Promise<ApprovalDto> {
     return this.approvals.suspend(actor, approvalId, dto);
   }
 
@@ -57,7 +80,11 @@ export class ApprovalsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift a suspension.' })
   @ApiOkResponse({ type: ApprovalDto })
-  lift(@Param('approvalId', new ParseUUIDPipe()) approvalId: string, @Param('suspensionId', new ParseUUIDPipe()) suspensionId: string, @Body() dto: LiftSuspensionDto): Promise<ApprovalDto> {
+  lift(
+    @Param('approvalId', new ParseUUIDPipe()) approvalId: string,
+    @Param('suspensionId', new ParseUUIDPipe()) suspensionId: string,
+    @Body() dto: LiftSuspensionDto,
+  ): Promise<ApprovalDto> {
     return this.approvals.lift(approvalId, suspensionId, dto);
   }
 
@@ -72,7 +99,9 @@ export class ApprovalsController {
 
   @Get('approvals/reapproval-due')
   @Authorize('practitioners.write')
-  @ApiOperation({ summary: 'Approvals ending soon, with the reminder stage reached (APPROVAL_REMINDER_DAYS) and whether a renewal is in place.' })
+  @ApiOperation({
+    summary: 'Approvals ending soon, with the reminder stage reached (APPROVAL_REMINDER_DAYS) and whether a renewal is in place.',
+  })
   @ApiOkResponse({ type: ReapprovalDueListDto })
   async due(@Query() q: ReapprovalQuery): Promise<ReapprovalDueListDto> {
     return { items: await this.approvals.reapprovalDue(q.withinDays) };

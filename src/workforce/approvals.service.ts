@@ -10,7 +10,15 @@ import { Db } from '../database/db';
 import { addDays, daysBetween, localDate } from '../statute/time';
 import { ApprovalRecord, loadApprovals } from './approval.facts';
 import { ApprovalSuspensionEntity } from './approval.entity';
-import { ApprovalDto, CreateApprovalDto, EndApprovalDto, LiftSuspensionDto, ReapprovalDueDto, SuspendApprovalDto, UpdateApprovalDto } from './dto/approval.dto';
+import {
+  ApprovalDto,
+  CreateApprovalDto,
+  EndApprovalDto,
+  LiftSuspensionDto,
+  ReapprovalDueDto,
+  SuspendApprovalDto,
+  UpdateApprovalDto,
+} from './dto/approval.dto';
 import { PractitionersService } from './practitioners.service';
 import { approvalPeriodFindings, approvalStatus, Finding, reminderStage } from './workforce.rules';
 
@@ -46,11 +54,19 @@ export class ApprovalsService {
         )
         .catch((err) => {
           if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01') {
-            throw new ConflictProblem('This approval overlaps another approval of the same practitioner; end or shorten that one first.', 'approval-overlap');
+            throw new ConflictProblem(
+              'This approval overlaps another approval of the same practitioner; end or shorten that one first.',
+              'approval-overlap',
+            );
           }
           throw err;
         });
-      await this.audit.record(m, { action: 'approval.create', resourceType: 'approval', resourceId: row.id, details: { practitionerId, startsOn: dto.startsOn, endsOn: dto.endsOn } });
+      await this.audit.record(m, {
+        action: 'approval.create',
+        resourceType: 'approval',
+        resourceId: row.id,
+        details: { practitionerId, startsOn: dto.startsOn, endsOn: dto.endsOn },
+      });
       return this.dto(await this.load(m, row.id));
     });
   }
@@ -61,16 +77,24 @@ export class ApprovalsService {
       assertVersion(expectedVersion, a.version);
       if (a.endedOn) throw new ConflictProblem('An approval that has been ended cannot be changed.', 'approval-ended');
       if (dto.endsOn) rejectFindings(approvalPeriodFindings(a.startsOn, dto.endsOn));
-      const [rows] = await m.query(
-        `UPDATE approvals SET ends_on = coalesce($3, ends_on), conditions = CASE WHEN $5 THEN $4 ELSE conditions END, version = version + 1
+      const [rows] = await m
+        .query(
+          `UPDATE approvals SET ends_on = coalesce($3, ends_on), conditions = CASE WHEN $5 THEN $4 ELSE conditions END, version = version + 1
           WHERE id = $1 AND version = $2 RETURNING id`,
-        [id, a.version, dto.endsOn ?? null, dto.conditions ?? null, dto.conditions !== undefined],
-      ).catch((err) => {
-        if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01') throw new ConflictProblem('The new end date overlaps a later approval.', 'approval-overlap');
-        throw err;
-      });
+          [id, a.version, dto.endsOn ?? null, dto.conditions ?? null, dto.conditions !== undefined],
+        )
+        .catch((err) => {
+          if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01')
+            throw new ConflictProblem('The new end date overlaps a later approval.', 'approval-overlap');
+          throw err;
+        });
       if (!rows.length) throw new PreconditionFailedProblem();
-      await this.audit.record(m, { action: 'approval.update', resourceType: 'approval', resourceId: id, details: { fields: Object.keys(dto), ...(dto.endsOn ? { endsOn: dto.endsOn } : {}) } });
+      await this.audit.record(m, {
+        action: 'approval.update',
+        resourceType: 'approval',
+        resourceId: id,
+        details: { fields: Object.keys(dto), ...(dto.endsOn ? { endsOn: dto.endsOn } : {}) },
+      });
       return this.dto(await this.load(m, id));
     });
   }
@@ -83,9 +107,20 @@ export class ApprovalsService {
       if (a.suspensions.some((s) => s.endsAt === null || s.endsAt > startsAt)) {
         throw new ConflictProblem('The approval is already suspended at that time; lift that suspension first.', 'already-suspended');
       }
-      const s = await m.getRepository(ApprovalSuspensionEntity).save(m.getRepository(ApprovalSuspensionEntity).create({ approvalId: id, startsAt, endsAt: null, reason: dto.reason, liftReason: null, createdBy: actor.userId }));
+      const s = await m
+        .getRepository(ApprovalSuspensionEntity)
+        .save(
+          m
+            .getRepository(ApprovalSuspensionEntity)
+            .create({ approvalId: id, startsAt, endsAt: null, reason: dto.reason, liftReason: null, createdBy: actor.userId }),
+        );
       await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
-      await this.audit.record(m, { action: 'approval.suspend', resourceType: 'approval', resourceId: id, details: { suspensionId: s.id, startsAt: startsAt.toISOString() } });
+      await this.audit.record(m, {
+        action: 'approval.suspend',
+        resourceType: 'approval',
+        resourceId: id,
+        details: { suspensionId: s.id, startsAt: startsAt.toISOString() },
+      });
       return this.dto(await this.load(m, id));
     });
   }
@@ -100,7 +135,12 @@ export class ApprovalsService {
       if (endsAt <= s.startsAt) throw new UnprocessableProblem('A suspension cannot be lifted before it started.', 'lift-before-start');
       await m.query('UPDATE approval_suspensions SET ends_at = $2, lift_reason = $3 WHERE id = $1', [suspensionId, endsAt, dto.reason]);
       await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
-      await this.audit.record(m, { action: 'approval.lift-suspension', resourceType: 'approval', resourceId: id, details: { suspensionId, endsAt: endsAt.toISOString() } });
+      await this.audit.record(m, {
+        action: 'approval.lift-suspension',
+        resourceType: 'approval',
+        resourceId: id,
+        details: { suspensionId, endsAt: endsAt.toISOString() },
+      });
       return this.dto(await this.load(m, id));
     });
   }
@@ -113,7 +153,11 @@ export class ApprovalsService {
       if (dto.endedOn < a.startsOn || dto.endedOn > a.endsOn) {
         throw new UnprocessableProblem(`endedOn must fall within the approval (${a.startsOn} to ${a.endsOn}).`, 'end-outside-approval');
       }
-      await m.query('UPDATE approvals SET ended_on = $2, end_reason = $3, version = version + 1 WHERE id = $1', [id, dto.endedOn, dto.reason]);
+      await m.query('UPDATE approvals SET ended_on = $2, end_reason = $3, version = version + 1 WHERE id = $1', [
+        id,
+        dto.endedOn,
+        dto.reason,
+      ]);
       await this.audit.record(m, { action: 'approval.end', resourceType: 'approval', resourceId: id, details: { endedOn: dto.endedOn } });
       return this.dto(await this.load(m, id));
     });
@@ -124,14 +168,15 @@ export class ApprovalsService {
     const leadTimes = this.config.approvalReminderDays;
     const within = withinDays ?? Math.max(...leadTimes);
     const today = localDate(this.clock.now(), this.config.timeZone);
-    const rows: Array<{ approvalId: string; practitionerId: string; displayName: string; endsOn: string; renewed: boolean }> = await this.db.manager.query(
-      `SELECT a.id AS "approvalId", a.practitioner_id AS "practitionerId", u.display_name AS "displayName", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
+    const rows: Array<{ approvalId: string; practitionerId: string; displayName: string; endsOn: string; renewed: boolean }> =
+      await this.db.manager.query(
+        `SELECT a.id AS "approvalId", a.practitioner_id AS "practitionerId", u.display_name AS "displayName", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
               EXISTS (SELECT 1 FROM approvals n WHERE n.practitioner_id = a.practitioner_id AND n.starts_on = a.ends_on + 1 AND n.ended_on IS NULL) AS renewed
          FROM approvals a JOIN practitioners p ON p.id = a.practitioner_id JOIN users u ON u.id = p.user_id
         WHERE a.ended_on IS NULL AND p.active AND a.ends_on >= $1::date AND a.ends_on <= $2::date
         ORDER BY a.ends_on, u.display_name`,
-      [today, addDays(today, within)],
-    );
+        [today, addDays(today, within)],
+      );
     return rows.map((r) => {
       const daysLeft = daysBetween(today, r.endsOn);
       // Within the window asked for but before the longest lead time: no stage yet, shown as the window itself.
@@ -162,9 +207,14 @@ export class ApprovalsService {
       endedOn: a.endedOn,
       endReason: a.endReason,
       status: approvalStatus(a, this.clock.now(), this.config.timeZone),
-      suspensions: a.suspensions.map((s) => ({ id: s.id, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt?.toISOString() ?? null, reason: s.reason, liftReason: s.liftReason })),
+      suspensions: a.suspensions.map((s) => ({
+        id: s.id,
+        startsAt: s.startsAt.toISOString(),
+        endsAt: s.endsAt?.toISOString() ?? null,
+        reason: s.reason,
+        liftReason: s.liftReason,
+      })),
       version: a.version,
     };
   }
 }
-

@@ -30,15 +30,37 @@ export class EligibilityService {
     const p = await this.practitioners.find(m, practitionerId);
     const [approvals, records] = await Promise.all([loadApprovals(m, [practitionerId]), this.training.records(m, [practitionerId])]);
     return eligibility(
-      { from, to, now: this.clock.now(), profession: p.profession, registrationStatus: p.active ? p.registrationStatus : 'inactive', registrationCheckedOn: p.registrationCheckedOn, approvals, training: records.map(facts) },
+      {
+        from,
+        to,
+        now: this.clock.now(),
+        profession: p.profession,
+        registrationStatus: p.active ? p.registrationStatus : 'inactive',
+        registrationCheckedOn: p.registrationCheckedOn,
+        approvals,
+        training: records.map(facts),
+      },
       workforcePolicy(this.config),
     );
   }
 
   /** For a user account (allocation, rota): a user with no practitioner record is never eligible. */
-  async forUser(userId: string, from: Date, to: Date, m: EntityManager = this.db.manager): Promise<Eligibility & { practitionerId: string | null }> {
+  async forUser(
+    userId: string,
+    from: Date,
+    to: Date,
+    m: EntityManager = this.db.manager,
+  ): Promise<Eligibility & { practitionerId: string | null }> {
     const p = await this.practitioners.findByUser(userId, m);
-    if (!p) return { eligible: false, approvalId: null, practitionerId: null, findings: [{ code: 'not-a-practitioner', rule: 'AMHP-01', severity: 'hard', message: 'This user has no AMHP practitioner record.' }] };
+    if (!p)
+      return {
+        eligible: false,
+        approvalId: null,
+        practitionerId: null,
+        findings: [
+          { code: 'not-a-practitioner', rule: 'AMHP-01', severity: 'hard', message: 'This user has no AMHP practitioner record.' },
+        ],
+      };
     return { ...(await this.forPractitioner(p.id, from, to, m)), practitionerId: p.id };
   }
 
@@ -47,9 +69,11 @@ export class EligibilityService {
     await this.practitioners.requireReadable(actor, p.userId, practitionerId);
     const from = new Date(fromRaw);
     const to = new Date(toRaw);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new UnprocessableProblem('from and to must be valid instants.', 'bad-period');
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+      throw new UnprocessableProblem('from and to must be valid instants.', 'bad-period');
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > 366 * 86_400_000) throw new UnprocessableProblem('A period can be at most a year long.', 'bad-period');
+    if (to.getTime() - from.getTime() > 366 * 86_400_000)
+      throw new UnprocessableProblem('A period can be at most a year long.', 'bad-period');
     const result = await this.forPractitioner(practitionerId, from, to);
     return { practitionerId, from: from.toISOString(), to: to.toISOString(), ...result };
   }

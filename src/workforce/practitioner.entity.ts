@@ -2,7 +2,13 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn,
 import { UserEntity } from '../auth/user.entity';
 
 /** Professions from which an AMHP may be approved (SI 2008/1206 Sch 1, AMHP-03). A doctor never may (AMHP-04). */
-export const PROFESSIONS = ['social-worker', 'mental-health-nurse', 'learning-disability-nurse', 'occupational-therapist', 'psychologist'] as const;
+export const PROFESSIONS = [
+  'social-worker',
+  'mental-health-nurse',
+  'learning-disability-nurse',
+  'occupational-therapist',
+  'psychologist',
+] as const;
 export type Profession = (typeof PROFESSIONS)[number];
 
 export const REGISTRATION_STATUSES = ['active', 'suspended', 'lapsed', 'removed'] as const;
@@ -10,7 +16,10 @@ export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
 /** An AMHP (or trainee) as the hub knows them: profession, registration, team, hours, rota skills. */
 @Entity('practitioners')
-@Check('practitioners_profession', `profession IN ('social-worker','mental-health-nurse','learning-disability-nurse','occupational-therapist','psychologist')`)
+@Check(
+  'practitioners_profession',
+  `profession IN ('social-worker','mental-health-nurse','learning-disability-nurse','occupational-therapist','psychologist')`,
+)
 @Check('practitioners_registration_status', `registration_status IN ('active','suspended','lapsed','removed')`)
 @Check('practitioners_fte', `fte > 0 AND fte <= 1`)
 @Check('practitioners_supervision_interval', `supervision_interval_days BETWEEN 7 AND 365`)
@@ -42,10 +51,20 @@ export class PractitionerEntity {
   @Column('text', { nullable: true })
   team: string | null;
 
-  @Column('numeric', { precision: 3, scale: 2, default: 1, transformer: { to: (v: number) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column('numeric', {
+    precision: 3,
+    scale: 2,
+    default: 1,
+    transformer: { to: (v: number) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
   fte: number;
 
-  @Column('numeric', { precision: 4, scale: 1, nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column('numeric', {
+    precision: 4,
+    scale: 1,
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
   contractedHoursPerWeek: number | null;
 
   /** Tags the rota matches shift requirements against: `senior`, `night`, `practice-educator`, `BIA`. */

@@ -6,7 +6,13 @@ import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
-import { CreatePractitionerDto, PractitionerDto, PractitionerPageDto, PractitionerQuery, UpdatePractitionerDto } from './dto/practitioner.dto';
+import {
+  CreatePractitionerDto,
+  PractitionerDto,
+  PractitionerPageDto,
+  PractitionerQuery,
+  UpdatePractitionerDto,
+} from './dto/practitioner.dto';
 import { EligibilityDto, EligibilityQuery } from './dto/training.dto';
 import { EligibilityService } from './eligibility.service';
 import { PractitionersService } from './practitioners.service';
@@ -43,7 +49,11 @@ export class PractitionersController {
   @Authorize('practitioners.read')
   @ApiOperation({ summary: 'One practitioner, with the status of their current approval.' })
   @ApiOkResponse({ type: PractitionerDto })
-  async get(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<PractitionerDto> {
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PractitionerDto> {
     const p = await this.practitioners.get(actor, id);
     reply.header('etag', etagFor(p.version));
     return p;
@@ -54,7 +64,12 @@ export class PractitionersController {
   @ApiOperation({ summary: 'Change registration, team, hours, skills, supervision interval or active flag.' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: PractitionerDto })
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdatePractitionerDto, @IfMatchVersion() version: number | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<PractitionerDto> {
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdatePractitionerDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PractitionerDto> {
     const p = await this.practitioners.update(id, dto, version);
     reply.header('etag', etagFor(p.version));
     return p;

@@ -41,12 +41,17 @@ export class PractitionersService {
   async create(dto: CreatePractitionerDto): Promise<PractitionerDto> {
     // AMHP-04 (s.114(2)): a registered medical practitioner cannot be approved as an AMHP.
     if (dto.profession === 'doctor') {
-      throw new UnprocessableProblem('A registered medical practitioner cannot be approved as an AMHP (MHA 1983 s.114(2)).', 'doctor-cannot-be-amhp', { findings: [{ code: 'doctor-cannot-be-amhp', rule: 'AMHP-04', severity: 'hard', message: 'A doctor cannot be an AMHP.' }] });
+      throw new UnprocessableProblem(
+        'A registered medical practitioner cannot be approved as an AMHP (MHA 1983 s.114(2)).',
+        'doctor-cannot-be-amhp',
+        { findings: [{ code: 'doctor-cannot-be-amhp', rule: 'AMHP-04', severity: 'hard', message: 'A doctor cannot be an AMHP.' }] },
+      );
     }
     const profession = dto.profession;
     return this.db.transaction(async (m) => {
       const existing = await m.getRepository(PractitionerEntity).findOne({ where: { userId: dto.userId } });
-      if (existing) throw new ConflictProblem('This user already has a practitioner record.', 'practitioner-exists', { existingId: existing.id });
+      if (existing)
+        throw new ConflictProblem('This user already has a practitioner record.', 'practitioner-exists', { existingId: existing.id });
       const repo = m.getRepository(PractitionerEntity);
       const p = await repo.save(
         repo.create({
@@ -65,7 +70,12 @@ export class PractitionersService {
           active: true,
         }),
       );
-      await this.audit.record(m, { action: 'practitioner.create', resourceType: 'practitioner', resourceId: p.id, details: { userId: dto.userId, profession: dto.profession } });
+      await this.audit.record(m, {
+        action: 'practitioner.create',
+        resourceType: 'practitioner',
+        resourceId: p.id,
+        details: { userId: dto.userId, profession: dto.profession },
+      });
       return this.load(m, p.id);
     });
   }
@@ -89,7 +99,12 @@ export class PractitionersService {
       where.params,
     );
     const statuses = await this.approvalSummaries(rows.map((r) => r.id));
-    return pageOf(rows, limit, (r) => [r.displayName.toLowerCase(), r.id], (r) => this.dto(r, statuses.get(r.id)));
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.displayName.toLowerCase(), r.id],
+      (r) => this.dto(r, statuses.get(r.id)),
+    );
   }
 
   /** One practitioner, for a manager or for the AMHP themselves. */
@@ -101,7 +116,12 @@ export class PractitionersService {
 
   /** Own-record check (practitioners.read for amhp): other modules call it for a practitioner's sub-records. */
   async requireReadable(actor: Actor, ownerUserId: string, practitionerId: string): Promise<void> {
-    await this.access.require(actor, 'practitioners.read', { owns: ownerUserId === actor.userId }, { type: 'practitioner', id: practitionerId });
+    await this.access.require(
+      actor,
+      'practitioners.read',
+      { owns: ownerUserId === actor.userId },
+      { type: 'practitioner', id: practitionerId },
+    );
   }
 
   async update(id: string, dto: UpdatePractitionerDto, expectedVersion: number | undefined): Promise<PractitionerDto> {
@@ -125,9 +145,18 @@ export class PractitionersService {
       if (!fields.length) return this.load(m, id);
       const params: unknown[] = [id, current.version, ...fields.map((f) => dto[f])];
       const sets = fields.map((f, i) => `${columns[f]} = $${i + 3}`);
-      const [rows] = await m.query(`UPDATE practitioners SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`, params);
-      if (!rows.length) throw new PreconditionFailedProblem('The practitioner was changed by someone else meanwhile; fetch it again and retry.');
-      await this.audit.record(m, { action: 'practitioner.update', resourceType: 'practitioner', resourceId: id, details: { fields, ...(dto.registrationStatus ? { registrationStatus: dto.registrationStatus } : {}) } });
+      const [rows] = await m.query(
+        `UPDATE practitioners SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+        params,
+      );
+      if (!rows.length)
+        throw new PreconditionFailedProblem('The practitioner was changed by someone else meanwhile; fetch it again and retry.');
+      await this.audit.record(m, {
+        action: 'practitioner.update',
+        resourceType: 'practitioner',
+        resourceId: id,
+        details: { fields, ...(dto.registrationStatus ? { registrationStatus: dto.registrationStatus } : {}) },
+      });
       return this.load(m, id);
     });
   }
@@ -143,14 +172,20 @@ export class PractitionersService {
   }
 
   async load(m: EntityManager, id: string): Promise<PractitionerDto> {
-    const rows: PractitionerRow[] = await m.query(`SELECT ${COLUMNS} FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.id = $1`, [id]);
+    const rows: PractitionerRow[] = await m.query(
+      `SELECT ${COLUMNS} FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.id = $1`,
+      [id],
+    );
     if (!rows.length) throw new NotFoundProblem('Practitioner', id);
     const statuses = await this.approvalSummaries([id], m);
     return this.dto(rows[0], statuses.get(id));
   }
 
   /** The status now of each practitioner's current (or most recent) approval. */
-  private async approvalSummaries(ids: string[], m: EntityManager = this.db.manager): Promise<Map<string, { status: string; endsOn: string }>> {
+  private async approvalSummaries(
+    ids: string[],
+    m: EntityManager = this.db.manager,
+  ): Promise<Map<string, { status: string; endsOn: string }>> {
     const now = this.clock.now();
     const today = localDate(now, this.config.timeZone);
     const latest = new Map<string, ApprovalRecord>();

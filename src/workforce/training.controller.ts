@@ -16,7 +16,11 @@ export class TrainingController {
   @ApiOperation({ summary: 'Record refresher training (hours, provider, topic, mental-health specific).' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: TrainingRecordDto })
-  add(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateTrainingDto): Promise<TrainingRecordDto> {
+  add(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateTrainingDto,
+  ): Promise<TrainingRecordDto> {
     return this.training.add(actor, id, dto);
   }
 

@@ -15,7 +15,16 @@ import { effectiveEnd, TrainingFacts, trainingByApprovalYear } from './workforce
 import { workforcePolicy } from './workforce.policy';
 
 function dto(r: TrainingRecordEntity): TrainingRecordDto {
-  return { id: r.id, practitionerId: r.practitionerId, completedOn: r.completedOn, hours: r.hours, provider: r.provider, topic: r.topic, mentalHealthSpecific: r.mentalHealthSpecific, notes: r.notes };
+  return {
+    id: r.id,
+    practitionerId: r.practitionerId,
+    completedOn: r.completedOn,
+    hours: r.hours,
+    provider: r.provider,
+    topic: r.topic,
+    mentalHealthSpecific: r.mentalHealthSpecific,
+    notes: r.notes,
+  };
 }
 
 /** Refresher training records and compliance against the yearly requirement (AMHP-06). */
@@ -33,8 +42,24 @@ export class TrainingService {
     return this.db.transaction(async (m) => {
       await this.practitioners.find(m, practitionerId);
       const repo = m.getRepository(TrainingRecordEntity);
-      const r = await repo.save(repo.create({ practitionerId, completedOn: body.completedOn, hours: body.hours, provider: body.provider, topic: body.topic, mentalHealthSpecific: body.mentalHealthSpecific ?? true, notes: body.notes ?? null, recordedBy: actor.userId }));
-      await this.audit.record(m, { action: 'training.add', resourceType: 'training-record', resourceId: r.id, details: { practitionerId, hours: body.hours, completedOn: body.completedOn } });
+      const r = await repo.save(
+        repo.create({
+          practitionerId,
+          completedOn: body.completedOn,
+          hours: body.hours,
+          provider: body.provider,
+          topic: body.topic,
+          mentalHealthSpecific: body.mentalHealthSpecific ?? true,
+          notes: body.notes ?? null,
+          recordedBy: actor.userId,
+        }),
+      );
+      await this.audit.record(m, {
+        action: 'training.add',
+        resourceType: 'training-record',
+        resourceId: r.id,
+        details: { practitionerId, hours: body.hours, completedOn: body.completedOn },
+      });
       return dto(r);
     });
   }
@@ -44,7 +69,12 @@ export class TrainingService {
       const r = await m.getRepository(TrainingRecordEntity).findOne({ where: { id } });
       if (!r) throw new NotFoundProblem('Training record', id);
       await m.getRepository(TrainingRecordEntity).delete({ id });
-      await this.audit.record(m, { action: 'training.remove', resourceType: 'training-record', resourceId: id, details: { practitionerId: r.practitionerId, hours: r.hours, completedOn: r.completedOn } });
+      await this.audit.record(m, {
+        action: 'training.remove',
+        resourceType: 'training-record',
+        resourceId: id,
+        details: { practitionerId: r.practitionerId, hours: r.hours, completedOn: r.completedOn },
+      });
     });
   }
 
@@ -71,8 +101,14 @@ export class TrainingService {
     const people: Array<{ id: string; displayName: string; team: string | null }> = await m.query(
       `SELECT p.id, u.display_name AS "displayName", p.team FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.active ORDER BY lower(u.display_name)`,
     );
-    const approvals = await loadApprovals(m, people.map((p) => p.id));
-    const records = await this.records(m, people.map((p) => p.id));
+    const approvals = await loadApprovals(
+      m,
+      people.map((p) => p.id),
+    );
+    const records = await this.records(
+      m,
+      people.map((p) => p.id),
+    );
     const policy = workforcePolicy(this.config);
     const out: TrainingShortfallDto[] = [];
     for (const person of people) {
@@ -83,7 +119,17 @@ export class TrainingService {
       const current = years.findIndex((y) => y.from <= today && today <= y.to);
       for (const y of [years[current - 1], years[current]]) {
         if (!y || (y.status !== 'short' && y.status !== 'in-progress')) continue;
-        out.push({ practitionerId: person.id, displayName: person.displayName, team: person.team, approvalYear: y.year, dueBy: y.to, hours: y.hours, shortfallHours: y.shortfallHours, mentalHealthShortfallHours: y.mentalHealthShortfallHours, status: y.status });
+        out.push({
+          practitionerId: person.id,
+          displayName: person.displayName,
+          team: person.team,
+          approvalYear: y.year,
+          dueBy: y.to,
+          hours: y.hours,
+          shortfallHours: y.shortfallHours,
+          mentalHealthShortfallHours: y.mentalHealthShortfallHours,
+          status: y.status,
+        });
       }
     }
     return out.sort((a, b) => (a.status === b.status ? a.dueBy.localeCompare(b.dueBy) : a.status === 'short' ? -1 : 1));
@@ -91,7 +137,12 @@ export class TrainingService {
 
   async records(m: EntityManager, practitionerIds: string[]): Promise<TrainingRecordEntity[]> {
     if (!practitionerIds.length) return [];
-    return m.getRepository(TrainingRecordEntity).createQueryBuilder('t').where('t.practitioner_id = ANY(:ids)', { ids: practitionerIds }).orderBy('t.completed_on', 'ASC').getMany();
+    return m
+      .getRepository(TrainingRecordEntity)
+      .createQueryBuilder('t')
+      .where('t.practitioner_id = ANY(:ids)', { ids: practitionerIds })
+      .orderBy('t.completed_on', 'ASC')
+      .getMany();
   }
 }
 

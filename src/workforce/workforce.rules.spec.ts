@@ -1,5 +1,16 @@
 import fc from 'fast-check';
-import { ApprovalFacts, approvalPeriodFindings, approvalStatus, eligibility, EligibilityFacts, maxApprovalEnd, reminderStage, TrainingFacts, trainingByApprovalYear, WorkforcePolicy } from './workforce.rules';
+import {
+  ApprovalFacts,
+  approvalPeriodFindings,
+  approvalStatus,
+  eligibility,
+  EligibilityFacts,
+  maxApprovalEnd,
+  reminderStage,
+  TrainingFacts,
+  trainingByApprovalYear,
+  WorkforcePolicy,
+} from './workforce.rules';
 
 const policy: WorkforcePolicy = {
   timeZone: 'Europe/London',
@@ -20,7 +31,11 @@ const approval = (over: Partial<ApprovalFacts> = {}): ApprovalFacts => ({
   ...over,
 });
 
-const training = (completedOn: string, hours: number, mentalHealthSpecific = true): TrainingFacts => ({ completedOn, hours, mentalHealthSpecific });
+const training = (completedOn: string, hours: number, mentalHealthSpecific = true): TrainingFacts => ({
+  completedOn,
+  hours,
+  mentalHealthSpecific,
+});
 
 const facts = (over: Partial<EligibilityFacts> = {}): EligibilityFacts => ({
   from: new Date('2026-11-21T22:00:00Z'),
@@ -60,22 +75,86 @@ describe('eligibility for a period', () => {
 
   it.each<[string, Partial<EligibilityFacts>, string[]]>([
     ['no approval at all', { approvals: [] }, ['hard:no-approval']],
-    ['an approval that ends mid-shift (night 22:00-09:00 across the last day)', { approvals: [approval({ endsOn: '2026-11-21' })] }, ['hard:approval-ends-during-period']],
+    [
+      'an approval that ends mid-shift (night 22:00-09:00 across the last day)',
+      { approvals: [approval({ endsOn: '2026-11-21' })] },
+      ['hard:approval-ends-during-period'],
+    ],
     ['an approval that starts mid-shift', { approvals: [approval({ startsOn: '2026-11-22' })] }, ['hard:approval-starts-during-period']],
     ['an approval ended early before the shift', { approvals: [approval({ endedOn: '2026-11-10' })] }, ['hard:no-approval']],
-    ['an approval ended early on the shift night', { approvals: [approval({ endedOn: '2026-11-21' })] }, ['hard:approval-ends-during-period']],
+    [
+      'an approval ended early on the shift night',
+      { approvals: [approval({ endedOn: '2026-11-21' })] },
+      ['hard:approval-ends-during-period'],
+    ],
     ['an approval that ended long ago', { approvals: [approval({ startsOn: '2018-01-01', endsOn: '2022-12-31' })] }, ['hard:no-approval']],
-    ['a suspension in the middle of the period', { approvals: [approval({ suspensions: [{ startsAt: new Date('2026-11-22T01:00:00Z'), endsAt: new Date('2026-11-22T03:00:00Z'), reason: 'registration under review' }] })] }, ['hard:approval-suspended']],
-    ['an open-ended suspension that started earlier', { approvals: [approval({ suspensions: [{ startsAt: new Date('2026-10-01T00:00:00Z'), endsAt: null, reason: 'regulator suspension' }] })] }, ['hard:approval-suspended']],
-    ['a suspension that was lifted before the period', { approvals: [approval({ suspensions: [{ startsAt: new Date('2026-10-01T00:00:00Z'), endsAt: new Date('2026-11-01T00:00:00Z'), reason: 'x' }] })] }, []],
-    ['a suspension that ends exactly when the period starts', { approvals: [approval({ suspensions: [{ startsAt: new Date('2026-11-01T00:00:00Z'), endsAt: new Date('2026-11-21T22:00:00Z'), reason: 'x' }] })] }, []],
+    [
+      'a suspension in the middle of the period',
+      {
+        approvals: [
+          approval({
+            suspensions: [
+              { startsAt: new Date('2026-11-22T01:00:00Z'), endsAt: new Date('2026-11-22T03:00:00Z'), reason: 'registration under review' },
+            ],
+          }),
+        ],
+      },
+      ['hard:approval-suspended'],
+    ],
+    [
+      'an open-ended suspension that started earlier',
+      {
+        approvals: [
+          approval({ suspensions: [{ startsAt: new Date('2026-10-01T00:00:00Z'), endsAt: null, reason: 'regulator suspension' }] }),
+        ],
+      },
+      ['hard:approval-suspended'],
+    ],
+    [
+      'a suspension that was lifted before the period',
+      {
+        approvals: [
+          approval({
+            suspensions: [{ startsAt: new Date('2026-10-01T00:00:00Z'), endsAt: new Date('2026-11-01T00:00:00Z'), reason: 'x' }],
+          }),
+        ],
+      },
+      [],
+    ],
+    [
+      'a suspension that ends exactly when the period starts',
+      {
+        approvals: [
+          approval({
+            suspensions: [{ startsAt: new Date('2026-11-01T00:00:00Z'), endsAt: new Date('2026-11-21T22:00:00Z'), reason: 'x' }],
+          }),
+        ],
+      },
+      [],
+    ],
     ['a suspended registration', { registrationStatus: 'suspended' }, ['hard:registration-not-active']],
     ['a registration never checked', { registrationCheckedOn: null }, ['warning:registration-check-stale']],
     ['a registration checked over a year ago', { registrationCheckedOn: '2025-10-01' }, ['warning:registration-check-stale']],
     ['a doctor', { profession: 'doctor' }, ['hard:doctor-cannot-be-amhp']],
-    ['a completed approval year short of training', { training: [training('2025-09-01', 12), training('2026-07-01', 18)] }, ['warning:training-short-completed-year']],
-    ['the current year short after 9 months', { from: new Date('2027-03-10T09:00:00Z'), to: new Date('2027-03-10T17:00:00Z'), training: [training('2025-09-01', 18), training('2026-07-01', 4)] }, ['warning:training-short-current-year']],
-    ['the current year short but early in it', { from: new Date('2026-08-10T08:00:00Z'), to: new Date('2026-08-10T16:00:00Z'), training: [training('2025-09-01', 18)] }, []],
+    [
+      'a completed approval year short of training',
+      { training: [training('2025-09-01', 12), training('2026-07-01', 18)] },
+      ['warning:training-short-completed-year'],
+    ],
+    [
+      'the current year short after 9 months',
+      {
+        from: new Date('2027-03-10T09:00:00Z'),
+        to: new Date('2027-03-10T17:00:00Z'),
+        training: [training('2025-09-01', 18), training('2026-07-01', 4)],
+      },
+      ['warning:training-short-current-year'],
+    ],
+    [
+      'the current year short but early in it',
+      { from: new Date('2026-08-10T08:00:00Z'), to: new Date('2026-08-10T16:00:00Z'), training: [training('2025-09-01', 18)] },
+      [],
+    ],
   ])('%s → %j', (_name, over, expected) => {
     expect(codes(facts(over))).toEqual(expected);
   });
@@ -90,8 +169,16 @@ describe('eligibility for a period', () => {
     const first = approval({ id: 'a1', startsOn: '2021-11-22', endsOn: '2026-11-21' });
     const second = approval({ id: 'a2', startsOn: '2026-11-22', endsOn: '2031-11-21' });
     // One approval must cover the whole shift: a night spanning the join is not covered by either alone.
-    expect(codes(facts({ approvals: [first, second] }))).toEqual(['hard:approval-ends-during-period', 'hard:approval-starts-during-period']);
-    const day = facts({ approvals: [first, second], from: new Date('2026-11-22T09:00:00Z'), to: new Date('2026-11-22T17:00:00Z'), training: [] });
+    expect(codes(facts({ approvals: [first, second] }))).toEqual([
+      'hard:approval-ends-during-period',
+      'hard:approval-starts-during-period',
+    ]);
+    const day = facts({
+      approvals: [first, second],
+      from: new Date('2026-11-22T09:00:00Z'),
+      to: new Date('2026-11-22T17:00:00Z'),
+      training: [],
+    });
     expect(eligibility(day, policy)).toMatchObject({ eligible: true, approvalId: 'a2' });
   });
 
@@ -107,31 +194,76 @@ describe('eligibility for a period', () => {
     const base = new Date('2026-01-01T00:00:00Z').getTime();
     const hour = 3_600_000;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 24 * 400 }), fc.integer({ min: 1, max: 48 }), fc.integer({ min: 0, max: 47 }), fc.integer({ min: 0, max: 24 * 400 }), (startH, lenH, cutH, suspH) => {
-        const from = new Date(base + startH * hour);
-        const to = new Date(from.getTime() + lenH * hour);
-        const sub = new Date(from.getTime() + Math.min(cutH, lenH - 1) * hour);
-        const a = approval({ startsOn: '2025-12-01', endsOn: '2026-12-31', suspensions: [{ startsAt: new Date(base + suspH * hour), endsAt: new Date(base + (suspH + 30) * hour), reason: 'x' }] });
-        const whole = eligibility(facts({ from, to, approvals: [a], training: [] }), policy).eligible;
-        const part = eligibility(facts({ from: sub, to, approvals: [a], training: [] }), policy).eligible;
-        return !whole || part;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 24 * 400 }),
+        fc.integer({ min: 1, max: 48 }),
+        fc.integer({ min: 0, max: 47 }),
+        fc.integer({ min: 0, max: 24 * 400 }),
+        (startH, lenH, cutH, suspH) => {
+          const from = new Date(base + startH * hour);
+          const to = new Date(from.getTime() + lenH * hour);
+          const sub = new Date(from.getTime() + Math.min(cutH, lenH - 1) * hour);
+          const a = approval({
+            startsOn: '2025-12-01',
+            endsOn: '2026-12-31',
+            suspensions: [{ startsAt: new Date(base + suspH * hour), endsAt: new Date(base + (suspH + 30) * hour), reason: 'x' }],
+          });
+          const whole = eligibility(facts({ from, to, approvals: [a], training: [] }), policy).eligible;
+          const part = eligibility(facts({ from: sub, to, approvals: [a], training: [] }), policy).eligible;
+          return !whole || part;
+        },
+      ),
     );
   });
 });
 
 describe('training by approval year (AMHP-06)', () => {
   it('splits hours into years counted from the approval start, with shortfalls and due dates', () => {
-    const years = trainingByApprovalYear(approval({ startsOn: '2025-06-01', endsOn: '2027-05-31' }), [training('2025-06-01', 6), training('2026-05-31', 6, false), training('2026-06-01', 20)], { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 10 }, '2026-11-21');
+    const years = trainingByApprovalYear(
+      approval({ startsOn: '2025-06-01', endsOn: '2027-05-31' }),
+      [training('2025-06-01', 6), training('2026-05-31', 6, false), training('2026-06-01', 20)],
+      { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 10 },
+      '2026-11-21',
+    );
     expect(years).toEqual([
-      { year: 1, from: '2025-06-01', to: '2026-05-31', requiredHours: 18, requiredMentalHealthHours: 10, hours: 12, mentalHealthHours: 6, shortfallHours: 6, mentalHealthShortfallHours: 4, status: 'short' },
-      { year: 2, from: '2026-06-01', to: '2027-05-31', requiredHours: 18, requiredMentalHealthHours: 10, hours: 20, mentalHealthHours: 20, shortfallHours: 0, mentalHealthShortfallHours: 0, status: 'met' },
+      {
+        year: 1,
+        from: '2025-06-01',
+        to: '2026-05-31',
+        requiredHours: 18,
+        requiredMentalHealthHours: 10,
+        hours: 12,
+        mentalHealthHours: 6,
+        shortfallHours: 6,
+        mentalHealthShortfallHours: 4,
+        status: 'short',
+      },
+      {
+        year: 2,
+        from: '2026-06-01',
+        to: '2027-05-31',
+        requiredHours: 18,
+        requiredMentalHealthHours: 10,
+        hours: 20,
+        mentalHealthHours: 20,
+        shortfallHours: 0,
+        mentalHealthShortfallHours: 0,
+        status: 'met',
+      },
     ]);
   });
 
   it('the last year is cut short when the approval ends early', () => {
-    const years = trainingByApprovalYear(approval({ startsOn: '2025-06-01', endsOn: '2030-05-31', endedOn: '2026-08-31' }), [], { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 0 }, '2026-11-21');
-    expect(years.map((y) => [y.from, y.to, y.status])).toEqual([['2025-06-01', '2026-05-31', 'short'], ['2026-06-01', '2026-08-31', 'short']]);
+    const years = trainingByApprovalYear(
+      approval({ startsOn: '2025-06-01', endsOn: '2030-05-31', endedOn: '2026-08-31' }),
+      [],
+      { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 0 },
+      '2026-11-21',
+    );
+    expect(years.map((y) => [y.from, y.to, y.status])).toEqual([
+      ['2025-06-01', '2026-05-31', 'short'],
+      ['2026-06-01', '2026-08-31', 'short'],
+    ]);
   });
 });
 

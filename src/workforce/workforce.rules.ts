@@ -2,7 +2,17 @@
  * Whether a practitioner may act as an AMHP, and the checks behind it. Pure: facts in, findings out.
  * Rule ids are STATUTE.md §6 (SI 2008/1206). Rules marked ✱ there are driven by configuration (WorkforcePolicy).
  */
-import { addYears, daysBetween, endOfLocalDay, IsoDate, lastDayOfPeriod, localDate, minDate, monthsBetween, startOfLocalDay } from '../statute/time';
+import {
+  addYears,
+  daysBetween,
+  endOfLocalDay,
+  IsoDate,
+  lastDayOfPeriod,
+  localDate,
+  minDate,
+  monthsBetween,
+  startOfLocalDay,
+} from '../statute/time';
 
 export type Severity = 'hard' | 'warning';
 
@@ -50,10 +60,25 @@ export function maxApprovalEnd(startsOn: IsoDate): IsoDate {
 
 /** AMHP-05: problems with an approval's dates, empty when valid. */
 export function approvalPeriodFindings(startsOn: IsoDate, endsOn: IsoDate): Finding[] {
-  if (endsOn < startsOn) return [{ code: 'approval-ends-before-start', rule: 'AMHP-05', severity: 'hard', message: `The approval cannot end (${endsOn}) before it starts (${startsOn}).` }];
+  if (endsOn < startsOn)
+    return [
+      {
+        code: 'approval-ends-before-start',
+        rule: 'AMHP-05',
+        severity: 'hard',
+        message: `The approval cannot end (${endsOn}) before it starts (${startsOn}).`,
+      },
+    ];
   const latest = maxApprovalEnd(startsOn);
   if (endsOn > latest) {
-    return [{ code: 'approval-longer-than-five-years', rule: 'AMHP-05', severity: 'hard', message: `An approval lasts at most five years: one starting ${startsOn} must end by ${latest}, not ${endsOn} (SI 2008/1206 reg 4).` }];
+    return [
+      {
+        code: 'approval-longer-than-five-years',
+        rule: 'AMHP-05',
+        severity: 'hard',
+        message: `An approval lasts at most five years: one starting ${startsOn} must end by ${latest}, not ${endsOn} (SI 2008/1206 reg 4).`,
+      },
+    ];
   }
   return [];
 }
@@ -102,7 +127,12 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * start + k years to the day before start + k+1 years; ✱ the definition of "year"). A year is `met`, `short`
  * (completed without enough hours), `in-progress` (contains today) or `future`.
  */
-export function trainingByApprovalYear(approval: Pick<ApprovalFacts, 'startsOn' | 'endsOn' | 'endedOn'>, records: TrainingFacts[], policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear'>, today: IsoDate): ApprovalYear[] {
+export function trainingByApprovalYear(
+  approval: Pick<ApprovalFacts, 'startsOn' | 'endsOn' | 'endedOn'>,
+  records: TrainingFacts[],
+  policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear'>,
+  today: IsoDate,
+): ApprovalYear[] {
   const end = effectiveEnd(approval);
   const years: ApprovalYear[] = [];
   for (let k = 0; ; k++) {
@@ -116,7 +146,18 @@ export function trainingByApprovalYear(approval: Pick<ApprovalFacts, 'startsOn' 
     const mentalHealthShortfallHours = round2(Math.max(0, policy.trainingMentalHealthHoursPerYear - mentalHealthHours));
     const enough = shortfallHours === 0 && mentalHealthShortfallHours === 0;
     const status = from > today ? 'future' : to < today ? (enough ? 'met' : 'short') : enough ? 'met' : 'in-progress';
-    years.push({ year: k + 1, from, to, requiredHours: policy.trainingHoursPerYear, requiredMentalHealthHours: policy.trainingMentalHealthHoursPerYear, hours, mentalHealthHours, shortfallHours, mentalHealthShortfallHours, status });
+    years.push({
+      year: k + 1,
+      from,
+      to,
+      requiredHours: policy.trainingHoursPerYear,
+      requiredMentalHealthHours: policy.trainingMentalHealthHoursPerYear,
+      hours,
+      mentalHealthHours,
+      shortfallHours,
+      mentalHealthShortfallHours,
+      status,
+    });
   }
   return years;
 }
@@ -153,13 +194,34 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
   const findings: Finding[] = [];
 
   // AMHP-04 (s.114(2)): a registered medical practitioner cannot be approved.
-  if (facts.profession === 'doctor') findings.push({ code: 'doctor-cannot-be-amhp', rule: 'AMHP-04', severity: 'hard', message: 'A registered medical practitioner cannot act as an AMHP (s.114(2)).' });
+  if (facts.profession === 'doctor')
+    findings.push({
+      code: 'doctor-cannot-be-amhp',
+      rule: 'AMHP-04',
+      severity: 'hard',
+      message: 'A registered medical practitioner cannot act as an AMHP (s.114(2)).',
+    });
 
   // AMHP-03 / AMHP-06(c): the professional registration must be active.
   if (facts.registrationStatus !== 'active') {
-    findings.push({ code: 'registration-not-active', rule: 'AMHP-03', severity: 'hard', message: `Professional registration is ${facts.registrationStatus}; an AMHP must stop acting while it is not active (SI 2008/1206 reg 5(c)).` });
-  } else if (!facts.registrationCheckedOn || daysBetween(facts.registrationCheckedOn, localDate(facts.now, zone)) > policy.registrationCheckMaxAgeDays) {
-    findings.push({ code: 'registration-check-stale', rule: 'AMHP-03', severity: 'warning', message: facts.registrationCheckedOn ? `Registration last checked on ${facts.registrationCheckedOn}, more than ${policy.registrationCheckMaxAgeDays} days ago.` : 'Registration has never been checked with the regulator.' });
+    findings.push({
+      code: 'registration-not-active',
+      rule: 'AMHP-03',
+      severity: 'hard',
+      message: `Professional registration is ${facts.registrationStatus}; an AMHP must stop acting while it is not active (SI 2008/1206 reg 5(c)).`,
+    });
+  } else if (
+    !facts.registrationCheckedOn ||
+    daysBetween(facts.registrationCheckedOn, localDate(facts.now, zone)) > policy.registrationCheckMaxAgeDays
+  ) {
+    findings.push({
+      code: 'registration-check-stale',
+      rule: 'AMHP-03',
+      severity: 'warning',
+      message: facts.registrationCheckedOn
+        ? `Registration last checked on ${facts.registrationCheckedOn}, more than ${policy.registrationCheckMaxAgeDays} days ago.`
+        : 'Registration has never been checked with the regulator.',
+    });
   }
 
   // AMHP-01 / AMHP-05: an approval in effect for the whole period (approval dates are whole local days).
@@ -168,12 +230,29 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
   if (!covering) {
     const overlapping = facts.approvals.filter((a) => window(a).start < facts.to && facts.from < window(a).end);
     if (!overlapping.length) {
-      findings.push({ code: 'no-approval', rule: 'AMHP-01', severity: 'hard', message: `No AMHP approval is in effect between ${fmt(facts.from, zone)} and ${fmt(facts.to, zone)}.` });
+      findings.push({
+        code: 'no-approval',
+        rule: 'AMHP-01',
+        severity: 'hard',
+        message: `No AMHP approval is in effect between ${fmt(facts.from, zone)} and ${fmt(facts.to, zone)}.`,
+      });
     } else {
       for (const a of overlapping) {
         const w = window(a);
-        if (w.end < facts.to) findings.push({ code: 'approval-ends-during-period', rule: 'AMHP-05', severity: 'hard', message: `The approval by ${a.approvingAuthority} ends at the end of ${effectiveEnd(a)}, before the period ends at ${fmt(facts.to, zone)}.` });
-        if (w.start > facts.from) findings.push({ code: 'approval-starts-during-period', rule: 'AMHP-01', severity: 'hard', message: `The approval by ${a.approvingAuthority} starts on ${a.startsOn}, after the period starts at ${fmt(facts.from, zone)}.` });
+        if (w.end < facts.to)
+          findings.push({
+            code: 'approval-ends-during-period',
+            rule: 'AMHP-05',
+            severity: 'hard',
+            message: `The approval by ${a.approvingAuthority} ends at the end of ${effectiveEnd(a)}, before the period ends at ${fmt(facts.to, zone)}.`,
+          });
+        if (w.start > facts.from)
+          findings.push({
+            code: 'approval-starts-during-period',
+            rule: 'AMHP-01',
+            severity: 'hard',
+            message: `The approval by ${a.approvingAuthority} starts on ${a.startsOn}, after the period starts at ${fmt(facts.from, zone)}.`,
+          });
       }
     }
   }
@@ -182,7 +261,12 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
   for (const a of facts.approvals) {
     for (const s of a.suspensions) {
       if (s.startsAt < facts.to && (s.endsAt === null || s.endsAt > facts.from)) {
-        findings.push({ code: 'approval-suspended', rule: 'AMHP-07', severity: 'hard', message: `The approval is suspended from ${fmt(s.startsAt, zone)}${s.endsAt ? ` to ${fmt(s.endsAt, zone)}` : ' until further notice'}: ${s.reason}` });
+        findings.push({
+          code: 'approval-suspended',
+          rule: 'AMHP-07',
+          severity: 'hard',
+          message: `The approval is suspended from ${fmt(s.startsAt, zone)}${s.endsAt ? ` to ${fmt(s.endsAt, zone)}` : ' until further notice'}: ${s.reason}`,
+        });
       }
     }
   }
@@ -192,10 +276,20 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
     const periodDay = localDate(facts.from, zone);
     for (const y of trainingByApprovalYear(covering, facts.training, policy, periodDay)) {
       if (y.status === 'short') {
-        findings.push({ code: 'training-short-completed-year', rule: 'AMHP-06', severity: policy.trainingShortfallSeverity, message: `Approval year ${y.year} (${y.from} to ${y.to}) ended with ${y.hours} h of training (${y.mentalHealthHours} h mental-health specific); ${y.requiredHours} h (${y.requiredMentalHealthHours} h) are required.` });
+        findings.push({
+          code: 'training-short-completed-year',
+          rule: 'AMHP-06',
+          severity: policy.trainingShortfallSeverity,
+          message: `Approval year ${y.year} (${y.from} to ${y.to}) ended with ${y.hours} h of training (${y.mentalHealthHours} h mental-health specific); ${y.requiredHours} h (${y.requiredMentalHealthHours} h) are required.`,
+        });
       }
       if (y.status === 'in-progress' && monthsBetween(y.from, periodDay) >= policy.trainingWarnAfterMonths) {
-        findings.push({ code: 'training-short-current-year', rule: 'AMHP-06', severity: 'warning', message: `${y.shortfallHours} h of training still needed by ${y.to} (approval year ${y.year}: ${y.hours} of ${y.requiredHours} h so far).` });
+        findings.push({
+          code: 'training-short-current-year',
+          rule: 'AMHP-06',
+          severity: 'warning',
+          message: `${y.shortfallHours} h of training still needed by ${y.to} (approval year ${y.year}: ${y.hours} of ${y.requiredHours} h so far).`,
+        });
       }
     }
   }

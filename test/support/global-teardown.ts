@@ -12,7 +12,9 @@ export default async function globalTeardown(): Promise<void> {
   if (!url) return;
   const admin = new Client({ connectionString: databaseUrlWithName(url, 'postgres') });
   await admin.connect();
-  const dbs = await admin.query(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE 'amhp_t\\_%'`, [process.env.AMHP_TEST_TEMPLATE]);
+  const dbs = await admin.query(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE 'amhp_t\\_%'`, [
+    process.env.AMHP_TEST_TEMPLATE,
+  ]);
   for (const { datname } of dbs.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   await admin.end();
 }

@@ -24,7 +24,10 @@ class ProbePeopleController {
   async list(@CurrentActor() actor: Actor, @Query('ids') ids: string): Promise<{ visible: string[] }> {
     const wanted = (ids ?? '').split(',').filter(Boolean);
     const scope = this.access.scope(actor, 'person.read', 'p.id', 2);
-    const rows: Array<{ id: string }> = await this.db.dataSource.query(`SELECT p.id::text AS id FROM unnest($1::uuid[]) AS p(id) WHERE ${scope.sql} ORDER BY 1`, [wanted, ...scope.params]);
+    const rows: Array<{ id: string }> = await this.db.dataSource.query(
+      `SELECT p.id::text AS id FROM unnest($1::uuid[]) AS p(id) WHERE ${scope.sql} ORDER BY 1`,
+      [wanted, ...scope.params],
+    );
     return { visible: rows.map((r) => r.id) };
   }
 
@@ -32,7 +35,13 @@ class ProbePeopleController {
   @Authorize('person.read', { personParam: 'personId' })
   read(@Param('personId') personId: string, @AccessDecision() decision: Decision): Promise<{ id: string; basis: string }> {
     return this.db.transaction(async (m) => {
-      await this.audit.record(m, { action: 'person.read', resourceType: 'person', resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis });
+      await this.audit.record(m, {
+        action: 'person.read',
+        resourceType: 'person',
+        resourceId: personId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+      });
       return { id: personId, basis: decision.basis };
     });
   }

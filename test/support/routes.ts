@@ -29,7 +29,13 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
       const methodPath = Reflect.getMetadata(PATH_METADATA, handler);
       if (methodPath === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-      const path = ('/' + [base, methodPath].map((p: string) => String(p).replace(/^\/|\/$/g, '')).filter(Boolean).join('/')).replace(/\/+/g, '/');
+      const path = (
+        '/' +
+        [base, methodPath]
+          .map((p: string) => String(p).replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/')
+      ).replace(/\/+/g, '/');
       routes.push({
         method,
         path,

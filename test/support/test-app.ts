@@ -64,7 +64,9 @@ export async function dropTestDatabase(url: string): Promise<void> {
 }
 
 /** Boots the real application (the same createApp as `npm start`) on a fresh database. */
-export async function createTestApp(options: { env?: Record<string, string>; now?: string; imports?: AppOptions['imports']; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; now?: string; imports?: AppOptions['imports']; databaseUrl?: string } = {},
+): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
   const clock = new ManualClock(new Date(options.now ?? '2026-11-21T10:00:00.000Z'));
@@ -81,7 +83,12 @@ export async function createTestApp(options: { env?: Record<string, string>; now
       passwordHash ??= hashPassword(TEST_PASSWORD);
       counter += 1;
       const email = overrides.email ?? `${roles.join('-')}-${counter}-${randomBytes(3).toString('hex')}@test.amhp-hub.local`;
-      const [row] = await ds.query('INSERT INTO users (email, display_name, roles, password_hash) VALUES ($1, $2, $3, $4) RETURNING id', [email, overrides.displayName ?? `Test ${roles.join('/')} ${counter}`, roles, await passwordHash]);
+      const [row] = await ds.query('INSERT INTO users (email, display_name, roles, password_hash) VALUES ($1, $2, $3, $4) RETURNING id', [
+        email,
+        overrides.displayName ?? `Test ${roles.join('/')} ${counter}`,
+        roles,
+        await passwordHash,
+      ]);
       const { token } = await app.get(TokenService).issueAccessToken(row.id, roles);
       return { id: row.id, email, roles, token, auth: `Bearer ${token}` };
     },

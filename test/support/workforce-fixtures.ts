@@ -1,7 +1,10 @@
 import type { TestApp, TestUser } from './test-app';
 
 /** An AMHP with a practitioner record, a current approval and this year's training, straight into the database. */
-export async function amhp(t: TestApp, opts: { skills?: string[]; approval?: { startsOn: string; endsOn: string } | null; displayName?: string } = {}): Promise<TestUser & { practitionerId: string }> {
+export async function amhp(
+  t: TestApp,
+  opts: { skills?: string[]; approval?: { startsOn: string; endsOn: string } | null; displayName?: string } = {},
+): Promise<TestUser & { practitionerId: string }> {
   const user = await t.user(['amhp'], opts.displayName ? { displayName: opts.displayName } : {});
   const [{ id }] = await t.sql<{ id: string }>(
     `INSERT INTO practitioners (user_id, profession, registration_body, registration_number, registration_checked_on, skills)
@@ -10,8 +13,15 @@ export async function amhp(t: TestApp, opts: { skills?: string[]; approval?: { s
   );
   if (opts.approval !== null) {
     const a = opts.approval ?? { startsOn: '2026-01-01', endsOn: '2030-12-31' };
-    await t.sql(`INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire CC', $2, $3)`, [id, a.startsOn, a.endsOn]);
-    await t.sql(`INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by) VALUES ($1, $2, 18, 'Forum', 'Update', $3)`, [id, a.startsOn, user.id]);
+    await t.sql(`INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire CC', $2, $3)`, [
+      id,
+      a.startsOn,
+      a.endsOn,
+    ]);
+    await t.sql(
+      `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by) VALUES ($1, $2, 18, 'Forum', 'Update', $3)`,
+      [id, a.startsOn, user.id],
+    );
   }
   return { ...user, practitionerId: id };
 }

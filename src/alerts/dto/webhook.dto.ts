@@ -8,7 +8,10 @@ const EVENT_TYPE = /^(\*|[a-z0-9][a-z0-9.-]{0,99})$/;
 const EVENT_TYPES_DOC = 'Outbox event types to receive (e.g. `referral.received`, `rota.shift.created`), or `["*"]` for all.';
 
 export class CreateWebhookDto {
-  @ApiProperty({ maxLength: 2000, description: 'https destination (http, and private or loopback addresses, only when the server is configured to allow them).' })
+  @ApiProperty({
+    maxLength: 2000,
+    description: 'https destination (http, and private or loopback addresses, only when the server is configured to allow them).',
+  })
   @Transform(trim)
   @IsString()
   @MaxLength(2000)

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { trim } from '../../common/validators';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
@@ -12,8 +27,20 @@ const MODES = ['in-person', 'video', 'phone'] as const;
 export class CreateAssessmentDto {
   @ApiProperty({ format: 'uuid', description: 'The allocated referral this assessment answers.' }) @IsUUID() referralId: string;
   @ApiPropertyOptional({ maxLength: 300 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) location?: string;
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Other AMHPs involved.' }) @IsOptional() @IsArray() @ArrayMaxSize(5) @ArrayUnique() @IsUUID('all', { each: true }) otherAmhpUserIds?: string[];
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the assessment began, when it is recorded afterwards (default now; never in the future, never before the referral).' }) @IsOptional() @IsISO8601(INSTANT) openedAt?: string;
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Other AMHPs involved.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  otherAmhpUserIds?: string[];
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the assessment began, when it is recorded afterwards (default now; never in the future, never before the referral).',
+  })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  openedAt?: string;
 }
 
 export class InterpreterDto {
@@ -36,17 +63,44 @@ export class InvolvementDto {
 
 /** APP-06 / s.13(2), COP-06: the interview and what was considered. */
 export class InterviewDto {
-  @ApiPropertyOptional({ description: 'How the interview was made suitable: interpreter, communication aids, setting.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(4000) suitableMannerNotes?: string;
-  @ApiProperty({ type: [String], description: 'Alternatives to detention considered, and why each was or was not enough.' }) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(1000, { each: true }) alternativesConsidered: string[];
+  @ApiPropertyOptional({ description: 'How the interview was made suitable: interpreter, communication aids, setting.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(4000)
+  suitableMannerNotes?: string;
+  @ApiProperty({ type: [String], description: 'Alternatives to detention considered, and why each was or was not enough.' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(1000, { each: true })
+  alternativesConsidered: string[];
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(4000) capacity?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(4000) patientViews?: string;
-  @ApiPropertyOptional({ description: 's.13(1A): wishes expressed by relatives.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(4000) relativesWishes?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(300, { each: true }) professionalsConsulted?: string[];
+  @ApiPropertyOptional({ description: 's.13(1A): wishes expressed by relatives.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(4000)
+  relativesWishes?: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(300, { each: true })
+  professionalsConsulted?: string[];
 }
 
 export class UpdateAssessmentDto {
   @ApiPropertyOptional({ maxLength: 300 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) location?: string;
-  @ApiPropertyOptional({ type: [String], format: 'uuid' }) @IsOptional() @IsArray() @ArrayMaxSize(5) @ArrayUnique() @IsUUID('all', { each: true }) otherAmhpUserIds?: string[];
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  otherAmhpUserIds?: string[];
   @ApiPropertyOptional({ type: InvolvementDto }) @IsOptional() @ValidateNested() @Type(() => InvolvementDto) involvement?: InvolvementDto;
   @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @ValidateNested() @Type(() => InterviewDto) interview?: InterviewDto;
 }
@@ -54,7 +108,10 @@ export class UpdateAssessmentDto {
 export class TimelineEventDto {
   @ApiProperty({ enum: TIMELINE_EVENTS }) @IsIn(TIMELINE_EVENTS) type: (typeof TIMELINE_EVENTS)[number];
   @ApiProperty({ format: 'date-time', description: 'When it happened (not in the future).' }) @IsISO8601(INSTANT) at: string;
-  @ApiPropertyOptional({ enum: DELAY_REASONS, description: 'Why this step was delayed.' }) @IsOptional() @IsIn(DELAY_REASONS) delayReason?: string;
+  @ApiPropertyOptional({ enum: DELAY_REASONS, description: 'Why this step was delayed.' })
+  @IsOptional()
+  @IsIn(DELAY_REASONS)
+  delayReason?: string;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
 }
 
@@ -62,7 +119,10 @@ export class ContactDto {
   @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) at: string;
   @ApiProperty({ enum: MODES, description: 'Only in person counts for s.11(5) and s.12 (C8).' }) @IsIn(MODES) mode: (typeof MODES)[number];
   @ApiProperty({ enum: ['amhp', 'doctor', 'other'] }) @IsIn(['amhp', 'doctor', 'other']) byRole: 'amhp' | 'doctor' | 'other';
-  @ApiPropertyOptional({ format: 'uuid', description: 'The AMHP who made the contact (defaults to you when byRole is amhp).' }) @IsOptional() @IsUUID() byUserId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The AMHP who made the contact (defaults to you when byRole is amhp).' })
+  @IsOptional()
+  @IsUUID()
+  byUserId?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200) byName?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
 }
@@ -73,23 +133,68 @@ export class StatedApprovalDto {
 }
 
 export class RecommendationDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'A doctor on the s.12 register; or give doctorName and statedApproval for a doctor entered ad hoc.' }) @IsOptional() @IsUUID() doctorId?: string;
-  @ApiPropertyOptional() @ValidateIf((o: RecommendationDto) => !o.doctorId) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) doctorName?: string;
-  @ApiPropertyOptional({ type: StatedApprovalDto, description: 'An ad hoc doctor\'s stated approval (not verified against the register).' }) @ValidateIf((o: RecommendationDto) => !o.doctorId) @ValidateNested() @Type(() => StatedApprovalDto) statedApproval?: StatedApprovalDto;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A doctor on the s.12 register; or give doctorName and statedApproval for a doctor entered ad hoc.',
+  })
+  @IsOptional()
+  @IsUUID()
+  doctorId?: string;
+  @ApiPropertyOptional()
+  @ValidateIf((o: RecommendationDto) => !o.doctorId)
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  doctorName?: string;
+  @ApiPropertyOptional({ type: StatedApprovalDto, description: "An ad hoc doctor's stated approval (not verified against the register)." })
+  @ValidateIf((o: RecommendationDto) => !o.doctorId)
+  @ValidateNested()
+  @Type(() => StatedApprovalDto)
+  statedApproval?: StatedApprovalDto;
   @ApiProperty() @IsBoolean() previousAcquaintance: boolean;
-  @ApiPropertyOptional({ description: 'MED-04: why a doctor with previous acquaintance was not practicable.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) noAcquaintanceReason?: string;
+  @ApiPropertyOptional({ description: 'MED-04: why a doctor with previous acquaintance was not practicable.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  noAcquaintanceReason?: string;
   @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) examinedAt: string;
   @ApiProperty({ enum: MODES }) @IsIn(MODES) examMode: (typeof MODES)[number];
   @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) signedAt: string;
   @ApiProperty({ enum: SECTIONS }) @IsIn(SECTIONS) section: (typeof SECTIONS)[number];
-  @ApiPropertyOptional({ format: 'uuid', description: 'A joint recommendation: both doctors\' records carry the same group id.' }) @IsOptional() @IsUUID() jointGroup?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'APP-11: when the hospital managers received it.' }) @IsOptional() @IsISO8601(INSTANT) receivedByManagersAt?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "A joint recommendation: both doctors' records carry the same group id." })
+  @IsOptional()
+  @IsUUID()
+  jointGroup?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'APP-11: when the hospital managers received it.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  receivedByManagersAt?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() learningDisabilityOnly?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() ldQualifyingConduct?: boolean;
-  @ApiPropertyOptional({ description: 'MHA25-04: autism or learning disability without a co-occurring psychiatric disorder.' }) @IsOptional() @IsBoolean() autismOrLdWithoutPsychiatricDisorder?: boolean;
-  @ApiPropertyOptional({ description: 'MED-06 (s.3): why informal treatment is not appropriate.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) informalInappropriateReason?: string;
-  @ApiPropertyOptional({ description: 'MED-06 (s.3): where appropriate treatment is available.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) treatmentAvailableAt?: string;
-  @ApiPropertyOptional({ description: 'The doctor\'s clinical team (for the conflict checks).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) team?: string;
+  @ApiPropertyOptional({ description: 'MHA25-04: autism or learning disability without a co-occurring psychiatric disorder.' })
+  @IsOptional()
+  @IsBoolean()
+  autismOrLdWithoutPsychiatricDisorder?: boolean;
+  @ApiPropertyOptional({ description: 'MED-06 (s.3): why informal treatment is not appropriate.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  informalInappropriateReason?: string;
+  @ApiPropertyOptional({ description: 'MED-06 (s.3): where appropriate treatment is available.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  treatmentAvailableAt?: string;
+  @ApiPropertyOptional({ description: "The doctor's clinical team (for the conflict checks)." })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  team?: string;
 }
 
 export class WithdrawDto {
@@ -97,20 +202,62 @@ export class WithdrawDto {
 }
 
 export class NrExceptionDto {
-  @ApiProperty({ enum: ['not-reasonably-practicable', 'unreasonable-delay'] }) @IsIn(['not-reasonably-practicable', 'unreasonable-delay']) kind: 'not-reasonably-practicable' | 'unreasonable-delay';
-  @ApiProperty({ minLength: 20, description: 'The facts relied on, as they appeared at the time (CV v SLAM).' }) @Transform(trim) @IsString() @MinLength(20) @MaxLength(4000) facts: string;
+  @ApiProperty({ enum: ['not-reasonably-practicable', 'unreasonable-delay'] })
+  @IsIn(['not-reasonably-practicable', 'unreasonable-delay'])
+  kind: 'not-reasonably-practicable' | 'unreasonable-delay';
+  @ApiProperty({ minLength: 20, description: 'The facts relied on, as they appeared at the time (CV v SLAM).' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(20)
+  @MaxLength(4000)
+  facts: string;
 }
 
 export class NearestRelativeDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The relative (from /people/{id}/relatives) the AMHP identifies as nearest relative.' }) @IsOptional() @IsUUID() relativeId?: string;
-  @ApiPropertyOptional({ description: 'Why the AMHP identifies someone other than the s.26 proposal.' }) @IsOptional() @Transform(trim) @IsString() @MinLength(10) @MaxLength(2000) notConfirmedReason?: string;
-  @ApiPropertyOptional({ description: 'No nearest relative, or none can be ascertained: why.' }) @IsOptional() @Transform(trim) @IsString() @MinLength(10) @MaxLength(2000) noneReason?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'NR-01 (s.2): when informed.' }) @IsOptional() @IsISO8601(INSTANT) informedAt?: string;
-  @ApiPropertyOptional({ enum: ['in-person', 'phone', 'letter', 'email', 'video'] }) @IsOptional() @IsIn(['in-person', 'phone', 'letter', 'email', 'video']) informedMethod?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'NR-03 (s.3, s.7): when consulted.' }) @IsOptional() @IsISO8601(INSTANT) consultedAt?: string;
-  @ApiPropertyOptional({ enum: ['in-person', 'phone', 'letter', 'email', 'video'] }) @IsOptional() @IsIn(['in-person', 'phone', 'letter', 'email', 'video']) consultedMethod?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The relative (from /people/{id}/relatives) the AMHP identifies as nearest relative.',
+  })
+  @IsOptional()
+  @IsUUID()
+  relativeId?: string;
+  @ApiPropertyOptional({ description: 'Why the AMHP identifies someone other than the s.26 proposal.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(10)
+  @MaxLength(2000)
+  notConfirmedReason?: string;
+  @ApiPropertyOptional({ description: 'No nearest relative, or none can be ascertained: why.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(10)
+  @MaxLength(2000)
+  noneReason?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'NR-01 (s.2): when informed.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  informedAt?: string;
+  @ApiPropertyOptional({ enum: ['in-person', 'phone', 'letter', 'email', 'video'] })
+  @IsOptional()
+  @IsIn(['in-person', 'phone', 'letter', 'email', 'video'])
+  informedMethod?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'NR-03 (s.3, s.7): when consulted.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  consultedAt?: string;
+  @ApiPropertyOptional({ enum: ['in-person', 'phone', 'letter', 'email', 'video'] })
+  @IsOptional()
+  @IsIn(['in-person', 'phone', 'letter', 'email', 'video'])
+  consultedMethod?: string;
   @ApiPropertyOptional({ type: NrExceptionDto }) @IsOptional() @ValidateNested() @Type(() => NrExceptionDto) exception?: NrExceptionDto;
-  @ApiPropertyOptional({ description: 'What the nearest relative said.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(4000) views?: string;
+  @ApiPropertyOptional({ description: 'What the nearest relative said.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(4000)
+  views?: string;
 }
 
 export class DeclarationDto {
@@ -120,59 +267,164 @@ export class DeclarationDto {
 }
 
 export class AssessorDto {
-  @ApiProperty({ description: 'The assessor: "amhp" for the applicant AMHP, or a recommendation id for its doctor.' }) @IsString() @MaxLength(64) assessorId: string;
-  @ApiProperty({ enum: ['amhp', 'doctor', 'nearest-relative-applicant'] }) @IsIn(['amhp', 'doctor', 'nearest-relative-applicant']) role: 'amhp' | 'doctor' | 'nearest-relative-applicant';
+  @ApiProperty({ description: 'The assessor: "amhp" for the applicant AMHP, or a recommendation id for its doctor.' })
+  @IsString()
+  @MaxLength(64)
+  assessorId: string;
+  @ApiProperty({ enum: ['amhp', 'doctor', 'nearest-relative-applicant'] }) @IsIn(['amhp', 'doctor', 'nearest-relative-applicant']) role:
+    'amhp' | 'doctor' | 'nearest-relative-applicant';
   @ApiProperty() @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) name: string;
-  @ApiProperty({ type: [String], description: 'Clinical teams working together on a routine basis (COI-04/05).' }) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) teams: string[];
-  @ApiProperty({ type: [String], description: 'Assessor ids (or "patient") this assessor directs the work of or employs (COI-03).' }) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(64, { each: true }) directsOrEmploys: string[];
-  @ApiPropertyOptional({ type: DeclarationDto, description: 'The signed declaration; omit until made.' }) @IsOptional() @ValidateNested() @Type(() => DeclarationDto) declaration?: DeclarationDto;
+  @ApiProperty({ type: [String], description: 'Clinical teams working together on a routine basis (COI-04/05).' })
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  teams: string[];
+  @ApiProperty({ type: [String], description: 'Assessor ids (or "patient") this assessor directs the work of or employs (COI-03).' })
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  directsOrEmploys: string[];
+  @ApiPropertyOptional({ type: DeclarationDto, description: 'The signed declaration; omit until made.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeclarationDto)
+  declaration?: DeclarationDto;
 }
 
 export class ConflictsDto {
-  @ApiProperty({ type: [String], description: 'Clinical teams the patient is a member of (a patient who works in one), for COI-04: not the teams treating them.' }) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) patientTeams: string[];
-  @ApiProperty({ type: [AssessorDto] }) @IsArray() @ArrayMaxSize(6) @ValidateNested({ each: true }) @Type(() => AssessorDto) assessors: AssessorDto[];
+  @ApiProperty({
+    type: [String],
+    description: 'Clinical teams the patient is a member of (a patient who works in one), for COI-04: not the teams treating them.',
+  })
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  patientTeams: string[];
+  @ApiProperty({ type: [AssessorDto] })
+  @IsArray()
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => AssessorDto)
+  assessors: AssessorDto[];
 }
 
 export class PracticalMattersDto {
-  @ApiPropertyOptional({ nullable: true, description: 'Dependent children and adults the patient cares for (COP-03); "none" when none.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) dependants?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'Dependent children and adults the patient cares for (COP-03); "none" when none.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  dependants?: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) pets?: string;
-  @ApiPropertyOptional({ nullable: true, description: 'Securing the home and property.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) property?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'Securing the home and property.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  property?: string;
 }
 
 export class GuardianDto {
   @ApiProperty({ enum: ['lssa', 'private'] }) @IsIn(['lssa', 'private']) type: 'lssa' | 'private';
   @ApiProperty() @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) name: string;
-  @ApiProperty({ description: 'GDN-04: a private guardian\'s statement that they are willing to act.' }) @IsBoolean() willingnessStatement: boolean;
-  @ApiPropertyOptional({ format: 'date-time', description: 'GDN-04: accepted by the LSSA (Form G5).' }) @IsOptional() @IsISO8601(INSTANT) acceptedByLssaAt?: string;
+  @ApiProperty({ description: "GDN-04: a private guardian's statement that they are willing to act." })
+  @IsBoolean()
+  willingnessStatement: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 'GDN-04: accepted by the LSSA (Form G5).' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  acceptedByLssaAt?: string;
 }
 
 export class AcknowledgementDto {
-  @ApiProperty({ description: 'The warning\'s code.' }) @IsString() @MaxLength(100) code: string;
+  @ApiProperty({ description: "The warning's code." }) @IsString() @MaxLength(100) code: string;
   @ApiProperty({ minLength: 10 }) @Transform(trim) @IsString() @MinLength(10) @MaxLength(2000) reason: string;
 }
 
 export class OutcomeDto {
-  @ApiProperty({ enum: ['application', 'cto-decision', 'not-detained'] }) @IsIn(['application', 'cto-decision', 'not-detained']) kind: 'application' | 'cto-decision' | 'not-detained';
+  @ApiProperty({ enum: ['application', 'cto-decision', 'not-detained'] }) @IsIn(['application', 'cto-decision', 'not-detained']) kind:
+    'application' | 'cto-decision' | 'not-detained';
   // application
-  @ApiPropertyOptional({ enum: SECTIONS }) @ValidateIf((o: OutcomeDto) => o.kind === 'application') @IsIn(SECTIONS) section?: (typeof SECTIONS)[number];
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the application was signed (application) or the CTO statement (cto-decision).' }) @ValidateIf((o: OutcomeDto) => o.kind !== 'not-detained') @IsISO8601(INSTANT) signedAt?: string;
-  @ApiPropertyOptional({ description: 'APP-03: the specific hospital site.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) hospitalSite?: string;
-  @ApiPropertyOptional({ description: 'APP-10 (s.4): complying with s.2 would involve undesirable delay.' }) @IsOptional() @IsBoolean() undesirableDelayStatement?: boolean;
-  @ApiPropertyOptional({ type: PracticalMattersDto }) @IsOptional() @ValidateNested() @Type(() => PracticalMattersDto) practicalMatters?: PracticalMattersDto;
+  @ApiPropertyOptional({ enum: SECTIONS })
+  @ValidateIf((o: OutcomeDto) => o.kind === 'application')
+  @IsIn(SECTIONS)
+  section?: (typeof SECTIONS)[number];
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the application was signed (application) or the CTO statement (cto-decision).',
+  })
+  @ValidateIf((o: OutcomeDto) => o.kind !== 'not-detained')
+  @IsISO8601(INSTANT)
+  signedAt?: string;
+  @ApiPropertyOptional({ description: 'APP-03: the specific hospital site.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  hospitalSite?: string;
+  @ApiPropertyOptional({ description: 'APP-10 (s.4): complying with s.2 would involve undesirable delay.' })
+  @IsOptional()
+  @IsBoolean()
+  undesirableDelayStatement?: boolean;
+  @ApiPropertyOptional({ type: PracticalMattersDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PracticalMattersDto)
+  practicalMatters?: PracticalMattersDto;
   @ApiPropertyOptional({ type: GuardianDto }) @IsOptional() @ValidateNested() @Type(() => GuardianDto) guardian?: GuardianDto;
-  @ApiPropertyOptional({ description: 'COI-06: the urgent necessity and serious risk relied on.' }) @IsOptional() @Transform(trim) @IsString() @MinLength(20) @MaxLength(2000) urgentNecessity?: string;
-  @ApiPropertyOptional({ description: 'MHA25-06: the AMHP\'s report that the patient would be likely to act dangerously if not admitted.' }) @IsOptional() @IsBoolean() dangerousnessReport?: boolean;
+  @ApiPropertyOptional({ description: 'COI-06: the urgent necessity and serious risk relied on.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(20)
+  @MaxLength(2000)
+  urgentNecessity?: string;
+  @ApiPropertyOptional({ description: "MHA25-06: the AMHP's report that the patient would be likely to act dangerously if not admitted." })
+  @IsOptional()
+  @IsBoolean()
+  dangerousnessReport?: boolean;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) bedDetails?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) conveyance?: string;
   // cto-decision
-  @ApiPropertyOptional({ enum: ['agree', 'disagree'] }) @ValidateIf((o: OutcomeDto) => o.kind === 'cto-decision') @IsIn(['agree', 'disagree']) ctoDecision?: 'agree' | 'disagree';
+  @ApiPropertyOptional({ enum: ['agree', 'disagree'] })
+  @ValidateIf((o: OutcomeDto) => o.kind === 'cto-decision')
+  @IsIn(['agree', 'disagree'])
+  ctoDecision?: 'agree' | 'disagree';
   @ApiPropertyOptional({ description: 'CTO-01: the decision is in writing (CTO1 Part 2).' }) @IsOptional() @IsBoolean() inWriting?: boolean;
   @ApiPropertyOptional({ description: 'CTO-02: the AMHP agrees the conditions.' }) @IsOptional() @IsBoolean() conditionsAgreed?: boolean;
   // not detained
-  @ApiPropertyOptional({ enum: ALTERNATIVES, isArray: true }) @ValidateIf((o: OutcomeDto) => o.kind === 'not-detained') @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @ArrayUnique() @IsIn(ALTERNATIVES, { each: true }) alternatives?: string[];
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the decision was made, when it is recorded afterwards (default: the signing time for an application or CTO decision, else now; never in the future).' }) @IsOptional() @IsISO8601(INSTANT) decidedAt?: string;
-  @ApiProperty({ minLength: 20, description: 'The decision and its rationale.' }) @Transform(trim) @IsString() @MinLength(20) @MaxLength(8000) rationale: string;
-  @ApiPropertyOptional({ type: [AcknowledgementDto], description: 'Warnings acknowledged, each with a reason.' }) @IsOptional() @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => AcknowledgementDto) acknowledgements?: AcknowledgementDto[];
+  @ApiPropertyOptional({ enum: ALTERNATIVES, isArray: true })
+  @ValidateIf((o: OutcomeDto) => o.kind === 'not-detained')
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  @ArrayUnique()
+  @IsIn(ALTERNATIVES, { each: true })
+  alternatives?: string[];
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'When the decision was made, when it is recorded afterwards (default: the signing time for an application or CTO decision, else now; never in the future).',
+  })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  decidedAt?: string;
+  @ApiProperty({ minLength: 20, description: 'The decision and its rationale.' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(20)
+  @MaxLength(8000)
+  rationale: string;
+  @ApiPropertyOptional({ type: [AcknowledgementDto], description: 'Warnings acknowledged, each with a reason.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => AcknowledgementDto)
+  acknowledgements?: AcknowledgementDto[];
 }
 
 export class CloseAssessmentDto {
@@ -180,11 +432,18 @@ export class CloseAssessmentDto {
 }
 
 export class ChecksQuery {
-  @ApiPropertyOptional({ enum: SECTIONS, description: 'Check a proposed application under this section (default: the outcome\'s, else s2).' }) @IsOptional() @IsIn(SECTIONS) section?: (typeof SECTIONS)[number];
+  @ApiPropertyOptional({
+    enum: SECTIONS,
+    description: "Check a proposed application under this section (default: the outcome's, else s2).",
+  })
+  @IsOptional()
+  @IsIn(SECTIONS)
+  section?: (typeof SECTIONS)[number];
 }
 
 export class AssessmentQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['open', 'decided', 'closed'] }) @IsOptional() @IsIn(['open', 'decided', 'closed']) status?: 'open' | 'decided' | 'closed';
+  @ApiPropertyOptional({ enum: ['open', 'decided', 'closed'] }) @IsOptional() @IsIn(['open', 'decided', 'closed']) status?:
+    'open' | 'decided' | 'closed';
   @ApiPropertyOptional({ enum: ['me'] }) @IsOptional() @IsIn(['me']) assigned?: 'me';
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() referralId?: string;
 }
@@ -228,7 +487,9 @@ export class AssessmentListDto {
 export class ChecksDto {
   @ApiProperty({ type: Object }) regime: Record<string, unknown>;
   @ApiProperty({ enum: SECTIONS }) section: string;
-  @ApiProperty({ type: [Object], description: 'Findings: rule id, severity (blocker | warning), code, message, citation.' }) findings: Array<Record<string, unknown>>;
+  @ApiProperty({ type: [Object], description: 'Findings: rule id, severity (blocker | warning), code, message, citation.' })
+  findings: Array<Record<string, unknown>>;
   @ApiProperty({ type: [Object], description: 'Deadlines: id, rule, at, label, basis.' }) deadlines: Array<Record<string, unknown>>;
-  @ApiProperty({ description: 'No blocker: an application under this section could be recorded now (warnings need acknowledging).' }) ready: boolean;
+  @ApiProperty({ description: 'No blocker: an application under this section could be recorded now (warnings need acknowledging).' })
+  ready: boolean;
 }

@@ -1,4 +1,13 @@
-import { buildOutcomeReport, escapeHtml, formatDuration, renderReportHtml, renderReportPdf, toWinAnsi, wrapText, writtenReasonsLetter } from './report';
+import {
+  buildOutcomeReport,
+  escapeHtml,
+  formatDuration,
+  renderReportHtml,
+  renderReportPdf,
+  toWinAnsi,
+  wrapText,
+  writtenReasonsLetter,
+} from './report';
 import type { OutcomeReport, OutcomeReportModel, WrittenReasonsInput } from './report.types';
 
 const ZONE = 'Europe/London';
@@ -23,17 +32,35 @@ function fullModel(): OutcomeReportModel {
       legalContext: {
         kind: 's136',
         summary: 'Arrived at the health-based place of safety at 23:20.',
-        clocks: [{ label: 'Place of safety (s.136)', rule: 'POL-07', deadline: t('2026-03-29T23:20:00Z'), basis: '24 hours from arrival.' }],
+        clocks: [
+          { label: 'Place of safety (s.136)', rule: 'POL-07', deadline: t('2026-03-29T23:20:00Z'), basis: '24 hours from arrival.' },
+        ],
       },
     },
-    person: { name: 'Alex Smith', dateOfBirth: '1990-05-02', nhsNumber: '9434765919', address: '1 High Street, Northtown, NT1 1AA', language: 'English', interpreterNeeded: false, communicationNeeds: null },
+    person: {
+      name: 'Alex Smith',
+      dateOfBirth: '1990-05-02',
+      nhsNumber: '9434765919',
+      address: '1 High Street, Northtown, NT1 1AA',
+      language: 'English',
+      interpreterNeeded: false,
+      communicationNeeds: null,
+    },
     assessment: {
       amhpNames: ['Sam Carter', 'Jo Patel'],
       location: 'Northtown Hospital place of safety suite',
       openedAt: t('2026-03-28T23:45:00Z'),
-      involvement: { interpreter: { needed: false, language: null, used: null, name: null }, advocate: { involved: false, name: null }, police: { involved: true, reason: 'Already present under s.136' }, ambulance: { involved: true, reason: 'Conveyance to the ward' } },
+      involvement: {
+        interpreter: { needed: false, language: null, used: null, name: null },
+        advocate: { involved: false, name: null },
+        police: { involved: true, reason: 'Already present under s.136' },
+        ambulance: { involved: true, reason: 'Conveyance to the ward' },
+      },
     },
-    peoplePresent: [{ name: 'Dr Ann Lee', role: 's.12 doctor' }, { name: 'Dr Bob Hart', role: 'GP' }],
+    peoplePresent: [
+      { name: 'Dr Ann Lee', role: 's.12 doctor' },
+      { name: 'Dr Bob Hart', role: 'GP' },
+    ],
     contacts: [{ at: t('2026-03-29T00:10:00Z'), who: 'Sam Carter', role: 'amhp', mode: 'in-person', note: 'Interview in the suite' }],
     timeline: [
       { type: 'doctors-requested', at: t('2026-03-28T23:40:00Z'), delayReason: null, note: null },
@@ -67,11 +94,42 @@ function fullModel(): OutcomeReportModel {
       displaced: false,
     },
     recommendations: [
-      { doctorName: 'Dr Ann Lee', s12ApprovedOnExamDate: true, approvedClinicianOnExamDate: false, approvalVerified: true, previousAcquaintance: false, noAcquaintanceReason: 'GP not available overnight', examinedAt: t('2026-03-29T00:20:00Z'), examMode: 'in-person', signedAt: t('2026-03-29T00:50:00Z'), section: 's2', jointGroup: null, withdrawnAt: null },
-      { doctorName: 'Dr Bob Hart', s12ApprovedOnExamDate: false, approvedClinicianOnExamDate: false, approvalVerified: true, previousAcquaintance: true, noAcquaintanceReason: null, examinedAt: t('2026-03-29T00:30:00Z'), examMode: 'in-person', signedAt: t('2026-03-29T00:55:00Z'), section: 's2', jointGroup: null, withdrawnAt: null },
+      {
+        doctorName: 'Dr Ann Lee',
+        s12ApprovedOnExamDate: true,
+        approvedClinicianOnExamDate: false,
+        approvalVerified: true,
+        previousAcquaintance: false,
+        noAcquaintanceReason: 'GP not available overnight',
+        examinedAt: t('2026-03-29T00:20:00Z'),
+        examMode: 'in-person',
+        signedAt: t('2026-03-29T00:50:00Z'),
+        section: 's2',
+        jointGroup: null,
+        withdrawnAt: null,
+      },
+      {
+        doctorName: 'Dr Bob Hart',
+        s12ApprovedOnExamDate: false,
+        approvedClinicianOnExamDate: false,
+        approvalVerified: true,
+        previousAcquaintance: true,
+        noAcquaintanceReason: null,
+        examinedAt: t('2026-03-29T00:30:00Z'),
+        examMode: 'in-person',
+        signedAt: t('2026-03-29T00:55:00Z'),
+        section: 's2',
+        jointGroup: null,
+        withdrawnAt: null,
+      },
     ],
     conflicts: [
-      { name: 'Sam Carter', role: 'amhp', declaration: { financial: false, business: false, personal: false, declaredAt: t('2026-03-29T00:58:00Z') }, notes: null },
+      {
+        name: 'Sam Carter',
+        role: 'amhp',
+        declaration: { financial: false, business: false, personal: false, declaredAt: t('2026-03-29T00:58:00Z') },
+        notes: null,
+      },
       { name: 'Dr Ann Lee', role: 'doctor', declaration: null, notes: null },
     ],
     outcome: {
@@ -95,11 +153,27 @@ function fullModel(): OutcomeReportModel {
     practicalMatters: { dependants: 'None', pets: 'Cat fed by neighbour', property: 'House locked, keys with mother' },
     checks: {
       findings: [
-        { rule: 'COI-01', severity: 'blocker', code: 'coi-declaration-missing', message: 'Dr Ann Lee has not signed a declaration.', citation: 'SI 2008/1205' },
-        { rule: 'MED-04', severity: 'warning', code: 'no-acquaintance', message: 'Neither doctor had previous acquaintance.', citation: 'MHA 1983 s.12(2)' },
+        {
+          rule: 'COI-01',
+          severity: 'blocker',
+          code: 'coi-declaration-missing',
+          message: 'Dr Ann Lee has not signed a declaration.',
+          citation: 'SI 2008/1205',
+        },
+        {
+          rule: 'MED-04',
+          severity: 'warning',
+          code: 'no-acquaintance',
+          message: 'Neither doctor had previous acquaintance.',
+          citation: 'MHA 1983 s.12(2)',
+        },
       ],
-      deadlines: [{ rule: 'APP-13', label: 'Conveyance', at: t('2026-04-11T23:00:00Z'), basis: '14 days beginning with the last examination.' }],
-      acknowledgedWarnings: [{ code: 'no-acquaintance', reason: 'GP examined; recorded as acquainted later', by: 'Sam Carter', at: t('2026-03-29T03:00:00Z') }],
+      deadlines: [
+        { rule: 'APP-13', label: 'Conveyance', at: t('2026-04-11T23:00:00Z'), basis: '14 days beginning with the last examination.' },
+      ],
+      acknowledgedWarnings: [
+        { code: 'no-acquaintance', reason: 'GP examined; recorded as acquainted later', by: 'Sam Carter', at: t('2026-03-29T03:00:00Z') },
+      ],
     },
     distribution: [
       { recipient: 'Southtown Hospital managers', role: 'Admitting hospital', method: 'secure email', sentAt: t('2026-03-29T06:30:00Z') },
@@ -115,8 +189,26 @@ function emptyModel(): OutcomeReportModel {
     timeZone: ZONE,
     council: null,
     regime: null,
-    referral: { reference: null, source: null, referrer: null, receivedAt: null, urgency: null, reason: null, risks: null, nearestRelativeRequested: null, legalContext: { kind: null, summary: null, clocks: [] } },
-    person: { name: null, dateOfBirth: null, nhsNumber: null, address: null, language: null, interpreterNeeded: null, communicationNeeds: null },
+    referral: {
+      reference: null,
+      source: null,
+      referrer: null,
+      receivedAt: null,
+      urgency: null,
+      reason: null,
+      risks: null,
+      nearestRelativeRequested: null,
+      legalContext: { kind: null, summary: null, clocks: [] },
+    },
+    person: {
+      name: null,
+      dateOfBirth: null,
+      nhsNumber: null,
+      address: null,
+      language: null,
+      interpreterNeeded: null,
+      communicationNeeds: null,
+    },
     assessment: { amhpNames: [], location: null, openedAt: null, involvement: null },
     peoplePresent: [],
     contacts: [],
@@ -153,7 +245,10 @@ function checkPdf(pdf: Buffer): { text: string; pages: number } {
   const head = /^xref\n0 (\d+)\n/.exec(s.slice(xrefAt));
   expect(head).not.toBeNull();
   const size = Number(head![1]);
-  const entries = s.slice(xrefAt + head![0].length).split('\n').slice(0, size);
+  const entries = s
+    .slice(xrefAt + head![0].length)
+    .split('\n')
+    .slice(0, size);
   expect(entries[0]).toBe('0000000000 65535 f ');
   for (let n = 1; n < size; n++) {
     const m = /^(\d{10}) 00000 n $/.exec(entries[n]!);
@@ -172,15 +267,31 @@ function checkPdf(pdf: Buffer): { text: string; pages: number } {
 
 /** The strings shown with Tj, unescaped. */
 function shownStrings(pdf: string): string[] {
-  return [...pdf.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)].map((m) => m[1]!.replace(/\\([0-7]{3}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e, 8)) : e)));
+  return [...pdf.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)].map((m) =>
+    m[1]!.replace(/\\([0-7]{3}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e, 8)) : e)),
+  );
 }
 
 describe('AMHP outcome report (COP-07)', () => {
   it('has the COP-07 sections in order', () => {
     const report = buildOutcomeReport(fullModel());
     expect(report.sections.map((s) => s.id)).toEqual([
-      'referral', 'legal-basis', 'people-present', 'interview', 'capacity', 'nearest-relative', 'doctors', 'conflicts',
-      'alternatives', 'decision', 'hospital', 'conveyance', 'practical-matters', 'delays', 'checks', 'distribution',
+      'referral',
+      'legal-basis',
+      'people-present',
+      'interview',
+      'capacity',
+      'nearest-relative',
+      'doctors',
+      'conflicts',
+      'alternatives',
+      'decision',
+      'hospital',
+      'conveyance',
+      'practical-matters',
+      'delays',
+      'checks',
+      'distribution',
     ]);
     expect(report.title).toBe('AMHP outcome report: Alex Smith (REF-2026-000123)');
     expect(report.generatedAt).toBe('2026-03-30T10:00:00.000Z');
@@ -214,7 +325,9 @@ describe('AMHP outcome report (COP-07)', () => {
     expect(lines.filter((l) => l.label?.startsWith('Identification ')).map((l) => l.text)).toEqual(model.nearestRelative!.trace);
     expect(value(report, 'nearest-relative', 'Informed')).toBe('Sun 29 Mar 2026 03:00 BST (phone)');
     expect(value(report, 'nearest-relative', 'Consulted')).toBe('Not recorded');
-    expect(value(report, 'nearest-relative', 'Exception relied on (s.11(3)/(4))')).toBe('Would involve unreasonable delay: Mother abroad, no phone; s.136 ends 23:20.');
+    expect(value(report, 'nearest-relative', 'Exception relied on (s.11(3)/(4))')).toBe(
+      'Would involve unreasonable delay: Mother abroad, no phone; s.136 ends 23:20.',
+    );
   });
 
   it('calls the section "Nominated person" under the MHA 2025 regime', () => {
@@ -252,8 +365,14 @@ describe('AMHP outcome report (COP-07)', () => {
     const model = fullModel();
     model.timeline.push({ type: 'conveyance-requested', at: t('2026-03-29T05:00:00Z'), delayReason: null, note: null });
     const lines = section(buildOutcomeReport(model), 'delays');
-    expect(lines).toContainEqual({ label: 'Wait', text: 'Doctors requested to doctor arrived: 25 min (Sat 28 Mar 2026 23:40 GMT to Sun 29 Mar 2026 00:05 GMT); no delay reason recorded' });
-    expect(lines).toContainEqual({ label: 'Wait', text: 'Conveyance requested to conveyance arrived: requested Sun 29 Mar 2026 06:00 BST; the end of the wait is not recorded; no delay reason recorded' });
+    expect(lines).toContainEqual({
+      label: 'Wait',
+      text: 'Doctors requested to doctor arrived: 25 min (Sat 28 Mar 2026 23:40 GMT to Sun 29 Mar 2026 00:05 GMT); no delay reason recorded',
+    });
+    expect(lines).toContainEqual({
+      label: 'Wait',
+      text: 'Conveyance requested to conveyance arrived: requested Sun 29 Mar 2026 06:00 BST; the end of the wait is not recorded; no delay reason recorded',
+    });
   });
 
   it('says so when the timeline records no delay', () => {
@@ -265,10 +384,19 @@ describe('AMHP outcome report (COP-07)', () => {
   it('prints each examination time, s.12 status and previous acquaintance (or the reason for none)', () => {
     const lines = section(buildOutcomeReport(fullModel()), 'doctors');
     expect(lines.filter((l) => l.label === 'Doctor').map((l) => l.text)).toEqual(['Dr Ann Lee', 'Dr Bob Hart']);
-    expect(lines.filter((l) => l.label === 'Examined').map((l) => l.text)).toEqual(['Sun 29 Mar 2026 00:20 GMT, in person', 'Sun 29 Mar 2026 00:30 GMT, in person']);
-    expect(lines.filter((l) => l.label === 's.12 approved on the examination date').map((l) => l.text)).toEqual(['Yes (register)', 'No (register)']);
+    expect(lines.filter((l) => l.label === 'Examined').map((l) => l.text)).toEqual([
+      'Sun 29 Mar 2026 00:20 GMT, in person',
+      'Sun 29 Mar 2026 00:30 GMT, in person',
+    ]);
+    expect(lines.filter((l) => l.label === 's.12 approved on the examination date').map((l) => l.text)).toEqual([
+      'Yes (register)',
+      'No (register)',
+    ]);
     expect(lines.filter((l) => l.label === 'Previous acquaintance').map((l) => l.text)).toEqual(['No: GP not available overnight', 'Yes']);
-    expect(lines.filter((l) => l.label === 'Recommendation').map((l) => l.text)).toEqual(['s.2, single (Form A4)', 's.2, single (Form A4)']);
+    expect(lines.filter((l) => l.label === 'Recommendation').map((l) => l.text)).toEqual([
+      's.2, single (Form A4)',
+      's.2, single (Form A4)',
+    ]);
   });
 
   it('names the joint recommendation form and flags an unverified stated approval', () => {
@@ -278,7 +406,9 @@ describe('AMHP outcome report (COP-07)', () => {
     model.recommendations[1]!.s12ApprovedOnExamDate = true;
     const lines = section(buildOutcomeReport(model), 'doctors');
     expect(lines.filter((l) => l.label === 'Recommendation').map((l) => l.text)).toEqual(['s.2, joint (Form A3)', 's.2, joint (Form A3)']);
-    expect(lines.filter((l) => l.label === 's.12 approved on the examination date')[1]!.text).toBe('Yes (stated by the doctor, not verified against the register)');
+    expect(lines.filter((l) => l.label === 's.12 approved on the examination date')[1]!.text).toBe(
+      'Yes (stated by the doctor, not verified against the register)',
+    );
   });
 
   it('prints conflict-of-interest declarations, and a missing one as not recorded', () => {
@@ -310,16 +440,31 @@ describe('AMHP outcome report (COP-07)', () => {
   it('prints the alternative care plan when the person is not detained, and owes s.13(4) reasons to a requesting nearest relative', () => {
     const model = fullModel();
     model.referral.nearestRelativeRequested = true;
-    model.outcome = { ...model.outcome!, kind: 'not-detained', section: null, applicant: null, hospitalSite: null, bed: null, conveyance: null, legalStatusCode: null, alternatives: ['crisis-home-treatment'], carePlan: 'Daily home visits for a week.' };
+    model.outcome = {
+      ...model.outcome!,
+      kind: 'not-detained',
+      section: null,
+      applicant: null,
+      hospitalSite: null,
+      bed: null,
+      conveyance: null,
+      legalStatusCode: null,
+      alternatives: ['crisis-home-treatment'],
+      carePlan: 'Daily home visits for a week.',
+    };
     const report = buildOutcomeReport(model);
     const hospital = report.sections.find((s) => s.id === 'hospital')!;
     expect(hospital.heading).toBe('Alternative care plan');
     expect(value(report, 'hospital', 'Care plan')).toBe('Daily home visits for a week.');
     expect(value(report, 'decision', 'Alternatives put in place')).toBe('Crisis resolution / home treatment');
     expect(value(report, 'conveyance', 'Conveyance')).toBe('Not applicable: no application for admission');
-    expect(value(report, 'decision', 'Written reasons to the nearest relative (s.13(4))')).toBe('Not recorded: required when no application is made (NR-12)');
+    expect(value(report, 'decision', 'Written reasons to the nearest relative (s.13(4))')).toBe(
+      'Not recorded: required when no application is made (NR-12)',
+    );
     model.outcome.writtenReasonsSentAt = t('2026-03-30T09:00:00Z');
-    expect(value(buildOutcomeReport(model), 'decision', 'Written reasons to the nearest relative (s.13(4))')).toBe('Sent Mon 30 Mar 2026 10:00 BST');
+    expect(value(buildOutcomeReport(model), 'decision', 'Written reasons to the nearest relative (s.13(4))')).toBe(
+      'Sent Mon 30 Mar 2026 10:00 BST',
+    );
   });
 
   it('prints open findings and acknowledged warnings separately, with the reason', () => {
@@ -330,7 +475,10 @@ describe('AMHP outcome report (COP-07)', () => {
       label: 'Acknowledged no-acquaintance',
       text: 'MED-04: Neither doctor had previous acquaintance. Acknowledged by Sam Carter at Sun 29 Mar 2026 04:00 BST; reason: GP examined; recorded as acquainted later',
     });
-    expect(lines).toContainEqual({ label: 'Deadline APP-13', text: 'Conveyance: Sun 12 Apr 2026 00:00 BST. 14 days beginning with the last examination.' });
+    expect(lines).toContainEqual({
+      label: 'Deadline APP-13',
+      text: 'Conveyance: Sun 12 Apr 2026 00:00 BST. 14 days beginning with the last examination.',
+    });
   });
 
   it('prints the distribution list with what has been sent', () => {
@@ -388,7 +536,13 @@ describe('outcome report as HTML', () => {
     const poison = (o: unknown): unknown => {
       if (typeof o === 'string') return evil;
       if (Array.isArray(o)) return o.map(poison);
-      if (o && typeof o === 'object' && !(o instanceof Date)) return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, ['kind', 'section', 'applicant', 'mode', 'role', 'severity', 'id', 'representative', 'urgency'].includes(k) ? v : poison(v)]));
+      if (o && typeof o === 'object' && !(o instanceof Date))
+        return Object.fromEntries(
+          Object.entries(o).map(([k, v]) => [
+            k,
+            ['kind', 'section', 'applicant', 'mode', 'role', 'severity', 'id', 'representative', 'urgency'].includes(k) ? v : poison(v),
+          ]),
+        );
       return o;
     };
     Object.assign(m, poison(fullModel()));
@@ -429,7 +583,12 @@ describe('outcome report as PDF', () => {
     const short = checkPdf(renderReportPdf(buildOutcomeReport(fullModel())));
     const model = fullModel();
     for (let i = 0; i < 150; i++) {
-      model.timeline.push({ type: 'bed-requested', at: t(`2026-03-29T${String(7 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`), delayReason: 'no-bed', note: `Re-requested (attempt ${i + 1}); ${'the bed manager had no bed in area and searched further afield. '.repeat(2)}` });
+      model.timeline.push({
+        type: 'bed-requested',
+        at: t(`2026-03-29T${String(7 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`),
+        delayReason: 'no-bed',
+        note: `Re-requested (attempt ${i + 1}); ${'the bed manager had no bed in area and searched further afield. '.repeat(2)}`,
+      });
     }
     const long = checkPdf(renderReportPdf(buildOutcomeReport(model)));
     expect(long.pages).toBeGreaterThan(short.pages);
@@ -449,10 +608,10 @@ describe('outcome report as PDF', () => {
 
   it('escapes backslashes and parentheses, writes Latin-1 as WinAnsi and replaces other characters with ?', () => {
     const model = fullModel();
-    model.person.name = 'Zoë O\'Brien (back\\slash) 李 — “quoted”';
+    model.person.name = "Zoë O'Brien (back\\slash) 李 — “quoted”";
     const { text } = checkPdf(renderReportPdf(buildOutcomeReport(model)));
-    expect(text).toContain('Person: Zo\\353 O\'Brien \\(back\\\\slash\\) ? \\227 \\223quoted\\224');
-    expect(shownStrings(text)).toContain('Person: Zo\u00eb O\'Brien (back\\slash) ? \u0097 \u0093quoted\u0094');
+    expect(text).toContain("Person: Zo\\353 O'Brien \\(back\\\\slash\\) ? \\227 \\223quoted\\224");
+    expect(shownStrings(text)).toContain("Person: Zo\u00eb O'Brien (back\\slash) ? \u0097 \u0093quoted\u0094");
     // The file is ASCII apart from the binary marker on line 2.
     expect([...text.slice(15)].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
     expect(toWinAnsi('€ 😀\t')).toEqual([0x80, 0x20, 0x3f, 0x20]);
@@ -489,7 +648,9 @@ describe('s.13(4) written-reasons letter', () => {
     expect(flat).toContain('On Sun 29 Mar 2026 15:15 BST I decided');
     expect(flat).toContain('On Sat 28 Mar 2026 23:30 GMT you asked Northshire County Council');
     expect(html).toContain('section 13(4) of the Mental Health Act 1983');
-    expect(html).toContain('Alex agreed to stay at home with daily visits from the crisis team.<br>\nThe doctors did not recommend admission.');
+    expect(html).toContain(
+      'Alex agreed to stay at home with daily visits from the crisis team.<br>\nThe doctors did not recommend admission.',
+    );
   });
 
   it('tells the nearest relative what will happen instead, and that they may apply under s.11(1) or seek advice', () => {
@@ -514,7 +675,12 @@ describe('s.13(4) written-reasons letter', () => {
   });
 
   it('escapes HTML in the letter', () => {
-    const { html } = writtenReasonsLetter({ ...input(), patientName: '<script>x</script>', reasons: '<img src=x onerror=alert(1)>', nearestRelative: { name: '"Mary" & <b>', address: '<i>addr</i>' } });
+    const { html } = writtenReasonsLetter({
+      ...input(),
+      patientName: '<script>x</script>',
+      reasons: '<img src=x onerror=alert(1)>',
+      nearestRelative: { name: '"Mary" & <b>', address: '<i>addr</i>' },
+    });
     expect(html).not.toMatch(/<script|<img|<b>|<i>/i);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('&quot;Mary&quot; &amp; &lt;b&gt;');

@@ -150,7 +150,12 @@ const WAITS: ReadonlyArray<{ start: string; end: string; label: string }> = [
 ];
 
 const MODE_LABELS: Record<string, string> = { 'in-person': 'in person', video: 'by video', phone: 'by phone' };
-const ROLE_LABELS: Record<string, string> = { amhp: 'AMHP', doctor: 'doctor', other: 'other', 'nearest-relative-applicant': 'nearest relative (applicant)' };
+const ROLE_LABELS: Record<string, string> = {
+  amhp: 'AMHP',
+  doctor: 'doctor',
+  other: 'other',
+  'nearest-relative-applicant': 'nearest relative (applicant)',
+};
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -225,8 +230,22 @@ function line(label: string | undefined, value: string): ReportLine {
 // The report
 
 const SECTION_ORDER: ReadonlyArray<ReportSectionId> = [
-  'referral', 'legal-basis', 'people-present', 'interview', 'capacity', 'nearest-relative', 'doctors', 'conflicts',
-  'alternatives', 'decision', 'hospital', 'conveyance', 'practical-matters', 'delays', 'checks', 'distribution',
+  'referral',
+  'legal-basis',
+  'people-present',
+  'interview',
+  'capacity',
+  'nearest-relative',
+  'doctors',
+  'conflicts',
+  'alternatives',
+  'decision',
+  'hospital',
+  'conveyance',
+  'practical-matters',
+  'delays',
+  'checks',
+  'distribution',
 ];
 
 /**
@@ -274,7 +293,9 @@ export function buildOutcomeReport(model: OutcomeReportModel): OutcomeReport {
       lines: model.distribution.length
         ? model.distribution.map((d) => {
             const role = has(d.role) ? ` (${d.role.trim()})` : '';
-            const sent = isInstant(d.sentAt) ? `sent ${at(d.sentAt)}${has(d.method) ? ` by ${d.method.trim()}` : ''}` : `not yet sent${has(d.method) ? ` (to go by ${d.method.trim()})` : ''}`;
+            const sent = isInstant(d.sentAt)
+              ? `sent ${at(d.sentAt)}${has(d.method) ? ` by ${d.method.trim()}` : ''}`
+              : `not yet sent${has(d.method) ? ` (to go by ${d.method.trim()})` : ''}`;
             return line(`${text(d.recipient)}${role}`, sent);
           })
         : [line('Distribution list', NOT_RECORDED)],
@@ -337,10 +358,24 @@ function legalBasisSection(model: OutcomeReportModel, at: At): Omit<ReportSectio
   const o = model.outcome;
   if (!o || o.kind === null) lines.push(line('Authority relied on', NOT_RECORDED));
   else if (o.kind === 'application') {
-    lines.push(line('Authority relied on', o.section ? `MHA 1983 ${SECTION_LABELS[o.section]}` : `An application, section ${NOT_RECORDED.toLowerCase()}`));
-    lines.push(line('Application form', o.section && o.applicant ? `Form ${APPLICATION_FORMS[o.section][o.applicant]} (${o.applicant === 'amhp' ? 'AMHP' : 'nearest relative'} application)` : NOT_RECORDED));
+    lines.push(
+      line(
+        'Authority relied on',
+        o.section ? `MHA 1983 ${SECTION_LABELS[o.section]}` : `An application, section ${NOT_RECORDED.toLowerCase()}`,
+      ),
+    );
+    lines.push(
+      line(
+        'Application form',
+        o.section && o.applicant
+          ? `Form ${APPLICATION_FORMS[o.section][o.applicant]} (${o.applicant === 'amhp' ? 'AMHP' : 'nearest relative'} application)`
+          : NOT_RECORDED,
+      ),
+    );
   } else if (o.kind === 'cto-decision') {
-    lines.push(line('Authority relied on', "MHA 1983 s.17A: community treatment order, the AMHP's agreement in writing (Form CTO1 Part 2)"));
+    lines.push(
+      line('Authority relied on', "MHA 1983 s.17A: community treatment order, the AMHP's agreement in writing (Form CTO1 Part 2)"),
+    );
   } else {
     lines.push(line('Authority relied on', 'None: no application was made'));
   }
@@ -350,7 +385,7 @@ function legalBasisSection(model: OutcomeReportModel, at: At): Omit<ReportSectio
 function contactText(c: ReportContact, at: At): string {
   const who = has(c.who) ? c.who.trim() : 'Who not recorded';
   const role = has(c.role) ? ` (${ROLE_LABELS[c.role] ?? c.role})` : '';
-  const mode = c.mode ? MODE_LABELS[c.mode] ?? c.mode : 'mode not recorded';
+  const mode = c.mode ? (MODE_LABELS[c.mode] ?? c.mode) : 'mode not recorded';
   return `${at(c.at)}: ${who}${role}, ${mode}${has(c.note) ? `. ${c.note.trim()}` : ''}`;
 }
 
@@ -372,15 +407,37 @@ function peoplePresentSection(model: OutcomeReportModel, at: At): Omit<ReportSec
     if (interp.needed === false) interpreter = 'Not needed';
     else {
       const lang = has(interp.language) ? ` (${interp.language.trim()})` : '';
-      const used = interp.used === true ? `used${has(interp.name) ? `: ${interp.name.trim()}` : ''}` : interp.used === false ? 'not used' : `use ${NOT_RECORDED.toLowerCase()}`;
+      const used =
+        interp.used === true
+          ? `used${has(interp.name) ? `: ${interp.name.trim()}` : ''}`
+          : interp.used === false
+            ? 'not used'
+            : `use ${NOT_RECORDED.toLowerCase()}`;
       interpreter = interp.needed === true ? `Needed${lang}; ${used}` : `Need ${NOT_RECORDED.toLowerCase()}${lang}; ${used}`;
     }
   }
   lines.push(line('Interpreter', interpreter));
   const adv = inv?.advocate ?? null;
-  lines.push(line('Advocate', !adv || adv.involved === null ? NOT_RECORDED : adv.involved ? `Involved${has(adv.name) ? `: ${adv.name.trim()}` : ''}` : 'Not involved'));
-  for (const [label, v] of [['Police', inv?.police ?? null], ['Ambulance', inv?.ambulance ?? null]] as const) {
-    lines.push(line(label, !v || v.involved === null ? NOT_RECORDED : v.involved ? `Involved${has(v.reason) ? `: ${v.reason.trim()}` : ''}` : 'Not involved'));
+  lines.push(
+    line(
+      'Advocate',
+      !adv || adv.involved === null
+        ? NOT_RECORDED
+        : adv.involved
+          ? `Involved${has(adv.name) ? `: ${adv.name.trim()}` : ''}`
+          : 'Not involved',
+    ),
+  );
+  for (const [label, v] of [
+    ['Police', inv?.police ?? null],
+    ['Ambulance', inv?.ambulance ?? null],
+  ] as const) {
+    lines.push(
+      line(
+        label,
+        !v || v.involved === null ? NOT_RECORDED : v.involved ? `Involved${has(v.reason) ? `: ${v.reason.trim()}` : ''}` : 'Not involved',
+      ),
+    );
   }
   const contacts = sortedByAt(model.contacts);
   if (contacts.length === 0) lines.push(line('Contact', NOT_RECORDED));
@@ -412,19 +469,39 @@ function nearestRelativeSection(model: OutcomeReportModel, at: At): Omit<ReportS
   if (nr && has(nr.noneReason)) lines.push(line(`No ${who.toLowerCase()}`, nr.noneReason.trim()));
   lines.push(line('Relationship', text(nr?.relationship)));
   if (nr && has(nr.name)) {
-    lines.push(line('Confirmed by the AMHP', nr.confirmed === false && has(nr.notConfirmedReason) ? `No: ${nr.notConfirmedReason.trim()}` : yesNo(nr.confirmed)));
+    lines.push(
+      line(
+        'Confirmed by the AMHP',
+        nr.confirmed === false && has(nr.notConfirmedReason) ? `No: ${nr.notConfirmedReason.trim()}` : yesNo(nr.confirmed),
+      ),
+    );
   }
   const trace = (nr?.trace ?? []).filter(has);
   if (trace.length === 0) lines.push(line('Identification trace', NOT_RECORDED));
   trace.forEach((t, n) => lines.push(line(`Identification ${n + 1}`, t.trim())));
-  const how = (d: Date | null | undefined, method: string | null | undefined): string => (isInstant(d) ? `${at(d)}${has(method) ? ` (${method.trim()})` : ', method not recorded'}` : NOT_RECORDED);
+  const how = (d: Date | null | undefined, method: string | null | undefined): string =>
+    isInstant(d) ? `${at(d)}${has(method) ? ` (${method.trim()})` : ', method not recorded'}` : NOT_RECORDED;
   lines.push(line('Informed', how(nr?.informedAt, nr?.informedMethod)));
   lines.push(line('Consulted', how(nr?.consultedAt, nr?.consultedMethod)));
   const ex = nr?.exception ?? null;
   const exKind = ex ? (ex.kind === 'not-reasonably-practicable' ? 'Not reasonably practicable' : 'Would involve unreasonable delay') : null;
-  lines.push(line('Exception relied on (s.11(3)/(4))', ex ? `${exKind}: ${has(ex.facts) ? ex.facts.trim() : `facts ${NOT_RECORDED.toLowerCase()}`}` : nr ? 'None' : NOT_RECORDED));
+  lines.push(
+    line(
+      'Exception relied on (s.11(3)/(4))',
+      ex ? `${exKind}: ${has(ex.facts) ? ex.facts.trim() : `facts ${NOT_RECORDED.toLowerCase()}`}` : nr ? 'None' : NOT_RECORDED,
+    ),
+  );
   const obj = nr?.objection ?? null;
-  lines.push(line('Objection (s.11(4))', !obj ? NOT_RECORDED : obj.objected ? `Objected${isInstant(obj.notifiedAt) ? ` (notified ${at(obj.notifiedAt)})` : ''}${has(obj.detail) ? `: ${obj.detail.trim()}` : ''}` : 'No objection'));
+  lines.push(
+    line(
+      'Objection (s.11(4))',
+      !obj
+        ? NOT_RECORDED
+        : obj.objected
+          ? `Objected${isInstant(obj.notifiedAt) ? ` (notified ${at(obj.notifiedAt)})` : ''}${has(obj.detail) ? `: ${obj.detail.trim()}` : ''}`
+          : 'No objection',
+    ),
+  );
   lines.push(line(`Views of the ${who.toLowerCase()}`, text(nr?.views)));
   if (nr?.displaced === true) lines.push(line('Displaced (s.29)', 'Yes: a county court order appoints an acting nearest relative'));
   return { heading: who, lines };
@@ -435,16 +512,41 @@ function doctorsSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 
   if (recs.length === 0) return { heading: 'Doctors and medical recommendations', lines: [line('Medical recommendations', NOT_RECORDED)] };
   const lines: ReportLine[] = [];
   for (const r of recs) {
-    const verified = r.approvalVerified === false ? ' (stated by the doctor, not verified against the register)' : r.approvalVerified === true ? ' (register)' : '';
+    const verified =
+      r.approvalVerified === false
+        ? ' (stated by the doctor, not verified against the register)'
+        : r.approvalVerified === true
+          ? ' (register)'
+          : '';
     const joint = has(r.jointGroup);
-    const form = r.section ? (joint && RECOMMENDATION_FORMS[r.section].joint ? RECOMMENDATION_FORMS[r.section].joint : RECOMMENDATION_FORMS[r.section].single) : null;
+    const form = r.section
+      ? joint && RECOMMENDATION_FORMS[r.section].joint
+        ? RECOMMENDATION_FORMS[r.section].joint
+        : RECOMMENDATION_FORMS[r.section].single
+      : null;
     lines.push(line('Doctor', text(r.doctorName)));
-    lines.push(line('Examined', `${at(r.examinedAt)}, ${r.examMode ? MODE_LABELS[r.examMode] ?? r.examMode : `mode ${NOT_RECORDED.toLowerCase()}`}`));
-    lines.push(line('s.12 approved on the examination date', `${yesNo(r.s12ApprovedOnExamDate)}${r.s12ApprovedOnExamDate === null ? '' : verified}`));
+    lines.push(
+      line(
+        'Examined',
+        `${at(r.examinedAt)}, ${r.examMode ? (MODE_LABELS[r.examMode] ?? r.examMode) : `mode ${NOT_RECORDED.toLowerCase()}`}`,
+      ),
+    );
+    lines.push(
+      line('s.12 approved on the examination date', `${yesNo(r.s12ApprovedOnExamDate)}${r.s12ApprovedOnExamDate === null ? '' : verified}`),
+    );
     lines.push(line('Approved clinician on the examination date', yesNo(r.approvedClinicianOnExamDate)));
-    lines.push(line('Previous acquaintance', r.previousAcquaintance === false ? `No${has(r.noAcquaintanceReason) ? `: ${r.noAcquaintanceReason.trim()}` : `; reason ${NOT_RECORDED.toLowerCase()}`}` : yesNo(r.previousAcquaintance)));
+    lines.push(
+      line(
+        'Previous acquaintance',
+        r.previousAcquaintance === false
+          ? `No${has(r.noAcquaintanceReason) ? `: ${r.noAcquaintanceReason.trim()}` : `; reason ${NOT_RECORDED.toLowerCase()}`}`
+          : yesNo(r.previousAcquaintance),
+      ),
+    );
     lines.push(line('Signed', at(r.signedAt)));
-    lines.push(line('Recommendation', r.section ? `${r.section.replace('s', 's.')}, ${joint ? 'joint' : 'single'} (Form ${form})` : NOT_RECORDED));
+    lines.push(
+      line('Recommendation', r.section ? `${r.section.replace('s', 's.')}, ${joint ? 'joint' : 'single'} (Form ${form})` : NOT_RECORDED),
+    );
     if (isInstant(r.withdrawnAt)) lines.push(line('Withdrawn', at(r.withdrawnAt)));
   }
   return { heading: 'Doctors and medical recommendations', lines };
@@ -460,7 +562,9 @@ function conflictsSection(model: OutcomeReportModel, at: At): Omit<ReportSection
       let body: string;
       if (!d) body = `Declaration ${NOT_RECORDED.toLowerCase()}`;
       else {
-        const declared = [d.financial && 'financial', d.business && 'business', d.personal && 'personal'].filter((x): x is string => typeof x === 'string');
+        const declared = [d.financial && 'financial', d.business && 'business', d.personal && 'personal'].filter(
+          (x): x is string => typeof x === 'string',
+        );
         body = `Declared ${at(d.declaredAt)}: ${declared.length ? `${declared.join(', ')} conflict declared` : 'no financial, business or personal conflict'}`;
       }
       return line(who, has(c.notes) ? `${body}. ${c.notes.trim()}` : body);
@@ -470,23 +574,56 @@ function conflictsSection(model: OutcomeReportModel, at: At): Omit<ReportSection
 
 function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
   const o = model.outcome;
-  const kindLabel = !o || o.kind === null ? NOT_RECORDED : o.kind === 'application' ? 'Application made' : o.kind === 'cto-decision' ? 'Community treatment order decision' : 'Not detained: no application made';
+  const kindLabel =
+    !o || o.kind === null
+      ? NOT_RECORDED
+      : o.kind === 'application'
+        ? 'Application made'
+        : o.kind === 'cto-decision'
+          ? 'Community treatment order decision'
+          : 'Not detained: no application made';
   const lines: ReportLine[] = [line('Outcome', kindLabel), line('Decided', at(o?.decidedAt))];
   if (o?.kind === 'application') {
-    const applicant = o.applicant === 'amhp' ? 'by the AMHP' : o.applicant === 'nearest-relative' ? 'by the nearest relative' : `applicant ${NOT_RECORDED.toLowerCase()}`;
+    const applicant =
+      o.applicant === 'amhp'
+        ? 'by the AMHP'
+        : o.applicant === 'nearest-relative'
+          ? 'by the nearest relative'
+          : `applicant ${NOT_RECORDED.toLowerCase()}`;
     lines.push(line('Application', o.section ? `${SECTION_LABELS[o.section]}, ${applicant}` : NOT_RECORDED));
     lines.push(line('Application signed', at(o.applicationSignedAt)));
-    lines.push(line('MHSDS legal status', has(o.legalStatusCode) ? `${o.legalStatusCode.trim()}${LEGAL_STATUS_LABELS[o.legalStatusCode.trim()] ? ` (${LEGAL_STATUS_LABELS[o.legalStatusCode.trim()]})` : ''}` : NOT_RECORDED));
+    lines.push(
+      line(
+        'MHSDS legal status',
+        has(o.legalStatusCode)
+          ? `${o.legalStatusCode.trim()}${LEGAL_STATUS_LABELS[o.legalStatusCode.trim()] ? ` (${LEGAL_STATUS_LABELS[o.legalStatusCode.trim()]})` : ''}`
+          : NOT_RECORDED,
+      ),
+    );
   } else if (o?.kind === 'cto-decision') {
     const c = o.cto;
-    lines.push(line('CTO decision', c ? `${c.decision === 'agree' ? 'Agreed' : 'Did not agree'}; in writing: ${yesNo(c.inWriting).toLowerCase()}; conditions agreed: ${yesNo(c.conditionsAgreed).toLowerCase()}` : NOT_RECORDED));
+    lines.push(
+      line(
+        'CTO decision',
+        c
+          ? `${c.decision === 'agree' ? 'Agreed' : 'Did not agree'}; in writing: ${yesNo(c.inWriting).toLowerCase()}; conditions agreed: ${yesNo(c.conditionsAgreed).toLowerCase()}`
+          : NOT_RECORDED,
+      ),
+    );
     lines.push(line('Signed', at(c?.signedAt)));
   } else if (o?.kind === 'not-detained') {
     lines.push(line('Alternatives put in place', joinOr(o.alternatives.map((a) => labelOf(ALTERNATIVE_LABELS, a)))));
   }
   lines.push(line('Rationale', text(o?.rationale)));
   if (model.referral.nearestRelativeRequested === true && o?.kind !== 'application') {
-    lines.push(line('Written reasons to the nearest relative (s.13(4))', isInstant(o?.writtenReasonsSentAt) ? `Sent ${at(o!.writtenReasonsSentAt)}` : `${NOT_RECORDED}: required when no application is made (NR-12)`));
+    lines.push(
+      line(
+        'Written reasons to the nearest relative (s.13(4))',
+        isInstant(o?.writtenReasonsSentAt)
+          ? `Sent ${at(o!.writtenReasonsSentAt)}`
+          : `${NOT_RECORDED}: required when no application is made (NR-12)`,
+      ),
+    );
   }
   return { heading: 'Decision and rationale', lines };
 }
@@ -513,18 +650,26 @@ function firstEvent(timeline: readonly ReportTimelineEvent[], type: string): Rep
 
 function hospitalSection(model: OutcomeReportModel, timeline: readonly ReportTimelineEvent[], at: At): Omit<ReportSection, 'id'> {
   const o = model.outcome;
-  if (!o || o.kind === null) return { heading: 'Hospital and bed, or alternative care plan', lines: [line('Hospital and bed, or alternative care plan', NOT_RECORDED)] };
-  if (o.kind === 'cto-decision') return { heading: 'Hospital and bed', lines: [line('Hospital and bed', 'Not applicable: a CTO decision, no admission')] };
+  if (!o || o.kind === null)
+    return {
+      heading: 'Hospital and bed, or alternative care plan',
+      lines: [line('Hospital and bed, or alternative care plan', NOT_RECORDED)],
+    };
+  if (o.kind === 'cto-decision')
+    return { heading: 'Hospital and bed', lines: [line('Hospital and bed', 'Not applicable: a CTO decision, no admission')] };
   if (o.kind === 'not-detained') {
     return {
       heading: 'Alternative care plan',
-      lines: [line('Care plan', text(o.carePlan)), line('Alternatives put in place', joinOr(o.alternatives.map((a) => labelOf(ALTERNATIVE_LABELS, a))))],
+      lines: [
+        line('Care plan', text(o.carePlan)),
+        line('Alternatives put in place', joinOr(o.alternatives.map((a) => labelOf(ALTERNATIVE_LABELS, a)))),
+      ],
     };
   }
   if (o.section === 's7') {
     return { heading: 'Guardian', lines: [line('Guardian', text(o.guardian)), line('Hospital and bed', 'Not applicable: guardianship')] };
   }
-  const admitted = isInstant(o.admittedAt) ? o.admittedAt : firstEvent(timeline, 'admitted')?.at ?? null;
+  const admitted = isInstant(o.admittedAt) ? o.admittedAt : (firstEvent(timeline, 'admitted')?.at ?? null);
   return {
     heading: 'Hospital and bed',
     lines: [
@@ -545,7 +690,12 @@ function conveyanceSection(model: OutcomeReportModel, timeline: readonly ReportT
   if (!o || o.kind === null) return { heading, lines: [line('Conveyance', NOT_RECORDED)] };
   const admission = o.kind === 'application' && o.section !== 's7';
   if (!admission && !o.conveyance) {
-    return { heading, lines: [line('Conveyance', o.kind === 'application' ? 'Not applicable: guardianship' : 'Not applicable: no application for admission')] };
+    return {
+      heading,
+      lines: [
+        line('Conveyance', o.kind === 'application' ? 'Not applicable: guardianship' : 'Not applicable: no application for admission'),
+      ],
+    };
   }
   const inv = model.assessment.involvement;
   const assisted = (v: { involved: boolean | null; reason: string | null } | null | undefined): string =>
@@ -610,9 +760,13 @@ function delayLines(timeline: readonly ReportTimelineEvent[], at: At): ReportLin
     if (has(e.note)) parts.push(`Note: ${e.note.trim()}`);
     lines.push(line(`Delay: ${labelOf(DELAY_LABELS, e.delayReason)}`, parts.join('. ')));
   }
-  const unexplained = sortedBy(all.filter((w) => !explained.has(w)), (w) => w.start.at);
+  const unexplained = sortedBy(
+    all.filter((w) => !explained.has(w)),
+    (w) => w.start.at,
+  );
   for (const w of unexplained) lines.push(line('Wait', `${waitText(w, at)}; no delay reason recorded`));
-  if (lines.length === 0) lines.push(line('Delays', timeline.length ? 'None recorded on the timeline' : `${NOT_RECORDED}: no timeline events`));
+  if (lines.length === 0)
+    lines.push(line('Delays', timeline.length ? 'None recorded on the timeline' : `${NOT_RECORDED}: no timeline events`));
   return lines;
 }
 
@@ -687,7 +841,11 @@ export function renderReportHtml(report: OutcomeReport): string {
   const sections = report.sections
     .map((s) => {
       const rows = s.lines
-        .map((l) => (l.label === undefined ? `<tr><td colspan="2">${cell(l.text)}</td></tr>` : `<tr><th scope="row">${escapeMultiline(l.label)}</th><td>${cell(l.text)}</td></tr>`))
+        .map((l) =>
+          l.label === undefined
+            ? `<tr><td colspan="2">${cell(l.text)}</td></tr>`
+            : `<tr><th scope="row">${escapeMultiline(l.label)}</th><td>${cell(l.text)}</td></tr>`,
+        )
         .join('\n');
       return `<section id="${escapeHtml(s.id)}" aria-labelledby="${escapeHtml(s.id)}-heading">\n<h2 id="${escapeHtml(s.id)}-heading">${escapeHtml(s.heading)}</h2>\n<table>\n<tbody>\n${rows}\n</tbody>\n</table>\n</section>`;
     })
@@ -721,10 +879,33 @@ ${sections}
 
 /** Unicode code points WinAnsiEncoding (cp1252) puts in 0x80-0x9F. */
 const CP1252_HIGH: ReadonlyMap<number, number> = new Map([
-  [0x20ac, 0x80], [0x201a, 0x82], [0x0192, 0x83], [0x201e, 0x84], [0x2026, 0x85], [0x2020, 0x86], [0x2021, 0x87],
-  [0x02c6, 0x88], [0x2030, 0x89], [0x0160, 0x8a], [0x2039, 0x8b], [0x0152, 0x8c], [0x017d, 0x8e], [0x2018, 0x91],
-  [0x2019, 0x92], [0x201c, 0x93], [0x201d, 0x94], [0x2022, 0x95], [0x2013, 0x96], [0x2014, 0x97], [0x02dc, 0x98],
-  [0x2122, 0x99], [0x0161, 0x9a], [0x203a, 0x9b], [0x0153, 0x9c], [0x017e, 0x9e], [0x0178, 0x9f],
+  [0x20ac, 0x80],
+  [0x201a, 0x82],
+  [0x0192, 0x83],
+  [0x201e, 0x84],
+  [0x2026, 0x85],
+  [0x2020, 0x86],
+  [0x2021, 0x87],
+  [0x02c6, 0x88],
+  [0x2030, 0x89],
+  [0x0160, 0x8a],
+  [0x2039, 0x8b],
+  [0x0152, 0x8c],
+  [0x017d, 0x8e],
+  [0x2018, 0x91],
+  [0x2019, 0x92],
+  [0x201c, 0x93],
+  [0x201d, 0x94],
+  [0x2022, 0x95],
+  [0x2013, 0x96],
+  [0x2014, 0x97],
+  [0x02dc, 0x98],
+  [0x2122, 0x99],
+  [0x0161, 0x9a],
+  [0x203a, 0x9b],
+  [0x0153, 0x9c],
+  [0x017e, 0x9e],
+  [0x0178, 0x9f],
 ]);
 
 /** One WinAnsi byte per character: anything WinAnsi cannot show becomes '?'. */
@@ -834,7 +1015,9 @@ function layOut(items: readonly FlowItem[]): PdfRun[][] {
     for (const [p, para] of paragraphs.entries()) {
       const normalised = winAnsiSafe(para);
       const firstIndent = p === 0 ? 0 : INDENT;
-      wrapText(normalised, wrapWidth(item.size, firstIndent), wrapWidth(item.size, INDENT)).forEach((t, n) => runs.push({ text: t, indent: n === 0 ? firstIndent : INDENT }));
+      wrapText(normalised, wrapWidth(item.size, firstIndent), wrapWidth(item.size, INDENT)).forEach((t, n) =>
+        runs.push({ text: t, indent: n === 0 ? firstIndent : INDENT }),
+      );
     }
     return { item, runs };
   });
@@ -892,7 +1075,8 @@ function writePdf(pages: readonly PdfRun[][], meta: { title: string; footer: str
     const footer = toWinAnsi(`${meta.footer} - page ${i + 1} of ${pages.length}`);
     ops.push(`BT /F1 8 Tf ${num(MARGIN_LEFT)} 30 Td (${pdfLiteral(footer)}) Tj ET`);
     const content = `${ops.join('\n')}\n`;
-    objects[pageObj(i)] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${num(PAGE_WIDTH)} ${num(PAGE_HEIGHT)}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageObj(i) + 1} 0 R >>`;
+    objects[pageObj(i)] =
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${num(PAGE_WIDTH)} ${num(PAGE_HEIGHT)}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageObj(i) + 1} 0 R >>`;
     // The content is ASCII (pdfLiteral escapes every other byte), so its length in characters is its length in bytes.
     objects[pageObj(i) + 1] = `<< /Length ${content.length} >>\nstream\n${content}endstream`;
   });
@@ -923,13 +1107,32 @@ function writePdf(pages: readonly PdfRun[][], meta: { title: string; footer: str
 export function renderReportPdf(report: OutcomeReport): Buffer {
   const items: FlowItem[] = [
     { font: 'F2', size: 14, text: report.title, gapBefore: 0, keepWithNext: false },
-    { font: 'F1', size: 9, text: `Generated ${report.generatedAtLocal}. Times are local (${report.timeZone}).`, gapBefore: 2, keepWithNext: false },
+    {
+      font: 'F1',
+      size: 9,
+      text: `Generated ${report.generatedAtLocal}. Times are local (${report.timeZone}).`,
+      gapBefore: 2,
+      keepWithNext: false,
+    },
   ];
   for (const s of report.sections) {
     items.push({ font: 'F2', size: 12, text: s.heading, gapBefore: 10, keepWithNext: true });
-    for (const l of s.lines) items.push({ font: 'F1', size: 10, text: l.label === undefined ? l.text : `${l.label}: ${l.text}`, gapBefore: 1, keepWithNext: false });
+    for (const l of s.lines)
+      items.push({
+        font: 'F1',
+        size: 10,
+        text: l.label === undefined ? l.text : `${l.label}: ${l.text}`,
+        gapBefore: 1,
+        keepWithNext: false,
+      });
   }
-  items.push({ font: 'F1', size: 8, text: 'Confidential: contains personal and health information. Share only with the people on the distribution list.', gapBefore: 12, keepWithNext: false });
+  items.push({
+    font: 'F1',
+    size: 8,
+    text: 'Confidential: contains personal and health information. Share only with the people on the distribution list.',
+    gapBefore: 12,
+    keepWithNext: false,
+  });
   return writePdf(layOut(items), { title: report.title, footer: report.title, createdAt: report.generatedAt });
 }
 
@@ -951,7 +1154,11 @@ interface LetterBlock {
  * that they may apply themselves (s.11(1)) or seek advice. Plain text and a printable HTML document.
  */
 export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasonsLetter {
-  for (const [name, d] of [['referralReceivedAt', input.referralReceivedAt], ['decidedAt', input.decidedAt], ['letterDate', input.letterDate ?? input.decidedAt]] as const) {
+  for (const [name, d] of [
+    ['referralReceivedAt', input.referralReceivedAt],
+    ['decidedAt', input.decidedAt],
+    ['letterDate', input.letterDate ?? input.decidedAt],
+  ] as const) {
     if (!isInstant(d)) throw new RangeError(`${name} is not a valid instant`);
   }
   if (!has(input.reasons)) throw new RangeError('s.13(4) requires the reasons for not making an application');
@@ -961,7 +1168,10 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
   const council = input.council.trim();
   const amhp = input.amhpName.trim();
   const address = has(input.nearestRelative.address)
-    ? input.nearestRelative.address.split(/\r\n|\r|\n|,\s*/).map((s) => s.trim()).filter(Boolean)
+    ? input.nearestRelative.address
+        .split(/\r\n|\r|\n|,\s*/)
+        .map((s) => s.trim())
+        .filter(Boolean)
     : ['(address not recorded)'];
   const alternatives = input.alternatives.filter(has).map((a) => labelOf(ALTERNATIVE_LABELS, a));
 
@@ -970,7 +1180,12 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
     { kind: 'lines', items: [nr, ...address] },
     { kind: 'lines', items: [longDate(input.letterDate ?? input.decidedAt, zone)] },
     { kind: 'paragraph', items: [`Dear ${nr},`] },
-    { kind: 'heading', items: [`Your request for a Mental Health Act assessment of ${patient}: written reasons under section 13(4) of the Mental Health Act 1983`] },
+    {
+      kind: 'heading',
+      items: [
+        `Your request for a Mental Health Act assessment of ${patient}: written reasons under section 13(4) of the Mental Health Act 1983`,
+      ],
+    },
     {
       kind: 'paragraph',
       items: [
@@ -988,7 +1203,10 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
     { kind: 'heading', items: ['What will happen instead'] },
     alternatives.length
       ? { kind: 'bullets', items: alternatives }
-      : { kind: 'paragraph', items: [`No other services have been arranged at present. If you are worried about ${patient}, please contact us.`] },
+      : {
+          kind: 'paragraph',
+          items: [`No other services have been arranged at present. If you are worried about ${patient}, please contact us.`],
+        },
     { kind: 'heading', items: ['What you can do'] },
     {
       kind: 'bullets',
@@ -1011,9 +1229,22 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
         case 'heading':
           return b.items.map((h) => wrapText(h, 78).join('\n')).join('\n');
         case 'paragraph':
-          return b.items.map((p) => p.split(/\r\n|\r|\n/).map((l) => wrapText(l, 78).join('\n')).join('\n')).join('\n\n');
+          return b.items
+            .map((p) =>
+              p
+                .split(/\r\n|\r|\n/)
+                .map((l) => wrapText(l, 78).join('\n'))
+                .join('\n'),
+            )
+            .join('\n\n');
         case 'bullets':
-          return b.items.map((i) => wrapText(i, 76).map((l, n) => (n === 0 ? `- ${l}` : `  ${l}`)).join('\n')).join('\n');
+          return b.items
+            .map((i) =>
+              wrapText(i, 76)
+                .map((l, n) => (n === 0 ? `- ${l}` : `  ${l}`))
+                .join('\n'),
+            )
+            .join('\n');
       }
     })
     .join('\n\n');

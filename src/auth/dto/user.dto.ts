@@ -1,7 +1,20 @@
 import { queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { ROLES, type Role } from '../roles';
 
@@ -117,4 +130,3 @@ export class UserPageDto {
   @ApiProperty({ type: [UserDto] }) items: UserDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
-

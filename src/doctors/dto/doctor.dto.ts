@@ -1,19 +1,34 @@
 import { IsLocalDate, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { DOCTOR_APPROVAL_KINDS, type DoctorApprovalKind } from '../doctor.entity';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const PHONE = /^\+?[0-9 ()-]{6,30}$/;
 
-
 /** Present fields may not be null (they are NOT NULL columns); absent ones are left alone. */
 const present = (_: object, value: unknown) => value !== undefined;
 
 export class CreateDoctorApprovalDto {
-  @ApiProperty({ enum: DOCTOR_APPROVAL_KINDS, description: '`s12`: approved under MHA s.12(2); `approved-clinician`: an approved clinician (who counts as s.12-approved).' })
+  @ApiProperty({
+    enum: DOCTOR_APPROVAL_KINDS,
+    description: '`s12`: approved under MHA s.12(2); `approved-clinician`: an approved clinician (who counts as s.12-approved).',
+  })
   @IsIn(DOCTOR_APPROVAL_KINDS)
   kind: DoctorApprovalKind;
 
@@ -21,7 +36,11 @@ export class CreateDoctorApprovalDto {
   @IsLocalDate()
   startsOn: string;
 
-  @ApiProperty({ format: 'date', example: '2030-03-31', description: 'Last day of the approval (inclusive); on or after startsOn, else 422.' })
+  @ApiProperty({
+    format: 'date',
+    example: '2030-03-31',
+    description: 'Last day of the approval (inclusive); on or after startsOn, else 422.',
+  })
   @IsLocalDate()
   endsOn: string;
 
@@ -42,7 +61,11 @@ export class CreateDoctorDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ pattern: '^[0-9]{7}$', example: '1234567', description: 'GMC reference number: exactly 7 digits, unique in the register.' })
+  @ApiProperty({
+    pattern: '^[0-9]{7}$',
+    example: '1234567',
+    description: 'GMC reference number: exactly 7 digits, unique in the register.',
+  })
   @Transform(trim)
   @IsString()
   @Matches(/^[0-9]{7}$/, { message: 'gmcNumber must be exactly 7 digits' })
@@ -145,7 +168,10 @@ export class DoctorQuery extends PageQuery {
   @IsLocalDate()
   approvedOn?: string;
 
-  @ApiPropertyOptional({ enum: DOCTOR_APPROVAL_KINDS, description: 'With approvedOn: the kind of approval that must cover the date. Needs approvedOn.' })
+  @ApiPropertyOptional({
+    enum: DOCTOR_APPROVAL_KINDS,
+    description: 'With approvedOn: the kind of approval that must cover the date. Needs approvedOn.',
+  })
   @IsOptional()
   @IsIn(DOCTOR_APPROVAL_KINDS)
   kind?: DoctorApprovalKind;
@@ -158,7 +184,10 @@ export class DoctorQuery extends PageQuery {
 }
 
 export class ApprovalStatusQuery {
-  @ApiPropertyOptional({ format: 'date', description: 'The date to check (e.g. the examination date). Defaults to today in the service time zone.' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'The date to check (e.g. the examination date). Defaults to today in the service time zone.',
+  })
   @IsOptional()
   @IsLocalDate()
   date?: string;
@@ -187,7 +216,8 @@ export class DoctorDto {
   @ApiProperty({ nullable: true, type: String }) phone: string | null;
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
   @ApiProperty() active: boolean;
-  @ApiProperty({ type: [DoctorApprovalDto], description: 'Every approval period, by kind then start date.' }) approvals: DoctorApprovalDto[];
+  @ApiProperty({ type: [DoctorApprovalDto], description: 'Every approval period, by kind then start date.' })
+  approvals: DoctorApprovalDto[];
   @ApiProperty({ type: CurrentStatusDto }) currentStatus: CurrentStatusDto;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -208,7 +238,12 @@ export class ApprovalPeriodDto {
 
 export class KindStatusDto {
   @ApiProperty() approved: boolean;
-  @ApiProperty({ type: ApprovalPeriodDto, nullable: true, description: 'The period covering the date (the longest-lasting, if several do).' }) period: ApprovalPeriodDto | null;
+  @ApiProperty({
+    type: ApprovalPeriodDto,
+    nullable: true,
+    description: 'The period covering the date (the longest-lasting, if several do).',
+  })
+  period: ApprovalPeriodDto | null;
 }
 
 export class ApprovalStatusDto {

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  ValidationOptions,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsLocalDate, present, trim } from '../../common/validators';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../statute/nhs-number';
@@ -35,7 +46,10 @@ export function IsNhsNumber(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-const NHS_NUMBER_DOC = { example: '943 476 5919', description: 'NHS number: 10 digits with a modulus 11 check digit; spaces are allowed and removed.' };
+const NHS_NUMBER_DOC = {
+  example: '943 476 5919',
+  description: 'NHS number: 10 digits with a modulus 11 check digit; spaces are allowed and removed.',
+};
 const DOB_DOC = { format: 'date', example: '1984-03-12', description: 'Not in the future (422).' };
 const ETHNIC_DOC = { enum: ETHNIC_CATEGORIES, description: 'NHS Data Dictionary ethnic category code (A-S, Z: not stated).' };
 const POSTCODE_DOC = { example: 'SW1A 1AA', description: 'A UK postcode; stored upper-case with one space before the inward code.' };
@@ -135,20 +149,70 @@ export class CreatePersonDto {
  * interpreterNeeded, when present, may not be null.
  */
 export class UpdatePersonDto {
-  @ApiPropertyOptional({ ...NHS_NUMBER_DOC, nullable: true, type: String }) @IsOptional() @Transform(nhsNumberInput) @IsNhsNumber() nhsNumber?: string | null;
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @ValidateIf(present) @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) givenName?: string;
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @ValidateIf(present) @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) familyName?: string;
+  @ApiPropertyOptional({ ...NHS_NUMBER_DOC, nullable: true, type: String })
+  @IsOptional()
+  @Transform(nhsNumberInput)
+  @IsNhsNumber()
+  nhsNumber?: string | null;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @ValidateIf(present)
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  givenName?: string;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @ValidateIf(present)
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  familyName?: string;
   @ApiPropertyOptional({ ...DOB_DOC, nullable: true, type: String }) @IsOptional() @IsLocalDate() dateOfBirth?: string | null;
   @ApiPropertyOptional({ enum: SEXES, nullable: true }) @IsOptional() @IsIn(SEXES) sex?: Sex | null;
-  @ApiPropertyOptional({ maxLength: 100, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MaxLength(100) gender?: string | null;
-  @ApiPropertyOptional({ ...ETHNIC_DOC, nullable: true }) @IsOptional() @IsIn(ETHNIC_CATEGORIES, { message: 'ethnicCategory must be an NHS Data Dictionary ethnic category code (A-S or Z)' }) ethnicCategory?: EthnicCategory | null;
-  @ApiPropertyOptional({ maxLength: 100, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MaxLength(100) preferredLanguage?: string | null;
+  @ApiPropertyOptional({ maxLength: 100, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  gender?: string | null;
+  @ApiPropertyOptional({ ...ETHNIC_DOC, nullable: true })
+  @IsOptional()
+  @IsIn(ETHNIC_CATEGORIES, { message: 'ethnicCategory must be an NHS Data Dictionary ethnic category code (A-S or Z)' })
+  ethnicCategory?: EthnicCategory | null;
+  @ApiPropertyOptional({ maxLength: 100, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  preferredLanguage?: string | null;
   @ApiPropertyOptional() @ValidateIf(present) @IsBoolean() interpreterNeeded?: boolean;
-  @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(2000) communicationNeeds?: string | null;
-  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) address?: string | null;
-  @ApiPropertyOptional({ ...POSTCODE_DOC, nullable: true, type: String }) @IsOptional() @Transform(postcodeInput) @IsString() @Matches(POSTCODE, { message: 'postcode must be a UK postcode such as SW1A 1AA' }) postcode?: string | null;
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) responsibleAuthority?: string | null;
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) gpPractice?: string | null;
+  @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(2000) communicationNeeds?:
+    string | null;
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  address?: string | null;
+  @ApiPropertyOptional({ ...POSTCODE_DOC, nullable: true, type: String })
+  @IsOptional()
+  @Transform(postcodeInput)
+  @IsString()
+  @Matches(POSTCODE, { message: 'postcode must be a UK postcode such as SW1A 1AA' })
+  postcode?: string | null;
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  responsibleAuthority?: string | null;
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  gpPractice?: string | null;
 }
 
 /**
@@ -157,9 +221,25 @@ export class UpdatePersonDto {
  */
 export class PersonSearchQuery extends PageQuery {
   @ApiPropertyOptional(NHS_NUMBER_DOC) @IsOptional() @Transform(nhsNumberInput) @IsNhsNumber() nhsNumber?: string;
-  @ApiPropertyOptional({ minLength: 2, maxLength: 100, description: 'Start of the family name, any case; needs dateOfBirth.' }) @IsOptional() @Transform(trim) @IsString() @MinLength(2) @MaxLength(100) familyName?: string;
+  @ApiPropertyOptional({ minLength: 2, maxLength: 100, description: 'Start of the family name, any case; needs dateOfBirth.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(100)
+  familyName?: string;
   @ApiPropertyOptional({ format: 'date', description: 'Needs familyName.' }) @IsOptional() @IsLocalDate() dateOfBirth?: string;
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Start of the given name, any case: narrows a family name + date of birth search.' }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) givenName?: string;
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 100,
+    description: 'Start of the given name, any case: narrows a family name + date of birth search.',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  givenName?: string;
 }
 
 export class PersonDto {

@@ -1,13 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsISO8601, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsLocalDate, present, trim } from '../../common/validators';
 import { RELATIONSHIPS, type Relationship } from '../relative.entities';
 
 /** An instant with its offset ("2026-11-21T10:00:00Z", "…+01:00"): a time without one is ambiguous. */
 const INSTANT = { strict: true, strictSeparator: true } as const;
 const WITH_OFFSET = /(?:Z|[+-]\d{2}:\d{2})$/;
-const OFFSET_MESSAGE = (field: string) => ({ message: `${field} must be an ISO 8601 date-time with a time zone offset, such as 2026-11-21T10:00:00Z` });
+const OFFSET_MESSAGE = (field: string) => ({
+  message: `${field} must be an ISO 8601 date-time with a time zone offset, such as 2026-11-21T10:00:00Z`,
+});
 
 export const NOTIFIED_TO = ['amhp', 'lssa'] as const;
 export const DISPLACEMENT_GROUNDS = ['a', 'b', 'c', 'd', 'e'] as const;
@@ -23,40 +42,126 @@ const RELATIONSHIP_DOC = {
 };
 
 export class RelativeContactDto {
-  @ApiPropertyOptional({ example: '+44 1632 960001' }) @IsOptional() @Matches(/^\+?[0-9 ()-]{6,30}$/, { message: 'phone must be a telephone number' }) phone?: string;
+  @ApiPropertyOptional({ example: '+44 1632 960001' })
+  @IsOptional()
+  @Matches(/^\+?[0-9 ()-]{6,30}$/, { message: 'phone must be a telephone number' })
+  phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) address?: string;
 }
 
 /** A relative or carer of the person, with the facts s.26 ranks by. Booleans default as shown. */
 export class CreateRelativeDto {
-  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Ada Okafor' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty(RELATIONSHIP_DOC) @IsIn(RELATIONSHIPS, { message: `relationship must be one of: ${RELATIONSHIPS.join(', ')}` }) relationship: Relationship;
-  @ApiPropertyOptional({ default: true, description: 'NR-04: whole blood ranks before half blood in the same class.' }) @ValidateIf(present) @IsBoolean() wholeBlood?: boolean;
-  @ApiPropertyOptional({ format: 'date', description: 'NR-04: the elder is preferred; NR-06: under 18s are excluded unless spouse, civil partner or parent. Not in the future (422).' }) @IsOptional() @IsLocalDate() dateOfBirth?: string;
-  @ApiPropertyOptional({ default: false, description: 'NR-05: the person ordinarily resides with them (or did immediately before admission).' }) @ValidateIf(present) @IsBoolean() livesWithPatient?: boolean;
-  @ApiPropertyOptional({ default: false, description: 'NR-05: they care for the person (or did immediately before admission).' }) @ValidateIf(present) @IsBoolean() caresForPatient?: boolean;
-  @ApiPropertyOptional({ default: true, description: 'NR-06: ordinarily resident in the UK, the Channel Islands or the Isle of Man.' }) @ValidateIf(present) @IsBoolean() ukResident?: boolean;
-  @ApiPropertyOptional({ default: false, description: 'NR-06: a spouse or civil partner permanently separated, or who has deserted or been deserted.' }) @ValidateIf(present) @IsBoolean() separatedOrDeserted?: boolean;
-  @ApiPropertyOptional({ minimum: 0, maximum: 150, description: 'NR-07: years living with the person (a cohabitee needs 0.5, a non-relative 5); two decimals.' }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @Min(0) @Max(150) yearsLivingWith?: number;
-  @ApiPropertyOptional({ maxLength: 200, description: 'NR-09: the person this relative has authorised in writing to act as nearest relative (reg 24).' }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) authorisedDelegate?: string;
-  @ApiPropertyOptional({ type: RelativeContactDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => RelativeContactDto) contact?: RelativeContactDto;
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Ada Okafor' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+  @ApiProperty(RELATIONSHIP_DOC)
+  @IsIn(RELATIONSHIPS, { message: `relationship must be one of: ${RELATIONSHIPS.join(', ')}` })
+  relationship: Relationship;
+  @ApiPropertyOptional({ default: true, description: 'NR-04: whole blood ranks before half blood in the same class.' })
+  @ValidateIf(present)
+  @IsBoolean()
+  wholeBlood?: boolean;
+  @ApiPropertyOptional({
+    format: 'date',
+    description:
+      'NR-04: the elder is preferred; NR-06: under 18s are excluded unless spouse, civil partner or parent. Not in the future (422).',
+  })
+  @IsOptional()
+  @IsLocalDate()
+  dateOfBirth?: string;
+  @ApiPropertyOptional({
+    default: false,
+    description: 'NR-05: the person ordinarily resides with them (or did immediately before admission).',
+  })
+  @ValidateIf(present)
+  @IsBoolean()
+  livesWithPatient?: boolean;
+  @ApiPropertyOptional({ default: false, description: 'NR-05: they care for the person (or did immediately before admission).' })
+  @ValidateIf(present)
+  @IsBoolean()
+  caresForPatient?: boolean;
+  @ApiPropertyOptional({ default: true, description: 'NR-06: ordinarily resident in the UK, the Channel Islands or the Isle of Man.' })
+  @ValidateIf(present)
+  @IsBoolean()
+  ukResident?: boolean;
+  @ApiPropertyOptional({
+    default: false,
+    description: 'NR-06: a spouse or civil partner permanently separated, or who has deserted or been deserted.',
+  })
+  @ValidateIf(present)
+  @IsBoolean()
+  separatedOrDeserted?: boolean;
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 150,
+    description: 'NR-07: years living with the person (a cohabitee needs 0.5, a non-relative 5); two decimals.',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(150)
+  yearsLivingWith?: number;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'NR-09: the person this relative has authorised in writing to act as nearest relative (reg 24).',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  authorisedDelegate?: string;
+  @ApiPropertyOptional({ type: RelativeContactDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RelativeContactDto)
+  contact?: RelativeContactDto;
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
 }
 
 /** A change to a relative: absent fields are left alone; `null` clears an optional field; the rest may not be null. */
 export class UpdateRelativeDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200 }) @ValidateIf(present) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional(RELATIONSHIP_DOC) @ValidateIf(present) @IsIn(RELATIONSHIPS, { message: `relationship must be one of: ${RELATIONSHIPS.join(', ')}` }) relationship?: Relationship;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @ValidateIf(present)
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+  @ApiPropertyOptional(RELATIONSHIP_DOC)
+  @ValidateIf(present)
+  @IsIn(RELATIONSHIPS, { message: `relationship must be one of: ${RELATIONSHIPS.join(', ')}` })
+  relationship?: Relationship;
   @ApiPropertyOptional() @ValidateIf(present) @IsBoolean() wholeBlood?: boolean;
   @ApiPropertyOptional({ format: 'date', nullable: true, type: String }) @IsOptional() @IsLocalDate() dateOfBirth?: string | null;
   @ApiPropertyOptional() @ValidateIf(present) @IsBoolean() livesWithPatient?: boolean;
   @ApiPropertyOptional() @ValidateIf(present) @IsBoolean() caresForPatient?: boolean;
   @ApiPropertyOptional() @ValidateIf(present) @IsBoolean() ukResident?: boolean;
   @ApiPropertyOptional() @ValidateIf(present) @IsBoolean() separatedOrDeserted?: boolean;
-  @ApiPropertyOptional({ minimum: 0, maximum: 150, nullable: true, type: Number }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }) @Min(0) @Max(150) yearsLivingWith?: number | null;
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) authorisedDelegate?: string | null;
-  @ApiPropertyOptional({ type: RelativeContactDto, description: 'Replaces the contact details as a whole.' }) @ValidateIf(present) @IsObject() @ValidateNested() @Type(() => RelativeContactDto) contact?: RelativeContactDto;
+  @ApiPropertyOptional({ minimum: 0, maximum: 150, nullable: true, type: Number })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(150)
+  yearsLivingWith?: number | null;
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  authorisedDelegate?: string | null;
+  @ApiPropertyOptional({ type: RelativeContactDto, description: 'Replaces the contact details as a whole.' })
+  @ValidateIf(present)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RelativeContactDto)
+  contact?: RelativeContactDto;
   @ApiPropertyOptional({ maxLength: 4000, nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(4000) notes?: string | null;
 }
 
@@ -85,7 +190,10 @@ export class RelativeListDto {
 }
 
 export class NearestRelativeQuery {
-  @ApiPropertyOptional({ format: 'date', description: 'The date to work the nearest relative out for (ages, orders in force); default today in the service time zone.' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'The date to work the nearest relative out for (ages, orders in force); default today in the service time zone.',
+  })
   @IsOptional()
   @IsLocalDate()
   asAt?: string;
@@ -93,16 +201,47 @@ export class NearestRelativeQuery {
 
 /** NR-02: an objection notified to an AMHP or to the council (LSSA: duty line, EDT). */
 export class CreateObjectionDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The relative who objected, when recorded (must be one of this person\'s relatives).' }) @IsOptional() @IsUUID() relativeId?: string;
-  @ApiProperty({ format: 'date-time', description: 'When the objection was notified; not in the future (422).' }) @IsISO8601(INSTANT) @Matches(WITH_OFFSET, OFFSET_MESSAGE('notifiedAt')) notifiedAt: string;
-  @ApiProperty({ enum: NOTIFIED_TO, description: 'Notified to an AMHP, or to the local social services authority on whose behalf AMHPs act.' }) @IsIn(NOTIFIED_TO) notifiedTo: (typeof NOTIFIED_TO)[number];
-  @ApiProperty({ minLength: 1, maxLength: 4000, description: 'What was said, by whom, how.' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(4000) details: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The relative who objected, when recorded (must be one of this person's relatives).",
+  })
+  @IsOptional()
+  @IsUUID()
+  relativeId?: string;
+  @ApiProperty({ format: 'date-time', description: 'When the objection was notified; not in the future (422).' })
+  @IsISO8601(INSTANT)
+  @Matches(WITH_OFFSET, OFFSET_MESSAGE('notifiedAt'))
+  notifiedAt: string;
+  @ApiProperty({
+    enum: NOTIFIED_TO,
+    description: 'Notified to an AMHP, or to the local social services authority on whose behalf AMHPs act.',
+  })
+  @IsIn(NOTIFIED_TO)
+  notifiedTo: (typeof NOTIFIED_TO)[number];
+  @ApiProperty({ minLength: 1, maxLength: 4000, description: 'What was said, by whom, how.' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  details: string;
 }
 
 /** M v East London: a stated objection stands until clearly withdrawn, so the withdrawal is recorded with what was said. */
 export class WithdrawObjectionDto {
-  @ApiProperty({ minLength: 1, maxLength: 4000, description: 'How the nearest relative clearly withdrew the objection.' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(4000) details: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it was withdrawn (default now); not in the future, nor before the objection.' }) @IsOptional() @IsISO8601(INSTANT) @Matches(WITH_OFFSET, OFFSET_MESSAGE('withdrawnAt')) withdrawnAt?: string;
+  @ApiProperty({ minLength: 1, maxLength: 4000, description: 'How the nearest relative clearly withdrew the objection.' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  details: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it was withdrawn (default now); not in the future, nor before the objection.',
+  })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  @Matches(WITH_OFFSET, OFFSET_MESSAGE('withdrawnAt'))
+  withdrawnAt?: string;
 }
 
 export class ObjectionDto {
@@ -125,10 +264,32 @@ export class ObjectionListDto {
 
 /** NR-10: a s.29 application to the county court to displace the nearest relative. */
 export class CreateDisplacementDto {
-  @ApiProperty({ enum: DISPLACEMENT_GROUNDS, description: 's.29(3): (a) no NR or not practicable to find; (b) NR incapable; (c) NR unreasonably objects; (d) NR would discharge without due regard; (e) NR not suitable.' }) @IsIn(DISPLACEMENT_GROUNDS) ground: (typeof DISPLACEMENT_GROUNDS)[number];
-  @ApiProperty({ format: 'date-time', description: 'When the application was filed with the court; not in the future (422). NR-11: ground (c) or (d) filed while a s.2 is in force extends it.' }) @IsISO8601(INSTANT) @Matches(WITH_OFFSET, OFFSET_MESSAGE('filedAt')) filedAt: string;
-  @ApiPropertyOptional({ maxLength: 200, example: 'Northshire County Court' }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) court?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'The nearest relative the application is about (one of this person\'s relatives).' }) @IsOptional() @IsUUID() relativeId?: string;
+  @ApiProperty({
+    enum: DISPLACEMENT_GROUNDS,
+    description:
+      's.29(3): (a) no NR or not practicable to find; (b) NR incapable; (c) NR unreasonably objects; (d) NR would discharge without due regard; (e) NR not suitable.',
+  })
+  @IsIn(DISPLACEMENT_GROUNDS)
+  ground: (typeof DISPLACEMENT_GROUNDS)[number];
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'When the application was filed with the court; not in the future (422). NR-11: ground (c) or (d) filed while a s.2 is in force extends it.',
+  })
+  @IsISO8601(INSTANT)
+  @Matches(WITH_OFFSET, OFFSET_MESSAGE('filedAt'))
+  filedAt: string;
+  @ApiPropertyOptional({ maxLength: 200, example: 'Northshire County Court' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  court?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "The nearest relative the application is about (one of this person's relatives)." })
+  @IsOptional()
+  @IsUUID()
+  relativeId?: string;
 }
 
 /**
@@ -137,9 +298,29 @@ export class CreateDisplacementDto {
  */
 export class UpdateDisplacementDto {
   @ApiPropertyOptional({ enum: DISPLACEMENT_STATUSES }) @ValidateIf(present) @IsIn(DISPLACEMENT_STATUSES) status?: DisplacementStatus;
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String, description: 'The person the court appointed to act as nearest relative.' }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) actingNearestRelative?: string | null;
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String, description: 'When the order takes effect.' }) @IsOptional() @IsLocalDate() effectiveFrom?: string | null;
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) court?: string | null;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    nullable: true,
+    type: String,
+    description: 'The person the court appointed to act as nearest relative.',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  actingNearestRelative?: string | null;
+  @ApiPropertyOptional({ format: 'date', nullable: true, type: String, description: 'When the order takes effect.' })
+  @IsOptional()
+  @IsLocalDate()
+  effectiveFrom?: string | null;
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  court?: string | null;
 }
 
 export class DisplacementDto {
@@ -152,7 +333,10 @@ export class DisplacementDto {
   @ApiProperty({ format: 'date', nullable: true, type: String }) effectiveFrom: string | null;
   @ApiProperty({ nullable: true, type: String }) actingNearestRelative: string | null;
   @ApiProperty({ nullable: true, type: String }) court: string | null;
-  @ApiProperty({ description: 'An order (or interim order) naming an acting nearest relative, in effect on the date asked (today for lists).' }) inForce: boolean;
+  @ApiProperty({
+    description: 'An order (or interim order) naming an acting nearest relative, in effect on the date asked (today for lists).',
+  })
+  inForce: boolean;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'uuid' }) recordedBy: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -167,7 +351,11 @@ export class RankedRelativeDto {
   @ApiProperty() name: string;
   @ApiProperty({ enum: RELATIONSHIPS }) relationship: string;
   @ApiProperty() rank: number;
-  @ApiProperty({ enum: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 's.26(7)', 's.27', 's.28'], description: 's.26(1) paragraph, s.26(7) (ranked last), or the child-patient sections.' }) class: string;
+  @ApiProperty({
+    enum: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 's.26(7)', 's.27', 's.28'],
+    description: 's.26(1) paragraph, s.26(7) (ranked last), or the child-patient sections.',
+  })
+  class: string;
   @ApiProperty({ description: 's.26(4): the person lives with or is cared for by them.' }) preferred: boolean;
 }
 
@@ -179,9 +367,16 @@ export class ExcludedRelativeDto {
 }
 
 export class ProposedNearestRelativeDto {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for a court-appointed acting nearest relative (s.29), who may not be a recorded relative.' }) relativeId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Null for a court-appointed acting nearest relative (s.29), who may not be a recorded relative.',
+  })
+  relativeId: string | null;
   @ApiProperty() name: string;
-  @ApiPropertyOptional({ description: 'NR-09: who acts for the nearest relative under reg 24. Whoever acts is actingAs, else name.' }) actingAs?: string;
+  @ApiPropertyOptional({ description: 'NR-09: who acts for the nearest relative under reg 24. Whoever acts is actingAs, else name.' })
+  actingAs?: string;
   @ApiProperty({ enum: ['s.26', 's.27', 's.28', 's.29'] }) basis: string;
 }
 
@@ -194,9 +389,18 @@ export class NearestRelativeProposalDto {
 
 export class NearestRelativeDto {
   @ApiProperty({ format: 'date' }) asAt: string;
-  @ApiProperty({ enum: ['nearest-relative', 'nominated-person'], description: 'MHA 2025: the nominated person replaces the nearest relative from its configured commencement date.' }) regime: string;
+  @ApiProperty({
+    enum: ['nearest-relative', 'nominated-person'],
+    description: 'MHA 2025: the nominated person replaces the nearest relative from its configured commencement date.',
+  })
+  regime: string;
   @ApiProperty({ type: NearestRelativeProposalDto }) proposal: NearestRelativeProposalDto;
   @ApiProperty({ type: [ObjectionDto], description: 'NR-02: objections in force on the date asked.' }) objections: ObjectionDto[];
   @ApiProperty() objectionInForce: boolean;
-  @ApiProperty({ type: DisplacementDto, nullable: true, description: 'The s.29 order in force, else the pending application (applied or interim order), else null.' }) displacement: DisplacementDto | null;
+  @ApiProperty({
+    type: DisplacementDto,
+    nullable: true,
+    description: 'The s.29 order in force, else the pending application (applied or interim order), else null.',
+  })
+  displacement: DisplacementDto | null;
 }

@@ -1,20 +1,55 @@
 import { queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 
 const INSTANT = { strict: true, strictSeparator: true } as const;
 export const LEGAL_CONTEXT_KINDS = ['informal', 's136', 's135-1', 's135-2', 's5-2', 's5-4', 'cto-recall', 'already-s2'] as const;
-export const RISK_FLAGS = ['weapons', 'children-in-household', 'animals', 'access-problems', 'violence-history', 'substance-use', 'lone-working-risk'] as const;
+export const RISK_FLAGS = [
+  'weapons',
+  'children-in-household',
+  'animals',
+  'access-problems',
+  'violence-history',
+  'substance-use',
+  'lone-working-risk',
+] as const;
 
 export class ReferrerDto {
   @ApiProperty({ example: 'Dr Sam Whitfield' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) name: string;
-  @ApiPropertyOptional({ example: 'Riverside Medical Practice' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) organisation?: string;
+  @ApiPropertyOptional({ example: 'Riverside Medical Practice' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  organisation?: string;
   @ApiPropertyOptional({ example: 'GP' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(100) role?: string;
-  @ApiPropertyOptional({ example: '+44 1632 960000' }) @IsOptional() @Matches(/^\+?[0-9 ()-]{6,30}$/, { message: 'phone must be a telephone number' }) phone?: string;
+  @ApiPropertyOptional({ example: '+44 1632 960000' })
+  @IsOptional()
+  @Matches(/^\+?[0-9 ()-]{6,30}$/, { message: 'phone must be a telephone number' })
+  phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
 }
 
@@ -22,46 +57,127 @@ export class RisksDto {
   @ApiProperty() @IsBoolean() toSelf: boolean;
   @ApiProperty() @IsBoolean() toOthers: boolean;
   @ApiProperty() @IsBoolean() fromOthers: boolean;
-  @ApiPropertyOptional({ enum: RISK_FLAGS, isArray: true }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @IsIn(RISK_FLAGS, { each: true }) flags?: string[];
+  @ApiPropertyOptional({ enum: RISK_FLAGS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsIn(RISK_FLAGS, { each: true })
+  flags?: string[];
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
 }
 
 /** The legal context at referral. Which fields apply depends on `kind` (src/statute/clocks.ts checks them). */
 export class LegalContextDto {
   @ApiProperty({ enum: LEGAL_CONTEXT_KINDS }) @IsIn(LEGAL_CONTEXT_KINDS) kind: (typeof LEGAL_CONTEXT_KINDS)[number];
-  @ApiPropertyOptional({ enum: ['health-based', 'police-station', 'a-and-e', 'other'], description: 's.136/s.135: the place of safety.' }) @IsOptional() @IsIn(['health-based', 'police-station', 'a-and-e', 'other']) placeOfSafetyType?: string;
-  @ApiPropertyOptional({ enum: ['public-place', 'dwelling', 'other'], description: 's.136: where the person was removed from (POL-05).' }) @IsOptional() @IsIn(['public-place', 'dwelling', 'other']) locationType?: string;
-  @ApiPropertyOptional({ description: 'Under 18 (POL-09: a police station is never a place of safety for a child).' }) @IsOptional() @IsBoolean() personUnder18?: boolean;
-  @ApiPropertyOptional({ format: 'date-time', description: 'POL-09: an inspector\'s (or above) authorisation to use a police station as the place of safety for an adult.' }) @IsOptional() @IsISO8601(INSTANT) inspectorAuthorisedAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.136/s.135: arrival at the place of safety.' }) @IsOptional() @IsISO8601(INSTANT) arrivedAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.136(2A): the decision to keep the person at a place of safety where they were.' }) @IsOptional() @IsISO8601(INSTANT) keptAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.135(1): when the warrant was executed.' }) @IsOptional() @IsISO8601(INSTANT) warrantExecutedAt?: string;
-  @ApiPropertyOptional({ description: 's.135(3ZA): kept at the premises rather than removed.' }) @IsOptional() @IsBoolean() keptAtPremises?: boolean;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.135(3ZA): when the constable first entered the premises.' }) @IsOptional() @IsISO8601(INSTANT) firstEnteredAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.5(2): when the report (H1) was furnished to the managers.' }) @IsOptional() @IsISO8601(INSTANT) h1FurnishedAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.5(5): the s.5(4) record that preceded the s.5(2).' }) @IsOptional() @IsISO8601(INSTANT) precededBy5_4At?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.5(4): when the nurse\'s record (H2) was made.' }) @IsOptional() @IsISO8601(INSTANT) recordMadeAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'CTO recall: the time of recall.' }) @IsOptional() @IsISO8601(INSTANT) recalledAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Already detained under s.2: the admission.' }) @IsOptional() @IsISO8601(INSTANT) admittedAt?: string;
+  @ApiPropertyOptional({ enum: ['health-based', 'police-station', 'a-and-e', 'other'], description: 's.136/s.135: the place of safety.' })
+  @IsOptional()
+  @IsIn(['health-based', 'police-station', 'a-and-e', 'other'])
+  placeOfSafetyType?: string;
+  @ApiPropertyOptional({ enum: ['public-place', 'dwelling', 'other'], description: 's.136: where the person was removed from (POL-05).' })
+  @IsOptional()
+  @IsIn(['public-place', 'dwelling', 'other'])
+  locationType?: string;
+  @ApiPropertyOptional({ description: 'Under 18 (POL-09: a police station is never a place of safety for a child).' })
+  @IsOptional()
+  @IsBoolean()
+  personUnder18?: boolean;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: "POL-09: an inspector's (or above) authorisation to use a police station as the place of safety for an adult.",
+  })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  inspectorAuthorisedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 's.136/s.135: arrival at the place of safety.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  arrivedAt?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 's.136(2A): the decision to keep the person at a place of safety where they were.',
+  })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  keptAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 's.135(1): when the warrant was executed.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  warrantExecutedAt?: string;
+  @ApiPropertyOptional({ description: 's.135(3ZA): kept at the premises rather than removed.' })
+  @IsOptional()
+  @IsBoolean()
+  keptAtPremises?: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 's.135(3ZA): when the constable first entered the premises.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  firstEnteredAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 's.5(2): when the report (H1) was furnished to the managers.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  h1FurnishedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 's.5(5): the s.5(4) record that preceded the s.5(2).' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  precededBy5_4At?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: "s.5(4): when the nurse's record (H2) was made." })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  recordMadeAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'CTO recall: the time of recall.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  recalledAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Already detained under s.2: the admission.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  admittedAt?: string;
 }
 
 export class CreateReferralDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'An existing person you may read; or give `person`.' }) @IsOptional() @IsUUID() personId?: string;
-  @ApiPropertyOptional({ type: CreatePersonDto, description: 'Who the referral is about; matched by NHS number to an existing record when there is one.' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'An existing person you may read; or give `person`.' })
+  @IsOptional()
+  @IsUUID()
+  personId?: string;
+  @ApiPropertyOptional({
+    type: CreatePersonDto,
+    description: 'Who the referral is about; matched by NHS number to an existing record when there is one.',
+  })
   @ValidateIf((o: CreateReferralDto) => !o.personId)
   @ValidateNested()
   @Type(() => CreatePersonDto)
   person?: CreatePersonDto;
   @ApiProperty({ enum: REFERRAL_SOURCES }) @IsIn(REFERRAL_SOURCES) source: (typeof REFERRAL_SOURCES)[number];
   @ApiProperty({ type: ReferrerDto }) @ValidateNested() @Type(() => ReferrerDto) referrer: ReferrerDto;
-  @ApiProperty({ minLength: 5, maxLength: 8000, description: 'Why an assessment is sought.' }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(8000) reason: string;
+  @ApiProperty({ minLength: 5, maxLength: 8000, description: 'Why an assessment is sought.' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(5)
+  @MaxLength(8000)
+  reason: string;
   @ApiProperty({ type: RisksDto }) @ValidateNested() @Type(() => RisksDto) risks: RisksDto;
   @ApiProperty({ enum: URGENCIES }) @IsIn(URGENCIES) urgency: (typeof URGENCIES)[number];
   @ApiProperty({ type: LegalContextDto }) @ValidateNested() @Type(() => LegalContextDto) legalContext: LegalContextDto;
-  @ApiPropertyOptional({ maxLength: 300, example: 'Northshire General A&E' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) location?: string;
-  @ApiPropertyOptional({ maxLength: 200, description: 'The person lives in another council\'s area.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) otherAuthority?: string;
-  @ApiPropertyOptional({ description: 's.13(4): the nearest relative asked for the case to be considered.' }) @IsOptional() @IsBoolean() nearestRelativeRequest?: boolean;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the hub received it (defaults to now; never in the future).' }) @IsOptional() @IsISO8601(INSTANT) receivedAt?: string;
+  @ApiPropertyOptional({ maxLength: 300, example: 'Northshire General A&E' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  location?: string;
+  @ApiPropertyOptional({ maxLength: 200, description: "The person lives in another council's area." })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  otherAuthority?: string;
+  @ApiPropertyOptional({ description: 's.13(4): the nearest relative asked for the case to be considered.' })
+  @IsOptional()
+  @IsBoolean()
+  nearestRelativeRequest?: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the hub received it (defaults to now; never in the future).' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  receivedAt?: string;
 }
 
 export class TransitionDto {
@@ -79,17 +195,38 @@ export class ExtensionDto {
   @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) authorisedAt: string;
   @ApiProperty({ minimum: 1, maximum: 12 }) @IsInt() @Min(1) @Max(12) hours: number;
   @ApiProperty({ example: 'examining-doctor' }) @IsString() @MaxLength(60) authorisedBy: string;
-  @ApiProperty({ enum: ['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other'] }) @IsIn(['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other']) reason: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'At a police station, a superintendent\'s approval is required.' }) @IsOptional() @IsISO8601(INSTANT) superintendentApprovedAt?: string;
+  @ApiProperty({ enum: ['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other'] })
+  @IsIn(['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other'])
+  reason: string;
+  @ApiPropertyOptional({ format: 'date-time', description: "At a police station, a superintendent's approval is required." })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  superintendentApprovedAt?: string;
 }
 
 export class AllocateDto {
   @ApiProperty({ format: 'uuid', description: 'The AMHP (user) to allocate to.' }) @IsUUID() userId: string;
-  @ApiPropertyOptional({ minLength: 10, maxLength: 1000, description: 'A manager\'s reason to allocate to an AMHP who is not eligible now.' }) @IsOptional() @Transform(trim) @IsString() @MinLength(10) @MaxLength(1000) overrideReason?: string;
+  @ApiPropertyOptional({
+    minLength: 10,
+    maxLength: 1000,
+    description: "A manager's reason to allocate to an AMHP who is not eligible now.",
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(10)
+  @MaxLength(1000)
+  overrideReason?: string;
 }
 
 export class OfferDto {
-  @ApiPropertyOptional({ type: [String], description: 'AMHPs (users) to offer it to; default: everyone on duty now.' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUUID('all', { each: true }) userIds?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'AMHPs (users) to offer it to; default: everyone on duty now.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  userIds?: string[];
 }
 
 export class OfferResponseDto {
@@ -101,7 +238,11 @@ export class ReferralQuery extends PageQuery {
   @ApiPropertyOptional({ enum: URGENCIES }) @IsOptional() @IsIn(URGENCIES) urgency?: string;
   @ApiPropertyOptional({ enum: ['me'] }) @IsOptional() @IsIn(['me']) assigned?: 'me';
   @ApiPropertyOptional({ format: 'date-time', name: 'due_before' }) @IsOptional() @IsISO8601(INSTANT) due_before?: string;
-  @ApiPropertyOptional({ description: 'Include closed, withdrawn, not-accepted and transferred referrals.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() all?: boolean;
+  @ApiPropertyOptional({ description: 'Include closed, withdrawn, not-accepted and transferred referrals.' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  all?: boolean;
 }
 
 export class ClockDto {
@@ -156,9 +297,11 @@ export class ReferralDto {
   @ApiProperty({ nullable: true, type: String }) transferredTo: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) writtenReasonsAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The soonest running deadline.' }) nextDeadline: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The soonest running deadline.' }) nextDeadline:
+    string | null;
   @ApiProperty({ type: [ClockDto] }) clocks: ClockDto[];
-  @ApiProperty({ type: [ReferralFindingDto], description: 'Findings at intake (e.g. POL-05, POL-09) for the AMHP to address.' }) findings: ReferralFindingDto[];
+  @ApiProperty({ type: [ReferralFindingDto], description: 'Findings at intake (e.g. POL-05, POL-09) for the AMHP to address.' })
+  findings: ReferralFindingDto[];
   @ApiProperty({ enum: REFERRAL_STATUSES, isArray: true, description: 'Where the workflow may go next.' }) nextStatuses: string[];
   @ApiProperty() version: number;
 }
@@ -175,7 +318,9 @@ export class ReferralStatusDto {
 }
 
 export class ReferralPageDto {
-  @ApiProperty({ description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.', type: [ReferralDto] }) items: Array<ReferralDto | ReferralStatusDto>;
+  @ApiProperty({ description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.', type: [ReferralDto] }) items: Array<
+    ReferralDto | ReferralStatusDto
+  >;
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 

@@ -1,7 +1,18 @@
 import { queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { FindingDto } from '../../workforce/dto/training.dto';
 import { LEAVE_KINDS, LEAVE_STATUSES, SWAP_STATUSES } from '../rota.entities';
@@ -17,18 +28,43 @@ export type SwapStatus = (typeof SWAP_STATUSES)[number];
 // Leave and unavailability
 
 export class CreateLeaveDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Whose leave; omit for your own. Only a manager may name someone else.' }) @IsOptional() @IsUUID() practitionerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Whose leave; omit for your own. Only a manager may name someone else.' })
+  @IsOptional()
+  @IsUUID()
+  practitionerId?: string;
   @ApiProperty({ enum: LEAVE_KINDS }) @IsIn(LEAVE_KINDS) kind: LeaveKind;
   @ApiProperty({ format: 'date-time', example: '2026-12-21T00:00:00Z' }) @IsISO8601(INSTANT) startsAt: string;
-  @ApiProperty({ format: 'date-time', example: '2026-12-28T00:00:00Z', description: 'After startsAt and at most 366 days later (422 otherwise).' }) @IsISO8601(INSTANT) endsAt: string;
-  @ApiPropertyOptional({ maxLength: 500, description: 'Rota note only: no health details.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) note?: string;
-  @ApiPropertyOptional({ description: 'Manager only: record the leave approved at once (e.g. sickness).' }) @IsOptional() @IsBoolean() approve?: boolean;
-  @ApiPropertyOptional({ description: 'With approve: take the AMHP off the shifts in the period instead of refusing with 409.' }) @IsOptional() @IsBoolean() unassign?: boolean;
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-12-28T00:00:00Z',
+    description: 'After startsAt and at most 366 days later (422 otherwise).',
+  })
+  @IsISO8601(INSTANT)
+  endsAt: string;
+  @ApiPropertyOptional({ maxLength: 500, description: 'Rota note only: no health details.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+  @ApiPropertyOptional({ description: 'Manager only: record the leave approved at once (e.g. sickness).' })
+  @IsOptional()
+  @IsBoolean()
+  approve?: boolean;
+  @ApiPropertyOptional({ description: 'With approve: take the AMHP off the shifts in the period instead of refusing with 409.' })
+  @IsOptional()
+  @IsBoolean()
+  unassign?: boolean;
 }
 
 export class ApproveLeaveDto {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) note?: string;
-  @ApiPropertyOptional({ description: 'Take the AMHP off the shifts in the period instead of refusing with 409 leave-conflicts-with-assignments.' }) @IsOptional() @IsBoolean() unassign?: boolean;
+  @ApiPropertyOptional({
+    description: 'Take the AMHP off the shifts in the period instead of refusing with 409 leave-conflicts-with-assignments.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  unassign?: boolean;
 }
 
 export class LeaveNoteDto {
@@ -36,10 +72,19 @@ export class LeaveNoteDto {
 }
 
 export class LeaveQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'An AMHP may name only themselves.' }) @IsOptional() @IsUUID() practitionerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'An AMHP may name only themselves.' })
+  @IsOptional()
+  @IsUUID()
+  practitionerId?: string;
   @ApiPropertyOptional({ enum: LEAVE_STATUSES }) @IsOptional() @IsIn(LEAVE_STATUSES) status?: LeaveStatus;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Leave ending after this instant.' }) @IsOptional() @IsISO8601(INSTANT) from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Leave starting before this instant.' }) @IsOptional() @IsISO8601(INSTANT) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Leave ending after this instant.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Leave starting before this instant.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  to?: string;
 }
 
 export class LeaveDto {
@@ -52,7 +97,8 @@ export class LeaveDto {
   @ApiProperty({ enum: LEAVE_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiProperty({ format: 'uuid' }) requestedBy: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Who approved, declined or cancelled it.' }) decidedBy: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Who approved, declined or cancelled it.' }) decidedBy:
+    string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) decisionNote: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -78,7 +124,8 @@ export class LeaveImpactDto {
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({ type: [LeaveConflictDto], description: 'The shifts in the period the AMHP is on, which would lose them.' }) assignments: LeaveConflictDto[];
+  @ApiProperty({ type: [LeaveConflictDto], description: 'The shifts in the period the AMHP is on, which would lose them.' })
+  assignments: LeaveConflictDto[];
   @ApiProperty({ type: [GapDto], description: 'Coverage gaps in the period as the rota stands.' }) gapsBefore: GapDto[];
   @ApiProperty({ type: [GapDto], description: 'Coverage gaps in the period with the AMHP taken off those shifts.' }) gapsAfter: GapDto[];
 }
@@ -87,20 +134,46 @@ export class LeaveImpactDto {
 // Swaps
 
 export class CreateSwapDto {
-  @ApiProperty({ format: 'uuid', description: 'The assignment offered: your own, or anyone\'s for a manager.' }) @IsUUID() assignmentId: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Offer to this colleague only; omit to offer to anyone eligible.' }) @IsOptional() @IsUUID() toPractitionerId?: string;
+  @ApiProperty({ format: 'uuid', description: "The assignment offered: your own, or anyone's for a manager." })
+  @IsUUID()
+  assignmentId: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Offer to this colleague only; omit to offer to anyone eligible.' })
+  @IsOptional()
+  @IsUUID()
+  toPractitionerId?: string;
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) note?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Manager only: the colleague taking the shift (recorded as accepted, checked now).' }) @IsOptional() @IsUUID() takerPractitionerId?: string;
-  @ApiPropertyOptional({ description: 'Manager only, with takerPractitionerId: approve and apply the swap at once.' }) @IsOptional() @IsBoolean() approve?: boolean;
-  @ApiPropertyOptional({ type: [OverrideDto], description: 'With approve: a reason for each warning the manager accepts.' }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => OverrideDto) overrides?: OverrideDto[];
+  @ApiPropertyOptional({ format: 'uuid', description: 'Manager only: the colleague taking the shift (recorded as accepted, checked now).' })
+  @IsOptional()
+  @IsUUID()
+  takerPractitionerId?: string;
+  @ApiPropertyOptional({ description: 'Manager only, with takerPractitionerId: approve and apply the swap at once.' })
+  @IsOptional()
+  @IsBoolean()
+  approve?: boolean;
+  @ApiPropertyOptional({ type: [OverrideDto], description: 'With approve: a reason for each warning the manager accepts.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => OverrideDto)
+  overrides?: OverrideDto[];
 }
 
 export class AcceptSwapDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Omit to take the shift yourself; a manager names the colleague taking it.' }) @IsOptional() @IsUUID() takerPractitionerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Omit to take the shift yourself; a manager names the colleague taking it.' })
+  @IsOptional()
+  @IsUUID()
+  takerPractitionerId?: string;
 }
 
 export class ApproveSwapDto {
-  @ApiPropertyOptional({ type: [OverrideDto], description: 'A reason for each warning the manager accepts.' }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => OverrideDto) overrides?: OverrideDto[];
+  @ApiPropertyOptional({ type: [OverrideDto], description: 'A reason for each warning the manager accepts.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => OverrideDto)
+  overrides?: OverrideDto[];
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) note?: string;
 }
 
@@ -110,32 +183,48 @@ export class SwapNoteDto {
 
 export class SwapQuery extends PageQuery {
   @ApiPropertyOptional({ enum: SWAP_STATUSES }) @IsOptional() @IsIn(SWAP_STATUSES) status?: SwapStatus;
-  @ApiPropertyOptional({ description: 'Only swaps you offered, were offered, took or arranged.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() mine?: boolean;
+  @ApiPropertyOptional({ description: 'Only swaps you offered, were offered, took or arranged.' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  mine?: boolean;
 }
 
 export class SwapDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The assignment offered; once approved, the taker\'s assignment that replaced it; null once that assignment is removed.' }) assignmentId: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: "The assignment offered; once approved, the taker's assignment that replaced it; null once that assignment is removed.",
+  })
+  assignmentId: string | null;
   @ApiProperty({ format: 'uuid' }) shiftId: string;
   @ApiProperty() label: string;
   @ApiProperty({ format: 'date-time' }) startsAt: string;
   @ApiProperty({ format: 'date-time' }) endsAt: string;
   @ApiProperty({ format: 'uuid' }) fromPractitionerId: string;
   @ApiProperty() fromName: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Offered to this colleague only; null: to anyone eligible.' }) toPractitionerId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Offered to this colleague only; null: to anyone eligible.' })
+  toPractitionerId: string | null;
   @ApiProperty({ nullable: true, type: String }) toName: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) takerPractitionerId: string | null;
   @ApiProperty({ nullable: true, type: String }) takerName: string | null;
   @ApiProperty({ enum: SWAP_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) acceptedAt: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Who approved, declined or cancelled it.' }) decidedBy: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Who approved, declined or cancelled it.' }) decidedBy:
+    string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) decisionNote: string | null;
   @ApiProperty({ format: 'uuid' }) createdBy: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty() version: number;
-  @ApiPropertyOptional({ type: [FindingDto], description: 'On acceptance: warnings the taker raises, which the approving manager must override with a reason.' }) warnings?: FindingDto[];
+  @ApiPropertyOptional({
+    type: [FindingDto],
+    description: 'On acceptance: warnings the taker raises, which the approving manager must override with a reason.',
+  })
+  warnings?: FindingDto[];
 }
 
 export class SwapPageDto {

@@ -8,7 +8,9 @@ const INSTANT = { strict: true, strictSeparator: true } as const;
 
 export class CreatePlanDto {
   @ApiProperty({ format: 'date-time', description: 'Plan the shifts starting at or after this instant.' }) @IsISO8601(INSTANT) from: string;
-  @ApiProperty({ format: 'date-time', description: 'Up to (not including) this instant; at most 13 weeks after `from`.' }) @IsISO8601(INSTANT) to: string;
+  @ApiProperty({ format: 'date-time', description: 'Up to (not including) this instant; at most 13 weeks after `from`.' })
+  @IsISO8601(INSTANT)
+  to: string;
 }
 
 export class PlanAssignmentDto {
@@ -28,7 +30,8 @@ export class UnfilledPlaceDto {
   @ApiProperty({ description: 'Places left empty (0 when the shift is staffed but a required skill is missing).' }) missing: number;
   @ApiProperty({ type: [String] }) missingSkills: string[];
   @ApiProperty({ enum: ['no-eligible-amhp', 'working-time', 'skill-unavailable', 'solver-limit'] }) code: string;
-  @ApiProperty({ description: 'Why, in words: how many AMHPs were on leave, ineligible, or held back by a working-time rule.' }) reason: string;
+  @ApiProperty({ description: 'Why, in words: how many AMHPs were on leave, ineligible, or held back by a working-time rule.' })
+  reason: string;
 }
 
 export class DroppedAssignmentDto {
@@ -80,7 +83,8 @@ export class FairnessFiguresDto {
 }
 
 export class PlanFairnessDto extends FairnessFiguresDto {
-  @ApiProperty({ description: 'Spread of the load the planner balances: look-back plus period, per full-time AMHP available all along.' }) horizonSpread: number;
+  @ApiProperty({ description: 'Spread of the load the planner balances: look-back plus period, per full-time AMHP available all along.' })
+  horizonSpread: number;
 }
 
 export class FairnessDto extends FairnessFiguresDto {
@@ -89,14 +93,19 @@ export class FairnessDto extends FairnessFiguresDto {
 }
 
 export class SolverSummaryDto {
-  @ApiProperty({ example: 'Optimal', description: 'HiGHS status: Optimal, or e.g. "Time limit reached" (the best solution found in time).' }) status: string;
+  @ApiProperty({
+    example: 'Optimal',
+    description: 'HiGHS status: Optimal, or e.g. "Time limit reached" (the best solution found in time).',
+  })
+  status: string;
   @ApiProperty({ description: 'Wall-clock seconds for the whole planner (model, solves, verification).' }) seconds: number;
   @ApiProperty() chunks: number;
   @ApiProperty() variables: number;
   @ApiProperty() constraints: number;
   @ApiProperty() cutRounds: number;
   @ApiProperty() cuts: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'How many solves ended with each status.' }) statuses: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'How many solves ended with each status.' })
+  statuses: Record<string, number>;
 }
 
 export class PlanDto {
@@ -104,9 +113,14 @@ export class PlanDto {
   @ApiProperty({ enum: ['proposed', 'published', 'discarded'] }) status: string;
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({ type: [PlanAssignmentDto], description: 'Assignments the plan would add (existing ones are kept).' }) assignments: PlanAssignmentDto[];
+  @ApiProperty({ type: [PlanAssignmentDto], description: 'Assignments the plan would add (existing ones are kept).' })
+  assignments: PlanAssignmentDto[];
   @ApiProperty({ type: [UnfilledPlaceDto] }) unfilled: UnfilledPlaceDto[];
-  @ApiProperty({ type: [DroppedAssignmentDto], description: 'Assignments the solver chose that failed the working-time check and were taken out.' }) dropped: DroppedAssignmentDto[];
+  @ApiProperty({
+    type: [DroppedAssignmentDto],
+    description: 'Assignments the solver chose that failed the working-time check and were taken out.',
+  })
+  dropped: DroppedAssignmentDto[];
   @ApiProperty({ type: PlanFairnessDto, description: 'Fairness over the period if the plan is published.' }) fairness: PlanFairnessDto;
   @ApiProperty({ type: SolverSummaryDto }) solver: SolverSummaryDto;
   @ApiProperty({ format: 'uuid' }) createdBy: string;
@@ -118,15 +132,29 @@ export class PlanDto {
 export class CreatePreferenceDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() practitionerId: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'A shift pattern (e.g. Night).' }) @IsOptional() @IsUUID() patternId?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 7, description: 'ISO weekday of the shift start: 1 Monday … 7 Sunday.' }) @IsOptional() @IsInt() @Min(1) @Max(7) weekday?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 7, description: 'ISO weekday of the shift start: 1 Monday … 7 Sunday.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday?: number;
   @ApiPropertyOptional({ format: 'date', description: 'A single local date.' }) @IsOptional() @IsLocalDate() onDate?: string;
-  @ApiProperty({ minimum: -10, maximum: 10, description: '> 0 prefers, < 0 avoids; 0 is not allowed. Every given target must match (Friday + Night = Friday nights).' })
+  @ApiProperty({
+    minimum: -10,
+    maximum: 10,
+    description: '> 0 prefers, < 0 avoids; 0 is not allowed. Every given target must match (Friday + Night = Friday nights).',
+  })
   @IsInt()
   @Min(-10)
   @Max(10)
   @NotEquals(0, { message: 'weight cannot be 0' })
   weight: number;
-  @ApiPropertyOptional({ maxLength: 200, description: 'Rota notes only (no patient or health data).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) note?: string;
+  @ApiPropertyOptional({ maxLength: 200, description: 'Rota notes only (no patient or health data).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  note?: string;
 }
 
 export class PreferenceDto {

@@ -1,7 +1,25 @@
 import { IsLocalDate, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { FindingDto } from '../../workforce/dto/training.dto';
 
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
@@ -10,12 +28,31 @@ const INSTANT = { strict: true, strictSeparator: true } as const;
 
 export class CreatePatternDto {
   @ApiProperty({ example: 'Night' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) name: string;
-  @ApiProperty({ example: '22:00', description: 'Local time HH:MM.' }) @Matches(TIME, { message: 'startTime must be HH:MM' }) startTime: string;
-  @ApiProperty({ example: '09:00', description: 'Local time HH:MM; at or before startTime means the next day.' }) @Matches(TIME, { message: 'endTime must be HH:MM' }) endTime: string;
-  @ApiProperty({ type: [Number], example: [1, 2, 3, 4, 5, 6, 7], description: 'ISO weekdays of the start: 1 Monday … 7 Sunday.' }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @ArrayUnique() @IsInt({ each: true }) @Min(1, { each: true }) @Max(7, { each: true }) weekdays: number[];
-  @ApiPropertyOptional({ enum: ['any', 'exclude', 'only'], default: 'any' }) @IsOptional() @IsIn(['any', 'exclude', 'only']) bankHolidays?: 'any' | 'exclude' | 'only';
+  @ApiProperty({ example: '22:00', description: 'Local time HH:MM.' })
+  @Matches(TIME, { message: 'startTime must be HH:MM' })
+  startTime: string;
+  @ApiProperty({ example: '09:00', description: 'Local time HH:MM; at or before startTime means the next day.' })
+  @Matches(TIME, { message: 'endTime must be HH:MM' })
+  endTime: string;
+  @ApiProperty({ type: [Number], example: [1, 2, 3, 4, 5, 6, 7], description: 'ISO weekdays of the start: 1 Monday … 7 Sunday.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(7, { each: true })
+  weekdays: number[];
+  @ApiPropertyOptional({ enum: ['any', 'exclude', 'only'], default: 'any' }) @IsOptional() @IsIn(['any', 'exclude', 'only']) bankHolidays?:
+    'any' | 'exclude' | 'only';
   @ApiProperty({ minimum: 1, maximum: 50 }) @IsInt() @Min(1) @Max(50) requiredCount: number;
-  @ApiPropertyOptional({ type: [String], example: ['senior'] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['senior'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' })
+  requiredSkills?: string[];
   @ApiProperty({ format: 'date' }) @IsLocalDate() validFrom: string;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsLocalDate() validTo?: string;
 }
@@ -23,8 +60,17 @@ export class CreatePatternDto {
 export class UpdatePatternDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) name?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 50 }) @IsOptional() @IsInt() @Min(1) @Max(50) requiredCount?: number;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
-  @ApiPropertyOptional({ format: 'date', description: 'End the pattern: no shifts are generated after this date.' }) @IsOptional() @IsLocalDate() validTo?: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' })
+  requiredSkills?: string[];
+  @ApiPropertyOptional({ format: 'date', description: 'End the pattern: no shifts are generated after this date.' })
+  @IsOptional()
+  @IsLocalDate()
+  validTo?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
 }
 
@@ -61,7 +107,13 @@ export class PutBankHolidayDto {
 }
 
 export class YearQuery {
-  @ApiPropertyOptional({ minimum: 2000, maximum: 2100 }) @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(2000) @Max(2100) year?: number;
+  @ApiPropertyOptional({ minimum: 2000, maximum: 2100 })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
 }
 
 export class DateRangeDto {
@@ -80,7 +132,11 @@ export class PeriodQuery {
 }
 
 export class ShiftQuery extends PeriodQuery {
-  @ApiPropertyOptional({ description: 'Only shifts with fewer AMHPs than required.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() unfilled?: boolean;
+  @ApiPropertyOptional({ description: 'Only shifts with fewer AMHPs than required.' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  unfilled?: boolean;
 }
 
 export class CreateShiftDto {
@@ -88,25 +144,55 @@ export class CreateShiftDto {
   @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) startsAt: string;
   @ApiProperty({ format: 'date-time', description: 'At most 24 hours after startsAt.' }) @IsISO8601(INSTANT) endsAt: string;
   @ApiProperty({ minimum: 1, maximum: 50 }) @IsInt() @Min(1) @Max(50) requiredCount: number;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' })
+  requiredSkills?: string[];
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) notes?: string;
 }
 
 export class UpdateShiftDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) label?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 50 }) @IsOptional() @IsInt() @Min(0) @Max(50) requiredCount?: number;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' }) requiredSkills?: string[];
-  @ApiPropertyOptional({ maxLength: 500, description: 'Rota notes (no patient data).' }) @IsOptional() @IsString() @MaxLength(500) notes?: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' })
+  requiredSkills?: string[];
+  @ApiPropertyOptional({ maxLength: 500, description: 'Rota notes (no patient data).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  notes?: string;
 }
 
 export class OverrideDto {
-  @ApiProperty({ example: 'consecutive-nights' }) @IsString() @Matches(/^[a-z-]{2,60}$/, { message: 'code must be a finding code' }) code: string;
-  @ApiProperty({ minLength: 10, maxLength: 1000 }) @Transform(trim) @IsString() @MinLength(10, { message: 'reason must explain the override in at least 10 characters' }) @MaxLength(1000) reason: string;
+  @ApiProperty({ example: 'consecutive-nights' })
+  @IsString()
+  @Matches(/^[a-z-]{2,60}$/, { message: 'code must be a finding code' })
+  code: string;
+  @ApiProperty({ minLength: 10, maxLength: 1000 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(10, { message: 'reason must explain the override in at least 10 characters' })
+  @MaxLength(1000)
+  reason: string;
 }
 
 export class AssignDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() practitionerId: string;
-  @ApiPropertyOptional({ type: [OverrideDto], description: 'A reason for each warning the manager accepts.' }) @IsOptional() @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => OverrideDto) overrides?: OverrideDto[];
+  @ApiPropertyOptional({ type: [OverrideDto], description: 'A reason for each warning the manager accepts.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => OverrideDto)
+  overrides?: OverrideDto[];
 }
 
 export class AssignedDto {

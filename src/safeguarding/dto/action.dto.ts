@@ -8,7 +8,10 @@ const INSTANT = { strict: true, strictSeparator: true } as const;
 
 /** An ad hoc follow-up action added for a handover (actions from a decision are made when it is signed). */
 export class CreateActionDto {
-  @ApiProperty({ enum: ['handover'], description: 'Only handover actions are added here; a decision\'s actions come from its `content.actions` when it is signed.' })
+  @ApiProperty({
+    enum: ['handover'],
+    description: "Only handover actions are added here; a decision's actions come from its `content.actions` when it is signed.",
+  })
   @IsIn(['handover'])
   sourceType: 'handover';
 
@@ -32,14 +35,24 @@ export class CreateActionDto {
 }
 
 export class ActionDoneDto {
-  @ApiPropertyOptional({ maxLength: 2000, description: 'What was done.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'What was done.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
 }
 
 export class ActionQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['me'], description: 'Only actions you own.' }) @IsOptional() @IsIn(['me']) owner?: 'me';
   @ApiPropertyOptional({ description: 'true: not done; false: done.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() open?: boolean;
-  @ApiPropertyOptional({ description: 'true: not done and past its due time; false: everything else.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() overdue?: boolean;
-  @ApiPropertyOptional({ enum: ['decision', 'handover'] }) @IsOptional() @IsIn(['decision', 'handover']) sourceType?: 'decision' | 'handover';
+  @ApiPropertyOptional({ description: 'true: not done and past its due time; false: everything else.' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  overdue?: boolean;
+  @ApiPropertyOptional({ enum: ['decision', 'handover'] }) @IsOptional() @IsIn(['decision', 'handover']) sourceType?:
+    'decision' | 'handover';
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() sourceId?: string;
 }
 

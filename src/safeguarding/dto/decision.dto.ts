@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsLocalDate, trim } from '../../common/validators';
 import { CAPACITY_ABILITIES } from '../decision.rules';
@@ -22,42 +38,151 @@ const MAX_PENCE = 2_147_483_647;
 export class ConsulteeDto {
   @ApiPropertyOptional({ maxLength: SHORT }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) name?: string;
   @ApiPropertyOptional({ maxLength: SHORT }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) role?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When they were consulted (with `view`).' }) @IsOptional() @IsISO8601(INSTANT) at?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When they were consulted (with `view`).' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  at?: string;
   @ApiPropertyOptional({ maxLength: TEXT }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) view?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'Could not be reached: why.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) notReachedReason?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'Could not be reached: why.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  notReachedReason?: string;
 }
 
 export class DecisionOptionDto {
   @ApiPropertyOptional({ maxLength: TEXT }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) option?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() leastRestrictive?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() chosen?: boolean;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'For every option not chosen.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) whyRejected?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'For every option not chosen.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  whyRejected?: string;
 }
 
 export class DecisionActionDto {
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) description?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A named owner (a user); or ownerTeam.' }) @IsOptional() @IsUUID() ownerUserId?: string;
-  @ApiPropertyOptional({ maxLength: 200, description: 'A team, e.g. "Riverside day team".' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) ownerTeam?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A named owner (a user); or ownerTeam.' })
+  @IsOptional()
+  @IsUUID()
+  ownerUserId?: string;
+  @ApiPropertyOptional({ maxLength: 200, description: 'A team, e.g. "Riverside day team".' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  ownerTeam?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) dueAt?: string;
 }
 
 /** OOH-08's minimum content, numbered as there (13, the times, are the record's own fields). */
 export class DecisionContentDto {
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(1) The question or decision to be made.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) question?: string;
-  @ApiPropertyOptional({ enum: LEGAL_FRAMEWORKS, isArray: true, description: '(2) The legal framework(s) relied on (OOH-07).' }) @IsOptional() @IsArray() @ArrayMaxSize(LEGAL_FRAMEWORKS.length) @IsIn(LEGAL_FRAMEWORKS, { each: true }) legalFrameworks?: string[];
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(2) The specific power or duty.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) powerOrDuty?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(3) The facts known.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) facts?: string;
-  @ApiPropertyOptional({ type: [String], description: '(3) Their sources.' }) @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @MaxLength(SHORT, { each: true }) factSources?: string[];
-  @ApiPropertyOptional({ type: [ConsulteeDto], description: '(4) Who was consulted, and who could not be reached and why.' }) @IsOptional() @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => ConsulteeDto) consultees?: ConsulteeDto[];
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(5) The person\'s own views and wishes.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) personViews?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(6) Capacity considerations.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) capacity?: string;
-  @ApiPropertyOptional({ type: [DecisionOptionDto], description: '(7) Options considered, the least restrictive among them; why each not chosen was rejected.' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => DecisionOptionDto) options?: DecisionOptionDto[];
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(8) Risk analysis.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) riskAnalysis?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(9) The decision.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) decision?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(9) Its rationale.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) rationale?: string;
-  @ApiPropertyOptional({ type: [DecisionActionDto], description: '(10) Actions, owners, deadlines: each becomes a follow-up action when the record is signed.' }) @IsOptional() @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => DecisionActionDto) actions?: DecisionActionDto[];
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(11) Handover to day services.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) handoverNote?: string;
-  @ApiPropertyOptional({ maxLength: 2000, description: '(12) The decision-maker\'s authority (AMHP approval, delegated supervisory-body authority).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) decisionMakerAuthority?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: '(1) The question or decision to be made.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  question?: string;
+  @ApiPropertyOptional({ enum: LEGAL_FRAMEWORKS, isArray: true, description: '(2) The legal framework(s) relied on (OOH-07).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LEGAL_FRAMEWORKS.length)
+  @IsIn(LEGAL_FRAMEWORKS, { each: true })
+  legalFrameworks?: string[];
+  @ApiPropertyOptional({ maxLength: TEXT, description: '(2) The specific power or duty.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  powerOrDuty?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: '(3) The facts known.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  facts?: string;
+  @ApiPropertyOptional({ type: [String], description: '(3) Their sources.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsString({ each: true })
+  @MaxLength(SHORT, { each: true })
+  factSources?: string[];
+  @ApiPropertyOptional({ type: [ConsulteeDto], description: '(4) Who was consulted, and who could not be reached and why.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => ConsulteeDto)
+  consultees?: ConsulteeDto[];
+  @ApiPropertyOptional({ maxLength: TEXT, description: "(5) The person's own views and wishes." })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  personViews?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: '(6) Capacity considerations.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  capacity?: string;
+  @ApiPropertyOptional({
+    type: [DecisionOptionDto],
+    description: '(7) Options considered, the least restrictive among them; why each not chosen was rejected.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => DecisionOptionDto)
+  options?: DecisionOptionDto[];
+  @ApiPropertyOptional({ maxLength: TEXT, description: '(8) Risk analysis.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  riskAnalysis?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: '(9) The decision.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  decision?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: '(9) Its rationale.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  rationale?: string;
+  @ApiPropertyOptional({
+    type: [DecisionActionDto],
+    description: '(10) Actions, owners, deadlines: each becomes a follow-up action when the record is signed.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => DecisionActionDto)
+  actions?: DecisionActionDto[];
+  @ApiPropertyOptional({ maxLength: TEXT, description: '(11) Handover to day services.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  handoverNote?: string;
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description: "(12) The decision-maker's authority (AMHP approval, delegated supervisory-body authority).",
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  decisionMakerAuthority?: string;
 }
 
 // ---- details, per type (one class holds every type's fields; validateDraft refuses those of another type) ----
@@ -73,58 +198,194 @@ export class CapacityAssessmentDto {
   @ApiPropertyOptional({ maxLength: TEXT }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) decision?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) assessedAt?: string;
   @ApiPropertyOptional({ description: 'MCA s.2(1).' }) @IsOptional() @IsBoolean() impairment?: boolean;
-  @ApiPropertyOptional({ enum: CAPACITY_ABILITIES, isArray: true, description: 'MCA s.3(1).' }) @IsOptional() @IsArray() @ArrayMaxSize(CAPACITY_ABILITIES.length) @IsIn(CAPACITY_ABILITIES, { each: true }) unableTo?: string[];
+  @ApiPropertyOptional({ enum: CAPACITY_ABILITIES, isArray: true, description: 'MCA s.3(1).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(CAPACITY_ABILITIES.length)
+  @IsIn(CAPACITY_ABILITIES, { each: true })
+  unableTo?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() causalLink?: boolean;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.1(3).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) practicableStepsTaken?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.1(3).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  practicableStepsTaken?: string;
 }
 
 export class BestInterestsChecklistDto {
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.4(3).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) canItWait?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.4(6)(a).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) wishesAndFeelings?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.4(6)(b).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) beliefsAndValues?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.4(3).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  canItWait?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.4(6)(a).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  wishesAndFeelings?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.4(6)(b).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  beliefsAndValues?: string;
   @ApiPropertyOptional({ description: 'MCA s.4(7).' }) @IsOptional() @IsBoolean() attorneyOrDeputyChecked?: boolean;
   @ApiPropertyOptional({ description: 'MCA ss.37-39.' }) @IsOptional() @IsBoolean() imcaRequired?: boolean;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.1(6).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) leastRestrictive?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA s.1(6).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  leastRestrictive?: string;
 }
 
 export class DolsExtensionDto {
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) requestedAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) decidedAt?: string;
-  @ApiPropertyOptional({ minimum: 1, description: 'At most 7 when extended (MCA Sch A1 paras 84-85).' }) @IsOptional() @IsInt() @Min(1) @Max(366) days?: number;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA Sch A1 para 84(b).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) exceptionalReasons?: string;
+  @ApiPropertyOptional({ minimum: 1, description: 'At most 7 when extended (MCA Sch A1 paras 84-85).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'MCA Sch A1 para 84(b).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  exceptionalReasons?: string;
   @ApiPropertyOptional({ description: 'MCA Sch A1 para 84(c).' }) @IsOptional() @IsBoolean() essentialToContinue?: boolean;
   @ApiPropertyOptional({ enum: ['extended', 'refused'] }) @IsOptional() @IsIn(['extended', 'refused']) decision?: 'extended' | 'refused';
 }
 
 export class DecisionDetailsDto {
   // adult-safeguarding (OOH-01)
-  @ApiPropertyOptional({ type: S42TestDto, description: 'adult-safeguarding: the s.42(1) three-part test and its evidence.' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => S42TestDto) s42?: S42TestDto;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'adult-safeguarding.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) immediateProtection?: string;
+  @ApiPropertyOptional({ type: S42TestDto, description: 'adult-safeguarding: the s.42(1) three-part test and its evidence.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => S42TestDto)
+  s42?: S42TestDto;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'adult-safeguarding.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  immediateProtection?: string;
   @ApiPropertyOptional({ description: 'adult-safeguarding.' }) @IsOptional() @IsBoolean() policeReferral?: boolean;
   @ApiPropertyOptional({ description: 'adult-safeguarding (Care Act s.68).' }) @IsOptional() @IsBoolean() advocacyNeeded?: boolean;
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'adult-safeguarding.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) enquiryDelegatedTo?: string;
+  @ApiPropertyOptional({ maxLength: SHORT, description: 'adult-safeguarding.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(SHORT)
+  enquiryDelegatedTo?: string;
   // best-interests (OOH-02, OOH-03)
-  @ApiPropertyOptional({ type: CapacityAssessmentDto, description: 'best-interests: the capacity assessment (MCA ss.2-3).' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => CapacityAssessmentDto) capacity?: CapacityAssessmentDto;
-  @ApiPropertyOptional({ type: BestInterestsChecklistDto, description: 'best-interests: the MCA s.4 checklist.' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => BestInterestsChecklistDto) bestInterests?: BestInterestsChecklistDto;
+  @ApiPropertyOptional({ type: CapacityAssessmentDto, description: 'best-interests: the capacity assessment (MCA ss.2-3).' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CapacityAssessmentDto)
+  capacity?: CapacityAssessmentDto;
+  @ApiPropertyOptional({ type: BestInterestsChecklistDto, description: 'best-interests: the MCA s.4 checklist.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => BestInterestsChecklistDto)
+  bestInterests?: BestInterestsChecklistDto;
   // dols-urgent-authorisation, dols-extension (OOH-04, OOH-05)
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'DoLS: the managing authority (care home or hospital).' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) managingAuthority?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'DoLS: when the urgent authorisation was given.' }) @IsOptional() @IsISO8601(INSTANT) grantedAt?: string;
-  @ApiPropertyOptional({ minimum: 1, description: 'DoLS: days the urgent authorisation lasts (1-7, Sch A1 para 78(2)).' }) @IsOptional() @IsInt() @Min(1) @Max(366) days?: number;
-  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'DoLS: when the standard authorisation was requested; null if it was not.' }) @IsOptional() @IsISO8601(INSTANT) standardRequestedAt?: string | null;
-  @ApiPropertyOptional({ type: DolsExtensionDto, description: 'dols-extension: the request and the supervisory body\'s decision.' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DolsExtensionDto) extension?: DolsExtensionDto;
-  @ApiPropertyOptional({ minimum: 0, description: 'dols-extension: extensions already granted (a second is refused).' }) @IsOptional() @IsInt() @Min(0) @Max(100) previousExtensions?: number;
+  @ApiPropertyOptional({ maxLength: SHORT, description: 'DoLS: the managing authority (care home or hospital).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(SHORT)
+  managingAuthority?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'DoLS: when the urgent authorisation was given.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  grantedAt?: string;
+  @ApiPropertyOptional({ minimum: 1, description: 'DoLS: days the urgent authorisation lasts (1-7, Sch A1 para 78(2)).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    format: 'date-time',
+    description: 'DoLS: when the standard authorisation was requested; null if it was not.',
+  })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  standardRequestedAt?: string | null;
+  @ApiPropertyOptional({ type: DolsExtensionDto, description: "dols-extension: the request and the supervisory body's decision." })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DolsExtensionDto)
+  extension?: DolsExtensionDto;
+  @ApiPropertyOptional({ minimum: 0, description: 'dols-extension: extensions already granted (a second is refused).' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  previousExtensions?: number;
   // emergency-placement
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'emergency-placement.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) placement?: string;
+  @ApiPropertyOptional({ maxLength: SHORT, description: 'emergency-placement.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(SHORT)
+  placement?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'emergency-placement.' }) @IsOptional() @IsISO8601(INSTANT) startsAt?: string;
-  @ApiPropertyOptional({ minimum: 0, description: 'emergency-placement: the cost committed, in pence (the same as the decision\'s costPence).' }) @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) costPence?: number;
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'emergency-placement.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) fundingAuthority?: string;
+  @ApiPropertyOptional({
+    minimum: 0,
+    description: "emergency-placement: the cost committed, in pence (the same as the decision's costPence).",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  costPence?: number;
+  @ApiPropertyOptional({ maxLength: SHORT, description: 'emergency-placement.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(SHORT)
+  fundingAuthority?: string;
   // carer-breakdown
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'carer-breakdown.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) carer?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'carer-breakdown: the arrangement made instead.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) arrangement?: string;
+  @ApiPropertyOptional({ maxLength: SHORT, description: 'carer-breakdown.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(SHORT)
+  carer?: string;
+  @ApiPropertyOptional({ maxLength: TEXT, description: 'carer-breakdown: the arrangement made instead.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(TEXT)
+  arrangement?: string;
   // child-protection-referral
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'child-protection-referral.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) childrenServicesContacted?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'child-protection-referral.' }) @IsOptional() @IsISO8601(INSTANT) contactedAt?: string;
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'child-protection-referral.' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) reference?: string;
+  @ApiPropertyOptional({ maxLength: SHORT, description: 'child-protection-referral.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(SHORT)
+  childrenServicesContacted?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'child-protection-referral.' })
+  @IsOptional()
+  @IsISO8601(INSTANT)
+  contactedAt?: string;
+  @ApiPropertyOptional({ maxLength: SHORT, description: 'child-protection-referral.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(SHORT)
+  reference?: string;
 }
 
 // ---- the rest of a decision ----
@@ -137,7 +398,12 @@ export class PersonDetailsDto {
 }
 
 export class EscalationDto {
-  @ApiProperty({ maxLength: 200, description: 'The senior manager the commitment was escalated to.' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) to: string;
+  @ApiProperty({ maxLength: 200, description: 'The senior manager the commitment was escalated to.' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  to: string;
   @ApiProperty({ maxLength: 200 }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) role: string;
   @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) at: string;
   @ApiProperty({ enum: ['approved', 'declined'] }) @IsIn(['approved', 'declined']) outcome: 'approved' | 'declined';
@@ -146,13 +412,43 @@ export class EscalationDto {
 
 export class CreateDecisionDto {
   @ApiProperty({ enum: DECISION_TYPES }) @IsIn(DECISION_TYPES) type: DecisionType;
-  @ApiProperty({ format: 'date-time', description: 'When the decision was made (OOH-08 (13)); not in the future.' }) @IsISO8601(INSTANT) occurredAt: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'The person, when they have a record you may read; else personDetails.' }) @IsOptional() @IsUUID() personId?: string;
-  @ApiPropertyOptional({ type: PersonDetailsDto, description: 'A person with no record: name, date of birth or approximate age, address.' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => PersonDetailsDto) personDetails?: PersonDetailsDto;
-  @ApiPropertyOptional({ type: DecisionContentDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DecisionContentDto) content?: DecisionContentDto;
-  @ApiPropertyOptional({ type: DecisionDetailsDto, description: 'The type\'s own fields.' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DecisionDetailsDto) details?: DecisionDetailsDto;
-  @ApiPropertyOptional({ minimum: 0, description: 'Resources committed under delegated authority, in pence.' }) @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) costPence?: number;
-  @ApiPropertyOptional({ type: EscalationDto, description: 'Above the delegated-authority limit: who approved it.' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => EscalationDto) escalation?: EscalationDto;
+  @ApiProperty({ format: 'date-time', description: 'When the decision was made (OOH-08 (13)); not in the future.' })
+  @IsISO8601(INSTANT)
+  occurredAt: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The person, when they have a record you may read; else personDetails.' })
+  @IsOptional()
+  @IsUUID()
+  personId?: string;
+  @ApiPropertyOptional({ type: PersonDetailsDto, description: 'A person with no record: name, date of birth or approximate age, address.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PersonDetailsDto)
+  personDetails?: PersonDetailsDto;
+  @ApiPropertyOptional({ type: DecisionContentDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DecisionContentDto)
+  content?: DecisionContentDto;
+  @ApiPropertyOptional({ type: DecisionDetailsDto, description: "The type's own fields." })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DecisionDetailsDto)
+  details?: DecisionDetailsDto;
+  @ApiPropertyOptional({ minimum: 0, description: 'Resources committed under delegated authority, in pence.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  costPence?: number;
+  @ApiPropertyOptional({ type: EscalationDto, description: 'Above the delegated-authority limit: who approved it.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EscalationDto)
+  escalation?: EscalationDto;
 }
 
 /**
@@ -161,21 +457,64 @@ export class CreateDecisionDto {
  */
 export class UpdateDecisionDto {
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) occurredAt?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Link the person\'s record (replaces personDetails).' }) @IsOptional() @IsUUID() personId?: string;
-  @ApiPropertyOptional({ type: PersonDetailsDto, description: 'A person with no record (replaces personId).' }) @IsOptional() @IsObject() @ValidateNested() @Type(() => PersonDetailsDto) personDetails?: PersonDetailsDto;
-  @ApiPropertyOptional({ type: DecisionContentDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DecisionContentDto) content?: DecisionContentDto;
-  @ApiPropertyOptional({ type: DecisionDetailsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DecisionDetailsDto) details?: DecisionDetailsDto;
+  @ApiPropertyOptional({ format: 'uuid', description: "Link the person's record (replaces personDetails)." })
+  @IsOptional()
+  @IsUUID()
+  personId?: string;
+  @ApiPropertyOptional({ type: PersonDetailsDto, description: 'A person with no record (replaces personId).' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PersonDetailsDto)
+  personDetails?: PersonDetailsDto;
+  @ApiPropertyOptional({ type: DecisionContentDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DecisionContentDto)
+  content?: DecisionContentDto;
+  @ApiPropertyOptional({ type: DecisionDetailsDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DecisionDetailsDto)
+  details?: DecisionDetailsDto;
   @ApiPropertyOptional({ nullable: true, minimum: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) costPence?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: EscalationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => EscalationDto) escalation?: EscalationDto | null;
+  @ApiPropertyOptional({ nullable: true, type: EscalationDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EscalationDto)
+  escalation?: EscalationDto | null;
 }
 
 /** A correction of a signed record: what changes (merged as in a draft's edit) and why. */
 export class AmendDecisionDto {
-  @ApiProperty({ minLength: 10, maxLength: 2000, description: 'Why the signed record is corrected.' }) @Transform(trim) @IsString() @MinLength(10) @MaxLength(2000) reason: string;
-  @ApiPropertyOptional({ type: DecisionContentDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DecisionContentDto) content?: DecisionContentDto;
-  @ApiPropertyOptional({ type: DecisionDetailsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DecisionDetailsDto) details?: DecisionDetailsDto;
+  @ApiProperty({ minLength: 10, maxLength: 2000, description: 'Why the signed record is corrected.' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(10)
+  @MaxLength(2000)
+  reason: string;
+  @ApiPropertyOptional({ type: DecisionContentDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DecisionContentDto)
+  content?: DecisionContentDto;
+  @ApiPropertyOptional({ type: DecisionDetailsDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DecisionDetailsDto)
+  details?: DecisionDetailsDto;
   @ApiPropertyOptional({ nullable: true, minimum: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) costPence?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: EscalationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => EscalationDto) escalation?: EscalationDto | null;
+  @ApiPropertyOptional({ nullable: true, type: EscalationDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EscalationDto)
+  escalation?: EscalationDto | null;
 }
 
 export class DecisionQuery extends PageQuery {
@@ -199,34 +538,62 @@ export class DecisionMetadataDto {
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) personId: string | null;
   @ApiProperty() amendmentCount: number;
   @ApiProperty() version: number;
-  @ApiProperty({ enum: ['full', 'summary', 'metadata'], description: 'How much of the record this reply shows: auditors see metadata only.' }) view: 'full' | 'summary' | 'metadata';
+  @ApiProperty({
+    enum: ['full', 'summary', 'metadata'],
+    description: 'How much of the record this reply shows: auditors see metadata only.',
+  })
+  view: 'full' | 'summary' | 'metadata';
 }
 
 export class DecisionSummaryDto extends DecisionMetadataDto {
-  @ApiProperty({ nullable: true, type: String, description: 'From the person\'s record, or the details given.' }) personName: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "From the person's record, or the details given." }) personName: string | null;
   @ApiProperty({ nullable: true, type: String }) question: string | null;
   @ApiProperty({ nullable: true, type: Number }) costPence: number | null;
   @ApiProperty({ description: 'An escalation to a senior manager is recorded.' }) escalated: boolean;
 }
 
 export class DecisionViewDto extends DecisionMetadataDto {
-  @ApiProperty({ nullable: true, type: Object, description: 'The person\'s record summary (id, names, date of birth, NHS number) when linked.' }) person: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: "The person's record summary (id, names, date of birth, NHS number) when linked.",
+  })
+  person: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: Object }) personDetails: Record<string, unknown> | null;
   @ApiProperty({ type: Object, description: 'OOH-08 content.' }) content: Record<string, unknown>;
-  @ApiProperty({ type: Object, description: 'The type\'s own fields.' }) details: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: "The type's own fields." }) details: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: Number }) costPence: number | null;
   @ApiProperty({ nullable: true, type: Object }) escalation: Record<string, unknown> | null;
   @ApiProperty({ description: 'The cost is above the delegated-authority limit.' }) aboveDelegatedLimit: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ nullable: true, type: [Object], description: 'Drafts: what still stops signing (field, rule, message); null once signed.' }) missingForSigning: Array<Record<string, unknown>> | null;
-  @ApiProperty({ type: [Object], description: 'OOH-07 legal-framework prompts and DoLS warnings (rule, severity, code, message, citation).' }) warnings: Array<Record<string, unknown>>;
-  @ApiProperty({ nullable: true, type: [Object], description: 'DoLS types: the urgent authorisation\'s end and any extended end.' }) dolsClocks: Array<Record<string, unknown>> | null;
-  @ApiProperty({ nullable: true, type: Boolean, description: 'adult-safeguarding: whether the s.42 duty arises (all three parts met); null until recorded.' }) s42DutyArises: boolean | null;
-  @ApiProperty({ type: [Object], description: 'The follow-up actions made when it was signed (and by amendments).' }) actions: Array<Record<string, unknown>>;
+  @ApiProperty({
+    nullable: true,
+    type: [Object],
+    description: 'Drafts: what still stops signing (field, rule, message); null once signed.',
+  })
+  missingForSigning: Array<Record<string, unknown>> | null;
+  @ApiProperty({
+    type: [Object],
+    description: 'OOH-07 legal-framework prompts and DoLS warnings (rule, severity, code, message, citation).',
+  })
+  warnings: Array<Record<string, unknown>>;
+  @ApiProperty({ nullable: true, type: [Object], description: "DoLS types: the urgent authorisation's end and any extended end." })
+  dolsClocks: Array<Record<string, unknown>> | null;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description: 'adult-safeguarding: whether the s.42 duty arises (all three parts met); null until recorded.',
+  })
+  s42DutyArises: boolean | null;
+  @ApiProperty({ type: [Object], description: 'The follow-up actions made when it was signed (and by amendments).' }) actions: Array<
+    Record<string, unknown>
+  >;
 }
 
 export class DecisionListDto {
-  @ApiProperty({ type: [DecisionSummaryDto], description: 'Summaries; auditors get metadata only.' }) items: Array<DecisionSummaryDto | DecisionMetadataDto>;
+  @ApiProperty({ type: [DecisionSummaryDto], description: 'Summaries; auditors get metadata only.' }) items: Array<
+    DecisionSummaryDto | DecisionMetadataDto
+  >;
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
@@ -236,13 +603,21 @@ export class AmendmentViewDto {
   @ApiProperty({ format: 'date-time' }) amendedAt: string;
   @ApiProperty({ type: [String], description: 'The field paths changed.' }) fields: string[];
   @ApiPropertyOptional({ description: 'Not shown to auditors.' }) reason?: string;
-  @ApiPropertyOptional({ type: Object, description: 'Field path → { before, after }. Not shown to auditors.' }) changes?: Record<string, { before: unknown; after: unknown }>;
+  @ApiPropertyOptional({ type: Object, description: 'Field path → { before, after }. Not shown to auditors.' }) changes?: Record<
+    string,
+    { before: unknown; after: unknown }
+  >;
 }
 
 export class DecisionHistoryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['full', 'metadata'] }) view: 'full' | 'metadata';
-  @ApiProperty({ nullable: true, type: Object, description: 'The record as signed (content, details, cost, escalation, signedAt, version); null for a draft or for an auditor.' }) signed: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'The record as signed (content, details, cost, escalation, signedAt, version); null for a draft or for an auditor.',
+  })
+  signed: Record<string, unknown> | null;
   @ApiProperty({ type: [AmendmentViewDto], description: 'Every amendment, oldest first.' }) amendments: AmendmentViewDto[];
   @ApiProperty({ description: 'The current version.' }) version: number;
 }

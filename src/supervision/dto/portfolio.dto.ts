@@ -6,7 +6,10 @@ import { APPRAISAL_OUTCOMES, PRACTICE_AUDIT_RATINGS, SUPERVISION_TYPES } from '.
 import { SupervisionStatusDto } from './supervision.dto';
 
 export class PortfolioQuery {
-  @ApiPropertyOptional({ enum: ['json', 'html'], description: 'html: a printable page (text/html). Without it, `Accept: text/html` also chooses the page.' })
+  @ApiPropertyOptional({
+    enum: ['json', 'html'],
+    description: 'html: a printable page (text/html). Without it, `Accept: text/html` also chooses the page.',
+  })
   @IsOptional()
   @IsIn(['json', 'html'])
   format?: 'json' | 'html';
@@ -37,7 +40,7 @@ export class SupervisionTallyDto {
 
 export class SupervisionYearDto extends SupervisionTallyDto {
   @ApiProperty({ format: 'uuid' }) approvalId: string;
-  @ApiProperty({ description: 'Approval year, counted from the approval\'s start (as for training, AMHP-06).' }) year: number;
+  @ApiProperty({ description: "Approval year, counted from the approval's start (as for training, AMHP-06)." }) year: number;
   @ApiProperty({ format: 'date' }) from: string;
   @ApiProperty({ format: 'date' }) to: string;
 }
@@ -54,7 +57,8 @@ export class PortfolioSupervisionDto {
   @ApiProperty({ type: SupervisionStatusDto }) status: SupervisionStatusDto;
   @ApiProperty({ type: SupervisionTallyDto, description: 'Every session recorded, whenever held.' }) totals: SupervisionTallyDto;
   @ApiProperty({ type: [SupervisionYearDto] }) byApprovalYear: SupervisionYearDto[];
-  @ApiProperty({ type: [PortfolioSessionDto], description: 'Most recent first. Session notes are never part of a portfolio.' }) sessions: PortfolioSessionDto[];
+  @ApiProperty({ type: [PortfolioSessionDto], description: 'Most recent first. Session notes are never part of a portfolio.' })
+  sessions: PortfolioSessionDto[];
 }
 
 export class PortfolioAppraisalDto {
@@ -67,7 +71,10 @@ export class PortfolioAppraisalDto {
   @ApiProperty({ nullable: true, type: String }) summary: string | null;
   @ApiProperty({ nullable: true, type: String }) objectives: string | null;
   @ApiProperty({ format: 'date', nullable: true, type: String }) nextDueOn: string | null;
-  @ApiProperty({ description: 'true when the reader may not read appraisals themselves (e.g. an auditor): summary and objectives are then null.' }) textWithheld: boolean;
+  @ApiProperty({
+    description: 'true when the reader may not read appraisals themselves (e.g. an auditor): summary and objectives are then null.',
+  })
+  textWithheld: boolean;
 }
 
 export class PortfolioPracticeAuditDto {
@@ -80,7 +87,11 @@ export class PortfolioPracticeAuditDto {
   @ApiProperty({ nullable: true, type: Number }) score: number | null;
   @ApiProperty({ nullable: true, type: String }) findings: string | null;
   @ApiProperty({ nullable: true, type: String }) actions: string | null;
-  @ApiProperty({ description: 'true when the reader may not read practice audits themselves (e.g. an administrator): findings and actions are then null.' }) textWithheld: boolean;
+  @ApiProperty({
+    description:
+      'true when the reader may not read practice audits themselves (e.g. an administrator): findings and actions are then null.',
+  })
+  textWithheld: boolean;
 }
 
 /** Evidence for reapproval (SI 2008/1206 reg 8 records): approvals, training, supervision, appraisals, practice audits. */
@@ -96,7 +107,8 @@ export class PortfolioAssessmentsDto {
 export class PortfolioDto {
   @ApiProperty({ type: PortfolioPractitionerDto }) practitioner: PortfolioPractitionerDto;
   @ApiProperty({ type: [ApprovalDto], description: 'Oldest first.' }) approvals: ApprovalDto[];
-  @ApiProperty({ type: TrainingSummaryDto, description: 'Training records and hours per approval year against the requirement (AMHP-06).' }) training: TrainingSummaryDto;
+  @ApiProperty({ type: TrainingSummaryDto, description: 'Training records and hours per approval year against the requirement (AMHP-06).' })
+  training: TrainingSummaryDto;
   @ApiProperty({ type: PortfolioSupervisionDto }) supervision: PortfolioSupervisionDto;
   @ApiProperty({ type: [PortfolioAppraisalDto], description: 'Most recent first.' }) appraisals: PortfolioAppraisalDto[];
   @ApiProperty({ type: [PortfolioPracticeAuditDto], description: 'Most recent first.' }) practiceAudits: PortfolioPracticeAuditDto[];

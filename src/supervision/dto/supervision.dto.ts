@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { SUPERVISION_TYPES, type SupervisionType } from '../supervision.entity';
 import { IsLocalDate, present, queryBoolean, trim } from '../../common/validators';
@@ -30,15 +46,25 @@ export class CreateSupervisionSessionDto {
   @IsUUID()
   superviseeId: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The supervisor\'s user id. An AMHP who is not a manager may only record sessions they held themselves.' })
+  @ApiProperty({
+    format: 'uuid',
+    description: "The supervisor's user id. An AMHP who is not a manager may only record sessions they held themselves.",
+  })
   @IsUUID()
   supervisorUserId: string;
 
-  @ApiProperty({ format: 'date', example: '2026-11-20', description: 'The local date it was held; a date after today (service time zone) is refused with 422.' })
+  @ApiProperty({
+    format: 'date',
+    example: '2026-11-20',
+    description: 'The local date it was held; a date after today (service time zone) is refused with 422.',
+  })
   @IsLocalDate()
   heldOn: string;
 
-  @ApiProperty({ enum: SUPERVISION_TYPES, description: 'Only `professional` sessions count towards the professional supervision interval (AMHP-10).' })
+  @ApiProperty({
+    enum: SUPERVISION_TYPES,
+    description: 'Only `professional` sessions count towards the professional supervision interval (AMHP-10).',
+  })
   @IsIn(SUPERVISION_TYPES)
   type: SupervisionType;
 
@@ -48,7 +74,10 @@ export class CreateSupervisionSessionDto {
   @Max(600)
   durationMinutes: number;
 
-  @ApiPropertyOptional({ maxLength: NOTES_MAX, description: 'Visible only to the supervisor, the supervisee and managers; every read is audited.' })
+  @ApiPropertyOptional({
+    maxLength: NOTES_MAX,
+    description: 'Visible only to the supervisor, the supervisee and managers; every read is audited.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(NOTES_MAX)
@@ -107,10 +136,16 @@ export class UpdateSupervisionActionDto {
 
 export class SupervisionSessionQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Sessions of this practitioner.' }) @IsOptional() @IsUUID() superviseeId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Sessions held by this supervisor (a user id).' }) @IsOptional() @IsUUID() supervisorUserId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Sessions held by this supervisor (a user id).' })
+  @IsOptional()
+  @IsUUID()
+  supervisorUserId?: string;
   @ApiPropertyOptional({ enum: SUPERVISION_TYPES }) @IsOptional() @IsIn(SUPERVISION_TYPES) type?: SupervisionType;
   @ApiPropertyOptional({ format: 'date', description: 'Held on or after this date.' }) @IsOptional() @IsLocalDate() from?: string;
-  @ApiPropertyOptional({ format: 'date', description: 'Held on or before this date (not before `from`, else 422).' }) @IsOptional() @IsLocalDate() to?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Held on or before this date (not before `from`, else 422).' })
+  @IsOptional()
+  @IsLocalDate()
+  to?: string;
 }
 
 export class SupervisionActionQuery extends PageQuery {
@@ -120,14 +155,29 @@ export class SupervisionActionQuery extends PageQuery {
   @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, { message: 'owner must be me or a user id' })
   owner?: string;
 
-  @ApiPropertyOptional({ description: 'true: not yet done; false: done.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() open?: boolean;
-  @ApiPropertyOptional({ description: 'true: open and past the due date (today, service time zone, is not overdue).' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() overdue?: boolean;
+  @ApiPropertyOptional({ description: 'true: not yet done; false: done.' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  open?: boolean;
+  @ApiPropertyOptional({ description: 'true: open and past the due date (today, service time zone, is not overdue).' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  overdue?: boolean;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() sessionId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Actions from sessions of this practitioner.' }) @IsOptional() @IsUUID() superviseeId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Actions from sessions of this practitioner.' })
+  @IsOptional()
+  @IsUUID()
+  superviseeId?: string;
 }
 
 export class SupervisionOverdueQuery {
-  @ApiPropertyOptional({ description: 'true: only practitioners whose professional supervision is overdue.' }) @IsOptional() @Transform(queryBoolean) @IsBoolean() overdueOnly?: boolean;
+  @ApiPropertyOptional({ description: 'true: only practitioners whose professional supervision is overdue.' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  overdueOnly?: boolean;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) team?: string;
 }
 
@@ -158,8 +208,14 @@ export class SupervisionSessionDto {
   @ApiProperty({ format: 'date' }) heldOn: string;
   @ApiProperty({ enum: SUPERVISION_TYPES }) type: string;
   @ApiProperty() durationMinutes: number;
-  @ApiProperty({ nullable: true, type: String, description: 'Only for the supervisor, the supervisee and managers (each read audited); null when withheld.' }) notes: string | null;
-  @ApiProperty({ description: 'true when the reader may not see the notes (e.g. an auditor): `notes` is then null whatever was written.' }) notesWithheld: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Only for the supervisor, the supervisee and managers (each read audited); null when withheld.',
+  })
+  notes: string | null;
+  @ApiProperty({ description: 'true when the reader may not see the notes (e.g. an auditor): `notes` is then null whatever was written.' })
+  notesWithheld: boolean;
   @ApiProperty({ format: 'uuid' }) recordedBy: string;
   @ApiProperty({ type: [SupervisionActionDto] }) actions: SupervisionActionDto[];
   @ApiProperty() version: number;
@@ -173,10 +229,15 @@ export class SupervisionSessionPageDto {
 
 /** Where a practitioner stands against their professional supervision interval (AMHP-10). */
 export class SupervisionStatusDto {
-  @ApiProperty({ description: 'The practitioner\'s own supervision interval (days).' }) intervalDays: number;
-  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'The last `professional` session on or before today.' }) lastProfessionalOn: string | null;
+  @ApiProperty({ description: "The practitioner's own supervision interval (days)." }) intervalDays: number;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'The last `professional` session on or before today.' })
+  lastProfessionalOn: string | null;
   @ApiProperty({ format: 'date', description: 'The last day supervision is still in time.' }) nextDueOn: string;
-  @ApiProperty({ enum: ['last-professional-supervision', 'record-created'], description: 'Never-supervised practitioners are due an interval after their practitioner record was created.' }) dueFrom: string;
+  @ApiProperty({
+    enum: ['last-professional-supervision', 'record-created'],
+    description: 'Never-supervised practitioners are due an interval after their practitioner record was created.',
+  })
+  dueFrom: string;
   @ApiProperty() neverSupervised: boolean;
   @ApiProperty({ enum: ['in-date', 'overdue'] }) status: string;
   @ApiProperty({ description: 'Whole days past nextDueOn; 0 when in date (on the due day it is not overdue).' }) daysOverdue: number;

@@ -3,11 +3,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-
 export class CreateApprovalDto {
-  @ApiProperty({ example: 'Northshire County Council' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) approvingAuthority: string;
+  @ApiProperty({ example: 'Northshire County Council' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  approvingAuthority: string;
   @ApiProperty({ format: 'date', example: '2026-01-01' }) @IsLocalDate() startsOn: string;
-  @ApiProperty({ format: 'date', example: '2030-12-31', description: 'At most five years less a day after startsOn (AMHP-05).' }) @IsLocalDate() endsOn: string;
+  @ApiProperty({ format: 'date', example: '2030-12-31', description: 'At most five years less a day after startsOn (AMHP-05).' })
+  @IsLocalDate()
+  endsOn: string;
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) conditions?: string;
 }
 
@@ -17,7 +23,10 @@ export class UpdateApprovalDto {
 }
 
 export class SuspendApprovalDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' }) @IsOptional() @IsISO8601({ strict: true }) startsAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startsAt?: string;
   @ApiProperty({ minLength: 5, maxLength: 2000 }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(2000) reason: string;
 }
 
@@ -28,11 +37,22 @@ export class LiftSuspensionDto {
 
 export class EndApprovalDto {
   @ApiProperty({ format: 'date', description: 'The last day the approval has effect.' }) @IsLocalDate() endedOn: string;
-  @ApiProperty({ minLength: 5, maxLength: 2000, description: 'AMHP-08: the reason, given to the AMHP in writing.' }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(2000) reason: string;
+  @ApiProperty({ minLength: 5, maxLength: 2000, description: 'AMHP-08: the reason, given to the AMHP in writing.' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(5)
+  @MaxLength(2000)
+  reason: string;
 }
 
 export class ReapprovalQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 730, description: 'Defaults to the longest reminder lead time.' }) @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(1) @Max(730) withinDays?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 730, description: 'Defaults to the longest reminder lead time.' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  withinDays?: number;
 }
 
 export class SuspensionDto {
@@ -67,7 +87,8 @@ export class ReapprovalDueDto {
   @ApiProperty() displayName: string;
   @ApiProperty({ format: 'date' }) endsOn: string;
   @ApiProperty() daysLeft: number;
-  @ApiProperty({ description: 'The shortest configured reminder lead time already reached (e.g. 90 when 60 days are left of 180/90/30).' }) reminderStage: number;
+  @ApiProperty({ description: 'The shortest configured reminder lead time already reached (e.g. 90 when 60 days are left of 180/90/30).' })
+  reminderStage: number;
   @ApiProperty({ description: 'A later approval already starts the day after this one ends.' }) renewed: boolean;
 }
 

@@ -1,7 +1,23 @@
 import { IsLocalDate, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { PROFESSIONS, REGISTRATION_STATUSES, type Profession, type RegistrationStatus } from '../practitioner.entity';
 
@@ -82,14 +98,36 @@ export class CreatePractitionerDto {
 }
 
 export class UpdatePractitionerDto {
-  @ApiPropertyOptional({ example: 'Social Work England' }) @IsOptional() @Transform(trim) @IsString() @MinLength(2) @MaxLength(100) registrationBody?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @Matches(/^[A-Za-z0-9/-]{3,30}$/, { message: 'registrationNumber must be 3-30 letters, digits, / or -' }) registrationNumber?: string;
+  @ApiPropertyOptional({ example: 'Social Work England' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(100)
+  registrationBody?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[A-Za-z0-9/-]{3,30}$/, { message: 'registrationNumber must be 3-30 letters, digits, / or -' })
+  registrationNumber?: string;
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES }) @IsOptional() @IsIn(REGISTRATION_STATUSES) registrationStatus?: RegistrationStatus;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsLocalDate() registrationCheckedOn?: string;
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(100) team?: string;
   @ApiPropertyOptional({ minimum: 0.01, maximum: 1 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.01) @Max(1) fte?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 48 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 1 }) @Min(1) @Max(48) contractedHoursPerWeek?: number;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word such as senior or practice-educator' }) skills?: string[];
+  @ApiPropertyOptional({ minimum: 1, maximum: 48 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 1 })
+  @Min(1)
+  @Max(48)
+  contractedHoursPerWeek?: number;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word such as senior or practice-educator' })
+  skills?: string[];
   @ApiPropertyOptional({ minimum: 7, maximum: 365 }) @IsOptional() @IsInt() @Min(7) @Max(365) supervisionIntervalDays?: number;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() lineManagerUserId?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
@@ -118,8 +156,13 @@ export class PractitionerDto {
   @ApiProperty() supervisionIntervalDays: number;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) lineManagerUserId: string | null;
   @ApiProperty() active: boolean;
-  @ApiProperty({ enum: ['future', 'active', 'suspended', 'expired', 'ended', 'none'], description: 'Status of the current (or latest) approval now.' }) approvalStatus: string;
-  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'Last day of the current approval.' }) approvalEndsOn: string | null;
+  @ApiProperty({
+    enum: ['future', 'active', 'suspended', 'expired', 'ended', 'none'],
+    description: 'Status of the current (or latest) approval now.',
+  })
+  approvalStatus: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'Last day of the current approval.' }) approvalEndsOn:
+    string | null;
   @ApiProperty() version: number;
 }
 

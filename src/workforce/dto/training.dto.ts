@@ -3,12 +3,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-
 export class CreateTrainingDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() completedOn: string;
   @ApiProperty({ minimum: 0.25, maximum: 200 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.25) @Max(200) hours: number;
   @ApiProperty({ maxLength: 200 }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) provider: string;
-  @ApiProperty({ maxLength: 300, example: 'Case law update 2026' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(300) topic: string;
+  @ApiProperty({ maxLength: 300, example: 'Case law update 2026' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(300)
+  topic: string;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() mentalHealthSpecific?: boolean;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) notes?: string;
 }
@@ -66,8 +70,18 @@ export class TrainingShortfallListDto {
 }
 
 export class EligibilityQuery {
-  @ApiProperty({ format: 'date-time' }) @IsString() @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'from must be an ISO 8601 date-time with an offset' }) from: string;
-  @ApiProperty({ format: 'date-time' }) @IsString() @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'to must be an ISO 8601 date-time with an offset' }) to: string;
+  @ApiProperty({ format: 'date-time' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'from must be an ISO 8601 date-time with an offset',
+  })
+  from: string;
+  @ApiProperty({ format: 'date-time' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'to must be an ISO 8601 date-time with an offset',
+  })
+  to: string;
 }
 
 export class FindingDto {
