@@ -1,0 +1,94 @@
+// @ts-check
+// Lint with type information, and the layer rules of the code as import restrictions (see README, "Project layout").
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const frameworks = ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'pg-*', 'fastify', '@fastify/*', 'rxjs'];
+
+/** Another module's entities, from a module file or from a file one folder deeper (dto/, report/). */
+const foreignEntities = ['../*/*.entity', '../*/*.entities', '../../*/*.entity', '../../*/*.entities'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', 'bench/results/', 'docs/', 'app/vendor/'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The benchmarks and jest's transformer are CommonJS scripts, type-checked by tsc (checkJs) instead.
+    files: ['bench/**/*.js', 'test/support/*.js', 'jest.config.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // A test reads response bodies (supertest types them `any`) and asserts on them; the no-unsafe-* family would
+    // ask every assertion to restate the response type. The promise rules stay on here too.
+    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  // Layer rule: the law is pure. src/statute and every *.rules.ts take facts and return findings; they import no
+  // framework, no database driver, and no other module (types from src/statute only).
+  {
+    files: ['src/statute/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: frameworks, message: 'src/statute is pure: no framework, ORM or driver.' },
+            { group: ['../*', '!../statute', '!../statute/*'], message: 'src/statute imports nothing from another module.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.rules.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: frameworks, message: 'Rules are pure: no framework, ORM or driver.' },
+            { group: ['../*', '!../statute', '!../statute/*'], message: 'Rules import from their own module and src/statute only.' },
+          ],
+        },
+      ],
+    },
+  },
+  // Layer rule: a module reaches another only through what it exports (a service, *.facts.ts, types), never its
+  // entities. database/entities.ts lists every entity for the data source and is the one exception.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/statute/**', 'src/**/*.rules.ts', 'src/database/entities.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: foreignEntities, message: "Use the owning module's service or its *.facts.ts, not its entities." }] },
+      ],
+    },
+  },
+);
