@@ -24,6 +24,11 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // A SqlWhere is built to be interpolated into SQL text (its values travel as parameters).
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allow: [{ from: 'file', name: 'SqlWhere', path: 'src/common/sql-where.ts' }] },
+      ],
     },
   },
   {
