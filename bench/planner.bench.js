@@ -14,9 +14,18 @@
  *   PLANNER_STRICT=1          exit 1 when a target is missed
  */
 const path = require('node:path');
+// The built planner (npm run build); typed from its sources.
 const DIST = path.resolve(__dirname, '../dist/src');
+/** @type {typeof import('../src/rota/planner')} */
 const { plan, inProcessSolver } = require(`${DIST}/rota/planner.js`);
+/** @type {typeof import('../src/rota/rota.rules')} */
 const { generateShifts, workingTimeFindings } = require(`${DIST}/rota/rota.rules.js`);
+
+/** @typedef {import('../src/rota/planner').PlanFacts} PlanFacts */
+/** @typedef {import('../src/rota/planner').PlanResult} PlanResult */
+/** @typedef {import('../src/rota/planner').PlanShift} PlanShift */
+/** @typedef {import('../src/rota/rota.rules').PatternFacts} PatternFacts */
+/** @typedef {import('../src/rota/rota.rules').RotaPolicy} RotaPolicy */
 
 const env = process.env;
 const SEED = Number(env.PLANNER_SEED || 1);
@@ -27,7 +36,11 @@ const ZONE = 'Europe/London';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-// A seeded PRNG (mulberry32), so every run plans the same hub.
+/**
+ * A seeded PRNG (mulberry32), so every run plans the same hub.
+ * @param {number} seed
+ * @returns {() => number} uniform in [0, 1)
+ */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -47,11 +60,14 @@ function rng(seed) {
  *   Night 22:00-08:00, 1 senior AMHP (10 h; 9 h on the night the clocks go forward)
  * 6 places a day, 546 in all, about 4,550 hours: about 10 hours a week per FTE across the team, a typical share of
  * an AMHP's job spent on the hub's duty rota (the rest is their community team).
+ * @param {number} seed
+ * @returns {PlanFacts}
  */
 function hub(seed) {
   const random = rng(seed);
   const from = '2027-03-01';
   const to = '2027-05-30';
+  /** @type {PatternFacts[]} */
   const patterns = [
     {
       id: 'early',
@@ -92,6 +108,7 @@ function hub(seed) {
   ];
   const holidays = new Set(['2027-03-26', '2027-03-29', '2027-05-03']);
   const generated = generateShifts(patterns, holidays, from, to, ZONE);
+  /** @type {PlanShift[]} */
   const shifts = generated.map((s, i) => ({ ...s, id: `s${i}`, assigned: [] }));
 
   // 40 AMHPs: 22 full time, 10 at 0.8, 6 at 0.6, 2 at 0.5; 16 seniors spread across the FTE mix.
@@ -116,6 +133,7 @@ function hub(seed) {
   }));
 
   const start = Date.parse('2027-03-01T00:00:00Z');
+  /** @type {PlanFacts['leave']} */
   const leave = [];
   // One week of annual leave each, staggered through the quarter; every fifth AMHP takes a second week.
   practitioners.forEach((p, i) => {
@@ -148,6 +166,7 @@ function hub(seed) {
   }
 
   // Eligibility: p39's approval ends on 15 April; p38's begins on 22 March (the workforce rules refuse those shifts).
+  /** @type {PlanFacts['ineligible']} */
   const ineligible = [];
   for (const s of shifts) {
     if (s.endsAt > new Date('2027-04-15T23:00:00Z'))
@@ -157,7 +176,12 @@ function hub(seed) {
   }
 
   // 20 assignments already made by hand (kept), and the last week before the period (rest and nights carry over).
+  /** @type {PlanFacts['existing']} */
   const existing = [];
+  /**
+   * @param {string} pid
+   * @param {PlanShift} s
+   */
   const onLeave = (pid, s) => leave.some((l) => l.practitionerId === pid && l.startsAt < s.endsAt && s.startsAt < l.endsAt);
   for (let k = 0; k < 60 && existing.filter((e) => e.shiftId).length < 20; k++) {
     const s = shifts[Math.floor(random() * shifts.length)];
@@ -185,6 +209,7 @@ function hub(seed) {
   });
 
   // Preferences: some avoid nights, some like weekends, one asks for a particular date off.
+  /** @type {PlanFacts['preferences']} */
   const preferences = [];
   for (let k = 0; k < 12; k++)
     preferences.push({ practitionerId: `p${Math.floor(random() * 40)}`, patternId: 'night', weight: -Math.ceil(random() * 10) });
@@ -209,23 +234,40 @@ function hub(seed) {
   };
 }
 
+/** @type {RotaPolicy} */
 const policy = { timeZone: ZONE, minRestHours: 11, maxWeeklyHours: 48, referenceWeeks: 17, maxConsecutiveNights: 4, weeklyRestHours: 24 };
 
-/** Independent check of the proposal: every rule, with the rota's own functions and plain loops. */
+/**
+ * An AMHP's work in the audit: what they had already, and what the plan gives them.
+ * @typedef {{ startsAt: Date, endsAt: Date, planned: boolean, shiftId?: string }} Work
+ */
+
+/**
+ * Independent check of the proposal: every rule, with the rota's own functions and plain loops. An assignment to a
+ * shift or an AMHP the facts do not have counts as a hard violation.
+ * @param {PlanFacts} facts
+ * @param {PlanResult} result
+ * @returns {{ hard: number, warnings: number, codes: Record<string, number> }}
+ */
 function audit(facts, result) {
   const byShift = new Map(facts.shifts.map((s) => [s.id, s]));
+  /** @type {Map<string, Work[]>} */
   const all = new Map(
     facts.practitioners.map((p) => [
       p.id,
       facts.existing.filter((e) => e.practitionerId === p.id).map((e) => ({ startsAt: e.startsAt, endsAt: e.endsAt, planned: false })),
     ]),
   );
+  let unknown = 0;
   for (const a of result.assignments) {
     const s = byShift.get(a.shiftId);
-    all.get(a.practitionerId).push({ startsAt: s.startsAt, endsAt: s.endsAt, planned: true, shiftId: a.shiftId });
+    const mine = all.get(a.practitionerId);
+    if (!s || !mine) unknown++;
+    else mine.push({ startsAt: s.startsAt, endsAt: s.endsAt, planned: true, shiftId: a.shiftId });
   }
-  let hard = 0;
+  let hard = unknown;
   let warnings = 0;
+  /** @type {Record<string, number>} */
   const codes = {};
   for (const [, mine] of all) {
     for (const m of mine.filter((x) => x.planned)) {
@@ -243,6 +285,7 @@ function audit(facts, result) {
   let leaveOrEligibility = 0;
   for (const a of result.assignments) {
     const s = byShift.get(a.shiftId);
+    if (!s) continue; // counted above
     if (facts.leave.some((l) => l.practitionerId === a.practitionerId && l.startsAt < s.endsAt && s.startsAt < l.endsAt))
       leaveOrEligibility++;
     if (facts.ineligible.some((i) => i.practitionerId === a.practitionerId && i.shiftId === a.shiftId)) leaveOrEligibility++;

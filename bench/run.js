@@ -24,17 +24,90 @@ const os = require('node:os');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 
+// The built app (npm run build); typed from its sources.
 const DIST = path.resolve(__dirname, '../dist/src');
+/** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(`${DIST}/config/app-config.js`);
+/** @type {typeof import('../src/database/embedded-postgres')} */
 const { startEmbeddedPostgres, databaseUrlWithName } = require(`${DIST}/database/embedded-postgres.js`);
+/** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(`${DIST}/database/migrations.js`);
+/** @type {typeof import('../src/bootstrap')} */
 const { createApp } = require(`${DIST}/bootstrap.js`);
+/** @type {typeof import('../src/auth/token.service')} */
 const { TokenService } = require(`${DIST}/auth/token.service.js`);
+/** @type {typeof import('../src/auth/password')} */
 const { hashPassword } = require(`${DIST}/auth/password.js`);
 const { DataSource } = require('typeorm');
 const { startBaselines } = require('./lib/baseline');
 const { merge, round } = require('./lib/stats');
 const cpu = require('./lib/cpu');
+
+/** @typedef {import('./lib/load-worker').LoadRequest} LoadRequest */
+/** @typedef {import('./lib/load-worker').LoadResult} LoadResult */
+/** @typedef {import('./lib/load-worker').LoadMessage} LoadMessage */
+/** @typedef {import('./lib/stats').Slice} Slice */
+/** @typedef {import('./lib/stats').Merged} Merged */
+/** @typedef {import('./lib/app-child').ChildMessage} ChildMessage */
+
+/**
+ * A route to load: where, which paths in turn, with which headers; `cpu` says whose CPU is the server's.
+ * @typedef {object} Target
+ * @property {string} label
+ * @property {string} route as the table shows it
+ * @property {string} url
+ * @property {string[]} paths
+ * @property {Record<string, string>} [headers]
+ * @property {import('./lib/cpu').CpuOptions} [cpu]
+ */
+
+/** @typedef {'hello' | 'live' | 'pk' | 'users' | 'audited' | 'auditEvents'} TargetName */
+
+/**
+ * A sanity-check answer: a user (GET /users/:id and its baseline) or a page of audit events.
+ * @typedef {{ id?: unknown, email?: unknown, items?: unknown[] }} Sample
+ */
+
+/**
+ * App over baseline: rps as a fraction, p50 and p99 as multiples; `cpu`: the CPU-bound rps ratio (Linux only).
+ * @typedef {{ rps: number, p50: number, p99: number, cpu?: number }} Ratio
+ */
+
+/** @typedef {Merged & { route: string }} Side */
+
+/**
+ * @typedef {object} PairResult
+ * @property {string} id
+ * @property {string} title
+ * @property {Side} baseline
+ * @property {Side} app
+ * @property {Ratio} ratio
+ */
+
+/** @typedef {{ id: string, met: boolean, text: string }} Verdict */
+
+/**
+ * @typedef {object} LoggingResult
+ * @property {Array<{ route: string, silent: Merged, info: Merged, ratio: Ratio }>} routes
+ * @property {{ lines: number, bytes: number, requests: number, requestLogging: boolean }} infoLog
+ * @property {{ lines: number, bytes: number }} silentLog
+ */
+
+/**
+ * Everything bench/results/latest.json holds.
+ * @typedef {object} Results
+ * @property {string} date
+ * @property {{ cpus: number, cpuModel: string, memoryGb: number, node: string, platform: string, postgres: string,
+ *   foreignCpuBefore?: number | null, loadAvgBefore?: number[] }} machine
+ * @property {{ connections: number, pipelining: number, warmup: number, seconds: number, slices: number, users: number,
+ *   dbPoolMax: number, logLevel: string }} options
+ * @property {PairResult[]} pairs
+ * @property {Verdict[]} verdicts
+ * @property {LoggingResult | null} logging
+ * @property {{ app: string, baseline: string, ratio: Ratio }} [literalP2]
+ * @property {number} totalSeconds
+ * @property {string} [error]
+ */
 
 const env = process.env;
 const OPTS = {
@@ -52,30 +125,40 @@ const JWT_SECRET = 'x'.repeat(48);
 const RESULTS = path.join(__dirname, 'results', 'latest.json');
 const started = Date.now();
 
+/** @param {string} msg */
 const progress = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 
 class BenchFailure extends Error {}
 
-/** A free TCP port chosen by the OS (ephemeral range), released before Postgres binds it. */
+/**
+ * A free TCP port chosen by the OS (ephemeral range), released before Postgres binds it.
+ * @returns {Promise<number>}
+ */
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
     s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
+      const { port } = /** @type {net.AddressInfo} */ (s.address());
       s.close(() => resolve(port));
     });
   });
 }
 
-/** One GET on a fresh connection (no keep-alive agent left behind to hold the process open). */
+/**
+ * One GET on a fresh connection (no keep-alive agent left behind to hold the process open).
+ * @param {string} url
+ * @param {Record<string, string>} [headers]
+ * @returns {Promise<{ status: number | undefined, headers: http.IncomingHttpHeaders, body: string, json: unknown }>}
+ */
 function get(url, headers = {}) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
+      res.on('data', (/** @type {string} */ c) => (body += c));
       res.on('end', () => {
+        /** @type {unknown} */
         let json;
         try {
           json = JSON.parse(body);
@@ -91,43 +174,68 @@ function get(url, headers = {}) {
 
 // ---------------------------------------------------------------------------------------------------- load runs
 
+/** @typedef {ReturnType<typeof loadGenerator>} LoadGenerator */
+
 function loadGenerator() {
   const worker = new Worker(path.join(__dirname, 'lib', 'load-worker.js'));
+  /** @type {{ resolve: (result: LoadResult) => void, reject: (err: Error) => void } | null} */
   let pending = null;
-  let ready;
+  /** @type {(tid: number | null) => void} */
+  let ready = () => undefined;
+  /** @type {Promise<number | null>} */
   const tid = new Promise((resolve) => (ready = resolve));
-  worker.on('message', (msg) => {
+  worker.on('message', (/** @type {LoadMessage} */ msg) => {
     if ('tid' in msg) {
       ready(msg.tid);
       return;
     }
     const p = pending;
     pending = null;
-    if (msg.error) p.reject(new Error(msg.error));
+    if (!p) return; // a reply always answers a run() in flight
+    if ('error' in msg) p.reject(new Error(msg.error));
     else p.resolve(msg.result);
   });
   worker.on('error', (err) => pending?.reject(err));
   return {
     /** The worker's thread id (Linux), whose CPU time is not the server's. */
     tid,
+    /**
+     * @param {Target} target
+     * @param {number} seconds
+     * @returns {Promise<LoadResult>}
+     */
     run(target, seconds) {
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
-        worker.postMessage({ url: target.url, paths: target.paths, headers: target.headers ?? {}, connections: OPTS.connections, seconds });
+        /** @type {LoadRequest} */
+        const request = { url: target.url, paths: target.paths, headers: target.headers ?? {}, connections: OPTS.connections, seconds };
+        worker.postMessage(request);
       });
     },
     terminate: () => worker.terminate(),
   };
 }
 
+/**
+ * One load run, with the CPU it cost; a non-2xx answer, a connection error or a timeout fails the bench.
+ * @param {LoadGenerator} load
+ * @param {Target} target
+ * @param {number} seconds
+ * @param {string} phase
+ * @returns {Promise<Slice>}
+ */
 async function runChecked(load, target, seconds, phase) {
   const loadTid = await load.tid;
   const before = cpu.snapshot(loadTid);
-  const r = await load.run(target, seconds);
+  const counted = await load.run(target, seconds);
   const used = cpu.diff(before, cpu.snapshot(loadTid), target.cpu);
-  r.foreignCpu = used ? used.foreign : null;
-  r.serverUs = used ? used.serverUs : null;
-  r.postgresUs = used ? used.postgresUs : null;
+  /** @type {Slice} */
+  const r = {
+    ...counted,
+    foreignCpu: used ? used.foreign : null,
+    serverUs: used ? used.serverUs : null,
+    postgresUs: used ? used.postgresUs : null,
+  };
   if (r.non2xx || r.errors || r.timeouts) {
     const sample = await get(target.url + target.paths[0], target.headers).catch((e) => ({ status: 'error', body: String(e) }));
     throw new BenchFailure(
@@ -142,13 +250,23 @@ async function runChecked(load, target, seconds, phase) {
  * Measures a baseline and an app route fairly: each gets a warm-up, then OPTS.slices slices in the order
  * baseline, app, app, baseline, baseline, app... (ABBA repeated), so a drift during the run (audit table growth,
  * checkpoints) or a burst of other work on the machine weighs on both sides alike.
+ * @param {LoadGenerator} load
+ * @param {Target} base
+ * @param {Target} app
+ * @returns {Promise<{ base: Merged, app: Merged, served: { base: number, app: number } }>}
  */
 async function measurePair(load, base, app) {
   const slice = OPTS.seconds / OPTS.slices;
+  /** @type {{ base: Slice[], app: Slice[] }} */
   const slices = { base: [], app: [] };
   const served = { base: 0, app: 0 }; // every response, warm-ups included
+  /** @type {Array<'base' | 'app'>} */
   const order = [];
-  for (let i = 0; i < OPTS.slices; i++) order.push(...(i % 2 === 0 ? ['base', 'app'] : ['app', 'base']));
+  const abba = /** @type {const} */ ([
+    ['base', 'app'],
+    ['app', 'base'],
+  ]);
+  for (let i = 0; i < OPTS.slices; i++) order.push(...abba[i % 2]);
   const warmed = new Set();
   for (const side of order) {
     const target = side === 'base' ? base : app;
@@ -160,7 +278,9 @@ async function measurePair(load, base, app) {
     const r = await runChecked(load, target, slice, `slice ${slices[side].length + 1}`);
     served[side] += r.ok;
     const costs =
-      r.serverUs === null ? '' : `, ${fmt(r.serverUs / r.ok, 0)} us node + ${fmt(r.postgresUs / r.ok, 0)} us postgres CPU per request`;
+      r.serverUs === null || r.postgresUs === null
+        ? ''
+        : `, ${fmt(r.serverUs / r.ok, 0)} us node + ${fmt(r.postgresUs / r.ok, 0)} us postgres CPU per request`;
     const foreign = r.foreignCpu === null ? '' : `; other processes used ${pct(r.foreignCpu)} of the machine`;
     progress(`  ${target.label}: ${round(r.ok / r.elapsed, 0)} rps${costs}${foreign}`);
     slices[side].push(r);
@@ -168,7 +288,13 @@ async function measurePair(load, base, app) {
   return { base: merge(slices.base), app: merge(slices.app), served };
 }
 
+/**
+ * @param {Merged} base
+ * @param {Merged} app
+ * @returns {Ratio}
+ */
 function compare(base, app) {
+  /** @type {Ratio} */
   const r = { rps: round(app.rps / base.rps, 3), p50: round(app.p50 / base.p50, 2), p99: round(app.p99 / base.p99, 2) };
   if (base.cpuUs && app.cpuUs) {
     // Throughput if CPU were the only limit, as a ratio: baseline CPU per request over app CPU per request.
@@ -179,7 +305,12 @@ function compare(base, app) {
 
 // ---------------------------------------------------------------------------------------------------- logging
 
-/** Starts a copy of the app in its own process with the given log level; its stdout (pino's output) goes to a file. */
+/**
+ * Starts a copy of the app in its own process with the given log level; its stdout (pino's output) goes to a file.
+ * @param {string} url the database
+ * @param {string} level
+ * @param {string} logFile
+ */
 async function startChildApp(url, level, logFile) {
   const out = fs.openSync(logFile, 'w');
   const child = fork(path.join(__dirname, 'lib', 'app-child.js'), [], {
@@ -188,10 +319,14 @@ async function startChildApp(url, level, logFile) {
   });
   fs.closeSync(out);
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  /** @type {number} */
   const port = await new Promise((resolve, reject) => {
-    child.once('message', (m) => (m.port ? resolve(m.port) : reject(new Error(`child app (${level}) failed: ${m.error}`))));
+    child.once('message', (/** @type {ChildMessage} */ m) =>
+      'port' in m ? resolve(m.port) : reject(new Error(`child app (${level}) failed: ${m.error}`)),
+    );
     child.once('exit', (code) => reject(new Error(`child app (${level}) exited with ${code} before listening`)));
   });
+  if (child.pid === undefined) throw new Error(`child app (${level}) has no pid`); // it answered, so it runs
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid,
@@ -205,6 +340,10 @@ async function startChildApp(url, level, logFile) {
   };
 }
 
+/**
+ * @param {string} file
+ * @returns {{ bytes: number, lines: number }}
+ */
 function logFileStats(file) {
   const buf = fs.readFileSync(file);
   let lines = 0;
@@ -214,10 +353,20 @@ function logFileStats(file) {
 
 // ---------------------------------------------------------------------------------------------------- output
 
-const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+/**
+ * @param {number | undefined} x
+ * @param {number} [d] decimals
+ */
+const fmt = (x, d = 1) => (x !== undefined && Number.isFinite(x) ? x.toFixed(d) : '-');
+/** @param {number} x */
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 
+/**
+ * @param {Results} results
+ * @returns {string}
+ */
 function table(results) {
+  /** @type {string[]} */
   const lines = [];
   const m = results.machine;
   lines.push('');
@@ -229,6 +378,11 @@ function table(results) {
   lines.push('');
   const head = ['pair', 'side', 'route', 'rps', 'p50', 'p99', 'node us/req', 'pg us/req', 'requests'];
   const rows = [head];
+  /**
+   * @param {string} id
+   * @param {string} name
+   * @param {Side} s
+   */
   const side = (id, name, s) => [
     id,
     name,
@@ -265,10 +419,13 @@ function table(results) {
     lines.push('');
     lines.push(`logging (two more app processes, same database; stdout to a file): LOG_LEVEL=info vs silent`);
     for (const r of l.routes) {
+      const silentNode = r.silent.cpuUs?.node;
+      const infoNode = r.info.cpuUs?.node;
+      const nodeRatio = silentNode !== undefined && infoNode !== undefined ? infoNode / silentNode : undefined;
       lines.push(
         `  ${r.route.padEnd(36)} silent ${fmt(r.silent.rps)} rps, p99 ${fmt(r.silent.p99, 2)} ms, ${fmt(r.silent.cpuUs?.node, 0)} us node/req` +
           `  |  info ${fmt(r.info.rps)} rps, p99 ${fmt(r.info.p99, 2)} ms, ${fmt(r.info.cpuUs?.node, 0)} us node/req` +
-          `  |  info/silent: rps ${pct(r.ratio.rps)}, node CPU per request ${fmt(r.info.cpuUs?.node / r.silent.cpuUs?.node, 2)}x`,
+          `  |  info/silent: rps ${pct(r.ratio.rps)}, node CPU per request ${fmt(nodeRatio, 2)}x`,
       );
     }
     lines.push(
@@ -287,7 +444,9 @@ function table(results) {
 // ---------------------------------------------------------------------------------------------------- main
 
 async function main() {
+  /** @type {Array<() => unknown>} */
   const cleanup = [];
+  /** @type {Results} */
   const results = {
     date: new Date().toISOString(),
     machine: {
@@ -341,11 +500,11 @@ async function main() {
       if (ds.isInitialized) await ds.destroy();
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const appUrl = `http://127.0.0.1:${app.getHttpServer().address().port}`;
+    const appUrl = `http://127.0.0.1:${/** @type {net.AddressInfo} */ (app.getHttpServer().address()).port}`;
 
     // Seed users: one admin, one auditor, the rest AMHPs, managers and referrers.
     const userPasswordHash = await hashPassword('bench-password-not-a-secret');
-    const auditor = { roles: ['auditor'] };
+    /** @type {Array<[email: string, displayName: string, roles: string[], passwordHash: string, phone: string]>} */
     const seed = [];
     for (let i = 0; i < OPTS.users; i++) {
       const roles = i === 0 ? ['admin'] : i === 1 ? ['auditor'] : [['amhp', 'manager', 'referrer'][i % 3]];
@@ -359,18 +518,22 @@ async function main() {
     }
     const ds = app.get(DataSource);
     const values = seed.map((_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`).join(', ');
+    /** @type {Array<{ id: string, roles: string[] }>} */
     const inserted = await ds.query(
       `INSERT INTO users (email, display_name, roles, password_hash, phone) VALUES ${values} RETURNING id, roles`,
       seed.flat(),
     );
-    const adminId = inserted.find((u) => u.roles.includes('admin')).id;
-    auditor.id = inserted.find((u) => u.roles.includes('auditor')).id;
+    const adminId = inserted.find((u) => u.roles.includes('admin'))?.id;
+    const auditorId = inserted.find((u) => u.roles.includes('auditor'))?.id;
+    if (!adminId || !auditorId) throw new BenchFailure('seeding: the admin or the auditor was not inserted');
+    const auditor = { id: auditorId, roles: ['auditor'] };
     const userIds = inserted.map((u) => u.id);
     // A little audit history, so GET /audit-events has something to return from the first request.
     await ds.query(
       `SELECT audit_append(now(), NULL, NULL, 'bench.seed', 'bench', NULL, NULL, NULL, NULL, NULL, 'success', NULL) FROM generate_series(1, 50)`,
     );
     await ds.query('ANALYZE');
+    /** @type {[{ server_version: string }]} */
     const [{ server_version: version }] = await ds.query('SHOW server_version');
     results.machine.postgres = `PostgreSQL ${version}`;
     const tokens = app.get(TokenService);
@@ -382,6 +545,7 @@ async function main() {
     const base = await startBaselines({ url, config, auditor });
     cleanup.push(() => base.close());
 
+    /** @type {Record<TargetName, Target>} */
     const targets = {
       hello: { label: 'raw hello-world', route: 'node:http {"status":"ok"}', url: base.urls.hello, paths: ['/'] },
       live: { label: 'GET /health/live', route: 'GET /health/live', url: appUrl, paths: ['/health/live'] },
@@ -409,15 +573,18 @@ async function main() {
     };
 
     // Sanity: every target answers 200 and the app and baseline return the same record.
-    for (const t of Object.values(targets)) {
+    /** @type {Partial<Record<TargetName, Sample>>} */
+    const samples = {};
+    for (const [name, t] of /** @type {Array<[TargetName, Target]>} */ (Object.entries(targets))) {
       const r = await get(t.url + t.paths[0], t.headers);
       if (r.status !== 200) throw new BenchFailure(`sanity check: ${t.label} answered ${r.status}: ${r.body.slice(0, 300)}`);
-      t.sample = r.json;
+      samples[name] = /** @type {Sample} */ (r.json);
     }
-    if (targets.users.sample.id !== targets.pk.sample.id || targets.users.sample.email !== targets.pk.sample.email) {
+    const { users, pk, auditEvents, audited } = samples;
+    if (!users || !pk || users.id !== pk.id || users.email !== pk.email) {
       throw new BenchFailure('sanity check: GET /users/:id and the PK baseline returned different users');
     }
-    if (targets.auditEvents.sample.items?.length !== 1 || targets.audited.sample.items?.length !== 1) {
+    if (auditEvents?.items?.length !== 1 || audited?.items?.length !== 1) {
       throw new BenchFailure('sanity check: the audited reads did not return one audit event each');
     }
     const before = Number((await ds.query(`SELECT count(*) AS n FROM audit_events WHERE action = 'audit.search'`))[0].n);
@@ -426,22 +593,26 @@ async function main() {
     // 4. Measure. First: is something else busy on this machine? Wait up to BENCH_WAIT_QUIET seconds for 3 quiet
     // seconds in a row (other processes under 10% of the machine), then go ahead either way.
     const quietDeadline = Date.now() + OPTS.waitQuiet * 1000;
+    /** @type {number | null} */
+    let foreignBefore = null;
     for (let quiet = 0; quiet < 3;) {
       const a = cpu.snapshot();
       await new Promise((r) => setTimeout(r, 1000));
-      results.machine.foreignCpuBefore = cpu.diff(a, cpu.snapshot())?.foreign ?? null;
-      if (results.machine.foreignCpuBefore === null) break;
-      quiet = results.machine.foreignCpuBefore < 0.1 ? quiet + 1 : 0;
+      foreignBefore = cpu.diff(a, cpu.snapshot())?.foreign ?? null;
+      if (foreignBefore === null) break;
+      quiet = foreignBefore < 0.1 ? quiet + 1 : 0;
       if (quiet === 0 && Date.now() > quietDeadline) break;
-      if (quiet === 0) progress(`waiting for a quiet machine: other processes use ${pct(results.machine.foreignCpuBefore)} of it`);
+      if (quiet === 0) progress(`waiting for a quiet machine: other processes use ${pct(foreignBefore)} of it`);
     }
+    results.machine.foreignCpuBefore = foreignBefore;
     results.machine.loadAvgBefore = os.loadavg().map((x) => round(x, 2));
-    if (results.machine.foreignCpuBefore > 0.1) {
-      progress(`WARNING: other processes use ${pct(results.machine.foreignCpuBefore)} of the machine; figures will be noisy`);
+    if (foreignBefore !== null && foreignBefore > 0.1) {
+      progress(`WARNING: other processes use ${pct(foreignBefore)} of the machine; figures will be noisy`);
     }
     const load = loadGenerator();
     cleanup.push(() => load.terminate());
-    const pairs = [
+    /** @type {Array<{ id: string, title: string, base: TargetName, app: TargetName }>} */
+    const allPairs = [
       { id: 'P1', title: 'liveness through the full stack vs raw hello-world', base: 'hello', app: 'live' },
       { id: 'P2', title: 'authorised single-record read (not audited: users are not person records)', base: 'pk', app: 'users' },
       {
@@ -450,7 +621,8 @@ async function main() {
         base: 'audited',
         app: 'auditEvents',
       },
-    ].filter((p) => !OPTS.only || OPTS.only.includes(p.id));
+    ];
+    const pairs = allPairs.filter((p) => !OPTS.only || OPTS.only.includes(p.id));
     for (const p of pairs) {
       progress(`${p.id}: ${targets[p.app].label} vs ${targets[p.base].label}`);
       const m = await measurePair(load, targets[p.base], targets[p.app]);
@@ -464,6 +636,7 @@ async function main() {
     }
 
     // Verdicts.
+    /** @param {string} id */
     const pair = (id) => results.pairs.find((p) => p.id === id);
     const p1 = pair('P1');
     if (p1) {
@@ -510,8 +683,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 300));
       const startupLog = logFileStats(info.logFile);
       let infoServed = 0;
+      /** @type {LoggingResult['routes']} */
       const routes = [];
-      for (const key of ['users', 'auditEvents']) {
+      for (const key of /** @type {TargetName[]} */ (['users', 'auditEvents'])) {
         const t = targets[key];
         const m = await measurePair(
           load,
@@ -522,20 +696,20 @@ async function main() {
         infoServed += m.served.app;
       }
       const end = logFileStats(info.logFile);
-      const infoLog = { lines: end.lines - startupLog.lines, bytes: end.bytes - startupLog.bytes, requests: infoServed };
+      const lines = end.lines - startupLog.lines;
       // At info the app logs one line per completed request; far fewer lines means request logging is not running.
-      infoLog.requestLogging = infoLog.lines >= 0.5 * infoServed;
+      const infoLog = { lines, bytes: end.bytes - startupLog.bytes, requests: infoServed, requestLogging: lines >= 0.5 * infoServed };
       results.logging = { routes, infoLog, silentLog: logFileStats(silent.logFile) };
     }
   } catch (err) {
-    results.error = err instanceof BenchFailure ? err.message : String(err && err.stack ? err.stack : err);
+    results.error = err instanceof BenchFailure ? err.message : String(err instanceof Error && err.stack ? err.stack : err);
   } finally {
     progress('closing app, baselines and PostgreSQL');
     for (const fn of cleanup.reverse()) {
       try {
         await fn();
       } catch (err) {
-        progress(`cleanup: ${err && err.message ? err.message : err}`);
+        progress(`cleanup: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
@@ -555,10 +729,7 @@ async function main() {
 main().then(() => {
   // The process must end by itself; if something still holds it open, say what and stop.
   setTimeout(() => {
-    console.error(
-      'bench: the process did not exit by itself; open handles:',
-      process._getActiveHandles().map((h) => h.constructor.name),
-    );
+    console.error('bench: the process did not exit by itself; open resources:', process.getActiveResourcesInfo());
     process.exit(2);
   }, 10_000).unref();
 });

@@ -10,7 +10,15 @@ const AUDIT_COLUMNS =
   'id, occurred_at, actor_id, actor_roles, action, resource_type, resource_id, subject_person_id, access_basis, request_id, ip, outcome, details, lane, prev_hash, hash';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A pool configured like the app's (src/database/data-source.options.ts): same size, timeouts and session options. */
+/** @typedef {import('../../src/config/app-config').AppConfig} AppConfig */
+/** @typedef {(req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>} Handler */
+
+/**
+ * A pool configured like the app's (src/database/data-source.options.ts): same size, timeouts and session options.
+ * @param {string} url
+ * @param {AppConfig} config
+ * @returns {Pool}
+ */
 function createPool(url, config) {
   return new Pool({
     connectionString: url,
@@ -24,21 +32,32 @@ function createPool(url, config) {
   });
 }
 
+/**
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ */
 function send(res, status, body) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
+let errorReported = false;
+
+/**
+ * @param {Handler} handler
+ * @returns {Promise<http.Server>}
+ */
 function listen(handler) {
   const server = http.createServer((req, res) => {
-    handler(req, res).catch((err) => {
+    handler(req, res).catch((/** @type {unknown} */ err) => {
       // A 5xx is counted by the load generator and fails the bench; say why once.
-      if (!listen.reported) {
-        listen.reported = true;
-        console.error(`baseline error: ${err.stack || err}`);
+      if (!errorReported) {
+        errorReported = true;
+        console.error(`baseline error: ${(err instanceof Error && err.stack) || err}`);
       }
-      if (!res.headersSent) send(res, 500, { error: String(err.message || err) });
+      if (!res.headersSent) send(res, 500, { error: err instanceof Error ? err.message : String(err) });
       else res.destroy();
     });
   });
@@ -53,18 +72,21 @@ function listen(handler) {
  *  - hello: `{"status":"ok"}` (for P1, against GET /health/live);
  *  - pk:    GET /users/:id, one primary-key SELECT (for P2, against GET /users/:id);
  *  - audited: GET /audited, BEGIN; newest audit row; audit_append(...); COMMIT (for P2, against GET /audit-events?limit=1).
+ * @param {{ url: string, config: AppConfig, auditor: { id: string, roles: string[] } }} options `auditor`: whose
+ *   audit.search event the audited baseline records
  */
 async function startBaselines({ url, config, auditor }) {
   const pool = createPool(url, config);
   pool.on('error', () => undefined); // an idle client losing its server must not crash the bench
 
-  const hello = await listen(async (req, res) => {
+  const hello = await listen(async (_req, res) => {
     send(res, 200, { status: 'ok' });
   });
 
   const pk = await listen(async (req, res) => {
-    const id = req.url.slice('/users/'.length);
-    if (!req.url.startsWith('/users/') || !UUID.test(id)) return send(res, 400, { error: 'bad id' });
+    const url = req.url ?? '';
+    const id = url.slice('/users/'.length);
+    if (!url.startsWith('/users/') || !UUID.test(id)) return send(res, 400, { error: 'bad id' });
     const { rows } = await pool.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
     if (!rows.length) return send(res, 404, { error: 'not found' });
     send(res, 200, rows[0]);
@@ -102,7 +124,8 @@ async function startBaselines({ url, config, auditor }) {
   });
 
   const servers = { hello, pk, audited };
-  const port = (s) => s.address().port;
+  /** @param {http.Server} s */
+  const port = (s) => /** @type {import('node:net').AddressInfo} */ (s.address()).port;
   return {
     pool,
     urls: {
@@ -114,10 +137,12 @@ async function startBaselines({ url, config, auditor }) {
       await Promise.all(
         Object.values(servers).map(
           (s) =>
-            new Promise((resolve) => {
-              s.close(() => resolve());
-              s.closeAllConnections();
-            }),
+            /** @type {Promise<void>} */ (
+              new Promise((resolve) => {
+                s.close(() => resolve());
+                s.closeAllConnections();
+              })
+            ),
         ),
       );
       await pool.end();

@@ -9,11 +9,36 @@ const fs = require('node:fs');
 
 const TICK_US = 1e6 / 100; // /proc reports clock ticks of 1/USER_HZ s; USER_HZ is 100 on Linux
 
+/**
+ * CPU ticks at one moment: the whole machine's (busy and total), each process of ours by pid, and this process less
+ * the load generator's thread.
+ * @typedef {{ busy: number, total: number, procs: Map<number, number>, main: number }} Snapshot
+ */
+
+/**
+ * @typedef {object} Usage
+ * @property {number} foreign share of the whole machine (0..1) other processes used
+ * @property {number} serverUs CPU microseconds of the server under test
+ * @property {number} postgresUs CPU microseconds of Postgres
+ */
+
+/**
+ * Whose CPU is the server's: `serverPid` (a child app process), or this process less the load generator when null;
+ * `otherPids` are ours but neither the server's nor Postgres's (another child app).
+ * @typedef {{ serverPid?: number | null, otherPids?: number[] }} CpuOptions
+ */
+
+/**
+ * Parent pid and CPU ticks (user + system) from the text of /proc/<pid>/stat.
+ * @param {string} statText
+ * @returns {{ ppid: number, ticks: number }}
+ */
 function ticksOf(statText) {
   const f = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
   return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
 }
 
+/** @returns {{ busy: number, total: number }} */
 function machine() {
   const f = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
   const idle = f[3] + (f[4] || 0);
@@ -21,9 +46,14 @@ function machine() {
   return { busy: total - idle, total };
 }
 
-/** Ticks of every process that descends from this one, by pid (this process included, all its threads). */
+/**
+ * Ticks of every process that descends from this one, by pid (this process included, all its threads).
+ * @returns {Map<number, number>}
+ */
 function tree() {
+  /** @type {Map<number, number>} */
   const parent = new Map();
+  /** @type {Map<number, number>} */
   const ticks = new Map();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -37,7 +67,9 @@ function tree() {
   }
   const ours = new Map();
   for (const [pid, t] of ticks) {
-    for (let p = pid; p > 1 && parent.has(p); p = parent.get(p)) {
+    // Up the parents to init (pid 1, whose parent is 0); this process may itself be pid 1 (node as a container's
+    // entry point).
+    for (let p = /** @type {number | undefined} */ (pid); p !== undefined && p > 0; p = parent.get(p)) {
       if (p === process.pid) {
         ours.set(pid, t);
         break;
@@ -47,12 +79,18 @@ function tree() {
   return ours;
 }
 
-/** `loadTid`: the load generator's thread, whose time is left out of this process's. */
+/**
+ * `loadTid`: the load generator's thread, whose time is left out of this process's.
+ * @param {number | null} [loadTid]
+ * @returns {Snapshot | null} null where /proc cannot be read (not Linux)
+ */
 function snapshot(loadTid = null) {
   try {
     const procs = tree();
+    const own = procs.get(process.pid);
+    if (own === undefined) return null; // /proc/<our pid> unreadable: no figures rather than wrong ones
     const load = loadTid ? ticksOf(fs.readFileSync(`/proc/self/task/${loadTid}/stat`, 'utf8')).ticks : 0;
-    return { ...machine(), procs, main: procs.get(process.pid) - load };
+    return { ...machine(), procs, main: own - load };
   } catch {
     return null;
   }
@@ -60,7 +98,11 @@ function snapshot(loadTid = null) {
 
 /** Ticks used between the snapshots by the processes alive at the second one (a process that ended meanwhile,
  * such as a Postgres backend closed by an idle pool, takes its ticks with it and is left out rather than
- * counted negative). */
+ * counted negative).
+ * @param {Snapshot} a
+ * @param {Snapshot} b
+ * @returns {number}
+ */
 function used(a, b) {
   let total = 0;
   for (const [pid, t] of b.procs) total += t - (a.procs.get(pid) ?? 0);
@@ -71,9 +113,14 @@ function used(a, b) {
  * Between two snapshots: the share of the whole machine (all cores, 0..1) other processes used; and the CPU
  * microseconds the server (`serverPid`, or this process less the load generator when null) and Postgres (our other
  * descendants, except `otherPids`) spent, in total.
+ * @param {Snapshot | null} a
+ * @param {Snapshot | null} b
+ * @param {CpuOptions} [options]
+ * @returns {Usage | null}
  */
 function diff(a, b, { serverPid = null, otherPids = [] } = {}) {
   if (!a || !b || b.total === a.total) return null;
+  /** @param {number} pid */
   const delta = (pid) => (b.procs.get(pid) ?? 0) - (a.procs.get(pid) ?? 0);
   const ours = used(a, b);
   const foreign = Math.max(0, (b.busy - a.busy - ours) / (b.total - a.total));

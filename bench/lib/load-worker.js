@@ -5,11 +5,43 @@
 const { parentPort } = require('node:worker_threads');
 const autocannon = require('autocannon');
 
+/**
+ * One run, as the parent asks for it.
+ * @typedef {object} LoadRequest
+ * @property {string} url
+ * @property {string[]} paths requested in turn
+ * @property {Record<string, string>} headers
+ * @property {number} connections
+ * @property {number} seconds
+ */
+
+/**
+ * @typedef {object} LoadResult
+ * @property {number} ok 2xx responses
+ * @property {number} non2xx
+ * @property {Record<string, number>} statuses responses by status code
+ * @property {number} errors connection errors
+ * @property {number} timeouts
+ * @property {number} resets
+ * @property {number} elapsed seconds
+ * @property {Float64Array<ArrayBuffer>} latencies of the 2xx responses, in milliseconds
+ */
+
+/**
+ * What the worker posts: its thread id once, then one reply per request.
+ * @typedef {{ tid: number | null } | { result: LoadResult } | { error: string }} LoadMessage
+ */
+
+/**
+ * @param {LoadRequest} request
+ * @returns {Promise<LoadResult>}
+ */
 function run({ url, paths, headers, connections, seconds }) {
   return new Promise((resolve, reject) => {
     let latencies = new Float64Array(1 << 16);
     let ok = 0;
     let non2xx = 0;
+    /** @type {Record<string, number>} */
     const statuses = {};
     const requests = paths.map((path) => ({ method: 'GET', path, headers }));
     const started = process.hrtime.bigint();
@@ -44,6 +76,12 @@ function run({ url, paths, headers, connections, seconds }) {
   });
 }
 
+if (!parentPort) throw new Error('load-worker.js runs in a worker thread (see loadGenerator() in bench/run.js)');
+const port = parentPort;
+
+/** @param {LoadMessage} msg @param {import('node:worker_threads').TransferListItem[]} [transfer] */
+const post = (msg, transfer) => port.postMessage(msg, transfer);
+
 // This thread's id, so the parent can leave the load generator's own CPU time out of the server's.
 let tid = null;
 try {
@@ -51,13 +89,13 @@ try {
 } catch {
   // not Linux
 }
-parentPort.postMessage({ tid });
+post({ tid });
 
-parentPort.on('message', async (msg) => {
+port.on('message', async (/** @type {LoadRequest} */ msg) => {
   try {
     const result = await run(msg);
-    parentPort.postMessage({ result }, [result.latencies.buffer]);
+    post({ result }, [result.latencies.buffer]);
   } catch (err) {
-    parentPort.postMessage({ error: String((err && err.stack) || err) });
+    post({ error: String((err instanceof Error && err.stack) || err) });
   }
 });

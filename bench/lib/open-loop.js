@@ -8,6 +8,32 @@
 const { parentPort } = require('node:worker_threads');
 const http = require('node:http');
 
+/**
+ * One run, as the parent asks for it.
+ * @typedef {object} OpenLoopRequest
+ * @property {string} url
+ * @property {string[]} paths requested in turn
+ * @property {Record<string, string>} headers
+ * @property {number} rate requests a second
+ * @property {number} seconds measured
+ * @property {number} [warmup] seconds run first and not counted
+ */
+
+/**
+ * @typedef {object} OpenLoopResult
+ * @property {Float64Array} latencies of every measured request (answered or failed), in milliseconds from when it was due
+ * @property {Record<string, number>} statuses responses by status code
+ * @property {number} errors requests that got no response
+ * @property {number} sent measured requests
+ * @property {number} elapsed seconds from the first measured request being due to the last answer
+ */
+
+/** @typedef {{ result: OpenLoopResult } | { error: string }} OpenLoopMessage */
+
+/**
+ * @param {OpenLoopRequest} request
+ * @returns {Promise<OpenLoopResult>}
+ */
 function run({ url, paths, headers, rate, seconds, warmup = 0 }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL(url);
@@ -15,6 +41,7 @@ function run({ url, paths, headers, rate, seconds, warmup = 0 }) {
   const skip = Math.round(rate * warmup);
   const total = skip + Math.round(rate * seconds);
   const all = new Float64Array(total);
+  /** @type {Record<string, number>} */
   const statuses = {};
   let done = 0;
   let errors = 0;
@@ -38,7 +65,8 @@ function run({ url, paths, headers, rate, seconds, warmup = 0 }) {
             res.resume();
             res.on('end', () => {
               all[i] = performance.now() - due;
-              if (i >= skip) statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+              const status = String(res.statusCode);
+              if (i >= skip) statuses[status] = (statuses[status] ?? 0) + 1;
               done++;
               finish();
             });
@@ -58,10 +86,16 @@ function run({ url, paths, headers, rate, seconds, warmup = 0 }) {
   });
 }
 
-parentPort.on('message', async (msg) => {
+if (!parentPort) throw new Error('open-loop.js runs in a worker thread (see load() in bench/on-duty.bench.js)');
+const port = parentPort;
+
+/** @param {OpenLoopMessage} msg */
+const post = (msg) => port.postMessage(msg);
+
+port.on('message', async (/** @type {OpenLoopRequest} */ msg) => {
   try {
-    parentPort.postMessage({ result: await run(msg) });
+    post({ result: await run(msg) });
   } catch (err) {
-    parentPort.postMessage({ error: String(err && err.stack ? err.stack : err) });
+    post({ error: String(err instanceof Error && err.stack ? err.stack : err) });
   }
 });

@@ -10,6 +10,7 @@ const { createHash } = require('node:crypto');
 const VERSION = '3';
 const ESM_SYNTAX = /^\s*(?:import\s*[\w{*'"]|export\s*[\w{*])|\bimport\.meta\b/m;
 
+/** @type {import('@jest/transform').SyncTransformer} */
 module.exports = {
   process(source, filename) {
     // CommonJS files (most of node_modules) pass through untouched.
