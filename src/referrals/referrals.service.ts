@@ -30,6 +30,7 @@ import {
   S136BExtension,
   validateExtension,
 } from '../statute/clocks';
+import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
 import {
   AllocateDto,
@@ -143,7 +144,7 @@ export class ReferralsService {
             severity: 'warning',
             code: 'person-details-differ',
             message: `The NHS number matched an existing person, but ${found.discrepancies.join(', ')} differ from the record: check the NHS number.`,
-            citation: 'NHS number matching',
+            citation: citationOf('PERSON-MATCH'),
           });
         }
       }
@@ -386,7 +387,7 @@ export class ReferralsService {
         );
       } catch (err) {
         if (pgCode(err) === '23505')
-          throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', { rule: 'POL-08' });
+          throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', { rule: 'POL-08' satisfies RuleId });
         throw err;
       }
       const after = await this.row(m, id);

@@ -13,6 +13,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Finding } from '../statute/clocks';
+import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension, type UrgentAuthorisationFacts } from '../statute/dols';
 // Type-only: the entity module loads TypeORM; these rules stay pure. The lists below are checked against it.
 import type { DECISION_TYPES, DecisionType, LEGAL_FRAMEWORKS } from './safeguarding.entities';
@@ -238,7 +239,7 @@ export interface SigningOptions {
 
 export interface MissingItem {
   field: string;
-  rule: string;
+  rule: RuleId;
   message: string;
 }
 
@@ -309,8 +310,8 @@ interface FieldSpec {
   kind: Kind;
   /** A noun phrase: "Record <label>." when missing; "<Label> must be …" when wrong. */
   label: string;
-  /** The STATUTE.md rule requiring it (else the enclosing object's). */
-  rule?: string;
+  /** The rule requiring it (else the enclosing object's). */
+  rule?: RuleId;
   optional?: boolean;
   /** Not required for signing when this holds of the enclosing object. */
   optionalWhen?: (parent: Obj) => boolean;
@@ -469,7 +470,7 @@ function present(v: unknown, kind: Kind): boolean {
 }
 
 /** Signing: every required field of `shape` in `value`, recursing into objects that are present. */
-function missingInShape(shape: Shape, value: Obj, path: string, rule: string, out: MissingItem[]): void {
+function missingInShape(shape: Shape, value: Obj, path: string, rule: RuleId, out: MissingItem[]): void {
   for (const [key, spec] of Object.entries(shape)) {
     if (spec.optional || spec.optionalWhen?.(value)) continue;
     const field = `${path}.${key}`;
@@ -587,8 +588,8 @@ const DOLS_FINDING_FIELDS: Record<string, string> = {
 // Signing
 
 function missingContent(type: DecisionType, c: Obj, out: MissingItem[]): void {
-  const need = (field: string, message: string, rule = 'OOH-08') => out.push({ field: `content.${field}`, rule, message });
-  const textField = (key: string, label: string, rule = 'OOH-08') => {
+  const need = (field: string, message: string, rule: RuleId = 'OOH-08') => out.push({ field: `content.${field}`, rule, message });
+  const textField = (key: string, label: string, rule: RuleId = 'OOH-08') => {
     if (!filled(c[key])) need(key, `Record ${label}.`, rule);
   };
 
@@ -865,7 +866,7 @@ export function validateDraft(type: DecisionType, content: DecisionContent, deta
 // ---------------------------------------------------------------------------------------------------------------
 // OOH-07: the legal framework against its context
 
-const SESSAY = 'MHA 1983 ss.135-136; R (Sessay) v South London and Maudsley NHS Foundation Trust [2011] EWHC 2617 (QB)';
+const SESSAY = citationOf('OOH-07');
 
 /**
  * OOH-07: prompts about the framework relied on. During an MHA assessment the MHA is a complete code: the MCA

@@ -5,6 +5,7 @@
  * deadlines; `proposeNearestRelative` (nearest-relative.ts) applies s.26.
  */
 import type { Finding, Instant } from './clocks';
+import type { RuleId } from './rule-catalogue';
 import type { IsoDate } from './time';
 
 export type Section = 's2' | 's3' | 's4' | 's7';
@@ -176,7 +177,7 @@ export type DeadlineId =
 
 export interface Deadline {
   id: DeadlineId;
-  rule: string;
+  rule: RuleId;
   /** The instant it ends (end of the local day for day-counted periods). */
   at: Instant;
   label: string;

@@ -11,6 +11,7 @@
  * Rules marked ✱ in STATUTE.md are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
  * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
+import { citationOf, type RuleId } from './rule-catalogue';
 import { endOfLocalDay, lastDayOfPeriod, localDate } from './time';
 
 const HOUR_MS = 3_600_000;
@@ -134,8 +135,8 @@ export interface Clock {
   /** Stable id of the kind of clock (warning thresholds are keyed by it). */
   id: ClockId;
   label: string;
-  /** The STATUTE.md rule that fixes this deadline (HOLD-02 for a s.5(2) whose 72 h run from a s.5(4) record). */
-  rule: string;
+  /** The rule that fixes this deadline (HOLD-02 for a s.5(2) whose 72 h run from a s.5(4) record). */
+  rule: RuleId;
   citation: string;
   anchor: Instant;
   deadline: Instant;
@@ -333,7 +334,7 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
       id: s136 ? 'POL-07' : 'POL-04',
       label: s136 ? 'Section 136: detention at a place of safety' : 'Section 135(1): detention at a place of safety',
       rule: s136 ? 'POL-07' : 'POL-04',
-      citation: s136 ? 'MHA 1983 s.136(2), (2A); s.136B' : 'MHA 1983 s.135(3), (3ZA); s.136B',
+      citation: citationOf(s136 ? 'POL-07' : 'POL-04'),
       anchor: start.anchor,
       deadline: outcome.deadline,
       extendedBy: outcome.extendedBy,
@@ -349,7 +350,7 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
       id: 'COP-09',
       label: 'Place-of-safety assessment to start (local target)',
       rule: 'COP-09',
-      citation: 'MHA Code of Practice 2015 ch.16 (local target)',
+      citation: citationOf('COP-09'),
       anchor: start.anchor,
       deadline,
       extendedBy: 0,
@@ -382,7 +383,7 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
           id: 'HOLD-02',
           label: "Section 5(4): nurse's holding power",
           rule: 'HOLD-02',
-          citation: 'MHA 1983 s.5(4)',
+          citation: citationOf('HOLD-02'),
           anchor: context.recordMadeAt,
           deadline,
           extendedBy: 0,
@@ -406,7 +407,7 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
           id: 'HOLD-01',
           label: 'Section 5(2): holding power',
           rule: chained ? 'HOLD-02' : 'HOLD-01',
-          citation: chained ? 'MHA 1983 s.5(2), s.5(5)' : 'MHA 1983 s.5(2)',
+          citation: chained ? 'MHA 1983 s.5(2), s.5(5)' : citationOf('HOLD-01'),
           anchor,
           deadline,
           extendedBy: 0,
@@ -423,7 +424,7 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
           id: 'CTO-03',
           label: 'CTO recall: AMHP decision on revocation',
           rule: 'CTO-03',
-          citation: 'MHA 1983 s.17E, s.17F(4)',
+          citation: citationOf('CTO-03'),
           anchor: context.recalledAt,
           deadline,
           extendedBy: 0,
@@ -443,7 +444,7 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
           id: 'APP-17',
           label: 'Section 2: detention for assessment lapses',
           rule: 'APP-17',
-          citation: 'MHA 1983 s.2(4)',
+          citation: citationOf('APP-17'),
           anchor: context.admittedAt,
           deadline,
           extendedBy: 0,
@@ -481,7 +482,7 @@ export function clocksFor(
     id: 'LOCAL-RESPONSE',
     label: `Response target (${urgency})`,
     rule: 'DUTY-01',
-    citation: 'MHA 1983 s.13(1); local policy',
+    citation: citationOf('DUTY-01'),
     anchor: receivedAt,
     deadline,
     extendedBy: 0,
@@ -495,14 +496,14 @@ export function clocksFor(
 // Findings
 
 export interface Finding {
-  rule: string;
+  rule: RuleId;
   severity: 'blocker' | 'warning';
   code: string;
   message: string;
   citation: string;
 }
 
-const POL08 = 'MHA 1983 s.136B';
+const POL08 = citationOf('POL-08');
 
 /**
  * POL-08 (s.136B): is this extension of place-of-safety detention lawful? `clockDeadline` is the clock's current
@@ -633,14 +634,14 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
   assertInstant(receivedAt, 'receivedAt');
   const zone = policy.timeZone;
   const findings: Finding[] = [];
-  const add = (rule: string, severity: Finding['severity'], code: string, message: string, citation: string) =>
+  const add = (rule: RuleId, severity: Finding['severity'], code: string, message: string, citation: string) =>
     findings.push({ rule, severity, code, message, citation });
 
   // Every recorded time must be a real instant, no later than the referral's receipt (plus clock skew).
   const instants = recordedInstants(context);
   const invalid = instants.filter(([, v]) => !(v instanceof Date) || Number.isNaN(v.getTime()));
   for (const [name] of invalid)
-    add(ruleOf(context), 'blocker', 'time-invalid', `${name} is not a valid date and time.`, citationOf(context));
+    add(ruleOf(context), 'blocker', 'time-invalid', `${name} is not a valid date and time.`, contextCitation(context));
   if (invalid.length) return findings;
   for (const [name, value] of instants) {
     if (value.getTime() > receivedAt.getTime() + CLOCK_SKEW_MS) {
@@ -649,7 +650,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
         'blocker',
         'time-after-receipt',
         `${name} (${formatLocal(value, zone)}) is after the referral was received (${formatLocal(receivedAt, zone)}); a recorded time cannot be in the future (${CLOCK_SKEW_MS / MINUTE_MS} minutes of clock skew are allowed).`,
-        citationOf(context),
+        contextCitation(context),
       );
     }
   }
@@ -707,7 +708,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
 
   // POL-09 (s.136A; SI 2017/1036 reg 2): police stations as places of safety.
   if ((context.kind === 's136' || context.kind === 's135-1') && isPoliceStation(context)) {
-    const citation = 'MHA 1983 s.136A; SI 2017/1036 reg 2';
+    const citation = citationOf('POL-09');
     if (context.personUnder18 === true) {
       add(
         'POL-09',
@@ -775,8 +776,8 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
   return findings;
 }
 
-function ruleOf(context: LegalContext): string {
-  const rules: Record<LegalContextKind, string> = {
+function ruleOf(context: LegalContext): RuleId {
+  const rules: Record<LegalContextKind, RuleId> = {
     informal: 'DUTY-01',
     s136: 'POL-07',
     's135-1': 'POL-04',
@@ -789,7 +790,7 @@ function ruleOf(context: LegalContext): string {
   return rules[context.kind];
 }
 
-function citationOf(context: LegalContext): string {
+function contextCitation(context: LegalContext): string {
   const citations: Record<LegalContextKind, string> = {
     informal: 'MHA 1983 s.13(1)',
     s136: 'MHA 1983 s.136(2A)',

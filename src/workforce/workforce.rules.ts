@@ -13,12 +13,13 @@ import {
   monthsBetween,
   startOfLocalDay,
 } from '../statute/time';
+import type { RuleId } from '../statute/rule-catalogue';
 
 export type Severity = 'hard' | 'warning';
 
 export interface Finding {
   code: string;
-  rule: string;
+  rule: RuleId;
   severity: Severity;
   message: string;
 }
