@@ -433,7 +433,9 @@ export class AssessmentsService {
       if (dto.kind === 'application') {
         section = dto.section!;
         if (section === 's7' && !dto.guardian)
-          throw new UnprocessableProblem('A guardianship application names the guardian.', 'guardian-required', { rule: 'GDN-04' satisfies RuleId });
+          throw new UnprocessableProblem('A guardianship application names the guardian.', 'guardian-required', {
+            rule: 'GDN-04' satisfies RuleId,
+          });
         const application = await this.completeApplication(m, a, {
           section,
           applicant: 'amhp',

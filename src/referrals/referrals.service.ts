@@ -387,7 +387,9 @@ export class ReferralsService {
         );
       } catch (err) {
         if (pgCode(err) === '23505')
-          throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', { rule: 'POL-08' satisfies RuleId });
+          throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', {
+            rule: 'POL-08' satisfies RuleId,
+          });
         throw err;
       }
       const after = await this.row(m, id);

@@ -127,8 +127,13 @@ export function urgentAuthorisationEnd(grantedAt: Date, days: number): Date {
 export function validateExtension(ua: UrgentAuthorisationFacts, zone: string): Finding[] {
   assertInstant(ua.grantedAt, 'grantedAt');
   const findings: Finding[] = [];
-  const add = (rule: Extract<RuleId, 'OOH-04' | 'OOH-05'>, severity: Finding['severity'], code: string, message: string, citation: string) =>
-    findings.push({ rule, severity, code, message, citation });
+  const add = (
+    rule: Extract<RuleId, 'OOH-04' | 'OOH-05'>,
+    severity: Finding['severity'],
+    code: string,
+    message: string,
+    citation: string,
+  ) => findings.push({ rule, severity, code, message, citation });
   const granted = formatLocal(ua.grantedAt, zone);
 
   // OOH-04 (para 78(2)): the managing authority sets the period, at most 7 days.

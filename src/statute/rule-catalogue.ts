@@ -164,7 +164,8 @@ export const RULES = {
   },
   'APP-10': {
     citation: 'MHA 1983 s.4(1)-(3)',
-    summary: 'A s.4 application states the urgent necessity (waiting for s.2 would mean undesirable delay) and rests on one recommendation.',
+    summary:
+      'A s.4 application states the urgent necessity (waiting for s.2 would mean undesirable delay) and rests on one recommendation.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
@@ -657,7 +658,7 @@ export const RULES = {
   // Police powers and places of safety.
   'POL-03': {
     citation: 'MHA 1983 s.135(2)',
-    summary: "A s.135(2) warrant retakes a patient already liable to be detained; their own section is the authority, no new clock.",
+    summary: 'A s.135(2) warrant retakes a patient already liable to be detained; their own section is the authority, no new clock.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
@@ -758,6 +759,26 @@ export type RuleId = keyof typeof RULES;
 /** The family a rule belongs to: the part of its id before the first hyphen (APP, MHA25, OOH, ...). */
 export type RuleFamily = RuleId extends `${infer F}-${string}` ? F : never;
 
+/** What each family covers (a heading in docs/rules.md). A new family without a title is a compile error. */
+export const FAMILY_TITLES: Readonly<Record<RuleFamily, string>> = {
+  AMHP: 'AMHP approval and practice',
+  APP: 'Applications for admission',
+  COI: 'Conflicts of interest',
+  COP: 'Code of Practice',
+  CTO: 'Community treatment orders',
+  DUTY: "The council's duty to consider a referral",
+  GDN: 'Guardianship',
+  HOLD: 'Holding powers',
+  MED: 'Medical recommendations',
+  MHA25: 'Mental Health Act 2025 amendments',
+  NR: 'The nearest relative',
+  OOH: 'Out-of-hours decisions',
+  PERSON: 'Referral intake',
+  POL: 'Police powers and places of safety',
+  ROTA: "The rota's own rules",
+  WTR: 'Working time',
+};
+
 export interface CatalogueEntry extends RuleDefinition {
   readonly id: RuleId;
   readonly family: string;
@@ -781,7 +802,15 @@ export function citationOf(id: RuleId): string {
 
 export function catalogueEntry(id: RuleId): CatalogueEntry {
   const r: RuleDefinition = RULES[id];
-  return { id, family: ruleFamily(id), citation: r.citation, summary: r.summary, severity: r.severity, regime: r.regime, commencement: r.commencement };
+  return {
+    id,
+    family: ruleFamily(id),
+    citation: r.citation,
+    summary: r.summary,
+    severity: r.severity,
+    regime: r.regime,
+    commencement: r.commencement,
+  };
 }
 
 /** The catalogue, optionally narrowed to one family and/or one regime (exact, case-sensitive match). */
