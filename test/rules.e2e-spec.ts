@@ -69,7 +69,7 @@ describe("GET /rules: the law's catalogue", () => {
     const one = await get('/rules/MHA25-04').expect(200);
     expect(one.body).toMatchObject({ id: 'MHA25-04', family: 'MHA25', regime: 'mha-2025', commencement: 'MHA2025_AUTISM_LD_FROM' });
 
-    for (const id of ['APP-99', 'app-04', 'STATUTE']) {
+    for (const id of ['APP-99', 'app-04', 'NOT-A-RULE']) {
       const res = await get(`/rules/${id}`).expect(404);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 404, code: 'not-found', detail: `Rule ${id} does not exist.` });

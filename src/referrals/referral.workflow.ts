@@ -1,5 +1,5 @@
 /**
- * The referral workflow as an explicit state machine (DOMAIN.md, the life of an assessment; MHA 1983 s.13).
+ * The referral workflow as an explicit state machine (the life of an assessment referral: DUTY-01, NR-12; MHA 1983 s.13).
  * Pure: the current state and the facts in, the decision out. An illegal move names the moves that are allowed.
  */
 import type { ReferralStatus } from './referral.entities';

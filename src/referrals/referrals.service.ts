@@ -233,7 +233,7 @@ export class ReferralsService {
     const limitParam = where.param(limit + 1);
     const sql = `${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
     // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), and,
-    // for staff, read and audited in one statement (each person shown is a read of their record, ARCHITECTURE.md).
+    // for staff, read and audited in one statement (each person shown is a read of their record, audited: see README, Access control).
     const raw = referrerOnly
       ? await this.db.prepared<Record<string, unknown>>(Db.statementName(sql), sql, where.params)
       : await this.audit.selectAudited<Record<string, unknown>>(

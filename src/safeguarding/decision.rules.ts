@@ -1,6 +1,6 @@
 /**
- * What an out-of-hours decision record must contain (STATUTE.md §10 OOH-01..OOH-08, §12 item 22; DOMAIN.md
- * "Out of hours"): the shapes of a decision's `content` (OOH-08, the same for every type) and `details` (per type)
+ * What an out-of-hours decision record must contain (OOH-01..OOH-08: Care Act 2014 s.42, MCA 2005 ss.2-4 and Sch A1,
+ * and the local recording standard; OOH-DA, the scheme of delegation): the shapes of a decision's `content` (OOH-08, the same for every type) and `details` (per type)
  * jsonb columns, what is still missing before it may be signed, what is structurally wrong even in a draft, and
  * the legal-framework prompts of OOH-07. Pure: no Nest, no ORM, no I/O, no clock.
  *
@@ -753,7 +753,7 @@ function missingCost(type: DecisionType, d: Obj, opts: SigningOptions, out: Miss
 }
 
 /**
- * OOH-08 (§12 item 22) plus the type's own fields: everything that stops the record being signed, in OOH-08 order,
+ * OOH-08 (the local recording standard) plus the type's own fields: everything that stops the record being signed, in OOH-08 order,
  * then the type's details, then cost and escalation. Empty when it may be signed.
  */
 export function missingForSigning(

@@ -1,16 +1,16 @@
 /**
- * The MHA assessment rules engine (STATUTE.md §1-§5, §7-§9, §11-§12): checks an assessment before any
+ * The MHA assessment rules engine (the APP, MED, COI, NR, GDN, CTO, COP and MHA25 rules): checks an assessment before any
  * application (the live checklist) or an application that is, or was, made, against the Mental Health Act 1983
  * and the MHA 2025 switches of the regime in force. Pure: facts and "now" (`asAt`) come in; findings and
  * deadlines go out. No Nest, no ORM, no I/O, no clock.
  *
- * Counting (STATUTE.md §1, through time.ts): day-counted periods use LOCAL calendar dates in `facts.timeZone`
+ * Counting (the conventions C1-C8 of time.ts): day-counted periods use LOCAL calendar dates in `facts.timeZone`
  * (C1 "beginning with", C2 "ending with", C3 clear days, C4, C6 calendar months); hour-counted ones are elapsed
  * time (C5). A day-counted deadline's `at` is `endOfLocalDay(lastDay)`: the first instant after the last day ends
  * (00:00 local the next day), the half-open convention clocks.ts uses, so the last instant inside the period is
  * 23:59:59.999 local on the last day. Only in-person contact and examinations count (C8).
  *
- * Rules marked ✱ in STATUTE.md are kept as named constants with the mark, or as data (RegimeConfig, the NR-01 SLA).
+ * Readings marked ✱ (see rule-catalogue.ts) are kept as named constants with the mark, or as data (RegimeConfig, the NR-01 SLA).
  * Not legal advice: a deploying authority's legal team signs off the rules.
  */
 import { IANAZone } from 'luxon';
@@ -108,7 +108,7 @@ const C = {
 // Forms and codes
 
 /**
- * FORM / MED-07 (SI 2008/1184 Sch 1; STATUTE.md §7): the prescribed forms for an application and the
+ * FORM / MED-07 (SI 2008/1184 Sch 1): the prescribed forms for an application and the
  * recommendations it is founded on: one joint form, or one single form per doctor. A s.4 is founded on one A11
  * (its conversion's second recommendation is a s.2 single recommendation, A4).
  */
@@ -127,7 +127,7 @@ export function expectedForms(section: Section, applicant: Applicant, joint: boo
 }
 
 /**
- * MHSDS / NHS Data Dictionary "Mental Health Act Legal Status Classification Code" (England, STATUTE.md §8):
+ * MHSDS / NHS Data Dictionary "Mental Health Act Legal Status Classification Code" (England):
  * 35 is s.7 guardianship in England (a CTO is not a legal status there; MHS404 holds it).
  */
 export function legalStatusCode(section: Section): string {

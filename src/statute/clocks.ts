@@ -1,5 +1,6 @@
 /**
- * Statutory and local clocks for an MHA assessment referral (STATUTE.md §4, §12 items 15–16; DOMAIN.md step 1).
+ * Statutory and local clocks for an MHA assessment referral (POL-03..POL-09, HOLD-01/02, CTO-03, APP-17, DUTY-01, COP-09),
+ * from the moment the referral is received.
  * Pure: the legal context, extensions and policy come in; clocks, findings and states go out. No Nest, no ORM,
  * no I/O, no clock ("now" is always a parameter).
  *
@@ -8,7 +9,7 @@
  * periods (s.2) count local calendar days (C1, C4) through time.ts. Periods are half-open [anchor, deadline):
  * at the deadline instant the authority has ended.
  *
- * Rules marked ✱ in STATUTE.md are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
+ * Readings marked ✱ (see rule-catalogue.ts) are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
  * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
 import { citationOf, type RuleId } from './rule-catalogue';
@@ -417,7 +418,7 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
       ];
     }
     case 'cto-recall': {
-      // CTO-03 ✱ (s.17E/17F): the recall window is practitioner knowledge in STATUTE.md, so its length is policy.
+      // CTO-03 ✱ (s.17E/17F): the recall window is practitioner knowledge, not a period the Act states, so its length is policy.
       const deadline = hoursAfter(context.recalledAt, policy.ctoRecallHours);
       return [
         {

@@ -1,5 +1,5 @@
 /**
- * Deprivation of Liberty Safeguards out of hours (STATUTE.md §10 OOH-04, OOH-05; §12 item 21): a managing
+ * Deprivation of Liberty Safeguards out of hours (OOH-04, OOH-05): a managing
  * authority's urgent authorisation (MCA 2005 Sch A1 paras 74-78) and the supervisory body's single extension of it
  * (paras 77(3)-(4), 84-85), which the EDT / AMHP hub may decide out of hours under delegated authority.
  * Pure: facts and the zone come in; ends, findings and clocks go out. No Nest, no ORM, no I/O, no clock.

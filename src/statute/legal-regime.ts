@@ -1,9 +1,9 @@
 /**
- * Which law applies on a date (STATUTE.md §9, design rule "legal_regime(effective_date)"): the Mental Health Act
+ * Which law applies on a date (MHA25-02/04/05/06/09; the regime is a function of the effective date): the Mental Health Act
  * 1983 as it stands, or the MHA 2025 changes to civil Part 2 once each is commenced. Pure: dates and config in,
  * a LegalRegime out; no clock.
  *
- * Every switch is DATA, never a literal date in code. When this was written (STATUTE.md §9, sources S29, S30) the
+ * Every switch is DATA, never a literal date in code. When this was written (per legislation.gov.uk and the DHSC) the
  * only commenced parts of the MHA 2025 (18 Feb 2026) concerned restricted and forensic patients; nothing that
  * changes AMHP practice under Part 2 (detention criteria, nominated person, the autism/learning-disability gate,
  * the shorter s.3 period) was reported as commenced, and that is UNCONFIRMED (legislation.gov.uk shows a revision
@@ -15,7 +15,7 @@ import type { LegalRegime, RegimeConfig } from './assessment.types';
 import type { RuleId } from './rule-catalogue';
 import { isIsoDate, type IsoDate } from './time';
 
-/** Nothing of the MHA 2025 that changes civil Part 2 practice is treated as commenced (§9: unconfirmed, ✱). */
+/** Nothing of the MHA 2025 that changes civil Part 2 practice is treated as commenced (MHA25-*: unconfirmed, ✱). */
 export const DEFAULT_REGIME_CONFIG: Readonly<RegimeConfig> = Object.freeze({
   nominatedPersonFrom: null,
   newCriteriaFrom: null,

@@ -13,6 +13,10 @@
  * commencement: for the MHA 2025 amendments, the configuration variable that sets the date they apply from (the
  * dates are unconfirmed, so they are data: null there means not commenced); null for every rule in force now.
  *
+ * Marks in the rules' comments: ✔ the period was checked against the Act's text (or a primary source) when written;
+ * ◐ partly checked; ✱ the wording is unverified or the value is a local choice, so it is held as configuration or
+ * a named constant for the deploying authority's legal team to confirm. Counting conventions C1-C8: time.ts.
+ *
  * Not legal advice: a deploying authority's legal team signs off the rules and these readings of them.
  */
 
