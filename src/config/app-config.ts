@@ -58,8 +58,9 @@ export class AppConfig {
   /** AMHP-06: refresher training hours required in each approval year (statutory minimum 18; councils ask more). */
   readonly trainingHoursPerYear: number;
   /**
-   * MHA 2025 commencement dates (MHA25-02/04/05/06/09; MHA 2025 ss.3-5, 24-25, 29): null until commenced. Civil Part 2 changes were not reported as
-   * commenced when this was written (unconfirmed), so each is a setting, not code: legal-regime.ts reads them.
+   * MHA 2025 commencement dates (MHA25-02/04/05/06/09; MHA 2025 ss.3-5, 24-25, 29): null until commenced. Civil
+   * Part 2 changes were not reported as commenced when this was written (unconfirmed), so each is a setting, not
+   * code: legal-regime.ts reads them.
    */
   readonly regime: RegimeConfig;
   /** The morning handover is compiled at this local time each day (HH:MM). */
