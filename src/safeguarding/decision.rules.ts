@@ -2,7 +2,8 @@
  * What an out-of-hours decision record must contain (OOH-01..OOH-08: Care Act 2014 s.42, MCA 2005 ss.2-4 and Sch A1,
  * and the local recording standard; OOH-DA, the scheme of delegation): the shapes of a decision's `content`
  * (OOH-08, the same for every type) and `details` (per type) jsonb columns, what is still missing before it may be
- * signed, what is structurally wrong even in a draft, and the legal-framework prompts of OOH-07. Pure: no Nest, no ORM, no I/O, no clock.
+ * signed, what is structurally wrong even in a draft, and the legal-framework prompts of OOH-07. Pure: no Nest,
+ * no ORM, no I/O, no clock.
  *
  * Field paths follow the request body: `content.question`, `content.consultees[0].view`, `details.s42.evidence`,
  * `costPence`, `escalation`. An either/or requirement (a consultee reached or not, an action's owner) names the
