@@ -681,7 +681,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
         'warning',
         's136-from-dwelling',
         'The person was removed under s.136 from a private dwelling, where the power does not apply: the detention is potentially unlawful. Record this and raise it with the police.',
-        'MHA 1983 s.136(1), (1B)',
+        citationOf('POL-05'),
       );
     }
   }
@@ -791,16 +791,17 @@ function ruleOf(context: LegalContext): RuleId {
   return rules[context.kind];
 }
 
+/** The provision that fixes the time recorded for each context: the whole rule's citation (the catalogue's) or its subsection. */
 function contextCitation(context: LegalContext): string {
   const citations: Record<LegalContextKind, string> = {
     informal: 'MHA 1983 s.13(1)',
     s136: 'MHA 1983 s.136(2A)',
     's135-1': 'MHA 1983 s.135(3ZA)',
-    's135-2': 'MHA 1983 s.135(2)',
-    's5-2': 'MHA 1983 s.5(2)',
-    's5-4': 'MHA 1983 s.5(4)',
+    's135-2': citationOf('POL-03'),
+    's5-2': citationOf('HOLD-01'),
+    's5-4': citationOf('HOLD-02'),
     'cto-recall': 'MHA 1983 s.17E',
-    'already-s2': 'MHA 1983 s.2(4)',
+    'already-s2': citationOf('APP-17'),
   };
   return citations[context.kind];
 }
