@@ -1,6 +1,6 @@
 'use strict';
 /**
- * amhp-hub planner benchmark: QUALITY.md P6. 40 AMHPs × 13 weeks × 3 shifts a day filled with 0 hard-rule
+ * amhp-hub planner benchmark: performance target P6. 40 AMHPs × 13 weeks × 3 shifts a day filled with 0 hard-rule
  * violations in < 10 s; the fairness spread (max − min of hours ÷ FTE) reported. No database: the pure planner
  * (dist/src/rota/planner.js, HiGHS in this process) is called with generated facts. See bench/planner-README.md.
  *

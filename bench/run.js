@@ -1,6 +1,6 @@
 'use strict';
 /**
- * amhp-hub benchmark: QUALITY.md targets P1 and P2, as ratios of the app (the real createApp, full middleware stack)
+ * amhp-hub benchmark: performance targets P1 and P2 (bench/README.md), as ratios of the app (the real createApp, full middleware stack)
  * to raw node:http + pg baselines started in this same process launch. See bench/README.md.
  *
  *   npm run bench            (builds, then runs this file against dist/)
@@ -412,7 +412,7 @@ function table(results) {
     );
   }
   lines.push('');
-  lines.push('targets (QUALITY.md):');
+  lines.push('targets (bench/README.md):');
   for (const v of results.verdicts) lines.push(`  ${v.met ? 'MET    ' : 'NOT MET'}  ${v.id.padEnd(29)} ${v.text}`);
   if (results.logging) {
     const l = results.logging;
@@ -663,7 +663,7 @@ async function main() {
       });
     }
     if (p2a && p2) {
-      // QUALITY.md's literal wording: the audited read against a raw primary-key lookup (no audit write in the baseline).
+      // P2's literal wording: the audited read against a raw primary-key lookup (no audit write in the baseline).
       const r = compare(p2.baseline, p2a.app);
       results.literalP2 = { app: p2a.app.route, baseline: p2.baseline.route, ratio: r };
       results.verdicts.push({

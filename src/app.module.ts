@@ -34,6 +34,7 @@ import { CalendarModule } from './rota/calendar.module';
 import { LeaveSwapsModule } from './rota/leave-swaps.module';
 import { PlannerModule } from './rota/planner.module';
 import { PeopleModule } from './people/people.module';
+import { RulesModule } from './rules/rules.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -89,6 +90,7 @@ export class AppModule {
         SupervisionModule,
         PeopleModule,
         AlertsModule,
+        RulesModule,
         ...(options.imports ?? []),
       ],
       providers: [

@@ -4,7 +4,7 @@ import { DecisionsService } from '../src/safeguarding/decisions.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
- * Out-of-hours decisions and their follow-up actions over HTTP on real Postgres (STATUTE.md §10, OOH-01..08).
+ * Out-of-hours decisions and their follow-up actions over HTTP on real Postgres (OOH-01..OOH-08, OOH-DA).
  * Now is Sat 21 Nov 2026 03:00 GMT, in the night; the delegated-authority limit is the default £1,000.
  */
 describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions', () => {

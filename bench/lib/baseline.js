@@ -1,5 +1,5 @@
 'use strict';
-// The baselines of QUALITY.md: raw node:http + pg servers doing the same work as the measured app routes with
+// The baselines of the performance targets (bench/README.md): raw node:http + pg servers doing the same work as the measured app routes with
 // hand-written SQL, and nothing else (no framework, no auth, no logging, no metrics).
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');

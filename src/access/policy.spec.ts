@@ -80,7 +80,7 @@ describe('can(): role × relationship × break-glass', () => {
       Object.keys(POLICY)
         .filter((a) => (POLICY[a as Action] as ActionPolicy).anyAuthenticated)
         .sort(),
-    ).toEqual(['events.stream', 'notifications.read', 'rota.on-duty', 'self.read', 'self.write']);
+    ).toEqual(['events.stream', 'notifications.read', 'rota.on-duty', 'rules.read', 'self.read', 'self.write']);
   });
 });
 

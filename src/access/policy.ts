@@ -61,6 +61,8 @@ export const POLICY = {
   'rota.read': { roles: ['manager', 'amhp', 'admin', 'auditor'] },
   'rota.write': { roles: ['manager'] },
   'rota.on-duty': { anyAuthenticated: true },
+  /** The law's catalogue (GET /rules): public law, no personal data. */
+  'rules.read': { anyAuthenticated: true },
   /** Each user's own notification inbox. */
   'notifications.read': { anyAuthenticated: true },
   'leave.read': { roles: ['manager'], ownRoles: ['amhp'] },

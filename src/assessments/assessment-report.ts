@@ -1,5 +1,5 @@
 /**
- * From the assessment record to the outcome report's model (STATUTE.md COP-07) and the s.13(4) letter's input:
+ * From the assessment record to the outcome report's model (COP-07, MHA Code of Practice 2015 ch.14) and the s.13(4) letter's input:
  * plain mapping, no I/O. The renderer (report/report.ts) prints "Not recorded" for every null.
  */
 import type { AssessmentCheck } from '../statute/assessment.types';

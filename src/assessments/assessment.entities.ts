@@ -44,7 +44,7 @@ export const DELAY_REASONS = [
 export const OUTCOME_KINDS = ['application', 'cto-decision', 'not-detained'] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
-/** The alternatives to detention (DOMAIN.md step 6). */
+/** The alternatives to detention the AMHP considered (APP-06, MHA 1983 s.13(2); COP-06). */
 export const ALTERNATIVES = [
   'informal-admission',
   'crisis-home-treatment',
@@ -153,7 +153,7 @@ export class AssessmentEntity {
   @Column('text', { nullable: true })
   section: 's2' | 's3' | 's4' | 's7' | null;
 
-  /** MHSDS legal status code for a detention or guardianship (STATUTE.md §8). */
+  /** MHSDS legal status code for a detention or guardianship (NHS Data Dictionary, England: legalStatusCode()). */
   @Column('text', { nullable: true })
   legalStatusCode: string | null;
 

@@ -1,7 +1,8 @@
 import type { Finding } from '../statute/clocks';
+import type { RuleId } from '../statute/rule-catalogue';
 import { closesReferral, ctoFindings, outcomeGate } from './assessment.rules';
 
-const f = (rule: string, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({
+const f = (rule: RuleId, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({
   rule,
   severity,
   code,

@@ -2,10 +2,11 @@
  * The assessment workflow's own rules (not the Act's: those are src/statute/assessment-rules.ts). Pure.
  */
 import type { Finding } from '../statute/clocks';
+import type { RuleId } from '../statute/rule-catalogue';
 
 export type OutcomeGate =
   | { ok: true }
-  | { ok: false; code: 'application-blocked' | 'warnings-not-acknowledged'; message: string; rules: string[]; findings: Finding[] };
+  | { ok: false; code: 'application-blocked' | 'warnings-not-acknowledged'; message: string; rules: RuleId[]; findings: Finding[] };
 
 /**
  * Whether an outcome may be recorded against the rules' findings: never with a blocker (all the findings are

@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { AssessmentsService } from './assessments.service';
+import type { RuleId } from '../statute/rule-catalogue';
 import {
   AssessmentListDto,
   AssessmentQuery,
@@ -300,7 +301,7 @@ export class AssessmentsController {
   ): Promise<string> {
     const source = await this.assessments.reportSource(actor, id, 'written-reasons-letter', format === 'text' ? 'text' : 'html');
     const input = writtenReasonsInput(source, this.config.timeZone, this.config.councilName);
-    if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' });
+    if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' satisfies RuleId });
     const letter = writtenReasonsLetter(input);
     reply.header('content-type', format === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8');
     return format === 'text' ? letter.text : letter.html;

@@ -7,7 +7,10 @@ import { WorkforceModule } from '../workforce/workforce.module';
 import { AssessmentsController } from './assessments.controller';
 import { AssessmentsService } from './assessments.service';
 
-/** MHA assessments and outcomes, checked against the Act (STATUTE.md §1-§9, §12). */
+/**
+ * MHA assessments and outcomes, checked against MHA 1983 Part 2 and its regulations (the APP, MED, COI, NR, GDN,
+ * CTO, COP and MHA25 rules).
+ */
 @Module({
   imports: [ReferralsModule, PeopleModule, DoctorsModule, WorkforceModule, AuthModule],
   controllers: [AssessmentsController],

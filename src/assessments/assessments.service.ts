@@ -25,6 +25,7 @@ import { EligibilityService } from '../workforce/eligibility.service';
 import { AssessmentEntity } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
 import { closesReferral, ctoFindings, outcomeGate } from './assessment.rules';
+import type { RuleId } from '../statute/rule-catalogue';
 import {
   AssessmentQuery,
   AssessmentViewDto,
@@ -432,7 +433,9 @@ export class AssessmentsService {
       if (dto.kind === 'application') {
         section = dto.section!;
         if (section === 's7' && !dto.guardian)
-          throw new UnprocessableProblem('A guardianship application names the guardian.', 'guardian-required', { rule: 'GDN-04' });
+          throw new UnprocessableProblem('A guardianship application names the guardian.', 'guardian-required', {
+            rule: 'GDN-04' satisfies RuleId,
+          });
         const application = await this.completeApplication(m, a, {
           section,
           applicant: 'amhp',
@@ -538,7 +541,7 @@ export class AssessmentsService {
         throw new UnprocessableProblem(
           'Record the admission (timeline event "admitted") first: the 72 hours run from it.',
           'not-admitted',
-          { rule: 'APP-11' },
+          { rule: 'APP-11' satisfies RuleId },
         );
       const { facts } = await this.evaluate(m, a, application);
       const result = s4Conversion(facts);

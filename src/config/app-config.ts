@@ -58,8 +58,9 @@ export class AppConfig {
   /** AMHP-06: refresher training hours required in each approval year (statutory minimum 18; councils ask more). */
   readonly trainingHoursPerYear: number;
   /**
-   * MHA 2025 commencement dates (STATUTE.md §9): null until commenced. Civil Part 2 changes were not reported as
-   * commenced when this was written (unconfirmed), so each is a setting, not code: legal-regime.ts reads them.
+   * MHA 2025 commencement dates (MHA25-02/04/05/06/09; MHA 2025 ss.3-5, 24-25, 29): null until commenced. Civil
+   * Part 2 changes were not reported as commenced when this was written (unconfirmed), so each is a setting, not
+   * code: legal-regime.ts reads them.
    */
   readonly regime: RegimeConfig;
   /** The morning handover is compiled at this local time each day (HH:MM). */
@@ -293,7 +294,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo: demoSeed(env, nodeEnv, databaseUrl),
     metricsToken: optional(env, 'METRICS_TOKEN'),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
-    // The CQC AMHP briefing's minimum is 18 h a year (STATUTE.md AMHP-06); a council may ask more, never less.
+    // The CQC AMHP briefing's minimum is 18 h a year (AMHP-06, SI 2008/1206 reg 5(a)); a council may ask more, never less.
     trainingHoursPerYear: int(env, 'TRAINING_HOURS_PER_YEAR', 18, 18, 200),
     trainingMentalHealthHoursPerYear: int(env, 'TRAINING_MH_HOURS_PER_YEAR', 0, 0, 200),
     trainingShortfallSeverity: oneOf(env, 'TRAINING_SHORTFALL_SEVERITY', ['hard', 'warning'] as const, 'warning'),

@@ -1,7 +1,7 @@
 /**
  * Pure rules of the doctors register: facts in, answers out. No Nest, no ORM, no clock.
  *
- * MHA 1983 s.12(2), (2A) (STATUTE.md MED-03): one of the two medical recommendations must come from a doctor
+ * MHA 1983 s.12(2), (2A) (MED-03): one of the two medical recommendations must come from a doctor
  * approved under s.12(2), and an approved clinician counts as approved. The approval must be valid on the date of
  * the examination, so the question is always "approved on date D", with both ends of a period inclusive.
  */

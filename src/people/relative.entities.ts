@@ -22,7 +22,7 @@ export const RELATIONSHIPS = [
 export type Relationship = (typeof RELATIONSHIPS)[number];
 
 /**
- * A relative or carer of a person, with the facts s.26 ranks by (STATUTE.md NR-04..NR-09). Kept at person level:
+ * A relative or carer of a person, with the facts s.26 ranks by (NR-04..NR-09: MHA 1983 s.26; SI 2008/1184 reg 24). Kept at person level:
  * every assessment of the person uses the same list, and the NR engine proposes from it.
  */
 @Entity('relatives')

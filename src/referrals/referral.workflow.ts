@@ -1,8 +1,9 @@
 /**
- * The referral workflow as an explicit state machine (DOMAIN.md, the life of an assessment; MHA 1983 s.13).
+ * The referral workflow as an explicit state machine (the life of an assessment referral: DUTY-01, NR-12; MHA 1983 s.13).
  * Pure: the current state and the facts in, the decision out. An illegal move names the moves that are allowed.
  */
 import type { ReferralStatus } from './referral.entities';
+import type { RuleId } from '../statute/rule-catalogue';
 
 export const OPEN_STATUSES: ReferralStatus[] = ['received', 'screening', 'accepted', 'allocated', 'in-assessment'];
 
@@ -38,7 +39,7 @@ export interface TransitionFacts {
 export type TransitionDecision =
   | { ok: true }
   | { ok: false; code: 'illegal-transition'; message: string; allowed: ReferralStatus[] }
-  | { ok: false; code: 'requirement-missing'; message: string; rule?: string };
+  | { ok: false; code: 'requirement-missing'; message: string; rule?: RuleId };
 
 export function transition(from: ReferralStatus, to: ReferralStatus, facts: TransitionFacts): TransitionDecision {
   const allowed = TRANSITIONS[from];

@@ -30,6 +30,7 @@ import {
   S136BExtension,
   validateExtension,
 } from '../statute/clocks';
+import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
 import {
   AllocateDto,
@@ -143,7 +144,7 @@ export class ReferralsService {
             severity: 'warning',
             code: 'person-details-differ',
             message: `The NHS number matched an existing person, but ${found.discrepancies.join(', ')} differ from the record: check the NHS number.`,
-            citation: 'NHS number matching',
+            citation: citationOf('PERSON-MATCH'),
           });
         }
       }
@@ -232,7 +233,7 @@ export class ReferralsService {
     const limitParam = where.param(limit + 1);
     const sql = `${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
     // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), and,
-    // for staff, read and audited in one statement (each person shown is a read of their record, ARCHITECTURE.md).
+    // for staff, read and audited in one statement (each person shown is a read of their record, audited: see README, Access control).
     const raw = referrerOnly
       ? await this.db.prepared<Record<string, unknown>>(Db.statementName(sql), sql, where.params)
       : await this.audit.selectAudited<Record<string, unknown>>(
@@ -386,7 +387,9 @@ export class ReferralsService {
         );
       } catch (err) {
         if (pgCode(err) === '23505')
-          throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', { rule: 'POL-08' });
+          throw new UnprocessableProblem('Only one s.136B extension may be authorised.', 'second-extension', {
+            rule: 'POL-08' satisfies RuleId,
+          });
         throw err;
       }
       const after = await this.row(m, id);

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
+import type { RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { Period, RotaFinding, workingTimeFindings } from './rota.rules';
 import { rotaPolicy } from './rota.policy';
 
 export interface Finding {
   code: string;
-  rule: string;
+  rule: RuleId;
   severity: 'hard' | 'warning';
   message: string;
 }

@@ -2,7 +2,7 @@
  * Rota calendar feeds as iCalendar (RFC 5545). Pure: facts in, an ICS string out (no Nest, no I/O, no clock).
  *
  * Only rota data goes in: shift label, period, staff names on the hub feed. Never shift notes (free text that
- * could carry a person's details), never referral or patient data (DOMAIN.md: "no patient data in a feed").
+ * could carry a person's details), never referral or patient data (a feed leaves the hub's access control: no patient data in a feed).
  *
  * Times are written in UTC (`DTSTART:20261024T210000Z`): valid RFC 5545 (§3.3.5 form #2), DST-correct whatever
  * the calendar app's zone, and needing no VTIMEZONE block (a `TZID=` without its VTIMEZONE would be invalid, and

@@ -49,7 +49,7 @@ export interface FairnessRow {
 }
 
 export interface FairnessSpreads {
-  /** max − min of hours ÷ FTE: the headline figure (QUALITY.md P6). */
+  /** max − min of hours ÷ FTE: the headline figure (performance target P6, bench/README.md). */
   hoursPerFte: number;
   /** max − min of hours ÷ (FTE × availability), over people available at some point. */
   hoursPerAvailableFte: number;

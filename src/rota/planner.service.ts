@@ -33,7 +33,7 @@ import { rotaPolicy } from './rota.policy';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** At most 13 weeks per plan (QUALITY.md P6 is sized for it). */
+/** At most 13 weeks per plan (performance target P6, bench/README.md, is sized for it). */
 export const MAX_PLAN_DAYS = 91;
 /** The planner's time budget: P6 asks for a 13-week plan in under 10 s. */
 const PLANNER_SECONDS = 7;

@@ -5,6 +5,7 @@
  * the consecutive-night limit is local policy.
  */
 import { DateTime } from 'luxon';
+import type { RuleId } from '../statute/rule-catalogue';
 import { addDays, IsoDate } from '../statute/time';
 
 export interface PatternFacts {
@@ -110,7 +111,7 @@ export interface RotaPolicy {
 
 export interface RotaFinding {
   code: string;
-  rule: string;
+  rule: RuleId;
   severity: 'hard' | 'warning';
   message: string;
 }

@@ -1,8 +1,9 @@
 /**
- * What an out-of-hours decision record must contain (STATUTE.md §10 OOH-01..OOH-08, §12 item 22; DOMAIN.md
- * "Out of hours"): the shapes of a decision's `content` (OOH-08, the same for every type) and `details` (per type)
- * jsonb columns, what is still missing before it may be signed, what is structurally wrong even in a draft, and
- * the legal-framework prompts of OOH-07. Pure: no Nest, no ORM, no I/O, no clock.
+ * What an out-of-hours decision record must contain (OOH-01..OOH-08: Care Act 2014 s.42, MCA 2005 ss.2-4 and Sch A1,
+ * and the local recording standard; OOH-DA, the scheme of delegation): the shapes of a decision's `content`
+ * (OOH-08, the same for every type) and `details` (per type) jsonb columns, what is still missing before it may be
+ * signed, what is structurally wrong even in a draft, and the legal-framework prompts of OOH-07. Pure: no Nest,
+ * no ORM, no I/O, no clock.
  *
  * Field paths follow the request body: `content.question`, `content.consultees[0].view`, `details.s42.evidence`,
  * `costPence`, `escalation`. An either/or requirement (a consultee reached or not, an action's owner) names the
@@ -13,6 +14,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Finding } from '../statute/clocks';
+import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension, type UrgentAuthorisationFacts } from '../statute/dols';
 // Type-only: the entity module loads TypeORM; these rules stay pure. The lists below are checked against it.
 import type { DECISION_TYPES, DecisionType, LEGAL_FRAMEWORKS } from './safeguarding.entities';
@@ -238,7 +240,7 @@ export interface SigningOptions {
 
 export interface MissingItem {
   field: string;
-  rule: string;
+  rule: RuleId;
   message: string;
 }
 
@@ -309,8 +311,8 @@ interface FieldSpec {
   kind: Kind;
   /** A noun phrase: "Record <label>." when missing; "<Label> must be …" when wrong. */
   label: string;
-  /** The STATUTE.md rule requiring it (else the enclosing object's). */
-  rule?: string;
+  /** The rule requiring it (else the enclosing object's). */
+  rule?: RuleId;
   optional?: boolean;
   /** Not required for signing when this holds of the enclosing object. */
   optionalWhen?: (parent: Obj) => boolean;
@@ -469,7 +471,7 @@ function present(v: unknown, kind: Kind): boolean {
 }
 
 /** Signing: every required field of `shape` in `value`, recursing into objects that are present. */
-function missingInShape(shape: Shape, value: Obj, path: string, rule: string, out: MissingItem[]): void {
+function missingInShape(shape: Shape, value: Obj, path: string, rule: RuleId, out: MissingItem[]): void {
   for (const [key, spec] of Object.entries(shape)) {
     if (spec.optional || spec.optionalWhen?.(value)) continue;
     const field = `${path}.${key}`;
@@ -587,8 +589,8 @@ const DOLS_FINDING_FIELDS: Record<string, string> = {
 // Signing
 
 function missingContent(type: DecisionType, c: Obj, out: MissingItem[]): void {
-  const need = (field: string, message: string, rule = 'OOH-08') => out.push({ field: `content.${field}`, rule, message });
-  const textField = (key: string, label: string, rule = 'OOH-08') => {
+  const need = (field: string, message: string, rule: RuleId = 'OOH-08') => out.push({ field: `content.${field}`, rule, message });
+  const textField = (key: string, label: string, rule: RuleId = 'OOH-08') => {
     if (!filled(c[key])) need(key, `Record ${label}.`, rule);
   };
 
@@ -752,8 +754,8 @@ function missingCost(type: DecisionType, d: Obj, opts: SigningOptions, out: Miss
 }
 
 /**
- * OOH-08 (§12 item 22) plus the type's own fields: everything that stops the record being signed, in OOH-08 order,
- * then the type's details, then cost and escalation. Empty when it may be signed.
+ * OOH-08 (the local recording standard) plus the type's own fields: everything that stops the record being signed,
+ * in OOH-08 order, then the type's details, then cost and escalation. Empty when it may be signed.
  */
 export function missingForSigning(
   type: DecisionType,
@@ -865,7 +867,7 @@ export function validateDraft(type: DecisionType, content: DecisionContent, deta
 // ---------------------------------------------------------------------------------------------------------------
 // OOH-07: the legal framework against its context
 
-const SESSAY = 'MHA 1983 ss.135-136; R (Sessay) v South London and Maudsley NHS Foundation Trust [2011] EWHC 2617 (QB)';
+const SESSAY = citationOf('OOH-07');
 
 /**
  * OOH-07: prompts about the framework relied on. During an MHA assessment the MHA is a complete code: the MCA

@@ -138,7 +138,7 @@ function draftProblem(errors: DraftError[]): UnprocessableProblem {
 }
 
 /**
- * Out-of-hours decisions (STATUTE.md §10; DOMAIN.md "Out of hours"): the duty AMHP / EDT worker's record of a s.42
+ * Out-of-hours decisions (OOH-01..OOH-08, OOH-DA; see README, Out of hours): the duty AMHP / EDT worker's record of a s.42
  * concern, a best-interests decision, a DoLS urgent authorisation or its extension, an emergency placement, a carer
  * breakdown, a child-protection referral.
  *

@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGene
 import { UserEntity } from '../auth/user.entity';
 import { PersonEntity } from '../people/person.entity';
 
-/** The out-of-hours decisions the duty AMHP / EDT worker records (STATUTE.md §10, DOMAIN.md "Out of hours"). */
+/** The out-of-hours decisions the duty AMHP / EDT worker records (OOH-01..OOH-05, OOH-08). */
 export const DECISION_TYPES = [
   'adult-safeguarding', // Care Act s.42 concern (OOH-01)
   'best-interests', // MCA s.4 best-interests decision, with the capacity assessment (OOH-02, OOH-03)

@@ -1,20 +1,21 @@
 /**
- * The MHA assessment rules engine (STATUTE.md §1-§5, §7-§9, §11-§12): checks an assessment before any
+ * The MHA assessment rules engine (the APP, MED, COI, NR, GDN, CTO, COP and MHA25 rules): checks an assessment before any
  * application (the live checklist) or an application that is, or was, made, against the Mental Health Act 1983
  * and the MHA 2025 switches of the regime in force. Pure: facts and "now" (`asAt`) come in; findings and
  * deadlines go out. No Nest, no ORM, no I/O, no clock.
  *
- * Counting (STATUTE.md §1, through time.ts): day-counted periods use LOCAL calendar dates in `facts.timeZone`
+ * Counting (the conventions C1-C8 of time.ts): day-counted periods use LOCAL calendar dates in `facts.timeZone`
  * (C1 "beginning with", C2 "ending with", C3 clear days, C4, C6 calendar months); hour-counted ones are elapsed
  * time (C5). A day-counted deadline's `at` is `endOfLocalDay(lastDay)`: the first instant after the last day ends
  * (00:00 local the next day), the half-open convention clocks.ts uses, so the last instant inside the period is
  * 23:59:59.999 local on the last day. Only in-person contact and examinations count (C8).
  *
- * Rules marked ✱ in STATUTE.md are kept as named constants with the mark, or as data (RegimeConfig, the NR-01 SLA).
+ * Readings marked ✱ (see rule-catalogue.ts) are kept as named constants with the mark, or as data (RegimeConfig, the NR-01 SLA).
  * Not legal advice: a deploying authority's legal team signs off the rules.
  */
 import { IANAZone } from 'luxon';
 import { formatLocal, hoursAfter, S2_DAYS, type Finding, type Instant } from './clocks';
+import { citationOf, type RuleId } from './rule-catalogue';
 import type {
   Applicant,
   ApplicationFacts,
@@ -59,55 +60,55 @@ const C = {
   s3: 'MHA 1983 s.3',
   s4: 'MHA 1983 s.4',
   s7: 'MHA 1983 s.7',
-  med01: 'MHA 1983 s.12(1)',
-  med02: 'MHA 1983 s.12(1)',
+  med01: citationOf('MED-01'),
+  med02: citationOf('MED-02'),
   c8: 'MHA 1983 s.12(1), s.11(5); Devon Partnership NHS Trust v SSHSC [2021] EWHC 101 (Admin)',
-  med03: 'MHA 1983 s.12(2), (2A)',
-  med04: 'MHA 1983 s.12(2)',
+  med03: citationOf('MED-03'),
+  med04: citationOf('MED-04'),
   med04s4: 'MHA 1983 s.4(3)',
-  med06: 'MHA 1983 s.3(3)',
-  app01: 'MHA 1983 s.11(1); SI 2008/1206',
-  coi: 'MHA 1983 s.11(1A), s.12(3); SI 2008/1205',
-  app03: 'MHA 1983 s.11(2); MHA Code of Practice 2015 para 14.89',
-  app04: 'MHA 1983 s.11(5)',
-  app05: 'MHA 1983 s.4(5), s.11(5)',
-  app06: 'MHA 1983 s.13(2)',
-  app07: 'MHA 1983 s.2(3), s.12',
-  app08: 'MHA 1983 s.3(3), s.12',
-  app09: 'MHA 1983 s.1(2A), (2B)',
-  app10: 'MHA 1983 s.4(1)-(3)',
-  cop08: 'MHA Code of Practice 2015 ch.15',
-  app11: 'MHA 1983 s.4(4)',
-  app12: 'MHA 1983 s.5(1)',
-  app13: 'MHA 1983 s.6(1)(a), (2)',
-  app14: 'MHA 1983 s.6(1)(b)',
-  app16: 'MHA 1983 s.15',
-  app17: 'MHA 1983 s.2(4)',
-  nr11: 'MHA 1983 s.29(4)',
-  app18: 'MHA 1983 s.20(1)',
-  nr01: 'MHA 1983 s.11(3)',
-  nr02: 'MHA 1983 s.11(4)(a)',
-  nr03: 'MHA 1983 s.11(4)(b)',
-  nr04: 'MHA 1983 s.26',
-  mha25_06: 'MHA 2025 s.25 (MHA 1983 s.11(4)-(4C))',
-  mha25_04: 'MHA 2025 ss.3-4',
-  mha25_02: 'MHA 2025 s.5',
-  gdn01: 'MHA 1983 s.7(1), (4)',
-  gdn03: 'MHA 1983 s.7(3), s.12',
-  gdn04: 'MHA 1983 s.7(5)',
-  gdn06: 'MHA 1983 s.8(2)',
-  gdn07: 'MHA 1983 s.20(1)',
-  cto01: 'MHA 1983 s.17A(4)',
-  cto02: 'MHA 1983 s.17B(2)',
-  cop03: 'MHA Code of Practice 2015 para 14.88',
-  cop02: 'MHA Code of Practice 2015 para 14.87',
+  med06: citationOf('MED-06'),
+  app01: citationOf('APP-01'),
+  coi: citationOf('COI-09'),
+  app03: citationOf('APP-03'),
+  app04: citationOf('APP-04'),
+  app05: citationOf('APP-05'),
+  app06: citationOf('APP-06'),
+  app07: citationOf('APP-07'),
+  app08: citationOf('APP-08'),
+  app09: citationOf('APP-09'),
+  app10: citationOf('APP-10'),
+  cop08: citationOf('COP-08'),
+  app11: citationOf('APP-11'),
+  app12: citationOf('APP-12'),
+  app13: citationOf('APP-13'),
+  app14: citationOf('APP-14'),
+  app16: citationOf('APP-16'),
+  app17: citationOf('APP-17'),
+  nr11: citationOf('NR-11'),
+  app18: citationOf('APP-18'),
+  nr01: citationOf('NR-01'),
+  nr02: citationOf('NR-02'),
+  nr03: citationOf('NR-03'),
+  nr04: citationOf('NR-04'),
+  mha25_06: citationOf('MHA25-06'),
+  mha25_04: citationOf('MHA25-04'),
+  mha25_02: citationOf('MHA25-02'),
+  gdn01: citationOf('GDN-01'),
+  gdn03: citationOf('GDN-03'),
+  gdn04: citationOf('GDN-04'),
+  gdn06: citationOf('GDN-06'),
+  gdn07: citationOf('GDN-07'),
+  cto01: citationOf('CTO-01'),
+  cto02: citationOf('CTO-02'),
+  cop03: citationOf('COP-03'),
+  cop02: citationOf('COP-02'),
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Forms and codes
 
 /**
- * FORM / MED-07 (SI 2008/1184 Sch 1; STATUTE.md §7): the prescribed forms for an application and the
+ * FORM / MED-07 (SI 2008/1184 Sch 1): the prescribed forms for an application and the
  * recommendations it is founded on: one joint form, or one single form per doctor. A s.4 is founded on one A11
  * (its conversion's second recommendation is a s.2 single recommendation, A4).
  */
@@ -126,7 +127,7 @@ export function expectedForms(section: Section, applicant: Applicant, joint: boo
 }
 
 /**
- * MHSDS / NHS Data Dictionary "Mental Health Act Legal Status Classification Code" (England, STATUTE.md §8):
+ * MHSDS / NHS Data Dictionary "Mental Health Act Legal Status Classification Code" (England):
  * 35 is s.7 guardianship in England (a CTO is not a legal status there; MHS404 holds it).
  */
 export function legalStatusCode(section: Section): string {
@@ -208,11 +209,11 @@ interface Ctx {
   deadlines: Deadline[];
 }
 
-function add(ctx: Ctx, rule: string, severity: Finding['severity'], code: string, message: string, citation: string): void {
+function add(ctx: Ctx, rule: RuleId, severity: Finding['severity'], code: string, message: string, citation: string): void {
   ctx.findings.push({ rule, severity, code, message, citation });
 }
 
-function addDeadline(ctx: Ctx, id: DeadlineId, rule: string, at: Instant, label: string, basis: string): Deadline {
+function addDeadline(ctx: Ctx, id: DeadlineId, rule: RuleId, at: Instant, label: string, basis: string): Deadline {
   const deadline: Deadline = { id, rule, at, label, basis };
   ctx.deadlines.push(deadline);
   return deadline;
@@ -266,7 +267,7 @@ export function examinationGapOk(first: IsoDate, second: IsoDate): boolean {
   return Math.abs(daysBetween(first, second)) <= MAX_EXAMINATION_GAP_DAYS;
 }
 
-function checkExaminationGap(ctx: Ctx, recs: readonly RecommendationFacts[], rule = 'MED-02'): void {
+function checkExaminationGap(ctx: Ctx, recs: readonly RecommendationFacts[], rule: RuleId = 'MED-02'): void {
   const exams = recs.filter(inPerson).sort(byExam);
   if (exams.length < 2) return;
   const first = exams[0];
@@ -286,7 +287,7 @@ function checkExaminationGap(ctx: Ctx, recs: readonly RecommendationFacts[], rul
 }
 
 /** MED-03 (s.12(2), (2A)): one of the two doctors s.12-approved or an approved clinician on the examination date. */
-function checkApproval(ctx: Ctx, recs: readonly RecommendationFacts[], rule = 'MED-03'): void {
+function checkApproval(ctx: Ctx, recs: readonly RecommendationFacts[], rule: RuleId = 'MED-03'): void {
   const exams = recs.filter(inPerson);
   const approved = exams.filter((r) => r.s12ApprovedOnExamDate || r.approvedClinicianOnExamDate);
   if (exams.length === 1 && ctx.app === null) {
@@ -556,7 +557,7 @@ function checkConflicts(ctx: Ctx): void {
         'blocker',
         'conflict-financial-interest',
         `${a.name} declared a financial interest in the outcome (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`,
-        `${C.coi} reg 3`,
+        citationOf('COI-01'),
       );
     if (d.business)
       add(
@@ -565,7 +566,7 @@ function checkConflicts(ctx: Ctx): void {
         'blocker',
         'conflict-business',
         `${a.name} declared close involvement in a business with the patient or another assessor (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`,
-        `${C.coi} reg 4`,
+        citationOf('COI-02'),
       );
     if (d.personal)
       add(
@@ -574,7 +575,7 @@ function checkConflicts(ctx: Ctx): void {
         'blocker',
         'conflict-personal-relationship',
         `${a.name} declared a personal relationship with the patient, another assessor${nrApplicant ? ' or the nearest relative' : ''} (${local(ctx, d.declaredAt)}). They must not take part: another ${a.role === 'doctor' ? 'doctor' : 'assessor'} is needed.`,
-        `${C.coi} reg 6`,
+        citationOf('COI-08'),
       );
   }
 
@@ -588,7 +589,7 @@ function checkConflicts(ctx: Ctx): void {
           'blocker',
           'conflict-directs-or-employs',
           `${a.name} directs the work of, or employs, the patient. They must not take part in this assessment.`,
-          `${C.coi} reg 5(1)(a)`,
+          citationOf('COI-03'),
         );
       } else if (target === 'nearest-relative' && nrApplicant) {
         add(
@@ -597,7 +598,7 @@ function checkConflicts(ctx: Ctx): void {
           'blocker',
           'conflict-directs-or-employs',
           `${a.name} directs the work of, or employs, the nearest relative who is applying. They must not take part in this application.`,
-          `${C.coi} reg 5(2)`,
+          citationOf('COI-07'),
         );
       } else {
         const other = byId.get(target);
@@ -609,7 +610,7 @@ function checkConflicts(ctx: Ctx): void {
           'blocker',
           'conflict-directs-or-employs',
           `${a.name} directs the work of, or employs, ${other.name}. They cannot both be assessors for this application.`,
-          `${C.coi} ${nr ? 'reg 5(2)' : 'reg 5(1)(a)'}`,
+          citationOf(nr ? 'COI-07' : 'COI-03'),
         );
       }
     }
@@ -626,7 +627,7 @@ function checkConflicts(ctx: Ctx): void {
         'blocker',
         'patient-in-assessor-team',
         `The patient is a member of ${a.name}'s clinical team (${shared.join(', ')}). ${a.name} must not take part in this assessment.`,
-        `${C.coi} reg 5(1)(b)`,
+        citationOf('COI-04'),
       );
   }
 
@@ -642,7 +643,7 @@ function checkConflicts(ctx: Ctx): void {
             'blocker',
             'doctor-in-nearest-relative-team',
             `${doctor.name} is in the same clinical team as the nearest relative who is applying (${shared.join(', ')}). Another doctor is needed.`,
-            `${C.coi} reg 5(2)`,
+            citationOf('COI-07'),
           );
       }
     }
@@ -665,7 +666,7 @@ function checkConflicts(ctx: Ctx): void {
       'warning',
       'three-assessors-one-team-urgent',
       `${all} assessors (${names}) are in the same clinical team (${common.join(', ')}). That is a conflict of interest, allowed here only because urgent necessity is recorded ("${urgent!.trim()}"): the reasons will be audited.`,
-      `${C.coi} regs 5(1)(b), 7`,
+      citationOf('COI-06'),
     );
   } else {
     add(
@@ -674,7 +675,7 @@ function checkConflicts(ctx: Ctx): void {
       'blocker',
       'three-assessors-one-team',
       `${all} assessors (${names}) are in the same clinical team (${common.join(', ')}). That is a conflict of interest: one of them must be replaced, unless there is urgent necessity and delay would seriously risk the patient's or others' health or safety, which must be recorded on the application.`,
-      `${C.coi} reg 5(1)(b)`,
+      citationOf('COI-05'),
     );
   }
 }
@@ -912,7 +913,7 @@ export function calendarMonthPeriod(start: IsoDate, months: number): { lastDay: 
 function monthPeriodDeadline(
   ctx: Ctx,
   id: DeadlineId,
-  rule: string,
+  rule: RuleId,
   citation: string,
   start: IsoDate,
   months: number,

@@ -1,10 +1,11 @@
 /**
- * The facts of an MHA assessment as the pure rules see them (STATUTE.md §1-§9, §12): no Nest, no ORM, no clock.
+ * The facts of an MHA assessment as the pure rules see them (MHA 1983 Part 2; the rules of rule-catalogue.ts): no Nest, no ORM, no clock.
  * The assessments service builds these from the record (resolving, for example, a doctor's s.12 approval on the
  * examination date from the register); `checkAssessment` (assessment-rules.ts) turns them into findings and
  * deadlines; `proposeNearestRelative` (nearest-relative.ts) applies s.26.
  */
 import type { Finding, Instant } from './clocks';
+import type { RuleId } from './rule-catalogue';
 import type { IsoDate } from './time';
 
 export type Section = 's2' | 's3' | 's4' | 's7';
@@ -12,7 +13,7 @@ export type Section = 's2' | 's3' | 's4' | 's7';
 export type ContactMode = 'in-person' | 'video' | 'phone';
 export type Applicant = 'amhp' | 'nearest-relative';
 
-/** Which law applies on a date: the MHA 2025 provisions switch in by configurable commencement dates (§9). */
+/** Which law applies on a date: the MHA 2025 provisions switch in by configurable commencement dates (MHA25-*). */
 export interface RegimeConfig {
   /** MHA 2025 s.24-s.25: the nominated person replaces the nearest relative; an objection no longer blocks. Null: not commenced. */
   nominatedPersonFrom: IsoDate | null;
@@ -176,7 +177,7 @@ export type DeadlineId =
 
 export interface Deadline {
   id: DeadlineId;
-  rule: string;
+  rule: RuleId;
   /** The instant it ends (end of the local day for day-counted periods). */
   at: Instant;
   label: string;

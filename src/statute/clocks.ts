@@ -1,5 +1,6 @@
 /**
- * Statutory and local clocks for an MHA assessment referral (STATUTE.md §4, §12 items 15–16; DOMAIN.md step 1).
+ * Statutory and local clocks for an MHA assessment referral (POL-03..POL-09, HOLD-01/02, CTO-03, APP-17, DUTY-01, COP-09),
+ * from the moment the referral is received.
  * Pure: the legal context, extensions and policy come in; clocks, findings and states go out. No Nest, no ORM,
  * no I/O, no clock ("now" is always a parameter).
  *
@@ -8,9 +9,10 @@
  * periods (s.2) count local calendar days (C1, C4) through time.ts. Periods are half-open [anchor, deadline):
  * at the deadline instant the authority has ended.
  *
- * Rules marked ✱ in STATUTE.md are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
+ * Readings marked ✱ (see rule-catalogue.ts) are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
  * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
+import { citationOf, type RuleId } from './rule-catalogue';
 import { endOfLocalDay, lastDayOfPeriod, localDate } from './time';
 
 const HOUR_MS = 3_600_000;
@@ -134,8 +136,8 @@ export interface Clock {
   /** Stable id of the kind of clock (warning thresholds are keyed by it). */
   id: ClockId;
   label: string;
-  /** The STATUTE.md rule that fixes this deadline (HOLD-02 for a s.5(2) whose 72 h run from a s.5(4) record). */
-  rule: string;
+  /** The rule that fixes this deadline (HOLD-02 for a s.5(2) whose 72 h run from a s.5(4) record). */
+  rule: RuleId;
   citation: string;
   anchor: Instant;
   deadline: Instant;
@@ -333,7 +335,7 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
       id: s136 ? 'POL-07' : 'POL-04',
       label: s136 ? 'Section 136: detention at a place of safety' : 'Section 135(1): detention at a place of safety',
       rule: s136 ? 'POL-07' : 'POL-04',
-      citation: s136 ? 'MHA 1983 s.136(2), (2A); s.136B' : 'MHA 1983 s.135(3), (3ZA); s.136B',
+      citation: citationOf(s136 ? 'POL-07' : 'POL-04'),
       anchor: start.anchor,
       deadline: outcome.deadline,
       extendedBy: outcome.extendedBy,
@@ -349,7 +351,7 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
       id: 'COP-09',
       label: 'Place-of-safety assessment to start (local target)',
       rule: 'COP-09',
-      citation: 'MHA Code of Practice 2015 ch.16 (local target)',
+      citation: citationOf('COP-09'),
       anchor: start.anchor,
       deadline,
       extendedBy: 0,
@@ -382,7 +384,7 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
           id: 'HOLD-02',
           label: "Section 5(4): nurse's holding power",
           rule: 'HOLD-02',
-          citation: 'MHA 1983 s.5(4)',
+          citation: citationOf('HOLD-02'),
           anchor: context.recordMadeAt,
           deadline,
           extendedBy: 0,
@@ -406,7 +408,7 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
           id: 'HOLD-01',
           label: 'Section 5(2): holding power',
           rule: chained ? 'HOLD-02' : 'HOLD-01',
-          citation: chained ? 'MHA 1983 s.5(2), s.5(5)' : 'MHA 1983 s.5(2)',
+          citation: chained ? 'MHA 1983 s.5(2), s.5(5)' : citationOf('HOLD-01'),
           anchor,
           deadline,
           extendedBy: 0,
@@ -416,14 +418,14 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
       ];
     }
     case 'cto-recall': {
-      // CTO-03 ✱ (s.17E/17F): the recall window is practitioner knowledge in STATUTE.md, so its length is policy.
+      // CTO-03 ✱ (s.17E/17F): the recall window is practitioner knowledge, not a period the Act states, so its length is policy.
       const deadline = hoursAfter(context.recalledAt, policy.ctoRecallHours);
       return [
         {
           id: 'CTO-03',
           label: 'CTO recall: AMHP decision on revocation',
           rule: 'CTO-03',
-          citation: 'MHA 1983 s.17E, s.17F(4)',
+          citation: citationOf('CTO-03'),
           anchor: context.recalledAt,
           deadline,
           extendedBy: 0,
@@ -443,7 +445,7 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
           id: 'APP-17',
           label: 'Section 2: detention for assessment lapses',
           rule: 'APP-17',
-          citation: 'MHA 1983 s.2(4)',
+          citation: citationOf('APP-17'),
           anchor: context.admittedAt,
           deadline,
           extendedBy: 0,
@@ -481,7 +483,7 @@ export function clocksFor(
     id: 'LOCAL-RESPONSE',
     label: `Response target (${urgency})`,
     rule: 'DUTY-01',
-    citation: 'MHA 1983 s.13(1); local policy',
+    citation: citationOf('DUTY-01'),
     anchor: receivedAt,
     deadline,
     extendedBy: 0,
@@ -495,14 +497,14 @@ export function clocksFor(
 // Findings
 
 export interface Finding {
-  rule: string;
+  rule: RuleId;
   severity: 'blocker' | 'warning';
   code: string;
   message: string;
   citation: string;
 }
 
-const POL08 = 'MHA 1983 s.136B';
+const POL08 = citationOf('POL-08');
 
 /**
  * POL-08 (s.136B): is this extension of place-of-safety detention lawful? `clockDeadline` is the clock's current
@@ -633,14 +635,14 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
   assertInstant(receivedAt, 'receivedAt');
   const zone = policy.timeZone;
   const findings: Finding[] = [];
-  const add = (rule: string, severity: Finding['severity'], code: string, message: string, citation: string) =>
+  const add = (rule: RuleId, severity: Finding['severity'], code: string, message: string, citation: string) =>
     findings.push({ rule, severity, code, message, citation });
 
   // Every recorded time must be a real instant, no later than the referral's receipt (plus clock skew).
   const instants = recordedInstants(context);
   const invalid = instants.filter(([, v]) => !(v instanceof Date) || Number.isNaN(v.getTime()));
   for (const [name] of invalid)
-    add(ruleOf(context), 'blocker', 'time-invalid', `${name} is not a valid date and time.`, citationOf(context));
+    add(ruleOf(context), 'blocker', 'time-invalid', `${name} is not a valid date and time.`, contextCitation(context));
   if (invalid.length) return findings;
   for (const [name, value] of instants) {
     if (value.getTime() > receivedAt.getTime() + CLOCK_SKEW_MS) {
@@ -649,7 +651,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
         'blocker',
         'time-after-receipt',
         `${name} (${formatLocal(value, zone)}) is after the referral was received (${formatLocal(receivedAt, zone)}); a recorded time cannot be in the future (${CLOCK_SKEW_MS / MINUTE_MS} minutes of clock skew are allowed).`,
-        citationOf(context),
+        contextCitation(context),
       );
     }
   }
@@ -679,7 +681,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
         'warning',
         's136-from-dwelling',
         'The person was removed under s.136 from a private dwelling, where the power does not apply: the detention is potentially unlawful. Record this and raise it with the police.',
-        'MHA 1983 s.136(1), (1B)',
+        citationOf('POL-05'),
       );
     }
   }
@@ -707,7 +709,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
 
   // POL-09 (s.136A; SI 2017/1036 reg 2): police stations as places of safety.
   if ((context.kind === 's136' || context.kind === 's135-1') && isPoliceStation(context)) {
-    const citation = 'MHA 1983 s.136A; SI 2017/1036 reg 2';
+    const citation = citationOf('POL-09');
     if (context.personUnder18 === true) {
       add(
         'POL-09',
@@ -775,8 +777,8 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
   return findings;
 }
 
-function ruleOf(context: LegalContext): string {
-  const rules: Record<LegalContextKind, string> = {
+function ruleOf(context: LegalContext): RuleId {
+  const rules: Record<LegalContextKind, RuleId> = {
     informal: 'DUTY-01',
     s136: 'POL-07',
     's135-1': 'POL-04',
@@ -789,16 +791,17 @@ function ruleOf(context: LegalContext): string {
   return rules[context.kind];
 }
 
-function citationOf(context: LegalContext): string {
+/** The provision that fixes the time recorded for each context: the whole rule's citation (the catalogue's) or its subsection. */
+function contextCitation(context: LegalContext): string {
   const citations: Record<LegalContextKind, string> = {
     informal: 'MHA 1983 s.13(1)',
     s136: 'MHA 1983 s.136(2A)',
     's135-1': 'MHA 1983 s.135(3ZA)',
-    's135-2': 'MHA 1983 s.135(2)',
-    's5-2': 'MHA 1983 s.5(2)',
-    's5-4': 'MHA 1983 s.5(4)',
+    's135-2': citationOf('POL-03'),
+    's5-2': citationOf('HOLD-01'),
+    's5-4': citationOf('HOLD-02'),
     'cto-recall': 'MHA 1983 s.17E',
-    'already-s2': 'MHA 1983 s.2(4)',
+    'already-s2': citationOf('APP-17'),
   };
   return citations[context.kind];
 }

@@ -1,5 +1,5 @@
 /**
- * Deprivation of Liberty Safeguards out of hours (STATUTE.md §10 OOH-04, OOH-05; §12 item 21): a managing
+ * Deprivation of Liberty Safeguards out of hours (OOH-04, OOH-05): a managing
  * authority's urgent authorisation (MCA 2005 Sch A1 paras 74-78) and the supervisory body's single extension of it
  * (paras 77(3)-(4), 84-85), which the EDT / AMHP hub may decide out of hours under delegated authority.
  * Pure: facts and the zone come in; ends, findings and clocks go out. No Nest, no ORM, no I/O, no clock.
@@ -14,6 +14,7 @@
  * Not legal advice. LPS (OOH-06) is not in force: DoLS is the only regime here.
  */
 import { formatLocal, type Finding, type Instant } from './clocks';
+import { citationOf, type RuleId } from './rule-catalogue';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -31,13 +32,13 @@ export const MAX_EXTENSIONS = 1;
 export const MIN_EXCEPTIONAL_REASONS_LENGTH = 20;
 
 const CITE = {
-  ua: 'MCA 2005 Sch A1 paras 74-78',
+  ua: citationOf('OOH-04'),
   uaDuration: 'MCA 2005 Sch A1 para 78(2)',
   uaStandardRequest: 'MCA 2005 Sch A1 paras 74-76',
   once: 'MCA 2005 Sch A1 para 77(3)-(4)',
   criteria: 'MCA 2005 Sch A1 para 84',
   extensionDuration: 'MCA 2005 Sch A1 paras 84-85',
-  extension: 'MCA 2005 Sch A1 para 77(3)-(4), 84-85',
+  extension: citationOf('OOH-05'),
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -74,7 +75,7 @@ export interface UrgentAuthorisationFacts {
 
 export interface DolsClock {
   id: 'dols-urgent' | 'dols-extended';
-  rule: string;
+  rule: RuleId;
   /** When the urgent authorisation was given (also for the extended clock: the whole detention runs from it). */
   anchor: Instant;
   deadline: Instant;
@@ -126,8 +127,13 @@ export function urgentAuthorisationEnd(grantedAt: Date, days: number): Date {
 export function validateExtension(ua: UrgentAuthorisationFacts, zone: string): Finding[] {
   assertInstant(ua.grantedAt, 'grantedAt');
   const findings: Finding[] = [];
-  const add = (rule: 'OOH-04' | 'OOH-05', severity: Finding['severity'], code: string, message: string, citation: string) =>
-    findings.push({ rule, severity, code, message, citation });
+  const add = (
+    rule: Extract<RuleId, 'OOH-04' | 'OOH-05'>,
+    severity: Finding['severity'],
+    code: string,
+    message: string,
+    citation: string,
+  ) => findings.push({ rule, severity, code, message, citation });
   const granted = formatLocal(ua.grantedAt, zone);
 
   // OOH-04 (para 78(2)): the managing authority sets the period, at most 7 days.

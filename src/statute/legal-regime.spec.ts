@@ -11,7 +11,7 @@ const ALL = (from: string): RegimeConfig => ({
   shorterS3PeriodFrom: from,
 });
 
-describe('legalRegime (STATUTE.md §9): which law applies on a date', () => {
+describe('legalRegime (MHA25-*, commenced by configuration): which law applies on a date', () => {
   it('by default nothing of the MHA 2025 civil Part 2 changes has commenced (unconfirmed, so all dates are null data)', () => {
     expect(DEFAULT_REGIME_CONFIG).toEqual({
       nominatedPersonFrom: null,

@@ -1,9 +1,9 @@
 /**
- * Which law applies on a date (STATUTE.md §9, design rule "legal_regime(effective_date)"): the Mental Health Act
+ * Which law applies on a date (MHA25-02/04/05/06/09; the regime is a function of the effective date): the Mental Health Act
  * 1983 as it stands, or the MHA 2025 changes to civil Part 2 once each is commenced. Pure: dates and config in,
  * a LegalRegime out; no clock.
  *
- * Every switch is DATA, never a literal date in code. When this was written (STATUTE.md §9, sources S29, S30) the
+ * Every switch is DATA, never a literal date in code. When this was written (per legislation.gov.uk and the DHSC) the
  * only commenced parts of the MHA 2025 (18 Feb 2026) concerned restricted and forensic patients; nothing that
  * changes AMHP practice under Part 2 (detention criteria, nominated person, the autism/learning-disability gate,
  * the shorter s.3 period) was reported as commenced, and that is UNCONFIRMED (legislation.gov.uk shows a revision
@@ -12,9 +12,10 @@
  * them, without a code change.
  */
 import type { LegalRegime, RegimeConfig } from './assessment.types';
+import type { RuleId } from './rule-catalogue';
 import { isIsoDate, type IsoDate } from './time';
 
-/** Nothing of the MHA 2025 that changes civil Part 2 practice is treated as commenced (§9: unconfirmed, ✱). */
+/** Nothing of the MHA 2025 that changes civil Part 2 practice is treated as commenced (MHA25-*: unconfirmed, ✱). */
 export const DEFAULT_REGIME_CONFIG: Readonly<RegimeConfig> = Object.freeze({
   nominatedPersonFrom: null,
   newCriteriaFrom: null,
@@ -22,28 +23,33 @@ export const DEFAULT_REGIME_CONFIG: Readonly<RegimeConfig> = Object.freeze({
   shorterS3PeriodFrom: null,
 });
 
-const FEATURES: ReadonlyArray<{ key: keyof RegimeConfig; rule: string; on: string; off: string }> = [
+/** Each switch: the rules it commences (their catalogue entries name its configuration variable) and the Act's sections. */
+const FEATURES: ReadonlyArray<{ key: keyof RegimeConfig; rules: readonly RuleId[]; act: string; on: string; off: string }> = [
   {
     key: 'nominatedPersonFrom',
-    rule: 'MHA25-05/MHA25-06 (MHA 2025 ss.24-25)',
+    rules: ['MHA25-05', 'MHA25-06'],
+    act: 'MHA 2025 ss.24-25',
     on: "the nominated person replaces the nearest relative, and an objection to a s.3 or guardianship application needs the AMHP's dangerousness report instead of blocking it",
     off: 'the nearest relative (s.26) applies, and an objection blocks a s.3 or guardianship application (NR-02)',
   },
   {
     key: 'newCriteriaFrom',
-    rule: 'MHA25-02 (MHA 2025 s.5)',
+    rules: ['MHA25-02'],
+    act: 'MHA 2025 s.5',
     on: 'the 2025 detention criteria ("serious harm"; nature, degree and likelihood) apply to ss.2, 3 and 5',
     off: 'the 1983 detention criteria apply',
   },
   {
     key: 'autismLdGateFrom',
-    rule: 'MHA25-04 (MHA 2025 ss.3-4)',
+    rules: ['MHA25-04'],
+    act: 'MHA 2025 ss.3-4',
     on: 'no s.3 for autism or learning disability without a co-occurring psychiatric disorder',
     off: 'no autism/learning-disability gate on s.3 (the s.1(2A) learning-disability qualifier still applies, APP-09)',
   },
   {
     key: 'shorterS3PeriodFrom',
-    rule: 'MHA25-09 (MHA 2025 s.29)',
+    rules: ['MHA25-09'],
+    act: 'MHA 2025 s.29',
     on: "a s.3's first period is 3 months",
     off: "a s.3's first period is 6 months (s.20(1))",
   },
@@ -67,15 +73,16 @@ export function legalRegime(date: IsoDate, config: RegimeConfig): LegalRegime {
   const on = {} as Record<keyof RegimeConfig, boolean>;
   const basis: string[] = [];
   for (const f of FEATURES) {
+    const rule = `${f.rules.join('/')} (${f.act})`;
     const from = config[f.key];
     if (from !== null && !isIsoDate(from)) throw new RangeError(`legalRegime: ${f.key} is not a calendar date: ${from}`);
     on[f.key] = from !== null && date >= from;
     if (from === null) {
-      basis.push(`${f.rule}: not commenced (no commencement date configured), so ${f.off}.`);
+      basis.push(`${rule}: not commenced (no commencement date configured), so ${f.off}.`);
     } else if (on[f.key]) {
-      basis.push(`${f.rule}: in force from ${formatDay(from)}, on or before ${formatDay(date)}, so ${f.on}.`);
+      basis.push(`${rule}: in force from ${formatDay(from)}, on or before ${formatDay(date)}, so ${f.on}.`);
     } else {
-      basis.push(`${f.rule}: commences ${formatDay(from)}, after ${formatDay(date)}, so ${f.off}.`);
+      basis.push(`${rule}: commences ${formatDay(from)}, after ${formatDay(date)}, so ${f.off}.`);
     }
   }
   const count = FEATURES.filter((f) => on[f.key]).length;

@@ -1,12 +1,12 @@
 /**
- * Who is the patient's nearest relative: MHA 1983 ss.26-29 (STATUTE.md §3, NR-04..NR-10), and the MHA 2025 switch
- * to the nominated person (§9, MHA25-05). Pure: the facts and the date come in; the proposal and a plain-English
+ * Who is the patient's nearest relative: MHA 1983 ss.26-29 (NR-04..NR-10), and the MHA 2025 switch
+ * to the nominated person (MHA25-05, MHA 2025 s.24). Pure: the facts and the date come in; the proposal and a plain-English
  * trace citing the subsection for every step come out. No Nest, no ORM, no I/O, no clock.
  *
  * It is a PROPOSAL: the law asks who "appears to be" the nearest relative to the AMHP, on the facts known, so the
  * trace says what was assumed (an unrecorded age, an unrecorded spouse) for the AMHP to confirm.
  *
- * Reading of the law (✱ where STATUTE.md marks the wording unverified; legal sign-off applies):
+ * Reading of the law (✱ where the wording is unverified; legal sign-off applies):
  * - s.26(1), (3) (NR-04): classes (a)-(h); whole blood before half blood in the same class; the elder before the
  *   younger regardless of sex. An unknown date of birth ranks after a known one in the same tie, and is traced.
  * - s.26(4) (NR-05): relatives the patient ordinarily resides with or is cared for by (or did, immediately before

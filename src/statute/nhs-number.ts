@@ -1,5 +1,5 @@
 /**
- * NHS number validation (DOMAIN.md, Standards): ten digits, the last a modulus 11 check digit over the first
+ * NHS number validation (the NHS number standard): ten digits, the last a modulus 11 check digit over the first
  * nine with weights 10 down to 2. A remainder giving 11 makes the check digit 0; one giving 10 means the number
  * cannot be valid. Pure.
  */

@@ -34,7 +34,7 @@ describe('local dates in Europe/London', () => {
   });
 });
 
-describe('calendar arithmetic (STATUTE.md §1)', () => {
+describe('calendar arithmetic (the conventions C1-C8 of time.ts)', () => {
   it('C1: 14 days beginning with Sun 1 Mar 2026 end on Sat 14 Mar', () => {
     expect(lastDayOfPeriod('2026-03-01', { days: 14 })).toBe('2026-03-14');
   });

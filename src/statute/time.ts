@@ -1,6 +1,17 @@
 /**
- * Local-date arithmetic for statutory and rota rules (STATUTE.md §1). Instants are UTC `Date`s; calendar dates
+ * Local-date arithmetic for statutory and rota rules. Instants are UTC `Date`s; calendar dates
  * are ISO `YYYY-MM-DD` strings in the service's time zone (Europe/London by default). Pure: no clock, no I/O.
+ *
+ * The counting conventions the rules cite (reading the Act's words; legal sign-off applies):
+ * - C1 "N days beginning with D": D is day 1, so the period ends with D + N - 1 (APP-13, APP-16, GDN-06).
+ * - C2 "N days ending with D": D is the last day, so the period begins with D - N + 1 (APP-04).
+ * - C3 "not more than N days" between two days, both excluded: at most N clear days, |D2 - D1| <= N + 1 (MED-02).
+ * - C4 s.2's 28 days: C1 on the local date of admission, whatever the hour; it lapses at the end of day 28 (APP-17).
+ * - C5 hours are elapsed time: an instant plus N x 3600 s, never N wall-clock hours across a clock change.
+ * - C6 "N months beginning with D": ends on (D + N calendar months) - 1 day; a month-end case is flagged for review
+ *   (APP-18, GDN-07).
+ * - C7 local targets in minutes are elapsed time from their anchor, like C5 (DUTY-01, COP-09).
+ * - C8 only in-person contact counts for "personally seen" (s.11(5)) and "personally examined" (s.12(1)).
  */
 import { DateTime } from 'luxon';
 

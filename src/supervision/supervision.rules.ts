@@ -1,5 +1,5 @@
 /**
- * AMHP-10 (STATUTE.md §6, local policy ✱): when an AMHP's professional supervision is next due and how late it is,
+ * AMHP-10 (local supervision policy ✱): when an AMHP's professional supervision is next due and how late it is,
  * and what supervision a period holds. Pure: facts in, findings out (no clock: the caller passes today's local date).
  */
 import { addDays, daysBetween, IsoDate } from '../statute/time';

@@ -1,6 +1,6 @@
 /**
  * Whether a practitioner may act as an AMHP, and the checks behind it. Pure: facts in, findings out.
- * Rule ids are STATUTE.md §6 (SI 2008/1206). Rules marked ✱ there are driven by configuration (WorkforcePolicy).
+ * Rule ids are AMHP-01..AMHP-10 (SI 2008/1206; MHA 1983 s.114). Readings marked ✱ are driven by configuration (WorkforcePolicy).
  */
 import {
   addYears,
@@ -13,12 +13,13 @@ import {
   monthsBetween,
   startOfLocalDay,
 } from '../statute/time';
+import type { RuleId } from '../statute/rule-catalogue';
 
 export type Severity = 'hard' | 'warning';
 
 export interface Finding {
   code: string;
-  rule: string;
+  rule: RuleId;
   severity: Severity;
   message: string;
 }

@@ -13,6 +13,8 @@ export const TEMPLATE_DB = 'amhp_test_template';
  * and hands its URL to the workers. Each test file clones the template (test/support/test-app.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  // Where test apps append the rule ids their responses carry (test/support/rule-ids.ts); the teardown checks them.
+  process.env.AMHP_TEST_RULE_IDS_FILE = join(mkdtempSync(join(tmpdir(), 'amhp-test-rules-')), 'rule-ids.txt');
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'amhp-test-pg-'));

@@ -12,6 +12,7 @@ import { createApp } from '../../src/bootstrap';
 import { ManualClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { databaseUrlWithName } from '../../src/database/embedded-postgres';
+import { watchRuleIds } from './rule-ids';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
 let passwordHash: Promise<string> | undefined;
@@ -72,6 +73,8 @@ export async function createTestApp(
   const clock = new ManualClock(new Date(options.now ?? '2026-11-21T10:00:00.000Z'));
   const app = await createApp({ config, databaseUrl, clock, schedule: false, imports: options.imports });
   const ds = app.get(DataSource);
+  // Every rule id a response carries must be in the law's catalogue (GET /rules): see rule-ids.ts.
+  const ruleIds = watchRuleIds(app.getHttpServer());
   let counter = 0;
   const testApp: TestApp = {
     app,
@@ -95,6 +98,11 @@ export async function createTestApp(
     async close() {
       await app.close();
       if (!options.databaseUrl) await dropTestDatabase(databaseUrl);
+      if (ruleIds.unknown.length) {
+        throw new Error(
+          `Responses carried rule ids that GET /rules does not list (add them to src/statute/rule-catalogue.ts): ${ruleIds.unknown.join(', ')}`,
+        );
+      }
     },
   };
   return testApp;

@@ -1,5 +1,5 @@
 /**
- * The AMHP outcome report (STATUTE.md §11 COP-07) and the s.13(4) written-reasons letter (NR-12), rendered as
+ * The AMHP outcome report (COP-07, MHA Code of Practice 2015 ch.14) and the s.13(4) written-reasons letter (NR-12), rendered as
  * JSON sections, a printable HTML document and a PDF. Pure: the model comes in (with `generatedAt`), text goes
  * out; no Nest, no database, no clock. Missing information is printed as "Not recorded", never left out.
  *
@@ -63,7 +63,7 @@ const SECTION_LABELS: Record<Section, string> = {
   s7: 's.7: guardianship',
 };
 
-/** STATUTE.md §7: the application form by section and applicant. */
+/** MED-07 (SI 2008/1184 Sch 1): the application form by section and applicant. */
 const APPLICATION_FORMS: Record<Section, { amhp: string; 'nearest-relative': string }> = {
   s2: { amhp: 'A2', 'nearest-relative': 'A1' },
   s3: { amhp: 'A6', 'nearest-relative': 'A5' },
@@ -71,7 +71,7 @@ const APPLICATION_FORMS: Record<Section, { amhp: string; 'nearest-relative': str
   s7: { amhp: 'G2', 'nearest-relative': 'G1' },
 };
 
-/** STATUTE.md §7: the medical recommendation form, joint or single (s.4 has only a single form). */
+/** MED-07 (SI 2008/1184 Sch 1): the medical recommendation form, joint or single (s.4 has only a single form). */
 const RECOMMENDATION_FORMS: Record<Section, { joint: string | null; single: string }> = {
   s2: { joint: 'A3', single: 'A4' },
   s3: { joint: 'A7', single: 'A8' },
@@ -79,7 +79,7 @@ const RECOMMENDATION_FORMS: Record<Section, { joint: string | null; single: stri
   s7: { joint: 'G3', single: 'G4' },
 };
 
-/** STATUTE.md §8 (England): the codes an AMHP outcome can lead to. */
+/** MHSDS legal status codes (NHS Data Dictionary, England): the codes an AMHP outcome can lead to. */
 const LEGAL_STATUS_LABELS: Record<string, string> = {
   '01': 'Informal',
   '02': 'Formally detained under MHA Section 2',

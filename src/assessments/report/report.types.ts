@@ -1,5 +1,5 @@
 /**
- * The AMHP outcome report (STATUTE.md §11 COP-07) and the s.13(4) written-reasons letter (NR-12), as the pure
+ * The AMHP outcome report (COP-07, MHA Code of Practice 2015 ch.14) and the s.13(4) written-reasons letter (NR-12), as the pure
  * renderer (report.ts) sees them. The assessments service assembles an `OutcomeReportModel` from the record; the
  * renderer never reads a clock or the database. Every field that may be unknown is nullable: the report prints
  * "Not recorded" for it, never leaves it out.
@@ -164,7 +164,7 @@ export interface ReportOutcome {
   bed: { ward: string | null; details: string | null; foundBy: string | null } | null;
   conveyance: { by: string | null; details: string | null } | null;
   admittedAt: Instant | null;
-  /** MHSDS legal status code (STATUTE.md §8). */
+  /** MHSDS legal status code (NHS Data Dictionary, England). */
   legalStatusCode: string | null;
   // Not detained
   /** ALTERNATIVES codes or free text: what was put in place instead. */

@@ -32,7 +32,7 @@ const postcodeInput = ({ value }: { value: unknown }) => {
 /** The shape of a UK postcode (not whether it exists): A9 9AA, A99 9AA, A9A 9AA, AA9 9AA, AA99 9AA, AA9A 9AA, or GIR 0AA. */
 const POSTCODE = /^(?:GIR 0AA|[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})$/;
 
-/** Ten digits with a correct modulus 11 check digit (DOMAIN.md, Standards). */
+/** Ten digits with a correct modulus 11 check digit (the NHS number standard, src/statute/nhs-number.ts). */
 export function IsNhsNumber(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {

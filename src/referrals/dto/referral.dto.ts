@@ -248,7 +248,7 @@ export class ReferralQuery extends PageQuery {
 export class ClockDto {
   @ApiProperty({ example: 'POL-07' }) id: string;
   @ApiProperty() label: string;
-  @ApiProperty({ description: 'STATUTE.md rule id.' }) rule: string;
+  @ApiProperty({ description: 'The rule id (GET /rules/{id}).' }) rule: string;
   @ApiProperty() citation: string;
   @ApiProperty({ format: 'date-time' }) anchor: string;
   @ApiProperty({ format: 'date-time' }) deadline: string;

@@ -78,7 +78,7 @@ export class FairnessFiguresDto {
   @ApiProperty({ type: [FairnessRowDto] }) people: FairnessRowDto[];
   @ApiProperty({ type: FairnessTotalsDto }) totals: FairnessTotalsDto;
   @ApiProperty() meanHoursPerFte: number;
-  @ApiProperty({ description: 'max − min of hours ÷ FTE over the period (QUALITY.md P6).' }) spread: number;
+  @ApiProperty({ description: 'max − min of hours ÷ FTE over the period (performance target P6, bench/README.md).' }) spread: number;
   @ApiProperty({ type: FairnessSpreadsDto }) spreads: FairnessSpreadsDto;
 }
 

@@ -86,7 +86,7 @@ export class EligibilityQuery {
 
 export class FindingDto {
   @ApiProperty() code: string;
-  @ApiProperty({ description: 'Rule id from STATUTE.md, e.g. AMHP-05.' }) rule: string;
+  @ApiProperty({ description: 'The rule id, e.g. AMHP-05 (GET /rules/{id}).' }) rule: string;
   @ApiProperty({ enum: ['hard', 'warning'] }) severity: string;
   @ApiProperty() message: string;
 }
