@@ -71,10 +71,13 @@ export class Db {
 
   /**
    * A hot read as a named prepared statement, straight through the pg pool: Postgres plans it once per connection
-   * instead of on every call (measured in bench/on-duty.bench.js). Outside transactions only; `name` must be unique
-   * per SQL text.
+   * instead of on every call (measured in bench/on-duty.bench.js). Inside an ambient transaction it runs on that
+   * transaction's connection instead (preparedIn), so it sees the request's own writes. `name` must be unique per
+   * SQL text.
    */
   async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const current = ambient.getStore();
+    if (current) return this.preparedIn<T>(current.manager, text, values);
     const pool = (
       this.dataSource.driver as unknown as {
         master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
