@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source.options';
-import { databaseUrlWithName, EmbeddedServer, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { databaseUrlWithName, embeddedDataDir, EmbeddedServer, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { ensureDatabase, runMigrations } from '../src/database/migrations';
 import { hashPassword } from '../src/auth/password';
 
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   let url = config.databaseUrl;
   try {
     if (!url) {
-      server = await startEmbeddedPostgres({ dir: config.embeddedPgDir, port: config.embeddedPgPort });
+      const dir = embeddedDataDir(config.embeddedPgDir, Boolean(process.env.EMBEDDED_PG_DIR?.trim()));
+      server = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
       url = databaseUrlWithName(server.url, 'amhp_hub');
     }
     await ensureDatabase(url);

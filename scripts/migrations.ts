@@ -3,11 +3,16 @@
  * npm run migration:run                apply pending migrations (DATABASE_URL, or the embedded dev database)
  * npm run migration:revert             undo the last migration
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig } from '../src/config/app-config';
-import { databaseUrlWithName, startEmbeddedPostgres, EmbeddedServer } from '../src/database/embedded-postgres';
+import {
+  databaseUrlWithName,
+  embeddedDataDir,
+  embeddedTempDir,
+  startEmbeddedPostgres,
+  EmbeddedServer,
+} from '../src/database/embedded-postgres';
 import { ensureDatabase, runMigrations, schemaDrift, withDataSource, writeMigration } from '../src/database/migrations';
 
 async function main(): Promise<void> {
@@ -19,9 +24,9 @@ async function main(): Promise<void> {
   try {
     if (!url) {
       // generate works on a throwaway server so that the developer's own data is never touched.
-      if (command === 'generate') tempDir = mkdtempSync(join(tmpdir(), 'amhp-migrate-'));
+      if (command === 'generate') tempDir = embeddedTempDir('amhp-migrate-');
       server = await startEmbeddedPostgres({
-        dir: tempDir ?? config.embeddedPgDir,
+        dir: tempDir ?? embeddedDataDir(config.embeddedPgDir, Boolean(process.env.EMBEDDED_PG_DIR?.trim())),
         port: tempDir ? 54000 + Math.floor(Math.random() * 1000) : config.embeddedPgPort,
       });
       url = databaseUrlWithName(server.url, 'amhp_hub');

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { databaseUrlWithName, EmbeddedServer, startEmbeddedPostgres } from './database/embedded-postgres';
+import { databaseUrlWithName, embeddedDataDir, EmbeddedServer, startEmbeddedPostgres } from './database/embedded-postgres';
 import { ensureDatabase, runMigrations } from './database/migrations';
 import { createApp } from './bootstrap';
 import { DEMO_PASSWORD, DemoSeed } from './seed/demo-seed';
@@ -20,8 +20,9 @@ async function main(): Promise<void> {
   let embedded: EmbeddedServer | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    console.log(`Starting embedded PostgreSQL in ${config.embeddedPgDir} on port ${config.embeddedPgPort}...`);
-    embedded = await startEmbeddedPostgres({ dir: config.embeddedPgDir, port: config.embeddedPgPort });
+    const dir = embeddedDataDir(config.embeddedPgDir, Boolean(process.env.EMBEDDED_PG_DIR?.trim()));
+    console.log(`Starting embedded PostgreSQL in ${dir} on port ${config.embeddedPgPort}...`);
+    embedded = await startEmbeddedPostgres({ dir, port: config.embeddedPgPort });
     url = databaseUrlWithName(embedded.url, 'amhp_hub');
   }
   const stopEmbedded = async () => {

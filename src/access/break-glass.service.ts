@@ -87,7 +87,7 @@ export class BreakGlassService {
 
   async mine(actor: Actor): Promise<BreakGlassSessionDto[]> {
     const now = this.clock.now();
-    const rows = await this.db.dataSource.getRepository(BreakGlassSessionEntity).find({
+    const rows = await this.db.manager.getRepository(BreakGlassSessionEntity).find({
       where: { userId: actor.userId },
       order: { startedAt: 'DESC' },
       take: 50,
@@ -127,7 +127,7 @@ export class BreakGlassService {
 
   async listAlerts(q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const qb = this.db.dataSource.getRepository(ReviewAlertEntity).createQueryBuilder('a');
+    const qb = this.db.manager.getRepository(ReviewAlertEntity).createQueryBuilder('a');
     const status = q.status ?? 'open';
     if (status === 'open') qb.andWhere('a.reviewed_at IS NULL');
     if (status === 'reviewed') qb.andWhere('a.reviewed_at IS NOT NULL');

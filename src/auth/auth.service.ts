@@ -36,7 +36,7 @@ export class AuthService {
     }
     const email = dto.email.trim().toLowerCase();
     await this.throttle(email, ip);
-    const user = await this.db.dataSource.getRepository(UserEntity).findOne({ where: { email } });
+    const user = await this.db.manager.getRepository(UserEntity).findOne({ where: { email } });
     const ok = await verifyPassword(dto.password, user?.passwordHash ?? null);
     if (!ok || !user || !user.active) {
       await this.db.transaction(async (m) => {
@@ -105,12 +105,12 @@ export class AuthService {
   }
 
   async me(actor: Actor): Promise<MeDto> {
-    const user = await this.db.dataSource.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
+    const user = await this.db.manager.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
     return { id: user.id, email: user.email, displayName: user.displayName, roles: actor.roles, via: actor.via, phone: user.phone };
   }
 
   async changePassword(actor: Actor, dto: ChangePasswordDto): Promise<void> {
-    const user = await this.db.dataSource.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
+    const user = await this.db.manager.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
     if (!user.passwordHash)
       throw new UnprocessableProblem('This account signs in through the identity provider and has no password here.', 'no-local-password');
     if (!(await verifyPassword(dto.currentPassword, user.passwordHash))) {
@@ -211,16 +211,14 @@ export class AuthService {
     const refreshToken = this.tokens.newRefreshToken();
     const now = this.clock.now();
     const refreshExpiresAt = new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000);
-    await m
-      .getRepository(RefreshTokenEntity)
-      .insert({
-        userId: user.id,
-        tokenHash: hashRefreshToken(refreshToken),
-        familyId,
-        issuedAt: now,
-        expiresAt: refreshExpiresAt,
-        revokedAt: null,
-      });
+    await m.getRepository(RefreshTokenEntity).insert({
+      userId: user.id,
+      tokenHash: hashRefreshToken(refreshToken),
+      familyId,
+      issuedAt: now,
+      expiresAt: refreshExpiresAt,
+      revokedAt: null,
+    });
     return {
       accessToken: access.token,
       tokenType: 'Bearer',

@@ -40,7 +40,7 @@ export class UsersService {
 
   async list(q: UserQuery): Promise<Page<UserDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const qb = this.db.dataSource.getRepository(UserEntity).createQueryBuilder('u');
+    const qb = this.db.manager.getRepository(UserEntity).createQueryBuilder('u');
     if (q.role) qb.andWhere(':role = ANY(u.roles)', { role: q.role });
     if (q.active !== undefined) qb.andWhere('u.active = :active', { active: q.active });
     if (q.q) {

@@ -1,21 +1,66 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, SetMetadata } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isRetryable } from './pg-errors';
 
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
-const ambient = new AsyncLocalStorage<EntityManager>();
+const STRENGTH: Record<IsolationLevel, number> = { 'READ COMMITTED': 0, 'REPEATABLE READ': 1, SERIALIZABLE: 2 };
+const ISOLATION = 'amhp:transaction-isolation';
+
+/**
+ * The isolation a POST route's work needs, declared on the handler. The idempotency interceptor opens the request's
+ * ambient transaction at this level (read once per route), so the services' `transaction(fn, level)` calls can
+ * join it without losing the guarantee they asked for. Undeclared routes run at READ COMMITTED.
+ */
+export function TransactionIsolation(level: IsolationLevel): MethodDecorator {
+  return SetMetadata(ISOLATION, level);
+}
+
+const declared = new WeakMap<object, IsolationLevel>();
+
+/** The level a handler declares with @TransactionIsolation, READ COMMITTED when none (read once per handler). */
+export function declaredIsolation(handler: object): IsolationLevel {
+  let level = declared.get(handler);
+  if (!level) {
+    level = (Reflect.getMetadata(ISOLATION, handler) as IsolationLevel | undefined) ?? 'READ COMMITTED';
+    declared.set(handler, level);
+  }
+  return level;
+}
+
+/**
+ * A transaction asked for a stronger isolation than the ambient one it would have to join: joining would silently
+ * weaken it (a REPEATABLE READ snapshot read as separate READ COMMITTED statements). A programming error, seen as a
+ * 500: declare the level on the route with @TransactionIsolation.
+ */
+export class TransactionIsolationError extends Error {
+  override readonly name = 'TransactionIsolationError';
+  constructor(asked: IsolationLevel, ambientLevel: IsolationLevel) {
+    super(
+      `A ${asked} transaction cannot join the request's ${ambientLevel} transaction without losing its guarantee: ` +
+        `declare @TransactionIsolation('${asked}') on the route so the request's transaction is opened at that level.`,
+    );
+  }
+}
+
+interface Ambient {
+  manager: EntityManager;
+  isolation: IsolationLevel;
+}
+
+const ambient = new AsyncLocalStorage<Ambient>();
 const statementNames = new Map<string, string>();
 
 /**
  * The one way services reach the database in a transaction.
  *
- * `transaction(fn)` joins the ambient transaction when there is one (opened by the idempotency interceptor, so the
- * stored response commits with the write it describes); otherwise it opens its own and retries the whole of `fn`
- * on serialization failure or deadlock (40001/40P01). `fn` must therefore be safe to run again.
+ * `transaction(fn, level)` joins the ambient transaction when there is one (opened by the idempotency interceptor, so
+ * the stored response commits with the write it describes) and it is at least as strong as `level`, and refuses
+ * (TransactionIsolationError) when it is weaker; otherwise it opens its own and retries the whole of `fn` on
+ * serialization failure or deadlock (40001/40P01). `fn` must therefore be safe to run again.
  */
 @Injectable()
 export class Db {
@@ -26,10 +71,13 @@ export class Db {
 
   /**
    * A hot read as a named prepared statement, straight through the pg pool: Postgres plans it once per connection
-   * instead of on every call (measured in bench/on-duty.bench.js). Outside transactions only; `name` must be unique
-   * per SQL text.
+   * instead of on every call (measured in bench/on-duty.bench.js). Inside an ambient transaction it runs on that
+   * transaction's connection instead (preparedIn), so it sees the request's own writes. `name` must be unique per
+   * SQL text.
    */
   async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const current = ambient.getStore();
+    if (current) return this.preparedIn<T>(current.manager, text, values);
     const pool = (
       this.dataSource.driver as unknown as {
         master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
@@ -62,7 +110,12 @@ export class Db {
 
   /** The ambient transaction's manager, when this async flow is inside one. */
   get current(): EntityManager | undefined {
-    return ambient.getStore();
+    return ambient.getStore()?.manager;
+  }
+
+  /** The ambient transaction's isolation level, when this async flow is inside one. */
+  get currentIsolation(): IsolationLevel | undefined {
+    return ambient.getStore()?.isolation;
   }
 
   /**
@@ -71,18 +124,37 @@ export class Db {
    * else the pool.
    */
   get manager(): EntityManager {
-    return ambient.getStore() ?? this.dataSource.manager;
+    return ambient.getStore()?.manager ?? this.dataSource.manager;
   }
 
   async transaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
     const current = ambient.getStore();
-    if (current) return fn(current);
-    return this.retrying(() => this.begin(isolation, (m) => ambient.run(m, () => fn(m))));
+    if (current) {
+      if (STRENGTH[isolation] > STRENGTH[current.isolation]) throw new TransactionIsolationError(isolation, current.isolation);
+      return fn(current.manager);
+    }
+    return this.ambientTransaction(fn, isolation);
   }
 
   /** Opens a transaction that later `transaction()` calls in the same async flow join. */
   async ambientTransaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
-    return this.retrying(() => this.begin(isolation, (m) => ambient.run(m, () => fn(m))));
+    return this.retrying(() => this.begin(isolation, (manager) => ambient.run({ manager, isolation }, () => fn(manager))));
+  }
+
+  /**
+   * A read-only REPEATABLE READ transaction of its own, on its own connection, even inside an ambient transaction:
+   * for reads that must come from one consistent snapshot and write nothing, such as the planner's facts. It does not
+   * see the ambient transaction's uncommitted writes, so read with it only before writing anything.
+   */
+  async snapshot<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return ambient.exit(() =>
+      this.retrying(() =>
+        this.dataSource.transaction('REPEATABLE READ', async (m) => {
+          await m.query('SET TRANSACTION READ ONLY');
+          return ambient.run({ manager: m, isolation: 'REPEATABLE READ' }, () => fn(m));
+        }),
+      ),
+    );
   }
 
   /** READ COMMITTED is Postgres's default: naming it would cost a SET TRANSACTION round trip per transaction. */

@@ -8,7 +8,8 @@ import { Clock } from '../common/clock';
 import { requestOf } from '../common/http';
 import { BadRequestProblem, ConflictProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
-import { Db } from '../database/db';
+import { Db, declaredIsolation } from '../database/db';
+import { pgCode } from '../database/pg-errors';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const NOT_STORED = 'amhp:idempotency-not-stored';
@@ -46,7 +47,8 @@ export function canonicalJson(value: unknown): string {
  * returns the first response; with another body, 422; while the first is still being processed, 409.
  *
  * The handler runs inside a transaction opened here, which the services join, so the stored response commits
- * with the write it describes: a retry after a lost reply finds either both or neither.
+ * with the write it describes: a retry after a lost reply finds either both or neither. It is opened at the
+ * isolation the route declares (@TransactionIsolation), so a service asking for REPEATABLE READ gets it.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -93,7 +95,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
           if (typeof v === 'string') headers[h] = v;
         }
         const now = this.clock.now();
-        await m.query(
+        await this.store(
+          m,
           `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status_code, response_body, response_headers, created_at, expires_at)
            VALUES ($1, $2, 'POST', $3, $4, $5, $6, $7, $8, $9)`,
           [
@@ -109,9 +112,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
           ],
         );
         return body;
-      });
+      }, declaredIsolation(ctx.getHandler()));
     };
     return from(run());
+  }
+
+  /**
+   * A REPEATABLE READ transaction's snapshot can predate the commit of a first request with the same key that
+   * released the advisory lock just before we took it: its row then shows up only as a duplicate key here.
+   */
+  private async store(m: EntityManager, sql: string, params: unknown[]): Promise<void> {
+    try {
+      await m.query(sql, params);
+    } catch (err) {
+      if (pgCode(err) !== '23505') throw err;
+      throw new ConflictProblem(
+        'A request with this Idempotency-Key was just completed; retry to get its response.',
+        'idempotency-in-progress',
+      );
+    }
   }
 
   private async find(m: EntityManager, userId: string, key: string): Promise<Stored | undefined> {

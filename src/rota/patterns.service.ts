@@ -34,9 +34,9 @@ export class PatternsService {
   ) {}
 
   async list(): Promise<PatternDto[]> {
-    return (
-      await this.db.dataSource.getRepository(ShiftPatternEntity).find({ order: { active: 'DESC', startTime: 'ASC', name: 'ASC' } })
-    ).map(dto);
+    return (await this.db.manager.getRepository(ShiftPatternEntity).find({ order: { active: 'DESC', startTime: 'ASC', name: 'ASC' } })).map(
+      dto,
+    );
   }
 
   async create(body: CreatePatternDto): Promise<PatternDto> {

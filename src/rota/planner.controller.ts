@@ -14,6 +14,7 @@ import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
+import { TransactionIsolation } from '../database/db';
 import {
   CreatePlanDto,
   CreatePreferenceDto,
@@ -68,6 +69,7 @@ export class PlannerController {
   @Post('plans/:id/publish')
   @Authorize('rota.write')
   @HttpCode(200)
+  @TransactionIsolation('REPEATABLE READ')
   @ApiOperation({ summary: 'Put every assignment of the plan on the rota, each re-checked by the assignment rules, all or nothing.' })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: PlanDto })

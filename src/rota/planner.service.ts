@@ -144,11 +144,12 @@ export class PlannerService {
     if (to.getTime() - from.getTime() > MAX_PLAN_DAYS * DAY)
       throw new UnprocessableProblem(`Plan at most 13 weeks (${MAX_PLAN_DAYS} days) at a time.`, 'bad-period');
 
-    // One consistent snapshot for the facts and the fingerprint publication compares against.
-    const { facts, basis } = await this.db.transaction(
-      async (m) => ({ facts: await this.loadFacts(m, from, to), basis: await this.basis(m, from, to) }),
-      'REPEATABLE READ',
-    );
+    // One consistent snapshot for the facts and the fingerprint publication compares against, in a read-only
+    // transaction of its own (even under an Idempotency-Key), closed before the solve: the solve can take seconds.
+    const { facts, basis } = await this.db.snapshot(async (m) => ({
+      facts: await this.loadFacts(m, from, to),
+      basis: await this.basis(m, from, to),
+    }));
     const result = await withWorkerSolver((solve) => plan(facts, solve, { timeLimitSeconds: PLANNER_SECONDS }));
 
     return this.db.transaction(async (m) => {
@@ -191,6 +192,10 @@ export class PlannerService {
    * Publishes a proposal: every assignment goes through AssignmentsService.assignIn (every rule re-checked) in one
    * transaction, all or nothing. 412 on a stale If-Match; 409 `rota-changed` when the shifts or assignments of the
    * period changed since the plan was made; 409 `plan-invalid` listing the assignments a rule now refuses.
+   *
+   * REPEATABLE READ: the fingerprint checked and the rota the assignments are written into are one snapshot, so a
+   * change committed after the check makes the write fail (40001), the transaction is retried and the retry answers
+   * `rota-changed`. The route declares it (@TransactionIsolation) so it holds under an Idempotency-Key too.
    */
   async publish(actor: Actor, id: string, expectedVersion: number | undefined): Promise<PlanDto> {
     return this.db.transaction(async (m) => {
@@ -256,7 +261,7 @@ export class PlannerService {
         },
       });
       return this.get(id, m);
-    });
+    }, 'REPEATABLE READ');
   }
 
   async discard(id: string, expectedVersion: number | undefined): Promise<PlanDto> {
@@ -526,7 +531,7 @@ export class PlannerService {
       throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
     if (to.getTime() - from.getTime() > 366 * DAY) throw new UnprocessableProblem('A period of at most 366 days.', 'bad-period');
-    const ds = this.db.dataSource;
+    const ds = this.db.manager;
     const [people, worked, leave]: [
       Array<{ id: string; fte: number; displayName: string }>,
       Array<{ practitionerId: string; startsAt: Date; endsAt: Date; bankHoliday: boolean }>,

@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config/app-config';
-import { databaseUrlWithName, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { databaseUrlWithName, embeddedTempDir, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrations';
 
 export const TEMPLATE_DB = 'amhp_test_template';
@@ -17,7 +14,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.AMHP_TEST_RULE_IDS_FILE = join(mkdtempSync(join(tmpdir(), 'amhp-test-rules-')), 'rule-ids.txt');
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'amhp-test-pg-'));
+    const dir = embeddedTempDir('amhp-test-pg-');
     const port = 55000 + Math.floor(Math.random() * 5000);
     const server = await startEmbeddedPostgres({ dir, port, persistent: false });
     (globalThis as { __EMBEDDED_PG__?: unknown }).__EMBEDDED_PG__ = server;

