@@ -71,7 +71,7 @@ function sqlRefs(sf: ts.SourceFile, file: string, node: ts.Node = sf): SqlRef[] 
 }
 
 const sources = walk(SRC)
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && !f.endsWith('.tables.ts') && f !== join(SRC, 'database', 'entities.ts'))
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && f !== join(SRC, 'database', 'entities.ts'))
   .map((file) => ({
     file,
     module: moduleOf(file),
@@ -94,7 +94,12 @@ const importsOf = (file: string, sf: ts.SourceFile) =>
     ];
   });
 
-/** Top-level exported functions and consts of a file whose text holds SQL over the given tables. */
+/** Whether the code runs a query itself (`….query(…)`): then it is a read the owner exports, not SQL text to embed. */
+const runsQuery = (node: ts.Node): boolean =>
+  (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'query') ||
+  (ts.forEachChild(node, runsQuery) ?? false);
+
+/** Top-level exported functions and consts of a file that return SQL text naming tables, for a caller to embed. */
 function sqlExports(sf: ts.SourceFile, file: string): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const st of sf.statements) {
@@ -107,6 +112,7 @@ function sqlExports(sf: ts.SourceFile, file: string): Map<string, string[]> {
           ? st.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [[d.name.text, d] as [string, ts.Node]] : []))
           : [];
     for (const [name, node] of named) {
+      if (runsQuery(node)) continue;
       const tables = sqlRefs(sf, file, node).map((r) => r.table);
       if (tables.length) found.set(name, tables);
     }

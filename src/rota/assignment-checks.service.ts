@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { EligibilityService } from '../workforce/eligibility.service';
+import { PractitionersService } from '../workforce/practitioners.service';
 import { Period, RotaFinding, workingTimeFindings } from './rota.rules';
 import { rotaPolicy } from './rota.policy';
 
@@ -35,6 +36,7 @@ export class AssignmentChecksService {
   constructor(
     private readonly eligibility: EligibilityService,
     private readonly config: AppConfig,
+    private readonly practitioners: PractitionersService,
   ) {}
 
   /**
@@ -43,10 +45,7 @@ export class AssignmentChecksService {
    * constraint stays as the last line of defence). `ignoreAssignmentIds`: assignments about to be removed (a swap).
    */
   async check(m: EntityManager, shift: Period, practitionerId: string, ignoreAssignmentIds: string[] = []): Promise<CheckedAssignment> {
-    const [p]: Array<{ user_id: string; active: boolean }> = await m.query(
-      'SELECT user_id, active FROM practitioners WHERE id = $1 FOR UPDATE',
-      [practitionerId],
-    );
+    const p = await this.practitioners.lockForRota(m, practitionerId);
     if (!p) throw new NotFoundProblem('Practitioner', practitionerId);
     const findings: Finding[] = [];
     if (!p.active)
@@ -87,7 +86,7 @@ export class AssignmentChecksService {
 
     return {
       practitionerId,
-      userId: p.user_id,
+      userId: p.userId,
       hard: findings.filter((f) => f.severity === 'hard'),
       warnings: findings.filter((f) => f.severity === 'warning'),
     };
