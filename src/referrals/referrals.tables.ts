@@ -1,5 +1,5 @@
 import type { ModuleTables } from '../database/table-ownership';
-import { OPEN_STATUSES } from './referral.workflow';
+import { OPEN_STATUSES, REFERRAL_STATUSES } from './referral.workflow';
 
 /** The tables the referrals module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
@@ -7,8 +7,14 @@ export const TABLES: ModuleTables = {
   sqlFragments: ['personHasOpenReferralSql'],
 };
 
-/** SQL: the status column `column` holds an open status (OPEN_STATUSES, the one list). */
-export const openStatusSql = (column: string): string => `${column} IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(',')})`;
+/** The statuses that end a referral: every status that is not open (OPEN_STATUSES). */
+const ENDED_STATUSES = REFERRAL_STATUSES.filter((s) => !OPEN_STATUSES.includes(s));
+
+/**
+ * SQL: the status column `column` holds an open status (OPEN_STATUSES, the one list). Written as "none of the ended
+ * statuses", the predicate of the partial index referrals_queue_idx, so that the queue is read through it.
+ */
+export const openStatusSql = (column: string): string => `${column} NOT IN (${ENDED_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
 /**
  * SQL fragment for another module's query: the person `person` (an SQL expression, e.g. a column of the caller's
