@@ -6,7 +6,9 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
-import { validationPipe } from './common/validation';
+import { jsonBodyParser } from './common/json-body';
+import { clientErrorResponse, sendProblem } from './common/problem.filter';
+import { BodyRequiredProblem, validationPipe } from './common/validation';
 import { eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
 import { Metrics } from './ops/metrics';
 
@@ -58,6 +60,14 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    // Fastify's own refusals (a malformed percent-encoding, a path parameter over maxParamLength) and Node's (headers
+    // too large, a malformed request) leave as problem+json like every other error.
+    frameworkErrors: (err, req, reply) => void sendProblem(err, req, reply),
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(err));
+      socket.destroy(err);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
@@ -65,6 +75,13 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
+  const fastify = app.getHttpAdapter().getInstance();
+  // Every JSON body, on every route: depth, lone surrogates and prototype poisoning checked before any route code.
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
+  // A PATCH or PUT says what to change: without a body it would change nothing yet bump the version.
+  fastify.addHook('preValidation', (req, _reply, done) =>
+    done((req.method === 'PATCH' || req.method === 'PUT') && req.body === undefined ? new BodyRequiredProblem() : undefined),
+  );
   app.enableShutdownHooks();
   if (config.corsOrigins.length) {
     app.enableCors({
@@ -72,7 +89,6 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
       exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
     });
   }
-  const fastify = app.getHttpAdapter().getInstance();
   // Security headers from helmet, built once. (@fastify/helmet builds a new helmet instance on every request to
   // allow per-route options we do not use; measured at 20-40 µs a request in bench/.)
   const securityHeaders = helmet({
