@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,7 +9,7 @@ import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
 import { jsonBodyParser } from './common/json-body';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
-import { BodyRequiredProblem, validationPipe } from './common/validation';
+import { validationPipe } from './common/validation';
 import { eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
 import { Metrics } from './ops/metrics';
 
@@ -62,7 +63,7 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
     routerOptions: { maxParamLength: 200 },
     // Fastify's own refusals (a malformed percent-encoding, a path parameter over maxParamLength) and Node's (headers
     // too large, a malformed request) leave as problem+json like every other error.
-    frameworkErrors: (err, req, reply) => void sendProblem(err, req, reply),
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => void sendProblem(err, req, reply),
     clientErrorHandler: (err: Error & { code?: string }, socket) => {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) socket.write(clientErrorResponse(err));
@@ -78,10 +79,12 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   const fastify = app.getHttpAdapter().getInstance();
   // Every JSON body, on every route: depth, lone surrogates and prototype poisoning checked before any route code.
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
-  // A PATCH or PUT says what to change: without a body it would change nothing yet bump the version.
-  fastify.addHook('preValidation', (req, _reply, done) =>
-    done((req.method === 'PATCH' || req.method === 'PUT') && req.body === undefined ? new BodyRequiredProblem() : undefined),
-  );
+  // A PATCH or PUT says what to change: without a body it would change nothing yet bump the version. No body is
+  // treated as a null body, which the validation pipe refuses (400 body-required) after the access checks.
+  fastify.addHook('preValidation', (req, _reply, done) => {
+    if ((req.method === 'PATCH' || req.method === 'PUT') && req.body === undefined) req.body = null;
+    done();
+  });
   app.enableShutdownHooks();
   if (config.corsOrigins.length) {
     app.enableCors({

@@ -44,7 +44,7 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
   function rawHttp(
     path: string,
     headers: Record<string, string> = {},
-  ): Promise<{ status: number; headers: Record<string, string>; body: any }> {
+  ): Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown> }> {
     const server = t.app.getHttpServer();
     const address = (server.address() as AddressInfo | null) ?? undefined;
     const listening = address
@@ -115,6 +115,14 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
       expectProblem(res, 400);
       expect(fields(res.body)).toEqual(['referrer.name']);
       expect([await count('persons'), await count('referrals')]).toEqual([people, referrals]);
+    });
+
+    it('a NUL character in a name is refused 400 naming the field; no person is stored', async () => {
+      const people = await count('persons');
+      const res = await raw('post', '/people', '{"givenName":"Ana\\u0000","familyName":"Nul","dateOfBirth":"1990-01-01"}', manager);
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ field: 'givenName', messages: ['givenName must not contain a NUL character'] }]);
+      expect(await count('persons')).toBe(people);
     });
 
     it('a well-formed surrogate pair (an emoji) is accepted and stored as sent', async () => {
@@ -261,6 +269,32 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
       expectProblem(res, 400);
       expect(res.body.code).toBe('body-required');
       expect((await as(admin).get(`/users/${user.id}`).expect(200)).body.version).toBe(1);
+    });
+    it('a PATCH with no body and no token is 401: who is asking is checked before what they sent', async () => {
+      const user = await t.user(['amhp']);
+      const res = await t.http.patch(`/users/${user.id}`);
+      expectProblem(res, 401);
+    });
+
+    it('a PUT with no body is refused 400 body-required', async () => {
+      const res = await t.http.put('/rota/bank-holidays/2026-12-28').set('authorization', manager.auth);
+      expectProblem(res, 400);
+      expect(res.body.code).toBe('body-required');
+    });
+  });
+
+  describe('conflicts', () => {
+    it('declining leave twice is 409 whose status is the number 409; the leave status is leaveStatus', async () => {
+      const worker = await amhp(t);
+      const leave = (
+        await as(worker)
+          .post('/rota/leave', { kind: 'annual', startsAt: '2027-03-01T00:00:00Z', endsAt: '2027-03-05T00:00:00Z' })
+          .expect(201)
+      ).body;
+      await as(manager).post(`/rota/leave/${leave.id}/decline`, {}).expect(200);
+      const res = await as(manager).post(`/rota/leave/${leave.id}/decline`, {});
+      expectProblem(res, 409);
+      expect(res.body.leaveStatus).toBe('declined');
     });
   });
 

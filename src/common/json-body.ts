@@ -4,7 +4,7 @@ import { FieldError, ProblemError, ValidationProblem } from './problem';
 /**
  * The JSON body parser every route shares: what it lets through is a JSON document no deeper than MAX_JSON_DEPTH,
  * within the body limit (413 otherwise, from Fastify), without prototype poisoning, and whose every string (keys too)
- * is well-formed UTF-16. Everything it refuses is a 400 problem+json before any route code runs.
+ * is text PostgreSQL can store (well-formed UTF-16, no NUL). Everything it refuses is a 400 problem+json before any route code runs.
  */
 
 /** Objects and arrays nested deeper than this are refused. The deepest request schema is about 5 levels. */
@@ -48,19 +48,30 @@ export function hasLoneSurrogate(value: string): boolean {
   return LONE_SURROGATE.test(value);
 }
 
-/** Every field (as `a.b.0.c`, like validation errors) whose string value or name holds a lone surrogate. */
-export function loneSurrogateFields(value: unknown, path = ''): FieldError[] {
-  if (typeof value === 'string')
-    return hasLoneSurrogate(value)
-      ? [{ field: path || 'body', messages: [`${path || 'body'} must not contain a lone UTF-16 surrogate`] }]
-      : [];
+/** Why PostgreSQL could not store this string as text (lone surrogate, NUL), or undefined when it can. */
+function unstorable(value: string): string | undefined {
+  if (hasLoneSurrogate(value)) return 'a lone UTF-16 surrogate';
+  if (value.includes('\u0000')) return 'a NUL character';
+  return undefined;
+}
+
+/**
+ * Every field (as `a.b.0.c`, like validation errors) whose string value or name is not text: it holds a lone
+ * surrogate (e.g. `"a\ud800b"`) or a NUL character. Refused rather than stored as U+FFFD or failing in PostgreSQL.
+ */
+export function unstorableStringFields(value: unknown, path = ''): FieldError[] {
+  const field = path || 'body';
+  if (typeof value === 'string') {
+    const why = unstorable(value);
+    return why ? [{ field, messages: [`${field} must not contain ${why}`] }] : [];
+  }
   if (value === null || typeof value !== 'object') return [];
   const out: FieldError[] = [];
   for (const [key, child] of Object.entries(value)) {
-    const field = path ? `${path}.${key}` : key;
-    if (hasLoneSurrogate(key))
-      out.push({ field, messages: [`the field name ${JSON.stringify(key)} must not contain a lone UTF-16 surrogate`] });
-    else out.push(...loneSurrogateFields(child, field));
+    const name = path ? `${path}.${key}` : key;
+    const why = unstorable(key);
+    if (why) out.push({ field: name, messages: [`the field name must not contain ${why}`] });
+    else out.push(...unstorableStringFields(child, name));
   }
   return out;
 }
@@ -74,9 +85,9 @@ export function jsonBodyParser(fastify: FastifyInstance): (req: FastifyRequest, 
   return (req, body, done) => {
     const text = body.toString('utf8');
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return done(new BodyTooDeepProblem());
-    parse(req, text, (err, parsed) => {
+    void parse(req, text, (err, parsed) => {
       if (err) return done(err);
-      const bad = loneSurrogateFields(parsed);
+      const bad = unstorableStringFields(parsed);
       if (bad.length) return done(new ValidationProblem(bad));
       done(null, parsed);
     });

@@ -120,9 +120,9 @@ export function toProblemError(err: unknown): ProblemError {
 }
 
 /** The problem+json body of an answer to `url` (its path becomes `instance`), with the request id when there is one. */
-export function problemBody(problem: ProblemError, url: string | undefined, requestId: unknown): Problem {
+export function problemBody(problem: ProblemError, url: string | undefined, requestId: string | undefined): Problem {
   const body: Problem = problem.toProblem(url?.split('?')[0]);
-  if (requestId) body.requestId = String(requestId);
+  if (requestId) body.requestId = requestId;
   return body;
 }
 

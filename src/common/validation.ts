@@ -1,4 +1,5 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe, ValidatorOptions } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
 import { DECORATORS } from '@nestjs/swagger';
 import { FieldError, ProblemError, ValidationProblem } from './problem';
 
@@ -91,7 +92,7 @@ function mergeErrors(errors: ValidationError[], extra: ValidationError[]): Valid
  * Strings with lone surrogates and over-deep bodies never get here: the JSON body parser (json-body.ts) refuses them.
  */
 export class AppValidationPipe extends ValidationPipe {
-  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && value === null && metadata.metatype && this.toValidate(metadata)) throw new BodyRequiredProblem();
     if (metadata.type === 'query') {
       const repeated = repeatedQueryParameters(value, metadata);
@@ -100,7 +101,7 @@ export class AppValidationPipe extends ValidationPipe {
     return super.transform(value, metadata);
   }
 
-  protected async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
     const errors = await super.validate(object, options);
     return mergeErrors(errors, nullErrors(object));
   }

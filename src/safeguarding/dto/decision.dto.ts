@@ -324,7 +324,6 @@ export class DecisionDetailsDto {
   days?: number;
   @ApiPropertyOptional({
     nullable: true,
-    nullable: true,
     format: 'date-time',
     description: 'DoLS: when the standard authorisation was requested; null if it was not.',
   })
