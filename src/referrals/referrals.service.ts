@@ -13,6 +13,7 @@ import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
+import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import { DutyService } from '../rota/duty.service';
@@ -325,7 +326,7 @@ export class ReferralsService {
         details: { from: r.status, to: dto.status },
       });
       await this.events.emit(m, {
-        type: `referral.${dto.status}`,
+        type: referralMoveType(dto.status),
         aggregateType: 'referral',
         aggregateId: id,
         payload: { referralId: id, from: r.status, to: dto.status },
@@ -569,9 +570,7 @@ export class ReferralsService {
    * For the morning handover (in the caller's transaction): every open referral with its running clocks, soonest
    * deadline first. Ids, codes and times only: no names or clinical text (whoever opens one reads it, audited).
    */
-  async openForHandover(
-    m: EntityManager,
-  ): Promise<
+  async openForHandover(m: EntityManager): Promise<
     Array<{
       id: string;
       reference: string;
