@@ -20,7 +20,7 @@ const event = <const A extends string, P>(aggregateType: A, summary: string, pay
   payload,
 });
 
-/** One event per value, keyed `<prefix><value>` (a status a workflow moves to, an action). */
+/** One event per value (e.g. each status a workflow moves to), keyed by `key(value)`. */
 function family<const V extends string, const K extends string, E>(
   values: readonly V[],
   key: (v: V) => K,
@@ -76,8 +76,8 @@ const referralMoves = family(
 );
 
 /**
- * The event a referral's workflow move to `to` emits. `received` is where a referral starts and `allocated` has its own
- * event (`referral.allocated`); the workflow (TRANSITIONS) moves to neither, so neither reaches here.
+ * The event of a referral's workflow move to `to`. No move goes back to `received` (TRANSITIONS), and a move to
+ * `allocated` goes through allocation (`referral.allocated`) instead, so neither reaches here.
  */
 export function referralMoveType(to: string): `referral.${ReferralMoveStatus}` {
   const status = REFERRAL_MOVE_STATUSES.find((s) => s === to);
@@ -460,8 +460,20 @@ export interface DomainEvent<T extends EventType = EventType> {
   payload: EventPayload<T>;
 }
 
-/** The assessment events written by a change to an assessment (AssessmentsService.change). */
-export type AssessmentChangeType = Exclude<Extract<EventType, `assessment.${string}`>, 'assessment.opened'>;
+/**
+ * The events a change to an assessment writes (AssessmentsService.change): those on the assessment aggregate whose
+ * payload carries the assessment and referral ids, but the opening.
+ */
+export type AssessmentChangeType = Exclude<
+  {
+    [T in EventType]: Catalogue[T]['aggregateType'] extends 'assessment'
+      ? Infer<Catalogue[T]['payload']> extends { assessmentId: string; referralId: string }
+        ? T
+        : never
+      : never;
+  }[EventType],
+  'assessment.opened'
+>;
 /** What an assessment change adds to the assessment and referral ids in its event. */
 export type AssessmentChange<T extends AssessmentChangeType> = Omit<Infer<Catalogue[T]['payload']>, 'assessmentId' | 'referralId'>;
 
@@ -471,7 +483,7 @@ export function assessmentChangeEvent<T extends AssessmentChangeType>(
   ids: { assessmentId: string; referralId: string },
   change: AssessmentChange<T>,
 ): DomainEvent<T> {
-  // Every assessment change payload is the two ids plus its own fields (see EVENTS), on the assessment aggregate:
+  // T is on the assessment aggregate and its payload is the two ids plus the change (AssessmentChangeType says so):
   // TypeScript cannot see through Omit of a generic type that putting the ids back gives the payload again.
   const payload = { ...change, ...ids } as unknown as EventPayload<T>;
   return { type, aggregateType: 'assessment' as EventAggregate<T>, aggregateId: ids.assessmentId, payload };
