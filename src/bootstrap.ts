@@ -10,7 +10,7 @@ import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
 import { jsonBodyParser } from './common/json-body';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
 import { validationPipe } from './common/validation';
-import { eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
+import { EVENT_TYPES, eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
 import { Metrics } from './ops/metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -32,7 +32,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   // (eventCatalogueSchemas is sorted) so the document stays deterministic.
   const schemas: Record<string, unknown> = { ...(document.components?.schemas ?? {}) };
   const events = eventCatalogueSchemas();
-  for (const type of Object.keys(events)) schemas[eventSchemaName(type)] = events[type];
+  for (const type of EVENT_TYPES) schemas[eventSchemaName(type)] = events[type];
   document.components = { ...(document.components ?? {}), schemas: schemas as NonNullable<OpenAPIObject['components']>['schemas'] };
   return document;
 }

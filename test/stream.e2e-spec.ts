@@ -245,12 +245,14 @@ describe('live event stream (R12: two instances, one database)', () => {
   it('tells a client that missed more than 500 events to reload (reset)', async () => {
     const [{ max }] = await a.sql<{ max: string }>(`SELECT max(id)::text AS max FROM outbox_events`);
     await a.sql(
-      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) SELECT 'rota.test', 'test', g::text, '{}', now() FROM generate_series(1, 501) g`,
+      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at)
+       SELECT 'rota.shift.deleted', 'shift', s.id::text, jsonb_build_object('shiftId', s.id), now()
+         FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 501)) s`,
     );
     const c = await connect(manager, '/events', { 'last-event-id': max });
     const reset = await c.waitFor((e) => e.event === 'reset');
     expect(BigInt(reset.id!)).toBeGreaterThanOrEqual(BigInt(max) + 501n);
-    expect(c.events.filter((e) => e.event === 'rota.test')).toHaveLength(0);
+    expect(c.events.filter((e) => e.event === 'rota.shift.deleted')).toHaveLength(0);
   });
 
   it('R12: a scheduled job due on both instances at once runs once, and its warning is raised once', async () => {

@@ -12,6 +12,7 @@ import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { DoctorsService } from '../doctors/doctors.service';
+import { AssessmentChange, AssessmentChangeType, assessmentChangeEvent } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import { RelativesService } from '../people/relatives.service';
@@ -563,7 +564,7 @@ export class AssessmentsService {
         legalStatusCode('s2'),
         outcome,
       ]);
-      return { from: 's4', to: 's2', s2Expiry: isoOrNull(result.s2Expiry) };
+      return { from: 's4' as const, to: 's2' as const, s2Expiry: isoOrNull(result.s2Expiry) };
     });
   }
 
@@ -877,12 +878,12 @@ export class AssessmentsService {
   }
 
   /** Loads with a row lock, checks If-Match, runs the change, bumps the version, audits and emits. */
-  private async change(
+  private async change<A extends AssessmentChangeType>(
     actor: Actor,
     id: string,
     expectedVersion: number | undefined,
-    action: string,
-    fn: (m: EntityManager, a: AssessmentRow) => Promise<Record<string, unknown>>,
+    action: A,
+    fn: (m: EntityManager, a: AssessmentRow) => Promise<AssessmentChange<A>>,
   ): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
@@ -900,12 +901,7 @@ export class AssessmentsService {
         accessBasis: basis,
         details,
       });
-      await this.events.emit(m, {
-        type: action,
-        aggregateType: 'assessment',
-        aggregateId: id,
-        payload: { assessmentId: id, referralId: a.referralId, ...details },
-      });
+      await this.events.emit(m, assessmentChangeEvent(action, { assessmentId: id, referralId: a.referralId }, details));
       return this.view(m, await this.load(m, id));
     });
   }

@@ -515,7 +515,9 @@ export class RelativesService {
         details: { fields, from: d.status, to: status },
       });
       await this.events.emit(m, {
-        type: status !== d.status ? `nearest-relative.displacement-${status}` : 'nearest-relative.displacement-updated',
+        // A change of status is a move (DISPLACEMENT_TRANSITIONS), and no application moves back to applied.
+        type:
+          status !== d.status && status !== 'applied' ? `nearest-relative.displacement-${status}` : 'nearest-relative.displacement-updated',
         aggregateType: 'person',
         aggregateId: personId,
         payload: { personId, displacementId, from: d.status, to: status, fields },

@@ -13,6 +13,7 @@ import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
+import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import { DutyService } from '../rota/duty.service';
@@ -327,7 +328,7 @@ export class ReferralsService {
         details: { from: r.status, to: dto.status },
       });
       await this.events.emit(m, {
-        type: `referral.${dto.status}`,
+        type: referralMoveType(dto.status),
         aggregateType: 'referral',
         aggregateId: id,
         payload: { referralId: id, from: r.status, to: dto.status },

@@ -9,6 +9,7 @@ import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
+import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { AssignmentsService } from './assignments.service';
@@ -285,7 +286,12 @@ export class LeaveService {
       resourceId: row.id,
       details: { practitionerId: row.practitionerId, ...(unassigned.length ? { unassigned } : {}) },
     });
-    await this.emit(m, 'rota.leave.approved', row, unassigned.length ? { unassignedAssignmentIds: unassigned } : {});
+    await this.events.emit(m, {
+      type: 'rota.leave.approved',
+      aggregateType: 'leave-request',
+      aggregateId: row.id,
+      payload: { ...this.payload(row), ...(unassigned.length ? { unassignedAssignmentIds: unassigned } : {}) },
+    });
   }
 
   /** Compare-and-set of the status on the version read under the row lock. */
@@ -325,17 +331,15 @@ export class LeaveService {
 
   private async emit(
     m: EntityManager,
-    type: string,
+    type: 'rota.leave.requested' | 'rota.leave.declined' | 'rota.leave.cancelled',
     row: Pick<LeaveRow, 'id' | 'practitionerId' | 'startsAt' | 'endsAt'>,
-    extra: Record<string, unknown> = {},
   ): Promise<void> {
-    // Identifiers and times only: the kind of leave (sickness) and its note stay out of the event stream.
-    await this.events.emit(m, {
-      type,
-      aggregateType: 'leave-request',
-      aggregateId: row.id,
-      payload: { leaveId: row.id, practitionerId: row.practitionerId, startsAt: iso(row.startsAt), endsAt: iso(row.endsAt), ...extra },
-    });
+    await this.events.emit(m, { type, aggregateType: 'leave-request', aggregateId: row.id, payload: this.payload(row) });
+  }
+
+  /** Identifiers and times only: the kind of leave (sickness) and its note stay out of the event stream. */
+  private payload(row: Pick<LeaveRow, 'id' | 'practitionerId' | 'startsAt' | 'endsAt'>): EventPayload<'rota.leave.requested'> {
+    return { leaveId: row.id, practitionerId: row.practitionerId, startsAt: iso(row.startsAt), endsAt: iso(row.endsAt) };
   }
 
   private async lockRow(m: EntityManager, id: string): Promise<LeaveRow> {
