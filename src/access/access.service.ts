@@ -21,11 +21,16 @@ export interface NewRelationship {
 /**
  * The "on duty for the hub" relationship is derived rather than stored: an AMHP on a rota shift at that moment is
  * related to every person with an open referral (the hub's queue is theirs while they are on duty). A SQL
- * condition over (user, person, instant) expressions.
+ * condition over (user, person, instant) expressions. `user` and `at` must be bind parameters; `person` may be a
+ * column of the outer query and is compared only outside the subqueries (`person IN (SELECT ...)`), so no alias of
+ * a subquery can shadow it: were it written inside one, `r.person_id` would read the subquery's own `r` and the
+ * condition would hold for every row of the outer query.
  */
-export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) =>
-  `(EXISTS (SELECT 1 FROM shift_assignments d WHERE d.user_id = ${user} AND d.starts_at <= ${at} AND d.ends_at > ${at})
-    AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = ${person} AND r.status IN ('received','screening','accepted','allocated','in-assessment')))`;
+export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) => {
+  for (const param of [user, at]) if (!/^\$\d+$/.test(param)) throw new Error(`ON_DUTY_FOR_PERSON: ${param} is not a bind parameter`);
+  return `(EXISTS (SELECT 1 FROM shift_assignments d WHERE d.user_id = ${user} AND d.starts_at <= ${at} AND d.ends_at > ${at})
+    AND ${person} IN (SELECT r.person_id FROM referrals r WHERE r.status IN ('received','screening','accepted','allocated','in-assessment')))`;
+};
 
 /** Gathers the facts the policy needs from the database and asks `can`. */
 @Injectable()
@@ -150,6 +155,20 @@ export class AccessService {
     return m
       .getRepository(AccessRelationshipEntity)
       .save(m.getRepository(AccessRelationshipEntity).create({ ...rel, validTo: rel.validTo ?? null }));
+  }
+
+  /**
+   * Moves the current relationships a source created to another person (a pending identity match confirmed): each is
+   * ended at `at` and granted again, for the same user, kind and source, on `toPersonId` from `at`, never before.
+   */
+  async movePerson(m: EntityManager, sourceType: string, sourceId: string, toPersonId: string, at: Date): Promise<void> {
+    const current: Array<{ userId: string; kind: RelationshipKind }> = await m.query(
+      `SELECT DISTINCT user_id AS "userId", kind FROM access_relationships
+        WHERE source_type = $1 AND source_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)`,
+      [sourceType, sourceId, at],
+    );
+    await this.end(m, sourceType, sourceId, at);
+    for (const r of current) await this.grant(m, { ...r, personId: toPersonId, sourceType, sourceId, validFrom: at });
   }
 
   /** Ends the relationships a source created (e.g. a referral closed or re-allocated). */

@@ -15,6 +15,7 @@ import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
+import type { PersonMatchDto } from '../people/dto/person.dto';
 import { DutyService } from '../rota/duty.service';
 import {
   Clock,
@@ -136,7 +137,17 @@ export class ReferralsService {
       } else {
         const found = await this.people.findOrCreate(m, actor, dto.person!);
         person = found.person;
-        if (found.discrepancies.length) {
+        if (found.pendingMatchId) {
+          // Nothing of the recorded person is shown: the referral is against what the referrer sent until the hub matches it.
+          findings.push({
+            rule: 'PERSON-MATCH',
+            severity: 'warning',
+            code: 'identity-match-pending',
+            message:
+              'The NHS number given is recorded, but not with the name and date of birth given: the referral is held against the details sent until the hub confirms who the person is.',
+            citation: 'NHS demographic matching: more than one identifier',
+          });
+        } else if (found.discrepancies.length) {
           // The NHS number matched a person whose other details differ: the AMHP must check, not the system guess.
           findings.push({
             rule: 'PERSON-MATCH',
@@ -203,6 +214,35 @@ export class ReferralsService {
         },
       });
       return this.view(await this.row(m, id));
+    });
+  }
+
+  /**
+   * POST /people/matches/{id}/resolve (managers): on `same-person` the pending person's referrals move to the
+   * recorded person, and their relationships (the referrer's among them) are granted on that person from now, not
+   * before; on `different-person` nothing moves. Audited with the match, in one transaction.
+   */
+  async resolveMatch(actor: Actor, id: string, outcome: 'same-person' | 'different-person'): Promise<PersonMatchDto> {
+    const now = this.clock.now();
+    return this.db.transaction(async (m) => {
+      const match = await this.people.settleMatch(m, actor, id, outcome);
+      if (outcome === 'different-person') return match;
+      const [moved]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE referrals SET person_id = $2, version = version + 1 WHERE person_id = $1 RETURNING id`,
+        [match.pendingPerson.id, match.candidatePerson.id],
+      );
+      for (const r of moved) {
+        for (const source of RELATIONSHIP_SOURCES) await this.access.movePerson(m, source, r.id, match.candidatePerson.id, now);
+        await this.event(m, r.id, actor, 'person-matched', { matchId: id, fromPersonId: match.pendingPerson.id });
+      }
+      await this.audit.record(m, {
+        action: 'referral.person-matched',
+        resourceType: 'person-match',
+        resourceId: id,
+        subjectPersonId: match.candidatePerson.id,
+        details: { referralIds: moved.map((r) => r.id), fromPersonId: match.pendingPerson.id },
+      });
+      return match;
     });
   }
 
@@ -569,9 +609,7 @@ export class ReferralsService {
    * For the morning handover (in the caller's transaction): every open referral with its running clocks, soonest
    * deadline first. Ids, codes and times only: no names or clinical text (whoever opens one reads it, audited).
    */
-  async openForHandover(
-    m: EntityManager,
-  ): Promise<
+  async openForHandover(m: EntityManager): Promise<
     Array<{
       id: string;
       reference: string;

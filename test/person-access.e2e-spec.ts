@@ -1,0 +1,134 @@
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+// 9434765919 is a valid NHS number (modulus 11).
+describe('every person record behind its policy', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  let referrer: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T02:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+    referrer = await t.user(['referrer']);
+  });
+  afterAll(() => t.close());
+
+  const api = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string, b: object = {}, h: Record<string, string> = {}) => t.http.post(p).set('authorization', u.auth).set(h).send(b),
+  });
+  let n = 0;
+  const referral = (person: object = {}) => ({
+    person: { givenName: 'Alex', familyName: `Person${++n}`, dateOfBirth: '1990-05-01', ...person },
+    source: 'gp',
+    referrer: { name: 'Dr Ward', organisation: 'Northshire Surgery', phone: '+44 1632 960111' },
+    reason: 'Deteriorating over two weeks, family worried',
+    risks: { toSelf: true, toOthers: false, fromOthers: false },
+    urgency: 'urgent',
+    legalContext: { kind: 'informal' },
+  });
+
+  describe('an AMHP on duty lists referrals', () => {
+    it('cannot list the closed or withdrawn referrals of people they have no relationship to (GET /referrals?status=closed)', async () => {
+      const duty = await amhp(t);
+      const shift = (
+        await api(manager)
+          .post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T22:00:00Z', endsAt: '2026-11-21T09:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
+      await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: duty.practitionerId }).expect(201);
+      const open = (await api(manager).post('/referrals', referral()).expect(201)).body;
+      const closed = (await api(manager).post('/referrals', referral()).expect(201)).body;
+      await api(manager)
+        .post(`/referrals/${closed.id}/status`, { status: 'withdrawn', reason: 'Admitted informally overnight' })
+        .expect(200);
+      const ids = async (q: string) => (await api(duty).get(`/referrals${q}`).expect(200)).body.items.map((r: { id: string }) => r.id);
+      expect(await ids('')).toContain(open.id);
+      expect(await ids('?status=withdrawn')).toEqual([]);
+      expect(await ids('?all=true')).not.toContain(closed.id);
+      await api(duty).get(`/referrals/${closed.id}`).expect(403);
+    });
+  });
+
+  describe('intake by NHS number', () => {
+    let stored: { id: string };
+    beforeAll(async () => {
+      const first = (
+        await api(manager)
+          .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Morgan', familyName: 'Realname', dateOfBirth: '1971-03-04' }))
+          .expect(201)
+      ).body;
+      stored = first.person;
+      await api(manager).post(`/referrals/${first.id}/status`, { status: 'withdrawn', reason: 'Resolved with the GP' }).expect(200);
+    });
+
+    it('a referrer who gives a recorded NHS number with another name learns nothing of who it belongs to and gets no access to them', async () => {
+      const res = await api(referrer)
+        .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01' }))
+        .expect(201);
+      expect(JSON.stringify(res.body)).not.toMatch(/Morgan|Realname|1971-03-04/);
+      expect(res.body.person).toMatchObject({ givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01' });
+      expect(res.body.person.id).not.toBe(stored.id);
+      expect(res.body.findings.map((f: { code: string }) => f.code)).toContain('identity-match-pending');
+      expect(res.body.findings.map((f: { code: string }) => f.code)).not.toContain('person-details-differ');
+      await api(referrer).get(`/people/${stored.id}`).expect(403);
+      await api(referrer).get(`/people/${stored.id}/relatives`).expect(403);
+      await api(referrer).get(`/people/${stored.id}/nearest-relative`).expect(403);
+      expect(await t.sql(`SELECT 1 FROM access_relationships WHERE user_id = $1 AND person_id = $2`, [referrer.id, stored.id])).toEqual([]);
+      // What they sent is theirs to follow.
+      await api(referrer).get(`/referrals/${res.body.id}`).expect(200);
+    });
+
+    it('a referrer who gives the NHS number with the recorded names and date of birth refers that person', async () => {
+      const res = await api(referrer)
+        .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'morgan', familyName: 'REALNAME', dateOfBirth: '1971-03-04' }))
+        .expect(201);
+      expect(res.body.person.id).toBe(stored.id);
+    });
+
+    it('the hub resolves a pending match: same person moves the referral and only then grants the referrer access; audited', async () => {
+      const other = await t.user(['referrer']);
+      const sent = (
+        await api(other)
+          .post(
+            '/referrals',
+            referral({ nhsNumber: '9434765919', givenName: 'Morgan', familyName: 'Realname-Smith', dateOfBirth: '1971-03-04' }),
+          )
+          .expect(201)
+      ).body;
+      await api(other).get(`/people/${stored.id}`).expect(403);
+      await api(referrer).get('/people/matches').expect(403);
+      const pending = (await api(manager).get('/people/matches?status=pending').expect(200)).body.items;
+      const match = pending.find((x: { pendingPerson: { id: string } }) => x.pendingPerson.id === sent.person.id);
+      expect(match).toMatchObject({ status: 'pending', nhsNumber: '9434765919', candidatePerson: { id: stored.id } });
+      await api(other).post(`/people/matches/${match.id}/resolve`, { outcome: 'same-person' }).expect(403);
+      await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'maybe' }).expect(400);
+      const resolved = (await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'same-person' }).expect(200)).body;
+      expect(resolved.status).toBe('same-person');
+      await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'different-person' }).expect(409);
+      expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(stored.id);
+      await api(other).get(`/people/${stored.id}`).expect(200);
+      await api(other).get(`/people/${sent.person.id}`).expect(403);
+      expect(
+        await t.sql(
+          `SELECT action FROM audit_events WHERE resource_id = $1 AND action IN ('person.match-resolve', 'referral.person-matched') ORDER BY action`,
+          [match.id],
+        ),
+      ).toEqual([{ action: 'person.match-resolve' }, { action: 'referral.person-matched' }]);
+    });
+
+    it('a match resolved as a different person leaves the referral with what the referrer sent', async () => {
+      const gp = await t.user(['referrer']);
+      const sent = (
+        await api(gp)
+          .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Sam', familyName: 'Other', dateOfBirth: '1999-09-09' }))
+          .expect(201)
+      ).body;
+      const [match] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [sent.person.id]);
+      await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'different-person' }).expect(200);
+      expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(sent.person.id);
+      await api(gp).get(`/people/${sent.person.id}`).expect(200);
+      await api(gp).get(`/people/${stored.id}`).expect(403);
+    });
+  });
+});
