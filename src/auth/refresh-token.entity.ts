@@ -31,10 +31,10 @@ export class RefreshTokenEntity {
 
   /**
    * Why it stopped working: `rotated` (exchanged for a successor: presenting it again after the grace period is
-   * theft), or `logout`, `password-change`, `reused` (the session was ended: presenting it is merely stale).
+   * theft), or `logout`, `password-change`, `deactivated`, `reused` (the session was ended: presenting it is merely stale).
    */
   @Column('text', { nullable: true })
   revokedReason: RefreshRevokedReason | null;
 }
 
-export type RefreshRevokedReason = 'rotated' | 'logout' | 'password-change' | 'reused';
+export type RefreshRevokedReason = 'rotated' | 'logout' | 'password-change' | 'deactivated' | 'reused';

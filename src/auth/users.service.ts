@@ -93,7 +93,7 @@ export class UsersService {
 
   /** Compare-and-set on `version`: a stale If-Match, or a concurrent change, never overwrites silently. */
   async update(id: string, dto: UpdateUserDto, expectedVersion: number | undefined): Promise<UserDto> {
-    return this.db.transaction(async (m) => {
+    const updated = await this.db.transaction(async (m) => {
       // Lock the row: concurrent edits without If-Match then apply in turn instead of failing the version check.
       const current = await this.find(m, id, true);
       assertVersion(expectedVersion, current.version);
@@ -116,7 +116,9 @@ export class UsersService {
       );
       if (!rows.length) throw new PreconditionFailedProblem('The user was changed by someone else meanwhile; fetch it again and retry.');
       if (dto.active === false) {
-        await m.getRepository(RefreshTokenEntity).update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+        await m
+          .getRepository(RefreshTokenEntity)
+          .update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'deactivated' });
       }
       await this.audit.record(m, {
         action: 'user.update',
@@ -124,9 +126,12 @@ export class UsersService {
         resourceId: id,
         details: { fields: changed, ...(dto.roles ? { roles: dto.roles } : {}) },
       });
-      this.accounts.forget(id);
       return userDto(await this.find(m, id));
     });
+    // Once committed: forgotten earlier, a concurrent request could cache the old account again (and open streams
+    // would be re-checked against it).
+    this.accounts.forget(id);
+    return updated;
   }
 
   async setPassword(id: string, dto: SetPasswordDto): Promise<void> {
@@ -134,7 +139,9 @@ export class UsersService {
     await this.db.transaction(async (m) => {
       await this.find(m, id);
       await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, hash]);
-      await m.getRepository(RefreshTokenEntity).update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await m
+        .getRepository(RefreshTokenEntity)
+        .update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'password-change' });
       await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id });
     });
   }
