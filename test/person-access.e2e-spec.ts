@@ -131,4 +131,39 @@ describe('every person record behind its policy', () => {
       await api(gp).get(`/people/${stored.id}`).expect(403);
     });
   });
+
+  describe('break-glass review', () => {
+    const open = (u: TestUser, personId: string, reason = 'Police at the door, person at risk, no AMHP reachable') =>
+      api(u).post('/break-glass', { personId, reason });
+
+    it('the reviewing auditor sees the reason given (GET /review-alerts)', async () => {
+      const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
+      const a = await amhp(t);
+      const session = (await open(a, person.id).expect(201)).body;
+      const auditor = await t.user(['auditor']);
+      const alerts = (await api(auditor).get('/review-alerts?status=open').expect(200)).body.items;
+      expect(alerts.find((x: { subjectId: string }) => x.subjectId === session.id)).toMatchObject({
+        reason: 'Police at the door, person at risk, no AMHP reachable',
+      });
+    });
+
+    it('a user who is both AMHP and auditor cannot review their own break-glass alert (403)', async () => {
+      const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
+      const both = await t.user(['amhp', 'auditor']);
+      const session = (await open(both, person.id).expect(201)).body;
+      const [alert] = await t.sql<{ id: string }>(`SELECT id FROM review_alerts WHERE subject_id = $1`, [session.id]);
+      const res = await api(both).post(`/review-alerts/${alert.id}/review`, { outcome: 'justified' }).expect(403);
+      expect(res.body.code).toBe('own-alert');
+      expect(await t.sql(`SELECT 1 FROM review_alerts WHERE id = $1 AND reviewed_at IS NULL`, [alert.id])).toHaveLength(1);
+    });
+
+    it('cannot open break-glass with a reason of spaces (400) or for a person who does not exist (404), and nothing is stored', async () => {
+      const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
+      const a = await amhp(t);
+      const blank = await open(a, person.id, ' '.repeat(25)).expect(400);
+      expect(blank.body.errors.map((e: { field: string }) => e.field)).toContain('reason');
+      await open(a, '0b7f8a2e-4c1d-4e5f-9a6b-7c8d9e0f1a2b').expect(404);
+      expect(await t.sql(`SELECT 1 FROM break_glass_sessions WHERE user_id = $1`, [a.id])).toEqual([]);
+    });
+  });
 });
