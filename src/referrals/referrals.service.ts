@@ -493,12 +493,34 @@ export class ReferralsService {
         throw new ConflictProblem(`Only an accepted referral can be offered; this one is ${r.status}.`, 'not-offerable', {
           allowed: TRANSITIONS[r.status],
         });
-      const targets = userIds?.length
-        ? userIds
-        : [...new Set((await this.duty.onDuty()).onDuty.flatMap((s) => s.amhps.map((a) => a.userId)))];
-      if (!targets.length)
-        throw new UnprocessableProblem('Nobody is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
       const now = this.clock.now();
+      // An offer is an allocation its recipient takes: it follows the allocation rules (an active account with the
+      // AMHP role, eligible to act now: AMHP-01/03/05/07), and, made by an AMHP rather than a manager (who may allocate
+      // to any eligible AMHP), goes only to the AMHPs on duty now and never to themselves, which would let them
+      // allocate to themselves.
+      const manager = this.access.hasRole(actor, 'referrals.allocate');
+      const onDuty = new Set((await this.duty.onDuty()).onDuty.flatMap((s) => s.amhps.map((a) => a.userId)));
+      const targets = userIds?.length ? [...new Set(userIds)] : [...onDuty].filter((u) => manager || u !== actor.userId);
+      if (!targets.length)
+        throw new UnprocessableProblem('Nobody else is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
+      const refused: string[] = [];
+      for (const userId of targets) {
+        if (!manager && userId === actor.userId) refused.push(`${userId}: you cannot offer a referral to yourself (a manager allocates)`);
+        else if (!manager && !onDuty.has(userId)) refused.push(`${userId}: not on duty now`);
+        else {
+          const [account]: unknown[] = await m.query(`SELECT 1 FROM users WHERE id = $1 AND active AND 'amhp' = ANY(roles)`, [userId]);
+          const hard = account
+            ? (await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m)).findings.filter(
+                (f) => f.severity === 'hard',
+              )
+            : [{ code: 'not-an-active-amhp' }];
+          if (hard.length) refused.push(`${userId}: may not act as an AMHP now (${hard.map((f) => f.code).join(', ')})`);
+        }
+      }
+      if (refused.length)
+        throw new UnprocessableProblem(`The referral cannot be offered to: ${refused.join('; ')}.`, 'offer-not-allowed', {
+          errors: [{ field: 'userIds', messages: refused }],
+        });
       for (const userId of targets) {
         const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [
           id,
@@ -542,7 +564,15 @@ export class ReferralsService {
   async listOffers(actor: Actor, id: string): Promise<OfferViewDto[]> {
     return this.db.transaction(async (m) => {
       const r = await this.row(m, id);
-      await this.requirePerson(actor, r, 'person.read', m);
+      const basis = await this.requirePerson(actor, r, 'person.read', m);
+      await this.audit.record(m, {
+        action: 'referral.read',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: basis,
+        details: { via: 'offers' },
+      });
       return this.offers(m, id);
     });
   }
