@@ -166,4 +166,31 @@ describe('every person record behind its policy', () => {
       expect(await t.sql(`SELECT 1 FROM break_glass_sessions WHERE user_id = $1`, [a.id])).toEqual([]);
     });
   });
+
+  describe('Idempotency-Key replay', () => {
+    it("cannot replay a stored response about a person once the caller's access to them has ended (403, audited); while it lasts, the replay is an audited read", async () => {
+      const gp = await t.user(['referrer']);
+      const body = referral();
+      const first = await api(gp).post('/referrals', body, { 'idempotency-key': 'replay-after-access-ends' }).expect(201);
+      const personId: string = first.body.person.id;
+      const again = await api(gp).post('/referrals', body, { 'idempotency-key': 'replay-after-access-ends' }).expect(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.id).toBe(first.body.id);
+      expect(
+        await t.sql(
+          `SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1 AND details->>'via' = 'idempotent-replay'`,
+          [personId],
+        ),
+      ).toEqual([{ access_basis: 'relationship:referrer' }]);
+      await api(manager).post(`/referrals/${first.body.id}/status`, { status: 'withdrawn', reason: 'Sent to the wrong hub' }).expect(200);
+      const refused = await api(gp).post('/referrals', body, { 'idempotency-key': 'replay-after-access-ends' }).expect(403);
+      expect(JSON.stringify(refused.body)).not.toContain(body.person.familyName);
+      expect(
+        await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND actor_id = $1 AND subject_person_id = $2`, [
+          gp.id,
+          personId,
+        ]),
+      ).toHaveLength(1);
+    });
+  });
 });

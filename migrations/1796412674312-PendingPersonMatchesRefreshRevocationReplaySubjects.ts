@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class PendingPersonMatchesAndRefreshRevocation1796409449302 implements MigrationInterface {
-  name = 'PendingPersonMatchesAndRefreshRevocation1796409449302';
+export class PendingPersonMatchesRefreshRevocationReplaySubjects1796412674312 implements MigrationInterface {
+  name = 'PendingPersonMatchesRefreshRevocationReplaySubjects1796412674312';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
@@ -10,6 +10,7 @@ export class PendingPersonMatchesAndRefreshRevocation1796409449302 implements Mi
     await q.query(`CREATE INDEX "person_matches_status_idx" ON "person_matches"  ("status", "requested_at") `);
     await q.query(`CREATE UNIQUE INDEX "person_matches_pending_person_key" ON "person_matches"  ("pending_person_id") `);
     await q.query(`ALTER TABLE "refresh_tokens" ADD "revoked_reason" text`);
+    await q.query(`ALTER TABLE "idempotency_keys" ADD "subject_person_ids" uuid array NOT NULL DEFAULT '{}'`);
     await q.query(
       `ALTER TABLE "person_matches" ADD CONSTRAINT "FK_af55108becce9f32cd384645884" FOREIGN KEY ("pending_person_id") REFERENCES "persons"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
     );
@@ -29,6 +30,7 @@ export class PendingPersonMatchesAndRefreshRevocation1796409449302 implements Mi
     await q.query(`ALTER TABLE "person_matches" DROP CONSTRAINT "FK_60544cd6411f798d057a64aabed"`);
     await q.query(`ALTER TABLE "person_matches" DROP CONSTRAINT "FK_7cadb471d5c11db7808ab10b23c"`);
     await q.query(`ALTER TABLE "person_matches" DROP CONSTRAINT "FK_af55108becce9f32cd384645884"`);
+    await q.query(`ALTER TABLE "idempotency_keys" DROP COLUMN "subject_person_ids"`);
     await q.query(`ALTER TABLE "refresh_tokens" DROP COLUMN "revoked_reason"`);
     await q.query(`DROP INDEX "public"."person_matches_pending_person_key"`);
     await q.query(`DROP INDEX "public"."person_matches_status_idx"`);
