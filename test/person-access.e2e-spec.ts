@@ -48,6 +48,25 @@ describe('every person record behind its policy', () => {
       expect(await ids('?all=true')).not.toContain(closed.id);
       await api(duty).get(`/referrals/${closed.id}`).expect(403);
     });
+
+    it('each referral a list shows is audited with the basis it was shown on, never a blank one', async () => {
+      const duty = await amhp(t);
+      const shift = (
+        await api(manager)
+          .post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T22:00:00Z', endsAt: '2026-11-21T09:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
+      await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: duty.practitionerId }).expect(201);
+      const open = (await api(manager).post('/referrals', referral()).expect(201)).body;
+      await api(duty).get('/referrals').set('x-request-id', 'list-basis-duty').expect(200);
+      await api(manager).get('/referrals').set('x-request-id', 'list-basis-manager').expect(200);
+      const rows = await t.sql<{ request_id: string; resource_id: string; access_basis: string | null }>(
+        `SELECT request_id, resource_id, access_basis FROM audit_events WHERE action = 'referral.read' AND request_id LIKE 'list-basis-%'`,
+      );
+      expect(rows.find((r) => r.request_id === 'list-basis-duty' && r.resource_id === open.id)?.access_basis).toBe('relationship:duty');
+      expect(rows.find((r) => r.request_id === 'list-basis-manager' && r.resource_id === open.id)?.access_basis).toBe('role:manager');
+      expect(rows.filter((r) => r.access_basis === null)).toEqual([]);
+    });
   });
 
   describe('intake by NHS number', () => {

@@ -129,26 +129,43 @@ export class AccessService {
 
   /**
    * A SQL condition limiting a list to the people this actor may see, for `WHERE ${sql}`; `personColumn` is the
-   * list's person id column and parameters are numbered from `firstParam`.
+   * list's person id column (qualified by its alias) and parameters are numbered from `firstParam`. `basis` is a SQL
+   * expression over the same row giving the access basis of each row shown, for the audit record of the read.
    */
-  scope(actor: Actor, action: Action, personColumn: string, firstParam: number): { sql: string; params: unknown[] } {
+  scope(actor: Actor, action: Action, personColumn: string, firstParam: number): { sql: string; params: unknown[]; basis: string } {
+    if (!/^[a-z_]+\.[a-z_]+$/.test(personColumn)) throw new Error(`scope: ${personColumn} must be an alias-qualified column`);
     const scope = personScope(actor.roles, action);
-    if (scope.all) return { sql: 'TRUE', params: [] };
+    if (scope.all) return { sql: 'TRUE', params: [], basis: `'${can(actor.roles, action).basis}'` };
     const [u, k, t] = [firstParam, firstParam + 1, firstParam + 2];
     const parts: string[] = [];
+    // The basis of each row shown, as the policy would give it (the first relationship kind that holds, in the
+    // policy's order, then break-glass), for the audit record of the read: a SQL expression over the same parameters.
+    const cases: string[] = [];
+    const related = (kinds: string) =>
+      `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY(${kinds}) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`;
     if (scope.relationships.length) {
-      parts.push(
-        `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY($${k}::text[]) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`,
-      );
+      parts.push(related(`$${k}::text[]`));
+      for (const kind of scope.relationships) {
+        const stored = related(`ARRAY['${kind}']`);
+        cases.push(
+          `WHEN ${kind === 'duty' ? `(${stored} OR ${ON_DUTY_FOR_PERSON(`$${u}`, personColumn, `$${t}`)})` : stored} THEN 'relationship:${kind}'`,
+        );
+      }
     }
     if (scope.relationships.includes('duty')) parts.push(ON_DUTY_FOR_PERSON(`$${u}`, personColumn, `$${t}`));
+    const session = `(SELECT id FROM break_glass_sessions WHERE user_id = $${u} AND person_id = ${personColumn} AND started_at <= $${t} AND expires_at > $${t} AND ended_at IS NULL ORDER BY expires_at DESC LIMIT 1)`;
     if (scope.breakGlass) {
       parts.push(
         `${personColumn} IN (SELECT person_id FROM break_glass_sessions WHERE user_id = $${u} AND started_at <= $${t} AND expires_at > $${t} AND ended_at IS NULL)`,
       );
+      cases.push(`WHEN ${session} IS NOT NULL THEN 'break-glass:' || ${session}`);
     }
-    if (!parts.length) return { sql: 'FALSE', params: [] };
-    return { sql: `(${parts.join(' OR ')})`, params: [actor.userId, scope.relationships, this.clock.now()] };
+    if (!parts.length) return { sql: 'FALSE', params: [], basis: 'NULL' };
+    return {
+      sql: `(${parts.join(' OR ')})`,
+      params: [actor.userId, scope.relationships, this.clock.now()],
+      basis: `(CASE ${cases.join(' ')} END)`,
+    };
   }
 
   async grant(m: EntityManager, rel: NewRelationship): Promise<AccessRelationshipEntity> {

@@ -256,12 +256,15 @@ export class ReferralsService {
     if (q.urgency) where.add('r.urgency = ?', q.urgency);
     if (q.assigned === 'me') where.add('r.allocated_user_id = ?', actor.userId);
     if (q.due_before) where.add('r.next_deadline < ?', new Date(q.due_before));
+    let select = ROW;
     if (referrerOnly) {
       where.add('r.referrer_user_id = ?', actor.userId);
     } else {
       const scope = this.access.scope(actor, 'person.read', 'r.person_id', where.params.length + 1);
       where.params.push(...scope.params);
       where.raw(scope.sql);
+      // Each referral shown is a read of its person's record, audited on the basis it was shown on.
+      select = ROW.replace('SELECT r.*,', `SELECT r.*, ${scope.basis} AS access_basis,`);
     }
     if (q.cursor) {
       const [deadline, id] = decodeCursor(q.cursor, ['string', 'string']);
@@ -270,14 +273,14 @@ export class ReferralsService {
       );
     }
     const limitParam = where.param(limit + 1);
-    const sql = `${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
+    const sql = `${select} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
     // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), and,
     // for staff, read and audited in one statement (each person shown is a read of their record, ARCHITECTURE.md).
     const raw = referrerOnly
       ? await this.db.prepared<Record<string, unknown>>(Db.statementName(sql), sql, where.params)
       : await this.audit.selectAudited<Record<string, unknown>>(
           this.db.current,
-          { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id' },
+          { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id', basisColumn: 'access_basis' },
           { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } },
         );
     const rows = raw.map(camel);
