@@ -12,6 +12,7 @@ import * as m9 from './1795247946519-Safeguarding';
 import * as m10 from './1795249000000-AuditOneLanePerTransaction';
 import * as m11 from './1795249647521-Alerts';
 import * as m12 from './1796409714235-SharedViews';
+import * as m13 from './1796412674312-PendingPersonMatchesRefreshRevocationReplaySubjects';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),

@@ -477,9 +477,9 @@ describe('people: recording, reading and finding the subjects of referrals (audi
           t.app.get(PeopleService).findOrCreate(m, actorOf(u), { givenName: 'Tomasz', familyName: 'Unused', ...dto } as never),
         );
 
-    it('returns the person already recorded with the NHS number (no duplicate, record unchanged), naming fields that differ', async () => {
+    it('to a caller who may read them, returns the person already recorded with the NHS number (no duplicate, record unchanged), naming fields that differ', async () => {
       const existing = await person();
-      const found = await findOrCreate(referrer, {
+      const found = await findOrCreate(manager, {
         nhsNumber: existing.nhsNumber,
         givenName: 'SAMUELA',
         familyName: 'Different',
@@ -494,7 +494,17 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const audit = await t.sql(`SELECT actor_id, details FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1`, [
         existing.id,
       ]);
-      expect(audit).toEqual([{ actor_id: referrer.id, details: { matchedBy: 'nhsNumber', discrepancies: ['familyName'] } }]);
+      expect(audit).toEqual([{ actor_id: manager.id, details: { matchedBy: 'nhsNumber', discrepancies: ['familyName'] } }]);
+    });
+
+    it('to a referrer who gives the NHS number without the recorded names and date of birth, returns a new pending person, never the recorded one', async () => {
+      const existing = await person();
+      const found = await findOrCreate(referrer, { nhsNumber: existing.nhsNumber, givenName: 'SAMUELA', familyName: 'Different' });
+      expect(found.created).toBe(true);
+      expect(found.pendingMatchId).toEqual(expect.any(String));
+      expect(found.person.id).not.toBe(existing.id);
+      expect(found.person).toMatchObject({ nhsNumber: null, familyName: 'Different' });
+      expect(await t.sql('SELECT 1 FROM persons WHERE nhs_number = $1', [existing.nhsNumber])).toHaveLength(1);
     });
 
     it('creates the person when the NHS number is new or not given, audited as person.create by the actor', async () => {
@@ -503,7 +513,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       identifying.push(nhs, familyName);
       const made = await findOrCreate(referrer, { nhsNumber: nhs, familyName });
       expect(made).toMatchObject({ created: true, discrepancies: [], person: { nhsNumber: nhs, familyName } });
-      const again = await findOrCreate(referrer, { nhsNumber: nhs, familyName });
+      const again = await findOrCreate(manager, { nhsNumber: nhs, familyName });
       expect(again).toMatchObject({ created: false, person: { id: made.person.id } });
       const anonymous = await findOrCreate(referrer, { familyName });
       expect(anonymous.created).toBe(true);

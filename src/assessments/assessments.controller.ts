@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
-import { CurrentActor, IfMatchVersion } from '../common/http';
+import { CurrentActor, IfMatchVersion, printableHtml } from '../common/http';
 import { AssessmentsService } from './assessments.service';
 import type { RuleId } from '../statute/rule-catalogue';
 import {
@@ -278,7 +278,7 @@ export class AssessmentsController {
     const report = buildOutcomeReport(outcomeReportModel(source, new Date(), this.config.timeZone, this.config.councilName));
     if (format === 'json') return report;
     if (format === 'html') {
-      reply.header('content-type', 'text/html; charset=utf-8');
+      printableHtml(reply);
       return renderReportHtml(report);
     }
     reply.header('content-type', 'application/pdf').header('content-disposition', `inline; filename="assessment-${id}.pdf"`);
@@ -303,7 +303,8 @@ export class AssessmentsController {
     const input = writtenReasonsInput(source, this.config.timeZone, this.config.councilName);
     if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' satisfies RuleId });
     const letter = writtenReasonsLetter(input);
-    reply.header('content-type', format === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8');
+    if (format === 'text') reply.header('content-type', 'text/plain; charset=utf-8');
+    else printableHtml(reply);
     return format === 'text' ? letter.text : letter.html;
   }
 

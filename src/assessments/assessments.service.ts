@@ -152,11 +152,12 @@ export class AssessmentsService {
       const [openedAt, id] = decodeCursor(q.cursor, ['string', 'string']);
       where.raw(`(a.opened_at, a.id) < (${where.param(openedAt)}::timestamptz, ${where.param(id)}::uuid)`);
     }
-    const sql = `${SELECT} ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
+    const select = SELECT.replace('SELECT a.id,', `SELECT ${scope.basis} AS "accessBasis", a.id,`);
+    const sql = `${select} ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       const rows = await this.audit.selectAudited<AssessmentRow>(
         m,
-        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' },
+        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId', basisColumn: 'accessBasis' },
         { action: 'assessment.read', resourceType: 'assessment', details: { via: 'list' } },
       );
       const page = rows.slice(0, limit);

@@ -38,6 +38,10 @@ export class AppConfig {
   readonly jwtAudience: string;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
+  /** A refresh token presented again this soon after its rotation is a lost answer retried, not theft. */
+  readonly refreshReuseGraceSeconds: number;
+  /** Concurrent live event streams (GET /events) one user may hold on one replica. */
+  readonly eventsMaxStreamsPerUser: number;
   /** How long authentication may reuse an account read (a change made through the API takes effect at once). */
   readonly authCacheSeconds: number;
   readonly oidcIssuer: string | undefined;
@@ -273,6 +277,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
     // A night shift is up to 13 hours: a duty AMHP should not be logged out mid-shift.
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 16 * 3600, 300, 30 * 86400),
+    refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 30, 0, 300),
+    eventsMaxStreamsPerUser: int(env, 'EVENTS_MAX_STREAMS_PER_USER', 5, 1, 100),
     authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 5, 0, 60),
     oidcIssuer,
     oidcAudience,

@@ -75,3 +75,55 @@ export class PersonEntity {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }
+
+export const PERSON_MATCH_STATUSES = ['pending', 'same-person', 'different-person'] as const;
+export type PersonMatchStatus = (typeof PERSON_MATCH_STATUSES)[number];
+
+/**
+ * A referral's person whose identity the hub has yet to confirm: the referrer gave an NHS number already recorded,
+ * but not the recorded person's name and date of birth (NHS demographic matching needs more than one identifier).
+ * The referral was made against `pendingPersonId`, a record of only what the referrer sent; the NHS number they gave
+ * is kept here, not on that record. A manager resolves it: the same person (the referral and its relationships move
+ * to `candidatePersonId`) or a different one (the pending record stays a person of its own).
+ */
+@Entity('person_matches')
+@Check('person_matches_status', `status IN ('pending','same-person','different-person')`)
+@Check('person_matches_nhs_number', `nhs_number ~ '^[0-9]{10}$'`)
+@Index('person_matches_pending_person_key', ['pendingPersonId'], { unique: true })
+@Index('person_matches_status_idx', ['status', 'requestedAt'])
+export class PersonMatchEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  pendingPersonId: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  candidatePersonId: string;
+
+  /** The NHS number the referrer gave. */
+  @Column('text')
+  nhsNumber: string;
+
+  @Column('text', { default: 'pending' })
+  status: PersonMatchStatus;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  requestedBy: string;
+
+  @Column('timestamptz')
+  requestedAt: Date;
+
+  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  resolvedBy: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  resolvedAt: Date | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+}

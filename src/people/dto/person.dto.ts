@@ -279,3 +279,53 @@ export class PersonPageDto {
   @ApiProperty({ type: [PersonSummaryDto] }) items: PersonSummaryDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
+
+/** Who a person in a pending match is (the referral's summary of a person). */
+export class MatchedPersonDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() givenName: string;
+  @ApiProperty() familyName: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) dateOfBirth: string | null;
+  @ApiProperty({ nullable: true, type: String }) nhsNumber: string | null;
+}
+
+export const PERSON_MATCH_FILTERS = ['pending', 'same-person', 'different-person', 'all'] as const;
+
+export class PersonMatchQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: PERSON_MATCH_FILTERS, default: 'pending' })
+  @IsOptional()
+  @IsIn(PERSON_MATCH_FILTERS)
+  status?: (typeof PERSON_MATCH_FILTERS)[number];
+}
+
+/**
+ * A referral intake whose NHS number is recorded for another person, without that person's names and date of birth:
+ * the referral is against `pendingPerson` (what the referrer sent) until a manager resolves the match.
+ */
+export class PersonMatchDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['pending', 'same-person', 'different-person'] }) status: 'pending' | 'same-person' | 'different-person';
+  @ApiProperty({ description: 'The NHS number the referrer gave.' }) nhsNumber: string;
+  @ApiProperty({ type: MatchedPersonDto, description: 'The record made from what the referrer sent.' }) pendingPerson: MatchedPersonDto;
+  @ApiProperty({ type: MatchedPersonDto, description: 'The person recorded with that NHS number.' }) candidatePerson: MatchedPersonDto;
+  @ApiProperty({ format: 'uuid' }) requestedBy: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) resolvedBy: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
+  @ApiProperty() version: number;
+}
+
+export class PersonMatchPageDto {
+  @ApiProperty({ type: [PersonMatchDto] }) items: PersonMatchDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class ResolvePersonMatchDto {
+  @ApiProperty({
+    enum: ['same-person', 'different-person'],
+    description:
+      '`same-person`: the referrals move to the recorded person (and the referrer is then related to them); `different-person`: the pending record stays a person of its own.',
+  })
+  @IsIn(['same-person', 'different-person'])
+  outcome: 'same-person' | 'different-person';
+}
