@@ -8,6 +8,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/paginat
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
+import { personExistsSql } from '../people/people.tables';
 import { BreakGlassSessionEntity } from './break-glass-session.entity';
 import { BreakGlassSessionDto, OpenBreakGlassDto, ReviewAlertDto, ReviewAlertQuery, ReviewDto } from './dto/break-glass.dto';
 import { ReviewAlertEntity } from './review-alert.entity';
@@ -57,8 +58,8 @@ export class BreakGlassService {
   async open(actor: Actor, dto: OpenBreakGlassDto): Promise<BreakGlassSessionDto> {
     return this.db.transaction(async (m) => {
       const now = this.clock.now();
-      const [person]: unknown[] = await m.query('SELECT 1 FROM persons WHERE id = $1', [dto.personId]);
-      if (!person) throw new NotFoundProblem('Person', dto.personId);
+      const [{ found }]: Array<{ found: boolean }> = await m.query(`SELECT ${personExistsSql('$1')} AS found`, [dto.personId]);
+      if (!found) throw new NotFoundProblem('Person', dto.personId);
       const session = await m.getRepository(BreakGlassSessionEntity).save(
         m.getRepository(BreakGlassSessionEntity).create({
           userId: actor.userId,

@@ -153,6 +153,15 @@ export class AuditService {
   }
 
   /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
+  /** The people whose records one request's audit rows name (e.g. to re-check access when its response is replayed). */
+  async subjectsOfRequest(m: EntityManager, requestId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await m.query(
+      'SELECT DISTINCT subject_person_id AS id FROM audit_events WHERE request_id = $1 AND subject_person_id IS NOT NULL',
+      [requestId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async recordAlone(event: AuditRecord): Promise<void> {
     // Called from inside a transaction (a denial found mid-request), that transaction may hold an audit lane: the
     // separate transaction here must never wait for it, or the two would wait on each other.

@@ -59,6 +59,12 @@ export class UsersService {
     return user.id;
   }
 
+  /** Whether `userId` is an active account holding `role` now. */
+  async isActiveWithRole(m: EntityManager, userId: string, role: Role): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM users WHERE id = $1 AND active AND $2 = ANY(roles)`, [userId, role]);
+    return rows.length > 0;
+  }
+
   /** Ids of the active users holding `role`, in id order (for notifying, e.g. every manager). */
   async activeIdsWithRole(m: EntityManager, role: Role): Promise<string[]> {
     const rows: Array<{ id: string }> = await m.query(`SELECT id FROM users WHERE $1 = ANY(roles) AND active ORDER BY id`, [role]);

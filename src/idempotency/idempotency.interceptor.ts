@@ -109,10 +109,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const now = this.clock.now();
         // Whom the response is about: the people this request's audit rows name (every read or change of a person's
         // record is audited in this same transaction).
-        const subjects: Array<{ id: string }> = await m.query(
-          'SELECT DISTINCT subject_person_id AS id FROM audit_events WHERE request_id = $1 AND subject_person_id IS NOT NULL',
-          [String(req.id)],
-        );
+        const subjects = await this.audit.subjectsOfRequest(m, String(req.id));
         await this.store(
           m,
           `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status_code, response_body, response_headers, created_at, expires_at, subject_person_ids)
@@ -127,7 +124,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             headers,
             now,
             new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000),
-            subjects.map((r) => r.id),
+            subjects,
           ],
         );
         return body;

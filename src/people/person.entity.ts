@@ -110,14 +110,14 @@ export class PersonMatchEntity {
   @Column('text', { default: 'pending' })
   status: PersonMatchStatus;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   requestedBy: string;
 
   @Column('timestamptz')
   requestedAt: Date;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   resolvedBy: string | null;
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { PeopleModule } from '../people/people.module';
 import { RotaModule } from '../rota/rota.module';
 import { WorkforceModule } from '../workforce/workforce.module';
@@ -7,7 +8,7 @@ import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
 
 @Module({
-  imports: [PeopleModule, RotaModule, WorkforceModule],
+  imports: [AuthModule, PeopleModule, RotaModule, WorkforceModule],
   controllers: [PersonMatchesController, ReferralsController],
   providers: [ReferralsService],
   exports: [ReferralsService],

@@ -4,6 +4,7 @@ import { AccessService } from '../access/access.service';
 import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { AuditService } from '../audit/audit.service';
+import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock as SystemClock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
@@ -111,6 +112,7 @@ export class ReferralsService {
     private readonly eligibility: EligibilityService,
     private readonly clock: SystemClock,
     private readonly config: AppConfig,
+    private readonly users: UsersService,
   ) {}
 
   async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
@@ -516,8 +518,7 @@ export class ReferralsService {
         if (!manager && userId === actor.userId) refused.push(`${userId}: you cannot offer a referral to yourself (a manager allocates)`);
         else if (!manager && !onDuty.has(userId)) refused.push(`${userId}: not on duty now`);
         else {
-          const [account]: unknown[] = await m.query(`SELECT 1 FROM users WHERE id = $1 AND active AND 'amhp' = ANY(roles)`, [userId]);
-          const hard = account
+          const hard = (await this.users.isActiveWithRole(m, userId, 'amhp'))
             ? (await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m)).findings.filter(
                 (f) => f.severity === 'hard',
               )
