@@ -6,6 +6,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
+import { completeOpenApiDocument } from './common/openapi-contract';
 import { validationPipe } from './common/validation';
 import { eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
 import { Metrics } from './ops/metrics';
@@ -31,7 +32,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const events = eventCatalogueSchemas();
   for (const type of Object.keys(events)) schemas[eventSchemaName(type)] = events[type];
   document.components = { ...(document.components ?? {}), schemas: schemas as NonNullable<OpenAPIObject['components']>['schemas'] };
-  return document;
+  return completeOpenApiDocument(app, document);
 }
 
 const EVENTS_DESCRIPTION =

@@ -21,7 +21,7 @@ import {
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
-  NearestRelativeDto,
+  AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
   TimelineEventDto,
@@ -165,7 +165,7 @@ export class AssessmentsController {
   async nearestRelative(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() dto: NearestRelativeDto,
+    @Body() dto: AssessmentNearestRelativeDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {

@@ -32,7 +32,7 @@ import {
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
-  NearestRelativeDto,
+  AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
   TimelineEventDto,
@@ -308,7 +308,7 @@ export class AssessmentsService {
   async setNearestRelative(
     actor: Actor,
     id: string,
-    dto: NearestRelativeDto,
+    dto: AssessmentNearestRelativeDto,
     expectedVersion: number | undefined,
   ): Promise<AssessmentViewDto> {
     const informedAt = dto.informedAt ? this.notFuture(dto.informedAt, 'informedAt') : null;
@@ -593,9 +593,7 @@ export class AssessmentsService {
   }
 
   /** For the morning handover (in the caller's transaction): assessments not yet closed, with their deadlines. Ids and codes only. */
-  async inProgress(
-    m: EntityManager,
-  ): Promise<
+  async inProgress(m: EntityManager): Promise<
     Array<{
       id: string;
       referralId: string;

@@ -213,7 +213,7 @@ export class NrExceptionDto {
   facts: string;
 }
 
-export class NearestRelativeDto {
+export class AssessmentNearestRelativeDto {
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'The relative (from /people/{id}/relatives) the AMHP identifies as nearest relative.',

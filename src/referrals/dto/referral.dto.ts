@@ -1,5 +1,6 @@
 import { queryBoolean, trim } from '../../common/validators';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ClosedSchema } from '../../common/openapi-contract';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -307,6 +308,8 @@ export class ReferralDto {
 }
 
 /** What a referrer sees of their own referral: its progress, nothing more. */
+/** What a referrer sees of their own referral: the status, nothing about the person. */
+@ClosedSchema()
 export class ReferralStatusDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() reference: string;
@@ -317,10 +320,14 @@ export class ReferralStatusDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
 }
 
+@ApiExtraModels(ReferralStatusDto)
 export class ReferralPageDto {
-  @ApiProperty({ description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.', type: [ReferralDto] }) items: Array<
-    ReferralDto | ReferralStatusDto
-  >;
+  @ApiProperty({
+    description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.',
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(ReferralDto) }, { $ref: getSchemaPath(ReferralStatusDto) }] },
+  })
+  items: Array<ReferralDto | ReferralStatusDto>;
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
