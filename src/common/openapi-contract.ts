@@ -251,6 +251,7 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   '401': 'Missing, invalid or expired token (problem+json).',
   '403': 'Not allowed for this role or relationship (problem+json).',
   '404': 'No such record, or not one you may see (problem+json).',
+  '406': 'The route cannot answer in a type the Accept header allows (problem+json).',
   '409': 'Conflict: a duplicate, a lost race or a state that does not allow this (problem+json); fetch again and retry.',
   '412': 'If-Match names a version that is no longer current (problem+json with currentETag).',
   '413': 'The request body is larger than this service accepts (problem+json).',
@@ -271,11 +272,19 @@ function errorStatuses(path: string, verb: string, op: Operation, handler: Handl
   const statuses = ['400'];
   const secured = !!op.security?.length;
   if (secured) statuses.push('401', '403');
-  if (path.includes('{')) statuses.push('404');
   const write = verb !== 'get' && verb !== 'head';
-  if (write) statuses.push('409', '422');
+  // A record named in the path or the body (a referral id, a user id) may not exist.
+  if (path.includes('{') || op.requestBody) statuses.push('404');
+  const query = (op.parameters ?? []).some((p) => p.in === 'query');
+  if (write || query) statuses.push('422');
+  if (write) statuses.push('409', '413', '415');
   if ((op.parameters ?? []).some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'if-match')) statuses.push('412');
-  if (op.requestBody) statuses.push('413', '415');
+  // A route that answers something other than JSON (an event stream, a calendar) refuses an Accept it cannot meet.
+  const [okStatus, ok] = (Object.entries(op.responses).find(([s]) => s.startsWith('2')) ?? []) as [
+    string | undefined,
+    { content?: Record<string, unknown> } | undefined,
+  ];
+  if (ok && okStatus !== '204' && !ok.content?.['application/json']) statuses.push('406');
   if (handler?.public && write) statuses.push('401', '429');
   statuses.push('503');
   return [...new Set(statuses)].sort();

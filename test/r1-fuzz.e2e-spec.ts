@@ -1,0 +1,179 @@
+import fc from 'fast-check';
+import { contractValidator, loadOpenApi, Operation, operations, Schema } from './support/fuzz/contract';
+import { WriteProbe } from './support/fuzz/fingerprint';
+import { Caller, curl, materialise, Received, requestArb, RequestSpec, send, Sent } from './support/fuzz/request';
+import { IdPool } from './support/fuzz/values';
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp } from './support/test-app';
+
+/**
+ * R1, every request answered: generated requests (valid, at and beyond the bounds, garbage) to every operation of
+ * the committed openapi.json, as every role and without a token. Each answer must be a 2xx whose body the contract
+ * describes, or a problem+json 4xx that stored nothing; never a 5xx, never a stack trace.
+ * `R1_RUNS` sets the number of requests (default 3000; `npm run test:fuzz` sends 50,000); `R1_SEED` replays a run.
+ */
+const RUNS = Number(process.env.R1_RUNS ?? 3000);
+const SEED = process.env.R1_SEED === undefined ? undefined : Number(process.env.R1_SEED);
+/** `R1_SURVEY=1`: no shrinking; every failing request is tallied by operation and kind, and the list printed. */
+const SURVEY = !!process.env.R1_SURVEY;
+
+/** Tables a refusal may write: the audit of a denial, and the record of a failed sign-in. */
+const WRITTEN_ON_REFUSAL = new Set(['audit_events', 'audit_chain_heads', 'login_attempts']);
+const STACK_FRAME = /\n\s+at |\bat [\w.<>]+ \(|(?:\/|\\)(?:src|dist|node_modules)(?:\/|\\)[\w./\\-]+\.[jt]s\b|\.[jt]s:\d+:\d+/;
+
+describe('R1: every request is answered by the contract (generated requests, every operation, every role)', () => {
+  let t: TestApp;
+  let port: number;
+  const doc = loadOpenApi();
+  const validator = contractValidator(doc);
+  const ops = operations(doc);
+  const pool = new IdPool();
+  const tokens: Record<Caller, string | undefined> = { admin: '', manager: '', amhp: '', referrer: '', auditor: '', none: undefined };
+  const tally: Record<string, number> = {};
+  const survey = new Map<string, string>();
+  const timing = { mark: 0, send: 0, probe: 0 };
+  const slow = new Map<string, number>();
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      now: '2026-11-21T12:00:00Z',
+      env: { ACCESS_TOKEN_TTL_SECONDS: '86400', ...(SURVEY ? { LOG_LEVEL: 'error' } : {}) },
+    });
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as { port: number }).port;
+    const manager = await t.user(['manager']);
+    const worker = await amhp(t);
+    const referrer = await t.user(['referrer']);
+    tokens.admin = (await t.user(['admin'])).token;
+    tokens.manager = manager.token;
+    tokens.amhp = worker.token;
+    tokens.referrer = referrer.token;
+    tokens.auditor = (await t.user(['auditor'])).token;
+    // A few real records, so that generated ids sometimes name real rows.
+    const post = async (token: string, path: string, body: object) => {
+      const res = await t.http.post(path).set('authorization', `Bearer ${token}`).send(body);
+      if (res.status >= 300) throw new Error(`setup ${path}: ${res.status} ${res.text}`);
+      pool.collect(res.body);
+      return res.body as { id: string };
+    };
+    const referralBody = {
+      person: { givenName: 'Robin', familyName: 'Fuzz', dateOfBirth: '1980-01-02' },
+      source: 'gp',
+      referrer: { name: 'Dr Whitfield' },
+      reason: 'Relapse of psychosis, not taking medication.',
+      risks: { toSelf: true, toOthers: false, fromOthers: false },
+      urgency: 'urgent',
+      legalContext: { kind: 'informal' },
+      receivedAt: '2026-11-21T09:00:00Z',
+    };
+    await post(manager.token, '/people', { givenName: 'Alex', familyName: 'Fuzz', dateOfBirth: '1990-05-06' });
+    await post(referrer.token, '/referrals', referralBody);
+    const referral = await post(manager.token, '/referrals', referralBody);
+    await post(manager.token, `/referrals/${referral.id}/status`, { status: 'screening' });
+    await post(manager.token, `/referrals/${referral.id}/status`, { status: 'accepted' });
+    await post(manager.token, `/referrals/${referral.id}/allocation`, { userId: worker.id });
+    await post(worker.token, '/assessments', { referralId: referral.id, location: 'Home', openedAt: '2026-11-21T10:00:00Z' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  function problems(op: Operation, spec: RequestSpec, sent: Sent, res: Received, written: Record<string, number>): string[] {
+    const out: string[] = [];
+    const type = String(res.headers['content-type'] ?? '');
+    if (res.status >= 500) out.push(`answered ${res.status}`);
+    if (STACK_FRAME.test(res.text)) out.push('the body carries a stack trace or a file path');
+    if (res.status >= 400) {
+      if (!type.startsWith('application/problem+json')) out.push(`an error as ${type || 'no content type'}, not application/problem+json`);
+      let body: { status?: unknown } | undefined;
+      try {
+        body = JSON.parse(res.text);
+      } catch {
+        out.push('an error body that is not JSON');
+      }
+      if (body && body.status !== res.status) out.push(`problem status ${JSON.stringify(body.status)} differs from HTTP ${res.status}`);
+      const stored = Object.keys(written).filter((table) => !WRITTEN_ON_REFUSAL.has(table));
+      if (stored.length) out.push(`a ${res.status} stored rows in ${stored.map((s) => `${s} (${written[s]})`).join(', ')}`);
+    }
+    // 414 and 431 answer the size of the URL or the headers, before any route: no operation declares them.
+    if (!op.responses[String(res.status)] && res.status !== 414 && res.status !== 431 && res.status < 500) {
+      out.push(`status ${res.status} is not declared`);
+    }
+    if (res.status >= 200 && res.status < 300 && type.startsWith('application/json')) {
+      const schema: Schema | undefined = op.responses[String(res.status)]?.content?.['application/json']?.schema;
+      if (!schema) out.push(`a ${res.status} JSON body where the contract declares none`);
+      else {
+        const validate = validator(schema);
+        if (!validate(JSON.parse(res.text))) {
+          out.push(
+            `the ${res.status} body does not match its schema: ${validate
+              .errors!.slice(0, 5)
+              .map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`)
+              .join('; ')}`,
+          );
+        }
+      }
+    }
+    void spec;
+    void sent;
+    return out;
+  }
+
+  it(
+    `answers ${RUNS} generated requests with a 2xx the contract describes or a problem+json 4xx that stores nothing`,
+    async () => {
+      const started = Date.now();
+      const probe = new WriteProbe(t, WRITTEN_ON_REFUSAL);
+      await probe.init();
+      const arbs = ops.map((op) => requestArb(op, doc));
+      // Signing in and changing a password hash on purpose (slow by design): those operations are drawn less often.
+      const slowByDesign = (op: Operation) => op.path.startsWith('/auth/') && op.method === 'POST';
+      const arb = fc.oneof(...ops.map((op, i) => ({ weight: slowByDesign(op) ? 1 : 5, arbitrary: arbs[i] })));
+      await fc.assert(
+        fc.asyncProperty(arb, async (spec) => {
+          const op = ops.find((o) => o.operationId === spec.operation)!;
+          const sent = materialise(spec, pool, tokens);
+          const t0 = performance.now();
+          const write = spec.method !== 'GET';
+          const mark = write ? await probe.mark() : 0n;
+          const t1 = performance.now();
+          const res = await send(port, sent);
+          const t2 = performance.now();
+          const written = write && res.status >= 400 ? await probe.writtenSince(mark) : {};
+          const t3 = performance.now();
+          timing.mark += t1 - t0;
+          timing.send += t2 - t1;
+          timing.probe += t3 - t2;
+          const slowKey = `${spec.operation} ${res.status}`;
+          if (t2 - t1 > 200) slow.set(slowKey, (slow.get(slowKey) ?? 0) + (t2 - t1));
+          const klass = `${Math.floor(res.status / 100)}xx`;
+          tally[klass] = (tally[klass] ?? 0) + 1;
+          if (res.status < 300 && res.headers['content-type']?.toString().startsWith('application/json'))
+            pool.collect(JSON.parse(res.text));
+          const found = problems(op, spec, sent, res, written);
+          if (found.length && SURVEY) {
+            for (const f of found) {
+              const perOperation = res.status >= 500 || res.status < 300 || f.includes('stored');
+              const key = `${perOperation ? spec.operation : 'any'} ${res.status} ${f.replace(/\d+/g, 'N').slice(0, 300)}`;
+              if (!survey.has(key)) survey.set(key, `${curl(sent, spec.caller).slice(0, 700)} → ${res.text.slice(0, 400)}`);
+            }
+          } else if (found.length) {
+            throw new Error(
+              `${spec.operation} as ${spec.caller}: ${found.join('; ')}\n  ${curl(sent, spec.caller)}\n  → ${res.status} ${res.text.slice(0, 600)}`,
+            );
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: false },
+      );
+      console.log(
+        `R1: ${RUNS} requests in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(tally)} ${JSON.stringify(timing)}`,
+      );
+      console.log([...slow].sort((a, b) => b[1] - a[1]).slice(0, 15));
+      if (survey.size) console.log([...survey].map(([k, v]) => `${k}\n    ${v}`).join('\n'));
+      expect(survey.size).toBe(0);
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`R1: ${RUNS} requests in ${seconds.toFixed(1)} s: ${JSON.stringify(tally)}`);
+    },
+    120_000 + RUNS * 200,
+  );
+});
