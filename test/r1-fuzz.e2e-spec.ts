@@ -1,9 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { contractValidator, loadOpenApi, Operation, operations, Schema } from './support/fuzz/contract';
 import { WriteProbe } from './support/fuzz/fingerprint';
 import { Caller, curl, materialise, Received, requestArb, RequestSpec, send, Sent } from './support/fuzz/request';
-import { IdPool } from './support/fuzz/values';
+import { IdPool, kindOf } from './support/fuzz/values';
 import { amhp } from './support/workforce-fixtures';
+import { listRoutes } from './support/routes';
+import { ActionPolicy, POLICY } from '../src/access/policy';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -33,6 +38,7 @@ describe('R1: every request is answered by the contract (generated requests, eve
   const survey = new Map<string, string>();
   const timing = { mark: 0, send: 0, probe: 0 };
   const slow = new Map<string, number>();
+  const cleanTally = new Map<string, number>();
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -44,16 +50,32 @@ describe('R1: every request is answered by the contract (generated requests, eve
     const manager = await t.user(['manager']);
     const worker = await amhp(t);
     const referrer = await t.user(['referrer']);
-    tokens.admin = (await t.user(['admin'])).token;
+    const admin = await t.user(['admin']);
+    const auditor = await t.user(['auditor']);
+    for (const u of [admin, manager, worker, referrer, auditor]) pool.excluded.add(u.id);
+    // Accounts the generated requests may act on (allocate to, change, disable): not the callers'.
+    const other = await amhp(t);
+    pool.add(other.id, 'user');
+    pool.add(other.practitionerId, 'practitioner');
+    pool.add((await t.user(['manager'])).id, 'user');
+    tokens.admin = admin.token;
     tokens.manager = manager.token;
     tokens.amhp = worker.token;
     tokens.referrer = referrer.token;
-    tokens.auditor = (await t.user(['auditor'])).token;
+    tokens.auditor = auditor.token;
     // A few real records, so that generated ids sometimes name real rows.
     const post = async (token: string, path: string, body: object) => {
       const res = await t.http.post(path).set('authorization', `Bearer ${token}`).send(body);
       if (res.status >= 300) throw new Error(`setup ${path}: ${res.status} ${res.text}`);
-      pool.collect(res.body);
+      pool.collect(
+        res.body,
+        kindOf(
+          path
+            .split('/')
+            .filter((x) => x)
+            .at(-1) ?? '',
+        ),
+      );
       return res.body as { id: string };
     };
     const referralBody = {
@@ -73,6 +95,8 @@ describe('R1: every request is answered by the contract (generated requests, eve
     await post(manager.token, `/referrals/${referral.id}/status`, { status: 'accepted' });
     await post(manager.token, `/referrals/${referral.id}/allocation`, { userId: worker.id });
     await post(worker.token, '/assessments', { referralId: referral.id, location: 'Home', openedAt: '2026-11-21T10:00:00Z' });
+    const second = await post(manager.token, '/referrals', { ...referralBody, urgency: 'routine' });
+    await post(manager.token, `/referrals/${second.id}/status`, { status: 'screening' });
   });
   afterAll(async () => {
     await t?.close();
@@ -92,7 +116,7 @@ describe('R1: every request is answered by the contract (generated requests, eve
         out.push('an error body that is not JSON');
       }
       if (body && body.status !== res.status) out.push(`problem status ${JSON.stringify(body.status)} differs from HTTP ${res.status}`);
-      const stored = Object.keys(written).filter((table) => !WRITTEN_ON_REFUSAL.has(table));
+      const stored = Object.keys(written).filter((key) => !WRITTEN_ON_REFUSAL.has(key.split(' ')[0]));
       if (stored.length) out.push(`a ${res.status} stored rows in ${stored.map((s) => `${s} (${written[s]})`).join(', ')}`);
     }
     // 414 and 431 answer the size of the URL or the headers, before any route: no operation declares them.
@@ -104,6 +128,7 @@ describe('R1: every request is answered by the contract (generated requests, eve
       if (!schema) out.push(`a ${res.status} JSON body where the contract declares none`);
       else {
         const validate = validator(schema);
+        tally.validated = (tally.validated ?? 0) + 1;
         if (!validate(JSON.parse(res.text))) {
           out.push(
             `the ${res.status} body does not match its schema: ${validate
@@ -125,7 +150,16 @@ describe('R1: every request is answered by the contract (generated requests, eve
       const started = Date.now();
       const probe = new WriteProbe(t, WRITTEN_ON_REFUSAL);
       await probe.init();
-      const arbs = ops.map((op) => requestArb(op, doc));
+      // The roles each route's policy lets through (src/access/policy.ts), for the clean requests.
+      const policies = new Map(listRoutes(t.app).map((r) => [`${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`, r.policy]));
+      const allowedCallers = (op: Operation): Caller[] => {
+        const action = policies.get(`${op.method} ${op.path}`)?.action;
+        const rule: ActionPolicy | undefined = action ? POLICY[action] : undefined;
+        if (!rule) return [];
+        if (rule.anyAuthenticated) return ['admin', 'manager', 'amhp', 'referrer', 'auditor'];
+        return [...new Set<Caller>([...(rule.roles ?? []), ...Object.keys(rule.person ?? {}), ...(rule.ownRoles ?? [])] as Caller[])];
+      };
+      const arbs = ops.map((op) => requestArb(op, doc, allowedCallers(op)));
       // Signing in and changing a password hash on purpose (slow by design): those operations are drawn less often.
       const slowByDesign = (op: Operation) => op.path.startsWith('/auth/') && op.method === 'POST';
       const arb = fc.oneof(...ops.map((op, i) => ({ weight: slowByDesign(op) ? 1 : 5, arbitrary: arbs[i] })));
@@ -135,7 +169,7 @@ describe('R1: every request is answered by the contract (generated requests, eve
           const sent = materialise(spec, pool, tokens);
           const t0 = performance.now();
           const write = spec.method !== 'GET';
-          const mark = write ? await probe.mark() : 0n;
+          const mark = write ? await probe.mark() : '0';
           const t1 = performance.now();
           const res = await send(port, sent);
           const t2 = performance.now();
@@ -148,6 +182,11 @@ describe('R1: every request is answered by the contract (generated requests, eve
           if (t2 - t1 > 200) slow.set(slowKey, (slow.get(slowKey) ?? 0) + (t2 - t1));
           const klass = `${Math.floor(res.status / 100)}xx`;
           tally[klass] = (tally[klass] ?? 0) + 1;
+          if (process.env.R1_DEBUG_OP === spec.operation) console.log(spec.mode, sent.url, res.status, JSON.stringify(spec.pathValues));
+          if (SURVEY && spec.mode === 'clean') {
+            const key = `${spec.operation} ${res.status} ${res.status >= 400 ? (JSON.parse(res.text) as { code?: string }).code : ''}`;
+            cleanTally.set(key, (cleanTally.get(key) ?? 0) + 1);
+          }
           if (res.status < 300 && res.headers['content-type']?.toString().startsWith('application/json'))
             pool.collect(JSON.parse(res.text));
           const found = problems(op, spec, sent, res, written);
@@ -169,6 +208,23 @@ describe('R1: every request is answered by the contract (generated requests, eve
         `R1: ${RUNS} requests in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(tally)} ${JSON.stringify(timing)}`,
       );
       console.log([...slow].sort((a, b) => b[1] - a[1]).slice(0, 15));
+      const codes = new Map<string, number>();
+      for (const [k, n] of cleanTally) {
+        const code = k.split(' ').slice(1).join(' ');
+        codes.set(code, (codes.get(code) ?? 0) + n);
+      }
+      console.log(
+        'clean requests by status and code',
+        [...codes].sort((a, b) => b[1] - a[1]),
+      );
+      writeFileSync(
+        join(tmpdir(), 'r1-clean-requests.json'),
+        JSON.stringify(
+          [...cleanTally].sort((a, b) => b[1] - a[1]),
+          null,
+          1,
+        ),
+      );
       if (survey.size) console.log([...survey].map(([k, v]) => `${k}\n    ${v}`).join('\n'));
       expect(survey.size).toBe(0);
       const seconds = (Date.now() - started) / 1000;

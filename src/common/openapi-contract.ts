@@ -20,6 +20,8 @@ import { PUBLIC_KEY } from '../access/authorize.decorator';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
 type Schema = Record<string, unknown>;
+/** A DTO or controller class. */
+type DtoClass = abstract new (...args: never[]) => unknown;
 type Operation = {
   operationId?: string;
   parameters?: Schema[];
@@ -95,11 +97,13 @@ export function schemaFragment(meta: ValidationMetadata): Schema | null {
       return { pattern: '^\\s*\\d{3}[ -]?\\d{3}[ -]?\\d{4}\\s*$' };
   }
   if (meta.type === 'conditionalValidation' || meta.type === 'nestedValidation' || meta.type === 'whitelistValidation') return null;
-  throw new Error(`openapi: no schema statement for the validator ${meta.name ?? meta.type} (${meta.target}.${meta.propertyName})`);
+  throw new Error(
+    `openapi: no schema statement for the validator ${meta.name ?? meta.type} (${typeof meta.target === 'string' ? meta.target : meta.target.name}.${meta.propertyName})`,
+  );
 }
 
 /** The validation metadata of a DTO class (own and inherited), by property. */
-export function validatorsByProperty(target: Function): Map<string, ValidationMetadata[]> {
+export function validatorsByProperty(target: DtoClass): Map<string, ValidationMetadata[]> {
   const storage = getMetadataStorage();
   const out = new Map<string, ValidationMetadata[]>();
   for (const meta of storage.getTargetValidationMetadatas(target, '', true, false)) {
@@ -111,9 +115,9 @@ export function validatorsByProperty(target: Function): Map<string, ValidationMe
 }
 
 /** Every class carrying class-validator metadata, by name (the schema name @nestjs/swagger gives it). */
-export function validatedClasses(): Map<string, Function[]> {
-  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Function, ValidationMetadata[]> };
-  const out = new Map<string, Function[]>();
+export function validatedClasses(): Map<string, DtoClass[]> {
+  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, ValidationMetadata[]> };
+  const out = new Map<string, DtoClass[]>();
   for (const target of storage.validationMetadatas.keys()) {
     if (typeof target !== 'function') continue;
     out.set(target.name, [...(out.get(target.name) ?? []), target]);
@@ -146,7 +150,7 @@ function applyFragment(schema: Schema, fragment: Schema): void {
   }
 }
 
-function applyValidators(properties: Record<string, Schema>, target: Function): void {
+function applyValidators(properties: Record<string, Schema>, target: DtoClass): void {
   for (const [name, metas] of validatorsByProperty(target)) {
     const property = properties[name];
     if (!property) continue;
@@ -173,10 +177,10 @@ export function states(schema: Schema, fragment: Schema): boolean {
 }
 
 interface Handler {
-  controller: Function;
+  controller: DtoClass;
   method: string;
   http: string;
-  query?: Function;
+  query?: DtoClass;
   uuidParams: string[];
   public: boolean;
   idempotencyRefused: boolean;
@@ -187,7 +191,7 @@ export function handlersByOperationId(app: INestApplicationContext): Map<string,
   const out = new Map<string, Handler>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Function | undefined;
+      const controller = wrapper.metatype as DtoClass | undefined;
       if (!controller?.prototype) continue;
       for (const method of Object.getOwnPropertyNames(controller.prototype)) {
         const fn = (controller.prototype as Record<string, unknown>)[method];
@@ -196,8 +200,8 @@ export function handlersByOperationId(app: INestApplicationContext): Map<string,
           string,
           { index: number; data?: unknown; pipes?: unknown[] }
         >;
-        const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? []) as Function[];
-        let query: Function | undefined;
+        const types = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ?? []) as DtoClass[];
+        let query: DtoClass | undefined;
         const uuidParams: string[] = [];
         for (const [key, arg] of Object.entries(args)) {
           const kind = Number(key.split(':')[0]);
@@ -275,8 +279,8 @@ function errorStatuses(path: string, verb: string, op: Operation, handler: Handl
   const write = verb !== 'get' && verb !== 'head';
   // A record named in the path or the body (a referral id, a user id) may not exist.
   if (path.includes('{') || op.requestBody) statuses.push('404');
-  const query = (op.parameters ?? []).some((p) => p.in === 'query');
-  if (write || query) statuses.push('422');
+  // A rule about the values (a period too long, a date that does not exist) refuses with 422.
+  if (write || (op.parameters ?? []).some((p) => p.in === 'query' || p.in === 'path')) statuses.push('422');
   if (write) statuses.push('409', '413', '415');
   if ((op.parameters ?? []).some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'if-match')) statuses.push('412');
   // A route that answers something other than JSON (an event stream, a calendar) refuses an Accept it cannot meet.
@@ -299,7 +303,8 @@ function fixNullable(node: unknown): void {
     schema.allOf = [{ $ref: schema.$ref }];
     delete schema.$ref;
   }
-  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null))
+    schema.enum = [...(schema.enum as unknown[]), null];
   for (const value of Object.values(schema)) fixNullable(value);
 }
 
@@ -354,7 +359,7 @@ export function completeOpenApiDocument(app: INestApplicationContext, document: 
   }
   for (const name of closedSchemas) if (schemas[name]) schemas[name].additionalProperties = false;
   schemas.ProblemDetails = PROBLEM_SCHEMA;
-  const responses = (document.components!.responses ??= {}) as Record<string, Schema>;
+  const responses = (document.components!.responses ??= {}) as unknown as Record<string, Schema>;
   for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS))
     responses[`Problem${status}`] = { description, content: PROBLEM_CONTENT };
   fixNullable(document.paths);

@@ -543,7 +543,7 @@ export class DecisionMetadataDto {
 }
 
 export class DecisionSummaryDto extends DecisionMetadataDto {
-  @ApiProperty({ enum: ['summary'], description: 'A summary in a list, for its author and managers.' }) override view: 'summary';
+  @ApiProperty({ enum: ['summary'], description: 'A summary in a list, for its author and managers.' }) override view = 'summary' as const;
   @ApiProperty({ nullable: true, type: String, description: "From the person's record, or the details given." }) personName: string | null;
   @ApiProperty({ nullable: true, type: String }) question: string | null;
   @ApiProperty({ nullable: true, type: Number }) costPence: number | null;
@@ -551,7 +551,7 @@ export class DecisionSummaryDto extends DecisionMetadataDto {
 }
 
 export class DecisionViewDto extends DecisionMetadataDto {
-  @ApiProperty({ enum: ['full'], description: 'The whole record, for its author and managers.' }) override view: 'full';
+  @ApiProperty({ enum: ['full'], description: 'The whole record, for its author and managers.' }) override view = 'full' as const;
   @ApiProperty({
     nullable: true,
     type: Object,

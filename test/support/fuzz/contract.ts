@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON document walked by key
 export type Schema = Record<string, any>;
 
 export interface Parameter {
@@ -30,7 +31,7 @@ export function loadOpenApi(): Schema {
 export function deref(doc: Schema, node: Schema | undefined): Schema | undefined {
   let out = node;
   while (out && typeof out.$ref === 'string') {
-    const parts = (out.$ref as string).replace(/^#\//, '').split('/');
+    const parts = out.$ref.replace(/^#\//, '').split('/');
     out = parts.reduce<Schema | undefined>((o, k) => o?.[k], doc);
   }
   return out;

@@ -1,39 +1,48 @@
 import type { TestApp } from '../test-app';
 
 /**
- * Whether a request stored anything, cheaply: PostgreSQL gives a transaction id only to a transaction that writes,
- * so when the next unassigned id has not moved, nothing was written; when it has, the rows whose xmin is at least
- * the id from before are what the request inserted or updated (a sequential run: no one else writes meanwhile).
+ * Whether a request stored anything, cheaply and exactly: in this test's own database, a row trigger on every table
+ * (but the allowed ones) logs each inserted, updated or deleted row to `r1_write_log`. The log is written in the
+ * request's own transaction, so a rolled-back change leaves no entry; entries after a mark are what was stored since.
  */
 export class WriteProbe {
-  private tables: string[] = [];
   constructor(
     private readonly t: TestApp,
-    /** Tables a refusal may write (e.g. the audit of a denial): not scanned. */
+    /** Tables a refusal may write (e.g. the audit of a denial): not logged. */
     private readonly allowed: ReadonlySet<string>,
   ) {}
 
   async init(): Promise<void> {
-    const rows = await this.t.sql<{ name: string }>(
-      `SELECT quote_ident(table_name) AS name FROM information_schema.tables
-        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'migrations' ORDER BY 1`,
+    await this.t.sql(`CREATE TABLE r1_write_log (id bigserial PRIMARY KEY, table_name text NOT NULL, op text NOT NULL)`);
+    await this.t.sql(`CREATE FUNCTION r1_log_write() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO r1_write_log (table_name, op) VALUES (TG_TABLE_NAME, TG_OP);
+        RETURN NULL;
+      END $$`);
+    const tables = await this.t.sql<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('r1_write_log', 'migrations')`,
     );
-    this.tables = rows.map((r) => r.name).filter((name) => !this.allowed.has(name));
+    for (const { name } of tables) {
+      if (this.allowed.has(name)) continue;
+      await this.t.sql(
+        `CREATE TRIGGER r1_log_write AFTER INSERT OR UPDATE OR DELETE ON "${name}" FOR EACH ROW EXECUTE FUNCTION r1_log_write()`,
+      );
+    }
   }
 
-  /** The next transaction id to be assigned (32-bit, as rows' xmin holds it). */
-  async mark(): Promise<bigint> {
-    const [row] = await this.t.sql<{ x: string }>(`SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296)::text AS x`);
-    return BigInt(row.x);
+  /** The last log entry so far. */
+  async mark(): Promise<string> {
+    const [row] = await this.t.sql<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM r1_write_log`);
+    return row.id;
   }
 
-  /** Tables (other than the allowed ones) with rows written since `mark`, with their counts. */
-  async writtenSince(mark: bigint): Promise<Record<string, number>> {
-    if ((await this.mark()) === mark) return {};
-    const union = this.tables
-      .map((t) => `SELECT '${t}' AS t, count(*)::int AS n FROM ${t} WHERE xmin::text::bigint >= ${mark.toString()}`)
-      .join(' UNION ALL ');
-    const rows = await this.t.sql<{ t: string; n: number }>(`SELECT t, n FROM (${union}) s WHERE n > 0`);
+  /** Tables (other than the allowed ones) with rows inserted, updated or deleted since `mark`, with their counts. */
+  async writtenSince(mark: string): Promise<Record<string, number>> {
+    const rows = await this.t.sql<{ t: string; n: number }>(
+      `SELECT table_name || ' ' || lower(op) AS t, count(*)::int AS n FROM r1_write_log WHERE id > $1 GROUP BY 1`,
+      [mark],
+    );
     return Object.fromEntries(rows.map((r) => [r.t, r.n]));
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Operation, Schema } from './contract';
-import { garbage, IdPool, isPoolRef, validFor, valueFor } from './values';
+import { garbage, IdPool, isPoolRef, kindOf, validFor, valueFor } from './values';
 
 export const ROLES = ['admin', 'manager', 'amhp', 'referrer', 'auditor', 'none'] as const;
 export type Caller = (typeof ROLES)[number];
@@ -13,6 +13,8 @@ export type Body = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind:
 
 /** One generated request, before pool ids are resolved. */
 export interface RequestSpec {
+  /** `clean`: what the contract says is well-formed; `fuzz`: bounds and garbage. */
+  mode: 'clean' | 'fuzz';
   operation: string;
   method: string;
   path: string;
@@ -56,9 +58,9 @@ const RAW_BODIES: Array<[string, string]> = [
   [OVERSIZED, 'application/json'],
 ];
 
-const pathParamValue = (schema: Schema | undefined, doc: Schema): fc.Arbitrary<unknown> =>
+const pathParamValue = (schema: Schema | undefined, doc: Schema, kind: string): fc.Arbitrary<unknown> =>
   fc.oneof(
-    { weight: 6, arbitrary: schema?.format === 'uuid' ? fc.nat().map((poolIndex) => ({ poolIndex })) : valueFor(doc, schema) },
+    { weight: 6, arbitrary: schema?.format === 'uuid' ? fc.nat().map((poolIndex) => ({ poolIndex, kind })) : valueFor(doc, schema) },
     { weight: 1, arbitrary: fc.uuid() },
     {
       weight: 2,
@@ -78,25 +80,27 @@ const pathParamValue = (schema: Schema | undefined, doc: Schema): fc.Arbitrary<u
     },
   );
 
+type Pairs = Array<[string, unknown]>;
+
 function queryArb(op: Operation, doc: Schema): fc.Arbitrary<Array<[string, unknown]>> {
   const params = op.parameters.filter((p) => p.in === 'query');
   const each = params.map((p) =>
-    fc.oneof<fc.Arbitrary<Array<[string, unknown]>>[]>(
-      { weight: 5, arbitrary: fc.constant([]) },
-      { weight: 4, arbitrary: valueFor(doc, p.schema).map((v) => [[p.name, v]]) },
+    fc.oneof(
+      { weight: 5, arbitrary: fc.constant<Pairs>([]) },
+      { weight: 4, arbitrary: valueFor(doc, p.schema).map((v): Pairs => [[p.name, v]]) },
       // A repeated parameter: ?limit=1&limit=2.
       {
         weight: 1,
-        arbitrary: fc.tuple(valueFor(doc, p.schema), valueFor(doc, p.schema)).map(([a, b]) => [
+        arbitrary: fc.tuple(valueFor(doc, p.schema), valueFor(doc, p.schema)).map(([a, b]): Pairs => [
           [p.name, a],
           [p.name, b],
         ]),
       },
     ),
   );
-  const extra = fc.oneof<fc.Arbitrary<Array<[string, unknown]>>[]>(
-    { weight: 9, arbitrary: fc.constant([]) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('foo', '__proto__', 'limit[]', ''), garbage).map(([k, v]) => [[k, v]]) },
+  const extra = fc.oneof(
+    { weight: 9, arbitrary: fc.constant<Pairs>([]) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('foo', '__proto__', 'limit[]', ''), garbage).map(([k, v]): Pairs => [[k, v]]) },
   );
   return fc.tuple(fc.tuple(...each), extra).map(([lists, more]) => [...lists.flat(), ...more]);
 }
@@ -119,7 +123,7 @@ function headersArb(op: Operation): fc.Arbitrary<Record<string, string>> {
       for (const [k, v] of Object.entries(h)) {
         if (k === 'if-match' && !hasIfMatch) continue;
         if (k === 'idempotency-key' && !hasIdem) continue;
-        out[k] = v as string;
+        out[k] = v;
       }
       return out;
     });
@@ -137,8 +141,15 @@ function bodyArb(op: Operation, doc: Schema): fc.Arbitrary<Body> {
   );
 }
 
+/** The kind of id a path parameter names: `/referrals/{id}` → referral, `/shifts/{shiftId}` → shift. */
+export function pathKind(path: string, param: string): string {
+  const segments = path.split('/');
+  const at = segments.indexOf(`{${param}}`);
+  return param === 'id' || param === 'token' ? kindOf(segments[at - 1] ?? '') : kindOf(param);
+}
+
 /** A request the contract says is well-formed: pool ids in the path, valid query and body, no odd headers. */
-function cleanArb(op: Operation, doc: Schema): fc.Arbitrary<RequestSpec> {
+function cleanArb(op: Operation, doc: Schema, allowed: readonly Caller[]): fc.Arbitrary<RequestSpec> {
   const pathNames = op.parameters.filter((p) => p.in === 'path');
   const pathValues = fc.record(
     Object.fromEntries(
@@ -161,7 +172,15 @@ function cleanArb(op: Operation, doc: Schema): fc.Arbitrary<RequestSpec> {
   const body: fc.Arbitrary<Body> = op.body
     ? validFor(doc, op.body, 0, false).map((value) => ({ kind: 'json', value }))
     : fc.constant({ kind: 'none' });
-  return fc.record({ caller: op.secured ? fc.constantFrom(...ROLES) : fc.constant<Caller>('none'), pathValues, query, body }).map((r) => ({
+  // Mostly a role the route's policy lets through, so that a clean request usually reaches the handler.
+  const caller = op.secured
+    ? fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...(allowed.length ? allowed : ROLES)) },
+        { weight: 1, arbitrary: fc.constantFrom(...ROLES) },
+      )
+    : fc.constant<Caller>('none');
+  return fc.record({ caller, pathValues, query, body }).map((r) => ({
+    mode: 'clean' as const,
     operation: op.operationId,
     method: op.method,
     path: op.path,
@@ -173,13 +192,16 @@ function cleanArb(op: Operation, doc: Schema): fc.Arbitrary<RequestSpec> {
   }));
 }
 
-export function requestArb(op: Operation, doc: Schema): fc.Arbitrary<RequestSpec> {
-  return fc.oneof({ weight: 2, arbitrary: cleanArb(op, doc) }, { weight: 3, arbitrary: fuzzArb(op, doc) });
+/** Clean requests (by a role `allowed` by the route's policy) and fuzzed ones. */
+export function requestArb(op: Operation, doc: Schema, allowed: readonly Caller[] = []): fc.Arbitrary<RequestSpec> {
+  return fc.oneof({ weight: 2, arbitrary: cleanArb(op, doc, allowed) }, { weight: 3, arbitrary: fuzzArb(op, doc) });
 }
 
 function fuzzArb(op: Operation, doc: Schema): fc.Arbitrary<RequestSpec> {
   const pathNames = op.parameters.filter((p) => p.in === 'path');
-  const pathValues = fc.record(Object.fromEntries(pathNames.map((p) => [p.name, pathParamValue(p.schema, doc)])));
+  const pathValues = fc.record(
+    Object.fromEntries(pathNames.map((p) => [p.name, pathParamValue(p.schema, doc, pathKind(op.path, p.name))])),
+  );
   return fc
     .record({
       caller: op.secured ? fc.constantFrom(...ROLES) : fc.constantFrom<Caller>('none', 'none', 'admin'),
@@ -188,7 +210,7 @@ function fuzzArb(op: Operation, doc: Schema): fc.Arbitrary<RequestSpec> {
       headers: headersArb(op),
       body: bodyArb(op, doc),
     })
-    .map((r) => ({ operation: op.operationId, method: op.method, path: op.path, ...r }));
+    .map((r) => ({ mode: 'fuzz' as const, operation: op.operationId, method: op.method, path: op.path, ...r }));
 }
 
 /** encodeURIComponent, except that a lone surrogate is sent as the (invalid) UTF-8 bytes of its code unit. */
@@ -206,7 +228,7 @@ function encode(text: string): string {
 const asText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 
 function resolve(value: unknown, pool: IdPool): unknown {
-  if (isPoolRef(value)) return pool.pick(value.poolIndex);
+  if (isPoolRef(value)) return pool.pick(value.poolIndex, value.kind);
   if (Array.isArray(value)) return value.map((v) => resolve(v, pool));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -1,35 +1,64 @@
 import fc from 'fast-check';
 import { deref, Schema } from './contract';
 
-/** Ids of real rows (filled as the run creates and reads records), so that path and body ids sometimes hit. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The last word, singular: `referralId` → referral, `ownerUserIds` → user, `supervision-sessions` → session. */
+export function kindOf(name: string): string {
+  const base = (
+    name
+      .replace(/Ids?$/, '')
+      .split(/(?=[A-Z])|-/)
+      .at(-1) ?? ''
+  ).toLowerCase();
+  if (base === 'people') return 'person';
+  return base.replace(/ies$/, 'y').replace(/s$/, '');
+}
+
+/**
+ * Ids of real rows (filled as the run creates and reads records), by kind, so that path and body ids often name a
+ * real row of the right kind: `/referrals/{id}` draws from the referrals seen, `userId` from the users.
+ */
 export class IdPool {
-  private readonly ids: string[] = [];
-  add(id: unknown): void {
-    if (typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) && !this.ids.includes(id)) {
-      this.ids.push(id);
-      if (this.ids.length > 400) this.ids.splice(0, 100);
-    }
+  private readonly all: string[] = [];
+  private readonly byKind = new Map<string, string[]>();
+  /** Ids never drawn: the callers' own accounts, which a generated PATCH /users/{id} could otherwise disable. */
+  readonly excluded = new Set<string>();
+  add(id: unknown, kind?: string): void {
+    if (typeof id !== 'string' || !UUID.test(id) || this.excluded.has(id)) return;
+    if (!this.all.includes(id)) this.all.push(id);
+    if (this.all.length > 500) this.all.splice(0, 100);
+    if (!kind) return;
+    const list = this.byKind.get(kind) ?? [];
+    if (!list.includes(id)) list.push(id);
+    if (list.length > 100) list.splice(0, 20);
+    this.byKind.set(kind, list);
   }
-  /** Every `id`/`...Id` in a response body. */
-  collect(body: unknown, depth = 0): void {
+  /** Every `id`/`...Id` in a response body; the top-level ids (and a list's items') are of `kind`. */
+  collect(body: unknown, kind?: string, depth = 0): void {
     if (depth > 4 || !body || typeof body !== 'object') return;
-    if (Array.isArray(body)) return body.slice(0, 5).forEach((b) => this.collect(b, depth + 1));
+    if (Array.isArray(body)) return body.slice(0, 10).forEach((b) => this.collect(b, kind, depth + 1));
     for (const [k, v] of Object.entries(body)) {
-      if (k === 'id' || k.endsWith('Id')) this.add(v);
-      else if (typeof v === 'object') this.collect(v, depth + 1);
+      if (k === 'id') this.add(v, kind);
+      else if (k.endsWith('Id')) this.add(v, kindOf(k));
+      else if (k.endsWith('Ids') && Array.isArray(v)) v.forEach((x) => this.add(x, kindOf(k)));
+      else if (k === 'items') this.collect(v, kind, depth + 1);
+      else if (typeof v === 'object') this.collect(v, kindOf(k), depth + 1);
     }
   }
   /** An index into the pool, chosen when the request is generated and resolved when it is sent. */
-  pick(index: number): string {
-    return this.ids.length ? this.ids[index % this.ids.length] : '00000000-0000-4000-8000-000000000000';
+  pick(index: number, kind?: string): string {
+    const list = (kind && this.byKind.get(kind)) || this.all;
+    return list.length ? list[index % list.length] : '00000000-0000-4000-8000-000000000000';
   }
 }
 
 /** A value made when the request is sent, from the pool as it is then: `{ poolIndex }`. */
 export interface PoolRef {
   poolIndex: number;
+  kind?: string;
 }
-export const isPoolRef = (v: unknown): v is PoolRef => !!v && typeof v === 'object' && 'poolIndex' in (v as object);
+export const isPoolRef = (v: unknown): v is PoolRef => !!v && typeof v === 'object' && 'poolIndex' in (v);
 
 const LONE_SURROGATES = ['\ud800', 'a\udfffb', '\udc00\ud800'];
 const nest = (depth: number): unknown => (depth === 0 ? 1 : { a: nest(depth - 1) });
@@ -105,8 +134,9 @@ const instant = fc
   .date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2028-12-31T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString());
 
-function validString(s: Schema): fc.Arbitrary<unknown> {
-  if (s.format === 'uuid') return fc.oneof({ weight: 3, arbitrary: fc.nat().map((poolIndex) => ({ poolIndex })) }, fc.uuid());
+function validString(s: Schema, name?: string): fc.Arbitrary<unknown> {
+  const kind = name ? kindOf(name) : undefined;
+  if (s.format === 'uuid') return fc.oneof({ weight: 6, arbitrary: fc.nat().map((poolIndex) => ({ poolIndex, kind })) }, fc.uuid());
   if (s.format === 'date-time') return instant;
   if (s.format === 'date') return instant.map((i) => i.slice(0, 10));
   if (s.format === 'email') return fc.constantFrom('a@example.org', 'someone.else@test.amhp-hub.local');
@@ -127,9 +157,9 @@ function validString(s: Schema): fc.Arbitrary<unknown> {
 }
 
 /** A value for `schema`: mostly valid, sometimes at or beyond a bound, sometimes garbage. */
-export function valueFor(doc: Schema, schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
+export function valueFor(doc: Schema, schema: Schema | undefined, depth = 0, name?: string): fc.Arbitrary<unknown> {
   return fc.oneof(
-    { weight: 8, arbitrary: validFor(doc, schema, depth) },
+    { weight: 8, arbitrary: validFor(doc, schema, depth, true, name) },
     { weight: 1, arbitrary: boundaryFor(doc, schema) },
     { weight: 1, arbitrary: garbage },
   );
@@ -147,7 +177,7 @@ function boundaryFor(doc: Schema, raw: Schema | undefined): fc.Arbitrary<unknown
 }
 
 /** A value the schema accepts; with `fuzzFields`, each top-level field is sometimes at a bound or garbage instead. */
-export function validFor(doc: Schema, raw: Schema | undefined, depth = 0, fuzzFields = true): fc.Arbitrary<unknown> {
+export function validFor(doc: Schema, raw: Schema | undefined, depth = 0, fuzzFields = true, name?: string): fc.Arbitrary<unknown> {
   const s = deref(doc, raw) ?? {};
   if (depth > 6) return fc.constant(null);
   const branches = (s.allOf ?? s.oneOf ?? s.anyOf) as Schema[] | undefined;
@@ -160,7 +190,7 @@ export function validFor(doc: Schema, raw: Schema | undefined, depth = 0, fuzzFi
     if (Array.isArray(s.enum)) return fc.constantFrom(...(s.enum as unknown[]));
     switch (s.type) {
       case 'string':
-        return validString(s);
+        return validString(s, name);
       case 'integer':
         return fc.integer({ min: Math.ceil(s.minimum ?? -1000), max: Math.floor(s.maximum ?? 100_000) });
       case 'number': {
@@ -172,7 +202,7 @@ export function validFor(doc: Schema, raw: Schema | undefined, depth = 0, fuzzFi
       case 'boolean':
         return fc.boolean();
       case 'array':
-        return fc.array(validFor(doc, s.items, depth + 1), {
+        return fc.array(validFor(doc, s.items, depth + 1, true, name), {
           minLength: s.minItems ?? 0,
           maxLength: Math.max(s.minItems ?? 0, Math.min(s.maxItems ?? 3, 3)),
         });
