@@ -92,6 +92,11 @@ export function schemaFragment(meta: ValidationMetadata): Schema | null {
       return { format: 'date-time' };
     case 'isLocalDate':
       return { format: 'date' };
+    case 'maxDecimalPlaces':
+      return { multipleOf: Number(`1e-${String(c[0])}`) };
+    // An object (or a list of objects) of the nested DTO: its $ref (or items.$ref) says so.
+    case 'isNestedObject':
+      return null;
     // The form only: the modulus 11 check digit is in the description (spaces and dashes are removed first).
     case 'isNhsNumber':
       return { pattern: '^\\s*\\d{3}[ -]?\\d{3}[ -]?\\d{4}\\s*$' };

@@ -225,7 +225,7 @@ export class LeaveService {
       assertVersion(expectedVersion, row.version);
       if (row.status !== 'requested')
         throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be declined.`, 'leave-not-requested', {
-          status: row.status,
+          leaveStatus: row.status,
         });
       await this.decide(m, actor, row, 'declined', dto.note);
       await this.audit.record(m, {
@@ -246,7 +246,7 @@ export class LeaveService {
       await this.requireParty(actor, 'leave.request', row);
       assertVersion(expectedVersion, row.version);
       if (row.status !== 'requested' && row.status !== 'approved') {
-        throw new ConflictProblem(`The leave is already ${row.status}.`, 'leave-closed', { status: row.status });
+        throw new ConflictProblem(`The leave is already ${row.status}.`, 'leave-closed', { leaveStatus: row.status });
       }
       await this.decide(m, actor, row, 'cancelled', dto.note);
       await this.audit.record(m, {
@@ -264,7 +264,7 @@ export class LeaveService {
   private async approveIn(m: EntityManager, actor: Actor, row: LeaveRow, note: string | undefined, unassign: boolean): Promise<void> {
     if (row.status !== 'requested')
       throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be approved.`, 'leave-not-requested', {
-        status: row.status,
+        leaveStatus: row.status,
       });
     // Locked after the leave row: an assignment being made concurrently is then checked after this commits.
     await m.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [row.practitionerId]);

@@ -231,7 +231,7 @@ export class SwapsService {
       }
       if (row.status !== 'offered')
         throw new ConflictProblem(`The swap is ${row.status}; only an open offer can be accepted.`, 'swap-not-open', {
-          status: row.status,
+          swapStatus: row.status,
         });
       if (taker === row.fromPractitionerId) throw new UnprocessableProblem('The offerer cannot take their own shift.', 'swap-to-self');
       if (row.toPractitionerId && row.toPractitionerId !== taker) {
@@ -276,7 +276,7 @@ export class SwapsService {
       }
       assertVersion(expectedVersion, row.version);
       if (!OPEN.includes(row.status))
-        throw new ConflictProblem(`The swap is already ${row.status}.`, 'swap-closed', { status: row.status });
+        throw new ConflictProblem(`The swap is already ${row.status}.`, 'swap-closed', { swapStatus: row.status });
       await this.update(m, row, `status = '${status}', decided_by = $3, decided_at = $4, decision_note = $5`, [
         actor.userId,
         this.clock.now(),
@@ -331,7 +331,7 @@ export class SwapsService {
   private async approveIn(m: EntityManager, actor: Actor, row: SwapRow, overrides: Override[], note: string | undefined): Promise<void> {
     if (row.status !== 'accepted')
       throw new ConflictProblem(`The swap is ${row.status}; only an accepted swap can be approved.`, 'swap-not-accepted', {
-        status: row.status,
+        swapStatus: row.status,
       });
     const taker = row.takerPractitionerId!;
     const a = await this.currentAssignment(m, row);

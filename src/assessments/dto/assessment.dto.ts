@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,10 +14,9 @@ import {
   MaxLength,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { trim } from '../../common/validators';
+import { Nested, trim } from '../../common/validators';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
 
 const INSTANT = { strict: true, strictSeparator: true } as const;
@@ -55,10 +54,10 @@ export class InvolvedDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) reason?: string;
 }
 export class InvolvementDto {
-  @ApiPropertyOptional({ type: InterpreterDto }) @IsOptional() @ValidateNested() @Type(() => InterpreterDto) interpreter?: InterpreterDto;
-  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @ValidateNested() @Type(() => InvolvedDto) advocate?: InvolvedDto;
-  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @ValidateNested() @Type(() => InvolvedDto) police?: InvolvedDto;
-  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @ValidateNested() @Type(() => InvolvedDto) ambulance?: InvolvedDto;
+  @ApiPropertyOptional({ type: InterpreterDto }) @IsOptional() @Nested(() => InterpreterDto) interpreter?: InterpreterDto;
+  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @Nested(() => InvolvedDto) advocate?: InvolvedDto;
+  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @Nested(() => InvolvedDto) police?: InvolvedDto;
+  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @Nested(() => InvolvedDto) ambulance?: InvolvedDto;
 }
 
 /** APP-06 / s.13(2), COP-06: the interview and what was considered. */
@@ -101,8 +100,8 @@ export class UpdateAssessmentDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   otherAmhpUserIds?: string[];
-  @ApiPropertyOptional({ type: InvolvementDto }) @IsOptional() @ValidateNested() @Type(() => InvolvementDto) involvement?: InvolvementDto;
-  @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @ValidateNested() @Type(() => InterviewDto) interview?: InterviewDto;
+  @ApiPropertyOptional({ type: InvolvementDto }) @IsOptional() @Nested(() => InvolvementDto) involvement?: InvolvementDto;
+  @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @Nested(() => InterviewDto) interview?: InterviewDto;
 }
 
 export class TimelineEventDto {
@@ -149,8 +148,7 @@ export class RecommendationDto {
   doctorName?: string;
   @ApiPropertyOptional({ type: StatedApprovalDto, description: "An ad hoc doctor's stated approval (not verified against the register)." })
   @ValidateIf((o: RecommendationDto) => !o.doctorId)
-  @ValidateNested()
-  @Type(() => StatedApprovalDto)
+  @Nested(() => StatedApprovalDto)
   statedApproval?: StatedApprovalDto;
   @ApiProperty() @IsBoolean() previousAcquaintance: boolean;
   @ApiPropertyOptional({ description: 'MED-04: why a doctor with previous acquaintance was not practicable.' })
@@ -251,7 +249,7 @@ export class AssessmentNearestRelativeDto {
   @IsOptional()
   @IsIn(['in-person', 'phone', 'letter', 'email', 'video'])
   consultedMethod?: string;
-  @ApiPropertyOptional({ type: NrExceptionDto }) @IsOptional() @ValidateNested() @Type(() => NrExceptionDto) exception?: NrExceptionDto;
+  @ApiPropertyOptional({ type: NrExceptionDto }) @IsOptional() @Nested(() => NrExceptionDto) exception?: NrExceptionDto;
   @ApiPropertyOptional({ description: 'What the nearest relative said.' })
   @IsOptional()
   @Transform(trim)
@@ -288,8 +286,7 @@ export class AssessorDto {
   directsOrEmploys: string[];
   @ApiPropertyOptional({ type: DeclarationDto, description: 'The signed declaration; omit until made.' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => DeclarationDto)
+  @Nested(() => DeclarationDto)
   declaration?: DeclarationDto;
 }
 
@@ -304,10 +301,8 @@ export class ConflictsDto {
   @MaxLength(200, { each: true })
   patientTeams: string[];
   @ApiProperty({ type: [AssessorDto] })
-  @IsArray()
   @ArrayMaxSize(6)
-  @ValidateNested({ each: true })
-  @Type(() => AssessorDto)
+  @Nested(() => AssessorDto, { each: true })
   assessors: AssessorDto[];
 }
 
@@ -371,10 +366,9 @@ export class OutcomeDto {
   undesirableDelayStatement?: boolean;
   @ApiPropertyOptional({ type: PracticalMattersDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => PracticalMattersDto)
+  @Nested(() => PracticalMattersDto)
   practicalMatters?: PracticalMattersDto;
-  @ApiPropertyOptional({ type: GuardianDto }) @IsOptional() @ValidateNested() @Type(() => GuardianDto) guardian?: GuardianDto;
+  @ApiPropertyOptional({ type: GuardianDto }) @IsOptional() @Nested(() => GuardianDto) guardian?: GuardianDto;
   @ApiPropertyOptional({ description: 'COI-06: the urgent necessity and serious risk relied on.' })
   @IsOptional()
   @Transform(trim)
@@ -420,10 +414,8 @@ export class OutcomeDto {
   rationale: string;
   @ApiPropertyOptional({ type: [AcknowledgementDto], description: 'Warnings acknowledged, each with a reason.' })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(30)
-  @ValidateNested({ each: true })
-  @Type(() => AcknowledgementDto)
+  @Nested(() => AcknowledgementDto, { each: true })
   acknowledgements?: AcknowledgementDto[];
 }
 

@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
   IsIn,
   IsISO8601,
   IsNumber,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,9 +15,8 @@ import {
   Min,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
-import { IsLocalDate, present, trim } from '../../common/validators';
+import { IsLocalDate, MaxDecimalPlaces, Nested, present, trim } from '../../common/validators';
 import { RELATIONSHIPS, type Relationship } from '../relative.entities';
 
 /** An instant with its offset ("2026-11-21T10:00:00Z", "…+01:00"): a time without one is ambiguous. */
@@ -101,7 +99,8 @@ export class CreateRelativeDto {
     description: 'NR-07: years living with the person (a cohabitee needs 0.5, a non-relative 5); two decimals.',
   })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(150)
   yearsLivingWith?: number;
@@ -117,9 +116,7 @@ export class CreateRelativeDto {
   authorisedDelegate?: string;
   @ApiPropertyOptional({ type: RelativeContactDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RelativeContactDto)
+  @Nested(() => RelativeContactDto)
   contact?: RelativeContactDto;
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
 }
@@ -145,7 +142,8 @@ export class UpdateRelativeDto {
   @ApiPropertyOptional() @ValidateIf(present) @IsBoolean() separatedOrDeserted?: boolean;
   @ApiPropertyOptional({ minimum: 0, maximum: 150, nullable: true, type: Number })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(150)
   yearsLivingWith?: number | null;
@@ -158,9 +156,7 @@ export class UpdateRelativeDto {
   authorisedDelegate?: string | null;
   @ApiPropertyOptional({ type: RelativeContactDto, description: 'Replaces the contact details as a whole.' })
   @ValidateIf(present)
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RelativeContactDto)
+  @Nested(() => RelativeContactDto)
   contact?: RelativeContactDto;
   @ApiPropertyOptional({ maxLength: 4000, nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(4000) notes?: string | null;
 }
