@@ -58,7 +58,7 @@ export interface PoolRef {
   poolIndex: number;
   kind?: string;
 }
-export const isPoolRef = (v: unknown): v is PoolRef => !!v && typeof v === 'object' && 'poolIndex' in (v);
+export const isPoolRef = (v: unknown): v is PoolRef => !!v && typeof v === 'object' && 'poolIndex' in v;
 
 const LONE_SURROGATES = ['\ud800', 'a\udfffb', '\udc00\ud800'];
 const nest = (depth: number): unknown => (depth === 0 ? 1 : { a: nest(depth - 1) });
