@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
 import { jsonBodyParser } from './common/json-body';
+import { completeOpenApiDocument } from './common/openapi-contract';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
 import { validationPipe } from './common/validation';
 import { EVENT_TYPES, eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
@@ -34,7 +35,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const events = eventCatalogueSchemas();
   for (const type of EVENT_TYPES) schemas[eventSchemaName(type)] = events[type];
   document.components = { ...(document.components ?? {}), schemas: schemas as NonNullable<OpenAPIObject['components']>['schemas'] };
-  return document;
+  return completeOpenApiDocument(app, document);
 }
 
 const EVENTS_DESCRIPTION =

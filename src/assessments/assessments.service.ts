@@ -34,7 +34,7 @@ import {
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
-  NearestRelativeDto,
+  AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
   TimelineEventDto,
@@ -311,7 +311,7 @@ export class AssessmentsService {
   async setNearestRelative(
     actor: Actor,
     id: string,
-    dto: NearestRelativeDto,
+    dto: AssessmentNearestRelativeDto,
     expectedVersion: number | undefined,
   ): Promise<AssessmentViewDto> {
     const informedAt = dto.informedAt ? this.notFuture(dto.informedAt, 'informedAt') : null;

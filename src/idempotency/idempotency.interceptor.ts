@@ -15,14 +15,14 @@ import { Db, declaredIsolation } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-const NOT_STORED = 'amhp:idempotency-not-stored';
+export const IDEMPOTENCY_NOT_STORED = 'amhp:idempotency-not-stored';
 
 /**
  * A POST whose response must never be stored (it carries a secret shown once): Idempotency-Key is refused with
  * 400 and the reason, instead of keeping the response in the idempotency store.
  */
 export function ResponseNeverStored(reason: string): MethodDecorator {
-  return SetMetadata(NOT_STORED, reason);
+  return SetMetadata(IDEMPOTENCY_NOT_STORED, reason);
 }
 const REPLAYED_HEADERS = ['etag', 'location'];
 
@@ -73,7 +73,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = requestOf(ctx);
     const header = req.headers['idempotency-key'];
     if (req.method !== 'POST' || header === undefined || !req.actor) return next.handle();
-    const neverStored: string | undefined = Reflect.getMetadata(NOT_STORED, ctx.getHandler());
+    const neverStored: string | undefined = Reflect.getMetadata(IDEMPOTENCY_NOT_STORED, ctx.getHandler());
     if (neverStored) throw new BadRequestProblem(`Idempotency-Key is not accepted here: ${neverStored}`);
     const key = Array.isArray(header) ? header[0] : header;
     if (!KEY.test(key)) throw new BadRequestProblem('Idempotency-Key must be 1 to 255 visible ASCII characters.');

@@ -8,7 +8,7 @@ import { CurrentActor } from '../common/http';
 import { trim } from '../common/validators';
 import { HandoversService, HandoverView } from './handovers.service';
 
-export class AcknowledgementDto {
+export class HandoverAcknowledgementDto {
   @ApiPropertyOptional({ maxLength: 2000, description: 'What the day team will do.' })
   @IsOptional()
   @Transform(trim)
@@ -72,7 +72,7 @@ export class HandoversController {
     @CurrentActor() actor: Actor,
     @Param('date') date: string,
     @Param('itemId', new ParseUUIDPipe()) itemId: string,
-    @Body() dto: AcknowledgementDto,
+    @Body() dto: HandoverAcknowledgementDto,
   ): Promise<HandoverView> {
     return this.handovers.acknowledge(actor, date, itemId, dto.note);
   }

@@ -211,7 +211,7 @@ export class NrExceptionDto {
   facts: string;
 }
 
-export class NearestRelativeDto {
+export class AssessmentNearestRelativeDto {
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'The relative (from /people/{id}/relatives) the AMHP identifies as nearest relative.',
@@ -484,4 +484,27 @@ export class ChecksDto {
   @ApiProperty({ type: [Object], description: 'Deadlines: id, rule, at, label, basis.' }) deadlines: Array<Record<string, unknown>>;
   @ApiProperty({ description: 'No blocker: an application under this section could be recorded now (warnings need acknowledging).' })
   ready: boolean;
+}
+
+// ---- the outcome report (COP-07), as JSON ----
+
+export class ReportLineDto {
+  @ApiPropertyOptional({ example: 'Received' }) label?: string;
+  @ApiProperty({ example: 'Sat 21 Nov 2026 09:00 GMT', description: '"Not recorded" where the record is silent.' }) text: string;
+}
+
+export class ReportSectionDto {
+  @ApiProperty({ example: 'referral', description: 'Section id: referral, legal-basis, people-present, interview, capacity, ….' })
+  id: string;
+  @ApiProperty({ example: 'Referral and source' }) heading: string;
+  @ApiProperty({ type: [ReportLineDto] }) lines: ReportLineDto[];
+}
+
+export class OutcomeReportDto {
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'date-time' }) generatedAt: string;
+  @ApiProperty({ example: 'Mon 30 Mar 2026 01:30 BST', description: 'The same instant in the report’s time zone.' })
+  generatedAtLocal: string;
+  @ApiProperty({ example: 'Europe/London' }) timeZone: string;
+  @ApiProperty({ type: [ReportSectionDto] }) sections: ReportSectionDto[];
 }

@@ -1,5 +1,6 @@
 import { Nested, queryBoolean, trim } from '../../common/validators';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ClosedSchema } from '../../common/openapi-contract';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -305,6 +306,8 @@ export class ReferralDto {
 }
 
 /** What a referrer sees of their own referral: its progress, nothing more. */
+/** What a referrer sees of their own referral: the status, nothing about the person. */
+@ClosedSchema()
 export class ReferralStatusDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() reference: string;
@@ -315,10 +318,14 @@ export class ReferralStatusDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
 }
 
+@ApiExtraModels(ReferralStatusDto)
 export class ReferralPageDto {
-  @ApiProperty({ description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.', type: [ReferralDto] }) items: Array<
-    ReferralDto | ReferralStatusDto
-  >;
+  @ApiProperty({
+    description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.',
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(ReferralDto) }, { $ref: getSchemaPath(ReferralStatusDto) }] },
+  })
+  items: Array<ReferralDto | ReferralStatusDto>;
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -531,14 +531,12 @@ export class DecisionMetadataDto {
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) personId: string | null;
   @ApiProperty() amendmentCount: number;
   @ApiProperty() version: number;
-  @ApiProperty({
-    enum: ['full', 'summary', 'metadata'],
-    description: 'How much of the record this reply shows: auditors see metadata only.',
-  })
+  @ApiProperty({ enum: ['metadata'], description: 'How much of the record this reply shows: auditors see metadata only.' })
   view: 'full' | 'summary' | 'metadata';
 }
 
 export class DecisionSummaryDto extends DecisionMetadataDto {
+  @ApiProperty({ enum: ['summary'], description: 'A summary in a list, for its author and managers.' }) override view = 'summary' as const;
   @ApiProperty({ nullable: true, type: String, description: "From the person's record, or the details given." }) personName: string | null;
   @ApiProperty({ nullable: true, type: String }) question: string | null;
   @ApiProperty({ nullable: true, type: Number }) costPence: number | null;
@@ -546,6 +544,7 @@ export class DecisionSummaryDto extends DecisionMetadataDto {
 }
 
 export class DecisionViewDto extends DecisionMetadataDto {
+  @ApiProperty({ enum: ['full'], description: 'The whole record, for its author and managers.' }) override view = 'full' as const;
   @ApiProperty({
     nullable: true,
     type: Object,
@@ -583,10 +582,20 @@ export class DecisionViewDto extends DecisionMetadataDto {
   >;
 }
 
+@ApiExtraModels(DecisionSummaryDto, DecisionMetadataDto)
 export class DecisionListDto {
-  @ApiProperty({ type: [DecisionSummaryDto], description: 'Summaries; auditors get metadata only.' }) items: Array<
-    DecisionSummaryDto | DecisionMetadataDto
-  >;
+  @ApiProperty({
+    type: 'array',
+    description: 'Summaries; auditors get metadata only (`view` tells which).',
+    items: {
+      oneOf: [{ $ref: getSchemaPath(DecisionSummaryDto) }, { $ref: getSchemaPath(DecisionMetadataDto) }],
+      discriminator: {
+        propertyName: 'view',
+        mapping: { summary: getSchemaPath(DecisionSummaryDto), metadata: getSchemaPath(DecisionMetadataDto) },
+      },
+    },
+  })
+  items: Array<DecisionSummaryDto | DecisionMetadataDto>;
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
