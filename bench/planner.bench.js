@@ -235,7 +235,7 @@ function hub(seed) {
 }
 
 /** @type {RotaPolicy} */
-const policy = { timeZone: ZONE, minRestHours: 11, maxWeeklyHours: 48, referenceWeeks: 17, maxConsecutiveNights: 4, weeklyRestHours: 24 };
+const policy = { timeZone: ZONE, minRestHours: 11, maxWeeklyHours: 48, referenceWeeks: 17, maxConsecutiveNights: 4, maxConsecutiveDays: 7, weeklyRestHours: 24 };
 
 /**
  * An AMHP's work in the audit: what they had already, and what the plan gives them.

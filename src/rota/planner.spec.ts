@@ -10,6 +10,7 @@ const POLICY: RotaPolicy = {
   maxWeeklyHours: 48,
   referenceWeeks: 17,
   maxConsecutiveNights: 3,
+  maxConsecutiveDays: 7,
   weeklyRestHours: 24,
 };
 const HOUR = 3_600_000;
@@ -229,6 +230,35 @@ describe('rota planner (pure, HiGHS)', () => {
     expect(findingsOf(f, r)).toEqual([]);
   });
 
+  it('never more consecutive days than the limit: one AMHP, 21 day shifts in a row, gets 7, a day off, 7, a day off, 5', async () => {
+    const shifts = Array.from({ length: 21 }, (_, i) => {
+      const d = DateTime.fromISO('2027-02-01', { zone: 'UTC' }).plus({ days: i }).toISODate()!;
+      return shift(`${d}T09:00:00Z`, `${d}T17:00:00Z`);
+    });
+    const f = facts({ shifts, practitioners: [amhp('a')], policy: { ...POLICY, weeklyRestHours: 0, maxWeeklyHours: 168 } });
+    const r = await run(f);
+    expect(r.assignments).toHaveLength(19);
+    expect(r.unfilled).toHaveLength(2);
+    expect(r.unfilled.every((u) => /at the limit of 7 consecutive days/.test(u.reason))).toBe(true);
+    expect(findingsOf(f, r)).toEqual([]);
+  });
+
+  it('counts a date with two shifts as one day: an early and a late on 10 days give 18 shifts over 9 days', async () => {
+    const shifts = Array.from({ length: 10 }, (_, i) => {
+      const d = DateTime.fromISO('2027-02-01', { zone: 'UTC' }).plus({ days: i }).toISODate()!;
+      return [shift(`${d}T07:00:00Z`, `${d}T11:00:00Z`), shift(`${d}T12:00:00Z`, `${d}T16:00:00Z`)];
+    }).flat();
+    const f = facts({
+      shifts,
+      practitioners: [amhp('a')],
+      policy: { ...POLICY, minRestHours: 0, weeklyRestHours: 0, maxWeeklyHours: 168 },
+    });
+    const r = await run(f);
+    expect(r.assignments).toHaveLength(18);
+    expect(r.dropped).toEqual([]);
+    expect(findingsOf(f, r)).toEqual([]);
+  });
+
   it('keeps the weekly 24 h break (enforced by cuts): one AMHP, seven day shifts in a row', async () => {
     const shifts = days(7);
     const f = facts({ shifts, practitioners: [amhp('a')], policy: { ...POLICY, maxWeeklyHours: 80 } });
@@ -293,6 +323,7 @@ describe('rota planner (pure, HiGHS)', () => {
         { maxLength: 2 },
       ),
       nights: fc.integer({ min: 1, max: 3 }),
+      days: fc.integer({ min: 1, max: 7 }),
     });
     await fc.assert(
       fc.asyncProperty(arb, async (h) => {
@@ -333,7 +364,7 @@ describe('rota planner (pure, HiGHS)', () => {
           ineligible: h.ineligible
             .filter((i) => i.who < h.people && i.shift < shifts.length)
             .map((i) => ({ practitionerId: `p${i.who}`, shiftId: `s${i.shift}`, code: 'no-approval' })),
-          policy: { ...POLICY, maxConsecutiveNights: h.nights },
+          policy: { ...POLICY, maxConsecutiveNights: h.nights, maxConsecutiveDays: h.days },
         });
         const r = await plan(f, solve, { timeLimitSeconds: 2 });
         expect(findingsOf(f, r)).toEqual([]);

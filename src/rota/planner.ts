@@ -15,6 +15,9 @@
  *   pairwise rows x[p,a] + x[p,b] ≤ 1 and gives a tighter relaxation. Fixed assignments remove pairs instead;
  * - consecutive nights (local policy): in every window of maxConsecutiveNights + 1 consecutive local start dates,
  *   nights (fixed ones as constants) ≤ the limit: exactly the rule `workingTimeFindings` applies;
+ * - consecutive days (ROTA-DAYS, local policy, hard): in every window of maxConsecutiveDays + 1 consecutive local
+ *   dates, dates on which the AMHP starts a shift (fixed ones as constants) ≤ the limit. A date with one candidate
+ *   shift counts by its x; a date with several gets a binary y ≥ each x. Exactly `consecutiveDays` in the rules;
  * - weekly hours (WTR reg 4): per AMHP, new hours ≤ min(maxWeeklyHours × FTE × weeks in the period,
  *   maxWeeklyHours × referenceWeeks − the most hours already rostered in any reference window touching the period),
  *   weeks rounded up (a 3-day plan may use a week's hours). APPROXIMATION: the 17-week average is replaced by a cap
@@ -290,6 +293,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
   const maxCutRounds = options.maxCutRounds ?? 6;
   const rest = policy.minRestHours * HOUR;
   const maxNights = policy.maxConsecutiveNights;
+  const maxDays = policy.maxConsecutiveDays;
   const from = facts.from.getTime();
   const to = facts.to.getTime();
   const periodDays = (to - from) / DAY;
@@ -441,6 +445,13 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       for (let d = s.day - 1; nightDays.has(d); d--) run++;
       for (let d = s.day + 1; nightDays.has(d); d++) run++;
       if (run > maxNights) return 'consecutive-nights';
+    }
+    const workedDays = new Set(mine.map((b) => b.day));
+    if (!workedDays.has(s.day)) {
+      let run = 1;
+      for (let d = s.day - 1; workedDays.has(d); d--) run++;
+      for (let d = s.day + 1; workedDays.has(d); d++) run++;
+      if (run > maxDays) return 'consecutive-days';
     }
     const withS: Busy[] = [...mine];
     insertSorted(withS, { startsAt: s.startsAt, endsAt: s.endsAt, planned: true, night: s.night, day: s.day, shift: s.index });
@@ -748,6 +759,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const addObj = (name: string, coef: number) => objective.set(name, (objective.get(name) ?? 0) + coef);
     const rows: string[] = [];
     const bounds: string[] = [];
+    const dayBinaries: string[] = [];
     const row = (terms: Array<[string, number]>, sense: '<=' | '>=' | '=', rhs: number) => {
       const body = terms.filter(([, c]) => c !== 0).map(([n, c], i) => `${c < 0 ? '-' : i ? '+' : ''} ${num(Math.abs(c))} ${n}`);
       const lines: string[] = [];
@@ -821,6 +833,51 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
         }
       }
 
+      // Consecutive days (ROTA-DAYS): every window of maxDays + 1 local dates.
+      const fixedDays = new Set(fixed[p].map((b) => b.day));
+      const openDays = new Map<number, Candidate[]>();
+      for (const c of mine) {
+        const d = shifts[c.s].day;
+        if (!fixedDays.has(d)) (openDays.get(d) ?? openDays.set(d, []).get(d)!).push(c);
+      }
+      if (openDays.size) {
+        const dayVar = new Map<number, string>();
+        for (const [d, cs] of openDays) {
+          if (cs.length === 1) {
+            dayVar.set(d, cs[0].name);
+            continue;
+          }
+          const y = `dy${p}_${d}`;
+          dayBinaries.push(y);
+          for (const c of cs)
+            row(
+              [
+                [c.name, 1],
+                [y, -1],
+              ],
+              '<=',
+              0,
+            );
+          dayVar.set(d, y);
+        }
+        const first = Math.min(...openDays.keys());
+        const last = Math.max(...openDays.keys());
+        for (let w = first - maxDays; w <= last; w++) {
+          const inWindow: string[] = [];
+          let constant = 0;
+          for (let d = w; d <= w + maxDays; d++) {
+            if (fixedDays.has(d)) constant++;
+            else if (dayVar.has(d)) inWindow.push(dayVar.get(d)!);
+          }
+          if (!inWindow.length || constant + inWindow.length <= maxDays) continue;
+          row(
+            inWindow.map((n): [string, number] => [n, 1]),
+            '<=',
+            Math.max(0, maxDays - constant),
+          );
+        }
+      }
+
       // Weekly hours cap.
       const total = mine.reduce((sum, c) => sum + shifts[c.s].hours, 0);
       if (total > remainingCap[p] + 1e-9)
@@ -863,16 +920,11 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const objLines: string[] = [];
     for (let i = 0; i < objTerms.length; i += 12) objLines.push(objTerms.slice(i, i + 12).join(' '));
     const binaries: string[] = [];
-    for (let i = 0; i < candidates.length; i += 20)
-      binaries.push(
-        candidates
-          .slice(i, i + 20)
-          .map((c) => c.name)
-          .join(' '),
-      );
+    const binaryNames = [...candidates.map((c) => c.name), ...dayBinaries];
+    for (let i = 0; i < binaryNames.length; i += 20) binaries.push(binaryNames.slice(i, i + 20).join(' '));
     const body = rows.join('\n');
     return {
-      variables: candidates.length,
+      variables: candidates.length + dayBinaries.length,
       constraints: rows.length,
       text: (cuts) =>
         [
@@ -957,6 +1009,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       rest: `already on a shift less than ${policy.minRestHours} h away`,
       'hours-cap': 'at their hours cap for the period',
       'consecutive-nights': `at the limit of ${maxNights} consecutive nights`,
+      'consecutive-days': `at the limit of ${maxDays} consecutive days`,
       'weekly-rest': `would lose their ${policy.weeklyRestHours} h weekly rest`,
       available: 'free but not placed',
     };
