@@ -139,6 +139,56 @@ describe('rota planner (pure, HiGHS)', () => {
     expect((await run(withColleague)).assignments).toEqual([{ shiftId: s.id, practitionerId: 'b' }]);
   });
 
+  it('plans an AMHP eligible with warnings only (training short), and the assignment carries the warnings', async () => {
+    const [s] = days(1);
+    const warning = {
+      code: 'training-short-completed-year',
+      rule: 'AMHP-06',
+      severity: 'warning' as const,
+      message: 'Year 1 ended short.',
+    };
+    const f = facts({ shifts: [s], practitioners: [amhp('a')], warnings: [{ practitionerId: 'a', shiftId: s.id, findings: [warning] }] });
+    const r = await run(f);
+    expect(r.assignments).toEqual([{ shiftId: s.id, practitionerId: 'a', warnings: [warning] }]);
+    expect(r.unfilled).toEqual([]);
+  });
+
+  it("reports availability as the fairness report does: a suspension and leave taken out of the plan's period", async () => {
+    // The plan's period is 1-8 February 2027; a is suspended from Thursday 4th, b on leave Monday 1st.
+    const shifts = days(7);
+    const f = facts({
+      from: new Date('2027-02-01T00:00:00Z'),
+      to: new Date('2027-02-08T00:00:00Z'),
+      shifts,
+      practitioners: [
+        amhp('a', {
+          unavailable: [{ startsAt: new Date('2027-02-04T00:00:00Z'), endsAt: new Date('2027-02-08T00:00:00Z'), reason: 'suspended' }],
+        }),
+        amhp('b'),
+        amhp('c', {
+          unavailable: [{ startsAt: new Date('2027-02-01T00:00:00Z'), endsAt: new Date('2027-02-08T00:00:00Z'), reason: 'no-approval' }],
+        }),
+      ],
+      leave: [
+        { practitionerId: 'b', kind: 'annual', startsAt: new Date('2027-02-01T00:00:00Z'), endsAt: new Date('2027-02-02T00:00:00Z') },
+      ],
+      ineligible: [
+        ...shifts.slice(3).map((s) => ({ practitionerId: 'a', shiftId: s.id, code: 'approval-suspended' })),
+        ...shifts.map((s) => ({ practitionerId: 'c', shiftId: s.id, code: 'no-approval' })),
+      ],
+    });
+    const r = await run(f);
+    expect(r.fairness.people.map((p) => [p.practitionerId, p.availability, p.unavailableFor])).toEqual([
+      ['a', 0.4286, ['suspended']],
+      ['b', 0.8571, ['leave']],
+      ['c', 0, ['no-approval']],
+    ]);
+    expect(r.fairness.excluded).toEqual([{ practitionerId: 'c', reasons: ['no-approval'], hours: 0 }]);
+    const row = (id: string) => r.fairness.people.find((p) => p.practitionerId === id)!;
+    expect(row('a').hoursPerAvailableFte).toBe(Math.round((row('a').hours / (3 / 7)) * 100) / 100);
+    expect(r.fairness.spread).toBeCloseTo(Math.abs(row('a').hoursPerAvailableFte! - row('b').hoursPerAvailableFte!), 9);
+  });
+
   it('keeps existing assignments and plans around them (rest counted from them)', async () => {
     const [monday, tuesday] = days(2, { requiredCount: 2 });
     monday.assigned = [{ practitionerId: 'a', skills: [] }];

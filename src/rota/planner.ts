@@ -42,12 +42,14 @@
  * each chunk's result is fixed for the next (carried-over hours, nights, rest). Each solve starts from a greedy fill
  * under the same rules (so a time limit never leaves it worse than greedy) and has a time limit from the budget.
  *
- * Verification: the proposal is checked with `workingTimeFindings` (every finding, hard or warning, since a plan
- * is published without overrides); an assignment that fails is dropped and reported. 0 violations is guaranteed.
+ * Verification: the proposal is checked with `workingTimeFindings` (every finding, hard or warning: a plan never
+ * asks to override a working-time rule); an assignment that fails is dropped and reported. 0 violations is
+ * guaranteed. Eligibility warnings (`warnings`, e.g. training short) do not block a pair: the assignment carries
+ * them, and publishing asks the manager to override each with a reason, as a manual assignment does.
  */
 import { DateTime } from 'luxon';
 import type { IsoDate } from '../statute/time';
-import { FairnessReport, fairnessReport, isWeekend } from './fairness';
+import { FairnessReport, fairnessReport, isWeekend, Unavailable } from './fairness';
 import { isNight, Period, RotaFinding, RotaPolicy, workingTimeFindings } from './rota.rules';
 
 export interface PlanShift extends Period {
@@ -79,6 +81,11 @@ export interface PlanPractitioner {
   skills: string[];
   displayName?: string;
   prior?: PriorLoad;
+  /**
+   * When they cannot be rostered in the period besides `leave` (a suspension, no approval in effect), from
+   * `unavailablePeriods`: the plan's fairness figures then match GET /rota/fairness.
+   */
+  unavailable?: Unavailable[];
 }
 
 /** An assignment already on the rota (kept as it is), anywhere in time: rest, nights and hours count it. */
@@ -93,12 +100,22 @@ export interface LeavePeriod extends Period {
   kind: string;
 }
 
-/** A pair the workforce eligibility rules refuse (a hard finding, or a warning a plan cannot override). */
+/** A pair the workforce eligibility rules refuse (a hard finding). */
 export interface Ineligibility {
   practitionerId: string;
   shiftId: string;
   code: string;
   message?: string;
+}
+
+/**
+ * A pair the workforce eligibility rules allow with warnings only (e.g. training short, AMHP-06): plannable, and an
+ * assignment of the pair carries the warnings for the manager to accept when publishing.
+ */
+export interface EligibilityWarning {
+  practitionerId: string;
+  shiftId: string;
+  findings: RotaFinding[];
 }
 
 /** Matches a shift when every given field matches; weight > 0 prefers, < 0 avoids (−10..10). */
@@ -119,6 +136,8 @@ export interface PlanFacts {
   existing: ExistingAssignment[];
   leave: LeavePeriod[];
   ineligible: Ineligibility[];
+  /** Pairs eligible with warnings only; absent: none. */
+  warnings?: EligibilityWarning[];
   preferences: Preference[];
   policy: RotaPolicy;
 }
@@ -174,6 +193,8 @@ export type LpSolve = (
 export interface PlannedAssignment {
   shiftId: string;
   practitionerId: string;
+  /** Eligibility warnings of the pair (present only when there are some): publishing needs an override of each. */
+  warnings?: RotaFinding[];
 }
 
 export interface UnfilledPlace {
@@ -326,6 +347,13 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const s = shiftById.get(i.shiftId);
     if (p !== undefined && s && !blocked.has(key(p, s.index))) blocked.set(key(p, s.index), `ineligible:${i.code}`);
   }
+  const warningsOf = new Map<number, RotaFinding[]>();
+  for (const w of facts.warnings ?? []) {
+    const p = personIndex.get(w.practitionerId);
+    const s = shiftById.get(w.shiftId);
+    if (p !== undefined && s && w.findings.length)
+      warningsOf.set(key(p, s.index), [...(warningsOf.get(key(p, s.index)) ?? []), ...w.findings]);
+  }
   for (const l of facts.leave) {
     const p = personIndex.get(l.practitionerId);
     if (p === undefined) continue;
@@ -370,17 +398,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     }
   }
 
-  // Availability in the period (share of shift hours not refused by leave or eligibility) and fairness capacity.
-  const totalShiftHours = shifts.reduce((sum, s) => sum + s.hours, 0);
-  const availability = people.map((_, p) => {
-    if (!totalShiftHours) return 1;
-    const open = shifts.reduce((sum, s) => {
-      const why = blocked.get(key(p, s.index));
-      return sum + (why && why !== 'already-on-shift' ? 0 : s.hours);
-    }, 0);
-    return open / totalShiftHours;
-  });
-  // Load is hours per full-time AMHP available all along: hours × scale, where scale = days ÷ (FTE × days they
+  // Fairness capacity. Load is hours per full-time AMHP available all along: hours × scale, where scale = days ÷ (FTE × days they
   // could be rostered). Up to each chunk's end only, so that someone whose approval ends mid-period does their
   // share while they can rather than being saved for a time they will not be there.
   const openPrefix = people.map((_, p) => {
@@ -604,11 +622,17 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     unfilled.push(explain(s, missing, missingSkills, filledBy));
   }
 
+  // The report's figures come from the same computation as GET /rota/fairness: leave, suspensions and approval gaps.
   const report = fairnessReport(
-    people.map((person, p) => ({
+    people.map((person) => ({
       id: person.id,
       fte: person.fte,
-      availability: availability[p],
+      unavailable: [
+        ...(person.unavailable ?? []),
+        ...facts.leave
+          .filter((l) => l.practitionerId === person.id)
+          .map((l) => ({ startsAt: l.startsAt, endsAt: l.endsAt, reason: 'leave' as const })),
+      ],
       ...(person.displayName ? { displayName: person.displayName } : {}),
     })),
     [
@@ -634,6 +658,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       })),
     ],
     zone,
+    { from: facts.from, to: facts.to },
   );
   const horizonLoads = people.map((_, p) => load[p].hours * scale[p]).filter((_, p) => active[p]);
   const horizonSpread = horizonLoads.length ? Math.round((Math.max(...horizonLoads) - Math.min(...horizonLoads)) * 100) / 100 : 0;
@@ -646,7 +671,10 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       : statuses.filter((s) => s !== 'Optimal').join(', ');
   summary.seconds = Math.round((Date.now() - started) / 10) / 100;
   return {
-    assignments: planned.map((a) => ({ shiftId: shifts[a.s].id, practitionerId: people[a.p].id })),
+    assignments: planned.map((a) => {
+      const warned = warningsOf.get(key(a.p, a.s));
+      return { shiftId: shifts[a.s].id, practitionerId: people[a.p].id, ...(warned ? { warnings: warned } : {}) };
+    }),
     unfilled,
     dropped,
     fairness: { ...report, horizonSpread },
