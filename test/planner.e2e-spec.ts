@@ -328,7 +328,7 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
   });
 
   it('the plan and GET /rota/fairness give the same figures for the same AMHP and period: approval gaps and suspensions taken out, the suspended listed as excluded', async () => {
-    // Week of Monday 3 May 2027. Fay's approval ends on Wednesday 5th (3 of 7 days); Gus is suspended until further notice.
+    // Week of Monday 3 May 2027. Fay's approval ends on Wednesday 5th; Gus is suspended until further notice.
     const fay = await amhp(t, { approval: { startsOn: '2026-01-01', endsOn: '2027-05-05' }, displayName: 'Fay' });
     const gus = await amhp(t, { displayName: 'Gus' });
     const [approval] = await t.sql<{ id: string }>(`SELECT id FROM approvals WHERE practitioner_id = $1`, [gus.practitionerId]);
@@ -348,7 +348,11 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
 
     const report = (await api(manager).get('/rota/fairness?from=2027-05-03T00:00:00Z&to=2027-05-10T00:00:00Z').expect(200)).body;
     const row = (figures: { people: Array<{ practitionerId: string }> }, id: string) => figures.people.find((r) => r.practitionerId === id);
-    expect(row(p.fairness, fay.practitionerId)).toMatchObject({ availability: 0.4286, unavailableFor: ['no-approval'] });
+    // The approval runs to the end of 5 May local time, 23:00 UTC (BST): 71 of the period's 168 hours.
+    expect(row(p.fairness, fay.practitionerId)).toMatchObject({
+      availability: Math.round((71 / 168) * 1e4) / 1e4,
+      unavailableFor: ['no-approval'],
+    });
     expect(row(report, fay.practitionerId)).toEqual(row(p.fairness, fay.practitionerId));
     expect(row(report, gus.practitionerId)).toMatchObject({
       availability: 0,
