@@ -50,7 +50,7 @@
 import { DateTime } from 'luxon';
 import type { IsoDate } from '../statute/time';
 import { FairnessReport, fairnessReport, isWeekend, Unavailable } from './fairness';
-import { isNight, Period, RotaFinding, RotaPolicy, workingTimeFindings } from './rota.rules';
+import { consecutiveRun, isNight, Period, RotaFinding, RotaPolicy, workingTimeFindings } from './rota.rules';
 
 export interface PlanShift extends Period {
   id: string;
@@ -464,13 +464,8 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       for (let d = s.day + 1; nightDays.has(d); d++) run++;
       if (run > maxNights) return 'consecutive-nights';
     }
-    const workedDays = new Set(mine.map((b) => b.day));
-    if (!workedDays.has(s.day)) {
-      let run = 1;
-      for (let d = s.day - 1; workedDays.has(d); d--) run++;
-      for (let d = s.day + 1; workedDays.has(d); d++) run++;
-      if (run > maxDays) return 'consecutive-days';
-    }
+    // ROTA-DAYS: the rule the assignment checks apply (`consecutiveDays` counts local dates the same way).
+    if (consecutiveRun(s.day, new Set(mine.map((b) => b.day))) > maxDays) return 'consecutive-days';
     const withS: Busy[] = [...mine];
     insertSorted(withS, { startsAt: s.startsAt, endsAt: s.endsAt, planned: true, night: s.night, day: s.day, shift: s.index });
     if (longestWeeklyBreak(withS, s) < policy.weeklyRestHours * HOUR) return 'weekly-rest';

@@ -128,11 +128,15 @@ export function startDate(p: Period, zone: string): IsoDate {
  * on one date count once. Local dates, so a week across a clock change is still 7 days.
  */
 export function consecutiveDays(candidate: Period, others: Period[], zone: string): number {
-  const dates = new Set(others.map((o) => startDate(o, zone)));
-  const own = startDate(candidate, zone);
+  const dayNumber = (p: Period) => Math.round(Date.parse(`${startDate(p, zone)}T00:00:00Z`) / 86_400_000);
+  return consecutiveRun(dayNumber(candidate), new Set(others.map(dayNumber)));
+}
+
+/** ROTA-DAYS on day numbers (consecutive integers for consecutive local dates): the run through `day`, itself included. */
+export function consecutiveRun(day: number, worked: ReadonlySet<number>): number {
   let run = 1;
-  for (let d = addDays(own, -1); dates.has(d); d = addDays(d, -1)) run++;
-  for (let d = addDays(own, 1); dates.has(d); d = addDays(d, 1)) run++;
+  for (let d = day - 1; worked.has(d); d--) run++;
+  for (let d = day + 1; worked.has(d); d++) run++;
   return run;
 }
 
