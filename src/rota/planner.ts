@@ -16,8 +16,8 @@
  * - consecutive nights (local policy): in every window of maxConsecutiveNights + 1 consecutive local start dates,
  *   nights (fixed ones as constants) ≤ the limit: exactly the rule `workingTimeFindings` applies;
  * - consecutive days (ROTA-DAYS, local policy, hard): in every window of maxConsecutiveDays + 1 consecutive local
- *   dates, dates on which the AMHP starts a shift (fixed ones as constants) ≤ the limit. A date with one candidate
- *   shift counts by its x; a date with several gets a binary y ≥ each x. Exactly `consecutiveDays` in the rules;
+ *   dates, dates on which the AMHP starts a shift (fixed ones as constants) ≤ the limit. A date counts by its x's
+ *   when at most one of them can be chosen (rest), else by a binary y ≥ each x. Exactly `consecutiveDays`;
  * - weekly hours (WTR reg 4): per AMHP, new hours ≤ min(maxWeeklyHours × FTE × weeks in the period,
  *   maxWeeklyHours × referenceWeeks − the most hours already rostered in any reference window touching the period),
  *   weeks rounded up (a 3-day plan may use a week's hours). APPROXIMATION: the 17-week average is replaced by a cap
@@ -864,37 +864,47 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
         if (!fixedDays.has(d)) (openDays.get(d) ?? openDays.set(d, []).get(d)!).push(c);
       }
       if (openDays.size) {
-        const dayVar = new Map<number, string>();
-        for (const [d, cs] of openDays) {
-          if (cs.length === 1) {
-            dayVar.set(d, cs[0].name);
-            continue;
+        // Whether a date is worked, as linear terms: the x's themselves when at most one of them can be chosen (one
+        // candidate, or every pair closer than the rest period); otherwise a binary y ≥ each x.
+        const dayTerms = new Map<number, Array<[string, number]>>();
+        const dayOf = (d: number): Array<[string, number]> => {
+          const known = dayTerms.get(d);
+          if (known) return known;
+          const cs = openDays.get(d)!;
+          const apart = (a: Candidate, b: Candidate) =>
+            shifts[a.s].endsAt.getTime() + rest <= shifts[b.s].startsAt.getTime() ||
+            shifts[b.s].endsAt.getTime() + rest <= shifts[a.s].startsAt.getTime();
+          const several = cs.some((a, i) => cs.some((b, j) => j > i && apart(a, b)));
+          let terms: Array<[string, number]> = cs.map((c) => [c.name, 1]);
+          if (several) {
+            const y = `dy${p}_${d}`;
+            dayBinaries.push(y);
+            for (const c of cs)
+              row(
+                [
+                  [c.name, 1],
+                  [y, -1],
+                ],
+                '<=',
+                0,
+              );
+            terms = [[y, 1]];
           }
-          const y = `dy${p}_${d}`;
-          dayBinaries.push(y);
-          for (const c of cs)
-            row(
-              [
-                [c.name, 1],
-                [y, -1],
-              ],
-              '<=',
-              0,
-            );
-          dayVar.set(d, y);
-        }
+          dayTerms.set(d, terms);
+          return terms;
+        };
         const first = Math.min(...openDays.keys());
         const last = Math.max(...openDays.keys());
         for (let w = first - maxDays; w <= last; w++) {
-          const inWindow: string[] = [];
+          const open: number[] = [];
           let constant = 0;
           for (let d = w; d <= w + maxDays; d++) {
             if (fixedDays.has(d)) constant++;
-            else if (dayVar.has(d)) inWindow.push(dayVar.get(d)!);
+            else if (openDays.has(d)) open.push(d);
           }
-          if (!inWindow.length || constant + inWindow.length <= maxDays) continue;
+          if (!open.length || constant + open.length <= maxDays) continue;
           row(
-            inWindow.map((n): [string, number] => [n, 1]),
+            open.flatMap((d) => dayOf(d)),
             '<=',
             Math.max(0, maxDays - constant),
           );
