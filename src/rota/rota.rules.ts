@@ -202,7 +202,8 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
   }
 
   // Consecutive nights (local policy): nights on consecutive local start dates, including the candidate.
-  if (isNight(candidate, zone)) {
+  // A run above the limit needs at least `limit` other shifts: the (costly) local-time checks are skipped otherwise.
+  if (sorted.length >= policy.maxConsecutiveNights && isNight(candidate, zone)) {
     const nightDates = new Set(sorted.filter((p) => isNight(p, zone)).map((p) => DateTime.fromJSDate(p.startsAt, { zone }).toISODate()!));
     const own = DateTime.fromJSDate(candidate.startsAt, { zone }).toISODate()!;
     let run = 1;
@@ -219,7 +220,7 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
   }
 
   // Consecutive days (ROTA-DAYS, local policy, hard): the planner's model keeps the same limit.
-  const days = consecutiveDays(candidate, sorted, zone);
+  const days = sorted.length >= policy.maxConsecutiveDays ? consecutiveDays(candidate, sorted, zone) : 1;
   if (days > policy.maxConsecutiveDays) {
     findings.push({
       code: 'consecutive-days',
