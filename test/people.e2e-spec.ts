@@ -160,6 +160,33 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect(await countByFamilyName(familyName)).toBe(0);
     });
 
+    it('records ethnic category 99 (not known) beside Z (not stated), as MHSDS takes it, and a manager can change one to the other', async () => {
+      const notKnown = await person({ ethnicCategory: '99' });
+      const [stored] = await t.sql(`SELECT ethnic_category FROM persons WHERE id = $1`, [notKnown.id]);
+      expect(stored).toEqual({ ethnic_category: '99' });
+      expect((await as(manager).get(`/people/${notKnown.id}`).expect(200)).body.ethnicCategory).toBe('99');
+      const changed = await as(manager).patch(`/people/${notKnown.id}`, { ethnicCategory: 'Z' }, '"v1"').expect(200);
+      expect(changed.body.ethnicCategory).toBe('Z');
+      const back = await as(manager).patch(`/people/${notKnown.id}`, { ethnicCategory: '99' }, '"v2"').expect(200);
+      expect(back.body.ethnicCategory).toBe('99');
+    });
+
+    it.each(['9', '98', '099', 99, 'NK'])(
+      'refuses ethnic category %j with 400 naming ethnicCategory and its codes, on create and on change',
+      async (code) => {
+        const familyName = surname('Ethnic');
+        const res = await as(manager).post('/people', { givenName: 'Kim', familyName, ethnicCategory: code }).expect(400);
+        expect(res.body.errors).toEqual([{ field: 'ethnicCategory', messages: [expect.stringMatching(/A-S, Z or 99/)] }]);
+        expect(await countByFamilyName(familyName)).toBe(0);
+        const p = await person();
+        const change = await as(manager).patch(`/people/${p.id}`, { ethnicCategory: code }, '"v1"').expect(400);
+        expect(change.body.errors.map((e: { field: string }) => e.field)).toEqual(['ethnicCategory']);
+        expect(await t.sql(`SELECT ethnic_category, version FROM persons WHERE id = $1`, [p.id])).toEqual([
+          { ethnic_category: null, version: 1 },
+        ]);
+      },
+    );
+
     it('refuses a date of birth in the future (422), and one more than 130 years ago; today is fine', async () => {
       const familyName = surname('Future');
       const future = await as(manager).post('/people', { givenName: 'Kim', familyName, dateOfBirth: '2026-11-22' }).expect(422);

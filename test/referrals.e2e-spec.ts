@@ -61,6 +61,16 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(await t.sql(`SELECT type FROM outbox_events WHERE aggregate_id = $1`, [res.body.id])).toEqual([{ type: 'referral.received' }]);
   });
 
+  it('takes a referral whose person has ethnic category 99 (not known, as MHSDS records it) and stores the code', async () => {
+    const res = await api(referrer)
+      .post('/referrals', body({ person: person({ ethnicCategory: '99' }) }))
+      .expect(201);
+    const [row] = await t.sql(`SELECT p.ethnic_category FROM referrals r JOIN persons p ON p.id = r.person_id WHERE r.id = $1`, [
+      res.body.id,
+    ]);
+    expect(row).toEqual({ ethnic_category: '99' });
+  });
+
   it("a referrer sees the status of their own referral and nothing more, and not another referrer's", async () => {
     const mine = (await api(referrer).post('/referrals', body()).expect(201)).body;
     const view = (await api(referrer).get(`/referrals/${mine.id}`).expect(200)).body;
@@ -81,6 +91,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       422,
     ],
     ['an unknown ethnic code', { person: person({ ethnicCategory: 'X' }) }, 400],
+    ['an ethnic code 98 (not in the NHS list)', { person: person({ ethnicCategory: '98' }) }, 400],
     ['an unknown legal context', { legalContext: { kind: 's999' } }, 400],
     [
       'a s.136 with no anchor time',

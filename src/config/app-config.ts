@@ -92,6 +92,8 @@ export class AppConfig {
   readonly rotaReferenceWeeks: number;
   /** Local policy: consecutive nights above which an assignment warns. */
   readonly rotaMaxConsecutiveNights: number;
+  /** Local policy (ROTA-DAYS): most consecutive local dates an AMHP may start a shift on; a hard rule. */
+  readonly rotaMaxConsecutiveDays: number;
   /** WTR reg 11: the uninterrupted weekly rest below which an assignment warns. */
   readonly rotaWeeklyRestHours: number;
   /** Minutes before a statutory clock's deadline at which its warnings are raised (e.g. 240 and 60: 4 h and 1 h). */
@@ -311,6 +313,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rotaMaxWeeklyHours: int(env, 'ROTA_MAX_WEEKLY_HOURS', 48, 1, 168),
     rotaReferenceWeeks: int(env, 'ROTA_REFERENCE_WEEKS', 17, 1, 52),
     rotaMaxConsecutiveNights: int(env, 'ROTA_MAX_CONSECUTIVE_NIGHTS', 4, 1, 14),
+    rotaMaxConsecutiveDays: int(env, 'ROTA_MAX_CONSECUTIVE_DAYS', 7, 1, 31),
     rotaWeeklyRestHours: int(env, 'ROTA_WEEKLY_REST_HOURS', 24, 0, 48),
     regime: {
       nominatedPersonFrom: optionalIsoDate(env, 'MHA2025_NOMINATED_PERSON_FROM'),

@@ -1,15 +1,15 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { EthnicCategory } from '../statute/code-lists';
 
-/** NHS Data Dictionary ethnic category codes (A-S, Z: not stated). */
-export const ETHNIC_CATEGORIES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M', 'N', 'P', 'R', 'S', 'Z'] as const;
 export const SEXES = ['female', 'male', 'indeterminate', 'not-known'] as const;
 
 /** The subject of a referral. Every read of this record is audited; access follows the policy (person.read). */
 @Entity('persons')
 @Check('persons_nhs_number', `nhs_number IS NULL OR nhs_number ~ '^[0-9]{10}$'`)
+/** NHS Data Dictionary ethnic category codes (A-S, Z: not stated, 99: not known), as in src/statute/code-lists.ts. */
 @Check(
   'persons_ethnic_category',
-  `ethnic_category IS NULL OR ethnic_category IN ('A','B','C','D','E','F','G','H','J','K','L','M','N','P','R','S','Z')`,
+  `ethnic_category IS NULL OR ethnic_category IN ('A','B','C','D','E','F','G','H','J','K','L','M','N','P','R','S','Z','99')`,
 )
 @Check('persons_sex', `sex IS NULL OR sex IN ('female','male','indeterminate','not-known')`)
 @Index('persons_nhs_number_key', ['nhsNumber'], { unique: true, where: 'nhs_number IS NOT NULL' })
@@ -38,7 +38,7 @@ export class PersonEntity {
   gender: string | null;
 
   @Column('text', { nullable: true })
-  ethnicCategory: (typeof ETHNIC_CATEGORIES)[number] | null;
+  ethnicCategory: EthnicCategory | null;
 
   @Column('text', { nullable: true })
   preferredLanguage: string | null;

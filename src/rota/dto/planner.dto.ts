@@ -1,8 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  NotEquals,
+  ValidateNested,
+} from 'class-validator';
 import { IsLocalDate, trim } from '../../common/validators';
 import { FindingDto } from '../../workforce/dto/training.dto';
+import { OverrideDto } from './rota.dto';
 
 const INSTANT = { strict: true, strictSeparator: true } as const;
 
@@ -13,6 +27,20 @@ export class CreatePlanDto {
   to: string;
 }
 
+export class PublishPlanDto {
+  @ApiPropertyOptional({
+    type: [OverrideDto],
+    description:
+      "A reason for each warning code the plan's assignments carry (e.g. training-short-completed-year), accepting it for every assignment that has it, as a manual assignment's overrides do.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => OverrideDto)
+  overrides?: OverrideDto[];
+}
+
 export class PlanAssignmentDto {
   @ApiProperty({ format: 'uuid' }) shiftId: string;
   @ApiProperty() label: string;
@@ -20,6 +48,11 @@ export class PlanAssignmentDto {
   @ApiProperty({ format: 'date-time' }) endsAt: string;
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
   @ApiProperty() displayName: string;
+  @ApiProperty({
+    type: [FindingDto],
+    description: 'Eligibility warnings of this AMHP for this shift (e.g. training short): publishing needs an override of each code.',
+  })
+  warnings: FindingDto[];
 }
 
 export class UnfilledPlaceDto {
@@ -44,7 +77,16 @@ export class FairnessRowDto {
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
   @ApiPropertyOptional() displayName?: string;
   @ApiProperty() fte: number;
-  @ApiProperty({ description: 'Share of the period they could be rostered (not on approved leave), 0..1.' }) availability: number;
+  @ApiProperty({
+    description: 'Share of the period they could be rostered: not on approved leave, not suspended, with an approval in effect; 0..1.',
+  })
+  availability: number;
+  @ApiProperty({
+    enum: ['leave', 'suspended', 'no-approval'],
+    isArray: true,
+    description: 'Why they were unavailable for part of the period.',
+  })
+  unavailableFor: string[];
   @ApiProperty() shifts: number;
   @ApiProperty() hours: number;
   @ApiProperty() hoursPerFte: number;
@@ -74,11 +116,23 @@ export class FairnessSpreadsDto {
   @ApiProperty() bankHolidaysPerFte: number;
 }
 
+export class ExcludedPersonDto {
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiPropertyOptional() displayName?: string;
+  @ApiProperty({ enum: ['leave', 'suspended', 'no-approval'], isArray: true }) reasons: string[];
+  @ApiProperty({ description: 'Hours rostered all the same.' }) hours: number;
+}
+
 export class FairnessFiguresDto {
   @ApiProperty({ type: [FairnessRowDto] }) people: FairnessRowDto[];
+  @ApiProperty({ type: [ExcludedPersonDto], description: 'AMHPs never available in the period: left out of the spread, listed here.' })
+  excluded: ExcludedPersonDto[];
   @ApiProperty({ type: FairnessTotalsDto }) totals: FairnessTotalsDto;
   @ApiProperty() meanHoursPerFte: number;
-  @ApiProperty({ description: 'max − min of hours ÷ FTE over the period (performance target P6, bench/README.md).' }) spread: number;
+  @ApiProperty({
+    description: 'max − min of hours ÷ (FTE × availability) over the AMHPs available at some time in the period (the excluded are listed).',
+  })
+  spread: number;
   @ApiProperty({ type: FairnessSpreadsDto }) spreads: FairnessSpreadsDto;
 }
 
