@@ -143,7 +143,7 @@ describe('rota planner (pure, HiGHS)', () => {
     const [s] = days(1);
     const warning = {
       code: 'training-short-completed-year',
-      rule: 'AMHP-06',
+      rule: 'AMHP-06' as const,
       severity: 'warning' as const,
       message: 'Year 1 ended short.',
     };

@@ -718,6 +718,14 @@ export const RULES = {
     regime: 'local-policy',
     commencement: null,
   },
+  'ROTA-DAYS': {
+    citation: 'Local rota policy (ROTA_MAX_CONSECUTIVE_DAYS)',
+    summary:
+      'No AMHP is rostered on more consecutive days than the local limit (a day off resets the count); the planner and every assignment hold to it.',
+    severity: 'blocker',
+    regime: 'local-policy',
+    commencement: null,
+  },
   'ROTA-NIGHTS': {
     citation: 'Local rota policy (ROTA_MAX_CONSECUTIVE_NIGHTS)',
     summary: 'More consecutive nights than the local limit need an override with a reason.',
