@@ -584,6 +584,14 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'NR-14': {
+    citation: 'MHA 1983 s.11(4)(a), s.29(6); SI 2008/1184 reg 24',
+    summary:
+      'Only the nearest relative at the time, the acting nearest relative (s.29(6)) or a reg 24 delegate of either can object; other objections are shown, not blocking.',
+    severity: 'warning',
+    regime: 'mha-1983',
+    commencement: null,
+  },
 
   // Out-of-hours decisions.
   'OOH-01': {
