@@ -780,7 +780,7 @@ function checkObjection(ctx: Ctx): void {
       'MHA25-06',
       'blocker',
       'objection-without-dangerousness-report',
-      `The nominated person has objected${by}. A ${SECTION_NAME[ctx.section]} application can be made only with the AMHP's report that, if not ${ctx.section === 's7' ? 'received into guardianship' : 'admitted'}, the patient would be likely to act in a manner dangerous to others or to themselves. No such report is recorded.`,
+      `The nominated person has objected${by}. A ${SECTION_NAME[ctx.section]} application can be made only with the AMHP's report that, if not ${ctx.section === 's7' ? 'received into guardianship' : 'admitted'}, the patient would be likely to act in a manner dangerous to others or to themselves. ${nr.dangerousnessReportProblems?.length ? `The report given does not do so: ${nr.dangerousnessReportProblems.join('; ')}.` : 'No such report is recorded.'}`,
       C.mha25_06,
     );
   } else {

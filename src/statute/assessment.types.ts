@@ -96,6 +96,8 @@ export interface NearestRelativeFacts {
   displaced: boolean;
   /** MHA25-06: the AMHP's report that the patient would be likely to act dangerously if not admitted. */
   dangerousnessReport: boolean;
+  /** MHA25-06: why a report given does not override the objection (override-report.ts), for the message. */
+  dangerousnessReportProblems?: string[];
 }
 
 /** One assessor's conflict-of-interest facts (COI-*): computed professional links plus signed declarations. */
