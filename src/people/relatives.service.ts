@@ -16,7 +16,7 @@ import {
   type RelativeFacts,
   type RepresentativeRegime,
 } from '../statute/nearest-relative';
-import { objectionStanding, STANDING_TEXT, type Objector, type RepresentativeAt } from '../statute/objection-standing';
+import { objectionStanding, type Objector, type RepresentativeAt } from '../statute/objection-standing';
 import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/time';
 import {
   CreateDisplacementDto,
