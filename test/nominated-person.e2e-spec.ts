@@ -394,4 +394,37 @@ describe('nearest relative objections and the nominated person', () => {
       t.clock.set('2026-11-21T12:00:00Z');
     }
   });
+
+  it("a nominated person's appointment ended is no longer in office, and cannot be ended twice", async () => {
+    const { worker, assessment: a } = await opened();
+    const p = a.person.id;
+    const np = (
+      await as(worker)
+        .post(`/people/${p}/nominated-persons`, {
+          name: 'Pat Nominee',
+          appointedOn: '2026-11-10',
+          appointedBy: 'amhp',
+          method: 'Appointed by the AMHP: the patient lacks capacity.',
+        })
+        .expect(201)
+    ).body;
+    const future = await as(worker).post(`/people/${p}/nominated-persons/${np.id}/end`, { endedOn: '2026-11-30', reason: 'Stood down.' });
+    expect(future.status).toBe(422);
+    const ended = (
+      await as(worker).post(`/people/${p}/nominated-persons/${np.id}/end`, { endedOn: '2026-11-20', reason: 'Stood down.' }).expect(200)
+    ).body;
+    expect(ended).toMatchObject({ endedOn: '2026-11-20', endReason: 'Stood down.', inOffice: false });
+    expect(
+      (await as(worker).post(`/people/${p}/nominated-persons/${np.id}/end`, { endedOn: '2026-11-21', reason: 'Again.' })).body.code,
+    ).toBe('already-ended');
+    expect((await as(worker).get(`/people/${p}/nearest-relative`).expect(200)).body.nominatedPerson).toBeNull();
+    expect((await as(worker).get(`/people/${p}/nearest-relative?asAt=2026-11-15`).expect(200)).body.nominatedPerson).toMatchObject({
+      id: np.id,
+    });
+    const audit = await t.sql<{ action: string }>(
+      `SELECT action FROM audit_events WHERE subject_person_id = $1 AND action LIKE 'nominated-person.%' ORDER BY id`,
+      [p],
+    );
+    expect(audit.map((r) => r.action)).toEqual(['nominated-person.appoint', 'nominated-person.end']);
+  });
 });
