@@ -23,7 +23,7 @@ import {
   HandoverEntity,
   HandoverItemEntity,
 } from '../safeguarding/safeguarding.entities';
-import { DisplacementEntity, NearestRelativeObjectionEntity, RelativeEntity } from '../people/relative.entities';
+import { DisplacementEntity, NearestRelativeObjectionEntity, NominatedPersonEntity, RelativeEntity } from '../people/relative.entities';
 import {
   AssessmentContactEntity,
   AssessmentEntity,
@@ -87,6 +87,7 @@ export const ENTITIES = [
   RelativeEntity,
   NearestRelativeObjectionEntity,
   DisplacementEntity,
+  NominatedPersonEntity,
   AssessmentEntity,
   AssessmentEventEntity,
   AssessmentContactEntity,

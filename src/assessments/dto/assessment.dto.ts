@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { Nested, trim } from '../../common/validators';
+import { OVERRIDE_REPORT_GROUNDS } from '../../statute/override-report';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
 
 const INSTANT = { strict: true, strictSeparator: true } as const;
@@ -211,6 +212,25 @@ export class NrExceptionDto {
   facts: string;
 }
 
+/** MHA25-06: the AMHP's report that overrides the nominated person's objection; ✱ the grounds are data (OVERRIDE_REPORT_GROUNDS). */
+export class DangerousnessReportDto {
+  @ApiProperty({
+    type: [String],
+    example: ['dangerous-to-others'],
+    description: `What the AMHP certifies: the patient, if not admitted (or received into guardianship), would be likely to act in a manner dangerous to others and/or to themselves (${OVERRIDE_REPORT_GROUNDS.join(', ')}).`,
+  })
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsString({ each: true })
+  grounds: string[];
+  @ApiProperty({ minLength: 20, maxLength: 4000, description: "Why, in the AMHP's opinion." })
+  @Transform(trim)
+  @IsString()
+  @MinLength(20)
+  @MaxLength(4000)
+  reasons: string;
+}
+
 export class AssessmentNearestRelativeDto {
   @ApiPropertyOptional({
     format: 'uuid',
@@ -219,6 +239,22 @@ export class AssessmentNearestRelativeDto {
   @IsOptional()
   @IsUUID()
   relativeId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'NR-10: the s.29 order (from /people/{id}/displacements) whose acting nearest relative the AMHP identifies; confirmed without a reason when the order is in force (it overrides s.26).',
+  })
+  @IsOptional()
+  @IsUUID()
+  displacementId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'MHA25-05: the nominated person (from /people/{id}/nominated-persons) in office, once the nominated person replaces the nearest relative.',
+  })
+  @IsOptional()
+  @IsUUID()
+  nominatedPersonId?: string;
   @ApiPropertyOptional({ description: 'Why the AMHP identifies someone other than the s.26 proposal.' })
   @IsOptional()
   @Transform(trim)
@@ -376,10 +412,18 @@ export class OutcomeDto {
   @MinLength(20)
   @MaxLength(2000)
   urgentNecessity?: string;
-  @ApiPropertyOptional({ description: "MHA25-06: the AMHP's report that the patient would be likely to act dangerously if not admitted." })
+  @ApiPropertyOptional({
+    description:
+      "MHA25-06: that the AMHP's report accompanies the application; it overrides the nominated person's objection only with dangerousnessReportDetails.",
+  })
   @IsOptional()
   @IsBoolean()
   dangerousnessReport?: boolean;
+  @ApiPropertyOptional({ type: () => DangerousnessReportDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DangerousnessReportDto)
+  dangerousnessReportDetails?: DangerousnessReportDto;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) bedDetails?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) conveyance?: string;
   // cto-decision

@@ -484,10 +484,18 @@ function nearestRelativeSection(model: OutcomeReportModel, at: At): Omit<ReportS
       !obj
         ? NOT_RECORDED
         : obj.objected
-          ? `Objected${isInstant(obj.notifiedAt) ? ` (notified ${at(obj.notifiedAt)})` : ''}${has(obj.detail) ? `: ${obj.detail.trim()}` : ''}`
+          ? `Objected${has(obj.by) ? ` by ${obj.by.trim()}` : ''}${isInstant(obj.notifiedAt) ? ` (notified ${at(obj.notifiedAt)})` : ''}${has(obj.detail) ? `: ${obj.detail.trim()}` : ''}`
           : 'No objection',
     ),
   );
+  for (const o of obj?.others ?? []) {
+    lines.push(
+      line(
+        'Objection without standing (NR-14, information)',
+        `${o.by} (notified ${at(o.notifiedAt)}): ${o.detail.trim()}. ${o.explanation}`,
+      ),
+    );
+  }
   lines.push(line(`Views of the ${who.toLowerCase()}`, text(nr?.views)));
   if (nr?.displaced === true) lines.push(line('Displaced (s.29)', 'Yes: a county court order appoints an acting nearest relative'));
   return { heading: who, lines };
