@@ -299,10 +299,14 @@ export const EVENTS = {
   ),
   'nearest-relative.objection-recorded': event(
     'person',
-    "The nearest relative's objection was recorded.",
+    'An objection to an application was recorded, with who made it (NR-14: whether it counts is judged by the checks).',
     obj({
       personId: uuid(),
       objectionId: uuid(),
+      objectorKind: enumOf(
+        ['relative', 'acting-nearest-relative', 'delegate', 'nominated-person', 'not-recorded'],
+        'Who objected (NR-14).',
+      ),
       relativeId: nullable(uuid()),
       notifiedTo: str('Who was notified (code).'),
       notifiedAt: instant(),
@@ -312,6 +316,16 @@ export const EVENTS = {
     'person',
     "The nearest relative's objection was withdrawn.",
     obj({ personId: uuid(), objectionId: uuid(), withdrawnAt: instant() }),
+  ),
+  'nominated-person.appointed': event(
+    'person',
+    'A nominated person (MHA 2025, MHA25-05) was recorded as appointed; one in office that day is replaced.',
+    obj({ personId: uuid(), nominatedPersonId: uuid(), appointedOn: date(), replaced: nullable(uuid()) }),
+  ),
+  'nominated-person.ended': event(
+    'person',
+    "A nominated person's appointment was ended.",
+    obj({ personId: uuid(), nominatedPersonId: uuid(), endedOn: date() }),
   ),
   'nearest-relative.displacement-filed': event(
     'person',

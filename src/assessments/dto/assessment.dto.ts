@@ -421,8 +421,7 @@ export class OutcomeDto {
   dangerousnessReport?: boolean;
   @ApiPropertyOptional({ type: () => DangerousnessReportDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => DangerousnessReportDto)
+  @Nested(() => DangerousnessReportDto)
   dangerousnessReportDetails?: DangerousnessReportDto;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) bedDetails?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) conveyance?: string;
