@@ -55,6 +55,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
+  {
+    // Test doubles implement async interfaces with bodies that need no await.
+    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    rules: { '@typescript-eslint/require-await': 'off' },
+  },
   // Layer rule: the law is pure. src/statute and every *.rules.ts take facts and return findings; they import no
   // framework, no database driver, and no other module (types from src/statute only).
   {

@@ -51,10 +51,11 @@ async function main(): Promise<void> {
     console.log(`\namhp-hub listening on http://${shown}:${config.port}  (API docs: http://${shown}:${config.port}/docs)`);
     process.once('beforeExit', stopEmbedded);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, async () => {
-        await app.close();
-        await stopEmbedded();
-        process.exit(0);
+      process.once(signal, () => {
+        void app
+          .close()
+          .then(stopEmbedded)
+          .finally(() => process.exit(0));
       });
     }
   } catch (err) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProbePeopleModule } from './support/probe-people.module';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { Client } from 'pg';
 
 describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
   let t: TestApp;
@@ -108,8 +109,7 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
   });
 
   it('a transaction appends to one chain lane, and an audit written beside it never waits for that lane', async () => {
-    const { Client } = require('pg') as typeof import('pg');
-    const append = (c: import('pg').Client, avoid: number | null = null) =>
+    const append = (c: Client, avoid: number | null = null) =>
       c.query(`SELECT audit_append(now(), NULL, NULL, 'test.lane', 'test', NULL, NULL, NULL, NULL, NULL, 'success', NULL, $1)`, [avoid]);
     const open = async () => {
       const c = new Client({ connectionString: t.databaseUrl });

@@ -1,5 +1,6 @@
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { createTestApp, TestApp, TEST_PASSWORD } from './support/test-app';
+import { AppConfig } from '../src/config/app-config';
 
 describe('auth: login, tokens, throttling (R6, R7)', () => {
   let t: TestApp;
@@ -151,7 +152,7 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
 
     it('wrong issuer, wrong audience, expired (signed with the real key)', async () => {
       const u = await t.user(['admin']);
-      const key = (t.app.get(require('../src/config/app-config').AppConfig) as { jwtSecret: Uint8Array }).jwtSecret;
+      const key = t.app.get(AppConfig).jwtSecret;
       const make = (c: { iss?: string; aud?: string; exp?: number }) =>
         new SignJWT({ roles: ['admin'] })
           .setProtectedHeader({ alg: 'HS256' })

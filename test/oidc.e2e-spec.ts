@@ -2,6 +2,7 @@ import { SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import type { Response } from 'supertest';
 import { DIRECT_JWKS_PATH, DISCOVERED_JWKS_PATH, DISCOVERY_PATH, foreignKey, OidcProvider, SignOptions } from './support/oidc-provider';
 import { createTestApp, TestApp, TEST_PASSWORD } from './support/test-app';
+import { AppConfig } from '../src/config/app-config';
 
 const AUDIENCE = 'amhp-hub';
 
@@ -126,7 +127,7 @@ describe('OIDC: bearer tokens from the council identity provider, verified again
       [
         "signed HS256 with the service's own local secret",
         async () => {
-          const secret = (t.app.get(require('../src/config/app-config').AppConfig) as { jwtSecret: Uint8Array }).jwtSecret;
+          const secret = t.app.get(AppConfig).jwtSecret;
           return new SignJWT({ roles: ['manager'] })
             .setProtectedHeader({ alg: 'HS256', kid: idp.kid })
             .setSubject('bad-7')

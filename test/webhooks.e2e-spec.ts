@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebhookDispatcher } from '../src/alerts/webhook-dispatcher.service';
 import { verify } from '../src/alerts/webhook-signature';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { Client } from 'pg';
 
 interface Received {
   path: string;
@@ -170,7 +171,6 @@ describe('webhooks: delivery to a local receiver', () => {
   });
 
   it('delivers an event whose transaction committed after a later one was already fanned out (late commit)', async () => {
-    const { Client } = require('pg') as typeof import('pg');
     const slow = new Client({ connectionString: t.databaseUrl });
     await slow.connect();
     try {

@@ -360,6 +360,11 @@ export function completeOpenApiDocument(app: INestApplicationContext, document: 
             ? { description, content: PROBLEM_CONTENT }
             : { $ref: `#/components/responses/Problem${status}` };
       }
+      // An error a route declares itself (a 429 of its own throttle, say) is problem+json like every other.
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) >= 400 && !('$ref' in response) && !response.content)
+          op.responses[status] = { ...response, content: PROBLEM_CONTENT };
+      }
     }
   }
   for (const name of closedSchemas) if (schemas[name]) schemas[name].additionalProperties = false;

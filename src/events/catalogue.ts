@@ -186,6 +186,8 @@ export const EVENTS = {
     obj({
       ...assessmentIds,
       relativeId: nullable(uuid()),
+      displacementId: nullable(uuid('The s.29 order whose acting nearest relative was identified, if any.')),
+      nominatedPersonId: nullable(uuid('The nominated person identified (MHA 2025), if any.')),
       confirmed: bool('Whether the s.26 proposal was confirmed.'),
       informed: bool('Whether the nearest relative was informed.'),
       consulted: bool('Whether the nearest relative was consulted.'),

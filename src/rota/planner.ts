@@ -568,7 +568,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     for (const c of candidates) start[c.name] = greedy.has(c.name) ? 1 : 0;
     const cuts: string[] = [];
     const cutKeys = new Set<string>();
-    let chosen: Candidate[] = [];
+    let chosen: Candidate[];
     for (let round = 0; ; round++) {
       const remaining = budget * 0.9 - (Date.now() - started); // the rest is for verification
       const chunksLeft = nonEmpty.length - ci;
@@ -1149,5 +1149,5 @@ export async function inProcessSolver(): Promise<LpSolve> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = require('highs') as () => Promise<Highs>;
   const highs = await load();
-  return async (lp, options, start) => solveWithHighs(highs, lp, options, start);
+  return (lp, options, start) => Promise.resolve(solveWithHighs(highs, lp, options, start));
 }

@@ -706,7 +706,7 @@ export class DecisionsService {
   private actionsOf(content: Json): NewAction[] {
     const list = Array.isArray(content.actions) ? (content.actions as Json[]) : [];
     return list.map((a) => ({
-      description: String(a.description ?? ''),
+      description: typeof a.description === 'string' ? a.description : '',
       ownerUserId: (a.ownerUserId as string | undefined) ?? null,
       ownerTeam: (a.ownerTeam as string | undefined) ?? null,
       dueAt: (a.dueAt as string | undefined) ?? null,

@@ -30,9 +30,6 @@ function propose(relatives: RelativeFacts[], over: Partial<NearestRelativeInput>
   return proposeNearestRelative({ patient: adult, relatives, asAt: AS_AT, regime: 'nearest-relative', ...over });
 }
 
-const nrName = (relatives: RelativeFacts[], over: Partial<NearestRelativeInput> = {}) =>
-  propose(relatives, over).nearestRelative?.name ?? null;
-
 describe('nearest relative (MHA 1983 s.26): who is proposed', () => {
   type Case = [string, RelativeFacts[], string | null, Partial<NearestRelativeInput>?];
   const cases: Case[] = [

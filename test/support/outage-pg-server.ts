@@ -16,12 +16,14 @@ startEmbeddedPostgres({ dir, port: Number(port), persistent: true }).then(
       stopping ??= server.stop().finally(() => process.exit(0));
       return stopping;
     };
-    process.on('message', (m) => m === 'stop' && stop());
-    process.on('disconnect', stop);
+    process.on('message', (m) => {
+      if (m === 'stop') void stop();
+    });
+    process.on('disconnect', () => void stop());
     send({ ready: server.url });
   },
   (err: unknown) => {
-    send({ error: err instanceof Error ? err.message : String(err ?? 'postgres exited during start-up') });
+    send({ error: err instanceof Error ? err.message : err === undefined ? 'postgres exited during start-up' : JSON.stringify(err) });
     process.exit(1);
   },
 );

@@ -25,7 +25,7 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
     if (!instance || !metatype) continue;
     const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
     for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-      const handler = (instance as Record<string, unknown>)[name] as Function;
+      const handler = (instance as Record<string, unknown>)[name] as (...args: unknown[]) => unknown;
       const methodPath = Reflect.getMetadata(PATH_METADATA, handler);
       if (methodPath === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];

@@ -1,20 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  NotEquals,
-  ValidateNested,
-} from 'class-validator';
-import { IsLocalDate, trim } from '../../common/validators';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { IsLocalDate, Nested, trim } from '../../common/validators';
 import { FindingDto } from '../../workforce/dto/training.dto';
 import { OverrideDto } from './rota.dto';
 
@@ -36,8 +23,7 @@ export class PublishPlanDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => OverrideDto)
+  @Nested(() => OverrideDto, { each: true })
   overrides?: OverrideDto[];
 }
 
