@@ -21,6 +21,9 @@ import {
   clocksFor,
   LEGAL_CONTEXT_INSTANTS,
   clockState,
+  clockStop,
+  type OutcomeFact,
+  type StopFacts,
   DEFAULT_CLOCK_POLICY,
   DEFAULT_RESPONSE_TARGETS,
   DEFAULT_WARNINGS,
@@ -70,12 +73,39 @@ type Row = ReferralEntity & {
   person: PersonSummary;
   extensions: Array<S136BExtension & { authorisedAt: string; superintendentApprovedAt?: string }>;
   intakeFindings: Finding[];
+  stopFacts: {
+    assessmentOpenedAt: string | null;
+    firstInPersonContactAt: string | null;
+    outcomes: Array<{
+      kind: OutcomeFact['kind'];
+      decidedAt: string;
+      signedAt: string | null;
+      alternatives: string[] | null;
+      admittedAt: string | null;
+    }>;
+  };
 };
+
+/**
+ * What has happened to the referral's person since its clocks started (clockStop's StopFacts): the assessment opening,
+ * the first in-person contact (C8) and each assessment's outcome with its signing and the timeline's admission.
+ * Read here (not through AssessmentsService, which depends on this module) from the assessments' own tables.
+ */
+const STOP_FACTS = `json_build_object(
+         'assessmentOpenedAt', (SELECT min(a.opened_at) FROM assessments a WHERE a.referral_id = r.id),
+         'firstInPersonContactAt', (SELECT min(c.at) FROM assessment_contacts c JOIN assessments a ON a.id = c.assessment_id
+                                     WHERE a.referral_id = r.id AND c.mode = 'in-person'),
+         'outcomes', coalesce((SELECT json_agg(json_build_object('kind', a.outcome_kind, 'decidedAt', a.decided_at,
+                                 'signedAt', coalesce(a.outcome->'application'->>'signedAt', a.outcome->'cto'->>'signedAt'),
+                                 'alternatives', a.outcome->'alternatives',
+                                 'admittedAt', (SELECT min(e.at) FROM assessment_events e WHERE e.assessment_id = a.id AND e.type = 'admitted')))
+                                FROM assessments a WHERE a.referral_id = r.id AND a.outcome_kind IS NOT NULL AND a.decided_at IS NOT NULL), '[]'))`;
 
 const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
                    'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at)) FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
-       coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings"
+       coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
+       ${STOP_FACTS} AS "stopFacts"
   FROM referrals r`;
 
 const camelNames = new Map<string, string>();
@@ -572,9 +602,7 @@ export class ReferralsService {
    * For the morning handover (in the caller's transaction): every open referral with its running clocks, soonest
    * deadline first. Ids, codes and times only: no names or clinical text (whoever opens one reads it, audited).
    */
-  async openForHandover(
-    m: EntityManager,
-  ): Promise<
+  async openForHandover(m: EntityManager): Promise<
     Array<{
       id: string;
       reference: string;
@@ -605,8 +633,9 @@ export class ReferralsService {
         receivedAt: v.receivedAt,
         allocatedUserId: v.allocatedUserId,
         nextDeadline: v.nextDeadline,
+        // A stopped clock is never warned about; one that stopped after its deadline still reports the breach.
         clocks: v.clocks
-          .filter((c) => c.state !== 'stopped')
+          .filter((c) => c.state !== 'stopped' || c.result === 'breached')
           .map((c) => ({ id: c.id, label: c.label, deadline: c.deadline, state: c.state })),
       };
     });
@@ -778,13 +807,31 @@ export class ReferralsService {
     );
   }
 
+  /** The facts that stop clocks (clockStop); a referral no longer open without a closing time stops now. */
+  private stopFactsOf(r: Row, now: Date): StopFacts {
+    const f = r.stopFacts;
+    const date = (v: string | null | undefined) => (v ? new Date(v) : null);
+    return {
+      assessmentOpenedAt: date(f?.assessmentOpenedAt),
+      firstInPersonContactAt: date(f?.firstInPersonContactAt),
+      outcomes: (f?.outcomes ?? []).map((o) => ({
+        kind: o.kind,
+        decidedAt: new Date(o.decidedAt),
+        signedAt: date(o.signedAt),
+        alternatives: o.alternatives ?? [],
+        admittedAt: date(o.admittedAt),
+      })),
+      closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status as ReferralStatus) ? now : null,
+    };
+  }
+
   private soonest(clocks: Clock[]): Date | null {
     return clocks.reduce<Date | null>((min, c) => (!min || c.deadline < min ? c.deadline : min), null);
   }
 
   private view(r: Row): ReferralDto {
     const now = this.clock.now();
-    const stoppedAt = r.closedAt ? new Date(r.closedAt) : !isOpen(r.status as ReferralStatus) ? now : null;
+    const facts = this.stopFactsOf(r, now);
     return {
       id: r.id,
       reference: r.reference,
@@ -808,7 +855,10 @@ export class ReferralsService {
       closedAt: isoOrNull(r.closedAt),
       nextDeadline: isoOrNull(r.nextDeadline),
       clocks: this.clocksOf(r).map((c) => {
-        const s = clockState(c, now, DEFAULT_WARNINGS, stoppedAt);
+        // A clock stops when its purpose is met (clockStop), not only at close; a stop still ahead is not one yet.
+        const found = clockStop(c, facts, this.config.timeZone);
+        const stop = found && found.stoppedAt.getTime() <= now.getTime() ? found : null;
+        const s = clockState(c, now, DEFAULT_WARNINGS, stop?.stoppedAt);
         return {
           ...c,
           anchor: c.anchor.toISOString(),
@@ -816,6 +866,10 @@ export class ReferralsService {
           state: s.state,
           remainingMs: s.remainingMs,
           stage: s.stage,
+          stoppedAt: stop ? stop.stoppedAt.toISOString() : null,
+          stopRule: stop?.stopRule ?? null,
+          stopReason: stop?.reason ?? null,
+          result: stop?.result ?? null,
         };
       }),
       findings: r.intakeFindings,

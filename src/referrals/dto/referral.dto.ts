@@ -258,6 +258,12 @@ export class ClockDto {
   @ApiProperty({ enum: ['running', 'warning', 'breached', 'stopped'] }) state: string;
   @ApiProperty({ description: 'Milliseconds left (negative once breached).' }) remainingMs: number;
   @ApiProperty({ description: 'Warning stage reached (0 = none).' }) stage: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the clock stopped because its purpose was met.' })
+  stoppedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The rule that stopped it (GET /rules/{id}).' }) stopRule: string | null;
+  @ApiProperty({ nullable: true, type: String }) stopReason: string | null;
+  @ApiProperty({ enum: ['met', 'breached'], nullable: true, type: String, description: 'Met or breached by the stop time.' })
+  result: 'met' | 'breached' | null;
 }
 
 export class ReferralFindingDto {
