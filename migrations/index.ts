@@ -11,6 +11,7 @@ import * as m8 from './1795245015075-Assessments';
 import * as m9 from './1795247946519-Safeguarding';
 import * as m10 from './1795249000000-AuditOneLanePerTransaction';
 import * as m11 from './1795249647521-Alerts';
+import * as m12 from './1796409714235-SharedViews';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m9),
   ...Object.values(m10),
   ...Object.values(m11),
+  ...Object.values(m12),
 ];

@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
 
 export const RELATIONSHIP_KINDS = ['allocated', 'referrer', 'duty'] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];
@@ -17,7 +16,7 @@ export class AccessRelationshipEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   userId: string;
 

@@ -3,6 +3,8 @@ import { EntityManager } from 'typeorm';
 import { Db } from '../database/db';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
+import { personHasOpenReferralSql } from '../referrals/referrals.tables';
+import { onShiftSql } from '../rota/rota.tables';
 import { AccessRelationshipEntity, RelationshipKind } from './access-relationship.entity';
 import { AuditService } from '../audit/audit.service';
 import { ForbiddenProblem } from '../common/problem';
@@ -24,8 +26,7 @@ export interface NewRelationship {
  * condition over (user, person, instant) expressions.
  */
 export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) =>
-  `(EXISTS (SELECT 1 FROM shift_assignments d WHERE d.user_id = ${user} AND d.starts_at <= ${at} AND d.ends_at > ${at})
-    AND EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = ${person} AND r.status IN ('received','screening','accepted','allocated','in-assessment')))`;
+  `(${onShiftSql(user, at)} AND ${personHasOpenReferralSql(person)})`;
 
 /** Gathers the facts the policy needs from the database and asks `can`. */
 @Injectable()

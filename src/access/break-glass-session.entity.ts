@@ -1,5 +1,4 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
 
 /** Emergency access to one person's record without a relationship: a stated reason, a time limit, a review. */
 @Entity('break_glass_sessions')
@@ -10,7 +9,7 @@ export class BreakGlassSessionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   userId: string;
 

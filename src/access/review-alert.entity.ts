@@ -1,5 +1,4 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
 
 /** Something an auditor must look at: a break-glass access, a rule override. Identifiers only, no clinical text. */
 @Entity('review_alerts')
@@ -22,7 +21,7 @@ export class ReviewAlertEntity {
   @Column('uuid', { nullable: true })
   personId: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   raisedBy: string;
 
@@ -35,7 +34,7 @@ export class ReviewAlertEntity {
   @Column('timestamptz', { nullable: true })
   reviewedAt: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   reviewedBy: string | null;
 

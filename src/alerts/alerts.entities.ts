@@ -1,6 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
-import { OutboxEventEntity } from '../events/outbox-event.entity';
 
 /** A user's notification: a warning or a task, linked to its subject, raised once per dedup key. */
 @Entity('notifications')
@@ -12,7 +10,7 @@ export class NotificationEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'CASCADE' })
+  @ForeignKey('users', { onDelete: 'CASCADE' })
   @Column('uuid')
   userId: string;
 
@@ -121,7 +119,7 @@ export class WebhookSubscriptionEntity {
   @Column('text', { nullable: true })
   disabledReason: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 
@@ -145,7 +143,7 @@ export class WebhookDeliveryEntity {
   @Column('uuid')
   subscriptionId: string;
 
-  @ForeignKey(() => OutboxEventEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('outbox_events', { onDelete: 'RESTRICT' })
   @Column('bigint')
   eventId: string;
 

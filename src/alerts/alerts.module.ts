@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsModule } from '../assessments/assessments.module';
+import { AuthModule } from '../auth/auth.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { RotaModule } from '../rota/rota.module';
 import { SafeguardingModule } from '../safeguarding/safeguarding.module';
@@ -16,7 +18,7 @@ import { WebhooksService } from './webhooks.service';
 
 /** Scheduled jobs (once across replicas) and the per-user notifications inbox. */
 @Module({
-  imports: [ReferralsModule, RotaModule, SafeguardingModule, WorkforceModule, SupervisionModule],
+  imports: [AuthModule, AssessmentsModule, ReferralsModule, RotaModule, SafeguardingModule, WorkforceModule, SupervisionModule],
   controllers: [NotificationsController, StreamController, WebhooksController],
   providers: [JobRunner, NotificationsService, AlertJobs, StreamService, WebhooksService, WebhookDispatcher],
   exports: [JobRunner, NotificationsService, WebhookDispatcher],

@@ -7,6 +7,7 @@ import { HandoversService } from '../safeguarding/handovers.service';
 import { DecisionsService } from '../safeguarding/decisions.service';
 import { SupervisionService } from '../supervision/supervision.service';
 import { ApprovalsService } from '../workforce/approvals.service';
+import { PractitionersService } from '../workforce/practitioners.service';
 import { TrainingService } from '../workforce/training.service';
 import type { Actor } from '../auth/actor';
 import { JobRunner } from './job-runner.service';
@@ -34,6 +35,7 @@ export class AlertJobs implements OnModuleInit {
     private readonly approvals: ApprovalsService,
     private readonly decisions: DecisionsService,
     private readonly training: TrainingService,
+    private readonly practitioners: PractitionersService,
     private readonly supervision: SupervisionService,
     private readonly config: AppConfig,
   ) {}
@@ -96,13 +98,7 @@ export class AlertJobs implements OnModuleInit {
 
   /** Offers nobody has answered within OFFER_ESCALATION_MINUTES, on a referral still waiting for an AMHP: to the managers. */
   async offerEscalation(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
-    const rows: Array<{ referral_id: string; reference: string; first_offered_at: Date }> = await m.query(
-      `SELECT o.referral_id, r.reference, min(o.offered_at) AS first_offered_at
-         FROM allocation_offers o JOIN referrals r ON r.id = o.referral_id
-        WHERE o.response IS NULL AND r.status = 'accepted' AND o.offered_at <= $1
-        GROUP BY o.referral_id, r.reference ORDER BY o.referral_id`,
-      [new Date(now.getTime() - this.config.offerEscalationMinutes * MINUTE)],
-    );
+    const rows = await this.referrals.unansweredOffers(m, new Date(now.getTime() - this.config.offerEscalationMinutes * MINUTE));
     if (!rows.length) return { raised: 0 };
     const managers = await this.notifications.managerIds(m);
     let raised = 0;
@@ -112,11 +108,11 @@ export class AlertJobs implements OnModuleInit {
         kind: 'offer.escalated',
         severity: 'urgent',
         title: `${r.reference}: offered ${this.config.offerEscalationMinutes} minutes ago and not accepted`,
-        body: `First offered at ${new Date(r.first_offered_at).toISOString()}.`,
-        link: `/referrals/${r.referral_id}`,
+        body: `First offered at ${new Date(r.firstOfferedAt).toISOString()}.`,
+        link: `/referrals/${r.referralId}`,
         subjectType: 'referral',
-        subjectId: r.referral_id,
-        dedupKey: `offer:${r.referral_id}`,
+        subjectId: r.referralId,
+        dedupKey: `offer:${r.referralId}`,
       });
     }
     return { escalated: rows.length, raised };
@@ -130,13 +126,7 @@ export class AlertJobs implements OnModuleInit {
 
   /** Items of the latest handover left unacknowledged HANDOVER_ESCALATION_MINUTES after it was compiled: to the managers. */
   async handoverEscalation(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
-    const rows: Array<{ id: string; item_type: string; item_id: string; handover_date: string }> = await m.query(
-      `SELECT i.id, i.item_type, i.item_id, to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date
-         FROM handover_items i JOIN handovers h ON h.id = i.handover_id
-        WHERE h.handover_date = (SELECT max(handover_date) FROM handovers) AND i.acknowledged_at IS NULL AND date_trunc('minute', h.compiled_at) <= $1
-        ORDER BY i.id`,
-      [new Date(now.getTime() - this.config.handoverEscalationMinutes * MINUTE)],
-    );
+    const rows = await this.handovers.unacknowledgedItems(m, new Date(now.getTime() - this.config.handoverEscalationMinutes * MINUTE));
     if (!rows.length) return { raised: 0 };
     const managers = await this.notifications.managerIds(m);
     let raised = 0;
@@ -145,8 +135,8 @@ export class AlertJobs implements OnModuleInit {
         userIds: managers,
         kind: 'handover.escalated',
         severity: 'warning',
-        title: `Handover ${i.handover_date}: a ${i.item_type} item is still unacknowledged`,
-        link: `/handovers/${i.handover_date}`,
+        title: `Handover ${i.handoverDate}: a ${i.itemType} item is still unacknowledged`,
+        link: `/handovers/${i.handoverDate}`,
         subjectType: 'handover-item',
         subjectId: i.id,
         dedupKey: `handover:${i.id}`,
@@ -196,11 +186,10 @@ export class AlertJobs implements OnModuleInit {
     const due = (await this.approvals.reapprovalDue()).filter((a) => !a.renewed && stages.includes(a.reminderStage));
     if (!due.length) return { raised: 0 };
     const managers = await this.notifications.managerIds(m);
-    const users: Array<{ id: string; user_id: string }> = await m.query(
-      'SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])',
-      [due.map((a) => a.practitionerId)],
+    const userOf = await this.practitioners.userIdsOf(
+      m,
+      due.map((a) => a.practitionerId),
     );
-    const userOf = new Map(users.map((u) => [u.id, u.user_id]));
     let raised = 0;
     for (const a of due) {
       const amhp = userOf.get(a.practitionerId);
@@ -252,11 +241,10 @@ export class AlertJobs implements OnModuleInit {
     const short = await this.training.shortfalls();
     if (!short.length) return { short: 0, raised: 0 };
     const managers = await this.notifications.managerIds(m);
-    const users: Array<{ id: string; user_id: string }> = await m.query(
-      'SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])',
-      [short.map((x) => x.practitionerId)],
+    const userOf = await this.practitioners.userIdsOf(
+      m,
+      short.map((x) => x.practitionerId),
     );
-    const userOf = new Map(users.map((u) => [u.id, u.user_id]));
     let raised = 0;
     for (const x of short) {
       const amhp = userOf.get(x.practitionerId);
@@ -279,11 +267,10 @@ export class AlertJobs implements OnModuleInit {
     const { items } = await this.supervision.overdue(SYSTEM, { overdueOnly: true } as Parameters<SupervisionService['overdue']>[1]);
     if (!items.length) return { overdue: 0, raised: 0 };
     const managers = await this.notifications.managerIds(m);
-    const users: Array<{ id: string; user_id: string }> = await m.query(
-      'SELECT id, user_id FROM practitioners WHERE id = ANY($1::uuid[])',
-      [items.map((x) => x.practitionerId)],
+    const userOf = await this.practitioners.userIdsOf(
+      m,
+      items.map((x) => x.practitionerId),
     );
-    const userOf = new Map(users.map((u) => [u.id, u.user_id]));
     let raised = 0;
     for (const x of items) {
       const amhp = userOf.get(x.practitionerId);

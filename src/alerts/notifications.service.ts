@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { UsersService } from '../auth/users.service';
 import { Clock, isoOrNull } from '../common/clock';
 import { NotFoundProblem } from '../common/problem';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
@@ -70,6 +71,7 @@ export class NotificationsService {
     private readonly db: Db,
     private readonly events: EventsService,
     private readonly clock: Clock,
+    private readonly users: UsersService,
   ) {}
 
   /** Raises a notification for each user (in the caller's transaction); returns how many were new. */
@@ -114,8 +116,7 @@ export class NotificationsService {
 
   /** Active users holding the manager role: the managers on duty are, for escalation, all the hub's managers. */
   async managerIds(m: EntityManager): Promise<string[]> {
-    const rows: Array<{ id: string }> = await m.query(`SELECT id FROM users WHERE 'manager' = ANY(roles) AND active ORDER BY id`);
-    return rows.map((r) => r.id);
+    return this.users.activeIdsWithRole(m, 'manager');
   }
 
   async list(actor: Actor, q: { unread?: boolean; cursor?: string; limit?: number }): Promise<Page<NotificationView>> {

@@ -3,9 +3,11 @@ import type { ServerResponse } from 'node:http';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
+import { AssessmentsService } from '../assessments/assessments.service';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
 import { DATABASE_URL } from '../database/database.module';
+import { ReferralsService } from '../referrals/referrals.service';
 import { EventFacts, frame, StreamEvent, typeMatches, visibility } from './stream.visibility';
 
 export const OUTBOX_CHANNEL = 'amhp_outbox';
@@ -19,7 +21,7 @@ const DENIED_TTL_MS = 5_000;
 const GAP_TTL_MS = 60_000;
 const FACTS_CACHE = 2000;
 
-const SELECT = `SELECT id::text AS id, type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", occurred_at AS "occurredAt", payload FROM outbox_events`;
+const SELECT = `SELECT id::text AS id, type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", occurred_at AS "occurredAt", payload FROM published_events`;
 
 interface Row {
   id: string;
@@ -78,10 +80,12 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly config: AppConfig,
+    private readonly referrals: ReferralsService,
+    private readonly assessments: AssessmentsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`)) as Array<{ id: string }>;
+    const [row] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`)) as Array<{ id: string }>;
     this.lastSeen = row.id;
     this.keepAlive = setInterval(() => {
       for (const c of this.clients) this.write(c, `: keep-alive\n\n`);
@@ -227,11 +231,12 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     const key = `${event.aggregateType}:${event.aggregateId}`;
     const cached = this.facts.get(key);
     if (cached) return cached;
-    const sql =
+    const m = this.dataSource.manager;
+    const row: EventFacts | undefined = await (
       event.aggregateType === 'referral'
-        ? `SELECT person_id::text AS "personId", referrer_user_id::text AS "referrerUserId" FROM referrals WHERE id::text = $1`
-        : `SELECT a.person_id::text AS "personId", r.referrer_user_id::text AS "referrerUserId" FROM assessments a JOIN referrals r ON r.id = a.referral_id WHERE a.id::text = $1`;
-    const [row] = (await this.dataSource.query(sql, [event.aggregateId]).catch(() => [])) as EventFacts[];
+        ? this.referrals.whoseReferral(m, event.aggregateId)
+        : this.assessments.whoseAssessment(m, event.aggregateId)
+    ).catch(() => undefined);
     const facts: EventFacts = row ?? {};
     if (row) {
       if (this.facts.size >= FACTS_CACHE) this.facts.delete(this.facts.keys().next().value as string);
@@ -298,7 +303,9 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       ])) as Row[];
       if (rows.length > REPLAY_LIMIT) {
         // Too much was missed: the client reloads its state and continues from the newest event.
-        const [max] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM outbox_events`)) as Array<{ id: string }>;
+        const [max] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`)) as Array<{
+          id: string;
+        }>;
         this.write(
           client,
           `id: ${max.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: max.id })}\n\n`,

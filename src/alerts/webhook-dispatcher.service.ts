@@ -120,14 +120,14 @@ export class WebhookDispatcher {
       let created = 0;
       for (;;) {
         const [{ upto }] = await m.query(
-          'SELECT max(id)::text AS upto FROM (SELECT id FROM outbox_events WHERE id > $1 ORDER BY id LIMIT $2) batch',
+          'SELECT max(id)::text AS upto FROM (SELECT id FROM published_events WHERE id > $1 ORDER BY id LIMIT $2) batch',
           [last, BATCH_EVENTS],
         );
         if (!upto) break;
         const inserted: unknown[] = await m.query(
           `INSERT INTO webhook_deliveries (subscription_id, event_id, next_attempt_at)
            SELECT s.id, e.id, $3
-             FROM outbox_events e
+             FROM published_events e
              JOIN webhook_subscriptions s ON s.active AND e.occurred_at >= s.created_at AND ('*' = ANY(s.event_types) OR e.type = ANY(s.event_types))
             WHERE e.id > $1 AND e.id <= $2
            ON CONFLICT (subscription_id, event_id) DO NOTHING
@@ -144,7 +144,7 @@ export class WebhookDispatcher {
       const swept: unknown[] = await m.query(
         `INSERT INTO webhook_deliveries (subscription_id, event_id, next_attempt_at)
          SELECT s.id, e.id, $3
-           FROM outbox_events e
+           FROM published_events e
            JOIN webhook_subscriptions s ON s.active AND e.occurred_at >= s.created_at AND ('*' = ANY(s.event_types) OR e.type = ANY(s.event_types))
           WHERE e.id > $1::bigint - $2::bigint AND e.id <= $1::bigint
             -- Never history from before the subscription: only above the first event it was given.
@@ -167,7 +167,7 @@ export class WebhookDispatcher {
                 e.id::text AS "eventId", e.type, e.aggregate_type AS "aggregateType", e.aggregate_id AS "aggregateId", e.payload, e.occurred_at AS "occurredAt"
            FROM webhook_deliveries d
            JOIN webhook_subscriptions s ON s.id = d.subscription_id
-           JOIN outbox_events e ON e.id = d.event_id
+           JOIN published_events e ON e.id = d.event_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND s.active
           ORDER BY d.next_attempt_at, d.id
           LIMIT $2

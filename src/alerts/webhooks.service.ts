@@ -81,7 +81,7 @@ export class WebhooksService {
     const eventTypes = this.normaliseTypes(dto.eventTypes);
     return this.db.transaction(async (m) => {
       await m.query(
-        `INSERT INTO outbox_cursors (consumer, last_event_id) SELECT $1, coalesce(max(id), 0) FROM outbox_events ON CONFLICT (consumer) DO NOTHING`,
+        `INSERT INTO outbox_cursors (consumer, last_event_id) SELECT $1, coalesce(max(id), 0) FROM published_events ON CONFLICT (consumer) DO NOTHING`,
         [WEBHOOK_CURSOR],
       );
       const [{ id }] = await m.query(
@@ -213,7 +213,7 @@ export class WebhooksService {
     > = await m.query(
       `SELECT d.id::text AS id, d.event_id::text AS "eventId", e.type AS "eventType", d.status, d.attempts, d.next_attempt_at AS "nextAttemptAt",
               d.last_status_code AS "lastStatusCode", d.last_error AS "lastError", d.delivered_at AS "deliveredAt", d.created_at AS "createdAt"
-         FROM webhook_deliveries d JOIN outbox_events e ON e.id = d.event_id
+         FROM webhook_deliveries d JOIN published_events e ON e.id = d.event_id
         WHERE ${where} ORDER BY d.id DESC LIMIT $${params.length}`,
       params,
     );

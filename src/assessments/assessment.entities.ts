@@ -1,9 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
-import { DoctorEntity } from '../doctors/doctor.entity';
-import { PersonEntity } from '../people/person.entity';
-import { RelativeEntity } from '../people/relative.entities';
-import { ReferralEntity } from '../referrals/referral.entities';
 
 export const TIMELINE_EVENTS = [
   'doctors-requested',
@@ -72,11 +67,11 @@ export class AssessmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('referrals', { onDelete: 'RESTRICT' })
   @Column('uuid')
   referralId: string;
 
-  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('persons', { onDelete: 'RESTRICT' })
   @Column('uuid')
   personId: string;
 
@@ -84,7 +79,7 @@ export class AssessmentEntity {
   status: 'open' | 'decided' | 'closed';
 
   /** The AMHP leading (and, if there is an application, making it). */
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   leadAmhpUserId: string;
 
@@ -173,7 +168,7 @@ export class AssessmentEntity {
   @Column('integer', { default: 1 })
   version: number;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 }
@@ -205,7 +200,7 @@ export class AssessmentEventEntity {
   @Column('jsonb', { default: {} })
   data: Record<string, unknown>;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 
@@ -236,7 +231,7 @@ export class AssessmentContactEntity {
   byRole: 'amhp' | 'doctor' | 'other';
 
   /** The AMHP's user id when an AMHP made the contact. */
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   byUserId: string | null;
 
@@ -246,7 +241,7 @@ export class AssessmentContactEntity {
   @Column('text', { nullable: true })
   note: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 
@@ -268,7 +263,7 @@ export class MedicalRecommendationEntity {
   assessmentId: string;
 
   /** From the s.12 register; null for a doctor entered ad hoc. */
-  @ForeignKey(() => DoctorEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('doctors', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   doctorId: string | null;
 
@@ -318,7 +313,7 @@ export class MedicalRecommendationEntity {
   @Column('timestamptz', { nullable: true })
   withdrawnAt: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 

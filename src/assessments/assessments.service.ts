@@ -586,6 +586,19 @@ export class AssessmentsService {
     });
   }
 
+  /**
+   * Whose assessment this is (its person, and the referrer of its referral), for deciding who may see an event about
+   * it; undefined when there is no assessment with that id (which need not be a uuid).
+   */
+  async whoseAssessment(m: EntityManager, id: string): Promise<{ personId: string; referrerUserId: string } | undefined> {
+    const [row]: Array<{ personId: string; referralId: string }> = await m.query(
+      `SELECT person_id::text AS "personId", referral_id::text AS "referralId" FROM assessments WHERE id::text = $1`,
+      [id],
+    );
+    const referral = row && (await this.referrals.whoseReferral(m, row.referralId));
+    return row && referral && { personId: row.personId, referrerUserId: referral.referrerUserId };
+  }
+
   /** Whether an assessment of this person was open at `at` (OOH-07: the MHA is a complete code while it runs). */
   async openAt(m: EntityManager, personId: string, at: Date): Promise<boolean> {
     const [row] = await m.query(
@@ -596,9 +609,7 @@ export class AssessmentsService {
   }
 
   /** For the morning handover (in the caller's transaction): assessments not yet closed, with their deadlines. Ids and codes only. */
-  async inProgress(
-    m: EntityManager,
-  ): Promise<
+  async inProgress(m: EntityManager): Promise<
     Array<{
       id: string;
       referralId: string;

@@ -8,6 +8,7 @@ import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem } from '../
 import { Db } from '../database/db';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { hashPassword } from './password';
+import type { Role } from './roles';
 import { UserEntity } from './user.entity';
 import { AccountCache } from './account-cache';
 import { RefreshTokenEntity } from './refresh-token.entity';
@@ -37,6 +38,32 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly accounts: AccountCache,
   ) {}
+
+  /** Whether any user account exists (the demo seed fills only an empty hub). */
+  async anyExist(m: EntityManager): Promise<boolean> {
+    const [{ count }]: Array<{ count: number }> = await m.query('SELECT count(*)::int AS count FROM users');
+    return count > 0;
+  }
+
+  /**
+   * For the demo seed: a local account with a password hashed once for all of them, in the caller's transaction,
+   * which audits it. Its id.
+   */
+  async createSeeded(
+    m: EntityManager,
+    u: { email: string; displayName: string; roles: Role[]; phone: string | null },
+    passwordHash: string,
+  ): Promise<string> {
+    const repo = m.getRepository(UserEntity);
+    const user = await repo.save(repo.create({ ...u, passwordHash, active: true, externalSubject: null }));
+    return user.id;
+  }
+
+  /** Ids of the active users holding `role`, in id order (for notifying, e.g. every manager). */
+  async activeIdsWithRole(m: EntityManager, role: Role): Promise<string[]> {
+    const rows: Array<{ id: string }> = await m.query(`SELECT id FROM users WHERE $1 = ANY(roles) AND active ORDER BY id`, [role]);
+    return rows.map((r) => r.id);
+  }
 
   async list(q: UserQuery): Promise<Page<UserDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;

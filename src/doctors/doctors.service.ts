@@ -113,6 +113,11 @@ export class DoctorsService {
     private readonly config: AppConfig,
   ) {}
 
+  /** Every doctor's id and name, by name. */
+  async names(m: EntityManager): Promise<Array<{ id: string; name: string }>> {
+    return m.query('SELECT id, name FROM doctors ORDER BY name');
+  }
+
   async list(q: DoctorQuery): Promise<Page<DoctorDto>> {
     if (q.kind && !q.approvedOn)
       throw new BadRequestProblem('kind says which approval must cover approvedOn; give approvedOn too.', [

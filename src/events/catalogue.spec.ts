@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REFERRAL_STATUSES } from '../referrals/referral.entities';
+import { REFERRAL_STATUSES } from '../referrals/referral.workflow';
 import { DISPLACEMENT_TRANSITIONS } from '../people/relatives.service';
 import {
   DISPLACEMENT_MOVE_STATUSES,

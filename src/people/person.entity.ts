@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
 
 /** NHS Data Dictionary ethnic category codes (A-S, Z: not stated). */
 export const ETHNIC_CATEGORIES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M', 'N', 'P', 'R', 'S', 'Z'] as const;
@@ -66,7 +65,7 @@ export class PersonEntity {
   @Column('integer', { default: 1 })
   version: number;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 

@@ -1,25 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
+import type { Relationship } from '../statute/nearest-relative';
 import { PersonEntity } from './person.entity';
-
-/** s.26(1) classes, plus the derived candidates of s.26(6)-(7) and the child-patient branch of ss.27-28. */
-export const RELATIONSHIPS = [
-  'spouse',
-  'civil-partner',
-  'cohabitee',
-  'child',
-  'parent',
-  'sibling',
-  'grandparent',
-  'grandchild',
-  'uncle-aunt',
-  'nephew-niece',
-  'non-relative-resident',
-  'local-authority-care-order',
-  'guardian-or-residence-order',
-  'other',
-] as const;
-export type Relationship = (typeof RELATIONSHIPS)[number];
 
 /**
  * A relative or carer of a person, with the facts s.26 ranks by (NR-04..NR-09: MHA 1983 s.26; SI 2008/1184 reg 24). Kept at person level:
@@ -86,7 +67,7 @@ export class RelativeEntity {
   @Column('integer', { default: 1 })
   version: number;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 
@@ -129,7 +110,7 @@ export class NearestRelativeObjectionEntity {
   @Column('text', { nullable: true })
   withdrawalDetails: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 
@@ -177,7 +158,7 @@ export class DisplacementEntity {
   @Column('integer', { default: 1 })
   version: number;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 

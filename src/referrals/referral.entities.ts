@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
-import { PersonEntity } from '../people/person.entity';
+import { REFERRAL_STATUSES, type ReferralStatus } from './referral.workflow';
+
+export { REFERRAL_STATUSES, type ReferralStatus };
 
 export const REFERRAL_SOURCES = [
   'gp',
@@ -16,18 +17,6 @@ export const REFERRAL_SOURCES = [
   'other',
 ] as const;
 export const URGENCIES = ['emergency', 'urgent', 'routine'] as const;
-export const REFERRAL_STATUSES = [
-  'received',
-  'screening',
-  'accepted',
-  'not-accepted',
-  'transferred',
-  'allocated',
-  'in-assessment',
-  'closed',
-  'withdrawn',
-] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /**
  * A referral for a Mental Health Act assessment: where the council's s.13 duty begins (DUTY-01). Its legal
@@ -57,7 +46,7 @@ export class ReferralEntity {
   @Column('text')
   reference: string;
 
-  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('persons', { onDelete: 'RESTRICT' })
   @Column('uuid')
   personId: string;
 
@@ -78,7 +67,7 @@ export class ReferralEntity {
   referrer: { name: string; organisation?: string; role?: string; phone?: string; email?: string };
 
   /** The referrer's account when they referred through the API: their relationship to this referral. */
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   referrerUserId: string | null;
 
@@ -107,7 +96,7 @@ export class ReferralEntity {
   @Column('timestamptz', { nullable: true })
   nextDeadline: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   allocatedUserId: string | null;
 
@@ -134,7 +123,7 @@ export class ReferralEntity {
   @Column('integer', { default: 1 })
   version: number;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 
@@ -156,7 +145,7 @@ export class ReferralEventEntity {
   @Column('timestamptz')
   at: Date;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   actorId: string | null;
 
@@ -195,7 +184,7 @@ export class ReferralExtensionEntity {
   @Column('timestamptz', { nullable: true })
   superintendentApprovedAt: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 
@@ -220,14 +209,14 @@ export class AllocationOfferEntity {
   @Column('uuid')
   referralId: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   userId: string;
 
   @Column('timestamptz')
   offeredAt: Date;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   offeredBy: string;
 

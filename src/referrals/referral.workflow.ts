@@ -2,10 +2,26 @@
  * The referral workflow as an explicit state machine (the life of an assessment referral: DUTY-01, NR-12; MHA 1983 s.13).
  * Pure: the current state and the facts in, the decision out. An illegal move names the moves that are allowed.
  */
-import type { ReferralStatus } from './referral.entities';
 import type { RuleId } from '../statute/rule-catalogue';
 
-export const OPEN_STATUSES: ReferralStatus[] = ['received', 'screening', 'accepted', 'allocated', 'in-assessment'];
+export const REFERRAL_STATUSES = [
+  'received',
+  'screening',
+  'accepted',
+  'not-accepted',
+  'transferred',
+  'allocated',
+  'in-assessment',
+  'closed',
+  'withdrawn',
+] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+/**
+ * The open statuses: the referral is with the hub and its s.13 duty runs (every other status ends it). The one list
+ * of them: code asks `isOpen`, SQL embeds `openStatusSql` (referrals.tables.ts).
+ */
+export const OPEN_STATUSES: readonly ReferralStatus[] = ['received', 'screening', 'accepted', 'allocated', 'in-assessment'];
 
 /** Where each state may go. `withdrawn` is reachable from every open state (with a reason). */
 export const TRANSITIONS: Record<ReferralStatus, ReferralStatus[]> = {

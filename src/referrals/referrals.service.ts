@@ -49,6 +49,7 @@ import {
 } from './dto/referral.dto';
 import { ReferralEntity, ReferralStatus } from './referral.entities';
 import { isOpen, transition, TRANSITIONS } from './referral.workflow';
+import { openStatusSql } from './referrals.tables';
 
 /** Where a referral's access relationships come from: the referrer's, the allocated AMHP's, offers to duty AMHPs. */
 const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer'] as const;
@@ -243,7 +244,7 @@ export class ReferralsService {
     const referrerOnly = seesReferralStatusOnly(actor.roles);
     const where = new SqlWhere();
     if (q.status) where.add('r.status = ?', q.status);
-    else if (!q.all) where.raw(`r.status NOT IN ('closed','withdrawn','not-accepted','transferred')`);
+    else if (!q.all) where.raw(openStatusSql('r.status'));
     if (q.urgency) where.add('r.urgency = ?', q.urgency);
     if (q.assigned === 'me') where.add('r.allocated_user_id = ?', actor.userId);
     if (q.due_before) where.add('r.next_deadline < ?', new Date(q.due_before));
@@ -599,6 +600,18 @@ export class ReferralsService {
   }
 
   /**
+   * Whose referral this is (its person and referrer), for deciding who may see an event about it; undefined when
+   * there is no referral with that id (which need not be a uuid).
+   */
+  async whoseReferral(m: EntityManager, id: string): Promise<{ personId: string; referrerUserId: string } | undefined> {
+    const [row]: Array<{ personId: string; referrerUserId: string }> = await m.query(
+      `SELECT person_id::text AS "personId", referrer_user_id::text AS "referrerUserId" FROM referrals WHERE id::text = $1`,
+      [id],
+    );
+    return row;
+  }
+
+  /**
    * For the morning handover (in the caller's transaction): every open referral with its running clocks, soonest
    * deadline first. Ids, codes and times only: no names or clinical text (whoever opens one reads it, audited).
    */
@@ -618,7 +631,7 @@ export class ReferralsService {
     }>
   > {
     const raw = await m.query(
-      `${ROW} WHERE r.status NOT IN ('closed','withdrawn','not-accepted','transferred') ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id`,
+      `${ROW} WHERE ${openStatusSql('r.status')} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id`,
     );
     return raw.map(camel).map((r: Row) => {
       const v = this.view(r);
@@ -639,6 +652,23 @@ export class ReferralsService {
           .map((c) => ({ id: c.id, label: c.label, deadline: c.deadline, state: c.state })),
       };
     });
+  }
+
+  /**
+   * For the offer-escalation job: referrals still waiting for an AMHP (accepted) with an offer nobody has answered,
+   * first offered at or before `offeredBefore`. Ids and references only.
+   */
+  async unansweredOffers(
+    m: EntityManager,
+    offeredBefore: Date,
+  ): Promise<Array<{ referralId: string; reference: string; firstOfferedAt: Date }>> {
+    return m.query(
+      `SELECT o.referral_id AS "referralId", r.reference, min(o.offered_at) AS "firstOfferedAt"
+         FROM allocation_offers o JOIN referrals r ON r.id = o.referral_id
+        WHERE o.response IS NULL AND r.status = 'accepted' AND o.offered_at <= $1
+        GROUP BY o.referral_id, r.reference ORDER BY o.referral_id`,
+      [offeredBefore],
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../commo
 import { AppConfig } from '../config/app-config';
 import type { RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
+import { PractitionersService } from '../workforce/practitioners.service';
 import { Period, RotaFinding, workingTimeFindings } from './rota.rules';
 import { rotaPolicy } from './rota.policy';
 
@@ -36,6 +37,7 @@ export class AssignmentChecksService {
   constructor(
     private readonly eligibility: EligibilityService,
     private readonly config: AppConfig,
+    private readonly practitioners: PractitionersService,
   ) {}
 
   /**
@@ -44,10 +46,7 @@ export class AssignmentChecksService {
    * constraint stays as the last line of defence). `ignoreAssignmentIds`: assignments about to be removed (a swap).
    */
   async check(m: EntityManager, shift: Period, practitionerId: string, ignoreAssignmentIds: string[] = []): Promise<CheckedAssignment> {
-    const [p]: Array<{ user_id: string; active: boolean }> = await m.query(
-      'SELECT user_id, active FROM practitioners WHERE id = $1 FOR UPDATE',
-      [practitionerId],
-    );
+    const p = await this.practitioners.lockForRota(m, practitionerId);
     if (!p) throw new NotFoundProblem('Practitioner', practitionerId);
     const findings: Finding[] = [];
     if (!p.active)
@@ -88,7 +87,7 @@ export class AssignmentChecksService {
 
     return {
       practitionerId,
-      userId: p.user_id,
+      userId: p.userId,
       hard: findings.filter((f) => f.severity === 'hard'),
       warnings: findings.filter((f) => f.severity === 'warning'),
     };

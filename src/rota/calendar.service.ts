@@ -139,7 +139,7 @@ export class CalendarService {
     if (target !== actor.userId) await this.access.require(actor, 'calendar.manage', { owns: false }, { type: 'user', id: target });
     const rows: TokenRow[] = await this.db.manager.query(
       `SELECT ${TOKEN_COLUMNS} FROM calendar_tokens t
-        WHERE t.user_id = $1 OR t.practitioner_id IN (SELECT id FROM practitioners WHERE user_id = $1)
+        WHERE t.user_id = $1 OR t.practitioner_id IN (SELECT id FROM practitioner_directory WHERE user_id = $1)
         ORDER BY t.created_at DESC, t.id`,
       [target],
     );
@@ -150,7 +150,7 @@ export class CalendarService {
   async revoke(actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
       const [row]: Array<TokenRow & { ownerUserId: string | null }> = await m.query(
-        `SELECT ${TOKEN_COLUMNS}, p.user_id AS "ownerUserId" FROM calendar_tokens t LEFT JOIN practitioners p ON p.id = t.practitioner_id WHERE t.id = $1 FOR UPDATE OF t`,
+        `SELECT ${TOKEN_COLUMNS}, p.user_id AS "ownerUserId" FROM calendar_tokens t LEFT JOIN practitioner_directory p ON p.id = t.practitioner_id WHERE t.id = $1 FOR UPDATE OF t`,
         [id],
       );
       if (!row) throw new NotFoundProblem('Calendar token', id);
@@ -192,7 +192,7 @@ export class CalendarService {
     const rows: ShiftFact[] = await this.db.manager.query(
       `SELECT s.id AS "shiftId", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.version,
               coalesce((SELECT json_agg(u.display_name ORDER BY u.display_name)
-                          FROM shift_assignments a JOIN users u ON u.id = a.user_id WHERE a.shift_id = s.id), '[]') AS amhps
+                          FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id WHERE a.shift_id = s.id), '[]') AS amhps
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at, s.label`,
       [from, to],
     );
@@ -205,9 +205,9 @@ export class CalendarService {
       `SELECT t.id, t.scope, t.practitioner_id AS "practitionerId", h.id AS "holderId", h.roles AS "holderRoles",
               p.user_id AS "ownerUserId", o.display_name AS "ownerName", (p.active AND o.active) AS "ownerActive"
          FROM calendar_tokens t
-         JOIN users h ON h.id = t.user_id AND h.active
-         LEFT JOIN practitioners p ON p.id = t.practitioner_id
-         LEFT JOIN users o ON o.id = p.user_id
+         JOIN user_directory h ON h.id = t.user_id AND h.active
+         LEFT JOIN practitioner_directory p ON p.id = t.practitioner_id
+         LEFT JOIN user_directory o ON o.id = p.user_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
       [hash],
     );

@@ -27,7 +27,7 @@ export class DutyService {
           WHERE s.starts_at = (SELECT min(starts_at) FROM shifts WHERE starts_at > $1 AND starts_at < $1 + interval '8 days'))
        SELECT p.id AS "shiftId", p.label, p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.required_count AS "requiredCount", p.next,
               coalesce((SELECT json_agg(json_build_object('userId', u.id, 'displayName', u.display_name, 'phone', u.phone, 'skills', pr.skills) ORDER BY u.display_name)
-                          FROM shift_assignments a JOIN users u ON u.id = a.user_id JOIN practitioners pr ON pr.id = a.practitioner_id
+                          FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id JOIN practitioner_directory pr ON pr.id = a.practitioner_id
                          WHERE a.shift_id = p.id), '[]') AS amhps
          FROM picked p ORDER BY p.starts_at, p.label`,
       [at, new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000)],
@@ -50,7 +50,7 @@ export class DutyService {
     const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await this.db.manager.query(
       `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
               coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
-                          FROM shift_assignments a JOIN practitioners p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
+                          FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at`,
       [from, to],
     );

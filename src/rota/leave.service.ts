@@ -49,7 +49,7 @@ interface LeaveRow {
 const COLUMNS = `l.id, l.practitioner_id AS "practitionerId", p.user_id AS "userId", u.display_name AS "displayName", l.kind,
   l.starts_at AS "startsAt", l.ends_at AS "endsAt", l.status, l.note, l.requested_by AS "requestedBy", l.decided_by AS "decidedBy",
   l.decided_at AS "decidedAt", l.decision_note AS "decisionNote", l.created_at AS "createdAt", l.version`;
-const FROM = `leave_requests l JOIN practitioners p ON p.id = l.practitioner_id JOIN users u ON u.id = p.user_id`;
+const FROM = `leave_requests l JOIN practitioner_directory p ON p.id = l.practitioner_id JOIN user_directory u ON u.id = p.user_id`;
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
@@ -100,7 +100,7 @@ export class LeaveService {
     return this.db.transaction(async (m) => {
       // The practitioner's row is the lock every rota write about them takes (AssignmentChecksService.check), so
       // overlapping requests, and assignments made while this leave is approved, are decided one after another.
-      const [p]: Array<{ user_id: string }> = await m.query('SELECT user_id FROM practitioners WHERE id = $1 FOR UPDATE', [practitionerId]);
+      const p = await this.practitioners.lockForRota(m, practitionerId);
       if (!p)
         throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'reference-not-found', {
           errors: [{ field: 'practitionerId', messages: ['is not a practitioner'] }],
@@ -109,7 +109,7 @@ export class LeaveService {
         await this.access.require(
           actor,
           'leave.request',
-          { owns: p.user_id === actor.userId },
+          { owns: p.userId === actor.userId },
           { type: 'practitioner', id: practitionerId },
         );
       }
@@ -191,7 +191,7 @@ export class LeaveService {
     const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await m.query(
       `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
               coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
-                          FROM shift_assignments a JOIN practitioners p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
+                          FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at`,
       [leave.startsAt, leave.endsAt],
     );
@@ -267,7 +267,7 @@ export class LeaveService {
         status: row.status,
       });
     // Locked after the leave row: an assignment being made concurrently is then checked after this commits.
-    await m.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [row.practitionerId]);
+    await this.practitioners.lockForRota(m, row.practitionerId);
     const conflicts = await this.conflicts(m, row.practitionerId, row.startsAt, row.endsAt);
     if (conflicts.length && !unassign) {
       throw new ConflictProblem(

@@ -307,7 +307,7 @@ export class PlannerService {
       `SELECT s.id, s.label, to_char(s.local_date, 'YYYY-MM-DD') AS "localDate", s.pattern_id AS "patternId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
               s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday",
               coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
-                          FROM shift_assignments a JOIN practitioners p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
+                          FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
          FROM shifts s WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id`,
       [from, to],
     );
@@ -324,7 +324,7 @@ export class PlannerService {
     }> = await m.query(
       `SELECT p.id, p.fte::float8 AS fte, p.skills, u.display_name AS "displayName", p.profession, p.registration_status AS "registrationStatus",
               to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn"
-         FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, p.id`,
+         FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, p.id`,
     );
     const ids = people.map((p) => p.id);
     const lookback = Math.min(to.getTime() - from.getTime(), MAX_PLAN_DAYS * DAY);
@@ -420,7 +420,7 @@ export class PlannerService {
     ] = await Promise.all([
       m.query(`SELECT id, label, starts_at AS "startsAt", ends_at AS "endsAt" FROM shifts WHERE id = ANY($1::uuid[])`, [shiftIds]),
       m.query(
-        `SELECT p.id, u.display_name AS "displayName" FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.id = ANY($1::uuid[])`,
+        `SELECT p.id, u.display_name AS "displayName" FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.id = ANY($1::uuid[])`,
         [personIds],
       ),
     ]);
@@ -477,7 +477,7 @@ export class PlannerService {
       );
     }
     return this.db.transaction(async (m) => {
-      if (!(await m.query('SELECT 1 FROM practitioners WHERE id = $1', [body.practitionerId])).length)
+      if (!(await m.query('SELECT 1 FROM practitioner_directory WHERE id = $1', [body.practitionerId])).length)
         throw new NotFoundProblem('Practitioner', body.practitionerId);
       if (body.patternId && !(await m.query('SELECT 1 FROM shift_patterns WHERE id = $1', [body.patternId])).length)
         throw new NotFoundProblem('Pattern', body.patternId);
@@ -539,7 +539,7 @@ export class PlannerService {
     ] = await Promise.all([
       // Active AMHPs, and anyone who worked in the period since made inactive.
       ds.query(
-        `SELECT p.id, p.fte::float8 AS fte, u.display_name AS "displayName" FROM practitioners p JOIN users u ON u.id = p.user_id
+        `SELECT p.id, p.fte::float8 AS fte, u.display_name AS "displayName" FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id
           WHERE p.active OR EXISTS (SELECT 1 FROM shift_assignments a WHERE a.practitioner_id = p.id AND a.starts_at >= $1 AND a.starts_at < $2)
           ORDER BY u.display_name, p.id`,
         [from, to],

@@ -1,6 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Exclusion, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
-import { PractitionerEntity } from '../workforce/practitioner.entity';
 
 export const BANK_HOLIDAY_RULES = ['any', 'exclude', 'only'] as const;
 
@@ -131,11 +129,11 @@ export class ShiftAssignmentEntity {
   @Column('uuid')
   shiftId: string;
 
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
   practitionerId: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   userId: string;
 
@@ -153,7 +151,7 @@ export class ShiftAssignmentEntity {
   @Column('text', { default: 'manual' })
   source: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 
@@ -174,7 +172,7 @@ export class LeaveRequestEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
   practitionerId: string;
 
@@ -193,11 +191,11 @@ export class LeaveRequestEntity {
   @Column('text', { nullable: true })
   note: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   requestedBy: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   decidedBy: string | null;
 
@@ -235,16 +233,16 @@ export class SwapRequestEntity {
   @Column('uuid')
   shiftId: string;
 
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
   fromPractitionerId: string;
 
   /** Offered to this colleague only; null: to anyone eligible. */
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   toPractitionerId: string | null;
 
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   takerPractitionerId: string | null;
 
@@ -257,7 +255,7 @@ export class SwapRequestEntity {
   @Column('timestamptz', { nullable: true })
   acceptedAt: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   decidedBy: string | null;
 
@@ -267,7 +265,7 @@ export class SwapRequestEntity {
   @Column('text', { nullable: true })
   decisionNote: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 
@@ -286,14 +284,14 @@ export class CalendarTokenEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'CASCADE' })
+  @ForeignKey('users', { onDelete: 'CASCADE' })
   @Column('uuid')
   userId: string;
 
   @Column('text')
   scope: 'practitioner' | 'hub';
 
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'CASCADE' })
+  @ForeignKey('practitioners', { onDelete: 'CASCADE' })
   @Column('uuid', { nullable: true })
   practitionerId: string | null;
 
@@ -324,7 +322,7 @@ export class RotaPreferenceEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'CASCADE' })
+  @ForeignKey('practitioners', { onDelete: 'CASCADE' })
   @Column('uuid')
   practitionerId: string;
 
@@ -380,7 +378,7 @@ export class RotaPlanEntity {
   @Column('text')
   basis: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 

@@ -182,6 +182,11 @@ export class ShiftsService {
     return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.dto(s));
   }
 
+  /** The shifts of the local dates from `from` to `to` (both included), in time order. */
+  async onDates(m: EntityManager, from: string, to: string): Promise<ShiftDto[]> {
+    return (await this.query(m, 's.local_date BETWEEN $1 AND $2', [from, to])).map((s) => this.dto(s));
+  }
+
   /** For the morning handover: shifts that started in [from, to) and carry notes, in time order (each handed over once). */
   async notesBetween(
     m: EntityManager,
@@ -219,7 +224,7 @@ export class ShiftsService {
               s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday", s.notes, s.version,
               coalesce((SELECT json_agg(json_build_object('assignmentId', a.id, 'practitionerId', a.practitioner_id, 'userId', a.user_id,
                           'displayName', u.display_name, 'skills', p.skills, 'overrides', a.overrides) ORDER BY u.display_name)
-                          FROM shift_assignments a JOIN users u ON u.id = a.user_id JOIN practitioners p ON p.id = a.practitioner_id
+                          FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id JOIN practitioner_directory p ON p.id = a.practitioner_id
                          WHERE a.shift_id = s.id), '[]') AS assigned
          FROM shifts s WHERE ${where} ORDER BY s.starts_at, s.label`,
       params,

@@ -57,9 +57,9 @@ const COLUMNS = `r.id, r.assignment_id AS "assignmentId", r.shift_id AS "shiftId
   r.created_by AS "createdBy", r.created_at AS "createdAt",
   to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey", r.version`;
 const FROM = `swap_requests r JOIN shifts s ON s.id = r.shift_id
-  JOIN practitioners fp ON fp.id = r.from_practitioner_id JOIN users fu ON fu.id = fp.user_id
-  LEFT JOIN practitioners tp ON tp.id = r.to_practitioner_id LEFT JOIN users tu ON tu.id = tp.user_id
-  LEFT JOIN practitioners kp ON kp.id = r.taker_practitioner_id LEFT JOIN users ku ON ku.id = kp.user_id`;
+  JOIN practitioner_directory fp ON fp.id = r.from_practitioner_id JOIN user_directory fu ON fu.id = fp.user_id
+  LEFT JOIN practitioner_directory tp ON tp.id = r.to_practitioner_id LEFT JOIN user_directory tu ON tu.id = tp.user_id
+  LEFT JOIN practitioner_directory kp ON kp.id = r.taker_practitioner_id LEFT JOIN user_directory ku ON ku.id = kp.user_id`;
 
 const OPEN: SwapStatus[] = ['offered', 'accepted'];
 
@@ -398,7 +398,7 @@ export class SwapsService {
       throw new UnprocessableProblem('The offerer cannot take their own shift.', 'swap-to-self', {
         errors: [{ field, messages: ['must be a colleague, not the offerer'] }],
       });
-    const [p] = await m.query('SELECT 1 FROM practitioners WHERE id = $1', [practitionerId]);
+    const [p] = await m.query('SELECT 1 FROM practitioner_directory WHERE id = $1', [practitionerId]);
     if (!p)
       throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'reference-not-found', {
         errors: [{ field, messages: ['is not a practitioner'] }],

@@ -159,6 +159,23 @@ export class HandoversService {
     }
   }
 
+  /**
+   * For the handover-escalation job: the items of the latest handover still unacknowledged, when it was compiled at
+   * or before `compiledBefore` (to the minute).
+   */
+  async unacknowledgedItems(
+    m: EntityManager,
+    compiledBefore: Date,
+  ): Promise<Array<{ id: string; itemType: string; itemId: string; handoverDate: string }>> {
+    return m.query(
+      `SELECT i.id, i.item_type AS "itemType", i.item_id AS "itemId", to_char(h.handover_date, 'YYYY-MM-DD') AS "handoverDate"
+         FROM handover_items i JOIN handovers h ON h.id = i.handover_id
+        WHERE h.handover_date = (SELECT max(handover_date) FROM handovers) AND i.acknowledged_at IS NULL AND date_trunc('minute', h.compiled_at) <= $1
+        ORDER BY i.id`,
+      [compiledBefore],
+    );
+  }
+
   private async compileIn(m: EntityManager, date: string, by: string | null): Promise<HandoverView> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`handover:${date}`]);
     // The period is half-open, [from, until): `until` is just after now, so what happened at this instant is on this

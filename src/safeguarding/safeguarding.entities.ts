@@ -1,6 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
-import { PersonEntity } from '../people/person.entity';
 
 /** The out-of-hours decisions the duty AMHP / EDT worker records (OOH-01..OOH-05, OOH-08). */
 export const DECISION_TYPES = [
@@ -54,7 +52,7 @@ export class DecisionEntity {
   status: 'draft' | 'signed';
 
   /** The person the decision is about, when they have a record; else `personDetails`. */
-  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('persons', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   personId: string | null;
 
@@ -62,7 +60,7 @@ export class DecisionEntity {
   @Column('jsonb', { nullable: true })
   personDetails: { name: string; dateOfBirth?: string; approximateAge?: number; address?: string } | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   authorUserId: string;
 
@@ -110,7 +108,7 @@ export class DecisionAmendmentEntity {
   @Column('uuid')
   decisionId: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   amendedBy: string;
 
@@ -144,7 +142,7 @@ export class FollowUpActionEntity {
   description: string;
 
   /** A named owner; or a team (e.g. "Riverside day team") when nobody is named yet. */
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   ownerUserId: string | null;
 
@@ -157,14 +155,14 @@ export class FollowUpActionEntity {
   @Column('timestamptz', { nullable: true })
   doneAt: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   doneBy: string | null;
 
   @Column('text', { nullable: true })
   doneNote: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 
@@ -193,7 +191,7 @@ export class HandoverEntity {
   compiledAt: Date;
 
   /** Null when the scheduled job compiled it. */
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   compiledBy: string | null;
 }
@@ -230,7 +228,7 @@ export class HandoverItemEntity {
   @Column('timestamptz', { nullable: true })
   acknowledgedAt: Date | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   acknowledgedBy: string | null;
 

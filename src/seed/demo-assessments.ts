@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
+import { DoctorsService } from '../doctors/doctors.service';
 import { RelativesService } from '../people/relatives.service';
 import { ReferralsService } from '../referrals/referrals.service';
 import { EligibilityService } from '../workforce/eligibility.service';
@@ -23,14 +24,13 @@ export class DemoAssessments {
     private readonly relatives: RelativesService,
     private readonly eligibility: EligibilityService,
     private readonly clock: Clock,
+    private readonly doctors: DoctorsService,
   ) {}
 
   async seed(manager: Actor, amhpUserIds: string[]): Promise<void> {
     const now = this.clock.now();
     const ago = (hours: number) => new Date(now.getTime() - hours * 3_600_000).toISOString();
-    const doctors: Array<{ id: string; name: string }> = await this.db.transaction((m) =>
-      m.query('SELECT id, name FROM doctors ORDER BY name'),
-    );
+    const doctors = await this.db.transaction((m) => this.doctors.names(m));
     const doctor = (surname: string) => doctors.find((d) => d.name.endsWith(surname))!.id;
     const eligible: string[] = [];
     for (const userId of amhpUserIds) {

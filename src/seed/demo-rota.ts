@@ -74,22 +74,14 @@ export class DemoRota {
 
     await this.db.transaction(async (m) => {
       const people: Array<{ id: string; skills: string[]; fte: number }> = await m.query(
-        `SELECT id, skills, fte::float AS fte FROM practitioners WHERE active`,
+        `SELECT id, skills, fte::float AS fte FROM practitioner_directory WHERE active`,
       );
       const hours = new Map(people.map((p) => [p.id, 0]));
-      const shifts: Array<{
-        id: string;
-        label: string;
-        startsAt: Date;
-        endsAt: Date;
-        requiredCount: number;
-        requiredSkills: string[];
-        localDate: string;
-      }> = await m.query(
-        `SELECT id, label, starts_at AS "startsAt", ends_at AS "endsAt", required_count AS "requiredCount", required_skills AS "requiredSkills", to_char(local_date, 'YYYY-MM-DD') AS "localDate"
-           FROM shifts WHERE local_date BETWEEN $1 AND $2 ORDER BY starts_at`,
-        [addDays(today, -1), last],
-      );
+      const shifts = (await this.shifts.onDates(m, addDays(today, -1), last)).map((s) => ({
+        ...s,
+        startsAt: new Date(s.startsAt),
+        endsAt: new Date(s.endsAt),
+      }));
       // Deliberate gaps: one night a week from now with nobody, and one evening three days from now a person short.
       const gapNight = addDays(today, 7);
       const shortEvening = addDays(today, 3);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
-import { UserEntity } from '../auth/user.entity';
+import { UsersService } from '../auth/users.service';
 import { Db } from '../database/db';
 import { DemoAssessments } from './demo-assessments';
 import { DemoSafeguarding } from './demo-safeguarding';
@@ -54,6 +54,7 @@ export class DemoSeed {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
     private readonly workforce: DemoWorkforce,
     private readonly rota: DemoRota,
     private readonly supervision: DemoSupervision,
@@ -69,21 +70,18 @@ export class DemoSeed {
     return this.db.ambientTransaction(async (m) => {
       // One replica seeds; the others find users present.
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('seed:demo', 0))`);
-      const [{ count }] = await m.query('SELECT count(*)::int AS count FROM users');
-      if (count > 0) return undefined;
+      if (await this.users.anyExist(m)) return undefined;
       const ids = new Map<string, string>();
       for (const u of DEMO_USERS) {
-        const user = await m
-          .getRepository(UserEntity)
-          .save(m.getRepository(UserEntity).create({ ...u, phone: u.phone ?? null, passwordHash, active: true, externalSubject: null }));
+        const id = await this.users.createSeeded(m, { ...u, phone: u.phone ?? null }, passwordHash);
         await this.audit.record(m, {
           action: 'user.create',
           resourceType: 'user',
-          resourceId: user.id,
+          resourceId: id,
           actor: null,
           details: { roles: u.roles, via: 'demo-seed' },
         });
-        ids.set(u.email.split('@')[0], user.id);
+        ids.set(u.email.split('@')[0], id);
       }
       const manager = DEMO_USERS.find((u) => u.roles.includes('manager'))!;
       const managerActor = {

@@ -24,7 +24,7 @@ export class DemoSupervision {
     const today = localDate(this.clock.now(), this.config.timeZone);
     // Inside the seed's transaction (db.transaction joins it): the practitioners are not committed yet.
     const people: Array<{ id: string; email: string }> = await this.db.transaction((m) =>
-      m.query(`SELECT p.id, u.email FROM practitioners p JOIN users u ON u.id = p.user_id ORDER BY u.email`),
+      m.query(`SELECT p.id, u.email FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id ORDER BY u.email`),
     );
     for (const [i, p] of people.entries()) {
       // Dan Kowalski's last professional supervision was 70 days ago: overdue on a 30-day interval.

@@ -7,7 +7,10 @@ import { ApprovalsService } from '../workforce/approvals.service';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { TrainingService } from '../workforce/training.service';
 import type { Actor } from '../auth/actor';
-import type { Profession } from '../workforce/practitioner.entity';
+import type { CreatePractitionerDto } from '../workforce/dto/practitioner.dto';
+
+/** The professions an AMHP may have (AMHP-04: never a doctor). */
+type Profession = Exclude<CreatePractitionerDto['profession'], 'doctor'>;
 
 interface DemoPractitioner {
   email: string;

@@ -25,10 +25,26 @@
  * - reg 24, SI 2008/1184 (NR-09): the NR may authorise someone in writing to act for them: `actingAs`.
  * - s.29 (NR-10): a county court order appointing an acting NR overrides all of the above.
  */
-import type { Relationship } from '../people/relative.entities';
 import { addYears, type IsoDate } from './time';
 
-export type { Relationship };
+/** s.26(1) classes, plus the derived candidates of s.26(6)-(7) and the child-patient branch of ss.27-28. */
+export const RELATIONSHIPS = [
+  'spouse',
+  'civil-partner',
+  'cohabitee',
+  'child',
+  'parent',
+  'sibling',
+  'grandparent',
+  'grandchild',
+  'uncle-aunt',
+  'nephew-niece',
+  'non-relative-resident',
+  'local-authority-care-order',
+  'guardian-or-residence-order',
+  'other',
+] as const;
+export type Relationship = (typeof RELATIONSHIPS)[number];
 
 /** Which representative the law in force provides: the 1983 nearest relative, or the MHA 2025 nominated person. */
 export type RepresentativeRegime = 'nearest-relative' | 'nominated-person';

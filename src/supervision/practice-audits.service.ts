@@ -87,7 +87,7 @@ export class PracticeAuditsService {
 
   private rows(m: EntityManager, practitionerId: string, id?: string): Promise<PracticeAuditRow[]> {
     return m.query(
-      `SELECT ${COLUMNS} FROM practice_audits a JOIN users u ON u.id = a.reviewer_user_id
+      `SELECT ${COLUMNS} FROM practice_audits a JOIN user_directory u ON u.id = a.reviewer_user_id
         WHERE a.practitioner_id = $1 ${id ? 'AND a.id = $2' : ''} ORDER BY a.audited_on DESC, a.created_at DESC`,
       id ? [practitionerId, id] : [practitionerId],
     );

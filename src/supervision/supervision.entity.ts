@@ -1,6 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
-import { PractitionerEntity } from '../workforce/practitioner.entity';
 
 export const SUPERVISION_TYPES = ['professional', 'managerial', 'group', 'reflective'] as const;
 export type SupervisionType = (typeof SUPERVISION_TYPES)[number];
@@ -15,11 +13,11 @@ export class SupervisionSessionEntity {
   id: string;
 
   /** The practitioner supervised. */
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
   superviseeId: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   supervisorUserId: string;
 
@@ -35,7 +33,7 @@ export class SupervisionSessionEntity {
   @Column('text', { nullable: true })
   notes: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 
@@ -61,7 +59,7 @@ export class SupervisionActionEntity {
   @Column('text')
   description: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   ownerUserId: string;
 
@@ -86,11 +84,11 @@ export class AppraisalEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
   practitionerId: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   appraiserUserId: string;
 
@@ -133,11 +131,11 @@ export class PracticeAuditEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => PractitionerEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('practitioners', { onDelete: 'RESTRICT' })
   @Column('uuid')
   practitionerId: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   reviewerUserId: string;
 

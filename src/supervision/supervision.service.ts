@@ -12,7 +12,6 @@ import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
-import type { PractitionerEntity } from '../workforce/practitioner.entity';
 import { PractitionersService } from '../workforce/practitioners.service';
 import type { ApprovalComplianceDto } from '../workforce/dto/training.dto';
 import type { PortfolioSupervisionDto } from './dto/portfolio.dto';
@@ -69,15 +68,18 @@ interface ActionRow {
   version: number;
 }
 
+/** A practitioner's record as the workforce module returns it. */
+type Practitioner = Awaited<ReturnType<PractitionersService['find']>>;
+
 const SESSION_COLUMNS = `s.id, s.supervisee_id AS "superviseeId", p.user_id AS "superviseeUserId", pu.display_name AS "superviseeName",
   s.supervisor_user_id AS "supervisorUserId", su.display_name AS "supervisorName", to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", s.type,
   s.duration_minutes AS "durationMinutes", s.notes, s.recorded_by AS "recordedBy", s.version, s.created_at AS "createdAt"`;
-const SESSION_FROM = `supervision_sessions s JOIN practitioners p ON p.id = s.supervisee_id JOIN users pu ON pu.id = p.user_id JOIN users su ON su.id = s.supervisor_user_id`;
+const SESSION_FROM = `supervision_sessions s JOIN practitioner_directory p ON p.id = s.supervisee_id JOIN user_directory pu ON pu.id = p.user_id JOIN user_directory su ON su.id = s.supervisor_user_id`;
 
 const ACTION_COLUMNS = `a.id, a.session_id AS "sessionId", s.supervisee_id AS "superviseeId", p.user_id AS "superviseeUserId", s.supervisor_user_id AS "supervisorUserId",
   to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", a.description, a.owner_user_id AS "ownerUserId", ou.display_name AS "ownerName",
   to_char(a.due_on, 'YYYY-MM-DD') AS "dueOn", to_char(a.done_on, 'YYYY-MM-DD') AS "doneOn", a.version`;
-const ACTION_FROM = `supervision_actions a JOIN supervision_sessions s ON s.id = a.session_id JOIN practitioners p ON p.id = s.supervisee_id JOIN users ou ON ou.id = a.owner_user_id`;
+const ACTION_FROM = `supervision_actions a JOIN supervision_sessions s ON s.id = a.session_id JOIN practitioner_directory p ON p.id = s.supervisee_id JOIN user_directory ou ON ou.id = a.owner_user_id`;
 /** Open actions without a due date sort last. */
 const ACTION_DUE_KEY = `coalesce(a.due_on, '9999-12-31'::date)`;
 
@@ -344,7 +346,7 @@ export class SupervisionService {
       `SELECT p.id, u.display_name AS "displayName", p.team, p.supervision_interval_days AS "intervalDays", p.created_at AS "createdAt",
               (SELECT to_char(max(s.held_on), 'YYYY-MM-DD') FROM supervision_sessions s
                 WHERE s.supervisee_id = p.id AND s.type = ANY($1::text[]) AND s.held_on <= $2::date) AS "lastProfessionalOn"
-         FROM practitioners p JOIN users u ON u.id = p.user_id
+         FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id
         ${where}
         ORDER BY lower(u.display_name), p.id`,
       where.params,
@@ -374,13 +376,13 @@ export class SupervisionService {
    */
   async portfolioRecord(
     m: EntityManager,
-    practitioner: Pick<PractitionerEntity, 'id' | 'supervisionIntervalDays' | 'createdAt'>,
+    practitioner: Pick<Practitioner, 'id' | 'supervisionIntervalDays' | 'createdAt'>,
     approvalYears: ApprovalComplianceDto[],
   ): Promise<PortfolioSupervisionDto> {
     const today = this.today();
     const sessions: Array<SessionFacts & { id: string; supervisorName: string }> = await m.query(
       `SELECT s.id, to_char(s.held_on, 'YYYY-MM-DD') AS "heldOn", s.type, s.duration_minutes AS "durationMinutes", su.display_name AS "supervisorName"
-         FROM supervision_sessions s JOIN users su ON su.id = s.supervisor_user_id
+         FROM supervision_sessions s JOIN user_directory su ON su.id = s.supervisor_user_id
         WHERE s.supervisee_id = $1 ORDER BY s.held_on DESC, s.id DESC`,
       [practitioner.id],
     );
@@ -505,7 +507,7 @@ export class SupervisionService {
     return out;
   }
 
-  private async supervisee(m: EntityManager, practitionerId: string): Promise<PractitionerEntity> {
+  private async supervisee(m: EntityManager, practitionerId: string): Promise<Practitioner> {
     try {
       return await this.practitioners.find(m, practitionerId);
     } catch (err) {

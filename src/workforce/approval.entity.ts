@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
 import { PractitionerEntity } from './practitioner.entity';
 
 /**
@@ -73,7 +72,7 @@ export class ApprovalSuspensionEntity {
   @Column('text', { nullable: true })
   liftReason: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
 

@@ -172,7 +172,7 @@ export class ApprovalsService {
       await this.db.manager.query(
         `SELECT a.id AS "approvalId", a.practitioner_id AS "practitionerId", u.display_name AS "displayName", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
               EXISTS (SELECT 1 FROM approvals n WHERE n.practitioner_id = a.practitioner_id AND n.starts_on = a.ends_on + 1 AND n.ended_on IS NULL) AS renewed
-         FROM approvals a JOIN practitioners p ON p.id = a.practitioner_id JOIN users u ON u.id = p.user_id
+         FROM approvals a JOIN practitioners p ON p.id = a.practitioner_id JOIN user_directory u ON u.id = p.user_id
         WHERE a.ended_on IS NULL AND p.active AND a.ends_on >= $1::date AND a.ends_on <= $2::date
         ORDER BY a.ends_on, u.display_name`,
         [today, addDays(today, within)],

@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, ForeignKey } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
 
 /** Professions from which an AMHP may be approved (SI 2008/1206 Sch 1, AMHP-03). A doctor never may (AMHP-04). */
 export const PROFESSIONS = [
@@ -27,7 +26,7 @@ export class PractitionerEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Index('practitioners_user_key', { unique: true })
   @Column('uuid')
   userId: string;
@@ -76,7 +75,7 @@ export class PractitionerEntity {
   supervisionIntervalDays: number;
 
   /** For conflicts of interest (line management) and supervision. */
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   lineManagerUserId: string | null;
 

@@ -94,7 +94,7 @@ export class PractitionersService {
     }
     const limitParam = where.param(limit + 1);
     const rows: PractitionerRow[] = await this.db.manager.query(
-      `SELECT ${COLUMNS} FROM practitioners p JOIN users u ON u.id = p.user_id
+      `SELECT ${COLUMNS} FROM practitioners p JOIN user_directory u ON u.id = p.user_id
         ${where} ORDER BY lower(u.display_name), p.id LIMIT ${limitParam}`,
       where.params,
     );
@@ -167,13 +167,35 @@ export class PractitionersService {
     return p;
   }
 
+  /**
+   * Locks the practitioner's row until the transaction ends; their user and whether they are active, or undefined when
+   * there is no such practitioner. The rota takes this lock before every write about an AMHP (assignments, leave), so
+   * that those writes are decided one after another.
+   */
+  async lockForRota(m: EntityManager, id: string): Promise<{ userId: string; active: boolean } | undefined> {
+    const [p]: Array<{ userId: string; active: boolean }> = await m.query(
+      'SELECT user_id AS "userId", active FROM practitioners WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return p;
+  }
+
+  /** The user account of each of these practitioners (ids that are not practitioners are left out). */
+  async userIdsOf(m: EntityManager, ids: string[]): Promise<Map<string, string>> {
+    const rows: Array<{ id: string; userId: string }> = await m.query(
+      'SELECT id, user_id AS "userId" FROM practitioners WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.userId]));
+  }
+
   async findByUser(userId: string, m: EntityManager = this.db.manager): Promise<PractitionerEntity | null> {
     return m.getRepository(PractitionerEntity).findOne({ where: { userId } });
   }
 
   async load(m: EntityManager, id: string): Promise<PractitionerDto> {
     const rows: PractitionerRow[] = await m.query(
-      `SELECT ${COLUMNS} FROM practitioners p JOIN users u ON u.id = p.user_id WHERE p.id = $1`,
+      `SELECT ${COLUMNS} FROM practitioners p JOIN user_directory u ON u.id = p.user_id WHERE p.id = $1`,
       [id],
     );
     if (!rows.length) throw new NotFoundProblem('Practitioner', id);

@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, ForeignKey } from 'typeorm';
-import { UserEntity } from '../auth/user.entity';
 import { PractitionerEntity } from './practitioner.entity';
 
 /** Refresher training counted against the yearly requirement of the approval (AMHP-06). */
@@ -32,7 +31,7 @@ export class TrainingRecordEntity {
   @Column('text', { nullable: true })
   notes: string | null;
 
-  @ForeignKey(() => UserEntity, { onDelete: 'RESTRICT' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config/app-config';
 import { databaseUrlWithName, embeddedTempDir, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
@@ -11,7 +12,7 @@ export const TEMPLATE_DB = 'amhp_test_template';
  */
 export default async function globalSetup(): Promise<void> {
   // Where test apps append the rule ids their responses carry (test/support/rule-ids.ts); the teardown checks them.
-  process.env.AMHP_TEST_RULE_IDS_FILE = join(mkdtempSync(join(tmpdir(), 'amhp-test-rules-')), 'rule-ids.txt');
+  process.env.AMHP_TEST_RULE_IDS_FILE = join(embeddedTempDir('amhp-test-rules-'), 'rule-ids.txt');
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const dir = embeddedTempDir('amhp-test-pg-');

@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsLocalDate, present, trim } from '../../common/validators';
-import { RELATIONSHIPS, type Relationship } from '../relative.entities';
+import { RELATIONSHIPS, type Relationship } from '../../statute/nearest-relative';
 
 /** An instant with its offset ("2026-11-21T10:00:00Z", "…+01:00"): a time without one is ambiguous. */
 const INSTANT = { strict: true, strictSeparator: true } as const;

@@ -1,0 +1,24 @@
+import type { ModuleTables } from '../database/table-ownership';
+import { OPEN_STATUSES, REFERRAL_STATUSES } from './referral.workflow';
+
+/** The tables the referrals module owns (see src/database/table-ownership.ts). */
+export const TABLES: ModuleTables = {
+  owns: ['referrals', 'referral_events', 'referral_extensions', 'allocation_offers'],
+  sqlFragments: ['personHasOpenReferralSql'],
+};
+
+/** The statuses that end a referral: every status that is not open (OPEN_STATUSES). */
+const ENDED_STATUSES = REFERRAL_STATUSES.filter((s) => !OPEN_STATUSES.includes(s));
+
+/**
+ * SQL: the status column `column` holds an open status (OPEN_STATUSES, the one list). Written as "none of the ended
+ * statuses", the predicate of the partial index referrals_queue_idx, so that the queue is read through it.
+ */
+export const openStatusSql = (column: string): string => `${column} NOT IN (${ENDED_STATUSES.map((s) => `'${s}'`).join(',')})`;
+
+/**
+ * SQL fragment for another module's query: the person `person` (an SQL expression, e.g. a column of the caller's
+ * query) has an open referral. Its own alias is one no caller uses, so `person` always means the caller's row.
+ */
+export const personHasOpenReferralSql = (person: string): string =>
+  `EXISTS (SELECT 1 FROM referrals open_referral WHERE open_referral.person_id = ${person} AND ${openStatusSql('open_referral.status')})`;
