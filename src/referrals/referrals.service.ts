@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
+import { referralStopFactsSql } from '../assessments/assessments.tables';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock as SystemClock, isoOrNull } from '../common/clock';
@@ -87,26 +88,11 @@ type Row = ReferralEntity & {
   };
 };
 
-/**
- * What has happened to the referral's person since its clocks started (clockStop's StopFacts): the assessment opening,
- * the first in-person contact (C8) and each assessment's outcome with its signing and the timeline's admission.
- * Read here (not through AssessmentsService, which depends on this module) from the assessments' own tables.
- */
-const STOP_FACTS = `json_build_object(
-         'assessmentOpenedAt', (SELECT min(a.opened_at) FROM assessments a WHERE a.referral_id = r.id),
-         'firstInPersonContactAt', (SELECT min(c.at) FROM assessment_contacts c JOIN assessments a ON a.id = c.assessment_id
-                                     WHERE a.referral_id = r.id AND c.mode = 'in-person'),
-         'outcomes', coalesce((SELECT json_agg(json_build_object('kind', a.outcome_kind, 'decidedAt', a.decided_at,
-                                 'signedAt', coalesce(a.outcome->'application'->>'signedAt', a.outcome->'cto'->>'signedAt'),
-                                 'alternatives', a.outcome->'alternatives',
-                                 'admittedAt', (SELECT min(e.at) FROM assessment_events e WHERE e.assessment_id = a.id AND e.type = 'admitted')))
-                                FROM assessments a WHERE a.referral_id = r.id AND a.outcome_kind IS NOT NULL AND a.decided_at IS NOT NULL), '[]'))`;
-
 const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
                    'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at)) FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
-       ${STOP_FACTS} AS "stopFacts"
+       ${referralStopFactsSql('r.id')} AS "stopFacts"
   FROM referrals r`;
 
 const camelNames = new Map<string, string>();
