@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
@@ -18,11 +17,10 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsLocalDate, present, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, present, trim } from '../../common/validators';
 import { RELATIONSHIPS, type Relationship } from '../../statute/nearest-relative';
 
 /** An instant with its offset ("2026-11-21T10:00:00Z", "…+01:00"): a time without one is ambiguous. */
-const INSTANT = { strict: true, strictSeparator: true } as const;
 const WITH_OFFSET = /(?:Z|[+-]\d{2}:\d{2})$/;
 const OFFSET_MESSAGE = (field: string) => ({
   message: `${field} must be an ISO 8601 date-time with a time zone offset, such as 2026-11-21T10:00:00Z`,
@@ -209,7 +207,7 @@ export class CreateObjectionDto {
   @IsUUID()
   relativeId?: string;
   @ApiProperty({ format: 'date-time', description: 'When the objection was notified; not in the future (422).' })
-  @IsISO8601(INSTANT)
+  @IsInstant()
   @Matches(WITH_OFFSET, OFFSET_MESSAGE('notifiedAt'))
   notifiedAt: string;
   @ApiProperty({
@@ -239,7 +237,7 @@ export class WithdrawObjectionDto {
     description: 'When it was withdrawn (default now); not in the future, nor before the objection.',
   })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   @Matches(WITH_OFFSET, OFFSET_MESSAGE('withdrawnAt'))
   withdrawnAt?: string;
 }
@@ -276,7 +274,7 @@ export class CreateDisplacementDto {
     description:
       'When the application was filed with the court; not in the future (422). NR-11: ground (c) or (d) filed while a s.2 is in force extends it.',
   })
-  @IsISO8601(INSTANT)
+  @IsInstant()
   @Matches(WITH_OFFSET, OFFSET_MESSAGE('filedAt'))
   filedAt: string;
   @ApiPropertyOptional({ maxLength: 200, example: 'Northshire County Court' })
