@@ -65,5 +65,5 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
       options,
     ),
     ApiProperty({ type: String, format: 'date-time', pattern: INSTANT_PATTERN.source }),
-  ) as PropertyDecorator;
+  );
 }

@@ -837,7 +837,7 @@ export class ReferralsService {
         alternatives: o.alternatives ?? [],
         admittedAt: date(o.admittedAt),
       })),
-      closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status as ReferralStatus) ? now : null,
+      closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
     };
   }
 

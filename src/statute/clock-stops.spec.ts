@@ -38,7 +38,12 @@ const S136: LegalContext = {
   arrivedAt: at('2026-08-01T01:10:00Z'),
 };
 // s.136 on the spring-forward night: arrived 00:30 GMT on Sun 29 Mar 2026, so the 24 h end 01:30 BST on Mon 30 Mar (C5).
-const S136_SPRING: LegalContext = { ...S136, arrivedAt: at('2026-03-29T00:30:00Z') } as LegalContext;
+const S136_SPRING: LegalContext = {
+  kind: 's136',
+  placeOfSafetyType: 'health-based',
+  locationType: 'public-place',
+  arrivedAt: at('2026-03-29T00:30:00Z'),
+};
 const S135: LegalContext = { kind: 's135-1', warrantExecutedAt: at('2026-08-01T00:40:00Z'), arrivedAt: at('2026-08-01T01:10:00Z') };
 // s.5(2): H1 furnished 09:00 BST on Mon 3 Aug 2026; 72 h end 09:00 BST on Thu 6 Aug.
 const S5_2: LegalContext = { kind: 's5-2', h1FurnishedAt: at('2026-08-03T08:00:00Z') };

@@ -945,7 +945,6 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
     case 'POL-07':
     case 'POL-04':
       for (const o of outcomes) {
-        const admitted = admittedUnder(o);
         add(admittedUnder(o), 'POL-11', (t) => `admitted to hospital under the application at ${t}`);
         if (releases(o)) add(o.decidedAt, 'POL-11', (t) => `the assessment decided not to detain and the person was released at ${t}`);
       }
