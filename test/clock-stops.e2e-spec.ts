@@ -96,6 +96,8 @@ describe('clocks stop when their purpose is met', () => {
       stoppedAt: null,
     });
     expect(pol07.basis).toContain('ends Sun 11 Oct 2026 02:10 BST');
+    // The soonest: the assessment is to start within 3 hours of arrival, by 05:10 BST (COP-09).
+    expect(res.body.nextDeadline).toBe('2026-10-10T04:10:00.000Z');
     await as(manager).post(`/referrals/${referralId}/status`, { status: 'screening' }).expect(200);
     await as(manager).post(`/referrals/${referralId}/status`, { status: 'accepted' }).expect(200);
     await as(manager).post(`/referrals/${referralId}/allocation`, { userId: worker.id }).expect(200);
@@ -109,6 +111,8 @@ describe('clocks stop when their purpose is met', () => {
     expect(c['COP-09']).toMatchObject({ state: 'stopped', stoppedAt: '2026-10-10T03:30:00.000Z', stopRule: 'COP-09', result: 'met' });
     expect(c['LOCAL-RESPONSE']).toMatchObject({ state: 'running', stoppedAt: null });
     expect(c['POL-07']).toMatchObject({ state: 'running', stoppedAt: null });
+    // The queue's soonest deadline is now the response target's (06:25 BST), not the stopped 05:10 BST target.
+    expect((await as(manager).get(`/referrals/${referralId}`).expect(200)).body.nextDeadline).toBe('2026-10-10T05:25:00.000Z');
     // Half an hour later COP-09 would be inside its last hour: no warning, while the running response target warns.
     await runAt('2026-10-10T04:00:00Z');
     expect(await notes('COP-09')).toEqual([]);
@@ -133,6 +137,8 @@ describe('clocks stop when their purpose is met', () => {
       stopRule: 'DUTY-01',
       result: 'met',
     });
+    // Only the s.136 runs now: it orders the queue.
+    expect((await as(manager).get(`/referrals/${referralId}`).expect(200)).body.nextDeadline).toBe('2026-10-11T01:10:00.000Z');
     // 05:30 BST would be its last hour: no 1-hour warning for a stopped target.
     await runAt('2026-10-10T04:30:00Z');
     expect((await notes('LOCAL-RESPONSE')).map((n) => n.dedup_key)).toEqual([`clock:${referralId}:LOCAL-RESPONSE:240`]);
@@ -238,6 +244,7 @@ describe('clocks stop when their purpose is met', () => {
     });
     const referral = (await as(manager).get(`/referrals/${referralId}`).expect(200)).body;
     expect(referral.clocks.every((c: { state: string }) => c.state === 'stopped')).toBe(true);
+    expect(referral.nextDeadline).toBeNull();
     // 22:10 BST and 01:10 BST: the s.136's 4-hour and 1-hour marks pass without a warning, and its deadline without a breach.
     await runAt('2026-10-10T21:10:00Z');
     await runAt('2026-10-11T00:10:00Z');

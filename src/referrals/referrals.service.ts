@@ -410,10 +410,7 @@ export class ReferralsService {
         throw err;
       }
       const after = await this.row(m, id);
-      await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [
-        id,
-        this.soonest(this.clocksOf(after)),
-      ]);
+      await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [id, this.runningSoonest(after)]);
       await this.event(m, id, actor, 'extension-recorded', { hours: ext.hours, authorisedAt: ext.authorisedAt.toISOString() });
       await this.audit.record(m, {
         action: 'referral.extension',
@@ -678,7 +675,10 @@ export class ReferralsService {
     facts: { assessmentId: string; applicationMade: boolean },
   ): Promise<void> {
     const r = await this.lock(m, id);
-    if (r.status === to) return;
+    if (r.status === to) {
+      if (isOpen(to)) await this.refreshNextDeadline(m, id);
+      return;
+    }
     const decision = transition(r.status, to, {
       nearestRelativeRequest: r.nearestRelativeRequest,
       writtenReasonsAt: r.writtenReasonsAt,
@@ -695,6 +695,7 @@ export class ReferralsService {
       [id, to, ends, now],
     );
     if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
+    else await this.refreshNextDeadline(m, id);
     await this.event(m, id, actor, to, { from: r.status, assessmentId: facts.assessmentId });
     await this.audit.record(m, {
       action: `referral.${to}`,
@@ -839,6 +840,28 @@ export class ReferralsService {
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
     };
+  }
+
+  /**
+   * For the assessments module, in its transaction, after it records what may stop a clock (the assessment opening,
+   * a contact, an outcome, an admission): the queue's soonest deadline becomes that of the clocks still running.
+   */
+  async refreshNextDeadline(m: EntityManager, id: string): Promise<void> {
+    const r = await this.row(m, id);
+    if (!isOpen(r.status)) return;
+    await m.query('UPDATE referrals SET next_deadline = $2 WHERE id = $1', [id, this.runningSoonest(r)]);
+  }
+
+  /** The soonest deadline of the clocks not stopped by now (clockStop): a stopped clock no longer orders the queue. */
+  private runningSoonest(r: Row): Date | null {
+    const now = this.clock.now();
+    const facts = this.stopFactsOf(r, now);
+    return this.soonest(
+      this.clocksOf(r).filter((c) => {
+        const stop = clockStop(c, facts, this.config.timeZone);
+        return !stop || stop.stoppedAt.getTime() > now.getTime();
+      }),
+    );
   }
 
   private soonest(clocks: Clock[]): Date | null {
