@@ -839,8 +839,8 @@ export interface ClockStatus {
 }
 
 /**
- * The state of a clock at `now`. Stopped once `stoppedAt` (the referral closed or the outcome recorded) is at or
- * before `now`; breached from the deadline instant on (periods are half-open); warning from the first threshold.
+ * The state of a clock at `now`. Stopped once `stoppedAt` (clockStop: its purpose met, or the referral closed) is at
+ * or before `now`; breached from the deadline instant on (periods are half-open); warning from the first threshold.
  */
 export function clockState(
   clock: Clock,
