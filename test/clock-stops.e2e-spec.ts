@@ -251,4 +251,34 @@ describe('clocks stop when their purpose is met', () => {
     await runAt('2026-10-11T01:15:00Z');
     expect(await notes('POL-07')).toEqual([]);
   });
+
+  it('a s.5(4) that lapses without an application stops at its 6 hours as breached, and the breach is still raised once', async () => {
+    t.clock.set('2026-10-11T01:20:00Z');
+    manager = await t.user(['manager']); // a token of the day (the first manager's has expired)
+    const res = await as(manager)
+      .post('/referrals', {
+        ...s136('2026-10-11T01:00:00Z'),
+        source: 'ward',
+        reason: 'Informal in-patient trying to leave the ward; nurse holding power used.',
+        urgency: 'emergency',
+        legalContext: { kind: 's5-4', recordMadeAt: '2026-10-11T02:00:00+01:00' },
+      })
+      .expect(201);
+    referralId = res.body.id;
+    await runAt('2026-10-11T06:00:00Z');
+    const keys = async () => [...new Set((await notes('HOLD-02')).map((n) => n.dedup_key))];
+    expect(await keys()).toEqual([`clock:${referralId}:HOLD-02:60`]);
+    await runAt('2026-10-11T07:05:00Z');
+    expect((await clocks())['HOLD-02']).toMatchObject({
+      state: 'stopped',
+      stoppedAt: '2026-10-11T07:00:00.000Z',
+      stopRule: 'HOLD-03',
+      result: 'breached',
+    });
+    expect(await keys()).toEqual([`clock:${referralId}:HOLD-02:60`, `clock:${referralId}:HOLD-02:breach`]);
+    const raised = await notes('HOLD-02');
+    expect(raised.find((n) => n.dedup_key.endsWith(':breach'))?.body).toBe('Ended at Sun 11 Oct 2026 08:00 BST.');
+    await runAt('2026-10-11T07:10:00Z');
+    expect(await notes('HOLD-02')).toHaveLength(raised.length);
+  });
 });
