@@ -12,6 +12,9 @@ import * as m9 from './1795247946519-Safeguarding';
 import * as m10 from './1795249000000-AuditOneLanePerTransaction';
 import * as m11 from './1795249647521-Alerts';
 import * as m12 from './1796409714235-SharedViews';
+import * as m13 from './1796411254733-EthnicCategoryNotKnown';
+import * as m14 from './1796412674312-PendingPersonMatchesRefreshRevocationReplaySubjects';
+import * as m15 from './1796412936597-ObjectorAndNominatedPerson';
 
 export const MIGRATIONS: Function[] = [
   ...Object.values(m0),
@@ -27,4 +30,7 @@ export const MIGRATIONS: Function[] = [
   ...Object.values(m10),
   ...Object.values(m11),
   ...Object.values(m12),
+  ...Object.values(m13),
+  ...Object.values(m14),
+  ...Object.values(m15),
 ];

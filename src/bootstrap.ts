@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,8 +7,11 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
+import { jsonBodyParser } from './common/json-body';
+import { completeOpenApiDocument } from './common/openapi-contract';
+import { clientErrorResponse, sendProblem } from './common/problem.filter';
 import { validationPipe } from './common/validation';
-import { eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
+import { EVENT_TYPES, eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
 import { Metrics } from './ops/metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -29,9 +33,9 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   // (eventCatalogueSchemas is sorted) so the document stays deterministic.
   const schemas: Record<string, unknown> = { ...(document.components?.schemas ?? {}) };
   const events = eventCatalogueSchemas();
-  for (const type of Object.keys(events)) schemas[eventSchemaName(type)] = events[type];
+  for (const type of EVENT_TYPES) schemas[eventSchemaName(type)] = events[type];
   document.components = { ...(document.components ?? {}), schemas: schemas as NonNullable<OpenAPIObject['components']>['schemas'] };
-  return document;
+  return completeOpenApiDocument(app, document);
 }
 
 const EVENTS_DESCRIPTION =
@@ -58,6 +62,14 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    // Fastify's own refusals (a malformed percent-encoding, a path parameter over maxParamLength) and Node's (headers
+    // too large, a malformed request) leave as problem+json like every other error.
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) => void sendProblem(err, req, reply),
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(err));
+      socket.destroy(err);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
@@ -65,6 +77,15 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
+  const fastify = app.getHttpAdapter().getInstance();
+  // Every JSON body, on every route: depth, lone surrogates and prototype poisoning checked before any route code.
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
+  // A PATCH or PUT says what to change: without a body it would change nothing yet bump the version. No body is
+  // treated as a null body, which the validation pipe refuses (400 body-required) after the access checks.
+  fastify.addHook('preValidation', (req, _reply, done) => {
+    if ((req.method === 'PATCH' || req.method === 'PUT') && req.body === undefined) req.body = null;
+    done();
+  });
   app.enableShutdownHooks();
   if (config.corsOrigins.length) {
     app.enableCors({
@@ -72,7 +93,6 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
       exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
     });
   }
-  const fastify = app.getHttpAdapter().getInstance();
   // Security headers from helmet, built once. (@fastify/helmet builds a new helmet instance on every request to
   // allow per-route options we do not use; measured at 20-40 µs a request in bench/.)
   const securityHeaders = helmet({

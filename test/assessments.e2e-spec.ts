@@ -284,6 +284,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(text).toContain('Jamie <Parent>');
     const html = await as(worker).get(`/assessments/${a.id}/report?format=html`).expect(200);
     expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.headers['content-security-policy']).toMatch(/script-src 'none'/);
     expect(html.text).toContain('Jamie &lt;Parent&gt;');
     const pdf = await as(worker)
       .get(`/assessments/${a.id}/report`)

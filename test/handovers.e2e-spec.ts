@@ -207,15 +207,28 @@ describe('the morning handover', () => {
     await as(dayManager)
       .post(`/handovers/2026-11-21/items/${byType('rota-note')[0].id}/acknowledgement`, {})
       .expect(200);
-    // The duty AMHP may read the handover but not take items on.
+    // The duty AMHP may read the handover but not take items on; another AMHP sees no decision's content.
     await as(worker).get('/handovers/2026-11-21').expect(200);
+    const colleague = await amhp(t);
+    const theirs = (await as(colleague).get('/handovers/2026-11-21').expect(200)).body;
+    const withheld = theirs.items.find((i: { itemId: string }) => i.itemId === decision.id).summary;
+    expect(withheld).toMatchObject({ kind: 'decision', decisionType: 'adult-safeguarding', contentWithheld: true });
+    expect(withheld).not.toHaveProperty('handoverNote');
+    expect(withheld).not.toHaveProperty('question');
+    expect(JSON.stringify(theirs)).not.toContain('Day team to allocate the s.42 enquiry');
+    await as(colleague).get(`/decisions/${decision.id}`).expect(403);
     await as(worker)
       .post(`/handovers/2026-11-21/items/${byType('referral')[0].id}/acknowledgement`, {})
       .expect(403);
 
-    // Next morning (asked for early, before the job runs): the acknowledged decision and note are gone; the
-    // referral item nobody took on is carried over.
+    // Next morning, asked for before the job runs: not compiled yet (404), and asking creates nothing.
     t.clock.set('2026-11-22T07:30:00Z');
+    const early = await as(dayManager).get('/handovers/2026-11-22').expect(404);
+    expect(early.headers['content-type']).toMatch(/problem\+json/);
+    expect(await t.sql(`SELECT 1 FROM handovers WHERE handover_date = '2026-11-22'`)).toHaveLength(0);
+    // Once compiled: the acknowledged decision and note are gone; the referral item nobody took on is carried over.
+    t.clock.set('2026-11-22T08:00:30Z'); // the job at HANDOVER_TIME (the day manager's token still valid)
+    await job.tick();
     const next = (await as(dayManager).get('/handovers/2026-11-22').expect(200)).body;
     expect(next.periodFrom).toBe('2026-11-21T08:01:00.001Z'); // just after yesterday's compilation (half-open periods)
     expect(next.items.map((i: { itemId: string }) => i.itemId)).not.toContain(decision.id);
@@ -240,6 +253,12 @@ describe('the morning handover', () => {
       .map((r) => r.action)
       .sort();
     expect(actions).toEqual(['handover.acknowledge', 'handover.compile', 'handover.item-read', 'handover.read']);
+  });
+
+  it('reading a past date that was never compiled answers 404 and creates nothing', async () => {
+    const res = await as(dayManager).get('/handovers/2026-10-01').expect(404);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(await t.sql(`SELECT 1 FROM handovers WHERE handover_date = '2026-10-01'`)).toHaveLength(0);
   });
 
   it('refuses a handover for a date still to come, and a date that is not a date', async () => {

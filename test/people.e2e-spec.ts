@@ -160,6 +160,33 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect(await countByFamilyName(familyName)).toBe(0);
     });
 
+    it('records ethnic category 99 (not known) beside Z (not stated), as MHSDS takes it, and a manager can change one to the other', async () => {
+      const notKnown = await person({ ethnicCategory: '99' });
+      const [stored] = await t.sql(`SELECT ethnic_category FROM persons WHERE id = $1`, [notKnown.id]);
+      expect(stored).toEqual({ ethnic_category: '99' });
+      expect((await as(manager).get(`/people/${notKnown.id}`).expect(200)).body.ethnicCategory).toBe('99');
+      const changed = await as(manager).patch(`/people/${notKnown.id}`, { ethnicCategory: 'Z' }, '"v1"').expect(200);
+      expect(changed.body.ethnicCategory).toBe('Z');
+      const back = await as(manager).patch(`/people/${notKnown.id}`, { ethnicCategory: '99' }, '"v2"').expect(200);
+      expect(back.body.ethnicCategory).toBe('99');
+    });
+
+    it.each(['9', '98', '099', 99, 'NK'])(
+      'refuses ethnic category %j with 400 naming ethnicCategory and its codes, on create and on change',
+      async (code) => {
+        const familyName = surname('Ethnic');
+        const res = await as(manager).post('/people', { givenName: 'Kim', familyName, ethnicCategory: code }).expect(400);
+        expect(res.body.errors).toEqual([{ field: 'ethnicCategory', messages: [expect.stringMatching(/A-S, Z or 99/)] }]);
+        expect(await countByFamilyName(familyName)).toBe(0);
+        const p = await person();
+        const change = await as(manager).patch(`/people/${p.id}`, { ethnicCategory: code }, '"v1"').expect(400);
+        expect(change.body.errors.map((e: { field: string }) => e.field)).toEqual(['ethnicCategory']);
+        expect(await t.sql(`SELECT ethnic_category, version FROM persons WHERE id = $1`, [p.id])).toEqual([
+          { ethnic_category: null, version: 1 },
+        ]);
+      },
+    );
+
     it('refuses a date of birth in the future (422), and one more than 130 years ago; today is fine', async () => {
       const familyName = surname('Future');
       const future = await as(manager).post('/people', { givenName: 'Kim', familyName, dateOfBirth: '2026-11-22' }).expect(422);
@@ -477,9 +504,9 @@ describe('people: recording, reading and finding the subjects of referrals (audi
           t.app.get(PeopleService).findOrCreate(m, actorOf(u), { givenName: 'Tomasz', familyName: 'Unused', ...dto } as never),
         );
 
-    it('returns the person already recorded with the NHS number (no duplicate, record unchanged), naming fields that differ', async () => {
+    it('to a caller who may read them, returns the person already recorded with the NHS number (no duplicate, record unchanged), naming fields that differ', async () => {
       const existing = await person();
-      const found = await findOrCreate(referrer, {
+      const found = await findOrCreate(manager, {
         nhsNumber: existing.nhsNumber,
         givenName: 'SAMUELA',
         familyName: 'Different',
@@ -494,7 +521,17 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const audit = await t.sql(`SELECT actor_id, details FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1`, [
         existing.id,
       ]);
-      expect(audit).toEqual([{ actor_id: referrer.id, details: { matchedBy: 'nhsNumber', discrepancies: ['familyName'] } }]);
+      expect(audit).toEqual([{ actor_id: manager.id, details: { matchedBy: 'nhsNumber', discrepancies: ['familyName'] } }]);
+    });
+
+    it('to a referrer who gives the NHS number without the recorded names and date of birth, returns a new pending person, never the recorded one', async () => {
+      const existing = await person();
+      const found = await findOrCreate(referrer, { nhsNumber: existing.nhsNumber, givenName: 'SAMUELA', familyName: 'Different' });
+      expect(found.created).toBe(true);
+      expect(found.pendingMatchId).toEqual(expect.any(String));
+      expect(found.person.id).not.toBe(existing.id);
+      expect(found.person).toMatchObject({ nhsNumber: null, familyName: 'Different' });
+      expect(await t.sql('SELECT 1 FROM persons WHERE nhs_number = $1', [existing.nhsNumber])).toHaveLength(1);
     });
 
     it('creates the person when the NHS number is new or not given, audited as person.create by the actor', async () => {
@@ -503,7 +540,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       identifying.push(nhs, familyName);
       const made = await findOrCreate(referrer, { nhsNumber: nhs, familyName });
       expect(made).toMatchObject({ created: true, discrepancies: [], person: { nhsNumber: nhs, familyName } });
-      const again = await findOrCreate(referrer, { nhsNumber: nhs, familyName });
+      const again = await findOrCreate(manager, { nhsNumber: nhs, familyName });
       expect(again).toMatchObject({ created: false, person: { id: made.person.id } });
       const anonymous = await findOrCreate(referrer, { familyName });
       expect(anonymous.created).toBe(true);

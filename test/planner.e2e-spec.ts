@@ -239,6 +239,7 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
       practitionerId: string;
       hours: number;
       hoursPerFte: number;
+      hoursPerAvailableFte: number;
       nights: number;
       fte: number;
       share: number;
@@ -246,11 +247,129 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     }>;
     expect(rows.find((r) => r.practitionerId === senior.practitionerId)).toMatchObject({ hours: 33, nights: 3, fte: 1, fteShare: 0.25 });
     expect(rows.reduce((s, r) => s + r.hours, 0)).toBe(81);
-    expect(res.body.spread).toBe(Math.max(...rows.map((r) => r.hoursPerFte)) - Math.min(...rows.map((r) => r.hoursPerFte)));
+    // Everyone was available all week: the spread of hours ÷ available FTE is that of hours ÷ FTE, nobody excluded.
+    expect(res.body.spread).toBe(
+      Math.max(...rows.map((r) => r.hoursPerAvailableFte)) - Math.min(...rows.map((r) => r.hoursPerAvailableFte)),
+    );
+    expect(res.body.spread).toBe(res.body.spreads.hoursPerFte);
+    expect(res.body.excluded).toEqual([]);
     expect(res.body).toMatchObject({ from: '2027-02-01T00:00:00.000Z', totals: expect.objectContaining({ shifts: 9, nights: 3 }) });
     await api(senior).get('/rota/fairness').expect(400);
     await api(manager).get('/rota/fairness?from=2027-02-01T00:00:00Z&to=2028-03-01T00:00:00Z').expect(422);
     const referrer = await t.user(['referrer']);
     await api(referrer).get('/rota/fairness?from=2027-02-01T00:00:00Z&to=2027-02-08T00:00:00Z').expect(403);
+  });
+
+  /** An AMHP approved since 2025 whose training was all in the first year: 2026 ended short (AMHP-06, a warning). */
+  const shortOfTraining = (displayName: string) => amhp(t, { approval: { startsOn: '2025-01-01', endsOn: '2030-12-31' }, displayName });
+  const leaveFor = (practitionerIds: string[], from: string, to: string) =>
+    Promise.all(
+      practitionerIds.map((id) =>
+        t.sql(
+          `INSERT INTO leave_requests (practitioner_id, kind, starts_at, ends_at, status, requested_by) VALUES ($1, 'annual', $2, $3, 'approved', $4)`,
+          [id, from, to, manager.id],
+        ),
+      ),
+    );
+  const TRAINING_OVERRIDE = { code: 'training-short-completed-year', reason: 'Training booked for May; agreed with the AMHP lead' };
+
+  it('plans AMHPs whose eligibility has only warnings (training short), lists the warnings per assignment, and publishes only with an override of each', async () => {
+    const short = [await shortOfTraining('Dana'), await shortOfTraining('Eli')];
+    // Everyone else on leave for the week of Monday 5 April 2027, so the place can only go to Dana or Eli.
+    await leaveFor(
+      [senior, ...others].map((a) => a.practitionerId),
+      '2027-04-05T00:00:00Z',
+      '2027-04-10T00:00:00Z',
+    );
+    const ids: string[] = [];
+    for (let d = 5; d <= 9; d++) ids.push((await shift(`2027-04-0${d}T08:00:00Z`, `2027-04-0${d}T16:00:00Z`)).id);
+    const p = await propose('2027-04-05T00:00:00Z', '2027-04-10T00:00:00Z');
+    expect(p.unfilled).toEqual([]);
+    expect(p.assignments).toHaveLength(5);
+    for (const a of p.assignments) {
+      expect(short.map((x) => x.practitionerId)).toContain(a.practitionerId);
+      expect(a.warnings).toEqual([
+        expect.objectContaining({
+          code: 'training-short-completed-year',
+          rule: 'AMHP-06',
+          severity: 'warning',
+          message: expect.any(String),
+        }),
+      ]);
+    }
+
+    const refused = await api(manager).post(`/rota/plans/${p.id}/publish`, {}, '"v1"').expect(422);
+    expect(refused.body).toMatchObject({
+      code: 'override-required',
+      findings: [expect.objectContaining({ code: 'training-short-completed-year' })],
+    });
+    expect(refused.body.assignments).toHaveLength(5);
+    expect(await planned(ids)).toEqual([{ n: 0 }]);
+    const badReason = await api(manager)
+      .post(`/rota/plans/${p.id}/publish`, { overrides: [{ code: 'training-short-completed-year', reason: 'ok' }] }, '"v1"')
+      .expect(400);
+    expect(JSON.stringify(badReason.body.errors)).toContain('reason');
+
+    const published = await api(manager)
+      .post(`/rota/plans/${p.id}/publish`, { overrides: [TRAINING_OVERRIDE] }, '"v1"')
+      .expect(200);
+    expect(published.body.status).toBe('published');
+    expect(await planned(ids)).toEqual([{ n: 5 }]);
+    const stored = await t.sql<{ overrides: Array<{ code: string; reason: string }> }>(
+      `SELECT overrides FROM shift_assignments WHERE shift_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(stored.map((r) => r.overrides)).toEqual(Array(5).fill([expect.objectContaining(TRAINING_OVERRIDE)]));
+    const [audit] = await t.sql<{ details: { overrides: string[] } }>(
+      `SELECT details FROM audit_events WHERE action = 'rota.plan.publish' AND resource_id = $1`,
+      [p.id],
+    );
+    expect(audit.details.overrides).toEqual(['training-short-completed-year']);
+  });
+
+  it('the plan and GET /rota/fairness give the same figures for the same AMHP and period: approval gaps and suspensions taken out, the suspended listed as excluded', async () => {
+    // Week of Monday 3 May 2027. Fay's approval ends on Wednesday 5th; Gus is suspended until further notice.
+    const fay = await amhp(t, { approval: { startsOn: '2026-01-01', endsOn: '2027-05-05' }, displayName: 'Fay' });
+    const gus = await amhp(t, { displayName: 'Gus' });
+    const [approval] = await t.sql<{ id: string }>(`SELECT id FROM approvals WHERE practitioner_id = $1`, [gus.practitionerId]);
+    await api(manager).post(`/approvals/${approval.id}/suspensions`, { reason: 'Conduct investigation' }).expect(201);
+    for (let d = 3; d <= 9; d++) await shift(`2027-05-0${d}T08:00:00Z`, `2027-05-0${d}T16:00:00Z`);
+
+    const p = await propose('2027-05-03T00:00:00Z', '2027-05-10T00:00:00Z');
+    expect(p.assignments.map((a: { practitionerId: string }) => a.practitionerId)).not.toContain(gus.practitionerId);
+    const codes = [...new Set(p.assignments.flatMap((a: { warnings: Array<{ code: string }> }) => a.warnings.map((w) => w.code)))];
+    await api(manager)
+      .post(
+        `/rota/plans/${p.id}/publish`,
+        { overrides: codes.map((code) => ({ code, reason: 'Accepted for this week by the AMHP lead' })) },
+        '"v1"',
+      )
+      .expect(200);
+
+    const report = (await api(manager).get('/rota/fairness?from=2027-05-03T00:00:00Z&to=2027-05-10T00:00:00Z').expect(200)).body;
+    const row = (figures: { people: Array<{ practitionerId: string }> }, id: string) => figures.people.find((r) => r.practitionerId === id);
+    // The approval runs to the end of 5 May local time, 23:00 UTC (BST): 71 of the period's 168 hours.
+    expect(row(p.fairness, fay.practitionerId)).toMatchObject({
+      availability: Math.round((71 / 168) * 1e4) / 1e4,
+      unavailableFor: ['no-approval'],
+    });
+    expect(row(report, fay.practitionerId)).toEqual(row(p.fairness, fay.practitionerId));
+    expect(row(report, gus.practitionerId)).toMatchObject({
+      availability: 0,
+      hours: 0,
+      hoursPerAvailableFte: null,
+      unavailableFor: ['suspended'],
+    });
+    expect(row(report, gus.practitionerId)).toEqual(row(p.fairness, gus.practitionerId));
+    expect(report.excluded).toEqual([{ practitionerId: gus.practitionerId, displayName: 'Gus', reasons: ['suspended'], hours: 0 }]);
+    expect(p.fairness.excluded).toEqual(report.excluded);
+    expect(report.people).toEqual(p.fairness.people);
+    expect(report.spread).toBe(p.fairness.spread);
+    const available = report.people.filter((r: { hoursPerAvailableFte: number | null }) => r.hoursPerAvailableFte !== null);
+    expect(report.spread).toBeCloseTo(
+      Math.max(...available.map((r: { hoursPerAvailableFte: number }) => r.hoursPerAvailableFte)) -
+        Math.min(...available.map((r: { hoursPerAvailableFte: number }) => r.hoursPerAvailableFte)),
+      9,
+    );
   });
 });

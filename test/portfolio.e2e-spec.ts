@@ -222,6 +222,10 @@ describe('reapproval portfolio', () => {
     const res = await as(manager).get(`/practitioners/${p.id}/portfolio?format=html`).expect(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
+    // No script may run on the page at all, even one that escaped the escaping.
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     const page = res.text;
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(page).not.toContain(evil);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TokenService } from '../src/auth/token.service';
 import { amhp } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -60,6 +61,16 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(await t.sql(`SELECT type FROM outbox_events WHERE aggregate_id = $1`, [res.body.id])).toEqual([{ type: 'referral.received' }]);
   });
 
+  it('takes a referral whose person has ethnic category 99 (not known, as MHSDS records it) and stores the code', async () => {
+    const res = await api(referrer)
+      .post('/referrals', body({ person: person({ ethnicCategory: '99' }) }))
+      .expect(201);
+    const [row] = await t.sql(`SELECT p.ethnic_category FROM referrals r JOIN persons p ON p.id = r.person_id WHERE r.id = $1`, [
+      res.body.id,
+    ]);
+    expect(row).toEqual({ ethnic_category: '99' });
+  });
+
   it("a referrer sees the status of their own referral and nothing more, and not another referrer's", async () => {
     const mine = (await api(referrer).post('/referrals', body()).expect(201)).body;
     const view = (await api(referrer).get(`/referrals/${mine.id}`).expect(200)).body;
@@ -80,6 +91,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       422,
     ],
     ['an unknown ethnic code', { person: person({ ethnicCategory: 'X' }) }, 400],
+    ['an ethnic code 98 (not in the NHS list)', { person: person({ ethnicCategory: '98' }) }, 400],
     ['an unknown legal context', { legalContext: { kind: 's999' } }, 400],
     [
       'a s.136 with no anchor time',
@@ -366,11 +378,54 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       await api(onDuty).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
       await api(offDuty).post(`/referrals/${r.id}/offers`, {}).expect(403);
       const offers = (await api(onDuty).post(`/referrals/${r.id}/offers`, {}).expect(201)).body.items;
-      // Everyone on duty now is offered it (two AMHPs from another test's night shift are on duty too).
-      expect(offers.map((o: { userId: string }) => o.userId)).toContain(onDuty.id);
-      expect(offers.map((o: { userId: string }) => o.userId)).not.toContain(offDuty.id);
-      const taken = (await api(onDuty).post(`/referrals/${r.id}/offers/accept`).expect(201)).body;
-      expect(taken).toMatchObject({ status: 'allocated', allocatedUserId: onDuty.id });
+      // Everyone else on duty now is offered it (two AMHPs from another test's night shift are on duty too), never the
+      // AMHP offering: only a manager allocates, and an offer to oneself would be an allocation to oneself.
+      const offered = offers.map((o: { userId: string }) => o.userId);
+      expect(offered).not.toContain(onDuty.id);
+      expect(offered).not.toContain(offDuty.id);
+      await api(onDuty).post(`/referrals/${r.id}/offers/accept`).expect(404);
+      const colleague: string = offered[0];
+      const { token } = await t.app.get(TokenService).issueAccessToken(colleague, ['amhp']);
+      const taken = (await t.http.post(`/referrals/${r.id}/offers/accept`).set('authorization', `Bearer ${token}`).expect(201)).body;
+      expect(taken).toMatchObject({ status: 'allocated', allocatedUserId: colleague });
+    });
+
+    it('an AMHP on duty cannot offer a referral to themselves, to an AMHP off duty, to the referrer or to an auditor (422, nothing offered, no access granted)', async () => {
+      const r = await accepted();
+      const [onDuty, offDuty] = [await amhp(t), await amhp(t)];
+      const auditor = await t.user(['auditor']);
+      const shift = (
+        await api(manager)
+          .post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T23:00:00Z', endsAt: '2026-11-21T08:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
+      await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: onDuty.practitionerId }).expect(201);
+      for (const target of [onDuty.id, offDuty.id, referrer.id, auditor.id]) {
+        const res = await api(onDuty)
+          .post(`/referrals/${r.id}/offers`, { userIds: [target] })
+          .expect(422);
+        expect(res.body.code).toBe('offer-not-allowed');
+      }
+      expect(await t.sql(`SELECT 1 FROM allocation_offers WHERE referral_id = $1`, [r.id])).toEqual([]);
+      expect(await t.sql(`SELECT 1 FROM access_relationships WHERE source_type = 'referral-offer' AND source_id = $1`, [r.id])).toEqual([]);
+      // A manager may offer to an eligible AMHP off duty (as they may allocate to one), but not to an auditor.
+      await api(manager)
+        .post(`/referrals/${r.id}/offers`, { userIds: [auditor.id] })
+        .expect(422);
+      await api(manager)
+        .post(`/referrals/${r.id}/offers`, { userIds: [offDuty.id] })
+        .expect(201);
+    });
+
+    it('reading the offers of a referral is audited with its basis', async () => {
+      const r = await accepted();
+      await api(manager).get(`/referrals/${r.id}/offers`).expect(200);
+      expect(
+        await t.sql(
+          `SELECT access_basis FROM audit_events WHERE action = 'referral.read' AND resource_id = $1 AND details->>'via' = 'offers'`,
+          [r.id],
+        ),
+      ).toEqual([{ access_basis: 'role:manager' }]);
     });
 
     it('an AMHP cannot accept an offer that was not made to them', async () => {

@@ -244,6 +244,30 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       ).toHaveLength(1);
     });
 
+    it('refuses an 8th day in a row (ROTA_MAX_CONSECUTIVE_DAYS, default 7) even with overrides; after a day off they can work again', async () => {
+      const a = await amhp(t);
+      const days = [];
+      for (let d = 4; d <= 13; d++) {
+        const day = `2027-01-${String(d).padStart(2, '0')}`;
+        days.push(await shift(`${day}T09:00:00Z`, `${day}T17:00:00Z`));
+      }
+      // Seven days from Monday 4 January: the seventh costs the weekly 24 h break (a warning, overridden).
+      const overrides = [{ code: 'weekly-rest', reason: 'Cover for a vacancy, agreed with the AMHP' }];
+      for (const s of days.slice(0, 7))
+        await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId, overrides }).expect(201);
+      const eighth = await api(manager)
+        .post(`/rota/shifts/${days[7].id}/assignments`, { practitionerId: a.practitionerId, overrides })
+        .expect(422);
+      expect(eighth.body).toMatchObject({ code: 'assignment-refused' });
+      expect(eighth.body.findings).toEqual(
+        expect.arrayContaining([expect.objectContaining({ code: 'consecutive-days', rule: 'ROTA-DAYS', severity: 'hard' })]),
+      );
+      expect(eighth.body.detail).toMatch(/8 consecutive days on the rota, above the limit of 7/);
+      expect(await t.sql('SELECT 1 FROM shift_assignments WHERE shift_id = $1', [days[7].id])).toEqual([]);
+      // Monday 11th off: Tuesday 12th is day 1 of a new run.
+      await api(manager).post(`/rota/shifts/${days[8].id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+    });
+
     it('unassigns, audited, with an outbox event; a shift with AMHPs cannot be deleted', async () => {
       const a = await amhp(t);
       const s = await shift('2026-12-20T09:00:00Z', '2026-12-20T17:00:00Z');

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { StreamService } from '../src/alerts/stream.service';
-import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from './support/test-app';
 
 interface SseEvent {
   id?: string;
@@ -245,12 +245,14 @@ describe('live event stream (R12: two instances, one database)', () => {
   it('tells a client that missed more than 500 events to reload (reset)', async () => {
     const [{ max }] = await a.sql<{ max: string }>(`SELECT max(id)::text AS max FROM outbox_events`);
     await a.sql(
-      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) SELECT 'rota.test', 'test', g::text, '{}', now() FROM generate_series(1, 501) g`,
+      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at)
+       SELECT 'rota.shift.deleted', 'shift', s.id::text, jsonb_build_object('shiftId', s.id), now()
+         FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 501)) s`,
     );
     const c = await connect(manager, '/events', { 'last-event-id': max });
     const reset = await c.waitFor((e) => e.event === 'reset');
     expect(BigInt(reset.id!)).toBeGreaterThanOrEqual(BigInt(max) + 501n);
-    expect(c.events.filter((e) => e.event === 'rota.test')).toHaveLength(0);
+    expect(c.events.filter((e) => e.event === 'rota.shift.deleted')).toHaveLength(0);
   });
 
   it('R12: a scheduled job due on both instances at once runs once, and its warning is raised once', async () => {
@@ -272,6 +274,55 @@ describe('live event stream (R12: two instances, one database)', () => {
     const raised = await a.sql<{ user_id: string }>(`SELECT user_id FROM notifications WHERE dedup_key = $1`, [`clock:${r.id}:POL-07:240`]);
     expect(raised.length).toBeGreaterThan(0);
     expect(new Set(raised.map((x) => x.user_id)).size).toBe(raised.length);
+  });
+
+  describe('a stream ends with the access that opened it', () => {
+    const signIn = async (roles: Array<'amhp' | 'manager'>) => {
+      const u = await a.user(roles);
+      const pair = (await a.http.post('/auth/login').send({ email: u.email, password: TEST_PASSWORD }).expect(200)).body;
+      return { ...u, auth: `Bearer ${pair.accessToken}` };
+    };
+    const admin = () => a.user(['admin']);
+
+    it('a user who signs out can no longer receive events on a stream they opened before', async () => {
+      const u = await signIn(['amhp']);
+      const c = await connect(u);
+      expect(c.status).toBe(200);
+      await b.http.post('/auth/logout').set('authorization', u.auth).expect(204);
+      await c.waitEnd();
+    });
+
+    it('signing out on another replica ends the stream at its next account check', async () => {
+      const u = await signIn(['amhp']);
+      const c = await connect(u);
+      await a.http.post('/auth/logout').set('authorization', u.auth).expect(204);
+      await b.app.get(StreamService).recheck();
+      await c.waitEnd();
+    });
+
+    it.each([
+      ['whose roles change', { roles: ['referrer'] }],
+      ['whose account is disabled', { active: false }],
+    ])('a user %s loses their stream', async (_name, change) => {
+      const u = await signIn(['manager']);
+      const c = await connect(u);
+      const boss = await admin();
+      await b.http.patch(`/users/${u.id}`).set('authorization', boss.auth).send(change).expect(200);
+      await c.waitEnd();
+    });
+
+    it('a user cannot hold more than EVENTS_MAX_STREAMS_PER_USER (5) streams: the next is 429 problem+json', async () => {
+      const u = await signIn(['amhp']);
+      const five = await Promise.all([1, 2, 3, 4, 5].map(() => connect(u)));
+      expect(five.map((c) => c.status)).toEqual([200, 200, 200, 200, 200]);
+      const sixth = await connect(u);
+      expect(sixth.status).toBe(429);
+      expect(sixth.headers['content-type']).toMatch(/problem\+json/);
+      expect(sixth.headers['retry-after']).toBeDefined();
+      five[0].close();
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await connect(u)).status).toBe(200);
+    });
   });
 
   it('graceful shutdown of instance B ends its open streams', async () => {

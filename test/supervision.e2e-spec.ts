@@ -65,7 +65,7 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
   describe('recording a session', () => {
     it('a manager records a session with actions: stored, answered with ETag and Location, audited without the notes text', async () => {
       const supervisor = await t.user(['amhp']);
-      const { user, p } = await practitioner();
+      const { user, p } = await practitioner({ lineManagerUserId: supervisor.id });
       const res = await as(manager)
         .post('/supervision-sessions', {
           superviseeId: p.id,
@@ -119,7 +119,7 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
     it('an AMHP records a session they held as supervisor, but not one recorded as held by someone else (403, nothing stored)', async () => {
       const supervisor = await t.user(['amhp']);
       const other = await t.user(['amhp']);
-      const { p } = await practitioner();
+      const { p } = await practitioner({ lineManagerUserId: supervisor.id });
       const s = await session(supervisor, { superviseeId: p.id, supervisorUserId: supervisor.id, notes: NOTES });
       expect(s).toMatchObject({ supervisorUserId: supervisor.id, recordedBy: supervisor.id, notes: NOTES });
       const denied = await as(supervisor)
@@ -133,6 +133,23 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
         .expect(403);
       expect(denied.body.detail).toMatch(/own records/);
       expect(await countSessions(p.id)).toBe(1);
+    });
+
+    it('an AMHP cannot record a supervision of a colleague they are not recorded as supervising by naming themselves supervisor (403, nothing stored)', async () => {
+      const amhp = await t.user(['amhp']);
+      const { p } = await practitioner();
+      const denied = await as(amhp)
+        .post('/supervision-sessions', {
+          superviseeId: p.id,
+          supervisorUserId: amhp.id,
+          heldOn: '2026-11-20',
+          type: 'professional',
+          durationMinutes: 60,
+        })
+        .expect(403);
+      expect(denied.body.detail).toMatch(/supervisor/);
+      expect(await countSessions(p.id)).toBe(0);
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`, [amhp.id])).toHaveLength(1);
     });
 
     it('refuses a session dated after today with 422 naming heldOn, and stores nothing', async () => {
@@ -332,7 +349,7 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
 
     it('the supervisor and managers read notes, in lists too, and every list read of notes is audited per session', async () => {
       const supervisor = await t.user(['amhp']);
-      const { p } = await practitioner();
+      const { p } = await practitioner({ lineManagerUserId: supervisor.id });
       const s1 = await session(supervisor, { superviseeId: p.id, supervisorUserId: supervisor.id, heldOn: '2026-10-20', notes: NOTES });
       const s2 = await session(supervisor, {
         superviseeId: p.id,
@@ -377,7 +394,7 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
   describe('changing a session', () => {
     it('the supervisor changes notes and type with If-Match; a stale If-Match is 412; the supervisee cannot change it (403)', async () => {
       const supervisor = await t.user(['amhp']);
-      const { user, p } = await practitioner();
+      const { user, p } = await practitioner({ lineManagerUserId: supervisor.id });
       const s = await session(supervisor, { superviseeId: p.id, supervisorUserId: supervisor.id, notes: NOTES });
       const ok = await as(supervisor)
         .patch(`/supervision-sessions/${s.id}`, { notes: 'Corrected notes', type: 'reflective' }, '"v1"')
@@ -417,7 +434,7 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
   describe('actions agreed in supervision', () => {
     it("owner=me&open=true&overdue=true lists the caller's open actions past their due date, and not the day they are due", async () => {
       const supervisor = await t.user(['amhp']);
-      const { user, p } = await practitioner();
+      const { user, p } = await practitioner({ lineManagerUserId: supervisor.id });
       const s = await session(supervisor, {
         superviseeId: p.id,
         supervisorUserId: supervisor.id,
@@ -484,7 +501,7 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
 
     it('the supervisor adds an action; only the owner, the supervisor or a manager changes one; bad changes are refused and leave it as it was', async () => {
       const supervisor = await t.user(['amhp']);
-      const { user, p } = await practitioner();
+      const { user, p } = await practitioner({ lineManagerUserId: supervisor.id });
       const colleague = await practitioner();
       const s = await session(supervisor, { superviseeId: p.id, supervisorUserId: supervisor.id, heldOn: '2026-11-10' });
       const added = await as(supervisor)

@@ -103,6 +103,12 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     expect(
       (await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [id])).map((e) => e.type),
     ).toEqual(['rota.swap.offered', 'rota.swap.accepted', 'rota.swap.approved']);
+    // As the event schema says, after approval the swap's assignment is the taker's new one, not the one removed.
+    const [approvedEvent] = await t.sql<{ payload: Record<string, unknown> }>(
+      `SELECT payload FROM outbox_events WHERE aggregate_id = $1 AND type = 'rota.swap.approved'`,
+      [id],
+    );
+    expect(approvedEvent.payload).toMatchObject({ assignmentId: taken.id, newAssignmentId: taken.id, removedAssignmentId: assignmentId });
     expect(
       (await t.sql<{ type: string }>(`SELECT type FROM outbox_events WHERE aggregate_id = $1 ORDER BY id`, [s.id])).map((e) => e.type),
     ).toEqual(['rota.shift.created', 'rota.assignment.created', 'rota.assignment.created', 'rota.assignment.removed']);

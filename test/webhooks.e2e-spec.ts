@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookDispatcher } from '../src/alerts/webhook-dispatcher.service';
@@ -174,11 +175,12 @@ describe('webhooks: delivery to a local receiver', () => {
     await slow.connect();
     try {
       // A slow transaction takes its event id first but commits last.
+      const late = randomUUID();
       await slow.query('BEGIN');
       const [{ id: lateId }] = (
         await slow.query(
-          `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('rota.shift.created', 'shift', 'late-shift', '{"shiftId":"late-shift"}', $1) RETURNING id::text`,
-          [t.clock.now()],
+          `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('rota.shift.created', 'shift', $2, $3, $1) RETURNING id::text`,
+          [t.clock.now(), late, { shiftId: late, startsAt: '2026-11-23T09:00:00.000Z', endsAt: '2026-11-23T17:00:00.000Z' }],
         )
       ).rows;
       await newShift(); // a later id, committed at once

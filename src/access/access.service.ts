@@ -23,10 +23,15 @@ export interface NewRelationship {
 /**
  * The "on duty for the hub" relationship is derived rather than stored: an AMHP on a rota shift at that moment is
  * related to every person with an open referral (the hub's queue is theirs while they are on duty). A SQL
- * condition over (user, person, instant) expressions.
+ * condition over (user, person, instant) expressions. `user` and `at` must be bind parameters; `person` may be a
+ * column of the outer query and is compared only outside the subqueries (`person IN (SELECT ...)`), so no alias of
+ * a subquery can shadow it: were it written inside one, `r.person_id` would read the subquery's own `r` and the
+ * condition would hold for every row of the outer query.
  */
-export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) =>
-  `(${onShiftSql(user, at)} AND ${personHasOpenReferralSql(person)})`;
+export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) => {
+  for (const param of [user, at]) if (!/^\$\d+$/.test(param)) throw new Error(`ON_DUTY_FOR_PERSON: ${param} is not a bind parameter`);
+  return `(${onShiftSql(user, at)} AND ${personHasOpenReferralSql(person)})`;
+};
 
 /** Gathers the facts the policy needs from the database and asks `can`. */
 @Injectable()
@@ -125,32 +130,63 @@ export class AccessService {
 
   /**
    * A SQL condition limiting a list to the people this actor may see, for `WHERE ${sql}`; `personColumn` is the
-   * list's person id column and parameters are numbered from `firstParam`.
+   * list's person id column (qualified by its alias) and parameters are numbered from `firstParam`. `basis` is a SQL
+   * expression over the same row giving the access basis of each row shown, for the audit record of the read.
    */
-  scope(actor: Actor, action: Action, personColumn: string, firstParam: number): { sql: string; params: unknown[] } {
+  scope(actor: Actor, action: Action, personColumn: string, firstParam: number): { sql: string; params: unknown[]; basis: string } {
+    if (!/^[a-z_]+\.[a-z_]+$/.test(personColumn)) throw new Error(`scope: ${personColumn} must be an alias-qualified column`);
     const scope = personScope(actor.roles, action);
-    if (scope.all) return { sql: 'TRUE', params: [] };
+    if (scope.all) return { sql: 'TRUE', params: [], basis: `'${can(actor.roles, action).basis}'` };
     const [u, k, t] = [firstParam, firstParam + 1, firstParam + 2];
     const parts: string[] = [];
+    // The basis of each row shown, as the policy would give it (the first relationship kind that holds, in the
+    // policy's order, then break-glass), for the audit record of the read: a SQL expression over the same parameters.
+    const cases: string[] = [];
+    const related = (kinds: string) =>
+      `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY(${kinds}) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`;
     if (scope.relationships.length) {
-      parts.push(
-        `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY($${k}::text[]) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`,
-      );
+      parts.push(related(`$${k}::text[]`));
+      for (const kind of scope.relationships) {
+        const stored = related(`ARRAY['${kind}']`);
+        cases.push(
+          `WHEN ${kind === 'duty' ? `(${stored} OR ${ON_DUTY_FOR_PERSON(`$${u}`, personColumn, `$${t}`)})` : stored} THEN 'relationship:${kind}'`,
+        );
+      }
     }
     if (scope.relationships.includes('duty')) parts.push(ON_DUTY_FOR_PERSON(`$${u}`, personColumn, `$${t}`));
+    const session = `(SELECT id FROM break_glass_sessions WHERE user_id = $${u} AND person_id = ${personColumn} AND started_at <= $${t} AND expires_at > $${t} AND ended_at IS NULL ORDER BY expires_at DESC LIMIT 1)`;
     if (scope.breakGlass) {
       parts.push(
         `${personColumn} IN (SELECT person_id FROM break_glass_sessions WHERE user_id = $${u} AND started_at <= $${t} AND expires_at > $${t} AND ended_at IS NULL)`,
       );
+      cases.push(`WHEN ${session} IS NOT NULL THEN 'break-glass:' || ${session}`);
     }
-    if (!parts.length) return { sql: 'FALSE', params: [] };
-    return { sql: `(${parts.join(' OR ')})`, params: [actor.userId, scope.relationships, this.clock.now()] };
+    if (!parts.length) return { sql: 'FALSE', params: [], basis: 'NULL' };
+    return {
+      sql: `(${parts.join(' OR ')})`,
+      params: [actor.userId, scope.relationships, this.clock.now()],
+      basis: `(CASE ${cases.join(' ')} END)`,
+    };
   }
 
   async grant(m: EntityManager, rel: NewRelationship): Promise<AccessRelationshipEntity> {
     return m
       .getRepository(AccessRelationshipEntity)
       .save(m.getRepository(AccessRelationshipEntity).create({ ...rel, validTo: rel.validTo ?? null }));
+  }
+
+  /**
+   * Moves the current relationships a source created to another person (a pending identity match confirmed): each is
+   * ended at `at` and granted again, for the same user, kind and source, on `toPersonId` from `at`, never before.
+   */
+  async movePerson(m: EntityManager, sourceType: string, sourceId: string, toPersonId: string, at: Date): Promise<void> {
+    const current: Array<{ userId: string; kind: RelationshipKind }> = await m.query(
+      `SELECT DISTINCT user_id AS "userId", kind FROM access_relationships
+        WHERE source_type = $1 AND source_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)`,
+      [sourceType, sourceId, at],
+    );
+    await this.end(m, sourceType, sourceId, at);
+    for (const r of current) await this.grant(m, { ...r, personId: toPersonId, sourceType, sourceId, validFrom: at });
   }
 
   /** Ends the relationships a source created (e.g. a referral closed or re-allocated). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
@@ -8,6 +8,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/paginat
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
+import { personExistsSql } from '../people/people.tables';
 import { BreakGlassSessionEntity } from './break-glass-session.entity';
 import { BreakGlassSessionDto, OpenBreakGlassDto, ReviewAlertDto, ReviewAlertQuery, ReviewDto } from './dto/break-glass.dto';
 import { ReviewAlertEntity } from './review-alert.entity';
@@ -25,7 +26,7 @@ function sessionDto(s: BreakGlassSessionEntity, now: Date): BreakGlassSessionDto
   };
 }
 
-export function reviewAlertDto(a: ReviewAlertEntity): ReviewAlertDto {
+export function reviewAlertDto(a: ReviewAlertEntity, reason: string | null = null): ReviewAlertDto {
   return {
     id: a.id,
     kind: a.kind,
@@ -35,6 +36,7 @@ export function reviewAlertDto(a: ReviewAlertEntity): ReviewAlertDto {
     raisedBy: a.raisedBy,
     raisedAt: a.raisedAt.toISOString(),
     summary: a.summary,
+    reason,
     reviewedAt: a.reviewedAt?.toISOString() ?? null,
     reviewedBy: a.reviewedBy,
     reviewOutcome: a.reviewOutcome,
@@ -56,6 +58,8 @@ export class BreakGlassService {
   async open(actor: Actor, dto: OpenBreakGlassDto): Promise<BreakGlassSessionDto> {
     return this.db.transaction(async (m) => {
       const now = this.clock.now();
+      const [{ found }]: Array<{ found: boolean }> = await m.query(`SELECT ${personExistsSql('$1')} AS found`, [dto.personId]);
+      if (!found) throw new NotFoundProblem('Person', dto.personId);
       const session = await m.getRepository(BreakGlassSessionEntity).save(
         m.getRepository(BreakGlassSessionEntity).create({
           userId: actor.userId,
@@ -140,7 +144,18 @@ export class BreakGlassService {
       .addOrderBy('a.id', 'DESC')
       .take(limit + 1)
       .getMany();
-    return pageOf(rows, limit, (a) => [a.raisedAt.toISOString(), a.id], reviewAlertDto);
+    // The reviewer judges a break-glass session by the reason its user gave.
+    const sessionIds = rows.filter((a) => a.subjectType === 'break-glass-session').map((a) => a.subjectId);
+    const sessions = sessionIds.length
+      ? await this.db.dataSource.getRepository(BreakGlassSessionEntity).find({ where: { id: In(sessionIds) } })
+      : [];
+    const reasons = new Map(sessions.map((s) => [s.id, s.reason]));
+    return pageOf(
+      rows,
+      limit,
+      (a) => [a.raisedAt.toISOString(), a.id],
+      (a) => reviewAlertDto(a, a.subjectType === 'break-glass-session' ? (reasons.get(a.subjectId) ?? null) : null),
+    );
   }
 
   async review(actor: Actor, id: string, dto: ReviewDto, expectedVersion: number | undefined): Promise<ReviewAlertDto> {
@@ -148,6 +163,19 @@ export class BreakGlassService {
       const alert = await m.getRepository(ReviewAlertEntity).findOne({ where: { id } });
       if (!alert) throw new NotFoundProblem('Review alert', id);
       assertVersion(expectedVersion, alert.version);
+      if (alert.raisedBy === actor.userId) {
+        // Nobody reviews their own alert, whatever other role they hold.
+        await this.audit.recordAlone({
+          action: 'access.denied',
+          resourceType: 'review-alert',
+          resourceId: id,
+          subjectPersonId: alert.personId,
+          outcome: 'denied',
+          actor: { userId: actor.userId, roles: actor.roles },
+          details: { policy: 'review-alerts.review', reason: 'own-alert' },
+        });
+        throw new ForbiddenProblem('Nobody reviews an alert they raised themselves: another auditor must.', 'own-alert');
+      }
       if (alert.reviewedAt) throw new ConflictProblem('This alert has already been reviewed.', 'already-reviewed');
       const rows: ReviewAlertEntity[] = await m
         .query(
@@ -165,7 +193,11 @@ export class BreakGlassService {
         details: { outcome: dto.outcome },
       });
       const updated = await m.getRepository(ReviewAlertEntity).findOneOrFail({ where: { id } });
-      return reviewAlertDto(updated);
+      const session =
+        updated.subjectType === 'break-glass-session'
+          ? await m.getRepository(BreakGlassSessionEntity).findOne({ where: { id: updated.subjectId } })
+          : null;
+      return reviewAlertDto(updated, session?.reason ?? null);
     });
   }
 }

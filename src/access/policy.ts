@@ -77,6 +77,8 @@ export const POLICY = {
   'people.create': { roles: ['manager', 'amhp', 'referrer'] },
   /** Finding people: results are limited by person.read's scope, so nobody finds records they may not read. */
   'people.search': { roles: ['manager', 'amhp'] },
+  /** Resolving pending identity matches of referral intakes (an NHS number given without the recorded name and date of birth). */
+  'people.match': { roles: ['manager'] },
   'referrals.create': { roles: ['manager', 'amhp', 'referrer'] },
   /** The queue and referral lists: each referral shown only if its person is readable (referrers: their own). */
   'referrals.read': { roles: ['manager', 'amhp', 'referrer'] },

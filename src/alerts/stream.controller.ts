@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -23,11 +23,13 @@ export class StreamController {
       'Live event stream (Server-Sent Events): domain events as they are committed on any replica, only those about what you may see, ' +
       'identifiers and codes only. Resume with the Last-Event-ID header (or ?lastEventId=): up to 500 missed events are replayed, ' +
       'beyond that an event `reset` tells the client to reload. A comment every 15 s keeps the connection alive. ' +
-      'Authenticate with the Authorization header (an EventSource polyfill that sets headers; tokens are not accepted in the URL).',
+      'Authenticate with the Authorization header (an EventSource polyfill that sets headers; tokens are not accepted in the URL). ' +
+      'A stream ends when you sign out, your roles change or your account is disabled.',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'types', required: false, description: 'Comma-separated event types; `rota.*` matches a prefix.' })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'Resume after this event id (as the Last-Event-ID header).' })
+  @ApiTooManyRequestsResponse({ description: 'EVENTS_MAX_STREAMS_PER_USER streams are open already (problem+json, Retry-After).' })
   @ApiOkResponse({
     description: '`id: <event id>`, `event: <type>`, `data: {id,type,aggregateType,aggregateId,occurredAt,payload}` frames.',
   })
@@ -52,6 +54,7 @@ export class StreamController {
     if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {
       throw new BadRequestProblem('Last-Event-ID must be an event id.', [{ field: 'lastEventId', messages: ['must be an event id'] }]);
     }
+    this.stream.admit(actor.userId);
     reply.hijack();
     await this.stream.open(actor, reply.raw, { lastEventId, types: parseTypes(types), requestId: String(req.id) });
   }

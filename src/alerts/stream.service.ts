@@ -4,7 +4,11 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AssessmentsService } from '../assessments/assessments.service';
+import { AccountCache } from '../auth/account-cache';
 import type { Actor } from '../auth/actor';
+import { UsersService } from '../auth/users.service';
+import { Clock } from '../common/clock';
+import { TooManyRequestsProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { DATABASE_URL } from '../database/database.module';
 import { ReferralsService } from '../referrals/referrals.service';
@@ -34,6 +38,7 @@ interface Row {
 
 interface StreamClient {
   actor: Actor;
+  openedAt: Date;
   types: string[];
   out: ServerResponse;
   /** Live events held back while the replay is written. */
@@ -82,7 +87,57 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly config: AppConfig,
     private readonly referrals: ReferralsService,
     private readonly assessments: AssessmentsService,
-  ) {}
+    private readonly users: UsersService,
+    private readonly accounts: AccountCache,
+    private readonly clock: Clock,
+  ) {
+    // A change made through this replica's API ends the user's streams at once (logout), or once the account is
+    // read again and its roles differ or it is disabled; other replicas' changes are found by `recheck`.
+    accounts.onForget((userId, reason) => {
+      if (reason === 'logout') this.endUser(userId);
+      else void this.recheck([userId]).catch((err: Error) => this.log.warn(`account re-check failed: ${err.message}`));
+    });
+  }
+
+  /** Streams one user holds open on this replica. */
+  streamsOf(userId: string): number {
+    let n = 0;
+    for (const c of this.clients) if (c.actor.userId === userId) n += 1;
+    return n;
+  }
+
+  /** Refuses a stream beyond EVENTS_MAX_STREAMS_PER_USER for this user (429): checked before the response is taken over. */
+  admit(userId: string): void {
+    if (this.streamsOf(userId) >= this.config.eventsMaxStreamsPerUser)
+      throw new TooManyRequestsProblem(
+        `You already have ${this.config.eventsMaxStreamsPerUser} live event streams open; close one first.`,
+        KEEP_ALIVE_MS / 1000,
+      );
+  }
+
+  /**
+   * Ends the streams of users whose account no longer allows them: disabled or removed, roles changed since the
+   * stream opened, or signed out (on any replica) since then. Runs with every keep-alive and after a change through
+   * this replica's API; reads through the account cache.
+   */
+  async recheck(userIds: string[] = [...new Set([...this.clients].map((c) => c.actor.userId))]): Promise<void> {
+    if (!userIds.length) return;
+    const rows = await this.users.standing(userIds);
+    const found = new Map(rows.map((r) => [r.id, r]));
+    for (const c of [...this.clients]) {
+      if (!userIds.includes(c.actor.userId)) continue;
+      const row = found.get(c.actor.userId);
+      const account = this.accounts.get(c.actor.userId) ?? row;
+      const sameRoles =
+        !!account && account.roles.length === c.actor.roles.length && account.roles.every((r) => c.actor.roles.includes(r as never));
+      const loggedOut = !!row?.loggedOutAt && new Date(row.loggedOutAt).getTime() >= c.openedAt.getTime();
+      if (!account?.active || !sameRoles || loggedOut) this.end(c);
+    }
+  }
+
+  private endUser(userId: string): void {
+    for (const c of [...this.clients]) if (c.actor.userId === userId) this.end(c);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const [row] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`)) as Array<{ id: string }>;
@@ -90,6 +145,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     this.keepAlive = setInterval(() => {
       for (const c of this.clients) this.write(c, `: keep-alive\n\n`);
       if (this.gaps.size) this.wake();
+      if (this.clients.size) void this.recheck().catch((err: Error) => this.log.warn(`account re-check failed: ${err.message}`));
     }, KEEP_ALIVE_MS);
     this.keepAlive.unref();
     await this.connect().catch((err: Error) => {
@@ -285,6 +341,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     out.write(`retry: 3000\n\n`);
     const client: StreamClient = {
       actor,
+      openedAt: this.clock.now(),
       types: options.types,
       out,
       pending: options.lastEventId ? [] : null,

@@ -22,6 +22,8 @@ describe('webhook URL SSRF guard', () => {
     expect(r).toMatchObject({ ok: true, addresses: ['93.184.216.34'] });
     expect(await checkWebhookUrl('https://v6.example.com/', strict)).toMatchObject({ ok: true });
     expect(await checkWebhookUrl('https://93.184.216.34:8443/', strict)).toMatchObject({ ok: true });
+    expect(await checkWebhookUrl('https://[::ffff:93.184.216.34]/', strict)).toMatchObject({ ok: true });
+    expect(await checkWebhookUrl('https://[2001:db9::1]/', strict)).toMatchObject({ ok: true });
   });
 
   it.each([
@@ -46,6 +48,19 @@ describe('webhook URL SSRF guard', () => {
     ['https://[::ffff:127.0.0.1]/', 'loopback'],
     ['https://[::ffff:a00:5]/', 'private'],
     ['https://2130706433/', 'loopback'],
+    ['https://[::127.0.0.1]/', 'IPv4-compatible'],
+    ['https://[::7f00:1]/', 'IPv4-compatible'],
+    ['https://[::5db8:d822]/', 'IPv4-compatible'],
+    ['https://[::ffff:0:127.0.0.1]/', 'SIIT'],
+    ['https://[::ffff:0:7f00:1]/', 'SIIT'],
+    ['https://[64:ff9b::127.0.0.1]/', 'NAT64'],
+    ['https://[64:ff9b::a9fe:a9fe]/', 'NAT64'],
+    ['https://[64:ff9b:1::a00:1]/', 'NAT64'],
+    ['https://[2002:7f00:1::]/', '6to4'],
+    ['https://[2002:5db8:d822::1]/', '6to4'],
+    ['https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', 'Teredo'],
+    ['https://[2001::1]/', 'Teredo'],
+    ['https://[0:0:0:0:0:ffff:7f00:1]/', 'loopback'],
   ])('refuses %s (%s)', async (url, reason) => {
     const r = await checkWebhookUrl(url, strict);
     expect(r.ok).toBe(false);

@@ -2,6 +2,7 @@
  * From the assessment record to the outcome report's model (COP-07, MHA Code of Practice 2015 ch.14) and the s.13(4) letter's input:
  * plain mapping, no I/O. The renderer (report/report.ts) prints "Not recorded" for every null.
  */
+import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import type { AssessmentCheck } from '../statute/assessment.types';
 import type { AssessmentViewDto } from './dto/assessment.dto';
 import type { OutcomeReportModel, WrittenReasonsInput } from './report/report.types';
@@ -37,7 +38,7 @@ export interface ReportSource {
   check: AssessmentCheck | null;
   relatives: {
     proposal: { ranked: Array<{ relativeId: string; name: string; class?: string }> };
-    objections: Array<{ notifiedAt: string | Date; details: string }>;
+    objections: Array<{ notifiedAt: string | Date; details: string; by: string; standing: string; counts: boolean; explanation: string }>;
     objectionInForce: boolean;
     displaced: boolean;
   };
@@ -86,7 +87,9 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
   const timeline = a.timeline as Array<{ type: string; at: string; delayReason: Str; note: Str }>;
   const admitted = timeline.find((e) => e.type === 'admitted');
   const name = (id: string) => src.names.get(id) ?? 'AMHP';
-  const latestObjection = src.relatives.objections.at(-1);
+  // NR-14: the latest objection that counts; the others in force are shown as information.
+  const latestObjection = src.relatives.objections.filter((o) => o.counts).at(0);
+  const otherObjections = src.relatives.objections.filter((o) => !o.counts);
   const risks = [r.risks.toSelf ? 'to self' : null, r.risks.toOthers ? 'to others' : null, r.risks.fromOthers ? 'from others' : null]
     .filter(Boolean)
     .join(', ');
@@ -195,6 +198,15 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
             objected: src.relatives.objectionInForce,
             notifiedAt: latestObjection ? new Date(latestObjection.notifiedAt) : null,
             detail: latestObjection?.details ?? null,
+            by: latestObjection
+              ? `${latestObjection.by} (${STANDING_TEXT[latestObjection.standing as Standing] ?? latestObjection.standing})`
+              : null,
+            others: otherObjections.map((o) => ({
+              by: o.by,
+              explanation: o.explanation,
+              notifiedAt: new Date(o.notifiedAt),
+              detail: o.details,
+            })),
           },
           views: nr.views ?? null,
           displaced: src.relatives.displaced,

@@ -114,6 +114,10 @@ export class AssessmentEntity {
   @Column('jsonb', { nullable: true })
   nearestRelative: {
     relativeId: string | null;
+    /** NR-10: the s.29 order whose acting nearest relative was identified. */
+    displacementId?: string | null;
+    /** MHA25-05: the nominated person identified. */
+    nominatedPersonId?: string | null;
     name: string | null;
     confirmed: boolean;
     notConfirmedReason: string | null;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { outcomeReportModel, writtenReasonsInput } from './assessment-report';
@@ -8,10 +8,11 @@ import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
-import { CurrentActor, IfMatchVersion } from '../common/http';
+import { CurrentActor, IfMatchVersion, printableHtml } from '../common/http';
 import { AssessmentsService } from './assessments.service';
 import type { RuleId } from '../statute/rule-catalogue';
 import {
+  OutcomeReportDto,
   AssessmentListDto,
   AssessmentQuery,
   ReportQuery,
@@ -22,7 +23,7 @@ import {
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
-  NearestRelativeDto,
+  AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
   TimelineEventDto,
@@ -166,7 +167,7 @@ export class AssessmentsController {
   async nearestRelative(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() dto: NearestRelativeDto,
+    @Body() dto: AssessmentNearestRelativeDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
@@ -264,8 +265,15 @@ export class AssessmentsController {
     summary:
       'The AMHP outcome report assembled from the record (COP-07): JSON, or printable HTML (`format=html` or Accept: text/html), or PDF (`format=pdf` or Accept: application/pdf). An audited read.',
   })
-  @ApiProduces('application/json', 'text/html', 'application/pdf')
-  @ApiOkResponse({ description: 'The report: sections of labelled lines; "Not recorded" where the record is silent.' })
+  @ApiExtraModels(OutcomeReportDto)
+  @ApiOkResponse({
+    description: 'The report: sections of labelled lines; "Not recorded" where the record is silent.',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(OutcomeReportDto) } },
+      'text/html': { schema: { type: 'string' } },
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   async report(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -278,7 +286,7 @@ export class AssessmentsController {
     const report = buildOutcomeReport(outcomeReportModel(source, new Date(), this.config.timeZone, this.config.councilName));
     if (format === 'json') return report;
     if (format === 'html') {
-      reply.header('content-type', 'text/html; charset=utf-8');
+      printableHtml(reply);
       return renderReportHtml(report);
     }
     reply.header('content-type', 'application/pdf').header('content-disposition', `inline; filename="assessment-${id}.pdf"`);
@@ -291,8 +299,10 @@ export class AssessmentsController {
     summary:
       'The s.13(4) letter giving the nearest relative the written reasons for not applying (NR-12): HTML, or plain text with `format=text`. 422 when no letter is owed.',
   })
-  @ApiProduces('text/html', 'text/plain')
-  @ApiOkResponse({ description: 'The letter.' })
+  @ApiOkResponse({
+    description: 'The letter.',
+    content: { 'text/html': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } },
+  })
   async letter(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -303,7 +313,8 @@ export class AssessmentsController {
     const input = writtenReasonsInput(source, this.config.timeZone, this.config.councilName);
     if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' satisfies RuleId });
     const letter = writtenReasonsLetter(input);
-    reply.header('content-type', format === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8');
+    if (format === 'text') reply.header('content-type', 'text/plain; charset=utf-8');
+    else printableHtml(reply);
     return format === 'text' ? letter.text : letter.html;
   }
 

@@ -12,6 +12,7 @@ import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { DoctorsService } from '../doctors/doctors.service';
+import { AssessmentChange, AssessmentChangeType, assessmentChangeEvent } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import { RelativesService } from '../people/relatives.service';
@@ -20,6 +21,8 @@ import { checkAssessment, legalStatusCode, s4Conversion } from '../statute/asses
 import type { ApplicationFacts, AssessmentCheck, AssessmentFacts, LegalRegime, Section } from '../statute/assessment.types';
 import type { Finding } from '../statute/clocks';
 import { legalRegime } from '../statute/legal-regime';
+import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
+import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
 import { localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { AssessmentEntity } from './assessment.entities';
@@ -33,7 +36,7 @@ import {
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
-  NearestRelativeDto,
+  AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
   TimelineEventDto,
@@ -151,11 +154,12 @@ export class AssessmentsService {
       const [openedAt, id] = decodeCursor(q.cursor, ['string', 'string']);
       where.raw(`(a.opened_at, a.id) < (${where.param(openedAt)}::timestamptz, ${where.param(id)}::uuid)`);
     }
-    const sql = `${SELECT} ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
+    const select = SELECT.replace('SELECT a.id,', `SELECT ${scope.basis} AS "accessBasis", a.id,`);
+    const sql = `${select} ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       const rows = await this.audit.selectAudited<AssessmentRow>(
         m,
-        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' },
+        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId', basisColumn: 'accessBasis' },
         { action: 'assessment.read', resourceType: 'assessment', details: { via: 'list' } },
       );
       const page = rows.slice(0, limit);
@@ -309,13 +313,16 @@ export class AssessmentsService {
   async setNearestRelative(
     actor: Actor,
     id: string,
-    dto: NearestRelativeDto,
+    dto: AssessmentNearestRelativeDto,
     expectedVersion: number | undefined,
   ): Promise<AssessmentViewDto> {
     const informedAt = dto.informedAt ? this.notFuture(dto.informedAt, 'informedAt') : null;
     const consultedAt = dto.consultedAt ? this.notFuture(dto.consultedAt, 'consultedAt') : null;
-    if (dto.relativeId && dto.noneReason)
-      throw new UnprocessableProblem('Give a relativeId or a noneReason, not both.', 'nearest-relative-ambiguous');
+    if ([dto.relativeId, dto.displacementId, dto.nominatedPersonId, dto.noneReason].filter(Boolean).length > 1)
+      throw new UnprocessableProblem(
+        'Give one of relativeId, displacementId (the acting nearest relative), nominatedPersonId or noneReason.',
+        'nearest-relative-ambiguous',
+      );
     return this.change(actor, id, expectedVersion, 'assessment.nearest-relative', async (m, a) => {
       this.requireNotClosed(a);
       const regime = this.regimeOn(this.clock.now());
@@ -330,16 +337,57 @@ export class AssessmentsService {
         name = chosen.name;
         if (proposed?.relativeId !== dto.relativeId && !dto.notConfirmedReason) {
           throw new UnprocessableProblem(
-            `s.26 proposes ${proposed ? proposed.name : 'nobody'} as nearest relative; record why you identify ${chosen.name} instead (notConfirmedReason).`,
+            proposed?.basis === 's.29'
+              ? `A county court order (s.29) appoints ${proposed.name} as acting nearest relative: confirm them (displacementId), or record why you identify ${chosen.name} instead (notConfirmedReason).`
+              : `s.26 proposes ${proposed ? proposed.name : 'nobody'} as nearest relative; record why you identify ${chosen.name} instead (notConfirmedReason).`,
             'nearest-relative-differs',
             { proposal: state.proposal },
           );
         }
       }
+      let confirmed = !!dto.relativeId && proposed?.relativeId === dto.relativeId;
+      // NR-10 (s.29(6)): the acting nearest relative of the order in force is who s.29 proposes: confirmed, no reason needed.
+      if (dto.displacementId) {
+        const order = state.displaced ? state.displacement : null;
+        if (!order || order.id !== dto.displacementId)
+          throw new UnprocessableProblem(
+            'That s.29 order is not in force for this person today, so its acting nearest relative cannot be confirmed.',
+            'order-not-in-force',
+            { errors: [{ field: 'displacementId', messages: ["displacementId must be this person's s.29 order in force"] }] },
+          );
+        name = order.actingNearestRelative;
+        confirmed = true;
+      }
+      // MHA25-05: the nominated person in office (recorded, but only confirmed as the representative once commenced).
+      if (dto.nominatedPersonId) {
+        const np = state.nominatedPerson;
+        if (!np || np.id !== dto.nominatedPersonId)
+          throw new UnprocessableProblem(
+            'That nominated person is not in office for this person today.',
+            'nominated-person-not-in-office',
+            {
+              errors: [{ field: 'nominatedPersonId', messages: ["nominatedPersonId must be this person's nominated person in office"] }],
+            },
+          );
+        if (regime.representative !== 'nominated-person')
+          throw new UnprocessableProblem(
+            'The MHA 2025 nominated-person provisions do not apply today: the nearest relative has the functions; identify them instead.',
+            'nominated-person-not-commenced',
+            {
+              errors: [
+                { field: 'nominatedPersonId', messages: ['the nominated person replaces the nearest relative only from the commencement'] },
+              ],
+            },
+          );
+        name = np.name;
+        confirmed = true;
+      }
       const record = {
         relativeId: dto.relativeId ?? null,
+        displacementId: dto.displacementId ?? null,
+        nominatedPersonId: dto.nominatedPersonId ?? null,
         name,
-        confirmed: !!dto.relativeId && proposed?.relativeId === dto.relativeId,
+        confirmed,
         notConfirmedReason: dto.notConfirmedReason ?? null,
         noneReason: dto.noneReason ?? null,
         trace: state.proposal.trace,
@@ -353,6 +401,8 @@ export class AssessmentsService {
       await m.query('UPDATE assessments SET nearest_relative = $2 WHERE id = $1', [id, record]);
       return {
         relativeId: record.relativeId,
+        displacementId: record.displacementId,
+        nominatedPersonId: record.nominatedPersonId,
         confirmed: record.confirmed,
         informed: !!informedAt,
         consulted: !!consultedAt,
@@ -457,7 +507,7 @@ export class AssessmentsService {
             : null,
           urgentNecessity: dto.urgentNecessity ?? null,
         });
-        const { check } = await this.evaluate(m, a, application, { dangerousnessReport: dto.dangerousnessReport ?? false });
+        const { check } = await this.evaluate(m, a, application, { report: dto.dangerousnessReportDetails ?? null });
         findings = check.findings;
         this.refuseUnlessClear(findings, acknowledged);
         outcome = {
@@ -470,7 +520,8 @@ export class AssessmentsService {
             practicalMatters: application.practicalMatters,
             guardian: dto.guardian ?? null,
             urgentNecessity: dto.urgentNecessity ?? null,
-            dangerousnessReport: dto.dangerousnessReport ?? false,
+            dangerousnessReport: dto.dangerousnessReport ?? !!dto.dangerousnessReportDetails,
+            dangerousnessReportDetails: dto.dangerousnessReportDetails ?? null,
             bedDetails: dto.bedDetails ?? null,
             conveyance: dto.conveyance ?? null,
           },
@@ -563,7 +614,7 @@ export class AssessmentsService {
         legalStatusCode('s2'),
         outcome,
       ]);
-      return { from: 's4', to: 's2', s2Expiry: isoOrNull(result.s2Expiry) };
+      return { from: 's4' as const, to: 's2' as const, s2Expiry: isoOrNull(result.s2Expiry) };
     });
   }
 
@@ -770,7 +821,7 @@ export class AssessmentsService {
     m: EntityManager,
     a: AssessmentRow,
     application: ApplicationFacts | null,
-    extra: { dangerousnessReport?: boolean } = {},
+    extra: { report?: OverrideReport | null } = {},
     cto?: { decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
   ): Promise<{ facts: AssessmentFacts; check: AssessmentCheck }> {
     const at = application?.signedAt ?? cto?.signedAt ?? this.clock.now();
@@ -812,6 +863,13 @@ export class AssessmentsService {
       });
     }
     const nr = a.nearestRelative;
+    // MHA25-06: the report given now, else the one stored with the application; it overrides only with allowed grounds.
+    const report =
+      extra.report !== undefined
+        ? extra.report
+        : ((a.outcome as { application?: { dangerousnessReportDetails?: OverrideReport | null } } | null)?.application
+            ?.dangerousnessReportDetails ?? null);
+    const reportProblems = overrideReportProblems(report);
     const ctoApproved = cto
       ? !(await this.eligibility.forUser(a.leadAmhpUserId, cto.signedAt, new Date(cto.signedAt.getTime() + 60_000), m)).findings.some(
           (f) => f.severity === 'hard',
@@ -832,16 +890,17 @@ export class AssessmentsService {
         : null,
       recommendations,
       nearestRelative: {
-        identified: !!nr?.relativeId,
+        identified: !!(nr?.relativeId || nr?.displacementId || nr?.nominatedPersonId),
         noneReason: nr?.noneReason ?? null,
         informedAt: nr?.informedAt ? new Date(nr.informedAt) : null,
         consultedAt: nr?.consultedAt ? new Date(nr.consultedAt) : null,
         exception: nr?.exception ?? null,
         objectionInForce: state.objectionInForce,
+        objectors: state.objections.filter((o) => o.counts).map((o) => `${o.by} (${STANDING_TEXT[o.standing as Standing] ?? o.standing})`),
+        objectionsWithoutStanding: state.objections.filter((o) => !o.counts).map((o) => ({ by: o.by, explanation: o.explanation })),
         displaced: state.displaced,
-        dangerousnessReport:
-          extra.dangerousnessReport ??
-          !!(a.outcome as { application?: { dangerousnessReport?: boolean } } | null)?.application?.dangerousnessReport,
+        dangerousnessReport: reportProblems.length === 0,
+        dangerousnessReportProblems: report ? reportProblems : [],
       },
       assessors: a.conflicts.map((c) => ({
         id: c.assessorId,
@@ -877,12 +936,12 @@ export class AssessmentsService {
   }
 
   /** Loads with a row lock, checks If-Match, runs the change, bumps the version, audits and emits. */
-  private async change(
+  private async change<A extends AssessmentChangeType>(
     actor: Actor,
     id: string,
     expectedVersion: number | undefined,
-    action: string,
-    fn: (m: EntityManager, a: AssessmentRow) => Promise<Record<string, unknown>>,
+    action: A,
+    fn: (m: EntityManager, a: AssessmentRow) => Promise<AssessmentChange<A>>,
   ): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
@@ -902,12 +961,7 @@ export class AssessmentsService {
         accessBasis: basis,
         details,
       });
-      await this.events.emit(m, {
-        type: action,
-        aggregateType: 'assessment',
-        aggregateId: id,
-        payload: { assessmentId: id, referralId: a.referralId, ...details },
-      });
+      await this.events.emit(m, assessmentChangeEvent(action, { assessmentId: id, referralId: a.referralId }, details));
       return this.view(m, await this.load(m, id));
     });
   }

@@ -108,11 +108,12 @@ export class AuditService {
    * `sql` orders its rows itself and may return one more than `shown` (the look-ahead that says there is a next
    * page): only the first `shown` rows, the ones the caller shows, are audited, in order. `resourceColumn` and
    * `subjectColumn` name `sql`'s output columns holding each row's resource id and subject person id. The audit
-   * parameters follow `params`, so `sql` uses $1..$n as usual.
+   * parameters follow `params`, so `sql` uses $1..$n as usual. `basisColumn` names the output column holding the
+   * basis on which each row is shown (e.g. AccessService.scope's `basis`), recorded as its access basis.
    */
   async selectAudited<T>(
     m: EntityManager | undefined,
-    query: { sql: string; params: unknown[]; shown: number; resourceColumn: string; subjectColumn: string },
+    query: { sql: string; params: unknown[]; shown: number; resourceColumn: string; subjectColumn: string; basisColumn?: string },
     common: Omit<AuditRecord, 'resourceId' | 'subjectPersonId' | 'accessBasis'>,
   ): Promise<T[]> {
     const ctx = common.context ?? requestContext.current();
@@ -124,11 +125,12 @@ export class AuditService {
     // rows in the order `sql` gave them.
     const text = `WITH page AS MATERIALIZED (${query.sql}),
       numbered AS MATERIALIZED (SELECT row_number() OVER () AS audit_ordinal, page.* FROM page),
-      shown AS MATERIALIZED (SELECT ${col(query.resourceColumn)}::text AS resource_id, ${col(query.subjectColumn)}::uuid AS subject_id, audit_ordinal
+      shown AS MATERIALIZED (SELECT ${col(query.resourceColumn)}::text AS resource_id, ${col(query.subjectColumn)}::uuid AS subject_id,
+                                    ${query.basisColumn ? `${col(query.basisColumn)}::text` : 'NULL::text'} AS basis, audit_ordinal
                                FROM numbered WHERE audit_ordinal <= ${$(1)} ORDER BY audit_ordinal),
       audited AS MATERIALIZED (SELECT audit_append_many(${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}, ${$(6)},
           ARRAY(SELECT resource_id FROM shown ORDER BY audit_ordinal), ARRAY(SELECT subject_id FROM shown ORDER BY audit_ordinal),
-          ARRAY(SELECT NULL::text FROM shown), ${$(7)}, ${$(8)}, ${$(9)}, ${$(10)}) AS n)
+          ARRAY(SELECT basis FROM shown ORDER BY audit_ordinal), ${$(7)}, ${$(8)}, ${$(9)}, ${$(10)}) AS n)
       SELECT numbered.* FROM numbered CROSS JOIN audited ORDER BY audit_ordinal`;
     const params = [
       ...query.params,
@@ -151,6 +153,15 @@ export class AuditService {
   }
 
   /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
+  /** The people whose records one request's audit rows name (e.g. to re-check access when its response is replayed). */
+  async subjectsOfRequest(m: EntityManager, requestId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await m.query(
+      'SELECT DISTINCT subject_person_id AS id FROM audit_events WHERE request_id = $1 AND subject_person_id IS NOT NULL',
+      [requestId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async recordAlone(event: AuditRecord): Promise<void> {
     // Called from inside a transaction (a denial found mid-request), that transaction may hold an audit lane: the
     // separate transaction here must never wait for it, or the two would wait on each other.

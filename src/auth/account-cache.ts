@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 
+export type AccountChange = 'logout' | 'changed';
+
 export interface CachedAccount {
   id: string;
   email: string;
@@ -18,6 +20,7 @@ export interface CachedAccount {
 @Injectable()
 export class AccountCache {
   private readonly entries = new Map<string, { account: CachedAccount; until: number }>();
+  private readonly listeners: Array<(id: string, reason: AccountChange) => void> = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -40,7 +43,16 @@ export class AccountCache {
     this.entries.set(account.id, { account, until: this.clock.now().getTime() + this.config.authCacheSeconds * 1000 });
   }
 
-  forget(id: string): void {
+  /**
+   * Drops the entry after a change made through this API, and tells whoever holds something on the account's behalf
+   * (the live event stream): `logout` ends the user's sessions; `changed` may be a change of roles or deactivation.
+   */
+  forget(id: string, reason: AccountChange = 'changed'): void {
     this.entries.delete(id);
+    for (const listener of this.listeners) listener(id, reason);
+  }
+
+  onForget(listener: (id: string, reason: AccountChange) => void): void {
+    this.listeners.push(listener);
   }
 }

@@ -58,9 +58,12 @@ export class AuthController {
   @Post('me/password')
   @Authorize('self.write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Change your own password (revokes your refresh tokens).' })
+  @ApiOperation({
+    summary: 'Change your own password (revokes your refresh tokens). Wrong current passwords are throttled as sign-in is.',
+  })
   @ApiNoContentResponse()
-  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto): Promise<void> {
-    return this.auth.changePassword(actor, dto);
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords; see Retry-After.' })
+  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto, @Req() req: ApiRequest): Promise<void> {
+    return this.auth.changePassword(actor, dto, req.ip);
   }
 }

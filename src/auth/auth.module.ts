@@ -9,6 +9,6 @@ import { UsersService } from './users.service';
 @Module({
   controllers: [AuthController, UsersController],
   providers: [AuthService, TokenService, UsersService, AccountCache],
-  exports: [AuthService, UsersService],
+  exports: [AuthService, UsersService, AccountCache],
 })
 export class AuthModule {}

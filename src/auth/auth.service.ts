@@ -64,7 +64,13 @@ export class AuthService {
     });
   }
 
-  /** Refresh tokens rotate: each is single use; presenting a used one revokes its whole family (token theft). */
+  /**
+   * Refresh tokens rotate: each is single use. The same token presented again within REFRESH_REUSE_GRACE_SECONDS of
+   * its rotation, while its session is still live, is a client retrying a refresh whose answer it lost (a phone on a
+   * poor connection): it gets a new pair of the same family, and nothing is revoked. Presented later, it is theft:
+   * the whole family is revoked. A token whose session was ended (logout, password change, deactivation) is merely
+   * stale: 401, no alarm.
+   */
   async refresh(refreshToken: string): Promise<TokenPairDto> {
     const now = this.clock.now();
     const outcome = await this.db.transaction(async (m) => {
@@ -72,7 +78,25 @@ export class AuthService {
       const stored = await repo.findOne({ where: { tokenHash: hashRefreshToken(refreshToken) }, lock: { mode: 'pessimistic_write' } });
       if (!stored || stored.expiresAt <= now) return { error: 'invalid' as const };
       if (stored.revokedAt) {
-        await repo.update({ familyId: stored.familyId, revokedAt: IsNull() }, { revokedAt: now });
+        if (stored.revokedReason && stored.revokedReason !== 'rotated') return { error: 'invalid' as const };
+        const [{ live }]: Array<{ live: boolean }> = await m.query(
+          `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL AND expires_at > $2) AS live`,
+          [stored.familyId, now],
+        );
+        // The session has ended (signed out, password changed, disabled): nothing left to steal.
+        if (!live) return { error: 'invalid' as const };
+        if (now.getTime() - stored.revokedAt.getTime() <= this.config.refreshReuseGraceSeconds * 1000) {
+          const user = await m.getRepository(UserEntity).findOne({ where: { id: stored.userId } });
+          if (!user?.active) return { error: 'invalid' as const };
+          await this.audit.record(m, {
+            action: 'auth.refresh-retried',
+            resourceType: 'user',
+            resourceId: stored.userId,
+            actor: { userId: user.id, roles: user.roles },
+          });
+          return { pair: await this.issuePair(m, user, stored.familyId) };
+        }
+        await repo.update({ familyId: stored.familyId, revokedAt: IsNull() }, { revokedAt: now, revokedReason: 'reused' });
         await this.audit.record(m, {
           action: 'auth.refresh-reused',
           resourceType: 'user',
@@ -84,7 +108,7 @@ export class AuthService {
       }
       const user = await m.getRepository(UserEntity).findOne({ where: { id: stored.userId } });
       if (!user?.active) return { error: 'invalid' as const };
-      await repo.update({ id: stored.id }, { revokedAt: now });
+      await repo.update({ id: stored.id }, { revokedAt: now, revokedReason: 'rotated' });
       return { pair: await this.issuePair(m, user, stored.familyId) };
     });
     if ('error' in outcome)
@@ -98,10 +122,12 @@ export class AuthService {
 
   async logout(actor: Actor): Promise<void> {
     await this.db.transaction(async (m) => {
-      await m.getRepository(RefreshTokenEntity).update({ userId: actor.userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await m
+        .getRepository(RefreshTokenEntity)
+        .update({ userId: actor.userId, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'logout' });
       await this.audit.record(m, { action: 'auth.logout', resourceType: 'user', resourceId: actor.userId });
     });
-    this.accounts.forget(actor.userId);
+    this.accounts.forget(actor.userId, 'logout');
   }
 
   async me(actor: Actor): Promise<MeDto> {
@@ -109,18 +135,34 @@ export class AuthService {
     return { id: user.id, email: user.email, displayName: user.displayName, roles: actor.roles, via: actor.via, phone: user.phone };
   }
 
-  async changePassword(actor: Actor, dto: ChangePasswordDto): Promise<void> {
+  /**
+   * Guesses of the current password are throttled as sign-in is (LOGIN_MAX_FAILURES per account, 4× per address,
+   * within LOGIN_WINDOW_SECONDS; 429 with Retry-After): each wrong guess counts as a failed sign-in for the account.
+   */
+  async changePassword(actor: Actor, dto: ChangePasswordDto, ip: string): Promise<void> {
     const user = await this.db.manager.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
     if (!user.passwordHash)
       throw new UnprocessableProblem('This account signs in through the identity provider and has no password here.', 'no-local-password');
+    await this.throttle(user.email, ip, 'auth.password-change', user.id);
     if (!(await verifyPassword(dto.currentPassword, user.passwordHash))) {
-      await this.audit.recordAlone({ action: 'auth.password-change', resourceType: 'user', resourceId: user.id, outcome: 'failure' });
+      await this.db.transaction(async (m) => {
+        await m.getRepository(LoginAttemptEntity).insert({ email: user.email, ip, succeeded: false, attemptedAt: this.clock.now() });
+        await this.audit.record(m, {
+          action: 'auth.password-change',
+          resourceType: 'user',
+          resourceId: user.id,
+          outcome: 'failure',
+          details: { reason: 'bad-password' },
+        });
+      });
       throw new ForbiddenProblem('The current password is wrong.', 'wrong-password');
     }
     const hash = await hashPassword(dto.newPassword);
     await this.db.transaction(async (m) => {
       await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [user.id, hash]);
-      await m.getRepository(RefreshTokenEntity).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await m
+        .getRepository(RefreshTokenEntity)
+        .update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'password-change' });
       await this.audit.record(m, { action: 'auth.password-change', resourceType: 'user', resourceId: user.id });
     });
   }
@@ -229,7 +271,7 @@ export class AuthService {
   }
 
   /** Too many failures for this email (or from this address) within the window → 429 with Retry-After. */
-  private async throttle(email: string, ip: string): Promise<void> {
+  private async throttle(email: string, ip: string, action = 'auth.login', userId: string | null = null): Promise<void> {
     const since = new Date(this.clock.now().getTime() - this.config.loginWindowSeconds * 1000);
     // Failures for the account count since its last successful sign-in; failures from one address count regardless.
     const [row] = await this.db.manager.query(
@@ -246,13 +288,14 @@ export class AuthService {
         Math.ceil((new Date(row.oldest).getTime() + this.config.loginWindowSeconds * 1000 - this.clock.now().getTime()) / 1000),
       );
       await this.audit.recordAlone({
-        action: 'auth.login',
+        action,
         resourceType: 'user',
+        resourceId: userId,
         outcome: 'denied',
-        actor: null,
+        actor: action === 'auth.login' ? null : undefined,
         details: { reason: 'throttled' },
       });
-      throw new TooManyRequestsProblem('Too many failed sign-in attempts; wait before trying again.', retryAfter);
+      throw new TooManyRequestsProblem('Too many failed password attempts; wait before trying again.', retryAfter);
     }
   }
 }

@@ -28,4 +28,13 @@ export class RefreshTokenEntity {
 
   @Column('timestamptz', { nullable: true })
   revokedAt: Date | null;
+
+  /**
+   * Why it stopped working: `rotated` (exchanged for a successor: presenting it again after the grace period is
+   * theft), or `logout`, `password-change`, `deactivated`, `reused` (the session was ended: presenting it is merely stale).
+   */
+  @Column('text', { nullable: true })
+  revokedReason: RefreshRevokedReason | null;
 }
+
+export type RefreshRevokedReason = 'rotated' | 'logout' | 'password-change' | 'deactivated' | 'reused';

@@ -10,7 +10,7 @@ import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserQuery } from
 import { hashPassword } from './password';
 import type { Role } from './roles';
 import { UserEntity } from './user.entity';
-import { AccountCache } from './account-cache';
+import { AccountCache, type CachedAccount } from './account-cache';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { IsNull } from 'typeorm';
 
@@ -59,10 +59,30 @@ export class UsersService {
     return user.id;
   }
 
+  /** Whether `userId` is an active account holding `role` now. */
+  async isActiveWithRole(m: EntityManager, userId: string, role: Role): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM users WHERE id = $1 AND active AND $2 = ANY(roles)`, [userId, role]);
+    return rows.length > 0;
+  }
+
   /** Ids of the active users holding `role`, in id order (for notifying, e.g. every manager). */
   async activeIdsWithRole(m: EntityManager, role: Role): Promise<string[]> {
     const rows: Array<{ id: string }> = await m.query(`SELECT id FROM users WHERE $1 = ANY(roles) AND active ORDER BY id`, [role]);
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * For live streams: each account as it stands now, with when it last signed out (its refresh tokens revoked by
+   * logout), so a stream opened before that can be ended.
+   */
+  async standing(userIds: string[]): Promise<Array<CachedAccount & { loggedOutAt: Date | null }>> {
+    if (!userIds.length) return [];
+    return (await this.db.manager.query(
+      `SELECT u.id, u.email, u.display_name AS "displayName", u.roles, u.active,
+              (SELECT max(t.revoked_at) FROM refresh_tokens t WHERE t.user_id = u.id AND t.revoked_reason = 'logout') AS "loggedOutAt"
+         FROM users u WHERE u.id = ANY($1::uuid[])`,
+      [userIds],
+    )) as Array<CachedAccount & { loggedOutAt: Date | null }>;
   }
 
   async list(q: UserQuery): Promise<Page<UserDto>> {
@@ -120,7 +140,7 @@ export class UsersService {
 
   /** Compare-and-set on `version`: a stale If-Match, or a concurrent change, never overwrites silently. */
   async update(id: string, dto: UpdateUserDto, expectedVersion: number | undefined): Promise<UserDto> {
-    return this.db.transaction(async (m) => {
+    const updated = await this.db.transaction(async (m) => {
       // Lock the row: concurrent edits without If-Match then apply in turn instead of failing the version check.
       const current = await this.find(m, id, true);
       assertVersion(expectedVersion, current.version);
@@ -143,7 +163,9 @@ export class UsersService {
       );
       if (!rows.length) throw new PreconditionFailedProblem('The user was changed by someone else meanwhile; fetch it again and retry.');
       if (dto.active === false) {
-        await m.getRepository(RefreshTokenEntity).update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+        await m
+          .getRepository(RefreshTokenEntity)
+          .update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'deactivated' });
       }
       await this.audit.record(m, {
         action: 'user.update',
@@ -151,9 +173,12 @@ export class UsersService {
         resourceId: id,
         details: { fields: changed, ...(dto.roles ? { roles: dto.roles } : {}) },
       });
-      this.accounts.forget(id);
       return userDto(await this.find(m, id));
     });
+    // Once committed: forgotten earlier, a concurrent request could cache the old account again (and open streams
+    // would be re-checked against it).
+    this.accounts.forget(id);
+    return updated;
   }
 
   async setPassword(id: string, dto: SetPasswordDto): Promise<void> {
@@ -161,7 +186,9 @@ export class UsersService {
     await this.db.transaction(async (m) => {
       await this.find(m, id);
       await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, hash]);
-      await m.getRepository(RefreshTokenEntity).update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      await m
+        .getRepository(RefreshTokenEntity)
+        .update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'password-change' });
       await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id });
     });
   }

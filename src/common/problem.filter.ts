@@ -13,10 +13,22 @@ const HTTP_TITLES: Record<number, string> = {
   409: 'Conflict',
   411: 'Length required',
   413: 'Request body too large',
+  408: 'Request timeout',
   414: 'URI too long',
   415: 'Unsupported media type',
   422: 'The request cannot be processed',
   429: 'Too many requests',
+  431: 'Request header fields too large',
+};
+
+/** What each of Fastify's own refusals (raised before any route runs) tells the client. */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than this service accepts.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send JSON with Content-Type: application/json.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty; send a JSON object.',
+  FST_ERR_BAD_URL: 'The URL is not validly percent-encoded.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment of the URL is longer than this service accepts.',
 };
 
 /** Maps any error to a problem (status, code, detail) without leaking internals. */
@@ -31,7 +43,7 @@ export function toProblemError(err: unknown): ProblemError {
     if (status === 404) return new ProblemError(404, 'not-found', 'Not found', detail.startsWith('Cannot ') ? 'No such route.' : detail);
     return new ProblemError(status, `http-${status}`, HTTP_TITLES[status] ?? 'Error', status < 500 ? detail : undefined);
   }
-  // Errors raised by Fastify before routing: body parsing, size limits, content types.
+  // Errors raised by Fastify before routing: the URL, body parsing, size limits, content types.
   const fastify = err as { statusCode?: unknown; code?: unknown; message?: string };
   if (
     typeof fastify?.statusCode === 'number' &&
@@ -42,11 +54,12 @@ export function toProblemError(err: unknown): ProblemError {
   ) {
     const status = fastify.statusCode;
     const detail =
-      status === 413
-        ? 'The request body is larger than this service accepts.'
+      FASTIFY_DETAILS[fastify.code] ??
+      (status === 413
+        ? FASTIFY_DETAILS.FST_ERR_CTP_BODY_TOO_LARGE
         : status === 415
-          ? 'Send JSON with Content-Type: application/json.'
-          : 'The request body is not valid JSON.';
+          ? FASTIFY_DETAILS.FST_ERR_CTP_INVALID_MEDIA_TYPE
+          : 'The request body is not valid JSON.');
     return new ProblemError(status, `http-${status}`, HTTP_TITLES[status] ?? 'Bad request', detail);
   }
   if (isConnectionError(err)) return new ServiceUnavailableProblem();
@@ -106,6 +119,44 @@ export function toProblemError(err: unknown): ProblemError {
   return new ProblemError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
 }
 
+/** The problem+json body of an answer to `url` (its path becomes `instance`), with the request id when there is one. */
+export function problemBody(problem: ProblemError, url: string | undefined, requestId: string | undefined): Problem {
+  const body: Problem = problem.toProblem(url?.split('?')[0]);
+  if (requestId) body.requestId = requestId;
+  return body;
+}
+
+/** Sends `err` as problem+json on a Fastify reply: the exception filter and Fastify's `frameworkErrors` hook share it. */
+export function sendProblem(err: unknown, req: FastifyRequest | undefined, reply: FastifyReply): ProblemError {
+  const problem = toProblemError(err);
+  for (const [h, v] of Object.entries(problem.headers)) reply.header(h, v);
+  reply.header('cache-control', 'no-store');
+  reply
+    .status(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problemBody(problem, req?.url, req?.id));
+  return problem;
+}
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (headers too large, a malformed request line,
+ * a request timeout). Fastify's `clientErrorHandler` answers them on the raw socket: here as problem+json too.
+ */
+export function clientErrorResponse(err: { code?: string }): string {
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431
+      ? 'The request headers are larger than this service accepts.'
+      : status === 408
+        ? 'The request was not received in time.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify(new ProblemError(status, `http-${status}`, HTTP_TITLES[status], detail).toProblem());
+  return (
+    `HTTP/1.1 ${status} ${HTTP_TITLES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nCache-Control: no-store\r\n` +
+    `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
 /** The one exception filter: every error leaves as RFC 9457 application/problem+json, with no stack trace. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -120,10 +171,6 @@ export class ProblemFilter implements ExceptionFilter {
     // An outage answers 503 to every request: one line each, without a stack trace.
     else if (problem.status >= 500)
       this.logger.warn({ requestId: req?.id, code: problem.code, cause: (err as Error)?.message }, problem.detail);
-    const body: Problem = problem.toProblem(req?.url?.split('?')[0]);
-    if (req?.id) body.requestId = String(req.id);
-    for (const [h, v] of Object.entries(problem.headers)) reply.header(h, v);
-    reply.header('cache-control', 'no-store');
-    reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(body);
+    sendProblem(problem, req, reply);
   }
 }

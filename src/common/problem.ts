@@ -17,6 +17,9 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
+/** Members of a problem body that extensions may not set (RFC 9457 §3.1, and ours: code, requestId). */
+const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId']);
+
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problemType(code: string): string {
@@ -35,16 +38,18 @@ export class ProblemError extends Error {
     super(detail ?? title);
   }
 
+  /** The RFC 9457 body. An extension may not replace a standard member: `status` is always the HTTP status. */
   toProblem(instance?: string): Problem {
-    return {
+    const problem: Problem = {
       type: problemType(this.code),
       title: this.title,
       status: this.status,
       ...(this.detail ? { detail: this.detail } : {}),
       ...(instance ? { instance } : {}),
       code: this.code,
-      ...this.extensions,
     };
+    for (const [name, value] of Object.entries(this.extensions)) if (!RESERVED_MEMBERS.has(name)) problem[name] = value;
+    return problem;
   }
 }
 

@@ -1,5 +1,7 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, ValidationProblem } from './problem';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
+import { DECORATORS } from '@nestjs/swagger';
+import { FieldError, ProblemError, ValidationProblem } from './problem';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -16,9 +18,108 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return out;
 }
 
+export class BodyRequiredProblem extends ProblemError {
+  constructor() {
+    super(400, 'body-required', 'The request needs a body', 'Send a JSON object as the request body.');
+  }
+}
+
+/** What the OpenAPI description says of one property of a DTO (`@ApiProperty` options). */
+function apiProperty(target: object, property: string): { nullable?: boolean; isArray?: boolean; type?: unknown } | undefined {
+  return Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, target, property) as
+    { nullable?: boolean; isArray?: boolean; type?: unknown } | undefined;
+}
+
+/** May the client send `null` for this property? Only where the contract (`@ApiProperty({ nullable: true })`) says so. */
+export function isDeclaredNullable(dto: object, property: string): boolean {
+  return apiProperty(Object.getPrototypeOf(dto) as object, property)?.nullable === true;
+}
+
+/** Is this property declared as a list, so that it may be repeated in a query string? */
+function isDeclaredArray(metatype: { prototype: object }, property: string): boolean {
+  const p = apiProperty(metatype.prototype, property);
+  return p?.isArray === true || Array.isArray(p?.type) || p?.type === Array;
+}
+
+const isDto = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype;
+
+/**
+ * The null policy: `null` is refused wherever the property is not declared nullable in the contract, however the
+ * property is validated (class-validator's `@IsOptional()` lets null through, as if the field were absent). Walks
+ * the DTO and its nested DTOs (arrays included) and returns class-validator-shaped errors.
+ */
+export function nullErrors(dto: object): ValidationError[] {
+  const out: ValidationError[] = [];
+  for (const [property, value] of Object.entries(dto)) {
+    if (value === null) {
+      if (!isDeclaredNullable(dto, property))
+        out.push({ property, constraints: { notNull: `${property} must not be null` }, children: [] });
+    } else if (isDto(value)) {
+      const children = nullErrors(value);
+      if (children.length) out.push({ property, children });
+    } else if (Array.isArray(value)) {
+      const children: ValidationError[] = [];
+      value.forEach((item, i) => {
+        if (!isDto(item)) return;
+        const nested = nullErrors(item);
+        if (nested.length) children.push({ property: String(i), children: nested });
+      });
+      if (children.length) out.push({ property, children });
+    }
+  }
+  return out;
+}
+
+/** Merges `extra` into `errors` by property: a null error replaces what class-validator said of the same field. */
+function mergeErrors(errors: ValidationError[], extra: ValidationError[]): ValidationError[] {
+  for (const e of extra) {
+    const existing = errors.find((x) => x.property === e.property);
+    if (!existing) errors.push(e);
+    else if (e.constraints) {
+      existing.constraints = e.constraints;
+      existing.children = [];
+    } else existing.children = mergeErrors(existing.children ?? [], e.children ?? []);
+  }
+  return errors;
+}
+
+/**
+ * The global pipe, on top of Nest's ValidationPipe (whitelisting, unknown fields refused, DTO classes, problem+json):
+ * - a body is a JSON object: `null` (or nothing, see bootstrap's PATCH/PUT hook) is refused `body-required`;
+ * - a query parameter given more than once where one value is expected is refused, naming it;
+ * - `null` only where the contract declares the field nullable (nullErrors).
+ * Strings with lone surrogates and over-deep bodies never get here: the JSON body parser (json-body.ts) refuses them.
+ */
+export class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value === null && metadata.metatype && this.toValidate(metadata)) throw new BodyRequiredProblem();
+    if (metadata.type === 'query') {
+      const repeated = repeatedQueryParameters(value, metadata);
+      if (repeated.length) throw new ValidationProblem(repeated.map((field) => ({ field, messages: [`${field} must be given once`] })));
+    }
+    return super.transform(value, metadata);
+  }
+
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(object, options);
+    return mergeErrors(errors, nullErrors(object));
+  }
+}
+
+function repeatedQueryParameters(value: unknown, metadata: ArgumentMetadata): string[] {
+  const metatype = metadata.metatype as ({ prototype: object } & (new () => unknown)) | undefined;
+  // One named parameter (`@Query('lastEventId')`): a list only when the handler asks for one.
+  if (metadata.data) return Array.isArray(value) && metatype !== Array ? [metadata.data] : [];
+  if (typeof value !== 'object' || value === null || !metatype?.prototype) return [];
+  return Object.entries(value)
+    .filter(([key, v]) => Array.isArray(v) && !isDeclaredArray(metatype, key))
+    .map(([key]) => key);
+}
+
 /** Whitelisting, rejecting unknown fields (mass assignment), transforming to DTO classes, problem+json errors. */
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { isIsoDate } from '../statute/time';
 
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -66,4 +67,61 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
     ),
     ApiProperty({ type: String, format: 'date-time', pattern: INSTANT_PATTERN.source }),
   );
+}
+
+/**
+ * At most `places` decimal places, for any finite number however it is written (`1e-7`, `2.5e1`). Use it instead
+ * of class-validator's `IsNumber({ maxDecimalPlaces })`, which reads the places off `String(value)` and throws (a 500)
+ * on exponent notation.
+ */
+export function hasAtMostDecimalPlaces(value: number, places: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  const scaled = value * 10 ** places;
+  return Math.abs(scaled - Math.round(scaled)) <= Math.abs(scaled) * Number.EPSILON * 4;
+}
+
+export function MaxDecimalPlaces(places: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'maxDecimalPlaces',
+      constraints: [places],
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && hasAtMostDecimalPlaces(value, places),
+        defaultMessage: (args) => `${args?.property} must be a number with at most ${places} decimal place${places === 1 ? '' : 's'}`,
+      },
+    },
+    options,
+  );
+}
+
+/** A JSON object (not an array, not null): what a nested DTO must be before its own rules can run. */
+const isPlainObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A nested DTO, or with `{ each: true }` a list of them: the value (each item) must be a JSON object, then it is
+ * built as `type()` and validated. Use it for every nested object instead of `@ValidateNested() @Type(...)`, which
+ * skip an absent value and an item that is itself an array (`[[]]` passed, with none of the item's rules run).
+ * Absent is refused (`<field> is required`) unless the property is also `@IsOptional()`.
+ */
+export function Nested(type: () => new () => object, options: { each?: boolean } = {}): PropertyDecorator {
+  const each = options.each === true;
+  const decorators: PropertyDecorator[] = [
+    ValidateBy({
+      name: 'isNestedObject',
+      validator: {
+        validate: (value: unknown) => (each ? Array.isArray(value) && value.every(isPlainObject) : isPlainObject(value)),
+        defaultMessage: (args) => {
+          const property = args?.property ?? 'value';
+          if (args?.value === undefined) return `${property} is required`;
+          if (!each) return `${property} must be an object`;
+          if (!Array.isArray(args.value)) return `${property} must be an array of objects`;
+          const bad = (args.value as unknown[]).findIndex((item) => !isPlainObject(item));
+          return `${property}.${bad} must be an object`;
+        },
+      },
+    }),
+    ValidateNested({ each }),
+    Type(type),
+  ];
+  return (target, key) => decorators.forEach((d) => d(target, key));
 }

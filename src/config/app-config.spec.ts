@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       dbPoolMax: 10,
     });
     expect(c.dbConnectTimeoutMs).toBeLessThanOrEqual(5000);
+    expect(c).toMatchObject({ rotaMaxConsecutiveNights: 4, rotaMaxConsecutiveDays: 7 });
   });
 
   it.each([
@@ -36,6 +37,8 @@ describe('loadConfig', () => {
     [{ TRAINING_HOURS_PER_YEAR: '12' }, 'TRAINING_HOURS_PER_YEAR', /between 18 and 200/],
     [{ APPROVAL_REMINDER_DAYS: '180,ninety' }, 'APPROVAL_REMINDER_DAYS', /comma-separated/],
     [{ TRAINING_SHORTFALL_SEVERITY: 'fatal' }, 'TRAINING_SHORTFALL_SEVERITY', /one of hard, warning/],
+    [{ ROTA_MAX_CONSECUTIVE_DAYS: '0' }, 'ROTA_MAX_CONSECUTIVE_DAYS', /between 1 and 31/],
+    [{ ROTA_MAX_CONSECUTIVE_DAYS: 'seven' }, 'ROTA_MAX_CONSECUTIVE_DAYS', /whole number/],
     [{ TRAINING_HOURS_PER_YEAR: '18', TRAINING_MH_HOURS_PER_YEAR: '20' }, 'TRAINING_MH_HOURS_PER_YEAR', /cannot exceed/],
   ])('%j names %s in one clear line', (env, variable, message) => {
     let error: unknown;

@@ -38,6 +38,10 @@ export class AppConfig {
   readonly jwtAudience: string;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
+  /** A refresh token presented again this soon after its rotation is a lost answer retried, not theft. */
+  readonly refreshReuseGraceSeconds: number;
+  /** Concurrent live event streams (GET /events) one user may hold on one replica. */
+  readonly eventsMaxStreamsPerUser: number;
   /** How long authentication may reuse an account read (a change made through the API takes effect at once). */
   readonly authCacheSeconds: number;
   readonly oidcIssuer: string | undefined;
@@ -88,6 +92,8 @@ export class AppConfig {
   readonly rotaReferenceWeeks: number;
   /** Local policy: consecutive nights above which an assignment warns. */
   readonly rotaMaxConsecutiveNights: number;
+  /** Local policy (ROTA-DAYS): most consecutive local dates an AMHP may start a shift on; a hard rule. */
+  readonly rotaMaxConsecutiveDays: number;
   /** WTR reg 11: the uninterrupted weekly rest below which an assignment warns. */
   readonly rotaWeeklyRestHours: number;
   /** Minutes before a statutory clock's deadline at which its warnings are raised (e.g. 240 and 60: 4 h and 1 h). */
@@ -273,6 +279,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
     // A night shift is up to 13 hours: a duty AMHP should not be logged out mid-shift.
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 16 * 3600, 300, 30 * 86400),
+    refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE_SECONDS', 30, 0, 300),
+    eventsMaxStreamsPerUser: int(env, 'EVENTS_MAX_STREAMS_PER_USER', 5, 1, 100),
     authCacheSeconds: int(env, 'AUTH_CACHE_SECONDS', 5, 0, 60),
     oidcIssuer,
     oidcAudience,
@@ -305,6 +313,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rotaMaxWeeklyHours: int(env, 'ROTA_MAX_WEEKLY_HOURS', 48, 1, 168),
     rotaReferenceWeeks: int(env, 'ROTA_REFERENCE_WEEKS', 17, 1, 52),
     rotaMaxConsecutiveNights: int(env, 'ROTA_MAX_CONSECUTIVE_NIGHTS', 4, 1, 14),
+    rotaMaxConsecutiveDays: int(env, 'ROTA_MAX_CONSECUTIVE_DAYS', 7, 1, 31),
     rotaWeeklyRestHours: int(env, 'ROTA_WEEKLY_REST_HOURS', 24, 0, 48),
     regime: {
       nominatedPersonFrom: optionalIsoDate(env, 'MHA2025_NOMINATED_PERSON_FROM'),

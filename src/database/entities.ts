@@ -15,7 +15,7 @@ import { UserEntity } from '../auth/user.entity';
 import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
-import { PersonEntity } from '../people/person.entity';
+import { PersonEntity, PersonMatchEntity } from '../people/person.entity';
 import {
   DecisionAmendmentEntity,
   DecisionEntity,
@@ -23,7 +23,7 @@ import {
   HandoverEntity,
   HandoverItemEntity,
 } from '../safeguarding/safeguarding.entities';
-import { DisplacementEntity, NearestRelativeObjectionEntity, RelativeEntity } from '../people/relative.entities';
+import { DisplacementEntity, NearestRelativeObjectionEntity, NominatedPersonEntity, RelativeEntity } from '../people/relative.entities';
 import {
   AssessmentContactEntity,
   AssessmentEntity,
@@ -79,6 +79,7 @@ export const ENTITIES = [
   RotaPreferenceEntity,
   RotaPlanEntity,
   PersonEntity,
+  PersonMatchEntity,
   ReferralEntity,
   ReferralEventEntity,
   ReferralExtensionEntity,
@@ -86,6 +87,7 @@ export const ENTITIES = [
   RelativeEntity,
   NearestRelativeObjectionEntity,
   DisplacementEntity,
+  NominatedPersonEntity,
   AssessmentEntity,
   AssessmentEventEntity,
   AssessmentContactEntity,

@@ -1,61 +1,37 @@
 /**
  * The event catalogue: every domain event type written to the outbox by `EventsService.emit`, with its aggregate and
- * payload fields as actually emitted. Payloads carry identifiers, codes and times only, never a person's details.
- * Delivered by the SSE stream (GET /events) and by webhooks; published in the OpenAPI document (see bootstrap.ts).
- * `catalogue.spec.ts` fails when a new event type is emitted without an entry here.
+ * payload. Each payload is defined once (src/events/schema.ts): that definition is both the JSON schema published in
+ * the OpenAPI document (see bootstrap.ts) and the TypeScript type `emit` demands, so an event type that is not here,
+ * or a payload that does not match its schema, does not compile. Payloads carry identifiers, codes and times only,
+ * never a person's details. Delivered by the SSE stream (GET /events) and by webhooks, whose subscribers read these
+ * schemas: change a payload here only as a contract change.
  */
+import { Infer, JsonSchema, ObjectSchema, Schema, arrayOf, bool, date, enumOf, instant, int, nullable, obj, str, uuid } from './schema';
 
-export type EventFieldType = 'string' | 'number' | 'boolean' | 'array' | 'object';
-
-export interface EventField {
-  type: EventFieldType;
-  format?: 'uuid' | 'date-time' | 'date';
-  description?: string;
-  nullable?: boolean;
-  /** Present only in some emissions of the event; every other field is always present. */
-  optional?: boolean;
-}
-
-export interface EventCatalogueEntry {
-  type: string;
-  aggregateType: string;
+export interface EventDefinition<A extends string = string, P = unknown> {
+  aggregateType: A;
   summary: string;
-  payload: Record<string, EventField>;
+  payload: ObjectSchema<P>;
 }
 
-const uuid = (description?: string, extra: Partial<EventField> = {}): EventField => ({
-  type: 'string',
-  format: 'uuid',
-  ...(description ? { description } : {}),
-  ...extra,
+const event = <const A extends string, P>(aggregateType: A, summary: string, payload: ObjectSchema<P>): EventDefinition<A, P> => ({
+  aggregateType,
+  summary,
+  payload,
 });
-const instant = (description?: string, extra: Partial<EventField> = {}): EventField => ({
-  type: 'string',
-  format: 'date-time',
-  ...(description ? { description } : {}),
-  ...extra,
-});
-const str = (description?: string, extra: Partial<EventField> = {}): EventField => ({
-  type: 'string',
-  ...(description ? { description } : {}),
-  ...extra,
-});
-const num = (description?: string, extra: Partial<EventField> = {}): EventField => ({
-  type: 'number',
-  ...(description ? { description } : {}),
-  ...extra,
-});
-const bool = (description?: string, extra: Partial<EventField> = {}): EventField => ({
-  type: 'boolean',
-  ...(description ? { description } : {}),
-  ...extra,
-});
-const list = (description?: string, extra: Partial<EventField> = {}): EventField => ({
-  type: 'array',
-  ...(description ? { description } : {}),
-  ...extra,
-});
-const fieldsChanged = (what: string): EventField => list(`Names of the ${what} fields changed.`);
+
+/** One event per value (e.g. each status a workflow moves to), keyed by `key(value)`. */
+function family<const V extends string, const K extends string, E>(
+  values: readonly V[],
+  key: (v: V) => K,
+  entry: (v: V) => E,
+): Record<K, E> {
+  const out = {} as Record<K, E>;
+  for (const v of values) out[key(v)] = entry(v);
+  return out;
+}
+
+const fieldsChanged = (what: string): Schema<string[]> => arrayOf(str(), `Names of the ${what} fields changed.`);
 
 // ---- referrals ----------------------------------------------------------------------------------------------------
 
@@ -69,8 +45,9 @@ export const REFERRAL_MOVE_STATUSES = [
   'closed',
   'withdrawn',
 ] as const;
+export type ReferralMoveStatus = (typeof REFERRAL_MOVE_STATUSES)[number];
 
-const REFERRAL_MOVE_SUMMARIES: Record<(typeof REFERRAL_MOVE_STATUSES)[number], string> = {
+const REFERRAL_MOVE_SUMMARIES: Record<ReferralMoveStatus, string> = {
   screening: 'The referral moved to screening.',
   accepted: "The referral was accepted (or returned to accepted for re-allocation, ending the allocated AMHP's access).",
   'not-accepted': 'The referral was not accepted after screening.',
@@ -80,449 +57,483 @@ const REFERRAL_MOVE_SUMMARIES: Record<(typeof REFERRAL_MOVE_STATUSES)[number], s
   withdrawn: 'The referral was withdrawn.',
 };
 
-const referralMoves: EventCatalogueEntry[] = REFERRAL_MOVE_STATUSES.map((status) => ({
-  type: `referral.${status}`,
-  aggregateType: 'referral',
-  summary: REFERRAL_MOVE_SUMMARIES[status],
-  payload: {
-    referralId: uuid(),
-    from: str('The referral status before the move.'),
-    to: str(`The referral status after the move (\`${status}\`).`),
-    assessmentId: uuid('The assessment that moved the referral, when the assessments module made the move.', { optional: true }),
-  },
-}));
+const referralMoves = family(
+  REFERRAL_MOVE_STATUSES,
+  (status) => `referral.${status}` as const,
+  (status) =>
+    event(
+      'referral',
+      REFERRAL_MOVE_SUMMARIES[status],
+      obj(
+        {
+          referralId: uuid(),
+          from: str('The referral status before the move.'),
+          to: str(`The referral status after the move (\`${status}\`).`),
+        },
+        { assessmentId: uuid('The assessment that moved the referral, when the assessments module made the move.') },
+      ),
+    ),
+);
+
+/**
+ * The event of a referral's workflow move to `to`. No move goes back to `received` (TRANSITIONS), and a move to
+ * `allocated` goes through allocation (`referral.allocated`) instead, so neither reaches here.
+ */
+export function referralMoveType(to: string): `referral.${ReferralMoveStatus}` {
+  const status = REFERRAL_MOVE_STATUSES.find((s) => s === to);
+  if (!status) throw new Error(`A move to ${to} is not a referral move event`);
+  return `referral.${status}`;
+}
 
 // ---- assessments --------------------------------------------------------------------------------------------------
 
-const assessmentBase = { assessmentId: uuid(), referralId: uuid() };
-const assessment = (action: string, summary: string, payload: Record<string, EventField>): EventCatalogueEntry => ({
-  type: `assessment.${action}`,
-  aggregateType: 'assessment',
-  summary,
-  payload: { ...assessmentBase, ...payload },
-});
+const assessmentIds = { assessmentId: uuid(), referralId: uuid() };
 
 // ---- people: nearest-relative displacement ------------------------------------------------------------------------
 
 /** Statuses a displacement application moves to: `nearest-relative.displacement-<status>`. */
 export const DISPLACEMENT_MOVE_STATUSES = ['interim-order', 'order', 'refused', 'withdrawn'] as const;
 
-const displacementPayload = {
+const displacementPayload = obj({
   personId: uuid(),
   displacementId: uuid(),
   from: str('The application status before the change.'),
   to: str('The application status after the change.'),
   fields: fieldsChanged('application'),
-};
+});
 
 // ---- rota: swaps and leave ----------------------------------------------------------------------------------------
 
-const swapPayload: Record<string, EventField> = {
+const swapFields = {
   swapId: uuid(),
-  assignmentId: uuid("The assignment offered (after approval: the taker's new assignment).", { nullable: true }),
+  assignmentId: nullable(uuid("The assignment offered (after approval: the taker's new assignment).")),
   shiftId: uuid(),
   fromPractitionerId: uuid('The practitioner offering the shift.'),
-  toPractitionerId: uuid('The colleague the shift was offered to, if any.', { nullable: true }),
-  takerPractitionerId: uuid('The practitioner taking the shift, once accepted.', { nullable: true }),
+  toPractitionerId: nullable(uuid('The colleague the shift was offered to, if any.')),
+  takerPractitionerId: nullable(uuid('The practitioner taking the shift, once accepted.')),
   startsAt: instant(),
   endsAt: instant(),
 };
+const swapPayload = obj(swapFields);
 
-const leavePayload: Record<string, EventField> = { leaveId: uuid(), practitionerId: uuid(), startsAt: instant(), endsAt: instant() };
+const leaveFields = { leaveId: uuid(), practitionerId: uuid(), startsAt: instant(), endsAt: instant() };
+const leavePayload = obj(leaveFields);
 
-/** One entry per concrete event type. */
-export const EVENT_CATALOGUE: EventCatalogueEntry[] = [
+/** Every event type, one definition each. */
+export const EVENTS = {
   // referrals
-  {
-    type: 'referral.received',
-    aggregateType: 'referral',
-    summary: 'A referral was received and its statutory clocks started.',
-    payload: {
+  'referral.received': event(
+    'referral',
+    'A referral was received and its statutory clocks started.',
+    obj({
       referralId: uuid(),
       urgency: str('Urgency code.'),
       legalContext: str('Legal context kind code.'),
-      nextDeadline: instant('The soonest running deadline.', { nullable: true }),
-    },
-  },
+      nextDeadline: nullable(instant('The soonest running deadline.')),
+    }),
+  ),
   ...referralMoves,
-  {
-    type: 'referral.allocated',
-    aggregateType: 'referral',
-    summary: 'The referral was allocated to an AMHP.',
-    payload: { referralId: uuid(), userId: uuid('The allocated AMHP.') },
-  },
-  {
-    type: 'referral.offered',
-    aggregateType: 'referral',
-    summary: 'The referral was offered to an AMHP.',
-    payload: { referralId: uuid(), userId: uuid('The AMHP offered the referral.') },
-  },
-  {
-    type: 'referral.extended',
-    aggregateType: 'referral',
-    summary: 'A statutory period of the referral was extended.',
-    payload: { referralId: uuid(), hours: num('Length of the extension in hours.') },
-  },
+  'referral.allocated': event(
+    'referral',
+    'The referral was allocated to an AMHP.',
+    obj({ referralId: uuid(), userId: uuid('The allocated AMHP.') }),
+  ),
+  'referral.offered': event(
+    'referral',
+    'The referral was offered to an AMHP.',
+    obj({ referralId: uuid(), userId: uuid('The AMHP offered the referral.') }),
+  ),
+  'referral.extended': event(
+    'referral',
+    'A statutory period of the referral was extended.',
+    obj({ referralId: uuid(), hours: int('Length of the extension in hours.') }),
+  ),
 
   // assessments
-  assessment('opened', 'An assessment opened for a referral.', { leadAmhpUserId: uuid('The lead AMHP.') }),
-  assessment('update', 'The assessment details were updated.', { fields: fieldsChanged('assessment') }),
-  assessment('event', 'A timeline event was recorded on the assessment.', {
-    type: str('Timeline event type code.'),
-    delayReason: str('Delay reason code, when one was given.', { optional: true }),
-  }),
-  assessment('contact', 'A contact with the patient was recorded.', {
-    mode: str('Contact mode code.'),
-    byRole: str('Role code of who made the contact.'),
-  }),
-  assessment('recommendation', 'A medical recommendation was recorded.', {
-    recommendationId: uuid(),
-    section: str('Mental Health Act section code.'),
-  }),
-  assessment('recommendation-withdrawn', 'A medical recommendation entered in error was withdrawn.', { recommendationId: uuid() }),
-  assessment('nearest-relative', 'The nearest relative for the assessment was recorded.', {
-    relativeId: uuid(undefined, { nullable: true }),
-    confirmed: bool('Whether the s.26 proposal was confirmed.'),
-    informed: bool('Whether the nearest relative was informed.'),
-    consulted: bool('Whether the nearest relative was consulted.'),
-    exception: str('Exception kind code.', { nullable: true }),
-  }),
-  assessment('conflicts', "The assessors' conflict-of-interest declarations were recorded.", {
-    assessors: num('Number of assessors recorded.'),
-  }),
-  assessment('outcome', 'The outcome of the assessment was recorded.', {
-    kind: str('Outcome kind code (application, cto-decision, not-detained).'),
-    section: str('Mental Health Act section code of an application.', { nullable: true }),
-    warningsAcknowledged: num('Number of warnings acknowledged.'),
-  }),
-  assessment('s4-conversion', 'A s.4 application was converted to a s.2.', {
-    from: str('`s4`.'),
-    to: str('`s2`.'),
-    s2Expiry: instant('When the s.2 expires.', { nullable: true }),
-  }),
-  assessment('close', 'The assessment closed.', {
-    referralClosed: bool('Whether the referral closed with it (not for a deferred decision).'),
-    note: bool('`true` when a closing note was given.', { optional: true }),
-  }),
+  'assessment.opened': event(
+    'assessment',
+    'An assessment opened for a referral.',
+    obj({ ...assessmentIds, leadAmhpUserId: uuid('The lead AMHP.') }),
+  ),
+  'assessment.update': event(
+    'assessment',
+    'The assessment details were updated.',
+    obj({ ...assessmentIds, fields: fieldsChanged('assessment') }),
+  ),
+  'assessment.event': event(
+    'assessment',
+    'A timeline event was recorded on the assessment.',
+    obj({ ...assessmentIds, type: str('Timeline event type code.') }, { delayReason: str('Delay reason code, when one was given.') }),
+  ),
+  'assessment.contact': event(
+    'assessment',
+    'A contact with the patient was recorded.',
+    obj({ ...assessmentIds, mode: str('Contact mode code.'), byRole: str('Role code of who made the contact.') }),
+  ),
+  'assessment.recommendation': event(
+    'assessment',
+    'A medical recommendation was recorded.',
+    obj({ ...assessmentIds, recommendationId: uuid(), section: str('Mental Health Act section code.') }),
+  ),
+  'assessment.recommendation-withdrawn': event(
+    'assessment',
+    'A medical recommendation entered in error was withdrawn.',
+    obj({ ...assessmentIds, recommendationId: uuid() }),
+  ),
+  'assessment.nearest-relative': event(
+    'assessment',
+    'The nearest relative for the assessment was recorded.',
+    obj({
+      ...assessmentIds,
+      relativeId: nullable(uuid()),
+      confirmed: bool('Whether the s.26 proposal was confirmed.'),
+      informed: bool('Whether the nearest relative was informed.'),
+      consulted: bool('Whether the nearest relative was consulted.'),
+      exception: nullable(str('Exception kind code.')),
+    }),
+  ),
+  'assessment.conflicts': event(
+    'assessment',
+    "The assessors' conflict-of-interest declarations were recorded.",
+    obj({ ...assessmentIds, assessors: int('Number of assessors recorded.') }),
+  ),
+  'assessment.outcome': event(
+    'assessment',
+    'The outcome of the assessment was recorded.',
+    obj({
+      ...assessmentIds,
+      kind: enumOf(['application', 'cto-decision', 'not-detained'], 'Outcome kind code.'),
+      section: nullable(str('Mental Health Act section code of an application.')),
+      warningsAcknowledged: int('Number of warnings acknowledged.'),
+    }),
+  ),
+  'assessment.s4-conversion': event(
+    'assessment',
+    'A s.4 application was converted to a s.2.',
+    obj({
+      ...assessmentIds,
+      from: enumOf(['s4'], '`s4`.'),
+      to: enumOf(['s2'], '`s2`.'),
+      s2Expiry: nullable(instant('When the s.2 expires.')),
+    }),
+  ),
+  'assessment.close': event(
+    'assessment',
+    'The assessment closed.',
+    obj(
+      { ...assessmentIds, referralClosed: bool('Whether the referral closed with it (not for a deferred decision).') },
+      { note: bool('`true` when a closing note was given.') },
+    ),
+  ),
 
   // safeguarding: decisions, actions, handovers
-  {
-    type: 'decision.drafted',
-    aggregateType: 'decision',
-    summary: 'An out-of-hours decision was drafted.',
-    payload: { decisionId: uuid(), type: str('Decision type code.'), authorUserId: uuid(), personId: uuid(undefined, { nullable: true }) },
-  },
-  {
-    type: 'decision.updated',
-    aggregateType: 'decision',
-    summary: 'A draft decision was edited.',
-    payload: { decisionId: uuid(), fields: fieldsChanged('decision') },
-  },
-  {
-    type: 'decision.signed',
-    aggregateType: 'decision',
-    summary: 'A decision was signed; its actions became follow-up actions.',
-    payload: {
+  'decision.drafted': event(
+    'decision',
+    'An out-of-hours decision was drafted.',
+    obj({ decisionId: uuid(), type: str('Decision type code.'), authorUserId: uuid(), personId: nullable(uuid()) }),
+  ),
+  'decision.updated': event('decision', 'A draft decision was edited.', obj({ decisionId: uuid(), fields: fieldsChanged('decision') })),
+  'decision.signed': event(
+    'decision',
+    'A decision was signed; its actions became follow-up actions.',
+    obj({
       decisionId: uuid(),
       type: str('Decision type code.'),
       authorUserId: uuid(),
-      personId: uuid(undefined, { nullable: true }),
+      personId: nullable(uuid()),
       signedAt: instant(),
-      actionIds: list('Ids of the follow-up actions created.'),
-    },
-  },
-  {
-    type: 'decision.amended',
-    aggregateType: 'decision',
-    summary: 'A signed decision was amended.',
-    payload: {
+      actionIds: arrayOf(uuid(), 'Ids of the follow-up actions created.'),
+    }),
+  ),
+  'decision.amended': event(
+    'decision',
+    'A signed decision was amended.',
+    obj({
       decisionId: uuid(),
       amendmentId: uuid(),
       fields: fieldsChanged('decision'),
       amendedBy: uuid(),
-      actionIds: list('Ids of the follow-up actions created.'),
-    },
-  },
-  {
-    type: 'decision.escalation-required',
-    aggregateType: 'decision',
-    summary: 'A decision costs more than the delegated authority limit and needs escalation.',
-    payload: {
+      actionIds: arrayOf(uuid(), 'Ids of the follow-up actions created.'),
+    }),
+  ),
+  'decision.escalation-required': event(
+    'decision',
+    'A decision costs more than the delegated authority limit and needs escalation.',
+    obj({
       decisionId: uuid(),
       type: str('Decision type code.'),
-      costPence: num('Cost in pence.', { nullable: true }),
-      limitPence: num('The delegated authority limit in pence.'),
-      escalationOutcome: str('Escalation outcome code, when recorded.', { nullable: true }),
-    },
-  },
-  {
-    type: 'action.created',
-    aggregateType: 'follow-up-action',
-    summary: 'A follow-up action was created.',
-    payload: {
+      costPence: nullable(int('Cost in pence.')),
+      limitPence: int('The delegated authority limit in pence.'),
+      escalationOutcome: nullable(str('Escalation outcome code, when recorded.')),
+    }),
+  ),
+  'action.created': event(
+    'follow-up-action',
+    'A follow-up action was created.',
+    obj({
       actionId: uuid(),
       sourceType: str('Source type code (e.g. decision).'),
       sourceId: uuid(),
-      ownerUserId: uuid(undefined, { nullable: true }),
-      dueAt: instant(undefined, { nullable: true }),
-    },
-  },
-  {
-    type: 'action.done',
-    aggregateType: 'follow-up-action',
-    summary: 'A follow-up action was done.',
-    payload: { actionId: uuid(), sourceType: str('Source type code.'), sourceId: uuid(), doneBy: uuid() },
-  },
-  {
-    type: 'handover.item-acknowledged',
-    aggregateType: 'handover',
-    summary: 'An item of the morning handover was acknowledged.',
-    payload: {
-      date: { type: 'string', format: 'date', description: 'The handover date.' },
-      itemId: str('The handover item id.'),
-      itemType: str('Item type code.'),
-      by: uuid(),
-    },
-  },
-  {
-    type: 'handover.compiled',
-    aggregateType: 'handover',
-    summary: 'The morning handover was compiled.',
-    payload: { date: { type: 'string', format: 'date', description: 'The handover date.' } },
-  },
+      ownerUserId: nullable(uuid()),
+      dueAt: nullable(instant()),
+    }),
+  ),
+  'action.done': event(
+    'follow-up-action',
+    'A follow-up action was done.',
+    obj({ actionId: uuid(), sourceType: str('Source type code.'), sourceId: uuid(), doneBy: uuid() }),
+  ),
+  'handover.item-acknowledged': event(
+    'handover',
+    'An item of the morning handover was acknowledged.',
+    obj({ date: date('The handover date.'), itemId: str('The handover item id.'), itemType: str('Item type code.'), by: uuid() }),
+  ),
+  'handover.compiled': event('handover', 'The morning handover was compiled.', obj({ date: date('The handover date.') })),
 
   // people: relatives
-  {
-    type: 'relative.recorded',
-    aggregateType: 'person',
-    summary: 'A relative of a person was recorded.',
-    payload: { personId: uuid(), relativeId: uuid() },
-  },
-  {
-    type: 'relative.updated',
-    aggregateType: 'person',
-    summary: "A relative's record was updated.",
-    payload: { personId: uuid(), relativeId: uuid(), fields: fieldsChanged('relative') },
-  },
-  {
-    type: 'nearest-relative.objection-recorded',
-    aggregateType: 'person',
-    summary: "The nearest relative's objection was recorded.",
-    payload: {
+  'relative.recorded': event('person', 'A relative of a person was recorded.', obj({ personId: uuid(), relativeId: uuid() })),
+  'relative.updated': event(
+    'person',
+    "A relative's record was updated.",
+    obj({ personId: uuid(), relativeId: uuid(), fields: fieldsChanged('relative') }),
+  ),
+  'nearest-relative.objection-recorded': event(
+    'person',
+    'An objection to an application was recorded, with who made it (NR-14: whether it counts is judged by the checks).',
+    obj({
       personId: uuid(),
       objectionId: uuid(),
-      relativeId: uuid(undefined, { nullable: true }),
+      objectorKind: enumOf(
+        ['relative', 'acting-nearest-relative', 'delegate', 'nominated-person', 'not-recorded'],
+        'Who objected (NR-14).',
+      ),
+      relativeId: nullable(uuid()),
       notifiedTo: str('Who was notified (code).'),
       notifiedAt: instant(),
-    },
-  },
-  {
-    type: 'nearest-relative.objection-withdrawn',
-    aggregateType: 'person',
-    summary: "The nearest relative's objection was withdrawn.",
-    payload: { personId: uuid(), objectionId: uuid(), withdrawnAt: instant() },
-  },
-  {
-    type: 'nearest-relative.displacement-filed',
-    aggregateType: 'person',
-    summary: 'An application to displace the nearest relative (s.29) was filed.',
-    payload: { personId: uuid(), displacementId: uuid(), ground: str('Ground code.'), filedAt: instant() },
-  },
-  ...DISPLACEMENT_MOVE_STATUSES.map((status): EventCatalogueEntry => ({
-    type: `nearest-relative.displacement-${status}`,
-    aggregateType: 'person',
-    summary: `A displacement application became \`${status}\`.`,
-    payload: displacementPayload,
-  })),
-  {
-    type: 'nearest-relative.displacement-updated',
-    aggregateType: 'person',
-    summary: 'A displacement application was updated without a status change.',
-    payload: displacementPayload,
-  },
+    }),
+  ),
+  'nearest-relative.objection-withdrawn': event(
+    'person',
+    "The nearest relative's objection was withdrawn.",
+    obj({ personId: uuid(), objectionId: uuid(), withdrawnAt: instant() }),
+  ),
+  'nominated-person.appointed': event(
+    'person',
+    'A nominated person (MHA 2025, MHA25-05) was recorded as appointed; one in office that day is replaced.',
+    obj({ personId: uuid(), nominatedPersonId: uuid(), appointedOn: date(), replaced: nullable(uuid()) }),
+  ),
+  'nominated-person.ended': event(
+    'person',
+    "A nominated person's appointment was ended.",
+    obj({ personId: uuid(), nominatedPersonId: uuid(), endedOn: date() }),
+  ),
+  'nearest-relative.displacement-filed': event(
+    'person',
+    'An application to displace the nearest relative (s.29) was filed.',
+    obj({ personId: uuid(), displacementId: uuid(), ground: str('Ground code.'), filedAt: instant() }),
+  ),
+  ...family(
+    DISPLACEMENT_MOVE_STATUSES,
+    (status) => `nearest-relative.displacement-${status}` as const,
+    (status) => event('person', `A displacement application became \`${status}\`.`, displacementPayload),
+  ),
+  'nearest-relative.displacement-updated': event(
+    'person',
+    'A displacement application was updated without a status change.',
+    displacementPayload,
+  ),
 
   // rota
-  { type: 'rota.pattern.created', aggregateType: 'shift-pattern', summary: 'A shift pattern was created.', payload: { patternId: uuid() } },
-  {
-    type: 'rota.shifts.generated',
-    aggregateType: 'rota',
-    summary: 'Shifts were generated from the patterns for a date range (only when some were created).',
-    payload: {
-      from: { type: 'string', format: 'date', description: 'First date of the range.' },
-      to: { type: 'string', format: 'date', description: 'Last date of the range.' },
-      created: num('Number of shifts created.'),
-    },
-  },
-  {
-    type: 'rota.shift.created',
-    aggregateType: 'shift',
-    summary: 'A shift was created.',
-    payload: { shiftId: uuid(), startsAt: instant(), endsAt: instant() },
-  },
-  {
-    type: 'rota.shift.updated',
-    aggregateType: 'shift',
-    summary: 'A shift was updated.',
-    payload: { shiftId: uuid(), fields: fieldsChanged('shift') },
-  },
-  { type: 'rota.shift.deleted', aggregateType: 'shift', summary: 'A shift was deleted.', payload: { shiftId: uuid() } },
-  {
-    type: 'rota.assignment.created',
-    aggregateType: 'shift',
-    summary: 'A practitioner was assigned to a shift.',
-    payload: {
+  'rota.pattern.created': event('shift-pattern', 'A shift pattern was created.', obj({ patternId: uuid() })),
+  'rota.shifts.generated': event(
+    'rota',
+    'Shifts were generated from the patterns for a date range (only when some were created).',
+    obj({ from: date('First date of the range.'), to: date('Last date of the range.'), created: int('Number of shifts created.') }),
+  ),
+  'rota.shift.created': event('shift', 'A shift was created.', obj({ shiftId: uuid(), startsAt: instant(), endsAt: instant() })),
+  'rota.shift.updated': event('shift', 'A shift was updated.', obj({ shiftId: uuid(), fields: fieldsChanged('shift') })),
+  'rota.shift.deleted': event('shift', 'A shift was deleted.', obj({ shiftId: uuid() })),
+  'rota.assignment.created': event(
+    'shift',
+    'A practitioner was assigned to a shift.',
+    obj({
       shiftId: uuid(),
       assignmentId: uuid(),
       practitionerId: uuid(),
-      userId: uuid(undefined, { nullable: true }),
+      userId: nullable(uuid()),
       startsAt: instant(),
       endsAt: instant(),
       source: str('Source code (manual, plan, swap...).'),
-    },
-  },
-  {
-    type: 'rota.assignment.removed',
-    aggregateType: 'shift',
-    summary: 'A practitioner was unassigned from a shift.',
-    payload: {
+    }),
+  ),
+  'rota.assignment.removed': event(
+    'shift',
+    'A practitioner was unassigned from a shift.',
+    obj({
       shiftId: uuid(),
       assignmentId: uuid(),
       practitionerId: uuid(),
-      userId: uuid(undefined, { nullable: true }),
+      userId: nullable(uuid()),
       startsAt: instant(),
       endsAt: instant(),
       source: str('Why the assignment was removed (code: manual, leave, swap...).'),
-    },
-  },
-  {
-    type: 'rota.plan.published',
-    aggregateType: 'rota-plan',
-    summary: 'A rota plan was published as assignments.',
-    payload: {
+    }),
+  ),
+  'rota.plan.published': event(
+    'rota-plan',
+    'A rota plan was published as assignments.',
+    obj({
       planId: uuid(),
       from: instant('Start of the planned period.'),
       to: instant('End of the planned period.'),
-      assignments: num('Number of assignments published.'),
-      unfilled: num('Number of places left unfilled.'),
-    },
-  },
-  {
-    type: 'rota.swap.offered',
-    aggregateType: 'swap-request',
-    summary: 'A practitioner offered a shift for swap.',
-    payload: {
+      assignments: int('Number of assignments published.'),
+      unfilled: int('Number of places left unfilled.'),
+    }),
+  ),
+  'rota.swap.offered': event(
+    'swap-request',
+    'A practitioner offered a shift for swap.',
+    obj({
       swapId: uuid(),
       assignmentId: uuid(),
       shiftId: uuid(),
       fromPractitionerId: uuid(),
-      toPractitionerId: uuid(undefined, { nullable: true }),
+      toPractitionerId: nullable(uuid()),
       startsAt: instant(),
       endsAt: instant(),
-    },
-  },
-  { type: 'rota.swap.accepted', aggregateType: 'swap-request', summary: 'A colleague accepted a swap offer.', payload: swapPayload },
-  {
-    type: 'rota.swap.approved',
-    aggregateType: 'swap-request',
-    summary: 'A manager approved a swap: the shift passed to the taker.',
-    payload: {
-      ...swapPayload,
+    }),
+  ),
+  'rota.swap.accepted': event('swap-request', 'A colleague accepted a swap offer.', swapPayload),
+  'rota.swap.approved': event(
+    'swap-request',
+    'A manager approved a swap: the shift passed to the taker.',
+    obj({
+      ...swapFields,
       removedAssignmentId: uuid("The offerer's assignment removed."),
       newAssignmentId: uuid("The taker's new assignment."),
-    },
-  },
-  { type: 'rota.swap.declined', aggregateType: 'swap-request', summary: 'A swap was declined.', payload: swapPayload },
-  { type: 'rota.swap.cancelled', aggregateType: 'swap-request', summary: 'A swap was withdrawn.', payload: swapPayload },
-  { type: 'rota.leave.requested', aggregateType: 'leave-request', summary: 'Leave was requested.', payload: leavePayload },
-  {
-    type: 'rota.leave.approved',
-    aggregateType: 'leave-request',
-    summary: 'Leave was approved.',
-    payload: {
-      ...leavePayload,
-      unassignedAssignmentIds: list('Assignments removed because of the leave, when any were.', { optional: true }),
-    },
-  },
-  { type: 'rota.leave.declined', aggregateType: 'leave-request', summary: 'Leave was declined.', payload: leavePayload },
-  { type: 'rota.leave.cancelled', aggregateType: 'leave-request', summary: 'Leave was cancelled.', payload: leavePayload },
+    }),
+  ),
+  'rota.swap.declined': event('swap-request', 'A swap was declined.', swapPayload),
+  'rota.swap.cancelled': event('swap-request', 'A swap was withdrawn.', swapPayload),
+  'rota.leave.requested': event('leave-request', 'Leave was requested.', leavePayload),
+  'rota.leave.approved': event(
+    'leave-request',
+    'Leave was approved.',
+    obj(leaveFields, { unassignedAssignmentIds: arrayOf(uuid(), 'Assignments removed because of the leave, when any were.') }),
+  ),
+  'rota.leave.declined': event('leave-request', 'Leave was declined.', leavePayload),
+  'rota.leave.cancelled': event('leave-request', 'Leave was cancelled.', leavePayload),
 
   // alerts
-  {
-    type: 'notification.created',
-    aggregateType: 'notification',
-    summary: 'A notification was raised for a user.',
-    payload: {
+  'notification.created': event(
+    'notification',
+    'A notification was raised for a user.',
+    obj({
       notificationId: uuid(),
       userId: uuid(),
       kind: str('Notification kind code.'),
       severity: str('Severity code.'),
-      link: str('API path of the subject.', { nullable: true }),
-      subjectType: str('Subject type code.', { nullable: true }),
-      subjectId: str('Subject id.', { nullable: true }),
-    },
-  },
-  {
-    type: 'webhook.created',
-    aggregateType: 'webhook-subscription',
-    summary: 'A webhook subscription was created.',
-    payload: { subscriptionId: uuid() },
-  },
-  {
-    type: 'webhook.updated',
-    aggregateType: 'webhook-subscription',
-    summary: 'A webhook subscription was updated.',
-    payload: { subscriptionId: uuid(), fields: fieldsChanged('subscription') },
-  },
-  {
-    type: 'webhook.deleted',
-    aggregateType: 'webhook-subscription',
-    summary: 'A webhook subscription was deleted.',
-    payload: { subscriptionId: uuid() },
-  },
-  {
-    type: 'webhook.disabled',
-    aggregateType: 'webhook-subscription',
-    summary: 'A webhook subscription was disabled after repeated delivery failures.',
-    payload: { subscriptionId: uuid(), consecutiveFailures: num(), disabledAt: instant() },
-  },
-];
+      link: nullable(str('API path of the subject.')),
+      subjectType: nullable(str('Subject type code.')),
+      subjectId: nullable(str('Subject id.')),
+    }),
+  ),
+  'webhook.created': event('webhook-subscription', 'A webhook subscription was created.', obj({ subscriptionId: uuid() })),
+  'webhook.updated': event(
+    'webhook-subscription',
+    'A webhook subscription was updated.',
+    obj({ subscriptionId: uuid(), fields: fieldsChanged('subscription') }),
+  ),
+  'webhook.deleted': event('webhook-subscription', 'A webhook subscription was deleted.', obj({ subscriptionId: uuid() })),
+  'webhook.disabled': event(
+    'webhook-subscription',
+    'A webhook subscription was disabled after repeated delivery failures.',
+    obj({ subscriptionId: uuid(), consecutiveFailures: int('Consecutive failed deliveries.'), disabledAt: instant() }),
+  ),
+} satisfies Record<string, EventDefinition<string, unknown>>;
 
-const byType = (a: { type: string }, b: { type: string }): number => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+type Catalogue = typeof EVENTS;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
-/** The catalogue sorted by event type (the order the OpenAPI document uses). */
-export function sortedEventCatalogue(): EventCatalogueEntry[] {
-  return [...EVENT_CATALOGUE].sort(byType);
+/** Every event type the service emits. */
+export type EventType = keyof Catalogue;
+/**
+ * The payload of an event of type `T`, as its schema publishes it. For a union of types (`referral.${to}`) it is a
+ * payload valid for every one of them, so a value that fits only some of them does not compile.
+ */
+export type EventPayload<T extends EventType> = UnionToIntersection<Infer<Catalogue[T]['payload']>>;
+/** The aggregate an event of type `T` is about (the same for every member of a union of types). */
+export type EventAggregate<T extends EventType> = UnionToIntersection<Catalogue[T]['aggregateType']>;
+
+/** A domain event of type `T`: its aggregate and payload are the ones the catalogue defines for `T`. */
+export interface DomainEvent<T extends EventType = EventType> {
+  type: T;
+  aggregateType: EventAggregate<T>;
+  aggregateId: string;
+  /** Identifiers and codes only, never a person's details. */
+  payload: EventPayload<T>;
+}
+
+/**
+ * The events a change to an assessment writes (AssessmentsService.change): those on the assessment aggregate whose
+ * payload carries the assessment and referral ids, but the opening.
+ */
+export type AssessmentChangeType = Exclude<
+  {
+    [T in EventType]: Catalogue[T]['aggregateType'] extends 'assessment'
+      ? Infer<Catalogue[T]['payload']> extends { assessmentId: string; referralId: string }
+        ? T
+        : never
+      : never;
+  }[EventType],
+  'assessment.opened'
+>;
+/** What an assessment change adds to the assessment and referral ids in its event. */
+export type AssessmentChange<T extends AssessmentChangeType> = Omit<Infer<Catalogue[T]['payload']>, 'assessmentId' | 'referralId'>;
+
+/** The event of an assessment change: the assessment and referral ids and what the change reports. */
+export function assessmentChangeEvent<T extends AssessmentChangeType>(
+  type: T,
+  ids: { assessmentId: string; referralId: string },
+  change: AssessmentChange<T>,
+): DomainEvent<T> {
+  // T is on the assessment aggregate and its payload is the two ids plus the change (AssessmentChangeType says so):
+  // TypeScript cannot see through Omit of a generic type that putting the ids back gives the payload again.
+  const payload = { ...change, ...ids } as unknown as EventPayload<T>;
+  return { type, aggregateType: 'assessment' as EventAggregate<T>, aggregateId: ids.assessmentId, payload };
+}
+
+/** Every event type, sorted (the order of the OpenAPI document). */
+export const EVENT_TYPES: EventType[] = (Object.keys(EVENTS) as EventType[]).sort();
+
+/** Whether `type` is a catalogued event type. */
+export function isEventType(type: string): type is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENTS, type);
+}
+
+/** The published (OpenAPI 3.0) schema of an event's payload. */
+export interface PublishedEventSchema {
+  type: 'object';
+  description: string;
+  properties: Record<string, JsonSchema>;
+  required: string[];
+}
+
+/** The published schema of an event's payload: its definition, with a description naming the event. */
+export function eventPayloadSchema(type: EventType): PublishedEventSchema {
+  const e: EventDefinition = EVENTS[type];
+  return {
+    type: 'object',
+    description: `Payload of \`${type}\` (aggregate \`${e.aggregateType}\`): ${e.summary} Identifiers, codes and times only.`,
+    properties: e.payload.properties,
+    required: e.payload.required,
+  };
 }
 
 /** OpenAPI 3 schema objects for each event's payload, keyed by event type, in type order. */
-export function eventCatalogueSchemas(): Record<
-  string,
-  { type: 'object'; description: string; properties: Record<string, Record<string, unknown>>; required: string[] }
-> {
-  const out: Record<
-    string,
-    { type: 'object'; description: string; properties: Record<string, Record<string, unknown>>; required: string[] }
-  > = {};
-  for (const e of sortedEventCatalogue()) {
-    const properties: Record<string, Record<string, unknown>> = {};
-    for (const name of Object.keys(e.payload).sort()) {
-      const f = e.payload[name];
-      properties[name] = {
-        type: f.type,
-        ...(f.format ? { format: f.format } : {}),
-        ...(f.description ? { description: f.description } : {}),
-        ...(f.nullable ? { nullable: true } : {}),
-      };
-    }
-    out[e.type] = {
-      type: 'object',
-      description: `Payload of \`${e.type}\` (aggregate \`${e.aggregateType}\`): ${e.summary} Identifiers, codes and times only.`,
-      properties,
-      required: Object.keys(e.payload)
-        .filter((k) => !e.payload[k].optional)
-        .sort(),
-    };
-  }
+export function eventCatalogueSchemas(): Record<EventType, PublishedEventSchema> {
+  const out = {} as Record<EventType, PublishedEventSchema>;
+  for (const type of EVENT_TYPES) out[type] = eventPayloadSchema(type);
   return out;
 }
 
@@ -537,6 +548,9 @@ export function eventCatalogueMarkdown(): string {
   return [
     '| Event | Aggregate | Summary |',
     '| --- | --- | --- |',
-    ...sortedEventCatalogue().map((e) => `| \`${e.type}\` | ${e.aggregateType} | ${cell(e.summary)} |`),
+    ...EVENT_TYPES.map((type) => {
+      const e: EventDefinition = EVENTS[type];
+      return `| \`${type}\` | ${e.aggregateType} | ${cell(e.summary)} |`;
+    }),
   ].join('\n');
 }

@@ -2,21 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { requestContext } from '../common/request-context';
-
-export interface DomainEvent {
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  /** Identifiers and codes only, never a person's details. */
-  payload: Record<string, unknown>;
-}
+import { DomainEvent, EventType } from './catalogue';
 
 /** Writes domain events to the outbox in the caller's transaction, so an event exists exactly when its change does. */
 @Injectable()
 export class EventsService {
   constructor(private readonly clock: Clock) {}
 
-  async emit(m: EntityManager, event: DomainEvent): Promise<void> {
+  async emit<T extends EventType>(m: EntityManager, event: DomainEvent<T>): Promise<void> {
     await m.query(
       `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, actor_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`,
       [

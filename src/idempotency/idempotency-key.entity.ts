@@ -28,6 +28,10 @@ export class IdempotencyKeyEntity {
   @Column('jsonb')
   responseHeaders: Record<string, string>;
 
+  /** The people the request was about (its audit rows' subjects): a replay re-checks access to each and audits it. */
+  @Column('uuid', { array: true, default: () => `'{}'` })
+  subjectPersonIds: string[];
+
   @Column('timestamptz')
   createdAt: Date;
 

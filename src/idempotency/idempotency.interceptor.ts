@@ -4,6 +4,9 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { requestOf } from '../common/http';
 import { BadRequestProblem, ConflictProblem, UnprocessableProblem } from '../common/problem';
@@ -12,14 +15,14 @@ import { Db, declaredIsolation } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-const NOT_STORED = 'amhp:idempotency-not-stored';
+export const IDEMPOTENCY_NOT_STORED = 'amhp:idempotency-not-stored';
 
 /**
  * A POST whose response must never be stored (it carries a secret shown once): Idempotency-Key is refused with
  * 400 and the reason, instead of keeping the response in the idempotency store.
  */
 export function ResponseNeverStored(reason: string): MethodDecorator {
-  return SetMetadata(NOT_STORED, reason);
+  return SetMetadata(IDEMPOTENCY_NOT_STORED, reason);
 }
 const REPLAYED_HEADERS = ['etag', 'location'];
 
@@ -28,6 +31,7 @@ interface Stored {
   status_code: number;
   response_body: unknown;
   response_headers: Record<string, string>;
+  subject_person_ids: string[];
 }
 
 /** JSON with object keys sorted, so that the same body sent with its keys in another order is the same request. */
@@ -49,6 +53,11 @@ export function canonicalJson(value: unknown): string {
  * The handler runs inside a transaction opened here, which the services join, so the stored response commits
  * with the write it describes: a retry after a lost reply finds either both or neither. It is opened at the
  * isolation the route declares (@TransactionIsolation), so a service asking for REPEATABLE READ gets it.
+ *
+ * A replay is a new request for the stored response: the access guard has already decided the route for the
+ * caller as they are now (guards run before interceptors), and a response about people (the subjects of the first
+ * request's audit rows) is shown only while the caller may still read each of them, audited as a read like any
+ * other; otherwise 403 (audited), as a fresh request would get.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -56,18 +65,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
   ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = requestOf(ctx);
     const header = req.headers['idempotency-key'];
     if (req.method !== 'POST' || header === undefined || !req.actor) return next.handle();
-    const neverStored: string | undefined = Reflect.getMetadata(NOT_STORED, ctx.getHandler());
+    const neverStored: string | undefined = Reflect.getMetadata(IDEMPOTENCY_NOT_STORED, ctx.getHandler());
     if (neverStored) throw new BadRequestProblem(`Idempotency-Key is not accepted here: ${neverStored}`);
     const key = Array.isArray(header) ? header[0] : header;
     if (!KEY.test(key)) throw new BadRequestProblem('Idempotency-Key must be 1 to 255 visible ASCII characters.');
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
-    const userId = req.actor.userId;
+    const actor = req.actor;
+    const userId = actor.userId;
     const path = req.url.split('?')[0];
     const requestHash = createHash('sha256')
       .update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`)
@@ -76,7 +88,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const run = async (): Promise<unknown> => {
       const earlier = await this.find(this.db.manager, userId, key);
-      if (earlier) return this.replay(earlier, requestHash, reply);
+      if (earlier) return this.replay(earlier, requestHash, reply, actor);
       return this.db.ambientTransaction(async (m) => {
         const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [
           `idempotency:${userId}:${key}`,
@@ -87,7 +99,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             'idempotency-in-progress',
           );
         const raced = await this.find(m, userId, key);
-        if (raced) return this.replay(raced, requestHash, reply);
+        if (raced) return this.replay(raced, requestHash, reply, actor);
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const headers: Record<string, string> = {};
         for (const h of REPLAYED_HEADERS) {
@@ -95,10 +107,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
           if (typeof v === 'string') headers[h] = v;
         }
         const now = this.clock.now();
+        // Whom the response is about: the people this request's audit rows name (every read or change of a person's
+        // record is audited in this same transaction).
+        const subjects = await this.audit.subjectsOfRequest(m, String(req.id));
         await this.store(
           m,
-          `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status_code, response_body, response_headers, created_at, expires_at)
-           VALUES ($1, $2, 'POST', $3, $4, $5, $6, $7, $8, $9)`,
+          `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status_code, response_body, response_headers, created_at, expires_at, subject_person_ids)
+           VALUES ($1, $2, 'POST', $3, $4, $5, $6, $7, $8, $9, $10)`,
           [
             userId,
             key,
@@ -109,6 +124,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             headers,
             now,
             new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000),
+            subjects,
           ],
         );
         return body;
@@ -135,16 +151,34 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async find(m: EntityManager, userId: string, key: string): Promise<Stored | undefined> {
     const rows: Stored[] = await m.query(
-      'SELECT request_hash, status_code, response_body, response_headers FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND expires_at > $3',
+      'SELECT request_hash, status_code, response_body, response_headers, subject_person_ids FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND expires_at > $3',
       [userId, key, this.clock.now()],
     );
     return rows[0];
   }
 
-  private replay(stored: Stored, requestHash: string, reply: FastifyReply): unknown {
+  private async replay(stored: Stored, requestHash: string, reply: FastifyReply, actor: Actor): Promise<unknown> {
     if (stored.request_hash !== requestHash) {
       throw new UnprocessableProblem('This Idempotency-Key was already used with a different request.', 'idempotency-key-reused');
     }
+    const reads: Array<{ resourceId: string; subjectPersonId: string; accessBasis: string }> = [];
+    for (const personId of stored.subject_person_ids ?? []) {
+      const decision = await this.access.decide(actor, 'person.read', personId);
+      if (!decision.allowed)
+        await this.access.deny(
+          actor,
+          'person.read',
+          { type: 'person', id: personId },
+          decision.reason ?? 'You may no longer see the person this response is about.',
+          personId,
+          decision.breakGlassAvailable ? personId : undefined,
+        );
+      reads.push({ resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis });
+    }
+    if (reads.length)
+      await this.db.transaction((m) =>
+        this.audit.recordMany(m, { action: 'person.read', resourceType: 'person', details: { via: 'idempotent-replay' } }, reads),
+      );
     for (const [h, v] of Object.entries(stored.response_headers)) reply.header(h, v);
     reply.header('idempotent-replayed', 'true');
     return stored.response_body ?? undefined;

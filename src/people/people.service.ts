@@ -21,7 +21,15 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { constraintOf, pgCode } from '../database/pg-errors';
 import { addYears, localDate } from '../statute/time';
-import { CreatePersonDto, PersonDto, PersonSearchQuery, PersonSummaryDto, UpdatePersonDto } from './dto/person.dto';
+import {
+  CreatePersonDto,
+  PersonDto,
+  PersonMatchDto,
+  PersonMatchQuery,
+  PersonSearchQuery,
+  PersonSummaryDto,
+  UpdatePersonDto,
+} from './dto/person.dto';
 import { isValidNhsNumber } from '../statute/nhs-number';
 
 type PersonField = keyof UpdatePersonDto;
@@ -84,6 +92,44 @@ export interface FindOrCreateResult {
    * name only. Not empty means the NHS number may have been mistyped: the caller should say so, not guess.
    */
   discrepancies: Array<'givenName' | 'familyName' | 'dateOfBirth'>;
+  /** The NHS number matched a recorded person the caller did not identify: `person` is a new record, pending this match. */
+  pendingMatchId?: string;
+}
+
+type PersonMatchRow = {
+  id: string;
+  status: PersonMatchDto['status'];
+  nhsNumber: string;
+  pendingPersonId: string;
+  candidatePersonId: string;
+  pendingPerson: PersonMatchDto['pendingPerson'];
+  candidatePerson: PersonMatchDto['candidatePerson'];
+  requestedBy: string;
+  requestedAt: Date;
+  resolvedBy: string | null;
+  resolvedAt: Date | null;
+  version: number;
+};
+
+const MATCH_SELECT = `SELECT pm.id, pm.status, pm.nhs_number AS "nhsNumber", pm.pending_person_id AS "pendingPersonId",
+    pm.candidate_person_id AS "candidatePersonId", ${personSummarySql('pm.pending_person_id')} AS "pendingPerson",
+    ${personSummarySql('pm.candidate_person_id')} AS "candidatePerson", pm.requested_by AS "requestedBy", pm.requested_at AS "requestedAt",
+    pm.resolved_by AS "resolvedBy", pm.resolved_at AS "resolvedAt", pm.version
+  FROM person_matches pm`;
+
+function matchView(r: PersonMatchRow): PersonMatchDto {
+  return {
+    id: r.id,
+    status: r.status,
+    nhsNumber: r.nhsNumber,
+    pendingPerson: r.pendingPerson,
+    candidatePerson: r.candidatePerson,
+    requestedBy: r.requestedBy,
+    requestedAt: r.requestedAt.toISOString(),
+    resolvedBy: r.resolvedBy,
+    resolvedAt: r.resolvedAt?.toISOString() ?? null,
+    version: r.version,
+  };
 }
 
 /**
@@ -135,15 +181,42 @@ export class PeopleService {
    * (no duplicate is made, and the existing record is not changed), otherwise a new person (audited
    * `person.create`). A match is audited `person.match`; the caller decides what of the person its reply shows, and
    * grants the relationships that follow from the referral.
+   *
+   * An NHS number alone never identifies the recorded person to a caller who may not already read them (NHS
+   * demographic matching needs more than one identifier): unless the given and family names and the date of birth
+   * given are the record's too, a new person is recorded with what the caller sent (without the NHS number) and a
+   * pending match to the recorded person is left for a manager to resolve (`pendingMatchId`).
    */
   async findOrCreate(m: EntityManager, actor: Actor, dto: CreatePersonDto): Promise<FindOrCreateResult> {
     this.checkRules(dto);
     const id = await this.insert(m, actor, dto);
     if (typeof id === 'string') return { person: await this.load(m, id), created: true, discrepancies: [] };
     const person = await this.load(m, id.existingId);
+    const same = (a: string | null | undefined, b: string | null | undefined) =>
+      a != null && b != null && a.trim().toLowerCase() === b.trim().toLowerCase();
     const discrepancies = (['givenName', 'familyName', 'dateOfBirth'] as const).filter(
       (f) => dto[f] !== undefined && String(dto[f]).toLowerCase() !== String(person[f] ?? '').toLowerCase(),
     );
+    const identified = (['givenName', 'familyName', 'dateOfBirth'] as const).every((f) => same(dto[f], person[f]));
+    if (!identified && !(await this.access.decide(actor, 'person.read', person.id, m)).allowed) {
+      const pending = await this.insert(m, actor, { ...dto, nhsNumber: undefined });
+      const [{ id: matchId }]: Array<{ id: string }> = await m.query(
+        `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [pending, person.id, dto.nhsNumber, actor.userId, this.clock.now()],
+      );
+      // Recorded against the recorded person (whose NHS number was given), disclosing nothing to the caller.
+      await this.audit.record(m, {
+        action: 'person.match',
+        resourceType: 'person-match',
+        resourceId: matchId,
+        subjectPersonId: person.id,
+        outcome: 'failure',
+        actor: { userId: actor.userId, roles: actor.roles },
+        details: { matchedBy: 'nhsNumber', pendingPersonId: pending, reason: 'identity-not-confirmed' },
+      });
+      return { person: await this.load(m, pending as string), created: true, discrepancies: [], pendingMatchId: matchId };
+    }
     await this.audit.record(m, {
       action: 'person.match',
       resourceType: 'person',
@@ -153,6 +226,84 @@ export class PeopleService {
       details: { matchedBy: 'nhsNumber', discrepancies },
     });
     return { person, created: false, discrepancies };
+  }
+
+  /**
+   * GET /people/matches (managers): referral intakes whose person awaits identity matching, oldest first. Each
+   * match shows both records; each is audited as a read of that person.
+   */
+  async listMatches(actor: Actor, q: PersonMatchQuery): Promise<Page<PersonMatchDto>> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    return this.db.transaction(async (m) => {
+      const where = new SqlWhere();
+      if ((q.status ?? 'pending') !== 'all') where.add('pm.status = ?', q.status ?? 'pending');
+      if (q.cursor) {
+        const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+        where.raw(`(pm.requested_at, pm.id) > (${where.param(at)}::timestamptz, ${where.param(id)}::uuid)`);
+      }
+      const rows: PersonMatchRow[] = await m.query(
+        `${MATCH_SELECT} ${where.toString()} ORDER BY pm.requested_at, pm.id LIMIT ${where.param(limit + 1)}`,
+        where.params,
+      );
+      const page = pageOf(
+        rows,
+        limit,
+        (r) => [r.requestedAt.toISOString(), r.id],
+        (r) => matchView(r),
+      );
+      const basis = can(actor.roles, 'person.read').basis;
+      await this.audit.recordMany(
+        m,
+        { action: 'person.read', resourceType: 'person', details: { via: 'person-matches' } },
+        page.items.flatMap((x) => [
+          { resourceId: x.pendingPerson.id, subjectPersonId: x.pendingPerson.id, accessBasis: basis },
+          { resourceId: x.candidatePerson.id, subjectPersonId: x.candidatePerson.id, accessBasis: basis },
+        ]),
+      );
+      return page;
+    });
+  }
+
+  /**
+   * Settles a pending match inside the caller's transaction (which moves the referrals on `same-person`): 404 for
+   * no such match, 409 `match-resolved` when it was resolved already (also when two managers race).
+   */
+  async settleMatch(m: EntityManager, actor: Actor, id: string, outcome: 'same-person' | 'different-person'): Promise<PersonMatchDto> {
+    const [[row]]: PersonMatchRow[][] = await m.query(
+      `UPDATE person_matches SET status = $2, resolved_by = $3, resolved_at = $4, version = version + 1
+        WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [id, outcome, actor.userId, this.clock.now()],
+    );
+    if (!row) {
+      const [exists]: Array<{ status: string }> = await m.query('SELECT status FROM person_matches WHERE id = $1', [id]);
+      if (!exists) throw new NotFoundProblem('Person match', id);
+      throw new ConflictProblem(`This match was already resolved (${exists.status}).`, 'match-resolved');
+    }
+    const [full]: PersonMatchRow[] = await m.query(`${MATCH_SELECT} WHERE pm.id = $1`, [id]);
+    if (outcome === 'same-person') {
+      // Anything else recorded against the pending person would be left behind by the move: refused, to be resolved first.
+      const [{ others }]: Array<{ others: string }> = await m.query(
+        `SELECT coalesce(string_agg(DISTINCT cls.relname, ', '), '') AS others
+           FROM pg_constraint c JOIN pg_class cls ON cls.oid = c.conrelid JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+          WHERE c.contype = 'f' AND c.confrelid = 'persons'::regclass AND cls.relname NOT IN ('referrals', 'person_matches')
+            AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I WHERE %I = %L', cls.relname, a.attname, $1::text), false, false, '')))[1]::text::int > 0`,
+        [full.pendingPersonId],
+      );
+      if (others)
+        throw new ConflictProblem(
+          `The pending person already has other records (${others}); move or remove them before confirming the match.`,
+          'pending-person-in-use',
+        );
+    }
+    await this.audit.record(m, {
+      action: 'person.match-resolve',
+      resourceType: 'person-match',
+      resourceId: id,
+      subjectPersonId: full.candidatePersonId,
+      accessBasis: can(actor.roles, 'person.write').basis,
+      details: { outcome, pendingPersonId: full.pendingPersonId, candidatePersonId: full.candidatePersonId },
+    });
+    return matchView(full);
   }
 
   /**

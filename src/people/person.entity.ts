@@ -1,15 +1,15 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { EthnicCategory } from '../statute/code-lists';
 
-/** NHS Data Dictionary ethnic category codes (A-S, Z: not stated). */
-export const ETHNIC_CATEGORIES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M', 'N', 'P', 'R', 'S', 'Z'] as const;
 export const SEXES = ['female', 'male', 'indeterminate', 'not-known'] as const;
 
 /** The subject of a referral. Every read of this record is audited; access follows the policy (person.read). */
 @Entity('persons')
 @Check('persons_nhs_number', `nhs_number IS NULL OR nhs_number ~ '^[0-9]{10}$'`)
+/** NHS Data Dictionary ethnic category codes (A-S, Z: not stated, 99: not known), as in src/statute/code-lists.ts. */
 @Check(
   'persons_ethnic_category',
-  `ethnic_category IS NULL OR ethnic_category IN ('A','B','C','D','E','F','G','H','J','K','L','M','N','P','R','S','Z')`,
+  `ethnic_category IS NULL OR ethnic_category IN ('A','B','C','D','E','F','G','H','J','K','L','M','N','P','R','S','Z','99')`,
 )
 @Check('persons_sex', `sex IS NULL OR sex IN ('female','male','indeterminate','not-known')`)
 @Index('persons_nhs_number_key', ['nhsNumber'], { unique: true, where: 'nhs_number IS NOT NULL' })
@@ -38,7 +38,7 @@ export class PersonEntity {
   gender: string | null;
 
   @Column('text', { nullable: true })
-  ethnicCategory: (typeof ETHNIC_CATEGORIES)[number] | null;
+  ethnicCategory: EthnicCategory | null;
 
   @Column('text', { nullable: true })
   preferredLanguage: string | null;
@@ -74,4 +74,56 @@ export class PersonEntity {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
+}
+
+export const PERSON_MATCH_STATUSES = ['pending', 'same-person', 'different-person'] as const;
+export type PersonMatchStatus = (typeof PERSON_MATCH_STATUSES)[number];
+
+/**
+ * A referral's person whose identity the hub has yet to confirm: the referrer gave an NHS number already recorded,
+ * but not the recorded person's name and date of birth (NHS demographic matching needs more than one identifier).
+ * The referral was made against `pendingPersonId`, a record of only what the referrer sent; the NHS number they gave
+ * is kept here, not on that record. A manager resolves it: the same person (the referral and its relationships move
+ * to `candidatePersonId`) or a different one (the pending record stays a person of its own).
+ */
+@Entity('person_matches')
+@Check('person_matches_status', `status IN ('pending','same-person','different-person')`)
+@Check('person_matches_nhs_number', `nhs_number ~ '^[0-9]{10}$'`)
+@Index('person_matches_pending_person_key', ['pendingPersonId'], { unique: true })
+@Index('person_matches_status_idx', ['status', 'requestedAt'])
+export class PersonMatchEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  pendingPersonId: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  candidatePersonId: string;
+
+  /** The NHS number the referrer gave. */
+  @Column('text')
+  nhsNumber: string;
+
+  @Column('text', { default: 'pending' })
+  status: PersonMatchStatus;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  requestedBy: string;
+
+  @Column('timestamptz')
+  requestedAt: Date;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  resolvedBy: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  resolvedAt: Date | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
 }

@@ -2,6 +2,14 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGene
 import type { Relationship } from '../statute/nearest-relative';
 import { PersonEntity } from './person.entity';
 
+/** NR-14: who made an objection. */
+export const OBJECTOR_KINDS = ['relative', 'acting-nearest-relative', 'delegate', 'nominated-person', 'not-recorded'] as const;
+export type ObjectorKind = (typeof OBJECTOR_KINDS)[number];
+
+/** MHA25-05: who appointed a nominated person. ✱ the appointment mechanics of MHA 2025 s.24 are unconfirmed: held as data. */
+export const NOMINATED_BY = ['patient', 'amhp', 'court'] as const;
+export type NominatedBy = (typeof NOMINATED_BY)[number];
+
 /**
  * A relative or carer of a person, with the facts s.26 ranks by (NR-04..NR-09: MHA 1983 s.26; SI 2008/1184 reg 24). Kept at person level:
  * every assessment of the person uses the same list, and the NR engine proposes from it.
@@ -82,6 +90,10 @@ export class RelativeEntity {
  */
 @Entity('nearest_relative_objections')
 @Check('nr_objections_notified_to', `notified_to IN ('amhp','lssa')`)
+@Check(
+  'nr_objections_objector_kind',
+  `objector_kind IN ('relative','acting-nearest-relative','delegate','nominated-person','not-recorded')`,
+)
 @Index('nr_objections_person_idx', ['personId', 'notifiedAt'])
 export class NearestRelativeObjectionEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -91,9 +103,27 @@ export class NearestRelativeObjectionEntity {
   @Column('uuid')
   personId: string;
 
+  /** NR-14: who objected. relativeId is the relative (kind relative) or the one who delegated (kind delegate). */
+  @Column('text', { default: 'not-recorded' })
+  objectorKind: ObjectorKind;
+
   @ForeignKey(() => RelativeEntity, { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })
   relativeId: string | null;
+
+  /** NR-09 (reg 24): the delegate who objected for the nearest relative (relativeId) or the acting one (displacementId). */
+  @Column('text', { nullable: true })
+  delegateName: string | null;
+
+  /** NR-10: the s.29 order whose acting nearest relative objected (or whose delegate did). */
+  @ForeignKey(() => DisplacementEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  displacementId: string | null;
+
+  /** MHA25-05: the nominated person who objected. */
+  @ForeignKey(() => NominatedPersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  nominatedPersonId: string | null;
 
   @Column('timestamptz')
   notifiedAt: Date;
@@ -154,6 +184,57 @@ export class DisplacementEntity {
 
   @Column('text', { nullable: true })
   court: string | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  recordedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/**
+ * A nominated person (MHA25-05, MHA 2025 s.24): who, appointed when, by whom and how; ended when and why. Recorded
+ * at any time; before the configured commencement (MHA2025_NOMINATED_PERSON_FROM) it is information only.
+ */
+@Entity('nominated_persons')
+@Check('nominated_persons_appointed_by', `appointed_by IN ('patient','amhp','court')`)
+@Check('nominated_persons_ended', `ended_on IS NULL OR ended_on >= appointed_on`)
+@Index('nominated_persons_person_idx', ['personId', 'appointedOn'])
+export class NominatedPersonEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  personId: string;
+
+  @Column('text')
+  name: string;
+
+  /** When the nominated person is also a recorded relative. */
+  @ForeignKey(() => RelativeEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  relativeId: string | null;
+
+  @Column('date')
+  appointedOn: string;
+
+  @Column('text')
+  appointedBy: NominatedBy;
+
+  /** How: e.g. "in writing, signed by the patient, witnessed by ...". */
+  @Column('text')
+  method: string;
+
+  @Column('date', { nullable: true })
+  endedOn: string | null;
+
+  @Column('text', { nullable: true })
+  endReason: string | null;
 
   @Column('integer', { default: 1 })
   version: number;

@@ -19,11 +19,15 @@ import { etagFor } from '../common/etag';
 import { AccessDecision, CurrentActor, IfMatchVersion } from '../common/http';
 import {
   CreateDisplacementDto,
+  CreateNominatedPersonDto,
   CreateObjectionDto,
   CreateRelativeDto,
   DisplacementDto,
   DisplacementListDto,
+  EndNominatedPersonDto,
   NearestRelativeDto,
+  NominatedPersonDto,
+  NominatedPersonListDto,
   NearestRelativeQuery,
   ObjectionDto,
   ObjectionListDto,
@@ -147,14 +151,18 @@ export class RelativesController {
   @ApiOperation({
     summary:
       'Record a nearest-relative objection to a s.3 or guardianship application (NR-02), notified to an AMHP or to the council (duty line, EDT).',
-    description: 'It stays in force across assessments until withdrawn (M v East London).',
+    description:
+      'It stays in force across assessments until withdrawn (M v East London). NR-14: record who objected (objectorKind); only an objection by the nearest ' +
+      'relative at the time, the s.29 acting nearest relative, or a reg 24 delegate of either counts (from the MHA 2025 commencement: the nominated ' +
+      'person); the others are kept and shown as information.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ObjectionDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
   @ApiNotFoundResponse({ description: 'No such person.' })
   @ApiUnprocessableEntityResponse({
-    description: "`in-future` (notifiedAt after now) or `unknown-relative` (relativeId is not this person's relative).",
+    description:
+      '`in-future` (notifiedAt after now), `objector-incomplete` (the fields for objectorKind), `unknown-relative`, `unknown-displacement` or `unknown-nominated-person`.',
   })
   createObjection(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -243,5 +251,58 @@ export class RelativesController {
     const d = await this.relatives.updateDisplacement(id, displacementId, dto, version, decided(decision));
     reply.header('etag', etagFor(d.version));
     return d;
+  }
+
+  @Get('nominated-persons')
+  @Authorize('person.read', { personParam: 'id' })
+  @ApiOperation({ summary: 'MHA25-05: every nominated-person appointment for the person, newest first (audited read).' })
+  @ApiOkResponse({ type: NominatedPersonListDto })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  async nominated(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @AccessDecision() decision: Decision | undefined,
+  ): Promise<NominatedPersonListDto> {
+    return { items: await this.relatives.listNominated(id, decided(decision)) };
+  }
+
+  @Post('nominated-persons')
+  @Authorize('person.write', { personParam: 'id' })
+  @ApiOperation({
+    summary: 'MHA25-05 (MHA 2025 s.24): record a nominated person appointed: who, from when, by whom (patient, AMHP, court) and how.',
+    description:
+      'A nominated person in office on that day is replaced (their appointment ends that day). Before the configured commencement ' +
+      '(MHA2025_NOMINATED_PERSON_FROM) the appointment is information only and the nearest relative keeps the functions.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: NominatedPersonDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiNotFoundResponse({ description: 'No such person.' })
+  @ApiConflictResponse({ description: '`appointment-overlaps`: a nominated person was appointed on or after that day.' })
+  @ApiUnprocessableEntityResponse({ description: '`in-future` or `unknown-relative`.' })
+  appointNominated(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CreateNominatedPersonDto,
+    @CurrentActor() actor: Actor,
+    @AccessDecision() decision: Decision | undefined,
+  ): Promise<NominatedPersonDto> {
+    return this.relatives.appointNominated(actor, id, dto, decided(decision));
+  }
+
+  @Post('nominated-persons/:nominatedPersonId/end')
+  @Authorize('person.write', { personParam: 'id' })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'MHA25-05: record that a nominated person’s appointment ended, and why (once: a second is 409).' })
+  @ApiOkResponse({ type: NominatedPersonDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
+  @ApiNotFoundResponse({ description: 'No such person, or no such nominated person of theirs.' })
+  @ApiConflictResponse({ description: '`already-ended`.' })
+  @ApiUnprocessableEntityResponse({ description: '`in-future` or `ended-before-appointed`.' })
+  endNominated(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('nominatedPersonId', new ParseUUIDPipe()) nominatedPersonId: string,
+    @Body() dto: EndNominatedPersonDto,
+    @AccessDecision() decision: Decision | undefined,
+  ): Promise<NominatedPersonDto> {
+    return this.relatives.endNominated(id, nominatedPersonId, dto, decided(decision));
   }
 }

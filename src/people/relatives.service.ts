@@ -7,6 +7,7 @@ import { Clock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
+import type { ObjectorKind } from './relative.entities';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import {
@@ -15,14 +16,18 @@ import {
   type RelativeFacts,
   type RepresentativeRegime,
 } from '../statute/nearest-relative';
+import { objectionStanding, type Objector, type RepresentativeAt } from '../statute/objection-standing';
 import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/time';
 import {
   CreateDisplacementDto,
+  CreateNominatedPersonDto,
   CreateObjectionDto,
   CreateRelativeDto,
   DisplacementDto,
   DisplacementStatus,
+  EndNominatedPersonDto,
   NearestRelativeDto,
+  NominatedPersonDto,
   ObjectionDto,
   RelativeDto,
   UpdateDisplacementDto,
@@ -54,15 +59,24 @@ const RELATIVE_COLUMNS = `r.id, r.person_id AS "personId", r.name, r.relationshi
   r.uk_resident AS "ukResident", r.separated_or_deserted AS "separatedOrDeserted", r.years_living_with::float8 AS "yearsLivingWith",
   r.authorised_delegate AS "authorisedDelegate", r.contact, r.notes, r.version, r.created_by AS "createdBy", r.created_at AS "createdAt"`;
 
-const OBJECTION_COLUMNS = `o.id, o.person_id AS "personId", o.relative_id AS "relativeId", o.notified_at AS "notifiedAt", o.notified_to AS "notifiedTo",
+const OBJECTION_COLUMNS = `o.id, o.person_id AS "personId", o.objector_kind AS "objectorKind", o.relative_id AS "relativeId",
+  o.delegate_name AS "delegateName", o.displacement_id AS "displacementId", o.nominated_person_id AS "nominatedPersonId", o.notified_at AS "notifiedAt", o.notified_to AS "notifiedTo",
   o.details, o.withdrawn_at AS "withdrawnAt", o.withdrawal_details AS "withdrawalDetails", o.recorded_by AS "recordedBy", o.created_at AS "createdAt"`;
 
 const DISPLACEMENT_COLUMNS = `d.id, d.person_id AS "personId", d.relative_id AS "relativeId", d.ground, d.status, d.filed_at AS "filedAt",
   to_char(d.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", d.acting_nearest_relative AS "actingNearestRelative", d.court, d.version,
   d.recorded_by AS "recordedBy", d.created_at AS "createdAt"`;
 
+const NOMINATED_COLUMNS = `n.id, n.person_id AS "personId", n.name, n.relative_id AS "relativeId", to_char(n.appointed_on, 'YYYY-MM-DD') AS "appointedOn",
+  n.appointed_by AS "appointedBy", n.method, to_char(n.ended_on, 'YYYY-MM-DD') AS "endedOn", n.end_reason AS "endReason", n.version,
+  n.recorded_by AS "recordedBy", n.created_at AS "createdAt"`;
+
 type RelativeRow = Omit<RelativeDto, 'createdAt'> & { createdAt: Date };
-type ObjectionRow = Omit<ObjectionDto, 'notifiedAt' | 'withdrawnAt' | 'createdAt' | 'inForce'> & {
+type NominatedRow = Omit<NominatedPersonDto, 'createdAt' | 'inOffice'> & { createdAt: Date };
+type ObjectionRow = Omit<
+  ObjectionDto,
+  'notifiedAt' | 'withdrawnAt' | 'createdAt' | 'inForce' | 'by' | 'standing' | 'standingNow' | 'counts' | 'explanation'
+> & {
   notifiedAt: Date;
   withdrawnAt: Date | null;
   createdAt: Date;
@@ -86,9 +100,12 @@ const MAX_AGE_YEARS = 130;
 /** The person-level nearest-relative facts on a date, for the assessments module (which audits the read). */
 export interface NearestRelativeState {
   proposal: NearestRelativeProposal;
-  /** NR-02: an objection notified to an AMHP or the LSSA and not withdrawn at `asAt`. */
+  /** NR-02 / NR-14: an objection notified and not withdrawn at `asAt`, by someone whose objection counts. */
   objectionInForce: boolean;
+  /** Every objection in force at `asAt`, each with its standing (NR-14). */
   objections: ObjectionDto[];
+  /** MHA25-05: the nominated person in office on `asAt`'s date (recorded whatever the regime). */
+  nominatedPerson: NominatedPersonDto | null;
   /** NR-10: a s.29 order (or interim order) naming an acting nearest relative is in effect on `asAt`'s date. */
   displaced: boolean;
   /** NR-11: the earliest s.29 application on ground (c) or (d) filed by `asAt` and not yet disposed of (applied or interim order). */
@@ -246,6 +263,7 @@ export class RelativesService {
         objections: state.objections,
         objectionInForce: state.objectionInForce,
         displacement: state.displacement,
+        nominatedPerson: state.nominatedPerson,
       };
     });
   }
@@ -271,36 +289,50 @@ export class RelativesService {
         x.effectiveFrom! < y.effectiveFrom! ? 1 : x.effectiveFrom! > y.effectiveFrom! ? -1 : y.filedAt.getTime() - x.filedAt.getTime(),
       );
     const order = inForce[0] ?? null;
-    const proposal = proposeNearestRelative({
-      patient: { dateOfBirth: person.dateOfBirth, married: false },
-      relatives: relatives.map((r): RelativeFacts => ({
-        id: r.id,
-        name: r.name,
-        relationship: r.relationship,
-        wholeBlood: r.wholeBlood,
-        dateOfBirth: r.dateOfBirth,
-        livesWithPatient: r.livesWithPatient,
-        caresForPatient: r.caresForPatient,
-        ukResident: r.ukResident,
-        separatedOrDeserted: r.separatedOrDeserted,
-        yearsLivingWith: r.yearsLivingWith,
-        authorisedDelegate: r.authorisedDelegate,
-      })),
-      asAt: date,
-      displacement: order ? { actingNearestRelative: order.actingNearestRelative! } : null,
-      regime: regime satisfies RepresentativeRegime,
-    });
-    const objections = (await this.objectionRows(m, personId))
-      .filter((o) => this.objectionInForce(o, asAt))
-      .map((o) => this.objectionView(o, asAt));
+    const nominated = await this.nominatedRows(m, personId);
+    const facts = relatives.map((r): RelativeFacts => ({
+      id: r.id,
+      name: r.name,
+      relationship: r.relationship,
+      wholeBlood: r.wholeBlood,
+      dateOfBirth: r.dateOfBirth,
+      livesWithPatient: r.livesWithPatient,
+      caresForPatient: r.caresForPatient,
+      ukResident: r.ukResident,
+      separatedOrDeserted: r.separatedOrDeserted,
+      yearsLivingWith: r.yearsLivingWith,
+      authorisedDelegate: r.authorisedDelegate,
+    }));
+    const propose = (on: IsoDate, reg: RepresentativeRegime, o: DisplacementRow | null) =>
+      proposeNearestRelative({
+        patient: { dateOfBirth: person.dateOfBirth, married: false },
+        relatives: facts,
+        asAt: on,
+        displacement: o ? { actingNearestRelative: o.actingNearestRelative! } : null,
+        regime: reg,
+      });
+    const proposal = propose(date, regime satisfies RepresentativeRegime, order);
+    const npNow = this.nominatedInOffice(nominated, date);
+    if (npNow && regime === 'nearest-relative') {
+      proposal.trace.push(
+        `MHA 2025 s.24: ${npNow.name} is recorded as the nominated person (appointed ${npNow.appointedOn}), but the nominated-person provisions do not apply on ${date}: this is information only, and the nearest relative above has the functions.`,
+      );
+    } else if (npNow) {
+      proposal.trace.push(
+        `MHA 2025 s.24: ${npNow.name} is the nominated person (appointed ${npNow.appointedOn} by the ${npNow.appointedBy}).`,
+      );
+    }
+    const view = await this.objectionViewer(m, personId, asAt);
+    const objections = (await this.objectionRows(m, personId)).filter((o) => this.objectionInForce(o, asAt)).map(view);
     const filed = displacements.filter((d) => d.filedAt <= asAt);
     const pending = filed.filter((d) => PENDING.includes(d.status)).sort((x, y) => y.filedAt.getTime() - x.filedAt.getTime());
     const pendingCOrD = pending.filter((d) => d.ground === 'c' || d.ground === 'd');
     const shown = order ?? pending[0] ?? null;
     return {
       proposal,
-      objectionInForce: objections.length > 0,
+      objectionInForce: objections.some((o) => o.counts),
       objections,
+      nominatedPerson: npNow ? this.nominatedView(npNow, date) : null,
       displaced: !!order,
       pendingDisplacementFiledAt: pendingCOrD.length ? pendingCOrD[pendingCOrD.length - 1].filedAt : null,
       displacement: shown ? this.displacementView(shown, date) : null,
@@ -315,7 +347,7 @@ export class RelativesService {
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
       const now = this.clock.now();
-      const items = (await this.objectionRows(m, personId)).map((o) => this.objectionView(o, now));
+      const items = (await this.objectionRows(m, personId)).map(await this.objectionViewer(m, personId, now));
       await this.audit.record(m, {
         action: 'nr-objections.read',
         resourceType: 'person',
@@ -335,10 +367,25 @@ export class RelativesService {
     this.notInFuture('notifiedAt', notifiedAt, now);
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
+      const kind = this.checkObjector(dto);
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
+      if (dto.displacementId) await this.displacementRow(m, personId, dto.displacementId).catch(() => this.unknown('displacementId'));
+      if (dto.nominatedPersonId) await this.nominatedRow(m, personId, dto.nominatedPersonId).catch(() => this.unknown('nominatedPersonId'));
       const [{ id }] = await m.query(
-        `INSERT INTO nearest_relative_objections (person_id, relative_id, notified_at, notified_to, details, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [personId, dto.relativeId ?? null, notifiedAt, dto.notifiedTo, dto.details, actor.userId],
+        `INSERT INTO nearest_relative_objections (person_id, objector_kind, relative_id, delegate_name, displacement_id, nominated_person_id, notified_at, notified_to, details, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [
+          personId,
+          kind,
+          dto.relativeId ?? null,
+          dto.delegateName ?? null,
+          dto.displacementId ?? null,
+          dto.nominatedPersonId ?? null,
+          notifiedAt,
+          dto.notifiedTo,
+          dto.details,
+          actor.userId,
+        ],
       );
       await this.audit.record(m, {
         action: 'nr-objection.create',
@@ -346,7 +393,7 @@ export class RelativesService {
         resourceId: id,
         subjectPersonId: personId,
         accessBasis: decision.basis,
-        details: { relativeId: dto.relativeId ?? null, notifiedTo: dto.notifiedTo },
+        details: { objectorKind: kind, relativeId: dto.relativeId ?? null, notifiedTo: dto.notifiedTo },
       });
       await this.events.emit(m, {
         type: 'nearest-relative.objection-recorded',
@@ -355,12 +402,13 @@ export class RelativesService {
         payload: {
           personId,
           objectionId: id,
+          objectorKind: kind,
           relativeId: dto.relativeId ?? null,
           notifiedTo: dto.notifiedTo,
           notifiedAt: notifiedAt.toISOString(),
         },
       });
-      return this.objectionView(await this.objectionRow(m, personId, id), now);
+      return (await this.objectionViewer(m, personId, now))(await this.objectionRow(m, personId, id));
     });
   }
 
@@ -401,7 +449,7 @@ export class RelativesService {
         aggregateId: personId,
         payload: { personId, objectionId, withdrawnAt: withdrawnAt.toISOString() },
       });
-      return this.objectionView(await this.objectionRow(m, personId, objectionId), now);
+      return (await this.objectionViewer(m, personId, now))(await this.objectionRow(m, personId, objectionId));
     });
   }
 
@@ -515,7 +563,9 @@ export class RelativesService {
         details: { fields, from: d.status, to: status },
       });
       await this.events.emit(m, {
-        type: status !== d.status ? `nearest-relative.displacement-${status}` : 'nearest-relative.displacement-updated',
+        // A change of status is a move (DISPLACEMENT_TRANSITIONS), and no application moves back to applied.
+        type:
+          status !== d.status && status !== 'applied' ? `nearest-relative.displacement-${status}` : 'nearest-relative.displacement-updated',
         aggregateType: 'person',
         aggregateId: personId,
         payload: { personId, displacementId, from: d.status, to: status, fields },
@@ -525,10 +575,121 @@ export class RelativesService {
   }
 
   // -------------------------------------------------------------------------------------------------------------
+  // The nominated person (MHA25-05, MHA 2025 s.24)
+
+  /** GET /people/:id/nominated-persons: every appointment, newest first, each saying whether it is in office today. */
+  async listNominated(personId: string, decision: Decision): Promise<NominatedPersonDto[]> {
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const today = localDate(this.clock.now(), this.config.timeZone);
+      const items = (await this.nominatedRows(m, personId)).map((n) => this.nominatedView(n, today));
+      await this.audit.record(m, {
+        action: 'nominated-persons.read',
+        resourceType: 'person',
+        resourceId: personId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { nominatedPersonIds: items.map((n) => n.id) },
+      });
+      return items;
+    });
+  }
+
+  /**
+   * POST /people/:id/nominated-persons: an appointment. A nominated person in office then is replaced: their
+   * appointment ends the day the new one begins (the change is recorded on both).
+   */
+  async appointNominated(actor: Actor, personId: string, dto: CreateNominatedPersonDto, decision: Decision): Promise<NominatedPersonDto> {
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    if (dto.appointedOn > today)
+      throw new UnprocessableProblem('appointedOn cannot be in the future.', 'in-future', {
+        errors: [{ field: 'appointedOn', messages: ['appointedOn may not be after today'] }],
+      });
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
+      // One appointment at a time per person: serialise appointments by locking the person row.
+      await m.query('SELECT 1 FROM persons WHERE id = $1 FOR UPDATE', [personId]);
+      const current = this.nominatedInOffice(await this.nominatedRows(m, personId), dto.appointedOn);
+      if (current && current.appointedOn >= dto.appointedOn) {
+        throw new ConflictProblem(
+          `${current.name} was appointed on ${current.appointedOn}; a new appointment must begin after it.`,
+          'appointment-overlaps',
+          { nominatedPersonId: current.id },
+        );
+      }
+      if (current) {
+        await m.query(
+          `UPDATE nominated_persons SET ended_on = $3, end_reason = $4, version = version + 1 WHERE id = $1 AND person_id = $2`,
+          [current.id, personId, dto.appointedOn, 'Replaced by a new nominated person.'],
+        );
+      }
+      const [{ id }] = await m.query(
+        `INSERT INTO nominated_persons (person_id, name, relative_id, appointed_on, appointed_by, method, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [personId, dto.name, dto.relativeId ?? null, dto.appointedOn, dto.appointedBy, dto.method, actor.userId],
+      );
+      await this.audit.record(m, {
+        action: 'nominated-person.appoint',
+        resourceType: 'nominated-person',
+        resourceId: id,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+        details: { appointedBy: dto.appointedBy, relativeId: dto.relativeId ?? null, replaced: current?.id ?? null },
+      });
+      await this.events.emit(m, {
+        type: 'nominated-person.appointed',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, nominatedPersonId: id, appointedOn: dto.appointedOn, replaced: current?.id ?? null },
+      });
+      return this.nominatedView(await this.nominatedRow(m, personId, id), today);
+    });
+  }
+
+  /** POST /people/:id/nominated-persons/:npId/end: the appointment ended (once: a second is 409). */
+  async endNominated(personId: string, npId: string, dto: EndNominatedPersonDto, decision: Decision): Promise<NominatedPersonDto> {
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    if (dto.endedOn > today)
+      throw new UnprocessableProblem('endedOn cannot be in the future.', 'in-future', {
+        errors: [{ field: 'endedOn', messages: ['endedOn may not be after today'] }],
+      });
+    return this.db.transaction(async (m) => {
+      await this.requirePerson(m, personId);
+      const n = await this.nominatedRow(m, personId, npId, true);
+      if (n.endedOn) throw new ConflictProblem(`The appointment already ended on ${n.endedOn}.`, 'already-ended');
+      if (dto.endedOn < n.appointedOn)
+        throw new UnprocessableProblem('An appointment cannot end before it began.', 'ended-before-appointed', {
+          errors: [{ field: 'endedOn', messages: [`endedOn may not be before ${n.appointedOn}`] }],
+        });
+      await m.query(`UPDATE nominated_persons SET ended_on = $3, end_reason = $4, version = version + 1 WHERE id = $1 AND person_id = $2`, [
+        npId,
+        personId,
+        dto.endedOn,
+        dto.reason,
+      ]);
+      await this.audit.record(m, {
+        action: 'nominated-person.end',
+        resourceType: 'nominated-person',
+        resourceId: npId,
+        subjectPersonId: personId,
+        accessBasis: decision.basis,
+      });
+      await this.events.emit(m, {
+        type: 'nominated-person.ended',
+        aggregateType: 'person',
+        aggregateId: personId,
+        payload: { personId, nominatedPersonId: npId, endedOn: dto.endedOn },
+      });
+      return this.nominatedView(await this.nominatedRow(m, personId, npId), today);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
   // Rules the validation pipe cannot know
 
   /** MHA 2025 s.24 (MHA25-05): the nominated person replaces the nearest relative from its configured commencement. */
-  private regimeOn(date: IsoDate): RepresentativeRegime {
+  regimeOn(date: IsoDate): RepresentativeRegime {
     const from = this.config.regime?.nominatedPersonFrom ?? null;
     return from !== null && date >= from ? 'nominated-person' : 'nearest-relative';
   }
@@ -546,6 +707,44 @@ export class RelativesService {
         errors: [{ field: 'dateOfBirth', messages: [`dateOfBirth may not be more than ${MAX_AGE_YEARS} years ago`] }],
       });
     }
+  }
+
+  /** NR-14: the fields each kind of objector needs, and no others (422 naming the field). */
+  private checkObjector(dto: CreateObjectionDto): ObjectorKind {
+    const kind: ObjectorKind = dto.objectorKind ?? (dto.relativeId ? 'relative' : 'not-recorded');
+    const needs: Record<ObjectorKind, Array<'relativeId' | 'delegateName' | 'displacementId' | 'nominatedPersonId'>> = {
+      relative: ['relativeId'],
+      'acting-nearest-relative': ['displacementId'],
+      delegate: ['delegateName'],
+      'nominated-person': ['nominatedPersonId'],
+      'not-recorded': [],
+    };
+    const allowed = kind === 'delegate' ? ['delegateName', 'relativeId', 'displacementId'] : needs[kind];
+    const errors: Array<{ field: string; messages: string[] }> = [];
+    for (const f of needs[kind]) if (!dto[f]) errors.push({ field: f, messages: [`${f} is needed when objectorKind is ${kind}`] });
+    for (const f of ['relativeId', 'delegateName', 'displacementId', 'nominatedPersonId'] as const) {
+      if (dto[f] && !allowed.includes(f)) errors.push({ field: f, messages: [`${f} does not belong with objectorKind ${kind}`] });
+    }
+    if (kind === 'delegate' && !dto.relativeId === !dto.displacementId) {
+      errors.push({
+        field: 'relativeId',
+        messages: [
+          'a delegate acts for one person: give relativeId (the nearest relative) or displacementId (the acting one), not both or neither',
+        ],
+      });
+    }
+    if (errors.length) throw new UnprocessableProblem('Who objected is not recorded consistently.', 'objector-incomplete', { errors });
+    return kind;
+  }
+
+  private unknown(field: 'displacementId' | 'nominatedPersonId'): never {
+    throw new UnprocessableProblem(
+      `That ${field === 'displacementId' ? 's.29 application' : 'nominated person'} is not recorded for this person.`,
+      `unknown-${field === 'displacementId' ? 'displacement' : 'nominated-person'}`,
+      {
+        errors: [{ field, messages: [`${field} must be one of this person's`] }],
+      },
+    );
   }
 
   private notInFuture(field: string, at: Date, now: Date): void {
@@ -644,18 +843,128 @@ export class RelativesService {
     return rows[0];
   }
 
-  private objectionInForce(o: ObjectionRow, at: Date): boolean {
-    return o.notifiedAt <= at && (!o.withdrawnAt || o.withdrawnAt > at);
+  /**
+   * NR-14: a function that shows an objection with its standing, judged when it was notified and at `at`: who held
+   * the functions on each date (the s.26 nearest relative by the ranking, the s.29 order in force, the nominated
+   * person in office), under the regime in force on each date.
+   */
+  private async objectionViewer(m: EntityManager, personId: string, at: Date): Promise<(o: ObjectionRow) => ObjectionDto> {
+    const person = await this.requirePerson(m, personId);
+    const relatives = await this.relatives(m, personId);
+    const displacements = await this.displacementRows(m, personId);
+    const nominated = await this.nominatedRows(m, personId);
+    const facts = relatives.map((r): RelativeFacts => ({
+      id: r.id,
+      name: r.name,
+      relationship: r.relationship,
+      wholeBlood: r.wholeBlood,
+      dateOfBirth: r.dateOfBirth,
+      livesWithPatient: r.livesWithPatient,
+      caresForPatient: r.caresForPatient,
+      ukResident: r.ukResident,
+      separatedOrDeserted: r.separatedOrDeserted,
+      yearsLivingWith: r.yearsLivingWith,
+      authorisedDelegate: r.authorisedDelegate,
+    }));
+    const representativeOn = (on: IsoDate): RepresentativeAt => {
+      const regime = this.regimeOn(on);
+      const order = displacements
+        .filter((d) => this.displacementInForce(d, on))
+        .sort((x, y) => (x.effectiveFrom! < y.effectiveFrom! ? 1 : x.effectiveFrom! > y.effectiveFrom! ? -1 : 0))[0];
+      const ranked =
+        regime === 'nearest-relative'
+          ? proposeNearestRelative({
+              patient: { dateOfBirth: person.dateOfBirth, married: false },
+              relatives: facts,
+              asAt: on,
+              displacement: null,
+              regime,
+            }).nearestRelative
+          : null;
+      return {
+        regime,
+        nearestRelativeId: ranked?.relativeId ?? null,
+        actingOrderId: regime === 'nearest-relative' ? (order?.id ?? null) : null,
+        nominatedPersonId: this.nominatedInOffice(nominated, on)?.id ?? null,
+      };
+    };
+    const now = representativeOn(localDate(at, this.config.timeZone));
+    const relativeName = new Map(relatives.map((r) => [r.id, r.name]));
+    const actingName = new Map(displacements.map((d) => [d.id, d.actingNearestRelative ?? 'the acting nearest relative']));
+    const nominatedName = new Map(nominated.map((n) => [n.id, n.name]));
+    return (o) => {
+      const objector: Objector =
+        o.objectorKind === 'relative'
+          ? { kind: 'relative', relativeId: o.relativeId! }
+          : o.objectorKind === 'acting-nearest-relative'
+            ? { kind: 'acting-nearest-relative', displacementId: o.displacementId! }
+            : o.objectorKind === 'delegate'
+              ? { kind: 'delegate', delegateName: o.delegateName!, forRelativeId: o.relativeId, forDisplacementId: o.displacementId }
+              : o.objectorKind === 'nominated-person'
+                ? { kind: 'nominated-person', nominatedPersonId: o.nominatedPersonId! }
+                : { kind: 'not-recorded' };
+      const by =
+        o.objectorKind === 'relative'
+          ? (relativeName.get(o.relativeId!) ?? 'A relative')
+          : o.objectorKind === 'acting-nearest-relative'
+            ? (actingName.get(o.displacementId!) ?? 'The acting nearest relative')
+            : o.objectorKind === 'delegate'
+              ? `${o.delegateName} for ${o.relativeId ? (relativeName.get(o.relativeId) ?? 'a relative') : (actingName.get(o.displacementId!) ?? 'the acting nearest relative')}`
+              : o.objectorKind === 'nominated-person'
+                ? (nominatedName.get(o.nominatedPersonId!) ?? 'The nominated person')
+                : 'Not recorded';
+      const inForce = this.objectionInForce(o, at);
+      const standing = objectionStanding({
+        objector,
+        inForce,
+        atNotification: representativeOn(localDate(o.notifiedAt, this.config.timeZone)),
+        now,
+      });
+      return {
+        ...o,
+        notifiedAt: o.notifiedAt.toISOString(),
+        withdrawnAt: isoOrNull(o.withdrawnAt),
+        createdAt: o.createdAt.toISOString(),
+        inForce,
+        by,
+        ...standing,
+      };
+    };
   }
 
-  private objectionView(o: ObjectionRow, at: Date): ObjectionDto {
-    return {
-      ...o,
-      notifiedAt: o.notifiedAt.toISOString(),
-      withdrawnAt: isoOrNull(o.withdrawnAt),
-      createdAt: o.createdAt.toISOString(),
-      inForce: this.objectionInForce(o, at),
-    };
+  /** MHA25-05: the nominated person in office on `date` (the latest appointed, not ended by then). */
+  private nominatedInOffice(rows: NominatedRow[], date: IsoDate): NominatedRow | null {
+    return (
+      rows
+        .filter((n) => n.appointedOn <= date && (!n.endedOn || n.endedOn > date))
+        .sort((x, y) =>
+          x.appointedOn < y.appointedOn ? 1 : x.appointedOn > y.appointedOn ? -1 : y.createdAt.getTime() - x.createdAt.getTime(),
+        )[0] ?? null
+    );
+  }
+
+  private async nominatedRows(m: EntityManager, personId: string): Promise<NominatedRow[]> {
+    return m.query(
+      `SELECT ${NOMINATED_COLUMNS} FROM nominated_persons n WHERE n.person_id = $1 ORDER BY n.appointed_on DESC, n.created_at DESC`,
+      [personId],
+    );
+  }
+
+  private async nominatedRow(m: EntityManager, personId: string, id: string, lock = false): Promise<NominatedRow> {
+    const rows: NominatedRow[] = await m.query(
+      `SELECT ${NOMINATED_COLUMNS} FROM nominated_persons n WHERE n.id = $1 AND n.person_id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [id, personId],
+    );
+    if (!rows.length) throw new NotFoundProblem('Nominated person', id);
+    return rows[0];
+  }
+
+  private nominatedView(n: NominatedRow, date: IsoDate): NominatedPersonDto {
+    return { ...n, createdAt: n.createdAt.toISOString(), inOffice: n.appointedOn <= date && (!n.endedOn || n.endedOn > date) };
+  }
+
+  private objectionInForce(o: ObjectionRow, at: Date): boolean {
+    return o.notifiedAt <= at && (!o.withdrawnAt || o.withdrawnAt > at);
   }
 
   private async displacementRows(m: EntityManager, personId: string): Promise<DisplacementRow[]> {

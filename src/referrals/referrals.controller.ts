@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -58,7 +58,10 @@ export class ReferralsController {
   @Get(':id')
   @Authorize('referrals.read')
   @ApiOperation({ summary: 'One referral with its clocks and their state (a referrer: the status of their own).' })
-  @ApiOkResponse({ type: ReferralDto })
+  @ApiOkResponse({
+    description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.',
+    schema: { oneOf: [{ $ref: getSchemaPath(ReferralDto) }, { $ref: getSchemaPath(ReferralStatusDto) }] },
+  })
   async get(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { PeopleModule } from '../people/people.module';
 import { RotaModule } from '../rota/rota.module';
 import { WorkforceModule } from '../workforce/workforce.module';
+import { PersonMatchesController } from './person-matches.controller';
 import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
 
 @Module({
-  imports: [PeopleModule, RotaModule, WorkforceModule],
-  controllers: [ReferralsController],
+  imports: [AuthModule, PeopleModule, RotaModule, WorkforceModule],
+  controllers: [PersonMatchesController, ReferralsController],
   providers: [ReferralsService],
   exports: [ReferralsService],
 })

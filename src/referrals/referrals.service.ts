@@ -5,6 +5,7 @@ import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { referralStopFactsSql } from '../assessments/assessments.tables';
 import { AuditService } from '../audit/audit.service';
+import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock as SystemClock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
@@ -14,8 +15,10 @@ import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
+import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
+import type { PersonMatchDto } from '../people/dto/person.dto';
 import { DutyService } from '../rota/duty.service';
 import {
   Clock,
@@ -125,6 +128,7 @@ export class ReferralsService {
     private readonly eligibility: EligibilityService,
     private readonly clock: SystemClock,
     private readonly config: AppConfig,
+    private readonly users: UsersService,
   ) {}
 
   async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
@@ -154,7 +158,17 @@ export class ReferralsService {
       } else {
         const found = await this.people.findOrCreate(m, actor, dto.person!);
         person = found.person;
-        if (found.discrepancies.length) {
+        if (found.pendingMatchId) {
+          // Nothing of the recorded person is shown: the referral is against what the referrer sent until the hub matches it.
+          findings.push({
+            rule: 'PERSON-MATCH',
+            severity: 'warning',
+            code: 'identity-match-pending',
+            message:
+              'The NHS number given is recorded, but not with the name and date of birth given: the referral is held against the details sent until the hub confirms who the person is.',
+            citation: 'NHS demographic matching: more than one identifier',
+          });
+        } else if (found.discrepancies.length) {
           // The NHS number matched a person whose other details differ: the AMHP must check, not the system guess.
           findings.push({
             rule: 'PERSON-MATCH',
@@ -224,6 +238,35 @@ export class ReferralsService {
     });
   }
 
+  /**
+   * POST /people/matches/{id}/resolve (managers): on `same-person` the pending person's referrals move to the
+   * recorded person, and their relationships (the referrer's among them) are granted on that person from now, not
+   * before; on `different-person` nothing moves. Audited with the match, in one transaction.
+   */
+  async resolveMatch(actor: Actor, id: string, outcome: 'same-person' | 'different-person'): Promise<PersonMatchDto> {
+    const now = this.clock.now();
+    return this.db.transaction(async (m) => {
+      const match = await this.people.settleMatch(m, actor, id, outcome);
+      if (outcome === 'different-person') return match;
+      const [moved]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE referrals SET person_id = $2, version = version + 1 WHERE person_id = $1 RETURNING id`,
+        [match.pendingPerson.id, match.candidatePerson.id],
+      );
+      for (const r of moved) {
+        for (const source of RELATIONSHIP_SOURCES) await this.access.movePerson(m, source, r.id, match.candidatePerson.id, now);
+        await this.event(m, r.id, actor, 'person-matched', { matchId: id, fromPersonId: match.pendingPerson.id });
+      }
+      await this.audit.record(m, {
+        action: 'referral.person-matched',
+        resourceType: 'person-match',
+        resourceId: id,
+        subjectPersonId: match.candidatePerson.id,
+        details: { referralIds: moved.map((r) => r.id), fromPersonId: match.pendingPerson.id },
+      });
+      return match;
+    });
+  }
+
   /** The queue: open referrals, soonest deadline first; each one's person is readable by the caller (or their own, for a referrer). */
   async list(actor: Actor, q: ReferralQuery): Promise<{ items: Array<ReferralDto | ReferralStatusDto>; nextCursor: string | null }> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
@@ -234,12 +277,15 @@ export class ReferralsService {
     if (q.urgency) where.add('r.urgency = ?', q.urgency);
     if (q.assigned === 'me') where.add('r.allocated_user_id = ?', actor.userId);
     if (q.due_before) where.add('r.next_deadline < ?', new Date(q.due_before));
+    let select = ROW;
     if (referrerOnly) {
       where.add('r.referrer_user_id = ?', actor.userId);
     } else {
       const scope = this.access.scope(actor, 'person.read', 'r.person_id', where.params.length + 1);
       where.params.push(...scope.params);
       where.raw(scope.sql);
+      // Each referral shown is a read of its person's record, audited on the basis it was shown on.
+      select = ROW.replace('SELECT r.*,', `SELECT r.*, ${scope.basis} AS access_basis,`);
     }
     if (q.cursor) {
       const [deadline, id] = decodeCursor(q.cursor, ['string', 'string']);
@@ -248,14 +294,14 @@ export class ReferralsService {
       );
     }
     const limitParam = where.param(limit + 1);
-    const sql = `${ROW} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
+    const sql = `${select} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
     // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), and,
     // for staff, read and audited in one statement (each person shown is a read of their record, audited: see README, Access control).
     const raw = referrerOnly
       ? await this.db.prepared<Record<string, unknown>>(Db.statementName(sql), sql, where.params)
       : await this.audit.selectAudited<Record<string, unknown>>(
           this.db.current,
-          { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id' },
+          { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id', basisColumn: 'access_basis' },
           { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } },
         );
     const rows = raw.map(camel);
@@ -343,7 +389,7 @@ export class ReferralsService {
         details: { from: r.status, to: dto.status },
       });
       await this.events.emit(m, {
-        type: `referral.${dto.status}`,
+        type: referralMoveType(dto.status),
         aggregateType: 'referral',
         aggregateId: id,
         payload: { referralId: id, from: r.status, to: dto.status },
@@ -470,12 +516,33 @@ export class ReferralsService {
         throw new ConflictProblem(`Only an accepted referral can be offered; this one is ${r.status}.`, 'not-offerable', {
           allowed: TRANSITIONS[r.status],
         });
-      const targets = userIds?.length
-        ? userIds
-        : [...new Set((await this.duty.onDuty()).onDuty.flatMap((s) => s.amhps.map((a) => a.userId)))];
-      if (!targets.length)
-        throw new UnprocessableProblem('Nobody is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
       const now = this.clock.now();
+      // An offer is an allocation its recipient takes: it follows the allocation rules (an active account with the
+      // AMHP role, eligible to act now: AMHP-01/03/05/07), and, made by an AMHP rather than a manager (who may allocate
+      // to any eligible AMHP), goes only to the AMHPs on duty now and never to themselves, which would let them
+      // allocate to themselves.
+      const manager = this.access.hasRole(actor, 'referrals.allocate');
+      const onDuty = new Set((await this.duty.onDuty()).onDuty.flatMap((s) => s.amhps.map((a) => a.userId)));
+      const targets = userIds?.length ? [...new Set(userIds)] : [...onDuty].filter((u) => manager || u !== actor.userId);
+      if (!targets.length)
+        throw new UnprocessableProblem('Nobody else is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
+      const refused: string[] = [];
+      for (const userId of targets) {
+        if (!manager && userId === actor.userId) refused.push(`${userId}: you cannot offer a referral to yourself (a manager allocates)`);
+        else if (!manager && !onDuty.has(userId)) refused.push(`${userId}: not on duty now`);
+        else {
+          const hard = (await this.users.isActiveWithRole(m, userId, 'amhp'))
+            ? (await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m)).findings.filter(
+                (f) => f.severity === 'hard',
+              )
+            : [{ code: 'not-an-active-amhp' }];
+          if (hard.length) refused.push(`${userId}: may not act as an AMHP now (${hard.map((f) => f.code).join(', ')})`);
+        }
+      }
+      if (refused.length)
+        throw new UnprocessableProblem(`The referral cannot be offered to: ${refused.join('; ')}.`, 'offer-not-allowed', {
+          errors: [{ field: 'userIds', messages: refused }],
+        });
       for (const userId of targets) {
         const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [
           id,
@@ -519,7 +586,15 @@ export class ReferralsService {
   async listOffers(actor: Actor, id: string): Promise<OfferViewDto[]> {
     return this.db.transaction(async (m) => {
       const r = await this.row(m, id);
-      await this.requirePerson(actor, r, 'person.read', m);
+      const basis = await this.requirePerson(actor, r, 'person.read', m);
+      await this.audit.record(m, {
+        action: 'referral.read',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: basis,
+        details: { via: 'offers' },
+      });
       return this.offers(m, id);
     });
   }

@@ -18,7 +18,9 @@ export const openStatusSql = (column: string): string => `${column} NOT IN (${EN
 
 /**
  * SQL fragment for another module's query: the person `person` (an SQL expression, e.g. a column of the caller's
- * query) has an open referral. Its own alias is one no caller uses, so `person` always means the caller's row.
+ * query) has an open referral. `person` is compared outside the subquery, and the subquery's alias is one no caller
+ * uses, so `person` always means the caller's row (were it inside, an alias could shadow it and the condition would
+ * hold for every row).
  */
 export const personHasOpenReferralSql = (person: string): string =>
-  `EXISTS (SELECT 1 FROM referrals open_referral WHERE open_referral.person_id = ${person} AND ${openStatusSql('open_referral.status')})`;
+  `${person} IN (SELECT open_referral.person_id FROM referrals open_referral WHERE ${openStatusSql('open_referral.status')})`;

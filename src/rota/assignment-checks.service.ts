@@ -30,7 +30,8 @@ export interface CheckedAssignment {
 /**
  * The rules an assignment must pass, in one place for every path that puts an AMHP on a shift (manual
  * assignment, swap approval, plan publication): approval and eligibility for the whole shift (AMHP-01..07), not on
- * approved leave, no overlap, enough rest (hard); weekly hours, nights, weekly rest, training (warnings).
+ * approved leave, no overlap, enough rest, at most ROTA_MAX_CONSECUTIVE_DAYS days in a row (hard); weekly hours,
+ * nights, weekly rest, training (warnings).
  */
 @Injectable()
 export class AssignmentChecksService {

@@ -9,6 +9,7 @@ import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
+import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { AssignmentsService } from './assignments.service';
@@ -225,7 +226,7 @@ export class LeaveService {
       assertVersion(expectedVersion, row.version);
       if (row.status !== 'requested')
         throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be declined.`, 'leave-not-requested', {
-          status: row.status,
+          leaveStatus: row.status,
         });
       await this.decide(m, actor, row, 'declined', dto.note);
       await this.audit.record(m, {
@@ -246,7 +247,7 @@ export class LeaveService {
       await this.requireParty(actor, 'leave.request', row);
       assertVersion(expectedVersion, row.version);
       if (row.status !== 'requested' && row.status !== 'approved') {
-        throw new ConflictProblem(`The leave is already ${row.status}.`, 'leave-closed', { status: row.status });
+        throw new ConflictProblem(`The leave is already ${row.status}.`, 'leave-closed', { leaveStatus: row.status });
       }
       await this.decide(m, actor, row, 'cancelled', dto.note);
       await this.audit.record(m, {
@@ -264,7 +265,7 @@ export class LeaveService {
   private async approveIn(m: EntityManager, actor: Actor, row: LeaveRow, note: string | undefined, unassign: boolean): Promise<void> {
     if (row.status !== 'requested')
       throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be approved.`, 'leave-not-requested', {
-        status: row.status,
+        leaveStatus: row.status,
       });
     // Locked after the leave row: an assignment being made concurrently is then checked after this commits.
     await this.practitioners.lockForRota(m, row.practitionerId);
@@ -285,7 +286,12 @@ export class LeaveService {
       resourceId: row.id,
       details: { practitionerId: row.practitionerId, ...(unassigned.length ? { unassigned } : {}) },
     });
-    await this.emit(m, 'rota.leave.approved', row, unassigned.length ? { unassignedAssignmentIds: unassigned } : {});
+    await this.events.emit(m, {
+      type: 'rota.leave.approved',
+      aggregateType: 'leave-request',
+      aggregateId: row.id,
+      payload: { ...this.payload(row), ...(unassigned.length ? { unassignedAssignmentIds: unassigned } : {}) },
+    });
   }
 
   /** Compare-and-set of the status on the version read under the row lock. */
@@ -325,17 +331,15 @@ export class LeaveService {
 
   private async emit(
     m: EntityManager,
-    type: string,
+    type: 'rota.leave.requested' | 'rota.leave.declined' | 'rota.leave.cancelled',
     row: Pick<LeaveRow, 'id' | 'practitionerId' | 'startsAt' | 'endsAt'>,
-    extra: Record<string, unknown> = {},
   ): Promise<void> {
-    // Identifiers and times only: the kind of leave (sickness) and its note stay out of the event stream.
-    await this.events.emit(m, {
-      type,
-      aggregateType: 'leave-request',
-      aggregateId: row.id,
-      payload: { leaveId: row.id, practitionerId: row.practitionerId, startsAt: iso(row.startsAt), endsAt: iso(row.endsAt), ...extra },
-    });
+    await this.events.emit(m, { type, aggregateType: 'leave-request', aggregateId: row.id, payload: this.payload(row) });
+  }
+
+  /** Identifiers and times only: the kind of leave (sickness) and its note stay out of the event stream. */
+  private payload(row: Pick<LeaveRow, 'id' | 'practitionerId' | 'startsAt' | 'endsAt'>): EventPayload<'rota.leave.requested'> {
+    return { leaveId: row.id, practitionerId: row.practitionerId, startsAt: iso(row.startsAt), endsAt: iso(row.endsAt) };
   }
 
   private async lockRow(m: EntityManager, id: string): Promise<LeaveRow> {

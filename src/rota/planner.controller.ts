@@ -8,6 +8,7 @@ import {
   ApiOperation,
   ApiPreconditionFailedResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -24,6 +25,7 @@ import {
   PreferenceDto,
   PreferenceListDto,
   PreferenceQuery,
+  PublishPlanDto,
 } from './dto/planner.dto';
 import { PlannerService } from './planner.service';
 
@@ -70,9 +72,13 @@ export class PlannerController {
   @Authorize('rota.write')
   @HttpCode(200)
   @TransactionIsolation('REPEATABLE READ')
-  @ApiOperation({ summary: 'Put every assignment of the plan on the rota, each re-checked by the assignment rules, all or nothing.' })
+  @ApiOperation({
+    summary:
+      'Put every assignment of the plan on the rota, each re-checked by the assignment rules, all or nothing. Warnings the assignments carry need an override with a reason per code.',
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: PlanDto })
+  @ApiUnprocessableEntityResponse({ description: '`override-required`: assignments carry warnings with no override (listed).' })
   @ApiConflictResponse({
     description:
       '`rota-changed`: shifts or assignments of the period changed since the plan was made; `plan-invalid`: a rule now refuses some assignments (listed); `plan-not-proposed`.',
@@ -82,9 +88,10 @@ export class PlannerController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,
     @IfMatchVersion() version: number | undefined,
+    @Body() body: PublishPlanDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlanDto> {
-    const p = await this.planner.publish(actor, id, version);
+    const p = await this.planner.publish(actor, id, version, body?.overrides ?? []);
     reply.header('etag', etagFor(p.version));
     return p;
   }
@@ -109,7 +116,7 @@ export class PlannerController {
   @Authorize('rota.read')
   @ApiOperation({
     summary:
-      'Per AMHP over a period (at most 366 days): hours, FTE, hours ÷ FTE, share against FTE share, nights, weekends, bank holidays; and the spread (max − min of hours ÷ FTE).',
+      "Per AMHP over a period (at most 366 days): hours, FTE, availability (less leave, suspension and time without an approval), hours ÷ FTE, share against FTE share, nights, weekends, bank holidays; and the spread (max − min of hours ÷ available FTE), listing who was excluded as never available. The same computation as a plan's fairness.",
   })
   @ApiOkResponse({ type: FairnessDto })
   fairness(@Query() q: FairnessQuery): Promise<FairnessDto> {

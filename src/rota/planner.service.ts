@@ -14,10 +14,12 @@ import { loadApprovals } from '../workforce/approval.facts';
 import { facts as trainingFacts, TrainingService } from '../workforce/training.service';
 import { eligibility } from '../workforce/workforce.rules';
 import { workforcePolicy } from '../workforce/workforce.policy';
+import type { Override } from './assignment-checks.service';
 import { AssignmentsService } from './assignments.service';
 import { CreatePlanDto, CreatePreferenceDto, FairnessDto, PlanDto, PreferenceDto, PreferenceListDto } from './dto/planner.dto';
-import { fairnessReport, isWeekend } from './fairness';
+import { coveredMs, fairnessReport, isWeekend, unavailablePeriods } from './fairness';
 import {
+  EligibilityWarning,
   ExistingAssignment,
   Ineligibility,
   LpSolve,
@@ -28,7 +30,7 @@ import {
   PlanShift,
   solveWithHighs,
 } from './planner';
-import { isNight, RotaPolicy } from './rota.rules';
+import { isNight, RotaFinding, RotaPolicy } from './rota.rules';
 import { rotaPolicy } from './rota.policy';
 
 const HOUR = 3_600_000;
@@ -43,7 +45,7 @@ interface PlanRow {
   status: 'proposed' | 'published' | 'discarded';
   startsAt: Date;
   endsAt: Date;
-  assignments: Array<{ shiftId: string; practitionerId: string }>;
+  assignments: Array<{ shiftId: string; practitionerId: string; warnings?: RotaFinding[] }>;
   fairness: Record<string, unknown> & { solver?: PlanResult['solver']; dropped?: PlanResult['dropped'] };
   unfilled: Array<{ shiftId: string; missing: number; reason: string; code?: string; missingSkills?: string[] }>;
   basis: string;
@@ -95,22 +97,6 @@ async function withWorkerSolver<T>(fn: (solve: LpSolve) => Promise<T>): Promise<
   } finally {
     await worker.terminate();
   }
-}
-
-/** Total length of the union of periods, clipped to [from, to). */
-function coveredMs(periods: Array<{ startsAt: Date; endsAt: Date }>, from: number, to: number): number {
-  const clipped = periods
-    .map((p) => [Math.max(from, p.startsAt.getTime()), Math.min(to, p.endsAt.getTime())] as const)
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
-  let total = 0;
-  let cursor = -Infinity;
-  for (const [a, b] of clipped) {
-    const start = Math.max(a, cursor);
-    if (b > start) total += b - start;
-    cursor = Math.max(cursor, b);
-  }
-  return total;
 }
 
 /**
@@ -191,18 +177,38 @@ export class PlannerService {
   /**
    * Publishes a proposal: every assignment goes through AssignmentsService.assignIn (every rule re-checked) in one
    * transaction, all or nothing. 412 on a stale If-Match; 409 `rota-changed` when the shifts or assignments of the
-   * period changed since the plan was made; 409 `plan-invalid` listing the assignments a rule now refuses.
+   * period changed since the plan was made; 409 `plan-invalid` listing the assignments a rule now refuses. An
+   * assignment with eligibility warnings (e.g. training short, AMHP-06) is published only when `overrides` give a
+   * reason for each warning code, as for a manual assignment: 422 `override-required` otherwise, listing them.
    *
    * REPEATABLE READ: the fingerprint checked and the rota the assignments are written into are one snapshot, so a
    * change committed after the check makes the write fail (40001), the transaction is retried and the retry answers
    * `rota-changed`. The route declares it (@TransactionIsolation) so it holds under an Idempotency-Key too.
    */
-  async publish(actor: Actor, id: string, expectedVersion: number | undefined): Promise<PlanDto> {
+  async publish(actor: Actor, id: string, expectedVersion: number | undefined, overrides: Override[] = []): Promise<PlanDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lock(m, id);
       assertVersion(expectedVersion, row.version);
       if (row.status !== 'proposed')
         throw new ConflictProblem(`The plan is ${row.status}; only a proposed plan can be published.`, 'plan-not-proposed');
+      const unaccepted = row.assignments
+        .map((a) => ({ ...a, warnings: (a.warnings ?? []).filter((w) => !overrides.some((o) => o.code === w.code)) }))
+        .filter((a) => a.warnings.length);
+      if (unaccepted.length) {
+        const codes = [...new Set(unaccepted.flatMap((a) => a.warnings.map((w) => w.code)))];
+        throw new UnprocessableProblem(
+          `${unaccepted.length} of the plan's assignments have warnings that need an override with a reason: ${codes.join(', ')}.`,
+          'override-required',
+          {
+            findings: codes.map((c) => unaccepted.flatMap((a) => a.warnings).find((w) => w.code === c)),
+            assignments: unaccepted.map((a) => ({
+              shiftId: a.shiftId,
+              practitionerId: a.practitionerId,
+              codes: a.warnings.map((w) => w.code),
+            })),
+          },
+        );
+      }
       if ((await this.basis(m, row.startsAt, row.endsAt)) !== row.basis) {
         throw new ConflictProblem(
           'The rota has changed since this plan was made (shifts or assignments in its period); make a new plan.',
@@ -214,7 +220,7 @@ export class PlannerService {
         // A savepoint per assignment: a refusal (even one the database raised) leaves the others checkable.
         await m.query('SAVEPOINT plan_assignment');
         try {
-          await this.assignments.assignIn(m, actor, { shiftId: a.shiftId, practitionerId: a.practitionerId, source: 'plan' });
+          await this.assignments.assignIn(m, actor, { shiftId: a.shiftId, practitionerId: a.practitionerId, overrides, source: 'plan' });
           await m.query('RELEASE SAVEPOINT plan_assignment');
         } catch (err) {
           await m.query('ROLLBACK TO SAVEPOINT plan_assignment');
@@ -246,7 +252,10 @@ export class PlannerService {
         action: 'rota.plan.publish',
         resourceType: 'rota-plan',
         resourceId: id,
-        details: { assignments: row.assignments.length },
+        details: {
+          assignments: row.assignments.length,
+          ...(overrides.length ? { overrides: [...new Set(overrides.map((o) => o.code))] } : {}),
+        },
       });
       await this.events.emit(m, {
         type: 'rota.plan.published',
@@ -356,11 +365,12 @@ export class PlannerService {
     const existing = existingRows.map((e) => ({ ...e, startsAt: new Date(e.startsAt), endsAt: new Date(e.endsAt) }));
     const leave = leaveRows.map((l) => ({ ...l, startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) }));
 
-    // Eligibility per (AMHP, shift) with the workforce rules. A warning excludes the pair too: a plan is published
-    // without overrides, so the planner must not propose what would need one.
+    // Eligibility per (AMHP, shift) with the workforce rules: a hard finding excludes the pair; warnings alone (e.g.
+    // training short, AMHP-06) leave it plannable, carried on the assignment for the manager to accept at publishing.
     const wp = workforcePolicy(this.config);
     const now = this.clock.now();
     const ineligible: Ineligibility[] = [];
+    const warnings: EligibilityWarning[] = [];
     for (const p of people) {
       const theirApprovals = approvals.filter((a) => a.practitionerId === p.id);
       const training = records.filter((r) => r.practitionerId === p.id).map(trainingFacts);
@@ -378,8 +388,9 @@ export class PlannerService {
           },
           wp,
         );
-        if (e.findings.length)
-          ineligible.push({ practitionerId: p.id, shiftId: s.id, code: e.findings[0].code, message: e.findings[0].message });
+        const hard = e.findings.find((f) => f.severity === 'hard');
+        if (hard) ineligible.push({ practitionerId: p.id, shiftId: s.id, code: hard.code, message: hard.message });
+        else if (e.findings.length) warnings.push({ practitionerId: p.id, shiftId: s.id, findings: e.findings });
       }
     }
 
@@ -399,6 +410,8 @@ export class PlannerService {
         fte: Number(p.fte),
         skills: p.skills,
         displayName: p.displayName,
+        // Suspensions and approval gaps in the period (leave is in `leave`), as GET /rota/fairness counts them.
+        unavailable: unavailablePeriods({ approvals: approvals.filter((a) => a.practitionerId === p.id), leave: [] }, { from, to }, zone),
         prior: {
           hours: before.reduce((sum, e) => sum + (e.endsAt.getTime() - e.startsAt.getTime()) / HOUR, 0),
           nights: before.filter((e) => isNight(e, zone)).length,
@@ -408,7 +421,7 @@ export class PlannerService {
         },
       };
     });
-    return { from, to, shifts, practitioners, existing, leave, ineligible, preferences: preferenceRows, policy };
+    return { from, to, shifts, practitioners, existing, leave, ineligible, warnings, preferences: preferenceRows, policy };
   }
 
   private async dto(m: EntityManager, row: PlanRow): Promise<PlanDto> {
@@ -445,6 +458,7 @@ export class PlannerService {
           ...when(a.shiftId),
           practitionerId: a.practitionerId,
           displayName: nameOf.get(a.practitionerId) ?? '',
+          warnings: a.warnings ?? [],
         }))
         .sort(
           (a, b) => a.startsAt.localeCompare(b.startsAt) || a.label.localeCompare(b.label) || a.displayName.localeCompare(b.displayName),
@@ -554,23 +568,29 @@ export class PlannerService {
         [from, to],
       ),
     ]);
-    const span = to.getTime() - from.getTime();
+    const approvals = await loadApprovals(
+      this.db.manager,
+      people.map((p) => p.id),
+    );
     const report = fairnessReport(
       people.map((p) => ({
         id: p.id,
         fte: Number(p.fte),
         displayName: p.displayName,
-        availability:
-          1 -
-          coveredMs(
-            leave.filter((l) => l.practitionerId === p.id).map((l) => ({ startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) })),
-            from.getTime(),
-            to.getTime(),
-          ) /
-            span,
+        unavailable: unavailablePeriods(
+          {
+            approvals: approvals.filter((a) => a.practitionerId === p.id),
+            leave: leave
+              .filter((l) => l.practitionerId === p.id)
+              .map((l) => ({ startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) })),
+          },
+          { from, to },
+          this.config.timeZone,
+        ),
       })),
       worked.map((w) => ({ ...w, startsAt: new Date(w.startsAt), endsAt: new Date(w.endsAt) })),
       this.config.timeZone,
+      { from, to },
     );
     return { from: from.toISOString(), to: to.toISOString(), ...report };
   }

@@ -10,6 +10,7 @@ const POLICY: RotaPolicy = {
   maxWeeklyHours: 48,
   referenceWeeks: 17,
   maxConsecutiveNights: 3,
+  maxConsecutiveDays: 7,
   weeklyRestHours: 24,
 };
 const HOUR = 3_600_000;
@@ -138,6 +139,56 @@ describe('rota planner (pure, HiGHS)', () => {
     expect((await run(withColleague)).assignments).toEqual([{ shiftId: s.id, practitionerId: 'b' }]);
   });
 
+  it('plans an AMHP eligible with warnings only (training short), and the assignment carries the warnings', async () => {
+    const [s] = days(1);
+    const warning = {
+      code: 'training-short-completed-year',
+      rule: 'AMHP-06' as const,
+      severity: 'warning' as const,
+      message: 'Year 1 ended short.',
+    };
+    const f = facts({ shifts: [s], practitioners: [amhp('a')], warnings: [{ practitionerId: 'a', shiftId: s.id, findings: [warning] }] });
+    const r = await run(f);
+    expect(r.assignments).toEqual([{ shiftId: s.id, practitionerId: 'a', warnings: [warning] }]);
+    expect(r.unfilled).toEqual([]);
+  });
+
+  it("reports availability as the fairness report does: a suspension and leave taken out of the plan's period", async () => {
+    // The plan's period is 1-8 February 2027; a is suspended from Thursday 4th, b on leave Monday 1st.
+    const shifts = days(7);
+    const f = facts({
+      from: new Date('2027-02-01T00:00:00Z'),
+      to: new Date('2027-02-08T00:00:00Z'),
+      shifts,
+      practitioners: [
+        amhp('a', {
+          unavailable: [{ startsAt: new Date('2027-02-04T00:00:00Z'), endsAt: new Date('2027-02-08T00:00:00Z'), reason: 'suspended' }],
+        }),
+        amhp('b'),
+        amhp('c', {
+          unavailable: [{ startsAt: new Date('2027-02-01T00:00:00Z'), endsAt: new Date('2027-02-08T00:00:00Z'), reason: 'no-approval' }],
+        }),
+      ],
+      leave: [
+        { practitionerId: 'b', kind: 'annual', startsAt: new Date('2027-02-01T00:00:00Z'), endsAt: new Date('2027-02-02T00:00:00Z') },
+      ],
+      ineligible: [
+        ...shifts.slice(3).map((s) => ({ practitionerId: 'a', shiftId: s.id, code: 'approval-suspended' })),
+        ...shifts.map((s) => ({ practitionerId: 'c', shiftId: s.id, code: 'no-approval' })),
+      ],
+    });
+    const r = await run(f);
+    expect(r.fairness.people.map((p) => [p.practitionerId, p.availability, p.unavailableFor])).toEqual([
+      ['a', 0.4286, ['suspended']],
+      ['b', 0.8571, ['leave']],
+      ['c', 0, ['no-approval']],
+    ]);
+    expect(r.fairness.excluded).toEqual([{ practitionerId: 'c', reasons: ['no-approval'], hours: 0 }]);
+    const row = (id: string) => r.fairness.people.find((p) => p.practitionerId === id)!;
+    expect(row('a').hoursPerAvailableFte).toBe(Math.round((row('a').hours / (3 / 7)) * 100) / 100);
+    expect(r.fairness.spread).toBeCloseTo(Math.abs(row('a').hoursPerAvailableFte! - row('b').hoursPerAvailableFte!), 9);
+  });
+
   it('keeps existing assignments and plans around them (rest counted from them)', async () => {
     const [monday, tuesday] = days(2, { requiredCount: 2 });
     monday.assigned = [{ practitionerId: 'a', skills: [] }];
@@ -229,6 +280,35 @@ describe('rota planner (pure, HiGHS)', () => {
     expect(findingsOf(f, r)).toEqual([]);
   });
 
+  it('never more consecutive days than the limit: one AMHP, 21 day shifts in a row, gets 7, a day off, 7, a day off, 5', async () => {
+    const shifts = Array.from({ length: 21 }, (_, i) => {
+      const d = DateTime.fromISO('2027-02-01', { zone: 'UTC' }).plus({ days: i }).toISODate()!;
+      return shift(`${d}T09:00:00Z`, `${d}T17:00:00Z`);
+    });
+    const f = facts({ shifts, practitioners: [amhp('a')], policy: { ...POLICY, weeklyRestHours: 0, maxWeeklyHours: 168 } });
+    const r = await run(f);
+    expect(r.assignments).toHaveLength(19);
+    expect(r.unfilled).toHaveLength(2);
+    expect(r.unfilled.every((u) => /at the limit of 7 consecutive days/.test(u.reason))).toBe(true);
+    expect(findingsOf(f, r)).toEqual([]);
+  });
+
+  it('counts a date with two shifts as one day: an early and a late on 10 days give 18 shifts over 9 days', async () => {
+    const shifts = Array.from({ length: 10 }, (_, i) => {
+      const d = DateTime.fromISO('2027-02-01', { zone: 'UTC' }).plus({ days: i }).toISODate()!;
+      return [shift(`${d}T07:00:00Z`, `${d}T11:00:00Z`), shift(`${d}T12:00:00Z`, `${d}T16:00:00Z`)];
+    }).flat();
+    const f = facts({
+      shifts,
+      practitioners: [amhp('a')],
+      policy: { ...POLICY, minRestHours: 0, weeklyRestHours: 0, maxWeeklyHours: 168 },
+    });
+    const r = await run(f);
+    expect(r.assignments).toHaveLength(18);
+    expect(r.dropped).toEqual([]);
+    expect(findingsOf(f, r)).toEqual([]);
+  });
+
   it('keeps the weekly 24 h break (enforced by cuts): one AMHP, seven day shifts in a row', async () => {
     const shifts = days(7);
     const f = facts({ shifts, practitioners: [amhp('a')], policy: { ...POLICY, maxWeeklyHours: 80 } });
@@ -293,6 +373,7 @@ describe('rota planner (pure, HiGHS)', () => {
         { maxLength: 2 },
       ),
       nights: fc.integer({ min: 1, max: 3 }),
+      days: fc.integer({ min: 1, max: 7 }),
     });
     await fc.assert(
       fc.asyncProperty(arb, async (h) => {
@@ -333,7 +414,7 @@ describe('rota planner (pure, HiGHS)', () => {
           ineligible: h.ineligible
             .filter((i) => i.who < h.people && i.shift < shifts.length)
             .map((i) => ({ practitionerId: `p${i.who}`, shiftId: `s${i.shift}`, code: 'no-approval' })),
-          policy: { ...POLICY, maxConsecutiveNights: h.nights },
+          policy: { ...POLICY, maxConsecutiveNights: h.nights, maxConsecutiveDays: h.days },
         });
         const r = await plan(f, solve, { timeLimitSeconds: 2 });
         expect(findingsOf(f, r)).toEqual([]);

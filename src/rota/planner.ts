@@ -15,6 +15,9 @@
  *   pairwise rows x[p,a] + x[p,b] ≤ 1 and gives a tighter relaxation. Fixed assignments remove pairs instead;
  * - consecutive nights (local policy): in every window of maxConsecutiveNights + 1 consecutive local start dates,
  *   nights (fixed ones as constants) ≤ the limit: exactly the rule `workingTimeFindings` applies;
+ * - consecutive days (ROTA-DAYS, local policy, hard): in every window of maxConsecutiveDays + 1 consecutive local
+ *   dates, dates on which the AMHP starts a shift (fixed ones as constants) ≤ the limit. A date counts by its x's
+ *   when at most one of them can be chosen (rest), else by a binary y ≥ each x. Exactly `consecutiveDays`;
  * - weekly hours (WTR reg 4): per AMHP, new hours ≤ min(maxWeeklyHours × FTE × weeks in the period,
  *   maxWeeklyHours × referenceWeeks − the most hours already rostered in any reference window touching the period),
  *   weeks rounded up (a 3-day plan may use a week's hours). APPROXIMATION: the 17-week average is replaced by a cap
@@ -39,13 +42,15 @@
  * each chunk's result is fixed for the next (carried-over hours, nights, rest). Each solve starts from a greedy fill
  * under the same rules (so a time limit never leaves it worse than greedy) and has a time limit from the budget.
  *
- * Verification: the proposal is checked with `workingTimeFindings` (every finding, hard or warning, since a plan
- * is published without overrides); an assignment that fails is dropped and reported. 0 violations is guaranteed.
+ * Verification: the proposal is checked with `workingTimeFindings` (every finding, hard or warning: a plan never
+ * asks to override a working-time rule); an assignment that fails is dropped and reported. 0 violations is
+ * guaranteed. Eligibility warnings (`warnings`, e.g. training short) do not block a pair: the assignment carries
+ * them, and publishing asks the manager to override each with a reason, as a manual assignment does.
  */
 import { DateTime } from 'luxon';
 import type { IsoDate } from '../statute/time';
-import { FairnessReport, fairnessReport, isWeekend } from './fairness';
-import { isNight, Period, RotaFinding, RotaPolicy, workingTimeFindings } from './rota.rules';
+import { FairnessReport, fairnessReport, isWeekend, Unavailable } from './fairness';
+import { consecutiveRun, isNight, Period, RotaFinding, RotaPolicy, workingTimeFindings } from './rota.rules';
 
 export interface PlanShift extends Period {
   id: string;
@@ -76,6 +81,11 @@ export interface PlanPractitioner {
   skills: string[];
   displayName?: string;
   prior?: PriorLoad;
+  /**
+   * When they cannot be rostered in the period besides `leave` (a suspension, no approval in effect), from
+   * `unavailablePeriods`: the plan's fairness figures then match GET /rota/fairness.
+   */
+  unavailable?: Unavailable[];
 }
 
 /** An assignment already on the rota (kept as it is), anywhere in time: rest, nights and hours count it. */
@@ -90,12 +100,22 @@ export interface LeavePeriod extends Period {
   kind: string;
 }
 
-/** A pair the workforce eligibility rules refuse (a hard finding, or a warning a plan cannot override). */
+/** A pair the workforce eligibility rules refuse (a hard finding). */
 export interface Ineligibility {
   practitionerId: string;
   shiftId: string;
   code: string;
   message?: string;
+}
+
+/**
+ * A pair the workforce eligibility rules allow with warnings only (e.g. training short, AMHP-06): plannable, and an
+ * assignment of the pair carries the warnings for the manager to accept when publishing.
+ */
+export interface EligibilityWarning {
+  practitionerId: string;
+  shiftId: string;
+  findings: RotaFinding[];
 }
 
 /** Matches a shift when every given field matches; weight > 0 prefers, < 0 avoids (−10..10). */
@@ -116,6 +136,8 @@ export interface PlanFacts {
   existing: ExistingAssignment[];
   leave: LeavePeriod[];
   ineligible: Ineligibility[];
+  /** Pairs eligible with warnings only; absent: none. */
+  warnings?: EligibilityWarning[];
   preferences: Preference[];
   policy: RotaPolicy;
 }
@@ -171,6 +193,8 @@ export type LpSolve = (
 export interface PlannedAssignment {
   shiftId: string;
   practitionerId: string;
+  /** Eligibility warnings of the pair (present only when there are some): publishing needs an override of each. */
+  warnings?: RotaFinding[];
 }
 
 export interface UnfilledPlace {
@@ -290,6 +314,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
   const maxCutRounds = options.maxCutRounds ?? 6;
   const rest = policy.minRestHours * HOUR;
   const maxNights = policy.maxConsecutiveNights;
+  const maxDays = policy.maxConsecutiveDays;
   const from = facts.from.getTime();
   const to = facts.to.getTime();
   const periodDays = (to - from) / DAY;
@@ -321,6 +346,13 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const p = personIndex.get(i.practitionerId);
     const s = shiftById.get(i.shiftId);
     if (p !== undefined && s && !blocked.has(key(p, s.index))) blocked.set(key(p, s.index), `ineligible:${i.code}`);
+  }
+  const warningsOf = new Map<number, RotaFinding[]>();
+  for (const w of facts.warnings ?? []) {
+    const p = personIndex.get(w.practitionerId);
+    const s = shiftById.get(w.shiftId);
+    if (p !== undefined && s && w.findings.length)
+      warningsOf.set(key(p, s.index), [...(warningsOf.get(key(p, s.index)) ?? []), ...w.findings]);
   }
   for (const l of facts.leave) {
     const p = personIndex.get(l.practitionerId);
@@ -366,17 +398,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     }
   }
 
-  // Availability in the period (share of shift hours not refused by leave or eligibility) and fairness capacity.
-  const totalShiftHours = shifts.reduce((sum, s) => sum + s.hours, 0);
-  const availability = people.map((_, p) => {
-    if (!totalShiftHours) return 1;
-    const open = shifts.reduce((sum, s) => {
-      const why = blocked.get(key(p, s.index));
-      return sum + (why && why !== 'already-on-shift' ? 0 : s.hours);
-    }, 0);
-    return open / totalShiftHours;
-  });
-  // Load is hours per full-time AMHP available all along: hours × scale, where scale = days ÷ (FTE × days they
+  // Fairness capacity. Load is hours per full-time AMHP available all along: hours × scale, where scale = days ÷ (FTE × days they
   // could be rostered). Up to each chunk's end only, so that someone whose approval ends mid-period does their
   // share while they can rather than being saved for a time they will not be there.
   const openPrefix = people.map((_, p) => {
@@ -442,6 +464,8 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       for (let d = s.day + 1; nightDays.has(d); d++) run++;
       if (run > maxNights) return 'consecutive-nights';
     }
+    // ROTA-DAYS: the rule the assignment checks apply (`consecutiveDays` counts local dates the same way).
+    if (consecutiveRun(s.day, new Set(mine.map((b) => b.day))) > maxDays) return 'consecutive-days';
     const withS: Busy[] = [...mine];
     insertSorted(withS, { startsAt: s.startsAt, endsAt: s.endsAt, planned: true, night: s.night, day: s.day, shift: s.index });
     if (longestWeeklyBreak(withS, s) < policy.weeklyRestHours * HOUR) return 'weekly-rest';
@@ -593,11 +617,17 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     unfilled.push(explain(s, missing, missingSkills, filledBy));
   }
 
+  // The report's figures come from the same computation as GET /rota/fairness: leave, suspensions and approval gaps.
   const report = fairnessReport(
-    people.map((person, p) => ({
+    people.map((person) => ({
       id: person.id,
       fte: person.fte,
-      availability: availability[p],
+      unavailable: [
+        ...(person.unavailable ?? []),
+        ...facts.leave
+          .filter((l) => l.practitionerId === person.id)
+          .map((l) => ({ startsAt: l.startsAt, endsAt: l.endsAt, reason: 'leave' as const })),
+      ],
       ...(person.displayName ? { displayName: person.displayName } : {}),
     })),
     [
@@ -623,6 +653,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       })),
     ],
     zone,
+    { from: facts.from, to: facts.to },
   );
   const horizonLoads = people.map((_, p) => load[p].hours * scale[p]).filter((_, p) => active[p]);
   const horizonSpread = horizonLoads.length ? Math.round((Math.max(...horizonLoads) - Math.min(...horizonLoads)) * 100) / 100 : 0;
@@ -635,7 +666,10 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       : statuses.filter((s) => s !== 'Optimal').join(', ');
   summary.seconds = Math.round((Date.now() - started) / 10) / 100;
   return {
-    assignments: planned.map((a) => ({ shiftId: shifts[a.s].id, practitionerId: people[a.p].id })),
+    assignments: planned.map((a) => {
+      const warned = warningsOf.get(key(a.p, a.s));
+      return { shiftId: shifts[a.s].id, practitionerId: people[a.p].id, ...(warned ? { warnings: warned } : {}) };
+    }),
     unfilled,
     dropped,
     fairness: { ...report, horizonSpread },
@@ -748,6 +782,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const addObj = (name: string, coef: number) => objective.set(name, (objective.get(name) ?? 0) + coef);
     const rows: string[] = [];
     const bounds: string[] = [];
+    const dayBinaries: string[] = [];
     const row = (terms: Array<[string, number]>, sense: '<=' | '>=' | '=', rhs: number) => {
       const body = terms.filter(([, c]) => c !== 0).map(([n, c], i) => `${c < 0 ? '-' : i ? '+' : ''} ${num(Math.abs(c))} ${n}`);
       const lines: string[] = [];
@@ -821,6 +856,61 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
         }
       }
 
+      // Consecutive days (ROTA-DAYS): every window of maxDays + 1 local dates.
+      const fixedDays = new Set(fixed[p].map((b) => b.day));
+      const openDays = new Map<number, Candidate[]>();
+      for (const c of mine) {
+        const d = shifts[c.s].day;
+        if (!fixedDays.has(d)) (openDays.get(d) ?? openDays.set(d, []).get(d)!).push(c);
+      }
+      if (openDays.size) {
+        // Whether a date is worked, as linear terms: the x's themselves when at most one of them can be chosen (one
+        // candidate, or every pair closer than the rest period); otherwise a binary y ≥ each x.
+        const dayTerms = new Map<number, Array<[string, number]>>();
+        const dayOf = (d: number): Array<[string, number]> => {
+          const known = dayTerms.get(d);
+          if (known) return known;
+          const cs = openDays.get(d)!;
+          const apart = (a: Candidate, b: Candidate) =>
+            shifts[a.s].endsAt.getTime() + rest <= shifts[b.s].startsAt.getTime() ||
+            shifts[b.s].endsAt.getTime() + rest <= shifts[a.s].startsAt.getTime();
+          const several = cs.some((a, i) => cs.some((b, j) => j > i && apart(a, b)));
+          let terms: Array<[string, number]> = cs.map((c) => [c.name, 1]);
+          if (several) {
+            const y = `dy${p}_${d}`;
+            dayBinaries.push(y);
+            for (const c of cs)
+              row(
+                [
+                  [c.name, 1],
+                  [y, -1],
+                ],
+                '<=',
+                0,
+              );
+            terms = [[y, 1]];
+          }
+          dayTerms.set(d, terms);
+          return terms;
+        };
+        const first = Math.min(...openDays.keys());
+        const last = Math.max(...openDays.keys());
+        for (let w = first - maxDays; w <= last; w++) {
+          const open: number[] = [];
+          let constant = 0;
+          for (let d = w; d <= w + maxDays; d++) {
+            if (fixedDays.has(d)) constant++;
+            else if (openDays.has(d)) open.push(d);
+          }
+          if (!open.length || constant + open.length <= maxDays) continue;
+          row(
+            open.flatMap((d) => dayOf(d)),
+            '<=',
+            Math.max(0, maxDays - constant),
+          );
+        }
+      }
+
       // Weekly hours cap.
       const total = mine.reduce((sum, c) => sum + shifts[c.s].hours, 0);
       if (total > remainingCap[p] + 1e-9)
@@ -863,16 +953,11 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const objLines: string[] = [];
     for (let i = 0; i < objTerms.length; i += 12) objLines.push(objTerms.slice(i, i + 12).join(' '));
     const binaries: string[] = [];
-    for (let i = 0; i < candidates.length; i += 20)
-      binaries.push(
-        candidates
-          .slice(i, i + 20)
-          .map((c) => c.name)
-          .join(' '),
-      );
+    const binaryNames = [...candidates.map((c) => c.name), ...dayBinaries];
+    for (let i = 0; i < binaryNames.length; i += 20) binaries.push(binaryNames.slice(i, i + 20).join(' '));
     const body = rows.join('\n');
     return {
-      variables: candidates.length,
+      variables: candidates.length + dayBinaries.length,
       constraints: rows.length,
       text: (cuts) =>
         [
@@ -957,6 +1042,7 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
       rest: `already on a shift less than ${policy.minRestHours} h away`,
       'hours-cap': 'at their hours cap for the period',
       'consecutive-nights': `at the limit of ${maxNights} consecutive nights`,
+      'consecutive-days': `at the limit of ${maxDays} consecutive days`,
       'weekly-rest': `would lose their ${policy.weeklyRestHours} h weekly rest`,
       available: 'free but not placed',
     };

@@ -8,6 +8,7 @@ export function rotaPolicy(config: AppConfig): RotaPolicy {
     maxWeeklyHours: config.rotaMaxWeeklyHours,
     referenceWeeks: config.rotaReferenceWeeks,
     maxConsecutiveNights: config.rotaMaxConsecutiveNights,
+    maxConsecutiveDays: config.rotaMaxConsecutiveDays,
     weeklyRestHours: config.rotaWeeklyRestHours,
   };
 }

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
+import { addDays } from '../statute/time';
 import {
   coverageGaps,
   CoverageShift,
   generateShifts,
+  consecutiveDays,
   isNight,
+  localInstant,
   nightHours,
   PatternFacts,
   Period,
@@ -18,6 +21,7 @@ const policy: RotaPolicy = {
   maxWeeklyHours: 48,
   referenceWeeks: 17,
   maxConsecutiveNights: 3,
+  maxConsecutiveDays: 7,
   weeklyRestHours: 24,
 };
 const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -181,16 +185,88 @@ describe('working-time findings for an assignment', () => {
     expect(codes(monday, later.slice(0, 4))).not.toContain('warning:weekly-rest');
   });
 
-  it('property: adding a shift that clears every other by the rest period is never hard-refused', () => {
+  it('property: adding a shift that clears every other by the rest period is never hard-refused (short of the day limit)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 24 * 60 }), { maxLength: 12 }), fc.integer({ min: 1, max: 14 }), (starts, len) => {
         const base = Date.UTC(2026, 0, 1);
         const others = starts.map((h) => ({ startsAt: new Date(base + h * 3_600_000), endsAt: new Date(base + (h + len) * 3_600_000) }));
         const latest = Math.max(base, ...others.map((o) => o.endsAt.getTime()));
         const candidate = { startsAt: new Date(latest + 11 * 3_600_000), endsAt: new Date(latest + (11 + len) * 3_600_000) };
-        return workingTimeFindings(candidate, others, policy).every((f) => f.severity !== 'hard');
+        // 13 shifts cannot make a run of more than 13 days: only rest and overlap could refuse.
+        return workingTimeFindings(candidate, others, { ...policy, maxConsecutiveDays: 14 }).every((f) => f.severity !== 'hard');
       }),
     );
+  });
+});
+
+describe('consecutive days on the rota (ROTA-DAYS, a hard rule, limit 7)', () => {
+  // Day shifts 09:00-17:00 local (GMT in November).
+  const day = (d: string) => shift(`${d}T09:00:00Z`, `${d}T17:00:00Z`);
+  const dates = (first: string, n: number) => Array.from({ length: n }, (_, i) => addDays(first, i));
+  const hard = (candidate: Period, others: Period[], p: RotaPolicy = policy) =>
+    workingTimeFindings(candidate, others, p)
+      .filter((f) => f.severity === 'hard')
+      .map((f) => f.code);
+
+  it.each<[string, string[], string, number, string[]]>([
+    ['the 7th day in a row (Mon-Sun) is allowed', dates('2026-11-16', 6), '2026-11-22', 7, []],
+    ['the 8th day in a row is refused', dates('2026-11-16', 7), '2026-11-23', 8, ['consecutive-days']],
+    [
+      'a day between two runs of days that would join them into 11 is refused',
+      [...dates('2026-11-16', 5), ...dates('2026-11-22', 5)],
+      '2026-11-21',
+      11,
+      ['consecutive-days'],
+    ],
+    ['a day off resets: 7 days, a day off, then a day is allowed', dates('2026-11-16', 7), '2026-11-24', 1, []],
+    [
+      'a day off in the middle: 3 days, off, 4 days, then the 5th is allowed',
+      [...dates('2026-11-16', 3), ...dates('2026-11-20', 4)],
+      '2026-11-24',
+      5,
+      [],
+    ],
+    ['the first day before a run of 7 is refused too', dates('2026-11-17', 7), '2026-11-16', 8, ['consecutive-days']],
+  ])('%s', (_name, worked, candidate, run, expected) => {
+    const others = worked.map(day);
+    expect(consecutiveDays(day(candidate), others, LONDON)).toBe(run);
+    expect(hard(day(candidate), others)).toEqual(expected);
+  });
+
+  it('two shifts starting on one date count as one day', () => {
+    // Saturday 21st has an early and a late shift, each 11 h or more from the next.
+    const saturday = [shift('2026-11-21T04:30:00Z', '2026-11-21T06:30:00Z'), shift('2026-11-21T17:30:00Z', '2026-11-21T19:00:00Z')];
+    const others = [...dates('2026-11-16', 5).map(day), ...saturday];
+    expect(consecutiveDays(day('2026-11-22'), others, LONDON)).toBe(7);
+    expect(hard(day('2026-11-22'), others)).toEqual([]);
+  });
+
+  it('counts nights by the date they start: 7 nights then a night on the 8th date is refused', () => {
+    const night = (d: string) => shift(`${d}T22:00:00Z`, `${addOne(d)}T08:00:00Z`);
+    const p = { ...policy, maxConsecutiveNights: 14 };
+    expect(hard(night('2026-11-23'), dates('2026-11-16', 7).map(night), p)).toEqual(['consecutive-days']);
+    expect(hard(night('2026-11-24'), dates('2026-11-16', 7).map(night), p)).toEqual([]);
+  });
+
+  it('counts local dates across the spring clock change: 00:30 starts from Mon 22 to Mon 29 March 2027 are 8 days', () => {
+    // 00:30 GMT until Sun 28 March; 00:30 BST (23:30 UTC the day before) from Mon 29 March. By UTC dates the 8th
+    // start would fall on the 7th date again; by local dates it is the 8th day.
+    const early = (d: string) => {
+      const start = localInstant(d, '00:30', LONDON);
+      return { startsAt: start, endsAt: new Date(start.getTime() + 7 * 3_600_000) };
+    };
+    const week = dates('2027-03-22', 7).map(early);
+    const monday = early('2027-03-29');
+    expect(monday.startsAt.toISOString()).toBe('2027-03-28T23:30:00.000Z');
+    expect(consecutiveDays(monday, week, LONDON)).toBe(8);
+    expect(hard(monday, week)).toEqual(['consecutive-days']);
+    expect(hard(week[6], week.slice(0, 6))).toEqual([]);
+  });
+
+  it('follows the configured limit', () => {
+    const others = dates('2026-11-16', 4).map(day);
+    expect(hard(day('2026-11-20'), others, { ...policy, maxConsecutiveDays: 4 })).toEqual(['consecutive-days']);
+    expect(hard(day('2026-11-20'), others, { ...policy, maxConsecutiveDays: 5 })).toEqual([]);
   });
 });
 

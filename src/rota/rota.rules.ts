@@ -2,7 +2,7 @@
  * Pure rota rules: generating shifts from patterns in local time, and the working-time checks on an assignment.
  * No Nest, no ORM, no clock. Thresholds come from RotaPolicy (configuration): the Working Time Regulations 1998
  * defaults are 11 h daily rest (reg 10), 48 h a week averaged over 17 weeks (reg 4), 24 h weekly rest (reg 11);
- * the consecutive-night limit is local policy.
+ * the consecutive-night limit (a warning) and the consecutive-day limit (a hard rule, ROTA-DAYS) are local policy.
  */
 import { DateTime } from 'luxon';
 import type { RuleId } from '../statute/rule-catalogue';
@@ -106,6 +106,8 @@ export interface RotaPolicy {
   maxWeeklyHours: number;
   referenceWeeks: number;
   maxConsecutiveNights: number;
+  /** ROTA-DAYS (local policy, a hard rule): most local dates in a row on which an AMHP may start a shift. */
+  maxConsecutiveDays: number;
   weeklyRestHours: number;
 }
 
@@ -116,12 +118,36 @@ export interface RotaFinding {
   message: string;
 }
 
+/** The local date on which a period starts: days and nights are counted by their start, as the rota labels them. */
+export function startDate(p: Period, zone: string): IsoDate {
+  return DateTime.fromJSDate(p.startsAt, { zone }).toISODate()!;
+}
+
+/**
+ * ROTA-DAYS: the run of consecutive local dates, through `candidate`'s start date, on which the AMHP starts a shift
+ * (`others` and the candidate). A date with no shift starting on it is a day off and ends the run; two shifts starting
+ * on one date count once. Local dates, so a week across a clock change is still 7 days.
+ */
+export function consecutiveDays(candidate: Period, others: Period[], zone: string): number {
+  const dayNumber = (p: Period) => Math.round(Date.parse(`${startDate(p, zone)}T00:00:00Z`) / 86_400_000);
+  return consecutiveRun(dayNumber(candidate), new Set(others.map(dayNumber)));
+}
+
+/** ROTA-DAYS on day numbers (consecutive integers for consecutive local dates): the run through `day`, itself included. */
+export function consecutiveRun(day: number, worked: ReadonlySet<number>): number {
+  let run = 1;
+  for (let d = day - 1; worked.has(d); d--) run++;
+  for (let d = day + 1; worked.has(d); d++) run++;
+  return run;
+}
+
 const hours = (p: Period) => (p.endsAt.getTime() - p.startsAt.getTime()) / HOUR;
 const fmt = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat('ccc d LLL yyyy HH:mm');
 
 /**
  * Working-time checks for adding `candidate` to the practitioner's other assignments `others` (excluding the
- * candidate itself). Rest below the minimum is hard; the rest are warnings a manager may override with a reason.
+ * candidate itself). Rest below the minimum and a run of days above the limit are hard; the rest are warnings a
+ * manager may override with a reason.
  */
 export function workingTimeFindings(candidate: Period, others: Period[], policy: RotaPolicy): RotaFinding[] {
   const zone = policy.timeZone;
@@ -177,7 +203,8 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
   }
 
   // Consecutive nights (local policy): nights on consecutive local start dates, including the candidate.
-  if (isNight(candidate, zone)) {
+  // A run above the limit needs at least `limit` other shifts: the (costly) local-time checks are skipped otherwise.
+  if (sorted.length >= policy.maxConsecutiveNights && isNight(candidate, zone)) {
     const nightDates = new Set(sorted.filter((p) => isNight(p, zone)).map((p) => DateTime.fromJSDate(p.startsAt, { zone }).toISODate()!));
     const own = DateTime.fromJSDate(candidate.startsAt, { zone }).toISODate()!;
     let run = 1;
@@ -191,6 +218,17 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
         message: `${run} consecutive nights, above the limit of ${policy.maxConsecutiveNights}.`,
       });
     }
+  }
+
+  // Consecutive days (ROTA-DAYS, local policy, hard): the planner's model keeps the same limit.
+  const days = sorted.length >= policy.maxConsecutiveDays ? consecutiveDays(candidate, sorted, zone) : 1;
+  if (days > policy.maxConsecutiveDays) {
+    findings.push({
+      code: 'consecutive-days',
+      rule: 'ROTA-DAYS',
+      severity: 'hard',
+      message: `${days} consecutive days on the rota, above the limit of ${policy.maxConsecutiveDays}: a day off is needed.`,
+    });
   }
 
   // Weekly rest (WTR reg 11): an uninterrupted break of weeklyRestHours in every 7 days. The candidate can take it

@@ -15,6 +15,7 @@ import {
   UnprocessableProblem,
 } from '../common/problem';
 import { Db } from '../database/db';
+import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { AssignmentChecksService, Finding, Override } from './assignment-checks.service';
@@ -137,14 +138,19 @@ export class SwapsService {
         resourceId: id,
         details: { assignmentId: a.id, shiftId: a.shiftId, fromPractitionerId: a.practitionerId, toPractitionerId: to },
       });
-      await this.emit(m, 'rota.swap.offered', {
-        swapId: id,
-        assignmentId: a.id,
-        shiftId: a.shiftId,
-        fromPractitionerId: a.practitionerId,
-        toPractitionerId: to,
-        startsAt: iso(a.startsAt),
-        endsAt: iso(a.endsAt),
+      await this.events.emit(m, {
+        type: 'rota.swap.offered',
+        aggregateType: 'swap-request',
+        aggregateId: id,
+        payload: {
+          swapId: id,
+          assignmentId: a.id,
+          shiftId: a.shiftId,
+          fromPractitionerId: a.practitionerId,
+          toPractitionerId: to,
+          startsAt: iso(a.startsAt),
+          endsAt: iso(a.endsAt),
+        },
       });
       if (!dto.takerPractitionerId) return this.dto(await this.loadRow(m, id));
 
@@ -231,7 +237,7 @@ export class SwapsService {
       }
       if (row.status !== 'offered')
         throw new ConflictProblem(`The swap is ${row.status}; only an open offer can be accepted.`, 'swap-not-open', {
-          status: row.status,
+          swapStatus: row.status,
         });
       if (taker === row.fromPractitionerId) throw new UnprocessableProblem('The offerer cannot take their own shift.', 'swap-to-self');
       if (row.toPractitionerId && row.toPractitionerId !== taker) {
@@ -276,7 +282,7 @@ export class SwapsService {
       }
       assertVersion(expectedVersion, row.version);
       if (!OPEN.includes(row.status))
-        throw new ConflictProblem(`The swap is already ${row.status}.`, 'swap-closed', { status: row.status });
+        throw new ConflictProblem(`The swap is already ${row.status}.`, 'swap-closed', { swapStatus: row.status });
       await this.update(m, row, `status = '${status}', decided_by = $3, decided_at = $4, decision_note = $5`, [
         actor.userId,
         this.clock.now(),
@@ -289,7 +295,12 @@ export class SwapsService {
         resourceId: id,
         details: { assignmentId: row.assignmentId, previousStatus: row.status },
       });
-      await this.emit(m, `rota.swap.${status}`, this.payload(row));
+      await this.events.emit(m, {
+        type: `rota.swap.${status}`,
+        aggregateType: 'swap-request',
+        aggregateId: row.id,
+        payload: this.payload(row),
+      });
       return this.dto(await this.loadRow(m, id));
     });
   }
@@ -318,7 +329,12 @@ export class SwapsService {
         ...(checked.warnings.length ? { warnings: checked.warnings.map((w) => w.code) } : {}),
       },
     });
-    await this.emit(m, 'rota.swap.accepted', { ...this.payload(row), takerPractitionerId: taker });
+    await this.events.emit(m, {
+      type: 'rota.swap.accepted',
+      aggregateType: 'swap-request',
+      aggregateId: row.id,
+      payload: { ...this.payload(row), takerPractitionerId: taker },
+    });
     return checked.warnings;
   }
 
@@ -331,7 +347,7 @@ export class SwapsService {
   private async approveIn(m: EntityManager, actor: Actor, row: SwapRow, overrides: Override[], note: string | undefined): Promise<void> {
     if (row.status !== 'accepted')
       throw new ConflictProblem(`The swap is ${row.status}; only an accepted swap can be approved.`, 'swap-not-accepted', {
-        status: row.status,
+        swapStatus: row.status,
       });
     const taker = row.takerPractitionerId!;
     const a = await this.currentAssignment(m, row);
@@ -363,11 +379,18 @@ export class SwapsService {
         ...(overrides.length ? { overrides: overrides.map((o) => o.code) } : {}),
       },
     });
-    await this.emit(m, 'rota.swap.approved', {
-      ...this.payload(row),
-      takerPractitionerId: taker,
-      removedAssignmentId: a.id,
-      newAssignmentId: assignmentId,
+    await this.events.emit(m, {
+      type: 'rota.swap.approved',
+      aggregateType: 'swap-request',
+      aggregateId: row.id,
+      payload: {
+        ...this.payload(row),
+        // The swap now points at the taker's new assignment (as the event schema says), not the one removed.
+        assignmentId,
+        takerPractitionerId: taker,
+        removedAssignmentId: a.id,
+        newAssignmentId: assignmentId,
+      },
     });
   }
 
@@ -428,7 +451,7 @@ export class SwapsService {
     throw new ForbiddenProblem(reason);
   }
 
-  private payload(row: SwapRow): Record<string, unknown> {
+  private payload(row: SwapRow): EventPayload<'rota.swap.accepted'> {
     return {
       swapId: row.id,
       assignmentId: row.assignmentId,
@@ -439,10 +462,6 @@ export class SwapsService {
       startsAt: iso(row.startsAt),
       endsAt: iso(row.endsAt),
     };
-  }
-
-  private async emit(m: EntityManager, type: string, payload: Record<string, unknown>): Promise<void> {
-    await this.events.emit(m, { type, aggregateType: 'swap-request', aggregateId: String(payload.swapId), payload });
   }
 
   private async lockAssignment(m: EntityManager, id: string): Promise<AssignmentRow | undefined> {

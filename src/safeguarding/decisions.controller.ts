@@ -72,7 +72,16 @@ export class DecisionsController {
     summary:
       'One decision: the whole record for its author and managers (with what still stops signing, OOH-07 warnings, DoLS clocks, follow-up actions); metadata only for an auditor; 403 for anyone else.',
   })
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(DecisionViewDto) }, { $ref: getSchemaPath(DecisionMetadataDto) }] } })
+  @ApiOkResponse({
+    description: '`view` tells which: `full` for the author and managers, `metadata` for an auditor.',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(DecisionViewDto) }, { $ref: getSchemaPath(DecisionMetadataDto) }],
+      discriminator: {
+        propertyName: 'view',
+        mapping: { full: getSchemaPath(DecisionViewDto), metadata: getSchemaPath(DecisionMetadataDto) },
+      },
+    },
+  })
   async get(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -838,6 +838,14 @@ export class DecisionsService {
     };
   }
 
+  /**
+   * Whether the caller may see a decision's content (question, decision, handover note, actions) wherever it is
+   * shown, e.g. on the morning handover: its author and managers, as GET /decisions/:id says.
+   */
+  seesContent(actor: Actor, authorUserId: string): boolean {
+    return authorUserId === actor.userId || this.isManager(actor);
+  }
+
   private isManager(actor: Actor): boolean {
     return actor.roles.includes('manager');
   }

@@ -8,7 +8,7 @@ import { CurrentActor } from '../common/http';
 import { trim } from '../common/validators';
 import { HandoversService, HandoverView } from './handovers.service';
 
-export class AcknowledgementDto {
+export class HandoverAcknowledgementDto {
   @ApiPropertyOptional({ maxLength: 2000, description: 'What the day team will do.' })
   @IsOptional()
   @Transform(trim)
@@ -56,7 +56,7 @@ export class HandoversController {
   @Authorize('handovers.read')
   @ApiOperation({
     summary:
-      'The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled on first asking (or by the scheduled job at HANDOVER_TIME), topped up on later asks.',
+      "The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled by the scheduled job at HANDOVER_TIME; reading writes nothing but the audit record, and a date never compiled is 404. A decision's content (question, decision, handover note, actions) is shown only to its author and managers; others see its ids, codes and times (`contentWithheld`).",
   })
   @ApiOkResponse({ type: HandoverDto })
   get(@CurrentActor() actor: Actor, @Param('date') date: string): Promise<HandoverView> {
@@ -72,7 +72,7 @@ export class HandoversController {
     @CurrentActor() actor: Actor,
     @Param('date') date: string,
     @Param('itemId', new ParseUUIDPipe()) itemId: string,
-    @Body() dto: AcknowledgementDto,
+    @Body() dto: HandoverAcknowledgementDto,
   ): Promise<HandoverView> {
     return this.handovers.acknowledge(actor, date, itemId, dto.note);
   }

@@ -73,11 +73,15 @@ export class HandoversService {
     private readonly config: AppConfig,
   ) {}
 
-  /** GET /handovers/:date: compiles (or tops up) the date's handover and returns it; an audited read. */
+  /**
+   * GET /handovers/:date: the date's compiled handover; an audited read that writes nothing else (a date never
+   * compiled is 404). A decision item shows its content only to whom the decision itself would (its author,
+   * managers); anyone else sees its ids, codes and times.
+   */
   async get(actor: Actor, date: string): Promise<HandoverView> {
     this.assertDate(date);
     return this.db.transaction(async (m) => {
-      const view = await this.compileIn(m, date, actor.userId);
+      const view = this.forReader(actor, await this.load(m, date));
       const subjects = view.items.filter((i) => typeof i.summary.personId === 'string');
       await this.audit.record(m, {
         action: 'handover.read',
@@ -93,6 +97,31 @@ export class HandoversService {
       );
       return view;
     });
+  }
+
+  /** Compiles (or tops up) a date's handover on request, audited: the demo seed; the scheduled job uses `tick`. */
+  async compile(actor: Actor, date: string): Promise<HandoverView> {
+    this.assertDate(date);
+    return this.db.transaction(async (m) => {
+      const view = await this.compileIn(m, date, actor.userId);
+      await this.audit.record(m, {
+        action: 'handover.compile',
+        resourceType: 'handover',
+        resourceId: view.id,
+        details: { date, items: view.items.length, via: 'request' },
+      });
+      return this.forReader(actor, view);
+    });
+  }
+
+  /** Decision content (question, decision, handover note, actions) withheld from those the decision route refuses. */
+  private forReader(actor: Actor, view: HandoverView): HandoverView {
+    const items = view.items.map((i) => {
+      if (i.itemType !== 'decision' || this.decisions.seesContent(actor, String(i.summary.authorUserId))) return i;
+      const { question: _q, decision: _d, handoverNote: _h, actions: _a, ...codes } = i.summary;
+      return { ...i, summary: { ...codes, contentWithheld: true } };
+    });
+    return { ...view, items };
   }
 
   /** POST /handovers/:date/items/:itemId/acknowledgement: a day-team manager takes the item on. */
@@ -126,7 +155,7 @@ export class HandoversService {
         aggregateId: itemId,
         payload: { date, itemId, itemType: item.item_type, by: actor.userId },
       });
-      return this.load(m, date);
+      return this.forReader(actor, await this.load(m, date));
     });
   }
 

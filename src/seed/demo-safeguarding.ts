@@ -189,6 +189,6 @@ export class DemoSafeguarding {
     });
 
     // This morning's handover, as the day-team manager opens it.
-    await this.handovers.get(manager, localDate(now, this.config.timeZone));
+    await this.handovers.compile(manager, localDate(now, this.config.timeZone));
   }
 }

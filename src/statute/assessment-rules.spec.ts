@@ -887,10 +887,17 @@ describe('nearest relative (NR-01, NR-02, NR-03) and the 2025 nominated person (
     ['an objection blocks guardianship under the 1983 Act', 's7', '1983', { objectionInForce: true }, ['NR-02:nearest-relative-objects']],
     ['an objection does not block a s.2', 's2', '1983', { objectionInForce: true }, []],
     [
-      'an objection does not block once the nearest relative is displaced (s.29)',
+      "the acting nearest relative's objection blocks a s.3 (s.29(6))",
       's3',
       '1983',
       { objectionInForce: true, displaced: true },
+      ['NR-02:nearest-relative-objects'],
+    ],
+    [
+      "another relative's objection does not block a s.3 (NR-14)",
+      's3',
+      '1983',
+      { objectionInForce: false, objectionsWithoutStanding: [{ by: 'Uncle Ray', explanation: 'Not the nearest relative.' }] },
       [],
     ],
     [
@@ -910,6 +917,18 @@ describe('nearest relative (NR-01, NR-02, NR-03) and the 2025 nominated person (
   ])('NR-02: %s', (_name, section, regime, nr, expected) => {
     const f = { ...withNr(facts(section), nr), regime: regime === '1983' ? REGIME_1983 : REGIME_2025 };
     expect(blockers(checked(f))).toEqual(expected);
+  });
+
+  it("NR-14: another relative's objection is shown as a warning naming them, not a blocker", () => {
+    const c = checked(
+      withNr(facts('s3'), {
+        objectionsWithoutStanding: [
+          { by: 'Uncle Ray (a relative who is not the nearest relative)', explanation: 'Only the nearest relative can object.' },
+        ],
+      }),
+    );
+    expect(codes(c)).toEqual(['NR-14:warning:objection-without-standing']);
+    expect(c.findings[0].message).toContain('Uncle Ray');
   });
 
   it('NR-02: the s.2 still shows a warning that the objection would block a s.3', () => {

@@ -90,6 +90,7 @@ const C = {
   nr02: citationOf('NR-02'),
   nr03: citationOf('NR-03'),
   nr04: citationOf('NR-04'),
+  nr14: citationOf('NR-14'),
   mha25_06: citationOf('MHA25-06'),
   mha25_04: citationOf('MHA25-04'),
   mha25_02: citationOf('MHA25-02'),
@@ -740,18 +741,26 @@ function checkNrIdentified(ctx: Ctx, severity: Finding['severity']): void {
   );
 }
 
-/** NR-02 (s.11(4)(a)) / MHA25-06: an objection to a s.3 or guardianship application. */
+/**
+ * NR-02 (s.11(4)(a)) / MHA25-06: an objection to a s.3 or guardianship application, by someone whose objection counts
+ * (NR-14: the NR at the time, the s.29 acting NR, a reg 24 delegate of either; the NP under the 2025 regime). Other
+ * objections in force are shown as a warning to consider, never a blocker.
+ */
 function checkObjection(ctx: Ctx): void {
   const nr = ctx.facts.nearestRelative;
-  if (!nr.objectionInForce || nr.displaced) return;
+  for (const o of nr.objectionsWithoutStanding ?? []) {
+    add(ctx, 'NR-14', 'warning', 'objection-without-standing', `${o.by} has objected. ${o.explanation} Consider their views.`, C.nr14);
+  }
+  if (!nr.objectionInForce) return;
   const who = representative(ctx.regime);
+  const by = nr.objectors?.length ? ` (${nr.objectors.join('; ')})` : '';
   if (ctx.section !== 's3' && ctx.section !== 's7') {
     add(
       ctx,
       'NR-02',
       'warning',
       'objection-in-force',
-      `The ${who} has objected (the objection is on record and not withdrawn). It does not prevent a s.2 application, but it ${ctx.regime.objectionBlocks ? 'prevents' : "needs the AMHP's dangerousness report for"} a s.3 or guardianship application.`,
+      `The ${who} has objected${by} (the objection is on record and not withdrawn). It does not prevent a s.2 application, but it ${ctx.regime.objectionBlocks ? 'prevents' : "needs the AMHP's dangerousness report for"} a s.3 or guardianship application.`,
       ctx.regime.objectionBlocks ? C.nr02 : C.mha25_06,
     );
     return;
@@ -762,7 +771,7 @@ function checkObjection(ctx: Ctx): void {
       'NR-02',
       'blocker',
       'nearest-relative-objects',
-      `The nearest relative has objected to the application and the objection has not been withdrawn. The AMHP cannot make a ${SECTION_NAME[ctx.section]} application while it stands, unless the county court displaces the nearest relative (s.29). A s.2 application is not affected.`,
+      `The ${nr.displaced ? 'acting nearest relative' : 'nearest relative'} has objected to the application${by} and the objection has not been withdrawn. The AMHP cannot make a ${SECTION_NAME[ctx.section]} application while it stands${nr.displaced ? '' : ', unless the county court displaces the nearest relative (s.29)'}. A s.2 application is not affected.`,
       C.nr02,
     );
   } else if (!nr.dangerousnessReport) {
@@ -771,7 +780,7 @@ function checkObjection(ctx: Ctx): void {
       'MHA25-06',
       'blocker',
       'objection-without-dangerousness-report',
-      `The nominated person has objected. A ${SECTION_NAME[ctx.section]} application can be made only with the AMHP's report that, if not ${ctx.section === 's7' ? 'received into guardianship' : 'admitted'}, the patient would be likely to act in a manner dangerous to others or to themselves. No such report is recorded.`,
+      `The nominated person has objected${by}. A ${SECTION_NAME[ctx.section]} application can be made only with the AMHP's report that, if not ${ctx.section === 's7' ? 'received into guardianship' : 'admitted'}, the patient would be likely to act in a manner dangerous to others or to themselves. ${nr.dangerousnessReportProblems?.length ? `The report given does not do so: ${nr.dangerousnessReportProblems.join('; ')}.` : 'No such report is recorded.'}`,
       C.mha25_06,
     );
   } else {
@@ -780,7 +789,7 @@ function checkObjection(ctx: Ctx): void {
       'MHA25-06',
       'warning',
       'objection-overridden-by-report',
-      `The nominated person has objected; the application relies on the AMHP's dangerousness report, which must accompany it.`,
+      `The nominated person has objected${by}; the application relies on the AMHP's dangerousness report, which must accompany it.`,
       C.mha25_06,
     );
   }

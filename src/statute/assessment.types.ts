@@ -83,12 +83,21 @@ export interface NearestRelativeFacts {
   consultedAt: Instant | null;
   /** NR-01/NR-03 exception, with the facts relied on (CV v SLAM). */
   exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string } | null;
-  /** NR-02: an objection notified to the AMHP or the LSSA and not withdrawn (person-level, persists across assessments). */
+  /**
+   * NR-02 / NR-14: an objection notified to the AMHP or the LSSA and not withdrawn, made by someone whose objection
+   * counts (the NR at the time, the s.29 acting NR, a reg 24 delegate of either; the NP under the 2025 regime).
+   */
   objectionInForce: boolean;
-  /** NR-10: a s.29 order displacing the NR is in force (the acting NR's view counts instead). */
+  /** NR-14: who made the objections that count, with their standing ("Ada (the nearest relative (s.26))"). */
+  objectors?: string[];
+  /** NR-14: objections in force by someone whose objection does not count: kept and shown as information. */
+  objectionsWithoutStanding?: Array<{ by: string; explanation: string }>;
+  /** NR-10: a s.29 order displacing the NR is in force (the acting NR has the NR's functions, s.29(6)). */
   displaced: boolean;
   /** MHA25-06: the AMHP's report that the patient would be likely to act dangerously if not admitted. */
   dangerousnessReport: boolean;
+  /** MHA25-06: why a report given does not override the objection (override-report.ts), for the message. */
+  dangerousnessReportProblems?: string[];
 }
 
 /** One assessor's conflict-of-interest facts (COI-*): computed professional links plus signed declarations. */

@@ -544,13 +544,11 @@ const contextArb: fc.Arbitrary<LegalContext> = fc.oneof(
           : { kind: 's135-1', warrantExecutedAt: t },
     ),
   fc.record({ t: instantArb }).map(({ t }): LegalContext => ({ kind: 's135-2', warrantExecutedAt: t })),
-  fc
-    .record({ t: instantArb, lag: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }) })
-    .map(({ t, lag }): LegalContext => ({
-      kind: 's5-2',
-      h1FurnishedAt: t,
-      precededBy5_4At: lag === undefined ? undefined : new Date(t.getTime() - lag * MINUTE),
-    })),
+  fc.record({ t: instantArb, lag: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }) }).map(({ t, lag }): LegalContext => ({
+    kind: 's5-2',
+    h1FurnishedAt: t,
+    precededBy5_4At: lag === undefined ? undefined : new Date(t.getTime() - lag * MINUTE),
+  })),
   instantArb.map((t): LegalContext => ({ kind: 's5-4', recordMadeAt: t })),
   instantArb.map((t): LegalContext => ({ kind: 'cto-recall', recalledAt: t })),
   instantArb.map((t): LegalContext => ({ kind: 'already-s2', admittedAt: t })),

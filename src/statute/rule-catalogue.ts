@@ -494,14 +494,16 @@ export const RULES = {
   },
   'MHA25-05': {
     citation: 'MHA 2025 s.24',
-    summary: 'The nominated person replaces the nearest relative.',
+    summary:
+      'The nominated person replaces the nearest relative; their appointment (who, when, by whom, how) is recorded, and before commencement is information only. ✱ appointment mechanics unconfirmed.',
     severity: 'info',
     regime: 'mha-2025',
     commencement: 'MHA2025_NOMINATED_PERSON_FROM',
   },
   'MHA25-06': {
     citation: 'MHA 2025 s.25 (MHA 1983 s.11(4)-(4C))',
-    summary: "An objection no longer blocks a s.3 or guardianship application, which then needs the AMHP's dangerousness report.",
+    summary:
+      "The nominated person's objection no longer blocks a s.3 or guardianship application, which then needs the AMHP's report certifying a ground; ✱ the grounds are data (dangerous to others or to the patient).",
     severity: 'blocker',
     regime: 'mha-2025',
     commencement: 'MHA2025_NOMINATED_PERSON_FROM',
@@ -596,6 +598,14 @@ export const RULES = {
     citation: 'MHA 1983 s.13(4)',
     summary: 'When the nearest relative asked for the assessment and no application is made, the AMHP gives written reasons.',
     severity: 'blocker',
+    regime: 'mha-1983',
+    commencement: null,
+  },
+  'NR-14': {
+    citation: 'MHA 1983 s.11(4)(a), s.29(6); SI 2008/1184 reg 24',
+    summary:
+      'Only the nearest relative at the time, the acting nearest relative (s.29(6)) or a reg 24 delegate of either can object; other objections are shown, not blocking.',
+    severity: 'warning',
     regime: 'mha-1983',
     commencement: null,
   },
@@ -737,6 +747,14 @@ export const RULES = {
   'ROTA-LEAVE': {
     citation: 'Local rota policy',
     summary: 'A practitioner on approved leave is not put on a shift that overlaps it.',
+    severity: 'blocker',
+    regime: 'local-policy',
+    commencement: null,
+  },
+  'ROTA-DAYS': {
+    citation: 'Local rota policy (ROTA_MAX_CONSECUTIVE_DAYS)',
+    summary:
+      'No AMHP is rostered on more consecutive days than the local limit (a day off resets the count); the planner and every assignment hold to it.',
     severity: 'blocker',
     regime: 'local-policy',
     commencement: null,

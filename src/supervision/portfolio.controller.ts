@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getS
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { CurrentActor } from '../common/http';
+import { CurrentActor, printableHtml } from '../common/http';
 import { AppConfig } from '../config/app-config';
 import { PortfolioDto, PortfolioQuery } from './dto/portfolio.dto';
 import { renderPortfolioHtml, wantsHtml } from './portfolio.html';
@@ -40,7 +40,7 @@ export class PortfolioController {
     const asHtml = wantsHtml(q.format, accept);
     const portfolio = await this.portfolio.get(actor, id, asHtml ? 'html' : 'json');
     if (!asHtml) return portfolio;
-    reply.header('content-type', 'text/html; charset=utf-8');
+    printableHtml(reply);
     return renderPortfolioHtml(portfolio, this.config.timeZone);
   }
 }

@@ -106,8 +106,9 @@ export class SupervisionService {
       'A supervision session can only be recorded once it has been held',
     );
     for (const [i, a] of (dto.actions ?? []).entries()) this.refuseDueBeforeSession(`actions.${i}.dueOn`, a.dueOn, dto.heldOn);
+    const manager = this.access.hasRole(actor, 'supervision.write');
     // An AMHP who is not a manager records only the sessions they held themselves.
-    if (!this.access.hasRole(actor, 'supervision.write')) {
+    if (!manager) {
       await this.access.require(
         actor,
         'supervision.write',
@@ -117,6 +118,16 @@ export class SupervisionService {
     }
     return this.db.transaction(async (m) => {
       const supervisee = await this.supervisee(m, dto.superviseeId);
+      // ...and only of a practitioner the hub has recorded them as supervising (their line manager, set by managers):
+      // naming oneself supervisor of any colleague would let anyone sign off anyone's AMHP-10 supervision.
+      if (!manager && supervisee.lineManagerUserId !== actor.userId) {
+        await this.access.deny(
+          actor,
+          'supervision.write',
+          { type: 'practitioner', id: dto.superviseeId },
+          "you are not recorded as this practitioner's supervisor: a manager records the session, or records you as their line manager",
+        );
+      }
       if (supervisee.userId === dto.supervisorUserId) {
         throw new UnprocessableProblem('A practitioner cannot be recorded as their own supervisor.', 'self-supervision', {
           errors: [{ field: 'supervisorUserId', messages: ['must not be the supervisee'] }],

@@ -12,6 +12,7 @@ import { createApp } from '../../src/bootstrap';
 import { ManualClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { databaseUrlWithName } from '../../src/database/embedded-postgres';
+import { checkOutboxEvents } from './outbox-check';
 import { watchRuleIds } from './rule-ids';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
@@ -34,6 +35,7 @@ export interface TestApp {
   /** Runs SQL directly against this file's database (as the app's own role). */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   user(roles: Role[], overrides?: { email?: string; displayName?: string }): Promise<TestUser>;
+  /** Stops the app; on its own database, checks every outbox event against the event catalogue, then drops it. */
   close(): Promise<void>;
 }
 
@@ -97,7 +99,14 @@ export async function createTestApp(
     },
     async close() {
       await app.close();
-      if (!options.databaseUrl) await dropTestDatabase(databaseUrl);
+      if (!options.databaseUrl) {
+        // Every event this file's run wrote must match its published schema (src/events/catalogue.ts): a bad one fails the file.
+        try {
+          await checkOutboxEvents(databaseUrl);
+        } finally {
+          await dropTestDatabase(databaseUrl);
+        }
+      }
       if (ruleIds.unknown.length) {
         throw new Error(
           `Responses carried rule ids that GET /rules does not list (add them to src/statute/rule-catalogue.ts): ${ruleIds.unknown.join(', ')}`,

@@ -1,13 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
 import { PageQuery } from '../../common/pagination';
+import { trim } from '../../common/validators';
 
 export class OpenBreakGlassDto {
   @ApiProperty({ format: 'uuid', description: 'The person whose record you need.' })
   @IsUUID()
   personId: string;
 
-  @ApiProperty({ minLength: 20, maxLength: 2000, description: 'Why access is needed now without a relationship (reviewed by an auditor).' })
+  @ApiProperty({
+    minLength: 20,
+    maxLength: 2000,
+    description: 'Why access is needed now without a relationship (reviewed by an auditor): at least 20 characters once trimmed.',
+  })
+  @Transform(trim)
   @IsString()
   @MinLength(20, { message: 'reason must explain the emergency in at least 20 characters' })
   @MaxLength(2000)
@@ -53,6 +60,12 @@ export class ReviewAlertDto {
   @ApiProperty({ format: 'uuid' }) raisedBy: string;
   @ApiProperty({ format: 'date-time' }) raisedAt: string;
   @ApiProperty() summary: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'For a break-glass alert: the reason its user gave, for the reviewer to judge.',
+  })
+  reason: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) reviewedAt: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) reviewedBy: string | null;
   @ApiProperty({ enum: ['justified', 'not-justified', 'referred'], nullable: true, type: String }) reviewOutcome: string | null;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -13,10 +13,10 @@ import {
   MaxLength,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsInstant, trim } from '../../common/validators';
+import { IsInstant, Nested, trim } from '../../common/validators';
+import { OVERRIDE_REPORT_GROUNDS } from '../../statute/override-report';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
 
 const SECTIONS = ['s2', 's3', 's4', 's7'] as const;
@@ -53,10 +53,10 @@ export class InvolvedDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(1000) reason?: string;
 }
 export class InvolvementDto {
-  @ApiPropertyOptional({ type: InterpreterDto }) @IsOptional() @ValidateNested() @Type(() => InterpreterDto) interpreter?: InterpreterDto;
-  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @ValidateNested() @Type(() => InvolvedDto) advocate?: InvolvedDto;
-  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @ValidateNested() @Type(() => InvolvedDto) police?: InvolvedDto;
-  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @ValidateNested() @Type(() => InvolvedDto) ambulance?: InvolvedDto;
+  @ApiPropertyOptional({ type: InterpreterDto }) @IsOptional() @Nested(() => InterpreterDto) interpreter?: InterpreterDto;
+  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @Nested(() => InvolvedDto) advocate?: InvolvedDto;
+  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @Nested(() => InvolvedDto) police?: InvolvedDto;
+  @ApiPropertyOptional({ type: InvolvedDto }) @IsOptional() @Nested(() => InvolvedDto) ambulance?: InvolvedDto;
 }
 
 /** APP-06 / s.13(2), COP-06: the interview and what was considered. */
@@ -99,8 +99,8 @@ export class UpdateAssessmentDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   otherAmhpUserIds?: string[];
-  @ApiPropertyOptional({ type: InvolvementDto }) @IsOptional() @ValidateNested() @Type(() => InvolvementDto) involvement?: InvolvementDto;
-  @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @ValidateNested() @Type(() => InterviewDto) interview?: InterviewDto;
+  @ApiPropertyOptional({ type: InvolvementDto }) @IsOptional() @Nested(() => InvolvementDto) involvement?: InvolvementDto;
+  @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @Nested(() => InterviewDto) interview?: InterviewDto;
 }
 
 export class TimelineEventDto {
@@ -147,8 +147,7 @@ export class RecommendationDto {
   doctorName?: string;
   @ApiPropertyOptional({ type: StatedApprovalDto, description: "An ad hoc doctor's stated approval (not verified against the register)." })
   @ValidateIf((o: RecommendationDto) => !o.doctorId)
-  @ValidateNested()
-  @Type(() => StatedApprovalDto)
+  @Nested(() => StatedApprovalDto)
   statedApproval?: StatedApprovalDto;
   @ApiProperty() @IsBoolean() previousAcquaintance: boolean;
   @ApiPropertyOptional({ description: 'MED-04: why a doctor with previous acquaintance was not practicable.' })
@@ -211,7 +210,26 @@ export class NrExceptionDto {
   facts: string;
 }
 
-export class NearestRelativeDto {
+/** MHA25-06: the AMHP's report that overrides the nominated person's objection; ✱ the grounds are data (OVERRIDE_REPORT_GROUNDS). */
+export class DangerousnessReportDto {
+  @ApiProperty({
+    type: [String],
+    example: ['dangerous-to-others'],
+    description: `What the AMHP certifies: the patient, if not admitted (or received into guardianship), would be likely to act in a manner dangerous to others and/or to themselves (${OVERRIDE_REPORT_GROUNDS.join(', ')}).`,
+  })
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsString({ each: true })
+  grounds: string[];
+  @ApiProperty({ minLength: 20, maxLength: 4000, description: "Why, in the AMHP's opinion." })
+  @Transform(trim)
+  @IsString()
+  @MinLength(20)
+  @MaxLength(4000)
+  reasons: string;
+}
+
+export class AssessmentNearestRelativeDto {
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'The relative (from /people/{id}/relatives) the AMHP identifies as nearest relative.',
@@ -219,6 +237,22 @@ export class NearestRelativeDto {
   @IsOptional()
   @IsUUID()
   relativeId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'NR-10: the s.29 order (from /people/{id}/displacements) whose acting nearest relative the AMHP identifies; confirmed without a reason when the order is in force (it overrides s.26).',
+  })
+  @IsOptional()
+  @IsUUID()
+  displacementId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'MHA25-05: the nominated person (from /people/{id}/nominated-persons) in office, once the nominated person replaces the nearest relative.',
+  })
+  @IsOptional()
+  @IsUUID()
+  nominatedPersonId?: string;
   @ApiPropertyOptional({ description: 'Why the AMHP identifies someone other than the s.26 proposal.' })
   @IsOptional()
   @Transform(trim)
@@ -249,7 +283,7 @@ export class NearestRelativeDto {
   @IsOptional()
   @IsIn(['in-person', 'phone', 'letter', 'email', 'video'])
   consultedMethod?: string;
-  @ApiPropertyOptional({ type: NrExceptionDto }) @IsOptional() @ValidateNested() @Type(() => NrExceptionDto) exception?: NrExceptionDto;
+  @ApiPropertyOptional({ type: NrExceptionDto }) @IsOptional() @Nested(() => NrExceptionDto) exception?: NrExceptionDto;
   @ApiPropertyOptional({ description: 'What the nearest relative said.' })
   @IsOptional()
   @Transform(trim)
@@ -286,8 +320,7 @@ export class AssessorDto {
   directsOrEmploys: string[];
   @ApiPropertyOptional({ type: DeclarationDto, description: 'The signed declaration; omit until made.' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => DeclarationDto)
+  @Nested(() => DeclarationDto)
   declaration?: DeclarationDto;
 }
 
@@ -302,10 +335,8 @@ export class ConflictsDto {
   @MaxLength(200, { each: true })
   patientTeams: string[];
   @ApiProperty({ type: [AssessorDto] })
-  @IsArray()
   @ArrayMaxSize(6)
-  @ValidateNested({ each: true })
-  @Type(() => AssessorDto)
+  @Nested(() => AssessorDto, { each: true })
   assessors: AssessorDto[];
 }
 
@@ -369,10 +400,9 @@ export class OutcomeDto {
   undesirableDelayStatement?: boolean;
   @ApiPropertyOptional({ type: PracticalMattersDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => PracticalMattersDto)
+  @Nested(() => PracticalMattersDto)
   practicalMatters?: PracticalMattersDto;
-  @ApiPropertyOptional({ type: GuardianDto }) @IsOptional() @ValidateNested() @Type(() => GuardianDto) guardian?: GuardianDto;
+  @ApiPropertyOptional({ type: GuardianDto }) @IsOptional() @Nested(() => GuardianDto) guardian?: GuardianDto;
   @ApiPropertyOptional({ description: 'COI-06: the urgent necessity and serious risk relied on.' })
   @IsOptional()
   @Transform(trim)
@@ -380,10 +410,17 @@ export class OutcomeDto {
   @MinLength(20)
   @MaxLength(2000)
   urgentNecessity?: string;
-  @ApiPropertyOptional({ description: "MHA25-06: the AMHP's report that the patient would be likely to act dangerously if not admitted." })
+  @ApiPropertyOptional({
+    description:
+      "MHA25-06: that the AMHP's report accompanies the application; it overrides the nominated person's objection only with dangerousnessReportDetails.",
+  })
   @IsOptional()
   @IsBoolean()
   dangerousnessReport?: boolean;
+  @ApiPropertyOptional({ type: () => DangerousnessReportDto })
+  @IsOptional()
+  @Nested(() => DangerousnessReportDto)
+  dangerousnessReportDetails?: DangerousnessReportDto;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) bedDetails?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) conveyance?: string;
   // cto-decision
@@ -418,10 +455,8 @@ export class OutcomeDto {
   rationale: string;
   @ApiPropertyOptional({ type: [AcknowledgementDto], description: 'Warnings acknowledged, each with a reason.' })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(30)
-  @ValidateNested({ each: true })
-  @Type(() => AcknowledgementDto)
+  @Nested(() => AcknowledgementDto, { each: true })
   acknowledgements?: AcknowledgementDto[];
 }
 
@@ -490,4 +525,27 @@ export class ChecksDto {
   @ApiProperty({ type: [Object], description: 'Deadlines: id, rule, at, label, basis.' }) deadlines: Array<Record<string, unknown>>;
   @ApiProperty({ description: 'No blocker: an application under this section could be recorded now (warnings need acknowledging).' })
   ready: boolean;
+}
+
+// ---- the outcome report (COP-07), as JSON ----
+
+export class ReportLineDto {
+  @ApiPropertyOptional({ example: 'Received' }) label?: string;
+  @ApiProperty({ example: 'Sat 21 Nov 2026 09:00 GMT', description: '"Not recorded" where the record is silent.' }) text: string;
+}
+
+export class ReportSectionDto {
+  @ApiProperty({ example: 'referral', description: 'Section id: referral, legal-basis, people-present, interview, capacity, ….' })
+  id: string;
+  @ApiProperty({ example: 'Referral and source' }) heading: string;
+  @ApiProperty({ type: [ReportLineDto] }) lines: ReportLineDto[];
+}
+
+export class OutcomeReportDto {
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'date-time' }) generatedAt: string;
+  @ApiProperty({ example: 'Mon 30 Mar 2026 01:30 BST', description: 'The same instant in the report’s time zone.' })
+  generatedAtLocal: string;
+  @ApiProperty({ example: 'Europe/London' }) timeZone: string;
+  @ApiProperty({ type: [ReportSectionDto] }) sections: ReportSectionDto[];
 }

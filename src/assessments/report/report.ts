@@ -8,6 +8,7 @@
  */
 import type { Section } from '../../statute/assessment.types';
 import { formatLocal } from '../../statute/clocks';
+import { legalStatusLabel } from '../../statute/code-lists';
 import type {
   OutcomeReport,
   OutcomeReportModel,
@@ -77,21 +78,6 @@ const RECOMMENDATION_FORMS: Record<Section, { joint: string | null; single: stri
   s3: { joint: 'A7', single: 'A8' },
   s4: { joint: null, single: 'A11' },
   s7: { joint: 'G3', single: 'G4' },
-};
-
-/** MHSDS legal status codes (NHS Data Dictionary, England): the codes an AMHP outcome can lead to. */
-const LEGAL_STATUS_LABELS: Record<string, string> = {
-  '01': 'Informal',
-  '02': 'Formally detained under MHA Section 2',
-  '03': 'Formally detained under MHA Section 3',
-  '04': 'Formally detained under MHA Section 4',
-  '05': 'Section 5(2)',
-  '06': 'Section 5(4)',
-  '19': 'Section 135',
-  '20': 'Section 136',
-  '35': 'Subject to guardianship under MHA Section 7',
-  '98': 'Not applicable',
-  '99': 'Not known',
 };
 
 const ALTERNATIVE_LABELS: Record<string, string> = {
@@ -498,10 +484,18 @@ function nearestRelativeSection(model: OutcomeReportModel, at: At): Omit<ReportS
       !obj
         ? NOT_RECORDED
         : obj.objected
-          ? `Objected${isInstant(obj.notifiedAt) ? ` (notified ${at(obj.notifiedAt)})` : ''}${has(obj.detail) ? `: ${obj.detail.trim()}` : ''}`
+          ? `Objected${has(obj.by) ? ` by ${obj.by.trim()}` : ''}${isInstant(obj.notifiedAt) ? ` (notified ${at(obj.notifiedAt)})` : ''}${has(obj.detail) ? `: ${obj.detail.trim()}` : ''}`
           : 'No objection',
     ),
   );
+  for (const o of obj?.others ?? []) {
+    lines.push(
+      line(
+        'Objection without standing (NR-14, information)',
+        `${o.by} (notified ${at(o.notifiedAt)}): ${o.detail.trim()}. ${o.explanation}`,
+      ),
+    );
+  }
   lines.push(line(`Views of the ${who.toLowerCase()}`, text(nr?.views)));
   if (nr?.displaced === true) lines.push(line('Displaced (s.29)', 'Yes: a county court order appoints an acting nearest relative'));
   return { heading: who, lines };
@@ -596,7 +590,7 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
       line(
         'MHSDS legal status',
         has(o.legalStatusCode)
-          ? `${o.legalStatusCode.trim()}${LEGAL_STATUS_LABELS[o.legalStatusCode.trim()] ? ` (${LEGAL_STATUS_LABELS[o.legalStatusCode.trim()]})` : ''}`
+          ? `${o.legalStatusCode.trim()}${legalStatusLabel(o.legalStatusCode.trim()) ? ` (${legalStatusLabel(o.legalStatusCode.trim())})` : ''}`
           : NOT_RECORDED,
       ),
     );

@@ -115,7 +115,15 @@ export interface ReportNearestRelative {
   /** NR-01/NR-03 exception, with the facts relied on. */
   exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string | null } | null;
   /** NR-02: an objection notified to the AMHP or the LSSA. */
-  objection: { objected: boolean; notifiedAt: Instant | null; detail: string | null } | null;
+  objection: {
+    objected: boolean;
+    notifiedAt: Instant | null;
+    detail: string | null;
+    /** NR-14: who made the objection that counts, with their standing. */
+    by?: string | null;
+    /** NR-14: objections in force by someone whose objection does not count (information). */
+    others?: Array<{ by: string; explanation: string; notifiedAt: Instant; detail: string }>;
+  } | null;
   views: string | null;
   /** NR-10: a s.29 order displacing the NR. */
   displaced: boolean | null;

@@ -1,20 +1,7 @@
-import { IsLocalDate, queryBoolean, trim } from '../../common/validators';
+import { IsLocalDate, Nested, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { DOCTOR_APPROVAL_KINDS, type DoctorApprovalKind } from '../doctor.entity';
 
@@ -100,10 +87,8 @@ export class CreateDoctorDto {
 
   @ApiPropertyOptional({ type: [CreateDoctorApprovalDto], maxItems: 20 })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => CreateDoctorApprovalDto)
+  @Nested(() => CreateDoctorApprovalDto, { each: true })
   approvals?: CreateDoctorApprovalDto[];
 }
 

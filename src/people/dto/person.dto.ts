@@ -15,9 +15,9 @@ import {
 import { PageQuery } from '../../common/pagination';
 import { IsLocalDate, present, trim } from '../../common/validators';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../statute/nhs-number';
-import { ETHNIC_CATEGORIES, SEXES } from '../person.entity';
+import { ETHNIC_CATEGORIES, ETHNIC_CATEGORY_DESCRIPTION, type EthnicCategory } from '../../statute/code-lists';
+import { SEXES } from '../person.entity';
 
-type EthnicCategory = (typeof ETHNIC_CATEGORIES)[number];
 type Sex = (typeof SEXES)[number];
 
 /** "943 476 5919" → "9434765919"; anything else is left for the validator to refuse. */
@@ -51,7 +51,7 @@ const NHS_NUMBER_DOC = {
   description: 'NHS number: 10 digits with a modulus 11 check digit; spaces are allowed and removed.',
 };
 const DOB_DOC = { format: 'date', example: '1984-03-12', description: 'Not in the future (422).' };
-const ETHNIC_DOC = { enum: ETHNIC_CATEGORIES, description: 'NHS Data Dictionary ethnic category code (A-S, Z: not stated).' };
+const ETHNIC_DOC = { enum: ETHNIC_CATEGORIES, description: `NHS Data Dictionary ethnic category code: ${ETHNIC_CATEGORY_DESCRIPTION}.` };
 const POSTCODE_DOC = { example: 'SW1A 1AA', description: 'A UK postcode; stored upper-case with one space before the inward code.' };
 
 export class CreatePersonDto {
@@ -94,7 +94,7 @@ export class CreatePersonDto {
 
   @ApiPropertyOptional(ETHNIC_DOC)
   @IsOptional()
-  @IsIn(ETHNIC_CATEGORIES, { message: 'ethnicCategory must be an NHS Data Dictionary ethnic category code (A-S or Z)' })
+  @IsIn(ETHNIC_CATEGORIES, { message: 'ethnicCategory must be an NHS Data Dictionary ethnic category code (A-S, Z or 99)' })
   ethnicCategory?: EthnicCategory;
 
   @ApiPropertyOptional({ maxLength: 100, example: 'Polish' })
@@ -178,7 +178,7 @@ export class UpdatePersonDto {
   gender?: string | null;
   @ApiPropertyOptional({ ...ETHNIC_DOC, nullable: true })
   @IsOptional()
-  @IsIn(ETHNIC_CATEGORIES, { message: 'ethnicCategory must be an NHS Data Dictionary ethnic category code (A-S or Z)' })
+  @IsIn(ETHNIC_CATEGORIES, { message: 'ethnicCategory must be an NHS Data Dictionary ethnic category code (A-S, Z or 99)' })
   ethnicCategory?: EthnicCategory | null;
   @ApiPropertyOptional({ maxLength: 100, nullable: true, type: String })
   @IsOptional()
@@ -250,7 +250,7 @@ export class PersonDto {
   @ApiProperty({ format: 'date', nullable: true, type: String }) dateOfBirth: string | null;
   @ApiProperty({ enum: SEXES, nullable: true }) sex: string | null;
   @ApiProperty({ nullable: true, type: String }) gender: string | null;
-  @ApiProperty({ enum: ETHNIC_CATEGORIES, nullable: true }) ethnicCategory: string | null;
+  @ApiProperty({ ...ETHNIC_DOC, nullable: true }) ethnicCategory: string | null;
   @ApiProperty({ nullable: true, type: String }) preferredLanguage: string | null;
   @ApiProperty() interpreterNeeded: boolean;
   @ApiProperty({ nullable: true, type: String }) communicationNeeds: string | null;
@@ -278,4 +278,54 @@ export class PersonSummaryDto {
 export class PersonPageDto {
   @ApiProperty({ type: [PersonSummaryDto] }) items: PersonSummaryDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+/** Who a person in a pending match is (the referral's summary of a person). */
+export class MatchedPersonDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() givenName: string;
+  @ApiProperty() familyName: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) dateOfBirth: string | null;
+  @ApiProperty({ nullable: true, type: String }) nhsNumber: string | null;
+}
+
+export const PERSON_MATCH_FILTERS = ['pending', 'same-person', 'different-person', 'all'] as const;
+
+export class PersonMatchQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: PERSON_MATCH_FILTERS, default: 'pending' })
+  @IsOptional()
+  @IsIn(PERSON_MATCH_FILTERS)
+  status?: (typeof PERSON_MATCH_FILTERS)[number];
+}
+
+/**
+ * A referral intake whose NHS number is recorded for another person, without that person's names and date of birth:
+ * the referral is against `pendingPerson` (what the referrer sent) until a manager resolves the match.
+ */
+export class PersonMatchDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['pending', 'same-person', 'different-person'] }) status: 'pending' | 'same-person' | 'different-person';
+  @ApiProperty({ description: 'The NHS number the referrer gave.' }) nhsNumber: string;
+  @ApiProperty({ type: MatchedPersonDto, description: 'The record made from what the referrer sent.' }) pendingPerson: MatchedPersonDto;
+  @ApiProperty({ type: MatchedPersonDto, description: 'The person recorded with that NHS number.' }) candidatePerson: MatchedPersonDto;
+  @ApiProperty({ format: 'uuid' }) requestedBy: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) resolvedBy: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
+  @ApiProperty() version: number;
+}
+
+export class PersonMatchPageDto {
+  @ApiProperty({ type: [PersonMatchDto] }) items: PersonMatchDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class ResolvePersonMatchDto {
+  @ApiProperty({
+    enum: ['same-person', 'different-person'],
+    description:
+      '`same-person`: the referrals move to the recorded person (and the referrer is then related to them); `different-person`: the pending record stays a person of its own.',
+  })
+  @IsIn(['same-person', 'different-person'])
+  outcome: 'same-person' | 'different-person';
 }

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
   IsIn,
   IsNumber,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -15,10 +14,10 @@ import {
   Min,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
-import { IsInstant, IsLocalDate, present, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, MaxDecimalPlaces, Nested, present, trim } from '../../common/validators';
 import { RELATIONSHIPS, type Relationship } from '../../statute/nearest-relative';
+import { NOMINATED_BY, OBJECTOR_KINDS, type ObjectorKind } from '../relative.entities';
 
 /** An instant with its offset ("2026-11-21T10:00:00Z", "…+01:00"): a time without one is ambiguous. */
 const WITH_OFFSET = /(?:Z|[+-]\d{2}:\d{2})$/;
@@ -99,7 +98,8 @@ export class CreateRelativeDto {
     description: 'NR-07: years living with the person (a cohabitee needs 0.5, a non-relative 5); two decimals.',
   })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(150)
   yearsLivingWith?: number;
@@ -115,9 +115,7 @@ export class CreateRelativeDto {
   authorisedDelegate?: string;
   @ApiPropertyOptional({ type: RelativeContactDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RelativeContactDto)
+  @Nested(() => RelativeContactDto)
   contact?: RelativeContactDto;
   @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) notes?: string;
 }
@@ -143,7 +141,8 @@ export class UpdateRelativeDto {
   @ApiPropertyOptional() @ValidateIf(present) @IsBoolean() separatedOrDeserted?: boolean;
   @ApiPropertyOptional({ minimum: 0, maximum: 150, nullable: true, type: Number })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0)
   @Max(150)
   yearsLivingWith?: number | null;
@@ -156,9 +155,7 @@ export class UpdateRelativeDto {
   authorisedDelegate?: string | null;
   @ApiPropertyOptional({ type: RelativeContactDto, description: 'Replaces the contact details as a whole.' })
   @ValidateIf(present)
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RelativeContactDto)
+  @Nested(() => RelativeContactDto)
   contact?: RelativeContactDto;
   @ApiPropertyOptional({ maxLength: 4000, nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(4000) notes?: string | null;
 }
@@ -197,15 +194,43 @@ export class NearestRelativeQuery {
   asAt?: string;
 }
 
-/** NR-02: an objection notified to an AMHP or to the council (LSSA: duty line, EDT). */
+/** NR-02: an objection notified to an AMHP or to the council (LSSA: duty line, EDT). NR-14: who objected. */
 export class CreateObjectionDto {
   @ApiPropertyOptional({
+    enum: OBJECTOR_KINDS,
+    description:
+      'NR-14: who objected. relative (relativeId); acting-nearest-relative (displacementId: the s.29 order); delegate (delegateName, and ' +
+      'relativeId of the nearest relative or displacementId of the order whose acting nearest relative authorised them, reg 24); ' +
+      'nominated-person (nominatedPersonId, MHA 2025). Default: relative when relativeId is given, else not-recorded.',
+  })
+  @IsOptional()
+  @IsIn(OBJECTOR_KINDS)
+  objectorKind?: ObjectorKind;
+  @ApiPropertyOptional({
     format: 'uuid',
-    description: "The relative who objected, when recorded (must be one of this person's relatives).",
+    description: "The relative who objected, or (delegate) the relative who authorised the delegate (one of this person's relatives).",
   })
   @IsOptional()
   @IsUUID()
   relativeId?: string;
+  @ApiPropertyOptional({ maxLength: 200, description: 'NR-09 (reg 24): the name of the delegate who objected.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  delegateName?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "NR-10: the s.29 order (one of this person's displacements) whose acting nearest relative objected.",
+  })
+  @IsOptional()
+  @IsUUID()
+  displacementId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "MHA25-05: the nominated person (one of this person's) who objected." })
+  @IsOptional()
+  @IsUUID()
+  nominatedPersonId?: string;
   @ApiProperty({ format: 'date-time', description: 'When the objection was notified; not in the future (422).' })
   @IsInstant()
   @Matches(WITH_OFFSET, OFFSET_MESSAGE('notifiedAt'))
@@ -245,7 +270,16 @@ export class WithdrawObjectionDto {
 export class ObjectionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) personId: string;
+  @ApiProperty({ enum: OBJECTOR_KINDS }) objectorKind: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) relativeId: string | null;
+  @ApiProperty({ nullable: true, type: String }) delegateName: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) displacementId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) nominatedPersonId: string | null;
+  @ApiProperty({ description: 'Who objected, as a name ("Not recorded" when not).' }) by: string;
+  @ApiProperty({ description: 'NR-14: their standing when they objected (e.g. nearest-relative, other-relative).' }) standing: string;
+  @ApiProperty({ description: 'NR-14: their standing on the date asked (a s.29 order since can take it away).' }) standingNow: string;
+  @ApiProperty({ description: 'NR-14: in force and made by someone whose objection counts (else kept as information).' }) counts: boolean;
+  @ApiProperty({ description: 'NR-14: why it counts or not, citing the Act.' }) explanation: string;
   @ApiProperty({ format: 'date-time' }) notifiedAt: string;
   @ApiProperty({ enum: NOTIFIED_TO }) notifiedTo: string;
   @ApiProperty() details: string;
@@ -393,12 +427,79 @@ export class NearestRelativeDto {
   })
   regime: string;
   @ApiProperty({ type: NearestRelativeProposalDto }) proposal: NearestRelativeProposalDto;
-  @ApiProperty({ type: [ObjectionDto], description: 'NR-02: objections in force on the date asked.' }) objections: ObjectionDto[];
-  @ApiProperty() objectionInForce: boolean;
+  @ApiProperty({ type: [ObjectionDto], description: 'NR-02: objections in force on the date asked, each with its standing (NR-14).' })
+  objections: ObjectionDto[];
+  @ApiProperty({ description: 'NR-02/NR-14: an objection in force by someone whose objection counts.' }) objectionInForce: boolean;
+  @ApiProperty({
+    type: () => NominatedPersonDto,
+    nullable: true,
+    description: 'MHA25-05: the nominated person in office on the date asked (information only before the commencement).',
+  })
+  nominatedPerson: NominatedPersonDto | null;
   @ApiProperty({
     type: DisplacementDto,
     nullable: true,
     description: 'The s.29 order in force, else the pending application (applied or interim order), else null.',
   })
   displacement: DisplacementDto | null;
+}
+
+/** MHA25-05 (MHA 2025 s.24): a nominated person appointed. ✱ the appointment mechanics are unconfirmed, so `method` is free text. */
+export class CreateNominatedPersonDto {
+  @ApiProperty({ minLength: 1, maxLength: 200 }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "When they are one of this person's recorded relatives." })
+  @IsOptional()
+  @IsUUID()
+  relativeId?: string;
+  @ApiProperty({ format: 'date', description: 'The day the appointment took effect; not in the future (422).' })
+  @IsLocalDate()
+  appointedOn: string;
+  @ApiProperty({
+    enum: NOMINATED_BY,
+    description: 'Who appointed them: the patient, an AMHP (patient without capacity or competence), the court.',
+  })
+  @IsIn(NOMINATED_BY)
+  appointedBy: (typeof NOMINATED_BY)[number];
+  @ApiProperty({ minLength: 1, maxLength: 2000, description: 'How: e.g. "in writing, signed by the patient, witnessed by ...".' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  method: string;
+}
+
+export class EndNominatedPersonDto {
+  @ApiProperty({ format: 'date', description: 'The day the appointment ended; not in the future, nor before it began (422).' })
+  @IsLocalDate()
+  endedOn: string;
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 2000,
+    description: 'Why: revoked by the patient, the nominated person stood down, died, discharged by the court.',
+  })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class NominatedPersonDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) personId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) relativeId: string | null;
+  @ApiProperty({ format: 'date' }) appointedOn: string;
+  @ApiProperty({ enum: NOMINATED_BY }) appointedBy: string;
+  @ApiProperty() method: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) endedOn: string | null;
+  @ApiProperty({ nullable: true, type: String }) endReason: string | null;
+  @ApiProperty({ description: 'In office today (appointed, not ended).' }) inOffice: boolean;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'uuid' }) recordedBy: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class NominatedPersonListDto {
+  @ApiProperty({ type: [NominatedPersonDto] }) items: NominatedPersonDto[];
 }

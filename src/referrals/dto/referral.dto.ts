@@ -1,6 +1,7 @@
-import { IsInstant, queryBoolean, trim } from '../../common/validators';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { IsInstant, Nested, queryBoolean, trim } from '../../common/validators';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ClosedSchema } from '../../common/openapi-contract';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -18,7 +19,6 @@ import {
   Min,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
@@ -142,20 +142,19 @@ export class CreateReferralDto {
     description: 'Who the referral is about; matched by NHS number to an existing record when there is one.',
   })
   @ValidateIf((o: CreateReferralDto) => !o.personId)
-  @ValidateNested()
-  @Type(() => CreatePersonDto)
+  @Nested(() => CreatePersonDto)
   person?: CreatePersonDto;
   @ApiProperty({ enum: REFERRAL_SOURCES }) @IsIn(REFERRAL_SOURCES) source: (typeof REFERRAL_SOURCES)[number];
-  @ApiProperty({ type: ReferrerDto }) @ValidateNested() @Type(() => ReferrerDto) referrer: ReferrerDto;
+  @ApiProperty({ type: ReferrerDto }) @Nested(() => ReferrerDto) referrer: ReferrerDto;
   @ApiProperty({ minLength: 5, maxLength: 8000, description: 'Why an assessment is sought.' })
   @Transform(trim)
   @IsString()
   @MinLength(5)
   @MaxLength(8000)
   reason: string;
-  @ApiProperty({ type: RisksDto }) @ValidateNested() @Type(() => RisksDto) risks: RisksDto;
+  @ApiProperty({ type: RisksDto }) @Nested(() => RisksDto) risks: RisksDto;
   @ApiProperty({ enum: URGENCIES }) @IsIn(URGENCIES) urgency: (typeof URGENCIES)[number];
-  @ApiProperty({ type: LegalContextDto }) @ValidateNested() @Type(() => LegalContextDto) legalContext: LegalContextDto;
+  @ApiProperty({ type: LegalContextDto }) @Nested(() => LegalContextDto) legalContext: LegalContextDto;
   @ApiPropertyOptional({ maxLength: 300, example: 'Northshire General A&E' })
   @IsOptional()
   @Transform(trim)
@@ -311,6 +310,8 @@ export class ReferralDto {
 }
 
 /** What a referrer sees of their own referral: its progress, nothing more. */
+/** What a referrer sees of their own referral: the status, nothing about the person. */
+@ClosedSchema()
 export class ReferralStatusDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() reference: string;
@@ -321,10 +322,14 @@ export class ReferralStatusDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
 }
 
+@ApiExtraModels(ReferralStatusDto)
 export class ReferralPageDto {
-  @ApiProperty({ description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.', type: [ReferralDto] }) items: Array<
-    ReferralDto | ReferralStatusDto
-  >;
+  @ApiProperty({
+    description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.',
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(ReferralDto) }, { $ref: getSchemaPath(ReferralStatusDto) }] },
+  })
+  items: Array<ReferralDto | ReferralStatusDto>;
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 

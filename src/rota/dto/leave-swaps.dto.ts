@@ -1,7 +1,7 @@
-import { IsInstant, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, Nested, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { FindingDto } from '../../workforce/dto/training.dto';
 import { LEAVE_KINDS, LEAVE_STATUSES, SWAP_STATUSES } from '../rota.entities';
@@ -139,10 +139,8 @@ export class CreateSwapDto {
   approve?: boolean;
   @ApiPropertyOptional({ type: [OverrideDto], description: 'With approve: a reason for each warning the manager accepts.' })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => OverrideDto)
+  @Nested(() => OverrideDto, { each: true })
   overrides?: OverrideDto[];
 }
 
@@ -156,10 +154,8 @@ export class AcceptSwapDto {
 export class ApproveSwapDto {
   @ApiPropertyOptional({ type: [OverrideDto], description: 'A reason for each warning the manager accepts.' })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => OverrideDto)
+  @Nested(() => OverrideDto, { each: true })
   overrides?: OverrideDto[];
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(500) note?: string;
 }

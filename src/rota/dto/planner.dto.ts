@@ -1,14 +1,41 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  NotEquals,
+  ValidateNested,
+} from 'class-validator';
 import { IsInstant, IsLocalDate, trim } from '../../common/validators';
 import { FindingDto } from '../../workforce/dto/training.dto';
+import { OverrideDto } from './rota.dto';
 
 export class CreatePlanDto {
   @ApiProperty({ format: 'date-time', description: 'Plan the shifts starting at or after this instant.' }) @IsInstant() from: string;
   @ApiProperty({ format: 'date-time', description: 'Up to (not including) this instant; at most 13 weeks after `from`.' })
   @IsInstant()
   to: string;
+}
+
+export class PublishPlanDto {
+  @ApiPropertyOptional({
+    type: [OverrideDto],
+    description:
+      "A reason for each warning code the plan's assignments carry (e.g. training-short-completed-year), accepting it for every assignment that has it, as a manual assignment's overrides do.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => OverrideDto)
+  overrides?: OverrideDto[];
 }
 
 export class PlanAssignmentDto {
@@ -18,6 +45,11 @@ export class PlanAssignmentDto {
   @ApiProperty({ format: 'date-time' }) endsAt: string;
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
   @ApiProperty() displayName: string;
+  @ApiProperty({
+    type: [FindingDto],
+    description: 'Eligibility warnings of this AMHP for this shift (e.g. training short): publishing needs an override of each code.',
+  })
+  warnings: FindingDto[];
 }
 
 export class UnfilledPlaceDto {
@@ -42,7 +74,16 @@ export class FairnessRowDto {
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
   @ApiPropertyOptional() displayName?: string;
   @ApiProperty() fte: number;
-  @ApiProperty({ description: 'Share of the period they could be rostered (not on approved leave), 0..1.' }) availability: number;
+  @ApiProperty({
+    description: 'Share of the period they could be rostered: not on approved leave, not suspended, with an approval in effect; 0..1.',
+  })
+  availability: number;
+  @ApiProperty({
+    enum: ['leave', 'suspended', 'no-approval'],
+    isArray: true,
+    description: 'Why they were unavailable for part of the period.',
+  })
+  unavailableFor: string[];
   @ApiProperty() shifts: number;
   @ApiProperty() hours: number;
   @ApiProperty() hoursPerFte: number;
@@ -72,11 +113,23 @@ export class FairnessSpreadsDto {
   @ApiProperty() bankHolidaysPerFte: number;
 }
 
+export class ExcludedPersonDto {
+  @ApiProperty({ format: 'uuid' }) practitionerId: string;
+  @ApiPropertyOptional() displayName?: string;
+  @ApiProperty({ enum: ['leave', 'suspended', 'no-approval'], isArray: true }) reasons: string[];
+  @ApiProperty({ description: 'Hours rostered all the same.' }) hours: number;
+}
+
 export class FairnessFiguresDto {
   @ApiProperty({ type: [FairnessRowDto] }) people: FairnessRowDto[];
+  @ApiProperty({ type: [ExcludedPersonDto], description: 'AMHPs never available in the period: left out of the spread, listed here.' })
+  excluded: ExcludedPersonDto[];
   @ApiProperty({ type: FairnessTotalsDto }) totals: FairnessTotalsDto;
   @ApiProperty() meanHoursPerFte: number;
-  @ApiProperty({ description: 'max − min of hours ÷ FTE over the period (performance target P6, bench/README.md).' }) spread: number;
+  @ApiProperty({
+    description: 'max − min of hours ÷ (FTE × availability) over the AMHPs available at some time in the period (the excluded are listed).',
+  })
+  spread: number;
   @ApiProperty({ type: FairnessSpreadsDto }) spreads: FairnessSpreadsDto;
 }
 

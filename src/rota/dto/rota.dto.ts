@@ -1,6 +1,6 @@
-import { IsInstant, IsLocalDate, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, Nested, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -17,7 +17,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { FindingDto } from '../../workforce/dto/training.dto';
 
@@ -162,11 +161,11 @@ export class UpdateShiftDto {
   @ArrayUnique()
   @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' })
   requiredSkills?: string[];
-  @ApiPropertyOptional({ maxLength: 500, description: 'Rota notes (no patient data).' })
+  @ApiPropertyOptional({ nullable: true, maxLength: 500, description: 'Rota notes (no patient data); null removes them.' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
-  notes?: string;
+  notes?: string | null;
 }
 
 export class OverrideDto {
@@ -186,10 +185,8 @@ export class AssignDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() practitionerId: string;
   @ApiPropertyOptional({ type: [OverrideDto], description: 'A reason for each warning the manager accepts.' })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => OverrideDto)
+  @Nested(() => OverrideDto, { each: true })
   overrides?: OverrideDto[];
 }
 

@@ -1,12 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -14,10 +13,9 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsInstant, IsLocalDate, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, Nested, trim } from '../../common/validators';
 import { CAPACITY_ABILITIES } from '../decision.rules';
 import { DECISION_TYPES, LEGAL_FRAMEWORKS, type DecisionType } from '../safeguarding.entities';
 
@@ -78,101 +76,107 @@ export class DecisionActionDto {
 
 /** OOH-08's minimum content, numbered as there (13, the times, are the record's own fields). */
 export class DecisionContentDto {
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(1) The question or decision to be made.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: '(1) The question or decision to be made.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   question?: string;
-  @ApiPropertyOptional({ enum: LEGAL_FRAMEWORKS, isArray: true, description: '(2) The legal framework(s) relied on (OOH-07).' })
+  @ApiPropertyOptional({
+    nullable: true,
+    enum: LEGAL_FRAMEWORKS,
+    isArray: true,
+    description: '(2) The legal framework(s) relied on (OOH-07).',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(LEGAL_FRAMEWORKS.length)
   @IsIn(LEGAL_FRAMEWORKS, { each: true })
   legalFrameworks?: string[];
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(2) The specific power or duty.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: '(2) The specific power or duty.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   powerOrDuty?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(3) The facts known.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: '(3) The facts known.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   facts?: string;
-  @ApiPropertyOptional({ type: [String], description: '(3) Their sources.' })
+  @ApiPropertyOptional({ nullable: true, type: [String], description: '(3) Their sources.' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(30)
   @IsString({ each: true })
   @MaxLength(SHORT, { each: true })
   factSources?: string[];
-  @ApiPropertyOptional({ type: [ConsulteeDto], description: '(4) Who was consulted, and who could not be reached and why.' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: [ConsulteeDto],
+    description: '(4) Who was consulted, and who could not be reached and why.',
+  })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(30)
-  @ValidateNested({ each: true })
-  @Type(() => ConsulteeDto)
+  @Nested(() => ConsulteeDto, { each: true })
   consultees?: ConsulteeDto[];
-  @ApiPropertyOptional({ maxLength: TEXT, description: "(5) The person's own views and wishes." })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: "(5) The person's own views and wishes." })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   personViews?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(6) Capacity considerations.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: '(6) Capacity considerations.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   capacity?: string;
   @ApiPropertyOptional({
+    nullable: true,
     type: [DecisionOptionDto],
     description: '(7) Options considered, the least restrictive among them; why each not chosen was rejected.',
   })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => DecisionOptionDto)
+  @Nested(() => DecisionOptionDto, { each: true })
   options?: DecisionOptionDto[];
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(8) Risk analysis.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: '(8) Risk analysis.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   riskAnalysis?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(9) The decision.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: '(9) The decision.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   decision?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(9) Its rationale.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: '(9) Its rationale.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   rationale?: string;
   @ApiPropertyOptional({
+    nullable: true,
     type: [DecisionActionDto],
     description: '(10) Actions, owners, deadlines: each becomes a follow-up action when the record is signed.',
   })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(30)
-  @ValidateNested({ each: true })
-  @Type(() => DecisionActionDto)
+  @Nested(() => DecisionActionDto, { each: true })
   actions?: DecisionActionDto[];
-  @ApiPropertyOptional({ maxLength: TEXT, description: '(11) Handover to day services.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: '(11) Handover to day services.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   handoverNote?: string;
   @ApiPropertyOptional({
+    nullable: true,
     maxLength: 2000,
     description: "(12) The decision-maker's authority (AMHP approval, delegated supervisory-body authority).",
   })
@@ -261,51 +265,56 @@ export class DolsExtensionDto {
 
 export class DecisionDetailsDto {
   // adult-safeguarding (OOH-01)
-  @ApiPropertyOptional({ type: S42TestDto, description: 'adult-safeguarding: the s.42(1) three-part test and its evidence.' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: S42TestDto,
+    description: 'adult-safeguarding: the s.42(1) three-part test and its evidence.',
+  })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => S42TestDto)
+  @Nested(() => S42TestDto)
   s42?: S42TestDto;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'adult-safeguarding.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: 'adult-safeguarding.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   immediateProtection?: string;
-  @ApiPropertyOptional({ description: 'adult-safeguarding.' }) @IsOptional() @IsBoolean() policeReferral?: boolean;
-  @ApiPropertyOptional({ description: 'adult-safeguarding (Care Act s.68).' }) @IsOptional() @IsBoolean() advocacyNeeded?: boolean;
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'adult-safeguarding.' })
+  @ApiPropertyOptional({ nullable: true, description: 'adult-safeguarding.' }) @IsOptional() @IsBoolean() policeReferral?: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'adult-safeguarding (Care Act s.68).' })
+  @IsOptional()
+  @IsBoolean()
+  advocacyNeeded?: boolean;
+  @ApiPropertyOptional({ nullable: true, maxLength: SHORT, description: 'adult-safeguarding.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(SHORT)
   enquiryDelegatedTo?: string;
   // best-interests (OOH-02, OOH-03)
-  @ApiPropertyOptional({ type: CapacityAssessmentDto, description: 'best-interests: the capacity assessment (MCA ss.2-3).' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: CapacityAssessmentDto,
+    description: 'best-interests: the capacity assessment (MCA ss.2-3).',
+  })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => CapacityAssessmentDto)
+  @Nested(() => CapacityAssessmentDto)
   capacity?: CapacityAssessmentDto;
-  @ApiPropertyOptional({ type: BestInterestsChecklistDto, description: 'best-interests: the MCA s.4 checklist.' })
+  @ApiPropertyOptional({ nullable: true, type: BestInterestsChecklistDto, description: 'best-interests: the MCA s.4 checklist.' })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => BestInterestsChecklistDto)
+  @Nested(() => BestInterestsChecklistDto)
   bestInterests?: BestInterestsChecklistDto;
   // dols-urgent-authorisation, dols-extension (OOH-04, OOH-05)
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'DoLS: the managing authority (care home or hospital).' })
+  @ApiPropertyOptional({ nullable: true, maxLength: SHORT, description: 'DoLS: the managing authority (care home or hospital).' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(SHORT)
   managingAuthority?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'DoLS: when the urgent authorisation was given.' })
+  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'DoLS: when the urgent authorisation was given.' })
   @IsOptional()
   @IsInstant()
   grantedAt?: string;
-  @ApiPropertyOptional({ minimum: 1, description: 'DoLS: days the urgent authorisation lasts (1-7, Sch A1 para 78(2)).' })
+  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'DoLS: days the urgent authorisation lasts (1-7, Sch A1 para 78(2)).' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -319,27 +328,33 @@ export class DecisionDetailsDto {
   @IsOptional()
   @IsInstant()
   standardRequestedAt?: string | null;
-  @ApiPropertyOptional({ type: DolsExtensionDto, description: "dols-extension: the request and the supervisory body's decision." })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: DolsExtensionDto,
+    description: "dols-extension: the request and the supervisory body's decision.",
+  })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DolsExtensionDto)
+  @Nested(() => DolsExtensionDto)
   extension?: DolsExtensionDto;
-  @ApiPropertyOptional({ minimum: 0, description: 'dols-extension: extensions already granted (a second is refused).' })
+  @ApiPropertyOptional({ nullable: true, minimum: 0, description: 'dols-extension: extensions already granted (a second is refused).' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(100)
   previousExtensions?: number;
   // emergency-placement
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'emergency-placement.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: SHORT, description: 'emergency-placement.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(SHORT)
   placement?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'emergency-placement.' }) @IsOptional() @IsInstant() startsAt?: string;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'emergency-placement.' })
+  @IsOptional()
+  @IsInstant()
+  startsAt?: string;
   @ApiPropertyOptional({
+    nullable: true,
     minimum: 0,
     description: "emergency-placement: the cost committed, in pence (the same as the decision's costPence).",
   })
@@ -348,37 +363,37 @@ export class DecisionDetailsDto {
   @Min(0)
   @Max(MAX_PENCE)
   costPence?: number;
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'emergency-placement.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: SHORT, description: 'emergency-placement.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(SHORT)
   fundingAuthority?: string;
   // carer-breakdown
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'carer-breakdown.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: SHORT, description: 'carer-breakdown.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(SHORT)
   carer?: string;
-  @ApiPropertyOptional({ maxLength: TEXT, description: 'carer-breakdown: the arrangement made instead.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: TEXT, description: 'carer-breakdown: the arrangement made instead.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(TEXT)
   arrangement?: string;
   // child-protection-referral
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'child-protection-referral.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: SHORT, description: 'child-protection-referral.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(SHORT)
   childrenServicesContacted?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'child-protection-referral.' })
+  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'child-protection-referral.' })
   @IsOptional()
   @IsInstant()
   contactedAt?: string;
-  @ApiPropertyOptional({ maxLength: SHORT, description: 'child-protection-referral.' })
+  @ApiPropertyOptional({ nullable: true, maxLength: SHORT, description: 'child-protection-referral.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -419,21 +434,15 @@ export class CreateDecisionDto {
   personId?: string;
   @ApiPropertyOptional({ type: PersonDetailsDto, description: 'A person with no record: name, date of birth or approximate age, address.' })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PersonDetailsDto)
+  @Nested(() => PersonDetailsDto)
   personDetails?: PersonDetailsDto;
   @ApiPropertyOptional({ type: DecisionContentDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DecisionContentDto)
+  @Nested(() => DecisionContentDto)
   content?: DecisionContentDto;
   @ApiPropertyOptional({ type: DecisionDetailsDto, description: "The type's own fields." })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DecisionDetailsDto)
+  @Nested(() => DecisionDetailsDto)
   details?: DecisionDetailsDto;
   @ApiPropertyOptional({ minimum: 0, description: 'Resources committed under delegated authority, in pence.' })
   @IsOptional()
@@ -443,9 +452,7 @@ export class CreateDecisionDto {
   costPence?: number;
   @ApiPropertyOptional({ type: EscalationDto, description: 'Above the delegated-authority limit: who approved it.' })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => EscalationDto)
+  @Nested(() => EscalationDto)
   escalation?: EscalationDto;
 }
 
@@ -461,28 +468,20 @@ export class UpdateDecisionDto {
   personId?: string;
   @ApiPropertyOptional({ type: PersonDetailsDto, description: 'A person with no record (replaces personId).' })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PersonDetailsDto)
+  @Nested(() => PersonDetailsDto)
   personDetails?: PersonDetailsDto;
   @ApiPropertyOptional({ type: DecisionContentDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DecisionContentDto)
+  @Nested(() => DecisionContentDto)
   content?: DecisionContentDto;
   @ApiPropertyOptional({ type: DecisionDetailsDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DecisionDetailsDto)
+  @Nested(() => DecisionDetailsDto)
   details?: DecisionDetailsDto;
   @ApiPropertyOptional({ nullable: true, minimum: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) costPence?: number | null;
   @ApiPropertyOptional({ nullable: true, type: EscalationDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => EscalationDto)
+  @Nested(() => EscalationDto)
   escalation?: EscalationDto | null;
 }
 
@@ -496,22 +495,16 @@ export class AmendDecisionDto {
   reason: string;
   @ApiPropertyOptional({ type: DecisionContentDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DecisionContentDto)
+  @Nested(() => DecisionContentDto)
   content?: DecisionContentDto;
   @ApiPropertyOptional({ type: DecisionDetailsDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DecisionDetailsDto)
+  @Nested(() => DecisionDetailsDto)
   details?: DecisionDetailsDto;
   @ApiPropertyOptional({ nullable: true, minimum: 0 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) costPence?: number | null;
   @ApiPropertyOptional({ nullable: true, type: EscalationDto })
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => EscalationDto)
+  @Nested(() => EscalationDto)
   escalation?: EscalationDto | null;
 }
 
@@ -536,14 +529,12 @@ export class DecisionMetadataDto {
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) personId: string | null;
   @ApiProperty() amendmentCount: number;
   @ApiProperty() version: number;
-  @ApiProperty({
-    enum: ['full', 'summary', 'metadata'],
-    description: 'How much of the record this reply shows: auditors see metadata only.',
-  })
+  @ApiProperty({ enum: ['metadata'], description: 'How much of the record this reply shows: auditors see metadata only.' })
   view: 'full' | 'summary' | 'metadata';
 }
 
 export class DecisionSummaryDto extends DecisionMetadataDto {
+  @ApiProperty({ enum: ['summary'], description: 'A summary in a list, for its author and managers.' }) override view = 'summary' as const;
   @ApiProperty({ nullable: true, type: String, description: "From the person's record, or the details given." }) personName: string | null;
   @ApiProperty({ nullable: true, type: String }) question: string | null;
   @ApiProperty({ nullable: true, type: Number }) costPence: number | null;
@@ -551,6 +542,7 @@ export class DecisionSummaryDto extends DecisionMetadataDto {
 }
 
 export class DecisionViewDto extends DecisionMetadataDto {
+  @ApiProperty({ enum: ['full'], description: 'The whole record, for its author and managers.' }) override view = 'full' as const;
   @ApiProperty({
     nullable: true,
     type: Object,
@@ -588,10 +580,20 @@ export class DecisionViewDto extends DecisionMetadataDto {
   >;
 }
 
+@ApiExtraModels(DecisionSummaryDto, DecisionMetadataDto)
 export class DecisionListDto {
-  @ApiProperty({ type: [DecisionSummaryDto], description: 'Summaries; auditors get metadata only.' }) items: Array<
-    DecisionSummaryDto | DecisionMetadataDto
-  >;
+  @ApiProperty({
+    type: 'array',
+    description: 'Summaries; auditors get metadata only (`view` tells which).',
+    items: {
+      oneOf: [{ $ref: getSchemaPath(DecisionSummaryDto) }, { $ref: getSchemaPath(DecisionMetadataDto) }],
+      discriminator: {
+        propertyName: 'view',
+        mapping: { summary: getSchemaPath(DecisionSummaryDto), metadata: getSchemaPath(DecisionMetadataDto) },
+      },
+    },
+  })
+  items: Array<DecisionSummaryDto | DecisionMetadataDto>;
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
-  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -15,11 +14,10 @@ import {
   Min,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { SUPERVISION_TYPES, type SupervisionType } from '../supervision.entity';
-import { IsLocalDate, present, queryBoolean, trim } from '../../common/validators';
+import { IsLocalDate, Nested, present, queryBoolean, trim } from '../../common/validators';
 
 const NOTES_MAX = 20000;
 
@@ -85,10 +83,8 @@ export class CreateSupervisionSessionDto {
 
   @ApiPropertyOptional({ type: [CreateSupervisionActionDto], maxItems: 50 })
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => CreateSupervisionActionDto)
+  @Nested(() => CreateSupervisionActionDto, { each: true })
   actions?: CreateSupervisionActionDto[];
 }
 

@@ -19,7 +19,11 @@ export class CreateApprovalDto {
 
 export class UpdateApprovalDto {
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsLocalDate() endsOn?: string;
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) conditions?: string;
+  @ApiPropertyOptional({ nullable: true, maxLength: 4000, description: 'null removes the conditions.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  conditions?: string | null;
 }
 
 export class SuspendApprovalDto {

@@ -1,4 +1,4 @@
-import { IsLocalDate, queryBoolean, trim } from '../../common/validators';
+import { IsLocalDate, MaxDecimalPlaces, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -64,14 +64,16 @@ export class CreatePractitionerDto {
 
   @ApiPropertyOptional({ minimum: 0.01, maximum: 1, default: 1 })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0.01)
   @Max(1)
   fte?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 48 })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 1 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(1)
   @Min(1)
   @Max(48)
   contractedHoursPerWeek?: number;
@@ -113,11 +115,23 @@ export class UpdatePractitionerDto {
   registrationNumber?: string;
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES }) @IsOptional() @IsIn(REGISTRATION_STATUSES) registrationStatus?: RegistrationStatus;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsLocalDate() registrationCheckedOn?: string;
-  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(100) team?: string;
-  @ApiPropertyOptional({ minimum: 0.01, maximum: 1 }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.01) @Max(1) fte?: number;
+  @ApiPropertyOptional({ nullable: true, maxLength: 100, description: 'null: no team.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  team?: string | null;
+  @ApiPropertyOptional({ minimum: 0.01, maximum: 1 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
+  @Min(0.01)
+  @Max(1)
+  fte?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 48 })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 1 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(1)
   @Min(1)
   @Max(48)
   contractedHoursPerWeek?: number;
@@ -129,7 +143,10 @@ export class UpdatePractitionerDto {
   @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word such as senior or practice-educator' })
   skills?: string[];
   @ApiPropertyOptional({ minimum: 7, maximum: 365 }) @IsOptional() @IsInt() @Min(7) @Max(365) supervisionIntervalDays?: number;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() lineManagerUserId?: string;
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'null: no line manager.' })
+  @IsOptional()
+  @IsUUID()
+  lineManagerUserId?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
 }
 

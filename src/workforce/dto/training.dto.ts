@@ -1,11 +1,16 @@
-import { IsLocalDate, trim } from '../../common/validators';
+import { IsLocalDate, MaxDecimalPlaces, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class CreateTrainingDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() completedOn: string;
-  @ApiProperty({ minimum: 0.25, maximum: 200 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0.25) @Max(200) hours: number;
+  @ApiProperty({ minimum: 0.25, maximum: 200 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
+  @Min(0.25)
+  @Max(200)
+  hours: number;
   @ApiProperty({ maxLength: 200 }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) provider: string;
   @ApiProperty({ maxLength: 300, example: 'Case law update 2026' })
   @Transform(trim)

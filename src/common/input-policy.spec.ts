@@ -1,0 +1,141 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DECORATORS } from '@nestjs/swagger';
+import { getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { hasLoneSurrogate, jsonDepthExceeds, unstorableStringFields } from './json-body';
+import { ConflictProblem } from './problem';
+import { clientErrorResponse } from './problem.filter';
+import { hasAtMostDecimalPlaces } from './validators';
+
+describe('JSON depth is measured on the text, before parsing', () => {
+  it.each([
+    ['{}', 1, false],
+    ['[[]]', 1, true],
+    ['[[]]', 2, false],
+    ['{"a":{"b":[1,{"c":2}]}}', 3, true],
+    ['{"a":{"b":[1,{"c":2}]}}', 4, false],
+    ['"[[[[[["', 1, false], // brackets in a string are text
+    ['["\\"[[[["]', 1, false], // an escaped quote does not end the string
+    ['["\\\\",[[]]]', 2, true], // an escaped backslash does
+    ['[1,2],[3]', 1, false], // siblings do not add up
+  ])('%s deeper than %i: %p', (text, max, deeper) => {
+    expect(jsonDepthExceeds(text, max)).toBe(deeper);
+  });
+
+  it('3,000 opening brackets are found too deep at the 33rd', () => expect(jsonDepthExceeds('['.repeat(3000), 32)).toBe(true));
+});
+
+describe('lone UTF-16 surrogates are found and named by field path', () => {
+  it.each([
+    ['a\ud800b', true],
+    ['a\udc00', true],
+    ['\udc00\ud800', true], // a low before a high is two lone halves
+    ['😀', false],
+    ['plain', false],
+    ['', false],
+  ])('%j: %p', (s, lone) => expect(hasLoneSurrogate(s)).toBe(lone));
+
+  it('names nested fields and array items as validation errors do', () => {
+    expect(unstorableStringFields({ a: 'ok', b: { c: ['x', 'y\ud800'] }, d: 1, e: null })).toEqual([
+      { field: 'b.c.1', messages: ['b.c.1 must not contain a lone UTF-16 surrogate'] },
+    ]);
+    expect(unstorableStringFields({ ['k\udfff']: 1 }).map((e) => e.field)).toEqual(['k\udfff']);
+    expect(unstorableStringFields('\ud800').map((e) => e.field)).toEqual(['body']);
+    expect(unstorableStringFields({ note: 'a\u0000b' })).toEqual([{ field: 'note', messages: ['note must not contain a NUL character'] }]);
+  });
+});
+
+describe('decimal places are counted on the number, whatever its notation', () => {
+  it.each([
+    [1e-7, 2, false],
+    [0.125, 2, false],
+    [0.12, 2, true],
+    [1.25, 2, true],
+    [37.5, 1, true],
+    [37.55, 1, false],
+    [2.5e1, 0, true],
+    [5e-324, 2, false],
+    [1e21, 2, true],
+    [Number.NaN, 2, false],
+    [Number.POSITIVE_INFINITY, 2, false],
+  ])('%p with at most %i places: %p', (value, places, ok) => expect(hasAtMostDecimalPlaces(value, places)).toBe(ok));
+
+  it('every hundredth from 0 to 200 has at most 2 places, despite binary floating point', () => {
+    const range = (n: number) => Array.from({ length: n + 1 }, (_, k) => k);
+    expect(range(20000).filter((k) => !hasAtMostDecimalPlaces(k / 100, 2))).toEqual([]);
+    expect(range(2000).filter((k) => hasAtMostDecimalPlaces(k / 10 + 0.05, 1))).toEqual([]);
+  });
+});
+
+describe('problem bodies', () => {
+  it("an extension cannot replace a standard member: status stays the HTTP status (a leave's is leaveStatus)", () => {
+    const body = new ConflictProblem('The leave is already declined.', 'leave-closed', {
+      status: 'declined',
+      leaveStatus: 'declined',
+    }).toProblem();
+    expect(body.status).toBe(409);
+    expect(body.leaveStatus).toBe('declined');
+  });
+
+  it.each([
+    ['HPE_HEADER_OVERFLOW', 431],
+    ['ERR_HTTP_REQUEST_TIMEOUT', 408],
+    ['HPE_INVALID_METHOD', 400],
+  ])("Node's refusal %s is written as a %i problem+json response", (code, status) => {
+    const text = clientErrorResponse({ code });
+    const [head, body] = text.split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(head).toContain('Content-Type: application/problem+json');
+    expect(head).toContain(`Content-Length: ${Buffer.byteLength(body)}`);
+    expect(JSON.parse(body)).toMatchObject({ status, code: `http-${status}` });
+  });
+});
+
+/** Every DTO class of the API, loaded so that its decorators register their metadata. */
+function loadDtos(): void {
+  const root = join(__dirname, '..');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const files = walk(root).filter((f) => f.endsWith('.dto.ts') || f.endsWith('pagination.ts'));
+  for (const f of files) jest.requireActual(f);
+}
+
+describe('every DTO follows the input policy', () => {
+  let all: ValidationMetadata[] = [];
+  beforeAll(() => {
+    loadDtos();
+    const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<new () => object, ValidationMetadata[]> };
+    all = [...storage.validationMetadatas.values()].flat();
+  });
+  const has = (m: ValidationMetadata, name: string) =>
+    all.some((o) => o.target === m.target && o.propertyName === m.propertyName && o.name === name);
+  const where = (m: ValidationMetadata) => `${(m.target as { name: string }).name}.${m.propertyName}`;
+
+  it('loads the DTOs', () => expect(all.length).toBeGreaterThan(500));
+
+  it('a nested object is declared with Nested, so an absent value or an item that is not an object is refused', () => {
+    const bare = all.filter((m) => m.type === 'nestedValidation' && !has(m, 'isNestedObject')).map(where);
+    expect(bare).toEqual([]);
+  });
+
+  it("no number uses class-validator's maxDecimalPlaces, which throws on 1e-7; MaxDecimalPlaces instead", () => {
+    const unsafe = all
+      .filter(
+        (m) => m.name === 'isNumber' && (m.constraints?.[0] as { maxDecimalPlaces?: number } | undefined)?.maxDecimalPlaces !== undefined,
+      )
+      .map(where);
+    expect(unsafe).toEqual([]);
+  });
+
+  it('a property the contract declares nullable accepts null (it is @IsOptional)', () => {
+    const declared = new Map<string, ValidationMetadata>();
+    for (const m of all) {
+      const api = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, (m.target as { prototype: object }).prototype, m.propertyName) as
+        { nullable?: boolean } | undefined;
+      if (api?.nullable) declared.set(where(m), m);
+    }
+    const refusing = [...declared.values()].filter((m) => !has(m, 'isOptional')).map(where);
+    expect(refusing).toEqual([]);
+  });
+});

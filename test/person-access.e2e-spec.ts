@@ -1,0 +1,215 @@
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+// 9434765919 is a valid NHS number (modulus 11).
+describe('every person record behind its policy', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  let referrer: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T02:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+    referrer = await t.user(['referrer']);
+  });
+  afterAll(() => t.close());
+
+  const api = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string, b: object = {}, h: Record<string, string> = {}) => t.http.post(p).set('authorization', u.auth).set(h).send(b),
+  });
+  let n = 0;
+  const referral = (person: object = {}) => ({
+    person: { givenName: 'Alex', familyName: `Person${++n}`, dateOfBirth: '1990-05-01', ...person },
+    source: 'gp',
+    referrer: { name: 'Dr Ward', organisation: 'Northshire Surgery', phone: '+44 1632 960111' },
+    reason: 'Deteriorating over two weeks, family worried',
+    risks: { toSelf: true, toOthers: false, fromOthers: false },
+    urgency: 'urgent',
+    legalContext: { kind: 'informal' },
+  });
+
+  describe('an AMHP on duty lists referrals', () => {
+    it('cannot list the closed or withdrawn referrals of people they have no relationship to (GET /referrals?status=closed)', async () => {
+      const duty = await amhp(t);
+      const shift = (
+        await api(manager)
+          .post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T22:00:00Z', endsAt: '2026-11-21T09:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
+      await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: duty.practitionerId }).expect(201);
+      const open = (await api(manager).post('/referrals', referral()).expect(201)).body;
+      const closed = (await api(manager).post('/referrals', referral()).expect(201)).body;
+      await api(manager)
+        .post(`/referrals/${closed.id}/status`, { status: 'withdrawn', reason: 'Admitted informally overnight' })
+        .expect(200);
+      const ids = async (q: string) => (await api(duty).get(`/referrals${q}`).expect(200)).body.items.map((r: { id: string }) => r.id);
+      expect(await ids('')).toContain(open.id);
+      expect(await ids('?status=withdrawn')).toEqual([]);
+      expect(await ids('?all=true')).not.toContain(closed.id);
+      await api(duty).get(`/referrals/${closed.id}`).expect(403);
+    });
+
+    it('each referral a list shows is audited with the basis it was shown on, never a blank one', async () => {
+      const duty = await amhp(t);
+      const shift = (
+        await api(manager)
+          .post('/rota/shifts', { label: 'Night', startsAt: '2026-11-20T22:00:00Z', endsAt: '2026-11-21T09:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
+      await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: duty.practitionerId }).expect(201);
+      const open = (await api(manager).post('/referrals', referral()).expect(201)).body;
+      await api(duty).get('/referrals').set('x-request-id', 'list-basis-duty').expect(200);
+      await api(manager).get('/referrals').set('x-request-id', 'list-basis-manager').expect(200);
+      const rows = await t.sql<{ request_id: string; resource_id: string; access_basis: string | null }>(
+        `SELECT request_id, resource_id, access_basis FROM audit_events WHERE action = 'referral.read' AND request_id LIKE 'list-basis-%'`,
+      );
+      expect(rows.find((r) => r.request_id === 'list-basis-duty' && r.resource_id === open.id)?.access_basis).toBe('relationship:duty');
+      expect(rows.find((r) => r.request_id === 'list-basis-manager' && r.resource_id === open.id)?.access_basis).toBe('role:manager');
+      expect(rows.filter((r) => r.access_basis === null)).toEqual([]);
+    });
+  });
+
+  describe('intake by NHS number', () => {
+    let stored: { id: string };
+    beforeAll(async () => {
+      const first = (
+        await api(manager)
+          .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Morgan', familyName: 'Realname', dateOfBirth: '1971-03-04' }))
+          .expect(201)
+      ).body;
+      stored = first.person;
+      await api(manager).post(`/referrals/${first.id}/status`, { status: 'withdrawn', reason: 'Resolved with the GP' }).expect(200);
+    });
+
+    it('a referrer who gives a recorded NHS number with another name learns nothing of who it belongs to and gets no access to them', async () => {
+      const res = await api(referrer)
+        .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01' }))
+        .expect(201);
+      expect(JSON.stringify(res.body)).not.toMatch(/Morgan|Realname|1971-03-04/);
+      expect(res.body.person).toMatchObject({ givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01' });
+      expect(res.body.person.id).not.toBe(stored.id);
+      expect(res.body.findings.map((f: { code: string }) => f.code)).toContain('identity-match-pending');
+      expect(res.body.findings.map((f: { code: string }) => f.code)).not.toContain('person-details-differ');
+      await api(referrer).get(`/people/${stored.id}`).expect(403);
+      await api(referrer).get(`/people/${stored.id}/relatives`).expect(403);
+      await api(referrer).get(`/people/${stored.id}/nearest-relative`).expect(403);
+      expect(await t.sql(`SELECT 1 FROM access_relationships WHERE user_id = $1 AND person_id = $2`, [referrer.id, stored.id])).toEqual([]);
+      // What they sent is theirs to follow.
+      await api(referrer).get(`/referrals/${res.body.id}`).expect(200);
+    });
+
+    it('a referrer who gives the NHS number with the recorded names and date of birth refers that person', async () => {
+      const res = await api(referrer)
+        .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'morgan', familyName: 'REALNAME', dateOfBirth: '1971-03-04' }))
+        .expect(201);
+      expect(res.body.person.id).toBe(stored.id);
+    });
+
+    it('the hub resolves a pending match: same person moves the referral and only then grants the referrer access; audited', async () => {
+      const other = await t.user(['referrer']);
+      const sent = (
+        await api(other)
+          .post(
+            '/referrals',
+            referral({ nhsNumber: '9434765919', givenName: 'Morgan', familyName: 'Realname-Smith', dateOfBirth: '1971-03-04' }),
+          )
+          .expect(201)
+      ).body;
+      await api(other).get(`/people/${stored.id}`).expect(403);
+      await api(referrer).get('/people/matches').expect(403);
+      const pending = (await api(manager).get('/people/matches?status=pending').expect(200)).body.items;
+      const match = pending.find((x: { pendingPerson: { id: string } }) => x.pendingPerson.id === sent.person.id);
+      expect(match).toMatchObject({ status: 'pending', nhsNumber: '9434765919', candidatePerson: { id: stored.id } });
+      await api(other).post(`/people/matches/${match.id}/resolve`, { outcome: 'same-person' }).expect(403);
+      await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'maybe' }).expect(400);
+      const resolved = (await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'same-person' }).expect(200)).body;
+      expect(resolved.status).toBe('same-person');
+      await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'different-person' }).expect(409);
+      expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(stored.id);
+      await api(other).get(`/people/${stored.id}`).expect(200);
+      await api(other).get(`/people/${sent.person.id}`).expect(403);
+      expect(
+        await t.sql(
+          `SELECT action FROM audit_events WHERE resource_id = $1 AND action IN ('person.match-resolve', 'referral.person-matched') ORDER BY action`,
+          [match.id],
+        ),
+      ).toEqual([{ action: 'person.match-resolve' }, { action: 'referral.person-matched' }]);
+    });
+
+    it('a match resolved as a different person leaves the referral with what the referrer sent', async () => {
+      const gp = await t.user(['referrer']);
+      const sent = (
+        await api(gp)
+          .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Sam', familyName: 'Other', dateOfBirth: '1999-09-09' }))
+          .expect(201)
+      ).body;
+      const [match] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [sent.person.id]);
+      await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'different-person' }).expect(200);
+      expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(sent.person.id);
+      await api(gp).get(`/people/${sent.person.id}`).expect(200);
+      await api(gp).get(`/people/${stored.id}`).expect(403);
+    });
+  });
+
+  describe('break-glass review', () => {
+    const open = (u: TestUser, personId: string, reason = 'Police at the door, person at risk, no AMHP reachable') =>
+      api(u).post('/break-glass', { personId, reason });
+
+    it('the reviewing auditor sees the reason given (GET /review-alerts)', async () => {
+      const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
+      const a = await amhp(t);
+      const session = (await open(a, person.id).expect(201)).body;
+      const auditor = await t.user(['auditor']);
+      const alerts = (await api(auditor).get('/review-alerts?status=open').expect(200)).body.items;
+      expect(alerts.find((x: { subjectId: string }) => x.subjectId === session.id)).toMatchObject({
+        reason: 'Police at the door, person at risk, no AMHP reachable',
+      });
+    });
+
+    it('a user who is both AMHP and auditor cannot review their own break-glass alert (403)', async () => {
+      const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
+      const both = await t.user(['amhp', 'auditor']);
+      const session = (await open(both, person.id).expect(201)).body;
+      const [alert] = await t.sql<{ id: string }>(`SELECT id FROM review_alerts WHERE subject_id = $1`, [session.id]);
+      const res = await api(both).post(`/review-alerts/${alert.id}/review`, { outcome: 'justified' }).expect(403);
+      expect(res.body.code).toBe('own-alert');
+      expect(await t.sql(`SELECT 1 FROM review_alerts WHERE id = $1 AND reviewed_at IS NULL`, [alert.id])).toHaveLength(1);
+    });
+
+    it('cannot open break-glass with a reason of spaces (400) or for a person who does not exist (404), and nothing is stored', async () => {
+      const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
+      const a = await amhp(t);
+      const blank = await open(a, person.id, ' '.repeat(25)).expect(400);
+      expect(blank.body.errors.map((e: { field: string }) => e.field)).toContain('reason');
+      await open(a, '0b7f8a2e-4c1d-4e5f-9a6b-7c8d9e0f1a2b').expect(404);
+      expect(await t.sql(`SELECT 1 FROM break_glass_sessions WHERE user_id = $1`, [a.id])).toEqual([]);
+    });
+  });
+
+  describe('Idempotency-Key replay', () => {
+    it("cannot replay a stored response about a person once the caller's access to them has ended (403, audited); while it lasts, the replay is an audited read", async () => {
+      const gp = await t.user(['referrer']);
+      const body = referral();
+      const first = await api(gp).post('/referrals', body, { 'idempotency-key': 'replay-after-access-ends' }).expect(201);
+      const personId: string = first.body.person.id;
+      const again = await api(gp).post('/referrals', body, { 'idempotency-key': 'replay-after-access-ends' }).expect(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.id).toBe(first.body.id);
+      expect(
+        await t.sql(
+          `SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1 AND details->>'via' = 'idempotent-replay'`,
+          [personId],
+        ),
+      ).toEqual([{ access_basis: 'relationship:referrer' }]);
+      await api(manager).post(`/referrals/${first.body.id}/status`, { status: 'withdrawn', reason: 'Sent to the wrong hub' }).expect(200);
+      const refused = await api(gp).post('/referrals', body, { 'idempotency-key': 'replay-after-access-ends' }).expect(403);
+      expect(JSON.stringify(refused.body)).not.toContain(body.person.familyName);
+      expect(
+        await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND actor_id = $1 AND subject_person_id = $2`, [
+          gp.id,
+          personId,
+        ]),
+      ).toHaveLength(1);
+    });
+  });
+});
