@@ -1,5 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { isIsoDate } from '../statute/time';
@@ -49,23 +47,19 @@ export function isInstant(value: unknown): boolean {
 }
 
 /**
- * The one validator of every instant (date-time) field and query parameter: `isInstant`, and the OpenAPI schema
- * states the format and the pattern. Local calendar dates use IsLocalDate instead.
+ * The one validator of every instant (date-time) field and query parameter: `isInstant`. The OpenAPI schema states
+ * its format and pattern (openapi-contract.ts). Local calendar dates use IsLocalDate instead.
  */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
-  return applyDecorators(
-    ValidateBy(
-      {
-        name: 'isInstant',
-        validator: {
-          validate: (value: unknown) => isInstant(value),
-          defaultMessage: (args) =>
-            `${args?.property} must be a date and time with its offset, Z or ±hh:mm (e.g. 2026-08-01T02:10:00+01:00)`,
-        },
+  return ValidateBy(
+    {
+      name: 'isInstant',
+      validator: {
+        validate: (value: unknown) => isInstant(value),
+        defaultMessage: (args) => `${args?.property} must be a date and time with its offset, Z or ±hh:mm (e.g. 2026-08-01T02:10:00+01:00)`,
       },
-      options,
-    ),
-    ApiProperty({ type: String, format: 'date-time', pattern: INSTANT_PATTERN.source }),
+    },
+    options,
   );
 }
 
