@@ -19,12 +19,6 @@ import { IsInstant, IsLocalDate, MaxDecimalPlaces, Nested, present, trim } from 
 import { RELATIONSHIPS, type Relationship } from '../../statute/nearest-relative';
 import { NOMINATED_BY, OBJECTOR_KINDS, type ObjectorKind } from '../relative.entities';
 
-/** An instant with its offset ("2026-11-21T10:00:00Z", "…+01:00"): a time without one is ambiguous. */
-const WITH_OFFSET = /(?:Z|[+-]\d{2}:\d{2})$/;
-const OFFSET_MESSAGE = (field: string) => ({
-  message: `${field} must be an ISO 8601 date-time with a time zone offset, such as 2026-11-21T10:00:00Z`,
-});
-
 export const NOTIFIED_TO = ['amhp', 'lssa'] as const;
 export const DISPLACEMENT_GROUNDS = ['a', 'b', 'c', 'd', 'e'] as const;
 export const DISPLACEMENT_STATUSES = ['applied', 'interim-order', 'order', 'refused', 'withdrawn'] as const;
@@ -233,7 +227,6 @@ export class CreateObjectionDto {
   nominatedPersonId?: string;
   @ApiProperty({ format: 'date-time', description: 'When the objection was notified; not in the future (422).' })
   @IsInstant()
-  @Matches(WITH_OFFSET, OFFSET_MESSAGE('notifiedAt'))
   notifiedAt: string;
   @ApiProperty({
     enum: NOTIFIED_TO,
@@ -263,7 +256,6 @@ export class WithdrawObjectionDto {
   })
   @IsOptional()
   @IsInstant()
-  @Matches(WITH_OFFSET, OFFSET_MESSAGE('withdrawnAt'))
   withdrawnAt?: string;
 }
 
@@ -309,7 +301,6 @@ export class CreateDisplacementDto {
       'When the application was filed with the court; not in the future (422). NR-11: ground (c) or (d) filed while a s.2 is in force extends it.',
   })
   @IsInstant()
-  @Matches(WITH_OFFSET, OFFSET_MESSAGE('filedAt'))
   filedAt: string;
   @ApiPropertyOptional({ maxLength: 200, example: 'Northshire County Court' })
   @IsOptional()
