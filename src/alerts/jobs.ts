@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ReferralsService } from '../referrals/referrals.service';
+import { formatLocal } from '../statute/clocks';
 import { DutyService } from '../rota/duty.service';
 import { HandoversService } from '../safeguarding/handovers.service';
 import { DecisionsService } from '../safeguarding/decisions.service';
@@ -85,7 +86,8 @@ export class AlertJobs implements OnModuleInit {
           kind: breach ? 'clock.breached' : 'clock.warning',
           severity: breach ? 'urgent' : 'warning',
           title: breach ? `${r.reference}: ${c.label} has passed` : `${r.reference}: ${c.label} ends in ${formatMinutes(Number(stage))}`,
-          body: `Deadline ${deadline.toISOString()}.`,
+          // The deadline in the service's local time, with its zone (BST or GMT), as the hub reads it.
+          body: `${breach ? 'Ended' : 'Ends'} at ${formatLocal(deadline, this.config.timeZone)}.`,
           link: `/referrals/${r.id}`,
           subjectType: 'referral',
           subjectId: r.id,

@@ -951,6 +951,8 @@ export class AssessmentsService {
       assertVersion(expectedVersion, a.version);
       const details = await fn(m, a);
       await m.query('UPDATE assessments SET version = version + 1 WHERE id = $1', [id]);
+      // A contact, an outcome or an admission may stop a referral clock (clockStop): the queue's deadline follows.
+      await this.referrals.refreshNextDeadline(m, a.referralId);
       await this.audit.record(m, {
         action,
         resourceType: 'assessment',

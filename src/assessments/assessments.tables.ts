@@ -3,4 +3,21 @@ import type { ModuleTables } from '../database/table-ownership';
 /** The tables the assessments module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
   owns: ['assessments', 'assessment_events', 'assessment_contacts', 'medical_recommendations'],
+  sqlFragments: ['referralStopFactsSql'],
 };
+
+/**
+ * SQL fragment for the referrals module's query: what the assessments of the referral `referral` (an SQL expression,
+ * e.g. the caller's column) have recorded that stops its clocks (statute/clocks.ts StopFacts, clockStop): the first
+ * assessment's opening, the first in-person contact (C8) and each outcome with its signing, alternatives and the
+ * timeline's first "admitted". Dates come as JSON text; the caller turns them into instants.
+ */
+export const referralStopFactsSql = (referral: string): string => `json_build_object(
+    'assessmentOpenedAt', (SELECT min(sf_a.opened_at) FROM assessments sf_a WHERE sf_a.referral_id = ${referral}),
+    'firstInPersonContactAt', (SELECT min(sf_c.at) FROM assessment_contacts sf_c JOIN assessments sf_a ON sf_a.id = sf_c.assessment_id
+                                WHERE sf_a.referral_id = ${referral} AND sf_c.mode = 'in-person'),
+    'outcomes', coalesce((SELECT json_agg(json_build_object('kind', sf_a.outcome_kind, 'decidedAt', sf_a.decided_at,
+                            'signedAt', coalesce(sf_a.outcome->'application'->>'signedAt', sf_a.outcome->'cto'->>'signedAt'),
+                            'alternatives', sf_a.outcome->'alternatives',
+                            'admittedAt', (SELECT min(sf_e.at) FROM assessment_events sf_e WHERE sf_e.assessment_id = sf_a.id AND sf_e.type = 'admitted')))
+                           FROM assessments sf_a WHERE sf_a.referral_id = ${referral} AND sf_a.outcome_kind IS NOT NULL AND sf_a.decided_at IS NOT NULL), '[]'))`;

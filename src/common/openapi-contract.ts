@@ -18,6 +18,7 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 import { IDEMPOTENCY_NOT_STORED } from '../idempotency/idempotency.interceptor';
 import { PUBLIC_KEY } from '../access/authorize.decorator';
 import { PROBLEM_CONTENT_TYPE } from './problem';
+import { INSTANT_PATTERN } from './validators';
 
 type Schema = Record<string, unknown>;
 /** A DTO or controller class. */
@@ -90,6 +91,8 @@ export function schemaFragment(meta: ValidationMetadata): Schema | null {
       return { format: 'email' };
     case 'isIso8601':
       return { format: 'date-time' };
+    case 'isInstant':
+      return { format: 'date-time', pattern: INSTANT_PATTERN.source };
     case 'isLocalDate':
       return { format: 'date' };
     case 'maxDecimalPlaces':

@@ -28,6 +28,42 @@ export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
 export const TAG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /**
+ * An instant written as ISO 8601 date and time WITH its offset: `Z` or `±hh:mm` (seconds and fractions optional).
+ * A local time with no offset ("2026-08-01T02:10") names no instant (it would be read as UTC, an hour out in summer),
+ * so it is refused (400 naming the field), never guessed.
+ */
+export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether `value` is an instant with its offset (INSTANT_PATTERN) that exists: no 30 February, no 25:00, no +24:00. */
+export function isInstant(value: unknown): boolean {
+  if (typeof value !== 'string' || !INSTANT_PATTERN.test(value)) return false;
+  const [date, time] = value.split('T');
+  if (!isIsoDate(date)) return false;
+  const [hh, mm, ss = '0'] = time.replace(/(Z|[+-]\d{2}:\d{2})$/, '').split(':');
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(time);
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) >= 60) return false;
+  if (offset && (Number(offset[2]) > 23 || Number(offset[3]) > 59)) return false;
+  return !Number.isNaN(Date.parse(value));
+}
+
+/**
+ * The one validator of every instant (date-time) field and query parameter: `isInstant`. The OpenAPI schema states
+ * its format and pattern (openapi-contract.ts). Local calendar dates use IsLocalDate instead.
+ */
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isInstant',
+      validator: {
+        validate: (value: unknown) => isInstant(value),
+        defaultMessage: (args) => `${args?.property} must be a date and time with its offset, Z or ±hh:mm (e.g. 2026-08-01T02:10:00+01:00)`,
+      },
+    },
+    options,
+  );
+}
+
+/**
  * At most `places` decimal places, for any finite number however it is written (`1e-7`, `2.5e1`). Use it instead
  * of class-validator's `IsNumber({ maxDecimalPlaces })`, which reads the places off `String(value)` and throws (a 500)
  * on exponent notation.

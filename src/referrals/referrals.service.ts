@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
+import { referralStopFactsSql } from '../assessments/assessments.tables';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
@@ -24,6 +25,9 @@ import {
   clocksFor,
   LEGAL_CONTEXT_INSTANTS,
   clockState,
+  clockStop,
+  type OutcomeFact,
+  type StopFacts,
   DEFAULT_CLOCK_POLICY,
   DEFAULT_RESPONSE_TARGETS,
   DEFAULT_WARNINGS,
@@ -74,12 +78,24 @@ type Row = ReferralEntity & {
   person: PersonSummary;
   extensions: Array<S136BExtension & { authorisedAt: string; superintendentApprovedAt?: string }>;
   intakeFindings: Finding[];
+  stopFacts: {
+    assessmentOpenedAt: string | null;
+    firstInPersonContactAt: string | null;
+    outcomes: Array<{
+      kind: OutcomeFact['kind'];
+      decidedAt: string;
+      signedAt: string | null;
+      alternatives: string[] | null;
+      admittedAt: string | null;
+    }>;
+  };
 };
 
 const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
                    'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at)) FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
-       coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings"
+       coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
+       ${referralStopFactsSql('r.id')} AS "stopFacts"
   FROM referrals r`;
 
 const camelNames = new Map<string, string>();
@@ -440,10 +456,7 @@ export class ReferralsService {
         throw err;
       }
       const after = await this.row(m, id);
-      await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [
-        id,
-        this.soonest(this.clocksOf(after)),
-      ]);
+      await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [id, this.runningSoonest(after)]);
       await this.event(m, id, actor, 'extension-recorded', { hours: ext.hours, authorisedAt: ext.authorisedAt.toISOString() });
       await this.audit.record(m, {
         action: 'referral.extension',
@@ -691,8 +704,9 @@ export class ReferralsService {
         receivedAt: v.receivedAt,
         allocatedUserId: v.allocatedUserId,
         nextDeadline: v.nextDeadline,
+        // A stopped clock is never warned about; one that stopped after its deadline still reports the breach.
         clocks: v.clocks
-          .filter((c) => c.state !== 'stopped')
+          .filter((c) => c.state !== 'stopped' || c.result === 'breached')
           .map((c) => ({ id: c.id, label: c.label, deadline: c.deadline, state: c.state })),
       };
     });
@@ -736,7 +750,10 @@ export class ReferralsService {
     facts: { assessmentId: string; applicationMade: boolean },
   ): Promise<void> {
     const r = await this.lock(m, id);
-    if (r.status === to) return;
+    if (r.status === to) {
+      if (isOpen(to)) await this.refreshNextDeadline(m, id);
+      return;
+    }
     const decision = transition(r.status, to, {
       nearestRelativeRequest: r.nearestRelativeRequest,
       writtenReasonsAt: r.writtenReasonsAt,
@@ -753,6 +770,7 @@ export class ReferralsService {
       [id, to, ends, now],
     );
     if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
+    else await this.refreshNextDeadline(m, id);
     await this.event(m, id, actor, to, { from: r.status, assessmentId: facts.assessmentId });
     await this.audit.record(m, {
       action: `referral.${to}`,
@@ -881,13 +899,53 @@ export class ReferralsService {
     );
   }
 
+  /** The facts that stop clocks (clockStop); a referral no longer open without a closing time stops now. */
+  private stopFactsOf(r: Row, now: Date): StopFacts {
+    const f = r.stopFacts;
+    const date = (v: string | null | undefined) => (v ? new Date(v) : null);
+    return {
+      assessmentOpenedAt: date(f?.assessmentOpenedAt),
+      firstInPersonContactAt: date(f?.firstInPersonContactAt),
+      outcomes: (f?.outcomes ?? []).map((o) => ({
+        kind: o.kind,
+        decidedAt: new Date(o.decidedAt),
+        signedAt: date(o.signedAt),
+        alternatives: o.alternatives ?? [],
+        admittedAt: date(o.admittedAt),
+      })),
+      closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
+    };
+  }
+
+  /**
+   * For the assessments module, in its transaction, after it records what may stop a clock (the assessment opening,
+   * a contact, an outcome, an admission): the queue's soonest deadline becomes that of the clocks still running.
+   */
+  async refreshNextDeadline(m: EntityManager, id: string): Promise<void> {
+    const r = await this.row(m, id);
+    if (!isOpen(r.status)) return;
+    await m.query('UPDATE referrals SET next_deadline = $2 WHERE id = $1', [id, this.runningSoonest(r)]);
+  }
+
+  /** The soonest deadline of the clocks not stopped by now (clockStop): a stopped clock no longer orders the queue. */
+  private runningSoonest(r: Row): Date | null {
+    const now = this.clock.now();
+    const facts = this.stopFactsOf(r, now);
+    return this.soonest(
+      this.clocksOf(r).filter((c) => {
+        const stop = clockStop(c, facts, this.config.timeZone);
+        return !stop || stop.stoppedAt.getTime() > now.getTime();
+      }),
+    );
+  }
+
   private soonest(clocks: Clock[]): Date | null {
     return clocks.reduce<Date | null>((min, c) => (!min || c.deadline < min ? c.deadline : min), null);
   }
 
   private view(r: Row): ReferralDto {
     const now = this.clock.now();
-    const stoppedAt = r.closedAt ? new Date(r.closedAt) : !isOpen(r.status as ReferralStatus) ? now : null;
+    const facts = this.stopFactsOf(r, now);
     return {
       id: r.id,
       reference: r.reference,
@@ -911,7 +969,10 @@ export class ReferralsService {
       closedAt: isoOrNull(r.closedAt),
       nextDeadline: isoOrNull(r.nextDeadline),
       clocks: this.clocksOf(r).map((c) => {
-        const s = clockState(c, now, DEFAULT_WARNINGS, stoppedAt);
+        // A clock stops when its purpose is met (clockStop), not only at close; a stop still ahead is not one yet.
+        const found = clockStop(c, facts, this.config.timeZone);
+        const stop = found && found.stoppedAt.getTime() <= now.getTime() ? found : null;
+        const s = clockState(c, now, DEFAULT_WARNINGS, stop?.stoppedAt);
         return {
           ...c,
           anchor: c.anchor.toISOString(),
@@ -919,6 +980,10 @@ export class ReferralsService {
           state: s.state,
           remainingMs: s.remainingMs,
           stage: s.stage,
+          stoppedAt: stop ? stop.stoppedAt.toISOString() : null,
+          stopRule: stop?.stopRule ?? null,
+          stopReason: stop?.reason ?? null,
+          result: stop?.result ?? null,
         };
       }),
       findings: r.intakeFindings,

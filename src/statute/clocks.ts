@@ -839,8 +839,8 @@ export interface ClockStatus {
 }
 
 /**
- * The state of a clock at `now`. Stopped once `stoppedAt` (the referral closed or the outcome recorded) is at or
- * before `now`; breached from the deadline instant on (periods are half-open); warning from the first threshold.
+ * The state of a clock at `now`. Stopped once `stoppedAt` (clockStop: its purpose met, or the referral closed) is at
+ * or before `now`; breached from the deadline instant on (periods are half-open); warning from the first threshold.
  */
 export function clockState(
   clock: Clock,
@@ -861,4 +861,124 @@ export function clockState(
   const next = thresholds.find((m) => remainingMs > m * MINUTE_MS);
   const nextChangeAt = new Date(next === undefined ? deadline : deadline - next * MINUTE_MS);
   return { state: stage ? 'warning' : 'running', remainingMs, stage, stageMinutes, nextChangeAt };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stops: a clock stops when its purpose is met, not only when the referral closes
+
+/** An assessment's outcome, as the clocks need it. */
+export interface OutcomeFact {
+  kind: 'application' | 'cto-decision' | 'not-detained';
+  /** When the decision was made (for not-detained: when the person was released from the assessment). */
+  decidedAt: Instant;
+  /** When the application or the CTO decision was signed. */
+  signedAt?: Instant | null;
+  /** not-detained: the alternatives; a deferred or incomplete assessment does not end anything. */
+  alternatives?: readonly string[];
+  /** application: the timeline's first "admitted" event. */
+  admittedAt?: Instant | null;
+}
+
+/** What has happened to a referral since its clocks started (all optional: nothing known stops nothing). */
+export interface StopFacts {
+  /** When the (first) assessment of the referral was opened. */
+  assessmentOpenedAt?: Instant | null;
+  /** The first in-person contact with the person (C8: video and phone do not count). */
+  firstInPersonContactAt?: Instant | null;
+  /** The outcomes of the referral's assessments, in any order. */
+  outcomes?: readonly OutcomeFact[];
+  /** When the referral was closed, withdrawn, transferred or not accepted. */
+  closedAt?: Instant | null;
+}
+
+export interface ClockStop {
+  stoppedAt: Instant;
+  /** The rule that says the clock ends there. */
+  stopRule: RuleId;
+  /** Why, in words a reviewer can check. */
+  reason: string;
+  /** Met when stopped before the deadline (half-open), breached when at or after it. */
+  result: 'met' | 'breached';
+}
+
+type Candidate = { at: Instant; rule: RuleId; reason: string };
+
+const isReal = (d: Instant | null | undefined): d is Instant => d instanceof Date && !Number.isNaN(d.getTime());
+
+/** A not-detained outcome that ends the assessment (not deferred, not "unable to complete"): the person is released. */
+function releases(o: OutcomeFact): boolean {
+  return o.kind === 'not-detained' && !(o.alternatives ?? []).some((x) => x === 'decision-deferred' || x === 'unable-to-complete');
+}
+
+/** The instant an application was made: its signing, else the decision. */
+function applicationMadeAt(o: OutcomeFact): Instant {
+  return isReal(o.signedAt) ? o.signedAt : o.decidedAt;
+}
+
+/** Admission under an application: the later of the application and the recorded admission (both are needed). */
+function admittedUnder(o: OutcomeFact): Instant | null {
+  if (o.kind !== 'application' || !isReal(o.admittedAt)) return null;
+  const made = applicationMadeAt(o);
+  return o.admittedAt.getTime() >= made.getTime() ? o.admittedAt : made;
+}
+
+/**
+ * When a clock stops, and by which rule, from the referral's facts; null while it runs. Pure. The earliest stop
+ * wins. Per kind:
+ * - POL-07 / POL-04 (POL-11, s.136(2), s.135(3)): admission under an application, or release after an assessment
+ *   that decided not to detain.
+ * - COP-09: the assessment opening (the target is for it to start).
+ * - LOCAL-RESPONSE (DUTY-01, C8): the first in-person contact.
+ * - HOLD-01 / HOLD-02 (HOLD-03, s.5(2), (4)): the application made, or the holding power lapsing at its deadline.
+ * - CTO-03: the AMHP's recorded decision on revocation.
+ * - APP-17 (APP-20, s.6(4)): admission under a new application.
+ * Every clock also stops when the referral is closed (or withdrawn, transferred, not accepted), by its own rule.
+ */
+export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT_CLOCK_POLICY.timeZone): ClockStop | null {
+  const candidates: Candidate[] = [];
+  const outcomes = (facts.outcomes ?? []).filter((o) => isReal(o.decidedAt));
+  const add = (at: Instant | null | undefined, rule: RuleId, reason: (at: string) => string) => {
+    // A stop before the clock started cannot be this clock's (an earlier referral's record): ignored.
+    if (isReal(at) && at.getTime() >= clock.anchor.getTime()) candidates.push({ at, rule, reason: reason(formatLocal(at, zone)) });
+  };
+  switch (clock.id) {
+    case 'POL-07':
+    case 'POL-04':
+      for (const o of outcomes) {
+        add(admittedUnder(o), 'POL-11', (t) => `admitted to hospital under the application at ${t}`);
+        if (releases(o)) add(o.decidedAt, 'POL-11', (t) => `the assessment decided not to detain and the person was released at ${t}`);
+      }
+      break;
+    case 'COP-09':
+      add(facts.assessmentOpenedAt, 'COP-09', (t) => `the assessment started at ${t}`);
+      break;
+    case 'LOCAL-RESPONSE':
+      add(facts.firstInPersonContactAt, 'DUTY-01', (t) => `first seen in person at ${t} (C8: video and phone do not count)`);
+      break;
+    case 'HOLD-01':
+    case 'HOLD-02':
+      for (const o of outcomes)
+        if (o.kind === 'application')
+          add(applicationMadeAt(o), 'HOLD-03', (t) => `the application was made at ${t}; it, not the holding power, is now the authority`);
+      add(clock.deadline, 'HOLD-03', (t) => `the holding power lapsed at ${t} without an application; it cannot be renewed`);
+      break;
+    case 'CTO-03':
+      for (const o of outcomes)
+        if (o.kind === 'cto-decision')
+          add(isReal(o.signedAt) ? o.signedAt : o.decidedAt, 'CTO-03', (t) => `the AMHP's decision on revocation was recorded at ${t}`);
+      break;
+    case 'APP-17':
+      for (const o of outcomes)
+        add(admittedUnder(o), 'APP-20', (t) => `admitted under a new application at ${t}, which ends the s.2 (s.6(4))`);
+      break;
+  }
+  add(facts.closedAt, clock.rule, (t) => `the referral was closed at ${t}`);
+  if (!candidates.length) return null;
+  const first = candidates.reduce((a, b) => (b.at.getTime() < a.at.getTime() ? b : a));
+  return {
+    stoppedAt: first.at,
+    stopRule: first.rule,
+    reason: first.reason,
+    result: first.at.getTime() < clock.deadline.getTime() ? 'met' : 'breached',
+  };
 }

@@ -216,6 +216,14 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'APP-20': {
+    citation: 'MHA 1983 s.6(4)',
+    summary:
+      'Admission under a new application ends the application the patient was detained under before (a s.2 ends on admission under s.3).',
+    severity: 'info',
+    regime: 'mha-1983',
+    commencement: null,
+  },
   'APP-18': {
     citation: 'MHA 1983 s.20(1)',
     summary: "A s.3's first period of detention is 6 months (3 once the MHA 2025 change commences) beginning with admission.",
@@ -414,6 +422,13 @@ export const RULES = {
     citation: 'MHA 1983 s.5(4)',
     summary: "A nurse's holding power lasts 6 hours from the record; a s.5(2) that follows runs from that record.",
     severity: 'blocker',
+    regime: 'mha-1983',
+    commencement: null,
+  },
+  'HOLD-03': {
+    citation: 'MHA 1983 s.5(2), (4); s.6(2)',
+    summary: 'A holding power ends when the application is made (the application then authorises detention) or when its hours run out.',
+    severity: 'info',
     regime: 'mha-1983',
     commencement: null,
   },
@@ -709,6 +724,14 @@ export const RULES = {
     citation: 'MHA 1983 s.136A; SI 2017/1036 reg 2',
     summary: "A police station is never a place of safety for a child, and for an adult only with an inspector's authorisation.",
     severity: 'blocker',
+    regime: 'mha-1983',
+    commencement: null,
+  },
+  'POL-11': {
+    citation: 'MHA 1983 s.135(3), s.136(2)',
+    summary:
+      'Place-of-safety detention is for examination, interview and arrangements: it ends on admission under an application, or on release.',
+    severity: 'info',
     regime: 'mha-1983',
     commencement: null,
   },

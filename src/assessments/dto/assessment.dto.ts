@@ -7,7 +7,6 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,11 +15,10 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { Nested, trim } from '../../common/validators';
+import { IsInstant, Nested, trim } from '../../common/validators';
 import { OVERRIDE_REPORT_GROUNDS } from '../../statute/override-report';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
 
-const INSTANT = { strict: true, strictSeparator: true } as const;
 const SECTIONS = ['s2', 's3', 's4', 's7'] as const;
 const MODES = ['in-person', 'video', 'phone'] as const;
 
@@ -39,7 +37,7 @@ export class CreateAssessmentDto {
     description: 'When the assessment began, when it is recorded afterwards (default now; never in the future, never before the referral).',
   })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   openedAt?: string;
 }
 
@@ -107,7 +105,7 @@ export class UpdateAssessmentDto {
 
 export class TimelineEventDto {
   @ApiProperty({ enum: TIMELINE_EVENTS }) @IsIn(TIMELINE_EVENTS) type: (typeof TIMELINE_EVENTS)[number];
-  @ApiProperty({ format: 'date-time', description: 'When it happened (not in the future).' }) @IsISO8601(INSTANT) at: string;
+  @ApiProperty({ format: 'date-time', description: 'When it happened (not in the future).' }) @IsInstant() at: string;
   @ApiPropertyOptional({ enum: DELAY_REASONS, description: 'Why this step was delayed.' })
   @IsOptional()
   @IsIn(DELAY_REASONS)
@@ -116,7 +114,7 @@ export class TimelineEventDto {
 }
 
 export class ContactDto {
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) at: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() at: string;
   @ApiProperty({ enum: MODES, description: 'Only in person counts for s.11(5) and s.12 (C8).' }) @IsIn(MODES) mode: (typeof MODES)[number];
   @ApiProperty({ enum: ['amhp', 'doctor', 'other'] }) @IsIn(['amhp', 'doctor', 'other']) byRole: 'amhp' | 'doctor' | 'other';
   @ApiPropertyOptional({ format: 'uuid', description: 'The AMHP who made the contact (defaults to you when byRole is amhp).' })
@@ -158,9 +156,9 @@ export class RecommendationDto {
   @IsString()
   @MaxLength(2000)
   noAcquaintanceReason?: string;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) examinedAt: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() examinedAt: string;
   @ApiProperty({ enum: MODES }) @IsIn(MODES) examMode: (typeof MODES)[number];
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) signedAt: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() signedAt: string;
   @ApiProperty({ enum: SECTIONS }) @IsIn(SECTIONS) section: (typeof SECTIONS)[number];
   @ApiPropertyOptional({ format: 'uuid', description: "A joint recommendation: both doctors' records carry the same group id." })
   @IsOptional()
@@ -168,7 +166,7 @@ export class RecommendationDto {
   jointGroup?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'APP-11: when the hospital managers received it.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   receivedByManagersAt?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() learningDisabilityOnly?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() ldQualifyingConduct?: boolean;
@@ -271,7 +269,7 @@ export class AssessmentNearestRelativeDto {
   noneReason?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'NR-01 (s.2): when informed.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   informedAt?: string;
   @ApiPropertyOptional({ enum: ['in-person', 'phone', 'letter', 'email', 'video'] })
   @IsOptional()
@@ -279,7 +277,7 @@ export class AssessmentNearestRelativeDto {
   informedMethod?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'NR-03 (s.3, s.7): when consulted.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   consultedAt?: string;
   @ApiPropertyOptional({ enum: ['in-person', 'phone', 'letter', 'email', 'video'] })
   @IsOptional()
@@ -366,7 +364,7 @@ export class GuardianDto {
   willingnessStatement: boolean;
   @ApiPropertyOptional({ format: 'date-time', description: 'GDN-04: accepted by the LSSA (Form G5).' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   acceptedByLssaAt?: string;
 }
 
@@ -388,7 +386,7 @@ export class OutcomeDto {
     description: 'When the application was signed (application) or the CTO statement (cto-decision).',
   })
   @ValidateIf((o: OutcomeDto) => o.kind !== 'not-detained')
-  @IsISO8601(INSTANT)
+  @IsInstant()
   signedAt?: string;
   @ApiPropertyOptional({ description: 'APP-03: the specific hospital site.' })
   @IsOptional()
@@ -447,7 +445,7 @@ export class OutcomeDto {
       'When the decision was made, when it is recorded afterwards (default: the signing time for an application or CTO decision, else now; never in the future).',
   })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   decidedAt?: string;
   @ApiProperty({ minLength: 20, description: 'The decision and its rationale.' })
   @Transform(trim)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsInstant } from '../../common/validators';
 import { PageQuery } from '../../common/pagination';
 import { AUDIT_OUTCOMES } from '../audit-event.entity';
 
@@ -10,8 +11,8 @@ export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'user' }) @IsOptional() @IsString() @MaxLength(100) resourceType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) resourceId?: string;
   @ApiPropertyOptional({ enum: AUDIT_OUTCOMES }) @IsOptional() @IsIn(AUDIT_OUTCOMES) outcome?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() to?: string;
 }
 
 export class AuditEventDto {

@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -16,16 +15,9 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { IsLocalDate, MaxDecimalPlaces, Nested, present, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, MaxDecimalPlaces, Nested, present, trim } from '../../common/validators';
 import { RELATIONSHIPS, type Relationship } from '../../statute/nearest-relative';
 import { NOMINATED_BY, OBJECTOR_KINDS, type ObjectorKind } from '../relative.entities';
-
-/** An instant with its offset ("2026-11-21T10:00:00Z", "…+01:00"): a time without one is ambiguous. */
-const INSTANT = { strict: true, strictSeparator: true } as const;
-const WITH_OFFSET = /(?:Z|[+-]\d{2}:\d{2})$/;
-const OFFSET_MESSAGE = (field: string) => ({
-  message: `${field} must be an ISO 8601 date-time with a time zone offset, such as 2026-11-21T10:00:00Z`,
-});
 
 export const NOTIFIED_TO = ['amhp', 'lssa'] as const;
 export const DISPLACEMENT_GROUNDS = ['a', 'b', 'c', 'd', 'e'] as const;
@@ -234,8 +226,7 @@ export class CreateObjectionDto {
   @IsUUID()
   nominatedPersonId?: string;
   @ApiProperty({ format: 'date-time', description: 'When the objection was notified; not in the future (422).' })
-  @IsISO8601(INSTANT)
-  @Matches(WITH_OFFSET, OFFSET_MESSAGE('notifiedAt'))
+  @IsInstant()
   notifiedAt: string;
   @ApiProperty({
     enum: NOTIFIED_TO,
@@ -264,8 +255,7 @@ export class WithdrawObjectionDto {
     description: 'When it was withdrawn (default now); not in the future, nor before the objection.',
   })
   @IsOptional()
-  @IsISO8601(INSTANT)
-  @Matches(WITH_OFFSET, OFFSET_MESSAGE('withdrawnAt'))
+  @IsInstant()
   withdrawnAt?: string;
 }
 
@@ -310,8 +300,7 @@ export class CreateDisplacementDto {
     description:
       'When the application was filed with the court; not in the future (422). NR-11: ground (c) or (d) filed while a s.2 is in force extends it.',
   })
-  @IsISO8601(INSTANT)
-  @Matches(WITH_OFFSET, OFFSET_MESSAGE('filedAt'))
+  @IsInstant()
   filedAt: string;
   @ApiPropertyOptional({ maxLength: 200, example: 'Northshire County Court' })
   @IsOptional()

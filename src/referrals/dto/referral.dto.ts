@@ -1,4 +1,4 @@
-import { Nested, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, Nested, queryBoolean, trim } from '../../common/validators';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ClosedSchema } from '../../common/openapi-contract';
 import { Transform } from 'class-transformer';
@@ -10,7 +10,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -25,7 +24,6 @@ import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 
-const INSTANT = { strict: true, strictSeparator: true } as const;
 export const LEGAL_CONTEXT_KINDS = ['informal', 's136', 's135-1', 's135-2', 's5-2', 's5-4', 'cto-recall', 'already-s2'] as const;
 export const RISK_FLAGS = [
   'weapons',
@@ -87,22 +85,22 @@ export class LegalContextDto {
     description: "POL-09: an inspector's (or above) authorisation to use a police station as the place of safety for an adult.",
   })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   inspectorAuthorisedAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 's.136/s.135: arrival at the place of safety.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   arrivedAt?: string;
   @ApiPropertyOptional({
     format: 'date-time',
     description: 's.136(2A): the decision to keep the person at a place of safety where they were.',
   })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   keptAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 's.135(1): when the warrant was executed.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   warrantExecutedAt?: string;
   @ApiPropertyOptional({ description: 's.135(3ZA): kept at the premises rather than removed.' })
   @IsOptional()
@@ -110,27 +108,27 @@ export class LegalContextDto {
   keptAtPremises?: boolean;
   @ApiPropertyOptional({ format: 'date-time', description: 's.135(3ZA): when the constable first entered the premises.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   firstEnteredAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 's.5(2): when the report (H1) was furnished to the managers.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   h1FurnishedAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 's.5(5): the s.5(4) record that preceded the s.5(2).' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   precededBy5_4At?: string;
   @ApiPropertyOptional({ format: 'date-time', description: "s.5(4): when the nurse's record (H2) was made." })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   recordMadeAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'CTO recall: the time of recall.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   recalledAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Already detained under s.2: the admission.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   admittedAt?: string;
 }
 
@@ -175,7 +173,7 @@ export class CreateReferralDto {
   nearestRelativeRequest?: boolean;
   @ApiPropertyOptional({ format: 'date-time', description: 'When the hub received it (defaults to now; never in the future).' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   receivedAt?: string;
 }
 
@@ -186,12 +184,12 @@ export class TransitionDto {
 }
 
 export class WrittenReasonsDto {
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) givenAt: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() givenAt: string;
   @ApiProperty({ enum: ['letter', 'email', 'in-person-with-letter'] }) @IsIn(['letter', 'email', 'in-person-with-letter']) method: string;
 }
 
 export class ExtensionDto {
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) authorisedAt: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() authorisedAt: string;
   @ApiProperty({ minimum: 1, maximum: 12 }) @IsInt() @Min(1) @Max(12) hours: number;
   @ApiProperty({ example: 'examining-doctor' }) @IsString() @MaxLength(60) authorisedBy: string;
   @ApiProperty({ enum: ['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other'] })
@@ -199,7 +197,7 @@ export class ExtensionDto {
   reason: string;
   @ApiPropertyOptional({ format: 'date-time', description: "At a police station, a superintendent's approval is required." })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   superintendentApprovedAt?: string;
 }
 
@@ -236,7 +234,7 @@ export class ReferralQuery extends PageQuery {
   @ApiPropertyOptional({ enum: REFERRAL_STATUSES }) @IsOptional() @IsIn(REFERRAL_STATUSES) status?: string;
   @ApiPropertyOptional({ enum: URGENCIES }) @IsOptional() @IsIn(URGENCIES) urgency?: string;
   @ApiPropertyOptional({ enum: ['me'] }) @IsOptional() @IsIn(['me']) assigned?: 'me';
-  @ApiPropertyOptional({ format: 'date-time', name: 'due_before' }) @IsOptional() @IsISO8601(INSTANT) due_before?: string;
+  @ApiPropertyOptional({ format: 'date-time', name: 'due_before' }) @IsOptional() @IsInstant() due_before?: string;
   @ApiPropertyOptional({ description: 'Include closed, withdrawn, not-accepted and transferred referrals.' })
   @IsOptional()
   @Transform(queryBoolean)
@@ -257,6 +255,12 @@ export class ClockDto {
   @ApiProperty({ enum: ['running', 'warning', 'breached', 'stopped'] }) state: string;
   @ApiProperty({ description: 'Milliseconds left (negative once breached).' }) remainingMs: number;
   @ApiProperty({ description: 'Warning stage reached (0 = none).' }) stage: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the clock stopped because its purpose was met.' })
+  stoppedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The rule that stopped it (GET /rules/{id}).' }) stopRule: string | null;
+  @ApiProperty({ nullable: true, type: String }) stopReason: string | null;
+  @ApiProperty({ enum: ['met', 'breached'], nullable: true, type: String, description: 'Met or breached by the stop time.' })
+  result: 'met' | 'breached' | null;
 }
 
 export class ReferralFindingDto {

@@ -1,13 +1,11 @@
-import { Nested, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, Nested, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { FindingDto } from '../../workforce/dto/training.dto';
 import { LEAVE_KINDS, LEAVE_STATUSES, SWAP_STATUSES } from '../rota.entities';
 import { GapDto, OverrideDto } from './rota.dto';
-
-const INSTANT = { strict: true, strictSeparator: true } as const;
 
 export type LeaveKind = (typeof LEAVE_KINDS)[number];
 export type LeaveStatus = (typeof LEAVE_STATUSES)[number];
@@ -22,13 +20,13 @@ export class CreateLeaveDto {
   @IsUUID()
   practitionerId?: string;
   @ApiProperty({ enum: LEAVE_KINDS }) @IsIn(LEAVE_KINDS) kind: LeaveKind;
-  @ApiProperty({ format: 'date-time', example: '2026-12-21T00:00:00Z' }) @IsISO8601(INSTANT) startsAt: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-21T00:00:00Z' }) @IsInstant() startsAt: string;
   @ApiProperty({
     format: 'date-time',
     example: '2026-12-28T00:00:00Z',
     description: 'After startsAt and at most 366 days later (422 otherwise).',
   })
-  @IsISO8601(INSTANT)
+  @IsInstant()
   endsAt: string;
   @ApiPropertyOptional({ maxLength: 500, description: 'Rota note only: no health details.' })
   @IsOptional()
@@ -68,11 +66,11 @@ export class LeaveQuery extends PageQuery {
   @ApiPropertyOptional({ enum: LEAVE_STATUSES }) @IsOptional() @IsIn(LEAVE_STATUSES) status?: LeaveStatus;
   @ApiPropertyOptional({ format: 'date-time', description: 'Leave ending after this instant.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Leave starting before this instant.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   to?: string;
 }
 

@@ -1,16 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, NotEquals } from 'class-validator';
-import { IsLocalDate, Nested, trim } from '../../common/validators';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { IsInstant, IsLocalDate, Nested, trim } from '../../common/validators';
 import { FindingDto } from '../../workforce/dto/training.dto';
 import { OverrideDto } from './rota.dto';
 
-const INSTANT = { strict: true, strictSeparator: true } as const;
-
 export class CreatePlanDto {
-  @ApiProperty({ format: 'date-time', description: 'Plan the shifts starting at or after this instant.' }) @IsISO8601(INSTANT) from: string;
+  @ApiProperty({ format: 'date-time', description: 'Plan the shifts starting at or after this instant.' }) @IsInstant() from: string;
   @ApiProperty({ format: 'date-time', description: 'Up to (not including) this instant; at most 13 weeks after `from`.' })
-  @IsISO8601(INSTANT)
+  @IsInstant()
   to: string;
 }
 
@@ -217,6 +215,6 @@ export class PreferenceQuery {
 }
 
 export class FairnessQuery {
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) from: string;
-  @ApiProperty({ format: 'date-time', description: 'At most 366 days after from.' }) @IsISO8601(INSTANT) to: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() from: string;
+  @ApiProperty({ format: 'date-time', description: 'At most 366 days after from.' }) @IsInstant() to: string;
 }

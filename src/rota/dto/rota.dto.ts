@@ -1,4 +1,4 @@
-import { IsLocalDate, Nested, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, Nested, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -9,7 +9,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -23,7 +22,6 @@ import { FindingDto } from '../../workforce/dto/training.dto';
 
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const SKILL = /^[a-z0-9][a-z0-9-]{0,39}$/;
-const INSTANT = { strict: true, strictSeparator: true } as const;
 
 export class CreatePatternDto {
   @ApiProperty({ example: 'Night' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) name: string;
@@ -126,8 +124,8 @@ export class GenerateResultDto {
 }
 
 export class PeriodQuery {
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) from: string;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) to: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() from: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() to: string;
 }
 
 export class ShiftQuery extends PeriodQuery {
@@ -140,8 +138,8 @@ export class ShiftQuery extends PeriodQuery {
 
 export class CreateShiftDto {
   @ApiProperty({ example: 'Extra cover: Christmas Eve' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(60) label: string;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) startsAt: string;
-  @ApiProperty({ format: 'date-time', description: 'At most 24 hours after startsAt.' }) @IsISO8601(INSTANT) endsAt: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() startsAt: string;
+  @ApiProperty({ format: 'date-time', description: 'At most 24 hours after startsAt.' }) @IsInstant() endsAt: string;
   @ApiProperty({ minimum: 1, maximum: 50 }) @IsInt() @Min(1) @Max(50) requiredCount: number;
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
@@ -257,7 +255,7 @@ export class CoverageDto {
 }
 
 export class OnDutyQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' }) @IsOptional() @IsISO8601(INSTANT) at?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' }) @IsOptional() @IsInstant() at?: string;
 }
 
 export class DutyAmhpDto {

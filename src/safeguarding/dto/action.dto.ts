@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { queryBoolean, trim } from '../../common/validators';
-
-const INSTANT = { strict: true, strictSeparator: true } as const;
+import { IsInstant, queryBoolean, trim } from '../../common/validators';
 
 /** An ad hoc follow-up action added for a handover (actions from a decision are made when it is signed). */
 export class CreateActionDto {
@@ -31,7 +29,7 @@ export class CreateActionDto {
   @MaxLength(200)
   ownerTeam?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it must be done by.' }) @IsOptional() @IsISO8601(INSTANT) dueAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it must be done by.' }) @IsOptional() @IsInstant() dueAt?: string;
 }
 
 export class ActionDoneDto {

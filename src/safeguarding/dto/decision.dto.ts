@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,7 +15,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsLocalDate, Nested, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, Nested, trim } from '../../common/validators';
 import { CAPACITY_ABILITIES } from '../decision.rules';
 import { DECISION_TYPES, LEGAL_FRAMEWORKS, type DecisionType } from '../safeguarding.entities';
 
@@ -26,7 +25,6 @@ import { DECISION_TYPES, LEGAL_FRAMEWORKS, type DecisionType } from '../safeguar
  * validateDraft → 422 on create and edit, missingForSigning → 422 on signing). Everything is optional in a draft.
  */
 
-const INSTANT = { strict: true, strictSeparator: true } as const;
 const TEXT = 8000;
 const SHORT = 300;
 const MAX_PENCE = 2_147_483_647;
@@ -38,7 +36,7 @@ export class ConsulteeDto {
   @ApiPropertyOptional({ maxLength: SHORT }) @IsOptional() @Transform(trim) @IsString() @MaxLength(SHORT) role?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'When they were consulted (with `view`).' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   at?: string;
   @ApiPropertyOptional({ maxLength: TEXT }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) view?: string;
   @ApiPropertyOptional({ maxLength: TEXT, description: 'Could not be reached: why.' })
@@ -73,7 +71,7 @@ export class DecisionActionDto {
   @IsString()
   @MaxLength(200)
   ownerTeam?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) dueAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() dueAt?: string;
 }
 
 /** OOH-08's minimum content, numbered as there (13, the times, are the record's own fields). */
@@ -200,7 +198,7 @@ export class S42TestDto {
 
 export class CapacityAssessmentDto {
   @ApiPropertyOptional({ maxLength: TEXT }) @IsOptional() @Transform(trim) @IsString() @MaxLength(TEXT) decision?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) assessedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() assessedAt?: string;
   @ApiPropertyOptional({ description: 'MCA s.2(1).' }) @IsOptional() @IsBoolean() impairment?: boolean;
   @ApiPropertyOptional({ enum: CAPACITY_ABILITIES, isArray: true, description: 'MCA s.3(1).' })
   @IsOptional()
@@ -247,8 +245,8 @@ export class BestInterestsChecklistDto {
 }
 
 export class DolsExtensionDto {
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) requestedAt?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) decidedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() requestedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() decidedAt?: string;
   @ApiPropertyOptional({ minimum: 1, description: 'At most 7 when extended (MCA Sch A1 paras 84-85).' })
   @IsOptional()
   @IsInt()
@@ -314,7 +312,7 @@ export class DecisionDetailsDto {
   managingAuthority?: string;
   @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'DoLS: when the urgent authorisation was given.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   grantedAt?: string;
   @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'DoLS: days the urgent authorisation lasts (1-7, Sch A1 para 78(2)).' })
   @IsOptional()
@@ -328,7 +326,7 @@ export class DecisionDetailsDto {
     description: 'DoLS: when the standard authorisation was requested; null if it was not.',
   })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   standardRequestedAt?: string | null;
   @ApiPropertyOptional({
     nullable: true,
@@ -353,7 +351,7 @@ export class DecisionDetailsDto {
   placement?: string;
   @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'emergency-placement.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   startsAt?: string;
   @ApiPropertyOptional({
     nullable: true,
@@ -393,7 +391,7 @@ export class DecisionDetailsDto {
   childrenServicesContacted?: string;
   @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'child-protection-referral.' })
   @IsOptional()
-  @IsISO8601(INSTANT)
+  @IsInstant()
   contactedAt?: string;
   @ApiPropertyOptional({ nullable: true, maxLength: SHORT, description: 'child-protection-referral.' })
   @IsOptional()
@@ -420,7 +418,7 @@ export class EscalationDto {
   @MaxLength(200)
   to: string;
   @ApiProperty({ maxLength: 200 }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(200) role: string;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601(INSTANT) at: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() at: string;
   @ApiProperty({ enum: ['approved', 'declined'] }) @IsIn(['approved', 'declined']) outcome: 'approved' | 'declined';
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
 }
@@ -428,7 +426,7 @@ export class EscalationDto {
 export class CreateDecisionDto {
   @ApiProperty({ enum: DECISION_TYPES }) @IsIn(DECISION_TYPES) type: DecisionType;
   @ApiProperty({ format: 'date-time', description: 'When the decision was made (OOH-08 (13)); not in the future.' })
-  @IsISO8601(INSTANT)
+  @IsInstant()
   occurredAt: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The person, when they have a record you may read; else personDetails.' })
   @IsOptional()
@@ -463,7 +461,7 @@ export class CreateDecisionDto {
  * replaces that key; null removes it); `costPence` and `escalation` null clear them.
  */
 export class UpdateDecisionDto {
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601(INSTANT) occurredAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() occurredAt?: string;
   @ApiPropertyOptional({ format: 'uuid', description: "Link the person's record (replaces personDetails)." })
   @IsOptional()
   @IsUUID()
@@ -513,8 +511,8 @@ export class AmendDecisionDto {
 export class DecisionQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['draft', 'signed'] }) @IsOptional() @IsIn(['draft', 'signed']) status?: 'draft' | 'signed';
   @ApiPropertyOptional({ enum: DECISION_TYPES }) @IsOptional() @IsIn(DECISION_TYPES) type?: DecisionType;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Made at or after.' }) @IsOptional() @IsISO8601(INSTANT) since?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Made before.' }) @IsOptional() @IsISO8601(INSTANT) until?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Made at or after.' }) @IsOptional() @IsInstant() since?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Made before.' }) @IsOptional() @IsInstant() until?: string;
   @ApiPropertyOptional({ enum: ['me'], description: 'Only yours.' }) @IsOptional() @IsIn(['me']) author?: 'me';
 }
 

@@ -1,7 +1,7 @@
-import { IsLocalDate, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class CreateApprovalDto {
   @ApiProperty({ example: 'Northshire County Council' })
@@ -29,13 +29,13 @@ export class UpdateApprovalDto {
 export class SuspendApprovalDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   startsAt?: string;
   @ApiProperty({ minLength: 5, maxLength: 2000 }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(2000) reason: string;
 }
 
 export class LiftSuspensionDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' }) @IsOptional() @IsISO8601({ strict: true }) endsAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now.' }) @IsOptional() @IsInstant() endsAt?: string;
   @ApiProperty({ minLength: 5, maxLength: 2000 }) @Transform(trim) @IsString() @MinLength(5) @MaxLength(2000) reason: string;
 }
 

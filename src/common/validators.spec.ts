@@ -1,0 +1,24 @@
+import { isInstant } from './validators';
+
+describe('an instant in a request carries its offset', () => {
+  it.each([
+    ['UTC with Z', '2026-08-01T01:10:00Z'],
+    ['summer time with +01:00', '2026-08-01T02:10:00+01:00'],
+    ['without seconds', '2026-08-01T02:10+01:00'],
+    ['with milliseconds', '2026-08-01T01:10:00.123Z'],
+    ['a negative offset', '2026-07-31T21:10:00-04:00'],
+  ])('accepts %s (%s)', (_name, value) => expect(isInstant(value)).toBe(true));
+
+  it.each([
+    ['a local time with no offset (it would be read as UTC)', '2026-08-01T02:10'],
+    ['a local time with seconds and no offset', '2026-08-01T02:10:00'],
+    ['a date alone', '2026-08-01'],
+    ['a space for the T', '2026-08-01 02:10:00Z'],
+    ['a day that does not exist', '2026-02-30T10:00:00Z'],
+    ['hour 24', '2026-08-01T24:00:00Z'],
+    ['an offset of 24 hours', '2026-08-01T02:10:00+24:00'],
+    ['an offset without a colon', '2026-08-01T02:10:00+0100'],
+    ['a number', 1785546600000],
+    ['null', null],
+  ])('refuses %s', (_name, value) => expect(isInstant(value)).toBe(false));
+});

@@ -1,0 +1,286 @@
+import {
+  ClockId,
+  clocksFor,
+  clockState,
+  clockStop,
+  DEFAULT_RESPONSE_TARGETS,
+  DEFAULT_WARNINGS,
+  LegalContext,
+  OutcomeFact,
+  StopFacts,
+} from './clocks';
+
+const at = (iso: string) => new Date(iso);
+
+const clockOf = (context: LegalContext, id: ClockId, receivedAt: string) => {
+  const clock = clocksFor(context, [], DEFAULT_RESPONSE_TARGETS, at(receivedAt), 'urgent').find((c) => c.id === id);
+  if (!clock) throw new Error(`no ${id} clock`);
+  return clock;
+};
+
+const application = (signedAt: string, admittedAt?: string): OutcomeFact => ({
+  kind: 'application',
+  decidedAt: at(signedAt),
+  signedAt: at(signedAt),
+  admittedAt: admittedAt ? at(admittedAt) : null,
+});
+const notDetained = (decidedAt: string, alternatives: string[] = ['community-follow-up']): OutcomeFact => ({
+  kind: 'not-detained',
+  decidedAt: at(decidedAt),
+  alternatives,
+});
+
+// s.136: arrived at the place of safety 02:10 BST on Sat 1 Aug 2026; 24 h end 02:10 BST on Sun 2 Aug; COP-09's 3 h at 05:10 BST.
+const S136: LegalContext = {
+  kind: 's136',
+  placeOfSafetyType: 'health-based',
+  locationType: 'public-place',
+  arrivedAt: at('2026-08-01T01:10:00Z'),
+};
+// s.136 on the spring-forward night: arrived 00:30 GMT on Sun 29 Mar 2026, so the 24 h end 01:30 BST on Mon 30 Mar (C5).
+const S136_SPRING: LegalContext = {
+  kind: 's136',
+  placeOfSafetyType: 'health-based',
+  locationType: 'public-place',
+  arrivedAt: at('2026-03-29T00:30:00Z'),
+};
+const S135: LegalContext = { kind: 's135-1', warrantExecutedAt: at('2026-08-01T00:40:00Z'), arrivedAt: at('2026-08-01T01:10:00Z') };
+// s.5(2): H1 furnished 09:00 BST on Mon 3 Aug 2026; 72 h end 09:00 BST on Thu 6 Aug.
+const S5_2: LegalContext = { kind: 's5-2', h1FurnishedAt: at('2026-08-03T08:00:00Z') };
+// s.5(4) on the autumn night: record 00:30 BST on Sun 25 Oct 2026 (23:30 UTC the day before); 6 elapsed hours end 05:30 GMT.
+const S5_4: LegalContext = { kind: 's5-4', recordMadeAt: at('2026-10-24T23:30:00Z') };
+const CTO: LegalContext = { kind: 'cto-recall', recalledAt: at('2026-08-01T10:00:00Z') };
+// Already under s.2 from 15:00 BST on Sat 1 Aug 2026 (lapses at the end of Fri 28 Aug).
+const S2: LegalContext = { kind: 'already-s2', admittedAt: at('2026-08-01T14:00:00Z') };
+
+type Row = [string, LegalContext, ClockId, string, StopFacts, string | null, string | null, 'met' | 'breached' | null, string | null];
+
+describe('a clock stops when its purpose is met', () => {
+  it.each<Row>([
+    // name, context, clock, received, facts → stoppedAt, stopRule, result, words in the reason
+    ['s.136 runs while nothing has happened', S136, 'POL-07', '2026-08-01T01:20:00Z', {}, null, null, null, null],
+    [
+      's.136 ends at admission under the application (not at its signing)',
+      S136,
+      'POL-07',
+      '2026-08-01T01:20:00Z',
+      { outcomes: [application('2026-08-01T09:00:00Z', '2026-08-01T12:30:00Z')] },
+      '2026-08-01T12:30:00.000Z',
+      'POL-11',
+      'met',
+      'admitted to hospital under the application at Sat 1 Aug 2026 13:30 BST',
+    ],
+    [
+      's.136 still runs after an application until the admission is recorded',
+      S136,
+      'POL-07',
+      '2026-08-01T01:20:00Z',
+      { outcomes: [application('2026-08-01T09:00:00Z')] },
+      null,
+      null,
+      null,
+      null,
+    ],
+    [
+      's.136 ends when the assessment decides not to detain and the person is released',
+      S136,
+      'POL-07',
+      '2026-08-01T01:20:00Z',
+      { outcomes: [notDetained('2026-08-01T07:45:00Z')] },
+      '2026-08-01T07:45:00.000Z',
+      'POL-11',
+      'met',
+      'released at Sat 1 Aug 2026 08:45 BST',
+    ],
+    [
+      's.136 keeps running after a deferred decision',
+      S136,
+      'POL-07',
+      '2026-08-01T01:20:00Z',
+      { outcomes: [notDetained('2026-08-01T07:45:00Z', ['decision-deferred'])] },
+      null,
+      null,
+      null,
+      null,
+    ],
+    [
+      's.136 admitted after its 24 hours shows as breached by its stop time',
+      S136,
+      'POL-07',
+      '2026-08-01T01:20:00Z',
+      { outcomes: [application('2026-08-01T20:00:00Z', '2026-08-02T03:00:00Z')] },
+      '2026-08-02T03:00:00.000Z',
+      'POL-11',
+      'breached',
+      null,
+    ],
+    [
+      's.136 on the spring-forward night: admitted 00:45 BST, before the 01:30 BST deadline',
+      S136_SPRING,
+      'POL-07',
+      '2026-03-29T00:40:00Z',
+      { outcomes: [application('2026-03-29T20:00:00Z', '2026-03-29T23:45:00Z')] },
+      '2026-03-29T23:45:00.000Z',
+      'POL-11',
+      'met',
+      'Mon 30 Mar 2026 00:45 BST',
+    ],
+    [
+      's.135(1) ends at admission under the application',
+      S135,
+      'POL-04',
+      '2026-08-01T01:20:00Z',
+      { outcomes: [application('2026-08-01T09:00:00Z', '2026-08-01T11:00:00Z')] },
+      '2026-08-01T11:00:00.000Z',
+      'POL-11',
+      'met',
+      null,
+    ],
+    [
+      'the closing of the referral stops a clock by its own rule when it comes first',
+      S136,
+      'POL-07',
+      '2026-08-01T01:20:00Z',
+      { closedAt: at('2026-08-01T06:00:00Z'), outcomes: [application('2026-08-01T09:00:00Z', '2026-08-01T11:00:00Z')] },
+      '2026-08-01T06:00:00.000Z',
+      'POL-07',
+      'met',
+      'the referral was closed at Sat 1 Aug 2026 07:00 BST',
+    ],
+    [
+      '"assessment to start" stops when the assessment opens',
+      S136,
+      'COP-09',
+      '2026-08-01T01:20:00Z',
+      { assessmentOpenedAt: at('2026-08-01T03:40:00Z') },
+      '2026-08-01T03:40:00.000Z',
+      'COP-09',
+      'met',
+      'the assessment started at Sat 1 Aug 2026 04:40 BST',
+    ],
+    [
+      '"assessment to start" opened after its 3 hours is breached',
+      S136,
+      'COP-09',
+      '2026-08-01T01:20:00Z',
+      { assessmentOpenedAt: at('2026-08-01T04:10:00Z') },
+      '2026-08-01T04:10:00.000Z',
+      'COP-09',
+      'breached',
+      null,
+    ],
+    [
+      'the response target stops at the first in-person contact',
+      S136,
+      'LOCAL-RESPONSE',
+      '2026-08-01T01:20:00Z',
+      { assessmentOpenedAt: at('2026-08-01T03:40:00Z'), firstInPersonContactAt: at('2026-08-01T04:05:00Z') },
+      '2026-08-01T04:05:00.000Z',
+      'DUTY-01',
+      'met',
+      'first seen in person at Sat 1 Aug 2026 05:05 BST',
+    ],
+    [
+      'the response target does not stop when the assessment merely opens',
+      S136,
+      'LOCAL-RESPONSE',
+      '2026-08-01T01:20:00Z',
+      { assessmentOpenedAt: at('2026-08-01T03:40:00Z') },
+      null,
+      null,
+      null,
+      null,
+    ],
+    [
+      's.5(2) ends when the application is made',
+      S5_2,
+      'HOLD-01',
+      '2026-08-03T08:30:00Z',
+      { outcomes: [application('2026-08-04T15:00:00Z')] },
+      '2026-08-04T15:00:00.000Z',
+      'HOLD-03',
+      'met',
+      'the application was made at Tue 4 Aug 2026 16:00 BST',
+    ],
+    [
+      's.5(2) with no application lapses at its 72 hours, breached',
+      S5_2,
+      'HOLD-01',
+      '2026-08-03T08:30:00Z',
+      { outcomes: [notDetained('2026-08-04T15:00:00Z')] },
+      '2026-08-06T08:00:00.000Z',
+      'HOLD-03',
+      'breached',
+      'lapsed at Thu 6 Aug 2026 09:00 BST',
+    ],
+    [
+      's.5(4) on the autumn night lapses after 6 elapsed hours, at 05:30 GMT',
+      S5_4,
+      'HOLD-02',
+      '2026-10-24T23:40:00Z',
+      {},
+      '2026-10-25T05:30:00.000Z',
+      'HOLD-03',
+      'breached',
+      'Sun 25 Oct 2026 05:30 GMT',
+    ],
+    [
+      's.5(4) ends when the application is made within its hours (01:30 GMT, after the clocks went back)',
+      S5_4,
+      'HOLD-02',
+      '2026-10-24T23:40:00Z',
+      { outcomes: [application('2026-10-25T01:30:00Z')] },
+      '2026-10-25T01:30:00.000Z',
+      'HOLD-03',
+      'met',
+      'Sun 25 Oct 2026 01:30 GMT',
+    ],
+    [
+      'a CTO recall stops at the AMHP’s decision on revocation',
+      CTO,
+      'CTO-03',
+      '2026-08-01T10:30:00Z',
+      { outcomes: [{ kind: 'cto-decision', decidedAt: at('2026-08-02T10:00:00Z'), signedAt: at('2026-08-02T09:30:00Z') }] },
+      '2026-08-02T09:30:00.000Z',
+      'CTO-03',
+      'met',
+      null,
+    ],
+    [
+      'a s.2 ends on admission under a new (s.3) application',
+      S2,
+      'APP-17',
+      '2026-08-20T10:00:00Z',
+      { outcomes: [application('2026-08-24T10:00:00Z', '2026-08-24T10:30:00Z')] },
+      '2026-08-24T10:30:00.000Z',
+      'APP-20',
+      'met',
+      's.6(4)',
+    ],
+    [
+      'a stop recorded before the clock started is not this clock’s',
+      S136,
+      'POL-07',
+      '2026-08-01T01:20:00Z',
+      { outcomes: [notDetained('2026-07-31T20:00:00Z')] },
+      null,
+      null,
+      null,
+      null,
+    ],
+  ])('%s', (_name, context, id, receivedAt, facts, stoppedAt, stopRule, result, words) => {
+    const stop = clockStop(clockOf(context, id, receivedAt), facts);
+    expect(stop?.stoppedAt.toISOString() ?? null).toBe(stoppedAt);
+    expect(stop?.stopRule ?? null).toBe(stopRule);
+    expect(stop?.result ?? null).toBe(result);
+    if (words) expect(stop?.reason).toContain(words);
+  });
+
+  it('a stopped clock is never in a warning stage, even in what would have been its last hour', () => {
+    const clock = clockOf(S136, 'COP-09', '2026-08-01T01:20:00Z');
+    const stop = clockStop(clock, { assessmentOpenedAt: at('2026-08-01T03:40:00Z') })!;
+    // 04:10 UTC is 30 minutes after the assessment opened and inside COP-09's 60-minute warning stage.
+    expect(clockState(clock, at('2026-08-01T03:45:00Z'), DEFAULT_WARNINGS, stop.stoppedAt)).toMatchObject({ state: 'stopped', stage: 0 });
+    expect(clockState(clock, at('2026-08-01T03:45:00Z'), DEFAULT_WARNINGS)).toMatchObject({ state: 'warning', stage: 1 });
+  });
+});
