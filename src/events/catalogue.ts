@@ -192,8 +192,6 @@ export const EVENTS = {
       informed: bool('Whether the nearest relative was informed.'),
       consulted: bool('Whether the nearest relative was consulted.'),
       exception: nullable(str('Exception kind code.')),
-      displacementId: nullable(uuid()),
-      nominatedPersonId: nullable(uuid()),
     }),
   ),
   'assessment.conflicts': event(
