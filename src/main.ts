@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
     console.log(`\namhp-hub listening on http://${shown}:${config.port}  (API docs: http://${shown}:${config.port}/docs)`);
-    process.once('beforeExit', stopEmbedded);
+    process.once('beforeExit', () => void stopEmbedded());
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         void app

@@ -301,7 +301,8 @@ describe('scheduled jobs and the notifications inbox', () => {
     it("lists my notifications newest first with their links, filters unread, marks one read, 404 for someone else's, marks all read", async () => {
       const other = await t.user(['amhp']);
       const svc = t.app.get(NotificationsService);
-      const ds = (t.app.get(JobRunner) as unknown as { db: { transaction<T>(fn: (m: never) => Promise<T>): Promise<T> } }).db;
+      const runner: unknown = t.app.get(JobRunner);
+      const ds = (runner as { db: { transaction<T>(fn: (m: never) => Promise<T>): Promise<T> } }).db;
       t.clock.set('2026-11-22T08:00:00Z');
       expect(
         await ds.transaction((m) =>

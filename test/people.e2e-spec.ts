@@ -500,9 +500,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
     const findOrCreate = (u: TestUser, dto: Record<string, unknown>) =>
       t.app
         .get(Db)
-        .transaction((m) =>
-          t.app.get(PeopleService).findOrCreate(m, actorOf(u), { givenName: 'Tomasz', familyName: 'Unused', ...dto } as never),
-        );
+        .transaction((m) => t.app.get(PeopleService).findOrCreate(m, actorOf(u), { givenName: 'Tomasz', familyName: 'Unused', ...dto }));
 
     it('to a caller who may read them, returns the person already recorded with the NHS number (no duplicate, record unchanged), naming fields that differ', async () => {
       const existing = await person();

@@ -164,7 +164,7 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
         'approval-ends-during-period',
       ],
     ])('refuses an AMHP with %s (422 listing the finding)', async (_name, opts, code) => {
-      const a = await amhp(t, opts as never);
+      const a = await amhp(t, opts);
       const s = await shift('2026-12-01T22:00:00Z', '2026-12-02T09:00:00Z');
       const res = await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(422);
       expect(res.body.findings.map((f: { code: string }) => f.code)).toContain(code);

@@ -46,19 +46,19 @@ export class AccessService {
     if (!isPersonAction(action) || personId === undefined) return can(actor.roles, action);
     const now = this.clock.now();
     const [relationships, sessions] = await Promise.all([
-      m.query(
+      m.query<Array<{ kind: RelationshipKind }>>(
         `SELECT DISTINCT kind FROM access_relationships
           WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
          UNION
          SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}`,
         [actor.userId, personId, now],
-      ) as Promise<Array<{ kind: RelationshipKind }>>,
-      m.query(
+      ),
+      m.query<Array<{ id: string }>>(
         `SELECT id FROM break_glass_sessions
           WHERE user_id = $1 AND person_id = $2 AND started_at <= $3 AND expires_at > $3 AND ended_at IS NULL
           ORDER BY expires_at DESC LIMIT 1`,
         [actor.userId, personId, now],
-      ) as Promise<Array<{ id: string }>>,
+      ),
     ]);
     return can(actor.roles, action, { relationships: relationships.map((r) => r.kind), breakGlassSessionId: sessions[0]?.id });
   }

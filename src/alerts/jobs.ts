@@ -266,7 +266,7 @@ export class AlertJobs implements OnModuleInit {
 
   /** AMHP-10: professional supervision overdue: the AMHP and the managers, once per missed due date. */
   async supervisionOverdue(m: EntityManager): Promise<Record<string, unknown>> {
-    const { items } = await this.supervision.overdue(SYSTEM, { overdueOnly: true } as Parameters<SupervisionService['overdue']>[1]);
+    const { items } = await this.supervision.overdue(SYSTEM, { overdueOnly: true });
     if (!items.length) return { overdue: 0, raised: 0 };
     const managers = await this.notifications.managerIds(m);
     const userOf = await this.practitioners.userIdsOf(

@@ -140,7 +140,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`)) as Array<{ id: string }>;
+    const [row] = await this.dataSource.query<Array<{ id: string }>>(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`);
     this.lastSeen = row.id;
     this.keepAlive = setInterval(() => {
       for (const c of this.clients) this.write(c, `: keep-alive\n\n`);
@@ -253,10 +253,10 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     const now = Date.now();
     for (const [id, since] of this.gaps) if (now - since > GAP_TTL_MS) this.gaps.delete(id); // rolled back
     const gapIds = [...this.gaps.keys()];
-    const rows = (await this.dataSource.query(`${SELECT} WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT 1000`, [
+    const rows = await this.dataSource.query<Row[]>(`${SELECT} WHERE id > $1 OR id = ANY($2::bigint[]) ORDER BY id LIMIT 1000`, [
       this.lastSeen,
       gapIds,
-    ])) as Row[];
+    ]);
     let expected = BigInt(this.lastSeen) + 1n;
     for (const r of rows) {
       const id = BigInt(r.id);
@@ -355,14 +355,16 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     if (this.stopping) return this.end(client);
     if (!options.lastEventId) return;
     try {
-      const rows = (await this.dataSource.query(`${SELECT} WHERE id > $1 ORDER BY id LIMIT ${REPLAY_LIMIT + 1}`, [
+      const rows = await this.dataSource.query<Row[]>(`${SELECT} WHERE id > $1 ORDER BY id LIMIT ${REPLAY_LIMIT + 1}`, [
         options.lastEventId,
-      ])) as Row[];
+      ]);
       if (rows.length > REPLAY_LIMIT) {
         // Too much was missed: the client reloads its state and continues from the newest event.
-        const [max] = (await this.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`)) as Array<{
-          id: string;
-        }>;
+        const [max] = await this.dataSource.query<
+          Array<{
+            id: string;
+          }>
+        >(`SELECT coalesce(max(id), 0)::text AS id FROM published_events`);
         this.write(
           client,
           `id: ${max.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: max.id })}\n\n`,

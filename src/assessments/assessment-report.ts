@@ -48,7 +48,7 @@ export interface ReportSource {
 
 export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZone: string, council: string): OutcomeReportModel {
   const { view: a, referral: r, person: p } = src;
-  const outcome = (a.outcome ?? {}) as Record<string, unknown>;
+  const outcome = a.outcome ?? {};
   const app = (outcome.application ?? null) as Record<string, unknown> | null;
   const cto = (outcome.cto ?? null) as {
     decision: 'agree' | 'disagree';

@@ -442,7 +442,7 @@ export class AssessmentsService {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
       const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
-      const s = section ?? (a.section as Section | null) ?? 's2';
+      const s = section ?? a.section ?? 's2';
       const recorded =
         a.outcomeKind === 'application' && a.section === s
           ? (a.outcome as { application?: Record<string, unknown> } | null)?.application

@@ -77,12 +77,12 @@ export class UsersService {
    */
   async standing(userIds: string[]): Promise<Array<CachedAccount & { loggedOutAt: Date | null }>> {
     if (!userIds.length) return [];
-    return (await this.db.manager.query(
+    return await this.db.manager.query<Array<CachedAccount & { loggedOutAt: Date | null }>>(
       `SELECT u.id, u.email, u.display_name AS "displayName", u.roles, u.active,
               (SELECT max(t.revoked_at) FROM refresh_tokens t WHERE t.user_id = u.id AND t.revoked_reason = 'logout') AS "loggedOutAt"
          FROM users u WHERE u.id = ANY($1::uuid[])`,
       [userIds],
-    )) as Array<CachedAccount & { loggedOutAt: Date | null }>;
+    );
   }
 
   async list(q: UserQuery): Promise<Page<UserDto>> {

@@ -37,8 +37,7 @@ export function toProblemError(err: unknown): ProblemError {
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse();
-    const message =
-      typeof response === 'object' && response !== null && 'message' in response ? (response as { message: unknown }).message : err.message;
+    const message = typeof response === 'object' && response !== null && 'message' in response ? response.message : err.message;
     const detail = Array.isArray(message) ? message.join('; ') : String(message);
     if (status === 404) return new ProblemError(404, 'not-found', 'Not found', detail.startsWith('Cannot ') ? 'No such route.' : detail);
     return new ProblemError(status, `http-${status}`, HTTP_TITLES[status] ?? 'Error', status < 500 ? detail : undefined);

@@ -51,7 +51,7 @@ import {
   TransitionDto,
   WrittenReasonsDto,
 } from './dto/referral.dto';
-import { ReferralEntity, ReferralStatus } from './referral.entities';
+import { ReferralEntity } from './referral.entities';
 import { isOpen, transition, TRANSITIONS } from './referral.workflow';
 import { openStatusSql } from './referrals.tables';
 
@@ -700,7 +700,7 @@ export class ReferralsService {
         status: v.status,
         urgency: v.urgency,
         source: v.source,
-        legalContext: r.legalContext.kind as string,
+        legalContext: r.legalContext.kind,
         receivedAt: v.receivedAt,
         allocatedUserId: v.allocatedUserId,
         nextDeadline: v.nextDeadline,

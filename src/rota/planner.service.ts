@@ -89,7 +89,7 @@ async function withWorkerSolver<T>(fn: (solve: LpSolve) => Promise<T>): Promise<
   worker.on('exit', (code) => settle((p) => p.reject(new Error(`the solver stopped (exit ${code})`))));
   const solve: LpSolve = (lp, options, start) =>
     new Promise((resolve, reject) => {
-      pending = { resolve: resolve as (v: never) => void, reject };
+      pending = { resolve: resolve, reject };
       worker.postMessage({ lp, options, start });
     });
   try {
@@ -343,24 +343,22 @@ export class PlannerService {
     const [approvals, records, existingRows, leaveRows, preferenceRows] = await Promise.all([
       loadApprovals(m, ids),
       this.training.records(m, ids),
-      m.query(
+      m.query<Array<ExistingAssignment & { bankHoliday: boolean }>>(
         `SELECT a.practitioner_id AS "practitionerId", a.shift_id AS "shiftId", a.starts_at AS "startsAt", a.ends_at AS "endsAt", s.bank_holiday AS "bankHoliday"
            FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
           WHERE a.practitioner_id = ANY($1::uuid[]) AND a.starts_at < $3 AND a.ends_at > $2`,
         [ids, windowStart, new Date(to.getTime() + reach)],
-      ) as Promise<Array<ExistingAssignment & { bankHoliday: boolean }>>,
-      m.query(
+      ),
+      m.query<Array<{ practitionerId: string; kind: string; startsAt: Date; endsAt: Date }>>(
         `SELECT practitioner_id AS "practitionerId", kind, starts_at AS "startsAt", ends_at AS "endsAt" FROM leave_requests
           WHERE practitioner_id = ANY($1::uuid[]) AND status = 'approved' AND starts_at < $3 AND ends_at > $2`,
         [ids, new Date(from.getTime() - lookback), to],
-      ) as Promise<Array<{ practitionerId: string; kind: string; startsAt: Date; endsAt: Date }>>,
-      m.query(
+      ),
+      m.query<Array<{ practitionerId: string; patternId: string | null; weekday: number | null; onDate: string | null; weight: number }>>(
         `SELECT practitioner_id AS "practitionerId", pattern_id AS "patternId", weekday, to_char(on_date, 'YYYY-MM-DD') AS "onDate", weight
            FROM rota_preferences WHERE practitioner_id = ANY($1::uuid[])`,
         [ids],
-      ) as Promise<
-        Array<{ practitionerId: string; patternId: string | null; weekday: number | null; onDate: string | null; weight: number }>
-      >,
+      ),
     ]);
     const existing = existingRows.map((e) => ({ ...e, startsAt: new Date(e.startsAt), endsAt: new Date(e.endsAt) }));
     const leave = leaveRows.map((l) => ({ ...l, startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) }));

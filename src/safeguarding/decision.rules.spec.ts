@@ -155,7 +155,7 @@ const draftFields = (type: DecisionType, r: Rec) => validateDraft(type, r.conten
 function unset(record: Rec, path: string): Rec {
   const copy = structuredClone(record) as unknown as Record<string, unknown>;
   const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.');
-  let target = copy as Record<string, unknown>;
+  let target = copy;
   for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
   delete target[keys[keys.length - 1]];
   return copy as unknown as Rec;
@@ -164,7 +164,7 @@ function unset(record: Rec, path: string): Rec {
 function set(record: Rec, path: string, value: unknown): Rec {
   const copy = structuredClone(record) as unknown as Record<string, unknown>;
   const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.');
-  let target = copy as Record<string, unknown>;
+  let target = copy;
   for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
   target[keys[keys.length - 1]] = value;
   return copy as unknown as Rec;

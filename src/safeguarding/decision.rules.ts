@@ -549,7 +549,7 @@ export function dolsFactsFromDetails(type: DecisionType, details: Record<string,
   const ua: UrgentAuthorisationFacts = {
     grantedAt: new Date(d.grantedAt),
     days: d.days as number,
-    standardRequestedAt: d.standardRequestedAt === null ? null : new Date(d.standardRequestedAt as string),
+    standardRequestedAt: d.standardRequestedAt === null ? null : new Date(d.standardRequestedAt),
     extension: null,
     previousExtensions: Number.isInteger(d.previousExtensions) ? (d.previousExtensions as number) : 0,
   };

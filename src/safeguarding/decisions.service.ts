@@ -23,7 +23,6 @@ import {
   missingForSigning,
   s42DutyArises,
   validateDraft,
-  type DecisionContent,
   type DraftError,
   type Escalation,
   type MissingItem,
@@ -355,7 +354,7 @@ export class DecisionsService {
         content: merge(d.content, plain(dto.content) as Json | undefined),
         details: merge(d.details, plain(dto.details) as Json | undefined),
         costPence: dto.costPence === undefined ? d.costPence : dto.costPence,
-        escalation: dto.escalation === undefined ? d.escalation : (plain(dto.escalation) as Escalation | null),
+        escalation: dto.escalation === undefined ? d.escalation : plain<Escalation | null>(dto.escalation),
       };
       const changes = this.diff(d, after);
       if (!Object.keys(changes).length) throw new UnprocessableProblem('The amendment changes nothing in the record.', 'no-change');
@@ -669,7 +668,7 @@ export class DecisionsService {
   }
 
   private requireDraftValid(type: DecisionType, content: Json, details: Json): void {
-    const errors = validateDraft(type, content as DecisionContent, details);
+    const errors = validateDraft(type, content, details);
     if (errors.length) throw draftProblem(errors);
   }
 
@@ -691,7 +690,7 @@ export class DecisionsService {
     costPence: number | null,
     escalation: Escalation | null,
   ): MissingItem[] {
-    return missingForSigning(type, content as DecisionContent, details, {
+    return missingForSigning(type, content, details, {
       costPence,
       limitPence: this.config.delegatedAuthorityLimitPence,
       escalation,
@@ -797,7 +796,7 @@ export class DecisionsService {
 
   private async fullView(m: EntityManager, d: DecisionRow): Promise<DecisionViewDto> {
     const names = await this.users.displayNames(m, [d.authorUserId]);
-    const warnings: Finding[] = legalFrameworkWarnings(d.type, d.content as DecisionContent, {
+    const warnings: Finding[] = legalFrameworkWarnings(d.type, d.content, {
       mhaAssessmentInProgress: await this.mhaAssessmentInProgress(m, d),
     });
     let clocks: Array<Record<string, unknown>> | null = null;

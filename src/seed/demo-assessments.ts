@@ -313,7 +313,7 @@ export class DemoAssessments {
   /** Records the outcome, acknowledging the rules' warnings as the AMHP would, with a reason. */
   private async decide(worker: Actor, id: string, dto: Omit<OutcomeDto, 'acknowledgements'>): Promise<void> {
     try {
-      await this.assessments.recordOutcome(worker, id, dto as OutcomeDto, undefined);
+      await this.assessments.recordOutcome(worker, id, dto, undefined);
     } catch (err) {
       if (!(err instanceof UnprocessableProblem) || err.extensions.code !== 'warnings-not-acknowledged') throw err;
       const findings = err.extensions.findings as Array<{ code: string }>;
@@ -323,7 +323,7 @@ export class DemoAssessments {
         {
           ...dto,
           acknowledgements: findings.map((f) => ({ code: f.code, reason: 'Considered at the time; recorded in the outcome report.' })),
-        } as OutcomeDto,
+        },
         undefined,
       );
     }

@@ -481,10 +481,10 @@ export class SupervisionService {
   ): Promise<SupervisionSessionDto[]> {
     const today = this.today();
     const actions = rows.length
-      ? ((await m.query(
+      ? await m.query<ActionRow[]>(
           `SELECT ${ACTION_COLUMNS} FROM ${ACTION_FROM} WHERE a.session_id = ANY($1::uuid[]) ORDER BY ${ACTION_DUE_KEY}, a.id`,
           [rows.map((r) => r.id)],
-        )) as ActionRow[])
+        )
       : [];
     const out: SupervisionSessionDto[] = [];
     for (const r of rows) {

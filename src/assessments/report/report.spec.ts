@@ -251,13 +251,13 @@ function checkPdf(pdf: Buffer): { text: string; pages: number } {
     .slice(0, size);
   expect(entries[0]).toBe('0000000000 65535 f ');
   for (let n = 1; n < size; n++) {
-    const m = /^(\d{10}) 00000 n $/.exec(entries[n]!);
+    const m = /^(\d{10}) 00000 n $/.exec(entries[n]);
     expect(m).not.toBeNull();
     expect(s.startsWith(`${n} 0 obj\n`, Number(m![1]))).toBe(true);
   }
   expect(s).toContain(`trailer\n<< /Size ${size} /Root 1 0 R`);
   for (const m of s.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) {
-    const start = m.index! + m[0].length;
+    const start = m.index + m[0].length;
     expect(s.slice(start + Number(m[1]), start + Number(m[1]) + 'endstream'.length)).toBe('endstream');
   }
   const pages = (s.match(/\/Type \/Page\b/g) ?? []).length;
@@ -268,7 +268,7 @@ function checkPdf(pdf: Buffer): { text: string; pages: number } {
 /** The strings shown with Tj, unescaped. */
 function shownStrings(pdf: string): string[] {
   return [...pdf.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)].map((m) =>
-    m[1]!.replace(/\\([0-7]{3}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e, 8)) : e)),
+    m[1].replace(/\\([0-7]{3}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e, 8)) : e)),
   );
 }
 
@@ -402,11 +402,11 @@ describe('AMHP outcome report (COP-07)', () => {
   it('names the joint recommendation form and flags an unverified stated approval', () => {
     const model = fullModel();
     for (const r of model.recommendations) r.jointGroup = 'g1';
-    model.recommendations[1]!.approvalVerified = false;
-    model.recommendations[1]!.s12ApprovedOnExamDate = true;
+    model.recommendations[1].approvalVerified = false;
+    model.recommendations[1].s12ApprovedOnExamDate = true;
     const lines = section(buildOutcomeReport(model), 'doctors');
     expect(lines.filter((l) => l.label === 'Recommendation').map((l) => l.text)).toEqual(['s.2, joint (Form A3)', 's.2, joint (Form A3)']);
-    expect(lines.filter((l) => l.label === 's.12 approved on the examination date')[1]!.text).toBe(
+    expect(lines.filter((l) => l.label === 's.12 approved on the examination date')[1].text).toBe(
       'Yes (stated by the doctor, not verified against the register)',
     );
   });

@@ -614,7 +614,7 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
       line(
         'Written reasons to the nearest relative (s.13(4))',
         isInstant(o?.writtenReasonsSentAt)
-          ? `Sent ${at(o!.writtenReasonsSentAt)}`
+          ? `Sent ${at(o.writtenReasonsSentAt)}`
           : `${NOT_RECORDED}: required when no application is made (NR-12)`,
       ),
     );
@@ -796,7 +796,7 @@ function checksSection(model: OutcomeReportModel, at: At): Omit<ReportSection, '
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /** Escaped, with line breaks kept. */
@@ -918,7 +918,7 @@ export function toWinAnsi(value: string): number[] {
 function winAnsiSafe(value: string): string {
   let out = '';
   for (const ch of value) {
-    const b = toWinAnsi(ch)[0]!;
+    const b = toWinAnsi(ch)[0];
     out += b === 0x3f && ch !== '?' ? '?' : b === 0x20 ? ' ' : ch;
   }
   return out;
@@ -1016,10 +1016,10 @@ function layOut(items: readonly FlowItem[]): PdfRun[][] {
     return { item, runs };
   });
   for (let i = 0; i < wrapped.length; i++) {
-    const { item, runs } = wrapped[i]!;
+    const { item, runs } = wrapped[i];
     let needed = item.gapBefore + lineHeight(item.size);
-    if (item.keepWithNext && wrapped[i + 1]) needed += wrapped[i + 1]!.item.gapBefore + lineHeight(wrapped[i + 1]!.item.size);
-    const page = pages[pages.length - 1]!;
+    if (item.keepWithNext && wrapped[i + 1]) needed += wrapped[i + 1].item.gapBefore + lineHeight(wrapped[i + 1].item.size);
+    const page = pages[pages.length - 1];
     if (y - needed < MARGIN_BOTTOM && page.length > 0) {
       pages.push([]);
       y = PAGE_HEIGHT - MARGIN_TOP;
@@ -1030,7 +1030,7 @@ function layOut(items: readonly FlowItem[]): PdfRun[][] {
         y = PAGE_HEIGHT - MARGIN_TOP;
       }
       y -= lineHeight(item.size);
-      pages[pages.length - 1]!.push({ font: item.font, size: item.size, x: MARGIN_LEFT + run.indent, y, bytes: toWinAnsi(run.text) });
+      pages[pages.length - 1].push({ font: item.font, size: item.size, x: MARGIN_LEFT + run.indent, y, bytes: toWinAnsi(run.text) });
     }
   }
   return pages;
