@@ -135,16 +135,27 @@ export class RelativesService {
 
   /** GET /people/:id/relatives. */
   async list(personId: string, decision: Decision): Promise<RelativeDto[]> {
+    return this.readList(personId, decision, 'relatives.read', 'relativeIds', (m) => this.relatives(m, personId));
+  }
+
+  /** A person-level list: the person must exist, and the read is audited with the ids it returned, in one transaction. */
+  private readList<T extends { id: string }>(
+    personId: string,
+    decision: Decision,
+    action: string,
+    idsKey: string,
+    load: (m: EntityManager) => Promise<T[]>,
+  ): Promise<T[]> {
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
-      const items = await this.relatives(m, personId);
+      const items = await load(m);
       await this.audit.record(m, {
-        action: 'relatives.read',
+        action,
         resourceType: 'person',
         resourceId: personId,
         subjectPersonId: personId,
         accessBasis: decision.basis,
-        details: { relativeIds: items.map((r) => r.id) },
+        details: { [idsKey]: items.map((i) => i.id) },
       });
       return items;
     });
@@ -344,19 +355,9 @@ export class RelativesService {
 
   /** GET /people/:id/nearest-relative-objections: all of them, newest first, each saying whether it is in force now. */
   async listObjections(personId: string, decision: Decision): Promise<ObjectionDto[]> {
-    return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+    return this.readList(personId, decision, 'nr-objections.read', 'objectionIds', async (m) => {
       const now = this.clock.now();
-      const items = (await this.objectionRows(m, personId)).map(await this.objectionViewer(m, personId, now));
-      await this.audit.record(m, {
-        action: 'nr-objections.read',
-        resourceType: 'person',
-        resourceId: personId,
-        subjectPersonId: personId,
-        accessBasis: decision.basis,
-        details: { objectionIds: items.map((o) => o.id) },
-      });
-      return items;
+      return (await this.objectionRows(m, personId)).map(await this.objectionViewer(m, personId, now));
     });
   }
 
@@ -458,19 +459,9 @@ export class RelativesService {
 
   /** GET /people/:id/displacements: all s.29 applications, newest first. */
   async listDisplacements(personId: string, decision: Decision): Promise<DisplacementDto[]> {
-    return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+    return this.readList(personId, decision, 'displacements.read', 'displacementIds', async (m) => {
       const today = localDate(this.clock.now(), this.config.timeZone);
-      const items = (await this.displacementRows(m, personId)).map((d) => this.displacementView(d, today));
-      await this.audit.record(m, {
-        action: 'displacements.read',
-        resourceType: 'person',
-        resourceId: personId,
-        subjectPersonId: personId,
-        accessBasis: decision.basis,
-        details: { displacementIds: items.map((d) => d.id) },
-      });
-      return items;
+      return (await this.displacementRows(m, personId)).map((d) => this.displacementView(d, today));
     });
   }
 
@@ -579,19 +570,9 @@ export class RelativesService {
 
   /** GET /people/:id/nominated-persons: every appointment, newest first, each saying whether it is in office today. */
   async listNominated(personId: string, decision: Decision): Promise<NominatedPersonDto[]> {
-    return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+    return this.readList(personId, decision, 'nominated-persons.read', 'nominatedPersonIds', async (m) => {
       const today = localDate(this.clock.now(), this.config.timeZone);
-      const items = (await this.nominatedRows(m, personId)).map((n) => this.nominatedView(n, today));
-      await this.audit.record(m, {
-        action: 'nominated-persons.read',
-        resourceType: 'person',
-        resourceId: personId,
-        subjectPersonId: personId,
-        accessBasis: decision.basis,
-        details: { nominatedPersonIds: items.map((n) => n.id) },
-      });
-      return items;
+      return (await this.nominatedRows(m, personId)).map((n) => this.nominatedView(n, today));
     });
   }
 
