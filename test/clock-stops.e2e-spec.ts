@@ -1,5 +1,5 @@
 import { JobRunner } from '../src/alerts/job-runner.service';
-import { amhp } from './support/workforce-fixtures';
+import { amhp, insertDoctor } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -24,17 +24,8 @@ describe('clocks stop when their purpose is met', () => {
     runner = t.app.get(JobRunner);
     manager = await t.user(['manager']);
     worker = await amhp(t);
-    const doctor = async (name: string, gmc: string, kind?: string) => {
-      const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO doctors (name, gmc_number) VALUES ($1, $2) RETURNING id`, [name, gmc]);
-      if (kind)
-        await t.sql(`INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, $2, '2025-01-01', '2029-12-31')`, [
-          id,
-          kind,
-        ]);
-      return id;
-    };
-    s12Doctor = await doctor('Dr Asha Patel', '7100001', 's12');
-    gpDoctor = await doctor('Dr Sam Whitfield', '7100002');
+    s12Doctor = await insertDoctor(t, 'Dr Asha Patel', '7100001', 's12');
+    gpDoctor = await insertDoctor(t, 'Dr Sam Whitfield', '7100002');
   });
   afterAll(() => t.close());
 

@@ -1,4 +1,4 @@
-import { amhp } from './support/workforce-fixtures';
+import { amhp, insertDoctor } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -17,17 +17,8 @@ describe('nearest relative objections and the nominated person', () => {
       env: { ACCESS_TOKEN_TTL_SECONDS: '86400', MHA2025_NOMINATED_PERSON_FROM: '2026-11-22' },
     });
     manager = await t.user(['manager']);
-    const doctor = async (name: string, gmc: string, kind?: string) => {
-      const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO doctors (name, gmc_number) VALUES ($1, $2) RETURNING id`, [name, gmc]);
-      if (kind)
-        await t.sql(`INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, $2, '2025-01-01', '2029-12-31')`, [
-          id,
-          kind,
-        ]);
-      return id;
-    };
-    s12Doctor = await doctor('Dr Asha Patel', '7000001', 's12');
-    gpDoctor = await doctor('Dr Sam Whitfield', '7000002');
+    s12Doctor = await insertDoctor(t, 'Dr Asha Patel', '7000001', 's12');
+    gpDoctor = await insertDoctor(t, 'Dr Sam Whitfield', '7000002');
   });
   afterAll(() => t.close());
 

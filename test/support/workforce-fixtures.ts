@@ -25,3 +25,14 @@ export async function amhp(
   }
   return { ...user, practitionerId: id };
 }
+
+/** A doctor on the register, with a s.12 (or other) approval in force from 2025 to 2029 when `kind` is given. */
+export async function insertDoctor(t: TestApp, name: string, gmcNumber: string, kind?: string): Promise<string> {
+  const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO doctors (name, gmc_number) VALUES ($1, $2) RETURNING id`, [name, gmcNumber]);
+  if (kind)
+    await t.sql(`INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, $2, '2025-01-01', '2029-12-31')`, [
+      id,
+      kind,
+    ]);
+  return id;
+}
