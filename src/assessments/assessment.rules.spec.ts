@@ -1,6 +1,6 @@
 import type { Finding } from '../statute/clocks';
 import type { RuleId } from '../statute/rule-catalogue';
-import { closesReferral, ctoFindings, outcomeGate } from './assessment.rules';
+import { closesReferral, ctoFindings, evaluationInstant, outcomeGate } from './assessment.rules';
 
 const f = (rule: RuleId, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({
   rule,
@@ -67,5 +67,19 @@ describe('closesReferral', () => {
     [null, [], true],
   ])('%s with %j closes the referral: %s', (kind, alternatives, expected) => {
     expect(closesReferral(kind, alternatives)).toBe(expected);
+  });
+});
+
+describe('evaluationInstant', () => {
+  const now = new Date('2026-11-22T10:00:00Z');
+  const signedAt = new Date('2026-11-22T02:10:00Z');
+  const asAt = new Date('2026-11-22T03:00:00Z');
+  it.each([
+    ['a live checklist asked about nothing in particular is as at now', null, null, now, 'now'],
+    ['the night typed up next morning: the application is judged as at its signing', signedAt, null, signedAt, 'signedAt'],
+    ['an assessment with no application, asked about last night, is as at that instant', null, asAt, asAt, 'asAt'],
+    ['an application already recorded, asked about a later instant, is as at that instant', signedAt, asAt, asAt, 'asAt'],
+  ])('%s', (_name, signed, asked, at, basis) => {
+    expect(evaluationInstant(signed, asked, now)).toEqual({ at, basis });
   });
 });

@@ -51,3 +51,18 @@ export function ctoFindings(findings: readonly Finding[]): Finding[] {
 export function closesReferral(outcomeKind: string | null, alternatives: readonly string[] = []): boolean {
   return !(outcomeKind === 'not-detained' && alternatives.some((x) => x === 'decision-deferred' || x === 'unable-to-complete'));
 }
+
+/** What the rules' "now" is taken as: the application's signing, an instant the caller asked about, or the clock. */
+export type EvaluationBasis = 'signedAt' | 'asAt' | 'now';
+
+/**
+ * The instant the checks are evaluated as at. Paperwork is often typed up after the night it records, so "now" is
+ * only the last resort: an explicit `asAt` (what would an application signed then have met, or, for an application
+ * already recorded, where did it stand then) comes first, then the signing of the application recorded or being
+ * recorded (it is judged as it was when made), and only then the clock.
+ */
+export function evaluationInstant(signedAt: Date | null, asAt: Date | null, now: Date): { at: Date; basis: EvaluationBasis } {
+  if (asAt) return { at: asAt, basis: 'asAt' };
+  if (signedAt) return { at: signedAt, basis: 'signedAt' };
+  return { at: now, basis: 'now' };
+}
