@@ -123,6 +123,9 @@ export class AssessmentEntity {
     notConfirmedReason: string | null;
     noneReason: string | null;
     trace: string[];
+    /** The instant s.26 was applied as at (the application's signing, the asAt given, or when recorded), and why. */
+    asAt?: string;
+    asAtBasis?: 'signedAt' | 'asAt' | 'now';
     informedAt: string | null;
     informedMethod: string | null;
     consultedAt: string | null;

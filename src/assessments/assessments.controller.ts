@@ -196,11 +196,11 @@ export class AssessmentsController {
   @Authorize('assessments.read')
   @ApiOperation({
     summary:
-      'The live checklist against the Act: findings (rule, blocker or warning, message, citation) and deadlines (last valid application date, conveyance, s.2 expiry, s.4 second recommendation...).',
+      "The live checklist against the Act: findings (rule, blocker or warning, message, citation) and deadlines (last valid application date, conveyance, s.2 expiry, s.4 second recommendation...), evaluated as at the recorded application's signing, else `asAt`, else now (evaluatedAt, evaluatedAtBasis). `asAt` in the future: 422.",
   })
   @ApiOkResponse({ type: ChecksDto })
   checks(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: ChecksQuery): Promise<ChecksDto> {
-    return this.assessments.checks(actor, id, q.section);
+    return this.assessments.checks(actor, id, q.section, q.asAt);
   }
 
   @Post(':id/outcome')

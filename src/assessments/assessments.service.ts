@@ -27,7 +27,7 @@ import { localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { AssessmentEntity } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
-import { closesReferral, ctoFindings, outcomeGate } from './assessment.rules';
+import { closesReferral, ctoFindings, evaluationInstant, outcomeGate, type EvaluationBasis } from './assessment.rules';
 import type { RuleId } from '../statute/rule-catalogue';
 import {
   AssessmentQuery,
@@ -221,17 +221,40 @@ export class AssessmentsService {
     });
   }
 
-  /** A contact with the patient and its mode (only in person counts for s.11(5) and s.12: C8). */
+  /**
+   * A contact with the patient and its mode (only in person counts for s.11(5) and s.12: C8). A contact by an AMHP is
+   * that AMHP's (APP-04: the applicant must personally have seen the patient): an AMHP records her own, or names
+   * another AMHP; a manager typing it up names the AMHP who made it. Who recorded it is kept beside who made it.
+   */
   async addContact(actor: Actor, id: string, dto: ContactDto): Promise<AssessmentViewDto> {
     const at = this.notFuture(dto.at, 'at');
+    if (dto.byUserId && dto.byRole !== 'amhp')
+      throw new UnprocessableProblem(
+        'byUserId names the AMHP who made the contact: it is only for byRole amhp.',
+        'contact-maker-not-amhp',
+        {
+          field: 'byUserId',
+        },
+      );
+    if (dto.byRole === 'amhp' && !dto.byUserId && !actor.roles.includes('amhp'))
+      throw new UnprocessableProblem(
+        'You are not an AMHP: name the AMHP who made the contact (byUserId), so that it counts as theirs.',
+        'contact-maker-required',
+        { field: 'byUserId' },
+      );
     return this.change(actor, id, undefined, 'assessment.contact', async (m, a) => {
       this.requireNotClosed(a);
       const byUserId = dto.byRole === 'amhp' ? (dto.byUserId ?? actor.userId) : null;
+      const ownContact = byUserId === actor.userId && actor.roles.includes('amhp');
+      if (byUserId && !ownContact && !(await this.users.isActiveWithRole(m, byUserId, 'amhp')))
+        throw new UnprocessableProblem('byUserId must be an AMHP: only an AMHP can make a contact by an AMHP.', 'contact-maker-not-amhp', {
+          field: 'byUserId',
+        });
       await m.query(
         'INSERT INTO assessment_contacts (assessment_id, at, mode, by_role, by_user_id, by_name, note, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [id, new Date(at), dto.mode, dto.byRole, byUserId, dto.byName ?? null, dto.note ?? null, actor.userId],
       );
-      return { mode: dto.mode, byRole: dto.byRole };
+      return { mode: dto.mode, byRole: dto.byRole, byUserId, recordedBy: actor.userId };
     });
   }
 
@@ -318,6 +341,7 @@ export class AssessmentsService {
   ): Promise<AssessmentViewDto> {
     const informedAt = dto.informedAt ? this.notFuture(dto.informedAt, 'informedAt') : null;
     const consultedAt = dto.consultedAt ? this.notFuture(dto.consultedAt, 'consultedAt') : null;
+    const asAt = dto.asAt ? new Date(this.notFuture(dto.asAt, 'asAt')) : null;
     if ([dto.relativeId, dto.displacementId, dto.nominatedPersonId, dto.noneReason].filter(Boolean).length > 1)
       throw new UnprocessableProblem(
         'Give one of relativeId, displacementId (the acting nearest relative), nominatedPersonId or noneReason.',
@@ -325,8 +349,11 @@ export class AssessmentsService {
       );
     return this.change(actor, id, expectedVersion, 'assessment.nearest-relative', async (m, a) => {
       this.requireNotClosed(a);
-      const regime = this.regimeOn(this.clock.now());
-      const state = await this.relatives.nearestRelativeState(m, a.personId, this.clock.now(), regime.representative);
+      // s.26 on the application's date (ages, orders, objections, the nominated person), not on the day it is typed up.
+      const on = evaluationInstant(this.signedAtOf(a), asAt, this.clock.now());
+      const day = localDate(on.at, this.config.timeZone);
+      const regime = this.regimeOn(on.at);
+      const state = await this.relatives.nearestRelativeState(m, a.personId, on.at, regime.representative);
       const proposed = state.proposal.nearestRelative;
       let name: string | null = null;
       if (dto.relativeId) {
@@ -351,7 +378,7 @@ export class AssessmentsService {
         const order = state.displaced ? state.displacement : null;
         if (!order || order.id !== dto.displacementId)
           throw new UnprocessableProblem(
-            'That s.29 order is not in force for this person today, so its acting nearest relative cannot be confirmed.',
+            `That s.29 order is not in force for this person on ${day}, so its acting nearest relative cannot be confirmed.`,
             'order-not-in-force',
             { errors: [{ field: 'displacementId', messages: ["displacementId must be this person's s.29 order in force"] }] },
           );
@@ -363,7 +390,7 @@ export class AssessmentsService {
         const np = state.nominatedPerson;
         if (!np || np.id !== dto.nominatedPersonId)
           throw new UnprocessableProblem(
-            'That nominated person is not in office for this person today.',
+            `That nominated person is not in office for this person on ${day}.`,
             'nominated-person-not-in-office',
             {
               errors: [{ field: 'nominatedPersonId', messages: ["nominatedPersonId must be this person's nominated person in office"] }],
@@ -371,7 +398,7 @@ export class AssessmentsService {
           );
         if (regime.representative !== 'nominated-person')
           throw new UnprocessableProblem(
-            'The MHA 2025 nominated-person provisions do not apply today: the nearest relative has the functions; identify them instead.',
+            `The MHA 2025 nominated-person provisions do not apply on ${day}: the nearest relative has the functions; identify them instead.`,
             'nominated-person-not-commenced',
             {
               errors: [
@@ -391,6 +418,8 @@ export class AssessmentsService {
         notConfirmedReason: dto.notConfirmedReason ?? null,
         noneReason: dto.noneReason ?? null,
         trace: state.proposal.trace,
+        asAt: on.at.toISOString(),
+        asAtBasis: on.basis,
         informedAt: isoOrNull(informedAt !== null ? new Date(informedAt) : null),
         informedMethod: dto.informedMethod ?? null,
         consultedAt: isoOrNull(consultedAt !== null ? new Date(consultedAt) : null),
@@ -413,19 +442,30 @@ export class AssessmentsService {
 
   /** COI-*: the assessors' teams, who directs or employs whom, and their signed declarations. */
   async setConflicts(actor: Actor, id: string, dto: ConflictsDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+    // A declaration signed on the night and typed up next day carries the time it was made.
+    const declaredAt = dto.assessors.map((x, i) =>
+      x.declaration?.declaredAt
+        ? new Date(this.notFuture(x.declaration.declaredAt, `assessors[${i}].declaration.declaredAt`)).toISOString()
+        : null,
+    );
     return this.change(actor, id, expectedVersion, 'assessment.conflicts', async (m, a) => {
       this.requireNotClosed(a);
       const now = this.clock.now().toISOString();
       const previous = new Map(a.conflicts.map((c) => [c.assessorId, c]));
-      const conflicts = dto.assessors.map((x) => ({
+      const conflicts = dto.assessors.map((x, i) => ({
         assessorId: x.assessorId,
         role: x.role,
         name: x.name,
         teams: x.teams,
         directsOrEmploys: x.directsOrEmploys,
-        // A declaration keeps the time it was first made while it says the same thing.
+        // The time given; else a declaration keeps the time it was first made while it says the same thing; else now.
         declaration: x.declaration
-          ? { ...x.declaration, declaredAt: sameDeclaration(previous.get(x.assessorId)?.declaration, x.declaration) ?? now }
+          ? {
+              financial: x.declaration.financial,
+              business: x.declaration.business,
+              personal: x.declaration.personal,
+              declaredAt: declaredAt[i] ?? sameDeclaration(previous.get(x.assessorId)?.declaration, x.declaration) ?? now,
+            }
           : null,
       }));
       await m.query('UPDATE assessments SET conflicts = $2, patient_teams = $3 WHERE id = $1', [
@@ -433,12 +473,20 @@ export class AssessmentsService {
         JSON.stringify(conflicts),
         dto.patientTeams,
       ]);
-      return { assessors: conflicts.length };
+      return {
+        assessors: conflicts.length,
+        declarations: conflicts.flatMap((c) => (c.declaration ? [{ assessorId: c.assessorId, declaredAt: c.declaration.declaredAt }] : [])),
+      };
     });
   }
 
-  /** The live checklist: what the Act still needs, by when, for an application under `section` made now. */
-  async checks(actor: Actor, id: string, section?: Section): Promise<ChecksDto> {
+  /**
+   * The live checklist: what the Act still needs, by when, for an application under `section`, as at the recorded
+   * application's signing, else as at `asAt` (the night typed up next day), else now. For an application already
+   * recorded, `asAt` (not before its signing) asks where it stood at that instant.
+   */
+  async checks(actor: Actor, id: string, section?: Section, asAtRaw?: string): Promise<ChecksDto> {
+    const asAt = asAtRaw !== undefined ? new Date(this.notFuture(asAtRaw, 'asAt')) : null;
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
       const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
@@ -447,19 +495,25 @@ export class AssessmentsService {
         a.outcomeKind === 'application' && a.section === s
           ? (a.outcome as { application?: Record<string, unknown> } | null)?.application
           : undefined;
-      const draft: Partial<ApplicationFacts> = recorded
-        ? this.applicationFromStored(recorded)
-        : { section: s, applicant: 'amhp', signedAt: this.clock.now() };
-      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, draft));
+      const stored = recorded ? this.applicationFromStored(recorded) : null;
+      if (stored && asAt && asAt.getTime() < stored.signedAt!.getTime())
+        throw new UnprocessableProblem(
+          `The application was signed at ${stored.signedAt!.toISOString()}: asAt cannot be before it.`,
+          'as-at-before-application',
+          { field: 'asAt' },
+        );
+      const evaluated = evaluationInstant(stored?.signedAt ?? null, asAt, this.clock.now());
+      const draft: Partial<ApplicationFacts> = stored ?? { section: s, applicant: 'amhp', signedAt: evaluated.at };
+      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, draft), { asAt: evaluated.at });
       await this.audit.record(m, {
         action: 'assessment.checks',
         resourceType: 'assessment',
         resourceId: id,
         subjectPersonId: a.personId,
         accessBasis: basis,
-        details: { section: s },
+        details: { section: s, evaluatedAt: evaluated.at.toISOString(), evaluatedAtBasis: evaluated.basis },
       });
-      return this.checksView(check, s);
+      return this.checksView(check, s, evaluated);
     });
   }
 
@@ -509,8 +563,10 @@ export class AssessmentsService {
         });
         const { check } = await this.evaluate(m, a, application, { report: dto.dangerousnessReportDetails ?? null });
         findings = check.findings;
-        this.refuseUnlessClear(findings, acknowledged);
+        this.refuseUnlessClear(findings, acknowledged, signedAt!);
         outcome = {
+          evaluatedAt: signedAt!.toISOString(),
+          evaluatedAtBasis: 'signedAt' satisfies EvaluationBasis,
           application: {
             section,
             applicant: 'amhp',
@@ -542,8 +598,10 @@ export class AssessmentsService {
           },
         );
         findings = ctoFindings(check.findings);
-        this.refuseUnlessClear(findings, acknowledged);
+        this.refuseUnlessClear(findings, acknowledged, signedAt!);
         outcome = {
+          evaluatedAt: signedAt!.toISOString(),
+          evaluatedAtBasis: 'signedAt' satisfies EvaluationBasis,
           cto: {
             decision: dto.ctoDecision,
             inWriting: dto.inWriting ?? false,
@@ -735,12 +793,9 @@ export class AssessmentsService {
       const check = stored
         ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check
         : null;
-      const relatives = await this.relatives.nearestRelativeState(
-        m,
-        a.personId,
-        this.clock.now(),
-        this.regimeOn(this.clock.now()).representative,
-      );
+      // The nearest relative's position (objections, orders) as it stood when the application was made or the decision taken.
+      const asAt = this.signedAtOf(a) ?? (a.decidedAt ? new Date(a.decidedAt) : this.clock.now());
+      const relatives = await this.relatives.nearestRelativeState(m, a.personId, asAt, this.regimeOn(asAt).representative);
       const view = await this.view(m, a);
       const names = await this.users.displayNames(m, [
         a.leadAmhpUserId,
@@ -766,6 +821,13 @@ export class AssessmentsService {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+
+  /** When the recorded application (or CTO statement) was signed, if one is recorded. */
+  private signedAtOf(a: AssessmentRow): Date | null {
+    const o = a.outcome as { application?: { signedAt?: string }; cto?: { signedAt?: string } } | null;
+    const signed = o?.application?.signedAt ?? o?.cto?.signedAt;
+    return signed ? new Date(signed) : null;
+  }
 
   private regimeOn(at: Date): LegalRegime {
     return legalRegime(localDate(at, this.config.timeZone), this.config.regime);
@@ -821,10 +883,12 @@ export class AssessmentsService {
     m: EntityManager,
     a: AssessmentRow,
     application: ApplicationFacts | null,
-    extra: { report?: OverrideReport | null } = {},
+    extra: { report?: OverrideReport | null; asAt?: Date } = {},
     cto?: { decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
   ): Promise<{ facts: AssessmentFacts; check: AssessmentCheck }> {
     const at = application?.signedAt ?? cto?.signedAt ?? this.clock.now();
+    // The rules' "now": the application's (or CTO statement's) signing unless the caller asked about another instant.
+    const asAt = extra.asAt ?? at;
     const regime = this.regimeOn(at);
     const person = await this.people.get(m, a.personId);
     const referral = await this.referrals.forAssessment(m, a.referralId);
@@ -916,19 +980,27 @@ export class AssessmentsService {
       application: application ? { ...application, pendingDisplacementFiledAt: state.pendingDisplacementFiledAt } : null,
       cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved } : null,
     };
-    return { facts, check: checkAssessment(facts, { asAt: this.clock.now(), nrInformSlaHours: this.config.nrInformSlaHours }) };
+    return { facts, check: checkAssessment(facts, { asAt, nrInformSlaHours: this.config.nrInformSlaHours }) };
   }
 
   /** 422 unless the workflow's gate lets the outcome through (assessment.rules.ts). */
-  private refuseUnlessClear(findings: Finding[], acknowledged: Map<string, string>): void {
+  private refuseUnlessClear(findings: Finding[], acknowledged: Map<string, string>, evaluatedAt: Date): void {
     const gate = outcomeGate(findings, new Set(acknowledged.keys()));
-    if (!gate.ok) throw new UnprocessableProblem(gate.message, gate.code, { rules: gate.rules, findings: gate.findings });
+    if (!gate.ok)
+      throw new UnprocessableProblem(gate.message, gate.code, {
+        rules: gate.rules,
+        findings: gate.findings,
+        evaluatedAt: evaluatedAt.toISOString(),
+        evaluatedAtBasis: 'signedAt' satisfies EvaluationBasis,
+      });
   }
 
-  private checksView(check: AssessmentCheck, section: Section): ChecksDto {
+  private checksView(check: AssessmentCheck, section: Section, evaluated: { at: Date; basis: EvaluationBasis }): ChecksDto {
     return {
       regime: check.regime as unknown as Record<string, unknown>,
       section,
+      evaluatedAt: evaluated.at.toISOString(),
+      evaluatedAtBasis: evaluated.basis,
       findings: check.findings as unknown as Array<Record<string, unknown>>,
       deadlines: check.deadlines.map((d) => ({ ...d, at: d.at.toISOString() })),
       ready: !check.findings.some((f) => f.severity === 'blocker'),
@@ -1000,7 +1072,7 @@ export class AssessmentsService {
   private async view(m: EntityManager, a: AssessmentRow): Promise<AssessmentViewDto> {
     const [contacts, timeline, recs] = [
       await m.query(
-        'SELECT id, at, mode, by_role AS "byRole", by_user_id AS "byUserId", by_name AS "byName", note FROM assessment_contacts WHERE assessment_id = $1 ORDER BY at, id',
+        'SELECT id, at, mode, by_role AS "byRole", by_user_id AS "byUserId", by_name AS "byName", note, recorded_by AS "recordedBy" FROM assessment_contacts WHERE assessment_id = $1 ORDER BY at, id',
         [a.id],
       ),
       await m.query(

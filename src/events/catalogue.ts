@@ -168,7 +168,13 @@ export const EVENTS = {
   'assessment.contact': event(
     'assessment',
     'A contact with the patient was recorded.',
-    obj({ ...assessmentIds, mode: str('Contact mode code.'), byRole: str('Role code of who made the contact.') }),
+    obj({
+      ...assessmentIds,
+      mode: str('Contact mode code.'),
+      byRole: str('Role code of who made the contact.'),
+      byUserId: nullable(uuid('The AMHP who made the contact (byRole amhp): their contact for APP-04.')),
+      recordedBy: uuid('Who recorded the contact (a manager typing it up for the AMHP, or the AMHP).'),
+    }),
   ),
   'assessment.recommendation': event(
     'assessment',
@@ -197,7 +203,14 @@ export const EVENTS = {
   'assessment.conflicts': event(
     'assessment',
     "The assessors' conflict-of-interest declarations were recorded.",
-    obj({ ...assessmentIds, assessors: int('Number of assessors recorded.') }),
+    obj({
+      ...assessmentIds,
+      assessors: int('Number of assessors recorded.'),
+      declarations: arrayOf(
+        obj({ assessorId: str('The assessor ("amhp", or a recommendation id for its doctor).'), declaredAt: instant('When declared.') }),
+        'Each signed declaration and when it was made.',
+      ),
+    }),
   ),
   'assessment.outcome': event(
     'assessment',

@@ -117,7 +117,11 @@ export class ContactDto {
   @ApiProperty({ format: 'date-time' }) @IsInstant() at: string;
   @ApiProperty({ enum: MODES, description: 'Only in person counts for s.11(5) and s.12 (C8).' }) @IsIn(MODES) mode: (typeof MODES)[number];
   @ApiProperty({ enum: ['amhp', 'doctor', 'other'] }) @IsIn(['amhp', 'doctor', 'other']) byRole: 'amhp' | 'doctor' | 'other';
-  @ApiPropertyOptional({ format: 'uuid', description: 'The AMHP who made the contact (defaults to you when byRole is amhp).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'The AMHP who made the contact (byRole amhp): defaults to you if you are an AMHP; a manager recording it names the AMHP, whose contact it is (APP-04).',
+  })
   @IsOptional()
   @IsUUID()
   byUserId?: string;
@@ -290,12 +294,27 @@ export class AssessmentNearestRelativeDto {
   @IsString()
   @MaxLength(4000)
   views?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "The instant the nearest relative is identified as at (s.26 ages and the orders, objections and nominated person in force), e.g. the night typed up next day; not in the future. Default: the recorded application's signing, else now.",
+  })
+  @IsOptional()
+  @IsInstant()
+  asAt?: string;
 }
 
 export class DeclarationDto {
   @ApiProperty({ description: 'COI-01: a financial interest in the outcome.' }) @IsBoolean() financial: boolean;
   @ApiProperty({ description: 'COI-02: a business venture with the patient or another assessor.' }) @IsBoolean() business: boolean;
   @ApiProperty({ description: 'COI-08: related to the patient or another assessor.' }) @IsBoolean() personal: boolean;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the declaration was made (not in the future). Default: when first recorded saying this, else now.',
+  })
+  @IsOptional()
+  @IsInstant()
+  declaredAt?: string;
 }
 
 export class AssessorDto {
@@ -472,6 +491,15 @@ export class ChecksQuery {
   @IsOptional()
   @IsIn(SECTIONS)
   section?: (typeof SECTIONS)[number];
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Evaluate as at this instant (with its offset; not in the future), e.g. the night typed up next day: an application signed then. ' +
+      'For an application already recorded under the section (evaluated as at its signing by default), where it stood at this later instant.',
+  })
+  @IsOptional()
+  @IsInstant()
+  asAt?: string;
 }
 
 export class AssessmentQuery extends PageQuery {
@@ -520,10 +548,22 @@ export class AssessmentListDto {
 export class ChecksDto {
   @ApiProperty({ type: Object }) regime: Record<string, unknown>;
   @ApiProperty({ enum: SECTIONS }) section: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The instant the rules were evaluated as at ("now" for every comparison with the clock).',
+  })
+  evaluatedAt: string;
+  @ApiProperty({
+    enum: ['signedAt', 'asAt', 'now'],
+    description: "Why that instant: the recorded application's signing, the asAt asked for, or the clock.",
+  })
+  evaluatedAtBasis: 'signedAt' | 'asAt' | 'now';
   @ApiProperty({ type: [Object], description: 'Findings: rule id, severity (blocker | warning), code, message, citation.' })
   findings: Array<Record<string, unknown>>;
   @ApiProperty({ type: [Object], description: 'Deadlines: id, rule, at, label, basis.' }) deadlines: Array<Record<string, unknown>>;
-  @ApiProperty({ description: 'No blocker: an application under this section could be recorded now (warnings need acknowledging).' })
+  @ApiProperty({
+    description: 'No blocker: an application under this section could be recorded as at evaluatedAt (warnings need acknowledging).',
+  })
   ready: boolean;
 }
 
