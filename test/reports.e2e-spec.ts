@@ -9,12 +9,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\r' && text[i + 1] === '\n') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
       [row, field] = [[], ''];
@@ -65,11 +69,11 @@ describe('reports: activity, timeliness and places of safety on a known month', 
     extension?: { hours: number; reason: string; at: string };
   }) {
     n += 1;
-    const [person] = await t.sql<{ id: string }[]>(
+    const [person] = await t.sql<{ id: string }>(
       `INSERT INTO persons (given_name, family_name, created_by) VALUES ('Pat', $1, $2) RETURNING id`,
       [`Fixture${n}`, manager.id],
     );
-    const [r] = await t.sql<{ id: string }[]>(
+    const [r] = await t.sql<{ id: string }>(
       `INSERT INTO referrals (reference, person_id, status, source, urgency, received_at, referrer, reason, risks, legal_context, allocated_user_id, created_by)
        VALUES ($1, $2, 'received', $3, 'urgent', $4, '{"name":"Dr Referrer"}', 'Fixture referral', '{"toSelf":false,"toOthers":false,"fromOthers":false}', $5, $6, $7)
        RETURNING id`,
@@ -85,7 +89,7 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       );
     const a = spec.assessment;
     if (a) {
-      const [row] = await t.sql<{ id: string }[]>(
+      const [row] = await t.sql<{ id: string }>(
         `INSERT INTO assessments (referral_id, person_id, status, lead_amhp_user_id, outcome_kind, section, outcome, decided_at, opened_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $4) RETURNING id`,
         [
@@ -597,7 +601,7 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       expect(link).toBe('/reports/activity/records?figure=by-month.total.referrals&period=2026-11&source=police-s136');
       const res = await get(manager, link).set('x-request-id', 'report-drill-1').expect(200);
       expect(res.body.items.map((i: { reference: string }) => i.reference)).toEqual(['R-FIX-4', 'R-FIX-5', 'R-FIX-6', 'R-FIX-7']);
-      const audited = await t.sql<{ n: number; basis: string }[]>(
+      const audited = await t.sql<{ n: number; basis: string }>(
         `SELECT count(DISTINCT subject_person_id)::int AS n, min(access_basis) AS basis FROM audit_events
           WHERE request_id = 'report-drill-1' AND action = 'referral.read' AND details->>'via' = 'report'`,
       );

@@ -21,7 +21,12 @@ describe('CSV (RFC 4180) safe to open in a spreadsheet', () => {
   });
 
   it('ends every row, the last too, with CRLF', () => {
-    expect(csvRows([['a', 'b'], [1, 2]])).toBe('a,b\r\n1,2\r\n');
+    expect(
+      csvRows([
+        ['a', 'b'],
+        [1, 2],
+      ]),
+    ).toBe('a,b\r\n1,2\r\n');
   });
 
   it('writes one row per figure with its codes and labels under a header', () => {

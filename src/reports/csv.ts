@@ -6,14 +6,14 @@
 import type { Report } from './report.model';
 
 /** One CSV field. Numbers are written as they are (a negative number is a number, not a formula). */
-export function csvField(value: unknown): string {
+export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (typeof value !== 'number' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvRows(rows: ReadonlyArray<readonly unknown[]>): string {
+export function csvRows(rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>): string {
   return rows.map((r) => r.map(csvField).join(',') + '\r\n').join('');
 }
 

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { AppConfig } from '../config/app-config';
 import { reportCsv } from './csv';
-import { RecordsQuery, REPORT_EXAMPLES, ReportDto, type ReportFormat, ReportQuery, ReportRecordsDto } from './dto/reports.dto';
+import { RecordsQuery, REPORT_EXAMPLES, ReportDto, type ReportFormat, ReportsQuery, ReportRecordsDto } from './dto/reports.dto';
 import { type Report, REPORT_NAMES, type ReportName } from './report.model';
 import { renderReportHtml, REPORT_HTML_CSP } from './report.html';
 import { renderReportPdf } from './report.pdf';
@@ -75,7 +75,7 @@ export class ReportsController {
   @produces(REPORT_EXAMPLES.activity)
   activity(
     @CurrentActor() actor: Actor,
-    @Query() q: ReportQuery,
+    @Query() q: ReportsQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -93,7 +93,7 @@ export class ReportsController {
   @produces(REPORT_EXAMPLES.timeliness)
   timeliness(
     @CurrentActor() actor: Actor,
-    @Query() q: ReportQuery,
+    @Query() q: ReportsQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -111,7 +111,7 @@ export class ReportsController {
   @produces(REPORT_EXAMPLES['places-of-safety'])
   placesOfSafety(
     @CurrentActor() actor: Actor,
-    @Query() q: ReportQuery,
+    @Query() q: ReportsQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -137,7 +137,7 @@ export class ReportsController {
   private async send(
     name: ReportName,
     actor: Actor,
-    q: ReportQuery,
+    q: ReportsQuery,
     accept: string | undefined,
     reply: FastifyReply,
   ): Promise<Report | string | Buffer> {

@@ -48,7 +48,7 @@ export class ReportSelectionQuery {
   hours?: (typeof HOURS_BANDS)[number];
 }
 
-export class ReportQuery extends ReportSelectionQuery {
+export class ReportsQuery extends ReportSelectionQuery {
   @ApiPropertyOptional({
     description: 'Small-number suppression: counts 1-4 as [c], others rounded to the nearest 5. Always on for auditors.',
   })
