@@ -6,38 +6,12 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { AppConfig } from '../config/app-config';
 import { reportCsv } from './csv';
-import { RecordsQuery, REPORT_EXAMPLES, ReportDto, type ReportFormat, ReportsQuery, ReportRecordsDto } from './dto/reports.dto';
+import { RecordsQuery, REPORT_EXAMPLES, ReportDto, ReportsQuery, ReportRecordsDto } from './dto/reports.dto';
+import { chooseFormat } from './format';
 import { type Report, REPORT_NAMES, type ReportName } from './report.model';
 import { renderReportHtml, REPORT_HTML_CSP } from './report.html';
 import { renderReportPdf } from './report.pdf';
 import { ReportsService } from './reports.service';
-
-/** The q-value of a media type in an Accept header (0 when absent). */
-function quality(accept: string, type: string): number {
-  for (const part of accept.split(',')) {
-    const [range, ...params] = part.trim().toLowerCase().split(';');
-    if (range.trim() !== type) continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const value = q ? Number(q.slice(2)) : 1;
-    return Number.isFinite(value) ? value : 0;
-  }
-  return 0;
-}
-
-const MEDIA: Record<ReportFormat, string> = { json: 'application/json', csv: 'text/csv', html: 'text/html', pdf: 'application/pdf' };
-
-/** `?format=` decides; otherwise the media type the Accept header prefers among the four (JSON when none is named). */
-export function chooseFormat(format: ReportFormat | undefined, accept: string | undefined): ReportFormat {
-  if (format) return format;
-  if (!accept) return 'json';
-  let best: ReportFormat = 'json';
-  let bestQ = quality(accept, MEDIA.json);
-  for (const f of ['csv', 'html', 'pdf'] as const) {
-    const q = quality(accept, MEDIA[f]);
-    if (q > bestQ) [best, bestQ] = [f, q];
-  }
-  return best;
-}
 
 const DESCRIPTION =
   ' Period: `period` (2026-11, 2026-Q3, FY2025) or `from` and `to` (local dates). Filters: source, legalContext, team, hours (in, out, weekend).' +

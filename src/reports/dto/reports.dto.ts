@@ -3,10 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsLocalDate, queryBoolean, TAG, trim } from '../../common/validators';
 import { LEGAL_CONTEXT_KINDS } from '../../referrals/dto/referral.dto';
+import { REPORT_FORMATS, type ReportFormat } from '../format';
 import { HOURS_BANDS } from '../period';
-
-export const REPORT_FORMATS = ['json', 'csv', 'html', 'pdf'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The period and filters every report and its drill-down share. */
 export class ReportSelectionQuery {
