@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Written by hand: the views the reports module reads (it owns no case tables; src/reports/reports.tables.ts). One
  * row per referral, per assessment and per place-of-safety referral, with the instants and codes each report figure
- * is defined on; never names or free text. Each is recomputed on read, so a report always reflects the record.
+ * is defined on; never names or free text. A team is the AMHP's, read through workforce's shared practitioner_directory. Each is recomputed on read, so a report always reflects the record.
  */
 export class ReportViews1796425000000 implements MigrationInterface {
   name = 'ReportViews1796425000000';
@@ -12,7 +12,7 @@ export class ReportViews1796425000000 implements MigrationInterface {
     await q.query(
       `CREATE VIEW report_referral_steps AS
        SELECT r.id AS referral_id, r.reference, r.person_id, r.source, r.legal_context->>'kind' AS legal_context, r.status,
-              (SELECT p.team FROM practitioners p WHERE p.user_id = coalesce(fa.lead_amhp_user_id, r.allocated_user_id) LIMIT 1) AS team,
+              (SELECT p.team FROM practitioner_directory p WHERE p.user_id = coalesce(fa.lead_amhp_user_id, r.allocated_user_id) LIMIT 1) AS team,
               r.received_at,
               (SELECT e.at FROM referral_events e WHERE e.referral_id = r.id AND e.type IN ('accepted','not-accepted','transferred')
                 ORDER BY e.at, e.id LIMIT 1) AS screened_at,
@@ -36,7 +36,7 @@ export class ReportViews1796425000000 implements MigrationInterface {
     await q.query(
       `CREATE VIEW report_assessments AS
        SELECT a.id AS assessment_id, a.referral_id, a.person_id, r.source, r.legal_context->>'kind' AS legal_context,
-              (SELECT p.team FROM practitioners p WHERE p.user_id = a.lead_amhp_user_id LIMIT 1) AS team,
+              (SELECT p.team FROM practitioner_directory p WHERE p.user_id = a.lead_amhp_user_id LIMIT 1) AS team,
               a.opened_at, a.decided_at, a.outcome_kind, a.section, a.outcome->'cto'->>'decision' AS cto_decision,
               coalesce(ARRAY(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.outcome->'alternatives') = 'array'
                                                                    THEN a.outcome->'alternatives' ELSE '[]'::jsonb END)), '{}') AS alternatives,
@@ -50,7 +50,7 @@ export class ReportViews1796425000000 implements MigrationInterface {
     await q.query(
       `CREATE VIEW report_places_of_safety AS
        SELECT r.id AS referral_id, r.person_id, r.source, r.legal_context->>'kind' AS legal_context,
-              (SELECT p.team FROM practitioners p WHERE p.user_id = coalesce(fa.lead_amhp_user_id, r.allocated_user_id) LIMIT 1) AS team,
+              (SELECT p.team FROM practitioner_directory p WHERE p.user_id = coalesce(fa.lead_amhp_user_id, r.allocated_user_id) LIMIT 1) AS team,
               r.received_at,
               coalesce(r.legal_context->>'placeOfSafetyType', 'not-recorded') AS place_type,
               coalesce((r.legal_context->>'personUnder18')::boolean, false) AS under_18,

@@ -406,6 +406,21 @@ describe('reports: activity, timeliness and places of safety on a known month', 
         'source-police-s136.referral-to-screening.median': 10,
         'legal-context-s136.interview-to-decision.median': 60,
       });
+      expect(
+        values(f, [
+          'distribution.under-1h.referrals',
+          'distribution.1h-4h.referrals',
+          'distribution.4h-12h.referrals',
+          'distribution.12h-24h.referrals',
+          'distribution.24h-72h.referrals',
+        ]),
+      ).toEqual({
+        'distribution.under-1h.referrals': 0,
+        'distribution.1h-4h.referrals': 1,
+        'distribution.4h-12h.referrals': 1,
+        'distribution.12h-24h.referrals': 1,
+        'distribution.24h-72h.referrals': 1,
+      });
     });
   });
 
@@ -528,6 +543,7 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       expect(res.text).not.toMatch(/ style="/);
       const steps = await get(manager, '/reports/timeliness?period=2026-11').set('accept', 'text/html').expect(200);
       expect(steps.text).toContain('Step times (minutes): median and 90th percentile');
+      expect(steps.text).toContain('Referral received → decision: how many took how long');
     });
 
     it('PDF is a PDF document', async () => {

@@ -131,14 +131,23 @@ function charts(r: Report): string {
   }
   if (r.report === 'timeliness') {
     const s = find('all');
-    if (!s) return '';
-    return barChart(
-      'Step times (minutes): median and 90th percentile',
-      s.groups.map((g) => g.label),
-      [
-        { name: 'Median', values: s.groups.map((g) => s.cell(g.code, 'median')?.value ?? null) },
-        { name: '90th percentile', values: s.groups.map((g) => s.cell(g.code, 'p90')?.value ?? null) },
-      ],
+    const d = find('distribution');
+    if (!s || !d) return '';
+    const distribution = barChart(
+      'Referral received → decision: how many took how long',
+      d.groups.map((g) => g.label),
+      [{ name: 'Referrals', values: d.groups.map((g) => d.cell(g.code, 'referrals')?.value ?? null) }],
+    );
+    return (
+      distribution +
+      barChart(
+        'Step times (minutes): median and 90th percentile',
+        s.groups.map((g) => g.label),
+        [
+          { name: 'Median', values: s.groups.map((g) => s.cell(g.code, 'median')?.value ?? null) },
+          { name: '90th percentile', values: s.groups.map((g) => s.cell(g.code, 'p90')?.value ?? null) },
+        ],
+      )
     );
   }
   const s = find('place-type');

@@ -69,6 +69,22 @@ describe('timeliness: median and 90th percentile of a step, worked on twelve ref
     expect(shown('all.referral-to-screening.median', true)).toBe(28);
   });
 
+  it('sorts the whole time from referral to decision into bands', () => {
+    const decided = [30, 59, 60, 300, 1439, 5000].map((m, i) => ({
+      ...referral(i + 2, 5),
+      decisionAt: new Date(Date.UTC(2026, 10, i + 2, 9, m)),
+    }));
+    const bands = timelinessFigures(sel, decided).filter((f) => f.section === 'distribution');
+    expect(Object.fromEntries(bands.map((f) => [f.group, figureValue(f, false)]))).toEqual({
+      'under-1h': 2,
+      '1h-4h': 1,
+      '4h-12h': 1,
+      '12h-24h': 1,
+      '24h-72h': 0,
+      '72h-plus': 1,
+    });
+  });
+
   it('the records behind a step are the referrals timed', () => {
     const f = figures.find((x) => x.section === 'all' && x.group === 'referral-to-screening' && x.measure === 'p90')!;
     expect(f.members.map((m) => m.referralId).sort()).toEqual(twelve.map((r) => r.referralId).sort());

@@ -25,7 +25,7 @@ export const TIMELINESS_DEFINITIONS = [
   'Cohort: the referrals received in the period. A step takes from the instant of the step before it to its own, in minutes; a referral missing either end is left out of that step.',
   'Doctors arrived: the last doctor to arrive. Decision, application and admission: of the first assessment of the referral.',
   'Median and 90th percentile by linear interpolation between closest ranks (as PERCENTILE.INC): the median of an even number of times is the mean of the middle two.',
-  'Referral to decision: the whole time from the referral received to the decision.',
+  'Referral to decision: the whole time from the referral received to the decision; its distribution counts the referrals in each band of that time.',
 ];
 
 interface Step {
@@ -47,6 +47,16 @@ export const STEP_TIMES: Step[] = [
     };
   }),
   { code: 'referral-to-decision', label: 'Referral received → decision (whole)', minutes: (r) => between(r.receivedAt, r.decisionAt) },
+];
+
+/** The bands of the distribution of the whole time from referral to decision, in minutes: [from, to). */
+export const DECISION_TIME_BANDS: ReadonlyArray<readonly [string, string, number, number]> = [
+  ['under-1h', 'Under 1 hour', 0, 60],
+  ['1h-4h', '1 to 4 hours', 60, 240],
+  ['4h-12h', '4 to 12 hours', 240, 720],
+  ['12h-24h', '12 to 24 hours', 720, 1440],
+  ['24h-72h', '24 to 72 hours', 1440, 4320],
+  ['72h-plus', '72 hours or more', 4320, Infinity],
 ];
 
 const MEASURES = [
@@ -72,6 +82,24 @@ export function timelinessFigures(sel: Selection, referrals: readonly ReferralRo
     }
   };
   block('all', 'All referrals', cohort);
+  const whole = STEP_TIMES.at(-1)!;
+  for (const [group, groupLabel, from, to] of DECISION_TIME_BANDS) {
+    const members = cohort.filter((r) => {
+      const m = whole.minutes(r);
+      return m !== undefined && m >= from && m < to;
+    });
+    figures.push({
+      section: 'distribution',
+      sectionLabel: 'Referral received → decision: distribution',
+      group,
+      groupLabel,
+      measure: 'referrals',
+      measureLabel: 'Referrals',
+      unit: 'count',
+      members: members.map((r) => member(r, r.receivedAt)),
+      value: { kind: 'count' },
+    });
+  }
   for (const source of [...new Set(cohort.map((r) => r.source))].sort())
     block(
       `source-${source}`,
