@@ -109,10 +109,3 @@ export function hoursBand(at: Date, zone: string, bankHolidays: ReadonlySet<IsoD
   const minutes = local.hour * 60 + local.minute;
   return minutes >= 9 * 60 && minutes < 17 * 60 ? 'in' : 'out';
 }
-
-/** The calendar years a period touches, for loading its bank holidays. */
-export function yearsOf(p: ReportPeriod): number[] {
-  const out: number[] = [];
-  for (let y = Number(p.from.slice(0, 4)); y <= Number(p.to.slice(0, 4)); y++) out.push(y);
-  return out;
-}
