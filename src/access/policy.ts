@@ -98,6 +98,13 @@ export const POLICY = {
   /** The morning handover: day-team managers take items on; the duty AMHP may read what they hand over. */
   'handovers.read': { roles: ['manager', 'amhp'] },
   'handovers.acknowledge': { roles: ['manager'] },
+  /**
+   * The reports (aggregate figures, no person data): managers and admins; auditors too, always with small numbers
+   * suppressed (the service decides). AMHPs have no report of their own workload yet.
+   */
+  'reports.read': { roles: ['manager', 'admin', 'auditor'] },
+  /** The records behind a report's figure: a read of those people (person.read scopes and audits it); managers only. */
+  'reports.records': { roles: ['manager'] },
   'person.read': {
     person: {
       manager: { all: true },
