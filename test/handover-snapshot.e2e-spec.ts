@@ -235,6 +235,17 @@ describe('the morning handover, compiled once', () => {
     );
   });
 
+  it('on the morning the clocks go forward the job compiles at 08:00 BST (07:00 UTC), not an hour late', async () => {
+    t.clock.set('2027-03-28T06:59:00Z'); // 07:59 BST
+    await job.tick();
+    expect(await compiled('2027-03-28')).toEqual([]);
+    t.clock.set('2027-03-28T07:00:00Z'); // 08:00 BST
+    await job.tick();
+    expect(await compiled('2027-03-28')).toEqual([
+      expect.objectContaining({ compiled_at: new Date('2027-03-28T07:00:00.001Z'), compiled_by: null }),
+    ]);
+  });
+
   it('a compiled handover cannot be altered behind the service: only an acknowledgement is written to it, once', async () => {
     const [h] = await t.sql<{ id: string }>(`SELECT id FROM handovers WHERE handover_date = '2026-12-04'`);
     await expect(t.sql(`UPDATE handovers SET compiled_at = now() WHERE id = $1`, [h.id])).rejects.toThrow(/snapshot/);
