@@ -16,7 +16,8 @@ import * as m12 from './1796409714235-SharedViews';
 import * as m13 from './1796411254733-EthnicCategoryNotKnown';
 import * as m14 from './1796412674312-PendingPersonMatchesRefreshRevocationReplaySubjects';
 import * as m15 from './1796412936597-ObjectorAndNominatedPerson';
-import * as m16 from './1796425000000-ReportViews';
+import * as m16 from './1796420000000-HandoverSnapshot';
+import * as m17 from './1796425000000-ReportViews';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -36,4 +37,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m14),
   ...Object.values(m15),
   ...Object.values(m16),
+  ...Object.values(m17),
 ];

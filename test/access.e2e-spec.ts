@@ -149,6 +149,7 @@ const GOLDEN: Record<string, string> = {
   'POST /decisions/:id/sign': 'manager amhp',
   'POST /doctors': 'admin manager',
   'POST /doctors/:id/approvals': 'admin manager',
+  'POST /handovers/:date/compile': 'manager',
   'POST /handovers/:date/items/:itemId/acknowledgement': 'manager',
   'POST /me/notifications/:id/read': 'admin manager amhp referrer auditor',
   'POST /me/notifications/read-all': 'admin manager amhp referrer auditor',

@@ -98,6 +98,8 @@ export const POLICY = {
   /** The morning handover: day-team managers take items on; the duty AMHP may read what they hand over. */
   'handovers.read': { roles: ['manager', 'amhp'] },
   'handovers.acknowledge': { roles: ['manager'] },
+  /** Compiling the handover before the scheduled job does: a day-team manager. */
+  'handovers.compile': { roles: ['manager'] },
   /**
    * The reports (aggregate figures, no person data): managers and admins; auditors too, always with small numbers
    * suppressed (the service decides). AMHPs have no report of their own workload yet.

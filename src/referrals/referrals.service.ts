@@ -36,6 +36,7 @@ import {
   LegalContext,
   S136BExtension,
   validateExtension,
+  withAgeAtArrival,
 } from '../statute/clocks';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
@@ -143,13 +144,20 @@ export class ReferralsService {
     } catch (err) {
       throw new UnprocessableProblem(`The legal context is incomplete or inconsistent: ${(err as Error).message}`, 'legal-context-invalid');
     }
-    const findings = intakeFindings(context, receivedAt, this.policy());
-    const blockers = findings.filter((f) => f.severity === 'blocker');
-    if (blockers.length) throw new UnprocessableProblem(blockers.map((f) => f.message).join(' '), blockers[0].code, { findings });
+    // POL-09 also reads the person's age at arrival from the dates of birth known: given here, then on record.
+    const intake = (datesOfBirth: Parameters<typeof withAgeAtArrival>[1]): Finding[] => {
+      const found = intakeFindings(withAgeAtArrival(context, datesOfBirth, receivedAt, this.policy().timeZone), receivedAt, this.policy());
+      const blockers = found.filter((f) => f.severity === 'blocker');
+      if (blockers.length) throw new UnprocessableProblem(blockers.map((f) => f.message).join(' '), blockers[0].code, { findings: found });
+      return found;
+    };
+    const givenDob = dto.person?.dateOfBirth;
+    let findings = intake([{ dateOfBirth: givenDob, source: 'given' }]);
 
     if (!dto.personId && !dto.person) throw new UnprocessableProblem('Give personId or person.', 'person-required');
     return this.db.transaction(async (m) => {
-      let person: { id: string };
+      let person: { id: string; dateOfBirth: string | null };
+      const matchFindings: Finding[] = [];
       if (dto.personId) {
         person = await this.people.get(m, dto.personId);
         const decision = await this.access.decide(actor, 'person.read', person.id, m);
@@ -160,7 +168,7 @@ export class ReferralsService {
         person = found.person;
         if (found.pendingMatchId) {
           // Nothing of the recorded person is shown: the referral is against what the referrer sent until the hub matches it.
-          findings.push({
+          matchFindings.push({
             rule: 'PERSON-MATCH',
             severity: 'warning',
             code: 'identity-match-pending',
@@ -170,7 +178,7 @@ export class ReferralsService {
           });
         } else if (found.discrepancies.length) {
           // The NHS number matched a person whose other details differ: the AMHP must check, not the system guess.
-          findings.push({
+          matchFindings.push({
             rule: 'PERSON-MATCH',
             severity: 'warning',
             code: 'person-details-differ',
@@ -179,6 +187,13 @@ export class ReferralsService {
           });
         }
       }
+      // A date of birth on record (the person referred by id, or matched by NHS number) that makes them under 18 refuses too.
+      if (person.dateOfBirth && person.dateOfBirth !== givenDob)
+        findings = intake([
+          { dateOfBirth: givenDob, source: 'given' },
+          { dateOfBirth: person.dateOfBirth, source: 'on record' },
+        ]);
+      findings = [...findings, ...matchFindings];
       const [{ n }] = await m.query(`SELECT nextval('referral_reference_seq') AS n`);
       const reference = `REF-${receivedAt.getUTCFullYear()}-${String(n).padStart(6, '0')}`;
       const isReferrer = seesReferralStatusOnly(actor.roles);

@@ -13,7 +13,7 @@
  * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
 import { citationOf, type RuleId } from './rule-catalogue';
-import { endOfLocalDay, lastDayOfPeriod, localDate } from './time';
+import { ageOn, endOfLocalDay, isIsoDate, isUnder, type IsoDate, lastDayOfPeriod, localDate } from './time';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -53,6 +53,8 @@ export type S136Context = {
   placeOfSafetyType: PlaceOfSafetyType;
   locationType: RemovalLocation;
   personUnder18?: boolean;
+  /** POL-09: what the age rests on when a date of birth decided it (withAgeAtArrival), for the message. */
+  ageBasis?: string;
   /** POL-09 (SI 2017/1036 reg 2): an inspector's (or above) authorisation for an adult at a police station. */
   inspectorAuthorisedAt?: Instant;
 } & S136Anchor;
@@ -69,6 +71,7 @@ export type S135Context = {
   /** Where the person was taken; needed for POL-08 (superintendent) and POL-09 (police station). */
   placeOfSafetyType?: PlaceOfSafetyType;
   personUnder18?: boolean;
+  ageBasis?: string;
   inspectorAuthorisedAt?: Instant;
 } & S135Anchor;
 
@@ -281,6 +284,46 @@ export function placeOfSafetyAnchor(context: LegalContext, zone: string = DEFAUL
   }
   return null;
 }
+
+/**
+ * POL-09 (s.136A(1)): the person's age at the place of safety, from the `personUnder18` flag given at intake and
+ * every date of birth known (given in the intake, on record). Under 18 by the flag or by any date of birth is under
+ * 18; a date of birth showing an adult settles an unknown age. The age is counted on the local date of arrival (a
+ * birthday begins at local midnight: 00:30 BST on the 18th birthday is 18), or of whatever stands in for arrival
+ * (placeOfSafetyAnchor), else of receipt. Other legal contexts are returned as they are.
+ */
+export function withAgeAtArrival(
+  context: LegalContext,
+  datesOfBirth: ReadonlyArray<{ dateOfBirth: IsoDate | null | undefined; source: 'given' | 'on record' }>,
+  receivedAt: Instant,
+  zone: string = DEFAULT_CLOCK_POLICY.timeZone,
+): LegalContext {
+  if (context.kind !== 's136' && context.kind !== 's135-1') return context;
+  const known = datesOfBirth.filter(
+    (d): d is { dateOfBirth: IsoDate; source: 'given' | 'on record' } => typeof d.dateOfBirth === 'string' && isIsoDate(d.dateOfBirth),
+  );
+  if (!known.length || context.personUnder18 === true) return context;
+  const day = localDate(placeOfSafetyAnchor(context, zone)?.anchor ?? receivedAt, zone);
+  const child = known.find((d) => isUnder(d.dateOfBirth, ADULT_AGE, day));
+  if (!child) return { ...context, personUnder18: context.personUnder18 ?? false };
+  return {
+    ...context,
+    personUnder18: true,
+    ageBasis: `born ${formatDay(child.dateOfBirth)} by the date of birth ${child.source}: ${ageOn(child.dateOfBirth, day)} on ${formatDay(day)}, the day of arrival`,
+  };
+}
+
+/** s.136A(1): a police station may not be a place of safety for a person under this age. */
+const ADULT_AGE = 18;
+
+/** A calendar date as a duty AMHP reads it: "Sat 7 Mar 2026". */
+function formatDay(day: IsoDate): string {
+  const p: Record<string, string> = {};
+  for (const part of DAY_FORMAT.formatToParts(new Date(`${day}T00:00:00Z`))) p[part.type] = part.value;
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
+}
+
+const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 
 function isPoliceStation(context: LegalContext): boolean {
   return (context.kind === 's136' || context.kind === 's135-1') && context.placeOfSafetyType === 'police-station';
@@ -715,7 +758,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
         'POL-09',
         'blocker',
         'police-station-under-18',
-        'A police station can never be a place of safety for a person under 18: move the person to another place of safety now.',
+        `A police station can never be a place of safety for a person under 18${context.ageBasis ? ` (${context.ageBasis})` : ''}: move the person to another place of safety now.`,
         citation,
       );
     } else {

@@ -76,7 +76,10 @@ export class LegalContextDto {
   @IsOptional()
   @IsIn(['public-place', 'dwelling', 'other'])
   locationType?: string;
-  @ApiPropertyOptional({ description: 'Under 18 (POL-09: a police station is never a place of safety for a child).' })
+  @ApiPropertyOptional({
+    description:
+      'Under 18 (POL-09: a police station is never a place of safety for a child). The date of birth given or on record is read too: under 18 on the local date of arrival by either, or by this flag, refuses a police station.',
+  })
   @IsOptional()
   @IsBoolean()
   personUnder18?: boolean;
