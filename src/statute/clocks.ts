@@ -954,7 +954,8 @@ export interface ClockStop {
   result: 'met' | 'breached';
 }
 
-type Candidate = { at: Instant; rule: RuleId; reason: string };
+/** `met`: a stop that meets the clock even at its deadline instant (APP-11's receipt "within" the 72 hours). */
+type Candidate = { at: Instant; rule: RuleId; reason: string; met?: boolean };
 
 const isReal = (d: Instant | null | undefined): d is Instant => d instanceof Date && !Number.isNaN(d.getTime());
 
@@ -1014,16 +1015,16 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  * - HOLD-01 / HOLD-02 (HOLD-03, s.5(2), (4)): the application made, or the holding power lapsing at its deadline.
  * - CTO-03: the AMHP's recorded decision on revocation.
  * - APP-17 (APP-20, s.6(4)): admission under a new application.
- * - APP-11 (s.4(4)): the second medical recommendation received by the managers (met: the detention continues as a
- *   s.2), or the s.4 lapsing at its 72 hours without it (a receipt at or after the deadline is too late).
+ * - APP-11 (s.4(4)): the second medical recommendation received by the managers within the 72 hours, the 72nd hour
+ *   included as s4Conversion counts it (met: the detention continues as a s.2), or the s.4 lapsing at its 72 hours.
  * Every clock also stops when the referral is closed (or withdrawn, transferred, not accepted), by its own rule.
  */
 export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT_CLOCK_POLICY.timeZone): ClockStop | null {
   const candidates: Candidate[] = [];
   const outcomes = (facts.outcomes ?? []).filter((o) => isReal(o.decidedAt));
-  const add = (at: Instant | null | undefined, rule: RuleId, reason: (at: string) => string) => {
+  const add = (at: Instant | null | undefined, rule: RuleId, reason: (at: string) => string, met?: boolean) => {
     // A stop before the clock started cannot be this clock's (an earlier referral's record): ignored.
-    if (isReal(at) && at.getTime() >= clock.anchor.getTime()) candidates.push({ at, rule, reason: reason(formatLocal(at, zone)) });
+    if (isReal(at) && at.getTime() >= clock.anchor.getTime()) candidates.push({ at, rule, reason: reason(formatLocal(at, zone)), met });
   };
   switch (clock.id) {
     case 'POL-07':
@@ -1056,19 +1057,21 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
         add(admittedUnder(o), 'APP-20', (t) => `admitted under a new application at ${t}, which ends the s.2 (s.6(4))`);
       break;
     case 'APP-11':
-      // The lapse first: a receipt at the deadline instant is too late (half-open), and the earliest stop wins.
+      // "Within that period" (s.4(4)): a receipt up to and including the 72nd hour meets it, as s4Conversion
+      // (assessment-rules.ts) judges the conversion; so the receipts go first and win a tie with the lapse.
+      for (const o of outcomes)
+        if (o.kind === 'application' && o.section === 's4' && isReal(o.secondRecommendationReceivedAt))
+          add(
+            o.secondRecommendationReceivedAt,
+            'APP-11',
+            (t) => `the second medical recommendation reached the hospital managers at ${t}: the detention continues as a s.2 (s.4(4))`,
+            o.secondRecommendationReceivedAt.getTime() <= clock.deadline.getTime(),
+          );
       add(
         clock.deadline,
         'APP-11',
         (t) => `the s.4 lapsed at ${t}, 72 hours after admission, without a second medical recommendation received by the managers`,
       );
-      for (const o of outcomes)
-        if (o.kind === 'application' && o.section === 's4')
-          add(
-            o.secondRecommendationReceivedAt,
-            'APP-11',
-            (t) => `the second medical recommendation reached the hospital managers at ${t}: the detention continues as a s.2 (s.4(4))`,
-          );
       break;
   }
   add(facts.closedAt, clock.rule, (t) => `the referral was closed at ${t}`);
@@ -1078,6 +1081,6 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
     stoppedAt: first.at,
     stopRule: first.rule,
     reason: first.reason,
-    result: first.at.getTime() < clock.deadline.getTime() ? 'met' : 'breached',
+    result: first.met || first.at.getTime() < clock.deadline.getTime() ? 'met' : 'breached',
   };
 }
