@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { DoctorsModule } from '../doctors/doctors.module';
 import { PeopleModule } from '../people/people.module';
 import { RotaModule } from '../rota/rota.module';
 import { WorkforceModule } from '../workforce/workforce.module';
@@ -8,7 +9,7 @@ import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
 
 @Module({
-  imports: [AuthModule, PeopleModule, RotaModule, WorkforceModule],
+  imports: [AuthModule, DoctorsModule, PeopleModule, RotaModule, WorkforceModule],
   controllers: [PersonMatchesController, ReferralsController],
   providers: [ReferralsService],
   exports: [ReferralsService],

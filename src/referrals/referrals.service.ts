@@ -19,6 +19,7 @@ import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import type { PersonMatchDto } from '../people/dto/person.dto';
+import { DoctorsService } from '../doctors/doctors.service';
 import { DutyService } from '../rota/duty.service';
 import {
   Clock,
@@ -26,6 +27,7 @@ import {
   LEGAL_CONTEXT_INSTANTS,
   clockState,
   clockStop,
+  applyExtensions,
   type OutcomeFact,
   type StopFacts,
   DEFAULT_CLOCK_POLICY,
@@ -34,6 +36,7 @@ import {
   Finding,
   intakeFindings,
   LegalContext,
+  outcomeClocks,
   S136BExtension,
   validateExtension,
   withAgeAtArrival,
@@ -44,6 +47,7 @@ import {
   AllocateDto,
   CreateReferralDto,
   ExtensionDto,
+  ExtensionViewDto,
   OfferViewDto,
   ReferralDto,
   ReferralEventDto,
@@ -75,9 +79,17 @@ interface PersonSummary {
   nhsNumber: string | null;
 }
 
+/** A recorded s.136B extension as the row query returns it (instants as JSON text). */
+type ExtensionRow = Omit<S136BExtension, 'authorisedAt' | 'superintendentApprovedAt' | 'authorisingDoctor'> & {
+  authorisedAt: string;
+  authorisedBy: string;
+  superintendentApprovedAt: string | null;
+  authorisingDoctor: { doctorId: string | null; name: string; gmcNumber: string } | null;
+};
+
 type Row = ReferralEntity & {
   person: PersonSummary;
-  extensions: Array<S136BExtension & { authorisedAt: string; superintendentApprovedAt?: string }>;
+  extensions: ExtensionRow[];
   intakeFindings: Finding[];
   stopFacts: {
     assessmentOpenedAt: string | null;
@@ -88,13 +100,18 @@ type Row = ReferralEntity & {
       signedAt: string | null;
       alternatives: string[] | null;
       admittedAt: string | null;
+      section?: OutcomeFact['section'];
+      secondRecommendationReceivedAt?: string | null;
     }>;
   };
 };
 
 const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
-                   'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at)) FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
+                   'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at,
+                   'authorisingDoctor', CASE WHEN e.authorising_doctor_name IS NULL THEN NULL ELSE json_build_object('doctorId', e.authorising_doctor_id,
+                     'name', e.authorising_doctor_name, 'gmcNumber', e.authorising_doctor_gmc_number) END) ORDER BY e.authorised_at)
+                 FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
        ${referralStopFactsSql('r.id')} AS "stopFacts"
   FROM referrals r`;
@@ -130,6 +147,7 @@ export class ReferralsService {
     private readonly clock: SystemClock,
     private readonly config: AppConfig,
     private readonly users: UsersService,
+    private readonly doctors: DoctorsService,
   ) {}
 
   async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
@@ -450,7 +468,8 @@ export class ReferralsService {
       const ext: S136BExtension = {
         authorisedAt: new Date(dto.authorisedAt),
         hours: dto.hours,
-        authorisedBy: dto.authorisedBy,
+        ...(dto.authorisedBy !== undefined ? { authorisedBy: dto.authorisedBy } : {}),
+        authorisingDoctor: dto.authorisingDoctor ? await this.authorisingDoctor(dto.authorisingDoctor) : null,
         reason: dto.reason as S136BExtension['reason'],
         ...(dto.superintendentApprovedAt ? { superintendentApprovedAt: new Date(dto.superintendentApprovedAt) } : {}),
       };
@@ -460,8 +479,20 @@ export class ReferralsService {
         throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
       try {
         await m.query(
-          `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, superintendent_approved_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [id, ext.authorisedAt, ext.hours, ext.authorisedBy, ext.reason, ext.superintendentApprovedAt ?? null, actor.userId],
+          `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, superintendent_approved_at, recorded_by,
+             authorising_doctor_id, authorising_doctor_name, authorising_doctor_gmc_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            id,
+            ext.authorisedAt,
+            ext.hours,
+            ext.authorisedBy ?? 'examining-doctor',
+            ext.reason,
+            ext.superintendentApprovedAt ?? null,
+            actor.userId,
+            ext.authorisingDoctor?.doctorId ?? null,
+            ext.authorisingDoctor?.name ?? null,
+            ext.authorisingDoctor?.gmcNumber ?? null,
+          ],
         );
       } catch (err) {
         if (pgCode(err) === '23505')
@@ -472,13 +503,17 @@ export class ReferralsService {
       }
       const after = await this.row(m, id);
       await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [id, this.runningSoonest(after)]);
-      await this.event(m, id, actor, 'extension-recorded', { hours: ext.hours, authorisedAt: ext.authorisedAt.toISOString() });
+      await this.event(m, id, actor, 'extension-recorded', {
+        hours: ext.hours,
+        authorisedAt: ext.authorisedAt.toISOString(),
+        ...(ext.authorisingDoctor ? { authorisingDoctor: ext.authorisingDoctor } : {}),
+      });
       await this.audit.record(m, {
         action: 'referral.extension',
         resourceType: 'referral',
         resourceId: id,
         subjectPersonId: r.personId,
-        details: { hours: ext.hours },
+        details: { hours: ext.hours, ...(ext.authorisingDoctor?.doctorId ? { authorisingDoctorId: ext.authorisingDoctor.doctorId } : {}) },
       });
       await this.events.emit(m, {
         type: 'referral.extended',
@@ -488,6 +523,33 @@ export class ReferralsService {
       });
       return this.view(await this.row(m, id));
     });
+  }
+
+  /**
+   * POL-08 (s.136B(1)): the doctor who authorised an extension. One on the register is named from it (its name and GMC
+   * number as they stand now are kept with the extension); one not on it is named with their GMC number.
+   */
+  private async authorisingDoctor(
+    dto: NonNullable<ExtensionDto['authorisingDoctor']>,
+  ): Promise<NonNullable<S136BExtension['authorisingDoctor']>> {
+    const field = (name: string, message: string) => ({ errors: [{ field: `authorisingDoctor.${name}`, messages: [message] }] });
+    if (!dto.doctorId) return { doctorId: null, name: dto.name!, gmcNumber: dto.gmcNumber! };
+    if (dto.name !== undefined || dto.gmcNumber !== undefined)
+      throw new UnprocessableProblem(
+        'Give the doctor from the register (doctorId) or by name and GMC number, not both.',
+        'authorising-doctor-ambiguous',
+        field('doctorId', 'doctorId is given: leave out name and gmcNumber'),
+      );
+    const doctor = await this.doctors.get(dto.doctorId).catch((err: unknown) => {
+      if (err instanceof NotFoundProblem)
+        throw new UnprocessableProblem(
+          'That doctor is not on the register.',
+          'unknown-doctor',
+          field('doctorId', 'doctorId must be a doctor on the register'),
+        );
+      throw err;
+    });
+    return { doctorId: doctor.id, name: doctor.name, gmcNumber: doctor.gmcNumber };
   }
 
   /** Allocate to a named AMHP, eligible now (the workforce rules) or with a manager's recorded override. */
@@ -898,20 +960,30 @@ export class ReferralsService {
     return { ...DEFAULT_CLOCK_POLICY, timeZone: this.config.timeZone };
   }
 
-  private clocksOf(r: Row): Clock[] {
-    const extensions = r.extensions.map((e) => ({
-      ...e,
+  private extensionsOf(r: Row): S136BExtension[] {
+    return r.extensions.map((e) => ({
       authorisedAt: new Date(e.authorisedAt),
+      hours: e.hours,
+      authorisedBy: e.authorisedBy,
+      authorisingDoctor: e.authorisingDoctor,
+      reason: e.reason,
       ...(e.superintendentApprovedAt ? { superintendentApprovedAt: new Date(e.superintendentApprovedAt) } : {}),
     }));
-    return clocksFor(
-      toLegalContext(r.legalContext),
-      extensions,
-      DEFAULT_RESPONSE_TARGETS,
-      new Date(r.receivedAt),
-      r.urgency,
-      this.policy(),
-    );
+  }
+
+  /** The legal context's clocks (clocksFor) and those the outcomes start (outcomeClocks: a s.4's 72 hours, APP-11). */
+  private clocksOf(r: Row): Clock[] {
+    return [
+      ...clocksFor(
+        toLegalContext(r.legalContext),
+        this.extensionsOf(r),
+        DEFAULT_RESPONSE_TARGETS,
+        new Date(r.receivedAt),
+        r.urgency,
+        this.policy(),
+      ),
+      ...outcomeClocks(this.stopFactsOf(r, this.clock.now()), this.config.timeZone),
+    ];
   }
 
   /** The facts that stop clocks (clockStop); a referral no longer open without a closing time stops now. */
@@ -927,6 +999,8 @@ export class ReferralsService {
         signedAt: date(o.signedAt),
         alternatives: o.alternatives ?? [],
         admittedAt: date(o.admittedAt),
+        section: o.section ?? null,
+        secondRecommendationReceivedAt: date(o.secondRecommendationReceivedAt),
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
     };
@@ -961,6 +1035,8 @@ export class ReferralsService {
   private view(r: Row): ReferralDto {
     const now = this.clock.now();
     const facts = this.stopFactsOf(r, now);
+    // POL-08: the extension the place-of-safety clock applied (at most one), shown on it with its authorising doctor.
+    const applied = applyExtensions(toLegalContext(r.legalContext), this.extensionsOf(r), this.config.timeZone).applied;
     return {
       id: r.id,
       reference: r.reference,
@@ -999,8 +1075,10 @@ export class ReferralsService {
           stopRule: stop?.stopRule ?? null,
           stopReason: stop?.reason ?? null,
           result: stop?.result ?? null,
+          ...(c.id === 'POL-07' || c.id === 'POL-04' ? { extension: applied ? extensionView(applied) : null } : {}),
         };
       }),
+      extensions: this.extensionsOf(r).map(extensionView),
       findings: r.intakeFindings,
       nextStatuses: TRANSITIONS[r.status],
       version: r.version,
@@ -1018,4 +1096,18 @@ export class ReferralsService {
       closedAt: isoOrNull(r.closedAt),
     };
   }
+}
+
+/** A s.136B extension as the record shows it (POL-08). */
+function extensionView(e: S136BExtension): ExtensionViewDto {
+  return {
+    authorisedAt: e.authorisedAt.toISOString(),
+    hours: e.hours,
+    authorisedBy: e.authorisedBy ?? 'examining-doctor',
+    authorisingDoctor: e.authorisingDoctor
+      ? { doctorId: e.authorisingDoctor.doctorId ?? null, name: e.authorisingDoctor.name, gmcNumber: e.authorisingDoctor.gmcNumber }
+      : null,
+    reason: e.reason,
+    superintendentApprovedAt: e.superintendentApprovedAt ? e.superintendentApprovedAt.toISOString() : null,
+  };
 }

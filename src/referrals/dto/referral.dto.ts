@@ -191,10 +191,45 @@ export class WrittenReasonsDto {
   @ApiProperty({ enum: ['letter', 'email', 'in-person-with-letter'] }) @IsIn(['letter', 'email', 'in-person-with-letter']) method: string;
 }
 
+/** POL-08 (s.136B(1)): the registered medical practitioner responsible for the examination who authorised the extension. */
+export class AuthorisingDoctorDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'A doctor on the register (GET /doctors); or give name and gmcNumber.' })
+  @IsOptional()
+  @IsUUID()
+  doctorId?: string;
+  @ApiPropertyOptional({ minLength: 2, maxLength: 200, description: 'A registered medical practitioner not on the register: their name.' })
+  @ValidateIf((o: AuthorisingDoctorDto) => !o.doctorId || o.name !== undefined)
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  name?: string;
+  @ApiPropertyOptional({ pattern: '^[0-9]{7}$', example: '7100001', description: 'Their GMC reference number (seven digits).' })
+  @ValidateIf((o: AuthorisingDoctorDto) => !o.doctorId || o.gmcNumber !== undefined)
+  @IsString()
+  @Matches(/^[0-9]{7}$/, { message: 'gmcNumber must be a seven-digit GMC reference number' })
+  gmcNumber?: string;
+}
+
 export class ExtensionDto {
   @ApiProperty({ format: 'date-time' }) @IsInstant() authorisedAt: string;
   @ApiProperty({ minimum: 1, maximum: 12 }) @IsInt() @Min(1) @Max(12) hours: number;
-  @ApiProperty({ example: 'examining-doctor' }) @IsString() @MaxLength(60) authorisedBy: string;
+  @ApiPropertyOptional({
+    type: AuthorisingDoctorDto,
+    description: 'The doctor responsible for the examination who authorised it: from the register (doctorId) or by name and GMC number.',
+  })
+  @ValidateIf((o: ExtensionDto) => o.authorisedBy === undefined || o.authorisingDoctor !== undefined)
+  @Nested(() => AuthorisingDoctorDto)
+  authorisingDoctor?: AuthorisingDoctorDto;
+  @ApiPropertyOptional({
+    example: 'examining-doctor',
+    description:
+      "The authoriser's role, 'examining-doctor' (the only one s.136B allows); kept for clients that do not name the doctor. Give authorisingDoctor instead.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  authorisedBy?: string;
   @ApiProperty({ enum: ['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other'] })
   @IsIn(['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other'])
   reason: string;
@@ -264,6 +299,30 @@ export class ClockDto {
   @ApiProperty({ nullable: true, type: String }) stopReason: string | null;
   @ApiProperty({ enum: ['met', 'breached'], nullable: true, type: String, description: 'Met or breached by the stop time.' })
   result: 'met' | 'breached' | null;
+  @ApiPropertyOptional({
+    type: () => ExtensionViewDto,
+    nullable: true,
+    description: 'POL-07 / POL-04: the s.136B extension applied to this clock, with the doctor who authorised it.',
+  })
+  extension?: ExtensionViewDto | null;
+}
+
+export class ExtensionDoctorViewDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The register entry, when the doctor is on it.' })
+  doctorId: string | null;
+  @ApiProperty() name: string;
+  @ApiProperty({ example: '7100001' }) gmcNumber: string;
+}
+
+/** A s.136B extension as recorded (POL-08). */
+export class ExtensionViewDto {
+  @ApiProperty({ format: 'date-time' }) authorisedAt: string;
+  @ApiProperty() hours: number;
+  @ApiProperty({ example: 'examining-doctor' }) authorisedBy: string;
+  @ApiProperty({ type: ExtensionDoctorViewDto, nullable: true, description: 'Null for an extension recorded by role alone.' })
+  authorisingDoctor: ExtensionDoctorViewDto | null;
+  @ApiProperty() reason: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) superintendentApprovedAt: string | null;
 }
 
 export class ReferralFindingDto {
@@ -306,6 +365,11 @@ export class ReferralDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The soonest running deadline.' }) nextDeadline:
     string | null;
   @ApiProperty({ type: [ClockDto] }) clocks: ClockDto[];
+  @ApiProperty({
+    type: [ExtensionViewDto],
+    description: 'POL-08: the s.136B extension recorded (at most one), with its authorising doctor.',
+  })
+  extensions: ExtensionViewDto[];
   @ApiProperty({ type: [ReferralFindingDto], description: 'Findings at intake (e.g. POL-05, POL-09) for the AMHP to address.' })
   findings: ReferralFindingDto[];
   @ApiProperty({ enum: REFERRAL_STATUSES, isArray: true, description: 'Where the workflow may go next.' }) nextStatuses: string[];
