@@ -332,9 +332,10 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
     const { worker, assessment: a } = o;
     // Fri 11 Dec: three weeks after the last examination (Sat 21 Nov); the 14 days ended at the end of Fri 4 Dec.
     await at('2026-12-11T10:00:00Z', worker);
-    const unforwarded = await decide(worker, a.id, application('s7'));
-    expect(unforwarded.status).toBe(422);
-    expect(unforwarded.body.findings.map((f: { code: string }) => f.code)).toContain('not-forwarded-to-lssa');
+    // Typed in today with no forwarding recorded: as at today the 14 days have passed with no forwarding, which
+    // the checks say (the outcome itself is judged as at its signing, when forwarding was still to come).
+    const today = (await as(worker).get(`/assessments/${a.id}/checks?section=s7&asAt=2026-12-11T10:00:00Z`).expect(200)).body;
+    expect(today.findings.map((f: { code: string }) => f.code)).toContain('not-forwarded-to-lssa');
     const late = await decide(worker, a.id, application('s7', { forwardedToLssaAt: '2026-12-07T09:00:00Z' }));
     expect(late.status).toBe(422);
     expect(late.body.findings.map((f: { code: string }) => f.code)).toContain('forwarded-to-lssa-late');
