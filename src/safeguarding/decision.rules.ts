@@ -18,6 +18,19 @@ import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension, type UrgentAuthorisationFacts } from '../statute/dols';
 // Type-only: the entity module loads TypeORM; these rules stay pure. The lists below are checked against it.
 import type { DECISION_TYPES, DecisionType, LEGAL_FRAMEWORKS } from './safeguarding.entities';
+import {
+  SAC_ACTIONS_WITH_RISK_OUTCOME,
+  sacCodes,
+  type SacAction,
+  type SacCapacitySupport,
+  type SacLackedCapacity,
+  type SacLocationOfRisk,
+  type SacMspAsked,
+  type SacMspOutcomesAchieved,
+  type SacRiskOutcome,
+  type SacSourceOfRisk,
+  type SacTypeOfRisk,
+} from './sac-code-lists';
 
 export type { DecisionType };
 export type LegalFramework = (typeof LEGAL_FRAMEWORKS)[number];
@@ -115,6 +128,28 @@ export interface DecisionContent {
   handoverNote?: string;
   /** (12) The decision-maker's authority, e.g. "AMHP, approved by Northshire CC until 2030". */
   decisionMakerAuthority?: string;
+  /** OOH-09: an adult-safeguarding (s.42) decision's Safeguarding Adults Collection fields, as codes. */
+  sac?: SacFields;
+}
+
+/**
+ * OOH-09: what the Safeguarding Adults Collection needs of a s.42 decision, as codes of sac-code-lists.ts. Required
+ * at signing: typeOfRisk (one or more), locationOfRisk, sourceOfRisk, lackedCapacity (and capacitySupport when the
+ * person lacked capacity), mspAsked. When the decision concludes the enquiry (`enquiryConcluded`): action, and
+ * riskOutcome after action on a risk identified or inconclusive, and mspOutcomesAchieved when outcomes were expressed.
+ */
+export interface SacFields {
+  typeOfRisk?: SacTypeOfRisk[];
+  locationOfRisk?: SacLocationOfRisk;
+  sourceOfRisk?: SacSourceOfRisk;
+  lackedCapacity?: SacLackedCapacity;
+  capacitySupport?: SacCapacitySupport;
+  mspAsked?: SacMspAsked;
+  /** This decision concludes the s.42 enquiry (absent: the enquiry continues, as it usually does out of hours). */
+  enquiryConcluded?: boolean;
+  action?: SacAction;
+  riskOutcome?: SacRiskOutcome;
+  mspOutcomesAchieved?: SacMspOutcomesAchieved;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -236,6 +271,11 @@ export interface SigningOptions {
   escalation: Escalation | null;
   /** For the local times in DoLS messages. */
   zone: string;
+  /**
+   * OOH-09: whether a s.42 decision needs its Safeguarding Adults Collection fields (default true). False only to
+   * correct a record signed before they were asked for and still without them.
+   */
+  sacRequired?: boolean;
 }
 
 export interface MissingItem {
@@ -304,7 +344,7 @@ type Kind =
   | { t: 'instant'; nullable?: boolean }
   | { t: 'int'; min: number; max?: number }
   | { t: 'enum'; values: readonly string[] }
-  | { t: 'list'; values: readonly string[] }
+  | { t: 'list'; values: readonly string[]; min?: number }
   | { t: 'object'; shape: Shape };
 
 interface FieldSpec {
@@ -451,6 +491,73 @@ const DETAILS_SHAPES: Record<Exclude<DecisionType, 'other'>, Shape> = {
   },
 };
 
+// OOH-09: the Safeguarding Adults Collection fields of a s.42 decision (`content.sac`).
+
+const concluded = (sac: Obj) => sac.enquiryConcluded === true;
+const ACTIONS_WITH_RISK_OUTCOME: readonly unknown[] = SAC_ACTIONS_WITH_RISK_OUTCOME;
+const onlyWhenConcluded = (what: string) => (_v: unknown, sac: Obj) =>
+  concluded(sac)
+    ? null
+    : `${capital(what)} is recorded when the decision concludes the enquiry: set enquiryConcluded to true, or leave it out.`;
+
+const SAC_SHAPE: Shape = {
+  typeOfRisk: {
+    kind: { t: 'list', values: sacCodes('typeOfRisk'), min: 1 },
+    label: 'the type of risk (one or more)',
+    refine: (v) => (Array.isArray(v) && new Set(v).size !== v.length ? 'Each type of risk may be given once.' : null),
+  },
+  locationOfRisk: { kind: { t: 'enum', values: sacCodes('locationOfRisk') }, label: 'the location of the risk' },
+  sourceOfRisk: { kind: { t: 'enum', values: sacCodes('sourceOfRisk') }, label: 'the source of the risk' },
+  lackedCapacity: {
+    kind: { t: 'enum', values: sacCodes('lackedCapacity') },
+    label: 'whether the person lacked capacity to make decisions about their safeguarding',
+  },
+  capacitySupport: {
+    kind: { t: 'enum', values: sacCodes('capacitySupport') },
+    label: 'whether the person, lacking capacity, was supported by an advocate, family or friend',
+    optionalWhen: (sac) => sac.lackedCapacity !== 'yes',
+    refine: (_v, sac) =>
+      sac.lackedCapacity === 'yes' ? null : 'Support by an advocate, family or friend is recorded only for a person who lacked capacity.',
+  },
+  mspAsked: {
+    kind: { t: 'enum', values: sacCodes('mspAsked') },
+    label: 'whether the person was asked about the outcomes they want (Making Safeguarding Personal)',
+  },
+  enquiryConcluded: bool('whether this decision concludes the s.42 enquiry', { optional: true }),
+  action: {
+    kind: { t: 'enum', values: sacCodes('action') },
+    label: 'the action taken and its result on concluding the enquiry',
+    optionalWhen: (sac) => !concluded(sac),
+    refine: onlyWhenConcluded('the action taken and its result'),
+  },
+  riskOutcome: {
+    kind: { t: 'enum', values: sacCodes('riskOutcome') },
+    label: 'whether the risk remained, was reduced or was removed',
+    optionalWhen: (sac) => !concluded(sac) || !ACTIONS_WITH_RISK_OUTCOME.includes(sac.action),
+    refine: (_v, sac) =>
+      ACTIONS_WITH_RISK_OUTCOME.includes(sac.action)
+        ? null
+        : 'Whether the risk remained, was reduced or was removed is recorded only after action on a risk identified or inconclusive.',
+  },
+  mspOutcomesAchieved: {
+    kind: { t: 'enum', values: sacCodes('mspOutcomesAchieved') },
+    label: 'whether the outcomes the person expressed were achieved (Making Safeguarding Personal)',
+    optionalWhen: (sac) => !concluded(sac) || sac.mspAsked !== 'asked-outcomes-expressed',
+    refine: (_v, sac) =>
+      sac.mspAsked !== 'asked-outcomes-expressed'
+        ? 'Whether outcomes were achieved is recorded only when the person was asked and expressed outcomes.'
+        : onlyWhenConcluded('whether the outcomes were achieved')(_v, sac),
+  },
+};
+
+const SAC_IN_CONTENT: Shape = {
+  sac: {
+    kind: { t: 'object', shape: SAC_SHAPE },
+    label: 'the Safeguarding Adults Collection fields (type, location and source of risk, capacity, Making Safeguarding Personal)',
+    rule: 'OOH-09',
+  },
+};
+
 function present(v: unknown, kind: Kind): boolean {
   switch (kind.t) {
     case 'text':
@@ -464,7 +571,7 @@ function present(v: unknown, kind: Kind): boolean {
     case 'enum':
       return typeof v === 'string' && kind.values.includes(v);
     case 'list':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string' && kind.values.includes(x));
+      return Array.isArray(v) && v.length >= (kind.min ?? 0) && v.every((x) => typeof x === 'string' && kind.values.includes(x));
     case 'object':
       return isObj(v);
   }
@@ -755,7 +862,8 @@ function missingCost(type: DecisionType, d: Obj, opts: SigningOptions, out: Miss
 
 /**
  * OOH-08 (the local recording standard) plus the type's own fields: everything that stops the record being signed,
- * in OOH-08 order, then the type's details, then cost and escalation. Empty when it may be signed.
+ * in OOH-08 order, then the type's details, then a s.42 decision's SAC fields (OOH-09), then cost and escalation.
+ * Empty when it may be signed.
  */
 export function missingForSigning(
   type: DecisionType,
@@ -771,6 +879,7 @@ export function missingForSigning(
   const out: MissingItem[] = [];
   missingContent(type, c, out);
   missingDetails(type, d, opts.zone, out);
+  if (type === 'adult-safeguarding' && opts.sacRequired !== false) missingInShape(SAC_IN_CONTENT, c, 'content', 'OOH-09', out);
   missingCost(type, d, opts, out);
   return out;
 }
@@ -790,12 +899,20 @@ const CONTENT_TEXT_FIELDS = [
   'handoverNote',
   'decisionMakerAuthority',
 ] as const;
-const CONTENT_FIELDS = new Set<string>([...CONTENT_TEXT_FIELDS, 'legalFrameworks', 'factSources', 'consultees', 'options', 'actions']);
+const CONTENT_FIELDS = new Set<string>([
+  ...CONTENT_TEXT_FIELDS,
+  'legalFrameworks',
+  'factSources',
+  'consultees',
+  'options',
+  'actions',
+  'sac',
+]);
 const CONSULTEE_FIELDS = new Set(['name', 'role', 'at', 'view', 'notReachedReason']);
 const OPTION_FIELDS = new Set(['option', 'leastRestrictive', 'chosen', 'whyRejected']);
 const ACTION_FIELDS = new Set(['description', 'ownerUserId', 'ownerTeam', 'dueAt']);
 
-function draftContent(c: Obj, out: DraftError[]): void {
+function draftContent(type: DecisionType, c: Obj, out: DraftError[]): void {
   const err = (field: string, message: string) => out.push({ field: `content.${field}`, message });
   const unknownKeys = (value: Obj, allowed: Set<string>, path: string) => {
     for (const key of Object.keys(value)) if (!allowed.has(key)) err(`${path}.${key}`, `"${key}" is not a field of content.${path}.`);
@@ -846,19 +963,26 @@ function draftContent(c: Obj, out: DraftError[]): void {
     if (!absent(v.dueAt) && !isIsoInstant(v.dueAt))
       err(`${path}.dueAt`, `When action ${i + 1} is due must be a date and time with its offset, such as 2026-11-21T09:00:00Z.`);
   });
+  // OOH-09: the SAC fields belong to a s.42 decision only.
+  if (!absent(c.sac)) {
+    if (type !== 'adult-safeguarding')
+      err('sac', 'The Safeguarding Adults Collection fields belong to an adult-safeguarding (s.42) decision only.');
+    else draftErrorsInShape(SAC_IN_CONTENT, { sac: c.sac }, 'content', out);
+  }
 }
 
 /**
  * Values that are structurally wrong, refused even in a draft: unknown fields, wrong kinds, an unknown legal
  * framework, an option both chosen and rejected, a consultee both reached and not, DoLS days out of range (an urgent
- * authorisation of 8 days; an extension of more than 7 unless refused), a negative cost. Absent or null values are
+ * authorisation of 8 days; an extension of more than 7 unless refused), a negative cost, a SAC code not in its list
+ * or a SAC field that does not apply (OOH-09). Absent or null values are
  * "not yet recorded" (missingForSigning's business). 'other' decisions have free-form details.
  */
 export function validateDraft(type: DecisionType, content: DecisionContent, details: Record<string, unknown>): DraftError[] {
   const out: DraftError[] = [];
   if (!isDecisionType(type)) out.push({ field: 'type', message: `${JSON.stringify(type)} is not a decision type (${TYPES.join(', ')}).` });
   if (!absent(content) && !isObj(content)) out.push({ field: 'content', message: 'content must be an object.' });
-  else if (isObj(content)) draftContent(content, out);
+  else if (isObj(content)) draftContent(type, content, out);
   if (!absent(details) && !isObj(details)) out.push({ field: 'details', message: 'details must be an object.' });
   else if (isObj(details) && isDecisionType(type) && type !== 'other') draftErrorsInShape(DETAILS_SHAPES[type], details, 'details', out);
   return out;
