@@ -17,6 +17,7 @@ import {
 import { PageQuery } from '../../common/pagination';
 import { IsInstant, IsLocalDate, Nested, trim } from '../../common/validators';
 import { CAPACITY_ABILITIES } from '../decision.rules';
+import { SAC_CODE_LISTS, sacCodes, type SacField } from '../sac-code-lists';
 import { DECISION_TYPES, LEGAL_FRAMEWORKS, type DecisionType } from '../safeguarding.entities';
 
 /**
@@ -72,6 +73,83 @@ export class DecisionActionDto {
   @MaxLength(200)
   ownerTeam?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() dueAt?: string;
+}
+
+/** The codes of a SAC list for the API documentation; a code not in the list is refused by the rules (422). */
+const sacCode = (field: SacField, description: string) =>
+  ApiPropertyOptional({ nullable: true, enum: sacCodes(field), description: `${description} (422 for a code not listed).` });
+
+/**
+ * OOH-09: an adult-safeguarding (s.42) decision's Safeguarding Adults Collection fields, as codes (sac-code-lists.ts).
+ * Kinds only here; which codes exist and which fields apply are the rules' business (422 naming the field).
+ */
+export class SacDto {
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'array',
+    items: { type: 'string', enum: sacCodes('typeOfRisk') },
+    description: 'SG2a: the type(s) of risk, one or more, each once (422 for a code not listed). Required at signing.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(Object.keys(SAC_CODE_LISTS.typeOfRisk).length)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  typeOfRisk?: string[];
+  @sacCode('locationOfRisk', 'SG2b: where the risk is. Required at signing')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  locationOfRisk?: string;
+  @sacCode('sourceOfRisk', 'SG2b: the source of the risk. Required at signing')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  sourceOfRisk?: string;
+  @sacCode('lackedCapacity', 'SG3a: whether the person lacked capacity to make decisions about their safeguarding. Required at signing')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  lackedCapacity?: string;
+  @sacCode(
+    'capacitySupport',
+    'SG3b: lacking capacity, whether supported by an advocate, family or friend. Only, and then required, if lackedCapacity is yes',
+  )
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  capacitySupport?: string;
+  @sacCode('mspAsked', 'SG4a: Making Safeguarding Personal, whether the person was asked about the outcomes they want. Required at signing')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  mspAsked?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'This decision concludes the s.42 enquiry; then action (and riskOutcome, mspOutcomesAchieved where they apply) are required.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  enquiryConcluded?: boolean;
+  @sacCode('action', 'SG2c: on concluding the enquiry, the action taken and result. Only, and then required, if enquiryConcluded')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  action?: string;
+  @sacCode('riskOutcome', 'SG2e: after action on a risk identified or inconclusive, whether the risk remained, was reduced or removed')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  riskOutcome?: string;
+  @sacCode(
+    'mspOutcomesAchieved',
+    'SG4b: on concluding, whether the outcomes the person expressed were achieved (when mspAsked is asked-outcomes-expressed)',
+  )
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  mspOutcomesAchieved?: string;
 }
 
 /** OOH-08's minimum content, numbered as there (13, the times, are the record's own fields). */
@@ -185,6 +263,15 @@ export class DecisionContentDto {
   @IsString()
   @MaxLength(2000)
   decisionMakerAuthority?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: SacDto,
+    description:
+      'adult-safeguarding only (OOH-09): the Safeguarding Adults Collection fields, as codes; the reply shows them with their labels in `sac`.',
+  })
+  @IsOptional()
+  @Nested(() => SacDto)
+  sac?: SacDto;
 }
 
 // ---- details, per type (one class holds every type's fields; validateDraft refuses those of another type) ----
@@ -575,6 +662,13 @@ export class DecisionViewDto extends DecisionMetadataDto {
     description: 'adult-safeguarding: whether the s.42 duty arises (all three parts met); null until recorded.',
   })
   s42DutyArises: boolean | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description:
+      'adult-safeguarding: content.sac with each code and its label ({ code, label }, a list for typeOfRisk); null when none is recorded.',
+  })
+  sac: Record<string, unknown> | null;
   @ApiProperty({ type: [Object], description: 'The follow-up actions made when it was signed (and by amendments).' }) actions: Array<
     Record<string, unknown>
   >;
