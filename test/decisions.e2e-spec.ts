@@ -373,6 +373,85 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     expect(noFramework.dolsClocks).toEqual([expect.objectContaining({ id: 'dols-urgent', deadline: '2026-11-25T10:00:00.000Z' })]);
   });
 
+  it("a DoLS urgent authorisation carries the DoLS return's case row; the day team records the standard authorisation's outcome by amendment (OOH-10)", async () => {
+    const d = await draft(worker, {
+      type: 'dols-urgent-authorisation',
+      personId,
+      content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 74-78' }),
+      details: {
+        managingAuthority: 'Oak House care home',
+        grantedAt: '2026-11-21T01:00:00Z',
+        days: 7,
+        standardRequestedAt: '2026-11-21T01:00:00Z',
+        standardAuthorisation: { status: 'not-yet-signed-off' },
+      },
+    });
+    expect(d.missingForSigning).toEqual([]);
+    const signedUa = (await as(worker).post(`/decisions/${d.id}/sign`).expect(200)).body;
+    const notYet = {
+      dateReceived: '2026-11-21',
+      urgentAuthorisationIncluded: true,
+      assessments: { age: null, mentalHealth: null, mentalCapacity: null, bestInterests: null, eligibility: null, noRefusals: null },
+      lastAssessedOn: null,
+      signedOffOn: null,
+      status: 'not-yet-signed-off',
+      startsOn: null,
+      endsOn: null,
+    };
+    expect(signedUa.dolsReturnRow).toEqual(notYet);
+
+    const met = { age: 'met', mentalHealth: 'met', mentalCapacity: 'met', bestInterests: 'met', eligibility: 'met', noRefusals: 'met' };
+    const granted = {
+      assessments: met,
+      lastAssessedOn: '2026-11-21',
+      signedOffOn: '2026-11-21',
+      status: 'granted',
+      startsOn: '2026-11-21',
+      endsOn: '2027-05-20',
+    };
+    t.clock.set('2026-11-21T17:00:00Z'); // the same day, at 17:00: a quick turnaround
+    try {
+      // Granted with a requirement not met is refused, naming the field, and nothing changes.
+      const bad = await as(manager)
+        .post(`/decisions/${d.id}/amendments`, {
+          reason: 'Standard authorisation signed off today',
+          details: { standardAuthorisation: { ...granted, assessments: { ...met, bestInterests: 'not-met' } } },
+        })
+        .expect(422);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['details.standardAuthorisation.assessments']);
+      // Granted without its period cannot stand either.
+      const noPeriod = await as(manager)
+        .post(`/decisions/${d.id}/amendments`, {
+          reason: 'Standard authorisation signed off today',
+          details: { standardAuthorisation: { ...granted, startsOn: undefined, endsOn: undefined } },
+        })
+        .expect(422);
+      expect(noPeriod.body.missing).toEqual([
+        { field: 'details.standardAuthorisation.startsOn', rule: 'OOH-10', message: 'Record the first day of the standard authorisation.' },
+        { field: 'details.standardAuthorisation.endsOn', rule: 'OOH-10', message: 'Record the last day of the standard authorisation.' },
+      ]);
+      expect((await as(manager).get(`/decisions/${d.id}`).expect(200)).body.dolsReturnRow).toEqual(notYet);
+
+      await as(manager)
+        .post(`/decisions/${d.id}/amendments`, {
+          reason: 'Standard authorisation signed off today',
+          details: { standardAuthorisation: granted },
+        })
+        .expect(201);
+      expect((await as(manager).get(`/decisions/${d.id}`).expect(200)).body.dolsReturnRow).toEqual({
+        ...notYet,
+        assessments: met,
+        lastAssessedOn: '2026-11-21',
+        signedOffOn: '2026-11-21',
+        status: 'granted',
+        startsOn: '2026-11-21',
+        endsOn: '2027-05-20',
+      });
+    } finally {
+      t.clock.set(NOW);
+    }
+  });
+
   it('the person must be one the author may read: another AMHP with no relationship is refused (403) and nothing stored', async () => {
     const res = await as(otherAmhp).post('/decisions', { type: 'other', occurredAt: '2026-11-21T02:00:00Z', personId }).expect(403);
     expect(res.body.code).toBe('no-relationship');

@@ -2,6 +2,7 @@ import {
   DecisionContent,
   DecisionType,
   dolsFactsFromDetails,
+  dolsReturnRow,
   Escalation,
   formatPounds,
   isDecisionType,
@@ -608,6 +609,150 @@ describe('OOH-04 / OOH-05: DoLS details are checked through statute/dols.ts', ()
     expect(dolsFactsFromDetails('dols-urgent-authorisation', complete['dols-urgent-authorisation']().details)?.extension).toBeNull();
     expect(dolsFactsFromDetails('dols-urgent-authorisation', { ...UA, grantedAt: undefined })).toBeNull();
     expect(dolsFactsFromDetails('best-interests', complete['dols-extension']().details)).toBeNull();
+  });
+});
+
+describe("OOH-10: a DoLS decision carries what the DoLS return's case row needs", () => {
+  const ALL_MET = { age: 'met', mentalHealth: 'met', mentalCapacity: 'met', bestInterests: 'met', eligibility: 'met', noRefusals: 'met' };
+  const GRANTED = {
+    assessments: ALL_MET,
+    lastAssessedOn: '2026-11-25',
+    signedOffOn: '2026-11-26',
+    status: 'granted',
+    startsOn: '2026-11-26',
+    endsOn: '2027-05-25',
+  };
+  const withSa = (type: 'dols-urgent-authorisation' | 'dols-extension', sa: unknown): Rec =>
+    set(complete[type](), 'details.standardAuthorisation', sa);
+
+  // Signing: optional out of hours; once given, complete for its status.
+  it.each<[string, unknown, string[]]>([
+    ['not yet signed off: nothing more', { status: 'not-yet-signed-off' }, []],
+    ['withdrawn', { status: 'withdrawn' }, []],
+    ['partly assessed, not yet signed off', { status: 'not-yet-signed-off', assessments: { age: 'met' } }, []],
+    ['given without a status', { assessments: { age: 'met' } }, ['details.standardAuthorisation.status']],
+    ['granted, complete', GRANTED, []],
+    ['granted, a full year (the last day is the day before the anniversary)', { ...GRANTED, endsOn: '2027-11-25' }, []],
+    [
+      'granted with nothing else',
+      { status: 'granted' },
+      [
+        'details.standardAuthorisation.assessments',
+        'details.standardAuthorisation.lastAssessedOn',
+        'details.standardAuthorisation.signedOffOn',
+        'details.standardAuthorisation.startsOn',
+        'details.standardAuthorisation.endsOn',
+      ],
+    ],
+    [
+      'granted with an assessment not recorded',
+      { ...GRANTED, assessments: { ...ALL_MET, eligibility: undefined } },
+      ['details.standardAuthorisation.assessments.eligibility'],
+    ],
+    [
+      'not granted: assessments and dates, no period',
+      { status: 'not-granted', signedOffOn: '2026-11-26' },
+      ['details.standardAuthorisation.assessments', 'details.standardAuthorisation.lastAssessedOn'],
+    ],
+  ])('%s', (_name, sa, expected) => {
+    for (const type of ['dols-urgent-authorisation', 'dols-extension'] as const) {
+      const r = withSa(type, sa);
+      expect(draftFields(type, r)).toEqual([]);
+      const found = missing(type, r);
+      expect(found.map((m) => m.field)).toEqual(expected);
+      expect(found.every((m) => m.rule === 'OOH-10')).toBe(true);
+    }
+  });
+
+  it.each<[string, unknown, string, string]>([
+    [
+      'granted with a requirement not met',
+      { ...GRANTED, assessments: { ...ALL_MET, bestInterests: 'not-met' } },
+      'details.standardAuthorisation.assessments',
+      'A standard authorisation is granted only when all six requirements are met (MCA Sch A1 para 50); one is recorded as not met.',
+    ],
+    [
+      'not granted with all six met',
+      { status: 'not-granted', assessments: ALL_MET, lastAssessedOn: '2026-11-25', signedOffOn: '2026-11-26' },
+      'details.standardAuthorisation.assessments',
+      'All six requirements are recorded as met, so the authorisation must be granted (MCA Sch A1 para 50): record the one not met, or the status.',
+    ],
+    [
+      'longer than a year',
+      { ...GRANTED, endsOn: '2027-11-26' },
+      'details.standardAuthorisation.endsOn',
+      'A standard authorisation lasts at most one year (MCA Sch A1 para 42(2)): from 2026-11-26 to 2027-11-25 at the latest.',
+    ],
+    [
+      'ending before it starts',
+      { ...GRANTED, endsOn: '2026-11-20' },
+      'details.standardAuthorisation.endsOn',
+      'The authorisation cannot end before it starts.',
+    ],
+    [
+      'a period for one not granted',
+      { status: 'withdrawn', startsOn: '2026-11-26' },
+      'details.standardAuthorisation.startsOn',
+      'An authorisation period is recorded only for a granted authorisation.',
+    ],
+    [
+      'signed off before the last assessment',
+      { ...GRANTED, signedOffOn: '2026-11-24' },
+      'details.standardAuthorisation.signedOffOn',
+      'The sign-off cannot be before the last assessment.',
+    ],
+    [
+      'an impossible date',
+      { ...GRANTED, lastAssessedOn: '2026-02-30' },
+      'details.standardAuthorisation.lastAssessedOn',
+      'The date of the last assessment must be a date, such as 2026-11-21.',
+    ],
+    [
+      'an unknown status',
+      { status: 'pending' },
+      'details.standardAuthorisation.status',
+      'The status of the standard authorisation request must be one of not-yet-signed-off, granted, not-granted, withdrawn, not "pending".',
+    ],
+    [
+      'an assessment outcome neither met nor not met',
+      { status: 'not-yet-signed-off', assessments: { age: 'yes' } },
+      'details.standardAuthorisation.assessments.age',
+      'Whether the age requirement is met must be one of met, not-met, not "yes".',
+    ],
+  ])('refused in a draft: %s', (_name, sa, field, message) => {
+    const r = withSa('dols-urgent-authorisation', sa);
+    expect(validateDraft('dols-urgent-authorisation', r.content, r.details)).toEqual([{ field, message }]);
+  });
+
+  it('the case row: date received (local), urgent authorisation included, the six assessments, sign-off, status, period', () => {
+    // Requested at 23:30 GMT on 20 Nov is received on 20 Nov; 23:30 UTC on 1 Jul is 00:30 BST on 2 Jul.
+    const r = withSa('dols-extension', GRANTED);
+    expect(dolsReturnRow('dols-extension', { ...r.details, standardRequestedAt: '2026-11-20T23:30:00Z' }, LONDON)).toEqual({
+      dateReceived: '2026-11-20',
+      urgentAuthorisationIncluded: true,
+      assessments: ALL_MET,
+      lastAssessedOn: '2026-11-25',
+      signedOffOn: '2026-11-26',
+      status: 'granted',
+      startsOn: '2026-11-26',
+      endsOn: '2027-05-25',
+    });
+    const summer = dolsReturnRow('dols-urgent-authorisation', { ...UA, standardRequestedAt: '2026-07-01T23:30:00Z' }, LONDON);
+    expect(summer).toEqual({
+      dateReceived: '2026-07-02',
+      urgentAuthorisationIncluded: true,
+      assessments: { age: null, mentalHealth: null, mentalCapacity: null, bestInterests: null, eligibility: null, noRefusals: null },
+      lastAssessedOn: null,
+      signedOffOn: null,
+      status: 'not-yet-signed-off',
+      startsOn: null,
+      endsOn: null,
+    });
+  });
+
+  it('no row without a standard request, or for another type', () => {
+    expect(dolsReturnRow('dols-urgent-authorisation', { ...UA, standardRequestedAt: null }, LONDON)).toBeNull();
+    expect(dolsReturnRow('adult-safeguarding', complete['adult-safeguarding']().details, LONDON)).toBeNull();
   });
 });
 

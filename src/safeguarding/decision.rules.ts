@@ -1,5 +1,5 @@
 /**
- * What an out-of-hours decision record must contain (OOH-01..OOH-08: Care Act 2014 s.42, MCA 2005 ss.2-4 and Sch A1,
+ * What an out-of-hours decision record must contain (OOH-01..OOH-10: Care Act 2014 s.42, MCA 2005 ss.2-4 and Sch A1,
  * and the local recording standard; OOH-DA, the scheme of delegation): the shapes of a decision's `content`
  * (OOH-08, the same for every type) and `details` (per type) jsonb columns, what is still missing before it may be
  * signed, what is structurally wrong even in a draft, and the legal-framework prompts of OOH-07. Pure: no Nest,
@@ -199,12 +199,53 @@ export interface BestInterestsDetails {
   bestInterests: BestInterestsChecklist;
 }
 
+/**
+ * The six qualifying requirements a standard authorisation needs (MCA 2005 Sch A1 para 12(1)), in the Schedule's
+ * order; each assessed as met or not met.
+ */
+export const DOLS_REQUIREMENTS = ['age', 'mentalHealth', 'mentalCapacity', 'bestInterests', 'eligibility', 'noRefusals'] as const;
+export type DolsRequirement = (typeof DOLS_REQUIREMENTS)[number];
+export const DOLS_REQUIREMENT_LABELS: Record<DolsRequirement, string> = {
+  age: 'Age requirement',
+  mentalHealth: 'Mental health requirement',
+  mentalCapacity: 'Mental capacity requirement',
+  bestInterests: 'Best interests requirement',
+  eligibility: 'Eligibility requirement',
+  noRefusals: 'No refusals requirement',
+};
+export const DOLS_ASSESSMENT_OUTCOMES = ['met', 'not-met'] as const;
+
+/** Where the standard authorisation request stands, as the DoLS return's case row reports it. */
+export const DOLS_APPLICATION_STATUSES = {
+  'not-yet-signed-off': 'Not yet signed off by the supervisory body',
+  granted: 'Signed off: granted',
+  'not-granted': 'Signed off: not granted',
+  withdrawn: 'Withdrawn',
+} as const;
+export type DolsApplicationStatus = keyof typeof DOLS_APPLICATION_STATUSES;
+
+/**
+ * OOH-10: the standard authorisation request an urgent authorisation came with, as far as it is known: the six
+ * assessments (para 12), the date of the last, the supervisory body's sign-off, the status, and the authorisation's
+ * first and last days. Optional out of hours (the assessments follow later); once given, what its status implies is
+ * required. Dates are local calendar dates (YYYY-MM-DD).
+ */
+export interface StandardAuthorisation {
+  assessments?: Partial<Record<DolsRequirement, (typeof DOLS_ASSESSMENT_OUTCOMES)[number]>>;
+  lastAssessedOn?: string;
+  signedOffOn?: string;
+  status?: DolsApplicationStatus;
+  startsOn?: string;
+  endsOn?: string;
+}
+
 /** OOH-04: an urgent authorisation a managing authority gave, as received. */
 export interface DolsUrgentAuthorisationDetails {
   managingAuthority: string;
   grantedAt: string;
   days: number;
   standardRequestedAt: string | null;
+  standardAuthorisation?: StandardAuthorisation;
 }
 
 /** OOH-05: the supervisory body's decision on extending it. */
@@ -319,6 +360,12 @@ const filled = (v: unknown): v is string => typeof v === 'string' && v.trim() !=
 const absent = (v: unknown) => v === undefined || v === null;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A local calendar date, YYYY-MM-DD, that exists. */
+export function isLocalDate(value: unknown): value is string {
+  return typeof value === 'string' && LOCAL_DATE.test(value) && DateTime.fromISO(value).isValid;
+}
 
 /** An ISO 8601 date-time with an offset or Z (so it names one instant), e.g. 2026-11-21T02:00:00Z. */
 export function isIsoInstant(value: unknown): value is string {
@@ -342,6 +389,7 @@ type Kind =
   | { t: 'text' }
   | { t: 'boolean' }
   | { t: 'instant'; nullable?: boolean }
+  | { t: 'date' }
   | { t: 'int'; min: number; max?: number }
   | { t: 'enum'; values: readonly string[] }
   | { t: 'list'; values: readonly string[]; min?: number }
@@ -373,6 +421,71 @@ const S42_SHAPE: Shape = {
   evidence: text('the evidence for the s.42 test'),
 };
 
+const signedOff = (sa: Obj) => sa.status === 'granted' || sa.status === 'not-granted';
+const assessmentsOf = (sa: Obj): unknown[] => (isObj(sa.assessments) ? DOLS_REQUIREMENTS.map((r) => (sa.assessments as Obj)[r]) : []);
+
+/** OOH-10: the standard authorisation request, as the DoLS return's case row needs it (see StandardAuthorisation). */
+const STANDARD_AUTHORISATION_SHAPE: Shape = {
+  assessments: {
+    kind: {
+      t: 'object',
+      shape: Object.fromEntries(
+        DOLS_REQUIREMENTS.map((r) => [
+          r,
+          {
+            kind: { t: 'enum', values: DOLS_ASSESSMENT_OUTCOMES },
+            label: `whether the ${DOLS_REQUIREMENT_LABELS[r].toLowerCase()} is met`,
+          },
+        ]),
+      ),
+    },
+    label: 'the six assessments (MCA Sch A1 para 12)',
+    optionalWhen: (sa) => !signedOff(sa),
+    refine: (_v, sa) => {
+      const outcomes = assessmentsOf(sa);
+      if (sa.status === 'granted' && outcomes.includes('not-met'))
+        return 'A standard authorisation is granted only when all six requirements are met (MCA Sch A1 para 50); one is recorded as not met.';
+      if (sa.status === 'not-granted' && outcomes.length === 6 && outcomes.every((o) => o === 'met'))
+        return 'All six requirements are recorded as met, so the authorisation must be granted (MCA Sch A1 para 50): record the one not met, or the status.';
+      return null;
+    },
+  },
+  lastAssessedOn: { kind: { t: 'date' }, label: 'the date of the last assessment', optionalWhen: (sa) => !signedOff(sa) },
+  signedOffOn: {
+    kind: { t: 'date' },
+    label: 'the date the supervisory body signed the decision off',
+    optionalWhen: (sa) => !signedOff(sa),
+    refine: (v, sa) =>
+      isLocalDate(v) && isLocalDate(sa.lastAssessedOn) && v < sa.lastAssessedOn
+        ? 'The sign-off cannot be before the last assessment.'
+        : null,
+  },
+  status: {
+    kind: { t: 'enum', values: Object.keys(DOLS_APPLICATION_STATUSES) },
+    label: 'the status of the standard authorisation request',
+  },
+  startsOn: {
+    kind: { t: 'date' },
+    label: 'the first day of the standard authorisation',
+    optionalWhen: (sa) => sa.status !== 'granted',
+    refine: (_v, sa) => (sa.status === 'granted' ? null : 'An authorisation period is recorded only for a granted authorisation.'),
+  },
+  endsOn: {
+    kind: { t: 'date' },
+    label: 'the last day of the standard authorisation',
+    optionalWhen: (sa) => sa.status !== 'granted',
+    refine: (v, sa) => {
+      if (sa.status !== 'granted') return 'An authorisation period is recorded only for a granted authorisation.';
+      if (!isLocalDate(v) || !isLocalDate(sa.startsOn)) return null;
+      if (v < sa.startsOn) return 'The authorisation cannot end before it starts.';
+      const longest = DateTime.fromISO(sa.startsOn).plus({ years: 1 }).minus({ days: 1 }).toISODate()!;
+      return v > longest
+        ? `A standard authorisation lasts at most one year (MCA Sch A1 para 42(2)): from ${sa.startsOn} to ${longest} at the latest.`
+        : null;
+    },
+  },
+};
+
 const UA_SHAPE: Shape = {
   managingAuthority: text('the managing authority (care home or hospital) that gave the urgent authorisation'),
   grantedAt: instant('when the urgent authorisation was given'),
@@ -380,6 +493,13 @@ const UA_SHAPE: Shape = {
   standardRequestedAt: {
     kind: { t: 'instant', nullable: true },
     label: 'when the standard authorisation was requested (null if it was not)',
+  },
+  standardAuthorisation: {
+    kind: { t: 'object', shape: STANDARD_AUTHORISATION_SHAPE },
+    label: 'the standard authorisation request as it stands',
+    // Optional out of hours; once given, complete for its status.
+    optionalWhen: (d) => absent(d.standardAuthorisation),
+    rule: 'OOH-10',
   },
 };
 
@@ -434,9 +554,9 @@ const DETAILS_SHAPES: Record<Exclude<DecisionType, 'other'>, Shape> = {
       rule: 'OOH-03',
     },
   },
-  'dols-urgent-authorisation': Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { ...s, rule: 'OOH-04' }])),
+  'dols-urgent-authorisation': Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { rule: 'OOH-04', ...s }])),
   'dols-extension': {
-    ...Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { ...s, rule: 'OOH-04' }])),
+    ...Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { rule: 'OOH-04', ...s }])),
     extension: {
       kind: {
         t: 'object',
@@ -566,6 +686,8 @@ function present(v: unknown, kind: Kind): boolean {
       return typeof v === 'boolean';
     case 'instant':
       return (kind.nullable === true && v === null) || isIsoInstant(v);
+    case 'date':
+      return isLocalDate(v);
     case 'int':
       return Number.isInteger(v);
     case 'enum':
@@ -604,6 +726,8 @@ function wrongKind(v: unknown, spec: FieldSpec): string | null {
       return (k.nullable && v === null) || isIsoInstant(v)
         ? null
         : `${label} must be a date and time with its offset, such as 2026-11-21T02:00:00Z.`;
+    case 'date':
+      return isLocalDate(v) ? null : `${label} must be a date, such as 2026-11-21.`;
     case 'int': {
       const ok = Number.isInteger(v) && (v as number) >= k.min && (k.max === undefined || (v as number) <= k.max);
       if (ok) return null;
@@ -674,6 +798,49 @@ export function dolsFactsFromDetails(type: DecisionType, details: Record<string,
     decision: e.decision,
   };
   return ua;
+}
+
+/** One row of the DoLS return (case level), as far as a DoLS decision's details give it. */
+export interface DolsReturnRow {
+  /** The local date the standard authorisation request was made and received (`standardRequestedAt`). */
+  dateReceived: string;
+  /** The request came with an urgent authorisation: always, for a decision about one. */
+  urgentAuthorisationIncluded: true;
+  /** Each of the six requirements: met, not met, or null while not yet assessed. */
+  assessments: Record<DolsRequirement, 'met' | 'not-met' | null>;
+  lastAssessedOn: string | null;
+  signedOffOn: string | null;
+  status: DolsApplicationStatus;
+  startsOn: string | null;
+  endsOn: string | null;
+}
+
+/**
+ * OOH-10: the DoLS return's case row for a DoLS decision's standard authorisation request; null for another type, or
+ * when no standard authorisation was requested (there is no application to report). Not yet recorded is null, and
+ * a request with no status recorded is not yet signed off.
+ */
+export function dolsReturnRow(type: DecisionType, details: Record<string, unknown>, zone: string): DolsReturnRow | null {
+  if (type !== 'dols-urgent-authorisation' && type !== 'dols-extension') return null;
+  const d = isObj(details) ? details : {};
+  if (!isIsoInstant(d.standardRequestedAt)) return null;
+  const sa: Obj = isObj(d.standardAuthorisation) ? d.standardAuthorisation : {};
+  const assessed: Obj = isObj(sa.assessments) ? sa.assessments : {};
+  const date = (v: unknown) => (isLocalDate(v) ? v : null);
+  const outcome = (v: unknown) => (v === 'met' || v === 'not-met' ? v : null);
+  return {
+    dateReceived: DateTime.fromISO(d.standardRequestedAt, { zone }).toISODate()!,
+    urgentAuthorisationIncluded: true,
+    assessments: Object.fromEntries(DOLS_REQUIREMENTS.map((r) => [r, outcome(assessed[r])])) as DolsReturnRow['assessments'],
+    lastAssessedOn: date(sa.lastAssessedOn),
+    signedOffOn: date(sa.signedOffOn),
+    status:
+      typeof sa.status === 'string' && Object.hasOwn(DOLS_APPLICATION_STATUSES, sa.status)
+        ? (sa.status as DolsApplicationStatus)
+        : 'not-yet-signed-off',
+    startsOn: date(sa.startsOn),
+    endsOn: date(sa.endsOn),
+  };
 }
 
 /** Which details field each dols.ts blocker is about. */

@@ -19,6 +19,7 @@ import { dolsClocks, validateExtension } from '../statute/dols';
 import { ActionsService, type NewAction } from './actions.service';
 import {
   dolsFactsFromDetails,
+  dolsReturnRow,
   legalFrameworkWarnings,
   missingForSigning,
   s42DutyArises,
@@ -842,10 +843,11 @@ export class DecisionsService {
           : null,
       warnings: warnings as unknown as Array<Record<string, unknown>>,
       dolsClocks: clocks,
+      dolsReturnRow: dolsReturnRow(d.type, d.details, this.config.timeZone) as unknown as Record<string, unknown> | null,
       s42DutyArises: s42Recorded
         ? s42DutyArises(s42 as { careAndSupportNeeds: boolean; abuseOrNeglect: boolean; unableToProtectSelf: boolean })
         : null,
-      sac: d.type === 'adult-safeguarding' ? (sacWithLabels(d.content.sac)) : null,
+      sac: d.type === 'adult-safeguarding' ? sacWithLabels(d.content.sac) : null,
       actions: actions as unknown as Array<Record<string, unknown>>,
     };
   }

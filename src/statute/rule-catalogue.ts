@@ -675,6 +675,14 @@ export const RULES = {
     regime: 'care-act',
     commencement: null,
   },
+  'OOH-10': {
+    citation: 'MCA 2005 Sch A1 paras 12, 42, 50; DoLS annual return (case level)',
+    summary:
+      'A DoLS decision records its standard authorisation request as the return needs it: the six assessments, last assessment, sign-off, status, and a granted authorisation’s period of at most a year.',
+    severity: 'blocker',
+    regime: 'mca-dols',
+    commencement: null,
+  },
   'OOH-DA': {
     citation: 'Local scheme of delegation (DELEGATED_AUTHORITY_LIMIT_PENCE)',
     summary: 'Spending above the delegated-authority limit needs a senior manager’s recorded approval.',

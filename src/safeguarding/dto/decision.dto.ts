@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsInstant, IsLocalDate, Nested, trim } from '../../common/validators';
-import { CAPACITY_ABILITIES } from '../decision.rules';
+import { CAPACITY_ABILITIES, DOLS_APPLICATION_STATUSES, DOLS_ASSESSMENT_OUTCOMES } from '../decision.rules';
 import { SAC_CODE_LISTS, sacCodes, type SacField } from '../sac-code-lists';
 import { DECISION_TYPES, LEGAL_FRAMEWORKS, type DecisionType } from '../safeguarding.entities';
 
@@ -350,6 +350,58 @@ export class DolsExtensionDto {
   @ApiPropertyOptional({ enum: ['extended', 'refused'] }) @IsOptional() @IsIn(['extended', 'refused']) decision?: 'extended' | 'refused';
 }
 
+const DOLS_STATUSES = Object.keys(DOLS_APPLICATION_STATUSES);
+
+/** The six qualifying requirements (MCA Sch A1 para 12(1)), each met or not met. */
+export class DolsAssessmentsDto {
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(a).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  age?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(b).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  mentalHealth?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(c).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  mentalCapacity?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(d).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  bestInterests?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(e).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  eligibility?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(f).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  noRefusals?: string;
+}
+
+/**
+ * OOH-10: the standard authorisation request the urgent authorisation came with, as the DoLS return's case row needs
+ * it; optional out of hours, complete for its status once given (granted: all six met, the dates and the period).
+ */
+export class StandardAuthorisationDto {
+  @ApiPropertyOptional({ type: DolsAssessmentsDto, description: 'Required once signed off (granted or not granted).' })
+  @IsOptional()
+  @Nested(() => DolsAssessmentsDto)
+  assessments?: DolsAssessmentsDto;
+  @ApiPropertyOptional({ format: 'date', description: 'Required once signed off.' }) @IsOptional() @IsLocalDate() lastAssessedOn?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Required once signed off.' }) @IsOptional() @IsLocalDate() signedOffOn?: string;
+  @ApiPropertyOptional({ enum: DOLS_STATUSES, description: 'Required once the block is given.' })
+  @IsOptional()
+  @IsIn(DOLS_STATUSES)
+  status?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Granted only: the first day.' }) @IsOptional() @IsLocalDate() startsOn?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Granted only: the last day, at most a year on (Sch A1 para 42(2)).' })
+  @IsOptional()
+  @IsLocalDate()
+  endsOn?: string;
+}
+
 export class DecisionDetailsDto {
   // adult-safeguarding (OOH-01)
   @ApiPropertyOptional({
@@ -415,6 +467,15 @@ export class DecisionDetailsDto {
   @IsOptional()
   @IsInstant()
   standardRequestedAt?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: StandardAuthorisationDto,
+    description:
+      "DoLS (OOH-10): the standard authorisation request as it stands, for the DoLS return's case row (date received is standardRequestedAt).",
+  })
+  @IsOptional()
+  @Nested(() => StandardAuthorisationDto)
+  standardAuthorisation?: StandardAuthorisationDto;
   @ApiPropertyOptional({
     nullable: true,
     type: DolsExtensionDto,
@@ -656,6 +717,13 @@ export class DecisionViewDto extends DecisionMetadataDto {
   warnings: Array<Record<string, unknown>>;
   @ApiProperty({ nullable: true, type: [Object], description: "DoLS types: the urgent authorisation's end and any extended end." })
   dolsClocks: Array<Record<string, unknown>> | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description:
+      "DoLS types with a standard authorisation request (OOH-10): the DoLS return's case row (dateReceived, urgentAuthorisationIncluded, the six assessments, lastAssessedOn, signedOffOn, status, startsOn, endsOn); null otherwise.",
+  })
+  dolsReturnRow: Record<string, unknown> | null;
   @ApiProperty({
     nullable: true,
     type: Boolean,
