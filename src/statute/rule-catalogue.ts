@@ -667,6 +667,22 @@ export const RULES = {
     regime: 'local-policy',
     commencement: null,
   },
+  'OOH-09': {
+    citation: 'Care Act 2014 s.42; Safeguarding Adults Collection (annual return to DHSC)',
+    summary:
+      'A s.42 decision records the return’s categories: type, location and source of risk, capacity, Making Safeguarding Personal, and action and result when it concludes the enquiry.',
+    severity: 'blocker',
+    regime: 'care-act',
+    commencement: null,
+  },
+  'OOH-10': {
+    citation: 'MCA 2005 Sch A1 paras 12, 42, 50; DoLS annual return (case level)',
+    summary:
+      'A DoLS decision records its standard authorisation request as the return needs it: the six assessments, last assessment, sign-off, status, and a granted authorisation’s period of at most a year.',
+    severity: 'blocker',
+    regime: 'mca-dols',
+    commencement: null,
+  },
   'OOH-DA': {
     citation: 'Local scheme of delegation (DELEGATED_AUTHORITY_LIMIT_PENCE)',
     summary: 'Spending above the delegated-authority limit needs a senior manager’s recorded approval.',
