@@ -42,16 +42,27 @@ export class AccessService {
     private readonly audit: AuditService,
   ) {}
 
-  async decide(actor: Actor, action: Action, personId?: string, m: EntityManager = this.db.manager): Promise<Decision> {
+  /**
+   * The policy's decision on `action` for this person now. A `conducted` relationship is to one record, not to the
+   * person: it counts only when `resource` (the record being read) is its source.
+   */
+  async decide(
+    actor: Actor,
+    action: Action,
+    personId?: string,
+    m: EntityManager = this.db.manager,
+    resource?: { type: string; id: string },
+  ): Promise<Decision> {
     if (!isPersonAction(action) || personId === undefined) return can(actor.roles, action);
     const now = this.clock.now();
     const [relationships, sessions] = await Promise.all([
       m.query<Array<{ kind: RelationshipKind }>>(
         `SELECT DISTINCT kind FROM access_relationships
           WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
+            AND (kind <> 'conducted' OR (source_type = $4 AND source_id = $5))
          UNION
          SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}`,
-        [actor.userId, personId, now],
+        [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
       ),
       m.query<Array<{ id: string }>>(
         `SELECT id FROM break_glass_sessions
@@ -111,7 +122,7 @@ export class AccessService {
     m: EntityManager,
     resource: { type: string; id: string },
   ): Promise<string> {
-    const decision = await this.decide(actor, action, personId, m);
+    const decision = await this.decide(actor, action, personId, m, resource);
     if (decision.allowed) return decision.basis;
     return this.deny(
       actor,
@@ -142,8 +153,9 @@ export class AccessService {
     // The basis of each row shown, as the policy would give it (the first relationship kind that holds, in the
     // policy's order, then break-glass), for the audit record of the read: a SQL expression over the same parameters.
     const cases: string[] = [];
+    // A `conducted` relationship is to one record (its source), never to the person: lists do not count it.
     const related = (kinds: string) =>
-      `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY(${kinds}) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`;
+      `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY(${kinds}) AND kind <> 'conducted' AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`;
     if (scope.relationships.length) {
       parts.push(related(`$${k}::text[]`));
       for (const kind of scope.relationships) {

@@ -75,8 +75,9 @@ const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "pers
  * the timeline with delay reasons, medical recommendations, the nearest relative, conflicts of interest) and its
  * outcome, checked against the Act by the pure rules in src/statute before it is recorded.
  *
- * Access follows the person: reading needs person.read, changing needs person.write (the allocated AMHP, a manager,
- * or break-glass), exactly as for the referral. Every read and change is audited in its transaction.
+ * Access follows the person: reading needs person.read (for one assessment, assessment-record.read: the AMHP who
+ * conducted it keeps reading it after it closes), changing needs person.write (the allocated AMHP, a manager, or
+ * break-glass), exactly as for the referral. Every read and change is audited in its transaction.
  */
 @Injectable()
 export class AssessmentsService {
@@ -123,6 +124,16 @@ export class AssessmentsService {
         [referral.id, referral.person.id, lead, dto.otherAmhpUserIds ?? [], dto.location ?? referral.location ?? null, now, actor.userId],
       );
       await this.referrals.moveForAssessment(m, actor, referral.id, 'in-assessment', { assessmentId: id, applicationMade: false });
+      // The AMHP who conducts it keeps reading this assessment and its report after it closes (not the person's other
+      // records, and never changing it): a lasting relationship to this assessment, not ended when the referral closes.
+      await this.access.grant(m, {
+        userId: lead,
+        personId: referral.person.id,
+        kind: 'conducted',
+        sourceType: 'assessment',
+        sourceId: id,
+        validFrom: now,
+      });
       await this.audit.record(m, {
         action: 'assessment.create',
         resourceType: 'assessment',
@@ -173,7 +184,7 @@ export class AssessmentsService {
   async get(actor: Actor, id: string): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       await this.audit.record(m, {
         action: 'assessment.read',
         resourceType: 'assessment',
@@ -441,7 +452,7 @@ export class AssessmentsService {
   async checks(actor: Actor, id: string, section?: Section): Promise<ChecksDto> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       const s = section ?? a.section ?? 's2';
       const recorded =
         a.outcomeKind === 'application' && a.section === s
@@ -720,7 +731,7 @@ export class AssessmentsService {
   async reportSource(actor: Actor, id: string, document: 'report' | 'written-reasons-letter', format: string): Promise<ReportSource> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       await this.audit.record(m, {
         action: `assessment.${document}`,
         resourceType: 'assessment',
@@ -980,7 +991,7 @@ export class AssessmentsService {
   private requirePerson(
     actor: Actor,
     personId: string,
-    action: 'person.read' | 'person.write',
+    action: 'person.read' | 'person.write' | 'assessment-record.read',
     m: EntityManager,
     resource: { type: string; id: string },
   ): Promise<string> {
