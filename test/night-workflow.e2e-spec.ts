@@ -56,15 +56,20 @@ describe('the night workflow: offers, races, access after close, the referrer’
   it('the AMHPs an offer goes to are each notified, and see it in their offers with the clock, until someone takes it', async () => {
     const r = await waiting();
     const [a, b] = [await amhp(t), await amhp(t)];
-    await as(manager).post(`/referrals/${r.id}/offers`, { userIds: [a.id, b.id] }).expect(201);
+    await as(manager)
+      .post(`/referrals/${r.id}/offers`, { userIds: [a.id, b.id] })
+      .expect(201);
 
     for (const u of [a, b]) {
       const inbox = (await as(u).get('/me/notifications?unread=true').expect(200)).body.items;
       expect(inbox).toHaveLength(1);
       expect(inbox[0]).toMatchObject({ kind: 'offer.received', severity: 'urgent', link: `/referrals/${r.id}`, subjectId: r.id });
       expect(inbox[0].title).toBe(`${r.reference}: offered to you (emergency, s136)`);
-      // The s.136 24 hours run from arrival at 01:30 GMT; the notification carries no name.
-      expect(inbox[0].body).toContain('ends at Sun 22 Nov 2026 01:30 GMT');
+      // The soonest running clock (the local target for the assessment to start, 3 h from arrival at 01:30 GMT), in
+      // local time with its zone; the notification carries no name.
+      expect(inbox[0].body).toBe(
+        'Offered at Sat 21 Nov 2026 02:00 GMT. Place-of-safety assessment to start (local target) ends at Sat 21 Nov 2026 04:30 GMT. Accept or decline it in your offers.',
+      );
       expect(JSON.stringify(inbox[0])).not.toContain('Robin');
     }
     // Acknowledged: read, and no longer unread.
@@ -83,12 +88,15 @@ describe('the night workflow: offers, races, access after close, the referrer’
       offeredAt: '2026-11-21T02:00:00.000Z',
       offeredAtLocal: 'Sat 21 Nov 2026 02:00 GMT',
       escalatesAt: '2026-11-21T02:15:00.000Z',
-      nextDeadline: '2026-11-22T01:30:00.000Z',
-      nextDeadlineLocal: 'Sun 22 Nov 2026 01:30 GMT',
+      nextDeadline: '2026-11-21T04:30:00.000Z',
+      nextDeadlineLocal: 'Sat 21 Nov 2026 04:30 GMT',
       location: 'Northshire General health-based place of safety',
     });
     expect(mine[0].person).toMatchObject({ id: r.personId, givenName: 'Robin' });
-    expect(mine[0].clocks.map((c: { id: string }) => c.id)).toContain('POL-07');
+    // The s.136 24 hours run from arrival at 01:30 GMT.
+    expect(mine[0].clocks).toContainEqual(
+      expect.objectContaining({ id: 'POL-07', deadline: '2026-11-22T01:30:00.000Z', deadlineLocal: 'Sun 22 Nov 2026 01:30 GMT' }),
+    );
     // Showing the person is a read of their record: audited with the basis the offer gave.
     expect(
       await t.sql(
@@ -97,7 +105,13 @@ describe('the night workflow: offers, races, access after close, the referrer’
       ),
     ).toEqual([{ access_basis: 'relationship:duty' }]);
     // Someone else's offers are not mine; a referrer has none to see.
-    expect((await as(await amhp(t)).get('/me/offers').expect(200)).body.items).toEqual([]);
+    expect(
+      (
+        await as(await amhp(t))
+          .get('/me/offers')
+          .expect(200)
+      ).body.items,
+    ).toEqual([]);
     await as(police).get('/me/offers').expect(403);
 
     // B takes it: it drops off A's list (and B's, who now has it allocated).
@@ -109,7 +123,9 @@ describe('the night workflow: offers, races, access after close, the referrer’
   it('the loser of an accept race is told the referral was accepted by another AMHP, and when; a withdrawn referral’s offer says so', async () => {
     const r = await waiting();
     const [a, b] = [await onDuty(), await onDuty()];
-    await as(manager).post(`/referrals/${r.id}/offers`, { userIds: [a.id, b.id] }).expect(201);
+    await as(manager)
+      .post(`/referrals/${r.id}/offers`, { userIds: [a.id, b.id] })
+      .expect(201);
     t.clock.advance(7 * 60_000);
     const results = await Promise.all([as(a).post(`/referrals/${r.id}/offers/accept`), as(b).post(`/referrals/${r.id}/offers/accept`)]);
     expect(results.map((x) => x.status).sort()).toEqual([201, 409]);
@@ -131,7 +147,9 @@ describe('the night workflow: offers, races, access after close, the referrer’
     // A referral withdrawn while offered: the late answer says the offer was withdrawn with the referral.
     const w = await waiting();
     const c = await onDuty();
-    await as(manager).post(`/referrals/${w.id}/offers`, { userIds: [c.id] }).expect(201);
+    await as(manager)
+      .post(`/referrals/${w.id}/offers`, { userIds: [c.id] })
+      .expect(201);
     await as(manager)
       .post(`/referrals/${w.id}/status`, { status: 'withdrawn', reason: 'Police released the person: no longer detained.' })
       .expect(200);
@@ -171,7 +189,9 @@ describe('the night workflow: offers, races, access after close, the referrer’
     await t.http.patch(`/assessments/${a.id}`).set('authorization', worker.auth).send({ location: 'Changed afterwards' }).expect(403);
     await as(worker).get(`/people/${r.personId}`).expect(403);
     // Another AMHP, who did not conduct it, cannot read it.
-    await as(await amhp(t)).get(`/assessments/${a.id}`).expect(403);
+    await as(await amhp(t))
+      .get(`/assessments/${a.id}`)
+      .expect(403);
     // The relationship lasts: it was not ended when the referral closed.
     expect(
       await t.sql(`SELECT valid_to FROM access_relationships WHERE kind = 'conducted' AND source_type = 'assessment' AND source_id = $1`, [
@@ -184,18 +204,20 @@ describe('the night workflow: offers, races, access after close, the referrer’
   it('the police referrer sees the clock and the progress of their s.136 referral, with times and no names, and not other referrers’', async () => {
     const r = await waiting();
     const before = (await as(police).get(`/referrals/${r.id}`).expect(200)).body;
-    expect(before.clocks).toEqual([
-      expect.objectContaining({
-        id: 'POL-07',
-        deadline: '2026-11-22T01:30:00.000Z',
-        deadlineLocal: 'Sun 22 Nov 2026 01:30 GMT',
-        state: 'running',
-      }),
-    ]);
+    // The s.136 24 hours from arrival, and the local targets, soonest first.
+    expect(before.clocks.map((c: { id: string; deadlineLocal: string; state: string }) => `${c.id} ${c.deadlineLocal} ${c.state}`)).toEqual(
+      [
+        'COP-09 Sat 21 Nov 2026 04:30 GMT running',
+        'LOCAL-RESPONSE Sat 21 Nov 2026 06:00 GMT running',
+        'POL-07 Sun 22 Nov 2026 01:30 GMT running',
+      ],
+    );
     expect(before.progress).toEqual([{ step: 'received', at: '2026-11-21T02:00:00.000Z', atLocal: 'Sat 21 Nov 2026 02:00 GMT' }]);
 
     const a = await amhp(t, { displayName: 'Alex Night-Duty' });
-    await as(manager).post(`/referrals/${r.id}/offers`, { userIds: [a.id] }).expect(201);
+    await as(manager)
+      .post(`/referrals/${r.id}/offers`, { userIds: [a.id] })
+      .expect(201);
     t.clock.advance(10 * 60_000);
     await as(a).post(`/referrals/${r.id}/offers/accept`).expect(201);
     t.clock.advance(20 * 60_000);
@@ -209,8 +231,15 @@ describe('the night workflow: offers, races, access after close, the referrer’
       'assessment-started Sat 21 Nov 2026 02:30 GMT',
     ]);
     expect(after.status).toBe('in-assessment');
-    // Whatever its state now, the clock is still shown with its deadline.
-    expect(after.clocks[0]).toMatchObject({ id: 'POL-07', deadline: '2026-11-22T01:30:00.000Z' });
+    // The assessment starting met the target for it to start (stopped); the s.136 24 hours still run.
+    expect(after.clocks.find((c: { id: string }) => c.id === 'COP-09')).toMatchObject({
+      state: 'stopped',
+      stoppedAt: '2026-11-21T02:30:00.000Z',
+    });
+    expect(after.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({
+      state: 'running',
+      deadline: '2026-11-22T01:30:00.000Z',
+    });
     const text = JSON.stringify(after);
     expect(text).not.toContain('Alex');
     expect(text).not.toContain(a.id);

@@ -375,8 +375,7 @@ export class MyOfferDto {
   @ApiProperty({ example: 'Sat 21 Nov 2026 02:10 GMT' }) offeredAtLocal: string;
   @ApiProperty({
     format: 'date-time',
-    description:
-      'Offers do not lapse: unanswered by this time (OFFER_ESCALATION_MINUTES after the first offer), the managers are alerted.',
+    description: 'Offers do not lapse: unanswered by this time (OFFER_ESCALATION_MINUTES after the first offer), the managers are alerted.',
   })
   escalatesAt: string;
   @ApiProperty({ example: 'Sat 21 Nov 2026 02:25 GMT' }) escalatesAtLocal: string;
