@@ -76,8 +76,8 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     const view = (await api(referrer).get(`/referrals/${mine.id}`).expect(200)).body;
     expect(Object.keys(view).sort()).toEqual([
       'allocatedAt',
-      'closedAt',
       'clocks',
+      'closedAt',
       'id',
       'progress',
       'receivedAt',
