@@ -180,6 +180,9 @@ describe('the night workflow: offers, races, access after close, the referrer’
     expect(read.status).toBe('closed');
     const report = (await as(worker).get(`/assessments/${a.id}/report`).expect(200)).body;
     expect(JSON.stringify(report)).toContain('accepts the crisis team tonight');
+    // Her list keeps it too.
+    const listed = (await as(worker).get('/assessments?status=closed').expect(200)).body.items;
+    expect(listed.map((x: { id: string }) => x.id)).toEqual([a.id]);
     const basis = await t.sql(
       `SELECT DISTINCT access_basis FROM audit_events WHERE actor_id = $1 AND resource_id = $2 AND action IN ('assessment.read', 'assessment.report')`,
       [worker.id, a.id],

@@ -151,14 +151,21 @@ export class AssessmentsService {
     });
   }
 
-  /** Assessments whose person the caller may read; each one listed is a read of that person's record (audited). */
+  /**
+   * Assessments whose person the caller may read, and those the caller conducted; each one listed is a read of that
+   * person's record (audited, with its basis).
+   */
   async list(actor: Actor, q: AssessmentQuery): Promise<{ items: AssessmentViewDto[]; nextCursor: string | null }> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const where = new SqlWhere();
     if (q.status) where.add('a.status = ?', q.status);
     if (q.assigned === 'me') where.add('(a.lead_amhp_user_id = ? OR ? = ANY(a.other_amhp_user_ids))', actor.userId);
     if (q.referralId) where.add('a.referral_id = ?', q.referralId);
-    const scope = this.access.scope(actor, 'person.read', 'a.person_id', where.params.length + 1);
+    // As for one assessment (assessment-record.read): the AMHP who conducted one keeps it in her list after it closes.
+    const scope = this.access.scope(actor, 'assessment-record.read', 'a.person_id', where.params.length + 1, {
+      type: 'assessment',
+      column: 'a.id',
+    });
     where.params.push(...scope.params);
     where.raw(scope.sql);
     if (q.cursor) {
