@@ -260,6 +260,12 @@ describe('the night workflow: offers, races, access after close, the referrer’
     // The queue gives the referrer the same view of their own.
     const listed = (await as(police).get('/referrals').expect(200)).body.items.find((x: { id: string }) => x.id === r.id);
     expect(listed.progress).toHaveLength(4);
+    expect(
+      await t.sql(
+        `SELECT access_basis FROM audit_events WHERE action = 'referral.read' AND actor_id = $1 AND resource_id = $2 AND details->>'via' = 'status' AND request_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+        [police.id, r.id],
+      ),
+    ).toEqual([{ access_basis: 'own:referrer' }]);
   });
 
   it('the same referral sent twice without an Idempotency-Key is one person, two linked referrals, and a warning pointing to the first', async () => {
