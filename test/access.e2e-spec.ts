@@ -58,6 +58,7 @@ const GOLDEN: Record<string, string> = {
   'GET /events': 'admin manager amhp referrer auditor',
   'GET /handovers/:date': 'manager amhp',
   'GET /me/notifications': 'admin manager amhp referrer auditor',
+  'GET /me/offers': 'amhp',
   'GET /people': 'manager amhp',
   'GET /people/:id': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
   'GET /people/:id/displacements': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
@@ -206,6 +207,17 @@ const GOLDEN: Record<string, string> = {
   'PUT /rota/bank-holidays/:date': 'manager',
 };
 
+/**
+ * The person-level actions the services ask of one record (an assessment, its report) rather than a route's guard:
+ * reviewed like the routes. `conducted` is the lasting relationship of the AMHP who conducted an assessment, to that
+ * assessment only (README "Access control").
+ */
+const GOLDEN_RECORD_ACTIONS: Record<string, string> = {
+  'assessment-record.read': 'manager:all amhp:allocated,duty,conducted+break-glass',
+  'person.read': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
+  'person.write': 'manager:all amhp:allocated+break-glass',
+};
+
 describe('access policy: every route declares one, and role × relationship decide (R2, R4)', () => {
   let t: TestApp;
   const users = {} as Record<Role, TestUser>;
@@ -248,6 +260,13 @@ describe('access policy: every route declares one, and role × relationship deci
         .sort(([a], [b]) => a.localeCompare(b)),
     );
     expect(actual).toEqual(GOLDEN);
+  });
+
+  it('the person-level actions the services ask of one record match the reviewed table', () => {
+    const actual = Object.fromEntries(
+      (Object.keys(POLICY) as Action[]).filter((a) => (POLICY[a] as ActionPolicy).person).map((a) => [a, policyLine(a)]),
+    );
+    expect(actual).toEqual(GOLDEN_RECORD_ACTIONS);
   });
 
   it('R2: each non-person route × each role answers 403 exactly when the policy says no, and 401 with no token', async () => {

@@ -114,6 +114,17 @@ export const POLICY = {
       referrer: { relationships: ['referrer'] },
     },
   },
+  /**
+   * Reading one assessment and its outcome report or letter (the service asks, with the assessment as the resource):
+   * as person.read, and the AMHP who conducted it keeps reading it after it closes (`conducted`, a relationship to
+   * that assessment only). Changing it stays person.write: a closed record is not hers to change.
+   */
+  'assessment-record.read': {
+    person: {
+      manager: { all: true },
+      amhp: { relationships: ['allocated', 'duty', 'conducted'], breakGlass: true },
+    },
+  },
   'person.write': {
     person: {
       manager: { all: true },

@@ -77,8 +77,9 @@ const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "pers
  * the timeline with delay reasons, medical recommendations, the nearest relative, conflicts of interest) and its
  * outcome, checked against the Act by the pure rules in src/statute before it is recorded.
  *
- * Access follows the person: reading needs person.read, changing needs person.write (the allocated AMHP, a manager,
- * or break-glass), exactly as for the referral. Every read and change is audited in its transaction.
+ * Access follows the person: reading needs person.read (for one assessment, assessment-record.read: the AMHP who
+ * conducted it keeps reading it after it closes), changing needs person.write (the allocated AMHP, a manager, or
+ * break-glass), exactly as for the referral. Every read and change is audited in its transaction.
  */
 @Injectable()
 export class AssessmentsService {
@@ -125,6 +126,16 @@ export class AssessmentsService {
         [referral.id, referral.person.id, lead, dto.otherAmhpUserIds ?? [], dto.location ?? referral.location ?? null, now, actor.userId],
       );
       await this.referrals.moveForAssessment(m, actor, referral.id, 'in-assessment', { assessmentId: id, applicationMade: false });
+      // The AMHP who conducts it keeps reading this assessment and its report after it closes (not the person's other
+      // records, and never changing it): a lasting relationship to this assessment, not ended when the referral closes.
+      await this.access.grant(m, {
+        userId: lead,
+        personId: referral.person.id,
+        kind: 'conducted',
+        sourceType: 'assessment',
+        sourceId: id,
+        validFrom: now,
+      });
       await this.audit.record(m, {
         action: 'assessment.create',
         resourceType: 'assessment',
@@ -142,14 +153,21 @@ export class AssessmentsService {
     });
   }
 
-  /** Assessments whose person the caller may read; each one listed is a read of that person's record (audited). */
+  /**
+   * Assessments whose person the caller may read, and those the caller conducted; each one listed is a read of that
+   * person's record (audited, with its basis).
+   */
   async list(actor: Actor, q: AssessmentQuery): Promise<{ items: AssessmentViewDto[]; nextCursor: string | null }> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const where = new SqlWhere();
     if (q.status) where.add('a.status = ?', q.status);
     if (q.assigned === 'me') where.add('(a.lead_amhp_user_id = ? OR ? = ANY(a.other_amhp_user_ids))', actor.userId);
     if (q.referralId) where.add('a.referral_id = ?', q.referralId);
-    const scope = this.access.scope(actor, 'person.read', 'a.person_id', where.params.length + 1);
+    // As for one assessment (assessment-record.read): the AMHP who conducted one keeps it in her list after it closes.
+    const scope = this.access.scope(actor, 'assessment-record.read', 'a.person_id', where.params.length + 1, {
+      type: 'assessment',
+      column: 'a.id',
+    });
     where.params.push(...scope.params);
     where.raw(scope.sql);
     if (q.cursor) {
@@ -175,7 +193,7 @@ export class AssessmentsService {
   async get(actor: Actor, id: string): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       await this.audit.record(m, {
         action: 'assessment.read',
         resourceType: 'assessment',
@@ -491,7 +509,7 @@ export class AssessmentsService {
     const asAt = asAtRaw !== undefined ? new Date(this.notFuture(asAtRaw, 'asAt')) : null;
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       const s = section ?? a.section ?? 's2';
       const recorded =
         a.outcomeKind === 'application' && a.section === s
@@ -896,7 +914,7 @@ export class AssessmentsService {
   async reportSource(actor: Actor, id: string, document: 'report' | 'written-reasons-letter', format: string): Promise<ReportSource> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       await this.audit.record(m, {
         action: `assessment.${document}`,
         resourceType: 'assessment',
@@ -1225,7 +1243,7 @@ export class AssessmentsService {
   private requirePerson(
     actor: Actor,
     personId: string,
-    action: 'person.read' | 'person.write',
+    action: 'person.read' | 'person.write' | 'assessment-record.read',
     m: EntityManager,
     resource: { type: string; id: string },
   ): Promise<string> {

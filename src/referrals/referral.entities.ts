@@ -214,6 +214,10 @@ export class ReferralExtensionEntity {
  */
 @Entity('allocation_offers')
 @Check('allocation_offers_response', `response IS NULL OR response IN ('accepted','declined','withdrawn')`)
+@Check(
+  'allocation_offers_withdrawn_reason',
+  `withdrawn_reason IS NULL OR withdrawn_reason IN ('accepted-by-another','allocated','referral-ended')`,
+)
 @Index('allocation_offers_referral_idx', ['referralId', 'userId'])
 @Index('allocation_offers_one_acceptance_key', ['referralId'], { unique: true, where: `response = 'accepted'` })
 @Index('allocation_offers_open_idx', ['userId', 'offeredAt'], { where: 'response IS NULL' })
@@ -244,4 +248,11 @@ export class AllocationOfferEntity {
 
   @Column('text', { nullable: true })
   note: string | null;
+
+  /** Why a withdrawn offer was withdrawn: another AMHP accepted, a manager allocated directly, or the referral ended. */
+  @Column('text', { nullable: true })
+  withdrawnReason: OfferWithdrawnReason | null;
 }
+
+export const OFFER_WITHDRAWN_REASONS = ['accepted-by-another', 'allocated', 'referral-ended'] as const;
+export type OfferWithdrawnReason = (typeof OFFER_WITHDRAWN_REASONS)[number];

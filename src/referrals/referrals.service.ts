@@ -4,6 +4,7 @@ import { AccessService } from '../access/access.service';
 import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { referralStopFactsSql } from '../assessments/assessments.tables';
+import { NotificationsService } from '../alerts/notifications.service';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
@@ -34,6 +35,7 @@ import {
   DEFAULT_RESPONSE_TARGETS,
   DEFAULT_WARNINGS,
   Finding,
+  formatLocal,
   intakeFindings,
   LegalContext,
   outcomeClocks,
@@ -46,19 +48,22 @@ import { EligibilityService } from '../workforce/eligibility.service';
 import {
   AllocateDto,
   CreateReferralDto,
+  ClockSummaryDto,
   ExtensionDto,
   ExtensionViewDto,
+  MyOfferDto,
   OfferViewDto,
   ReferralDto,
   ReferralEventDto,
+  ReferralProgressDto,
   ReferralQuery,
   ReferralStatusDto,
   TransitionDto,
   WrittenReasonsDto,
 } from './dto/referral.dto';
-import { ReferralEntity } from './referral.entities';
+import { ReferralEntity, type OfferWithdrawnReason } from './referral.entities';
 import { isOpen, transition, TRANSITIONS } from './referral.workflow';
-import { openStatusSql } from './referrals.tables';
+import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
 
 /** Where a referral's access relationships come from: the referrer's, the allocated AMHP's, offers to duty AMHPs. */
 const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer'] as const;
@@ -70,6 +75,9 @@ export function toLegalContext(raw: Record<string, unknown>): LegalContext {
   for (const [k, v] of Object.entries(raw)) out[k] = instants.includes(k) && typeof v === 'string' ? new Date(v) : v;
   return out as unknown as LegalContext;
 }
+
+/** An intake finding; one about an open referral of the same person names it and links to it. */
+type IntakeFinding = Finding & { referralId?: string; href?: string };
 
 interface PersonSummary {
   id: string;
@@ -89,6 +97,7 @@ type ExtensionRow = Omit<S136BExtension, 'authorisedAt' | 'superintendentApprove
 
 type Row = ReferralEntity & {
   person: PersonSummary;
+  firstOfferedAt: string | null;
   extensions: ExtensionRow[];
   intakeFindings: Finding[];
   stopFacts: {
@@ -113,7 +122,8 @@ const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer,
                      'name', e.authorising_doctor_name, 'gmcNumber', e.authorising_doctor_gmc_number) END) ORDER BY e.authorised_at)
                  FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
-       ${referralStopFactsSql('r.id')} AS "stopFacts"
+       ${referralStopFactsSql('r.id')} AS "stopFacts",
+       (SELECT min(o.offered_at) FROM allocation_offers o WHERE o.referral_id = r.id) AS "firstOfferedAt"
   FROM referrals r`;
 
 const camelNames = new Map<string, string>();
@@ -148,6 +158,7 @@ export class ReferralsService {
     private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly doctors: DoctorsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
@@ -170,7 +181,7 @@ export class ReferralsService {
       return found;
     };
     const givenDob = dto.person?.dateOfBirth;
-    let findings = intake([{ dateOfBirth: givenDob, source: 'given' }]);
+    let findings: IntakeFinding[] = intake([{ dateOfBirth: givenDob, source: 'given' }]);
 
     if (!dto.personId && !dto.person) throw new UnprocessableProblem('Give personId or person.', 'person-required');
     return this.db.transaction(async (m) => {
@@ -182,7 +193,9 @@ export class ReferralsService {
         if (!decision.allowed)
           throw new ForbiddenProblem('You may not refer this person by their record; give their details instead.', 'no-relationship');
       } else {
-        const found = await this.people.findOrCreate(m, actor, dto.person!);
+        // Without an NHS number, the same person sent again (the same referrer, or hub staff) is the person already
+        // referred: matched by names and date of birth among people with an open referral (PeopleService.findOrCreate).
+        const found = await this.people.findOrCreate(m, actor, dto.person!, { sameAs: personHasOpenReferralSql });
         person = found.person;
         if (found.pendingMatchId) {
           // Nothing of the recorded person is shown: the referral is against what the referrer sent until the hub matches it.
@@ -212,6 +225,24 @@ export class ReferralsService {
           { dateOfBirth: person.dateOfBirth, source: 'on record' },
         ]);
       findings = [...findings, ...matchFindings];
+      // DUTY-02: a person already referred, whose referral is still open. The new referral is created all the same,
+      // linked to the open one (both timelines say so) and carrying a warning with its id and link, rather than refused
+      // with a 409: what the referrer sends the second time (a new risk, a new place, a new clock under s.136) must not
+      // be lost, a refused police referral at 3 a.m. may never be sent again, and the duty AMHP wants both in front of
+      // them to decide whether this is one piece of work, not a referrer told to go away. Closing the duplicate (status
+      // withdrawn, with reasons) stays the AMHP's decision.
+      const open = await this.openReferralOf(m, person.id);
+      if (open) {
+        findings.push({
+          rule: 'DUTY-02',
+          severity: 'warning',
+          code: 'open-referral-exists',
+          message: `This person already has an open referral, ${open.reference} (received ${formatLocal(open.receivedAt, this.config.timeZone)}): this referral is recorded and linked to it; read both before acting.`,
+          citation: citationOf('DUTY-02'),
+          referralId: open.id,
+          href: `/referrals/${open.id}`,
+        });
+      }
       const [{ n }] = await m.query(`SELECT nextval('referral_reference_seq') AS n`);
       const reference = `REF-${receivedAt.getUTCFullYear()}-${String(n).padStart(6, '0')}`;
       const isReferrer = seesReferralStatusOnly(actor.roles);
@@ -248,7 +279,29 @@ export class ReferralsService {
           validFrom: now,
         });
       }
-      await this.event(m, id, actor, 'received', { source: dto.source, urgency: dto.urgency, legalContext: context.kind, findings });
+      await this.event(m, id, actor, 'received', {
+        source: dto.source,
+        urgency: dto.urgency,
+        legalContext: context.kind,
+        findings,
+        ...(open ? { linkedReferralId: open.id } : {}),
+      });
+      if (open) {
+        await this.event(m, open.id, actor, 'further-referral', { referralId: id, reference, source: dto.source, urgency: dto.urgency });
+        // The AMHP working the open referral hears of the new one at once (ids and references only).
+        if (open.allocatedUserId)
+          await this.notifications.notify(m, {
+            userIds: [open.allocatedUserId],
+            kind: 'referral.further',
+            severity: dto.urgency === 'emergency' ? 'urgent' : 'warning',
+            title: `${open.reference}: a further referral (${reference}) has arrived for this person`,
+            body: `Received ${formatLocal(receivedAt, this.config.timeZone)}, ${dto.urgency}, from ${dto.source}.`,
+            link: `/referrals/${id}`,
+            subjectType: 'referral',
+            subjectId: id,
+            dedupKey: `further-referral:${id}`,
+          });
+      }
       await this.audit.record(m, {
         action: 'referral.create',
         resourceType: 'referral',
@@ -310,9 +363,11 @@ export class ReferralsService {
     if (q.urgency) where.add('r.urgency = ?', q.urgency);
     if (q.assigned === 'me') where.add('r.allocated_user_id = ?', actor.userId);
     if (q.due_before) where.add('r.next_deadline < ?', new Date(q.due_before));
-    let select = ROW;
+    let select: string;
     if (referrerOnly) {
       where.add('r.referrer_user_id = ?', actor.userId);
+      // Their own referrals' progress and clocks: audited as reads like the staff's queue, on that basis.
+      select = ROW.replace('SELECT r.*,', `SELECT r.*, 'own:referrer' AS access_basis,`);
     } else {
       const scope = this.access.scope(actor, 'person.read', 'r.person_id', where.params.length + 1);
       where.params.push(...scope.params);
@@ -328,15 +383,14 @@ export class ReferralsService {
     }
     const limitParam = where.param(limit + 1);
     const sql = `${select} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
-    // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), and,
-    // for staff, read and audited in one statement (each person shown is a read of their record, audited: see README, Access control).
-    const raw = referrerOnly
-      ? await this.db.prepared<Record<string, unknown>>(Db.statementName(sql), sql, where.params)
-      : await this.audit.selectAudited<Record<string, unknown>>(
-          this.db.current,
-          { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id', basisColumn: 'access_basis' },
-          { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } },
-        );
+    // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), read
+    // and audited in one statement (each referral shown is a read of what the hub holds about its person: see README,
+    // Access control), for staff and for a referrer seeing their own referrals' progress alike.
+    const raw = await this.audit.selectAudited<Record<string, unknown>>(
+      this.db.current,
+      { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id', basisColumn: 'access_basis' },
+      { action: 'referral.read', resourceType: 'referral', details: { via: referrerOnly ? 'status' : 'queue' } },
+    );
     const rows = raw.map(camel);
     const page = rows.slice(0, limit);
     const nextCursor =
@@ -351,6 +405,15 @@ export class ReferralsService {
       const r = await this.row(m, id);
       if (seesReferralStatusOnly(actor.roles)) {
         if (r.referrerUserId !== actor.userId) await this.deny(actor, r, 'referrals.read');
+        // Progress and clocks only, yet a read of what the hub holds about the person: audited like any other.
+        await this.audit.record(m, {
+          action: 'referral.read',
+          resourceType: 'referral',
+          resourceId: id,
+          subjectPersonId: r.personId,
+          accessBasis: 'own:referrer',
+          details: { via: 'status' },
+        });
         return this.statusView(r);
       }
       const decision = await this.requirePerson(actor, r, 'person.read', m);
@@ -410,8 +473,10 @@ export class ReferralsService {
                 next_deadline = CASE WHEN $5 THEN NULL ELSE next_deadline END, version = version + 1 WHERE id = $1`,
         [id, dto.status, dto.reason ?? null, dto.transferredTo ?? null, ends, now],
       );
-      // Back to accepted (re-allocation): the allocated AMHP's access ends. Closed in any way: everyone's does.
+      // Back to accepted (re-allocation): the allocated AMHP's access ends. Closed in any way: everyone's does, and
+      // offers nobody answered are withdrawn, so that an AMHP answering one later is told the referral ended.
       if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
+      if (ends) await this.withdrawOffers(m, id, now, 'referral-ended');
       if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
       await this.event(m, id, actor, dto.status, { from: r.status, ...(dto.transferredTo ? { transferredTo: dto.transferredTo } : {}) });
       await this.audit.record(m, {
@@ -620,18 +685,30 @@ export class ReferralsService {
         throw new UnprocessableProblem(`The referral cannot be offered to: ${refused.join('; ')}.`, 'offer-not-allowed', {
           errors: [{ field: 'userIds', messages: refused }],
         });
+      const deadline = this.runningClocks(r)[0];
       for (const userId of targets) {
         const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [
           id,
           userId,
         ]);
         if (open.length) continue;
-        await m.query('INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4)', [
-          id,
-          userId,
-          now,
-          actor.userId,
-        ]);
+        const [{ id: offerId }]: Array<{ id: string }> = await m.query(
+          'INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4) RETURNING id',
+          [id, userId, now, actor.userId],
+        );
+        // The offered AMHP is told at once, in their inbox (GET /me/notifications; read = acknowledged), with what and
+        // how urgent; who it is about is read, audited, from GET /me/offers or the referral.
+        await this.notifications.notify(m, {
+          userIds: [userId],
+          kind: 'offer.received',
+          severity: r.urgency === 'emergency' ? 'urgent' : 'warning',
+          title: `${r.reference}: offered to you (${r.urgency}, ${r.legalContext.kind})`,
+          body: `Offered at ${formatLocal(now, this.config.timeZone)}.${deadline ? ` ${deadline.label} ends at ${deadline.deadlineLocal}.` : ''} Accept or decline it in your offers.`,
+          link: `/referrals/${id}`,
+          subjectType: 'referral',
+          subjectId: id,
+          dedupKey: `offer:${offerId}`,
+        });
         // The offered AMHP may read the person while deciding.
         await this.access.grant(m, {
           userId,
@@ -676,20 +753,75 @@ export class ReferralsService {
     });
   }
 
+  /**
+   * GET /me/offers: the offers made to me still open (not answered, not withdrawn, the referral still waiting for an
+   * AMHP), newest first, each with its running clocks. Who each is about is shown only where person.read allows
+   * (the offer itself gives the duty relationship while it is open), and each shown is an audited read. One query
+   * and one audit statement: the phone polls it.
+   */
+  async myOffers(actor: Actor): Promise<MyOfferDto[]> {
+    return this.db.transaction(async (m) => {
+      const scope = this.access.scope(actor, 'person.read', 'r.person_id', 2);
+      const sql = `${ROW.replace(
+        'SELECT r.*,',
+        `SELECT r.*, o.id AS offer_id, o.offered_at AS offer_at, CASE WHEN ${scope.sql} THEN ${scope.basis} END AS access_basis,
+                (SELECT min(f.offered_at) FROM allocation_offers f WHERE f.referral_id = r.id AND f.response IS NULL) AS open_since,`,
+      )}
+        JOIN allocation_offers o ON o.referral_id = r.id
+       WHERE o.user_id = $1 AND o.response IS NULL AND r.status = 'accepted'
+       ORDER BY o.offered_at DESC, o.id DESC LIMIT 100`;
+      const rows = (await m.query(sql, [actor.userId, ...scope.params])).map(camel) as Array<
+        Row & { offerId: string; offerAt: Date; accessBasis: string | null; openSince: Date }
+      >;
+      await this.audit.recordMany(
+        m,
+        { action: 'referral.read', resourceType: 'referral', details: { via: 'my-offers' } },
+        rows.filter((r) => r.accessBasis).map((r) => ({ resourceId: r.id, subjectPersonId: r.personId, accessBasis: r.accessBasis })),
+      );
+      const zone = this.config.timeZone;
+      return rows.map((r) => {
+        const clocks = this.runningClocks(r);
+        const escalatesAt = new Date(new Date(r.openSince).getTime() + this.config.offerEscalationMinutes * 60_000);
+        const shown = !!r.accessBasis;
+        return {
+          offerId: r.offerId,
+          offeredAt: new Date(r.offerAt).toISOString(),
+          offeredAtLocal: formatLocal(new Date(r.offerAt), zone),
+          escalatesAt: escalatesAt.toISOString(),
+          escalatesAtLocal: formatLocal(escalatesAt, zone),
+          referralId: r.id,
+          reference: r.reference,
+          link: `/referrals/${r.id}`,
+          urgency: r.urgency,
+          source: r.source,
+          legalContext: r.legalContext.kind,
+          receivedAt: new Date(r.receivedAt).toISOString(),
+          nextDeadline: clocks[0]?.deadline ?? null,
+          nextDeadlineLocal: clocks[0]?.deadlineLocal ?? null,
+          clocks,
+          person: shown ? r.person : null,
+          location: shown ? r.location : null,
+        };
+      });
+    });
+  }
+
   /** Accept or decline an offer made to you. Exactly one acceptance wins; a late one is 409. */
   async respond(actor: Actor, id: string, accept: boolean, note?: string): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
-      const [offer]: Array<{ id: string; response: string | null }> = await m.query(
-        'SELECT id, response FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 ORDER BY offered_at DESC LIMIT 1 FOR UPDATE',
+      const [offer]: Array<{
+        id: string;
+        response: 'accepted' | 'declined' | 'withdrawn' | null;
+        responded_at: Date | null;
+        withdrawn_reason: OfferWithdrawnReason | null;
+      }> = await m.query(
+        `SELECT id, response, responded_at, withdrawn_reason FROM allocation_offers
+          WHERE referral_id = $1 AND user_id = $2 ORDER BY offered_at DESC LIMIT 1 FOR UPDATE`,
         [id, actor.userId],
       );
       if (!offer) throw new NotFoundProblem('Offer of this referral to you');
-      if (offer.response)
-        throw new ConflictProblem(
-          `You have already ${offer.response === 'withdrawn' ? 'had this offer withdrawn' : offer.response + ' this offer'}.`,
-          'offer-closed',
-        );
+      if (offer.response) throw this.offerClosed(offer.response, offer.withdrawn_reason, offer.responded_at, r.status);
       const now = this.clock.now();
       if (!accept) {
         await m.query(`UPDATE allocation_offers SET response = 'declined', responded_at = $2, note = $3 WHERE id = $1`, [
@@ -707,7 +839,8 @@ export class ReferralsService {
         });
         return this.view(await this.row(m, id));
       }
-      if (r.status !== 'accepted') throw new ConflictProblem('Someone else has already taken this referral.', 'already-allocated');
+      // Every way out of `accepted` withdraws the open offers (with the reason): this holds only for offers made before that.
+      if (r.status !== 'accepted') throw this.offerClosed('withdrawn', 'referral-ended', null, r.status);
       const eligible = await this.eligibility.forUser(actor.userId, now, new Date(now.getTime() + 60_000), m);
       const hard = eligible.findings.filter((f) => f.severity === 'hard');
       if (hard.length)
@@ -721,13 +854,10 @@ export class ReferralsService {
           note ?? null,
         ]);
       } catch (err) {
-        if (pgCode(err) === '23505') throw new ConflictProblem('Someone else has already taken this referral.', 'already-allocated');
+        if (pgCode(err) === '23505') throw this.offerClosed('withdrawn', 'accepted-by-another', null, r.status);
         throw err;
       }
-      await m.query(`UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2 WHERE referral_id = $1 AND response IS NULL`, [
-        id,
-        now,
-      ]);
+      await this.withdrawOffers(m, id, now, 'accepted-by-another');
       await this.access.end(m, 'referral-offer', id, now);
       await this.allocateIn(m, actor, r, actor.userId, now);
       return this.view(await this.row(m, id));
@@ -875,6 +1005,9 @@ export class ReferralsService {
       `UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`,
       [r.id, userId, now],
     );
+    // Offers still open when a manager allocates directly are withdrawn (an accepted offer withdrew them already).
+    await this.withdrawOffers(m, r.id, now, 'allocated');
+    await this.access.end(m, 'referral-offer', r.id, now);
     // The allocated AMHP's legitimate relationship to the person, for as long as the referral is theirs.
     await this.access.grant(m, {
       userId,
@@ -897,6 +1030,57 @@ export class ReferralsService {
       aggregateType: 'referral',
       aggregateId: r.id,
       payload: { referralId: r.id, userId },
+    });
+  }
+
+  /** The person's most recent open referral, if any (DUTY-02). */
+  private async openReferralOf(
+    m: EntityManager,
+    personId: string,
+  ): Promise<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null } | undefined> {
+    const [row]: Array<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null }> = await m.query(
+      `SELECT id, reference, received_at AS "receivedAt", allocated_user_id AS "allocatedUserId" FROM referrals
+        WHERE person_id = $1 AND ${openStatusSql('status')} ORDER BY received_at DESC, id LIMIT 1`,
+      [personId],
+    );
+    return row;
+  }
+
+  /** Withdraws the referral's unanswered offers, recording why (what a late answer is then told). */
+  private async withdrawOffers(m: EntityManager, id: string, now: Date, reason: OfferWithdrawnReason): Promise<void> {
+    await m.query(
+      `UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2, withdrawn_reason = $3 WHERE referral_id = $1 AND response IS NULL`,
+      [id, now, reason],
+    );
+  }
+
+  /**
+   * The 409 for answering an offer that is no longer open, saying plainly what happened and when (local time with
+   * its zone): taken by another AMHP (not named), allocated by a manager, the referral ended, or already answered.
+   */
+  private offerClosed(
+    response: 'accepted' | 'declined' | 'withdrawn',
+    reason: OfferWithdrawnReason | null,
+    at: Date | null,
+    status: string,
+  ): ConflictProblem {
+    const when = at ? ` at ${formatLocal(at, this.config.timeZone)}` : '';
+    if (response !== 'withdrawn')
+      return new ConflictProblem(`You already ${response} this offer${when}.`, 'offer-answered', { response, at: isoOrNull(at) });
+    if (reason === 'accepted-by-another')
+      return new ConflictProblem(
+        `This referral was accepted by another AMHP${when}; the offer to you is closed and nothing more is needed from you.`,
+        'offer-taken',
+        { reason, at: isoOrNull(at) },
+      );
+    if (reason === 'allocated')
+      return new ConflictProblem(`This referral was allocated to another AMHP${when}; the offer to you was withdrawn.`, 'offer-withdrawn', {
+        reason,
+        at: isoOrNull(at),
+      });
+    return new ConflictProblem(`This offer was withdrawn${when}: the referral is now ${status}.`, 'offer-withdrawn', {
+      reason: reason ?? 'referral-ended',
+      at: isoOrNull(at),
     });
   }
 
@@ -1032,11 +1216,55 @@ export class ReferralsService {
     return clocks.reduce<Date | null>((min, c) => (!min || c.deadline < min ? c.deadline : min), null);
   }
 
-  private view(r: Row): ReferralDto {
+  /** The referral's clocks with their state now (stopped when their purpose was met: clockStop). */
+  private clockViews(r: Row): ReferralDto['clocks'] {
     const now = this.clock.now();
     const facts = this.stopFactsOf(r, now);
     // POL-08: the extension the place-of-safety clock applied (at most one), shown on it with its authorising doctor.
     const applied = applyExtensions(toLegalContext(r.legalContext), this.extensionsOf(r), this.config.timeZone).applied;
+    return this.clocksOf(r).map((c) => {
+      // A clock stops when its purpose is met (clockStop), not only at close; a stop still ahead is not one yet.
+      const found = clockStop(c, facts, this.config.timeZone);
+      const stop = found && found.stoppedAt.getTime() <= now.getTime() ? found : null;
+      const s = clockState(c, now, DEFAULT_WARNINGS, stop?.stoppedAt);
+      return {
+        ...c,
+        anchor: c.anchor.toISOString(),
+        deadline: c.deadline.toISOString(),
+        state: s.state,
+        remainingMs: s.remainingMs,
+        stage: s.stage,
+        stoppedAt: stop ? stop.stoppedAt.toISOString() : null,
+        stopRule: stop?.stopRule ?? null,
+        stopReason: stop?.reason ?? null,
+        result: stop?.result ?? null,
+        ...(c.id === 'POL-07' || c.id === 'POL-04' ? { extension: applied ? extensionView(applied) : null } : {}),
+      };
+    });
+  }
+
+  /** The clocks as a referrer or a phone shows them, soonest deadline first; `running`: only those not stopped. */
+  private clockSummaries(r: Row, running = false): ClockSummaryDto[] {
+    return this.clockViews(r)
+      .filter((c) => !running || c.state !== 'stopped')
+      .sort((a, b) => a.deadline.localeCompare(b.deadline))
+      .map((c) => ({
+        id: c.id,
+        label: c.label,
+        rule: c.rule,
+        deadline: c.deadline,
+        deadlineLocal: formatLocal(new Date(c.deadline), this.config.timeZone),
+        state: c.state,
+        remainingMs: c.remainingMs,
+        stoppedAt: c.stoppedAt,
+      }));
+  }
+
+  private runningClocks(r: Row): ClockSummaryDto[] {
+    return this.clockSummaries(r, true);
+  }
+
+  private view(r: Row): ReferralDto {
     return {
       id: r.id,
       reference: r.reference,
@@ -1059,25 +1287,7 @@ export class ReferralsService {
       writtenReasonsAt: isoOrNull(r.writtenReasonsAt),
       closedAt: isoOrNull(r.closedAt),
       nextDeadline: isoOrNull(r.nextDeadline),
-      clocks: this.clocksOf(r).map((c) => {
-        // A clock stops when its purpose is met (clockStop), not only at close; a stop still ahead is not one yet.
-        const found = clockStop(c, facts, this.config.timeZone);
-        const stop = found && found.stoppedAt.getTime() <= now.getTime() ? found : null;
-        const s = clockState(c, now, DEFAULT_WARNINGS, stop?.stoppedAt);
-        return {
-          ...c,
-          anchor: c.anchor.toISOString(),
-          deadline: c.deadline.toISOString(),
-          state: s.state,
-          remainingMs: s.remainingMs,
-          stage: s.stage,
-          stoppedAt: stop ? stop.stoppedAt.toISOString() : null,
-          stopRule: stop?.stopRule ?? null,
-          stopReason: stop?.reason ?? null,
-          result: stop?.result ?? null,
-          ...(c.id === 'POL-07' || c.id === 'POL-04' ? { extension: applied ? extensionView(applied) : null } : {}),
-        };
-      }),
+      clocks: this.clockViews(r),
       extensions: this.extensionsOf(r).map(extensionView),
       findings: r.intakeFindings,
       nextStatuses: TRANSITIONS[r.status],
@@ -1085,7 +1295,24 @@ export class ReferralsService {
     };
   }
 
+  /**
+   * The referrer's view of their own referral: its statutory clocks and the steps it has reached, with times (the
+   * first offer to the AMHPs, the allocation, the assessment starting, the outcome, the end). No person data and no
+   * names of staff.
+   */
   private statusView(r: Row): ReferralStatusDto {
+    const zone = this.config.timeZone;
+    const f = r.stopFacts;
+    const firstOutcome = (f?.outcomes ?? []).map((o) => o.decidedAt).sort()[0] ?? null;
+    const ended = !isOpen(r.status) ? (r.status as ReferralProgressDto['step']) : null;
+    const steps: Array<[ReferralProgressDto['step'], Date | string | null]> = [
+      ['received', r.receivedAt],
+      ['offered', r.firstOfferedAt],
+      ['allocated', r.allocatedAt],
+      ['assessment-started', f?.assessmentOpenedAt ?? null],
+      ['outcome-recorded', firstOutcome],
+      ...(ended ? [[ended, r.closedAt] as [ReferralProgressDto['step'], Date | null]] : []),
+    ];
     return {
       id: r.id,
       reference: r.reference,
@@ -1094,6 +1321,10 @@ export class ReferralsService {
       receivedAt: new Date(r.receivedAt).toISOString(),
       allocatedAt: isoOrNull(r.allocatedAt),
       closedAt: isoOrNull(r.closedAt),
+      clocks: this.clockSummaries(r),
+      progress: steps
+        .filter((x): x is [ReferralProgressDto['step'], Date | string] => x[1] !== null && x[1] !== undefined)
+        .map(([step, at]) => ({ step, at: new Date(at).toISOString(), atLocal: formatLocal(new Date(at), zone) })),
     };
   }
 }

@@ -372,6 +372,14 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'DUTY-02': {
+    citation: 'MHA 1983 s.13(1); local policy',
+    summary:
+      'A further referral of a person who already has an open referral is recorded against the same person, linked to the open one, and the duty AMHP warned: one consideration of the person, nothing the referrer sent lost.',
+    severity: 'warning',
+    regime: 'local-policy',
+    commencement: null,
+  },
 
   // Guardianship.
   'GDN-01': {

@@ -331,6 +331,9 @@ export class ReferralFindingDto {
   @ApiProperty() code: string;
   @ApiProperty() message: string;
   @ApiProperty() citation: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'DUTY-02 (`open-referral-exists`): the open referral of the same person.' })
+  referralId?: string;
+  @ApiPropertyOptional({ example: '/referrals/3f0c…', description: 'DUTY-02: the link to that open referral.' }) href?: string;
 }
 
 export class ReferralPersonDto {
@@ -376,8 +379,46 @@ export class ReferralDto {
   @ApiProperty() version: number;
 }
 
-/** What a referrer sees of their own referral: its progress, nothing more. */
-/** What a referrer sees of their own referral: the status, nothing about the person. */
+/** A statutory clock as a referrer or a phone shows it: what it is, when it ends (also as local time with its zone), its state. */
+@ClosedSchema()
+export class ClockSummaryDto {
+  @ApiProperty({ example: 'POL-07' }) id: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ description: 'The rule id (GET /rules/{id}).' }) rule: string;
+  @ApiProperty({ format: 'date-time' }) deadline: string;
+  @ApiProperty({ example: 'Sun 22 Nov 2026 01:30 GMT', description: 'The deadline in the hub’s local time, with its zone.' })
+  deadlineLocal: string;
+  @ApiProperty({ enum: ['running', 'warning', 'breached', 'stopped'] }) state: string;
+  @ApiProperty({ description: 'Milliseconds left (negative once breached).' }) remainingMs: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the clock stopped because its purpose was met.' })
+  stoppedAt: string | null;
+}
+
+export const PROGRESS_STEPS = [
+  'received',
+  'offered',
+  'allocated',
+  'assessment-started',
+  'outcome-recorded',
+  'closed',
+  'withdrawn',
+  'not-accepted',
+  'transferred',
+] as const;
+
+/** One step the referral has reached, and when: no names of staff. */
+@ClosedSchema()
+export class ReferralProgressDto {
+  @ApiProperty({ enum: PROGRESS_STEPS }) step: (typeof PROGRESS_STEPS)[number];
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: 'Sat 21 Nov 2026 02:10 GMT', description: 'The same instant in the hub’s local time, with its zone.' })
+  atLocal: string;
+}
+
+/**
+ * What a referrer sees of their own referral: its progress (offered to the AMHPs, allocated, assessment started,
+ * outcome recorded, closed, with times) and its statutory clocks; nothing about the person and no names of staff.
+ */
 @ClosedSchema()
 export class ReferralStatusDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -387,6 +428,47 @@ export class ReferralStatusDto {
   @ApiProperty({ format: 'date-time' }) receivedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) allocatedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
+  @ApiProperty({ type: [ClockSummaryDto], description: 'The statutory clocks of the referral (e.g. the s.136 24 hours) and their state.' })
+  clocks: ClockSummaryDto[];
+  @ApiProperty({ type: [ReferralProgressDto], description: 'The steps reached so far, oldest first.' })
+  progress: ReferralProgressDto[];
+}
+
+/** An open offer of a referral to me, for the phone: what, how urgent, the clocks, and whom only as the policy allows. */
+@ClosedSchema()
+export class MyOfferDto {
+  @ApiProperty({ format: 'uuid' }) offerId: string;
+  @ApiProperty({ format: 'date-time' }) offeredAt: string;
+  @ApiProperty({ example: 'Sat 21 Nov 2026 02:10 GMT' }) offeredAtLocal: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Offers do not lapse: unanswered by this time (OFFER_ESCALATION_MINUTES after the first offer), the managers are alerted.',
+  })
+  escalatesAt: string;
+  @ApiProperty({ example: 'Sat 21 Nov 2026 02:25 GMT' }) escalatesAtLocal: string;
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty({ example: 'REF-2026-000123' }) reference: string;
+  @ApiProperty({ example: '/referrals/3f0c…', description: 'The referral (GET); accept or decline at {link}/offers/accept|decline.' })
+  link: string;
+  @ApiProperty({ enum: URGENCIES }) urgency: string;
+  @ApiProperty({ enum: REFERRAL_SOURCES }) source: string;
+  @ApiProperty({ enum: LEGAL_CONTEXT_KINDS }) legalContext: string;
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The soonest running deadline.' })
+  nextDeadline: string | null;
+  @ApiProperty({ nullable: true, type: String }) nextDeadlineLocal: string | null;
+  @ApiProperty({ type: [ClockSummaryDto], description: 'The clocks still running, soonest first.' }) clocks: ClockSummaryDto[];
+  @ApiProperty({
+    type: ReferralPersonDto,
+    nullable: true,
+    description: 'Who it is about, when the policy lets you read them (the offer does, while it is open); the read is audited.',
+  })
+  person: ReferralPersonDto | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Where the person is (shown with the person).' }) location: string | null;
+}
+
+export class MyOfferListDto {
+  @ApiProperty({ type: [MyOfferDto] }) items: MyOfferDto[];
 }
 
 @ApiExtraModels(ReferralStatusDto)
