@@ -16,6 +16,7 @@ import * as m12 from './1796409714235-SharedViews';
 import * as m13 from './1796411254733-EthnicCategoryNotKnown';
 import * as m14 from './1796412674312-PendingPersonMatchesRefreshRevocationReplaySubjects';
 import * as m15 from './1796412936597-ObjectorAndNominatedPerson';
+import * as m16 from './1796424000000-RegisterAndReport';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -34,4 +35,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m13),
   ...Object.values(m14),
   ...Object.values(m15),
+  ...Object.values(m16),
 ];
