@@ -190,7 +190,11 @@ export class AssessmentsService {
     const distribution = this.distribution(dto.distribution);
     return this.change(actor, id, expectedVersion, 'assessment.update', async (m, a) => {
       // The report may go out after the assessment is closed: its distribution list stays open to record that.
-      if (Object.entries(dto).some(([k, v]) => k !== 'distribution' && v !== undefined)) this.requireNotClosed(a);
+      // The fields sent: the DTO also carries the absent ones, as undefined.
+      const fields = Object.entries(dto)
+        .filter(([, v]) => v !== undefined)
+        .map(([k]) => k);
+      if (fields.some((k) => k !== 'distribution')) this.requireNotClosed(a);
       await this.setReportDetails(m, id, dto, distribution);
       await m.query(
         `UPDATE assessments SET location = coalesce($2, location), other_amhp_user_ids = coalesce($3, other_amhp_user_ids),
@@ -203,7 +207,7 @@ export class AssessmentsService {
           dto.interview ?? null,
         ],
       );
-      return { fields: Object.keys(dto) };
+      return { fields };
     });
   }
 

@@ -246,8 +246,14 @@ function councilName(env: Env, seedDemo: boolean): string | null {
   const raw = optional(env, 'COUNCIL_NAME');
   if (raw === undefined) return seedDemo ? DEMO_COUNCIL_NAME : null;
   const name = raw.trim().replace(/\s+/g, ' ');
-  if (/[\u0000-\u001f\u007f]/.test(raw.trim()) || name.length < 3 || name.length > 120 || !/\p{L}/u.test(name))
-    throw new ConfigError('COUNCIL_NAME', `must be the council's name on one line, 3-120 characters (e.g. Northshire County Council), got '${raw.replace(/[\u0000-\u001f\u007f]/g, ' ')}'`);
+  const control = /\p{Cc}/u;
+  if (control.test(raw.trim()) || name.length < 3 || name.length > 120 || !/\p{L}/u.test(name)) {
+    const shown = raw.replace(/\p{Cc}/gu, ' ');
+    throw new ConfigError(
+      'COUNCIL_NAME',
+      `must be the council's name on one line, 3-120 characters (e.g. Northshire County Council), got '${shown}'`,
+    );
+  }
   return name;
 }
 

@@ -37,7 +37,7 @@ function newDocument(
     margins,
     bufferPages: true,
     compress: options.compress ?? true,
-    pdfVersion: '1.7',
+    pdfVersion: '1.4',
     lang: 'en-GB',
     displayTitle: true,
     info: {
@@ -70,7 +70,12 @@ function footers(doc: Doc, left: string): void {
     const y = doc.page.height - bottom + 18;
     // Writing below the bottom margin would start a new page: lift the margin while the footer is written.
     doc.page.margins.bottom = 0;
-    doc.moveTo(ml, y - 6).lineTo(ml + width, y - 6).lineWidth(0.5).strokeColor(RULE).stroke();
+    doc
+      .moveTo(ml, y - 6)
+      .lineTo(ml + width, y - 6)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
     doc.font(REGULAR).fontSize(7.5).fillColor(MUTED);
     doc.text(winAnsiSafe(left), ml, y, { width: width - 80, height: 9, ellipsis: true });
     doc.text(`Page ${i - range.start + 1} of ${range.count}`, ml + width - 70, y, { width: 70, align: 'right', lineBreak: false });
@@ -98,10 +103,19 @@ export function renderReportPdf(report: OutcomeReport, options: PdfOptions): Pro
   const valueWidth = width - LABEL_WIDTH - GUTTER;
 
   // Header: the council, the service, and a rule.
-  doc.fillColor(INK).font(BOLD).fontSize(12).text(winAnsiSafe(report.council ?? SERVICE), left, margins.top, { width });
+  doc
+    .fillColor(INK)
+    .font(BOLD)
+    .fontSize(12)
+    .text(winAnsiSafe(report.council ?? SERVICE), left, margins.top, { width });
   if (report.council) doc.font(REGULAR).fontSize(9.5).fillColor(MUTED).text(SERVICE, { width });
   doc.moveDown(0.4);
-  doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(1.5).strokeColor(INK).stroke();
+  doc
+    .moveTo(left, doc.y)
+    .lineTo(left + width, doc.y)
+    .lineWidth(1.5)
+    .strokeColor(INK)
+    .stroke();
   doc.moveDown(0.6);
   doc.fillColor(INK).font(BOLD).fontSize(15).text(winAnsiSafe(report.title), left, doc.y, { width });
   doc.moveDown(0.2);
@@ -198,11 +212,7 @@ function letterBlock(doc: Doc, b: LetterBlock, width: number, left: number): voi
       doc.moveDown(0.35);
       return;
     case 'lines':
-      doc
-        .font(REGULAR)
-        .fontSize(11)
-        .fillColor(INK)
-        .text(b.items.map(winAnsiSafe).join('\n'), left, doc.y, { width });
+      doc.font(REGULAR).fontSize(11).fillColor(INK).text(b.items.map(winAnsiSafe).join('\n'), left, doc.y, { width });
       doc.moveDown(0.7);
   }
 }
@@ -226,7 +236,11 @@ export function renderLetterPdf(letter: WrittenReasonsLetter, options: PdfOption
   if (rest.length) doc.font(REGULAR).fontSize(9.5).fillColor(MUTED).text(rest.join('\n'), { width, align: 'right' });
 
   // The addressee, where a window envelope shows it.
-  doc.font(BOLD).fontSize(8.5).fillColor(MUTED).text('PRIVATE AND CONFIDENTIAL', left, ADDRESS_TOP - 16, { width: 260 });
+  doc
+    .font(BOLD)
+    .fontSize(8.5)
+    .fillColor(MUTED)
+    .text('PRIVATE AND CONFIDENTIAL', left, ADDRESS_TOP - 16, { width: 260 });
   doc.font(REGULAR).fontSize(11).fillColor(INK).text(layout.recipient.map(winAnsiSafe).join('\n'), left, ADDRESS_TOP, { width: 260 });
 
   // The date, then the letter.
