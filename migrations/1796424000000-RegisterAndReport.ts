@@ -42,7 +42,9 @@ export class RegisterAndReport1796424000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE "assessments" DROP COLUMN "distribution", DROP COLUMN "conveyance_arranged_with", DROP COLUMN "bed_found_by", DROP COLUMN "ward"`);
+    await q.query(
+      `ALTER TABLE "assessments" DROP COLUMN "distribution", DROP COLUMN "conveyance_arranged_with", DROP COLUMN "bed_found_by", DROP COLUMN "ward"`,
+    );
     await q.query(`DROP INDEX "doctors_search_organisation_idx"`);
     await q.query(`DROP INDEX "doctors_search_name_idx"`);
     await q.query(

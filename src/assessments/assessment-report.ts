@@ -311,7 +311,11 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
 }
 
 /** The s.13(4) letter's input, or the reason there is no letter to write. */
-export function writtenReasonsInput(src: ReportSource, timeZone: string, council: string | null): WrittenReasonsInput | { problem: string } {
+export function writtenReasonsInput(
+  src: ReportSource,
+  timeZone: string,
+  council: string | null,
+): WrittenReasonsInput | { problem: string } {
   const a = src.view;
   if (!src.referral.nearestRelativeRequest)
     return { problem: 'The nearest relative did not ask for this assessment (s.13(4)): there is no written-reasons letter.' };

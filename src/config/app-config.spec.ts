@@ -70,7 +70,9 @@ describe('the council named on reports and letters', () => {
   });
 
   it('is the demo council when the demo is seeded, and none otherwise (the letter then says "the council")', () => {
-    expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).councilName).toBe('Northshire County Council');
+    expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).councilName).toBe(
+      'Northshire County Council',
+    );
     expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@db/x' }).councilName).toBeNull();
   });
 });

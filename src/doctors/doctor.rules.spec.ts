@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { addDays, daysBetween } from '../statute/time';
-import { ApprovalPeriod, approvalOn, displayPhone, nameWords, periodProblem, queryWords, searchText, UK_PHONE, ukPhone } from './doctor.rules';
+import {
+  ApprovalPeriod,
+  approvalOn,
+  displayPhone,
+  nameWords,
+  periodProblem,
+  queryWords,
+  searchText,
+  UK_PHONE,
+  ukPhone,
+} from './doctor.rules';
 
 const s12 = (startsOn: string, endsOn: string, id = `s12:${startsOn}`) => ({ id, kind: 's12' as const, startsOn, endsOn });
 const ac = (startsOn: string, endsOn: string, id = `ac:${startsOn}`) => ({ id, kind: 'approved-clinician' as const, startsOn, endsOn });
@@ -159,12 +169,17 @@ describe('UK telephone numbers', () => {
     const sep = fc.constantFrom('', ' ', '-', ' (', ') ');
     const prefix = fc.constantFrom('0', '+44', '+44 (0)', '0044 ', '(0');
     fc.assert(
-      fc.property(prefix, fc.constantFrom('1', '2', '3', '5', '7', '8', '9'), fc.array(fc.tuple(sep, digit), { minLength: 7, maxLength: 11 }), (p, first, rest) => {
-        const input = `${p}${first}${rest.map(([s, d]) => s + d).join('')}`;
-        const parsed = ukPhone(input);
-        expect(parsed !== null).toBe(UK_PHONE.test(input));
-        if (parsed) expect(ukPhone(parsed.e164)).toEqual(parsed);
-      }),
+      fc.property(
+        prefix,
+        fc.constantFrom('1', '2', '3', '5', '7', '8', '9'),
+        fc.array(fc.tuple(sep, digit), { minLength: 7, maxLength: 11 }),
+        (p, first, rest) => {
+          const input = `${p}${first}${rest.map(([s, d]) => s + d).join('')}`;
+          const parsed = ukPhone(input);
+          expect(parsed !== null).toBe(UK_PHONE.test(input));
+          if (parsed) expect(ukPhone(parsed.e164)).toEqual(parsed);
+        },
+      ),
     );
   });
 

@@ -9,7 +9,16 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
 import type { DoctorApprovalKind, DoctorContactNumber } from './doctor.entity';
-import { approvalOn as approvalsCovering, displayPhone, nameWords, periodProblem, queryWords, searchText, searchWords, ukPhone } from './doctor.rules';
+import {
+  approvalOn as approvalsCovering,
+  displayPhone,
+  nameWords,
+  periodProblem,
+  queryWords,
+  searchText,
+  searchWords,
+  ukPhone,
+} from './doctor.rules';
 import {
   ApprovalStatusDto,
   ContactNumberInputDto,

@@ -98,8 +98,18 @@ export class ReportRecipientDto {
   @MinLength(1)
   @MaxLength(200)
   recipient: string;
-  @ApiPropertyOptional({ maxLength: 200, example: 'Receiving hospital' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(200) role?: string;
-  @ApiPropertyOptional({ maxLength: 100, example: 'secure email' }) @IsOptional() @Transform(trim) @IsString() @MaxLength(100) method?: string;
+  @ApiPropertyOptional({ maxLength: 200, example: 'Receiving hospital' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  role?: string;
+  @ApiPropertyOptional({ maxLength: 100, example: 'secure email' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  method?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'When it was sent (not in the future); absent while still to be sent.' })
   @IsOptional()
   @IsInstant()
@@ -151,7 +161,8 @@ export class UpdateAssessmentDto {
   @ApiPropertyOptional({
     type: [ReportRecipientDto],
     maxItems: 30,
-    description: "The outcome report's distribution list: who it went to (replaces the list; may be changed after the assessment is closed).",
+    description:
+      "The outcome report's distribution list: who it went to (replaces the list; may be changed after the assessment is closed).",
   })
   @IsOptional()
   @ArrayMaxSize(30)
@@ -513,7 +524,8 @@ export class OutcomeDto {
   @ApiPropertyOptional({
     type: [ReportRecipientDto],
     maxItems: 30,
-    description: "The outcome report's distribution list: who it went to (replaces the list; may be changed after the assessment is closed).",
+    description:
+      "The outcome report's distribution list: who it went to (replaces the list; may be changed after the assessment is closed).",
   })
   @IsOptional()
   @ArrayMaxSize(30)

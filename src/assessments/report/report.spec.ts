@@ -1,6 +1,15 @@
 import { pdfText } from '../../../test/support/pdf-text';
 import { renderLetterPdf, renderReportPdf } from './pdf';
-import { buildOutcomeReport, escapeHtml, formatDuration, renderReportHtml, toWinAnsi, winAnsiSafe, wrapText, writtenReasonsLetter } from './report';
+import {
+  buildOutcomeReport,
+  escapeHtml,
+  formatDuration,
+  renderReportHtml,
+  toWinAnsi,
+  winAnsiSafe,
+  wrapText,
+  writtenReasonsLetter,
+} from './report';
 import type { OutcomeReport, OutcomeReportModel, WrittenReasonsInput } from './report.types';
 
 const ZONE = 'Europe/London';

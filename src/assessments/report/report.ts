@@ -966,7 +966,6 @@ function longDate(d: Date, zone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'long', year: 'numeric' }).format(d);
 }
 
-
 /**
  * NR-12 (MHA 1983 s.13(4)): the letter telling the nearest relative, in plain English, that the AMHP considered
  * the patient's case at their request and decided not to make an application, why, what will happen instead, and
@@ -997,7 +996,9 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
   const alternatives = input.alternatives.filter(has).map((a) => labelOf(ALTERNATIVE_LABELS, a));
 
   const layout: LetterLayout = {
-    letterhead: named ? [named, 'Approved Mental Health Professional (AMHP) service'] : ['Approved Mental Health Professional (AMHP) service'],
+    letterhead: named
+      ? [named, 'Approved Mental Health Professional (AMHP) service']
+      : ['Approved Mental Health Professional (AMHP) service'],
     recipient: [nr, ...address],
     date: longDate(input.letterDate ?? input.decidedAt, zone),
     title: `Written reasons (MHA 1983 s.13(4)): ${patient}`,

@@ -42,7 +42,12 @@ export class CreateDoctorApprovalDto {
 }
 
 export class ContactNumberInputDto {
-  @ApiProperty({ minLength: 1, maxLength: 40, example: 'mobile', description: 'What the number is: mobile, work, secretary, switchboard...' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 40,
+    example: 'mobile',
+    description: 'What the number is: mobile, work, secretary, switchboard...',
+  })
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -170,7 +175,10 @@ export class DoctorQuery extends PageQuery {
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Each word matches the start of a word of the organisation, ignoring case and accents.' })
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Each word matches the start of a word of the organisation, ignoring case and accents.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
