@@ -292,6 +292,10 @@ describe('the s.12 register and the printed record', () => {
       .expect(200);
 
     const report = (await as(manager).get(`/assessments/${a.id}/report`).expect(200)).body;
+    expect(report.council).toBe(COUNCIL);
+    const html = (await as(manager).get(`/assessments/${a.id}/report?format=html`).expect(200)).text;
+    expect(html).toContain(`<p class="council">${COUNCIL}<br>`);
+    expect(html).toContain('<th scope="row">Bed found by</th><td>Bed manager (Kim Ross)</td>');
     expect(line(report, 'hospital', 'Ward')).toBe('Beech Ward');
     expect(line(report, 'hospital', 'Bed found by')).toBe('Bed manager (Kim Ross)');
     expect(line(report, 'conveyance', 'Arranged with')).toBe('North West Ambulance Service');
