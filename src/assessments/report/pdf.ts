@@ -153,10 +153,16 @@ export function renderReportPdf(report: OutcomeReport, options: PdfOptions): Pro
       .stroke();
     doc.y += 5;
     for (const row of rows) {
-      ensureRoom(doc, row.height);
+      // A row longer than a page (a long rationale) starts on a fresh page only when it would fit there; otherwise it
+      // flows on over the page break.
+      if (row.height <= doc.page.height - margins.top - margins.bottom) ensureRoom(doc, row.height);
+      else ensureRoom(doc, 60);
+      const page = doc.page;
       const y = doc.y;
+      let labelEnd = y;
       if (row.label) {
         doc.fillColor(INK).font(BOLD).fontSize(9).text(row.label, left, y, { width: LABEL_WIDTH });
+        labelEnd = doc.y;
         doc
           .fillColor(row.missing ? MUTED : INK)
           .font(row.missing ? ITALIC : REGULAR)
@@ -169,7 +175,7 @@ export function renderReportPdf(report: OutcomeReport, options: PdfOptions): Pro
           .fontSize(9.5)
           .text(row.value, left, y, { width });
       }
-      doc.y = y + row.height;
+      doc.y = (doc.page === page ? Math.max(labelEnd, doc.y) : doc.y) + 5;
       doc.x = left;
     }
   }

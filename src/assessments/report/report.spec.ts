@@ -567,6 +567,18 @@ describe('outcome report as PDF', () => {
     long.pages.forEach((p, i) => expect(p).toContain(`Page ${i + 1} of ${long.pageCount}`));
   });
 
+  it('a rationale longer than a page flows over the page break, and nothing after it is lost', async () => {
+    const model = fullModel();
+    model.outcome!.rationale = Array.from({ length: 160 }, (_, i) => `Sentence ${i + 1} of the rationale.`).join(' ');
+    const { text, pages, pageCount } = pdfText(await render(model));
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('Sentence 1 of the rationale. Sentence 2 of the rationale.');
+    expect(flat).toContain('Sentence 160 of the rationale.');
+    expect(flat.indexOf('Sentence 160 of the rationale.')).toBeLessThan(flat.indexOf('Hospital and bed'));
+    expect(text).toContain('Distribution');
+    pages.forEach((p, i) => expect(p).toContain(`Page ${i + 1} of ${pageCount}`));
+  });
+
   it('prints Latin-1 and typographic quotes, and ? for what the standard fonts cannot show', async () => {
     const model = fullModel();
     model.person.name = "Zoë O'Brien (back\\slash) 李 “quoted”";
