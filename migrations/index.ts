@@ -16,6 +16,10 @@ import * as m12 from './1796409714235-SharedViews';
 import * as m13 from './1796411254733-EthnicCategoryNotKnown';
 import * as m14 from './1796412674312-PendingPersonMatchesRefreshRevocationReplaySubjects';
 import * as m15 from './1796412936597-ObjectorAndNominatedPerson';
+import * as m16 from './1796420000000-HandoverSnapshot';
+import * as m17 from './1796422000000-ExtensionAuthorisingDoctor';
+import * as m18 from './1796423000000-NightWorkflow';
+import * as m19 from './1796425000000-ReportViews';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -34,4 +38,8 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m13),
   ...Object.values(m14),
   ...Object.values(m15),
+  ...Object.values(m16),
+  ...Object.values(m17),
+  ...Object.values(m18),
+  ...Object.values(m19),
 ];

@@ -35,6 +35,7 @@ import { LeaveSwapsModule } from './rota/leave-swaps.module';
 import { PlannerModule } from './rota/planner.module';
 import { PeopleModule } from './people/people.module';
 import { RulesModule } from './rules/rules.module';
+import { ReportsModule } from './reports/reports.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -91,6 +92,7 @@ export class AppModule {
         PeopleModule,
         AlertsModule,
         RulesModule,
+        ReportsModule,
         ...(options.imports ?? []),
       ],
       providers: [

@@ -58,6 +58,7 @@ const GOLDEN: Record<string, string> = {
   'GET /events': 'admin manager amhp referrer auditor',
   'GET /handovers/:date': 'manager amhp',
   'GET /me/notifications': 'admin manager amhp referrer auditor',
+  'GET /me/offers': 'amhp',
   'GET /people': 'manager amhp',
   'GET /people/:id': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
   'GET /people/:id/displacements': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
@@ -80,6 +81,10 @@ const GOLDEN: Record<string, string> = {
   'GET /referrals/:id': 'manager amhp referrer',
   'GET /referrals/:id/events': 'manager amhp',
   'GET /referrals/:id/offers': 'manager amhp',
+  'GET /reports/:report/records': 'manager',
+  'GET /reports/activity': 'admin manager auditor',
+  'GET /reports/places-of-safety': 'admin manager auditor',
+  'GET /reports/timeliness': 'admin manager auditor',
   'GET /review-alerts': 'admin auditor',
   'GET /rota/assignments': 'admin manager amhp auditor',
   'GET /rota/bank-holidays': 'admin manager amhp auditor',
@@ -111,6 +116,7 @@ const GOLDEN: Record<string, string> = {
   'GET /webhooks/:id/deliveries': 'admin',
   'PATCH /approvals/:approvalId': 'admin manager',
   'PATCH /assessments/:id': 'manager amhp',
+  'PATCH /assessments/:id/application': 'manager amhp',
   'PATCH /decisions/:id': 'manager amhp',
   'PATCH /doctors/:id': 'admin manager',
   'PATCH /people/:id': 'manager:all amhp:allocated+break-glass',
@@ -136,6 +142,7 @@ const GOLDEN: Record<string, string> = {
   'POST /assessments/:id/recommendations': 'manager amhp',
   'POST /assessments/:id/recommendations/:recommendationId/withdrawal': 'manager amhp',
   'POST /assessments/:id/s4-conversion': 'manager amhp',
+  'POST /assessments/:id/s4-lapse': 'manager amhp',
   'POST /auth/logout': 'admin manager amhp referrer auditor',
   'POST /auth/me/password': 'admin manager amhp referrer auditor',
   'POST /break-glass': 'amhp',
@@ -145,6 +152,7 @@ const GOLDEN: Record<string, string> = {
   'POST /decisions/:id/sign': 'manager amhp',
   'POST /doctors': 'admin manager',
   'POST /doctors/:id/approvals': 'admin manager',
+  'POST /handovers/:date/compile': 'manager',
   'POST /handovers/:date/items/:itemId/acknowledgement': 'manager',
   'POST /me/notifications/:id/read': 'admin manager amhp referrer auditor',
   'POST /me/notifications/read-all': 'admin manager amhp referrer auditor',
@@ -199,6 +207,17 @@ const GOLDEN: Record<string, string> = {
   'PUT /rota/bank-holidays/:date': 'manager',
 };
 
+/**
+ * The person-level actions the services ask of one record (an assessment, its report) rather than a route's guard:
+ * reviewed like the routes. `conducted` is the lasting relationship of the AMHP who conducted an assessment, to that
+ * assessment only (README "Access control").
+ */
+const GOLDEN_RECORD_ACTIONS: Record<string, string> = {
+  'assessment-record.read': 'manager:all amhp:allocated,duty,conducted+break-glass',
+  'person.read': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
+  'person.write': 'manager:all amhp:allocated+break-glass',
+};
+
 describe('access policy: every route declares one, and role × relationship decide (R2, R4)', () => {
   let t: TestApp;
   const users = {} as Record<Role, TestUser>;
@@ -241,6 +260,13 @@ describe('access policy: every route declares one, and role × relationship deci
         .sort(([a], [b]) => a.localeCompare(b)),
     );
     expect(actual).toEqual(GOLDEN);
+  });
+
+  it('the person-level actions the services ask of one record match the reviewed table', () => {
+    const actual = Object.fromEntries(
+      (Object.keys(POLICY) as Action[]).filter((a) => (POLICY[a] as ActionPolicy).person).map((a) => [a, policyLine(a)]),
+    );
+    expect(actual).toEqual(GOLDEN_RECORD_ACTIONS);
   });
 
   it('R2: each non-person route × each role answers 403 exactly when the policy says no, and 401 with no token', async () => {

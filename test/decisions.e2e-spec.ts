@@ -68,6 +68,17 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     ...over,
   });
 
+  /** OOH-09: the Safeguarding Adults Collection fields of a s.42 decision, the enquiry still open. */
+  const SAC = {
+    typeOfRisk: ['physical', 'psychological'],
+    locationOfRisk: 'own-home',
+    sourceOfRisk: 'other-known-to-individual',
+    lackedCapacity: 'yes',
+    capacitySupport: 'yes',
+    mspAsked: 'asked-outcomes-expressed',
+  };
+  const s42Content = (over: object = {}) => content({ sac: SAC, ...over });
+
   const s42Details = {
     s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Dementia; bruising; carer shouting.' },
     immediateProtection: 'Respite bed tonight',
@@ -81,7 +92,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
   }
 
   async function signed(u: TestUser = worker, over: object = {}) {
-    const d = await draft(u, { type: 'adult-safeguarding', personId, content: content(), details: s42Details, ...over });
+    const d = await draft(u, { type: 'adult-safeguarding', personId, content: s42Content(), details: s42Details, ...over });
     await as(u).post(`/decisions/${d.id}/sign`).expect(200);
     return d;
   }
@@ -91,7 +102,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     const s42 = await as(worker)
       .post(
         '/decisions',
-        { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:30:00Z', personId, content: content(), details: s42Details },
+        { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:30:00Z', personId, content: s42Content(), details: s42Details },
         { 'idempotency-key': 's42-night-1' },
       )
       .expect(201);
@@ -112,7 +123,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     const replay = await as(worker)
       .post(
         '/decisions',
-        { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:30:00Z', personId, content: content(), details: s42Details },
+        { type: 'adult-safeguarding', occurredAt: '2026-11-21T02:30:00Z', personId, content: s42Content(), details: s42Details },
         { 'idempotency-key': 's42-night-1' },
       )
       .expect(201);
@@ -258,7 +269,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
   });
 
   it.each([
-    ['adult-safeguarding', {}, ['details.s42']],
+    ['adult-safeguarding', {}, ['details.s42', 'content.sac']],
     ['best-interests', {}, ['content.capacity', 'details.capacity', 'details.bestInterests']],
     ['dols-urgent-authorisation', { managingAuthority: 'Oak House' }, ['details.grantedAt', 'details.days', 'details.standardRequestedAt']],
     ['emergency-placement', {}, ['details.placement', 'details.startsAt', 'details.costPence', 'details.fundingAuthority']],
@@ -362,6 +373,85 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     expect(noFramework.dolsClocks).toEqual([expect.objectContaining({ id: 'dols-urgent', deadline: '2026-11-25T10:00:00.000Z' })]);
   });
 
+  it("a DoLS urgent authorisation carries the DoLS return's case row; the day team records the standard authorisation's outcome by amendment (OOH-10)", async () => {
+    const d = await draft(worker, {
+      type: 'dols-urgent-authorisation',
+      personId,
+      content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 74-78' }),
+      details: {
+        managingAuthority: 'Oak House care home',
+        grantedAt: '2026-11-21T01:00:00Z',
+        days: 7,
+        standardRequestedAt: '2026-11-21T01:00:00Z',
+        standardAuthorisation: { status: 'not-yet-signed-off' },
+      },
+    });
+    expect(d.missingForSigning).toEqual([]);
+    const signedUa = (await as(worker).post(`/decisions/${d.id}/sign`).expect(200)).body;
+    const notYet = {
+      dateReceived: '2026-11-21',
+      urgentAuthorisationIncluded: true,
+      assessments: { age: null, mentalHealth: null, mentalCapacity: null, bestInterests: null, eligibility: null, noRefusals: null },
+      lastAssessedOn: null,
+      signedOffOn: null,
+      status: 'not-yet-signed-off',
+      startsOn: null,
+      endsOn: null,
+    };
+    expect(signedUa.dolsReturnRow).toEqual(notYet);
+
+    const met = { age: 'met', mentalHealth: 'met', mentalCapacity: 'met', bestInterests: 'met', eligibility: 'met', noRefusals: 'met' };
+    const granted = {
+      assessments: met,
+      lastAssessedOn: '2026-11-21',
+      signedOffOn: '2026-11-21',
+      status: 'granted',
+      startsOn: '2026-11-21',
+      endsOn: '2027-05-20',
+    };
+    t.clock.set('2026-11-21T17:00:00Z'); // the same day, at 17:00: a quick turnaround
+    try {
+      // Granted with a requirement not met is refused, naming the field, and nothing changes.
+      const bad = await as(manager)
+        .post(`/decisions/${d.id}/amendments`, {
+          reason: 'Standard authorisation signed off today',
+          details: { standardAuthorisation: { ...granted, assessments: { ...met, bestInterests: 'not-met' } } },
+        })
+        .expect(422);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['details.standardAuthorisation.assessments']);
+      // Granted without its period cannot stand either.
+      const noPeriod = await as(manager)
+        .post(`/decisions/${d.id}/amendments`, {
+          reason: 'Standard authorisation signed off today',
+          details: { standardAuthorisation: { ...granted, startsOn: undefined, endsOn: undefined } },
+        })
+        .expect(422);
+      expect(noPeriod.body.missing).toEqual([
+        { field: 'details.standardAuthorisation.startsOn', rule: 'OOH-10', message: 'Record the first day of the standard authorisation.' },
+        { field: 'details.standardAuthorisation.endsOn', rule: 'OOH-10', message: 'Record the last day of the standard authorisation.' },
+      ]);
+      expect((await as(manager).get(`/decisions/${d.id}`).expect(200)).body.dolsReturnRow).toEqual(notYet);
+
+      await as(manager)
+        .post(`/decisions/${d.id}/amendments`, {
+          reason: 'Standard authorisation signed off today',
+          details: { standardAuthorisation: granted },
+        })
+        .expect(201);
+      expect((await as(manager).get(`/decisions/${d.id}`).expect(200)).body.dolsReturnRow).toEqual({
+        ...notYet,
+        assessments: met,
+        lastAssessedOn: '2026-11-21',
+        signedOffOn: '2026-11-21',
+        status: 'granted',
+        startsOn: '2026-11-21',
+        endsOn: '2027-05-20',
+      });
+    } finally {
+      t.clock.set(NOW);
+    }
+  });
+
   it('the person must be one the author may read: another AMHP with no relationship is refused (403) and nothing stored', async () => {
     const res = await as(otherAmhp).post('/decisions', { type: 'other', occurredAt: '2026-11-21T02:00:00Z', personId }).expect(403);
     expect(res.body.code).toBe('no-relationship');
@@ -369,7 +459,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
   });
 
   it('only the author edits a draft: another AMHP 403, a manager 403 on PATCH and sign too; the author may', async () => {
-    const d = await draft(worker, { type: 'adult-safeguarding', personId, content: content(), details: s42Details });
+    const d = await draft(worker, { type: 'adult-safeguarding', personId, content: s42Content(), details: s42Details });
     await as(otherAmhp)
       .patch(`/decisions/${d.id}`, { content: { question: 'Changed by someone else' } })
       .expect(403);
@@ -534,7 +624,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
 
   it('actions created at signing appear in GET /actions?owner=me, and in overdue=true once the clock passes their due time; the owner marks one done', async () => {
     const d = await signed(worker, {
-      content: content({
+      content: s42Content({
         actions: [
           { description: 'Call the daughter', ownerUserId: worker.id, dueAt: '2026-11-21T09:00:00Z' },
           { description: 'Allocate the enquiry', ownerTeam: 'Riverside day team', dueAt: '2026-11-21T12:00:00Z' },
@@ -632,7 +722,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
   });
 
   it('a stale If-Match is 412 and changes nothing', async () => {
-    const d = await draft(worker, { type: 'adult-safeguarding', personId, content: content(), details: s42Details });
+    const d = await draft(worker, { type: 'adult-safeguarding', personId, content: s42Content(), details: s42Details });
     await as(worker).patch(`/decisions/${d.id}`, { costPence: 5_000 }, { 'if-match': '"v1"' }).expect(200);
     const stale = await as(worker).patch(`/decisions/${d.id}`, { costPence: 9_000 }, { 'if-match': '"v1"' }).expect(412);
     expect(stale.body).toMatchObject({ code: 'precondition-failed', currentETag: '"v2"' });
@@ -670,5 +760,121 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
       .patch(`/decisions/${d.id}`, { content: { actions: [{ description: 'x', owner: 'me' }] } })
       .expect(400);
     expect((await t.sql(`SELECT version FROM decisions WHERE id = $1`, [d.id]))[0].version).toBe(1);
+  });
+
+  describe('OOH-09: the Safeguarding Adults Collection fields of a s.42 decision', () => {
+    it('a s.42 decision without them cannot be signed (422 naming each field); with them it signs, and the codes read back with their labels', async () => {
+      const d = await draft(worker, { type: 'adult-safeguarding', personId, content: content(), details: s42Details });
+      expect(d.missingForSigning).toEqual([
+        {
+          field: 'content.sac',
+          rule: 'OOH-09',
+          message:
+            'Record the Safeguarding Adults Collection fields (type, location and source of risk, capacity, Making Safeguarding Personal).',
+        },
+      ]);
+      const none = await as(worker).post(`/decisions/${d.id}/sign`).expect(422);
+      expect(none.body).toMatchObject({ code: 'decision-incomplete', missing: [{ field: 'content.sac', rule: 'OOH-09' }] });
+
+      // Half of them: each one still missing is named.
+      await as(worker)
+        .patch(`/decisions/${d.id}`, { content: { sac: { typeOfRisk: ['financial-or-material'], locationOfRisk: 'own-home' } } })
+        .expect(200);
+      const half = await as(worker).post(`/decisions/${d.id}/sign`).expect(422);
+      expect(half.body.missing.map((x: { field: string }) => x.field)).toEqual([
+        'content.sac.sourceOfRisk',
+        'content.sac.lackedCapacity',
+        'content.sac.mspAsked',
+      ]);
+
+      // A code not in the list is refused with nothing stored.
+      const bad = await as(worker)
+        .patch(`/decisions/${d.id}`, { content: { sac: { ...SAC, locationOfRisk: 'Own home', typeOfRisk: ['physical', 'cyber'] } } })
+        .expect(422);
+      expect(bad.body.code).toBe('decision-invalid');
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['content.sac.typeOfRisk', 'content.sac.locationOfRisk']);
+      expect(
+        (await t.sql(`SELECT version, content->'sac'->>'locationOfRisk' AS location FROM decisions WHERE id = $1`, [d.id]))[0],
+      ).toEqual({
+        version: 2,
+        location: 'own-home',
+      });
+
+      // The decision concludes the enquiry (she asked for it to stop): the conclusion's fields are asked for too.
+      const concluded = { ...SAC, enquiryConcluded: true };
+      await as(worker)
+        .patch(`/decisions/${d.id}`, { content: { sac: concluded } })
+        .expect(200);
+      const more = await as(worker).post(`/decisions/${d.id}/sign`).expect(422);
+      expect(more.body.missing.map((x: { field: string }) => x.field)).toEqual(['content.sac.action', 'content.sac.mspOutcomesAchieved']);
+      await as(worker)
+        .patch(`/decisions/${d.id}`, {
+          content: { sac: { ...concluded, action: 'ceased-at-individual-request', mspOutcomesAchieved: 'partially' } },
+        })
+        .expect(200);
+      const signedNow = (await as(worker).post(`/decisions/${d.id}/sign`).expect(200)).body;
+      expect(signedNow.status).toBe('signed');
+
+      const read = (await as(manager).get(`/decisions/${d.id}`).expect(200)).body;
+      expect(read.content.sac).toEqual({ ...concluded, action: 'ceased-at-individual-request', mspOutcomesAchieved: 'partially' });
+      expect(read.sac).toEqual({
+        typeOfRisk: [
+          { code: 'physical', label: 'Physical abuse' },
+          { code: 'psychological', label: 'Psychological abuse' },
+        ],
+        locationOfRisk: { code: 'own-home', label: 'Own home' },
+        sourceOfRisk: { code: 'other-known-to-individual', label: 'Other - known to individual' },
+        lackedCapacity: { code: 'yes', label: 'Yes, they lacked capacity' },
+        capacitySupport: { code: 'yes', label: 'Yes, supported by an advocate, family or friend' },
+        mspAsked: { code: 'asked-outcomes-expressed', label: 'Yes, they were asked and outcomes were expressed' },
+        mspOutcomesAchieved: { code: 'partially', label: 'Partially achieved' },
+        action: { code: 'ceased-at-individual-request', label: "Enquiry ceased at individual's request and no action taken" },
+        enquiryConcluded: true,
+      });
+    });
+
+    it('the fields belong to a s.42 decision only, and a field that does not apply is refused', async () => {
+      const carer = await as(worker)
+        .post('/decisions', { type: 'carer-breakdown', occurredAt: '2026-11-21T02:00:00Z', personId, content: { sac: SAC } })
+        .expect(422);
+      expect(carer.body.errors.map((e: { field: string }) => e.field)).toEqual(['content.sac']);
+      const support = await as(worker)
+        .post('/decisions', {
+          type: 'adult-safeguarding',
+          occurredAt: '2026-11-21T02:00:00Z',
+          personId,
+          content: { sac: { ...SAC, lackedCapacity: 'no', riskOutcome: 'removed' } },
+        })
+        .expect(422);
+      expect(support.body.errors.map((e: { field: string }) => e.field)).toEqual([
+        'content.sac.capacitySupport',
+        'content.sac.riskOutcome',
+      ]);
+    });
+
+    it('a s.42 decision signed before the fields were asked for stays readable, and can be corrected without adding them', async () => {
+      const d = await signed(worker);
+      // As a record signed before the return was asked for is stored.
+      await t.sql(`UPDATE decisions SET content = content - 'sac' WHERE id = $1`, [d.id]);
+      const read = (await as(worker).get(`/decisions/${d.id}`).expect(200)).body;
+      expect(read).toMatchObject({ status: 'signed', sac: null, missingForSigning: null });
+      expect(read.content).not.toHaveProperty('sac');
+      await as(worker)
+        .post(`/decisions/${d.id}/amendments`, { reason: 'The police referral was not made after all', details: { policeReferral: false } })
+        .expect(201);
+      // Adding them by a correction: then they must be complete.
+      const partial = await as(worker)
+        .post(`/decisions/${d.id}/amendments`, {
+          reason: 'Adding the safeguarding return fields',
+          content: { sac: { typeOfRisk: ['physical'] } },
+        })
+        .expect(422);
+      expect(partial.body.missing.map((x: { field: string }) => x.field)).toEqual([
+        'content.sac.locationOfRisk',
+        'content.sac.sourceOfRisk',
+        'content.sac.lackedCapacity',
+        'content.sac.mspAsked',
+      ]);
+    });
   });
 });

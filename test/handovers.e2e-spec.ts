@@ -67,7 +67,15 @@ describe('the morning handover', () => {
           type: 'adult-safeguarding',
           occurredAt: '2026-11-21T02:20:00Z',
           personId,
-          content: content(),
+          content: content({
+            sac: {
+              typeOfRisk: ['physical'],
+              locationOfRisk: 'own-home',
+              sourceOfRisk: 'other-known-to-individual',
+              lackedCapacity: 'dont-know',
+              mspAsked: 'not-asked',
+            },
+          }),
           details: { s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Dementia; bruising.' } },
         })
         .expect(201)

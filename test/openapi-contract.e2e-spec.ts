@@ -188,6 +188,8 @@ describe('openapi.json states the rules the validators enforce', () => {
       receivedAt: '2026-11-21T10:00:00Z',
       allocatedAt: null,
       closedAt: null,
+      clocks: [],
+      progress: [{ step: 'received', at: '2026-11-21T10:00:00Z', atLocal: 'Sat 21 Nov 2026 10:00 GMT' }],
     };
     expect(v(referral)(status)).toBe(true);
     expect(v(referral)({ ...status, person: {} })).toBe(false);

@@ -74,7 +74,17 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
   it("a referrer sees the status of their own referral and nothing more, and not another referrer's", async () => {
     const mine = (await api(referrer).post('/referrals', body()).expect(201)).body;
     const view = (await api(referrer).get(`/referrals/${mine.id}`).expect(200)).body;
-    expect(Object.keys(view).sort()).toEqual(['allocatedAt', 'closedAt', 'id', 'receivedAt', 'reference', 'status', 'urgency']);
+    expect(Object.keys(view).sort()).toEqual([
+      'allocatedAt',
+      'clocks',
+      'closedAt',
+      'id',
+      'progress',
+      'receivedAt',
+      'reference',
+      'status',
+      'urgency',
+    ]);
     const other = await t.user(['referrer']);
     await api(other).get(`/referrals/${mine.id}`).expect(403);
     const list = (await api(other).get('/referrals').expect(200)).body.items;

@@ -42,16 +42,27 @@ export class AccessService {
     private readonly audit: AuditService,
   ) {}
 
-  async decide(actor: Actor, action: Action, personId?: string, m: EntityManager = this.db.manager): Promise<Decision> {
+  /**
+   * The policy's decision on `action` for this person now. A `conducted` relationship is to one record, not to the
+   * person: it counts only when `resource` (the record being read) is its source.
+   */
+  async decide(
+    actor: Actor,
+    action: Action,
+    personId?: string,
+    m: EntityManager = this.db.manager,
+    resource?: { type: string; id: string },
+  ): Promise<Decision> {
     if (!isPersonAction(action) || personId === undefined) return can(actor.roles, action);
     const now = this.clock.now();
     const [relationships, sessions] = await Promise.all([
       m.query<Array<{ kind: RelationshipKind }>>(
         `SELECT DISTINCT kind FROM access_relationships
           WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
+            AND (kind <> 'conducted' OR (source_type = $4 AND source_id = $5))
          UNION
          SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}`,
-        [actor.userId, personId, now],
+        [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
       ),
       m.query<Array<{ id: string }>>(
         `SELECT id FROM break_glass_sessions
@@ -111,7 +122,7 @@ export class AccessService {
     m: EntityManager,
     resource: { type: string; id: string },
   ): Promise<string> {
-    const decision = await this.decide(actor, action, personId, m);
+    const decision = await this.decide(actor, action, personId, m, resource);
     if (decision.allowed) return decision.basis;
     return this.deny(
       actor,
@@ -133,8 +144,16 @@ export class AccessService {
    * list's person id column (qualified by its alias) and parameters are numbered from `firstParam`. `basis` is a SQL
    * expression over the same row giving the access basis of each row shown, for the audit record of the read.
    */
-  scope(actor: Actor, action: Action, personColumn: string, firstParam: number): { sql: string; params: unknown[]; basis: string } {
+  scope(
+    actor: Actor,
+    action: Action,
+    personColumn: string,
+    firstParam: number,
+    record?: { type: string; column: string },
+  ): { sql: string; params: unknown[]; basis: string } {
     if (!/^[a-z_]+\.[a-z_]+$/.test(personColumn)) throw new Error(`scope: ${personColumn} must be an alias-qualified column`);
+    if (record && (!/^[a-z_]+\.[a-z_]+$/.test(record.column) || !/^[a-z-]+$/.test(record.type)))
+      throw new Error(`scope: ${record.type} ${record.column} must be a record type and an alias-qualified column`);
     const scope = personScope(actor.roles, action);
     if (scope.all) return { sql: 'TRUE', params: [], basis: `'${can(actor.roles, action).basis}'` };
     const [u, k, t] = [firstParam, firstParam + 1, firstParam + 2];
@@ -142,11 +161,21 @@ export class AccessService {
     // The basis of each row shown, as the policy would give it (the first relationship kind that holds, in the
     // policy's order, then break-glass), for the audit record of the read: a SQL expression over the same parameters.
     const cases: string[] = [];
+    // A `conducted` relationship is to one record (its source), never to the person: it counts only for a list of
+    // such records (`record`: their type and id column), and then only for the record it came from.
     const related = (kinds: string) =>
-      `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY(${kinds}) AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`;
+      `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY(${kinds}) AND kind <> 'conducted' AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`;
+    const conducted = record
+      ? `${record.column}::text IN (SELECT source_id FROM access_relationships WHERE user_id = $${u} AND kind = 'conducted' AND source_type = '${record.type}' AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`
+      : null;
     if (scope.relationships.length) {
       parts.push(related(`$${k}::text[]`));
+      if (conducted && scope.relationships.includes('conducted')) parts.push(conducted);
       for (const kind of scope.relationships) {
+        if (kind === 'conducted') {
+          if (conducted) cases.push(`WHEN ${conducted} THEN 'relationship:conducted'`);
+          continue;
+        }
         const stored = related(`ARRAY['${kind}']`);
         cases.push(
           `WHEN ${kind === 'duty' ? `(${stored} OR ${ON_DUTY_FOR_PERSON(`$${u}`, personColumn, `$${t}`)})` : stored} THEN 'relationship:${kind}'`,

@@ -98,11 +98,31 @@ export const POLICY = {
   /** The morning handover: day-team managers take items on; the duty AMHP may read what they hand over. */
   'handovers.read': { roles: ['manager', 'amhp'] },
   'handovers.acknowledge': { roles: ['manager'] },
+  /** Compiling the handover before the scheduled job does: a day-team manager. */
+  'handovers.compile': { roles: ['manager'] },
+  /**
+   * The reports (aggregate figures, no person data): managers and admins; auditors too, always with small numbers
+   * suppressed (the service decides). AMHPs have no report of their own workload yet.
+   */
+  'reports.read': { roles: ['manager', 'admin', 'auditor'] },
+  /** The records behind a report's figure: a read of those people (person.read scopes and audits it); managers only. */
+  'reports.records': { roles: ['manager'] },
   'person.read': {
     person: {
       manager: { all: true },
       amhp: { relationships: ['allocated', 'duty'], breakGlass: true },
       referrer: { relationships: ['referrer'] },
+    },
+  },
+  /**
+   * Reading one assessment and its outcome report or letter (the service asks, with the assessment as the resource):
+   * as person.read, and the AMHP who conducted it keeps reading it after it closes (`conducted`, a relationship to
+   * that assessment only). Changing it stays person.write: a closed record is not hers to change.
+   */
+  'assessment-record.read': {
+    person: {
+      manager: { all: true },
+      amhp: { relationships: ['allocated', 'duty', 'conducted'], breakGlass: true },
     },
   },
   'person.write': {

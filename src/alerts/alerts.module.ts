@@ -9,7 +9,7 @@ import { WorkforceModule } from '../workforce/workforce.module';
 import { JobRunner } from './job-runner.service';
 import { AlertJobs } from './jobs';
 import { NotificationsController } from './notifications.controller';
-import { NotificationsService } from './notifications.service';
+import { NotificationsModule } from './notifications.module';
 import { StreamController } from './stream.controller';
 import { StreamService } from './stream.service';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
@@ -18,9 +18,18 @@ import { WebhooksService } from './webhooks.service';
 
 /** Scheduled jobs (once across replicas) and the per-user notifications inbox. */
 @Module({
-  imports: [AuthModule, AssessmentsModule, ReferralsModule, RotaModule, SafeguardingModule, WorkforceModule, SupervisionModule],
+  imports: [
+    AuthModule,
+    NotificationsModule,
+    AssessmentsModule,
+    ReferralsModule,
+    RotaModule,
+    SafeguardingModule,
+    WorkforceModule,
+    SupervisionModule,
+  ],
   controllers: [NotificationsController, StreamController, WebhooksController],
-  providers: [JobRunner, NotificationsService, AlertJobs, StreamService, WebhooksService, WebhookDispatcher],
-  exports: [JobRunner, NotificationsService, WebhookDispatcher],
+  providers: [JobRunner, AlertJobs, StreamService, WebhooksService, WebhookDispatcher],
+  exports: [JobRunner, NotificationsModule, WebhookDispatcher],
 })
 export class AlertsModule {}

@@ -19,7 +19,11 @@ export class NotificationQuery extends PageQuery {
 
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'e.g. clock.warning, clock.breached, offer.escalated, handover.escalated.' }) kind: string;
+  @ApiProperty({
+    description:
+      'e.g. clock.warning, clock.breached, offer.received (a referral offered to you), offer.escalated, referral.further (a further referral of the person of your referral), handover.escalated.',
+  })
+  kind: string;
   @ApiProperty({ enum: ['info', 'warning', 'urgent'] }) severity: string;
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true, type: String }) body: string | null;

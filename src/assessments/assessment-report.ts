@@ -50,6 +50,7 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
   const { view: a, referral: r, person: p } = src;
   const outcome = a.outcome ?? {};
   const app = (outcome.application ?? null) as Record<string, unknown> | null;
+  const s4Lapse = (outcome.s4Lapse ?? null) as { lapsedAt: string; after: string; details?: string | null } | null;
   const cto = (outcome.cto ?? null) as {
     decision: 'agree' | 'disagree';
     inWriting: boolean;
@@ -273,7 +274,10 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           guardian: app?.guardian ? String((app.guardian as { name: string }).name) : null,
           bed: app?.bedDetails ? { ward: null, details: app.bedDetails as string, foundBy: null } : null,
           conveyance: app?.conveyance ? { by: null, details: app.conveyance as string } : null,
-          admittedAt: at(admitted?.at),
+          admittedAt: app?.inPatient === true && typeof app.managersReceivedAt === 'string' ? at(app.managersReceivedAt) : at(admitted?.at),
+          managersReceivedAt: at(app?.managersReceivedAt as Str),
+          forwardedToLssaAt: at(app?.forwardedToLssaAt as Str),
+          s4Lapse: s4Lapse ? { lapsedAt: at(s4Lapse.lapsedAt), after: s4Lapse.after, details: s4Lapse.details ?? null } : null,
           legalStatusCode: a.legalStatusCode,
           alternatives: (outcome.alternatives as string[] | undefined) ?? [],
           carePlan: null,

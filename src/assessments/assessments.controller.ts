@@ -12,6 +12,7 @@ import { CurrentActor, IfMatchVersion, printableHtml } from '../common/http';
 import { AssessmentsService } from './assessments.service';
 import type { RuleId } from '../statute/rule-catalogue';
 import {
+  ApplicationRecordDto,
   OutcomeReportDto,
   AssessmentListDto,
   AssessmentQuery,
@@ -26,6 +27,7 @@ import {
   AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
+  S4LapseDto,
   TimelineEventDto,
   UpdateAssessmentDto,
   WithdrawDto,
@@ -238,6 +240,43 @@ export class AssessmentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.convertS4(actor, id, version));
+  }
+
+  @Patch(':id/application')
+  @Authorize('assessments.write')
+  @ApiOperation({
+    summary:
+      "Record what happened to a made application, after the fact: the hospital managers' receipt (APP-12; for a patient already in hospital, the admission) or, for guardianship, its forwarding to the LSSA (GDN-06, judged on that date). Never before signing, never in the future; also after the assessment closed.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: AssessmentViewDto })
+  async application(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ApplicationRecordDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
+    return this.tagged(reply, await this.assessments.recordApplication(actor, id, dto, version));
+  }
+
+  @Post(':id/s4-lapse')
+  @Authorize('assessments.write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'APP-11 / COP-08: record that a s.4 lapsed 72 h after admission without a second recommendation received by the managers (s.4(4)), with what happened to the patient then. Once the 72 h have run; also after the assessment closed.',
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: AssessmentViewDto })
+  async s4Lapse(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: S4LapseDto,
+    @IfMatchVersion() version: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
+    return this.tagged(reply, await this.assessments.recordS4Lapse(actor, id, dto, version));
   }
 
   @Post(':id/close')

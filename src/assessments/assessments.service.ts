@@ -19,7 +19,7 @@ import { RelativesService } from '../people/relatives.service';
 import { ReferralsService } from '../referrals/referrals.service';
 import { checkAssessment, legalStatusCode, s4Conversion } from '../statute/assessment-rules';
 import type { ApplicationFacts, AssessmentCheck, AssessmentFacts, LegalRegime, Section } from '../statute/assessment.types';
-import type { Finding } from '../statute/clocks';
+import { formatLocal, hoursAfter, IN_HOSPITAL_CONTEXTS, S4_DETENTION_HOURS, type Finding } from '../statute/clocks';
 import { legalRegime } from '../statute/legal-regime';
 import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
@@ -30,6 +30,7 @@ import type { ReportSource } from './assessment-report';
 import { closesReferral, ctoFindings, evaluationInstant, outcomeGate, type EvaluationBasis } from './assessment.rules';
 import type { RuleId } from '../statute/rule-catalogue';
 import {
+  ApplicationRecordDto,
   AssessmentQuery,
   AssessmentViewDto,
   ChecksDto,
@@ -39,6 +40,7 @@ import {
   AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
+  S4LapseDto,
   TimelineEventDto,
   UpdateAssessmentDto,
 } from './dto/assessment.dto';
@@ -75,8 +77,9 @@ const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "pers
  * the timeline with delay reasons, medical recommendations, the nearest relative, conflicts of interest) and its
  * outcome, checked against the Act by the pure rules in src/statute before it is recorded.
  *
- * Access follows the person: reading needs person.read, changing needs person.write (the allocated AMHP, a manager,
- * or break-glass), exactly as for the referral. Every read and change is audited in its transaction.
+ * Access follows the person: reading needs person.read (for one assessment, assessment-record.read: the AMHP who
+ * conducted it keeps reading it after it closes), changing needs person.write (the allocated AMHP, a manager, or
+ * break-glass), exactly as for the referral. Every read and change is audited in its transaction.
  */
 @Injectable()
 export class AssessmentsService {
@@ -123,6 +126,16 @@ export class AssessmentsService {
         [referral.id, referral.person.id, lead, dto.otherAmhpUserIds ?? [], dto.location ?? referral.location ?? null, now, actor.userId],
       );
       await this.referrals.moveForAssessment(m, actor, referral.id, 'in-assessment', { assessmentId: id, applicationMade: false });
+      // The AMHP who conducts it keeps reading this assessment and its report after it closes (not the person's other
+      // records, and never changing it): a lasting relationship to this assessment, not ended when the referral closes.
+      await this.access.grant(m, {
+        userId: lead,
+        personId: referral.person.id,
+        kind: 'conducted',
+        sourceType: 'assessment',
+        sourceId: id,
+        validFrom: now,
+      });
       await this.audit.record(m, {
         action: 'assessment.create',
         resourceType: 'assessment',
@@ -140,14 +153,21 @@ export class AssessmentsService {
     });
   }
 
-  /** Assessments whose person the caller may read; each one listed is a read of that person's record (audited). */
+  /**
+   * Assessments whose person the caller may read, and those the caller conducted; each one listed is a read of that
+   * person's record (audited, with its basis).
+   */
   async list(actor: Actor, q: AssessmentQuery): Promise<{ items: AssessmentViewDto[]; nextCursor: string | null }> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const where = new SqlWhere();
     if (q.status) where.add('a.status = ?', q.status);
     if (q.assigned === 'me') where.add('(a.lead_amhp_user_id = ? OR ? = ANY(a.other_amhp_user_ids))', actor.userId);
     if (q.referralId) where.add('a.referral_id = ?', q.referralId);
-    const scope = this.access.scope(actor, 'person.read', 'a.person_id', where.params.length + 1);
+    // As for one assessment (assessment-record.read): the AMHP who conducted one keeps it in her list after it closes.
+    const scope = this.access.scope(actor, 'assessment-record.read', 'a.person_id', where.params.length + 1, {
+      type: 'assessment',
+      column: 'a.id',
+    });
     where.params.push(...scope.params);
     where.raw(scope.sql);
     if (q.cursor) {
@@ -173,7 +193,7 @@ export class AssessmentsService {
   async get(actor: Actor, id: string): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       await this.audit.record(m, {
         action: 'assessment.read',
         resourceType: 'assessment',
@@ -489,7 +509,7 @@ export class AssessmentsService {
     const asAt = asAtRaw !== undefined ? new Date(this.notFuture(asAtRaw, 'asAt')) : null;
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       const s = section ?? a.section ?? 's2';
       const recorded =
         a.outcomeKind === 'application' && a.section === s
@@ -523,6 +543,7 @@ export class AssessmentsService {
    */
   async recordOutcome(actor: Actor, id: string, dto: OutcomeDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
     const signedAt = dto.signedAt ? new Date(this.notFuture(dto.signedAt, 'signedAt')) : null;
+    const kept = this.applicationRecord(dto);
     return this.change(actor, id, expectedVersion, 'assessment.outcome', async (m, a) => {
       if (a.status !== 'open')
         throw new ConflictProblem(`The outcome of this assessment is already recorded (${a.status}).`, 'outcome-recorded');
@@ -534,13 +555,33 @@ export class AssessmentsService {
       let outcome: Record<string, unknown>;
       let section: Section | null = null;
       let findings: Finding[] = [];
+      if (dto.kind !== 'application' && (kept.managersReceivedAt || kept.forwardedToLssaAt))
+        throw new UnprocessableProblem(
+          'Only an application is received by the hospital managers or forwarded to the LSSA.',
+          'not-an-application',
+          {
+            field: kept.managersReceivedAt ? 'managersReceivedAt' : 'forwardedToLssaAt',
+          },
+        );
       if (dto.kind === 'application') {
         section = dto.section!;
         if (section === 's7' && !dto.guardian)
           throw new UnprocessableProblem('A guardianship application names the guardian.', 'guardian-required', {
             rule: 'GDN-04' satisfies RuleId,
           });
+        this.checkApplicationRecord(section, signedAt!, kept);
+        const inPatient = dto.patientAlreadyInHospital === true || (await this.alreadyInHospital(m, a));
+        // APP-12 (s.5(1)): for a patient already in hospital the detention runs from the managers' receipt, so it is needed.
+        if (inPatient && section !== 's7' && !kept.managersReceivedAt)
+          throw new UnprocessableProblem(
+            'The patient is already in hospital, so the application takes effect when the hospital managers receive it: record when they did (managersReceivedAt).',
+            'managers-receipt-required',
+            { field: 'managersReceivedAt', rule: 'APP-12' satisfies RuleId },
+          );
         const application = await this.completeApplication(m, a, {
+          inPatient,
+          managersReceivedAt: kept.managersReceivedAt,
+          forwardedToLssaAt: kept.forwardedToLssaAt,
           section,
           applicant: 'amhp',
           signedAt: signedAt!,
@@ -580,6 +621,9 @@ export class AssessmentsService {
             dangerousnessReportDetails: dto.dangerousnessReportDetails ?? null,
             bedDetails: dto.bedDetails ?? null,
             conveyance: dto.conveyance ?? null,
+            inPatient,
+            managersReceivedAt: isoOrNull(kept.managersReceivedAt),
+            forwardedToLssaAt: isoOrNull(kept.forwardedToLssaAt),
           },
           deadlines: check.deadlines.map((d) => ({ ...d, at: d.at.toISOString() })),
           regime: check.regime.id,
@@ -636,6 +680,98 @@ export class AssessmentsService {
           actor.userId,
         ]);
       return { kind: dto.kind, section, warningsAcknowledged: acknowledged.size };
+    });
+  }
+
+  /**
+   * What happened to a made application, recorded after the fact: the managers' receipt (APP-12; for a patient already
+   * in hospital, the admission) and, for guardianship, its forwarding to the LSSA (GDN-06, judged on that date). The
+   * record stays open to it after the assessment closes: the Act's facts are kept whenever they become known.
+   */
+  async recordApplication(
+    actor: Actor,
+    id: string,
+    dto: ApplicationRecordDto,
+    expectedVersion: number | undefined,
+  ): Promise<AssessmentViewDto> {
+    const kept = this.applicationRecord(dto);
+    if (!kept.managersReceivedAt && !kept.forwardedToLssaAt)
+      throw new UnprocessableProblem('Give managersReceivedAt or forwardedToLssaAt.', 'nothing-to-record', { field: 'managersReceivedAt' });
+    return this.change(actor, id, expectedVersion, 'assessment.application-record', async (m, a) => {
+      if (a.outcomeKind !== 'application') throw new ConflictProblem('No application is recorded on this assessment.', 'no-application');
+      const stored = (a.outcome as { application: Record<string, unknown> }).application;
+      this.checkApplicationRecord(stored.section as Section, new Date(stored.signedAt as string), kept);
+      const previous = { managersReceivedAt: stored.managersReceivedAt ?? null, forwardedToLssaAt: stored.forwardedToLssaAt ?? null };
+      const application = {
+        ...stored,
+        ...(kept.managersReceivedAt ? { managersReceivedAt: kept.managersReceivedAt.toISOString() } : {}),
+        ...(kept.forwardedToLssaAt ? { forwardedToLssaAt: kept.forwardedToLssaAt.toISOString() } : {}),
+      };
+      await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [id, { ...a.outcome, application }]);
+      const fields = [...(kept.managersReceivedAt ? ['managersReceivedAt'] : []), ...(kept.forwardedToLssaAt ? ['forwardedToLssaAt'] : [])];
+      // The audit keeps what a correction replaced.
+      await this.audit.record(m, {
+        action: 'assessment.application-record.previous',
+        resourceType: 'assessment',
+        resourceId: id,
+        subjectPersonId: a.personId,
+        details: previous,
+      });
+      return { fields };
+    });
+  }
+
+  /**
+   * APP-11 / COP-08: a s.4 that lapsed at the end of the 72 hours after admission without a second recommendation
+   * received by the managers (s.4(4)) is recorded, with its lapse time and what happened to the patient then; the
+   * use of s.4 is kept and monitored whatever followed. Recordable once the 72 hours have run, also after closing.
+   */
+  async recordS4Lapse(actor: Actor, id: string, dto: S4LapseDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+    return this.change(actor, id, expectedVersion, 'assessment.s4-lapse', async (m, a) => {
+      const outcome = (a.outcome ?? {}) as { application?: Record<string, unknown>; convertedFromS4?: unknown; s4Lapse?: unknown };
+      const stored = a.outcomeKind === 'application' ? outcome.application : undefined;
+      if (!stored || stored.section !== 's4')
+        throw new ConflictProblem('Only a s.4 emergency application lapses under s.4(4).', 'not-s4', { rule: 'APP-11' satisfies RuleId });
+      if (outcome.convertedFromS4 || a.section !== 's4')
+        throw new ConflictProblem(
+          'This s.4 became a s.2 (the second recommendation was received in time): it did not lapse.',
+          's4-converted',
+          {
+            rule: 'APP-11' satisfies RuleId,
+          },
+        );
+      if (outcome.s4Lapse) throw new ConflictProblem('The lapse of this s.4 is already recorded.', 's4-lapse-recorded');
+      const application = await this.completeApplication(m, a, this.applicationFromStored(stored));
+      if (!application.admittedAt)
+        throw new UnprocessableProblem(
+          'Record the admission (timeline event "admitted") first: the 72 hours run from it.',
+          'not-admitted',
+          { rule: 'APP-11' satisfies RuleId },
+        );
+      const zone = this.config.timeZone;
+      const lapsedAt = hoursAfter(application.admittedAt, S4_DETENTION_HOURS);
+      if (this.clock.now().getTime() < lapsedAt.getTime())
+        throw new UnprocessableProblem(
+          `The s.4 runs until ${formatLocal(lapsedAt, zone)} (72 hours after admission at ${formatLocal(application.admittedAt, zone)}): it has not lapsed.`,
+          's4-not-lapsed',
+          { rule: 'APP-11' satisfies RuleId, lapsesAt: lapsedAt.toISOString() },
+        );
+      const { facts } = await this.evaluate(m, a, application);
+      if (s4Conversion(facts).valid)
+        throw new UnprocessableProblem(
+          'The second medical recommendation reached the hospital managers within the 72 hours: the s.4 did not lapse; convert it to a s.2.',
+          's4-second-recommendation-received',
+          { rule: 'APP-11' satisfies RuleId },
+        );
+      const s4Lapse = {
+        lapsedAt: lapsedAt.toISOString(),
+        after: dto.after,
+        details: dto.details ?? null,
+        recordedAt: this.clock.now().toISOString(),
+        recordedBy: actor.userId,
+      };
+      await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [id, { ...a.outcome, s4Lapse }]);
+      return { lapsedAt: s4Lapse.lapsedAt, after: dto.after };
     });
   }
 
@@ -778,7 +914,7 @@ export class AssessmentsService {
   async reportSource(actor: Actor, id: string, document: 'report' | 'written-reasons-letter', format: string): Promise<ReportSource> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.read', m, { type: 'assessment', id });
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
       await this.audit.record(m, {
         action: `assessment.${document}`,
         resourceType: 'assessment',
@@ -836,6 +972,7 @@ export class AssessmentsService {
   /** Fills what an application's facts need from the record: the admission, the applicant's approval, a pending displacement. */
   private async completeApplication(m: EntityManager, a: AssessmentRow, draft: Partial<ApplicationFacts>): Promise<ApplicationFacts> {
     const signedAt = draft.signedAt ?? this.clock.now();
+    const inPatient = draft.inPatient ?? (await this.alreadyInHospital(m, a));
     const [admitted] = await m.query(
       `SELECT at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at LIMIT 1`,
       [a.id],
@@ -852,9 +989,59 @@ export class AssessmentsService {
       guardian: draft.guardian ?? null,
       forwardedToLssaAt: draft.forwardedToLssaAt ?? null,
       urgentNecessity: draft.urgentNecessity ?? null,
-      admittedAt: admitted ? new Date(admitted.at) : null,
+      // APP-12 (s.5(1)): a patient already in hospital is admitted when the managers receive the application.
+      admittedAt: inPatient && draft.managersReceivedAt ? draft.managersReceivedAt : admitted ? new Date(admitted.at) : null,
+      inPatient,
+      managersReceivedAt: draft.managersReceivedAt ?? null,
       pendingDisplacementFiledAt: null, // filled in evaluate() from the person-level state
     };
+  }
+
+  /** APP-12: whether the referral's legal context has the person already in hospital (held under s.5, or under s.2). */
+  private async alreadyInHospital(m: EntityManager, a: AssessmentRow): Promise<boolean> {
+    const referral = await this.referrals.forAssessment(m, a.referralId);
+    return IN_HOSPITAL_CONTEXTS.includes((referral.legalContext as { kind: (typeof IN_HOSPITAL_CONTEXTS)[number] }).kind);
+  }
+
+  /** The after-the-fact times given (APP-12, GDN-06), never in the future. */
+  private applicationRecord(dto: { managersReceivedAt?: string; forwardedToLssaAt?: string }): {
+    managersReceivedAt: Date | null;
+    forwardedToLssaAt: Date | null;
+  } {
+    return {
+      managersReceivedAt: dto.managersReceivedAt ? new Date(this.notFuture(dto.managersReceivedAt, 'managersReceivedAt')) : null,
+      forwardedToLssaAt: dto.forwardedToLssaAt ? new Date(this.notFuture(dto.forwardedToLssaAt, 'forwardedToLssaAt')) : null,
+    };
+  }
+
+  /** 422 naming the field: the managers receive an application for admission (not s.7), the LSSA a s.7; neither before signing. */
+  private checkApplicationRecord(
+    section: Section,
+    signedAt: Date,
+    kept: { managersReceivedAt: Date | null; forwardedToLssaAt: Date | null },
+  ): void {
+    if (kept.managersReceivedAt && section === 's7')
+      throw new UnprocessableProblem(
+        'A guardianship application is forwarded to the local social services authority, not received by hospital managers: give forwardedToLssaAt.',
+        'managers-receipt-not-applicable',
+        { field: 'managersReceivedAt', rule: 'APP-12' satisfies RuleId },
+      );
+    if (kept.forwardedToLssaAt && section !== 's7')
+      throw new UnprocessableProblem(
+        'Only a guardianship application (s.7) is forwarded to the local social services authority.',
+        'forwarding-not-applicable',
+        { field: 'forwardedToLssaAt', rule: 'GDN-06' satisfies RuleId },
+      );
+    for (const [field, at] of [
+      ['managersReceivedAt', kept.managersReceivedAt],
+      ['forwardedToLssaAt', kept.forwardedToLssaAt],
+    ] as const)
+      if (at && at.getTime() < signedAt.getTime())
+        throw new UnprocessableProblem(
+          `${field} (${formatLocal(at, this.config.timeZone)}) cannot be before the application was signed (${formatLocal(signedAt, this.config.timeZone)}).`,
+          'before-application-signed',
+          { field, rule: (field === 'forwardedToLssaAt' ? 'GDN-06' : 'APP-12') satisfies RuleId },
+        );
   }
 
   private applicationFromStored(s: Record<string, unknown>): Partial<ApplicationFacts> {
@@ -875,6 +1062,10 @@ export class AssessmentsService {
           }
         : null,
       urgentNecessity: (s.urgentNecessity as string | null) ?? null,
+      // Kept with the application (APP-12, GDN-06); an application recorded before these were kept has none.
+      ...(typeof s.inPatient === 'boolean' ? { inPatient: s.inPatient } : {}),
+      managersReceivedAt: typeof s.managersReceivedAt === 'string' ? new Date(s.managersReceivedAt) : null,
+      forwardedToLssaAt: typeof s.forwardedToLssaAt === 'string' ? new Date(s.forwardedToLssaAt) : null,
     };
   }
 
@@ -1052,7 +1243,7 @@ export class AssessmentsService {
   private requirePerson(
     actor: Actor,
     personId: string,
-    action: 'person.read' | 'person.write',
+    action: 'person.read' | 'person.write' | 'assessment-record.read',
     m: EntityManager,
     resource: { type: string; id: string },
   ): Promise<string> {

@@ -102,6 +102,8 @@ export class AppConfig {
   readonly offerEscalationMinutes: number;
   /** A handover item still unacknowledged this many minutes after the handover was compiled is escalated. */
   readonly handoverEscalationMinutes: number;
+  /** The local target, in minutes from arrival at a place of safety (s.135/s.136), for the assessment to start (reports). */
+  readonly placeOfSafetyTargetMinutes: number;
   /** Webhook destinations may use plain http (development and tests only): SSRF guard, webhook-url.ts. */
   readonly webhookAllowHttp: boolean;
   /** Webhook destinations may resolve to loopback, private, link-local or CGNAT addresses (development and tests only). */
@@ -332,5 +334,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),
     handoverEscalationMinutes: int(env, 'HANDOVER_ESCALATION_MINUTES', 120, 1, 24 * 60),
+    // The local target, not the law: the 24 h limit is s.136(2A)/s.135(3ZA); most areas aim to start within 3 h.
+    placeOfSafetyTargetMinutes: int(env, 'PLACE_OF_SAFETY_TARGET_MINUTES', 180, 15, 24 * 60),
   });
 }

@@ -232,6 +232,20 @@ export const EVENTS = {
       s2Expiry: nullable(instant('When the s.2 expires.')),
     }),
   ),
+  'assessment.application-record': event(
+    'assessment',
+    "What happened to a made application was recorded after the fact (the managers' receipt, the forwarding to the local social services authority).",
+    obj({ ...assessmentIds, fields: fieldsChanged('application') }),
+  ),
+  'assessment.s4-lapse': event(
+    'assessment',
+    'A s.4 emergency application lapsed 72 hours after admission without a second medical recommendation (s.4(4)).',
+    obj({
+      ...assessmentIds,
+      lapsedAt: instant('When the s.4 lapsed: 72 hours after admission.'),
+      after: enumOf(['discharged', 'remained-informally', 'other'], 'What happened to the patient when it lapsed.'),
+    }),
+  ),
   'assessment.close': event(
     'assessment',
     'The assessment closed.',

@@ -187,8 +187,17 @@ export class PeopleService {
    * given are the record's too, a new person is recorded with what the caller sent (without the NHS number) and a
    * pending match to the recorded person is left for a manager to resolve (`pendingMatchId`).
    */
-  async findOrCreate(m: EntityManager, actor: Actor, dto: CreatePersonDto): Promise<FindOrCreateResult> {
+  async findOrCreate(
+    m: EntityManager,
+    actor: Actor,
+    dto: CreatePersonDto,
+    options: { sameAs?: (personColumn: string) => string } = {},
+  ): Promise<FindOrCreateResult> {
     this.checkRules(dto);
+    if (!dto.nhsNumber && options.sameAs) {
+      const known = await this.identifiedWithoutNhsNumber(m, actor, dto, options.sameAs);
+      if (known) return { person: known, created: false, discrepancies: [] };
+    }
     const id = await this.insert(m, actor, dto);
     if (typeof id === 'string') return { person: await this.load(m, id), created: true, discrepancies: [] };
     const person = await this.load(m, id.existingId);
@@ -226,6 +235,41 @@ export class PeopleService {
       details: { matchedBy: 'nhsNumber', discrepancies },
     });
     return { person, created: false, discrepancies };
+  }
+
+  /**
+   * With no NHS number given, the person is the one recorded (no second record is made) only when all of these hold:
+   * the given and family names and the date of birth are given and are the record's (letter case and outer spaces
+   * aside), exactly one record matches them among those the caller names (`sameAs`, an SQL condition over the
+   * person id, e.g. "has an open referral"), and the caller may already read that record (the referrer of its open
+   * referral, the hub's staff), so the match discloses nobody. The match is audited `person.match`.
+   */
+  private async identifiedWithoutNhsNumber(
+    m: EntityManager,
+    actor: Actor,
+    dto: CreatePersonDto,
+    sameAs: (personColumn: string) => string,
+  ): Promise<PersonDto | undefined> {
+    if (!dto.givenName?.trim() || !dto.familyName?.trim() || !dto.dateOfBirth) return undefined;
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT p.id FROM persons p
+        WHERE lower(p.family_name) = lower($1) AND p.date_of_birth = $2::date AND lower(trim(p.given_name)) = lower($3) AND ${sameAs('p.id')}
+        LIMIT 2`,
+      [dto.familyName.trim(), dto.dateOfBirth, dto.givenName.trim()],
+    );
+    if (rows.length !== 1) return undefined;
+    const decision = await this.access.decide(actor, 'person.read', rows[0].id, m);
+    if (!decision.allowed) return undefined;
+    await this.audit.record(m, {
+      action: 'person.match',
+      resourceType: 'person',
+      resourceId: rows[0].id,
+      subjectPersonId: rows[0].id,
+      accessBasis: decision.basis,
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { matchedBy: 'names-and-date-of-birth', discrepancies: [] },
+    });
+    return this.load(m, rows[0].id);
   }
 
   /**

@@ -161,6 +161,10 @@ export class ReferralEventEntity {
 @Entity('referral_extensions')
 @Check('referral_extensions_hours', `hours BETWEEN 1 AND 12`)
 @Index('referral_extensions_referral_key', ['referralId'], { unique: true })
+@Check(
+  'referral_extensions_authorising_doctor',
+  `(authorising_doctor_name IS NULL AND authorising_doctor_gmc_number IS NULL AND authorising_doctor_id IS NULL) OR (authorising_doctor_name IS NOT NULL AND authorising_doctor_gmc_number ~ '^[0-9]{7}$')`,
+)
 export class ReferralExtensionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -175,8 +179,20 @@ export class ReferralExtensionEntity {
   @Column('integer')
   hours: number;
 
+  /** 'examining-doctor': the role of whoever authorised (the only one that may). */
   @Column('text')
   authorisedBy: string;
+
+  /** POL-08 (s.136B): the doctor who authorised it, when on the register (name and GMC number copied as they stood). */
+  @ForeignKey('doctors', { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  authorisingDoctorId: string | null;
+
+  @Column('text', { nullable: true })
+  authorisingDoctorName: string | null;
+
+  @Column('text', { nullable: true })
+  authorisingDoctorGmcNumber: string | null;
 
   @Column('text')
   reason: string;
@@ -198,6 +214,10 @@ export class ReferralExtensionEntity {
  */
 @Entity('allocation_offers')
 @Check('allocation_offers_response', `response IS NULL OR response IN ('accepted','declined','withdrawn')`)
+@Check(
+  'allocation_offers_withdrawn_reason',
+  `withdrawn_reason IS NULL OR withdrawn_reason IN ('accepted-by-another','allocated','referral-ended')`,
+)
 @Index('allocation_offers_referral_idx', ['referralId', 'userId'])
 @Index('allocation_offers_one_acceptance_key', ['referralId'], { unique: true, where: `response = 'accepted'` })
 @Index('allocation_offers_open_idx', ['userId', 'offeredAt'], { where: 'response IS NULL' })
@@ -228,4 +248,11 @@ export class AllocationOfferEntity {
 
   @Column('text', { nullable: true })
   note: string | null;
+
+  /** Why a withdrawn offer was withdrawn: another AMHP accepted, a manager allocated directly, or the referral ended. */
+  @Column('text', { nullable: true })
+  withdrawnReason: OfferWithdrawnReason | null;
 }
+
+export const OFFER_WITHDRAWN_REASONS = ['accepted-by-another', 'allocated', 'referral-ended'] as const;
+export type OfferWithdrawnReason = (typeof OFFER_WITHDRAWN_REASONS)[number];

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -32,6 +32,8 @@ export class ReferralsController {
   @ApiOperation({
     summary:
       'Refer a person for an MHA assessment: statutory clocks start from the legal context (s.136, s.135, s.5(2), s.5(4)). Thin clients should send an Idempotency-Key.',
+    description:
+      'A person who already has an open referral (the same NHS number; or, without one, the same names and date of birth among people with an open referral whom the caller may already read) is not recorded twice. The new referral is still created (201), against the same person, linked to the open one in both timelines, with the finding `open-referral-exists` (rule DUTY-02, severity warning) carrying `referralId` and `href` of the open referral: never refused with 409, so that nothing the referrer sends is lost; the duty AMHP decides whether to withdraw it as a duplicate.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ReferralDto })
@@ -156,6 +158,10 @@ export class ReferralsController {
     summary: 'Accept the offer made to you: exactly one acceptance wins and creates the allocation (201); a late one is 409.',
   })
   @ApiCreatedResponse({ type: ReferralDto })
+  @ApiConflictResponse({
+    description:
+      'The offer is no longer open, said plainly with the time in local time: `offer-taken` (accepted by another AMHP), `offer-withdrawn` (allocated by a manager, or the referral ended), `offer-answered` (you already answered it).',
+  })
   accept(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: OfferResponseDto): Promise<ReferralDto> {
     return this.referrals.respond(actor, id, true, dto.note);
   }
@@ -165,6 +171,9 @@ export class ReferralsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Decline the offer made to you.' })
   @ApiOkResponse({ type: ReferralDto })
+  @ApiConflictResponse({
+    description: 'The offer is no longer open: `offer-taken`, `offer-withdrawn` or `offer-answered` (as for accept).',
+  })
   decline(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: OfferResponseDto): Promise<ReferralDto> {
     return this.referrals.respond(actor, id, false, dto.note);
   }

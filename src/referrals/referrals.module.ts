@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../alerts/notifications.module';
 import { AuthModule } from '../auth/auth.module';
+import { DoctorsModule } from '../doctors/doctors.module';
 import { PeopleModule } from '../people/people.module';
 import { RotaModule } from '../rota/rota.module';
 import { WorkforceModule } from '../workforce/workforce.module';
+import { MyOffersController } from './my-offers.controller';
 import { PersonMatchesController } from './person-matches.controller';
 import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
 
 @Module({
-  imports: [AuthModule, PeopleModule, RotaModule, WorkforceModule],
-  controllers: [PersonMatchesController, ReferralsController],
+  imports: [AuthModule, DoctorsModule, NotificationsModule, PeopleModule, RotaModule, WorkforceModule],
+  controllers: [MyOffersController, PersonMatchesController, ReferralsController],
   providers: [ReferralsService],
   exports: [ReferralsService],
 })

@@ -4,6 +4,7 @@ import { AccessService } from '../access/access.service';
 import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { referralStopFactsSql } from '../assessments/assessments.tables';
+import { NotificationsService } from '../alerts/notifications.service';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
@@ -19,6 +20,7 @@ import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import type { PersonMatchDto } from '../people/dto/person.dto';
+import { DoctorsService } from '../doctors/doctors.service';
 import { DutyService } from '../rota/duty.service';
 import {
   Clock,
@@ -26,34 +28,42 @@ import {
   LEGAL_CONTEXT_INSTANTS,
   clockState,
   clockStop,
+  applyExtensions,
   type OutcomeFact,
   type StopFacts,
   DEFAULT_CLOCK_POLICY,
   DEFAULT_RESPONSE_TARGETS,
   DEFAULT_WARNINGS,
   Finding,
+  formatLocal,
   intakeFindings,
   LegalContext,
+  outcomeClocks,
   S136BExtension,
   validateExtension,
+  withAgeAtArrival,
 } from '../statute/clocks';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
 import {
   AllocateDto,
   CreateReferralDto,
+  ClockSummaryDto,
   ExtensionDto,
+  ExtensionViewDto,
+  MyOfferDto,
   OfferViewDto,
   ReferralDto,
   ReferralEventDto,
+  ReferralProgressDto,
   ReferralQuery,
   ReferralStatusDto,
   TransitionDto,
   WrittenReasonsDto,
 } from './dto/referral.dto';
-import { ReferralEntity } from './referral.entities';
+import { ReferralEntity, type OfferWithdrawnReason } from './referral.entities';
 import { isOpen, transition, TRANSITIONS } from './referral.workflow';
-import { openStatusSql } from './referrals.tables';
+import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
 
 /** Where a referral's access relationships come from: the referrer's, the allocated AMHP's, offers to duty AMHPs. */
 const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer'] as const;
@@ -66,6 +76,9 @@ export function toLegalContext(raw: Record<string, unknown>): LegalContext {
   return out as unknown as LegalContext;
 }
 
+/** An intake finding; one about an open referral of the same person names it and links to it. */
+type IntakeFinding = Finding & { referralId?: string; href?: string };
+
 interface PersonSummary {
   id: string;
   givenName: string;
@@ -74,9 +87,18 @@ interface PersonSummary {
   nhsNumber: string | null;
 }
 
+/** A recorded s.136B extension as the row query returns it (instants as JSON text). */
+type ExtensionRow = Omit<S136BExtension, 'authorisedAt' | 'superintendentApprovedAt' | 'authorisingDoctor'> & {
+  authorisedAt: string;
+  authorisedBy: string;
+  superintendentApprovedAt: string | null;
+  authorisingDoctor: { doctorId: string | null; name: string; gmcNumber: string } | null;
+};
+
 type Row = ReferralEntity & {
   person: PersonSummary;
-  extensions: Array<S136BExtension & { authorisedAt: string; superintendentApprovedAt?: string }>;
+  firstOfferedAt: string | null;
+  extensions: ExtensionRow[];
   intakeFindings: Finding[];
   stopFacts: {
     assessmentOpenedAt: string | null;
@@ -87,15 +109,21 @@ type Row = ReferralEntity & {
       signedAt: string | null;
       alternatives: string[] | null;
       admittedAt: string | null;
+      section?: OutcomeFact['section'];
+      secondRecommendationReceivedAt?: string | null;
     }>;
   };
 };
 
 const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
-                   'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at)) FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
+                   'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at,
+                   'authorisingDoctor', CASE WHEN e.authorising_doctor_name IS NULL THEN NULL ELSE json_build_object('doctorId', e.authorising_doctor_id,
+                     'name', e.authorising_doctor_name, 'gmcNumber', e.authorising_doctor_gmc_number) END) ORDER BY e.authorised_at)
+                 FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
-       ${referralStopFactsSql('r.id')} AS "stopFacts"
+       ${referralStopFactsSql('r.id')} AS "stopFacts",
+       (SELECT min(o.offered_at) FROM allocation_offers o WHERE o.referral_id = r.id) AS "firstOfferedAt"
   FROM referrals r`;
 
 const camelNames = new Map<string, string>();
@@ -129,6 +157,8 @@ export class ReferralsService {
     private readonly clock: SystemClock,
     private readonly config: AppConfig,
     private readonly users: UsersService,
+    private readonly doctors: DoctorsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
@@ -143,24 +173,33 @@ export class ReferralsService {
     } catch (err) {
       throw new UnprocessableProblem(`The legal context is incomplete or inconsistent: ${(err as Error).message}`, 'legal-context-invalid');
     }
-    const findings = intakeFindings(context, receivedAt, this.policy());
-    const blockers = findings.filter((f) => f.severity === 'blocker');
-    if (blockers.length) throw new UnprocessableProblem(blockers.map((f) => f.message).join(' '), blockers[0].code, { findings });
+    // POL-09 also reads the person's age at arrival from the dates of birth known: given here, then on record.
+    const intake = (datesOfBirth: Parameters<typeof withAgeAtArrival>[1]): Finding[] => {
+      const found = intakeFindings(withAgeAtArrival(context, datesOfBirth, receivedAt, this.policy().timeZone), receivedAt, this.policy());
+      const blockers = found.filter((f) => f.severity === 'blocker');
+      if (blockers.length) throw new UnprocessableProblem(blockers.map((f) => f.message).join(' '), blockers[0].code, { findings: found });
+      return found;
+    };
+    const givenDob = dto.person?.dateOfBirth;
+    let findings: IntakeFinding[] = intake([{ dateOfBirth: givenDob, source: 'given' }]);
 
     if (!dto.personId && !dto.person) throw new UnprocessableProblem('Give personId or person.', 'person-required');
     return this.db.transaction(async (m) => {
-      let person: { id: string };
+      let person: { id: string; dateOfBirth: string | null };
+      const matchFindings: Finding[] = [];
       if (dto.personId) {
         person = await this.people.get(m, dto.personId);
         const decision = await this.access.decide(actor, 'person.read', person.id, m);
         if (!decision.allowed)
           throw new ForbiddenProblem('You may not refer this person by their record; give their details instead.', 'no-relationship');
       } else {
-        const found = await this.people.findOrCreate(m, actor, dto.person!);
+        // Without an NHS number, the same person sent again (the same referrer, or hub staff) is the person already
+        // referred: matched by names and date of birth among people with an open referral (PeopleService.findOrCreate).
+        const found = await this.people.findOrCreate(m, actor, dto.person!, { sameAs: personHasOpenReferralSql });
         person = found.person;
         if (found.pendingMatchId) {
           // Nothing of the recorded person is shown: the referral is against what the referrer sent until the hub matches it.
-          findings.push({
+          matchFindings.push({
             rule: 'PERSON-MATCH',
             severity: 'warning',
             code: 'identity-match-pending',
@@ -170,7 +209,7 @@ export class ReferralsService {
           });
         } else if (found.discrepancies.length) {
           // The NHS number matched a person whose other details differ: the AMHP must check, not the system guess.
-          findings.push({
+          matchFindings.push({
             rule: 'PERSON-MATCH',
             severity: 'warning',
             code: 'person-details-differ',
@@ -178,6 +217,31 @@ export class ReferralsService {
             citation: citationOf('PERSON-MATCH'),
           });
         }
+      }
+      // A date of birth on record (the person referred by id, or matched by NHS number) that makes them under 18 refuses too.
+      if (person.dateOfBirth && person.dateOfBirth !== givenDob)
+        findings = intake([
+          { dateOfBirth: givenDob, source: 'given' },
+          { dateOfBirth: person.dateOfBirth, source: 'on record' },
+        ]);
+      findings = [...findings, ...matchFindings];
+      // DUTY-02: a person already referred, whose referral is still open. The new referral is created all the same,
+      // linked to the open one (both timelines say so) and carrying a warning with its id and link, rather than refused
+      // with a 409: what the referrer sends the second time (a new risk, a new place, a new clock under s.136) must not
+      // be lost, a refused police referral at 3 a.m. may never be sent again, and the duty AMHP wants both in front of
+      // them to decide whether this is one piece of work, not a referrer told to go away. Closing the duplicate (status
+      // withdrawn, with reasons) stays the AMHP's decision.
+      const open = await this.openReferralOf(m, person.id);
+      if (open) {
+        findings.push({
+          rule: 'DUTY-02',
+          severity: 'warning',
+          code: 'open-referral-exists',
+          message: `This person already has an open referral, ${open.reference} (received ${formatLocal(open.receivedAt, this.config.timeZone)}): this referral is recorded and linked to it; read both before acting.`,
+          citation: citationOf('DUTY-02'),
+          referralId: open.id,
+          href: `/referrals/${open.id}`,
+        });
       }
       const [{ n }] = await m.query(`SELECT nextval('referral_reference_seq') AS n`);
       const reference = `REF-${receivedAt.getUTCFullYear()}-${String(n).padStart(6, '0')}`;
@@ -215,7 +279,29 @@ export class ReferralsService {
           validFrom: now,
         });
       }
-      await this.event(m, id, actor, 'received', { source: dto.source, urgency: dto.urgency, legalContext: context.kind, findings });
+      await this.event(m, id, actor, 'received', {
+        source: dto.source,
+        urgency: dto.urgency,
+        legalContext: context.kind,
+        findings,
+        ...(open ? { linkedReferralId: open.id } : {}),
+      });
+      if (open) {
+        await this.event(m, open.id, actor, 'further-referral', { referralId: id, reference, source: dto.source, urgency: dto.urgency });
+        // The AMHP working the open referral hears of the new one at once (ids and references only).
+        if (open.allocatedUserId)
+          await this.notifications.notify(m, {
+            userIds: [open.allocatedUserId],
+            kind: 'referral.further',
+            severity: dto.urgency === 'emergency' ? 'urgent' : 'warning',
+            title: `${open.reference}: a further referral (${reference}) has arrived for this person`,
+            body: `Received ${formatLocal(receivedAt, this.config.timeZone)}, ${dto.urgency}, from ${dto.source}.`,
+            link: `/referrals/${id}`,
+            subjectType: 'referral',
+            subjectId: id,
+            dedupKey: `further-referral:${id}`,
+          });
+      }
       await this.audit.record(m, {
         action: 'referral.create',
         resourceType: 'referral',
@@ -277,9 +363,11 @@ export class ReferralsService {
     if (q.urgency) where.add('r.urgency = ?', q.urgency);
     if (q.assigned === 'me') where.add('r.allocated_user_id = ?', actor.userId);
     if (q.due_before) where.add('r.next_deadline < ?', new Date(q.due_before));
-    let select = ROW;
+    let select: string;
     if (referrerOnly) {
       where.add('r.referrer_user_id = ?', actor.userId);
+      // Their own referrals' progress and clocks: audited as reads like the staff's queue, on that basis.
+      select = ROW.replace('SELECT r.*,', `SELECT r.*, 'own:referrer' AS access_basis,`);
     } else {
       const scope = this.access.scope(actor, 'person.read', 'r.person_id', where.params.length + 1);
       where.params.push(...scope.params);
@@ -295,15 +383,14 @@ export class ReferralsService {
     }
     const limitParam = where.param(limit + 1);
     const sql = `${select} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`;
-    // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), and,
-    // for staff, read and audited in one statement (each person shown is a read of their record, audited: see README, Access control).
-    const raw = referrerOnly
-      ? await this.db.prepared<Record<string, unknown>>(Db.statementName(sql), sql, where.params)
-      : await this.audit.selectAudited<Record<string, unknown>>(
-          this.db.current,
-          { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id', basisColumn: 'access_basis' },
-          { action: 'referral.read', resourceType: 'referral', details: { via: 'queue' } },
-        );
+    // The queue is the thin client's hot read: prepared (planned once per connection and filter combination), read
+    // and audited in one statement (each referral shown is a read of what the hub holds about its person: see README,
+    // Access control), for staff and for a referrer seeing their own referrals' progress alike.
+    const raw = await this.audit.selectAudited<Record<string, unknown>>(
+      this.db.current,
+      { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'person_id', basisColumn: 'access_basis' },
+      { action: 'referral.read', resourceType: 'referral', details: { via: referrerOnly ? 'status' : 'queue' } },
+    );
     const rows = raw.map(camel);
     const page = rows.slice(0, limit);
     const nextCursor =
@@ -318,6 +405,15 @@ export class ReferralsService {
       const r = await this.row(m, id);
       if (seesReferralStatusOnly(actor.roles)) {
         if (r.referrerUserId !== actor.userId) await this.deny(actor, r, 'referrals.read');
+        // Progress and clocks only, yet a read of what the hub holds about the person: audited like any other.
+        await this.audit.record(m, {
+          action: 'referral.read',
+          resourceType: 'referral',
+          resourceId: id,
+          subjectPersonId: r.personId,
+          accessBasis: 'own:referrer',
+          details: { via: 'status' },
+        });
         return this.statusView(r);
       }
       const decision = await this.requirePerson(actor, r, 'person.read', m);
@@ -377,8 +473,10 @@ export class ReferralsService {
                 next_deadline = CASE WHEN $5 THEN NULL ELSE next_deadline END, version = version + 1 WHERE id = $1`,
         [id, dto.status, dto.reason ?? null, dto.transferredTo ?? null, ends, now],
       );
-      // Back to accepted (re-allocation): the allocated AMHP's access ends. Closed in any way: everyone's does.
+      // Back to accepted (re-allocation): the allocated AMHP's access ends. Closed in any way: everyone's does, and
+      // offers nobody answered are withdrawn, so that an AMHP answering one later is told the referral ended.
       if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
+      if (ends) await this.withdrawOffers(m, id, now, 'referral-ended');
       if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
       await this.event(m, id, actor, dto.status, { from: r.status, ...(dto.transferredTo ? { transferredTo: dto.transferredTo } : {}) });
       await this.audit.record(m, {
@@ -435,7 +533,8 @@ export class ReferralsService {
       const ext: S136BExtension = {
         authorisedAt: new Date(dto.authorisedAt),
         hours: dto.hours,
-        authorisedBy: dto.authorisedBy,
+        ...(dto.authorisedBy !== undefined ? { authorisedBy: dto.authorisedBy } : {}),
+        authorisingDoctor: dto.authorisingDoctor ? await this.authorisingDoctor(dto.authorisingDoctor) : null,
         reason: dto.reason as S136BExtension['reason'],
         ...(dto.superintendentApprovedAt ? { superintendentApprovedAt: new Date(dto.superintendentApprovedAt) } : {}),
       };
@@ -445,8 +544,20 @@ export class ReferralsService {
         throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
       try {
         await m.query(
-          `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, superintendent_approved_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [id, ext.authorisedAt, ext.hours, ext.authorisedBy, ext.reason, ext.superintendentApprovedAt ?? null, actor.userId],
+          `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, superintendent_approved_at, recorded_by,
+             authorising_doctor_id, authorising_doctor_name, authorising_doctor_gmc_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            id,
+            ext.authorisedAt,
+            ext.hours,
+            ext.authorisedBy ?? 'examining-doctor',
+            ext.reason,
+            ext.superintendentApprovedAt ?? null,
+            actor.userId,
+            ext.authorisingDoctor?.doctorId ?? null,
+            ext.authorisingDoctor?.name ?? null,
+            ext.authorisingDoctor?.gmcNumber ?? null,
+          ],
         );
       } catch (err) {
         if (pgCode(err) === '23505')
@@ -457,13 +568,17 @@ export class ReferralsService {
       }
       const after = await this.row(m, id);
       await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [id, this.runningSoonest(after)]);
-      await this.event(m, id, actor, 'extension-recorded', { hours: ext.hours, authorisedAt: ext.authorisedAt.toISOString() });
+      await this.event(m, id, actor, 'extension-recorded', {
+        hours: ext.hours,
+        authorisedAt: ext.authorisedAt.toISOString(),
+        ...(ext.authorisingDoctor ? { authorisingDoctor: ext.authorisingDoctor } : {}),
+      });
       await this.audit.record(m, {
         action: 'referral.extension',
         resourceType: 'referral',
         resourceId: id,
         subjectPersonId: r.personId,
-        details: { hours: ext.hours },
+        details: { hours: ext.hours, ...(ext.authorisingDoctor?.doctorId ? { authorisingDoctorId: ext.authorisingDoctor.doctorId } : {}) },
       });
       await this.events.emit(m, {
         type: 'referral.extended',
@@ -473,6 +588,33 @@ export class ReferralsService {
       });
       return this.view(await this.row(m, id));
     });
+  }
+
+  /**
+   * POL-08 (s.136B(1)): the doctor who authorised an extension. One on the register is named from it (its name and GMC
+   * number as they stand now are kept with the extension); one not on it is named with their GMC number.
+   */
+  private async authorisingDoctor(
+    dto: NonNullable<ExtensionDto['authorisingDoctor']>,
+  ): Promise<NonNullable<S136BExtension['authorisingDoctor']>> {
+    const field = (name: string, message: string) => ({ errors: [{ field: `authorisingDoctor.${name}`, messages: [message] }] });
+    if (!dto.doctorId) return { doctorId: null, name: dto.name!, gmcNumber: dto.gmcNumber! };
+    if (dto.name !== undefined || dto.gmcNumber !== undefined)
+      throw new UnprocessableProblem(
+        'Give the doctor from the register (doctorId) or by name and GMC number, not both.',
+        'authorising-doctor-ambiguous',
+        field('doctorId', 'doctorId is given: leave out name and gmcNumber'),
+      );
+    const doctor = await this.doctors.get(dto.doctorId).catch((err: unknown) => {
+      if (err instanceof NotFoundProblem)
+        throw new UnprocessableProblem(
+          'That doctor is not on the register.',
+          'unknown-doctor',
+          field('doctorId', 'doctorId must be a doctor on the register'),
+        );
+      throw err;
+    });
+    return { doctorId: doctor.id, name: doctor.name, gmcNumber: doctor.gmcNumber };
   }
 
   /** Allocate to a named AMHP, eligible now (the workforce rules) or with a manager's recorded override. */
@@ -543,18 +685,30 @@ export class ReferralsService {
         throw new UnprocessableProblem(`The referral cannot be offered to: ${refused.join('; ')}.`, 'offer-not-allowed', {
           errors: [{ field: 'userIds', messages: refused }],
         });
+      const deadline = this.runningClocks(r)[0];
       for (const userId of targets) {
         const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [
           id,
           userId,
         ]);
         if (open.length) continue;
-        await m.query('INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4)', [
-          id,
-          userId,
-          now,
-          actor.userId,
-        ]);
+        const [{ id: offerId }]: Array<{ id: string }> = await m.query(
+          'INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4) RETURNING id',
+          [id, userId, now, actor.userId],
+        );
+        // The offered AMHP is told at once, in their inbox (GET /me/notifications; read = acknowledged), with what and
+        // how urgent; who it is about is read, audited, from GET /me/offers or the referral.
+        await this.notifications.notify(m, {
+          userIds: [userId],
+          kind: 'offer.received',
+          severity: r.urgency === 'emergency' ? 'urgent' : 'warning',
+          title: `${r.reference}: offered to you (${r.urgency}, ${r.legalContext.kind})`,
+          body: `Offered at ${formatLocal(now, this.config.timeZone)}.${deadline ? ` ${deadline.label} ends at ${deadline.deadlineLocal}.` : ''} Accept or decline it in your offers.`,
+          link: `/referrals/${id}`,
+          subjectType: 'referral',
+          subjectId: id,
+          dedupKey: `offer:${offerId}`,
+        });
         // The offered AMHP may read the person while deciding.
         await this.access.grant(m, {
           userId,
@@ -599,20 +753,75 @@ export class ReferralsService {
     });
   }
 
+  /**
+   * GET /me/offers: the offers made to me still open (not answered, not withdrawn, the referral still waiting for an
+   * AMHP), newest first, each with its running clocks. Who each is about is shown only where person.read allows
+   * (the offer itself gives the duty relationship while it is open), and each shown is an audited read. One query
+   * and one audit statement: the phone polls it.
+   */
+  async myOffers(actor: Actor): Promise<MyOfferDto[]> {
+    return this.db.transaction(async (m) => {
+      const scope = this.access.scope(actor, 'person.read', 'r.person_id', 2);
+      const sql = `${ROW.replace(
+        'SELECT r.*,',
+        `SELECT r.*, o.id AS offer_id, o.offered_at AS offer_at, CASE WHEN ${scope.sql} THEN ${scope.basis} END AS access_basis,
+                (SELECT min(f.offered_at) FROM allocation_offers f WHERE f.referral_id = r.id AND f.response IS NULL) AS open_since,`,
+      )}
+        JOIN allocation_offers o ON o.referral_id = r.id
+       WHERE o.user_id = $1 AND o.response IS NULL AND r.status = 'accepted'
+       ORDER BY o.offered_at DESC, o.id DESC LIMIT 100`;
+      const rows = (await m.query(sql, [actor.userId, ...scope.params])).map(camel) as Array<
+        Row & { offerId: string; offerAt: Date; accessBasis: string | null; openSince: Date }
+      >;
+      await this.audit.recordMany(
+        m,
+        { action: 'referral.read', resourceType: 'referral', details: { via: 'my-offers' } },
+        rows.filter((r) => r.accessBasis).map((r) => ({ resourceId: r.id, subjectPersonId: r.personId, accessBasis: r.accessBasis })),
+      );
+      const zone = this.config.timeZone;
+      return rows.map((r) => {
+        const clocks = this.runningClocks(r);
+        const escalatesAt = new Date(new Date(r.openSince).getTime() + this.config.offerEscalationMinutes * 60_000);
+        const shown = !!r.accessBasis;
+        return {
+          offerId: r.offerId,
+          offeredAt: new Date(r.offerAt).toISOString(),
+          offeredAtLocal: formatLocal(new Date(r.offerAt), zone),
+          escalatesAt: escalatesAt.toISOString(),
+          escalatesAtLocal: formatLocal(escalatesAt, zone),
+          referralId: r.id,
+          reference: r.reference,
+          link: `/referrals/${r.id}`,
+          urgency: r.urgency,
+          source: r.source,
+          legalContext: r.legalContext.kind,
+          receivedAt: new Date(r.receivedAt).toISOString(),
+          nextDeadline: clocks[0]?.deadline ?? null,
+          nextDeadlineLocal: clocks[0]?.deadlineLocal ?? null,
+          clocks,
+          person: shown ? r.person : null,
+          location: shown ? r.location : null,
+        };
+      });
+    });
+  }
+
   /** Accept or decline an offer made to you. Exactly one acceptance wins; a late one is 409. */
   async respond(actor: Actor, id: string, accept: boolean, note?: string): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
-      const [offer]: Array<{ id: string; response: string | null }> = await m.query(
-        'SELECT id, response FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 ORDER BY offered_at DESC LIMIT 1 FOR UPDATE',
+      const [offer]: Array<{
+        id: string;
+        response: 'accepted' | 'declined' | 'withdrawn' | null;
+        responded_at: Date | null;
+        withdrawn_reason: OfferWithdrawnReason | null;
+      }> = await m.query(
+        `SELECT id, response, responded_at, withdrawn_reason FROM allocation_offers
+          WHERE referral_id = $1 AND user_id = $2 ORDER BY offered_at DESC LIMIT 1 FOR UPDATE`,
         [id, actor.userId],
       );
       if (!offer) throw new NotFoundProblem('Offer of this referral to you');
-      if (offer.response)
-        throw new ConflictProblem(
-          `You have already ${offer.response === 'withdrawn' ? 'had this offer withdrawn' : offer.response + ' this offer'}.`,
-          'offer-closed',
-        );
+      if (offer.response) throw this.offerClosed(offer.response, offer.withdrawn_reason, offer.responded_at, r.status);
       const now = this.clock.now();
       if (!accept) {
         await m.query(`UPDATE allocation_offers SET response = 'declined', responded_at = $2, note = $3 WHERE id = $1`, [
@@ -630,7 +839,8 @@ export class ReferralsService {
         });
         return this.view(await this.row(m, id));
       }
-      if (r.status !== 'accepted') throw new ConflictProblem('Someone else has already taken this referral.', 'already-allocated');
+      // Every way out of `accepted` withdraws the open offers (with the reason): this holds only for offers made before that.
+      if (r.status !== 'accepted') throw this.offerClosed('withdrawn', 'referral-ended', null, r.status);
       const eligible = await this.eligibility.forUser(actor.userId, now, new Date(now.getTime() + 60_000), m);
       const hard = eligible.findings.filter((f) => f.severity === 'hard');
       if (hard.length)
@@ -644,13 +854,10 @@ export class ReferralsService {
           note ?? null,
         ]);
       } catch (err) {
-        if (pgCode(err) === '23505') throw new ConflictProblem('Someone else has already taken this referral.', 'already-allocated');
+        if (pgCode(err) === '23505') throw this.offerClosed('withdrawn', 'accepted-by-another', null, r.status);
         throw err;
       }
-      await m.query(`UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2 WHERE referral_id = $1 AND response IS NULL`, [
-        id,
-        now,
-      ]);
+      await this.withdrawOffers(m, id, now, 'accepted-by-another');
       await this.access.end(m, 'referral-offer', id, now);
       await this.allocateIn(m, actor, r, actor.userId, now);
       return this.view(await this.row(m, id));
@@ -798,6 +1005,9 @@ export class ReferralsService {
       `UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`,
       [r.id, userId, now],
     );
+    // Offers still open when a manager allocates directly are withdrawn (an accepted offer withdrew them already).
+    await this.withdrawOffers(m, r.id, now, 'allocated');
+    await this.access.end(m, 'referral-offer', r.id, now);
     // The allocated AMHP's legitimate relationship to the person, for as long as the referral is theirs.
     await this.access.grant(m, {
       userId,
@@ -820,6 +1030,57 @@ export class ReferralsService {
       aggregateType: 'referral',
       aggregateId: r.id,
       payload: { referralId: r.id, userId },
+    });
+  }
+
+  /** The person's most recent open referral, if any (DUTY-02). */
+  private async openReferralOf(
+    m: EntityManager,
+    personId: string,
+  ): Promise<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null } | undefined> {
+    const [row]: Array<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null }> = await m.query(
+      `SELECT id, reference, received_at AS "receivedAt", allocated_user_id AS "allocatedUserId" FROM referrals
+        WHERE person_id = $1 AND ${openStatusSql('status')} ORDER BY received_at DESC, id LIMIT 1`,
+      [personId],
+    );
+    return row;
+  }
+
+  /** Withdraws the referral's unanswered offers, recording why (what a late answer is then told). */
+  private async withdrawOffers(m: EntityManager, id: string, now: Date, reason: OfferWithdrawnReason): Promise<void> {
+    await m.query(
+      `UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2, withdrawn_reason = $3 WHERE referral_id = $1 AND response IS NULL`,
+      [id, now, reason],
+    );
+  }
+
+  /**
+   * The 409 for answering an offer that is no longer open, saying plainly what happened and when (local time with
+   * its zone): taken by another AMHP (not named), allocated by a manager, the referral ended, or already answered.
+   */
+  private offerClosed(
+    response: 'accepted' | 'declined' | 'withdrawn',
+    reason: OfferWithdrawnReason | null,
+    at: Date | null,
+    status: string,
+  ): ConflictProblem {
+    const when = at ? ` at ${formatLocal(at, this.config.timeZone)}` : '';
+    if (response !== 'withdrawn')
+      return new ConflictProblem(`You already ${response} this offer${when}.`, 'offer-answered', { response, at: isoOrNull(at) });
+    if (reason === 'accepted-by-another')
+      return new ConflictProblem(
+        `This referral was accepted by another AMHP${when}; the offer to you is closed and nothing more is needed from you.`,
+        'offer-taken',
+        { reason, at: isoOrNull(at) },
+      );
+    if (reason === 'allocated')
+      return new ConflictProblem(`This referral was allocated to another AMHP${when}; the offer to you was withdrawn.`, 'offer-withdrawn', {
+        reason,
+        at: isoOrNull(at),
+      });
+    return new ConflictProblem(`This offer was withdrawn${when}: the referral is now ${status}.`, 'offer-withdrawn', {
+      reason: reason ?? 'referral-ended',
+      at: isoOrNull(at),
     });
   }
 
@@ -883,20 +1144,30 @@ export class ReferralsService {
     return { ...DEFAULT_CLOCK_POLICY, timeZone: this.config.timeZone };
   }
 
-  private clocksOf(r: Row): Clock[] {
-    const extensions = r.extensions.map((e) => ({
-      ...e,
+  private extensionsOf(r: Row): S136BExtension[] {
+    return r.extensions.map((e) => ({
       authorisedAt: new Date(e.authorisedAt),
+      hours: e.hours,
+      authorisedBy: e.authorisedBy,
+      authorisingDoctor: e.authorisingDoctor,
+      reason: e.reason,
       ...(e.superintendentApprovedAt ? { superintendentApprovedAt: new Date(e.superintendentApprovedAt) } : {}),
     }));
-    return clocksFor(
-      toLegalContext(r.legalContext),
-      extensions,
-      DEFAULT_RESPONSE_TARGETS,
-      new Date(r.receivedAt),
-      r.urgency,
-      this.policy(),
-    );
+  }
+
+  /** The legal context's clocks (clocksFor) and those the outcomes start (outcomeClocks: a s.4's 72 hours, APP-11). */
+  private clocksOf(r: Row): Clock[] {
+    return [
+      ...clocksFor(
+        toLegalContext(r.legalContext),
+        this.extensionsOf(r),
+        DEFAULT_RESPONSE_TARGETS,
+        new Date(r.receivedAt),
+        r.urgency,
+        this.policy(),
+      ),
+      ...outcomeClocks(this.stopFactsOf(r, this.clock.now()), this.config.timeZone),
+    ];
   }
 
   /** The facts that stop clocks (clockStop); a referral no longer open without a closing time stops now. */
@@ -912,6 +1183,8 @@ export class ReferralsService {
         signedAt: date(o.signedAt),
         alternatives: o.alternatives ?? [],
         admittedAt: date(o.admittedAt),
+        section: o.section ?? null,
+        secondRecommendationReceivedAt: date(o.secondRecommendationReceivedAt),
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
     };
@@ -943,9 +1216,55 @@ export class ReferralsService {
     return clocks.reduce<Date | null>((min, c) => (!min || c.deadline < min ? c.deadline : min), null);
   }
 
-  private view(r: Row): ReferralDto {
+  /** The referral's clocks with their state now (stopped when their purpose was met: clockStop). */
+  private clockViews(r: Row): ReferralDto['clocks'] {
     const now = this.clock.now();
     const facts = this.stopFactsOf(r, now);
+    // POL-08: the extension the place-of-safety clock applied (at most one), shown on it with its authorising doctor.
+    const applied = applyExtensions(toLegalContext(r.legalContext), this.extensionsOf(r), this.config.timeZone).applied;
+    return this.clocksOf(r).map((c) => {
+      // A clock stops when its purpose is met (clockStop), not only at close; a stop still ahead is not one yet.
+      const found = clockStop(c, facts, this.config.timeZone);
+      const stop = found && found.stoppedAt.getTime() <= now.getTime() ? found : null;
+      const s = clockState(c, now, DEFAULT_WARNINGS, stop?.stoppedAt);
+      return {
+        ...c,
+        anchor: c.anchor.toISOString(),
+        deadline: c.deadline.toISOString(),
+        state: s.state,
+        remainingMs: s.remainingMs,
+        stage: s.stage,
+        stoppedAt: stop ? stop.stoppedAt.toISOString() : null,
+        stopRule: stop?.stopRule ?? null,
+        stopReason: stop?.reason ?? null,
+        result: stop?.result ?? null,
+        ...(c.id === 'POL-07' || c.id === 'POL-04' ? { extension: applied ? extensionView(applied) : null } : {}),
+      };
+    });
+  }
+
+  /** The clocks as a referrer or a phone shows them, soonest deadline first; `running`: only those not stopped. */
+  private clockSummaries(r: Row, running = false): ClockSummaryDto[] {
+    return this.clockViews(r)
+      .filter((c) => !running || c.state !== 'stopped')
+      .sort((a, b) => a.deadline.localeCompare(b.deadline))
+      .map((c) => ({
+        id: c.id,
+        label: c.label,
+        rule: c.rule,
+        deadline: c.deadline,
+        deadlineLocal: formatLocal(new Date(c.deadline), this.config.timeZone),
+        state: c.state,
+        remainingMs: c.remainingMs,
+        stoppedAt: c.stoppedAt,
+      }));
+  }
+
+  private runningClocks(r: Row): ClockSummaryDto[] {
+    return this.clockSummaries(r, true);
+  }
+
+  private view(r: Row): ReferralDto {
     return {
       id: r.id,
       reference: r.reference,
@@ -968,31 +1287,32 @@ export class ReferralsService {
       writtenReasonsAt: isoOrNull(r.writtenReasonsAt),
       closedAt: isoOrNull(r.closedAt),
       nextDeadline: isoOrNull(r.nextDeadline),
-      clocks: this.clocksOf(r).map((c) => {
-        // A clock stops when its purpose is met (clockStop), not only at close; a stop still ahead is not one yet.
-        const found = clockStop(c, facts, this.config.timeZone);
-        const stop = found && found.stoppedAt.getTime() <= now.getTime() ? found : null;
-        const s = clockState(c, now, DEFAULT_WARNINGS, stop?.stoppedAt);
-        return {
-          ...c,
-          anchor: c.anchor.toISOString(),
-          deadline: c.deadline.toISOString(),
-          state: s.state,
-          remainingMs: s.remainingMs,
-          stage: s.stage,
-          stoppedAt: stop ? stop.stoppedAt.toISOString() : null,
-          stopRule: stop?.stopRule ?? null,
-          stopReason: stop?.reason ?? null,
-          result: stop?.result ?? null,
-        };
-      }),
+      clocks: this.clockViews(r),
+      extensions: this.extensionsOf(r).map(extensionView),
       findings: r.intakeFindings,
       nextStatuses: TRANSITIONS[r.status],
       version: r.version,
     };
   }
 
+  /**
+   * The referrer's view of their own referral: its statutory clocks and the steps it has reached, with times (the
+   * first offer to the AMHPs, the allocation, the assessment starting, the outcome, the end). No person data and no
+   * names of staff.
+   */
   private statusView(r: Row): ReferralStatusDto {
+    const zone = this.config.timeZone;
+    const f = r.stopFacts;
+    const firstOutcome = (f?.outcomes ?? []).map((o) => o.decidedAt).sort()[0] ?? null;
+    const ended = !isOpen(r.status) ? (r.status as ReferralProgressDto['step']) : null;
+    const steps: Array<[ReferralProgressDto['step'], Date | string | null]> = [
+      ['received', r.receivedAt],
+      ['offered', r.firstOfferedAt],
+      ['allocated', r.allocatedAt],
+      ['assessment-started', f?.assessmentOpenedAt ?? null],
+      ['outcome-recorded', firstOutcome],
+      ...(ended ? [[ended, r.closedAt] as [ReferralProgressDto['step'], Date | null]] : []),
+    ];
     return {
       id: r.id,
       reference: r.reference,
@@ -1001,6 +1321,24 @@ export class ReferralsService {
       receivedAt: new Date(r.receivedAt).toISOString(),
       allocatedAt: isoOrNull(r.allocatedAt),
       closedAt: isoOrNull(r.closedAt),
+      clocks: this.clockSummaries(r),
+      progress: steps
+        .filter((x): x is [ReferralProgressDto['step'], Date | string] => x[1] !== null && x[1] !== undefined)
+        .map(([step, at]) => ({ step, at: new Date(at).toISOString(), atLocal: formatLocal(new Date(at), zone) })),
     };
   }
+}
+
+/** A s.136B extension as the record shows it (POL-08). */
+function extensionView(e: S136BExtension): ExtensionViewDto {
+  return {
+    authorisedAt: e.authorisedAt.toISOString(),
+    hours: e.hours,
+    authorisedBy: e.authorisedBy ?? 'examining-doctor',
+    authorisingDoctor: e.authorisingDoctor
+      ? { doctorId: e.authorisingDoctor.doctorId ?? null, name: e.authorisingDoctor.name, gmcNumber: e.authorisingDoctor.gmcNumber }
+      : null,
+    reason: e.reason,
+    superintendentApprovedAt: e.superintendentApprovedAt ? e.superintendentApprovedAt.toISOString() : null,
+  };
 }

@@ -2,6 +2,7 @@ import {
   DecisionContent,
   DecisionType,
   dolsFactsFromDetails,
+  dolsReturnRow,
   Escalation,
   formatPounds,
   isDecisionType,
@@ -10,6 +11,7 @@ import {
   legalFrameworkWarnings,
   missingForSigning,
   s42DutyArises,
+  SacFields,
   SigningOptions,
   validateDraft,
 } from './decision.rules';
@@ -64,10 +66,19 @@ const EXTENSION = {
   decision: 'extended',
 };
 
+/** OOH-09: the Safeguarding Adults Collection fields of a s.42 decision that does not conclude the enquiry. */
+const SAC: SacFields = {
+  typeOfRisk: ['physical', 'neglect-and-acts-of-omission'],
+  locationOfRisk: 'own-home',
+  sourceOfRisk: 'other-known-to-individual',
+  lackedCapacity: 'no',
+  mspAsked: 'asked-outcomes-expressed',
+};
+
 /** A complete record of each type: nothing missing. */
 const complete: Record<DecisionType, () => Rec> = {
   'adult-safeguarding': () => ({
-    content: content(),
+    content: content({ sac: { ...SAC } }),
     details: {
       s42: {
         careAndSupportNeeds: true,
@@ -226,6 +237,12 @@ const CONTENT_PATHS: Array<[string, string[]]> = [
 
 const DETAILS_PATHS: Record<DecisionType, string[]> = {
   'adult-safeguarding': [
+    'content.sac',
+    'content.sac.typeOfRisk',
+    'content.sac.locationOfRisk',
+    'content.sac.sourceOfRisk',
+    'content.sac.lackedCapacity',
+    'content.sac.mspAsked',
     'details.s42',
     'details.s42.careAndSupportNeeds',
     'details.s42.abuseOrNeglect',
@@ -354,6 +371,129 @@ describe('OOH-01: the s.42 three-part test', () => {
   });
 });
 
+describe('OOH-09: a s.42 decision carries the Safeguarding Adults Collection fields', () => {
+  const type = 'adult-safeguarding';
+  const withSac = (over: Record<string, unknown>): Rec => set(complete[type](), 'content.sac', { ...SAC, ...over });
+
+  // What stops signing, by the SAC fields recorded (over the complete, still-open enquiry of SAC above).
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['an open enquiry needs no action, result or outcomes achieved', {}, []],
+    ['an open enquiry, saying so', { enquiryConcluded: false }, []],
+    ['no type of risk ticked', { typeOfRisk: [] }, ['content.sac.typeOfRisk']],
+    ['the person lacked capacity: whether they were supported is needed', { lackedCapacity: 'yes' }, ['content.sac.capacitySupport']],
+    ['the person lacked capacity and was supported', { lackedCapacity: 'yes', capacitySupport: 'yes' }, []],
+    ["capacity don't know: no support question", { lackedCapacity: 'dont-know' }, []],
+    [
+      'a concluded enquiry with nothing of its conclusion',
+      { enquiryConcluded: true },
+      ['content.sac.action', 'content.sac.mspOutcomesAchieved'],
+    ],
+    [
+      'risk identified and action taken: whether the risk remained, reduced or was removed is needed',
+      { enquiryConcluded: true, action: 'risk-identified-action-taken', mspOutcomesAchieved: 'fully' },
+      ['content.sac.riskOutcome'],
+    ],
+    [
+      'risk inconclusive and action taken: likewise',
+      { enquiryConcluded: true, action: 'risk-inconclusive-action-taken', mspOutcomesAchieved: 'fully' },
+      ['content.sac.riskOutcome'],
+    ],
+    [
+      'risk identified, action taken, risk reduced, outcomes partially achieved',
+      { enquiryConcluded: true, action: 'risk-identified-action-taken', riskOutcome: 'reduced', mspOutcomesAchieved: 'partially' },
+      [],
+    ],
+    ['no risk and no action: no risk outcome', { enquiryConcluded: true, action: 'no-risk-no-action', mspOutcomesAchieved: 'not' }, []],
+    [
+      'ceased at her request, asked but no outcomes expressed: nothing to achieve',
+      { enquiryConcluded: true, action: 'ceased-at-individual-request', mspAsked: 'asked-no-outcomes-expressed' },
+      [],
+    ],
+    ['not asked about outcomes, concluded', { enquiryConcluded: true, action: 'no-risk-action-taken', mspAsked: 'not-asked' }, []],
+  ])('%s', (_name, over, expected) => {
+    const r = withSac(over);
+    expect(draftFields(type, r)).toEqual([]);
+    const found = missing(type, r);
+    expect(found.map((m) => m.field)).toEqual(expected);
+    expect(found.every((m) => m.rule === 'OOH-09')).toBe(true);
+  });
+
+  it('a s.42 decision without them cannot be signed, and the message says what to record', () => {
+    expect(missing(type, unset(complete[type](), 'content.sac'))).toEqual([
+      {
+        field: 'content.sac',
+        rule: 'OOH-09',
+        message:
+          'Record the Safeguarding Adults Collection fields (type, location and source of risk, capacity, Making Safeguarding Personal).',
+      },
+    ]);
+    expect(missing(type, withSac({ sourceOfRisk: undefined }))).toEqual([
+      { field: 'content.sac.sourceOfRisk', rule: 'OOH-09', message: 'Record the source of the risk.' },
+    ]);
+  });
+
+  it('other decision types do not need them', () => {
+    for (const other of DECISION_TYPES.filter((t) => t !== type)) expect(fields(other, complete[other]())).toEqual([]);
+  });
+
+  it('correcting a record signed before they were asked for need not add them', () => {
+    const historic = unset(complete[type](), 'content.sac');
+    expect(fields(type, historic, { sacRequired: false })).toEqual([]);
+    expect(fields(type, historic, { sacRequired: true })).toEqual(['content.sac']);
+  });
+
+  // Refused even in a draft (422 naming the field): codes not in the list, and fields that do not apply.
+  it.each<[string, Rec, string[]]>([
+    ['a location not in the list', withSac({ locationOfRisk: 'ward' }), ['content.sac.locationOfRisk']],
+    ['a label instead of a code', withSac({ sourceOfRisk: 'Service provider' }), ['content.sac.sourceOfRisk']],
+    ['a type of risk not in the list', withSac({ typeOfRisk: ['physical', 'cyber'] }), ['content.sac.typeOfRisk']],
+    ['a single type of risk not given as a list', withSac({ typeOfRisk: 'physical' }), ['content.sac.typeOfRisk']],
+    ['the same type of risk twice', withSac({ typeOfRisk: ['physical', 'physical'] }), ['content.sac.typeOfRisk']],
+    ['a field the return does not have', withSac({ ethnicity: 'A' }), ['content.sac.ethnicity']],
+    ['support recorded for a person who did not lack capacity', withSac({ capacitySupport: 'yes' }), ['content.sac.capacitySupport']],
+    ['an action on an enquiry still open', withSac({ action: 'no-risk-no-action' }), ['content.sac.action']],
+    [
+      'a risk outcome after no action',
+      withSac({ enquiryConcluded: true, action: 'risk-identified-no-action', riskOutcome: 'remained' }),
+      ['content.sac.riskOutcome'],
+    ],
+    [
+      'outcomes achieved when she was not asked',
+      withSac({ enquiryConcluded: true, action: 'no-risk-no-action', mspAsked: 'not-asked', mspOutcomesAchieved: 'fully' }),
+      ['content.sac.mspOutcomesAchieved'],
+    ],
+    ['outcomes achieved on an enquiry still open', withSac({ mspOutcomesAchieved: 'fully' }), ['content.sac.mspOutcomesAchieved']],
+    ['concluded given as text', withSac({ enquiryConcluded: 'yes' }), ['content.sac.enquiryConcluded']],
+    ['the fields as a list', set(complete[type](), 'content.sac', ['physical']), ['content.sac']],
+    ['the fields on a carer-breakdown decision', set(complete['carer-breakdown'](), 'content.sac', { ...SAC }), ['content.sac']],
+  ])('%s', (name, r, expected) => {
+    const t = name.includes('carer-breakdown') ? 'carer-breakdown' : type;
+    expect(draftFields(t, r)).toEqual(expected);
+  });
+
+  it('the messages name the codes allowed', () => {
+    expect(validateDraft(type, withSac({ locationOfRisk: 'ward' }).content, {})).toEqual([
+      {
+        field: 'content.sac.locationOfRisk',
+        message:
+          'The location of the risk must be one of own-home, in-the-community, in-a-community-service, care-home-nursing, care-home-residential, hospital-acute, hospital-mental-health, hospital-community, other, not "ward".',
+      },
+    ]);
+    expect(validateDraft(type, withSac({ capacitySupport: 'no' }).content, {})).toEqual([
+      {
+        field: 'content.sac.capacitySupport',
+        message: 'Support by an advocate, family or friend is recorded only for a person who lacked capacity.',
+      },
+    ]);
+  });
+
+  it('a draft may leave any of them out, or clear them with null', () => {
+    expect(validateDraft(type, { sac: {} }, {})).toEqual([]);
+    expect(validateDraft(type, { sac: null } as unknown as DecisionContent, {})).toEqual([]);
+    expect(validateDraft(type, { sac: { locationOfRisk: null } } as unknown as DecisionContent, {})).toEqual([]);
+  });
+});
+
 describe('OOH-02: the two-stage capacity test behind a best-interests decision', () => {
   it.each<[string, boolean, string[], boolean, boolean, string[]]>([
     ['impairment, unable to retain, because of it: lacks capacity', true, ['retain'], true, true, []],
@@ -469,6 +609,150 @@ describe('OOH-04 / OOH-05: DoLS details are checked through statute/dols.ts', ()
     expect(dolsFactsFromDetails('dols-urgent-authorisation', complete['dols-urgent-authorisation']().details)?.extension).toBeNull();
     expect(dolsFactsFromDetails('dols-urgent-authorisation', { ...UA, grantedAt: undefined })).toBeNull();
     expect(dolsFactsFromDetails('best-interests', complete['dols-extension']().details)).toBeNull();
+  });
+});
+
+describe("OOH-10: a DoLS decision carries what the DoLS return's case row needs", () => {
+  const ALL_MET = { age: 'met', mentalHealth: 'met', mentalCapacity: 'met', bestInterests: 'met', eligibility: 'met', noRefusals: 'met' };
+  const GRANTED = {
+    assessments: ALL_MET,
+    lastAssessedOn: '2026-11-25',
+    signedOffOn: '2026-11-26',
+    status: 'granted',
+    startsOn: '2026-11-26',
+    endsOn: '2027-05-25',
+  };
+  const withSa = (type: 'dols-urgent-authorisation' | 'dols-extension', sa: unknown): Rec =>
+    set(complete[type](), 'details.standardAuthorisation', sa);
+
+  // Signing: optional out of hours; once given, complete for its status.
+  it.each<[string, unknown, string[]]>([
+    ['not yet signed off: nothing more', { status: 'not-yet-signed-off' }, []],
+    ['withdrawn', { status: 'withdrawn' }, []],
+    ['partly assessed, not yet signed off', { status: 'not-yet-signed-off', assessments: { age: 'met' } }, []],
+    ['given without a status', { assessments: { age: 'met' } }, ['details.standardAuthorisation.status']],
+    ['granted, complete', GRANTED, []],
+    ['granted, a full year (the last day is the day before the anniversary)', { ...GRANTED, endsOn: '2027-11-25' }, []],
+    [
+      'granted with nothing else',
+      { status: 'granted' },
+      [
+        'details.standardAuthorisation.assessments',
+        'details.standardAuthorisation.lastAssessedOn',
+        'details.standardAuthorisation.signedOffOn',
+        'details.standardAuthorisation.startsOn',
+        'details.standardAuthorisation.endsOn',
+      ],
+    ],
+    [
+      'granted with an assessment not recorded',
+      { ...GRANTED, assessments: { ...ALL_MET, eligibility: undefined } },
+      ['details.standardAuthorisation.assessments.eligibility'],
+    ],
+    [
+      'not granted: assessments and dates, no period',
+      { status: 'not-granted', signedOffOn: '2026-11-26' },
+      ['details.standardAuthorisation.assessments', 'details.standardAuthorisation.lastAssessedOn'],
+    ],
+  ])('%s', (_name, sa, expected) => {
+    for (const type of ['dols-urgent-authorisation', 'dols-extension'] as const) {
+      const r = withSa(type, sa);
+      expect(draftFields(type, r)).toEqual([]);
+      const found = missing(type, r);
+      expect(found.map((m) => m.field)).toEqual(expected);
+      expect(found.every((m) => m.rule === 'OOH-10')).toBe(true);
+    }
+  });
+
+  it.each<[string, unknown, string, string]>([
+    [
+      'granted with a requirement not met',
+      { ...GRANTED, assessments: { ...ALL_MET, bestInterests: 'not-met' } },
+      'details.standardAuthorisation.assessments',
+      'A standard authorisation is granted only when all six requirements are met (MCA Sch A1 para 50); one is recorded as not met.',
+    ],
+    [
+      'not granted with all six met',
+      { status: 'not-granted', assessments: ALL_MET, lastAssessedOn: '2026-11-25', signedOffOn: '2026-11-26' },
+      'details.standardAuthorisation.assessments',
+      'All six requirements are recorded as met, so the authorisation must be granted (MCA Sch A1 para 50): record the one not met, or the status.',
+    ],
+    [
+      'longer than a year',
+      { ...GRANTED, endsOn: '2027-11-26' },
+      'details.standardAuthorisation.endsOn',
+      'A standard authorisation lasts at most one year (MCA Sch A1 para 42(2)): from 2026-11-26 to 2027-11-25 at the latest.',
+    ],
+    [
+      'ending before it starts',
+      { ...GRANTED, endsOn: '2026-11-20' },
+      'details.standardAuthorisation.endsOn',
+      'The authorisation cannot end before it starts.',
+    ],
+    [
+      'a period for one not granted',
+      { status: 'withdrawn', startsOn: '2026-11-26' },
+      'details.standardAuthorisation.startsOn',
+      'An authorisation period is recorded only for a granted authorisation.',
+    ],
+    [
+      'signed off before the last assessment',
+      { ...GRANTED, signedOffOn: '2026-11-24' },
+      'details.standardAuthorisation.signedOffOn',
+      'The sign-off cannot be before the last assessment.',
+    ],
+    [
+      'an impossible date',
+      { ...GRANTED, lastAssessedOn: '2026-02-30' },
+      'details.standardAuthorisation.lastAssessedOn',
+      'The date of the last assessment must be a date, such as 2026-11-21.',
+    ],
+    [
+      'an unknown status',
+      { status: 'pending' },
+      'details.standardAuthorisation.status',
+      'The status of the standard authorisation request must be one of not-yet-signed-off, granted, not-granted, withdrawn, not "pending".',
+    ],
+    [
+      'an assessment outcome neither met nor not met',
+      { status: 'not-yet-signed-off', assessments: { age: 'yes' } },
+      'details.standardAuthorisation.assessments.age',
+      'Whether the age requirement is met must be one of met, not-met, not "yes".',
+    ],
+  ])('refused in a draft: %s', (_name, sa, field, message) => {
+    const r = withSa('dols-urgent-authorisation', sa);
+    expect(validateDraft('dols-urgent-authorisation', r.content, r.details)).toEqual([{ field, message }]);
+  });
+
+  it('the case row: date received (local), urgent authorisation included, the six assessments, sign-off, status, period', () => {
+    // Requested at 23:30 GMT on 20 Nov is received on 20 Nov; 23:30 UTC on 1 Jul is 00:30 BST on 2 Jul.
+    const r = withSa('dols-extension', GRANTED);
+    expect(dolsReturnRow('dols-extension', { ...r.details, standardRequestedAt: '2026-11-20T23:30:00Z' }, LONDON)).toEqual({
+      dateReceived: '2026-11-20',
+      urgentAuthorisationIncluded: true,
+      assessments: ALL_MET,
+      lastAssessedOn: '2026-11-25',
+      signedOffOn: '2026-11-26',
+      status: 'granted',
+      startsOn: '2026-11-26',
+      endsOn: '2027-05-25',
+    });
+    const summer = dolsReturnRow('dols-urgent-authorisation', { ...UA, standardRequestedAt: '2026-07-01T23:30:00Z' }, LONDON);
+    expect(summer).toEqual({
+      dateReceived: '2026-07-02',
+      urgentAuthorisationIncluded: true,
+      assessments: { age: null, mentalHealth: null, mentalCapacity: null, bestInterests: null, eligibility: null, noRefusals: null },
+      lastAssessedOn: null,
+      signedOffOn: null,
+      status: 'not-yet-signed-off',
+      startsOn: null,
+      endsOn: null,
+    });
+  });
+
+  it('no row without a standard request, or for another type', () => {
+    expect(dolsReturnRow('dols-urgent-authorisation', { ...UA, standardRequestedAt: null }, LONDON)).toBeNull();
+    expect(dolsReturnRow('adult-safeguarding', complete['adult-safeguarding']().details, LONDON)).toBeNull();
   });
 });
 

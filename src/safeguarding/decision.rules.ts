@@ -1,5 +1,5 @@
 /**
- * What an out-of-hours decision record must contain (OOH-01..OOH-08: Care Act 2014 s.42, MCA 2005 ss.2-4 and Sch A1,
+ * What an out-of-hours decision record must contain (OOH-01..OOH-10: Care Act 2014 s.42, MCA 2005 ss.2-4 and Sch A1,
  * and the local recording standard; OOH-DA, the scheme of delegation): the shapes of a decision's `content`
  * (OOH-08, the same for every type) and `details` (per type) jsonb columns, what is still missing before it may be
  * signed, what is structurally wrong even in a draft, and the legal-framework prompts of OOH-07. Pure: no Nest,
@@ -18,6 +18,19 @@ import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension, type UrgentAuthorisationFacts } from '../statute/dols';
 // Type-only: the entity module loads TypeORM; these rules stay pure. The lists below are checked against it.
 import type { DECISION_TYPES, DecisionType, LEGAL_FRAMEWORKS } from './safeguarding.entities';
+import {
+  SAC_ACTIONS_WITH_RISK_OUTCOME,
+  sacCodes,
+  type SacAction,
+  type SacCapacitySupport,
+  type SacLackedCapacity,
+  type SacLocationOfRisk,
+  type SacMspAsked,
+  type SacMspOutcomesAchieved,
+  type SacRiskOutcome,
+  type SacSourceOfRisk,
+  type SacTypeOfRisk,
+} from './sac-code-lists';
 
 export type { DecisionType };
 export type LegalFramework = (typeof LEGAL_FRAMEWORKS)[number];
@@ -115,6 +128,28 @@ export interface DecisionContent {
   handoverNote?: string;
   /** (12) The decision-maker's authority, e.g. "AMHP, approved by Northshire CC until 2030". */
   decisionMakerAuthority?: string;
+  /** OOH-09: an adult-safeguarding (s.42) decision's Safeguarding Adults Collection fields, as codes. */
+  sac?: SacFields;
+}
+
+/**
+ * OOH-09: what the Safeguarding Adults Collection needs of a s.42 decision, as codes of sac-code-lists.ts. Required
+ * at signing: typeOfRisk (one or more), locationOfRisk, sourceOfRisk, lackedCapacity (and capacitySupport when the
+ * person lacked capacity), mspAsked. When the decision concludes the enquiry (`enquiryConcluded`): action, and
+ * riskOutcome after action on a risk identified or inconclusive, and mspOutcomesAchieved when outcomes were expressed.
+ */
+export interface SacFields {
+  typeOfRisk?: SacTypeOfRisk[];
+  locationOfRisk?: SacLocationOfRisk;
+  sourceOfRisk?: SacSourceOfRisk;
+  lackedCapacity?: SacLackedCapacity;
+  capacitySupport?: SacCapacitySupport;
+  mspAsked?: SacMspAsked;
+  /** This decision concludes the s.42 enquiry (absent: the enquiry continues, as it usually does out of hours). */
+  enquiryConcluded?: boolean;
+  action?: SacAction;
+  riskOutcome?: SacRiskOutcome;
+  mspOutcomesAchieved?: SacMspOutcomesAchieved;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -164,12 +199,53 @@ export interface BestInterestsDetails {
   bestInterests: BestInterestsChecklist;
 }
 
+/**
+ * The six qualifying requirements a standard authorisation needs (MCA 2005 Sch A1 para 12(1)), in the Schedule's
+ * order; each assessed as met or not met.
+ */
+export const DOLS_REQUIREMENTS = ['age', 'mentalHealth', 'mentalCapacity', 'bestInterests', 'eligibility', 'noRefusals'] as const;
+export type DolsRequirement = (typeof DOLS_REQUIREMENTS)[number];
+export const DOLS_REQUIREMENT_LABELS: Record<DolsRequirement, string> = {
+  age: 'Age requirement',
+  mentalHealth: 'Mental health requirement',
+  mentalCapacity: 'Mental capacity requirement',
+  bestInterests: 'Best interests requirement',
+  eligibility: 'Eligibility requirement',
+  noRefusals: 'No refusals requirement',
+};
+export const DOLS_ASSESSMENT_OUTCOMES = ['met', 'not-met'] as const;
+
+/** Where the standard authorisation request stands, as the DoLS return's case row reports it. */
+export const DOLS_APPLICATION_STATUSES = {
+  'not-yet-signed-off': 'Not yet signed off by the supervisory body',
+  granted: 'Signed off: granted',
+  'not-granted': 'Signed off: not granted',
+  withdrawn: 'Withdrawn',
+} as const;
+export type DolsApplicationStatus = keyof typeof DOLS_APPLICATION_STATUSES;
+
+/**
+ * OOH-10: the standard authorisation request an urgent authorisation came with, as far as it is known: the six
+ * assessments (para 12), the date of the last, the supervisory body's sign-off, the status, and the authorisation's
+ * first and last days. Optional out of hours (the assessments follow later); once given, what its status implies is
+ * required. Dates are local calendar dates (YYYY-MM-DD).
+ */
+export interface StandardAuthorisation {
+  assessments?: Partial<Record<DolsRequirement, (typeof DOLS_ASSESSMENT_OUTCOMES)[number]>>;
+  lastAssessedOn?: string;
+  signedOffOn?: string;
+  status?: DolsApplicationStatus;
+  startsOn?: string;
+  endsOn?: string;
+}
+
 /** OOH-04: an urgent authorisation a managing authority gave, as received. */
 export interface DolsUrgentAuthorisationDetails {
   managingAuthority: string;
   grantedAt: string;
   days: number;
   standardRequestedAt: string | null;
+  standardAuthorisation?: StandardAuthorisation;
 }
 
 /** OOH-05: the supervisory body's decision on extending it. */
@@ -236,6 +312,11 @@ export interface SigningOptions {
   escalation: Escalation | null;
   /** For the local times in DoLS messages. */
   zone: string;
+  /**
+   * OOH-09: whether a s.42 decision needs its Safeguarding Adults Collection fields (default true). False only to
+   * correct a record signed before they were asked for and still without them.
+   */
+  sacRequired?: boolean;
 }
 
 export interface MissingItem {
@@ -279,6 +360,12 @@ const filled = (v: unknown): v is string => typeof v === 'string' && v.trim() !=
 const absent = (v: unknown) => v === undefined || v === null;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A local calendar date, YYYY-MM-DD, that exists. */
+export function isLocalDate(value: unknown): value is string {
+  return typeof value === 'string' && LOCAL_DATE.test(value) && DateTime.fromISO(value).isValid;
+}
 
 /** An ISO 8601 date-time with an offset or Z (so it names one instant), e.g. 2026-11-21T02:00:00Z. */
 export function isIsoInstant(value: unknown): value is string {
@@ -302,9 +389,10 @@ type Kind =
   | { t: 'text' }
   | { t: 'boolean' }
   | { t: 'instant'; nullable?: boolean }
+  | { t: 'date' }
   | { t: 'int'; min: number; max?: number }
   | { t: 'enum'; values: readonly string[] }
-  | { t: 'list'; values: readonly string[] }
+  | { t: 'list'; values: readonly string[]; min?: number }
   | { t: 'object'; shape: Shape };
 
 interface FieldSpec {
@@ -333,6 +421,71 @@ const S42_SHAPE: Shape = {
   evidence: text('the evidence for the s.42 test'),
 };
 
+const signedOff = (sa: Obj) => sa.status === 'granted' || sa.status === 'not-granted';
+const assessmentsOf = (sa: Obj): unknown[] => (isObj(sa.assessments) ? DOLS_REQUIREMENTS.map((r) => (sa.assessments as Obj)[r]) : []);
+
+/** OOH-10: the standard authorisation request, as the DoLS return's case row needs it (see StandardAuthorisation). */
+const STANDARD_AUTHORISATION_SHAPE: Shape = {
+  assessments: {
+    kind: {
+      t: 'object',
+      shape: Object.fromEntries(
+        DOLS_REQUIREMENTS.map((r) => [
+          r,
+          {
+            kind: { t: 'enum', values: DOLS_ASSESSMENT_OUTCOMES },
+            label: `whether the ${DOLS_REQUIREMENT_LABELS[r].toLowerCase()} is met`,
+          },
+        ]),
+      ),
+    },
+    label: 'the six assessments (MCA Sch A1 para 12)',
+    optionalWhen: (sa) => !signedOff(sa),
+    refine: (_v, sa) => {
+      const outcomes = assessmentsOf(sa);
+      if (sa.status === 'granted' && outcomes.includes('not-met'))
+        return 'A standard authorisation is granted only when all six requirements are met (MCA Sch A1 para 50); one is recorded as not met.';
+      if (sa.status === 'not-granted' && outcomes.length === 6 && outcomes.every((o) => o === 'met'))
+        return 'All six requirements are recorded as met, so the authorisation must be granted (MCA Sch A1 para 50): record the one not met, or the status.';
+      return null;
+    },
+  },
+  lastAssessedOn: { kind: { t: 'date' }, label: 'the date of the last assessment', optionalWhen: (sa) => !signedOff(sa) },
+  signedOffOn: {
+    kind: { t: 'date' },
+    label: 'the date the supervisory body signed the decision off',
+    optionalWhen: (sa) => !signedOff(sa),
+    refine: (v, sa) =>
+      isLocalDate(v) && isLocalDate(sa.lastAssessedOn) && v < sa.lastAssessedOn
+        ? 'The sign-off cannot be before the last assessment.'
+        : null,
+  },
+  status: {
+    kind: { t: 'enum', values: Object.keys(DOLS_APPLICATION_STATUSES) },
+    label: 'the status of the standard authorisation request',
+  },
+  startsOn: {
+    kind: { t: 'date' },
+    label: 'the first day of the standard authorisation',
+    optionalWhen: (sa) => sa.status !== 'granted',
+    refine: (_v, sa) => (sa.status === 'granted' ? null : 'An authorisation period is recorded only for a granted authorisation.'),
+  },
+  endsOn: {
+    kind: { t: 'date' },
+    label: 'the last day of the standard authorisation',
+    optionalWhen: (sa) => sa.status !== 'granted',
+    refine: (v, sa) => {
+      if (sa.status !== 'granted') return 'An authorisation period is recorded only for a granted authorisation.';
+      if (!isLocalDate(v) || !isLocalDate(sa.startsOn)) return null;
+      if (v < sa.startsOn) return 'The authorisation cannot end before it starts.';
+      const longest = DateTime.fromISO(sa.startsOn).plus({ years: 1 }).minus({ days: 1 }).toISODate()!;
+      return v > longest
+        ? `A standard authorisation lasts at most one year (MCA Sch A1 para 42(2)): from ${sa.startsOn} to ${longest} at the latest.`
+        : null;
+    },
+  },
+};
+
 const UA_SHAPE: Shape = {
   managingAuthority: text('the managing authority (care home or hospital) that gave the urgent authorisation'),
   grantedAt: instant('when the urgent authorisation was given'),
@@ -340,6 +493,13 @@ const UA_SHAPE: Shape = {
   standardRequestedAt: {
     kind: { t: 'instant', nullable: true },
     label: 'when the standard authorisation was requested (null if it was not)',
+  },
+  standardAuthorisation: {
+    kind: { t: 'object', shape: STANDARD_AUTHORISATION_SHAPE },
+    label: 'the standard authorisation request as it stands',
+    // Optional out of hours; once given, complete for its status.
+    optionalWhen: (d) => absent(d.standardAuthorisation),
+    rule: 'OOH-10',
   },
 };
 
@@ -394,9 +554,9 @@ const DETAILS_SHAPES: Record<Exclude<DecisionType, 'other'>, Shape> = {
       rule: 'OOH-03',
     },
   },
-  'dols-urgent-authorisation': Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { ...s, rule: 'OOH-04' }])),
+  'dols-urgent-authorisation': Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { rule: 'OOH-04', ...s }])),
   'dols-extension': {
-    ...Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { ...s, rule: 'OOH-04' }])),
+    ...Object.fromEntries(Object.entries(UA_SHAPE).map(([k, s]) => [k, { rule: 'OOH-04', ...s }])),
     extension: {
       kind: {
         t: 'object',
@@ -451,6 +611,73 @@ const DETAILS_SHAPES: Record<Exclude<DecisionType, 'other'>, Shape> = {
   },
 };
 
+// OOH-09: the Safeguarding Adults Collection fields of a s.42 decision (`content.sac`).
+
+const concluded = (sac: Obj) => sac.enquiryConcluded === true;
+const ACTIONS_WITH_RISK_OUTCOME: readonly unknown[] = SAC_ACTIONS_WITH_RISK_OUTCOME;
+const onlyWhenConcluded = (what: string) => (_v: unknown, sac: Obj) =>
+  concluded(sac)
+    ? null
+    : `${capital(what)} is recorded when the decision concludes the enquiry: set enquiryConcluded to true, or leave it out.`;
+
+const SAC_SHAPE: Shape = {
+  typeOfRisk: {
+    kind: { t: 'list', values: sacCodes('typeOfRisk'), min: 1 },
+    label: 'the type of risk (one or more)',
+    refine: (v) => (Array.isArray(v) && new Set(v).size !== v.length ? 'Each type of risk may be given once.' : null),
+  },
+  locationOfRisk: { kind: { t: 'enum', values: sacCodes('locationOfRisk') }, label: 'the location of the risk' },
+  sourceOfRisk: { kind: { t: 'enum', values: sacCodes('sourceOfRisk') }, label: 'the source of the risk' },
+  lackedCapacity: {
+    kind: { t: 'enum', values: sacCodes('lackedCapacity') },
+    label: 'whether the person lacked capacity to make decisions about their safeguarding',
+  },
+  capacitySupport: {
+    kind: { t: 'enum', values: sacCodes('capacitySupport') },
+    label: 'whether the person, lacking capacity, was supported by an advocate, family or friend',
+    optionalWhen: (sac) => sac.lackedCapacity !== 'yes',
+    refine: (_v, sac) =>
+      sac.lackedCapacity === 'yes' ? null : 'Support by an advocate, family or friend is recorded only for a person who lacked capacity.',
+  },
+  mspAsked: {
+    kind: { t: 'enum', values: sacCodes('mspAsked') },
+    label: 'whether the person was asked about the outcomes they want (Making Safeguarding Personal)',
+  },
+  enquiryConcluded: bool('whether this decision concludes the s.42 enquiry', { optional: true }),
+  action: {
+    kind: { t: 'enum', values: sacCodes('action') },
+    label: 'the action taken and its result on concluding the enquiry',
+    optionalWhen: (sac) => !concluded(sac),
+    refine: onlyWhenConcluded('the action taken and its result'),
+  },
+  riskOutcome: {
+    kind: { t: 'enum', values: sacCodes('riskOutcome') },
+    label: 'whether the risk remained, was reduced or was removed',
+    optionalWhen: (sac) => !concluded(sac) || !ACTIONS_WITH_RISK_OUTCOME.includes(sac.action),
+    refine: (_v, sac) =>
+      ACTIONS_WITH_RISK_OUTCOME.includes(sac.action)
+        ? null
+        : 'Whether the risk remained, was reduced or was removed is recorded only after action on a risk identified or inconclusive.',
+  },
+  mspOutcomesAchieved: {
+    kind: { t: 'enum', values: sacCodes('mspOutcomesAchieved') },
+    label: 'whether the outcomes the person expressed were achieved (Making Safeguarding Personal)',
+    optionalWhen: (sac) => !concluded(sac) || sac.mspAsked !== 'asked-outcomes-expressed',
+    refine: (_v, sac) =>
+      sac.mspAsked !== 'asked-outcomes-expressed'
+        ? 'Whether outcomes were achieved is recorded only when the person was asked and expressed outcomes.'
+        : onlyWhenConcluded('whether the outcomes were achieved')(_v, sac),
+  },
+};
+
+const SAC_IN_CONTENT: Shape = {
+  sac: {
+    kind: { t: 'object', shape: SAC_SHAPE },
+    label: 'the Safeguarding Adults Collection fields (type, location and source of risk, capacity, Making Safeguarding Personal)',
+    rule: 'OOH-09',
+  },
+};
+
 function present(v: unknown, kind: Kind): boolean {
   switch (kind.t) {
     case 'text':
@@ -459,12 +686,14 @@ function present(v: unknown, kind: Kind): boolean {
       return typeof v === 'boolean';
     case 'instant':
       return (kind.nullable === true && v === null) || isIsoInstant(v);
+    case 'date':
+      return isLocalDate(v);
     case 'int':
       return Number.isInteger(v);
     case 'enum':
       return typeof v === 'string' && kind.values.includes(v);
     case 'list':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string' && kind.values.includes(x));
+      return Array.isArray(v) && v.length >= (kind.min ?? 0) && v.every((x) => typeof x === 'string' && kind.values.includes(x));
     case 'object':
       return isObj(v);
   }
@@ -497,6 +726,8 @@ function wrongKind(v: unknown, spec: FieldSpec): string | null {
       return (k.nullable && v === null) || isIsoInstant(v)
         ? null
         : `${label} must be a date and time with its offset, such as 2026-11-21T02:00:00Z.`;
+    case 'date':
+      return isLocalDate(v) ? null : `${label} must be a date, such as 2026-11-21.`;
     case 'int': {
       const ok = Number.isInteger(v) && (v as number) >= k.min && (k.max === undefined || (v as number) <= k.max);
       if (ok) return null;
@@ -567,6 +798,49 @@ export function dolsFactsFromDetails(type: DecisionType, details: Record<string,
     decision: e.decision,
   };
   return ua;
+}
+
+/** One row of the DoLS return (case level), as far as a DoLS decision's details give it. */
+export interface DolsReturnRow {
+  /** The local date the standard authorisation request was made and received (`standardRequestedAt`). */
+  dateReceived: string;
+  /** The request came with an urgent authorisation: always, for a decision about one. */
+  urgentAuthorisationIncluded: true;
+  /** Each of the six requirements: met, not met, or null while not yet assessed. */
+  assessments: Record<DolsRequirement, 'met' | 'not-met' | null>;
+  lastAssessedOn: string | null;
+  signedOffOn: string | null;
+  status: DolsApplicationStatus;
+  startsOn: string | null;
+  endsOn: string | null;
+}
+
+/**
+ * OOH-10: the DoLS return's case row for a DoLS decision's standard authorisation request; null for another type, or
+ * when no standard authorisation was requested (there is no application to report). Not yet recorded is null, and
+ * a request with no status recorded is not yet signed off.
+ */
+export function dolsReturnRow(type: DecisionType, details: Record<string, unknown>, zone: string): DolsReturnRow | null {
+  if (type !== 'dols-urgent-authorisation' && type !== 'dols-extension') return null;
+  const d = isObj(details) ? details : {};
+  if (!isIsoInstant(d.standardRequestedAt)) return null;
+  const sa: Obj = isObj(d.standardAuthorisation) ? d.standardAuthorisation : {};
+  const assessed: Obj = isObj(sa.assessments) ? sa.assessments : {};
+  const date = (v: unknown) => (isLocalDate(v) ? v : null);
+  const outcome = (v: unknown) => (v === 'met' || v === 'not-met' ? v : null);
+  return {
+    dateReceived: DateTime.fromISO(d.standardRequestedAt, { zone }).toISODate()!,
+    urgentAuthorisationIncluded: true,
+    assessments: Object.fromEntries(DOLS_REQUIREMENTS.map((r) => [r, outcome(assessed[r])])) as DolsReturnRow['assessments'],
+    lastAssessedOn: date(sa.lastAssessedOn),
+    signedOffOn: date(sa.signedOffOn),
+    status:
+      typeof sa.status === 'string' && Object.hasOwn(DOLS_APPLICATION_STATUSES, sa.status)
+        ? (sa.status as DolsApplicationStatus)
+        : 'not-yet-signed-off',
+    startsOn: date(sa.startsOn),
+    endsOn: date(sa.endsOn),
+  };
 }
 
 /** Which details field each dols.ts blocker is about. */
@@ -755,7 +1029,8 @@ function missingCost(type: DecisionType, d: Obj, opts: SigningOptions, out: Miss
 
 /**
  * OOH-08 (the local recording standard) plus the type's own fields: everything that stops the record being signed,
- * in OOH-08 order, then the type's details, then cost and escalation. Empty when it may be signed.
+ * in OOH-08 order, then the type's details, then a s.42 decision's SAC fields (OOH-09), then cost and escalation.
+ * Empty when it may be signed.
  */
 export function missingForSigning(
   type: DecisionType,
@@ -771,6 +1046,7 @@ export function missingForSigning(
   const out: MissingItem[] = [];
   missingContent(type, c, out);
   missingDetails(type, d, opts.zone, out);
+  if (type === 'adult-safeguarding' && opts.sacRequired !== false) missingInShape(SAC_IN_CONTENT, c, 'content', 'OOH-09', out);
   missingCost(type, d, opts, out);
   return out;
 }
@@ -790,12 +1066,20 @@ const CONTENT_TEXT_FIELDS = [
   'handoverNote',
   'decisionMakerAuthority',
 ] as const;
-const CONTENT_FIELDS = new Set<string>([...CONTENT_TEXT_FIELDS, 'legalFrameworks', 'factSources', 'consultees', 'options', 'actions']);
+const CONTENT_FIELDS = new Set<string>([
+  ...CONTENT_TEXT_FIELDS,
+  'legalFrameworks',
+  'factSources',
+  'consultees',
+  'options',
+  'actions',
+  'sac',
+]);
 const CONSULTEE_FIELDS = new Set(['name', 'role', 'at', 'view', 'notReachedReason']);
 const OPTION_FIELDS = new Set(['option', 'leastRestrictive', 'chosen', 'whyRejected']);
 const ACTION_FIELDS = new Set(['description', 'ownerUserId', 'ownerTeam', 'dueAt']);
 
-function draftContent(c: Obj, out: DraftError[]): void {
+function draftContent(type: DecisionType, c: Obj, out: DraftError[]): void {
   const err = (field: string, message: string) => out.push({ field: `content.${field}`, message });
   const unknownKeys = (value: Obj, allowed: Set<string>, path: string) => {
     for (const key of Object.keys(value)) if (!allowed.has(key)) err(`${path}.${key}`, `"${key}" is not a field of content.${path}.`);
@@ -846,19 +1130,26 @@ function draftContent(c: Obj, out: DraftError[]): void {
     if (!absent(v.dueAt) && !isIsoInstant(v.dueAt))
       err(`${path}.dueAt`, `When action ${i + 1} is due must be a date and time with its offset, such as 2026-11-21T09:00:00Z.`);
   });
+  // OOH-09: the SAC fields belong to a s.42 decision only.
+  if (!absent(c.sac)) {
+    if (type !== 'adult-safeguarding')
+      err('sac', 'The Safeguarding Adults Collection fields belong to an adult-safeguarding (s.42) decision only.');
+    else draftErrorsInShape(SAC_IN_CONTENT, { sac: c.sac }, 'content', out);
+  }
 }
 
 /**
  * Values that are structurally wrong, refused even in a draft: unknown fields, wrong kinds, an unknown legal
  * framework, an option both chosen and rejected, a consultee both reached and not, DoLS days out of range (an urgent
- * authorisation of 8 days; an extension of more than 7 unless refused), a negative cost. Absent or null values are
+ * authorisation of 8 days; an extension of more than 7 unless refused), a negative cost, a SAC code not in its list
+ * or a SAC field that does not apply (OOH-09). Absent or null values are
  * "not yet recorded" (missingForSigning's business). 'other' decisions have free-form details.
  */
 export function validateDraft(type: DecisionType, content: DecisionContent, details: Record<string, unknown>): DraftError[] {
   const out: DraftError[] = [];
   if (!isDecisionType(type)) out.push({ field: 'type', message: `${JSON.stringify(type)} is not a decision type (${TYPES.join(', ')}).` });
   if (!absent(content) && !isObj(content)) out.push({ field: 'content', message: 'content must be an object.' });
-  else if (isObj(content)) draftContent(content, out);
+  else if (isObj(content)) draftContent(type, content, out);
   if (!absent(details) && !isObj(details)) out.push({ field: 'details', message: 'details must be an object.' });
   else if (isObj(details) && isDecisionType(type) && type !== 'other') draftErrorsInShape(DETAILS_SHAPES[type], details, 'details', out);
   return out;

@@ -19,6 +19,7 @@ import { dolsClocks, validateExtension } from '../statute/dols';
 import { ActionsService, type NewAction } from './actions.service';
 import {
   dolsFactsFromDetails,
+  dolsReturnRow,
   legalFrameworkWarnings,
   missingForSigning,
   s42DutyArises,
@@ -28,6 +29,7 @@ import {
   type MissingItem,
 } from './decision.rules';
 import type { DecisionType } from './safeguarding.entities';
+import { sacWithLabels } from './sac-code-lists';
 import {
   AmendDecisionDto,
   AmendmentViewDto,
@@ -359,7 +361,9 @@ export class DecisionsService {
       const changes = this.diff(d, after);
       if (!Object.keys(changes).length) throw new UnprocessableProblem('The amendment changes nothing in the record.', 'no-change');
       this.requireDraftValid(d.type, after.content, after.details);
-      this.requireSignable(d.type, after.content, after.details, after.costPence, after.escalation);
+      // OOH-09: a record signed before the SAC fields were asked for may be corrected without adding them.
+      const sacRequired = d.content.sac !== undefined || after.content.sac !== undefined;
+      this.requireSignable(d.type, after.content, after.details, after.costPence, after.escalation, sacRequired);
       const now = this.clock.now();
       const [{ id: amendmentId }] = await m.query(
         'INSERT INTO decision_amendments (decision_id, amended_by, amended_at, reason, changes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
@@ -672,8 +676,15 @@ export class DecisionsService {
     if (errors.length) throw draftProblem(errors);
   }
 
-  private requireSignable(type: DecisionType, content: Json, details: Json, costPence: number | null, escalation: Escalation | null): void {
-    const missing = this.missing(type, content, details, costPence, escalation);
+  private requireSignable(
+    type: DecisionType,
+    content: Json,
+    details: Json,
+    costPence: number | null,
+    escalation: Escalation | null,
+    sacRequired = true,
+  ): void {
+    const missing = this.missing(type, content, details, costPence, escalation, sacRequired);
     if (missing.length) {
       throw new UnprocessableProblem(
         `The record cannot be signed yet: ${[...new Set(missing.map((x) => x.field))].join(', ')}.`,
@@ -689,12 +700,14 @@ export class DecisionsService {
     details: Json,
     costPence: number | null,
     escalation: Escalation | null,
+    sacRequired = true,
   ): MissingItem[] {
     return missingForSigning(type, content, details, {
       costPence,
       limitPence: this.config.delegatedAuthorityLimitPence,
       escalation,
       zone: this.config.timeZone,
+      sacRequired,
     });
   }
 
@@ -830,9 +843,11 @@ export class DecisionsService {
           : null,
       warnings: warnings as unknown as Array<Record<string, unknown>>,
       dolsClocks: clocks,
+      dolsReturnRow: dolsReturnRow(d.type, d.details, this.config.timeZone) as unknown as Record<string, unknown> | null,
       s42DutyArises: s42Recorded
         ? s42DutyArises(s42 as { careAndSupportNeeds: boolean; abuseOrNeglect: boolean; unableToProtectSelf: boolean })
         : null,
+      sac: d.type === 'adult-safeguarding' ? sacWithLabels(d.content.sac) : null,
       actions: actions as unknown as Array<Record<string, unknown>>,
     };
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Authorize } from '../access/authorize.decorator';
@@ -39,8 +39,15 @@ export class HandoverCountsDto {
 export class HandoverDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date' }) date: string;
-  @ApiProperty({ format: 'date-time', description: 'The period covered starts here (the previous handover).' }) periodFrom: string;
-  @ApiProperty({ format: 'date-time' }) compiledAt: string;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      "The period covered starts here: the previous handover's compilation (the first handover: HANDOVER_TIME the day before). Never after this date's HANDOVER_TIME.",
+  })
+  periodFrom: string;
+  @ApiProperty({ format: 'date-time', description: 'The period covered ends here, excluded: its compilation (compiledAt).' })
+  periodTo: string;
+  @ApiProperty({ format: 'date-time', description: 'When it was compiled, once; reads never change it.' }) compiledAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Null: compiled by the scheduled job.' }) compiledBy:
     string | null;
   @ApiProperty({ type: [HandoverItemDto], description: 'Open items first, oldest first.' }) items: HandoverItemDto[];
@@ -56,11 +63,22 @@ export class HandoversController {
   @Authorize('handovers.read')
   @ApiOperation({
     summary:
-      "The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled by the scheduled job at HANDOVER_TIME; reading writes nothing but the audit record, and a date never compiled is 404. A decision's content (question, decision, handover note, actions) is shown only to its author and managers; others see its ids, codes and times (`contentWithheld`).",
+      "The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled once, as a snapshot, by the scheduled job at HANDOVER_TIME (local time) or earlier by a manager; later changes to what it lists never alter it, only acknowledgements do. Reading writes nothing but the audit record, and a date never compiled is 404. A decision's content (question, decision, handover note, actions) is shown only to its author and managers; others see its ids, codes and times (`contentWithheld`).",
   })
   @ApiOkResponse({ type: HandoverDto })
   get(@CurrentActor() actor: Actor, @Param('date') date: string): Promise<HandoverView> {
     return this.handovers.get(actor, date);
+  }
+
+  @Post(':date/compile')
+  @Authorize('handovers.compile')
+  @ApiOperation({
+    summary:
+      "A manager compiles today's handover before the scheduled job does at HANDOVER_TIME (local time): the period runs from the previous handover's compilation to now, and what it lists is stored as it is now. Once only: 409 (naming compiledAt) when the date is already compiled, by the job or another manager; 422 for a date still to come, or one that passed uncompiled (its night is on the next handover).",
+  })
+  @ApiCreatedResponse({ type: HandoverDto })
+  compile(@CurrentActor() actor: Actor, @Param('date') date: string): Promise<HandoverView> {
+    return this.handovers.compile(actor, date);
   }
 
   @Post(':date/items/:itemId/acknowledgement')

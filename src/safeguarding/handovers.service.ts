@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import { AssessmentsService } from '../assessments/assessments.service';
 import { AuditService } from '../audit/audit.service';
@@ -10,7 +11,8 @@ import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { ReferralsService } from '../referrals/referrals.service';
 import { ShiftsService } from '../rota/shifts.service';
-import { addDays, isIsoDate, localDate, startOfLocalDay } from '../statute/time';
+import { formatLocal } from '../statute/clocks';
+import { addDays, isIsoDate, localDate } from '../statute/time';
 import { ActionsService } from './actions.service';
 import { DecisionsService } from './decisions.service';
 
@@ -30,6 +32,7 @@ export interface HandoverView {
   id: string;
   date: string;
   periodFrom: string;
+  periodTo: string;
   compiledAt: string;
   compiledBy: string | null;
   items: HandoverItemView[];
@@ -48,13 +51,17 @@ type ItemRow = {
 };
 
 /**
- * The morning handover: everything the day teams must pick up from the night, compiled for a local date (by the
- * scheduled job at HANDOVER_TIME, or on demand) and acknowledged item by item by a day-team manager. Items nobody
- * acknowledged are carried to the next handover until someone does.
+ * The morning handover: everything the day teams must pick up from the night, compiled for a local date and
+ * acknowledged item by item by a day-team manager. Items nobody acknowledged are carried to the next handover until
+ * someone does.
  *
- * Compiling is idempotent: the first compilation fixes the period (from the previous handover); compiling again
- * adds what has appeared since and never removes an item. Items hold ids, codes, times and the author's short
- * handover notes, not names: whoever opens the referral, assessment or decision reads it there, audited.
+ * A handover is a snapshot, compiled once, on its own date: by the scheduled job at HANDOVER_TIME (local time), or
+ * earlier by a manager (POST /handovers/:date/compile). Its period runs from the previous handover's compilation to
+ * its own, half-open [periodFrom, periodTo), so each decision signed is handed over exactly once; the very first
+ * handover starts at HANDOVER_TIME the day before. What it lists is stored when it is compiled and never changes
+ * afterwards (the database refuses it too): only acknowledgements are added. Reading writes only the audit record.
+ * Items hold ids, codes, times and the author's short handover notes, not names: whoever opens the referral,
+ * assessment or decision reads it there, audited.
  */
 @Injectable()
 export class HandoversService {
@@ -82,27 +89,32 @@ export class HandoversService {
     this.assertDate(date);
     return this.db.transaction(async (m) => {
       const view = this.forReader(actor, await this.load(m, date));
-      const subjects = view.items.filter((i) => typeof i.summary.personId === 'string');
-      await this.audit.record(m, {
-        action: 'handover.read',
-        resourceType: 'handover',
-        resourceId: view.id,
-        details: { date, items: view.items.length },
-      });
-      // Each person an item is about is named by id only, but the list says who was in contact with the service overnight.
-      await this.audit.recordMany(
-        m,
-        { action: 'handover.item-read', resourceType: 'handover-item', details: { date } },
-        subjects.map((i) => ({ resourceId: i.id, subjectPersonId: i.summary.personId as string })),
-      );
+      await this.auditRead(m, view);
       return view;
     });
   }
 
-  /** Compiles (or tops up) a date's handover on request, audited: the demo seed; the scheduled job uses `tick`. */
+  /**
+   * POST /handovers/:date/compile: a manager compiles today's handover before the job does at HANDOVER_TIME. Once
+   * only: a date already compiled (by the job or another manager, even a moment earlier) is 409 naming when; a date
+   * that has passed uncompiled is 422, its night being on the next handover compiled.
+   */
   async compile(actor: Actor, date: string): Promise<HandoverView> {
     this.assertDate(date);
     return this.db.transaction(async (m) => {
+      const compiledAt = await this.claim(m, date);
+      if (compiledAt)
+        throw new ConflictProblem(
+          `The handover for ${date} was already compiled at ${formatLocal(compiledAt, this.config.timeZone)}: it is not compiled again.`,
+          'handover-already-compiled',
+          { compiledAt: compiledAt.toISOString() },
+        );
+      const today = localDate(this.clock.now(), this.config.timeZone);
+      if (date !== today)
+        throw new UnprocessableProblem(
+          `The handover for ${date} was never compiled and no longer can be: a handover is compiled on its own date, and what happened since the last one is on the next handover compiled (today ${today}).`,
+          'handover-date-passed',
+        );
       const view = await this.compileIn(m, date, actor.userId);
       await this.audit.record(m, {
         action: 'handover.compile',
@@ -110,8 +122,26 @@ export class HandoversService {
         resourceId: view.id,
         details: { date, items: view.items.length, via: 'request' },
       });
-      return this.forReader(actor, view);
+      const shown = this.forReader(actor, view);
+      await this.auditRead(m, shown);
+      return shown;
     });
+  }
+
+  /** A read of a handover: the handover, and each person an item is about (named by id only, but the list says who was in contact overnight). */
+  private async auditRead(m: EntityManager, view: HandoverView): Promise<void> {
+    const subjects = view.items.filter((i) => typeof i.summary.personId === 'string');
+    await this.audit.record(m, {
+      action: 'handover.read',
+      resourceType: 'handover',
+      resourceId: view.id,
+      details: { date: view.date, items: view.items.length },
+    });
+    await this.audit.recordMany(
+      m,
+      { action: 'handover.item-read', resourceType: 'handover-item', details: { date: view.date } },
+      subjects.map((i) => ({ resourceId: i.id, subjectPersonId: i.summary.personId as string })),
+    );
   }
 
   /** Decision content (question, decision, handover note, actions) withheld from those the decision route refuses. */
@@ -160,19 +190,17 @@ export class HandoversService {
   }
 
   /**
-   * The scheduled compilation: once the local time passes HANDOVER_TIME, today's handover is compiled if it has not
-   * been. Scheduled by the alerts JobRunner (job `handover-compile`, every minute); the advisory lock and the unique
-   * date make it happen once.
+   * The scheduled compilation: once the local time passes HANDOVER_TIME, today's handover is compiled unless it
+   * already has been (by a manager before, or by another runner): then it does nothing. Scheduled by the alerts
+   * JobRunner (job `handover-compile`, every minute); the advisory lock and the unique date make it happen once.
    */
   async tick(): Promise<void> {
     const now = this.clock.now();
     const today = localDate(now, this.config.timeZone);
-    const due = new Date(startOfLocalDay(today, this.config.timeZone).getTime() + minutesOf(this.config.handoverTime) * 60_000);
-    if (now < due) return;
+    if (now < this.handoverTimeOn(today)) return;
     try {
       await this.db.transaction(async (m) => {
-        const [exists] = await m.query('SELECT 1 FROM handovers WHERE handover_date = $1', [today]);
-        if (exists) return;
+        if (await this.claim(m, today)) return;
         const view = await this.compileIn(m, today, null);
         await this.audit.record(m, {
           action: 'handover.compile',
@@ -186,6 +214,11 @@ export class HandoversService {
     } catch (err) {
       this.logger.error(`handover for ${today} not compiled: ${(err as Error).message}`);
     }
+  }
+
+  /** HANDOVER_TIME on a local date, as an instant (on the day the clocks change too). */
+  handoverTimeOn(date: string): Date {
+    return DateTime.fromISO(`${date}T${this.config.handoverTime}`, { zone: this.config.timeZone }).toJSDate();
   }
 
   /**
@@ -205,42 +238,39 @@ export class HandoversService {
     );
   }
 
-  private async compileIn(m: EntityManager, date: string, by: string | null): Promise<HandoverView> {
+  /**
+   * Takes the date's compilation lock for the transaction; answers when the date was compiled, or null when it is
+   * still to be (and this transaction holds the right to compile it).
+   */
+  private async claim(m: EntityManager, date: string): Promise<Date | null> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`handover:${date}`]);
+    const [h]: Array<{ compiled_at: Date }> = await m.query('SELECT compiled_at FROM handovers WHERE handover_date = $1', [date]);
+    return h ? new Date(h.compiled_at) : null;
+  }
+
+  /** Compiles a date's handover, once (the caller holds `claim`): the period, then its items, stored as they are now. */
+  private async compileIn(m: EntityManager, date: string, by: string | null): Promise<HandoverView> {
     // The period is half-open, [from, until): `until` is just after now, so what happened at this instant is on this
     // handover, and the next one (from this compilation) does not repeat it.
     const now = new Date(this.clock.now().getTime() + 1);
-    let [h]: Array<{ id: string; period_from: Date }> = await m.query('SELECT id, period_from FROM handovers WHERE handover_date = $1', [
-      date,
-    ]);
-    if (!h) {
-      const [previous]: Array<{ compiled_at: Date }> = await m.query(
-        'SELECT compiled_at FROM handovers WHERE handover_date < $1 ORDER BY handover_date DESC LIMIT 1',
-        [date],
-      );
-      // The night before: from the previous handover, or from the same time the day before when there was none.
-      const periodFrom =
-        previous?.compiled_at ??
-        new Date(startOfLocalDay(addDays(date, -1), this.config.timeZone).getTime() + minutesOf(this.config.handoverTime) * 60_000);
-      [h] = await m.query(
-        'INSERT INTO handovers (handover_date, period_from, compiled_at, compiled_by) VALUES ($1, $2, $3, $4) RETURNING id, period_from',
-        [date, periodFrom, now, by],
-      );
-      await this.events.emit(m, { type: 'handover.compiled', aggregateType: 'handover', aggregateId: h.id, payload: { date } });
-    } else {
-      await m.query('UPDATE handovers SET compiled_at = $2 WHERE id = $1', [h.id, now]);
-    }
-    const from = new Date(h.period_from);
-    // Carried over first, so an item keeps the date it was first handed over on.
-    await m.query(
-      `INSERT INTO handover_items (handover_id, item_type, item_id, summary, first_handed_over_on)
-       SELECT DISTINCT ON (i.item_type, i.item_id) $1::uuid, i.item_type, i.item_id, i.summary, i.first_handed_over_on
-         FROM handover_items i JOIN handovers p ON p.id = i.handover_id
-        WHERE p.handover_date < $2 AND i.acknowledged_at IS NULL
-        ORDER BY i.item_type, i.item_id, i.first_handed_over_on
-       ON CONFLICT (handover_id, item_type, item_id) DO NOTHING`,
-      [h.id, date],
+    const [previous]: Array<{ compiled_at: Date }> = await m.query(
+      'SELECT compiled_at FROM handovers WHERE handover_date < $1 ORDER BY handover_date DESC LIMIT 1',
+      [date],
     );
+    // From the previous handover's compilation, or from HANDOVER_TIME the day before when there was none. Handovers are
+    // compiled on their own dates, so the previous one ended before this date began.
+    const periodFrom = previous ? new Date(previous.compiled_at) : this.handoverTimeOn(addDays(date, -1));
+    if (periodFrom > this.handoverTimeOn(date))
+      throw new ConflictProblem(
+        `The previous handover ends after ${date}'s handover time: ${date} cannot be compiled.`,
+        'handover-out-of-order',
+      );
+    const [h]: Array<{ id: string; period_from: Date }> = await m.query(
+      'INSERT INTO handovers (handover_date, period_from, compiled_at, compiled_by) VALUES ($1, $2, $3, $4) RETURNING id, period_from',
+      [date, periodFrom, now, by],
+    );
+    await this.events.emit(m, { type: 'handover.compiled', aggregateType: 'handover', aggregateId: h.id, payload: { date } });
+    const from = new Date(h.period_from);
     const fresh: Array<{ type: HandoverItemView['itemType']; id: string; summary: Record<string, unknown> }> = [];
     for (const d of await this.decisions.signedBetween(m, from, now)) {
       fresh.push({
@@ -274,13 +304,25 @@ export class HandoversService {
       if (overdue || dueToday) fresh.push({ type: 'action', id: x.id, summary: { kind: 'action', ...x, overdue } });
     }
     for (const item of fresh) {
-      // A subject already on this handover keeps its row (and acknowledgement); its summary is brought up to date.
+      // A subject still open from an earlier handover shows how it is now, and keeps the date it was first handed over on.
       await m.query(
-        `INSERT INTO handover_items (handover_id, item_type, item_id, summary, first_handed_over_on) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (handover_id, item_type, item_id) DO UPDATE SET summary = EXCLUDED.summary`,
+        `INSERT INTO handover_items (handover_id, item_type, item_id, summary, first_handed_over_on)
+         SELECT $1, $2, $3, $4, coalesce(
+           (SELECT min(i.first_handed_over_on) FROM handover_items i JOIN handovers p ON p.id = i.handover_id
+             WHERE p.handover_date < $5 AND i.item_type = $2 AND i.item_id = $3 AND i.acknowledged_at IS NULL), $5::date)`,
         [h.id, item.type, item.id, item.summary, date],
       );
     }
+    // Then what is left open on earlier handovers and not listed afresh, as it was handed over.
+    await m.query(
+      `INSERT INTO handover_items (handover_id, item_type, item_id, summary, first_handed_over_on)
+       SELECT DISTINCT ON (i.item_type, i.item_id) $1::uuid, i.item_type, i.item_id, i.summary, i.first_handed_over_on
+         FROM handover_items i JOIN handovers p ON p.id = i.handover_id
+        WHERE p.handover_date < $2 AND i.acknowledged_at IS NULL
+        ORDER BY i.item_type, i.item_id, p.handover_date DESC
+       ON CONFLICT (handover_id, item_type, item_id) DO NOTHING`,
+      [h.id, date],
+    );
     return this.load(m, date);
   }
 
@@ -311,6 +353,7 @@ export class HandoversService {
       id: h.id,
       date,
       periodFrom: h.period_from.toISOString(),
+      periodTo: h.compiled_at.toISOString(),
       compiledAt: h.compiled_at.toISOString(),
       compiledBy: h.compiled_by,
       items,
@@ -327,9 +370,4 @@ export class HandoversService {
     const today = localDate(this.clock.now(), this.config.timeZone);
     if (date > today) throw new UnprocessableProblem(`There is no handover for ${date} yet: it is ${today} now.`, 'handover-in-future');
   }
-}
-
-function minutesOf(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return h * 60 + m;
 }

@@ -173,8 +173,12 @@ export class FollowUpActionEntity {
   version: number;
 }
 
-/** The morning handover of one local date: what the day teams must pick up since the previous one. */
+/**
+ * The morning handover of one local date: what the day teams must pick up since the previous one. A snapshot,
+ * compiled once: the row never changes after (a trigger refuses it), and of its items only the acknowledgement.
+ */
 @Entity('handovers')
+@Check('handovers_period', `period_from <= compiled_at`)
 @Index('handovers_date_key', ['handoverDate'], { unique: true })
 export class HandoverEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -183,7 +187,7 @@ export class HandoverEntity {
   @Column('date')
   handoverDate: string;
 
-  /** The period it covers: from the previous handover's compilation (or 24 h before) to its own. */
+  /** The period it covers, [periodFrom, compiledAt): from the previous handover's compilation (the first: HANDOVER_TIME the day before) to its own. */
   @Column('timestamptz')
   periodFrom: Date;
 

@@ -88,6 +88,13 @@ export class DemoSafeguarding {
           { description: 'Allocate the s.42 enquiry and call the daughter', ownerTeam: 'Riverside adult social care', dueAt: ago(-2) },
         ],
         handoverNote: 'Allocate the s.42 enquiry; call Jane Marlow; review Oak House by noon.',
+        sac: {
+          typeOfRisk: ['physical', 'psychological'],
+          locationOfRisk: 'own-home',
+          sourceOfRisk: 'other-known-to-individual',
+          lackedCapacity: 'dont-know',
+          mspAsked: 'asked-outcomes-expressed',
+        },
       },
       details: {
         s42: {

@@ -803,6 +803,32 @@ describe('the application (APP-01, APP-03, APP-06, COP-03)', () => {
       'APP-12:admitted-before-application',
     ]);
   });
+
+  it.each<[string, Partial<ApplicationFacts>, string[], string | null]>([
+    ["the managers' receipt after the signing", { managersReceivedAt: plusH(at('2026-03-03T18:00:00Z'), 0.5) }, [], null],
+    [
+      "the managers' receipt before the signing",
+      { managersReceivedAt: plusH(at('2026-03-03T18:00:00Z'), -0.5) },
+      ['APP-12:managers-received-before-application'],
+      "The hospital managers' receipt of the application is recorded at Tue 3 Mar 2026 17:30 GMT, before the application was signed at Tue 3 Mar 2026 18:00 GMT",
+    ],
+    [
+      'an in-patient whose receipt (the admission) is before the signing',
+      { inPatient: true, managersReceivedAt: plusH(at('2026-03-03T18:00:00Z'), -0.5), admittedAt: plusH(at('2026-03-03T18:00:00Z'), -0.5) },
+      ['APP-12:admitted-before-application'],
+      'The patient is already in hospital, so the application takes effect when the hospital managers receive it',
+    ],
+  ])('APP-12: %s', (_name, over, expected, words) => {
+    const c = checked(withApp(facts(), over));
+    expect(blockers(c)).toEqual(expected);
+    if (words) expect(c.findings.find((f) => f.rule === 'APP-12')?.message).toContain(words);
+  });
+
+  it("APP-12: an in-patient's s.2 runs from the managers' receipt (its admission)", () => {
+    const received = at('2026-03-03T18:20:00Z');
+    const c = checked(withApp(facts(), { inPatient: true, managersReceivedAt: received, admittedAt: received }));
+    expect(deadline(c, 's2-expiry').basis).toContain('beginning with the day of admission (Tue 3 Mar 2026, day 1)');
+  });
 });
 
 describe('conflicts of interest (COI-*)', () => {
@@ -1034,6 +1060,15 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
     expect(d.basis).toContain('the end of Mon 16 Mar 2026');
     expect(blockers(checked(withApp(f, { forwardedToLssaAt: at('2026-03-17T00:00:00Z') })))).toEqual(['GDN-06:forwarded-to-lssa-late']);
     expect(blockers(checked(withApp(f, { forwardedToLssaAt: null }), '2026-03-17T00:00:00Z'))).toEqual(['GDN-06:not-forwarded-to-lssa']);
+  });
+
+  it('GDN-06 is judged on the forwarding date, not on when the record is typed in', () => {
+    const f = facts('s7'); // the 14 days end at the end of Mon 16 Mar 2026
+    const typedIn = '2026-03-30T09:00:00Z';
+    expect(blockers(checked(withApp(f, { forwardedToLssaAt: at('2026-03-16T16:00:00Z') }), typedIn))).toEqual([]);
+    expect(blockers(checked(withApp(f, { forwardedToLssaAt: at('2026-03-17T09:00:00Z') }), typedIn))).toEqual([
+      'GDN-06:forwarded-to-lssa-late',
+    ]);
   });
 
   it('GDN-07: the first period runs 6 calendar months from acceptance', () => {

@@ -189,6 +189,7 @@ function assertFacts(facts: AssessmentFacts): void {
     for (const key of ['admittedAt', 'forwardedToLssaAt', 'pendingDisplacementFiledAt'] as const) {
       if (app[key] !== null) assertInstant(app[key], `application.${key}`);
     }
+    if (app.managersReceivedAt != null) assertInstant(app.managersReceivedAt, 'application.managersReceivedAt');
   }
 }
 
@@ -1405,6 +1406,19 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
     }
   }
 
+  // APP-12 (s.5(1)): the managers cannot receive an application before it is made; for a patient already in hospital
+  // their receipt is the admission (the service passes it as admittedAt), which the check below then covers.
+  const received = app.managersReceivedAt ?? null;
+  if (received && !app.inPatient && received.getTime() < app.signedAt.getTime()) {
+    add(
+      ctx,
+      'APP-12',
+      'blocker',
+      'managers-received-before-application',
+      `The hospital managers' receipt of the application is recorded at ${local(ctx, received)}, before the application was signed at ${local(ctx, app.signedAt)}: check the times.`,
+      C.app12,
+    );
+  }
   if (app.admittedAt && section !== 's7') {
     if (app.admittedAt.getTime() < app.signedAt.getTime()) {
       add(
@@ -1412,7 +1426,9 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
         'APP-12',
         'blocker',
         'admitted-before-application',
-        `Admission is recorded at ${local(ctx, app.admittedAt)}, before the application was signed at ${local(ctx, app.signedAt)}. For a patient already in hospital, admission is when the managers receive the application: check the times.`,
+        app.inPatient
+          ? `The patient is already in hospital, so the application takes effect when the hospital managers receive it; their receipt is recorded at ${local(ctx, app.admittedAt)}, before the application was signed at ${local(ctx, app.signedAt)}: check the times.`
+          : `Admission is recorded at ${local(ctx, app.admittedAt)}, before the application was signed at ${local(ctx, app.signedAt)}. For a patient already in hospital, admission is when the managers receive the application: check the times.`,
         C.app12,
       );
     }

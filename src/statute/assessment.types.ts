@@ -134,6 +134,10 @@ export interface ApplicationFacts {
   urgentNecessity: string | null;
   /** APP-12 / s.4 admission: when the patient was admitted (or the managers received the application for an in-patient). */
   admittedAt: Instant | null;
+  /** APP-12 (s.5(1)): the patient was already in hospital when the application was made, so it takes effect on receipt. */
+  inPatient?: boolean;
+  /** APP-12: when the hospital managers received the application (for an in-patient, the admission). */
+  managersReceivedAt?: Instant | null;
   /** NR-11: a s.29 displacement application on ground (c) or (d) filed while the s.2 was in force. */
   pendingDisplacementFiledAt: Instant | null;
 }

@@ -7,6 +7,7 @@ import {
   DEFAULT_WARNINGS,
   LegalContext,
   OutcomeFact,
+  outcomeClocks,
   StopFacts,
 } from './clocks';
 
@@ -282,5 +283,113 @@ describe('a clock stops when its purpose is met', () => {
     // 04:10 UTC is 30 minutes after the assessment opened and inside COP-09's 60-minute warning stage.
     expect(clockState(clock, at('2026-08-01T03:45:00Z'), DEFAULT_WARNINGS, stop.stoppedAt)).toMatchObject({ state: 'stopped', stage: 0 });
     expect(clockState(clock, at('2026-08-01T03:45:00Z'), DEFAULT_WARNINGS)).toMatchObject({ state: 'warning', stage: 1 });
+  });
+});
+
+// A s.4 signed 01:00 BST on Sun 25 Oct 2026, admitted 01:30 BST (00:30 UTC), the night the clocks go back: 72 elapsed
+// hours end 00:30 GMT on Wed 28 Oct (C5), not 01:30 by the wall clock.
+const s4 = (over: Partial<OutcomeFact> = {}): OutcomeFact => ({
+  kind: 'application',
+  section: 's4',
+  decidedAt: at('2026-10-25T00:00:00Z'),
+  signedAt: at('2026-10-25T00:00:00Z'),
+  admittedAt: at('2026-10-25T00:30:00Z'),
+  ...over,
+});
+const s4Clock = (facts: StopFacts) => {
+  const clocks = outcomeClocks(facts);
+  expect(clocks).toHaveLength(1);
+  return clocks[0];
+};
+
+describe('APP-11: a s.4 runs 72 hours from admission unless the second recommendation is received', () => {
+  it('starts on admission under the s.4, 72 elapsed hours across the autumn change, and warns a day and 6 hours before', () => {
+    const clock = s4Clock({ outcomes: [s4()] });
+    expect(clock).toMatchObject({ id: 'APP-11', rule: 'APP-11', anchor: at('2026-10-25T00:30:00Z'), deadline: at('2026-10-28T00:30:00Z') });
+    expect(clock.basis).toContain(
+      'from admission under the s.4 application at Sun 25 Oct 2026 01:30 BST; lapses Wed 28 Oct 2026 00:30 GMT',
+    );
+    expect(clockState(clock, at('2026-10-27T00:30:00Z'))).toMatchObject({ state: 'warning', stage: 1 });
+    expect(clockState(clock, at('2026-10-27T18:30:00Z'))).toMatchObject({ state: 'warning', stage: 2 });
+  });
+
+  it.each<[string, OutcomeFact[]]>([
+    ['no clock before the admission is recorded', [s4({ admittedAt: null })]],
+    ['no clock for a s.2 application', [s4({ section: 's2' })]],
+    ['no clock for a decision not to detain', [notDetained('2026-10-25T00:00:00Z')]],
+  ])('%s', (_name, outcomes) => {
+    expect(outcomeClocks({ outcomes })).toEqual([]);
+  });
+
+  it('an admission recorded before the signing runs from the signing (the application is needed for the detention)', () => {
+    expect(s4Clock({ outcomes: [s4({ admittedAt: at('2026-10-24T23:00:00Z') })] }).anchor).toEqual(at('2026-10-25T00:00:00Z'));
+  });
+
+  it.each<[string, string | null, string | null, string, 'met' | 'breached', string]>([
+    // name, second recommendation received, referral closed → stoppedAt, result, words in the reason
+    [
+      'met when the second recommendation reaches the managers in time: the detention continues as a s.2',
+      '2026-10-26T15:00:00Z',
+      null,
+      '2026-10-26T15:00:00.000Z',
+      'met',
+      'reached the hospital managers at Mon 26 Oct 2026 15:00 GMT: the detention continues as a s.2',
+    ],
+    [
+      'met one minute before the 72 hours end',
+      '2026-10-28T00:29:00Z',
+      null,
+      '2026-10-28T00:29:00.000Z',
+      'met',
+      'the detention continues as a s.2',
+    ],
+    [
+      'met when the second recommendation arrives at the 72nd hour exactly (within the period, as the conversion counts it)',
+      '2026-10-28T00:30:00Z',
+      null,
+      '2026-10-28T00:30:00.000Z',
+      'met',
+      'the detention continues as a s.2',
+    ],
+    [
+      'lapsed when the second recommendation arrives one minute after the 72nd hour',
+      '2026-10-28T00:31:00Z',
+      null,
+      '2026-10-28T00:30:00.000Z',
+      'breached',
+      'the s.4 lapsed at Wed 28 Oct 2026 00:30 GMT, 72 hours after admission',
+    ],
+    [
+      'lapsed at 72 hours when no second recommendation is received',
+      null,
+      null,
+      '2026-10-28T00:30:00.000Z',
+      'breached',
+      'without a second medical recommendation received by the managers',
+    ],
+    [
+      'lapsed at 72 hours when the second recommendation comes after',
+      '2026-10-28T09:00:00Z',
+      null,
+      '2026-10-28T00:30:00.000Z',
+      'breached',
+      'lapsed',
+    ],
+    ['stops when the referral closes first', null, '2026-10-26T10:00:00Z', '2026-10-26T10:00:00.000Z', 'met', 'the referral was closed'],
+  ])('%s', (_name, received, closedAt, stoppedAt, result, words) => {
+    const facts: StopFacts = {
+      outcomes: [s4({ secondRecommendationReceivedAt: received ? at(received) : null })],
+      closedAt: closedAt ? at(closedAt) : null,
+    };
+    const stop = clockStop(s4Clock(facts), facts)!;
+    expect(stop.stoppedAt.toISOString()).toBe(stoppedAt);
+    expect(stop.stopRule).toBe('APP-11');
+    expect(stop.result).toBe(result);
+    expect(stop.reason).toContain(words);
+  });
+
+  it('a second recommendation received before the admission is not this clock’s stop; the lapse is', () => {
+    const facts: StopFacts = { outcomes: [s4({ secondRecommendationReceivedAt: at('2026-10-25T00:10:00Z') })] };
+    expect(clockStop(s4Clock(facts), facts)).toMatchObject({ stoppedAt: at('2026-10-28T00:30:00Z'), result: 'breached' });
   });
 });

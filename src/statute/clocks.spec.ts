@@ -265,6 +265,14 @@ describe('POL-08: s.136B extensions', () => {
     expect(clock.basis).toContain('extended by 12 h');
   });
 
+  it('the clock names the doctor who authorised the extension, or the role for one recorded by role alone', () => {
+    const named = ext({ authorisedBy: undefined, authorisingDoctor: { doctorId: 'd1', name: 'Dr Asha Patel', gmcNumber: '7100001' } });
+    expect(only(statutory(context, [named])).basis).toContain(
+      'authorised Tue 2 Jun 2026 07:00 BST by Dr Asha Patel (GMC 7100001), the examining doctor, because of the person',
+    );
+    expect(only(statutory(context, [ext()])).basis).toContain('by the examining doctor, because of the person');
+  });
+
   it.each<[string, LegalContext, Partial<S136BExtension>, string[]]>([
     ['refuses 13 hours (more than 12)', context, { hours: 13 }, ['blocker:extension-too-long']],
     ['refuses zero hours', context, { hours: 0 }, ['blocker:extension-hours-invalid']],
@@ -284,6 +292,24 @@ describe('POL-08: s.136B extensions', () => {
       context,
       { authorisedBy: 'amhp' },
       ['blocker:extension-not-by-examining-doctor'],
+    ],
+    [
+      'accepts one whose authorising doctor is named with a GMC number',
+      context,
+      { authorisedBy: undefined, authorisingDoctor: { doctorId: null, name: 'Dr Asha Patel', gmcNumber: '7100001' } },
+      [],
+    ],
+    [
+      'refuses a named doctor without a seven-digit GMC number',
+      context,
+      { authorisedBy: undefined, authorisingDoctor: { doctorId: null, name: 'Dr Asha Patel', gmcNumber: '71001' } },
+      ['blocker:extension-doctor-invalid'],
+    ],
+    [
+      'refuses one that names neither the doctor nor the role',
+      context,
+      { authorisedBy: undefined },
+      ['blocker:extension-doctor-not-named'],
     ],
     [
       "refuses one at a police station without a superintendent's approval",

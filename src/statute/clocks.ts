@@ -13,7 +13,7 @@
  * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
 import { citationOf, type RuleId } from './rule-catalogue';
-import { endOfLocalDay, lastDayOfPeriod, localDate } from './time';
+import { ageOn, endOfLocalDay, isIsoDate, isUnder, type IsoDate, lastDayOfPeriod, localDate } from './time';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -29,6 +29,8 @@ export const S5_2_HOURS = 72;
 export const S5_4_HOURS = 6;
 // APP-17 (s.2(4)): 28 days beginning with the day of admission (C4). ✔ S6, S40
 export const S2_DAYS = 28;
+// APP-11 (s.4(4)): a s.4 detention ends 72 hours from admission unless the second recommendation is received (C5). ✔ S4
+export const S4_DETENTION_HOURS = 72;
 
 /**
  * Allowed clock skew between the device that recorded a time and the hub's own clock (local decision, not law):
@@ -53,6 +55,8 @@ export type S136Context = {
   placeOfSafetyType: PlaceOfSafetyType;
   locationType: RemovalLocation;
   personUnder18?: boolean;
+  /** POL-09: what the age rests on when a date of birth decided it (withAgeAtArrival), for the message. */
+  ageBasis?: string;
   /** POL-09 (SI 2017/1036 reg 2): an inspector's (or above) authorisation for an adult at a police station. */
   inspectorAuthorisedAt?: Instant;
 } & S136Anchor;
@@ -69,6 +73,7 @@ export type S135Context = {
   /** Where the person was taken; needed for POL-08 (superintendent) and POL-09 (police station). */
   placeOfSafetyType?: PlaceOfSafetyType;
   personUnder18?: boolean;
+  ageBasis?: string;
   inspectorAuthorisedAt?: Instant;
 } & S135Anchor;
 
@@ -86,17 +91,46 @@ export type LegalContext =
 
 export type LegalContextKind = LegalContext['kind'];
 
+/**
+ * APP-12 (s.5(1)): the contexts in which the person is already a hospital in-patient when the application is made
+ * (held under s.5(2) or s.5(4), or detained under s.2), so the application takes effect when the managers receive it.
+ */
+export const IN_HOSPITAL_CONTEXTS: readonly LegalContextKind[] = ['s5-2', 's5-4', 'already-s2'];
+
 export type ExtensionReason = 'patient-condition' | 'bed-unavailable' | 'staff-unavailable' | 'other';
+
+/** POL-08 (s.136B(1)): the registered medical practitioner responsible for the examination, by name and GMC number. */
+export interface AuthorisingDoctor {
+  /** The doctor's id on the hub's register, when they are on it (name and GMC number then come from it). */
+  doctorId?: string | null;
+  name: string;
+  /** The GMC reference number: seven digits. */
+  gmcNumber: string;
+}
+
+/** A GMC reference number is seven digits. */
+export const GMC_NUMBER = /^[0-9]{7}$/;
 
 /** A s.136B authorisation of further detention at the place of safety (POL-08). */
 export interface S136BExtension {
   authorisedAt: Instant;
   /** The further period, in hours (at most 12). */
   hours: number;
-  /** 'examining-doctor' is the only role that may authorise; anything else is recorded as given and refused. */
-  authorisedBy: 'examining-doctor' | (string & {});
+  /**
+   * The role that authorised: 'examining-doctor' is the only one that may; anything else is recorded as given and
+   * refused. Optional when `authorisingDoctor` names the doctor.
+   */
+  authorisedBy?: 'examining-doctor' | (string & {});
+  /** The doctor who authorised it, named (absent only on an extension recorded by role alone). */
+  authorisingDoctor?: AuthorisingDoctor | null;
   reason: ExtensionReason;
   superintendentApprovedAt?: Instant;
+}
+
+/** Who authorised an extension: "Dr Asha Patel (GMC 7100001), the examining doctor", or "the examining doctor" (by role alone). */
+export function describeAuthorisingDoctor(ext: Pick<S136BExtension, 'authorisingDoctor'>): string {
+  const d = ext.authorisingDoctor;
+  return d ? `${d.name} (GMC ${d.gmcNumber}), the examining doctor` : 'the examining doctor';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -130,7 +164,7 @@ export const DEFAULT_CLOCK_POLICY: Readonly<ClockPolicy> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Clocks
 
-export type ClockId = 'POL-07' | 'POL-04' | 'HOLD-01' | 'HOLD-02' | 'CTO-03' | 'APP-17' | 'COP-09' | 'LOCAL-RESPONSE';
+export type ClockId = 'POL-07' | 'POL-04' | 'HOLD-01' | 'HOLD-02' | 'CTO-03' | 'APP-17' | 'APP-11' | 'COP-09' | 'LOCAL-RESPONSE';
 
 export interface Clock {
   /** Stable id of the kind of clock (warning thresholds are keyed by it). */
@@ -282,6 +316,46 @@ export function placeOfSafetyAnchor(context: LegalContext, zone: string = DEFAUL
   return null;
 }
 
+/**
+ * POL-09 (s.136A(1)): the person's age at the place of safety, from the `personUnder18` flag given at intake and
+ * every date of birth known (given in the intake, on record). Under 18 by the flag or by any date of birth is under
+ * 18; a date of birth showing an adult settles an unknown age. The age is counted on the local date of arrival (a
+ * birthday begins at local midnight: 00:30 BST on the 18th birthday is 18), or of whatever stands in for arrival
+ * (placeOfSafetyAnchor), else of receipt. Other legal contexts are returned as they are.
+ */
+export function withAgeAtArrival(
+  context: LegalContext,
+  datesOfBirth: ReadonlyArray<{ dateOfBirth: IsoDate | null | undefined; source: 'given' | 'on record' }>,
+  receivedAt: Instant,
+  zone: string = DEFAULT_CLOCK_POLICY.timeZone,
+): LegalContext {
+  if (context.kind !== 's136' && context.kind !== 's135-1') return context;
+  const known = datesOfBirth.filter(
+    (d): d is { dateOfBirth: IsoDate; source: 'given' | 'on record' } => typeof d.dateOfBirth === 'string' && isIsoDate(d.dateOfBirth),
+  );
+  if (!known.length || context.personUnder18 === true) return context;
+  const day = localDate(placeOfSafetyAnchor(context, zone)?.anchor ?? receivedAt, zone);
+  const child = known.find((d) => isUnder(d.dateOfBirth, ADULT_AGE, day));
+  if (!child) return { ...context, personUnder18: context.personUnder18 ?? false };
+  return {
+    ...context,
+    personUnder18: true,
+    ageBasis: `born ${formatDay(child.dateOfBirth)} by the date of birth ${child.source}: ${ageOn(child.dateOfBirth, day)} on ${formatDay(day)}, the day of arrival`,
+  };
+}
+
+/** s.136A(1): a police station may not be a place of safety for a person under this age. */
+const ADULT_AGE = 18;
+
+/** A calendar date as a duty AMHP reads it: "Sat 7 Mar 2026". */
+function formatDay(day: IsoDate): string {
+  const p: Record<string, string> = {};
+  for (const part of DAY_FORMAT.formatToParts(new Date(`${day}T00:00:00Z`))) p[part.type] = part.value;
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
+}
+
+const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+
 function isPoliceStation(context: LegalContext): boolean {
   return (context.kind === 's136' || context.kind === 's135-1') && context.placeOfSafetyType === 'police-station';
 }
@@ -328,7 +402,7 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
   const s136 = context.kind === 's136';
   const outcome = applyExtensions(context, extensions, zone);
   const extension = outcome.applied
-    ? `, extended by ${outcome.extendedBy} h under s.136B (authorised ${formatLocal(outcome.applied.authorisedAt, zone)} by the examining doctor because of the person's condition)`
+    ? `, extended by ${outcome.extendedBy} h under s.136B (authorised ${formatLocal(outcome.applied.authorisedAt, zone)} by ${describeAuthorisingDoctor(outcome.applied)}, because of the person's condition)`
     : '';
   const clocks: Clock[] = [
     {
@@ -572,11 +646,28 @@ export function validateExtension(
     );
   }
   // POL-08: only the registered medical practitioner responsible for the examination may authorise it.
-  if (ext.authorisedBy !== 'examining-doctor') {
+  if (ext.authorisedBy !== undefined && ext.authorisedBy !== 'examining-doctor') {
     findings.push(
       blocker(
         'extension-not-by-examining-doctor',
         `Only the doctor responsible for examining the person may authorise an extension (recorded: ${ext.authorisedBy}).`,
+      ),
+    );
+  }
+  const doctor = ext.authorisingDoctor;
+  if (doctor) {
+    if (doctor.name.trim().length < 2 || !GMC_NUMBER.test(doctor.gmcNumber))
+      findings.push(
+        blocker(
+          'extension-doctor-invalid',
+          `The authorising doctor must be a registered medical practitioner named with their seven-digit GMC number (recorded: ${doctor.name.trim() || 'no name'}, GMC ${doctor.gmcNumber || 'none'}).`,
+        ),
+      );
+  } else if (ext.authorisedBy === undefined) {
+    findings.push(
+      blocker(
+        'extension-doctor-not-named',
+        'Name the registered medical practitioner responsible for the examination who authorised the extension (from the register, or by name and GMC number).',
       ),
     );
   }
@@ -715,7 +806,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
         'POL-09',
         'blocker',
         'police-station-under-18',
-        'A police station can never be a place of safety for a person under 18: move the person to another place of safety now.',
+        `A police station can never be a place of safety for a person under 18${context.ageBasis ? ` (${context.ageBasis})` : ''}: move the person to another place of safety now.`,
         citation,
       );
     } else {
@@ -822,6 +913,7 @@ export const DEFAULT_WARNINGS: WarningThresholds = {
   'HOLD-02': [120, 60],
   'CTO-03': [24 * 60, 6 * 60],
   'APP-17': [7 * 24 * 60, 2 * 24 * 60],
+  'APP-11': [24 * 60, 6 * 60],
   'COP-09': [60],
   'LOCAL-RESPONSE': [60],
 };
@@ -875,8 +967,12 @@ export interface OutcomeFact {
   signedAt?: Instant | null;
   /** not-detained: the alternatives; a deferred or incomplete assessment does not end anything. */
   alternatives?: readonly string[];
-  /** application: the timeline's first "admitted" event. */
+  /** application: the timeline's first "admitted" event (for a patient already in hospital: the managers' receipt, APP-12). */
   admittedAt?: Instant | null;
+  /** application: the section applied under, as made (a s.4 converted to a s.2 stays 's4' here). */
+  section?: 's2' | 's3' | 's4' | 's7' | null;
+  /** s.4 (APP-11): the earliest receipt by the managers of the second medical recommendation (a s.2 one). */
+  secondRecommendationReceivedAt?: Instant | null;
 }
 
 /** What has happened to a referral since its clocks started (all optional: nothing known stops nothing). */
@@ -901,7 +997,8 @@ export interface ClockStop {
   result: 'met' | 'breached';
 }
 
-type Candidate = { at: Instant; rule: RuleId; reason: string };
+/** `met`: a stop that meets the clock even at its deadline instant (APP-11's receipt "within" the 72 hours). */
+type Candidate = { at: Instant; rule: RuleId; reason: string; met?: boolean };
 
 const isReal = (d: Instant | null | undefined): d is Instant => d instanceof Date && !Number.isNaN(d.getTime());
 
@@ -923,6 +1020,35 @@ function admittedUnder(o: OutcomeFact): Instant | null {
 }
 
 /**
+ * APP-11 (s.4(4), C5): the clock a s.4 emergency application starts on admission: 72 elapsed hours, after which the
+ * detention lapses unless the second medical recommendation has been received by the managers. From the referral's
+ * outcomes (the first s.4 admitted, if any); the other clocks come from the legal context (clocksFor).
+ */
+export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POLICY.timeZone): Clock[] {
+  const admitted = (facts.outcomes ?? [])
+    .filter((o) => o.kind === 'application' && o.section === 's4' && isReal(o.decidedAt))
+    .map((o) => admittedUnder(o))
+    .filter(isReal)
+    .sort((a, b) => a.getTime() - b.getTime());
+  const anchor = admitted[0];
+  if (!anchor) return [];
+  const deadline = hoursAfter(anchor, S4_DETENTION_HOURS);
+  return [
+    {
+      id: 'APP-11',
+      label: 'Section 4: emergency detention lapses',
+      rule: 'APP-11',
+      citation: citationOf('APP-11'),
+      anchor,
+      deadline,
+      extendedBy: 0,
+      basis: `${S4_DETENTION_HOURS} hours (elapsed) from admission under the s.4 application at ${formatLocal(anchor, zone)}; lapses ${formatLocal(deadline, zone)} unless the second medical recommendation is received by the hospital managers before then (the detention then continues as a s.2). Not renewable.`,
+      provisional: false,
+    },
+  ];
+}
+
+/**
  * When a clock stops, and by which rule, from the referral's facts; null while it runs. Pure. The earliest stop
  * wins. Per kind:
  * - POL-07 / POL-04 (POL-11, s.136(2), s.135(3)): admission under an application, or release after an assessment
@@ -932,14 +1058,16 @@ function admittedUnder(o: OutcomeFact): Instant | null {
  * - HOLD-01 / HOLD-02 (HOLD-03, s.5(2), (4)): the application made, or the holding power lapsing at its deadline.
  * - CTO-03: the AMHP's recorded decision on revocation.
  * - APP-17 (APP-20, s.6(4)): admission under a new application.
+ * - APP-11 (s.4(4)): the second medical recommendation received by the managers within the 72 hours, the 72nd hour
+ *   included as s4Conversion counts it (met: the detention continues as a s.2), or the s.4 lapsing at its 72 hours.
  * Every clock also stops when the referral is closed (or withdrawn, transferred, not accepted), by its own rule.
  */
 export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT_CLOCK_POLICY.timeZone): ClockStop | null {
   const candidates: Candidate[] = [];
   const outcomes = (facts.outcomes ?? []).filter((o) => isReal(o.decidedAt));
-  const add = (at: Instant | null | undefined, rule: RuleId, reason: (at: string) => string) => {
+  const add = (at: Instant | null | undefined, rule: RuleId, reason: (at: string) => string, met?: boolean) => {
     // A stop before the clock started cannot be this clock's (an earlier referral's record): ignored.
-    if (isReal(at) && at.getTime() >= clock.anchor.getTime()) candidates.push({ at, rule, reason: reason(formatLocal(at, zone)) });
+    if (isReal(at) && at.getTime() >= clock.anchor.getTime()) candidates.push({ at, rule, reason: reason(formatLocal(at, zone)), met });
   };
   switch (clock.id) {
     case 'POL-07':
@@ -971,6 +1099,23 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
       for (const o of outcomes)
         add(admittedUnder(o), 'APP-20', (t) => `admitted under a new application at ${t}, which ends the s.2 (s.6(4))`);
       break;
+    case 'APP-11':
+      // "Within that period" (s.4(4)): a receipt up to and including the 72nd hour meets it, as s4Conversion
+      // (assessment-rules.ts) judges the conversion; so the receipts go first and win a tie with the lapse.
+      for (const o of outcomes)
+        if (o.kind === 'application' && o.section === 's4' && isReal(o.secondRecommendationReceivedAt))
+          add(
+            o.secondRecommendationReceivedAt,
+            'APP-11',
+            (t) => `the second medical recommendation reached the hospital managers at ${t}: the detention continues as a s.2 (s.4(4))`,
+            o.secondRecommendationReceivedAt.getTime() <= clock.deadline.getTime(),
+          );
+      add(
+        clock.deadline,
+        'APP-11',
+        (t) => `the s.4 lapsed at ${t}, 72 hours after admission, without a second medical recommendation received by the managers`,
+      );
+      break;
   }
   add(facts.closedAt, clock.rule, (t) => `the referral was closed at ${t}`);
   if (!candidates.length) return null;
@@ -979,6 +1124,6 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
     stoppedAt: first.at,
     stopRule: first.rule,
     reason: first.reason,
-    result: first.at.getTime() < clock.deadline.getTime() ? 'met' : 'breached',
+    result: first.met || first.at.getTime() < clock.deadline.getTime() ? 'met' : 'breached',
   };
 }

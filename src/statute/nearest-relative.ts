@@ -25,7 +25,7 @@
  * - reg 24, SI 2008/1184 (NR-09): the NR may authorise someone in writing to act for them: `actingAs`.
  * - s.29 (NR-10): a county court order appointing an acting NR overrides all of the above.
  */
-import { addYears, type IsoDate } from './time';
+import { ageOn, isUnder, type IsoDate } from './time';
 
 /** s.26(1) classes, plus the derived candidates of s.26(6)-(7) and the child-patient branch of ss.27-28. */
 export const RELATIONSHIPS = [
@@ -185,22 +185,6 @@ interface Candidate {
   cls: RankClass;
   preferred: boolean;
   order: number;
-}
-
-/** The day someone born on `dob` turns `years` (29 February → 1 March in a common year ✱). */
-function anniversary(dob: IsoDate, years: number): IsoDate {
-  const day = addYears(dob, years);
-  return dob.endsWith('-02-29') && day.endsWith('-02-28') ? `${day.slice(0, 5)}03-01` : day;
-}
-
-function ageOn(dob: IsoDate, on: IsoDate): number {
-  let years = Number(on.slice(0, 4)) - Number(dob.slice(0, 4));
-  while (years > 0 && anniversary(dob, years) > on) years -= 1;
-  return Math.max(0, years);
-}
-
-function isUnder(dob: IsoDate, years: number, on: IsoDate): boolean {
-  return on < anniversary(dob, years);
 }
 
 function named(r: RelativeFacts): string {

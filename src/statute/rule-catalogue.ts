@@ -372,6 +372,14 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'DUTY-02': {
+    citation: 'MHA 1983 s.13(1); local policy',
+    summary:
+      'A further referral of a person who already has an open referral is recorded against the same person, linked to the open one, and the duty AMHP warned: one consideration of the person, nothing the referrer sent lost.',
+    severity: 'warning',
+    regime: 'local-policy',
+    commencement: null,
+  },
 
   // Guardianship.
   'GDN-01': {
@@ -665,6 +673,22 @@ export const RULES = {
     summary: 'A decision record holds the question, framework, facts, consultees, views, options, reasons and actions before signing.',
     severity: 'blocker',
     regime: 'local-policy',
+    commencement: null,
+  },
+  'OOH-09': {
+    citation: 'Care Act 2014 s.42; Safeguarding Adults Collection (annual return to DHSC)',
+    summary:
+      'A s.42 decision records the return’s categories: type, location and source of risk, capacity, Making Safeguarding Personal, and action and result when it concludes the enquiry.',
+    severity: 'blocker',
+    regime: 'care-act',
+    commencement: null,
+  },
+  'OOH-10': {
+    citation: 'MCA 2005 Sch A1 paras 12, 42, 50; DoLS annual return (case level)',
+    summary:
+      'A DoLS decision records its standard authorisation request as the return needs it: the six assessments, last assessment, sign-off, status, and a granted authorisation’s period of at most a year.',
+    severity: 'blocker',
+    regime: 'mca-dols',
     commencement: null,
   },
   'OOH-DA': {

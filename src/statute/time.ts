@@ -78,3 +78,21 @@ export function monthsBetween(a: IsoDate, b: IsoDate): number {
 export function minDate(a: IsoDate, b: IsoDate): IsoDate {
   return a <= b ? a : b;
 }
+
+/** The day someone born on `dob` turns `years` (29 February → 1 March in a common year ✱). */
+export function anniversary(dob: IsoDate, years: number): IsoDate {
+  const day = addYears(dob, years);
+  return dob.endsWith('-02-29') && day.endsWith('-02-28') ? `${day.slice(0, 5)}03-01` : day;
+}
+
+/** Age in whole years on a calendar date: a birthday counts from the start of its day. */
+export function ageOn(dob: IsoDate, on: IsoDate): number {
+  let years = Number(on.slice(0, 4)) - Number(dob.slice(0, 4));
+  while (years > 0 && anniversary(dob, years) > on) years -= 1;
+  return Math.max(0, years);
+}
+
+/** Younger than `years` on a calendar date: not yet at that birthday's day. */
+export function isUnder(dob: IsoDate, years: number, on: IsoDate): boolean {
+  return on < anniversary(dob, years);
+}

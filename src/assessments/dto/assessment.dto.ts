@@ -442,6 +442,29 @@ export class OutcomeDto {
   dangerousnessReportDetails?: DangerousnessReportDto;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) bedDetails?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) conveyance?: string;
+  @ApiPropertyOptional({
+    description:
+      "APP-12 (s.5(1)): the patient was already a hospital in-patient when the application was made (assumed for a referral held under s.5(2) or s.5(4), or detained under s.2), so it takes effect on the managers' receipt.",
+  })
+  @IsOptional()
+  @IsBoolean()
+  patientAlreadyInHospital?: boolean;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'APP-12: when the hospital managers received the application (s.2, s.3, s.4). Required for a patient already in hospital, whose detention runs from it; never before signedAt, never in the future.',
+  })
+  @IsOptional()
+  @IsInstant()
+  managersReceivedAt?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'GDN-06 (s.8(2)): when the guardianship application (s.7) was forwarded to the local social services authority; never before signedAt, never in the future.',
+  })
+  @IsOptional()
+  @IsInstant()
+  forwardedToLssaAt?: string;
   // cto-decision
   @ApiPropertyOptional({ enum: ['agree', 'disagree'] })
   @ValidateIf((o: OutcomeDto) => o.kind === 'cto-decision')
@@ -477,6 +500,41 @@ export class OutcomeDto {
   @ArrayMaxSize(30)
   @Nested(() => AcknowledgementDto, { each: true })
   acknowledgements?: AcknowledgementDto[];
+}
+
+/** What happened to a made application, recorded after the fact (APP-12, GDN-06). */
+export class ApplicationRecordDto {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'APP-12: when the hospital managers received the application (s.2, s.3, s.4); never before signedAt, never in the future.',
+  })
+  @IsOptional()
+  @IsInstant()
+  managersReceivedAt?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'GDN-06 (s.8(2)): when the guardianship application (s.7) was forwarded to the local social services authority; never before signedAt, never in the future.',
+  })
+  @IsOptional()
+  @IsInstant()
+  forwardedToLssaAt?: string;
+}
+
+export const AFTER_S4_LAPSE = ['discharged', 'remained-informally', 'other'] as const;
+
+/** APP-11 / COP-08: a s.4 that lapsed 72 hours after admission without the second recommendation, and what followed. */
+export class S4LapseDto {
+  @ApiProperty({ enum: AFTER_S4_LAPSE, description: 'What happened to the patient when the s.4 lapsed.' })
+  @IsIn(AFTER_S4_LAPSE)
+  after: (typeof AFTER_S4_LAPSE)[number];
+  @ApiPropertyOptional({ minLength: 10, maxLength: 2000, description: "What happened, in words (required when after is 'other')." })
+  @ValidateIf((o: S4LapseDto) => o.after === 'other' || o.details !== undefined)
+  @Transform(trim)
+  @IsString()
+  @MinLength(10)
+  @MaxLength(2000)
+  details?: string;
 }
 
 export class CloseAssessmentDto {

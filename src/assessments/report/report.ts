@@ -80,6 +80,13 @@ const RECOMMENDATION_FORMS: Record<Section, { joint: string | null; single: stri
   s7: { joint: 'G3', single: 'G4' },
 };
 
+/** What happened to the patient when a s.4 lapsed (APP-11). */
+const S4_LAPSE_LABELS: Record<string, string> = {
+  discharged: 'Discharged from hospital',
+  'remained-informally': 'Remained in hospital informally',
+  other: 'Other',
+};
+
 const ALTERNATIVE_LABELS: Record<string, string> = {
   'informal-admission': 'Informal admission to hospital',
   'crisis-home-treatment': 'Crisis resolution / home treatment',
@@ -594,6 +601,18 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
           : NOT_RECORDED,
       ),
     );
+    // APP-12: the managers' receipt (the admission of a patient already in hospital); GDN-06: a s.7's forwarding to the LSSA.
+    if (o.section !== 's7' && isInstant(o.managersReceivedAt))
+      lines.push(line('Received by the hospital managers', at(o.managersReceivedAt)));
+    if (o.section === 's7') lines.push(line('Forwarded to the local social services authority', at(o.forwardedToLssaAt)));
+    // APP-11 / COP-08: a s.4 that lapsed is kept on the record with what followed.
+    if (o.s4Lapse) {
+      const after = labelOf(S4_LAPSE_LABELS, o.s4Lapse.after);
+      lines.push(
+        line('Section 4 lapsed (s.4(4))', `${at(o.s4Lapse.lapsedAt)}, 72 hours after admission, without a second medical recommendation`),
+      );
+      lines.push(line('After the lapse', has(o.s4Lapse.details) ? `${after}: ${o.s4Lapse.details.trim()}` : after));
+    }
   } else if (o?.kind === 'cto-decision') {
     const c = o.cto;
     lines.push(

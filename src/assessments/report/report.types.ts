@@ -172,6 +172,12 @@ export interface ReportOutcome {
   bed: { ward: string | null; details: string | null; foundBy: string | null } | null;
   conveyance: { by: string | null; details: string | null } | null;
   admittedAt: Instant | null;
+  /** APP-12: when the hospital managers received the application (for a patient already in hospital, the admission). */
+  managersReceivedAt?: Instant | null;
+  /** GDN-06: when a guardianship application was forwarded to the local social services authority. */
+  forwardedToLssaAt?: Instant | null;
+  /** APP-11 / COP-08: a s.4 that lapsed 72 hours after admission, and what happened to the patient then. */
+  s4Lapse?: { lapsedAt: Instant | null; after: string; details: string | null } | null;
   /** MHSDS legal status code (NHS Data Dictionary, England). */
   legalStatusCode: string | null;
   // Not detained

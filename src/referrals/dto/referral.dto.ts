@@ -76,7 +76,10 @@ export class LegalContextDto {
   @IsOptional()
   @IsIn(['public-place', 'dwelling', 'other'])
   locationType?: string;
-  @ApiPropertyOptional({ description: 'Under 18 (POL-09: a police station is never a place of safety for a child).' })
+  @ApiPropertyOptional({
+    description:
+      'Under 18 (POL-09: a police station is never a place of safety for a child). The date of birth given or on record is read too: under 18 on the local date of arrival by either, or by this flag, refuses a police station.',
+  })
   @IsOptional()
   @IsBoolean()
   personUnder18?: boolean;
@@ -188,10 +191,45 @@ export class WrittenReasonsDto {
   @ApiProperty({ enum: ['letter', 'email', 'in-person-with-letter'] }) @IsIn(['letter', 'email', 'in-person-with-letter']) method: string;
 }
 
+/** POL-08 (s.136B(1)): the registered medical practitioner responsible for the examination who authorised the extension. */
+export class AuthorisingDoctorDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'A doctor on the register (GET /doctors); or give name and gmcNumber.' })
+  @IsOptional()
+  @IsUUID()
+  doctorId?: string;
+  @ApiPropertyOptional({ minLength: 2, maxLength: 200, description: 'A registered medical practitioner not on the register: their name.' })
+  @ValidateIf((o: AuthorisingDoctorDto) => !o.doctorId || o.name !== undefined)
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  name?: string;
+  @ApiPropertyOptional({ pattern: '^[0-9]{7}$', example: '7100001', description: 'Their GMC reference number (seven digits).' })
+  @ValidateIf((o: AuthorisingDoctorDto) => !o.doctorId || o.gmcNumber !== undefined)
+  @IsString()
+  @Matches(/^[0-9]{7}$/, { message: 'gmcNumber must be a seven-digit GMC reference number' })
+  gmcNumber?: string;
+}
+
 export class ExtensionDto {
   @ApiProperty({ format: 'date-time' }) @IsInstant() authorisedAt: string;
   @ApiProperty({ minimum: 1, maximum: 12 }) @IsInt() @Min(1) @Max(12) hours: number;
-  @ApiProperty({ example: 'examining-doctor' }) @IsString() @MaxLength(60) authorisedBy: string;
+  @ApiPropertyOptional({
+    type: AuthorisingDoctorDto,
+    description: 'The doctor responsible for the examination who authorised it: from the register (doctorId) or by name and GMC number.',
+  })
+  @ValidateIf((o: ExtensionDto) => o.authorisedBy === undefined || o.authorisingDoctor !== undefined)
+  @Nested(() => AuthorisingDoctorDto)
+  authorisingDoctor?: AuthorisingDoctorDto;
+  @ApiPropertyOptional({
+    example: 'examining-doctor',
+    description:
+      "The authoriser's role, 'examining-doctor' (the only one s.136B allows); kept for clients that do not name the doctor. Give authorisingDoctor instead.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  authorisedBy?: string;
   @ApiProperty({ enum: ['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other'] })
   @IsIn(['patient-condition', 'bed-unavailable', 'staff-unavailable', 'other'])
   reason: string;
@@ -261,6 +299,30 @@ export class ClockDto {
   @ApiProperty({ nullable: true, type: String }) stopReason: string | null;
   @ApiProperty({ enum: ['met', 'breached'], nullable: true, type: String, description: 'Met or breached by the stop time.' })
   result: 'met' | 'breached' | null;
+  @ApiPropertyOptional({
+    type: () => ExtensionViewDto,
+    nullable: true,
+    description: 'POL-07 / POL-04: the s.136B extension applied to this clock, with the doctor who authorised it.',
+  })
+  extension?: ExtensionViewDto | null;
+}
+
+export class ExtensionDoctorViewDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The register entry, when the doctor is on it.' })
+  doctorId: string | null;
+  @ApiProperty() name: string;
+  @ApiProperty({ example: '7100001' }) gmcNumber: string;
+}
+
+/** A s.136B extension as recorded (POL-08). */
+export class ExtensionViewDto {
+  @ApiProperty({ format: 'date-time' }) authorisedAt: string;
+  @ApiProperty() hours: number;
+  @ApiProperty({ example: 'examining-doctor' }) authorisedBy: string;
+  @ApiProperty({ type: ExtensionDoctorViewDto, nullable: true, description: 'Null for an extension recorded by role alone.' })
+  authorisingDoctor: ExtensionDoctorViewDto | null;
+  @ApiProperty() reason: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) superintendentApprovedAt: string | null;
 }
 
 export class ReferralFindingDto {
@@ -269,6 +331,9 @@ export class ReferralFindingDto {
   @ApiProperty() code: string;
   @ApiProperty() message: string;
   @ApiProperty() citation: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'DUTY-02 (`open-referral-exists`): the open referral of the same person.' })
+  referralId?: string;
+  @ApiPropertyOptional({ example: '/referrals/3f0c…', description: 'DUTY-02: the link to that open referral.' }) href?: string;
 }
 
 export class ReferralPersonDto {
@@ -303,14 +368,57 @@ export class ReferralDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The soonest running deadline.' }) nextDeadline:
     string | null;
   @ApiProperty({ type: [ClockDto] }) clocks: ClockDto[];
+  @ApiProperty({
+    type: [ExtensionViewDto],
+    description: 'POL-08: the s.136B extension recorded (at most one), with its authorising doctor.',
+  })
+  extensions: ExtensionViewDto[];
   @ApiProperty({ type: [ReferralFindingDto], description: 'Findings at intake (e.g. POL-05, POL-09) for the AMHP to address.' })
   findings: ReferralFindingDto[];
   @ApiProperty({ enum: REFERRAL_STATUSES, isArray: true, description: 'Where the workflow may go next.' }) nextStatuses: string[];
   @ApiProperty() version: number;
 }
 
-/** What a referrer sees of their own referral: its progress, nothing more. */
-/** What a referrer sees of their own referral: the status, nothing about the person. */
+/** A statutory clock as a referrer or a phone shows it: what it is, when it ends (also as local time with its zone), its state. */
+@ClosedSchema()
+export class ClockSummaryDto {
+  @ApiProperty({ example: 'POL-07' }) id: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ description: 'The rule id (GET /rules/{id}).' }) rule: string;
+  @ApiProperty({ format: 'date-time' }) deadline: string;
+  @ApiProperty({ example: 'Sun 22 Nov 2026 01:30 GMT', description: 'The deadline in the hub’s local time, with its zone.' })
+  deadlineLocal: string;
+  @ApiProperty({ enum: ['running', 'warning', 'breached', 'stopped'] }) state: string;
+  @ApiProperty({ description: 'Milliseconds left (negative once breached).' }) remainingMs: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the clock stopped because its purpose was met.' })
+  stoppedAt: string | null;
+}
+
+export const PROGRESS_STEPS = [
+  'received',
+  'offered',
+  'allocated',
+  'assessment-started',
+  'outcome-recorded',
+  'closed',
+  'withdrawn',
+  'not-accepted',
+  'transferred',
+] as const;
+
+/** One step the referral has reached, and when: no names of staff. */
+@ClosedSchema()
+export class ReferralProgressDto {
+  @ApiProperty({ enum: PROGRESS_STEPS }) step: (typeof PROGRESS_STEPS)[number];
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: 'Sat 21 Nov 2026 02:10 GMT', description: 'The same instant in the hub’s local time, with its zone.' })
+  atLocal: string;
+}
+
+/**
+ * What a referrer sees of their own referral: its progress (offered to the AMHPs, allocated, assessment started,
+ * outcome recorded, closed, with times) and its statutory clocks; nothing about the person and no names of staff.
+ */
 @ClosedSchema()
 export class ReferralStatusDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -320,6 +428,47 @@ export class ReferralStatusDto {
   @ApiProperty({ format: 'date-time' }) receivedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) allocatedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
+  @ApiProperty({ type: [ClockSummaryDto], description: 'The statutory clocks of the referral (e.g. the s.136 24 hours) and their state.' })
+  clocks: ClockSummaryDto[];
+  @ApiProperty({ type: [ReferralProgressDto], description: 'The steps reached so far, oldest first.' })
+  progress: ReferralProgressDto[];
+}
+
+/** An open offer of a referral to me, for the phone: what, how urgent, the clocks, and whom only as the policy allows. */
+@ClosedSchema()
+export class MyOfferDto {
+  @ApiProperty({ format: 'uuid' }) offerId: string;
+  @ApiProperty({ format: 'date-time' }) offeredAt: string;
+  @ApiProperty({ example: 'Sat 21 Nov 2026 02:10 GMT' }) offeredAtLocal: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Offers do not lapse: unanswered by this time (OFFER_ESCALATION_MINUTES after the first offer), the managers are alerted.',
+  })
+  escalatesAt: string;
+  @ApiProperty({ example: 'Sat 21 Nov 2026 02:25 GMT' }) escalatesAtLocal: string;
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty({ example: 'REF-2026-000123' }) reference: string;
+  @ApiProperty({ example: '/referrals/3f0c…', description: 'The referral (GET); accept or decline at {link}/offers/accept|decline.' })
+  link: string;
+  @ApiProperty({ enum: URGENCIES }) urgency: string;
+  @ApiProperty({ enum: REFERRAL_SOURCES }) source: string;
+  @ApiProperty({ enum: LEGAL_CONTEXT_KINDS }) legalContext: string;
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The soonest running deadline.' })
+  nextDeadline: string | null;
+  @ApiProperty({ nullable: true, type: String }) nextDeadlineLocal: string | null;
+  @ApiProperty({ type: [ClockSummaryDto], description: 'The clocks still running, soonest first.' }) clocks: ClockSummaryDto[];
+  @ApiProperty({
+    type: ReferralPersonDto,
+    nullable: true,
+    description: 'Who it is about, when the policy lets you read them (the offer does, while it is open); the read is audited.',
+  })
+  person: ReferralPersonDto | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Where the person is (shown with the person).' }) location: string | null;
+}
+
+export class MyOfferListDto {
+  @ApiProperty({ type: [MyOfferDto] }) items: MyOfferDto[];
 }
 
 @ApiExtraModels(ReferralStatusDto)

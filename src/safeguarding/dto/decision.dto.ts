@@ -16,7 +16,8 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsInstant, IsLocalDate, Nested, trim } from '../../common/validators';
-import { CAPACITY_ABILITIES } from '../decision.rules';
+import { CAPACITY_ABILITIES, DOLS_APPLICATION_STATUSES, DOLS_ASSESSMENT_OUTCOMES } from '../decision.rules';
+import { SAC_CODE_LISTS, sacCodes, type SacField } from '../sac-code-lists';
 import { DECISION_TYPES, LEGAL_FRAMEWORKS, type DecisionType } from '../safeguarding.entities';
 
 /**
@@ -72,6 +73,83 @@ export class DecisionActionDto {
   @MaxLength(200)
   ownerTeam?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsInstant() dueAt?: string;
+}
+
+/** The codes of a SAC list for the API documentation; a code not in the list is refused by the rules (422). */
+const sacCode = (field: SacField, description: string) =>
+  ApiPropertyOptional({ nullable: true, enum: sacCodes(field), description: `${description} (422 for a code not listed).` });
+
+/**
+ * OOH-09: an adult-safeguarding (s.42) decision's Safeguarding Adults Collection fields, as codes (sac-code-lists.ts).
+ * Kinds only here; which codes exist and which fields apply are the rules' business (422 naming the field).
+ */
+export class SacDto {
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'array',
+    items: { type: 'string', enum: sacCodes('typeOfRisk') },
+    description: 'SG2a: the type(s) of risk, one or more, each once (422 for a code not listed). Required at signing.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(Object.keys(SAC_CODE_LISTS.typeOfRisk).length)
+  @IsString({ each: true })
+  @MaxLength(60, { each: true })
+  typeOfRisk?: string[];
+  @sacCode('locationOfRisk', 'SG2b: where the risk is. Required at signing')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  locationOfRisk?: string;
+  @sacCode('sourceOfRisk', 'SG2b: the source of the risk. Required at signing')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  sourceOfRisk?: string;
+  @sacCode('lackedCapacity', 'SG3a: whether the person lacked capacity to make decisions about their safeguarding. Required at signing')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  lackedCapacity?: string;
+  @sacCode(
+    'capacitySupport',
+    'SG3b: lacking capacity, whether supported by an advocate, family or friend. Only, and then required, if lackedCapacity is yes',
+  )
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  capacitySupport?: string;
+  @sacCode('mspAsked', 'SG4a: Making Safeguarding Personal, whether the person was asked about the outcomes they want. Required at signing')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  mspAsked?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'This decision concludes the s.42 enquiry; then action (and riskOutcome, mspOutcomesAchieved where they apply) are required.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  enquiryConcluded?: boolean;
+  @sacCode('action', 'SG2c: on concluding the enquiry, the action taken and result. Only, and then required, if enquiryConcluded')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  action?: string;
+  @sacCode('riskOutcome', 'SG2e: after action on a risk identified or inconclusive, whether the risk remained, was reduced or removed')
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  riskOutcome?: string;
+  @sacCode(
+    'mspOutcomesAchieved',
+    'SG4b: on concluding, whether the outcomes the person expressed were achieved (when mspAsked is asked-outcomes-expressed)',
+  )
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  mspOutcomesAchieved?: string;
 }
 
 /** OOH-08's minimum content, numbered as there (13, the times, are the record's own fields). */
@@ -185,6 +263,15 @@ export class DecisionContentDto {
   @IsString()
   @MaxLength(2000)
   decisionMakerAuthority?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: SacDto,
+    description:
+      'adult-safeguarding only (OOH-09): the Safeguarding Adults Collection fields, as codes; the reply shows them with their labels in `sac`.',
+  })
+  @IsOptional()
+  @Nested(() => SacDto)
+  sac?: SacDto;
 }
 
 // ---- details, per type (one class holds every type's fields; validateDraft refuses those of another type) ----
@@ -263,6 +350,58 @@ export class DolsExtensionDto {
   @ApiPropertyOptional({ enum: ['extended', 'refused'] }) @IsOptional() @IsIn(['extended', 'refused']) decision?: 'extended' | 'refused';
 }
 
+const DOLS_STATUSES = Object.keys(DOLS_APPLICATION_STATUSES);
+
+/** The six qualifying requirements (MCA Sch A1 para 12(1)), each met or not met. */
+export class DolsAssessmentsDto {
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(a).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  age?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(b).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  mentalHealth?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(c).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  mentalCapacity?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(d).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  bestInterests?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(e).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  eligibility?: string;
+  @ApiPropertyOptional({ enum: DOLS_ASSESSMENT_OUTCOMES, description: 'Para 12(1)(f).' })
+  @IsOptional()
+  @IsIn(DOLS_ASSESSMENT_OUTCOMES)
+  noRefusals?: string;
+}
+
+/**
+ * OOH-10: the standard authorisation request the urgent authorisation came with, as the DoLS return's case row needs
+ * it; optional out of hours, complete for its status once given (granted: all six met, the dates and the period).
+ */
+export class StandardAuthorisationDto {
+  @ApiPropertyOptional({ type: DolsAssessmentsDto, description: 'Required once signed off (granted or not granted).' })
+  @IsOptional()
+  @Nested(() => DolsAssessmentsDto)
+  assessments?: DolsAssessmentsDto;
+  @ApiPropertyOptional({ format: 'date', description: 'Required once signed off.' }) @IsOptional() @IsLocalDate() lastAssessedOn?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Required once signed off.' }) @IsOptional() @IsLocalDate() signedOffOn?: string;
+  @ApiPropertyOptional({ enum: DOLS_STATUSES, description: 'Required once the block is given.' })
+  @IsOptional()
+  @IsIn(DOLS_STATUSES)
+  status?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Granted only: the first day.' }) @IsOptional() @IsLocalDate() startsOn?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Granted only: the last day, at most a year on (Sch A1 para 42(2)).' })
+  @IsOptional()
+  @IsLocalDate()
+  endsOn?: string;
+}
+
 export class DecisionDetailsDto {
   // adult-safeguarding (OOH-01)
   @ApiPropertyOptional({
@@ -328,6 +467,15 @@ export class DecisionDetailsDto {
   @IsOptional()
   @IsInstant()
   standardRequestedAt?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: StandardAuthorisationDto,
+    description:
+      "DoLS (OOH-10): the standard authorisation request as it stands, for the DoLS return's case row (date received is standardRequestedAt).",
+  })
+  @IsOptional()
+  @Nested(() => StandardAuthorisationDto)
+  standardAuthorisation?: StandardAuthorisationDto;
   @ApiPropertyOptional({
     nullable: true,
     type: DolsExtensionDto,
@@ -571,10 +719,24 @@ export class DecisionViewDto extends DecisionMetadataDto {
   dolsClocks: Array<Record<string, unknown>> | null;
   @ApiProperty({
     nullable: true,
+    type: Object,
+    description:
+      "DoLS types with a standard authorisation request (OOH-10): the DoLS return's case row (dateReceived, urgentAuthorisationIncluded, the six assessments, lastAssessedOn, signedOffOn, status, startsOn, endsOn); null otherwise.",
+  })
+  dolsReturnRow: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
     type: Boolean,
     description: 'adult-safeguarding: whether the s.42 duty arises (all three parts met); null until recorded.',
   })
   s42DutyArises: boolean | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description:
+      'adult-safeguarding: content.sac with each code and its label ({ code, label }, a list for typeOfRisk); null when none is recorded.',
+  })
+  sac: Record<string, unknown> | null;
   @ApiProperty({ type: [Object], description: 'The follow-up actions made when it was signed (and by amendments).' }) actions: Array<
     Record<string, unknown>
   >;

@@ -1,0 +1,205 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsLocalDate, queryBoolean, TAG, trim } from '../../common/validators';
+import { LEGAL_CONTEXT_KINDS } from '../../referrals/dto/referral.dto';
+import { REPORT_FORMATS, type ReportFormat } from '../format';
+import { HOURS_BANDS } from '../period';
+
+/** The period and filters every report and its drill-down share. */
+export class ReportSelectionQuery {
+  @ApiPropertyOptional({
+    example: '2026-11',
+    description:
+      'A month (2026-11), a calendar quarter (2026-Q3) or a financial year (FY2025: 1 April 2025 to 31 March 2026). Or give from and to.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  period?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'First local day (Europe/London), with to.' })
+  @IsOptional()
+  @IsLocalDate()
+  from?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Last local day, included.' }) @IsOptional() @IsLocalDate() to?: string;
+  @ApiPropertyOptional({ example: 'police-s136', description: 'Only referrals from this source (the referral source code).' })
+  @IsOptional()
+  @Matches(TAG, { message: 'source must be a referral source code' })
+  source?: string;
+  @ApiPropertyOptional({ enum: LEGAL_CONTEXT_KINDS, description: 'Only referrals in this legal context.' })
+  @IsOptional()
+  @IsIn(LEGAL_CONTEXT_KINDS)
+  legalContext?: string;
+  @ApiPropertyOptional({ description: "Only work of this team (the allocated or lead AMHP's team)." })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  team?: string;
+  @ApiPropertyOptional({
+    enum: HOURS_BANDS,
+    description:
+      'in: Monday to Friday 09:00-17:00 local, not a bank holiday; weekend: Saturday, Sunday or a bank holiday; out: any other time.',
+  })
+  @IsOptional()
+  @IsIn(HOURS_BANDS)
+  hours?: (typeof HOURS_BANDS)[number];
+}
+
+export class ReportsQuery extends ReportSelectionQuery {
+  @ApiPropertyOptional({
+    description: 'Small-number suppression: counts 1-4 as [c], others rounded to the nearest 5. Always on for auditors.',
+  })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  suppress?: boolean;
+  @ApiPropertyOptional({
+    enum: REPORT_FORMATS,
+    description: 'Without it, the Accept header chooses (text/csv, text/html, application/pdf); JSON by default.',
+  })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
+}
+
+export class RecordsQuery extends ReportSelectionQuery {
+  @ApiProperty({ example: 'by-month.2026-11.referrals', description: "The figure's key (section.group.measure), as in its records link." })
+  @IsString()
+  @MaxLength(200)
+  figure: string;
+}
+
+export class ReportPeriodDto {
+  @ApiProperty({ example: '2026-11' }) label: string;
+  @ApiProperty({ format: 'date', example: '2026-11-01' }) from: string;
+  @ApiProperty({ format: 'date', example: '2026-11-30' }) to: string;
+}
+
+export class ReportFiltersDto {
+  @ApiPropertyOptional() source?: string;
+  @ApiPropertyOptional({ enum: LEGAL_CONTEXT_KINDS }) legalContext?: string;
+  @ApiPropertyOptional() team?: string;
+  @ApiPropertyOptional({ enum: HOURS_BANDS }) hours?: string;
+}
+
+export class FigureDto {
+  @ApiProperty({ example: 'by-month' }) section: string;
+  @ApiProperty({ example: 'By month' }) sectionLabel: string;
+  @ApiProperty({ example: '2026-11' }) group: string;
+  @ApiProperty({ example: 'November 2026' }) groupLabel: string;
+  @ApiProperty({ example: 'referrals' }) measure: string;
+  @ApiProperty({ example: 'Referrals' }) measureLabel: string;
+  @ApiProperty({ enum: ['count', 'share', 'minutes'] }) unit: string;
+  @ApiProperty({
+    oneOf: [{ type: 'number' }, { type: 'string', enum: ['[c]'] }],
+    nullable: true,
+    example: 42,
+    description: 'A count, a share (0-1) or minutes; [c] when suppressed; null when there is nothing to measure.',
+  })
+  value: number | string | null;
+  @ApiPropertyOptional({
+    example: '/reports/activity/records?figure=by-month.2026-11.referrals&period=2026-11',
+    description: 'The records behind the figure (managers only).',
+  })
+  records?: string;
+}
+
+export class ReportDto {
+  @ApiProperty({ enum: ['activity', 'timeliness', 'places-of-safety'] }) report: string;
+  @ApiProperty({ example: 'Activity and outcomes' }) title: string;
+  @ApiProperty({ type: ReportPeriodDto }) period: ReportPeriodDto;
+  @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
+  @ApiProperty() suppressed: boolean;
+  @ApiProperty({ format: 'date-time' }) generatedAt: string;
+  @ApiProperty({ type: [String] }) definitions: string[];
+  @ApiProperty({ type: [FigureDto] }) figures: FigureDto[];
+}
+
+export class ReportRecordDto {
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty({ example: 'R-2026-000123' }) reference: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assessmentId: string | null;
+  @ApiProperty({ format: 'uuid' }) personId: string;
+  @ApiProperty({ format: 'date-time', description: 'The instant the figure counts (received, decided, arrived...).' }) at: string;
+}
+
+export class ReportRecordsDto {
+  @ApiProperty({ example: 'by-month.2026-11.referrals' }) figure: string;
+  @ApiProperty({ type: [ReportRecordDto] }) items: ReportRecordDto[];
+}
+
+/** Example responses for the OpenAPI document: one figure of each report. */
+const example = (report: string, title: string, figures: object[]) => ({
+  report,
+  title,
+  period: { label: '2026-11', from: '2026-11-01', to: '2026-11-30' },
+  filters: {},
+  suppressed: false,
+  generatedAt: '2026-12-01T09:00:00.000Z',
+  definitions: ['Each event counts in the local month (Europe/London) and the hours band of the instant it happened.'],
+  figures,
+});
+const fig = (
+  report: string,
+  section: string,
+  sectionLabel: string,
+  group: string,
+  groupLabel: string,
+  measure: string,
+  measureLabel: string,
+  unit: string,
+  value: unknown,
+) => ({
+  section,
+  sectionLabel,
+  group,
+  groupLabel,
+  measure,
+  measureLabel,
+  unit,
+  value,
+  records: `/reports/${report}/records?figure=${section}.${group}.${measure}&period=2026-11`,
+});
+export const REPORT_EXAMPLES = {
+  activity: example('activity', 'Activity and outcomes', [
+    fig('activity', 'by-month', 'By month', '2026-11', 'November 2026', 'referrals', 'Referrals', 'count', 61),
+    fig(
+      'activity',
+      'by-month',
+      'By month',
+      '2026-11',
+      'November 2026',
+      'detention-rate',
+      'Detention rate (detentions / completed)',
+      'share',
+      0.467,
+    ),
+  ]),
+  timeliness: example('timeliness', 'Timeliness of each step', [
+    fig(
+      'timeliness',
+      'all',
+      'All referrals',
+      'referral-to-screening',
+      'Referral received → screening decision',
+      'median',
+      'Median (minutes)',
+      'minutes',
+      38,
+    ),
+  ]),
+  'places-of-safety': example('places-of-safety', 'Section 135 and 136: places of safety', [
+    fig(
+      'places-of-safety',
+      'summary',
+      'Summary',
+      's136',
+      's.136',
+      'within-target',
+      'Assessment started within the local target',
+      'count',
+      9,
+    ),
+  ]),
+};

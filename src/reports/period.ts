@@ -1,0 +1,111 @@
+/**
+ * The reporting period every report shares, and the hours band of an instant. Pure: no clock, no I/O.
+ *
+ * A period is a run of whole local days [from, to] in the service's time zone (Europe/London): it starts at local
+ * midnight of `from` and ends at local midnight after `to`, so a clock change inside it is counted as it happened.
+ */
+import { DateTime } from 'luxon';
+import { BadRequestProblem } from '../common/problem';
+import { endOfLocalDay, isIsoDate, IsoDate, startOfLocalDay } from '../statute/time';
+
+export interface ReportPeriod {
+  /** As asked: `2026-11`, `2026-Q3`, `FY2025` or `2026-11-03..2026-11-20`. */
+  label: string;
+  /** First local day. */
+  from: IsoDate;
+  /** Last local day (inclusive). */
+  to: IsoDate;
+  /** Local midnight starting `from`. */
+  start: Date;
+  /** Local midnight after `to` (exclusive). */
+  end: Date;
+  /** The calendar months the period touches, `YYYY-MM`, in order. */
+  months: string[];
+}
+
+export interface PeriodQuery {
+  period?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The longest period one report covers (a financial year is 365 or 366 days; two of them for comparisons). */
+export const MAX_PERIOD_DAYS = 731;
+
+const bad = (field: string, message: string) => new BadRequestProblem(`${field}: ${message}`, [{ field, messages: [message] }]);
+
+/** The local days a `period` value names, or undefined when it is not one of the three forms. */
+function namedPeriod(value: string): { from: IsoDate; to: IsoDate } | undefined {
+  let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(value);
+  if (m) {
+    const first = `${m[1]}-${m[2]}-01`;
+    return { from: first, to: DateTime.fromISO(first, { zone: 'UTC' }).endOf('month').toISODate()! };
+  }
+  m = /^(\d{4})-Q([1-4])$/.exec(value);
+  if (m) {
+    const first = DateTime.fromObject({ year: Number(m[1]), month: (Number(m[2]) - 1) * 3 + 1, day: 1 }, { zone: 'UTC' });
+    return { from: first.toISODate()!, to: first.plus({ months: 3 }).minus({ days: 1 }).toISODate()! };
+  }
+  m = /^FY(\d{4})$/.exec(value);
+  // The English local-authority financial year: FY2025 runs 1 April 2025 to 31 March 2026.
+  if (m) return { from: `${m[1]}-04-01`, to: `${Number(m[1]) + 1}-03-31` };
+  return undefined;
+}
+
+/**
+ * The period of a report query: `period` (month `2026-11`, calendar quarter `2026-Q3`, financial year `FY2025`), or
+ * `from` and `to` (local dates, both included). Anything else is a 400 naming the field.
+ */
+export function parsePeriod(q: PeriodQuery, zone: string): ReportPeriod {
+  let from: IsoDate;
+  let to: IsoDate;
+  let label: string;
+  if (q.period !== undefined) {
+    if (q.from !== undefined || q.to !== undefined) throw bad('period', 'give either period or from and to, not both');
+    const named = namedPeriod(q.period);
+    if (!named) throw bad('period', 'must be a month (2026-11), a calendar quarter (2026-Q3) or a financial year (FY2025)');
+    ({ from, to } = named);
+    label = q.period;
+  } else if (q.from !== undefined || q.to !== undefined) {
+    if (q.from === undefined || !isIsoDate(q.from)) throw bad('from', 'must be a local date (YYYY-MM-DD)');
+    if (q.to === undefined || !isIsoDate(q.to)) throw bad('to', 'must be a local date (YYYY-MM-DD)');
+    if (q.to < q.from) throw bad('to', 'must not be before from');
+    ({ from, to } = { from: q.from, to: q.to });
+    label = `${from}..${to}`;
+  } else {
+    throw bad('period', 'is required (or from and to)');
+  }
+  const days = DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days + 1;
+  if (days > MAX_PERIOD_DAYS) throw bad(q.period !== undefined ? 'period' : 'to', `covers at most ${MAX_PERIOD_DAYS} days`);
+  const months: string[] = [];
+  for (let d = `${from.slice(0, 7)}-01`; d <= to; d = DateTime.fromISO(d, { zone: 'UTC' }).plus({ months: 1 }).toISODate()!) {
+    months.push(d.slice(0, 7));
+  }
+  return { label, from, to, start: startOfLocalDay(from, zone), end: endOfLocalDay(to, zone), months };
+}
+
+/** The local month (`YYYY-MM`) of an instant. */
+export function localMonth(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM');
+}
+
+export const HOURS_BANDS = ['in', 'out', 'weekend'] as const;
+export type HoursBand = (typeof HOURS_BANDS)[number];
+
+export const HOURS_BAND_LABELS: Record<HoursBand, string> = {
+  in: 'In hours (Mon-Fri 09:00-17:00)',
+  out: 'Out of hours (weekday evenings and nights)',
+  weekend: 'Weekend or bank holiday',
+};
+
+/**
+ * The one definition of "in hours": Monday to Friday, 09:00 to 17:00 local time (09:00 included, 17:00 not), on a
+ * day that is not a bank holiday. A Saturday, a Sunday or a bank holiday, at any hour, is `weekend`; any other time
+ * is `out` of hours.
+ */
+export function hoursBand(at: Date, zone: string, bankHolidays: ReadonlySet<IsoDate>): HoursBand {
+  const local = DateTime.fromJSDate(at, { zone });
+  if (local.weekday >= 6 || bankHolidays.has(local.toISODate()!)) return 'weekend';
+  const minutes = local.hour * 60 + local.minute;
+  return minutes >= 9 * 60 && minutes < 17 * 60 ? 'in' : 'out';
+}

@@ -1,0 +1,52 @@
+import { breached, limitOf } from './places-of-safety';
+import type { PlaceOfSafetyRow } from './rows';
+
+const row = (over: Partial<PlaceOfSafetyRow>): PlaceOfSafetyRow => ({
+  referralId: 'r',
+  personId: 'p',
+  source: 'police-s136',
+  legalContext: 's136',
+  team: null,
+  receivedAt: new Date('2026-11-09T08:00:00Z'),
+  placeType: 'health-based',
+  under18: false,
+  arrivedAt: new Date('2026-11-09T08:00:00Z'),
+  assessmentStartedAt: null,
+  extensionHours: null,
+  extensionReason: null,
+  assessmentId: null,
+  outcomeKind: null,
+  section: null,
+  alternatives: [],
+  ...over,
+});
+
+describe('the place-of-safety limit: 24 h from arrival, plus a s.136B extension', () => {
+  const now = new Date('2026-11-20T00:00:00Z');
+  it.each([
+    [
+      'started 23 h 59 min after arrival',
+      row({ assessmentStartedAt: new Date('2026-11-10T07:59:00Z') }),
+      '2026-11-10T08:00:00.000Z',
+      false,
+    ],
+    ['started exactly at 24 h', row({ assessmentStartedAt: new Date('2026-11-10T08:00:00Z') }), '2026-11-10T08:00:00.000Z', false],
+    ['started 24 h 1 min after arrival', row({ assessmentStartedAt: new Date('2026-11-10T08:01:00Z') }), '2026-11-10T08:00:00.000Z', true],
+    [
+      'started 30 h after arrival, with a 12 h extension',
+      row({ assessmentStartedAt: new Date('2026-11-10T14:00:00Z'), extensionHours: 12 }),
+      '2026-11-10T20:00:00.000Z',
+      false,
+    ],
+    ['never started, the limit long past', row({}), '2026-11-10T08:00:00.000Z', true],
+    ['never started, the limit still ahead', row({ arrivedAt: new Date('2026-11-19T12:00:00Z') }), '2026-11-20T12:00:00.000Z', false],
+  ])('%s: limit %s, breach %s', (_, r, limit, breach) => {
+    expect(limitOf(r)!.toISOString()).toBe(limit);
+    expect(breached(r, now)).toBe(breach);
+  });
+
+  it('without a recorded arrival there is no limit to measure, so no breach', () => {
+    expect(limitOf(row({ arrivedAt: null }))).toBeUndefined();
+    expect(breached(row({ arrivedAt: null }), now)).toBe(false);
+  });
+});

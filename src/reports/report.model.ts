@@ -1,0 +1,115 @@
+/**
+ * The shape every report shares: a flat list of figures, each a value with its codes, labels and the records behind
+ * it. JSON, CSV, HTML and PDF are all renderings of the same list, so a figure is computed once, in one place.
+ */
+import { percentile, sampleStatistic, share, SUPPRESSED, suppressCount } from './figures';
+import type { HoursBand, ReportPeriod } from './period';
+
+export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety'] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+export const REPORT_TITLES: Record<ReportName, string> = {
+  activity: 'Activity and outcomes',
+  timeliness: 'Timeliness of each step',
+  'places-of-safety': 'Section 135 and 136: places of safety',
+};
+
+/** One record behind a figure: the referral, its assessment when the figure is about one, the person, and the instant counted. */
+export interface Member {
+  referralId: string;
+  assessmentId: string | null;
+  personId: string;
+  at: Date;
+}
+
+export type FigureValue = number | typeof SUPPRESSED | null;
+export type Unit = 'count' | 'share' | 'minutes';
+
+/** A figure before it is shown: its members, and how its value is computed from them. */
+export interface RawFigure {
+  section: string;
+  sectionLabel: string;
+  group: string;
+  groupLabel: string;
+  measure: string;
+  measureLabel: string;
+  unit: Unit;
+  /** The records behind the figure (for a share: its denominator's; for a time: the sample's). */
+  members: Member[];
+  /** count: members.length; share: numerator / members.length; percentile: the p-th percentile of sample. */
+  value: { kind: 'count' } | { kind: 'share'; numerator: number } | { kind: 'percentile'; p: number; sample: number[] };
+}
+
+export interface Figure {
+  section: string;
+  sectionLabel: string;
+  group: string;
+  groupLabel: string;
+  measure: string;
+  measureLabel: string;
+  unit: Unit;
+  value: FigureValue;
+  /** The drill-down: the list of the records behind this figure (absent for a caller who may not see records). */
+  records?: string;
+}
+
+export interface ReportFilters {
+  source?: string;
+  legalContext?: string;
+  team?: string;
+  hours?: HoursBand;
+}
+
+export interface Report {
+  report: ReportName;
+  title: string;
+  period: { label: string; from: string; to: string };
+  filters: ReportFilters;
+  /** Counts 1-4 shown as [c] and the rest rounded to the nearest 5 (and statistics of small samples hidden). */
+  suppressed: boolean;
+  generatedAt: string;
+  /** How the figures are defined, in words, for whoever reads a copy. */
+  definitions: string[];
+  figures: Figure[];
+}
+
+/** The key that names one figure of a report, as the drill-down's `figure` parameter. */
+export const figureKey = (f: Pick<RawFigure, 'section' | 'group' | 'measure'>): string => `${f.section}.${f.group}.${f.measure}`;
+
+/** The value shown for a raw figure, suppressed or not. */
+export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
+  const n = f.members.length;
+  switch (f.value.kind) {
+    case 'count':
+      return suppress ? suppressCount(n) : n;
+    case 'share':
+      return share(f.value.numerator, n, suppress) ?? null;
+    case 'percentile':
+      return (
+        (suppress ? sampleStatistic(f.value.sample, f.value.p, true) : roundOrUndefined(percentile(f.value.sample, f.value.p))) ?? null
+      );
+  }
+}
+
+const roundOrUndefined = (v: number | undefined) => (v === undefined ? undefined : Math.round(v));
+
+/** The query string of a figure's drill-down link. */
+export function recordsLink(report: ReportName, key: string, period: ReportPeriod, filters: ReportFilters): string {
+  const params = new URLSearchParams({ figure: key });
+  if (period.label.includes('..')) {
+    params.set('from', period.from);
+    params.set('to', period.to);
+  } else params.set('period', period.label);
+  for (const [k, v] of Object.entries(filters)) if (v !== undefined) params.set(k, v);
+  return `/reports/${report}/records?${params.toString()}`;
+}
+
+/** Helper for builders: a figure counting `members`. */
+export function countFigure(dims: Omit<RawFigure, 'members' | 'value' | 'unit'>, members: Member[]): RawFigure {
+  return { ...dims, unit: 'count', members, value: { kind: 'count' } };
+}
+
+/** Labels for codes: the code itself, readable (`not-accepted` → `Not accepted`) unless named in `known`. */
+export function labelOf(code: string, known: Record<string, string> = {}): string {
+  return known[code] ?? code.charAt(0).toUpperCase() + code.slice(1).replace(/-/g, ' ');
+}

@@ -1,0 +1,138 @@
+import { Controller, Get, Headers, Param, ParseEnumPipe, Query, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authorize } from '../access/authorize.decorator';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../common/http';
+import { AppConfig } from '../config/app-config';
+import { reportCsv } from './csv';
+import { RecordsQuery, REPORT_EXAMPLES, ReportDto, ReportsQuery, ReportRecordsDto } from './dto/reports.dto';
+import { chooseFormat } from './format';
+import { type Report, REPORT_NAMES, type ReportName } from './report.model';
+import { renderReportHtml, REPORT_HTML_CSP } from './report.html';
+import { renderReportPdf } from './report.pdf';
+import { ReportsService } from './reports.service';
+
+const DESCRIPTION =
+  ' Period: `period` (2026-11, 2026-Q3, FY2025) or `from` and `to` (local dates). Filters: source, legalContext, team, hours (in, out, weekend).' +
+  ' `format=csv` (or Accept: text/csv): RFC 4180, one row per figure with codes and labels; `format=html`: a printable page with charts; `format=pdf`.' +
+  ' `suppress=true`: counts 1-4 as [c], others rounded to 5 (always for auditors). Each figure links to its records (managers).';
+
+const produces = (example: object) =>
+  ApiOkResponse({
+    description: 'The figures, as JSON (default), CSV, printable HTML or PDF.',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ReportDto) }, example },
+      'text/csv': { schema: { type: 'string' } },
+      'text/html': { schema: { type: 'string' } },
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+    },
+  });
+
+@ApiTags('reports')
+@ApiExtraModels(ReportDto)
+@Controller('reports')
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('activity')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Activity and outcomes by month: referrals, screened out (by reason), assessments arranged, completed and not completed (by reason), outcomes by section and alternative, detention rate; in hours, out of hours and weekends.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES.activity)
+  activity(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('activity', actor, q, accept, reply);
+  }
+
+  @Get('timeliness')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Median and 90th percentile (linear interpolation) of each step: referral → screening → allocation → doctors requested → doctors arrived → interview → decision → application → admitted; overall, by source and by legal context.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES.timeliness)
+  timeliness(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('timeliness', actor, q, accept, reply);
+  }
+
+  @Get('places-of-safety')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      's.135 and s.136: arrival → assessment start against the 24 h limit and the local target (PLACE_OF_SAFETY_TARGET_MINUTES), s.136B extensions and reasons, breaches, type of place of safety (a police station for an under-18 is flagged), outcomes.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['places-of-safety'])
+  placesOfSafety(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('places-of-safety', actor, q, accept, reply);
+  }
+
+  @Get(':report/records')
+  @Authorize('reports.records')
+  @ApiOperation({
+    summary:
+      "The records behind one figure of a report (its `records` link): each referral (and assessment) counted, for the people you may read. A read of each person's record, audited.",
+  })
+  @ApiParam({ name: 'report', enum: REPORT_NAMES })
+  @ApiOkResponse({ type: ReportRecordsDto })
+  records(
+    @CurrentActor() actor: Actor,
+    @Param('report', new ParseEnumPipe(Object.fromEntries(REPORT_NAMES.map((n) => [n, n])))) report: ReportName,
+    @Query() q: RecordsQuery,
+  ): Promise<ReportRecordsDto> {
+    return this.reports.records(actor, report, q);
+  }
+
+  private async send(
+    name: ReportName,
+    actor: Actor,
+    q: ReportsQuery,
+    accept: string | undefined,
+    reply: FastifyReply,
+  ): Promise<Report | string | Buffer> {
+    const format = chooseFormat(q.format, accept);
+    const report = await this.reports.report(actor, name, q);
+    const file = `${name}-${report.period.label.replace(/\.\./g, '_')}`;
+    if (format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8; header=present');
+      reply.header('content-disposition', `attachment; filename="${file}.csv"`);
+      return reportCsv(report);
+    }
+    if (format === 'html') {
+      reply.header('content-type', 'text/html; charset=utf-8');
+      reply.header('content-security-policy', REPORT_HTML_CSP);
+      return renderReportHtml(report, this.config.timeZone);
+    }
+    if (format === 'pdf') {
+      reply.header('content-type', 'application/pdf');
+      reply.header('content-disposition', `inline; filename="${file}.pdf"`);
+      return renderReportPdf(report, this.config.timeZone);
+    }
+    return report;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Report 2, timeliness: the median and 90th percentile of the time each step of a referral took. Pure.
+ *
+ * The cohort is the referrals received in the period (and matching the filters). A step's time is from the instant of
+ * the step before it to its own, in minutes, for each referral that has both and in that order; a referral missing a
+ * step is left out of that step only. Percentiles are by linear interpolation (figures.ts `percentile`).
+ */
+import { labelOf, type Member, type RawFigure } from './report.model';
+import { member, type ReferralRow, selected, type Selection } from './rows';
+
+/** The steps of a referral in order, each with the row field holding its instant. */
+export const STEPS = [
+  ['referral', 'Referral received', 'receivedAt'],
+  ['screening', 'Screening decision', 'screenedAt'],
+  ['allocation', 'Allocated to an AMHP', 'allocatedAt'],
+  ['doctors-requested', 'Doctors requested', 'doctorsRequestedAt'],
+  ['doctors-arrived', 'Doctors arrived (the last)', 'doctorsArrivedAt'],
+  ['interview', 'Interview started', 'interviewAt'],
+  ['decision', 'Decision', 'decisionAt'],
+  ['application', 'Application signed', 'applicationAt'],
+  ['admitted', 'Admitted', 'admittedAt'],
+] as const satisfies ReadonlyArray<readonly [string, string, keyof ReferralRow]>;
+
+export const TIMELINESS_DEFINITIONS = [
+  'Cohort: the referrals received in the period. A step takes from the instant of the step before it to its own, in minutes; a referral missing either end is left out of that step.',
+  'Doctors arrived: the last doctor to arrive. Decision, application and admission: of the first assessment of the referral.',
+  'Median and 90th percentile by linear interpolation between closest ranks (as PERCENTILE.INC): the median of an even number of times is the mean of the middle two.',
+  'Referral to decision: the whole time from the referral received to the decision; its distribution counts the referrals in each band of that time.',
+];
+
+interface Step {
+  code: string;
+  label: string;
+  minutes: (r: ReferralRow) => number | undefined;
+}
+
+const between = (a: Date | null, b: Date | null) => (a && b && b >= a ? Math.round((b.getTime() - a.getTime()) / 60000) : undefined);
+
+/** Each consecutive step (referral → screening, ..., application → admitted), then the whole referral → decision. */
+export const STEP_TIMES: Step[] = [
+  ...STEPS.slice(1).map(([code, label, field], i): Step => {
+    const [fromCode, fromLabel, fromField] = STEPS[i];
+    return {
+      code: `${fromCode}-to-${code}`,
+      label: `${fromLabel} → ${label.toLowerCase()}`,
+      minutes: (r) => between(r[fromField], r[field]),
+    };
+  }),
+  { code: 'referral-to-decision', label: 'Referral received → decision (whole)', minutes: (r) => between(r.receivedAt, r.decisionAt) },
+];
+
+/** The bands of the distribution of the whole time from referral to decision, in minutes: [from, to). */
+export const DECISION_TIME_BANDS: ReadonlyArray<readonly [string, string, number, number]> = [
+  ['under-1h', 'Under 1 hour', 0, 60],
+  ['1h-4h', '1 to 4 hours', 60, 240],
+  ['4h-12h', '4 to 12 hours', 240, 720],
+  ['12h-24h', '12 to 24 hours', 720, 1440],
+  ['24h-72h', '24 to 72 hours', 1440, 4320],
+  ['72h-plus', '72 hours or more', 4320, Infinity],
+];
+
+const MEASURES = [
+  ['median', 'Median (minutes)', 50],
+  ['p90', '90th percentile (minutes)', 90],
+] as const;
+
+export function timelinessFigures(sel: Selection, referrals: readonly ReferralRow[]): RawFigure[] {
+  const cohort = referrals.filter((r) => selected(sel, r, r.receivedAt));
+  const figures: RawFigure[] = [];
+  const block = (section: string, sectionLabel: string, rows: ReferralRow[]) => {
+    for (const step of STEP_TIMES) {
+      const timed = rows.flatMap((r) => {
+        const m = step.minutes(r);
+        return m === undefined ? [] : [{ m, who: member(r, r.receivedAt) }];
+      });
+      const members: Member[] = timed.map((t) => t.who);
+      const sample = timed.map((t) => t.m);
+      const dims = { section, sectionLabel, group: step.code, groupLabel: step.label };
+      figures.push({ ...dims, measure: 'count', measureLabel: 'Referrals timed', unit: 'count', members, value: { kind: 'count' } });
+      for (const [measure, measureLabel, p] of MEASURES)
+        figures.push({ ...dims, measure, measureLabel, unit: 'minutes', members, value: { kind: 'percentile', p, sample } });
+    }
+  };
+  block('all', 'All referrals', cohort);
+  const whole = STEP_TIMES.at(-1)!;
+  for (const [group, groupLabel, from, to] of DECISION_TIME_BANDS) {
+    const members = cohort.filter((r) => {
+      const m = whole.minutes(r);
+      return m !== undefined && m >= from && m < to;
+    });
+    figures.push({
+      section: 'distribution',
+      sectionLabel: 'Referral received → decision: distribution',
+      group,
+      groupLabel,
+      measure: 'referrals',
+      measureLabel: 'Referrals',
+      unit: 'count',
+      members: members.map((r) => member(r, r.receivedAt)),
+      value: { kind: 'count' },
+    });
+  }
+  for (const source of [...new Set(cohort.map((r) => r.source))].sort())
+    block(
+      `source-${source}`,
+      `Source: ${labelOf(source)}`,
+      cohort.filter((r) => r.source === source),
+    );
+  for (const context of [...new Set(cohort.map((r) => r.legalContext))].sort())
+    block(
+      `legal-context-${context}`,
+      `Legal context: ${labelOf(context)}`,
+      cohort.filter((r) => r.legalContext === context),
+    );
+  return figures;
+}

@@ -1,0 +1,149 @@
+import { intakeFindings, LegalContext, S136Context, withAgeAtArrival } from './clocks';
+import { ageOn, isUnder } from './time';
+
+/**
+ * POL-09 (s.136A(1) MHA 1983, inserted by the Policing and Crime Act 2017): a police station may not be a place of
+ * safety for a person under 18. Worked examples of the age at arrival from a date of birth, counted on the local
+ * (Europe/London) date of the arrival instant.
+ */
+const LONDON = 'Europe/London';
+const at = (iso: string) => new Date(iso);
+
+type Dob = { dateOfBirth: string | null | undefined; source: 'given' | 'on record' };
+const given = (dateOfBirth: string | null | undefined): Dob => ({ dateOfBirth, source: 'given' });
+const onRecord = (dateOfBirth: string): Dob => ({ dateOfBirth, source: 'on record' });
+
+const policeStation = (arrivedAt: string, over: Partial<S136Context> = {}): S136Context =>
+  ({ kind: 's136', placeOfSafetyType: 'police-station', locationType: 'public-place', arrivedAt: at(arrivedAt), ...over }) as S136Context;
+
+/** The POL-09 findings at intake, received 30 minutes after arrival (or keeping). */
+function pol09(context: LegalContext, dobs: Dob[]): string[] {
+  const anchor = context.kind === 's136' ? (context.arrivedAt ?? context.keptAt) : at('2026-06-01T12:00:00Z');
+  const receivedAt = new Date(anchor.getTime() + 30 * 60_000);
+  return intakeFindings(withAgeAtArrival(context, dobs, receivedAt, LONDON), receivedAt)
+    .filter((f) => f.rule === 'POL-09')
+    .map((f) => `${f.severity}:${f.code}`);
+}
+
+const UNDER_18 = ['blocker:police-station-under-18'];
+const ADULT = ['warning:police-station-adult-no-inspector'];
+const AGE_UNKNOWN = ['warning:police-station-age-unknown', 'warning:police-station-adult-no-inspector'];
+
+describe('POL-09: a person under 18 by their date of birth is never taken to a police station', () => {
+  it.each<[string, LegalContext, Dob[], string[]]>([
+    ['16 years old by the date of birth given: refused', policeStation('2026-06-01T02:00:00Z'), [given('2010-03-14')], UNDER_18],
+    [
+      'the 18th birthday begins at local midnight: arriving 00:30 BST on it (23:30 UTC the day before) is 18, an adult',
+      policeStation('2026-06-14T23:30:00Z'),
+      [given('2008-06-15')],
+      ADULT,
+    ],
+    [
+      'the day before the 18th birthday, 23:59 BST: still 17, refused',
+      policeStation('2026-06-14T22:59:00Z'),
+      [given('2008-06-15')],
+      UNDER_18,
+    ],
+    ['the 18th birthday, 23:30 BST: 18, an adult', policeStation('2026-06-15T22:30:00Z'), [given('2008-06-15')], ADULT],
+    [
+      'born on 29 February: on 28 February of a common year still 17, refused',
+      policeStation('2026-02-28T23:59:00Z'),
+      [given('2008-02-29')],
+      UNDER_18,
+    ],
+    [
+      'born on 29 February: 18 from 1 March of a common year (00:30 GMT), an adult',
+      policeStation('2026-03-01T00:30:00Z'),
+      [given('2008-02-29')],
+      ADULT,
+    ],
+    [
+      'the date of birth on record makes them 17 though the one given makes them an adult: refused',
+      policeStation('2026-06-01T02:00:00Z'),
+      [given('1990-01-01'), onRecord('2009-01-01')],
+      UNDER_18,
+    ],
+    [
+      'a date of birth showing an adult settles the age: no warning to confirm it',
+      policeStation('2026-06-01T02:00:00Z'),
+      [given('1990-01-01')],
+      ADULT,
+    ],
+    [
+      'no date of birth and no flag: the age is still to be confirmed',
+      policeStation('2026-06-01T02:00:00Z'),
+      [given(undefined)],
+      AGE_UNKNOWN,
+    ],
+    ['a date of birth that is not a date is not read', policeStation('2026-06-01T02:00:00Z'), [given('2010-02-30')], AGE_UNKNOWN],
+    [
+      'the flag alone still refuses (an adult date of birth does not overrule it)',
+      policeStation('2026-06-01T02:00:00Z', { personUnder18: true }),
+      [given('1990-01-01')],
+      UNDER_18,
+    ],
+    [
+      'a flag saying adult does not overrule a date of birth of a 16-year-old',
+      policeStation('2026-06-01T02:00:00Z', { personUnder18: false }),
+      [given('2010-03-14')],
+      UNDER_18,
+    ],
+    [
+      "kept at the place of safety (s.136(2A)(a)(ii)): the age at the constable's decision to keep, the day before the 18th birthday",
+      { kind: 's136', placeOfSafetyType: 'police-station', locationType: 'public-place', keptAt: at('2026-06-14T12:00:00Z') },
+      [given('2008-06-15')],
+      UNDER_18,
+    ],
+    [
+      'a health-based place of safety for a 16-year-old raises no POL-09 finding',
+      { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: at('2026-06-01T02:00:00Z') },
+      [given('2010-03-14')],
+      [],
+    ],
+    [
+      'a s.135(1) warrant to a police station for a 17-year-old is refused too',
+      {
+        kind: 's135-1',
+        warrantExecutedAt: at('2026-06-01T11:00:00Z'),
+        arrivedAt: at('2026-06-01T11:20:00Z'),
+        placeOfSafetyType: 'police-station',
+      },
+      [given('2009-01-01')],
+      UNDER_18,
+    ],
+  ])('%s', (_name, context, dobs, expected) => {
+    expect(pol09(context, dobs)).toEqual(expected);
+  });
+
+  it('says what the refusal rests on: which date of birth, and the age on the day of arrival', () => {
+    const context = withAgeAtArrival(
+      policeStation('2026-06-01T02:00:00Z'),
+      [given('1990-01-01'), onRecord('2010-03-14')],
+      at('2026-06-01T02:30:00Z'),
+      LONDON,
+    );
+    const [finding] = intakeFindings(context, at('2026-06-01T02:30:00Z')).filter((f) => f.rule === 'POL-09');
+    expect(finding.message).toBe(
+      'A police station can never be a place of safety for a person under 18 (born Sun 14 Mar 2010 by the date of birth on record: 16 on Mon 1 Jun 2026, the day of arrival): move the person to another place of safety now.',
+    );
+  });
+
+  it('leaves other legal contexts as they are', () => {
+    const informal: LegalContext = { kind: 'informal' };
+    expect(withAgeAtArrival(informal, [given('2010-03-14')], at('2026-06-01T02:30:00Z'), LONDON)).toBe(informal);
+  });
+});
+
+describe('age on a date', () => {
+  it.each<[string, string, number, boolean]>([
+    ['2008-06-15', '2026-06-14', 17, true],
+    ['2008-06-15', '2026-06-15', 18, false],
+    ['2008-02-29', '2026-02-28', 17, true],
+    ['2008-02-29', '2026-03-01', 18, false],
+    ['2008-02-29', '2028-02-29', 20, false],
+    ['2010-12-31', '2026-01-01', 15, true],
+  ])('born %s, on %s: %i (under 18: %s)', (dob, on, age, under) => {
+    expect(ageOn(dob, on)).toBe(age);
+    expect(isUnder(dob, 18, on)).toBe(under);
+  });
+});
