@@ -15,6 +15,17 @@ const WORDS = {
   assessing: 'Assessing',
 };
 const word = (w) => WORDS[w] || w;
+const LEGAL = {
+  s136: 's.136',
+  's135-1': 's.135(1)',
+  's135-2': 's.135(2)',
+  's5-4': 's.5(4)',
+  's5-2': 's.5(2)',
+  'cto-recall': 'CTO recall',
+  'already-s2': 'Already on s.2',
+  informal: 'Informal',
+};
+const legal = (kind) => LEGAL[kind] || kind;
 /** The number to dial: digits and a leading +. */
 const telHref = (phone) => `tel:${phone.replace(/[^\d+]/g, '')}`;
 const unreachable = 'The service cannot be reached. Check your signal and try again.';
@@ -201,9 +212,58 @@ function Job({ referral, now }) {
   `;
 }
 
+function Offer({ offer, now, onAnswered }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const who = offer.person ? `${offer.person.givenName} ${offer.person.familyName}` : offer.reference;
+
+  async function answer(accept) {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`${offer.link}/offers/${accept ? 'accept' : 'decline'}`, { method: 'POST', body: {} });
+      onAnswered(accept ? `You accepted ${offer.reference}: it is now one of your jobs.` : `You declined ${offer.reference}.`);
+    } catch (err) {
+      setError(err instanceof TypeError ? unreachable : err.message);
+      if (err.status === 409) onAnswered(null); // taken or withdrawn meanwhile: the list catches up
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return html`
+    <li class="nhsuk-card app-card app-offer">
+      <div class="nhsuk-card__content">
+        <h3 class="nhsuk-card__heading nhsuk-heading-s">${who}</h3>
+        <p class="nhsuk-body-s app-muted">
+          ${offer.reference} · ${word(offer.urgency)} · ${legal(offer.legalContext)}${offer.location ? ` · ${offer.location}` : ''}
+        </p>
+        <p class="nhsuk-body-s">Offered ${offer.offeredAtLocal}. If nobody accepts, the managers are alerted at ${offer.escalatesAtLocal}.</p>
+        ${
+          offer.clocks.length > 0 &&
+          html`<ul class="nhsuk-list app-clocks">
+          ${offer.clocks.map((c) => html`<${Clock} key=${c.id} clock=${c} now=${now} />`)}
+        </ul>`
+        }
+        ${error && html`<p class="nhsuk-body-s app-alert" role="alert">${error}</p>`}
+        <div class="app-actions">
+          <button type="button" class="nhsuk-button" disabled=${busy} onClick=${() => answer(true)}>
+            Accept<span class="nhsuk-u-visually-hidden"> ${offer.reference}</span>
+          </button>
+          <button type="button" class="nhsuk-button nhsuk-button--secondary" disabled=${busy} onClick=${() => answer(false)}>
+            Decline<span class="nhsuk-u-visually-hidden"> ${offer.reference}</span>
+          </button>
+        </div>
+      </div>
+    </li>
+  `;
+}
+
 function NowScreen({ me }) {
   const [duty, setDuty] = useState(null);
   const [jobs, setJobs] = useState(null);
+  const [offers, setOffers] = useState([]);
+  const [answered, setAnswered] = useState(null);
   const [error, setError] = useState(null);
   const [updated, setUpdated] = useState(null);
   const now = useServerNow();
@@ -211,12 +271,18 @@ function NowScreen({ me }) {
 
   async function load() {
     try {
-      const [d, r] = await Promise.all([api('/rota/on-duty'), isAmhp ? api('/referrals?assigned=me&limit=50') : null]);
+      const [d, r, o] = await Promise.all([
+        api('/rota/on-duty'),
+        isAmhp ? api('/referrals?assigned=me&limit=50') : null,
+        isAmhp ? api('/me/offers') : null,
+      ]);
       learnServerTime(d.at);
-      const running = r && r.items.flatMap((x) => x.clocks || []).find((c) => c.state !== 'stopped');
+      const clocks = [...(r ? r.items : []), ...(o ? o.items : [])].flatMap((x) => x.clocks || []);
+      const running = clocks.find((c) => c.state !== 'stopped');
       if (running) learnServerTime(new Date(Date.parse(running.deadline) - running.remainingMs).toISOString());
       setDuty(d);
       setJobs(r ? r.items : []);
+      setOffers(o ? o.items : []);
       setUpdated(d.at);
       setError(null);
     } catch (err) {
@@ -246,6 +312,27 @@ function NowScreen({ me }) {
         <span>Updated ${localClock(updated)}</span>
         <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${load}>Refresh</button>
       </p>`
+      }
+      ${answered && html`<div class="nhsuk-inset-text" role="status"><p>${answered}</p></div>`}
+      ${
+        offers.length > 0 &&
+        html`<section aria-labelledby="offers-heading">
+        <h2 class="nhsuk-heading-m" id="offers-heading">Offered to you</h2>
+        <ul class="nhsuk-list app-cards">
+          ${offers.map(
+            (o) =>
+              html`<${Offer}
+                key=${o.offerId}
+                offer=${o}
+                now=${now}
+                onAnswered=${(text) => {
+                  setAnswered(text);
+                  void load();
+                }}
+              />`,
+          )}
+        </ul>
+      </section>`
       }
       ${
         isAmhp &&

@@ -42,6 +42,18 @@ describe('the duty AMHP on her phone', () => {
     const queue = (await t.http.get('/referrals').set('authorization', manager).expect(200)).body.items;
     const s136 = queue.find((r: { legalContext: { kind: string } }) => r.legalContext.kind === 's136');
     await t.http.post(`/referrals/${s136.id}/allocation`).set('authorization', manager).send({ userId: amhp.id }).expect(200);
+    // Two more are offered to her: one she will accept, one she will decline.
+    for (const familyName of ['Brackley', 'Omondi']) {
+      const r = queue.find((x: { person: { familyName: string } }) => x.person.familyName === familyName);
+      for (const status of ['screening', 'accepted']) {
+        await t.http.post(`/referrals/${r.id}/status`).set('authorization', manager).send({ status }).expect(200);
+      }
+      await t.http
+        .post(`/referrals/${r.id}/offers`)
+        .set('authorization', manager)
+        .send({ userIds: [amhp.id] })
+        .expect(201);
+    }
 
     context = await phoneContext(browser);
     page = await context.newPage();
@@ -106,10 +118,39 @@ describe('the duty AMHP on her phone', () => {
     expect(box.height).toBeGreaterThanOrEqual(44);
     expect(await page.locator('#next-heading').count()).toBe(1);
     await expect(page.locator('header').textContent()).resolves.toContain(amhp.displayName);
+    await page.locator('.app-offer').first().waitFor();
     await screenshot(page, '3-now');
     expect(await axeViolations(page)).toEqual([]);
     // Nothing about her or the person is kept in the browser's storage.
     await expect(page.evaluate(() => localStorage.length + sessionStorage.length)).resolves.toBe(0);
+  });
+
+  it('she accepts one offer, which becomes one of her jobs, and declines the other', async () => {
+    const offers = page.locator('.app-offer');
+    await offers.filter({ hasText: 'Tom Brackley' }).waitFor();
+    expect(await offers.count()).toBe(2);
+    await expect(offers.filter({ hasText: 'Tom Brackley' }).textContent()).resolves.toMatch(
+      /managers are alerted at Sat 21 Nov 2026 \d\d:\d\d GMT/,
+    );
+    await offers
+      .filter({ hasText: 'Tom Brackley' })
+      .getByRole('button', { name: /^Accept/ })
+      .click();
+    await page.locator('[role=status]', { hasText: 'You accepted' }).waitFor();
+    await page.locator('.app-card:not(.app-offer)', { hasText: 'Tom Brackley' }).waitFor();
+    await offers
+      .filter({ hasText: 'Grace Omondi' })
+      .getByRole('button', { name: /^Decline/ })
+      .click();
+    await page.locator('[role=status]', { hasText: 'You declined' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('.app-offer') === null);
+    const answers = await t.sql<{ status: string }>(
+      `SELECT response AS status FROM allocation_offers WHERE user_id = $1 ORDER BY response`,
+      [amhp.id],
+    );
+    expect(answers.map((a) => a.status)).toEqual(['accepted', 'declined']);
+    await screenshot(page, '3b-offer-answered');
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('the clock counts down on the phone, turns red within the hour and says breached after', async () => {
