@@ -7,6 +7,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
+import { registerAppShell } from './client/app-shell';
 import { jsonBodyParser } from './common/json-body';
 import { completeOpenApiDocument } from './common/openapi-contract';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
@@ -138,6 +139,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
     else log.info(entry, 'request completed');
   });
 
+  // The duty AMHP's app at /app/: static files only; it speaks to the API like any other client.
+  registerAppShell(fastify);
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
