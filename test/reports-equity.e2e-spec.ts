@@ -1,3 +1,4 @@
+import { PopulationsService } from '../src/reports/populations.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) back into rows. */
@@ -285,6 +286,16 @@ describe('reports: equity, repeat assessments and out of area on a known month',
     expect(html.text).toContain('Detentions (s.2, s.3, s.4) by broad ethnic group: rate per 100,000 with 95% confidence interval');
     expect(html.text).toContain('40 (17.3-78.8)');
     expect(html.text).toMatch(/<line x1="\d+" y1="\d+" x2="\d+"/);
+    const pdf = await get(manager, '/reports/equity?period=2026-11&format=pdf')
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 
   it('repeat assessments: 2 or more in 12 months, and re-referral within 28 days of "not detained"', async () => {
@@ -333,5 +344,16 @@ describe('reports: equity, repeat assessments and out of area on a known month',
     expect(html.text).toContain('Eastshire &lt;Council&gt;');
     expect(html.text).not.toContain('Eastshire <Council>');
     expect(html.text).toContain('<svg');
+  });
+
+  it("the demo borough's population ships with the repository and loads: about 300,000 people by ethnic category", async () => {
+    const [loaded] = await t.app
+      .get(PopulationsService)
+      .loadDemo({ userId: admin.id, email: 'admin@example.test', displayName: 'Admin', roles: ['admin'], via: 'local' });
+    expect(loaded).toMatchObject({ year: 2024, level: 'detailed', lines: 6 * 2 * 16 });
+    expect(loaded.total).toBeGreaterThan(290_000);
+    expect(loaded.total).toBeLessThan(310_000);
+    const f = (await get(manager, '/reports/equity?period=2026-11').expect(200)).body.figures as Figure[];
+    expect(typeof value(f, 'detentions-by-ethnic-category.N.rate')).toBe('number');
   });
 });

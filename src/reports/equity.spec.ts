@@ -1,6 +1,7 @@
 import { equityFigures, type EquityAssessmentRow, type EquityReferralRow } from './equity';
 import { outOfAreaFigures } from './out-of-area';
 import { parsePeriod } from './period';
+import { rateChart } from './report.html';
 import type { PopulationRow } from './populations';
 import { figureKey, figureValue, type RawFigure } from './report.model';
 import { repeatAssessmentFigures } from './repeat-assessments';
@@ -207,5 +208,21 @@ describe('the out-of-area report', () => {
       'our-residents-elsewhere.not-named.referrals': 1,
       'our-residents-elsewhere.total.referrals': 2,
     });
+  });
+});
+
+describe('the chart of rates with their intervals', () => {
+  it('draws a whisker from the lower to the upper limit, writes the values, escapes labels, and draws none for [c]', () => {
+    const svg = rateChart('Rates <by group>', [
+      { label: 'Black & Black British', value: 40, lower: 20, upper: 80 },
+      { label: 'Mixed', value: '[c]', lower: '[c]', upper: '[c]' },
+    ]);
+    expect(svg).toContain('<title>Rates &lt;by group&gt;</title>');
+    expect(svg).toContain('Black &amp; Black British');
+    expect(svg).toContain('40 (20-80)');
+    expect(svg).toContain('[c]');
+    // The scale runs to the largest upper limit (80 → 380 px from x = 200): the whisker spans 295 to 580.
+    expect(svg).toContain('<line x1="295" y1="10" x2="580" y2="10"');
+    expect(svg.match(/<line /g)).toHaveLength(3);
   });
 });
