@@ -21,6 +21,7 @@ import * as m17 from './1796422000000-ExtensionAuthorisingDoctor';
 import * as m18 from './1796423000000-NightWorkflow';
 import * as m19 from './1796424000000-RegisterAndReport';
 import * as m20 from './1796425000000-ReportViews';
+import * as m21 from './1796429000000-ReportPopulations';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -44,4 +45,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m18),
   ...Object.values(m19),
   ...Object.values(m20),
+  ...Object.values(m21),
 ];

@@ -81,6 +81,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   const fastify = app.getHttpAdapter().getInstance();
   // Every JSON body, on every route: depth, lone surrogates and prototype poisoning checked before any route code.
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
+  // A CSV body (the population table a manager loads) arrives as text; its route checks it line by line.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => done(null, body));
   // A PATCH or PUT says what to change: without a body it would change nothing yet bump the version. No body is
   // treated as a null body, which the validation pipe refuses (400 body-required) after the access checks.
   fastify.addHook('preValidation', (req, _reply, done) => {

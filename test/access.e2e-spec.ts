@@ -83,7 +83,11 @@ const GOLDEN: Record<string, string> = {
   'GET /referrals/:id/offers': 'manager amhp',
   'GET /reports/:report/records': 'manager',
   'GET /reports/activity': 'admin manager auditor',
+  'GET /reports/equity': 'admin manager auditor',
+  'GET /reports/out-of-area': 'admin manager auditor',
   'GET /reports/places-of-safety': 'admin manager auditor',
+  'GET /reports/populations': 'admin manager auditor',
+  'GET /reports/repeat-assessments': 'admin manager auditor',
   'GET /reports/timeliness': 'admin manager auditor',
   'GET /review-alerts': 'admin auditor',
   'GET /rota/assignments': 'admin manager amhp auditor',
@@ -204,6 +208,7 @@ const GOLDEN: Record<string, string> = {
   'POST /webhooks/:id/rotate-secret': 'admin',
   'PUT /assessments/:id/conflicts': 'manager amhp',
   'PUT /assessments/:id/nearest-relative': 'manager amhp',
+  'PUT /reports/populations': 'admin manager',
   'PUT /rota/bank-holidays/:date': 'manager',
 };
 

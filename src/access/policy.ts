@@ -107,6 +107,8 @@ export const POLICY = {
   'reports.read': { roles: ['manager', 'admin', 'auditor'] },
   /** The records behind a report's figure: a read of those people (person.read scopes and audits it); managers only. */
   'reports.records': { roles: ['manager'] },
+  /** Loading the population table behind the equity report's rates (ONS estimates, no person data): managers and admins. */
+  'reports.populations': { roles: ['manager', 'admin'] },
   'person.read': {
     person: {
       manager: { all: true },

@@ -25,6 +25,11 @@ import {
 } from './report.model';
 import type { AssessmentRow, PlaceOfSafetyRow, ReferralRow, Selection } from './rows';
 import { TIMELINESS_DEFINITIONS, timelinessFigures } from './timeliness';
+import { equityDefinitions, equityFigures, type EquityAssessmentRow, type EquityReferralRow } from './equity';
+import { OUT_OF_AREA_DEFINITIONS, outOfAreaFigures } from './out-of-area';
+import { populationYearFor } from './populations';
+import { PopulationsService } from './populations.service';
+import { REPEAT_DEFINITIONS, repeatAssessmentFigures } from './repeat-assessments';
 
 const REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        received_at AS "receivedAt", screened_at AS "screenedAt", screening_result AS "screeningResult", allocated_at AS "allocatedAt",
@@ -40,6 +45,16 @@ const PLACE_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId",
        assessment_started_at AS "assessmentStartedAt", extension_hours AS "extensionHours", extension_reason AS "extensionReason",
        assessment_id AS "assessmentId", outcome_kind AS "outcomeKind", section, alternatives
   FROM report_places_of_safety`;
+const EQUITY_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
+       legal_context AS "legalContext", team, opened_at AS "openedAt", decided_at AS "decidedAt", outcome_kind AS "outcomeKind",
+       section, ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
+  FROM report_equity_assessments`;
+const EQUITY_REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
+       received_at AS "receivedAt", status, other_authority AS "otherAuthority", transferred_to AS "transferredTo", assessed,
+       ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
+  FROM report_equity_referrals`;
+/** How far back a repeat is looked for: 12 months and a day (a month is at most 31 days). */
+const REPEAT_LOOKBACK = "interval '12 months 1 day'";
 
 /** Whether the caller gets suppressed figures whatever they ask: an auditor sees aggregates for copies that leave the council. */
 export const alwaysSuppressed = (actor: Pick<Actor, 'roles'>): boolean => actor.roles.includes('auditor');
@@ -58,14 +73,17 @@ export class ReportsService {
     private readonly patterns: PatternsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly populations: PopulationsService,
   ) {}
 
   async report(actor: Actor, name: ReportName, q: ReportSelectionQuery & { suppress?: boolean }): Promise<Report> {
     const { period, filters } = this.selection(q);
     const suppress = q.suppress === true || alwaysSuppressed(actor);
     const links = can(actor.roles, 'reports.records').allowed;
+    let notes: string[] = [];
     const raw = await this.db.transaction(async (m) => {
       const figures = await this.figures(m, name, period, filters);
+      if (name === 'equity') notes = await this.equityNotes(m, period);
       await this.audit.record(m, {
         action: 'report.read',
         resourceType: 'report',
@@ -82,7 +100,7 @@ export class ReportsService {
       filters,
       suppressed: suppress,
       generatedAt: this.clock.now().toISOString(),
-      definitions: this.definitions(name),
+      definitions: [...this.definitions(name), ...notes],
       figures: raw.map((f) => ({
         section: f.section,
         sectionLabel: f.sectionLabel,
@@ -152,6 +170,9 @@ export class ReportsService {
   private definitions(name: ReportName): string[] {
     if (name === 'activity') return ACTIVITY_DEFINITIONS;
     if (name === 'timeliness') return TIMELINESS_DEFINITIONS;
+    if (name === 'equity') return [];
+    if (name === 'repeat-assessments') return REPEAT_DEFINITIONS;
+    if (name === 'out-of-area') return OUT_OF_AREA_DEFINITIONS;
     return placesOfSafetyDefinitions(this.config.placeOfSafetyTargetMinutes);
   }
 
@@ -176,6 +197,39 @@ export class ReportsService {
     if (name === 'timeliness') {
       return timelinessFigures(sel, await m.query<ReferralRow[]>(`${REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range));
     }
+    if (name === 'equity') {
+      const years = await this.populations.years(m);
+      const year = populationYearFor(period, years);
+      return equityFigures(
+        sel,
+        await m.query<EquityAssessmentRow[]>(
+          `${EQUITY_ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
+          range,
+        ),
+        await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+        year === undefined ? [] : await this.populations.rows(m, year),
+      );
+    }
+    if (name === 'repeat-assessments') {
+      return repeatAssessmentFigures(
+        sel,
+        await m.query<AssessmentRow[]>(
+          `${ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
+          range,
+        ),
+        await m.query<ReferralRow[]>(
+          `${REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2::timestamptz + interval '91 days'`,
+          range,
+        ),
+        this.clock.now(),
+      );
+    }
+    if (name === 'out-of-area') {
+      return outOfAreaFigures(
+        sel,
+        await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+      );
+    }
     const rows = await m.query<PlaceOfSafetyRow[]>(
       `${PLACE_ROWS} WHERE coalesce(arrived_at, received_at) >= $1 AND coalesce(arrived_at, received_at) < $2`,
       range,
@@ -186,5 +240,11 @@ export class ReportsService {
       this.config.placeOfSafetyTargetMinutes,
       this.clock.now(),
     );
+  }
+
+  /** The equity report's definitions: which population year its rates use, or that none is loaded. */
+  private async equityNotes(m: EntityManager, period: ReportPeriod): Promise<string[]> {
+    const years = await this.populations.years(m);
+    return equityDefinitions(populationYearFor(period, years), years);
   }
 }

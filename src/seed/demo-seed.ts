@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
 import { UsersService } from '../auth/users.service';
 import { Db } from '../database/db';
+import { PopulationsService } from '../reports/populations.service';
 import { DemoAssessments } from './demo-assessments';
 import { DemoSafeguarding } from './demo-safeguarding';
 import { DemoReferrals } from './demo-referrals';
@@ -61,6 +62,7 @@ export class DemoSeed {
     private readonly referrals: DemoReferrals,
     private readonly assessments: DemoAssessments,
     private readonly safeguarding: DemoSafeguarding,
+    private readonly populations: PopulationsService,
   ) {}
 
   /** Returns the demo logins when it seeded, or undefined when the database already had users. */
@@ -119,6 +121,8 @@ export class DemoSeed {
         { userId: ids.get(duty.email.split('@')[0])!, email: duty.email, displayName: duty.displayName, roles: duty.roles, via: 'local' },
         managerActor,
       );
+      // The equity report's denominators: the demo borough's population by age band, sex and ethnic category.
+      await this.populations.loadDemo(managerActor);
       return DEMO_USERS;
     });
   }
