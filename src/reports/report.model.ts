@@ -5,13 +5,25 @@
 import { percentile, sampleStatistic, share, SUPPRESSED, suppressCount } from './figures';
 import type { HoursBand, ReportPeriod } from './period';
 
-export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety'] as const;
+export const REPORT_NAMES = [
+  'activity',
+  'timeliness',
+  'places-of-safety',
+  'beds-and-conveyance',
+  'workforce',
+  'my-workload',
+  'out-of-hours',
+] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export const REPORT_TITLES: Record<ReportName, string> = {
   activity: 'Activity and outcomes',
   timeliness: 'Timeliness of each step',
   'places-of-safety': 'Section 135 and 136: places of safety',
+  'beds-and-conveyance': 'Beds and conveyance',
+  workforce: 'Workforce and rota',
+  'my-workload': 'My workload',
+  'out-of-hours': 'Out-of-hours safeguarding and DoLS',
 };
 
 /** One record behind a figure: the referral, its assessment when the figure is about one, the person, and the instant counted. */
@@ -23,7 +35,7 @@ export interface Member {
 }
 
 export type FigureValue = number | typeof SUPPRESSED | null;
-export type Unit = 'count' | 'share' | 'minutes';
+export type Unit = 'count' | 'share' | 'minutes' | 'number';
 
 /** A figure before it is shown: its members, and how its value is computed from them. */
 export interface RawFigure {
@@ -37,7 +49,14 @@ export interface RawFigure {
   /** The records behind the figure (for a share: its denominator's; for a time: the sample's). */
   members: Member[];
   /** count: members.length; share: numerator / members.length; percentile: the p-th percentile of sample. */
-  value: { kind: 'count' } | { kind: 'share'; numerator: number } | { kind: 'percentile'; p: number; sample: number[] };
+  value:
+    | { kind: 'count' }
+    | { kind: 'share'; numerator: number }
+    | { kind: 'percentile'; p: number; sample: number[] }
+    /** A number not counted from members (FTE, a ratio): shown to 2 decimals; a count of staff or shifts suppressed as a count. */
+    | { kind: 'number'; n: number; count?: boolean };
+  /** No drill-down: the figure counts staff, shifts or decisions, not referrals and assessments. */
+  noRecords?: boolean;
 }
 
 export interface Figure {
@@ -88,6 +107,9 @@ export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
       return (
         (suppress ? sampleStatistic(f.value.sample, f.value.p, true) : roundOrUndefined(percentile(f.value.sample, f.value.p))) ?? null
       );
+    case 'number':
+      if (!Number.isFinite(f.value.n)) return null;
+      return f.value.count && suppress ? suppressCount(f.value.n) : Math.round(f.value.n * 100) / 100;
   }
 }
 
