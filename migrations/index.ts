@@ -22,6 +22,7 @@ import * as m18 from './1796423000000-NightWorkflow';
 import * as m19 from './1796424000000-RegisterAndReport';
 import * as m20 from './1796425000000-ReportViews';
 import * as m21 from './1796429000000-ReportPopulations';
+import * as m22 from './1796429100000-OpsReportViews';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -46,4 +47,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m19),
   ...Object.values(m20),
   ...Object.values(m21),
+  ...Object.values(m22),
 ];

@@ -241,9 +241,25 @@ export class AssessmentsService {
           'The event is more than a week before the assessment opened: check the date.',
           'event-before-assessment',
         );
+      if (dto.conveyanceMode !== undefined && dto.type !== 'conveyance-requested' && dto.type !== 'conveyance-arrived')
+        throw new UnprocessableProblem(
+          'conveyanceMode: is recorded only on a conveyance requested or arrived.',
+          'conveyance-mode-not-conveyance',
+          {
+            field: 'conveyanceMode',
+          },
+        );
+      if (dto.bedOutOfArea !== undefined && dto.type !== 'bed-identified')
+        throw new UnprocessableProblem('bedOutOfArea: is recorded only on a bed identified.', 'bed-out-of-area-not-bed', {
+          field: 'bedOutOfArea',
+        });
+      const data = {
+        ...(dto.conveyanceMode !== undefined ? { conveyanceMode: dto.conveyanceMode } : {}),
+        ...(dto.bedOutOfArea !== undefined ? { bedOutOfArea: dto.bedOutOfArea } : {}),
+      };
       await m.query(
-        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)',
-        [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, actor.userId],
+        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, data, actor.userId],
       );
       return { type: dto.type, ...(dto.delayReason ? { delayReason: dto.delayReason } : {}) };
     });

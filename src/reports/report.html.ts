@@ -232,6 +232,8 @@ function charts(r: Report): string {
       ],
     );
   }
+  if (r.report === 'beds-and-conveyance' || r.report === 'workforce' || r.report === 'my-workload' || r.report === 'out-of-hours')
+    return opsCharts(r.report, find);
   const s = find('place-type');
   if (!s) return '';
   return barChart(
@@ -286,4 +288,48 @@ ${tables.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** The charts of the operational reports: bed and conveyance times, rota fill, own workload by month, decisions by type. */
+function opsCharts(
+  report: 'beds-and-conveyance' | 'workforce' | 'my-workload' | 'out-of-hours',
+  find: (section: string) => ReturnType<typeof sectionsOf>[number] | undefined,
+): string {
+  const bars = (section: string, title: string, measures: Array<[string, string]>, skip: string[] = []) => {
+    const s = find(section);
+    if (!s) return '';
+    const groups = s.groups.filter((g) => !skip.includes(g.code));
+    return barChart(
+      title,
+      groups.map((g) => g.label),
+      measures.map(([m, name]) => ({ name, values: groups.map((g) => s.cell(g.code, m)?.value ?? null) })),
+    );
+  };
+  if (report === 'beds-and-conveyance')
+    return (
+      bars('steps', 'Decision → bed → conveyance (minutes): median and 90th percentile', [
+        ['median', 'Median'],
+        ['p90', '90th percentile'],
+      ]) + bars('conveyance-mode', 'Conveyances by mode', [['conveyances', 'Conveyances']])
+    );
+  if (report === 'workforce')
+    return (
+      bars('amhps', 'AMHPs by profession: headcount and FTE', [
+        ['headcount', 'Headcount'],
+        ['fte', 'FTE'],
+      ]) +
+      bars('rota', 'Rota: AMHPs required and filled', [
+        ['required', 'Required'],
+        ['filled', 'Filled'],
+      ])
+    );
+  if (report === 'my-workload')
+    return bars('by-month', 'Assessments led by month', [
+      ['led', 'Assessments led'],
+      ['out-of-hours', 'Out of hours or weekend'],
+    ]);
+  return (
+    bars('by-type', 'Out-of-hours decisions by type', [['decisions', 'Decisions']], ['total']) +
+    bars('sac-typeOfRisk', 's.42 decisions by type of risk (SG2a)', [['decisions', 's.42 decisions']])
+  );
 }

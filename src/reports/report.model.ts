@@ -6,7 +6,18 @@ import { crudeRate, rateRatio } from './equity-stats';
 import { percentile, sampleStatistic, share, SUPPRESSED, suppressCount } from './figures';
 import type { HoursBand, ReportPeriod } from './period';
 
-export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety', 'equity', 'repeat-assessments', 'out-of-area'] as const;
+export const REPORT_NAMES = [
+  'activity',
+  'timeliness',
+  'places-of-safety',
+  'equity',
+  'repeat-assessments',
+  'out-of-area',
+  'beds-and-conveyance',
+  'workforce',
+  'my-workload',
+  'out-of-hours',
+] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export const REPORT_TITLES: Record<ReportName, string> = {
@@ -16,6 +27,10 @@ export const REPORT_TITLES: Record<ReportName, string> = {
   equity: 'Equity: assessments and detentions by ethnicity, age and sex',
   'repeat-assessments': 'Repeat assessments and re-referrals',
   'out-of-area': 'Out of area: residents of other areas, and referrals transferred',
+  'beds-and-conveyance': 'Beds and conveyance',
+  workforce: 'Workforce and rota',
+  'my-workload': 'My workload',
+  'out-of-hours': 'Out-of-hours safeguarding and DoLS',
 };
 
 /** One record behind a figure: the referral, its assessment when the figure is about one, the person, and the instant counted. */
@@ -27,7 +42,7 @@ export interface Member {
 }
 
 export type FigureValue = number | typeof SUPPRESSED | null;
-export type Unit = 'count' | 'share' | 'minutes' | 'rate' | 'ratio';
+export type Unit = 'count' | 'share' | 'minutes' | 'rate' | 'ratio' | 'number';
 
 /** A figure before it is shown: its members, and how its value is computed from them. */
 export interface RawFigure {
@@ -42,7 +57,15 @@ export interface RawFigure {
   members: Member[];
   /** count: members.length; share: numerator / members.length; percentile: the p-th percentile of sample. */
   value:
-    { kind: 'count' } | { kind: 'share'; numerator: number } | { kind: 'percentile'; p: number; sample: number[] } | RateValue | RatioValue;
+    | { kind: 'count' }
+    | { kind: 'share'; numerator: number }
+    | { kind: 'percentile'; p: number; sample: number[] }
+    /** A number not counted from members (FTE, a ratio): shown to 2 decimals; a count of staff or shifts suppressed as a count. */
+    | RateValue
+    | RatioValue
+    | { kind: 'number'; n: number; count?: boolean };
+  /** No drill-down: the figure counts staff, shifts or decisions, not referrals and assessments. */
+  noRecords?: boolean;
 }
 
 export interface Figure {
@@ -134,6 +157,9 @@ export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
     case 'rate':
     case 'ratio':
       return estimateValue(f.value, n, suppress);
+    case 'number':
+      if (!Number.isFinite(f.value.n)) return null;
+      return f.value.count && suppress ? suppressCount(f.value.n) : Math.round(f.value.n * 100) / 100;
   }
 }
 

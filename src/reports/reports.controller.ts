@@ -182,6 +182,78 @@ export class ReportsController {
     return this.populations.load(actor, csv);
   }
 
+  @Get('beds-and-conveyance')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Beds and conveyance for the applications for admission decided: decision → bed identified → conveyance arrived (median, 90th percentile), mode of conveyance, out-of-area beds, people waiting with an application signed at the end of the period (and how long), assessments not completed for want of a bed.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['beds-and-conveyance'])
+  bedsAndConveyance(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('beds-and-conveyance', actor, q, accept, reply);
+  }
+
+  @Get('workforce')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Workforce and rota: AMHPs by headcount, FTE and profession on the last day of the period, approvals ending in the next 6 months, supervision and training compliance, rota fill and gaps (filled / required, by hours band), assessments per FTE, out-of-hours load per shift. The team filter selects the AMHPs and their assessments.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES.workforce)
+  workforce(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('workforce', actor, q, accept, reply);
+  }
+
+  @Get('my-workload')
+  @Authorize('reports.workload')
+  @ApiOperation({
+    summary:
+      "Your own workload (an AMHP's, or a manager's who leads assessments): the assessments you led, out of hours, by outcome and by month. Only ever your own figures." +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['my-workload'])
+  myWorkload(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('my-workload', actor, q, accept, reply);
+  }
+
+  @Get('out-of-hours')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Out-of-hours safeguarding and DoLS: signed decisions by type, s.42 decisions by the SAC categories they are coded to (SG2a, SG2b, SG2c/e, SG3a, SG4a), DoLS urgent authorisations and extensions, handover items and the time to acknowledge them (median, 90th percentile). Filters: hours only (the decisions have no referral source or legal context).' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['out-of-hours'])
+  outOfHours(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('out-of-hours', actor, q, accept, reply);
+  }
+
   @Get(':report/records')
   @Authorize('reports.records')
   @ApiOperation({

@@ -30,6 +30,20 @@ import { OUT_OF_AREA_DEFINITIONS, outOfAreaFigures } from './out-of-area';
 import { populationYearFor } from './populations';
 import { PopulationsService } from './populations.service';
 import { REPEAT_DEFINITIONS, repeatAssessmentFigures } from './repeat-assessments';
+import { BEDS_AND_CONVEYANCE_DEFINITIONS, bedsAndConveyanceFigures } from './beds-and-conveyance';
+import type { OpsAssessmentRow } from './ops-rows';
+import { type DecisionRow, type HandoverItemRow, OUT_OF_HOURS_DEFINITIONS, outOfHoursFigures } from './out-of-hours';
+import {
+  type ApprovalRow,
+  MY_WORKLOAD_DEFINITIONS,
+  myWorkloadFigures,
+  type PractitionerRow,
+  type ShiftRow,
+  type SupervisionRow,
+  type TrainingRow,
+  WORKFORCE_DEFINITIONS,
+  workforceFigures,
+} from './workforce';
 
 const REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        received_at AS "receivedAt", screened_at AS "screenedAt", screening_result AS "screeningResult", allocated_at AS "allocatedAt",
@@ -55,6 +69,12 @@ const EQUITY_REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "
   FROM report_equity_referrals`;
 /** How far back a repeat is looked for: 12 months and a day (a month is at most 31 days). */
 const REPEAT_LOOKBACK = "interval '12 months 1 day'";
+const OPS_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
+       legal_context AS "legalContext", team, lead_amhp_user_id AS "leadAmhpUserId", opened_at AS "openedAt", decided_at AS "decidedAt",
+       outcome_kind AS "outcomeKind", section, cto_decision AS "ctoDecision", alternatives, application_at AS "applicationAt",
+       bed_identified_at AS "bedIdentifiedAt", bed_out_of_area AS "bedOutOfArea", conveyance_arrived_at AS "conveyanceArrivedAt",
+       conveyance_mode AS "conveyanceMode", admitted_at AS "admittedAt", last_delay_reason AS "lastDelayReason"
+  FROM report_assessment_ops`;
 
 /** Whether the caller gets suppressed figures whatever they ask: an auditor sees aggregates for copies that leave the council. */
 export const alwaysSuppressed = (actor: Pick<Actor, 'roles'>): boolean => actor.roles.includes('auditor');
@@ -82,13 +102,14 @@ export class ReportsService {
     const links = can(actor.roles, 'reports.records').allowed;
     let notes: string[] = [];
     const raw = await this.db.transaction(async (m) => {
-      const figures = await this.figures(m, name, period, filters);
+      const figures = await this.figures(m, name, period, filters, actor);
       if (name === 'equity') notes = await this.equityNotes(m, period);
       await this.audit.record(m, {
         action: 'report.read',
         resourceType: 'report',
         resourceId: name,
-        accessBasis: can(actor.roles, 'reports.read').basis,
+        accessBasis:
+          name === 'my-workload' ? can(actor.roles, 'reports.workload', { owns: true }).basis : can(actor.roles, 'reports.read').basis,
         details: { period: period.label, ...filters, suppressed: suppress },
       });
       return figures;
@@ -110,7 +131,7 @@ export class ReportsService {
         measureLabel: f.measureLabel,
         unit: f.unit,
         value: figureValue(f, suppress),
-        ...(links ? { records: recordsLink(name, figureKey(f), period, filters) } : {}),
+        ...(links && !f.noRecords ? { records: recordsLink(name, figureKey(f), period, filters) } : {}),
       })),
     };
   }
@@ -122,10 +143,14 @@ export class ReportsService {
   async records(actor: Actor, name: ReportName, q: RecordsQuery): Promise<ReportRecordsDto> {
     const { period, filters } = this.selection(q);
     return this.db.transaction(async (m) => {
-      const figure = (await this.figures(m, name, period, filters)).find((f) => figureKey(f) === q.figure);
+      const figure = (await this.figures(m, name, period, filters, actor)).find((f) => figureKey(f) === q.figure);
       if (!figure)
         throw new BadRequestProblem(`figure: ${name} has no figure ${q.figure} for this period`, [
           { field: 'figure', messages: ['is not a figure of this report'] },
+        ]);
+      if (figure.noRecords)
+        throw new BadRequestProblem(`figure: ${q.figure} counts staff, shifts or decisions, not records that can be listed`, [
+          { field: 'figure', messages: ['has no list of records'] },
         ]);
       const ids = [...new Set(figure.members.map((x) => x.referralId))];
       const scope = this.access.scope(actor, 'person.read', 's.person_id', 2);
@@ -173,11 +198,21 @@ export class ReportsService {
     if (name === 'equity') return [];
     if (name === 'repeat-assessments') return REPEAT_DEFINITIONS;
     if (name === 'out-of-area') return OUT_OF_AREA_DEFINITIONS;
+    if (name === 'beds-and-conveyance') return BEDS_AND_CONVEYANCE_DEFINITIONS;
+    if (name === 'workforce') return WORKFORCE_DEFINITIONS;
+    if (name === 'my-workload') return MY_WORKLOAD_DEFINITIONS;
+    if (name === 'out-of-hours') return OUT_OF_HOURS_DEFINITIONS;
     return placesOfSafetyDefinitions(this.config.placeOfSafetyTargetMinutes);
   }
 
   /** The raw figures of a report: its rows read in `m`, then the pure builder. */
-  private async figures(m: EntityManager, name: ReportName, period: ReportPeriod, filters: ReportFilters): Promise<RawFigure[]> {
+  private async figures(
+    m: EntityManager,
+    name: ReportName,
+    period: ReportPeriod,
+    filters: ReportFilters,
+    actor: Actor,
+  ): Promise<RawFigure[]> {
     const holidays = new Set((await this.patterns.bankHolidays()).map((h) => h.date));
     const sel: Selection = { period, filters, zone: this.config.timeZone, bankHolidays: holidays };
     const range = [period.start, period.end];
@@ -230,6 +265,8 @@ export class ReportsService {
         await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
       );
     }
+    if (name === 'beds-and-conveyance' || name === 'workforce' || name === 'my-workload' || name === 'out-of-hours')
+      return this.opsFigures(m, name, sel, actor);
     const rows = await m.query<PlaceOfSafetyRow[]>(
       `${PLACE_ROWS} WHERE coalesce(arrived_at, received_at) >= $1 AND coalesce(arrived_at, received_at) < $2`,
       range,
@@ -246,5 +283,71 @@ export class ReportsService {
   private async equityNotes(m: EntityManager, period: ReportPeriod): Promise<string[]> {
     const years = await this.populations.years(m);
     return equityDefinitions(populationYearFor(period, years), years);
+  }
+
+  /** The operational reports: beds and conveyance, workforce and rota, an AMHP's own workload, out-of-hours decisions. */
+  private async opsFigures(
+    m: EntityManager,
+    name: 'beds-and-conveyance' | 'workforce' | 'my-workload' | 'out-of-hours',
+    sel: Selection,
+    actor: Actor,
+  ): Promise<RawFigure[]> {
+    const { start, end } = sel.period;
+    if (name === 'beds-and-conveyance') {
+      // Decided in the period, or an application signed in the 14 days before its end (those waiting then).
+      const rows = await m.query<OpsAssessmentRow[]>(
+        `${OPS_ASSESSMENT_ROWS} WHERE (decided_at >= $1 AND decided_at < $2) OR (application_at >= $3 AND application_at < $2)`,
+        [start, end, new Date(Math.min(end.getTime(), this.clock.now().getTime()) - 14 * 86_400_000)],
+      );
+      return bedsAndConveyanceFigures(sel, rows, this.clock.now());
+    }
+    if (name === 'my-workload') {
+      const rows = await m.query<OpsAssessmentRow[]>(
+        `${OPS_ASSESSMENT_ROWS} WHERE lead_amhp_user_id = $3 AND ((opened_at >= $1 AND opened_at < $2) OR (decided_at >= $1 AND decided_at < $2))`,
+        [start, end, actor.userId],
+      );
+      return myWorkloadFigures(sel, rows);
+    }
+    if (name === 'out-of-hours') {
+      const [decisions, items] = [
+        await m.query<DecisionRow[]>(
+          `SELECT decision_id AS "decisionId", type, occurred_at AS "occurredAt", signed_at AS "signedAt", sac,
+                  extension_decision AS "extensionDecision", extension_days AS "extensionDays"
+             FROM report_decisions WHERE occurred_at >= $1 AND occurred_at < $2`,
+          [start, end],
+        ),
+        await m.query<HandoverItemRow[]>(
+          `SELECT item_id AS "itemId", item_type AS "itemType", compiled_at AS "compiledAt", acknowledged_at AS "acknowledgedAt"
+             FROM report_handover_items WHERE compiled_at >= $1 AND compiled_at < $2`,
+          [start, end],
+        ),
+      ];
+      return outOfHoursFigures(sel, decisions, items);
+    }
+    const [practitioners, approvals, training, supervision, shifts, assessments] = [
+      await m.query<PractitionerRow[]>(
+        `SELECT practitioner_id AS "practitionerId", user_id AS "userId", profession, team, fte, active,
+                supervision_interval_days AS "supervisionIntervalDays", created_at AS "createdAt" FROM report_practitioners`,
+      ),
+      await m.query<ApprovalRow[]>(
+        `SELECT practitioner_id AS "practitionerId", starts_on AS "startsOn", ends_on AS "endsOn", ended_on AS "endedOn" FROM report_approvals`,
+      ),
+      await m.query<TrainingRow[]>(
+        `SELECT practitioner_id AS "practitionerId", completed_on AS "completedOn", hours, mental_health_specific AS "mentalHealthSpecific"
+           FROM report_training WHERE completed_on <= $1`,
+        [sel.period.to],
+      ),
+      await m.query<SupervisionRow[]>(
+        `SELECT practitioner_id AS "practitionerId", held_on AS "heldOn", type FROM report_supervision WHERE held_on <= $1`,
+        [sel.period.to],
+      ),
+      await m.query<ShiftRow[]>(
+        `SELECT shift_id AS "shiftId", starts_at AS "startsAt", ends_at AS "endsAt", required_count AS "requiredCount",
+                assigned_count AS "assignedCount" FROM report_shifts WHERE starts_at >= $1 AND starts_at < $2`,
+        [start, end],
+      ),
+      await m.query<OpsAssessmentRow[]>(`${OPS_ASSESSMENT_ROWS} WHERE opened_at >= $1 AND opened_at < $2`, [start, end]),
+    ];
+    return workforceFigures(sel, { practitioners, approvals, training, supervision, shifts, assessments }, this.config);
   }
 }

@@ -12,5 +12,14 @@ export const TABLES: ModuleTables = {
     'report_populations',
     'report_equity_assessments',
     'report_equity_referrals',
+    // migrations/1796429100000-OpsReportViews.ts: beds and conveyance, workforce and rota, out-of-hours decisions.
+    'report_assessment_ops',
+    'report_practitioners',
+    'report_approvals',
+    'report_training',
+    'report_supervision',
+    'report_shifts',
+    'report_decisions',
+    'report_handover_items',
   ],
 };

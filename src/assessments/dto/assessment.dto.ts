@@ -19,6 +19,9 @@ import { IsInstant, Nested, trim } from '../../common/validators';
 import { OVERRIDE_REPORT_GROUNDS } from '../../statute/override-report';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
 
+/** How the person was conveyed to hospital (recorded on the conveyance's request or arrival, kept in the event's data). */
+export const CONVEYANCE_MODES = ['ambulance', 'police-vehicle', 'secure-transport', 'hospital-transport', 'other'] as const;
+
 const SECTIONS = ['s2', 's3', 's4', 's7'] as const;
 const MODES = ['in-person', 'video', 'phone'] as const;
 
@@ -178,6 +181,17 @@ export class TimelineEventDto {
   @IsIn(DELAY_REASONS)
   delayReason?: string;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({
+    enum: CONVEYANCE_MODES,
+    description: 'conveyance-requested or conveyance-arrived only: how the person is conveyed.',
+  })
+  @IsOptional()
+  @IsIn(CONVEYANCE_MODES)
+  conveyanceMode?: (typeof CONVEYANCE_MODES)[number];
+  @ApiPropertyOptional({ description: "bed-identified only: the bed is outside the council's area (an out-of-area bed)." })
+  @IsOptional()
+  @IsBoolean()
+  bedOutOfArea?: boolean;
 }
 
 export class ContactDto {

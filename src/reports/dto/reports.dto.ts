@@ -91,7 +91,7 @@ export class FigureDto {
   @ApiProperty({ example: 'November 2026' }) groupLabel: string;
   @ApiProperty({ example: 'referrals' }) measure: string;
   @ApiProperty({ example: 'Referrals' }) measureLabel: string;
-  @ApiProperty({ enum: ['count', 'share', 'minutes', 'rate', 'ratio'] }) unit: string;
+  @ApiProperty({ enum: ['count', 'share', 'minutes', 'rate', 'ratio', 'number'] }) unit: string;
   @ApiProperty({
     oneOf: [{ type: 'number' }, { type: 'string', enum: ['[c]'] }],
     nullable: true,
@@ -253,5 +253,66 @@ export const REPORT_EXAMPLES = {
       'count',
       7,
     ),
+  ]),
+  'beds-and-conveyance': example('beds-and-conveyance', 'Beds and conveyance', [
+    fig(
+      'beds-and-conveyance',
+      'steps',
+      'Time of each step (minutes)',
+      'decision-to-bed',
+      'Decision → bed identified',
+      'median',
+      'Median (minutes)',
+      'minutes',
+      185,
+    ),
+    fig('beds-and-conveyance', 'summary', 'Applications for admission', 'all', 'All', 'out-of-area', 'Bed out of area', 'count', 4),
+  ]),
+  workforce: example('workforce', 'Workforce and rota', [
+    {
+      section: 'amhps',
+      sectionLabel: 'AMHPs on the last day of the period',
+      group: 'all',
+      groupLabel: 'All',
+      measure: 'fte',
+      measureLabel: 'FTE',
+      unit: 'number',
+      value: 21.6,
+    },
+    fig('workforce', 'productivity', 'Assessments per FTE', 'all', 'All', 'assessments', 'Assessments opened', 'count', 67),
+  ]),
+  'my-workload': example('my-workload', 'My workload', [
+    {
+      section: 'summary',
+      sectionLabel: 'Summary',
+      group: 'all',
+      groupLabel: 'All',
+      measure: 'led',
+      measureLabel: 'Assessments led',
+      unit: 'count',
+      value: 6,
+    },
+  ]),
+  'out-of-hours': example('out-of-hours', 'Out-of-hours safeguarding and DoLS', [
+    {
+      section: 'sac-typeOfRisk',
+      sectionLabel: 's.42: type of risk (SG2a)',
+      group: 'self-neglect',
+      groupLabel: 'Self-neglect',
+      measure: 'decisions',
+      measureLabel: 's.42 decisions',
+      unit: 'count',
+      value: 3,
+    },
+    {
+      section: 'handover',
+      sectionLabel: 'Handover items and time to acknowledge',
+      group: 'all',
+      groupLabel: 'All items',
+      measure: 'median',
+      measureLabel: 'Median time to acknowledge (minutes)',
+      unit: 'minutes',
+      value: 52,
+    },
   ]),
 };
