@@ -150,6 +150,23 @@ function charts(r: Report): string {
       )
     );
   }
+  if (r.report === 'returns-sac') {
+    const t = find('SG2a');
+    if (!t) return '';
+    return barChart(
+      'SG2a: section 42 enquiries by type of risk',
+      t.groups.map((g) => g.label),
+      [{ name: 'Section 42 enquiries', values: t.groups.map((g) => t.cell(g.code, 's42-enquiries')?.value ?? null) }],
+    );
+  }
+  if (r.report === 'data-quality') {
+    const missing = r.figures.filter((f) => !['referrals', 'decided', 's42-decisions', 'dols-decisions'].includes(f.measure));
+    return barChart(
+      'Records missing a code or a time',
+      missing.map((f) => f.measureLabel),
+      [{ name: 'Records', values: missing.map((f) => f.value) }],
+    );
+  }
   const s = find('place-type');
   if (!s) return '';
   return barChart(

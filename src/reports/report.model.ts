@@ -5,20 +5,26 @@
 import { percentile, sampleStatistic, share, SUPPRESSED, suppressCount } from './figures';
 import type { HoursBand, ReportPeriod } from './period';
 
-export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety'] as const;
+export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety', 'returns-sac', 'data-quality'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export const REPORT_TITLES: Record<ReportName, string> = {
   activity: 'Activity and outcomes',
   timeliness: 'Timeliness of each step',
   'places-of-safety': 'Section 135 and 136: places of safety',
+  'returns-sac': 'Safeguarding Adults Collection (SAC): the out-of-hours service’s s.42 concerns and enquiries',
+  'data-quality': 'Data quality: codes and times the reports needed',
 };
 
-/** One record behind a figure: the referral, its assessment when the figure is about one, the person, and the instant counted. */
+/**
+ * One record behind a figure: the referral, its assessment when the figure is about one, the person, and the instant
+ * counted; or, for a figure about out-of-hours decisions, the decision (no referral; no person when it has no record).
+ */
 export interface Member {
-  referralId: string;
+  referralId: string | null;
   assessmentId: string | null;
-  personId: string;
+  personId: string | null;
+  decisionId?: string;
   at: Date;
 }
 

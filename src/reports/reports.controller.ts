@@ -6,7 +6,17 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { AppConfig } from '../config/app-config';
 import { reportCsv } from './csv';
-import { RecordsQuery, REPORT_EXAMPLES, ReportDto, ReportsQuery, ReportRecordsDto } from './dto/reports.dto';
+import {
+  DolsReturnDto,
+  DolsReturnQuery,
+  RecordsQuery,
+  REPORT_EXAMPLES,
+  ReportDto,
+  ReportsQuery,
+  ReportRecordsDto,
+  RETURN_EXAMPLES,
+} from './dto/reports.dto';
+import { dolsReturnCsv } from './returns';
 import { chooseFormat } from './format';
 import { type Report, REPORT_NAMES, type ReportName } from './report.model';
 import { renderReportHtml, REPORT_HTML_CSP } from './report.html';
@@ -30,7 +40,7 @@ const produces = (example: object) =>
   });
 
 @ApiTags('reports')
-@ApiExtraModels(ReportDto)
+@ApiExtraModels(ReportDto, DolsReturnDto)
 @Controller('reports')
 export class ReportsController {
   constructor(
@@ -90,6 +100,73 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.send('places-of-safety', actor, q, accept, reply);
+  }
+
+  @Get('returns/sac')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      "Safeguarding Adults Collection tables from the out-of-hours service's signed s.42 decisions and their SAC codes (use a financial year, e.g. FY2025): SG1 concerns, s.42 and other enquiries, individuals by age band, sex and ethnicity; SG2a type of risk; SG2b location and source; SG2c/SG2e action and result (concluded enquiries); SG3a/SG3b capacity and support; SG4a/SG4b Making Safeguarding Personal. The hub fills SG1, SG2a, SG2b, SG3a and SG4a for the enquiries it starts; the council adds the day teams' records (and SG5) before making the return." +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(RETURN_EXAMPLES['returns-sac'])
+  sacReturn(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('returns-sac', actor, q, accept, reply);
+  }
+
+  @Get('returns/dols')
+  @Authorize('reports.records')
+  @ApiOperation({
+    summary:
+      "The DoLS return's case rows (use a financial year, e.g. FY2025): one row per standard authorisation request received, from the signed DoLS decisions, in the return's column order; the person by the hub's pseudonymous reference, never a name. Managers only: reading it is a read of each person's decision, audited. `format=csv` (or Accept: text/csv) for the file; JSON by default.",
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description: 'The case rows, as JSON (default) or CSV.',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(DolsReturnDto) }, example: RETURN_EXAMPLES['returns-dols'] },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  async dolsReturn(
+    @CurrentActor() actor: Actor,
+    @Query() q: DolsReturnQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DolsReturnDto | string> {
+    // A case list is JSON or CSV: an Accept header preferring HTML or PDF gets JSON.
+    const format = chooseFormat(q.format, accept);
+    const dols = await this.reports.dolsReturn(actor, q);
+    if (format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8; header=present');
+      reply.header('content-disposition', `attachment; filename="dols-return-${dols.period.label.replace(/\.\./g, '_')}.csv"`);
+      return dolsReturnCsv(dols.rows);
+    }
+    return dols;
+  }
+
+  @Get('data-quality')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Records missing the codes or times a report needed, to be put right: referrals whose person has no ethnic category (or not stated / not known), no date of birth or no sex; decided assessments without step times; s.42 decisions without SAC codes; DoLS decisions without the DoLS return fields. Each count links to its records (managers).' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(RETURN_EXAMPLES['data-quality'])
+  dataQuality(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('data-quality', actor, q, accept, reply);
   }
 
   @Get(':report/records')
