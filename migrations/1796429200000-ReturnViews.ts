@@ -40,9 +40,23 @@ export class ReturnViews1796429200000 implements MigrationInterface {
     await q.query(
       `COMMENT ON VIEW report_referral_people IS 'Owned by reports. One row per referral: the codes about its person that the reports count by (sex, date of birth, ethnic category).'`,
     );
+
+    await q.query(
+      `CREATE VIEW report_guardianship AS
+       SELECT a.id AS assessment_id, a.referral_id, a.person_id, p.sex,
+              (a.outcome->'application'->>'signedAt')::timestamptz AS signed_at,
+              coalesce(a.outcome->'application'->'guardian'->>'type', 'not-recorded') AS guardian_type,
+              (a.outcome->'application'->'guardian'->>'acceptedByLssaAt')::timestamptz AS accepted_at
+         FROM assessments a JOIN persons p ON p.id = a.person_id
+        WHERE a.section = 's7' AND a.outcome_kind = 'application' AND a.outcome->'application'->>'signedAt' IS NOT NULL`,
+    );
+    await q.query(
+      `COMMENT ON VIEW report_guardianship IS 'Owned by reports. One row per guardianship application (s.7) an AMHP of the hub signed: the person''s sex, when it was signed, the guardian''s type (lssa or private; never the name) and when the LSSA accepted it.'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP VIEW report_guardianship`);
     await q.query(`DROP VIEW report_referral_people`);
     await q.query(`DROP VIEW report_safeguarding_decisions`);
   }

@@ -159,6 +159,18 @@ function charts(r: Report): string {
       [{ name: 'Section 42 enquiries', values: t.groups.map((g) => t.cell(g.code, 's42-enquiries')?.value ?? null) }],
     );
   }
+  if (r.report === 'returns-guardianship') {
+    const t = find('new-s7');
+    if (!t) return '';
+    const sexes = t.groups.filter((g) => g.code !== 'all');
+    return barChart(
+      'New s.7 cases by sex and guardian type',
+      sexes.map((g) => g.label),
+      t.measures
+        .filter((m) => m.code !== 'all')
+        .map((m) => ({ name: m.label, values: sexes.map((g) => t.cell(g.code, m.code)?.value ?? null) })),
+    );
+  }
   if (r.report === 'data-quality') {
     const missing = r.figures.filter((f) => !['referrals', 'decided', 's42-decisions', 'dols-decisions'].includes(f.measure));
     return barChart(

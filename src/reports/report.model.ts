@@ -5,7 +5,7 @@
 import { percentile, sampleStatistic, share, SUPPRESSED, suppressCount } from './figures';
 import type { HoursBand, ReportPeriod } from './period';
 
-export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety', 'returns-sac', 'data-quality'] as const;
+export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety', 'returns-sac', 'data-quality', 'returns-guardianship'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export const REPORT_TITLES: Record<ReportName, string> = {
@@ -14,6 +14,7 @@ export const REPORT_TITLES: Record<ReportName, string> = {
   'places-of-safety': 'Section 135 and 136: places of safety',
   'returns-sac': 'Safeguarding Adults Collection (SAC): the out-of-hours service’s s.42 concerns and enquiries',
   'data-quality': 'Data quality: codes and times the reports needed',
+  'returns-guardianship': 'Guardianship: new s.7 cases by sex and guardian type',
 };
 
 /**

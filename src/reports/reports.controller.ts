@@ -151,6 +151,24 @@ export class ReportsController {
     return dols;
   }
 
+  @Get('returns/guardianship')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Guardianship return (use a financial year, e.g. FY2025): new s.7 cases (applications by the hub’s AMHPs accepted by the LSSA) by sex and guardian type (LSSA or private), and the applications signed. Continuing and closed cases and s.37 orders are not held by the hub: the council adds them from its guardianship register.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(RETURN_EXAMPLES['returns-guardianship'])
+  guardianshipReturn(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('returns-guardianship', actor, q, accept, reply);
+  }
+
   @Get('data-quality')
   @Authorize('reports.read')
   @ApiOperation({

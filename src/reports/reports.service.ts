@@ -32,6 +32,9 @@ import {
   DOLS_RETURN_COLUMNS,
   dolsReturnCases,
   type DolsReturnCase,
+  GUARDIANSHIP_DEFINITIONS,
+  guardianshipFigures,
+  type GuardianshipRow,
   type ReferralPersonRow,
   SAC_DEFINITIONS,
   sacFigures,
@@ -285,6 +288,7 @@ export class ReportsService {
   private definitions(name: ReportName): string[] {
     if (name === 'returns-sac') return SAC_DEFINITIONS;
     if (name === 'data-quality') return DATA_QUALITY_DEFINITIONS;
+    if (name === 'returns-guardianship') return GUARDIANSHIP_DEFINITIONS;
     if (name === 'activity') return ACTIVITY_DEFINITIONS;
     if (name === 'timeliness') return TIMELINESS_DEFINITIONS;
     return placesOfSafetyDefinitions(this.config.placeOfSafetyTargetMinutes);
@@ -301,6 +305,15 @@ export class ReportsService {
         range,
       );
       return sacFigures({ ...sel, filters: filters.hours === undefined ? {} : { hours: filters.hours } }, rows);
+    }
+    if (name === 'returns-guardianship') {
+      const rows = await m.query<GuardianshipRow[]>(
+        `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", sex, signed_at AS "signedAt",
+                guardian_type AS "guardianType", accepted_at AS "acceptedAt"
+           FROM report_guardianship WHERE (signed_at >= $1 AND signed_at < $2) OR (accepted_at >= $1 AND accepted_at < $2)`,
+        range,
+      );
+      return guardianshipFigures(sel, rows);
     }
     if (name === 'data-quality') {
       const [people, steps, decisions] = [

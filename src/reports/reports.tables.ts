@@ -5,5 +5,12 @@ import type { ModuleTables } from '../database/table-ownership';
  * (migrations/1796425000000-ReportViews.ts), one row per referral, assessment and place-of-safety referral.
  */
 export const TABLES: ModuleTables = {
-  owns: ['report_referral_steps', 'report_assessments', 'report_places_of_safety', 'report_safeguarding_decisions', 'report_referral_people'],
+  owns: [
+    'report_referral_steps',
+    'report_assessments',
+    'report_places_of_safety',
+    'report_safeguarding_decisions',
+    'report_referral_people',
+    'report_guardianship',
+  ],
 };

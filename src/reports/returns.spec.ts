@@ -5,6 +5,7 @@ import {
   dataQualityFigures,
   dolsReturnCases,
   dolsReturnCsv,
+  guardianshipFigures,
   sacAgeBand,
   sacEthnicGroup,
   sacFigures,
@@ -283,5 +284,40 @@ describe('data quality: the records missing what a report needed', () => {
       'safeguarding.all.dols-without-return-fields': 1,
     });
     expect(figs.find((f) => figureKey(f) === 'people.all.no-sex')!.members.map((m) => m.referralId)).toEqual(['r3', 'r4']);
+  });
+});
+
+describe('guardianship: new s.7 cases by sex and guardian type', () => {
+  const row = (id: string, sex: string | null, guardianType: string, signedAt: string, acceptedAt: string | null) => ({
+    assessmentId: `a-${id}`,
+    referralId: `r-${id}`,
+    personId: `p-${id}`,
+    sex,
+    guardianType,
+    signedAt: new Date(signedAt),
+    acceptedAt: acceptedAt === null ? null : new Date(acceptedAt),
+  });
+
+  it('counts the acceptances in the year by sex × type, and the applications signed, with those not yet accepted', () => {
+    const v = values(
+      guardianshipFigures(sel, [
+        row('1', 'female', 'lssa', '2025-05-01T10:00:00Z', '2025-05-02T10:00:00Z'),
+        row('2', 'female', 'private', '2025-06-01T10:00:00Z', '2025-06-03T10:00:00Z'),
+        row('3', 'male', 'lssa', '2025-03-30T10:00:00Z', '2025-04-01T09:00:00Z'), // signed in FY2024, accepted in FY2025
+        row('4', null, 'lssa', '2026-03-30T10:00:00Z', null), // signed, not yet accepted
+        row('5', 'male', 'private', '2026-03-31T10:00:00Z', '2026-04-01T09:00:00Z'), // accepted in FY2026
+      ]),
+    );
+    expect(v).toMatchObject({
+      'new-s7.female.lssa': 1,
+      'new-s7.female.private': 1,
+      'new-s7.male.lssa': 1,
+      'new-s7.male.private': 0,
+      'new-s7.not-known.all': 0,
+      'new-s7.all.all': 3,
+      'new-s7.all.lssa': 2,
+      'applications.all.signed': 4,
+      'applications.all.not-yet-accepted': 1,
+    });
   });
 });

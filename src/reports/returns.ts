@@ -445,3 +445,64 @@ export function dataQualityFigures(
   );
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Guardianship
+
+/** A guardianship application (s.7) an AMHP of the hub signed (view report_guardianship). */
+export interface GuardianshipRow {
+  assessmentId: string;
+  referralId: string;
+  personId: string;
+  sex: string | null;
+  signedAt: Date;
+  guardianType: string;
+  acceptedAt: Date | null;
+}
+
+export const GUARDIAN_TYPES = { lssa: 'Local social services authority', private: 'Private guardian' } as const;
+
+export const GUARDIANSHIP_DEFINITIONS = [
+  'New s.7 cases: the guardianship applications made by the hub’s AMHPs that the local social services authority accepted in the period (guardianship starts on acceptance, s.8(1)), by the person’s sex (female, male; otherwise not known) and the guardian’s type (the LSSA or a private guardian).',
+  'Applications signed in the period are counted too, with those not (yet) recorded as accepted, so that an acceptance not yet recorded can be chased.',
+  'Not held by the hub: continuing and closed cases (renewals and discharges under s.20 and s.23 are recorded on the LSSA’s guardianship register) and s.37 guardianship orders (made by a court, not on an AMHP’s application). The council adds these from its register before making the return.',
+];
+
+/** The guardianship figures of a period: new s.7 cases by sex × guardian type (with totals), and the applications signed. */
+export function guardianshipFigures(sel: Selection, rows: readonly GuardianshipRow[]): RawFigure[] {
+  const inPeriod = (at: Date | null): at is Date => at !== null && at >= sel.period.start && at < sel.period.end;
+  const m = (r: GuardianshipRow, at: Date): Member => ({
+    referralId: r.referralId,
+    assessmentId: r.assessmentId,
+    personId: r.personId,
+    at,
+  });
+  const accepted = rows.filter((r) => inPeriod(r.acceptedAt));
+  const signed = rows.filter((r) => inPeriod(r.signedAt));
+  const out: RawFigure[] = [];
+  const section = { section: 'new-s7', sectionLabel: 'New s.7 cases (accepted by the LSSA)' };
+  for (const [sex, sexLabel] of [...Object.entries(SAC_SEXES), ['all', 'All']] as Array<[string, string]>) {
+    const ofSex = accepted.filter((r) => sex === 'all' || sacSex(r.sex) === sex);
+    for (const [type, typeLabel] of [...Object.entries(GUARDIAN_TYPES), ['all', 'All guardians']] as Array<[string, string]>)
+      out.push(
+        countFigure(
+          { ...section, group: sex, groupLabel: sexLabel, measure: type, measureLabel: typeLabel },
+          ofSex.filter((r) => type === 'all' || r.guardianType === type).map((r) => m(r, r.acceptedAt!)),
+        ),
+      );
+  }
+  const apps = { section: 'applications', sectionLabel: 'Guardianship applications (s.7) signed', group: 'all', groupLabel: 'All' };
+  out.push(
+    countFigure(
+      { ...apps, measure: 'signed', measureLabel: 'Signed' },
+      signed.map((r) => m(r, r.signedAt)),
+    ),
+  );
+  out.push(
+    countFigure(
+      { ...apps, measure: 'not-yet-accepted', measureLabel: 'Not recorded as accepted by the LSSA' },
+      signed.filter((r) => r.acceptedAt === null).map((r) => m(r, r.signedAt)),
+    ),
+  );
+  return out;
+}

@@ -106,7 +106,8 @@ export class FigureDto {
 }
 
 export class ReportDto {
-  @ApiProperty({ enum: ['activity', 'timeliness', 'places-of-safety', 'returns-sac', 'data-quality'] }) report: string;
+  @ApiProperty({ enum: ['activity', 'timeliness', 'places-of-safety', 'returns-sac', 'data-quality', 'returns-guardianship'] })
+  report: string;
   @ApiProperty({ example: 'Activity and outcomes' }) title: string;
   @ApiProperty({ type: ReportPeriodDto }) period: ReportPeriodDto;
   @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
@@ -288,6 +289,19 @@ export const RETURN_EXAMPLES = {
       ),
     ],
   ),
+  'returns-guardianship': yearExample('returns-guardianship', 'Guardianship: new s.7 cases by sex and guardian type', [
+    yearFig(
+      'returns-guardianship',
+      'new-s7',
+      'New s.7 cases (accepted by the LSSA)',
+      'female',
+      'Female',
+      'lssa',
+      'Local social services authority',
+      'count',
+      3,
+    ),
+  ]),
   'data-quality': example('data-quality', 'Data quality: codes and times the reports needed', [
     fig(
       'data-quality',
