@@ -53,9 +53,18 @@ export class ReturnViews1796429200000 implements MigrationInterface {
     await q.query(
       `COMMENT ON VIEW report_guardianship IS 'Owned by reports. One row per guardianship application (s.7) an AMHP of the hub signed: the person''s sex, when it was signed, the guardian''s type (lssa or private; never the name) and when the LSSA accepted it.'`,
     );
+    await q.query(
+      `CREATE VIEW report_workforce AS
+       SELECT p.id AS practitioner_id, p.profession, p.fte, p.team, p.skills, p.active, a.starts_on, a.ends_on, a.ended_on
+         FROM practitioners p JOIN approvals a ON a.practitioner_id = p.id`,
+    );
+    await q.query(
+      `COMMENT ON VIEW report_workforce IS 'Owned by reports. One row per AMHP approval: the practitioner''s profession, FTE, team, skills and whether active, and the approval''s first, last and ended days; no names or registration numbers.'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP VIEW report_workforce`);
     await q.query(`DROP VIEW report_guardianship`);
     await q.query(`DROP VIEW report_referral_people`);
     await q.query(`DROP VIEW report_safeguarding_decisions`);

@@ -88,6 +88,7 @@ const GOLDEN: Record<string, string> = {
   'GET /reports/returns/dols': 'manager',
   'GET /reports/returns/guardianship': 'admin manager auditor',
   'GET /reports/returns/sac': 'admin manager auditor',
+  'GET /reports/returns/workforce-survey': 'admin manager auditor',
   'GET /reports/timeliness': 'admin manager auditor',
   'GET /review-alerts': 'admin auditor',
   'GET /rota/assignments': 'admin manager amhp auditor',

@@ -408,6 +408,51 @@ describe('statutory returns (SAC, DoLS) and data quality, on a known financial y
     });
   });
 
+  describe('workforce survey', () => {
+    it('answers headcount, FTE, profession, team and combined roles as at the year end, and says what is not held', async () => {
+      const [a1, a2, a3] = await Promise.all([t.user(['amhp']), t.user(['amhp']), t.user(['amhp'])]);
+      const spec: Array<[TestUser, string, number, string, string[], string]> = [
+        [a1, 'social-worker', 0.8, 'North', ['BIA'], '2028-01-01'],
+        [a2, 'occupational-therapist', 1, 'North', [], '2028-01-01'],
+        [a3, 'social-worker', 1, 'South', [], '2026-03-30'], // ran out before 31 March 2026
+      ];
+      const practitioners: string[] = [];
+      for (const [u, profession, fte, team, skills, endsOn] of spec) {
+        const [p] = await t.sql<{ id: string }>(
+          `INSERT INTO practitioners (user_id, profession, registration_body, registration_number, team, fte, skills)
+           VALUES ($1, $2, 'Fixture body', $3, $4, $5, $6) RETURNING id`,
+          [u.id, profession, `REG-${u.id.slice(0, 8)}`, team, fte, skills],
+        );
+        practitioners.push(p.id);
+        await t.sql(
+          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire', '2023-01-01', $2)`,
+          [p.id, endsOn],
+        );
+      }
+      const res = await get(manager, '/reports/returns/workforce-survey?period=FY2025').expect(200);
+      const f = res.body.figures as Figure[];
+      expect(
+        [
+          'amhps.all.headcount',
+          'amhps.all.fte',
+          'amhps.all.vacancy-rate',
+          'profession.social-worker.fte',
+          'team.North.headcount',
+          'combined-roles.BIA.headcount',
+        ].map((k) => value(f, k)),
+      ).toEqual([2, 1.8, null, 0.8, 2, 1]);
+      expect(res.body.definitions.join(' ')).toMatch(/Not held by the hub.*the establishment.*age band, sex and ethnicity/);
+      const records = await get(manager, link(f, 'amhps.all.headcount')).expect(200);
+      expect(records.body.items.map((i: { practitionerId: string }) => i.practitionerId).sort()).toEqual(practitioners.slice(0, 2).sort());
+      const html = await get(manager, '/reports/returns/workforce-survey?period=FY2025&format=html').expect(200);
+      expect(html.text).toContain('AMHPs by profession');
+      expect(value((await get(auditor, '/reports/returns/workforce-survey?period=FY2025').expect(200)).body.figures, 'amhps.all.fte')).toBe(
+        '[c]',
+      );
+      await get(amhp, '/reports/returns/workforce-survey?period=FY2025').expect(403);
+    });
+  });
+
   describe('data quality', () => {
     it('counts the records missing codes and times, each with its records for the manager to fix', async () => {
       const res = await get(manager, '/reports/data-quality?period=FY2025').expect(200);

@@ -171,6 +171,18 @@ function charts(r: Report): string {
         .map((m) => ({ name: m.label, values: sexes.map((g) => t.cell(g.code, m.code)?.value ?? null) })),
     );
   }
+  if (r.report === 'returns-workforce-survey') {
+    const t = find('profession');
+    if (!t) return '';
+    return barChart(
+      'AMHPs by profession',
+      t.groups.map((g) => g.label),
+      [
+        { name: 'Headcount', values: t.groups.map((g) => t.cell(g.code, 'headcount')?.value ?? null) },
+        { name: 'FTE', values: t.groups.map((g) => t.cell(g.code, 'fte')?.value ?? null) },
+      ],
+    );
+  }
   if (r.report === 'data-quality') {
     const missing = r.figures.filter((f) => !['referrals', 'decided', 's42-decisions', 'dols-decisions'].includes(f.measure));
     return barChart(

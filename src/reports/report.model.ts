@@ -5,7 +5,15 @@
 import { percentile, sampleStatistic, share, SUPPRESSED, suppressCount } from './figures';
 import type { HoursBand, ReportPeriod } from './period';
 
-export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety', 'returns-sac', 'data-quality', 'returns-guardianship'] as const;
+export const REPORT_NAMES = [
+  'activity',
+  'timeliness',
+  'places-of-safety',
+  'returns-sac',
+  'data-quality',
+  'returns-guardianship',
+  'returns-workforce-survey',
+] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export const REPORT_TITLES: Record<ReportName, string> = {
@@ -15,6 +23,7 @@ export const REPORT_TITLES: Record<ReportName, string> = {
   'returns-sac': 'Safeguarding Adults Collection (SAC): the out-of-hours service’s s.42 concerns and enquiries',
   'data-quality': 'Data quality: codes and times the reports needed',
   'returns-guardianship': 'Guardianship: new s.7 cases by sex and guardian type',
+  'returns-workforce-survey': 'AMHP workforce survey (Skills for Care): the answers the hub holds',
 };
 
 /**
@@ -26,11 +35,13 @@ export interface Member {
   assessmentId: string | null;
   personId: string | null;
   decisionId?: string;
+  /** For a figure about the workforce: the practitioner (no referral, no person). */
+  practitionerId?: string;
   at: Date;
 }
 
 export type FigureValue = number | typeof SUPPRESSED | null;
-export type Unit = 'count' | 'share' | 'minutes';
+export type Unit = 'count' | 'share' | 'minutes' | 'fte';
 
 /** A figure before it is shown: its members, and how its value is computed from them. */
 export interface RawFigure {
@@ -44,7 +55,12 @@ export interface RawFigure {
   /** The records behind the figure (for a share: its denominator's; for a time: the sample's). */
   members: Member[];
   /** count: members.length; share: numerator / members.length; percentile: the p-th percentile of sample. */
-  value: { kind: 'count' } | { kind: 'share'; numerator: number } | { kind: 'percentile'; p: number; sample: number[] };
+  value:
+    | { kind: 'count' }
+    | { kind: 'share'; numerator: number }
+    | { kind: 'percentile'; p: number; sample: number[] }
+    /** A sum over the members (full-time equivalents): to 2 decimals; suppressed, [c] for 1-4 members and to 1 decimal. */
+    | { kind: 'sum'; total: number };
 }
 
 export interface Figure {
@@ -95,6 +111,9 @@ export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
       return (
         (suppress ? sampleStatistic(f.value.sample, f.value.p, true) : roundOrUndefined(percentile(f.value.sample, f.value.p))) ?? null
       );
+    case 'sum':
+      if (suppress && n > 0 && n < 5) return SUPPRESSED;
+      return suppress ? Math.round(f.value.total * 10) / 10 : Math.round(f.value.total * 100) / 100;
   }
 }
 

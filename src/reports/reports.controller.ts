@@ -169,6 +169,24 @@ export class ReportsController {
     return this.send('returns-guardianship', actor, q, accept, reply);
   }
 
+  @Get('returns/workforce-survey')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      "The Skills for Care AMHP workforce survey's answers the hub holds, as at the period's last day: AMHP headcount and FTE, by profession, by team and by combined role (skills). The establishment (so the vacancy rate), employer, age band, sex and ethnicity are not held: the definitions say so and the council answers them." +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(RETURN_EXAMPLES['returns-workforce-survey'])
+  workforceSurvey(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('returns-workforce-survey', actor, q, accept, reply);
+  }
+
   @Get('data-quality')
   @Authorize('reports.read')
   @ApiOperation({

@@ -39,6 +39,9 @@ import {
   SAC_DEFINITIONS,
   sacFigures,
   type SafeguardingRow,
+  type WorkforceRow,
+  workforceSurveyDefinitions,
+  workforceSurveyFigures,
 } from './returns';
 
 /** The DoLS return: one case row per application, in the return's column order. */
@@ -123,7 +126,7 @@ export class ReportsService {
       filters,
       suppressed: suppress,
       generatedAt: this.clock.now().toISOString(),
-      definitions: this.definitions(name),
+      definitions: this.definitions(name, period),
       figures: raw.map((f) => ({
         section: f.section,
         sectionLabel: f.sectionLabel,
@@ -184,6 +187,20 @@ export class ReportsService {
           )
         : [];
       const byId = new Map(rows.map((r) => [r.referralId, r]));
+      if (figure.members.some((x) => x.practitionerId !== undefined)) {
+        // A workforce figure: its practitioners (no person's record is read).
+        return {
+          figure: q.figure,
+          items: figure.members.map((x) => ({
+            referralId: null,
+            reference: null,
+            assessmentId: null,
+            practitionerId: x.practitionerId,
+            personId: null,
+            at: x.at.toISOString(),
+          })),
+        };
+      }
       const decisionShown = new Set(decisions.map((d) => d.decisionId));
       const items = figure.members
         .filter((x) => (x.decisionId !== undefined ? decisionShown.has(x.decisionId) : x.referralId !== null && byId.has(x.referralId)))
@@ -285,7 +302,8 @@ export class ReportsService {
     return { period, filters };
   }
 
-  private definitions(name: ReportName): string[] {
+  private definitions(name: ReportName, period?: ReportPeriod): string[] {
+    if (name === 'returns-workforce-survey') return workforceSurveyDefinitions(period?.to ?? '');
     if (name === 'returns-sac') return SAC_DEFINITIONS;
     if (name === 'data-quality') return DATA_QUALITY_DEFINITIONS;
     if (name === 'returns-guardianship') return GUARDIANSHIP_DEFINITIONS;
@@ -305,6 +323,15 @@ export class ReportsService {
         range,
       );
       return sacFigures({ ...sel, filters: filters.hours === undefined ? {} : { hours: filters.hours } }, rows);
+    }
+    if (name === 'returns-workforce-survey') {
+      const rows = await m.query<WorkforceRow[]>(
+        `SELECT practitioner_id AS "practitionerId", profession, fte, team, skills, active, to_char(starts_on, 'YYYY-MM-DD') AS "startsOn",
+                to_char(ends_on, 'YYYY-MM-DD') AS "endsOn", to_char(ended_on, 'YYYY-MM-DD') AS "endedOn"
+           FROM report_workforce WHERE starts_on <= $1::date AND ends_on >= $1::date`,
+        [period.to],
+      );
+      return workforceSurveyFigures(period.to, rows, new Date(period.end.getTime() - 1));
     }
     if (name === 'returns-guardianship') {
       const rows = await m.query<GuardianshipRow[]>(

@@ -11,6 +11,8 @@ import {
   sacFigures,
   sacSex,
   type SafeguardingRow,
+  type WorkforceRow,
+  workforceSurveyFigures,
 } from './returns';
 import type { ReferralRow, Selection } from './rows';
 
@@ -319,5 +321,52 @@ describe('guardianship: new s.7 cases by sex and guardian type', () => {
       'applications.all.signed': 4,
       'applications.all.not-yet-accepted': 1,
     });
+  });
+});
+
+describe('the AMHP workforce survey as at the period’s last day', () => {
+  const w = (id: string, over: Partial<WorkforceRow> = {}): WorkforceRow => ({
+    practitionerId: id,
+    profession: 'social-worker',
+    fte: 1,
+    team: 'North',
+    skills: [],
+    active: true,
+    startsOn: '2024-01-01',
+    endsOn: '2028-12-31',
+    endedOn: null,
+    ...over,
+  });
+
+  it('counts each approved, active AMHP once, sums their FTE, and leaves the vacancy rate null (no establishment)', () => {
+    const figs = workforceSurveyFigures(
+      '2026-03-31',
+      [
+        w('a', { fte: 0.6, skills: ['BIA'] }),
+        w('b', { profession: 'mental-health-nurse', team: 'South', skills: ['BIA', 'practice-educator'] }),
+        w('b', { startsOn: '2021-01-01', endsOn: '2025-12-31' }), // an earlier approval of the same AMHP
+        w('c', { fte: 0.5, team: null }),
+        w('d', { endsOn: '2026-03-30' }), // ran out the day before
+        w('e', { endedOn: '2026-02-01' }), // ended early
+        w('f', { active: false }),
+        w('g', { startsOn: '2026-04-01' }), // not yet
+      ],
+      new Date('2026-03-31T22:59:59.999Z'),
+    );
+    const v = values(figs);
+    expect(v).toMatchObject({
+      'amhps.all.headcount': 3,
+      'amhps.all.fte': 2.1,
+      'amhps.all.vacancy-rate': null,
+      'profession.social-worker.headcount': 2,
+      'profession.social-worker.fte': 1.1,
+      'profession.mental-health-nurse.headcount': 1,
+      'profession.psychologist.headcount': 0,
+      'team.North.headcount': 1,
+      'team.none.headcount': 1,
+      'combined-roles.BIA.headcount': 2,
+      'combined-roles.practice-educator.headcount': 1,
+    });
+    expect(values(figs, true)).toMatchObject({ 'amhps.all.headcount': '[c]', 'amhps.all.fte': '[c]' });
   });
 });

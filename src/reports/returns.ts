@@ -506,3 +506,100 @@ export function guardianshipFigures(sel: Selection, rows: readonly GuardianshipR
   );
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// AMHP workforce survey
+
+/** An AMHP approval and its practitioner (view report_workforce). */
+export interface WorkforceRow {
+  practitionerId: string;
+  profession: string;
+  fte: number;
+  team: string | null;
+  skills: string[];
+  active: boolean;
+  startsOn: string;
+  endsOn: string;
+  endedOn: string | null;
+}
+
+export const PROFESSION_LABELS: Record<string, string> = {
+  'social-worker': 'Social worker',
+  'mental-health-nurse': 'Mental health nurse',
+  'learning-disability-nurse': 'Learning disability nurse',
+  'occupational-therapist': 'Occupational therapist',
+  psychologist: 'Chartered psychologist',
+};
+
+export const workforceSurveyDefinitions = (asOf: string): string[] => [
+  `The AMHPs on ${asOf} (the period's last day, local): active practitioners holding an approval that had started, had not run out and had not been ended by then. Headcount counts each AMHP once; FTE sums their full-time equivalents as recorded.`,
+  'Profession, team and combined roles (the skills recorded: e.g. BIA, practice educator) as the workforce module holds them.',
+  'Not held by the hub, to be answered by the council: the establishment (so neither the vacancy rate nor the extra FTE needed for a full 24-hour service can be worked out: shown as null), the employer, and the AMHPs’ age band, sex and ethnicity.',
+];
+
+/** The workforce survey's answers as at a local day: headcount and FTE, by profession, by team and by combined role. */
+export function workforceSurveyFigures(asOf: string, rows: readonly WorkforceRow[], at: Date): RawFigure[] {
+  const approved = new Map<string, WorkforceRow>();
+  for (const r of rows)
+    if (r.active && r.startsOn <= asOf && r.endsOn >= asOf && (r.endedOn === null || r.endedOn > asOf)) approved.set(r.practitionerId, r);
+  const amhps = [...approved.values()].sort((a, b) => a.practitionerId.localeCompare(b.practitionerId));
+  const m = (r: WorkforceRow): Member => ({ referralId: null, assessmentId: null, personId: null, practitionerId: r.practitionerId, at });
+  const out: RawFigure[] = [];
+  const both = (section: string, sectionLabel: string, group: string, groupLabel: string, of: WorkforceRow[]) => {
+    const dims = { section, sectionLabel, group, groupLabel };
+    out.push(countFigure({ ...dims, measure: 'headcount', measureLabel: 'Headcount' }, of.map(m)));
+    out.push({
+      ...dims,
+      measure: 'fte',
+      measureLabel: 'FTE',
+      unit: 'fte',
+      members: of.map(m),
+      value: { kind: 'sum', total: of.reduce((sum, r) => sum + Number(r.fte), 0) },
+    });
+  };
+  both('amhps', 'AMHPs', 'all', 'All', amhps);
+  out.push({
+    section: 'amhps',
+    sectionLabel: 'AMHPs',
+    group: 'all',
+    groupLabel: 'All',
+    measure: 'vacancy-rate',
+    measureLabel: 'Vacancy rate (establishment not held)',
+    unit: 'share',
+    members: [],
+    value: { kind: 'share', numerator: 0 },
+  });
+  for (const [code, label] of Object.entries(PROFESSION_LABELS))
+    both(
+      'profession',
+      'By profession',
+      code,
+      label,
+      amhps.filter((r) => r.profession === code),
+    );
+  const teams = [...new Set(amhps.map((r) => r.team ?? ''))].sort();
+  for (const team of teams)
+    both(
+      'team',
+      'By team',
+      team || 'none',
+      team || 'No team recorded',
+      amhps.filter((r) => (r.team ?? '') === team),
+    );
+  const skills = [...new Set(amhps.flatMap((r) => r.skills))].sort();
+  for (const skill of skills)
+    out.push(
+      countFigure(
+        {
+          section: 'combined-roles',
+          sectionLabel: 'Combined roles',
+          group: skill,
+          groupLabel: skill,
+          measure: 'headcount',
+          measureLabel: 'Headcount',
+        },
+        amhps.filter((r) => r.skills.includes(skill)).map(m),
+      ),
+    );
+  return out;
+}

@@ -90,7 +90,7 @@ export class FigureDto {
   @ApiProperty({ example: 'November 2026' }) groupLabel: string;
   @ApiProperty({ example: 'referrals' }) measure: string;
   @ApiProperty({ example: 'Referrals' }) measureLabel: string;
-  @ApiProperty({ enum: ['count', 'share', 'minutes'] }) unit: string;
+  @ApiProperty({ enum: ['count', 'share', 'minutes', 'fte'] }) unit: string;
   @ApiProperty({
     oneOf: [{ type: 'number' }, { type: 'string', enum: ['[c]'] }],
     nullable: true,
@@ -123,6 +123,7 @@ export class ReportRecordDto {
   @ApiProperty({ example: 'R-2026-000123', nullable: true, type: String }) reference: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assessmentId: string | null;
   @ApiPropertyOptional({ format: 'uuid', description: 'The out-of-hours decision counted (safeguarding, DoLS).' }) decisionId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The practitioner counted (workforce survey).' }) practitionerId?: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for a decision about a person with no record.' })
   personId: string | null;
   @ApiProperty({ format: 'date-time', description: 'The instant the figure counts (received, decided, arrived...).' }) at: string;
@@ -302,6 +303,11 @@ export const RETURN_EXAMPLES = {
       3,
     ),
   ]),
+  'returns-workforce-survey': yearExample(
+    'returns-workforce-survey',
+    'AMHP workforce survey (Skills for Care): the answers the hub holds',
+    [yearFig('returns-workforce-survey', 'amhps', 'AMHPs', 'all', 'All', 'fte', 'FTE', 'fte', 23.4)],
+  ),
   'data-quality': example('data-quality', 'Data quality: codes and times the reports needed', [
     fig(
       'data-quality',
