@@ -304,6 +304,17 @@ describe('statutory returns (SAC, DoLS) and data quality, on a known financial y
       );
     });
 
+    it('a filter the return cannot apply is refused with a 400 naming it; the hours band applies', async () => {
+      const res = await get(manager, '/reports/returns/sac?period=FY2025&source=gp').expect(400);
+      expect(res.text).toContain('source');
+      await get(manager, '/reports/data-quality?period=FY2025&team=North').expect(400);
+      const night = (await get(manager, '/reports/returns/sac?period=FY2025&hours=out').expect(200)).body.figures as Figure[];
+      // Ann's (02:00 BST) and Cal's (03:00 GMT) were at night on weekdays; Bob's was at 23:00 BST on a Monday.
+      expect(value(night, 'SG1.all.concerns')).toBe(3);
+      const day = (await get(manager, '/reports/returns/sac?period=FY2025&hours=in').expect(200)).body.figures as Figure[];
+      expect(value(day, 'SG1.all.concerns')).toBe(0);
+    });
+
     it('the figures hold no person data', async () => {
       const text = JSON.stringify((await get(manager, '/reports/returns/sac?period=FY2025').expect(200)).body);
       expect(text).not.toMatch(/Ann|Bob|Cal|Fixture/);

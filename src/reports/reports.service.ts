@@ -85,6 +85,14 @@ const PERSON_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId"
        to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", ethnic_category AS "ethnicCategory"
   FROM report_referral_people`;
 
+/** The filters a report applies, where not all four (a statutory return counts what the return counts). */
+const FILTERS_APPLYING: Partial<Record<ReportName, ReadonlyArray<keyof ReportFilters>>> = {
+  'returns-sac': ['hours'],
+  'returns-guardianship': [],
+  'returns-workforce-survey': [],
+  'data-quality': [],
+};
+
 /** Whether the caller gets suppressed figures whatever they ask: an auditor sees aggregates for copies that leave the council. */
 export const alwaysSuppressed = (actor: Pick<Actor, 'roles'>): boolean => actor.roles.includes('auditor');
 
@@ -105,7 +113,7 @@ export class ReportsService {
   ) {}
 
   async report(actor: Actor, name: ReportName, q: ReportSelectionQuery & { suppress?: boolean }): Promise<Report> {
-    const { period, filters } = this.selection(q);
+    const { period, filters } = this.selection(q, name);
     const suppress = q.suppress === true || alwaysSuppressed(actor);
     const links = can(actor.roles, 'reports.records').allowed;
     const raw = await this.db.transaction(async (m) => {
@@ -146,7 +154,7 @@ export class ReportsService {
    * read, each shown audited as a read of that person's referral in the same statement.
    */
   async records(actor: Actor, name: ReportName, q: RecordsQuery): Promise<ReportRecordsDto> {
-    const { period, filters } = this.selection(q);
+    const { period, filters } = this.selection(q, name);
     return this.db.transaction(async (m) => {
       const figure = (await this.figures(m, name, period, filters)).find((f) => figureKey(f) === q.figure);
       if (!figure)
@@ -292,8 +300,16 @@ export class ReportsService {
     }));
   }
 
-  private selection(q: ReportSelectionQuery): { period: ReportPeriod; filters: ReportFilters } {
+  private selection(q: ReportSelectionQuery, name?: ReportName): { period: ReportPeriod; filters: ReportFilters } {
     const period = parsePeriod(q, this.config.timeZone);
+    // The returns count what a return counts: a filter they cannot apply is refused rather than shown as if applied.
+    const applies = name === undefined ? undefined : FILTERS_APPLYING[name];
+    if (applies)
+      for (const field of ['source', 'legalContext', 'team', 'hours'] as const)
+        if (q[field] !== undefined && !applies.includes(field))
+          throw new BadRequestProblem(`${field}: does not apply to the ${name} report`, [
+            { field, messages: ['does not apply to this report'] },
+          ]);
     const filters: ReportFilters = {};
     if (q.source !== undefined) filters.source = q.source;
     if (q.legalContext !== undefined) filters.legalContext = q.legalContext;
