@@ -23,6 +23,7 @@ import * as m19 from './1796424000000-RegisterAndReport';
 import * as m20 from './1796425000000-ReportViews';
 import * as m21 from './1796429000000-ReportPopulations';
 import * as m22 from './1796429100000-OpsReportViews';
+import * as m23 from './1796429200000-ReturnViews';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -48,4 +49,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m20),
   ...Object.values(m21),
   ...Object.values(m22),
+  ...Object.values(m23),
 ];

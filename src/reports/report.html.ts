@@ -234,6 +234,47 @@ function charts(r: Report): string {
   }
   if (r.report === 'beds-and-conveyance' || r.report === 'workforce' || r.report === 'my-workload' || r.report === 'out-of-hours')
     return opsCharts(r.report, find);
+  if (r.report === 'returns-sac') {
+    const t = find('SG2a');
+    if (!t) return '';
+    return barChart(
+      'SG2a: section 42 enquiries by type of risk',
+      t.groups.map((g) => g.label),
+      [{ name: 'Section 42 enquiries', values: t.groups.map((g) => t.cell(g.code, 's42-enquiries')?.value ?? null) }],
+    );
+  }
+  if (r.report === 'returns-guardianship') {
+    const t = find('new-s7');
+    if (!t) return '';
+    const sexes = t.groups.filter((g) => g.code !== 'all');
+    return barChart(
+      'New s.7 cases by sex and guardian type',
+      sexes.map((g) => g.label),
+      t.measures
+        .filter((m) => m.code !== 'all')
+        .map((m) => ({ name: m.label, values: sexes.map((g) => t.cell(g.code, m.code)?.value ?? null) })),
+    );
+  }
+  if (r.report === 'returns-workforce-survey') {
+    const t = find('profession');
+    if (!t) return '';
+    return barChart(
+      'AMHPs by profession',
+      t.groups.map((g) => g.label),
+      [
+        { name: 'Headcount', values: t.groups.map((g) => t.cell(g.code, 'headcount')?.value ?? null) },
+        { name: 'FTE', values: t.groups.map((g) => t.cell(g.code, 'fte')?.value ?? null) },
+      ],
+    );
+  }
+  if (r.report === 'data-quality') {
+    const missing = r.figures.filter((f) => !['referrals', 'decided', 's42-decisions', 'dols-decisions'].includes(f.measure));
+    return barChart(
+      'Records missing a code or a time',
+      missing.map((f) => f.measureLabel),
+      [{ name: 'Records', values: missing.map((f) => f.value) }],
+    );
+  }
   const s = find('place-type');
   if (!s) return '';
   return barChart(

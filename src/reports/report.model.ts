@@ -17,6 +17,10 @@ export const REPORT_NAMES = [
   'workforce',
   'my-workload',
   'out-of-hours',
+  'returns-sac',
+  'data-quality',
+  'returns-guardianship',
+  'returns-workforce-survey',
 ] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
@@ -31,18 +35,28 @@ export const REPORT_TITLES: Record<ReportName, string> = {
   workforce: 'Workforce and rota',
   'my-workload': 'My workload',
   'out-of-hours': 'Out-of-hours safeguarding and DoLS',
+  'returns-sac': 'Safeguarding Adults Collection (SAC): the out-of-hours service’s s.42 concerns and enquiries',
+  'data-quality': 'Data quality: codes and times the reports needed',
+  'returns-guardianship': 'Guardianship: new s.7 cases by sex and guardian type',
+  'returns-workforce-survey': 'AMHP workforce survey (Skills for Care): the answers the hub holds',
 };
 
-/** One record behind a figure: the referral, its assessment when the figure is about one, the person, and the instant counted. */
+/**
+ * One record behind a figure: the referral, its assessment when the figure is about one, the person, and the instant
+ * counted; or, for a figure about out-of-hours decisions, the decision (no referral; no person when it has no record).
+ */
 export interface Member {
-  referralId: string;
+  referralId: string | null;
   assessmentId: string | null;
-  personId: string;
+  personId: string | null;
+  decisionId?: string;
+  /** For a figure about the workforce: the practitioner (no referral, no person). */
+  practitionerId?: string;
   at: Date;
 }
 
 export type FigureValue = number | typeof SUPPRESSED | null;
-export type Unit = 'count' | 'share' | 'minutes' | 'rate' | 'ratio' | 'number';
+export type Unit = 'count' | 'share' | 'minutes' | 'rate' | 'ratio' | 'number' | 'fte';
 
 /** A figure before it is shown: its members, and how its value is computed from them. */
 export interface RawFigure {
@@ -63,7 +77,9 @@ export interface RawFigure {
     /** A number not counted from members (FTE, a ratio): shown to 2 decimals; a count of staff or shifts suppressed as a count. */
     | RateValue
     | RatioValue
-    | { kind: 'number'; n: number; count?: boolean };
+    | { kind: 'number'; n: number; count?: boolean }
+    /** A sum over the members (full-time equivalents): to 2 decimals; suppressed, [c] for 1-4 members and to 1 decimal. */
+    | { kind: 'sum'; total: number };
   /** No drill-down: the figure counts staff, shifts or decisions, not referrals and assessments. */
   noRecords?: boolean;
 }
@@ -160,6 +176,9 @@ export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
     case 'number':
       if (!Number.isFinite(f.value.n)) return null;
       return f.value.count && suppress ? suppressCount(f.value.n) : Math.round(f.value.n * 100) / 100;
+    case 'sum':
+      if (suppress && n > 0 && n < 5) return SUPPRESSED;
+      return suppress ? Math.round(f.value.total * 10) / 10 : Math.round(f.value.total * 100) / 100;
   }
 }
 

@@ -16,7 +16,17 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { AppConfig } from '../config/app-config';
 import { reportCsv } from './csv';
-import { RecordsQuery, REPORT_EXAMPLES, ReportDto, ReportsQuery, ReportRecordsDto } from './dto/reports.dto';
+import {
+  DolsReturnDto,
+  DolsReturnQuery,
+  RecordsQuery,
+  REPORT_EXAMPLES,
+  ReportDto,
+  ReportsQuery,
+  ReportRecordsDto,
+  RETURN_EXAMPLES,
+} from './dto/reports.dto';
+import { dolsReturnCsv } from './returns';
 import { chooseFormat } from './format';
 import { type Report, REPORT_NAMES, type ReportName } from './report.model';
 import { renderReportHtml, REPORT_HTML_CSP } from './report.html';
@@ -252,6 +262,109 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.send('out-of-hours', actor, q, accept, reply);
+  }
+
+  @Get('returns/sac')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      "Safeguarding Adults Collection tables from the out-of-hours service's signed s.42 decisions and their SAC codes (use a financial year, e.g. FY2025): SG1 concerns, s.42 and other enquiries, individuals by age band, sex and ethnicity; SG2a type of risk; SG2b location and source; SG2c/SG2e action and result (concluded enquiries); SG3a/SG3b capacity and support; SG4a/SG4b Making Safeguarding Personal. The hub fills SG1, SG2a, SG2b, SG3a and SG4a for the enquiries it starts; the council adds the day teams' records (and SG5) before making the return." +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(RETURN_EXAMPLES['returns-sac'])
+  sacReturn(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('returns-sac', actor, q, accept, reply);
+  }
+
+  @Get('returns/dols')
+  @Authorize('reports.records')
+  @ApiOperation({
+    summary:
+      "The DoLS return's case rows (use a financial year, e.g. FY2025): one row per standard authorisation request received, from the signed DoLS decisions, in the return's column order; the person by the hub's pseudonymous reference, never a name. Managers only: reading it is a read of each person's decision, audited. `format=csv` (or Accept: text/csv) for the file; JSON by default.",
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description: 'The case rows, as JSON (default) or CSV.',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(DolsReturnDto) }, example: RETURN_EXAMPLES['returns-dols'] },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  async dolsReturn(
+    @CurrentActor() actor: Actor,
+    @Query() q: DolsReturnQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DolsReturnDto | string> {
+    // A case list is JSON or CSV: an Accept header preferring HTML or PDF gets JSON.
+    const format = chooseFormat(q.format, accept);
+    const dols = await this.reports.dolsReturn(actor, q);
+    if (format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8; header=present');
+      reply.header('content-disposition', `attachment; filename="dols-return-${dols.period.label.replace(/\.\./g, '_')}.csv"`);
+      return dolsReturnCsv(dols.rows);
+    }
+    return dols;
+  }
+
+  @Get('returns/guardianship')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Guardianship return (use a financial year, e.g. FY2025): new s.7 cases (applications by the hub’s AMHPs accepted by the LSSA) by sex and guardian type (LSSA or private), and the applications signed. Continuing and closed cases and s.37 orders are not held by the hub: the council adds them from its guardianship register.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(RETURN_EXAMPLES['returns-guardianship'])
+  guardianshipReturn(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('returns-guardianship', actor, q, accept, reply);
+  }
+
+  @Get('returns/workforce-survey')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      "The Skills for Care AMHP workforce survey's answers the hub holds, as at the period's last day: AMHP headcount and FTE, by profession, by team and by combined role (skills). The establishment (so the vacancy rate), employer, age band, sex and ethnicity are not held: the definitions say so and the council answers them." +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(RETURN_EXAMPLES['returns-workforce-survey'])
+  workforceSurvey(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('returns-workforce-survey', actor, q, accept, reply);
+  }
+
+  @Get('data-quality')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Records missing the codes or times a report needed, to be put right: referrals whose person has no ethnic category (or not stated / not known), no date of birth or no sex; decided assessments without step times; s.42 decisions without SAC codes; DoLS decisions without the DoLS return fields. Each count links to its records (managers).' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(RETURN_EXAMPLES['data-quality'])
+  dataQuality(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('data-quality', actor, q, accept, reply);
   }
 
   @Get(':report/records')

@@ -44,6 +44,42 @@ import {
   WORKFORCE_DEFINITIONS,
   workforceFigures,
 } from './workforce';
+import { dolsReturnRow, type DecisionType, type DolsReturnRow } from '../safeguarding/decision.rules';
+import {
+  DATA_QUALITY_DEFINITIONS,
+  dataQualityFigures,
+  DOLS_RETURN_COLUMNS,
+  dolsReturnCases,
+  type DolsReturnCase,
+  GUARDIANSHIP_DEFINITIONS,
+  guardianshipFigures,
+  type GuardianshipRow,
+  type ReferralPersonRow,
+  SAC_DEFINITIONS,
+  sacFigures,
+  type SafeguardingRow,
+  type WorkforceRow,
+  workforceSurveyDefinitions,
+  workforceSurveyFigures,
+} from './returns';
+
+/** The DoLS return: one case row per application, in the return's column order. */
+export interface DolsReturn {
+  report: 'returns-dols';
+  title: string;
+  period: { label: string; from: string; to: string };
+  council: string;
+  generatedAt: string;
+  definitions: string[];
+  columns: Array<{ key: string; label: string }>;
+  rows: DolsReturnCase[];
+}
+
+export const DOLS_RETURN_DEFINITIONS = [
+  'One row per standard authorisation request received in the period (the local date it was requested), from the signed DoLS decisions (urgent authorisations and their extensions): the latest decision about a request gives its row.',
+  'Person reference: the hub’s pseudonymous reference (the id of the person’s record, or of the decision for a person with no record), never a name; the council maps it to its own before the return leaves.',
+  'An assessment not yet recorded is blank; a request with no status recorded is not yet signed off. Reading this return is a read of each person’s decision, audited.',
+];
 
 const REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        received_at AS "receivedAt", screened_at AS "screenedAt", screening_result AS "screeningResult", allocated_at AS "allocatedAt",
@@ -76,6 +112,22 @@ const OPS_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id
        conveyance_mode AS "conveyanceMode", admitted_at AS "admittedAt", last_delay_reason AS "lastDelayReason"
   FROM report_assessment_ops`;
 
+const DECISION_ROWS = `SELECT decision_id AS "decisionId", type, person_id AS "personId", occurred_at AS "occurredAt", sac, s42_duty AS "s42Duty",
+       enquiry_delegated AS "enquiryDelegated", dols, managing_authority AS "managingAuthority", sex, to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
+       approximate_age AS "approximateAge", ethnic_category AS "ethnicCategory"
+  FROM report_safeguarding_decisions`;
+const PERSON_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", received_at AS "receivedAt", sex,
+       to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", ethnic_category AS "ethnicCategory"
+  FROM report_referral_people`;
+
+/** The filters a report applies, where not all four (a statutory return counts what the return counts). */
+const FILTERS_APPLYING: Partial<Record<ReportName, ReadonlyArray<keyof ReportFilters>>> = {
+  'returns-sac': ['hours'],
+  'returns-guardianship': [],
+  'returns-workforce-survey': [],
+  'data-quality': [],
+};
+
 /** Whether the caller gets suppressed figures whatever they ask: an auditor sees aggregates for copies that leave the council. */
 export const alwaysSuppressed = (actor: Pick<Actor, 'roles'>): boolean => actor.roles.includes('auditor');
 
@@ -97,7 +149,7 @@ export class ReportsService {
   ) {}
 
   async report(actor: Actor, name: ReportName, q: ReportSelectionQuery & { suppress?: boolean }): Promise<Report> {
-    const { period, filters } = this.selection(q);
+    const { period, filters } = this.selection(q, name);
     const suppress = q.suppress === true || alwaysSuppressed(actor);
     const links = can(actor.roles, 'reports.records').allowed;
     let notes: string[] = [];
@@ -121,7 +173,7 @@ export class ReportsService {
       filters,
       suppressed: suppress,
       generatedAt: this.clock.now().toISOString(),
-      definitions: [...this.definitions(name), ...notes],
+      definitions: [...this.definitions(name, period), ...notes],
       figures: raw.map((f) => ({
         section: f.section,
         sectionLabel: f.sectionLabel,
@@ -141,7 +193,7 @@ export class ReportsService {
    * read, each shown audited as a read of that person's referral in the same statement.
    */
   async records(actor: Actor, name: ReportName, q: RecordsQuery): Promise<ReportRecordsDto> {
-    const { period, filters } = this.selection(q);
+    const { period, filters } = this.selection(q, name);
     return this.db.transaction(async (m) => {
       const figure = (await this.figures(m, name, period, filters, actor)).find((f) => figureKey(f) === q.figure);
       if (!figure)
@@ -152,29 +204,66 @@ export class ReportsService {
         throw new BadRequestProblem(`figure: ${q.figure} counts staff, shifts or decisions, not records that can be listed`, [
           { field: 'figure', messages: ['has no list of records'] },
         ]);
-      const ids = [...new Set(figure.members.map((x) => x.referralId))];
+      const referralIds = [...new Set(figure.members.flatMap((x) => (x.referralId === null ? [] : [x.referralId])))];
+      const decisionIds = [...new Set(figure.members.flatMap((x) => (x.decisionId === undefined ? [] : [x.decisionId])))];
       const scope = this.access.scope(actor, 'person.read', 's.person_id', 2);
-      const rows = await this.audit.selectAudited<{ referralId: string; reference: string; personId: string }>(
-        m,
-        {
-          sql: `SELECT s.referral_id AS "referralId", s.reference, s.person_id AS "personId", ${scope.basis} AS access_basis
+      const rows = referralIds.length
+        ? await this.audit.selectAudited<{ referralId: string; reference: string; personId: string }>(
+            m,
+            {
+              sql: `SELECT s.referral_id AS "referralId", s.reference, s.person_id AS "personId", ${scope.basis} AS access_basis
                   FROM report_referral_steps s WHERE s.referral_id = ANY($1::uuid[]) AND ${scope.sql} ORDER BY s.received_at, s.referral_id`,
-          params: [ids, ...scope.params],
-          shown: ids.length,
-          resourceColumn: 'referralId',
-          subjectColumn: 'personId',
-          basisColumn: 'access_basis',
-        },
-        { action: 'referral.read', resourceType: 'referral', details: { via: 'report', report: name, figure: q.figure } },
-      );
+              params: [referralIds, ...scope.params],
+              shown: referralIds.length,
+              resourceColumn: 'referralId',
+              subjectColumn: 'personId',
+              basisColumn: 'access_basis',
+            },
+            { action: 'referral.read', resourceType: 'referral', details: { via: 'report', report: name, figure: q.figure } },
+          )
+        : [];
+      const decisions = decisionIds.length
+        ? await this.audit.selectAudited<{ decisionId: string }>(
+            m,
+            {
+              sql: `SELECT s.decision_id AS "decisionId", s.person_id AS "personId", ${scope.basis} AS access_basis
+                  FROM report_safeguarding_decisions s WHERE s.decision_id = ANY($1::uuid[]) AND ${scope.sql} ORDER BY s.occurred_at, s.decision_id`,
+              params: [decisionIds, ...scope.params],
+              shown: decisionIds.length,
+              resourceColumn: 'decisionId',
+              subjectColumn: 'personId',
+              basisColumn: 'access_basis',
+            },
+            { action: 'decision.read', resourceType: 'decision', details: { via: 'report', report: name, figure: q.figure } },
+          )
+        : [];
       const byId = new Map(rows.map((r) => [r.referralId, r]));
+      if (figure.members.some((x) => x.practitionerId !== undefined)) {
+        // A workforce figure: its practitioners (no person's record is read).
+        return {
+          figure: q.figure,
+          items: figure.members.map((x) => ({
+            referralId: null,
+            reference: null,
+            assessmentId: null,
+            practitionerId: x.practitionerId,
+            personId: null,
+            at: x.at.toISOString(),
+          })),
+        };
+      }
+      const decisionShown = new Set(decisions.map((d) => d.decisionId));
       const items = figure.members
-        .filter((x) => byId.has(x.referralId))
-        .sort((a, b) => a.at.getTime() - b.at.getTime() || a.referralId.localeCompare(b.referralId))
+        .filter((x) => (x.decisionId !== undefined ? decisionShown.has(x.decisionId) : x.referralId !== null && byId.has(x.referralId)))
+        .sort(
+          (a, b) =>
+            a.at.getTime() - b.at.getTime() || (a.referralId ?? a.decisionId ?? '').localeCompare(b.referralId ?? b.decisionId ?? ''),
+        )
         .map((x) => ({
           referralId: x.referralId,
-          reference: byId.get(x.referralId)!.reference,
+          reference: x.referralId === null ? null : byId.get(x.referralId)!.reference,
           assessmentId: x.assessmentId,
+          ...(x.decisionId !== undefined ? { decisionId: x.decisionId } : {}),
           personId: x.personId,
           at: x.at.toISOString(),
         }));
@@ -182,8 +271,89 @@ export class ReportsService {
     });
   }
 
-  private selection(q: ReportSelectionQuery): { period: ReportPeriod; filters: ReportFilters } {
+  /**
+   * The DoLS return (managers): the case rows of the period. Which decisions give rows is worked out first (codes
+   * and dates only); then exactly those decisions are read, scoped and audited as reads of each person's decision.
+   */
+  async dolsReturn(actor: Actor, q: ReportSelectionQuery): Promise<DolsReturn> {
+    const { period } = this.selection(q);
+    // Blank when COUNCIL_NAME is not set: the council fills its name in before the return leaves.
+    const council = this.config.councilName ?? '';
+    const rows = await this.db.transaction(async (m) => {
+      // A request's local date can be a day either side of its UTC instant: read a day more each way, then keep the period's.
+      const window = [new Date(period.start.getTime() - 86_400_000), new Date(period.end.getTime() + 86_400_000)];
+      const candidates = dolsReturnCases(
+        period,
+        await this.decisionRows(
+          m,
+          `type IN ('dols-urgent-authorisation', 'dols-extension') AND (dols->>'standardRequestedAt')::timestamptz >= $1 AND (dols->>'standardRequestedAt')::timestamptz < $2`,
+          window,
+        ),
+        council,
+      );
+      const ids = candidates.map((c) => c.decisionId);
+      const scope = this.access.scope(actor, 'person.read', 's.person_id', 2);
+      const shown = ids.length
+        ? await this.audit.selectAudited<{ decisionId: string }>(
+            m,
+            {
+              sql: `SELECT s.decision_id AS "decisionId", s.person_id AS "personId", ${scope.basis} AS access_basis
+                  FROM report_safeguarding_decisions s WHERE s.decision_id = ANY($1::uuid[]) AND ${scope.sql} ORDER BY s.occurred_at, s.decision_id`,
+              params: [ids, ...scope.params],
+              shown: ids.length,
+              resourceColumn: 'decisionId',
+              subjectColumn: 'personId',
+              basisColumn: 'access_basis',
+            },
+            { action: 'decision.read', resourceType: 'decision', details: { via: 'report', report: 'returns-dols', period: period.label } },
+          )
+        : [];
+      await this.audit.record(m, {
+        action: 'report.read',
+        resourceType: 'report',
+        resourceId: 'returns-dols',
+        accessBasis: can(actor.roles, 'reports.records').basis,
+        details: { period: period.label, suppressed: false },
+      });
+      const visible = new Set(shown.map((x) => x.decisionId));
+      return candidates.filter((c) => visible.has(c.decisionId));
+    });
+    return {
+      report: 'returns-dols',
+      title: 'DoLS return: case rows',
+      period: { label: period.label, from: period.from, to: period.to },
+      council,
+      generatedAt: this.clock.now().toISOString(),
+      definitions: DOLS_RETURN_DEFINITIONS,
+      columns: DOLS_RETURN_COLUMNS.map(([key, label]) => ({ key, label })),
+      rows,
+    };
+  }
+
+  /** Signed decisions of the view matching `where`, each with its DoLS return row (null unless a DoLS request). */
+  private async decisionRows(
+    m: EntityManager,
+    where: string,
+    params: unknown[],
+  ): Promise<Array<SafeguardingRow & { row: DolsReturnRow | null }>> {
+    const rows = await m.query<SafeguardingRow[]>(`${DECISION_ROWS} WHERE ${where}`, params);
+    return rows.map((r) => ({
+      ...r,
+      approximateAge: r.approximateAge === null ? null : Number(r.approximateAge),
+      row: r.dols ? dolsReturnRow(r.type as DecisionType, r.dols, this.config.timeZone) : null,
+    }));
+  }
+
+  private selection(q: ReportSelectionQuery, name?: ReportName): { period: ReportPeriod; filters: ReportFilters } {
     const period = parsePeriod(q, this.config.timeZone);
+    // The returns count what a return counts: a filter they cannot apply is refused rather than shown as if applied.
+    const applies = name === undefined ? undefined : FILTERS_APPLYING[name];
+    if (applies)
+      for (const field of ['source', 'legalContext', 'team', 'hours'] as const)
+        if (q[field] !== undefined && !applies.includes(field))
+          throw new BadRequestProblem(`${field}: does not apply to the ${name} report`, [
+            { field, messages: ['does not apply to this report'] },
+          ]);
     const filters: ReportFilters = {};
     if (q.source !== undefined) filters.source = q.source;
     if (q.legalContext !== undefined) filters.legalContext = q.legalContext;
@@ -192,7 +362,11 @@ export class ReportsService {
     return { period, filters };
   }
 
-  private definitions(name: ReportName): string[] {
+  private definitions(name: ReportName, period?: ReportPeriod): string[] {
+    if (name === 'returns-workforce-survey') return workforceSurveyDefinitions(period?.to ?? '');
+    if (name === 'returns-sac') return SAC_DEFINITIONS;
+    if (name === 'data-quality') return DATA_QUALITY_DEFINITIONS;
+    if (name === 'returns-guardianship') return GUARDIANSHIP_DEFINITIONS;
     if (name === 'activity') return ACTIVITY_DEFINITIONS;
     if (name === 'timeliness') return TIMELINESS_DEFINITIONS;
     if (name === 'equity') return [];
@@ -216,6 +390,39 @@ export class ReportsService {
     const holidays = new Set((await this.patterns.bankHolidays()).map((h) => h.date));
     const sel: Selection = { period, filters, zone: this.config.timeZone, bankHolidays: holidays };
     const range = [period.start, period.end];
+    if (name === 'returns-sac') {
+      const rows = await m.query<SafeguardingRow[]>(
+        `${DECISION_ROWS} WHERE type = 'adult-safeguarding' AND occurred_at >= $1 AND occurred_at < $2`,
+        range,
+      );
+      return sacFigures({ ...sel, filters: filters.hours === undefined ? {} : { hours: filters.hours } }, rows);
+    }
+    if (name === 'returns-workforce-survey') {
+      const rows = await m.query<WorkforceRow[]>(
+        `SELECT practitioner_id AS "practitionerId", profession, fte, team, skills, active, to_char(starts_on, 'YYYY-MM-DD') AS "startsOn",
+                to_char(ends_on, 'YYYY-MM-DD') AS "endsOn", to_char(ended_on, 'YYYY-MM-DD') AS "endedOn"
+           FROM report_workforce WHERE starts_on <= $1::date AND ends_on >= $1::date`,
+        [period.to],
+      );
+      return workforceSurveyFigures(period.to, rows, new Date(period.end.getTime() - 1));
+    }
+    if (name === 'returns-guardianship') {
+      const rows = await m.query<GuardianshipRow[]>(
+        `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", sex, signed_at AS "signedAt",
+                guardian_type AS "guardianType", accepted_at AS "acceptedAt"
+           FROM report_guardianship WHERE (signed_at >= $1 AND signed_at < $2) OR (accepted_at >= $1 AND accepted_at < $2)`,
+        range,
+      );
+      return guardianshipFigures(sel, rows);
+    }
+    if (name === 'data-quality') {
+      const [people, steps, decisions] = [
+        await m.query<ReferralPersonRow[]>(`${PERSON_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+        await m.query<ReferralRow[]>(`${REFERRAL_ROWS} WHERE decision_at >= $1 AND decision_at < $2`, range),
+        await this.decisionRows(m, `occurred_at >= $1 AND occurred_at < $2`, range),
+      ];
+      return dataQualityFigures(sel, people, steps, decisions);
+    }
     if (name === 'activity') {
       const [referrals, assessments] = [
         await m.query<ReferralRow[]>(

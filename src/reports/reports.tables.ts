@@ -1,8 +1,9 @@
 import type { ModuleTables } from '../database/table-ownership';
 
 /**
- * The reports module owns no case tables: it reads the record through the views its migration creates
- * (migrations/1796425000000-ReportViews.ts), one row per referral, assessment and place-of-safety referral.
+ * The reports module owns no case tables: it reads the record through the views its migrations create
+ * (migrations/1796425000000-ReportViews.ts: one row per referral, assessment and place-of-safety referral;
+ * migrations/1796429200000-ReturnViews.ts: signed decisions, referrals' people, guardianship applications, approvals).
  */
 export const TABLES: ModuleTables = {
   owns: [
@@ -21,5 +22,9 @@ export const TABLES: ModuleTables = {
     'report_shifts',
     'report_decisions',
     'report_handover_items',
+    'report_safeguarding_decisions',
+    'report_referral_people',
+    'report_guardianship',
+    'report_workforce',
   ],
 };

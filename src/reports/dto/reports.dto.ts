@@ -91,7 +91,7 @@ export class FigureDto {
   @ApiProperty({ example: 'November 2026' }) groupLabel: string;
   @ApiProperty({ example: 'referrals' }) measure: string;
   @ApiProperty({ example: 'Referrals' }) measureLabel: string;
-  @ApiProperty({ enum: ['count', 'share', 'minutes', 'rate', 'ratio', 'number'] }) unit: string;
+  @ApiProperty({ enum: ['count', 'share', 'minutes', 'rate', 'ratio', 'number', 'fte'] }) unit: string;
   @ApiProperty({
     oneOf: [{ type: 'number' }, { type: 'string', enum: ['[c]'] }],
     nullable: true,
@@ -119,10 +119,14 @@ export class ReportDto {
 }
 
 export class ReportRecordDto {
-  @ApiProperty({ format: 'uuid' }) referralId: string;
-  @ApiProperty({ example: 'R-2026-000123' }) reference: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for an out-of-hours decision (see decisionId).' })
+  referralId: string | null;
+  @ApiProperty({ example: 'R-2026-000123', nullable: true, type: String }) reference: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assessmentId: string | null;
-  @ApiProperty({ format: 'uuid' }) personId: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The out-of-hours decision counted (safeguarding, DoLS).' }) decisionId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The practitioner counted (workforce survey).' }) practitionerId?: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for a decision about a person with no record.' })
+  personId: string | null;
   @ApiProperty({ format: 'date-time', description: 'The instant the figure counts (received, decided, arrived...).' }) at: string;
 }
 
@@ -315,4 +319,154 @@ export const REPORT_EXAMPLES = {
       value: 52,
     },
   ]),
+};
+
+/** The period of the DoLS return, and its two renderings (a case list: JSON or CSV). */
+export class DolsReturnQuery extends ReportSelectionQuery {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Without it, the Accept header chooses (text/csv); JSON by default.' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+export class DolsReturnColumnDto {
+  @ApiProperty({ example: 'dateReceived' }) key: string;
+  @ApiProperty({ example: 'Date application received' }) label: string;
+}
+
+export class DolsReturnCaseDto {
+  @ApiProperty({ format: 'uuid', description: 'The hub’s pseudonymous reference of the person (never a name).' }) personReference: string;
+  @ApiProperty({ example: 'Northshire County Council' }) council: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Elm House Care Home' }) managingAuthority: string | null;
+  @ApiProperty({ format: 'date' }) dateReceived: string;
+  @ApiProperty() urgentAuthorisationIncluded: boolean;
+  @ApiProperty({
+    example: { age: 'met', mentalHealth: 'met', mentalCapacity: 'met', bestInterests: 'met', eligibility: 'met', noRefusals: 'met' },
+    description: 'Each of the six requirements: met, not-met, or null while not yet assessed.',
+  })
+  assessments: Record<string, string | null>;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) lastAssessedOn: string | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) signedOffOn: string | null;
+  @ApiProperty({ enum: ['not-yet-signed-off', 'granted', 'not-granted', 'withdrawn'] }) status: string;
+  @ApiProperty({ example: 'Signed off: granted' }) statusLabel: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) startsOn: string | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) endsOn: string | null;
+  @ApiProperty({ format: 'uuid', description: 'The decision that gives the row.' }) decisionId: string;
+}
+
+export class DolsReturnDto {
+  @ApiProperty({ enum: ['returns-dols'] }) report: string;
+  @ApiProperty({ example: 'DoLS return: case rows' }) title: string;
+  @ApiProperty({ type: ReportPeriodDto }) period: ReportPeriodDto;
+  @ApiProperty({ example: 'Northshire County Council' }) council: string;
+  @ApiProperty({ format: 'date-time' }) generatedAt: string;
+  @ApiProperty({ type: [String] }) definitions: string[];
+  @ApiProperty({ type: [DolsReturnColumnDto] }) columns: DolsReturnColumnDto[];
+  @ApiProperty({ type: [DolsReturnCaseDto] }) rows: DolsReturnCaseDto[];
+}
+
+const yearExample = (report: string, title: string, figures: object[]) => ({
+  ...example(report, title, figures),
+  period: { label: 'FY2025', from: '2025-04-01', to: '2026-03-31' },
+});
+const yearFig = (report: string, ...a: Parameters<typeof fig> extends [string, ...infer R] ? R : never) => ({
+  ...fig(report, ...a),
+  records: `/reports/${report}/records?figure=${a[0]}.${a[2]}.${a[4]}&period=FY2025`,
+});
+export const RETURN_EXAMPLES = {
+  'returns-sac': yearExample(
+    'returns-sac',
+    'Safeguarding Adults Collection (SAC): the out-of-hours service’s s.42 concerns and enquiries',
+    [
+      yearFig(
+        'returns-sac',
+        'SG1',
+        'SG1: concerns and enquiries',
+        'all',
+        'All',
+        's42-enquiries',
+        'Section 42 enquiries started',
+        'count',
+        35,
+      ),
+      yearFig(
+        'returns-sac',
+        'SG2a',
+        'SG2a: type of risk',
+        'self-neglect',
+        'Self-neglect',
+        's42-enquiries',
+        'Section 42 enquiries',
+        'count',
+        '[c]',
+      ),
+    ],
+  ),
+  'returns-guardianship': yearExample('returns-guardianship', 'Guardianship: new s.7 cases by sex and guardian type', [
+    yearFig(
+      'returns-guardianship',
+      'new-s7',
+      'New s.7 cases (accepted by the LSSA)',
+      'female',
+      'Female',
+      'lssa',
+      'Local social services authority',
+      'count',
+      3,
+    ),
+  ]),
+  'returns-workforce-survey': yearExample(
+    'returns-workforce-survey',
+    'AMHP workforce survey (Skills for Care): the answers the hub holds',
+    [yearFig('returns-workforce-survey', 'amhps', 'AMHPs', 'all', 'All', 'fte', 'FTE', 'fte', 23.4)],
+  ),
+  'data-quality': example('data-quality', 'Data quality: codes and times the reports needed', [
+    fig(
+      'data-quality',
+      'people',
+      'People referred',
+      'all',
+      'All',
+      'ethnicity-not-stated-or-not-known',
+      'Ethnic category not stated, not known or none',
+      'count',
+      7,
+    ),
+  ]),
+  'returns-dols': {
+    report: 'returns-dols',
+    title: 'DoLS return: case rows',
+    period: { label: 'FY2025', from: '2025-04-01', to: '2026-03-31' },
+    council: 'Northshire County Council',
+    generatedAt: '2026-04-20T09:00:00.000Z',
+    definitions: ['One row per standard authorisation request received in the period.'],
+    columns: [
+      { key: 'personReference', label: 'Person reference (pseudonymous)' },
+      { key: 'dateReceived', label: 'Date application received' },
+    ],
+    rows: [
+      {
+        personReference: '6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b',
+        council: 'Northshire County Council',
+        managingAuthority: 'Elm House Care Home',
+        dateReceived: '2025-11-21',
+        urgentAuthorisationIncluded: true,
+        assessments: {
+          age: 'met',
+          mentalHealth: 'met',
+          mentalCapacity: 'met',
+          bestInterests: 'met',
+          eligibility: 'met',
+          noRefusals: 'met',
+        },
+        lastAssessedOn: '2025-11-26',
+        signedOffOn: '2025-11-27',
+        status: 'granted',
+        statusLabel: 'Signed off: granted',
+        startsOn: '2025-11-27',
+        endsOn: '2026-05-26',
+        decisionId: '0b7e8c1d-2f3a-4b5c-9d6e-7f8a9b0c1d2e',
+      },
+    ],
+  },
 };
