@@ -52,7 +52,7 @@ const produces = (example: object) =>
   });
 
 @ApiTags('reports')
-@ApiExtraModels(ReportDto)
+@ApiExtraModels(ReportDto, DolsReturnDto)
 @Controller('reports')
 export class ReportsController {
   constructor(
