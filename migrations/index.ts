@@ -20,6 +20,7 @@ import * as m16 from './1796420000000-HandoverSnapshot';
 import * as m17 from './1796422000000-ExtensionAuthorisingDoctor';
 import * as m18 from './1796423000000-NightWorkflow';
 import * as m19 from './1796425000000-ReportViews';
+import * as m20 from './1796429300000-ReportIndexes';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -42,4 +43,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m17),
   ...Object.values(m18),
   ...Object.values(m19),
+  ...Object.values(m20),
 ];

@@ -63,6 +63,8 @@ export const ALTERNATIVES = [
 @Index('assessments_referral_idx', ['referralId', 'openedAt'])
 @Index('assessments_person_idx', ['personId', 'openedAt'])
 @Index('assessments_lead_idx', ['leadAmhpUserId', 'status', 'openedAt'])
+@Index('assessments_opened_idx', ['openedAt'])
+@Index('assessments_decided_idx', ['decidedAt'])
 export class AssessmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
