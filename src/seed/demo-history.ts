@@ -25,11 +25,11 @@ export interface HistoryOptions {
 }
 
 /**
- * The demo's history: two years at the national rate for 40,000 people (about 215 assessments). Every step goes
- * through the services as the API's would, at a few tens of milliseconds each, so a 300,000 borough's two years
+ * The demo's history: two years at the national rate for 25,000 people (about 135 assessments). Every step goes
+ * through the services as the API's would, at about 0.3 s per referral in all, so a 300,000 borough's two years
  * (about 1,600 assessments) would keep a first start waiting many minutes; the rates and proportions are the same.
  */
-export const DEMO_HISTORY: HistoryOptions = { years: 2, population: 40_000, seed: 20_261_121 };
+export const DEMO_HISTORY: HistoryOptions = { years: 2, population: 25_000, seed: 20_261_121 };
 
 /** What was made, for the log and the tests. */
 export interface HistoryCounts {
