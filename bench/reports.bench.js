@@ -66,7 +66,7 @@ function get(url, headers) {
   });
 }
 
-/** The raw counts the reports count, over the same rows (local days of Europe/London). */
+/** A raw count over the same rows as each report (by UTC days, for scale beside the report: not its exact figure). */
 /** @type {Record<string, string>} */
 const RAW = {
   activity: `SELECT (SELECT count(*) FROM referrals WHERE received_at >= $1 AND received_at < $2)::int AS referrals,
