@@ -20,6 +20,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The duty AMHP's app (static files served at /app/).
+COPY app ./app
 USER node
 EXPOSE 3000
 # No curl in the slim image: Node's own fetch. 503 from /health/ready (database unreachable) marks it unhealthy.

@@ -36,6 +36,15 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // The duty AMHP's app: ES modules run by the browser (and its service worker), served as written from app/.
+    files: ['app/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
+  {
+    files: ['app/templates/sw.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     // The benchmarks and jest's transformer are CommonJS scripts, type-checked by tsc (checkJs) instead.
     files: ['bench/**/*.js', 'test/support/*.js', 'jest.config.js'],
     languageOptions: { sourceType: 'commonjs' },

@@ -19,8 +19,11 @@ import * as m15 from './1796412936597-ObjectorAndNominatedPerson';
 import * as m16 from './1796420000000-HandoverSnapshot';
 import * as m17 from './1796422000000-ExtensionAuthorisingDoctor';
 import * as m18 from './1796423000000-NightWorkflow';
-import * as m19 from './1796425000000-ReportViews';
-import * as m20 from './1796429300000-ReportIndexes';
+import * as m19 from './1796424000000-RegisterAndReport';
+import * as m20 from './1796425000000-ReportViews';
+import * as m21 from './1796429000000-ReportPopulations';
+import * as m22 from './1796429100000-OpsReportViews';
+import * as m23 from './1796429300000-ReportIndexes';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -44,4 +47,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m18),
   ...Object.values(m19),
   ...Object.values(m20),
+  ...Object.values(m21),
+  ...Object.values(m22),
+  ...Object.values(m23),
 ];

@@ -7,6 +7,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
+import { registerAppShell } from './client/app-shell';
 import { jsonBodyParser } from './common/json-body';
 import { completeOpenApiDocument } from './common/openapi-contract';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
@@ -80,6 +81,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   const fastify = app.getHttpAdapter().getInstance();
   // Every JSON body, on every route: depth, lone surrogates and prototype poisoning checked before any route code.
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
+  // A CSV body (the population table a manager loads) arrives as text; its route checks it line by line.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => done(null, body));
   // A PATCH or PUT says what to change: without a body it would change nothing yet bump the version. No body is
   // treated as a null body, which the validation pipe refuses (400 body-required) after the access checks.
   fastify.addHook('preValidation', (req, _reply, done) => {
@@ -138,6 +141,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
     else log.info(entry, 'request completed');
   });
 
+  // The duty AMHP's app at /app/: static files only; it speaks to the API like any other client.
+  registerAppShell(fastify);
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
     console.log(`\namhp-hub listening on http://${shown}:${config.port}  (API docs: http://${shown}:${config.port}/docs)`);
+    console.log(`The duty AMHP's app: http://${shown}:${config.port}/app/${config.seedDemo ? '  (sign in with a demo login above)' : ''}`);
     process.once('beforeExit', () => void stopEmbedded());
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {

@@ -46,7 +46,7 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
         gmcNumber,
         organisation: 'Northshire Mental Health NHS Trust',
         email: 'Asha.Patel@NHS.test',
-        phone: '+44 7700 900123',
+        contactNumbers: [{ label: 'mobile', number: '+44 7700 900123' }],
         notes: 'Speaks Gujarati.',
         approvals: [
           { kind: 's12', startsOn: '2022-01-01', endsOn: '2026-12-31', approvingBody: 'NHS England (North West)' },
@@ -58,7 +58,7 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
         gmcNumber,
         organisation: 'Northshire Mental Health NHS Trust',
         email: 'asha.patel@nhs.test',
-        phone: '+44 7700 900123',
+        contactNumbers: [{ label: 'mobile', number: '+447700900123', display: '07700 900123' }],
         notes: 'Speaks Gujarati.',
         active: true,
         version: 1,
@@ -138,7 +138,8 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       ['an empty name', { name: '   ' }, 'name'],
       ['a name of 201 characters', { name: 'x'.repeat(201) }, 'name'],
       ['a malformed email', { email: 'not-an-email' }, 'email'],
-      ['a malformed phone', { phone: 'call me maybe' }, 'phone'],
+      ['a malformed phone number', { contactNumbers: [{ label: 'mobile', number: 'call me maybe' }] }, 'contactNumbers.0.number'],
+      ['a number without a label', { contactNumbers: [{ number: '07700 900123' }] }, 'contactNumbers.0.label'],
       ['notes of 4001 characters', { notes: 'x'.repeat(4001) }, 'notes'],
       ['an unknown field', { isS12: true }, 'isS12'],
       ['a version', { version: 7 }, 'version'],
@@ -202,34 +203,39 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     });
 
     it('updates the given fields, clears optional ones with null, moves the version and audits the field names only', async () => {
-      const d = await doctor({ name: 'Dr Before', organisation: 'Old Trust', phone: '01234 567890', notes: 'Prefers mornings.' });
+      const d = await doctor({
+        name: 'Dr Before',
+        organisation: 'Old Trust',
+        contactNumbers: [{ label: 'work', number: '01632 960404' }],
+        notes: 'Prefers mornings.',
+      });
       const res = await t.http
         .patch(`/doctors/${d.id}`)
         .set('authorization', admin.auth)
         .set('if-match', '"v1"')
-        .send({ name: 'Dr After', organisation: 'New Trust', phone: null, active: false })
+        .send({ name: 'Dr After', organisation: 'New Trust', contactNumbers: [], active: false })
         .expect(200);
       expect(res.body).toMatchObject({
         name: 'Dr After',
         organisation: 'New Trust',
-        phone: null,
+        contactNumbers: [],
         notes: 'Prefers mornings.',
         active: false,
         version: 2,
         gmcNumber: d.gmcNumber,
       });
       expect(res.headers.etag).toBe('"v2"');
-      const [row] = await t.sql('SELECT name, organisation, phone, notes, active, version FROM doctors WHERE id = $1', [d.id]);
+      const [row] = await t.sql('SELECT name, organisation, contact_numbers, notes, active, version FROM doctors WHERE id = $1', [d.id]);
       expect(row).toEqual({
         name: 'Dr After',
         organisation: 'New Trust',
-        phone: null,
+        contact_numbers: [],
         notes: 'Prefers mornings.',
         active: false,
         version: 2,
       });
       const [audit] = await audits('doctor.update', d.id);
-      expect(audit).toMatchObject({ actor_id: admin.id, details: { fields: ['name', 'organisation', 'phone', 'active'] } });
+      expect(audit).toMatchObject({ actor_id: admin.id, details: { fields: ['name', 'organisation', 'contactNumbers', 'active'] } });
     });
 
     it('a stale If-Match is 412 naming the current ETag, and the doctor is unchanged', async () => {
@@ -512,7 +518,7 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     const search = (query: string, as: TestUser = amhp) => t.http.get(`/doctors?${query}`).set('authorization', as.auth);
     const idsOf = (res: { body: { items: Array<{ id: string }> } }) => res.body.items.map((i) => i.id);
 
-    it('matches the start of the name, ignoring case, in name order', async () => {
+    it('matches the start of words of the name, ignoring case and the title, in name order', async () => {
       const res = await search('q=DR%20ZEBEDEE%20Q').expect(200);
       expect(idsOf(res)).toEqual([ids.quill, ids.quinn]);
       expect(res.body.items[0]).toMatchObject({

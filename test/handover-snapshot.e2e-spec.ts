@@ -67,6 +67,15 @@ describe('the morning handover, compiled once', () => {
             actions: [{ description: 'Allocate the s.42 enquiry', ownerTeam: 'Riverside adult social care' }],
             handoverNote: 'Day team to allocate the s.42 enquiry.',
             decisionMakerAuthority: 'AMHP, approved by Northshire CC until 2030',
+            // The Safeguarding Adults Collection fields a s.42 decision needs at signing (OOH-09).
+            sac: {
+              typeOfRisk: ['physical', 'psychological'],
+              locationOfRisk: 'own-home',
+              sourceOfRisk: 'other-known-to-individual',
+              lackedCapacity: 'yes',
+              capacitySupport: 'yes',
+              mspAsked: 'asked-outcomes-expressed',
+            },
           },
           details: { s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Dementia; bruising.' } },
         })

@@ -102,11 +102,15 @@ export const POLICY = {
   'handovers.compile': { roles: ['manager'] },
   /**
    * The reports (aggregate figures, no person data): managers and admins; auditors too, always with small numbers
-   * suppressed (the service decides). AMHPs have no report of their own workload yet.
+   * suppressed (the service decides). AMHPs read only their own workload (reports.workload).
    */
   'reports.read': { roles: ['manager', 'admin', 'auditor'] },
   /** The records behind a report's figure: a read of those people (person.read scopes and audits it); managers only. */
   'reports.records': { roles: ['manager'] },
+  /** Loading the population table behind the equity report's rates (ONS estimates, no person data): managers and admins. */
+  'reports.populations': { roles: ['manager', 'admin'] },
+  /** An AMHP's own workload (GET /reports/my-workload): only ever the caller's own assessments. */
+  'reports.workload': { ownRoles: ['amhp', 'manager'] },
   'person.read': {
     person: {
       manager: { all: true },

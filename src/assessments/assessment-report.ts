@@ -46,7 +46,7 @@ export interface ReportSource {
   relationshipOf: (relativeId: string | null) => string | null;
 }
 
-export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZone: string, council: string): OutcomeReportModel {
+export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZone: string, council: string | null): OutcomeReportModel {
   const { view: a, referral: r, person: p } = src;
   const outcome = a.outcome ?? {};
   const app = (outcome.application ?? null) as Record<string, unknown> | null;
@@ -272,8 +272,14 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           applicationSignedAt: app ? at(app.signedAt as string) : null,
           hospitalSite: (app?.hospitalSite as Str) ?? null,
           guardian: app?.guardian ? String((app.guardian as { name: string }).name) : null,
-          bed: app?.bedDetails ? { ward: null, details: app.bedDetails as string, foundBy: null } : null,
-          conveyance: app?.conveyance ? { by: null, details: app.conveyance as string } : null,
+          bed:
+            app?.bedDetails || a.ward || a.bedFoundBy
+              ? { ward: a.ward, details: (app?.bedDetails as Str) ?? null, foundBy: a.bedFoundBy }
+              : null,
+          conveyance:
+            app?.conveyance || a.conveyanceArrangedWith
+              ? { by: a.conveyanceArrangedWith, details: (app?.conveyance as Str) ?? null }
+              : null,
           admittedAt: app?.inPatient === true && typeof app.managersReceivedAt === 'string' ? at(app.managersReceivedAt) : at(admitted?.at),
           managersReceivedAt: at(app?.managersReceivedAt as Str),
           forwardedToLssaAt: at(app?.forwardedToLssaAt as Str),
@@ -299,12 +305,21 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           ).map((k) => ({ code: k.code, reason: k.reason, by: name(k.by), at: at(k.at) })),
         }
       : null,
-    distribution: [],
+    distribution: (a.distribution as Array<{ recipient: string; role: Str; method: Str; sentAt: Str }>).map((d) => ({
+      recipient: d.recipient,
+      role: d.role ?? null,
+      method: d.method ?? null,
+      sentAt: at(d.sentAt),
+    })),
   };
 }
 
 /** The s.13(4) letter's input, or the reason there is no letter to write. */
-export function writtenReasonsInput(src: ReportSource, timeZone: string, council: string): WrittenReasonsInput | { problem: string } {
+export function writtenReasonsInput(
+  src: ReportSource,
+  timeZone: string,
+  council: string | null,
+): WrittenReasonsInput | { problem: string } {
   const a = src.view;
   if (!src.referral.nearestRelativeRequest)
     return { problem: 'The nearest relative did not ask for this assessment (s.13(4)): there is no written-reasons letter.' };

@@ -50,6 +50,15 @@ export const ALTERNATIVES = [
   'unable-to-complete',
 ] as const;
 
+/** One entry of the outcome report's distribution list. */
+export interface ReportRecipient {
+  recipient: string;
+  role: string | null;
+  method: string | null;
+  /** ISO 8601; null while it is still to be sent. */
+  sentAt: string | null;
+}
+
 /**
  * An MHA assessment of the person of a referral (FHIR Encounter): who assessed, where, every contact and its mode,
  * the timeline, the medical recommendations, the nearest relative, conflicts, and the outcome. One open
@@ -167,6 +176,22 @@ export class AssessmentEntity {
 
   @Column('timestamptz', { nullable: true })
   decidedAt: Date | null;
+
+  /** For the outcome report (COP-07): the ward the patient is admitted to. */
+  @Column('text', { nullable: true })
+  ward: string | null;
+
+  /** Who found the bed (the bed manager, the AMHP, the crisis team...). */
+  @Column('text', { nullable: true })
+  bedFoundBy: string | null;
+
+  /** Who the conveyance was arranged with (the ambulance service, the police, a secure transport provider...). */
+  @Column('text', { nullable: true })
+  conveyanceArrangedWith: string | null;
+
+  /** Who the outcome report went to, how and when: its distribution list. */
+  @Column('jsonb', { default: [] })
+  distribution: ReportRecipient[];
 
   @Column('timestamptz')
   openedAt: Date;

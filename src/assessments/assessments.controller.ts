@@ -3,7 +3,8 @@ import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperat
 import { UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { outcomeReportModel, writtenReasonsInput } from './assessment-report';
-import { buildOutcomeReport, renderReportHtml, renderReportPdf, writtenReasonsLetter } from './report/report';
+import { renderLetterPdf, renderReportPdf } from './report/pdf';
+import { buildOutcomeReport, renderReportHtml, writtenReasonsLetter } from './report/report';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -17,6 +18,7 @@ import {
   AssessmentListDto,
   AssessmentQuery,
   ReportQuery,
+  LetterQuery,
   AssessmentViewDto,
   ChecksDto,
   ChecksQuery,
@@ -322,36 +324,49 @@ export class AssessmentsController {
   ): Promise<unknown> {
     const format = q.format ?? (accept?.includes('application/pdf') ? 'pdf' : accept?.includes('text/html') ? 'html' : 'json');
     const source = await this.assessments.reportSource(actor, id, 'report', format);
-    const report = buildOutcomeReport(outcomeReportModel(source, new Date(), this.config.timeZone, this.config.councilName));
+    const now = new Date();
+    const report = buildOutcomeReport(outcomeReportModel(source, now, this.config.timeZone, this.config.councilName));
     if (format === 'json') return report;
     if (format === 'html') {
       printableHtml(reply);
       return renderReportHtml(report);
     }
-    reply.header('content-type', 'application/pdf').header('content-disposition', `inline; filename="assessment-${id}.pdf"`);
-    return renderReportPdf(report);
+    const pdf = await renderReportPdf(report, { createdAt: now });
+    pdfReply(reply, `amhp-outcome-report-${source.referral.reference || id}.pdf`);
+    return pdf;
   }
 
   @Get(':id/written-reasons-letter')
   @Authorize('assessments.read')
   @ApiOperation({
     summary:
-      'The s.13(4) letter giving the nearest relative the written reasons for not applying (NR-12): HTML, or plain text with `format=text`. 422 when no letter is owed.',
+      'The s.13(4) letter giving the nearest relative the written reasons for not applying (NR-12), signed for the council (COUNCIL_NAME): printable HTML, plain text (`format=text` or Accept: text/plain) or PDF (`format=pdf` or Accept: application/pdf). An audited read; 422 when no letter is owed.',
   })
   @ApiOkResponse({
     description: 'The letter.',
-    content: { 'text/html': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } },
+    content: {
+      'text/html': { schema: { type: 'string' } },
+      'text/plain': { schema: { type: 'string' } },
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+    },
   })
   async letter(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Query('format') format: string | undefined,
+    @Query() q: LetterQuery,
+    @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
-    const source = await this.assessments.reportSource(actor, id, 'written-reasons-letter', format === 'text' ? 'text' : 'html');
+  ): Promise<string | Buffer> {
+    const format = q.format ?? (accept?.includes('application/pdf') ? 'pdf' : accept?.includes('text/plain') ? 'text' : 'html');
+    const source = await this.assessments.reportSource(actor, id, 'written-reasons-letter', format);
     const input = writtenReasonsInput(source, this.config.timeZone, this.config.councilName);
     if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' satisfies RuleId });
     const letter = writtenReasonsLetter(input);
+    if (format === 'pdf') {
+      const pdf = await renderLetterPdf(letter, { createdAt: new Date() });
+      pdfReply(reply, `s13-4-written-reasons-${source.referral.reference || id}.pdf`);
+      return pdf;
+    }
     if (format === 'text') reply.header('content-type', 'text/plain; charset=utf-8');
     else printableHtml(reply);
     return format === 'text' ? letter.text : letter.html;
@@ -361,4 +376,12 @@ export class AssessmentsController {
     reply.header('etag', etagFor(a.version));
     return a;
   }
+}
+
+/** A PDF of a person's record: never cached, shown in the browser with a filename made of safe characters. */
+function pdfReply(reply: FastifyReply, filename: string): void {
+  reply
+    .header('content-type', 'application/pdf')
+    .header('content-disposition', `inline; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+    .header('cache-control', 'no-store');
 }

@@ -25,7 +25,7 @@ import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
 import { localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
-import { AssessmentEntity } from './assessment.entities';
+import { AssessmentEntity, type ReportRecipient } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
 import { closesReferral, ctoFindings, evaluationInstant, outcomeGate, type EvaluationBasis } from './assessment.rules';
 import type { RuleId } from '../statute/rule-catalogue';
@@ -68,7 +68,8 @@ interface RecommendationRow {
 const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "personId", a.status, a.lead_amhp_user_id AS "leadAmhpUserId",
        a.other_amhp_user_ids AS "otherAmhpUserIds", a.location, a.involvement, a.interview, a.nearest_relative AS "nearestRelative",
        a.conflicts, a.patient_teams AS "patientTeams", a.outcome_kind AS "outcomeKind", a.section, a.legal_status_code AS "legalStatusCode",
-       a.outcome, a.decided_at AS "decidedAt", a.opened_at AS "openedAt", a.closed_at AS "closedAt", a.version, a.created_by AS "createdBy",
+       a.outcome, a.decided_at AS "decidedAt", a.ward, a.bed_found_by AS "bedFoundBy",
+       a.conveyance_arranged_with AS "conveyanceArrangedWith", a.distribution, a.opened_at AS "openedAt", a.closed_at AS "closedAt", a.version, a.created_by AS "createdBy",
        ${personSummarySql('a.person_id')} AS person
   FROM assessments a`;
 
@@ -206,8 +207,15 @@ export class AssessmentsService {
   }
 
   async update(actor: Actor, id: string, dto: UpdateAssessmentDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+    const distribution = this.distribution(dto.distribution);
     return this.change(actor, id, expectedVersion, 'assessment.update', async (m, a) => {
-      this.requireNotClosed(a);
+      // The report may go out after the assessment is closed: its distribution list stays open to record that.
+      // The fields sent: the DTO also carries the absent ones, as undefined.
+      const fields = Object.entries(dto)
+        .filter(([, v]) => v !== undefined)
+        .map(([k]) => k);
+      if (fields.some((k) => k !== 'distribution')) this.requireNotClosed(a);
+      await this.setReportDetails(m, id, dto, distribution);
       await m.query(
         `UPDATE assessments SET location = coalesce($2, location), other_amhp_user_ids = coalesce($3, other_amhp_user_ids),
                 involvement = coalesce($4, involvement), interview = coalesce($5, interview) WHERE id = $1`,
@@ -219,7 +227,7 @@ export class AssessmentsService {
           dto.interview ?? null,
         ],
       );
-      return { fields: Object.keys(dto) };
+      return { fields };
     });
   }
 
@@ -233,9 +241,25 @@ export class AssessmentsService {
           'The event is more than a week before the assessment opened: check the date.',
           'event-before-assessment',
         );
+      if (dto.conveyanceMode !== undefined && dto.type !== 'conveyance-requested' && dto.type !== 'conveyance-arrived')
+        throw new UnprocessableProblem(
+          'conveyanceMode: is recorded only on a conveyance requested or arrived.',
+          'conveyance-mode-not-conveyance',
+          {
+            field: 'conveyanceMode',
+          },
+        );
+      if (dto.bedOutOfArea !== undefined && dto.type !== 'bed-identified')
+        throw new UnprocessableProblem('bedOutOfArea: is recorded only on a bed identified.', 'bed-out-of-area-not-bed', {
+          field: 'bedOutOfArea',
+        });
+      const data = {
+        ...(dto.conveyanceMode !== undefined ? { conveyanceMode: dto.conveyanceMode } : {}),
+        ...(dto.bedOutOfArea !== undefined ? { bedOutOfArea: dto.bedOutOfArea } : {}),
+      };
       await m.query(
-        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)',
-        [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, actor.userId],
+        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, data, actor.userId],
       );
       return { type: dto.type, ...(dto.delayReason ? { delayReason: dto.delayReason } : {}) };
     });
@@ -544,6 +568,7 @@ export class AssessmentsService {
   async recordOutcome(actor: Actor, id: string, dto: OutcomeDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
     const signedAt = dto.signedAt ? new Date(this.notFuture(dto.signedAt, 'signedAt')) : null;
     const kept = this.applicationRecord(dto);
+    const distribution = this.distribution(dto.distribution);
     return this.change(actor, id, expectedVersion, 'assessment.outcome', async (m, a) => {
       if (a.status !== 'open')
         throw new ConflictProblem(`The outcome of this assessment is already recorded (${a.status}).`, 'outcome-recorded');
@@ -679,6 +704,7 @@ export class AssessmentsService {
           { section },
           actor.userId,
         ]);
+      await this.setReportDetails(m, id, dto, distribution);
       return { kind: dto.kind, section, warningsAcknowledged: acknowledged.size };
     });
   }
@@ -773,6 +799,33 @@ export class AssessmentsService {
       await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [id, { ...a.outcome, s4Lapse }]);
       return { lapsedAt: s4Lapse.lapsedAt, after: dto.after };
     });
+  }
+
+  /** The distribution list as stored, each sentAt checked not to be in the future. */
+  private distribution(list: UpdateAssessmentDto['distribution']): ReportRecipient[] | undefined {
+    return list?.map((r, i) => ({
+      recipient: r.recipient,
+      role: r.role ?? null,
+      method: r.method ?? null,
+      sentAt: r.sentAt ? new Date(this.notFuture(r.sentAt, `distribution.${i}.sentAt`)).toISOString() : null,
+    }));
+  }
+
+  /** The outcome report's own fields (COP-07): ward, who found the bed, conveyance arranged with, distribution list. */
+  private async setReportDetails(
+    m: EntityManager,
+    id: string,
+    dto: Pick<UpdateAssessmentDto, 'ward' | 'bedFoundBy' | 'conveyanceArrangedWith'>,
+    distribution: ReportRecipient[] | undefined,
+  ): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const set = (column: string, value: unknown) => sets.push(`${column} = $${params.push(value)}`);
+    if (dto.ward !== undefined) set('ward', dto.ward);
+    if (dto.bedFoundBy !== undefined) set('bed_found_by', dto.bedFoundBy);
+    if (dto.conveyanceArrangedWith !== undefined) set('conveyance_arranged_with', dto.conveyanceArrangedWith);
+    if (distribution !== undefined) set('distribution', JSON.stringify(distribution));
+    if (sets.length) await m.query(`UPDATE assessments SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
   /** APP-11: a s.4 becomes a s.2 when the second recommendation reached the managers within 72 h of admission. */
@@ -1314,6 +1367,10 @@ export class AssessmentsService {
       legalStatusCode: a.legalStatusCode,
       outcome: a.outcome,
       decidedAt: isoOrNull(a.decidedAt),
+      ward: a.ward,
+      bedFoundBy: a.bedFoundBy,
+      conveyanceArrangedWith: a.conveyanceArrangedWith,
+      distribution: a.distribution as unknown as Array<Record<string, unknown>>,
       openedAt: isoOrNull(a.openedAt)!,
       closedAt: isoOrNull(a.closedAt),
       version: a.version,

@@ -1,22 +1,52 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Authorize, Public } from '../access/authorize.decorator';
+import { Clock } from '../common/clock';
+import { BadRequestProblem } from '../common/problem';
 import { CurrentActor, type ApiRequest } from '../common/http';
 import type { Actor } from './actor';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, LoginDto, MeDto, RefreshDto, TokenPairDto } from './dto/auth.dto';
+import {
+  APP_CLIENT_VALUE,
+  assertSameOriginApp,
+  clearRefreshCookie,
+  refreshCookieFrom,
+  setRefreshCookie,
+  wantsCookie,
+} from './refresh-cookie';
+
+const APP_HEADER = {
+  name: 'X-Requested-With',
+  required: false,
+  description: `\`${APP_CLIENT_VALUE}\` (the browser app): the refresh token travels as an HttpOnly cookie, not in the body.`,
+};
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** For the app, the refresh token leaves the body for an HttpOnly cookie that script never sees. */
+  private deliver(req: ApiRequest, reply: FastifyReply, pair: TokenPairDto): TokenPairDto {
+    if (!wantsCookie(req.headers)) return pair;
+    const { refreshToken, ...rest } = pair;
+    setRefreshCookie(req, reply, refreshToken!, new Date(pair.refreshExpiresAt), this.clock.now());
+    return rest;
+  }
 
   @Post('login')
   @Public()
@@ -25,26 +55,47 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairDto })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password, or the account is disabled.' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts; see Retry-After.' })
-  login(@Body() dto: LoginDto, @Req() req: ApiRequest): Promise<TokenPairDto> {
-    return this.auth.login(dto, req.ip);
+  @ApiHeader(APP_HEADER)
+  async login(@Body() dto: LoginDto, @Req() req: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairDto> {
+    return this.deliver(req, reply, await this.auth.login(dto, req.ip));
   }
 
   @Post('refresh')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a refresh token (single use) for a new token pair.' })
+  @ApiOperation({
+    summary:
+      "Exchange a refresh token (single use) for a new token pair: from the body, or from the app's refresh cookie " +
+      '(then X-Requested-With: amhp-app and a same-origin request are required, else 403 csrf-refused).',
+  })
   @ApiOkResponse({ type: TokenPairDto })
-  refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
-    return this.auth.refresh(dto.refreshToken);
+  @ApiForbiddenResponse({ description: 'A cookie refresh without the app header, or from another origin.' })
+  @ApiHeader(APP_HEADER)
+  async refresh(@Body() dto: RefreshDto, @Req() req: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenPairDto> {
+    if (dto.refreshToken !== undefined) return this.auth.refresh(dto.refreshToken);
+    const fromCookie = refreshCookieFrom(req.headers);
+    if (fromCookie === undefined) {
+      throw new BadRequestProblem('refreshToken is required (or the refresh cookie the app is given at sign-in).', [
+        { field: 'refreshToken', messages: ['refreshToken should not be empty'] },
+      ]);
+    }
+    assertSameOriginApp(req);
+    try {
+      return this.deliver(req, reply, await this.auth.refresh(fromCookie));
+    } catch (err) {
+      clearRefreshCookie(req, reply); // a dead token: the app signs in again, and the browser forgets it
+      throw err;
+    }
   }
 
   @Post('logout')
   @Authorize('self.write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke all of your refresh tokens.' })
+  @ApiOperation({ summary: "Revoke all of your refresh tokens (and clear the app's refresh cookie)." })
   @ApiNoContentResponse()
-  logout(@CurrentActor() actor: Actor): Promise<void> {
-    return this.auth.logout(actor);
+  async logout(@CurrentActor() actor: Actor, @Req() req: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.auth.logout(actor);
+    clearRefreshCookie(req, reply);
   }
 
   @Get('me')

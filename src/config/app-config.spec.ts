@@ -40,6 +40,10 @@ describe('loadConfig', () => {
     [{ ROTA_MAX_CONSECUTIVE_DAYS: '0' }, 'ROTA_MAX_CONSECUTIVE_DAYS', /between 1 and 31/],
     [{ ROTA_MAX_CONSECUTIVE_DAYS: 'seven' }, 'ROTA_MAX_CONSECUTIVE_DAYS', /whole number/],
     [{ TRAINING_HOURS_PER_YEAR: '18', TRAINING_MH_HOURS_PER_YEAR: '20' }, 'TRAINING_MH_HOURS_PER_YEAR', /cannot exceed/],
+    [{ COUNCIL_NAME: 'NC' }, 'COUNCIL_NAME', /3-120 characters/],
+    [{ COUNCIL_NAME: 'Northshire\nCounty Council' }, 'COUNCIL_NAME', /on one line/],
+    [{ COUNCIL_NAME: '12345' }, 'COUNCIL_NAME', /council's name/],
+    [{ COUNCIL_NAME: 'x'.repeat(121) }, 'COUNCIL_NAME', /3-120 characters/],
   ])('%j names %s in one clear line', (env, variable, message) => {
     let error: unknown;
     try {
@@ -57,6 +61,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).seedDemo).toBe(true);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+});
+
+describe('the council named on reports and letters', () => {
+  it('is the configured council, on one line', () => {
+    expect(loadConfig({ NODE_ENV: 'test', COUNCIL_NAME: '  Southvale   Borough Council ' }).councilName).toBe('Southvale Borough Council');
+  });
+
+  it('is the demo council when the demo is seeded, and none otherwise (the letter then says "the council")', () => {
+    expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).councilName).toBe(
+      'Northshire County Council',
+    );
+    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@db/x' }).councilName).toBeNull();
   });
 });
 

@@ -71,8 +71,11 @@ export class AppConfig {
   readonly handoverTime: string;
   /** Out-of-hours spending above this (pence) under delegated authority must be escalated to a senior manager. */
   readonly delegatedAuthorityLimitPence: number;
-  /** The council (LSSA) the hub's AMHPs act for: printed on reports and letters. */
-  readonly councilName: string;
+  /**
+   * The council (LSSA) the hub's AMHPs act for: heads the outcome report and signs the s.13(4) letter. Null when not
+   * set: the letter then says "the council". The demo (SEED_DEMO) is the fictional Northshire County Council.
+   */
+  readonly councilName: string | null;
   /** NR-01: how soon after a s.2 application the nearest relative should have been informed ("reasonable time", local SLA). */
   readonly nrInformSlaHours: number;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
@@ -237,6 +240,25 @@ function demoSeed(env: Env, nodeEnv: string, databaseUrl: string | undefined): b
   return seed;
 }
 
+/** The council the demo data belongs to (src/seed): printed on the demo's reports and letters. */
+export const DEMO_COUNCIL_NAME = 'Northshire County Council';
+
+/** A council's name as it heads a letter: one line of 3-120 characters with a letter in it. */
+function councilName(env: Env, seedDemo: boolean): string | null {
+  const raw = optional(env, 'COUNCIL_NAME');
+  if (raw === undefined) return seedDemo ? DEMO_COUNCIL_NAME : null;
+  const name = raw.trim().replace(/\s+/g, ' ');
+  const control = /\p{Cc}/u;
+  if (control.test(raw.trim()) || name.length < 3 || name.length > 120 || !/\p{L}/u.test(name)) {
+    const shown = raw.replace(/\p{Cc}/gu, ' ');
+    throw new ConfigError(
+      'COUNCIL_NAME',
+      `must be the council's name on one line, 3-120 characters (e.g. Northshire County Council), got '${shown}'`,
+    );
+  }
+  return name;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -262,6 +284,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  const seedDemo = demoSeed(env, nodeEnv, databaseUrl);
   return new AppConfig({
     env: nodeEnv,
     host: str(env, 'HOST', '127.0.0.1'),
@@ -301,7 +324,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       nodeEnv === 'test' ? 'silent' : 'info',
     ),
     timeZone: validTimeZone(env, 'SERVICE_TIME_ZONE', 'Europe/London'),
-    seedDemo: demoSeed(env, nodeEnv, databaseUrl),
+    seedDemo,
     metricsToken: optional(env, 'METRICS_TOKEN'),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
     // The CQC AMHP briefing's minimum is 18 h a year (AMHP-06, SI 2008/1206 reg 5(a)); a council may ask more, never less.
@@ -324,7 +347,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shorterS3PeriodFrom: optionalIsoDate(env, 'MHA2025_S3_PERIOD_FROM'),
     },
     nrInformSlaHours: int(env, 'NR_INFORM_SLA_HOURS', 72, 1, 24 * 14),
-    councilName: str(env, 'COUNCIL_NAME', 'the local social services authority'),
+    councilName: councilName(env, seedDemo),
     handoverTime: localTime(env, 'HANDOVER_TIME', '08:00'),
     delegatedAuthorityLimitPence: int(env, 'DELEGATED_AUTHORITY_LIMIT_PENCE', 100_000, 0, 100_000_000),
     webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', false),

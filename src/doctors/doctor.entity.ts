@@ -1,9 +1,18 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, ForeignKey } from 'typeorm';
 
+export interface DoctorContactNumber {
+  /** What the number is: "mobile", "work", "secretary"... */
+  label: string;
+  /** E.164, e.g. +447700900123. */
+  number: string;
+}
+
 /** An external doctor who examines for MHA assessments: s.12 approved and/or an approved clinician. */
 @Entity('doctors')
 @Check('doctors_gmc_number', `gmc_number ~ '^[0-9]{7}$'`)
-@Index('doctors_name_search_idx', { synchronize: false })
+// Trigram indexes on the folded words (migration RegisterAndReport): a word-prefix search `LIKE '% bel%'` uses them.
+@Index('doctors_search_name_idx', { synchronize: false })
+@Index('doctors_search_organisation_idx', { synchronize: false })
 export class DoctorEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -21,8 +30,17 @@ export class DoctorEntity {
   @Column('text', { nullable: true })
   email: string | null;
 
-  @Column('text', { nullable: true })
-  phone: string | null;
+  /** Labelled contact numbers, each in E.164 (+447700900123); printed in national form. */
+  @Column('jsonb', { default: [] })
+  contactNumbers: DoctorContactNumber[];
+
+  /** The name's words folded for search, titles left out, each after a space (doctor.rules.ts nameWords, searchText). */
+  @Column('text', { default: '' })
+  searchName: string;
+
+  /** The organisation's words folded for search, each after a space. */
+  @Column('text', { default: '' })
+  searchOrganisation: string;
 
   @Column('text', { nullable: true })
   notes: string | null;

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { addDays, daysBetween } from '../statute/time';
-import { ApprovalPeriod, approvalOn, periodProblem } from './doctor.rules';
+import {
+  ApprovalPeriod,
+  approvalOn,
+  displayPhone,
+  nameWords,
+  periodProblem,
+  queryWords,
+  searchText,
+  UK_PHONE,
+  ukPhone,
+} from './doctor.rules';
 
 const s12 = (startsOn: string, endsOn: string, id = `s12:${startsOn}`) => ({ id, kind: 's12' as const, startsOn, endsOn });
 const ac = (startsOn: string, endsOn: string, id = `ac:${startsOn}`) => ({ id, kind: 'approved-clinician' as const, startsOn, endsOn });
@@ -87,5 +97,93 @@ describe('periodProblem(): a period is two dates in order', () => {
     ['2025-01-01', '2025-13-01', 'endsOn must be a date YYYY-MM-DD'],
   ])('%s to %s → %s', (startsOn, endsOn, problem) => {
     expect(periodProblem({ startsOn, endsOn })).toBe(problem);
+  });
+});
+
+describe('searching the register: the words of a name', () => {
+  it.each<[string, string[]]>([
+    ['Dr Ade Bello', ['ade', 'bello']],
+    ['Prof. Sir Ade Bello', ['ade', 'bello']],
+    ['DR JOSÉ NÚÑEZ', ['jose', 'nunez']],
+    ["Dr Siobhán O'Brien", ['siobhan', 'obrien']],
+    ['Dr Anna Smith-Jones', ['anna', 'smith', 'jones']],
+    ['Dr Zebedee_Quiet', ['zebedee_quiet']],
+    ['Dr Zeb%Odd', ['zeb%odd']],
+    ['Doctor', ['doctor']],
+    ['Ms Miller', ['miller']],
+  ])('%s → %j', (name, words) => {
+    expect(nameWords(name)).toEqual(words);
+  });
+
+  it.each<[string, string[]]>([
+    ['bel', ['bel']],
+    ['Dr Bello', ['bello']],
+    ['  dr.  ade   BELLO ', ['ade', 'bello']],
+    ['núñez', ['nunez']],
+    ['Dr', []],
+  ])('the query %j searches for %j', (q, words) => {
+    expect(queryWords(q)).toEqual(words);
+  });
+
+  it('stores each word after a space, so "a word starts with w" is the pattern "% w%"', () => {
+    expect(searchText(['ade', 'bello'])).toBe(' ade bello');
+    expect(searchText([])).toBe('');
+  });
+});
+
+describe('UK telephone numbers', () => {
+  it.each<[string, string, string]>([
+    ['07700 900123', '+447700900123', '07700 900123'],
+    ['+44 7700 900123', '+447700900123', '07700 900123'],
+    ['+44 (0)7700 900123', '+447700900123', '07700 900123'],
+    ['0044 7700 900123', '+447700900123', '07700 900123'],
+    ['07700-900-123', '+447700900123', '07700 900123'],
+    ['(01632) 960404', '+441632960404', '01632 960404'],
+    ['020 7946 0000', '+442079460000', '020 7946 0000'],
+    ['+44 20 7946 0000', '+442079460000', '020 7946 0000'],
+    ['0113 496 0000', '+441134960000', '0113 496 0000'],
+    ['0300 123 4567', '+443001234567', '0300 123 4567'],
+    ['0800 123 456', '+44800123456', '0800 123 456'],
+  ])('%s is %s, printed %s', (input, e164, national) => {
+    expect(ukPhone(input)).toEqual({ e164, national });
+    expect(displayPhone(e164)).toBe(national);
+  });
+
+  it.each([
+    ['call me maybe'],
+    ['+1 212 555 0100'],
+    ['07700 90012'],
+    ['07700 9001234567'],
+    ['06700 900123'],
+    ['04700 900123'],
+    ['+44 0 7700 900123'],
+    ['999'],
+    [''],
+  ])('%j is not a UK number', (input) => {
+    expect(UK_PHONE.test(input)).toBe(false);
+    expect(ukPhone(input)).toBeNull();
+  });
+
+  it('property: whatever the pattern accepts, the number normalises (and back again)', () => {
+    const digit = fc.constantFrom(...'0123456789'.split(''));
+    const sep = fc.constantFrom('', ' ', '-', ' (', ') ');
+    const prefix = fc.constantFrom('0', '+44', '+44 (0)', '0044 ', '(0');
+    fc.assert(
+      fc.property(
+        prefix,
+        fc.constantFrom('1', '2', '3', '5', '7', '8', '9'),
+        fc.array(fc.tuple(sep, digit), { minLength: 7, maxLength: 11 }),
+        (p, first, rest) => {
+          const input = `${p}${first}${rest.map(([s, d]) => s + d).join('')}`;
+          const parsed = ukPhone(input);
+          expect(parsed !== null).toBe(UK_PHONE.test(input));
+          if (parsed) expect(ukPhone(parsed.e164)).toEqual(parsed);
+        },
+      ),
+    );
+  });
+
+  it('a number stored before validation is shown as written', () => {
+    expect(displayPhone('ext 4412')).toBe('ext 4412');
   });
 });

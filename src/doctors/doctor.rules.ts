@@ -49,3 +49,102 @@ export function approvalOn<P extends ApprovalPeriod>(approvals: readonly P[], da
   };
   return { s12: best('s12'), approvedClinician: best('approved-clinician') };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Searching the register by name
+
+/** Courtesy and academic titles: not part of the name a user searches for ("Dr Bello" is found by "bello"). */
+export const NAME_TITLES: ReadonlySet<string> = new Set([
+  'dr',
+  'doctor',
+  'prof',
+  'professor',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'sir',
+  'dame',
+  'rev',
+]);
+
+/**
+ * The words of a name or organisation as the register searches them: accents and case folded ("Núñez" → "nunez"),
+ * apostrophes dropped ("O'Brien" → "obrien"), split at spaces and hyphens ("Smith-Jones" → "smith", "jones"), a
+ * trailing full stop dropped ("Dr." → "dr"). Other characters (`%`, `_`, digits) stay part of the word.
+ */
+export function searchWords(value: string): string[] {
+  return value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`]/g, '')
+    .split(/[\s\-‐–—]+/u)
+    .map((w) => w.replace(/\.+$/, ''))
+    .filter((w) => w !== '');
+}
+
+/** The words of a doctor's name without the leading titles ("Prof. Sir Ade Bello" → "ade", "bello"). */
+export function nameWords(name: string): string[] {
+  const words = searchWords(name);
+  let i = 0;
+  while (i < words.length - 1 && NAME_TITLES.has(words[i])) i += 1;
+  return words.slice(i);
+}
+
+/** A query's words without titles anywhere ("dr bel" → "bel"); empty when the query is only titles. */
+export function queryWords(q: string): string[] {
+  return searchWords(q).filter((w) => !NAME_TITLES.has(w));
+}
+
+/**
+ * The text stored for searching: the words, each after a space (" ade bello"), so that "a word starts with w" is the
+ * pattern `% w%`, which a trigram index answers.
+ */
+export function searchText(words: readonly string[]): string {
+  return words.map((w) => ` ${w}`).join('');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// UK telephone numbers
+
+/**
+ * A UK telephone number as people write it: national (07700 900123, (01632) 960404, 020 7946 0000) or international
+ * (+44 7700 900123, +44 (0)20 7946 0000, 0044 ...), with spaces, hyphens or brackets. The national significant
+ * number starts 1, 2, 3, 5, 7, 8 or 9 and is 10 digits, or 9 for some 01 areas and 0800 (Ofcom's numbering plan).
+ */
+export const UK_PHONE =
+  /^\s*(?:(?:\+|00)\s*44\s*(?:\(\s*0\s*\)\s*)?|\(?\s*0)(?:[18](?:[\s\-()]*[0-9]){8,9}|[23579](?:[\s\-()]*[0-9]){9})\s*$/;
+
+export interface UkPhoneNumber {
+  /** E.164, e.g. +447700900123: what is stored. */
+  e164: string;
+  /** As a person in the UK writes it, e.g. 07700 900123. */
+  national: string;
+}
+
+/** Groups a national number (leading 0) the way it is usually printed. */
+function groupNational(n: string): string {
+  if (n.length === 10) return `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7)}`; // 0800 123 456
+  if (/^02/.test(n)) return `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}`; // 020 7946 0000
+  if (/^01\d1|^011/.test(n) || /^0[389]/.test(n)) return `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7)}`; // 0113 496 0000, 0300 123 4567
+  return `${n.slice(0, 5)} ${n.slice(5)}`; // 07700 900123, 01632 960404
+}
+
+/** The number in E.164 and national form, or null when it is not a UK number as UK_PHONE describes. */
+export function ukPhone(value: string): UkPhoneNumber | null {
+  if (!UK_PHONE.test(value)) return null;
+  let digits = value.replace(/[^0-9+]/g, '');
+  if (digits.startsWith('+44')) digits = digits.slice(3);
+  else if (digits.startsWith('0044')) digits = digits.slice(4);
+  // "+44 (0)20 ..." keeps the trunk 0 in brackets; a national number starts with it.
+  if (digits.startsWith('0')) digits = digits.slice(1);
+  if (!/^(?:[18][0-9]{8,9}|[23579][0-9]{9})$/.test(digits)) return null;
+  return { e164: `+44${digits}`, national: groupNational(`0${digits}`) };
+}
+
+/** A stored number (E.164) as printed; a number stored before validation is shown as it was written. */
+export function displayPhone(stored: string): string {
+  return ukPhone(stored)?.national ?? stored;
+}

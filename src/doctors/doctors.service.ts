@@ -8,10 +8,20 @@ import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailed
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
-import type { DoctorApprovalKind } from './doctor.entity';
-import { approvalOn as approvalsCovering, periodProblem } from './doctor.rules';
+import type { DoctorApprovalKind, DoctorContactNumber } from './doctor.entity';
+import {
+  approvalOn as approvalsCovering,
+  displayPhone,
+  nameWords,
+  periodProblem,
+  queryWords,
+  searchText,
+  searchWords,
+  ukPhone,
+} from './doctor.rules';
 import {
   ApprovalStatusDto,
+  ContactNumberInputDto,
   CreateDoctorApprovalDto,
   CreateDoctorDto,
   DoctorApprovalDto,
@@ -27,17 +37,19 @@ interface DoctorRow {
   gmc_number: string;
   organisation: string | null;
   email: string | null;
-  phone: string | null;
+  contact_numbers: DoctorContactNumber[];
   notes: string | null;
   active: boolean;
   version: number;
   created_at: Date;
   updated_at: Date;
-  /** lower(name) as Postgres computes it: the first half of the list's keyset. */
+  /** lower(name) as Postgres computes it: the list's keyset after the rank. */
   sort_name: string;
+  /** With a name search: 0 every word is a whole word of the name, 1 word prefixes of the name, 2 the organisation too. */
+  rank: number;
 }
 
-const DOCTOR_COLUMNS = `d.id, d.name, d.gmc_number, d.organisation, d.email, d.phone, d.notes, d.active, d.version, d.created_at, d.updated_at, lower(d.name) AS sort_name`;
+const DOCTOR_COLUMNS = `d.id, d.name, d.gmc_number, d.organisation, d.email, d.contact_numbers, d.notes, d.active, d.version, d.created_at, d.updated_at, lower(d.name) AS sort_name`;
 // Dates as text: node-pg would turn a `date` into a JS Date at local midnight, which is not a calendar date.
 const APPROVAL_COLUMNS = `a.id, a.doctor_id AS "doctorId", a.kind, to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn", a.approving_body AS "approvingBody", a.created_at AS "createdAt"`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -71,7 +83,7 @@ function doctorDto(d: DoctorRow, approvals: ApprovalRow[], today: IsoDate): Doct
     gmcNumber: d.gmc_number,
     organisation: d.organisation,
     email: d.email,
-    phone: d.phone,
+    contactNumbers: d.contact_numbers.map((c) => ({ label: c.label, number: c.number, display: displayPhone(c.number) })),
     notes: d.notes,
     active: d.active,
     approvals: approvals.map(approvalDto),
@@ -87,8 +99,32 @@ function kindStatus(a: ApprovalRow | null): KindStatusDto {
 }
 
 /** LIKE treats `%`, `_` and `\` specially; a search for "50%" means the characters. */
-function likePrefix(text: string): string {
+function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The numbers in E.164 with their labels; the same number twice is 422 naming the second. */
+function contactNumbers(input: readonly ContactNumberInputDto[]): DoctorContactNumber[] {
+  const seen = new Map<string, number>();
+  return input.map((c, i) => {
+    const parsed = ukPhone(c.number);
+    const field = `contactNumbers.${i}.number`;
+    if (!parsed)
+      throw new UnprocessableProblem(`${field}: not a UK telephone number`, 'phone-number-invalid', {
+        errors: [{ field, messages: ['number must be a UK telephone number'] }],
+      });
+    if (seen.has(parsed.e164))
+      throw new UnprocessableProblem(`${field}: the same number as contactNumbers.${seen.get(parsed.e164)}`, 'phone-number-repeated', {
+        errors: [{ field, messages: [`number repeats contactNumbers.${seen.get(parsed.e164)}.number`] }],
+      });
+    seen.set(parsed.e164, i);
+    return { label: c.label, number: parsed.e164 };
+  });
+}
+
+/** The folded words stored for searching (doctor.rules.ts). */
+function searchColumns(name: string, organisation: string | null): { searchName: string; searchOrganisation: string } {
+  return { searchName: searchText(nameWords(name)), searchOrganisation: searchText(searchWords(organisation ?? '')) };
 }
 
 function assertPeriods(periods: CreateDoctorApprovalDto[], field: (i: number) => string): void {
@@ -127,13 +163,24 @@ export class DoctorsService {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const where: string[] = [];
-    // The expressions of doctors_name_search_idx (text_pattern_ops), and a pattern that folds to a constant prefix, so
-    // that a name search is an index range scan. Organisation is that index's second column: alone it cannot narrow.
-    if (q.q) {
-      const prefix = param(likePrefix(q.q));
-      where.push(`(lower(d.name) LIKE (lower(${prefix}) || '%') OR lower(coalesce(d.organisation, '')) LIKE (lower(${prefix}) || '%'))`);
+    // Each query word must start a word of the name or of the organisation: `search_name LIKE '% bel%'`, which the
+    // trigram indexes answer (doctors_search_name_idx, doctors_search_organisation_idx). Titles in the query are left
+    // out ("Dr Bello" finds "bello"); a query of titles alone ("Dr") narrows nothing.
+    const words = q.q ? queryWords(q.q) : [];
+    let rank = '0';
+    if (words.length) {
+      const prefixes = words.map((w) => param(`% ${likeEscape(w)}%`));
+      const wholes = words.map((w) => param(` ${w} `));
+      where.push(...prefixes.map((p) => `(d.search_name LIKE ${p} OR d.search_organisation LIKE ${p})`));
+      // 0: every word is a whole word of the name; 1: every word starts a word of the name; 2: the organisation helped.
+      rank = `(CASE WHEN ${wholes.map((p) => `strpos(d.search_name || ' ', ${p}) > 0`).join(' AND ')} THEN 0
+                    WHEN ${prefixes.map((p) => `d.search_name LIKE ${p}`).join(' AND ')} THEN 1 ELSE 2 END)`;
     }
-    if (q.organisation) where.push(`lower(coalesce(d.organisation, '')) LIKE (lower(${param(likePrefix(q.organisation))}) || '%')`);
+    if (q.organisation) {
+      const orgWords = searchWords(q.organisation);
+      if (!orgWords.length) where.push('false');
+      for (const w of orgWords) where.push(`d.search_organisation LIKE ${param(`% ${likeEscape(w)}%`)}`);
+    }
     if (q.active !== undefined) where.push(`d.active = ${param(q.active)}`);
     if (q.approvedOn) {
       const on = param(q.approvedOn);
@@ -142,14 +189,17 @@ export class DoctorsService {
         `EXISTS (SELECT 1 FROM doctor_approvals a WHERE a.doctor_id = d.id AND a.starts_on <= ${on}::date AND a.ends_on >= ${on}::date${kind})`,
       );
     }
+    // Keyset: (rank, lower(name), id); the rank is 0 for every row when there is no name search.
+    const ranked = `SELECT ${DOCTOR_COLUMNS}, ${rank} AS rank FROM doctors d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const after: string[] = [];
     if (q.cursor) {
-      const [name, id] = decodeCursor(q.cursor, ['string', 'string']) as [string, string];
-      if (!UUID.test(id)) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
-      where.push(`(lower(d.name), d.id) > (${param(name)}, ${param(id)}::uuid)`);
+      const [cursorRank, name, id] = decodeCursor(q.cursor, ['number', 'string', 'string']) as [number, string, string];
+      if (!UUID.test(id) || ![0, 1, 2].includes(cursorRank)) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+      after.push(`(r.rank, r.sort_name, r.id) > (${param(cursorRank)}, ${param(name)}, ${param(id)}::uuid)`);
     }
     const m = this.db.manager;
     const rows: DoctorRow[] = await m.query(
-      `SELECT ${DOCTOR_COLUMNS} FROM doctors d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY lower(d.name), d.id LIMIT ${param(limit + 1)}`,
+      `SELECT * FROM (${ranked}) r ${after.length ? `WHERE ${after.join(' AND ')}` : ''} ORDER BY r.rank, r.sort_name, r.id LIMIT ${param(limit + 1)}`,
       params,
     );
     const approvals = await this.approvalsOf(
@@ -160,7 +210,7 @@ export class DoctorsService {
     return pageOf(
       rows,
       limit,
-      (r) => [r.sort_name, r.id],
+      (r) => [r.rank, r.sort_name, r.id],
       (r) => doctorDto(r, approvals.get(r.id) ?? [], today),
     );
   }
@@ -173,13 +223,25 @@ export class DoctorsService {
   async create(dto: CreateDoctorDto): Promise<DoctorDto> {
     const periods = dto.approvals ?? [];
     assertPeriods(periods, (i) => `approvals.${i}.endsOn`);
+    const numbers = contactNumbers(dto.contactNumbers ?? []);
+    const search = searchColumns(dto.name, dto.organisation ?? null);
     return this.db.transaction(async (m) => {
       // ON CONFLICT rather than a unique violation: the transaction stays usable, so a racing duplicate also gets
       // the 409 naming the doctor who won, not a bare constraint error.
       const inserted: Array<{ id: string }> = await m.query(
-        `INSERT INTO doctors (name, gmc_number, organisation, email, phone, notes) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO doctors (name, gmc_number, organisation, email, contact_numbers, notes, search_name, search_organisation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (gmc_number) DO NOTHING RETURNING id`,
-        [dto.name, dto.gmcNumber, dto.organisation ?? null, dto.email ?? null, dto.phone ?? null, dto.notes ?? null],
+        [
+          dto.name,
+          dto.gmcNumber,
+          dto.organisation ?? null,
+          dto.email ?? null,
+          JSON.stringify(numbers),
+          dto.notes ?? null,
+          search.searchName,
+          search.searchOrganisation,
+        ],
       );
       if (!inserted.length) {
         const [existing] = await m.query('SELECT id FROM doctors WHERE gmc_number = $1', [dto.gmcNumber]);
@@ -228,10 +290,19 @@ export class DoctorsService {
       if (dto.name !== undefined) set('name', 'name', dto.name);
       if (dto.organisation !== undefined) set('organisation', 'organisation', dto.organisation);
       if (dto.email !== undefined) set('email', 'email', dto.email);
-      if (dto.phone !== undefined) set('phone', 'phone', dto.phone);
+      if (dto.contactNumbers !== undefined) set('contact_numbers', 'contactNumbers', JSON.stringify(contactNumbers(dto.contactNumbers)));
       if (dto.notes !== undefined) set('notes', 'notes', dto.notes);
       if (dto.active !== undefined) set('active', 'active', dto.active);
       if (!sets.length) return this.load(m, id);
+      if (dto.name !== undefined || dto.organisation !== undefined) {
+        const [current]: Array<{ name: string; organisation: string | null }> = await m.query(
+          'SELECT name, organisation FROM doctors WHERE id = $1',
+          [id],
+        );
+        const search = searchColumns(dto.name ?? current.name, dto.organisation === undefined ? current.organisation : dto.organisation);
+        params.push(search.searchName, search.searchOrganisation);
+        sets.push(`search_name = $${params.length - 1}`, `search_organisation = $${params.length}`);
+      }
       const [rows] = await m.query(
         `UPDATE doctors SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
         params,

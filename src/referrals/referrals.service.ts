@@ -1257,6 +1257,7 @@ export class ReferralsService {
         state: c.state,
         remainingMs: c.remainingMs,
         stoppedAt: c.stoppedAt,
+        result: c.result,
       }));
   }
 

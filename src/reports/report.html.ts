@@ -75,6 +75,47 @@ export function barChart(title: string, categories: string[], series: ChartSerie
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-label="${esc(title)}"><title>${esc(title)}</title>${parts.join('')}</svg>`;
 }
 
+/** One category of a rate chart: the rate and its 95% interval (null or [c]: nothing drawn, the value written). */
+export interface RatePoint {
+  label: string;
+  value: FigureValue;
+  lower: FigureValue;
+  upper: FigureValue;
+}
+
+/**
+ * A horizontal chart of rates with their 95% confidence intervals as whiskers: one row per category, a bar to the
+ * rate and a line from the lower to the upper limit, labelled with the rate and interval as text.
+ */
+export function rateChart(title: string, points: RatePoint[]): string {
+  const labelWidth = 200;
+  const barArea = 380;
+  const rowHeight = 18;
+  const height = points.length * rowHeight + 6;
+  const max = Math.max(1, ...points.flatMap((p) => [numeric(p.value), numeric(p.upper)]));
+  const x = (v: number) => labelWidth + Math.round((v / max) * barArea);
+  const parts = points.map((p, row) => {
+    const y = 4 + row * rowHeight;
+    const mid = y + 6;
+    const text = typeof p.value === 'number' ? `${p.value} (${shown(p.lower)}-${shown(p.upper)})` : shown(p.value);
+    const whisker =
+      typeof p.value === 'number' && typeof p.lower === 'number' && typeof p.upper === 'number'
+        ? `<line x1="${x(p.lower)}" y1="${mid}" x2="${x(p.upper)}" y2="${mid}" stroke="#111" stroke-width="1.5"/>` +
+          `<line x1="${x(p.lower)}" y1="${y + 1}" x2="${x(p.lower)}" y2="${y + 11}" stroke="#111"/>` +
+          `<line x1="${x(p.upper)}" y1="${y + 1}" x2="${x(p.upper)}" y2="${y + 11}" stroke="#111"/>`
+        : '';
+    const end = Math.max(x(numeric(p.value)), typeof p.upper === 'number' ? x(p.upper) : 0);
+    return (
+      `<text x="0" y="${y + 10}">${esc(p.label)}</text>` +
+      `<rect x="${labelWidth}" y="${y + 2}" width="${x(numeric(p.value)) - labelWidth}" height="8" fill="${COLOURS[0]}"/>` +
+      whisker +
+      `<text x="${end + 4}" y="${y + 10}">${esc(text)}</text>`
+    );
+  });
+  const width = labelWidth + barArea + 130;
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-label="${esc(title)}"><title>${esc(title)}</title>${parts.join('')}</svg>`;
+}
+
 /** The sections of a report in order, each with its groups (rows) and measures (columns) in the order first seen. */
 export function sectionsOf(figures: readonly Figure[]): Array<{
   section: string;
@@ -150,6 +191,49 @@ function charts(r: Report): string {
       )
     );
   }
+  if (r.report === 'equity') {
+    // Rates per 100,000 with their intervals, by broad ethnic group, for each event (none without a population).
+    return sections
+      .filter((x) => x.section.endsWith('-by-broad-ethnic-group') && x.measures.some((m) => m.code === 'rate'))
+      .map((x) =>
+        rateChart(
+          `${x.label}: rate per 100,000 with 95% confidence interval`,
+          x.groups
+            .filter((g) => x.cell(g.code, 'rate'))
+            .map((g) => ({
+              label: g.label,
+              value: x.cell(g.code, 'rate')!.value,
+              lower: x.cell(g.code, 'rate-lower')?.value ?? null,
+              upper: x.cell(g.code, 'rate-upper')?.value ?? null,
+            })),
+        ),
+      )
+      .join('');
+  }
+  if (r.report === 'repeat-assessments') {
+    const s = find('assessments-in-12-months');
+    if (!s) return '';
+    return barChart(
+      'People assessed in the period, by their assessments in 12 months',
+      s.groups.map((g) => g.label),
+      [{ name: 'People', values: s.groups.map((g) => s.cell(g.code, 'people')?.value ?? null) }],
+    );
+  }
+  if (r.report === 'out-of-area') {
+    const s = find('other-areas-residents');
+    if (!s) return '';
+    const groups = s.groups.filter((g) => g.code !== 'total');
+    return barChart(
+      "Other areas' residents referred here, by their council",
+      groups.map((g) => g.label),
+      [
+        { name: 'Referrals', values: groups.map((g) => s.cell(g.code, 'referrals')?.value ?? null) },
+        { name: 'Assessed here', values: groups.map((g) => s.cell(g.code, 'assessed-here')?.value ?? null) },
+      ],
+    );
+  }
+  if (r.report === 'beds-and-conveyance' || r.report === 'workforce' || r.report === 'my-workload' || r.report === 'out-of-hours')
+    return opsCharts(r.report, find);
   const s = find('place-type');
   if (!s) return '';
   return barChart(
@@ -204,4 +288,48 @@ ${tables.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** The charts of the operational reports: bed and conveyance times, rota fill, own workload by month, decisions by type. */
+function opsCharts(
+  report: 'beds-and-conveyance' | 'workforce' | 'my-workload' | 'out-of-hours',
+  find: (section: string) => ReturnType<typeof sectionsOf>[number] | undefined,
+): string {
+  const bars = (section: string, title: string, measures: Array<[string, string]>, skip: string[] = []) => {
+    const s = find(section);
+    if (!s) return '';
+    const groups = s.groups.filter((g) => !skip.includes(g.code));
+    return barChart(
+      title,
+      groups.map((g) => g.label),
+      measures.map(([m, name]) => ({ name, values: groups.map((g) => s.cell(g.code, m)?.value ?? null) })),
+    );
+  };
+  if (report === 'beds-and-conveyance')
+    return (
+      bars('steps', 'Decision → bed → conveyance (minutes): median and 90th percentile', [
+        ['median', 'Median'],
+        ['p90', '90th percentile'],
+      ]) + bars('conveyance-mode', 'Conveyances by mode', [['conveyances', 'Conveyances']])
+    );
+  if (report === 'workforce')
+    return (
+      bars('amhps', 'AMHPs by profession: headcount and FTE', [
+        ['headcount', 'Headcount'],
+        ['fte', 'FTE'],
+      ]) +
+      bars('rota', 'Rota: AMHPs required and filled', [
+        ['required', 'Required'],
+        ['filled', 'Filled'],
+      ])
+    );
+  if (report === 'my-workload')
+    return bars('by-month', 'Assessments led by month', [
+      ['led', 'Assessments led'],
+      ['out-of-hours', 'Out of hours or weekend'],
+    ]);
+  return (
+    bars('by-type', 'Out-of-hours decisions by type', [['decisions', 'Decisions']], ['total']) +
+    bars('sac-typeOfRisk', 's.42 decisions by type of risk (SG2a)', [['decisions', 's.42 decisions']])
+  );
 }

@@ -2,16 +2,35 @@
  * The shape every report shares: a flat list of figures, each a value with its codes, labels and the records behind
  * it. JSON, CSV, HTML and PDF are all renderings of the same list, so a figure is computed once, in one place.
  */
+import { crudeRate, rateRatio } from './equity-stats';
 import { percentile, sampleStatistic, share, SUPPRESSED, suppressCount } from './figures';
 import type { HoursBand, ReportPeriod } from './period';
 
-export const REPORT_NAMES = ['activity', 'timeliness', 'places-of-safety'] as const;
+export const REPORT_NAMES = [
+  'activity',
+  'timeliness',
+  'places-of-safety',
+  'equity',
+  'repeat-assessments',
+  'out-of-area',
+  'beds-and-conveyance',
+  'workforce',
+  'my-workload',
+  'out-of-hours',
+] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export const REPORT_TITLES: Record<ReportName, string> = {
   activity: 'Activity and outcomes',
   timeliness: 'Timeliness of each step',
   'places-of-safety': 'Section 135 and 136: places of safety',
+  equity: 'Equity: assessments and detentions by ethnicity, age and sex',
+  'repeat-assessments': 'Repeat assessments and re-referrals',
+  'out-of-area': 'Out of area: residents of other areas, and referrals transferred',
+  'beds-and-conveyance': 'Beds and conveyance',
+  workforce: 'Workforce and rota',
+  'my-workload': 'My workload',
+  'out-of-hours': 'Out-of-hours safeguarding and DoLS',
 };
 
 /** One record behind a figure: the referral, its assessment when the figure is about one, the person, and the instant counted. */
@@ -23,7 +42,7 @@ export interface Member {
 }
 
 export type FigureValue = number | typeof SUPPRESSED | null;
-export type Unit = 'count' | 'share' | 'minutes';
+export type Unit = 'count' | 'share' | 'minutes' | 'rate' | 'ratio' | 'number';
 
 /** A figure before it is shown: its members, and how its value is computed from them. */
 export interface RawFigure {
@@ -37,7 +56,16 @@ export interface RawFigure {
   /** The records behind the figure (for a share: its denominator's; for a time: the sample's). */
   members: Member[];
   /** count: members.length; share: numerator / members.length; percentile: the p-th percentile of sample. */
-  value: { kind: 'count' } | { kind: 'share'; numerator: number } | { kind: 'percentile'; p: number; sample: number[] };
+  value:
+    | { kind: 'count' }
+    | { kind: 'share'; numerator: number }
+    | { kind: 'percentile'; p: number; sample: number[] }
+    /** A number not counted from members (FTE, a ratio): shown to 2 decimals; a count of staff or shifts suppressed as a count. */
+    | RateValue
+    | RatioValue
+    | { kind: 'number'; n: number; count?: boolean };
+  /** No drill-down: the figure counts staff, shifts or decisions, not referrals and assessments. */
+  noRecords?: boolean;
 }
 
 export interface Figure {
@@ -73,6 +101,44 @@ export interface Report {
   figures: Figure[];
 }
 
+/** Which number of an estimate a figure shows: the estimate itself or a limit of its 95% confidence interval. */
+export type EstimatePart = 'value' | 'lower' | 'upper';
+
+/** rate: members per 100,000 of `population` (unit 'rate'), or a limit of its 95% interval. */
+export interface RateValue {
+  kind: 'rate';
+  population: number;
+  part: EstimatePart;
+}
+
+/** ratio: the members' rate over the reference group's rate (unit 'ratio'), or a limit of its 95% interval. */
+export interface RatioValue {
+  kind: 'ratio';
+  population: number;
+  reference: { count: number; population: number };
+  part: EstimatePart;
+}
+
+/**
+ * A rate (to 1 decimal) or rate ratio (to 2) from its counts. Suppressed, it is computed from the counts as shown
+ * (rounded to 5), so that it cannot give back a count the table hides, and it is [c] when a count is.
+ */
+function estimateValue(v: RateValue | RatioValue, n: number, suppress: boolean): FigureValue {
+  const shown = (c: number) => (suppress ? suppressCount(c) : c);
+  const count = shown(n);
+  if (count === SUPPRESSED) return SUPPRESSED;
+  if (v.kind === 'rate') {
+    const e = crudeRate(count, v.population);
+    const x = v.part === 'value' ? e.value : v.part === 'lower' ? e.lower : e.upper;
+    return x === null ? null : Math.round(x * 10) / 10;
+  }
+  const reference = shown(v.reference.count);
+  if (reference === SUPPRESSED) return SUPPRESSED;
+  const e = rateRatio({ count, population: v.population }, { count: reference, population: v.reference.population });
+  const x = v.part === 'value' ? e.value : v.part === 'lower' ? e.lower : e.upper;
+  return x === null ? null : Math.round(x * 100) / 100;
+}
+
 /** The key that names one figure of a report, as the drill-down's `figure` parameter. */
 export const figureKey = (f: Pick<RawFigure, 'section' | 'group' | 'measure'>): string => `${f.section}.${f.group}.${f.measure}`;
 
@@ -88,6 +154,12 @@ export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
       return (
         (suppress ? sampleStatistic(f.value.sample, f.value.p, true) : roundOrUndefined(percentile(f.value.sample, f.value.p))) ?? null
       );
+    case 'rate':
+    case 'ratio':
+      return estimateValue(f.value, n, suppress);
+    case 'number':
+      if (!Number.isFinite(f.value.n)) return null;
+      return f.value.count && suppress ? suppressCount(f.value.n) : Math.round(f.value.n * 100) / 100;
   }
 }
 

@@ -1,5 +1,15 @@
-import { Controller, Get, Headers, Param, ParseEnumPipe, Query, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, ParseEnumPipe, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -12,6 +22,8 @@ import { type Report, REPORT_NAMES, type ReportName } from './report.model';
 import { renderReportHtml, REPORT_HTML_CSP } from './report.html';
 import { renderReportPdf } from './report.pdf';
 import { ReportsService } from './reports.service';
+import { POPULATION_CSV_EXAMPLE, PopulationYearDto } from './dto/populations.dto';
+import { PopulationsService } from './populations.service';
 
 const DESCRIPTION =
   ' Period: `period` (2026-11, 2026-Q3, FY2025) or `from` and `to` (local dates). Filters: source, legalContext, team, hours (in, out, weekend).' +
@@ -36,6 +48,7 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
     private readonly config: AppConfig,
+    private readonly populations: PopulationsService,
   ) {}
 
   @Get('activity')
@@ -90,6 +103,155 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.send('places-of-safety', actor, q, accept, reply);
+  }
+
+  @Get('equity')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Equity: assessments, detentions (all and by section), s.136 detentions and repeat assessments by broad and detailed ethnic group, age band and sex; rates per 100,000 on the loaded population (the year nearest the period) with 95% intervals, the ratio to the White rate with its interval, and the share of records with ethnicity not stated (Z) or not known (99). Without a population loaded: counts only, and a note in the definitions.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES.equity)
+  equity(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('equity', actor, q, accept, reply);
+  }
+
+  @Get('repeat-assessments')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Repeat assessments: people assessed in the period with 2 or more assessments in 12 months; re-referral within 28 and 90 days after a decision "not detained".' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['repeat-assessments'])
+  repeatAssessments(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('repeat-assessments', actor, q, accept, reply);
+  }
+
+  @Get('out-of-area')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      "Out of area (s.13(3)): referrals of other areas' residents (the referral's other authority), assessed here or transferred; and our residents' referrals transferred to another council (transferredTo)." +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['out-of-area'])
+  outOfArea(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('out-of-area', actor, q, accept, reply);
+  }
+
+  @Get('populations')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary: "The population loaded for the equity report's rates: each year, its level (broad or detailed), lines and total.",
+  })
+  @ApiOkResponse({ type: [PopulationYearDto] })
+  populationList(): Promise<PopulationYearDto[]> {
+    return this.populations.list();
+  }
+
+  @Put('populations')
+  @Authorize('reports.populations')
+  @ApiOperation({
+    summary:
+      'Load ONS mid-year estimates as CSV (text/csv): header `year,ageBand,sex,ethnicGroup,population`; ageBand 0-15, 16-17, 18-34, 35-49, 50-64 or 65+; sex female or male; ethnicGroup a broad group (white, mixed, asian, black, other) or an NHS ethnic category code A-S (one level per year); population a whole number. Each year in the file replaces that year, all or nothing, audited. Any error: 422 naming each line and column (`errors`), nothing stored.',
+  })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: POPULATION_CSV_EXAMPLE } })
+  @ApiOkResponse({ type: [PopulationYearDto], description: 'The years loaded by this file.' })
+  loadPopulations(@CurrentActor() actor: Actor, @Body() csv: unknown): Promise<PopulationYearDto[]> {
+    return this.populations.load(actor, csv);
+  }
+
+  @Get('beds-and-conveyance')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Beds and conveyance for the applications for admission decided: decision → bed identified → conveyance arrived (median, 90th percentile), mode of conveyance, out-of-area beds, people waiting with an application signed at the end of the period (and how long), assessments not completed for want of a bed.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['beds-and-conveyance'])
+  bedsAndConveyance(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('beds-and-conveyance', actor, q, accept, reply);
+  }
+
+  @Get('workforce')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Workforce and rota: AMHPs by headcount, FTE and profession on the last day of the period, approvals ending in the next 6 months, supervision and training compliance, rota fill and gaps (filled / required, by hours band), assessments per FTE, out-of-hours load per shift. The team filter selects the AMHPs and their assessments.' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES.workforce)
+  workforce(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('workforce', actor, q, accept, reply);
+  }
+
+  @Get('my-workload')
+  @Authorize('reports.workload')
+  @ApiOperation({
+    summary:
+      "Your own workload (an AMHP's, or a manager's who leads assessments): the assessments you led, out of hours, by outcome and by month. Only ever your own figures." +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['my-workload'])
+  myWorkload(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('my-workload', actor, q, accept, reply);
+  }
+
+  @Get('out-of-hours')
+  @Authorize('reports.read')
+  @ApiOperation({
+    summary:
+      'Out-of-hours safeguarding and DoLS: signed decisions by type, s.42 decisions by the SAC categories they are coded to (SG2a, SG2b, SG2c/e, SG3a, SG4a), DoLS urgent authorisations and extensions, handover items and the time to acknowledge them (median, 90th percentile). Filters: hours only (the decisions have no referral source or legal context).' +
+      DESCRIPTION,
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')
+  @produces(REPORT_EXAMPLES['out-of-hours'])
+  outOfHours(
+    @CurrentActor() actor: Actor,
+    @Query() q: ReportsQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.send('out-of-hours', actor, q, accept, reply);
   }
 
   @Get(':report/records')

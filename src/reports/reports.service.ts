@@ -26,6 +26,25 @@ import {
 } from './report.model';
 import type { AssessmentRow, PlaceOfSafetyRow, ReferralRow, Selection } from './rows';
 import { TIMELINESS_DEFINITIONS, timelinessFigures } from './timeliness';
+import { equityDefinitions, equityFigures, type EquityAssessmentRow, type EquityReferralRow } from './equity';
+import { OUT_OF_AREA_DEFINITIONS, outOfAreaFigures } from './out-of-area';
+import { populationYearFor } from './populations';
+import { PopulationsService } from './populations.service';
+import { REPEAT_DEFINITIONS, repeatAssessmentFigures } from './repeat-assessments';
+import { BEDS_AND_CONVEYANCE_DEFINITIONS, bedsAndConveyanceFigures } from './beds-and-conveyance';
+import type { OpsAssessmentRow } from './ops-rows';
+import { type DecisionRow, type HandoverItemRow, OUT_OF_HOURS_DEFINITIONS, outOfHoursFigures } from './out-of-hours';
+import {
+  type ApprovalRow,
+  MY_WORKLOAD_DEFINITIONS,
+  myWorkloadFigures,
+  type PractitionerRow,
+  type ShiftRow,
+  type SupervisionRow,
+  type TrainingRow,
+  WORKFORCE_DEFINITIONS,
+  workforceFigures,
+} from './workforce';
 
 const REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        received_at AS "receivedAt", screened_at AS "screenedAt", screening_result AS "screeningResult", allocated_at AS "allocatedAt",
@@ -41,6 +60,22 @@ const PLACE_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId",
        assessment_started_at AS "assessmentStartedAt", extension_hours AS "extensionHours", extension_reason AS "extensionReason",
        assessment_id AS "assessmentId", outcome_kind AS "outcomeKind", section, alternatives
   FROM report_places_of_safety`;
+const EQUITY_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
+       legal_context AS "legalContext", team, opened_at AS "openedAt", decided_at AS "decidedAt", outcome_kind AS "outcomeKind",
+       section, ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
+  FROM report_equity_assessments`;
+const EQUITY_REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
+       received_at AS "receivedAt", status, other_authority AS "otherAuthority", transferred_to AS "transferredTo", assessed,
+       ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
+  FROM report_equity_referrals`;
+/** How far back a repeat is looked for: 12 months and a day (a month is at most 31 days). */
+const REPEAT_LOOKBACK = "interval '12 months 1 day'";
+const OPS_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
+       legal_context AS "legalContext", team, lead_amhp_user_id AS "leadAmhpUserId", opened_at AS "openedAt", decided_at AS "decidedAt",
+       outcome_kind AS "outcomeKind", section, cto_decision AS "ctoDecision", alternatives, application_at AS "applicationAt",
+       bed_identified_at AS "bedIdentifiedAt", bed_out_of_area AS "bedOutOfArea", conveyance_arrived_at AS "conveyanceArrivedAt",
+       conveyance_mode AS "conveyanceMode", admitted_at AS "admittedAt", last_delay_reason AS "lastDelayReason"
+  FROM report_assessment_ops`;
 
 /** Whether the caller gets suppressed figures whatever they ask: an auditor sees aggregates for copies that leave the council. */
 export const alwaysSuppressed = (actor: Pick<Actor, 'roles'>): boolean => actor.roles.includes('auditor');
@@ -59,19 +94,23 @@ export class ReportsService {
     private readonly patterns: PatternsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly populations: PopulationsService,
   ) {}
 
   async report(actor: Actor, name: ReportName, q: ReportSelectionQuery & { suppress?: boolean }): Promise<Report> {
     const { period, filters } = this.selection(q);
     const suppress = q.suppress === true || alwaysSuppressed(actor);
     const links = can(actor.roles, 'reports.records').allowed;
+    let notes: string[] = [];
     const raw = await this.db.transaction(async (m) => {
-      const figures = await this.figures(m, name, period, filters);
+      const figures = await this.figures(m, name, period, filters, actor);
+      if (name === 'equity') notes = await this.equityNotes(m, period);
       await this.audit.record(m, {
         action: 'report.read',
         resourceType: 'report',
         resourceId: name,
-        accessBasis: can(actor.roles, 'reports.read').basis,
+        accessBasis:
+          name === 'my-workload' ? can(actor.roles, 'reports.workload', { owns: true }).basis : can(actor.roles, 'reports.read').basis,
         details: { period: period.label, ...filters, suppressed: suppress },
       });
       return figures;
@@ -83,7 +122,7 @@ export class ReportsService {
       filters,
       suppressed: suppress,
       generatedAt: this.clock.now().toISOString(),
-      definitions: this.definitions(name),
+      definitions: [...this.definitions(name), ...notes],
       figures: raw.map((f) => ({
         section: f.section,
         sectionLabel: f.sectionLabel,
@@ -93,7 +132,7 @@ export class ReportsService {
         measureLabel: f.measureLabel,
         unit: f.unit,
         value: figureValue(f, suppress),
-        ...(links ? { records: recordsLink(name, figureKey(f), period, filters) } : {}),
+        ...(links && !f.noRecords ? { records: recordsLink(name, figureKey(f), period, filters) } : {}),
       })),
     };
   }
@@ -105,10 +144,14 @@ export class ReportsService {
   async records(actor: Actor, name: ReportName, q: RecordsQuery): Promise<ReportRecordsDto> {
     const { period, filters } = this.selection(q);
     return this.db.transaction(async (m) => {
-      const figure = (await this.figures(m, name, period, filters)).find((f) => figureKey(f) === q.figure);
+      const figure = (await this.figures(m, name, period, filters, actor)).find((f) => figureKey(f) === q.figure);
       if (!figure)
         throw new BadRequestProblem(`figure: ${name} has no figure ${q.figure} for this period`, [
           { field: 'figure', messages: ['is not a figure of this report'] },
+        ]);
+      if (figure.noRecords)
+        throw new BadRequestProblem(`figure: ${q.figure} counts staff, shifts or decisions, not records that can be listed`, [
+          { field: 'figure', messages: ['has no list of records'] },
         ]);
       const ids = [...new Set(figure.members.map((x) => x.referralId))];
       const scope = this.access.scope(actor, 'person.read', 's.person_id', 2);
@@ -153,11 +196,24 @@ export class ReportsService {
   private definitions(name: ReportName): string[] {
     if (name === 'activity') return ACTIVITY_DEFINITIONS;
     if (name === 'timeliness') return TIMELINESS_DEFINITIONS;
+    if (name === 'equity') return [];
+    if (name === 'repeat-assessments') return REPEAT_DEFINITIONS;
+    if (name === 'out-of-area') return OUT_OF_AREA_DEFINITIONS;
+    if (name === 'beds-and-conveyance') return BEDS_AND_CONVEYANCE_DEFINITIONS;
+    if (name === 'workforce') return WORKFORCE_DEFINITIONS;
+    if (name === 'my-workload') return MY_WORKLOAD_DEFINITIONS;
+    if (name === 'out-of-hours') return OUT_OF_HOURS_DEFINITIONS;
     return placesOfSafetyDefinitions(this.config.placeOfSafetyTargetMinutes);
   }
 
   /** The raw figures of a report: its rows read in `m`, then the pure builder. */
-  private async figures(m: EntityManager, name: ReportName, period: ReportPeriod, filters: ReportFilters): Promise<RawFigure[]> {
+  private async figures(
+    m: EntityManager,
+    name: ReportName,
+    period: ReportPeriod,
+    filters: ReportFilters,
+    actor: Actor,
+  ): Promise<RawFigure[]> {
     const holidays = new Set((await this.patterns.bankHolidays()).map((h) => h.date));
     const sel: Selection = { period, filters, zone: this.config.timeZone, bankHolidays: holidays };
     const range = [period.start, period.end];
@@ -180,6 +236,41 @@ export class ReportsService {
     if (name === 'timeliness') {
       return timelinessFigures(sel, await m.query<ReferralRow[]>(`${REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range));
     }
+    if (name === 'equity') {
+      const years = await this.populations.years(m);
+      const year = populationYearFor(period, years);
+      return equityFigures(
+        sel,
+        await m.query<EquityAssessmentRow[]>(
+          `${EQUITY_ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
+          range,
+        ),
+        await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+        year === undefined ? [] : await this.populations.rows(m, year),
+      );
+    }
+    if (name === 'repeat-assessments') {
+      return repeatAssessmentFigures(
+        sel,
+        await m.query<AssessmentRow[]>(
+          `${ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
+          range,
+        ),
+        await m.query<ReferralRow[]>(
+          `${REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2::timestamptz + interval '91 days'`,
+          range,
+        ),
+        this.clock.now(),
+      );
+    }
+    if (name === 'out-of-area') {
+      return outOfAreaFigures(
+        sel,
+        await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+      );
+    }
+    if (name === 'beds-and-conveyance' || name === 'workforce' || name === 'my-workload' || name === 'out-of-hours')
+      return this.opsFigures(m, name, sel, actor);
     const rows = await m.query<PlaceOfSafetyRow[]>(
       `${PLACE_ROWS} WHERE coalesce(arrived_at, received_at) >= $1 AND coalesce(arrived_at, received_at) < $2`,
       range,
@@ -190,5 +281,77 @@ export class ReportsService {
       this.config.placeOfSafetyTargetMinutes,
       this.clock.now(),
     );
+  }
+
+  /** The equity report's definitions: which population year its rates use, or that none is loaded. */
+  private async equityNotes(m: EntityManager, period: ReportPeriod): Promise<string[]> {
+    const years = await this.populations.years(m);
+    return equityDefinitions(populationYearFor(period, years), years);
+  }
+
+  /** The operational reports: beds and conveyance, workforce and rota, an AMHP's own workload, out-of-hours decisions. */
+  private async opsFigures(
+    m: EntityManager,
+    name: 'beds-and-conveyance' | 'workforce' | 'my-workload' | 'out-of-hours',
+    sel: Selection,
+    actor: Actor,
+  ): Promise<RawFigure[]> {
+    const { start, end } = sel.period;
+    if (name === 'beds-and-conveyance') {
+      // Decided in the period, or an application signed in the 14 days before its end (those waiting then).
+      const rows = await m.query<OpsAssessmentRow[]>(
+        `${OPS_ASSESSMENT_ROWS} WHERE (decided_at >= $1 AND decided_at < $2) OR (application_at >= $3 AND application_at < $2)`,
+        [start, end, new Date(Math.min(end.getTime(), this.clock.now().getTime()) - 14 * 86_400_000)],
+      );
+      return bedsAndConveyanceFigures(sel, rows, this.clock.now());
+    }
+    if (name === 'my-workload') {
+      const rows = await m.query<OpsAssessmentRow[]>(
+        `${OPS_ASSESSMENT_ROWS} WHERE lead_amhp_user_id = $3 AND ((opened_at >= $1 AND opened_at < $2) OR (decided_at >= $1 AND decided_at < $2))`,
+        [start, end, actor.userId],
+      );
+      return myWorkloadFigures(sel, rows);
+    }
+    if (name === 'out-of-hours') {
+      const [decisions, items] = [
+        await m.query<DecisionRow[]>(
+          `SELECT decision_id AS "decisionId", type, occurred_at AS "occurredAt", signed_at AS "signedAt", sac,
+                  extension_decision AS "extensionDecision", extension_days AS "extensionDays"
+             FROM report_decisions WHERE occurred_at >= $1 AND occurred_at < $2`,
+          [start, end],
+        ),
+        await m.query<HandoverItemRow[]>(
+          `SELECT item_id AS "itemId", item_type AS "itemType", compiled_at AS "compiledAt", acknowledged_at AS "acknowledgedAt"
+             FROM report_handover_items WHERE compiled_at >= $1 AND compiled_at < $2`,
+          [start, end],
+        ),
+      ];
+      return outOfHoursFigures(sel, decisions, items);
+    }
+    const [practitioners, approvals, training, supervision, shifts, assessments] = [
+      await m.query<PractitionerRow[]>(
+        `SELECT practitioner_id AS "practitionerId", user_id AS "userId", profession, team, fte, active,
+                supervision_interval_days AS "supervisionIntervalDays", created_at AS "createdAt" FROM report_practitioners`,
+      ),
+      await m.query<ApprovalRow[]>(
+        `SELECT practitioner_id AS "practitionerId", starts_on AS "startsOn", ends_on AS "endsOn", ended_on AS "endedOn" FROM report_approvals`,
+      ),
+      await m.query<TrainingRow[]>(
+        `SELECT practitioner_id AS "practitionerId", completed_on AS "completedOn", hours, mental_health_specific AS "mentalHealthSpecific"
+           FROM report_training WHERE completed_on <= $1`,
+        [sel.period.to],
+      ),
+      await m.query<SupervisionRow[]>(
+        `SELECT practitioner_id AS "practitionerId", held_on AS "heldOn", type FROM report_supervision WHERE held_on <= $1`,
+        [sel.period.to],
+      ),
+      await m.query<ShiftRow[]>(
+        `SELECT shift_id AS "shiftId", starts_at AS "startsAt", ends_at AS "endsAt", required_count AS "requiredCount",
+                assigned_count AS "assignedCount" FROM report_shifts WHERE starts_at >= $1 AND starts_at < $2`,
+        [start, end],
+      ),
+      await m.query<OpsAssessmentRow[]>(`${OPS_ASSESSMENT_ROWS} WHERE opened_at >= $1 AND opened_at < $2`, [start, end]),
+    ];
+    return workforceFigures(sel, { practitioners, approvals, training, supervision, shifts, assessments }, this.config);
   }
 }

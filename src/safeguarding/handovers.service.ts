@@ -158,12 +158,19 @@ export class HandoversService {
   async acknowledge(actor: Actor, date: string, itemId: string, note?: string): Promise<HandoverView> {
     this.assertDate(date);
     return this.db.transaction(async (m) => {
-      const [item]: Array<{ id: string; item_type: string; item_id: string; acknowledged_at: Date | null; handover_date: string }> =
-        await m.query(
-          `SELECT i.id, i.item_type, i.item_id, i.acknowledged_at, to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date
+      const [item]: Array<{
+        id: string;
+        item_type: string;
+        item_id: string;
+        person_id: string | null;
+        acknowledged_at: Date | null;
+        handover_date: string;
+      }> = await m.query(
+        `SELECT i.id, i.item_type, i.item_id, i.summary->>'personId' AS person_id, i.acknowledged_at,
+                to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date
            FROM handover_items i JOIN handovers h ON h.id = i.handover_id WHERE i.id = $1 FOR UPDATE OF i`,
-          [itemId],
-        );
+        [itemId],
+      );
       if (!item || item.handover_date !== date) throw new NotFoundProblem('Handover item', itemId);
       if (item.acknowledged_at) throw new ConflictProblem('This item has already been acknowledged.', 'already-acknowledged');
       const now = this.clock.now();
@@ -177,6 +184,8 @@ export class HandoversService {
         action: 'handover.acknowledge',
         resourceType: 'handover-item',
         resourceId: itemId,
+        // Taking on an item about a person is a change to what is recorded of them: the audit names who it was about.
+        subjectPersonId: item.person_id,
         details: { date, itemType: item.item_type, itemId: item.item_id },
       });
       await this.events.emit(m, {
@@ -185,7 +194,10 @@ export class HandoversService {
         aggregateId: itemId,
         payload: { date, itemId, itemType: item.item_type, by: actor.userId },
       });
-      return this.forReader(actor, await this.load(m, date));
+      // The answer is the whole handover again: a read of it, and of each person its items are about, like GET.
+      const view = this.forReader(actor, await this.load(m, date));
+      await this.auditRead(m, view);
+      return view;
     });
   }
 

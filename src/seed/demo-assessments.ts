@@ -139,10 +139,13 @@ export class DemoAssessments {
         kind: 'application',
         section: 's2',
         signedAt: ago(26.5),
-        hospitalSite: 'Northshire General Hospital, Beech Ward',
+        hospitalSite: 'Northshire General Hospital',
         practicalMatters: { dependants: 'None', pets: 'None', property: 'Flat locked; keys with his mother' },
-        bedDetails: 'Beech Ward, found by the bed manager after 4 hours',
+        bedDetails: 'In area, found after 4 hours',
         conveyance: 'Ambulance, with police in attendance',
+        ward: 'Beech Ward',
+        bedFoundBy: 'Bed manager (Kim Ross)',
+        conveyanceArrangedWith: 'Northshire Ambulance Service, with Northshire Police',
         rationale: 'Assessment in hospital is needed and he refuses every alternative; the risk to himself and his neighbours is rising.',
       });
       for (const [type, hours, delayReason] of [
@@ -155,6 +158,23 @@ export class DemoAssessments {
         ['admitted', 19.8],
       ] as const)
         await this.assessments.addEvent(worker, a.id, { type, at: ago(hours), ...(delayReason ? { delayReason } : {}) });
+      await this.assessments.update(
+        worker,
+        a.id,
+        {
+          distribution: [
+            {
+              recipient: 'Northshire General Hospital (hospital managers)',
+              role: 'Receiving hospital',
+              method: 'secure email',
+              sentAt: ago(19.5),
+            },
+            { recipient: 'Riverside CMHT', role: 'Care coordinator', method: 'secure email', sentAt: ago(19.5) },
+            { recipient: 'Dr Sam Whitfield, Riverside Medical Practice', role: 'GP', method: 'secure email', sentAt: ago(19.4) },
+          ],
+        },
+        undefined,
+      );
       await this.assessments.close(worker, a.id, undefined);
     }
 

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
 import { UsersService } from '../auth/users.service';
 import { Db } from '../database/db';
+import { PopulationsService } from '../reports/populations.service';
 import { DemoAssessments } from './demo-assessments';
 import { DEMO_HISTORY, DemoHistory, type HistoryCounts, type HistoryOptions } from './demo-history';
 import { DemoSafeguarding } from './demo-safeguarding';
@@ -62,6 +63,7 @@ export class DemoSeed {
     private readonly referrals: DemoReferrals,
     private readonly assessments: DemoAssessments,
     private readonly safeguarding: DemoSafeguarding,
+    private readonly populations: PopulationsService,
     private readonly history: DemoHistory,
   ) {}
 
@@ -134,6 +136,8 @@ export class DemoSeed {
       this.historyCounts = history ? await this.history.seed(managerActor, amhpIds, dutyActor, history) : undefined;
       await this.assessments.seed(managerActor, amhpIds);
       await this.safeguarding.seed(dutyActor, managerActor);
+      // The equity report's denominators: the demo borough's population by age band, sex and ethnic category.
+      await this.populations.loadDemo(managerActor);
       return DEMO_USERS;
     });
   }

@@ -211,12 +211,16 @@ export class DemoWorkforce {
         });
       }
     }
-    for (const [name, gmcNumber, organisation, ac] of DOCTORS) {
+    for (const [i, [name, gmcNumber, organisation, ac]] of DOCTORS.entries()) {
+      // Ofcom's drama ranges (07700 900xxx, 01632 960xxx): numbers that reach nobody.
+      const mobile = { label: 'mobile', number: `07700 900${String(200 + i).padStart(3, '0')}` };
+      const work = { label: organisation === 'Independent' ? 'secretary' : 'work', number: `01632 960${String(300 + i).padStart(3, '0')}` };
       await this.doctors.create({
         name,
         gmcNumber,
         organisation,
         email: `${name.split(' ').at(-1)!.toLowerCase()}@nhs.example`,
+        contactNumbers: i % 3 === 2 ? [work] : [mobile, work],
         approvals: [
           {
             kind: 's12',

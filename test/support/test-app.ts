@@ -32,6 +32,8 @@ export interface TestApp {
   http: TestAgent;
   clock: ManualClock;
   databaseUrl: string;
+  /** http://127.0.0.1:<port> when created with `listen: true` (for a real browser), else undefined. */
+  url?: string;
   /** Runs SQL directly against this file's database (as the app's own role). */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   user(roles: Role[], overrides?: { email?: string; displayName?: string }): Promise<TestUser>;
@@ -68,7 +70,7 @@ export async function dropTestDatabase(url: string): Promise<void> {
 
 /** Boots the real application (the same createApp as `npm start`) on a fresh database. */
 export async function createTestApp(
-  options: { env?: Record<string, string>; now?: string; imports?: AppOptions['imports']; databaseUrl?: string } = {},
+  options: { env?: Record<string, string>; now?: string; imports?: AppOptions['imports']; databaseUrl?: string; listen?: boolean } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
@@ -78,11 +80,17 @@ export async function createTestApp(
   // Every rule id a response carries must be in the law's catalogue (GET /rules): see rule-ids.ts.
   const ruleIds = watchRuleIds(app.getHttpServer());
   let counter = 0;
+  let url: string | undefined;
+  if (options.listen) {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  }
   const testApp: TestApp = {
     app,
     http: request(app.getHttpServer()),
     clock,
     databaseUrl,
+    url,
     sql: (text, params) => ds.query(text, params),
     async user(roles, overrides = {}) {
       passwordHash ??= hashPassword(TEST_PASSWORD);

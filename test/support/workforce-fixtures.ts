@@ -1,3 +1,4 @@
+import { nameWords, searchText } from '../../src/doctors/doctor.rules';
 import type { TestApp, TestUser } from './test-app';
 
 /** An AMHP with a practitioner record, a current approval and this year's training, straight into the database. */
@@ -28,7 +29,11 @@ export async function amhp(
 
 /** A doctor on the register, with a s.12 (or other) approval in force from 2025 to 2029 when `kind` is given. */
 export async function insertDoctor(t: TestApp, name: string, gmcNumber: string, kind?: string): Promise<string> {
-  const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO doctors (name, gmc_number) VALUES ($1, $2) RETURNING id`, [name, gmcNumber]);
+  const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO doctors (name, gmc_number, search_name) VALUES ($1, $2, $3) RETURNING id`, [
+    name,
+    gmcNumber,
+    searchText(nameWords(name)),
+  ]);
   if (kind)
     await t.sql(`INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, $2, '2025-01-01', '2029-12-31')`, [
       id,

@@ -19,6 +19,9 @@ import { IsInstant, Nested, trim } from '../../common/validators';
 import { OVERRIDE_REPORT_GROUNDS } from '../../statute/override-report';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
 
+/** How the person was conveyed to hospital (recorded on the conveyance's request or arrival, kept in the event's data). */
+export const CONVEYANCE_MODES = ['ambulance', 'police-vehicle', 'secure-transport', 'hospital-transport', 'other'] as const;
+
 const SECTIONS = ['s2', 's3', 's4', 's7'] as const;
 const MODES = ['in-person', 'video', 'phone'] as const;
 
@@ -90,6 +93,32 @@ export class InterviewDto {
   professionalsConsulted?: string[];
 }
 
+/** One recipient of the outcome report (COP-07): who it went to, how, and when. */
+export class ReportRecipientDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Willow Ward, Northshire General (hospital managers)' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  recipient: string;
+  @ApiPropertyOptional({ maxLength: 200, example: 'Receiving hospital' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  role?: string;
+  @ApiPropertyOptional({ maxLength: 100, example: 'secure email' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  method?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it was sent (not in the future); absent while still to be sent.' })
+  @IsOptional()
+  @IsInstant()
+  sentAt?: string;
+}
+
 export class UpdateAssessmentDto {
   @ApiPropertyOptional({ maxLength: 300 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) location?: string;
   @ApiPropertyOptional({ type: [String], format: 'uuid' })
@@ -101,6 +130,47 @@ export class UpdateAssessmentDto {
   otherAmhpUserIds?: string[];
   @ApiPropertyOptional({ type: InvolvementDto }) @IsOptional() @Nested(() => InvolvementDto) involvement?: InvolvementDto;
   @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @Nested(() => InterviewDto) interview?: InterviewDto;
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String, description: 'The ward the patient is admitted to (null clears).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  ward?: string | null;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    nullable: true,
+    type: String,
+    description: 'Who found the bed, e.g. "Bed manager (Kim Ross)" (null clears).',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  bedFoundBy?: string | null;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    nullable: true,
+    type: String,
+    description: 'Who the conveyance was arranged with, e.g. "North West Ambulance Service" (null clears).',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  conveyanceArrangedWith?: string | null;
+  @ApiPropertyOptional({
+    type: [ReportRecipientDto],
+    maxItems: 30,
+    description:
+      "The outcome report's distribution list: who it went to (replaces the list; may be changed after the assessment is closed).",
+  })
+  @IsOptional()
+  @ArrayMaxSize(30)
+  @Nested(() => ReportRecipientDto, { each: true })
+  distribution?: ReportRecipientDto[];
 }
 
 export class TimelineEventDto {
@@ -111,6 +181,17 @@ export class TimelineEventDto {
   @IsIn(DELAY_REASONS)
   delayReason?: string;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
+  @ApiPropertyOptional({
+    enum: CONVEYANCE_MODES,
+    description: 'conveyance-requested or conveyance-arrived only: how the person is conveyed.',
+  })
+  @IsOptional()
+  @IsIn(CONVEYANCE_MODES)
+  conveyanceMode?: (typeof CONVEYANCE_MODES)[number];
+  @ApiPropertyOptional({ description: "bed-identified only: the bed is outside the council's area (an out-of-area bed)." })
+  @IsOptional()
+  @IsBoolean()
+  bedOutOfArea?: boolean;
 }
 
 export class ContactDto {
@@ -465,6 +546,47 @@ export class OutcomeDto {
   @IsOptional()
   @IsInstant()
   forwardedToLssaAt?: string;
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String, description: 'The ward the patient is admitted to (null clears).' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  ward?: string | null;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    nullable: true,
+    type: String,
+    description: 'Who found the bed, e.g. "Bed manager (Kim Ross)" (null clears).',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  bedFoundBy?: string | null;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    nullable: true,
+    type: String,
+    description: 'Who the conveyance was arranged with, e.g. "North West Ambulance Service" (null clears).',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  conveyanceArrangedWith?: string | null;
+  @ApiPropertyOptional({
+    type: [ReportRecipientDto],
+    maxItems: 30,
+    description:
+      "The outcome report's distribution list: who it went to (replaces the list; may be changed after the assessment is closed).",
+  })
+  @IsOptional()
+  @ArrayMaxSize(30)
+  @Nested(() => ReportRecipientDto, { each: true })
+  distribution?: ReportRecipientDto[];
   // cto-decision
   @ApiPropertyOptional({ enum: ['agree', 'disagree'] })
   @ValidateIf((o: OutcomeDto) => o.kind === 'cto-decision')
@@ -571,6 +693,10 @@ export class ReportQuery {
   @ApiPropertyOptional({ enum: ['json', 'html', 'pdf'] }) @IsOptional() @IsIn(['json', 'html', 'pdf']) format?: 'json' | 'html' | 'pdf';
 }
 
+export class LetterQuery {
+  @ApiPropertyOptional({ enum: ['html', 'text', 'pdf'] }) @IsOptional() @IsIn(['html', 'text', 'pdf']) format?: 'html' | 'text' | 'pdf';
+}
+
 // ---- responses (documented loosely: the shapes are built in the service) ----
 export class AssessmentViewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -593,6 +719,11 @@ export class AssessmentViewDto {
   @ApiProperty({ nullable: true, type: String }) legalStatusCode: string | null;
   @ApiProperty({ nullable: true, type: Object }) outcome: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decidedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) ward: string | null;
+  @ApiProperty({ nullable: true, type: String }) bedFoundBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) conveyanceArrangedWith: string | null;
+  @ApiProperty({ type: [Object], description: "The outcome report's distribution list: recipient, role, method, sentAt." })
+  distribution: Array<Record<string, unknown>>;
   @ApiProperty({ format: 'date-time' }) openedAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) closedAt: string | null;
   @ApiProperty() version: number;
@@ -641,6 +772,7 @@ export class ReportSectionDto {
 
 export class OutcomeReportDto {
   @ApiProperty() title: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The council (COUNCIL_NAME) the report is made for.' }) council: string | null;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
   @ApiProperty({ example: 'Mon 30 Mar 2026 01:30 BST', description: 'The same instant in the report’s time zone.' })
   generatedAtLocal: string;

@@ -1,10 +1,12 @@
+import { pdfText } from '../../../test/support/pdf-text';
+import { renderLetterPdf, renderReportPdf } from './pdf';
 import {
   buildOutcomeReport,
   escapeHtml,
   formatDuration,
   renderReportHtml,
-  renderReportPdf,
   toWinAnsi,
+  winAnsiSafe,
   wrapText,
   writtenReasonsLetter,
 } from './report';
@@ -232,44 +234,6 @@ function section(report: OutcomeReport, id: string): Array<{ label?: string; tex
 
 function value(report: OutcomeReport, id: string, label: string): string | undefined {
   return section(report, id).find((l) => l.label === label)?.text;
-}
-
-/** Parses the cross-reference table and checks every offset, stream length and the trailer. Returns the file. */
-function checkPdf(pdf: Buffer): { text: string; pages: number } {
-  const s = pdf.toString('latin1');
-  expect(s.startsWith('%PDF-1.4\n')).toBe(true);
-  expect(s.endsWith('%%EOF\n')).toBe(true);
-  const tail = /startxref\n(\d+)\n%%EOF\n$/.exec(s);
-  expect(tail).not.toBeNull();
-  const xrefAt = Number(tail![1]);
-  const head = /^xref\n0 (\d+)\n/.exec(s.slice(xrefAt));
-  expect(head).not.toBeNull();
-  const size = Number(head![1]);
-  const entries = s
-    .slice(xrefAt + head![0].length)
-    .split('\n')
-    .slice(0, size);
-  expect(entries[0]).toBe('0000000000 65535 f ');
-  for (let n = 1; n < size; n++) {
-    const m = /^(\d{10}) 00000 n $/.exec(entries[n]);
-    expect(m).not.toBeNull();
-    expect(s.startsWith(`${n} 0 obj\n`, Number(m![1]))).toBe(true);
-  }
-  expect(s).toContain(`trailer\n<< /Size ${size} /Root 1 0 R`);
-  for (const m of s.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) {
-    const start = m.index + m[0].length;
-    expect(s.slice(start + Number(m[1]), start + Number(m[1]) + 'endstream'.length)).toBe('endstream');
-  }
-  const pages = (s.match(/\/Type \/Page\b/g) ?? []).length;
-  expect(s).toContain(`/Count ${pages} >>`);
-  return { text: s, pages };
-}
-
-/** The strings shown with Tj, unescaped. */
-function shownStrings(pdf: string): string[] {
-  return [...pdf.matchAll(/\(((?:\\.|[^\\)])*)\) Tj/g)].map((m) =>
-    m[1].replace(/\\([0-7]{3}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e, 8)) : e)),
-  );
 }
 
 describe('AMHP outcome report (COP-07)', () => {
@@ -570,17 +534,25 @@ describe('outcome report as HTML', () => {
 });
 
 describe('outcome report as PDF', () => {
-  it('is a valid PDF 1.4 with a correct cross-reference table', () => {
-    const pdf = renderReportPdf(buildOutcomeReport(fullModel()));
-    const { text, pages } = checkPdf(pdf);
-    expect(pages).toBeGreaterThanOrEqual(1);
-    expect(text).toContain('/BaseFont /Helvetica /Encoding /WinAnsiEncoding');
-    expect(shownStrings(text)).toContain('Received: Sat 28 Mar 2026 23:30 GMT');
-    expect(shownStrings(text).some((s) => s.startsWith('AMHP outcome report: Alex Smith (REF-2026-000123) - page 1 of'))).toBe(true);
+  const render = (model: OutcomeReportModel) =>
+    renderReportPdf(buildOutcomeReport(model), { createdAt: t('2026-03-30T10:00:00Z'), compress: false });
+
+  it('is a PDF headed by the council, with every section and "page n of m" on every page', async () => {
+    const pdf = await render(fullModel());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const { text, pages, pageCount } = pdfText(pdf);
+    expect(pageCount).toBeGreaterThanOrEqual(1);
+    expect(pages).toHaveLength(pageCount);
+    expect(pages[0].startsWith('Northshire County Council\nApproved Mental Health Professional (AMHP) service')).toBe(true);
+    expect(text).toContain('AMHP outcome report: Alex Smith (REF-2026-000123)');
+    for (const s of buildOutcomeReport(fullModel()).sections) expect(text).toContain(s.heading);
+    expect(text).toContain('Received\nSat 28 Mar 2026 23:30 GMT');
+    expect(text).toContain('Ward\nWillow Ward');
+    pages.forEach((p, i) => expect(p).toContain(`Page ${i + 1} of ${pageCount}`));
   });
 
-  it('a long report becomes a multi-page PDF with a valid cross-reference table', () => {
-    const short = checkPdf(renderReportPdf(buildOutcomeReport(fullModel())));
+  it('a long report runs over more pages, each with its footer', async () => {
+    const short = pdfText(await render(fullModel()));
     const model = fullModel();
     for (let i = 0; i < 150; i++) {
       model.timeline.push({
@@ -590,34 +562,38 @@ describe('outcome report as PDF', () => {
         note: `Re-requested (attempt ${i + 1}); ${'the bed manager had no bed in area and searched further afield. '.repeat(2)}`,
       });
     }
-    const long = checkPdf(renderReportPdf(buildOutcomeReport(model)));
-    expect(long.pages).toBeGreaterThan(short.pages);
-    expect(long.pages).toBeGreaterThanOrEqual(5);
-    expect(shownStrings(long.text).filter((s) => / - page \d+ of \d+$/.test(s))).toHaveLength(long.pages);
+    const long = pdfText(await render(model));
+    expect(long.pageCount).toBeGreaterThan(short.pageCount + 3);
+    long.pages.forEach((p, i) => expect(p).toContain(`Page ${i + 1} of ${long.pageCount}`));
   });
 
-  it('wraps text at about 90 characters', () => {
+  it('a rationale longer than a page flows over the page break, and nothing after it is lost', async () => {
     const model = fullModel();
-    model.outcome!.rationale = `${'word '.repeat(120)}${'x'.repeat(200)}`;
-    const strings = shownStrings(checkPdf(renderReportPdf(buildOutcomeReport(model))).text);
-    const body = strings.filter((s) => s.includes('word'));
-    expect(body.length).toBeGreaterThan(5);
-    for (const s of strings) expect(s.length).toBeLessThanOrEqual(110);
-    for (const s of body) expect(s.length).toBeLessThanOrEqual(90);
+    model.outcome!.rationale = Array.from({ length: 160 }, (_, i) => `Sentence ${i + 1} of the rationale.`).join(' ');
+    const { text, pages, pageCount } = pdfText(await render(model));
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('Sentence 1 of the rationale. Sentence 2 of the rationale.');
+    expect(flat).toContain('Sentence 160 of the rationale.');
+    expect(flat.indexOf('Sentence 160 of the rationale.')).toBeLessThan(flat.indexOf('Hospital and bed'));
+    expect(text).toContain('Distribution');
+    pages.forEach((p, i) => expect(p).toContain(`Page ${i + 1} of ${pageCount}`));
   });
 
-  it('escapes backslashes and parentheses, writes Latin-1 as WinAnsi and replaces other characters with ?', () => {
+  it('prints Latin-1 and typographic quotes, and ? for what the standard fonts cannot show', async () => {
     const model = fullModel();
-    model.person.name = "Zoë O'Brien (back\\slash) 李 — “quoted”";
-    const { text } = checkPdf(renderReportPdf(buildOutcomeReport(model)));
-    expect(text).toContain("Person: Zo\\353 O'Brien \\(back\\\\slash\\) ? \\227 \\223quoted\\224");
-    expect(shownStrings(text)).toContain("Person: Zo\u00eb O'Brien (back\\slash) ? \u0097 \u0093quoted\u0094");
-    // The file is ASCII apart from the binary marker on line 2.
-    expect([...text.slice(15)].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+    model.person.name = "Zoë O'Brien (back\\slash) 李 “quoted”";
+    const { text } = pdfText(await render(model));
+    expect(text).toContain("Zo\u00eb O'Brien (back\\slash) ? \u0093quoted\u0094");
     expect(toWinAnsi('€ 😀\t')).toEqual([0x80, 0x20, 0x3f, 0x20]);
+    expect(winAnsiSafe('a\r\nb 李')).toBe('a\nb ?');
   });
 
-  it('word-wraps and splits words longer than a line', () => {
+  it('without a council, the header names the AMHP service alone', async () => {
+    const { pages } = pdfText(await render({ ...fullModel(), council: null }));
+    expect(pages[0].startsWith('Approved Mental Health Professional (AMHP) service\nAMHP outcome report')).toBe(true);
+  });
+
+  it('word-wraps and splits words longer than a line (the plain-text letter)', () => {
     expect(wrapText('aa bb cc dd', 5)).toEqual(['aa bb', 'cc dd']);
     expect(wrapText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
     expect(wrapText('', 10)).toEqual(['']);
@@ -684,6 +660,38 @@ describe('s.13(4) written-reasons letter', () => {
     expect(html).not.toMatch(/<script|<img|<b>|<i>/i);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('&quot;Mary&quot; &amp; &lt;b&gt;');
+  });
+
+  it('without a council name, the letter says "the council" and is signed for it, never a placeholder', () => {
+    const { text } = writtenReasonsLetter({ ...input(), council: null });
+    const flat = text.replace(/\s+/g, ' ');
+    expect(text.startsWith('Approved Mental Health Professional (AMHP) service\n\nMary Smith')).toBe(true);
+    expect(flat).toContain('you asked the council to arrange');
+    expect(flat).toContain('please contact the AMHP service.');
+    expect(text.trimEnd().endsWith('on behalf of the council')).toBe(true);
+    expect(flat).not.toMatch(/local social services authority|null|undefined/);
+  });
+
+  it('as a PDF: the letterhead, the address, the date, the reasons and the signature for the council, in that order', async () => {
+    const pdf = await renderLetterPdf(writtenReasonsLetter(input()), { createdAt: t('2026-03-29T15:00:00Z'), compress: false });
+    const { text, pages, pageCount } = pdfText(pdf);
+    const order = [
+      'Northshire County Council',
+      'PRIVATE AND CONFIDENTIAL',
+      'Mary Smith\n1 High Street\nNorthtown\nNT1 1AA',
+      '29 March 2026',
+      'Dear Mary Smith,',
+      'Why I decided not to make an application',
+      'Alex agreed to stay at home with daily visits from the crisis team.',
+      'The doctors did not recommend admission.',
+      'Crisis resolution / home treatment',
+      'Yours sincerely,',
+      'Sam Carter\nApproved Mental Health Professional\non behalf of Northshire County Council',
+    ];
+    const at = order.map((s) => text.indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    pages.forEach((p, i) => expect(p).toContain(`Page ${i + 1} of ${pageCount}`));
   });
 
   it('refuses a letter without reasons or with an invalid date', () => {

@@ -1,10 +1,8 @@
 /**
  * The AMHP outcome report (COP-07, MHA Code of Practice 2015 ch.14) and the s.13(4) written-reasons letter (NR-12), rendered as
- * JSON sections, a printable HTML document and a PDF. Pure: the model comes in (with `generatedAt`), text goes
- * out; no Nest, no database, no clock. Missing information is printed as "Not recorded", never left out.
- *
- * The PDF is written here without a dependency: PDF 1.4, the standard Helvetica fonts (no embedding) with
- * WinAnsiEncoding, word-wrapped at about 90 characters, as many A4 pages as the text needs.
+ * JSON sections and a printable HTML document (the PDFs are laid out in pdf.ts). Pure: the model comes in (with
+ * `generatedAt`), text goes out; no Nest, no database, no clock. Missing information is printed as "Not recorded",
+ * never left out.
  */
 import type { Section } from '../../statute/assessment.types';
 import { formatLocal } from '../../statute/clocks';
@@ -17,6 +15,8 @@ import type {
   ReportSection,
   ReportSectionId,
   ReportTimelineEvent,
+  LetterBlock,
+  LetterLayout,
   WrittenReasonsInput,
   WrittenReasonsLetter,
 } from './report.types';
@@ -299,6 +299,7 @@ export function buildOutcomeReport(model: OutcomeReportModel): OutcomeReport {
   const reference = model.referral.reference;
   return {
     title: `AMHP outcome report: ${has(name) ? name.trim() : 'name not recorded'}${has(reference) ? ` (${reference.trim()})` : ''}`,
+    council: has(model.council) ? model.council.trim() : null,
     generatedAt: model.generatedAt.toISOString(),
     generatedAtLocal,
     timeZone: zone,
@@ -830,6 +831,7 @@ const REPORT_CSS = `
   h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
   h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; padding-bottom: .2rem; border-bottom: 1px solid #999; }
   .meta { color: #444; margin: 0 0 .75rem; }
+  .council { font-weight: 600; margin: 0 0 .5rem; }
   table { width: 100%; border-collapse: collapse; }
   th, td { text-align: left; vertical-align: top; padding: .25rem .5rem; border-bottom: 1px solid #ddd; }
   th { width: 32%; font-weight: 600; }
@@ -873,6 +875,7 @@ export function renderReportHtml(report: OutcomeReport): string {
 </head>
 <body>
 <header>
+<p class="council">${report.council ? `${escapeHtml(report.council)}<br>\n` : ''}Approved Mental Health Professional (AMHP) service</p>
 <h1>${escapeHtml(report.title)}</h1>
 <p class="meta">Generated <time datetime="${escapeHtml(report.generatedAt)}">${escapeHtml(report.generatedAtLocal)}</time>. Times are local (${escapeHtml(report.timeZone)}).</p>
 </header>
@@ -888,7 +891,7 @@ ${sections}
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// PDF (1.4, font-free: the standard Helvetica Type 1 fonts, WinAnsiEncoding)
+// Text for the PDF (pdf.ts): the standard Helvetica fonts print WinAnsiEncoding (cp1252) only
 
 /** Unicode code points WinAnsiEncoding (cp1252) puts in 0x80-0x9F. */
 const CP1252_HIGH: ReadonlyMap<number, number> = new Map([
@@ -933,25 +936,16 @@ export function toWinAnsi(value: string): number[] {
   return bytes;
 }
 
-/** The same text with every character WinAnsi cannot show replaced by '?' (one character per byte to come). */
-function winAnsiSafe(value: string): string {
+/** The text with line breaks kept and every character WinAnsi cannot show replaced by '?' (what the PDF's standard fonts print). */
+export function winAnsiSafe(value: string): string {
   let out = '';
-  for (const ch of value) {
+  for (const ch of value.replace(/\r\n?/g, '\n')) {
+    if (ch === '\n') {
+      out += ch;
+      continue;
+    }
     const b = toWinAnsi(ch)[0];
     out += b === 0x3f && ch !== '?' ? '?' : b === 0x20 ? ' ' : ch;
-  }
-  return out;
-}
-
-/** A PDF literal string's body: `\`, `(` and `)` escaped, bytes above 0x7E as octal, so the file stays ASCII. */
-function pdfLiteral(bytes: readonly number[]): string {
-  let out = '';
-  for (const b of bytes) {
-    if (b === 0x5c) out += '\\\\';
-    else if (b === 0x28) out += '\\(';
-    else if (b === 0x29) out += '\\)';
-    else if (b < 0x20 || b > 0x7e) out += `\\${b.toString(8).padStart(3, '0')}`;
-    else out += String.fromCharCode(b);
   }
   return out;
 }
@@ -984,181 +978,11 @@ export function wrapText(value: string, width: number, restWidth: number = width
   return out;
 }
 
-const PAGE_WIDTH = 595.28;
-const PAGE_HEIGHT = 841.89;
-const MARGIN_LEFT = 50;
-const MARGIN_TOP = 50;
-const MARGIN_BOTTOM = 60;
-const WRAP_AT_10PT = 90;
-const INDENT = 12;
-
-type Font = 'F1' | 'F2';
-
-interface PdfRun {
-  font: Font;
-  size: number;
-  x: number;
-  y: number;
-  bytes: number[];
-}
-
-interface FlowItem {
-  font: Font;
-  size: number;
-  text: string;
-  /** Extra space above, in points. */
-  gapBefore: number;
-  /** Keep with the next item on one page (a heading with its first line). */
-  keepWithNext: boolean;
-}
-
-/** Characters to one line at a font size: about 90 at 10 pt across the A4 text width. */
-function wrapWidth(size: number, indent: number): number {
-  return Math.max(10, Math.floor((WRAP_AT_10PT * 10) / size) - Math.ceil(indent / 5));
-}
-
-/** Layout: the flow items as lines placed on pages. */
-function layOut(items: readonly FlowItem[]): PdfRun[][] {
-  const pages: PdfRun[][] = [[]];
-  let y = PAGE_HEIGHT - MARGIN_TOP;
-  const lineHeight = (size: number): number => size * 1.3;
-  const wrapped = items.map((item) => {
-    const runs: Array<{ text: string; indent: number }> = [];
-    const paragraphs = item.text.replace(/\r\n|\r/g, '\n').split('\n');
-    for (const [p, para] of paragraphs.entries()) {
-      const normalised = winAnsiSafe(para);
-      const firstIndent = p === 0 ? 0 : INDENT;
-      wrapText(normalised, wrapWidth(item.size, firstIndent), wrapWidth(item.size, INDENT)).forEach((t, n) =>
-        runs.push({ text: t, indent: n === 0 ? firstIndent : INDENT }),
-      );
-    }
-    return { item, runs };
-  });
-  for (let i = 0; i < wrapped.length; i++) {
-    const { item, runs } = wrapped[i];
-    let needed = item.gapBefore + lineHeight(item.size);
-    if (item.keepWithNext && wrapped[i + 1]) needed += wrapped[i + 1].item.gapBefore + lineHeight(wrapped[i + 1].item.size);
-    const page = pages[pages.length - 1];
-    if (y - needed < MARGIN_BOTTOM && page.length > 0) {
-      pages.push([]);
-      y = PAGE_HEIGHT - MARGIN_TOP;
-    } else if (page.length > 0) y -= item.gapBefore;
-    for (const run of runs) {
-      if (y - lineHeight(item.size) < MARGIN_BOTTOM) {
-        pages.push([]);
-        y = PAGE_HEIGHT - MARGIN_TOP;
-      }
-      y -= lineHeight(item.size);
-      pages[pages.length - 1].push({ font: item.font, size: item.size, x: MARGIN_LEFT + run.indent, y, bytes: toWinAnsi(run.text) });
-    }
-  }
-  return pages;
-}
-
-function num(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
-}
-
-/** A text string for the information dictionary: PDFDocEncoding, which agrees with WinAnsi on ASCII and 0xA1-0xFF. */
-function infoString(value: string): string {
-  return `(${pdfLiteral(toWinAnsi(value).map((b) => (b > 0x7e && b < 0xa1 ? 0x3f : b)))})`;
-}
-
-function pdfDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `D:${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
-}
-
-/** Serialises pages of text runs as a PDF 1.4 file with a correct cross-reference table. */
-function writePdf(pages: readonly PdfRun[][], meta: { title: string; footer: string; createdAt: string }): Buffer {
-  const objects: string[] = [];
-  // 1 catalog, 2 page tree, 3 Helvetica, 4 Helvetica-Bold, 5 info; then per page its page and content objects.
-  const pageObj = (i: number): number => 6 + 2 * i;
-  objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
-  objects[2] = `<< /Type /Pages /Kids [${pages.map((_, i) => `${pageObj(i)} 0 R`).join(' ')}] /Count ${pages.length} >>`;
-  objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
-  objects[4] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>';
-  const created = pdfDate(meta.createdAt);
-  objects[5] = `<< /Title ${infoString(meta.title)} /Producer (amhp-hub)${created ? ` /CreationDate (${created})` : ''} >>`;
-  pages.forEach((runs, i) => {
-    const ops: string[] = [];
-    for (const r of runs) ops.push(`BT /${r.font} ${num(r.size)} Tf ${num(r.x)} ${num(r.y)} Td (${pdfLiteral(r.bytes)}) Tj ET`);
-    const footer = toWinAnsi(`${meta.footer} - page ${i + 1} of ${pages.length}`);
-    ops.push(`BT /F1 8 Tf ${num(MARGIN_LEFT)} 30 Td (${pdfLiteral(footer)}) Tj ET`);
-    const content = `${ops.join('\n')}\n`;
-    objects[pageObj(i)] =
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${num(PAGE_WIDTH)} ${num(PAGE_HEIGHT)}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageObj(i) + 1} 0 R >>`;
-    // The content is ASCII (pdfLiteral escapes every other byte), so its length in characters is its length in bytes.
-    objects[pageObj(i) + 1] = `<< /Length ${content.length} >>\nstream\n${content}endstream`;
-  });
-
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  const emit = (s: string): void => {
-    const b = Buffer.from(s, 'latin1');
-    chunks.push(b);
-    offset += b.length;
-  };
-  // The comment of four high bytes tells transfer programs the file is binary.
-  emit('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n');
-  const offsets: number[] = [];
-  for (let n = 1; n < objects.length; n++) {
-    offsets[n] = offset;
-    emit(`${n} 0 obj\n${objects[n]}\nendobj\n`);
-  }
-  const xrefAt = offset;
-  let xref = `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
-  for (let n = 1; n < objects.length; n++) xref += `${String(offsets[n]).padStart(10, '0')} 00000 n \n`;
-  emit(xref);
-  emit(`trailer\n<< /Size ${objects.length} /Root 1 0 R /Info 5 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`);
-  return Buffer.concat(chunks);
-}
-
-/** The report as a PDF 1.4 document (A4, Helvetica, as many pages as it needs). */
-export function renderReportPdf(report: OutcomeReport): Buffer {
-  const items: FlowItem[] = [
-    { font: 'F2', size: 14, text: report.title, gapBefore: 0, keepWithNext: false },
-    {
-      font: 'F1',
-      size: 9,
-      text: `Generated ${report.generatedAtLocal}. Times are local (${report.timeZone}).`,
-      gapBefore: 2,
-      keepWithNext: false,
-    },
-  ];
-  for (const s of report.sections) {
-    items.push({ font: 'F2', size: 12, text: s.heading, gapBefore: 10, keepWithNext: true });
-    for (const l of s.lines)
-      items.push({
-        font: 'F1',
-        size: 10,
-        text: l.label === undefined ? l.text : `${l.label}: ${l.text}`,
-        gapBefore: 1,
-        keepWithNext: false,
-      });
-  }
-  items.push({
-    font: 'F1',
-    size: 8,
-    text: 'Confidential: contains personal and health information. Share only with the people on the distribution list.',
-    gapBefore: 12,
-    keepWithNext: false,
-  });
-  return writePdf(layOut(items), { title: report.title, footer: report.title, createdAt: report.generatedAt });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The s.13(4) written-reasons letter (NR-12)
 
 function longDate(d: Date, zone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'long', year: 'numeric' }).format(d);
-}
-
-interface LetterBlock {
-  kind: 'lines' | 'heading' | 'paragraph' | 'bullets';
-  items: string[];
 }
 
 /**
@@ -1178,7 +1002,9 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
   const zone = input.timeZone;
   const nr = input.nearestRelative.name.trim() || 'Nearest relative';
   const patient = input.patientName.trim() || 'the patient';
-  const council = input.council.trim();
+  // Without a council name set, the letter says "the council": never a placeholder in a letter to a relative.
+  const named = has(input.council) ? input.council.trim() : null;
+  const council = named ?? 'the council';
   const amhp = input.amhpName.trim();
   const address = has(input.nearestRelative.address)
     ? input.nearestRelative.address
@@ -1188,10 +1014,17 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
     : ['(address not recorded)'];
   const alternatives = input.alternatives.filter(has).map((a) => labelOf(ALTERNATIVE_LABELS, a));
 
-  const blocks: LetterBlock[] = [
-    { kind: 'lines', items: [council, 'Approved Mental Health Professional (AMHP) service'] },
-    { kind: 'lines', items: [nr, ...address] },
-    { kind: 'lines', items: [longDate(input.letterDate ?? input.decidedAt, zone)] },
+  const layout: LetterLayout = {
+    letterhead: named
+      ? [named, 'Approved Mental Health Professional (AMHP) service']
+      : ['Approved Mental Health Professional (AMHP) service'],
+    recipient: [nr, ...address],
+    date: longDate(input.letterDate ?? input.decidedAt, zone),
+    title: `Written reasons (MHA 1983 s.13(4)): ${patient}`,
+    body: [],
+    signature: [amhp, 'Approved Mental Health Professional', `on behalf of ${council}`],
+  };
+  layout.body = [
     { kind: 'paragraph', items: [`Dear ${nr},`] },
     {
       kind: 'heading',
@@ -1229,9 +1062,18 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
         `If things change, or you become more worried, you can ask us to consider ${patient}'s case again at any time. In an emergency, call 999.`,
       ],
     },
-    { kind: 'paragraph', items: [`If you have any questions about this letter, please contact the AMHP service at ${council}.`] },
+    {
+      kind: 'paragraph',
+      items: [`If you have any questions about this letter, please contact the AMHP service${named ? ` at ${named}` : ''}.`],
+    },
     { kind: 'paragraph', items: ['Yours sincerely,'] },
-    { kind: 'lines', items: [amhp, 'Approved Mental Health Professional', `on behalf of ${council}`] },
+  ];
+  const blocks: LetterBlock[] = [
+    { kind: 'lines', items: layout.letterhead },
+    { kind: 'lines', items: layout.recipient },
+    { kind: 'lines', items: [layout.date] },
+    ...layout.body,
+    { kind: 'lines', items: layout.signature },
   ];
 
   const textOut = blocks
@@ -1281,7 +1123,7 @@ export function writtenReasonsLetter(input: WrittenReasonsInput): WrittenReasons
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`Written reasons (MHA 1983 s.13(4)): ${patient}`)}</title>
+<title>${escapeHtml(layout.title)}</title>
 <style>
   body { font-family: Arial, Helvetica, sans-serif; font-size: 12pt; line-height: 1.5; color: #111; margin: 2rem auto; max-width: 42rem; padding: 0 1rem; }
   h2 { font-size: 1.05rem; margin: 1.25rem 0 .4rem; }
@@ -1298,5 +1140,5 @@ ${body}
 </body>
 </html>
 `;
-  return { text: `${textOut}\n`, html };
+  return { text: `${textOut}\n`, html, layout };
 }

@@ -285,6 +285,8 @@ export interface ReportSection {
 
 export interface OutcomeReport {
   title: string;
+  /** The council (LSSA) the report is made for, printed in its header; null when none is configured. */
+  council: string | null;
   /** ISO 8601 (UTC). */
   generatedAt: string;
   /** The same instant in the report's zone, e.g. "Mon 30 Mar 2026 01:30 BST". */
@@ -299,7 +301,8 @@ export interface WrittenReasonsInput {
   referralReceivedAt: Date;
   decidedAt: Date;
   amhpName: string;
-  council: string;
+  /** The council (LSSA); null when none is configured: the letter then says "the council". */
+  council: string | null;
   /** The AMHP's reasons for not making an application, in their words. */
   reasons: string;
   /** What will happen instead (the alternatives put in place). */
@@ -309,7 +312,24 @@ export interface WrittenReasonsInput {
   letterDate?: Date;
 }
 
+export interface LetterBlock {
+  kind: 'lines' | 'heading' | 'paragraph' | 'bullets';
+  items: string[];
+}
+
+/** The letter's parts, for a layout that places them (the PDF): letterhead, address, date, body, signature. */
+export interface LetterLayout {
+  letterhead: string[];
+  recipient: string[];
+  date: string;
+  /** The document title (PDF metadata, HTML title). */
+  title: string;
+  body: LetterBlock[];
+  signature: string[];
+}
+
 export interface WrittenReasonsLetter {
   text: string;
   html: string;
+  layout: LetterLayout;
 }

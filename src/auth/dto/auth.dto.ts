@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '../roles';
 
 export class LoginDto {
@@ -16,11 +16,16 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  @ApiPropertyOptional({
+    description:
+      'The refresh token. Required unless the request carries the refresh cookie set by a sign-in with ' +
+      '`X-Requested-With: amhp-app` (the browser app), which then needs that header and a same-origin Origin.',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(20)
   @MaxLength(200)
-  refreshToken: string;
+  refreshToken?: string;
 }
 
 export class ChangePasswordDto {
@@ -41,7 +46,12 @@ export class TokenPairDto {
   @ApiProperty() accessToken: string;
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
   @ApiProperty({ description: 'Seconds until the access token expires.' }) expiresIn: number;
-  @ApiProperty({ description: 'Exchange at POST /auth/refresh for a new pair; single use.' }) refreshToken: string;
+  @ApiPropertyOptional({
+    description:
+      'Exchange at POST /auth/refresh for a new pair; single use. Absent when the request carried ' +
+      '`X-Requested-With: amhp-app`: the token is then set as an HttpOnly, SameSite=Strict cookie for /auth/refresh only.',
+  })
+  refreshToken?: string;
   @ApiProperty({ format: 'date-time' }) refreshExpiresAt: string;
 }
 

@@ -4,9 +4,10 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { DOCTOR_APPROVAL_KINDS, type DoctorApprovalKind } from '../doctor.entity';
+import { UK_PHONE } from '../doctor.rules';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-const PHONE = /^\+?[0-9 ()-]{6,30}$/;
+const UK_PHONE_MESSAGE = 'number must be a UK telephone number, e.g. 07700 900123 or +44 7700 900123';
 
 /** Present fields may not be null (they are NOT NULL columns); absent ones are left alone. */
 const present = (_: object, value: unknown) => value !== undefined;
@@ -38,6 +39,30 @@ export class CreateDoctorApprovalDto {
   @MinLength(1)
   @MaxLength(200)
   approvingBody?: string;
+}
+
+export class ContactNumberInputDto {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 40,
+    example: 'mobile',
+    description: 'What the number is: mobile, work, secretary, switchboard...',
+  })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(40)
+  label: string;
+
+  @ApiProperty({
+    maxLength: 30,
+    example: '+44 7700 900123',
+    description: 'A UK number, national (07700 900123) or international (+44 7700 900123); stored in E.164.',
+  })
+  @IsString()
+  @MaxLength(30)
+  @Matches(UK_PHONE, { message: UK_PHONE_MESSAGE })
+  number: string;
 }
 
 export class CreateDoctorDto {
@@ -73,11 +98,11 @@ export class CreateDoctorDto {
   @MaxLength(254)
   email?: string;
 
-  @ApiPropertyOptional({ example: '+44 7700 900123' })
+  @ApiPropertyOptional({ type: [ContactNumberInputDto], maxItems: 10, description: 'Contact numbers, the one to try first first.' })
   @IsOptional()
-  @IsString()
-  @Matches(PHONE, { message: 'phone must be a telephone number' })
-  phone?: string;
+  @ArrayMaxSize(10)
+  @Nested(() => ContactNumberInputDto, { each: true })
+  contactNumbers?: ContactNumberInputDto[];
 
   @ApiPropertyOptional({ maxLength: 4000, description: 'Practical notes (availability, languages). Never patient information.' })
   @IsOptional()
@@ -117,11 +142,15 @@ export class UpdateDoctorDto {
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @Matches(PHONE, { message: 'phone must be a telephone number' })
-  phone?: string | null;
+  @ApiPropertyOptional({
+    type: [ContactNumberInputDto],
+    maxItems: 10,
+    description: 'Replaces the contact numbers (an empty list removes them all).',
+  })
+  @ValidateIf(present)
+  @ArrayMaxSize(10)
+  @Nested(() => ContactNumberInputDto, { each: true })
+  contactNumbers?: ContactNumberInputDto[];
 
   @ApiPropertyOptional({ maxLength: 4000, nullable: true, type: String })
   @IsOptional()
@@ -136,13 +165,20 @@ export class UpdateDoctorDto {
 }
 
 export class DoctorQuery extends PageQuery {
-  @ApiPropertyOptional({ maxLength: 100, description: 'Matches the start of the name or of the organisation, ignoring case.' })
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description:
+      'Each word matches the start of a word of the name (titles such as Dr ignored) or of the organisation, ignoring case and accents: `bel` finds Dr Ade Bello. Whole-word name matches first, then name prefixes, then organisation matches.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Matches the start of the organisation, ignoring case.' })
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Each word matches the start of a word of the organisation, ignoring case and accents.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -187,6 +223,12 @@ export class DoctorApprovalDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
+export class ContactNumberDto {
+  @ApiProperty({ example: 'mobile' }) label: string;
+  @ApiProperty({ example: '+447700900123', description: 'E.164.' }) number: string;
+  @ApiProperty({ example: '07700 900123', description: 'As printed in the UK.' }) display: string;
+}
+
 export class CurrentStatusDto {
   @ApiProperty({ description: 'Has an s.12 approval covering today (service time zone).' }) s12: boolean;
   @ApiProperty({ description: 'Has approved-clinician status covering today (service time zone).' }) approvedClinician: boolean;
@@ -198,7 +240,7 @@ export class DoctorDto {
   @ApiProperty({ pattern: '^[0-9]{7}$' }) gmcNumber: string;
   @ApiProperty({ nullable: true, type: String }) organisation: string | null;
   @ApiProperty({ nullable: true, type: String }) email: string | null;
-  @ApiProperty({ nullable: true, type: String }) phone: string | null;
+  @ApiProperty({ type: [ContactNumberDto] }) contactNumbers: ContactNumberDto[];
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
   @ApiProperty() active: boolean;
   @ApiProperty({ type: [DoctorApprovalDto], description: 'Every approval period, by kind then start date.' })

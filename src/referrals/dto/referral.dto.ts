@@ -390,8 +390,21 @@ export class ClockSummaryDto {
   deadlineLocal: string;
   @ApiProperty({ enum: ['running', 'warning', 'breached', 'stopped'] }) state: string;
   @ApiProperty({ description: 'Milliseconds left (negative once breached).' }) remainingMs: number;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the clock stopped because its purpose was met.' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When the clock stopped: its purpose met, or the period ended without it (see result).',
+  })
   stoppedAt: string | null;
+  @ApiProperty({
+    enum: ['met', 'breached'],
+    nullable: true,
+    type: String,
+    description:
+      'A stopped clock: met (stopped in time) or breached (the period ended first, e.g. a lapsed holding power); null while running.',
+  })
+  result: 'met' | 'breached' | null;
 }
 
 export const PROGRESS_STEPS = [

@@ -5,6 +5,7 @@ import { IsLocalDate, queryBoolean, TAG, trim } from '../../common/validators';
 import { LEGAL_CONTEXT_KINDS } from '../../referrals/dto/referral.dto';
 import { REPORT_FORMATS, type ReportFormat } from '../format';
 import { HOURS_BANDS } from '../period';
+import { REPORT_NAMES } from '../report.model';
 
 /** The period and filters every report and its drill-down share. */
 export class ReportSelectionQuery {
@@ -90,12 +91,13 @@ export class FigureDto {
   @ApiProperty({ example: 'November 2026' }) groupLabel: string;
   @ApiProperty({ example: 'referrals' }) measure: string;
   @ApiProperty({ example: 'Referrals' }) measureLabel: string;
-  @ApiProperty({ enum: ['count', 'share', 'minutes'] }) unit: string;
+  @ApiProperty({ enum: ['count', 'share', 'minutes', 'rate', 'ratio', 'number'] }) unit: string;
   @ApiProperty({
     oneOf: [{ type: 'number' }, { type: 'string', enum: ['[c]'] }],
     nullable: true,
     example: 42,
-    description: 'A count, a share (0-1) or minutes; [c] when suppressed; null when there is nothing to measure.',
+    description:
+      'A count, a share (0-1), minutes, a rate per 100,000 or a rate ratio; [c] when suppressed; null when there is nothing to measure.',
   })
   value: number | string | null;
   @ApiPropertyOptional({
@@ -106,7 +108,7 @@ export class FigureDto {
 }
 
 export class ReportDto {
-  @ApiProperty({ enum: ['activity', 'timeliness', 'places-of-safety'] }) report: string;
+  @ApiProperty({ enum: REPORT_NAMES }) report: string;
   @ApiProperty({ example: 'Activity and outcomes' }) title: string;
   @ApiProperty({ type: ReportPeriodDto }) period: ReportPeriodDto;
   @ApiProperty({ type: ReportFiltersDto }) filters: ReportFiltersDto;
@@ -201,5 +203,116 @@ export const REPORT_EXAMPLES = {
       'count',
       9,
     ),
+  ]),
+  equity: example('equity', 'Equity: assessments and detentions by ethnicity, age and sex', [
+    fig(
+      'equity',
+      'detentions-by-broad-ethnic-group',
+      'Detentions (s.2, s.3, s.4) by broad ethnic group',
+      'black',
+      'Black or Black British',
+      'rate',
+      'Rate per 100,000',
+      'rate',
+      38.5,
+    ),
+    fig(
+      'equity',
+      'detentions-by-broad-ethnic-group',
+      'Detentions (s.2, s.3, s.4) by broad ethnic group',
+      'black',
+      'Black or Black British',
+      'ratio',
+      'Ratio to the White rate',
+      'ratio',
+      3.62,
+    ),
+  ]),
+  'repeat-assessments': example('repeat-assessments', 'Repeat assessments and re-referrals', [
+    fig(
+      'repeat-assessments',
+      're-referral',
+      'Re-referral after "not detained"',
+      'within-28-days',
+      'Within 28 days',
+      'share',
+      'Share re-referred',
+      'share',
+      0.143,
+    ),
+  ]),
+  'out-of-area': example('out-of-area', 'Out of area: residents of other areas, and referrals transferred', [
+    fig(
+      'out-of-area',
+      'other-areas-residents',
+      "Other areas' residents referred here",
+      'Southvale Council',
+      'Southvale Council',
+      'assessed-here',
+      'Assessed here',
+      'count',
+      7,
+    ),
+  ]),
+  'beds-and-conveyance': example('beds-and-conveyance', 'Beds and conveyance', [
+    fig(
+      'beds-and-conveyance',
+      'steps',
+      'Time of each step (minutes)',
+      'decision-to-bed',
+      'Decision → bed identified',
+      'median',
+      'Median (minutes)',
+      'minutes',
+      185,
+    ),
+    fig('beds-and-conveyance', 'summary', 'Applications for admission', 'all', 'All', 'out-of-area', 'Bed out of area', 'count', 4),
+  ]),
+  workforce: example('workforce', 'Workforce and rota', [
+    {
+      section: 'amhps',
+      sectionLabel: 'AMHPs on the last day of the period',
+      group: 'all',
+      groupLabel: 'All',
+      measure: 'fte',
+      measureLabel: 'FTE',
+      unit: 'number',
+      value: 21.6,
+    },
+    fig('workforce', 'productivity', 'Assessments per FTE', 'all', 'All', 'assessments', 'Assessments opened', 'count', 67),
+  ]),
+  'my-workload': example('my-workload', 'My workload', [
+    {
+      section: 'summary',
+      sectionLabel: 'Summary',
+      group: 'all',
+      groupLabel: 'All',
+      measure: 'led',
+      measureLabel: 'Assessments led',
+      unit: 'count',
+      value: 6,
+    },
+  ]),
+  'out-of-hours': example('out-of-hours', 'Out-of-hours safeguarding and DoLS', [
+    {
+      section: 'sac-typeOfRisk',
+      sectionLabel: 's.42: type of risk (SG2a)',
+      group: 'self-neglect',
+      groupLabel: 'Self-neglect',
+      measure: 'decisions',
+      measureLabel: 's.42 decisions',
+      unit: 'count',
+      value: 3,
+    },
+    {
+      section: 'handover',
+      sectionLabel: 'Handover items and time to acknowledge',
+      group: 'all',
+      groupLabel: 'All items',
+      measure: 'median',
+      measureLabel: 'Median time to acknowledge (minutes)',
+      unit: 'minutes',
+      value: 52,
+    },
   ]),
 };

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, relative, sep } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundProblem } from '../common/problem';
+import { sendProblem } from '../common/problem.filter';
+
+/**
+ * The duty AMHP's app, served by the service itself at /app/ (same origin as the API, so no CORS and the refresh
+ * cookie stays SameSite=Strict). Plain ES modules, no bundler:
+ * - /app/, /app/sw.js, /app/manifest.webmanifest: small templates, `Cache-Control: no-cache` (revalidated by ETag);
+ * - /app/v/<version>/...: the app's own files under a content hash of the whole shell, cached for a year;
+ * - /app/vendor/<package>@<version>/...: an allow-list of files from node_modules (preact, htm, NHS.UK frontend's
+ *   compiled CSS and the few images it refers to), cached for a year.
+ * Everything is read into memory at start-up. The pages' CSP allows scripts and styles from this origin only.
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+};
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  cacheControl: string;
+  etag: string;
+}
+
+interface VendorFile {
+  pkg: string;
+  /** Path inside the package. */
+  file: string;
+  /** Served as /app/vendor/<pkg>@<version>/<as>. */
+  as: string;
+  /** Rewrites the file for the browser (bare imports, URLs pointing elsewhere). */
+  transform?: (text: string, base: string) => string;
+}
+
+const NHSUK_IMAGES = ['nhsuk-icon-arrow-down.svg', 'nhsuk-icon-arrow-up-down.svg', 'nhsuk-icon-arrow-up.svg', 'nhsuk-icon-cross.svg'];
+
+/**
+ * The allow-list: nothing else in node_modules is reachable. NHS.UK frontend's CSS loads its Frutiger font from a
+ * third-party host, which the CSP refuses, so its @font-face rules are dropped (the font stack falls back to Arial);
+ * its image URLs are rewritten to the copies served here.
+ */
+const VENDOR: VendorFile[] = [
+  { pkg: 'preact', file: 'dist/preact.mjs', as: 'preact.mjs' },
+  {
+    pkg: 'preact',
+    file: 'hooks/dist/hooks.mjs',
+    as: 'hooks.mjs',
+    transform: (text) => text.replace(/from\s*["']preact["']/g, 'from"./preact.mjs"'),
+  },
+  { pkg: 'htm', file: 'dist/htm.mjs', as: 'htm.mjs' },
+  {
+    pkg: 'nhsuk-frontend',
+    file: 'dist/nhsuk/nhsuk-frontend.min.css',
+    as: 'nhsuk-frontend.min.css',
+    transform: (text, base) =>
+      text.replace(/@font-face\{[^}]*\}/g, '').replace(/url\(\/assets\/images\/([a-z0-9-]+\.svg)\)/g, `url(${base}/images/$1)`),
+  },
+  ...NHSUK_IMAGES.map((name) => ({ pkg: 'nhsuk-frontend', file: `dist/nhsuk/assets/images/${name}`, as: `images/${name}` })),
+];
+
+/** The repository root: the folder holding package.json, from src/client (ts-node, jest) or dist/src/client (npm start). */
+function packageRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('amhp-hub: cannot find the package root to serve the app from');
+    dir = up;
+  }
+  return dir;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+function asset(body: Buffer | string, path: string, cacheControl: string): Asset {
+  const buf = typeof body === 'string' ? Buffer.from(body) : body;
+  const type = TYPES[extname(path)];
+  if (!type) throw new Error(`amhp-hub: no content type for ${path}`);
+  return { body: buf, type, cacheControl, etag: `"${createHash('sha256').update(buf).digest('base64url').slice(0, 27)}"` };
+}
+
+export interface AppShell {
+  version: string;
+  /** URL path → asset. */
+  assets: Map<string, Asset>;
+}
+
+/** Reads the app (the repository's app/ folder) and the allowed vendor files, and fills in the templates. */
+export function loadAppShell(root = packageRoot()): AppShell {
+  const appDir = join(root, 'app');
+  const nodeModules = join(root, 'node_modules');
+  const assets = new Map<string, Asset>();
+  const hash = createHash('sha256');
+
+  const vendorUrl: Record<string, string> = {};
+  for (const v of VENDOR) {
+    const pkgDir = join(nodeModules, v.pkg);
+    const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+    const base = `/app/vendor/${v.pkg}@${version}`;
+    const raw = readFileSync(join(pkgDir, v.file));
+    const body = v.transform ? v.transform(raw.toString('utf8'), base) : raw;
+    assets.set(`${base}/${v.as}`, asset(body, v.as, IMMUTABLE));
+    vendorUrl[`${v.pkg}/${v.as}`] = `${base}/${v.as}`;
+  }
+
+  const templates = new Map<string, string>();
+  const own = new Map<string, Buffer>();
+  for (const file of walk(appDir).sort()) {
+    const rel = relative(appDir, file).split(sep).join('/');
+    if (rel.startsWith('templates/')) templates.set(rel.slice('templates/'.length), readFileSync(file, 'utf8'));
+    else own.set(rel, readFileSync(file));
+  }
+  // The app imports its dependencies through one generated module, so its own files need no vendor versions.
+  own.set(
+    'js/deps.js',
+    Buffer.from(
+      `export * from '${vendorUrl['preact/preact.mjs']}';\n` +
+        `export * from '${vendorUrl['preact/hooks.mjs']}';\n` +
+        `export { default as htm } from '${vendorUrl['htm/htm.mjs']}';\n`,
+    ),
+  );
+  for (const [rel, body] of own) hash.update(rel).update(body);
+  for (const [url, a] of assets) hash.update(url).update(a.body);
+  for (const [rel, text] of templates) hash.update(rel).update(text);
+  const version = hash.digest('hex').slice(0, 12);
+  const v = `/app/v/${version}`;
+  for (const [rel, body] of own) assets.set(`${v}/${rel}`, asset(body, rel, IMMUTABLE));
+
+  // The shell the service worker keeps: every page asset (the vendor images come with the CSS that needs them).
+  const shell = ['/app/', '/app/manifest.webmanifest', ...[...own.keys()].map((rel) => `${v}/${rel}`), ...Object.values(vendorUrl)];
+  const fill = (text: string) =>
+    text
+      .replaceAll('{{VERSION}}', version)
+      .replaceAll('{{V}}', v)
+      .replaceAll('{{NHSUK_CSS}}', vendorUrl['nhsuk-frontend/nhsuk-frontend.min.css'])
+      .replaceAll("('{{SHELL}}')", JSON.stringify(shell));
+  const pages: Record<string, string> = {
+    'index.html': '/app/',
+    'sw.js': '/app/sw.js',
+    'manifest.webmanifest': '/app/manifest.webmanifest',
+  };
+  for (const [name, url] of Object.entries(pages)) {
+    const text = templates.get(name);
+    if (text === undefined) throw new Error(`amhp-hub: app/templates/${name} is missing`);
+    assets.set(url, asset(fill(text), name, REVALIDATE));
+  }
+  return { version, assets };
+}
+
+function send(req: FastifyRequest, reply: FastifyReply, a: Asset): FastifyReply {
+  reply.raw.removeHeader('content-security-policy'); // the API's policy (for /docs) is laxer than the app's
+  reply.header('content-security-policy', APP_CSP).header('cache-control', a.cacheControl).header('etag', a.etag);
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  if (req.headers['if-none-match'] === a.etag) return reply.code(304).send();
+  return reply.type(a.type).send(a.body);
+}
+
+/** Registers GET /app/* on the Fastify instance (outside the API's controllers: static files, no data, no auth). */
+export function registerAppShell(fastify: FastifyInstance, shell: AppShell = loadAppShell()): void {
+  fastify.get('/app', (_req, reply) => reply.redirect('/app/', 301));
+  fastify.get('/app/*', (req, reply) => {
+    const path = req.url.split('?')[0];
+    const a = shell.assets.get(path);
+    if (!a) {
+      sendProblem(new NotFoundProblem('App file'), req, reply);
+      return reply;
+    }
+    return send(req, reply, a);
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Report 6, repeat assessments: how many of the people assessed in the period had 2 or more assessments in the 12
+ * months up to their last one in it; and, of the decisions "not detained" in the period, how many were followed by a
+ * new referral of the same person within 28 and within 90 days. Pure.
+ */
+import { DateTime } from 'luxon';
+import { countFigure, type Member, type RawFigure } from './report.model';
+import { member, selected, type AssessmentRow, type ReferralRow, type Selection } from './rows';
+
+const UNABLE = 'unable-to-complete';
+export const RE_REFERRAL_DAYS = [28, 90] as const;
+const BANDS: Array<[string, string, (n: number) => boolean]> = [
+  ['1', 'One', (n) => n === 1],
+  ['2', 'Two', (n) => n === 2],
+  ['3', 'Three', (n) => n === 3],
+  ['4-plus', 'Four or more', (n) => n >= 4],
+];
+
+export const REPEAT_DEFINITIONS = [
+  "People assessed: each person with an assessment arranged in the period, counted once, at their last assessment in it. Assessments in 12 months: the person's assessments arranged in the 12 months up to and including that one (whenever the earlier ones were).",
+  'Not detained: an assessment decided in the period as not detained, the assessment completed (not ended as unable to complete). Re-referred within 28 (90) days: a new referral of the same person received after the decision and within 28 (90) × 24 hours of it. A decision counts in the denominator only once its 28 (90) days have passed, so recent decisions do not lower the share.',
+];
+
+/**
+ * The figures. `assessments` must reach 12 months before the period; `referrals` 90 days after it. `now` decides
+ * which decisions' windows have ended.
+ */
+export function repeatAssessmentFigures(
+  sel: Selection,
+  assessments: readonly AssessmentRow[],
+  referrals: readonly ReferralRow[],
+  now: Date,
+): RawFigure[] {
+  const out: RawFigure[] = [];
+  const byPerson = new Map<string, Date[]>();
+  for (const a of assessments) byPerson.set(a.personId, [...(byPerson.get(a.personId) ?? []), a.openedAt]);
+  const last = new Map<string, AssessmentRow>();
+  for (const a of assessments)
+    if (selected(sel, a, a.openedAt)) {
+      const before = last.get(a.personId);
+      if (
+        !before ||
+        a.openedAt > before.openedAt ||
+        (a.openedAt.getTime() === before.openedAt.getTime() && a.assessmentId > before.assessmentId)
+      )
+        last.set(a.personId, a);
+    }
+  const counted = [...last.values()].map((a) => {
+    const from = DateTime.fromJSDate(a.openedAt, { zone: sel.zone }).minus({ months: 12 }).toJSDate();
+    const n = (byPerson.get(a.personId) ?? []).filter((t) => t >= from && t <= a.openedAt).length;
+    return { n, m: member(a, a.openedAt) };
+  });
+  const people = { section: 'people', sectionLabel: 'People assessed in the period', group: 'all', groupLabel: 'All' };
+  const all = counted.map((c) => c.m);
+  const repeat = counted.filter((c) => c.n >= 2).map((c) => c.m);
+  out.push(countFigure({ ...people, measure: 'people', measureLabel: 'People assessed' }, all));
+  out.push(countFigure({ ...people, measure: 'people-2-plus', measureLabel: '2 or more assessments in 12 months' }, repeat));
+  out.push({
+    ...people,
+    measure: 'share-2-plus',
+    measureLabel: 'Share with 2 or more',
+    unit: 'share',
+    members: all,
+    value: { kind: 'share', numerator: repeat.length },
+  });
+  for (const [code, label, match] of BANDS)
+    out.push(
+      countFigure(
+        {
+          section: 'assessments-in-12-months',
+          sectionLabel: 'People by assessments in 12 months',
+          group: code,
+          groupLabel: label,
+          measure: 'people',
+          measureLabel: 'People',
+        },
+        counted.filter((c) => match(c.n)).map((c) => c.m),
+      ),
+    );
+  const notDetained = assessments.filter(
+    (a) => a.outcomeKind === 'not-detained' && !a.alternatives.includes(UNABLE) && selected(sel, a, a.decidedAt),
+  );
+  const referralTimes = new Map<string, Date[]>();
+  for (const r of referrals) referralTimes.set(r.personId, [...(referralTimes.get(r.personId) ?? []), r.receivedAt]);
+  for (const days of RE_REFERRAL_DAYS) {
+    const window = days * 24 * 3600_000;
+    const ended = notDetained.filter((a) => a.decidedAt!.getTime() + window <= now.getTime());
+    const decided: Member[] = ended.map((a) => member(a, a.decidedAt!));
+    const again = ended
+      .filter((a) => (referralTimes.get(a.personId) ?? []).some((t) => t > a.decidedAt! && t.getTime() <= a.decidedAt!.getTime() + window))
+      .map((a) => member(a, a.decidedAt!));
+    const dims = {
+      section: 're-referral',
+      sectionLabel: 'Re-referral after "not detained"',
+      group: `within-${days}-days`,
+      groupLabel: `Within ${days} days`,
+    };
+    out.push(countFigure({ ...dims, measure: 'not-detained', measureLabel: 'Not detained (window ended)' }, decided));
+    out.push(countFigure({ ...dims, measure: 're-referred', measureLabel: 'Re-referred' }, again));
+    out.push({
+      ...dims,
+      measure: 'share',
+      measureLabel: 'Share re-referred',
+      unit: 'share',
+      members: decided,
+      value: { kind: 'share', numerator: again.length },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,270 @@
+/**
+ * Report 8, workforce and rota, and an AMHP's own workload. Pure.
+ *
+ * An AMHP is a practitioner record, active, with an approval in effect on the last day of the period (its start on
+ * or before that day, its end, or its early end, on or after it). Compliance is as at that day: supervision by the
+ * practitioner's own interval (supervision.rules `supervisionDue`), training by the years of the approval in effect
+ * (workforce.rules `trainingByApprovalYear`: any year ended short of the hours is a shortfall). The rota counts the
+ * shifts starting in the period, each in the hours band of its start.
+ */
+import { DateTime } from 'luxon';
+import { addMonths, type IsoDate, localDate } from '../statute/time';
+import { lastProfessionalSupervision, type SessionFacts, supervisionDue } from '../supervision/supervision.rules';
+import { effectiveEnd, trainingByApprovalYear, type WorkforcePolicy } from '../workforce/workforce.rules';
+import { OUTCOME_LABELS, outcomeCode } from './activity';
+import { numberFigure, type OpsAssessmentRow } from './ops-rows';
+import { HOURS_BAND_LABELS, HOURS_BANDS, hoursBand, localMonth } from './period';
+import { countFigure, labelOf, type RawFigure } from './report.model';
+import { member, selected, type Selection } from './rows';
+
+export interface PractitionerRow {
+  practitionerId: string;
+  userId: string;
+  profession: string;
+  team: string | null;
+  fte: number;
+  active: boolean;
+  supervisionIntervalDays: number;
+  createdAt: Date;
+}
+export interface ApprovalRow {
+  practitionerId: string;
+  startsOn: IsoDate;
+  endsOn: IsoDate;
+  endedOn: IsoDate | null;
+}
+export interface TrainingRow {
+  practitionerId: string;
+  completedOn: IsoDate;
+  hours: number;
+  mentalHealthSpecific: boolean;
+}
+export interface SupervisionRow {
+  practitionerId: string;
+  heldOn: IsoDate;
+  type: SessionFacts['type'];
+}
+export interface ShiftRow {
+  shiftId: string;
+  startsAt: Date;
+  endsAt: Date;
+  requiredCount: number;
+  assignedCount: number;
+}
+
+export interface WorkforceInput {
+  practitioners: readonly PractitionerRow[];
+  approvals: readonly ApprovalRow[];
+  training: readonly TrainingRow[];
+  supervision: readonly SupervisionRow[];
+  shifts: readonly ShiftRow[];
+  /** Assessments opened in the period. */
+  assessments: readonly OpsAssessmentRow[];
+}
+
+/** The professions an AMHP may be approved from (AMHP-03), in the workforce survey's order. */
+export const PROFESSION_LABELS: Record<string, string> = {
+  'social-worker': 'Social worker',
+  'mental-health-nurse': 'Mental health nurse',
+  'learning-disability-nurse': 'Learning disability nurse',
+  'occupational-therapist': 'Occupational therapist',
+  psychologist: 'Chartered psychologist',
+};
+
+export const WORKFORCE_DEFINITIONS = [
+  'AMHPs: practitioners, active, with an approval in effect on the last day of the period; FTE as recorded on the practitioner record.',
+  'Approvals ending: the approval in effect ends (or was ended early) in the six months after the period.',
+  "Supervision in date: the last professional supervision is within the practitioner's own interval on the last day of the period (never supervised: counted from the record's creation).",
+  'Training short: a completed year of the approval in effect ended with fewer training hours (or mental-health-specific hours) than required.',
+  'Rota: the shifts starting in the period, by the hours band of their start. Filled: AMHPs assigned, up to the number required. A gap: a shift with fewer AMHPs assigned than required.',
+  'Assessments per FTE: the assessments opened in the period divided by the FTE of the AMHPs on its last day.',
+  'Out-of-hours load: the assessments opened during a shift starting out of hours or at a weekend or bank holiday, per such shift.',
+];
+
+export function workforceFigures(
+  sel: Selection,
+  input: WorkforceInput,
+  policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear'>,
+): RawFigure[] {
+  const figures: RawFigure[] = [];
+  const on = sel.period.to;
+  const approvalOf = (p: PractitionerRow) =>
+    input.approvals
+      .filter((a) => a.practitionerId === p.practitionerId && a.startsOn <= on && effectiveEnd(a) >= on)
+      .sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0];
+  const amhps = input.practitioners
+    .filter((p) => p.active && (sel.filters.team === undefined || p.team === sel.filters.team))
+    .flatMap((p) => {
+      const approval = approvalOf(p);
+      return approval ? [{ p, approval }] : [];
+    });
+  const fteOf = (xs: typeof amhps) => xs.reduce((s, x) => s + x.p.fte, 0);
+
+  const staff = (group: string, groupLabel: string, xs: typeof amhps) => {
+    const dims = { section: 'amhps', sectionLabel: 'AMHPs on the last day of the period', group, groupLabel };
+    figures.push(numberFigure({ ...dims, measure: 'headcount', measureLabel: 'Headcount' }, xs.length, { count: true }));
+    figures.push(numberFigure({ ...dims, measure: 'fte', measureLabel: 'FTE' }, fteOf(xs)));
+  };
+  staff('all', 'All', amhps);
+  for (const profession of [...new Set<string>([...Object.keys(PROFESSION_LABELS), ...amhps.map((x) => x.p.profession)])])
+    staff(
+      profession,
+      labelOf(profession, PROFESSION_LABELS),
+      amhps.filter((x) => x.p.profession === profession),
+    );
+
+  const sixMonths = addMonths(on, 6);
+  const compliance = { section: 'compliance', sectionLabel: 'Approvals, supervision and training', group: 'all', groupLabel: 'All AMHPs' };
+  const tally = (measure: string, measureLabel: string, n: number) =>
+    figures.push(numberFigure({ ...compliance, measure, measureLabel }, n, { count: true }));
+  tally(
+    'approvals-ending',
+    'Approvals ending in the next 6 months',
+    amhps.filter((x) => effectiveEnd(x.approval) > on && effectiveEnd(x.approval) <= sixMonths).length,
+  );
+  const supervision = amhps.map(({ p }) =>
+    supervisionDue(
+      {
+        lastProfessionalOn: lastProfessionalSupervision(
+          input.supervision.filter((s) => s.practitionerId === p.practitionerId),
+          on,
+        ),
+        intervalDays: p.supervisionIntervalDays,
+        recordCreatedOn: localDate(p.createdAt, sel.zone),
+      },
+      on,
+    ),
+  );
+  tally('supervision-in-date', 'Supervision in date', supervision.filter((s) => s.status === 'in-date').length);
+  tally('supervision-overdue', 'Supervision overdue', supervision.filter((s) => s.status === 'overdue').length);
+  const short = amhps.filter(({ p, approval }) =>
+    trainingByApprovalYear(
+      approval,
+      input.training.filter((t) => t.practitionerId === p.practitionerId),
+      policy,
+      on,
+    ).some((y) => y.status === 'short'),
+  );
+  tally('training-short', 'Training: an approval year ended short of the hours', short.length);
+  tally('training-met', 'Training: no approval year short', amhps.length - short.length);
+
+  const shifts = input.shifts.filter((s) => s.startsAt >= sel.period.start && s.startsAt < sel.period.end);
+  const band = (s: ShiftRow) => hoursBand(s.startsAt, sel.zone, sel.bankHolidays);
+  for (const [group, groupLabel, rows] of [
+    ['all', 'All shifts', shifts],
+    ...HOURS_BANDS.map((b) => [b, HOURS_BAND_LABELS[b], shifts.filter((s) => band(s) === b)] as const),
+  ] as const) {
+    const dims = { section: 'rota', sectionLabel: 'Rota fill and gaps', group, groupLabel };
+    const required = rows.reduce((s, x) => s + x.requiredCount, 0);
+    const filled = rows.reduce((s, x) => s + Math.min(x.assignedCount, x.requiredCount), 0);
+    figures.push(numberFigure({ ...dims, measure: 'shifts', measureLabel: 'Shifts' }, rows.length, { count: true }));
+    figures.push(numberFigure({ ...dims, measure: 'required', measureLabel: 'AMHPs required' }, required, { count: true }));
+    figures.push(numberFigure({ ...dims, measure: 'filled', measureLabel: 'Filled' }, filled, { count: true }));
+    figures.push(
+      numberFigure({ ...dims, measure: 'fill-rate', measureLabel: 'Filled / required' }, required ? filled / required : NaN, {
+        unit: 'share',
+      }),
+    );
+    figures.push(
+      numberFigure(
+        { ...dims, measure: 'gaps', measureLabel: 'Shifts with a gap' },
+        rows.filter((x) => x.assignedCount < x.requiredCount).length,
+        { count: true },
+      ),
+    );
+  }
+
+  const opened = input.assessments.filter((a) => selected(sel, a, a.openedAt));
+  const fte = fteOf(amhps);
+  const prod = { section: 'productivity', sectionLabel: 'Assessments per FTE', group: 'all', groupLabel: 'All' };
+  figures.push(
+    countFigure(
+      { ...prod, measure: 'assessments', measureLabel: 'Assessments opened' },
+      opened.map((a) => member(a, a.openedAt)),
+    ),
+  );
+  figures.push(numberFigure({ ...prod, measure: 'fte', measureLabel: 'FTE' }, fte));
+  figures.push(numberFigure({ ...prod, measure: 'per-fte', measureLabel: 'Assessments per FTE' }, fte ? opened.length / fte : NaN));
+
+  const oohShifts = shifts.filter((s) => band(s) !== 'in');
+  const during = (s: ShiftRow) => opened.filter((a) => a.openedAt >= s.startsAt && a.openedAt < s.endsAt);
+  const loads = oohShifts.map((s) => during(s).length);
+  const inOoh = opened.filter((a) => oohShifts.some((s) => a.openedAt >= s.startsAt && a.openedAt < s.endsAt));
+  const ooh = {
+    section: 'out-of-hours-load',
+    sectionLabel: 'Out-of-hours load per shift',
+    group: 'all',
+    groupLabel: 'Out-of-hours and weekend shifts',
+  };
+  figures.push(numberFigure({ ...ooh, measure: 'shifts', measureLabel: 'Shifts' }, oohShifts.length, { count: true }));
+  figures.push(
+    countFigure(
+      { ...ooh, measure: 'assessments', measureLabel: 'Assessments opened during them' },
+      inOoh.map((a) => member(a, a.openedAt)),
+    ),
+  );
+  figures.push(
+    numberFigure(
+      { ...ooh, measure: 'per-shift', measureLabel: 'Assessments per shift (mean)' },
+      loads.length ? loads.reduce((s, x) => s + x, 0) / loads.length : NaN,
+    ),
+  );
+  figures.push(
+    numberFigure(
+      { ...ooh, measure: 'busiest', measureLabel: 'Assessments in the busiest shift' },
+      loads.length ? Math.max(...loads) : NaN,
+      { count: true },
+    ),
+  );
+  return figures;
+}
+
+export const MY_WORKLOAD_DEFINITIONS = [
+  'Your own figures: the assessments you led, opened in the period (by the hours band and the local month they were opened in), and their outcomes decided in the period.',
+  'Out of hours: opened on a weekday before 09:00 or from 17:00, or at a weekend or on a bank holiday.',
+];
+
+const monthLabel = (m: string) => DateTime.fromISO(`${m}-01`, { zone: 'UTC' }).setLocale('en-GB').toFormat('LLLL yyyy');
+
+/** The caller's own workload: `rows` are the assessments she led. */
+export function myWorkloadFigures(sel: Selection, rows: readonly OpsAssessmentRow[]): RawFigure[] {
+  const figures: RawFigure[] = [];
+  const opened = rows.filter((a) => selected(sel, a, a.openedAt));
+  const decided = rows.filter((a) => a.outcomeKind !== null && selected(sel, a, a.decidedAt));
+  const outOfHours = (a: OpsAssessmentRow) => hoursBand(a.openedAt, sel.zone, sel.bankHolidays) !== 'in';
+  const o = (a: OpsAssessmentRow) => member(a, a.openedAt);
+  const all = { section: 'summary', sectionLabel: 'Summary', group: 'all', groupLabel: 'All' };
+  figures.push(countFigure({ ...all, measure: 'led', measureLabel: 'Assessments led' }, opened.map(o)));
+  figures.push(
+    countFigure({ ...all, measure: 'out-of-hours', measureLabel: 'Of which out of hours or weekend' }, opened.filter(outOfHours).map(o)),
+  );
+  figures.push(
+    countFigure(
+      { ...all, measure: 'decided', measureLabel: 'Decided' },
+      decided.map((a) => member(a, a.decidedAt!)),
+    ),
+  );
+  for (const code of [...Object.keys(OUTCOME_LABELS), ...decided.map((a) => outcomeCode(a)!)].filter((v, i, xs) => xs.indexOf(v) === i))
+    figures.push(
+      countFigure(
+        {
+          section: 'by-outcome',
+          sectionLabel: 'By outcome',
+          group: code,
+          groupLabel: labelOf(code, OUTCOME_LABELS),
+          measure: 'decided',
+          measureLabel: 'Decided',
+        },
+        decided.filter((a) => outcomeCode(a) === code).map((a) => member(a, a.decidedAt!)),
+      ),
+    );
+  for (const month of sel.period.months) {
+    const inMonth = opened.filter((a) => localMonth(a.openedAt, sel.zone) === month);
+    const dims = { section: 'by-month', sectionLabel: 'By month', group: month, groupLabel: monthLabel(month) };
+    figures.push(countFigure({ ...dims, measure: 'led', measureLabel: 'Assessments led' }, inMonth.map(o)));
+    figures.push(
+      countFigure({ ...dims, measure: 'out-of-hours', measureLabel: 'Out of hours or weekend' }, inMonth.filter(outOfHours).map(o)),
+    );
+  }
+  return figures;
+}

@@ -1,0 +1,114 @@
+import { createTestApp, TestApp } from './support/test-app';
+
+/** The app's files as the browser fetches them: its CSP, cache headers, and nothing from node_modules off the list. */
+describe('the duty app is served at /app/ with a strict CSP and the right cache headers', () => {
+  let t: TestApp;
+  let index: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    index = (await t.http.get('/app/').expect(200)).text;
+  });
+  afterAll(() => t.close());
+
+  const linked = () => {
+    const urls = [...index.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1]);
+    return {
+      script: urls.find((u) => u.endsWith('/js/main.js'))!,
+      nhsuk: urls.find((u) => u.includes('/app/vendor/nhsuk-frontend@'))!,
+      css: urls.find((u) => u.endsWith('/app.css'))!,
+    };
+  };
+
+  it('the page allows scripts, styles and connections from this origin only, with no inline script or style', async () => {
+    const res = await t.http.get('/app/').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(index).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(index).not.toMatch(/<style|\sstyle=/);
+    await t.http.get('/app').expect(301).expect('location', '/app/');
+  });
+
+  it('the page and the service worker are revalidated every time; versioned and vendor files are kept for a year', async () => {
+    for (const path of ['/app/', '/app/sw.js', '/app/manifest.webmanifest']) {
+      const res = await t.http.get(path).expect(200);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      await t.http.get(path).set('if-none-match', res.headers.etag).expect(304);
+    }
+    const { script, nhsuk, css } = linked();
+    expect(script).toMatch(/^\/app\/v\/[0-9a-f]{12}\/js\/main\.js$/);
+    for (const path of [script, nhsuk, css]) {
+      const res = await t.http.get(path).expect(200);
+      expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
+    expect((await t.http.get('/app/sw.js')).headers['content-type']).toMatch(/^text\/javascript/);
+  });
+
+  it('the app gets preact and htm from node_modules through its dependency module, with no bare imports left', async () => {
+    const { script } = linked();
+    const deps = (await t.http.get(script.replace('main.js', 'deps.js')).expect(200)).text;
+    const vendor = [...deps.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(vendor).toEqual([
+      expect.stringMatching(/^\/app\/vendor\/preact@[\d.]+\/preact\.mjs$/),
+      expect.stringMatching(/^\/app\/vendor\/preact@[\d.]+\/hooks\.mjs$/),
+      expect.stringMatching(/^\/app\/vendor\/htm@[\d.]+\/htm\.mjs$/),
+    ]);
+    const hooks = (await t.http.get(vendor[1]).expect(200)).text;
+    expect(hooks).not.toMatch(/from\s*["']preact["']/);
+    expect(hooks).toContain('from"./preact.mjs"');
+  });
+
+  it('NHS.UK frontend’s CSS is served without its third-party font and with its images from here', async () => {
+    const css = (await t.http.get(linked().nhsuk).expect(200)).text;
+    expect(css).not.toContain('assets.nhs.uk');
+    const images = [...css.matchAll(/url\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(images.length).toBeGreaterThan(0);
+    for (const url of new Set(images)) await t.http.get(url).expect(200).expect('content-type', 'image/svg+xml');
+  });
+
+  it('nothing else in node_modules or the repository is reachable', async () => {
+    const { nhsuk } = linked();
+    const base = nhsuk.slice(0, nhsuk.lastIndexOf('/'));
+    for (const path of [
+      `${base}/../../../package.json`,
+      `${base}/package.json`,
+      '/app/vendor/preact@11.2.0/../../../src/main.ts',
+      '/app/vendor/left-pad@1.3.0/index.js',
+      '/app/templates/index.html',
+      '/app/v/000000000000/js/main.js',
+      '/app/%2e%2e/package.json',
+    ]) {
+      const res = await t.http.get(path);
+      expect([400, 404]).toContain(res.status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('the service worker keeps only the app shell and lets every API request through untouched', async () => {
+    const sw = (await t.http.get('/app/sw.js').expect(200)).text;
+    const shell = JSON.parse(/const SHELL = .*?(\["[^\]]*\]);/.exec(sw)![1]) as string[];
+    expect(shell).toContain('/app/');
+    expect(shell.every((u) => u.startsWith('/app/'))).toBe(true);
+    for (const url of shell) await t.http.get(url).expect(200);
+    expect(sw).toContain("!url.pathname.startsWith('/app/')) return;");
+    expect(sw).toMatch(/keys\.filter\(\(key\) => key !== CACHE\)/);
+  });
+
+  it('the manifest names the app, its scope and its icons', async () => {
+    const manifest = JSON.parse((await t.http.get('/app/manifest.webmanifest').expect(200)).text);
+    expect(manifest).toMatchObject({ name: 'AMHP duty', start_url: '/app/', scope: '/app/', display: 'standalone' });
+    for (const icon of manifest.icons as Array<{ src: string; type: string }>) {
+      await t.http.get(icon.src).expect(200).expect('content-type', icon.type);
+    }
+  });
+
+  it('the API keeps its own headers: answers are never cached', async () => {
+    const res = await t.http.get('/health/live').expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});

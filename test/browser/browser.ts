@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+
+/** Debian's Chromium (CHROMIUM_PATH overrides). The browser tests fail, never skip, when it is missing. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PHONE = { width: 390, height: 844 };
+const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** WCAG 2.2 AA, and every level below it. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}: the browser tests need it. Install it with ` +
+        '`apt-get install -y chromium fonts-liberation` (or set CHROMIUM_PATH).',
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'], headless: true });
+}
+
+export async function phoneContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, hasTouch: true, isMobile: true, locale: 'en-GB' });
+}
+
+/** The page's console errors (a CSP violation shows as one), collected as they happen. */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** axe-core's WCAG 2.2 AA findings for the page as it is (evaluated through DevTools, so the page's CSP holds). */
+export async function axeViolations(page: Page): Promise<Array<Pick<AxeViolation, 'id' | 'help'> & { targets: string[] }>> {
+  type Axe = { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
+  type PageGlobals = { axe?: Axe; document: unknown };
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate((tags) => {
+    const g = globalThis as unknown as PageGlobals;
+    return g.axe!.run(g.document, { runOnly: { type: 'tag', values: tags } }).then((r) => r.violations);
+  }, WCAG_TAGS);
+  return violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
