@@ -24,6 +24,7 @@ import * as m20 from './1796425000000-ReportViews';
 import * as m21 from './1796429000000-ReportPopulations';
 import * as m22 from './1796429100000-OpsReportViews';
 import * as m23 from './1796429200000-ReturnViews';
+import * as m24 from './1796429300000-ReportIndexes';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -50,4 +51,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m21),
   ...Object.values(m22),
   ...Object.values(m23),
+  ...Object.values(m24),
 ];

@@ -16,6 +16,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
+import { DemoHistory } from './seed/demo-history';
 import { DemoSeed } from './seed/demo-seed';
 import { DemoAssessments } from './seed/demo-assessments';
 import { DemoReferrals } from './seed/demo-referrals';
@@ -102,6 +103,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: ROOT_LOGGER, useValue: logger },
         DemoSeed,
+        DemoHistory,
         DemoWorkforce,
         DemoRota,
         DemoReferrals,

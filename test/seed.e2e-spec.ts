@@ -8,7 +8,7 @@ describe('demo seed (npm start on an empty database)', () => {
   let auditor: string;
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-11-21T10:00:00Z' });
-    seeded = await t.app.get(DemoSeed).seedIfEmpty();
+    seeded = await t.app.get(DemoSeed).seedIfEmpty({ history: false });
     const login = async (email: string) =>
       `Bearer ${(await t.http.post('/auth/login').send({ email, password: DEMO_PASSWORD }).expect(200)).body.accessToken}`;
     manager = await login('manager@demo.amhp-hub.local');

@@ -72,6 +72,8 @@ export interface ReportRecipient {
 @Index('assessments_referral_idx', ['referralId', 'openedAt'])
 @Index('assessments_person_idx', ['personId', 'openedAt'])
 @Index('assessments_lead_idx', ['leadAmhpUserId', 'status', 'openedAt'])
+@Index('assessments_opened_idx', ['openedAt'])
+@Index('assessments_decided_idx', ['decidedAt'])
 export class AssessmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

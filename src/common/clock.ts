@@ -1,4 +1,25 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+
+/** The instant "now" reads inside `asAt` (its `at` may be moved by the caller as the work goes on). */
+export interface Moment {
+  at: Date;
+}
+
+const moments = new AsyncLocalStorage<Moment>();
+
+/**
+ * Runs `fn` with every clock reading `moment.at` as "now": the demo seed records two years of history through the
+ * same services as the API, each step as at the time it happened. Outside `fn` the clocks are untouched.
+ */
+export function asAt<T>(moment: Moment, fn: () => Promise<T>): Promise<T> {
+  return moments.run(moment, fn);
+}
+
+const moved = (): Date | undefined => {
+  const m = moments.getStore();
+  return m ? new Date(m.at.getTime()) : undefined;
+};
 
 /** "Now", injectable so that tests move time instead of sleeping. */
 export abstract class Clock {
@@ -8,7 +29,7 @@ export abstract class Clock {
 @Injectable()
 export class SystemClock extends Clock {
   now(): Date {
-    return new Date();
+    return moved() ?? new Date();
   }
 }
 
@@ -19,7 +40,7 @@ export class ManualClock extends Clock {
   }
 
   now(): Date {
-    return new Date(this.current.getTime());
+    return moved() ?? new Date(this.current.getTime());
   }
 
   set(at: Date | string): void {

@@ -38,6 +38,7 @@ export const URGENCIES = ['emergency', 'urgent', 'routine'] as const;
 @Index('referrals_person_idx', ['personId', 'receivedAt'])
 @Index('referrals_allocated_idx', ['allocatedUserId', 'status'])
 @Index('referrals_referrer_idx', ['referrerUserId', 'receivedAt'])
+@Index('referrals_received_idx', ['receivedAt'])
 export class ReferralEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -134,6 +135,7 @@ export class ReferralEntity {
 /** The referral's timeline: every change as an event (who, what, when); identifiers and codes only. */
 @Entity('referral_events')
 @Index('referral_events_referral_idx', ['referralId', 'id'])
+@Index('referral_events_type_at_idx', ['type', 'at'])
 export class ReferralEventEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

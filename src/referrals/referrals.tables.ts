@@ -4,7 +4,7 @@ import { OPEN_STATUSES, REFERRAL_STATUSES } from './referral.workflow';
 /** The tables the referrals module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
   owns: ['referrals', 'referral_events', 'referral_extensions', 'allocation_offers'],
-  sqlFragments: ['personHasOpenReferralSql'],
+  sqlFragments: ['personHasOpenReferralSql', 'referralsReceivedOrScreenedSql'],
 };
 
 /** The statuses that end a referral: every status that is not open (OPEN_STATUSES). */
@@ -24,3 +24,14 @@ export const openStatusSql = (column: string): string => `${column} NOT IN (${EN
  */
 export const personHasOpenReferralSql = (person: string): string =>
   `${person} IN (SELECT open_referral.person_id FROM referrals open_referral WHERE ${openStatusSql('open_referral.status')})`;
+
+/**
+ * SQL fragment for another module's query: the ids of the referrals received, or given a screening decision
+ * (accepted, not accepted, transferred), in [from, to) (SQL expressions, e.g. parameters), read through the indexes
+ * on received_at and on the events' (type, at), so a report of one period reads that period's referrals only.
+ */
+export const referralsReceivedOrScreenedSql = (from: string, to: string): string =>
+  `SELECT period_referral.id FROM referrals period_referral
+    WHERE period_referral.received_at >= ${from} AND period_referral.received_at < ${to}
+   UNION SELECT period_event.referral_id FROM referral_events period_event
+    WHERE period_event.type IN ('accepted','not-accepted','transferred') AND period_event.at >= ${from} AND period_event.at < ${to}`;

@@ -69,7 +69,14 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
   const detentions = decided.filter(detained).map((a) => member(a, a.decidedAt!));
 
   const figures: RawFigure[] = [];
-  const month = (m: Member) => [localMonth(m.at, zone), m] as [string, Member];
+  // Each instant's local month and hours band worked out once (the zone conversion is the costly part on a long period).
+  const months = new Map<number, string>();
+  const monthOf = (at: Date) => {
+    let v = months.get(at.getTime());
+    if (v === undefined) months.set(at.getTime(), (v = localMonth(at, zone)));
+    return v;
+  };
+  const month = (m: Member) => [monthOf(m.at), m] as [string, Member];
   const byMonth = (measure: string, measureLabel: string, members: Member[]) => {
     for (const [group, ms] of groupBy(members.map(month), sel.period.months))
       figures.push(
@@ -102,7 +109,7 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
   byMonth('detentions', 'Detentions (s.2, s.3, s.4)', detentions);
   // The rate of each month (and the whole period): detentions among that month's completed assessments.
   for (const group of [...sel.period.months, 'total']) {
-    const inGroup = (m: Member) => group === 'total' || localMonth(m.at, zone) === group;
+    const inGroup = (m: Member) => group === 'total' || monthOf(m.at) === group;
     const denominator = done.map((d) => d.m).filter(inGroup);
     figures.push({
       section: 'by-month',
@@ -168,7 +175,12 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
       .flatMap((a) => a.alternatives.map((alt) => [alt, member(a, a.decidedAt!)] as [string, Member])),
     [],
   );
-  const band = (m: Member) => [hoursBand(m.at, zone, sel.bankHolidays), m] as [string, Member];
+  const bands = new Map<number, string>();
+  const band = (m: Member) => {
+    let v = bands.get(m.at.getTime());
+    if (v === undefined) bands.set(m.at.getTime(), (v = hoursBand(m.at, zone, sel.bankHolidays)));
+    return [v, m] as [string, Member];
+  };
   for (const [measure, measureLabel, members] of [
     ['referrals', 'Referrals', received],
     ['arranged', 'Assessments arranged', arranged],

@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { BadRequestProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
+import { referralsReceivedOrScreenedSql } from '../referrals/referrals.tables';
 import { PatternsService } from '../rota/patterns.service';
 import { ACTIVITY_DEFINITIONS, activityFigures } from './activity';
 import type { RecordsQuery, ReportRecordsDto, ReportSelectionQuery } from './dto/reports.dto';
@@ -426,7 +427,10 @@ export class ReportsService {
     if (name === 'activity') {
       const [referrals, assessments] = [
         await m.query<ReferralRow[]>(
-          `${REFERRAL_ROWS} WHERE (received_at >= $1 AND received_at < $2) OR (screened_at >= $1 AND screened_at < $2)`,
+          // The candidates first, by index (received in the period, or with a screening decision in it), so the view's
+          // steps are computed for those referrals only; then exactly the rows received or first screened in the period.
+          `${REFERRAL_ROWS} WHERE referral_id IN (${referralsReceivedOrScreenedSql('$1', '$2')})
+              AND ((received_at >= $1 AND received_at < $2) OR (screened_at >= $1 AND screened_at < $2))`,
           range,
         ),
         await m.query<AssessmentRow[]>(

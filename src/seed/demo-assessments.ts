@@ -299,7 +299,7 @@ export class DemoAssessments {
     return { referralId: r.id, personId: r.person.id };
   }
 
-  private async conflictsDeclared(worker: Actor, id: string): Promise<void> {
+  async conflictsDeclared(worker: Actor, id: string): Promise<void> {
     const a = await this.assessments.get(worker, id);
     const none = { financial: false, business: false, personal: false };
     await this.assessments.setConflicts(
@@ -331,7 +331,7 @@ export class DemoAssessments {
   }
 
   /** Records the outcome, acknowledging the rules' warnings as the AMHP would, with a reason. */
-  private async decide(worker: Actor, id: string, dto: Omit<OutcomeDto, 'acknowledgements'>): Promise<void> {
+  async decide(worker: Actor, id: string, dto: Omit<OutcomeDto, 'acknowledgements'>): Promise<void> {
     try {
       await this.assessments.recordOutcome(worker, id, dto, undefined);
     } catch (err) {

@@ -6,6 +6,7 @@ import { UsersService } from '../auth/users.service';
 import { Db } from '../database/db';
 import { PopulationsService } from '../reports/populations.service';
 import { DemoAssessments } from './demo-assessments';
+import { DEMO_HISTORY, DemoHistory, type HistoryCounts, type HistoryOptions } from './demo-history';
 import { DemoSafeguarding } from './demo-safeguarding';
 import { DemoReferrals } from './demo-referrals';
 import { DemoRota } from './demo-rota';
@@ -63,10 +64,18 @@ export class DemoSeed {
     private readonly assessments: DemoAssessments,
     private readonly safeguarding: DemoSafeguarding,
     private readonly populations: PopulationsService,
+    private readonly history: DemoHistory,
   ) {}
 
-  /** Returns the demo logins when it seeded, or undefined when the database already had users. */
-  async seedIfEmpty(): Promise<DemoUser[] | undefined> {
+  /** What the last seeding's history made (undefined when it made none). */
+  historyCounts: HistoryCounts | undefined;
+
+  /**
+   * Returns the demo logins when it seeded, or undefined when the database already had users. `history`: the years of
+   * past work seeded before this week (two by default, so every report has data; false for none).
+   */
+  async seedIfEmpty(options: { history?: HistoryOptions | false } = {}): Promise<DemoUser[] | undefined> {
+    const history = options.history === undefined ? DEMO_HISTORY : options.history;
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     // One transaction: the demo hub appears whole or not at all.
     return this.db.ambientTransaction(async (m) => {
@@ -115,12 +124,18 @@ export class DemoSeed {
         managerActor,
       );
       const amhpIds = DEMO_USERS.filter((u) => u.roles.includes('amhp')).map((u) => ids.get(u.email.split('@')[0])!);
-      await this.assessments.seed(managerActor, amhpIds);
       const duty = DEMO_USERS.find((u) => u.roles.includes('amhp'))!;
-      await this.safeguarding.seed(
-        { userId: ids.get(duty.email.split('@')[0])!, email: duty.email, displayName: duty.displayName, roles: duty.roles, via: 'local' },
-        managerActor,
-      );
+      const dutyActor = {
+        userId: ids.get(duty.email.split('@')[0])!,
+        email: duty.email,
+        displayName: duty.displayName,
+        roles: duty.roles,
+        via: 'local' as const,
+      };
+      // The past first, ending before this week's work: the history's steps are each made as at their own time.
+      this.historyCounts = history ? await this.history.seed(managerActor, amhpIds, dutyActor, history) : undefined;
+      await this.assessments.seed(managerActor, amhpIds);
+      await this.safeguarding.seed(dutyActor, managerActor);
       // The equity report's denominators: the demo borough's population by age band, sex and ethnic category.
       await this.populations.loadDemo(managerActor);
       return DEMO_USERS;

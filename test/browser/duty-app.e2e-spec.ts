@@ -29,7 +29,7 @@ describe('the duty AMHP on her phone', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true });
-    await t.app.get(DemoSeed).seedIfEmpty();
+    await t.app.get(DemoSeed).seedIfEmpty({ history: false });
     const manager = `Bearer ${
       (await t.http.post('/auth/login').send({ email: 'manager@demo.amhp-hub.local', password: DEMO_PASSWORD }).expect(200)).body
         .accessToken

@@ -1,0 +1,69 @@
+import { DEMO_PASSWORD, DemoSeed } from '../src/seed/demo-seed';
+import { createTestApp, TestApp } from './support/test-app';
+
+type Figure = { section: string; group: string; measure: string; value: number | null };
+
+/** A year of a small borough's history (the demo seeds two years of 300,000 people's; the same code, scaled down). */
+const HISTORY = { years: 1, population: 12_000, seed: 7 };
+
+describe('demo seed with its history (every report has data on first start)', () => {
+  let t: TestApp;
+  let manager: string;
+  let counts: DemoSeed['historyCounts'];
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z' });
+    await t.app.get(DemoSeed).seedIfEmpty({ history: HISTORY });
+    counts = t.app.get(DemoSeed).historyCounts;
+    const login = async (email: string) =>
+      `Bearer ${(await t.http.post('/auth/login').send({ email, password: DEMO_PASSWORD }).expect(200)).body.accessToken}`;
+    manager = await login('manager@demo.amhp-hub.local');
+  }, 300_000);
+  afterAll(() => t.close());
+
+  const figures = async (path: string): Promise<Figure[]> =>
+    (await t.http.get(path).set('authorization', manager).expect(200)).body.figures;
+
+  it('makes about 268 assessments per 100,000 people a year, some screened out, outcomes of every kind and nightly decisions', () => {
+    expect(counts).toBeDefined();
+    const c = counts!;
+    // 268 per 100,000 a year: about 32 for 12,000 people.
+    expect(c.assessments).toBeGreaterThan(20);
+    expect(c.assessments).toBeLessThan(45);
+    expect(c.screenedOut).toBeGreaterThan(0);
+    expect(c.applications).toBeGreaterThan(0);
+    expect(c.notDetained).toBeGreaterThan(c.applications / 2);
+    expect(c.decisions).toBeGreaterThan(0);
+  });
+
+  it('shows last financial year in the activity report: referrals, assessments, outcomes and a detention rate', async () => {
+    const f = await figures('/reports/activity?period=FY2025');
+    const nonZero = f.filter((x) => typeof x.value === 'number' && x.value > 0);
+    expect(nonZero.length).toBeGreaterThan(10);
+    expect(f.find((x) => x.measure === 'detention-rate' && x.group === 'total')?.value).toBeGreaterThan(0);
+  });
+
+  it('gives timeliness and places-of-safety figures over the year, s.136 detentions among them', async () => {
+    const year = 'from=2025-11-18&to=2026-11-17';
+    const timeliness = await figures(`/reports/timeliness?${year}`);
+    expect(timeliness.filter((x) => typeof x.value === 'number' && x.value > 0).length).toBeGreaterThan(5);
+    const pos = await figures(`/reports/places-of-safety?${year}`);
+    expect(pos.filter((x) => typeof x.value === 'number' && x.value > 0).length).toBeGreaterThan(3);
+  });
+
+  it('leaves only this week’s referrals open: the history is closed', async () => {
+    const queue = (await t.http.get('/referrals').set('authorization', manager).expect(200)).body.items;
+    expect(queue).toHaveLength(4);
+  });
+
+  it('is the same history on every fresh start (a seeded PRNG and the clock)', async () => {
+    const rows = await t.sql(
+      `SELECT count(*)::int AS n, min(received_at) AS first FROM referrals WHERE received_at < '2026-11-18T00:00:00Z'`,
+    );
+    expect(rows[0].n).toBe(counts!.referrals);
+  });
+
+  it('audits everything it created, and the chain verifies', async () => {
+    const auditor = `Bearer ${(await t.http.post('/auth/login').send({ email: 'auditor@demo.amhp-hub.local', password: DEMO_PASSWORD }).expect(200)).body.accessToken}`;
+    expect((await t.http.get('/audit-events/verify').set('authorization', auditor).expect(200)).body).toMatchObject({ valid: true });
+  });
+});
