@@ -3,7 +3,7 @@ import { createTestApp, TestApp } from './support/test-app';
 
 type Figure = { section: string; group: string; measure: string; value: number | null };
 
-/** A year of a small borough's history (the demo seeds two years of 300,000 people's; the same code, scaled down). */
+/** A year of a small borough's history (the demo seeds two years for 25,000 people; the same code, scaled down). */
 const HISTORY = { years: 1, population: 12_000, seed: 7 };
 
 describe('demo seed with its history (every report has data on first start)', () => {
