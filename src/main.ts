@@ -4,6 +4,7 @@ import { databaseUrlWithName, embeddedDataDir, EmbeddedServer, startEmbeddedPost
 import { ensureDatabase, runMigrations } from './database/migrations';
 import { createApp } from './bootstrap';
 import { DEMO_PASSWORD, DemoSeed } from './seed/demo-seed';
+import { JobRunner } from './alerts/job-runner.service';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
     const app = await createApp({ config, databaseUrl: url });
     if (config.seedDemo) {
-      const seeded = await app.get(DemoSeed).seedIfEmpty();
+      const seeded = await app.get(JobRunner).whileHeld(() => app.get(DemoSeed).seedIfEmpty());
       if (seeded) {
         console.log(`\nSeeded a demo hub. Every demo user's password is: ${DEMO_PASSWORD}`);
         for (const u of seeded) console.log(`  ${u.roles.join(',').padEnd(9)} ${u.email}`);

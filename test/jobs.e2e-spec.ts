@@ -414,4 +414,17 @@ describe('scheduled jobs and the notifications inbox', () => {
       expect(await notes(`supervision:${late.practitionerId}%`)).toHaveLength(raised.length);
     });
   });
+  it('runs no scheduled job while the first start is still seeding; they run on the next tick after', async () => {
+    t.clock.set('2026-11-25T09:00:00Z');
+    const runs = async () => (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM job_runs'))[0].n;
+    const before = await runs();
+    let duringSeed = -1;
+    await runner.whileHeld(async () => {
+      await runner.tick();
+      duringSeed = await runs();
+    });
+    expect(duringSeed).toBe(before);
+    await runner.tick();
+    expect(await runs()).toBeGreaterThan(before);
+  });
 });

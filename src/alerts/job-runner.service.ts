@@ -43,6 +43,8 @@ function localParts(at: Date, zone: string): { date: string; hour: string; minut
 export class JobRunner {
   private readonly logger = new Logger('Jobs');
   private readonly jobs: ScheduledJob[] = [];
+  /** Work in progress that the scheduled ticks wait for (the demo seed on first start): none run while any is. */
+  private holds = 0;
 
   constructor(
     private readonly db: Db,
@@ -59,8 +61,23 @@ export class JobRunner {
     return this.jobs.map((j) => j.name);
   }
 
+  /**
+   * Runs `work` with the scheduled ticks held: a first start's seeding makes days of records, and a job ticking half
+   * way through (the handover compiled before the night's decisions exist, warnings about half-made referrals) would
+   * act on a record still being written. Explicit `runDue()` calls are not held.
+   */
+  async whileHeld<T>(work: () => Promise<T>): Promise<T> {
+    this.holds++;
+    try {
+      return await work();
+    } finally {
+      this.holds--;
+    }
+  }
+
   @Interval('alerts', 30_000)
   async tick(): Promise<void> {
+    if (this.holds > 0) return;
     try {
       await this.runDue();
     } catch (err) {

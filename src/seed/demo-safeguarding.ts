@@ -3,6 +3,7 @@ import { AccessService } from '../access/access.service';
 import { Db } from '../database/db';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
+import { ConflictProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { PeopleService } from '../people/people.service';
 import { DecisionsService } from '../safeguarding/decisions.service';
@@ -196,6 +197,11 @@ export class DemoSafeguarding {
     });
 
     // This morning's handover, as the day-team manager opens it.
-    await this.handovers.compile(manager, localDate(now, this.config.timeZone));
+    // Another replica's job may have compiled it first (this one's ticks wait for the seed): theirs stands.
+    try {
+      await this.handovers.compile(manager, localDate(now, this.config.timeZone));
+    } catch (err) {
+      if (!(err instanceof ConflictProblem && err.code === 'handover-already-compiled')) throw err;
+    }
   }
 }
