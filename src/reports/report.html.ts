@@ -23,6 +23,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; }
 .muted { color: #555; }
 .flag { color: #a00000; font-weight: 600; }
+figure { margin: 14px 0 0; }
+figcaption { font-weight: bold; font-size: 9.5pt; }
 svg { display: block; margin: 6px 0 12px; max-width: 100%; }
 svg text { font: 8pt system-ui, Arial, sans-serif; fill: #111; }
 footer { margin-top: 20px; border-top: 1px solid #bbb; font-size: 8pt; color: #555; }
@@ -72,7 +74,7 @@ export function barChart(title: string, categories: string[], series: ChartSerie
     });
   });
   const width = labelWidth + barArea + 60;
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-label="${esc(title)}"><title>${esc(title)}</title>${parts.join('')}</svg>`;
+  return `<figure><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-label="${esc(title)}"><title>${esc(title)}</title>${parts.join('')}</svg></figure>`;
 }
 
 /** One category of a rate chart: the rate and its 95% interval (null or [c]: nothing drawn, the value written). */
@@ -113,7 +115,7 @@ export function rateChart(title: string, points: RatePoint[]): string {
     );
   });
   const width = labelWidth + barArea + 130;
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-label="${esc(title)}"><title>${esc(title)}</title>${parts.join('')}</svg>`;
+  return `<figure><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-label="${esc(title)}"><title>${esc(title)}</title>${parts.join('')}</svg></figure>`;
 }
 
 /** The sections of a report in order, each with its groups (rows) and measures (columns) in the order first seen. */
