@@ -57,7 +57,9 @@ describe('the printable report page', () => {
 
   it('draws a bar per value under its visible title, a suppressed value as no bar labelled [c]', () => {
     const svg = barChart('Referrals <by month>', ['Oct', 'Nov'], [{ name: 'Referrals', values: [10, '[c]'] }]);
-    expect(svg).toMatch(/^<figure><figcaption>Referrals &lt;by month&gt;<\/figcaption><svg xmlns="http:\/\/www.w3.org\/2000\/svg" role="img"/);
+    expect(svg).toMatch(
+      /^<figure><figcaption>Referrals &lt;by month&gt;<\/figcaption><svg xmlns="http:\/\/www.w3.org\/2000\/svg" role="img"/,
+    );
     expect(svg).toContain('<title>Referrals &lt;by month&gt;</title>');
     expect(svg).toContain('width="420" height="12"');
     expect(svg).toContain('width="0" height="12"');
