@@ -119,17 +119,8 @@ export class ReportRecipientDto {
   sentAt?: string;
 }
 
-export class UpdateAssessmentDto {
-  @ApiPropertyOptional({ maxLength: 300 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) location?: string;
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(5)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  otherAmhpUserIds?: string[];
-  @ApiPropertyOptional({ type: InvolvementDto }) @IsOptional() @Nested(() => InvolvementDto) involvement?: InvolvementDto;
-  @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @Nested(() => InterviewDto) interview?: InterviewDto;
+/** The outcome report's own fields (COP-07), recorded with the outcome or by an update. */
+export class ReportDetailsDto {
   @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String, description: 'The ward the patient is admitted to (null clears).' })
   @IsOptional()
   @Transform(trim)
@@ -171,6 +162,19 @@ export class UpdateAssessmentDto {
   @ArrayMaxSize(30)
   @Nested(() => ReportRecipientDto, { each: true })
   distribution?: ReportRecipientDto[];
+}
+
+export class UpdateAssessmentDto extends ReportDetailsDto {
+  @ApiPropertyOptional({ maxLength: 300 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(300) location?: string;
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  otherAmhpUserIds?: string[];
+  @ApiPropertyOptional({ type: InvolvementDto }) @IsOptional() @Nested(() => InvolvementDto) involvement?: InvolvementDto;
+  @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @Nested(() => InterviewDto) interview?: InterviewDto;
 }
 
 export class TimelineEventDto {
@@ -473,7 +477,7 @@ export class AcknowledgementDto {
   @ApiProperty({ minLength: 10 }) @Transform(trim) @IsString() @MinLength(10) @MaxLength(2000) reason: string;
 }
 
-export class OutcomeDto {
+export class OutcomeDto extends ReportDetailsDto {
   @ApiProperty({ enum: ['application', 'cto-decision', 'not-detained'] }) @IsIn(['application', 'cto-decision', 'not-detained']) kind:
     'application' | 'cto-decision' | 'not-detained';
   // application
@@ -546,47 +550,6 @@ export class OutcomeDto {
   @IsOptional()
   @IsInstant()
   forwardedToLssaAt?: string;
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, type: String, description: 'The ward the patient is admitted to (null clears).' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  ward?: string | null;
-  @ApiPropertyOptional({
-    maxLength: 200,
-    nullable: true,
-    type: String,
-    description: 'Who found the bed, e.g. "Bed manager (Kim Ross)" (null clears).',
-  })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  bedFoundBy?: string | null;
-  @ApiPropertyOptional({
-    maxLength: 200,
-    nullable: true,
-    type: String,
-    description: 'Who the conveyance was arranged with, e.g. "North West Ambulance Service" (null clears).',
-  })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  conveyanceArrangedWith?: string | null;
-  @ApiPropertyOptional({
-    type: [ReportRecipientDto],
-    maxItems: 30,
-    description:
-      "The outcome report's distribution list: who it went to (replaces the list; may be changed after the assessment is closed).",
-  })
-  @IsOptional()
-  @ArrayMaxSize(30)
-  @Nested(() => ReportRecipientDto, { each: true })
-  distribution?: ReportRecipientDto[];
   // cto-decision
   @ApiPropertyOptional({ enum: ['agree', 'disagree'] })
   @ValidateIf((o: OutcomeDto) => o.kind === 'cto-decision')
