@@ -356,7 +356,8 @@ describe('one night at the hub, from the police call to the morning handover', (
     const d = (
       await as(worker).post('/decisions', s42('2026-06-20T04:30:00+01:00', 'Bank asked to stop the card; s.42 enquiry raised.')).expect(201)
     ).body;
-    await as(worker).post(`/decisions/${d.id}/sign`).expect(200);
+    const signed = (await as(worker).post(`/decisions/${d.id}/sign`).expect(200)).body;
+    expect(signed).toMatchObject({ status: 'signed', signedAt: '2026-06-20T03:40:00.000Z' });
     nightDecision = d.id;
   });
 

@@ -145,9 +145,11 @@ describe('reports: equity, repeat assessments and out of area on a known month',
     expect((await get(manager, '/reports/populations').expect(200)).body).toEqual([]);
   });
 
-  it('only managers and admins load the population; AMHPs see no equity report', async () => {
+  it('only managers and admins load the population, and a refused load stores nothing; AMHPs see no equity report', async () => {
+    const before = (await get(manager, '/reports/populations').expect(200)).body;
     await put(amhp, POPULATION).expect(403);
     await put(auditor, POPULATION).expect(403);
+    expect((await get(manager, '/reports/populations').expect(200)).body).toEqual(before);
     await get(amhp, '/reports/equity?period=2026-11').expect(403);
     await get(amhp, '/reports/repeat-assessments?period=2026-11').expect(403);
     await get(amhp, '/reports/out-of-area?period=2026-11').expect(403);
