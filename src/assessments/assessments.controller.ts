@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Clock } from '../common/clock';
+import { negotiateFormat } from '../common/content-negotiation';
 import { UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { outcomeReportModel, writtenReasonsInput } from './assessment-report';
@@ -41,6 +43,7 @@ export class AssessmentsController {
   constructor(
     private readonly assessments: AssessmentsService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -322,9 +325,9 @@ export class AssessmentsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const format = q.format ?? (accept?.includes('application/pdf') ? 'pdf' : accept?.includes('text/html') ? 'html' : 'json');
+    const format = negotiateFormat(q.format, accept, { json: 'application/json', html: 'text/html', pdf: 'application/pdf' });
     const source = await this.assessments.reportSource(actor, id, 'report', format);
-    const now = new Date();
+    const now = this.clock.now();
     const report = buildOutcomeReport(outcomeReportModel(source, now, this.config.timeZone, this.config.councilName));
     if (format === 'json') return report;
     if (format === 'html') {
@@ -357,13 +360,13 @@ export class AssessmentsController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | Buffer> {
-    const format = q.format ?? (accept?.includes('application/pdf') ? 'pdf' : accept?.includes('text/plain') ? 'text' : 'html');
+    const format = negotiateFormat(q.format, accept, { html: 'text/html', text: 'text/plain', pdf: 'application/pdf' });
     const source = await this.assessments.reportSource(actor, id, 'written-reasons-letter', format);
     const input = writtenReasonsInput(source, this.config.timeZone, this.config.councilName);
     if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' satisfies RuleId });
     const letter = writtenReasonsLetter(input);
     if (format === 'pdf') {
-      const pdf = await renderLetterPdf(letter, { createdAt: new Date() });
+      const pdf = await renderLetterPdf(letter, { createdAt: this.clock.now() });
       pdfReply(reply, `s13-4-written-reasons-${source.referral.reference || id}.pdf`);
       return pdf;
     }
