@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { escapeHtml as esc } from '../supervision/portfolio.html';
+import { escapeHtml as esc } from '../common/html';
 import { SUPPRESSED } from './figures';
 import type { Figure, FigureValue, Report } from './report.model';
 

@@ -1,5 +1,6 @@
 import type { PortfolioDto } from './dto/portfolio.dto';
-import { escapeHtml, html, renderPortfolioHtml, wantsHtml } from './portfolio.html';
+import { escapeHtml } from '../common/html';
+import { html, renderPortfolioHtml, wantsHtml } from './portfolio.html';
 
 describe('escapeHtml', () => {
   it.each([

@@ -4,16 +4,11 @@
  * escapes whatever it interpolates unless it is markup built by `html` itself.
  */
 import { DateTime } from 'luxon';
+import { negotiateFormat } from '../common/content-negotiation';
+import { escapeHtml } from '../common/html';
 import { localDate } from '../statute/time';
 import type { ApprovalComplianceDto } from '../workforce/dto/training.dto';
 import type { PortfolioDto } from './dto/portfolio.dto';
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML element content and for quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]);
-}
 
 class Markup {
   constructor(readonly value: string) {}
@@ -38,24 +33,9 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Marku
   return new Markup(out);
 }
 
-/** q-value of the first media range in an Accept header that matches `type` exactly (0 when absent). */
-function quality(accept: string, type: string): number {
-  for (const part of accept.split(',')) {
-    const [range, ...params] = part.trim().toLowerCase().split(';');
-    if (range.trim() !== type) continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const value = q ? Number(q.slice(2)) : 1;
-    return Number.isFinite(value) ? value : 0;
-  }
-  return 0;
-}
-
 /** `?format=` decides; otherwise HTML when the client asks for text/html more than for JSON (a browser does). */
 export function wantsHtml(format: 'json' | 'html' | undefined, accept: string | undefined): boolean {
-  if (format) return format === 'html';
-  if (!accept) return false;
-  const htmlQ = quality(accept, 'text/html');
-  return htmlQ > 0 && htmlQ > quality(accept, 'application/json');
+  return negotiateFormat(format, accept, { json: 'application/json', html: 'text/html' }) === 'html';
 }
 
 const day = (d: string | null) => (d ? DateTime.fromISO(d, { zone: 'UTC' }).setLocale('en-GB').toFormat('d MMM yyyy') : '—');

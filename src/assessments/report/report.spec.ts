@@ -1,15 +1,7 @@
 import { pdfText } from '../../../test/support/pdf-text';
+import { escapeHtml } from '../../common/html';
 import { renderLetterPdf, renderReportPdf } from './pdf';
-import {
-  buildOutcomeReport,
-  escapeHtml,
-  formatDuration,
-  renderReportHtml,
-  toWinAnsi,
-  winAnsiSafe,
-  wrapText,
-  writtenReasonsLetter,
-} from './report';
+import { buildOutcomeReport, formatDuration, renderReportHtml, toWinAnsi, winAnsiSafe, wrapText, writtenReasonsLetter } from './report';
 import type { OutcomeReport, OutcomeReportModel, WrittenReasonsInput } from './report.types';
 
 const ZONE = 'Europe/London';

@@ -4,6 +4,7 @@
  * `generatedAt`), text goes out; no Nest, no database, no clock. Missing information is printed as "Not recorded",
  * never left out.
  */
+import { escapeHtml } from '../../common/html';
 import type { Section } from '../../statute/assessment.types';
 import { formatLocal } from '../../statute/clocks';
 import { legalStatusLabel } from '../../statute/code-lists';
@@ -812,12 +813,6 @@ function checksSection(model: OutcomeReportModel, at: At): Omit<ReportSection, '
 
 // ---------------------------------------------------------------------------------------------------------------
 // HTML
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
 
 /** Escaped, with line breaks kept. */
 function escapeMultiline(value: string): string {
