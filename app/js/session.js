@@ -114,13 +114,14 @@ document.addEventListener('visibilitychange', () => {
 });
 
 /** GET or POST to the API with the access token; one refresh and retry on 401. */
-export async function api(path, { method = 'GET', body } = {}) {
+export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
   const call = () =>
     fetch(path, {
       method,
       headers: {
         Accept: 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
         ...(access ? { Authorization: `Bearer ${access.token}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),

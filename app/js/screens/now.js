@@ -1,0 +1,218 @@
+// Now: my offers (accept or decline), my jobs with their statutory clocks counting down on the device, and who is on
+// duty now and next with a Call button each.
+import { html, word, legal, telHref, unreachable, useServerNow, Clock } from '../ui.js';
+import { useEffect, useState } from '../deps.js';
+import { api, learnServerTime } from '../session.js';
+import { localClock, localTime } from '../time.js';
+
+function DutyShift({ shift, when }) {
+  return html`
+    <li class="nhsuk-card app-card">
+      <div class="nhsuk-card__content">
+        <h3 class="nhsuk-card__heading nhsuk-heading-s">${shift.label}</h3>
+        <p class="nhsuk-body-s app-muted">${when}</p>
+        ${
+          shift.amhps.length
+            ? html`<ul class="nhsuk-list app-people">
+              ${shift.amhps.map(
+                (a) =>
+                  html`<li key=${a.userId} class="app-person">
+                    <span class="app-person__name">${a.displayName}</span>
+                    ${
+                      a.phone
+                        ? html`<a class="app-call" href=${telHref(a.phone)}>Call<span class="nhsuk-u-visually-hidden"> ${a.displayName}</span></a>`
+                        : html`<span class="nhsuk-body-s app-muted">No phone number</span>`
+                    }
+                  </li>`,
+              )}
+            </ul>`
+            : html`<p class="nhsuk-body-s app-alert">Nobody is assigned.</p>`
+        }
+      </div>
+    </li>
+  `;
+}
+
+function Job({ referral, now }) {
+  const p = referral.person;
+  return html`
+    <li class="nhsuk-card app-card">
+      <div class="nhsuk-card__content">
+        <h3 class="nhsuk-card__heading nhsuk-heading-s">${p.givenName} ${p.familyName}</h3>
+        <p class="nhsuk-body-s app-muted">
+          ${referral.reference} · ${word(referral.urgency)} · ${word(referral.status)}${referral.location ? ` · ${referral.location}` : ''}
+        </p>
+        ${
+          referral.clocks.length
+            ? html`<ul class="nhsuk-list app-clocks">
+              ${referral.clocks.map((c) => html`<${Clock} key=${c.id} clock=${c} now=${now} />`)}
+            </ul>`
+            : html`<p class="nhsuk-body-s">No statutory clock is running.</p>`
+        }
+      </div>
+    </li>
+  `;
+}
+
+function Offer({ offer, now, onAnswered }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const who = offer.person ? `${offer.person.givenName} ${offer.person.familyName}` : offer.reference;
+
+  async function answer(accept) {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`${offer.link}/offers/${accept ? 'accept' : 'decline'}`, { method: 'POST', body: {} });
+      onAnswered(accept ? `You accepted ${offer.reference}: it is now one of your jobs.` : `You declined ${offer.reference}.`);
+    } catch (err) {
+      setError(err instanceof TypeError ? unreachable : err.message);
+      if (err.status === 409) onAnswered(null); // taken or withdrawn meanwhile: the list catches up
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return html`
+    <li class="nhsuk-card app-card app-offer">
+      <div class="nhsuk-card__content">
+        <h3 class="nhsuk-card__heading nhsuk-heading-s">${who}</h3>
+        <p class="nhsuk-body-s app-muted">
+          ${offer.reference} · ${word(offer.urgency)} · ${legal(offer.legalContext)}${offer.location ? ` · ${offer.location}` : ''}
+        </p>
+        <p class="nhsuk-body-s">Offered ${offer.offeredAtLocal}. If nobody accepts, the managers are alerted at ${offer.escalatesAtLocal}.</p>
+        ${
+          offer.clocks.length > 0 &&
+          html`<ul class="nhsuk-list app-clocks">
+          ${offer.clocks.map((c) => html`<${Clock} key=${c.id} clock=${c} now=${now} />`)}
+        </ul>`
+        }
+        ${error && html`<p class="nhsuk-body-s app-alert" role="alert">${error}</p>`}
+        <div class="app-actions">
+          <button type="button" class="nhsuk-button" disabled=${busy} onClick=${() => answer(true)}>
+            Accept<span class="nhsuk-u-visually-hidden"> ${offer.reference}</span>
+          </button>
+          <button type="button" class="nhsuk-button nhsuk-button--secondary" disabled=${busy} onClick=${() => answer(false)}>
+            Decline<span class="nhsuk-u-visually-hidden"> ${offer.reference}</span>
+          </button>
+        </div>
+      </div>
+    </li>
+  `;
+}
+
+export function NowScreen({ me }) {
+  const [duty, setDuty] = useState(null);
+  const [jobs, setJobs] = useState(null);
+  const [offers, setOffers] = useState([]);
+  const [answered, setAnswered] = useState(null);
+  const [error, setError] = useState(null);
+  const [updated, setUpdated] = useState(null);
+  const now = useServerNow();
+  const isAmhp = me.roles.includes('amhp');
+
+  async function load() {
+    try {
+      const [d, r, o] = await Promise.all([
+        api('/rota/on-duty'),
+        isAmhp ? api('/referrals?assigned=me&limit=50') : null,
+        isAmhp ? api('/me/offers') : null,
+      ]);
+      learnServerTime(d.at);
+      const clocks = [...(r ? r.items : []), ...(o ? o.items : [])].flatMap((x) => x.clocks || []);
+      const running = clocks.find((c) => c.state !== 'stopped');
+      if (running) learnServerTime(new Date(Date.parse(running.deadline) - running.remainingMs).toISOString());
+      setDuty(d);
+      setJobs(r ? r.items : []);
+      setOffers(o ? o.items : []);
+      setUpdated(d.at);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof TypeError ? unreachable : err.message);
+    }
+  }
+
+  useEffect(() => {
+    document.title = 'Now – AMHP duty';
+    void load();
+    const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
+    const wake = () => document.visibilityState === 'visible' && void load();
+    document.addEventListener('visibilitychange', wake);
+    return () => {
+      clearInterval(id);
+      document.removeEventListener('visibilitychange', wake);
+    };
+  }, []);
+
+  return html`
+    <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
+      <h1 class="nhsuk-heading-l">Now</h1>
+      ${error && html`<div class="nhsuk-error-summary" role="alert"><p class="nhsuk-body">${error}</p></div>`}
+      ${
+        updated &&
+        html`<p class="nhsuk-body-s app-muted app-updated">
+        <span>Updated ${localClock(updated)}</span>
+        <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${load}>Refresh</button>
+      </p>`
+      }
+      ${answered && html`<div class="nhsuk-inset-text" role="status"><p>${answered}</p></div>`}
+      ${
+        offers.length > 0 &&
+        html`<section aria-labelledby="offers-heading">
+        <h2 class="nhsuk-heading-m" id="offers-heading">Offered to you</h2>
+        <ul class="nhsuk-list app-cards">
+          ${offers.map(
+            (o) =>
+              html`<${Offer}
+                key=${o.offerId}
+                offer=${o}
+                now=${now}
+                onAnswered=${(text) => {
+                  setAnswered(text);
+                  void load();
+                }}
+              />`,
+          )}
+        </ul>
+      </section>`
+      }
+      ${
+        isAmhp &&
+        html`<section aria-labelledby="jobs-heading">
+        <h2 class="nhsuk-heading-m" id="jobs-heading">My jobs</h2>
+        ${
+          jobs === null
+            ? html`<p class="nhsuk-body">Loading…</p>`
+            : jobs.length
+              ? html`<ul class="nhsuk-list app-cards">
+                ${jobs.map((r) => html`<${Job} key=${r.id} referral=${r} now=${now} />`)}
+              </ul>`
+              : html`<p class="nhsuk-body">Nothing is allocated to you.</p>`
+        }
+      </section>`
+      }
+      <section aria-labelledby="duty-heading">
+        <h2 class="nhsuk-heading-m" id="duty-heading">On duty now</h2>
+        ${
+          duty === null
+            ? html`<p class="nhsuk-body">Loading…</p>`
+            : duty.onDuty.length
+              ? html`<ul class="nhsuk-list app-cards">
+                ${duty.onDuty.map((s) => html`<${DutyShift} key=${s.shiftId} shift=${s} when=${`Until ${localTime(s.endsAt)}`} />`)}
+              </ul>`
+              : html`<p class="nhsuk-body app-alert">No shift is running now.</p>`
+        }
+      </section>
+      ${
+        duty &&
+        duty.next.length > 0 &&
+        html`<section aria-labelledby="next-heading">
+        <h2 class="nhsuk-heading-m" id="next-heading">Next on duty</h2>
+        <ul class="nhsuk-list app-cards">
+          ${duty.next.map((s) => html`<${DutyShift} key=${s.shiftId} shift=${s} when=${`From ${localTime(s.startsAt)}`} />`)}
+        </ul>
+      </section>`
+      }
+    </main>
+  `;
+}

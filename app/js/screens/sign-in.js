@@ -1,0 +1,53 @@
+// The sign-in screen: email and password (autocomplete hints let a password manager fill both).
+import { html, ErrorSummary, Field, unreachable } from '../ui.js';
+import { useEffect, useState } from '../deps.js';
+import { signIn } from '../session.js';
+
+export function SignIn({ notice }) {
+  const [errors, setErrors] = useState([]);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.title = errors.length ? 'Error: Sign in – AMHP duty' : 'Sign in – AMHP duty';
+  }, [errors]);
+
+  async function submit(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const email = form.elements.email.value.trim();
+    const password = form.elements.password.value;
+    const missing = [];
+    if (!email) missing.push({ field: 'email', text: 'Enter your email address' });
+    if (!password) missing.push({ field: 'password', text: 'Enter your password' });
+    if (missing.length) return setErrors(missing);
+    setBusy(true);
+    try {
+      await signIn(email, password);
+    } catch (err) {
+      if (err instanceof TypeError) return setErrors([{ field: 'email', text: unreachable }]);
+      const byField = (err.errors || [])
+        .filter((e) => e.field === 'email' || e.field === 'password')
+        .map((e) => ({ field: e.field, text: e.messages.join('; ') }));
+      setErrors(byField.length ? byField : [{ field: 'email', text: err.message }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const errorFor = (field) =>
+    errors
+      .filter((e) => e.field === field)
+      .map((e) => e.text)
+      .join('; ');
+  return html`
+    <main class="nhsuk-width-container nhsuk-main-wrapper" id="main">
+      <${ErrorSummary} errors=${errors} />
+      ${notice && html`<div class="nhsuk-inset-text" role="status"><p>${notice}</p></div>`}
+      <h1 class="nhsuk-heading-l">Sign in</h1>
+      <form method="post" action="/app/" novalidate onSubmit=${submit}>
+        <${Field} id="email" label="Email address" type="email" autocomplete="username" error=${errorFor('email')} />
+        <${Field} id="password" label="Password" type="password" autocomplete="current-password" error=${errorFor('password')} />
+        <button class="nhsuk-button" type="submit" disabled=${busy}>Sign in</button>
+      </form>
+    </main>
+  `;
+}

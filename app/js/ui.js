@@ -1,0 +1,103 @@
+// Shared pieces of the app's screens: words for codes, phone links, the error summary, form fields, the statutory
+// clock and the device's idea of the server's time.
+import { h, htm, useEffect, useRef, useState } from './deps.js';
+import { serverNow } from './session.js';
+import { countdown, localTime } from './time.js';
+
+export const html = htm.bind(h);
+
+export const WORDS = {
+  emergency: 'Emergency',
+  urgent: 'Urgent',
+  routine: 'Routine',
+  received: 'Received',
+  screening: 'Screening',
+  accepted: 'Accepted',
+  allocated: 'Allocated',
+  assessing: 'Assessing',
+};
+export const word = (w) => WORDS[w] || w;
+export const LEGAL = {
+  s136: 's.136',
+  's135-1': 's.135(1)',
+  's135-2': 's.135(2)',
+  's5-4': 's.5(4)',
+  's5-2': 's.5(2)',
+  'cto-recall': 'CTO recall',
+  'already-s2': 'Already on s.2',
+  informal: 'Informal',
+};
+export const legal = (kind) => LEGAL[kind] || kind;
+/** The number to dial: digits and a leading +. */
+export const telHref = (phone) => `tel:${phone.replace(/[^\d+]/g, '')}`;
+export const unreachable = 'The service cannot be reached. Check your signal and try again.';
+
+/** What to tell the user about a failed request: no signal, or the service's own words (problem+json detail). */
+export function errorText(err) {
+  return err instanceof TypeError ? unreachable : err.message;
+}
+
+export function ErrorSummary({ errors }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (errors.length && ref.current) ref.current.focus();
+  }, [errors]);
+  if (!errors.length) return null;
+  return html`
+    <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" ref=${ref}>
+      <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
+      <div class="nhsuk-error-summary__body">
+        <ul class="nhsuk-list nhsuk-error-summary__list">
+          ${errors.map((e) => html`<li key=${e.field + e.text}><a href=${`#${e.field}`}>${e.text}</a></li>`)}
+        </ul>
+      </div>
+    </div>
+  `;
+}
+
+export function Field({ id, label, type, autocomplete, error }) {
+  return html`
+    <div class=${`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+      <label class="nhsuk-label" for=${id}>${label}</label>
+      ${error && html`<span class="nhsuk-error-message" id=${`${id}-error`}><span class="nhsuk-u-visually-hidden">Error:</span> ${error}</span>`}
+      <input
+        class=${`nhsuk-input${error ? ' nhsuk-input--error' : ''}`}
+        id=${id}
+        name=${id}
+        type=${type}
+        autocomplete=${autocomplete}
+        spellcheck="false"
+        autocapitalize="none"
+        aria-describedby=${error ? `${id}-error` : undefined}
+      />
+    </div>
+  `;
+}
+
+/**
+ * The server's time now (the device's clock corrected by what the server last said), read at every render, with a
+ * render every second so the countdowns tick on the device.
+ */
+export function useServerNow() {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const id = setInterval(() => setTick((n) => n + 1), 1000);
+    return () => clearInterval(id);
+  }, []);
+  return serverNow();
+}
+
+export function Clock({ clock, now }) {
+  if (clock.state === 'stopped') {
+    return html`<li class="app-clock">
+      <span class="app-clock__label">${clock.label}</span>
+      <span class="app-clock__time">${clock.result === 'breached' ? 'Stopped after its deadline' : 'Met'}</span>
+    </li>`;
+  }
+  const c = countdown(clock.deadline, now);
+  return html`<li class=${`app-clock app-clock--${c.state}`} data-clock=${clock.id}>
+    <span class="app-clock__label">${clock.label}${clock.provisional ? ' (provisional)' : ''}</span>
+    <strong class="app-clock__time" role="timer">${c.text}</strong>
+    <span class="app-clock__deadline">Deadline ${localTime(clock.deadline)}</span>
+  </li>`;
+}
