@@ -154,6 +154,7 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
         <button
           type="button"
           class=${`nhsuk-button app-step__button${done ? ' nhsuk-button--secondary' : ''}`}
+          id=${`step-${type}`}
           data-step=${type}
           disabled=${disabled}
           aria-describedby=${done ? `step-${type}-times` : undefined}
