@@ -157,6 +157,25 @@ describe('a job on the duty AMHP’s phone', () => {
     await checked('4-doctors');
   });
 
+  it('a time tapped late is corrected in place: only the time is given again', async () => {
+    await page.locator('[data-step="doctors-requested"] ~ ul [data-correct]').click();
+    await expect(page.locator('#correct-time').inputValue()).resolves.toMatch(/^2026-11-21T03:05$/);
+    await page.fill('#correct-time', '2026-11-21T03:02');
+    await checked('4b-correct-time');
+    await page.getByRole('button', { name: 'Save the time' }).click();
+    await page.locator('#step-doctors-requested-times', { hasText: 'Recorded 03:02 GMT' }).waitFor();
+    await status().filter({ hasText: 'Doctors requested: time corrected to Sat 21 Nov, 03:02 GMT.' }).waitFor();
+    const [e] = await t.sql<{ at: Date; data: { corrections: Array<{ from: string; by: string }> } }>(
+      `SELECT e.at, e.data FROM assessment_events e JOIN assessments a ON a.id = e.assessment_id
+       WHERE a.referral_id = $1 AND e.type = 'doctors-requested'`,
+      [referralId],
+    );
+    expect(e.at.toISOString()).toBe('2026-11-21T03:02:00.000Z');
+    expect(e.data.corrections).toEqual([expect.objectContaining({ from: expect.stringMatching(/^2026-11-21T03:05/), by: amhp.id })]);
+    // The focus goes back to the step, for the next tap.
+    await page.waitForFunction(() => document.activeElement?.id === 'step-doctors-requested');
+  });
+
   it('she records seeing the person and the interview with the keyboard alone', async () => {
     await page.locator('#record-heading').scrollIntoViewIfNeeded();
     await page.locator('#record').focus();
