@@ -286,6 +286,19 @@ describe('a job on the duty AMHP’s phone', () => {
     await checked('10-outcome');
   });
 
+  it('she records that no nearest relative can be identified, with why', async () => {
+    await expect(page.locator('#nr-who').isChecked()).resolves.toBe(true); // none is proposed: "none" is the only choice
+    await page.fill('#nr-none-reason', 'He says he has no family; none is known to the GP or the trust.');
+    await page.getByRole('button', { name: 'Save the nearest relative' }).click();
+    await page.locator('[data-nr-recorded]', { hasText: 'None: He says he has no family' }).waitFor();
+    const [a] = await t.sql<{ nearest_relative: { noneReason: string } }>(
+      'SELECT nearest_relative FROM assessments WHERE referral_id = $1',
+      [referralId],
+    );
+    expect(a.nearest_relative.noneReason).toBe('He says he has no family; none is known to the GP or the trust.');
+    await checked('10b-nearest-relative');
+  });
+
   it('she reads the outcome report, and shares it as a PDF fetched with her token and kept in no cache', async () => {
     await page.getByRole('button', { name: 'Read the report' }).click();
     await page.locator('.app-report').waitFor();

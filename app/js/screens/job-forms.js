@@ -583,3 +583,121 @@ export function ConflictsSection({ me, assessment, onRecorded, disabled }) {
     </section>
   `;
 }
+
+const NR_METHODS = [
+  { value: 'phone', label: 'Phone' },
+  { value: 'in-person', label: 'In person' },
+  { value: 'video', label: 'Video' },
+  { value: 'letter', label: 'Letter' },
+  { value: 'email', label: 'Email' },
+];
+
+/**
+ * The nearest relative for this assessment: the one s.26 proposes confirmed (or none can be ascertained, with why),
+ * and when they were informed (s.2) or consulted (s.3, s.7), or why that was not practicable.
+ */
+export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
+  const proposed = nr && nr.proposal.nearestRelative;
+  const recorded = assessment.nearestRelative;
+  const [v, setV] = useState(() => ({
+    who: proposed && proposed.relativeId ? 'proposed' : 'none',
+    noneReason: '',
+    told: 'informed',
+    when: null,
+    method: 'phone',
+    facts: '',
+    views: '',
+  }));
+  const [errors, setErrors] = useState([]);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (x) => setV({ ...v, [k]: x });
+
+  async function submit(e) {
+    e.preventDefault();
+    const errs = [];
+    const body = {};
+    if (v.who === 'proposed') body.relativeId = proposed.relativeId;
+    else if (v.noneReason.trim().length < 10)
+      errs.push({ field: 'nr-none-reason', text: 'Say why no nearest relative can be identified (at least 10 characters)' });
+    else body.noneReason = v.noneReason.trim();
+    if (v.who === 'proposed') {
+      if (v.told === 'informed' || v.told === 'consulted') {
+        body[`${v.told}At`] = instantOf(v.when, 'nr-when', `when they were ${v.told}`, errs);
+        body[`${v.told}Method`] = v.method;
+      } else if (v.told === 'not-practicable') {
+        if (v.facts.trim().length < 20) errs.push({ field: 'nr-facts', text: 'Give the facts relied on (at least 20 characters)' });
+        else body.exception = { kind: 'not-reasonably-practicable', facts: v.facts.trim() };
+      }
+      if (v.views.trim()) body.views = v.views.trim();
+    }
+    if (errs.length) return setErrors(errs);
+    setBusy(true);
+    try {
+      const view = await record(`/assessments/${assessment.id}/nearest-relative`, body, { method: 'PUT' });
+      setErrors([]);
+      onRecorded(view, 'Nearest relative: recorded.');
+    } catch (err) {
+      setErrors(
+        problemErrors(
+          err,
+          { noneReason: 'nr-none-reason', informedAt: 'nr-when', consultedAt: 'nr-when', exception: 'nr-facts' },
+          'nr-who',
+        ),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const options = [
+    ...(proposed && proposed.relativeId ? [{ value: 'proposed', label: `${proposed.name}, as s.26 proposes` }] : []),
+    { value: 'none', label: 'No nearest relative can be identified' },
+  ];
+  return html`
+    <div class="app-nr-form">
+      <h3 class="nhsuk-heading-s">For this assessment</h3>
+      ${
+        recorded &&
+        html`<p class="nhsuk-body" data-nr-recorded>
+          <span class="app-step__tick" aria-hidden="true">✓</span>
+          ${recorded.name ? `${recorded.name}` : `None: ${recorded.noneReason}`}${recorded.informedAt ? `; informed ${localTime(recorded.informedAt)}` : ''}${
+            recorded.consultedAt ? `; consulted ${localTime(recorded.consultedAt)}` : ''
+          }${recorded.exception ? '; not practicable to tell them' : ''}.
+        </p>`
+      }
+      <form novalidate onSubmit=${submit}>
+        <${FormErrors} id="nearest-relative" errors=${errors} />
+        <${Radios} id="nr-who" legend="Nearest relative" options=${options} value=${v.who} onValue=${set('who')} errors=${errors} small />
+        ${
+          v.who === 'none'
+            ? html`<${TextArea} id="nr-none-reason" label="Why none can be identified" value=${v.noneReason} onValue=${set('noneReason')} errors=${errors} rows="2" />`
+            : html`<${Radios}
+                  id="nr-told"
+                  legend="Have you told them?"
+                  options=${[
+                    { value: 'informed', label: 'Informed of the application (s.2)' },
+                    { value: 'consulted', label: 'Consulted (s.3 or s.7)' },
+                    { value: 'not-practicable', label: 'Not reasonably practicable' },
+                    { value: 'not-yet', label: 'Not yet' },
+                  ]}
+                  value=${v.told}
+                  onValue=${set('told')}
+                  errors=${errors}
+                  small
+                />
+                ${
+                  (v.told === 'informed' || v.told === 'consulted') &&
+                  html`<${WhenInput} id="nr-when" label="When" value=${v.when} onValue=${set('when')} errors=${errors} />
+                    <${Radios} id="nr-method" legend="How" options=${NR_METHODS} value=${v.method} onValue=${set('method')} errors=${errors} small />`
+                }
+                ${
+                  v.told === 'not-practicable' &&
+                  html`<${TextArea} id="nr-facts" label="The facts relied on, as they are now" value=${v.facts} onValue=${set('facts')} errors=${errors} rows="3" />`
+                }
+                <${TextArea} id="nr-views" label="What they said (optional)" value=${v.views} onValue=${set('views')} errors=${errors} rows="2" />`
+        }
+        <button class="nhsuk-button" type="submit" disabled=${busy || disabled}>Save the nearest relative</button>
+      </form>
+    </div>
+  `;
+}

@@ -17,7 +17,8 @@ function remedy(f) {
   if (r.startsWith('COI')) return { to: 'conflicts', text: 'Record who is assessing and their declarations.' };
   if (r === 'APP-03' || r === 'COP-03' || r === 'APP-10' || r.startsWith('GDN') || r === 'MHA25-06')
     return { to: 'outcome', text: 'Give it with the application, in the outcome below.' };
-  if (r.startsWith('NR') || r.startsWith('MHA25')) return { to: 'nearest-relative', text: 'See the nearest relative.' };
+  if (r.startsWith('NR') || r.startsWith('MHA25'))
+    return { to: 'nearest-relative', text: 'Record the nearest relative, and when they were informed or consulted.' };
   if (r.startsWith('AMHP') || r === 'APP-01') return { to: null, text: 'Your own approval to act: call the manager on call.' };
   return { to: null, text: f.citation ? `See ${f.citation}.` : '' };
 }

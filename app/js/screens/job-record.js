@@ -64,7 +64,8 @@ function timesOf(assessment, type) {
   if (type === 'arrived') return [{ at: assessment.openedAt }];
   if (type === 'contact')
     return assessment.contacts.filter((c) => c.mode === 'in-person' && c.byRole === 'amhp').map((c) => ({ at: c.at }));
-  return assessment.timeline.filter((e) => e.type === type).map((e) => ({ at: e.at, event: e.id }));
+  // The decision's time is the outcome's (decidedAt): it is not corrected here.
+  return assessment.timeline.filter((e) => e.type === type).map((e) => ({ at: e.at, event: type === 'decision' ? undefined : e.id }));
 }
 
 /**
@@ -198,7 +199,9 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
     const times = timesOf(assessment, type);
     const done = times.length > 0;
     const isEditing = editing && editing.type === type;
-    const disabled = Boolean(busy) || closed || (type === 'arrived' ? done : !assessment);
+    // Arrival once; the decision until the outcome is recorded (which records it).
+    const decided = type === 'decision' && assessment && assessment.status !== 'open';
+    const disabled = Boolean(busy) || closed || decided || (type === 'arrived' ? done : !assessment);
     return html`
       <li key=${type} class=${`app-step${done ? ' app-step--done' : ''}${isEditing ? ' app-step--editing' : ''}`}>
         <button

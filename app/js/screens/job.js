@@ -7,7 +7,7 @@ import { api, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
 import { localTime } from '../time.js';
 import { Recorder } from './job-record.js';
-import { ConflictsSection, InterviewForm, PlaceLink, RecommendationsSection } from './job-forms.js';
+import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
 import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
 import { londonInputValue } from './job-time.js';
 
@@ -87,7 +87,7 @@ function RisksSection({ referral }) {
   `;
 }
 
-function NearestRelativeSection({ nr, relatives }) {
+function NearestRelativeSection({ nr, relatives, assessment, onRecorded }) {
   if (!nr) return null;
   const proposed = nr.proposal.nearestRelative;
   const relative = proposed && proposed.relativeId ? relatives.find((x) => x.id === proposed.relativeId) : null;
@@ -115,6 +115,11 @@ function NearestRelativeSection({ nr, relatives }) {
       ${
         nr.proposal.excluded.length > 0 &&
         html`<p class="nhsuk-body-s">Not eligible: ${nr.proposal.excluded.map((x) => `${x.name} (${x.reason})`).join('; ')}</p>`
+      }
+      ${
+        assessment &&
+        assessment.status !== 'closed' &&
+        html`<${NearestRelativeForm} key=${`nr-${assessment.id}`} assessment=${assessment} nr=${nr} onRecorded=${onRecorded} />`
       }
     </section>
   `;
@@ -316,7 +321,7 @@ export function JobScreen({ me, params }) {
       ${assessment && html`<${Checklist} checks=${checks} error=${checksError} />`}
       <${PersonSection} referral=${referral} person=${person} now=${now} />
       <${RisksSection} referral=${referral} />
-      <${NearestRelativeSection} nr=${nr} relatives=${relatives} />
+      <${NearestRelativeSection} nr=${nr} relatives=${relatives} assessment=${assessment} onRecorded=${recorded} />
       <${ContactsSection} referral=${referral} relatives=${relatives} />
       <${DoctorsSection} doctors=${doctors} />
       ${
