@@ -659,8 +659,8 @@ export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
       ${
         recorded &&
         html`<p class="nhsuk-body" data-nr-recorded>
-          <span class="app-step__tick" aria-hidden="true">✓</span>
-          ${recorded.name ? `${recorded.name}` : `None: ${recorded.noneReason}`}${recorded.informedAt ? `; informed ${localTime(recorded.informedAt)}` : ''}${
+          <span class="app-step__tick" aria-hidden="true">✓</span>${' '}
+          ${recorded.name ? `${recorded.name}` : `None: ${String(recorded.noneReason).replace(/\.$/, '')}`}${recorded.informedAt ? `; informed ${localTime(recorded.informedAt)}` : ''}${
             recorded.consultedAt ? `; consulted ${localTime(recorded.consultedAt)}` : ''
           }${recorded.exception ? '; not practicable to tell them' : ''}.
         </p>`
