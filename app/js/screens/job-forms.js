@@ -1,33 +1,14 @@
 // The job screen's forms: the interview (s.13(2)), the medical recommendations and who is assessing (conflicts of
 // interest), with the form pieces the outcome shares. Every change goes through record() (outbox.js); each form
 // starts from what is recorded, so nothing is typed twice.
-import { html, errorText } from '../ui.js';
+import { html, errorText, PlaceLink } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { record } from '../outbox.js';
 import { serverNow } from '../session.js';
 import { localTime } from '../time.js';
 import { fromLondonInput, instant, londonInputValue } from './job-time.js';
 
-/** Moves the focus to an element on this screen without touching the hash (the hash is the screen's address). */
-export function focusOn(id) {
-  const el = document.getElementById(id);
-  if (!el) return;
-  if (!el.matches('input, select, textarea, button, a, [tabindex]')) el.setAttribute('tabindex', '-1');
-  el.scrollIntoView({ block: 'start' });
-  el.focus({ preventScroll: true });
-}
-
-/** A link to a place on this screen (a section or a field). */
-export function PlaceLink({ to, children }) {
-  return html`<a
-    href=${`#${to}`}
-    onClick=${(e) => {
-      e.preventDefault();
-      focusOn(to);
-    }}
-    >${children}</a
-  >`;
-}
+export { focusOn, PlaceLink } from '../ui.js';
 
 /** A form's errors, each linking to its field; it takes the focus when it appears. */
 export function FormErrors({ id, errors }) {
