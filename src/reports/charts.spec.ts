@@ -4,14 +4,24 @@ import type { Figure, Report } from './report.model';
 describe('the value axis of a chart', () => {
   it.each([
     // largest value, step, end, ticks
-    [10, 5, 10, [0, 5, 10]],
-    [93, 50, 100, [0, 50, 100]],
+    // 10 / 5 = 2: steps of 2.
+    [10, 2, 10, [0, 2, 4, 6, 8, 10]],
+    // 93 / 5 = 18.6: steps of 20, to 100.
+    [93, 20, 100, [0, 20, 40, 60, 80, 100]],
+    // 1.5 / 5 = 0.3: steps of 0.5.
     [1.5, 0.5, 1.5, [0, 0.5, 1, 1.5]],
-    [410.2, 200, 600, [0, 200, 400, 600]],
-    [7, 2, 8, [0, 2, 4, 6, 8]],
+    // 410.2 / 5 = 82.04: steps of 100, to 500.
+    [410.2, 100, 500, [0, 100, 200, 300, 400, 500]],
+    // 11 / 5 = 2.2: steps of 5, to 15 (3 intervals).
+    [11, 5, 15, [0, 5, 10, 15]],
     [0, 1, 1, [0, 1]],
   ])('for values up to %p runs in steps of %p to %p', (max, step, end, ticks) => {
     expect(valueAxis(max)).toEqual({ step, end, ticks });
+  });
+
+  it('steps by whole numbers for counts: up to 2 in steps of 1, not 0.5', () => {
+    expect(valueAxis(2)).toEqual({ step: 0.5, end: 2, ticks: [0, 0.5, 1, 1.5, 2] });
+    expect(valueAxis(2, true)).toEqual({ step: 1, end: 2, ticks: [0, 1, 2] });
   });
 });
 

@@ -36,16 +36,27 @@ export const CHART_COLOURS = ['#1f4e79', '#c55a11', '#548235', '#7030a0'];
 /** A number a chart can draw: a suppressed or missing value is no bar. */
 export const drawable = (v: FigureValue | undefined): number => (typeof v === 'number' && Number.isFinite(v) ? Math.max(0, v) : 0);
 
+/** The value axis for a chart's values: whole steps when every value is a whole number. */
+export const axisFor = (values: FigureValue[]) => {
+  const drawn = values.map(drawable);
+  return valueAxis(
+    Math.max(0, ...drawn),
+    drawn.every((v) => Number.isInteger(v)),
+  );
+};
+
 /** A value as a chart writes it beside its bar: `-` for none, [c] for suppressed. */
 export const chartLabel = (v: FigureValue | undefined): string => (v === null || v === undefined ? '-' : String(v));
 
 /**
- * The value axis of a chart whose largest value is `max`: a round step (1, 2 or 5 × 10ⁿ) giving 2 to 5 intervals,
- * and the axis's end, the first multiple of the step at or above `max` (1 when nothing is above 0).
+ * The value axis of a chart whose largest value is `max`: a round step (1, 2 or 5 × 10ⁿ) of at least a fifth of it
+ * (so 2 to 5 intervals), and the axis's end, the first multiple of the step at or above `max` (1 when nothing is
+ * above 0). `whole`: the values are whole numbers (counts), so the step is at least 1.
  */
-export function valueAxis(max: number): { step: number; end: number; ticks: number[] } {
+export function valueAxis(max: number, whole = false): { step: number; end: number; ticks: number[] } {
   if (!(max > 0)) return { step: 1, end: 1, ticks: [0, 1] };
-  const raw = max / 4;
+  // Counts are whole: their axis never steps by less than 1.
+  const raw = whole ? Math.max(1, max / 5) : max / 5;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((k) => k * power).find((s) => s >= raw)!;
   const end = Math.ceil(max / step - 1e-9) * step;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { escapeHtml as esc } from '../common/html';
 import { SUPPRESSED } from './figures';
-import { type Chart, CHART_COLOURS, chartLabel, chartsOf, type ChartSeries, drawable, type RatePoint, valueAxis } from './charts';
+import { type Chart, CHART_COLOURS, axisFor, chartLabel, chartsOf, type ChartSeries, drawable, type RatePoint } from './charts';
 import type { Figure, Report } from './report.model';
 import { sectionsOf } from './sections';
 
@@ -25,7 +25,8 @@ th, td { border: 1px solid #c8c8c8; padding: 3px 6px; text-align: left; vertical
 thead th { background: #e4eaf1; font-weight: 600; }
 tbody th { font-weight: normal; }
 tbody tr:nth-child(even) { background: #f6f6f6; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; min-width: 3em; }
+td.num > a { display: block; min-height: 24px; margin: -3px -6px; padding: 3px 6px; }
 tr { break-inside: avoid; }
 header p { margin: 2px 0; }
 .muted { color: #555; }
@@ -56,7 +57,7 @@ const svgOpen = (title: string, width: number, height: number) =>
  * The value axis under a chart's bars: light gridlines at each tick (one path), the tick values, and the axis title
  * centred under the bars.
  */
-function svgValueAxis(axis: ReturnType<typeof valueAxis>, x: (v: number) => number, top: number, bottom: number, title: string): string {
+function svgValueAxis(axis: ReturnType<typeof axisFor>, x: (v: number) => number, top: number, bottom: number, title: string): string {
   const grid = axis.ticks.map((t) => `M${x(t)} ${top}V${bottom}`).join('');
   const labels = axis.ticks.map((t) => `<text x="${x(t)}" y="${bottom + 12}" text-anchor="middle">${t}</text>`).join('');
   const mid = (x(0) + x(axis.end)) / 2;
@@ -85,7 +86,7 @@ export function barChart(
   const headerHeight = 18;
   const bottom = headerHeight + categories.length * rowHeight;
   const height = bottom + 32;
-  const axis = valueAxis(Math.max(0, ...series.flatMap((s) => s.values.map(drawable))));
+  const axis = axisFor(series.flatMap((s) => s.values));
   const x = (v: number) => labelWidth + Math.round((v / axis.end) * barArea);
   const parts: string[] = [svgValueAxis(axis, x, headerHeight, bottom, axes.value)];
   if (axes.category) parts.push(`<text x="0" y="11" class="axis">${esc(axes.category)}</text>`);
@@ -94,7 +95,7 @@ export function barChart(
     parts.push(
       `<rect x="${lx}" y="2" width="10" height="10" fill="${CHART_COLOURS[i % CHART_COLOURS.length]}"/><text x="${lx + 14}" y="11">${esc(s.name)}</text>`,
     );
-    lx += 14 + s.name.length * 5 + 18;
+    lx += 14 + Math.ceil(s.name.length * 5.6) + 16;
   });
   categories.forEach((c, row) => {
     const y0 = headerHeight + row * rowHeight;
@@ -127,7 +128,7 @@ export function rateChart(
   const headerHeight = 16;
   const bottom = headerHeight + points.length * rowHeight + 2;
   const height = bottom + 32;
-  const axis = valueAxis(Math.max(0, ...points.flatMap((p) => [drawable(p.value), drawable(p.upper)])));
+  const axis = axisFor(points.flatMap((p) => [p.value, p.upper]));
   const x = (v: number) => labelWidth + Math.round((v / axis.end) * barArea);
   const parts = points.map((p, row) => {
     const y = headerHeight + 4 + row * rowHeight;

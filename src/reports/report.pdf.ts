@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { DateTime } from 'luxon';
-import { type Chart, CHART_COLOURS, chartLabel, chartsOf, drawable, valueAxis } from './charts';
+import { type Chart, CHART_COLOURS, axisFor, chartLabel, chartsOf, drawable } from './charts';
 import { SUPPRESSED } from './figures';
 import type { Figure, Report } from './report.model';
 import { sectionsOf } from './sections';
@@ -121,11 +121,7 @@ function drawChart(doc: Doc, c: Chart): void {
   const y0 = top + 14;
   const plotTop = y0 + header;
   const bottom = plotTop + rows * rowHeight;
-  const max =
-    c.kind === 'bars'
-      ? Math.max(0, ...c.series.flatMap((s) => s.values.map(drawable)))
-      : Math.max(0, ...c.points.flatMap((p) => [drawable(p.value), drawable(p.upper)]));
-  const axis = valueAxis(max);
+  const axis = axisFor(c.kind === 'bars' ? c.series.flatMap((s) => s.values) : c.points.flatMap((p) => [p.value, p.upper]));
   const x = (v: number) => left + LABEL_WIDTH + (v / axis.end) * barArea;
 
   // Gridlines, the axis and its ticks, then the axis title under the bars.
