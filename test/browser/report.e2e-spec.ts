@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_HISTORY } from '../../src/seed/demo-history';
 import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
 import { createTestApp, TestApp } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, screenshot } from './browser';
@@ -10,8 +11,8 @@ declare const document: { querySelectorAll(s: string): ArrayLike<{ getBoundingCl
 const DESKTOP = { width: 1366, height: 900 };
 
 /**
- * The printable report pages in a real Chromium, at desktop width, on the demo hub with two years of history (a
- * smaller catchment than the demo's, seeded the same way).
+ * The printable report pages in a real Chromium, at desktop width, on the demo hub as a first start makes it: two
+ * years of history for its catchment of 25,000, whose population it loads for the rates.
  */
 describe('a manager reads a report in her browser', () => {
   let t: TestApp;
@@ -23,7 +24,7 @@ describe('a manager reads a report in her browser', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true });
-    await t.app.get(DemoSeed).seedIfEmpty({ history: { years: 2, population: 12_000, seed: 5 } });
+    await t.app.get(DemoSeed).seedIfEmpty({ history: DEMO_HISTORY });
     const token = (await t.http.post('/auth/login').send({ email: 'manager@demo.amhp-hub.local', password: DEMO_PASSWORD }).expect(200))
       .body.accessToken;
     context = await browser.newContext({
