@@ -37,6 +37,15 @@ export function errorText(err) {
   return err instanceof TypeError ? unreachable : err.message;
 }
 
+/** A summary link moves focus to its field without touching the hash (the hash is the screen's address). */
+const focusField = (id) => (event) => {
+  const el = document.getElementById(id);
+  if (!el) return;
+  event.preventDefault();
+  el.focus();
+  el.scrollIntoView({ block: 'center' });
+};
+
 export function ErrorSummary({ errors }) {
   const ref = useRef(null);
   useEffect(() => {
@@ -48,7 +57,7 @@ export function ErrorSummary({ errors }) {
       <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
       <div class="nhsuk-error-summary__body">
         <ul class="nhsuk-list nhsuk-error-summary__list">
-          ${errors.map((e) => html`<li key=${e.field + e.text}><a href=${`#${e.field}`}>${e.text}</a></li>`)}
+          ${errors.map((e) => html`<li key=${e.field + e.text}><a href=${`#${e.field}`} onClick=${focusField(e.field)}>${e.text}</a></li>`)}
         </ul>
       </div>
     </div>
