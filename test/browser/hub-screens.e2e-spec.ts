@@ -334,6 +334,27 @@ describe('the hub’s other screens on a phone', () => {
       await accessible(page, 'decision-4-signed');
     });
 
+    it('records a s.42 concern’s Safeguarding Adults Collection codes from the service’s own lists', async () => {
+      await page.getByRole('link', { name: 'Decisions', exact: true }).click();
+      await page.getByRole('link', { name: 'Record a decision' }).click();
+      await page.getByRole('heading', { name: 'Record a decision' }).waitFor();
+      await page.getByLabel('Adult safeguarding concern (Care Act s.42)').check();
+      await now(page, 'When was it made?');
+      await page.fill('#personDetails\\.name', 'Jean Marsh');
+      await page.getByRole('button', { name: 'Start the record' }).click();
+      await page.getByRole('heading', { name: 'Safeguarding Adults Collection' }).waitFor();
+      await page.getByLabel('Self-neglect').check();
+      await page.selectOption('#content\\.sac\\.locationOfRisk', 'own-home');
+      await page.getByRole('group', { name: 'Does the adult have needs for care and support?' }).getByLabel('Yes').check();
+      await page.getByRole('button', { name: 'Save the draft' }).click();
+      await page.locator('[role=status]', { hasText: 'Draft saved' }).waitFor();
+      await accessible(page, 'decision-5-s42');
+      const [row] = await t.sql<{ sac: unknown; s42: unknown }>(
+        `SELECT content->'sac' AS sac, details->'s42' AS s42 FROM decisions WHERE person_details->>'name' = 'Jean Marsh'`,
+      );
+      expect(row).toEqual({ sac: { typeOfRisk: ['self-neglect'], locationOfRisk: 'own-home' }, s42: { careAndSupportNeeds: true } });
+    });
+
     it('sees her next shifts in UK time and offers one to her colleagues, whom another AMHP takes', async () => {
       await page.getByRole('link', { name: 'My shifts' }).click();
       await page.getByRole('heading', { name: 'My shifts' }).waitFor();

@@ -13,6 +13,7 @@ import {
   DateTime,
   Input,
   Radios,
+  Select,
   TextArea,
   checkedValues,
   errorFor,
@@ -230,6 +231,60 @@ function readDetails(form, type, local) {
   return out;
 }
 
+const SAC_FIELDS = [
+  ['locationOfRisk', 'Where the risk is'],
+  ['sourceOfRisk', 'The source of the risk'],
+  ['lackedCapacity', 'Did the person lack capacity to make decisions about their safeguarding?'],
+  ['capacitySupport', 'If so: were they supported by an advocate, family or friend?'],
+  ['mspAsked', 'Were they asked what outcomes they want (Making Safeguarding Personal)?'],
+];
+const SAC_CONCLUDED = [
+  ['action', 'The action taken and its result'],
+  ['riskOutcome', 'After the action: the risk'],
+  ['mspOutcomesAchieved', 'Were the outcomes they wanted achieved?'],
+];
+
+/** OOH-09: the Safeguarding Adults Collection codes of a s.42 decision, chosen from the service's own lists. */
+function SacFields({ lists, sac, err }) {
+  const choose = (field) => [{ value: '', label: 'Choose' }, ...lists[field].map((c) => ({ value: c.code, label: c.label }))];
+  const select = ([field, label]) =>
+    html`<${Select} key=${field} id=${`content.sac.${field}`} label=${label} options=${choose(field)} value=${sac[field] || ''} error=${err(`content.sac.${field}`)} />`;
+  return html`
+    <h2 class="nhsuk-heading-m">Safeguarding Adults Collection</h2>
+    <${Checkboxes}
+      id="content.sac.typeOfRisk"
+      legend="The type of risk (one or more)"
+      options=${lists.typeOfRisk.map((c) => ({ value: c.code, label: c.label }))}
+      values=${sac.typeOfRisk || []}
+      error=${err('content.sac.typeOfRisk')}
+    />
+    ${SAC_FIELDS.map(select)}
+    <${Radios}
+      id="content.sac.enquiryConcluded"
+      legend="Does this decision conclude the s.42 enquiry?"
+      options=${YES_NO}
+      value=${boolValue(sac.enquiryConcluded)}
+      inline
+      error=${err('content.sac.enquiryConcluded')}
+    />
+    ${SAC_CONCLUDED.map(select)}
+  `;
+}
+
+function readSac(form) {
+  const v = (field) => valueOf(form, `content.sac.${field}`);
+  const sac = { typeOfRisk: checkedValues(form, 'content.sac.typeOfRisk') };
+  if (!sac.typeOfRisk.length) delete sac.typeOfRisk;
+  for (const [field] of SAC_FIELDS) if (v(field)) sac[field] = v(field);
+  // What applies only to some answers is sent only with them (the rules refuse it otherwise).
+  if (sac.lackedCapacity !== 'yes') delete sac.capacitySupport;
+  const concluded = radioValue(form, 'content.sac.enquiryConcluded');
+  if (concluded !== undefined) sac.enquiryConcluded = concluded === 'true';
+  if (sac.enquiryConcluded) for (const [field] of SAC_CONCLUDED) if (v(field)) sac[field] = v(field);
+  if (sac.mspAsked !== 'asked-outcomes-expressed') delete sac.mspOutcomesAchieved;
+  return Object.keys(sac).length ? sac : null;
+}
+
 /** A list of records (consultees, options, actions): a row each, and a button to add one. */
 function Rows({ name, legend, rows, onAdd, addLabel, render }) {
   return html`
@@ -405,6 +460,7 @@ export function DecisionScreen({ params }) {
   const [busy, setBusy] = useState(false);
   const [loadError, setLoadError] = useState(null);
   const [counts, setCounts] = useState({ consultees: 1, options: 2, actions: 1 });
+  const [lists, setLists] = useState(null);
   const formRef = useRef(null);
 
   function take(view) {
@@ -418,7 +474,10 @@ export function DecisionScreen({ params }) {
   }
   useEffect(() => {
     api(`/decisions/${encodeURIComponent(params.id)}`)
-      .then(take)
+      .then(async (view) => {
+        if (view.type === 'adult-safeguarding' && view.status === 'draft') setLists((await api('/decisions/code-lists')).sac);
+        take(view);
+      })
       .catch((err) => setLoadError(err instanceof TypeError ? unreachable : err.message));
   }, []);
   useEffect(() => {
@@ -464,6 +523,7 @@ export function DecisionScreen({ params }) {
       decisionMakerAuthority: text('content.decisionMakerAuthority'),
     };
     if (!content.legalFrameworks.length) content.legalFrameworks = null;
+    if (d.type === 'adult-safeguarding' && lists) content.sac = readSac(form);
     if (!content.factSources.length) content.factSources = null;
     const details = readDetails(form, d.type, local);
     const cost = penceOf(valueOf(form, 'costPence'));
@@ -580,6 +640,7 @@ export function DecisionScreen({ params }) {
           html`<h2 class="nhsuk-heading-m">${typeLabel(d.type)}</h2>
             ${DETAILS[d.type].map((spec) => html`<${DetailField} key=${spec[0]} spec=${spec} details=${d.details || {}} err=${err} />`)}`
         }
+        ${lists && html`<${SacFields} lists=${lists} sac=${c.sac || {}} err=${err} />`}
         <${Rows}
           name="consultees"
           legend="Who was consulted"
