@@ -163,7 +163,9 @@ function choiceOf(p, eligibility, onDuty) {
     ? 'Could not check whether they may act now.'
     : hard.length
       ? `May not act now: ${hard.map((f) => f.message).join(' ')}`
-      : `May act now.${warnings.length ? ` ${warnings.map((f) => f.message).join(' ')}` : ''}`;
+      : warnings.length
+        ? `May act now, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (${[...new Set(warnings.map((f) => f.rule))].join(', ')}).`
+        : 'May act now.';
   return { value: p.userId, label: `${p.displayName}${onDuty ? ' (on duty)' : ''}`, hint: says };
 }
 
