@@ -219,6 +219,11 @@ describe('the hub’s other screens on a phone', () => {
       );
       expect(row).toEqual({ status: 'allocated', allocated_user_id: amhp.userId });
       await page.waitForFunction(() => document.querySelector('.app-waiting') === null);
+      // The referral itself, as hub staff see it: the person, the clocks, and a way to change the AMHP.
+      await page.locator('.app-card a', { hasText: 'Tom Brackley' }).click();
+      await page.getByRole('link', { name: 'Change the AMHP' }).waitFor();
+      await expect(page.locator('[data-status]').textContent()).resolves.toBe('An AMHP has it');
+      await accessible(page, 'manager-2b-referral');
     });
 
     it('acknowledges the morning handover, item by item or all at once', async () => {
@@ -259,6 +264,8 @@ describe('the hub’s other screens on a phone', () => {
     it('starts a decision record, and signing it shows what the record still needs against each field', async () => {
       await page.getByRole('link', { name: 'Decisions' }).click();
       await page.getByRole('heading', { name: 'Decisions', exact: true }).waitFor();
+      await page.locator('main .app-card, main p:has-text("No decision is recorded.")').first().waitFor(); // hers, or none
+      await accessible(page, 'decision-0-list');
       await page.getByRole('link', { name: 'Record a decision' }).click();
       await page.getByRole('heading', { name: 'Record a decision' }).waitFor();
       await page.getByLabel('Emergency placement or accommodation').check();

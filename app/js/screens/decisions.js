@@ -4,7 +4,7 @@
 // senior manager is recorded before signing. Every change goes through `record()`.
 import { html, word, unreachable, ErrorSummary } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
-import { api } from '../session.js';
+import { api, serverNow } from '../session.js';
 import { newKey, record } from '../outbox.js';
 import { href, navigate } from '../router.js';
 import { localTime } from '../time.js';
@@ -562,7 +562,7 @@ export function DecisionScreen({ params }) {
         }
         view = await record(`/decisions/${d.id}/sign`, {});
         setNotice('Signed. The follow-up actions are on the handover.');
-      } else setNotice(`Draft saved at ${localTime(new Date().toISOString())}.`);
+      } else setNotice(`Draft saved at ${localTime(new Date(serverNow()).toISOString())}.`);
       take(view);
       setErrors([]);
     } catch (err) {

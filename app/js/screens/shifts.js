@@ -39,7 +39,7 @@ function AskSwap({ assignment, busy, onAsk }) {
   </div>`;
 }
 
-export function ShiftsScreen() {
+export function ShiftsScreen({ me: user }) {
   const [mine, setMine] = useState(null);
   const [me, setMe] = useState(null);
   const [swaps, setSwaps] = useState([]);
@@ -55,9 +55,11 @@ export function ShiftsScreen() {
       const [assignments, page, self] = await Promise.all([
         api(`/rota/assignments?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
         api('/rota/swaps?limit=100'),
-        api('/practitioners?limit=1'),
+        api('/practitioners?limit=200'),
       ]);
-      setMe(self.items[0] ? self.items[0].id : null);
+      // An AMHP sees only their own practitioner record; a manager who is also an AMHP sees everyone's.
+      const own = self.items.find((p) => p.userId === user.id);
+      setMe(own ? own.id : null);
       setMine(
         assignments.items
           .filter((a) => Date.parse(a.endsAt) > Date.parse(from))
