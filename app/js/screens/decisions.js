@@ -36,7 +36,7 @@ export const DECISION_TYPES = [
   ['child-protection-referral', "Concern passed to children's services"],
   ['other', 'Something else'],
 ].map(([value, label]) => ({ value, label }));
-const typeLabel = (t) => (DECISION_TYPES.find((x) => x.value === t) || { label: word(t) }).label;
+export const typeLabel = (t) => (DECISION_TYPES.find((x) => x.value === t) || { label: word(t) }).label;
 
 const FRAMEWORKS = [
   ['care-act-s42', 'Care Act s.42'],

@@ -9,6 +9,7 @@ import { href, navigate, query } from '../router.js';
 import { localClock, localTime } from '../time.js';
 import { Radios, TextArea, errorFor, londonDate, problemErrors, radioValue, valueOf } from './form-kit.js';
 import { learnFromClocks, statusWords } from './my-referrals.js';
+import { typeLabel } from './decisions.js';
 
 const HOUR = 3_600_000;
 
@@ -281,7 +282,7 @@ function itemText(i) {
   switch (i.itemType) {
     case 'decision':
       return {
-        title: `Decision: ${word(s.decisionType)}${s.signedAt ? `, signed ${localTime(s.signedAt)}` : ''}`,
+        title: `Decision: ${typeLabel(s.decisionType)}${s.signedAt ? `, signed ${localTime(s.signedAt)}` : ''}`,
         lines: s.contentWithheld ? ['Open the decision for its detail.'] : [s.question, s.decision, s.handoverNote].filter(Boolean),
       };
     case 'referral':
