@@ -52,6 +52,7 @@ const GOLDEN: Record<string, string> = {
   'GET /decisions': 'manager amhp auditor',
   'GET /decisions/:id': 'manager amhp auditor',
   'GET /decisions/:id/history': 'manager amhp auditor',
+  'GET /decisions/code-lists': 'manager amhp auditor',
   'GET /doctors': 'admin manager amhp',
   'GET /doctors/:id': 'admin manager amhp',
   'GET /doctors/:id/approval-status': 'admin manager amhp',
