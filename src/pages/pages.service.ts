@@ -126,6 +126,7 @@ function subscriptionView(r: SubscriptionRow): PushSubscriptionDto {
     id: r.id,
     label: r.label,
     service: new URL(r.endpoint).host,
+    endpoint: r.endpoint,
     createdAt: new Date(r.created_at).toISOString(),
     lastSentAt: isoOrNull(r.last_sent_at),
     lastFailedAt: isoOrNull(r.last_failed_at),

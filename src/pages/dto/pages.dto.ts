@@ -45,6 +45,7 @@ export class PushSubscriptionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() label: string;
   @ApiProperty({ description: 'The push service the device uses (the host of its endpoint), e.g. fcm.googleapis.com.' }) service: string;
+  @ApiProperty({ description: "The device's push endpoint (so the app can tell which entry is the phone in hand)." }) endpoint: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastSentAt: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastFailedAt: string | null;
