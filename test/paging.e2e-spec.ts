@@ -278,7 +278,8 @@ describe('paging: pages that wake the right person, and the escalation chain', (
         [1, jo.id],
         [0, amir.id],
       ]);
-      expect(all.body.items[3]).toMatchObject({ channels: { push: 'sent' }, acknowledgedVia: 'notification' });
+      expect(all.body.items[3]).toMatchObject({ channels: { push: 'sent' }, acknowledgedVia: 'notification', recipientName: 'Amir Duty' });
+      expect(all.body.items[0]).toMatchObject({ recipientName: 'Mo Manager', kind: 'escalation', reason: 'offer-not-accepted' });
       await as(amir).get('/pages').expect(403);
     });
 

@@ -73,7 +73,11 @@ type PageRow = {
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   acknowledged_via: string | null;
+  recipient_name: string;
 };
+
+/** A page's columns and its recipient's name (the shared user_directory view: staff, not the people served). */
+const PAGE_SELECT = `SELECT p.*, u.display_name AS recipient_name FROM pages p JOIN user_directory u ON u.id = p.recipient_user_id`;
 
 function linkOf(r: Pick<PageRow, 'referral_id' | 'subject_type' | 'subject_id'>): string | null {
   if (r.referral_id) return `/referrals/${r.referral_id}`;
@@ -90,6 +94,7 @@ function pageView(r: PageRow): PageViewDto {
     title: pageTitle(r.kind, r.reason),
     urgency: r.urgency,
     recipientUserId: r.recipient_user_id,
+    recipientName: r.recipient_name,
     referralId: r.referral_id,
     subjectType: r.subject_type,
     subjectId: r.subject_id,
@@ -234,7 +239,7 @@ export class PagesService {
       const [row]: PageRow[] = await m.query('SELECT * FROM pages WHERE id = $1 AND recipient_user_id = $2 FOR UPDATE', [id, actor.userId]);
       if (!row) throw new NotFoundProblem('Page', id);
       if (!row.acknowledged_at) await this.acknowledgeIn(m, row, actor.userId, via);
-      const [after]: PageRow[] = await m.query('SELECT * FROM pages WHERE id = $1', [id]);
+      const [after]: PageRow[] = await m.query(`${PAGE_SELECT} WHERE p.id = $1`, [id]);
       return pageView(after);
     });
   }
@@ -294,16 +299,16 @@ export class PagesService {
       }
       where.push(s);
     };
-    if (q.recipient) add('recipient_user_id = ?', q.recipient);
-    if (q.unacknowledged) where.push('acknowledged_at IS NULL');
-    if (q.referralId) add('referral_id = ?', q.referralId);
-    if (q.since) add('created_at >= ?', new Date(q.since));
+    if (q.recipient) add('p.recipient_user_id = ?', q.recipient);
+    if (q.unacknowledged) where.push('p.acknowledged_at IS NULL');
+    if (q.referralId) add('p.referral_id = ?', q.referralId);
+    if (q.since) add('p.created_at >= ?', new Date(q.since));
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
-      add('(created_at, id) < (?::timestamptz, ?::uuid)', at, id);
+      add('(p.created_at, p.id) < (?::timestamptz, ?::uuid)', at, id);
     }
     const rows: PageRow[] = await this.db.manager.query(
-      `SELECT * FROM pages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+      `${PAGE_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit + 1}`,
       params,
     );
     return pageOf(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id], pageView);
@@ -341,7 +346,7 @@ export class PagesService {
         resourceId: id,
         details: { status: dto.status, at: at.toISOString() },
       });
-      const [after]: PageRow[] = await m.query('SELECT * FROM pages WHERE id = $1', [id]);
+      const [after]: PageRow[] = await m.query(`${PAGE_SELECT} WHERE p.id = $1`, [id]);
       return pageView(after);
     });
   }

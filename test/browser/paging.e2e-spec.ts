@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
+import { PushSender } from '../../src/pages/push-sender.service';
 import { FakePushService } from '../support/push-service';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
 import { amhp as newAmhp } from '../support/workforce-fixtures';
@@ -199,5 +200,25 @@ describe('paging on the duty AMHP’s phone', () => {
     // No CSP refusal, no script error (the only failed request was the sign-in screen's first refresh, with no session).
     expect(errors.filter((e) => /Content Security Policy|Refused to|Uncaught|TypeError/i.test(e))).toEqual([]);
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+  });
+
+  it('the manager on call sees every page of the last 24 hours: who it went to, whether it reached them, who acknowledged it', async () => {
+    // The service's sender pushes both pages to Amir's older phone (the stand-in push service takes them).
+    await t.app.get(PushSender).deliverDue();
+    expect(push.to('amir-old-phone').map((r) => (r.payload as { kind: string }).kind)).toEqual(['offer', 'offer']);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.fill('#email', manager.email);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${t.url}/app/#/notifications`);
+    const hub = page.locator('section', { has: page.getByRole('heading', { name: 'Pages in the hub, last 24 hours' }) });
+    await hub.locator('.app-note').first().waitFor();
+    const rows = await hub.locator('.app-note').allTextContents();
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.includes('Job offered') && r.includes('to Amir Duty') && r.includes('Acknowledged'))).toBe(true);
+    expect(rows.every((r) => r.includes('Reached the phone'))).toBe(true);
+    await screenshot(page, 'paging-4-manager');
+    expect(await axeViolations(page)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@
 // therefore impossible: acknowledging needs the app unlocked and signed in.
 import { useEffect, useState } from '../deps.js';
 import { html, unreachable } from '../ui.js';
-import { api, learnServerTime } from '../session.js';
+import { api, learnServerTime, serverNow } from '../session.js';
 import { record } from '../outbox.js';
 import { href, query } from '../router.js';
 import { localTime } from '../time.js';
@@ -109,6 +109,45 @@ function NotificationItem({ note, onRead }) {
   `;
 }
 
+/** The same pages as a manager reads them: what each was about, not addressed to the reader. */
+function hubWords(p) {
+  if (p.kind === 'escalation')
+    return p.reason === 'clock-not-acknowledged' ? 'Time limit warning passed on' : 'Job offered and not accepted, passed on';
+  return (
+    { offer: 'Job offered', 'clock-warning': 'Time limit running out', 'clock-breach': 'Time limit passed', handover: 'Morning handover' }[
+      p.kind
+    ] || p.kind
+  );
+}
+const CHAIN_STEP = { 0: 'First page', 1: 'Step 1: next AMHP on duty', 2: 'Step 2: senior on duty', 3: 'Manager' };
+const PUSH_WORDS = {
+  pending: 'Sending to the phone',
+  sent: 'Reached the phone',
+  failed: 'Could not reach the phone',
+  'no-device': 'No phone set up',
+};
+const GATEWAY_WORDS = { requested: 'Text or call requested', delivered: 'Text or call delivered', failed: 'Text or call failed' };
+
+/** For managers: every page of the last 24 hours, who it went to, whether it reached them, who acknowledged it. */
+function HubPages({ pages }) {
+  if (!pages.length) return html`<p class="nhsuk-body">No pages in the last 24 hours.</p>`;
+  return html`<ul class="nhsuk-list app-notes">
+    ${pages.map(
+      (p) => html`<li key=${p.id} class="app-note" data-hub-page=${p.id}>
+        <p class="nhsuk-body app-note__title"><strong>${hubWords(p)}</strong> · to ${p.recipientName}</p>
+        <p class="nhsuk-body-s app-note__body">
+          ${CHAIN_STEP[p.step] || ''} · ${localTime(p.createdAt)} · ${PUSH_WORDS[p.channels.push] || p.channels.push}${
+            p.channels.gateway ? ` · ${GATEWAY_WORDS[p.channels.gateway] || p.channels.gateway}` : ''
+          }
+        </p>
+        <p class=${`nhsuk-body-s app-note__meta${p.acknowledgedAt ? '' : ' app-alert'}`}>
+          ${p.acknowledgedAt ? `Acknowledged ${VIA_WORDS[p.acknowledgedVia] || ''} at ${localTime(p.acknowledgedAt)}` : 'Not acknowledged'}
+        </p>
+      </li>`,
+    )}
+  </ul>`;
+}
+
 function Devices({ devices, here, onRevoke }) {
   if (!devices.length) return html`<p class="nhsuk-body">No phone gets your alerts yet.</p>`;
   return html`<ul class="nhsuk-list app-devices">
@@ -126,18 +165,27 @@ function Devices({ devices, here, onRevoke }) {
   </ul>`;
 }
 
-export function NotificationsScreen({ path }) {
+export function NotificationsScreen({ me, path }) {
   const [pages, setPages] = useState(null);
   const [notes, setNotes] = useState([]);
   const [devices, setDevices] = useState([]);
   const [status, setStatus] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [hub, setHub] = useState(null);
+  const manager = me.roles.includes('manager');
   const [phone, setPhone] = useState({ supported: pushSupported(), endpoint: null });
 
   async function load() {
     try {
-      const [p, n, d] = await Promise.all([api('/me/pages?limit=50'), api('/me/notifications?limit=30'), api('/me/push-subscriptions')]);
+      const since = new Date(serverNow() - 24 * 3600_000).toISOString();
+      const [p, n, d, all] = await Promise.all([
+        api('/me/pages?limit=50'),
+        api('/me/notifications?limit=30'),
+        api('/me/push-subscriptions'),
+        manager ? api(`/pages?limit=100&since=${encodeURIComponent(since)}`) : null,
+      ]);
+      if (all) setHub(all.items);
       setPages(p.items);
       setNotes(n.items);
       setDevices(d.items);
@@ -238,6 +286,13 @@ export function NotificationsScreen({ path }) {
               : html`<p class="nhsuk-body">Nothing is waiting for you to acknowledge.</p>`
         }
       </section>
+      ${
+        manager &&
+        html`<section aria-labelledby="hub-heading">
+        <h2 class="nhsuk-heading-m" id="hub-heading">Pages in the hub, last 24 hours</h2>
+        ${hub === null ? html`<p class="nhsuk-body">Loading…</p>` : html`<${HubPages} pages=${hub} />`}
+      </section>`
+      }
       <section aria-labelledby="phone-heading">
         <h2 class="nhsuk-heading-m" id="phone-heading">Alerts on this phone</h2>
         ${

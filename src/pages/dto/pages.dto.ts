@@ -92,6 +92,7 @@ export class PageViewDto {
   @ApiProperty({ description: 'What it is, in the words the notification used (no person data).' }) title: string;
   @ApiProperty({ enum: ['high', 'normal'] }) urgency: string;
   @ApiProperty({ format: 'uuid' }) recipientUserId: string;
+  @ApiProperty({ description: 'Who was paged (a member of staff).' }) recipientName: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) referralId: string | null;
   @ApiProperty({ nullable: true, type: String }) subjectType: string | null;
   @ApiProperty({ nullable: true, type: String }) subjectId: string | null;
