@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { PushSender } from '../src/pages/push-sender.service';
 import { FakePushService } from './support/push-service';
@@ -72,7 +73,12 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     return r as { id: string; reference: string };
   };
 
+  const logged: string[] = [];
   beforeAll(async () => {
+    for (const level of ['log', 'warn', 'error'] as const)
+      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message: unknown) {
+        logged.push(String(message));
+      });
     await push.start();
     t = await createTestApp({
       now: '2026-11-21T02:00:00Z',
@@ -283,6 +289,19 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       await as(amir).get('/pages').expect(403);
     });
 
+    it('an offer declined by everyone it went to still waits: the chain passes it on', async () => {
+      const declined = await referral('Weir');
+      t.clock.set('2026-11-21T03:00:00Z');
+      await as(mo)
+        .post(`/referrals/${declined.id}/offers`, { userIds: [sue.id] })
+        .expect(201);
+      await as(sue).post(`/referrals/${declined.id}/offers/decline`).expect(200);
+      await at('2026-11-21T03:15:00Z');
+      const step1 = (await pagesOf(declined.id)).find((p) => p.step === 1)!;
+      expect([amir.id, jo.id]).toContain(step1.recipient_user_id);
+      await as(mo).post(`/referrals/${declined.id}/status`, { status: 'withdrawn', reason: 'Withdrawn by the referrer.' }).expect(200);
+    });
+
     it('a referral accepted in time stops its chain', async () => {
       const quick = await referral('Quay');
       await as(mo)
@@ -363,5 +382,11 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       expect(rows.map((p) => p.recipient_user_id).sort()).toEqual([mo.id, max.id].sort());
       expect(rows.every((p) => p.kind === 'handover' && p.subject_id === '2026-11-22')).toBe(true);
     });
+  });
+
+  it('nothing about the people paged about reaches the log: ids and codes only', () => {
+    const log = logged.join('\n');
+    expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);
+    expect(log).not.toMatch(/Bridge|Quay|Harbour|Dock|Weir|Sam|PC Harris|s\.136/);
   });
 });

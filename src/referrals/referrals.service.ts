@@ -1040,8 +1040,9 @@ export class ReferralsService {
   }
 
   /**
-   * For the offer-escalation job: referrals still waiting for an AMHP (accepted) with an offer nobody has answered,
-   * first offered at or before `offeredBefore`. Ids and references only.
+   * For the offer-escalation job: referrals still waiting for an AMHP (accepted) that were offered, first at or before
+   * `offeredBefore`, and that nobody has accepted (offers open or declined: a referral every offered AMHP declined
+   * still waits, and the chain passes it on). Ids and references only.
    */
   async unansweredOffers(
     m: EntityManager,
@@ -1050,7 +1051,7 @@ export class ReferralsService {
     return m.query(
       `SELECT o.referral_id AS "referralId", r.reference, min(o.offered_at) AS "firstOfferedAt"
          FROM allocation_offers o JOIN referrals r ON r.id = o.referral_id
-        WHERE o.response IS NULL AND r.status = 'accepted' AND o.offered_at <= $1
+        WHERE r.status = 'accepted' AND o.offered_at <= $1
         GROUP BY o.referral_id, r.reference ORDER BY o.referral_id`,
       [offeredBefore],
     );
