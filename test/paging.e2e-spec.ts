@@ -76,8 +76,8 @@ describe('paging: pages that wake the right person, and the escalation chain', (
   const logged: string[] = [];
   beforeAll(async () => {
     for (const level of ['log', 'warn', 'error'] as const)
-      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message: unknown) {
-        logged.push(String(message));
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(' '));
       });
     await push.start();
     t = await createTestApp({
