@@ -151,6 +151,12 @@ export class AlertJobs implements OnModuleInit {
     for (const chain of chains) {
       const referral = open.get(chain.referralId!);
       if (!referral) continue;
+      // The clock this chain warns about (`clock:<referral>:<clock>:<stage>`): a warning stops with the clock (the
+      // assessment began in time); a breach is still owed an answer while the referral is open.
+      const stage = chain.chainKey.slice(chain.chainKey.lastIndexOf(':') + 1);
+      const clockId = chain.chainKey.slice(`clock:${referral.id}:`.length, chain.chainKey.lastIndexOf(':'));
+      const clock = referral.clocks.find((c) => c.id === clockId);
+      if (!clock || (stage !== 'breach' && clock.state === 'stopped')) continue;
       picture ??= await this.dutyPicture(m, now);
       const exclude = new Set(referral.allocatedUserId ? [referral.allocatedUserId] : []);
       const skipped: number[] = [];
