@@ -16,6 +16,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
+import { PagesModule } from './pages/pages.module';
 import { DemoHistory } from './seed/demo-history';
 import { DemoSeed } from './seed/demo-seed';
 import { DemoAssessments } from './seed/demo-assessments';
@@ -81,6 +82,7 @@ export class AppModule {
         OpsModule,
         WorkforceModule,
         EventsModule,
+        PagesModule,
         RotaModule,
         ReferralsModule,
         AssessmentsModule,

@@ -5,7 +5,8 @@ import { html } from './ui.js';
 import { api, onSessionChange, refresh, signOut } from './session.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES } from './routes.js';
-import { href, match, usePath } from './router.js';
+import { href, match, navigate, usePath } from './router.js';
+import { stopAlertsOnThisPhone } from './screens/notifications.js';
 
 /** The routes this user's menu shows: those with a label whose roles (if any) the user holds. */
 function menuFor(me) {
@@ -114,6 +115,8 @@ function App() {
 
   async function doSignOut() {
     try {
+      // Signed out, this phone is no longer the user's to be paged on.
+      await stopAlertsOnThisPhone();
       await signOut();
       setNotice('You have signed out.');
     } catch {
@@ -139,4 +142,13 @@ render(html`<${App} />`, root);
 
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
+}
+
+// A notification tapped while the app is open: the service worker asks this page to acknowledge the page it was for
+// (the worker has no token; see app/js/screens/notifications.js).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    const data = event.data || {};
+    if (data.type === 'page-ack' && typeof data.id === 'string') navigate(`/notifications?ack=${encodeURIComponent(data.id)}`);
+  });
 }

@@ -7,6 +7,7 @@ import { MyReferralsScreen, ReferralScreen } from './screens/my-referrals.js';
 import { AllocateScreen, HandoverScreen, HubScreen } from './screens/hub.js';
 import { DecisionScreen, DecisionsScreen, NewDecisionScreen } from './screens/decisions.js';
 import { ShiftsScreen } from './screens/shifts.js';
+import { NotificationsScreen } from './screens/notifications.js';
 
 export const ROUTES = [
   { path: '/', screen: NowScreen, nav: 'Now' },
@@ -22,3 +23,4 @@ ROUTES.push({ path: '/decisions/new', screen: NewDecisionScreen, roles: ['amhp',
 ROUTES.push({ path: '/decisions', screen: DecisionsScreen, nav: 'Decisions', roles: ['amhp', 'manager'] });
 ROUTES.push({ path: '/decisions/:id', screen: DecisionScreen, roles: ['amhp', 'manager'] });
 ROUTES.push({ path: '/shifts', screen: ShiftsScreen, nav: 'My shifts', roles: ['amhp'] });
+ROUTES.push({ path: '/notifications', screen: NotificationsScreen, nav: 'Notifications' });

@@ -98,7 +98,7 @@ describe('can(): role × relationship × break-glass', () => {
       Object.keys(POLICY)
         .filter((a) => (POLICY[a as Action] as ActionPolicy).anyAuthenticated)
         .sort(),
-    ).toEqual(['events.stream', 'notifications.read', 'rota.on-duty', 'rules.read', 'self.read', 'self.write']);
+    ).toEqual(['events.stream', 'notifications.read', 'pages.mine', 'rota.on-duty', 'rules.read', 'self.read', 'self.write']);
   });
 });
 

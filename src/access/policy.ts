@@ -65,6 +65,12 @@ export const POLICY = {
   'rules.read': { anyAuthenticated: true },
   /** Each user's own notification inbox. */
   'notifications.read': { anyAuthenticated: true },
+  /** My pages and the devices I get them on (Web Push subscriptions), and the VAPID key to subscribe with. */
+  'pages.mine': { anyAuthenticated: true },
+  /** Every page and the state of its channels (ids and codes only): who was paged, whether it reached them, who acknowledged. */
+  'pages.read': { roles: ['manager', 'admin', 'auditor'] },
+  /** The SMS or voice gateway's delivery and acknowledgement receipts: its integration account, like webhooks. */
+  'pages.gateway': { roles: ['admin'] },
   'leave.read': { roles: ['manager'], ownRoles: ['amhp'] },
   'leave.request': { roles: ['manager'], ownRoles: ['amhp'] },
   'leave.decide': { roles: ['manager'] },

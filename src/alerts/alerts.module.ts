@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from '../assessments/assessments.module';
 import { AuthModule } from '../auth/auth.module';
+import { PagesModule } from '../pages/pages.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { RotaModule } from '../rota/rota.module';
 import { SafeguardingModule } from '../safeguarding/safeguarding.module';
@@ -21,6 +22,7 @@ import { WebhooksService } from './webhooks.service';
   imports: [
     AuthModule,
     NotificationsModule,
+    PagesModule,
     AssessmentsModule,
     ReferralsModule,
     RotaModule,

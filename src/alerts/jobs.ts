@@ -1,7 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ReferralsService } from '../referrals/referrals.service';
+import { PagesService } from '../pages/pages.service';
+import { offerChainKey, ReferralsService } from '../referrals/referrals.service';
+import { ManagerOnCallService } from '../rota/manager-on-call.service';
 import { formatLocal } from '../statute/clocks';
 import { DutyService } from '../rota/duty.service';
 import { HandoversService } from '../safeguarding/handovers.service';
@@ -11,6 +13,7 @@ import { ApprovalsService } from '../workforce/approvals.service';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { TrainingService } from '../workforce/training.service';
 import type { Actor } from '../auth/actor';
+import { DutyPicture, LAST_STEP, remainingSteps } from './escalation.rules';
 import { JobRunner } from './job-runner.service';
 import { NotificationsService } from './notifications.service';
 
@@ -22,8 +25,9 @@ const MINUTE = 60_000;
  * the rules themselves stay in their modules (clocks in statute/clocks via ReferralsService, coverage gaps in
  * rota.rules via DutyService, reminder stages in workforce.rules via ApprovalsService).
  *
- * "The manager on duty" is, for escalation, every active user with the manager role: the rota does not (yet) say
- * which manager is on duty.
+ * Escalation follows the chain of DUTY-03 (escalation.rules.ts): the next AMHP on duty, the senior on duty, then the
+ * manager on call the rota names (GET /rota/on-duty), or every manager when it names none. Each step is paged
+ * (src/pages) and written on the referral's timeline.
  */
 @Injectable()
 export class AlertJobs implements OnModuleInit {
@@ -39,12 +43,15 @@ export class AlertJobs implements OnModuleInit {
     private readonly practitioners: PractitionersService,
     private readonly supervision: SupervisionService,
     private readonly config: AppConfig,
+    private readonly pages: PagesService,
+    private readonly onCall: ManagerOnCallService,
   ) {}
 
   onModuleInit(): void {
     this.runner.register({ name: 'clock-warnings', every: 'minute', run: (m, now) => this.clockWarnings(m, now) });
     this.runner.register({ name: 'offer-escalation', every: 'minute', run: (m, now) => this.offerEscalation(m, now) });
-    this.runner.register({ name: 'handover-compile', every: 'minute', run: () => this.handoverCompile() });
+    this.runner.register({ name: 'clock-escalation', every: 'minute', run: (m, now) => this.clockEscalation(m, now) });
+    this.runner.register({ name: 'handover-compile', every: 'minute', run: (m, now) => this.handoverCompile(m, now) });
     this.runner.register({ name: 'handover-escalation', every: 'minute', run: (m, now) => this.handoverEscalation(m, now) });
     this.runner.register({
       name: 'rota-gaps-14d',
@@ -62,12 +69,15 @@ export class AlertJobs implements OnModuleInit {
   /**
    * Statutory clocks of open referrals: a warning at each lead time before the deadline (only the nearest lead
    * reached, so a referral first seen 30 minutes from its deadline is not warned "4 hours" too), and the breach.
-   * To the allocated AMHP, else the managers.
+   * To the allocated AMHP, else the managers; and paged: the allocated AMHP as step 0 of the clock's chain (escalated
+   * by clockEscalation while nobody acknowledges it), else the manager on call (or every manager), its last step.
    */
   async clockWarnings(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
     const leads = [...this.config.clockWarningLeadsMinutes].sort((a, b) => a - b);
     let raised = 0;
+    let paged = 0;
     let managers: string[] | undefined;
+    let topOfChain: string[] | undefined;
     for (const r of await this.referrals.openForHandover(m)) {
       for (const c of r.clocks) {
         const deadline = new Date(c.deadline);
@@ -93,37 +103,185 @@ export class AlertJobs implements OnModuleInit {
           subjectId: r.id,
           dedupKey: `clock:${r.id}:${c.id}:${stage}`,
         });
+        paged += (
+          await this.pages.raise(m, {
+            kind: breach ? 'clock-breach' : 'clock-warning',
+            recipientUserIds: r.allocatedUserId ? [r.allocatedUserId] : (topOfChain ??= await this.managersOnCall(m, now)),
+            chainKey: `clock:${r.id}:${c.id}:${stage}`,
+            step: r.allocatedUserId ? 0 : LAST_STEP,
+            referralId: r.id,
+            subjectType: 'referral',
+            subjectId: r.id,
+          })
+        ).length;
       }
     }
-    return { raised };
+    return { raised, paged };
   }
 
-  /** Offers nobody has answered within OFFER_ESCALATION_MINUTES, on a referral still waiting for an AMHP: to the managers. */
+  /** Who the last step of a chain goes to: the manager on call, or every manager when the rota names none. */
+  private async managersOnCall(m: EntityManager, now: Date): Promise<string[]> {
+    const onCall = await this.onCall.at(m, now);
+    return onCall ? [onCall.userId] : this.notifications.managerIds(m);
+  }
+
+  /** Who is on duty now, for the escalation chain. */
+  private async dutyPicture(m: EntityManager, now: Date): Promise<DutyPicture> {
+    const { onDuty } = await this.duty.onDuty(now.toISOString());
+    const onCall = await this.onCall.at(m, now);
+    return {
+      amhps: onDuty.flatMap((s) => s.amhps.map((a) => ({ userId: a.userId, skills: a.skills }))),
+      managerOnCall: onCall?.userId ?? null,
+      managers: onCall ? [] : await this.notifications.managerIds(m),
+    };
+  }
+
+  /**
+   * DUTY-03 for clocks: a clock page (warning or breach) nobody in its chain has acknowledged OFFER_ESCALATION_MINUTES
+   * after its last step goes to the next step (never back to the allocated AMHP), on a referral still open. The AMHP
+   * paged may read the referral's person while it is open (duty). Each step on the referral's timeline.
+   */
+  async clockEscalation(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
+    const cutoff = new Date(now.getTime() - this.config.offerEscalationMinutes * MINUTE);
+    const chains = (await this.pages.chainsDue(m, 'clock:', cutoff)).filter((c) => !c.acknowledged && c.referralId);
+    if (!chains.length) return { escalated: 0 };
+    const open = new Map((await this.referrals.openForHandover(m)).map((r) => [r.id, r]));
+    let picture: DutyPicture | undefined;
+    let escalated = 0;
+    for (const chain of chains) {
+      const referral = open.get(chain.referralId!);
+      if (!referral) continue;
+      // The clock this chain warns about (`clock:<referral>:<clock>:<stage>`): a warning stops with the clock (the
+      // assessment began in time); a breach is still owed an answer while the referral is open.
+      const stage = chain.chainKey.slice(chain.chainKey.lastIndexOf(':') + 1);
+      const clockId = chain.chainKey.slice(`clock:${referral.id}:`.length, chain.chainKey.lastIndexOf(':'));
+      const clock = referral.clocks.find((c) => c.id === clockId);
+      if (!clock || (stage !== 'breach' && clock.state === 'stopped')) continue;
+      picture ??= await this.dutyPicture(m, now);
+      const exclude = new Set(referral.allocatedUserId ? [referral.allocatedUserId] : []);
+      const skipped: number[] = [];
+      for (const s of remainingSteps(chain.step, new Set(chain.recipients), exclude, picture)) {
+        if (!s.candidates.length) {
+          skipped.push(s.step);
+          continue;
+        }
+        const to = s.step < LAST_STEP ? [s.candidates[0]] : s.candidates;
+        await this.pages.raise(m, {
+          kind: 'escalation',
+          recipientUserIds: to,
+          chainKey: chain.chainKey,
+          step: s.step,
+          reason: 'clock-not-acknowledged',
+          referralId: referral.id,
+          subjectType: 'referral',
+          subjectId: referral.id,
+        });
+        await this.referrals.recordEscalation(m, referral.id, {
+          chain: chain.chainKey,
+          step: s.step,
+          reason: 'clock-not-acknowledged',
+          to: s.to,
+          toUserIds: to,
+          skipped,
+          dutyAccessFor: s.step < LAST_STEP ? to : [],
+        });
+        escalated++;
+        break;
+      }
+    }
+    return { escalated };
+  }
+
+  /**
+   * DUTY-03 for offers: a referral still waiting for an AMHP whose offer nobody has accepted OFFER_ESCALATION_MINUTES
+   * after the chain was last paged goes to the next step: offered to the next AMHP on duty, then to the senior on
+   * duty, then the manager on call (or every manager) is paged and notified. A step with nobody free is skipped at
+   * once. Each step on the referral's timeline.
+   */
   async offerEscalation(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
-    const rows = await this.referrals.unansweredOffers(m, new Date(now.getTime() - this.config.offerEscalationMinutes * MINUTE));
-    if (!rows.length) return { raised: 0 };
-    const managers = await this.notifications.managerIds(m);
+    const cutoff = new Date(now.getTime() - this.config.offerEscalationMinutes * MINUTE);
+    const rows = await this.referrals.unansweredOffers(m, cutoff);
+    if (!rows.length) return { escalated: 0 };
+    let picture: DutyPicture | undefined;
+    let escalated = 0;
     let raised = 0;
     for (const r of rows) {
-      raised += await this.notifications.notify(m, {
-        userIds: managers,
-        kind: 'offer.escalated',
-        severity: 'urgent',
-        title: `${r.reference}: offered ${this.config.offerEscalationMinutes} minutes ago and not accepted`,
-        body: `First offered at ${new Date(r.firstOfferedAt).toISOString()}.`,
-        link: `/referrals/${r.referralId}`,
-        subjectType: 'referral',
-        subjectId: r.referralId,
-        dedupKey: `offer:${r.referralId}`,
-      });
+      const chainKey = offerChainKey(r.referralId);
+      const chain = await this.pages.chain(m, chainKey);
+      if (chain && (chain.step >= LAST_STEP || chain.lastPagedAt > cutoff)) continue;
+      picture ??= await this.dutyPicture(m, now);
+      const skipped: number[] = [];
+      for (const s of remainingSteps(chain?.step ?? 0, new Set(chain?.recipients ?? []), new Set(), picture)) {
+        if (s.step < LAST_STEP) {
+          const to = s.candidates.length ? await this.referrals.escalateOffer(m, r.referralId, s.candidates, s.step) : null;
+          if (!to) {
+            skipped.push(s.step);
+            continue;
+          }
+          await this.referrals.recordEscalation(m, r.referralId, {
+            chain: chainKey,
+            step: s.step,
+            reason: 'offer-not-accepted',
+            to: s.to,
+            toUserIds: [to],
+            skipped,
+          });
+          escalated++;
+          break;
+        }
+        await this.pages.raise(m, {
+          kind: 'escalation',
+          recipientUserIds: s.candidates,
+          chainKey,
+          step: s.step,
+          reason: 'offer-not-accepted',
+          referralId: r.referralId,
+          subjectType: 'referral',
+          subjectId: r.referralId,
+        });
+        raised += await this.notifications.notify(m, {
+          userIds: s.candidates,
+          kind: 'offer.escalated',
+          severity: 'urgent',
+          title: `${r.reference}: offered and not accepted`,
+          body: `First offered at ${formatLocal(new Date(r.firstOfferedAt), this.config.timeZone)}; nobody on duty has accepted it (DUTY-03).`,
+          link: `/referrals/${r.referralId}`,
+          subjectType: 'referral',
+          subjectId: r.referralId,
+          dedupKey: `offer:${r.referralId}`,
+        });
+        await this.referrals.recordEscalation(m, r.referralId, {
+          chain: chainKey,
+          step: s.step,
+          reason: 'offer-not-accepted',
+          to: s.to,
+          toUserIds: s.candidates,
+          skipped,
+        });
+        escalated++;
+        break;
+      }
     }
-    return { escalated: rows.length, raised };
+    return { escalated, raised };
   }
 
-  /** The morning handover's compilation (HandoversService.tick: compiles once HANDOVER_TIME has passed). */
-  async handoverCompile(): Promise<Record<string, unknown>> {
+  /**
+   * The morning handover's compilation (HandoversService.tick: compiles once HANDOVER_TIME has passed), and the page to
+   * the manager on call (or every manager) that it is ready, once per handover, on the day it was compiled.
+   */
+  async handoverCompile(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
     await this.handovers.tick();
-    return {};
+    const latest = await this.handovers.latestCompiled(m);
+    if (!latest || now.getTime() - new Date(latest.compiledAt).getTime() > 24 * 60 * MINUTE) return {};
+    const paged = await this.pages.raise(m, {
+      kind: 'handover',
+      recipientUserIds: await this.managersOnCall(m, now),
+      chainKey: `handover:${latest.date}`,
+      step: LAST_STEP,
+      subjectType: 'handover',
+      subjectId: latest.date,
+    });
+    return { paged: paged.length };
   }
 
   /** Items of the latest handover left unacknowledged HANDOVER_ESCALATION_MINUTES after it was compiled: to the managers. */

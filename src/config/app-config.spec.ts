@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, newVapidKeys } from './app-config';
 
 describe('loadConfig', () => {
   const base = { NODE_ENV: 'test' };
@@ -44,6 +44,11 @@ describe('loadConfig', () => {
     [{ COUNCIL_NAME: 'Northshire\nCounty Council' }, 'COUNCIL_NAME', /on one line/],
     [{ COUNCIL_NAME: '12345' }, 'COUNCIL_NAME', /council's name/],
     [{ COUNCIL_NAME: 'x'.repeat(121) }, 'COUNCIL_NAME', /3-120 characters/],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), VAPID_SUBJECT: 'mailto:hub@council.example' }, 'VAPID_PUBLIC_KEY', /required/],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'VAPID_SUBJECT', /required when NODE_ENV=production/],
+    [{ VAPID_SUBJECT: 'hub@council.example' }, 'VAPID_SUBJECT', /mailto: address or an https: URL/],
+    [{ VAPID_PRIVATE_KEY: 'a'.repeat(43) }, 'VAPID_PUBLIC_KEY', /required when VAPID_PRIVATE_KEY is set/],
+    [{ VAPID_PUBLIC_KEY: 'a'.repeat(87), VAPID_PRIVATE_KEY: 'a'.repeat(43) }, 'VAPID_PUBLIC_KEY', /uncompressed P-256/],
   ])('%j names %s in one clear line', (env, variable, message) => {
     let error: unknown;
     try {
@@ -61,6 +66,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).seedDemo).toBe(true);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+});
+
+describe('the Web Push (VAPID) keys', () => {
+  it('are generated once in development and kept beside the embedded data, so subscriptions survive a restart', () => {
+    const dir = `/tmp/amhp-config-spec-${process.pid}/pg`;
+    const first = loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: dir }).vapid;
+    const again = loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: dir }).vapid;
+    expect(again).toEqual(first);
+    expect(Buffer.from(first.publicKey, 'base64url')).toHaveLength(65);
+    expect(Buffer.from(first.privateKey, 'base64url')).toHaveLength(32);
+  });
+
+  it('are taken from the environment when given', () => {
+    const keys = newVapidKeys();
+    const c = loadConfig({
+      NODE_ENV: 'test',
+      VAPID_PUBLIC_KEY: keys.publicKey,
+      VAPID_PRIVATE_KEY: keys.privateKey,
+      VAPID_SUBJECT: 'https://hub.council.example',
+    });
+    expect(c.vapid).toEqual({ ...keys, subject: 'https://hub.council.example' });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { RegimeConfig } from '../statute/assessment.types';
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -101,7 +101,10 @@ export class AppConfig {
   readonly rotaWeeklyRestHours: number;
   /** Minutes before a statutory clock's deadline at which its warnings are raised (e.g. 240 and 60: 4 h and 1 h). */
   readonly clockWarningLeadsMinutes: number[];
-  /** An allocation offer nobody has answered after this many minutes is escalated to the managers. */
+  /**
+   * An allocation offer nobody has accepted, or a clock page nobody has acknowledged, after this many minutes goes to
+   * the next step of the escalation chain (DUTY-03): the next AMHP on duty, the senior on duty, the manager on call.
+   */
   readonly offerEscalationMinutes: number;
   /** A handover item still unacknowledged this many minutes after the handover was compiled is escalated. */
   readonly handoverEscalationMinutes: number;
@@ -115,6 +118,11 @@ export class AppConfig {
   readonly webhookMaxAttempts: number;
   /** Consecutive failed attempts after which a webhook subscription is disabled. */
   readonly webhookDisableAfter: number;
+  /**
+   * The Web Push (VAPID, RFC 8292) application server key pair, base64url: the public key (uncompressed P-256 point)
+   * is given to the app to subscribe with; the private key signs each push request's JWT. Kept like JWT_SECRET.
+   */
+  readonly vapid: { publicKey: string; privateKey: string; subject: string };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -230,6 +238,52 @@ function jwtSecret(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   }
   return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+/** A fresh VAPID key pair (P-256), base64url: the public key as the uncompressed point, the private key as 32 bytes. */
+export function newVapidKeys(): { publicKey: string; privateKey: string } {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url') };
+}
+
+function vapidKeyOk(value: string, bytes: number): boolean {
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) return false;
+  const raw = Buffer.from(value, 'base64url');
+  return raw.length === bytes && (bytes !== 65 || raw[0] === 4);
+}
+
+/**
+ * The VAPID keys, like the JWT secret: from VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (both or neither; required in
+ * production); in development generated once and kept beside the embedded data (`.data/vapid-keys.json`, so the
+ * phones' subscriptions survive a restart: a new key would orphan them all); in tests new each run. VAPID_SUBJECT is
+ * the contact the push services may use (mailto: or https:), required in production.
+ */
+function vapid(env: Env, nodeEnv: string, dataDir: string): AppConfig['vapid'] {
+  const publicKey = optional(env, 'VAPID_PUBLIC_KEY');
+  const privateKey = optional(env, 'VAPID_PRIVATE_KEY');
+  const subjectRaw = optional(env, 'VAPID_SUBJECT');
+  if (subjectRaw !== undefined && !/^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s]+)$/.test(subjectRaw))
+    throw new ConfigError('VAPID_SUBJECT', `must be a mailto: address or an https: URL, got '${subjectRaw}'`);
+  if (nodeEnv === 'production' && subjectRaw === undefined) throw new ConfigError('VAPID_SUBJECT', 'is required when NODE_ENV=production');
+  const subject = subjectRaw ?? 'mailto:duty-hub@amhp-hub.invalid';
+  if (publicKey !== undefined || privateKey !== undefined) {
+    if (publicKey === undefined) throw new ConfigError('VAPID_PUBLIC_KEY', 'is required when VAPID_PRIVATE_KEY is set');
+    if (privateKey === undefined) throw new ConfigError('VAPID_PRIVATE_KEY', 'is required when VAPID_PUBLIC_KEY is set');
+    if (!vapidKeyOk(publicKey, 65))
+      throw new ConfigError('VAPID_PUBLIC_KEY', 'must be an uncompressed P-256 public key, base64url (87 characters)');
+    if (!vapidKeyOk(privateKey, 32)) throw new ConfigError('VAPID_PRIVATE_KEY', 'must be a P-256 private key, base64url (43 characters)');
+    return { publicKey, privateKey, subject };
+  }
+  if (nodeEnv === 'production') throw new ConfigError('VAPID_PUBLIC_KEY', 'is required when NODE_ENV=production');
+  if (nodeEnv === 'test') return { ...newVapidKeys(), subject };
+  const file = resolve(dirname(dataDir), 'vapid-keys.json');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(newVapidKeys()), { mode: 0o600 });
+  }
+  const kept = JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string };
+  return { publicKey: kept.publicKey, privateKey: kept.privateKey, subject };
 }
 
 /** Demo users share a published password: never in production. */
@@ -354,6 +408,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookAllowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', false),
     webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookDisableAfter: int(env, 'WEBHOOK_DISABLE_AFTER', 20, 1, 1000),
+    vapid: vapid(env, nodeEnv, embeddedPgDir),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),
     handoverEscalationMinutes: int(env, 'HANDOVER_ESCALATION_MINUTES', 120, 1, 24 * 60),

@@ -15,6 +15,7 @@ import { UserEntity } from '../auth/user.entity';
 import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
+import { PageEntity, PushSubscriptionEntity } from '../pages/pages.entities';
 import { PersonEntity, PersonMatchEntity } from '../people/person.entity';
 import {
   DecisionAmendmentEntity,
@@ -35,6 +36,7 @@ import {
   BankHolidayEntity,
   CalendarTokenEntity,
   LeaveRequestEntity,
+  ManagerOnCallEntity,
   RotaPlanEntity,
   RotaPreferenceEntity,
   ShiftAssignmentEntity,
@@ -78,6 +80,7 @@ export const ENTITIES = [
   CalendarTokenEntity,
   RotaPreferenceEntity,
   RotaPlanEntity,
+  ManagerOnCallEntity,
   PersonEntity,
   PersonMatchEntity,
   ReferralEntity,
@@ -102,4 +105,6 @@ export const ENTITIES = [
   OutboxCursorEntity,
   WebhookSubscriptionEntity,
   WebhookDeliveryEntity,
+  PushSubscriptionEntity,
+  PageEntity,
 ];

@@ -16,7 +16,7 @@ export class MyOffersController {
   @Authorize('referrals.respond')
   @ApiOperation({
     summary:
-      'The open offers made to me, newest first: the referral, its legal context, the running clocks with their deadlines (also in local time), when the managers are alerted if nobody accepts, and the person where the policy lets me read them (audited). Offers withdrawn, or taken by another AMHP, drop off.',
+      'The open offers made to me, newest first: the referral, its legal context, the running clocks with their deadlines (also in local time), when it is passed on if nobody accepts (DUTY-03), and the person where the policy lets me read them (audited). Offers withdrawn, or taken by another AMHP, drop off.',
   })
   @ApiOkResponse({ type: MyOfferListDto })
   async list(@CurrentActor() actor: Actor): Promise<MyOfferListDto> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../alerts/notifications.module';
 import { AuthModule } from '../auth/auth.module';
 import { DoctorsModule } from '../doctors/doctors.module';
+import { PagesModule } from '../pages/pages.module';
 import { PeopleModule } from '../people/people.module';
 import { RotaModule } from '../rota/rota.module';
 import { WorkforceModule } from '../workforce/workforce.module';
@@ -11,7 +12,7 @@ import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
 
 @Module({
-  imports: [AuthModule, DoctorsModule, NotificationsModule, PeopleModule, RotaModule, WorkforceModule],
+  imports: [AuthModule, DoctorsModule, NotificationsModule, PagesModule, PeopleModule, RotaModule, WorkforceModule],
   controllers: [MyOffersController, PersonMatchesController, ReferralsController],
   providers: [ReferralsService],
   exports: [ReferralsService],

@@ -18,6 +18,7 @@ import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
+import { PagesService } from '../pages/pages.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import type { PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
@@ -65,8 +66,14 @@ import { ReferralEntity, type OfferWithdrawnReason } from './referral.entities';
 import { isOpen, transition, TRANSITIONS } from './referral.workflow';
 import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
 
-/** Where a referral's access relationships come from: the referrer's, the allocated AMHP's, offers to duty AMHPs. */
-const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer'] as const;
+/**
+ * Where a referral's access relationships come from: the referrer's, the allocated AMHP's, offers to duty AMHPs, and
+ * AMHPs paged about its clocks by the escalation chain (DUTY-03).
+ */
+const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer', 'referral-escalation'] as const;
+
+/** The page chain of a referral's offers (DUTY-03): step 0 the offers, steps 1-3 its escalation. */
+export const offerChainKey = (referralId: string): string => `offer:${referralId}`;
 
 /** Instants in the legal context travel as ISO strings in JSON; the clocks take Dates. */
 export function toLegalContext(raw: Record<string, unknown>): LegalContext {
@@ -159,6 +166,7 @@ export class ReferralsService {
     private readonly users: UsersService,
     private readonly doctors: DoctorsService,
     private readonly notifications: NotificationsService,
+    private readonly pages: PagesService,
   ) {}
 
   async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
@@ -686,45 +694,7 @@ export class ReferralsService {
           errors: [{ field: 'userIds', messages: refused }],
         });
       const deadline = this.runningClocks(r)[0];
-      for (const userId of targets) {
-        const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [
-          id,
-          userId,
-        ]);
-        if (open.length) continue;
-        const [{ id: offerId }]: Array<{ id: string }> = await m.query(
-          'INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4) RETURNING id',
-          [id, userId, now, actor.userId],
-        );
-        // The offered AMHP is told at once, in their inbox (GET /me/notifications; read = acknowledged), with what and
-        // how urgent; who it is about is read, audited, from GET /me/offers or the referral.
-        await this.notifications.notify(m, {
-          userIds: [userId],
-          kind: 'offer.received',
-          severity: r.urgency === 'emergency' ? 'urgent' : 'warning',
-          title: `${r.reference}: offered to you (${r.urgency}, ${r.legalContext.kind})`,
-          body: `Offered at ${formatLocal(now, this.config.timeZone)}.${deadline ? ` ${deadline.label} ends at ${deadline.deadlineLocal}.` : ''} Accept or decline it in your offers.`,
-          link: `/referrals/${id}`,
-          subjectType: 'referral',
-          subjectId: id,
-          dedupKey: `offer:${offerId}`,
-        });
-        // The offered AMHP may read the person while deciding.
-        await this.access.grant(m, {
-          userId,
-          personId: r.personId,
-          kind: 'duty',
-          sourceType: 'referral-offer',
-          sourceId: id,
-          validFrom: now,
-        });
-        await this.events.emit(m, {
-          type: 'referral.offered',
-          aggregateType: 'referral',
-          aggregateId: id,
-          payload: { referralId: id, userId },
-        });
-      }
+      for (const userId of targets) await this.offerTo(m, r, userId, now, actor.userId, deadline, { kind: 'offer', step: 0 });
       await this.event(m, id, actor, 'offered', { userIds: targets });
       await this.audit.record(m, {
         action: 'referral.offer',
@@ -734,6 +704,156 @@ export class ReferralsService {
         details: { userIds: targets },
       });
       return this.offers(m, id);
+    });
+  }
+
+  /**
+   * One offer of the referral to one AMHP, in the caller's transaction: the offer, their notification and their page
+   * (step 0 of the chain `offer:<referral>`, or a step of its escalation), their duty access to the person while it
+   * is open, and the event. False when they have an open offer of it already.
+   */
+  private async offerTo(
+    m: EntityManager,
+    r: Row,
+    userId: string,
+    now: Date,
+    offeredBy: string,
+    deadline: { label: string; deadlineLocal: string } | undefined,
+    page: { kind: 'offer' | 'escalation'; step: number },
+  ): Promise<boolean> {
+    const id = r.id;
+    const open = await m.query('SELECT 1 FROM allocation_offers WHERE referral_id = $1 AND user_id = $2 AND response IS NULL', [
+      id,
+      userId,
+    ]);
+    if (open.length) return false;
+    const [{ id: offerId }]: Array<{ id: string }> = await m.query(
+      'INSERT INTO allocation_offers (referral_id, user_id, offered_at, offered_by) VALUES ($1, $2, $3, $4) RETURNING id',
+      [id, userId, now, offeredBy],
+    );
+    // The offered AMHP is told at once, in their inbox (GET /me/notifications; read = acknowledged), with what and
+    // how urgent; who it is about is read, audited, from GET /me/offers or the referral.
+    await this.notifications.notify(m, {
+      userIds: [userId],
+      kind: 'offer.received',
+      severity: r.urgency === 'emergency' ? 'urgent' : 'warning',
+      title: `${r.reference}: offered to you (${r.urgency}, ${r.legalContext.kind})`,
+      body: `Offered at ${formatLocal(now, this.config.timeZone)}.${deadline ? ` ${deadline.label} ends at ${deadline.deadlineLocal}.` : ''} Accept or decline it in your offers.`,
+      link: `/referrals/${id}`,
+      subjectType: 'referral',
+      subjectId: id,
+      dedupKey: `offer:${offerId}`,
+    });
+    // And paged, to wake them: `{ id, kind }` only reaches their phone.
+    await this.pages.raise(m, {
+      kind: page.kind,
+      recipientUserIds: [userId],
+      chainKey: offerChainKey(id),
+      step: page.step,
+      reason: page.kind === 'escalation' ? 'offer-not-accepted' : null,
+      referralId: id,
+      subjectType: 'referral',
+      subjectId: id,
+    });
+    // The offered AMHP may read the person while deciding.
+    await this.access.grant(m, {
+      userId,
+      personId: r.personId,
+      kind: 'duty',
+      sourceType: 'referral-offer',
+      sourceId: id,
+      validFrom: now,
+    });
+    await this.events.emit(m, {
+      type: 'referral.offered',
+      aggregateType: 'referral',
+      aggregateId: id,
+      payload: { referralId: id, userId },
+    });
+    return true;
+  }
+
+  /**
+   * For the escalation job (DUTY-03), in its transaction: offers a referral still waiting for an AMHP to the first of
+   * `candidates` (in order) who is an active AMHP eligible to act now and has not answered an offer of it, on behalf
+   * of whoever first offered it, paging them as step `step` of the chain. Who it went to, or null when nobody could
+   * take it (or the referral is no longer waiting).
+   */
+  async escalateOffer(m: EntityManager, referralId: string, candidates: string[], step: number): Promise<string | null> {
+    const r = await this.lock(m, referralId);
+    if (r.status !== 'accepted') return null;
+    const now = this.clock.now();
+    const [first]: Array<{ offered_by: string }> = await m.query(
+      'SELECT offered_by FROM allocation_offers WHERE referral_id = $1 ORDER BY offered_at, id LIMIT 1',
+      [referralId],
+    );
+    if (!first) return null;
+    const answered = new Set(
+      (await m.query('SELECT user_id FROM allocation_offers WHERE referral_id = $1', [referralId])).map(
+        (o: { user_id: string }) => o.user_id,
+      ),
+    );
+    for (const userId of candidates) {
+      if (answered.has(userId) || !(await this.users.isActiveWithRole(m, userId, 'amhp'))) continue;
+      const eligible = await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m);
+      if (eligible.findings.some((f) => f.severity === 'hard')) continue;
+      await this.offerTo(m, r, userId, now, first.offered_by, this.runningClocks(r)[0], { kind: 'escalation', step });
+      return userId;
+    }
+    return null;
+  }
+
+  /**
+   * For the escalation job (DUTY-03): a step of an escalation chain on the referral's timeline (by the system), audited;
+   * an AMHP paged about a clock of a referral they were not offered may read its person while it is open (duty, until
+   * the referral ends).
+   */
+  async recordEscalation(
+    m: EntityManager,
+    referralId: string,
+    step: {
+      chain: string;
+      step: number;
+      reason: 'offer-not-accepted' | 'clock-not-acknowledged';
+      toUserIds: string[];
+      to: string;
+      skipped: number[];
+      dutyAccessFor?: string[];
+    },
+  ): Promise<void> {
+    const r = await this.row(m, referralId);
+    const now = this.clock.now();
+    for (const userId of step.dutyAccessFor ?? [])
+      await this.access.grant(m, {
+        userId,
+        personId: r.personId,
+        kind: 'duty',
+        sourceType: 'referral-escalation',
+        sourceId: referralId,
+        validFrom: now,
+      });
+    const data = {
+      rule: 'DUTY-03',
+      chain: step.chain,
+      step: step.step,
+      to: step.to,
+      userIds: step.toUserIds,
+      reason: step.reason,
+      skipped: step.skipped,
+    };
+    await m.query('INSERT INTO referral_events (referral_id, at, actor_id, type, data) VALUES ($1, $2, NULL, $3, $4)', [
+      referralId,
+      now,
+      'escalated',
+      data,
+    ]);
+    await this.audit.record(m, {
+      action: 'referral.escalate',
+      resourceType: 'referral',
+      resourceId: referralId,
+      subjectPersonId: r.personId,
+      actor: null,
+      details: data,
     });
   }
 
@@ -920,8 +1040,9 @@ export class ReferralsService {
   }
 
   /**
-   * For the offer-escalation job: referrals still waiting for an AMHP (accepted) with an offer nobody has answered,
-   * first offered at or before `offeredBefore`. Ids and references only.
+   * For the offer-escalation job: referrals still waiting for an AMHP (accepted) that were offered, first at or before
+   * `offeredBefore`, and that nobody has accepted (offers open or declined: a referral every offered AMHP declined
+   * still waits, and the chain passes it on). Ids and references only.
    */
   async unansweredOffers(
     m: EntityManager,
@@ -930,7 +1051,7 @@ export class ReferralsService {
     return m.query(
       `SELECT o.referral_id AS "referralId", r.reference, min(o.offered_at) AS "firstOfferedAt"
          FROM allocation_offers o JOIN referrals r ON r.id = o.referral_id
-        WHERE o.response IS NULL AND r.status = 'accepted' AND o.offered_at <= $1
+        WHERE r.status = 'accepted' AND o.offered_at <= $1
         GROUP BY o.referral_id, r.reference ORDER BY o.referral_id`,
       [offeredBefore],
     );

@@ -40,7 +40,21 @@ export class DutyService {
       requiredCount: r.requiredCount,
       amhps: r.amhps,
     });
-    return { at: at.toISOString(), onDuty: rows.filter((r) => !r.next).map(shape), next: rows.filter((r) => r.next).map(shape) };
+    const [onCall]: Array<{ id: string; userId: string; displayName: string; phone: string | null; startsAt: Date; endsAt: Date }> =
+      await this.db.prepared(
+        'rota-manager-on-call',
+        `SELECT c.id, c.user_id AS "userId", u.display_name AS "displayName", u.phone, c.starts_at AS "startsAt", c.ends_at AS "endsAt"
+           FROM manager_on_call c JOIN user_directory u ON u.id = c.user_id WHERE c.starts_at <= $1 AND c.ends_at > $1`,
+        [at],
+      );
+    return {
+      at: at.toISOString(),
+      onDuty: rows.filter((r) => !r.next).map(shape),
+      next: rows.filter((r) => r.next).map(shape),
+      managerOnCall: onCall
+        ? { ...onCall, startsAt: new Date(onCall.startsAt).toISOString(), endsAt: new Date(onCall.endsAt).toISOString() }
+        : null,
+    };
   }
 
   async coverage(from: Date, to: Date): Promise<CoverageDto> {

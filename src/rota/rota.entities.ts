@@ -159,6 +159,36 @@ export class ShiftAssignmentEntity {
   createdAt: Date;
 }
 
+/**
+ * The manager on call for a period: the last step of every escalation chain (an offer nobody accepts, a clock warning
+ * nobody acknowledges) and who is paged with the morning handover. One at a time: periods never overlap.
+ */
+@Entity('manager_on_call')
+@Check('manager_on_call_period', `ends_at > starts_at`)
+@Exclusion('manager_on_call_no_overlap', `USING gist (tstzrange("starts_at", "ends_at") WITH &&)`)
+@Index('manager_on_call_period_idx', ['startsAt', 'endsAt'])
+export class ManagerOnCallEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  userId: string;
+
+  @Column('timestamptz')
+  startsAt: Date;
+
+  @Column('timestamptz')
+  endsAt: Date;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  createdBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
 export const LEAVE_KINDS = ['annual', 'sick', 'training', 'compassionate', 'unavailable', 'other'] as const;
 export const LEAVE_STATUSES = ['requested', 'approved', 'declined', 'cancelled'] as const;
 

@@ -12,6 +12,7 @@ export const TABLES: ModuleTables = {
     'calendar_tokens',
     'rota_preferences',
     'rota_plans',
+    'manager_on_call',
   ],
   sqlFragments: ['onShiftSql'],
 };

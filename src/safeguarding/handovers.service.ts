@@ -237,6 +237,14 @@ export class HandoversService {
    * For the handover-escalation job: the items of the latest handover still unacknowledged, when it was compiled at
    * or before `compiledBefore` (to the minute).
    */
+  /** For paging the managers (in the caller's transaction): the latest compiled handover's date and when it was compiled. */
+  async latestCompiled(m: EntityManager): Promise<{ date: string; compiledAt: Date } | undefined> {
+    const [row]: Array<{ date: string; compiledAt: Date }> = await m.query(
+      `SELECT to_char(handover_date, 'YYYY-MM-DD') AS date, compiled_at AS "compiledAt" FROM handovers WHERE compiled_at IS NOT NULL ORDER BY handover_date DESC LIMIT 1`,
+    );
+    return row;
+  }
+
   async unacknowledgedItems(
     m: EntityManager,
     compiledBefore: Date,

@@ -380,6 +380,14 @@ export const RULES = {
     regime: 'local-policy',
     commencement: null,
   },
+  'DUTY-03': {
+    citation: 'MHA 1983 s.13(1); local policy (OFFER_ESCALATION_MINUTES)',
+    summary:
+      'A referral offered and not accepted, or a clock warning or breach paged and not acknowledged, within the local time goes up the escalation chain: the next AMHP on duty, then the senior on duty, then the manager on call (every manager when the rota names none), each step on the referral timeline.',
+    severity: 'warning',
+    regime: 'local-policy',
+    commencement: null,
+  },
 
   // Guardianship.
   'GDN-01': {

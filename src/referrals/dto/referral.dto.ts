@@ -455,7 +455,8 @@ export class MyOfferDto {
   @ApiProperty({ example: 'Sat 21 Nov 2026 02:10 GMT' }) offeredAtLocal: string;
   @ApiProperty({
     format: 'date-time',
-    description: 'Offers do not lapse: unanswered by this time (OFFER_ESCALATION_MINUTES after the first offer), the managers are alerted.',
+    description:
+      'Offers do not lapse: unaccepted by this time (OFFER_ESCALATION_MINUTES after the first offer), the escalation chain (DUTY-03) passes the referral on: the next AMHP on duty, then the senior on duty, then the manager on call.',
   })
   escalatesAt: string;
   @ApiProperty({ example: 'Sat 21 Nov 2026 02:25 GMT' }) escalatesAtLocal: string;

@@ -1,4 +1,5 @@
 import { IsInstant, IsLocalDate, Nested, queryBoolean, trim } from '../../common/validators';
+import { ManagerOnCallDto } from './manager-on-call.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -278,4 +279,10 @@ export class OnDutyDto {
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ type: [DutyShiftDto], description: 'Shifts in progress at that moment.' }) onDuty: DutyShiftDto[];
   @ApiProperty({ type: [DutyShiftDto], description: 'The shifts that start next (the next handover).' }) next: DutyShiftDto[];
+  @ApiProperty({
+    type: ManagerOnCallDto,
+    nullable: true,
+    description: 'The manager on call at that moment (the last step of the escalation chains), or null when the rota names none.',
+  })
+  managerOnCall: ManagerOnCallDto | null;
 }

@@ -1,0 +1,346 @@
+// Notifications: the pages that must wake me (an offer, a clock warning or breach, an escalation, the handover), each
+// acknowledged here or from the notification; my other notifications; and "Get alerts on this phone" (Web Push).
+//
+// Acknowledging from the notification: the service worker has no token (it lives in this page's memory only), and a
+// push payload carries `{ id, kind }` and nothing that could act for the user, because it passes through the push
+// service (Google, Apple, Mozilla) and may show on a locked screen. So tapping the notification, or its Acknowledge
+// action, opens (or focuses) the app at #/notifications?ack=<id>, and the app, signed in, acknowledges it with its
+// own token, through `record` like any change it makes. A page acknowledged by a lost or borrowed locked phone is
+// therefore impossible: acknowledging needs the app unlocked and signed in.
+import { useEffect, useState } from '../deps.js';
+import { html, unreachable } from '../ui.js';
+import { api, learnServerTime, serverNow } from '../session.js';
+import { record } from '../outbox.js';
+import { href, query } from '../router.js';
+import { localTime } from '../time.js';
+
+/** What a page says: the same generic words as its notification (service worker), never who or what it is about. */
+const PAGE_WORDS = {
+  offer: 'New job offered to you',
+  'clock-warning': 'A legal time limit on your job is running out',
+  'clock-breach': 'A legal time limit on your job has passed',
+  escalation: 'A job needs someone now',
+  handover: 'The morning handover is ready',
+};
+const STEP_WORDS = {
+  1: 'Passed to you as the next AMHP on duty',
+  2: 'Passed to you as the senior on duty',
+  3: 'Passed to you as the manager',
+};
+const VIA_WORDS = { app: 'in the app', notification: 'from the notification', gateway: 'by text or call' };
+
+const pushSupported = () => 'serviceWorker' in navigator && 'PushManager' in self && 'Notification' in self;
+
+/** The VAPID key (base64url) as the bytes PushManager.subscribe wants. */
+function keyBytes(base64url) {
+  const b64 = base64url.replace(/-/g, '+').replace(/_/g, '/');
+  const raw = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+}
+
+/** This phone's push subscription, if it has one. */
+async function currentSubscription() {
+  if (!pushSupported()) return null;
+  const reg = await navigator.serviceWorker.ready;
+  return reg.pushManager.getSubscription();
+}
+
+/**
+ * Stops pages on this phone (on signing out): the service forgets the device and the browser drops the subscription.
+ * Best effort: without a signal, the push service's "gone" answer removes it on the next page.
+ */
+export async function stopAlertsOnThisPhone() {
+  try {
+    const sub = await currentSubscription();
+    if (!sub) return;
+    const { items } = await api('/me/push-subscriptions');
+    const mine = items.find((d) => d.endpoint === sub.endpoint);
+    if (mine) await record(`/me/push-subscriptions/${mine.id}`, undefined, { method: 'DELETE' });
+    await sub.unsubscribe();
+  } catch {
+    // Best effort (see above).
+  }
+}
+
+function subscriptionKeys(sub) {
+  const json = sub.toJSON();
+  return { p256dh: json.keys.p256dh, auth: json.keys.auth };
+}
+
+function PageItem({ page, busy, onAck }) {
+  const acked = Boolean(page.acknowledgedAt);
+  return html`
+    <li class=${`nhsuk-card app-card app-page${acked ? '' : ' app-page--open'}`} data-page=${page.id}>
+      <div class="nhsuk-card__content">
+        <h3 class="nhsuk-card__heading nhsuk-heading-s">${PAGE_WORDS[page.kind] || 'Something needs you'}</h3>
+        <p class="nhsuk-body-s app-muted">
+          ${localTime(page.createdAt)}${page.step > 0 && page.step <= 3 ? html` · ${STEP_WORDS[page.step]}` : ''}
+        </p>
+        ${
+          acked
+            ? html`<p class="nhsuk-body-s">Acknowledged ${VIA_WORDS[page.acknowledgedVia] || ''} at ${localTime(page.acknowledgedAt)}</p>`
+            : html`<div class="app-actions">
+              <button type="button" class="nhsuk-button" disabled=${busy} onClick=${() => onAck(page.id)}>
+                Acknowledge<span class="nhsuk-u-visually-hidden"> ${PAGE_WORDS[page.kind] || 'this page'}, ${localTime(page.createdAt)}</span>
+              </button>
+              ${page.kind === 'offer' || (page.kind === 'escalation' && page.reason === 'offer-not-accepted') ? html`<a class="nhsuk-button nhsuk-button--secondary app-button-link" href=${href('/')}>See the offer</a>` : ''}
+            </div>`
+        }
+      </div>
+    </li>
+  `;
+}
+
+function NotificationItem({ note, onRead }) {
+  return html`
+    <li class="app-note" data-note=${note.id}>
+      <p class="nhsuk-body app-note__title">${note.readAt ? '' : html`<strong class="app-note__new">New </strong>`}${note.title}</p>
+      ${note.body && html`<p class="nhsuk-body-s app-note__body">${note.body}</p>`}
+      <p class="nhsuk-body-s app-muted app-note__meta">
+        <span>${localTime(note.createdAt)}</span>
+        ${
+          !note.readAt &&
+          html`<button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => onRead(note.id)}>
+            Mark read<span class="nhsuk-u-visually-hidden"> ${note.title}</span>
+          </button>`
+        }
+      </p>
+    </li>
+  `;
+}
+
+/** The same pages as a manager reads them: what each was about, not addressed to the reader. */
+function hubWords(p) {
+  if (p.kind === 'escalation')
+    return p.reason === 'clock-not-acknowledged' ? 'Time limit warning passed on' : 'Job offered and not accepted, passed on';
+  return (
+    { offer: 'Job offered', 'clock-warning': 'Time limit running out', 'clock-breach': 'Time limit passed', handover: 'Morning handover' }[
+      p.kind
+    ] || p.kind
+  );
+}
+const CHAIN_STEP = { 0: 'First page', 1: 'Step 1: next AMHP on duty', 2: 'Step 2: senior on duty', 3: 'Manager' };
+const PUSH_WORDS = {
+  pending: 'Sending to the phone',
+  sent: 'Reached the phone',
+  failed: 'Could not reach the phone',
+  'no-device': 'No phone set up',
+};
+const GATEWAY_WORDS = { requested: 'Text or call requested', delivered: 'Text or call delivered', failed: 'Text or call failed' };
+
+/** For managers: every page of the last 24 hours, who it went to, whether it reached them, who acknowledged it. */
+function HubPages({ pages }) {
+  if (!pages.length) return html`<p class="nhsuk-body">No pages in the last 24 hours.</p>`;
+  return html`<ul class="nhsuk-list app-notes">
+    ${pages.map(
+      (p) => html`<li key=${p.id} class="app-note" data-hub-page=${p.id}>
+        <p class="nhsuk-body app-note__title"><strong>${hubWords(p)}</strong> · to ${p.recipientName}</p>
+        <p class="nhsuk-body-s app-note__body">
+          ${CHAIN_STEP[p.step] || ''} · ${localTime(p.createdAt)} · ${PUSH_WORDS[p.channels.push] || p.channels.push}${
+            p.channels.gateway ? ` · ${GATEWAY_WORDS[p.channels.gateway] || p.channels.gateway}` : ''
+          }
+        </p>
+        <p class=${`nhsuk-body-s app-note__meta${p.acknowledgedAt ? '' : ' app-alert'}`}>
+          ${p.acknowledgedAt ? `Acknowledged ${VIA_WORDS[p.acknowledgedVia] || ''} at ${localTime(p.acknowledgedAt)}` : 'Not acknowledged'}
+        </p>
+      </li>`,
+    )}
+  </ul>`;
+}
+
+function Devices({ devices, here, onRevoke }) {
+  if (!devices.length) return html`<p class="nhsuk-body">No phone gets your alerts yet.</p>`;
+  return html`<ul class="nhsuk-list app-devices">
+    ${devices.map(
+      (d) => html`<li key=${d.id} class="app-device">
+        <span class="app-device__name">
+          ${d.label}${d.endpoint === here ? ' (this phone)' : ''}
+          <span class="nhsuk-body-s app-muted app-device__since">Set up ${localTime(d.createdAt)}</span>
+        </span>
+        <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => onRevoke(d.id)}>
+          Stop alerts<span class="nhsuk-u-visually-hidden"> on ${d.label}</span>
+        </button>
+      </li>`,
+    )}
+  </ul>`;
+}
+
+export function NotificationsScreen({ me, path }) {
+  const [pages, setPages] = useState(null);
+  const [notes, setNotes] = useState([]);
+  const [devices, setDevices] = useState([]);
+  const [status, setStatus] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [hub, setHub] = useState(null);
+  const manager = me.roles.includes('manager');
+  const [phone, setPhone] = useState({ supported: pushSupported(), endpoint: null });
+
+  async function load() {
+    try {
+      const since = new Date(serverNow() - 24 * 3600_000).toISOString();
+      const [p, n, d, all] = await Promise.all([
+        api('/me/pages?limit=50'),
+        api('/me/notifications?limit=30'),
+        api('/me/push-subscriptions'),
+        manager ? api(`/pages?limit=100&since=${encodeURIComponent(since)}`) : null,
+      ]);
+      if (all) setHub(all.items);
+      setPages(p.items);
+      setNotes(n.items);
+      setDevices(d.items);
+      if (p.items[0]) learnServerTime(p.items[0].createdAt);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof TypeError ? unreachable : err.message);
+    }
+    const sub = await currentSubscription().catch(() => null);
+    setPhone((s) => ({ ...s, endpoint: sub ? sub.endpoint : null }));
+  }
+
+  async function acknowledge(id, via = 'app') {
+    setBusy(true);
+    try {
+      const page = await record(`/me/pages/${id}/ack`, { via });
+      setStatus(`${PAGE_WORDS[page.kind] || 'The page'}: acknowledged.`);
+      setError(null);
+      await load();
+    } catch (err) {
+      setError(err instanceof TypeError ? `${unreachable} The page is not acknowledged yet.` : err.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function markRead(id) {
+    try {
+      await record(`/me/notifications/${id}/read`, {});
+      await load();
+    } catch (err) {
+      setError(err instanceof TypeError ? unreachable : err.message);
+    }
+  }
+
+  async function subscribe() {
+    setError(null);
+    try {
+      const permission = await Notification.requestPermission();
+      if (permission !== 'granted') {
+        setError('Alerts are blocked for this app. Allow notifications for it in your phone’s settings, then try again.');
+        return;
+      }
+      const { publicKey } = await api('/pages/vapid-public-key');
+      const reg = await navigator.serviceWorker.ready;
+      const sub =
+        (await reg.pushManager.getSubscription()) ||
+        (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
+      await record('/me/push-subscriptions', { endpoint: sub.endpoint, keys: subscriptionKeys(sub), label: deviceLabel() });
+      setStatus('This phone will now get your alerts.');
+      await load();
+    } catch (err) {
+      setError(err instanceof TypeError ? unreachable : `This phone could not be set up for alerts: ${err.message}`);
+    }
+  }
+
+  async function revoke(id) {
+    try {
+      await record(`/me/push-subscriptions/${id}`, undefined, { method: 'DELETE' });
+      setStatus('That phone will get no more alerts.');
+      await load();
+    } catch (err) {
+      setError(err instanceof TypeError ? unreachable : err.message);
+    }
+  }
+
+  useEffect(() => {
+    document.title = 'Notifications – AMHP duty';
+    void load();
+    const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
+    return () => clearInterval(id);
+  }, []);
+
+  // Opened from a notification (#/notifications?ack=<id>): acknowledge it, then drop the id from the address so a
+  // reload does not acknowledge again.
+  useEffect(() => {
+    const ack = query(path).get('ack');
+    if (!ack || !/^[0-9a-f-]{36}$/i.test(ack)) return;
+    history.replaceState(null, '', href('/notifications'));
+    void acknowledge(ack, 'notification');
+  }, [path]);
+
+  const open = (pages || []).filter((p) => !p.acknowledgedAt);
+  const done = (pages || []).filter((p) => p.acknowledgedAt).slice(0, 10);
+
+  return html`
+    <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
+      <h1 class="nhsuk-heading-l">Notifications</h1>
+      ${error && html`<div class="nhsuk-error-summary" role="alert" tabindex="-1"><p class="nhsuk-body">${error}</p></div>`}
+      ${status && html`<div class="nhsuk-inset-text" role="status"><p>${status}</p></div>`}
+      <section aria-labelledby="pages-heading">
+        <h2 class="nhsuk-heading-m" id="pages-heading">To acknowledge</h2>
+        ${
+          pages === null
+            ? html`<p class="nhsuk-body">Loading…</p>`
+            : open.length
+              ? html`<ul class="nhsuk-list app-cards">${open.map((p) => html`<${PageItem} key=${p.id} page=${p} busy=${busy} onAck=${acknowledge} />`)}</ul>`
+              : html`<p class="nhsuk-body">Nothing is waiting for you to acknowledge.</p>`
+        }
+      </section>
+      ${
+        manager &&
+        html`<section aria-labelledby="hub-heading">
+        <h2 class="nhsuk-heading-m" id="hub-heading">Pages in the hub, last 24 hours</h2>
+        ${hub === null ? html`<p class="nhsuk-body">Loading…</p>` : html`<${HubPages} pages=${hub} />`}
+      </section>`
+      }
+      <section aria-labelledby="phone-heading">
+        <h2 class="nhsuk-heading-m" id="phone-heading">Alerts on this phone</h2>
+        ${
+          !phone.supported
+            ? html`<p class="nhsuk-body">This browser cannot get alerts. On an iPhone, add the app to your home screen first (Share, then Add to Home Screen), and open it from there.</p>`
+            : phone.endpoint && devices.some((d) => d.endpoint === phone.endpoint)
+              ? html`<p class="nhsuk-body">This phone gets your alerts.</p>`
+              : html`<p class="nhsuk-body">Get a notification that wakes you when a job is offered to you, a time limit is running out, or a job is passed to you.</p>
+                <button type="button" class="nhsuk-button" onClick=${subscribe}>Get alerts on this phone</button>`
+        }
+        <h3 class="nhsuk-heading-s">Your phones</h3>
+        <${Devices} devices=${devices} here=${phone.endpoint} onRevoke=${revoke} />
+      </section>
+      <section aria-labelledby="notes-heading">
+        <h2 class="nhsuk-heading-m" id="notes-heading">Notifications</h2>
+        ${notes.length ? html`<ul class="nhsuk-list app-notes">${notes.map((n) => html`<${NotificationItem} key=${n.id} note=${n} onRead=${markRead} />`)}</ul>` : html`<p class="nhsuk-body">No notifications.</p>`}
+      </section>
+      ${
+        done.length > 0 &&
+        html`<section aria-labelledby="done-heading">
+        <h2 class="nhsuk-heading-m" id="done-heading">Acknowledged</h2>
+        <ul class="nhsuk-list app-cards">${done.map((p) => html`<${PageItem} key=${p.id} page=${p} busy=${busy} onAck=${acknowledge} />`)}</ul>
+      </section>`
+      }
+    </main>
+  `;
+}
+
+/** What to call this phone in the list of devices: the browser's own words, never the user's. */
+function deviceLabel() {
+  const ua = navigator.userAgent;
+  const os = /iPhone|iPad/.test(ua)
+    ? 'iPhone'
+    : /Android/.test(ua)
+      ? 'Android phone'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac/.test(ua)
+          ? 'Mac'
+          : 'This device';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'browser';
+  return `${os}, ${browser}`;
+}

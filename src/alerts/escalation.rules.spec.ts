@@ -1,0 +1,75 @@
+import { DutyPicture, remainingSteps } from './escalation.rules';
+
+const duty = (over: Partial<DutyPicture> = {}): DutyPicture => ({
+  amhps: [
+    { userId: 'sue', skills: ['senior', 'night'] },
+    { userId: 'amir', skills: ['night'] },
+    { userId: 'jo', skills: [] },
+  ],
+  managerOnCall: 'mo',
+  managers: ['mo', 'max'],
+  ...over,
+});
+
+describe('the escalation chain (DUTY-03): who each step goes to', () => {
+  it.each([
+    {
+      what: 'an offer to Amir not accepted: the next AMHP (Jo, keeping Sue the senior for step 2), then Sue, then the manager on call',
+      from: 0,
+      paged: ['amir'],
+      exclude: [],
+      picture: duty(),
+      expected: [
+        { step: 1, to: 'next-amhp', candidates: ['jo', 'sue'] },
+        { step: 2, to: 'senior', candidates: ['sue'] },
+        { step: 3, to: 'manager-on-call', candidates: ['mo'] },
+      ],
+    },
+    {
+      what: 'a clock warning to the allocated Jo not acknowledged: never Jo again',
+      from: 0,
+      paged: ['jo'],
+      exclude: ['jo'],
+      picture: duty(),
+      expected: [
+        { step: 1, to: 'next-amhp', candidates: ['amir', 'sue'] },
+        { step: 2, to: 'senior', candidates: ['sue'] },
+        { step: 3, to: 'manager-on-call', candidates: ['mo'] },
+      ],
+    },
+    {
+      what: 'after step 1 went to Sue (the only one free), step 2 has nobody left: the caller skips to the manager',
+      from: 1,
+      paged: ['amir', 'jo', 'sue'],
+      exclude: [],
+      picture: duty(),
+      expected: [
+        { step: 2, to: 'senior', candidates: [] },
+        { step: 3, to: 'manager-on-call', candidates: ['mo'] },
+      ],
+    },
+    {
+      what: 'no manager on call in the rota: every manager, as before the rota recorded one',
+      from: 2,
+      paged: [],
+      exclude: [],
+      picture: duty({ managerOnCall: null }),
+      expected: [{ step: 3, to: 'managers', candidates: ['mo', 'max'] }],
+    },
+    {
+      what: 'nobody on duty at all: steps 1 and 2 are empty',
+      from: 0,
+      paged: [],
+      exclude: [],
+      picture: duty({ amhps: [] }),
+      expected: [
+        { step: 1, to: 'next-amhp', candidates: [] },
+        { step: 2, to: 'senior', candidates: [] },
+        { step: 3, to: 'manager-on-call', candidates: ['mo'] },
+      ],
+    },
+    { what: 'a chain at the manager step goes no further', from: 3, paged: [], exclude: [], picture: duty(), expected: [] },
+  ])('$what', ({ from, paged, exclude, picture, expected }) => {
+    expect(remainingSteps(from, new Set(paged), new Set(exclude), picture)).toEqual(expected);
+  });
+});

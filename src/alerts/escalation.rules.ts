@@ -1,0 +1,51 @@
+/**
+ * The escalation chain (DUTY-03), pure: who each remaining step of a chain goes to, given who is on duty. A chain
+ * is the pages of one matter (an offer of a referral, one clock warning or breach). Step 0 is its first page; each
+ * later step is taken when the last has gone OFFER_ESCALATION_MINUTES without the offer being accepted (or the clock
+ * page acknowledged):
+ *
+ *   1. the next AMHP on duty: one not paged in the chain yet (not the allocated AMHP, for a clock), those without the
+ *      `senior` skill first, so a senior is kept for step 2;
+ *   2. the senior on duty: an AMHP on duty with the `senior` rota skill, not paged yet;
+ *   3. the manager on call (GET /rota/on-duty), or every manager when the rota names none.
+ *
+ * A step with nobody to go to is skipped at once (and said on the timeline), so a chain always reaches a manager.
+ */
+
+export type EscalationTarget = 'next-amhp' | 'senior' | 'manager-on-call' | 'managers';
+
+export interface DutyPicture {
+  /** AMHPs on duty now, in the rota's order, with their rota skills. */
+  amhps: ReadonlyArray<{ userId: string; skills: readonly string[] }>;
+  managerOnCall: string | null;
+  /** Every active manager (used when the rota names no manager on call). */
+  managers: readonly string[];
+}
+
+export interface EscalationStep {
+  step: 1 | 2 | 3;
+  to: EscalationTarget;
+  /** In order of preference: steps 1 and 2 go to the first who can take it; step 3 to all of them. */
+  candidates: string[];
+}
+
+export const LAST_STEP = 3;
+
+/** The steps after `from`, each with its candidates (possibly none: the caller skips it). */
+export function remainingSteps(
+  from: number,
+  paged: ReadonlySet<string>,
+  exclude: ReadonlySet<string>,
+  duty: DutyPicture,
+): EscalationStep[] {
+  const free = duty.amhps.filter((a) => !paged.has(a.userId) && !exclude.has(a.userId));
+  const senior = (a: { skills: readonly string[] }) => a.skills.includes('senior');
+  const steps: EscalationStep[] = [
+    { step: 1, to: 'next-amhp', candidates: [...free.filter((a) => !senior(a)), ...free.filter(senior)].map((a) => a.userId) },
+    { step: 2, to: 'senior', candidates: free.filter(senior).map((a) => a.userId) },
+    duty.managerOnCall
+      ? { step: 3, to: 'manager-on-call', candidates: [duty.managerOnCall] }
+      : { step: 3, to: 'managers', candidates: [...duty.managers] },
+  ];
+  return steps.filter((s) => s.step > from);
+}

@@ -1,0 +1,144 @@
+import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One device's Web Push subscription (the browser's PushSubscription): one row per push endpoint, so a phone that
+ * subscribes again replaces its row, and a phone passed to a colleague who signs in moves to them. Revoked by its
+ * owner (DELETE), and removed when the push service answers 404 or 410 (the endpoint has expired).
+ */
+@Entity('push_subscriptions')
+@Index('push_subscriptions_endpoint_key', ['endpoint'], { unique: true })
+@Index('push_subscriptions_user_idx', ['userId'])
+export class PushSubscriptionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ForeignKey('users', { onDelete: 'CASCADE' })
+  @Column('uuid')
+  userId: string;
+
+  /** The push service's URL for this device (https). */
+  @Column('text')
+  endpoint: string;
+
+  /** The device's P-256 public key (base64url) and auth secret (base64url), for the aes128gcm payload encryption. */
+  @Column('text')
+  p256dh: string;
+
+  @Column('text')
+  auth: string;
+
+  /** What the owner calls the device ("my work phone"), or what the browser says it is. */
+  @Column('text')
+  label: string;
+
+  @Column('timestamptz')
+  createdAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  lastSentAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  lastFailedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  lastError: string | null;
+}
+
+export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'] as const;
+export type PageKind = (typeof PAGE_KINDS)[number];
+export const PUSH_STATES = ['pending', 'sent', 'failed', 'no-device'] as const;
+export const GATEWAY_STATES = ['requested', 'delivered', 'failed'] as const;
+export const ACK_VIA = ['app', 'notification', 'gateway'] as const;
+
+/**
+ * A page: an alert that must wake one person and be acknowledged. Ids and codes only (who or what it is about is read
+ * from its subject, by someone allowed to). Pages of one matter form a chain (`chainKey`): step 0 is the first page,
+ * steps 1-3 the escalation chain (the next AMHP on duty, the senior on duty, the manager on call).
+ */
+@Entity('pages')
+@Check('pages_kind', `kind IN ('offer','clock-warning','clock-breach','escalation','handover')`)
+@Check('pages_push_state', `push_state IN ('pending','sent','failed','no-device')`)
+@Check('pages_gateway_state', `gateway_state IS NULL OR gateway_state IN ('requested','delivered','failed')`)
+@Check('pages_ack_via', `acknowledged_via IS NULL OR acknowledged_via IN ('app','notification','gateway')`)
+@Check('pages_step', `step BETWEEN 0 AND 3`)
+@Index('pages_chain_key', ['chainKey', 'step', 'recipientUserId'], { unique: true })
+@Index('pages_recipient_idx', ['recipientUserId', 'createdAt'])
+@Index('pages_push_due_idx', ['pushNextAttemptAt'], { where: `push_state = 'pending'` })
+@Index('pages_created_idx', ['createdAt'])
+export class PageEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  kind: PageKind;
+
+  @ForeignKey('users', { onDelete: 'CASCADE' })
+  @Column('uuid')
+  recipientUserId: string;
+
+  /** The matter the page is about, e.g. `offer:<referral>`, `clock:<referral>:<clock>:<stage>`, `handover:<date>`. */
+  @Column('text')
+  chainKey: string;
+
+  @Column('integer', { default: 0 })
+  step: number;
+
+  /** For an escalation: what was not done (`offer-not-accepted`, `clock-not-acknowledged`). */
+  @Column('text', { nullable: true })
+  reason: string | null;
+
+  @Column('text', { nullable: true })
+  subjectType: string | null;
+
+  @Column('text', { nullable: true })
+  subjectId: string | null;
+
+  @ForeignKey('referrals', { onDelete: 'CASCADE' })
+  @Column('uuid', { nullable: true })
+  referralId: string | null;
+
+  /** Web Push Urgency: `high` wakes a phone in power saving (offers, breaches, escalations). */
+  @Column('text')
+  urgency: 'high' | 'normal';
+
+  @Column('timestamptz')
+  createdAt: Date;
+
+  @Column('text', { default: 'pending' })
+  pushState: (typeof PUSH_STATES)[number];
+
+  @Column('integer', { default: 0 })
+  pushAttempts: number;
+
+  @Column('timestamptz', { nullable: true })
+  pushNextAttemptAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  pushSentAt: Date | null;
+
+  @Column('text', { nullable: true })
+  pushLastError: string | null;
+
+  /** The second channel (a council's SMS or voice gateway, through the `page.requested` webhook). */
+  @Column('text', { nullable: true })
+  gatewayState: (typeof GATEWAY_STATES)[number] | null;
+
+  @Column('timestamptz', { nullable: true })
+  gatewayRequestedAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  gatewayUpdatedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  gatewayDetail: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  acknowledgedAt: Date | null;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  acknowledgedBy: string | null;
+
+  @Column('text', { nullable: true })
+  acknowledgedVia: (typeof ACK_VIA)[number] | null;
+}

@@ -1,0 +1,421 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { checkWebhookUrl } from '../alerts/webhook-url';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { Clock, isoOrNull } from '../common/clock';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { EventsService } from '../events/events.service';
+import { CreatePushSubscriptionDto, GatewayReceiptDto, PageViewDto, PagesQuery, PushSubscriptionDto } from './dto/pages.dto';
+import type { PageKind } from './pages.entities';
+
+/** A page to raise, in the caller's transaction. */
+export interface NewPage {
+  kind: PageKind;
+  recipientUserIds: string[];
+  chainKey: string;
+  step?: number;
+  reason?: 'offer-not-accepted' | 'clock-not-acknowledged' | null;
+  referralId?: string | null;
+  subjectType?: string | null;
+  subjectId?: string | null;
+}
+
+/** Offers, breaches and escalations wake a phone in power saving; warnings and the handover need not. */
+export function urgencyOf(kind: PageKind): 'high' | 'normal' {
+  return kind === 'clock-warning' || kind === 'handover' ? 'normal' : 'high';
+}
+
+/**
+ * What a page says, on the lock screen and in the app: a generic text per kind, never who or what it is about (the
+ * push payload is `{ id, kind }` only; the detail is read in the app, signed in, under the access policy).
+ */
+export function pageTitle(kind: PageKind, reason: string | null = null): string {
+  switch (kind) {
+    case 'offer':
+      return 'New job offered to you: open to see it';
+    case 'clock-warning':
+      return 'A legal time limit on your job is running out: open to see it';
+    case 'clock-breach':
+      return 'A legal time limit on your job has passed: open to see it';
+    case 'escalation':
+      return reason === 'clock-not-acknowledged'
+        ? 'A time limit warning nobody acknowledged has come to you: open to see it'
+        : 'A job nobody has accepted has come to you: open to see it';
+    case 'handover':
+      return 'The morning handover is ready: open to see it';
+  }
+}
+
+type PageRow = {
+  id: string;
+  kind: PageKind;
+  step: number;
+  reason: string | null;
+  urgency: 'high' | 'normal';
+  recipient_user_id: string;
+  referral_id: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  chain_key: string;
+  created_at: Date;
+  push_state: string;
+  push_attempts: number;
+  push_sent_at: Date | null;
+  push_last_error: string | null;
+  gateway_state: string | null;
+  gateway_requested_at: Date | null;
+  gateway_updated_at: Date | null;
+  gateway_detail: string | null;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  acknowledged_via: string | null;
+  recipient_name: string;
+};
+
+/** A page's columns and its recipient's name (the shared user_directory view: staff, not the people served). */
+const PAGE_SELECT = `SELECT p.*, u.display_name AS recipient_name FROM pages p JOIN user_directory u ON u.id = p.recipient_user_id`;
+
+function linkOf(r: Pick<PageRow, 'referral_id' | 'subject_type' | 'subject_id'>): string | null {
+  if (r.referral_id) return `/referrals/${r.referral_id}`;
+  if (r.subject_type === 'handover' && r.subject_id) return `/handovers/${r.subject_id}`;
+  return null;
+}
+
+function pageView(r: PageRow): PageViewDto {
+  return {
+    id: r.id,
+    kind: r.kind,
+    step: r.step,
+    reason: r.reason,
+    title: pageTitle(r.kind, r.reason),
+    urgency: r.urgency,
+    recipientUserId: r.recipient_user_id,
+    recipientName: r.recipient_name,
+    referralId: r.referral_id,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    link: linkOf(r),
+    createdAt: new Date(r.created_at).toISOString(),
+    channels: {
+      push: r.push_state,
+      pushAttempts: r.push_attempts,
+      pushSentAt: isoOrNull(r.push_sent_at),
+      pushLastError: r.push_last_error,
+      gateway: r.gateway_state,
+      gatewayRequestedAt: isoOrNull(r.gateway_requested_at),
+      gatewayUpdatedAt: isoOrNull(r.gateway_updated_at),
+      gatewayDetail: r.gateway_detail,
+    },
+    acknowledgedAt: isoOrNull(r.acknowledged_at),
+    acknowledgedBy: r.acknowledged_by,
+    acknowledgedVia: r.acknowledged_via,
+  };
+}
+
+type SubscriptionRow = {
+  id: string;
+  label: string;
+  endpoint: string;
+  created_at: Date;
+  last_sent_at: Date | null;
+  last_failed_at: Date | null;
+  last_error: string | null;
+};
+
+function subscriptionView(r: SubscriptionRow): PushSubscriptionDto {
+  return {
+    id: r.id,
+    label: r.label,
+    service: new URL(r.endpoint).host,
+    endpoint: r.endpoint,
+    createdAt: new Date(r.created_at).toISOString(),
+    lastSentAt: isoOrNull(r.last_sent_at),
+    lastFailedAt: isoOrNull(r.last_failed_at),
+    lastError: r.last_error,
+  };
+}
+
+/** A chain of pages (one matter) and where it has got to, for the escalation job. */
+export interface PageChain {
+  chainKey: string;
+  referralId: string | null;
+  /** The highest step paged so far. */
+  step: number;
+  /** When the chain was last paged (a new offer at step 0 restarts the wait). */
+  lastPagedAt: Date;
+  /** Someone in the chain acknowledged a page of it. */
+  acknowledged: boolean;
+  /** Everyone paged in the chain so far. */
+  recipients: string[];
+}
+
+/**
+ * Pages: alerts that must wake one person and be acknowledged, each with the state of its channels (Web Push to
+ * the person's subscribed devices, then the `page.requested` webhook for a council's SMS or voice gateway), and the
+ * devices' push subscriptions. Pages are raised in the transaction of the change that calls for them (an offer, a
+ * clock job) and sent afterwards by PushSender, never inside that transaction.
+ */
+@Injectable()
+export class PagesService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Raises a page for each recipient (in the caller's transaction), once per chain, step and recipient; the new page ids. */
+  async raise(m: EntityManager, p: NewPage): Promise<string[]> {
+    const recipients = [...new Set(p.recipientUserIds)];
+    if (!recipients.length) return [];
+    const now = this.clock.now();
+    const rows: Array<{ id: string }> = await m.query(
+      `INSERT INTO pages (kind, recipient_user_id, chain_key, step, reason, referral_id, subject_type, subject_id, urgency, created_at, push_next_attempt_at)
+       SELECT $2, u, $3, $4, $5, $6, $7, $8, $9, $10, $10 FROM unnest($1::uuid[]) AS u
+       ON CONFLICT (chain_key, step, recipient_user_id) DO NOTHING RETURNING id`,
+      [
+        recipients,
+        p.kind,
+        p.chainKey,
+        p.step ?? 0,
+        p.reason ?? null,
+        p.referralId ?? null,
+        p.subjectType ?? null,
+        p.subjectId ?? null,
+        urgencyOf(p.kind),
+        now,
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The chains whose last step was paged at or before `pagedBefore`, not yet at the last step (for the escalation job). */
+  async chainsDue(m: EntityManager, prefix: string, pagedBefore: Date): Promise<PageChain[]> {
+    const rows: Array<{
+      chainKey: string;
+      referralId: string | null;
+      step: number;
+      lastPagedAt: Date;
+      acknowledged: boolean;
+      recipients: string[];
+    }> = await m.query(
+      `SELECT chain_key AS "chainKey", (array_agg(referral_id))[1] AS "referralId", max(step)::int AS step,
+                max(created_at) AS "lastPagedAt",
+                bool_or(acknowledged_at IS NOT NULL) AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
+           FROM pages p WHERE chain_key LIKE $1 || '%'
+          GROUP BY chain_key
+         HAVING max(step) < 3 AND max(created_at) <= $2`,
+      [prefix, pagedBefore],
+    );
+    return rows.map((r) => ({ ...r, lastPagedAt: new Date(r.lastPagedAt) }));
+  }
+
+  /** Everyone paged so far in a chain (so that an escalation never pages the same person twice). */
+  async chain(m: EntityManager, chainKey: string): Promise<PageChain | null> {
+    const [row]: Array<{ referralId: string | null; step: number; lastPagedAt: Date; acknowledged: boolean; recipients: string[] }> =
+      await m.query(
+        `SELECT (array_agg(referral_id))[1] AS "referralId", max(step)::int AS step, max(created_at) AS "lastPagedAt",
+              bool_or(acknowledged_at IS NOT NULL) AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
+         FROM pages WHERE chain_key = $1 HAVING count(*) > 0`,
+        [chainKey],
+      );
+    return row ? { chainKey, ...row, lastPagedAt: new Date(row.lastPagedAt) } : null;
+  }
+
+  // ---- the recipient ------------------------------------------------------------------------------------------------
+
+  async listMine(actor: Actor, q: { unacknowledged?: boolean; cursor?: string; limit?: number }): Promise<Page<PageViewDto>> {
+    return this.list({ ...q, recipient: actor.userId });
+  }
+
+  /** Acknowledges a page of mine: idempotent (a second acknowledgement answers the first); 404 for anyone else's. */
+  async acknowledge(actor: Actor, id: string, via: 'app' | 'notification'): Promise<PageViewDto> {
+    return this.db.transaction(async (m) => {
+      const [row]: PageRow[] = await m.query('SELECT * FROM pages WHERE id = $1 AND recipient_user_id = $2 FOR UPDATE', [id, actor.userId]);
+      if (!row) throw new NotFoundProblem('Page', id);
+      if (!row.acknowledged_at) await this.acknowledgeIn(m, row, actor.userId, via);
+      const [after]: PageRow[] = await m.query(`${PAGE_SELECT} WHERE p.id = $1`, [id]);
+      return pageView(after);
+    });
+  }
+
+  private async acknowledgeIn(m: EntityManager, row: PageRow, by: string, via: 'app' | 'notification' | 'gateway'): Promise<void> {
+    const now = this.clock.now();
+    await m.query('UPDATE pages SET acknowledged_at = $2, acknowledged_by = $3, acknowledged_via = $4 WHERE id = $1', [
+      row.id,
+      now,
+      by,
+      via,
+    ]);
+    await this.audit.record(m, {
+      action: 'page.acknowledge',
+      resourceType: 'page',
+      resourceId: row.id,
+      details: { kind: row.kind, step: row.step, via, referralId: row.referral_id },
+    });
+    await this.events.emit(m, {
+      type: 'page.acknowledged',
+      aggregateType: 'page',
+      aggregateId: row.id,
+      payload: {
+        pageId: row.id,
+        userId: row.recipient_user_id,
+        kind: row.kind,
+        via,
+        referralId: row.referral_id,
+        acknowledgedAt: now.toISOString(),
+      },
+    });
+  }
+
+  // ---- managers and the gateway -------------------------------------------------------------------------------------
+
+  /** Every page with its channels' state, newest first (managers: did the page reach anyone, who acknowledged it). */
+  async listAll(q: PagesQuery): Promise<Page<PageViewDto>> {
+    return this.list(q);
+  }
+
+  private async list(q: {
+    recipient?: string;
+    unacknowledged?: boolean;
+    referralId?: string;
+    since?: string;
+    cursor?: string;
+    limit?: number;
+  }): Promise<Page<PageViewDto>> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      let s = sql;
+      for (const v of values) {
+        params.push(v);
+        s = s.replace('?', `$${params.length}`);
+      }
+      where.push(s);
+    };
+    if (q.recipient) add('p.recipient_user_id = ?', q.recipient);
+    if (q.unacknowledged) where.push('p.acknowledged_at IS NULL');
+    if (q.referralId) add('p.referral_id = ?', q.referralId);
+    if (q.since) add('p.created_at >= ?', new Date(q.since));
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+      add('(p.created_at, p.id) < (?::timestamptz, ?::uuid)', at, id);
+    }
+    const rows: PageRow[] = await this.db.manager.query(
+      `${PAGE_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.created_at DESC, p.id DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    return pageOf(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id], pageView);
+  }
+
+  /**
+   * The SMS or voice gateway reports on a page it was asked to deliver (`page.requested`): delivered, failed, or
+   * acknowledged by the recipient (which acknowledges the page, via the gateway). Only for pages the gateway was asked
+   * about (409 otherwise); an acknowledgement already recorded stays as it was.
+   */
+  async gatewayReceipt(id: string, dto: GatewayReceiptDto): Promise<PageViewDto> {
+    return this.db.transaction(async (m) => {
+      const [row]: PageRow[] = await m.query('SELECT * FROM pages WHERE id = $1 FOR UPDATE', [id]);
+      if (!row) throw new NotFoundProblem('Page', id);
+      if (!row.gateway_state)
+        throw new ConflictProblem('The gateway was not asked to deliver this page (no page.requested for it).', 'gateway-not-requested');
+      const at = new Date(dto.at);
+      if (dto.status === 'acknowledged') {
+        if (!row.acknowledged_at) await this.acknowledgeIn(m, row, row.recipient_user_id, 'gateway');
+        await m.query(
+          `UPDATE pages SET gateway_state = 'delivered', gateway_updated_at = $2, gateway_detail = coalesce($3, gateway_detail) WHERE id = $1`,
+          [id, at, dto.detail ?? null],
+        );
+      } else {
+        // A late "failed" never undoes a delivery the gateway already reported.
+        await m.query(
+          `UPDATE pages SET gateway_state = CASE WHEN gateway_state = 'delivered' THEN 'delivered' ELSE $4 END,
+                  gateway_updated_at = $2, gateway_detail = coalesce($3, gateway_detail) WHERE id = $1`,
+          [id, at, dto.detail ?? null, dto.status],
+        );
+      }
+      await this.audit.record(m, {
+        action: 'page.gateway-receipt',
+        resourceType: 'page',
+        resourceId: id,
+        details: { status: dto.status, at: at.toISOString() },
+      });
+      const [after]: PageRow[] = await m.query(`${PAGE_SELECT} WHERE p.id = $1`, [id]);
+      return pageView(after);
+    });
+  }
+
+  // ---- devices ------------------------------------------------------------------------------------------------------
+
+  /**
+   * Subscribes this device: one subscription per push endpoint, so subscribing again (a new key after the browser
+   * renewed it, or another user signing in on the same phone) replaces the row and moves it to the caller.
+   */
+  async subscribe(actor: Actor, dto: CreatePushSubscriptionDto): Promise<PushSubscriptionDto> {
+    const check = await checkWebhookUrl(dto.endpoint, {
+      allowHttp: this.config.webhookAllowHttp,
+      allowPrivate: this.config.webhookAllowPrivate,
+    });
+    if (!check.ok)
+      throw new UnprocessableProblem(`The push endpoint is refused: ${check.reason}.`, 'push-endpoint-refused', {
+        errors: [{ field: 'endpoint', messages: [check.reason] }],
+      });
+    const p256dh = Buffer.from(dto.keys.p256dh, 'base64url');
+    if (p256dh.length !== 65 || p256dh[0] !== 4)
+      throw new UnprocessableProblem('keys.p256dh is not a P-256 public key.', 'bad-push-keys', {
+        errors: [{ field: 'keys.p256dh', messages: ['must be an uncompressed P-256 public key (65 bytes), base64url'] }],
+      });
+    if (Buffer.from(dto.keys.auth, 'base64url').length !== 16)
+      throw new UnprocessableProblem('keys.auth is not a push auth secret.', 'bad-push-keys', {
+        errors: [{ field: 'keys.auth', messages: ['must be 16 bytes, base64url'] }],
+      });
+    return this.db.transaction(async (m) => {
+      const [row]: SubscriptionRow[] = await m.query(
+        `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (endpoint) DO UPDATE SET user_id = EXCLUDED.user_id, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth,
+               label = EXCLUDED.label, created_at = EXCLUDED.created_at, last_error = NULL, last_failed_at = NULL
+         RETURNING *`,
+        [actor.userId, dto.endpoint, dto.keys.p256dh, dto.keys.auth, dto.label ?? 'This device', this.clock.now()],
+      );
+      await this.audit.record(m, {
+        action: 'push-subscription.create',
+        resourceType: 'push-subscription',
+        resourceId: row.id,
+        details: { service: check.url.host },
+      });
+      return subscriptionView(row);
+    });
+  }
+
+  async devices(actor: Actor): Promise<PushSubscriptionDto[]> {
+    const rows: SubscriptionRow[] = await this.db.manager.query(
+      'SELECT * FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at DESC, id',
+      [actor.userId],
+    );
+    return rows.map(subscriptionView);
+  }
+
+  /** Revokes one of my devices (404 for anyone else's): it is paged no more. */
+  async revoke(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [row]: SubscriptionRow[] = await m.query('SELECT * FROM push_subscriptions WHERE id = $1 AND user_id = $2 FOR UPDATE', [
+        id,
+        actor.userId,
+      ]);
+      if (!row) throw new NotFoundProblem('Push subscription', id);
+      await m.query('DELETE FROM push_subscriptions WHERE id = $1', [id]);
+      await this.audit.record(m, {
+        action: 'push-subscription.revoke',
+        resourceType: 'push-subscription',
+        resourceId: id,
+        details: { service: new URL(row.endpoint).host },
+      });
+    });
+  }
+}

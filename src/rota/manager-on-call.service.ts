@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
+import { UsersService } from '../auth/users.service';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { Db } from '../database/db';
+import { pgCode } from '../database/pg-errors';
+import { EventsService } from '../events/events.service';
+import { CreateManagerOnCallDto, ManagerOnCallDto } from './dto/manager-on-call.dto';
+
+const MAX_PERIOD_MS = 14 * 86_400_000;
+
+type Row = { id: string; userId: string; displayName: string; phone: string | null; startsAt: Date; endsAt: Date };
+
+const SELECT = `SELECT c.id, c.user_id AS "userId", u.display_name AS "displayName", u.phone, c.starts_at AS "startsAt", c.ends_at AS "endsAt"
+  FROM manager_on_call c JOIN user_directory u ON u.id = c.user_id`;
+
+function view(r: Row): ManagerOnCallDto {
+  return {
+    id: r.id,
+    userId: r.userId,
+    displayName: r.displayName,
+    phone: r.phone,
+    startsAt: new Date(r.startsAt).toISOString(),
+    endsAt: new Date(r.endsAt).toISOString(),
+  };
+}
+
+/**
+ * The manager on call: one manager at a time, for periods a manager records on the rota. The last step of every
+ * escalation chain (DUTY-03) and who is paged with the morning handover; shown in GET /rota/on-duty.
+ */
+@Injectable()
+export class ManagerOnCallService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventsService,
+    private readonly users: UsersService,
+  ) {}
+
+  async create(actor: Actor, dto: CreateManagerOnCallDto): Promise<ManagerOnCallDto> {
+    const startsAt = new Date(dto.startsAt);
+    const endsAt = new Date(dto.endsAt);
+    if (endsAt <= startsAt)
+      throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period', {
+        errors: [{ field: 'endsAt', messages: ['must be after startsAt'] }],
+      });
+    if (endsAt.getTime() - startsAt.getTime() > MAX_PERIOD_MS)
+      throw new UnprocessableProblem('A manager is put on call for at most 14 days at a time.', 'bad-period', {
+        errors: [{ field: 'endsAt', messages: ['at most 14 days after startsAt'] }],
+      });
+    return this.db.transaction(async (m) => {
+      if (!(await this.users.isActiveWithRole(m, dto.userId, 'manager')))
+        throw new UnprocessableProblem('Only an active manager can be on call.', 'not-a-manager', {
+          errors: [{ field: 'userId', messages: ['must be an active user with the manager role'] }],
+        });
+      let id: string;
+      try {
+        [{ id }] = await m.query(
+          `INSERT INTO manager_on_call (user_id, starts_at, ends_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
+          [dto.userId, startsAt, endsAt, actor.userId],
+        );
+      } catch (err) {
+        if (pgCode(err) === '23P01')
+          throw new ConflictProblem('Another manager is on call for part of that period: change theirs first.', 'on-call-overlap');
+        throw err;
+      }
+      await this.audit.record(m, {
+        action: 'rota.manager-on-call.set',
+        resourceType: 'manager-on-call',
+        resourceId: id,
+        details: { userId: dto.userId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() },
+      });
+      await this.events.emit(m, {
+        type: 'rota.manager-on-call.set',
+        aggregateType: 'manager-on-call',
+        aggregateId: id,
+        payload: { onCallId: id, userId: dto.userId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() },
+      });
+      const [row]: Row[] = await m.query(`${SELECT} WHERE c.id = $1`, [id]);
+      return view(row);
+    });
+  }
+
+  async list(from: Date, to: Date): Promise<ManagerOnCallDto[]> {
+    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    const rows: Row[] = await this.db.manager.query(`${SELECT} WHERE c.starts_at < $2 AND c.ends_at > $1 ORDER BY c.starts_at`, [from, to]);
+    return rows.map(view);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const [row]: Array<{ user_id: string; starts_at: Date; ends_at: Date }> = await m.query(
+        'SELECT user_id, starts_at, ends_at FROM manager_on_call WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (!row) throw new NotFoundProblem('Manager on call', id);
+      await m.query('DELETE FROM manager_on_call WHERE id = $1', [id]);
+      const payload = {
+        onCallId: id,
+        userId: row.user_id,
+        startsAt: new Date(row.starts_at).toISOString(),
+        endsAt: new Date(row.ends_at).toISOString(),
+      };
+      await this.audit.record(m, {
+        action: 'rota.manager-on-call.remove',
+        resourceType: 'manager-on-call',
+        resourceId: id,
+        details: payload,
+      });
+      await this.events.emit(m, { type: 'rota.manager-on-call.removed', aggregateType: 'manager-on-call', aggregateId: id, payload });
+    });
+  }
+
+  /** The manager on call at `at` (in the caller's transaction), or null when the rota names none. */
+  async at(m: EntityManager, at: Date): Promise<ManagerOnCallDto | null> {
+    const [row]: Row[] = await m.query(`${SELECT} WHERE c.starts_at <= $1 AND c.ends_at > $1`, [at]);
+    return row ? view(row) : null;
+  }
+}

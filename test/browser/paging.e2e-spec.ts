@@ -1,0 +1,224 @@
+import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
+import { PushSender } from '../../src/pages/push-sender.service';
+import { FakePushService } from '../support/push-service';
+import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
+import { amhp as newAmhp } from '../support/workforce-fixtures';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+
+// The page's and the service worker's globals, as the functions passed to evaluate() see them (no DOM lib here).
+declare const document: { activeElement: { textContent: string | null } | null };
+interface ShownNotification {
+  title: string;
+  body: string;
+  tag: string;
+  data: { id: string; kind: string };
+  actions: Array<{ action: string; title: string }>;
+  requireInteraction: boolean;
+}
+declare const self: {
+  registration: { getNotifications(): Promise<ShownNotification[]> };
+  dispatchEvent(e: unknown): boolean;
+};
+declare const NotificationEvent: new (type: string, init: { notification: unknown; action: string }) => unknown;
+
+/**
+ * A page reaching the duty AMHP's phone in a real Chromium (390 px): the service pages her when a job is offered; the
+ * push message is delivered to the app's service worker through the DevTools Protocol (a headless browser cannot
+ * subscribe to a real push service); the worker shows the notification with generic words and an Acknowledge action;
+ * acting on it makes the app acknowledge the page with her session, and the service records it. The encrypted Web
+ * Push request itself is tested against a stand-in push service in test/paging.e2e-spec.ts.
+ */
+describe('paging on the duty AMHP’s phone', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let cdp: CDPSession;
+  let errors: string[];
+  let manager: TestUser;
+  let amhp: TestUser & { practitionerId: string };
+  let registrationId: string;
+  const push = new FakePushService();
+
+  const offer = async (familyName: string): Promise<string> => {
+    const r = (
+      await t.http
+        .post('/referrals')
+        .set('authorization', manager.auth)
+        .send({
+          person: { givenName: 'Sam', familyName, dateOfBirth: '1990-01-01' },
+          source: 'police-s136',
+          referrer: { name: 'PC Harris' },
+          reason: 'Detained under s.136 on the bridge.',
+          risks: { toSelf: true, toOthers: false, fromOthers: false },
+          urgency: 'emergency',
+          legalContext: {
+            kind: 's136',
+            placeOfSafetyType: 'health-based',
+            locationType: 'public-place',
+            arrivedAt: '2026-11-21T02:00:00Z',
+          },
+        })
+        .expect(201)
+    ).body;
+    for (const status of ['screening', 'accepted'])
+      await t.http.post(`/referrals/${r.id}/status`).set('authorization', manager.auth).send({ status }).expect(200);
+    await t.http
+      .post(`/referrals/${r.id}/offers`)
+      .set('authorization', manager.auth)
+      .send({ userIds: [amhp.id] })
+      .expect(201);
+    const [p] = await t.sql<{ id: string }>(`SELECT id FROM pages WHERE referral_id = $1 AND kind = 'offer'`, [r.id]);
+    return p.id;
+  };
+  const acknowledged = async (id: string) =>
+    (await t.sql<{ acknowledged_via: string | null }>('SELECT acknowledged_via FROM pages WHERE id = $1', [id]))[0].acknowledged_via;
+  const worker = async (): Promise<Worker> => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await push.start();
+    t = await createTestApp({
+      now: '2026-11-21T02:00:00Z',
+      listen: true,
+      env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' },
+    });
+    manager = await t.user(['manager']);
+    amhp = await newAmhp(t, { displayName: 'Amir Duty' });
+    // A phone she set up earlier, listed under "Your phones".
+    const phone = push.device('amir-old-phone');
+    await t.http
+      .post('/me/push-subscriptions')
+      .set('authorization', amhp.auth)
+      .send({ endpoint: phone.endpoint, keys: phone.keys, label: 'Android phone, Chrome' })
+      .expect(201);
+    context = await phoneContext(browser);
+    await context.grantPermissions(['notifications'], { origin: t.url });
+    page = await context.newPage();
+    errors = consoleErrors(page);
+    cdp = await context.newCDPSession(page);
+    const registered = new Promise<string>((resolve) =>
+      cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: Array<{ registrationId: string; scopeURL: string }> }) => {
+        const reg = e.registrations.find((r) => r.scopeURL.endsWith('/app/'));
+        if (reg) resolve(reg.registrationId);
+      }),
+    );
+    await cdp.send('ServiceWorker.enable');
+    await page.goto(`${t.url}/app/#/notifications`);
+    registrationId = await registered;
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await push.stop();
+  });
+
+  it('signed in, she finds Notifications in the menu: the offer’s page waits to be acknowledged, her phones are listed', async () => {
+    await offer('Bridge');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.fill('#email', amhp.email);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Notifications', exact: true, level: 1 }).waitFor();
+    await page.locator('.app-page--open').first().waitFor();
+    await expect(page.locator('.app-page--open h3').textContent()).resolves.toBe('New job offered to you');
+    await expect(page.locator('.app-devices').textContent()).resolves.toContain('Android phone, Chrome');
+    await expect(page.getByRole('link', { name: 'Notifications' }).getAttribute('aria-current')).resolves.toBe('page');
+    await expect(page.getByRole('button', { name: 'Get alerts on this phone' }).count()).resolves.toBe(1);
+    // Nothing about the person on this screen: the page says what it is, the offer is read on Now.
+    await expect(page.locator('main').textContent()).resolves.not.toMatch(/Bridge|Sam|s\.136/);
+    await screenshot(page, 'paging-1-notifications');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('a push delivered to the phone shows a notification with generic words and an Acknowledge action; acting on it acknowledges the page', async () => {
+    const id = await offer('Quay');
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: t.url!,
+      registrationId,
+      data: JSON.stringify({ id, kind: 'offer' }),
+    });
+    const sw = await worker();
+    let shown: ShownNotification[] = [];
+    for (let i = 0; i < 50 && !shown.length; i++) {
+      shown = await sw.evaluate(() =>
+        self.registration.getNotifications().then((ns) =>
+          ns.map((n) => ({
+            title: n.title,
+            body: n.body,
+            tag: n.tag,
+            data: n.data,
+            actions: n.actions.map((a) => ({ action: a.action, title: a.title })),
+            requireInteraction: n.requireInteraction,
+          })),
+        ),
+      );
+      if (!shown.length) await page.waitForTimeout(100);
+    }
+    expect(shown).toEqual([
+      {
+        title: 'AMHP duty',
+        body: 'New job offered to you: open to see it',
+        tag: `page-${id}`,
+        data: { id, kind: 'offer' },
+        actions: [{ action: 'ack', title: 'Acknowledge' }],
+        requireInteraction: true,
+      },
+    ]);
+    // She taps Acknowledge on the notification (the browser's own event, dispatched in the worker).
+    await sw.evaluate(async () => {
+      const [n] = await self.registration.getNotifications();
+      self.dispatchEvent(new NotificationEvent('notificationclick', { notification: n, action: 'ack' }));
+    });
+    for (let i = 0; i < 50 && !(await acknowledged(id)); i++) await page.waitForTimeout(100);
+    expect(await acknowledged(id)).toBe('notification');
+    await page.getByRole('status').filter({ hasText: 'New job offered to you: acknowledged.' }).waitFor();
+    expect(page.url()).toMatch(/#\/notifications$/);
+    await expect(sw.evaluate(() => self.registration.getNotifications().then((ns) => ns.length))).resolves.toBe(0);
+    await screenshot(page, 'paging-2-acknowledged-from-notification');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('she acknowledges the other page with the keyboard alone', async () => {
+    const [{ id }] = await t.sql<{ id: string }>(
+      `SELECT id FROM pages WHERE recipient_user_id = $1 AND acknowledged_at IS NULL ORDER BY created_at LIMIT 1`,
+      [amhp.id],
+    );
+    await page.reload();
+    const button = page.getByRole('button', { name: /^Acknowledge/ });
+    await button.waitFor();
+    for (let i = 0; i < 20 && !(await page.evaluate(() => document.activeElement?.textContent ?? '')).startsWith('Acknowledge'); i++)
+      await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 50 && !(await acknowledged(id)); i++) await page.waitForTimeout(100);
+    expect(await acknowledged(id)).toBe('app');
+    await page.getByText('Nothing is waiting for you to acknowledge.').waitFor();
+    const box = (await page.getByRole('button', { name: /^Stop alerts/ }).boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    await screenshot(page, 'paging-3-all-acknowledged');
+    expect(await axeViolations(page)).toEqual([]);
+    // No CSP refusal, no script error (the only failed request was the sign-in screen's first refresh, with no session).
+    expect(errors.filter((e) => /Content Security Policy|Refused to|Uncaught|TypeError/i.test(e))).toEqual([]);
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+  });
+
+  it('the manager on call sees every page of the last 24 hours: who it went to, whether it reached them, who acknowledged it', async () => {
+    // The service's sender pushes both pages to Amir's older phone (the stand-in push service takes them).
+    await t.app.get(PushSender).deliverDue();
+    expect(push.to('amir-old-phone').map((r) => (r.payload as { kind: string }).kind)).toEqual(['offer', 'offer']);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.fill('#email', manager.email);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${t.url}/app/#/notifications`);
+    const hub = page.locator('section', { has: page.getByRole('heading', { name: 'Pages in the hub, last 24 hours' }) });
+    await hub.locator('.app-note').first().waitFor();
+    const rows = await hub.locator('.app-note').allTextContents();
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.includes('Job offered') && r.includes('to Amir Duty') && r.includes('Acknowledged'))).toBe(true);
+    expect(rows.every((r) => r.includes('Reached the phone'))).toBe(true);
+    await screenshot(page, 'paging-4-manager');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});

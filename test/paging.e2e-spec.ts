@@ -1,0 +1,392 @@
+import { Logger } from '@nestjs/common';
+import { JobRunner } from '../src/alerts/job-runner.service';
+import { PushSender } from '../src/pages/push-sender.service';
+import { FakePushService } from './support/push-service';
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/**
+ * Paging the duty AMHP (DUTY-03) on real Postgres with the ManualClock, through a local stand-in push service that
+ * decrypts what the server really sends. One night, Sat 21 Nov 2026 (GMT, so local = UTC), OFFER_ESCALATION_MINUTES 15:
+ * Amir is offered a s.136 referral at 02:00 and sleeps through it; the offer goes to Jo (02:15), to Sue the senior
+ * (02:30), then to Mo, the manager on call (02:45), and never to Max, who is not on call.
+ */
+describe('paging: pages that wake the right person, and the escalation chain', () => {
+  let t: TestApp;
+  let runner: JobRunner;
+  let sender: PushSender;
+  const push = new FakePushService();
+  let mo: TestUser;
+  let max: TestUser;
+  let admin: TestUser;
+  let amir: TestUser & { practitionerId: string };
+  let jo: TestUser & { practitionerId: string };
+  let sue: TestUser & { practitionerId: string };
+
+  const as = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string, b: object = {}) => t.http.post(p).set('authorization', u.auth).send(b),
+    delete: (p: string) => t.http.delete(p).set('authorization', u.auth),
+  });
+  const at = async (iso: string) => {
+    t.clock.set(iso);
+    await runner.runDue();
+    await sender.deliverDue();
+  };
+  /** The pages of a referral's chains: its offer's (`offer:`) by default, or its clocks' (`clock:`). */
+  const pagesOf = (referralId: string, chain = 'offer:') =>
+    t.sql<{
+      id: string;
+      kind: string;
+      step: number;
+      chain_key: string;
+      recipient_user_id: string;
+      push_state: string;
+      gateway_state: string | null;
+      reason: string | null;
+    }>(
+      `SELECT id, kind, step, chain_key, recipient_user_id, push_state, gateway_state, reason FROM pages
+        WHERE referral_id = $1 AND chain_key LIKE $2 || '%' ORDER BY step, created_at`,
+      [referralId, chain],
+    );
+  const referral = async (surname: string) => {
+    const r = (
+      await as(mo)
+        .post('/referrals', {
+          person: { givenName: 'Sam', familyName: surname, dateOfBirth: '1990-01-01' },
+          source: 'police-s136',
+          referrer: { name: 'PC Harris' },
+          reason: 'Detained under s.136 on the bridge.',
+          risks: { toSelf: true, toOthers: false, fromOthers: false },
+          urgency: 'emergency',
+          legalContext: {
+            kind: 's136',
+            placeOfSafetyType: 'health-based',
+            locationType: 'public-place',
+            arrivedAt: '2026-11-21T02:00:00Z',
+          },
+        })
+        .expect(201)
+    ).body;
+    await as(mo).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
+    await as(mo).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
+    return r as { id: string; reference: string };
+  };
+
+  const logged: string[] = [];
+  beforeAll(async () => {
+    for (const level of ['log', 'warn', 'error'] as const)
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(' '));
+      });
+    await push.start();
+    t = await createTestApp({
+      now: '2026-11-21T02:00:00Z',
+      env: { ACCESS_TOKEN_TTL_SECONDS: '86400', OFFER_ESCALATION_MINUTES: '15', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' },
+    });
+    runner = t.app.get(JobRunner);
+    sender = t.app.get(PushSender);
+    mo = await t.user(['manager'], { displayName: 'Mo Manager' });
+    max = await t.user(['manager'], { displayName: 'Max Manager' });
+    admin = await t.user(['admin']);
+    amir = await amhp(t, { displayName: 'Amir Duty' });
+    jo = await amhp(t, { displayName: 'Jo Duty' });
+    sue = await amhp(t, { displayName: 'Sue Senior', skills: ['senior'] });
+    const [{ id: shiftId }] = await t.sql<{ id: string }>(
+      `INSERT INTO shifts (local_date, label, starts_at, ends_at, required_count) VALUES ('2026-11-21', 'Night', '2026-11-21T00:00:00Z', '2026-11-21T23:00:00Z', 3) RETURNING id`,
+    );
+    for (const a of [amir, jo, sue])
+      await t.sql(
+        `INSERT INTO shift_assignments (shift_id, practitioner_id, user_id, starts_at, ends_at, created_by) VALUES ($1, $2, $3, '2026-11-21T00:00:00Z', '2026-11-21T23:00:00Z', $4)`,
+        [shiftId, a.practitionerId, a.id, mo.id],
+      );
+  });
+  afterAll(async () => {
+    await t.close();
+    await push.stop();
+  });
+
+  describe('the manager on call in the rota', () => {
+    it('a manager puts Mo on call for the night; GET /rota/on-duty names him; an overlapping period is refused with 409', async () => {
+      const created = await as(mo)
+        .post('/rota/manager-on-call', { userId: mo.id, startsAt: '2026-11-20T20:00:00Z', endsAt: '2026-11-21T09:00:00Z' })
+        .expect(201);
+      expect(created.body).toMatchObject({ userId: mo.id, displayName: 'Mo Manager' });
+      const duty = await as(amir).get('/rota/on-duty').expect(200);
+      expect(duty.body.managerOnCall).toMatchObject({ userId: mo.id, endsAt: '2026-11-21T09:00:00.000Z' });
+      const clash = await as(mo)
+        .post('/rota/manager-on-call', { userId: max.id, startsAt: '2026-11-21T08:00:00Z', endsAt: '2026-11-21T18:00:00Z' })
+        .expect(409);
+      expect(clash.body.code).toBe('on-call-overlap');
+      const notManager = await as(mo)
+        .post('/rota/manager-on-call', { userId: amir.id, startsAt: '2026-11-22T08:00:00Z', endsAt: '2026-11-22T18:00:00Z' })
+        .expect(422);
+      expect(notManager.body.errors[0].field).toBe('userId');
+      const list = await as(amir).get('/rota/manager-on-call?from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z').expect(200);
+      expect(list.body.items.map((i: { userId: string }) => i.userId)).toEqual([mo.id]);
+    });
+  });
+
+  describe("devices: one subscription per phone, the owner's to revoke", () => {
+    it('gives the app the VAPID key; subscribing the same phone again replaces its subscription; a bad key is a 422 naming the field', async () => {
+      const key = await as(amir).get('/pages/vapid-public-key').expect(200);
+      expect(Buffer.from(key.body.publicKey, 'base64url')).toHaveLength(65);
+      const phone = push.device('amir-phone');
+      const first = await as(amir)
+        .post('/me/push-subscriptions', { endpoint: phone.endpoint, keys: phone.keys, label: 'Work phone' })
+        .expect(201);
+      const again = await as(amir)
+        .post('/me/push-subscriptions', { endpoint: phone.endpoint, keys: phone.keys, label: 'Work phone' })
+        .expect(201);
+      expect(again.body.id).toBe(first.body.id);
+      expect((await as(amir).get('/me/push-subscriptions').expect(200)).body.items).toEqual([
+        expect.objectContaining({ id: first.body.id, label: 'Work phone', service: new URL(push.origin).host }),
+      ]);
+      const bad = await as(amir)
+        .post('/me/push-subscriptions', { endpoint: `${push.origin}/push/other`, keys: { p256dh: 'AAAA', auth: phone.keys.auth } })
+        .expect(422);
+      expect(bad.body.errors[0].field).toBe('keys.p256dh');
+      // Nobody else can revoke it.
+      await as(jo).delete(`/me/push-subscriptions/${first.body.id}`).expect(404);
+    });
+  });
+
+  describe('an offer nobody accepts (DUTY-03)', () => {
+    let r: { id: string; reference: string };
+    let offerPage: string;
+
+    it("wakes Amir's phone with a page carrying only its id and kind, Urgency high, a TTL of the escalation wait, a Topic, and a valid VAPID signature", async () => {
+      r = await referral('Bridge');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [amir.id] })
+        .expect(201);
+      const [page] = await pagesOf(r.id);
+      expect(page).toMatchObject({ kind: 'offer', step: 0, recipient_user_id: amir.id, push_state: 'pending' });
+      offerPage = page.id;
+      expect(await sender.deliverDue()).toBe(1);
+      const [got] = push.to('amir-phone');
+      expect(got.payload).toEqual({ id: offerPage, kind: 'offer' });
+      expect(got.headers).toMatchObject({ urgency: 'high', ttl: '900', 'content-encoding': 'aes128gcm' });
+      expect(got.headers.topic).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+      const key = (await as(amir).get('/pages/vapid-public-key')).body.publicKey;
+      expect(got.vapid).toMatchObject({ aud: push.origin, sub: expect.stringMatching(/^mailto:/), publicKey: key, signatureValid: true });
+      expect(got.vapid.exp * 1000).toBeGreaterThan(Date.now());
+      expect((await pagesOf(r.id))[0].push_state).toBe('sent');
+      // The reference, the person, the place: none of it left the server.
+      expect(JSON.stringify(got.payload)).not.toMatch(/Bridge|Sam|s136|REF/i);
+    });
+
+    it('Amir sees the page in the app; acknowledging it from the notification is idempotent', async () => {
+      const mine = await as(amir).get('/me/pages').expect(200);
+      expect(mine.body.items[0]).toMatchObject({
+        id: offerPage,
+        kind: 'offer',
+        title: 'New job offered to you: open to see it',
+        link: `/referrals/${r.id}`,
+        channels: { push: 'sent', gateway: null },
+        acknowledgedAt: null,
+      });
+      const first = await as(amir).post(`/me/pages/${offerPage}/ack`, { via: 'notification' }).expect(200);
+      t.clock.advance(1000);
+      const second = await as(amir).post(`/me/pages/${offerPage}/ack`, { via: 'app' }).expect(200);
+      expect(second.body).toMatchObject({
+        acknowledgedAt: first.body.acknowledgedAt,
+        acknowledgedVia: 'notification',
+        acknowledgedBy: amir.id,
+      });
+      await as(jo).post(`/me/pages/${offerPage}/ack`).expect(404);
+      const [event] = await t.sql<{ payload: Record<string, unknown> }>(
+        `SELECT payload FROM outbox_events WHERE type = 'page.acknowledged' AND aggregate_id = $1`,
+        [offerPage],
+      );
+      expect(event.payload).toMatchObject({ pageId: offerPage, userId: amir.id, via: 'notification' });
+    });
+
+    it('not accepted at 02:14: nothing moves; at 02:15 it is offered to Jo, the next AMHP on duty, paged as step 1, on the timeline', async () => {
+      await at('2026-11-21T02:14:00Z');
+      expect((await pagesOf(r.id)).map((p) => p.step)).toEqual([0]);
+      await at('2026-11-21T02:15:00Z');
+      const step1 = (await pagesOf(r.id)).find((p) => p.step === 1)!;
+      expect(step1).toMatchObject({ kind: 'escalation', recipient_user_id: jo.id, reason: 'offer-not-accepted' });
+      // Jo holds the offer now, so she can take it from her phone.
+      expect((await as(jo).get('/me/offers').expect(200)).body.items.map((o: { referralId: string }) => o.referralId)).toEqual([r.id]);
+      const timeline = (await as(mo).get(`/referrals/${r.id}/events`).expect(200)).body.items;
+      expect(timeline.filter((e: { type: string }) => e.type === 'escalated')).toEqual([
+        expect.objectContaining({
+          actorId: null,
+          data: expect.objectContaining({ rule: 'DUTY-03', step: 1, to: 'next-amhp', userIds: [jo.id], skipped: [] }),
+        }),
+      ]);
+    });
+
+    it('Jo has no phone subscribed: her page goes to the SMS gateway (page.requested), which reports it delivered, then acknowledged', async () => {
+      const step1 = (await pagesOf(r.id)).find((p) => p.step === 1)!;
+      expect(step1).toMatchObject({ push_state: 'no-device', gateway_state: 'requested' });
+      const [requested] = await t.sql<{ payload: Record<string, unknown> }>(
+        `SELECT payload FROM outbox_events WHERE type = 'page.requested' AND aggregate_id = $1`,
+        [step1.id],
+      );
+      expect(requested.payload).toMatchObject({
+        pageId: step1.id,
+        userId: jo.id,
+        kind: 'escalation',
+        step: 1,
+        urgency: 'high',
+        reason: 'no-device',
+        referralId: r.id,
+      });
+      await as(jo).post(`/pages/${step1.id}/gateway-receipts`, { status: 'delivered', at: '2026-11-21T02:15:30Z' }).expect(403);
+      await as(admin).post(`/pages/${step1.id}/gateway-receipts`, { status: 'delivered', at: '2026-11-21T02:15:30Z' }).expect(200);
+      const acked = await as(admin)
+        .post(`/pages/${step1.id}/gateway-receipts`, { status: 'acknowledged', at: '2026-11-21T02:16:00Z', detail: 'SMS reply' })
+        .expect(200);
+      expect(acked.body).toMatchObject({
+        acknowledgedBy: jo.id,
+        acknowledgedVia: 'gateway',
+        channels: { gateway: 'delivered', gatewayDetail: 'SMS reply' },
+      });
+      // A page the gateway was never asked about is not its to report on.
+      await as(admin)
+        .post(`/pages/${(await pagesOf(r.id))[0].id}/gateway-receipts`, { status: 'failed', at: '2026-11-21T02:16:00Z' })
+        .expect(409);
+    });
+
+    it('still not accepted: Sue, the senior on duty, at 02:30; then Mo, the manager on call, at 02:45 (never Max); then nothing more', async () => {
+      await at('2026-11-21T02:29:00Z');
+      expect((await pagesOf(r.id)).map((p) => p.step)).toEqual([0, 1]);
+      await at('2026-11-21T02:30:00Z');
+      expect((await pagesOf(r.id)).find((p) => p.step === 2)).toMatchObject({ kind: 'escalation', recipient_user_id: sue.id });
+      await at('2026-11-21T02:45:00Z');
+      const step3 = (await pagesOf(r.id)).filter((p) => p.step === 3);
+      expect(step3.map((p) => p.recipient_user_id)).toEqual([mo.id]);
+      const notes = await t.sql<{ user_id: string }>(
+        `SELECT user_id FROM notifications WHERE kind = 'offer.escalated' AND subject_id = $1`,
+        [r.id],
+      );
+      expect(notes.map((n) => n.user_id)).toEqual([mo.id]);
+      await at('2026-11-21T03:30:00Z');
+      expect((await pagesOf(r.id)).length).toBe(4);
+      const steps = (await as(mo).get(`/referrals/${r.id}/events`).expect(200)).body.items
+        .filter((e: { type: string }) => e.type === 'escalated')
+        .map((e: { data: { step: number; to: string } }) => `${e.data.step}:${e.data.to}`);
+      expect(steps).toEqual(['1:next-amhp', '2:senior', '3:manager-on-call']);
+    });
+
+    it('the manager sees every page of the chain with the state of each channel; an AMHP may not', async () => {
+      const all = await as(mo).get(`/pages?referralId=${r.id}`).expect(200);
+      // (The referral's clock warnings also paged Mo while it waited unallocated: the offer's chain is what is shown here.)
+      all.body.items = all.body.items.filter(
+        (p: { kind: string; reason: string | null }) => p.kind === 'offer' || p.reason === 'offer-not-accepted',
+      );
+      expect(all.body.items.map((p: { step: number; recipientUserId: string }) => [p.step, p.recipientUserId])).toEqual([
+        [3, mo.id],
+        [2, sue.id],
+        [1, jo.id],
+        [0, amir.id],
+      ]);
+      expect(all.body.items[3]).toMatchObject({ channels: { push: 'sent' }, acknowledgedVia: 'notification', recipientName: 'Amir Duty' });
+      expect(all.body.items[0]).toMatchObject({ recipientName: 'Mo Manager', kind: 'escalation', reason: 'offer-not-accepted' });
+      await as(amir).get('/pages').expect(403);
+    });
+
+    it('an offer declined by everyone it went to still waits: the chain passes it on', async () => {
+      const declined = await referral('Weir');
+      t.clock.set('2026-11-21T03:00:00Z');
+      await as(mo)
+        .post(`/referrals/${declined.id}/offers`, { userIds: [sue.id] })
+        .expect(201);
+      await as(sue).post(`/referrals/${declined.id}/offers/decline`).expect(200);
+      await at('2026-11-21T03:15:00Z');
+      const step1 = (await pagesOf(declined.id)).find((p) => p.step === 1)!;
+      expect([amir.id, jo.id]).toContain(step1.recipient_user_id);
+      await as(mo).post(`/referrals/${declined.id}/status`, { status: 'withdrawn', reason: 'Withdrawn by the referrer.' }).expect(200);
+    });
+
+    it('a referral accepted in time stops its chain', async () => {
+      const quick = await referral('Quay');
+      await as(mo)
+        .post(`/referrals/${quick.id}/offers`, { userIds: [jo.id] })
+        .expect(201);
+      t.clock.set('2026-11-21T03:40:00Z');
+      await as(jo).post(`/referrals/${quick.id}/offers/accept`).expect(201);
+      await at('2026-11-21T04:30:00Z');
+      expect((await pagesOf(quick.id)).map((p) => p.step)).toEqual([0]);
+    });
+  });
+
+  describe('a clock warning nobody acknowledges (DUTY-03)', () => {
+    let r: { id: string };
+    let chain: string;
+    it('pages the allocated AMHP at the 4-hour warning (Urgency normal), then, unacknowledged, the next AMHP on duty, who may then read the person', async () => {
+      r = await referral('Harbour');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      await at('2026-11-21T22:00:00Z');
+      const warning = (await pagesOf(r.id, 'clock:')).find((p) => p.kind === 'clock-warning' && p.chain_key.endsWith(':240'))!;
+      expect(warning).toMatchObject({ step: 0, recipient_user_id: amir.id, push_state: 'sent' });
+      chain = warning.chain_key;
+      const got = push.to('amir-phone').find((g) => (g.payload as { id: string }).id === warning.id)!;
+      expect(got.payload).toEqual({ id: warning.id, kind: 'clock-warning' });
+      expect(got.headers).toMatchObject({ urgency: 'normal', ttl: '3600' });
+      await at('2026-11-21T22:14:00Z');
+      expect((await pagesOf(r.id, chain)).map((p) => p.step)).toEqual([0]);
+      await at('2026-11-21T22:15:00Z');
+      const step1 = (await pagesOf(r.id, chain)).find((p) => p.step === 1)!;
+      expect(step1).toMatchObject({ kind: 'escalation', reason: 'clock-not-acknowledged' });
+      expect(step1.recipient_user_id).not.toBe(amir.id);
+      const colleague = [jo, sue].find((u) => u.id === step1.recipient_user_id)!;
+      await as(colleague).get(`/referrals/${r.id}`).expect(200);
+      const steps = (await as(mo).get(`/referrals/${r.id}/events`).expect(200)).body.items.filter(
+        (e: { type: string; data: { chain: string } }) => e.type === 'escalated' && e.data.chain === chain,
+      );
+      expect(steps).toEqual([expect.objectContaining({ data: expect.objectContaining({ step: 1, reason: 'clock-not-acknowledged' }) })]);
+    });
+
+    it('acknowledged: the chain stops there', async () => {
+      const step1 = (await pagesOf(r.id, chain)).find((p) => p.step === 1)!;
+      const colleague = [jo, sue].find((u) => u.id === step1.recipient_user_id)!;
+      await as(colleague).post(`/me/pages/${step1.id}/ack`).expect(200);
+      await at('2026-11-21T22:40:00Z');
+      await at('2026-11-21T23:00:00Z');
+      expect((await pagesOf(r.id, chain)).map((p) => p.step)).toEqual([0, 1]);
+    });
+  });
+
+  describe('expired subscriptions and the handover', () => {
+    it("a push service answering 410 removes the phone's subscription, and the page goes to the gateway instead", async () => {
+      push.answer('amir-phone', 410);
+      const r = await referral('Dock');
+      t.clock.set('2026-11-21T22:41:00Z');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [amir.id] })
+        .expect(201);
+      await sender.deliverDue();
+      expect((await as(amir).get('/me/push-subscriptions').expect(200)).body.items).toEqual([]);
+      expect((await pagesOf(r.id))[0]).toMatchObject({ push_state: 'no-device', gateway_state: 'requested' });
+      const [row] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'push-subscription.expire'`);
+      expect(row.n).toBe(1);
+    });
+
+    it('a device its owner revokes is paged no more', async () => {
+      const phone = push.device('jo-phone');
+      const sub = await as(jo).post('/me/push-subscriptions', { endpoint: phone.endpoint, keys: phone.keys }).expect(201);
+      await as(jo).delete(`/me/push-subscriptions/${sub.body.id}`).expect(204);
+      expect((await as(jo).get('/me/push-subscriptions').expect(200)).body.items).toEqual([]);
+    });
+
+    it('the morning handover, once compiled, pages the manager on call', async () => {
+      await at('2026-11-22T08:00:00Z');
+      const rows = await t.sql<{ recipient_user_id: string; kind: string; subject_id: string }>(
+        `SELECT recipient_user_id, kind, subject_id FROM pages WHERE kind = 'handover' AND subject_id = '2026-11-22'`,
+      );
+      // Mo's time on call ended at 09:00 yesterday and the rota names nobody since: every manager.
+      expect(rows.map((p) => p.recipient_user_id).sort()).toEqual([mo.id, max.id].sort());
+      expect(rows.every((p) => p.kind === 'handover' && p.subject_id === '2026-11-22')).toBe(true);
+    });
+  });
+
+  it('nothing about the people paged about reaches the log: ids and codes only', () => {
+    const log = logged.join('\n');
+    expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);
+    expect(log).not.toMatch(/Bridge|Quay|Harbour|Dock|Weir|Sam|PC Harris|s\.136/);
+  });
+});
