@@ -130,7 +130,7 @@ describe('the duty AMHP on her phone', () => {
     await offers.filter({ hasText: 'Tom Brackley' }).waitFor();
     expect(await offers.count()).toBe(2);
     await expect(offers.filter({ hasText: 'Tom Brackley' }).textContent()).resolves.toMatch(
-      /managers are alerted at Sat 21 Nov 2026 \d\d:\d\d GMT/,
+      /If nobody accepts by Sat 21 Nov 2026 \d\d:\d\d GMT, it is passed on up the duty chain/,
     );
     await offers
       .filter({ hasText: 'Tom Brackley' })

@@ -83,7 +83,7 @@ function Offer({ offer, now, onAnswered }) {
         <p class="nhsuk-body-s app-muted">
           ${offer.reference} · ${word(offer.urgency)} · ${legal(offer.legalContext)}${offer.location ? ` · ${offer.location}` : ''}
         </p>
-        <p class="nhsuk-body-s">Offered ${offer.offeredAtLocal}. If nobody accepts, the managers are alerted at ${offer.escalatesAtLocal}.</p>
+        <p class="nhsuk-body-s">Offered ${offer.offeredAtLocal}. If nobody accepts by ${offer.escalatesAtLocal}, it is passed on up the duty chain.</p>
         ${
           offer.clocks.length > 0 &&
           html`<ul class="nhsuk-list app-clocks">
