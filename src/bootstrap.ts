@@ -155,7 +155,7 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   const quiet = new Set(['/health/live', '/health/ready', '/metrics']);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
-    metrics.requestDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const status = reply.statusCode;
     done();
     if (quiet.has(route) && status < 500) return;
