@@ -1,4 +1,27 @@
-import { answerETag, noneMatch } from './conditional-get';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerETag, conditionalAnswer, noneMatch } from './conditional-get';
+
+/** Enough of a Fastify reply for conditionalAnswer: its headers and status. */
+function fakeReply(headers: Record<string, string> = {}) {
+  const state = { status: 200, headers: { ...headers } };
+  const reply = {
+    getHeader: (name: string) => state.headers[name],
+    header(name: string, value: string) {
+      state.headers[name] = value;
+      return reply;
+    },
+    removeHeader(name: string) {
+      delete state.headers[name];
+      return reply;
+    },
+    code(status: number) {
+      state.status = status;
+      return reply;
+    },
+  };
+  return { reply: reply as unknown as FastifyReply, state };
+}
+const ask = (ifNoneMatch?: string) => ({ headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {} }) as unknown as FastifyRequest;
 
 describe('validators of the polled reads', () => {
   const queue = (remainingMs: number) =>
@@ -48,5 +71,25 @@ describe('validators of the polled reads', () => {
     [['"x"', 'W/"abc"'], true],
   ])('If-None-Match %p names W/"abc": %p', (header, expected) => {
     expect(noneMatch(header, 'W/"abc"')).toBe(expected);
+  });
+
+  it('answers in full with the ETag, then 304 with no payload nor content headers when the client holds it', () => {
+    const first = fakeReply({ 'content-type': 'application/json' });
+    expect(conditionalAnswer(ask(), first.reply, '{"a":1}')).toBe('{"a":1}');
+    const etag = first.state.headers.etag;
+    expect(first.state.status).toBe(200);
+    const again = fakeReply({ 'content-type': 'application/json', 'content-length': '7' });
+    expect(conditionalAnswer(ask(etag), again.reply, '{"a":1}')).toBeNull();
+    expect(again.state).toEqual({ status: 304, headers: { etag, vary: 'Authorization' } });
+  });
+
+  it.each([
+    [undefined, 'Authorization'],
+    ['Origin', 'Origin, Authorization'],
+    ['Origin, authorization', 'Origin, authorization'],
+  ])('adds Authorization to Vary %p', (before, after) => {
+    const r = fakeReply(before ? { vary: before } : {});
+    conditionalAnswer(ask(), r.reply, '{}');
+    expect(r.state.headers.vary).toBe(after);
   });
 });

@@ -63,7 +63,12 @@ export function noneMatch(header: string | string[] | undefined, etag: string): 
 export function conditionalAnswer(req: FastifyRequest, reply: FastifyReply, payload: string): string | null {
   const version = reply.getHeader('etag');
   const etag = answerETag(payload, typeof version === 'string' ? version : undefined);
-  reply.header('etag', etag).header('vary', 'Authorization');
+  // The answer depends on who asks: added to whatever Vary already holds (CORS's Origin).
+  const vary = reply.getHeader('vary');
+  const varies = Array.isArray(vary) ? vary.join(', ') : vary === undefined ? '' : String(vary);
+  reply
+    .header('etag', etag)
+    .header('vary', /\bauthorization\b/i.test(varies) ? varies : varies ? `${varies}, Authorization` : 'Authorization');
   if (!noneMatch(req.headers['if-none-match'], etag)) return payload;
   reply.code(304).removeHeader('content-type').removeHeader('content-length');
   return null;
