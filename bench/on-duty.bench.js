@@ -62,6 +62,8 @@ async function measure(target) {
   let tid = null;
   /** @type {import('./lib/cpu').Snapshot | null} */
   let before = null;
+  /** @type {import('./lib/cpu').Snapshot | null} */
+  let after = null;
   /** @type {OpenLoopResult} */
   const r = await new Promise((resolve, reject) => {
     worker.on('message', (/** @type {OpenLoopMessage} */ msg) => {
@@ -73,6 +75,8 @@ async function measure(target) {
         loop.enable();
         before = cpu.snapshot(tid);
       } else {
+        // Before the worker ends: its thread's CPU is read from /proc while it is still there.
+        after = cpu.snapshot(tid);
         worker.terminate();
         if ('error' in msg) reject(new Error(msg.error));
         else resolve(msg.result);
@@ -80,7 +84,7 @@ async function measure(target) {
     });
     worker.on('error', reject);
   });
-  const used = cpu.diff(before, cpu.snapshot(tid));
+  const used = cpu.diff(before, after);
   loop.disable();
   counting = false;
   gcObserver.disconnect();
