@@ -1,6 +1,6 @@
 'use strict';
 /**
- * amhp-hub benchmark: performance targets P1 and P2 (bench/README.md), as ratios of the app (the real createApp, full middleware stack)
+ * amhp-hub benchmark: performance targets P1, P2 and P4 (bench/README.md), as ratios of the app (the real createApp, full middleware stack)
  * to raw node:http + pg baselines started in this same process launch. See bench/README.md.
  *
  *   npm run bench            (builds, then runs this file against dist/)
@@ -11,7 +11,7 @@
  *                            baseline, baseline, app, app, baseline
  *   BENCH_WARMUP=2           warm-up seconds before the first slice of each route (discarded)
  *   BENCH_LOGGING=1          also compare LOG_LEVEL=info with silent (two extra app processes); 0 skips it
- *   BENCH_ONLY=P1,P2         run only these pairs (P1, P2, P2-audited)
+ *   BENCH_ONLY=P1,P2         run only these pairs (P1, P2, P2-audited, P4)
  *   BENCH_STRICT=1           exit 1 when a target is missed (by default only non-2xx responses or errors fail)
  *   BENCH_WAIT_QUIET=20      seconds to wait, at most, for other processes to leave the CPU before measuring
  */
@@ -58,10 +58,12 @@ const cpu = require('./lib/cpu');
  * @property {string} url
  * @property {string[]} paths
  * @property {Record<string, string>} [headers]
+ * @property {'GET' | 'POST'} [method]
+ * @property {string[]} [bodies] JSON bodies sent in turn (a POST)
  * @property {import('./lib/cpu').CpuOptions} [cpu]
  */
 
-/** @typedef {'hello' | 'live' | 'pk' | 'users' | 'audited' | 'auditEvents'} TargetName */
+/** @typedef {'hello' | 'live' | 'pk' | 'users' | 'audited' | 'auditEvents' | 'insert' | 'createReferral'} TargetName */
 
 /**
  * A sanity-check answer: a user (GET /users/:id and its baseline) or a page of audit events.
@@ -146,30 +148,64 @@ function freePort() {
 }
 
 /**
- * One GET on a fresh connection (no keep-alive agent left behind to hold the process open).
+ * One request on a fresh connection (no keep-alive agent left behind to hold the process open): a GET, or a POST of
+ * a JSON body.
  * @param {string} url
  * @param {Record<string, string>} [headers]
+ * @param {string} [body] POSTed as application/json when given
  * @returns {Promise<{ status: number | undefined, headers: http.IncomingHttpHeaders, body: string, json: unknown }>}
  */
-function get(url, headers = {}) {
+function get(url, headers = {}, body) {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers, agent: false }, (res) => {
-      let body = '';
+    const options = body === undefined ? { headers } : { method: 'POST', headers: { ...headers, 'content-type': 'application/json' } };
+    const req = http.request(url, { ...options, agent: false }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (/** @type {string} */ c) => (body += c));
+      res.on('data', (/** @type {string} */ c) => (text += c));
       res.on('end', () => {
         /** @type {unknown} */
         let json;
         try {
-          json = JSON.parse(body);
+          json = JSON.parse(text);
         } catch {
           json = undefined;
         }
-        resolve({ status: res.statusCode, headers: res.headers, body, json });
+        resolve({ status: res.statusCode, headers: res.headers, body: text, json });
       });
     });
     req.on('error', reject);
+    req.end(body);
   });
+}
+
+/**
+ * P4's request bodies: s.136 referrals from the police, each of a different person (no NHS number, so each is a new
+ * person: names and date of birth differ), as a referrer sends them.
+ * @param {number} n
+ * @returns {string[]}
+ */
+function referralBodies(n) {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      person: {
+        givenName: `Bench${i}`,
+        familyName: `Person${i}`,
+        dateOfBirth: new Date(Date.UTC(1950, 0, 1) + (i % 20000) * 86400000).toISOString().slice(0, 10),
+      },
+      source: 'police-s136',
+      referrer: { name: 'PC Bench', organisation: 'Northshire Police', phone: '+44 1632 960111' },
+      reason: 'Found on the bridge in distress, detained under s.136',
+      risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
+      urgency: 'emergency',
+      legalContext: {
+        kind: 's136',
+        placeOfSafetyType: 'health-based',
+        locationType: 'public-place',
+        arrivedAt: new Date(Date.now() - 3600000).toISOString(),
+      },
+      location: 'Northshire General health-based place of safety',
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------- load runs
@@ -208,7 +244,15 @@ function loadGenerator() {
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
         /** @type {LoadRequest} */
-        const request = { url: target.url, paths: target.paths, headers: target.headers ?? {}, connections: OPTS.connections, seconds };
+        const request = {
+          url: target.url,
+          paths: target.paths,
+          headers: target.headers ?? {},
+          connections: OPTS.connections,
+          seconds,
+          method: target.method ?? 'GET',
+          bodies: target.bodies,
+        };
         worker.postMessage(request);
       });
     },
@@ -237,7 +281,10 @@ async function runChecked(load, target, seconds, phase) {
     postgresUs: used ? used.postgresUs : null,
   };
   if (r.non2xx || r.errors || r.timeouts) {
-    const sample = await get(target.url + target.paths[0], target.headers).catch((e) => ({ status: 'error', body: String(e) }));
+    const sample = await get(target.url + target.paths[0], target.headers, target.bodies?.[0]).catch((e) => ({
+      status: 'error',
+      body: String(e),
+    }));
     throw new BenchFailure(
       `${target.label} (${phase}): ${r.non2xx} non-2xx responses, ${r.errors} connection errors, ${r.timeouts} timeouts ` +
         `(status counts ${JSON.stringify(r.statuses)}). A sample request now answers ${sample.status}: ${String(sample.body).slice(0, 300)}`,
@@ -524,8 +571,9 @@ async function main() {
       seed.flat(),
     );
     const adminId = inserted.find((u) => u.roles.includes('admin'))?.id;
+    const referrerId = inserted.find((u) => u.roles.includes('referrer'))?.id;
     const auditorId = inserted.find((u) => u.roles.includes('auditor'))?.id;
-    if (!adminId || !auditorId) throw new BenchFailure('seeding: the admin or the auditor was not inserted');
+    if (!adminId || !auditorId || !referrerId) throw new BenchFailure('seeding: the admin, the auditor or a referrer was not inserted');
     const auditor = { id: auditorId, roles: ['auditor'] };
     const userIds = inserted.map((u) => u.id);
     // A little audit history, so GET /audit-events has something to return from the first request.
@@ -539,6 +587,9 @@ async function main() {
     const tokens = app.get(TokenService);
     const adminAuth = { authorization: `Bearer ${(await tokens.issueAccessToken(adminId, ['admin'])).token}` };
     const auditorAuth = { authorization: `Bearer ${(await tokens.issueAccessToken(auditor.id, ['auditor'])).token}` };
+    const referrerAuth = { authorization: `Bearer ${(await tokens.issueAccessToken(referrerId, ['referrer'])).token}` };
+    // Enough different people for every POST of a run (about 500 a second at most, 2 s warm-up + 8 s, twice).
+    const bodies = referralBodies(20000);
     progress(`app on ${appUrl}; seeded ${inserted.length} users`);
 
     // 3. Baselines in this process.
@@ -570,14 +621,36 @@ async function main() {
         paths: ['/audit-events?limit=1'],
         headers: auditorAuth,
       },
+      insert: {
+        label: 'raw insert',
+        route: 'node:http + pg INSERT one row (committed)',
+        url: base.urls.insert,
+        paths: ['/referrals'],
+        method: 'POST',
+        bodies,
+      },
+      createReferral: {
+        label: 'POST /referrals',
+        route: 'POST /referrals (referrer, s.136)',
+        url: appUrl,
+        paths: ['/referrals'],
+        headers: referrerAuth,
+        method: 'POST',
+        bodies,
+      },
     };
 
-    // Sanity: every target answers 200 and the app and baseline return the same record.
+    // Sanity: every target answers 200 (201 for a POST) and the app and baseline return the same record.
     /** @type {Partial<Record<TargetName, Sample>>} */
     const samples = {};
     for (const [name, t] of /** @type {Array<[TargetName, Target]>} */ (Object.entries(targets))) {
-      const r = await get(t.url + t.paths[0], t.headers);
-      if (r.status !== 200) throw new BenchFailure(`sanity check: ${t.label} answered ${r.status}: ${r.body.slice(0, 300)}`);
+      const r = await get(
+        t.url + t.paths[0],
+        t.headers,
+        t.method === 'POST' ? JSON.stringify({ ...JSON.parse(t.bodies?.[0] ?? '{}'), reason: 'sanity check' }) : undefined,
+      );
+      if (r.status !== (t.method === 'POST' ? 201 : 200))
+        throw new BenchFailure(`sanity check: ${t.label} answered ${r.status}: ${r.body.slice(0, 300)}`);
       samples[name] = /** @type {Sample} */ (r.json);
     }
     const { users, pk, auditEvents, audited } = samples;
@@ -621,6 +694,13 @@ async function main() {
         base: 'audited',
         app: 'auditEvents',
       },
+      {
+        id: 'P4',
+        title:
+          'referral creation (person, referral, clocks, timeline, audit, outbox, relationship: one transaction) vs a raw committed insert',
+        base: 'insert',
+        app: 'createReferral',
+      },
     ];
     const pairs = allPairs.filter((p) => !OPTS.only || OPTS.only.includes(p.id));
     for (const p of pairs) {
@@ -660,6 +740,14 @@ async function main() {
         id: 'P2 (audited, like-for-like)',
         met: p2a.ratio.rps >= 0.35 && p2a.ratio.p99 <= 4,
         text: `GET /audit-events?limit=1 rps ${pct(p2a.ratio.rps)} of the raw audited read (>= 35%), p99 ${fmt(p2a.ratio.p99, 2)}x (<= 4x)`,
+      });
+    }
+    const p4 = pair('P4');
+    if (p4) {
+      results.verdicts.push({
+        id: 'P4 (POST /referrals)',
+        met: p4.ratio.rps >= 0.2,
+        text: `rps ${pct(p4.ratio.rps)} of a raw committed insert (target >= 20%); p99 ${fmt(p4.app.p99, 1)} ms (raw ${fmt(p4.baseline.p99, 1)} ms, ${fmt(p4.ratio.p99, 2)}x)`,
       });
     }
     if (p2a && p2) {

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from './access/access.module';
@@ -8,11 +8,9 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock, SystemClock } from './common/clock';
 import { ProblemFilter } from './common/problem.filter';
-import { RequestContextInterceptor } from './common/request-context.interceptor';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DoctorsModule } from './doctors/doctors.module';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { pinoHttpOptions, rootLogger } from './ops/logging';
 import { OpsModule } from './ops/ops.module';
@@ -99,9 +97,9 @@ export class AppModule {
         ...(options.imports ?? []),
       ],
       providers: [
-        // Order matters: the request context wraps everything; idempotency opens the transaction the handler joins.
-        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
-        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+        // No global interceptor: the request context is entered in a Fastify hook and the idempotency interceptor is
+        // attached to the POST handlers alone (createApp in bootstrap.ts), so a GET runs without Nest's interceptor
+        // pipeline.
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: ROOT_LOGGER, useValue: logger },
         DemoSeed,

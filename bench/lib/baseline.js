@@ -71,7 +71,9 @@ function listen(handler) {
  * Starts the three baselines, each on its own port:
  *  - hello: `{"status":"ok"}` (for P1, against GET /health/live);
  *  - pk:    GET /users/:id, one primary-key SELECT (for P2, against GET /users/:id);
- *  - audited: GET /audited, BEGIN; newest audit row; audit_append(...); COMMIT (for P2, against GET /audit-events?limit=1).
+ *  - audited: GET /audited, BEGIN; newest audit row; audit_append(...); COMMIT (for P2, against GET /audit-events?limit=1);
+ *  - insert: POST /referrals, the JSON body parsed and stored as one row of a scratch table, committed (for P4,
+ *    against POST /referrals).
  * @param {{ url: string, config: AppConfig, auditor: { id: string, roles: string[] } }} options `auditor`: whose
  *   audit.search event the audited baseline records
  */
@@ -123,7 +125,25 @@ async function startBaselines({ url, config, auditor }) {
     send(res, 200, { items: rows.slice(0, 1), nextCursor: rows.length > 1 ? String(rows[0].id) : null });
   });
 
-  const servers = { hello, pk, audited };
+  // P4's baseline: a single-row insert with its commit (autocommit: the WAL is flushed before the answer, as for the
+  // app's transaction), into a table of the bench's own, not one of the app's.
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_raw_referrals (id bigserial PRIMARY KEY, received_at timestamptz NOT NULL, body jsonb NOT NULL)',
+  );
+  const insert = await listen(async (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/referrals') return send(res, 404, { error: 'not found' });
+    let text = '';
+    req.setEncoding('utf8');
+    for await (const chunk of req) text += chunk;
+    const body = JSON.parse(text);
+    const { rows } = await pool.query('INSERT INTO bench_raw_referrals (received_at, body) VALUES ($1, $2) RETURNING id', [
+      new Date(),
+      body,
+    ]);
+    send(res, 201, { id: String(rows[0].id) });
+  });
+
+  const servers = { hello, pk, audited, insert };
   /** @param {http.Server} s */
   const port = (s) => /** @type {import('node:net').AddressInfo} */ (s.address()).port;
   return {
@@ -132,6 +152,7 @@ async function startBaselines({ url, config, auditor }) {
       hello: `http://127.0.0.1:${port(hello)}`,
       pk: `http://127.0.0.1:${port(pk)}`,
       audited: `http://127.0.0.1:${port(audited)}`,
+      insert: `http://127.0.0.1:${port(insert)}`,
     },
     async close() {
       await Promise.all(

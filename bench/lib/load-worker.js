@@ -13,6 +13,8 @@ const autocannon = require('autocannon');
  * @property {Record<string, string>} headers
  * @property {number} connections
  * @property {number} seconds
+ * @property {'GET' | 'POST'} [method] GET unless said
+ * @property {string[]} [bodies] JSON bodies sent in turn (a POST), one per request
  */
 
 /**
@@ -36,14 +38,25 @@ const autocannon = require('autocannon');
  * @param {LoadRequest} request
  * @returns {Promise<LoadResult>}
  */
-function run({ url, paths, headers, connections, seconds }) {
+function run({ url, paths, headers, connections, seconds, method = 'GET', bodies }) {
   return new Promise((resolve, reject) => {
     let latencies = new Float64Array(1 << 16);
     let ok = 0;
     let non2xx = 0;
     /** @type {Record<string, number>} */
     const statuses = {};
-    const requests = paths.map((path) => ({ method: 'GET', path, headers }));
+    let sent = 0;
+    /** @type {any[]} */
+    const requests = bodies?.length
+      ? [
+          {
+            method,
+            path: paths[0],
+            headers: { ...headers, 'content-type': 'application/json' },
+            setupRequest: (/** @type {Record<string, unknown>} */ req) => ({ ...req, body: bodies[sent++ % bodies.length] }),
+          },
+        ]
+      : paths.map((path) => ({ method, path, headers }));
     const started = process.hrtime.bigint();
     const instance = autocannon({ url, connections, pipelining: 1, duration: seconds, timeout: 10, headers, requests }, (err, result) => {
       if (err) return reject(err);

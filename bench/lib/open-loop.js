@@ -28,7 +28,11 @@ const http = require('node:http');
  * @property {number} elapsed seconds from the first measured request being due to the last answer
  */
 
-/** @typedef {{ result: OpenLoopResult } | { error: string }} OpenLoopMessage */
+/**
+ * `tid` once at start (this thread's Linux id, so the parent can leave the load generator's CPU out of the server's);
+ * `measuring` when the warm-up ends and the first counted request is due; then the result or an error.
+ * @typedef {{ tid: number | null } | { measuring: true } | { result: OpenLoopResult } | { error: string }} OpenLoopMessage
+ */
 
 /**
  * @param {OpenLoopRequest} request
@@ -59,6 +63,7 @@ function run({ url, paths, headers, rate, seconds, warmup = 0 }) {
       while (next < total && start + next * interval <= now) {
         const due = start + next * interval;
         const i = next++;
+        if (i === skip) post({ measuring: true });
         const req = http.request(
           { host: target.hostname, port: target.port, path: paths[i % paths.length], method: 'GET', headers, agent },
           (res) => {
@@ -91,6 +96,15 @@ const port = parentPort;
 
 /** @param {OpenLoopMessage} msg */
 const post = (msg) => port.postMessage(msg);
+
+/** @type {number | null} */
+let tid = null;
+try {
+  tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+} catch {
+  // not Linux
+}
+post({ tid });
 
 port.on('message', async (/** @type {OpenLoopRequest} */ msg) => {
   try {

@@ -4,10 +4,11 @@ import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import { requestOf } from '../common/http';
 import { BadRequestProblem, ForbiddenProblem, UnauthorizedProblem } from '../common/problem';
-import { contextFromRequest, RequestContext } from '../common/request-context';
+import { contextFromRequest, RequestContext, requestContext } from '../common/request-context';
 import { AccessService } from './access.service';
 import { POLICY_KEY, PUBLIC_KEY, RoutePolicy } from './authorize.decorator';
 
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -16,6 +17,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private readonly declarations = new WeakMap<object, { isPublic: boolean; policy: RoutePolicy | undefined }>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
@@ -24,17 +27,19 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const { isPublic, policy } = this.declared(ctx);
+    if (isPublic) return true;
     const req = requestOf(ctx);
     const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw new UnauthorizedProblem();
     const actor = await this.auth.authenticate(match[1]);
     req.actor = actor;
-    const context = contextFromRequest(req);
+    // The request's context (entered before the handler, bootstrap.ts) now knows who is asking.
+    const current = requestContext.current();
+    if (current) current.actor = actor;
+    const context = current ?? contextFromRequest(req);
 
-    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY_KEY, targets);
     if (!policy) {
       await this.deny(context, 'undeclared-route', undefined, 'route has no declared policy');
       throw new ForbiddenProblem('This route has no access policy.');
@@ -60,6 +65,21 @@ export class AccessGuard implements CanActivate {
     }
     req.access = decision;
     return true;
+  }
+
+  /** What a route declares (@Public, @Authorize), read once per handler rather than on every request. */
+  private declared(ctx: ExecutionContext): { isPublic: boolean; policy: RoutePolicy | undefined } {
+    const handler = ctx.getHandler();
+    let found = this.declarations.get(handler);
+    if (!found) {
+      const targets = [handler, ctx.getClass()];
+      found = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+        policy: this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY_KEY, targets),
+      };
+      this.declarations.set(handler, found);
+    }
+    return found;
   }
 
   private async deny(context: RequestContext, action: string, personId: string | undefined, reason: string | undefined): Promise<void> {

@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { Page, PageQuery } from '../common/pagination';
 import { NotificationsService, NotificationView } from './notifications.service';
+import { Revalidated } from '../common/conditional-get';
 
 export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only notifications not yet read.' })
@@ -50,6 +51,7 @@ export class NotificationsController {
 
   @Get()
   @Authorize('notifications.read')
+  @Revalidated()
   @ApiOperation({ summary: 'My notifications, newest first; `unread=true` for those not yet read.' })
   @ApiOkResponse({ type: NotificationPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: NotificationQuery): Promise<Page<NotificationView>> {

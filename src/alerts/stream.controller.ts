@@ -55,6 +55,9 @@ export class StreamController {
       throw new BadRequestProblem('Last-Event-ID must be an event id.', [{ field: 'lastEventId', messages: ['must be an event id'] }]);
     }
     this.stream.admit(actor.userId);
+    // The headers every answer gets (security headers, request id: bootstrap's onRequest hook) are Fastify's until it
+    // sends them; a hijacked stream is written straight to the socket, so they go onto it first.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
     reply.hijack();
     await this.stream.open(actor, reply.raw, { lastEventId, types: parseTypes(types), requestId: String(req.id) });
   }

@@ -13,7 +13,8 @@ export function versionFromIfMatch(header: string | string[] | undefined): numbe
   if (header === undefined) return undefined;
   const raw = (Array.isArray(header) ? header[0] : header).trim();
   if (raw === '*' || raw === '') return undefined;
-  const m = /^(?:W\/)?"v(\d{1,15})"$/.exec(raw);
+  // A polled read's ETag (W/"v3.<hash>", conditional-get.ts) names the same version as "v3".
+  const m = /^(?:W\/)?"v(\d{1,15})(?:\.[A-Za-z0-9_-]{1,64})?"$/.exec(raw);
   if (!m) throw new BadRequestProblem(`If-Match must be an ETag returned by this API, such as "v3"; got ${raw}.`);
   return Number(m[1]);
 }

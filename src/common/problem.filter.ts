@@ -130,6 +130,8 @@ export function sendProblem(err: unknown, req: FastifyRequest | undefined, reply
   const problem = toProblemError(err);
   for (const [h, v] of Object.entries(problem.headers)) reply.header(h, v);
   reply.header('cache-control', 'no-store');
+  // Fastify's own refusals (frameworkErrors) come before the onRequest hook that sets it on every other answer.
+  if (req?.id) reply.header('x-request-id', req.id);
   reply
     .status(problem.status)
     .type(PROBLEM_CONTENT_TYPE)

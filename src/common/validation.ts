@@ -92,19 +92,51 @@ function mergeErrors(errors: ValidationError[], extra: ValidationError[]): Valid
  * Strings with lone surrogates and over-deep bodies never get here: the JSON body parser (json-body.ts) refuses them.
  */
 export class AppValidationPipe extends ValidationPipe {
+  /**
+   * Query strings already validated, by DTO class: a thin client polls the same few (`?assigned=me`) all night, and
+   * class-validator's metadata walk was a measurable part of a hot read's CPU (bench/on-duty.bench.js). Validation
+   * of a query depends on nothing but its text, so an accepted one is not checked again; each request still gets
+   * its own DTO instance. Refused ones are not kept.
+   */
+  private readonly acceptedQueries = new WeakMap<object, Map<string, object>>();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && value === null && metadata.metatype && this.toValidate(metadata)) throw new BodyRequiredProblem();
     if (metadata.type === 'query') {
       const repeated = repeatedQueryParameters(value, metadata);
       if (repeated.length) throw new ValidationProblem(repeated.map((field) => ({ field, messages: [`${field} must be given once`] })));
+      if (!metadata.data && metadata.metatype && typeof value === 'object' && value !== null) return this.query(value, metadata);
     }
     return super.transform(value, metadata);
+  }
+
+  private async query(value: object, metadata: ArgumentMetadata): Promise<unknown> {
+    const metatype = metadata.metatype as object;
+    let accepted = this.acceptedQueries.get(metatype);
+    if (!accepted) this.acceptedQueries.set(metatype, (accepted = new Map()));
+    const key = JSON.stringify(value);
+    const known = accepted.get(key);
+    if (known) return copyOf(known);
+    const dto: unknown = await super.transform(value, metadata);
+    if (typeof dto !== 'object' || dto === null) return dto;
+    if (accepted.size >= MAX_ACCEPTED_QUERIES) accepted.clear();
+    accepted.set(key, copyOf(dto));
+    return dto;
   }
 
   protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
     const errors = await super.validate(object, options);
     return mergeErrors(errors, nullErrors(object));
   }
+}
+
+const MAX_ACCEPTED_QUERIES = 500;
+
+/** A DTO instance of the same class with the same values (lists copied, so a handler's change stays its own). */
+function copyOf(dto: object): object {
+  const out = Object.create(Object.getPrototypeOf(dto) as object | null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(dto)) out[k] = Array.isArray(v) ? [...(v as unknown[])] : v;
+  return out;
 }
 
 function repeatedQueryParameters(value: unknown, metadata: ArgumentMetadata): string[] {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import { CallHandler, ExecutionContext, INestApplication, Injectable, NestInterceptor, RequestMethod, SetMetadata } from '@nestjs/common';
+import { HTTP_CODE_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EntityManager } from 'typeorm';
@@ -25,6 +26,30 @@ export function ResponseNeverStored(reason: string): MethodDecorator {
   return SetMetadata(IDEMPOTENCY_NOT_STORED, reason);
 }
 const REPLAYED_HEADERS = ['etag', 'location'];
+
+/**
+ * Puts `interceptor` first among the interceptors of every POST handler of every controller, once at start-up,
+ * before the routes are registered (`app.init()`). Idempotency-Key concerns POSTs alone: as a global interceptor it
+ * put every GET through Nest's interceptor pipeline too (measured in bench/ as part of a request's fixed cost); a
+ * route with no interceptor is called directly. An instance from another app made earlier in the same process (tests)
+ * is replaced, not kept.
+ */
+export function attachToPostHandlers(app: INestApplication, interceptor: IdempotencyInterceptor): void {
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      const proto = (metatype as { prototype?: Record<string, unknown> } | null)?.prototype;
+      if (!proto) continue;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const handler = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+        if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
+        const others = ((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? []).filter(
+          (i) => !(i instanceof IdempotencyInterceptor),
+        );
+        Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...others], handler);
+      }
+    }
+  }
+}
 
 interface Stored {
   request_hash: string;

@@ -14,6 +14,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** The histogram's series by method, route and status, looked up once each (labels() hashes its arguments every call). */
+  private readonly requestSeries = new Map<string, { observe(seconds: number): void }>();
+
+  /** Records one answered request (bootstrap's onResponse hook). */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (!series) this.requestSeries.set(key, (series = this.requestDuration.labels(method, route, String(status))));
+    series.observe(seconds);
+  }
+
   constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry });
     const pool = () =>

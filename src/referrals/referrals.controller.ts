@@ -21,6 +21,7 @@ import {
   WrittenReasonsDto,
 } from './dto/referral.dto';
 import { ReferralsService } from './referrals.service';
+import { Revalidated } from '../common/conditional-get';
 
 @ApiTags('referrals')
 @Controller('referrals')
@@ -49,6 +50,7 @@ export class ReferralsController {
 
   @Get()
   @Authorize('referrals.read')
+  @Revalidated()
   @ApiOperation({
     summary: 'The queue, soonest deadline first: open referrals whose person you may read (a referrer: their own, status only).',
   })
@@ -59,6 +61,7 @@ export class ReferralsController {
 
   @Get(':id')
   @Authorize('referrals.read')
+  @Revalidated()
   @ApiOperation({ summary: 'One referral with its clocks and their state (a referrer: the status of their own).' })
   @ApiOkResponse({
     description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.',

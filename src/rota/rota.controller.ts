@@ -35,6 +35,7 @@ import {
 import { DutyService } from './duty.service';
 import { PatternsService } from './patterns.service';
 import { ShiftsService } from './shifts.service';
+import { Revalidated } from '../common/conditional-get';
 
 function isoDate(value: string, name: string): string {
   if (!isIsoDate(value))
@@ -54,6 +55,7 @@ export class RotaController {
 
   @Get('on-duty')
   @Authorize('rota.on-duty')
+  @Revalidated()
   @ApiOperation({ summary: 'Who is on duty at a moment (default now) with their phone numbers, and who comes on next.' })
   @ApiOkResponse({ type: OnDutyDto })
   onDuty(@Query() q: OnDutyQuery): Promise<OnDutyDto> {
