@@ -115,6 +115,8 @@ export class AppConfig {
   readonly webhookMaxAttempts: number;
   /** Consecutive failed attempts after which a webhook subscription is disabled. */
   readonly webhookDisableAfter: number;
+  /** The heap one planner run (its worker thread) may use; a run that needs more fails instead of starving the API. */
+  readonly plannerMemoryMb: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -354,6 +356,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookAllowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', false),
     webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookDisableAfter: int(env, 'WEBHOOK_DISABLE_AFTER', 20, 1, 1000),
+    plannerMemoryMb: int(env, 'PLANNER_MEMORY_MB', 512, 64, 8192),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),
     handoverEscalationMinutes: int(env, 'HANDOVER_ESCALATION_MINUTES', 120, 1, 24 * 60),

@@ -12,6 +12,7 @@ export const TABLES: ModuleTables = {
     'calendar_tokens',
     'rota_preferences',
     'rota_plans',
+    'rota_plan_runs',
   ],
   sqlFragments: ['onShiftSql'],
 };
