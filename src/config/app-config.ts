@@ -117,6 +117,10 @@ export class AppConfig {
   readonly webhookDisableAfter: number;
   /** The heap one planner run (its worker thread) may use; a run that needs more fails instead of starving the API. */
   readonly plannerMemoryMb: number;
+  /** A signed audit checkpoint is written for each lane every this many events (GET /audit-events/verify starts there). */
+  readonly auditCheckpointEvery: number;
+  /** HMAC-SHA256 key signing the audit checkpoints; kept like the JWT secret (required in production). */
+  readonly auditCheckpointKey: Uint8Array;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -227,6 +231,26 @@ function jwtSecret(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
   if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
   if (nodeEnv === 'test') return randomBytes(32);
   const file = resolve(dirname(dataDir), 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+/**
+ * The key that signs audit checkpoints. Like the JWT secret: explicit in production; in development generated once
+ * and kept beside the embedded data, so checkpoints signed before a restart still verify after it.
+ */
+function auditCheckpointKey(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
+  const raw = optional(env, 'AUDIT_CHECKPOINT_KEY');
+  if (raw !== undefined) {
+    if (raw.length < 32) throw new ConfigError('AUDIT_CHECKPOINT_KEY', 'must be at least 32 characters long');
+    return new TextEncoder().encode(raw);
+  }
+  if (nodeEnv === 'production') throw new ConfigError('AUDIT_CHECKPOINT_KEY', 'is required when NODE_ENV=production');
+  if (nodeEnv === 'test') return randomBytes(32);
+  const file = resolve(dirname(dataDir), 'audit-checkpoint-key');
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
@@ -357,6 +381,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookDisableAfter: int(env, 'WEBHOOK_DISABLE_AFTER', 20, 1, 1000),
     plannerMemoryMb: int(env, 'PLANNER_MEMORY_MB', 512, 64, 8192),
+    auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 10_000, 2, 10_000_000),
+    auditCheckpointKey: auditCheckpointKey(env, nodeEnv, embeddedPgDir),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),
     handoverEscalationMinutes: int(env, 'HANDOVER_ESCALATION_MINUTES', 120, 1, 24 * 60),

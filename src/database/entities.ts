@@ -8,7 +8,7 @@ import {
 import { AccessRelationshipEntity } from '../access/access-relationship.entity';
 import { BreakGlassSessionEntity } from '../access/break-glass-session.entity';
 import { ReviewAlertEntity } from '../access/review-alert.entity';
-import { AuditChainHeadEntity, AuditEventEntity } from '../audit/audit-event.entity';
+import { AuditChainHeadEntity, AuditCheckpointEntity, AuditEventEntity, AuditVerificationEntity } from '../audit/audit-event.entity';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
 import { UserEntity } from '../auth/user.entity';
@@ -58,6 +58,8 @@ export const ENTITIES = [
   ReviewAlertEntity,
   AuditEventEntity,
   AuditChainHeadEntity,
+  AuditCheckpointEntity,
+  AuditVerificationEntity,
   IdempotencyKeyEntity,
   PractitionerEntity,
   ApprovalEntity,
