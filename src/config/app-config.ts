@@ -1,5 +1,5 @@
 import type { RegimeConfig } from '../statute/assessment.types';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -119,7 +119,7 @@ export class AppConfig {
   readonly plannerMemoryMb: number;
   /** A signed audit checkpoint is written for each lane every this many events (GET /audit-events/verify starts there). */
   readonly auditCheckpointEvery: number;
-  /** HMAC-SHA256 key signing the audit checkpoints; kept like the JWT secret (required in production). */
+  /** HMAC-SHA256 key signing the audit checkpoints (AUDIT_CHECKPOINT_KEY, else derived from the JWT secret). */
   readonly auditCheckpointKey: Uint8Array;
 
   constructor(values: AppConfig) {
@@ -239,23 +239,15 @@ function jwtSecret(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
 }
 
 /**
- * The key that signs audit checkpoints. Like the JWT secret: explicit in production; in development generated once
- * and kept beside the embedded data, so checkpoints signed before a restart still verify after it.
+ * The key that signs audit checkpoints: AUDIT_CHECKPOINT_KEY, or when unset one derived from the JWT secret (kept
+ * and configured the same way: explicit in production, generated once in development). A separate key lets the JWT
+ * secret be rotated without the checkpoints signed under it failing verification.
  */
-function auditCheckpointKey(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
+function auditCheckpointKey(env: Env, jwt: Uint8Array): Uint8Array {
   const raw = optional(env, 'AUDIT_CHECKPOINT_KEY');
-  if (raw !== undefined) {
-    if (raw.length < 32) throw new ConfigError('AUDIT_CHECKPOINT_KEY', 'must be at least 32 characters long');
-    return new TextEncoder().encode(raw);
-  }
-  if (nodeEnv === 'production') throw new ConfigError('AUDIT_CHECKPOINT_KEY', 'is required when NODE_ENV=production');
-  if (nodeEnv === 'test') return randomBytes(32);
-  const file = resolve(dirname(dataDir), 'audit-checkpoint-key');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
-  }
-  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+  if (raw === undefined) return new Uint8Array(createHmac('sha256', jwt).update('amhp-hub audit checkpoint key v1').digest());
+  if (raw.length < 32) throw new ConfigError('AUDIT_CHECKPOINT_KEY', 'must be at least 32 characters long');
+  return new TextEncoder().encode(raw);
 }
 
 /** Demo users share a published password: never in production. */
@@ -311,6 +303,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const seedDemo = demoSeed(env, nodeEnv, databaseUrl);
+  const jwt = jwtSecret(env, nodeEnv, embeddedPgDir);
   return new AppConfig({
     env: nodeEnv,
     host: str(env, 'HOST', '127.0.0.1'),
@@ -324,7 +317,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbIdleTimeoutMs: int(env, 'DB_IDLE_TIMEOUT_MS', 30000, 1000, 600000),
     serializationRetries: int(env, 'DB_SERIALIZATION_RETRIES', 5, 0, 20),
     authMode,
-    jwtSecret: jwtSecret(env, nodeEnv, embeddedPgDir),
+    jwtSecret: jwt,
     jwtIssuer: str(env, 'JWT_ISSUER', 'amhp-hub'),
     jwtAudience: str(env, 'JWT_AUDIENCE', 'amhp-hub-api'),
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
@@ -382,7 +375,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookDisableAfter: int(env, 'WEBHOOK_DISABLE_AFTER', 20, 1, 1000),
     plannerMemoryMb: int(env, 'PLANNER_MEMORY_MB', 512, 64, 8192),
     auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 10_000, 2, 10_000_000),
-    auditCheckpointKey: auditCheckpointKey(env, nodeEnv, embeddedPgDir),
+    auditCheckpointKey: auditCheckpointKey(env, jwt),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),
     handoverEscalationMinutes: int(env, 'HANDOVER_ESCALATION_MINUTES', 120, 1, 24 * 60),
