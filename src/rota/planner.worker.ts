@@ -3,6 +3,7 @@
  * written and solved with HiGHS, the proposal verified, the result out. Nothing here touches the database or the
  * API's event loop; the memory it may use is capped by the thread's resource limits (PLANNER_MEMORY_MB).
  */
+import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildPlanFacts, PlanInputs } from './plan-facts';
 import { inProcessSolver, plan, PlannerOptions, PlanResult } from './planner';
@@ -14,8 +15,21 @@ export interface PlannerWorkerData {
 
 export type PlannerWorkerMessage = { result: PlanResult } | { error: string };
 
+/**
+ * Below the API's threads when the cores are busy: on Linux a nice value is per thread, so this lowers only this
+ * worker (and HiGHS, which runs on it), never the process. Elsewhere it would lower the whole process: left alone.
+ */
+const NICE = 10;
+
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const { inputs, options } = workerData as PlannerWorkerData;
+  if (platform() === 'linux') {
+    try {
+      setPriority(NICE);
+    } catch {
+      // Not allowed here (a container without the capability to change it): the plan still runs, at normal priority.
+    }
+  }
   let message: PlannerWorkerMessage;
   try {
     const solve = await inProcessSolver();
