@@ -54,9 +54,14 @@ const SECONDARY = [
   ['audit_events_subject_idx', '("subject_person_id", "id")'],
 ];
 
+/** @param {string} s */
 const log = (s) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 
-/** A seeded PRNG (mulberry32). */
+/**
+ * A seeded PRNG (mulberry32).
+ * @param {number} seed
+ * @returns {() => number}
+ */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -77,6 +82,7 @@ async function main() {
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' });
   const key = config.auditCheckpointKey;
+  /** @type {Awaited<ReturnType<typeof createApp>> | undefined} */
   let app;
   try {
     await ensureDatabase(url);
@@ -105,8 +111,11 @@ async function main() {
     ];
     const prev = Array.from({ length: LANES }, () => GENESIS);
     const counts = Array.from({ length: LANES }, () => 0);
+    /** @type {Array<number | null>} */
     const lastId = Array.from({ length: LANES }, () => null);
+    /** @type {Array<string | null>} */
     const lastCheckpoint = Array.from({ length: LANES }, () => null);
+    /** @type {Array<import('../src/audit/audit-chain').Checkpoint & { signature: string }>} */
     const checkpoints = [];
     const start = Date.parse('2016-04-01T00:00:00Z');
     const step = (10 * 365.25 * 86400 * 1000) / EVENTS;
@@ -200,19 +209,28 @@ async function main() {
 
     app = await createApp({ config, databaseUrl: url, schedule: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
+    const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.getHttpServer().address()).port}`;
     const auth = `Bearer ${(await app.get(TokenService).issueAccessToken(auditorId, ['auditor'])).token}`;
+    /** @typedef {import('../src/audit/dto/audit.dto').ChainVerificationDto} Verification */
+    /** @typedef {import('../src/audit/dto/audit.dto').ChainVerificationRunDto} Run */
+    /**
+     * @param {string} p
+     * @returns {Promise<any>}
+     */
     const get = async (p) => (await fetch(base + p, { headers: { authorization: auth } })).json();
 
     // ---- the checkpoint job on the unsigned tail ----
     log(`checkpoint job on the last ${TAIL} events`);
     const tj = Date.now();
-    const job = await app.get(Db).transaction((m) => app.get(AuditService).writeCheckpoints(m, Number.MAX_SAFE_INTEGER));
+    const nest = app;
+    const job = await nest.get(Db).transaction((m) => nest.get(AuditService).writeCheckpoints(m, Number.MAX_SAFE_INTEGER));
     const jobSeconds = (Date.now() - tj) / 1000;
 
     // ---- GET /audit-events/verify ----
+    /** @type {number[]} */
     const times = [];
-    let last;
+    /** @type {Verification} */
+    let last = /** @type {any} */ (null);
     for (let i = 0; i < RUNS; i++) {
       const t = Date.now();
       last = await get('/audit-events/verify');
@@ -227,7 +245,8 @@ async function main() {
       log('full verification');
       const tf = Date.now();
       const res = await fetch(`${base}/audit-events/verifications`, { method: 'POST', headers: { authorization: auth } });
-      let s = await res.json();
+      /** @type {Run} */
+      let s = /** @type {Run} */ (await res.json());
       let lastLog = 0;
       while (s.status === 'running') {
         await new Promise((r) => setTimeout(r, 1000));

@@ -42,8 +42,13 @@ const STALLED = Number(env.BENCH_STALLED ?? 0);
 const PER_USER = 5;
 const JWT_SECRET = 'fanout-bench-'.padEnd(48, 'x');
 
-/** An access token as TokenService issues them (HS256, iss/aud defaults). */
+/**
+ * An access token as TokenService issues them (HS256, iss/aud defaults).
+ * @param {string} userId
+ * @param {string[]} roles
+ */
 function token(userId, roles) {
+  /** @param {object} o */
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({
@@ -58,7 +63,12 @@ function token(userId, roles) {
   return `${body}.${createHmac('sha256', JWT_SECRET).update(body).digest('base64url')}`;
 }
 
-/** One app instance in a child process (bench/lib/app-child.js). */
+/**
+ * One app instance in a child process (bench/lib/app-child.js).
+ * @param {string} url
+ * @param {string} name
+ * @param {string} logDir
+ */
 async function startInstance(url, name, logDir) {
   const out = fs.openSync(path.join(logDir, `${name}.log`), 'w');
   const child = fork(path.join(__dirname, 'lib', 'app-child.js'), [], {
@@ -67,8 +77,9 @@ async function startInstance(url, name, logDir) {
   });
   fs.closeSync(out);
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  /** @type {number} */
   const port = await new Promise((resolve, reject) => {
-    child.once('message', (m) => ('port' in m ? resolve(m.port) : reject(new Error(`${name} failed: ${m.error}`))));
+    child.once('message', (/** @type {any} */ m) => ('port' in m ? resolve(m.port) : reject(new Error(`${name} failed: ${m.error}`))));
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
   });
   return {
@@ -84,6 +95,7 @@ async function startInstance(url, name, logDir) {
   };
 }
 
+/** @param {number | undefined} pid */
 function rssMiB(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -96,6 +108,13 @@ function rssMiB(pid) {
 /**
  * A live stream: parses frames, records when each `rota.shift.created` arrived (by the shift's start, which the bench
  * makes unique per event). A stalled client stops reading after it connected.
+ */
+/**
+ * @param {number} port
+ * @param {string} auth
+ * @param {boolean} stalled
+ * @param {(startsAt: string, at: number) => void} onFrame
+ * @returns {Promise<{ close: () => void }>}
  */
 function openStream(port, auth, stalled, onFrame) {
   return new Promise((resolve, reject) => {
@@ -140,6 +159,13 @@ function openStream(port, auth, stalled, onFrame) {
   });
 }
 
+/**
+ * @param {number} port
+ * @param {string} auth
+ * @param {string} pathname
+ * @param {object} body
+ * @returns {Promise<number | undefined>}
+ */
 function post(port, auth, pathname, body) {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
@@ -161,7 +187,10 @@ function post(port, auth, pathname, body) {
   });
 }
 
-/** Least-squares slope of y over x (per unit of x). */
+/**
+ * Least-squares slope of y over x (per unit of x).
+ * @param {Array<[number, number]>} points
+ */
 function slope(points) {
   const n = points.length;
   if (n < 2) return 0;
@@ -172,6 +201,7 @@ function slope(points) {
   return den ? num / den : 0;
 }
 
+/** @type {(n: number, d?: number) => string} */
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
 async function main() {
@@ -210,9 +240,10 @@ async function main() {
 
     /** @type {Map<string, number>} startsAt → when its request was sent */
     const sent = new Map();
-    /** per instance: latencies (ms) of counted events */
+    /** @type {number[][]} per instance: latencies (ms) of counted events */
     const latencies = [[], []];
-    let counted = new Set();
+    /** @type {Set<string>} */
+    const counted = new Set();
     const delivered = [0, 0];
     const connections = [];
     process.stderr.write(`opening ${CLIENTS} streams (${STALLED} of them stalled)...\n`);
@@ -238,13 +269,14 @@ async function main() {
       const s = (performance.now() - started) / 1000;
       instances.forEach((inst, i) => rss[i].push([s, rssMiB(inst.pid)]));
     }, 1000);
+    /** @type {number[]} */
     const postLatency = [];
     let statusProblems = 0;
     const base = Date.parse('2030-01-01T00:00:00Z');
     let n = 0;
     const total = (WARMUP + SECONDS) * RATE;
     process.stderr.write(`raising ${total} events on instance A at ${RATE}/s (${WARMUP} s warm-up, ${SECONDS} s measured)...\n`);
-    await new Promise((resolve) => {
+    await new Promise((/** @type {(v?: unknown) => void} */ resolve) => {
       const t0 = performance.now();
       const tick = setInterval(() => {
         const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE) + 1);
@@ -280,7 +312,9 @@ async function main() {
     clearInterval(sampler);
     for (const c of connections) c.close();
 
+    /** @type {string[]} */
     const lines = [];
+    /** @param {string} s */
     const say = (s) => lines.push(s);
     say(
       `fan-out: ${CLIENTS} streams (${live[0]} + ${live[1]} reading, ${STALLED} stalled) on 2 instances, ${expected} events at ${RATE}/s over ${SECONDS} s, raised on A`,

@@ -62,7 +62,12 @@ function load(target) {
   });
 }
 
-/** Peak RSS (MiB) of this process while `work` runs. */
+/**
+ * Peak RSS (MiB) of this process while `work` runs.
+ * @template T
+ * @param {() => Promise<T>} work
+ * @returns {Promise<{ result: T, peakMiB: number }>}
+ */
 async function peakRss(work) {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
@@ -101,6 +106,11 @@ parentPort.on('message', async ({ lp, options, start }) => {
   };
 }
 
+/**
+ * @param {string} name
+ * @param {import('./lib/open-loop').OpenLoopResult} r
+ * @param {string} [extra]
+ */
 function summary(name, r, extra = '') {
   const l = Array.from(r.latencies).sort((a, b) => a - b);
   const ok = r.statuses['200'] ?? 0;
@@ -120,13 +130,15 @@ async function main() {
   const server = await startEmbeddedPostgres({ dir, port: 57500 + Math.floor(Math.random() * 400), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  /** @type {Awaited<ReturnType<typeof createApp>> | undefined} */
   let app;
   try {
     await ensureDatabase(url);
     await runMigrations(config, url);
     app = await createApp({ config, databaseUrl: url, schedule: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
+    const nest = app;
+    const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.getHttpServer().address()).port}`;
 
     // The hub (as bench/planner.bench.js describes it): 40 AMHPs (16 senior), 13 weeks of Early 08-16 x3 (one
     // senior), Late 14-22 x2, Night 22-08 x1 senior, in local time.
@@ -173,6 +185,12 @@ async function main() {
       (_, i) => `/rota/on-duty?at=${new Date(Date.parse(FROM) + ((i * 7919) % 500) * (span / 500)).toISOString()}`,
     );
     const target = { url: base, paths, headers: { authorization: referrer }, rate: RATE, seconds: SECONDS, warmup: 2 };
+    /**
+     * @param {string} method
+     * @param {string} p
+     * @param {object} [body]
+     * @param {Record<string, string>} [headers]
+     */
     const ask = (method, p, body, headers = {}) =>
       fetch(base + p, {
         method,
@@ -191,16 +209,19 @@ async function main() {
       const t0 = Date.now();
       const started = await ask('POST', '/rota/plans', { from: FROM, to: TO }, { prefer: 'respond-async' });
       if (started.status !== 202) throw new Error(`POST /rota/plans answered ${started.status}: ${await started.text()}`);
-      const run = await started.json();
+      /** @type {import('../src/rota/dto/planner.dto').PlanRunDto} */
+      const run = /** @type {any} */ (await started.json());
       const refused = [];
       for (let i = 0; i < 2; i++) refused.push((await ask('POST', '/rota/plans', { from: FROM, to: TO })).status);
+      /** @type {import('../src/rota/dto/planner.dto').PlanRunDto} */
       let status = run;
       while (status.status === 'running') {
         await new Promise((r) => setTimeout(r, 100));
-        status = await (await ask('GET', run.statusUrl)).json();
+        status = /** @type {any} */ (await (await ask('GET', run.statusUrl)).json());
       }
       const planSeconds = (Date.now() - t0) / 1000;
-      const planned = status.planId ? await (await ask('GET', status.plan)).json() : null;
+      /** @type {{ assignments: unknown[] } | null} */
+      const planned = status.plan ? /** @type {any} */ (await (await ask('GET', status.plan)).json()) : null;
       return { load: await running, planSeconds, status: status.status, refused, assignments: planned?.assignments.length ?? 0 };
     });
     const w = worker.result;
@@ -219,8 +240,9 @@ async function main() {
         const running = load({ ...target, warmup: 0 });
         await new Promise((r) => setTimeout(r, 200));
         const t0 = Date.now();
-        const planner = app.get(PlannerService);
-        const inputs = await app.get(Db).snapshot((m) => planner['loadInputs'](m, new Date(FROM), new Date(TO)));
+        const planner = nest.get(PlannerService);
+        /** @type {import('../src/rota/plan-facts').PlanInputs} */
+        const inputs = await nest.get(Db).snapshot((m) => /** @type {any} */ (planner)['loadInputs'](m, new Date(FROM), new Date(TO)));
         const solver = oldWorkerSolver();
         const result = await plan(buildPlanFacts(inputs), solver.solve, { timeLimitSeconds: 7 });
         await solver.stop();
@@ -236,7 +258,9 @@ async function main() {
       });
     }
 
+    /** @type {(s: string | number, n: number) => string} */
     const pad = (s, n) => String(s).padEnd(n);
+    /** @type {(n: number) => string} */
     const f = (n) => (Number.isFinite(n) ? n.toFixed(2) : '-');
     console.log(`GET /rota/on-duty at ${RATE}/s (open loop, ${SECONDS} s a phase) while a 13-week, ${AMHPS}-AMHP plan runs`);
     console.log(

@@ -100,7 +100,9 @@ describe('audit chain checkpoints and the full verification', () => {
         WHERE e.id > coalesce((SELECT max(last_id) FROM audit_checkpoints c WHERE c.lane = e.lane), 0)`,
     );
     const result = await verify();
-    expect(result).toMatchObject({ valid: true, breaks: [], checkpointsChecked: checkpoints.length, eventsCovered: all });
+    // Each lane's newest checkpoint and the one before it are checked, not all of them.
+    const newest = perLane.reduce((n, l) => n + Math.min(2, Math.floor(l.n / 5)), 0);
+    expect(result).toMatchObject({ valid: true, breaks: [], checkpointsChecked: newest, eventsCovered: all });
     expect(result.eventsChecked).toBe(tail[0].n);
     expect(result.eventsChecked).toBeLessThan(all / 2);
 
@@ -173,7 +175,7 @@ describe('audit chain checkpoints and the full verification', () => {
     } finally {
       await t.sql(`DELETE FROM audit_checkpoints WHERE lane = $1 AND last_id = $2`, [lane, after]);
     }
-    // A checkpoint taken out of the middle of a lane's sequence is noticed too.
+    // A checkpoint taken out of the middle of a lane's sequence is noticed by the full verification.
     const [middle] = await t.sql<{
       lane: number;
       last_id: string;
@@ -187,7 +189,8 @@ describe('audit chain checkpoints and the full verification', () => {
     );
     await t.sql(`DELETE FROM audit_checkpoints WHERE lane = $1 AND last_id = $2`, [middle.lane, middle.last_id]);
     try {
-      expect((await verify()).breaks).toContainEqual(expect.objectContaining({ lane: middle.lane, problem: 'checkpoint-sequence' }));
+      const full = await fullVerification();
+      expect(full.breaks).toContainEqual(expect.objectContaining({ lane: middle.lane, problem: 'checkpoint-sequence' }));
     } finally {
       await t.sql(
         `INSERT INTO audit_checkpoints (lane, last_id, last_hash, events, prev_id, created_at, signature) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

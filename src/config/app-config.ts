@@ -374,7 +374,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookDisableAfter: int(env, 'WEBHOOK_DISABLE_AFTER', 20, 1, 1000),
     plannerMemoryMb: int(env, 'PLANNER_MEMORY_MB', 512, 64, 8192),
-    auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 10_000, 2, 10_000_000),
+    auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 1000, 2, 10_000_000),
     auditCheckpointKey: auditCheckpointKey(env, jwt),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),

@@ -56,7 +56,8 @@ export class ChainVerificationDto {
   @ApiProperty({ description: 'Events vouched for: up to the checkpoints (verified when each was signed) and those checked now.' })
   eventsCovered: number;
   @ApiProperty() lanes: number;
-  @ApiProperty({ description: 'Checkpoints whose signature and sequence were checked.' }) checkpointsChecked: number;
+  @ApiProperty({ description: "Checkpoints whose signature and sequence were checked (verify: each lane's newest and the one before it)." })
+  checkpointsChecked: number;
   @ApiProperty({ type: [ChainBreakDto], description: 'The first 100 problems found.' }) breaks: ChainBreakDto[];
 }
 
