@@ -8,6 +8,8 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
  */
 describe('rota planner runs: one at a time, off the event loop, cancellable', () => {
   const SECRET = 'planner-runs-e2e-shared-signing-secret-0123456789';
+  // The worker at normal priority: on a test machine crowded with other work a niced plan would take minutes.
+  const env = { ACCESS_TOKEN_TTL_SECONDS: '86400', JWT_SECRET: SECRET, PLANNER_NICE: '0' };
   let t: TestApp;
   /** A second app instance on the same database (as two replicas behind a load balancer). */
   let other: TestApp;
@@ -16,11 +18,11 @@ describe('rota planner runs: one at a time, off the event loop, cancellable', ()
   let referrer: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ now: '2026-11-21T10:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400', JWT_SECRET: SECRET } });
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z', env });
     other = await createTestApp({
       now: '2026-11-21T10:00:00Z',
       databaseUrl: t.databaseUrl,
-      env: { ACCESS_TOKEN_TTL_SECONDS: '86400', JWT_SECRET: SECRET },
+      env,
     });
     manager = await t.user(['manager'], { displayName: 'Manager Mo' });
     manager2 = await t.user(['manager'], { displayName: 'Manager Nia' });

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET', /at least 32/],
     [{ AUDIT_CHECKPOINT_KEY: 'short' }, 'AUDIT_CHECKPOINT_KEY', /at least 32/],
     [{ PLANNER_MEMORY_MB: '16' }, 'PLANNER_MEMORY_MB', /between 64 and 8192/],
+    [{ PLANNER_NICE: '20' }, 'PLANNER_NICE', /between 0 and 19/],
     [{ AUTH_MODE: 'oidc' }, 'OIDC_ISSUER', /required/],
     [{ AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://idp.example' }, 'OIDC_AUDIENCE', /required/],
     [{ SERVICE_TIME_ZONE: 'Mars/Olympus' }, 'SERVICE_TIME_ZONE', /IANA/],

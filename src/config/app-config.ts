@@ -117,6 +117,8 @@ export class AppConfig {
   readonly webhookDisableAfter: number;
   /** The heap one planner run (its worker thread) may use; a run that needs more fails instead of starving the API. */
   readonly plannerMemoryMb: number;
+  /** The planner worker thread's nice value on Linux (0-19): above 0, the API's threads win the cores when both want them. */
+  readonly plannerNice: number;
   /** A signed audit checkpoint is written for each lane every this many events (GET /audit-events/verify starts there). */
   readonly auditCheckpointEvery: number;
   /** HMAC-SHA256 key signing the audit checkpoints (AUDIT_CHECKPOINT_KEY, else derived from the JWT secret). */
@@ -374,6 +376,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookDisableAfter: int(env, 'WEBHOOK_DISABLE_AFTER', 20, 1, 1000),
     plannerMemoryMb: int(env, 'PLANNER_MEMORY_MB', 512, 64, 8192),
+    plannerNice: int(env, 'PLANNER_NICE', 10, 0, 19),
     auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 1000, 2, 10_000_000),
     auditCheckpointKey: auditCheckpointKey(env, jwt),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),

@@ -138,7 +138,7 @@ export class PlanRunsService implements BeforeApplicationShutdown {
   solve(runId: string, inputs: PlanInputs, options: PlannerOptions): Promise<PlanResult> {
     if (this.stopping) return Promise.reject(new PlanRunStopped('shutting down'));
     const { file, execArgv } = plannerWorkerFile();
-    const data: PlannerWorkerData = { inputs, options };
+    const data: PlannerWorkerData = { inputs, options, nice: this.config.plannerNice };
     const worker = new Worker(file, {
       workerData: data,
       execArgv,

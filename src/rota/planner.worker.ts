@@ -11,21 +11,19 @@ import { inProcessSolver, plan, PlannerOptions, PlanResult } from './planner';
 export interface PlannerWorkerData {
   inputs: PlanInputs;
   options: PlannerOptions;
+  /** This thread's nice value (PLANNER_NICE). */
+  nice: number;
 }
 
 export type PlannerWorkerMessage = { result: PlanResult } | { error: string };
 
-/**
- * Below the API's threads when the cores are busy: on Linux a nice value is per thread, so this lowers only this
- * worker (and HiGHS, which runs on it), never the process. Elsewhere it would lower the whole process: left alone.
- */
-const NICE = 10;
-
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
-  const { inputs, options } = workerData as PlannerWorkerData;
-  if (platform() === 'linux') {
+  const { inputs, options, nice } = workerData as PlannerWorkerData;
+  // Below the API's threads when the cores are busy: on Linux a nice value is per thread, so this lowers only this
+  // worker (and HiGHS, which runs on it), never the process. Elsewhere it would lower the whole process: left alone.
+  if (platform() === 'linux' && nice > 0) {
     try {
-      setPriority(NICE);
+      setPriority(nice);
     } catch {
       // Not allowed here (a container without the capability to change it): the plan still runs, at normal priority.
     }
