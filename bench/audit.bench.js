@@ -2,7 +2,7 @@
 /**
  * Audit verification at scale: BENCH_EVENTS (20,000,000) audit events over ten years, chained in eight lanes exactly
  * as `audit_append` chains them (the hashes computed here, the rows loaded by COPY in chunks), with the signed
- * checkpoints the checkpoint job would have written every BENCH_EVERY (10,000) events of each lane, except for the
+ * checkpoints the checkpoint job would have written every BENCH_EVERY (1,000, the default AUDIT_CHECKPOINT_EVERY) events of each lane, except for the
  * last BENCH_TAIL (200,000) events, which the checkpoint job itself then checks and signs (timed). Then, over HTTP:
  *   - GET /audit-events/verify, BENCH_RUNS (5) times: the checkpoints' signatures and the chain after them;
  *   - the full re-verification (POST /audit-events/verifications, progress polled until done): every event again,
@@ -39,7 +39,7 @@ const { Db } = require(path.join(DIST, 'database/db.js'));
 
 const env = process.env;
 const EVENTS = Number(env.BENCH_EVENTS ?? 20_000_000);
-const EVERY = Number(env.BENCH_EVERY ?? 10_000);
+const EVERY = Number(env.BENCH_EVERY ?? 1000);
 const TAIL = Math.min(Number(env.BENCH_TAIL ?? 200_000), EVENTS);
 const RUNS = Number(env.BENCH_RUNS ?? 5);
 const FULL = env.BENCH_FULL !== '0';
@@ -80,7 +80,13 @@ async function main() {
   fs.chmodSync(files, 0o755);
   const server = await startEmbeddedPostgres({ dir, port: 57000 + Math.floor(Math.random() * 400), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a'.repeat(48),
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    AUDIT_CHECKPOINT_EVERY: String(EVERY),
+  });
   const key = config.auditCheckpointKey;
   /** @type {Awaited<ReturnType<typeof createApp>> | undefined} */
   let app;

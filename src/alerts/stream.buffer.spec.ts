@@ -46,7 +46,7 @@ describe('live event streams: what an instance keeps for a client', () => {
       {} as never,
       {} as never,
       { onForget: () => undefined } as never,
-      { now: () => new Date('2026-11-21T10:00:00Z') } as never,
+      { now: () => new Date('2026-11-21T10:00:00Z') },
     );
   const fanOut = async (s: StreamService, e: StreamEvent) => {
     await (s as unknown as { fanOut(e: StreamEvent): Promise<void> }).fanOut(e);
