@@ -18,6 +18,7 @@ const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
 const { Worker } = require('node:worker_threads');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { Client } = require('pg');
 
 const DIST = path.join(__dirname, '..', 'dist', 'src');
@@ -66,14 +67,18 @@ function load(target) {
  * Peak RSS (MiB) of this process while `work` runs.
  * @template T
  * @param {() => Promise<T>} work
- * @returns {Promise<{ result: T, peakMiB: number }>}
+ * @returns {Promise<{ result: T, peakMiB: number, loopMaxMs: number }>}
  */
 async function peakRss(work) {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  // How long the API's event loop was held up at worst (the app runs in this process).
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   try {
-    return { result: await work(), peakMiB: peak / 2 ** 20 };
+    return { result: await work(), peakMiB: peak / 2 ** 20, loopMaxMs: loop.max / 1e6 };
   } finally {
+    loop.disable();
     clearInterval(timer);
   }
 }
@@ -201,7 +206,7 @@ async function main() {
     const rows = [];
     process.stderr.write(`phase 1: idle, ${RATE}/s for ${SECONDS} s\n`);
     const idle = await peakRss(() => load(target));
-    rows.push({ ...summary('idle (baseline)', idle.result), peak: idle.peakMiB });
+    rows.push({ ...summary('idle (baseline)', idle.result), peak: idle.peakMiB, loop: idle.loopMaxMs });
 
     process.stderr.write('phase 2: a plan in the worker thread\n');
     const worker = await peakRss(async () => {
@@ -232,6 +237,7 @@ async function main() {
         `plan ${w.status} in ${w.planSeconds.toFixed(1)} s, ${w.assignments} assignments; concurrent plans answered ${w.refused.join(', ')}`,
       ),
       peak: worker.peakMiB,
+      loop: worker.loopMaxMs,
     });
 
     if (OLD) {
@@ -255,6 +261,7 @@ async function main() {
           `plan done in ${old.result.planSeconds.toFixed(1)} s, ${old.result.assignments} assignments`,
         ),
         peak: old.peakMiB,
+        loop: old.loopMaxMs,
       });
     }
 
@@ -270,11 +277,11 @@ async function main() {
         .join(' ')} (other work on the machine inflates every figure)`,
     );
     console.log(
-      `${pad('phase', 46)}${pad('rps', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 10)}${pad('max ms', 10)}${pad('non-200', 9)}${pad('peak RSS', 10)}`,
+      `${pad('phase', 46)}${pad('rps', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 10)}${pad('max ms', 10)}${pad('non-200', 9)}${pad('peak RSS', 10)}${pad('loop max', 10)}`,
     );
     for (const r of rows)
       console.log(
-        `${pad(r.name, 46)}${pad(r.rps.toFixed(0), 9)}${pad(f(r.p50), 9)}${pad(f(r.p99), 10)}${pad(f(r.max), 10)}${pad(r.bad, 9)}${pad(`${r.peak.toFixed(0)} MiB`, 10)}${r.extra}`,
+        `${pad(r.name, 46)}${pad(r.rps.toFixed(0), 9)}${pad(f(r.p50), 9)}${pad(f(r.p99), 10)}${pad(f(r.max), 10)}${pad(r.bad, 9)}${pad(`${r.peak.toFixed(0)} MiB`, 10)}${pad(`${r.loop.toFixed(0)} ms`, 10)}${r.extra}`,
       );
     const now = rows[1];
     console.log(
