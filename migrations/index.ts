@@ -25,7 +25,9 @@ import * as m21 from './1796429000000-ReportPopulations';
 import * as m22 from './1796429100000-OpsReportViews';
 import * as m23 from './1796429200000-ReturnViews';
 import * as m24 from './1796429300000-ReportIndexes';
-import * as m25 from './1796435000000-Paging';
+import * as m25 from './1796433000000-PlanRuns';
+import * as m26 from './1796433100000-AuditCheckpoints';
+import * as m27 from './1796435000000-Paging';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -54,4 +56,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m23),
   ...Object.values(m24),
   ...Object.values(m25),
+  ...Object.values(m26),
+  ...Object.values(m27),
 ];

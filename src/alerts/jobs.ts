@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { PagesService } from '../pages/pages.service';
 import { offerChainKey, ReferralsService } from '../referrals/referrals.service';
@@ -45,6 +46,7 @@ export class AlertJobs implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly pages: PagesService,
     private readonly onCall: ManagerOnCallService,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -64,6 +66,8 @@ export class AlertJobs implements OnModuleInit {
     this.runner.register({ name: 'dols-ending', every: 'hour', run: (m, now) => this.dolsEnding(m, now) });
     this.runner.register({ name: 'training-short', every: 'day', at: '07:00', run: (m) => this.trainingShort(m) });
     this.runner.register({ name: 'supervision-overdue', every: 'day', at: '07:00', run: (m) => this.supervisionOverdue(m) });
+    // Signed audit checkpoints every AUDIT_CHECKPOINT_EVERY events of each lane, after verifying the lane up to them.
+    this.runner.register({ name: 'audit-checkpoints', every: 'minute', run: (m) => this.audit.writeCheckpoints(m) });
   }
 
   /**

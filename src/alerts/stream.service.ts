@@ -24,6 +24,12 @@ const DENIED_TTL_MS = 5_000;
 /** An id skipped by a read (its transaction had not committed yet) is looked for again for this long. */
 const GAP_TTL_MS = 60_000;
 const FACTS_CACHE = 2000;
+/**
+ * Bytes a stream may have waiting to be sent (beyond what the kernel holds) before it is dropped: a client that stops
+ * reading (a phone that went to sleep, a stuck proxy) would otherwise keep every frame in this instance's memory.
+ * It reconnects with Last-Event-ID and is replayed what it missed (or told to reload).
+ */
+export const MAX_BUFFERED_BYTES = 1 << 20;
 
 const SELECT = `SELECT id::text AS id, type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", occurred_at AS "occurredAt", payload FROM published_events`;
 
@@ -391,12 +397,19 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
 
   private write(c: StreamClient, chunk: string): void {
     if (c.closed || c.out.writableEnded || c.out.destroyed) return;
+    if (c.out.writableLength > MAX_BUFFERED_BYTES) {
+      this.log.warn(`dropping a stream of user ${c.actor.userId}: ${c.out.writableLength} bytes unread`);
+      this.end(c, true);
+      return;
+    }
     c.out.write(chunk);
   }
 
-  private end(c: StreamClient): void {
+  /** Ends a stream; `drop` discards what is still buffered for it instead of waiting to send it. */
+  private end(c: StreamClient, drop = false): void {
     if (!this.clients.delete(c)) return;
     c.closed = true;
-    if (!c.out.writableEnded) c.out.end();
+    if (drop) c.out.destroy();
+    else if (!c.out.writableEnded) c.out.end();
   }
 }

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failure'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
@@ -75,4 +75,87 @@ export class AuditChainHeadEntity {
 
   @Column('text')
   lastHash: string;
+}
+
+/**
+ * A signed checkpoint of one chain lane: after verifying the lane up to event `lastId` (its `events`-th), the
+ * checkpoint job signs (HMAC-SHA256, AUDIT_CHECKPOINT_KEY) what it found there. GET /audit-events/verify then checks
+ * the signatures and only the chain after each lane's last checkpoint; the full verification checks every event
+ * again and that each checkpoint still agrees with the chain. `prevId` links a lane's checkpoints, so one taken
+ * out is noticed.
+ */
+@Entity('audit_checkpoints')
+export class AuditCheckpointEntity {
+  @PrimaryColumn('smallint')
+  lane: number;
+
+  @PrimaryColumn('bigint')
+  lastId: string;
+
+  @Column('text')
+  lastHash: string;
+
+  /** Events in the lane up to and including `lastId`. */
+  @Column('bigint')
+  events: string;
+
+  /** The lane's previous checkpoint (its lastId), null for the first. */
+  @Column('bigint', { nullable: true })
+  prevId: string | null;
+
+  @Column('timestamptz')
+  createdAt: Date;
+
+  @Column('text')
+  signature: string;
+}
+
+/**
+ * A full re-verification of the audit chain (every event recomputed, every checkpoint compared), run on request in
+ * the background with its progress, and kept with its result. One runs at a time; the instance running it refreshes
+ * `heartbeatAt`, so one whose instance stopped is seen as failed.
+ */
+@Entity('audit_verifications')
+@Check('audit_verifications_status', `status IN ('running','done','failed')`)
+@Index('audit_verifications_one_running', ['status'], { unique: true, where: `status = 'running'` })
+export class AuditVerificationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text', { default: 'running' })
+  status: 'running' | 'done' | 'failed';
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  requestedBy: string;
+
+  @Column('timestamptz')
+  requestedAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  finishedAt: Date | null;
+
+  /** Database time of the running instance's last progress report. */
+  @Column('timestamptz', { default: () => 'now()' })
+  heartbeatAt: Date;
+
+  /** Events to check (the lanes' heads when it started). */
+  @Column('bigint', { default: 0 })
+  eventsTotal: string;
+
+  @Column('bigint', { default: 0 })
+  eventsChecked: string;
+
+  @Column('integer', { default: 0 })
+  checkpointsChecked: number;
+
+  @Column('boolean', { nullable: true })
+  valid: boolean | null;
+
+  /** The first breaks found (at most 100): [{id, lane, problem}]. */
+  @Column('jsonb', { nullable: true })
+  breaks: Array<{ id: string; lane: number; problem: string }> | null;
+
+  @Column('text', { nullable: true })
+  error: string | null;
 }

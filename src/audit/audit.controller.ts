@@ -1,12 +1,37 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../common/http';
+import { isoOrNull } from '../common/clock';
 import { Authorize } from '../access/authorize.decorator';
 import { BadRequestProblem } from '../common/problem';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { Db } from '../database/db';
 import { AuditEventEntity } from './audit-event.entity';
+import { AuditVerificationsService, VerificationRow, verificationUrl } from './audit-verifications.service';
 import { AuditService } from './audit.service';
-import { AuditEventDto, AuditPageDto, AuditQuery, ChainVerificationDto } from './dto/audit.dto';
+import { AuditEventDto, AuditPageDto, AuditQuery, ChainVerificationDto, ChainVerificationRunDto } from './dto/audit.dto';
+
+function verificationDto(r: VerificationRow): ChainVerificationRunDto {
+  const total = Number(r.eventsTotal);
+  const checked = Number(r.eventsChecked);
+  return {
+    id: r.id,
+    status: r.status,
+    requestedBy: r.requestedBy,
+    requestedAt: new Date(r.requestedAt).toISOString(),
+    finishedAt: isoOrNull(r.finishedAt),
+    eventsTotal: total,
+    eventsChecked: checked,
+    percent: r.status === 'done' ? 100 : total ? Math.min(99.9, Math.floor((checked / total) * 1000) / 10) : 0,
+    checkpointsChecked: r.checkpointsChecked,
+    valid: r.valid,
+    breaks: r.breaks,
+    error: r.error,
+    statusUrl: verificationUrl(r.id),
+  };
+}
 
 function auditDto(e: AuditEventEntity): AuditEventDto {
   return { ...e, occurredAt: e.occurredAt.toISOString(), lane: Number(e.lane) };
@@ -18,6 +43,7 @@ export class AuditController {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
+    private readonly verifications: AuditVerificationsService,
   ) {}
 
   @Get()
@@ -58,7 +84,10 @@ export class AuditController {
 
   @Get('verify')
   @Authorize('audit.read')
-  @ApiOperation({ summary: 'Recompute the hash chain and report any row that was altered, removed or reordered.' })
+  @ApiOperation({
+    summary:
+      'Check the hash chain: every signed checkpoint (signature and sequence), then each lane recomputed from its last checkpoint to its head; reports any row altered, removed or reordered since, and any forged checkpoint. Events before the checkpoints were verified when each was signed; POST /audit-events/verifications checks them all again.',
+  })
   @ApiOkResponse({ type: ChainVerificationDto })
   async verify(): Promise<ChainVerificationDto> {
     const result = await this.audit.verify();
@@ -68,5 +97,28 @@ export class AuditController {
       details: { valid: result.valid, eventsChecked: result.eventsChecked },
     });
     return result;
+  }
+
+  @Post('verifications')
+  @Authorize('audit.read')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Start a full re-verification of the audit chain in the background: every event recomputed from the first, every checkpoint compared. One runs at a time; Location is its status, with progress and, when done, the result (kept).',
+  })
+  @ApiAcceptedResponse({ type: ChainVerificationRunDto })
+  @ApiConflictResponse({ description: '`verification-running`: one is running already (`runningVerification`: its id and status URL).' })
+  async startVerification(@CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<ChainVerificationRunDto> {
+    const dto = verificationDto(await this.verifications.start(actor));
+    reply.header('location', dto.statusUrl);
+    return dto;
+  }
+
+  @Get('verifications/:id')
+  @Authorize('audit.read')
+  @ApiOperation({ summary: 'A full re-verification: its progress while it runs, its result when done (or why it failed).' })
+  @ApiOkResponse({ type: ChainVerificationRunDto })
+  async verification(@Param('id', new ParseUUIDPipe()) id: string): Promise<ChainVerificationRunDto> {
+    return verificationDto(await this.verifications.get(id));
   }
 }

@@ -1,11 +1,24 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db';
 import { RequestContext, requestContext } from '../common/request-context';
 import type { Actor } from '../auth/actor';
+import { AppConfig } from '../config/app-config';
 import type { AuditOutcome } from './audit-event.entity';
+import {
+  ChainBreak,
+  Checkpoint,
+  EVENT_COLUMNS,
+  EventRow,
+  eventHash,
+  GENESIS,
+  LaneCursor,
+  signCheckpoint,
+  SqlQuery,
+  trustedLatest,
+  walkChain,
+} from './audit-chain';
 
 export interface AuditRecord {
   action: string;
@@ -23,21 +36,38 @@ export interface AuditRecord {
   context?: RequestContext;
 }
 
-export interface ChainBreak {
-  id: string;
-  lane: number;
-  problem: 'hash-mismatch' | 'broken-link' | 'head-mismatch';
-}
-
 export interface ChainVerification {
   valid: boolean;
+  /** Events whose hash and link were recomputed by this verification. */
   eventsChecked: number;
+  /** Events vouched for by the lanes' signed checkpoints (verified when each checkpoint was written) plus those checked. */
+  eventsCovered: number;
   lanes: number;
+  /** Checkpoints whose signature and sequence were checked. */
+  checkpointsChecked: number;
   breaks: ChainBreak[];
 }
 
-const GENESIS = '0'.repeat(64);
-const SEP = String.fromCharCode(31);
+interface CheckpointRow {
+  lane: number;
+  lastId: string;
+  lastHash: string;
+  events: string;
+  prevId: string | null;
+  signature: string;
+}
+
+interface HeadRow {
+  lane: number;
+  last_id: string | null;
+  last_hash: string;
+}
+
+/**
+ * Events the checkpoint job verifies and signs per run at most: a few seconds, so the minute's other jobs (the clock
+ * warnings) are not held up; a backlog (the first run after an upgrade) is worked through run after run.
+ */
+const CHECKPOINT_EVENTS_PER_RUN = 200_000;
 
 /**
  * Writes audit events inside the caller's transaction: if the audit write fails, so does the request. Reads of a
@@ -49,6 +79,7 @@ export class AuditService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly db: Db,
+    private readonly config: AppConfig,
   ) {}
 
   async record(m: EntityManager, event: AuditRecord, avoidLane: number | null = null): Promise<void> {
@@ -173,63 +204,141 @@ export class AuditService {
   }
 
   /**
-   * Walks every lane of the chain, recomputing each hash in this process from the stored fields, checking each
-   * link and that each lane's head names its last row (so a truncated tail is noticed too).
+   * GET /audit-events/verify: checks each lane's newest checkpoint (and the one before it: signatures, sequence), that the event at each lane's last
+   * checkpoint still has the hash signed, and recomputes the chain from there to each lane's head (hashes, links,
+   * and that the head names the last event, so a truncated tail is noticed too). The events before the checkpoints
+   * were verified when each checkpoint was written; the full verification (verifications) checks them all again.
    */
-  async verify(batchSize = 5000): Promise<ChainVerification> {
-    const breaks: ChainBreak[] = [];
-    const heads: Array<{ lane: number; last_id: string | null; last_hash: string }> = await this.dataSource.query(
-      'SELECT lane, last_id, last_hash FROM audit_chain_heads ORDER BY lane',
-    );
-    let checked = 0;
-    for (const head of heads) {
-      let prev = GENESIS;
-      let lastId: string | null = null;
-      let after = '0';
-      for (;;) {
-        const rows: Array<Record<string, string>> = await this.dataSource.query(
-          `SELECT id::text, lane::text, prev_hash, hash,
-                  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
-                  coalesce(actor_id::text, '') AS actor_id, coalesce(actor_roles, '') AS actor_roles, action,
-                  resource_type, coalesce(resource_id, '') AS resource_id,
-                  coalesce(subject_person_id::text, '') AS subject_person_id, coalesce(access_basis, '') AS access_basis,
-                  coalesce(request_id, '') AS request_id, coalesce(ip, '') AS ip, outcome,
-                  coalesce(details::text, '') AS details
-             FROM audit_events WHERE lane = $1 AND audit_events.id > $2 ORDER BY audit_events.id LIMIT $3`,
-          [head.lane, after, batchSize],
-        );
-        for (const r of rows) {
-          const canonical = [
-            r.id,
-            r.lane,
-            r.prev_hash,
-            r.at,
-            r.actor_id,
-            r.actor_roles,
-            r.action,
-            r.resource_type,
-            r.resource_id,
-            r.subject_person_id,
-            r.access_basis,
-            r.request_id,
-            r.ip,
-            r.outcome,
-            r.details,
-          ].join(SEP);
-          const hash = createHash('sha256').update(canonical, 'utf8').digest('hex');
-          if (r.prev_hash !== prev) breaks.push({ id: r.id, lane: head.lane, problem: 'broken-link' });
-          if (hash !== r.hash) breaks.push({ id: r.id, lane: head.lane, problem: 'hash-mismatch' });
-          prev = r.hash;
-          lastId = r.id;
-        }
-        checked += rows.length;
-        if (rows.length < batchSize) break;
-        after = rows[rows.length - 1].id;
-      }
-      if (head.last_id !== lastId || head.last_hash !== prev) {
-        breaks.push({ id: lastId ?? '0', lane: head.lane, problem: 'head-mismatch' });
-      }
+  async verify(): Promise<ChainVerification> {
+    const query: SqlQuery = (sql, params) => this.dataSource.query(sql, params);
+    const heads = await this.heads();
+    const { trusted, breaks, checked: checkpointsChecked } = trustedLatest(this.config.auditCheckpointKey, await this.latestCheckpoints());
+    // The event each walk starts after must still be what its checkpoint signed.
+    const starts = [...trusted.values()];
+    const atCheckpoints: EventRow[] = starts.length
+      ? await query(`SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE e.id = ANY($1::bigint[])`, [starts.map((c) => c.lastId)])
+      : [];
+    const found = new Map(atCheckpoints.map((r) => [r.id, r]));
+    for (const c of starts) {
+      const r = found.get(c.lastId);
+      if (!r || Number(r.lane) !== c.lane || r.hash !== c.lastHash || eventHash(r) !== r.hash)
+        breaks.push({ id: c.lastId, lane: c.lane, problem: 'checkpoint-mismatch' });
     }
-    return { valid: breaks.length === 0, eventsChecked: checked, lanes: heads.length, breaks: breaks.slice(0, 100) };
+    const cursors = this.cursors(heads, trusted);
+    const eventsChecked = await walkChain(query, cursors, breaks);
+    this.checkHeads(heads, cursors, breaks);
+    return {
+      valid: breaks.length === 0,
+      eventsChecked,
+      eventsCovered: cursors.reduce((n, c) => n + c.events, 0),
+      lanes: heads.length,
+      checkpointsChecked,
+      breaks: breaks.slice(0, 100),
+    };
+  }
+
+  /**
+   * The checkpoint job: verifies each lane from its last checkpoint onwards and signs a checkpoint at every
+   * AUDIT_CHECKPOINT_EVERY-th event of the lane, up to CHECKPOINT_EVENTS_PER_RUN events a run. A lane with a break
+   * gets no checkpoint past it (the job's summary names it, and verify reports it). Refuses to build on a checkpoint
+   * whose signature does not verify.
+   */
+  async writeCheckpoints(m: EntityManager, maxEvents = CHECKPOINT_EVENTS_PER_RUN): Promise<Record<string, unknown>> {
+    const query: SqlQuery = (sql, params) => m.query(sql, params);
+    const every = this.config.auditCheckpointEvery;
+    const key = this.config.auditCheckpointKey;
+    const heads = await this.heads(m);
+    const { trusted, breaks } = trustedLatest(key, await this.latestCheckpoints(m));
+    if (breaks.length) {
+      throw new Error(
+        `audit checkpoint ${breaks[0].id} of lane ${breaks[0].lane} does not verify (${breaks[0].problem}): no checkpoints are written until it is looked into`,
+      );
+    }
+    const made: Array<Checkpoint & { signature: string }> = [];
+    const cursors = this.cursors(heads, trusted);
+    const previous = new Map([...trusted.values()].map((c) => [c.lane, c.lastId]));
+    const found: typeof breaks = [];
+    const checked = await walkChain(query, cursors, found, {
+      maxEvents,
+      onEvent: (c, r, ok) => {
+        if (!ok || c.events % every !== 0) return;
+        const checkpoint: Checkpoint = {
+          lane: c.lane,
+          lastId: r.id,
+          lastHash: r.hash,
+          events: c.events,
+          prevId: previous.get(c.lane) ?? null,
+        };
+        made.push({ ...checkpoint, signature: signCheckpoint(key, checkpoint) });
+        previous.set(c.lane, r.id);
+      },
+    });
+    if (made.length) {
+      await m.query(
+        `INSERT INTO audit_checkpoints (lane, last_id, last_hash, events, prev_id, created_at, signature)
+         SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::text[])`,
+        [
+          made.map((c) => c.lane),
+          made.map((c) => c.lastId),
+          made.map((c) => c.lastHash),
+          made.map((c) => c.events),
+          made.map((c) => c.prevId),
+          made.map(() => this.clock.now()),
+          made.map((c) => c.signature),
+        ],
+      );
+    }
+    return { checked, written: made.length, ...(found.length ? { breaks: found.slice(0, 10) } : {}) };
+  }
+
+  /** The lanes' heads: where every walk ends (all up to them is committed). */
+  async heads(m: EntityManager = this.dataSource.manager): Promise<HeadRow[]> {
+    return m.query('SELECT lane, last_id::text AS last_id, last_hash FROM audit_chain_heads ORDER BY lane');
+  }
+
+  /** Each lane's newest checkpoint and the one before it that it names. */
+  async latestCheckpoints(m: EntityManager = this.dataSource.manager): Promise<Array<Checkpoint & { signature: string }>> {
+    const rows: CheckpointRow[] = await m.query(
+      `SELECT c.lane, c.last_id::text AS "lastId", c.last_hash AS "lastHash", c.events::text AS events, c.prev_id::text AS "prevId", c.signature
+         FROM audit_chain_heads h
+         CROSS JOIN LATERAL (SELECT last_id, prev_id FROM audit_checkpoints x WHERE x.lane = h.lane ORDER BY x.last_id DESC LIMIT 1) latest
+         JOIN audit_checkpoints c ON c.lane = h.lane AND (c.last_id = latest.last_id OR c.last_id = latest.prev_id)
+        ORDER BY c.lane, c.last_id`,
+    );
+    return rows.map((r) => ({ ...r, lane: Number(r.lane), events: Number(r.events) }));
+  }
+
+  /** Every checkpoint, oldest first per lane (for the full verification). */
+  async checkpoints(m: EntityManager = this.dataSource.manager): Promise<Array<Checkpoint & { signature: string }>> {
+    const rows: CheckpointRow[] = await m.query(
+      `SELECT lane, last_id::text AS "lastId", last_hash AS "lastHash", events::text AS events, prev_id::text AS "prevId", signature
+         FROM audit_checkpoints ORDER BY lane, last_id`,
+    );
+    return rows.map((r) => ({ ...r, lane: Number(r.lane), events: Number(r.events) }));
+  }
+
+  /** Walk cursors from each lane's trusted checkpoint (or the start) to its head. */
+  cursors(heads: HeadRow[], from: Map<number, Checkpoint>): LaneCursor[] {
+    return heads.map((h) => {
+      const c = from.get(h.lane);
+      return {
+        lane: h.lane,
+        afterId: c?.lastId ?? '0',
+        prev: c?.lastHash ?? GENESIS,
+        events: c?.events ?? 0,
+        uptoId: h.last_id ?? '0',
+        lastId: null,
+        broken: false,
+      };
+    });
+  }
+
+  /** Each lane's walk must end on its head: the event it names, with the hash it records. */
+  checkHeads(heads: HeadRow[], cursors: LaneCursor[], breaks: ChainBreak[]): void {
+    for (const h of heads) {
+      const c = cursors.find((x) => x.lane === h.lane)!;
+      if ((h.last_id ?? '0') !== c.afterId || h.last_hash !== c.prev)
+        breaks.push({ id: c.afterId, lane: h.lane, problem: 'head-mismatch' });
+    }
   }
 }

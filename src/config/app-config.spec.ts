@@ -19,6 +19,16 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ rotaMaxConsecutiveNights: 4, rotaMaxConsecutiveDays: 7 });
   });
 
+  it('signs audit checkpoints with AUDIT_CHECKPOINT_KEY, or a key derived from the JWT secret: stable across restarts, never the secret itself', () => {
+    const jwt = { JWT_SECRET: 'j'.repeat(40) };
+    const derived = loadConfig({ ...base, ...jwt }).auditCheckpointKey;
+    expect(Buffer.from(loadConfig({ ...base, ...jwt }).auditCheckpointKey)).toEqual(Buffer.from(derived));
+    expect(Buffer.from(derived)).not.toEqual(Buffer.from(loadConfig({ ...base, JWT_SECRET: 'k'.repeat(40) }).auditCheckpointKey));
+    expect(Buffer.from(derived).toString()).not.toContain('jjjj');
+    const own = loadConfig({ ...base, ...jwt, AUDIT_CHECKPOINT_KEY: 'a'.repeat(32) }).auditCheckpointKey;
+    expect(Buffer.from(own).toString()).toBe('a'.repeat(32));
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT', /whole number/],
     [{ PORT: '70000' }, 'PORT', /between 0 and 65535/],
@@ -27,6 +37,9 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV', /one of/],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET', /required when NODE_ENV=production/],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET', /at least 32/],
+    [{ AUDIT_CHECKPOINT_KEY: 'short' }, 'AUDIT_CHECKPOINT_KEY', /at least 32/],
+    [{ PLANNER_MEMORY_MB: '16' }, 'PLANNER_MEMORY_MB', /between 64 and 8192/],
+    [{ PLANNER_NICE: '20' }, 'PLANNER_NICE', /between 0 and 19/],
     [{ AUTH_MODE: 'oidc' }, 'OIDC_ISSUER', /required/],
     [{ AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://idp.example' }, 'OIDC_AUDIENCE', /required/],
     [{ SERVICE_TIME_ZONE: 'Mars/Olympus' }, 'SERVICE_TIME_ZONE', /IANA/],

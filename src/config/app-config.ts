@@ -1,5 +1,5 @@
 import type { RegimeConfig } from '../statute/assessment.types';
-import { createECDH, randomBytes } from 'node:crypto';
+import { createECDH, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -123,6 +123,14 @@ export class AppConfig {
    * is given to the app to subscribe with; the private key signs each push request's JWT. Kept like JWT_SECRET.
    */
   readonly vapid: { publicKey: string; privateKey: string; subject: string };
+  /** The heap one planner run (its worker thread) may use; a run that needs more fails instead of starving the API. */
+  readonly plannerMemoryMb: number;
+  /** The planner worker thread's nice value on Linux (0-19): above 0, the API's threads win the cores when both want them. */
+  readonly plannerNice: number;
+  /** A signed audit checkpoint is written for each lane every this many events (GET /audit-events/verify starts there). */
+  readonly auditCheckpointEvery: number;
+  /** HMAC-SHA256 key signing the audit checkpoints (AUDIT_CHECKPOINT_KEY, else derived from the JWT secret). */
+  readonly auditCheckpointKey: Uint8Array;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -286,6 +294,18 @@ function vapid(env: Env, nodeEnv: string, dataDir: string): AppConfig['vapid'] {
   return { publicKey: kept.publicKey, privateKey: kept.privateKey, subject };
 }
 
+/**
+ * The key that signs audit checkpoints: AUDIT_CHECKPOINT_KEY, or when unset one derived from the JWT secret (kept
+ * and configured the same way: explicit in production, generated once in development). A separate key lets the JWT
+ * secret be rotated without the checkpoints signed under it failing verification.
+ */
+function auditCheckpointKey(env: Env, jwt: Uint8Array): Uint8Array {
+  const raw = optional(env, 'AUDIT_CHECKPOINT_KEY');
+  if (raw === undefined) return new Uint8Array(createHmac('sha256', jwt).update('amhp-hub audit checkpoint key v1').digest());
+  if (raw.length < 32) throw new ConfigError('AUDIT_CHECKPOINT_KEY', 'must be at least 32 characters long');
+  return new TextEncoder().encode(raw);
+}
+
 /** Demo users share a published password: never in production. */
 function demoSeed(env: Env, nodeEnv: string, databaseUrl: string | undefined): boolean {
   const seed = bool(env, 'SEED_DEMO', databaseUrl === undefined && nodeEnv !== 'production');
@@ -339,6 +359,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const seedDemo = demoSeed(env, nodeEnv, databaseUrl);
+  const jwt = jwtSecret(env, nodeEnv, embeddedPgDir);
   return new AppConfig({
     env: nodeEnv,
     host: str(env, 'HOST', '127.0.0.1'),
@@ -352,7 +373,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbIdleTimeoutMs: int(env, 'DB_IDLE_TIMEOUT_MS', 30000, 1000, 600000),
     serializationRetries: int(env, 'DB_SERIALIZATION_RETRIES', 5, 0, 20),
     authMode,
-    jwtSecret: jwtSecret(env, nodeEnv, embeddedPgDir),
+    jwtSecret: jwt,
     jwtIssuer: str(env, 'JWT_ISSUER', 'amhp-hub'),
     jwtAudience: str(env, 'JWT_AUDIENCE', 'amhp-hub-api'),
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
@@ -409,6 +430,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookMaxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookDisableAfter: int(env, 'WEBHOOK_DISABLE_AFTER', 20, 1, 1000),
     vapid: vapid(env, nodeEnv, embeddedPgDir),
+    plannerMemoryMb: int(env, 'PLANNER_MEMORY_MB', 512, 64, 8192),
+    plannerNice: int(env, 'PLANNER_NICE', 10, 0, 19),
+    auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 1000, 2, 10_000_000),
+    auditCheckpointKey: auditCheckpointKey(env, jwt),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),
     handoverEscalationMinutes: int(env, 'HANDOVER_ESCALATION_MINUTES', 120, 1, 24 * 60),

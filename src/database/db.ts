@@ -157,6 +157,15 @@ export class Db {
     );
   }
 
+  /**
+   * Runs `fn` outside any ambient transaction: its `transaction()` calls open transactions of their own, committed
+   * whatever becomes of the caller's. For state other instances must see at once (a planner run taking the hub's one
+   * running place) and for work that outlives the request that started it.
+   */
+  detached<T>(fn: () => T): T {
+    return ambient.exit(fn);
+  }
+
   /** READ COMMITTED is Postgres's default: naming it would cost a SET TRANSACTION round trip per transaction. */
   private begin<T>(isolation: IsolationLevel, fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return isolation === 'READ COMMITTED' ? this.dataSource.transaction(fn) : this.dataSource.transaction(isolation, fn);

@@ -8,7 +8,7 @@ import {
 import { AccessRelationshipEntity } from '../access/access-relationship.entity';
 import { BreakGlassSessionEntity } from '../access/break-glass-session.entity';
 import { ReviewAlertEntity } from '../access/review-alert.entity';
-import { AuditChainHeadEntity, AuditEventEntity } from '../audit/audit-event.entity';
+import { AuditChainHeadEntity, AuditCheckpointEntity, AuditEventEntity, AuditVerificationEntity } from '../audit/audit-event.entity';
 import { LoginAttemptEntity } from '../auth/login-attempt.entity';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
 import { UserEntity } from '../auth/user.entity';
@@ -38,6 +38,7 @@ import {
   LeaveRequestEntity,
   ManagerOnCallEntity,
   RotaPlanEntity,
+  RotaPlanRunEntity,
   RotaPreferenceEntity,
   ShiftAssignmentEntity,
   ShiftEntity,
@@ -59,6 +60,8 @@ export const ENTITIES = [
   ReviewAlertEntity,
   AuditEventEntity,
   AuditChainHeadEntity,
+  AuditCheckpointEntity,
+  AuditVerificationEntity,
   IdempotencyKeyEntity,
   PractitionerEntity,
   ApprovalEntity,
@@ -81,6 +84,7 @@ export const ENTITIES = [
   RotaPreferenceEntity,
   RotaPlanEntity,
   ManagerOnCallEntity,
+  RotaPlanRunEntity,
   PersonEntity,
   PersonMatchEntity,
   ReferralEntity,

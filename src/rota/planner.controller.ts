@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
@@ -22,6 +23,7 @@ import {
   FairnessDto,
   FairnessQuery,
   PlanDto,
+  PlanRunDto,
   PreferenceDto,
   PreferenceListDto,
   PreferenceQuery,
@@ -44,18 +46,53 @@ export class PlannerController {
   @Authorize('rota.write')
   @ApiOperation({
     summary:
-      'Propose assignments that fill the gaps in a period (at most 13 weeks) with a MILP solver: every hard rule kept, fairness balanced, preferences weighed. Nothing changes on the rota until the plan is published.',
+      'Propose assignments that fill the gaps in a period (at most 13 weeks) with a MILP solver: every hard rule kept, fairness balanced, preferences weighed. Nothing changes on the rota until the plan is published. ' +
+      'The plan is made in a worker thread, one at a time for the hub: a second while one runs is 409 `plan-running`, naming the running one and its status URL. ' +
+      'By default the answer waits for the plan (201); with `Prefer: respond-async` it is 202 at once, Location the run status (GET /rota/plan-runs/{id}).',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async`: answer 202 with the run status URL instead of waiting.' })
   @ApiCreatedResponse({ type: PlanDto })
+  @ApiAcceptedResponse({ type: PlanRunDto, description: 'With Prefer: respond-async: the run, being made; Location is its status URL.' })
+  @ApiConflictResponse({
+    description:
+      '`plan-running`: a plan is being made already (`runningPlan`: its id and status URL); `plan-cancelled`: this plan was cancelled before it finished.',
+  })
   async propose(
     @CurrentActor() actor: Actor,
     @Body() body: CreatePlanDto,
+    @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PlanDto> {
-    const p = await this.planner.propose(actor, body);
-    reply.header('etag', etagFor(p.version)).header('location', `/rota/plans/${p.id}`);
-    return p;
+  ): Promise<PlanDto | PlanRunDto> {
+    const respondAsync = /(^|[\s,;])respond-async\b/i.test(prefer ?? '');
+    const made = await this.planner.propose(actor, body, respondAsync);
+    if ('run' in made) {
+      reply.status(202).header('location', made.run.statusUrl).header('preference-applied', 'respond-async');
+      return made.run;
+    }
+    reply.header('etag', etagFor(made.plan.version)).header('location', `/rota/plans/${made.plan.id}`);
+    return made.plan;
+  }
+
+  @Get('plan-runs/:id')
+  @Authorize('rota.write')
+  @ApiOperation({
+    summary:
+      'Where a plan being made stands: running, done (`plan` links the proposal), failed (`error` says why; a run whose app instance stopped is failed) or cancelled.',
+  })
+  @ApiOkResponse({ type: PlanRunDto })
+  planRun(@Param('id', new ParseUUIDPipe()) id: string): Promise<PlanRunDto> {
+    return this.planner.run(id);
+  }
+
+  @Post('plan-runs/:id/cancel')
+  @Authorize('rota.write')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a plan being made (its worker is stopped; nothing is proposed). Any manager may cancel it.' })
+  @ApiOkResponse({ type: PlanRunDto })
+  @ApiConflictResponse({ description: '`plan-not-running`: the run has already ended (done, failed or cancelled).' })
+  cancelPlanRun(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<PlanRunDto> {
+    return this.planner.cancel(actor, id);
   }
 
   @Get('plans/:id')

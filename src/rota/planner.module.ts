@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WorkforceModule } from '../workforce/workforce.module';
 import { PlannerController } from './planner.controller';
+import { PlanRunsService } from './plan-runs.service';
 import { PlannerService } from './planner.service';
 import { RotaModule } from './rota.module';
 
@@ -8,6 +9,6 @@ import { RotaModule } from './rota.module';
 @Module({
   imports: [RotaModule, WorkforceModule],
   controllers: [PlannerController],
-  providers: [PlannerService],
+  providers: [PlannerService, PlanRunsService],
 })
 export class PlannerModule {}

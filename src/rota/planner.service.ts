@@ -1,36 +1,32 @@
 import { createHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull } from '../common/clock';
 import { assertVersion } from '../common/etag';
-import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, ProblemError, UnprocessableProblem } from '../common/problem';
+import {
+  ConflictProblem,
+  NotFoundProblem,
+  PreconditionFailedProblem,
+  ProblemError,
+  ServiceUnavailableProblem,
+  UnprocessableProblem,
+} from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { loadApprovals } from '../workforce/approval.facts';
 import { facts as trainingFacts, TrainingService } from '../workforce/training.service';
-import { eligibility } from '../workforce/workforce.rules';
 import { workforcePolicy } from '../workforce/workforce.policy';
 import type { Override } from './assignment-checks.service';
 import { AssignmentsService } from './assignments.service';
-import { CreatePlanDto, CreatePreferenceDto, FairnessDto, PlanDto, PreferenceDto, PreferenceListDto } from './dto/planner.dto';
-import { coveredMs, fairnessReport, isWeekend, unavailablePeriods } from './fairness';
-import {
-  EligibilityWarning,
-  ExistingAssignment,
-  Ineligibility,
-  LpSolve,
-  plan,
-  PlanFacts,
-  PlanPractitioner,
-  PlanResult,
-  PlanShift,
-  solveWithHighs,
-} from './planner';
-import { isNight, RotaFinding, RotaPolicy } from './rota.rules';
+import { CreatePlanDto, CreatePreferenceDto, FairnessDto, PlanDto, PlanRunDto, PreferenceDto, PreferenceListDto } from './dto/planner.dto';
+import { fairnessReport, unavailablePeriods } from './fairness';
+import type { PlanInputs, PlanPerson } from './plan-facts';
+import { PlanRunRow, planRunUrl, PlanRunsService, PlanRunStopped } from './plan-runs.service';
+import type { ExistingAssignment, PlanResult, PlanShift } from './planner';
+import { RotaFinding, RotaPolicy } from './rota.rules';
 import { rotaPolicy } from './rota.policy';
 
 const HOUR = 3_600_000;
@@ -59,52 +55,13 @@ const PLAN_COLUMNS = `id, status, starts_at AS "startsAt", ends_at AS "endsAt", 
   created_at AS "createdAt", published_at AS "publishedAt", version`;
 
 /**
- * HiGHS runs in a worker thread: a 13-week solve takes seconds of CPU, and the event loop must keep answering
- * "who is on duty" meanwhile (P3). The worker inlines `solveWithHighs` from planner.ts.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const solveWithHighs = ${solveWithHighs.toString()};
-const ready = require(workerData.highs)();
-parentPort.on('message', async ({ lp, options, start }) => {
-  try {
-    parentPort.postMessage({ result: solveWithHighs(await ready, lp, options, start) });
-  } catch (err) {
-    parentPort.postMessage({ error: String((err && err.message) || err) });
-  }
-});`;
-
-async function withWorkerSolver<T>(fn: (solve: LpSolve) => Promise<T>): Promise<T> {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { highs: require.resolve('highs') } });
-  let pending: { resolve: (v: never) => void; reject: (e: Error) => void } | null = null;
-  const settle = (f: (p: NonNullable<typeof pending>) => void) => {
-    const p = pending;
-    pending = null;
-    if (p) f(p);
-  };
-  worker.on('message', (m: { result?: never; error?: string }) =>
-    settle((p) => (m.error ? p.reject(new Error(m.error)) : p.resolve(m.result!))),
-  );
-  worker.on('error', (err) => settle((p) => p.reject(err)));
-  worker.on('exit', (code) => settle((p) => p.reject(new Error(`the solver stopped (exit ${code})`))));
-  const solve: LpSolve = (lp, options, start) =>
-    new Promise((resolve, reject) => {
-      pending = { resolve: resolve, reject };
-      worker.postMessage({ lp, options, start });
-    });
-  try {
-    return await fn(solve);
-  } finally {
-    await worker.terminate();
-  }
-}
-
-/**
  * The rota planner and what it needs: proposals (solved by the pure planner), publication through the one
  * assignment path, preferences, and the fairness report.
  */
 @Injectable()
 export class PlannerService {
+  private readonly log = new Logger('Planner');
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
@@ -113,6 +70,7 @@ export class PlannerService {
     private readonly clock: Clock,
     private readonly assignments: AssignmentsService,
     private readonly training: TrainingService,
+    private readonly runs: PlanRunsService,
   ) {}
 
   private get policy(): RotaPolicy {
@@ -121,7 +79,15 @@ export class PlannerService {
 
   // ---- plans ----
 
-  async propose(actor: Actor, body: CreatePlanDto): Promise<PlanDto> {
+  /**
+   * Makes a proposal for [from, to). One plan runs at a time for the hub (409 `plan-running` naming the one running,
+   * with its status URL). The rows are read here, in one snapshot; everything else (eligibility, the model, the
+   * solve, the verification) runs in a worker thread, so the API keeps answering while it works.
+   *
+   * By default the caller waits for the plan (201 with it; 409 `plan-cancelled` if it is cancelled meanwhile). With
+   * `respondAsync` (`Prefer: respond-async`) the run is answered at once (202, its status URL) and goes on here.
+   */
+  async propose(actor: Actor, body: CreatePlanDto, respondAsync = false): Promise<{ plan: PlanDto } | { run: PlanRunDto }> {
     const from = new Date(body.from);
     const to = new Date(body.to);
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
@@ -130,13 +96,43 @@ export class PlannerService {
     if (to.getTime() - from.getTime() > MAX_PLAN_DAYS * DAY)
       throw new UnprocessableProblem(`Plan at most 13 weeks (${MAX_PLAN_DAYS} days) at a time.`, 'bad-period');
 
-    // One consistent snapshot for the facts and the fingerprint publication compares against, in a read-only
-    // transaction of its own (even under an Idempotency-Key), closed before the solve: the solve can take seconds.
-    const { facts, basis } = await this.db.snapshot(async (m) => ({
-      facts: await this.loadFacts(m, from, to),
-      basis: await this.basis(m, from, to),
-    }));
-    const result = await withWorkerSolver((solve) => plan(facts, solve, { timeLimitSeconds: PLANNER_SECONDS }));
+    const run = await this.runs.begin(actor, from, to);
+    if (!respondAsync) return { plan: await this.make(actor, run.id, from, to) };
+    // Outside the request's transaction: the work outlives the request.
+    void this.db.detached(() => this.make(actor, run.id, from, to)).catch(() => undefined);
+    return { run: planRunDto(run) };
+  }
+
+  /** The status of a planner run: running, done (with its plan), failed (why) or cancelled (by whom). */
+  async run(id: string): Promise<PlanRunDto> {
+    return planRunDto(await this.runs.get(id));
+  }
+
+  async cancel(actor: Actor, id: string): Promise<PlanRunDto> {
+    return planRunDto(await this.runs.cancel(actor, id));
+  }
+
+  private async make(actor: Actor, runId: string, from: Date, to: Date): Promise<PlanDto> {
+    let result: PlanResult;
+    let basis: string;
+    try {
+      // One consistent snapshot for the rows and the fingerprint publication compares against, in a read-only
+      // transaction of its own (even under an Idempotency-Key), closed before the solve: the solve can take seconds.
+      const read = await this.db.snapshot(async (m) => ({
+        inputs: await this.loadInputs(m, from, to),
+        basis: await this.basis(m, from, to),
+      }));
+      basis = read.basis;
+      result = await this.runs.solve(runId, read.inputs, { timeLimitSeconds: PLANNER_SECONDS });
+    } catch (err) {
+      if (err instanceof PlanRunStopped) throw await this.stopped(runId);
+      const message = (err as Error).message;
+      this.log.error(`plan ${runId} failed: ${message}`);
+      await this.runs.fail(runId, message).catch(() => undefined);
+      throw new ProblemError(500, 'plan-failed', 'The plan failed', `The plan did not finish: ${message}.`, {
+        run: { id: runId, statusUrl: planRunUrl(runId) },
+      });
+    }
 
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
@@ -151,13 +147,17 @@ export class PlannerService {
           actor.userId,
         ],
       );
+      // Cancelled while the result was on its way: nothing is kept.
+      if (!(await this.runs.finish(m, runId, id))) throw await this.stopped(runId);
       await this.audit.record(m, {
         action: 'rota.plan.propose',
         resourceType: 'rota-plan',
         resourceId: id,
+        actor,
         details: {
           from: from.toISOString(),
           to: to.toISOString(),
+          run: runId,
           assignments: result.assignments.length,
           unfilled: result.unfilled.reduce((n, u) => n + u.missing, 0),
           dropped: result.dropped.length,
@@ -166,6 +166,16 @@ export class PlannerService {
       });
       return this.get(id, m);
     });
+  }
+
+  /** The answer to a caller waiting for a run that ended without a plan. */
+  private async stopped(runId: string): Promise<ProblemError> {
+    const run = await this.runs.get(runId);
+    return run.status === 'cancelled'
+      ? new ConflictProblem('The plan was cancelled before it finished; nothing was proposed.', 'plan-cancelled', {
+          run: { id: run.id, statusUrl: planRunUrl(run.id) },
+        })
+      : new ServiceUnavailableProblem(`The plan did not finish: ${run.error ?? 'the service is stopping'}`);
   }
 
   async get(id: string, m: EntityManager = this.db.manager): Promise<PlanDto> {
@@ -308,10 +318,9 @@ export class PlannerService {
     return hash.digest('hex');
   }
 
-  /** Everything the pure planner needs, read in the caller's (snapshot) transaction. */
-  private async loadFacts(m: EntityManager, from: Date, to: Date): Promise<PlanFacts> {
+  /** The rows a plan is made from (PlanInputs), read in the caller's (snapshot) transaction; the worker builds the facts. */
+  private async loadInputs(m: EntityManager, from: Date, to: Date): Promise<PlanInputs> {
     const policy = this.policy;
-    const zone = policy.timeZone;
     const shiftRows: Array<Omit<PlanShift, 'assigned'> & { assigned: Array<{ practitionerId: string; skills: string[] }> }> = await m.query(
       `SELECT s.id, s.label, to_char(s.local_date, 'YYYY-MM-DD') AS "localDate", s.pattern_id AS "patternId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
               s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday",
@@ -322,15 +331,7 @@ export class PlannerService {
     );
     const shifts: PlanShift[] = shiftRows.map((s) => ({ ...s, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));
 
-    const people: Array<{
-      id: string;
-      fte: number;
-      skills: string[];
-      displayName: string;
-      profession: string;
-      registrationStatus: string;
-      registrationCheckedOn: string | null;
-    }> = await m.query(
+    const people: PlanPerson[] = await m.query(
       `SELECT p.id, p.fte::float8 AS fte, p.skills, u.display_name AS "displayName", p.profession, p.registration_status AS "registrationStatus",
               to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn"
          FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, p.id`,
@@ -360,66 +361,30 @@ export class PlannerService {
         [ids],
       ),
     ]);
-    const existing = existingRows.map((e) => ({ ...e, startsAt: new Date(e.startsAt), endsAt: new Date(e.endsAt) }));
-    const leave = leaveRows.map((l) => ({ ...l, startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) }));
-
-    // Eligibility per (AMHP, shift) with the workforce rules: a hard finding excludes the pair; warnings alone (e.g.
-    // training short, AMHP-06) leave it plannable, carried on the assignment for the manager to accept at publishing.
-    const wp = workforcePolicy(this.config);
-    const now = this.clock.now();
-    const ineligible: Ineligibility[] = [];
-    const warnings: EligibilityWarning[] = [];
-    for (const p of people) {
-      const theirApprovals = approvals.filter((a) => a.practitionerId === p.id);
-      const training = records.filter((r) => r.practitionerId === p.id).map(trainingFacts);
-      for (const s of shifts) {
-        const e = eligibility(
-          {
-            from: s.startsAt,
-            to: s.endsAt,
-            now,
-            profession: p.profession,
-            registrationStatus: p.registrationStatus,
-            registrationCheckedOn: p.registrationCheckedOn,
-            approvals: theirApprovals,
-            training,
-          },
-          wp,
-        );
-        const hard = e.findings.find((f) => f.severity === 'hard');
-        if (hard) ineligible.push({ practitionerId: p.id, shiftId: s.id, code: hard.code, message: hard.message });
-        else if (e.findings.length) warnings.push({ practitionerId: p.id, shiftId: s.id, findings: e.findings });
-      }
-    }
-
-    // Fairness carries over: their rota work in a look-back as long as the period, and how much of it they were free.
-    const lookbackFrom = from.getTime() - lookback;
-    const practitioners: PlanPractitioner[] = people.map((p) => {
-      const before = existing.filter(
-        (e) => e.practitionerId === p.id && e.startsAt.getTime() >= lookbackFrom && e.startsAt.getTime() < from.getTime(),
-      );
-      const away = coveredMs(
-        leave.filter((l) => l.practitionerId === p.id),
-        lookbackFrom,
-        from.getTime(),
-      );
-      return {
-        id: p.id,
-        fte: Number(p.fte),
-        skills: p.skills,
-        displayName: p.displayName,
-        // Suspensions and approval gaps in the period (leave is in `leave`), as GET /rota/fairness counts them.
-        unavailable: unavailablePeriods({ approvals: approvals.filter((a) => a.practitionerId === p.id), leave: [] }, { from, to }, zone),
-        prior: {
-          hours: before.reduce((sum, e) => sum + (e.endsAt.getTime() - e.startsAt.getTime()) / HOUR, 0),
-          nights: before.filter((e) => isNight(e, zone)).length,
-          weekends: before.filter((e) => isWeekend(e, zone)).length,
-          bankHolidays: before.filter((e) => e.bankHoliday).length,
-          availableDays: (lookback - away) / DAY,
-        },
-      };
-    });
-    return { from, to, shifts, practitioners, existing, leave, ineligible, warnings, preferences: preferenceRows, policy };
+    return {
+      from,
+      to,
+      now: this.clock.now(),
+      lookbackMs: lookback,
+      policy,
+      workforce: workforcePolicy(this.config),
+      shifts,
+      people: people.map((p) => ({ ...p, fte: Number(p.fte) })),
+      // Plain objects: they cross to the worker thread by structured clone.
+      approvals: approvals.map((a) => ({
+        id: a.id,
+        practitionerId: a.practitionerId,
+        approvingAuthority: a.approvingAuthority,
+        startsOn: a.startsOn,
+        endsOn: a.endsOn,
+        endedOn: a.endedOn,
+        suspensions: a.suspensions.map((x) => ({ startsAt: x.startsAt, endsAt: x.endsAt, reason: x.reason })),
+      })),
+      training: records.map((r) => ({ practitionerId: r.practitionerId, ...trainingFacts(r) })),
+      existing: existingRows.map((e) => ({ ...e, startsAt: new Date(e.startsAt), endsAt: new Date(e.endsAt) })),
+      leave: leaveRows.map((l) => ({ ...l, startsAt: new Date(l.startsAt), endsAt: new Date(l.endsAt) })),
+      preferences: preferenceRows,
+    };
   }
 
   private async dto(m: EntityManager, row: PlanRow): Promise<PlanDto> {
@@ -595,6 +560,23 @@ export class PlannerService {
 }
 
 const PREFERENCE_COLUMNS = `id, practitioner_id AS "practitionerId", pattern_id AS "patternId", weekday, to_char(on_date, 'YYYY-MM-DD') AS "onDate", weight, note, created_at AS "createdAt"`;
+
+function planRunDto(r: PlanRunRow): PlanRunDto {
+  return {
+    id: r.id,
+    status: r.status,
+    from: new Date(r.startsAt).toISOString(),
+    to: new Date(r.endsAt).toISOString(),
+    requestedBy: r.requestedBy,
+    requestedAt: new Date(r.requestedAt).toISOString(),
+    finishedAt: isoOrNull(r.finishedAt),
+    planId: r.planId,
+    plan: r.planId ? `/rota/plans/${r.planId}` : null,
+    cancelledBy: r.cancelledBy,
+    error: r.error,
+    statusUrl: planRunUrl(r.id),
+  };
+}
 
 function preferenceDto(r: PreferenceDto & { createdAt: Date | string }): PreferenceDto {
   return { ...r, createdAt: new Date(r.createdAt).toISOString() };

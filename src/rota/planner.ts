@@ -1085,10 +1085,7 @@ interface Highs {
   constants: { modelStatus: Record<string, number> };
 }
 
-/**
- * Solves LP text with a loaded HiGHS module. Shared by the in-process solver (tests, bench) and the service's
- * worker thread, which inlines this function's source, so it must not refer to anything outside itself.
- */
+/** Solves LP text with a loaded HiGHS module (through `inProcessSolver`: the tests, the bench, the service's worker). */
 export function solveWithHighs(
   highs: Highs,
   lp: string,
@@ -1144,7 +1141,7 @@ export function solveWithHighs(
   }
 }
 
-/** HiGHS in this thread (tests, the bench). The service runs it in a worker thread instead. */
+/** HiGHS in this thread: the tests and the bench call it directly; the service calls it inside its planner worker thread. */
 export async function inProcessSolver(): Promise<LpSolve> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = require('highs') as () => Promise<Highs>;

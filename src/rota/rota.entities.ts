@@ -421,3 +421,53 @@ export class RotaPlanEntity {
   @Column('integer', { default: 1 })
   version: number;
 }
+
+/**
+ * One run of the planner: requested, running in a worker thread on one app instance, then done (its proposal in
+ * `planId`), failed or cancelled. At most one runs at a time (the partial unique index, across every instance on
+ * the database); the instance running it refreshes `heartbeatAt`, so a run whose instance stopped is seen as failed.
+ */
+@Entity('rota_plan_runs')
+@Check('rota_plan_runs_status', `status IN ('running','done','failed','cancelled')`)
+@Check('rota_plan_runs_period', `ends_at > starts_at`)
+@Index('rota_plan_runs_one_running', ['status'], { unique: true, where: `status = 'running'` })
+@Index('rota_plan_runs_requested_idx', ['requestedAt'])
+export class RotaPlanRunEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text', { default: 'running' })
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+
+  @Column('timestamptz')
+  startsAt: Date;
+
+  @Column('timestamptz')
+  endsAt: Date;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid')
+  requestedBy: string;
+
+  @Column('timestamptz')
+  requestedAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  finishedAt: Date | null;
+
+  /** Wall-clock time of the running instance's last sign of life (database time, not the service's clock). */
+  @Column('timestamptz', { default: () => 'now()' })
+  heartbeatAt: Date;
+
+  @ForeignKey(() => RotaPlanEntity, { onDelete: 'SET NULL' })
+  @Column('uuid', { nullable: true })
+  planId: string | null;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  cancelledBy: string | null;
+
+  /** Why it failed, in words (no personal data). */
+  @Column('text', { nullable: true })
+  error: string | null;
+}

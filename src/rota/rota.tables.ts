@@ -13,6 +13,7 @@ export const TABLES: ModuleTables = {
     'rota_preferences',
     'rota_plans',
     'manager_on_call',
+    'rota_plan_runs',
   ],
   sqlFragments: ['onShiftSql'],
 };

@@ -40,14 +40,41 @@ export class AuditPageDto {
 }
 
 export class ChainBreakDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ description: 'The event (or, for a checkpoint problem, the event the checkpoint names).' }) id: string;
   @ApiProperty() lane: number;
-  @ApiProperty({ enum: ['hash-mismatch', 'broken-link', 'head-mismatch'] }) problem: string;
+  @ApiProperty({
+    enum: ['hash-mismatch', 'broken-link', 'head-mismatch', 'checkpoint-signature', 'checkpoint-sequence', 'checkpoint-mismatch'],
+    description:
+      'checkpoint-signature: a checkpoint this service did not sign (forged); checkpoint-sequence: a checkpoint taken out or out of order; checkpoint-mismatch: the chain no longer agrees with a checkpoint.',
+  })
+  problem: string;
 }
 
 export class ChainVerificationDto {
   @ApiProperty() valid: boolean;
-  @ApiProperty() eventsChecked: number;
+  @ApiProperty({ description: "Events recomputed now: those after each lane's last signed checkpoint." }) eventsChecked: number;
+  @ApiProperty({ description: 'Events vouched for: up to the checkpoints (verified when each was signed) and those checked now.' })
+  eventsCovered: number;
   @ApiProperty() lanes: number;
-  @ApiProperty({ type: [ChainBreakDto] }) breaks: ChainBreakDto[];
+  @ApiProperty({ description: "Checkpoints whose signature and sequence were checked (verify: each lane's newest and the one before it)." })
+  checkpointsChecked: number;
+  @ApiProperty({ type: [ChainBreakDto], description: 'The first 100 problems found.' }) breaks: ChainBreakDto[];
+}
+
+export class ChainVerificationRunDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['running', 'done', 'failed'] }) status: string;
+  @ApiProperty({ format: 'uuid' }) requestedBy: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
+  @ApiProperty({ description: "Events to check: every event up to the lanes' heads when it started (0 until counted)." })
+  eventsTotal: number;
+  @ApiProperty() eventsChecked: number;
+  @ApiProperty({ description: 'eventsChecked as a percentage of eventsTotal.' }) percent: number;
+  @ApiProperty() checkpointsChecked: number;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'The result, once done.' }) valid: boolean | null;
+  @ApiProperty({ type: [ChainBreakDto], nullable: true, description: 'The first 100 problems found, once done.' })
+  breaks: ChainBreakDto[] | null;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() statusUrl: string;
 }

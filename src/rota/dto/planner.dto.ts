@@ -167,6 +167,25 @@ export class PlanDto {
   @ApiProperty() version: number;
 }
 
+export class PlanRunDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    enum: ['running', 'done', 'failed', 'cancelled'],
+    description: 'running: being solved (one at a time for the hub); done: `plan` is the proposal; failed: `error` says why.',
+  })
+  status: string;
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({ format: 'uuid' }) requestedBy: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) planId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The proposal made, when done.' }) plan: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) cancelledBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty({ description: 'Where to ask for this status again.' }) statusUrl: string;
+}
+
 export class CreatePreferenceDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() practitionerId: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'A shift pattern (e.g. Night).' }) @IsOptional() @IsUUID() patternId?: string;

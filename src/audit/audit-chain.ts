@@ -1,0 +1,241 @@
+/**
+ * The audit chain, recomputed in this process: each event's canonical text and hash rebuilt from its stored fields
+ * (independently of the database's `audit_canonical`), the links checked lane by lane, and the signed checkpoints
+ * that let a verification start part way along instead of at the first event.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export const GENESIS = '0'.repeat(64);
+const SEP = String.fromCharCode(31);
+
+export type ChainProblem =
+  | 'hash-mismatch'
+  | 'broken-link'
+  | 'head-mismatch'
+  /** A checkpoint's signature does not verify: it was not written by this service (or with this key). */
+  | 'checkpoint-signature'
+  /** A lane's checkpoints do not follow on (one taken out, or one added out of order). */
+  | 'checkpoint-sequence'
+  /** The chain no longer agrees with a checkpoint: an event up to it was altered, removed or added. */
+  | 'checkpoint-mismatch';
+
+export interface ChainBreak {
+  id: string;
+  lane: number;
+  problem: ChainProblem;
+}
+
+/** The stored fields of an event as text, as the columns below select them. */
+export type EventRow = Record<
+  | 'id'
+  | 'lane'
+  | 'prev_hash'
+  | 'hash'
+  | 'at'
+  | 'actor_id'
+  | 'actor_roles'
+  | 'action'
+  | 'resource_type'
+  | 'resource_id'
+  | 'subject_person_id'
+  | 'access_basis'
+  | 'request_id'
+  | 'ip'
+  | 'outcome'
+  | 'details',
+  string
+>;
+
+export const EVENT_COLUMNS = `e.id::text AS id, e.lane::text AS lane, e.prev_hash, e.hash,
+  to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+  coalesce(e.actor_id::text, '') AS actor_id, coalesce(e.actor_roles, '') AS actor_roles, e.action,
+  e.resource_type, coalesce(e.resource_id, '') AS resource_id,
+  coalesce(e.subject_person_id::text, '') AS subject_person_id, coalesce(e.access_basis, '') AS access_basis,
+  coalesce(e.request_id, '') AS request_id, coalesce(e.ip, '') AS ip, e.outcome,
+  coalesce(e.details::text, '') AS details`;
+
+/** The hash an event should have, from its stored fields (the same canonical text `audit_append` hashes). */
+export function eventHash(r: EventRow): string {
+  const canonical = [
+    r.id,
+    r.lane,
+    r.prev_hash,
+    r.at,
+    r.actor_id,
+    r.actor_roles,
+    r.action,
+    r.resource_type,
+    r.resource_id,
+    r.subject_person_id,
+    r.access_basis,
+    r.request_id,
+    r.ip,
+    r.outcome,
+    r.details,
+  ].join(SEP);
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+export interface Checkpoint {
+  lane: number;
+  lastId: string;
+  lastHash: string;
+  /** Events in the lane up to and including lastId. */
+  events: number;
+  prevId: string | null;
+}
+
+/** HMAC-SHA256 of what a checkpoint says, under AUDIT_CHECKPOINT_KEY. */
+export function signCheckpoint(key: Uint8Array, c: Checkpoint): string {
+  const text = ['amhp-hub audit checkpoint v1', c.lane, c.lastId, c.lastHash, c.events, c.prevId ?? ''].join(SEP);
+  return createHmac('sha256', key).update(text, 'utf8').digest('hex');
+}
+
+export function checkpointSignatureValid(key: Uint8Array, c: Checkpoint, signature: string): boolean {
+  const expected = Buffer.from(signCheckpoint(key, c), 'hex');
+  const given = Buffer.from(signature, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Checks each lane's checkpoints (oldest first): every signature, and that each names the one before it. Returns,
+ * per lane, the last checkpoint that can be trusted (all up to it signed and in sequence), and the problems found.
+ */
+export function trustedCheckpoints(
+  key: Uint8Array,
+  rows: Array<Checkpoint & { signature: string }>,
+): { trusted: Map<number, Checkpoint>; breaks: ChainBreak[]; checked: number } {
+  const trusted = new Map<number, Checkpoint>();
+  const stopped = new Set<number>();
+  const breaks: ChainBreak[] = [];
+  const byLane = new Map<number, Array<Checkpoint & { signature: string }>>();
+  for (const r of rows) byLane.set(r.lane, [...(byLane.get(r.lane) ?? []), r]);
+  for (const [lane, list] of byLane) {
+    list.sort((a, b) => (BigInt(a.lastId) < BigInt(b.lastId) ? -1 : 1));
+    let before: Checkpoint | null = null;
+    for (const c of list) {
+      if (!checkpointSignatureValid(key, c, c.signature)) {
+        breaks.push({ id: c.lastId, lane, problem: 'checkpoint-signature' });
+        stopped.add(lane);
+        break;
+      }
+      if ((c.prevId ?? null) !== (before?.lastId ?? null) || c.events <= (before?.events ?? 0)) {
+        breaks.push({ id: c.lastId, lane, problem: 'checkpoint-sequence' });
+        stopped.add(lane);
+        break;
+      }
+      before = c;
+    }
+    // A lane whose checkpoints stop being trustworthy is verified from its last good one (or from the start).
+    if (before) trusted.set(lane, before);
+  }
+  return { trusted, breaks, checked: rows.length };
+}
+
+/**
+ * Each lane's newest checkpoint, checked with the one before it that it names (`rows`: both, per lane): signed, and
+ * in sequence. A lane whose newest does not verify starts from the one before it if that one does, else from its
+ * first event. Only these are read, so the check costs the same after ten years as after one; the full
+ * verification checks every checkpoint.
+ */
+export function trustedLatest(
+  key: Uint8Array,
+  rows: Array<Checkpoint & { signature: string }>,
+): { trusted: Map<number, Checkpoint>; breaks: ChainBreak[]; checked: number } {
+  const trusted = new Map<number, Checkpoint>();
+  const breaks: ChainBreak[] = [];
+  const lanes = [...new Set(rows.map((r) => r.lane))];
+  for (const lane of lanes) {
+    const mine = rows.filter((r) => r.lane === lane).sort((a, b) => (BigInt(a.lastId) < BigInt(b.lastId) ? -1 : 1));
+    const latest = mine[mine.length - 1];
+    const before = latest.prevId === null ? undefined : mine.find((c) => c.lastId === latest.prevId);
+    const latestValid = checkpointSignatureValid(key, latest, latest.signature);
+    const beforeValid = before !== undefined && checkpointSignatureValid(key, before, before.signature);
+    if (!latestValid) breaks.push({ id: latest.lastId, lane, problem: 'checkpoint-signature' });
+    if (before && !beforeValid) breaks.push({ id: before.lastId, lane, problem: 'checkpoint-signature' });
+    if (latest.prevId !== null && (!before || before.events >= latest.events))
+      breaks.push({ id: latest.lastId, lane, problem: 'checkpoint-sequence' });
+    const start = latestValid ? latest : beforeValid ? before : undefined;
+    if (start) trusted.set(lane, start);
+  }
+  return { trusted, breaks, checked: rows.length };
+}
+
+/** Where one lane's walk starts (after `afterId`, which has hash `prev` and is the `events`-th) and ends (`uptoId`). */
+export interface LaneCursor {
+  lane: number;
+  afterId: string;
+  prev: string;
+  events: number;
+  /** The lane head's last_id when the walk started: everything up to it is committed. */
+  uptoId: string;
+  lastId: string | null;
+  broken: boolean;
+}
+
+export type SqlQuery = (sql: string, params: unknown[]) => Promise<EventRow[]>;
+
+export interface WalkOptions {
+  batchSize?: number;
+  /** Stop after this many events (the checkpoint job's share of a run); the cursors say where it stopped. */
+  maxEvents?: number;
+  /** After each event is checked: `ok` while its lane has no break so far. */
+  onEvent?: (cursor: LaneCursor, row: EventRow, ok: boolean) => void;
+  /** After each batch, with the events checked so far. */
+  onBatch?: (checked: number) => Promise<void> | void;
+}
+
+/**
+ * Walks the lanes together in id order (one index range scan of the primary key), from each cursor to the head it
+ * names, checking each event's hash and its link to the one before it in its lane. A lane's events are appended
+ * under its head's lock, so ids rise along the lane and everything up to the head read at the start is committed:
+ * events appended meanwhile are past `uptoId` and left for the next walk.
+ */
+export async function walkChain(query: SqlQuery, cursors: LaneCursor[], breaks: ChainBreak[], options: WalkOptions = {}): Promise<number> {
+  const batch = options.batchSize ?? 5000;
+  const live = cursors.filter((c) => BigInt(c.uptoId) > BigInt(c.afterId));
+  if (!live.length) return 0;
+  const width = Math.max(...cursors.map((c) => c.lane)) + 1;
+  const from = Array.from({ length: width }, () => '0');
+  const upto = Array.from({ length: width }, () => '0');
+  for (const c of live) {
+    from[c.lane] = c.afterId;
+    upto[c.lane] = c.uptoId;
+  }
+  const byLane = new Map(cursors.map((c) => [c.lane, c]));
+  const end = live.reduce((m, c) => (BigInt(c.uptoId) > m ? BigInt(c.uptoId) : m), 0n);
+  let after = live.reduce((m, c) => (BigInt(c.afterId) < m ? BigInt(c.afterId) : m), end).toString();
+  let checked = 0;
+  for (;;) {
+    const limit = options.maxEvents !== undefined ? Math.min(batch, options.maxEvents - checked) : batch;
+    if (limit <= 0) break;
+    const rows = await query(
+      `SELECT ${EVENT_COLUMNS} FROM audit_events e
+        WHERE e.id > $1 AND e.id <= $4 AND e.id > ($2::bigint[])[e.lane + 1] AND e.id <= ($3::bigint[])[e.lane + 1]
+        ORDER BY e.id LIMIT $5`,
+      [after, from, upto, end.toString(), limit],
+    );
+    for (const r of rows) {
+      const c = byLane.get(Number(r.lane));
+      if (!c) continue;
+      if (r.prev_hash !== c.prev) {
+        breaks.push({ id: r.id, lane: c.lane, problem: 'broken-link' });
+        c.broken = true;
+      }
+      if (eventHash(r) !== r.hash) {
+        breaks.push({ id: r.id, lane: c.lane, problem: 'hash-mismatch' });
+        c.broken = true;
+      }
+      c.prev = r.hash;
+      c.lastId = r.id;
+      c.afterId = r.id;
+      c.events += 1;
+      options.onEvent?.(c, r, !c.broken);
+    }
+    checked += rows.length;
+    if (rows.length) after = rows[rows.length - 1].id;
+    await options.onBatch?.(checked);
+    if (rows.length < limit) break;
+  }
+  return checked;
+}
