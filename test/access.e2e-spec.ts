@@ -58,6 +58,7 @@ const GOLDEN: Record<string, string> = {
   'GET /events': 'admin manager amhp referrer auditor',
   'GET /handovers/:date': 'manager amhp',
   'GET /me/notifications': 'admin manager amhp referrer auditor',
+  'GET /me/job-pack': 'amhp',
   'GET /me/offers': 'amhp',
   'GET /people': 'manager amhp',
   'GET /people/:id': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
