@@ -1,6 +1,15 @@
-// Recording: every change of case data the app makes goes through `record`, so each carries an Idempotency-Key
-// (the service answers a repeat with the first answer instead of recording twice).
-import { api } from './session.js';
+// Recording: every change of case data the app makes goes through `record`, and so through the outbox, a queue kept
+// on the phone (IndexedDB, the body encrypted: device.js). Each change carries its own Idempotency-Key, so sending it
+// again after a lost answer never records it twice (the service answers a repeat with the first answer).
+//
+// Sending is in the order recorded, one at a time, and stops at the first that cannot reach the service (it waits
+// for the signal). A change the service refuses (4xx, problem+json) is kept as refused with the service's words for
+// the user to read and dismiss, and the next one is sent. The queue is sent again after any answer from the service,
+// when the browser says it is back online, when the app is opened or comes back to the foreground, and when the
+// service worker's Background Sync fires (where the browser has it).
+import { done, inStore, open, seal } from './device.js';
+import { packChanged } from './pack.js';
+import { api, currentUserId, isNoSignal, onContact, Problem, serverNow } from './session.js';
 
 /** A random key for one recorded change (crypto.randomUUID needs a secure context; getRandomValues does not). */
 export function newKey() {
@@ -12,7 +21,155 @@ export function newKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Sends one change (POST by default) with its own Idempotency-Key; resolves to the service's answer. */
-export function record(path, body, { method = 'POST', key = newKey() } = {}) {
-  return api(path, { method, body, idempotencyKey: key });
+export const SAVED_NOT_SENT = 'Saved on this phone, not sent yet. It will be sent when there is a signal.';
+
+/** What `record` throws when the change is kept in the outbox to be sent later (no signal, or the service is down). */
+export class Queued extends Error {
+  constructor(key) {
+    super(SAVED_NOT_SENT);
+    this.queued = true;
+    this.key = key;
+  }
+}
+
+/** Refusals worth trying again later rather than showing: the session, a request still in progress, limits. */
+const TRY_AGAIN = new Set([401, 408, 425, 429]);
+
+const listeners = new Set();
+/** Callers of `record` waiting for their own change's answer: key → { resolve, reject }. */
+const waiting = new Map();
+let draining;
+
+/** Calls `fn()` whenever the outbox changes (an item added, sent, refused or dismissed). */
+export function onOutboxChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function changed() {
+  for (const fn of listeners) fn();
+}
+
+/**
+ * Records a change: puts it in the outbox and sends what waits, in order. Resolves to the service's answer; rejects
+ * with the service's Problem if it refuses this change (the caller shows it: nothing is kept), or with `Queued` when
+ * it is kept on the phone to be sent later.
+ */
+export async function record(path, body, { method = 'POST', key = newKey(), label } = {}) {
+  const user = currentUserId();
+  // The body and its label may name a person: both are kept encrypted. The path holds ids only.
+  const sealed = await seal({ body: body === undefined ? null : body, label: label ?? null });
+  const item = { key, method, path, body: sealed, created: new Date(serverNow()).toISOString(), user, state: 'pending' };
+  await inStore('outbox', 'readwrite', (s) => done(s.add(item)));
+  changed();
+  const answer = new Promise((resolve, reject) => waiting.set(key, { resolve, reject }));
+  // A run that had just found the queue empty as this change went in ends without it: one more run picks it up.
+  if ((await flush()) === 'empty' && waiting.has(key)) await flush();
+  const mine = waiting.get(key);
+  if (mine) {
+    waiting.delete(key);
+    mine.reject(new Queued(key));
+    void requestBackgroundSync();
+  }
+  return answer;
+}
+
+/** The signed-in user's items in the order recorded (the phone may hold another user's, left by an expired session). */
+export async function outboxItems() {
+  const user = currentUserId();
+  const all = await inStore('outbox', 'readonly', (s) => done(s.getAll()));
+  return all.filter((i) => i.user === user);
+}
+
+/** Lets the user put a refused change out of sight, once read. */
+export async function dismiss(seq) {
+  await inStore('outbox', 'readwrite', (s) => done(s.delete(seq)));
+  changed();
+}
+
+/**
+ * Sends the signed-in user's waiting changes in order (one run at a time; a call during a run joins it). Resolves to
+ * 'empty' when nothing is left to send, 'stopped' when it stopped to wait for the signal (or the service).
+ */
+export function flush() {
+  draining ??= drain().finally(() => {
+    draining = undefined;
+  });
+  return draining;
+}
+
+async function drain() {
+  for (;;) {
+    if (!currentUserId()) return 'stopped';
+    const next = (await outboxItems()).find((i) => i.state === 'pending');
+    if (!next) return 'empty';
+    const mine = waiting.get(next.key);
+    const { body } = await open(next.body);
+    let answer;
+    try {
+      answer = await api(next.path, { method: next.method, body: body ?? undefined, idempotencyKey: next.key });
+    } catch (err) {
+      // No signal, the service down (5xx), or a refusal to try again later: stop here, in order, and wait.
+      if (
+        isNoSignal(err) ||
+        !(err instanceof Problem) ||
+        err.status >= 500 ||
+        TRY_AGAIN.has(err.status) ||
+        err.code === 'idempotency-in-progress'
+      )
+        return 'stopped';
+      if (mine) {
+        // Its caller is still waiting: it shows the service's words at once, so nothing is kept.
+        waiting.delete(next.key);
+        await inStore('outbox', 'readwrite', (s) => done(s.delete(next.seq)));
+        mine.reject(err);
+      } else {
+        const problem = { status: err.status, code: err.code ?? null, detail: err.message, refusedAt: new Date(serverNow()).toISOString() };
+        await inStore('outbox', 'readwrite', (s) => done(s.put({ ...next, state: 'refused', problem })));
+      }
+      changed();
+      continue;
+    }
+    await inStore('outbox', 'readwrite', (s) => done(s.delete(next.seq)));
+    changed();
+    packChanged();
+    if (mine) {
+      waiting.delete(next.key);
+      mine.resolve(answer);
+    }
+  }
+}
+
+/** What a change in the outbox is, in words: the label its screen gave (decrypted here, for the screen), else its kind. */
+export async function describeChange(item) {
+  const { label } = await open(item.body);
+  if (label) return label;
+  const parts = item.path
+    .split('?')[0]
+    .split('/')
+    .filter((p) => p && !/^[0-9a-f-]{36}$/i.test(p));
+  return `A change (${parts.join(' ').replace(/-/g, ' ')})`;
+}
+
+// Any answer from the service means the signal is back: send what waits.
+onContact(() => void flush());
+addEventListener('online', () => void flush());
+document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && void flush());
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data && event.data.type === 'outbox-flush') {
+      const reply = event.ports && event.ports[0];
+      void flush().finally(() => reply && reply.postMessage({ type: 'outbox-flushed' }));
+    }
+  });
+}
+
+/** Asks the service worker for a Background Sync when the signal is back (where the browser has it). */
+export async function requestBackgroundSync() {
+  try {
+    const reg = await navigator.serviceWorker?.ready;
+    if (reg && reg.sync) await reg.sync.register('amhp-outbox');
+  } catch {
+    // not granted or not supported: the app sends on its own triggers
+  }
 }
