@@ -28,7 +28,10 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' }))))
+      // Versioned and vendor files never change under their URL: the copy the page just loaded is the one to keep.
+      .then((cache) =>
+        cache.addAll(SHELL.map((url) => new Request(url, { cache: /^\/app\/(v|vendor)\//.test(url) ? 'default' : 'reload' }))),
+      )
       .then(() => self.skipWaiting()),
   );
 });
