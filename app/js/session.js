@@ -120,6 +120,8 @@ export class Problem extends Error {
     this.status = status;
     this.code = body && body.code;
     this.errors = (body && Array.isArray(body.errors) && body.errors) || [];
+    /** The rules' findings a refused outcome carries (each warning to acknowledge, each blocker). */
+    this.findings = (body && Array.isArray(body.findings) && body.findings) || [];
   }
 }
 
@@ -276,4 +278,23 @@ async function wipeDevice() {
       ),
     );
   }
+}
+
+/**
+ * GETs a file (a PDF of a person's record) with the access token, never from or into any cache; one refresh and
+ * retry on 401. Resolves to { blob, filename } (the filename from Content-Disposition).
+ */
+export async function apiFile(path, accept) {
+  const call = () =>
+    fetch(path, {
+      headers: { Accept: accept, ...(access ? { Authorization: `Bearer ${access.token}` } : {}) },
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  let res = await call();
+  if (res.status === 401 && (await refresh())) res = await call();
+  if (res.status === 401) forget();
+  if (!res.ok) throw await problemOf(res);
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
+  return { blob: await res.blob(), type: res.headers.get('content-type') || accept, filename: named ? named[1] : 'document' };
 }

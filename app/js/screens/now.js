@@ -4,6 +4,7 @@ import { html, word, legal, telHref, unreachable, useServerNow, Clock } from '..
 import { useEffect, useState } from '../deps.js';
 import { api, isNoSignal, learnServerTime } from '../session.js';
 import { localClock, localTime } from '../time.js';
+import { href } from '../router.js';
 
 function DutyShift({ shift, when }) {
   return html`
@@ -38,7 +39,9 @@ function Job({ referral, now }) {
   return html`
     <li class="nhsuk-card app-card">
       <div class="nhsuk-card__content">
-        <h3 class="nhsuk-card__heading nhsuk-heading-s">${p.givenName} ${p.familyName}</h3>
+        <h3 class="nhsuk-card__heading nhsuk-heading-s">
+          <a class="nhsuk-card__link app-job-link" href=${href(`/jobs/${referral.id}`)}>${p.givenName} ${p.familyName}</a>
+        </h3>
         <p class="nhsuk-body-s app-muted">
           ${referral.reference} · ${word(referral.urgency)} · ${word(referral.status)}${referral.location ? ` · ${referral.location}` : ''}
         </p>

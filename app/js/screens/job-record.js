@@ -1,0 +1,195 @@
+// One-tap recording on the job screen: arrival (which starts the assessment), the timeline's events and the AMHP's
+// in-person contact, each at the service's "now" unless the AMHP sets the time it happened. Every change goes through
+// record() (outbox.js).
+import { html, errorText } from '../ui.js';
+import { useState } from '../deps.js';
+import { record } from '../outbox.js';
+import { serverNow } from '../session.js';
+import { localClock, localTime } from '../time.js';
+import { instant, latestLondonTime } from './job-time.js';
+
+/** The one-tap steps, in the order a night goes; `contact` is the in-person contact, not a timeline event. */
+export const STEPS = [
+  {
+    heading: 'Doctors',
+    items: [
+      { type: 'doctors-requested', label: 'Doctors requested' },
+      { type: 'doctor-arrived', label: 'A doctor arrived' },
+    ],
+  },
+  {
+    heading: 'Interview',
+    items: [
+      { type: 'contact', label: 'I saw the person, in person' },
+      { type: 'interview-started', label: 'Interview started' },
+      { type: 'interview-ended', label: 'Interview ended' },
+      { type: 'decision', label: 'Decision made' },
+    ],
+  },
+  {
+    heading: 'Bed',
+    items: [
+      { type: 'bed-requested', label: 'Bed requested' },
+      { type: 'bed-identified', label: 'Bed found' },
+    ],
+  },
+  {
+    heading: 'Conveyance',
+    items: [
+      { type: 'conveyance-requested', label: 'Conveyance requested' },
+      { type: 'conveyance-arrived', label: 'Conveyance arrived' },
+      { type: 'admitted', label: 'Admitted' },
+    ],
+  },
+  {
+    heading: 'Warrant (s.135)',
+    items: [
+      { type: 'warrant-requested', label: 'Warrant requested' },
+      { type: 'warrant-executed', label: 'Warrant executed' },
+    ],
+  },
+];
+
+const LABELS = Object.fromEntries(STEPS.flatMap((g) => g.items.map((i) => [i.type, i.label])));
+LABELS['application-signed'] = 'Application signed';
+export const eventLabel = (type) => LABELS[type] || type;
+
+/** When each step was recorded: the times of its events (the in-person contacts for `contact`). */
+function timesOf(assessment, type) {
+  if (!assessment) return [];
+  if (type === 'contact') return assessment.contacts.filter((c) => c.mode === 'in-person' && c.byRole === 'amhp').map((c) => c.at);
+  return assessment.timeline.filter((e) => e.type === type).map((e) => e.at);
+}
+
+/**
+ * The time the next tap records: now (the service's clock), or the time the AMHP set for something that happened
+ * earlier (today's, or last night's if today's is still to come). Reset to now after each recording.
+ */
+function WhenControl({ when, setWhen, error }) {
+  const now = serverNow();
+  return html`
+    <div class="app-when">
+      <p class="nhsuk-body app-when__now" id="when-summary">
+        ${when ? html`Your next tap records <strong>${when}</strong>.` : html`Each tap records the time now (${localClock(new Date(now).toISOString())}).`}
+      </p>
+      <details class="nhsuk-details app-when__details" open=${Boolean(when) || Boolean(error)}>
+        <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">It happened earlier: change the time</span></summary>
+        <div class="nhsuk-details__text">
+          <div class=${`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+            <label class="nhsuk-label" for="event-time">Time it happened (UK time, 24-hour)</label>
+            <div class="nhsuk-hint" id="event-time-hint">For the next thing you record. Leave empty for now.</div>
+            ${error && html`<span class="nhsuk-error-message" id="event-time-error"><span class="nhsuk-u-visually-hidden">Error:</span> ${error}</span>`}
+            <div class="app-when__row">
+              <input
+                class=${`nhsuk-input nhsuk-input--width-5${error ? ' nhsuk-input--error' : ''}`}
+                id="event-time"
+                name="event-time"
+                type="time"
+                value=${when}
+                aria-describedby=${`event-time-hint${error ? ' event-time-error' : ''}`}
+                onInput=${(e) => setWhen(e.currentTarget.value)}
+              />
+              ${
+                when &&
+                html`<button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => setWhen('')}>
+                  Use now
+                </button>`
+              }
+            </div>
+          </div>
+        </div>
+      </details>
+    </div>
+  `;
+}
+
+/** The arrival, one-tap events and the in-person contact. `onRecorded(view, text)` gets the assessment as it now is. */
+export function Recorder({ referral, assessment, onRecorded, notice }) {
+  const [when, setWhen] = useState('');
+  const [busy, setBusy] = useState(null);
+  const [error, setError] = useState(null);
+  const [timeError, setTimeError] = useState(null);
+  const closed = assessment && assessment.status === 'closed';
+
+  /** The instant to record, or null (with the reason shown) when the time set is not usable. */
+  function at() {
+    const now = serverNow();
+    if (!when) return now;
+    const t = latestLondonTime(when, now);
+    if (t === null) {
+      setTimeError('Enter a time like 02:30, or choose Use now');
+      return null;
+    }
+    return t;
+  }
+
+  async function tap(type, label) {
+    const t = at();
+    if (t === null) return;
+    setBusy(type);
+    setError(null);
+    setTimeError(null);
+    try {
+      let view;
+      if (type === 'arrived') view = await record('/assessments', { referralId: referral.id, openedAt: instant(t) });
+      else if (type === 'contact')
+        view = await record(`/assessments/${assessment.id}/contacts`, { at: instant(t), mode: 'in-person', byRole: 'amhp' });
+      else view = await record(`/assessments/${assessment.id}/events`, { type, at: instant(t) });
+      setWhen('');
+      onRecorded(view, `${label}: recorded at ${localTime(instant(t))}.`);
+    } catch (err) {
+      setError(`${label} was not recorded. ${errorText(err)}`);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  /** One step's button and when it was recorded (a plain function, so a re-render keeps the focus on it). */
+  function stepButton(type, label, said = label) {
+    const times = type === 'arrived' ? (assessment ? [assessment.openedAt] : []) : timesOf(assessment, type);
+    const done = times.length > 0;
+    const disabled = Boolean(busy) || closed || (type === 'arrived' ? done : !assessment);
+    return html`
+      <li key=${type} class=${`app-step${done ? ' app-step--done' : ''}`}>
+        <button
+          type="button"
+          class=${`nhsuk-button app-step__button${done ? ' nhsuk-button--secondary' : ''}`}
+          data-step=${type}
+          disabled=${disabled}
+          aria-describedby=${done ? `step-${type}-times` : undefined}
+          onClick=${() => tap(type, said)}
+        >
+          ${label}
+        </button>
+        ${
+          done &&
+          html`<p class="nhsuk-body-s app-step__times" id=${`step-${type}-times`}>
+            <span class="app-step__tick" aria-hidden="true">✓</span> Recorded ${times.map((x) => localClock(x)).join(', ')}
+          </p>`
+        }
+      </li>
+    `;
+  }
+
+  return html`
+    <section aria-labelledby="record-heading" id="record" tabindex="-1" class="app-section">
+      <h2 class="nhsuk-heading-m" id="record-heading">Record what happens</h2>
+      <div role="status" class="app-status">${notice && html`<div class="nhsuk-inset-text app-notice"><p>${notice}</p></div>`}</div>
+      ${error && html`<p class="nhsuk-body app-alert" role="alert">${error}</p>`}
+      ${closed && html`<p class="nhsuk-body">This assessment is closed: nothing more can be recorded on it.</p>`}
+      <${WhenControl} when=${when} setWhen=${setWhen} error=${timeError} />
+      <ul class="nhsuk-list app-steps">
+        ${stepButton('arrived', assessment ? 'Arrived' : 'Arrived: start the assessment', 'Arrived')}
+      </ul>
+      ${!assessment && html`<p class="nhsuk-body-s app-muted">The rest can be recorded once you have arrived.</p>`}
+      ${STEPS.map(
+        (g) => html`
+          <h3 class="nhsuk-heading-s app-steps__heading" key=${g.heading}>${g.heading}</h3>
+          <ul class="nhsuk-list app-steps">
+            ${g.items.map((i) => stepButton(i.type, i.label))}
+          </ul>
+        `,
+      )}
+    </section>
+  `;
+}

@@ -1,0 +1,274 @@
+// A job (#/jobs/<referral id>): the statutory clocks first, then what the AMHP records as the night goes, and what
+// she needs to find people: the person, the risks, the address, the nearest relative with the s.26 reasoning, the
+// contacts and the s.12 doctors with numbers to call. Reads through api(); every change through record().
+import { html, word, legal, telHref, errorText, useServerNow, Clock } from '../ui.js';
+import { useEffect, useState } from '../deps.js';
+import { api, learnServerTime, serverNow } from '../session.js';
+import { href } from '../router.js';
+import { localTime } from '../time.js';
+import { Recorder } from './job-record.js';
+import { londonInputValue } from './job-time.js';
+
+const RISK_FLAGS = {
+  weapons: 'Weapons',
+  animals: 'Animals at the address',
+  'access-problems': 'Access problems',
+  'children-in-household': 'Children in the household',
+  'lone-working': 'Lone working',
+};
+const STATUS = { 'in-assessment': 'Assessing', closed: 'Closed', withdrawn: 'Withdrawn' };
+const RELATIONSHIPS = { 'uncle-aunt': 'uncle or aunt', 'nephew-niece': 'nephew or niece', 'civil-partner': 'civil partner' };
+
+function ageOn(dateOfBirth, now) {
+  if (!dateOfBirth) return null;
+  const today = londonInputValue(now).slice(0, 10);
+  const [y, m, d] = dateOfBirth.split('-').map(Number);
+  const [ty, tm, td] = today.split('-').map(Number);
+  return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
+}
+
+function Row({ label, children }) {
+  return html`<div class="nhsuk-summary-list__row">
+    <dt class="nhsuk-summary-list__key">${label}</dt>
+    <dd class="nhsuk-summary-list__value">${children}</dd>
+  </div>`;
+}
+
+function CallLink({ phone, name }) {
+  if (!phone) return html`<span class="nhsuk-body-s app-muted">No phone number</span>`;
+  return html`<a class="app-call" href=${telHref(phone)}>Call<span class="nhsuk-u-visually-hidden"> ${name} on ${phone}</span></a>`;
+}
+
+function PersonSection({ referral, person, now }) {
+  const p = person || referral.person;
+  const age = ageOn(p.dateOfBirth, now);
+  return html`
+    <section aria-labelledby="person-heading" id="person" class="app-section">
+      <h2 class="nhsuk-heading-m" id="person-heading">The person</h2>
+      <dl class="nhsuk-summary-list app-summary">
+        <${Row} label="Name">${p.givenName} ${p.familyName}</${Row}>
+        <${Row} label="Date of birth">${p.dateOfBirth ? `${p.dateOfBirth}${age !== null ? ` (${age})` : ''}` : 'Not recorded'}</${Row}>
+        <${Row} label="NHS number">${p.nhsNumber || 'Not recorded'}</${Row}>
+        <${Row} label="Address">
+          ${person && person.address ? html`${person.address}${person.postcode ? html`<br />${person.postcode}` : ''}` : 'Not recorded'}
+        </${Row}>
+        <${Row} label="Where now">${referral.location || 'Not recorded'}</${Row}>
+        ${
+          person &&
+          html`<${Row} label="Language">
+            ${person.preferredLanguage || 'Not recorded'}${person.interpreterNeeded ? ' – needs an interpreter' : ''}
+          </${Row}>`
+        }
+        ${person && person.communicationNeeds && html`<${Row} label="Communication">${person.communicationNeeds}</${Row}>`}
+        ${person && person.gpPractice && html`<${Row} label="GP practice">${person.gpPractice}</${Row}>`}
+      </dl>
+    </section>
+  `;
+}
+
+function RisksSection({ referral }) {
+  const r = referral.risks;
+  const named = [r.toSelf && 'To self', r.toOthers && 'To others', r.fromOthers && 'From others'].filter(Boolean);
+  const flags = (r.flags || []).map((f) => RISK_FLAGS[f] || f);
+  return html`
+    <section aria-labelledby="risks-heading" id="risks" class="app-section">
+      <h2 class="nhsuk-heading-m" id="risks-heading">Why referred, and the risks</h2>
+      <p class="nhsuk-body">${referral.reason}</p>
+      <dl class="nhsuk-summary-list app-summary">
+        <${Row} label="Risks">${named.length ? named.join(', ') : 'None recorded'}</${Row}>
+        ${flags.length > 0 && html`<${Row} label="Take care"><strong class="app-alert">${flags.join(', ')}</strong></${Row}>`}
+        ${r.notes && html`<${Row} label="Notes">${r.notes}</${Row}>`}
+        <${Row} label="Legal basis">${legal(referral.legalContext.kind)}</${Row}>
+        <${Row} label="Received">${localTime(referral.receivedAt)}</${Row}>
+      </dl>
+    </section>
+  `;
+}
+
+function NearestRelativeSection({ nr, relatives }) {
+  if (!nr) return null;
+  const proposed = nr.proposal.nearestRelative;
+  const relative = proposed && proposed.relativeId ? relatives.find((x) => x.id === proposed.relativeId) : null;
+  const label = nr.regime === 'nominated-person' ? 'Nominated person' : 'Nearest relative';
+  return html`
+    <section aria-labelledby="nr-heading" id="nearest-relative" class="app-section">
+      <h2 class="nhsuk-heading-m" id="nr-heading">${label}</h2>
+      ${
+        proposed
+          ? html`<div class="app-person">
+              <p class="nhsuk-body app-person__name">
+                <strong>${proposed.actingAs || proposed.name}</strong>
+                ${relative && html`, ${RELATIONSHIPS[relative.relationship] || relative.relationship}`} (${proposed.basis})
+              </p>
+              ${relative && html`<${CallLink} phone=${relative.contact && relative.contact.phone} name=${proposed.name} />`}
+            </div>`
+          : html`<p class="nhsuk-body">No nearest relative can be proposed from what is recorded.</p>`
+      }
+      ${nr.objectionInForce && html`<p class="nhsuk-body app-alert">An objection by the nearest relative is in force.</p>`}
+      ${nr.displacement && html`<p class="nhsuk-body">County court (s.29): ${nr.displacement.status}.</p>`}
+      <h3 class="nhsuk-heading-s">Why (s.26)</h3>
+      <ol class="nhsuk-list nhsuk-list--number app-trace">
+        ${nr.proposal.trace.map((line, i) => html`<li key=${i}>${line}</li>`)}
+      </ol>
+      ${
+        nr.proposal.excluded.length > 0 &&
+        html`<p class="nhsuk-body-s">Not eligible: ${nr.proposal.excluded.map((x) => `${x.name} (${x.reason})`).join('; ')}</p>`
+      }
+    </section>
+  `;
+}
+
+function ContactsSection({ referral, relatives }) {
+  const ref = referral.referrer;
+  return html`
+    <section aria-labelledby="contacts-heading" id="contacts" class="app-section">
+      <h2 class="nhsuk-heading-m" id="contacts-heading">Contacts</h2>
+      <ul class="nhsuk-list app-people">
+        <li class="app-person">
+          <span class="app-person__name">
+            ${ref.name}<br /><span class="nhsuk-body-s app-muted">Referrer${ref.role ? `, ${ref.role}` : ''}${ref.organisation ? `, ${ref.organisation}` : ''}</span>
+          </span>
+          <${CallLink} phone=${ref.phone} name=${ref.name} />
+        </li>
+        ${relatives.map(
+          (r) => html`<li key=${r.id} class="app-person">
+            <span class="app-person__name">
+              ${r.name}<br /><span class="nhsuk-body-s app-muted">${RELATIONSHIPS[r.relationship] || r.relationship}${r.livesWithPatient ? ', lives with them' : ''}</span>
+            </span>
+            <${CallLink} phone=${r.contact && r.contact.phone} name=${r.name} />
+          </li>`,
+        )}
+      </ul>
+    </section>
+  `;
+}
+
+function DoctorsSection({ doctors }) {
+  if (!doctors) return null;
+  return html`
+    <section aria-labelledby="doctors-heading" id="doctors" class="app-section">
+      <h2 class="nhsuk-heading-m" id="doctors-heading">Section 12 doctors</h2>
+      <p class="nhsuk-body-s app-muted">Approved under s.12 today, on the register.</p>
+      ${
+        doctors.length
+          ? html`<ul class="nhsuk-list app-people">
+              ${doctors.map(
+                (d) => html`<li key=${d.id} class="app-person app-doctor">
+                  <span class="app-person__name">
+                    ${d.name}${d.organisation && html`<br /><span class="nhsuk-body-s app-muted">${d.organisation}</span>`}
+                  </span>
+                  <span class="app-doctor__calls">
+                    ${
+                      d.contactNumbers.length
+                        ? d.contactNumbers.map(
+                            (n) => html`<a key=${n.number} class="app-call" href=${telHref(n.number)}>
+                              Call ${n.label}<span class="nhsuk-u-visually-hidden"> ${d.name} on ${n.display}</span>
+                            </a>`,
+                          )
+                        : html`<span class="nhsuk-body-s app-muted">No phone number</span>`
+                    }
+                  </span>
+                </li>`,
+              )}
+            </ul>`
+          : html`<p class="nhsuk-body">No doctor on the register is approved today.</p>`
+      }
+    </section>
+  `;
+}
+
+/** The assessment of this referral the AMHP works on: the open one, else the newest. */
+function current(assessments) {
+  return assessments.find((a) => a.status !== 'closed') || assessments[0] || null;
+}
+
+export function JobScreen({ params }) {
+  const [referral, setReferral] = useState(null);
+  const [assessment, setAssessment] = useState(null);
+  const [person, setPerson] = useState(null);
+  const [nr, setNr] = useState(null);
+  const [relatives, setRelatives] = useState([]);
+  const [doctors, setDoctors] = useState(null);
+  const [error, setError] = useState(null);
+  const [notice, setNotice] = useState(null);
+  const now = useServerNow();
+  const id = params.id;
+
+  async function load() {
+    try {
+      // The service's time (for "now" on every tap), even when no clock of this referral is running.
+      const [r, duty] = await Promise.all([api(`/referrals/${encodeURIComponent(id)}`), api('/rota/on-duty')]);
+      learnServerTime(duty.at);
+      const today = londonInputValue(serverNow()).slice(0, 10);
+      const [list, p, n, rel, docs] = await Promise.allSettled([
+        api(`/assessments?referralId=${encodeURIComponent(id)}&limit=10`),
+        api(`/people/${r.person.id}`),
+        api(`/people/${r.person.id}/nearest-relative`),
+        api(`/people/${r.person.id}/relatives`),
+        api(`/doctors?approvedOn=${today}&kind=s12&active=true&limit=100`),
+      ]);
+      setReferral(r);
+      if (list.status === 'fulfilled') setAssessment(current(list.value.items));
+      if (p.status === 'fulfilled') setPerson(p.value);
+      if (n.status === 'fulfilled') setNr(n.value);
+      if (rel.status === 'fulfilled') setRelatives(rel.value.items);
+      if (docs.status === 'fulfilled') setDoctors(docs.value.items);
+      const failed = [list, p, n, rel, docs].find((x) => x.status === 'rejected');
+      setError(failed ? `Part of this job could not be loaded. ${errorText(failed.reason)}` : null);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
+  useEffect(() => {
+    document.title = 'Job – AMHP duty';
+    void load();
+  }, [id]);
+
+  useEffect(() => {
+    if (referral) document.title = `${referral.person.givenName} ${referral.person.familyName} – AMHP duty`;
+  }, [referral]);
+
+  /** A recording answered with the assessment as it now is; the referral's clocks may have stopped, so it is re-read. */
+  function recorded(view, text) {
+    if (view && view.id && Array.isArray(view.timeline)) setAssessment(view);
+    setNotice(text);
+    void api(`/referrals/${encodeURIComponent(id)}`)
+      .then((r) => setReferral(r))
+      .catch(() => undefined);
+  }
+
+  if (!referral) {
+    return html`<main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main" tabindex="-1">
+      <p class="app-back"><a class="nhsuk-back-link" href=${href('/')}>Back to Now</a></p>
+      <h1 class="nhsuk-heading-l">Job</h1>
+      ${error ? html`<div class="nhsuk-error-summary" role="alert"><p class="nhsuk-body">${error}</p></div>` : html`<p class="nhsuk-body">Loading…</p>`}
+    </main>`;
+  }
+
+  const p = referral.person;
+  return html`
+    <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main" tabindex="-1">
+      <p class="app-back"><a class="nhsuk-back-link" href=${href('/')}>Back to Now</a></p>
+      <h1 class="nhsuk-heading-l app-job__title">${p.givenName} ${p.familyName}</h1>
+      <p class="nhsuk-body app-muted">
+        ${referral.reference} · ${word(referral.urgency)} · ${legal(referral.legalContext.kind)} · ${STATUS[referral.status] || word(referral.status)}
+      </p>
+      ${error && html`<div class="nhsuk-error-summary" role="alert"><p class="nhsuk-body">${error}</p></div>`}
+      <section aria-labelledby="clocks-heading" id="clocks" class="app-section">
+        <h2 class="nhsuk-heading-m" id="clocks-heading">Clocks</h2>
+        ${
+          referral.clocks.length
+            ? html`<ul class="nhsuk-list app-clocks">${referral.clocks.map((c) => html`<${Clock} key=${c.id} clock=${c} now=${now} />`)}</ul>`
+            : html`<p class="nhsuk-body">No statutory clock is running.</p>`
+        }
+      </section>
+      <${Recorder} referral=${referral} assessment=${assessment} onRecorded=${recorded} notice=${notice} />
+      <${PersonSection} referral=${referral} person=${person} now=${now} />
+      <${RisksSection} referral=${referral} />
+      <${NearestRelativeSection} nr=${nr} relatives=${relatives} />
+      <${ContactsSection} referral=${referral} relatives=${relatives} />
+      <${DoctorsSection} doctors=${doctors} />
+    </main>
+  `;
+}
