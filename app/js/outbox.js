@@ -87,14 +87,30 @@ export async function dismiss(seq) {
   changed();
 }
 
+const RETRY_FIRST_MS = 30_000;
+const RETRY_MAX_MS = 5 * 60_000;
+let retryMs = RETRY_FIRST_MS;
+let retryTimer;
+
 /**
  * Sends the signed-in user's waiting changes in order (one run at a time; a call during a run joins it). Resolves to
  * 'empty' when nothing is left to send, 'stopped' when it stopped to wait for the signal (or the service).
  */
 export function flush() {
-  draining ??= drain().finally(() => {
-    draining = undefined;
-  });
+  draining ??= drain()
+    .then((result) => {
+      // Stopped with changes waiting: try again on a timer too (30 s, doubling to 5 min), as the browser does not
+      // reliably say when the signal is back.
+      clearTimeout(retryTimer);
+      if (result === 'stopped' && currentUserId()) {
+        retryTimer = setTimeout(() => void flush(), retryMs);
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      } else retryMs = RETRY_FIRST_MS;
+      return result;
+    })
+    .finally(() => {
+      draining = undefined;
+    });
   return draining;
 }
 

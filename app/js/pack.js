@@ -3,7 +3,7 @@
 // replaces the one kept (a job no longer allocated to her leaves the phone with it); a pack past its expiry (the
 // service's CLIENT_OFFLINE_HOURS) is deleted; signing out deletes it with everything else.
 import { done, inStore, open, seal } from './device.js';
-import { api, currentUserId, serverNow, setOfflineReader, setOfflineUser } from './session.js';
+import { api, currentUserId, onRead, serverNow, setOfflineReader, setOfflineUser } from './session.js';
 
 /** How often a signed-in AMHP's pack is read again while the app is open (each read is audited). */
 export const PACK_REFRESH_MS = 5 * 60_000;
@@ -145,4 +145,23 @@ setOfflineReader(async (path) => {
     // nothing kept, or it cannot be read (another key, a damaged record): the read fails as it would have
     return null;
   }
+});
+
+/**
+ * Her jobs as the service just listed them (or one of them opened) differ from the pack: read it again now, so a job
+ * just accepted is on the phone before the signal goes, and one no longer hers leaves it.
+ */
+onRead((path, body) => {
+  if (!currentMe || !kept) return;
+  const held = new Set(kept.pack.jobs.map((j) => j.referral.id));
+  const [bare, search = ''] = path.split('?');
+  const q = new URLSearchParams(search);
+  let differs = false;
+  if (bare === '/referrals' && q.get('assigned') === 'me' && !q.get('cursor') && body && Array.isArray(body.items)) {
+    const listed = body.items.map((r) => r.id);
+    differs = listed.length !== held.size || listed.some((id) => !held.has(id));
+  } else if (/^\/referrals\/[0-9a-fA-F-]{36}$/.test(bare) && body && body.allocatedUserId === currentUserId()) {
+    differs = !held.has(body.id);
+  }
+  if (differs) void refreshPack(currentMe).catch(() => undefined);
 });

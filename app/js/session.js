@@ -60,6 +60,14 @@ export function onContact(fn) {
   return () => contactListeners.delete(fn);
 }
 
+const readListeners = new Set();
+
+/** Calls `fn(path, body)` after each GET the service answered (not a kept copy). */
+export function onRead(fn) {
+  readListeners.add(fn);
+  return () => readListeners.delete(fn);
+}
+
 /** `reader(path)` answers a GET from what the phone keeps (the job pack): `{ body, asOf }`, or null. */
 export function setOfflineReader(reader) {
   offlineReader = reader;
@@ -212,6 +220,8 @@ export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
         ...(access ? { Authorization: `Bearer ${access.token}` } : {}),
+        // Opened without a signal: no token yet, so the service worker is told whose kept person-free copies to use.
+        ...(!access && offlineUserId ? { 'X-Amhp-User': offlineUserId } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
@@ -237,7 +247,10 @@ export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
     throw await problemOf(res);
   }
   const out = res.status === 204 ? undefined : await res.json();
-  if (!keptAt) contact();
+  if (!keptAt) {
+    contact();
+    if (method === 'GET') for (const fn of readListeners) fn(path, out);
+  }
   return out;
 }
 

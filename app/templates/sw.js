@@ -45,13 +45,21 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-/** The user a request is made for: the subject of its bearer token (not verified here: it only names the cache). */
+const UUID = /^[0-9a-fA-F-]{36}$/;
+
+/**
+ * The user a request is made for: the subject of its bearer token (not verified here: it only names the cache), or
+ * for an app opened without a signal (no token yet) the user it says it was opened for (X-Amhp-User).
+ */
 function userOf(request) {
   const m = /^Bearer ([^.]+)\.([^.]+)\./.exec(request.headers.get('authorization') || '');
-  if (!m) return null;
+  if (!m) {
+    const opened = request.headers.get('x-amhp-user');
+    return opened && UUID.test(opened) ? opened : null;
+  }
   try {
     const sub = JSON.parse(atob(m[2].replace(/-/g, '+').replace(/_/g, '/'))).sub;
-    return typeof sub === 'string' && /^[0-9a-fA-F-]{36}$/.test(sub) ? sub : null;
+    return typeof sub === 'string' && UUID.test(sub) ? sub : null;
   } catch {
     return null;
   }

@@ -79,8 +79,9 @@ describe('the duty AMHP’s phone without a signal', () => {
     referralId = r.id;
     await as(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
     await as(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
-    await as(manager).post(`/referrals/${r.id}/allocation`, { userId: worker.id }).expect(200);
-    assessmentId = (await as(worker).post('/assessments', { referralId: r.id, location: 'Northshire General' }).expect(201)).body.id;
+    await as(manager)
+      .post(`/referrals/${r.id}/offers`, { userIds: [worker.id] })
+      .expect(201);
 
     context = await phoneContext(browser);
     page = await context.newPage();
@@ -157,20 +158,44 @@ describe('the duty AMHP’s phone without a signal', () => {
       { path, body, label },
     );
 
-  it('she signs in and her phone keeps her job pack encrypted under a key that cannot be exported', async () => {
+  /** The job pack the phone holds now, decrypted by the app's own module: each job's referral and assessment ids. */
+  const packJobs = () =>
+    page.evaluate(async () => {
+      const src = [...(document as unknown as { scripts: Array<{ src: string }> }).scripts].find((x) => x.src.endsWith('/js/main.js'))!.src;
+      const pack = (await import(src.replace(/main\.js$/, 'pack.js'))) as {
+        loadPack(): Promise<{ pack: { jobs: Array<{ referral: { id: string }; assessment: { id: string } | null }> } } | null>;
+      };
+      const found = await pack.loadPack();
+      return found ? found.pack.jobs.map((j) => ({ referral: j.referral.id, assessment: j.assessment?.id ?? null })) : [];
+    });
+  const step = (name: string) => page.getByRole('button', { name, exact: true });
+  const notice = () => page.locator('.app-notice');
+
+  it('she accepts the offer, opens the job and records her arrival; the phone keeps the job pack encrypted', async () => {
     await page.goto(`${t.url}/app/`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await page.fill('#email', worker.email);
     await page.fill('#password', TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.app-card', { hasText: 'Robin Tern' }).waitFor();
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page
+      .locator('.app-offer', { hasText: 'Robin Tern' })
+      .getByRole('button', { name: /^Accept/ })
+      .click();
+    await page.locator('[role=status]', { hasText: 'You accepted' }).waitFor();
+    await page.getByRole('link', { name: 'Robin Tern' }).click();
+    await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor();
+    await step('Arrived: start the assessment').click();
+    await notice().filter({ hasText: 'Arrived: recorded at' }).waitFor();
+    [{ id: assessmentId }] = await t.sql<{ id: string }>('SELECT id FROM assessments WHERE referral_id = $1', [referralId]);
+    // The job just accepted, with its assessment, is on the phone before the signal goes.
+    await until(async () => (await packJobs()).some((j) => j.assessment === assessmentId));
+    expect(await packJobs()).toEqual([{ referral: referralId, assessment: assessmentId }]);
 
-    await until(async () => (await stored('vault')).length === 2);
-    const vault = (await stored('vault')) as Array<{ name: string; user?: string; expiresAt?: string; sealed?: { data: unknown } }>;
-    const pack = vault.find((v) => v.name === 'pack')!;
-    expect(pack).toMatchObject({ user: worker.id, expiresAt: '2026-11-21T14:00:00.000Z' });
-    // What is stored is ciphertext: neither the person's name nor her reference is in its bytes.
+    const vault = (await stored('vault')) as Array<{ name: string; user?: string; expiresAt?: string }>;
+    expect(vault.map((v) => v.name).sort()).toEqual(['key', 'pack']);
+    expect(vault.find((v) => v.name === 'pack')).toMatchObject({ user: worker.id, expiresAt: '2026-11-21T14:00:00.000Z' });
+    // What is stored is ciphertext: neither the person's name nor the place is in its bytes.
     const bytes = await page.evaluate(async () => {
       const req = indexedDB.open('amhp-device');
       const db = await new Promise<IdbDatabase>((resolve) => (req.onsuccess = () => resolve(req.result)));
@@ -179,9 +204,8 @@ describe('the duty AMHP’s phone without a signal', () => {
       db.close();
       return Array.from(rec.sealed.data);
     });
-    const text = Buffer.from(bytes).toString('latin1');
     expect(bytes.length).toBeGreaterThan(1000);
-    expect(text).not.toMatch(/Tern|Robin|bridge|Northshire/);
+    expect(Buffer.from(bytes).toString('latin1')).not.toMatch(/Tern|Robin|bridge|Northshire/);
     // The key is a CryptoKey the page can use but never read.
     const exported = await page.evaluate(async () => {
       const req = indexedDB.open('amhp-device');
@@ -200,56 +224,28 @@ describe('the duty AMHP’s phone without a signal', () => {
     expect(exported).toEqual({ extractable: false, algorithm: 'AES-GCM', refused: true });
   });
 
-  it('with the service gone, her job stays on screen from the pack, and the clock counts on saying how old its data is', async () => {
+  let firstKey: string;
+  let firstBody: object;
+  it('with the service gone mid-journey, each tap is saved on the phone and counted, and the clocks say how old their data is', async () => {
     const before = await timer().locator('[role=timer]').textContent();
     await stopServer();
     await advance(14 * MIN);
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.locator('.app-device__signal').waitFor();
+    await step('Doctors requested').click();
+    await notice().filter({ hasText: 'Doctors requested at Sat 21 Nov, 02:14 GMT: saved on this phone, not sent yet.' }).waitFor();
+    await advance(MIN);
+    await step('A doctor arrived').click();
+    await notice().filter({ hasText: 'A doctor arrived at Sat 21 Nov, 02:15 GMT: saved on this phone, not sent yet.' }).waitFor();
+    await expect(unsent().textContent()).resolves.toBe('2 changes saved on this phone, not sent yet');
+    await expect(page.locator('.app-alert').count()).resolves.toBe(0);
+
     await expect(page.locator('.app-device__signal').textContent()).resolves.toMatch(
-      /^No signal: shown as of 02:00 GMT \((13|14) min ago\)$/,
+      /^No signal: shown as of 02:00 GMT \((14|15) min ago\)$/,
     );
-    await page.locator('.app-card', { hasText: 'Robin Tern' }).waitFor();
     await expect(timer().locator('[role=timer]').textContent()).resolves.not.toBe(before);
     await expect(timer().locator('.app-clock__stale').textContent()).resolves.toMatch(
-      /^No signal: counting on this phone from data of 02:00 GMT \((13|14) min old\)$/,
+      /^No signal: counting on this phone from data of 02:00 GMT \((14|15) min old\)$/,
     );
-    await screenshot(page, 'offline-1-no-signal');
-    expect(await axeViolations(page)).toEqual([]);
-  });
-
-  it('opened again without a signal, the app shows her jobs from the pack', async () => {
-    await page.reload();
-    await page.locator('.app-card', { hasText: 'Robin Tern' }).waitFor();
-    await expect(page.locator('header').textContent()).resolves.toContain('Sam Okoro');
-    await expect(page.locator('.app-device__signal').textContent()).resolves.toMatch(/^No signal: shown as of 02:00 GMT/);
-  });
-
-  let firstKey: string;
-  it('what she records is saved on the phone, encrypted, in order, and counted as not sent', async () => {
-    const doctors = await record(
-      `/assessments/${assessmentId}/events`,
-      { type: 'doctors-requested', at: new Date(t.clock.now().getTime()).toISOString() },
-      'Doctors requested',
-    );
-    expect(doctors).toMatchObject({
-      outcome: 'queued',
-      message: 'Saved on this phone, not sent yet. It will be sent when there is a signal.',
-    });
-    await advance(2 * MIN);
-    // A time in the future: the service will refuse it when it is sent.
-    await record(
-      `/assessments/${assessmentId}/events`,
-      { type: 'police-arrived', at: new Date(t.clock.now().getTime() + 60 * MIN).toISOString() },
-      'Police arrived',
-    );
-    await advance(1 * MIN);
-    await record(
-      `/assessments/${assessmentId}/events`,
-      { type: 'doctor-arrived', at: new Date(t.clock.now().getTime()).toISOString() },
-      'Doctor arrived',
-    );
-    await expect(unsent().textContent()).resolves.toBe('3 changes saved on this phone, not sent yet');
+    // In the outbox, in the order tapped, each with its own key; what was recorded is stored encrypted.
     const items = (await stored('outbox')) as Array<{
       key: string;
       method: string;
@@ -258,57 +254,70 @@ describe('the duty AMHP’s phone without a signal', () => {
       body: { data: Uint8Array };
     }>;
     expect(items.map((i) => [i.method, i.path, i.state])).toEqual(
-      Array(3).fill(['POST', `/assessments/${assessmentId}/events`, 'pending']),
+      Array(2).fill(['POST', `/assessments/${assessmentId}/events`, 'pending']),
     );
-    expect(new Set(items.map((i) => i.key)).size).toBe(3);
+    expect(new Set(items.map((i) => i.key)).size).toBe(2);
+    for (const i of items) expect(Buffer.from(Array.from(i.body.data)).toString('latin1')).not.toMatch(/doctor|Doctor|requested/);
     firstKey = items[0].key;
-    const sealed = await page.evaluate(
-      () =>
-        new Promise<number[][]>((resolve) => {
-          const req = indexedDB.open('amhp-device');
-          req.onsuccess = () => {
-            const all = req.result.transaction('outbox').objectStore('outbox').getAll();
-            all.onsuccess = () => {
-              req.result.close();
-              resolve((all.result as Array<{ body: { data: Uint8Array } }>).map((i) => Array.from(i.body.data)));
-            };
-          };
-        }),
-    );
-    for (const bytes of sealed) expect(Buffer.from(bytes).toString('latin1')).not.toMatch(/Doctor|Police|arrived|requested/);
-    await screenshot(page, 'offline-2-unsent');
+    // What the first tap recorded, as the app decrypts it.
+    firstBody = await page.evaluate(async () => {
+      const src = [...(document as unknown as { scripts: Array<{ src: string }> }).scripts].find((x) => x.src.endsWith('/js/main.js'))!.src;
+      const device = (await import(src.replace(/main\.js$/, 'device.js'))) as { open(sealed: unknown): Promise<{ body: object }> };
+      const outbox = (await import(src.replace(/main\.js$/, 'outbox.js'))) as { outboxItems(): Promise<Array<{ body: unknown }>> };
+      return (await device.open((await outbox.outboxItems())[0].body)).body;
+    });
+    expect(firstBody).toEqual({ type: 'doctors-requested', at: expect.stringMatching(/^2026-11-21T02:14/) });
+    await screenshot(page, 'offline-1-unsent');
     expect(await axeViolations(page)).toEqual([]);
   });
 
-  it('back online, the queue is sent in order, each change once, and the refusal is shown in the service’s words', async () => {
-    // Her first change had reached the service before the signal went, but the answer was lost on the way back.
-    const first = (await stored('outbox')) as Array<{ key: string }>;
-    expect(first[0].key).toBe(firstKey);
+  it('opened again without a signal, the job is shown from the pack', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor();
+    await expect(page.locator('header').textContent()).resolves.toContain('Sam Okoro');
+    await expect(page.locator('.app-device__signal').textContent()).resolves.toMatch(/^No signal: shown as of 02:00 GMT/);
+    await expect(unsent().textContent()).resolves.toBe('2 changes saved on this phone, not sent yet');
+    await timer().locator('.app-clock__stale').waitFor();
+    await screenshot(page, 'offline-2-reopened');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('back online, the queue is sent in order, each change once, and a refusal is shown in the service’s words', async () => {
+    // A change the service will refuse: its time is after the service's now (as from a phone whose clock is wrong).
+    const refused = await record(
+      `/assessments/${assessmentId}/events`,
+      { type: 'police-arrived', at: new Date(t.clock.now().getTime() + 60 * MIN).toISOString() },
+      'Police arrived',
+    );
+    expect(refused).toMatchObject({
+      outcome: 'queued',
+      message: 'Saved on this phone, not sent yet. It will be sent when there is a signal.',
+    });
+    await expect(unsent().textContent()).resolves.toBe('3 changes saved on this phone, not sent yet');
+
     await startServer();
+    // Her first tap had reached the service before the signal went, but the answer was lost on the way back.
     const token = (await t.http.post('/auth/login').send({ email: worker.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
-    const lost = await t.http
+    await t.http
       .post(`/assessments/${assessmentId}/events`)
       .set('authorization', `Bearer ${token}`)
       .set('idempotency-key', firstKey)
-      .send({ type: 'doctors-requested', at: '2026-11-21T02:14:00.000Z' });
-    expect(lost.status).toBe(201);
+      .send(firstBody)
+      .expect(201);
 
-    // Any answer from the service sends the queue: here, the Now screen's next read.
-    await advance(MIN);
+    // The outbox tries again on its own (no event tells a phone its signal is back).
+    await advance(5 * MIN);
     await page.locator('.app-refused').waitFor();
     await until(async () => (await unsent().count()) === 0);
     await expect(page.locator('.app-refused').textContent()).resolves.toMatch(
-      /Not recorded: Police arrived \(saved 02:16 GMT\)The service said: .*future/,
+      /^Not recorded: Police arrived \(saved 02:15 GMT\)The service said: at cannot be in the future\.Dismiss/,
     );
     const timeline = (await t.http.get(`/assessments/${assessmentId}`).set('authorization', `Bearer ${token}`).expect(200)).body
-      .timeline as Array<{
-      type: string;
-      at: string;
-    }>;
-    expect(timeline.map((e) => [e.type, e.at])).toEqual([
-      ['doctors-requested', '2026-11-21T02:14:00.000Z'],
-      ['doctor-arrived', '2026-11-21T02:17:00.000Z'],
-    ]);
+      .timeline as Array<{ type: string; at: string }>;
+    // Each once, in the order tapped, at the times tapped (the first from the lost answer, the second sent now).
+    expect(timeline.map((e) => e.type)).toEqual(['doctors-requested', 'doctor-arrived']);
+    expect(timeline[0].at).toMatch(/^2026-11-21T02:14/);
+    expect(timeline[1].at).toMatch(/^2026-11-21T02:15/);
     await until(async () => (await page.locator('.app-device__signal').count()) === 0);
     await screenshot(page, 'offline-3-refused');
     expect(await axeViolations(page)).toEqual([]);
