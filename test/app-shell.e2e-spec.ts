@@ -50,6 +50,16 @@ describe('the duty app is served at /app/ with a strict CSP and the right cache 
     expect((await t.http.get('/app/sw.js')).headers['content-type']).toMatch(/^text\/javascript/);
   });
 
+  it('the page asks for every module the app imports at once, not one import level per round trip', async () => {
+    const sw = (await t.http.get('/app/sw.js').expect(200)).text;
+    const shell = JSON.parse(/const SHELL = .*?(\["[^\]]*\]);/.exec(sw)![1]) as string[];
+    const modules = shell.filter((u) => /\.m?js$/.test(u) && !u.endsWith('/js/main.js'));
+    const preloaded = [...index.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(preloaded.sort()).toEqual(modules.sort());
+    expect(preloaded).toContainEqual(expect.stringMatching(/\/js\/deps\.js$/));
+    expect(preloaded).toContainEqual(expect.stringMatching(/\/preact\.mjs$/));
+  });
+
   it('the app gets preact and htm from node_modules through its dependency module, with no bare imports left', async () => {
     const { script } = linked();
     const deps = (await t.http.get(script.replace('main.js', 'deps.js')).expect(200)).text;

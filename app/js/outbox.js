@@ -21,6 +21,9 @@ export function newKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** How long `record` waits for the service's answer before saying the change is saved on the phone. */
+export const RECORD_WAIT_MS = 5_000;
+
 export const SAVED_NOT_SENT = 'Saved on this phone, not sent yet. It will be sent when there is a signal.';
 
 /** What `record` throws when the change is kept in the outbox to be sent later (no signal, or the service is down). */
@@ -64,7 +67,9 @@ export async function record(path, body, { method = 'POST', key = newKey(), labe
   changed();
   const answer = new Promise((resolve, reject) => waiting.set(key, { resolve, reject }));
   // A run that had just found the queue empty as this change went in ends without it: one more run picks it up.
-  if ((await flush()) === 'empty' && waiting.has(key)) await flush();
+  // On a signal so poor that the service does not answer soon, the caller is told it is saved and the run goes on.
+  const sent = flush().then((result) => (result === 'empty' && waiting.has(key) ? flush() : result));
+  await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, RECORD_WAIT_MS))]);
   const mine = waiting.get(key);
   if (mine) {
     waiting.delete(key);
@@ -119,7 +124,6 @@ async function drain() {
     if (!currentUserId()) return 'stopped';
     const next = (await outboxItems()).find((i) => i.state === 'pending');
     if (!next) return 'empty';
-    const mine = waiting.get(next.key);
     const { body } = await open(next.body);
     let answer;
     try {
@@ -134,6 +138,7 @@ async function drain() {
         err.code === 'idempotency-in-progress'
       )
         return 'stopped';
+      const mine = waiting.get(next.key);
       if (mine) {
         // Its caller is still waiting: it shows the service's words at once, so nothing is kept.
         waiting.delete(next.key);
@@ -149,6 +154,7 @@ async function drain() {
     await inStore('outbox', 'readwrite', (s) => done(s.delete(next.seq)));
     changed();
     packChanged();
+    const mine = waiting.get(next.key);
     if (mine) {
       waiting.delete(next.key);
       mine.resolve(answer);

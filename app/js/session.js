@@ -9,6 +9,8 @@
 import { deleteDevice } from './device.js';
 
 const APP_HEADER = { 'X-Requested-With': 'amhp-app' };
+/** A request the service has not answered in this time is given up, as if there were no signal. */
+const REQUEST_TIMEOUT_MS = 20_000;
 /** Refresh this long before the access token expires, so a phone left on the dashboard stays signed in all night. */
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -226,12 +228,15 @@ export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   let res;
   try {
     res = await call();
     if (res.status === 401 && (await refresh())) res = await call();
-  } catch (err) {
+  } catch (caught) {
+    // A request the service never answered is treated as one that never reached it.
+    const err = caught && caught.name === 'TimeoutError' ? new TypeError('The service did not answer in time.') : caught;
     if (!isNoSignal(err)) throw err;
     const kept = method === 'GET' && offlineReader ? await offlineReader(path) : null;
     noSignal(kept ? kept.asOf : undefined);
