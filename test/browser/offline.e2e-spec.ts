@@ -305,8 +305,22 @@ describe('the duty AMHP’s phone without a signal', () => {
       .send(firstBody)
       .expect(201);
 
-    // The outbox tries again on its own (no event tells a phone its signal is back).
-    await advance(5 * MIN);
+    // The browser's Background Sync fires as the signal comes back: the service worker has the open app send its
+    // outbox (no page timer could have fired yet: the phone's clock has not moved on).
+    const cdp = await context.newCDPSession(page);
+    const registration = new Promise<string>((resolve) =>
+      cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: Array<{ registrationId: string; scopeURL: string }> }) => {
+        const found = e.registrations.find((r) => r.scopeURL.endsWith('/app/'));
+        if (found) resolve(found.registrationId);
+      }),
+    );
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: t.url!,
+      registrationId: await registration,
+      tag: 'amhp-outbox',
+      lastChance: false,
+    });
     await page.locator('.app-refused').waitFor();
     await until(async () => (await unsent().count()) === 0);
     await expect(page.locator('.app-refused').textContent()).resolves.toMatch(
@@ -325,6 +339,16 @@ describe('the duty AMHP’s phone without a signal', () => {
     await page.getByRole('button', { name: /^Dismiss/ }).click();
     await until(async () => (await page.locator('.app-refused').count()) === 0);
     await until(async () => (await stored('outbox')).length === 0);
+  });
+
+  it('a job pack past its expiry is deleted from the phone', async () => {
+    expect(await packJobs()).toEqual([{ referral: referralId, assessment: assessmentId }]);
+    // Twelve hours on (CLIENT_OFFLINE_HOURS) with the phone left open and no new pack since: it is gone.
+    await stopServer();
+    await page.clock.fastForward(12 * 60 * MIN + MIN);
+    await until(async () => ((await stored('vault')) as Array<{ name: string }>).every((v) => v.name !== 'pack'));
+    expect(await packJobs()).toEqual([]);
+    await startServer();
   });
 
   it('signing out leaves nothing on the phone: no database, no kept data, no storage', async () => {
