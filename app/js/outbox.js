@@ -53,6 +53,17 @@ function changed() {
   for (const fn of listeners) fn();
 }
 
+const replayedListeners = new Set();
+
+/**
+ * Calls `fn()` once a run has sent changes saved earlier on the phone (their screens had been told "not sent yet"),
+ * so a screen can read again what the service now holds. Returns the unsubscribe function.
+ */
+export function onReplayed(fn) {
+  replayedListeners.add(fn);
+  return () => replayedListeners.delete(fn);
+}
+
 /**
  * Records a change: puts it in the outbox and sends what waits, in order. Resolves to the service's answer; rejects
  * with the service's Problem if it refuses this change (the caller shows it: nothing is kept), or with `Queued` when
@@ -120,6 +131,15 @@ export function flush() {
 }
 
 async function drain() {
+  let replayed = 0;
+  try {
+    return await drainRun(() => replayed++);
+  } finally {
+    if (replayed) for (const fn of replayedListeners) fn();
+  }
+}
+
+async function drainRun(replayedOne) {
   for (;;) {
     if (!currentUserId()) return 'stopped';
     const next = (await outboxItems()).find((i) => i.state === 'pending');
@@ -158,7 +178,7 @@ async function drain() {
     if (mine) {
       waiting.delete(next.key);
       mine.resolve(answer);
-    }
+    } else replayedOne();
   }
 }
 

@@ -333,6 +333,9 @@ describe('the duty AMHP’s phone without a signal', () => {
     expect(timeline[0].at).toMatch(/^2026-11-21T02:14/);
     expect(timeline[1].at).toMatch(/^2026-11-21T02:15/);
     await until(async () => (await page.locator('.app-device__signal').count()) === 0);
+    // The job screen reads the job again once what waited is sent: both taps show as recorded.
+    await page.locator('#step-doctors-requested-times', { hasText: 'Recorded 02:14 GMT' }).waitFor();
+    await page.locator('#step-doctor-arrived-times', { hasText: 'Recorded 02:15 GMT' }).waitFor();
     await screenshot(page, 'offline-3-refused');
     expect(await axeViolations(page)).toEqual([]);
 

@@ -7,6 +7,7 @@ import { api, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
 import { localTime } from '../time.js';
 import { Recorder } from './job-record.js';
+import { onReplayed } from '../outbox.js';
 import { londonInputValue } from './job-time.js';
 
 const RISK_FLAGS = {
@@ -223,6 +224,8 @@ export function JobScreen({ params }) {
   useEffect(() => {
     document.title = 'Job – AMHP duty';
     void load();
+    // Changes saved on the phone without a signal, sent since: show the job as the service now has it.
+    return onReplayed(() => void load());
   }, [id]);
 
   useEffect(() => {
