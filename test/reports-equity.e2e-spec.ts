@@ -1,3 +1,4 @@
+import { DEMO_HISTORY } from '../src/seed/demo-history';
 import { PopulationsService } from '../src/reports/populations.service';
 import { parseCsv } from './support/csv';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
@@ -320,13 +321,12 @@ describe('reports: equity, repeat assessments and out of area on a known month',
     expect(html.text).toContain('<svg');
   });
 
-  it("the demo borough's population ships with the repository and loads: about 300,000 people by ethnic category", async () => {
+  it("the demo catchment's population ships with the repository and loads: the history's 25,000 people by ethnic category", async () => {
     const [loaded] = await t.app
       .get(PopulationsService)
       .loadDemo({ userId: admin.id, email: 'admin@example.test', displayName: 'Admin', roles: ['admin'], via: 'local' });
     expect(loaded).toMatchObject({ year: 2024, level: 'detailed', lines: 6 * 2 * 16 });
-    expect(loaded.total).toBeGreaterThan(290_000);
-    expect(loaded.total).toBeLessThan(310_000);
+    expect(loaded.total).toBe(DEMO_HISTORY.population);
     const f = (await get(manager, '/reports/equity?period=2026-11').expect(200)).body.figures as Figure[];
     expect(typeof value(f, 'detentions-by-ethnic-category.N.rate')).toBe('number');
   });

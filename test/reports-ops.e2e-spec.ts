@@ -253,16 +253,25 @@ describe('reports: beds and conveyance, workforce and rota, my workload, out-of-
       'compliance.all.training-short': 1,
       'rota.all.required': 3,
       'rota.all.filled': 2,
-      'rota.all.fill-rate': 0.67,
+      'rota.all.fill-rate': 0.667,
       'rota.all.gaps': 1,
       'productivity.all.assessments': 3,
       'productivity.all.per-fte': 2,
       'out-of-hours-load.all.shifts': 1,
       'out-of-hours-load.all.assessments': 1,
     });
-    // Staff figures have no list of records behind them; the link is not offered and the list is refused.
-    expect(fs.find((f) => f.section === 'amhps')!.records).toBeUndefined();
-    await get(manager, '/reports/workforce/records?period=2026-11&figure=amhps.all.headcount').expect(400);
+    // Behind a staff figure, the practitioners; behind a rota figure, its shifts (no person's record either way).
+    const staff = (
+      await get(manager, fs.find((f) => f.section === 'amhps' && f.group === 'all' && f.measure === 'headcount')!.records!).expect(200)
+    ).body.items;
+    expect(staff.map((i: { practitionerId: string }) => i.practitionerId).sort()).toEqual(
+      [first.practitionerId, second.practitionerId].sort(),
+    );
+    expect(staff.every((i: { personId: unknown; referralId: unknown }) => i.personId === null && i.referralId === null)).toBe(true);
+    const gaps = (
+      await get(manager, fs.find((f) => f.section === 'rota' && f.group === 'all' && f.measure === 'gaps')!.records!).expect(200)
+    ).body.items;
+    expect(gaps).toEqual([expect.objectContaining({ at: '2026-11-02T17:00:00.000Z', shiftId: expect.any(String) })]);
   });
 
   it('out of hours: decisions by type, s.42 by SAC category, DoLS extensions and the time to acknowledge handover items', async () => {

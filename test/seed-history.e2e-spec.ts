@@ -1,10 +1,11 @@
+import { DEMO_HISTORY } from '../src/seed/demo-history';
 import { DEMO_PASSWORD, DemoSeed } from '../src/seed/demo-seed';
 import { createTestApp, TestApp } from './support/test-app';
 
 type Figure = { section: string; group: string; measure: string; value: number | null };
 
-/** A year of a small borough's history (the demo seeds two years for 25,000 people; the same code, scaled down). */
-const HISTORY = { years: 1, population: 12_000, seed: 7 };
+/** A year of the demo catchment's history (the demo seeds two years; the same code, for the same 25,000 people). */
+const HISTORY = { years: 1, population: DEMO_HISTORY.population, seed: 7 };
 
 describe('demo seed with its history (every report has data on first start)', () => {
   let t: TestApp;
@@ -23,12 +24,12 @@ describe('demo seed with its history (every report has data on first start)', ()
   const figures = async (path: string): Promise<Figure[]> =>
     (await t.http.get(path).set('authorization', manager).expect(200)).body.figures;
 
-  it('makes about 268 assessments per 100,000 people a year, some screened out, outcomes of every kind and nightly decisions', () => {
+  it('makes about 200 assessments per 100,000 people a year, some screened out, outcomes of every kind and nightly decisions', () => {
     expect(counts).toBeDefined();
     const c = counts!;
-    // 268 per 100,000 a year: about 32 for 12,000 people.
-    expect(c.assessments).toBeGreaterThan(20);
-    expect(c.assessments).toBeLessThan(45);
+    // About 200 per 100,000 a year: about 50 for 25,000 people.
+    expect(c.assessments).toBeGreaterThan(35);
+    expect(c.assessments).toBeLessThan(65);
     expect(c.screenedOut).toBeGreaterThan(0);
     expect(c.applications).toBeGreaterThan(0);
     expect(c.notDetained).toBeGreaterThan(c.applications / 2);
@@ -48,6 +49,20 @@ describe('demo seed with its history (every report has data on first start)', ()
     expect(timeliness.filter((x) => typeof x.value === 'number' && x.value > 0).length).toBeGreaterThan(5);
     const pos = await figures(`/reports/places-of-safety?${year}`);
     expect(pos.filter((x) => typeof x.value === 'number' && x.value > 0).length).toBeGreaterThan(3);
+  });
+
+  it('gives the equity report England’s rates on the population the demo loads: about 95 detentions per 100,000 a year, twice that assessed', async () => {
+    const rates = await figures(`/reports/equity?from=2025-11-18&to=2026-11-17`);
+    const rate = (event: string) =>
+      rates.find((x) => x.section === `${event}-by-broad-ethnic-group` && x.group === 'all' && x.measure === 'rate')?.value;
+    const [population] = (await t.http.get('/reports/populations').set('authorization', manager).expect(200)).body;
+    expect(population.total).toBe(HISTORY.population);
+    const detentions = rate('detentions')!;
+    const assessments = rate('assessments')!;
+    expect(detentions).toBeGreaterThanOrEqual(70);
+    expect(detentions).toBeLessThanOrEqual(125);
+    expect(assessments / detentions).toBeGreaterThan(1.6);
+    expect(assessments / detentions).toBeLessThan(2.8);
   });
 
   it('leaves only this week’s referrals open: the history is closed', async () => {

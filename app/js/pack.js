@@ -127,6 +127,12 @@ export function answerFromPack(pack, path) {
     const job = pack.jobs.find((j) => j.referral.id === q.get('referralId'));
     return job && { items: job.assessment ? [job.assessment] : [], nextCursor: null };
   }
+  const checks = /^\/assessments\/([0-9a-fA-F-]{36})\/checks$/.exec(bare);
+  if (checks && [...q.keys()].every((k) => k === 'section')) {
+    // The checklist kept is the one for the assessment's section: another section's is not on the phone.
+    const kept = pack.jobs.find((j) => j.assessment?.id === checks[1])?.checks;
+    return kept && (!q.get('section') || q.get('section') === kept.section) ? kept : undefined;
+  }
   if (search) return undefined;
   for (const [re, read] of READS) {
     const m = re.exec(bare);

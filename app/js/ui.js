@@ -48,7 +48,7 @@ export function ErrorSummary({ errors }) {
       <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
       <div class="nhsuk-error-summary__body">
         <ul class="nhsuk-list nhsuk-error-summary__list">
-          ${errors.map((e) => html`<li key=${e.field + e.text}><a href=${`#${e.field}`}>${e.text}</a></li>`)}
+          ${errors.map((e) => html`<li key=${e.field + e.text}><${PlaceLink} to=${e.field}>${e.text}</${PlaceLink}></li>`)}
         </ul>
       </div>
     </div>
@@ -104,4 +104,25 @@ export function Clock({ clock, now }) {
     <span class="app-clock__deadline">Deadline ${localTime(clock.deadline)}</span>
     ${asOf && html`<span class="app-clock__stale">No signal: counting on this phone from data of ${localClock(asOf)} (${Math.max(0, Math.floor((now - Date.parse(asOf)) / 60_000))} min old)</span>`}
   </li>`;
+}
+
+/** Moves the focus to an element on this screen without touching the hash (the hash is the screen's address). */
+export function focusOn(id) {
+  const el = document.getElementById(id);
+  if (!el) return;
+  if (!el.matches('input, select, textarea, button, a, [tabindex]')) el.setAttribute('tabindex', '-1');
+  el.scrollIntoView({ block: 'start' });
+  el.focus({ preventScroll: true });
+}
+
+/** A link to a place on this screen (a section or a field). */
+export function PlaceLink({ to, children }) {
+  return html`<a
+    href=${`#${to}`}
+    onClick=${(e) => {
+      e.preventDefault();
+      focusOn(to);
+    }}
+    >${children}</a
+  >`;
 }

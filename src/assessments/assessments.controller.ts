@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Clock } from '../common/clock';
 import { negotiateFormat } from '../common/content-negotiation';
@@ -28,6 +28,7 @@ import {
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
+  EventTimeDto,
   AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
@@ -117,6 +118,23 @@ export class AssessmentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.addEvent(actor, id, dto));
+  }
+
+  @Patch(':id/events/:eventId')
+  @Authorize('assessments.write')
+  @ApiOperation({
+    summary:
+      'Correct the time of a timeline event (tapped late, or the wrong time given): the event keeps every earlier time with who corrected it and when. The decision and the signing are corrected with the outcome, not here (409).',
+  })
+  @ApiOkResponse({ type: AssessmentViewDto })
+  async eventTime(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('eventId', new ParseIntPipe()) eventId: number,
+    @Body() dto: EventTimeDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
+    return this.tagged(reply, await this.assessments.correctEventTime(actor, id, String(eventId), dto));
   }
 
   @Post(':id/contacts')

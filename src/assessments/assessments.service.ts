@@ -37,6 +37,7 @@ import {
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
+  EventTimeDto,
   AssessmentNearestRelativeDto,
   OutcomeDto,
   RecommendationDto,
@@ -262,6 +263,46 @@ export class AssessmentsService {
         [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, data, actor.userId],
       );
       return { type: dto.type, ...(dto.delayReason ? { delayReason: dto.delayReason } : {}) };
+    });
+  }
+
+  /**
+   * Corrects the time of a timeline event recorded at the wrong time. The event keeps each earlier time, who corrected
+   * it and when (`data.corrections`), beside the audit. The decision and the signing come from the outcome (decidedAt,
+   * signedAt) and are not corrected here.
+   */
+  async correctEventTime(actor: Actor, id: string, eventId: string, dto: EventTimeDto): Promise<AssessmentViewDto> {
+    const at = this.notFuture(dto.at, 'at');
+    return this.change(actor, id, undefined, 'assessment.event-corrected', async (m, a) => {
+      this.requireNotClosed(a);
+      const [e] = await m.query<Array<{ type: string; at: Date; data: Record<string, unknown> | null }>>(
+        'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
+        [eventId, id],
+      );
+      if (!e) throw new NotFoundProblem('Timeline event', eventId);
+      if (e.type === 'decision' || e.type === 'application-signed')
+        throw new ConflictProblem(
+          'The time of the decision and of the signing are those of the recorded outcome: they are not corrected here.',
+          'event-from-outcome',
+        );
+      if (at < new Date(a.openedAt).getTime() - 7 * 86_400_000)
+        throw new UnprocessableProblem(
+          'The event is more than a week before the assessment opened: check the date.',
+          'event-before-assessment',
+          {
+            field: 'at',
+          },
+        );
+      const data = e.data ?? {};
+      const corrections = Array.isArray(data.corrections) ? (data.corrections as unknown[]) : [];
+      const correction = { from: new Date(e.at).toISOString(), by: actor.userId, at: this.clock.now().toISOString() };
+      await m.query('UPDATE assessment_events SET at = $3, data = $4 WHERE id = $1 AND assessment_id = $2', [
+        eventId,
+        id,
+        new Date(at),
+        { ...data, corrections: [...corrections, correction] },
+      ]);
+      return { eventId, type: e.type };
     });
   }
 

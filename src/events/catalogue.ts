@@ -165,6 +165,11 @@ export const EVENTS = {
     'A timeline event was recorded on the assessment.',
     obj({ ...assessmentIds, type: str('Timeline event type code.') }, { delayReason: str('Delay reason code, when one was given.') }),
   ),
+  'assessment.event-corrected': event(
+    'assessment',
+    'The time of a timeline event of the assessment was corrected.',
+    obj({ ...assessmentIds, eventId: str('The timeline event.'), type: str('Timeline event type code.') }),
+  ),
   'assessment.contact': event(
     'assessment',
     'A contact with the patient was recorded.',

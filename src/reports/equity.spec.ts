@@ -221,8 +221,10 @@ describe('the chart of rates with their intervals', () => {
     expect(svg).toContain('Black &amp; Black British');
     expect(svg).toContain('40 (20-80)');
     expect(svg).toContain('[c]');
-    // The scale runs to the largest upper limit (80 → 380 px from x = 200): the whisker spans 295 to 580.
-    expect(svg).toContain('<line x1="295" y1="10" x2="580" y2="10"');
+    // The axis runs to the largest upper limit (80, in steps of 20 → 380 px from x = 200): the whisker spans 295 to
+    // 580, in the middle of the first row (under a 16 px header, 4 px in, 6 px down).
+    expect(svg).toContain('<line x1="295" y1="26" x2="580" y2="26"');
+    expect(svg).toContain('text-anchor="middle">80</text>');
     expect(svg.match(/<line /g)).toHaveLength(3);
   });
 });

@@ -236,13 +236,24 @@ describe('workforce and rota: a worked example', () => {
     expect(v['out-of-hours-load.all.busiest']).toBe(2);
   });
 
-  it('keeps to one team when asked, and suppresses small counts of staff', () => {
+  it('keeps to one team when asked, and suppresses small counts of staff and their FTE (one AMHP’s hours are hers)', () => {
     const south = values(workforceFigures(sel('2026-11', { team: 'South' }), input, policy));
     expect(south['amhps.all.headcount']).toBe(1);
     expect(south['amhps.all.fte']).toBe(0.4);
     const suppressed = values(workforceFigures(sel(), input, policy), true);
     expect(suppressed['amhps.all.headcount']).toBe('[c]');
-    expect(suppressed['amhps.all.fte']).toBe(2);
+    expect(suppressed['amhps.all.fte']).toBe('[c]');
+  });
+
+  it('lists behind each staff and rota figure the practitioners or shifts it counts, a shift once per place', () => {
+    const fs = workforceFigures(sel(), input, policy);
+    const of = (key: string) => fs.find((f) => `${f.section}.${f.group}.${f.measure}` === key)!.members;
+    expect(of('amhps.all.headcount').map((m) => m.practitionerId)).toHaveLength(v['amhps.all.headcount'] as number);
+    expect(of('amhps.all.headcount').every((m) => m.personId === null && m.referralId === null)).toBe(true);
+    expect(of('rota.all.required')).toHaveLength(v['rota.all.required'] as number);
+    expect(of('rota.all.filled')).toHaveLength(v['rota.all.filled'] as number);
+    expect(of('rota.all.gaps').map((m) => m.shiftId)).toHaveLength(1);
+    expect(of('out-of-hours-load.all.busiest')).toHaveLength(2);
   });
 });
 
@@ -271,6 +282,7 @@ describe('out-of-hours safeguarding and DoLS: a worked example', () => {
   const decision = (type: string, occurredAt: string, over: Partial<DecisionRow> = {}): DecisionRow => ({
     decisionId: `${type}-${occurredAt}`,
     type,
+    personId: null,
     occurredAt: d(occurredAt),
     signedAt: d(occurredAt),
     sac: null,

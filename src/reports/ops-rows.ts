@@ -2,7 +2,7 @@
  * The rows the operational reports read from their views (migrations/1796429100000-OpsReportViews.ts): ids, codes,
  * numbers and instants only. Pure types and one helper.
  */
-import type { RawFigure, Unit } from './report.model';
+import type { Member, RawFigure, Unit } from './report.model';
 
 /** An assessment with its lead, outcome and the bed, conveyance and admission on its timeline (view report_assessment_ops). */
 export interface OpsAssessmentRow {
@@ -28,20 +28,45 @@ export interface OpsAssessmentRow {
   lastDelayReason: string | null;
 }
 
-/** A figure of things that are not referrals (staff, shifts, decisions): a number, with no records behind it to list. */
+/**
+ * A figure whose value is a number not counted from its records (a mean, a ratio of two totals), with the records it
+ * is computed from behind it: `members` (staff, shifts, decisions or assessments).
+ */
 export function numberFigure(
-  dims: Omit<RawFigure, 'members' | 'value' | 'unit' | 'noRecords'>,
+  dims: Omit<RawFigure, 'members' | 'value' | 'unit'>,
   n: number,
-  opts: { count?: boolean; unit?: Unit } = {},
+  members: Member[],
+  opts: { unit?: Unit } = {},
 ): RawFigure {
-  return {
-    ...dims,
-    unit: opts.unit ?? (opts.count ? 'count' : 'number'),
-    members: [],
-    value: { kind: 'number', n, ...(opts.count ? { count: true } : {}) },
-    noRecords: true,
-  };
+  return { ...dims, unit: opts.unit ?? 'number', members, value: { kind: 'number', n } };
 }
+
+/** A practitioner behind a workforce figure, as at `at` (no person's record). */
+export const staffMember = (practitionerId: string, at: Date): Member => ({
+  referralId: null,
+  assessmentId: null,
+  personId: null,
+  practitionerId,
+  at,
+});
+
+/** A rota shift behind a figure, at its start. */
+export const shiftMember = (shiftId: string, startsAt: Date): Member => ({
+  referralId: null,
+  assessmentId: null,
+  personId: null,
+  shiftId,
+  at: startsAt,
+});
+
+/** A handover item behind a figure, at its handover's compilation. */
+export const handoverItemMember = (itemId: string, compiledAt: Date): Member => ({
+  referralId: null,
+  assessmentId: null,
+  personId: null,
+  handoverItemId: itemId,
+  at: compiledAt,
+});
 
 /** Minutes from `a` to `b`, when both are known and in that order. */
 export const minutesBetween = (a: Date | null, b: Date | null): number | undefined =>

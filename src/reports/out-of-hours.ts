@@ -10,13 +10,15 @@
  */
 import { SAC_CODE_LISTS, type SacField } from '../safeguarding/sac-code-lists';
 import { hoursBand } from './period';
-import { labelOf, type RawFigure } from './report.model';
-import { minutesBetween, numberFigure } from './ops-rows';
+import { countFigure, labelOf, type Member, type RawFigure } from './report.model';
+import { handoverItemMember, minutesBetween } from './ops-rows';
 import type { Selection } from './rows';
 
 export interface DecisionRow {
   decisionId: string;
   type: string;
+  /** The person the decision is about (null when the decision has no person's record). */
+  personId: string | null;
   occurredAt: Date;
   signedAt: Date;
   sac: Record<string, unknown> | null;
@@ -66,7 +68,7 @@ export const OUT_OF_HOURS_DEFINITIONS = [
   'A s.42 decision counts once in each SAC category it is coded to (a decision may name more than one type of risk); "Not coded": no code recorded for that table (a decision signed before the codes were asked for, or a field asked only on a concluded enquiry).',
   'DoLS extensions: the decisions on extending an urgent authorisation, by the decision (extended or refused), and the days granted.',
   "Handover items: the items of the handovers compiled in the period; time to acknowledge from the handover's compilation to the day team's acknowledgement (median and 90th percentile, minutes); items not acknowledged counted as such.",
-  'These figures count records, not people: they have no list of records behind them here (each decision is read from its own record).',
+  'These figures count records, not people. The records behind a decision figure are the decisions and the people they are about: reading that list is a read of each person’s decision, audited. The records behind a handover figure are the handover items.',
 ];
 
 export function outOfHoursFigures(sel: Selection, decisions: readonly DecisionRow[], items: readonly HandoverItemRow[]): RawFigure[] {
@@ -76,8 +78,10 @@ export function outOfHoursFigures(sel: Selection, decisions: readonly DecisionRo
     at < sel.period.end &&
     (sel.filters.hours === undefined || hoursBand(at, sel.zone, sel.bankHolidays) === sel.filters.hours);
   const cohort = decisions.filter((d) => inPeriod(d.occurredAt));
-  const count = (dims: Omit<RawFigure, 'members' | 'value' | 'unit' | 'noRecords'>, n: number) =>
-    figures.push(numberFigure(dims, n, { count: true }));
+  const count = (dims: Omit<RawFigure, 'members' | 'value' | 'unit'>, members: Member[]) => figures.push(countFigure(dims, members));
+  const of = (ds: readonly DecisionRow[]): Member[] =>
+    ds.map((d) => ({ referralId: null, assessmentId: null, personId: d.personId, decisionId: d.decisionId, at: d.occurredAt }));
+  const itemsOf = (is: readonly HandoverItemRow[]): Member[] => is.map((i) => handoverItemMember(i.itemId, i.compiledAt));
 
   for (const type of [...Object.keys(DECISION_TYPE_LABELS), ...cohort.map((d) => d.type)].filter((v, i, xs) => xs.indexOf(v) === i))
     count(
@@ -89,7 +93,7 @@ export function outOfHoursFigures(sel: Selection, decisions: readonly DecisionRo
         measure: 'decisions',
         measureLabel: 'Decisions',
       },
-      cohort.filter((d) => d.type === type).length,
+      of(cohort.filter((d) => d.type === type)),
     );
   count(
     {
@@ -100,7 +104,7 @@ export function outOfHoursFigures(sel: Selection, decisions: readonly DecisionRo
       measure: 'decisions',
       measureLabel: 'Decisions',
     },
-    cohort.length,
+    of(cohort),
   );
 
   const s42 = cohort.filter((d) => d.type === 'adult-safeguarding');
@@ -121,7 +125,7 @@ export function outOfHoursFigures(sel: Selection, decisions: readonly DecisionRo
           measure: 'decisions',
           measureLabel: 's.42 decisions',
         },
-        s42.filter((d) => codesOf(d).includes(code)).length,
+        of(s42.filter((d) => codesOf(d).includes(code))),
       );
     count(
       {
@@ -132,7 +136,7 @@ export function outOfHoursFigures(sel: Selection, decisions: readonly DecisionRo
         measure: 'decisions',
         measureLabel: 's.42 decisions',
       },
-      s42.filter((d) => codesOf(d).length === 0).length,
+      of(s42.filter((d) => codesOf(d).length === 0)),
     );
   }
 
@@ -140,32 +144,29 @@ export function outOfHoursFigures(sel: Selection, decisions: readonly DecisionRo
   const dols = { section: 'dols', sectionLabel: 'DoLS', group: 'all', groupLabel: 'All' };
   count(
     { ...dols, measure: 'urgent-authorisations', measureLabel: 'Urgent authorisations received' },
-    cohort.filter((d) => d.type === 'dols-urgent-authorisation').length,
+    of(cohort.filter((d) => d.type === 'dols-urgent-authorisation')),
   );
-  count({ ...dols, measure: 'extensions', measureLabel: 'Extensions decided' }, extensions.length);
-  count({ ...dols, measure: 'extended', measureLabel: 'Extended' }, extensions.filter((d) => d.extensionDecision === 'extended').length);
-  count({ ...dols, measure: 'refused', measureLabel: 'Refused' }, extensions.filter((d) => d.extensionDecision === 'refused').length);
-  const days = extensions.filter((d) => d.extensionDecision === 'extended' && d.extensionDays !== null).map((d) => d.extensionDays!);
+  count({ ...dols, measure: 'extensions', measureLabel: 'Extensions decided' }, of(extensions));
+  count({ ...dols, measure: 'extended', measureLabel: 'Extended' }, of(extensions.filter((d) => d.extensionDecision === 'extended')));
+  count({ ...dols, measure: 'refused', measureLabel: 'Refused' }, of(extensions.filter((d) => d.extensionDecision === 'refused')));
+  const granted = extensions.filter((d) => d.extensionDecision === 'extended' && d.extensionDays !== null);
   figures.push({
     ...dols,
     measure: 'median-days',
     measureLabel: 'Median days extended',
     unit: 'number',
-    members: [],
-    value: { kind: 'percentile', p: 50, sample: days },
-    noRecords: true,
+    members: of(granted),
+    value: { kind: 'percentile', p: 50, sample: granted.map((d) => d.extensionDays!) },
   });
 
   const handed = items.filter((i) => inPeriod(i.compiledAt));
   const block = (group: string, groupLabel: string, rs: HandoverItemRow[]) => {
     const dims = { section: 'handover', sectionLabel: 'Handover items and time to acknowledge', group, groupLabel };
-    const sample = rs.flatMap((i) => {
-      const v = minutesBetween(i.compiledAt, i.acknowledgedAt);
-      return v === undefined ? [] : [v];
-    });
-    count({ ...dims, measure: 'items', measureLabel: 'Items handed over' }, rs.length);
-    count({ ...dims, measure: 'acknowledged', measureLabel: 'Acknowledged' }, rs.filter((i) => i.acknowledgedAt).length);
-    count({ ...dims, measure: 'not-acknowledged', measureLabel: 'Not acknowledged' }, rs.filter((i) => !i.acknowledgedAt).length);
+    const timed = rs.filter((i) => minutesBetween(i.compiledAt, i.acknowledgedAt) !== undefined);
+    const sample = timed.map((i) => minutesBetween(i.compiledAt, i.acknowledgedAt)!);
+    count({ ...dims, measure: 'items', measureLabel: 'Items handed over' }, itemsOf(rs));
+    count({ ...dims, measure: 'acknowledged', measureLabel: 'Acknowledged' }, itemsOf(rs.filter((i) => i.acknowledgedAt)));
+    count({ ...dims, measure: 'not-acknowledged', measureLabel: 'Not acknowledged' }, itemsOf(rs.filter((i) => !i.acknowledgedAt)));
     for (const [measure, measureLabel, p] of [
       ['median', 'Median time to acknowledge (minutes)', 50],
       ['p90', '90th percentile (minutes)', 90],
@@ -175,9 +176,8 @@ export function outOfHoursFigures(sel: Selection, decisions: readonly DecisionRo
         measure,
         measureLabel,
         unit: 'minutes',
-        members: [],
+        members: itemsOf(timed),
         value: { kind: 'percentile', p, sample },
-        noRecords: true,
       });
   };
   block('all', 'All items', handed);

@@ -115,7 +115,7 @@ export class PopulationsService {
     );
   }
 
-  /** Loads the demo borough's population (seed-data/demo-populations-2024.csv, about 300,000 people). */
+  /** Loads the demo catchment's population (seed-data/demo-populations-2024.csv: 25,000 people, the demo history's). */
   async loadDemo(actor: Actor): Promise<PopulationYearSummary[]> {
     return this.load(actor, readFileSync(join(repositoryRoot(__dirname), 'seed-data', 'demo-populations-2024.csv'), 'utf8'));
   }

@@ -52,6 +52,10 @@ export interface Member {
   decisionId?: string;
   /** For a figure about the workforce: the practitioner (no referral, no person). */
   practitionerId?: string;
+  /** For a figure about the rota: the shift (listed once per AMHP place when the figure counts places). */
+  shiftId?: string;
+  /** For a figure about handovers: the handover item (no person's record is read to list it). */
+  handoverItemId?: string;
   at: Date;
 }
 
@@ -74,14 +78,12 @@ export interface RawFigure {
     | { kind: 'count' }
     | { kind: 'share'; numerator: number }
     | { kind: 'percentile'; p: number; sample: number[] }
-    /** A number not counted from members (FTE, a ratio): shown to 2 decimals; a count of staff or shifts suppressed as a count. */
     | RateValue
     | RatioValue
-    | { kind: 'number'; n: number; count?: boolean }
+    /** A number not counted from members (a mean, a ratio of two totals): shown to 2 decimals. */
+    | { kind: 'number'; n: number }
     /** A sum over the members (full-time equivalents): to 2 decimals; suppressed, [c] for 1-4 members and to 1 decimal. */
     | { kind: 'sum'; total: number };
-  /** No drill-down: the figure counts staff, shifts or decisions, not referrals and assessments. */
-  noRecords?: boolean;
 }
 
 export interface Figure {
@@ -174,8 +176,7 @@ export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
     case 'ratio':
       return estimateValue(f.value, n, suppress);
     case 'number':
-      if (!Number.isFinite(f.value.n)) return null;
-      return f.value.count && suppress ? suppressCount(f.value.n) : Math.round(f.value.n * 100) / 100;
+      return Number.isFinite(f.value.n) ? Math.round(f.value.n * 100) / 100 : null;
     case 'sum':
       if (suppress && n > 0 && n < 5) return SUPPRESSED;
       return suppress ? Math.round(f.value.total * 10) / 10 : Math.round(f.value.total * 100) / 100;

@@ -371,7 +371,7 @@ export class ReportsController {
   @Authorize('reports.records')
   @ApiOperation({
     summary:
-      "The records behind one figure of a report (its `records` link): each referral (and assessment) counted, for the people you may read. A read of each person's record, audited.",
+      "The records behind one figure of a report (its `records` link): each referral (and assessment) or out-of-hours decision counted, for the people you may read (a read of each person's record or decision, audited); or the practitioners, rota shifts or handover items a workforce or handover figure counts. The number of records is the figure (a share: its denominator; a time: its sample), less any person you may not read.",
   })
   @ApiParam({ name: 'report', enum: REPORT_NAMES })
   @ApiOkResponse({ type: ReportRecordsDto })

@@ -17,6 +17,7 @@ import { placesOfSafetyDefinitions, placesOfSafetyFigures } from './places-of-sa
 import {
   figureKey,
   figureValue,
+  type Member,
   type RawFigure,
   recordsLink,
   type Report,
@@ -184,14 +185,15 @@ export class ReportsService {
         measureLabel: f.measureLabel,
         unit: f.unit,
         value: figureValue(f, suppress),
-        ...(links && !f.noRecords ? { records: recordsLink(name, figureKey(f), period, filters) } : {}),
+        ...(links ? { records: recordsLink(name, figureKey(f), period, filters) } : {}),
       })),
     };
   }
 
   /**
-   * The records behind one figure: the referrals (and assessments) it counts, limited to the people the caller may
-   * read, each shown audited as a read of that person's referral in the same statement.
+   * The records behind one figure: the referrals (and assessments) or out-of-hours decisions it counts, limited to the
+   * people the caller may read, each shown audited as a read of that person's referral or decision in the same
+   * statement; or the staff, shifts or handover items it counts (no person's record: listed as they are).
    */
   async records(actor: Actor, name: ReportName, q: RecordsQuery): Promise<ReportRecordsDto> {
     const { period, filters } = this.selection(q, name);
@@ -200,10 +202,6 @@ export class ReportsService {
       if (!figure)
         throw new BadRequestProblem(`figure: ${name} has no figure ${q.figure} for this period`, [
           { field: 'figure', messages: ['is not a figure of this report'] },
-        ]);
-      if (figure.noRecords)
-        throw new BadRequestProblem(`figure: ${q.figure} counts staff, shifts or decisions, not records that can be listed`, [
-          { field: 'figure', messages: ['has no list of records'] },
         ]);
       const referralIds = [...new Set(figure.members.flatMap((x) => (x.referralId === null ? [] : [x.referralId])))];
       const decisionIds = [...new Set(figure.members.flatMap((x) => (x.decisionId === undefined ? [] : [x.decisionId])))];
@@ -239,32 +237,27 @@ export class ReportsService {
           )
         : [];
       const byId = new Map(rows.map((r) => [r.referralId, r]));
-      if (figure.members.some((x) => x.practitionerId !== undefined)) {
-        // A workforce figure: its practitioners (no person's record is read).
-        return {
-          figure: q.figure,
-          items: figure.members.map((x) => ({
-            referralId: null,
-            reference: null,
-            assessmentId: null,
-            practitionerId: x.practitionerId,
-            personId: null,
-            at: x.at.toISOString(),
-          })),
-        };
-      }
       const decisionShown = new Set(decisions.map((d) => d.decisionId));
+      // Staff, shifts and handover items are not a person's record: listed as they are, unaudited as reads of people.
+      const notPersonal = (x: Member) => x.practitionerId !== undefined || x.shiftId !== undefined || x.handoverItemId !== undefined;
+      const key = (x: Member) => x.referralId ?? x.decisionId ?? x.practitionerId ?? x.shiftId ?? x.handoverItemId ?? '';
       const items = figure.members
-        .filter((x) => (x.decisionId !== undefined ? decisionShown.has(x.decisionId) : x.referralId !== null && byId.has(x.referralId)))
-        .sort(
-          (a, b) =>
-            a.at.getTime() - b.at.getTime() || (a.referralId ?? a.decisionId ?? '').localeCompare(b.referralId ?? b.decisionId ?? ''),
+        .filter((x) =>
+          notPersonal(x)
+            ? true
+            : x.decisionId !== undefined
+              ? decisionShown.has(x.decisionId)
+              : x.referralId !== null && byId.has(x.referralId),
         )
+        .sort((a, b) => a.at.getTime() - b.at.getTime() || key(a).localeCompare(key(b)))
         .map((x) => ({
           referralId: x.referralId,
           reference: x.referralId === null ? null : byId.get(x.referralId)!.reference,
           assessmentId: x.assessmentId,
           ...(x.decisionId !== undefined ? { decisionId: x.decisionId } : {}),
+          ...(x.practitionerId !== undefined ? { practitionerId: x.practitionerId } : {}),
+          ...(x.shiftId !== undefined ? { shiftId: x.shiftId } : {}),
+          ...(x.handoverItemId !== undefined ? { handoverItemId: x.handoverItemId } : {}),
           personId: x.personId,
           at: x.at.toISOString(),
         }));
@@ -522,7 +515,7 @@ export class ReportsService {
     if (name === 'out-of-hours') {
       const [decisions, items] = [
         await m.query<DecisionRow[]>(
-          `SELECT decision_id AS "decisionId", type, occurred_at AS "occurredAt", signed_at AS "signedAt", sac,
+          `SELECT decision_id AS "decisionId", type, person_id AS "personId", occurred_at AS "occurredAt", signed_at AS "signedAt", sac,
                   extension_decision AS "extensionDecision", extension_days AS "extensionDays"
              FROM report_decisions WHERE occurred_at >= $1 AND occurred_at < $2`,
           [start, end],

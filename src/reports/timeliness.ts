@@ -42,7 +42,8 @@ export const STEP_TIMES: Step[] = [
     const [fromCode, fromLabel, fromField] = STEPS[i];
     return {
       code: `${fromCode}-to-${code}`,
-      label: `${fromLabel} → ${label.toLowerCase()}`,
+      // Lower case after the arrow, but an acronym (AMHP) stays as it is.
+      label: `${fromLabel} → ${label.charAt(0).toLowerCase()}${label.slice(1)}`,
       minutes: (r) => between(r[fromField], r[field]),
     };
   }),

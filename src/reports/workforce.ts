@@ -12,9 +12,9 @@ import { addMonths, type IsoDate, localDate } from '../statute/time';
 import { lastProfessionalSupervision, type SessionFacts, supervisionDue } from '../supervision/supervision.rules';
 import { effectiveEnd, trainingByApprovalYear, type WorkforcePolicy } from '../workforce/workforce.rules';
 import { OUTCOME_LABELS, outcomeCode } from './activity';
-import { numberFigure, type OpsAssessmentRow } from './ops-rows';
+import { numberFigure, type OpsAssessmentRow, shiftMember, staffMember } from './ops-rows';
 import { HOURS_BAND_LABELS, HOURS_BANDS, hoursBand, localMonth } from './period';
-import { countFigure, labelOf, type RawFigure } from './report.model';
+import { countFigure, labelOf, type Member, type RawFigure } from './report.model';
 import { member, selected, type Selection } from './rows';
 
 export interface PractitionerRow {
@@ -76,7 +76,7 @@ export const WORKFORCE_DEFINITIONS = [
   'Approvals ending: the approval in effect ends (or was ended early) in the six months after the period.',
   "Supervision in date: the last professional supervision is within the practitioner's own interval on the last day of the period (never supervised: counted from the record's creation).",
   'Training short: a completed year of the approval in effect ended with fewer training hours (or mental-health-specific hours) than required.',
-  'Rota: the shifts starting in the period, by the hours band of their start. Filled: AMHPs assigned, up to the number required. A gap: a shift with fewer AMHPs assigned than required.',
+  'Rota: the shifts starting in the period, by the hours band of their start. Filled: AMHPs assigned, up to the number required. A gap: a shift with fewer AMHPs assigned than required. The records behind the places required (or filled) list each shift once per place.',
   'Assessments per FTE: the assessments opened in the period divided by the FTE of the AMHPs on its last day.',
   'Out-of-hours load: the assessments opened during a shift starting out of hours or at a weekend or bank holiday, per such shift.',
 ];
@@ -99,11 +99,20 @@ export function workforceFigures(
       return approval ? [{ p, approval }] : [];
     });
   const fteOf = (xs: typeof amhps) => xs.reduce((s, x) => s + x.p.fte, 0);
+  // The staff behind a figure, as at the end of the period's last day.
+  const asAt = new Date(sel.period.end.getTime() - 1);
+  const people = (xs: typeof amhps): Member[] => xs.map((x) => staffMember(x.p.practitionerId, asAt));
+  const fteFigure = (dims: Omit<RawFigure, 'members' | 'value' | 'unit'>, xs: typeof amhps): RawFigure => ({
+    ...dims,
+    unit: 'fte',
+    members: people(xs),
+    value: { kind: 'sum', total: fteOf(xs) },
+  });
 
   const staff = (group: string, groupLabel: string, xs: typeof amhps) => {
     const dims = { section: 'amhps', sectionLabel: 'AMHPs on the last day of the period', group, groupLabel };
-    figures.push(numberFigure({ ...dims, measure: 'headcount', measureLabel: 'Headcount' }, xs.length, { count: true }));
-    figures.push(numberFigure({ ...dims, measure: 'fte', measureLabel: 'FTE' }, fteOf(xs)));
+    figures.push(countFigure({ ...dims, measure: 'headcount', measureLabel: 'Headcount' }, people(xs)));
+    figures.push(fteFigure({ ...dims, measure: 'fte', measureLabel: 'FTE' }, xs));
   };
   staff('all', 'All', amhps);
   for (const profession of [...new Set<string>([...Object.keys(PROFESSION_LABELS), ...amhps.map((x) => x.p.profession)])])
@@ -115,12 +124,12 @@ export function workforceFigures(
 
   const sixMonths = addMonths(on, 6);
   const compliance = { section: 'compliance', sectionLabel: 'Approvals, supervision and training', group: 'all', groupLabel: 'All AMHPs' };
-  const tally = (measure: string, measureLabel: string, n: number) =>
-    figures.push(numberFigure({ ...compliance, measure, measureLabel }, n, { count: true }));
+  const tally = (measure: string, measureLabel: string, xs: typeof amhps) =>
+    figures.push(countFigure({ ...compliance, measure, measureLabel }, people(xs)));
   tally(
     'approvals-ending',
     'Approvals ending in the next 6 months',
-    amhps.filter((x) => effectiveEnd(x.approval) > on && effectiveEnd(x.approval) <= sixMonths).length,
+    amhps.filter((x) => effectiveEnd(x.approval) > on && effectiveEnd(x.approval) <= sixMonths),
   );
   const supervision = amhps.map(({ p }) =>
     supervisionDue(
@@ -135,8 +144,16 @@ export function workforceFigures(
       on,
     ),
   );
-  tally('supervision-in-date', 'Supervision in date', supervision.filter((s) => s.status === 'in-date').length);
-  tally('supervision-overdue', 'Supervision overdue', supervision.filter((s) => s.status === 'overdue').length);
+  tally(
+    'supervision-in-date',
+    'Supervision in date',
+    amhps.filter((_, i) => supervision[i].status === 'in-date'),
+  );
+  tally(
+    'supervision-overdue',
+    'Supervision overdue',
+    amhps.filter((_, i) => supervision[i].status === 'overdue'),
+  );
   const short = amhps.filter(({ p, approval }) =>
     trainingByApprovalYear(
       approval,
@@ -145,8 +162,12 @@ export function workforceFigures(
       on,
     ).some((y) => y.status === 'short'),
   );
-  tally('training-short', 'Training: an approval year ended short of the hours', short.length);
-  tally('training-met', 'Training: no approval year short', amhps.length - short.length);
+  tally('training-short', 'Training: an approval year ended short of the hours', short);
+  tally(
+    'training-met',
+    'Training: no approval year short',
+    amhps.filter((x) => !short.includes(x)),
+  );
 
   const shifts = input.shifts.filter((s) => s.startsAt >= sel.period.start && s.startsAt < sel.period.end);
   const band = (s: ShiftRow) => hoursBand(s.startsAt, sel.zone, sel.bankHolidays);
@@ -155,21 +176,30 @@ export function workforceFigures(
     ...HOURS_BANDS.map((b) => [b, HOURS_BAND_LABELS[b], shifts.filter((s) => band(s) === b)] as const),
   ] as const) {
     const dims = { section: 'rota', sectionLabel: 'Rota fill and gaps', group, groupLabel };
-    const required = rows.reduce((s, x) => s + x.requiredCount, 0);
-    const filled = rows.reduce((s, x) => s + Math.min(x.assignedCount, x.requiredCount), 0);
-    figures.push(numberFigure({ ...dims, measure: 'shifts', measureLabel: 'Shifts' }, rows.length, { count: true }));
-    figures.push(numberFigure({ ...dims, measure: 'required', measureLabel: 'AMHPs required' }, required, { count: true }));
-    figures.push(numberFigure({ ...dims, measure: 'filled', measureLabel: 'Filled' }, filled, { count: true }));
+    // A place: one AMHP a shift needs (each shift listed once per place); filled up to the number required.
+    const places = (x: ShiftRow, n: number) => Array.from({ length: Math.max(0, n) }, () => shiftMember(x.shiftId, x.startsAt));
+    const required = rows.flatMap((x) => places(x, x.requiredCount));
+    const filled = rows.flatMap((x) => places(x, Math.min(x.assignedCount, x.requiredCount)));
     figures.push(
-      numberFigure({ ...dims, measure: 'fill-rate', measureLabel: 'Filled / required' }, required ? filled / required : NaN, {
-        unit: 'share',
-      }),
+      countFigure(
+        { ...dims, measure: 'shifts', measureLabel: 'Shifts' },
+        rows.map((x) => shiftMember(x.shiftId, x.startsAt)),
+      ),
     );
+    figures.push(countFigure({ ...dims, measure: 'required', measureLabel: 'AMHPs required' }, required));
+    figures.push(countFigure({ ...dims, measure: 'filled', measureLabel: 'Filled' }, filled));
+    figures.push({
+      ...dims,
+      measure: 'fill-rate',
+      measureLabel: 'Filled / required',
+      unit: 'share',
+      members: required,
+      value: { kind: 'share', numerator: filled.length },
+    });
     figures.push(
-      numberFigure(
+      countFigure(
         { ...dims, measure: 'gaps', measureLabel: 'Shifts with a gap' },
-        rows.filter((x) => x.assignedCount < x.requiredCount).length,
-        { count: true },
+        rows.filter((x) => x.assignedCount < x.requiredCount).map((x) => shiftMember(x.shiftId, x.startsAt)),
       ),
     );
   }
@@ -183,8 +213,14 @@ export function workforceFigures(
       opened.map((a) => member(a, a.openedAt)),
     ),
   );
-  figures.push(numberFigure({ ...prod, measure: 'fte', measureLabel: 'FTE' }, fte));
-  figures.push(numberFigure({ ...prod, measure: 'per-fte', measureLabel: 'Assessments per FTE' }, fte ? opened.length / fte : NaN));
+  figures.push(fteFigure({ ...prod, measure: 'fte', measureLabel: 'FTE' }, amhps));
+  figures.push(
+    numberFigure(
+      { ...prod, measure: 'per-fte', measureLabel: 'Assessments per FTE' },
+      fte ? opened.length / fte : NaN,
+      opened.map((a) => member(a, a.openedAt)),
+    ),
+  );
 
   const oohShifts = shifts.filter((s) => band(s) !== 'in');
   const during = (s: ShiftRow) => opened.filter((a) => a.openedAt >= s.startsAt && a.openedAt < s.endsAt);
@@ -196,7 +232,12 @@ export function workforceFigures(
     group: 'all',
     groupLabel: 'Out-of-hours and weekend shifts',
   };
-  figures.push(numberFigure({ ...ooh, measure: 'shifts', measureLabel: 'Shifts' }, oohShifts.length, { count: true }));
+  figures.push(
+    countFigure(
+      { ...ooh, measure: 'shifts', measureLabel: 'Shifts' },
+      oohShifts.map((s) => shiftMember(s.shiftId, s.startsAt)),
+    ),
+  );
   figures.push(
     countFigure(
       { ...ooh, measure: 'assessments', measureLabel: 'Assessments opened during them' },
@@ -207,13 +248,15 @@ export function workforceFigures(
     numberFigure(
       { ...ooh, measure: 'per-shift', measureLabel: 'Assessments per shift (mean)' },
       loads.length ? loads.reduce((s, x) => s + x, 0) / loads.length : NaN,
+      oohShifts.map((s) => shiftMember(s.shiftId, s.startsAt)),
     ),
   );
+  // The busiest shift: the first of those with the most assessments (none when there was no such shift).
+  const busiest = oohShifts.find((_, i) => loads[i] === Math.max(...loads));
   figures.push(
-    numberFigure(
+    countFigure(
       { ...ooh, measure: 'busiest', measureLabel: 'Assessments in the busiest shift' },
-      loads.length ? Math.max(...loads) : NaN,
-      { count: true },
+      busiest ? during(busiest).map((a) => member(a, a.openedAt)) : [],
     ),
   );
   return figures;

@@ -16,9 +16,11 @@ import type { Actor } from '../auth/actor';
 import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { DecisionsService } from './decisions.service';
+import { sacCodeListsForChoosing } from './sac-code-lists';
 import {
   AmendDecisionDto,
   CreateDecisionDto,
+  DecisionCodeListsDto,
   DecisionHistoryDto,
   DecisionListDto,
   DecisionMetadataDto,
@@ -64,6 +66,17 @@ export class DecisionsController {
   @ApiOkResponse({ type: DecisionListDto })
   list(@CurrentActor() actor: Actor, @Query() q: DecisionQuery): Promise<DecisionListDto> {
     return this.decisions.list(actor, q);
+  }
+
+  @Get('code-lists')
+  @Authorize('decisions.read')
+  @ApiOperation({
+    summary:
+      "The code lists a decision's coded fields take, with their labels, for a client to offer as choices: the Safeguarding Adults Collection lists of a s.42 decision's `content.sac` (OOH-09). No person data.",
+  })
+  @ApiOkResponse({ type: DecisionCodeListsDto })
+  codeLists(): DecisionCodeListsDto {
+    return { sac: sacCodeListsForChoosing() };
   }
 
   @Get(':id')

@@ -154,3 +154,12 @@ export function sacWithLabels(sac: unknown): SacLabelled | null {
   if (typeof stored.enquiryConcluded === 'boolean') out.enquiryConcluded = stored.enquiryConcluded;
   return out;
 }
+
+/** Every SAC list as `[{ code, label }]` in its order, for a client's choices (GET /decisions/code-lists). */
+export function sacCodeListsForChoosing(): Record<SacField, Array<{ code: string; label: string }>> {
+  const lists = {} as Record<SacField, Array<{ code: string; label: string }>>;
+  for (const field of Object.keys(SAC_CODE_LISTS) as SacField[]) {
+    lists[field] = Object.entries(SAC_CODE_LISTS[field] as CodeList).map(([code, label]) => ({ code, label }));
+  }
+  return lists;
+}

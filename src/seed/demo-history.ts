@@ -18,18 +18,34 @@ const DAY = 24 * HOUR;
 export interface HistoryOptions {
   /** Years of history, ending three days before now. */
   years: number;
-  /** The population the hub serves (assessments run at about 268 per 100,000 a year). */
+  /** The population the hub serves (the rates per 100,000 are DEMO_RATES'). */
   population: number;
   /** The PRNG's seed: the same seed and "now" give the same history. */
   seed: number;
 }
 
 /**
- * The demo's history: two years at the national rate for 25,000 people (about 135 assessments). Every step goes
- * through the services as the API's would, at about 0.3 s per referral in all, so a 300,000 borough's two years
- * (about 1,600 assessments) would keep a first start waiting many minutes; the rates and proportions are the same.
+ * The demo's history: two years for a catchment of 25,000 people (about 100 assessments), the population the demo
+ * loads for the equity report's rates (seed-data/demo-populations-2024.csv), so its rates per 100,000 are England's.
+ * Every step goes through the services as the API's would, at about 0.3 s per referral in all, so a 300,000 borough's
+ * two years (about 1,200 assessments) would keep a first start waiting many minutes; the rates are the same.
  */
 export const DEMO_HISTORY: HistoryOptions = { years: 2, population: 25_000, seed: 20_261_121 };
+
+/**
+ * The rates the history is made at, per 100,000 people a year, so that the demo's reports look like England's:
+ * detentions under the Act at about 95 (the national figure is 90 to 100), from MHA assessments at about twice that
+ * (assessments arranged: some are not completed, and about half of those completed end in an application). Referrals
+ * come at 1.25 per assessment to be arranged, and about one in six not from the police is screened out.
+ */
+export const DEMO_RATES = {
+  /** Assessments to be arranged: about 1.06 assessments result from each, once re-referrals and screening are counted. */
+  assessmentsPer100k: 190,
+  /** The chance that a completed assessment ends in an application (s.2 or s.3), before the Black people's higher rate. */
+  detention: { s136: 0.42, other: 0.5 },
+  /** The national figures detain Black people at several times the White rate: here, given an assessment, 1.6 times. */
+  blackDetentionFactor: 1.6,
+} as const;
 
 /** What was made, for the log and the tests. */
 export interface HistoryCounts {
@@ -185,7 +201,7 @@ export class DemoHistory {
     };
 
     // The referrals: about 1.25 per assessment (some screened out), spread through the period.
-    const perYear = (268 * options.population) / 100_000;
+    const perYear = (DEMO_RATES.assessmentsPer100k * options.population) / 100_000;
     const total = Math.round(perYear * options.years * 1.25);
     const times = Array.from({ length: total }, () => start + random() * (end - start)).sort((a, b) => a - b);
     // Repeat assessments: some people come back (matched by NHS number).
@@ -312,7 +328,8 @@ export class DemoHistory {
         await event('interview-ended', t);
         // Detained more often from s.136 and, as the national figures show, for Black people.
         const black = ['M', 'N', 'P'].includes(String(person.ethnicCategory));
-        const detain = random() < (s136 ? 0.38 : 0.45) * (black ? 1.6 : 1);
+        const detain =
+          random() < (s136 ? DEMO_RATES.detention.s136 : DEMO_RATES.detention.other) * (black ? DEMO_RATES.blackDetentionFactor : 1);
         if (!detain) {
           t += minutes(5, 30);
           await step(t, () =>

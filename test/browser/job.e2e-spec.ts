@@ -1,10 +1,15 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
 import { createTestApp, TestApp } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
-declare const document: { activeElement: { id: string; getAttribute(name: string): string | null } | null };
+interface PageElement {
+  id: string;
+  getAttribute(name: string): string | null;
+}
+declare const document: { activeElement: PageElement | null };
 
 /**
  * A job on the duty AMHP's phone, in a real Chromium at 390×844 against the real service on the demo hub: the
@@ -152,6 +157,25 @@ describe('a job on the duty AMHP’s phone', () => {
     await checked('4-doctors');
   });
 
+  it('a time tapped late is corrected in place: only the time is given again', async () => {
+    await page.locator('[data-step="doctors-requested"] ~ ul [data-correct]').click();
+    await expect(page.locator('#correct-time').inputValue()).resolves.toMatch(/^2026-11-21T03:05$/);
+    await page.fill('#correct-time', '2026-11-21T03:02');
+    await checked('4b-correct-time');
+    await page.getByRole('button', { name: 'Save the time' }).click();
+    await page.locator('#step-doctors-requested-times', { hasText: 'Recorded 03:02 GMT' }).waitFor();
+    await status().filter({ hasText: 'Doctors requested: time corrected to Sat 21 Nov, 03:02 GMT.' }).waitFor();
+    const [e] = await t.sql<{ at: Date; data: { corrections: Array<{ from: string; by: string }> } }>(
+      `SELECT e.at, e.data FROM assessment_events e JOIN assessments a ON a.id = e.assessment_id
+       WHERE a.referral_id = $1 AND e.type = 'doctors-requested'`,
+      [referralId],
+    );
+    expect(e.at.toISOString()).toBe('2026-11-21T03:02:00.000Z');
+    expect(e.data.corrections).toEqual([expect.objectContaining({ from: expect.stringMatching(/^2026-11-21T03:05/), by: amhp.id })]);
+    // The focus goes back to the step, for the next tap.
+    await page.waitForFunction(() => document.activeElement?.id === 'step-doctors-requested');
+  });
+
   it('she records seeing the person and the interview with the keyboard alone', async () => {
     await page.locator('#record-heading').scrollIntoViewIfNeeded();
     await page.locator('#record').focus();
@@ -176,6 +200,151 @@ describe('a job on the duty AMHP’s phone', () => {
     await step('interview-ended').click();
     await page.locator('#step-interview-ended-times', { hasText: '04:30 GMT' }).waitFor();
     await checked('5-interview');
+  });
+
+  it('the checklist says what still blocks an application, and each link takes her to where it is recorded', async () => {
+    const toRecord = page.locator('[data-checks="to-record"]');
+    await toRecord.waitFor();
+    const rules = await toRecord
+      .locator('[data-rule]')
+      .evaluateAll((els) => els.map((e) => (e as unknown as PageElement).getAttribute('data-rule')));
+    // Seen in person, so APP-04 is met; the recommendations, the interview and who is assessing are still to record.
+    expect(rules.sort()).toEqual(['APP-06', 'APP-07', 'COI-09']);
+    await expect(page.locator('[data-checks="with-application"]').textContent()).resolves.toContain('hospital site');
+    await checked('6-checklist');
+    await toRecord.locator('[data-rule="APP-07"] a').click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('recommendations');
+    expect(new URL(page.url()).hash).toBe(`#/jobs/${referralId}`);
+  });
+
+  it('she records both medical recommendations: one doctor chosen from the register, one typed', async () => {
+    await page.selectOption('#rec-doctor', { label: 'Dr Priya Raman (Northshire Mental Health NHS Trust)' });
+    await page.check('#rec-acquainted-no');
+    await page.fill('#rec-reason', 'His GP was not available out of hours.');
+    await page.getByRole('button', { name: 'Record the recommendation' }).click();
+    await page.locator('.app-rec', { hasText: 'Dr Priya Raman' }).waitFor();
+    await expect(page.locator('.app-rec', { hasText: 'Dr Priya Raman' }).textContent()).resolves.toContain(
+      'Examined in person Sat 21 Nov, 04:30 GMT',
+    );
+    await page.check('#rec-source-typed');
+    await page.fill('#rec-name', 'Dr Owen Pryce');
+    await page.check('#rec-s12');
+    await page.check('#rec-acquainted');
+    await page.getByRole('button', { name: 'Record the recommendation' }).click();
+    await page.locator('.app-rec', { hasText: 'Dr Owen Pryce' }).waitFor();
+    const recs = await t.sql<{ doctor_id: string | null; doctor_name: string; section: string }>(
+      `SELECT r.doctor_id, r.doctor_name, r.section FROM medical_recommendations r JOIN assessments a ON a.id = r.assessment_id
+       WHERE a.referral_id = $1 ORDER BY r.doctor_name`,
+      [referralId],
+    );
+    expect(recs.map((r) => [r.doctor_name, r.doctor_id !== null, r.section])).toEqual([
+      ['Dr Owen Pryce', false, 's2'],
+      ['Dr Priya Raman', true, 's2'],
+    ]);
+    await checked('7-recommendations');
+  });
+
+  it('she records the interview and who is assessing, and the checklist clears', async () => {
+    await page.fill('#iv-manner', 'Seen at home in the kitchen; quiet, no interpreter needed.');
+    await page.fill('#iv-alternatives', 'Home treatment team: refused\nInformal admission: refused');
+    await page.getByRole('button', { name: 'Save the interview' }).click();
+    await status().filter({ hasText: 'Interview: recorded.' }).waitFor();
+    await page.fill('#coi-team-amhp', 'AMHP hub');
+    await page.getByRole('button', { name: 'Save who is assessing' }).click();
+    await status().filter({ hasText: 'Who is assessing, and their declarations: recorded.' }).waitFor();
+    await page.locator('[data-checks="clear"]').waitFor();
+    await checked('8-checklist-clear');
+  });
+
+  it('she records a s.2 application, acknowledging the warnings the service returns, then sends it again', async () => {
+    await page.fill('#out-hospital', 'Northshire General Hospital');
+    await page.fill('#out-dependants', 'None');
+    await page.fill('#out-pets', 'Dog taken by his neighbour');
+    await page.fill('#out-property', 'House locked; keys with the neighbour');
+    await page.fill('#out-rationale', 'Assessment in hospital is needed: he refuses every alternative and the risk to others is rising.');
+    await page.getByRole('button', { name: 'Record the outcome' }).click();
+    const warning = page.locator('[data-warning]').first();
+    await warning.waitFor();
+    // Each warning is shown in the service's words (no nearest relative is recorded).
+    await expect(page.locator('#warnings').textContent()).resolves.toContain('The nearest relative has not been identified');
+    expect(await t.sql(`SELECT 1 FROM assessments WHERE referral_id = $1 AND status = 'decided'`, [referralId])).toEqual([]);
+    await checked('9-warnings');
+    for (const code of await page
+      .locator('[data-warning]')
+      .evaluateAll((els) => els.map((e) => (e as unknown as PageElement).getAttribute('data-warning')!))) {
+      await page.check(`#ack-${code}`);
+      await page.fill(`#ack-reason-${code}`, 'No relative is known tonight; the day team will trace one.');
+    }
+    await page.getByRole('button', { name: 'Record the outcome' }).click();
+    await page.locator('[data-outcome="application"]').waitFor();
+    const [a] = await t.sql<{ section: string; outcome: { acknowledgements: Array<{ code: string }> } }>(
+      `SELECT section, outcome FROM assessments WHERE referral_id = $1`,
+      [referralId],
+    );
+    expect(a.section).toBe('s2');
+    expect(a.outcome.acknowledgements.map((k) => k.code)).toContain('nearest-relative-not-identified');
+    await checked('10-outcome');
+  });
+
+  it('she records that no nearest relative can be identified, with why', async () => {
+    await expect(page.locator('#nr-who').isChecked()).resolves.toBe(true); // none is proposed: "none" is the only choice
+    await page.fill('#nr-none-reason', 'He says he has no family; none is known to the GP or the trust.');
+    await page.getByRole('button', { name: 'Save the nearest relative' }).click();
+    await page.locator('[data-nr-recorded]', { hasText: 'None: He says he has no family' }).waitFor();
+    const [a] = await t.sql<{ nearest_relative: { noneReason: string } }>(
+      'SELECT nearest_relative FROM assessments WHERE referral_id = $1',
+      [referralId],
+    );
+    expect(a.nearest_relative.noneReason).toBe('He says he has no family; none is known to the GP or the trust.');
+    await checked('10b-nearest-relative');
+  });
+
+  it('she reads the outcome report, and shares it as a PDF fetched with her token and kept in no cache', async () => {
+    await page.getByRole('button', { name: 'Read the report' }).click();
+    await page.locator('.app-report').waitFor();
+    await expect(page.locator('.app-report').textContent()).resolves.toContain('Northshire General Hospital');
+    await checked('11-report');
+
+    // No share sheet for files on this browser: the PDF is saved.
+    const [download, response] = await Promise.all([
+      page.waitForEvent('download'),
+      page.waitForResponse((r) => r.url().includes('/report?format=pdf')),
+      page.getByRole('button', { name: 'Share the report (PDF)' }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toBe('application/pdf');
+    expect(response.headers()['cache-control']).toBe('no-store');
+    expect(response.request().headers()['authorization']).toMatch(/^Bearer /);
+    expect(download.suggestedFilename()).toMatch(/^amhp-outcome-report-REF-.+\.pdf$/);
+    const saved = await download.path();
+    expect(readFileSync(saved).subarray(0, 5).toString()).toBe('%PDF-');
+    await page.locator('[role=status]', { hasText: 'The report was saved as' }).waitFor();
+
+    // A phone that can share files gets the share sheet with the PDF.
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { navigator: Record<string, unknown>; shared?: string };
+      g.navigator.canShare = (data: { files?: Array<{ type: string }> }) => Boolean(data.files && data.files[0].type === 'application/pdf');
+      g.navigator.share = (data: { files: Array<{ name: string; type: string; size: number }> }) => {
+        g.shared = `${data.files[0].type} ${data.files[0].size > 1000}`;
+        return Promise.resolve();
+      };
+    });
+    await page.getByRole('button', { name: 'Share the report (PDF)' }).click();
+    await page.locator('[role=status]', { hasText: 'The report was shared.' }).waitFor();
+    await expect(page.evaluate(() => (globalThis as unknown as { shared?: string }).shared)).resolves.toBe('application/pdf true');
+    // Nothing of the record is in any cache on the phone.
+    const cached = await page.evaluate(async () => {
+      const c = (
+        globalThis as unknown as {
+          caches: { keys(): Promise<string[]>; open(k: string): Promise<{ keys(): Promise<Array<{ url: string }>> }> };
+        }
+      ).caches;
+      const urls: string[] = [];
+      for (const key of await c.keys()) for (const req of await (await c.open(key)).keys()) urls.push(req.url);
+      return urls;
+    });
+    expect(cached.every((u) => new URL(u).pathname.startsWith('/app/'))).toBe(true);
+    await checked('12-shared');
   });
 
   it('nothing the page did broke its content security policy', () => {

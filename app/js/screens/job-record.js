@@ -6,7 +6,8 @@ import { useState } from '../deps.js';
 import { record } from '../outbox.js';
 import { serverNow } from '../session.js';
 import { localClock, localTime } from '../time.js';
-import { instant, latestLondonTime } from './job-time.js';
+import { fromLondonInput, instant, latestLondonTime, londonInputValue } from './job-time.js';
+import { focusOn } from './job-forms.js';
 
 /** The one-tap steps, in the order a night goes; `contact` is the in-person contact, not a timeline event. */
 export const STEPS = [
@@ -54,11 +55,17 @@ const LABELS = Object.fromEntries(STEPS.flatMap((g) => g.items.map((i) => [i.typ
 LABELS['application-signed'] = 'Application signed';
 export const eventLabel = (type) => LABELS[type] || type;
 
-/** When each step was recorded: the times of its events (the in-person contacts for `contact`). */
+/**
+ * When each step was recorded: its events (the in-person contacts for `contact`, the opening for `arrived`). A
+ * timeline event's time can be corrected (`event` is its id); the arrival and the contacts are set before the tap.
+ */
 function timesOf(assessment, type) {
   if (!assessment) return [];
-  if (type === 'contact') return assessment.contacts.filter((c) => c.mode === 'in-person' && c.byRole === 'amhp').map((c) => c.at);
-  return assessment.timeline.filter((e) => e.type === type).map((e) => e.at);
+  if (type === 'arrived') return [{ at: assessment.openedAt }];
+  if (type === 'contact')
+    return assessment.contacts.filter((c) => c.mode === 'in-person' && c.byRole === 'amhp').map((c) => ({ at: c.at }));
+  // The decision's time is the outcome's (decidedAt): it is not corrected here.
+  return assessment.timeline.filter((e) => e.type === type).map((e) => ({ at: e.at, event: type === 'decision' ? undefined : e.id }));
 }
 
 /**
@@ -109,6 +116,7 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
   const [timeError, setTimeError] = useState(null);
+  const [editing, setEditing] = useState(null); // { event, type, value, error }
   const closed = assessment && assessment.status === 'closed';
 
   /** The instant to record, or null (with the reason shown) when the time set is not usable. */
@@ -150,16 +158,62 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
     }
   }
 
+  /** Moves a recorded event to the time it really happened (nothing else about it is typed again). */
+  async function correct(e, label) {
+    e.preventDefault();
+    const ms = fromLondonInput(editing.value);
+    if (ms === null) return setEditing({ ...editing, error: 'Enter the date and time it happened' });
+    setBusy('correct');
+    try {
+      const view = await record(`/assessments/${assessment.id}/events/${editing.event}`, { at: instant(ms) }, { method: 'PATCH' });
+      const type = editing.type;
+      setEditing(null);
+      onRecorded(view, `${label}: time corrected to ${localTime(instant(ms))}.`);
+      setTimeout(() => focusOn(`step-${type}`), 0);
+    } catch (err) {
+      setEditing({ ...editing, error: `The time was not corrected. ${errorText(err)}` });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function correction(label) {
+    const error = editing.error;
+    return html`<form class="app-correct" novalidate onSubmit=${(e) => correct(e, label)}>
+      <div class=${`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+        <label class="nhsuk-label" for="correct-time">When it happened (UK time)</label>
+        ${error && html`<span class="nhsuk-error-message" id="correct-time-error" role="alert"><span class="nhsuk-u-visually-hidden">Error:</span> ${error}</span>`}
+        <input
+          class=${`nhsuk-input${error ? ' nhsuk-input--error' : ''}`}
+          id="correct-time"
+          name="correct-time"
+          type="datetime-local"
+          value=${editing.value}
+          aria-describedby=${error ? 'correct-time-error' : undefined}
+          onInput=${(ev) => setEditing({ ...editing, value: ev.currentTarget.value })}
+        />
+      </div>
+      <div class="app-actions">
+        <button type="submit" class="nhsuk-button" disabled=${Boolean(busy)}>Save the time</button>
+        <button type="button" class="nhsuk-button nhsuk-button--secondary" onClick=${() => setEditing(null)}>Cancel</button>
+      </div>
+    </form>`;
+  }
+
   /** One step's button and when it was recorded (a plain function, so a re-render keeps the focus on it). */
   function stepButton(type, label, said = label) {
-    const times = type === 'arrived' ? (assessment ? [assessment.openedAt] : []) : timesOf(assessment, type);
+    const times = timesOf(assessment, type);
     const done = times.length > 0;
-    const disabled = Boolean(busy) || closed || (type === 'arrived' ? done : !assessment);
+    const isEditing = editing && editing.type === type;
+    // Arrival once; the decision until the outcome is recorded (which records it).
+    const decided = type === 'decision' && assessment && assessment.status !== 'open';
+    const disabled = Boolean(busy) || closed || decided || (type === 'arrived' ? done : !assessment);
     return html`
-      <li key=${type} class=${`app-step${done ? ' app-step--done' : ''}`}>
+      <li key=${type} class=${`app-step${done ? ' app-step--done' : ''}${isEditing ? ' app-step--editing' : ''}`}>
         <button
           type="button"
           class=${`nhsuk-button app-step__button${done ? ' nhsuk-button--secondary' : ''}`}
+          id=${`step-${type}`}
           data-step=${type}
           disabled=${disabled}
           aria-describedby=${done ? `step-${type}-times` : undefined}
@@ -170,9 +224,33 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
         ${
           done &&
           html`<p class="nhsuk-body-s app-step__times" id=${`step-${type}-times`}>
-            <span class="app-step__tick" aria-hidden="true">✓</span> Recorded ${times.map((x) => localClock(x)).join(', ')}
+            <span class="app-step__tick" aria-hidden="true">✓</span> Recorded ${times.map((x) => localClock(x.at)).join(', ')}
           </p>`
         }
+        ${
+          done &&
+          !closed &&
+          times.some((x) => x.event) &&
+          !isEditing &&
+          html`<ul class="nhsuk-list app-step__fixes">
+            ${times
+              .filter((x) => x.event)
+              .map(
+                (x) => html`<li key=${x.event}>
+                  <button
+                    type="button"
+                    class="app-link-button"
+                    data-correct=${x.event}
+                    disabled=${Boolean(busy)}
+                    onClick=${() => setEditing({ event: x.event, type, value: londonInputValue(Date.parse(x.at)), error: null })}
+                  >
+                    Correct ${localClock(x.at)}<span class="nhsuk-u-visually-hidden"> for ${label}</span>
+                  </button>
+                </li>`,
+              )}
+          </ul>`
+        }
+        ${isEditing && correction(said)}
       </li>
     `;
   }

@@ -8,6 +8,8 @@ import { href } from '../router.js';
 import { localTime } from '../time.js';
 import { Recorder } from './job-record.js';
 import { onReplayed } from '../outbox.js';
+import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
+import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
 import { londonInputValue } from './job-time.js';
 
 const RISK_FLAGS = {
@@ -86,7 +88,7 @@ function RisksSection({ referral }) {
   `;
 }
 
-function NearestRelativeSection({ nr, relatives }) {
+function NearestRelativeSection({ nr, relatives, assessment, onRecorded }) {
   if (!nr) return null;
   const proposed = nr.proposal.nearestRelative;
   const relative = proposed && proposed.relativeId ? relatives.find((x) => x.id === proposed.relativeId) : null;
@@ -114,6 +116,11 @@ function NearestRelativeSection({ nr, relatives }) {
       ${
         nr.proposal.excluded.length > 0 &&
         html`<p class="nhsuk-body-s">Not eligible: ${nr.proposal.excluded.map((x) => `${x.name} (${x.reason})`).join('; ')}</p>`
+      }
+      ${
+        assessment &&
+        assessment.status !== 'closed' &&
+        html`<${NearestRelativeForm} key=${`nr-${assessment.id}`} assessment=${assessment} nr=${nr} onRecorded=${onRecorded} />`
       }
     </section>
   `;
@@ -183,7 +190,34 @@ function current(assessments) {
   return assessments.find((a) => a.status !== 'closed') || assessments[0] || null;
 }
 
-export function JobScreen({ params }) {
+/** Links to the screen's parts, for a long page on a small screen. */
+function OnThisPage({ assessment }) {
+  const parts = [
+    ['record', 'Record what happens'],
+    ...(assessment ? [['checks', 'Checklist']] : []),
+    ['person', 'The person'],
+    ['risks', 'Risks'],
+    ['nearest-relative', 'Nearest relative'],
+    ['contacts', 'Contacts'],
+    ['doctors', 'Section 12 doctors'],
+    ...(assessment
+      ? [
+          ['recommendations', 'Medical recommendations'],
+          ['interview', 'Interview'],
+          ['conflicts', 'Who is assessing'],
+          ['outcome', 'Outcome'],
+          ...(assessment.status !== 'open' ? [['report', 'Outcome report']] : []),
+        ]
+      : []),
+  ];
+  return html`<nav class="app-contents" aria-label="On this page">
+    <ul class="app-contents__list">
+      ${parts.map(([to, text]) => html`<li key=${to}><${PlaceLink} to=${to}>${text}</${PlaceLink}></li>`)}
+    </ul>
+  </nav>`;
+}
+
+export function JobScreen({ me, params }) {
   const [referral, setReferral] = useState(null);
   const [assessment, setAssessment] = useState(null);
   const [person, setPerson] = useState(null);
@@ -192,6 +226,9 @@ export function JobScreen({ params }) {
   const [doctors, setDoctors] = useState(null);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
+  const [section, setSection] = useState('s2');
+  const [checks, setChecks] = useState(null);
+  const [checksError, setChecksError] = useState(null);
   const now = useServerNow();
   const id = params.id;
 
@@ -228,6 +265,21 @@ export function JobScreen({ params }) {
     return onReplayed(() => void load());
   }, [id]);
 
+  // The checklist follows every change of the assessment, for the section of the application in view.
+  const aid = assessment && assessment.id;
+  const version = assessment && assessment.version;
+  useEffect(() => {
+    if (!aid) return;
+    let live = true;
+    const q = assessment.status === 'open' ? `?section=${section}` : '';
+    api(`/assessments/${aid}/checks${q}`)
+      .then((c) => live && (setChecks(c), setChecksError(null)))
+      .catch((err) => live && setChecksError(`The checklist could not be loaded. ${errorText(err)}`));
+    return () => {
+      live = false;
+    };
+  }, [aid, version, section]);
+
   useEffect(() => {
     if (referral) document.title = `${referral.person.givenName} ${referral.person.familyName} – AMHP duty`;
   }, [referral]);
@@ -250,6 +302,7 @@ export function JobScreen({ params }) {
   }
 
   const p = referral.person;
+  const closed = Boolean(assessment && assessment.status === 'closed');
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main" tabindex="-1">
       <p class="app-back"><a class="nhsuk-back-link" href=${href('/')}>Back to Now</a></p>
@@ -266,12 +319,35 @@ export function JobScreen({ params }) {
             : html`<p class="nhsuk-body">No statutory clock is running.</p>`
         }
       </section>
+      <${OnThisPage} assessment=${assessment} />
       <${Recorder} referral=${referral} assessment=${assessment} onRecorded=${recorded} notice=${notice} />
+      ${assessment && html`<${Checklist} checks=${checks} error=${checksError} />`}
       <${PersonSection} referral=${referral} person=${person} now=${now} />
       <${RisksSection} referral=${referral} />
-      <${NearestRelativeSection} nr=${nr} relatives=${relatives} />
+      <${NearestRelativeSection} nr=${nr} relatives=${relatives} assessment=${assessment} onRecorded=${recorded} />
       <${ContactsSection} referral=${referral} relatives=${relatives} />
       <${DoctorsSection} doctors=${doctors} />
+      ${
+        assessment &&
+        html`<${RecommendationsSection}
+            assessment=${assessment}
+            doctors=${doctors}
+            section=${section}
+            onRecorded=${recorded}
+            disabled=${closed}
+          />
+          <${InterviewForm} key=${`interview-${assessment.id}`} assessment=${assessment} onRecorded=${recorded} disabled=${closed} />
+          <${ConflictsSection} me=${me} assessment=${assessment} onRecorded=${recorded} disabled=${closed} />
+          <${OutcomeSection}
+            key=${`outcome-${assessment.id}`}
+            assessment=${assessment}
+            section=${section}
+            setSection=${setSection}
+            onRecorded=${recorded}
+            disabled=${closed}
+          />
+          <${ReportSection} assessment=${assessment} />`
+      }
     </main>
   `;
 }

@@ -198,6 +198,11 @@ export class TimelineEventDto {
   bedOutOfArea?: boolean;
 }
 
+/** The corrected time of a timeline event recorded at the wrong time (the tap was late, or the time set was wrong). */
+export class EventTimeDto {
+  @ApiProperty({ format: 'date-time', description: 'When it really happened (not in the future).' }) @IsInstant() at: string;
+}
+
 export class ContactDto {
   @ApiProperty({ format: 'date-time' }) @IsInstant() at: string;
   @ApiProperty({ enum: MODES, description: 'Only in person counts for s.11(5) and s.12 (C8).' }) @IsIn(MODES) mode: (typeof MODES)[number];

@@ -124,7 +124,13 @@ export class ReportRecordDto {
   @ApiProperty({ example: 'R-2026-000123', nullable: true, type: String }) reference: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assessmentId: string | null;
   @ApiPropertyOptional({ format: 'uuid', description: 'The out-of-hours decision counted (safeguarding, DoLS).' }) decisionId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'The practitioner counted (workforce survey).' }) practitionerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The practitioner counted (workforce, workforce survey).' }) practitionerId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The rota shift counted (workforce); listed once per AMHP place when the figure counts places.',
+  })
+  shiftId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The handover item counted (out of hours).' }) handoverItemId?: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for a decision about a person with no record.' })
   personId: string | null;
   @ApiProperty({ format: 'date-time', description: 'The instant the figure counts (received, decided, arrived...).' }) at: string;

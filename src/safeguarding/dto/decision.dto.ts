@@ -783,3 +783,25 @@ export class DecisionHistoryDto {
   @ApiProperty({ type: [AmendmentViewDto], description: 'Every amendment, oldest first.' }) amendments: AmendmentViewDto[];
   @ApiProperty({ description: 'The current version.' }) version: number;
 }
+
+export class CodeLabelDto {
+  @ApiProperty({ example: 'self-neglect' }) code: string;
+  @ApiProperty({ example: 'Self-neglect' }) label: string;
+}
+
+/** OOH-09: the Safeguarding Adults Collection lists a s.42 decision's `content.sac` codes come from, in the return's order. */
+export class SacCodeListsDto {
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG2a: type of risk (one or more).' }) typeOfRisk: CodeLabelDto[];
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG2b: location of risk.' }) locationOfRisk: CodeLabelDto[];
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG2b: source of risk.' }) sourceOfRisk: CodeLabelDto[];
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG3a: lacked capacity.' }) lackedCapacity: CodeLabelDto[];
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG3b: supported by an advocate, family or friend.' }) capacitySupport: CodeLabelDto[];
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG4a: Making Safeguarding Personal, asked.' }) mspAsked: CodeLabelDto[];
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG4b: outcomes achieved.' }) mspOutcomesAchieved: CodeLabelDto[];
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG2c: action taken and result.' }) action: CodeLabelDto[];
+  @ApiProperty({ type: [CodeLabelDto], description: 'SG2e: risk outcome.' }) riskOutcome: CodeLabelDto[];
+}
+
+export class DecisionCodeListsDto {
+  @ApiProperty({ type: SacCodeListsDto }) sac: SacCodeListsDto;
+}
