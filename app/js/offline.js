@@ -4,7 +4,7 @@
 import { html } from './ui.js';
 import { useEffect, useState } from './deps.js';
 import { currentSignal, onSignal, serverNow } from './session.js';
-import { describeChange, dismiss, flush, onOutboxChange, outboxItems } from './outbox.js';
+import { beingSent, describeChange, dismiss, flush, onOutboxChange, outboxItems } from './outbox.js';
 import { keepPackFresh, stopPack } from './pack.js';
 import { localClock } from './time.js';
 
@@ -41,7 +41,11 @@ export function useOutbox() {
         const items = await outboxItems();
         const withWords = await Promise.all(items.map(async (i) => ({ ...i, what: await describeChange(i) })));
         if (live)
-          setState({ pending: withWords.filter((i) => i.state === 'pending'), refused: withWords.filter((i) => i.state === 'refused') });
+          setState({
+            // A change its screen is still sending (and showing as such) is not "not sent yet" until it is told so.
+            pending: withWords.filter((i) => i.state === 'pending' && !beingSent(i.key)),
+            refused: withWords.filter((i) => i.state === 'refused'),
+          });
       } catch {
         // the store is being deleted (sign-out): nothing to show
       }

@@ -85,9 +85,15 @@ export async function record(path, body, { method = 'POST', key = newKey(), labe
   if (mine) {
     waiting.delete(key);
     mine.reject(new Queued(key));
+    changed();
     void requestBackgroundSync();
   }
   return answer;
+}
+
+/** True while the screen that recorded this change is still waiting for its first answer (it shows its own progress). */
+export function beingSent(key) {
+  return waiting.has(key);
 }
 
 /** The signed-in user's items in the order recorded (the phone may hold another user's, left by an expired session). */
