@@ -36,6 +36,7 @@ import { PlannerModule } from './rota/planner.module';
 import { PeopleModule } from './people/people.module';
 import { RulesModule } from './rules/rules.module';
 import { ReportsModule } from './reports/reports.module';
+import { JobPackModule } from './client/job-pack.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -94,6 +95,7 @@ export class AppModule {
         AlertsModule,
         RulesModule,
         ReportsModule,
+        JobPackModule,
         ...(options.imports ?? []),
       ],
       providers: [

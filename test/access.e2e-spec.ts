@@ -62,6 +62,7 @@ const GOLDEN: Record<string, string> = {
   'GET /events': 'admin manager amhp referrer auditor',
   'GET /handovers/:date': 'manager amhp',
   'GET /me/notifications': 'admin manager amhp referrer auditor',
+  'GET /me/job-pack': 'amhp',
   'GET /me/offers': 'amhp',
   'GET /me/pages': 'admin manager amhp referrer auditor',
   'GET /me/push-subscriptions': 'admin manager amhp referrer auditor',

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** The app's files as the browser fetches them: its CSP, cache headers, and nothing from node_modules off the list. */
@@ -49,6 +50,16 @@ describe('the duty app is served at /app/ with a strict CSP and the right cache 
     expect((await t.http.get('/app/sw.js')).headers['content-type']).toMatch(/^text\/javascript/);
   });
 
+  it('the page asks for every module the app imports at once, not one import level per round trip', async () => {
+    const sw = (await t.http.get('/app/sw.js').expect(200)).text;
+    const shell = JSON.parse(/const SHELL = .*?(\["[^\]]*\]);/.exec(sw)![1]) as string[];
+    const modules = shell.filter((u) => /\.m?js$/.test(u) && !u.endsWith('/js/main.js'));
+    const preloaded = [...index.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(preloaded.sort()).toEqual(modules.sort());
+    expect(preloaded).toContainEqual(expect.stringMatching(/\/js\/deps\.js$/));
+    expect(preloaded).toContainEqual(expect.stringMatching(/\/preact\.mjs$/));
+  });
+
   it('the app gets preact and htm from node_modules through its dependency module, with no bare imports left', async () => {
     const { script } = linked();
     const deps = (await t.http.get(script.replace('main.js', 'deps.js')).expect(200)).text;
@@ -89,14 +100,59 @@ describe('the duty app is served at /app/ with a strict CSP and the right cache 
     }
   });
 
-  it('the service worker keeps only the app shell and lets every API request through untouched', async () => {
+  it('the service worker keeps the app shell and, of the API, only reads that hold no person’s data', async () => {
     const sw = (await t.http.get('/app/sw.js').expect(200)).text;
     const shell = JSON.parse(/const SHELL = .*?(\["[^\]]*\]);/.exec(sw)![1]) as string[];
     expect(shell).toContain('/app/');
     expect(shell.every((u) => u.startsWith('/app/'))).toBe(true);
     for (const url of shell) await t.http.get(url).expect(200);
-    expect(sw).toContain("!url.pathname.startsWith('/app/')) return;");
-    expect(sw).toMatch(/keys\.filter\(\(key\) => key !== CACHE\)/);
+    // The API paths it may keep a copy of: who is on duty, the rota, the doctors' contacts, my own account.
+    const kept = [.../const PERSON_FREE = \[([^\]]*(?:\][^\]]*)*?)\];/.exec(sw)![1].matchAll(/\/\^(.*?)\$\//g)].map(
+      (m) => new RegExp(`^${m[1]}$`),
+    );
+    const keeps = (path: string) => kept.some((re) => re.test(path));
+    expect(kept.length).toBeGreaterThan(3);
+    for (const path of ['/rota/on-duty', '/rota/shifts', '/doctors', '/auth/me']) expect(keeps(path)).toBe(true);
+    const id = '3f0c2b9e-5d7a-4c1e-9b8f-0a1b2c3d4e5f';
+    for (const path of [
+      '/referrals',
+      `/referrals/${id}`,
+      `/people/${id}`,
+      `/assessments/${id}`,
+      '/me/job-pack',
+      '/me/offers',
+      '/audit-events',
+    ])
+      expect(keeps(path)).toBe(false);
+    // An old release's shell is deleted on activation; the kept reads stay until sign-out.
+    expect(sw).toMatch(/key\.startsWith\('amhp-shell-'\) && key !== CACHE/);
+  });
+
+  it('text files go compressed to a browser that accepts it, brotli first, and as they are to one that does not', async () => {
+    const { nhsuk, script } = linked();
+    // Fastify's own injection: the bytes as they would go on the wire, not decoded by a client.
+    const fastify = t.app.getHttpAdapter().getInstance() as {
+      inject(o: { method: 'GET'; url: string; headers: Record<string, string> }): Promise<{
+        statusCode: number;
+        headers: Record<string, string | undefined>;
+        rawPayload: Buffer;
+      }>;
+    };
+    const get = (url: string, headers: Record<string, string>) => fastify.inject({ method: 'GET', url, headers });
+    const raw = await get(nhsuk, { 'accept-encoding': 'identity' });
+    expect(raw.headers['content-encoding']).toBeUndefined();
+    expect(raw.headers.vary).toBe('accept-encoding');
+    const br = await get(nhsuk, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.rawPayload.length).toBeLessThan(raw.rawPayload.length / 8);
+    expect(brotliDecompressSync(br.rawPayload).equals(raw.rawPayload)).toBe(true);
+    const gz = await get(script, { 'accept-encoding': 'gzip;q=1, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).equals((await get(script, {})).rawPayload)).toBe(true);
+    // Each encoding is its own representation: its own ETag, revalidated as such.
+    expect(br.headers.etag).not.toBe(raw.headers.etag);
+    expect((await get(nhsuk, { 'accept-encoding': 'br', 'if-none-match': br.headers.etag! })).statusCode).toBe(304);
+    expect((await get(nhsuk, { 'accept-encoding': 'identity', 'if-none-match': br.headers.etag! })).statusCode).toBe(200);
   });
 
   it('the manifest names the app, its scope and its icons', async () => {

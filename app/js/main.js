@@ -7,6 +7,8 @@ import { SignIn } from './screens/sign-in.js';
 import { ROUTES } from './routes.js';
 import { href, match, navigate, usePath } from './router.js';
 import { stopAlertsOnThisPhone } from './screens/notifications.js';
+import { DeviceStatus, deviceSignedIn, readyToSignOut } from './offline.js';
+import { resumeOffline } from './pack.js';
 
 /** The routes this user's menu shows: those with a label whose roles (if any) the user holds. */
 function menuFor(me) {
@@ -43,6 +45,7 @@ function Header({ me, path, onSignOut }) {
         </ul>
       </nav>`
       }
+      ${me && html`<${DeviceStatus} />`}
     </header>
   `;
 }
@@ -103,17 +106,29 @@ function App() {
           setMe(who);
           setNotice(null);
           setPhase('signed-in');
+          deviceSignedIn(who);
         })
         .catch(() => setPhase('signed-out'));
     });
     // A reload keeps the session: the refresh cookie is exchanged for a new access token.
+    // Opened without a signal: the jobs the phone kept for this user, until the session can be resumed.
     refresh()
       .then((ok) => ok || setPhase('signed-out'))
-      .catch(() => setPhase('signed-out'));
+      .catch(() =>
+        resumeOffline()
+          .then((kept) => {
+            if (!kept) return setPhase('signed-out');
+            setMe(kept);
+            setPhase('signed-in');
+            deviceSignedIn(kept);
+          })
+          .catch(() => setPhase('signed-out')),
+      );
     return off;
   }, []);
 
   async function doSignOut() {
+    if (!(await readyToSignOut())) return;
     try {
       // Signed out, this phone is no longer the user's to be paged on.
       await stopAlertsOnThisPhone();

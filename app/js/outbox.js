@@ -1,6 +1,15 @@
-// Recording: every change of case data the app makes goes through `record`, so each carries an Idempotency-Key
-// (the service answers a repeat with the first answer instead of recording twice).
-import { api } from './session.js';
+// Recording: every change of case data the app makes goes through `record`, and so through the outbox, a queue kept
+// on the phone (IndexedDB, the body encrypted: device.js). Each change carries its own Idempotency-Key, so sending it
+// again after a lost answer never records it twice (the service answers a repeat with the first answer).
+//
+// Sending is in the order recorded, one at a time, and stops at the first that cannot reach the service (it waits
+// for the signal). A change the service refuses (4xx, problem+json) is kept as refused with the service's words for
+// the user to read and dismiss, and the next one is sent. The queue is sent again after any answer from the service,
+// when the browser says it is back online, when the app is opened or comes back to the foreground, and when the
+// service worker's Background Sync fires (where the browser has it).
+import { done, inStore, open, seal } from './device.js';
+import { packChanged } from './pack.js';
+import { api, currentUserId, isNoSignal, onContact, Problem, serverNow } from './session.js';
 
 /** A random key for one recorded change (crypto.randomUUID needs a secure context; getRandomValues does not). */
 export function newKey() {
@@ -12,7 +21,203 @@ export function newKey() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Sends one change (POST by default) with its own Idempotency-Key; resolves to the service's answer. */
-export function record(path, body, { method = 'POST', key = newKey() } = {}) {
-  return api(path, { method, body, idempotencyKey: key });
+/** How long `record` waits for the service's answer before saying the change is saved on the phone. */
+export const RECORD_WAIT_MS = 5_000;
+
+export const SAVED_NOT_SENT = 'Saved on this phone, not sent yet. It will be sent when there is a signal.';
+
+/** What `record` throws when the change is kept in the outbox to be sent later (no signal, or the service is down). */
+export class Queued extends Error {
+  constructor(key) {
+    super(SAVED_NOT_SENT);
+    this.queued = true;
+    this.key = key;
+  }
+}
+
+/** Refusals worth trying again later rather than showing: the session, a request still in progress, limits. */
+const TRY_AGAIN = new Set([401, 408, 425, 429]);
+
+const listeners = new Set();
+/** Callers of `record` waiting for their own change's answer: key → { resolve, reject }. */
+const waiting = new Map();
+let draining;
+
+/** Calls `fn()` whenever the outbox changes (an item added, sent, refused or dismissed). */
+export function onOutboxChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function changed() {
+  for (const fn of listeners) fn();
+}
+
+const replayedListeners = new Set();
+
+/**
+ * Calls `fn()` once a run has sent changes saved earlier on the phone (their screens had been told "not sent yet"),
+ * so a screen can read again what the service now holds. Returns the unsubscribe function.
+ */
+export function onReplayed(fn) {
+  replayedListeners.add(fn);
+  return () => replayedListeners.delete(fn);
+}
+
+/**
+ * Records a change: puts it in the outbox and sends what waits, in order. Resolves to the service's answer; rejects
+ * with the service's Problem if it refuses this change (the caller shows it: nothing is kept), or with `Queued` when
+ * it is kept on the phone to be sent later.
+ */
+export async function record(path, body, { method = 'POST', key = newKey(), label } = {}) {
+  const user = currentUserId();
+  // The body and its label may name a person: both are kept encrypted. The path holds ids only.
+  const sealed = await seal({ body: body === undefined ? null : body, label: label ?? null });
+  const item = { key, method, path, body: sealed, created: new Date(serverNow()).toISOString(), user, state: 'pending' };
+  await inStore('outbox', 'readwrite', (s) => done(s.add(item)));
+  changed();
+  const answer = new Promise((resolve, reject) => waiting.set(key, { resolve, reject }));
+  // A run that had just found the queue empty as this change went in ends without it: one more run picks it up.
+  // On a signal so poor that the service does not answer soon, the caller is told it is saved and the run goes on.
+  const sent = flush().then((result) => (result === 'empty' && waiting.has(key) ? flush() : result));
+  await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, RECORD_WAIT_MS))]);
+  const mine = waiting.get(key);
+  if (mine) {
+    waiting.delete(key);
+    mine.reject(new Queued(key));
+    changed();
+    void requestBackgroundSync();
+  }
+  return answer;
+}
+
+/** True while the screen that recorded this change is still waiting for its first answer (it shows its own progress). */
+export function beingSent(key) {
+  return waiting.has(key);
+}
+
+/** The signed-in user's items in the order recorded (the phone may hold another user's, left by an expired session). */
+export async function outboxItems() {
+  const user = currentUserId();
+  const all = await inStore('outbox', 'readonly', (s) => done(s.getAll()));
+  return all.filter((i) => i.user === user);
+}
+
+/** Lets the user put a refused change out of sight, once read. */
+export async function dismiss(seq) {
+  await inStore('outbox', 'readwrite', (s) => done(s.delete(seq)));
+  changed();
+}
+
+const RETRY_FIRST_MS = 30_000;
+const RETRY_MAX_MS = 5 * 60_000;
+let retryMs = RETRY_FIRST_MS;
+let retryTimer;
+
+/**
+ * Sends the signed-in user's waiting changes in order (one run at a time; a call during a run joins it). Resolves to
+ * 'empty' when nothing is left to send, 'stopped' when it stopped to wait for the signal (or the service).
+ */
+export function flush() {
+  draining ??= drain()
+    .then((result) => {
+      // Stopped with changes waiting: try again on a timer too (30 s, doubling to 5 min), as the browser does not
+      // reliably say when the signal is back.
+      clearTimeout(retryTimer);
+      if (result === 'stopped' && currentUserId()) {
+        retryTimer = setTimeout(() => void flush(), retryMs);
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      } else retryMs = RETRY_FIRST_MS;
+      return result;
+    })
+    .finally(() => {
+      draining = undefined;
+    });
+  return draining;
+}
+
+async function drain() {
+  let replayed = 0;
+  try {
+    return await drainRun(() => replayed++);
+  } finally {
+    if (replayed) for (const fn of replayedListeners) fn();
+  }
+}
+
+async function drainRun(replayedOne) {
+  for (;;) {
+    if (!currentUserId()) return 'stopped';
+    const next = (await outboxItems()).find((i) => i.state === 'pending');
+    if (!next) return 'empty';
+    const { body } = await open(next.body);
+    let answer;
+    try {
+      answer = await api(next.path, { method: next.method, body: body ?? undefined, idempotencyKey: next.key });
+    } catch (err) {
+      // No signal, the service down (5xx), or a refusal to try again later: stop here, in order, and wait.
+      if (
+        isNoSignal(err) ||
+        !(err instanceof Problem) ||
+        err.status >= 500 ||
+        TRY_AGAIN.has(err.status) ||
+        err.code === 'idempotency-in-progress'
+      )
+        return 'stopped';
+      const mine = waiting.get(next.key);
+      if (mine) {
+        // Its caller is still waiting: it shows the service's words at once, so nothing is kept.
+        waiting.delete(next.key);
+        await inStore('outbox', 'readwrite', (s) => done(s.delete(next.seq)));
+        mine.reject(err);
+      } else {
+        const problem = { status: err.status, code: err.code ?? null, detail: err.message, refusedAt: new Date(serverNow()).toISOString() };
+        await inStore('outbox', 'readwrite', (s) => done(s.put({ ...next, state: 'refused', problem })));
+      }
+      changed();
+      continue;
+    }
+    await inStore('outbox', 'readwrite', (s) => done(s.delete(next.seq)));
+    changed();
+    packChanged();
+    const mine = waiting.get(next.key);
+    if (mine) {
+      waiting.delete(next.key);
+      mine.resolve(answer);
+    } else replayedOne();
+  }
+}
+
+/** What a change in the outbox is, in words: the label its screen gave (decrypted here, for the screen), else its kind. */
+export async function describeChange(item) {
+  const { label } = await open(item.body);
+  if (label) return label;
+  const parts = item.path
+    .split('?')[0]
+    .split('/')
+    .filter((p) => p && !/^[0-9a-f-]{36}$/i.test(p));
+  return `A change (${parts.join(' ').replace(/-/g, ' ')})`;
+}
+
+// Any answer from the service means the signal is back: send what waits.
+onContact(() => void flush());
+addEventListener('online', () => void flush());
+document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && void flush());
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data && event.data.type === 'outbox-flush') {
+      const reply = event.ports && event.ports[0];
+      void flush().finally(() => reply && reply.postMessage({ type: 'outbox-flushed' }));
+    }
+  });
+}
+
+/** Asks the service worker for a Background Sync when the signal is back (where the browser has it). */
+export async function requestBackgroundSync() {
+  try {
+    const reg = await navigator.serviceWorker?.ready;
+    if (reg && reg.sync) await reg.sync.register('amhp-outbox');
+  } catch {
+    // not granted or not supported: the app sends on its own triggers
+  }
 }

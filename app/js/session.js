@@ -1,8 +1,16 @@
 // The signed-in session. The access token lives only in this module's memory; the refresh token is an HttpOnly
 // cookie the browser sends to /auth/refresh alone, which this script can neither read nor leak. Nothing about the
-// user or a person is written to localStorage, sessionStorage or IndexedDB.
+// user or a person is written to localStorage or sessionStorage; what the app keeps for use without a signal is in
+// IndexedDB, encrypted (device.js), and deleted on sign-out.
+//
+// The signal: every answer from the service is a contact; a request that fails at the network says there is no
+// signal. Without one, a read the phone can answer from what it keeps (the job pack, or the service worker's copy of
+// person-free data) is answered from it, and the app says how old it is.
+import { deleteDevice } from './device.js';
 
 const APP_HEADER = { 'X-Requested-With': 'amhp-app' };
+/** A request the service has not answered in this time is given up, as if there were no signal. */
+const REQUEST_TIMEOUT_MS = 20_000;
 /** Refresh this long before the access token expires, so a phone left on the dashboard stays signed in all night. */
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -18,10 +26,93 @@ export function serverNow() {
   return Date.now() + skewMs;
 }
 
-/** A server time (ISO) that was "now" on the server when the answer left it. */
+/**
+ * A server time (ISO) that was "now" on the server when the answer left it. Ignored without a signal: what is shown
+ * then may be a kept copy, whose times are old, and the clocks count on from the last time learnt.
+ */
 export function learnServerTime(iso) {
+  if (signal.offline) return;
   const t = Date.parse(iso);
   if (Number.isFinite(t)) skewMs = t - Date.now();
+}
+
+/**
+ * The signal as the app last found it: `offline` after a request failed at the network, until one gets through;
+ * `lastContact` the service's time of the last answer; `asOf` the time of the oldest kept data shown since the signal
+ * went (null while online).
+ */
+let signal = { offline: false, lastContact: null, asOf: null };
+const signalListeners = new Set();
+const contactListeners = new Set();
+let offlineReader = null;
+
+export function currentSignal() {
+  return signal;
+}
+
+/** Calls `fn(signal)` on every change of the signal. */
+export function onSignal(fn) {
+  signalListeners.add(fn);
+  return () => signalListeners.delete(fn);
+}
+
+/** Calls `fn()` after each answer from the service (the outbox sends what waits). */
+export function onContact(fn) {
+  contactListeners.add(fn);
+  return () => contactListeners.delete(fn);
+}
+
+const readListeners = new Set();
+
+/** Calls `fn(path, body)` after each GET the service answered (not a kept copy). */
+export function onRead(fn) {
+  readListeners.add(fn);
+  return () => readListeners.delete(fn);
+}
+
+/** `reader(path)` answers a GET from what the phone keeps (the job pack): `{ body, asOf }`, or null. */
+export function setOfflineReader(reader) {
+  offlineReader = reader;
+}
+
+function setSignal(next) {
+  if (next.offline === signal.offline && next.asOf === signal.asOf && next.lastContact === signal.lastContact) return;
+  signal = next;
+  for (const fn of signalListeners) fn(signal);
+}
+
+function contact() {
+  setSignal({ offline: false, lastContact: new Date(serverNow()).toISOString(), asOf: null });
+  for (const fn of contactListeners) fn();
+}
+
+/** No signal: what is shown is as old as the oldest kept data used (or the last contact). */
+function noSignal(asOf = signal.lastContact) {
+  const older = [signal.offline ? signal.asOf : null, asOf].filter(Boolean).sort()[0] ?? null;
+  setSignal({ offline: true, lastContact: signal.lastContact, asOf: older });
+}
+
+/** A request that never reached the service (no signal, or the service down): fetch rejects with a TypeError. */
+export function isNoSignal(err) {
+  return err instanceof TypeError;
+}
+
+let offlineUserId = null;
+
+/** The app opened without a signal for this user (from what the phone kept), until the session is resumed. */
+export function setOfflineUser(id) {
+  offlineUserId = id;
+}
+
+/** The signed-in user's id (the access token's subject; opened without a signal: the user the phone kept), or null. */
+export function currentUserId() {
+  if (!access) return offlineUserId;
+  try {
+    const payload = access.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).sub || null;
+  } catch {
+    return null;
+  }
 }
 
 export function onSessionChange(fn) {
@@ -63,6 +154,7 @@ function accept(pair) {
 
 function forget() {
   access = null;
+  offlineUserId = null;
   clearTimeout(refreshTimer);
   notify();
 }
@@ -94,6 +186,7 @@ export function refresh() {
       });
       if (res.ok) {
         accept(await res.json());
+        contact();
         return true;
       }
       if (res.status === 400 || res.status === 401 || res.status === 403) {
@@ -115,7 +208,11 @@ document.addEventListener('visibilitychange', () => {
   }
 });
 
-/** GET or POST to the API with the access token; one refresh and retry on 401. */
+/**
+ * GET or POST to the API with the access token; one refresh and retry on 401. Without a signal a GET is answered from
+ * what the phone keeps when it can (the service worker's copy of person-free data, or the job pack); otherwise the
+ * TypeError of the failed fetch is thrown, as before.
+ */
 export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
   const call = () =>
     fetch(path, {
@@ -125,16 +222,41 @@ export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
         ...(access ? { Authorization: `Bearer ${access.token}` } : {}),
+        // Opened without a signal: no token yet, so the service worker is told whose kept person-free copies to use.
+        ...(!access && offlineUserId ? { 'X-Amhp-User': offlineUserId } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-  let res = await call();
-  if (res.status === 401 && (await refresh())) res = await call();
+  let res;
+  try {
+    res = await call();
+    if (res.status === 401 && (await refresh())) res = await call();
+  } catch (caught) {
+    // A request the service never answered is treated as one that never reached it.
+    const err = caught && caught.name === 'TimeoutError' ? new TypeError('The service did not answer in time.') : caught;
+    if (!isNoSignal(err)) throw err;
+    const kept = method === 'GET' && offlineReader ? await offlineReader(path) : null;
+    noSignal(kept ? kept.asOf : undefined);
+    if (kept) return kept.body;
+    throw err;
+  }
+  // The service worker's kept copy of a person-free read, answered because the network failed.
+  const keptAt = res.headers.get('x-amhp-kept-at');
+  if (keptAt) noSignal(keptAt);
   if (res.status === 401) forget();
-  if (!res.ok) throw await problemOf(res);
-  return res.status === 204 ? undefined : res.json();
+  if (!res.ok) {
+    if (!keptAt) contact();
+    throw await problemOf(res);
+  }
+  const out = res.status === 204 ? undefined : await res.json();
+  if (!keptAt) {
+    contact();
+    if (method === 'GET') for (const fn of readListeners) fn(path, out);
+  }
+  return out;
 }
 
 /**
@@ -161,6 +283,7 @@ async function wipeDevice() {
     const keys = await caches.keys();
     await Promise.all(keys.filter((k) => !k.startsWith('amhp-shell-')).map((k) => caches.delete(k)));
   }
+  await deleteDevice();
   if (self.indexedDB && indexedDB.databases) {
     const dbs = await indexedDB.databases();
     await Promise.all(

@@ -1,8 +1,8 @@
 // Shared pieces of the app's screens: words for codes, phone links, the error summary, form fields, the statutory
 // clock and the device's idea of the server's time.
 import { h, htm, useEffect, useRef, useState } from './deps.js';
-import { serverNow } from './session.js';
-import { countdown, localTime } from './time.js';
+import { currentSignal, serverNow } from './session.js';
+import { countdown, localClock, localTime } from './time.js';
 
 export const html = htm.bind(h);
 
@@ -95,10 +95,14 @@ export function Clock({ clock, now }) {
     </li>`;
   }
   const c = countdown(clock.deadline, now);
+  // Without a signal the clock counts on from the service's last known time; it says how old its data is.
+  const signal = currentSignal();
+  const asOf = signal.offline && signal.asOf;
   return html`<li class=${`app-clock app-clock--${c.state}`} data-clock=${clock.id}>
     <span class="app-clock__label">${clock.label}${clock.provisional ? ' (provisional)' : ''}</span>
     <strong class="app-clock__time" role="timer">${c.text}</strong>
     <span class="app-clock__deadline">Deadline ${localTime(clock.deadline)}</span>
+    ${asOf && html`<span class="app-clock__stale">No signal: counting on this phone from data of ${localClock(asOf)} (${Math.max(0, Math.floor((now - Date.parse(asOf)) / 60_000))} min old)</span>`}
   </li>`;
 }
 

@@ -1,15 +1,37 @@
-// The app's service worker: keeps the app shell (its own files and the allowed vendor files) so the app opens
-// without a signal. It never touches the API: only GET requests for /app/... are answered from the cache, so no
-// response holding a person's data is ever stored here. Each release has its own cache; older ones are deleted.
+// The app's service worker.
+// - The app shell (its own files and the allowed vendor files) is kept, so the app opens without a signal. Each
+//   release has its own cache; older ones are deleted.
+// - Person-free reads (who is on duty, the rota and my shifts, the doctors' contacts, my account) are answered from
+//   the network and a copy kept in a cache of their own per user; without a signal the kept copy is answered, marked
+//   with the time it was kept (x-amhp-kept-at), so the app says how old it is. Sign-out deletes that cache.
+// - No other API answer is ever stored here: a person's data is kept only in the app's encrypted job pack.
+// - Background Sync: when the signal is back, an open app is told to send its outbox (the changes wait in IndexedDB
+//   and need the access token, which lives only in the page); with no app open they are sent when it is next opened.
 const VERSION = '{{VERSION}}';
 const CACHE = `amhp-shell-${VERSION}`;
+const DATA_PREFIX = 'amhp-data-';
 const SHELL = /** @type {string[]} */ ('{{SHELL}}');
+
+/** The API reads that carry no person's data, kept for use without a signal. */
+const PERSON_FREE = [
+  /^\/auth\/me$/,
+  /^\/rota\/on-duty$/,
+  /^\/rota\/shifts$/,
+  /^\/rota\/assignments$/,
+  /^\/rota\/swaps$/,
+  /^\/rota\/bank-holidays$/,
+  /^\/doctors$/,
+  /^\/doctors\/[0-9a-fA-F-]{36}$/,
+];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' }))))
+      // Versioned and vendor files never change under their URL: the copy the page just loaded is the one to keep.
+      .then((cache) =>
+        cache.addAll(SHELL.map((url) => new Request(url, { cache: /^\/app\/(v|vendor)\//.test(url) ? 'default' : 'reload' }))),
+      )
       .then(() => self.skipWaiting()),
   );
 });
@@ -18,16 +40,63 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key))))
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith('amhp-shell-') && key !== CACHE).map((key) => caches.delete(key))))
       .then(() => self.clients.claim()),
   );
 });
 
+const UUID = /^[0-9a-fA-F-]{36}$/;
+
+/**
+ * The user a request is made for: the subject of its bearer token (not verified here: it only names the cache), or
+ * for an app opened without a signal (no token yet) the user it says it was opened for (X-Amhp-User).
+ */
+function userOf(request) {
+  const m = /^Bearer ([^.]+)\.([^.]+)\./.exec(request.headers.get('authorization') || '');
+  if (!m) {
+    const opened = request.headers.get('x-amhp-user');
+    return opened && UUID.test(opened) ? opened : null;
+  }
+  try {
+    const sub = JSON.parse(atob(m[2].replace(/-/g, '+').replace(/_/g, '/'))).sub;
+    return typeof sub === 'string' && UUID.test(sub) ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A person-free read: the network's answer (a copy kept), or without a signal the kept copy, marked with its age. */
+async function personFree(request, user) {
+  const cacheName = DATA_PREFIX + user;
+  const key = new Request(request.url);
+  try {
+    const res = await fetch(request);
+    if (res.status === 200) {
+      const copy = res.clone();
+      const headers = new Headers(copy.headers);
+      headers.set('x-amhp-kept-at', new Date(Date.parse(res.headers.get('date') || '') || Date.now()).toISOString());
+      const body = await copy.arrayBuffer();
+      const cache = await caches.open(cacheName);
+      await cache.put(key, new Response(body, { status: 200, headers }));
+    }
+    return res;
+  } catch (err) {
+    const kept = await caches.open(cacheName).then((cache) => cache.match(key));
+    if (kept) return kept;
+    throw err;
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  // The API (anything outside /app/) goes straight to the network, uncached.
-  if (request.method !== 'GET' || url.origin !== self.location.origin || !url.pathname.startsWith('/app/')) return;
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (!url.pathname.startsWith('/app/')) {
+    const user = PERSON_FREE.some((re) => re.test(url.pathname)) && userOf(request);
+    // Every other API request goes straight to the network, uncached.
+    if (user) event.respondWith(personFree(request, user));
+    return;
+  }
   if (request.mode === 'navigate' || url.pathname === '/app/') {
     // The page itself: the network first (a new release shows at once), the kept copy without a signal.
     event.respondWith(fetch(request).catch(() => caches.match('/app/', { cacheName: CACHE })));
@@ -82,5 +151,25 @@ self.addEventListener('notificationclick', (event) => {
       open.postMessage({ type: 'page-ack', id });
       return open.focus().catch(() => undefined);
     }),
+  );
+});
+
+/** Background Sync (where the browser has it): ask each open app to send its outbox, and wait for the first to finish. */
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'amhp-outbox') return;
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window' }).then((windows) =>
+      Promise.all(
+        windows.map(
+          (client) =>
+            new Promise((resolve) => {
+              const channel = new MessageChannel();
+              channel.port1.onmessage = () => resolve();
+              client.postMessage({ type: 'outbox-flush' }, [channel.port2]);
+              setTimeout(resolve, 20_000);
+            }),
+        ),
+      ),
+    ),
   );
 });

@@ -92,6 +92,8 @@ export const POLICY = {
   'referrals.allocate': { roles: ['manager'] },
   /** Accepting or declining an allocation offer made to you. */
   'referrals.respond': { roles: ['amhp'] },
+  /** The job pack the duty app keeps for use without a signal: the caller's own allocated jobs only (the service scopes it). */
+  'job-pack.read': { roles: ['amhp'] },
   /** Assessments: the route lets AMHPs and managers through; the service then asks person.read / person.write of the person. */
   'assessments.read': { roles: ['manager', 'amhp'] },
   'assessments.write': { roles: ['manager', 'amhp'] },

@@ -17,6 +17,9 @@ describe('loadConfig', () => {
     });
     expect(c.dbConnectTimeoutMs).toBeLessThanOrEqual(5000);
     expect(c).toMatchObject({ rotaMaxConsecutiveNights: 4, rotaMaxConsecutiveDays: 7 });
+    // The phone keeps its job pack for 12 hours at most unless the council says otherwise.
+    expect(c.clientOfflineHours).toBe(12);
+    expect(loadConfig({ ...base, CLIENT_OFFLINE_HOURS: '4' }).clientOfflineHours).toBe(4);
   });
 
   it('signs audit checkpoints with AUDIT_CHECKPOINT_KEY, or a key derived from the JWT secret: stable across restarts, never the secret itself', () => {
@@ -51,6 +54,8 @@ describe('loadConfig', () => {
     [{ APPROVAL_REMINDER_DAYS: '180,ninety' }, 'APPROVAL_REMINDER_DAYS', /comma-separated/],
     [{ TRAINING_SHORTFALL_SEVERITY: 'fatal' }, 'TRAINING_SHORTFALL_SEVERITY', /one of hard, warning/],
     [{ ROTA_MAX_CONSECUTIVE_DAYS: '0' }, 'ROTA_MAX_CONSECUTIVE_DAYS', /between 1 and 31/],
+    [{ CLIENT_OFFLINE_HOURS: '0' }, 'CLIENT_OFFLINE_HOURS', /between 1 and 72/],
+    [{ CLIENT_OFFLINE_HOURS: 'a day' }, 'CLIENT_OFFLINE_HOURS', /whole number/],
     [{ ROTA_MAX_CONSECUTIVE_DAYS: 'seven' }, 'ROTA_MAX_CONSECUTIVE_DAYS', /whole number/],
     [{ TRAINING_HOURS_PER_YEAR: '18', TRAINING_MH_HOURS_PER_YEAR: '20' }, 'TRAINING_MH_HOURS_PER_YEAR', /cannot exceed/],
     [{ COUNCIL_NAME: 'NC' }, 'COUNCIL_NAME', /3-120 characters/],

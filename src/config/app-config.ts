@@ -106,6 +106,8 @@ export class AppConfig {
    * the next step of the escalation chain (DUTY-03): the next AMHP on duty, the senior on duty, the manager on call.
    */
   readonly offerEscalationMinutes: number;
+  /** The longest the duty app keeps its encrypted job pack on the phone (GET /me/job-pack says when it expires). */
+  readonly clientOfflineHours: number;
   /** A handover item still unacknowledged this many minutes after the handover was compiled is escalated. */
   readonly handoverEscalationMinutes: number;
   /** The local target, in minutes from arrival at a place of safety (s.135/s.136), for the assessment to start (reports). */
@@ -436,6 +438,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auditCheckpointKey: auditCheckpointKey(env, jwt),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),
+    clientOfflineHours: int(env, 'CLIENT_OFFLINE_HOURS', 12, 1, 72),
     handoverEscalationMinutes: int(env, 'HANDOVER_ESCALATION_MINUTES', 120, 1, 24 * 60),
     // The local target, not the law: the 24 h limit is s.136(2A)/s.135(3ZA); most areas aim to start within 3 h.
     placeOfSafetyTargetMinutes: int(env, 'PLACE_OF_SAFETY_TARGET_MINUTES', 180, 15, 24 * 60),

@@ -180,11 +180,13 @@ describe('the duty AMHP on her phone', () => {
     await page.locator('.app-card', { hasText: 'Jordan Ellery' }).waitFor();
   });
 
-  it('the app shell is cached by the service worker, but no answer from the API is', async () => {
+  it('the service worker keeps the app shell and the person-free reads, but no answer about a person', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     const cached = await cachedUrls(page);
     expect(cached.length).toBeGreaterThan(5);
-    expect(cached.every((u) => new URL(u).pathname.startsWith('/app/'))).toBe(true);
+    const api = cached.map((u) => new URL(u).pathname).filter((p) => !p.startsWith('/app/'));
+    expect(api).toContain('/rota/on-duty');
+    expect(api.every((p) => ['/auth/me', '/rota/on-duty'].includes(p))).toBe(true);
   });
 
   it('signing out wipes the phone: no cookie, no cached data, back at sign in', async () => {

@@ -139,13 +139,19 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
     setTimeError(null);
     try {
       let view;
-      if (type === 'arrived') view = await record('/assessments', { referralId: referral.id, openedAt: instant(t) });
+      if (type === 'arrived') view = await record('/assessments', { referralId: referral.id, openedAt: instant(t) }, { label });
       else if (type === 'contact')
-        view = await record(`/assessments/${assessment.id}/contacts`, { at: instant(t), mode: 'in-person', byRole: 'amhp' });
-      else view = await record(`/assessments/${assessment.id}/events`, { type, at: instant(t) });
+        view = await record(`/assessments/${assessment.id}/contacts`, { at: instant(t), mode: 'in-person', byRole: 'amhp' }, { label });
+      else view = await record(`/assessments/${assessment.id}/events`, { type, at: instant(t) }, { label });
       setWhen('');
       onRecorded(view, `${label}: recorded at ${localTime(instant(t))}.`);
     } catch (err) {
+      // No signal: kept on this phone, sent in order when the signal is back (the header counts what waits).
+      if (err.queued) {
+        setWhen('');
+        onRecorded(null, `${label} at ${localTime(instant(t))}: saved on this phone, not sent yet.`);
+        return;
+      }
       setError(`${label} was not recorded. ${errorText(err)}`);
     } finally {
       setBusy(null);

@@ -7,6 +7,7 @@ import { api, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
 import { localTime } from '../time.js';
 import { Recorder } from './job-record.js';
+import { onReplayed } from '../outbox.js';
 import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
 import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
 import { londonInputValue } from './job-time.js';
@@ -260,6 +261,8 @@ export function JobScreen({ me, params }) {
   useEffect(() => {
     document.title = 'Job – AMHP duty';
     void load();
+    // Changes saved on the phone without a signal, sent since: show the job as the service now has it.
+    return onReplayed(() => void load());
   }, [id]);
 
   // The checklist follows every change of the assessment, for the section of the application in view.

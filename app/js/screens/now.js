@@ -2,7 +2,7 @@
 // duty now and next with a Call button each.
 import { html, word, legal, telHref, unreachable, useServerNow, Clock } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
-import { api, learnServerTime } from '../session.js';
+import { api, isNoSignal, learnServerTime } from '../session.js';
 import { localClock, localTime } from '../time.js';
 import { href } from '../router.js';
 
@@ -115,20 +115,24 @@ export function NowScreen({ me }) {
   const isAmhp = me.roles.includes('amhp');
 
   async function load() {
+    // Without a signal each read the phone cannot answer from what it keeps is left as last shown (the header says
+    // how old it is); only when none can be answered is it an error.
+    const kept = (p) => p.catch((err) => (isNoSignal(err) ? undefined : Promise.reject(err)));
     try {
       const [d, r, o] = await Promise.all([
-        api('/rota/on-duty'),
-        isAmhp ? api('/referrals?assigned=me&limit=50') : null,
-        isAmhp ? api('/me/offers') : null,
+        kept(api('/rota/on-duty')),
+        isAmhp ? kept(api('/referrals?assigned=me&limit=50')) : null,
+        isAmhp ? kept(api('/me/offers')) : null,
       ]);
-      learnServerTime(d.at);
+      if (d === undefined && r === undefined) throw new TypeError('no signal');
+      if (d) learnServerTime(d.at);
       const clocks = [...(r ? r.items : []), ...(o ? o.items : [])].flatMap((x) => x.clocks || []);
       const running = clocks.find((c) => c.state !== 'stopped');
       if (running) learnServerTime(new Date(Date.parse(running.deadline) - running.remainingMs).toISOString());
-      setDuty(d);
-      setJobs(r ? r.items : []);
-      setOffers(o ? o.items : []);
-      setUpdated(d.at);
+      if (d) setDuty(d);
+      if (r !== undefined) setJobs(r ? r.items : []);
+      if (o !== undefined) setOffers(o ? o.items : []);
+      if (d) setUpdated(d.at);
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);

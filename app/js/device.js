@@ -1,0 +1,115 @@
+// What the app keeps on the phone, in one IndexedDB database: the outbox of changes not yet sent, and the vault (the
+// encryption key and the encrypted job pack). Anything about a person is stored only encrypted, with AES-GCM under a
+// key made on this phone that cannot be exported (the CryptoKey object itself is stored; its bytes never leave the
+// browser's crypto). Signing out deletes the whole database (session.js).
+
+export const DB_NAME = 'amhp-device';
+const VERSION = 1;
+
+let opening;
+
+/** The database, opened once per page. */
+export function openDevice() {
+  opening ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+      if (!db.objectStoreNames.contains('vault')) db.createObjectStore('vault', { keyPath: 'name' });
+    };
+    req.onsuccess = () => {
+      const db = req.result;
+      // Another tab deleting the database (sign-out) asks us to let go.
+      db.onversionchange = () => {
+        db.close();
+        opening = undefined;
+      };
+      resolve(db);
+    };
+    req.onerror = () => {
+      opening = undefined;
+      reject(req.error);
+    };
+    req.onblocked = () => undefined;
+  });
+  return opening;
+}
+
+/** Runs `fn(store)` in one transaction on `storeName`; resolves with what `fn` resolved once the transaction commits. */
+export async function inStore(storeName, mode, fn) {
+  const db = await openDevice();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(storeName, mode);
+    let result;
+    tx.oncomplete = () => resolve(result);
+    tx.onerror = tx.onabort = () => reject(tx.error);
+    Promise.resolve(fn(tx.objectStore(storeName))).then(
+      (r) => {
+        result = r;
+      },
+      (err) => {
+        tx.abort();
+        reject(err);
+      },
+    );
+  });
+}
+
+/** An IDBRequest as a promise. */
+export function done(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** Closes this page's connection and deletes the database (sign-out). */
+export async function deleteDevice() {
+  if (opening) {
+    try {
+      (await opening).close();
+    } catch {
+      // never opened: nothing to close
+    }
+    opening = undefined;
+  }
+  cryptoKey = undefined;
+  await new Promise((resolve) => {
+    const req = indexedDB.deleteDatabase(DB_NAME);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+}
+
+let cryptoKey;
+
+/** This phone's key: AES-GCM 256, made here, not extractable, kept in the vault. */
+async function key() {
+  if (cryptoKey) return cryptoKey;
+  const stored = await inStore('vault', 'readonly', (s) => done(s.get('key')));
+  if (stored) return (cryptoKey = stored.key);
+  const made = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  // Two tabs may race to make it: the first one stored wins, and both use that one.
+  const kept = await inStore('vault', 'readwrite', async (s) => {
+    const raced = await done(s.get('key'));
+    if (raced) return raced.key;
+    s.put({ name: 'key', key: made });
+    return made;
+  });
+  return (cryptoKey = kept);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** `value` as JSON, encrypted: { iv, data } (bytes), for IndexedDB. */
+export async function seal(value) {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await key(), encoder.encode(JSON.stringify(value)));
+  return { iv, data: new Uint8Array(data) };
+}
+
+/** The value `seal` sealed; throws if it was tampered with or sealed under another key. */
+export async function open(sealed) {
+  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, await key(), sealed.data);
+  return JSON.parse(decoder.decode(plain));
+}

@@ -1,0 +1,140 @@
+// The phone's state under the header, on every screen: no signal (and how old what is shown is), how many recorded
+// changes are saved on this phone and not sent yet, and each change the service refused, in its own words, until the
+// user dismisses it. Also what signing in and out does to what the phone keeps.
+import { html } from './ui.js';
+import { useEffect, useState } from './deps.js';
+import { currentSignal, onSignal, serverNow } from './session.js';
+import { beingSent, describeChange, dismiss, flush, onOutboxChange, outboxItems } from './outbox.js';
+import { keepPackFresh, stopPack } from './pack.js';
+import { localClock } from './time.js';
+
+/** "14 min ago", "2 h 5 min ago", "just now". */
+export function ago(iso, now = serverNow()) {
+  const min = Math.floor((now - Date.parse(iso)) / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  return `${Math.floor(min / 60)} h ${min % 60} min ago`;
+}
+
+/** The signal as the app knows it, re-rendering when it changes (and every 30 s, so "min ago" moves on). */
+export function useSignal() {
+  const [signal, setSignal] = useState(currentSignal());
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const off = onSignal(setSignal);
+    const id = setInterval(() => tick((n) => n + 1), 30_000);
+    return () => {
+      off();
+      clearInterval(id);
+    };
+  }, []);
+  return signal;
+}
+
+/** The signed-in user's outbox: { pending, refused } (refused items with their words), re-read on every change. */
+export function useOutbox() {
+  const [state, setState] = useState({ pending: [], refused: [] });
+  useEffect(() => {
+    let live = true;
+    const read = async () => {
+      try {
+        const items = await outboxItems();
+        const withWords = await Promise.all(items.map(async (i) => ({ ...i, what: await describeChange(i) })));
+        if (live)
+          setState({
+            // A change its screen is still sending (and showing as such) is not "not sent yet" until it is told so.
+            pending: withWords.filter((i) => i.state === 'pending' && !beingSent(i.key)),
+            refused: withWords.filter((i) => i.state === 'refused'),
+          });
+      } catch {
+        // the store is being deleted (sign-out): nothing to show
+      }
+    };
+    void read();
+    const off = onOutboxChange(() => void read());
+    return () => {
+      live = false;
+      off();
+    };
+  }, []);
+  return state;
+}
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+export function DeviceStatus() {
+  const signal = useSignal();
+  const { pending, refused } = useOutbox();
+  const [sending, setSending] = useState(false);
+  if (!signal.offline && !pending.length && !refused.length) return null;
+
+  async function sendNow() {
+    setSending(true);
+    try {
+      await flush();
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return html`<div class="app-device"><div class="nhsuk-width-container">
+    ${
+      signal.offline &&
+      html`<p class="app-device__signal" role="status">
+        <strong>No signal:</strong> ${signal.asOf ? `shown as of ${localClock(signal.asOf)} (${ago(signal.asOf)})` : 'nothing newer to show'}
+      </p>`
+    }
+    ${
+      pending.length > 0 &&
+      html`<div class="app-device__unsent" role="status">
+        <p class="app-device__count" data-unsent=${pending.length}>
+          <strong>${plural(pending.length, 'change', 'changes')}</strong> saved on this phone, not sent yet
+        </p>
+        <button type="button" class="nhsuk-button nhsuk-button--reverse app-button-compact" disabled=${sending} onClick=${sendNow}>
+          Send now
+        </button>
+      </div>`
+    }
+    ${
+      refused.length > 0 &&
+      html`<div class="app-device__refused">
+        ${refused.map(
+          (i) =>
+            html`<div key=${i.seq} class="app-refused" role="alert">
+              <p class="app-refused__what"><strong>Not recorded:</strong> ${i.what} (saved ${localClock(i.created)})</p>
+              <p class="app-refused__detail">The service said: ${i.problem.detail}</p>
+              <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => dismiss(i.seq)}>
+                Dismiss<span class="nhsuk-u-visually-hidden">: ${i.what}</span>
+              </button>
+            </div>`,
+        )}
+      </div>`
+    }
+  </div></div>`;
+}
+
+/** Signed in (or opened without a signal as the user the phone kept): keep the job pack fresh and send what waits. */
+export function deviceSignedIn(me) {
+  keepPackFresh(me);
+  void flush();
+}
+
+/**
+ * Before signing out (which deletes everything on the phone): send what waits; if some changes still cannot be sent,
+ * ask whether to sign out and lose them. True to go on.
+ */
+export async function readyToSignOut() {
+  try {
+    await flush();
+    const left = (await outboxItems()).filter((i) => i.state === 'pending');
+    if (
+      left.length &&
+      !confirm(`${plural(left.length, 'change is', 'changes are')} not sent yet and will be lost if you sign out. Sign out anyway?`)
+    )
+      return false;
+  } catch {
+    // the store cannot be read: nothing to lose
+  }
+  stopPack();
+  return true;
+}

@@ -1,0 +1,173 @@
+// The job pack: the AMHP's allocated jobs (GET /me/job-pack), kept on the phone encrypted (device.js) so that her
+// screens still show the person, the address, the relatives and the clocks where there is no signal. Each pack read
+// replaces the one kept (a job no longer allocated to her leaves the phone with it); a pack past its expiry (the
+// service's CLIENT_OFFLINE_HOURS) is deleted; signing out deletes it with everything else.
+import { done, inStore, open, seal } from './device.js';
+import { api, currentUserId, onRead, serverNow, setOfflineReader, setOfflineUser } from './session.js';
+
+/** How often a signed-in AMHP's pack is read again while the app is open (each read is audited). */
+export const PACK_REFRESH_MS = 5 * 60_000;
+
+let kept = null; // { user, generatedAt, expiresAt, pack, me } decrypted, for this page
+let expiryTimer;
+
+async function storedRecord() {
+  return inStore('vault', 'readonly', (s) => done(s.get('pack')));
+}
+
+/** Deletes the kept pack. */
+export async function dropPack() {
+  kept = null;
+  clearTimeout(expiryTimer);
+  await inStore('vault', 'readwrite', (s) => done(s.delete('pack')));
+}
+
+function expired(expiresAt) {
+  return Date.parse(expiresAt) <= Math.max(serverNow(), Date.now());
+}
+
+function scheduleExpiry(expiresAt) {
+  clearTimeout(expiryTimer);
+  const ms = Date.parse(expiresAt) - serverNow();
+  // setTimeout holds at most ~24.8 days; a pack lives hours.
+  expiryTimer = setTimeout(() => void dropPack(), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+}
+
+/** The kept pack for the signed-in user, decrypted; null when there is none, it expired (deleted) or it is another user's. */
+export async function loadPack() {
+  const user = currentUserId();
+  if (kept && kept.user === user && !expired(kept.expiresAt)) return kept;
+  const rec = await storedRecord();
+  if (!rec) return null;
+  if (expired(rec.expiresAt)) {
+    await dropPack();
+    return null;
+  }
+  if (rec.user !== user) return null;
+  const { pack, me } = await open(rec.sealed);
+  kept = { user: rec.user, generatedAt: rec.generatedAt, expiresAt: rec.expiresAt, pack, me };
+  scheduleExpiry(rec.expiresAt);
+  return kept;
+}
+
+/** Reads the pack from the service and keeps it (replacing the one kept). Only an AMHP has one. */
+export async function refreshPack(me) {
+  if (!me || !me.roles.includes('amhp')) return null;
+  const pack = await api('/me/job-pack');
+  const user = currentUserId();
+  const rec = { name: 'pack', user, generatedAt: pack.generatedAt, expiresAt: pack.expiresAt, sealed: await seal({ pack, me }) };
+  await inStore('vault', 'readwrite', (s) => done(s.put(rec)));
+  kept = { user, generatedAt: pack.generatedAt, expiresAt: pack.expiresAt, pack, me };
+  scheduleExpiry(pack.expiresAt);
+  return kept;
+}
+
+/**
+ * Opening the app without a signal: the user the phone kept a pack for (until it expires), to show their jobs from
+ * it. Null when there is no such pack.
+ */
+export async function resumeOffline() {
+  const rec = await storedRecord();
+  if (!rec || expired(rec.expiresAt)) return null;
+  setOfflineUser(rec.user);
+  const found = await loadPack();
+  return found ? found.me : null;
+}
+
+let timer;
+let staleTimer;
+let currentMe = null;
+
+/** Keeps the signed-in AMHP's pack fresh while the app is open: now, every few minutes, and after changes are sent. */
+export function keepPackFresh(me) {
+  currentMe = me;
+  clearInterval(timer);
+  const again = () => document.visibilityState === 'visible' && void refreshPack(currentMe).catch(() => undefined);
+  void refreshPack(me).catch(() => undefined);
+  timer = setInterval(again, PACK_REFRESH_MS);
+}
+
+/** Something was recorded: read the pack again shortly (once for a burst of changes). */
+export function packChanged() {
+  if (!currentMe) return;
+  clearTimeout(staleTimer);
+  staleTimer = setTimeout(() => void refreshPack(currentMe).catch(() => undefined), 2_000);
+}
+
+export function stopPack() {
+  currentMe = null;
+  clearInterval(timer);
+  clearTimeout(staleTimer);
+}
+
+const ID = '([0-9a-fA-F-]{36})';
+const READS = [
+  [new RegExp(`^/referrals/${ID}$`), (p, [id]) => p.jobs.find((j) => j.referral.id === id)?.referral],
+  [new RegExp(`^/people/${ID}$`), (p, [id]) => p.jobs.find((j) => j.person.id === id)?.person],
+  [
+    new RegExp(`^/people/${ID}/relatives$`),
+    (p, [id]) => {
+      const job = p.jobs.find((j) => j.person.id === id);
+      return job && { items: job.relatives };
+    },
+  ],
+  [new RegExp(`^/people/${ID}/nearest-relative$`), (p, [id]) => p.jobs.find((j) => j.person.id === id)?.nearestRelative],
+  [new RegExp(`^/assessments/${ID}$`), (p, [id]) => p.jobs.find((j) => j.assessment?.id === id)?.assessment],
+  [new RegExp(`^/assessments/${ID}/checks$`), (p, [id]) => p.jobs.find((j) => j.assessment?.id === id)?.checks ?? undefined],
+];
+
+/** The kept pack's answer to a GET, or undefined when the pack does not hold it. */
+export function answerFromPack(pack, path) {
+  const [bare, search = ''] = path.split('?');
+  const q = new URLSearchParams(search);
+  if (bare === '/referrals' && q.get('assigned') === 'me' && !q.get('cursor') && !q.get('status')) {
+    return { items: pack.jobs.map((j) => j.referral), nextCursor: null };
+  }
+  if (bare === '/assessments' && q.get('referralId') && !q.get('cursor')) {
+    const job = pack.jobs.find((j) => j.referral.id === q.get('referralId'));
+    return job && { items: job.assessment ? [job.assessment] : [], nextCursor: null };
+  }
+  const checks = /^\/assessments\/([0-9a-fA-F-]{36})\/checks$/.exec(bare);
+  if (checks && [...q.keys()].every((k) => k === 'section')) {
+    // The checklist kept is the one for the assessment's section: another section's is not on the phone.
+    const kept = pack.jobs.find((j) => j.assessment?.id === checks[1])?.checks;
+    return kept && (!q.get('section') || q.get('section') === kept.section) ? kept : undefined;
+  }
+  if (search) return undefined;
+  for (const [re, read] of READS) {
+    const m = re.exec(bare);
+    if (m) return read(pack, m.slice(1)) ?? undefined;
+  }
+  return undefined;
+}
+
+// Without a signal, the API's reads of what the pack holds are answered from it, as of when it was read.
+setOfflineReader(async (path) => {
+  try {
+    const found = await loadPack();
+    const body = found && answerFromPack(found.pack, path);
+    return body === undefined || body === null ? null : { body, asOf: found.generatedAt };
+  } catch {
+    // nothing kept, or it cannot be read (another key, a damaged record): the read fails as it would have
+    return null;
+  }
+});
+
+/**
+ * Her jobs as the service just listed them (or one of them opened) differ from the pack: read it again now, so a job
+ * just accepted is on the phone before the signal goes, and one no longer hers leaves it.
+ */
+onRead((path, body) => {
+  if (!currentMe || !kept) return;
+  const held = new Set(kept.pack.jobs.map((j) => j.referral.id));
+  const [bare, search = ''] = path.split('?');
+  const q = new URLSearchParams(search);
+  let differs = false;
+  if (bare === '/referrals' && q.get('assigned') === 'me' && !q.get('cursor') && body && Array.isArray(body.items)) {
+    const listed = body.items.map((r) => r.id);
+    differs = listed.length !== held.size || listed.some((id) => !held.has(id));
+  } else if (/^\/referrals\/[0-9a-fA-F-]{36}$/.test(bare) && body && body.allocatedUserId === currentUserId()) {
+    differs = !held.has(body.id);
+  }
+  if (differs) void refreshPack(currentMe).catch(() => undefined);
+});

@@ -1,0 +1,364 @@
+'use strict';
+/**
+ * The duty app's budget on a poor signal, in a real Chromium (playwright-core, Debian's /usr/bin/chromium) with the
+ * DevTools Protocol's network emulation (Network.emulateNetworkConditions: BENCH_KBPS kbit/s each way, BENCH_RTT_MS
+ * round trip; defaults 400 and 400), against the built app (`npm run build` first) on an embedded Postgres:
+ *  - first load, nothing cached (Network.setCacheDisabled, no service worker yet): bytes transferred (each response's
+ *    encodedDataLength: headers and body as they came over the wire) and time until the sign-in screen is usable;
+ *  - repeat load, signed in, the service worker in control: time until the app's shell is on screen, and until her
+ *    Now screen shows her job (that one needs the network: the session refresh and the reads);
+ *  - time to queue a recorded event with no signal (the outbox's IndexedDB write and the count under the header).
+ * Each figure is the median of BENCH_RUNS runs (3), shown with its range; beside it the budget, a baseline measured
+ * in the same run (the same page over the same emulated link with no throttling, and the link's own round trip), and
+ * the machine's load average. `node bench/app-budget.bench.js`; results also in bench/results/app-budget.json.
+ */
+const path = require('node:path');
+const os = require('node:os');
+const fs = require('node:fs');
+const { chromium } = require('playwright-core');
+
+const DIST = path.join(__dirname, '..', 'dist');
+/** @type {typeof import('../src/config/app-config')} */
+const { loadConfig } = require(path.join(DIST, 'src/config/app-config.js'));
+/** @type {typeof import('../src/database/embedded-postgres')} */
+const { startEmbeddedPostgres, databaseUrlWithName } = require(path.join(DIST, 'src/database/embedded-postgres.js'));
+/** @type {typeof import('../src/database/migrations')} */
+const { ensureDatabase, runMigrations } = require(path.join(DIST, 'src/database/migrations.js'));
+/** @type {typeof import('../src/bootstrap')} */
+const { createApp } = require(path.join(DIST, 'src/bootstrap.js'));
+/** @type {typeof import('../src/auth/password')} */
+const { hashPassword } = require(path.join(DIST, 'src/auth/password.js'));
+
+const KBPS = Number(process.env.BENCH_KBPS ?? 400);
+const RTT_MS = Number(process.env.BENCH_RTT_MS ?? 400);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PASSWORD = 'bench-password-long-enough';
+
+const BUDGET = { firstBytes: 150_000, firstMs: 4_000, repeatMs: 1_000, queueMs: 100 };
+
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** @param {number[]} xs */
+const range = (xs) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
+
+/**
+ * @param {string} base
+ * @param {string} p
+ * @param {{ method?: string, token?: string, body?: unknown }} [o]
+ * @returns {Promise<any>}
+ */
+async function http(base, p, o = {}) {
+  const res = await fetch(base + p, {
+    method: o.method ?? 'GET',
+    headers: {
+      'content-type': 'application/json',
+      'x-requested-with': 'amhp-app',
+      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+    },
+    body: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${o.method ?? 'GET'} ${p}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * A manager, a police referrer and an AMHP (with her approval), and a s.136 referral allocated to her with her
+ * assessment open: what her phone shows and keeps.
+ * @param {import('pg').Client} db
+ * @param {string} base
+ */
+async function seed(db, base) {
+  const hash = await hashPassword(PASSWORD);
+  const user = async (/** @type {string} */ email, /** @type {string} */ name, /** @type {string} */ role) =>
+    (
+      await db.query(`INSERT INTO users (email, display_name, roles, password_hash) VALUES ($1, $2, ARRAY[$3], $4) RETURNING id`, [
+        email,
+        name,
+        role,
+        hash,
+      ])
+    ).rows[0].id;
+  await user('manager@bench.local', 'Manager', 'manager');
+  await user('police@bench.local', 'PC Jones', 'referrer');
+  const amhpId = await user('amhp@bench.local', 'Sam Okoro', 'amhp');
+  const practitioner = (
+    await db.query(
+      `INSERT INTO practitioners (user_id, profession, registration_body, registration_number, registration_checked_on)
+       VALUES ($1, 'social-worker', 'Social Work England', 'SW1', now()::date) RETURNING id`,
+      [amhpId],
+    )
+  ).rows[0].id;
+  await db.query(
+    `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Bench', '2020-01-01', '2099-12-31')`,
+    [practitioner],
+  );
+  await db.query(
+    `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by) VALUES ($1, now()::date, 18, 'Forum', 'Update', $2)`,
+    [practitioner, amhpId],
+  );
+  const login = async (/** @type {string} */ email) =>
+    (await http(base, '/auth/login', { method: 'POST', body: { email, password: PASSWORD } })).accessToken;
+  const [manager, police, amhp] = [await login('manager@bench.local'), await login('police@bench.local'), await login('amhp@bench.local')];
+  const r = await http(base, '/referrals', {
+    method: 'POST',
+    token: police,
+    body: {
+      person: { givenName: 'Robin', familyName: 'Tern', dateOfBirth: '1991-03-04' },
+      source: 'police-s136',
+      referrer: { name: 'PC Jones', organisation: 'Northshire Police', phone: '+44 1632 960111' },
+      reason: 'Found on the bridge in distress, detained under s.136',
+      risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
+      urgency: 'emergency',
+      legalContext: {
+        kind: 's136',
+        placeOfSafetyType: 'health-based',
+        locationType: 'public-place',
+        arrivedAt: new Date(Date.now() - 30 * 60_000).toISOString(),
+      },
+      location: 'Northshire General health-based place of safety',
+    },
+  });
+  for (const status of ['screening', 'accepted'])
+    await http(base, `/referrals/${r.id}/status`, { method: 'POST', token: manager, body: { status } });
+  await http(base, `/referrals/${r.id}/allocation`, { method: 'POST', token: manager, body: { userId: amhpId } });
+  const a = await http(base, '/assessments', { method: 'POST', token: amhp, body: { referralId: r.id, location: 'Northshire General' } });
+  return { assessmentId: /** @type {string} */ (a.id) };
+}
+
+/**
+ * The emulated link on a page's DevTools session.
+ * @param {import('playwright-core').CDPSession} cdp
+ * @param {boolean} throttled
+ * @param {boolean} [offline]
+ */
+async function link(cdp, throttled, offline = false) {
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline,
+    latency: throttled ? RTT_MS : 0,
+    downloadThroughput: throttled ? (KBPS * 1000) / 8 : -1,
+    uploadThroughput: throttled ? (KBPS * 1000) / 8 : -1,
+  });
+}
+
+/**
+ * Bytes of every response the page received (as on the wire), counted from the DevTools events.
+ * @param {import('playwright-core').CDPSession} cdp
+ */
+function countBytes(cdp) {
+  const bytes = new Map();
+  cdp.on('Network.loadingFinished', (e) => bytes.set(e.requestId, e.encodedDataLength));
+  return { total: () => [...bytes.values()].reduce((a, b) => a + b, 0), requests: () => bytes.size };
+}
+
+/**
+ * One cold first load: a new context, cache disabled, no service worker. Bytes and ms until the sign-in screen is
+ * usable (the app's script has replaced the page's placeholder with the form).
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} base
+ * @param {boolean} throttled
+ */
+async function firstLoad(browser, base, throttled) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await link(cdp, throttled);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const counter = countBytes(cdp);
+  const t0 = Date.now();
+  await page.goto(`${base}/app/`, { waitUntil: 'commit' });
+  await page.locator('#email').waitFor({ state: 'visible' });
+  const ms = Date.now() - t0;
+  const usableBytes = counter.total();
+  // Anything still arriving for the usable screen (the manifest, icons, the session check) is counted too.
+  await page.waitForTimeout(throttled ? 3 * RTT_MS + 1_000 : 300);
+  const result = { ms, bytes: counter.total(), requests: counter.requests(), usableBytes };
+  await context.close();
+  return result;
+}
+
+/**
+ * Signed in with the service worker in control, then the app opened again: ms until the shell is on screen (the
+ * header and her screen's frame from the cache), until her job is shown (network: refresh, reads), and the time to
+ * queue a recorded event with no signal.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} base
+ * @param {string} assessmentId
+ * @param {boolean} throttled
+ */
+async function repeatLoad(browser, base, assessmentId, throttled) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/app/`);
+  // The page's globals (this file is type-checked without the DOM library).
+  await page.evaluate(() => /** @type {any} */ (globalThis).navigator.serviceWorker.ready.then(() => undefined));
+  await page.fill('#email', 'amhp@bench.local');
+  await page.fill('#password', PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.app-card', { hasText: 'Robin Tern' }).waitFor();
+  // The pack is on the phone before the signal is taken away below.
+  await page.waitForFunction(() =>
+    /** @type {any} */ (globalThis).indexedDB
+      .databases()
+      .then((/** @type {Array<{ name: string }>} */ d) => d.some((x) => x.name === 'amhp-device')),
+  );
+  await page.waitForTimeout(1_000);
+
+  const cdp = await context.newCDPSession(page);
+  await link(cdp, throttled);
+  const counter = countBytes(cdp);
+  const t0 = Date.now();
+  await page.reload({ waitUntil: 'commit' });
+  await page.locator('header .app-header__name').waitFor();
+  const shellMs = Date.now() - t0;
+  await page.locator('.app-card', { hasText: 'Robin Tern' }).waitFor();
+  const jobMs = Date.now() - t0;
+  const repeatBytes = counter.total();
+
+  // No signal at all, then one event recorded through the app's own outbox, as a tap on the job screen would.
+  await link(cdp, throttled, true);
+  const queued = await page.evaluate(async (id) => {
+    const g = /** @type {any} */ (globalThis);
+    const doc = g.document;
+    const main = /** @type {{ src: string }[]} */ ([...doc.scripts]).find((s) => s.src.endsWith('/js/main.js'));
+    const outbox = await import(/** @type {{ src: string }} */ (main).src.replace(/main\.js$/, 'outbox.js'));
+    const count = () => doc.querySelector('[data-unsent]')?.getAttribute('data-unsent') ?? '0';
+    const before = count();
+    const t = g.performance.now();
+    /** @type {Promise<number>} */
+    const shown = new Promise((resolve) => {
+      const check = () => {
+        if (count() !== before) resolve(g.performance.now() - t);
+        else g.requestAnimationFrame(check);
+      };
+      check();
+    });
+    const settled = outbox
+      .record(`/assessments/${id}/events`, { type: 'doctors-requested', at: new Date().toISOString() }, { label: 'Doctors requested' })
+      .then(
+        () => 'sent',
+        (/** @type {{ queued?: boolean }} */ err) => (err.queued ? 'queued' : 'refused'),
+      );
+    const outcome = await settled;
+    return { outcome, settledMs: g.performance.now() - t, shownMs: await shown };
+  }, assessmentId);
+  await context.close();
+  return { shellMs, jobMs, repeatBytes, ...queued };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-app-'));
+  const server = await startEmbeddedPostgres({ dir, port: 58000 + Math.floor(Math.random() * 1500), persistent: false });
+  const url = databaseUrlWithName(server.url, 'amhp_bench');
+  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  let app;
+  let browser;
+  try {
+    await ensureDatabase(url);
+    await runMigrations(config, url);
+    app = await createApp({ config, databaseUrl: url, schedule: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.getHttpServer().address()).port}`;
+    const { Client } = require('pg');
+    const db = new Client({ connectionString: url });
+    await db.connect();
+    const { assessmentId } = await seed(db, base);
+    await db.end();
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+    const loadBefore = os.loadavg();
+    // Warm the server's compressed copies (made once, on first request) so no run pays for them.
+    await firstLoad(browser, base, false);
+    /** @type {Array<Awaited<ReturnType<typeof firstLoad>>>} */ const first = [];
+    /** @type {Array<Awaited<ReturnType<typeof firstLoad>>>} */ const firstFast = [];
+    /** @type {Array<Awaited<ReturnType<typeof repeatLoad>>>} */ const repeat = [];
+    /** @type {Array<Awaited<ReturnType<typeof repeatLoad>>>} */ const repeatFast = [];
+    for (let i = 0; i < RUNS; i++) {
+      process.stderr.write(`run ${i + 1} of ${RUNS}\n`);
+      first.push(await firstLoad(browser, base, true));
+      firstFast.push(await firstLoad(browser, base, false));
+      repeat.push(await repeatLoad(browser, base, assessmentId, true));
+      repeatFast.push(await repeatLoad(browser, base, assessmentId, false));
+    }
+    const loadAfter = os.loadavg();
+
+    const rows = [
+      {
+        figure: 'first load: bytes transferred (all of the first visit but the service worker’s install)',
+        value: median(first.map((r) => r.bytes)),
+        unit: 'B',
+        runs: range(first.map((r) => r.bytes)),
+        budget: `≤ ${BUDGET.firstBytes}`,
+        baseline: `${median(first.map((r) => r.usableBytes))} B of it before usable; ${median(firstFast.map((r) => r.bytes))} B unthrottled; ${first[0].requests} requests`,
+        met: median(first.map((r) => r.bytes)) <= BUDGET.firstBytes,
+      },
+      {
+        figure: 'first load: time until the sign-in screen is usable',
+        value: median(first.map((r) => r.ms)),
+        unit: 'ms',
+        runs: range(first.map((r) => r.ms)),
+        budget: `< ${BUDGET.firstMs}`,
+        baseline: `${median(firstFast.map((r) => r.ms))} ms unthrottled; ${RTT_MS} ms a round trip`,
+        met: median(first.map((r) => r.ms)) < BUDGET.firstMs,
+      },
+      {
+        figure: 'repeat load (service worker): time until the shell is on screen',
+        value: median(repeat.map((r) => r.shellMs)),
+        unit: 'ms',
+        runs: range(repeat.map((r) => r.shellMs)),
+        budget: `< ${BUDGET.repeatMs}`,
+        baseline: `${median(repeatFast.map((r) => r.shellMs))} ms unthrottled; ${median(repeat.map((r) => r.repeatBytes))} B transferred`,
+        met: median(repeat.map((r) => r.shellMs)) < BUDGET.repeatMs,
+      },
+      {
+        figure: 'repeat load: time until her job is shown (needs the network)',
+        value: median(repeat.map((r) => r.jobMs)),
+        unit: 'ms',
+        runs: range(repeat.map((r) => r.jobMs)),
+        budget: '(reported)',
+        baseline: `${median(repeatFast.map((r) => r.jobMs))} ms unthrottled`,
+        met: true,
+      },
+      {
+        figure: 'no signal: a recorded event counted as saved on the phone',
+        value: median(repeat.map((r) => r.shownMs)),
+        unit: 'ms',
+        runs: range(repeat.map((r) => r.shownMs)),
+        budget: `< ${BUDGET.queueMs}`,
+        baseline: `record() settled as ${repeat[0].outcome} in ${Math.round(median(repeat.map((r) => r.settledMs)))} ms`,
+        met: median(repeat.map((r) => r.shownMs)) < BUDGET.queueMs && repeat.every((r) => r.outcome === 'queued'),
+      },
+    ];
+    const load = (/** @type {number[]} */ l) => l.map((x) => x.toFixed(2)).join(' ');
+    console.log(`Duty app budget: ${KBPS} kbit/s, ${RTT_MS} ms RTT (DevTools emulation), median of ${RUNS} runs`);
+    console.log(`machine: ${os.cpus().length} CPUs, load average ${load(loadBefore)} before, ${load(loadAfter)} after`);
+    console.log('| figure | median | runs | budget | beside it | verdict |');
+    console.log('|---|---|---|---|---|---|');
+    for (const r of rows) {
+      console.log(
+        `| ${r.figure} | ${Math.round(r.value)} ${r.unit} | ${r.runs} | ${r.budget} | ${r.baseline} | ${r.budget === '(reported)' ? '—' : r.met ? 'MET' : 'NOT MET'} |`,
+      );
+    }
+    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+    fs.writeFileSync(
+      path.join(__dirname, 'results', 'app-budget.json'),
+      JSON.stringify(
+        { date: new Date().toISOString(), kbps: KBPS, rttMs: RTT_MS, loadBefore, loadAfter, first, firstFast, repeat, repeatFast, rows },
+        null,
+        2,
+      ),
+    );
+    if (process.env.BENCH_STRICT === '1' && rows.some((r) => !r.met)) process.exitCode = 1;
+  } finally {
+    await browser?.close();
+    await app?.close();
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService } from '../access/access.service';
+import { AssessmentsService } from '../assessments/assessments.service';
+import type { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import { PeopleService } from '../people/people.service';
+import { RelativesService } from '../people/relatives.service';
+import type { ReferralDto } from '../referrals/dto/referral.dto';
+import { ReferralsService } from '../referrals/referrals.service';
+import { formatLocal } from '../statute/clocks';
+import type { JobPackDto, JobPackJobDto } from './dto/job-pack.dto';
+
+/** An AMHP holds a handful of jobs at once; the pack is capped so a phone never carries a caseload. */
+export const JOB_PACK_MAX_JOBS = 20;
+
+/**
+ * The job pack: what the duty AMHP needs of each job allocated to her when the signal fails (the referral with its
+ * clocks, the person, the relatives and the nearest relative, the assessment with its timeline and checklist).
+ *
+ * It is composed from the owning modules' own reads, each deciding access and auditing what it shows, all in ONE
+ * transaction: the pack is either read and audited whole, or not at all. Only referrals allocated to the caller and
+ * still open are in it, and each person only while the policy lets the caller read them (the allocation does).
+ */
+@Injectable()
+export class JobPackService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly access: AccessService,
+    private readonly referrals: ReferralsService,
+    private readonly people: PeopleService,
+    private readonly relatives: RelativesService,
+    private readonly assessments: AssessmentsService,
+  ) {}
+
+  async pack(actor: Actor): Promise<JobPackDto> {
+    return this.db.transaction(async (m) => {
+      const now = this.clock.now();
+      const page = await this.referrals.list(actor, { assigned: 'me', limit: JOB_PACK_MAX_JOBS });
+      const jobs: JobPackJobDto[] = [];
+      for (const referral of page.items as ReferralDto[]) {
+        const personId = referral.person.id;
+        const decision = await this.access.decide(actor, 'person.read', personId, m);
+        // The queue read is scoped to readable people already; an access lost since then leaves the job out.
+        if (!decision.allowed) continue;
+        const person = await this.people.read(personId, decision);
+        const relatives = await this.relatives.list(personId, decision);
+        const nearestRelative = await this.relatives.nearestRelative(personId, undefined, decision);
+        const assessment = (await this.assessments.list(actor, { referralId: referral.id, limit: 1 })).items[0] ?? null;
+        const checks = assessment && assessment.status !== 'closed' ? await this.assessments.checks(actor, assessment.id) : null;
+        jobs.push({ referral, person, relatives, nearestRelative, assessment, checks });
+      }
+      const expiresAt = new Date(now.getTime() + this.config.clientOfflineHours * 3_600_000);
+      return {
+        generatedAt: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        expiresAtLocal: formatLocal(expiresAt, this.config.timeZone),
+        jobs,
+      };
+    });
+  }
+}

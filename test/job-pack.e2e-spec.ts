@@ -1,0 +1,124 @@
+import { amhp } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/**
+ * The job pack the duty app keeps on the phone for when the signal fails: only the AMHP's own allocated jobs, every
+ * part of it an audited read of that person's record, with the time the phone must delete it. Now is Sat 21 Nov 2026
+ * 02:00 GMT; the council keeps packs 6 hours (CLIENT_OFFLINE_HOURS).
+ */
+describe('the job pack on the duty AMHP’s phone', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  let police: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T02:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400', CLIENT_OFFLINE_HOURS: '6' } });
+    manager = await t.user(['manager']);
+    police = await t.user(['referrer']);
+  });
+  afterAll(() => t.close());
+
+  const as = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string, b: object = {}) => t.http.post(p).set('authorization', u.auth).send(b),
+  });
+  let n = 0;
+
+  /** A police s.136 for a new person (with a mother on record), screened, accepted and allocated to `to`. */
+  async function allocated(to: TestUser, familyName = `Marsh${++n}`) {
+    const r = (
+      await as(police)
+        .post('/referrals', {
+          person: { givenName: 'Robin', familyName, dateOfBirth: '1991-03-04' },
+          source: 'police-s136',
+          referrer: { name: 'PC Jones', organisation: 'Northshire Police', phone: '+44 1632 960111' },
+          reason: 'Found on the bridge in distress, detained under s.136',
+          risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
+          urgency: 'emergency',
+          legalContext: {
+            kind: 's136',
+            placeOfSafetyType: 'health-based',
+            locationType: 'public-place',
+            arrivedAt: '2026-11-21T01:30:00Z',
+          },
+          location: 'Northshire General health-based place of safety',
+        })
+        .expect(201)
+    ).body;
+    await as(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
+    await as(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
+    const [{ person_id: personId }] = await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [r.id]);
+    await as(manager)
+      .post(`/people/${personId}/relatives`, { name: 'Ann Marsh', relationship: 'parent', contact: { phone: '+44 1632 960222' } })
+      .expect(201);
+    await as(manager).post(`/referrals/${r.id}/allocation`, { userId: to.id }).expect(200);
+    return { id: r.id as string, reference: r.reference as string, personId };
+  }
+
+  it('holds each of her open allocated jobs with the person, the relatives, the nearest relative and the assessment, and when to delete it', async () => {
+    const worker = await amhp(t);
+    const first = await allocated(worker, 'Tern');
+    const second = await allocated(worker, 'Plover');
+    const assessment = (await as(worker).post('/assessments', { referralId: first.id, location: 'Northshire General' }).expect(201)).body;
+    await as(worker).post(`/assessments/${assessment.id}/events`, { type: 'doctors-requested', at: '2026-11-21T02:00:00Z' }).expect(201);
+
+    const res = await as(worker).get('/me/job-pack').expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const pack = res.body;
+    expect(pack).toMatchObject({
+      generatedAt: '2026-11-21T02:00:00.000Z',
+      expiresAt: '2026-11-21T08:00:00.000Z',
+      expiresAtLocal: 'Sat 21 Nov 2026 08:00 GMT',
+    });
+    expect(pack.jobs.map((j: { referral: { id: string } }) => j.referral.id).sort()).toEqual([first.id, second.id].sort());
+    const job = pack.jobs.find((j: { referral: { id: string } }) => j.referral.id === first.id);
+    // Each part is what the matching read answers, so the phone's screens read it the same way.
+    expect(job.referral).toEqual((await as(worker).get(`/referrals/${first.id}`).expect(200)).body);
+    expect(job.person).toEqual((await as(worker).get(`/people/${first.personId}`).expect(200)).body);
+    expect(job.relatives).toEqual((await as(worker).get(`/people/${first.personId}/relatives`).expect(200)).body.items);
+    expect(job.relatives[0]).toMatchObject({ name: 'Ann Marsh', contact: { phone: '+44 1632 960222' } });
+    expect(job.nearestRelative).toEqual((await as(worker).get(`/people/${first.personId}/nearest-relative`).expect(200)).body);
+    expect(job.assessment).toEqual((await as(worker).get(`/assessments/${assessment.id}`).expect(200)).body);
+    expect(job.assessment.timeline).toContainEqual(expect.objectContaining({ type: 'doctors-requested' }));
+    expect(job.checks).toEqual((await as(worker).get(`/assessments/${assessment.id}/checks`).expect(200)).body);
+    const other = pack.jobs.find((j: { referral: { id: string } }) => j.referral.id === second.id);
+    expect(other).toMatchObject({ assessment: null, checks: null, person: { familyName: 'Plover' } });
+  });
+
+  it('every person in it is an audited read in the one request, on the allocation', async () => {
+    const worker = await amhp(t);
+    const job = await allocated(worker);
+    const before = await t.sql<{ max: string }>('SELECT coalesce(max(id), 0)::text AS max FROM audit_events');
+    await as(worker).get('/me/job-pack').expect(200);
+    const rows = await t.sql<{ action: string; subject_person_id: string; access_basis: string; request_id: string }>(
+      `SELECT action, subject_person_id, access_basis, request_id FROM audit_events WHERE id > $1 AND actor_id = $2 ORDER BY id`,
+      [before[0].max, worker.id],
+    );
+    expect(rows.map((r) => r.action).sort()).toEqual(['nearest-relative.read', 'person.read', 'referral.read', 'relatives.read']);
+    expect(new Set(rows.map((r) => r.subject_person_id))).toEqual(new Set([job.personId]));
+    expect(new Set(rows.map((r) => r.request_id)).size).toBe(1);
+    expect(rows.find((r) => r.action === 'person.read')!.access_basis).toBe('relationship:allocated');
+  });
+
+  it('a job allocated to someone else is not in it, and leaves it when her allocation ends', async () => {
+    const worker = await amhp(t);
+    const colleague = await amhp(t);
+    const mine = await allocated(worker);
+    const theirs = await allocated(colleague);
+    const ids = async (u: TestUser) =>
+      ((await as(u).get('/me/job-pack').expect(200)).body.jobs as Array<{ referral: { id: string } }>).map((j) => j.referral.id);
+    expect(await ids(worker)).toEqual([mine.id]);
+    expect(await ids(colleague)).toEqual([theirs.id]);
+    // The manager moves her job to the colleague: the next pack she reads no longer holds it.
+    await as(manager)
+      .post(`/referrals/${mine.id}/allocation`, { userId: colleague.id, overrideReason: 'Rebalancing the night' })
+      .expect(200);
+    expect(await ids(worker)).toEqual([]);
+    expect((await ids(colleague)).sort()).toEqual([mine.id, theirs.id].sort());
+  });
+
+  it('only an AMHP has a job pack', async () => {
+    await as(police).get('/me/job-pack').expect(403);
+    await as(manager).get('/me/job-pack').expect(403);
+    await t.http.get('/me/job-pack').expect(401);
+  });
+});
