@@ -50,14 +50,25 @@ describe('the duty app is served at /app/ with a strict CSP and the right cache 
     expect((await t.http.get('/app/sw.js')).headers['content-type']).toMatch(/^text\/javascript/);
   });
 
-  it('the page asks for every module the app imports at once, not one import level per round trip', async () => {
+  it('the page asks at once for every module it needs to start (not one import level per round trip), and leaves screens fetched on first use to the service worker', async () => {
     const sw = (await t.http.get('/app/sw.js').expect(200)).text;
     const shell = JSON.parse(/const SHELL = .*?(\["[^\]]*\]);/.exec(sw)![1]) as string[];
-    const modules = shell.filter((u) => /\.m?js$/.test(u) && !u.endsWith('/js/main.js'));
     const preloaded = [...index.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
-    expect(preloaded.sort()).toEqual(modules.sort());
     expect(preloaded).toContainEqual(expect.stringMatching(/\/js\/deps\.js$/));
     expect(preloaded).toContainEqual(expect.stringMatching(/\/preact\.mjs$/));
+    expect(preloaded).toContainEqual(expect.stringMatching(/\/js\/screens\/sign-in\.js$/));
+    expect(preloaded).toContainEqual(expect.stringMatching(/\/js\/screens\/now\.js$/));
+    expect(preloaded).not.toContainEqual(expect.stringMatching(/\/js\/screens\/job\.js$/));
+    for (const url of preloaded) expect(shell).toContain(url);
+    expect(shell).toContainEqual(expect.stringMatching(/\/js\/screens\/job\.js$/));
+    // Closed under static imports: whatever a preloaded module (or main.js) imports statically is preloaded too.
+    const { script } = linked();
+    for (const url of [script, ...preloaded.filter((u) => u.includes('/app/v/'))]) {
+      const text = (await t.http.get(url).expect(200)).text;
+      for (const m of text.matchAll(/^\s*(?:import|export)\s+(?:[^'"();]*?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+        expect(preloaded).toContain(new URL(m[1], `http://x${url}`).pathname);
+      }
+    }
   });
 
   it('the app gets preact and htm from node_modules through its dependency module, with no bare imports left', async () => {

@@ -6,7 +6,6 @@ import { api, onSessionChange, refresh, signOut } from './session.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES } from './routes.js';
 import { href, match, navigate, usePath } from './router.js';
-import { stopAlertsOnThisPhone } from './screens/notifications.js';
 import { DeviceStatus, deviceSignedIn, readyToSignOut } from './offline.js';
 import { resumeOffline } from './pack.js';
 
@@ -61,8 +60,16 @@ function NotFound() {
 }
 
 /** The signed-in screen for the path; on a change of screen, focus moves to its main region (for screen readers). */
+/** Screens fetched on first use (routes with `load`), kept once fetched. */
+const loadedScreens = new Map();
+
 function Screen({ me, path }) {
   const first = useRef(true);
+  const [, setLoaded] = useState(0);
+  const [failed, setFailed] = useState(null);
+  const found = match(ROUTES, path);
+  const route = found && found.route;
+  const Component = route && (route.screen || loadedScreens.get(route));
   useEffect(() => {
     if (first.current) {
       first.current = false;
@@ -72,9 +79,27 @@ function Screen({ me, path }) {
     const main = document.getElementById('main');
     if (main) main.focus({ preventScroll: true });
   }, [path]);
-  const found = match(ROUTES, path);
+  useEffect(() => {
+    if (!route || Component) return;
+    setFailed(null);
+    route
+      .load()
+      .then((screen) => {
+        loadedScreens.set(route, screen);
+        setLoaded((n) => n + 1);
+      })
+      .catch(() => setFailed(route));
+  }, [route]);
   if (!found) return html`<${NotFound} />`;
-  const Component = found.route.screen;
+  if (!Component) {
+    return html`<main class="nhsuk-width-container nhsuk-main-wrapper" id="main" tabindex="-1">
+      ${
+        failed === route
+          ? html`<p class="nhsuk-body app-alert" role="alert">This screen could not be fetched. Check your signal and try again.</p>`
+          : html`<p class="nhsuk-body">Loading…</p>`
+      }
+    </main>`;
+  }
   return html`<${Component} key=${path.split('?')[0]} me=${me} params=${found.params} path=${path} />`;
 }
 
@@ -131,6 +156,7 @@ function App() {
     if (!(await readyToSignOut())) return;
     try {
       // Signed out, this phone is no longer the user's to be paged on.
+      const { stopAlertsOnThisPhone } = await import('./screens/notifications.js');
       await stopAlertsOnThisPhone();
       await signOut();
       setNotice('You have signed out.');

@@ -1,26 +1,48 @@
 // The app's screens. Each: its hash path (":name" parts become `params`), the component (given `{ me, params }`),
 // and, for the menu, a label and the roles that see it (none: everyone signed in). The first route is home.
+// Now (the first screen after sign-in) is part of the page; every other screen's module is fetched when it is first
+// opened (`load`), so a phone on a poor signal downloads only what the sign-in and Now screens need before it can be
+// used. The service worker keeps every screen's module, so each still opens without a signal.
 import { NowScreen } from './screens/now.js';
-import { JobScreen } from './screens/job.js';
-import { NewReferralScreen } from './screens/referral-new.js';
-import { MyReferralsScreen, ReferralScreen } from './screens/my-referrals.js';
-import { AllocateScreen, HandoverScreen, HubScreen } from './screens/hub.js';
-import { DecisionScreen, DecisionsScreen, NewDecisionScreen } from './screens/decisions.js';
-import { ShiftsScreen } from './screens/shifts.js';
-import { NotificationsScreen } from './screens/notifications.js';
+
+/** A screen fetched on first use: `name` exported by the module `load` imports. */
+const later = (load, name) => () => load().then((m) => m[name]);
 
 export const ROUTES = [
   { path: '/', screen: NowScreen, nav: 'Now' },
-  { path: '/jobs/:id', screen: JobScreen },
+  { path: '/jobs/:id', load: later(() => import('./screens/job.js'), 'JobScreen') },
 ];
-ROUTES.push({ path: '/referrals/new', screen: NewReferralScreen, nav: 'Send a referral', roles: ['referrer'] });
-ROUTES.push({ path: '/referrals', screen: MyReferralsScreen, nav: 'My referrals', roles: ['referrer'] });
-ROUTES.push({ path: '/referrals/:id', screen: ReferralScreen });
-ROUTES.push({ path: '/hub', screen: HubScreen, nav: 'Hub', roles: ['manager'] });
-ROUTES.push({ path: '/referrals/:id/allocate', screen: AllocateScreen, roles: ['manager'] });
-ROUTES.push({ path: '/handover', screen: HandoverScreen, nav: 'Handover', roles: ['manager'] });
-ROUTES.push({ path: '/decisions/new', screen: NewDecisionScreen, roles: ['amhp', 'manager'] });
-ROUTES.push({ path: '/decisions', screen: DecisionsScreen, nav: 'Decisions', roles: ['amhp', 'manager'] });
-ROUTES.push({ path: '/decisions/:id', screen: DecisionScreen, roles: ['amhp', 'manager'] });
-ROUTES.push({ path: '/shifts', screen: ShiftsScreen, nav: 'My shifts', roles: ['amhp'] });
-ROUTES.push({ path: '/notifications', screen: NotificationsScreen, nav: 'Notifications' });
+ROUTES.push({
+  path: '/referrals/new',
+  load: later(() => import('./screens/referral-new.js'), 'NewReferralScreen'),
+  nav: 'Send a referral',
+  roles: ['referrer'],
+});
+ROUTES.push({
+  path: '/referrals',
+  load: later(() => import('./screens/my-referrals.js'), 'MyReferralsScreen'),
+  nav: 'My referrals',
+  roles: ['referrer'],
+});
+ROUTES.push({ path: '/referrals/:id', load: later(() => import('./screens/my-referrals.js'), 'ReferralScreen') });
+ROUTES.push({ path: '/hub', load: later(() => import('./screens/hub.js'), 'HubScreen'), nav: 'Hub', roles: ['manager'] });
+ROUTES.push({ path: '/referrals/:id/allocate', load: later(() => import('./screens/hub.js'), 'AllocateScreen'), roles: ['manager'] });
+ROUTES.push({ path: '/handover', load: later(() => import('./screens/hub.js'), 'HandoverScreen'), nav: 'Handover', roles: ['manager'] });
+ROUTES.push({
+  path: '/decisions/new',
+  load: later(() => import('./screens/decisions.js'), 'NewDecisionScreen'),
+  roles: ['amhp', 'manager'],
+});
+ROUTES.push({
+  path: '/decisions',
+  load: later(() => import('./screens/decisions.js'), 'DecisionsScreen'),
+  nav: 'Decisions',
+  roles: ['amhp', 'manager'],
+});
+ROUTES.push({ path: '/decisions/:id', load: later(() => import('./screens/decisions.js'), 'DecisionScreen'), roles: ['amhp', 'manager'] });
+ROUTES.push({ path: '/shifts', load: later(() => import('./screens/shifts.js'), 'ShiftsScreen'), nav: 'My shifts', roles: ['amhp'] });
+ROUTES.push({
+  path: '/notifications',
+  load: later(() => import('./screens/notifications.js'), 'NotificationsScreen'),
+  nav: 'Notifications',
+});

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, relative, sep } from 'node:path';
+import { dirname, extname, join, posix, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -138,6 +138,28 @@ function packageRoot(): string {
   return dir;
 }
 
+/**
+ * The app's own modules that `entry` imports statically, directly or through other modules (not itself): the
+ * relative specifiers of `import ... from './x.js'`, `import './x.js'` and `export ... from './x.js'`; `import()`
+ * (a screen fetched on first use) is not followed.
+ */
+export function staticImportsOf(entry: string, own: Map<string, Buffer>): string[] {
+  const found = new Set<string>();
+  const visit = (rel: string) => {
+    const text = own.get(rel)?.toString('utf8') ?? '';
+    const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+    for (const m of text.matchAll(/^\s*(?:import|export)\s+(?:[^'"();]*?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      const target = posix.normalize(posix.join(dir, m[1]));
+      if (target !== entry && !found.has(target) && own.has(target)) {
+        found.add(target);
+        visit(target);
+      }
+    }
+  };
+  visit(entry);
+  return [...found].sort();
+}
+
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
@@ -198,10 +220,11 @@ export function loadAppShell(root = packageRoot()): AppShell {
 
   // The shell the service worker keeps: every page asset (the vendor images come with the CSS that needs them).
   const shell = ['/app/', '/app/manifest.webmanifest', ...[...own.keys()].map((rel) => `${v}/${rel}`), ...Object.values(vendorUrl)];
-  // Every module the page imports, asked for at once with the page (not one import level per round trip, which on
-  // a 400 ms link was most of the first load's time).
+  // Every module the page imports statically, asked for at once with the page (not one import level per round trip,
+  // which on a 400 ms link was most of the first load's time). Screens imported with import() on first use are left
+  // out: they are not needed to start, and the service worker fetches them with the rest of the shell.
   const modules = [
-    ...[...own.keys()].filter((rel) => rel.endsWith('.js') && rel !== 'js/main.js').map((rel) => `${v}/${rel}`),
+    ...staticImportsOf('js/main.js', own).map((rel) => `${v}/${rel}`),
     ...Object.values(vendorUrl).filter((url) => url.endsWith('.mjs')),
   ];
   const preload = modules.map((url) => `<link rel="modulepreload" href="${url}" />`).join('\n    ');
