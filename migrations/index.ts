@@ -25,6 +25,8 @@ import * as m21 from './1796429000000-ReportPopulations';
 import * as m22 from './1796429100000-OpsReportViews';
 import * as m23 from './1796429200000-ReturnViews';
 import * as m24 from './1796429300000-ReportIndexes';
+import * as m25 from './1796430000000-ReportViewsOnePass';
+import * as m26 from './1796430100000-ReportTimelineIndexes';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -52,4 +54,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m22),
   ...Object.values(m23),
   ...Object.values(m24),
+  ...Object.values(m25),
+  ...Object.values(m26),
 ];

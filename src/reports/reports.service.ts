@@ -419,7 +419,13 @@ export class ReportsService {
     if (name === 'data-quality') {
       const [people, steps, decisions] = [
         await m.query<ReferralPersonRow[]>(`${PERSON_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
-        await m.query<ReferralRow[]>(`${REFERRAL_ROWS} WHERE decision_at >= $1 AND decision_at < $2`, range),
+        // The candidates first, by index (a referral with an assessment decided in the period), so the view's steps are
+        // computed for those referrals only; then exactly those whose first assessment was decided in the period.
+        await m.query<ReferralRow[]>(
+          `${REFERRAL_ROWS} WHERE referral_id IN (SELECT referral_id FROM report_assessments WHERE decided_at >= $1 AND decided_at < $2)
+              AND decision_at >= $1 AND decision_at < $2`,
+          range,
+        ),
         await this.decisionRows(m, `occurred_at >= $1 AND occurred_at < $2`, range),
       ];
       return dataQualityFigures(sel, people, steps, decisions);
@@ -505,9 +511,13 @@ export class ReportsService {
   ): Promise<RawFigure[]> {
     const { start, end } = sel.period;
     if (name === 'beds-and-conveyance') {
-      // Decided in the period, or an application signed in the 14 days before its end (those waiting then).
+      // Decided in the period, or an application signed in the 14 days before its end (those waiting then): the
+      // candidates by index first, so the view's timeline facts are computed for those assessments only.
       const rows = await m.query<OpsAssessmentRow[]>(
-        `${OPS_ASSESSMENT_ROWS} WHERE (decided_at >= $1 AND decided_at < $2) OR (application_at >= $3 AND application_at < $2)`,
+        `${OPS_ASSESSMENT_ROWS}
+          WHERE assessment_id IN (SELECT assessment_id FROM report_assessments WHERE decided_at >= $1 AND decided_at < $2
+                                  UNION SELECT assessment_id FROM report_application_signings WHERE signed_at >= $3 AND signed_at < $2)
+            AND ((decided_at >= $1 AND decided_at < $2) OR (application_at >= $3 AND application_at < $2))`,
         [start, end, new Date(Math.min(end.getTime(), this.clock.now().getTime()) - 14 * 86_400_000)],
       );
       return bedsAndConveyanceFigures(sel, rows, this.clock.now());

@@ -1,0 +1,30 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Written by hand (INCLUDE is beyond the entity decorators, which declare these indexes with synchronize: false): a
+ * covering index on each timeline, so that the report views' one pass over a referral's or an assessment's events
+ * (migration ReportViewsOnePass) is an index-only scan of a few adjacent index entries instead of a heap page per
+ * event. Plans that change (bench/README.md, P5): report_referral_steps' aggregates over referral_events and over
+ * assessment_events, and report_assessments' last delay reason, from Bitmap Heap Scans (and an Index Scan Backward
+ * with a filter) to Index Only Scans; and the applications signed in a window (beds and conveyance: those waiting at
+ * the end of the period), from every assessment's timeline to an Index Scan of the few signed then.
+ */
+export class ReportTimelineIndexes1796430100000 implements MigrationInterface {
+  name = 'ReportTimelineIndexes1796430100000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX "referral_events_steps_idx" ON "referral_events" ("referral_id", "at", "id") INCLUDE ("type")`);
+    await q.query(
+      `CREATE INDEX "assessment_events_steps_idx" ON "assessment_events" ("assessment_id", "at", "id") INCLUDE ("type", "delay_reason")`,
+    );
+    await q.query(
+      `CREATE INDEX "assessment_events_application_signed_idx" ON "assessment_events" ("at") WHERE type = 'application-signed'`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX "public"."assessment_events_application_signed_idx"`);
+    await q.query(`DROP INDEX "public"."assessment_events_steps_idx"`);
+    await q.query(`DROP INDEX "public"."referral_events_steps_idx"`);
+  }
+}
