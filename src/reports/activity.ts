@@ -46,13 +46,27 @@ const completed = (a: AssessmentRow) => a.outcomeKind !== null && !a.alternative
 const notCompleted = (a: AssessmentRow) => a.outcomeKind === 'not-detained' && a.alternatives.includes(UNABLE);
 const detained = (a: AssessmentRow) => a.outcomeKind === 'application' && DETENTION_SECTIONS.includes(a.section ?? '');
 
-const monthLabel = (m: string) => DateTime.fromISO(`${m}-01`, { zone: 'UTC' }).setLocale('en-GB').toFormat('LLLL yyyy');
+const monthLabels = new Map<string, string>();
+/** `2026-11` → `November 2026` (each month's label formatted once). */
+export function monthLabel(m: string): string {
+  let label = monthLabels.get(m);
+  if (label === undefined) {
+    label = DateTime.fromISO(`${m}-01`, { zone: 'UTC' }).setLocale('en-GB').toFormat('LLLL yyyy');
+    if (monthLabels.size < 10_000) monthLabels.set(m, label);
+  }
+  return label;
+}
 
 /** Groups members by a key, keeping the keys in the order given first, then any others sorted. */
 function groupBy(items: Array<[string, Member]>, order: readonly string[] = []): Array<[string, Member[]]> {
   const map = new Map<string, Member[]>(order.map((k) => [k, []]));
-  for (const [k, m] of items) map.set(k, [...(map.get(k) ?? []), m]);
-  const rest = [...map.keys()].filter((k) => !order.includes(k)).sort();
+  for (const [k, m] of items) {
+    const group = map.get(k);
+    if (group) group.push(m);
+    else map.set(k, [m]);
+  }
+  const ordered = new Set(order);
+  const rest = [...map.keys()].filter((k) => !ordered.has(k)).sort();
   return [...order, ...rest].map((k) => [k, map.get(k)!]);
 }
 
@@ -108,9 +122,11 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
   );
   byMonth('detentions', 'Detentions (s.2, s.3, s.4)', detentions);
   // The rate of each month (and the whole period): detentions among that month's completed assessments.
+  const completedByMonth = new Map(groupBy(done.map((d) => month(d.m))));
+  const detentionsByMonth = new Map(groupBy(detentions.map(month)));
   for (const group of [...sel.period.months, 'total']) {
-    const inGroup = (m: Member) => group === 'total' || monthOf(m.at) === group;
-    const denominator = done.map((d) => d.m).filter(inGroup);
+    const denominator = group === 'total' ? done.map((d) => d.m) : (completedByMonth.get(group) ?? []);
+    const numerator = group === 'total' ? detentions.length : (detentionsByMonth.get(group)?.length ?? 0);
     figures.push({
       section: 'by-month',
       sectionLabel: 'By month',
@@ -120,7 +136,7 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
       measureLabel: 'Detention rate (detentions / completed)',
       unit: 'share',
       members: denominator,
-      value: { kind: 'share', numerator: detentions.filter(inGroup).length },
+      value: { kind: 'share', numerator },
     });
   }
 
