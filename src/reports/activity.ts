@@ -70,7 +70,17 @@ function groupBy(items: Array<[string, Member]>, order: readonly string[] = []):
   return [...order, ...rest].map((k) => [k, map.get(k)!]);
 }
 
-export function activityFigures(sel: Selection, referrals: readonly ReferralRow[], assessments: readonly AssessmentRow[]): RawFigure[] {
+/** What activity reads of a referral: who, what selects it, and when it was received and screened. */
+export type ActivityReferralRow = Pick<
+  ReferralRow,
+  'referralId' | 'personId' | 'assessmentId' | 'source' | 'legalContext' | 'team' | 'receivedAt' | 'screenedAt' | 'screeningResult'
+>;
+
+export function activityFigures(
+  sel: Selection,
+  referrals: readonly ActivityReferralRow[],
+  assessments: readonly AssessmentRow[],
+): RawFigure[] {
   const zone = sel.zone;
   const received = referrals.filter((r) => selected(sel, r, r.receivedAt)).map((r) => member(r, r.receivedAt));
   const screenedOut = referrals
@@ -83,13 +93,8 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
   const detentions = decided.filter(detained).map((a) => member(a, a.decidedAt!));
 
   const figures: RawFigure[] = [];
-  // Each instant's local month and hours band worked out once (the zone conversion is the costly part on a long period).
-  const months = new Map<number, string>();
-  const monthOf = (at: Date) => {
-    let v = months.get(at.getTime());
-    if (v === undefined) months.set(at.getTime(), (v = localMonth(at, zone)));
-    return v;
-  };
+  // (localMonth and hoursBand ask the time zone once per day: a cache per instant would cost more than it saves.)
+  const monthOf = (at: Date) => localMonth(at, zone);
   const month = (m: Member) => [monthOf(m.at), m] as [string, Member];
   const byMonth = (measure: string, measureLabel: string, members: Member[]) => {
     for (const [group, ms] of groupBy(members.map(month), sel.period.months))
@@ -191,12 +196,7 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
       .flatMap((a) => a.alternatives.map((alt) => [alt, member(a, a.decidedAt!)] as [string, Member])),
     [],
   );
-  const bands = new Map<number, string>();
-  const band = (m: Member) => {
-    let v = bands.get(m.at.getTime());
-    if (v === undefined) bands.set(m.at.getTime(), (v = hoursBand(m.at, zone, sel.bankHolidays)));
-    return [v, m] as [string, Member];
-  };
+  const band = (m: Member) => [hoursBand(m.at, zone, sel.bankHolidays), m] as [string, Member];
   for (const [measure, measureLabel, members] of [
     ['referrals', 'Referrals', received],
     ['arranged', 'Assessments arranged', arranged],

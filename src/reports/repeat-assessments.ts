@@ -28,7 +28,7 @@ export const REPEAT_DEFINITIONS = [
 export function repeatAssessmentFigures(
   sel: Selection,
   assessments: readonly AssessmentRow[],
-  referrals: readonly ReferralRow[],
+  referrals: ReadonlyArray<Pick<ReferralRow, 'personId' | 'receivedAt'>>,
   now: Date,
 ): RawFigure[] {
   const out: RawFigure[] = [];

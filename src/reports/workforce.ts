@@ -57,8 +57,10 @@ export interface WorkforceInput {
   training: readonly TrainingRow[];
   supervision: readonly SupervisionRow[];
   shifts: readonly ShiftRow[];
-  /** Assessments opened in the period. */
-  assessments: readonly OpsAssessmentRow[];
+  /** Assessments opened in the period (what selects and lists them, and when). */
+  assessments: ReadonlyArray<
+    Pick<OpsAssessmentRow, 'assessmentId' | 'referralId' | 'personId' | 'source' | 'legalContext' | 'team' | 'openedAt'>
+  >;
 }
 
 /** The professions an AMHP may be approved from (AMHP-03), in the workforce survey's order. */
