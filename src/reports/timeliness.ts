@@ -85,17 +85,19 @@ const MEASURES = [
 
 export function timelinessFigures(sel: Selection, referrals: readonly ReferralRow[]): RawFigure[] {
   const cohort = referrals.filter((r) => selected(sel, r, r.receivedAt));
-  // Each referral's record (the member of every figure it is in) made once, shared by the figures.
-  const who = new Map(cohort.map((r) => [r, member(r, r.receivedAt)]));
+  // Each referral's record (the member of every figure it is in) and the minutes of each of its steps, worked out
+  // once and shared by the blocks (all, by source, by legal context), which list referrals by their place in the cohort.
+  const who = cohort.map((r) => member(r, r.receivedAt));
+  const minutes = STEP_TIMES.map((step) => cohort.map((r) => step.minutes(r)));
   const figures: RawFigure[] = [];
-  const block = (section: string, sectionLabel: string, rows: ReferralRow[]) => {
-    for (const step of STEP_TIMES) {
+  const block = (section: string, sectionLabel: string, rows: readonly number[]) => {
+    for (const [s, step] of STEP_TIMES.entries()) {
       const members: Member[] = [];
       const sample: number[] = [];
-      for (const r of rows) {
-        const m = step.minutes(r);
+      for (const i of rows) {
+        const m = minutes[s][i];
         if (m === undefined) continue;
-        members.push(who.get(r)!);
+        members.push(who[i]);
         sample.push(m);
       }
       const dims = { section, sectionLabel, group: step.code, groupLabel: step.label };
@@ -104,11 +106,12 @@ export function timelinessFigures(sel: Selection, referrals: readonly ReferralRo
         figures.push({ ...dims, measure, measureLabel, unit: 'minutes', members, value: { kind: 'percentile', p, sample } });
     }
   };
-  block('all', 'All referrals', cohort);
-  const whole = STEP_TIMES.at(-1)!;
+  const positions = cohort.map((_, i) => i);
+  block('all', 'All referrals', positions);
+  const whole = minutes[STEP_TIMES.length - 1];
   for (const [group, groupLabel, from, to] of DECISION_TIME_BANDS) {
-    const members = cohort.filter((r) => {
-      const m = whole.minutes(r);
+    const members = positions.filter((i) => {
+      const m = whole[i];
       return m !== undefined && m >= from && m < to;
     });
     figures.push({
@@ -119,7 +122,7 @@ export function timelinessFigures(sel: Selection, referrals: readonly ReferralRo
       measure: 'referrals',
       measureLabel: 'Referrals',
       unit: 'count',
-      members: members.map((r) => who.get(r)!),
+      members: members.map((i) => who[i]),
       value: { kind: 'count' },
     });
   }
@@ -127,13 +130,13 @@ export function timelinessFigures(sel: Selection, referrals: readonly ReferralRo
     block(
       `source-${source}`,
       `Source: ${labelOf(source)}`,
-      cohort.filter((r) => r.source === source),
+      positions.filter((i) => cohort[i].source === source),
     );
   for (const context of [...new Set(cohort.map((r) => r.legalContext))].sort())
     block(
       `legal-context-${context}`,
       `Legal context: ${labelOf(context)}`,
-      cohort.filter((r) => r.legalContext === context),
+      positions.filter((i) => cohort[i].legalContext === context),
     );
   return figures;
 }
