@@ -56,6 +56,7 @@ import {
   GUARDIANSHIP_DEFINITIONS,
   guardianshipFigures,
   type GuardianshipRow,
+  type DataQualityStepRow,
   type ReferralPersonRow,
   SAC_DEFINITIONS,
   sacFigures,
@@ -132,7 +133,7 @@ const EQUITY_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral
        legal_context AS "legalContext", team, ${epochMs('opened_at', 'openedAt')}, ${epochMs('decided_at', 'decidedAt')}, outcome_kind AS "outcomeKind",
        section, ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
   FROM report_equity_assessments`;
-const RECEIVED = ['receivedAt'] as const satisfies ReadonlyArray<keyof EquityReferralRow & keyof ReferralRow>;
+const RECEIVED = ['receivedAt'] as const satisfies ReadonlyArray<keyof EquityReferralRow & keyof ReferralRow & keyof ReferralPersonRow>;
 const EQUITY_REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        ${epochMs('received_at', 'receivedAt')}, status, other_authority AS "otherAuthority", transferred_to AS "transferredTo", assessed,
        ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
@@ -159,7 +160,7 @@ const DECISION_ROWS = `SELECT decision_id AS "decisionId", type, person_id AS "p
        enquiry_delegated AS "enquiryDelegated", dols, managing_authority AS "managingAuthority", sex, to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
        approximate_age AS "approximateAge", ethnic_category AS "ethnicCategory"
   FROM report_safeguarding_decisions`;
-const PERSON_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", received_at AS "receivedAt", sex,
+const PERSON_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", ${epochMs('received_at', 'receivedAt')}, sex,
        to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", ethnic_category AS "ethnicCategory"
   FROM report_referral_people`;
 
@@ -460,16 +461,21 @@ export class ReportsService {
     }
     if (name === 'data-quality') {
       const [people, steps, decisions] = [
-        await m.query<ReferralPersonRow[]>(`${PERSON_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+        withDates(await m.query<ReferralPersonRow[]>(`${PERSON_ROWS} WHERE received_at >= $1 AND received_at < $2`, range), RECEIVED),
         // The candidates first, by index (a referral with an assessment decided in the period), so the view's steps are
-        // computed for those referrals only; then exactly those whose first assessment was decided in the period.
+        // computed for those referrals only; then exactly those whose first assessment was decided in the period. Only
+        // the steps the report checks: the view then skips the referrals' own events.
         withDates(
-          await m.query<ReferralRow[]>(
-            `${REFERRAL_ROWS} WHERE referral_id IN (SELECT referral_id FROM report_assessments WHERE decided_at >= $1 AND decided_at < $2)
-              AND decision_at >= $1 AND decision_at < $2`,
+          await m.query<DataQualityStepRow[]>(
+            `SELECT referral_id AS "referralId", person_id AS "personId", assessment_id AS "assessmentId",
+                    ${epochMs('decision_at', 'decisionAt')}, ${epochMs('interview_at', 'interviewAt')},
+                    ${epochMs('doctors_requested_at', 'doctorsRequestedAt')}, ${epochMs('doctors_arrived_at', 'doctorsArrivedAt')}
+               FROM report_referral_steps
+              WHERE referral_id IN (SELECT referral_id FROM report_assessments WHERE decided_at >= $1 AND decided_at < $2)
+                AND decision_at >= $1 AND decision_at < $2`,
             range,
           ),
-          REFERRAL_INSTANTS,
+          ['decisionAt', 'interviewAt', 'doctorsRequestedAt', 'doctorsArrivedAt'],
         ),
         await this.decisionRows(m, `occurred_at >= $1 AND occurred_at < $2`, range),
       ];

@@ -339,11 +339,17 @@ const referralMember = (r: { referralId: string; personId: string; assessmentId?
   at,
 });
 
+/** What the data-quality report reads of a referral's steps: its first assessment's decision and the times before it. */
+export type DataQualityStepRow = Pick<
+  ReferralRow,
+  'referralId' | 'personId' | 'assessmentId' | 'decisionAt' | 'interviewAt' | 'doctorsRequestedAt' | 'doctorsArrivedAt'
+>;
+
 /** The data-quality figures of a period (filters other than the period do not apply: a missing code is missing wherever). */
 export function dataQualityFigures(
   sel: Selection,
   people: readonly ReferralPersonRow[],
-  steps: readonly ReferralRow[],
+  steps: readonly DataQualityStepRow[],
   decisions: ReadonlyArray<SafeguardingRow & { row: DolsReturnRow | null }>,
 ): RawFigure[] {
   const inPeriod = (at: Date | null): at is Date => at !== null && at >= sel.period.start && at < sel.period.end;
@@ -389,7 +395,7 @@ export function dataQualityFigures(
   );
 
   const decided = steps.filter((s) => s.assessmentId !== null && inPeriod(s.decisionAt));
-  const step = (test: (s: ReferralRow) => boolean) => decided.filter(test).map((s) => referralMember(s, s.decisionAt!));
+  const step = (test: (s: DataQualityStepRow) => boolean) => decided.filter(test).map((s) => referralMember(s, s.decisionAt!));
   fig(
     'steps',
     'Assessment steps',
