@@ -25,9 +25,11 @@ import * as m21 from './1796429000000-ReportPopulations';
 import * as m22 from './1796429100000-OpsReportViews';
 import * as m23 from './1796429200000-ReturnViews';
 import * as m24 from './1796429300000-ReportIndexes';
-import * as m25 from './1796433000000-PlanRuns';
-import * as m26 from './1796433100000-AuditCheckpoints';
-import * as m27 from './1796435000000-Paging';
+import * as m25 from './1796430000000-ReportViewsOnePass';
+import * as m26 from './1796430100000-ReportTimelineIndexes';
+import * as m27 from './1796433000000-PlanRuns';
+import * as m28 from './1796433100000-AuditCheckpoints';
+import * as m29 from './1796435000000-Paging';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -58,4 +60,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m25),
   ...Object.values(m26),
   ...Object.values(m27),
+  ...Object.values(m28),
+  ...Object.values(m29),
 ];

@@ -210,6 +210,10 @@ export class AssessmentEntity {
 /** A timed event of the assessment (the timeline is the record), with the reason for any delay. */
 @Entity('assessment_events')
 @Index('assessment_events_assessment_idx', ['assessmentId', 'at'])
+// (assessment_id, at, id) INCLUDE (type, delay_reason, data), for the reports' one pass over a timeline: migration ReportTimelineIndexes.
+@Index('assessment_events_steps_idx', { synchronize: false })
+// (at) WHERE type = 'application-signed', for the reports' applications signed in a window: migration ReportTimelineIndexes.
+@Index('assessment_events_application_signed_idx', { synchronize: false })
 export class AssessmentEventEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;

@@ -46,17 +46,41 @@ const completed = (a: AssessmentRow) => a.outcomeKind !== null && !a.alternative
 const notCompleted = (a: AssessmentRow) => a.outcomeKind === 'not-detained' && a.alternatives.includes(UNABLE);
 const detained = (a: AssessmentRow) => a.outcomeKind === 'application' && DETENTION_SECTIONS.includes(a.section ?? '');
 
-const monthLabel = (m: string) => DateTime.fromISO(`${m}-01`, { zone: 'UTC' }).setLocale('en-GB').toFormat('LLLL yyyy');
+const monthLabels = new Map<string, string>();
+/** `2026-11` → `November 2026` (each month's label formatted once). */
+export function monthLabel(m: string): string {
+  let label = monthLabels.get(m);
+  if (label === undefined) {
+    label = DateTime.fromISO(`${m}-01`, { zone: 'UTC' }).setLocale('en-GB').toFormat('LLLL yyyy');
+    if (monthLabels.size < 10_000) monthLabels.set(m, label);
+  }
+  return label;
+}
 
 /** Groups members by a key, keeping the keys in the order given first, then any others sorted. */
 function groupBy(items: Array<[string, Member]>, order: readonly string[] = []): Array<[string, Member[]]> {
   const map = new Map<string, Member[]>(order.map((k) => [k, []]));
-  for (const [k, m] of items) map.set(k, [...(map.get(k) ?? []), m]);
-  const rest = [...map.keys()].filter((k) => !order.includes(k)).sort();
+  for (const [k, m] of items) {
+    const group = map.get(k);
+    if (group) group.push(m);
+    else map.set(k, [m]);
+  }
+  const ordered = new Set(order);
+  const rest = [...map.keys()].filter((k) => !ordered.has(k)).sort();
   return [...order, ...rest].map((k) => [k, map.get(k)!]);
 }
 
-export function activityFigures(sel: Selection, referrals: readonly ReferralRow[], assessments: readonly AssessmentRow[]): RawFigure[] {
+/** What activity reads of a referral: who, what selects it, and when it was received and screened. */
+export type ActivityReferralRow = Pick<
+  ReferralRow,
+  'referralId' | 'personId' | 'assessmentId' | 'source' | 'legalContext' | 'team' | 'receivedAt' | 'screenedAt' | 'screeningResult'
+>;
+
+export function activityFigures(
+  sel: Selection,
+  referrals: readonly ActivityReferralRow[],
+  assessments: readonly AssessmentRow[],
+): RawFigure[] {
   const zone = sel.zone;
   const received = referrals.filter((r) => selected(sel, r, r.receivedAt)).map((r) => member(r, r.receivedAt));
   const screenedOut = referrals
@@ -69,13 +93,8 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
   const detentions = decided.filter(detained).map((a) => member(a, a.decidedAt!));
 
   const figures: RawFigure[] = [];
-  // Each instant's local month and hours band worked out once (the zone conversion is the costly part on a long period).
-  const months = new Map<number, string>();
-  const monthOf = (at: Date) => {
-    let v = months.get(at.getTime());
-    if (v === undefined) months.set(at.getTime(), (v = localMonth(at, zone)));
-    return v;
-  };
+  // (localMonth and hoursBand ask the time zone once per day: a cache per instant would cost more than it saves.)
+  const monthOf = (at: Date) => localMonth(at, zone);
   const month = (m: Member) => [monthOf(m.at), m] as [string, Member];
   const byMonth = (measure: string, measureLabel: string, members: Member[]) => {
     for (const [group, ms] of groupBy(members.map(month), sel.period.months))
@@ -108,9 +127,11 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
   );
   byMonth('detentions', 'Detentions (s.2, s.3, s.4)', detentions);
   // The rate of each month (and the whole period): detentions among that month's completed assessments.
+  const completedByMonth = new Map(groupBy(done.map((d) => month(d.m))));
+  const detentionsByMonth = new Map(groupBy(detentions.map(month)));
   for (const group of [...sel.period.months, 'total']) {
-    const inGroup = (m: Member) => group === 'total' || monthOf(m.at) === group;
-    const denominator = done.map((d) => d.m).filter(inGroup);
+    const denominator = group === 'total' ? done.map((d) => d.m) : (completedByMonth.get(group) ?? []);
+    const numerator = group === 'total' ? detentions.length : (detentionsByMonth.get(group)?.length ?? 0);
     figures.push({
       section: 'by-month',
       sectionLabel: 'By month',
@@ -120,7 +141,7 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
       measureLabel: 'Detention rate (detentions / completed)',
       unit: 'share',
       members: denominator,
-      value: { kind: 'share', numerator: detentions.filter(inGroup).length },
+      value: { kind: 'share', numerator },
     });
   }
 
@@ -175,12 +196,7 @@ export function activityFigures(sel: Selection, referrals: readonly ReferralRow[
       .flatMap((a) => a.alternatives.map((alt) => [alt, member(a, a.decidedAt!)] as [string, Member])),
     [],
   );
-  const bands = new Map<number, string>();
-  const band = (m: Member) => {
-    let v = bands.get(m.at.getTime());
-    if (v === undefined) bands.set(m.at.getTime(), (v = hoursBand(m.at, zone, sel.bankHolidays)));
-    return [v, m] as [string, Member];
-  };
+  const band = (m: Member) => [hoursBand(m.at, zone, sel.bankHolidays), m] as [string, Member];
   for (const [measure, measureLabel, members] of [
     ['referrals', 'Referrals', received],
     ['arranged', 'Assessments arranged', arranged],

@@ -4,11 +4,11 @@
  * per 100,000 with its 95% interval, and (for ethnic groups) the ratio to the White rate with its interval; and the
  * share of each count's records whose ethnicity is not stated (Z) or not known (99 or unrecorded). Pure.
  */
-import { DateTime } from 'luxon';
 import { ETHNIC_CATEGORIES, ETHNIC_CATEGORY_LABELS } from '../statute/code-lists';
 import { BROAD_ETHNIC_GROUP_LABELS, BROAD_ETHNIC_GROUPS, broadEthnicGroup, REFERENCE_GROUP } from './equity-stats';
 import { AGE_BAND_LABELS, AGE_BANDS, ageBandOf, populationOf, type PopulationGroup, type PopulationRow } from './populations';
 import { countFigure, type EstimatePart, type Member, type RawFigure } from './report.model';
+import { onOrAfterTwelveMonthsBefore } from './period';
 import { member, selected, type Selection } from './rows';
 
 /** An assessment with the person's codes (view report_equity_assessments). */
@@ -153,11 +153,13 @@ export function equityFigures(
     (a) => a.outcomeKind === 'application' && DETENTION_SECTIONS.includes(a.section ?? '') && selected(sel, a, a.decidedAt),
   );
   const byPerson = new Map<string, Date[]>();
-  for (const a of assessments) byPerson.set(a.personId, [...(byPerson.get(a.personId) ?? []), a.openedAt]);
-  const isRepeat = (a: EquityAssessmentRow) => {
-    const from = DateTime.fromJSDate(a.openedAt, { zone: sel.zone }).minus({ months: 12 }).toJSDate();
-    return (byPerson.get(a.personId) ?? []).some((t) => t >= from && t < a.openedAt);
-  };
+  for (const a of assessments) {
+    const times = byPerson.get(a.personId);
+    if (times) times.push(a.openedAt);
+    else byPerson.set(a.personId, [a.openedAt]);
+  }
+  const isRepeat = (a: EquityAssessmentRow) =>
+    (byPerson.get(a.personId) ?? []).some((t) => t < a.openedAt && onOrAfterTwelveMonthsBefore(t, a.openedAt, sel.zone));
   const events: Record<EventCode, Subject[]> = {
     assessments: arranged.map((a) => subject(a, member(a, a.openedAt))),
     detentions: detained.map((a) => subject(a, member(a, a.decidedAt!))),
@@ -176,7 +178,9 @@ export function equityFigures(
     const members = new Map<string, Member[]>();
     for (const s of events[event]) {
       const c = codeOf(dimension, s);
-      members.set(c, [...(members.get(c) ?? []), s.member]);
+      const group = members.get(c);
+      if (group) group.push(s.member);
+      else members.set(c, [s.member]);
     }
     const ethnic = dimension === 'broad-ethnic-group' || dimension === 'ethnic-category';
     const referenceMembers = events[event].filter((s) => broadEthnicGroup(s.ethnicCategory) === REFERENCE_GROUP).length;

@@ -11,7 +11,8 @@
 export function percentile(values: readonly number[], p: number): number | undefined {
   if (!values.length) return undefined;
   if (p < 0 || p > 100) throw new RangeError(`percentile: ${p} is not between 0 and 100`);
-  const sorted = [...values].sort((a, b) => a - b);
+  // Numbers in a typed array sort ascending by value natively (no comparison callback: a sample of ten years is fast).
+  const sorted = Float64Array.from(values).sort();
   const h = ((sorted.length - 1) * p) / 100;
   const lo = Math.floor(h);
   const hi = Math.ceil(h);

@@ -69,5 +69,8 @@ export const handoverItemMember = (itemId: string, compiledAt: Date): Member => 
 });
 
 /** Minutes from `a` to `b`, when both are known and in that order. */
-export const minutesBetween = (a: Date | null, b: Date | null): number | undefined =>
-  a && b && b >= a ? Math.round((b.getTime() - a.getTime()) / 60000) : undefined;
+export const minutesBetween = (a: Date | null, b: Date | null): number | undefined => {
+  if (!a || !b) return undefined;
+  const ms = b.getTime() - a.getTime();
+  return ms >= 0 ? Math.round(ms / 60000) : undefined;
+};

@@ -1,5 +1,6 @@
 import { ProblemError } from '../common/problem';
-import { hoursBand, parsePeriod } from './period';
+import { DateTime } from 'luxon';
+import { hoursBand, localMonth, MAX_PERIOD_DAYS, onOrAfterTwelveMonthsBefore, parsePeriod } from './period';
 
 const ZONE = 'Europe/London';
 
@@ -39,6 +40,16 @@ describe('the reporting period', () => {
     expect([p.months[0], p.months[11]]).toEqual(['2025-04', '2026-03']);
   });
 
+  it('ten financial years can be asked for, and at most 3,660 days: one day more is refused', () => {
+    const ten = parsePeriod({ from: '2016-04-01', to: '2026-03-31' }, ZONE);
+    expect(ten.months).toHaveLength(120);
+    expect([ten.start.toISOString(), ten.end.toISOString()]).toEqual(['2016-03-31T23:00:00.000Z', '2026-03-31T23:00:00.000Z']);
+    // 2016-04-01 to 2026-04-08 is 3,660 days, both included (with the leap days of 2020 and 2024).
+    expect(MAX_PERIOD_DAYS).toBe(3660);
+    expect(parsePeriod({ from: '2016-04-01', to: '2026-04-08' }, ZONE).to).toBe('2026-04-08');
+    expect(() => parsePeriod({ from: '2016-04-01', to: '2026-04-09' }, ZONE)).toThrow('to: covers at most 3660 days');
+  });
+
   it.each([
     [{}, 'period'],
     [{ period: '2026-13' }, 'period'],
@@ -50,7 +61,7 @@ describe('the reporting period', () => {
     [{ to: '2026-11-01' }, 'from'],
     [{ from: '2026-02-30', to: '2026-03-01' }, 'from'],
     [{ from: '2026-11-10', to: '2026-11-01' }, 'to'],
-    [{ from: '2020-01-01', to: '2026-01-01' }, 'to'],
+    [{ from: '2016-04-01', to: '2026-04-09' }, 'to'],
   ])('%j is refused with a 400 naming %s', (q, field) => {
     let err: unknown;
     try {
@@ -83,5 +94,68 @@ describe('in hours, out of hours and weekends: one definition', () => {
     ['2026-12-24T11:00:00Z', 'in', 'Christmas Eve, not a bank holiday'],
   ])('%s is %s (%s)', (at, band) => {
     expect(hoursBand(new Date(at), ZONE, holidays)).toBe(band);
+  });
+});
+
+describe('local months, hours bands and "12 months before" on a long period: the same answers as the calendar', () => {
+  // The definitions as luxon states them, instant by instant; period.ts asks luxon once per hour, or per day gap.
+  const byCalendar = {
+    month: (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM'),
+    band: (at: Date, zone: string, holidays: ReadonlySet<string>) => {
+      const local = DateTime.fromJSDate(at, { zone });
+      if (local.weekday >= 6 || holidays.has(local.toISODate()!)) return 'weekend';
+      const minutes = local.hour * 60 + local.minute;
+      return minutes >= 9 * 60 && minutes < 17 * 60 ? 'in' : 'out';
+    },
+    twelveMonthsBefore: (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).minus({ months: 12 }).toJSDate(),
+  };
+  const holidays = new Set(['2026-01-01', '2026-04-03', '2026-12-25', '2026-12-28']);
+
+  it.each([
+    ['Europe/London'],
+    // Clocks that change by half an hour at a half hour of UTC.
+    ['Australia/Lord_Howe'],
+  ])('in %s, every 47 minutes of 2026 and its clock changes', (zone) => {
+    const differences: string[] = [];
+    for (let t = Date.parse('2025-12-31T00:00:00Z'); t < Date.parse('2027-01-02T00:00:00Z'); t += 47 * 60_000) {
+      const at = new Date(t);
+      if (localMonth(at, zone) !== byCalendar.month(at, zone)) differences.push(`month ${at.toISOString()}`);
+      if (hoursBand(at, zone, holidays) !== byCalendar.band(at, zone, holidays)) differences.push(`band ${at.toISOString()}`);
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it.each([
+    // [at, t, on or after 12 months before at?]
+    ['2026-03-10T12:00:00Z', '2025-03-10T12:00:00Z', true, 'exactly a year before, both GMT'],
+    ['2026-03-10T12:00:00Z', '2025-03-10T11:59:59Z', false, 'a second more than a year'],
+    ['2026-07-10T12:00:00Z', '2025-07-10T12:00:00Z', true, 'exactly a year before, both BST'],
+    // 29 February 2028 less 12 months is 28 February 2027: 366 days.
+    ['2028-02-29T10:00:00Z', '2027-02-28T10:00:00Z', true, 'from 29 February, the 28th a year before'],
+    ['2028-02-29T10:00:00Z', '2027-02-28T09:59:00Z', false, 'a minute before it'],
+    ['2026-03-31T23:30:00Z', '2025-03-31T23:30:00Z', true, '00:30 BST on 1 April, a year before (23:30 UTC the day before)'],
+    ['2026-03-31T23:30:00Z', '2025-03-31T23:29:00Z', false, 'a minute more'],
+    // Summer time began on 30 March 2025 and 29 March 2026: 13:00 BST on 29 March 2026 less 12 months is 13:00 GMT.
+    ['2026-03-29T12:00:00Z', '2025-03-29T13:00:00Z', true, '13:00 on 29 March, BST then GMT: 365 days less an hour'],
+    ['2026-03-29T12:00:00Z', '2025-03-29T12:59:00Z', false, 'a minute more'],
+    ['2026-03-10T12:00:00Z', '2025-06-01T00:00:00Z', true, 'nine months before'],
+    ['2026-03-10T12:00:00Z', '2024-12-01T00:00:00Z', false, 'fifteen months before'],
+  ])('12 months before %s: %s is %s (%s)', (at, t, expected) => {
+    expect(onOrAfterTwelveMonthsBefore(new Date(t), new Date(at), ZONE)).toBe(expected);
+  });
+
+  it('"on or after 12 months before" agrees with the calendar around a year before, for instants through 2028', () => {
+    const differences: string[] = [];
+    for (let a = Date.parse('2028-01-01T00:00:00Z'); a < Date.parse('2029-01-01T00:00:00Z'); a += 37 * 3_600_000 + 7 * 60_000) {
+      const at = new Date(a);
+      const from = byCalendar.twelveMonthsBefore(at, ZONE).getTime();
+      for (let dt = -3 * 86_400_000; dt <= 3 * 86_400_000; dt += 11 * 3_600_000) {
+        for (const edge of [from + dt, from - 1, from]) {
+          const t = new Date(edge);
+          if (onOrAfterTwelveMonthsBefore(t, at, ZONE) !== t.getTime() >= from) differences.push(`${at.toISOString()} ${t.toISOString()}`);
+        }
+      }
+    }
+    expect(differences).toEqual([]);
   });
 });

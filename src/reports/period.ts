@@ -29,8 +29,13 @@ export interface PeriodQuery {
   to?: string;
 }
 
-/** The longest period one report covers (a financial year is 365 or 366 days; two of them for comparisons). */
-export const MAX_PERIOD_DAYS = 731;
+/**
+ * The longest period one report covers: ten financial years, for trends (any ten consecutive years have at most
+ * 3,653 days), and a week to spare. A longer period is refused (400) rather than read: the reports answer ten years
+ * within two seconds on a large hub (bench/reports.bench.js, P5), and a longer one would hold a database connection
+ * for an unbounded time.
+ */
+export const MAX_PERIOD_DAYS = 3660;
 
 const bad = (field: string, message: string) => new BadRequestProblem(`${field}: ${message}`, [{ field, messages: [message] }]);
 
@@ -84,9 +89,78 @@ export function parsePeriod(q: PeriodQuery, zone: string): ReportPeriod {
   return { label, from, to, start: startOfLocalDay(from, zone), end: endOfLocalDay(to, zone), months };
 }
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * Each zone's offset through a span of time (a UTC day, or an hour of a day when the clocks change), keyed by the
+ * span's number: null when the offset changes within it. Bounded: cleared when full.
+ */
+const offsetCache = new Map<string, Map<number, number | null>>();
+const MAX_CACHED_SPANS = 200_000;
+
+/** The offset of the whole span [start, start + length), or null when it differs at its two ends. */
+function spanOffset(cache: Map<number, number | null>, key: number, start: number, length: number, zone: string): number | null {
+  let offset = cache.get(key);
+  if (offset === undefined) {
+    const first = DateTime.fromMillis(start, { zone }).offset;
+    const last = DateTime.fromMillis(start + length - 1, { zone }).offset;
+    offset = first === last ? first : null;
+    cache.set(key, offset);
+  }
+  return offset;
+}
+
+/**
+ * The zone's offset from UTC in minutes at an instant, exactly as luxon gives it, asked of luxon once per UTC day
+ * rather than once per instant (a report of ten years converts hundreds of thousands of instants): when the offset is
+ * the same at the first and the last millisecond of a day it is the offset of the whole day (no zone changes its
+ * clocks and back within a day); on a day the clocks change, the same by the hour; and in the hour of the change
+ * each instant is asked of luxon.
+ */
+export function zoneOffsetMinutes(at: Date, zone: string): number {
+  const t = at.getTime();
+  let cache = offsetCache.get(zone);
+  if (!cache || cache.size >= MAX_CACHED_SPANS) offsetCache.set(zone, (cache = new Map()));
+  const day = Math.floor(t / DAY);
+  const hour = Math.floor(t / HOUR);
+  // Days are keyed by their number, hours by the negative of theirs less one, so the two never meet.
+  return (
+    spanOffset(cache, day, day * DAY, DAY, zone) ??
+    spanOffset(cache, -hour - 1, hour * HOUR, HOUR, zone) ??
+    DateTime.fromMillis(t, { zone }).offset
+  );
+}
+
+/** The local wall-clock time of an instant, as a Date whose UTC fields are the local ones. */
+const wallClock = (at: Date, zone: string): Date => new Date(at.getTime() + zoneOffsetMinutes(at, zone) * MINUTE);
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** The local calendar day of an instant: year, month (1-12) and day of the month. */
+export function localDay(at: Date, zone: string): { year: number; month: number; day: number } {
+  const local = wallClock(at, zone);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+}
+
 /** The local month (`YYYY-MM`) of an instant. */
 export function localMonth(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM');
+  const local = wallClock(at, zone);
+  return `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}`;
+}
+
+/**
+ * Whether `t` is on or after the instant 12 local calendar months before `at` (luxon's `minus({ months: 12 })` in the
+ * zone: the same local time, on the same day of the month a year before, or the month's last day when that day does
+ * not exist). That instant is 365 or 366 days before `at`, give or take a clock change, so an instant less than 364
+ * days before `at` is after it and one more than 367 days before is before it; only those between need the calendar.
+ */
+export function onOrAfterTwelveMonthsBefore(t: Date, at: Date, zone: string): boolean {
+  const gap = at.getTime() - t.getTime();
+  if (gap < 364 * DAY) return true;
+  if (gap > 367 * DAY) return false;
+  return t >= DateTime.fromJSDate(at, { zone }).minus({ months: 12 }).toJSDate();
 }
 
 export const HOURS_BANDS = ['in', 'out', 'weekend'] as const;
@@ -104,8 +178,10 @@ export const HOURS_BAND_LABELS: Record<HoursBand, string> = {
  * is `out` of hours.
  */
 export function hoursBand(at: Date, zone: string, bankHolidays: ReadonlySet<IsoDate>): HoursBand {
-  const local = DateTime.fromJSDate(at, { zone });
-  if (local.weekday >= 6 || bankHolidays.has(local.toISODate()!)) return 'weekend';
-  const minutes = local.hour * 60 + local.minute;
+  const local = wallClock(at, zone);
+  const weekday = local.getUTCDay(); // 0 Sunday, 6 Saturday
+  const date = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
+  if (weekday === 0 || weekday === 6 || bankHolidays.has(date)) return 'weekend';
+  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
   return minutes >= 9 * 60 && minutes < 17 * 60 ? 'in' : 'out';
 }

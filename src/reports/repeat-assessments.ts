@@ -3,8 +3,8 @@
  * months up to their last one in it; and, of the decisions "not detained" in the period, how many were followed by a
  * new referral of the same person within 28 and within 90 days. Pure.
  */
-import { DateTime } from 'luxon';
 import { countFigure, type Member, type RawFigure } from './report.model';
+import { onOrAfterTwelveMonthsBefore } from './period';
 import { member, selected, type AssessmentRow, type ReferralRow, type Selection } from './rows';
 
 const UNABLE = 'unable-to-complete';
@@ -28,12 +28,16 @@ export const REPEAT_DEFINITIONS = [
 export function repeatAssessmentFigures(
   sel: Selection,
   assessments: readonly AssessmentRow[],
-  referrals: readonly ReferralRow[],
+  referrals: ReadonlyArray<Pick<ReferralRow, 'personId' | 'receivedAt'>>,
   now: Date,
 ): RawFigure[] {
   const out: RawFigure[] = [];
   const byPerson = new Map<string, Date[]>();
-  for (const a of assessments) byPerson.set(a.personId, [...(byPerson.get(a.personId) ?? []), a.openedAt]);
+  for (const a of assessments) {
+    const times = byPerson.get(a.personId);
+    if (times) times.push(a.openedAt);
+    else byPerson.set(a.personId, [a.openedAt]);
+  }
   const last = new Map<string, AssessmentRow>();
   for (const a of assessments)
     if (selected(sel, a, a.openedAt)) {
@@ -46,8 +50,9 @@ export function repeatAssessmentFigures(
         last.set(a.personId, a);
     }
   const counted = [...last.values()].map((a) => {
-    const from = DateTime.fromJSDate(a.openedAt, { zone: sel.zone }).minus({ months: 12 }).toJSDate();
-    const n = (byPerson.get(a.personId) ?? []).filter((t) => t >= from && t <= a.openedAt).length;
+    const n = (byPerson.get(a.personId) ?? []).filter(
+      (t) => t <= a.openedAt && onOrAfterTwelveMonthsBefore(t, a.openedAt, sel.zone),
+    ).length;
     return { n, m: member(a, a.openedAt) };
   });
   const people = { section: 'people', sectionLabel: 'People assessed in the period', group: 'all', groupLabel: 'All' };
@@ -81,7 +86,11 @@ export function repeatAssessmentFigures(
     (a) => a.outcomeKind === 'not-detained' && !a.alternatives.includes(UNABLE) && selected(sel, a, a.decidedAt),
   );
   const referralTimes = new Map<string, Date[]>();
-  for (const r of referrals) referralTimes.set(r.personId, [...(referralTimes.get(r.personId) ?? []), r.receivedAt]);
+  for (const r of referrals) {
+    const times = referralTimes.get(r.personId);
+    if (times) times.push(r.receivedAt);
+    else referralTimes.set(r.personId, [r.receivedAt]);
+  }
   for (const days of RE_REFERRAL_DAYS) {
     const window = days * 24 * 3600_000;
     const ended = notDetained.filter((a) => a.decidedAt!.getTime() + window <= now.getTime());

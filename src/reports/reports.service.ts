@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { referralsReceivedOrScreenedSql } from '../referrals/referrals.tables';
 import { PatternsService } from '../rota/patterns.service';
-import { ACTIVITY_DEFINITIONS, activityFigures } from './activity';
+import { ACTIVITY_DEFINITIONS, activityFigures, type ActivityReferralRow } from './activity';
 import type { RecordsQuery, ReportRecordsDto, ReportSelectionQuery } from './dto/reports.dto';
 import { parsePeriod, type ReportPeriod } from './period';
 import { placesOfSafetyDefinitions, placesOfSafetyFigures } from './places-of-safety';
@@ -45,6 +45,7 @@ import {
   type TrainingRow,
   WORKFORCE_DEFINITIONS,
   workforceFigures,
+  type WorkforceInput,
 } from './workforce';
 import { dolsReturnRow, type DecisionType, type DolsReturnRow } from '../safeguarding/decision.rules';
 import {
@@ -56,6 +57,7 @@ import {
   GUARDIANSHIP_DEFINITIONS,
   guardianshipFigures,
   type GuardianshipRow,
+  type DataQualityStepRow,
   type ReferralPersonRow,
   SAC_DEFINITIONS,
   sacFigures,
@@ -83,13 +85,44 @@ export const DOLS_RETURN_DEFINITIONS = [
   'An assessment not yet recorded is blank; a request with no status recorded is not yet signed off. Reading this return is a read of each person’s decision, audited.',
 ];
 
+/**
+ * An instant column read as epoch milliseconds. node-postgres parses a float8 with parseFloat, where a timestamptz goes
+ * through a regular expression and a Date built from its parts: on ten years of rows that was most of the time a report
+ * spent in Node. `withDates` turns the columns back into Dates: the same instants, to the millisecond (truncated, as the
+ * timestamp parser does for an instant after 1970).
+ */
+const epochMs = (column: string, alias: string): string => `floor(extract(epoch FROM ${column}) * 1000)::float8 AS "${alias}"`;
+
+/** The rows with the named columns (epoch milliseconds, or null) as Dates. */
+function withDates<T extends object>(rows: T[], instants: ReadonlyArray<keyof T>): T[] {
+  for (const row of rows)
+    for (const key of instants) {
+      const v: unknown = row[key];
+      if (typeof v === 'number') (row as Record<keyof T, unknown>)[key] = new Date(v);
+    }
+  return rows;
+}
+
+const REFERRAL_INSTANTS = [
+  'receivedAt',
+  'screenedAt',
+  'allocatedAt',
+  'doctorsRequestedAt',
+  'doctorsArrivedAt',
+  'interviewAt',
+  'decisionAt',
+  'applicationAt',
+  'admittedAt',
+] as const satisfies ReadonlyArray<keyof ReferralRow>;
 const REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
-       received_at AS "receivedAt", screened_at AS "screenedAt", screening_result AS "screeningResult", allocated_at AS "allocatedAt",
-       assessment_id AS "assessmentId", doctors_requested_at AS "doctorsRequestedAt", doctors_arrived_at AS "doctorsArrivedAt",
-       interview_at AS "interviewAt", decision_at AS "decisionAt", application_at AS "applicationAt", admitted_at AS "admittedAt"
+       ${epochMs('received_at', 'receivedAt')}, ${epochMs('screened_at', 'screenedAt')}, screening_result AS "screeningResult",
+       ${epochMs('allocated_at', 'allocatedAt')}, assessment_id AS "assessmentId", ${epochMs('doctors_requested_at', 'doctorsRequestedAt')},
+       ${epochMs('doctors_arrived_at', 'doctorsArrivedAt')}, ${epochMs('interview_at', 'interviewAt')}, ${epochMs('decision_at', 'decisionAt')},
+       ${epochMs('application_at', 'applicationAt')}, ${epochMs('admitted_at', 'admittedAt')}
   FROM report_referral_steps`;
+const OPENED_DECIDED = ['openedAt', 'decidedAt'] as const satisfies ReadonlyArray<keyof AssessmentRow & keyof EquityAssessmentRow>;
 const ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
-       legal_context AS "legalContext", team, opened_at AS "openedAt", decided_at AS "decidedAt", outcome_kind AS "outcomeKind",
+       legal_context AS "legalContext", team, ${epochMs('opened_at', 'openedAt')}, ${epochMs('decided_at', 'decidedAt')}, outcome_kind AS "outcomeKind",
        section, cto_decision AS "ctoDecision", alternatives, last_delay_reason AS "lastDelayReason"
   FROM report_assessments`;
 const PLACE_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
@@ -98,27 +131,37 @@ const PLACE_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId",
        assessment_id AS "assessmentId", outcome_kind AS "outcomeKind", section, alternatives
   FROM report_places_of_safety`;
 const EQUITY_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
-       legal_context AS "legalContext", team, opened_at AS "openedAt", decided_at AS "decidedAt", outcome_kind AS "outcomeKind",
+       legal_context AS "legalContext", team, ${epochMs('opened_at', 'openedAt')}, ${epochMs('decided_at', 'decidedAt')}, outcome_kind AS "outcomeKind",
        section, ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
   FROM report_equity_assessments`;
+const RECEIVED = ['receivedAt'] as const satisfies ReadonlyArray<keyof EquityReferralRow & keyof ReferralRow & keyof ReferralPersonRow>;
 const EQUITY_REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
-       received_at AS "receivedAt", status, other_authority AS "otherAuthority", transferred_to AS "transferredTo", assessed,
+       ${epochMs('received_at', 'receivedAt')}, status, other_authority AS "otherAuthority", transferred_to AS "transferredTo", assessed,
        ethnic_category AS "ethnicCategory", sex, age_years AS "ageYears"
   FROM report_equity_referrals`;
 /** How far back a repeat is looked for: 12 months and a day (a month is at most 31 days). */
 const REPEAT_LOOKBACK = "interval '12 months 1 day'";
+const OPS_INSTANTS = [
+  'openedAt',
+  'decidedAt',
+  'applicationAt',
+  'bedIdentifiedAt',
+  'conveyanceArrivedAt',
+  'admittedAt',
+] as const satisfies ReadonlyArray<keyof OpsAssessmentRow>;
 const OPS_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
-       legal_context AS "legalContext", team, lead_amhp_user_id AS "leadAmhpUserId", opened_at AS "openedAt", decided_at AS "decidedAt",
-       outcome_kind AS "outcomeKind", section, cto_decision AS "ctoDecision", alternatives, application_at AS "applicationAt",
-       bed_identified_at AS "bedIdentifiedAt", bed_out_of_area AS "bedOutOfArea", conveyance_arrived_at AS "conveyanceArrivedAt",
-       conveyance_mode AS "conveyanceMode", admitted_at AS "admittedAt", last_delay_reason AS "lastDelayReason"
+       legal_context AS "legalContext", team, lead_amhp_user_id AS "leadAmhpUserId", ${epochMs('opened_at', 'openedAt')},
+       ${epochMs('decided_at', 'decidedAt')}, outcome_kind AS "outcomeKind", section, cto_decision AS "ctoDecision", alternatives,
+       ${epochMs('application_at', 'applicationAt')}, ${epochMs('bed_identified_at', 'bedIdentifiedAt')}, bed_out_of_area AS "bedOutOfArea",
+       ${epochMs('conveyance_arrived_at', 'conveyanceArrivedAt')}, conveyance_mode AS "conveyanceMode", ${epochMs('admitted_at', 'admittedAt')},
+       last_delay_reason AS "lastDelayReason"
   FROM report_assessment_ops`;
 
 const DECISION_ROWS = `SELECT decision_id AS "decisionId", type, person_id AS "personId", occurred_at AS "occurredAt", sac, s42_duty AS "s42Duty",
        enquiry_delegated AS "enquiryDelegated", dols, managing_authority AS "managingAuthority", sex, to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
        approximate_age AS "approximateAge", ethnic_category AS "ethnicCategory"
   FROM report_safeguarding_decisions`;
-const PERSON_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", received_at AS "receivedAt", sex,
+const PERSON_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", ${epochMs('received_at', 'receivedAt')}, sex,
        to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", ethnic_category AS "ethnicCategory"
   FROM report_referral_people`;
 
@@ -411,54 +454,96 @@ export class ReportsService {
     }
     if (name === 'data-quality') {
       const [people, steps, decisions] = [
-        await m.query<ReferralPersonRow[]>(`${PERSON_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
-        await m.query<ReferralRow[]>(`${REFERRAL_ROWS} WHERE decision_at >= $1 AND decision_at < $2`, range),
+        withDates(await m.query<ReferralPersonRow[]>(`${PERSON_ROWS} WHERE received_at >= $1 AND received_at < $2`, range), RECEIVED),
+        // The candidates first, by index (a referral with an assessment decided in the period), so the view's steps are
+        // computed for those referrals only; then exactly those whose first assessment was decided in the period. Only
+        // the steps the report checks: the view then skips the referrals' own events.
+        withDates(
+          await m.query<DataQualityStepRow[]>(
+            `SELECT referral_id AS "referralId", person_id AS "personId", assessment_id AS "assessmentId",
+                    ${epochMs('decision_at', 'decisionAt')}, ${epochMs('interview_at', 'interviewAt')},
+                    ${epochMs('doctors_requested_at', 'doctorsRequestedAt')}, ${epochMs('doctors_arrived_at', 'doctorsArrivedAt')}
+               FROM report_referral_steps
+              WHERE referral_id IN (SELECT referral_id FROM report_assessments WHERE decided_at >= $1 AND decided_at < $2)
+                AND decision_at >= $1 AND decision_at < $2`,
+            range,
+          ),
+          ['decisionAt', 'interviewAt', 'doctorsRequestedAt', 'doctorsArrivedAt'],
+        ),
         await this.decisionRows(m, `occurred_at >= $1 AND occurred_at < $2`, range),
       ];
       return dataQualityFigures(sel, people, steps, decisions);
     }
     if (name === 'activity') {
       const [referrals, assessments] = [
-        await m.query<ReferralRow[]>(
-          // The candidates first, by index (received in the period, or with a screening decision in it), so the view's
-          // steps are computed for those referrals only; then exactly the rows received or first screened in the period.
-          `${REFERRAL_ROWS} WHERE referral_id IN (${referralsReceivedOrScreenedSql('$1', '$2')})
-              AND ((received_at >= $1 AND received_at < $2) OR (screened_at >= $1 AND screened_at < $2))`,
-          range,
+        withDates(
+          await m.query<ActivityReferralRow[]>(
+            // The candidates first, by index (received in the period, or with a screening decision in it), so the view's
+            // steps are computed for those referrals only; then exactly the rows received or first screened in the period.
+            // Only the columns activity counts by: the view then skips the assessments' timelines.
+            `SELECT referral_id AS "referralId", person_id AS "personId", assessment_id AS "assessmentId", source,
+                    legal_context AS "legalContext", team, ${epochMs('received_at', 'receivedAt')}, ${epochMs('screened_at', 'screenedAt')},
+                    screening_result AS "screeningResult"
+               FROM report_referral_steps
+              WHERE referral_id IN (${referralsReceivedOrScreenedSql('$1', '$2')})
+                AND ((received_at >= $1 AND received_at < $2) OR (screened_at >= $1 AND screened_at < $2))`,
+            range,
+          ),
+          ['receivedAt', 'screenedAt'],
         ),
-        await m.query<AssessmentRow[]>(
-          `${ASSESSMENT_ROWS} WHERE (opened_at >= $1 AND opened_at < $2) OR (decided_at >= $1 AND decided_at < $2)`,
-          range,
+        withDates(
+          await m.query<AssessmentRow[]>(
+            `${ASSESSMENT_ROWS} WHERE (opened_at >= $1 AND opened_at < $2) OR (decided_at >= $1 AND decided_at < $2)`,
+            range,
+          ),
+          OPENED_DECIDED,
         ),
       ];
       return activityFigures(sel, referrals, assessments);
     }
     if (name === 'timeliness') {
-      return timelinessFigures(sel, await m.query<ReferralRow[]>(`${REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range));
+      return timelinessFigures(
+        sel,
+        withDates(await m.query<ReferralRow[]>(`${REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range), REFERRAL_INSTANTS),
+      );
     }
     if (name === 'equity') {
       const years = await this.populations.years(m);
       const year = populationYearFor(period, years);
       return equityFigures(
         sel,
-        await m.query<EquityAssessmentRow[]>(
-          `${EQUITY_ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
-          range,
+        withDates(
+          await m.query<EquityAssessmentRow[]>(
+            `${EQUITY_ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
+            range,
+          ),
+          OPENED_DECIDED,
         ),
-        await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+        withDates(
+          await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+          RECEIVED,
+        ),
         year === undefined ? [] : await this.populations.rows(m, year),
       );
     }
     if (name === 'repeat-assessments') {
       return repeatAssessmentFigures(
         sel,
-        await m.query<AssessmentRow[]>(
-          `${ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
-          range,
+        withDates(
+          await m.query<AssessmentRow[]>(
+            `${ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
+            range,
+          ),
+          OPENED_DECIDED,
         ),
-        await m.query<ReferralRow[]>(
-          `${REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2::timestamptz + interval '91 days'`,
-          range,
+        // Only who was referred and when: the referrals' people, not their steps.
+        withDates(
+          await m.query<Array<Pick<ReferralRow, 'personId' | 'receivedAt'>>>(
+            `SELECT person_id AS "personId", ${epochMs('received_at', 'receivedAt')} FROM report_referral_people
+              WHERE received_at >= $1 AND received_at < $2::timestamptz + interval '91 days'`,
+            range,
+          ),
+          RECEIVED,
         ),
         this.clock.now(),
       );
@@ -466,7 +551,10 @@ export class ReportsService {
     if (name === 'out-of-area') {
       return outOfAreaFigures(
         sel,
-        await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+        withDates(
+          await m.query<EquityReferralRow[]>(`${EQUITY_REFERRAL_ROWS} WHERE received_at >= $1 AND received_at < $2`, range),
+          RECEIVED,
+        ),
       );
     }
     if (name === 'beds-and-conveyance' || name === 'workforce' || name === 'my-workload' || name === 'out-of-hours')
@@ -498,17 +586,27 @@ export class ReportsService {
   ): Promise<RawFigure[]> {
     const { start, end } = sel.period;
     if (name === 'beds-and-conveyance') {
-      // Decided in the period, or an application signed in the 14 days before its end (those waiting then).
-      const rows = await m.query<OpsAssessmentRow[]>(
-        `${OPS_ASSESSMENT_ROWS} WHERE (decided_at >= $1 AND decided_at < $2) OR (application_at >= $3 AND application_at < $2)`,
-        [start, end, new Date(Math.min(end.getTime(), this.clock.now().getTime()) - 14 * 86_400_000)],
+      // Decided in the period, or an application signed in the 14 days before its end (those waiting then): the
+      // candidates by index first, so the view's timeline facts are computed for those assessments only.
+      const rows = withDates(
+        await m.query<OpsAssessmentRow[]>(
+          `${OPS_ASSESSMENT_ROWS}
+          WHERE assessment_id IN (SELECT assessment_id FROM report_assessments WHERE decided_at >= $1 AND decided_at < $2
+                                  UNION SELECT assessment_id FROM report_application_signings WHERE signed_at >= $3 AND signed_at < $2)
+            AND ((decided_at >= $1 AND decided_at < $2) OR (application_at >= $3 AND application_at < $2))`,
+          [start, end, new Date(Math.min(end.getTime(), this.clock.now().getTime()) - 14 * 86_400_000)],
+        ),
+        OPS_INSTANTS,
       );
       return bedsAndConveyanceFigures(sel, rows, this.clock.now());
     }
     if (name === 'my-workload') {
-      const rows = await m.query<OpsAssessmentRow[]>(
-        `${OPS_ASSESSMENT_ROWS} WHERE lead_amhp_user_id = $3 AND ((opened_at >= $1 AND opened_at < $2) OR (decided_at >= $1 AND decided_at < $2))`,
-        [start, end, actor.userId],
+      const rows = withDates(
+        await m.query<OpsAssessmentRow[]>(
+          `${OPS_ASSESSMENT_ROWS} WHERE lead_amhp_user_id = $3 AND ((opened_at >= $1 AND opened_at < $2) OR (decided_at >= $1 AND decided_at < $2))`,
+          [start, end, actor.userId],
+        ),
+        OPS_INSTANTS,
       );
       return myWorkloadFigures(sel, rows);
     }
@@ -550,7 +648,16 @@ export class ReportsService {
                 assigned_count AS "assignedCount" FROM report_shifts WHERE starts_at >= $1 AND starts_at < $2`,
         [start, end],
       ),
-      await m.query<OpsAssessmentRow[]>(`${OPS_ASSESSMENT_ROWS} WHERE opened_at >= $1 AND opened_at < $2`, [start, end]),
+      // The assessments opened, with what the rota's figures select them by only: the view then skips their timelines.
+      withDates(
+        await m.query<WorkforceInput['assessments'][number][]>(
+          `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
+                  legal_context AS "legalContext", team, ${epochMs('opened_at', 'openedAt')}
+             FROM report_assessment_ops WHERE opened_at >= $1 AND opened_at < $2`,
+          [start, end],
+        ),
+        ['openedAt'],
+      ),
     ];
     return workforceFigures(sel, { practitioners, approvals, training, supervision, shifts, assessments }, this.config);
   }

@@ -26,5 +26,7 @@ export const TABLES: ModuleTables = {
     'report_referral_people',
     'report_guardianship',
     'report_workforce',
+    // migrations/1796430000000-ReportViewsOnePass.ts: the instants applications were signed (candidates, by index).
+    'report_application_signings',
   ],
 };

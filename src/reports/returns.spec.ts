@@ -51,6 +51,10 @@ describe('SAC: the individual’s age band, sex and ethnic group', () => {
     ['1930-01-01', null, '2025-10-10T02:00:00Z', '95+'],
     ['1940-05-05', null, '2025-10-10T02:00:00Z', '85-94'],
     ['1948-05-05', null, '2025-10-10T02:00:00Z', '75-84'],
+    // Born on 29 February: the birthday falls on 28 February in other years.
+    ['1960-02-29', null, '2025-02-28T12:00:00Z', '65-74'],
+    ['1960-02-29', null, '2025-02-27T12:00:00Z', '18-64'],
+    ['1960-02-29', null, '2024-02-28T12:00:00Z', '18-64'], // 2024 has its 29th: still 63 on the 28th
     [null, 80, '2025-10-10T02:00:00Z', '75-84'],
     [null, null, '2025-10-10T02:00:00Z', 'not-known'],
   ])('born %s (approximate age %s), on %s: %s', (dob, approx, at, band) => {

@@ -3,13 +3,13 @@
  * from the s.42 decisions' codes, the DoLS return's case rows from the DoLS decisions, and the data-quality report of
  * the codes and times the reports needed and did not find. Pure: rows in, figures or rows out.
  */
-import { DateTime } from 'luxon';
 import { ETHNIC_CATEGORY_LABELS } from '../statute/code-lists';
 import { DOLS_APPLICATION_STATUSES, DOLS_REQUIREMENT_LABELS, DOLS_REQUIREMENTS, type DolsReturnRow } from '../safeguarding/decision.rules';
 import { SAC_CODE_LISTS, type SacField } from '../safeguarding/sac-code-lists';
 import { csvRows } from './csv';
 import { broadEthnicGroup } from './equity-stats';
 import { countFigure, type Member, type RawFigure } from './report.model';
+import { localDay } from './period';
 import { type ReferralRow, selected, type Selection } from './rows';
 
 /** A signed out-of-hours decision as the returns read it (view report_safeguarding_decisions). */
@@ -71,10 +71,16 @@ export type SacAgeBand = keyof typeof SAC_AGE_BANDS;
  */
 export function sacAgeBand(dateOfBirth: string | null, approximateAge: number | null, at: Date, zone: string): SacAgeBand {
   let age: number | null = approximateAge;
-  if (dateOfBirth) {
-    const dob = DateTime.fromISO(dateOfBirth, { zone });
-    const day = DateTime.fromJSDate(at, { zone }).startOf('day');
-    if (dob.isValid) age = Math.floor(day.diff(dob.startOf('day'), 'years').years);
+  const born = dateOfBirth ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth) : null;
+  if (born) {
+    const [y, m, d] = [Number(born[1]), Number(born[2]), Number(born[3])];
+    const valid = new Date(Date.UTC(y, m - 1, d));
+    if (valid.getUTCFullYear() === y && valid.getUTCMonth() === m - 1 && valid.getUTCDate() === d) {
+      // Whole years to the local day of `at`: the birthday that year is the same day, or the month's last (29 February).
+      const on = localDay(at, zone);
+      const birthday = Math.min(d, new Date(Date.UTC(on.year, m, 0)).getUTCDate());
+      age = on.year - y - (on.month < m || (on.month === m && on.day < birthday) ? 1 : 0);
+    }
   }
   if (age === null || !Number.isFinite(age) || age < 0) return 'not-known';
   if (age < 18) return 'under-18';
@@ -181,7 +187,9 @@ export function sacFigures(sel: Selection, rows: readonly SafeguardingRow[]): Ra
     return true;
   });
   add('SG1', 'all', 'All', 'individuals', 'Individuals in s.42 enquiries', individuals);
-  const by = <K extends string>(labels: Record<K, string>, of: (r: SafeguardingRow) => K, section: keyof typeof SECTION_LABELS) => {
+  const by = <K extends string>(labels: Record<K, string>, codeOfRow: (r: SafeguardingRow) => K, section: keyof typeof SECTION_LABELS) => {
+    const codes = new Map(individuals.map((r) => [r, codeOfRow(r)]));
+    const of = (r: SafeguardingRow) => codes.get(r)!;
     for (const [code, label] of Object.entries(labels) as Array<[K, string]>)
       add(
         section,
@@ -331,11 +339,17 @@ const referralMember = (r: { referralId: string; personId: string; assessmentId?
   at,
 });
 
+/** What the data-quality report reads of a referral's steps: its first assessment's decision and the times before it. */
+export type DataQualityStepRow = Pick<
+  ReferralRow,
+  'referralId' | 'personId' | 'assessmentId' | 'decisionAt' | 'interviewAt' | 'doctorsRequestedAt' | 'doctorsArrivedAt'
+>;
+
 /** The data-quality figures of a period (filters other than the period do not apply: a missing code is missing wherever). */
 export function dataQualityFigures(
   sel: Selection,
   people: readonly ReferralPersonRow[],
-  steps: readonly ReferralRow[],
+  steps: readonly DataQualityStepRow[],
   decisions: ReadonlyArray<SafeguardingRow & { row: DolsReturnRow | null }>,
 ): RawFigure[] {
   const inPeriod = (at: Date | null): at is Date => at !== null && at >= sel.period.start && at < sel.period.end;
@@ -381,7 +395,7 @@ export function dataQualityFigures(
   );
 
   const decided = steps.filter((s) => s.assessmentId !== null && inPeriod(s.decisionAt));
-  const step = (test: (s: ReferralRow) => boolean) => decided.filter(test).map((s) => referralMember(s, s.decisionAt!));
+  const step = (test: (s: DataQualityStepRow) => boolean) => decided.filter(test).map((s) => referralMember(s, s.decisionAt!));
   fig(
     'steps',
     'Assessment steps',

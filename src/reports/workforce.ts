@@ -7,11 +7,10 @@
  * (workforce.rules `trainingByApprovalYear`: any year ended short of the hours is a shortfall). The rota counts the
  * shifts starting in the period, each in the hours band of its start.
  */
-import { DateTime } from 'luxon';
 import { addMonths, type IsoDate, localDate } from '../statute/time';
 import { lastProfessionalSupervision, type SessionFacts, supervisionDue } from '../supervision/supervision.rules';
 import { effectiveEnd, trainingByApprovalYear, type WorkforcePolicy } from '../workforce/workforce.rules';
-import { OUTCOME_LABELS, outcomeCode } from './activity';
+import { monthLabel, OUTCOME_LABELS, outcomeCode } from './activity';
 import { numberFigure, type OpsAssessmentRow, shiftMember, staffMember } from './ops-rows';
 import { HOURS_BAND_LABELS, HOURS_BANDS, hoursBand, localMonth } from './period';
 import { countFigure, labelOf, type Member, type RawFigure } from './report.model';
@@ -58,8 +57,10 @@ export interface WorkforceInput {
   training: readonly TrainingRow[];
   supervision: readonly SupervisionRow[];
   shifts: readonly ShiftRow[];
-  /** Assessments opened in the period. */
-  assessments: readonly OpsAssessmentRow[];
+  /** Assessments opened in the period (what selects and lists them, and when). */
+  assessments: ReadonlyArray<
+    Pick<OpsAssessmentRow, 'assessmentId' | 'referralId' | 'personId' | 'source' | 'legalContext' | 'team' | 'openedAt'>
+  >;
 }
 
 /** The professions an AMHP may be approved from (AMHP-03), in the workforce survey's order. */
@@ -170,7 +171,8 @@ export function workforceFigures(
   );
 
   const shifts = input.shifts.filter((s) => s.startsAt >= sel.period.start && s.startsAt < sel.period.end);
-  const band = (s: ShiftRow) => hoursBand(s.startsAt, sel.zone, sel.bankHolidays);
+  const bands = new Map(shifts.map((s) => [s, hoursBand(s.startsAt, sel.zone, sel.bankHolidays)]));
+  const band = (s: ShiftRow) => bands.get(s)!;
   for (const [group, groupLabel, rows] of [
     ['all', 'All shifts', shifts],
     ...HOURS_BANDS.map((b) => [b, HOURS_BAND_LABELS[b], shifts.filter((s) => band(s) === b)] as const),
@@ -223,9 +225,25 @@ export function workforceFigures(
   );
 
   const oohShifts = shifts.filter((s) => band(s) !== 'in');
-  const during = (s: ShiftRow) => opened.filter((a) => a.openedAt >= s.startsAt && a.openedAt < s.endsAt);
-  const loads = oohShifts.map((s) => during(s).length);
-  const inOoh = opened.filter((a) => oohShifts.some((s) => a.openedAt >= s.startsAt && a.openedAt < s.endsAt));
+  // The assessments opened during each shift, [start, end): found by binary search in the openings in time order.
+  const order = opened.map((_, i) => i).sort((i, j) => opened[i].openedAt.getTime() - opened[j].openedAt.getTime());
+  const times = order.map((i) => opened[i].openedAt.getTime());
+  const firstAtOrAfter = (t: number) => {
+    let [lo, hi] = [0, times.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const duringAny = new Array<boolean>(opened.length).fill(false);
+  const loads = oohShifts.map((s) => {
+    const [from, to] = [firstAtOrAfter(s.startsAt.getTime()), firstAtOrAfter(s.endsAt.getTime())];
+    for (let k = from; k < to; k++) duringAny[order[k]] = true;
+    return Math.max(0, to - from);
+  });
+  const inOoh = opened.filter((_, i) => duringAny[i]);
   const ooh = {
     section: 'out-of-hours-load',
     sectionLabel: 'Out-of-hours load per shift',
@@ -252,11 +270,15 @@ export function workforceFigures(
     ),
   );
   // The busiest shift: the first of those with the most assessments (none when there was no such shift).
-  const busiest = oohShifts.find((_, i) => loads[i] === Math.max(...loads));
+  const most = loads.reduce((max, x) => Math.max(max, x), 0);
+  const busiest = oohShifts[loads.indexOf(most)];
+  const busiestOpened = busiest
+    ? order.slice(firstAtOrAfter(busiest.startsAt.getTime()), firstAtOrAfter(busiest.endsAt.getTime())).map((k) => opened[k])
+    : [];
   figures.push(
     countFigure(
       { ...ooh, measure: 'busiest', measureLabel: 'Assessments in the busiest shift' },
-      busiest ? during(busiest).map((a) => member(a, a.openedAt)) : [],
+      busiestOpened.map((a) => member(a, a.openedAt)),
     ),
   );
   return figures;
@@ -267,14 +289,13 @@ export const MY_WORKLOAD_DEFINITIONS = [
   'Out of hours: opened on a weekday before 09:00 or from 17:00, or at a weekend or on a bank holiday.',
 ];
 
-const monthLabel = (m: string) => DateTime.fromISO(`${m}-01`, { zone: 'UTC' }).setLocale('en-GB').toFormat('LLLL yyyy');
-
 /** The caller's own workload: `rows` are the assessments she led. */
 export function myWorkloadFigures(sel: Selection, rows: readonly OpsAssessmentRow[]): RawFigure[] {
   const figures: RawFigure[] = [];
   const opened = rows.filter((a) => selected(sel, a, a.openedAt));
   const decided = rows.filter((a) => a.outcomeKind !== null && selected(sel, a, a.decidedAt));
-  const outOfHours = (a: OpsAssessmentRow) => hoursBand(a.openedAt, sel.zone, sel.bankHolidays) !== 'in';
+  const bands = new Map(opened.map((a) => [a, hoursBand(a.openedAt, sel.zone, sel.bankHolidays)]));
+  const outOfHours = (a: OpsAssessmentRow) => bands.get(a) !== 'in';
   const o = (a: OpsAssessmentRow) => member(a, a.openedAt);
   const all = { section: 'summary', sectionLabel: 'Summary', group: 'all', groupLabel: 'All' };
   figures.push(countFigure({ ...all, measure: 'led', measureLabel: 'Assessments led' }, opened.map(o)));
@@ -301,8 +322,15 @@ export function myWorkloadFigures(sel: Selection, rows: readonly OpsAssessmentRo
         decided.filter((a) => outcomeCode(a) === code).map((a) => member(a, a.decidedAt!)),
       ),
     );
+  const byMonth = new Map<string, OpsAssessmentRow[]>();
+  for (const a of opened) {
+    const month = localMonth(a.openedAt, sel.zone);
+    const rows = byMonth.get(month);
+    if (rows) rows.push(a);
+    else byMonth.set(month, [a]);
+  }
   for (const month of sel.period.months) {
-    const inMonth = opened.filter((a) => localMonth(a.openedAt, sel.zone) === month);
+    const inMonth = byMonth.get(month) ?? [];
     const dims = { section: 'by-month', sectionLabel: 'By month', group: month, groupLabel: monthLabel(month) };
     figures.push(countFigure({ ...dims, measure: 'led', measureLabel: 'Assessments led' }, inMonth.map(o)));
     figures.push(
