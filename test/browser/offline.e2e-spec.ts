@@ -107,6 +107,11 @@ describe('the duty AMHP’s phone without a signal', () => {
     });
   const startServer = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const unsent = () => page.locator('[data-unsent]');
+  /** The header's count of unsent changes, once it says `text` (it re-renders after the outbox changes). */
+  const unsentSays = async (text: string) => {
+    await page.locator('[data-unsent]', { hasText: text }).waitFor({ timeout: 10_000 });
+    await expect(unsent().textContent()).resolves.toBe(text);
+  };
   /** Waits (up to 10 s) until `ok()` holds. */
   const until = async (ok: () => Promise<boolean>) => {
     for (let i = 0; i < 100; i++) {
@@ -235,7 +240,7 @@ describe('the duty AMHP’s phone without a signal', () => {
     await advance(MIN);
     await step('A doctor arrived').click();
     await notice().filter({ hasText: 'A doctor arrived at Sat 21 Nov, 02:15 GMT: saved on this phone, not sent yet.' }).waitFor();
-    await expect(unsent().textContent()).resolves.toBe('2 changes saved on this phone, not sent yet');
+    await unsentSays('2 changes saved on this phone, not sent yet');
     await expect(page.locator('.app-alert').count()).resolves.toBe(0);
 
     await expect(page.locator('.app-device__signal').textContent()).resolves.toMatch(
@@ -276,7 +281,7 @@ describe('the duty AMHP’s phone without a signal', () => {
     await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor();
     await expect(page.locator('header').textContent()).resolves.toContain('Sam Okoro');
     await expect(page.locator('.app-device__signal').textContent()).resolves.toMatch(/^No signal: shown as of 02:00 GMT/);
-    await expect(unsent().textContent()).resolves.toBe('2 changes saved on this phone, not sent yet');
+    await unsentSays('2 changes saved on this phone, not sent yet');
     await timer().locator('.app-clock__stale').waitFor();
     await screenshot(page, 'offline-2-reopened');
     expect(await axeViolations(page)).toEqual([]);
@@ -293,7 +298,7 @@ describe('the duty AMHP’s phone without a signal', () => {
       outcome: 'queued',
       message: 'Saved on this phone, not sent yet. It will be sent when there is a signal.',
     });
-    await expect(unsent().textContent()).resolves.toBe('3 changes saved on this phone, not sent yet');
+    await unsentSays('3 changes saved on this phone, not sent yet');
 
     await startServer();
     // Her first tap had reached the service before the signal went, but the answer was lost on the way back.
