@@ -12,6 +12,7 @@
  * in the same run (the same page over the same emulated link with no throttling, and the link's own round trip), and
  * the machine's load average. `node bench/app-budget.bench.js`; results also in bench/results/app-budget.json.
  */
+const { productionEnv } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -252,7 +253,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-app-'));
   const server = await startEmbeddedPostgres({ dir, port: 58000 + Math.floor(Math.random() * 1500), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  const config = loadConfig(productionEnv({ JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
   let app;
   let browser;
   try {

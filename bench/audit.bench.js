@@ -13,6 +13,7 @@
  * Knobs: BENCH_EVENTS, BENCH_EVERY, BENCH_TAIL, BENCH_RUNS, BENCH_FULL=0 (skip the full verification),
  * BENCH_INDEXES=0 (leave out the four secondary indexes of audit_events, dropped for the load and rebuilt after).
  */
+const { productionEnv } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -80,13 +81,14 @@ async function main() {
   fs.chmodSync(files, 0o755);
   const server = await startEmbeddedPostgres({ dir, port: 57000 + Math.floor(Math.random() * 400), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    JWT_SECRET: 'a'.repeat(48),
-    DATABASE_URL: url,
-    LOG_LEVEL: 'silent',
-    AUDIT_CHECKPOINT_EVERY: String(EVERY),
-  });
+  const config = loadConfig(
+    productionEnv({
+      JWT_SECRET: 'a'.repeat(48),
+      DATABASE_URL: url,
+      LOG_LEVEL: 'silent',
+      AUDIT_CHECKPOINT_EVERY: String(EVERY),
+    }),
+  );
   const key = config.auditCheckpointKey;
   /** @type {Awaited<ReturnType<typeof createApp>> | undefined} */
   let app;

@@ -15,6 +15,7 @@
  * The POST's own latency (the write that raises the event, committed) is printed beside the deliveries as the
  * baseline of the same run, and the machine's load average with it.
  */
+const { productionEnv } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -213,7 +214,7 @@ async function main() {
   const cleanup = [];
   try {
     await ensureDatabase(url);
-    await runMigrations(loadConfig({ NODE_ENV: 'production', JWT_SECRET, DATABASE_URL: url, LOG_LEVEL: 'silent' }), url);
+    await runMigrations(loadConfig(productionEnv({ JWT_SECRET, DATABASE_URL: url, LOG_LEVEL: 'silent' })), url);
     const db = new Client({ connectionString: url });
     await db.connect();
     cleanup.push(() => db.end());

@@ -7,6 +7,7 @@
  * `node bench/on-duty.bench.js`. BENCH_YEARS (10), BENCH_RATE (500), BENCH_SECONDS (15), BENCH_WARMUP (3),
  * BENCH_RUNS (5), BENCH_REFERRALS (50000), BENCH_ROUTES (on-duty,queue) change the knobs.
  */
+const { productionEnv } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -112,7 +113,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-duty-'));
   const server = await startEmbeddedPostgres({ dir, port: 56000 + Math.floor(Math.random() * 2000), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  const config = loadConfig(productionEnv({ JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
   let app;
   try {
     await ensureDatabase(url);

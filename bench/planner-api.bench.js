@@ -14,6 +14,7 @@
  * Knobs: BENCH_RATE (200), BENCH_SECONDS (10: each phase; a plan takes ~7 s), BENCH_AMHPS (40), BENCH_OLD=0 (skip
  * phase 3).
  */
+const { productionEnv } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -135,7 +136,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-planner-'));
   const server = await startEmbeddedPostgres({ dir, port: 57500 + Math.floor(Math.random() * 400), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  const config = loadConfig(productionEnv({ JWT_SECRET: 'p'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
   /** @type {Awaited<ReturnType<typeof createApp>> | undefined} */
   let app;
   try {

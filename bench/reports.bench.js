@@ -12,6 +12,7 @@
  * BENCH_DB_DIR=/path (keep the database there and reuse it when it already holds the data: a second run skips the
  * build), BENCH_EXPLAIN=1 (print the plans of the reports' row queries), BENCH_STRICT=1 (exit 1 when a target is missed).
  */
+const { productionEnv } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -392,7 +393,7 @@ async function main() {
   const dir = DB_DIR ?? embeddedTempDir('amhp-bench-reports-');
   const server = await startEmbeddedPostgres({ dir, port: 58000 + Math.floor(Math.random() * 1500), persistent: DB_DIR !== undefined });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
-  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' });
+  const config = loadConfig(productionEnv({ JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
   let app;
   /** @type {Client | undefined} */
   let db;

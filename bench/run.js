@@ -16,6 +16,7 @@
  *   BENCH_WAIT_QUIET=20      seconds to wait, at most, for other processes to leave the CPU before measuring
  */
 require('reflect-metadata');
+const { productionEnv } = require('./lib/production-env');
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -532,7 +533,7 @@ async function main() {
     const pg = await startEmbeddedPostgres({ dir: pgDir, port: pgPort, persistent: false });
     cleanup.push(() => pg.stop());
     const url = databaseUrlWithName(pg.url, 'amhp_bench');
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET, DATABASE_URL: url, LOG_LEVEL: 'silent' });
+    const config = loadConfig(productionEnv({ JWT_SECRET, DATABASE_URL: url, LOG_LEVEL: 'silent' }));
     results.options.dbPoolMax = config.dbPoolMax;
     await ensureDatabase(url);
     const applied = await runMigrations(config, url);

@@ -3,6 +3,7 @@
 // writes to file descriptor 1, which the parent points at a file, so request logs do not flood the bench's output.
 // Talks to the parent over IPC: sends {port} once listening, closes on {stop}.
 require('reflect-metadata');
+const { productionEnv } = require('./production-env');
 const { resolve } = require('node:path');
 const dist = resolve(__dirname, '../../dist/src');
 /** @type {typeof import('../../src/config/app-config')} */
@@ -19,12 +20,13 @@ const { DataSource } = require('typeorm');
 async function main() {
   const send = process.send?.bind(process);
   if (!send) throw new Error('app-child.js runs as a child process with an IPC channel (startChildApp() in bench/run.js)');
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    JWT_SECRET: process.env.BENCH_JWT_SECRET,
-    DATABASE_URL: process.env.BENCH_DATABASE_URL,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL,
-  });
+  const config = loadConfig(
+    productionEnv({
+      JWT_SECRET: process.env.BENCH_JWT_SECRET,
+      DATABASE_URL: process.env.BENCH_DATABASE_URL,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL,
+    }),
+  );
   if (!config.databaseUrl) throw new Error('BENCH_DATABASE_URL is not set');
   const app = await createApp({ config, databaseUrl: config.databaseUrl });
   await app.listen({ port: 0, host: '127.0.0.1' });
