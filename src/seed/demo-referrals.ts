@@ -40,6 +40,9 @@ export class DemoReferrals {
     });
     await this.referrals.move(manager, nearBreach.id, { status: 'screening' }, undefined);
     await this.referrals.move(manager, nearBreach.id, { status: 'accepted' }, undefined);
+    // Offered to whoever is on duty now, so the duty AMHP's app has an offer to accept on first start (and, if
+    // nobody does, it climbs the duty chain).
+    await this.referrals.offer(manager, nearBreach.id);
 
     await this.referrals.create(referrer, {
       person: {
