@@ -43,6 +43,8 @@ function alive(pid: number): boolean {
 }
 
 const ROOT = resolve(__dirname, '../..');
+/** How long one start of the private server may take before it is abandoned and tried again. */
+const START_TIMEOUT_MS = 15_000;
 const RUNNER = join(__dirname, 'outage-pg-server.ts');
 
 /**
@@ -57,11 +59,21 @@ function startRunner(dir: string, port: number): Promise<ChildProcess> {
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   return new Promise((resolve, reject) => {
+    // A start that neither succeeds nor fails (seen under heavy load after a kill -9) is abandoned and retried,
+    // rather than left to hold the test until its timeout.
+    const stuck = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`postgres runner not ready after ${START_TIMEOUT_MS} ms: ${stderr.trim().slice(-500)}`));
+    }, START_TIMEOUT_MS);
     child.on('message', (m: { ready?: string; error?: string }) => {
+      clearTimeout(stuck);
       if (m.ready) resolve(child);
       else reject(new Error(m.error));
     });
-    child.on('exit', (code) => reject(new Error(`postgres runner exited with ${code}: ${stderr.trim().slice(-500)}`)));
+    child.on('exit', (code) => {
+      clearTimeout(stuck);
+      reject(new Error(`postgres runner exited with ${code}: ${stderr.trim().slice(-500)}`));
+    });
   });
 }
 
