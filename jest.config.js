@@ -5,6 +5,8 @@ const shared = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
     // Some dependencies are ES modules only; the transformer converts those files and passes the rest through.
     '/node_modules/.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
+    // The app's own browser modules, for unit tests of their pure functions (app/js/time.js).
+    '/app/js/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transformer.js',
   },
   transformIgnorePatterns: [],
 };

@@ -1,4 +1,5 @@
-// Times for England: shown in Europe/London with the zone (GMT or BST), and countdowns to statutory deadlines.
+// Times for England: shown in Europe/London with the zone (GMT or BST), London wall-clock times typed into forms
+// turned into instants (whatever zone the phone is set to), and countdowns to statutory deadlines.
 
 const LONDON = 'Europe/London';
 const DAY = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, weekday: 'short', day: 'numeric', month: 'short' });
@@ -13,6 +14,60 @@ export function localTime(iso) {
 /** "10:00 GMT". */
 export function localClock(iso) {
   return TIME.format(new Date(iso));
+}
+
+const WALL = new Intl.DateTimeFormat('en-GB', {
+  timeZone: LONDON,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The London wall clock at an instant (ms) as a datetime-local input shows it: "2026-11-21T02:10". */
+export function londonInputValue(ms) {
+  const p = Object.fromEntries(WALL.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** The London date of an instant (ms): "2026-11-21". */
+export function londonDate(ms) {
+  return londonInputValue(ms).slice(0, 10);
+}
+
+/**
+ * The instant (ms) a London wall time names ("2026-11-21T02:10"; seconds, if a browser adds them, are ignored), or
+ * null when it is not a date and time or names a time the clocks skipped (the spring change). A time that happens
+ * twice (the autumn change) is read as the first, in BST.
+ */
+export function fromLondonInput(value) {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(value || '');
+  if (!m) return null;
+  const asUtc = Date.parse(`${m[1]}:00Z`);
+  if (!Number.isFinite(asUtc)) return null;
+  for (const offsetHours of [1, 0]) {
+    const ms = asUtc - offsetHours * 3_600_000;
+    if (londonInputValue(ms) === m[1]) return ms;
+  }
+  return null;
+}
+
+/**
+ * The instant of a London time of day ("02:10") at or before `now` (ms): today's, or yesterday's if today's is still
+ * to come (on a night shift, after midnight, 23:40 is the evening before). Null if it is not a time that happened.
+ */
+export function latestLondonTime(value, now) {
+  if (!/^\d{2}:\d{2}$/.test(value || '')) return null;
+  const at = fromLondonInput(`${londonDate(now)}T${value}`);
+  if (at === null || at <= now + 60_000) return at;
+  return fromLondonInput(`${londonDate(now - 86_400_000)}T${value}`);
+}
+
+/** An instant (ms) as the service takes it: ISO 8601 in UTC. */
+export function instant(ms) {
+  return new Date(ms).toISOString();
 }
 
 /** A clock is near breach with an hour or less left. */

@@ -37,18 +37,23 @@ export function errorText(err) {
   return err instanceof TypeError ? unreachable : err.message;
 }
 
-export function ErrorSummary({ errors }) {
+/**
+ * "There is a problem": the errors, each linking to its field (an error with no field is plain text); it takes the
+ * focus when it appears. A screen with several forms gives each summary its own `id` and a lower heading `level`.
+ */
+export function ErrorSummary({ errors, id = 'error-summary', level = 2 }) {
   const ref = useRef(null);
   useEffect(() => {
     if (errors.length && ref.current) ref.current.focus();
   }, [errors]);
   if (!errors.length) return null;
+  const Heading = `h${level}`;
   return html`
-    <div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1" ref=${ref}>
-      <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
+    <div class="nhsuk-error-summary" aria-labelledby=${`${id}-title`} role="alert" tabindex="-1" ref=${ref}>
+      <${Heading} class="nhsuk-error-summary__title" id=${`${id}-title`}>There is a problem</${Heading}>
       <div class="nhsuk-error-summary__body">
         <ul class="nhsuk-list nhsuk-error-summary__list">
-          ${errors.map((e) => html`<li key=${e.field + e.text}><${PlaceLink} to=${e.field}>${e.text}</${PlaceLink}></li>`)}
+          ${errors.map((e, i) => html`<li key=${i}>${e.field ? html`<${PlaceLink} to=${e.field}>${e.text}</${PlaceLink}>` : e.text}</li>`)}
         </ul>
       </div>
     </div>

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
 import { newKey, record } from '../outbox.js';
 import { href, navigate } from '../router.js';
-import { localTime } from '../time.js';
+import { localTime, londonInputValue } from '../time.js';
 import {
   Checkboxes,
   DateTime,
@@ -18,7 +18,6 @@ import {
   checkedValues,
   errorFor,
   instantOf,
-  londonInputValue,
   penceOf,
   pounds,
   problemErrors,

@@ -1,46 +1,9 @@
 // Form pieces for the referral, allocation, decision and swap screens: NHS.UK form fields (text, text area, select,
 // radios, checkboxes, a local date and time with a "now" button), the service's problem+json errors put against the
-// fields they name, and Europe/London wall-clock times turned into instants.
+// fields they name, and time fields read as instants (London wall-clock times, app/js/time.js).
 import { html } from '../ui.js';
 import { serverNow } from '../session.js';
-
-const LONDON = 'Europe/London';
-const WALL = new Intl.DateTimeFormat('en-GB', {
-  timeZone: LONDON,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** An instant as the value of a datetime-local input in London: "2026-11-21T10:00". */
-export function londonInputValue(ms) {
-  const p = Object.fromEntries(WALL.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
-
-/** The London local date of an instant: "2026-11-21". */
-export function londonDate(ms) {
-  return londonInputValue(ms).slice(0, 10);
-}
-
-/**
- * A datetime-local value read as London time → an ISO instant; '' → undefined; a time the clocks skipped (the spring
- * change) → null. A time that happens twice (the autumn change) is read as the first, in BST.
- */
-export function fromLondonInput(value) {
-  if (!value) return undefined;
-  const wall = value.slice(0, 16);
-  const asUtc = Date.parse(`${wall}:00Z`);
-  if (!Number.isFinite(asUtc)) return null;
-  for (const offsetHours of [1, 0]) {
-    const ms = asUtc - offsetHours * 3_600_000;
-    if (londonInputValue(ms) === wall) return new Date(ms).toISOString();
-  }
-  return null;
-}
+import { fromLondonInput, instant, londonInputValue } from '../time.js';
 
 /** The text of the errors for one field (joined), or undefined. */
 export function errorFor(errors, id) {
@@ -77,7 +40,11 @@ function errorMessage(id, error) {
 
 const describedBy = (id, hint, error) => [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
 
-export function Input({ id, label, hint, error, type = 'text', value, autocomplete, inputmode, width, onInput }) {
+/**
+ * A text input. Read from the form when submitted (`value` is the first value), or controlled when `onValue` is given
+ * (the screen keeps the value and is told of each change).
+ */
+export function Input({ id, label, hint, error, type = 'text', value, autocomplete, inputmode, width, onInput, onValue }) {
   return group(
     error,
     html`
@@ -88,17 +55,19 @@ export function Input({ id, label, hint, error, type = 'text', value, autocomple
         id=${id}
         name=${id}
         type=${type}
-        defaultValue=${value}
+        value=${onValue ? value : undefined}
+        defaultValue=${onValue ? undefined : value}
         autocomplete=${autocomplete || 'off'}
         inputmode=${inputmode}
         aria-describedby=${describedBy(id, hint, error)}
-        onInput=${onInput}
+        onInput=${onValue ? (e) => onValue(e.currentTarget.value) : onInput}
       />
     `,
   );
 }
 
-export function TextArea({ id, label, hint, error, value, rows = 4 }) {
+/** A text area, read from the form or controlled (`onValue`) like `Input`. */
+export function TextArea({ id, label, hint, error, value, rows = 4, onValue }) {
   return group(
     error,
     html`
@@ -109,8 +78,10 @@ export function TextArea({ id, label, hint, error, value, rows = 4 }) {
         id=${id}
         name=${id}
         rows=${rows}
-        defaultValue=${value}
+        value=${onValue ? value : undefined}
+        defaultValue=${onValue ? undefined : value}
         aria-describedby=${describedBy(id, hint, error)}
+        onInput=${onValue && ((e) => onValue(e.currentTarget.value))}
       ></textarea>
     `,
   );
@@ -139,8 +110,9 @@ export function Select({ id, label, hint, error, options, value, onChange }) {
 }
 
 /**
- * Radios in a fieldset; the first input carries the field's id (the error summary links to it). Controlled when
- * `onChange` is given (the form shows fields that depend on the answer), otherwise `value` is the first default.
+ * Radios in a fieldset; the first input carries the field's id (the error summary links to it), the others
+ * `<id>-<value>`. Controlled when `onChange` is given (the form shows fields that depend on the answer), otherwise
+ * `value` is the first default.
  */
 export function Radios({ id, legend, hint, error, options, value, onChange, inline, small }) {
   return group(
@@ -155,17 +127,17 @@ export function Radios({ id, legend, hint, error, options, value, onChange, inli
               <div class="nhsuk-radios__item" key=${o.value}>
                 <input
                   class="nhsuk-radios__input"
-                  id=${i === 0 ? id : `${id}-${i}`}
+                  id=${i === 0 ? id : `${id}-${o.value}`}
                   name=${id}
                   type="radio"
                   value=${o.value}
                   checked=${onChange ? value === o.value : undefined}
                   defaultChecked=${onChange ? undefined : value === o.value}
                   onChange=${onChange && (() => onChange(o.value))}
-                  aria-describedby=${o.hint ? `${id}-${i}-hint` : undefined}
+                  aria-describedby=${o.hint ? `${id}-${o.value}-hint` : undefined}
                 />
-                <label class="nhsuk-label nhsuk-radios__label" for=${i === 0 ? id : `${id}-${i}`}>${o.label}</label>
-                ${o.hint && html`<div class="nhsuk-hint nhsuk-radios__hint" id=${`${id}-${i}-hint`}>${o.hint}</div>`}
+                <label class="nhsuk-label nhsuk-radios__label" for=${i === 0 ? id : `${id}-${o.value}`}>${o.label}</label>
+                ${o.hint && html`<div class="nhsuk-hint nhsuk-radios__hint" id=${`${id}-${o.value}-hint`}>${o.hint}</div>`}
               </div>
             `,
           )}
@@ -259,12 +231,13 @@ export function radioValue(form, name) {
 /** A time field read as an instant: undefined when empty; an error pushed (and undefined) for a time that did not exist. */
 export function instantOf(form, name, errors) {
   const raw = valueOf(form, name);
-  const iso = fromLondonInput(raw);
-  if (iso === null) {
+  if (raw === undefined) return undefined;
+  const ms = fromLondonInput(raw);
+  if (ms === null) {
     errors.push({ field: name, text: 'That time did not happen in the UK (the clocks went forward): check the time.' });
     return undefined;
   }
-  return iso;
+  return instant(ms);
 }
 
 /** "£1,234.56" for pence. */

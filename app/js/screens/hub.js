@@ -6,8 +6,8 @@ import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
 import { newKey, record } from '../outbox.js';
 import { href, navigate, query } from '../router.js';
-import { localClock, localTime } from '../time.js';
-import { Radios, TextArea, errorFor, londonDate, problemErrors, radioValue, valueOf } from './form-kit.js';
+import { localClock, localTime, londonDate } from '../time.js';
+import { Radios, TextArea, errorFor, problemErrors, radioValue, valueOf } from './form-kit.js';
 import { learnFromClocks, statusWords } from './my-referrals.js';
 import { typeLabel } from './decisions.js';
 

@@ -1,129 +1,42 @@
 // The job screen's forms: the interview (s.13(2)), the medical recommendations and who is assessing (conflicts of
 // interest), with the form pieces the outcome shares. Every change goes through record() (outbox.js); each form
 // starts from what is recorded, so nothing is typed twice.
-import { html, errorText, PlaceLink } from '../ui.js';
-import { useEffect, useRef, useState } from '../deps.js';
+import { html, ErrorSummary } from '../ui.js';
+import { useEffect, useState } from '../deps.js';
 import { record } from '../outbox.js';
+import { Input, Radios as KitRadios, Select, TextArea as KitTextArea, errorFor, problemErrors as formProblemErrors } from './form-kit.js';
 import { serverNow } from '../session.js';
-import { localTime } from '../time.js';
-import { fromLondonInput, instant, londonInputValue } from './job-time.js';
+import { fromLondonInput, instant, localTime, londonInputValue } from '../time.js';
 
 export { focusOn, PlaceLink } from '../ui.js';
 
-/** A form's errors, each linking to its field; it takes the focus when it appears. */
+/** A form's errors on the job screen (several forms, so each summary has its own id). */
 export function FormErrors({ id, errors }) {
-  const ref = useRef(null);
-  useEffect(() => {
-    if (errors.length && ref.current) ref.current.focus();
-  }, [errors]);
-  if (!errors.length) return null;
-  return html`
-    <div class="nhsuk-error-summary" aria-labelledby=${`${id}-errors-title`} role="alert" tabindex="-1" ref=${ref}>
-      <h3 class="nhsuk-error-summary__title" id=${`${id}-errors-title`}>There is a problem</h3>
-      <div class="nhsuk-error-summary__body">
-        <ul class="nhsuk-list nhsuk-error-summary__list">
-          ${errors.map((e, i) => html`<li key=${i}>${e.field ? html`<${PlaceLink} to=${e.field}>${e.text}</${PlaceLink}>` : e.text}</li>`)}
-        </ul>
-      </div>
-    </div>
-  `;
+  return html`<${ErrorSummary} id=${`${id}-errors`} level=${3} errors=${errors} />`;
 }
 
-/** The service's refusal as form errors: its field errors on our fields (by the API's field name), else its words. */
-export function problemErrors(err, fieldIds, fallbackField) {
-  if (err instanceof TypeError) return [{ field: fallbackField, text: errorText(err) }];
-  const byField = (err.errors || []).map((e) => {
-    const name = String(e.field || '');
+/** The service's refusal as form errors: its field errors on our fields (by the API's field name or a part of it), else its words. */
+export function problemErrors(err, fieldIds, fallback) {
+  const fieldOf = (name) => {
     const key = Object.keys(fieldIds).find(
       (k) => name === k || name.endsWith(`.${k}`) || name.startsWith(`${k}.`) || name.startsWith(`${k}[`),
     );
-    return { field: key ? fieldIds[key] : fallbackField, text: `${(e.messages || [err.message]).join('; ')}` };
-  });
-  return byField.length ? byField : [{ field: fallbackField, text: err.message }];
+    return key ? fieldIds[key] : fallback;
+  };
+  return formProblemErrors(err, { fallback, fieldOf: (name) => fieldOf(String(name || '')) });
 }
 
-function errorFor(errors, id) {
-  return errors
-    .filter((e) => e.field === id)
-    .map((e) => e.text)
-    .join('; ');
+/** The job screen's fields keep their values in the screen (`value`, `onValue`) and take the form's `errors` list. */
+export function TextInput({ errors, ...field }) {
+  return html`<${Input} ...${field} error=${errorFor(errors, field.id)} />`;
 }
 
-function Group({ id, error, children }) {
-  return html`<div class=${`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`} key=${id}>${children}</div>`;
+export function TextArea({ errors, rows = 3, ...field }) {
+  return html`<${KitTextArea} ...${field} rows=${rows} error=${errorFor(errors, field.id)} />`;
 }
 
-function ErrorLine({ id, error }) {
-  return error
-    ? html`<span class="nhsuk-error-message" id=${`${id}-error`}><span class="nhsuk-u-visually-hidden">Error:</span> ${error}</span>`
-    : null;
-}
-
-const described = (id, hint, error) => [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
-
-export function TextInput({ id, label, hint, value, onValue, errors, type = 'text', autocomplete = 'off', width }) {
-  const error = errorFor(errors, id);
-  return html`<${Group} id=${id} error=${error}>
-    <label class="nhsuk-label" for=${id}>${label}</label>
-    ${hint && html`<div class="nhsuk-hint" id=${`${id}-hint`}>${hint}</div>`}
-    <${ErrorLine} id=${id} error=${error} />
-    <input
-      class=${`nhsuk-input${width ? ` nhsuk-input--width-${width}` : ''}${error ? ' nhsuk-input--error' : ''}`}
-      id=${id}
-      name=${id}
-      type=${type}
-      autocomplete=${autocomplete}
-      value=${value}
-      aria-describedby=${described(id, hint, error)}
-      onInput=${(e) => onValue(e.currentTarget.value)}
-    />
-  </${Group}>`;
-}
-
-export function TextArea({ id, label, hint, value, onValue, errors, rows = 3 }) {
-  const error = errorFor(errors, id);
-  return html`<${Group} id=${id} error=${error}>
-    <label class="nhsuk-label" for=${id}>${label}</label>
-    ${hint && html`<div class="nhsuk-hint" id=${`${id}-hint`}>${hint}</div>`}
-    <${ErrorLine} id=${id} error=${error} />
-    <textarea
-      class=${`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
-      id=${id}
-      name=${id}
-      rows=${rows}
-      value=${value}
-      aria-describedby=${described(id, hint, error)}
-      onInput=${(e) => onValue(e.currentTarget.value)}
-    ></textarea>
-  </${Group}>`;
-}
-
-/** Radios (the first option's id is `id`, so an error can link to it). */
-export function Radios({ id, legend, hint, options, value, onValue, errors, small }) {
-  const error = errorFor(errors, id);
-  return html`<${Group} id=${id} error=${error}>
-    <fieldset class="nhsuk-fieldset" aria-describedby=${described(id, hint, error)}>
-      <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">${legend}</legend>
-      ${hint && html`<div class="nhsuk-hint" id=${`${id}-hint`}>${hint}</div>`}
-      <${ErrorLine} id=${id} error=${error} />
-      <div class=${`nhsuk-radios${small ? ' nhsuk-radios--small' : ''}`}>
-        ${options.map(
-          (o, i) => html`<div class="nhsuk-radios__item" key=${o.value}>
-            <input
-              class="nhsuk-radios__input"
-              id=${i === 0 ? id : `${id}-${o.value}`}
-              name=${id}
-              type="radio"
-              value=${o.value}
-              checked=${value === o.value}
-              onChange=${() => onValue(o.value)}
-            />
-            <label class="nhsuk-label nhsuk-radios__label" for=${i === 0 ? id : `${id}-${o.value}`}>${o.label}</label>
-          </div>`,
-        )}
-      </div>
-    </fieldset>
-  </${Group}>`;
+export function Radios({ errors, onValue, ...field }) {
+  return html`<${KitRadios} ...${field} onChange=${onValue} error=${errorFor(errors, field.id)} />`;
 }
 
 export function Checkbox({ id, label, checked, onValue }) {
@@ -384,14 +297,17 @@ export function RecommendationsSection({ assessment, doctors, section, onRecorde
         />
         ${
           v.source === 'register'
-            ? html`<${Group} id="rec-doctor" error=${errorFor(errors, 'rec-doctor')}>
-                <label class="nhsuk-label" for="rec-doctor">Doctor</label>
-                <${ErrorLine} id="rec-doctor" error=${errorFor(errors, 'rec-doctor')} />
-                <select class="nhsuk-select app-select" id="rec-doctor" name="rec-doctor" value=${v.doctorId} onChange=${(e) => set('doctorId')(e.currentTarget.value)}>
-                  <option value="">Choose the doctor</option>
-                  ${(doctors || []).map((d) => html`<option key=${d.id} value=${d.id}>${d.name}${d.organisation ? ` (${d.organisation})` : ''}</option>`)}
-                </select>
-              </${Group}>`
+            ? html`<${Select}
+                id="rec-doctor"
+                label="Doctor"
+                error=${errorFor(errors, 'rec-doctor')}
+                options=${[
+                  { value: '', label: 'Choose the doctor' },
+                  ...(doctors || []).map((d) => ({ value: d.id, label: `${d.name}${d.organisation ? ` (${d.organisation})` : ''}` })),
+                ]}
+                value=${v.doctorId}
+                onChange=${(e) => set('doctorId')(e.currentTarget.value)}
+              />`
             : html`<${TextInput} id="rec-name" label="Doctor’s name" value=${v.doctorName} onValue=${set('doctorName')} errors=${errors} />
                 <div class="nhsuk-form-group">
                   <fieldset class="nhsuk-fieldset">

@@ -5,8 +5,7 @@ import { html, errorText } from '../ui.js';
 import { useState } from '../deps.js';
 import { record } from '../outbox.js';
 import { serverNow } from '../session.js';
-import { localClock, localTime } from '../time.js';
-import { fromLondonInput, instant, latestLondonTime, londonInputValue } from './job-time.js';
+import { fromLondonInput, instant, latestLondonTime, localClock, localTime, londonInputValue } from '../time.js';
 import { focusOn } from './job-forms.js';
 
 /** The one-tap steps, in the order a night goes; `contact` is the in-person contact, not a timeline event. */

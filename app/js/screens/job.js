@@ -5,12 +5,11 @@ import { html, word, legal, telHref, errorText, useServerNow, Clock } from '../u
 import { useEffect, useState } from '../deps.js';
 import { api, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
-import { localTime } from '../time.js';
+import { localTime, londonDate } from '../time.js';
 import { Recorder } from './job-record.js';
 import { onReplayed } from '../outbox.js';
 import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
 import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
-import { londonInputValue } from './job-time.js';
 
 const RISK_FLAGS = {
   weapons: 'Weapons',
@@ -24,7 +23,7 @@ const RELATIONSHIPS = { 'uncle-aunt': 'uncle or aunt', 'nephew-niece': 'nephew o
 
 function ageOn(dateOfBirth, now) {
   if (!dateOfBirth) return null;
-  const today = londonInputValue(now).slice(0, 10);
+  const today = londonDate(now);
   const [y, m, d] = dateOfBirth.split('-').map(Number);
   const [ty, tm, td] = today.split('-').map(Number);
   return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
@@ -237,7 +236,7 @@ export function JobScreen({ me, params }) {
       // The service's time (for "now" on every tap), even when no clock of this referral is running.
       const [r, duty] = await Promise.all([api(`/referrals/${encodeURIComponent(id)}`), api('/rota/on-duty')]);
       learnServerTime(duty.at);
-      const today = londonInputValue(serverNow()).slice(0, 10);
+      const today = londonDate(serverNow());
       const [list, p, n, rel, docs] = await Promise.allSettled([
         api(`/assessments?referralId=${encodeURIComponent(id)}&limit=10`),
         api(`/people/${r.person.id}`),

@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+
+/** The duty app's time module (a browser ES module, app/js/time.js): its pure functions, run here. */
+interface AppTime {
+  londonInputValue(ms: number): string;
+  londonDate(ms: number): string;
+  fromLondonInput(value: string | undefined): number | null;
+  latestLondonTime(value: string, now: number): number | null;
+}
+const time = require(join(__dirname, '..', '..', 'app', 'js', 'time.js')) as AppTime; // eslint-disable-line @typescript-eslint/no-require-imports
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('the app reads a time typed on the phone as London time, whatever zone the phone is in', () => {
+  it.each([
+    ['winter (GMT)', '2026-11-21T02:10', '2026-11-21T02:10:00.000Z'],
+    ['summer (BST)', '2026-07-01T02:10', '2026-07-01T01:10:00.000Z'],
+    ['the autumn hour that happens twice is read as the first, in BST', '2026-10-25T01:30', '2026-10-25T00:30:00.000Z'],
+    ['just after the autumn change (GMT)', '2026-10-25T02:00', '2026-10-25T02:00:00.000Z'],
+    ['seconds a browser adds are ignored', '2026-11-21T02:10:59', '2026-11-21T02:10:00.000Z'],
+  ])('%s: %s is %s', (_case, typed, expected) => {
+    expect(new Date(time.fromLondonInput(typed)!).toISOString()).toBe(expected);
+  });
+
+  it.each([
+    ['a time the clocks skipped (spring change)', '2026-03-29T01:30'],
+    ['empty', ''],
+    ['not a date and time', '21/11/2026 02:10'],
+    ['a day that does not exist', '2026-02-30T10:00'],
+  ])('refuses %s (%s)', (_case, typed) => {
+    expect(time.fromLondonInput(typed)).toBeNull();
+  });
+
+  it.each([
+    ['2026-11-21T02:10:00Z', '2026-11-21T02:10', '2026-11-21'],
+    ['2026-07-01T23:30:00Z', '2026-07-02T00:30', '2026-07-02'],
+  ])('shows the instant %s in a date-time field as %s (date %s)', (iso, input, date) => {
+    expect(time.londonInputValue(at(iso))).toBe(input);
+    expect(time.londonDate(at(iso))).toBe(date);
+  });
+});
+
+describe('a time of day tapped on a night shift is the latest such time not in the future', () => {
+  it.each([
+    ['earlier today', '01:50', '2026-11-21T02:10:00Z', '2026-11-21T01:50:00.000Z'],
+    ['after midnight, 23:40 is the evening before', '23:40', '2026-11-21T00:20:00Z', '2026-11-20T23:40:00.000Z'],
+    ['within a minute ahead is still today (the phone may be a little fast)', '02:11', '2026-11-21T02:10:30Z', '2026-11-21T02:11:00.000Z'],
+    ['in BST', '23:40', '2026-07-01T23:20:00Z', '2026-07-01T22:40:00.000Z'],
+  ])('%s: %s at %s is %s', (_case, typed, now, expected) => {
+    expect(new Date(time.latestLondonTime(typed, at(now))!).toISOString()).toBe(expected);
+  });
+
+  it.each([
+    ['not a time', '2:10', '2026-11-21T02:10:00Z'],
+    ['a time the clocks skipped today', '01:30', '2026-03-29T03:00:00Z'],
+  ])('refuses %s (%s at %s)', (_case, typed, now) => {
+    expect(time.latestLondonTime(typed, at(now))).toBeNull();
+  });
+});
