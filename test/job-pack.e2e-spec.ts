@@ -1,4 +1,5 @@
 import { amhp } from './support/workforce-fixtures';
+import { accepted, s136Referral, sent } from './support/referral-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -25,33 +26,14 @@ describe('the job pack on the duty AMHP’s phone', () => {
 
   /** A police s.136 for a new person (with a mother on record), screened, accepted and allocated to `to`. */
   async function allocated(to: TestUser, familyName = `Marsh${++n}`) {
-    const r = (
-      await as(police)
-        .post('/referrals', {
-          person: { givenName: 'Robin', familyName, dateOfBirth: '1991-03-04' },
-          source: 'police-s136',
-          referrer: { name: 'PC Jones', organisation: 'Northshire Police', phone: '+44 1632 960111' },
-          reason: 'Found on the bridge in distress, detained under s.136',
-          risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
-          urgency: 'emergency',
-          legalContext: {
-            kind: 's136',
-            placeOfSafetyType: 'health-based',
-            locationType: 'public-place',
-            arrivedAt: '2026-11-21T01:30:00Z',
-          },
-          location: 'Northshire General health-based place of safety',
-        })
-        .expect(201)
-    ).body;
-    await as(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
-    await as(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
+    const r = await sent(t, police.auth, s136Referral(familyName, '2026-11-21T01:30:00Z'));
+    await accepted(t, manager.auth, r.id);
     const [{ person_id: personId }] = await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [r.id]);
     await as(manager)
       .post(`/people/${personId}/relatives`, { name: 'Ann Marsh', relationship: 'parent', contact: { phone: '+44 1632 960222' } })
       .expect(201);
     await as(manager).post(`/referrals/${r.id}/allocation`, { userId: to.id }).expect(200);
-    return { id: r.id as string, reference: r.reference as string, personId };
+    return { id: r.id, reference: r.reference, personId };
   }
 
   it('holds each of her open allocated jobs with the person, the relatives, the nearest relative and the assessment, and when to delete it', async () => {

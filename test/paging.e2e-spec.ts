@@ -3,6 +3,7 @@ import { JobRunner } from '../src/alerts/job-runner.service';
 import { PushSender } from '../src/pages/push-sender.service';
 import { FakePushService } from './support/push-service';
 import { amhp } from './support/workforce-fixtures';
+import { accepted, s136Referral, sent } from './support/referral-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -49,28 +50,11 @@ describe('paging: pages that wake the right person, and the escalation chain', (
         WHERE referral_id = $1 AND chain_key LIKE $2 || '%' ORDER BY step, created_at`,
       [referralId, chain],
     );
+  /** A police s.136 (a person with no record) screened and accepted by the manager on call. */
   const referral = async (surname: string) => {
-    const r = (
-      await as(mo)
-        .post('/referrals', {
-          person: { givenName: 'Sam', familyName: surname, dateOfBirth: '1990-01-01' },
-          source: 'police-s136',
-          referrer: { name: 'PC Harris' },
-          reason: 'Detained under s.136 on the bridge.',
-          risks: { toSelf: true, toOthers: false, fromOthers: false },
-          urgency: 'emergency',
-          legalContext: {
-            kind: 's136',
-            placeOfSafetyType: 'health-based',
-            locationType: 'public-place',
-            arrivedAt: '2026-11-21T02:00:00Z',
-          },
-        })
-        .expect(201)
-    ).body;
-    await as(mo).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
-    await as(mo).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
-    return r as { id: string; reference: string };
+    const r = await sent(t, mo.auth, s136Referral(surname, '2026-11-21T02:00:00Z'));
+    await accepted(t, mo.auth, r.id);
+    return r;
   };
 
   const logged: string[] = [];
@@ -173,7 +157,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       expect(got.vapid.exp * 1000).toBeGreaterThan(Date.now());
       expect((await pagesOf(r.id))[0].push_state).toBe('sent');
       // The reference, the person, the place: none of it left the server.
-      expect(JSON.stringify(got.payload)).not.toMatch(/Bridge|Sam|s136|REF/i);
+      expect(JSON.stringify(got.payload)).not.toMatch(/Bridge|Robin|s136|REF/i);
     });
 
     it('Amir sees the page in the app; acknowledging it from the notification is idempotent', async () => {
@@ -387,6 +371,6 @@ describe('paging: pages that wake the right person, and the escalation chain', (
   it('nothing about the people paged about reaches the log: ids and codes only', () => {
     const log = logged.join('\n');
     expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);
-    expect(log).not.toMatch(/Bridge|Quay|Harbour|Dock|Weir|Sam|PC Harris|s\.136/);
+    expect(log).not.toMatch(/Bridge|Quay|Harbour|Dock|Weir|Robin|PC Jones|Northshire General|s\.136/);
   });
 });

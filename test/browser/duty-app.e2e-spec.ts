@@ -1,5 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
+import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
+import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
 
@@ -30,30 +32,14 @@ describe('the duty AMHP on her phone', () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true });
     await t.app.get(DemoSeed).seedIfEmpty({ history: false });
-    const manager = `Bearer ${
-      (await t.http.post('/auth/login').send({ email: 'manager@demo.amhp-hub.local', password: DEMO_PASSWORD }).expect(200)).body
-        .accessToken
-    }`;
+    const manager = await demoBearer(t, 'manager@demo.amhp-hub.local');
     // The AMHP on duty now takes the s.136 close to breach (2.5 h left on its 24 h).
-    const onDuty = (await t.http.get('/rota/on-duty').set('authorization', manager).expect(200)).body.onDuty;
-    const first = onDuty.flatMap((s: { amhps: Array<{ userId: string; displayName: string; phone: string }> }) => s.amhps)[0];
-    const [{ email }] = await t.sql<{ email: string }>('SELECT email FROM users WHERE id = $1', [first.userId]);
-    amhp = { id: first.userId, email, displayName: first.displayName, phone: first.phone };
+    amhp = await amhpOnDuty(t, manager);
     const queue = (await t.http.get('/referrals').set('authorization', manager).expect(200)).body.items;
     const s136 = queue.find((r: { legalContext: { kind: string } }) => r.legalContext.kind === 's136');
     await t.http.post(`/referrals/${s136.id}/allocation`).set('authorization', manager).send({ userId: amhp.id }).expect(200);
     // Two more are offered to her: one she will accept, one she will decline.
-    for (const familyName of ['Brackley', 'Omondi']) {
-      const r = queue.find((x: { person: { familyName: string } }) => x.person.familyName === familyName);
-      for (const status of ['screening', 'accepted']) {
-        await t.http.post(`/referrals/${r.id}/status`).set('authorization', manager).send({ status }).expect(200);
-      }
-      await t.http
-        .post(`/referrals/${r.id}/offers`)
-        .set('authorization', manager)
-        .send({ userIds: [amhp.id] })
-        .expect(201);
-    }
+    for (const familyName of ['Brackley', 'Omondi']) await accepted(t, manager, await demoReferral(t, manager, familyName), [amhp.id]);
 
     context = await phoneContext(browser);
     page = await context.newPage();

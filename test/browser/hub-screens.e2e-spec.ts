@@ -1,5 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
+import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
+import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
 
@@ -27,16 +29,12 @@ describe('the hub’s other screens on a phone', () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true });
     await t.app.get(DemoSeed).seedIfEmpty({ history: false });
-    manager = await bearer('manager@demo.amhp-hub.local', DEMO_PASSWORD);
+    manager = await demoBearer(t, 'manager@demo.amhp-hub.local');
   }, 240_000); // the demo hub takes a while to seed on a busy machine
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
-
-  async function bearer(email: string, password: string): Promise<string> {
-    return `Bearer ${(await t.http.post('/auth/login').send({ email, password }).expect(200)).body.accessToken}`;
-  }
 
   async function signedIn(email: string, password: string, home: string): Promise<Page> {
     const context = await phoneContext(browser);
@@ -171,19 +169,10 @@ describe('the hub’s other screens on a phone', () => {
     let referralId: string;
 
     beforeAll(async () => {
-      const onDuty = (await t.http.get('/rota/on-duty').set('authorization', manager).expect(200)).body.onDuty;
-      amhp = onDuty.flatMap((s: { amhps: Array<{ userId: string; displayName: string }> }) => s.amhps)[0];
-      const queue = (await t.http.get('/referrals').set('authorization', manager).expect(200)).body.items;
-      const r = queue.find((x: { person: { familyName: string } }) => x.person.familyName === 'Brackley');
-      referralId = r.id;
-      for (const status of ['screening', 'accepted']) {
-        await t.http.post(`/referrals/${r.id}/status`).set('authorization', manager).send({ status }).expect(200);
-      }
-      await t.http
-        .post(`/referrals/${r.id}/offers`)
-        .set('authorization', manager)
-        .send({ userIds: [amhp.userId] })
-        .expect(201);
+      const onDuty = await amhpOnDuty(t, manager);
+      amhp = { userId: onDuty.id, displayName: onDuty.displayName };
+      referralId = await demoReferral(t, manager, 'Brackley');
+      await accepted(t, manager, referralId, [amhp.userId]);
       t.clock.advance(12 * MINUTE); // nobody answers for 12 minutes
       page = await signedIn('manager@demo.amhp-hub.local', DEMO_PASSWORD, 'Now');
     }, 60_000);
@@ -255,9 +244,7 @@ describe('the hub’s other screens on a phone', () => {
     let amhpEmail: string;
 
     beforeAll(async () => {
-      const onDuty = (await t.http.get('/rota/on-duty').set('authorization', manager).expect(200)).body.onDuty;
-      const first = onDuty.flatMap((s: { amhps: Array<{ userId: string }> }) => s.amhps)[0];
-      [{ email: amhpEmail }] = await t.sql<{ email: string }>('SELECT email FROM users WHERE id = $1', [first.userId]);
+      amhpEmail = (await amhpOnDuty(t, manager)).email;
       page = await signedIn(amhpEmail, DEMO_PASSWORD, 'Now');
     }, 60_000);
 

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
+import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
+import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
 
@@ -30,25 +32,11 @@ describe('a job on the duty AMHP’s phone', () => {
     // Sat 21 Nov 2026, 03:00 GMT: the middle of the night.
     t = await createTestApp({ now: '2026-11-21T03:00:00Z', listen: true });
     await t.app.get(DemoSeed).seedIfEmpty({ history: false });
-    const manager = `Bearer ${
-      (await t.http.post('/auth/login').send({ email: 'manager@demo.amhp-hub.local', password: DEMO_PASSWORD }).expect(200)).body
-        .accessToken
-    }`;
-    const onDuty = (await t.http.get('/rota/on-duty').set('authorization', manager).expect(200)).body.onDuty;
-    const first = onDuty.flatMap((s: { amhps: Array<{ userId: string }> }) => s.amhps)[0];
-    const [{ email }] = await t.sql<{ email: string }>('SELECT email FROM users WHERE id = $1', [first.userId]);
-    amhp = { id: first.userId, email };
+    const manager = await demoBearer(t, 'manager@demo.amhp-hub.local');
+    amhp = await amhpOnDuty(t, manager);
     // Tom Brackley's GP referral is offered to her.
-    const queue = (await t.http.get('/referrals').set('authorization', manager).expect(200)).body.items;
-    referralId = queue.find((x: { person: { familyName: string } }) => x.person.familyName === 'Brackley').id;
-    for (const status of ['screening', 'accepted']) {
-      await t.http.post(`/referrals/${referralId}/status`).set('authorization', manager).send({ status }).expect(200);
-    }
-    await t.http
-      .post(`/referrals/${referralId}/offers`)
-      .set('authorization', manager)
-      .send({ userIds: [amhp.id] })
-      .expect(201);
+    referralId = await demoReferral(t, manager, 'Brackley');
+    await accepted(t, manager, referralId, [amhp.id]);
 
     context = await phoneContext(browser);
     page = await context.newPage();

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
+import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
 
@@ -56,32 +57,9 @@ describe('the duty AMHP’s phone without a signal', () => {
     const manager = await t.user(['manager']);
     const police = await t.user(['referrer']);
     worker = await amhp(t, { displayName: 'Sam Okoro' });
-    const as = (u: TestUser) => ({ post: (p: string, b: object) => t.http.post(p).set('authorization', u.auth).send(b) });
-    const r = (
-      await as(police)
-        .post('/referrals', {
-          person: { givenName: 'Robin', familyName: 'Tern', dateOfBirth: '1991-03-04' },
-          source: 'police-s136',
-          referrer: { name: 'PC Jones', organisation: 'Northshire Police', phone: '+44 1632 960111' },
-          reason: 'Found on the bridge in distress, detained under s.136',
-          risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
-          urgency: 'emergency',
-          legalContext: {
-            kind: 's136',
-            placeOfSafetyType: 'health-based',
-            locationType: 'public-place',
-            arrivedAt: '2026-11-21T01:30:00Z',
-          },
-          location: 'Northshire General health-based place of safety',
-        })
-        .expect(201)
-    ).body;
+    const r = await sent(t, police.auth, s136Referral('Tern', '2026-11-21T01:30:00Z'));
     referralId = r.id;
-    await as(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
-    await as(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
-    await as(manager)
-      .post(`/referrals/${r.id}/offers`, { userIds: [worker.id] })
-      .expect(201);
+    await accepted(t, manager.auth, r.id, [worker.id]);
 
     context = await phoneContext(browser);
     page = await context.newPage();

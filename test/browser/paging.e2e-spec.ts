@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
 import { PushSender } from '../../src/pages/push-sender.service';
 import { FakePushService } from '../support/push-service';
+import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
 import { amhp as newAmhp } from '../support/workforce-fixtures';
 import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
@@ -41,33 +42,8 @@ describe('paging on the duty AMHP’s phone', () => {
   const push = new FakePushService();
 
   const offer = async (familyName: string): Promise<string> => {
-    const r = (
-      await t.http
-        .post('/referrals')
-        .set('authorization', manager.auth)
-        .send({
-          person: { givenName: 'Sam', familyName, dateOfBirth: '1990-01-01' },
-          source: 'police-s136',
-          referrer: { name: 'PC Harris' },
-          reason: 'Detained under s.136 on the bridge.',
-          risks: { toSelf: true, toOthers: false, fromOthers: false },
-          urgency: 'emergency',
-          legalContext: {
-            kind: 's136',
-            placeOfSafetyType: 'health-based',
-            locationType: 'public-place',
-            arrivedAt: '2026-11-21T02:00:00Z',
-          },
-        })
-        .expect(201)
-    ).body;
-    for (const status of ['screening', 'accepted'])
-      await t.http.post(`/referrals/${r.id}/status`).set('authorization', manager.auth).send({ status }).expect(200);
-    await t.http
-      .post(`/referrals/${r.id}/offers`)
-      .set('authorization', manager.auth)
-      .send({ userIds: [amhp.id] })
-      .expect(201);
+    const r = await sent(t, manager.auth, s136Referral(familyName, '2026-11-21T02:00:00Z'));
+    await accepted(t, manager.auth, r.id, [amhp.id]);
     const [p] = await t.sql<{ id: string }>(`SELECT id FROM pages WHERE referral_id = $1 AND kind = 'offer'`, [r.id]);
     return p.id;
   };
@@ -126,7 +102,7 @@ describe('paging on the duty AMHP’s phone', () => {
     await expect(page.getByRole('link', { name: 'Notifications' }).getAttribute('aria-current')).resolves.toBe('page');
     await expect(page.getByRole('button', { name: 'Get alerts on this phone' }).count()).resolves.toBe(1);
     // Nothing about the person on this screen: the page says what it is, the offer is read on Now.
-    await expect(page.locator('main').textContent()).resolves.not.toMatch(/Bridge|Sam|s\.136/);
+    await expect(page.locator('main').textContent()).resolves.not.toMatch(/Bridge|Robin|s\.136/);
     await screenshot(page, 'paging-1-notifications');
     expect(await axeViolations(page)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_HISTORY } from '../../src/seed/demo-history';
-import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
+import { DemoSeed } from '../../src/seed/demo-seed';
+import { demoBearer } from '../support/demo-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, screenshot } from './browser';
 
@@ -25,12 +26,11 @@ describe('a manager reads a report in her browser', () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true });
     await t.app.get(DemoSeed).seedIfEmpty({ history: DEMO_HISTORY });
-    const token = (await t.http.post('/auth/login').send({ email: 'manager@demo.amhp-hub.local', password: DEMO_PASSWORD }).expect(200))
-      .body.accessToken;
+    const manager = await demoBearer(t, 'manager@demo.amhp-hub.local');
     context = await browser.newContext({
       viewport: DESKTOP,
       locale: 'en-GB',
-      extraHTTPHeaders: { authorization: `Bearer ${token}` },
+      extraHTTPHeaders: { authorization: manager },
     });
     page = await context.newPage();
     errors = consoleErrors(page);
