@@ -2,6 +2,7 @@ import { get as httpGet, IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { NotificationsService } from '../src/alerts/notifications.service';
 import { Db } from '../src/database/db';
+import { s136Referral } from './support/referral-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /** One GET over a real socket, the body as the bytes sent (supertest would decode them). */
@@ -23,16 +24,7 @@ describe('polled reads answer 304 while nothing changed, and large answers trave
     const req = t.http.get(path).set('authorization', u.auth);
     return etag ? req.set('if-none-match', etag) : req;
   };
-  const referral = (familyName: string) => ({
-    person: { givenName: 'Alex', familyName, dateOfBirth: '1990-05-01' },
-    source: 'police-s136',
-    referrer: { name: 'PC Jones', organisation: 'Northshire Police', phone: '+44 1632 960111' },
-    reason: 'Found on the bridge in distress, detained under s.136',
-    risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
-    urgency: 'emergency',
-    legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-21T01:30:00Z' },
-    location: 'Northshire General health-based place of safety',
-  });
+  const referral = (familyName: string) => s136Referral(familyName, '2026-11-21T01:30:00Z');
   const reads = async (referralId: string) =>
     Number(
       (

@@ -1,6 +1,6 @@
 import type { Finding } from '../statute/clocks';
 import type { RuleId } from '../statute/rule-catalogue';
-import { closesReferral, ctoFindings, evaluationInstant, outcomeGate } from './assessment.rules';
+import { closesReferral, ctoFindings, evaluationInstant, eventTooEarly, OUTCOME_EVENTS, outcomeGate } from './assessment.rules';
 
 const f = (rule: RuleId, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({
   rule,
@@ -81,5 +81,23 @@ describe('evaluationInstant', () => {
     ['an application already recorded, asked about a later instant, is as at that instant', signedAt, asAt, asAt, 'asAt'],
   ])('%s', (_name, signed, asked, at, basis) => {
     expect(evaluationInstant(signed, asked, now)).toEqual({ at, basis });
+  });
+});
+
+describe('a timeline event’s time against when its assessment opened', () => {
+  const opened = new Date('2026-11-21T03:00:00Z');
+  it.each([
+    ['an hour after it opened', '2026-11-21T04:00:00Z', false],
+    ['a warrant obtained three days before', '2026-11-18T03:00:00Z', false],
+    ['exactly a week before', '2026-11-14T03:00:00Z', false],
+    ['a week and a minute before (a mistyped date)', '2026-11-14T02:59:00Z', true],
+    ['a year before', '2025-11-21T03:00:00Z', true],
+  ])('%s: too early is %s', (_case, at, tooEarly) => {
+    expect(eventTooEarly(Date.parse(at), opened)).toBe(tooEarly);
+  });
+
+  it('leaves the decision and the signing to the outcome, and every other event to the timeline', () => {
+    expect([...OUTCOME_EVENTS].sort()).toEqual(['application-signed', 'decision']);
+    for (const type of ['doctor-arrived', 'bed-identified', 'admitted', 'warrant-obtained']) expect(OUTCOME_EVENTS.has(type)).toBe(false);
   });
 });

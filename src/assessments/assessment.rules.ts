@@ -66,3 +66,17 @@ export function evaluationInstant(signedAt: Date | null, asAt: Date | null, now:
   if (signedAt) return { at: signedAt, basis: 'signedAt' };
   return { at: now, basis: 'now' };
 }
+
+/**
+ * The earliest a timeline event may be put before its assessment opened: a week (a warrant obtained days before, a
+ * tap recorded late). Earlier than that is taken for a mistyped date and refused.
+ */
+export const EVENT_LEAD_MS = 7 * 86_400_000;
+
+/** Whether a timeline event at `at` (ms) is too long before the assessment opened to be believed. */
+export function eventTooEarly(at: number, openedAt: Date): boolean {
+  return at < openedAt.getTime() - EVENT_LEAD_MS;
+}
+
+/** Timeline events that the outcome writes (its decision and signing times): only the outcome itself sets them. */
+export const OUTCOME_EVENTS: ReadonlySet<string> = new Set(['decision', 'application-signed']);

@@ -27,7 +27,15 @@ import { localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { AssessmentEntity, type ReportRecipient } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
-import { closesReferral, ctoFindings, evaluationInstant, outcomeGate, type EvaluationBasis } from './assessment.rules';
+import {
+  closesReferral,
+  ctoFindings,
+  evaluationInstant,
+  eventTooEarly,
+  OUTCOME_EVENTS,
+  outcomeGate,
+  type EvaluationBasis,
+} from './assessment.rules';
 import type { RuleId } from '../statute/rule-catalogue';
 import {
   ApplicationRecordDto,
@@ -237,11 +245,7 @@ export class AssessmentsService {
     const at = this.notFuture(dto.at, 'at');
     return this.change(actor, id, undefined, 'assessment.event', async (m, a) => {
       this.requireNotClosed(a);
-      if (at < new Date(a.openedAt).getTime() - 7 * 86_400_000)
-        throw new UnprocessableProblem(
-          'The event is more than a week before the assessment opened: check the date.',
-          'event-before-assessment',
-        );
+      this.requireNotTooEarly(at, a);
       if (dto.conveyanceMode !== undefined && dto.type !== 'conveyance-requested' && dto.type !== 'conveyance-arrived')
         throw new UnprocessableProblem(
           'conveyanceMode: is recorded only on a conveyance requested or arrived.',
@@ -266,6 +270,18 @@ export class AssessmentsService {
     });
   }
 
+  /** A timeline event's time: refused when it is more than a week before the assessment opened (a mistyped date). */
+  private requireNotTooEarly(at: number, a: { openedAt: Date | string }): void {
+    if (eventTooEarly(at, new Date(a.openedAt)))
+      throw new UnprocessableProblem(
+        'The event is more than a week before the assessment opened: check the date.',
+        'event-before-assessment',
+        {
+          field: 'at',
+        },
+      );
+  }
+
   /**
    * Corrects the time of a timeline event recorded at the wrong time. The event keeps each earlier time, who corrected
    * it and when (`data.corrections`), beside the audit. The decision and the signing come from the outcome (decidedAt,
@@ -280,19 +296,12 @@ export class AssessmentsService {
         [eventId, id],
       );
       if (!e) throw new NotFoundProblem('Timeline event', eventId);
-      if (e.type === 'decision' || e.type === 'application-signed')
+      if (OUTCOME_EVENTS.has(e.type))
         throw new ConflictProblem(
           'The time of the decision and of the signing are those of the recorded outcome: they are not corrected here.',
           'event-from-outcome',
         );
-      if (at < new Date(a.openedAt).getTime() - 7 * 86_400_000)
-        throw new UnprocessableProblem(
-          'The event is more than a week before the assessment opened: check the date.',
-          'event-before-assessment',
-          {
-            field: 'at',
-          },
-        );
+      this.requireNotTooEarly(at, a);
       const data = e.data ?? {};
       const corrections = Array.isArray(data.corrections) ? (data.corrections as unknown[]) : [];
       const correction = { from: new Date(e.at).toISOString(), by: actor.userId, at: this.clock.now().toISOString() };
