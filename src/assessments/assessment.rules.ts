@@ -1,3 +1,4 @@
+import type { TimelineEvent } from './assessment.entities';
 /**
  * The assessment workflow's own rules (not the Act's: those are src/statute/assessment-rules.ts). Pure.
  */
@@ -79,4 +80,4 @@ export function eventTooEarly(at: number, openedAt: Date): boolean {
 }
 
 /** Timeline events that the outcome writes (its decision and signing times): only the outcome itself sets them. */
-export const OUTCOME_EVENTS: ReadonlySet<string> = new Set(['decision', 'application-signed']);
+export const OUTCOME_EVENTS: ReadonlySet<string> = new Set<TimelineEvent>(['decision', 'application-signed']);
