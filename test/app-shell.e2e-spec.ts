@@ -1,3 +1,4 @@
+import { NOTIFICATION_WORDS } from '../src/pages/pages.service';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -109,6 +110,14 @@ describe('the duty app is served at /app/ with a strict CSP and the right cache 
       expect([400, 404]).toContain(res.status);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
+  });
+
+  it('the service worker says what the service says a page is, per kind, and nothing is left unfilled in the templates', async () => {
+    const sw = (await t.http.get('/app/sw.js').expect(200)).text;
+    const words = JSON.parse(/const PAGE_WORDS = .*?(\{[^}]*\});/.exec(sw)![1]) as Record<string, string>;
+    expect(words).toEqual(NOTIFICATION_WORDS);
+    for (const path of ['/app/', '/app/sw.js', '/app/manifest.webmanifest'])
+      expect((await t.http.get(path).expect(200)).text).not.toContain('{{');
   });
 
   it('the service worker keeps the app shell and, of the API, only reads that hold no person’s data', async () => {

@@ -165,7 +165,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       expect(mine.body.items[0]).toMatchObject({
         id: offerPage,
         kind: 'offer',
-        title: 'New job offered to you: open to see it',
+        title: 'New job offered to you',
         link: `/referrals/${r.id}`,
         channels: { push: 'sent', gateway: null },
         acknowledgedAt: null,

@@ -109,13 +109,8 @@ self.addEventListener('fetch', (event) => {
 // (no person, no place: it may show on a locked screen) and stays until dealt with. Tapping it, or its Acknowledge
 // action, opens the app at the Notifications screen, which acknowledges the page with the signed-in user's token (this
 // worker holds none); an app window already open is asked to do it and brought forward.
-const PAGE_TEXT = {
-  offer: 'New job offered to you: open to see it',
-  'clock-warning': 'A legal time limit on your job is running out: open to see it',
-  'clock-breach': 'A legal time limit on your job has passed: open to see it',
-  escalation: 'A job needs someone now: open to see it',
-  handover: 'The morning handover is ready: open to see it',
-};
+/** The words per kind of page, the service's own (src/pages: NOTIFICATION_WORDS), filled in when the shell is built. */
+const PAGE_WORDS = /** @type {Record<string, string>} */ ('{{PAGE_WORDS}}');
 const PAGE_ID = /^[0-9a-f-]{36}$/i;
 
 self.addEventListener('push', (event) => {
@@ -126,10 +121,10 @@ self.addEventListener('push', (event) => {
     data = {};
   }
   const id = typeof data.id === 'string' && PAGE_ID.test(data.id) ? data.id : null;
-  const kind = typeof data.kind === 'string' && PAGE_TEXT[data.kind] ? data.kind : null;
+  const kind = typeof data.kind === 'string' && PAGE_WORDS[data.kind] ? data.kind : null;
   event.waitUntil(
     self.registration.showNotification('AMHP duty', {
-      body: kind ? PAGE_TEXT[kind] : 'Something needs you: open the app to see it',
+      body: `${kind ? PAGE_WORDS[kind] : 'Something needs you'}: open to see it`,
       tag: id ? `page-${id}` : 'page',
       renotify: true,
       requireInteraction: true,

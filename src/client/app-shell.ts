@@ -6,6 +6,7 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundProblem } from '../common/problem';
 import { sendProblem } from '../common/problem.filter';
+import { NOTIFICATION_WORDS } from '../pages/pages.service';
 
 /**
  * The duty AMHP's app, served by the service itself at /app/ (same origin as the API, so no CORS and the refresh
@@ -234,7 +235,8 @@ export function loadAppShell(root = packageRoot()): AppShell {
       .replaceAll('{{VERSION}}', version)
       .replaceAll('{{V}}', v)
       .replaceAll('{{NHSUK_CSS}}', vendorUrl['nhsuk-frontend/nhsuk-frontend.min.css'])
-      .replaceAll("('{{SHELL}}')", JSON.stringify(shell));
+      .replaceAll("('{{SHELL}}')", JSON.stringify(shell))
+      .replaceAll("('{{PAGE_WORDS}}')", JSON.stringify(NOTIFICATION_WORDS));
   const pages: Record<string, string> = {
     'index.html': '/app/',
     'sw.js': '/app/sw.js',

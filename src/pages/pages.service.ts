@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { CreatePushSubscriptionDto, GatewayReceiptDto, PageViewDto, PagesQuery, PushSubscriptionDto } from './dto/pages.dto';
-import type { PageKind } from './pages.entities';
+import { PAGE_KINDS, type PageKind } from './pages.entities';
 
 /** A page to raise, in the caller's transaction. */
 export interface NewPage {
@@ -30,25 +30,34 @@ export function urgencyOf(kind: PageKind): 'high' | 'normal' {
 }
 
 /**
- * What a page says, on the lock screen and in the app: a generic text per kind, never who or what it is about (the
- * push payload is `{ id, kind }` only; the detail is read in the app, signed in, under the access policy).
+ * What a page is, in the app and on the lock screen: generic words per kind (and, for an escalation, why it came),
+ * never who or what it is about (the push payload is `{ id, kind }` only; the detail is read in the app, signed in,
+ * under the access policy).
  */
 export function pageTitle(kind: PageKind, reason: string | null = null): string {
   switch (kind) {
     case 'offer':
-      return 'New job offered to you: open to see it';
+      return 'New job offered to you';
     case 'clock-warning':
-      return 'A legal time limit on your job is running out: open to see it';
+      return 'A legal time limit on your job is running out';
     case 'clock-breach':
-      return 'A legal time limit on your job has passed: open to see it';
+      return 'A legal time limit on your job has passed';
     case 'escalation':
-      return reason === 'clock-not-acknowledged'
-        ? 'A time limit warning nobody acknowledged has come to you: open to see it'
-        : 'A job nobody has accepted has come to you: open to see it';
+      if (reason === 'clock-not-acknowledged') return 'A time limit warning nobody acknowledged has come to you';
+      if (reason === 'offer-not-accepted') return 'A job nobody has accepted has come to you';
+      return 'A job needs someone now';
     case 'handover':
-      return 'The morning handover is ready: open to see it';
+      return 'The morning handover is ready';
   }
 }
+
+/**
+ * The words a notification shows for each kind of page: all the service worker knows of a page is its id and kind
+ * (the app shell gives it these words, app/templates/sw.js).
+ */
+export const NOTIFICATION_WORDS: Readonly<Record<PageKind, string>> = Object.fromEntries(
+  PAGE_KINDS.map((k) => [k, pageTitle(k)]),
+) as Record<PageKind, string>;
 
 type PageRow = {
   id: string;

@@ -1,24 +1,31 @@
 import { topicOf, ttlSeconds } from './push-sender.service';
-import { pageTitle, urgencyOf } from './pages.service';
+import { NOTIFICATION_WORDS, pageTitle, urgencyOf } from './pages.service';
 import { PAGE_KINDS } from './pages.entities';
 
 describe('what a page says and how it is pushed', () => {
   it.each([
     // kind, reason, urgency, TTL (s) with OFFER_ESCALATION_MINUTES 15, the words on the lock screen
-    ['offer', null, 'high', 900, 'New job offered to you: open to see it'],
-    ['escalation', 'offer-not-accepted', 'high', 900, 'A job nobody has accepted has come to you: open to see it'],
-    ['escalation', 'clock-not-acknowledged', 'high', 900, 'A time limit warning nobody acknowledged has come to you: open to see it'],
-    ['clock-breach', null, 'high', 3600, 'A legal time limit on your job has passed: open to see it'],
-    ['clock-warning', null, 'normal', 3600, 'A legal time limit on your job is running out: open to see it'],
-    ['handover', null, 'normal', 4 * 3600, 'The morning handover is ready: open to see it'],
+    ['offer', null, 'high', 900, 'New job offered to you'],
+    ['escalation', 'offer-not-accepted', 'high', 900, 'A job nobody has accepted has come to you'],
+    ['escalation', 'clock-not-acknowledged', 'high', 900, 'A time limit warning nobody acknowledged has come to you'],
+    ['clock-breach', null, 'high', 3600, 'A legal time limit on your job has passed'],
+    ['clock-warning', null, 'normal', 3600, 'A legal time limit on your job is running out'],
+    ['handover', null, 'normal', 4 * 3600, 'The morning handover is ready'],
   ] as const)('a %s page (%s): Urgency %s, TTL %i s, "%s"', (kind, reason, urgency, ttl, title) => {
     expect(urgencyOf(kind)).toBe(urgency);
     expect(ttlSeconds(kind, 15)).toBe(ttl);
     expect(pageTitle(kind, reason)).toBe(title);
   });
 
-  it('no page says who or where: every title is one of the generic texts, the same for every person', () => {
-    for (const kind of PAGE_KINDS) expect(pageTitle(kind)).toMatch(/: open to see it$/);
+  it('a notification, which knows only the kind, says the same words for every person, and a generic one for an escalation', () => {
+    expect(NOTIFICATION_WORDS).toEqual({
+      offer: 'New job offered to you',
+      'clock-warning': 'A legal time limit on your job is running out',
+      'clock-breach': 'A legal time limit on your job has passed',
+      escalation: 'A job needs someone now',
+      handover: 'The morning handover is ready',
+    });
+    expect(Object.keys(NOTIFICATION_WORDS).sort()).toEqual([...PAGE_KINDS].sort());
   });
 
   it('the push Topic is at most 32 URL-safe characters, the same for one matter, different for another, and not the matter itself', () => {

@@ -14,14 +14,6 @@ import { record } from '../outbox.js';
 import { href, query } from '../router.js';
 import { localTime } from '../time.js';
 
-/** What a page says: the same generic words as its notification (service worker), never who or what it is about. */
-const PAGE_WORDS = {
-  offer: 'New job offered to you',
-  'clock-warning': 'A legal time limit on your job is running out',
-  'clock-breach': 'A legal time limit on your job has passed',
-  escalation: 'A job needs someone now',
-  handover: 'The morning handover is ready',
-};
 const STEP_WORDS = {
   1: 'Passed to you as the next AMHP on duty',
   2: 'Passed to you as the senior on duty',
@@ -72,7 +64,7 @@ function PageItem({ page, busy, onAck }) {
   return html`
     <li class=${`nhsuk-card app-card app-page${acked ? '' : ' app-page--open'}`} data-page=${page.id}>
       <div class="nhsuk-card__content">
-        <h3 class="nhsuk-card__heading nhsuk-heading-s">${PAGE_WORDS[page.kind] || 'Something needs you'}</h3>
+        <h3 class="nhsuk-card__heading nhsuk-heading-s">${page.title}</h3>
         <p class="nhsuk-body-s app-muted">
           ${localTime(page.createdAt)}${page.step > 0 && page.step <= 3 ? html` · ${STEP_WORDS[page.step]}` : ''}
         </p>
@@ -81,7 +73,7 @@ function PageItem({ page, busy, onAck }) {
             ? html`<p class="nhsuk-body-s">Acknowledged ${VIA_WORDS[page.acknowledgedVia] || ''} at ${localTime(page.acknowledgedAt)}</p>`
             : html`<div class="app-actions">
               <button type="button" class="nhsuk-button" disabled=${busy} onClick=${() => onAck(page.id)}>
-                Acknowledge<span class="nhsuk-u-visually-hidden"> ${PAGE_WORDS[page.kind] || 'this page'}, ${localTime(page.createdAt)}</span>
+                Acknowledge<span class="nhsuk-u-visually-hidden"> ${page.title}, ${localTime(page.createdAt)}</span>
               </button>
               ${page.kind === 'offer' || (page.kind === 'escalation' && page.reason === 'offer-not-accepted') ? html`<a class="nhsuk-button nhsuk-button--secondary app-button-link" href=${href('/')}>See the offer</a>` : ''}
             </div>`
@@ -202,7 +194,7 @@ export function NotificationsScreen({ me, path }) {
     setBusy(true);
     try {
       const page = await record(`/me/pages/${id}/ack`, { via });
-      setStatus(`${PAGE_WORDS[page.kind] || 'The page'}: acknowledged.`);
+      setStatus(`${page.title}: acknowledged.`);
       setError(null);
       await load();
     } catch (err) {

@@ -89,7 +89,7 @@ export class PageViewDto {
   step: number;
   @ApiProperty({ nullable: true, type: String, description: 'For an escalation: offer-not-accepted or clock-not-acknowledged.' })
   reason: string | null;
-  @ApiProperty({ description: 'What it is, in the words the notification used (no person data).' }) title: string;
+  @ApiProperty({ description: 'What it is, in generic words (no person data): the words its notification showed.' }) title: string;
   @ApiProperty({ enum: ['high', 'normal'] }) urgency: string;
   @ApiProperty({ format: 'uuid' }) recipientUserId: string;
   @ApiProperty({ description: 'Who was paged (a member of staff).' }) recipientName: string;
