@@ -7,9 +7,21 @@ export const DB_NAME = 'amhp-device';
 const VERSION = 1;
 
 let opening;
+/**
+ * Set by sign-out until someone signs in again: nothing may be kept then, so a read or a send still on its way when
+ * she signed out (a pack read answered after the database was deleted) is refused here instead of making the database
+ * again and keeping a person's data on a phone nobody is signed in to.
+ */
+let signedOut = false;
+
+/** Someone signed in on this page: the phone may keep their data again. */
+export function allowDevice() {
+  signedOut = false;
+}
 
 /** The database, opened once per page. */
 export function openDevice() {
+  if (signedOut) return Promise.reject(new Error('Signed out: nothing is kept on this phone until someone signs in.'));
   opening ??= new Promise((resolve, reject) => {
     const req = indexedDB.open(DB_NAME, VERSION);
     req.onupgradeneeded = () => {
@@ -65,6 +77,7 @@ export function done(req) {
 
 /** Closes this page's connection and deletes the database (sign-out). */
 export async function deleteDevice() {
+  signedOut = true;
   if (opening) {
     try {
       (await opening).close();

@@ -96,6 +96,7 @@ export function packChanged() {
 
 export function stopPack() {
   currentMe = null;
+  kept = null;
   clearInterval(timer);
   clearTimeout(staleTimer);
 }

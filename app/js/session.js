@@ -6,7 +6,7 @@
 // The signal: every answer from the service is a contact; a request that fails at the network says there is no
 // signal. Without one, a read the phone can answer from what it keeps (the job pack, or the service worker's copy of
 // person-free data) is answered from it, and the app says how old it is.
-import { deleteDevice } from './device.js';
+import { allowDevice, deleteDevice } from './device.js';
 
 const APP_HEADER = { 'X-Requested-With': 'amhp-app' };
 /** A request the service has not answered in this time is given up, as if there were no signal. */
@@ -146,6 +146,7 @@ async function problemOf(res) {
 }
 
 function accept(pair) {
+  allowDevice();
   access = { token: pair.accessToken, expiresAt: Date.now() + pair.expiresIn * 1000 };
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refresh().catch(() => undefined), Math.max(5_000, pair.expiresIn * 1000 - REFRESH_MARGIN_MS));
@@ -273,17 +274,20 @@ export async function signOut() {
 }
 
 async function wipeDevice() {
+  // First, before anything waits: from here on nothing is kept in the database, even by a read still on its way.
+  const device = deleteDevice();
   try {
     localStorage.clear();
     sessionStorage.clear();
   } catch {
     // storage may be unavailable (private mode): nothing to clear
   }
+  await tellServiceWorker();
   if (self.caches) {
     const keys = await caches.keys();
     await Promise.all(keys.filter((k) => !k.startsWith('amhp-shell-')).map((k) => caches.delete(k)));
   }
-  await deleteDevice();
+  await device;
   if (self.indexedDB && indexedDB.databases) {
     const dbs = await indexedDB.databases();
     await Promise.all(
@@ -296,6 +300,18 @@ async function wipeDevice() {
       ),
     );
   }
+}
+
+/** Asks the service worker to keep none of the reads still on their way, and waits (a second at most) for it. */
+function tellServiceWorker() {
+  const worker = self.navigator && navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (!worker) return Promise.resolve();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    worker.postMessage({ type: 'signed-out' }, [channel.port2]);
+    setTimeout(resolve, 1_000);
+  });
 }
 
 /**

@@ -65,19 +65,30 @@ function userOf(request) {
   }
 }
 
+/**
+ * When the app last signed out (this worker's time). A read that set out before it may answer after the page deleted
+ * the kept copies: it is then not kept, so sign-out leaves nothing of the user behind.
+ */
+let signedOutAt = -Infinity;
+
+const dataCaches = () => caches.keys().then((keys) => keys.filter((key) => key.startsWith(DATA_PREFIX)));
+
 /** A person-free read: the network's answer (a copy kept), or without a signal the kept copy, marked with its age. */
 async function personFree(request, user) {
   const cacheName = DATA_PREFIX + user;
   const key = new Request(request.url);
+  const setOut = Date.now();
   try {
     const res = await fetch(request);
-    if (res.status === 200) {
+    if (res.status === 200 && signedOutAt < setOut) {
       const copy = res.clone();
       const headers = new Headers(copy.headers);
       headers.set('x-amhp-kept-at', new Date(Date.parse(res.headers.get('date') || '') || Date.now()).toISOString());
       const body = await copy.arrayBuffer();
       const cache = await caches.open(cacheName);
       await cache.put(key, new Response(body, { status: 200, headers }));
+      // Signed out while it was being kept: not kept after all.
+      if (signedOutAt >= setOut) await caches.delete(cacheName);
     }
     return res;
   } catch (err) {
@@ -146,6 +157,19 @@ self.addEventListener('notificationclick', (event) => {
       open.postMessage({ type: 'page-ack', id });
       return open.focus().catch(() => undefined);
     }),
+  );
+});
+
+// Sign-out: the page asks this worker to delete every user's kept copies and to keep none of the reads still on their
+// way, and waits for its answer before it says she has signed out.
+self.addEventListener('message', (event) => {
+  if (!event.data || event.data.type !== 'signed-out') return;
+  signedOutAt = Date.now();
+  const port = event.ports && event.ports[0];
+  event.waitUntil(
+    dataCaches()
+      .then((keys) => Promise.all(keys.map((key) => caches.delete(key))))
+      .finally(() => port && port.postMessage('done')),
   );
 });
 

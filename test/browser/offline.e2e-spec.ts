@@ -29,6 +29,7 @@ declare const indexedDB: {
   databases(): Promise<Array<{ name: string }>>;
 };
 declare const performance: { now(): number };
+declare function fetch(url: string, init: { headers: Record<string, string> }): Promise<{ status: number }>;
 declare const crypto: { subtle: { exportKey(format: string, key: unknown): Promise<unknown> } };
 
 /**
@@ -337,9 +338,34 @@ describe('the duty AMHP’s phone without a signal', () => {
     await startServer();
   });
 
-  it('signing out leaves nothing on the phone: no database, no kept data, no storage', async () => {
+  it('signing out leaves nothing on the phone: no database, no kept data, no storage, even from a read still on its way', async () => {
+    // The five-minute pack read is on its way when she signs out; its answer arrives after everything was deleted.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked = false;
+    await page.route('**/me/job-pack', async (route) => {
+      asked = true;
+      await held;
+      await route.continue();
+    });
+    await page.clock.fastForward(5 * MIN + 1_000);
+    await until(async () => asked);
+    // So is a person-free read the service worker keeps a copy of (who is on duty).
+    let onDutyAsked = false;
+    await context.route('**/rota/on-duty', async (route) => {
+      onDutyAsked = true;
+      await held;
+      await route.fulfill({ status: 200, contentType: 'application/json', body: '{"now":[]}' });
+    });
+    const onDuty = page.evaluate((user) => fetch('/rota/on-duty', { headers: { 'x-amhp-user': user } }).then((r) => r.status), worker.id);
+    await until(async () => onDutyAsked);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const answered = page.waitForResponse('**/me/job-pack');
+    release();
+    await answered;
+    await expect(onDuty).resolves.toBe(200);
+    await page.waitForTimeout(500);
     await expect(page.evaluate(() => indexedDB.databases().then((d) => d.map((x) => x.name)))).resolves.toEqual([]);
     const keys = await page.evaluate(() => caches.keys());
     expect(keys.every((k) => k.startsWith('amhp-shell-'))).toBe(true);
