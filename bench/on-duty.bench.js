@@ -31,6 +31,7 @@ const { ShiftsService } = require(path.join(DIST, 'src/rota/shifts.service.js'))
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const cpu = require('./lib/cpu');
 const { percentile } = require('./lib/stats');
+const pgStatements = require('./lib/pg-statements');
 
 /** @typedef {import('./lib/open-loop').OpenLoopRequest} OpenLoopRequest */
 /** @typedef {import('./lib/open-loop').OpenLoopResult} OpenLoopResult */
@@ -111,7 +112,13 @@ async function measure(target) {
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-duty-'));
-  const server = await startEmbeddedPostgres({ dir, port: 56000 + Math.floor(Math.random() * 2000), persistent: false });
+  const server = await startEmbeddedPostgres({
+    dir,
+    port: 56000 + Math.floor(Math.random() * 2000),
+    persistent: false,
+    settings: pgStatements.settings(),
+    log: pgStatements.log(),
+  });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   const config = loadConfig(productionEnv({ JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
   let app;
@@ -299,17 +306,24 @@ async function main() {
           },
         });
     }
+    const stats = new Client({ connectionString: url });
+    await stats.connect();
+    await pgStatements.install(stats);
     /** @type {Array<Record<string, unknown>>} */
     const results = [];
     for (const { name, target } of routes) {
       for (let run = 1; run <= RUNS; run++) {
+        await pgStatements.reset(stats);
         const m = await measure(target);
+        // The counters include the warm-up's requests.
+        await pgStatements.report(stats, `${name} run ${run}`, Math.round(m.achievedRps * (SECONDS + WARMUP)));
         const row = { route: name, run, ...m, met: m.p99 < 10 && m.non2xx === 0 && m.errors === 0 && m.achievedRps >= RATE * 0.97 };
         results.push(row);
         console.error(`${name} run ${run}/${RUNS}: p99 ${m.p99} ms, node ${m.nodeUsPerReq} us/req`);
         if (m.non2xx || m.errors) process.exitCode = 1;
       }
     }
+    await stats.end();
     console.table(
       results.map((r) => ({
         route: r.route,

@@ -43,6 +43,8 @@ const { DataSource } = require('typeorm');
 const { startBaselines } = require('./lib/baseline');
 const { merge, round } = require('./lib/stats');
 const cpu = require('./lib/cpu');
+const pgStatements = require('./lib/pg-statements');
+const { Client } = require('pg');
 
 /** @typedef {import('./lib/load-worker').LoadRequest} LoadRequest */
 /** @typedef {import('./lib/load-worker').LoadResult} LoadResult */
@@ -530,7 +532,13 @@ async function main() {
     cleanup.push(() => fs.rmSync(pgDir, { recursive: true, force: true }));
     const pgPort = await freePort();
     progress(`starting embedded PostgreSQL on port ${pgPort} in ${pgDir}`);
-    const pg = await startEmbeddedPostgres({ dir: pgDir, port: pgPort, persistent: false });
+    const pg = await startEmbeddedPostgres({
+      dir: pgDir,
+      port: pgPort,
+      persistent: false,
+      settings: pgStatements.settings(),
+      log: pgStatements.log(),
+    });
     cleanup.push(() => pg.stop());
     const url = databaseUrlWithName(pg.url, 'amhp_bench');
     const config = loadConfig(productionEnv({ JWT_SECRET, DATABASE_URL: url, LOG_LEVEL: 'silent' }));
@@ -704,9 +712,15 @@ async function main() {
       },
     ];
     const pairs = allPairs.filter((p) => !OPTS.only || OPTS.only.includes(p.id));
+    const stats = new Client({ connectionString: url });
+    await stats.connect();
+    cleanup.push(() => stats.end());
+    await pgStatements.install(stats);
     for (const p of pairs) {
       progress(`${p.id}: ${targets[p.app].label} vs ${targets[p.base].label}`);
+      await pgStatements.reset(stats);
       const m = await measurePair(load, targets[p.base], targets[p.app]);
+      await pgStatements.report(stats, `${p.id} (both sides; calls a request of the app)`, m.served.app);
       results.pairs.push({
         id: p.id,
         title: p.title,

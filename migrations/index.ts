@@ -30,6 +30,7 @@ import * as m26 from './1796430100000-ReportTimelineIndexes';
 import * as m27 from './1796433000000-PlanRuns';
 import * as m28 from './1796433100000-AuditCheckpoints';
 import * as m29 from './1796435000000-Paging';
+import * as m30 from './1796436000000-AuditMoreLanes';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -62,4 +63,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m27),
   ...Object.values(m28),
   ...Object.values(m29),
+  ...Object.values(m30),
 ];

@@ -56,7 +56,8 @@ export class AccessService {
     if (!isPersonAction(action) || personId === undefined) return can(actor.roles, action);
     const now = this.clock.now();
     const [relationships, sessions] = await Promise.all([
-      m.query<Array<{ kind: RelationshipKind }>>(
+      this.db.preparedOn<{ kind: RelationshipKind }>(
+        m,
         `SELECT DISTINCT kind FROM access_relationships
           WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
             AND (kind <> 'conducted' OR (source_type = $4 AND source_id = $5))
@@ -64,7 +65,8 @@ export class AccessService {
          SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}`,
         [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
       ),
-      m.query<Array<{ id: string }>>(
+      this.db.preparedOn<{ id: string }>(
+        m,
         `SELECT id FROM break_glass_sessions
           WHERE user_id = $1 AND person_id = $2 AND started_at <= $3 AND expires_at > $3 AND ended_at IS NULL
           ORDER BY expires_at DESC LIMIT 1`,

@@ -340,6 +340,8 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   persistent?: boolean;
   log?: (line: string) => void;
+  /** More server settings (`-c name=value`), e.g. a bench's `shared_preload_libraries`. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedServer> {
   const dir = resolve(opts.dir);
   const who = postgresUser();
@@ -352,7 +354,19 @@ export async function startEmbeddedPostgres(opts: {
   installExitHooks();
   const child = spawn(
     join(bin, 'postgres'),
-    ['-D', dir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'lc_messages=C'],
+    [
+      '-D',
+      dir,
+      '-p',
+      String(opts.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'lc_messages=C',
+      ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     { ...who, cwd: '/', env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child);

@@ -251,7 +251,8 @@ export class PeopleService {
     sameAs: (personColumn: string) => string,
   ): Promise<PersonDto | undefined> {
     if (!dto.givenName?.trim() || !dto.familyName?.trim() || !dto.dateOfBirth) return undefined;
-    const rows: Array<{ id: string }> = await m.query(
+    const rows = await this.db.preparedOn<{ id: string }>(
+      m,
       `SELECT p.id FROM persons p
         WHERE lower(p.family_name) = lower($1) AND p.date_of_birth = $2::date AND lower(trim(p.given_name)) = lower($3) AND ${sameAs('p.id')}
         LIMIT 2`,

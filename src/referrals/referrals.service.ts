@@ -1159,7 +1159,8 @@ export class ReferralsService {
     m: EntityManager,
     personId: string,
   ): Promise<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null } | undefined> {
-    const [row]: Array<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null }> = await m.query(
+    const [row] = await this.db.preparedOn<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null }>(
+      m,
       `SELECT id, reference, received_at AS "receivedAt", allocated_user_id AS "allocatedUserId" FROM referrals
         WHERE person_id = $1 AND ${openStatusSql('status')} ORDER BY received_at DESC, id LIMIT 1`,
       [personId],
@@ -1240,7 +1241,7 @@ export class ReferralsService {
   }
 
   private async row(m: EntityManager, id: string): Promise<Row> {
-    const [raw] = await m.query(`${ROW} WHERE r.id = $1`, [id]);
+    const [raw] = await this.db.preparedOn<Record<string, unknown>>(m, `${ROW} WHERE r.id = $1`, [id]);
     if (!raw) throw new NotFoundProblem('Referral', id);
     return camel(raw);
   }
