@@ -324,7 +324,9 @@ async function main() {
         const row = { route: name, run, ...m, met: m.p99 < 10 && m.non2xx === 0 && m.errors === 0 && m.achievedRps >= RATE * 0.97 };
         results.push(row);
         const mem = process.memoryUsage();
-        console.error(`${name} run ${run}/${RUNS}: p99 ${m.p99} ms, node ${m.nodeUsPerReq} us/req, heap ${Math.round(mem.heapUsed / 2 ** 20)} MiB of ${Math.round(mem.heapTotal / 2 ** 20)}, rss ${Math.round(mem.rss / 2 ** 20)} MiB`);
+        console.error(
+          `${name} run ${run}/${RUNS}: p99 ${m.p99} ms, node ${m.nodeUsPerReq} us/req, heap ${Math.round(mem.heapUsed / 2 ** 20)} MiB of ${Math.round(mem.heapTotal / 2 ** 20)}, rss ${Math.round(mem.rss / 2 ** 20)} MiB`,
+        );
         if (m.non2xx || m.errors) process.exitCode = 1;
       }
     }
