@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { Injectable, SetMetadata } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isRetryable } from './pg-errors';
 
@@ -91,6 +91,8 @@ export class Db {
    * audit rows of what it returned commit together. The name is derived from the SQL text.
    */
   async preparedIn<T>(m: EntityManager, text: string, values: unknown[]): Promise<T[]> {
+    // As m.query would: a transaction that has ended has given its connection back, perhaps to another request.
+    if (m.queryRunner!.isReleased) throw new QueryRunnerAlreadyReleasedError();
     const client = (await m.queryRunner!.connect()) as {
       query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
     };

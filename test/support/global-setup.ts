@@ -17,7 +17,14 @@ export default async function globalSetup(): Promise<void> {
   if (!serverUrl) {
     const dir = embeddedTempDir('amhp-test-pg-');
     const port = 55000 + Math.floor(Math.random() * 5000);
-    const server = await startEmbeddedPostgres({ dir, port, persistent: false });
+    // A server for tests only, thrown away at the end: commits need not wait for the disk. The crash tests (R11) start
+    // servers of their own, with the defaults.
+    const server = await startEmbeddedPostgres({
+      dir,
+      port,
+      persistent: false,
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    });
     (globalThis as { __EMBEDDED_PG__?: unknown }).__EMBEDDED_PG__ = server;
     serverUrl = server.url;
   }
