@@ -31,6 +31,8 @@ import * as m27 from './1796433000000-PlanRuns';
 import * as m28 from './1796433100000-AuditCheckpoints';
 import * as m29 from './1796435000000-Paging';
 import * as m30 from './1796436000000-AuditMoreLanes';
+import * as m31 from './1796437000000-RotaOnDutyFunction';
+import * as m32 from './1796438000000-AuditAppendFewerStatements';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -64,4 +66,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m28),
   ...Object.values(m29),
   ...Object.values(m30),
+  ...Object.values(m31),
+  ...Object.values(m32),
 ];

@@ -16,20 +16,12 @@ export class DutyService {
 
   async onDuty(atRaw?: string): Promise<OnDutyDto> {
     const at = atRaw ? new Date(atRaw) : this.clock.now();
-    // One round trip for both answers. Shifts are at most 24 h long, so the start bound keeps "now" an index range
-    // scan however many years of rota there are; "next" is the earliest start after `at` within a week.
+    // One round trip for both answers: the shifts on at `at` and the next ones to start (migration RotaOnDutyFunction,
+    // planned once per connection). Shifts are at most MAX_SHIFT_HOURS long, so the start bound keeps "now" an index
+    // range scan however many years of rota there are.
     const rows: Array<DutyShiftDto & { next: boolean; startsAt: Date; endsAt: Date }> = await this.db.prepared(
       'rota-on-duty',
-      `WITH picked AS (
-         SELECT s.*, false AS next FROM shifts s WHERE s.starts_at > $2 AND s.starts_at <= $1 AND s.ends_at > $1
-         UNION ALL
-         SELECT s.*, true FROM shifts s
-          WHERE s.starts_at = (SELECT min(starts_at) FROM shifts WHERE starts_at > $1 AND starts_at < $1 + interval '8 days'))
-       SELECT p.id AS "shiftId", p.label, p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.required_count AS "requiredCount", p.next,
-              coalesce((SELECT json_agg(json_build_object('userId', u.id, 'displayName', u.display_name, 'phone', u.phone, 'skills', pr.skills) ORDER BY u.display_name)
-                          FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id JOIN practitioner_directory pr ON pr.id = a.practitioner_id
-                         WHERE a.shift_id = p.id), '[]') AS amhps
-         FROM picked p ORDER BY p.starts_at, p.label`,
+      `SELECT "shiftId", label, "startsAt", "endsAt", "requiredCount", next, amhps FROM rota_on_duty($1, $2)`,
       [at, new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000)],
     );
     const shape = (r: (typeof rows)[number]): DutyShiftDto => ({
