@@ -33,6 +33,13 @@ function childrenOf(ppid: number): number[] {
   return found;
 }
 
+/** Every live descendant of `pid`, parents before children. */
+function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  for (let i = -1; i < found.length; i++) found.push(...childrenOf(i < 0 ? pid : found[i]));
+  return found;
+}
+
 function alive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -61,9 +68,24 @@ function startRunner(dir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     // A start that neither succeeds nor fails (seen under heavy load after a kill -9) is abandoned and retried,
     // rather than left to hold the test until its timeout.
+    // The runner and every process it started (the postmaster, its startup process and backends) are killed, and
+    // the retry waits until they are gone: a postmaster left behind would hold the data directory's lock file.
     const stuck = setTimeout(() => {
+      child.removeAllListeners('exit');
+      const tree = descendantsOf(child.pid!);
       child.kill('SIGKILL');
-      reject(new Error(`postgres runner not ready after ${START_TIMEOUT_MS} ms: ${stderr.trim().slice(-500)}`));
+      for (const pid of tree) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      void (async () => {
+        const deadline = Date.now() + 10_000;
+        while (tree.some(alive) && Date.now() < deadline) await sleep(20);
+        reject(new Error(`postgres runner not ready after ${START_TIMEOUT_MS} ms: ${stderr.trim().slice(-500)}`));
+      })();
     }, START_TIMEOUT_MS);
     child.on('message', (m: { ready?: string; error?: string }) => {
       clearTimeout(stuck);
