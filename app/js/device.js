@@ -14,6 +14,11 @@ let opening;
  */
 let signedOut = false;
 
+/** Signing out: from now until someone signs in, nothing more is kept (what is kept is deleted next). */
+export function lockDevice() {
+  signedOut = true;
+}
+
 /** Someone signed in on this page: the phone may keep their data again. */
 export function allowDevice() {
   signedOut = false;

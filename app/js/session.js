@@ -6,7 +6,7 @@
 // The signal: every answer from the service is a contact; a request that fails at the network says there is no
 // signal. Without one, a read the phone can answer from what it keeps (the job pack, or the service worker's copy of
 // person-free data) is answered from it, and the app says how old it is.
-import { allowDevice, deleteDevice } from './device.js';
+import { allowDevice, deleteDevice, lockDevice } from './device.js';
 
 const APP_HEADER = { 'X-Requested-With': 'amhp-app' };
 /** A request the service has not answered in this time is given up, as if there were no signal. */
@@ -265,6 +265,8 @@ export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
  * cache but the app shell's, and any storage, is emptied so nothing of this user is left on the phone.
  */
 export async function signOut() {
+  // Before anything waits (the service's answer to the sign-out): a read answered meanwhile is not kept.
+  lockDevice();
   try {
     if (access) await api('/auth/logout', { method: 'POST' });
   } finally {
