@@ -1,3 +1,4 @@
+import { inTurn } from '../common/in-turn';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
@@ -1390,8 +1391,9 @@ export class AssessmentsService {
       patientTeams: a.patientTeams,
       contacts: contacts.map((c: { at: Date }) => ({ ...c, at: isoOrNull(c.at) })),
       timeline: timeline.map((e: { at: Date; recordedAt: Date }) => ({ ...e, at: isoOrNull(e.at), recordedAt: isoOrNull(e.recordedAt) })),
-      recommendations: await Promise.all(
-        recs.map(async (r) => ({
+      // One after the other: the register's reads may share this transaction's one connection.
+      recommendations: await inTurn(
+        recs.map((r) => async () => ({
           id: r.id,
           doctorId: r.doctor_id,
           // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval).

@@ -1,3 +1,4 @@
+import { inTurn } from '../common/in-turn';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
@@ -28,7 +29,7 @@ export class EligibilityService {
 
   async forPractitioner(practitionerId: string, from: Date, to: Date, m: EntityManager = this.db.manager): Promise<Eligibility> {
     const p = await this.practitioners.find(m, practitionerId);
-    const [approvals, records] = await Promise.all([loadApprovals(m, [practitionerId]), this.training.records(m, [practitionerId])]);
+    const [approvals, records] = await inTurn([() => loadApprovals(m, [practitionerId]), () => this.training.records(m, [practitionerId])]);
     return eligibility(
       {
         from,
