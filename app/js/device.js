@@ -80,9 +80,8 @@ export function done(req) {
   });
 }
 
-/** Closes this page's connection and deletes the database (sign-out). */
+/** Closes this page's connection and deletes the database (sign-out, once lockDevice has stopped any more keeping). */
 export async function deleteDevice() {
-  signedOut = true;
   if (opening) {
     try {
       (await opening).close();

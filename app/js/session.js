@@ -276,8 +276,6 @@ export async function signOut() {
 }
 
 async function wipeDevice() {
-  // First, before anything waits: from here on nothing is kept in the database, even by a read still on its way.
-  const device = deleteDevice();
   try {
     localStorage.clear();
     sessionStorage.clear();
@@ -289,7 +287,7 @@ async function wipeDevice() {
     const keys = await caches.keys();
     await Promise.all(keys.filter((k) => !k.startsWith('amhp-shell-')).map((k) => caches.delete(k)));
   }
-  await device;
+  await deleteDevice();
   if (self.indexedDB && indexedDB.databases) {
     const dbs = await indexedDB.databases();
     await Promise.all(
