@@ -1,6 +1,6 @@
-import { inTurn } from '../common/in-turn';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { inTurn } from '../common/in-turn';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';

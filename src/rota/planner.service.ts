@@ -1,7 +1,7 @@
-import { inTurn } from '../common/in-turn';
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { inTurn } from '../common/in-turn';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull } from '../common/clock';

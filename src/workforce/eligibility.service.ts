@@ -1,6 +1,6 @@
-import { inTurn } from '../common/in-turn';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { inTurn } from '../common/in-turn';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
