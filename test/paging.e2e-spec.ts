@@ -109,6 +109,21 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       const list = await as(amir).get('/rota/manager-on-call?from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z').expect(200);
       expect(list.body.items.map((i: { userId: string }) => i.userId)).toEqual([mo.id]);
     });
+
+    it('GET /rota/on-duty names the manager on call when no shift is on or next, and nobody when no one is on call', async () => {
+      await as(mo)
+        .post('/rota/manager-on-call', { userId: mo.id, startsAt: '2035-01-01T00:00:00Z', endsAt: '2035-01-01T12:00:00Z' })
+        .expect(201);
+      const onlyManager = await as(amir).get('/rota/on-duty?at=2035-01-01T06:00:00Z').expect(200);
+      expect(onlyManager.body).toEqual({
+        at: '2035-01-01T06:00:00.000Z',
+        onDuty: [],
+        next: [],
+        managerOnCall: expect.objectContaining({ userId: mo.id, displayName: 'Mo Manager', startsAt: '2035-01-01T00:00:00.000Z' }),
+      });
+      const nobody = await as(amir).get('/rota/on-duty?at=2035-01-02T06:00:00Z').expect(200);
+      expect(nobody.body).toEqual({ at: '2035-01-02T06:00:00.000Z', onDuty: [], next: [], managerOnCall: null });
+    });
   });
 
   describe("devices: one subscription per phone, the owner's to revoke", () => {

@@ -56,7 +56,7 @@ async function reset(db) {
  * @param {string} label
  * @param {number} requests the requests the run made, for "calls a request"
  */
-async function report(db, label, requests, top = 12) {
+async function report(db, label, requests, top = Number(process.env.BENCH_PG_TOP ?? 12)) {
   if (!ON) return;
   const { rows } = await db.query(
     `SELECT calls, total_exec_time + total_plan_time AS total, mean_exec_time, mean_plan_time, rows, query FROM pg_stat_statements

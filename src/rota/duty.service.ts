@@ -6,6 +6,15 @@ import { CoverageDto, DutyShiftDto, OnDutyDto } from './dto/rota.dto';
 import { coverageGaps, CoverageShift } from './rota.rules';
 import { MAX_SHIFT_HOURS } from './shifts.service';
 
+/** A row of the on-duty read: a shift (none when nothing is on or next) and the manager on call, on every row. */
+type OnDutyRow = Omit<DutyShiftDto, 'shiftId' | 'startsAt' | 'endsAt'> & {
+  shiftId: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  next: boolean;
+  manager: { id: string; userId: string; displayName: string; phone: string | null; startsAt: string; endsAt: string } | null;
+};
+
 /** Who is on duty, and where the rota falls short. The thin client's and referrers' hot read (P3). */
 @Injectable()
 export class DutyService {
@@ -16,33 +25,34 @@ export class DutyService {
 
   async onDuty(atRaw?: string): Promise<OnDutyDto> {
     const at = atRaw ? new Date(atRaw) : this.clock.now();
-    // One round trip for both answers: the shifts on at `at` and the next ones to start (migration RotaOnDutyFunction,
-    // planned once per connection). Shifts are at most MAX_SHIFT_HOURS long, so the start bound keeps "now" an index
-    // range scan however many years of rota there are.
-    const rows: Array<DutyShiftDto & { next: boolean; startsAt: Date; endsAt: Date }> = await this.db.prepared(
-      'rota-on-duty',
-      `SELECT "shiftId", label, "startsAt", "endsAt", "requiredCount", next, amhps FROM rota_on_duty($1, $2)`,
+    // One round trip for the whole answer: the shifts on at `at` and the next ones to start (migration
+    // RotaOnDutyFunction, planned once per connection), with the manager on call beside them (a row with no shift when
+    // there is none). Shifts are at most MAX_SHIFT_HOURS long, so the start bound keeps "now" an index range scan
+    // however many years of rota there are.
+    const rows: Array<OnDutyRow> = await this.db.prepared(
+      'rota-on-duty-and-manager',
+      `SELECT d."shiftId", d.label, d."startsAt", d."endsAt", d."requiredCount", d.next, d.amhps, m.manager
+         FROM (SELECT (SELECT json_build_object('id', c.id, 'userId', c.user_id, 'displayName', u.display_name, 'phone', u.phone,
+                                                'startsAt', c.starts_at, 'endsAt', c.ends_at)
+                         FROM manager_on_call c JOIN user_directory u ON u.id = c.user_id
+                        WHERE c.starts_at <= $1 AND c.ends_at > $1 ORDER BY c.starts_at DESC LIMIT 1) AS manager) m
+         LEFT JOIN rota_on_duty($1, $2) d ON true`,
       [at, new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000)],
     );
-    const shape = (r: (typeof rows)[number]): DutyShiftDto => ({
+    const shifts = rows.filter((r): r is OnDutyRow & { shiftId: string } => r.shiftId !== null);
+    const shape = (r: (typeof shifts)[number]): DutyShiftDto => ({
       shiftId: r.shiftId,
       label: r.label,
-      startsAt: new Date(r.startsAt).toISOString(),
-      endsAt: new Date(r.endsAt).toISOString(),
+      startsAt: r.startsAt.toISOString(),
+      endsAt: r.endsAt.toISOString(),
       requiredCount: r.requiredCount,
       amhps: r.amhps,
     });
-    const [onCall]: Array<{ id: string; userId: string; displayName: string; phone: string | null; startsAt: Date; endsAt: Date }> =
-      await this.db.prepared(
-        'rota-manager-on-call',
-        `SELECT c.id, c.user_id AS "userId", u.display_name AS "displayName", u.phone, c.starts_at AS "startsAt", c.ends_at AS "endsAt"
-           FROM manager_on_call c JOIN user_directory u ON u.id = c.user_id WHERE c.starts_at <= $1 AND c.ends_at > $1`,
-        [at],
-      );
+    const onCall = rows[0]?.manager;
     return {
       at: at.toISOString(),
-      onDuty: rows.filter((r) => !r.next).map(shape),
-      next: rows.filter((r) => r.next).map(shape),
+      onDuty: shifts.filter((r) => !r.next).map(shape),
+      next: shifts.filter((r) => r.next).map(shape),
       managerOnCall: onCall
         ? { ...onCall, startsAt: new Date(onCall.startsAt).toISOString(), endsAt: new Date(onCall.endsAt).toISOString() }
         : null,
