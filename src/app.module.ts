@@ -71,7 +71,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options),
-        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.config, logger) }),
+        // Nest's logger is pino's; no per-request middleware (forRoutes: none): requests are logged by bootstrap's
+        // onResponse hook, and a line logged while a request is served gets its id from the request context
+        // (rootLogger's mixin). The middleware cost every request a middleware run, a query parse and a child logger.
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(logger), forRoutes: [] }),
         DatabaseModule.forRoot(options.databaseUrl),
         ...(options.schedule === false ? [] : [ScheduleModule.forRoot()]),
         AuditModule,

@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import pino, { Logger } from 'pino';
 import type { Options } from 'pino-http';
+import { requestContext } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
 
 /** Never logged: credentials, and the fields that identify a person. */
@@ -30,17 +30,25 @@ export const REDACT_PATHS = [
   'err.driverError.parameters',
 ];
 
-/** The one pino logger: application logs (through nestjs-pino) and request logs (bootstrap's onResponse hook). */
-export function rootLogger(config: AppConfig): Logger {
-  return pino({ level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'amhp-hub' } });
+/**
+ * The one pino logger: application logs (through nestjs-pino) and request logs (bootstrap's onResponse hook). A line
+ * logged while a request is served carries that request's id (identifiers only: never its URL, query or headers).
+ */
+export function rootLogger(config: AppConfig, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level: config.logLevel,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: 'amhp-hub' },
+    mixin: (entry: object) => {
+      if ('reqId' in entry) return {};
+      const ctx = requestContext.current();
+      return ctx ? { reqId: ctx.requestId } : {};
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
-export function pinoHttpOptions(config: AppConfig, logger: Logger): Options {
-  return {
-    logger,
-    // Requests are logged by the Fastify onResponse hook (bootstrap.ts), which sees the matched route.
-    autoLogging: false,
-    // Fastify has already given the request its id (from a valid X-Request-Id, or a new UUID); middie copies it.
-    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
-  };
+/** nestjs-pino's options: the root logger is ours; its request middleware is not mounted (see AppModule). */
+export function pinoHttpOptions(logger: Logger): Options {
+  return { logger, autoLogging: false };
 }
