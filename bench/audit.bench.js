@@ -11,7 +11,7 @@
  *   npm run build && node bench/audit.bench.js          # BENCH_EVENTS=2000000 for a quicker run
  *
  * Knobs: BENCH_EVENTS, BENCH_EVERY, BENCH_TAIL, BENCH_RUNS, BENCH_FULL=0 (skip the full verification),
- * BENCH_INDEXES=0 (leave out the four secondary indexes of audit_events, dropped for the load and rebuilt after).
+ * BENCH_INDEXES=0 (leave out the five secondary indexes of audit_events, dropped for the load and rebuilt after).
  */
 const { productionEnv } = require('./lib/production-env');
 const path = require('node:path');
@@ -53,6 +53,7 @@ const SECONDARY = [
   ['audit_events_resource_idx', '("resource_type", "resource_id", "id")'],
   ['audit_events_actor_idx', '("actor_id", "id")'],
   ['audit_events_subject_idx', '("subject_person_id", "id")'],
+  ['audit_events_lane_idx', '("lane", "id")'],
 ];
 
 /** @param {string} s */

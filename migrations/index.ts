@@ -33,6 +33,7 @@ import * as m29 from './1796435000000-Paging';
 import * as m30 from './1796436000000-AuditMoreLanes';
 import * as m31 from './1796437000000-RotaOnDutyFunction';
 import * as m32 from './1796438000000-AuditAppendFewerStatements';
+import * as m33 from './1796439000000-AuditLaneIndex';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -68,4 +69,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m30),
   ...Object.values(m31),
   ...Object.values(m32),
+  ...Object.values(m33),
 ];

@@ -176,6 +176,8 @@ export interface LaneCursor {
 export type SqlQuery = (sql: string, params: unknown[]) => Promise<EventRow[]>;
 
 export interface WalkOptions {
+  /** How the events are read (walkChain): each lane by its index (default), or all lanes together in id order. */
+  scan?: 'lanes' | 'ids';
   batchSize?: number;
   /** Stop after this many events (the checkpoint job's share of a run); the cursors say where it stopped. */
   maxEvents?: number;
@@ -186,15 +188,77 @@ export interface WalkOptions {
 }
 
 /**
- * Walks the lanes together in id order (one index range scan of the primary key), from each cursor to the head it
- * names, checking each event's hash and its link to the one before it in its lane. A lane's events are appended
- * under its head's lock, so ids rise along the lane and everything up to the head read at the start is committed:
- * events appended meanwhile are past `uptoId` and left for the next walk.
+ * Walks each lane from its cursor to the head it names, checking each event's hash and its link to the one before it
+ * in its lane. A lane's events are appended under its head's lock, so ids rise along the lane and everything up to the
+ * head read at the start is committed: events appended meanwhile are past `uptoId` and left for the next walk.
+ *
+ * Two ways to read the events, the same checks:
+ * - `lanes` (the default; verify and the checkpoint job): each lane on its own, by the (lane, id) index, a batch of
+ *   each lane in turn (so a run's `maxEvents` is shared between the lanes). What is read is the events after each
+ *   lane's checkpoint, however far back the quietest lane's checkpoint is: reading the lanes together in id order
+ *   from the oldest cursor read ten seconds of a 20 million event log to recompute 5,000 events (bench/audit.bench.js).
+ * - `ids` (the full re-verification, every lane from its start): all lanes together in id order, one range scan of
+ *   the primary key, the heap read once in order.
  */
 export async function walkChain(query: SqlQuery, cursors: LaneCursor[], breaks: ChainBreak[], options: WalkOptions = {}): Promise<number> {
-  const batch = options.batchSize ?? 5000;
   const live = cursors.filter((c) => BigInt(c.uptoId) > BigInt(c.afterId));
   if (!live.length) return 0;
+  const state = { checked: 0 };
+  const check = (c: LaneCursor, r: EventRow) => {
+    if (r.prev_hash !== c.prev) {
+      breaks.push({ id: r.id, lane: c.lane, problem: 'broken-link' });
+      c.broken = true;
+    }
+    if (eventHash(r) !== r.hash) {
+      breaks.push({ id: r.id, lane: c.lane, problem: 'hash-mismatch' });
+      c.broken = true;
+    }
+    c.prev = r.hash;
+    c.lastId = r.id;
+    c.afterId = r.id;
+    c.events += 1;
+    options.onEvent?.(c, r, !c.broken);
+  };
+  if (options.scan === 'ids') await walkInIdOrder(query, cursors, live, check, state, options);
+  else await walkLaneByLane(query, live, check, state, options);
+  return state.checked;
+}
+
+type Check = (c: LaneCursor, r: EventRow) => void;
+
+function batchLimit(state: { checked: number }, options: WalkOptions): number {
+  const batch = options.batchSize ?? 5000;
+  return options.maxEvents !== undefined ? Math.min(batch, options.maxEvents - state.checked) : batch;
+}
+
+async function walkLaneByLane(query: SqlQuery, live: LaneCursor[], check: Check, state: { checked: number }, options: WalkOptions) {
+  let open = live;
+  while (open.length) {
+    const next: LaneCursor[] = [];
+    for (const c of open) {
+      const limit = batchLimit(state, options);
+      if (limit <= 0) return;
+      const rows = await query(
+        `SELECT ${EVENT_COLUMNS} FROM audit_events e WHERE e.lane = $1 AND e.id > $2 AND e.id <= $3 ORDER BY e.id LIMIT $4`,
+        [c.lane, c.afterId, c.uptoId, limit],
+      );
+      for (const r of rows) check(c, r);
+      state.checked += rows.length;
+      await options.onBatch?.(state.checked);
+      if (rows.length === limit) next.push(c);
+    }
+    open = next;
+  }
+}
+
+async function walkInIdOrder(
+  query: SqlQuery,
+  cursors: LaneCursor[],
+  live: LaneCursor[],
+  check: Check,
+  state: { checked: number },
+  options: WalkOptions,
+) {
   const width = Math.max(...cursors.map((c) => c.lane)) + 1;
   const from = Array.from({ length: width }, () => '0');
   const upto = Array.from({ length: width }, () => '0');
@@ -205,9 +269,8 @@ export async function walkChain(query: SqlQuery, cursors: LaneCursor[], breaks: 
   const byLane = new Map(cursors.map((c) => [c.lane, c]));
   const end = live.reduce((m, c) => (BigInt(c.uptoId) > m ? BigInt(c.uptoId) : m), 0n);
   let after = live.reduce((m, c) => (BigInt(c.afterId) < m ? BigInt(c.afterId) : m), end).toString();
-  let checked = 0;
   for (;;) {
-    const limit = options.maxEvents !== undefined ? Math.min(batch, options.maxEvents - checked) : batch;
+    const limit = batchLimit(state, options);
     if (limit <= 0) break;
     const rows = await query(
       `SELECT ${EVENT_COLUMNS} FROM audit_events e
@@ -217,25 +280,11 @@ export async function walkChain(query: SqlQuery, cursors: LaneCursor[], breaks: 
     );
     for (const r of rows) {
       const c = byLane.get(Number(r.lane));
-      if (!c) continue;
-      if (r.prev_hash !== c.prev) {
-        breaks.push({ id: r.id, lane: c.lane, problem: 'broken-link' });
-        c.broken = true;
-      }
-      if (eventHash(r) !== r.hash) {
-        breaks.push({ id: r.id, lane: c.lane, problem: 'hash-mismatch' });
-        c.broken = true;
-      }
-      c.prev = r.hash;
-      c.lastId = r.id;
-      c.afterId = r.id;
-      c.events += 1;
-      options.onEvent?.(c, r, !c.broken);
+      if (c) check(c, r);
     }
-    checked += rows.length;
+    state.checked += rows.length;
     if (rows.length) after = rows[rows.length - 1].id;
-    await options.onBatch?.(checked);
+    await options.onBatch?.(state.checked);
     if (rows.length < limit) break;
   }
-  return checked;
 }
