@@ -5,7 +5,7 @@
  * consecutive runs: p50, p99 and max latency (target p99 < 10 ms in every run), Node and Postgres CPU per request
  * (target for Node <= 500 us), GC pauses, and the machine's other load. Run after `npm run build`:
  * `node bench/on-duty.bench.js`. BENCH_YEARS (10), BENCH_RATE (500), BENCH_SECONDS (15), BENCH_WARMUP (3),
- * BENCH_RUNS (5), BENCH_REFERRALS (50000), BENCH_ROUTES (on-duty,queue) change the knobs; BENCH_CPU_PROFILE=1 profiles each run (below).
+ * BENCH_RUNS (5), BENCH_REFERRALS (50000), BENCH_ROUTES (on-duty,queue) change the knobs; BENCH_CPU_PROFILE=1 and BENCH_HEAP_PROFILE=1 profile each run (below).
  */
 const { productionEnv } = require('./lib/production-env');
 const path = require('node:path');
@@ -318,9 +318,14 @@ async function main() {
     for (const { name, target } of routes) {
       for (let run = 1; run <= RUNS; run++) {
         await pgStatements.reset(stats);
-        const profiler = await startCpuProfile();
+        const profiler = await startProfile();
         const m = await measure(target);
-        await profiler?.stop(`${name.split(' ')[1].replace(/[^a-z]+/g, '-')}-run${run}`);
+        await profiler?.stop(
+          `${name
+            .split(' ')[1]
+            .replace(/[^a-z]+/g, '-')
+            .replace(/^-|-$/g, '')}-run${run}`,
+        );
         // The counters include the warm-up's requests.
         await pgStatements.report(stats, `${name} run ${run}`, Math.round(m.achievedRps * (SECONDS + WARMUP)));
         const row = { route: name, run, ...m, met: m.p99 < 10 && m.non2xx === 0 && m.errors === 0 && m.achievedRps >= RATE * 0.97 };
@@ -373,22 +378,30 @@ async function main() {
 /**
  * BENCH_CPU_PROFILE=1: the app's thread is profiled (the inspector's sampling profiler) while each run is measured,
  * warm-up included, and the profile written to bench/results/<route>-run<N>.cpuprofile (open it in Chromium's DevTools).
- * The profiler costs CPU itself: figures to quote come from runs without it.
+ * BENCH_HEAP_PROFILE=1: the same with V8's sampling heap profiler, keeping what survived the young generation and was
+ * then collected by a full GC (what fills the old generation with garbage), to <route>-run<N>.heapprofile.
+ * Both cost CPU themselves: figures to quote come from runs without them.
  */
-async function startCpuProfile() {
-  if (!process.env.BENCH_CPU_PROFILE) return undefined;
+async function startProfile() {
+  const cpu = !!process.env.BENCH_CPU_PROFILE;
+  if (!cpu && !process.env.BENCH_HEAP_PROFILE) return undefined;
   const { Session } = require('node:inspector/promises');
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
+  if (cpu) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  } else {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true });
+  }
   return {
     async stop(/** @type {string} */ file) {
-      const { profile } = await session.post('Profiler.stop');
+      const { profile } = cpu ? await session.post('Profiler.stop') : await session.post('HeapProfiler.stopSampling');
       session.disconnect();
       fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-      fs.writeFileSync(path.join(__dirname, 'results', `${file}.cpuprofile`), JSON.stringify(profile));
+      fs.writeFileSync(path.join(__dirname, 'results', `${file}.${cpu ? 'cpuprofile' : 'heapprofile'}`), JSON.stringify(profile));
     },
   };
 }
