@@ -10,6 +10,7 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
  */
 @Entity('audit_events')
 @Check('audit_events_outcome', `outcome IN ('success','denied','failure')`)
+@Index('audit_events_lane_idx', ['lane', 'id'])
 @Index('audit_events_subject_idx', ['subjectPersonId', 'id'])
 @Index('audit_events_actor_idx', ['actorId', 'id'])
 @Index('audit_events_resource_idx', ['resourceType', 'resourceId', 'id'])
