@@ -372,7 +372,7 @@ async function main() {
   console.log(JSON.stringify(out, null, 2));
   const met = check.hard === 0 && check.warnings === 0 && seconds < 10;
   console.log(
-    `\nP6 ${met ? 'MET' : 'MISSED'}: ${seconds.toFixed(2)} s, ${check.hard} hard violations, ${check.warnings} warnings, ${unfilledPlaces} unfilled of ${places} places, spread ${f.spreads.hoursPerFte} h/FTE (${wholeSpread} over the ${whole.length} approved all quarter; ${f.spread} allowing for leave and approval gaps; mean ${f.meanHoursPerFte})`,
+    `\nP6 ${met ? 'MET' : 'MISSED'}: ${seconds.toFixed(2)} s, ${check.hard} hard violations, ${check.warnings} warnings, ${unfilledPlaces} unfilled of ${places} places, ${skillGaps} shifts staffed without a required skill (each with its reason in unfilledSample), spread ${f.spreads.hoursPerFte} h/FTE (${wholeSpread} over the ${whole.length} approved all quarter; ${f.spread} allowing for leave and approval gaps; mean ${f.meanHoursPerFte})`,
   );
   if (!met && env.PLANNER_STRICT === '1') process.exit(1);
 }
