@@ -36,7 +36,8 @@ export class DutyService {
                                                 'startsAt', c.starts_at, 'endsAt', c.ends_at)
                          FROM manager_on_call c JOIN user_directory u ON u.id = c.user_id
                         WHERE c.starts_at <= $1 AND c.ends_at > $1 ORDER BY c.starts_at DESC LIMIT 1) AS manager) m
-         LEFT JOIN rota_on_duty($1, $2) d ON true`,
+         LEFT JOIN rota_on_duty($1, $2) d ON true
+        ORDER BY d."startsAt", d.label`,
       [at, new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000)],
     );
     const shifts = rows.filter((r): r is OnDutyRow & { shiftId: string } => r.shiftId !== null);
