@@ -104,6 +104,45 @@ describe('transactions: the isolation a service asks for holds inside a request 
     expect(joined).toEqual([{ level: 'repeatable read' }]);
   });
 
+  it.each([
+    ['a transaction', (db: Db, fn: (m: EntityManager) => Promise<unknown>) => db.transaction(fn)],
+    ['a read-only snapshot', (db: Db, fn: (m: EntityManager) => Promise<unknown>) => db.snapshot(fn)],
+  ])(
+    'queries sent at once inside %s reach its connection one after the other, each with its own answer, and pg never warns',
+    async (_name, open) => {
+      const db = t.app.get(Db);
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on('warning', onWarning);
+      let running = 0;
+      let most = 0;
+      try {
+        const answers = await open(db, async (m) => {
+          const client = (await m.queryRunner!.connect()) as { query: (...args: unknown[]) => Promise<unknown> };
+          const query = client.query.bind(client);
+          jest.spyOn(client, 'query').mockImplementation(async (...args: unknown[]) => {
+            most = Math.max(most, ++running);
+            try {
+              return await query(...args);
+            } finally {
+              running--;
+            }
+          });
+          return Promise.all([
+            m.query<Array<{ n: number }>>(`SELECT 1 AS n FROM pg_sleep(0.02)`),
+            db.preparedIn<{ n: number }>(m, `SELECT 2 AS n`, []),
+            m.query<Array<{ n: number }>>(`SELECT $1::int AS n`, [3]),
+          ]);
+        });
+        expect((answers as Array<Array<{ n: number }>>).map((rows) => rows[0].n)).toEqual([1, 2, 3]);
+        expect(most).toBe(1);
+      } finally {
+        process.off('warning', onWarning);
+      }
+      expect(warnings.filter((w) => /already executing a query/.test(w))).toEqual([]);
+    },
+  );
+
   it("reads inside a request's transaction see its own uncommitted writes (user list, /auth/me)", async () => {
     const db = t.app.get(Db);
     const users = t.app.get(UsersService);

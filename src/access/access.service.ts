@@ -55,23 +55,24 @@ export class AccessService {
   ): Promise<Decision> {
     if (!isPersonAction(action) || personId === undefined) return can(actor.roles, action);
     const now = this.clock.now();
-    // One after the other: inside a transaction both go to its one connection, where pg runs one query at a time.
-    const relationships = await this.db.preparedOn<{ kind: RelationshipKind }>(
-      m,
-      `SELECT DISTINCT kind FROM access_relationships
-        WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
-          AND (kind <> 'conducted' OR (source_type = $4 AND source_id = $5))
-       UNION
-       SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}`,
-      [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
-    );
-    const sessions = await this.db.preparedOn<{ id: string }>(
-      m,
-      `SELECT id FROM break_glass_sessions
-        WHERE user_id = $1 AND person_id = $2 AND started_at <= $3 AND expires_at > $3 AND ended_at IS NULL
-        ORDER BY expires_at DESC LIMIT 1`,
-      [actor.userId, personId, now],
-    );
+    const [relationships, sessions] = await Promise.all([
+      this.db.preparedOn<{ kind: RelationshipKind }>(
+        m,
+        `SELECT DISTINCT kind FROM access_relationships
+          WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
+            AND (kind <> 'conducted' OR (source_type = $4 AND source_id = $5))
+         UNION
+         SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}`,
+        [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
+      ),
+      this.db.preparedOn<{ id: string }>(
+        m,
+        `SELECT id FROM break_glass_sessions
+          WHERE user_id = $1 AND person_id = $2 AND started_at <= $3 AND expires_at > $3 AND ended_at IS NULL
+          ORDER BY expires_at DESC LIMIT 1`,
+        [actor.userId, personId, now],
+      ),
+    ]);
     return can(actor.roles, action, { relationships: relationships.map((r) => r.kind), breakGlassSessionId: sessions[0]?.id });
   }
 

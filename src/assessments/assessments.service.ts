@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { inTurn } from '../common/in-turn';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
@@ -1391,9 +1390,8 @@ export class AssessmentsService {
       patientTeams: a.patientTeams,
       contacts: contacts.map((c: { at: Date }) => ({ ...c, at: isoOrNull(c.at) })),
       timeline: timeline.map((e: { at: Date; recordedAt: Date }) => ({ ...e, at: isoOrNull(e.at), recordedAt: isoOrNull(e.recordedAt) })),
-      // One after the other: the register's reads may share this transaction's one connection.
-      recommendations: await inTurn(
-        recs.map((r) => async () => ({
+      recommendations: await Promise.all(
+        recs.map(async (r) => ({
           id: r.id,
           doctorId: r.doctor_id,
           // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval).

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { Injectable, SetMetadata } from '@nestjs/common';
-import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isRetryable } from './pg-errors';
 
@@ -55,6 +55,30 @@ const ambient = new AsyncLocalStorage<Ambient>();
 const statementNames = new Map<string, string>();
 
 /**
+ * A transaction's queries go to its one connection one after the other, whoever sends them and however (`m.query`,
+ * a repository, a prepared statement; `Promise.all` over reads included). pg runs one query at a time on a connection:
+ * it queues a second sent meanwhile but warns that pg 9 will refuse it. Each query waits for the one before it.
+ */
+const lastQuery = new WeakMap<QueryRunner, Promise<unknown>>();
+
+function inTurnOn<T>(runner: QueryRunner, work: () => Promise<T>): Promise<T> {
+  const next = (lastQuery.get(runner) ?? Promise.resolve()).then(work);
+  lastQuery.set(
+    runner,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+/** The transaction manager `m`, its query runner's queries made to run in turn (inTurnOn). */
+function oneAtATime(m: EntityManager): EntityManager {
+  const runner = m.queryRunner!;
+  const query = runner.query.bind(runner);
+  runner.query = ((...args: Parameters<QueryRunner['query']>) => inTurnOn(runner, () => query(...args))) as QueryRunner['query'];
+  return m;
+}
+
+/**
  * The one way services reach the database in a transaction.
  *
  * `transaction(fn, level)` joins the ambient transaction when there is one (opened by the idempotency interceptor, so
@@ -93,10 +117,11 @@ export class Db {
   async preparedIn<T>(m: EntityManager, text: string, values: unknown[]): Promise<T[]> {
     // As m.query would: a transaction that has ended has given its connection back, perhaps to another request.
     if (m.queryRunner!.isReleased) throw new QueryRunnerAlreadyReleasedError();
-    const client = (await m.queryRunner!.connect()) as {
+    const runner = m.queryRunner!;
+    const client = (await runner.connect()) as {
       query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
     };
-    return (await client.query({ name: Db.statementName(text), text, values })).rows;
+    return (await inTurnOn(runner, () => client.query({ name: Db.statementName(text), text, values }))).rows;
   }
 
   /**
@@ -160,7 +185,8 @@ export class Db {
   async snapshot<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return ambient.exit(() =>
       this.retrying(() =>
-        this.dataSource.transaction('REPEATABLE READ', async (m) => {
+        this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+          const m = oneAtATime(tx);
           await m.query('SET TRANSACTION READ ONLY');
           return ambient.run({ manager: m, isolation: 'REPEATABLE READ' }, () => fn(m));
         }),
@@ -177,9 +203,13 @@ export class Db {
     return ambient.exit(fn);
   }
 
-  /** READ COMMITTED is Postgres's default: naming it would cost a SET TRANSACTION round trip per transaction. */
+  /**
+   * Opens a transaction whose queries run in turn on its connection (oneAtATime). READ COMMITTED is Postgres's default:
+   * naming it would cost a SET TRANSACTION round trip per transaction.
+   */
   private begin<T>(isolation: IsolationLevel, fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return isolation === 'READ COMMITTED' ? this.dataSource.transaction(fn) : this.dataSource.transaction(isolation, fn);
+    const inTurn = (m: EntityManager) => fn(oneAtATime(m));
+    return isolation === 'READ COMMITTED' ? this.dataSource.transaction(inTurn) : this.dataSource.transaction(isolation, inTurn);
   }
 
   private async retrying<T>(attempt: () => Promise<T>): Promise<T> {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { inTurn } from '../common/in-turn';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull } from '../common/clock';
@@ -342,29 +341,25 @@ export class PlannerService {
     const reach = (policy.referenceWeeks * 7 + 1) * DAY;
     const windowStart = new Date(Math.min(from.getTime() - reach, from.getTime() - lookback));
 
-    // In turn: all on this transaction's one connection.
-    const [approvals, records, existingRows, leaveRows, preferenceRows] = await inTurn([
-      () => loadApprovals(m, ids),
-      () => this.training.records(m, ids),
-      () =>
-        m.query<Array<ExistingAssignment & { bankHoliday: boolean }>>(
-          `SELECT a.practitioner_id AS "practitionerId", a.shift_id AS "shiftId", a.starts_at AS "startsAt", a.ends_at AS "endsAt", s.bank_holiday AS "bankHoliday"
+    const [approvals, records, existingRows, leaveRows, preferenceRows] = await Promise.all([
+      loadApprovals(m, ids),
+      this.training.records(m, ids),
+      m.query<Array<ExistingAssignment & { bankHoliday: boolean }>>(
+        `SELECT a.practitioner_id AS "practitionerId", a.shift_id AS "shiftId", a.starts_at AS "startsAt", a.ends_at AS "endsAt", s.bank_holiday AS "bankHoliday"
            FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
           WHERE a.practitioner_id = ANY($1::uuid[]) AND a.starts_at < $3 AND a.ends_at > $2`,
-          [ids, windowStart, new Date(to.getTime() + reach)],
-        ),
-      () =>
-        m.query<Array<{ practitionerId: string; kind: string; startsAt: Date; endsAt: Date }>>(
-          `SELECT practitioner_id AS "practitionerId", kind, starts_at AS "startsAt", ends_at AS "endsAt" FROM leave_requests
+        [ids, windowStart, new Date(to.getTime() + reach)],
+      ),
+      m.query<Array<{ practitionerId: string; kind: string; startsAt: Date; endsAt: Date }>>(
+        `SELECT practitioner_id AS "practitionerId", kind, starts_at AS "startsAt", ends_at AS "endsAt" FROM leave_requests
           WHERE practitioner_id = ANY($1::uuid[]) AND status = 'approved' AND starts_at < $3 AND ends_at > $2`,
-          [ids, new Date(from.getTime() - lookback), to],
-        ),
-      () =>
-        m.query<Array<{ practitionerId: string; patternId: string | null; weekday: number | null; onDate: string | null; weight: number }>>(
-          `SELECT practitioner_id AS "practitionerId", pattern_id AS "patternId", weekday, to_char(on_date, 'YYYY-MM-DD') AS "onDate", weight
+        [ids, new Date(from.getTime() - lookback), to],
+      ),
+      m.query<Array<{ practitionerId: string; patternId: string | null; weekday: number | null; onDate: string | null; weight: number }>>(
+        `SELECT practitioner_id AS "practitionerId", pattern_id AS "patternId", weekday, to_char(on_date, 'YYYY-MM-DD') AS "onDate", weight
            FROM rota_preferences WHERE practitioner_id = ANY($1::uuid[])`,
-          [ids],
-        ),
+        [ids],
+      ),
     ]);
     return {
       from,
@@ -395,17 +390,15 @@ export class PlannerService {
   private async dto(m: EntityManager, row: PlanRow): Promise<PlanDto> {
     const shiftIds = [...new Set([...row.assignments.map((a) => a.shiftId), ...row.unfilled.map((u) => u.shiftId)])];
     const personIds = [...new Set(row.assignments.map((a) => a.practitionerId))];
-    const [shifts, people] = await inTurn([
-      () =>
-        m.query<Array<{ id: string; label: string; startsAt: Date; endsAt: Date }>>(
-          `SELECT id, label, starts_at AS "startsAt", ends_at AS "endsAt" FROM shifts WHERE id = ANY($1::uuid[])`,
-          [shiftIds],
-        ),
-      () =>
-        m.query<Array<{ id: string; displayName: string }>>(
-          `SELECT p.id, u.display_name AS "displayName" FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.id = ANY($1::uuid[])`,
-          [personIds],
-        ),
+    const [shifts, people]: [
+      Array<{ id: string; label: string; startsAt: Date; endsAt: Date }>,
+      Array<{ id: string; displayName: string }>,
+    ] = await Promise.all([
+      m.query(`SELECT id, label, starts_at AS "startsAt", ends_at AS "endsAt" FROM shifts WHERE id = ANY($1::uuid[])`, [shiftIds]),
+      m.query(
+        `SELECT p.id, u.display_name AS "displayName" FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.id = ANY($1::uuid[])`,
+        [personIds],
+      ),
     ]);
     const shiftOf = new Map(shifts.map((s) => [s.id, s]));
     const nameOf = new Map(people.map((p) => [p.id, p.displayName]));

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { inTurn } from '../common/in-turn';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
@@ -29,7 +28,7 @@ export class EligibilityService {
 
   async forPractitioner(practitionerId: string, from: Date, to: Date, m: EntityManager = this.db.manager): Promise<Eligibility> {
     const p = await this.practitioners.find(m, practitionerId);
-    const [approvals, records] = await inTurn([() => loadApprovals(m, [practitionerId]), () => this.training.records(m, [practitionerId])]);
+    const [approvals, records] = await Promise.all([loadApprovals(m, [practitionerId]), this.training.records(m, [practitionerId])]);
     return eligibility(
       {
         from,
