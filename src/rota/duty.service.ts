@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
+import { ManagerOnCallDto } from './dto/manager-on-call.dto';
 import { CoverageDto, DutyShiftDto, OnDutyDto } from './dto/rota.dto';
 import { coverageGaps, CoverageShift } from './rota.rules';
 import { MAX_SHIFT_HOURS } from './shifts.service';
@@ -12,7 +13,8 @@ type OnDutyRow = Omit<DutyShiftDto, 'shiftId' | 'startsAt' | 'endsAt'> & {
   startsAt: Date;
   endsAt: Date;
   next: boolean;
-  manager: { id: string; userId: string; displayName: string; phone: string | null; startsAt: string; endsAt: string } | null;
+  /** As json_build_object gives it: the times are ISO text, not yet in the answer's form. */
+  manager: ManagerOnCallDto | null;
 };
 
 /** Who is on duty, and where the rota falls short. The thin client's and referrers' hot read (P3). */
