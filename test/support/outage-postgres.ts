@@ -49,6 +49,27 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Sends `sig` to each of `pids` that is still there. */
+function signal(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Waits until none of `pids` is alive, for at most 10 s; says whether they all went. */
+async function gone(pids: number[]): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (pids.some(alive)) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
 const ROOT = resolve(__dirname, '../..');
 /** How long one start of the private server may take before it is abandoned and tried again. */
 const START_TIMEOUT_MS = 15_000;
@@ -74,18 +95,8 @@ function startRunner(dir: string, port: number): Promise<ChildProcess> {
       child.removeAllListeners('exit');
       const tree = descendantsOf(child.pid!);
       child.kill('SIGKILL');
-      for (const pid of tree) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      void (async () => {
-        const deadline = Date.now() + 10_000;
-        while (tree.some(alive) && Date.now() < deadline) await sleep(20);
-        reject(new Error(`postgres runner not ready after ${START_TIMEOUT_MS} ms: ${stderr.trim().slice(-500)}`));
-      })();
+      signal(tree, 'SIGKILL');
+      void gone(tree).then(() => reject(new Error(`postgres runner not ready after ${START_TIMEOUT_MS} ms: ${stderr.trim().slice(-500)}`)));
     }, START_TIMEOUT_MS);
     child.on('message', (m: { ready?: string; error?: string }) => {
       clearTimeout(stuck);
@@ -174,26 +185,14 @@ export class OutagePostgres {
     const exited = new Promise((r) => runner.once('exit', r));
     runner.kill('SIGKILL'); // its postmaster is gone; nothing to shut down
     await exited;
-    const deadline = Date.now() + 10_000;
-    while ([pid, ...backends].some(alive)) {
-      if (Date.now() > deadline) throw new Error(`postgres processes still alive 10 s after kill -9 of ${pid}`);
-      await sleep(20);
-    }
+    if (!(await gone([pid, ...backends]))) throw new Error(`postgres processes still alive 10 s after kill -9 of ${pid}`);
   }
 
   /** SIGSTOP to the postmaster and its backends: a server that takes connections and queries but never answers. */
   freeze(): () => void {
     const pids = [this.postmasterPid(), ...childrenOf(this.postmasterPid())];
     for (const pid of pids) process.kill(pid, 'SIGSTOP');
-    return () => {
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGCONT');
-        } catch {
-          // already gone
-        }
-      }
-    };
+    return () => signal(pids, 'SIGCONT');
   }
 
   async destroy(): Promise<void> {
