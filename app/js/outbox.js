@@ -35,6 +35,16 @@ export class Queued extends Error {
   }
 }
 
+/**
+ * After `record` failed, is sending the form again a new request (a new idempotency key)? Only when the service
+ * refused it (a Problem: nothing of it is kept, on the phone or by the service), so a corrected form is another
+ * request. A change kept on the phone (`Queued`) is still on its way: sent again, it keeps its key, so that the
+ * service does it once however many times it is pressed.
+ */
+export function refused(err) {
+  return err instanceof Problem;
+}
+
 /** Refusals worth trying again later rather than showing: the session, a request still in progress, limits. */
 const TRY_AGAIN = new Set([401, 408, 425, 429]);
 

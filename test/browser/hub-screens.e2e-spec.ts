@@ -207,12 +207,46 @@ describe('the hub’s other screens on a phone', () => {
         [referralId],
       );
       expect(row).toEqual({ status: 'allocated', allocated_user_id: amhp.userId });
-      await page.waitForFunction(() => document.querySelector('.app-waiting') === null);
+      // The hub, read again once it has loaded: Tom Brackley's offer no longer waits, and the s.136 offered to the
+      // duty AMHPs that nobody has answered still does.
+      await page.locator('.app-card', { hasText: 'Tom Brackley' }).filter({ hasText: 'An AMHP has it' }).waitFor();
+      await expect(page.locator('.app-waiting', { hasText: 'Tom Brackley' }).count()).resolves.toBe(0);
+      await expect(page.locator('.app-waiting', { hasText: 'Jordan Ellery' }).count()).resolves.toBe(1);
       // The referral itself, as hub staff see it: the person, the clocks, and a way to change the AMHP.
       await page.locator('.app-card a', { hasText: 'Tom Brackley' }).click();
       await page.getByRole('link', { name: 'Change the AMHP' }).waitFor();
       await expect(page.locator('[data-status]').textContent()).resolves.toBe('An AMHP has it');
       await accessible(page, 'manager-2b-referral');
+    });
+
+    it('allocates on a signal too poor to answer: told it is saved on the phone, and the service does it once', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let sent = 0;
+      await page.route('**/referrals/*/allocation', async (route) => {
+        sent++;
+        await held;
+        await route.continue();
+      });
+      const allocations = () =>
+        t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'allocated'`, [referralId]).then((rows) => rows.length);
+      const before = await allocations();
+      await page.getByRole('link', { name: 'Change the AMHP' }).click();
+      await page.getByRole('heading', { name: 'Allocate to an AMHP' }).waitFor();
+      await page.getByLabel(`${amhp.displayName} (on duty)`).check();
+      await page.getByRole('button', { name: 'Allocate' }).click();
+      // After the few seconds the screen waits for an answer, the hub says where the allocation is.
+      await page
+        .locator('main [role=status]', { hasText: 'the allocation is saved on this phone, not sent yet' })
+        .waitFor({ timeout: 15_000 });
+      await page.getByRole('heading', { name: 'The hub now' }).waitFor();
+      await page.locator('.app-device__unsent').waitFor(); // the header counts it
+      release();
+      await page.waitForResponse('**/referrals/*/allocation');
+      await page.unroute('**/referrals/*/allocation');
+      await page.locator('.app-device__unsent').waitFor({ state: 'detached' });
+      await expect(allocations()).resolves.toBe(before + 1);
+      expect(sent).toBe(1);
     });
 
     it('acknowledges the morning handover, item by item or all at once', async () => {

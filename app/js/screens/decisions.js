@@ -5,7 +5,7 @@
 import { html, word, unreachable, ErrorSummary } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
-import { newKey, record } from '../outbox.js';
+import { newKey, record, refused } from '../outbox.js';
 import { href, navigate } from '../router.js';
 import { localTime, londonInputValue } from '../time.js';
 import {
@@ -378,7 +378,7 @@ export function NewDecisionScreen() {
       const d = await record('/decisions', { type: radioValue(form, 'type'), occurredAt, personDetails }, { key: key.current });
       navigate(`/decisions/${d.id}`);
     } catch (err) {
-      if (!(err instanceof TypeError)) key.current = newKey();
+      if (refused(err)) key.current = newKey();
       setErrors(
         problemErrors(err, {
           fallback: 'type',

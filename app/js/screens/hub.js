@@ -4,7 +4,7 @@
 import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
-import { newKey, record } from '../outbox.js';
+import { newKey, record, refused } from '../outbox.js';
 import { href, navigate, query } from '../router.js';
 import { localClock, localTime, londonDate } from '../time.js';
 import { Radios, TextArea, errorFor, problemErrors, radioValue, valueOf } from './form-kit.js';
@@ -39,7 +39,7 @@ function firstRunning(clocks) {
 
 export function HubScreen() {
   const [queue, setQueue] = useState(null);
-  const [offers, setOffers] = useState([]);
+  const [offers, setOffers] = useState(null);
   const [gaps, setGaps] = useState(null);
   const [names, setNames] = useState({});
   const [error, setError] = useState(null);
@@ -90,8 +90,10 @@ export function HubScreen() {
       <section aria-labelledby="waiting-heading">
         <h2 class="nhsuk-heading-m" id="waiting-heading">Offers nobody has answered</h2>
         ${
-          offers.length
-            ? html`<ul class="nhsuk-list app-cards">
+          offers === null
+            ? html`<p class="nhsuk-body">Loading…</p>`
+            : offers.length
+              ? html`<ul class="nhsuk-list app-cards">
                 ${offers.map(
                   ({ referral: r, open, since }) => html`<li key=${r.id} class="nhsuk-card app-card app-waiting">
                     <div class="nhsuk-card__content">
@@ -106,7 +108,7 @@ export function HubScreen() {
                   </li>`,
                 )}
               </ul>`
-            : html`<p class="nhsuk-body">None.</p>`
+              : html`<p class="nhsuk-body">None.</p>`
         }
       </section>
       <section aria-labelledby="queue-heading">
@@ -221,7 +223,12 @@ export function AllocateScreen({ params }) {
       flash = `${r.reference} is allocated to ${who ? who.label.replace(' (on duty)', '') : 'the AMHP'}.`;
       navigate('/hub');
     } catch (err) {
-      if (!(err instanceof TypeError)) key.current = newKey();
+      // No answer yet: the allocation is on its way from this phone (the header counts it), so the hub is shown.
+      if (err.queued) {
+        flash = `${r.reference}: the allocation is saved on this phone, not sent yet. It will be sent when there is a signal.`;
+        return navigate('/hub');
+      }
+      if (refused(err)) key.current = newKey();
       if (err.code === 'amhp-not-eligible')
         setErrors([
           { field: 'userId', text: err.message },

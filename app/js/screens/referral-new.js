@@ -3,7 +3,7 @@
 // warrant; s.5(2)/(4): the report or record). What the service refuses comes back against the field it names.
 import { html, ErrorSummary } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
-import { newKey, record } from '../outbox.js';
+import { newKey, record, refused } from '../outbox.js';
 import { navigate } from '../router.js';
 import {
   Checkboxes,
@@ -231,7 +231,7 @@ export function NewReferralScreen({ me }) {
         const field = contextField(e.code, e.message, kept === 'kept');
         list = [{ field: known(field) ? field : 'kind', text: e.message }];
       }
-      if (!(e instanceof TypeError) && e.status < 500 && e.status !== 409) key.current = newKey(); // refused: a corrected form is a new request
+      if (refused(e)) key.current = newKey(); // a corrected form is a new request; one still on its way keeps its key
       setErrors(list);
     } finally {
       setBusy(false);
