@@ -161,6 +161,41 @@ describe('the hub’s other screens on a phone', () => {
       await expect(page.locator('main').textContent()).resolves.not.toContain('Okafor');
       await accessible(page, 'referral-4-mine');
     });
+
+    it('sends one on a signal too poor to answer: told it is saved on the phone and not to send it again, and it arrives once', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let sent = 0;
+      await page.route('**/referrals', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        sent++;
+        await held;
+        await route.continue();
+      });
+      const before = (await mine()).length;
+      await page.locator('#main').getByRole('link', { name: 'Send a referral' }).click();
+      await page.getByRole('heading', { name: 'Send a referral' }).waitFor();
+      await page.fill('#person\\.givenName', 'Lee');
+      await page.fill('#person\\.familyName', 'Harlow');
+      await page.fill('#reason', 'Standing in the traffic on the ring road, not answering questions.');
+      await page.check('#risks');
+      await page.fill('#referrer\\.phone', '+44 7700 900555');
+      await now(page, 'When did you arrive at the place of safety?');
+      await page.getByRole('button', { name: 'Send the referral' }).click();
+      // After the few seconds the form waits for an answer: a status in place of the form, not an error.
+      const saved = page.locator('[role=status]', { hasText: 'Your referral is saved on this phone, not sent yet' });
+      await saved.waitFor({ timeout: 15_000 });
+      await expect(saved.textContent()).resolves.toContain('You do not need to send it again.');
+      await expect(page.locator('.nhsuk-error-summary').count()).resolves.toBe(0);
+      await expect(page.getByRole('button', { name: 'Send the referral' }).count()).resolves.toBe(0);
+      await accessible(page, 'referral-5-saved');
+      release();
+      await page.waitForResponse((res) => res.url().endsWith('/referrals') && res.request().method() === 'POST');
+      await page.unroute('**/referrals');
+      await page.locator('.app-device__unsent').waitFor({ state: 'detached' });
+      await expect(mine()).resolves.toHaveLength(before + 1);
+      expect(sent).toBe(1);
+    });
   });
 
   describe('the manager on call', () => {
@@ -360,6 +395,40 @@ describe('the hub’s other screens on a phone', () => {
       expect(signed).toMatchObject({ status: 'signed', cost_pence: 150_000, escalation: { to: 'Dana Whitlock', outcome: 'approved' } });
       await expect(page.locator('main').textContent()).resolves.toContain('£1,500.00');
       await accessible(page, 'decision-4-signed');
+    });
+
+    it('starts one on a signal too poor to answer: told it is saved on the phone, and the service records it once', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let sent = 0;
+      await page.route('**/decisions', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        sent++;
+        await held;
+        await route.continue();
+      });
+      const records = () => t.sql(`SELECT 1 FROM decisions WHERE person_details->>'name' = 'Alf Penrose'`);
+      await page.getByRole('link', { name: 'Decisions', exact: true }).click();
+      await page.getByRole('link', { name: 'Record a decision' }).click();
+      await page.getByRole('heading', { name: 'Record a decision' }).waitFor();
+      await page.getByLabel('Emergency placement or accommodation').check();
+      await now(page, 'When was it made?');
+      await page.fill('#personDetails\\.name', 'Alf Penrose');
+      await page.getByRole('button', { name: 'Start the record' }).click();
+      const saved = page.locator('[role=status]', { hasText: 'The decision record is saved on this phone, not sent yet' });
+      await saved.waitFor({ timeout: 15_000 });
+      await expect(page.getByRole('button', { name: 'Start the record' }).count()).resolves.toBe(0);
+      await expect(page.locator('.nhsuk-error-summary').count()).resolves.toBe(0);
+      release();
+      await page.waitForResponse((res) => res.url().endsWith('/decisions') && res.request().method() === 'POST');
+      await page.unroute('**/decisions');
+      await page.locator('.app-device__unsent').waitFor({ state: 'detached' });
+      await expect(records()).resolves.toHaveLength(1);
+      expect(sent).toBe(1);
+      // Where it said it would be.
+      await page.locator('main').getByRole('link', { name: 'Decisions' }).click();
+      await page.getByRole('heading', { name: 'Decisions', exact: true }).waitFor();
+      await page.locator('main .app-card', { hasText: 'Alf Penrose' }).waitFor();
     });
 
     it('records a s.42 concern’s Safeguarding Adults Collection codes from the service’s own lists', async () => {

@@ -2,7 +2,7 @@
 // asks for (OOH-08) and the type's own facts, then sign it. What still stops signing comes from the service
 // (`missingForSigning`) and is shown against each field; above the delegated-authority limit, the escalation to a
 // senior manager is recorded before signing. Every change goes through `record()`.
-import { html, word, unreachable, ErrorSummary } from '../ui.js';
+import { html, word, unreachable, ErrorSummary, SavedOnPhone } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
 import { newKey, record, refused } from '../outbox.js';
@@ -351,6 +351,7 @@ export function DecisionsScreen({ me }) {
 export function NewDecisionScreen() {
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
   const formRef = useRef(null);
   const key = useRef(newKey());
   useEffect(() => {
@@ -378,6 +379,10 @@ export function NewDecisionScreen() {
       const d = await record('/decisions', { type: radioValue(form, 'type'), occurredAt, personDetails }, { key: key.current });
       navigate(`/decisions/${d.id}`);
     } catch (err) {
+      if (err.queued) {
+        setErrors([]);
+        return setSaved(true);
+      }
       if (refused(err)) key.current = newKey();
       setErrors(
         problemErrors(err, {
@@ -397,6 +402,13 @@ export function NewDecisionScreen() {
   }
 
   const err = (id) => errorFor(errors, id);
+  if (saved)
+    return html`
+      <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
+        <h1 class="nhsuk-heading-l">Record a decision</h1>
+        <${SavedOnPhone} what="The decision record" listName="Decisions" listHref=${href('/decisions')} />
+      </main>
+    `;
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
       <${ErrorSummary} errors=${errors} />

@@ -1,10 +1,10 @@
 // Send a referral: as short as the law allows, in a referrer's words. The power used decides which times are asked
 // for (s.136: arrival at the place of safety, or the decision to keep the person where they were; s.135(1): the
 // warrant; s.5(2)/(4): the report or record). What the service refuses comes back against the field it names.
-import { html, ErrorSummary } from '../ui.js';
+import { html, ErrorSummary, SavedOnPhone } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { newKey, record, refused } from '../outbox.js';
-import { navigate } from '../router.js';
+import { href, navigate } from '../router.js';
 import {
   Checkboxes,
   DateTime,
@@ -135,6 +135,7 @@ export function NewReferralScreen({ me }) {
   const [place, setPlace] = useState('health-based');
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
   const key = useRef(newKey()); // one referral, however many times it is sent (a retry on a poor signal is not a second)
   const formRef = useRef(null);
 
@@ -220,6 +221,10 @@ export function NewReferralScreen({ me }) {
       justSent = { id: r.id, reference: r.reference, findings: r.findings || [] };
       navigate(`/referrals/${r.id}`);
     } catch (e) {
+      if (e.queued) {
+        setErrors([]);
+        return setSaved(true);
+      }
       const known = (id) => Boolean(document.getElementById(id));
       let list = problemErrors(e, {
         fallback: 'kind',
@@ -238,6 +243,13 @@ export function NewReferralScreen({ me }) {
     }
   }
 
+  if (saved)
+    return html`
+      <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
+        <h1 class="nhsuk-heading-l">Send a referral</h1>
+        <${SavedOnPhone} what="Your referral" listName="My referrals" listHref=${href('/referrals')} />
+      </main>
+    `;
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
       <${ErrorSummary} errors=${errors} />
