@@ -1,13 +1,14 @@
 'use strict';
 // The settings every bench starts the app with: NODE_ENV=production (as a council runs it), so the settings
 // production requires are given here, one Web Push (VAPID) key pair per bench process.
-const { createECDH } = require('node:crypto');
+const path = require('node:path');
+/** @type {typeof import('../../src/config/app-config')} */
+const { newVapidKeys } = require(path.join(__dirname, '..', '..', 'dist', 'src', 'config', 'app-config.js'));
 
-const ecdh = createECDH('prime256v1');
-ecdh.generateKeys();
+const keys = newVapidKeys();
 const VAPID = {
-  VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'),
-  VAPID_PRIVATE_KEY: ecdh.getPrivateKey().toString('base64url'),
+  VAPID_PUBLIC_KEY: keys.publicKey,
+  VAPID_PRIVATE_KEY: keys.privateKey,
   VAPID_SUBJECT: 'mailto:bench@amhp-hub.invalid',
 };
 

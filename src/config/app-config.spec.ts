@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { createECDH } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, newVapidKeys } from './app-config';
+import * as webpush from 'web-push';
+import { ConfigError, loadConfig, newVapidKeys, vapidKeysOf } from './app-config';
 
 describe('loadConfig', () => {
   const base = { NODE_ENV: 'test' };
@@ -95,6 +97,36 @@ describe('the Web Push (VAPID) keys', () => {
     expect(again).toEqual(first);
     expect(Buffer.from(first.publicKey, 'base64url')).toHaveLength(65);
     expect(Buffer.from(first.privateKey, 'base64url')).toHaveLength(32);
+  });
+
+  // About one P-256 private key in 256 starts with a zero byte, which Node leaves out of the number it gives.
+  const shortKey = () => {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(Buffer.concat([Buffer.alloc(1), Buffer.alloc(31, 0x5a)]));
+    return ecdh;
+  };
+
+  it('keep a private key that starts with a zero byte as its 32 bytes, which web-push accepts', () => {
+    const ecdh = shortKey();
+    expect(ecdh.getPrivateKey()).toHaveLength(31); // what Node gives
+    const keys = vapidKeysOf(ecdh);
+    expect(Buffer.from(keys.privateKey, 'base64url')).toEqual(Buffer.concat([Buffer.alloc(1), Buffer.alloc(31, 0x5a)]));
+    expect(() => webpush.setVapidDetails('mailto:duty@hub.example', keys.publicKey, keys.privateKey)).not.toThrow();
+    expect(loadConfig({ NODE_ENV: 'test', VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey }).vapid.privateKey).toBe(
+      keys.privateKey,
+    );
+  });
+
+  it('kept a byte short by an earlier version are read back as the same key of 32 bytes', () => {
+    const dir = `/tmp/amhp-config-spec-short-${process.pid}`;
+    mkdirSync(dir, { recursive: true });
+    const ecdh = shortKey();
+    const kept = { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url') };
+    writeFileSync(join(dir, 'vapid-keys.json'), JSON.stringify(kept));
+    const vapid = loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: join(dir, 'pg') }).vapid;
+    expect(vapid.publicKey).toBe(kept.publicKey);
+    expect(Buffer.from(vapid.privateKey, 'base64url')).toEqual(Buffer.concat([Buffer.alloc(1), Buffer.from(kept.privateKey, 'base64url')]));
+    expect(() => webpush.setVapidDetails('mailto:duty@hub.example', vapid.publicKey, vapid.privateKey)).not.toThrow();
   });
 
   it('are taken from the environment when given', () => {

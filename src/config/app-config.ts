@@ -1,5 +1,5 @@
 import type { RegimeConfig } from '../statute/assessment.types';
-import { createECDH, createHmac, randomBytes } from 'node:crypto';
+import { createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -254,7 +254,20 @@ function jwtSecret(env: Env, nodeEnv: string, dataDir: string): Uint8Array {
 export function newVapidKeys(): { publicKey: string; privateKey: string } {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url') };
+  return vapidKeysOf(ecdh);
+}
+
+/** A P-256 key pair as VAPID keys, base64url. */
+export function vapidKeysOf(ecdh: ECDH): { publicKey: string; privateKey: string } {
+  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: privateKey32(ecdh.getPrivateKey()).toString('base64url') };
+}
+
+/**
+ * A P-256 private key as the 32 bytes the push services and web-push expect. Node gives the number without its leading
+ * zero bytes, so about one key in 256 comes out 31 bytes long (and web-push refuses it): it is padded back.
+ */
+function privateKey32(raw: Buffer): Buffer {
+  return raw.length >= 32 ? raw : Buffer.concat([Buffer.alloc(32 - raw.length), raw]);
 }
 
 function vapidKeyOk(value: string, bytes: number): boolean {
@@ -293,7 +306,8 @@ function vapid(env: Env, nodeEnv: string, dataDir: string): AppConfig['vapid'] {
     writeFileSync(file, JSON.stringify(newVapidKeys()), { mode: 0o600 });
   }
   const kept = JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string };
-  return { publicKey: kept.publicKey, privateKey: kept.privateKey, subject };
+  // A key kept before privateKey32 may be a byte short: the same key, padded.
+  return { publicKey: kept.publicKey, privateKey: privateKey32(Buffer.from(kept.privateKey, 'base64url')).toString('base64url'), subject };
 }
 
 /**
