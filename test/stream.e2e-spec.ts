@@ -186,23 +186,39 @@ describe('live event stream (R12: two instances, one database)', () => {
     expect(rf.events).toEqual([]);
   });
 
-  it('an AMHP gets an event about a person once they may read that person', async () => {
+  it('an AMHP refused an event about a person gets the very next one once they may read that person', async () => {
     const am = await connect(amhp);
     await new Promise((r) => setTimeout(r, 100));
     const created = (await postA(manager, '/referrals', referral(4)).expect(201)).body;
     const [{ person_id: personId }] = await a.sql<{ person_id: string }>(`SELECT person_id FROM referrals WHERE id = $1`, [created.id]);
+    const extended = (hours: number) =>
+      a.sql<{ id: string }>(
+        `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('referral.extended', 'referral', $1, $2, now()) RETURNING id::text`,
+        [created.id, { referralId: created.id, hours }],
+      );
+    // An event about the person before she may read them, then one she may see: frames to one stream keep their
+    // order, so once the second arrives the first was refused.
+    const [{ id: refusedId }] = await extended(6);
+    const marker = (
+      await postA(manager, '/rota/shifts', {
+        label: 'Marker shift',
+        startsAt: '2026-12-02T09:00:00Z',
+        endsAt: '2026-12-02T17:00:00Z',
+        requiredCount: 1,
+      }).expect(201)
+    ).body;
+    await am.waitFor((e) => e.event === 'rota.shift.created' && e.data.aggregateId === marker.id);
+    // Allocated to her (the grant), and the next event about the person: she gets it at once, not after the refusal
+    // she was given a moment ago has lapsed.
     await a.sql(
       `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, 'allocated', 'referral', $3, '2026-01-01T00:00:00Z')`,
       [amhp.id, personId, created.id],
     );
-    await a.sql(
-      `INSERT INTO outbox_events (type, aggregate_type, aggregate_id, payload, occurred_at) VALUES ('referral.extended', 'referral', $1, $2, now())`,
-      [created.id, { referralId: created.id, hours: 12 }],
-    );
-    const got = await am.waitFor((e) => e.event === 'referral.extended');
-    expect(got.data.aggregateId).toBe(created.id);
-    // (Visibility is decided at delivery: referral.received may or may not have reached the AMHP, depending on
-    // whether it was delivered before or after the grant; the first test covers the AMHP with no relationship.)
+    const [{ id: grantedId }] = await extended(12);
+    const got = await am.waitFor((e) => e.event === 'referral.extended', 2000);
+    expect(got.id).toBe(grantedId);
+    expect(got.data).toMatchObject({ aggregateId: created.id, payload: { hours: 12 } });
+    expect(am.events.map((e) => e.id)).not.toContain(refusedId);
   });
 
   it('a referrer sees the status of their own referral only', async () => {

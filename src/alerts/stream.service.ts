@@ -18,7 +18,10 @@ export const OUTBOX_CHANNEL = 'amhp_outbox';
 /** Events replayed on resume at most; beyond that the client is told to reload (`reset`). */
 export const REPLAY_LIMIT = 500;
 const KEEP_ALIVE_MS = 15_000;
-/** How long a per-client person.read answer is trusted: a grant shows within DENIED_TTL_MS, a revocation within PERSON_TTL_MS. */
+/**
+ * How long a per-client person.read answer is kept: a revocation shows within PERSON_TTL_MS. A refusal is kept at most
+ * DENIED_TTL_MS and only for events already read when it was given (mayReadPerson): a grant shows with the next event.
+ */
 const PERSON_TTL_MS = 30_000;
 const DENIED_TTL_MS = 5_000;
 /** An id skipped by a read (its transaction had not committed yet) is looked for again for this long. */
@@ -50,7 +53,8 @@ interface StreamClient {
   /** Live events held back while the replay is written. */
   pending: StreamEvent[] | null;
   replayed: Set<string>;
-  persons: Map<string, { allowed: boolean; until: number }>;
+  /** person.read answers: `seen`, the newest outbox id this instance had read when the answer was given. */
+  persons: Map<string, { allowed: boolean; until: number; seen: bigint }>;
   /** Writes are chained so that per-client person checks never reorder frames. */
   chain: Promise<void>;
   closed: boolean;
@@ -264,10 +268,12 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       gapIds,
     ]);
     let expected = BigInt(this.lastSeen) + 1n;
+    const late = new Set<string>();
     for (const r of rows) {
       const id = BigInt(r.id);
       if (this.gaps.delete(r.id)) {
         // A late commit of an earlier id: deliver it now.
+        late.add(r.id);
       } else if (id >= expected) {
         for (let g = expected; g < id && this.gaps.size < 10_000; g++) this.gaps.set(g.toString(), now);
         expected = id + 1n;
@@ -276,14 +282,14 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     }
     if (rows.length === 1000) this.readAgain = true;
     if (!this.clients.size) return;
-    for (const r of rows) await this.fanOut(toEvent(r));
+    for (const r of rows) await this.fanOut(toEvent(r), late.has(r.id));
   }
 
-  private async fanOut(event: StreamEvent): Promise<void> {
+  private async fanOut(event: StreamEvent, late: boolean): Promise<void> {
     const facts = await this.factsOf(event);
     for (const c of this.clients) {
       if (c.pending) c.pending.push(event);
-      else this.deliver(c, event, facts);
+      else this.deliver(c, event, facts, late);
     }
   }
 
@@ -307,7 +313,8 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     return facts;
   }
 
-  private deliver(c: StreamClient, event: StreamEvent, facts: EventFacts): void {
+  /** `late`: an event whose transaction committed after later ones had been read (a refusal given meanwhile may predate its grant). */
+  private deliver(c: StreamClient, event: StreamEvent, facts: EventFacts, late = false): void {
     if (c.closed || c.replayed.has(event.id) || !typeMatches(c.types, event.type)) return;
     const verdict = visibility(c.actor, event, facts);
     if (verdict.send === false) return;
@@ -317,18 +324,26 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     }
     c.chain = c.chain
       .then(async () => {
-        if (await this.mayReadPerson(c, verdict.personId)) this.write(c, frame(event, verdict.payload));
+        if (await this.mayReadPerson(c, verdict.personId, event.id, late)) this.write(c, frame(event, verdict.payload));
       })
       .catch(() => undefined);
   }
 
-  private async mayReadPerson(c: StreamClient, personId: string): Promise<boolean> {
+  /**
+   * May this client's user read the person? An answer is kept for a while, so that a burst of events about one person
+   * asks once. A refusal holds only for events this instance had read when it was given (ids up to `seen`, none
+   * committed late): their grants, if any, had committed and were seen. An event read after it may have come with a
+   * grant (an allocation, an offer, a relationship), so it is asked again: an AMHP allocated a person gets the very
+   * next event about them, not one a few seconds later.
+   */
+  private async mayReadPerson(c: StreamClient, personId: string, eventId: string, late: boolean): Promise<boolean> {
     const now = Date.now();
     const hit = c.persons.get(personId);
-    if (hit && hit.until > now) return hit.allowed;
+    if (hit && hit.until > now && (hit.allowed || (!late && BigInt(eventId) <= hit.seen))) return hit.allowed;
+    const seen = BigInt(this.lastSeen);
     const allowed = (await this.access.decide(c.actor, 'person.read', personId)).allowed;
     if (c.persons.size > 1000) c.persons.clear();
-    c.persons.set(personId, { allowed, until: now + (allowed ? PERSON_TTL_MS : DENIED_TTL_MS) });
+    c.persons.set(personId, { allowed, until: now + (allowed ? PERSON_TTL_MS : DENIED_TTL_MS), seen });
     return allowed;
   }
 
