@@ -45,6 +45,25 @@ export function refused(err) {
   return err instanceof Problem;
 }
 
+/**
+ * `record` for a screen that goes on as if sent when the change is kept on the phone: resolves to the service's answer,
+ * or to `null` when the change is kept to be sent later (the screen says so with `keptText`, as a status, and clears
+ * its form: shown as an error it would be sent a second time). A refusal still rejects with the service's Problem.
+ */
+export async function recordOrKeep(path, body, options) {
+  try {
+    return await record(path, body, options);
+  } catch (err) {
+    if (err && err.queued) return null;
+    throw err;
+  }
+}
+
+/** What a screen says of a change kept on the phone: "<what>: saved on this phone, not sent yet. …" */
+export function keptText(what) {
+  return `${what}: saved on this phone, not sent yet. It will be sent when there is a signal.`;
+}
+
 /** Refusals worth trying again later rather than showing: the session, a request still in progress, limits. */
 const TRY_AGAIN = new Set([401, 408, 425, 429]);
 

@@ -205,7 +205,7 @@ describe('a job on the duty AMHP’s phone', () => {
     expect(new URL(page.url()).hash).toBe(`#/jobs/${referralId}`);
   });
 
-  it('she records both medical recommendations: one doctor chosen from the register, one typed', async () => {
+  it('she records both medical recommendations: one doctor chosen from the register, one typed on a signal too poor to answer', async () => {
     await page.selectOption('#rec-doctor', { label: 'Dr Priya Raman (Northshire Mental Health NHS Trust)' });
     await page.check('#rec-acquainted-no');
     await page.fill('#rec-reason', 'His GP was not available out of hours.');
@@ -214,12 +214,33 @@ describe('a job on the duty AMHP’s phone', () => {
     await expect(page.locator('.app-rec', { hasText: 'Dr Priya Raman' }).textContent()).resolves.toContain(
       'Examined in person Sat 21 Nov, 04:30 GMT',
     );
+    // The second one is held on the wire: after the few seconds the form waits, it says the recommendation is saved on
+    // the phone (a status, not an error) and clears, so it is not sent twice; once the signal is back it is recorded once.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let sent = 0;
+    await page.route('**/assessments/*/recommendations', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent++;
+      await held;
+      await route.continue();
+    });
     await page.check('#rec-source-typed');
     await page.fill('#rec-name', 'Dr Owen Pryce');
     await page.check('#rec-s12');
     await page.check('#rec-acquainted');
     await page.getByRole('button', { name: 'Record the recommendation' }).click();
+    await status()
+      .filter({ hasText: 'Medical recommendation by Dr Owen Pryce: saved on this phone, not sent yet.' })
+      .waitFor({ timeout: 15_000 });
+    await expect(page.locator('#recommendations .nhsuk-error-summary').count()).resolves.toBe(0);
+    // The form is cleared: back to choosing a doctor from the register, nothing typed.
+    await expect(page.locator('#rec-name').count()).resolves.toBe(0);
+    await expect(page.inputValue('#rec-doctor')).resolves.toBe('');
+    release();
     await page.locator('.app-rec', { hasText: 'Dr Owen Pryce' }).waitFor();
+    await page.unroute('**/assessments/*/recommendations');
+    expect(sent).toBe(1);
     const recs = await t.sql<{ doctor_id: string | null; doctor_name: string; section: string }>(
       `SELECT r.doctor_id, r.doctor_name, r.section FROM medical_recommendations r JOIN assessments a ON a.id = r.assessment_id
        WHERE a.referral_id = $1 ORDER BY r.doctor_name`,

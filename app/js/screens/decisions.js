@@ -5,7 +5,7 @@
 import { html, word, unreachable, ErrorSummary, SavedOnPhone } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
-import { newKey, record, refused } from '../outbox.js';
+import { keptText, newKey, record, recordOrKeep, refused } from '../outbox.js';
 import { href, navigate } from '../router.js';
 import { localTime, londonInputValue } from '../time.js';
 import {
@@ -564,14 +564,22 @@ export function DecisionScreen({ params }) {
     setBusy(true);
     setNotice(null);
     try {
-      let view = await record(`/decisions/${d.id}`, body, { method: 'PATCH' });
+      let view = await recordOrKeep(`/decisions/${d.id}`, body, { method: 'PATCH' });
+      if (view === null) {
+        setErrors([]);
+        return setNotice(sign ? `${keptText('The record')} It is not signed: sign it once it is sent.` : keptText('The draft'));
+      }
       if (sign) {
         if (view.missingForSigning && view.missingForSigning.length) {
           take(view);
           setErrors(againstFields(view.missingForSigning));
           return;
         }
-        view = await record(`/decisions/${d.id}/sign`, {});
+        view = await recordOrKeep(`/decisions/${d.id}/sign`, {});
+        if (view === null) {
+          setErrors([]);
+          return setNotice(keptText('Signing'));
+        }
         setNotice('Signed. The follow-up actions are on the handover.');
       } else setNotice(`Draft saved at ${localTime(new Date(serverNow()).toISOString())}.`);
       take(view);

@@ -4,7 +4,7 @@
 import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
-import { newKey, record, refused } from '../outbox.js';
+import { keptText, newKey, record, recordOrKeep, refused } from '../outbox.js';
 import { href, navigate, query } from '../router.js';
 import { localClock, localTime, londonDate } from '../time.js';
 import { Radios, TextArea, errorFor, problemErrors, radioValue, valueOf } from './form-kit.js';
@@ -323,6 +323,7 @@ export function HandoverScreen({ me, path }) {
   const [h, setH] = useState(undefined);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(null);
+  const [kept, setKept] = useState(null);
   const manager = me.roles.includes('manager');
 
   async function load() {
@@ -347,9 +348,12 @@ export function HandoverScreen({ me, path }) {
 
   async function run(label, fn) {
     setBusy(label);
+    setKept(null);
     try {
       const view = await fn();
       if (view) setH(view);
+      // Kept on the phone: said as a status (the header counts what waits), not as an error.
+      else if (view === null) setKept(keptText(label === 'compile' ? 'Compiling the handover' : 'The acknowledgement'));
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
@@ -358,23 +362,26 @@ export function HandoverScreen({ me, path }) {
       setBusy(null);
     }
   }
-  const acknowledge = (item) => run(item.id, () => record(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {}));
+  const acknowledge = (item) => run(item.id, () => recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {}));
   const acknowledgeAll = () =>
     run('all', async () => {
       let view = h;
       for (const item of h.items.filter((i) => !i.acknowledgedAt)) {
-        view = await record(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {});
+        const next = await recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {});
+        if (next === null) return null; // kept on the phone: the rest wait for the signal too
+        view = next;
         setH(view);
       }
       return view;
     });
-  const compile = () => run('compile', () => record(`/handovers/${today}/compile`, {}));
+  const compile = () => run('compile', () => recordOrKeep(`/handovers/${today}/compile`, {}));
 
   const open = h ? h.items.filter((i) => !i.acknowledgedAt) : [];
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
       <h1 class="nhsuk-heading-l">Morning handover</h1>
       ${error && html`<div class="nhsuk-error-summary" role="alert"><p class="nhsuk-body">${error}</p></div>`}
+      ${kept && html`<div class="nhsuk-inset-text" role="status"><p>${kept}</p></div>`}
       ${h === undefined && !error && html`<p class="nhsuk-body">Loading…</p>`}
       ${
         h === null &&

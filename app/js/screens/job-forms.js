@@ -3,7 +3,7 @@
 // starts from what is recorded, so nothing is typed twice.
 import { html, ErrorSummary } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
-import { record } from '../outbox.js';
+import { keptText, recordOrKeep } from '../outbox.js';
 import { Input, Radios as KitRadios, Select, TextArea as KitTextArea, errorFor, problemErrors as formProblemErrors } from './form-kit.js';
 import { serverNow } from '../session.js';
 import { fromLondonInput, instant, localTime, londonInputValue } from '../time.js';
@@ -99,9 +99,9 @@ export function InterviewForm({ assessment, onRecorded, disabled }) {
     try {
       const interview = { alternativesConsidered: alternatives };
       for (const k of ['suitableMannerNotes', 'capacity', 'patientViews', 'relativesWishes']) if (v[k].trim()) interview[k] = v[k].trim();
-      const view = await record(`/assessments/${assessment.id}`, { interview }, { method: 'PATCH' });
+      const view = await recordOrKeep(`/assessments/${assessment.id}`, { interview }, { method: 'PATCH' });
       setErrors([]);
-      onRecorded(view, 'Interview: recorded.');
+      onRecorded(view, view ? 'Interview: recorded.' : keptText('Interview'));
     } catch (err) {
       setErrors(
         problemErrors(
@@ -233,11 +233,11 @@ export function RecommendationsSection({ assessment, doctors, section, onRecorde
     };
     setBusy(true);
     try {
-      const view = await record(`/assessments/${assessment.id}/recommendations`, body);
+      const view = await recordOrKeep(`/assessments/${assessment.id}/recommendations`, body);
       const name = v.source === 'register' ? (doctors.find((d) => d.id === v.doctorId) || {}).name : v.doctorName.trim();
       setErrors([]);
       setV(blank());
-      onRecorded(view, `Medical recommendation by ${name}: recorded.`);
+      onRecorded(view, view ? `Medical recommendation by ${name}: recorded.` : keptText(`Medical recommendation by ${name}`));
     } catch (err) {
       setErrors(
         problemErrors(
@@ -423,13 +423,13 @@ export function ConflictsSection({ me, assessment, onRecorded, disabled }) {
     });
     setBusy(true);
     try {
-      const view = await record(
+      const view = await recordOrKeep(
         `/assessments/${assessment.id}/conflicts`,
         { patientTeams: assessment.patientTeams || [], assessors },
         { method: 'PUT' },
       );
       setErrors([]);
-      onRecorded(view, 'Who is assessing, and their declarations: recorded.');
+      onRecorded(view, view ? 'Who is assessing, and their declarations: recorded.' : keptText('Who is assessing, and their declarations'));
     } catch (err) {
       setErrors(problemErrors(err, {}, 'coi-team-amhp'));
     } finally {
@@ -530,9 +530,9 @@ export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
     if (errs.length) return setErrors(errs);
     setBusy(true);
     try {
-      const view = await record(`/assessments/${assessment.id}/nearest-relative`, body, { method: 'PUT' });
+      const view = await recordOrKeep(`/assessments/${assessment.id}/nearest-relative`, body, { method: 'PUT' });
       setErrors([]);
-      onRecorded(view, 'Nearest relative: recorded.');
+      onRecorded(view, view ? 'Nearest relative: recorded.' : keptText('Nearest relative'));
     } catch (err) {
       setErrors(
         problemErrors(

@@ -3,7 +3,7 @@
 // shared as a PDF fetched with the access token and never cached).
 import { html, errorText } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
-import { record } from '../outbox.js';
+import { keptText, recordOrKeep } from '../outbox.js';
 import { api, apiFile } from '../session.js';
 import { localTime } from '../time.js';
 import { Checkbox, FormErrors, PlaceLink, Radios, TextArea, TextInput, WhenInput, instantOf, problemErrors } from './job-forms.js';
@@ -210,10 +210,10 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
     if (errs.length) return setErrors(errs);
     setBusy(true);
     try {
-      const view = await record(`/assessments/${assessment.id}/outcome`, b);
+      const view = await recordOrKeep(`/assessments/${assessment.id}/outcome`, b);
       setErrors([]);
       setWarnings([]);
-      onRecorded(view, 'Outcome: recorded.');
+      onRecorded(view, view ? 'Outcome: recorded.' : keptText('Outcome'));
     } catch (err) {
       if (err.code === 'warnings-not-acknowledged' && err.findings.length) {
         setWarnings(err.findings.filter((f) => f.severity === 'warning'));

@@ -10,7 +10,7 @@
 import { useEffect, useState } from '../deps.js';
 import { html, unreachable } from '../ui.js';
 import { api, learnServerTime, serverNow } from '../session.js';
-import { record } from '../outbox.js';
+import { keptText, record, recordOrKeep } from '../outbox.js';
 import { href, query } from '../router.js';
 import { localTime } from '../time.js';
 
@@ -193,8 +193,13 @@ export function NotificationsScreen({ me, path }) {
   async function acknowledge(id, via = 'app') {
     setBusy(true);
     try {
-      const page = await record(`/me/pages/${id}/ack`, { via });
-      setStatus(`${page.title}: acknowledged.`);
+      const page = await recordOrKeep(`/me/pages/${id}/ack`, { via });
+      // Kept on the phone: the service has not heard it yet, so the page may still be passed on up the duty chain.
+      setStatus(
+        page
+          ? `${page.title}: acknowledged.`
+          : 'Your acknowledgement is saved on this phone, not sent yet: until it is sent, the page may still be passed on to the next person on the duty chain.',
+      );
       setError(null);
       await load();
     } catch (err) {
@@ -206,7 +211,7 @@ export function NotificationsScreen({ me, path }) {
 
   async function markRead(id) {
     try {
-      await record(`/me/notifications/${id}/read`, {});
+      await recordOrKeep(`/me/notifications/${id}/read`, {});
       await load();
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
@@ -226,8 +231,12 @@ export function NotificationsScreen({ me, path }) {
       const sub =
         (await reg.pushManager.getSubscription()) ||
         (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
-      await record('/me/push-subscriptions', { endpoint: sub.endpoint, keys: subscriptionKeys(sub), label: deviceLabel() });
-      setStatus('This phone will now get your alerts.');
+      const added = await recordOrKeep('/me/push-subscriptions', {
+        endpoint: sub.endpoint,
+        keys: subscriptionKeys(sub),
+        label: deviceLabel(),
+      });
+      setStatus(added ? 'This phone will now get your alerts.' : keptText('Alerts on this phone'));
       await load();
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : `This phone could not be set up for alerts: ${err.message}`);
@@ -236,8 +245,8 @@ export function NotificationsScreen({ me, path }) {
 
   async function revoke(id) {
     try {
-      await record(`/me/push-subscriptions/${id}`, undefined, { method: 'DELETE' });
-      setStatus('That phone will get no more alerts.');
+      const removed = await recordOrKeep(`/me/push-subscriptions/${id}`, undefined, { method: 'DELETE' });
+      setStatus(removed === null ? keptText('Stopping alerts on that phone') : 'That phone will get no more alerts.');
       await load();
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);

@@ -3,7 +3,7 @@
 import { html, unreachable } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
-import { record } from '../outbox.js';
+import { recordOrKeep, SAVED_NOT_SENT } from '../outbox.js';
 import { localClock, localTime } from '../time.js';
 
 const DAY = 86_400_000;
@@ -80,8 +80,8 @@ export function ShiftsScreen({ me: user }) {
     setError(null);
     setNotice(null);
     try {
-      await fn();
-      setNotice(done);
+      // Kept on the phone (no answer yet): said as such, not as an error (pressed again, it would be sent twice).
+      setNotice((await fn()) === null ? SAVED_NOT_SENT : done);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
     } finally {
@@ -91,16 +91,17 @@ export function ShiftsScreen({ me: user }) {
   }
   const ask = (a, note) =>
     act(
-      () => record('/rota/swaps', { assignmentId: a.id, ...(note ? { note } : {}) }),
+      () => recordOrKeep('/rota/swaps', { assignmentId: a.id, ...(note ? { note } : {}) }),
       `You offered ${a.label}, ${when(a)}, to your colleagues. A manager approves the swap once someone takes it.`,
     );
   const take = (s) =>
     act(
-      () => record(`/rota/swaps/${s.id}/accept`, {}),
+      () => recordOrKeep(`/rota/swaps/${s.id}/accept`, {}),
       `You took ${s.label}, ${when(s)}. A manager approves the swap; until then it stays with ${s.fromName}.`,
     );
-  const decline = (s) => act(() => record(`/rota/swaps/${s.id}/decline`, {}), `You declined ${s.fromName}'s ${s.label}.`);
-  const cancel = (s) => act(() => record(`/rota/swaps/${s.id}/cancel`, {}), `You withdrew your request to swap ${s.label}, ${when(s)}.`);
+  const decline = (s) => act(() => recordOrKeep(`/rota/swaps/${s.id}/decline`, {}), `You declined ${s.fromName}'s ${s.label}.`);
+  const cancel = (s) =>
+    act(() => recordOrKeep(`/rota/swaps/${s.id}/cancel`, {}), `You withdrew your request to swap ${s.label}, ${when(s)}.`);
 
   const offeredToMe = swaps.filter(
     (s) => s.status === 'offered' && s.fromPractitionerId !== me && (s.toPractitionerId === null || s.toPractitionerId === me),
