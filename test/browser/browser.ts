@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Page, Route } from 'playwright-core';
 
 /** Debian's Chromium (CHROMIUM_PATH overrides). The browser tests fail, never skip, when it is missing. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,4 +56,27 @@ export async function axeViolations(page: Page): Promise<Array<Pick<AxeViolation
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * A signal too poor to answer: the page's `method` requests to `url` are held on the wire until `release()`, then go
+ * on to the service. `sent()` counts them (a change the phone keeps and sends once is one); `stop()` lets later ones
+ * through untouched.
+ */
+export async function holdOnTheWire(
+  page: Page,
+  url: string,
+  method = 'POST',
+): Promise<{ sent(): number; release(): void; stop(): Promise<void> }> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let sent = 0;
+  const handler = async (route: Route) => {
+    if (route.request().method() !== method) return route.continue();
+    sent++;
+    await held;
+    await route.continue();
+  };
+  await page.route(url, handler);
+  return { sent: () => sent, release, stop: () => page.unroute(url, handler) };
 }

@@ -3,7 +3,7 @@ import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
 import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
 import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, consoleErrors, holdOnTheWire, launchBrowser, phoneContext, screenshot } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const document: {
@@ -163,15 +163,7 @@ describe('the hub’s other screens on a phone', () => {
     });
 
     it('sends one on a signal too poor to answer: told it is saved on the phone and not to send it again, and it arrives once', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let sent = 0;
-      await page.route('**/referrals', async (route) => {
-        if (route.request().method() !== 'POST') return route.continue();
-        sent++;
-        await held;
-        await route.continue();
-      });
+      const wire = await holdOnTheWire(page, '**/referrals');
       const before = (await mine()).length;
       await page.locator('#main').getByRole('link', { name: 'Send a referral' }).click();
       await page.getByRole('heading', { name: 'Send a referral' }).waitFor();
@@ -189,12 +181,12 @@ describe('the hub’s other screens on a phone', () => {
       await expect(page.locator('.nhsuk-error-summary').count()).resolves.toBe(0);
       await expect(page.getByRole('button', { name: 'Send the referral' }).count()).resolves.toBe(0);
       await accessible(page, 'referral-5-saved');
-      release();
+      wire.release();
       await page.waitForResponse((res) => res.url().endsWith('/referrals') && res.request().method() === 'POST');
-      await page.unroute('**/referrals');
+      await wire.stop();
       await page.locator('.app-device__unsent').waitFor({ state: 'detached' });
       await expect(mine()).resolves.toHaveLength(before + 1);
-      expect(sent).toBe(1);
+      expect(wire.sent()).toBe(1);
     });
   });
 
@@ -255,14 +247,7 @@ describe('the hub’s other screens on a phone', () => {
     });
 
     it('allocates on a signal too poor to answer: told it is saved on the phone, and the service does it once', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let sent = 0;
-      await page.route('**/referrals/*/allocation', async (route) => {
-        sent++;
-        await held;
-        await route.continue();
-      });
+      const wire = await holdOnTheWire(page, '**/referrals/*/allocation');
       const allocations = () =>
         t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'allocated'`, [referralId]).then((rows) => rows.length);
       const before = await allocations();
@@ -276,12 +261,12 @@ describe('the hub’s other screens on a phone', () => {
         .waitFor({ timeout: 15_000 });
       await page.getByRole('heading', { name: 'The hub now' }).waitFor();
       await page.locator('.app-device__unsent').waitFor(); // the header counts it
-      release();
+      wire.release();
       await page.waitForResponse('**/referrals/*/allocation');
-      await page.unroute('**/referrals/*/allocation');
+      await wire.stop();
       await page.locator('.app-device__unsent').waitFor({ state: 'detached' });
       await expect(allocations()).resolves.toBe(before + 1);
-      expect(sent).toBe(1);
+      expect(wire.sent()).toBe(1);
     });
 
     it('acknowledges the morning handover, item by item or all at once', async () => {
@@ -398,15 +383,7 @@ describe('the hub’s other screens on a phone', () => {
     });
 
     it('starts one on a signal too poor to answer: told it is saved on the phone, and the service records it once', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let sent = 0;
-      await page.route('**/decisions', async (route) => {
-        if (route.request().method() !== 'POST') return route.continue();
-        sent++;
-        await held;
-        await route.continue();
-      });
+      const wire = await holdOnTheWire(page, '**/decisions');
       const records = () => t.sql(`SELECT 1 FROM decisions WHERE person_details->>'name' = 'Alf Penrose'`);
       await page.getByRole('link', { name: 'Decisions', exact: true }).click();
       await page.getByRole('link', { name: 'Record a decision' }).click();
@@ -419,12 +396,12 @@ describe('the hub’s other screens on a phone', () => {
       await saved.waitFor({ timeout: 15_000 });
       await expect(page.getByRole('button', { name: 'Start the record' }).count()).resolves.toBe(0);
       await expect(page.locator('.nhsuk-error-summary').count()).resolves.toBe(0);
-      release();
+      wire.release();
       await page.waitForResponse((res) => res.url().endsWith('/decisions') && res.request().method() === 'POST');
-      await page.unroute('**/decisions');
+      await wire.stop();
       await page.locator('.app-device__unsent').waitFor({ state: 'detached' });
       await expect(records()).resolves.toHaveLength(1);
-      expect(sent).toBe(1);
+      expect(wire.sent()).toBe(1);
       // Where it said it would be.
       await page.locator('main').getByRole('link', { name: 'Decisions' }).click();
       await page.getByRole('heading', { name: 'Decisions', exact: true }).waitFor();

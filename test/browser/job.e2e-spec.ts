@@ -4,7 +4,7 @@ import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
 import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
 import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, consoleErrors, holdOnTheWire, launchBrowser, phoneContext, screenshot } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 interface PageElement {
@@ -216,15 +216,7 @@ describe('a job on the duty AMHP’s phone', () => {
     );
     // The second one is held on the wire: after the few seconds the form waits, it says the recommendation is saved on
     // the phone (a status, not an error) and clears, so it is not sent twice; once the signal is back it is recorded once.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let sent = 0;
-    await page.route('**/assessments/*/recommendations', async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      sent++;
-      await held;
-      await route.continue();
-    });
+    const wire = await holdOnTheWire(page, '**/assessments/*/recommendations');
     await page.check('#rec-source-typed');
     await page.fill('#rec-name', 'Dr Owen Pryce');
     await page.check('#rec-s12');
@@ -237,10 +229,10 @@ describe('a job on the duty AMHP’s phone', () => {
     // The form is cleared: back to choosing a doctor from the register, nothing typed.
     await expect(page.locator('#rec-name').count()).resolves.toBe(0);
     await expect(page.inputValue('#rec-doctor')).resolves.toBe('');
-    release();
+    wire.release();
     await page.locator('.app-rec', { hasText: 'Dr Owen Pryce' }).waitFor();
-    await page.unroute('**/assessments/*/recommendations');
-    expect(sent).toBe(1);
+    await wire.stop();
+    expect(wire.sent()).toBe(1);
     const recs = await t.sql<{ doctor_id: string | null; doctor_name: string; section: string }>(
       `SELECT r.doctor_id, r.doctor_name, r.section FROM medical_recommendations r JOIN assessments a ON a.id = r.assessment_id
        WHERE a.referral_id = $1 ORDER BY r.doctor_name`,
