@@ -353,7 +353,14 @@ export function HandoverScreen({ me, path }) {
       const view = await fn();
       if (view) setH(view);
       // Kept on the phone: said as a status (the header counts what waits), not as an error.
-      else if (view === null) setKept(keptText(label === 'compile' ? 'Compiling the handover' : 'The acknowledgement'));
+      else if (view === null)
+        setKept(
+          label === 'compile'
+            ? keptText('Compiling the handover')
+            : label === 'all'
+              ? `${keptText('The first acknowledgement')} The others are not: acknowledge them once there is a signal.`
+              : keptText('The acknowledgement'),
+        );
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
