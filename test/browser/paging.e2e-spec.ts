@@ -4,10 +4,10 @@ import { FakePushService } from '../support/push-service';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
 import { amhp as newAmhp } from '../support/workforce-fixtures';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, consoleErrors, holdOnTheWire, launchBrowser, phoneContext, screenshot } from './browser';
 
 // The page's and the service worker's globals, as the functions passed to evaluate() see them (no DOM lib here).
-declare const document: { activeElement: { textContent: string | null } | null };
+declare const document: { activeElement: { textContent: string | null } | null; querySelector(s: string): unknown };
 interface ShownNotification {
   title: string;
   body: string;
@@ -105,6 +105,22 @@ describe('paging on the duty AMHP’s phone', () => {
     await expect(page.locator('main').textContent()).resolves.not.toMatch(/Bridge|Robin|s\.136/);
     await screenshot(page, 'paging-1-notifications');
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('until the service answers, her phones and notifications say Loading…, never that she has none', async () => {
+    const wire = await holdOnTheWire(page, '**/me/push-subscriptions', 'GET');
+    await page.getByRole('link', { name: 'Now', exact: true }).click();
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.getByRole('heading', { name: 'Notifications', exact: true, level: 1 }).waitFor();
+    await page.waitForFunction(() => document.querySelector('#phone-heading') !== null);
+    const main = page.locator('main');
+    await expect(main.textContent()).resolves.not.toMatch(/No phone gets your alerts yet|No notifications\.|Nothing is waiting/);
+    await expect(page.getByRole('button', { name: 'Get alerts on this phone' }).count()).resolves.toBe(0);
+    await expect(page.locator('section[aria-labelledby="phone-heading"]').textContent()).resolves.toContain('Loading…');
+    wire.release();
+    await page.locator('.app-devices', { hasText: 'Android phone, Chrome' }).waitFor();
+    await wire.stop();
+    expect(wire.sent()).toBeGreaterThan(0);
   });
 
   it('a push delivered to the phone shows a notification with generic words and an Acknowledge action; acting on it acknowledges the page', async () => {

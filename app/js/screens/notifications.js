@@ -159,8 +159,9 @@ function Devices({ devices, here, onRevoke }) {
 
 export function NotificationsScreen({ me, path }) {
   const [pages, setPages] = useState(null);
-  const [notes, setNotes] = useState([]);
-  const [devices, setDevices] = useState([]);
+  // null until read: an empty list before the first answer would say "none" when it is not known yet.
+  const [notes, setNotes] = useState(null);
+  const [devices, setDevices] = useState(null);
   const [status, setStatus] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -299,17 +300,25 @@ export function NotificationsScreen({ me, path }) {
         ${
           !phone.supported
             ? html`<p class="nhsuk-body">This browser cannot get alerts. On an iPhone, add the app to your home screen first (Share, then Add to Home Screen), and open it from there.</p>`
-            : phone.endpoint && devices.some((d) => d.endpoint === phone.endpoint)
-              ? html`<p class="nhsuk-body">This phone gets your alerts.</p>`
-              : html`<p class="nhsuk-body">Get a notification that wakes you when a job is offered to you, a time limit is running out, or a job is passed to you.</p>
+            : devices === null
+              ? html`<p class="nhsuk-body">Loading…</p>`
+              : phone.endpoint && devices.some((d) => d.endpoint === phone.endpoint)
+                ? html`<p class="nhsuk-body">This phone gets your alerts.</p>`
+                : html`<p class="nhsuk-body">Get a notification that wakes you when a job is offered to you, a time limit is running out, or a job is passed to you.</p>
                 <button type="button" class="nhsuk-button" onClick=${subscribe}>Get alerts on this phone</button>`
         }
         <h3 class="nhsuk-heading-s">Your phones</h3>
-        <${Devices} devices=${devices} here=${phone.endpoint} onRevoke=${revoke} />
+        ${devices === null ? html`<p class="nhsuk-body">Loading…</p>` : html`<${Devices} devices=${devices} here=${phone.endpoint} onRevoke=${revoke} />`}
       </section>
       <section aria-labelledby="notes-heading">
         <h2 class="nhsuk-heading-m" id="notes-heading">Notifications</h2>
-        ${notes.length ? html`<ul class="nhsuk-list app-notes">${notes.map((n) => html`<${NotificationItem} key=${n.id} note=${n} onRead=${markRead} />`)}</ul>` : html`<p class="nhsuk-body">No notifications.</p>`}
+        ${
+          notes === null
+            ? html`<p class="nhsuk-body">Loading…</p>`
+            : notes.length
+              ? html`<ul class="nhsuk-list app-notes">${notes.map((n) => html`<${NotificationItem} key=${n.id} note=${n} onRead=${markRead} />`)}</ul>`
+              : html`<p class="nhsuk-body">No notifications.</p>`
+        }
       </section>
       ${
         done.length > 0 &&
