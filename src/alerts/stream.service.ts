@@ -12,7 +12,7 @@ import { TooManyRequestsProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { DATABASE_URL } from '../database/database.module';
 import { ReferralsService } from '../referrals/referrals.service';
-import { EventFacts, frame, StreamEvent, typeMatches, visibility } from './stream.visibility';
+import { answerHolds, EventFacts, frame, PersonAnswer, StreamEvent, typeMatches, visibility } from './stream.visibility';
 
 export const OUTBOX_CHANNEL = 'amhp_outbox';
 /** Events replayed on resume at most; beyond that the client is told to reload (`reset`). */
@@ -20,7 +20,7 @@ export const REPLAY_LIMIT = 500;
 const KEEP_ALIVE_MS = 15_000;
 /**
  * How long a per-client person.read answer is kept: a revocation shows within PERSON_TTL_MS. A refusal is kept at most
- * DENIED_TTL_MS and only for events already read when it was given (mayReadPerson): a grant shows with the next event.
+ * DENIED_TTL_MS and only for events already read when it was given (answerHolds): a grant shows with the next event.
  */
 const PERSON_TTL_MS = 30_000;
 const DENIED_TTL_MS = 5_000;
@@ -53,8 +53,8 @@ interface StreamClient {
   /** Live events held back while the replay is written. */
   pending: StreamEvent[] | null;
   replayed: Set<string>;
-  /** person.read answers: `seen`, the newest outbox id this instance had read when the answer was given. */
-  persons: Map<string, { allowed: boolean; until: number; seen: bigint }>;
+  /** person.read answers, by person (answerHolds says when one is asked again). */
+  persons: Map<string, PersonAnswer>;
   /** Writes are chained so that per-client person checks never reorder frames. */
   chain: Promise<void>;
   closed: boolean;
@@ -329,17 +329,11 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       .catch(() => undefined);
   }
 
-  /**
-   * May this client's user read the person? An answer is kept for a while, so that a burst of events about one person
-   * asks once. A refusal holds only for events this instance had read when it was given (ids up to `seen`, none
-   * committed late): their grants, if any, had committed and were seen. An event read after it may have come with a
-   * grant (an allocation, an offer, a relationship), so it is asked again: an AMHP allocated a person gets the very
-   * next event about them, not one a few seconds later.
-   */
+  /** May this client's user read the person, for this event? A kept answer while it holds (answerHolds), else asked. */
   private async mayReadPerson(c: StreamClient, personId: string, eventId: string, late: boolean): Promise<boolean> {
     const now = Date.now();
     const hit = c.persons.get(personId);
-    if (hit && hit.until > now && (hit.allowed || (!late && BigInt(eventId) <= hit.seen))) return hit.allowed;
+    if (answerHolds(hit, { id: BigInt(eventId), late }, now)) return hit.allowed;
     const seen = BigInt(this.lastSeen);
     const allowed = (await this.access.decide(c.actor, 'person.read', personId)).allowed;
     if (c.persons.size > 1000) c.persons.clear();

@@ -1,5 +1,15 @@
 import type { Role } from '../auth/roles';
-import { EventFacts, frame, parseTypes, sanitizePayload, StreamEvent, typeMatches, visibility } from './stream.visibility';
+import {
+  answerHolds,
+  EventFacts,
+  frame,
+  parseTypes,
+  PersonAnswer,
+  sanitizePayload,
+  StreamEvent,
+  typeMatches,
+  visibility,
+} from './stream.visibility';
 
 const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
@@ -127,5 +137,25 @@ describe('stream visibility', () => {
     expect(frame(ev('rota.shift.created', 'shift'), { shiftId: 's' })).toBe(
       `id: 7\nevent: rota.shift.created\ndata: {"id":"7","type":"rota.shift.created","aggregateType":"shift","aggregateId":"${REF}","occurredAt":"2026-11-21T10:00:00.000Z","payload":{"shiftId":"s"}}\n\n`,
     );
+  });
+});
+
+describe('a stream’s kept answer on whether its user may read a person', () => {
+  const NOW = 1_000_000;
+  const refused: PersonAnswer = { allowed: false, until: NOW + 5_000, seen: 100n };
+  const allowed: PersonAnswer = { allowed: true, until: NOW + 30_000, seen: 100n };
+  const rows: Array<[string, PersonAnswer | undefined, { id: bigint; late: boolean }, number, boolean]> = [
+    ['nothing kept: asked', undefined, { id: 90n, late: false }, NOW, false],
+    ['a refusal, for an event read before it was given: holds', refused, { id: 90n, late: false }, NOW, true],
+    ['a refusal, for the very event it was given for: holds', refused, { id: 100n, late: false }, NOW, true],
+    ['a refusal, for an event read after it (it may carry a grant): asked again', refused, { id: 101n, late: false }, NOW, false],
+    ['a refusal, for an earlier event committed late (its grant was not seen): asked again', refused, { id: 90n, late: true }, NOW, false],
+    ['a refusal past its lifetime: asked again', refused, { id: 90n, late: false }, NOW + 5_000, false],
+    ['an allowance, for a later event: holds (a revocation shows within its lifetime)', allowed, { id: 500n, late: false }, NOW, true],
+    ['an allowance, for an event committed late: holds', allowed, { id: 90n, late: true }, NOW, true],
+    ['an allowance past its lifetime: asked again', allowed, { id: 90n, late: false }, NOW + 30_000, false],
+  ];
+  it.each(rows)('%s', (_name, answer, event, now, holds) => {
+    expect(answerHolds(answer, event, now)).toBe(holds);
   });
 });

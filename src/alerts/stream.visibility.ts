@@ -137,3 +137,24 @@ export function frame(event: StreamEvent, payload: Record<string, unknown>): str
   };
   return `id: ${event.id}\nevent: ${event.type.replace(/[\r\n]/g, '')}\ndata: ${JSON.stringify(data)}\n\n`;
 }
+
+/** A stream's kept answer to "may this user read this person?": until when, and what the instance had read when asked. */
+export interface PersonAnswer {
+  allowed: boolean;
+  /** Epoch ms after which it is asked again whatever it said. */
+  until: number;
+  /** The newest outbox id the instance had read when the answer was given. */
+  seen: bigint;
+}
+
+/**
+ * Does a kept answer hold for this event (else the stream asks again)? Not after `until`. An allowed answer holds
+ * until then (a revocation shows within its lifetime). A refusal holds only for events the instance had read when it
+ * was given (ids up to `seen`, none committed late): their grants, if any, had committed and were seen. An event read
+ * after it may have come with a grant (an allocation, an offer, a relationship), so the user is asked about again: an
+ * AMHP allocated a person gets the very next event about them.
+ */
+export function answerHolds(answer: PersonAnswer | undefined, event: { id: bigint; late: boolean }, now: number): answer is PersonAnswer {
+  if (!answer || answer.until <= now) return false;
+  return answer.allowed || (!event.late && event.id <= answer.seen);
+}
