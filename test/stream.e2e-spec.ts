@@ -128,6 +128,13 @@ describe('live event stream (R12: two instances, one database)', () => {
   });
 
   const postA = (u: TestUser, path: string, body: object) => a.http.post(path).set('authorization', u.auth).send(body);
+  /** A day shift made by the manager through instance A: `rota.shift.created`, which every AMHP may see. */
+  const newShift = async (label: string, day: string): Promise<{ id: string }> =>
+    (
+      await postA(manager, '/rota/shifts', { label, startsAt: `${day}T09:00:00Z`, endsAt: `${day}T17:00:00Z`, requiredCount: 1 }).expect(
+        201,
+      )
+    ).body;
 
   it('refuses a stream without a token (401)', async () => {
     const c = await connect(null);
@@ -171,14 +178,7 @@ describe('live event stream (R12: two instances, one database)', () => {
     firstId = got.id!;
 
     // A rota event afterwards: the AMHP gets it, having never had the referral about a person they cannot read.
-    const shift = (
-      await postA(manager, '/rota/shifts', {
-        label: 'Stream shift',
-        startsAt: '2026-12-01T09:00:00Z',
-        endsAt: '2026-12-01T17:00:00Z',
-        requiredCount: 1,
-      }).expect(201)
-    ).body;
+    const shift = await newShift('Stream shift', '2026-12-01');
     await am.waitFor((e) => e.event === 'rota.shift.created' && e.data.aggregateId === shift.id);
     await m.waitFor((e) => e.event === 'rota.shift.created' && e.data.aggregateId === shift.id);
     expect(am.events.find((e) => e.event.startsWith('referral.'))).toBeUndefined();
@@ -199,14 +199,7 @@ describe('live event stream (R12: two instances, one database)', () => {
     // An event about the person before she may read them, then one she may see: frames to one stream keep their
     // order, so once the second arrives the first was refused.
     const [{ id: refusedId }] = await extended(6);
-    const marker = (
-      await postA(manager, '/rota/shifts', {
-        label: 'Marker shift',
-        startsAt: '2026-12-02T09:00:00Z',
-        endsAt: '2026-12-02T17:00:00Z',
-        requiredCount: 1,
-      }).expect(201)
-    ).body;
+    const marker = await newShift('Marker shift', '2026-12-02');
     await am.waitFor((e) => e.event === 'rota.shift.created' && e.data.aggregateId === marker.id);
     // Allocated to her (the grant), and the next event about the person: she gets it at once, not after the refusal
     // she was given a moment ago has lapsed.

@@ -38,24 +38,27 @@ export function errorText(err) {
 }
 
 /**
- * A new record kept on the phone because the service has not answered (the outbox sends it, in order, when there is a
- * signal): said as a status, not an error, in place of the form, so that it is not typed or sent a second time.
+ * The screen of a new record kept on the phone because the service has not answered (the outbox sends it, in order,
+ * when there is a signal): said as a status, not an error, in place of the form (`title` is the form's heading), so
+ * that it is not typed or sent a second time.
  */
-export function SavedOnPhone({ what, listName, listHref }) {
+export function SavedOnPhoneScreen({ title, what, listName, listHref }) {
   const ref = useRef(null);
   useEffect(() => {
     if (ref.current) ref.current.focus();
   }, []);
   return html`
-    <div class="nhsuk-warning-callout" role="status" tabindex="-1" ref=${ref}>
-      <h2 class="nhsuk-warning-callout__label">
-        <span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Not sent yet</span>
-      </h2>
-      <p class="nhsuk-body">${what} is saved on this phone, not sent yet.</p>
-      <p class="nhsuk-body">
-        It will be sent when there is a signal, and will then be in <a href=${listHref}>${listName}</a>. You do not need to send it again.
-      </p>
-    </div>
+    <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
+      <h1 class="nhsuk-heading-l">${title}</h1>
+      <div class="nhsuk-warning-callout" role="status" tabindex="-1" ref=${ref}>
+        <h2 class="nhsuk-warning-callout__label">
+          <span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Not sent yet</span>
+        </h2>
+        <p class="nhsuk-body">${what} is saved on this phone, not sent yet.</p>
+        <p class="nhsuk-body">It will be sent when there is a signal, and will then be in <a href=${listHref}>${listName}</a>.</p>
+        <p class="nhsuk-body">You do not need to send it again.</p>
+      </div>
+    </main>
   `;
 }
 

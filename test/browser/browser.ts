@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page, Route } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Page, Request, Route } from 'playwright-core';
 
 /** Debian's Chromium (CHROMIUM_PATH overrides). The browser tests fail, never skip, when it is missing. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -59,24 +59,27 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * A signal too poor to answer: the page's `method` requests to `url` are held on the wire until `release()`, then go
- * on to the service. `sent()` counts them (a change the phone keeps and sends once is one); `stop()` lets later ones
- * through untouched.
+ * A signal too poor to answer: the page's `method` requests to `url` are held on the wire until `release()`, which
+ * lets them go on to the service and resolves once each has its answer, holding none after. `sent()` counts them (a
+ * change the phone keeps and sends once is one).
  */
-export async function holdOnTheWire(
-  page: Page,
-  url: string,
-  method = 'POST',
-): Promise<{ sent(): number; release(): void; stop(): Promise<void> }> {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let sent = 0;
+export async function holdOnTheWire(page: Page, url: string, method = 'POST'): Promise<{ sent(): number; release(): Promise<void> }> {
+  let open!: () => void;
+  const held = new Promise<void>((resolve) => (open = resolve));
+  const requests: Request[] = [];
   const handler = async (route: Route) => {
     if (route.request().method() !== method) return route.continue();
-    sent++;
+    requests.push(route.request());
     await held;
     await route.continue();
   };
   await page.route(url, handler);
-  return { sent: () => sent, release, stop: () => page.unroute(url, handler) };
+  return {
+    sent: () => requests.length,
+    release: async () => {
+      open();
+      await Promise.all(requests.map((r) => r.response()));
+      await page.unroute(url, handler);
+    },
+  };
 }

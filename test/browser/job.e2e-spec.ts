@@ -229,9 +229,8 @@ describe('a job on the duty AMHP’s phone', () => {
     // The form is cleared: back to choosing a doctor from the register, nothing typed.
     await expect(page.locator('#rec-name').count()).resolves.toBe(0);
     await expect(page.inputValue('#rec-doctor')).resolves.toBe('');
-    wire.release();
+    await wire.release();
     await page.locator('.app-rec', { hasText: 'Dr Owen Pryce' }).waitFor();
-    await wire.stop();
     expect(wire.sent()).toBe(1);
     const recs = await t.sql<{ doctor_id: string | null; doctor_name: string; section: string }>(
       `SELECT r.doctor_id, r.doctor_name, r.section FROM medical_recommendations r JOIN assessments a ON a.id = r.assessment_id

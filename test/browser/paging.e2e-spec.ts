@@ -117,9 +117,8 @@ describe('paging on the duty AMHP’s phone', () => {
     await expect(main.textContent()).resolves.not.toMatch(/No phone gets your alerts yet|No notifications\.|Nothing is waiting/);
     await expect(page.getByRole('button', { name: 'Get alerts on this phone' }).count()).resolves.toBe(0);
     await expect(page.locator('section[aria-labelledby="phone-heading"]').textContent()).resolves.toContain('Loading…');
-    wire.release();
+    await wire.release();
     await page.locator('.app-devices', { hasText: 'Android phone, Chrome' }).waitFor();
-    await wire.stop();
     expect(wire.sent()).toBeGreaterThan(0);
   });
 

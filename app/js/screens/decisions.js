@@ -2,10 +2,10 @@
 // asks for (OOH-08) and the type's own facts, then sign it. What still stops signing comes from the service
 // (`missingForSigning`) and is shown against each field; above the delegated-authority limit, the escalation to a
 // senior manager is recorded before signing. Every change goes through `record()`.
-import { html, word, unreachable, ErrorSummary, SavedOnPhone } from '../ui.js';
+import { html, word, unreachable, ErrorSummary, SavedOnPhoneScreen } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
-import { keptText, newKey, record, recordOrKeep, refused } from '../outbox.js';
+import { keptText, newKey, recordOrKeep, refused } from '../outbox.js';
 import { href, navigate } from '../router.js';
 import { localTime, londonInputValue } from '../time.js';
 import {
@@ -376,13 +376,10 @@ export function NewDecisionScreen() {
     if (local.length) return setErrors(local);
     setBusy(true);
     try {
-      const d = await record('/decisions', { type: radioValue(form, 'type'), occurredAt, personDetails }, { key: key.current });
+      const d = await recordOrKeep('/decisions', { type: radioValue(form, 'type'), occurredAt, personDetails }, { key: key.current });
+      if (d === null) return setSaved(true);
       navigate(`/decisions/${d.id}`);
     } catch (err) {
-      if (err.queued) {
-        setErrors([]);
-        return setSaved(true);
-      }
       if (refused(err)) key.current = newKey();
       setErrors(
         problemErrors(err, {
@@ -403,12 +400,7 @@ export function NewDecisionScreen() {
 
   const err = (id) => errorFor(errors, id);
   if (saved)
-    return html`
-      <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
-        <h1 class="nhsuk-heading-l">Record a decision</h1>
-        <${SavedOnPhone} what="The decision record" listName="Decisions" listHref=${href('/decisions')} />
-      </main>
-    `;
+    return html`<${SavedOnPhoneScreen} title="Record a decision" what="The decision record" listName="Decisions" listHref=${href('/decisions')} />`;
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
       <${ErrorSummary} errors=${errors} />
@@ -564,11 +556,13 @@ export function DecisionScreen({ params }) {
     setBusy(true);
     setNotice(null);
     try {
-      let view = await recordOrKeep(`/decisions/${d.id}`, body, { method: 'PATCH' });
-      if (view === null) {
+      // Kept on the phone: said as a status (not signed: signing waits for the record's own answer).
+      const kept = (text) => {
         setErrors([]);
-        return setNotice(sign ? `${keptText('The record')} It is not signed: sign it once it is sent.` : keptText('The draft'));
-      }
+        setNotice(text);
+      };
+      let view = await recordOrKeep(`/decisions/${d.id}`, body, { method: 'PATCH' });
+      if (view === null) return kept(sign ? `${keptText('The record')} It is not signed: sign it once it is sent.` : keptText('The draft'));
       if (sign) {
         if (view.missingForSigning && view.missingForSigning.length) {
           take(view);
@@ -576,10 +570,7 @@ export function DecisionScreen({ params }) {
           return;
         }
         view = await recordOrKeep(`/decisions/${d.id}/sign`, {});
-        if (view === null) {
-          setErrors([]);
-          return setNotice(keptText('Signing'));
-        }
+        if (view === null) return kept(keptText('Signing'));
         setNotice('Signed. The follow-up actions are on the handover.');
       } else setNotice(`Draft saved at ${localTime(new Date(serverNow()).toISOString())}.`);
       take(view);

@@ -4,7 +4,7 @@
 import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
-import { keptText, newKey, record, recordOrKeep, refused } from '../outbox.js';
+import { keptText, newKey, recordOrKeep, refused } from '../outbox.js';
 import { href, navigate, query } from '../router.js';
 import { localClock, localTime, londonDate } from '../time.js';
 import { Radios, TextArea, errorFor, problemErrors, radioValue, valueOf } from './form-kit.js';
@@ -218,16 +218,18 @@ export function AllocateScreen({ params }) {
     const overrideReason = valueOf(form, 'overrideReason');
     setBusy(true);
     try {
-      await record(`/referrals/${r.id}/allocation`, { userId, ...(overrideReason ? { overrideReason } : {}) }, { key: key.current });
+      const sent = await recordOrKeep(
+        `/referrals/${r.id}/allocation`,
+        { userId, ...(overrideReason ? { overrideReason } : {}) },
+        { key: key.current },
+      );
       const who = choices.find((c) => c.value === userId);
-      flash = `${r.reference} is allocated to ${who ? who.label.replace(' (on duty)', '') : 'the AMHP'}.`;
+      // No answer yet: the allocation is on its way from this phone (the header counts it), so the hub is shown.
+      flash = sent
+        ? `${r.reference} is allocated to ${who ? who.label.replace(' (on duty)', '') : 'the AMHP'}.`
+        : keptText(`The allocation of ${r.reference}`);
       navigate('/hub');
     } catch (err) {
-      // No answer yet: the allocation is on its way from this phone (the header counts it), so the hub is shown.
-      if (err.queued) {
-        flash = `${r.reference}: the allocation is saved on this phone, not sent yet. It will be sent when there is a signal.`;
-        return navigate('/hub');
-      }
       if (refused(err)) key.current = newKey();
       if (err.code === 'amhp-not-eligible')
         setErrors([
@@ -346,21 +348,14 @@ export function HandoverScreen({ me, path }) {
     void load();
   }, []);
 
-  async function run(label, fn) {
+  /** Runs `fn` (a change); when it is kept on the phone (null), `keptSays` is shown as a status, not as an error. */
+  async function run(label, fn, keptSays) {
     setBusy(label);
     setKept(null);
     try {
       const view = await fn();
       if (view) setH(view);
-      // Kept on the phone: said as a status (the header counts what waits), not as an error.
-      else if (view === null)
-        setKept(
-          label === 'compile'
-            ? keptText('Compiling the handover')
-            : label === 'all'
-              ? `${keptText('The first acknowledgement')} The others are not: acknowledge them once there is a signal.`
-              : keptText('The acknowledgement'),
-        );
+      else if (view === null) setKept(keptSays);
       setError(null);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
@@ -369,19 +364,24 @@ export function HandoverScreen({ me, path }) {
       setBusy(null);
     }
   }
-  const acknowledge = (item) => run(item.id, () => recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {}));
+  const acknowledge = (item) =>
+    run(item.id, () => recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {}), keptText('The acknowledgement'));
   const acknowledgeAll = () =>
-    run('all', async () => {
-      let view = h;
-      for (const item of h.items.filter((i) => !i.acknowledgedAt)) {
-        const next = await recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {});
-        if (next === null) return null; // kept on the phone: the rest wait for the signal too
-        view = next;
-        setH(view);
-      }
-      return view;
-    });
-  const compile = () => run('compile', () => recordOrKeep(`/handovers/${today}/compile`, {}));
+    run(
+      'all',
+      async () => {
+        let view = h;
+        for (const item of h.items.filter((i) => !i.acknowledgedAt)) {
+          const next = await recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {});
+          if (next === null) return null; // kept on the phone: the rest are not sent (each would wait in turn)
+          view = next;
+          setH(view);
+        }
+        return view;
+      },
+      `${keptText('The first acknowledgement')} The others are not: acknowledge them once there is a signal.`,
+    );
+  const compile = () => run('compile', () => recordOrKeep(`/handovers/${today}/compile`, {}), keptText('Compiling the handover'));
 
   const open = h ? h.items.filter((i) => !i.acknowledgedAt) : [];
   return html`

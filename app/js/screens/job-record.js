@@ -3,7 +3,7 @@
 // record() (outbox.js).
 import { html, errorText } from '../ui.js';
 import { useState } from '../deps.js';
-import { record } from '../outbox.js';
+import { keptText, recordOrKeep } from '../outbox.js';
 import { serverNow } from '../session.js';
 import { fromLondonInput, instant, latestLondonTime, localClock, localTime, londonInputValue } from '../time.js';
 import { focusOn } from './job-forms.js';
@@ -138,19 +138,18 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
     setTimeError(null);
     try {
       let view;
-      if (type === 'arrived') view = await record('/assessments', { referralId: referral.id, openedAt: instant(t) }, { label });
+      if (type === 'arrived') view = await recordOrKeep('/assessments', { referralId: referral.id, openedAt: instant(t) }, { label });
       else if (type === 'contact')
-        view = await record(`/assessments/${assessment.id}/contacts`, { at: instant(t), mode: 'in-person', byRole: 'amhp' }, { label });
-      else view = await record(`/assessments/${assessment.id}/events`, { type, at: instant(t) }, { label });
+        view = await recordOrKeep(
+          `/assessments/${assessment.id}/contacts`,
+          { at: instant(t), mode: 'in-person', byRole: 'amhp' },
+          { label },
+        );
+      else view = await recordOrKeep(`/assessments/${assessment.id}/events`, { type, at: instant(t) }, { label });
       setWhen('');
-      onRecorded(view, `${label}: recorded at ${localTime(instant(t))}.`);
-    } catch (err) {
       // No signal: kept on this phone, sent in order when the signal is back (the header counts what waits).
-      if (err.queued) {
-        setWhen('');
-        onRecorded(null, `${label} at ${localTime(instant(t))}: saved on this phone, not sent yet.`);
-        return;
-      }
+      onRecorded(view, view ? `${label}: recorded at ${localTime(instant(t))}.` : keptText(`${label} at ${localTime(instant(t))}`));
+    } catch (err) {
       setError(`${label} was not recorded. ${errorText(err)}`);
     } finally {
       setBusy(null);
@@ -164,10 +163,15 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
     if (ms === null) return setEditing({ ...editing, error: 'Enter the date and time it happened' });
     setBusy('correct');
     try {
-      const view = await record(`/assessments/${assessment.id}/events/${editing.event}`, { at: instant(ms) }, { method: 'PATCH' });
+      const view = await recordOrKeep(`/assessments/${assessment.id}/events/${editing.event}`, { at: instant(ms) }, { method: 'PATCH' });
       const type = editing.type;
       setEditing(null);
-      onRecorded(view, `${label}: time corrected to ${localTime(instant(ms))}.`);
+      onRecorded(
+        view,
+        view
+          ? `${label}: time corrected to ${localTime(instant(ms))}.`
+          : keptText(`${label}, the time corrected to ${localTime(instant(ms))}`),
+      );
       setTimeout(() => focusOn(`step-${type}`), 0);
     } catch (err) {
       setEditing({ ...editing, error: `The time was not corrected. ${errorText(err)}` });

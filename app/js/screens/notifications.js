@@ -199,7 +199,7 @@ export function NotificationsScreen({ me, path }) {
       setStatus(
         page
           ? `${page.title}: acknowledged.`
-          : 'Your acknowledgement is saved on this phone, not sent yet: until it is sent, the page may still be passed on to the next person on the duty chain.',
+          : `${keptText('Your acknowledgement')} Until it is sent, the page may still be passed on to the next person on the duty chain.`,
       );
       setError(null);
       await load();

@@ -1,9 +1,9 @@
 // Send a referral: as short as the law allows, in a referrer's words. The power used decides which times are asked
 // for (s.136: arrival at the place of safety, or the decision to keep the person where they were; s.135(1): the
 // warrant; s.5(2)/(4): the report or record). What the service refuses comes back against the field it names.
-import { html, ErrorSummary, SavedOnPhone } from '../ui.js';
+import { html, ErrorSummary, SavedOnPhoneScreen } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
-import { newKey, record, refused } from '../outbox.js';
+import { newKey, recordOrKeep, refused } from '../outbox.js';
 import { href, navigate } from '../router.js';
 import {
   Checkboxes,
@@ -217,14 +217,11 @@ export function NewReferralScreen({ me }) {
     if (local.length) return setErrors(local);
     setBusy(true);
     try {
-      const r = await record('/referrals', body, { key: key.current });
+      const r = await recordOrKeep('/referrals', body, { key: key.current });
+      if (r === null) return setSaved(true);
       justSent = { id: r.id, reference: r.reference, findings: r.findings || [] };
       navigate(`/referrals/${r.id}`);
     } catch (e) {
-      if (e.queued) {
-        setErrors([]);
-        return setSaved(true);
-      }
       const known = (id) => Boolean(document.getElementById(id));
       let list = problemErrors(e, {
         fallback: 'kind',
@@ -244,12 +241,7 @@ export function NewReferralScreen({ me }) {
   }
 
   if (saved)
-    return html`
-      <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
-        <h1 class="nhsuk-heading-l">Send a referral</h1>
-        <${SavedOnPhone} what="Your referral" listName="My referrals" listHref=${href('/referrals')} />
-      </main>
-    `;
+    return html`<${SavedOnPhoneScreen} title="Send a referral" what="Your referral" listName="My referrals" listHref=${href('/referrals')} />`;
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
       <${ErrorSummary} errors=${errors} />
