@@ -1,8 +1,15 @@
 import { createECDH } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as webpush from 'web-push';
 import { ConfigError, loadConfig, newVapidKeys, vapidKeysOf } from './app-config';
+
+// Development keeps its JWT secret and VAPID keys beside the embedded data: each run here keeps them in a folder of its
+// own, removed afterwards, so no run leaves files behind or reads another user's.
+let scratch: string;
+beforeAll(() => (scratch = mkdtempSync(join(tmpdir(), 'amhp-config-spec-'))));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('loadConfig', () => {
   const base = { NODE_ENV: 'test' };
@@ -83,7 +90,7 @@ describe('loadConfig', () => {
   });
 
   it('seeds demo data only with the embedded database unless asked', () => {
-    expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).seedDemo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: join(scratch, 'pg') }).seedDemo).toBe(true);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x' }).seedDemo).toBe(false);
     expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db/x', SEED_DEMO: 'true' }).seedDemo).toBe(true);
   });
@@ -91,7 +98,7 @@ describe('loadConfig', () => {
 
 describe('the Web Push (VAPID) keys', () => {
   it('are generated once in development and kept beside the embedded data, so subscriptions survive a restart', () => {
-    const dir = `/tmp/amhp-config-spec-${process.pid}/pg`;
+    const dir = join(scratch, 'kept', 'pg');
     const first = loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: dir }).vapid;
     const again = loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: dir }).vapid;
     expect(again).toEqual(first);
@@ -118,7 +125,7 @@ describe('the Web Push (VAPID) keys', () => {
   });
 
   it('kept a byte short by an earlier version are read back as the same key of 32 bytes', () => {
-    const dir = `/tmp/amhp-config-spec-short-${process.pid}`;
+    const dir = join(scratch, 'short');
     mkdirSync(dir, { recursive: true });
     const ecdh = shortKey();
     const kept = { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: ecdh.getPrivateKey().toString('base64url') };
@@ -147,9 +154,7 @@ describe('the council named on reports and letters', () => {
   });
 
   it('is the demo council when the demo is seeded, and none otherwise (the letter then says "the council")', () => {
-    expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: '/tmp/amhp-config-spec/pg' }).councilName).toBe(
-      'Northshire County Council',
-    );
+    expect(loadConfig({ NODE_ENV: 'development', EMBEDDED_PG_DIR: join(scratch, 'pg') }).councilName).toBe('Northshire County Council');
     expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://u:p@db/x' }).councilName).toBeNull();
   });
 });
