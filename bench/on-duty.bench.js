@@ -122,6 +122,8 @@ async function main() {
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   const config = loadConfig(productionEnv({ JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
   let app;
+  /** @type {Client | undefined} */
+  let stats;
   try {
     await ensureDatabase(url);
     await runMigrations(config, url);
@@ -310,7 +312,7 @@ async function main() {
           },
         });
     }
-    const stats = new Client({ connectionString: url });
+    stats = new Client({ connectionString: url });
     await stats.connect();
     await pgStatements.install(stats);
     /** @type {Array<Record<string, unknown>>} */
@@ -321,8 +323,7 @@ async function main() {
         const profiler = await startProfile();
         const m = await measure(target);
         await profiler?.stop(
-          `${name
-            .split(' ')[1]
+          `${(name.split(' ')[1] ?? name)
             .replace(/[^a-z]+/g, '-')
             .replace(/^-|-$/g, '')}-run${run}`,
         );
@@ -338,6 +339,7 @@ async function main() {
       }
     }
     await stats.end();
+    stats = undefined;
     console.table(
       results.map((r) => ({
         route: r.route,
@@ -370,6 +372,9 @@ async function main() {
       JSON.stringify({ date: new Date().toISOString(), years: YEARS, ...counts, targetRps: RATE, runs: results }, null, 2),
     );
   } finally {
+    // A run that failed leaves its statistics connection open: closed first, or the server's shutdown would end it
+    // with an error that hides the failure.
+    await stats?.end().catch(() => undefined);
     await app?.close();
     await server.stop();
   }
