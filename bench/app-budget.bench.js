@@ -12,7 +12,7 @@
  * in the same run (the same page over the same emulated link with no throttling, and the link's own round trip), and
  * the machine's load average. `node bench/app-budget.bench.js`; results also in bench/results/app-budget.json.
  */
-const { productionEnv } = require('./lib/production-env');
+const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -359,7 +359,8 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (!runWithAppNodeFlags())
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

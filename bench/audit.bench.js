@@ -13,7 +13,7 @@
  * Knobs: BENCH_EVENTS, BENCH_EVERY, BENCH_TAIL, BENCH_RUNS, BENCH_FULL=0 (skip the full verification),
  * BENCH_INDEXES=0 (leave out the five secondary indexes of audit_events, dropped for the load and rebuilt after).
  */
-const { productionEnv } = require('./lib/production-env');
+const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -302,7 +302,8 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err.stack ?? err}\n`);
-  process.exitCode = 1;
-});
+if (!runWithAppNodeFlags())
+  main().catch((err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  });

@@ -15,7 +15,7 @@
  * The POST's own latency (the write that raises the event, committed) is printed beside the deliveries as the
  * baseline of the same run, and the machine's load average with it.
  */
-const { productionEnv } = require('./lib/production-env');
+const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -367,7 +367,8 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err.stack ?? err}\n`);
-  process.exitCode = 1;
-});
+if (!runWithAppNodeFlags())
+  main().catch((err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  });

@@ -7,7 +7,7 @@
  * `node bench/on-duty.bench.js`. BENCH_YEARS (10), BENCH_RATE (500), BENCH_SECONDS (15), BENCH_WARMUP (3),
  * BENCH_RUNS (5), BENCH_REFERRALS (50000), BENCH_ROUTES (on-duty,queue) change the knobs; BENCH_CPU_PROFILE=1 and BENCH_HEAP_PROFILE=1 profile each run (below).
  */
-const { productionEnv } = require('./lib/production-env');
+const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -322,11 +322,7 @@ async function main() {
         await pgStatements.reset(stats);
         const profiler = await startProfile();
         const m = await measure(target);
-        await profiler?.stop(
-          `${(name.split(' ')[1] ?? name)
-            .replace(/[^a-z]+/g, '-')
-            .replace(/^-|-$/g, '')}-run${run}`,
-        );
+        await profiler?.stop(`${(name.split(' ')[1] ?? name).replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '')}-run${run}`);
         // The counters include the warm-up's requests.
         await pgStatements.report(stats, `${name} run ${run}`, Math.round(m.achievedRps * (SECONDS + WARMUP)));
         const row = { route: name, run, ...m, met: m.p99 < 10 && m.non2xx === 0 && m.errors === 0 && m.achievedRps >= RATE * 0.97 };
@@ -411,7 +407,8 @@ async function startProfile() {
   };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (!runWithAppNodeFlags())
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -14,7 +14,7 @@
  * Knobs: BENCH_RATE (200), BENCH_SECONDS (10: each phase; a plan takes ~7 s), BENCH_AMHPS (40), BENCH_OLD=0 (skip
  * phase 3).
  */
-const { productionEnv } = require('./lib/production-env');
+const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -304,7 +304,8 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err.stack ?? err}\n`);
-  process.exitCode = 1;
-});
+if (!runWithAppNodeFlags())
+  main().catch((err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  });

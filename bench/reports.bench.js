@@ -12,7 +12,7 @@
  * BENCH_DB_DIR=/path (keep the database there and reuse it when it already holds the data: a second run skips the
  * build), BENCH_EXPLAIN=1 (print the plans of the reports' row queries), BENCH_STRICT=1 (exit 1 when a target is missed).
  */
-const { productionEnv } = require('./lib/production-env');
+const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -545,7 +545,8 @@ async function main() {
   if (missed.length && process.env.BENCH_STRICT === '1') process.exitCode = 1;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (!runWithAppNodeFlags())
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

@@ -16,7 +16,7 @@
  *   BENCH_WAIT_QUIET=20      seconds to wait, at most, for other processes to leave the CPU before measuring
  */
 require('reflect-metadata');
-const { productionEnv } = require('./lib/production-env');
+const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -829,10 +829,11 @@ async function main() {
   if (OPTS.strict && results.verdicts.some((v) => !v.met)) process.exitCode = 1;
 }
 
-main().then(() => {
-  // The process must end by itself; if something still holds it open, say what and stop.
-  setTimeout(() => {
-    console.error('bench: the process did not exit by itself; open resources:', process.getActiveResourcesInfo());
-    process.exit(2);
-  }, 10_000).unref();
-});
+if (!runWithAppNodeFlags())
+  main().then(() => {
+    // The process must end by itself; if something still holds it open, say what and stop.
+    setTimeout(() => {
+      console.error('bench: the process did not exit by itself; open resources:', process.getActiveResourcesInfo());
+      process.exit(2);
+    }, 10_000).unref();
+  });

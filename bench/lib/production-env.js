@@ -21,4 +21,27 @@ function productionEnv(settings) {
   return { NODE_ENV: 'production', ...VAPID, ...settings };
 }
 
-module.exports = { productionEnv };
+/**
+ * The Node flags the app runs with (`npm start` and the Dockerfile give them, and a test holds the two together), read
+ * from package.json's start script so that a bench measures the app as a council runs it.
+ * @type {string[]}
+ */
+const APP_NODE_FLAGS = require('../../package.json')
+  .scripts.start.split(/\s+/)
+  .filter((/** @type {string} */ t) => t.startsWith('--'));
+
+/**
+ * Every bench that runs the app in its own process calls this before anything else: started without the app's Node
+ * flags, it runs itself again with them (same arguments and environment, output straight through, the app copies it
+ * forks inherit them) and ends with that run's exit code.
+ * @returns {boolean} true when this process only re-ran the bench, and must do nothing more
+ */
+function runWithAppNodeFlags() {
+  if (APP_NODE_FLAGS.every((f) => process.execArgv.includes(f))) return false;
+  const { spawnSync } = require('node:child_process');
+  const run = spawnSync(process.execPath, [...APP_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exitCode = run.status ?? 1;
+  return true;
+}
+
+module.exports = { productionEnv, APP_NODE_FLAGS, runWithAppNodeFlags };
