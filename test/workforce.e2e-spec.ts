@@ -410,5 +410,63 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const { user, p } = await practitioner();
       await as(user).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
     });
+
+    describe('of every AMHP at once (the manager choosing whom to allocate)', () => {
+      const night = 'from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z';
+
+      it("answers for each practitioner in one request what each one's own check says", async () => {
+        const approved = await practitioner();
+        await as(manager)
+          .post(`/practitioners/${approved.p.id}/approvals`, {
+            approvingAuthority: 'Northshire CC',
+            startsOn: '2026-01-01',
+            endsOn: '2030-12-31',
+          })
+          .expect(201);
+        const ending = await practitioner();
+        await as(manager)
+          .post(`/practitioners/${ending.p.id}/approvals`, {
+            approvingAuthority: 'Northshire CC',
+            startsOn: '2021-11-22',
+            endsOn: '2026-11-21',
+          })
+          .expect(201);
+        const none = await practitioner();
+        const all = await as(manager).get(`/practitioners/eligibility?${night}`).expect(200);
+        expect(all.body).toMatchObject({ from: '2026-11-21T22:00:00.000Z', to: '2026-11-22T09:00:00.000Z' });
+        const byId = new Map(all.body.items.map((e: { practitionerId: string }) => [e.practitionerId, e]));
+        for (const { p } of [approved, ending, none]) {
+          const one = await as(manager).get(`/practitioners/${p.id}/eligibility?${night}`).expect(200);
+          expect(byId.get(p.id)).toEqual(one.body);
+        }
+        expect(byId.get(approved.p.id)).toMatchObject({ eligible: true });
+        expect(byId.get(ending.p.id)).toMatchObject({ eligible: false, findings: [expect.objectContaining({ rule: 'AMHP-05' })] });
+        expect(byId.get(none.p.id)).toMatchObject({ eligible: false, approvalId: null });
+      });
+
+      it('leaves out inactive records when asked for active ones, and an AMHP sees only their own', async () => {
+        const gone = await practitioner();
+        await as(manager).patch(`/practitioners/${gone.p.id}`, { active: false }).expect(200);
+        const active = await as(manager).get(`/practitioners/eligibility?${night}&active=true`).expect(200);
+        expect(active.body.items.map((e: { practitionerId: string }) => e.practitionerId)).not.toContain(gone.p.id);
+        const everyone = await as(manager).get(`/practitioners/eligibility?${night}`).expect(200);
+        expect(everyone.body.items.find((e: { practitionerId: string }) => e.practitionerId === gone.p.id)).toMatchObject({
+          eligible: false,
+          findings: expect.arrayContaining([expect.objectContaining({ code: 'registration-not-active' })]),
+        });
+        const own = await as(gone.user).get(`/practitioners/eligibility?${night}`).expect(200);
+        expect(own.body.items.map((e: { practitionerId: string }) => e.practitionerId)).toEqual([gone.p.id]);
+      });
+
+      it('refuses a bad period or filter, naming the field', async () => {
+        const backwards = await as(manager).get('/practitioners/eligibility?from=2026-11-22T09:00:00Z&to=2026-11-21T22:00:00Z').expect(422);
+        expect(backwards.body.code).toBe('bad-period');
+        const missing = await as(manager).get('/practitioners/eligibility?from=2026-11-22T09:00:00Z').expect(400);
+        expect(JSON.stringify(missing.body)).toContain('to');
+        const filter = await as(manager).get(`/practitioners/eligibility?${night}&active=maybe`).expect(400);
+        expect(JSON.stringify(filter.body)).toContain('active');
+        await t.http.get(`/practitioners/eligibility?${night}`).expect(401);
+      });
+    });
   });
 });

@@ -13,7 +13,7 @@ import {
   PractitionerQuery,
   UpdatePractitionerDto,
 } from './dto/practitioner.dto';
-import { EligibilityDto, EligibilityQuery } from './dto/training.dto';
+import { EligibilityDto, EligibilityListDto, EligibilityListQuery, EligibilityQuery } from './dto/training.dto';
 import { EligibilityService } from './eligibility.service';
 import { PractitionersService } from './practitioners.service';
 
@@ -43,6 +43,17 @@ export class PractitionersController {
   @ApiOkResponse({ type: PractitionerPageDto })
   list(@CurrentActor() actor: Actor, @Query() q: PractitionerQuery): Promise<Page<PractitionerDto>> {
     return this.practitioners.list(actor, q);
+  }
+
+  @Get('eligibility')
+  @Authorize('practitioners.read')
+  @ApiOperation({
+    summary:
+      'May each practitioner act as an AMHP for the whole period? One answer for every practitioner the caller may read (an AMHP: their own), as GET /practitioners/{id}/eligibility gives it for one.',
+  })
+  @ApiOkResponse({ type: EligibilityListDto })
+  checkAll(@CurrentActor() actor: Actor, @Query() q: EligibilityListQuery): Promise<EligibilityListDto> {
+    return this.eligibility.checkAll(actor, q);
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { SqlWhere } from '../common/sql-where';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, FindOptionsWhere } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -112,6 +112,14 @@ export class PractitionersService {
     const p = await this.load(this.db.manager, id);
     await this.requireReadable(actor, p.userId, id);
     return p;
+  }
+
+  /** The practitioner records this actor may read (a manager: every one; an AMHP: their own), `active` as asked, by id. */
+  async readable(actor: Actor, m: EntityManager, filter: { active?: boolean }): Promise<PractitionerEntity[]> {
+    const where: FindOptionsWhere<PractitionerEntity> = {};
+    if (!this.access.hasRole(actor, 'practitioners.read')) where.userId = actor.userId;
+    if (filter.active !== undefined) where.active = filter.active;
+    return m.getRepository(PractitionerEntity).find({ where, order: { id: 'ASC' } });
   }
 
   /** Own-record check (practitioners.read for amhp): other modules call it for a practitioner's sub-records. */

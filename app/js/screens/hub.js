@@ -197,13 +197,13 @@ export function AllocateScreen({ params }) {
         const onDuty = new Set(duty.onDuty.flatMap((s) => s.amhps.map((a) => a.userId)));
         const list = people.items.filter((p) => p.approvalStatus !== 'none');
         list.sort((a, b) => onDuty.has(b.userId) - onDuty.has(a.userId) || a.displayName.localeCompare(b.displayName));
-        const answers = await Promise.all(
-          list.map((p) =>
-            api(`/practitioners/${p.id}/eligibility?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`).catch(() => null),
-          ),
-        );
+        // Whether each may act now, all in one request (on a poor signal, one request per AMHP took seconds).
+        const checked = await api(
+          `/practitioners/eligibility?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&active=true`,
+        ).catch(() => null);
+        const answers = new Map((checked?.items ?? []).map((e) => [e.practitionerId, e]));
         setR(one);
-        setChoices(list.map((p, i) => choiceOf(p, answers[i], onDuty.has(p.userId))));
+        setChoices(list.map((p) => choiceOf(p, answers.get(p.id) ?? null, onDuty.has(p.userId))));
       } catch (err) {
         setLoadError(err instanceof TypeError ? unreachable : err.message);
       }

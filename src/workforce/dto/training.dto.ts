@@ -1,4 +1,4 @@
-import { IsLocalDate, MaxDecimalPlaces, trim } from '../../common/validators';
+import { IsLocalDate, MaxDecimalPlaces, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -89,6 +89,14 @@ export class EligibilityQuery {
   to: string;
 }
 
+export class EligibilityListQuery extends EligibilityQuery {
+  @ApiPropertyOptional({ description: 'Only practitioners whose record is active (true) or inactive (false).' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  active?: boolean;
+}
+
 export class FindingDto {
   @ApiProperty() code: string;
   @ApiProperty({ description: 'The rule id, e.g. AMHP-05 (GET /rules/{id}).' }) rule: string;
@@ -103,4 +111,11 @@ export class EligibilityDto {
   @ApiProperty() eligible: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) approvalId: string | null;
   @ApiProperty({ type: [FindingDto] }) findings: FindingDto[];
+}
+
+export class EligibilityListDto {
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({ type: [EligibilityDto], description: 'One for each practitioner the caller may read, by practitioner id.' })
+  items: EligibilityDto[];
 }
