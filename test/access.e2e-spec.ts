@@ -84,6 +84,7 @@ const GOLDEN: Record<string, string> = {
   'GET /practitioners/:id/portfolio': 'admin manager amhp:own auditor',
   'GET /practitioners/:id/practice-audits': 'manager amhp:own auditor',
   'GET /practitioners/:id/training': 'admin manager amhp:own auditor',
+  'GET /practitioners/eligibility': 'admin manager amhp:own auditor',
   'GET /probe-people': 'admin manager amhp referrer auditor',
   'GET /probe-people/:personId': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
   'GET /referrals': 'manager amhp referrer',
