@@ -136,7 +136,9 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-planner-'));
   const server = await startEmbeddedPostgres({ dir, port: 57500 + Math.floor(Math.random() * 400), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
-  const config = loadConfig(productionEnv({ JWT_SECRET: 'p'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
+  const config = loadConfig(
+    productionEnv({ JWT_SECRET: 'p'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent', PLANNER_NICE: process.env.PLANNER_NICE }),
+  );
   /** @type {Awaited<ReturnType<typeof createApp>> | undefined} */
   let app;
   try {

@@ -18,7 +18,7 @@ describe("the app's Node flags", () => {
       .filter((l) => l.startsWith('CMD '))
       .at(-1)!;
     const container = flagsOf(JSON.parse(dockerCmd.slice(4)) as string[]);
-    expect(scriptFlags('start')).toEqual(['--max-semi-space-size=32', '--no-allocation-site-pretenuring']);
+    expect(scriptFlags('start')).toEqual(['--no-allocation-site-pretenuring']);
     expect(scriptFlags('start:dev')).toEqual(scriptFlags('start'));
     expect(container).toEqual(scriptFlags('start'));
   });
