@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Db } from '../src/database/db';
 import { schemaDrift } from '../src/database/migrations';
@@ -111,8 +112,22 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
   });
 
   it('entities and migrations agree: generating a migration would produce nothing', async () => {
-    const drift = await schemaDrift(t.app.get(DataSource));
-    expect(drift.up).toEqual([]);
+    // Reading the schema asks one query at a time of each connection: none is sent while another waits on it (pg 9
+    // will refuse that).
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the client as `this`
+    const query = Client.prototype.query as (this: Client, ...args: unknown[]) => unknown;
+    let sentWhileBusy = 0;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      if ((this as unknown as { _queryQueue: unknown[] })._queryQueue.length > 0) sentWhileBusy++;
+      return query.apply(this, args);
+    });
+    try {
+      const drift = await schemaDrift(t.app.get(DataSource));
+      expect(drift.up).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sentWhileBusy).toBe(0);
   });
 
   it('retries a whole transaction on serialization failure, so concurrent SERIALIZABLE increments all land', async () => {

@@ -70,11 +70,16 @@ function inTurnOn<T>(runner: QueryRunner, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The transaction manager `m`, its query runner's queries made to run in turn (inTurnOn). */
-function oneAtATime(m: EntityManager): EntityManager {
-  const runner = m.queryRunner!;
+/** `runner`, its queries made to run in turn (inTurnOn) whoever sends them. */
+export function queriesInTurn(runner: QueryRunner): QueryRunner {
   const query = runner.query.bind(runner);
   runner.query = ((...args: Parameters<QueryRunner['query']>) => inTurnOn(runner, () => query(...args))) as QueryRunner['query'];
+  return runner;
+}
+
+/** The transaction manager `m`, its query runner's queries made to run in turn. */
+function oneAtATime(m: EntityManager): EntityManager {
+  queriesInTurn(m.queryRunner!);
   return m;
 }
 

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source.options';
+import { queriesInTurn } from './db';
 import { databaseUrlWithName } from './embedded-postgres';
 
 /** Creates the database named in `url` if the server does not have it yet. */
@@ -54,10 +55,20 @@ export async function runMigrations(config: AppConfig, url: string): Promise<str
   }
 }
 
-/** The SQL that would make the schema match the entities; empty when migrations and entities agree. */
+/**
+ * The SQL that would make the schema match the entities; empty when migrations and entities agree. TypeORM's schema
+ * builder reads the tables with several queries at once on its one connection, which pg 9 will refuse: the
+ * connections it opens here run their queries in turn.
+ */
 export async function schemaDrift(ds: DataSource): Promise<{ up: string[]; down: string[] }> {
-  const sql = await ds.driver.createSchemaBuilder().log();
-  return { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query) };
+  const open = ds.createQueryRunner.bind(ds);
+  ds.createQueryRunner = (mode) => queriesInTurn(open(mode));
+  try {
+    const sql = await ds.driver.createSchemaBuilder().log();
+    return { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query) };
+  } finally {
+    ds.createQueryRunner = open;
+  }
 }
 
 function quote(sql: string): string {
