@@ -164,6 +164,29 @@ describe('a job on the duty AMHP’s phone', () => {
     await page.waitForFunction(() => document.activeElement?.id === 'step-doctors-requested');
   });
 
+  it('a time corrected on a signal too poor to answer is saved on the phone, said as a status, and corrected once', async () => {
+    const wire = await holdOnTheWire(page, '**/assessments/*/events/*', 'PATCH');
+    await page.locator('[data-step="doctors-requested"] ~ ul [data-correct]').click();
+    await page.fill('#correct-time', '2026-11-21T03:01');
+    await page.getByRole('button', { name: 'Save the time' }).click();
+    await status()
+      .filter({
+        hasText:
+          'Doctors requested, the time corrected to Sat 21 Nov, 03:01 GMT: saved on this phone, not sent yet. It will be sent when there is a signal.',
+      })
+      .waitFor({ timeout: 15_000 });
+    await expect(page.locator('#correct-time').count()).resolves.toBe(0); // the form is closed, not left to send again
+    await wire.release();
+    expect(wire.sent()).toBe(1);
+    const [e] = await t.sql<{ at: Date; data: { corrections: unknown[] } }>(
+      `SELECT e.at, e.data FROM assessment_events e JOIN assessments a ON a.id = e.assessment_id
+       WHERE a.referral_id = $1 AND e.type = 'doctors-requested'`,
+      [referralId],
+    );
+    expect(e.at.toISOString()).toBe('2026-11-21T03:01:00.000Z');
+    expect(e.data.corrections).toHaveLength(2);
+  });
+
   it('she records seeing the person and the interview with the keyboard alone', async () => {
     await page.locator('#record-heading').scrollIntoViewIfNeeded();
     await page.locator('#record').focus();
