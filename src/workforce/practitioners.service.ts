@@ -83,8 +83,7 @@ export class PractitionersService {
   async list(actor: Actor, q: PractitionerQuery): Promise<Page<PractitionerDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const where = new SqlWhere();
-    // An AMHP without a manager's role sees only their own record.
-    if (!this.access.hasRole(actor, 'practitioners.read')) where.add('p.user_id = ?', actor.userId);
+    if (this.ownOnly(actor)) where.add('p.user_id = ?', actor.userId);
     if (q.team) where.add('p.team = ?', q.team);
     if (q.skill) where.add('? = ANY(p.skills)', q.skill);
     if (q.active !== undefined) where.add('p.active = ?', q.active);
@@ -117,9 +116,14 @@ export class PractitionersService {
   /** The practitioner records this actor may read (a manager: every one; an AMHP: their own), `active` as asked, by id. */
   async readable(actor: Actor, m: EntityManager, filter: { active?: boolean }): Promise<PractitionerEntity[]> {
     const where: FindOptionsWhere<PractitionerEntity> = {};
-    if (!this.access.hasRole(actor, 'practitioners.read')) where.userId = actor.userId;
+    if (this.ownOnly(actor)) where.userId = actor.userId;
     if (filter.active !== undefined) where.active = filter.active;
     return m.getRepository(PractitionerEntity).find({ where, order: { id: 'ASC' } });
+  }
+
+  /** An AMHP without a manager's role reads only their own practitioner record, in a list as in one. */
+  private ownOnly(actor: Actor): boolean {
+    return !this.access.hasRole(actor, 'practitioners.read');
   }
 
   /** Own-record check (practitioners.read for amhp): other modules call it for a practitioner's sub-records. */
