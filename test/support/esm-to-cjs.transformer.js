@@ -1,5 +1,5 @@
 /**
- * NestJS 12, TypeORM 1, jose and some of their dependencies ship ES modules only. Node >= 20.19 loads them from our CommonJS build with
+ * NestJS 12 and jose ship ES modules only. Node >= 20.19 loads them from our CommonJS build with
  * require(esm), but Jest on Node < 24.9 cannot. This transformer turns those packages into CommonJS for the test
  * runtime: `import.meta.url` becomes its CommonJS equivalent, then the TypeScript compiler (already a dependency)
  * rewrites import/export.
@@ -7,8 +7,11 @@
 const ts = require('typescript');
 const { createHash } = require('node:crypto');
 
-const VERSION = '3';
-const ESM_SYNTAX = /^\s*(?:import\s*[\w{*'"]|export\s*[\w{*])|\bimport\.meta\b/m;
+const VERSION = '4';
+// An `import`/`export` statement at the start of a line, or `import.meta`. A CommonJS file's `exports.x = …` or
+// `importScripts(…)` is not one: taking those for ES modules put most of node_modules through the TypeScript compiler
+// for nothing (a cold run of one e2e file took 29 s instead of 20).
+const ESM_SYNTAX = /^\s*(?:import\s*[{*'"]|import\s+[\w$]|export\s*[{*]|export\s+[\w$])|\bimport\.meta\b/m;
 
 /** @type {import('@jest/transform').SyncTransformer} */
 module.exports = {
