@@ -6,7 +6,8 @@
  */
 import { DateTime } from 'luxon';
 import type { RuleId } from '../statute/rule-catalogue';
-import { addDays, IsoDate } from '../statute/time';
+import { memoised } from '../statute/memo';
+import { addDays, IsoDate, localDate } from '../statute/time';
 
 export interface PatternFacts {
   id: string;
@@ -34,9 +35,15 @@ export interface GeneratedShift {
 
 /** A local wall-clock time on a date as an instant. A time skipped by the spring change moves forward an hour. */
 export function localInstant(date: IsoDate, time: string, zone: string): Date {
-  const [h, m] = time.split(':').map(Number);
-  return DateTime.fromISO(date, { zone }).set({ hour: h, minute: m, second: 0, millisecond: 0 }).toJSDate();
+  return new Date(localInstantMs(date, time, zone));
 }
+const localInstantMs = memoised(
+  (date: IsoDate, time: string, zone: string) => {
+    const [h, m] = time.split(':').map(Number);
+    return DateTime.fromISO(date, { zone }).set({ hour: h, minute: m, second: 0, millisecond: 0 }).toMillis();
+  },
+  (date, time, zone) => `${date.length}:${date}${time.length}:${time}${zone}`,
+);
 
 /**
  * Shifts for every local date in [from, to] from the patterns valid then. The end is at `endTime` on the same
@@ -84,6 +91,13 @@ const HOUR = 3_600_000;
 
 /** Hours of a period falling within 23:00-06:00 local time (the Working Time Regulations' default night time). */
 export function nightHours(p: Period, zone: string): number {
+  return nightHoursOf(p.startsAt.getTime(), p.endsAt.getTime(), zone);
+}
+const nightHoursOf = memoised(
+  (startsAt: number, endsAt: number, zone: string) => nightHoursIn({ startsAt: new Date(startsAt), endsAt: new Date(endsAt) }, zone),
+  (startsAt, endsAt, zone) => `${startsAt}|${endsAt}|${zone}`,
+);
+function nightHoursIn(p: Period, zone: string): number {
   let total = 0;
   let day = DateTime.fromJSDate(p.startsAt, { zone }).minus({ days: 1 }).toISODate()!;
   const last = DateTime.fromJSDate(p.endsAt, { zone }).toISODate()!;
@@ -120,7 +134,7 @@ export interface RotaFinding {
 
 /** The local date on which a period starts: days and nights are counted by their start, as the rota labels them. */
 export function startDate(p: Period, zone: string): IsoDate {
-  return DateTime.fromJSDate(p.startsAt, { zone }).toISODate()!;
+  return localDate(p.startsAt, zone);
 }
 
 /**
@@ -142,7 +156,11 @@ export function consecutiveRun(day: number, worked: ReadonlySet<number>): number
 }
 
 const hours = (p: Period) => (p.endsAt.getTime() - p.startsAt.getTime()) / HOUR;
-const fmt = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat('ccc d LLL yyyy HH:mm');
+const fmtMs = memoised(
+  (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL yyyy HH:mm'),
+  (ms, zone) => `${ms}|${zone}`,
+);
+const fmt = (d: Date, zone: string) => fmtMs(d.getTime(), zone);
 
 /**
  * Working-time checks for adding `candidate` to the practitioner's other assignments `others` (excluding the

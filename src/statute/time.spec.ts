@@ -32,6 +32,22 @@ describe('local dates in Europe/London', () => {
     expect(hours('2026-10-25')).toBe(25);
     expect(hours('2026-06-01')).toBe(24);
   });
+
+  it("an instant handed out is the caller's own: changing it does not change the next answer (answers are kept)", () => {
+    const first = startOfLocalDay('2026-02-01', LONDON);
+    first.setUTCFullYear(1999);
+    expect(startOfLocalDay('2026-02-01', LONDON).toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    const end = endOfLocalDay('2026-02-01', LONDON);
+    end.setTime(0);
+    expect(endOfLocalDay('2026-02-01', LONDON).toISOString()).toBe('2026-02-02T00:00:00.000Z');
+  });
+
+  it('the same day in two zones is two answers, not one kept for both', () => {
+    expect(startOfLocalDay('2026-07-15', LONDON).toISOString()).toBe('2026-07-14T23:00:00.000Z');
+    expect(startOfLocalDay('2026-07-15', 'UTC').toISOString()).toBe('2026-07-15T00:00:00.000Z');
+    expect(localDate(new Date('2026-07-01T23:30:00Z'), 'UTC')).toBe('2026-07-01');
+    expect(localDate(new Date('2026-07-01T23:30:00Z'), LONDON)).toBe('2026-07-02');
+  });
 });
 
 describe('calendar arithmetic (the conventions C1-C8 of time.ts)', () => {

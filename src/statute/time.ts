@@ -14,6 +14,7 @@
  * - C8 only in-person contact counts for "personally seen" (s.11(5)) and "personally examined" (s.12(1)).
  */
 import { DateTime } from 'luxon';
+import { memoised } from './memo';
 
 export type IsoDate = string;
 
@@ -30,50 +31,70 @@ function date(d: IsoDate): DateTime {
 }
 
 /** The calendar date of an instant in a time zone. */
-export function localDate(instant: Date, zone: string): IsoDate {
-  return DateTime.fromJSDate(instant, { zone }).toISODate()!;
-}
+export const localDate: (instant: Date, zone: string) => IsoDate = memoised(
+  (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISODate()!,
+  (instant, zone) => `${zone}|${instant.getTime()}`,
+);
+
+const startOfLocalDayMs = memoised(
+  (d: IsoDate, zone: string) => DateTime.fromISO(d, { zone }).startOf('day').toMillis(),
+  (d, zone) => `${zone.length}:${zone}${d}`,
+);
+const endOfLocalDayMs = memoised(
+  (d: IsoDate, zone: string) => DateTime.fromISO(d, { zone }).startOf('day').plus({ days: 1 }).toMillis(),
+  (d, zone) => `${zone.length}:${zone}${d}`,
+);
 
 /** 00:00 local time on a date, as an instant (a DST change never falls at midnight in the UK). */
 export function startOfLocalDay(d: IsoDate, zone: string): Date {
-  return DateTime.fromISO(d, { zone }).startOf('day').toJSDate();
+  return new Date(startOfLocalDayMs(d, zone));
 }
 
 /** The first instant after a date ends locally (00:00 the next day): periods are half-open [start, end). */
 export function endOfLocalDay(d: IsoDate, zone: string): Date {
-  return DateTime.fromISO(d, { zone }).startOf('day').plus({ days: 1 }).toJSDate();
+  return new Date(endOfLocalDayMs(d, zone));
 }
 
-export function addDays(d: IsoDate, n: number): IsoDate {
-  return date(d).plus({ days: n }).toISODate()!;
-}
+export const addDays: (d: IsoDate, n: number) => IsoDate = memoised(
+  (d: IsoDate, n: number) => date(d).plus({ days: n }).toISODate()!,
+  (d, n) => `${d}|${n}`,
+);
 
 /** Calendar months/years: a date that does not exist (31 Aug + 6 months) is clamped to the month's end (C6). */
-export function addMonths(d: IsoDate, n: number): IsoDate {
-  return date(d).plus({ months: n }).toISODate()!;
-}
+export const addMonths: (d: IsoDate, n: number) => IsoDate = memoised(
+  (d: IsoDate, n: number) => date(d).plus({ months: n }).toISODate()!,
+  (d, n) => `${d}|${n}`,
+);
 
-export function addYears(d: IsoDate, n: number): IsoDate {
-  return date(d).plus({ years: n }).toISODate()!;
-}
+export const addYears: (d: IsoDate, n: number) => IsoDate = memoised(
+  (d: IsoDate, n: number) => date(d).plus({ years: n }).toISODate()!,
+  (d, n) => `${d}|${n}`,
+);
 
 /** Whole calendar days from a to b (negative when b is earlier). */
-export function daysBetween(a: IsoDate, b: IsoDate): number {
-  return Math.round(date(b).diff(date(a), 'days').days);
-}
+export const daysBetween: (a: IsoDate, b: IsoDate) => number = memoised(
+  (a: IsoDate, b: IsoDate) => Math.round(date(b).diff(date(a), 'days').days),
+  (a, b) => `${a.length}:${a}${b}`,
+);
 
 /**
  * C1: the last day of a period of N days (or years) *beginning with* D: D counts as the first day.
  * `lastDayOfPeriod('2026-03-01', { days: 14 })` → 2026-03-14; `{ years: 5 }` from 2026-01-01 → 2030-12-31.
  */
 export function lastDayOfPeriod(start: IsoDate, length: { days?: number; months?: number; years?: number }): IsoDate {
-  return date(start).plus(length).minus({ days: 1 }).toISODate()!;
+  return lastDayOf(start, length.days ?? 0, length.months ?? 0, length.years ?? 0);
 }
+const lastDayOf = memoised(
+  (start: IsoDate, days: number, months: number, years: number) =>
+    date(start).plus({ days, months, years }).minus({ days: 1 }).toISODate()!,
+  (start, days, months, years) => `${start}|${days}|${months}|${years}`,
+);
 
 /** Whole months elapsed from a to b (calendar months, floor). */
-export function monthsBetween(a: IsoDate, b: IsoDate): number {
-  return Math.floor(date(b).diff(date(a), 'months').months);
-}
+export const monthsBetween: (a: IsoDate, b: IsoDate) => number = memoised(
+  (a: IsoDate, b: IsoDate) => Math.floor(date(b).diff(date(a), 'months').months),
+  (a, b) => `${a.length}:${a}${b}`,
+);
 
 export function minDate(a: IsoDate, b: IsoDate): IsoDate {
   return a <= b ? a : b;
