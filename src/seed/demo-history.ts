@@ -189,12 +189,9 @@ export class DemoHistory {
       const week = Math.floor(at / (7 * DAY));
       let list = eligibleByWeek.get(week);
       if (!list) {
-        list = [];
         const from = new Date(week * 7 * DAY);
-        for (const id of amhpUserIds) {
-          const e = await this.eligibility.forUser(id, from, new Date(from.getTime() + 60_000));
-          if (!e.findings.some((f) => f.severity === 'hard')) list.push(id);
-        }
+        const all = await this.eligibility.forUsers(amhpUserIds, from, new Date(from.getTime() + 60_000));
+        list = amhpUserIds.filter((_, i) => !all[i].findings.some((f) => f.severity === 'hard'));
         eligibleByWeek.set(week, list);
       }
       return list;
