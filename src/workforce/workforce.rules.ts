@@ -14,6 +14,7 @@ import {
   startOfLocalDay,
 } from '../statute/time';
 import type { RuleId } from '../statute/rule-catalogue';
+import { memoised } from '../statute/memo';
 
 export type Severity = 'hard' | 'warning';
 
@@ -181,10 +182,17 @@ export interface Eligibility {
   findings: Finding[];
 }
 
-const fmt = (d: Date, zone: string) => {
-  const local = new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(d);
-  return `${local} (${d.toISOString()})`;
-};
+// A finding's time, said locally with its instant. The answers are kept: the same approval ends and suspension times
+// recur in every check of one AMHP, and building a formatter for each was a share of an eligibility check's CPU.
+const fmtMs = memoised(
+  (ms: number, zone: string) => {
+    const d = new Date(ms);
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(d);
+    return `${local} (${d.toISOString()})`;
+  },
+  (ms, zone) => `${ms}|${zone}`,
+);
+const fmt = (d: Date, zone: string) => fmtMs(d.getTime(), zone);
 
 /**
  * May this practitioner act as an AMHP for the whole of [from, to)? The single function the rota and the
