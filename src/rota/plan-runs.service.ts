@@ -9,7 +9,7 @@ import { ConflictProblem, NotFoundProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import type { PlanInputs } from './plan-facts';
-import type { PlannerOptions, PlanResult } from './planner';
+import { compiledHighs, type PlannerOptions, type PlanResult } from './planner';
 import type { PlannerWorkerData, PlannerWorkerMessage } from './planner.worker';
 
 export type PlanRunStatus = 'running' | 'done' | 'failed' | 'cancelled';
@@ -135,10 +135,10 @@ export class PlanRunsService implements BeforeApplicationShutdown {
    * (PlanRunStopped) as soon as the run is no longer running (cancelled anywhere). The worker's heap is capped at
    * PLANNER_MEMORY_MB: a run that needs more fails with a message saying so.
    */
-  solve(runId: string, inputs: PlanInputs, options: PlannerOptions): Promise<PlanResult> {
-    if (this.stopping) return Promise.reject(new PlanRunStopped('shutting down'));
+  async solve(runId: string, inputs: PlanInputs, options: PlannerOptions): Promise<PlanResult> {
+    if (this.stopping) throw new PlanRunStopped('shutting down');
     const { file, execArgv } = plannerWorkerFile();
-    const data: PlannerWorkerData = { inputs, options, nice: this.config.plannerNice };
+    const data: PlannerWorkerData = { inputs, options, nice: this.config.plannerNice, highs: await compiledHighs() };
     const worker = new Worker(file, {
       workerData: data,
       execArgv,

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { ExistingAssignment, inProcessSolver, LpSolve, plan, PlanFacts, PlanPractitioner, PlanResult, PlanShift } from './planner';
+import {
+  compiledHighs,
+  ExistingAssignment,
+  inProcessSolver,
+  LpSolve,
+  plan,
+  PlanFacts,
+  PlanPractitioner,
+  PlanResult,
+  PlanShift,
+} from './planner';
 import { generateShifts, Period, RotaPolicy, workingTimeFindings } from './rota.rules';
 
 const LONDON = 'Europe/London';
@@ -93,6 +103,18 @@ describe('rota planner (pure, HiGHS)', () => {
     expect(r.fairness.spread).toBeLessThanOrEqual(8);
     expect(r.solver.status).toBe('Optimal');
     expect(findingsOf(f, r)).toEqual([]);
+  });
+
+  it('solves the same with HiGHS compiled once for the process (as each planner worker is given it) as with its own', async () => {
+    const compiled = await compiledHighs();
+    expect(await compiledHighs()).toBe(compiled); // compiled once, then kept
+    const f = facts({ shifts: days(7), practitioners: [amhp('a'), amhp('b'), amhp('c')] });
+    const given = await plan(f, await inProcessSolver(compiled));
+    const own = await run(f);
+    expect(given.solver.status).toBe('Optimal');
+    expect(given.assignments).toHaveLength(7);
+    expect(given.fairness.spread).toBe(own.fairness.spread);
+    expect(findingsOf(f, given)).toEqual([]);
   });
 
   it('never breaks rest or overlap: a late then an early 10 h later cannot both go to the only AMHP', async () => {

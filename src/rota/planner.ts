@@ -47,6 +47,8 @@
  * guaranteed. Eligibility warnings (`warnings`, e.g. training short) do not block a pair: the assignment carries
  * them, and publishing asks the manager to override each with a reason, as a manual assignment does.
  */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { IsoDate } from '../statute/time';
 import { FairnessReport, fairnessReport, isWeekend, Unavailable } from './fairness';
@@ -1141,10 +1143,46 @@ export function solveWithHighs(
   }
 }
 
-/** HiGHS in this thread: the tests and the bench call it directly; the service calls it inside its planner worker thread. */
-export async function inProcessSolver(): Promise<LpSolve> {
+/**
+ * HiGHS in this thread: the tests and the bench call it directly; the service calls it inside its planner worker
+ * thread, giving it the module compiled once for the process (`compiledHighs`), so a plan does not compile HiGHS
+ * again and runs the code optimised by the plans before it. Without one, the package compiles its own.
+ */
+export async function inProcessSolver(compiled?: WasmModule): Promise<LpSolve> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = require('highs') as () => Promise<Highs>;
-  const highs = await load();
+  const load = require('highs') as (settings?: object) => Promise<Highs>;
+  const highs = await load(
+    compiled && {
+      // Emscripten's hook for instantiating the module its own way: here, from the one already compiled.
+      instantiateWasm: (imports: object, receive: (instance: object, module: WasmModule) => void) => {
+        void wasm.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
+        return {};
+      },
+    },
+  );
   return (lp, options, start) => Promise.resolve(solveWithHighs(highs, lp, options, start));
+}
+
+/** A compiled WebAssembly module, opaque here (the TypeScript library this project uses declares no WebAssembly types). */
+export type WasmModule = object;
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule>; instantiate(module: WasmModule, imports: object): Promise<object> };
+  }
+).WebAssembly;
+
+let compiling: Promise<WasmModule> | undefined;
+
+/**
+ * HiGHS compiled once for the process (on first use; V8 compiles it on its background threads): each planner worker
+ * is given it, and the code V8 optimises while one plan solves stays for the next.
+ */
+export function compiledHighs(): Promise<WasmModule> {
+  // The package's loader reads highs.wasm from beside itself: the same file.
+  if (!compiling) {
+    compiling = readFile(join(dirname(require.resolve('highs')), 'highs.wasm')).then((bytes) => wasm.compile(bytes));
+    // A failed compile is not kept: the next plan tries again (and fails the same way, saying why, if it must).
+    compiling.catch(() => (compiling = undefined));
+  }
+  return compiling;
 }

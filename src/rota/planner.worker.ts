@@ -6,19 +6,21 @@
 import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildPlanFacts, PlanInputs } from './plan-facts';
-import { inProcessSolver, plan, PlannerOptions, PlanResult } from './planner';
+import { inProcessSolver, plan, PlannerOptions, PlanResult, WasmModule } from './planner';
 
 export interface PlannerWorkerData {
   inputs: PlanInputs;
   options: PlannerOptions;
   /** This thread's nice value (PLANNER_NICE). */
   nice: number;
+  /** HiGHS, compiled once for the process (compiledHighs). */
+  highs?: WasmModule;
 }
 
 export type PlannerWorkerMessage = { result: PlanResult } | { error: string };
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
-  const { inputs, options, nice } = workerData as PlannerWorkerData;
+  const { inputs, options, nice, highs } = workerData as PlannerWorkerData;
   // Below the API's threads when the cores are busy: on Linux a nice value is per thread, so this lowers only this
   // worker (and HiGHS, which runs on it), never the process. Elsewhere it would lower the whole process: left alone.
   if (platform() === 'linux' && nice > 0) {
@@ -30,7 +32,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   }
   let message: PlannerWorkerMessage;
   try {
-    const solve = await inProcessSolver();
+    const solve = await inProcessSolver(highs);
     message = { result: await plan(buildPlanFacts(inputs), solve, options) };
   } catch (err) {
     message = { error: String((err as Error)?.message ?? err) };
