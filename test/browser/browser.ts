@@ -7,6 +7,12 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const PHONE = { width: 390, height: 844 };
 const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'screenshots');
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** How long the app waits for the service's answer before saying a change is saved on the phone (app/js/outbox.js). */
+const RECORD_WAIT_MS = Number(
+  /export const RECORD_WAIT_MS = ([\d_]+);/
+    .exec(readFileSync(join(__dirname, '..', '..', 'app', 'js', 'outbox.js'), 'utf8'))![1]
+    .replace(/_/g, ''),
+);
 /** WCAG 2.2 AA, and every level below it. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -63,19 +69,35 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * lets them go on to the service and resolves once each has its answer, holding none after. `sent()` counts them (a
  * change the phone keeps and sends once is one).
  */
-export async function holdOnTheWire(page: Page, url: string, method = 'POST'): Promise<{ sent(): number; release(): Promise<void> }> {
+export async function holdOnTheWire(
+  page: Page,
+  url: string,
+  method = 'POST',
+): Promise<{ sent(): number; waitedOut(): Promise<void>; release(): Promise<void> }> {
   let open!: () => void;
   const held = new Promise<void>((resolve) => (open = resolve));
+  let first!: () => void;
+  const arrived = new Promise<void>((resolve) => (first = resolve));
   const requests: Request[] = [];
   const handler = async (route: Route) => {
     if (route.request().method() !== method) return route.continue();
     requests.push(route.request());
+    first();
     await held;
     await route.continue();
   };
   await page.route(url, handler);
   return {
     sent: () => requests.length,
+    /**
+     * Once the first request is held, the seconds the page waits for an answer pass at once: the page's clock
+     * (installed with `page.clock.install()`) jumps over them, so the page says what it says when no answer came,
+     * without the test waiting them out.
+     */
+    waitedOut: async () => {
+      await arrived;
+      await page.clock.fastForward(RECORD_WAIT_MS);
+    },
     release: async () => {
       open();
       await Promise.all(requests.map((r) => r.response()));

@@ -40,6 +40,8 @@ describe('the hub’s other screens on a phone', () => {
     const context = await phoneContext(browser);
     contexts.push(context);
     const page = await context.newPage();
+    // The phone's clock, running as the real one does, so that a test can skip the seconds it waits for an answer.
+    await page.clock.install();
     const own = consoleErrors(page);
     page.on('close', () => errors.push(...own));
     await page.goto(`${t.url}/app/`);
@@ -174,6 +176,7 @@ describe('the hub’s other screens on a phone', () => {
       await page.fill('#referrer\\.phone', '+44 7700 900555');
       await now(page, 'When did you arrive at the place of safety?');
       await page.getByRole('button', { name: 'Send the referral' }).click();
+      await wire.waitedOut();
       // After the few seconds the form waits for an answer: a status in place of the form, not an error.
       const saved = page.locator('[role=status]', { hasText: 'Your referral is saved on this phone, not sent yet' });
       await saved.waitFor({ timeout: 15_000 });
@@ -263,6 +266,7 @@ describe('the hub’s other screens on a phone', () => {
       await page.getByRole('heading', { name: 'Allocate to an AMHP' }).waitFor();
       await page.getByLabel(`${amhp.displayName} (on duty)`).check();
       await page.getByRole('button', { name: 'Allocate' }).click();
+      await wire.waitedOut();
       // After the few seconds the screen waits for an answer, the hub says where the allocation is.
       await page
         .locator('main [role=status]', {
@@ -300,6 +304,7 @@ describe('the hub’s other screens on a phone', () => {
       // All at once on a signal too poor to answer: the first is kept on the phone, and the others are not sent.
       const wire = await holdOnTheWire(page, '**/handovers/*/items/*/acknowledgement');
       await page.getByRole('button', { name: /^Acknowledge all/ }).click();
+      await wire.waitedOut();
       await page
         .locator('main [role=status]', {
           hasText:
@@ -428,6 +433,7 @@ describe('the hub’s other screens on a phone', () => {
       const records = () => t.sql(`SELECT 1 FROM decisions WHERE person_details->>'name' = 'Alf Penrose'`);
       await newDecision('Emergency placement or accommodation', 'Alf Penrose');
       await page.getByRole('button', { name: 'Start the record' }).click();
+      await wire.waitedOut();
       const saved = page.locator('[role=status]', { hasText: 'The decision record is saved on this phone, not sent yet' });
       await saved.waitFor({ timeout: 15_000 });
       await expect(page.getByRole('button', { name: 'Start the record' }).count()).resolves.toBe(0);

@@ -169,6 +169,7 @@ describe('a job on the duty AMHP’s phone', () => {
     await page.locator('[data-step="doctors-requested"] ~ ul [data-correct]').click();
     await page.fill('#correct-time', '2026-11-21T03:01');
     await page.getByRole('button', { name: 'Save the time' }).click();
+    await wire.waitedOut();
     await status()
       .filter({
         hasText:
@@ -245,6 +246,7 @@ describe('a job on the duty AMHP’s phone', () => {
     await page.check('#rec-s12');
     await page.check('#rec-acquainted');
     await page.getByRole('button', { name: 'Record the recommendation' }).click();
+    await wire.waitedOut();
     await status()
       .filter({ hasText: 'Medical recommendation by Dr Owen Pryce: saved on this phone, not sent yet.' })
       .waitFor({ timeout: 15_000 });
