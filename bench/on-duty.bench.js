@@ -19,7 +19,7 @@ const DIST = path.join(__dirname, '..', 'dist');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(path.join(DIST, 'src/config/app-config.js'));
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName } = require(path.join(DIST, 'src/database/embedded-postgres.js'));
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(path.join(DIST, 'src/database/embedded-postgres.js'));
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(path.join(DIST, 'src/database/migrations.js'));
 /** @type {typeof import('../src/bootstrap')} */
@@ -114,7 +114,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-duty-'));
   const server = await startEmbeddedPostgres({
     dir,
-    port: 56000 + Math.floor(Math.random() * 2000),
+    port: await freeLocalPort(),
     persistent: false,
     settings: pgStatements.settings(),
     log: pgStatements.log(),

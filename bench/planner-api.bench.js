@@ -27,7 +27,7 @@ const DIST = path.join(__dirname, '..', 'dist', 'src');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(path.join(DIST, 'config/app-config.js'));
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName } = require(path.join(DIST, 'database/embedded-postgres.js'));
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(path.join(DIST, 'database/embedded-postgres.js'));
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(path.join(DIST, 'database/migrations.js'));
 /** @type {typeof import('../src/bootstrap')} */
@@ -140,7 +140,7 @@ function summary(name, r, extra = '') {
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-planner-'));
-  const server = await startEmbeddedPostgres({ dir, port: 57500 + Math.floor(Math.random() * 400), persistent: false });
+  const server = await startEmbeddedPostgres({ dir, port: await freeLocalPort(), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   const config = loadConfig(
     productionEnv({ JWT_SECRET: 'p'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent', PLANNER_NICE: process.env.PLANNER_NICE }),

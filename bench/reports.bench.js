@@ -23,7 +23,9 @@ const DIST = path.join(__dirname, '..', 'dist');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(path.join(DIST, 'src/config/app-config.js'));
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName, embeddedTempDir } = require(path.join(DIST, 'src/database/embedded-postgres.js'));
+const { startEmbeddedPostgres, databaseUrlWithName, embeddedTempDir, freeLocalPort } = require(
+  path.join(DIST, 'src/database/embedded-postgres.js'),
+);
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(path.join(DIST, 'src/database/migrations.js'));
 /** @type {typeof import('../src/bootstrap')} */
@@ -391,7 +393,7 @@ const since = (/** @type {bigint} */ t) => Number(process.hrtime.bigint() - t) /
 
 async function main() {
   const dir = DB_DIR ?? embeddedTempDir('amhp-bench-reports-');
-  const server = await startEmbeddedPostgres({ dir, port: 58000 + Math.floor(Math.random() * 1500), persistent: DB_DIR !== undefined });
+  const server = await startEmbeddedPostgres({ dir, port: await freeLocalPort(), persistent: DB_DIR !== undefined });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   const config = loadConfig(productionEnv({ JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));
   let app;

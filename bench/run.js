@@ -20,7 +20,6 @@ const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
@@ -30,7 +29,7 @@ const DIST = path.resolve(__dirname, '../dist/src');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(`${DIST}/config/app-config.js`);
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName } = require(`${DIST}/database/embedded-postgres.js`);
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(`${DIST}/database/embedded-postgres.js`);
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(`${DIST}/database/migrations.js`);
 /** @type {typeof import('../src/bootstrap')} */
@@ -134,21 +133,6 @@ const started = Date.now();
 const progress = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 
 class BenchFailure extends Error {}
-
-/**
- * A free TCP port chosen by the OS (ephemeral range), released before Postgres binds it.
- * @returns {Promise<number>}
- */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (s.address());
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One request on a fresh connection (no keep-alive agent left behind to hold the process open): a GET, or a POST of
@@ -530,7 +514,7 @@ async function main() {
     cleanup.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
     const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-pg-'));
     cleanup.push(() => fs.rmSync(pgDir, { recursive: true, force: true }));
-    const pgPort = await freePort();
+    const pgPort = await freeLocalPort();
     progress(`starting embedded PostgreSQL on port ${pgPort} in ${pgDir}`);
     const pg = await startEmbeddedPostgres({
       dir: pgDir,
@@ -556,7 +540,7 @@ async function main() {
       if (ds.isInitialized) await ds.destroy();
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const appUrl = `http://127.0.0.1:${/** @type {net.AddressInfo} */ (app.getHttpServer().address()).port}`;
+    const appUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.getHttpServer().address()).port}`;
 
     // Seed users: one admin, one auditor, the rest AMHPs, managers and referrers.
     const userPasswordHash = await hashPassword('bench-password-not-a-secret');

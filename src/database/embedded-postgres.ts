@@ -15,6 +15,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 
@@ -325,6 +326,22 @@ async function initialise(bin: string, dir: string, who: RunAs | undefined, log?
   } finally {
     rmSync(pwfile, { force: true });
   }
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on now (the system's choice), for a throw-away server: the tests' and the
+ * benches'. A port picked at random from a range can be one already taken (another run's server, still stopping),
+ * and PostgreSQL then refuses to start ("could not create any TCP/IP sockets").
+ */
+export async function freeLocalPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', done);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config/app-config';
-import { databaseUrlWithName, embeddedTempDir, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { databaseUrlWithName, embeddedTempDir, freeLocalPort, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrations';
 
 export const TEMPLATE_DB = 'amhp_test_template';
@@ -16,7 +16,7 @@ export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const dir = embeddedTempDir('amhp-test-pg-');
-    const port = 55000 + Math.floor(Math.random() * 5000);
+    const port = await freeLocalPort();
     // A server for tests only, thrown away at the end: commits need not wait for the disk. The crash tests (R11) start
     // servers of their own, with the defaults.
     const server = await startEmbeddedPostgres({

@@ -1,18 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config/app-config';
-import { databaseUrlWithName, embeddedTempDir } from '../../src/database/embedded-postgres';
+import { databaseUrlWithName, embeddedTempDir, freeLocalPort } from '../../src/database/embedded-postgres';
 import { ensureDatabase, runMigrations } from '../../src/database/migrations';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -124,7 +115,7 @@ export class OutagePostgres {
 
   /** Starts a server, creates a database and migrates it; `url` is then ready for `createTestApp({ databaseUrl })`. */
   static async create(): Promise<OutagePostgres> {
-    const pg = new OutagePostgres(embeddedTempDir('amhp-outage-pg-'), await freePort());
+    const pg = new OutagePostgres(embeddedTempDir('amhp-outage-pg-'), await freeLocalPort());
     try {
       await pg.start();
       await ensureDatabase(pg.url);
