@@ -22,7 +22,9 @@ const DIST = path.join(__dirname, '..', 'dist');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(path.join(DIST, 'src/config/app-config.js'));
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(path.join(DIST, 'src/database/embedded-postgres.js'));
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort, embeddedTempDir } = require(
+  path.join(DIST, 'src/database/embedded-postgres.js'),
+);
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(path.join(DIST, 'src/database/migrations.js'));
 /** @type {typeof import('../src/bootstrap')} */
@@ -250,7 +252,7 @@ async function repeatLoad(browser, base, assessmentId, throttled) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-app-'));
+  const dir = embeddedTempDir('amhp-bench-app-');
   const server = await startEmbeddedPostgres({ dir, port: await freeLocalPort(), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   const config = loadConfig(productionEnv({ JWT_SECRET: 'x'.repeat(48), DATABASE_URL: url, LOG_LEVEL: 'silent' }));

@@ -24,7 +24,9 @@ const DIST = path.join(__dirname, '..', 'dist', 'src');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(path.join(DIST, 'config/app-config.js'));
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(path.join(DIST, 'database/embedded-postgres.js'));
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort, embeddedTempDir } = require(
+  path.join(DIST, 'database/embedded-postgres.js'),
+);
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(path.join(DIST, 'database/migrations.js'));
 /** @type {typeof import('../src/bootstrap')} */
@@ -76,9 +78,9 @@ function rng(seed) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-audit-'));
+  const dir = embeddedTempDir('amhp-bench-audit-');
   // COPY reads the chunk files as the database server's user: a directory it can reach.
-  const files = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-audit-copy-'));
+  const files = embeddedTempDir('amhp-bench-audit-copy-');
   fs.chmodSync(files, 0o755);
   const server = await startEmbeddedPostgres({ dir, port: await freeLocalPort(), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');

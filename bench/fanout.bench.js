@@ -28,7 +28,9 @@ const DIST = path.join(__dirname, '..', 'dist');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(path.join(DIST, 'src/config/app-config.js'));
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(path.join(DIST, 'src/database/embedded-postgres.js'));
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort, embeddedTempDir } = require(
+  path.join(DIST, 'src/database/embedded-postgres.js'),
+);
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(path.join(DIST, 'src/database/migrations.js'));
 const { percentile } = require('./lib/stats');
@@ -206,8 +208,8 @@ function slope(points) {
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
 async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-fanout-logs-'));
-  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-fanout-'));
+  const tmp = embeddedTempDir('amhp-bench-fanout-logs-');
+  const pgDir = embeddedTempDir('amhp-bench-fanout-');
   const server = await startEmbeddedPostgres({ dir: pgDir, port: await freeLocalPort(), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   /** @type {Array<() => Promise<void>>} */

@@ -19,7 +19,9 @@ const DIST = path.join(__dirname, '..', 'dist');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(path.join(DIST, 'src/config/app-config.js'));
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(path.join(DIST, 'src/database/embedded-postgres.js'));
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort, embeddedTempDir } = require(
+  path.join(DIST, 'src/database/embedded-postgres.js'),
+);
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(path.join(DIST, 'src/database/migrations.js'));
 /** @type {typeof import('../src/bootstrap')} */
@@ -111,7 +113,7 @@ async function measure(target) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-duty-'));
+  const dir = embeddedTempDir('amhp-bench-duty-');
   const server = await startEmbeddedPostgres({
     dir,
     port: await freeLocalPort(),

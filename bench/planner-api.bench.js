@@ -27,7 +27,9 @@ const DIST = path.join(__dirname, '..', 'dist', 'src');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(path.join(DIST, 'config/app-config.js'));
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(path.join(DIST, 'database/embedded-postgres.js'));
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort, embeddedTempDir } = require(
+  path.join(DIST, 'database/embedded-postgres.js'),
+);
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(path.join(DIST, 'database/migrations.js'));
 /** @type {typeof import('../src/bootstrap')} */
@@ -139,7 +141,7 @@ function summary(name, r, extra = '') {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-planner-'));
+  const dir = embeddedTempDir('amhp-bench-planner-');
   const server = await startEmbeddedPostgres({ dir, port: await freeLocalPort(), persistent: false });
   const url = databaseUrlWithName(server.url, 'amhp_bench');
   const config = loadConfig(

@@ -29,7 +29,7 @@ const DIST = path.resolve(__dirname, '../dist/src');
 /** @type {typeof import('../src/config/app-config')} */
 const { loadConfig } = require(`${DIST}/config/app-config.js`);
 /** @type {typeof import('../src/database/embedded-postgres')} */
-const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort } = require(`${DIST}/database/embedded-postgres.js`);
+const { startEmbeddedPostgres, databaseUrlWithName, freeLocalPort, embeddedTempDir } = require(`${DIST}/database/embedded-postgres.js`);
 /** @type {typeof import('../src/database/migrations')} */
 const { ensureDatabase, runMigrations } = require(`${DIST}/database/migrations.js`);
 /** @type {typeof import('../src/bootstrap')} */
@@ -510,9 +510,9 @@ async function main() {
     // 1. Postgres, database, migrations.
     // Separate directories: as root, embedded-postgres hands the data directory to a `postgres` user, which
     // could not enter a 0700 parent of ours.
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-logs-'));
+    const tmp = embeddedTempDir('amhp-bench-logs-');
     cleanup.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
-    const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amhp-bench-pg-'));
+    const pgDir = embeddedTempDir('amhp-bench-pg-');
     cleanup.push(() => fs.rmSync(pgDir, { recursive: true, force: true }));
     const pgPort = await freeLocalPort();
     progress(`starting embedded PostgreSQL on port ${pgPort} in ${pgDir}`);

@@ -235,14 +235,51 @@ function prepareDataDir(dir: string, who: RunAs | undefined): void {
 /**
  * A fresh temporary directory for a throwaway server: under the system temporary directory, or under
  * SHARED_RUNTIME_DIR when we run as root and the postgres system user cannot reach that (TMPDIR under /root).
+ * Its name carries this process's id, and the directories of the same prefix left by processes that no longer run (a
+ * test run or a bench killed before it could remove its own, a server's data of up to gigabytes) are removed first.
  */
 export function embeddedTempDir(prefix: string): string {
   const who = postgresUser();
-  if (who && blockedAt(tmpdir(), who)) {
+  let parent = tmpdir();
+  if (who && blockedAt(parent, who)) {
     ensureSharedDir(SHARED_RUNTIME_DIR);
-    return mkdtempSync(join(SHARED_RUNTIME_DIR, prefix));
+    parent = SHARED_RUNTIME_DIR;
   }
-  return mkdtempSync(join(tmpdir(), prefix));
+  removeLeftBehind(parent, prefix);
+  return mkdtempSync(join(parent, `${prefix}${process.pid}-`));
+}
+
+/** Removes `parent`'s `<prefix><pid>-…` directories whose process has ended (another user's, or a live one's, stay). */
+export function removeLeftBehind(parent: string, prefix: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
+    if (!pid || Number(pid) === process.pid || processRuns(Number(pid))) continue;
+    try {
+      rmSync(join(parent, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Not ours to remove (another user's): left.
+    }
+  }
+  return removed;
+}
+
+/** Whether a process of this id runs (EPERM: it runs, as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -389,7 +426,7 @@ export async function startEmbeddedPostgres(opts: {
   running.add(child);
   const exited = new Promise<void>((r) => child.once('close', () => r()));
   void exited.then(() => running.delete(child));
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     let output = '';
     const onOutput = (d: Buffer) => {
       const text = String(d);
@@ -403,6 +440,17 @@ export async function startEmbeddedPostgres(opts: {
     child.once('error', reject);
     void exited.then(() => reject(new Error(`postgres exited during start-up: ${output.trim().split('\n').slice(-3).join(' ')}`)));
   });
+  try {
+    await ready;
+  } catch (err) {
+    // A throw-away server that did not start leaves nothing behind either.
+    if (child.pid !== undefined) {
+      if (running.has(child)) child.kill('SIGKILL');
+      await exited;
+    }
+    if (opts.persistent === false) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`,
