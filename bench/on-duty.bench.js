@@ -126,6 +126,8 @@ async function main() {
   let app;
   /** @type {Client | undefined} */
   let stats;
+  /** @type {Client | undefined} */
+  let seeding;
   try {
     await ensureDatabase(url);
     await runMigrations(config, url);
@@ -134,6 +136,7 @@ async function main() {
     const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.getHttpServer().address()).port}`;
 
     const db = new Client({ connectionString: url });
+    seeding = db;
     await db.connect();
     const t0 = Date.now();
     // Staff: 40 AMHPs with practitioner records; one referrer asks.
@@ -238,6 +241,7 @@ async function main() {
       await db.query(`SELECT (SELECT count(*) FROM shifts)::int AS shifts, (SELECT count(*) FROM shift_assignments)::int AS assignments`)
     ).rows[0];
     await db.end();
+    seeding = undefined;
     console.log(
       `data: ${YEARS} years, ${counts.shifts} shifts, ${counts.assignments} assignments (built in ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
     );
@@ -370,8 +374,9 @@ async function main() {
       JSON.stringify({ date: new Date().toISOString(), years: YEARS, ...counts, targetRps: RATE, runs: results }, null, 2),
     );
   } finally {
-    // A run that failed leaves its statistics connection open: closed first, or the server's shutdown would end it
-    // with an error that hides the failure.
+    // A run that failed leaves its connections open (the seeding's, the statistics'): closed first, or the server's
+    // shutdown would end them with an error that hides the failure.
+    await seeding?.end().catch(() => undefined);
     await stats?.end().catch(() => undefined);
     await app?.close();
     await server.stop();

@@ -149,6 +149,8 @@ async function main() {
   );
   /** @type {Awaited<ReturnType<typeof createApp>> | undefined} */
   let app;
+  /** @type {Client | undefined} */
+  let seeding;
   try {
     await ensureDatabase(url);
     await runMigrations(config, url);
@@ -160,6 +162,7 @@ async function main() {
     // The hub (as bench/planner.bench.js describes it): 40 AMHPs (16 senior), 13 weeks of Early 08-16 x3 (one
     // senior), Late 14-22 x2, Night 22-08 x1 senior, in local time.
     const db = new Client({ connectionString: url });
+    seeding = db;
     await db.connect();
     await db.query(
       `INSERT INTO users (email, display_name, roles) SELECT 'amhp' || g || '@bench.local', 'AMHP ' || lpad(g::text, 2, '0'), ARRAY['amhp'] FROM generate_series(1, $1) g`,
@@ -193,6 +196,7 @@ async function main() {
     ).rows;
     await db.query('ANALYZE');
     await db.end();
+    seeding = undefined;
     const tokens = app.get(TokenService);
     const referrer = `Bearer ${(await tokens.issueAccessToken(referrerId, ['referrer'])).token}`;
     const manager = `Bearer ${(await tokens.issueAccessToken(managerId, ['manager'])).token}`;
@@ -327,6 +331,9 @@ async function main() {
       JSON.stringify({ date: new Date().toISOString(), loadAvg: os.loadavg(), rows }, null, 2),
     );
   } finally {
+    // A failure while seeding leaves that connection open: closed first, or the server's shutdown would end it with
+    // an error that hides the failure.
+    await seeding?.end().catch(() => undefined);
     await app?.close();
     await server.stop();
   }
