@@ -261,7 +261,7 @@ export function removeLeftBehind(parent: string, prefix: string): string[] {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
-    if (!pid || Number(pid) === process.pid || processRuns(Number(pid))) continue;
+    if (!pid || Number(pid) === process.pid || processAlive(Number(pid))) continue;
     try {
       rmSync(join(parent, name), { recursive: true, force: true });
       removed.push(name);
@@ -270,16 +270,6 @@ export function removeLeftBehind(parent: string, prefix: string): string[] {
     }
   }
   return removed;
-}
-
-/** Whether a process of this id runs (EPERM: it runs, as another user). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
