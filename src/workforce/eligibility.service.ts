@@ -94,7 +94,7 @@ export class EligibilityService {
     const p = await this.practitioners.find(this.db.manager, practitionerId);
     await this.practitioners.requireReadable(actor, p.userId, practitionerId);
     const { from, to } = period(fromRaw, toRaw);
-    const result = await this.forPractitioner(practitionerId, from, to);
+    const [result] = await this.forEach([p], from, to, this.db.manager); // the record just read, not read again
     return { practitionerId, from: from.toISOString(), to: to.toISOString(), ...result };
   }
 
