@@ -5,7 +5,8 @@
  * consecutive runs: p50, p99 and max latency (target p99 < 10 ms in every run), Node and Postgres CPU per request
  * (target for Node <= 500 us), GC pauses, and the machine's other load. Run after `npm run build`:
  * `node bench/on-duty.bench.js`. BENCH_YEARS (10), BENCH_RATE (500), BENCH_SECONDS (15), BENCH_WARMUP (3),
- * BENCH_RUNS (5), BENCH_REFERRALS (50000), BENCH_ROUTES (on-duty,queue) change the knobs; BENCH_CPU_PROFILE=1 and BENCH_HEAP_PROFILE=1 profile each run (below).
+ * BENCH_RUNS (5), BENCH_REFERRALS (50000), BENCH_ROUTES (on-duty,queue) change the knobs; BENCH_CPU_PROFILE=1 and BENCH_HEAP_PROFILE=1 profile each run
+ * (bench/lib/profile.js) to bench/results/<route>-run<N>.
  */
 const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
 const path = require('node:path');
@@ -34,6 +35,7 @@ const { monitorEventLoopDelay } = require('node:perf_hooks');
 const cpu = require('./lib/cpu');
 const { percentile } = require('./lib/stats');
 const pgStatements = require('./lib/pg-statements');
+const { startProfile } = require('./lib/profile');
 
 /** @typedef {import('./lib/open-loop').OpenLoopRequest} OpenLoopRequest */
 /** @typedef {import('./lib/open-loop').OpenLoopResult} OpenLoopResult */
@@ -381,37 +383,6 @@ async function main() {
     await app?.close();
     await server.stop();
   }
-}
-
-/**
- * BENCH_CPU_PROFILE=1: the app's thread is profiled (the inspector's sampling profiler) while each run is measured,
- * warm-up included, and the profile written to bench/results/<route>-run<N>.cpuprofile (open it in Chromium's DevTools).
- * BENCH_HEAP_PROFILE=1: the same with V8's sampling heap profiler, keeping what survived the young generation and was
- * then collected by a full GC (what fills the old generation with garbage), to <route>-run<N>.heapprofile.
- * Both cost CPU themselves: figures to quote come from runs without them.
- */
-async function startProfile() {
-  const cpu = !!process.env.BENCH_CPU_PROFILE;
-  if (!cpu && !process.env.BENCH_HEAP_PROFILE) return undefined;
-  const { Session } = require('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  if (cpu) {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 200 });
-    await session.post('Profiler.start');
-  } else {
-    await session.post('HeapProfiler.enable');
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true });
-  }
-  return {
-    async stop(/** @type {string} */ file) {
-      const { profile } = cpu ? await session.post('Profiler.stop') : await session.post('HeapProfiler.stopSampling');
-      session.disconnect();
-      fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-      fs.writeFileSync(path.join(__dirname, 'results', `${file}.${cpu ? 'cpuprofile' : 'heapprofile'}`), JSON.stringify(profile));
-    },
-  };
 }
 
 if (!runWithAppNodeFlags())

@@ -14,6 +14,8 @@
  *   BENCH_ONLY=P1,P2         run only these pairs (P1, P2, P2-audited, P4)
  *   BENCH_STRICT=1           exit 1 when a target is missed (by default only non-2xx responses or errors fail)
  *   BENCH_WAIT_QUIET=20      seconds to wait, at most, for other processes to leave the CPU before measuring
+ *   BENCH_CPU_PROFILE=1      profile the app's thread during each measured app slice (bench/lib/profile.js), to
+ *                            bench/results/<pair>-app-slice<N>.cpuprofile; BENCH_HEAP_PROFILE=1 the same for the heap
  */
 require('reflect-metadata');
 const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
@@ -43,6 +45,7 @@ const { startBaselines } = require('./lib/baseline');
 const { merge, round } = require('./lib/stats');
 const cpu = require('./lib/cpu');
 const pgStatements = require('./lib/pg-statements');
+const { startProfile } = require('./lib/profile');
 const { Client } = require('pg');
 
 /** @typedef {import('./lib/load-worker').LoadRequest} LoadRequest */
@@ -285,11 +288,12 @@ async function runChecked(load, target, seconds, phase) {
  * baseline, app, app, baseline, baseline, app... (ABBA repeated), so a drift during the run (audit table growth,
  * checkpoints) or a burst of other work on the machine weighs on both sides alike.
  * @param {LoadGenerator} load
+ * @param {string | null} id the pair's id (P1, P4...), naming its profiles; null when the app is not on this thread
  * @param {Target} base
  * @param {Target} app
  * @returns {Promise<{ base: Merged, app: Merged, served: { base: number, app: number } }>}
  */
-async function measurePair(load, base, app) {
+async function measurePair(load, id, base, app) {
   const slice = OPTS.seconds / OPTS.slices;
   /** @type {{ base: Slice[], app: Slice[] }} */
   const slices = { base: [], app: [] };
@@ -309,7 +313,9 @@ async function measurePair(load, base, app) {
       served[side] += (await runChecked(load, target, OPTS.warmup, 'warm-up')).ok;
       warmed.add(side);
     }
+    const profiler = side === 'app' && id ? await startProfile() : undefined;
     const r = await runChecked(load, target, slice, `slice ${slices[side].length + 1}`);
+    await profiler?.stop(`${id}-app-slice${slices.app.length + 1}`);
     served[side] += r.ok;
     const costs =
       r.serverUs === null || r.postgresUs === null
@@ -703,7 +709,7 @@ async function main() {
     for (const p of pairs) {
       progress(`${p.id}: ${targets[p.app].label} vs ${targets[p.base].label}`);
       await pgStatements.reset(stats);
-      const m = await measurePair(load, targets[p.base], targets[p.app]);
+      const m = await measurePair(load, p.id, targets[p.base], targets[p.app]);
       await pgStatements.report(stats, `${p.id} (both sides; calls a request of the app)`, m.served.app);
       results.pairs.push({
         id: p.id,
@@ -776,6 +782,7 @@ async function main() {
         const t = targets[key];
         const m = await measurePair(
           load,
+          null, // the apps are child processes, which a profile of this thread would not see
           { ...t, url: silent.url, label: `${t.label} [silent]`, cpu: { serverPid: silent.pid, otherPids: [info.pid] } },
           { ...t, url: info.url, label: `${t.label} [info]`, cpu: { serverPid: info.pid, otherPids: [silent.pid] } },
         );

@@ -10,7 +10,7 @@ import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
 import { registerAppShell } from './client/app-shell';
 import { conditionalAnswer, REVALIDATE } from './common/conditional-get';
-import { staticHelmetHeaders } from './common/security-headers';
+import { apiSecurityHeaders, documentHeadersFor, isDocumentType, staticHelmetHeaders } from './common/security-headers';
 import { jsonBodyParser } from './common/json-body';
 import { completeOpenApiDocument } from './common/openapi-contract';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
@@ -106,10 +106,11 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
       exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
     });
   }
-  // Security headers from helmet, worked out once at start-up (helmet run against a recording response) and set in the
-  // one onRequest hook with the request id and the default cache policy, instead of running helmet's middleware chain
-  // on every request (measured in bench/: helmet per request was the largest part of the fixed cost of a request).
-  const securityHeaders = staticHelmetHeaders({
+  // Security headers from helmet, worked out once at start-up (helmet run against a recording response), instead of
+  // running helmet's middleware chain on every request (measured in bench/: helmet per request was the largest part
+  // of the fixed cost of a request). Every answer gets the API's set in the one onRequest hook, with the request id
+  // and the default cache policy; a document (a page, a PDF) gets the rest of helmet's in onSend.
+  const documentHeaders = staticHelmetHeaders({
     contentSecurityPolicy: {
       // The API answers JSON; only the /docs page needs scripts and styles, served from this origin.
       directives: {
@@ -120,6 +121,7 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
       },
     },
   });
+  const securityHeaders = apiSecurityHeaders(documentHeaders);
   fastify.addHook('onRequest', (req, reply, done) => {
     // Responses may carry a person's data: nothing is cached unless a route says otherwise (a route's own
     // Cache-Control, set later, replaces this one).
@@ -132,8 +134,12 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   fastify.addHook('preHandler', (req, _reply, done) => requestContext.run(contextFromRequest(req), done));
   // Idempotency-Key is a POST's concern: its interceptor is attached to the POST handlers alone, once at start-up.
   attachToPostHandlers(app, app.get(IdempotencyInterceptor));
-  // Conditional GET on the reads a client polls (routes marked @Revalidated): an ETag, and 304 when it still matches.
+  // A document's security headers; then conditional GET on the reads a client polls (routes marked @Revalidated): an
+  // ETag, and 304 when it still matches.
   fastify.addHook('onSend', (req, reply, payload, done) => {
+    if (isDocumentType(reply.getHeader('content-type'))) {
+      reply.headers(documentHeadersFor((name) => reply.getHeader(name), documentHeaders, securityHeaders));
+    }
     if (reply.statusCode === 200 && typeof payload === 'string' && reply.getHeader('cache-control') === REVALIDATE) {
       done(null, conditionalAnswer(req, reply, payload));
       return;

@@ -55,17 +55,43 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
     await t.http.get('/users?limit=abc').set('authorization', admin.auth).expect(400);
   });
 
-  it('sets security headers, a request id, and Cache-Control: no-store on data responses', async () => {
-    const res = await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200);
+  it("a data answer carries the API's security headers, a request id and Cache-Control: no-store, and no document-only header", async () => {
+    for (const res of [
+      await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200),
+      await t.http.get('/users?limit=abc').set('authorization', admin.auth).expect(400),
+    ]) {
+      expect(res.headers).toMatchObject({
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'cross-origin-resource-policy': 'same-origin',
+        'cache-control': 'no-store',
+      });
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      for (const pageOnly of [
+        'cross-origin-opener-policy',
+        'origin-agent-cluster',
+        'referrer-policy',
+        'x-dns-prefetch-control',
+        'x-xss-protection',
+      ]) {
+        expect(res.headers[pageOnly]).toBeUndefined();
+      }
+    }
+  });
+
+  it("a page (the API's docs) carries helmet's document headers with its own policy", async () => {
+    const res = await t.http.get('/docs').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.headers).toMatchObject({
-      'x-content-type-options': 'nosniff',
       'x-frame-options': 'SAMEORIGIN',
       'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
+      'cross-origin-opener-policy': 'same-origin',
+      'x-content-type-options': 'nosniff',
     });
-    expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
     expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
-    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {

@@ -226,6 +226,12 @@ describe('reapproval portfolio', () => {
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("script-src 'none'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    // A page: helmet's document headers too, beside its own policy.
+    expect(res.headers).toMatchObject({
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    });
     const page = res.text;
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(page).not.toContain(evil);
