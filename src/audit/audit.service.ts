@@ -75,6 +75,9 @@ const CHECKPOINT_EVENTS_PER_RUN = 200_000;
  */
 @Injectable()
 export class AuditService {
+  /** selectAudited's statements, by query text, then by the query's parameter count and columns (auditedText). */
+  private readonly auditedTexts = new Map<string, Map<string, string>>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -149,20 +152,7 @@ export class AuditService {
   ): Promise<T[]> {
     const ctx = common.context ?? requestContext.current();
     const actor = common.actor === undefined ? ctx?.actor : common.actor;
-    const n = query.params.length;
-    const $ = (i: number) => `$${n + i}`;
-    const col = (c: string) => `"${c.replace(/"/g, '""')}"`;
-    // A materialised CTE is a tuplestore read back in the order it was written, so row_number() OVER () numbers the
-    // rows in the order `sql` gave them.
-    const text = `WITH page AS MATERIALIZED (${query.sql}),
-      numbered AS MATERIALIZED (SELECT row_number() OVER () AS audit_ordinal, page.* FROM page),
-      shown AS MATERIALIZED (SELECT ${col(query.resourceColumn)}::text AS resource_id, ${col(query.subjectColumn)}::uuid AS subject_id,
-                                    ${query.basisColumn ? `${col(query.basisColumn)}::text` : 'NULL::text'} AS basis, audit_ordinal
-                               FROM numbered WHERE audit_ordinal <= ${$(1)} ORDER BY audit_ordinal),
-      audited AS MATERIALIZED (SELECT audit_append_many(${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}, ${$(6)},
-          ARRAY(SELECT resource_id FROM shown ORDER BY audit_ordinal), ARRAY(SELECT subject_id FROM shown ORDER BY audit_ordinal),
-          ARRAY(SELECT basis FROM shown ORDER BY audit_ordinal), ${$(7)}, ${$(8)}, ${$(9)}, ${$(10)}) AS n)
-      SELECT numbered.* FROM numbered CROSS JOIN audited ORDER BY audit_ordinal`;
+    const text = this.auditedText(query);
     const params = [
       ...query.params,
       query.shown,
@@ -181,6 +171,43 @@ export class AuditService {
       : await this.db.prepared<T & { audit_ordinal?: unknown }>(Db.statementName(text), text, params);
     for (const r of rows) delete r.audit_ordinal;
     return rows;
+  }
+
+  /**
+   * selectAudited's statement around a query: made once for each query text and its columns, then the same string
+   * given again (a hot list read passes the same query text on every call, so the lookup does not hash ~4 KB again).
+   */
+  private auditedText(query: {
+    sql: string;
+    params: unknown[];
+    resourceColumn: string;
+    subjectColumn: string;
+    basisColumn?: string;
+  }): string {
+    const shape = `${query.params.length}|${query.resourceColumn}|${query.subjectColumn}|${query.basisColumn ?? ''}`;
+    let forSql = this.auditedTexts.get(query.sql);
+    const known = forSql?.get(shape);
+    if (known !== undefined) return known;
+    if (!forSql) {
+      if (this.auditedTexts.size >= 1_000) this.auditedTexts.clear();
+      this.auditedTexts.set(query.sql, (forSql = new Map()));
+    }
+    const n = query.params.length;
+    const $ = (i: number) => `$${n + i}`;
+    const col = (c: string) => `"${c.replace(/"/g, '""')}"`;
+    // A materialised CTE is a tuplestore read back in the order it was written, so row_number() OVER () numbers the
+    // rows in the order `sql` gave them.
+    const text = `WITH page AS MATERIALIZED (${query.sql}),
+      numbered AS MATERIALIZED (SELECT row_number() OVER () AS audit_ordinal, page.* FROM page),
+      shown AS MATERIALIZED (SELECT ${col(query.resourceColumn)}::text AS resource_id, ${col(query.subjectColumn)}::uuid AS subject_id,
+                                    ${query.basisColumn ? `${col(query.basisColumn)}::text` : 'NULL::text'} AS basis, audit_ordinal
+                               FROM numbered WHERE audit_ordinal <= ${$(1)} ORDER BY audit_ordinal),
+      audited AS MATERIALIZED (SELECT audit_append_many(${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}, ${$(6)},
+          ARRAY(SELECT resource_id FROM shown ORDER BY audit_ordinal), ARRAY(SELECT subject_id FROM shown ORDER BY audit_ordinal),
+          ARRAY(SELECT basis FROM shown ORDER BY audit_ordinal), ${$(7)}, ${$(8)}, ${$(9)}, ${$(10)}) AS n)
+      SELECT numbered.* FROM numbered CROSS JOIN audited ORDER BY audit_ordinal`;
+    forSql.set(shape, text);
+    return text;
   }
 
   /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
