@@ -109,6 +109,14 @@ async function measure(target) {
     gcPauses: gcs.length,
     gcLongest: round(Math.max(0, ...gcs), 1),
     loopP99: round(loop.percentile(99) / 1e6),
+    loopMax: round(loop.max / 1e6),
+    // When the slow answers were due (the time of day, UTC, to set beside Postgres's log: BENCH_PG_SLOW_MS), for the
+    // twenty slowest: a burst together is one stall; spread out, the queue waiting behind itself.
+    slowest: Array.from(r.latencies.keys())
+      .sort((a, b) => r.latencies[b] - r.latencies[a])
+      .slice(0, 20)
+      .sort((a, b) => a - b)
+      .map((i) => `${new Date(r.measuredFrom + (i * 1000) / RATE).toISOString().slice(11, 23)}: ${r.latencies[i].toFixed(1)}`),
     otherProcessesPct: used ? Math.round(used.foreign * 100) : null,
     loadAvg1: round(os.loadavg()[0]),
   };
@@ -337,8 +345,9 @@ async function main() {
         results.push(row);
         const mem = process.memoryUsage();
         console.error(
-          `${name} run ${run}/${RUNS}: p99 ${m.p99} ms, node ${m.nodeUsPerReq} us/req, heap ${Math.round(mem.heapUsed / 2 ** 20)} MiB of ${Math.round(mem.heapTotal / 2 ** 20)}, rss ${Math.round(mem.rss / 2 ** 20)} MiB`,
+          `${name} run ${run}/${RUNS}: p99 ${m.p99} ms, node ${m.nodeUsPerReq} us/req, heap ${Math.round(mem.heapUsed / 2 ** 20)} MiB of ${Math.round(mem.heapTotal / 2 ** 20)}, rss ${Math.round(mem.rss / 2 ** 20)} MiB; event loop delay p99 ${m.loopP99} ms, max ${m.loopMax} ms`,
         );
+        console.error(`  the 20 slowest (due at, UTC: ms): ${m.slowest.join(', ')}`);
         if (m.non2xx || m.errors) process.exitCode = 1;
       }
     }

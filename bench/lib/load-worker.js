@@ -35,6 +35,14 @@ const autocannon = require('autocannon');
  */
 
 /**
+ * How many bodies each target (by url and path) has been sent so far in this worker: the next run goes on from
+ * there, so a POST that records something new (a referral for a person) sends new data in every run, its warm-up
+ * included, until the bodies run out.
+ * @type {Map<string, number>}
+ */
+const bodiesSent = new Map();
+
+/**
  * @param {LoadRequest} request
  * @returns {Promise<LoadResult>}
  */
@@ -45,7 +53,8 @@ function run({ url, paths, headers, connections, seconds, method = 'GET', bodies
     let non2xx = 0;
     /** @type {Record<string, number>} */
     const statuses = {};
-    let sent = 0;
+    const key = `${url} ${paths[0]}`;
+    let sent = bodiesSent.get(key) ?? 0;
     /** @type {any[]} */
     const requests = bodies?.length
       ? [
@@ -59,6 +68,7 @@ function run({ url, paths, headers, connections, seconds, method = 'GET', bodies
       : paths.map((path) => ({ method, path, headers }));
     const started = process.hrtime.bigint();
     const instance = autocannon({ url, connections, pipelining: 1, duration: seconds, timeout: 10, headers, requests }, (err, result) => {
+      bodiesSent.set(key, sent);
       if (err) return reject(err);
       const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
       const lat = latencies.slice(0, ok);

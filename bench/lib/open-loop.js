@@ -26,6 +26,7 @@ const http = require('node:http');
  * @property {number} errors requests that got no response
  * @property {number} sent measured requests
  * @property {number} elapsed seconds from the first measured request being due to the last answer
+ * @property {number} measuredFrom when the first measured request was due, in ms since the epoch
  */
 
 /**
@@ -55,7 +56,14 @@ function run({ url, paths, headers, rate, seconds, warmup = 0 }) {
     const finish = () => {
       if (done < total) return;
       agent.destroy();
-      resolve({ latencies: all.slice(skip), statuses, errors, sent: total - skip, elapsed: (performance.now() - measuredFrom) / 1000 });
+      resolve({
+        latencies: all.slice(skip),
+        statuses,
+        errors,
+        sent: total - skip,
+        elapsed: (performance.now() - measuredFrom) / 1000,
+        measuredFrom: performance.timeOrigin + measuredFrom,
+      });
     };
     let next = 0;
     const tick = () => {

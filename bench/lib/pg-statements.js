@@ -10,6 +10,31 @@ const ON = process.env.BENCH_PG_STATEMENTS === '1';
  * statement nested in a function), to bench/results/postgres.log.
  */
 const EXPLAIN = process.env.BENCH_PG_EXPLAIN === '1';
+/**
+ * BENCH_PG_SLOW_MS=20: every statement slower than that, every lock wait longer than it, every checkpoint and
+ * autovacuum run, logged (with the time of day in ms) to bench/results/postgres.log: what Postgres was doing when
+ * the slowest answers were.
+ */
+const SLOW_MS = Number(process.env.BENCH_PG_SLOW_MS || 0);
+
+/**
+ * BENCH_PG_SETTINGS="name=value,name=value": server settings to try (e.g. wal_init_zero=off), over the bench's own.
+ * @returns {Record<string, string>}
+ */
+function extraSettings() {
+  const text = process.env.BENCH_PG_SETTINGS ?? '';
+  return Object.fromEntries(
+    text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => {
+        const at = s.indexOf('=');
+        if (at < 1) throw new Error(`BENCH_PG_SETTINGS: "${s}" is not name=value`);
+        return [s.slice(0, at).trim(), s.slice(at + 1).trim()];
+      }),
+  );
+}
 
 /** Server settings for startEmbeddedPostgres. */
 function settings() {
@@ -26,12 +51,23 @@ function settings() {
           'auto_explain.sample_rate': '0.001',
         }
       : {}),
+    ...(SLOW_MS > 0
+      ? {
+          log_min_duration_statement: `${SLOW_MS}ms`,
+          log_lock_waits: 'on',
+          deadlock_timeout: `${SLOW_MS}ms`,
+          log_checkpoints: 'on',
+          log_autovacuum_min_duration: '0',
+          log_line_prefix: '%m [%p] ',
+        }
+      : {}),
+    ...extraSettings(),
   };
 }
 
-/** The server's log lines, kept in bench/results/postgres.log when plans are being explained. */
+/** The server's log lines, kept in bench/results/postgres.log when plans are being explained or slow statements logged. */
 function log() {
-  if (!EXPLAIN) return undefined;
+  if (!EXPLAIN && !(SLOW_MS > 0)) return undefined;
   const fs = require('node:fs');
   const path = require('node:path');
   const file = path.join(__dirname, '..', 'results', 'postgres.log');
