@@ -61,6 +61,29 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(await t.sql(`SELECT type FROM outbox_events WHERE aggregate_id = $1`, [res.body.id])).toEqual([{ type: 'referral.received' }]);
   });
 
+  it("a reference's number has at least six digits and is never cut short past 999999", async () => {
+    const [{ last }] = await t.sql(`SELECT last_value AS last FROM referral_reference_seq`);
+    try {
+      await t.sql(`SELECT setval('referral_reference_seq', 999998)`);
+      expect((await api(referrer).post('/referrals', body()).expect(201)).body.reference).toBe('REF-2026-999999');
+      expect((await api(referrer).post('/referrals', body()).expect(201)).body.reference).toBe('REF-2026-1000000');
+    } finally {
+      await t.sql(`SELECT setval('referral_reference_seq', $1)`, [Number(last) + 2]);
+    }
+  });
+
+  it('a person recorded by the intake comes back as recorded, with no open referral to link to', async () => {
+    const res = await api(manager)
+      .post('/referrals', body({ person: person({ givenName: ' Sam ', sex: 'female', postcode: 'NE1 4ST' }) }))
+      .expect(201);
+    const [row] = await t.sql(`SELECT person_id FROM referrals WHERE id = $1`, [res.body.id]);
+    expect(res.body.person).toMatchObject({ id: row.person_id, givenName: 'Sam', dateOfBirth: '1990-05-01' });
+    expect(await t.sql(`SELECT given_name, sex, postcode FROM persons WHERE id = $1`, [row.person_id])).toEqual([
+      { given_name: 'Sam', sex: 'female', postcode: 'NE1 4ST' },
+    ]);
+    expect(res.body.findings.map((f: { code: string }) => f.code)).not.toContain('open-referral-exists');
+  });
+
   it('takes a referral whose person has ethnic category 99 (not known, as MHSDS records it) and stores the code', async () => {
     const res = await api(referrer)
       .post('/referrals', body({ person: person({ ethnicCategory: '99' }) }))

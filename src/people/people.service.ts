@@ -65,6 +65,10 @@ const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "giv
 
 type PersonRow = Omit<PersonDto, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
 
+function personDto(r: PersonRow): PersonDto {
+  return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+}
+
 /** Oldest plausible date of birth, in years before today: older is a typing mistake (1086 for 1986). */
 const MAX_AGE_YEARS = 130;
 
@@ -155,9 +159,8 @@ export class PeopleService {
   async create(actor: Actor, dto: CreatePersonDto): Promise<PersonDto> {
     this.checkRules(dto);
     const outcome = await this.db.transaction(async (m) => {
-      const id = await this.insert(m, actor, dto);
-      if (typeof id === 'object') return id;
-      return { person: await this.load(m, id) };
+      const inserted = await this.insert(m, actor, dto);
+      return 'existingId' in inserted ? inserted : { person: inserted };
     });
     if ('person' in outcome) return outcome.person;
     // The caller learns that the person exists (and their id), not who they are: that disclosure is recorded.
@@ -198,9 +201,9 @@ export class PeopleService {
       const known = await this.identifiedWithoutNhsNumber(m, actor, dto, options.sameAs);
       if (known) return { person: known, created: false, discrepancies: [] };
     }
-    const id = await this.insert(m, actor, dto);
-    if (typeof id === 'string') return { person: await this.load(m, id), created: true, discrepancies: [] };
-    const person = await this.load(m, id.existingId);
+    const inserted = await this.insert(m, actor, dto);
+    if (!('existingId' in inserted)) return { person: inserted, created: true, discrepancies: [] };
+    const person = await this.load(m, inserted.existingId);
     const same = (a: string | null | undefined, b: string | null | undefined) =>
       a != null && b != null && a.trim().toLowerCase() === b.trim().toLowerCase();
     const discrepancies = (['givenName', 'familyName', 'dateOfBirth'] as const).filter(
@@ -209,10 +212,12 @@ export class PeopleService {
     const identified = (['givenName', 'familyName', 'dateOfBirth'] as const).every((f) => same(dto[f], person[f]));
     if (!identified && !(await this.access.decide(actor, 'person.read', person.id, m)).allowed) {
       const pending = await this.insert(m, actor, { ...dto, nhsNumber: undefined });
+      // Without an NHS number there is nothing to conflict on: always a new person.
+      if ('existingId' in pending) throw new Error('a person recorded without an NHS number conflicted with another');
       const [{ id: matchId }]: Array<{ id: string }> = await m.query(
         `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [pending, person.id, dto.nhsNumber, actor.userId, this.clock.now()],
+        [pending.id, person.id, dto.nhsNumber, actor.userId, this.clock.now()],
       );
       // Recorded against the recorded person (whose NHS number was given), disclosing nothing to the caller.
       await this.audit.record(m, {
@@ -222,9 +227,9 @@ export class PeopleService {
         subjectPersonId: person.id,
         outcome: 'failure',
         actor: { userId: actor.userId, roles: actor.roles },
-        details: { matchedBy: 'nhsNumber', pendingPersonId: pending, reason: 'identity-not-confirmed' },
+        details: { matchedBy: 'nhsNumber', pendingPersonId: pending.id, reason: 'identity-not-confirmed' },
       });
-      return { person: await this.load(m, pending as string), created: true, discrepancies: [], pendingMatchId: matchId };
+      return { person: pending, created: true, discrepancies: [], pendingMatchId: matchId };
     }
     await this.audit.record(m, {
       action: 'person.match',
@@ -527,14 +532,16 @@ export class PeopleService {
    * Inserts the person unless their NHS number is already recorded (ON CONFLICT: a concurrent insert of the same
    * number loses quietly instead of aborting the caller's transaction). Returns the new id, or the existing one.
    */
-  private async insert(m: EntityManager, actor: Actor, dto: CreatePersonDto): Promise<string | { existingId: string }> {
+  /** A new person, returned as `load` would read them back (one statement, not an insert and a read); or the id of
+   * the person already recorded with the NHS number given. */
+  private async insert(m: EntityManager, actor: Actor, dto: CreatePersonDto): Promise<PersonDto | { existingId: string }> {
     const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
     const values = fields.map((f) => dto[f]);
     const placeholders = fields.map((_, i) => `$${i + 1}`);
-    const rows: Array<{ id: string }> = await m.query(
-      `INSERT INTO persons (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
+    const rows: PersonRow[] = await m.query(
+      `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
        VALUES (${[...placeholders, `$${fields.length + 1}`].join(', ')})
-       ON CONFLICT (nhs_number) WHERE nhs_number IS NOT NULL DO NOTHING RETURNING id`,
+       ON CONFLICT (nhs_number) WHERE nhs_number IS NOT NULL DO NOTHING RETURNING ${COLUMNS}`,
       [...values, actor.userId],
     );
     if (rows.length) {
@@ -546,7 +553,7 @@ export class PeopleService {
         actor: { userId: actor.userId, roles: actor.roles },
         details: { fields },
       });
-      return rows[0].id;
+      return personDto(rows[0]);
     }
     const [existing] = await m.query('SELECT id FROM persons WHERE nhs_number = $1', [dto.nhsNumber]);
     return { existingId: existing.id };
@@ -555,7 +562,6 @@ export class PeopleService {
   private async load(m: EntityManager, id: string): Promise<PersonDto> {
     const rows: PersonRow[] = await m.query(`SELECT ${COLUMNS} FROM persons p WHERE p.id = $1`, [id]);
     if (!rows.length) throw new NotFoundProblem('Person', id);
-    const r = rows[0];
-    return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+    return personDto(rows[0]);
   }
 }

@@ -207,6 +207,8 @@ export class ReferralsService {
     if (!dto.personId && !dto.person) throw new UnprocessableProblem('Give personId or person.', 'person-required');
     return this.db.transaction(async (m) => {
       let person: { id: string; dateOfBirth: string | null };
+      // A person recorded by this intake has no referral yet, open or not.
+      let recordedNow = false;
       const matchFindings: Finding[] = [];
       if (dto.personId) {
         person = await this.people.get(m, dto.personId);
@@ -218,6 +220,7 @@ export class ReferralsService {
         // referred: matched by names and date of birth among people with an open referral (PeopleService.findOrCreate).
         const found = await this.people.findOrCreate(m, actor, dto.person!, { sameAs: personHasOpenReferralSql });
         person = found.person;
+        recordedNow = found.created;
         if (found.pendingMatchId) {
           // Nothing of the recorded person is shown: the referral is against what the referrer sent until the hub matches it.
           matchFindings.push({
@@ -252,7 +255,7 @@ export class ReferralsService {
       // be lost, a refused police referral at 3 a.m. may never be sent again, and the duty AMHP wants both in front of
       // them to decide whether this is one piece of work, not a referrer told to go away. Closing the duplicate (status
       // withdrawn, with reasons) stays the AMHP's decision.
-      const open = await this.openReferralOf(m, person.id);
+      const open = recordedNow ? undefined : await this.openReferralOf(m, person.id);
       if (open) {
         findings.push({
           rule: 'DUTY-02',
@@ -264,15 +267,18 @@ export class ReferralsService {
           href: `/referrals/${open.id}`,
         });
       }
-      const [{ n }] = await m.query(`SELECT nextval('referral_reference_seq') AS n`);
-      const reference = `REF-${receivedAt.getUTCFullYear()}-${String(n).padStart(6, '0')}`;
       const isReferrer = seesReferralStatusOnly(actor.roles);
-      const [{ id }] = await m.query(
+      // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
+      // the same statement.
+      const [{ id, reference }]: Array<{ id: string; reference: string }> = await m.query(
         `INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
                                 location, other_authority, nearest_relative_request, next_deadline, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+         VALUES ((SELECT 'REF-' || $1::text || '-' || CASE WHEN length(n) < 6 THEN lpad(n, 6, '0') ELSE n END
+                    FROM (SELECT nextval('referral_reference_seq')::text AS n) seq),
+                 $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         RETURNING id, reference`,
         [
-          reference,
+          String(receivedAt.getUTCFullYear()),
           person.id,
           dto.source,
           dto.urgency,
