@@ -336,8 +336,17 @@ async function main() {
     for (const { name, target } of routes) {
       for (let run = 1; run <= RUNS; run++) {
         await pgStatements.reset(stats);
+        // The WAL written (every commit waits for it to be flushed) and the WAL files made, warm-up included.
+        const wal = async () =>
+          (await stats?.query(`SELECT pg_current_wal_lsn() AS lsn, pg_walfile_name(pg_current_wal_lsn()) AS file`))?.rows[0];
+        const walBefore = await wal();
         const profiler = await startProfile();
         const m = await measure(target);
+        const walAfter = await wal();
+        const walBytes = Number((await stats.query(`SELECT pg_wal_lsn_diff($1, $2) AS d`, [walAfter.lsn, walBefore.lsn])).rows[0].d);
+        console.error(
+          `  WAL: ${(walBytes / 1e6).toFixed(1)} MB (${Math.round(walBytes / (m.achievedRps * (SECONDS + WARMUP)))} bytes a request), from ${walBefore.file} to ${walAfter.file}`,
+        );
         await profiler?.stop(`${(name.split(' ')[1] ?? name).replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '')}-run${run}`);
         // The counters include the warm-up's requests.
         await pgStatements.report(stats, `${name} run ${run}`, Math.round(m.achievedRps * (SECONDS + WARMUP)));
