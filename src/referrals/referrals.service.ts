@@ -123,7 +123,9 @@ type Row = ReferralEntity & {
   };
 };
 
-const ROW = `SELECT r.*, r.legal_context AS "legalContext", r.risks, r.referrer, ${personSummarySql('r.person_id')} AS person,
+// r.* once: its JSON columns (legal_context, risks, referrer) are parsed by the driver for every row read, and camel()
+// gives them their field names.
+const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
        coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
                    'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at,
                    'authorisingDoctor', CASE WHEN e.authorising_doctor_name IS NULL THEN NULL ELSE json_build_object('doctorId', e.authorising_doctor_id,
