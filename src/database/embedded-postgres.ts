@@ -409,14 +409,6 @@ export async function startEmbeddedPostgres(opts: {
       'max_connections=200',
       '-c',
       'lc_messages=C',
-      // A new WAL file is not filled with zeroes first (only its last byte is written): every commit waits for the
-      // WAL to reach the disk, and while a 16 MB file was being zero-filled, every request that wrote stalled behind
-      // it. Each read of a person's record commits its audit rows, so the duty AMHP's queue at 500 reads a second
-      // made a new file every few seconds and stalled 50-120 ms each time (bench/on-duty.bench.js; p99 met in 2 of 5
-      // runs with the zeroes, 5 of 5 without). Durability is unchanged: a commit is acknowledged only once its WAL is
-      // flushed, as before.
-      '-c',
-      'wal_init_zero=off',
       ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     { ...who, cwd: '/', env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
