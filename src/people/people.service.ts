@@ -530,10 +530,9 @@ export class PeopleService {
 
   /**
    * Inserts the person unless their NHS number is already recorded (ON CONFLICT: a concurrent insert of the same
-   * number loses quietly instead of aborting the caller's transaction). Returns the new id, or the existing one.
+   * number loses quietly instead of aborting the caller's transaction). Returns the new person as `load` would read
+   * them back (from the INSERT itself: one statement, not an insert and a read), or the existing person's id.
    */
-  /** A new person, returned as `load` would read them back (one statement, not an insert and a read); or the id of
-   * the person already recorded with the NHS number given. */
   private async insert(m: EntityManager, actor: Actor, dto: CreatePersonDto): Promise<PersonDto | { existingId: string }> {
     const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
     const values = fields.map((f) => dto[f]);
