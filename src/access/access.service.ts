@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { personHasOpenReferralSql } from '../referrals/referrals.tables';
 import { onShiftSql } from '../rota/rota.tables';
-import { AccessRelationshipEntity, RelationshipKind } from './access-relationship.entity';
+import { RelationshipKind } from './access-relationship.entity';
 import { AuditService } from '../audit/audit.service';
 import { ForbiddenProblem } from '../common/problem';
 import { AccessFacts, Action, Decision, can, isPersonAction, personScope } from './policy';
@@ -200,10 +200,14 @@ export class AccessService {
     };
   }
 
-  async grant(m: EntityManager, rel: NewRelationship): Promise<AccessRelationshipEntity> {
-    return m
-      .getRepository(AccessRelationshipEntity)
-      .save(m.getRepository(AccessRelationshipEntity).create({ ...rel, validTo: rel.validTo ?? null }));
+  /** Records a relationship, in the caller's transaction (one prepared INSERT, not the ORM's save). */
+  async grant(m: EntityManager, rel: NewRelationship): Promise<void> {
+    await this.db.preparedOn(
+      m,
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from, valid_to)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [rel.userId, rel.personId, rel.kind, rel.sourceType, rel.sourceId, rel.validFrom, rel.validTo ?? null],
+    );
   }
 
   /**

@@ -88,7 +88,8 @@ export class AuditService {
   async record(m: EntityManager, event: AuditRecord, avoidLane: number | null = null): Promise<void> {
     const ctx = event.context ?? requestContext.current();
     const actor = event.actor === undefined ? ctx?.actor : event.actor;
-    await m.query('SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
+    // Prepared on the transaction's connection (every change of case data is audited: it is the commonest write).
+    await this.db.preparedOn(m, 'SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
       this.clock.now(),
       actor?.userId ?? null,
       actor ? actor.roles.join(',') : null,

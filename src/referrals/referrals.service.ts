@@ -272,7 +272,8 @@ export class ReferralsService {
       const isReferrer = seesReferralStatusOnly(actor.roles);
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
       // the same statement.
-      const [{ id, reference }]: Array<{ id: string; reference: string }> = await m.query(
+      const [{ id, reference }] = await this.db.preparedOn<{ id: string; reference: string }>(
+        m,
         `INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
                                 location, other_authority, nearest_relative_request, next_deadline, created_by)
          VALUES ((SELECT 'REF-' || $1::text || '-' || CASE WHEN length(n) < 6 THEN lpad(n, 6, '0') ELSE n END
@@ -1274,7 +1275,7 @@ export class ReferralsService {
   }
 
   private async event(m: EntityManager, referralId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {
-    await m.query('INSERT INTO referral_events (referral_id, at, actor_id, type, data) VALUES ($1, $2, $3, $4, $5)', [
+    await this.db.preparedOn(m, 'INSERT INTO referral_events (referral_id, at, actor_id, type, data) VALUES ($1, $2, $3, $4, $5)', [
       referralId,
       this.clock.now(),
       actor.userId,
