@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { EntityManager } from 'typeorm';
 import { ManualClock } from '../common/clock';
+import type { Db } from '../database/db';
 import { TRANSITIONS } from '../referrals/referral.workflow';
 import {
   DISPLACEMENT_MOVE_STATUSES,
@@ -32,10 +33,12 @@ function sourceText(dir: string): string {
 }
 
 /** An EntityManager that records the parameters of each query instead of running it. */
-function recordingManager(): { m: EntityManager; params: unknown[][] } {
+/** A transaction's manager and a Db that record the parameters of each statement instead of running it. */
+function recordingManager(): { m: EntityManager; db: Db; params: unknown[][] } {
   const params: unknown[][] = [];
-  const m = { query: (_sql: string, p: unknown[]) => Promise.resolve(params.push(p)) } as unknown as EntityManager;
-  return { m, params };
+  const m = {} as EntityManager;
+  const db = { preparedOn: (_m: EntityManager, _sql: string, p: unknown[]) => Promise.resolve(params.push(p) && []) } as unknown as Db;
+  return { m, db, params };
 }
 
 describe('event catalogue', () => {
@@ -101,16 +104,16 @@ describe('event catalogue', () => {
 
 describe('EventsService.emit', () => {
   it('writes the type, aggregate, payload, actor and time of a catalogued event', async () => {
-    const events = new EventsService(new ManualClock(new Date('2026-11-21T10:00:00Z')));
-    const { m, params } = recordingManager();
+    const { m, db, params } = recordingManager();
+    const events = new EventsService(new ManualClock(new Date('2026-11-21T10:00:00Z')), db);
     await events.emit(m, { type: 'rota.shift.deleted', aggregateType: 'shift', aggregateId: ID, payload: { shiftId: ID } });
     expect(params).toEqual([['rota.shift.deleted', 'shift', ID, { shiftId: ID }, null, new Date('2026-11-21T10:00:00Z')]]);
   });
 
   // The lines marked @ts-expect-error are what the type system now refuses (npm run typecheck fails if it accepts one).
   it('takes only catalogued types, with their aggregate and their payload', async () => {
-    const events = new EventsService(new ManualClock());
-    const { m, params } = recordingManager();
+    const { m, db, params } = recordingManager();
+    const events = new EventsService(new ManualClock(), db);
     // @ts-expect-error an event type that is not in the catalogue
     await events.emit(m, { type: 'rota.shift.exploded', aggregateType: 'shift', aggregateId: ID, payload: { shiftId: ID } });
     // @ts-expect-error the wrong aggregate

@@ -537,7 +537,9 @@ export class PeopleService {
     const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
     const values = fields.map((f) => dto[f]);
     const placeholders = fields.map((_, i) => `$${i + 1}`);
-    const rows: PersonRow[] = await m.query(
+    // Prepared (one statement for each set of fields given: intake sends the same few sets).
+    const rows = await this.db.preparedOn<PersonRow>(
+      m,
       `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
        VALUES (${[...placeholders, `$${fields.length + 1}`].join(', ')})
        ON CONFLICT (nhs_number) WHERE nhs_number IS NOT NULL DO NOTHING RETURNING ${COLUMNS}`,
