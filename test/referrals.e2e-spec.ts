@@ -84,6 +84,22 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(res.body.findings.map((f: { code: string }) => f.code)).not.toContain('open-referral-exists');
   });
 
+  it('the answer to a new referral is the referral as a read of it gives it: a new person, a known one, one already referred', async () => {
+    const first = await api(referrer).post('/referrals', body()).expect(201);
+    const [{ person_id: personId }] = await t.sql(`SELECT person_id FROM referrals WHERE id = $1`, [first.body.id]);
+    const second = await api(manager)
+      .post('/referrals', body({ person: undefined, personId, urgency: 'urgent' }))
+      .expect(201);
+    expect(second.body.findings.map((f: { code: string }) => f.code)).toContain('open-referral-exists');
+    const third = await api(manager)
+      .post('/referrals', body({ person: person({ nhsNumber: '9434765013' }), source: 'gp', legalContext: { kind: 'informal' } }))
+      .expect(201);
+    for (const created of [first, second, third]) {
+      const read = await api(manager).get(`/referrals/${created.body.id}`).expect(200);
+      expect(created.body).toEqual(read.body);
+    }
+  });
+
   it('takes a referral whose person has ethnic category 99 (not known, as MHSDS records it) and stores the code', async () => {
     const res = await api(referrer)
       .post('/referrals', body({ person: person({ ethnicCategory: '99' }) }))

@@ -20,7 +20,7 @@ import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PagesService } from '../pages/pages.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
-import type { PersonMatchDto } from '../people/dto/person.dto';
+import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
 import { DutyService } from '../rota/duty.service';
 import {
@@ -208,7 +208,7 @@ export class ReferralsService {
 
     if (!dto.personId && !dto.person) throw new UnprocessableProblem('Give personId or person.', 'person-required');
     return this.db.transaction(async (m) => {
-      let person: { id: string; dateOfBirth: string | null };
+      let person: PersonDto;
       // A person recorded by this intake has no referral yet, open or not.
       let recordedNow = false;
       const matchFindings: Finding[] = [];
@@ -272,14 +272,14 @@ export class ReferralsService {
       const isReferrer = seesReferralStatusOnly(actor.roles);
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
       // the same statement.
-      const [{ id, reference }] = await this.db.preparedOn<{ id: string; reference: string }>(
+      const [inserted] = await this.db.preparedOn<Record<string, unknown>>(
         m,
         `INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
                                 location, other_authority, nearest_relative_request, next_deadline, created_by)
          VALUES ((SELECT 'REF-' || $1::text || '-' || CASE WHEN length(n) < 6 THEN lpad(n, 6, '0') ELSE n END
                     FROM (SELECT nextval('referral_reference_seq')::text AS n) seq),
                  $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING id, reference`,
+         RETURNING *`,
         [
           String(receivedAt.getUTCFullYear()),
           person.id,
@@ -298,6 +298,7 @@ export class ReferralsService {
           actor.userId,
         ],
       );
+      const { id, reference } = inserted as { id: string; reference: string };
       if (isReferrer) {
         // The referrer's legitimate relationship to the person of their own referral.
         await this.access.grant(m, {
@@ -350,7 +351,23 @@ export class ReferralsService {
           nextDeadline: this.soonest(clocks)?.toISOString() ?? null,
         },
       });
-      return this.view(await this.row(m, id));
+      // The answer from what was just written, not read back: a new referral has no assessment, extension or offer
+      // yet, its intake findings are those its 'received' event recorded, and its person is the one resolved above
+      // (the row query's fields: a test holds the answer equal to a GET of the referral).
+      return this.view({
+        ...camel(inserted),
+        person: {
+          id: person.id,
+          givenName: person.givenName,
+          familyName: person.familyName,
+          dateOfBirth: person.dateOfBirth,
+          nhsNumber: person.nhsNumber,
+        },
+        extensions: [],
+        intakeFindings: findings,
+        stopFacts: { assessmentOpenedAt: null, firstInPersonContactAt: null, outcomes: [] },
+        firstOfferedAt: null,
+      });
     });
   }
 
