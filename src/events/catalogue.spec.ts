@@ -32,13 +32,16 @@ function sourceText(dir: string): string {
     .join('\n');
 }
 
-/** An EntityManager that records the parameters of each query instead of running it. */
-/** A transaction's manager and a Db that record the parameters of each statement instead of running it. */
+/**
+ * A transaction's manager and a Db that records the parameters of each statement instead of running it; a statement
+ * given any other manager (not the caller's transaction) is refused, as an event must commit with its change.
+ */
 function recordingManager(): { m: EntityManager; db: Db; params: unknown[][] } {
   const params: unknown[][] = [];
   const m = {} as EntityManager;
-  const db = { preparedOn: (_m: EntityManager, _sql: string, p: unknown[]) => Promise.resolve(params.push(p) && []) } as unknown as Db;
-  return { m, db, params };
+  const preparedOn = (on: EntityManager, _sql: string, p: unknown[]) =>
+    on === m ? Promise.resolve(params.push(p) && []) : Promise.reject(new Error('not written in the caller transaction'));
+  return { m, db: { preparedOn } as unknown as Db, params };
 }
 
 describe('event catalogue', () => {
