@@ -88,7 +88,8 @@ export class AuditService {
   async record(m: EntityManager, event: AuditRecord, avoidLane: number | null = null): Promise<void> {
     const ctx = event.context ?? requestContext.current();
     const actor = event.actor === undefined ? ctx?.actor : event.actor;
-    // Prepared on the transaction's connection (every change of case data is audited: it is the commonest write).
+    // Prepared on the transaction's connection, as recordMany and selectAudited are (every change of case data and
+    // every read of a person's record is audited: the commonest statements there are).
     await this.db.preparedOn(m, 'SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
       this.clock.now(),
       actor?.userId ?? null,
@@ -118,7 +119,7 @@ export class AuditService {
     if (!items.length) return;
     const ctx = common.context ?? requestContext.current();
     const actor = common.actor === undefined ? ctx?.actor : common.actor;
-    await m.query('SELECT audit_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
+    await this.db.preparedOn(m, 'SELECT audit_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
       this.clock.now(),
       actor?.userId ?? null,
       actor ? actor.roles.join(',') : null,
