@@ -87,6 +87,11 @@ export function personSummarySql(personIdExpr: string): string {
             'dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'), 'nhsNumber', p.nhs_number) FROM persons p WHERE p.id = ${personIdExpr})`;
 }
 
+/** The summary personSummarySql reads, from a person already in hand (the same five fields). */
+export function personSummaryOf(p: PersonDto): Pick<PersonDto, 'id' | 'givenName' | 'familyName' | 'dateOfBirth' | 'nhsNumber'> {
+  return { id: p.id, givenName: p.givenName, familyName: p.familyName, dateOfBirth: p.dateOfBirth, nhsNumber: p.nhsNumber };
+}
+
 export interface FindOrCreateResult {
   person: PersonDto;
   /** False when a person with the NHS number given was already recorded (nothing was written). */

@@ -19,7 +19,7 @@ import { pgCode } from '../database/pg-errors';
 import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PagesService } from '../pages/pages.service';
-import { PeopleService, personSummarySql } from '../people/people.service';
+import { PeopleService, personSummaryOf, personSummarySql } from '../people/people.service';
 import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
 import { DutyService } from '../rota/duty.service';
@@ -356,13 +356,7 @@ export class ReferralsService {
       // (the row query's fields: a test holds the answer equal to a GET of the referral).
       return this.view({
         ...camel(inserted),
-        person: {
-          id: person.id,
-          givenName: person.givenName,
-          familyName: person.familyName,
-          dateOfBirth: person.dateOfBirth,
-          nhsNumber: person.nhsNumber,
-        },
+        person: personSummaryOf(person),
         extensions: [],
         intakeFindings: findings,
         stopFacts: { assessmentOpenedAt: null, firstInPersonContactAt: null, outcomes: [] },
