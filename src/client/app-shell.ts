@@ -251,7 +251,7 @@ export function loadAppShell(root = packageRoot()): AppShell {
 }
 
 async function send(req: FastifyRequest, reply: FastifyReply, a: Asset): Promise<FastifyReply> {
-  reply.raw.removeHeader('content-security-policy'); // the API's policy (for /docs) is laxer than the app's
+  // The app's own policy, in place of the API's (a page keeps its own: documentHeadersFor).
   reply.header('content-security-policy', APP_CSP).header('cache-control', a.cacheControl);
   reply.header('cross-origin-opener-policy', 'same-origin');
   let body = a.body;
