@@ -336,16 +336,12 @@ async function main() {
     for (const { name, target } of routes) {
       for (let run = 1; run <= RUNS; run++) {
         await pgStatements.reset(stats);
-        // The WAL written (every commit waits for it to be flushed) and the WAL files made, warm-up included.
-        const wal = async () =>
-          (await stats?.query(`SELECT pg_current_wal_lsn() AS lsn, pg_walfile_name(pg_current_wal_lsn()) AS file`))?.rows[0];
-        const walBefore = await wal();
+        const walBefore = await walPosition(stats);
         const profiler = await startProfile();
         const m = await measure(target);
-        const walAfter = await wal();
-        const walBytes = Number((await stats.query(`SELECT pg_wal_lsn_diff($1, $2) AS d`, [walAfter.lsn, walBefore.lsn])).rows[0].d);
+        const wal = await walSince(stats, walBefore);
         console.error(
-          `  WAL: ${(walBytes / 1e6).toFixed(1)} MB (${Math.round(walBytes / (m.achievedRps * (SECONDS + WARMUP)))} bytes a request), from ${walBefore.file} to ${walAfter.file}`,
+          `  WAL: ${(wal.bytes / 1e6).toFixed(1)} MB (${Math.round(wal.bytes / (m.achievedRps * (SECONDS + WARMUP)))} bytes a request), from ${walBefore.file} to ${wal.file}`,
         );
         await profiler?.stop(`${(name.split(' ')[1] ?? name).replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '')}-run${run}`);
         // The counters include the warm-up's requests.
@@ -401,6 +397,30 @@ async function main() {
     await app?.close();
     await server.stop();
   }
+}
+
+/**
+ * Where the WAL is now, and in which file: every commit waits for its WAL to be flushed, so a run's WAL (warm-up
+ * included) is printed beside its latencies.
+ * @param {Client} db
+ * @returns {Promise<{ lsn: string, file: string }>}
+ */
+async function walPosition(db) {
+  return (await db.query(`SELECT pg_current_wal_lsn()::text AS lsn, pg_walfile_name(pg_current_wal_lsn()) AS file`)).rows[0];
+}
+
+/**
+ * The WAL written since `from`, and the file it has reached.
+ * @param {Client} db
+ * @param {{ lsn: string }} from
+ * @returns {Promise<{ bytes: number, file: string }>}
+ */
+async function walSince(db, from) {
+  const { rows } = await db.query(
+    `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 AS bytes, pg_walfile_name(pg_current_wal_lsn()) AS file`,
+    [from.lsn],
+  );
+  return rows[0];
 }
 
 if (!runWithAppNodeFlags())
