@@ -128,6 +128,8 @@ describe('the hub’s other screens on a phone', () => {
       await expect(arrival.textContent()).resolves.toContain('Record when the person arrived at the place of safety');
       expect(await mine()).toEqual([]);
 
+      // The summary takes the focus once it is drawn (as she hears it read out); her next Tab goes from there.
+      await page.waitForFunction(() => document.activeElement?.className.includes('nhsuk-error-summary') === true);
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter'); // the summary's link to the arrival time
       await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('legalContext.arrivedAt');
