@@ -13,6 +13,8 @@
  *   BENCH_LOGGING=1          also compare LOG_LEVEL=info with silent (two extra app processes); 0 skips it
  *   BENCH_ONLY=P1,P2         run only these pairs (P1, P2, P2-audited, P4)
  *   BENCH_STRICT=1           exit 1 when a target is missed (by default only non-2xx responses or errors fail)
+ *   BENCH_HISTORY=20000      people already recorded, each with a closed referral, before P4 (a hub's past)
+ *   BENCH_REFERRERS=40       referrer accounts P4's referrals come from, in turn (1: all from one account)
  *   BENCH_WAIT_QUIET=20      seconds to wait, at most, for other processes to leave the CPU before measuring
  *   BENCH_CPU_PROFILE=1      profile the app's thread during each measured app slice (bench/lib/profile.js), to
  *                            bench/results/<pair>-app-slice<N>.cpuprofile; BENCH_HEAP_PROFILE=1 the same for the heap
@@ -65,6 +67,7 @@ const { Client } = require('pg');
  * @property {Record<string, string>} [headers]
  * @property {'GET' | 'POST'} [method]
  * @property {string[]} [bodies] JSON bodies sent in turn (a POST)
+ * @property {string[]} [authorizations] Authorization headers sent in turn with the bodies (load-worker.js)
  * @property {import('./lib/cpu').CpuOptions} [cpu]
  */
 
@@ -122,6 +125,8 @@ const OPTS = {
   seconds: Number(env.BENCH_SECONDS || 8),
   warmup: Number(env.BENCH_WARMUP || 2),
   slices: Number(env.BENCH_SLICES || 4),
+  history: Number(env.BENCH_HISTORY ?? 20000),
+  referrers: Math.max(1, Number(env.BENCH_REFERRERS ?? 40)),
   users: 200,
   logging: env.BENCH_LOGGING !== '0',
   only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : null,
@@ -242,6 +247,7 @@ function loadGenerator() {
           seconds,
           method: target.method ?? 'GET',
           bodies: target.bodies,
+          authorizations: target.authorizations,
         };
         worker.postMessage(request);
       });
@@ -579,6 +585,21 @@ async function main() {
     await ds.query(
       `SELECT audit_append(now(), NULL, NULL, 'bench.seed', 'bench', NULL, NULL, NULL, NULL, NULL, 'success', NULL) FROM generate_series(1, 50)`,
     );
+    // A hub's past (P4): people already recorded, each with a closed referral, so intake's statements are planned and
+    // run against tables of a hub's size with their statistics, not against empty tables (where the planner picks a
+    // sequential scan, cached with the prepared statement for the whole run while the table grows under it).
+    await ds.query(
+      `INSERT INTO persons (given_name, family_name, date_of_birth, created_by)
+       SELECT 'Past' || g, 'Person' || g, date '1940-01-01' + (g % 25000), $1 FROM generate_series(1, $2::int) g`,
+      [referrerId, OPTS.history],
+    );
+    await ds.query(
+      `INSERT INTO referrals (reference, person_id, status, source, urgency, received_at, referrer, reason, risks, legal_context, closed_at, created_by)
+       SELECT 'REF-PAST-' || n, p.id, 'closed', 'gp', 'routine', now() - (n || ' hours')::interval, '{"name":"Dr Bench"}', 'A past referral',
+              '{"toSelf":false,"toOthers":false,"fromOthers":false,"flags":[]}', '{"kind":"informal"}', now() - (n || ' hours')::interval + interval '3 days', $1
+         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM persons) p`,
+      [referrerId],
+    );
     await ds.query('ANALYZE');
     /** @type {[{ server_version: string }]} */
     const [{ server_version: version }] = await ds.query('SHOW server_version');
@@ -587,6 +608,14 @@ async function main() {
     const adminAuth = { authorization: `Bearer ${(await tokens.issueAccessToken(adminId, ['admin'])).token}` };
     const auditorAuth = { authorization: `Bearer ${(await tokens.issueAccessToken(auditor.id, ['auditor'])).token}` };
     const referrerAuth = { authorization: `Bearer ${(await tokens.issueAccessToken(referrerId, ['referrer'])).token}` };
+    // P4's referrals come from BENCH_REFERRERS police officers' accounts in turn, as a force's referrals do: with one
+    // account, every concurrent intake locks the same user row for its foreign keys (a multixact each time).
+    const referrerAuths = await Promise.all(
+      inserted
+        .filter((u) => u.roles.includes('referrer'))
+        .slice(0, OPTS.referrers)
+        .map(async (u) => `Bearer ${(await tokens.issueAccessToken(u.id, ['referrer'])).token}`),
+    );
     // A new person in every POST of the app's side (the load generator goes on through the bodies from one run to the
     // next, warm-up included; the sanity check takes the last): referral intake as it usually is, a person not yet
     // referred. Enough for 2,000 referrals a second (2 s warm-up + 8 s); the raw insert, faster, goes round again.
@@ -638,6 +667,7 @@ async function main() {
         headers: referrerAuth,
         method: 'POST',
         bodies,
+        authorizations: referrerAuths,
       },
     };
 

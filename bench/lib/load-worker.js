@@ -15,6 +15,8 @@ const autocannon = require('autocannon');
  * @property {number} seconds
  * @property {'GET' | 'POST'} [method] GET unless said
  * @property {string[]} [bodies] JSON bodies sent in turn (a POST), one per request
+ * @property {string[]} [authorizations] Authorization headers sent in turn with the bodies (several users sending
+ *   at once), one per request; `headers`' own when absent
  */
 
 /**
@@ -46,7 +48,7 @@ const bodiesSent = new Map();
  * @param {LoadRequest} request
  * @returns {Promise<LoadResult>}
  */
-function run({ url, paths, headers, connections, seconds, method = 'GET', bodies }) {
+function run({ url, paths, headers, connections, seconds, method = 'GET', bodies, authorizations }) {
   return new Promise((resolve, reject) => {
     let latencies = new Float64Array(1 << 16);
     let ok = 0;
@@ -62,7 +64,12 @@ function run({ url, paths, headers, connections, seconds, method = 'GET', bodies
             method,
             path: paths[0],
             headers: { ...headers, 'content-type': 'application/json' },
-            setupRequest: (/** @type {Record<string, unknown>} */ req) => ({ ...req, body: bodies[sent++ % bodies.length] }),
+            setupRequest: (/** @type {Record<string, any>} */ req) => {
+              const n = sent++;
+              const body = bodies[n % bodies.length];
+              if (!authorizations?.length) return { ...req, body };
+              return { ...req, body, headers: { ...req.headers, authorization: authorizations[n % authorizations.length] } };
+            },
           },
         ]
       : paths.map((path) => ({ method, path, headers }));
