@@ -34,6 +34,7 @@ import * as m30 from './1796436000000-AuditMoreLanes';
 import * as m31 from './1796437000000-RotaOnDutyFunction';
 import * as m32 from './1796438000000-AuditAppendFewerStatements';
 import * as m33 from './1796439000000-AuditLaneIndex';
+import * as m34 from './1796440000000-AuditAppendRows';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -70,4 +71,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m31),
   ...Object.values(m32),
   ...Object.values(m33),
+  ...Object.values(m34),
 ];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProbePeopleModule } from './support/probe-people.module';
+import { s136Referral } from './support/referral-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 import { Client } from 'pg';
 
@@ -106,6 +107,68 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
     }
     const after = (await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200)).body;
     expect(after).toEqual(before);
+  });
+
+  describe("a request's audit rows are appended together as it commits", () => {
+    const referral = (familyName: string) =>
+      // The test app's clock reads 2026-11-21 10:00 UTC.
+      s136Referral(familyName, '2026-11-21T09:30:00Z');
+
+    it('in the order they were recorded, one after the other in one lane, each linked to the one before', async () => {
+      const referrer = await t.user(['referrer']);
+      const res = await t.http
+        .post('/referrals')
+        .set('authorization', referrer.auth)
+        .set('x-request-id', 'audit-batch-1')
+        .send(referral('Batchfield'))
+        .expect(201);
+      const rows = await t.sql(
+        `SELECT id::bigint AS id, action, resource_id, subject_person_id, actor_id, lane, prev_hash, hash FROM audit_events
+          WHERE request_id = 'audit-batch-1' ORDER BY id`,
+      );
+      // The new person first (recorded first), then the referral, both of this person and by this referrer.
+      expect(rows.map((r) => r.action)).toEqual(['person.create', 'referral.create']);
+      expect(rows[1].resource_id).toBe(res.body.id);
+      for (const r of rows) expect(r).toMatchObject({ subject_person_id: res.body.person.id, actor_id: referrer.id });
+      expect(Number(rows[1].id)).toBe(Number(rows[0].id) + 1);
+      expect(rows[1].lane).toBe(rows[0].lane);
+      expect(rows[1].prev_hash).toBe(rows[0].hash);
+      expect(await verify()).toMatchObject({ valid: true, breaks: [] });
+    });
+
+    it('when they cannot be appended the request fails and nothing it wrote is kept', async () => {
+      const referrer = await t.user(['referrer']);
+      const signature = 'timestamptz[], uuid[], text[], text[], text[], text[], uuid[], text[], text[], text[], text[], jsonb[]';
+      await t.sql(`ALTER FUNCTION audit_append_rows(${signature}) RENAME TO audit_append_rows_saved`);
+      await t.sql(
+        `CREATE FUNCTION audit_append_rows(${signature}) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`,
+      );
+      try {
+        const res = await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Unkeptfield'));
+        expect(res.status).toBe(500);
+        expect(JSON.stringify(res.body)).not.toContain('audit store unavailable');
+      } finally {
+        await t.sql(`DROP FUNCTION audit_append_rows(${signature})`);
+        await t.sql(`ALTER FUNCTION audit_append_rows_saved(${signature}) RENAME TO audit_append_rows`);
+      }
+      expect(await t.sql(`SELECT id FROM persons WHERE family_name = 'Unkeptfield'`)).toEqual([]);
+      expect(await t.sql(`SELECT r.id FROM referrals r WHERE r.created_by = $1`, [referrer.id])).toEqual([]);
+      expect(await t.sql(`SELECT id FROM audit_events WHERE actor_id = $1 AND action <> 'auth.login'`, [referrer.id])).toEqual([]);
+      // The same referral once the audit store is back: recorded, with both its rows.
+      await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Unkeptfield')).expect(201);
+      const actions = await t.sql(`SELECT action FROM audit_events WHERE actor_id = $1 ORDER BY id`, [referrer.id]);
+      expect(actions.map((r) => r.action)).toEqual(['person.create', 'referral.create']);
+    });
+
+    it('every row a function is given must have each of its fields', async () => {
+      await expect(
+        t.sql(
+          `SELECT audit_append_rows(ARRAY[now(), now()], ARRAY[NULL, NULL]::uuid[], ARRAY[NULL, NULL], ARRAY['a', 'b'], ARRAY['t', 't'],
+                  ARRAY[NULL, NULL], ARRAY[NULL]::uuid[], ARRAY[NULL, NULL], ARRAY[NULL, NULL], ARRAY[NULL, NULL], ARRAY['success', 'success'],
+                  ARRAY[NULL, NULL]::jsonb[])`,
+        ),
+      ).rejects.toThrow(/one value for each of the 2 rows/);
+    });
   });
 
   it('a transaction appends to one chain lane, and an audit written beside it never waits for that lane', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { Db } from '../database/db';
+import { CommitBatch, Db } from '../database/db';
 import { RequestContext, requestContext } from '../common/request-context';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
@@ -35,6 +35,25 @@ export interface AuditRecord {
   /** Defaults to the current request's context (set by the request-context interceptor). */
   context?: RequestContext;
 }
+
+/**
+ * One audit row's fields as audit_append takes them: occurred at, actor id, actor roles, action, resource type,
+ * resource id, subject person id, access basis, request id, IP, outcome, details (JSON text).
+ */
+type AuditRow = [
+  Date,
+  string | null,
+  string | null,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string | null,
+];
 
 export interface ChainVerification {
   valid: boolean;
@@ -85,12 +104,17 @@ export class AuditService {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Records one event in `m`'s transaction. In a transaction opened through Db (every request's and job's), the rows
+   * a transaction records this way are appended together just before it commits (audit_append_rows: one call and one
+   * chain-lane lock for all of them), in the order they were recorded, and before any later recordMany or
+   * selectAudited of the same transaction; they commit or roll back with it. Elsewhere, and when a lane is to be
+   * avoided, the row is appended at once.
+   */
   async record(m: EntityManager, event: AuditRecord, avoidLane: number | null = null): Promise<void> {
     const ctx = event.context ?? requestContext.current();
     const actor = event.actor === undefined ? ctx?.actor : event.actor;
-    // Prepared on the transaction's connection, as recordMany and selectAudited are (every change of case data and
-    // every read of a person's record is audited: the commonest statements there are).
-    await this.db.preparedOn(m, 'SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [
+    const row: AuditRow = [
       this.clock.now(),
       actor?.userId ?? null,
       actor ? actor.roles.join(',') : null,
@@ -103,8 +127,27 @@ export class AuditService {
       ctx?.ip ?? null,
       event.outcome ?? 'success',
       event.details ? JSON.stringify(event.details) : null,
-      avoidLane,
-    ]);
+    ];
+    if (avoidLane === null && this.db.atCommit(m, this.atCommit, row)) return;
+    await this.db.flushBatch(m, this.atCommit);
+    await this.appendOne(m, row, avoidLane);
+  }
+
+  /** The rows a transaction recorded, appended just before it commits (Db.atCommit). */
+  private readonly atCommit: CommitBatch<AuditRow> = {
+    write: (m, rows) => (rows.length === 1 ? this.appendOne(m, rows[0], null) : this.appendRows(m, rows)),
+  };
+
+  private async appendOne(m: EntityManager, row: AuditRow, avoidLane: number | null): Promise<void> {
+    // Prepared on the transaction's connection, as recordMany and selectAudited are (every change of case data and
+    // every read of a person's record is audited: the commonest statements there are).
+    await this.db.preparedOn(m, 'SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [...row, avoidLane]);
+  }
+
+  /** Several rows in one call: each parameter holds one field of every row (audit_append_rows). */
+  private async appendRows(m: EntityManager, rows: AuditRow[]): Promise<void> {
+    const fields = rows[0].map((_, i) => rows.map((r) => r[i]));
+    await this.db.preparedOn(m, 'SELECT audit_append_rows($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', fields);
   }
 
   /**
@@ -117,6 +160,7 @@ export class AuditService {
     items: Array<{ resourceId: string; subjectPersonId: string | null; accessBasis?: string | null }>,
   ): Promise<void> {
     if (!items.length) return;
+    await this.db.flushBatch(m, this.atCommit);
     const ctx = common.context ?? requestContext.current();
     const actor = common.actor === undefined ? ctx?.actor : common.actor;
     await this.db.preparedOn(m, 'SELECT audit_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
@@ -155,6 +199,9 @@ export class AuditService {
     const ctx = common.context ?? requestContext.current();
     const actor = common.actor === undefined ? ctx?.actor : common.actor;
     const text = this.auditedText(query);
+    // The rows this transaction recorded before (record) come first in the chain, as they came first in time.
+    const tx = m ?? this.db.current;
+    if (tx) await this.db.flushBatch(tx, this.atCommit);
     const params = [
       ...query.params,
       query.shown,
@@ -215,6 +262,8 @@ export class AuditService {
   /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
   /** The people whose records one request's audit rows name (e.g. to re-check access when its response is replayed). */
   async subjectsOfRequest(m: EntityManager, requestId: string): Promise<string[]> {
+    // Those this transaction recorded are among them: written first, so the read sees them.
+    await this.db.flushBatch(m, this.atCommit);
     const rows: Array<{ id: string }> = await m.query(
       'SELECT DISTINCT subject_person_id AS id FROM audit_events WHERE request_id = $1 AND subject_person_id IS NOT NULL',
       [requestId],

@@ -84,6 +84,14 @@ function oneAtATime(m: EntityManager): EntityManager {
 }
 
 /**
+ * What a transaction records piece by piece and writes in one go just before it commits (its audit rows): `write`
+ * gets every item added with `Db.atCommit`, in the order they were added, on the transaction's own connection.
+ */
+export interface CommitBatch<T> {
+  write(m: EntityManager, items: T[]): Promise<void>;
+}
+
+/**
  * The one way services reach the database in a transaction.
  *
  * `transaction(fn, level)` joins the ambient transaction when there is one (opened by the idempotency interceptor, so
@@ -93,10 +101,46 @@ function oneAtATime(m: EntityManager): EntityManager {
  */
 @Injectable()
 export class Db {
+  /** The batches waiting for each open transaction's commit (only transactions this class opened have an entry). */
+  private readonly batches = new WeakMap<QueryRunner, Map<CommitBatch<unknown>, unknown[]>>();
+
   constructor(
     readonly dataSource: DataSource,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Adds `item` to `batch`'s writes at the commit of `m`'s transaction, and says whether it could: false when `m` is
+   * not in a transaction this class opened (the pool's manager, a transaction of TypeORM's own), and the caller then
+   * writes at once. The write happens inside the transaction, so it commits or rolls back with the rest.
+   */
+  atCommit<T>(m: EntityManager, batch: CommitBatch<T>, item: T): boolean {
+    const waiting = m.queryRunner && this.batches.get(m.queryRunner);
+    if (!waiting) return false;
+    const items = waiting.get(batch);
+    if (items) items.push(item);
+    else waiting.set(batch, [item]);
+    return true;
+  }
+
+  /** Writes `batch`'s waiting items now (before a write that must come after them); nothing when none wait. */
+  async flushBatch<T>(m: EntityManager, batch: CommitBatch<T>): Promise<void> {
+    const waiting = m.queryRunner && this.batches.get(m.queryRunner);
+    const items = waiting && waiting.get(batch);
+    if (!items) return;
+    waiting.delete(batch);
+    await batch.write(m, items as T[]);
+  }
+
+  /** Every batch's waiting items, in the order the batches were first used, before the commit. */
+  private async flushBatches(m: EntityManager): Promise<void> {
+    const waiting = this.batches.get(m.queryRunner!);
+    if (!waiting) return;
+    for (const [batch, items] of waiting) {
+      waiting.delete(batch);
+      await batch.write(m, items);
+    }
+  }
 
   /**
    * A hot read as a named prepared statement, straight through the pg pool: Postgres plans it once per connection
@@ -209,11 +253,17 @@ export class Db {
   }
 
   /**
-   * Opens a transaction whose queries run in turn on its connection (oneAtATime). READ COMMITTED is Postgres's default:
-   * naming it would cost a SET TRANSACTION round trip per transaction.
+   * Opens a transaction whose queries run in turn on its connection (oneAtATime), and writes its batches (atCommit)
+   * once `fn` has done. READ COMMITTED is Postgres's default: naming it would cost a SET TRANSACTION round trip per
+   * transaction.
    */
   private begin<T>(isolation: IsolationLevel, fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    const inTurn = (m: EntityManager) => fn(oneAtATime(m));
+    const inTurn = async (m: EntityManager) => {
+      this.batches.set(m.queryRunner!, new Map());
+      const result = await fn(oneAtATime(m));
+      await this.flushBatches(m);
+      return result;
+    };
     return isolation === 'READ COMMITTED' ? this.dataSource.transaction(inTurn) : this.dataSource.transaction(isolation, inTurn);
   }
 
