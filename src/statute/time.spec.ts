@@ -1,5 +1,7 @@
+import { DateTime } from 'luxon';
 import {
   addDays,
+  addYears,
   addMonths,
   daysBetween,
   endOfLocalDay,
@@ -88,4 +90,61 @@ describe('calendar arithmetic (the conventions C1-C8 of time.ts)', () => {
   ])('isIsoDate(%s) = %s', (d, ok) => {
     expect(isIsoDate(d)).toBe(ok);
   });
+});
+
+/**
+ * The calendar checks and sums done by arithmetic instead of through luxon (they run on every request body and every
+ * referral's age check) give luxon's answers: compared over whole ranges of dates, instants and zones.
+ */
+describe('arithmetic that stands in for luxon gives its answers', () => {
+  const luxonIsDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s, { zone: 'UTC' }).isValid;
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+  it('a date exists (isIsoDate) exactly when luxon reads it: every day 00-39 of months 00-13, centuries and leap years included', () => {
+    const years = [
+      1, 4, 100, 1582, 1600, 1700, 1800, 1899, 1900, 1901, 1996, 1999, 2000, 2001, 2023, 2024, 2026, 2027, 2028, 2100, 2400, 9999,
+    ];
+    let checked = 0;
+    for (const y of years)
+      for (let m = 0; m <= 13; m++)
+        for (let d = 0; d <= 39; d++) {
+          const s = `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+          expect([s, isIsoDate(s)]).toEqual([s, luxonIsDate(s)]);
+          checked++;
+        }
+    expect(checked).toBe(years.length * 14 * 40);
+    for (const s of ['2026-2-01', '2026-02-1', ' 2026-02-01', '2026-02-01 ', '20260201', '2026-02-01T00:00', '+02026-02-01', 'x'])
+      expect([s, isIsoDate(s)]).toEqual([s, false]);
+  });
+
+  it("addYears gives luxon's plus({ years }) for every day of 1999-2001 and 2023-2029 and years -130 to +130, 29 February included", () => {
+    for (const y of [1999, 2000, 2001, 2023, 2024, 2025, 2026, 2027, 2028, 2029])
+      for (let day = DateTime.utc(y, 1, 1); day.year === y; day = day.plus({ days: 1 })) {
+        const d = day.toISODate()!;
+        for (const n of [-130, -100, -18, -17, -4, -1, 0, 1, 3, 4, 16, 18, 65, 100, 130])
+          expect([d, n, addYears(d, n)]).toEqual([d, n, DateTime.fromISO(d, { zone: 'UTC' }).plus({ years: n }).toISODate()]);
+      }
+    expect(() => addYears('2026-02-30', 1)).toThrow(RangeError);
+  });
+
+  // London's own; Lord Howe's clocks change by half an hour; Samoa skipped 30 Dec 2011; Havana's change at midnight.
+  it.each(['Europe/London', 'Australia/Lord_Howe', 'Pacific/Apia', 'America/Havana'])(
+    'localDate in %s agrees with luxon for instants asked one after another through fifteen years of days and clock changes',
+    (zone) => {
+      // Steps of 71 minutes (then a backward jump now and then), so every day's span is entered, left and re-entered
+      // from either side, across each clock change.
+      let ms = Date.UTC(2010, 0, 1);
+      const end = Date.UTC(2025, 0, 1);
+      let asked = 0;
+      while (ms < end) {
+        const instant = new Date(ms);
+        const expected = DateTime.fromJSDate(instant, { zone }).toISODate();
+        if (localDate(instant, zone) !== expected)
+          expect([instant.toISOString(), localDate(instant, zone)]).toEqual([instant.toISOString(), expected]);
+        asked++;
+        ms += asked % 53 === 0 ? -29 * 3_600_000 : 71 * 60_000;
+      }
+      expect(asked).toBeGreaterThan(100_000);
+    },
+  );
 });

@@ -20,8 +20,19 @@ export type IsoDate = string;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Days in a month of the proleptic Gregorian calendar (month 1-12). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** A calendar date written YYYY-MM-DD that exists (no 30 February): checked by arithmetic, as on every request body. */
 export function isIsoDate(value: string): boolean {
-  return ISO_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+  if (!ISO_DATE.test(value)) return false;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 function date(d: IsoDate): DateTime {
@@ -30,20 +41,40 @@ function date(d: IsoDate): DateTime {
   return dt;
 }
 
-/** The calendar date of an instant in a time zone. */
-export const localDate: (instant: Date, zone: string) => IsoDate = memoised(
-  (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISODate()!,
-  (instant, zone) => `${zone}|${instant.getTime()}`,
-);
-
 const startOfLocalDayMs = memoised(
   (d: IsoDate, zone: string) => DateTime.fromISO(d, { zone }).startOf('day').toMillis(),
   (d, zone) => `${zone.length}:${zone}${d}`,
 );
+/** Where the next date starts (not 24 wall-clock hours after this one started: that is an hour out where a clock change falls at midnight). */
 const endOfLocalDayMs = memoised(
-  (d: IsoDate, zone: string) => DateTime.fromISO(d, { zone }).startOf('day').plus({ days: 1 }).toMillis(),
+  (d: IsoDate, zone: string) => startOfLocalDayMs(date(d).plus({ days: 1 }).toISODate()!, zone),
   (d, zone) => `${zone.length}:${zone}${d}`,
 );
+
+/** The last local day asked about in each zone, with the instants it spans [from, to) at one UTC offset. */
+const lastLocalDay = new Map<string, { from: number; to: number; date: IsoDate }>();
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The calendar date of an instant in a time zone. Most instants asked about (now, a referral received a moment ago)
+ * fall on the day asked about last in their zone: that day's span is kept, so they are answered without a conversion.
+ * The span kept is the local day from its midnight to the next at the instant's UTC offset, and only when the offset
+ * is the same at both ends (so not on the day of a clock change, which is converted every time).
+ */
+export function localDate(instant: Date, zone: string): IsoDate {
+  const ms = instant.getTime();
+  const last = lastLocalDay.get(zone);
+  if (last && ms >= last.from && ms < last.to) return last.date;
+  const local = DateTime.fromJSDate(instant, { zone });
+  const date = local.toISODate();
+  if (date === null) throw new RangeError(`not an instant in the time zone ${zone}: ${String(instant)}`);
+  const from = ms - (((local.hour * 60 + local.minute) * 60 + local.second) * 1000 + local.millisecond);
+  const to = from + DAY_MS;
+  const offsetAt = (t: number) => DateTime.fromMillis(t, { zone }).offset;
+  if (offsetAt(from) === local.offset && offsetAt(to - 1) === local.offset) lastLocalDay.set(zone, { from, to, date });
+  return date;
+}
 
 /** 00:00 local time on a date, as an instant (a DST change never falls at midnight in the UK). */
 export function startOfLocalDay(d: IsoDate, zone: string): Date {
@@ -66,10 +97,18 @@ export const addMonths: (d: IsoDate, n: number) => IsoDate = memoised(
   (d, n) => `${d}|${n}`,
 );
 
-export const addYears: (d: IsoDate, n: number) => IsoDate = memoised(
-  (d: IsoDate, n: number) => date(d).plus({ years: n }).toISODate()!,
-  (d, n) => `${d}|${n}`,
-);
+/**
+ * Calendar years: 29 February in a year without one is clamped to 28 February (C6). By arithmetic (a date of birth
+ * is a new date on most referrals, so a kept answer rarely helps).
+ */
+export function addYears(d: IsoDate, n: number): IsoDate {
+  if (!isIsoDate(d)) throw new RangeError(`not a calendar date: ${d}`);
+  const year = Number(d.slice(0, 4)) + n;
+  if (!Number.isInteger(year) || year < 1 || year > 9999) return date(d).plus({ years: n }).toISODate()!;
+  const month = Number(d.slice(5, 7));
+  const day = Math.min(Number(d.slice(8, 10)), daysInMonth(year, month));
+  return `${String(year).padStart(4, '0')}-${d.slice(5, 8)}${String(day).padStart(2, '0')}`;
+}
 
 /** Whole calendar days from a to b (negative when b is earlier). */
 export const daysBetween: (a: IsoDate, b: IsoDate) => number = memoised(
