@@ -271,15 +271,18 @@ export class ReferralsService {
       }
       const isReferrer = seesReferralStatusOnly(actor.roles);
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
-      // the same statement.
+      // the same statement; and the referral's first timeline event, 'received', written by the same statement.
       const [inserted] = await this.db.preparedOn<Record<string, unknown>>(
         m,
-        `INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
-                                location, other_authority, nearest_relative_request, next_deadline, created_by)
-         VALUES ((SELECT 'REF-' || $1::text || '-' || CASE WHEN length(n) < 6 THEN lpad(n, 6, '0') ELSE n END
-                    FROM (SELECT nextval('referral_reference_seq')::text AS n) seq),
-                 $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING *`,
+        `WITH inserted AS (
+           INSERT INTO referrals (reference, person_id, source, urgency, received_at, referrer, referrer_user_id, reason, risks, legal_context,
+                                  location, other_authority, nearest_relative_request, next_deadline, created_by)
+           VALUES ((SELECT 'REF-' || $1::text || '-' || CASE WHEN length(n) < 6 THEN lpad(n, 6, '0') ELSE n END
+                      FROM (SELECT nextval('referral_reference_seq')::text AS n) seq),
+                   $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           RETURNING *),
+         received AS (INSERT INTO referral_events (referral_id, at, actor_id, type, data) SELECT id, $16, $15, 'received', $17 FROM inserted)
+         SELECT * FROM inserted`,
         [
           String(receivedAt.getUTCFullYear()),
           person.id,
@@ -296,6 +299,14 @@ export class ReferralsService {
           dto.nearestRelativeRequest ?? false,
           this.soonest(clocks),
           actor.userId,
+          this.clock.now(),
+          {
+            source: dto.source,
+            urgency: dto.urgency,
+            legalContext: context.kind,
+            findings,
+            ...(open ? { linkedReferralId: open.id } : {}),
+          },
         ],
       );
       const { id, reference } = inserted as { id: string; reference: string };
@@ -310,13 +321,6 @@ export class ReferralsService {
           validFrom: now,
         });
       }
-      await this.event(m, id, actor, 'received', {
-        source: dto.source,
-        urgency: dto.urgency,
-        legalContext: context.kind,
-        findings,
-        ...(open ? { linkedReferralId: open.id } : {}),
-      });
       if (open) {
         await this.event(m, open.id, actor, 'further-referral', { referralId: id, reference, source: dto.source, urgency: dto.urgency });
         // The AMHP working the open referral hears of the new one at once (ids and references only).
