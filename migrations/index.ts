@@ -35,6 +35,7 @@ import * as m31 from './1796437000000-RotaOnDutyFunction';
 import * as m32 from './1796438000000-AuditAppendFewerStatements';
 import * as m33 from './1796439000000-AuditLaneIndex';
 import * as m34 from './1796440000000-AuditAppendRows';
+import * as m35 from './1796441000000-OutboxAppendRows';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -72,4 +73,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m32),
   ...Object.values(m33),
   ...Object.values(m34),
+  ...Object.values(m35),
 ];

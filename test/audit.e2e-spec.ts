@@ -160,6 +160,30 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
       expect(actions.map((r) => r.action)).toEqual(['person.create', 'referral.create']);
     });
 
+    it('its outbox events are written in the same statement: when they cannot be, the request fails and neither they nor its audit rows are kept', async () => {
+      const referrer = await t.user(['referrer']);
+      const signature = 'text[], text[], text[], jsonb[], uuid[], timestamptz[]';
+      await t.sql(`ALTER FUNCTION outbox_append_rows(${signature}) RENAME TO outbox_append_rows_saved`);
+      await t.sql(
+        `CREATE FUNCTION outbox_append_rows(${signature}) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`,
+      );
+      try {
+        const res = await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Outboxfield'));
+        expect(res.status).toBe(500);
+      } finally {
+        await t.sql(`DROP FUNCTION outbox_append_rows(${signature})`);
+        await t.sql(`ALTER FUNCTION outbox_append_rows_saved(${signature}) RENAME TO outbox_append_rows`);
+      }
+      expect(await t.sql(`SELECT id FROM persons WHERE family_name = 'Outboxfield'`)).toEqual([]);
+      expect(await t.sql(`SELECT id FROM audit_events WHERE actor_id = $1 AND action <> 'auth.login'`, [referrer.id])).toEqual([]);
+      const created = await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Outboxfield')).expect(201);
+      const events = await t.sql(
+        `SELECT type, aggregate_id, payload->>'urgency' AS urgency, actor_id FROM outbox_events WHERE aggregate_id = $1`,
+        [created.body.id],
+      );
+      expect(events).toEqual([{ type: 'referral.received', aggregate_id: created.body.id, urgency: 'emergency', actor_id: referrer.id }]);
+    });
+
     it('every row a function is given must have each of its fields', async () => {
       await expect(
         t.sql(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { CommitBatch, Db } from '../database/db';
+import { CommitBatch, Db, placeholders } from '../database/db';
 import { RequestContext, requestContext } from '../common/request-context';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
@@ -133,21 +133,21 @@ export class AuditService {
     await this.appendOne(m, row, avoidLane);
   }
 
-  /** The rows a transaction recorded, appended just before it commits (Db.atCommit). */
+  /**
+   * The rows a transaction recorded, appended just before it commits (Db.atCommit): one row by audit_append, several
+   * by audit_append_rows, each of whose parameters holds one field of every row.
+   */
   private readonly atCommit: CommitBatch<AuditRow> = {
-    write: (m, rows) => (rows.length === 1 ? this.appendOne(m, rows[0], null) : this.appendRows(m, rows)),
+    call: (rows, first) =>
+      rows.length === 1
+        ? { sql: `audit_append(${placeholders(first, 12)}, NULL)`, params: rows[0] }
+        : { sql: `audit_append_rows(${placeholders(first, 12)})`, params: rows[0].map((_, i) => rows.map((r) => r[i])) },
   };
 
   private async appendOne(m: EntityManager, row: AuditRow, avoidLane: number | null): Promise<void> {
     // Prepared on the transaction's connection, as recordMany and selectAudited are (every change of case data and
     // every read of a person's record is audited: the commonest statements there are).
     await this.db.preparedOn(m, 'SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)', [...row, avoidLane]);
-  }
-
-  /** Several rows in one call: each parameter holds one field of every row (audit_append_rows). */
-  private async appendRows(m: EntityManager, rows: AuditRow[]): Promise<void> {
-    const fields = rows[0].map((_, i) => rows.map((r) => r[i]));
-    await this.db.preparedOn(m, 'SELECT audit_append_rows($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', fields);
   }
 
   /**

@@ -84,11 +84,18 @@ function oneAtATime(m: EntityManager): EntityManager {
 }
 
 /**
- * What a transaction records piece by piece and writes in one go just before it commits (its audit rows): `write`
- * gets every item added with `Db.atCommit`, in the order they were added, on the transaction's own connection.
+ * What a transaction records piece by piece and writes in one go just before it commits (its audit rows, its outbox
+ * events): `call` turns every item added with `Db.atCommit`, in the order they were added, into one call of an SQL
+ * function (e.g. `audit_append_rows($1, ...)`), its parameters numbered from `first`. Db makes the calls of all the
+ * batches waiting one statement, on the transaction's own connection.
  */
 export interface CommitBatch<T> {
-  write(m: EntityManager, items: T[]): Promise<void>;
+  call(items: T[], first: number): { sql: string; params: unknown[] };
+}
+
+/** `$first, $first+1, ...`: `n` parameter placeholders from `first`. */
+export function placeholders(first: number, n: number): string {
+  return Array.from({ length: n }, (_, i) => `$${first + i}`).join(', ');
 }
 
 /**
@@ -129,17 +136,23 @@ export class Db {
     const items = waiting && waiting.get(batch);
     if (!items) return;
     waiting.delete(batch);
-    await batch.write(m, items as T[]);
+    const { sql, params } = batch.call(items as T[], 1);
+    await this.preparedOn(m, `SELECT ${sql}`, params);
   }
 
-  /** Every batch's waiting items, in the order the batches were first used, before the commit. */
+  /** Every batch's waiting items, before the commit: one statement calling each batch's function in turn. */
   private async flushBatches(m: EntityManager): Promise<void> {
     const waiting = this.batches.get(m.queryRunner!);
-    if (!waiting) return;
+    if (!waiting?.size) return;
+    const calls: string[] = [];
+    const params: unknown[] = [];
     for (const [batch, items] of waiting) {
-      waiting.delete(batch);
-      await batch.write(m, items);
+      const call = batch.call(items, params.length + 1);
+      calls.push(call.sql);
+      params.push(...call.params);
     }
+    waiting.clear();
+    await this.preparedOn(m, `SELECT ${calls.join(', ')}`, params);
   }
 
   /**

@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { EntityManager } from 'typeorm';
 import { ManualClock } from '../common/clock';
-import type { Db } from '../database/db';
+import type { CommitBatch, Db } from '../database/db';
 import { TRANSITIONS } from '../referrals/referral.workflow';
 import {
   DISPLACEMENT_MOVE_STATUSES,
@@ -21,6 +21,7 @@ import { EventsService } from './events.service';
 
 const SRC = join(__dirname, '..');
 const ID = '0b5f6c1e-8a51-4d3e-9a57-6f1f0d1e2a3b';
+const OTHER = '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
 
 function sourceText(dir: string): string {
   return readdirSync(dir, { withFileTypes: true })
@@ -33,15 +34,16 @@ function sourceText(dir: string): string {
 }
 
 /**
- * A transaction's manager and a Db that records the parameters of each statement instead of running it; a statement
- * given any other manager (not the caller's transaction) is refused, as an event must commit with its change.
+ * A manager outside any transaction Db opened (so an event is written at once) and a Db that records the parameters
+ * of each statement instead of running it; a statement given any other manager is refused, as an event must commit
+ * with its change.
  */
 function recordingManager(): { m: EntityManager; db: Db; params: unknown[][] } {
   const params: unknown[][] = [];
   const m = {} as EntityManager;
   const preparedOn = (on: EntityManager, _sql: string, p: unknown[]) =>
     on === m ? Promise.resolve(params.push(p) && []) : Promise.reject(new Error('not written in the caller transaction'));
-  return { m, db: { preparedOn } as unknown as Db, params };
+  return { m, db: { preparedOn, atCommit: () => false } as unknown as Db, params };
 }
 
 describe('event catalogue', () => {
@@ -111,6 +113,38 @@ describe('EventsService.emit', () => {
     const events = new EventsService(new ManualClock(new Date('2026-11-21T10:00:00Z')), db);
     await events.emit(m, { type: 'rota.shift.deleted', aggregateType: 'shift', aggregateId: ID, payload: { shiftId: ID } });
     expect(params).toEqual([['rota.shift.deleted', 'shift', ID, { shiftId: ID }, null, new Date('2026-11-21T10:00:00Z')]]);
+  });
+
+  it("in a transaction Db opened, the transaction's events are one call at its commit, each parameter one field of every event in order", async () => {
+    const m = {} as EntityManager;
+    const waiting: Array<{ on: EntityManager; batch: CommitBatch<unknown>; item: unknown }> = [];
+    const db = {
+      atCommit: (on: EntityManager, batch: CommitBatch<unknown>, item: unknown) => waiting.push({ on, batch, item }) > 0,
+      preparedOn: () => Promise.reject(new Error('written at once, not at the commit')),
+    } as unknown as Db;
+    const events = new EventsService(new ManualClock(new Date('2026-11-21T10:00:00Z')), db);
+    await events.emit(m, { type: 'rota.shift.deleted', aggregateType: 'shift', aggregateId: ID, payload: { shiftId: ID } });
+    await events.emit(m, { type: 'rota.shift.deleted', aggregateType: 'shift', aggregateId: OTHER, payload: { shiftId: OTHER } });
+    expect(waiting.map((w) => w.on)).toEqual([m, m]);
+    expect(waiting[1].batch).toBe(waiting[0].batch);
+    const at = new Date('2026-11-21T10:00:00Z');
+    // Called third in the commit's statement, after the audit rows' twelve parameters.
+    expect(
+      waiting[0].batch.call(
+        waiting.map((w) => w.item),
+        13,
+      ),
+    ).toEqual({
+      sql: 'outbox_append_rows($13, $14, $15, $16, $17, $18)',
+      params: [
+        ['rota.shift.deleted', 'rota.shift.deleted'],
+        ['shift', 'shift'],
+        [ID, OTHER],
+        [JSON.stringify({ shiftId: ID }), JSON.stringify({ shiftId: OTHER })],
+        [null, null],
+        [at, at],
+      ],
+    });
   });
 
   // The lines marked @ts-expect-error are what the type system now refuses (npm run typecheck fails if it accepts one).
