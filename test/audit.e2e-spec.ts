@@ -17,6 +17,20 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
 
   const verify = async () => (await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body;
 
+  /** Runs `during` with the SQL function `name(signature)` raising `message` instead of writing, then puts it back. */
+  const whileFailing = async (name: string, signature: string, returns: string, message: string, during: () => Promise<void>) => {
+    await t.sql(`ALTER FUNCTION ${name}(${signature}) RENAME TO ${name}_saved`);
+    await t.sql(
+      `CREATE FUNCTION ${name}(${signature}) RETURNS ${returns} LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`,
+    );
+    try {
+      await during();
+    } finally {
+      await t.sql(`DROP FUNCTION ${name}(${signature})`);
+      await t.sql(`ALTER FUNCTION ${name}_saved(${signature}) RENAME TO ${name}`);
+    }
+  };
+
   it('records every change with who, what, when, and the request id', async () => {
     const created = await t.http
       .post('/users')
@@ -92,19 +106,12 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
   it('a failed audit write fails the request and changes nothing', async () => {
     const signature = 'timestamptz, uuid, text, text, text, text, uuid, text, text, text, text, jsonb, smallint';
     const before = (await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200)).body;
-    await t.sql(`ALTER FUNCTION audit_append(${signature}) RENAME TO audit_append_saved`);
-    await t.sql(
-      `CREATE FUNCTION audit_append(${signature}) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`,
-    );
-    try {
+    await whileFailing('audit_append', signature, 'bigint', 'audit store unavailable', async () => {
       const res = await t.http.patch(`/users/${admin.id}`).set('authorization', admin.auth).send({ displayName: 'Should not stick' });
       expect(res.status).toBe(500);
       expect(res.body).not.toHaveProperty('stack');
       expect(JSON.stringify(res.body)).not.toContain('audit store unavailable');
-    } finally {
-      await t.sql(`DROP FUNCTION audit_append(${signature})`);
-      await t.sql(`ALTER FUNCTION audit_append_saved(${signature}) RENAME TO audit_append`);
-    }
+    });
     const after = (await t.http.get(`/users/${admin.id}`).set('authorization', admin.auth).expect(200)).body;
     expect(after).toEqual(before);
   });
@@ -139,18 +146,11 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
     it('when they cannot be appended the request fails and nothing it wrote is kept', async () => {
       const referrer = await t.user(['referrer']);
       const signature = 'timestamptz[], uuid[], text[], text[], text[], text[], uuid[], text[], text[], text[], text[], jsonb[]';
-      await t.sql(`ALTER FUNCTION audit_append_rows(${signature}) RENAME TO audit_append_rows_saved`);
-      await t.sql(
-        `CREATE FUNCTION audit_append_rows(${signature}) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$`,
-      );
-      try {
+      await whileFailing('audit_append_rows', signature, 'integer', 'audit store unavailable', async () => {
         const res = await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Unkeptfield'));
         expect(res.status).toBe(500);
         expect(JSON.stringify(res.body)).not.toContain('audit store unavailable');
-      } finally {
-        await t.sql(`DROP FUNCTION audit_append_rows(${signature})`);
-        await t.sql(`ALTER FUNCTION audit_append_rows_saved(${signature}) RENAME TO audit_append_rows`);
-      }
+      });
       expect(await t.sql(`SELECT id FROM persons WHERE family_name = 'Unkeptfield'`)).toEqual([]);
       expect(await t.sql(`SELECT r.id FROM referrals r WHERE r.created_by = $1`, [referrer.id])).toEqual([]);
       expect(await t.sql(`SELECT id FROM audit_events WHERE actor_id = $1 AND action <> 'auth.login'`, [referrer.id])).toEqual([]);
@@ -162,18 +162,17 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
 
     it('its outbox events are written in the same statement: when they cannot be, the request fails and neither they nor its audit rows are kept', async () => {
       const referrer = await t.user(['referrer']);
-      const signature = 'text[], text[], text[], jsonb[], uuid[], timestamptz[]';
-      await t.sql(`ALTER FUNCTION outbox_append_rows(${signature}) RENAME TO outbox_append_rows_saved`);
-      await t.sql(
-        `CREATE FUNCTION outbox_append_rows(${signature}) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`,
+      await whileFailing(
+        'outbox_append_rows',
+        'text[], text[], text[], jsonb[], uuid[], timestamptz[]',
+        'integer',
+        'outbox unavailable',
+        async () => {
+          const res = await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Outboxfield'));
+          expect(res.status).toBe(500);
+          expect(JSON.stringify(res.body)).not.toContain('outbox unavailable');
+        },
       );
-      try {
-        const res = await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Outboxfield'));
-        expect(res.status).toBe(500);
-      } finally {
-        await t.sql(`DROP FUNCTION outbox_append_rows(${signature})`);
-        await t.sql(`ALTER FUNCTION outbox_append_rows_saved(${signature}) RENAME TO outbox_append_rows`);
-      }
       expect(await t.sql(`SELECT id FROM persons WHERE family_name = 'Outboxfield'`)).toEqual([]);
       expect(await t.sql(`SELECT id FROM audit_events WHERE actor_id = $1 AND action <> 'auth.login'`, [referrer.id])).toEqual([]);
       const created = await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Outboxfield')).expect(201);
