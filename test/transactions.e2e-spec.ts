@@ -1,4 +1,5 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { AuditService } from '../src/audit/audit.service';
 import { AuthService } from '../src/auth/auth.service';
 import { UsersService } from '../src/auth/users.service';
 import { Db, TransactionIsolationError } from '../src/database/db';
@@ -165,5 +166,20 @@ describe('transactions: the isolation a service asks for holds inside a request 
       .catch((err: { seen?: unknown }) => err.seen);
     expect(seen).toEqual({ listed: ['uncommitted@test.amhp-hub.local'], me: 'Not Yet Committed' });
     expect(await t.sql(`SELECT 1 FROM users WHERE email = 'uncommitted@test.amhp-hub.local'`)).toEqual([]);
+  });
+
+  it('an audit row recorded after its transaction has ended is refused, never held for a commit that will not come', async () => {
+    const db = t.app.get(Db);
+    const audit = t.app.get(AuditService);
+    let ended: EntityManager | undefined;
+    await db.transaction(async (m) => {
+      ended = m;
+      await audit.record(m, { action: 'test.inside', resourceType: 'test', actor: null });
+    });
+    await expect(audit.record(ended!, { action: 'test.after-the-end', resourceType: 'test', actor: null })).rejects.toThrow(
+      QueryRunnerAlreadyReleasedError,
+    );
+    const rows = await t.sql<{ action: string }>(`SELECT action FROM audit_events WHERE action LIKE 'test.%' ORDER BY id`);
+    expect(rows.map((r) => r.action)).toEqual(['test.inside']);
   });
 });

@@ -122,7 +122,9 @@ export class Db {
    * writes at once. The write happens inside the transaction, so it commits or rolls back with the rest.
    */
   atCommit<T>(m: EntityManager, batch: CommitBatch<T>, item: T): boolean {
-    const waiting = m.queryRunner && this.batches.get(m.queryRunner);
+    // A transaction past its last write (its batches written, or ended) takes no more: the caller writes at once,
+    // into the transaction while it is still open, or fails as any write on a released connection does.
+    const waiting = m.queryRunner && !m.queryRunner.isReleased && this.batches.get(m.queryRunner);
     if (!waiting) return false;
     const items = waiting.get(batch);
     if (items) items.push(item);
@@ -143,6 +145,7 @@ export class Db {
   /** Every batch's waiting items, before the commit: one statement calling each batch's function in turn. */
   private async flushBatches(m: EntityManager): Promise<void> {
     const waiting = this.batches.get(m.queryRunner!);
+    this.batches.delete(m.queryRunner!);
     if (!waiting?.size) return;
     const calls: string[] = [];
     const params: unknown[] = [];
@@ -151,7 +154,6 @@ export class Db {
       calls.push(call.sql);
       params.push(...call.params);
     }
-    waiting.clear();
     await this.preparedOn(m, `SELECT ${calls.join(', ')}`, params);
   }
 
