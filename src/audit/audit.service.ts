@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { CommitBatch, Db, placeholders } from '../database/db';
+import { CommitBatch, Db, fieldsOf, placeholders } from '../database/db';
 import { RequestContext, requestContext } from '../common/request-context';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
@@ -141,7 +141,7 @@ export class AuditService {
     call: (rows, first) =>
       rows.length === 1
         ? { sql: `audit_append(${placeholders(first, 12)}, NULL)`, params: rows[0] }
-        : { sql: `audit_append_rows(${placeholders(first, 12)})`, params: rows[0].map((_, i) => rows.map((r) => r[i])) },
+        : { sql: `audit_append_rows(${placeholders(first, 12)})`, params: fieldsOf(rows) },
   };
 
   private async appendOne(m: EntityManager, row: AuditRow, avoidLane: number | null): Promise<void> {

@@ -93,6 +93,11 @@ export interface CommitBatch<T> {
   call(items: T[], first: number): { sql: string; params: unknown[] };
 }
 
+/** Rows as one array for each field, the shape an SQL function taking arrays wants: [[a1, b1], [a2, b2]] → [[a1, a2], [b1, b2]]. */
+export function fieldsOf(rows: ReadonlyArray<readonly unknown[]>): unknown[][] {
+  return rows[0].map((_, i) => rows.map((r) => r[i]));
+}
+
 /** `$first, $first+1, ...`: `n` parameter placeholders from `first`. */
 export function placeholders(first: number, n: number): string {
   return Array.from({ length: n }, (_, i) => `$${first + i}`).join(', ');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { requestContext } from '../common/request-context';
-import { CommitBatch, Db, placeholders } from '../database/db';
+import { CommitBatch, Db, fieldsOf, placeholders } from '../database/db';
 import { DomainEvent, EventType } from './catalogue';
 
 /** One outbox row's fields as outbox_append_rows takes them: type, aggregate type and id, payload (JSON text), actor, when. */
@@ -21,7 +21,7 @@ export class EventsService {
    * each parameter of outbox_append_rows holds one field of every event, in the order they were raised.
    */
   private readonly atCommit: CommitBatch<OutboxRow> = {
-    call: (rows, first) => ({ sql: `outbox_append_rows(${placeholders(first, 6)})`, params: rows[0].map((_, i) => rows.map((r) => r[i])) }),
+    call: (rows, first) => ({ sql: `outbox_append_rows(${placeholders(first, 6)})`, params: fieldsOf(rows) }),
   };
 
   /**
