@@ -212,6 +212,12 @@ async function main() {
                       SELECT $1, person_id, 'allocated', 'referral', id::text, now() - interval '1 day' FROM referrals WHERE allocated_user_id = $1`,
         [amhpUser],
       );
+      // The generated rota may already have this AMHP on a shift around now (which one depends on the time of day):
+      // those places are given up, so the shift below does not overlap them.
+      await db.query(
+        `DELETE FROM shift_assignments WHERE user_id = $1 AND starts_at < now() + interval '10 hours' AND ends_at > now() - interval '2 hours'`,
+        [amhpUser],
+      );
       const shift = (
         await db.query(
           `INSERT INTO shifts (local_date, label, starts_at, ends_at, required_count) VALUES (current_date, 'Bench now', now() - interval '2 hours', now() + interval '10 hours', 1) RETURNING id`,

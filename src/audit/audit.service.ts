@@ -245,9 +245,11 @@ export class AuditService {
     const $ = (i: number) => `$${n + i}`;
     const col = (c: string) => `"${c.replace(/"/g, '""')}"`;
     // A materialised CTE is a tuplestore read back in the order it was written, so row_number() OVER () numbers the
-    // rows in the order `sql` gave them.
+    // rows in the order `sql` gave them. The number is the last column: taking the last property off an object
+    // (selectAudited) leaves it as the driver built it, where taking the first turned every row into a dictionary of
+    // its own, allocated per row (~30% of what the queue's full collections cleared, in a heap profile).
     const text = `WITH page AS MATERIALIZED (${query.sql}),
-      numbered AS MATERIALIZED (SELECT row_number() OVER () AS audit_ordinal, page.* FROM page),
+      numbered AS MATERIALIZED (SELECT page.*, row_number() OVER () AS audit_ordinal FROM page),
       shown AS MATERIALIZED (SELECT ${col(query.resourceColumn)}::text AS resource_id, ${col(query.subjectColumn)}::uuid AS subject_id,
                                     ${query.basisColumn ? `${col(query.basisColumn)}::text` : 'NULL::text'} AS basis, audit_ordinal
                                FROM numbered WHERE audit_ordinal <= ${$(1)} ORDER BY audit_ordinal),
