@@ -344,11 +344,21 @@ async function main() {
         await pgStatements.reset(stats);
         const walBefore = await walPosition(stats);
         const profiler = await startProfile();
+        const runStart = new Date();
         const m = await measure(target);
         const wal = await walSince(stats, walBefore);
         console.error(
           `  WAL: ${(wal.bytes / 1e6).toFixed(1)} MB (${Math.round(wal.bytes / (m.achievedRps * (SECONDS + WARMUP)))} bytes a request), from ${walBefore.file} to ${wal.file}`,
         );
+        // A connection the pool opens mid-run starts with a cold backend (catalogue caches, the hot statements to
+        // prepare again): the app's connections open now, and how many of them were opened during the run.
+        const [pool] = (
+          await stats.query(
+            `SELECT count(*)::int AS open, count(*) FILTER (WHERE backend_start >= $1)::int AS opened FROM pg_stat_activity WHERE application_name = 'amhp-hub'`,
+            [runStart],
+          )
+        ).rows;
+        console.error(`  the app's database connections: ${pool.open} open, ${pool.opened} of them opened during the run`);
         await profiler?.stop(`${(name.split(' ')[1] ?? name).replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '')}-run${run}`);
         // The counters include the warm-up's requests.
         await pgStatements.report(stats, `${name} run ${run}`, Math.round(m.achievedRps * (SECONDS + WARMUP)));
