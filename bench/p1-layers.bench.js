@@ -15,13 +15,13 @@
  * runs under whichever `node` starts it.
  */
 const path = require('node:path');
-const http = require('node:http');
-const { Worker } = require('node:worker_threads');
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { randomUUID } = require('node:crypto');
 const os = require('node:os');
 const { runWithAppNodeFlags } = require('./lib/production-env');
 const cpu = require('./lib/cpu');
+const { startHello } = require('./lib/baseline');
+const { loadGenerator } = require('./lib/load-generator');
 
 require('reflect-metadata');
 const Fastify = require('fastify');
@@ -37,16 +37,18 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const BODY = { status: 'ok' };
 const SECURITY = apiSecurityHeaders({ 'strict-transport-security': 'max-age=31536000; includeSubDomains' });
 
-/** @returns {Promise<{ url: string, close(): Promise<void> }>} */
+/** run.js's P1 baseline itself (lib/baseline.js). */
 async function raw() {
-  const server = http.createServer((_req, res) => {
-    const text = JSON.stringify(BODY);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const server = await startHello();
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        server.closeAllConnections();
+      }),
+  };
 }
 
 async function fastifyAlone() {
@@ -97,36 +99,22 @@ const LAYERS = [
   { name: '+ API security headers', start: () => nest({ context: true, headers: true }) },
 ];
 
-/** The load generator (bench/lib/load-worker.js): its thread id, and one run at a time. */
-async function loadGenerator() {
-  const worker = new Worker(path.join(__dirname, 'lib', 'load-worker.js'));
-  /** @type {number | null} */
-  const tid = await new Promise((resolve) => worker.once('message', (m) => resolve(m.tid)));
-  return {
-    tid,
-    /** @param {string} url @param {number} seconds */
-    run: (url, seconds) =>
-      new Promise((resolve, reject) => {
-        worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m.result)));
-        worker.postMessage({ url, paths: ['/health/live'], headers: {}, connections: CONNECTIONS, seconds });
-      }),
-    close: () => worker.terminate(),
-  };
-}
-
 async function main() {
-  const load = await loadGenerator();
+  const load = loadGenerator();
+  const loadTid = await load.tid;
+  /** @param {string} url @param {number} seconds */
+  const run = (url, seconds) => load.run({ url, paths: ['/health/live'], headers: {}, connections: CONNECTIONS, seconds });
   /** @type {Map<string, { ok: number, seconds: number, us: number }>} */
   const totals = new Map(LAYERS.map((l) => [l.name, { ok: 0, seconds: 0, us: 0 }]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const layer of LAYERS) {
       const server = await layer.start();
       try {
-        const warm = /** @type {any} */ (await load.run(server.url, 1));
+        const warm = await run(server.url, 1);
         if (warm.non2xx || warm.errors) throw new Error(`${layer.name}: ${warm.non2xx} non-2xx, ${warm.errors} errors in the warm-up`);
-        const a = cpu.snapshot(load.tid);
-        const result = /** @type {any} */ (await load.run(server.url, SECONDS));
-        const used = cpu.diff(a, cpu.snapshot(load.tid));
+        const a = cpu.snapshot(loadTid);
+        const result = await run(server.url, SECONDS);
+        const used = cpu.diff(a, cpu.snapshot(loadTid));
         if (result.non2xx || result.errors) throw new Error(`${layer.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         const t = /** @type {{ ok: number, seconds: number, us: number }} */ (totals.get(layer.name));
         t.ok += result.ok;
@@ -138,7 +126,7 @@ async function main() {
       }
     }
   }
-  await load.close();
+  await load.terminate();
   const base = /** @type {{ ok: number, seconds: number, us: number }} */ (totals.get(LAYERS[0].name));
   const baseRps = base.ok / base.seconds;
   console.log(

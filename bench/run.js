@@ -26,7 +26,6 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { Worker } = require('node:worker_threads');
 
 // The built app (npm run build); typed from its sources.
 const DIST = path.resolve(__dirname, '../dist/src');
@@ -44,6 +43,7 @@ const { TokenService } = require(`${DIST}/auth/token.service.js`);
 const { hashPassword } = require(`${DIST}/auth/password.js`);
 const { DataSource } = require('typeorm');
 const { startBaselines } = require('./lib/baseline');
+const { loadGenerator } = require('./lib/load-generator');
 const { merge, round } = require('./lib/stats');
 const cpu = require('./lib/cpu');
 const pgStatements = require('./lib/pg-statements');
@@ -52,7 +52,7 @@ const { Client } = require('pg');
 
 /** @typedef {import('./lib/load-worker').LoadRequest} LoadRequest */
 /** @typedef {import('./lib/load-worker').LoadResult} LoadResult */
-/** @typedef {import('./lib/load-worker').LoadMessage} LoadMessage */
+/** @typedef {import('./lib/load-generator').LoadGenerator} LoadGenerator */
 /** @typedef {import('./lib/stats').Slice} Slice */
 /** @typedef {import('./lib/stats').Merged} Merged */
 /** @typedef {import('./lib/app-child').ChildMessage} ChildMessage */
@@ -205,54 +205,22 @@ function referralBodies(n) {
 
 // ---------------------------------------------------------------------------------------------------- load runs
 
-/** @typedef {ReturnType<typeof loadGenerator>} LoadGenerator */
-
-function loadGenerator() {
-  const worker = new Worker(path.join(__dirname, 'lib', 'load-worker.js'));
-  /** @type {{ resolve: (result: LoadResult) => void, reject: (err: Error) => void } | null} */
-  let pending = null;
-  /** @type {(tid: number | null) => void} */
-  let ready = () => undefined;
-  /** @type {Promise<number | null>} */
-  const tid = new Promise((resolve) => (ready = resolve));
-  worker.on('message', (/** @type {LoadMessage} */ msg) => {
-    if ('tid' in msg) {
-      ready(msg.tid);
-      return;
-    }
-    const p = pending;
-    pending = null;
-    if (!p) return; // a reply always answers a run() in flight
-    if ('error' in msg) p.reject(new Error(msg.error));
-    else p.resolve(msg.result);
-  });
-  worker.on('error', (err) => pending?.reject(err));
+/**
+ * What the load generator is asked to send for `target`.
+ * @param {Target} target
+ * @param {number} seconds
+ * @returns {LoadRequest}
+ */
+function loadRequest(target, seconds) {
   return {
-    /** The worker's thread id (Linux), whose CPU time is not the server's. */
-    tid,
-    /**
-     * @param {Target} target
-     * @param {number} seconds
-     * @returns {Promise<LoadResult>}
-     */
-    run(target, seconds) {
-      return new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        /** @type {LoadRequest} */
-        const request = {
-          url: target.url,
-          paths: target.paths,
-          headers: target.headers ?? {},
-          connections: OPTS.connections,
-          seconds,
-          method: target.method ?? 'GET',
-          bodies: target.bodies,
-          authorizations: target.authorizations,
-        };
-        worker.postMessage(request);
-      });
-    },
-    terminate: () => worker.terminate(),
+    url: target.url,
+    paths: target.paths,
+    headers: target.headers ?? {},
+    connections: OPTS.connections,
+    seconds,
+    method: target.method ?? 'GET',
+    bodies: target.bodies,
+    authorizations: target.authorizations,
   };
 }
 
@@ -267,7 +235,7 @@ function loadGenerator() {
 async function runChecked(load, target, seconds, phase) {
   const loadTid = await load.tid;
   const before = cpu.snapshot(loadTid);
-  const counted = await load.run(target, seconds);
+  const counted = await load.run(loadRequest(target, seconds));
   const used = cpu.diff(before, cpu.snapshot(loadTid), target.cpu);
   /** @type {Slice} */
   const r = {

@@ -68,6 +68,16 @@ function listen(handler) {
 }
 
 /**
+ * P1's baseline alone: `{"status":"ok"}` from a raw node:http server on a free port (also bench/p1-layers.bench.js's).
+ * @returns {Promise<http.Server>}
+ */
+function startHello() {
+  return listen(async (_req, res) => {
+    send(res, 200, { status: 'ok' });
+  });
+}
+
+/**
  * Starts the three baselines, each on its own port:
  *  - hello: `{"status":"ok"}` (for P1, against GET /health/live);
  *  - pk:    GET /users/:id, one primary-key SELECT (for P2, against GET /users/:id);
@@ -81,9 +91,7 @@ async function startBaselines({ url, config, auditor }) {
   const pool = createPool(url, config);
   pool.on('error', () => undefined); // an idle client losing its server must not crash the bench
 
-  const hello = await listen(async (_req, res) => {
-    send(res, 200, { status: 'ok' });
-  });
+  const hello = await startHello();
 
   const pk = await listen(async (req, res) => {
     const url = req.url ?? '';
@@ -171,4 +179,4 @@ async function startBaselines({ url, config, auditor }) {
   };
 }
 
-module.exports = { startBaselines, createPool, USER_COLUMNS };
+module.exports = { startBaselines, startHello, createPool, USER_COLUMNS };
