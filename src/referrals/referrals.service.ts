@@ -148,6 +148,9 @@ const queueSql = memoised(
   1_000,
 );
 
+/** A timeline event's columns: event() writes one, escalation a system one (no actor), intake a new referral's first with it. */
+const INSERT_EVENT = 'INSERT INTO referral_events (referral_id, at, actor_id, type, data)';
+
 const camelNames = new Map<string, string>();
 
 /** Column names of a raw row → entity field names (the names are few and fixed: converted once). */
@@ -281,7 +284,7 @@ export class ReferralsService {
                       FROM (SELECT nextval('referral_reference_seq')::text AS n) seq),
                    $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
            RETURNING *),
-         received AS (INSERT INTO referral_events (referral_id, at, actor_id, type, data) SELECT id, $16, $15, 'received', $17 FROM inserted)
+         received AS (${INSERT_EVENT} SELECT id, $16, $15, 'received', $17 FROM inserted)
          SELECT * FROM inserted`,
         [
           String(receivedAt.getUTCFullYear()),
@@ -878,12 +881,7 @@ export class ReferralsService {
       reason: step.reason,
       skipped: step.skipped,
     };
-    await m.query('INSERT INTO referral_events (referral_id, at, actor_id, type, data) VALUES ($1, $2, NULL, $3, $4)', [
-      referralId,
-      now,
-      'escalated',
-      data,
-    ]);
+    await m.query(`${INSERT_EVENT} VALUES ($1, $2, NULL, $3, $4)`, [referralId, now, 'escalated', data]);
     await this.audit.record(m, {
       action: 'referral.escalate',
       resourceType: 'referral',
@@ -1290,13 +1288,7 @@ export class ReferralsService {
   }
 
   private async event(m: EntityManager, referralId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {
-    await this.db.preparedOn(m, 'INSERT INTO referral_events (referral_id, at, actor_id, type, data) VALUES ($1, $2, $3, $4, $5)', [
-      referralId,
-      this.clock.now(),
-      actor.userId,
-      type,
-      data,
-    ]);
+    await this.db.preparedOn(m, `${INSERT_EVENT} VALUES ($1, $2, $3, $4, $5)`, [referralId, this.clock.now(), actor.userId, type, data]);
   }
 
   private policy() {
