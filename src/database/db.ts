@@ -143,18 +143,21 @@ export class Db {
     const items = waiting && waiting.get(batch);
     if (!items) return;
     waiting.delete(batch);
-    const { sql, params } = batch.call(items as T[], 1);
-    await this.preparedOn(m, `SELECT ${sql}`, params);
+    await this.writeBatches(m, [[batch, items]]);
   }
 
-  /** Every batch's waiting items, before the commit: one statement calling each batch's function in turn. */
+  /** Every batch's waiting items, before the commit. */
   private async flushBatches(m: EntityManager): Promise<void> {
     const waiting = this.batches.get(m.queryRunner!);
     this.batches.delete(m.queryRunner!);
-    if (!waiting?.size) return;
+    if (waiting?.size) await this.writeBatches(m, [...waiting]);
+  }
+
+  /** One statement calling each batch's function in turn, its parameters numbered after the batch before. */
+  private async writeBatches(m: EntityManager, batches: Array<[CommitBatch<unknown>, unknown[]]>): Promise<void> {
     const calls: string[] = [];
     const params: unknown[] = [];
-    for (const [batch, items] of waiting) {
+    for (const [batch, items] of batches) {
       const call = batch.call(items, params.length + 1);
       calls.push(call.sql);
       params.push(...call.params);
