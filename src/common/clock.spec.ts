@@ -1,0 +1,44 @@
+import { asAt, SystemClock } from './clock';
+
+const clock = new SystemClock();
+const at = (iso: string) => ({ at: new Date(iso) });
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+describe('asAt: the demo seed records history as at the time it happened', () => {
+  it('reads the moment inside, follows it as it moves, and reads the real time again afterwards', async () => {
+    const moment = at('2025-01-02T03:04:05Z');
+    const seen = await asAt(moment, async () => {
+      const first = clock.now().toISOString();
+      await tick();
+      moment.at = new Date('2025-06-01T00:00:00Z');
+      return [first, clock.now().toISOString()];
+    });
+    expect(seen).toEqual(['2025-01-02T03:04:05.000Z', '2025-06-01T00:00:00.000Z']);
+    expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(1000);
+  });
+
+  it('keeps a moment for work still running when another asAt that started beside it has finished', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const long = asAt(at('2024-03-01T12:00:00Z'), async () => {
+      await gate;
+      await tick();
+      return clock.now().toISOString();
+    });
+    const short = await asAt(at('2023-07-01T08:00:00Z'), async () => clock.now().toISOString());
+    release();
+    expect(short).toBe('2023-07-01T08:00:00.000Z');
+    expect(await long).toBe('2024-03-01T12:00:00.000Z');
+    expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(1000);
+  });
+
+  it('reads the moment again in an asAt after the last one finished', async () => {
+    await asAt(at('2022-01-01T00:00:00Z'), async () => undefined);
+    expect(await asAt(at('2021-05-05T05:05:05Z'), async () => (await tick(), clock.now().toISOString()))).toBe('2021-05-05T05:05:05.000Z');
+  });
+
+  it('a failing step still ends its moment', async () => {
+    await expect(asAt(at('2020-02-02T00:00:00Z'), async () => Promise.reject(new Error('step failed')))).rejects.toThrow('step failed');
+    expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(1000);
+  });
+});
