@@ -2,7 +2,7 @@
 /**
  * Where Postgres's time goes, statement by statement, when BENCH_PG_STATEMENTS=1: the server is started with
  * pg_stat_statements, the counters are reset before a measured run and the run's costliest statements printed after
- * it (calls a request, mean planning and execution time, total of both). Off by default: the extension itself costs a little.
+ * it (calls a request, how many of its calls were planned and the mean time a planning took, mean execution time, total). Off by default: the extension itself costs a little.
  */
 const ON = process.env.BENCH_PG_STATEMENTS === '1';
 /**
@@ -95,15 +95,17 @@ async function reset(db) {
 async function report(db, label, requests, top = Number(process.env.BENCH_PG_TOP ?? 12)) {
   if (!ON) return;
   const { rows } = await db.query(
-    `SELECT calls, total_exec_time + total_plan_time AS total, mean_exec_time, mean_plan_time, rows, query FROM pg_stat_statements
+    `SELECT calls, plans, total_exec_time + total_plan_time AS total, mean_exec_time, mean_plan_time, rows, query FROM pg_stat_statements
       WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time + total_plan_time DESC LIMIT $1`,
     [top],
   );
   console.error(`postgres, ${label}: the ${top} costliest statements (${requests} requests)`);
   for (const r of rows) {
     const perReq = requests ? (Number(r.calls) / requests).toFixed(2) : '-';
+    // Planned on most calls: a prepared statement Postgres plans again each time (a custom plan), or one not prepared.
+    const plannedPct = Number(r.calls) ? ((Number(r.plans) / Number(r.calls)) * 100).toFixed(0) : '-';
     console.error(
-      `  ${perReq.padStart(6)} calls/req  plan ${(Number(r.mean_plan_time) * 1000).toFixed(0).padStart(5)} us  run ${(Number(r.mean_exec_time) * 1000).toFixed(0).padStart(6)} us  total ${Number(r.total).toFixed(0).padStart(7)} ms  ` +
+      `  ${perReq.padStart(6)} calls/req  planned ${plannedPct.padStart(4)}% of calls, ${(Number(r.mean_plan_time) * 1000).toFixed(0).padStart(4)} us each  run ${(Number(r.mean_exec_time) * 1000).toFixed(0).padStart(6)} us  total ${Number(r.total).toFixed(0).padStart(7)} ms  ` +
         String(r.query).replace(/\s+/g, ' ').slice(0, 160),
     );
   }
