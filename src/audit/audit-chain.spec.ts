@@ -1,4 +1,4 @@
-import { ChainBreak, EventRow, eventHash, GENESIS, LaneCursor, walkChain } from './audit-chain';
+import { ChainBreak, EventRow, eventHash, EVENTS_PER_SLICE, GENESIS, LaneCursor, walkChain } from './audit-chain';
 
 /** A log of `count` events spread over lanes by `laneOf(id)`, each chained to the one before it in its lane. */
 function log(count: number, laneOf: (id: number) => number): EventRow[] {
@@ -137,4 +137,19 @@ describe('walking the audit chain from the checkpoints', () => {
     expect(b).toBe(2_000);
     expect(inOrder.map((x) => [x.events, x.prev])).toEqual(byLane.map((x) => [x.events, x.prev]));
   });
+
+  it.each(['lanes', 'ids'] as const)(
+    'reading by %s, other requests get turns while a large batch is hashed (the event loop is never held for a whole batch)',
+    async (scan) => {
+      const one = cursors(rows, [0, 1, 2], () => 0);
+      let checked = 0;
+      // Work that arrives as the walk starts (a request): it runs at the loop's first turn.
+      const ranAfter: number[] = [];
+      setImmediate(() => ranAfter.push(checked));
+      await walkChain(database(rows).query, one, [], { scan, batchSize: 2_000, onEvent: () => (checked += 1) });
+      expect(checked).toBe(2_000);
+      // It waited for one slice of events at most, not for the whole batch.
+      expect(ranAfter).toEqual([EVENTS_PER_SLICE]);
+    },
+  );
 });
