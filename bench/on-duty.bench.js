@@ -5,7 +5,8 @@
  * consecutive runs: p50, p99 and max latency (target p99 < 10 ms in every run), Node and Postgres CPU per request
  * (target for Node <= 500 us), GC pauses, and the machine's other load. Run after `npm run build`:
  * `node bench/on-duty.bench.js`. BENCH_YEARS (10), BENCH_RATE (500), BENCH_SECONDS (15), BENCH_WARMUP (3),
- * BENCH_RUNS (5), BENCH_REFERRALS (50000), BENCH_ROUTES (on-duty,queue) change the knobs; BENCH_CPU_PROFILE=1 and BENCH_HEAP_PROFILE=1 profile each run
+ * BENCH_RUNS (5), BENCH_REFERRALS (50000), BENCH_ROUTES (on-duty,queue) change the knobs; BENCH_JOBS=1 runs the app's
+ * scheduled jobs meanwhile, as `npm start` does (the audit checkpoint job then checks and signs each minute's audit rows); BENCH_CPU_PROFILE=1 and BENCH_HEAP_PROFILE=1 profile each run
  * (bench/lib/profile.js) to bench/results/<route>-run<N>.
  */
 const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
@@ -45,6 +46,7 @@ const YEARS = Number(process.env.BENCH_YEARS ?? 10);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const JOBS = process.env.BENCH_JOBS === '1';
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const AMHPS = 40;
 
@@ -141,7 +143,7 @@ async function main() {
   try {
     await ensureDatabase(url);
     await runMigrations(config, url);
-    app = await createApp({ config, databaseUrl: url, schedule: false });
+    app = await createApp({ config, databaseUrl: url, schedule: JOBS });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.getHttpServer().address()).port}`;
 
@@ -359,6 +361,14 @@ async function main() {
           )
         ).rows;
         console.error(`  the app's database connections: ${pool.open} open, ${pool.opened} of them opened during the run`);
+        if (JOBS) {
+          const { rows: jobs } = await stats.query(
+            `SELECT job, to_char(started_at, 'HH24:MI:SS.MS') AS at, round(extract(epoch FROM finished_at - started_at) * 1000)::int AS ms, details
+               FROM job_runs WHERE started_at >= $1 ORDER BY started_at`,
+            [runStart],
+          );
+          for (const j of jobs) console.error(`  job ${j.job} at ${j.at}: ${j.ms} ms ${JSON.stringify(j.details ?? {}).slice(0, 120)}`);
+        }
         await profiler?.stop(`${(name.split(' ')[1] ?? name).replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '')}-run${run}`);
         // The counters include the warm-up's requests.
         await pgStatements.report(stats, `${name} run ${run}`, Math.round(m.achievedRps * (SECONDS + WARMUP)));

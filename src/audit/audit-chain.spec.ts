@@ -1,4 +1,4 @@
-import { ChainBreak, EventRow, eventHash, EVENTS_PER_SLICE, GENESIS, LaneCursor, walkChain } from './audit-chain';
+import { ChainBreak, EventRow, eventHash, EVENTS_PER_SLICE, GENESIS, LaneCursor, restingAsLongAsWorking, walkChain } from './audit-chain';
 
 /** A log of `count` events spread over lanes by `laneOf(id)`, each chained to the one before it in its lane. */
 function log(count: number, laneOf: (id: number) => number): EventRow[] {
@@ -152,4 +152,27 @@ describe('walking the audit chain from the checkpoints', () => {
       expect(ranAfter).toEqual([EVENTS_PER_SLICE]);
     },
   );
+
+  it('the checkpoint job rests after each batch as long as the batch took (so it takes at most about half a core)', async () => {
+    jest.useFakeTimers();
+    try {
+      // The job's clock: the walk started at 1,000 ms; its first batch ended at 1,040 and its second 5 ms after its rest.
+      const readings = [1_000, 1_040, 2_000, 2_005, 3_000];
+      const rest = restingAsLongAsWorking(() => readings.shift()!);
+      const restedFor = async (): Promise<number> => {
+        let done = false;
+        void rest().then(() => (done = true));
+        let ms = 0;
+        while (!done) {
+          await jest.advanceTimersByTimeAsync(1);
+          ms += 1;
+        }
+        return ms;
+      };
+      expect(await restedFor()).toBe(40);
+      expect(await restedFor()).toBe(5);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -16,6 +16,7 @@ import {
   LaneCursor,
   signCheckpoint,
   SqlQuery,
+  restingAsLongAsWorking,
   trustedLatest,
   walkChain,
 } from './audit-chain';
@@ -340,6 +341,9 @@ export class AuditService {
     const found: typeof breaks = [];
     const checked = await walkChain(query, cursors, found, {
       maxEvents,
+      // The job shares the machine with the API it runs in: small batches, and a rest after each as long as it took.
+      batchSize: 1000,
+      onBatch: restingAsLongAsWorking(),
       onEvent: (c, r, ok) => {
         if (!ok || c.events % every !== 0) return;
         const checkpoint: Checkpoint = {
