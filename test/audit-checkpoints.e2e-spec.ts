@@ -1,6 +1,48 @@
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
+/** The tests' ways to make audit events, run the checkpoint job and tamper with the log, on the app `app()` gives. */
+function checkpointHelpers(app: () => TestApp) {
+  let minute = 0;
+  /** `n` audit events, ten per transaction (each transaction appends to one lane, taken at random). */
+  const events = async (n: number) => {
+    for (let i = 0; i < n; i += 10) {
+      await app().sql(
+        `SELECT audit_append_many(now(), NULL, NULL, 'test.read', 'test-record', ARRAY(SELECT 'r' || g FROM generate_series(1, 10) g),
+                                  array_fill(NULL::uuid, ARRAY[10]), array_fill(NULL::text, ARRAY[10]), NULL, NULL, 'success', NULL)`,
+      );
+    }
+  };
+  const checkpointJob = async () => {
+    minute += 1;
+    await app()
+      .app.get(JobRunner)
+      .runDue(new Date(Date.UTC(2026, 10, 21, 12, minute)));
+    const [run] = await app().sql<{ outcome: string; details: Record<string, unknown> }>(
+      `SELECT outcome, details FROM job_runs WHERE job = 'audit-checkpoints' ORDER BY started_at DESC, run_key DESC LIMIT 1`,
+    );
+    return run;
+  };
+  /** As a superuser with the append-only triggers off, then back as it was. */
+  const tamper = async (sql: string, undo: string, check: () => Promise<void>) => {
+    const asSuperuser = async (q: string) => {
+      await app().sql('ALTER TABLE audit_events DISABLE TRIGGER USER');
+      try {
+        await app().sql(q);
+      } finally {
+        await app().sql('ALTER TABLE audit_events ENABLE TRIGGER USER');
+      }
+    };
+    await asSuperuser(sql);
+    try {
+      await check();
+    } finally {
+      await asSuperuser(undo);
+    }
+  };
+  return { events, checkpointJob, tamper };
+}
+
 /**
  * Audit verification at scale: signed checkpoints every AUDIT_CHECKPOINT_EVERY events of each lane (written by the
  * checkpoint job after verifying the lane up to them), GET /audit-events/verify from the last ones, and the full
@@ -9,30 +51,13 @@ import { createTestApp, TestApp, TestUser } from './support/test-app';
 describe('audit chain checkpoints and the full verification', () => {
   let t: TestApp;
   let auditor: TestUser;
-  let minute = 0;
   beforeAll(async () => {
     t = await createTestApp({ env: { AUDIT_CHECKPOINT_EVERY: '5' } });
     auditor = await t.user(['auditor']);
   });
   afterAll(() => t.close());
 
-  /** `n` audit events, ten per transaction (each transaction appends to one lane, taken at random). */
-  const events = async (n: number) => {
-    for (let i = 0; i < n; i += 10) {
-      await t.sql(
-        `SELECT audit_append_many(now(), NULL, NULL, 'test.read', 'test-record', ARRAY(SELECT 'r' || g FROM generate_series(1, 10) g),
-                                  array_fill(NULL::uuid, ARRAY[10]), array_fill(NULL::text, ARRAY[10]), NULL, NULL, 'success', NULL)`,
-      );
-    }
-  };
-  const checkpointJob = async () => {
-    minute += 1;
-    await t.app.get(JobRunner).runDue(new Date(Date.UTC(2026, 10, 21, 12, minute)));
-    const [run] = await t.sql<{ outcome: string; details: Record<string, unknown> }>(
-      `SELECT outcome, details FROM job_runs WHERE job = 'audit-checkpoints' ORDER BY started_at DESC, run_key DESC LIMIT 1`,
-    );
-    return run;
-  };
+  const { events, checkpointJob, tamper } = checkpointHelpers(() => t);
   const verify = async () => (await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body;
   const total = async () => Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM audit_events`))[0].n);
   const fullVerification = async () => {
@@ -44,23 +69,6 @@ describe('audit chain checkpoints and the full verification', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('the full verification did not finish');
-  };
-  /** As a superuser with the append-only triggers off, then back as it was. */
-  const tamper = async (sql: string, undo: string, check: () => Promise<void>) => {
-    const asSuperuser = async (q: string) => {
-      await t.sql('ALTER TABLE audit_events DISABLE TRIGGER USER');
-      try {
-        await t.sql(q);
-      } finally {
-        await t.sql('ALTER TABLE audit_events ENABLE TRIGGER USER');
-      }
-    };
-    await asSuperuser(sql);
-    try {
-      await check();
-    } finally {
-      await asSuperuser(undo);
-    }
   };
   /** An event of a lane before its last checkpoint (not the one a checkpoint names), and one after it. */
   const around = async () => {
@@ -215,5 +223,67 @@ describe('audit chain checkpoints and the full verification', () => {
     const stale = (await t.http.get(`/audit-events/verifications/${id}`).set('authorization', auditor.auth).expect(200)).body;
     expect(stale).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped before it finished/) });
     expect((await fullVerification()).status).toBe('done');
+  });
+});
+
+describe('the checkpoint job with many events waiting: the walk in a worker thread', () => {
+  let t: TestApp;
+  let auditor: TestUser;
+  beforeAll(async () => {
+    // Every run walks in the worker (from 0 events waiting); production starts it from 20,000.
+    t = await createTestApp({ env: { AUDIT_CHECKPOINT_EVERY: '5', AUDIT_WALK_WORKER_FROM: '0' } });
+    auditor = await t.user(['auditor']);
+  });
+  afterAll(() => t.close());
+  const { events, checkpointJob, tamper } = checkpointHelpers(() => t);
+
+  it('signs the same checkpoints as the walk in the API thread, and verify builds on them', async () => {
+    await events(300);
+    const run = await checkpointJob();
+    expect(run).toMatchObject({ outcome: 'succeeded', details: { walkedIn: 'worker' } });
+    const perLane = await t.sql<{ lane: number; n: number }>(
+      `SELECT lane, count(*)::int AS n FROM audit_events GROUP BY lane ORDER BY lane`,
+    );
+    const checkpoints = await t.sql<{ lane: number; events: string; prev_id: string | null; last_id: string }>(
+      `SELECT lane, events::text, prev_id::text, last_id::text FROM audit_checkpoints c ORDER BY c.lane, c.last_id`,
+    );
+    expect(checkpoints.length).toBe(perLane.reduce((n, l) => n + Math.floor(l.n / 5), 0));
+    for (const l of perLane) {
+      const mine = checkpoints.filter((c) => c.lane === l.lane);
+      expect(mine.map((c) => Number(c.events))).toEqual(mine.map((_, i) => (i + 1) * 5));
+      expect(mine.map((c) => c.prev_id)).toEqual([null, ...mine.slice(0, -1).map((c) => c.last_id)]);
+    }
+    const result = (await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body;
+    expect(result).toMatchObject({ valid: true, breaks: [] });
+    expect(result.checkpointsChecked).toBeGreaterThan(0);
+  });
+
+  it('an event changed before the worker reaches it is reported, and its lane gets no checkpoint past it', async () => {
+    await events(100);
+    const [{ lane, id, action }] = await t.sql<{ lane: number; id: string; action: string }>(
+      `SELECT e.lane, e.id::text AS id, e.action FROM audit_events e
+        WHERE e.id > (SELECT max(last_id) FROM audit_checkpoints c WHERE c.lane = e.lane) ORDER BY e.id LIMIT 1`,
+    );
+    const signedBefore = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_checkpoints WHERE lane = $1 AND last_id >= $2`, [
+      lane,
+      id,
+    ]);
+    expect(signedBefore[0].n).toBe(0);
+    await tamper(
+      `UPDATE audit_events SET action = 'test.nothing-to-see' WHERE id = ${id}`,
+      `UPDATE audit_events SET action = '${action}' WHERE id = ${id}`,
+      async () => {
+        const run = await checkpointJob();
+        expect(run).toMatchObject({
+          outcome: 'succeeded',
+          details: { walkedIn: 'worker', breaks: [{ id, lane, problem: 'hash-mismatch' }] },
+        });
+        const signedPast = await t.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_checkpoints WHERE lane = $1 AND last_id >= $2`,
+          [lane, id],
+        );
+        expect(signedPast[0].n).toBe(0);
+      },
+    );
   });
 });

@@ -241,6 +241,39 @@ export function restingAsLongAsWorking(now: () => number = () => performance.now
   };
 }
 
+/** An event the checkpoint job signs: the `every`-th of its lane, on a lane whose walk has found no break. */
+export interface CheckpointMark {
+  lane: number;
+  id: string;
+  hash: string;
+  events: number;
+}
+
+/** What the checkpoint job's walk found: events checked, where to sign, breaks, and where each lane stopped. */
+export interface CheckpointWalk {
+  checked: number;
+  marks: CheckpointMark[];
+  breaks: ChainBreak[];
+}
+
+/**
+ * The checkpoint job's walk (in the API's thread or in a worker thread): each lane from its cursor, 1,000 events a
+ * batch with a rest after each as long as it took, noting every `every`-th event of a lane that has no break so far.
+ */
+export async function checkpointWalk(query: SqlQuery, cursors: LaneCursor[], every: number, maxEvents: number): Promise<CheckpointWalk> {
+  const marks: CheckpointMark[] = [];
+  const breaks: ChainBreak[] = [];
+  const checked = await walkChain(query, cursors, breaks, {
+    maxEvents,
+    batchSize: 1000,
+    onBatch: restingAsLongAsWorking(),
+    onEvent: (c, r, ok) => {
+      if (ok && c.events % every === 0) marks.push({ lane: c.lane, id: r.id, hash: r.hash, events: c.events });
+    },
+  });
+  return { checked, marks, breaks };
+}
+
 /** Events hashed between two turns of the event loop: about half a millisecond of work. */
 export const EVENTS_PER_SLICE = 500;
 

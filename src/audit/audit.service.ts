@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -5,10 +6,13 @@ import { CommitBatch, Db, fieldsOf, placeholders } from '../database/db';
 import { RequestContext, requestContext } from '../common/request-context';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
+import { workerModule } from '../common/worker-module';
 import type { AuditOutcome } from './audit-event.entity';
 import {
   ChainBreak,
   Checkpoint,
+  checkpointWalk,
+  type CheckpointWalk,
   EVENT_COLUMNS,
   EventRow,
   eventHash,
@@ -16,10 +20,10 @@ import {
   LaneCursor,
   signCheckpoint,
   SqlQuery,
-  restingAsLongAsWorking,
   trustedLatest,
   walkChain,
 } from './audit-chain';
+import type { AuditWalkMessage, AuditWalkWorkerData } from './audit-walk.worker';
 
 export interface AuditRecord {
   action: string;
@@ -88,6 +92,11 @@ interface HeadRow {
  * warnings) are not held up; a backlog (the first run after an upgrade) is worked through run after run.
  */
 const CHECKPOINT_EVENTS_PER_RUN = 200_000;
+/** The heap the checkpoint job's worker thread may use: a batch of 1,000 events and the marks to sign. */
+const AUDIT_WALK_MEMORY_MB = 256;
+
+const bigMax = (xs: bigint[]): bigint => xs.reduce((a, b) => (b > a ? b : a));
+const bigMin = (xs: bigint[]): bigint => xs.reduce((a, b) => (b < a ? b : a));
 
 /**
  * Writes audit events inside the caller's transaction: if the audit write fails, so does the request. Reads of a
@@ -335,28 +344,29 @@ export class AuditService {
         `audit checkpoint ${breaks[0].id} of lane ${breaks[0].lane} does not verify (${breaks[0].problem}): no checkpoints are written until it is looked into`,
       );
     }
-    const made: Array<Checkpoint & { signature: string }> = [];
     const cursors = this.cursors(heads, trusted);
+    // The events that may be waiting, at most: from the oldest lane's cursor to the newest head (ids span the lanes).
+    const live = cursors.filter((c) => BigInt(c.uptoId) > BigInt(c.afterId));
+    const waiting = live.length ? Number(bigMax(live.map((c) => BigInt(c.uptoId))) - bigMin(live.map((c) => BigInt(c.afterId)))) : 0;
+    const inWorker = live.length > 0 && waiting >= this.config.auditWalkWorkerFrom;
+    const {
+      checked,
+      marks,
+      breaks: found,
+    } = inWorker ? await this.walkInWorker(cursors, every, maxEvents) : await checkpointWalk(query, cursors, every, maxEvents);
     const previous = new Map([...trusted.values()].map((c) => [c.lane, c.lastId]));
-    const found: typeof breaks = [];
-    const checked = await walkChain(query, cursors, found, {
-      maxEvents,
-      // The job shares the machine with the API it runs in: small batches, and a rest after each as long as it took.
-      batchSize: 1000,
-      onBatch: restingAsLongAsWorking(),
-      onEvent: (c, r, ok) => {
-        if (!ok || c.events % every !== 0) return;
-        const checkpoint: Checkpoint = {
-          lane: c.lane,
-          lastId: r.id,
-          lastHash: r.hash,
-          events: c.events,
-          prevId: previous.get(c.lane) ?? null,
-        };
-        made.push({ ...checkpoint, signature: signCheckpoint(key, checkpoint) });
-        previous.set(c.lane, r.id);
-      },
-    });
+    const made: Array<Checkpoint & { signature: string }> = [];
+    for (const mark of marks) {
+      const checkpoint: Checkpoint = {
+        lane: mark.lane,
+        lastId: mark.id,
+        lastHash: mark.hash,
+        events: mark.events,
+        prevId: previous.get(mark.lane) ?? null,
+      };
+      made.push({ ...checkpoint, signature: signCheckpoint(key, checkpoint) });
+      previous.set(mark.lane, mark.id);
+    }
     if (made.length) {
       await m.query(
         `INSERT INTO audit_checkpoints (lane, last_id, last_hash, events, prev_id, created_at, signature)
@@ -372,7 +382,44 @@ export class AuditService {
         ],
       );
     }
-    return { checked, written: made.length, ...(found.length ? { breaks: found.slice(0, 10) } : {}) };
+    return {
+      checked,
+      written: made.length,
+      ...(inWorker ? { walkedIn: 'worker' } : {}),
+      ...(found.length ? { breaks: found.slice(0, 10) } : {}),
+    };
+  }
+
+  /**
+   * The checkpoint job's walk in a worker thread (audit-walk.worker): the events read on a connection of its own, so
+   * that their parsing, hashing and garbage stay out of the API's event loop and heap. Events up to the heads read in
+   * the job's transaction are committed, so that connection sees all of them.
+   */
+  private walkInWorker(cursors: LaneCursor[], every: number, maxEvents: number): Promise<CheckpointWalk> {
+    const options = this.dataSource.options as { url?: string; extra?: { options?: string } };
+    const data: AuditWalkWorkerData = {
+      connection: { connectionString: options.url!, options: options.extra?.options, application_name: 'amhp-hub-audit-walk' },
+      cursors,
+      every,
+      maxEvents,
+      nice: this.config.plannerNice,
+    };
+    const { file, execArgv } = workerModule(__filename, 'audit-walk.worker');
+    const worker = new Worker(file, { workerData: data, execArgv, resourceLimits: { maxOldGenerationSizeMb: AUDIT_WALK_MEMORY_MB } });
+    return new Promise<CheckpointWalk>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        void worker.terminate();
+        fn();
+      };
+      worker.on('message', (msg: AuditWalkMessage) =>
+        settle(() => ('walk' in msg ? resolve(msg.walk) : reject(new Error(`the audit chain walk failed: ${msg.error}`)))),
+      );
+      worker.on('error', (err: Error) => settle(() => reject(new Error(`the audit chain walk failed: ${err.message}`))));
+      worker.on('exit', (code) => settle(() => reject(new Error(`the audit chain walk stopped before it answered (exit ${code})`))));
+    });
   }
 
   /** The lanes' heads: where every walk ends (all up to them is committed). */

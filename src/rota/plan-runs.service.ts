@@ -1,4 +1,3 @@
-import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
@@ -6,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { ConflictProblem, NotFoundProblem } from '../common/problem';
+import { workerModule } from '../common/worker-module';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import type { PlanInputs } from './plan-facts';
@@ -48,9 +48,7 @@ export class PlanRunStopped extends Error {
  * sources; the worker registers ts-node to load them) or as the compiled JavaScript in dist/ (npm start).
  */
 export function plannerWorkerFile(): { file: string; execArgv: string[] } {
-  const ext = extname(__filename);
-  const file = join(__dirname, `planner.worker${ext}`);
-  return { file, execArgv: ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [] };
+  return workerModule(__filename, 'planner.worker');
 }
 
 /**

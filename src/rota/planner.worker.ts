@@ -3,8 +3,8 @@
  * written and solved with HiGHS, the proposal verified, the result out. Nothing here touches the database or the
  * API's event loop; the memory it may use is capped by the thread's resource limits (PLANNER_MEMORY_MB).
  */
-import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThread } from '../common/worker-module';
 import { buildPlanFacts, PlanInputs } from './plan-facts';
 import { inProcessSolver, plan, PlannerOptions, PlanResult, WasmModule } from './planner';
 
@@ -21,15 +21,8 @@ export type PlannerWorkerMessage = { result: PlanResult } | { error: string };
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const { inputs, options, nice, highs } = workerData as PlannerWorkerData;
-  // Below the API's threads when the cores are busy: on Linux a nice value is per thread, so this lowers only this
-  // worker (and HiGHS, which runs on it), never the process. Elsewhere it would lower the whole process: left alone.
-  if (platform() === 'linux' && nice > 0) {
-    try {
-      setPriority(nice);
-    } catch {
-      // Not allowed here (a container without the capability to change it): the plan still runs, at normal priority.
-    }
-  }
+  // Below the API's threads when the cores are busy (HiGHS runs on this thread too).
+  lowerThisThread(nice);
   let message: PlannerWorkerMessage;
   try {
     const solve = await inProcessSolver(highs);
