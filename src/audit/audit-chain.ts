@@ -274,6 +274,42 @@ export async function checkpointWalk(query: SqlQuery, cursors: LaneCursor[], eve
   return { checked, marks, breaks };
 }
 
+/** What the full re-verification's walk found: events checked, breaks, where each lane ended, checkpoints not met. */
+export interface FullWalk {
+  checked: number;
+  breaks: ChainBreak[];
+  cursors: LaneCursor[];
+  /** Signed checkpoints the walk never met at their place in the chain. */
+  unmet: Checkpoint[];
+}
+
+/**
+ * The full re-verification's walk: every lane from its start, all lanes together in id order (the heap read once),
+ * each signed checkpoint in `expected` compared with the chain where it stands. `onBatch` gets the events checked so
+ * far after each batch (progress; a throw stops the walk).
+ */
+export async function fullWalk(
+  query: SqlQuery,
+  cursors: LaneCursor[],
+  expected: Checkpoint[],
+  onBatch: (checked: number) => Promise<void> | void,
+): Promise<FullWalk> {
+  const waiting = new Map(expected.map((c) => [`${c.lane}:${c.lastId}`, c]));
+  const breaks: ChainBreak[] = [];
+  const checked = await walkChain(query, cursors, breaks, {
+    scan: 'ids',
+    batchSize: 1000,
+    onEvent: (c, r) => {
+      const cp = waiting.get(`${c.lane}:${r.id}`);
+      if (!cp) return;
+      waiting.delete(`${c.lane}:${r.id}`);
+      if (cp.lastHash !== r.hash || cp.events !== c.events) breaks.push({ id: r.id, lane: c.lane, problem: 'checkpoint-mismatch' });
+    },
+    onBatch,
+  });
+  return { checked, breaks, cursors, unmet: [...waiting.values()] };
+}
+
 /** Events hashed between two turns of the event loop: about half a millisecond of work. */
 export const EVENTS_PER_SLICE = 500;
 

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { ConflictProblem, NotFoundProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
-import { ChainBreak, checkpointSignatureValid, SqlQuery, trustedCheckpoints, walkChain } from './audit-chain';
+import { ChainBreak, checkpointSignatureValid, trustedCheckpoints } from './audit-chain';
 import { AuditService } from './audit.service';
 
 export interface VerificationRow {
@@ -89,7 +89,6 @@ export class AuditVerificationsService implements BeforeApplicationShutdown {
   private async run(id: string, actor: Actor): Promise<void> {
     this.running.add(id);
     try {
-      const query: SqlQuery = (sql, params) => this.dataSource.query(sql, params);
       const heads = await this.audit.heads();
       const end = heads.reduce((m, h) => (h.last_id && BigInt(h.last_id) > m ? BigInt(h.last_id) : m), 0n);
       const [{ n }] = await this.dataSource.query(`SELECT count(*)::text AS n FROM audit_events WHERE id <= $1`, [end.toString()]);
@@ -99,33 +98,21 @@ export class AuditVerificationsService implements BeforeApplicationShutdown {
       const checkpoints = await this.audit.checkpoints();
       const { breaks } = trustedCheckpoints(key, checkpoints);
       // Every signed checkpoint is compared with the chain where it stands (unsigned ones are reported above).
-      const expected = new Map(
-        checkpoints.filter((c) => checkpointSignatureValid(key, c, c.signature)).map((c) => [`${c.lane}:${c.lastId}`, c]),
-      );
-      const cursors = this.audit.cursors(heads, new Map());
+      const expected = checkpoints.filter((c) => checkpointSignatureValid(key, c, c.signature));
       let last = Date.now();
-      const checked = await walkChain(query, cursors, breaks, {
-        // Every lane from its start: all lanes together, the heap read once in id order.
-        scan: 'ids',
-        // Small batches: each is hashed on the API's thread between requests (about a millisecond per 200 events).
-        batchSize: 1000,
-        onEvent: (c, r) => {
-          const cp = expected.get(`${c.lane}:${r.id}`);
-          if (!cp) return;
-          expected.delete(`${c.lane}:${r.id}`);
-          if (cp.lastHash !== r.hash || cp.events !== c.events) breaks.push({ id: r.id, lane: c.lane, problem: 'checkpoint-mismatch' });
-        },
-        onBatch: async (done) => {
-          if (this.stopping) throw new Stopped();
-          if (Date.now() - last < PROGRESS_MS) return;
-          last = Date.now();
-          await this.progress(id, { eventsChecked: done, checkpointsChecked: checkpoints.length });
-        },
+      // Every event from the first, in a worker thread of its own: the API's thread only writes the progress.
+      const walk = await this.audit.walkInWorker({ job: 'full', cursors: this.audit.cursors(heads, new Map()), expected }, async (done) => {
+        if (this.stopping) throw new Stopped();
+        if (Date.now() - last < PROGRESS_MS) return;
+        last = Date.now();
+        await this.progress(id, { eventsChecked: done, checkpointsChecked: checkpoints.length });
       });
-      this.audit.checkHeads(heads, cursors, breaks);
+      const checked = walk.checked;
+      breaks.push(...walk.breaks);
+      this.audit.checkHeads(heads, walk.cursors, breaks);
       // A checkpoint naming an event the walk never met: that event was taken out.
-      const upto = new Map(cursors.map((c) => [c.lane, BigInt(c.uptoId)]));
-      for (const cp of expected.values())
+      const upto = new Map(walk.cursors.map((c) => [c.lane, BigInt(c.uptoId)]));
+      for (const cp of walk.unmet)
         if (BigInt(cp.lastId) <= (upto.get(cp.lane) ?? 0n)) breaks.push({ id: cp.lastId, lane: cp.lane, problem: 'checkpoint-mismatch' });
 
       const valid = breaks.length === 0;

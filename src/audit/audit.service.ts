@@ -13,6 +13,7 @@ import {
   Checkpoint,
   checkpointWalk,
   type CheckpointWalk,
+  type FullWalk,
   EVENT_COLUMNS,
   EventRow,
   eventHash,
@@ -23,7 +24,7 @@ import {
   trustedLatest,
   walkChain,
 } from './audit-chain';
-import type { AuditWalkMessage, AuditWalkWorkerData } from './audit-walk.worker';
+import type { AuditWalkJob, AuditWalkMessage, AuditWalkWorkerData } from './audit-walk.worker';
 
 export interface AuditRecord {
   action: string;
@@ -353,7 +354,9 @@ export class AuditService {
       checked,
       marks,
       breaks: found,
-    } = inWorker ? await this.walkInWorker(cursors, every, maxEvents) : await checkpointWalk(query, cursors, every, maxEvents);
+    } = inWorker
+      ? await this.walkInWorker({ job: 'checkpoints', cursors, every, maxEvents })
+      : await checkpointWalk(query, cursors, every, maxEvents);
     const previous = new Map([...trusted.values()].map((c) => [c.lane, c.lastId]));
     const made: Array<Checkpoint & { signature: string }> = [];
     for (const mark of marks) {
@@ -391,32 +394,49 @@ export class AuditService {
   }
 
   /**
-   * The checkpoint job's walk in a worker thread (audit-walk.worker): the events read on a connection of its own, so
-   * that their parsing, hashing and garbage stay out of the API's event loop and heap. Events up to the heads read in
-   * the job's transaction are committed, so that connection sees all of them.
+   * One of the chain's long walks in a worker thread (audit-walk.worker): the events read on a connection of its own,
+   * so that their parsing, hashing and garbage stay out of the API's event loop and heap. Events up to the heads read
+   * before the walk are committed, so that connection sees all of them. `onProgress` gets the full walk's count after
+   * each batch, one call at a time (counts that arrive meanwhile are skipped); what it throws stops the walk and is
+   * what this rejects with.
    */
-  private walkInWorker(cursors: LaneCursor[], every: number, maxEvents: number): Promise<CheckpointWalk> {
+  walkInWorker(job: Extract<AuditWalkJob, { job: 'checkpoints' }>): Promise<CheckpointWalk>;
+  walkInWorker(job: Extract<AuditWalkJob, { job: 'full' }>, onProgress: (checked: number) => Promise<void>): Promise<FullWalk>;
+  walkInWorker(job: AuditWalkJob, onProgress?: (checked: number) => Promise<void>): Promise<CheckpointWalk | FullWalk> {
     const options = this.dataSource.options as { url?: string; extra?: { options?: string } };
     const data: AuditWalkWorkerData = {
+      ...job,
       connection: { connectionString: options.url!, options: options.extra?.options, application_name: 'amhp-hub-audit-walk' },
-      cursors,
-      every,
-      maxEvents,
       nice: this.config.plannerNice,
     };
     const { file, execArgv } = workerModule(__filename, 'audit-walk.worker');
     const worker = new Worker(file, { workerData: data, execArgv, resourceLimits: { maxOldGenerationSizeMb: AUDIT_WALK_MEMORY_MB } });
-    return new Promise<CheckpointWalk>((resolve, reject) => {
+    return new Promise<CheckpointWalk | FullWalk>((resolve, reject) => {
       let settled = false;
+      let reporting = false;
       const settle = (fn: () => void) => {
         if (settled) return;
         settled = true;
         void worker.terminate();
         fn();
       };
-      worker.on('message', (msg: AuditWalkMessage) =>
-        settle(() => ('walk' in msg ? resolve(msg.walk) : reject(new Error(`the audit chain walk failed: ${msg.error}`)))),
-      );
+      worker.on('message', (msg: AuditWalkMessage) => {
+        if ('progress' in msg) {
+          if (!onProgress || reporting) return;
+          reporting = true;
+          onProgress(msg.progress)
+            .catch((err: unknown) => settle(() => reject(err instanceof Error ? err : new Error(String(err)))))
+            .finally(() => (reporting = false));
+          return;
+        }
+        settle(() =>
+          'walk' in msg
+            ? resolve(msg.walk)
+            : 'full' in msg
+              ? resolve(msg.full)
+              : reject(new Error(`the audit chain walk failed: ${msg.error}`)),
+        );
+      });
       worker.on('error', (err: Error) => settle(() => reject(new Error(`the audit chain walk failed: ${err.message}`))));
       worker.on('exit', (code) => settle(() => reject(new Error(`the audit chain walk stopped before it answered (exit ${code})`))));
     });
