@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { BadRequestProblem } from '../common/problem';
-import { endOfLocalDay, isIsoDate, IsoDate, startOfLocalDay } from '../statute/time';
+import { endOfLocalDay, isIsoDate, IsoDate, startOfLocalDay, wallClock } from '../statute/time';
 
 export interface ReportPeriod {
   /** As asked: `2026-11`, `2026-Q3`, `FY2025` or `2026-11-03..2026-11-20`. */
@@ -89,52 +89,7 @@ export function parsePeriod(q: PeriodQuery, zone: string): ReportPeriod {
   return { label, from, to, start: startOfLocalDay(from, zone), end: endOfLocalDay(to, zone), months };
 }
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/**
- * Each zone's offset through a span of time (a UTC day, or an hour of a day when the clocks change), keyed by the
- * span's number: null when the offset changes within it. Bounded: cleared when full.
- */
-const offsetCache = new Map<string, Map<number, number | null>>();
-const MAX_CACHED_SPANS = 200_000;
-
-/** The offset of the whole span [start, start + length), or null when it differs at its two ends. */
-function spanOffset(cache: Map<number, number | null>, key: number, start: number, length: number, zone: string): number | null {
-  let offset = cache.get(key);
-  if (offset === undefined) {
-    const first = DateTime.fromMillis(start, { zone }).offset;
-    const last = DateTime.fromMillis(start + length - 1, { zone }).offset;
-    offset = first === last ? first : null;
-    cache.set(key, offset);
-  }
-  return offset;
-}
-
-/**
- * The zone's offset from UTC in minutes at an instant, exactly as luxon gives it, asked of luxon once per UTC day
- * rather than once per instant (a report of ten years converts hundreds of thousands of instants): when the offset is
- * the same at the first and the last millisecond of a day it is the offset of the whole day (no zone changes its
- * clocks and back within a day); on a day the clocks change, the same by the hour; and in the hour of the change
- * each instant is asked of luxon.
- */
-export function zoneOffsetMinutes(at: Date, zone: string): number {
-  const t = at.getTime();
-  let cache = offsetCache.get(zone);
-  if (!cache || cache.size >= MAX_CACHED_SPANS) offsetCache.set(zone, (cache = new Map()));
-  const day = Math.floor(t / DAY);
-  const hour = Math.floor(t / HOUR);
-  // Days are keyed by their number, hours by the negative of theirs less one, so the two never meet.
-  return (
-    spanOffset(cache, day, day * DAY, DAY, zone) ??
-    spanOffset(cache, -hour - 1, hour * HOUR, HOUR, zone) ??
-    DateTime.fromMillis(t, { zone }).offset
-  );
-}
-
-/** The local wall-clock time of an instant, as a Date whose UTC fields are the local ones. */
-const wallClock = (at: Date, zone: string): Date => new Date(at.getTime() + zoneOffsetMinutes(at, zone) * MINUTE);
+const DAY = 86_400_000;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 

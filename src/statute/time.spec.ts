@@ -50,6 +50,11 @@ describe('local dates in Europe/London', () => {
     expect(localDate(new Date('2026-07-01T23:30:00Z'), 'UTC')).toBe('2026-07-01');
     expect(localDate(new Date('2026-07-01T23:30:00Z'), LONDON)).toBe('2026-07-02');
   });
+
+  it('no date for an instant that is not one, or in a zone that does not exist', () => {
+    expect(() => localDate(new Date(Number.NaN), LONDON)).toThrow(RangeError);
+    expect(() => localDate(new Date('2026-07-01T23:30:00Z'), 'Nowhere/Special')).toThrow(RangeError);
+  });
 });
 
 describe('calendar arithmetic (the conventions C1-C8 of time.ts)', () => {

@@ -51,29 +51,60 @@ const endOfLocalDayMs = memoised(
   (d, zone) => `${zone.length}:${zone}${d}`,
 );
 
-/** The last local day asked about in each zone, with the instants it spans [from, to) at one UTC offset. */
-const lastLocalDay = new Map<string, { from: number; to: number; date: IsoDate }>();
-
-const DAY_MS = 86_400_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /**
- * The calendar date of an instant in a time zone. Most instants asked about (now, a referral received a moment ago)
- * fall on the day asked about last in their zone: that day's span is kept, so they are answered without a conversion.
- * The span kept is the local day from its midnight to the next at the instant's UTC offset, and only when the offset
- * is the same at both ends (so not on the day of a clock change, which is converted every time).
+ * Each zone's offset through a span of time (a UTC day, or an hour of a day when the clocks change), keyed by the
+ * span's number: null when the offset changes within it. Bounded: cleared when full.
  */
+const offsetCache = new Map<string, Map<number, number | null>>();
+const MAX_CACHED_SPANS = 200_000;
+
+/** The offset of the whole span [start, start + length), or null when it differs at its two ends. */
+function spanOffset(cache: Map<number, number | null>, key: number, start: number, length: number, zone: string): number | null {
+  let offset = cache.get(key);
+  if (offset === undefined) {
+    const first = DateTime.fromMillis(start, { zone }).offset;
+    const last = DateTime.fromMillis(start + length - 1, { zone }).offset;
+    offset = first === last ? first : null;
+    cache.set(key, offset);
+  }
+  return offset;
+}
+
+/**
+ * The zone's offset from UTC in minutes at an instant, exactly as luxon gives it, asked of luxon once per UTC day
+ * rather than once per instant (a report of ten years converts hundreds of thousands of instants, intake the date of
+ * every instant it is given): when the offset is
+ * the same at the first and the last millisecond of a day it is the offset of the whole day (no zone changes its
+ * clocks and back within a day); on a day the clocks change, the same by the hour; and in the hour of the change
+ * each instant is asked of luxon.
+ */
+export function zoneOffsetMinutes(at: Date, zone: string): number {
+  const t = at.getTime();
+  let cache = offsetCache.get(zone);
+  if (!cache || cache.size >= MAX_CACHED_SPANS) offsetCache.set(zone, (cache = new Map()));
+  const day = Math.floor(t / DAY);
+  const hour = Math.floor(t / HOUR);
+  // Days are keyed by their number, hours by the negative of theirs less one, so the two never meet.
+  return (
+    spanOffset(cache, day, day * DAY, DAY, zone) ??
+    spanOffset(cache, -hour - 1, hour * HOUR, HOUR, zone) ??
+    DateTime.fromMillis(t, { zone }).offset
+  );
+}
+
+/** The local wall-clock time of an instant, as a Date whose UTC fields are the local ones. */
+export const wallClock = (at: Date, zone: string): Date => new Date(at.getTime() + zoneOffsetMinutes(at, zone) * MINUTE);
+
+/** The calendar date of an instant in a time zone (through the zone's offset, kept per UTC day: zoneOffsetMinutes). */
 export function localDate(instant: Date, zone: string): IsoDate {
-  const ms = instant.getTime();
-  const last = lastLocalDay.get(zone);
-  if (last && ms >= last.from && ms < last.to) return last.date;
-  const local = DateTime.fromJSDate(instant, { zone });
-  const date = local.toISODate();
-  if (date === null) throw new RangeError(`not an instant in the time zone ${zone}: ${String(instant)}`);
-  const from = ms - (((local.hour * 60 + local.minute) * 60 + local.second) * 1000 + local.millisecond);
-  const to = from + DAY_MS;
-  const offsetAt = (t: number) => DateTime.fromMillis(t, { zone }).offset;
-  if (offsetAt(from) === local.offset && offsetAt(to - 1) === local.offset) lastLocalDay.set(zone, { from, to, date });
-  return date;
+  const local = wallClock(instant, zone);
+  if (!Number.isFinite(local.getTime())) throw new RangeError(`not an instant in the time zone ${zone}: ${String(instant)}`);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
 }
 
 /** 00:00 local time on a date, as an instant (a DST change never falls at midnight in the UK). */
