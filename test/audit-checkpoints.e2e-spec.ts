@@ -94,6 +94,8 @@ describe('audit chain checkpoints and the full verification', () => {
     );
     expect(checkpoints.length).toBe(perLane.reduce((n, l) => n + Math.floor(l.n / 5), 0));
     expect(run.details).toMatchObject({ written: checkpoints.length });
+    // 400 events is far below AUDIT_WALK_WORKER_FROM (20,000): walked in the API's thread, no worker started.
+    expect(run.details).not.toHaveProperty('walkedIn');
     for (const l of perLane) {
       const mine = checkpoints.filter((c) => c.lane === l.lane);
       expect(mine.map((c) => Number(c.events))).toEqual(mine.map((_, i) => (i + 1) * 5));
