@@ -201,7 +201,7 @@ export interface WalkOptions {
  *   the primary key, the heap read once in order.
  */
 export async function walkChain(query: SqlQuery, cursors: LaneCursor[], breaks: ChainBreak[], options: WalkOptions = {}): Promise<number> {
-  const live = cursors.filter((c) => BigInt(c.uptoId) > BigInt(c.afterId));
+  const live = liveCursors(cursors);
   if (!live.length) return 0;
   const state = { checked: 0 };
   const check = (c: LaneCursor, r: EventRow) => {
@@ -225,6 +225,21 @@ export async function walkChain(query: SqlQuery, cursors: LaneCursor[], breaks: 
 }
 
 type Check = (c: LaneCursor, r: EventRow) => void;
+
+/** The cursors of lanes with events still to walk (their head is past where they start). */
+export function liveCursors(cursors: LaneCursor[]): LaneCursor[] {
+  return cursors.filter((c) => BigInt(c.uptoId) > BigInt(c.afterId));
+}
+
+/**
+ * The ids a walk of `live` covers, (after, end]: after the earliest start, up to the latest head. Ids are shared by the
+ * lanes, so `end - after` is the most events there can be to walk. Null when no lane has any.
+ */
+export function idSpan(live: LaneCursor[]): { after: bigint; end: bigint } | null {
+  if (!live.length) return null;
+  const end = live.reduce((m, c) => (BigInt(c.uptoId) > m ? BigInt(c.uptoId) : m), 0n);
+  return { after: live.reduce((m, c) => (BigInt(c.afterId) < m ? BigInt(c.afterId) : m), end), end };
+}
 
 /**
  * An `onBatch` for background work beside the API (the checkpoint job): after each batch it waits as long as that
@@ -366,8 +381,8 @@ async function walkInIdOrder(
     upto[c.lane] = c.uptoId;
   }
   const byLane = new Map(cursors.map((c) => [c.lane, c]));
-  const end = live.reduce((m, c) => (BigInt(c.uptoId) > m ? BigInt(c.uptoId) : m), 0n);
-  let after = live.reduce((m, c) => (BigInt(c.afterId) < m ? BigInt(c.afterId) : m), end).toString();
+  const { after: first, end } = idSpan(live)!;
+  let after = first.toString();
   for (;;) {
     const limit = batchLimit(state, options);
     if (limit <= 0) break;

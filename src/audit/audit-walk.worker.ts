@@ -29,7 +29,8 @@ export type AuditWalkWorkerData = AuditWalkJob & {
   nice: number;
 };
 
-export type AuditWalkMessage = { walk: CheckpointWalk } | { full: FullWalk } | { progress: number } | { error: string };
+/** After each batch of the full walk, its progress; then the walk's findings (as the job asked) or why it failed. */
+export type AuditWalkMessage = { progress: number } | { result: CheckpointWalk | FullWalk } | { error: string };
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const data = workerData as AuditWalkWorkerData;
@@ -39,14 +40,13 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   try {
     await client.connect();
     const query = async (sql: string, params: unknown[]) => (await client.query<EventRow>(sql, params)).rows;
-    message =
-      data.job === 'checkpoints'
-        ? { walk: await checkpointWalk(query, data.cursors, data.every, data.maxEvents) }
-        : {
-            full: await fullWalk(query, data.cursors, data.expected, (checked) =>
-              port.postMessage({ progress: checked } satisfies AuditWalkMessage),
-            ),
-          };
+    const progress = (checked: number) => port.postMessage({ progress: checked } satisfies AuditWalkMessage);
+    message = {
+      result:
+        data.job === 'checkpoints'
+          ? await checkpointWalk(query, data.cursors, data.every, data.maxEvents)
+          : await fullWalk(query, data.cursors, data.expected, progress),
+    };
   } catch (err) {
     message = { error: String((err as Error)?.message ?? err) };
   } finally {

@@ -17,6 +17,8 @@ import {
   EVENT_COLUMNS,
   EventRow,
   eventHash,
+  idSpan,
+  liveCursors,
   GENESIS,
   LaneCursor,
   signCheckpoint,
@@ -93,11 +95,8 @@ interface HeadRow {
  * warnings) are not held up; a backlog (the first run after an upgrade) is worked through run after run.
  */
 const CHECKPOINT_EVENTS_PER_RUN = 200_000;
-/** The heap the checkpoint job's worker thread may use: a batch of 1,000 events and the marks to sign. */
+/** The heap a chain walk's worker thread may use: a batch of 1,000 events, the marks to sign or the checkpoints to compare. */
 const AUDIT_WALK_MEMORY_MB = 256;
-
-const bigMax = (xs: bigint[]): bigint => xs.reduce((a, b) => (b > a ? b : a));
-const bigMin = (xs: bigint[]): bigint => xs.reduce((a, b) => (b < a ? b : a));
 
 /**
  * Writes audit events inside the caller's transaction: if the audit write fails, so does the request. Reads of a
@@ -346,10 +345,9 @@ export class AuditService {
       );
     }
     const cursors = this.cursors(heads, trusted);
-    // The events that may be waiting, at most: from the oldest lane's cursor to the newest head (ids span the lanes).
-    const live = cursors.filter((c) => BigInt(c.uptoId) > BigInt(c.afterId));
-    const waiting = live.length ? Number(bigMax(live.map((c) => BigInt(c.uptoId))) - bigMin(live.map((c) => BigInt(c.afterId)))) : 0;
-    const inWorker = live.length > 0 && waiting >= this.config.auditWalkWorkerFrom;
+    // Many events waiting (at most the ids between the earliest lane's cursor and the latest head): walked in a worker.
+    const span = idSpan(liveCursors(cursors));
+    const inWorker = span !== null && span.end - span.after >= BigInt(this.config.auditWalkWorkerFrom);
     const {
       checked,
       marks,
@@ -407,6 +405,7 @@ export class AuditService {
     const data: AuditWalkWorkerData = {
       ...job,
       connection: { connectionString: options.url!, options: options.extra?.options, application_name: 'amhp-hub-audit-walk' },
+      // Below the API's threads, as the planner's (PLANNER_NICE).
       nice: this.config.plannerNice,
     };
     const { file, execArgv } = workerModule(__filename, 'audit-walk.worker');
@@ -429,13 +428,7 @@ export class AuditService {
             .finally(() => (reporting = false));
           return;
         }
-        settle(() =>
-          'walk' in msg
-            ? resolve(msg.walk)
-            : 'full' in msg
-              ? resolve(msg.full)
-              : reject(new Error(`the audit chain walk failed: ${msg.error}`)),
-        );
+        settle(() => ('result' in msg ? resolve(msg.result) : reject(new Error(`the audit chain walk failed: ${msg.error}`))));
       });
       worker.on('error', (err: Error) => settle(() => reject(new Error(`the audit chain walk failed: ${err.message}`))));
       worker.on('exit', (code) => settle(() => reject(new Error(`the audit chain walk stopped before it answered (exit ${code})`))));

@@ -127,7 +127,10 @@ export class AppConfig {
   readonly vapid: { publicKey: string; privateKey: string; subject: string };
   /** The heap one planner run (its worker thread) may use; a run that needs more fails instead of starving the API. */
   readonly plannerMemoryMb: number;
-  /** The planner worker thread's nice value on Linux (0-19): above 0, the API's threads win the cores when both want them. */
+  /**
+   * The nice value on Linux (0-19) of the worker threads beside the API (the planner's, the audit chain walks'): above 0,
+   * the API's threads win the cores when both want them.
+   */
   readonly plannerNice: number;
   /** A signed audit checkpoint is written for each lane every this many events (GET /audit-events/verify starts there). */
   readonly auditCheckpointEvery: number;
