@@ -256,6 +256,9 @@ export function restingAsLongAsWorking(now: () => number = () => performance.now
   };
 }
 
+/** Events read a batch by the walks that run beside the API (the checkpoint job's, the full re-verification's). */
+const BACKGROUND_BATCH = 1000;
+
 /** An event the checkpoint job signs: the `every`-th of its lane, on a lane whose walk has found no break. */
 export interface CheckpointMark {
   lane: number;
@@ -280,7 +283,7 @@ export async function checkpointWalk(query: SqlQuery, cursors: LaneCursor[], eve
   const breaks: ChainBreak[] = [];
   const checked = await walkChain(query, cursors, breaks, {
     maxEvents,
-    batchSize: 1000,
+    batchSize: BACKGROUND_BATCH,
     onBatch: restingAsLongAsWorking(),
     onEvent: (c, r, ok) => {
       if (ok && c.events % every === 0) marks.push({ lane: c.lane, id: r.id, hash: r.hash, events: c.events });
@@ -313,7 +316,7 @@ export async function fullWalk(
   const breaks: ChainBreak[] = [];
   const checked = await walkChain(query, cursors, breaks, {
     scan: 'ids',
-    batchSize: 1000,
+    batchSize: BACKGROUND_BATCH,
     onEvent: (c, r) => {
       const cp = waiting.get(`${c.lane}:${r.id}`);
       if (!cp) return;
