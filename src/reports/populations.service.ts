@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
-import { parsePopulationCsv, type PopulationRow } from './populations';
+import { parsePopulationCsv } from './populations';
 
 export interface PopulationYearSummary {
   year: number;
@@ -100,19 +100,6 @@ export class PopulationsService {
       loadedAt: r.loadedAt.toISOString(),
       loadedBy: r.loadedBy,
     }));
-  }
-
-  /** The years loaded, ascending. */
-  async years(m: EntityManager): Promise<number[]> {
-    return (await m.query<Array<{ year: number }>>('SELECT DISTINCT year FROM report_populations ORDER BY year')).map((r) => r.year);
-  }
-
-  /** The rows of one year. */
-  async rows(m: EntityManager, year: number): Promise<PopulationRow[]> {
-    return m.query<PopulationRow[]>(
-      `SELECT year, age_band AS "ageBand", sex, ethnic_group AS "ethnicGroup", population FROM report_populations WHERE year = $1`,
-      [year],
-    );
   }
 
   /** Loads the demo catchment's population (seed-data/demo-populations-2024.csv: 25,000 people, the demo history's). */

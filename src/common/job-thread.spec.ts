@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { JobThread } from './job-thread';
+import type { FixtureJob } from '../../test/support/job-thread.fixture-worker';
+
+const file = join(__dirname, '..', '..', 'test', 'support', 'job-thread.fixture-worker.ts');
+const execArgv = ['--require', require.resolve('ts-node/register/transpile-only')];
+
+function thread(idleMs = 60_000, maxOldGenerationSizeMb = 64): JobThread<FixtureJob, unknown> {
+  return new JobThread<FixtureJob, unknown>(
+    { file, options: { execArgv, resourceLimits: { maxOldGenerationSizeMb } } },
+    idleMs,
+    (err) => new Error(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : `failed: ${err.message}`),
+  );
+}
+
+describe('JobThread: jobs run in one long-lived worker thread', () => {
+  jest.setTimeout(30_000);
+
+  it('answers each job with its own result, several at once, the quick one first, in one thread', async () => {
+    const t = thread();
+    try {
+      const order: string[] = [];
+      const slow = t.run({ job: 'echo', value: 'slow', ms: 200 }).then((r) => (order.push('slow'), r));
+      const quick = t.run({ job: 'echo', value: 'quick', ms: 1 }).then((r) => (order.push('quick'), r));
+      expect(await Promise.all([slow, quick])).toEqual([{ value: 'slow' }, { value: 'quick' }]);
+      expect(order).toEqual(['quick', 'slow']);
+      expect(await t.run({ job: 'thread' })).toBe(await t.run({ job: 'thread' }));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a job that throws fails with its message, and the thread goes on with the next', async () => {
+    const t = thread();
+    try {
+      const before = await t.run({ job: 'thread' });
+      await expect(t.run({ job: 'fail', message: 'no such figure' })).rejects.toThrow('no such figure');
+      expect(await t.run({ job: 'thread' })).toBe(before);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a thread that dies fails the jobs it held; the next job gets a new thread', async () => {
+    const t = thread();
+    try {
+      const before = await t.run({ job: 'thread' });
+      const held = t.run({ job: 'echo', value: 'held', ms: 5_000 });
+      await expect(t.run({ job: 'die' })).rejects.toThrow('failed: the thread stopped (exit 3)');
+      await expect(held).rejects.toThrow('failed: the thread stopped (exit 3)');
+      expect(await t.run({ job: 'thread' })).not.toBe(before);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("a job that needs more than the thread's memory fails as out of memory, and the next job still runs", async () => {
+    const t = thread(60_000, 32);
+    try {
+      await expect(t.run({ job: 'grow' })).rejects.toThrow('out of memory');
+      expect(await t.run({ job: 'echo', value: 'after', ms: 1 })).toEqual({ value: 'after' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('stops its thread after the idle time, and starts a new one for the next job', async () => {
+    const t = thread(100);
+    try {
+      const before = await t.run({ job: 'thread' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await t.run({ job: 'thread' })).not.toBe(before);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('once closed (shutting down), fails what it held and refuses new jobs', async () => {
+    const t = thread();
+    const held = expect(t.run({ job: 'echo', value: 'held', ms: 5_000 })).rejects.toThrow('shutting down');
+    await t.run({ job: 'thread' });
+    await t.close();
+    await held;
+    await expect(t.run({ job: 'thread' })).rejects.toThrow('shutting down');
+  });
+});

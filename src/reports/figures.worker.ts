@@ -1,0 +1,75 @@
+/**
+ * The reports' worker thread: reads a report's rows on a connection of its own and builds its figures
+ * (figures.read.ts), so that neither the rows (ten years of a hub's referrals are ~100,000 of them) nor the building
+ * hold the API's event loop or fill its heap. Only the figures go back: their values for a report, one figure's
+ * members for its records, the case rows for the DoLS return. Each job reads in one read-only snapshot. It runs below
+ * the API's threads when the cores are busy, with its heap capped (ReportsService).
+ */
+import { workerData } from 'node:worker_threads';
+import { Pool } from 'pg';
+import { serveJobs } from '../common/job-thread';
+import { lowerThisThread } from '../common/worker-module';
+import { readDolsReturnCases, readFigures, type DolsCasesInput, type FiguresInput, type Queryable } from './figures.read';
+import { figureKey, figureValue, type Figure, type Member, type RawFigure } from './report.model';
+import type { DolsReturnCase } from './returns';
+
+/** A report's figure as shown (its value suppressed or not), without the link to its records. */
+export type ShownFigure = Omit<Figure, 'records'>;
+
+export type FiguresJob =
+  | { job: 'figures'; input: FiguresInput; suppress: boolean }
+  | { job: 'members'; input: FiguresInput; figure: string }
+  | { job: 'dols-cases'; input: DolsCasesInput };
+
+/** For each job: the figures shown; the members of the figure asked for (null when the report has no such figure); the case rows. */
+export type FiguresAnswer = ShownFigure[] | Member[] | null | DolsReturnCase[];
+
+export interface FiguresWorkerData {
+  /** How to reach the database: the app's own connection string and session options. */
+  connection: { connectionString: string; options?: string; application_name: string; statement_timeout: number };
+  nice: number;
+}
+
+const data = workerData as FiguresWorkerData | undefined;
+if (data) {
+  lowerThisThread(data.nice);
+  // Two at most: a report's job is one connection; a second manager's report need not wait for the first's rows.
+  const pool = new Pool({ ...data.connection, max: 2, idleTimeoutMillis: 10_000 });
+  pool.on('error', () => undefined);
+
+  const inSnapshot = async <T>(read: (m: Queryable) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const m: Queryable = { query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R };
+      const out = await read(m);
+      await client.query('COMMIT');
+      client.release();
+      return out;
+    } catch (err) {
+      // The connection is not given back: whatever state it is in goes with it.
+      client.release(err as Error);
+      throw err;
+    }
+  };
+
+  serveJobs<FiguresJob, FiguresAnswer>(async (job) => {
+    if (job.job === 'dols-cases') return inSnapshot((m) => readDolsReturnCases(m, job.input));
+    const figures = await inSnapshot((m) => readFigures(m, job.input));
+    if (job.job === 'members') return figures.find((f) => figureKey(f) === job.figure)?.members ?? null;
+    return figures.map((f) => shown(f, job.suppress));
+  });
+}
+
+function shown(f: RawFigure, suppress: boolean): ShownFigure {
+  return {
+    section: f.section,
+    sectionLabel: f.sectionLabel,
+    group: f.group,
+    groupLabel: f.groupLabel,
+    measure: f.measure,
+    measureLabel: f.measureLabel,
+    unit: f.unit,
+    value: figureValue(f, suppress),
+  };
+}
