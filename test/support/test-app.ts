@@ -73,7 +73,9 @@ export async function createTestApp(
   options: { env?: Record<string, string>; now?: string; imports?: AppOptions['imports']; databaseUrl?: string; listen?: boolean } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
-  const config = loadConfig({ NODE_ENV: 'test', ...options.env });
+  // Worker threads (reports, audit walks, the planner) at the API's priority: the suite runs two files at once on two
+  // cores, where a lowered thread only waits longer; PLANNER_NICE's own effect is the planner bench's to show.
+  const config = loadConfig({ NODE_ENV: 'test', PLANNER_NICE: '0', ...options.env });
   const clock = new ManualClock(new Date(options.now ?? '2026-11-21T10:00:00.000Z'));
   const app = await createApp({ config, databaseUrl, clock, schedule: false, imports: options.imports });
   const ds = app.get(DataSource);
