@@ -30,7 +30,6 @@ import { dolsReturnCsv } from './returns';
 import { chooseFormat } from './format';
 import { type Report, REPORT_NAMES, type ReportName } from './report.model';
 import { renderReportHtml, REPORT_HTML_CSP } from './report.html';
-import { renderReportPdf } from './report.pdf';
 import { ReportsService } from './reports.service';
 import { POPULATION_CSV_EXAMPLE, PopulationYearDto } from './dto/populations.dto';
 import { PopulationsService } from './populations.service';
@@ -406,7 +405,7 @@ export class ReportsController {
     if (format === 'pdf') {
       reply.header('content-type', 'application/pdf');
       reply.header('content-disposition', `inline; filename="${file}.pdf"`);
-      return renderReportPdf(report, this.config.timeZone);
+      return this.reports.pdf(report);
     }
     return report;
   }

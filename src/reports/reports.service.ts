@@ -16,7 +16,7 @@ import { BEDS_AND_CONVEYANCE_DEFINITIONS } from './beds-and-conveyance';
 import type { RecordsQuery, ReportRecordsDto, ReportSelectionQuery } from './dto/reports.dto';
 import { equityDefinitions } from './equity';
 import { populationYears, type FiguresInput } from './figures.read';
-import type { FiguresAnswer, FiguresJob, FiguresWorkerData, ShownFigure } from './figures.worker';
+import type { ReportAnswer, ReportJob, FiguresWorkerData, ShownFigure } from './figures.worker';
 import { OUT_OF_AREA_DEFINITIONS } from './out-of-area';
 import { OUT_OF_HOURS_DEFINITIONS } from './out-of-hours';
 import { parsePeriod, type ReportPeriod } from './period';
@@ -77,7 +77,7 @@ export const alwaysSuppressed = (actor: Pick<Actor, 'roles'>): boolean => actor.
 @Injectable()
 export class ReportsService implements OnModuleDestroy {
   /** The reports' worker thread (figures.worker.ts), started with the first report and stopped after a minute idle. */
-  private readonly builder: JobThread<FiguresJob, FiguresAnswer>;
+  private readonly builder: JobThread<ReportJob, ReportAnswer>;
 
   constructor(
     private readonly db: Db,
@@ -333,8 +333,15 @@ export class ReportsService implements OnModuleDestroy {
    * A report's rows read and its figures built in the reports' worker thread (figures.worker.ts): in one snapshot of
    * the database, on a connection of the thread's own, never on the API's event loop or in its heap.
    */
-  private build(job: FiguresJob): Promise<FiguresAnswer> {
+  private build(job: ReportJob): Promise<ReportAnswer> {
     return this.builder.run(job);
+  }
+
+  /** A report as a PDF, drawn in the reports' worker thread. */
+  async pdf(report: Report): Promise<Buffer> {
+    const bytes = (await this.build({ job: 'pdf', report, timeZone: this.config.timeZone })) as Uint8Array;
+    // A Buffer crosses the threads as a plain Uint8Array: the same bytes, seen as a Buffer again without a copy.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private async equityNotes(m: EntityManager, period: ReportPeriod): Promise<string[]> {
