@@ -69,6 +69,14 @@ export function renderReportPdf(r: Report, timeZone: string): Promise<Buffer> {
       cells.forEach((c, i) => {
         const x = i === 0 ? left : left + first + (i - 1) * col;
         const w = i === 0 ? first - 4 : col - 4;
+        // A word wider than its column is set smaller rather than broken inside ("Assessment-s").
+        const widest = Math.max(
+          0,
+          ...plain(c)
+            .split(/\s+/)
+            .map((word) => doc.fontSize(7.5).widthOfString(word)),
+        );
+        doc.fontSize(widest > w ? Math.max(5, (7.5 * w) / widest) : 7.5);
         doc.text(plain(c), x, y, { width: w, align: i === 0 ? 'left' : 'right' });
         h = Math.max(h, doc.y - y);
       });
