@@ -538,6 +538,45 @@ async function main() {
         );
       }
     }
+    // The records behind the largest count of the activity report (a manager's drill-down): the first page of the
+    // largest page size, each record on it an audited read of that person's referral.
+    /** @type {Array<Record<string, unknown>>} */
+    const drillDowns = [];
+    for (const period of PERIODS) {
+      if (ONLY && !ONLY.includes('activity')) break;
+      /** @type {{ figures: Array<{ section: string, group: string, measure: string, unit: string, value: unknown, records?: string }> }} */
+      const report = JSON.parse((await get(`${base}/reports/activity?${period.query}`, asManager)).body);
+      const largest = report.figures
+        .filter((f) => f.unit === 'count' && typeof f.value === 'number' && f.records)
+        .sort((x, y) => Number(y.value) - Number(x.value))[0];
+      if (!largest) continue;
+      const loop = monitorEventLoopDelay({ resolution: 1 });
+      const before = cpu.snapshot();
+      loop.enable();
+      const t = process.hrtime.bigint();
+      const r = await get(`${base}${largest.records}&limit=200`, asManager);
+      const wall = since(t);
+      loop.disable();
+      const used = cpu.diff(before, cpu.snapshot());
+      if (r.status !== 200) throw new Error(`records of ${largest.records}: ${r.status} ${r.body.slice(0, 200)}`);
+      const items = JSON.parse(r.body).items.length;
+      const cpuMs = used && { node: used.serverUs / 1000, pg: used.postgresUs / 1000 };
+      drillDowns.push({
+        period: period.label,
+        figure: largest.records,
+        of: largest.value,
+        items,
+        wallMs: wall,
+        heldMs: loop.max / 1e6,
+        cpuMs,
+      });
+      console.log(
+        `drill-down ${period.label}: ${largest.section}.${largest.group}.${largest.measure} (${largest.value}), the first ${items} records: ` +
+          `${wall.toFixed(0)} ms${cpuMs ? `, CPU ${cpuMs.node.toFixed(0)} ms node + ${cpuMs.pg.toFixed(0)} ms postgres` : ''}; ` +
+          `event loop held at most ${(loop.max / 1e6).toFixed(0)} ms`,
+      );
+    }
+    Object.assign(summary, { drillDowns });
     console.log(`\nload average after: ${load()}`);
     const out = path.join(__dirname, 'results', 'reports-latest.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -602,6 +602,36 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       await get(manager, '/reports/nonsense/records?period=2026-11&figure=by-month.total.referrals').expect(400);
     });
 
+    it('the records come a page at a time in order, each page reading (and auditing) only its own records; a bad cursor or limit is a 400 naming it', async () => {
+      const link = '/reports/activity/records?figure=by-month.total.referrals&period=2026-11&source=police-s136';
+      const first = await get(manager, `${link}&limit=3`).set('x-request-id', 'report-page-1').expect(200);
+      expect(first.body.items.map((i: { reference: string }) => i.reference)).toEqual(['R-FIX-4', 'R-FIX-5', 'R-FIX-6']);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await get(manager, `${link}&limit=3&cursor=${first.body.nextCursor}`).set('x-request-id', 'report-page-2').expect(200);
+      expect(second.body).toMatchObject({ items: [{ reference: 'R-FIX-7' }], nextCursor: null });
+      const audited = await t.sql<{ request_id: string; n: number }>(
+        `SELECT request_id, count(DISTINCT resource_id)::int AS n FROM audit_events
+          WHERE request_id IN ('report-page-1', 'report-page-2') AND action = 'referral.read' GROUP BY request_id ORDER BY request_id`,
+      );
+      expect(audited).toEqual([
+        { request_id: 'report-page-1', n: 3 },
+        { request_id: 'report-page-2', n: 1 },
+      ]);
+      // The whole list in one page when it fits, with no next page.
+      expect((await get(manager, `${link}&limit=4`).expect(200)).body.nextCursor).toBeNull();
+      for (const [query, field] of [
+        ['limit=0', 'limit'],
+        ['limit=201', 'limit'],
+        ['cursor=not%20a%20cursor', 'cursor'],
+        [`cursor=${Buffer.from('["x","y",1]').toString('base64url')}`, 'cursor'],
+        [`cursor=${Buffer.from('[1,"y",-1]').toString('base64url')}`, 'cursor'],
+      ]) {
+        const res = await get(manager, `${link}&${query}`).expect(400);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(JSON.stringify(res.body)).toContain(field);
+      }
+    });
+
     it('the figures themselves hold no person data', async () => {
       const res = await get(manager, '/reports/activity?period=2026-11').expect(200);
       const text = JSON.stringify(res.body);

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
@@ -6,20 +7,32 @@ import { BadRequestProblem } from './problem';
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
+/** A list's page size: `limit`, 1 to MAX_PAGE_SIZE (DEFAULT_PAGE_SIZE when absent). */
+export const PageLimit = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(MAX_PAGE_SIZE),
+  );
+
+/** A list's `cursor`: the previous page's `nextCursor`, as it was given. */
+export const PageCursor = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`." }),
+    IsOptional(),
+    IsString(),
+    Matches(/^[A-Za-z0-9_-]{1,512}$/, { message: 'cursor must be a cursor returned by a previous page' }),
+  );
+
 /** Query parameters of every list: keyset pagination with an opaque cursor. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`." })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,512}$/, { message: 'cursor must be a cursor returned by a previous page' })
+  @PageCursor()
   cursor?: string;
 }
 

@@ -11,7 +11,16 @@ import { Pool } from 'pg';
 import { serveJobs } from '../common/job-thread';
 import { lowerThisThread } from '../common/worker-module';
 import { readDolsReturnCases, readFigures, type DolsCasesInput, type FiguresInput, type Queryable } from './figures.read';
-import { figureKey, figureValue, type Figure, type Member, type RawFigure, type Report } from './report.model';
+import {
+  figureKey,
+  figureValue,
+  type Figure,
+  type Member,
+  membersPage,
+  type MembersCursor,
+  type RawFigure,
+  type Report,
+} from './report.model';
 import { renderReportPdf } from './report.pdf';
 import type { DolsReturnCase } from './returns';
 
@@ -20,15 +29,15 @@ export type ShownFigure = Omit<Figure, 'records'>;
 
 export type ReportJob =
   | { job: 'figures'; input: FiguresInput; suppress: boolean }
-  | { job: 'members'; input: FiguresInput; figure: string }
+  | { job: 'members'; input: FiguresInput; figure: string; after: MembersCursor | null; limit: number }
   | { job: 'dols-cases'; input: DolsCasesInput }
   | { job: 'pdf'; report: Report; timeZone: string };
 
 /**
- * For each job: the figures shown; the members of the figure asked for (null when the report has no such figure); the
- * case rows; the PDF's bytes.
+ * For each job: the figures shown; a page of the members of the figure asked for (null when the report has no such
+ * figure); the case rows; the PDF's bytes.
  */
-export type ReportAnswer = ShownFigure[] | Member[] | null | DolsReturnCase[] | Uint8Array;
+export type ReportAnswer = ShownFigure[] | { members: Member[]; next: MembersCursor | null } | null | DolsReturnCase[] | Uint8Array;
 
 export interface FiguresWorkerData {
   /** How to reach the database: the app's own connection string and session options. */
@@ -63,7 +72,10 @@ if (data) {
     if (job.job === 'pdf') return renderReportPdf(job.report, job.timeZone);
     if (job.job === 'dols-cases') return inSnapshot((m) => readDolsReturnCases(m, job.input));
     const figures = await inSnapshot((m) => readFigures(m, job.input));
-    if (job.job === 'members') return figures.find((f) => figureKey(f) === job.figure)?.members ?? null;
+    if (job.job === 'members') {
+      const figure = figures.find((f) => figureKey(f) === job.figure);
+      return figure ? membersPage(figure.members, job.after, job.limit) : null;
+    }
     return figures.map((f) => shown(f, job.suppress));
   });
 }

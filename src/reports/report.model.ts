@@ -160,6 +160,42 @@ function estimateValue(v: RateValue | RatioValue, n: number, suppress: boolean):
 /** The key that names one figure of a report, as the drill-down's `figure` parameter. */
 export const figureKey = (f: Pick<RawFigure, 'section' | 'group' | 'measure'>): string => `${f.section}.${f.group}.${f.measure}`;
 
+/** What a member of a figure is: its referral, decision, practitioner, shift or handover item. */
+export const memberKey = (x: Member): string => x.referralId ?? x.decisionId ?? x.practitionerId ?? x.shiftId ?? x.handoverItemId ?? '';
+
+/**
+ * Where a page of a figure's records ends: the last one's instant (epoch ms) and key, and how many records with that
+ * same instant and key the pages so far have shown (a shift is listed once per AMHP place).
+ */
+export type MembersCursor = [at: number, key: string, same: number];
+
+/**
+ * One page of a figure's members in the order they are listed (their instant, then their key): the first `limit`
+ * after `after`, and where the next page starts (null after the last).
+ */
+export function membersPage(
+  members: readonly Member[],
+  after: MembersCursor | null,
+  limit: number,
+): { members: Member[]; next: MembersCursor | null } {
+  const order = (x: Member, at: number, key: string) => x.at.getTime() - at || (memberKey(x) < key ? -1 : memberKey(x) > key ? 1 : 0);
+  const sorted = [...members].sort((a, b) => order(a, b.at.getTime(), memberKey(b)));
+  let start = 0;
+  if (after) {
+    const [at, key, same] = after;
+    while (start < sorted.length && order(sorted[start], at, key) < 0) start++;
+    for (let skipped = 0; skipped < same && start < sorted.length && order(sorted[start], at, key) === 0; skipped++) start++;
+  }
+  const page = sorted.slice(start, start + limit);
+  if (start + limit >= sorted.length || !page.length) return { members: page, next: null };
+  const last = page[page.length - 1];
+  const [at, key] = [last.at.getTime(), memberKey(last)];
+  // Every record before this page with the last one's instant and key was shown too (the sort puts them together).
+  let same = 0;
+  for (let i = start + page.length - 1; i >= 0 && order(sorted[i], at, key) === 0; i--) same++;
+  return { members: page, next: [at, key, same] };
+}
+
 /** The value shown for a raw figure, suppressed or not. */
 export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
   const n = f.members.length;

@@ -5,6 +5,7 @@ import { can } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { JobThread } from '../common/job-thread';
 import { BadRequestProblem } from '../common/problem';
 import { workerModule } from '../common/worker-module';
@@ -23,7 +24,16 @@ import { parsePeriod, type ReportPeriod } from './period';
 import { placesOfSafetyDefinitions } from './places-of-safety';
 import { populationYearFor } from './populations';
 import { REPEAT_DEFINITIONS } from './repeat-assessments';
-import { figureKey, type Member, recordsLink, type Report, type ReportFilters, type ReportName, REPORT_TITLES } from './report.model';
+import {
+  figureKey,
+  type Member,
+  type MembersCursor,
+  recordsLink,
+  type Report,
+  type ReportFilters,
+  type ReportName,
+  REPORT_TITLES,
+} from './report.model';
 import {
   DATA_QUALITY_DEFINITIONS,
   DOLS_RETURN_COLUMNS,
@@ -149,19 +159,28 @@ export class ReportsService implements OnModuleDestroy {
   /**
    * The records behind one figure: the referrals (and assessments) or out-of-hours decisions it counts, limited to the
    * people the caller may read, each shown audited as a read of that person's referral or decision in the same
-   * statement; or the staff, shifts or handover items it counts (no person's record: listed as they are).
+   * statement; or the staff, shifts or handover items it counts (no person's record: listed as they are). A page at
+   * a time, in the order of their instants: only the records of the page shown are read.
    */
   async records(actor: Actor, name: ReportName, q: RecordsQuery): Promise<ReportRecordsDto> {
     const { period, filters } = this.selection(q, name);
-    const members = (await this.build({
+    const after = q.cursor === undefined ? null : (decodeCursor(q.cursor, ['number', 'string', 'number']) as MembersCursor);
+    if (after && !(Number.isSafeInteger(after[0]) && Number.isSafeInteger(after[2]) && after[2] >= 0))
+      throw new BadRequestProblem('cursor is not a cursor returned by this API.', [
+        { field: 'cursor', messages: ['is not a cursor of this list'] },
+      ]);
+    const page = (await this.build({
       job: 'members',
       input: await this.figuresInput(name, period, filters, actor),
       figure: q.figure,
-    })) as Member[] | null;
-    if (!members)
+      after,
+      limit: q.limit ?? DEFAULT_PAGE_SIZE,
+    })) as { members: Member[]; next: MembersCursor | null } | null;
+    if (!page)
       throw new BadRequestProblem(`figure: ${name} has no figure ${q.figure} for this period`, [
         { field: 'figure', messages: ['is not a figure of this report'] },
       ]);
+    const { members } = page;
     return this.db.transaction(async (m) => {
       const referralIds = [...new Set(members.flatMap((x) => (x.referralId === null ? [] : [x.referralId])))];
       const decisionIds = [...new Set(members.flatMap((x) => (x.decisionId === undefined ? [] : [x.decisionId])))];
@@ -200,7 +219,6 @@ export class ReportsService implements OnModuleDestroy {
       const decisionShown = new Set(decisions.map((d) => d.decisionId));
       // Staff, shifts and handover items are not a person's record: listed as they are, unaudited as reads of people.
       const notPersonal = (x: Member) => x.practitionerId !== undefined || x.shiftId !== undefined || x.handoverItemId !== undefined;
-      const key = (x: Member) => x.referralId ?? x.decisionId ?? x.practitionerId ?? x.shiftId ?? x.handoverItemId ?? '';
       const items = members
         .filter((x) =>
           notPersonal(x)
@@ -209,7 +227,6 @@ export class ReportsService implements OnModuleDestroy {
               ? decisionShown.has(x.decisionId)
               : x.referralId !== null && byId.has(x.referralId),
         )
-        .sort((a, b) => a.at.getTime() - b.at.getTime() || key(a).localeCompare(key(b)))
         .map((x) => ({
           referralId: x.referralId,
           reference: x.referralId === null ? null : byId.get(x.referralId)!.reference,
@@ -221,7 +238,7 @@ export class ReportsService implements OnModuleDestroy {
           personId: x.personId,
           at: x.at.toISOString(),
         }));
-      return { figure: q.figure, items };
+      return { figure: q.figure, items, nextCursor: page.next && encodeCursor(page.next) };
     });
   }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageCursor, PageLimit } from '../../common/pagination';
 import { IsLocalDate, queryBoolean, TAG, trim } from '../../common/validators';
 import { LEGAL_CONTEXT_KINDS } from '../../referrals/dto/referral.dto';
 import { REPORT_FORMATS, type ReportFormat } from '../format';
@@ -64,11 +65,18 @@ export class ReportsQuery extends ReportSelectionQuery {
   format?: ReportFormat;
 }
 
+/** The records behind a figure: a page at a time, as every list (ten years of a figure can be tens of thousands). */
 export class RecordsQuery extends ReportSelectionQuery {
   @ApiProperty({ example: 'by-month.2026-11.referrals', description: "The figure's key (section.group.measure), as in its records link." })
   @IsString()
   @MaxLength(200)
   figure: string;
+
+  @PageLimit()
+  limit?: number;
+
+  @PageCursor()
+  cursor?: string;
 }
 
 export class ReportPeriodDto {
@@ -138,7 +146,13 @@ export class ReportRecordDto {
 
 export class ReportRecordsDto {
   @ApiProperty({ example: 'by-month.2026-11.referrals' }) figure: string;
-  @ApiProperty({ type: [ReportRecordDto] }) items: ReportRecordDto[];
+  @ApiProperty({
+    type: [ReportRecordDto],
+    description: 'In the order of their instants (`at`); a page may hold fewer than `limit` when some are of people you may not read.',
+  })
+  items: ReportRecordDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'The next page (as `cursor`), or null after the last.' }) nextCursor:
+    string | null;
 }
 
 /** Example responses for the OpenAPI document: one figure of each report. */

@@ -1,0 +1,65 @@
+import { type Member, memberKey, membersPage, type MembersCursor } from './report.model';
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 9, minute));
+const referral = (id: string, minute: number): Member => ({ referralId: id, assessmentId: null, personId: `p-${id}`, at: at(minute) });
+const shift = (id: string, minute: number): Member => ({
+  referralId: null,
+  assessmentId: null,
+  personId: null,
+  shiftId: id,
+  at: at(minute),
+});
+
+/** Every page, following the cursors from the first. */
+function walk(members: Member[], limit: number): Member[][] {
+  const pages: Member[][] = [];
+  let after: MembersCursor | null = null;
+  do {
+    const page = membersPage(members, after, limit);
+    pages.push(page.members);
+    after = page.next;
+    if (pages.length > members.length + 1) throw new Error('the cursors go round');
+  } while (after);
+  return pages;
+}
+
+describe("membersPage: a figure's records a page at a time", () => {
+  const cases: Array<[string, Member[]]> = [
+    ['none', []],
+    ['one', [referral('a', 5)]],
+    ['distinct instants, given out of order', [referral('c', 9), referral('a', 1), referral('b', 5), referral('d', 7)]],
+    ['the same instant: by key', [referral('d', 5), referral('b', 5), referral('c', 5), referral('a', 5)]],
+    [
+      'a shift listed once per AMHP place: the same instant and key three times, across page ends',
+      [shift('s1', 3), referral('a', 1), shift('s1', 3), shift('s2', 3), shift('s1', 3), referral('z', 3), referral('b', 8)],
+    ],
+  ];
+  const ordered = (ms: Member[]) =>
+    [...ms].sort((x, y) => x.at.getTime() - y.at.getTime() || (memberKey(x) < memberKey(y) ? -1 : memberKey(x) > memberKey(y) ? 1 : 0));
+
+  for (const [name, members] of cases)
+    it(`${name}: with every page size, the pages list each record once, in order, and no page is longer than asked`, () => {
+      for (let limit = 1; limit <= members.length + 1; limit++) {
+        const pages = walk(members, limit);
+        expect(pages.flat()).toEqual(ordered(members));
+        expect(pages.every((p) => p.length <= limit)).toBe(true);
+        // Only the last page may be short.
+        expect(pages.slice(0, -1).every((p) => p.length === limit)).toBe(true);
+      }
+    });
+
+  it('the last page says there is no next; a cursor past the end gives an empty page', () => {
+    const members = [referral('a', 1), referral('b', 2)];
+    expect(membersPage(members, null, 2)).toEqual({ members: ordered(members), next: null });
+    expect(membersPage(members, [at(59).getTime(), 'zz', 0], 5)).toEqual({ members: [], next: null });
+  });
+
+  it('a page ending inside a run of the same record says how many of the run it has shown', () => {
+    const members = [shift('s1', 3), shift('s1', 3), shift('s1', 3), referral('a', 1)];
+    const first = membersPage(members, null, 2);
+    expect(first.next).toEqual([at(3).getTime(), 's1', 1]);
+    const second = membersPage(members, first.next, 1);
+    expect(second.next).toEqual([at(3).getTime(), 's1', 2]);
+    expect(membersPage(members, second.next, 5)).toEqual({ members: [shift('s1', 3)], next: null });
+  });
+});
