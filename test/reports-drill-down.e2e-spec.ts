@@ -23,6 +23,8 @@ describe('every figure of every report links to the records behind it, and there
   let manager: TestUser;
   let auditor: TestUser;
   let request = 0;
+  /** Pages after the first that the walks followed (the larger figures must cross pages). */
+  let walkedPages = 0;
 
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-11-21T10:00:00Z' });
@@ -51,12 +53,13 @@ describe('every figure of every report links to the records behind it, and there
           expect(counts.length).toBeGreaterThan(0);
           for (const f of counts) {
             const id = `drill-${++request}`;
-            // Page by page (a small page, so that the walk crosses pages): every page's records, with the same request id.
+            // Page by page (pages of 15, so that the larger figures' walks cross pages): every page's records, with the same request id.
             const items: Item[] = [];
             for (let cursor: string | null = '', pages = 0; cursor !== null; pages++) {
               expect(pages).toBeLessThan(1_000);
+              if (pages > 0) walkedPages += 1;
               const page: { items: Item[]; nextCursor: string | null } = (
-                await get(manager, `${f.records!}&limit=7${cursor ? `&cursor=${cursor}` : ''}`, id).expect(200)
+                await get(manager, `${f.records!}&limit=15${cursor ? `&cursor=${cursor}` : ''}`, id).expect(200)
               ).body;
               items.push(...page.items);
               cursor = page.nextCursor;
@@ -95,6 +98,10 @@ describe('every figure of every report links to the records behind it, and there
           await get(auditor, counts[0].records!).expect(403);
         }, 300_000);
     });
+
+  it("the walk followed the larger figures' records across pages", () => {
+    expect(walkedPages).toBeGreaterThan(20);
+  });
 
   it('the fixture gives the walk something to count in every kind of record', async () => {
     const [row] = await t.sql<{ referrals: number; decisions: number; shifts: number; items: number; practitioners: number }>(
