@@ -4,8 +4,8 @@ import { Clock } from '../common/clock';
 import { negotiateFormat } from '../common/content-negotiation';
 import { UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
+import { DocumentsService } from '../documents/documents.service';
 import { outcomeReportModel, writtenReasonsInput } from './assessment-report';
-import { renderLetterPdf, renderReportPdf } from './report/pdf';
 import { buildOutcomeReport, renderReportHtml, writtenReasonsLetter } from './report/report';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -45,6 +45,7 @@ export class AssessmentsController {
     private readonly assessments: AssessmentsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly documents: DocumentsService,
   ) {}
 
   @Post()
@@ -352,7 +353,7 @@ export class AssessmentsController {
       printableHtml(reply);
       return renderReportHtml(report);
     }
-    const pdf = await renderReportPdf(report, { createdAt: now });
+    const pdf = await this.documents.outcomeReportPdf(report, { createdAt: now });
     pdfReply(reply, `amhp-outcome-report-${source.referral.reference || id}.pdf`);
     return pdf;
   }
@@ -384,7 +385,7 @@ export class AssessmentsController {
     if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' satisfies RuleId });
     const letter = writtenReasonsLetter(input);
     if (format === 'pdf') {
-      const pdf = await renderLetterPdf(letter, { createdAt: this.clock.now() });
+      const pdf = await this.documents.letterPdf(letter, { createdAt: this.clock.now() });
       pdfReply(reply, `s13-4-written-reasons-${source.referral.reference || id}.pdf`);
       return pdf;
     }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DocumentsModule } from '../documents/documents.module';
 import { AuthModule } from '../auth/auth.module';
 import { DoctorsModule } from '../doctors/doctors.module';
 import { PeopleModule } from '../people/people.module';
@@ -12,7 +13,7 @@ import { AssessmentsService } from './assessments.service';
  * CTO, COP and MHA25 rules).
  */
 @Module({
-  imports: [ReferralsModule, PeopleModule, DoctorsModule, WorkforceModule, AuthModule],
+  imports: [ReferralsModule, PeopleModule, DoctorsModule, WorkforceModule, AuthModule, DocumentsModule],
   controllers: [AssessmentsController],
   providers: [AssessmentsService],
   exports: [AssessmentsService],

@@ -2,26 +2,15 @@
  * The reports' worker thread: reads a report's rows on a connection of its own and builds its figures
  * (figures.read.ts), so that neither the rows (ten years of a hub's referrals are ~100,000 of them) nor the building
  * hold the API's event loop or fill its heap. Only the figures go back: their values for a report, one figure's
- * members for its records, the case rows for the DoLS return. Each job reads in one read-only snapshot. A report's
- * PDF is drawn here too (tens of milliseconds of drawing for a ten-year report). It runs below the API's threads when
- * the cores are busy, with its heap capped (ReportsService).
+ * members for its records, the case rows for the DoLS return. Each job reads in one read-only snapshot. It runs below
+ * the API's threads when the cores are busy, with its heap capped (ReportsService).
  */
 import { workerData } from 'node:worker_threads';
 import { Pool } from 'pg';
 import { serveJobs } from '../common/job-thread';
 import { lowerThisThread } from '../common/worker-module';
 import { readDolsReturnCases, readFigures, type DolsCasesInput, type FiguresInput, type Queryable } from './figures.read';
-import {
-  figureKey,
-  figureValue,
-  type Figure,
-  type Member,
-  membersPage,
-  type MembersCursor,
-  type RawFigure,
-  type Report,
-} from './report.model';
-import { renderReportPdf } from './report.pdf';
+import { figureKey, figureValue, type Figure, type Member, membersPage, type MembersCursor, type RawFigure } from './report.model';
 import type { DolsReturnCase } from './returns';
 
 /** A report's figure as shown (its value suppressed or not), without the link to its records. */
@@ -30,14 +19,13 @@ export type ShownFigure = Omit<Figure, 'records'>;
 export type ReportJob =
   | { job: 'figures'; input: FiguresInput; suppress: boolean }
   | { job: 'members'; input: FiguresInput; figure: string; after: MembersCursor | null; limit: number }
-  | { job: 'dols-cases'; input: DolsCasesInput }
-  | { job: 'pdf'; report: Report; timeZone: string };
+  | { job: 'dols-cases'; input: DolsCasesInput };
 
 /**
  * For each job: the figures shown; a page of the members of the figure asked for (null when the report has no such
- * figure); the case rows; the PDF's bytes.
+ * figure); the case rows.
  */
-export type ReportAnswer = ShownFigure[] | { members: Member[]; next: MembersCursor | null } | null | DolsReturnCase[] | Uint8Array;
+export type ReportAnswer = ShownFigure[] | { members: Member[]; next: MembersCursor | null } | null | DolsReturnCase[];
 
 export interface FiguresWorkerData {
   /** How to reach the database: the app's own connection string and session options. */
@@ -69,7 +57,6 @@ if (data) {
   };
 
   serveJobs<ReportJob, ReportAnswer>(async (job) => {
-    if (job.job === 'pdf') return renderReportPdf(job.report, job.timeZone);
     if (job.job === 'dols-cases') return inSnapshot((m) => readDolsReturnCases(m, job.input));
     const figures = await inSnapshot((m) => readFigures(m, job.input));
     if (job.job === 'members') {

@@ -15,6 +15,7 @@ import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { AppConfig } from '../config/app-config';
+import { DocumentsService } from '../documents/documents.service';
 import { reportCsv } from './csv';
 import {
   DolsReturnDto,
@@ -58,6 +59,7 @@ export class ReportsController {
     private readonly reports: ReportsService,
     private readonly config: AppConfig,
     private readonly populations: PopulationsService,
+    private readonly documents: DocumentsService,
   ) {}
 
   @Get('activity')
@@ -405,7 +407,7 @@ export class ReportsController {
     if (format === 'pdf') {
       reply.header('content-type', 'application/pdf');
       reply.header('content-disposition', `inline; filename="${file}.pdf"`);
-      return this.reports.pdf(report);
+      return this.documents.reportPdf(report);
     }
     return report;
   }

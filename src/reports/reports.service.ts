@@ -354,13 +354,6 @@ export class ReportsService implements OnModuleDestroy {
     return this.builder.run(job);
   }
 
-  /** A report as a PDF, drawn in the reports' worker thread. */
-  async pdf(report: Report): Promise<Buffer> {
-    const bytes = (await this.build({ job: 'pdf', report, timeZone: this.config.timeZone })) as Uint8Array;
-    // A Buffer crosses the threads as a plain Uint8Array: the same bytes, seen as a Buffer again without a copy.
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
   private async equityNotes(m: EntityManager, period: ReportPeriod): Promise<string[]> {
     const years = await populationYears(m);
     return equityDefinitions(populationYearFor(period, years), years);

@@ -1,0 +1,59 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { PdfOptions } from '../assessments/report/pdf';
+import type { OutcomeReport, WrittenReasonsLetter } from '../assessments/report/report.types';
+import { JobThread } from '../common/job-thread';
+import { workerModule } from '../common/worker-module';
+import { AppConfig } from '../config/app-config';
+import type { Report } from '../reports/report.model';
+import type { DocumentJob, DocumentsWorkerData } from './documents.worker';
+
+/** The heap the documents' thread may use: a PDF of a few pages needs a few MiB. */
+const DOCUMENTS_MEMORY_MB = 256;
+
+/**
+ * The PDFs, drawn in the documents' worker thread (documents.worker.ts): started with the first document, stopped after
+ * a minute without one, below the API's threads (PLANNER_NICE), so that drawing a manager's report or a duty AMHP's
+ * outcome report never makes the other requests wait.
+ */
+@Injectable()
+export class DocumentsService implements OnModuleDestroy {
+  private readonly thread: JobThread<DocumentJob, Uint8Array>;
+
+  constructor(private readonly config: AppConfig) {
+    const { file, execArgv } = workerModule(__filename, 'documents.worker');
+    const workerData: DocumentsWorkerData = { nice: config.plannerNice };
+    this.thread = new JobThread(
+      { file, options: { workerData, execArgv, resourceLimits: { maxOldGenerationSizeMb: DOCUMENTS_MEMORY_MB } } },
+      60_000,
+      (err) =>
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new Error(`the document needed more than its ${DOCUMENTS_MEMORY_MB} MiB of memory`)
+          : new Error(`the document could not be drawn: ${err.message}`),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.thread.close();
+  }
+
+  /** A report (figures, charts and tables) as a PDF. */
+  reportPdf(report: Report): Promise<Buffer> {
+    return this.draw({ document: 'report', report, timeZone: this.config.timeZone });
+  }
+
+  /** An assessment's outcome report (COP-07) as a PDF. */
+  outcomeReportPdf(report: OutcomeReport, options: PdfOptions): Promise<Buffer> {
+    return this.draw({ document: 'outcome-report', report, options });
+  }
+
+  /** The s.13(4) written reasons letter as a PDF. */
+  letterPdf(letter: WrittenReasonsLetter, options: PdfOptions): Promise<Buffer> {
+    return this.draw({ document: 'letter', letter, options });
+  }
+
+  private async draw(job: DocumentJob): Promise<Buffer> {
+    const bytes = await this.thread.run(job);
+    // A Buffer crosses the threads as a plain Uint8Array: the same bytes, seen as a Buffer again without a copy.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+}
