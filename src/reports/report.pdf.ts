@@ -10,6 +10,7 @@ import { type Chart, CHART_COLOURS, axisFor, chartLabel, chartsOf, drawable } fr
 import { SUPPRESSED } from './figures';
 import type { Figure, Report } from './report.model';
 import { sectionsOf } from './sections';
+import { winAnsiSafe } from '../common/win-ansi';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -23,7 +24,6 @@ const value = (f: Figure | undefined): string => {
 };
 
 /** The built-in fonts are WinAnsi: arrows and other symbols outside it are written out. */
-const plain = (s: string) => s.replace(/→/g, '->').replace(/[^\x20-\x7e\u00a0-\u00ff]/g, '?');
 
 export function renderReportPdf(r: Report, timeZone: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${r.title}: ${r.period.label}`, Author: 'amhp-hub' } });
@@ -37,13 +37,13 @@ export function renderReportPdf(r: Report, timeZone: string): Promise<Buffer> {
   const width = doc.page.width - left - doc.page.margins.right;
   const generated = DateTime.fromISO(r.generatedAt).setZone(timeZone).setLocale('en-GB').toFormat('d MMM yyyy, HH:mm ZZZZ');
 
-  doc.font('Helvetica-Bold').fontSize(16).text(plain(r.title));
+  doc.font('Helvetica-Bold').fontSize(16).text(winAnsiSafe(r.title));
   doc
     .font('Helvetica')
     .fontSize(9)
-    .text(plain(`Period ${longDate(r.period.from)} to ${longDate(r.period.to)} (${r.period.label}). Generated ${generated}.`));
+    .text(winAnsiSafe(`Period ${longDate(r.period.from)} to ${longDate(r.period.to)} (${r.period.label}). Generated ${generated}.`));
   const filters = Object.entries(r.filters).filter(([, v]) => v !== undefined);
-  if (filters.length) doc.text(plain(`Filters: ${filters.map(([k, v]) => `${k} = ${v}`).join(', ')}.`));
+  if (filters.length) doc.text(winAnsiSafe(`Filters: ${filters.map(([k, v]) => `${k} = ${v}`).join(', ')}.`));
   if (r.suppressed) doc.text('Small numbers suppressed: counts of 1 to 4 show as [c]; other counts are rounded to the nearest 5.');
 
   const sections = sectionsOf(r.figures);
@@ -52,7 +52,7 @@ export function renderReportPdf(r: Report, timeZone: string): Promise<Buffer> {
   for (const s of sections) {
     doc.moveDown(0.8);
     if (doc.y > doc.page.height - 120) doc.addPage();
-    doc.font('Helvetica-Bold').fontSize(11).fillColor('#111').text(plain(s.label), left);
+    doc.font('Helvetica-Bold').fontSize(11).fillColor('#111').text(winAnsiSafe(s.label), left);
     for (const c of charts.filter((c) => c.section === s.section)) drawChart(doc, c);
     const first = 150;
     // Columns of at most 90 pt, so that a table of one or two measures keeps its numbers beside their labels.
@@ -72,12 +72,12 @@ export function renderReportPdf(r: Report, timeZone: string): Promise<Buffer> {
         // A word wider than its column is set smaller rather than broken inside ("Assessment-s").
         const widest = Math.max(
           0,
-          ...plain(c)
+          ...winAnsiSafe(c)
             .split(/\s+/)
             .map((word) => doc.fontSize(7.5).widthOfString(word)),
         );
         doc.fontSize(widest > w ? Math.max(5, (7.5 * w) / widest) : 7.5);
-        doc.text(plain(c), x, y, { width: w, align: i === 0 ? 'left' : 'right' });
+        doc.text(winAnsiSafe(c), x, y, { width: w, align: i === 0 ? 'left' : 'right' });
         h = Math.max(h, doc.y - y);
       });
       // A rule under each row: darker under the header.
@@ -96,7 +96,7 @@ export function renderReportPdf(r: Report, timeZone: string): Promise<Buffer> {
   doc.moveDown(0.8);
   doc.font('Helvetica-Bold').fontSize(11).text('Definitions', left);
   doc.font('Helvetica').fontSize(8);
-  for (const d of r.definitions) doc.text(plain(`- ${d}`), { width });
+  for (const d of r.definitions) doc.text(winAnsiSafe(`- ${d}`), { width });
   doc.end();
   return done;
 }
@@ -125,7 +125,7 @@ function drawChart(doc: Doc, c: Chart): void {
   doc.moveDown(0.4);
   if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
   const top = doc.y;
-  doc.font('Helvetica-Bold').fontSize(9).fillColor('#111').text(plain(c.title), left, top, { width, lineBreak: false });
+  doc.font('Helvetica-Bold').fontSize(9).fillColor('#111').text(winAnsiSafe(c.title), left, top, { width, lineBreak: false });
   const y0 = top + 14;
   const plotTop = y0 + header;
   const bottom = plotTop + rows * rowHeight;
@@ -140,13 +140,13 @@ function drawChart(doc: Doc, c: Chart): void {
   doc
     .font('Helvetica-Oblique')
     .fontSize(7)
-    .text(plain(c.valueAxis), x(0), bottom + 12, { width: barArea, align: 'center', lineBreak: false });
+    .text(winAnsiSafe(c.valueAxis), x(0), bottom + 12, { width: barArea, align: 'center', lineBreak: false });
 
   // The category axis's name above the labels, and the legend beside it.
   doc
     .font('Helvetica-Oblique')
     .fontSize(7)
-    .text(plain(c.categoryAxis), left, y0 + 2, { width: LABEL_WIDTH - 6, lineBreak: false });
+    .text(winAnsiSafe(c.categoryAxis), left, y0 + 2, { width: LABEL_WIDTH - 6, lineBreak: false });
   doc.font('Helvetica').fontSize(7);
   let lx = x(0);
   const legend = c.kind === 'bars' ? c.series.map((s) => s.name) : ['Rate per 100,000', '95% confidence interval'];
@@ -167,8 +167,8 @@ function drawChart(doc: Doc, c: Chart): void {
         .lineTo(lx + 12, y0 + 9)
         .stroke();
     } else doc.rect(lx, y0 + 2, 8, 8).fill(CHART_COLOURS[i % CHART_COLOURS.length]);
-    doc.fillColor('#111').text(plain(name), lx + 14, y0 + 2.5, { lineBreak: false });
-    lx += 14 + doc.widthOfString(plain(name)) + 14;
+    doc.fillColor('#111').text(winAnsiSafe(name), lx + 14, y0 + 2.5, { lineBreak: false });
+    lx += 14 + doc.widthOfString(winAnsiSafe(name)) + 14;
   });
 
   for (let row = 0; row < rows; row++) {
@@ -178,7 +178,7 @@ function drawChart(doc: Doc, c: Chart): void {
       .font('Helvetica')
       .fontSize(7)
       .fillColor('#111')
-      .text(plain(label), left, ry + rowHeight / 2 - 3.5, { width: LABEL_WIDTH - 6, height: 9, ellipsis: true, lineBreak: false });
+      .text(winAnsiSafe(label), left, ry + rowHeight / 2 - 3.5, { width: LABEL_WIDTH - 6, height: 9, ellipsis: true, lineBreak: false });
     if (c.kind === 'bars') {
       c.series.forEach((s, i) => {
         const v = s.values[row];
@@ -188,7 +188,7 @@ function drawChart(doc: Doc, c: Chart): void {
         doc
           .fillColor('#111')
           .fontSize(6.5)
-          .text(plain(chartLabel(v)), x(0) + w + 3, by + 0.5, { lineBreak: false });
+          .text(winAnsiSafe(chartLabel(v)), x(0) + w + 3, by + 0.5, { lineBreak: false });
       });
     } else {
       const p = c.points[row];
@@ -214,7 +214,7 @@ function drawChart(doc: Doc, c: Chart): void {
       doc
         .fillColor('#111')
         .fontSize(6.5)
-        .text(plain(text), end + 3, by, { lineBreak: false });
+        .text(winAnsiSafe(text), end + 3, by, { lineBreak: false });
     }
   }
   doc.x = left;

@@ -4,7 +4,8 @@
  * footer with "page N of M" on every page. Pure apart from pdfkit: the report or letter comes in, bytes come out.
  */
 import PDFDocument from 'pdfkit';
-import { NOT_RECORDED, winAnsiSafe } from './report';
+import { winAnsiSafe } from '../../common/win-ansi';
+import { NOT_RECORDED } from './report';
 import type { LetterBlock, OutcomeReport, WrittenReasonsLetter } from './report.types';
 
 const A4: [number, number] = [595.28, 841.89];

@@ -1,7 +1,7 @@
 import { pdfText } from '../../../test/support/pdf-text';
 import { escapeHtml } from '../../common/html';
 import { renderLetterPdf, renderReportPdf } from './pdf';
-import { buildOutcomeReport, formatDuration, renderReportHtml, toWinAnsi, winAnsiSafe, wrapText, writtenReasonsLetter } from './report';
+import { buildOutcomeReport, formatDuration, renderReportHtml, wrapText, writtenReasonsLetter } from './report';
 import type { OutcomeReport, OutcomeReportModel, WrittenReasonsInput } from './report.types';
 
 const ZONE = 'Europe/London';
@@ -576,8 +576,13 @@ describe('outcome report as PDF', () => {
     model.person.name = "Zoë O'Brien (back\\slash) 李 “quoted”";
     const { text } = pdfText(await render(model));
     expect(text).toContain("Zo\u00eb O'Brien (back\\slash) ? \u0093quoted\u0094");
-    expect(toWinAnsi('€ 😀\t')).toEqual([0x80, 0x20, 0x3f, 0x20]);
-    expect(winAnsiSafe('a\r\nb 李')).toBe('a\nb ?');
+  });
+
+  it("prints a local rule's mark and the rules' symbols spelt out, never as ?", async () => {
+    const model = fullModel();
+    model.person.name = 'Local target ✱ ≤ 240 minutes → due';
+    const { text } = pdfText(await render(model));
+    expect(text).toContain('Local target * <= 240 minutes -> due');
   });
 
   it('without a council, the header names the AMHP service alone', async () => {
