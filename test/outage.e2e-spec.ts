@@ -22,6 +22,7 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
   let pg: OutagePostgres;
   let t: TestApp;
   let admin: TestUser;
+  let manager: TestUser;
 
   beforeAll(async () => {
     pg = await OutagePostgres.create();
@@ -32,6 +33,7 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
       env: { DB_STATEMENT_TIMEOUT_MS: '2000', LOG_LEVEL: process.env.OUTAGE_LOG_LEVEL ?? 'silent' },
     });
     admin = await t.user(['admin']);
+    manager = await t.user(['manager']);
   }, 40_000);
   afterAll(async () => {
     await t?.close();
@@ -41,6 +43,8 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
   const ready = () => t.http.get('/health/ready');
   const me = () => t.http.get('/auth/me').set('authorization', admin.auth);
   const listUsers = () => t.http.get('/users?limit=5').set('authorization', admin.auth);
+  // A report's rows are read in the reports' worker thread, on its own connection.
+  const report = () => t.http.get('/reports/activity?period=2026-11').set('authorization', manager.auth);
 
   /** Polls until every route answers 2xx; returns how long that took. */
   async function untilBack(routes: Array<() => PromiseLike<Response>>, withinMs: number): Promise<number> {
@@ -54,16 +58,17 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
     }
   }
 
-  it('answers 503 problem+json within a few seconds at /health/ready, /auth/me and /users while Postgres is stopped, and 2xx within 5 s of its return', async () => {
+  it('answers 503 problem+json within a few seconds at /health/ready, /auth/me, /users and a report while Postgres is stopped, and 2xx within 5 s of its return', async () => {
     await ready().expect(200);
     await me().expect(200);
     await listUsers().expect(200);
+    await report().expect(200);
 
     await pg.stop();
     // Twice: the first round may still meet connections the server closed on its way down; the second meets only a
     // server that refuses new ones.
     for (let round = 0; round < 2; round++) {
-      for (const route of [ready, me, listUsers]) {
+      for (const route of [ready, me, listUsers, report]) {
         const started = Date.now();
         const res = await route();
         expect503Problem(res);
@@ -73,7 +78,7 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
     await t.http.get('/health/live').expect(200); // the process is still up
 
     await pg.start();
-    expect(await untilBack([ready, me, listUsers], 5000)).toBeLessThan(5000);
+    expect(await untilBack([ready, me, listUsers, report], 5000)).toBeLessThan(5000);
   }, 30_000);
 
   it('loses no acknowledged write and leaves no user without its audit row when the postmaster is killed -9 during concurrent POST /users, then recovers within 5 s', async () => {
@@ -133,12 +138,14 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
     const [{ orphans }] = await t.sql<{ orphans: number }>(
       `SELECT count(*)::int AS orphans FROM users u
         WHERE NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.resource_id = u.id::text AND a.action = 'user.create')
-          AND u.id <> $1`,
-      [admin.id], // made directly in SQL by the test helper, not through the API
+          AND u.id <> ALL($1::uuid[])`,
+      [[admin.id, manager.id]], // made directly in SQL by the test helper, not through the API
     );
     expect(orphans).toBe(0);
     const [{ audits }] = await t.sql<{ audits: number }>(`SELECT count(*)::int AS audits FROM audit_events WHERE action = 'user.create'`);
-    const [{ users }] = await t.sql<{ users: number }>('SELECT count(*)::int AS users FROM users WHERE id <> $1', [admin.id]);
+    const [{ users }] = await t.sql<{ users: number }>('SELECT count(*)::int AS users FROM users WHERE id <> ALL($1::uuid[])', [
+      [admin.id, manager.id],
+    ]);
     expect(audits).toBe(users);
 
     const chain = await t.http.get('/audit-events/verify').set('authorization', admin.auth).expect(200);

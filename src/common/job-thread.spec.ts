@@ -35,6 +35,11 @@ describe('JobThread: jobs run in one long-lived worker thread', () => {
     try {
       const before = await t.run({ job: 'thread' });
       await expect(t.run({ job: 'fail', message: 'no such figure' })).rejects.toThrow('no such figure');
+      // Its code too (a database error's SQLSTATE, a connection's errno code), so the API can tell an outage (503).
+      await expect(t.run({ job: 'fail', message: 'connect ECONNREFUSED 127.0.0.1:5432', code: 'ECONNREFUSED' })).rejects.toMatchObject({
+        message: 'connect ECONNREFUSED 127.0.0.1:5432',
+        code: 'ECONNREFUSED',
+      });
       expect(await t.run({ job: 'thread' })).toBe(before);
     } finally {
       await t.close();

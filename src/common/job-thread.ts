@@ -2,7 +2,7 @@ import { parentPort, Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** What goes to a job thread, and what comes back for each job: its result, or why it failed. */
 type JobMessage<Job> = { id: number; job: Job };
-type AnswerMessage<Result> = { id: number; result: Result } | { id: number; error: string };
+type AnswerMessage<Result> = { id: number; result: Result } | { id: number; error: string; code?: string };
 
 /**
  * One long-lived worker thread that runs jobs sent to it (several at once, each answered by its id), started on the
@@ -52,7 +52,7 @@ export class JobThread<Job, Result> {
       if (!waiting) return;
       this.pending.delete(msg.id);
       if ('result' in msg) waiting.resolve(msg.result);
-      else waiting.reject(new Error(msg.error));
+      else waiting.reject(Object.assign(new Error(msg.error), msg.code === undefined ? {} : { code: msg.code }));
       if (!this.pending.size) this.rest(worker);
     });
     worker.on('error', (err: Error) => void this.stop(this.failed(err), worker));
@@ -81,7 +81,8 @@ export class JobThread<Job, Result> {
 
 /**
  * The thread's side of a JobThread: runs `handle` for each job as it arrives (several may overlap) and answers each
- * by its id. A job that throws is answered with its message; the thread goes on.
+ * by its id. A job that throws is answered with its message and code (a database error's SQLSTATE, a connection's
+ * errno code: the API tells an outage from a fault by them), and the thread goes on.
  */
 export function serveJobs<Job, Result>(handle: (job: Job) => Promise<Result>): void {
   const port = parentPort;
@@ -89,7 +90,14 @@ export function serveJobs<Job, Result>(handle: (job: Job) => Promise<Result>): v
   port.on('message', (msg: JobMessage<Job>) => {
     handle(msg.job).then(
       (result) => port.postMessage({ id: msg.id, result } satisfies AnswerMessage<Result>),
-      (err: unknown) => port.postMessage({ id: msg.id, error: String((err as Error)?.message ?? err) } satisfies AnswerMessage<Result>),
+      (err: unknown) => {
+        const code = (err as { code?: unknown })?.code;
+        port.postMessage({
+          id: msg.id,
+          error: String((err as Error)?.message ?? err),
+          ...(typeof code === 'string' ? { code } : {}),
+        } satisfies AnswerMessage<Result>);
+      },
     );
   });
 }

@@ -29,7 +29,14 @@ export type ReportAnswer = ShownFigure[] | { members: Member[]; next: MembersCur
 
 export interface FiguresWorkerData {
   /** How to reach the database: the app's own connection string and session options. */
-  connection: { connectionString: string; options?: string; application_name: string; statement_timeout: number };
+  connection: {
+    connectionString: string;
+    options?: string;
+    application_name: string;
+    statement_timeout: number;
+    query_timeout: number;
+    connectionTimeoutMillis: number;
+  };
   nice: number;
 }
 

@@ -101,11 +101,14 @@ export class ReportsService implements OnModuleDestroy {
     const options = dataSource.options as { url?: string; extra?: { options?: string } };
     const { file, execArgv } = workerModule(__filename, 'figures.worker');
     const workerData: FiguresWorkerData = {
+      // The API's own limits: an outage answers 503 within seconds here too, not a report waiting for ever.
       connection: {
         connectionString: options.url!,
         options: options.extra?.options,
         application_name: 'amhp-hub-reports',
         statement_timeout: config.dbStatementTimeoutMs,
+        query_timeout: config.dbStatementTimeoutMs + 2000,
+        connectionTimeoutMillis: config.dbConnectTimeoutMs,
       },
       // Below the API's threads, as the planner's (PLANNER_NICE): the duty AMHP's requests come first.
       nice: config.plannerNice,

@@ -6,7 +6,11 @@ import { threadId } from 'node:worker_threads';
 import { serveJobs } from '../../src/common/job-thread';
 
 export type FixtureJob =
-  { job: 'echo'; value: string; ms: number } | { job: 'fail'; message: string } | { job: 'die' } | { job: 'grow' } | { job: 'thread' };
+  | { job: 'echo'; value: string; ms: number }
+  | { job: 'fail'; message: string; code?: string }
+  | { job: 'die' }
+  | { job: 'grow' }
+  | { job: 'thread' };
 
 const kept: unknown[] = [];
 
@@ -15,7 +19,7 @@ serveJobs<FixtureJob, unknown>(async (job) => {
     await new Promise((resolve) => setTimeout(resolve, job.ms));
     return { value: job.value };
   }
-  if (job.job === 'fail') throw new Error(job.message);
+  if (job.job === 'fail') throw Object.assign(new Error(job.message), job.code ? { code: job.code } : {});
   if (job.job === 'die') process.exit(3);
   if (job.job === 'grow') for (;;) kept.push(new Array(100_000).fill(kept.length));
   return threadId;
