@@ -2,15 +2,16 @@ import { join } from 'node:path';
 import { JobThread } from './job-thread';
 import type { FixtureJob } from '../../test/support/job-thread.fixture-worker';
 
-const file = join(__dirname, '..', '..', 'test', 'support', 'job-thread.fixture-worker.ts');
-const execArgv = ['--require', require.resolve('ts-node/register/transpile-only')];
+/** The fixture worker module is found beside this file, as the app's are beside the services that start them. */
+const beside = join(__dirname, '..', '..', 'test', 'support', 'this.ts');
 
-function thread(idleMs = 60_000, maxOldGenerationSizeMb = 64): JobThread<FixtureJob, unknown> {
-  return new JobThread<FixtureJob, unknown>(
-    { file, options: { execArgv, resourceLimits: { maxOldGenerationSizeMb } } },
+function thread(idleMs = 60_000, memoryMb = 64): JobThread<FixtureJob, unknown> {
+  return JobThread.beside<FixtureJob, unknown>(beside, 'job-thread.fixture-worker', {
+    workerData: null,
+    memoryMb,
+    what: 'the fixture',
     idleMs,
-    (err) => new Error(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : `failed: ${err.message}`),
-  );
+  });
 }
 
 describe('JobThread: jobs run in one long-lived worker thread', () => {
@@ -51,8 +52,8 @@ describe('JobThread: jobs run in one long-lived worker thread', () => {
     try {
       const before = await t.run({ job: 'thread' });
       const held = t.run({ job: 'echo', value: 'held', ms: 5_000 });
-      await expect(t.run({ job: 'die' })).rejects.toThrow('failed: the thread stopped (exit 3)');
-      await expect(held).rejects.toThrow('failed: the thread stopped (exit 3)');
+      await expect(t.run({ job: 'die' })).rejects.toThrow('the fixture failed: the thread stopped (exit 3)');
+      await expect(held).rejects.toThrow('the fixture failed: the thread stopped (exit 3)');
       expect(await t.run({ job: 'thread' })).not.toBe(before);
     } finally {
       await t.close();
@@ -62,7 +63,7 @@ describe('JobThread: jobs run in one long-lived worker thread', () => {
   it("a job that needs more than the thread's memory fails as out of memory, and the next job still runs", async () => {
     const t = thread(60_000, 32);
     try {
-      await expect(t.run({ job: 'grow' })).rejects.toThrow('out of memory');
+      await expect(t.run({ job: 'grow' })).rejects.toThrow('the fixture needed more than its 32 MiB of memory');
       expect(await t.run({ job: 'echo', value: 'after', ms: 1 })).toEqual({ value: 'after' });
     } finally {
       await t.close();

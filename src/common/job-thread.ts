@@ -1,4 +1,5 @@
 import { parentPort, Worker, type WorkerOptions } from 'node:worker_threads';
+import { workerModule } from './worker-module';
 
 /** What goes to a job thread, and what comes back for each job: its result, or why it failed. */
 type JobMessage<Job> = { id: number; job: Job };
@@ -23,6 +24,30 @@ export class JobThread<Job, Result> {
     private readonly idleMs: number,
     private readonly failed: (err: Error & { code?: string }) => Error,
   ) {}
+
+  /**
+   * The job thread of the worker module `name` beside the file `from` (workerModule), its heap capped at `memoryMb`,
+   * stopped after `idleMs` idle (a minute). A thread that dies fails its jobs as "`what` needed more than its ... of memory"
+   * or "`what` failed: ...".
+   */
+  static beside<Job, Result>(
+    from: string,
+    name: string,
+    options: { workerData: unknown; memoryMb: number; what: string; idleMs?: number },
+  ): JobThread<Job, Result> {
+    const { file, execArgv } = workerModule(from, name);
+    const { workerData, memoryMb, what, idleMs = 60_000 } = options;
+    return new JobThread<Job, Result>(
+      { file, options: { workerData, execArgv, resourceLimits: { maxOldGenerationSizeMb: memoryMb } } },
+      idleMs,
+      (err) =>
+        new Error(
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `${what} needed more than its ${memoryMb} MiB of memory`
+            : `${what} failed: ${err.message}`,
+        ),
+    );
+  }
 
   run(job: Job): Promise<Result> {
     if (this.closed) return Promise.reject(new Error('the job thread is closed (shutting down)'));

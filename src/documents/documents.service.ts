@@ -2,7 +2,6 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { PdfOptions } from '../assessments/report/pdf';
 import type { OutcomeReport, WrittenReasonsLetter } from '../assessments/report/report.types';
 import { JobThread } from '../common/job-thread';
-import { workerModule } from '../common/worker-module';
 import { AppConfig } from '../config/app-config';
 import type { Report } from '../reports/report.model';
 import type { DocumentJob, DocumentsWorkerData } from './documents.worker';
@@ -20,16 +19,12 @@ export class DocumentsService implements OnModuleDestroy {
   private readonly thread: JobThread<DocumentJob, Uint8Array>;
 
   constructor(private readonly config: AppConfig) {
-    const { file, execArgv } = workerModule(__filename, 'documents.worker');
     const workerData: DocumentsWorkerData = { nice: config.plannerNice };
-    this.thread = new JobThread(
-      { file, options: { workerData, execArgv, resourceLimits: { maxOldGenerationSizeMb: DOCUMENTS_MEMORY_MB } } },
-      60_000,
-      (err) =>
-        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new Error(`the document needed more than its ${DOCUMENTS_MEMORY_MB} MiB of memory`)
-          : new Error(`the document could not be drawn: ${err.message}`),
-    );
+    this.thread = JobThread.beside(__filename, 'documents.worker', {
+      workerData,
+      memoryMb: DOCUMENTS_MEMORY_MB,
+      what: 'drawing the document',
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -125,6 +125,8 @@ const EQUITY_REFERRAL_ROWS = `SELECT referral_id AS "referralId", person_id AS "
   FROM report_equity_referrals`;
 /** How far back a repeat is looked for: 12 months and a day (a month is at most 31 days). */
 const REPEAT_LOOKBACK = "interval '12 months 1 day'";
+/** The assessments a repeat is counted among: opened from the lookback before the period to its end, or decided in it. */
+const OPENED_SINCE_LOOKBACK_OR_DECIDED = `WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`;
 const OPS_INSTANTS = [
   'openedAt',
   'decidedAt',
@@ -291,10 +293,7 @@ export async function readFigures(m: Queryable, input: FiguresInput): Promise<Ra
     return equityFigures(
       sel,
       withDates(
-        await m.query<EquityAssessmentRow[]>(
-          `${EQUITY_ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
-          range,
-        ),
+        await m.query<EquityAssessmentRow[]>(`${EQUITY_ASSESSMENT_ROWS} ${OPENED_SINCE_LOOKBACK_OR_DECIDED}`, range),
         OPENED_DECIDED,
       ),
       withDates(
@@ -307,13 +306,7 @@ export async function readFigures(m: Queryable, input: FiguresInput): Promise<Ra
   if (name === 'repeat-assessments') {
     return repeatAssessmentFigures(
       sel,
-      withDates(
-        await m.query<AssessmentRow[]>(
-          `${ASSESSMENT_ROWS} WHERE opened_at >= $1::timestamptz - ${REPEAT_LOOKBACK} AND opened_at < $2 OR (decided_at >= $1 AND decided_at < $2)`,
-          range,
-        ),
-        OPENED_DECIDED,
-      ),
+      withDates(await m.query<AssessmentRow[]>(`${ASSESSMENT_ROWS} ${OPENED_SINCE_LOOKBACK_OR_DECIDED}`, range), OPENED_DECIDED),
       // Only who was referred and when: the referrals' people, not their steps.
       withDates(
         await m.query<Array<Pick<ReferralRow, 'personId' | 'receivedAt'>>>(

@@ -8,7 +8,6 @@ import { Clock } from '../common/clock';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { JobThread } from '../common/job-thread';
 import { BadRequestProblem } from '../common/problem';
-import { workerModule } from '../common/worker-module';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { PatternsService } from '../rota/patterns.service';
@@ -99,7 +98,6 @@ export class ReportsService implements OnModuleDestroy {
     dataSource: DataSource,
   ) {
     const options = dataSource.options as { url?: string; extra?: { options?: string } };
-    const { file, execArgv } = workerModule(__filename, 'figures.worker');
     const workerData: FiguresWorkerData = {
       // The API's own limits: an outage answers 503 within seconds here too, not a report waiting for ever.
       connection: {
@@ -113,14 +111,7 @@ export class ReportsService implements OnModuleDestroy {
       // Below the API's threads, as the planner's (PLANNER_NICE): the duty AMHP's requests come first.
       nice: config.plannerNice,
     };
-    this.builder = new JobThread(
-      { file, options: { workerData, execArgv, resourceLimits: { maxOldGenerationSizeMb: REPORT_MEMORY_MB } } },
-      60_000,
-      (err) =>
-        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new Error(`the report needed more than its ${REPORT_MEMORY_MB} MiB of memory`)
-          : new Error(`the report could not be built: ${err.message}`),
-    );
+    this.builder = JobThread.beside(__filename, 'figures.worker', { workerData, memoryMb: REPORT_MEMORY_MB, what: 'building the report' });
   }
 
   async onModuleDestroy(): Promise<void> {
