@@ -43,11 +43,29 @@ export interface FiguresWorkerData {
 const data = workerData as FiguresWorkerData | undefined;
 if (data) {
   lowerThisThread(data.nice);
-  // Two at most: a report's job is one connection; a second manager's report need not wait for the first's rows.
-  const pool = new Pool({ ...data.connection, max: 2, idleTimeoutMillis: 10_000 });
+  // Two jobs read at once at most, one connection each: a second manager's report need not wait for the first's rows.
+  // The others wait their turn here, not in the pool, whose wait for a connection is the API's connect timeout: a
+  // burst of reports is queued, never answered as if the database were down.
+  const READING = 2;
+  const pool = new Pool({ ...data.connection, max: READING, idleTimeoutMillis: 10_000 });
   pool.on('error', () => undefined);
+  let reading = 0;
+  const turns: Array<() => void> = [];
 
   const inSnapshot = async <T>(read: (m: Queryable) => Promise<T>): Promise<T> => {
+    if (reading < READING) reading++;
+    else await new Promise<void>((resolve) => turns.push(resolve));
+    try {
+      return await readInSnapshot(read);
+    } finally {
+      // The turn passes straight to the next job waiting, if any.
+      const next = turns.shift();
+      if (next) next();
+      else reading--;
+    }
+  };
+
+  const readInSnapshot = async <T>(read: (m: Queryable) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
