@@ -4,19 +4,20 @@ import type { OutcomeReport, WrittenReasonsLetter } from '../assessments/report/
 import { JobThread } from '../common/job-thread';
 import { AppConfig } from '../config/app-config';
 import type { Report } from '../reports/report.model';
+import type { AssignmentFact, FeedOptions, ShiftFact } from '../rota/calendar.ics';
 import type { DocumentJob, DocumentsWorkerData } from './documents.worker';
 
 /** The heap the documents' thread may use: a PDF of a few pages needs a few MiB. */
 const DOCUMENTS_MEMORY_MB = 256;
 
 /**
- * The PDFs, drawn in the documents' worker thread (documents.worker.ts): started with the first document, stopped after
- * a minute without one, below the API's threads (PLANNER_NICE), so that drawing a manager's report or a duty AMHP's
- * outcome report never makes the other requests wait.
+ * The PDFs and the calendar feeds, made in the documents' worker thread (documents.worker.ts): started with the first
+ * document, stopped after a minute without one, below the API's threads (PLANNER_NICE), so that drawing a manager's
+ * report or a duty AMHP's outcome report, or a calendar app fetching the rota, never makes the other requests wait.
  */
 @Injectable()
 export class DocumentsService implements OnModuleDestroy {
-  private readonly thread: JobThread<DocumentJob, Uint8Array>;
+  private readonly thread: JobThread<DocumentJob, Uint8Array | string>;
 
   constructor(private readonly config: AppConfig) {
     const workerData: DocumentsWorkerData = { nice: config.plannerNice };
@@ -46,8 +47,18 @@ export class DocumentsService implements OnModuleDestroy {
     return this.draw({ document: 'letter', letter, options });
   }
 
+  /** An AMHP's own duties as an ICS calendar feed. */
+  assignmentsCalendar(assignments: AssignmentFact[], options: FeedOptions): Promise<string> {
+    return this.thread.run({ document: 'assignments-calendar', assignments, options }) as Promise<string>;
+  }
+
+  /** The hub's rota as an ICS calendar feed. */
+  hubCalendar(shifts: ShiftFact[], options: FeedOptions): Promise<string> {
+    return this.thread.run({ document: 'hub-calendar', shifts, options }) as Promise<string>;
+  }
+
   private async draw(job: DocumentJob): Promise<Buffer> {
-    const bytes = await this.thread.run(job);
+    const bytes = (await this.thread.run(job)) as Uint8Array;
     // A Buffer crosses the threads as a plain Uint8Array: the same bytes, seen as a Buffer again without a copy.
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }

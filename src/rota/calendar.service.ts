@@ -8,9 +8,10 @@ import type { Role } from '../auth/roles';
 import { Clock, isoOrNull } from '../common/clock';
 import { BadRequestProblem, ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
+import { DocumentsService } from '../documents/documents.service';
 import { Db } from '../database/db';
 import { PractitionersService } from '../workforce/practitioners.service';
-import { AssignmentFact, assignmentsCalendar, hubCalendar, ShiftFact } from './calendar.ics';
+import type { AssignmentFact, ShiftFact } from './calendar.ics';
 import { CalendarTokenDto, CreateCalendarTokenDto, CreatedCalendarTokenDto } from './dto/calendar.dto';
 
 /** A feed covers the recent past (what was worked) and the next six months (what is planned). */
@@ -71,6 +72,7 @@ export class CalendarService {
     private readonly practitioners: PractitionersService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly documents: DocumentsService,
   ) {}
 
   /**
@@ -187,7 +189,7 @@ export class CalendarService {
           WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 ORDER BY a.starts_at`,
         [t.practitionerId, from, to],
       );
-      return assignmentsCalendar(rows, { ...options, name: `AMHP duty: ${t.ownerName}` });
+      return this.documents.assignmentsCalendar(rows, { ...options, name: `AMHP duty: ${t.ownerName}` });
     }
     const rows: ShiftFact[] = await this.db.manager.query(
       `SELECT s.id AS "shiftId", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.version,
@@ -196,7 +198,7 @@ export class CalendarService {
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at, s.label`,
       [from, to],
     );
-    return hubCalendar(rows, { ...options, name: 'AMHP hub rota' });
+    return this.documents.hubCalendar(rows, { ...options, name: 'AMHP hub rota' });
   }
 
   /** An unrevoked token whose holder may still manage this feed (roles and active flags are read afresh each time). */
