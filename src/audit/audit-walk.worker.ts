@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Client } from 'pg';
 import { lowerThisThread } from '../common/worker-module';
+import type { OwnConnection } from '../database/data-source.options';
 import {
   checkpointWalk,
   fullWalk,
@@ -24,8 +25,8 @@ export type AuditWalkJob =
   | { job: 'full'; cursors: LaneCursor[]; expected: Checkpoint[] };
 
 export type AuditWalkWorkerData = AuditWalkJob & {
-  /** How to reach the database: the app's own connection string and session options. */
-  connection: { connectionString: string; options?: string; application_name: string };
+  /** How to reach the database: the app's own server, session options and timeouts (ownConnection). */
+  connection: OwnConnection;
   nice: number;
 };
 

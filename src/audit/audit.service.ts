@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { CommitBatch, Db, fieldsOf, placeholders } from '../database/db';
+import { ownConnection } from '../database/data-source.options';
 import { RequestContext, requestContext } from '../common/request-context';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
@@ -401,10 +402,9 @@ export class AuditService {
   walkInWorker(job: Extract<AuditWalkJob, { job: 'checkpoints' }>): Promise<CheckpointWalk>;
   walkInWorker(job: Extract<AuditWalkJob, { job: 'full' }>, onProgress: (checked: number) => Promise<void>): Promise<FullWalk>;
   walkInWorker(job: AuditWalkJob, onProgress?: (checked: number) => Promise<void>): Promise<CheckpointWalk | FullWalk> {
-    const options = this.dataSource.options as { url?: string; extra?: { options?: string } };
     const data: AuditWalkWorkerData = {
       ...job,
-      connection: { connectionString: options.url!, options: options.extra?.options, application_name: 'amhp-hub-audit-walk' },
+      connection: ownConnection(this.dataSource.options, 'amhp-hub-audit-walk'),
       // Below the API's threads, as the planner's (PLANNER_NICE).
       nice: this.config.plannerNice,
     };

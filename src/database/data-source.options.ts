@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import type { ClientConfig } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
@@ -33,5 +34,27 @@ export function dataSourceOptions(config: AppConfig, url: string, onPoolError?: 
       application_name: 'amhp-hub',
       options: '-c TimeZone=UTC',
     },
+  };
+}
+
+/** A connection of a worker thread's own (the reports, the audit walks): what a pg Client or Pool is given there. */
+export type OwnConnection = Pick<
+  ClientConfig,
+  'connectionString' | 'options' | 'application_name' | 'statement_timeout' | 'query_timeout' | 'connectionTimeoutMillis'
+>;
+
+/**
+ * The app's connection settings (dataSourceOptions) for a connection of a worker thread's own, named `applicationName`:
+ * the same server, session options and timeouts, so that an outage fails its work within seconds as it does the API's.
+ */
+export function ownConnection(options: DataSourceOptions, applicationName: string): OwnConnection {
+  const { url, extra } = options as { url?: string; extra?: OwnConnection };
+  return {
+    connectionString: url,
+    options: extra?.options,
+    statement_timeout: extra?.statement_timeout,
+    query_timeout: extra?.query_timeout,
+    connectionTimeoutMillis: extra?.connectionTimeoutMillis,
+    application_name: applicationName,
   };
 }

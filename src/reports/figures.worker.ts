@@ -8,6 +8,7 @@
 import { workerData } from 'node:worker_threads';
 import { Pool } from 'pg';
 import { serveJobs } from '../common/job-thread';
+import type { OwnConnection } from '../database/data-source.options';
 import { lowerThisThread } from '../common/worker-module';
 import { readDolsReturnCases, readFigures, type DolsCasesInput, type FiguresInput, type Queryable } from './figures.read';
 import { figureKey, figureValue, type Figure, type Member, membersPage, type MembersCursor, type RawFigure } from './report.model';
@@ -28,15 +29,8 @@ export type ReportJob =
 export type ReportAnswer = ShownFigure[] | { members: Member[]; next: MembersCursor | null } | null | DolsReturnCase[];
 
 export interface FiguresWorkerData {
-  /** How to reach the database: the app's own connection string and session options. */
-  connection: {
-    connectionString: string;
-    options?: string;
-    application_name: string;
-    statement_timeout: number;
-    query_timeout: number;
-    connectionTimeoutMillis: number;
-  };
+  /** How to reach the database: the app's own server, session options and timeouts (ownConnection). */
+  connection: OwnConnection;
   nice: number;
 }
 

@@ -9,6 +9,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/paginat
 import { JobThread } from '../common/job-thread';
 import { BadRequestProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
+import { ownConnection } from '../database/data-source.options';
 import { Db } from '../database/db';
 import { PatternsService } from '../rota/patterns.service';
 import { ACTIVITY_DEFINITIONS } from './activity';
@@ -97,17 +98,9 @@ export class ReportsService implements OnModuleDestroy {
     private readonly clock: Clock,
     dataSource: DataSource,
   ) {
-    const options = dataSource.options as { url?: string; extra?: { options?: string } };
     const workerData: FiguresWorkerData = {
       // The API's own limits: an outage answers 503 within seconds here too, not a report waiting for ever.
-      connection: {
-        connectionString: options.url!,
-        options: options.extra?.options,
-        application_name: 'amhp-hub-reports',
-        statement_timeout: config.dbStatementTimeoutMs,
-        query_timeout: config.dbStatementTimeoutMs + 2000,
-        connectionTimeoutMillis: config.dbConnectTimeoutMs,
-      },
+      connection: ownConnection(dataSource.options, 'amhp-hub-reports'),
       // Below the API's threads, as the planner's (PLANNER_NICE): the duty AMHP's requests come first.
       nice: config.plannerNice,
     };
