@@ -86,15 +86,8 @@ if (data) {
   });
 }
 
+/** A figure as shown: its records (they stay in this thread) and raw value left out, its value shown in their place. */
 function shown(f: RawFigure, suppress: boolean): ShownFigure {
-  return {
-    section: f.section,
-    sectionLabel: f.sectionLabel,
-    group: f.group,
-    groupLabel: f.groupLabel,
-    measure: f.measure,
-    measureLabel: f.measureLabel,
-    unit: f.unit,
-    value: figureValue(f, suppress),
-  };
+  const { members: _members, value: _raw, ...labels } = f;
+  return { ...labels, value: figureValue(f, suppress) };
 }
