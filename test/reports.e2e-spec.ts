@@ -638,5 +638,15 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       expect(text).not.toMatch(/Fixture|R-FIX|Pat/);
       expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     });
+
+    it("a report's rows are read on the reports' own connection (their thread's), not on the API's", async () => {
+      await get(manager, '/reports/timeliness?period=2026-11').expect(200);
+      // The thread's pool keeps its connection a few seconds: its last statement ended the report's snapshot.
+      const own = await t.sql<{ query: string }>(
+        `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'amhp-hub-reports'`,
+      );
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.map((c) => c.query)).toContain('COMMIT');
+    });
   });
 });
