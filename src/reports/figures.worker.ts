@@ -11,7 +11,7 @@ import { serveJobs } from '../common/job-thread';
 import type { OwnConnection } from '../database/data-source.options';
 import { lowerThisThread } from '../common/worker-module';
 import { readDolsReturnCases, readFigures, type DolsCasesInput, type FiguresInput, type Queryable } from './figures.read';
-import { figureKey, figureValue, type Figure, type Member, membersPage, type MembersCursor, type RawFigure } from './report.model';
+import { figureKey, figureValue, type Figure, membersPage, type MembersCursor, type MembersPage, type RawFigure } from './report.model';
 import type { DolsReturnCase } from './returns';
 
 /** A report's figure as shown (its value suppressed or not), without the link to its records. */
@@ -26,7 +26,14 @@ export type ReportJob =
  * For each job: the figures shown; a page of the members of the figure asked for (null when the report has no such
  * figure); the case rows.
  */
-export type ReportAnswer = ShownFigure[] | { members: Member[]; next: MembersCursor | null } | null | DolsReturnCase[];
+export type ReportAnswer = ShownFigure[] | MembersPage | null | DolsReturnCase[];
+
+/** The answer to one kind of job. */
+export type ReportAnswerTo<J extends ReportJob> = J extends { job: 'figures' }
+  ? ShownFigure[]
+  : J extends { job: 'members' }
+    ? MembersPage | null
+    : DolsReturnCase[];
 
 export interface FiguresWorkerData {
   /** How to reach the database: the app's own server, session options and timeouts (ownConnection). */

@@ -1,4 +1,4 @@
-import { type Member, memberKey, membersPage, type MembersCursor } from './report.model';
+import { type Member, memberKey, membersCursorOf, membersPage, type MembersCursor } from './report.model';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 9, minute));
 const referral = (id: string, minute: number): Member => ({ referralId: id, assessmentId: null, personId: `p-${id}`, at: at(minute) });
@@ -61,5 +61,28 @@ describe("membersPage: a figure's records a page at a time", () => {
     const second = membersPage(members, first.next, 1);
     expect(second.next).toEqual([at(3).getTime(), 's1', 2]);
     expect(membersPage(members, second.next, 5)).toEqual({ members: [shift('s1', 3)], next: null });
+  });
+});
+
+describe("membersCursorOf: a records page's cursor, or null for what is not one", () => {
+  it.each<[Array<string | number>, MembersCursor | null]>([
+    [
+      [1_790_000_000_000, 'a1b2', 0],
+      [1_790_000_000_000, 'a1b2', 0],
+    ],
+    [
+      [0, '', 3],
+      [0, '', 3],
+    ],
+    [[1.5, 'a', 0], null],
+    [[1, 'a', -1], null],
+    [[1, 'a', 0.5], null],
+    [['1', 'a', 0], null],
+    [[1, 2, 0], null],
+    [[1, 'a'], null],
+    [[1, 'a', 0, 0], null],
+    [[Number.MAX_SAFE_INTEGER + 2, 'a', 0], null],
+  ])('%j → %j', (values, cursor) => {
+    expect(membersCursorOf(values)).toEqual(cursor);
   });
 });

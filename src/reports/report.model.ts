@@ -169,15 +169,25 @@ export const memberKey = (x: Member): string => x.referralId ?? x.decisionId ?? 
  */
 export type MembersCursor = [at: number, key: string, same: number];
 
+/** A page of a figure's members, and where the next page starts (null after the last). */
+export interface MembersPage {
+  members: Member[];
+  next: MembersCursor | null;
+}
+
+/** The cursor of a page of members, from a cursor's decoded values; null when they are not one (never ours). */
+export function membersCursorOf(values: ReadonlyArray<string | number>): MembersCursor | null {
+  const [at, key, same] = values;
+  return values.length === 3 && Number.isSafeInteger(at) && typeof key === 'string' && Number.isSafeInteger(same) && Number(same) >= 0
+    ? [at as number, key, same as number]
+    : null;
+}
+
 /**
  * One page of a figure's members in the order they are listed (their instant, then their key): the first `limit`
  * after `after`, and where the next page starts (null after the last).
  */
-export function membersPage(
-  members: readonly Member[],
-  after: MembersCursor | null,
-  limit: number,
-): { members: Member[]; next: MembersCursor | null } {
+export function membersPage(members: readonly Member[], after: MembersCursor | null, limit: number): MembersPage {
   const order = (x: Member, at: number, key: string) => x.at.getTime() - at || (memberKey(x) < key ? -1 : memberKey(x) > key ? 1 : 0);
   const sorted = [...members].sort((a, b) => order(a, b.at.getTime(), memberKey(b)));
   let start = 0;

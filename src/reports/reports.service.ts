@@ -17,7 +17,7 @@ import { BEDS_AND_CONVEYANCE_DEFINITIONS } from './beds-and-conveyance';
 import type { RecordsQuery, ReportRecordsDto, ReportSelectionQuery } from './dto/reports.dto';
 import { equityDefinitions } from './equity';
 import { populationYears, type FiguresInput } from './figures.read';
-import type { ReportAnswer, ReportJob, FiguresWorkerData, ShownFigure } from './figures.worker';
+import type { FiguresWorkerData, ReportAnswer, ReportAnswerTo, ReportJob } from './figures.worker';
 import { OUT_OF_AREA_DEFINITIONS } from './out-of-area';
 import { OUT_OF_HOURS_DEFINITIONS } from './out-of-hours';
 import { parsePeriod, type ReportPeriod } from './period';
@@ -27,7 +27,7 @@ import { REPEAT_DEFINITIONS } from './repeat-assessments';
 import {
   figureKey,
   type Member,
-  type MembersCursor,
+  membersCursorOf,
   recordsLink,
   type Report,
   type ReportFilters,
@@ -115,11 +115,7 @@ export class ReportsService implements OnModuleDestroy {
     const { period, filters } = this.selection(q, name);
     const suppress = q.suppress === true || alwaysSuppressed(actor);
     const links = can(actor.roles, 'reports.records').allowed;
-    const figures = (await this.build({
-      job: 'figures',
-      input: await this.figuresInput(name, period, filters, actor),
-      suppress,
-    })) as ShownFigure[];
+    const figures = await this.build({ job: 'figures', input: await this.figuresInput(name, period, filters, actor), suppress });
     const notes = await this.db.transaction(async (m) => {
       await this.audit.record(m, {
         action: 'report.read',
@@ -151,18 +147,18 @@ export class ReportsService implements OnModuleDestroy {
    */
   async records(actor: Actor, name: ReportName, q: RecordsQuery): Promise<ReportRecordsDto> {
     const { period, filters } = this.selection(q, name);
-    const after = q.cursor === undefined ? null : (decodeCursor(q.cursor, ['number', 'string', 'number']) as MembersCursor);
-    if (after && !(Number.isSafeInteger(after[0]) && Number.isSafeInteger(after[2]) && after[2] >= 0))
+    const after = q.cursor === undefined ? null : membersCursorOf(decodeCursor(q.cursor, ['number', 'string', 'number']));
+    if (q.cursor !== undefined && !after)
       throw new BadRequestProblem('cursor is not a cursor returned by this API.', [
         { field: 'cursor', messages: ['is not a cursor of this list'] },
       ]);
-    const page = (await this.build({
+    const page = await this.build({
       job: 'members',
       input: await this.figuresInput(name, period, filters, actor),
       figure: q.figure,
       after,
       limit: q.limit ?? DEFAULT_PAGE_SIZE,
-    })) as { members: Member[]; next: MembersCursor | null } | null;
+    });
     if (!page)
       throw new BadRequestProblem(`figure: ${name} has no figure ${q.figure} for this period`, [
         { field: 'figure', messages: ['is not a figure of this report'] },
@@ -237,10 +233,7 @@ export class ReportsService implements OnModuleDestroy {
     const { period } = this.selection(q);
     // Blank when COUNCIL_NAME is not set: the council fills its name in before the return leaves.
     const council = this.config.councilName ?? '';
-    const candidates = (await this.build({
-      job: 'dols-cases',
-      input: { period, timeZone: this.config.timeZone, council },
-    })) as DolsReturnCase[];
+    const candidates = await this.build({ job: 'dols-cases', input: { period, timeZone: this.config.timeZone, council } });
     const rows = await this.db.transaction(async (m) => {
       const ids = candidates.map((c) => c.decisionId);
       const scope = this.access.scope(actor, 'person.read', 's.person_id', 2);
@@ -337,8 +330,8 @@ export class ReportsService implements OnModuleDestroy {
    * A report's rows read and its figures built in the reports' worker thread (figures.worker.ts): in one snapshot of
    * the database, on a connection of the thread's own, never on the API's event loop or in its heap.
    */
-  private build(job: ReportJob): Promise<ReportAnswer> {
-    return this.builder.run(job);
+  private build<J extends ReportJob>(job: J): Promise<ReportAnswerTo<J>> {
+    return this.builder.run(job) as Promise<ReportAnswerTo<J>>;
   }
 
   private async equityNotes(m: EntityManager, period: ReportPeriod): Promise<string[]> {
