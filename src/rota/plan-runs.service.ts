@@ -44,14 +44,6 @@ export class PlanRunStopped extends Error {
 }
 
 /**
- * Where the planner's worker module is: beside this file, as TypeScript under ts-node/ts-jest (the tests run the
- * sources; the worker registers ts-node to load them) or as the compiled JavaScript in dist/ (npm start).
- */
-export function plannerWorkerFile(): { file: string; execArgv: string[] } {
-  return workerModule(__filename, 'planner.worker');
-}
-
-/**
  * Planner runs: at most one at a time for the hub, across every app instance on the database (a partial unique
  * index on the running row, taken under an advisory lock); each solved in a worker thread with a memory limit, so
  * the API's event loop never waits for a plan; cancellable from any instance; its state kept so that a status URL
@@ -135,7 +127,7 @@ export class PlanRunsService implements BeforeApplicationShutdown {
    */
   async solve(runId: string, inputs: PlanInputs, options: PlannerOptions): Promise<PlanResult> {
     if (this.stopping) throw new PlanRunStopped('shutting down');
-    const { file, execArgv } = plannerWorkerFile();
+    const { file, execArgv } = workerModule(__filename, 'planner.worker');
     const data: PlannerWorkerData = { inputs, options, nice: this.config.plannerNice, highs: await compiledHighs() };
     const worker = new Worker(file, {
       workerData: data,
