@@ -4,6 +4,7 @@ import { Injectable, SetMetadata } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isRetryable } from './pg-errors';
+import { PipelinedTransaction, type Statement } from './pipelined-transaction';
 
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
@@ -146,23 +147,29 @@ export class Db {
     await this.writeBatches(m, [[batch, items]]);
   }
 
-  /** Every batch's waiting items, before the commit. */
-  private async flushBatches(m: EntityManager): Promise<void> {
-    const waiting = this.batches.get(m.queryRunner!);
-    this.batches.delete(m.queryRunner!);
-    if (waiting?.size) await this.writeBatches(m, [...waiting]);
+  /** Every batch's waiting items as the one statement that writes them before the commit; null when none wait. */
+  private takeBatches(runner: QueryRunner): Statement | null {
+    const waiting = this.batches.get(runner);
+    this.batches.delete(runner);
+    return waiting?.size ? this.batchStatement([...waiting]) : null;
   }
 
   /** One statement calling each batch's function in turn, its parameters numbered after the batch before. */
   private async writeBatches(m: EntityManager, batches: Array<[CommitBatch<unknown>, unknown[]]>): Promise<void> {
+    const { text, values } = this.batchStatement(batches);
+    await this.preparedOn(m, text, values);
+  }
+
+  private batchStatement(batches: Array<[CommitBatch<unknown>, unknown[]]>): Statement & { values: unknown[] } {
     const calls: string[] = [];
-    const params: unknown[] = [];
+    const values: unknown[] = [];
     for (const [batch, items] of batches) {
-      const call = batch.call(items, params.length + 1);
+      const call = batch.call(items, values.length + 1);
       calls.push(call.sql);
-      params.push(...call.params);
+      values.push(...call.params);
     }
-    await this.preparedOn(m, `SELECT ${calls.join(', ')}`, params);
+    const text = `SELECT ${calls.join(', ')}`;
+    return { text, values, name: Db.statementName(text) };
   }
 
   /**
@@ -257,11 +264,7 @@ export class Db {
   async snapshot<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return ambient.exit(() =>
       this.retrying(() =>
-        this.dataSource.transaction('REPEATABLE READ', async (tx) => {
-          const m = oneAtATime(tx);
-          await m.query('SET TRANSACTION READ ONLY');
-          return ambient.run({ manager: m, isolation: 'REPEATABLE READ' }, () => fn(m));
-        }),
+        this.begin('REPEATABLE READ', (m) => ambient.run({ manager: m, isolation: 'REPEATABLE READ' }, () => fn(m)), { readOnly: true }),
       ),
     );
   }
@@ -277,17 +280,33 @@ export class Db {
 
   /**
    * Opens a transaction whose queries run in turn on its connection (oneAtATime), and writes its batches (atCommit)
-   * once `fn` has done. READ COMMITTED is Postgres's default: naming it would cost a SET TRANSACTION round trip per
-   * transaction.
+   * once `fn` has done, in the same round trip as the COMMIT; its BEGIN goes with its first statement
+   * (PipelinedTransaction). A read-only transaction (`readOnly`) takes no batches: what it would record is written at
+   * once, and refused as any write in it is.
    */
-  private begin<T>(isolation: IsolationLevel, fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    const inTurn = async (m: EntityManager) => {
-      this.batches.set(m.queryRunner!, new Map());
-      const result = await fn(oneAtATime(m));
-      await this.flushBatches(m);
+  private async begin<T>(
+    isolation: IsolationLevel,
+    fn: (m: EntityManager) => Promise<T>,
+    options: { readOnly?: boolean } = {},
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    let tx: PipelinedTransaction | undefined;
+    try {
+      tx = await PipelinedTransaction.open(runner, isolation, options.readOnly);
+      if (!options.readOnly) this.batches.set(runner, new Map());
+      const result = await fn(oneAtATime(runner.manager));
+      // After every query of the transaction sent so far, as its own queries are (inTurnOn).
+      const last = this.takeBatches(runner);
+      await inTurnOn(runner, () => tx!.commit(last));
       return result;
-    };
-    return isolation === 'READ COMMITTED' ? this.dataSource.transaction(inTurn) : this.dataSource.transaction(isolation, inTurn);
+    } catch (err) {
+      this.batches.delete(runner);
+      await tx?.rollback();
+      throw err;
+    } finally {
+      tx?.close();
+      await runner.release();
+    }
   }
 
   private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
