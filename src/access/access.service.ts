@@ -55,25 +55,22 @@ export class AccessService {
   ): Promise<Decision> {
     if (!isPersonAction(action) || personId === undefined) return can(actor.roles, action);
     const now = this.clock.now();
-    const [relationships, sessions] = await Promise.all([
-      this.db.preparedOn<{ kind: RelationshipKind }>(
-        m,
-        `SELECT DISTINCT kind FROM access_relationships
-          WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
-            AND (kind <> 'conducted' OR (source_type = $4 AND source_id = $5))
-         UNION
-         SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}`,
-        [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
-      ),
-      this.db.preparedOn<{ id: string }>(
-        m,
-        `SELECT id FROM break_glass_sessions
-          WHERE user_id = $1 AND person_id = $2 AND started_at <= $3 AND expires_at > $3 AND ended_at IS NULL
-          ORDER BY expires_at DESC LIMIT 1`,
-        [actor.userId, personId, now],
-      ),
-    ]);
-    return can(actor.roles, action, { relationships: relationships.map((r) => r.kind), breakGlassSessionId: sessions[0]?.id });
+    // The relationships and a break-glass session in one statement: a person's record is read or changed behind this
+    // decision on every such request, and each statement in a transaction is a round trip of its own.
+    const [found] = await this.db.preparedOn<{ kinds: RelationshipKind[]; session: string | null }>(
+      m,
+      `SELECT (SELECT coalesce(array_agg(k.kind::text), '{}') FROM (
+                 SELECT kind FROM access_relationships
+                  WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
+                    AND (kind <> 'conducted' OR (source_type = $4 AND source_id = $5))
+                 UNION
+                 SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}) k) AS kinds,
+              (SELECT id FROM break_glass_sessions
+                WHERE user_id = $1 AND person_id = $2 AND started_at <= $3 AND expires_at > $3 AND ended_at IS NULL
+                ORDER BY expires_at DESC LIMIT 1) AS session`,
+      [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
+    );
+    return can(actor.roles, action, { relationships: found.kinds, breakGlassSessionId: found.session ?? undefined });
   }
 
   /**
