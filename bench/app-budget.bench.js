@@ -13,6 +13,7 @@
  * the machine's load average. `node bench/app-budget.bench.js`; results also in bench/results/app-budget.json.
  */
 const { productionEnv, runWithAppNodeFlags } = require('./lib/production-env');
+const { s136Referral } = require('./lib/referral');
 const path = require('node:path');
 const os = require('node:os');
 const fs = require('node:fs');
@@ -107,21 +108,7 @@ async function seed(db, base) {
   const r = await http(base, '/referrals', {
     method: 'POST',
     token: police,
-    body: {
-      person: { givenName: 'Robin', familyName: 'Tern', dateOfBirth: '1991-03-04' },
-      source: 'police-s136',
-      referrer: { name: 'PC Jones', organisation: 'Northshire Police', phone: '+44 1632 960111' },
-      reason: 'Found on the bridge in distress, detained under s.136',
-      risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
-      urgency: 'emergency',
-      legalContext: {
-        kind: 's136',
-        placeOfSafetyType: 'health-based',
-        locationType: 'public-place',
-        arrivedAt: new Date(Date.now() - 30 * 60_000).toISOString(),
-      },
-      location: 'Northshire General health-based place of safety',
-    },
+    body: s136Referral({ givenName: 'Robin', familyName: 'Tern', dateOfBirth: '1991-03-04' }, 30),
   });
   for (const status of ['screening', 'accepted'])
     await http(base, `/referrals/${r.id}/status`, { method: 'POST', token: manager, body: { status } });

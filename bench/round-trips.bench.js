@@ -15,6 +15,7 @@ const net = require('node:net');
 const http = require('node:http');
 const { productionEnv } = require('./lib/production-env');
 const { percentile } = require('./lib/stats');
+const { s136Referral } = require('./lib/referral');
 const { Client } = require('pg');
 
 const DIST = path.join(__dirname, '..', 'dist');
@@ -137,25 +138,6 @@ function send(base, method, url, token, body) {
   });
 }
 
-/** @param {number} i */
-function referralBody(i) {
-  return JSON.stringify({
-    person: { givenName: `Trip${i}`, familyName: `Person${i}`, dateOfBirth: '1980-02-03' },
-    source: 'police-s136',
-    referrer: { name: 'PC Bench', organisation: 'Northshire Police', phone: '+44 1632 960111' },
-    reason: 'Found on the bridge in distress, detained under s.136',
-    risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
-    urgency: 'emergency',
-    legalContext: {
-      kind: 's136',
-      placeOfSafetyType: 'health-based',
-      locationType: 'public-place',
-      arrivedAt: new Date(Date.now() - 3600000).toISOString(),
-    },
-    location: 'Northshire General health-based place of safety',
-  });
-}
-
 async function main() {
   const pg = await startEmbeddedPostgres({ dir: embeddedTempDir('amhp-bench-trips-'), port: await freeLocalPort(), persistent: false });
   const direct = databaseUrlWithName(pg.url, 'amhp_bench');
@@ -191,7 +173,17 @@ async function main() {
 
     /** @type {Array<{ name: string, request: (i: number, ids: string[]) => Promise<{ ms: number, json: any }> }>} */
     const kinds = [
-      { name: 'POST /referrals (a referrer, s.136)', request: (i) => send(base, 'POST', '/referrals', token.referrer, referralBody(i)) },
+      {
+        name: 'POST /referrals (a referrer, s.136)',
+        request: (i) =>
+          send(
+            base,
+            'POST',
+            '/referrals',
+            token.referrer,
+            JSON.stringify(s136Referral({ givenName: `Trip${i}`, familyName: `Person${i}`, dateOfBirth: '1980-02-03' })),
+          ),
+      },
       {
         name: 'GET /referrals/:id (the lead)',
         request: (i, ids) => send(base, 'GET', `/referrals/${ids[i % ids.length]}`, token.manager, undefined),

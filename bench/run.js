@@ -48,6 +48,7 @@ const { merge, round } = require('./lib/stats');
 const cpu = require('./lib/cpu');
 const pgStatements = require('./lib/pg-statements');
 const { startProfile } = require('./lib/profile');
+const { s136Referral } = require('./lib/referral');
 const { Client } = require('pg');
 
 /** @typedef {import('./lib/load-worker').LoadRequest} LoadRequest */
@@ -181,25 +182,13 @@ function get(url, headers = {}, body) {
  */
 function referralBodies(n) {
   return Array.from({ length: n }, (_, i) =>
-    JSON.stringify({
-      person: {
+    JSON.stringify(
+      s136Referral({
         givenName: `Bench${i}`,
         familyName: `Person${i}`,
         dateOfBirth: new Date(Date.UTC(1950, 0, 1) + (i % 20000) * 86400000).toISOString().slice(0, 10),
-      },
-      source: 'police-s136',
-      referrer: { name: 'PC Bench', organisation: 'Northshire Police', phone: '+44 1632 960111' },
-      reason: 'Found on the bridge in distress, detained under s.136',
-      risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
-      urgency: 'emergency',
-      legalContext: {
-        kind: 's136',
-        placeOfSafetyType: 'health-based',
-        locationType: 'public-place',
-        arrivedAt: new Date(Date.now() - 3600000).toISOString(),
-      },
-      location: 'Northshire General health-based place of safety',
-    }),
+      }),
+    ),
   );
 }
 

@@ -130,34 +130,27 @@ describe('transactions: BEGIN travels with the first statement and COMMIT with t
     await everyConnectionIsClean();
   });
 
+  /** The transaction's isolation and read-only setting, read by its first statement, and the round trips it took. */
+  async function settingsAndTrips(m: EntityManager): Promise<{ level: string; ro: string; trips: number }> {
+    const trips = await roundTrips(m);
+    const [row] = await m.query<Array<{ level: string; ro: string }>>(
+      `SELECT current_setting('transaction_isolation') AS level, current_setting('transaction_read_only') AS ro WHERE $1::int = 1`,
+      [1],
+    );
+    trips.stop();
+    return { ...row, trips: trips.count() };
+  }
+
   it.each([
     ['READ COMMITTED', 'read committed'],
     ['REPEATABLE READ', 'repeatable read'],
     ['SERIALIZABLE', 'serializable'],
   ] as const)('a transaction asked at %s runs at it, its BEGIN sent with its first statement', async (level, shown) => {
-    const seen = await db.ambientTransaction(async (m) => {
-      const trips = await roundTrips(m);
-      const [row] = await m.query<Array<{ level: string; ro: string }>>(
-        `SELECT current_setting('transaction_isolation') AS level, current_setting('transaction_read_only') AS ro WHERE $1::int = 1`,
-        [1],
-      );
-      trips.stop();
-      return { ...row, trips: trips.count() };
-    }, level);
-    expect(seen).toEqual({ level: shown, ro: 'off', trips: 1 });
+    expect(await db.ambientTransaction(settingsAndTrips, level)).toEqual({ level: shown, ro: 'off', trips: 1 });
   });
 
   it('a snapshot is one REPEATABLE READ, read-only transaction opened with its first read', async () => {
-    const seen = await db.snapshot(async (m) => {
-      const trips = await roundTrips(m);
-      const [row] = await m.query<Array<{ level: string; ro: string }>>(
-        `SELECT current_setting('transaction_isolation') AS level, current_setting('transaction_read_only') AS ro WHERE $1::int = 1`,
-        [1],
-      );
-      trips.stop();
-      return { ...row, trips: trips.count() };
-    });
-    expect(seen).toEqual({ level: 'repeatable read', ro: 'on', trips: 1 });
+    expect(await db.snapshot(settingsAndTrips)).toEqual({ level: 'repeatable read', ro: 'on', trips: 1 });
     await expect(db.snapshot((m) => m.query(`INSERT INTO pipelined_probe (id, note) VALUES ($1, 'no')`, [5]))).rejects.toMatchObject({
       driverError: { code: '25006' },
     });
