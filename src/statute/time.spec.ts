@@ -114,7 +114,8 @@ describe('arithmetic that stands in for luxon gives its answers', () => {
       for (let m = 0; m <= 13; m++)
         for (let d = 0; d <= 39; d++) {
           const s = `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
-          expect([s, isIsoDate(s)]).toEqual([s, luxonIsDate(s)]);
+          // expect() only on a disagreement: 12,320 of them would take most of this test's time.
+          if (isIsoDate(s) !== luxonIsDate(s)) expect([s, isIsoDate(s)]).toEqual([s, luxonIsDate(s)]);
           checked++;
         }
     expect(checked).toBe(years.length * 14 * 40);
@@ -123,12 +124,17 @@ describe('arithmetic that stands in for luxon gives its answers', () => {
   });
 
   it("addYears gives luxon's plus({ years }) for every day of 1999-2001 and 2023-2029 and years -130 to +130, 29 February included", () => {
+    let checked = 0;
     for (const y of [1999, 2000, 2001, 2023, 2024, 2025, 2026, 2027, 2028, 2029])
       for (let day = DateTime.utc(y, 1, 1); day.year === y; day = day.plus({ days: 1 })) {
         const d = day.toISODate()!;
-        for (const n of [-130, -100, -18, -17, -4, -1, 0, 1, 3, 4, 16, 18, 65, 100, 130])
-          expect([d, n, addYears(d, n)]).toEqual([d, n, DateTime.fromISO(d, { zone: 'UTC' }).plus({ years: n }).toISODate()]);
+        for (const n of [-130, -100, -18, -17, -4, -1, 0, 1, 3, 4, 16, 18, 65, 100, 130]) {
+          const expected = DateTime.fromISO(d, { zone: 'UTC' }).plus({ years: n }).toISODate();
+          if (addYears(d, n) !== expected) expect([d, n, addYears(d, n)]).toEqual([d, n, expected]);
+          checked++;
+        }
       }
+    expect(checked).toBe(10 * 15 * 365 + 3 * 15);
     expect(() => addYears('2026-02-30', 1)).toThrow(RangeError);
   });
 
