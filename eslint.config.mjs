@@ -46,7 +46,7 @@ export default tseslint.config(
   },
   {
     // The benchmarks and jest's transformer are CommonJS scripts, type-checked by tsc (checkJs) instead.
-    files: ['bench/**/*.js', 'test/support/*.js', 'jest.config.js'],
+    files: ['bench/**/*.js', 'test/support/*.js', 'scripts/*.js', 'jest.config.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -3,13 +3,13 @@ import { platform, setPriority } from 'node:os';
 
 /**
  * A worker thread's module beside the file that starts it (`from`: that file's __filename): TypeScript under
- * ts-node/ts-jest (the tests run the sources; the worker registers ts-node to load them) or the compiled JavaScript
- * in dist/ (npm start).
+ * ts-jest (the tests run the sources; the worker loads them through scripts/ts-register.js, which compiles each file
+ * once for the whole test run) or the compiled JavaScript in dist/ (npm start).
  */
 export function workerModule(from: string, name: string): { file: string; execArgv: string[] } {
   const ext = extname(from);
   const file = join(from, '..', `${name}${ext}`);
-  return { file, execArgv: ext === '.ts' ? ['--require', require.resolve('ts-node/register/transpile-only')] : [] };
+  return { file, execArgv: ext === '.ts' ? ['--require', join(__dirname, '..', '..', 'scripts', 'ts-register.js')] : [] };
 }
 
 /**
