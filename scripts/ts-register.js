@@ -49,11 +49,15 @@ function loadTs(module, fileName) {
     js = fs.readFileSync(cached, 'utf8');
   } catch {
     js = transpile(source, fileName);
-    // Written aside, then renamed: threads compiling the same file at once never read half of one.
-    fs.mkdirSync(CACHE, { recursive: true });
-    const partial = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    fs.writeFileSync(partial, js);
-    fs.renameSync(partial, cached);
+    try {
+      // Written aside, then renamed: threads compiling the same file at once never read half of one.
+      fs.mkdirSync(CACHE, { recursive: true });
+      const partial = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+      fs.writeFileSync(partial, js);
+      fs.renameSync(partial, cached);
+    } catch {
+      // Not writable here (another user's directory, a read-only temp): the file is compiled each time instead.
+    }
   }
   /** @type {NodeJS.Module & { _compile(code: string, fileName: string): void }} */ (module)._compile(js, fileName);
 }
