@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AuditService } from '../src/audit/audit.service';
 import { ProbePeopleModule } from './support/probe-people.module';
 import { s136Referral } from './support/referral-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
@@ -251,6 +252,27 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
       }
     }
     expect((await t.http.get('/audit-events/verify').set('authorization', auditor.auth).expect(200)).body.valid).toBe(true);
+  });
+
+  it('a list read and its audit in one statement: a row shown without its person (no basis) is listed but not audited as a read', async () => {
+    const [shown, hidden] = [randomUUID(), randomUUID()];
+    const rows = await t.app.get(AuditService).selectAudited<{ id: string }>(
+      undefined,
+      {
+        sql: `SELECT * FROM (VALUES ('offer-a', $1::uuid, 'relationship:duty'), ('offer-b', $2::uuid, NULL)) v(id, person_id, access_basis)`,
+        params: [shown, hidden],
+        shown: 10,
+        resourceColumn: 'id',
+        subjectColumn: 'person_id',
+        basisColumn: 'access_basis',
+        onlyWithBasis: true,
+      },
+      { action: 'test.only-with-basis', resourceType: 'referral', actor: null },
+    );
+    expect(rows.map((r) => r.id)).toEqual(['offer-a', 'offer-b']);
+    expect(
+      await t.sql(`SELECT resource_id, subject_person_id, access_basis FROM audit_events WHERE action = 'test.only-with-basis'`),
+    ).toEqual([{ resource_id: 'offer-a', subject_person_id: shown, access_basis: 'relationship:duty' }]);
   });
 
   describe('tampering is detected by GET /audit-events/verify', () => {

@@ -200,11 +200,20 @@ export class AuditService {
    * page): only the first `shown` rows, the ones the caller shows, are audited, in order. `resourceColumn` and
    * `subjectColumn` name `sql`'s output columns holding each row's resource id and subject person id. The audit
    * parameters follow `params`, so `sql` uses $1..$n as usual. `basisColumn` names the output column holding the
-   * basis on which each row is shown (e.g. AccessService.scope's `basis`), recorded as its access basis.
+   * basis on which each row is shown (e.g. AccessService.scope's `basis`), recorded as its access basis. With
+   * `onlyWithBasis`, a row whose basis is NULL is returned but not audited: it is shown without its person's record.
    */
   async selectAudited<T>(
     m: EntityManager | undefined,
-    query: { sql: string; params: unknown[]; shown: number; resourceColumn: string; subjectColumn: string; basisColumn?: string },
+    query: {
+      sql: string;
+      params: unknown[];
+      shown: number;
+      resourceColumn: string;
+      subjectColumn: string;
+      basisColumn?: string;
+      onlyWithBasis?: boolean;
+    },
     common: Omit<AuditRecord, 'resourceId' | 'subjectPersonId' | 'accessBasis'>,
   ): Promise<T[]> {
     const ctx = common.context ?? requestContext.current();
@@ -243,8 +252,9 @@ export class AuditService {
     resourceColumn: string;
     subjectColumn: string;
     basisColumn?: string;
+    onlyWithBasis?: boolean;
   }): string {
-    const shape = `${query.params.length}|${query.resourceColumn}|${query.subjectColumn}|${query.basisColumn ?? ''}`;
+    const shape = `${query.params.length}|${query.resourceColumn}|${query.subjectColumn}|${query.basisColumn ?? ''}|${query.onlyWithBasis ? 1 : 0}`;
     let forSql = this.auditedTexts.get(query.sql);
     const known = forSql?.get(shape);
     if (known !== undefined) return known;
@@ -263,7 +273,9 @@ export class AuditService {
       numbered AS MATERIALIZED (SELECT page.*, row_number() OVER () AS audit_ordinal FROM page),
       shown AS MATERIALIZED (SELECT ${col(query.resourceColumn)}::text AS resource_id, ${col(query.subjectColumn)}::uuid AS subject_id,
                                     ${query.basisColumn ? `${col(query.basisColumn)}::text` : 'NULL::text'} AS basis, audit_ordinal
-                               FROM numbered WHERE audit_ordinal <= ${$(1)} ORDER BY audit_ordinal),
+                               FROM numbered WHERE audit_ordinal <= ${$(1)}${
+                                 query.onlyWithBasis && query.basisColumn ? ` AND ${col(query.basisColumn)} IS NOT NULL` : ''
+                               } ORDER BY audit_ordinal),
       audited AS MATERIALIZED (SELECT audit_append_many(${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}, ${$(6)},
           ARRAY(SELECT resource_id FROM shown ORDER BY audit_ordinal), ARRAY(SELECT subject_id FROM shown ORDER BY audit_ordinal),
           ARRAY(SELECT basis FROM shown ORDER BY audit_ordinal), ${$(7)}, ${$(8)}, ${$(9)}, ${$(10)}) AS n)

@@ -148,6 +148,9 @@ const queueSql = memoised(
   1_000,
 );
 
+/** The most offers GET /me/offers lists (the newest). */
+const MY_OFFERS_MAX = 100;
+
 /** A timeline event's columns: event() writes one, escalation a system one (no actor), intake a new referral's first with it. */
 const INSERT_EVENT = 'INSERT INTO referral_events (referral_id, at, actor_id, type, data)';
 
@@ -911,53 +914,58 @@ export class ReferralsService {
   /**
    * GET /me/offers: the offers made to me still open (not answered, not withdrawn, the referral still waiting for an
    * AMHP), newest first, each with its running clocks. Who each is about is shown only where person.read allows
-   * (the offer itself gives the duty relationship while it is open), and each shown is an audited read. One query
-   * and one audit statement: the phone polls it.
+   * (the offer itself gives the duty relationship while it is open), and each shown is an audited read. Read and
+   * audited in one statement, as the queue is: the phone polls it.
    */
   async myOffers(actor: Actor): Promise<MyOfferDto[]> {
-    return this.db.transaction(async (m) => {
-      const scope = this.access.scope(actor, 'person.read', 'r.person_id', 2);
-      const sql = `${ROW.replace(
-        'SELECT r.*,',
-        `SELECT r.*, o.id AS offer_id, o.offered_at AS offer_at, CASE WHEN ${scope.sql} THEN ${scope.basis} END AS access_basis,
-                (SELECT min(f.offered_at) FROM allocation_offers f WHERE f.referral_id = r.id AND f.response IS NULL) AS open_since,`,
-      )}
-        JOIN allocation_offers o ON o.referral_id = r.id
-       WHERE o.user_id = $1 AND o.response IS NULL AND r.status = 'accepted'
-       ORDER BY o.offered_at DESC, o.id DESC LIMIT 100`;
-      const rows = (await m.query(sql, [actor.userId, ...scope.params])).map(camel) as Array<
-        Row & { offerId: string; offerAt: Date; accessBasis: string | null; openSince: Date }
-      >;
-      await this.audit.recordMany(
-        m,
+    const scope = this.access.scope(actor, 'person.read', 'r.person_id', 2);
+    const sql = `${ROW.replace(
+      'SELECT r.*,',
+      `SELECT r.*, o.id AS offer_id, o.offered_at AS offer_at, CASE WHEN ${scope.sql} THEN ${scope.basis} END AS access_basis,
+              (SELECT min(f.offered_at) FROM allocation_offers f WHERE f.referral_id = r.id AND f.response IS NULL) AS open_since,`,
+    )}
+      JOIN allocation_offers o ON o.referral_id = r.id
+     WHERE o.user_id = $1 AND o.response IS NULL AND r.status = 'accepted'
+     ORDER BY o.offered_at DESC, o.id DESC LIMIT ${MY_OFFERS_MAX}`;
+    const rows = (
+      await this.audit.selectAudited<Record<string, unknown>>(
+        this.db.current,
+        {
+          sql,
+          params: [actor.userId, ...scope.params],
+          shown: MY_OFFERS_MAX,
+          resourceColumn: 'id',
+          subjectColumn: 'person_id',
+          basisColumn: 'access_basis',
+          onlyWithBasis: true,
+        },
         { action: 'referral.read', resourceType: 'referral', details: { via: 'my-offers' } },
-        rows.filter((r) => r.accessBasis).map((r) => ({ resourceId: r.id, subjectPersonId: r.personId, accessBasis: r.accessBasis })),
-      );
-      const zone = this.config.timeZone;
-      return rows.map((r) => {
-        const clocks = this.runningClocks(r);
-        const escalatesAt = new Date(new Date(r.openSince).getTime() + this.config.offerEscalationMinutes * 60_000);
-        const shown = !!r.accessBasis;
-        return {
-          offerId: r.offerId,
-          offeredAt: new Date(r.offerAt).toISOString(),
-          offeredAtLocal: formatLocal(new Date(r.offerAt), zone),
-          escalatesAt: escalatesAt.toISOString(),
-          escalatesAtLocal: formatLocal(escalatesAt, zone),
-          referralId: r.id,
-          reference: r.reference,
-          link: `/referrals/${r.id}`,
-          urgency: r.urgency,
-          source: r.source,
-          legalContext: r.legalContext.kind,
-          receivedAt: new Date(r.receivedAt).toISOString(),
-          nextDeadline: clocks[0]?.deadline ?? null,
-          nextDeadlineLocal: clocks[0]?.deadlineLocal ?? null,
-          clocks,
-          person: shown ? r.person : null,
-          location: shown ? r.location : null,
-        };
-      });
+      )
+    ).map(camel) as Array<Row & { offerId: string; offerAt: Date; accessBasis: string | null; openSince: Date }>;
+    const zone = this.config.timeZone;
+    return rows.map((r) => {
+      const clocks = this.runningClocks(r);
+      const escalatesAt = new Date(new Date(r.openSince).getTime() + this.config.offerEscalationMinutes * 60_000);
+      const shown = !!r.accessBasis;
+      return {
+        offerId: r.offerId,
+        offeredAt: new Date(r.offerAt).toISOString(),
+        offeredAtLocal: formatLocal(new Date(r.offerAt), zone),
+        escalatesAt: escalatesAt.toISOString(),
+        escalatesAtLocal: formatLocal(escalatesAt, zone),
+        referralId: r.id,
+        reference: r.reference,
+        link: `/referrals/${r.id}`,
+        urgency: r.urgency,
+        source: r.source,
+        legalContext: r.legalContext.kind,
+        receivedAt: new Date(r.receivedAt).toISOString(),
+        nextDeadline: clocks[0]?.deadline ?? null,
+        nextDeadlineLocal: clocks[0]?.deadlineLocal ?? null,
+        clocks,
+        person: shown ? r.person : null,
+        location: shown ? r.location : null,
+      };
     });
   }
 
