@@ -151,11 +151,12 @@ async function main() {
     await runMigrations(config, direct);
     const db = new Client({ connectionString: direct });
     await db.connect();
-    /** @type {Record<'referrer' | 'manager', string>} */
-    const users = { referrer: '', manager: '' };
+    /** @type {Record<'referrer' | 'manager' | 'amhp', string>} */
+    const users = { referrer: '', manager: '', amhp: '' };
     for (const [role, email] of /** @type {const} */ ([
       ['referrer', 'pc@bench.local'],
       ['manager', 'lead@bench.local'],
+      ['amhp', 'duty@bench.local'],
     ]))
       users[role] = (
         await db.query(`INSERT INTO users (email, display_name, roles) VALUES ($1, $1, ARRAY[$2]) RETURNING id`, [email, role])
@@ -169,6 +170,7 @@ async function main() {
     const token = {
       referrer: (await tokens.issueAccessToken(users.referrer, ['referrer'])).token,
       manager: (await tokens.issueAccessToken(users.manager, ['manager'])).token,
+      amhp: (await tokens.issueAccessToken(users.amhp, ['amhp'])).token,
     };
 
     /** @type {Array<{ name: string, request: (i: number, ids: string[]) => Promise<{ ms: number, json: any }> }>} */
@@ -197,6 +199,18 @@ async function main() {
         name: 'POST /referrals/:id/status (the lead: to screening)',
         request: (_i, ids) =>
           send(base, 'POST', `/referrals/${ids[screened++]}/status`, token.manager, JSON.stringify({ status: 'screening' })),
+      },
+      // The duty AMHP's app, on opening (her job, what is new for her, who is on duty, her queue).
+      { name: 'GET /me/job-pack (the duty AMHP)', request: () => send(base, 'GET', '/me/job-pack', token.amhp, undefined) },
+      {
+        name: 'GET /me/notifications (the duty AMHP)',
+        request: () => send(base, 'GET', '/me/notifications?limit=30', token.amhp, undefined),
+      },
+      { name: 'GET /me/offers (the duty AMHP)', request: () => send(base, 'GET', '/me/offers', token.amhp, undefined) },
+      { name: 'GET /rota/on-duty (the duty AMHP)', request: () => send(base, 'GET', '/rota/on-duty', token.amhp, undefined) },
+      {
+        name: 'GET /referrals?assigned=me (the duty AMHP)',
+        request: () => send(base, 'GET', '/referrals?assigned=me&limit=50', token.amhp, undefined),
       },
     ];
     let screened = 0;
