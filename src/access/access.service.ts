@@ -33,6 +33,32 @@ export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) => 
   return `(${onShiftSql(user, at)} AND ${personHasOpenReferralSql(person)})`;
 };
 
+/** What a person-scoped decision needs from the database, as read with a record (`accessFactsSql`). */
+export interface PersonAccessRow {
+  /** The kinds of relationship the user holds to the person now, 'duty' included when on duty for them. */
+  accessKinds: RelationshipKind[];
+  /** The user's break-glass session on the person now, if any. */
+  accessSession: string | null;
+}
+
+/**
+ * Two output columns, `access_kinds` and `access_session`, holding what the policy needs to decide on a user's access
+ * to the person `person` (a bind parameter, or a column of the statement's row) at `at`: the relationships in force
+ * (a `conducted` one only when its source is the record `resourceType`/`resourceId` being read) and a break-glass
+ * session. `user`, `at` and `resourceType` are bind parameters; `resourceId` a parameter or a column (as text).
+ */
+export function accessFactsSql(p: { user: string; person: string; at: string; resourceType: string; resourceId: string }): string {
+  return `(SELECT coalesce(array_agg(k.kind::text), '{}') FROM (
+             SELECT kind FROM access_relationships
+              WHERE user_id = ${p.user} AND person_id = ${p.person} AND valid_from <= ${p.at} AND (valid_to IS NULL OR valid_to > ${p.at})
+                AND (kind <> 'conducted' OR (source_type = ${p.resourceType} AND source_id = ${p.resourceId}))
+             UNION
+             SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON(p.user, p.person, p.at)}) k) AS access_kinds,
+          (SELECT id FROM break_glass_sessions
+            WHERE user_id = ${p.user} AND person_id = ${p.person} AND started_at <= ${p.at} AND expires_at > ${p.at} AND ended_at IS NULL
+            ORDER BY expires_at DESC LIMIT 1) AS access_session`;
+}
+
 /** Gathers the facts the policy needs from the database and asks `can`. */
 @Injectable()
 export class AccessService {
@@ -57,20 +83,17 @@ export class AccessService {
     const now = this.clock.now();
     // The relationships and a break-glass session in one statement: a person's record is read or changed behind this
     // decision on every such request, and each statement in a transaction is a round trip of its own.
-    const [found] = await this.db.preparedOn<{ kinds: RelationshipKind[]; session: string | null }>(
+    const [found] = await this.db.preparedOn<{ access_kinds: RelationshipKind[]; access_session: string | null }>(
       m,
-      `SELECT (SELECT coalesce(array_agg(k.kind::text), '{}') FROM (
-                 SELECT kind FROM access_relationships
-                  WHERE user_id = $1 AND person_id = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
-                    AND (kind <> 'conducted' OR (source_type = $4 AND source_id = $5))
-                 UNION
-                 SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON('$1', '$2', '$3')}) k) AS kinds,
-              (SELECT id FROM break_glass_sessions
-                WHERE user_id = $1 AND person_id = $2 AND started_at <= $3 AND expires_at > $3 AND ended_at IS NULL
-                ORDER BY expires_at DESC LIMIT 1) AS session`,
+      `SELECT ${accessFactsSql({ user: '$1', person: '$2', at: '$3', resourceType: '$4', resourceId: '$5' })}`,
       [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
     );
-    return can(actor.roles, action, { relationships: found.kinds, breakGlassSessionId: found.session ?? undefined });
+    return this.decideFrom(actor, action, { accessKinds: found.access_kinds, accessSession: found.access_session });
+  }
+
+  /** The policy's decision on `action` from the facts read with the record (accessFactsSql), for the same actor. */
+  decideFrom(actor: Actor, action: Action, facts: PersonAccessRow): Decision {
+    return can(actor.roles, action, { relationships: facts.accessKinds, breakGlassSessionId: facts.accessSession ?? undefined });
   }
 
   /**
@@ -120,8 +143,10 @@ export class AccessService {
     personId: string,
     m: EntityManager,
     resource: { type: string; id: string },
+    facts?: PersonAccessRow,
   ): Promise<string> {
-    const decision = await this.decide(actor, action, personId, m, resource);
+    // Facts read with the record (in the same statement, for this actor) save the decision a round trip of its own.
+    const decision = facts ? this.decideFrom(actor, action, facts) : await this.decide(actor, action, personId, m, resource);
     if (decision.allowed) return decision.basis;
     return this.deny(
       actor,

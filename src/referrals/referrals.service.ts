@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccessService } from '../access/access.service';
+import { AccessService, accessFactsSql, type PersonAccessRow } from '../access/access.service';
 import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { referralStopFactsSql } from '../assessments/assessments.tables';
@@ -103,25 +103,28 @@ type ExtensionRow = Omit<S136BExtension, 'authorisedAt' | 'superintendentApprove
   authorisingDoctor: { doctorId: string | null; name: string; gmcNumber: string } | null;
 };
 
-type Row = ReferralEntity & {
-  person: PersonSummary;
-  firstOfferedAt: string | null;
-  extensions: ExtensionRow[];
-  intakeFindings: Finding[];
-  stopFacts: {
-    assessmentOpenedAt: string | null;
-    firstInPersonContactAt: string | null;
-    outcomes: Array<{
-      kind: OutcomeFact['kind'];
-      decidedAt: string;
-      signedAt: string | null;
-      alternatives: string[] | null;
-      admittedAt: string | null;
-      section?: OutcomeFact['section'];
-      secondRecommendationReceivedAt?: string | null;
-    }>;
+type Row = ReferralEntity &
+  Partial<PersonAccessRow> & {
+    /** The user whose access facts (PersonAccessRow) the row was read with. */
+    accessFor?: string;
+    person: PersonSummary;
+    firstOfferedAt: string | null;
+    extensions: ExtensionRow[];
+    intakeFindings: Finding[];
+    stopFacts: {
+      assessmentOpenedAt: string | null;
+      firstInPersonContactAt: string | null;
+      outcomes: Array<{
+        kind: OutcomeFact['kind'];
+        decidedAt: string;
+        signedAt: string | null;
+        alternatives: string[] | null;
+        admittedAt: string | null;
+        section?: OutcomeFact['section'];
+        secondRecommendationReceivedAt?: string | null;
+      }>;
+    };
   };
-};
 
 // r.* once: its JSON columns (legal_context, risks, referrer) are parsed by the driver for every row read, and camel()
 // gives them their field names.
@@ -147,6 +150,12 @@ const queueSql = memoised(
   (basis, where, limitParam) => `${basis.length}:${basis}${where.length}:${where}${limitParam}`,
   1_000,
 );
+
+/** One referral ($1) with what its person's access is decided on for the user $2 at $3 (accessFactsSql). */
+const ROW_WITH_ACCESS = `${ROW.replace(
+  'SELECT r.*,',
+  `SELECT r.*, ${accessFactsSql({ user: '$2', person: 'r.person_id', at: '$3', resourceType: `'referral'`, resourceId: 'r.id::text' })},`,
+)} WHERE r.id = $1`;
 
 /** The most offers GET /me/offers lists (the newest). */
 const MY_OFFERS_MAX = 100;
@@ -453,7 +462,7 @@ export class ReferralsService {
 
   async get(actor: Actor, id: string): Promise<ReferralDto | ReferralStatusDto> {
     return this.db.transaction(async (m) => {
-      const r = await this.row(m, id);
+      const r = await this.row(m, id, actor);
       if (seesReferralStatusOnly(actor.roles)) {
         if (r.referrerUserId !== actor.userId) await this.deny(actor, r, 'referrals.read');
         // Progress and clocks only, yet a read of what the hub holds about the person: audited like any other.
@@ -481,7 +490,7 @@ export class ReferralsService {
 
   async timeline(actor: Actor, id: string): Promise<ReferralEventDto[]> {
     return this.db.transaction(async (m) => {
-      const r = await this.row(m, id);
+      const r = await this.row(m, id, actor);
       const decision = await this.requirePerson(actor, r, 'person.read', m);
       await this.audit.record(m, {
         action: 'referral.read-timeline',
@@ -501,7 +510,7 @@ export class ReferralsService {
   /** A workflow move (screening decisions, closing, withdrawing); an illegal one is 409 naming the allowed moves. */
   async move(actor: Actor, id: string, dto: TransitionDto, expectedVersion: number | undefined): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
-      const r = await this.lock(m, id);
+      const r = await this.lock(m, id, actor);
       assertVersion(expectedVersion, r.version);
       await this.requirePerson(actor, r, this.actionFor(r), m);
       if (dto.status === 'allocated')
@@ -550,7 +559,7 @@ export class ReferralsService {
   /** NR-12 (s.13(4)): the written reasons given to the nearest relative for not applying. */
   async writtenReasons(actor: Actor, id: string, dto: WrittenReasonsDto): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
-      const r = await this.lock(m, id);
+      const r = await this.lock(m, id, actor);
       await this.requirePerson(actor, r, this.actionFor(r), m);
       if (!r.nearestRelativeRequest)
         throw new UnprocessableProblem(
@@ -578,7 +587,7 @@ export class ReferralsService {
   /** POL-08 (s.136B): one extension of up to 12 h, before expiry, by the examining doctor, for the person's condition. */
   async extend(actor: Actor, id: string, dto: ExtensionDto): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
-      const r = await this.lock(m, id);
+      const r = await this.lock(m, id, actor);
       await this.requirePerson(actor, r, this.actionFor(r), m);
       const context = toLegalContext(r.legalContext);
       const ext: S136BExtension = {
@@ -703,7 +712,7 @@ export class ReferralsService {
   /** Offer the referral to AMHPs (default: everyone on duty now); the first to accept is allocated. */
   async offer(actor: Actor, id: string, userIds?: string[]): Promise<OfferViewDto[]> {
     return this.db.transaction(async (m) => {
-      const r = await this.lock(m, id);
+      const r = await this.lock(m, id, actor);
       await this.requirePerson(actor, r, this.actionFor(r), m);
       if (r.status !== 'accepted')
         throw new ConflictProblem(`Only an accepted referral can be offered; this one is ${r.status}.`, 'not-offerable', {
@@ -897,7 +906,7 @@ export class ReferralsService {
 
   async listOffers(actor: Actor, id: string): Promise<OfferViewDto[]> {
     return this.db.transaction(async (m) => {
-      const r = await this.row(m, id);
+      const r = await this.row(m, id, actor);
       const basis = await this.requirePerson(actor, r, 'person.read', m);
       await this.audit.record(m, {
         action: 'referral.read',
@@ -1266,7 +1275,9 @@ export class ReferralsService {
   }
 
   private requirePerson(actor: Actor, r: Row, action: 'person.read' | 'person.write', m: EntityManager): Promise<string> {
-    return this.access.requirePerson(actor, action, r.personId, m, { type: 'referral', id: r.id });
+    // The access facts came with the row when it was read for this actor (row(m, id, actor)): no statement of its own.
+    const facts = r.accessFor === actor.userId ? { accessKinds: r.accessKinds ?? [], accessSession: r.accessSession ?? null } : undefined;
+    return this.access.requirePerson(actor, action, r.personId, m, { type: 'referral', id: r.id }, facts);
   }
 
   /** A referrer asking for someone else's referral: audited, then 403 (break-glass is not for referrers). */
@@ -1283,16 +1294,21 @@ export class ReferralsService {
     return r.status === 'allocated' || r.status === 'in-assessment' ? 'person.write' : 'person.read';
   }
 
-  private async row(m: EntityManager, id: string): Promise<Row> {
-    const [raw] = await this.db.preparedOn<Record<string, unknown>>(m, `${ROW} WHERE r.id = $1`, [id]);
+  /** The referral's row; read for `actor`, it carries what their access to its person is decided on (requirePerson). */
+  private async row(m: EntityManager, id: string, actor?: Actor): Promise<Row> {
+    const [raw] = actor
+      ? await this.db.preparedOn<Record<string, unknown>>(m, ROW_WITH_ACCESS, [id, actor.userId, this.clock.now()])
+      : await this.db.preparedOn<Record<string, unknown>>(m, `${ROW} WHERE r.id = $1`, [id]);
     if (!raw) throw new NotFoundProblem('Referral', id);
-    return camel(raw);
+    const r = camel(raw);
+    if (actor) r.accessFor = actor.userId;
+    return r;
   }
 
-  private async lock(m: EntityManager, id: string): Promise<Row> {
+  private async lock(m: EntityManager, id: string, actor?: Actor): Promise<Row> {
     const locked = await m.query('SELECT 1 FROM referrals WHERE id = $1 FOR UPDATE', [id]);
     if (!locked.length) throw new NotFoundProblem('Referral', id);
-    return this.row(m, id);
+    return this.row(m, id, actor);
   }
 
   private async event(m: EntityManager, referralId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {
