@@ -42,7 +42,7 @@ export interface PersonAccessRow {
 }
 
 /**
- * Two output columns, `access_kinds` and `access_session`, holding what the policy needs to decide on a user's access
+ * Two output columns, `accessKinds` and `accessSession` (PersonAccessRow), holding what the policy needs to decide on a user's access
  * to the person `person` (a bind parameter, or a column of the statement's row) at `at`: the relationships in force
  * (a `conducted` one only when its source is the record `resourceType`/`resourceId` being read) and a break-glass
  * session. `user`, `at` and `resourceType` are bind parameters; `resourceId` a parameter or a column (as text).
@@ -53,10 +53,18 @@ export function accessFactsSql(p: { user: string; person: string; at: string; re
               WHERE user_id = ${p.user} AND person_id = ${p.person} AND valid_from <= ${p.at} AND (valid_to IS NULL OR valid_to > ${p.at})
                 AND (kind <> 'conducted' OR (source_type = ${p.resourceType} AND source_id = ${p.resourceId}))
              UNION
-             SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON(p.user, p.person, p.at)}) k) AS access_kinds,
+             SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON(p.user, p.person, p.at)}) k) AS "accessKinds",
           (SELECT id FROM break_glass_sessions
             WHERE user_id = ${p.user} AND person_id = ${p.person} AND started_at <= ${p.at} AND expires_at > ${p.at} AND ended_at IS NULL
-            ORDER BY expires_at DESC LIMIT 1) AS access_session`;
+            ORDER BY expires_at DESC LIMIT 1) AS "accessSession"`;
+}
+
+/** A row read with accessFactsSql's columns, and the user it was read for. */
+export type ReadWithAccess = Partial<PersonAccessRow> & { accessFor?: string };
+
+/** The access facts `row` carries for `actor`: only when it was read for them (else the decision reads its own). */
+export function accessFactsOf(actor: Actor, row: ReadWithAccess | undefined): PersonAccessRow | undefined {
+  return row?.accessFor === actor.userId ? { accessKinds: row.accessKinds ?? [], accessSession: row.accessSession ?? null } : undefined;
 }
 
 /** Gathers the facts the policy needs from the database and asks `can`. */
@@ -83,12 +91,12 @@ export class AccessService {
     const now = this.clock.now();
     // The relationships and a break-glass session in one statement: a person's record is read or changed behind this
     // decision on every such request, and each statement in a transaction is a round trip of its own.
-    const [found] = await this.db.preparedOn<{ access_kinds: RelationshipKind[]; access_session: string | null }>(
+    const [found] = await this.db.preparedOn<PersonAccessRow>(
       m,
       `SELECT ${accessFactsSql({ user: '$1', person: '$2', at: '$3', resourceType: '$4', resourceId: '$5' })}`,
       [actor.userId, personId, now, resource?.type ?? null, resource?.id ?? null],
     );
-    return this.decideFrom(actor, action, { accessKinds: found.access_kinds, accessSession: found.access_session });
+    return this.decideFrom(actor, action, found);
   }
 
   /** The policy's decision on `action` from the facts read with the record (accessFactsSql), for the same actor. */

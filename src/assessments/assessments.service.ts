@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccessService } from '../access/access.service';
+import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
@@ -81,6 +81,13 @@ const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "pers
        a.conveyance_arranged_with AS "conveyanceArrangedWith", a.distribution, a.opened_at AS "openedAt", a.closed_at AS "closedAt", a.version, a.created_by AS "createdBy",
        ${personSummarySql('a.person_id')} AS person
   FROM assessments a`;
+
+/** One assessment ($1) with what its person's access is decided on for the user $2 at $3 (accessFactsSql). */
+const SELECT_WITH_ACCESS = `${SELECT.replace(
+  '  FROM assessments a',
+  `, ${accessFactsSql({ user: '$2', person: 'a.person_id', at: '$3', resourceType: `'assessment'`, resourceId: 'a.id::text' })}
+  FROM assessments a`,
+)} WHERE a.id = $1`;
 
 /**
  * MHA assessments: the record of one assessment of a referral's person (who, where, every contact and its mode,
@@ -202,8 +209,8 @@ export class AssessmentsService {
 
   async get(actor: Actor, id: string): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
-      const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
+      const a = await this.load(m, id, actor);
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id }, a);
       await this.audit.record(m, {
         action: 'assessment.read',
         resourceType: 'assessment',
@@ -582,8 +589,8 @@ export class AssessmentsService {
   async checks(actor: Actor, id: string, section?: Section, asAtRaw?: string): Promise<ChecksDto> {
     const asAt = asAtRaw !== undefined ? new Date(this.notFuture(asAtRaw, 'asAt')) : null;
     return this.db.transaction(async (m) => {
-      const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
+      const a = await this.load(m, id, actor);
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id }, a);
       const s = section ?? a.section ?? 's2';
       const recorded =
         a.outcomeKind === 'application' && a.section === s
@@ -1016,8 +1023,8 @@ export class AssessmentsService {
   /** Everything the outcome report and the written-reasons letter need, read under person.read and audited. */
   async reportSource(actor: Actor, id: string, document: 'report' | 'written-reasons-letter', format: string): Promise<ReportSource> {
     return this.db.transaction(async (m) => {
-      const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id });
+      const a = await this.load(m, id, actor);
+      const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id }, a);
       await this.audit.record(m, {
         action: `assessment.${document}`,
         resourceType: 'assessment',
@@ -1312,8 +1319,8 @@ export class AssessmentsService {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
       if (!locked.length) throw new NotFoundProblem('Assessment', id);
-      const a = await this.load(m, id);
-      const basis = await this.requirePerson(actor, a.personId, 'person.write', m, { type: 'assessment', id });
+      const a = await this.load(m, id, actor);
+      const basis = await this.requirePerson(actor, a.personId, 'person.write', m, { type: 'assessment', id }, a);
       assertVersion(expectedVersion, a.version);
       const details = await fn(m, a);
       await m.query('UPDATE assessments SET version = version + 1 WHERE id = $1', [id]);
@@ -1349,13 +1356,23 @@ export class AssessmentsService {
     action: 'person.read' | 'person.write' | 'assessment-record.read',
     m: EntityManager,
     resource: { type: string; id: string },
+    row?: ReadWithAccess,
   ): Promise<string> {
-    return this.access.requirePerson(actor, action, personId, m, resource);
+    // The access facts came with the row when it was read for this actor (load(m, id, actor)).
+    const facts = accessFactsOf(actor, row);
+    return this.access.requirePerson(actor, action, personId, m, resource, facts);
   }
 
-  private async load(m: EntityManager, id: string): Promise<AssessmentRow> {
-    const [row] = await m.query(`${SELECT} WHERE a.id = $1`, [id]);
+  /**
+   * The assessment's row; read for `actor`, it carries what their access to its person is decided on, so that the
+   * decision (requirePerson) takes no statement of its own.
+   */
+  private async load(m: EntityManager, id: string, actor?: Actor): Promise<AssessmentRow & ReadWithAccess> {
+    const [row]: Array<AssessmentRow & ReadWithAccess> = actor
+      ? await this.db.preparedOn(m, SELECT_WITH_ACCESS, [id, actor.userId, this.clock.now()])
+      : await m.query(`${SELECT} WHERE a.id = $1`, [id]);
     if (!row) throw new NotFoundProblem('Assessment', id);
+    if (actor) row.accessFor = actor.userId;
     return row;
   }
 

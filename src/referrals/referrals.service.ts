@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccessService, accessFactsSql, type PersonAccessRow } from '../access/access.service';
+import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
 import { seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { referralStopFactsSql } from '../assessments/assessments.tables';
@@ -104,9 +104,7 @@ type ExtensionRow = Omit<S136BExtension, 'authorisedAt' | 'superintendentApprove
 };
 
 type Row = ReferralEntity &
-  Partial<PersonAccessRow> & {
-    /** The user whose access facts (PersonAccessRow) the row was read with. */
-    accessFor?: string;
+  ReadWithAccess & {
     person: PersonSummary;
     firstOfferedAt: string | null;
     extensions: ExtensionRow[];
@@ -1276,8 +1274,7 @@ export class ReferralsService {
 
   private requirePerson(actor: Actor, r: Row, action: 'person.read' | 'person.write', m: EntityManager): Promise<string> {
     // The access facts came with the row when it was read for this actor (row(m, id, actor)): no statement of its own.
-    const facts = r.accessFor === actor.userId ? { accessKinds: r.accessKinds ?? [], accessSession: r.accessSession ?? null } : undefined;
-    return this.access.requirePerson(actor, action, r.personId, m, { type: 'referral', id: r.id }, facts);
+    return this.access.requirePerson(actor, action, r.personId, m, { type: 'referral', id: r.id }, accessFactsOf(actor, r));
   }
 
   /** A referrer asking for someone else's referral: audited, then 403 (break-glass is not for referrers). */
