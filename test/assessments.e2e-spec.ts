@@ -396,6 +396,32 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     ).not.toHaveLength(0);
   });
 
+  it('under break-glass an AMHP with no relationship reads the assessment and records a contact, audited on that basis, until it ends', async () => {
+    const { assessment: a } = await opened();
+    const stranger = await amhp(t);
+    const session = (
+      await as(stranger)
+        .post('/break-glass', { personId: a.person.id, reason: 'Called to the ward at 3am, the allocated AMHP unreachable' })
+        .expect(201)
+    ).body;
+    await as(stranger).get(`/assessments/${a.id}`).expect(200);
+    // An emergency is what break-glass is for: the AMHP may record as well as read (person.write allows it).
+    await as(stranger).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'phone', byRole: 'amhp' }).expect(201);
+    const audited = await t.sql<{ access_basis: string }>(
+      `SELECT access_basis FROM audit_events WHERE resource_id = $1 AND actor_id = $2 AND outcome = 'success' ORDER BY id`,
+      [a.id, stranger.id],
+    );
+    expect(audited.length).toBeGreaterThanOrEqual(2);
+    expect(audited.every((x) => x.access_basis === `break-glass:${session.id}`)).toBe(true);
+    const past = Date.parse(session.expiresAt) - t.clock.now().getTime() + 60_000;
+    t.clock.advance(past);
+    try {
+      await as(stranger).get(`/assessments/${a.id}`).expect(403);
+    } finally {
+      t.clock.advance(-past);
+    }
+  });
+
   it.each([
     ['an unknown contact mode', 'contacts', { at: '2026-11-21T09:00:00Z', mode: 'telepathy', byRole: 'amhp' }, 400],
     ['a contact in the future', 'contacts', { at: '2026-11-22T09:00:00Z', mode: 'in-person', byRole: 'amhp' }, 422],

@@ -358,6 +358,36 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect((await api(a).get('/referrals?assigned=me').expect(200)).body.items.map((x: { id: string }) => x.id)).toContain(r.id);
     });
 
+    it('an AMHP without a relationship reads the referral and its timeline under break-glass, audited on that basis, until it expires', async () => {
+      const r = await accepted();
+      const stranger = await amhp(t);
+      await api(stranger).get(`/referrals/${r.id}`).expect(403);
+      const session = (
+        await api(stranger)
+          .post('/break-glass', { personId: r.person.id, reason: 'Police at the door at 3am, s.136 detention, nobody allocated' })
+          .expect(201)
+      ).body;
+      await api(stranger).get(`/referrals/${r.id}`).expect(200);
+      await api(stranger).get(`/referrals/${r.id}/events`).expect(200);
+      expect(
+        await t.sql(
+          `SELECT action, access_basis FROM audit_events WHERE actor_id = $1 AND resource_id = $2 AND outcome = 'success' ORDER BY id`,
+          [stranger.id, r.id],
+        ),
+      ).toEqual([
+        { action: 'referral.read', access_basis: `break-glass:${session.id}` },
+        { action: 'referral.read-timeline', access_basis: `break-glass:${session.id}` },
+      ]);
+      // Past the session's end (its length is the hub's setting): refused again.
+      const past = Date.parse(session.expiresAt) - t.clock.now().getTime() + 60_000;
+      t.clock.advance(past);
+      try {
+        await api(stranger).get(`/referrals/${r.id}`).expect(403);
+      } finally {
+        t.clock.advance(-past);
+      }
+    });
+
     it("re-allocation ends the first AMHP's access but not the referrer's; closing ends everyone's", async () => {
       const r = (await api(referrer).post('/referrals', body()).expect(201)).body;
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
