@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../src/auth/token.service';
 import { amhp } from './support/workforce-fixtures';
-import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { createTestApp, pastInstant, TestApp, TestUser } from './support/test-app';
 
 // 9434765919 is a valid NHS number (modulus 11); 9434765918 is not.
 describe('referrals: intake, clocks, queue, workflow, allocation', () => {
@@ -379,13 +379,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
         { action: 'referral.read-timeline', access_basis: `break-glass:${session.id}` },
       ]);
       // Past the session's end (its length is the hub's setting): refused again.
-      const past = Date.parse(session.expiresAt) - t.clock.now().getTime() + 60_000;
-      t.clock.advance(past);
-      try {
-        await api(stranger).get(`/referrals/${r.id}`).expect(403);
-      } finally {
-        t.clock.advance(-past);
-      }
+      await pastInstant(t, session.expiresAt, () => api(stranger).get(`/referrals/${r.id}`).expect(403));
     });
 
     it("re-allocation ends the first AMHP's access but not the referrer's; closing ends everyone's", async () => {

@@ -126,3 +126,14 @@ export async function createTestApp(
   };
   return testApp;
 }
+
+/** Runs `fn` with the test clock a minute past `instant` (e.g. a session's end), then puts the clock back. */
+export async function pastInstant<T>(t: TestApp, instant: string, fn: () => Promise<T>): Promise<T> {
+  const by = Date.parse(instant) - t.clock.now().getTime() + 60_000;
+  t.clock.advance(by);
+  try {
+    return await fn();
+  } finally {
+    t.clock.advance(-by);
+  }
+}
