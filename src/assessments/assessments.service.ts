@@ -74,6 +74,14 @@ interface RecommendationRow {
   withdrawn_at: Date | null;
 }
 
+/** A recommendation's row as JSON: its instants as text. */
+type RecommendationJson = Omit<RecommendationRow, 'examined_at' | 'signed_at' | 'received_by_managers_at' | 'withdrawn_at'> & {
+  examined_at: string;
+  signed_at: string;
+  received_by_managers_at: string | null;
+  withdrawn_at: string | null;
+};
+
 const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "personId", a.status, a.lead_amhp_user_id AS "leadAmhpUserId",
        a.other_amhp_user_ids AS "otherAmhpUserIds", a.location, a.involvement, a.interview, a.nearest_relative AS "nearestRelative",
        a.conflicts, a.patient_teams AS "patientTeams", a.outcome_kind AS "outcomeKind", a.section, a.legal_status_code AS "legalStatusCode",
@@ -81,6 +89,16 @@ const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "pers
        a.conveyance_arranged_with AS "conveyanceArrangedWith", a.distribution, a.opened_at AS "openedAt", a.closed_at AS "closedAt", a.version, a.created_by AS "createdBy",
        ${personSummarySql('a.person_id')} AS person
   FROM assessments a`;
+
+/** An assessment's contacts, timeline and medical recommendations ($1), each in its order, in one statement. */
+const VIEW_PARTS = `SELECT
+  coalesce((SELECT json_agg(json_build_object('id', c.id, 'at', c.at, 'mode', c.mode, 'byRole', c.by_role, 'byUserId', c.by_user_id,
+                                              'byName', c.by_name, 'note', c.note, 'recordedBy', c.recorded_by) ORDER BY c.at, c.id)
+              FROM assessment_contacts c WHERE c.assessment_id = $1), '[]') AS contacts,
+  coalesce((SELECT json_agg(json_build_object('id', e.id::text, 'type', e.type, 'at', e.at, 'delayReason', e.delay_reason, 'note', e.note,
+                                              'data', e.data, 'recordedBy', e.recorded_by, 'recordedAt', e.recorded_at) ORDER BY e.at, e.id)
+              FROM assessment_events e WHERE e.assessment_id = $1), '[]') AS timeline,
+  coalesce((SELECT json_agg(r ORDER BY r.examined_at, r.id) FROM medical_recommendations r WHERE r.assessment_id = $1), '[]') AS recs`;
 
 /** One assessment ($1) with what its person's access is decided on for the user $2 at $3 (accessFactsSql). */
 const SELECT_WITH_ACCESS = `${SELECT.replace(
@@ -1381,17 +1399,13 @@ export class AssessmentsService {
   }
 
   private async view(m: EntityManager, a: AssessmentRow): Promise<AssessmentViewDto> {
-    const [contacts, timeline, recs] = [
-      await m.query(
-        'SELECT id, at, mode, by_role AS "byRole", by_user_id AS "byUserId", by_name AS "byName", note, recorded_by AS "recordedBy" FROM assessment_contacts WHERE assessment_id = $1 ORDER BY at, id',
-        [a.id],
-      ),
-      await m.query(
-        'SELECT id::text, type, at, delay_reason AS "delayReason", note, data, recorded_by AS "recordedBy", recorded_at AS "recordedAt" FROM assessment_events WHERE assessment_id = $1 ORDER BY at, id',
-        [a.id],
-      ),
-      await this.recommendationRows(m, a.id),
-    ];
+    // Its contacts, timeline and recommendations in one statement: the view answers every read and change of an
+    // assessment, and each statement is a round trip (instants come as JSON text; isoOrNull reads either).
+    const [{ contacts, timeline, recs }] = await this.db.preparedOn<{
+      contacts: Array<{ at: string }>;
+      timeline: Array<{ at: string; recordedAt: string }>;
+      recs: RecommendationJson[];
+    }>(m, VIEW_PARTS, [a.id]);
     return {
       id: a.id,
       referralId: a.referralId,
@@ -1405,8 +1419,8 @@ export class AssessmentsService {
       nearestRelative: a.nearestRelative,
       conflicts: a.conflicts,
       patientTeams: a.patientTeams,
-      contacts: contacts.map((c: { at: Date }) => ({ ...c, at: isoOrNull(c.at) })),
-      timeline: timeline.map((e: { at: Date; recordedAt: Date }) => ({ ...e, at: isoOrNull(e.at), recordedAt: isoOrNull(e.recordedAt) })),
+      contacts: contacts.map((c) => ({ ...c, at: isoOrNull(c.at) })),
+      timeline: timeline.map((e) => ({ ...e, at: isoOrNull(e.at), recordedAt: isoOrNull(e.recordedAt) })),
       recommendations: await Promise.all(
         recs.map(async (r) => ({
           id: r.id,
