@@ -42,10 +42,11 @@ export interface PersonAccessRow {
 }
 
 /**
- * Two output columns, `accessKinds` and `accessSession` (PersonAccessRow), holding what the policy needs to decide on a user's access
- * to the person `person` (a bind parameter, or a column of the statement's row) at `at`: the relationships in force
- * (a `conducted` one only when its source is the record `resourceType`/`resourceId` being read) and a break-glass
- * session. `user`, `at` and `resourceType` are bind parameters; `resourceId` a parameter or a column (as text).
+ * Output columns holding what the policy needs to decide on a user's access to the person `person` (a bind
+ * parameter, or a column of the statement's row) at `at`: `accessKinds`, the relationships in force (a `conducted`
+ * one only when its source is the record `resourceType`/`resourceId` being read), `accessSession`, a break-glass
+ * session, and `accessFor`, the user they are for. `user`, `at` and `resourceType` are bind parameters; `resourceId`
+ * a parameter or a column (as text).
  */
 export function accessFactsSql(p: { user: string; person: string; at: string; resourceType: string; resourceId: string }): string {
   return `(SELECT coalesce(array_agg(k.kind::text), '{}') FROM (
@@ -56,10 +57,11 @@ export function accessFactsSql(p: { user: string; person: string; at: string; re
              SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON(p.user, p.person, p.at)}) k) AS "accessKinds",
           (SELECT id FROM break_glass_sessions
             WHERE user_id = ${p.user} AND person_id = ${p.person} AND started_at <= ${p.at} AND expires_at > ${p.at} AND ended_at IS NULL
-            ORDER BY expires_at DESC LIMIT 1) AS "accessSession"`;
+            ORDER BY expires_at DESC LIMIT 1) AS "accessSession",
+          ${p.user}::uuid::text AS "accessFor"`;
 }
 
-/** A row read with accessFactsSql's columns, and the user it was read for. */
+/** A row read with accessFactsSql's columns (the last, `accessFor`, the user they were read for). */
 export type ReadWithAccess = Partial<PersonAccessRow> & { accessFor?: string };
 
 /** The access facts `row` carries for `actor`: only when it was read for them (else the decision reads its own). */

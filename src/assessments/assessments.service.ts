@@ -1390,7 +1390,6 @@ export class AssessmentsService {
       ? await this.db.preparedOn(m, SELECT_WITH_ACCESS, [id, actor.userId, this.clock.now()])
       : await m.query(`${SELECT} WHERE a.id = $1`, [id]);
     if (!row) throw new NotFoundProblem('Assessment', id);
-    if (actor) row.accessFor = actor.userId;
     return row;
   }
 

@@ -1297,9 +1297,7 @@ export class ReferralsService {
       ? await this.db.preparedOn<Record<string, unknown>>(m, ROW_WITH_ACCESS, [id, actor.userId, this.clock.now()])
       : await this.db.preparedOn<Record<string, unknown>>(m, `${ROW} WHERE r.id = $1`, [id]);
     if (!raw) throw new NotFoundProblem('Referral', id);
-    const r = camel(raw);
-    if (actor) r.accessFor = actor.userId;
-    return r;
+    return camel(raw);
   }
 
   private async lock(m: EntityManager, id: string, actor?: Actor): Promise<Row> {
