@@ -137,6 +137,9 @@ const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
        (SELECT min(o.offered_at) FROM allocation_offers o WHERE o.referral_id = r.id) AS "firstOfferedAt"
   FROM referrals r`;
 
+/** ROW with further output columns (SQL expressions with their aliases) after the referral's own. */
+const rowWith = (columns: string): string => ROW.replace('SELECT r.*,', `SELECT r.*, ${columns},`);
+
 /**
  * The queue's statement for a basis expression, a WHERE clause and the LIMIT's parameter: the same few texts on
  * every read, so each is made once and the same string given again (its hash kept with it, for the statement-name
@@ -144,15 +147,14 @@ const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
  */
 const queueSql = memoised(
   (basis: string, where: string, limitParam: string) =>
-    `${ROW.replace('SELECT r.*,', `SELECT r.*, ${basis} AS access_basis,`)} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`,
+    `${rowWith(`${basis} AS access_basis`)} ${where} ORDER BY coalesce(r.next_deadline, 'infinity'::timestamptz), r.id LIMIT ${limitParam}`,
   (basis, where, limitParam) => `${basis.length}:${basis}${where.length}:${where}${limitParam}`,
   1_000,
 );
 
 /** One referral ($1) with what its person's access is decided on for the user $2 at $3 (accessFactsSql). */
-const ROW_WITH_ACCESS = `${ROW.replace(
-  'SELECT r.*,',
-  `SELECT r.*, ${accessFactsSql({ user: '$2', person: 'r.person_id', at: '$3', resourceType: `'referral'`, resourceId: 'r.id::text' })},`,
+const ROW_WITH_ACCESS = `${rowWith(
+  accessFactsSql({ user: '$2', person: 'r.person_id', at: '$3', resourceType: `'referral'`, resourceId: 'r.id::text' }),
 )} WHERE r.id = $1`;
 
 /** The most offers GET /me/offers lists (the newest). */
@@ -926,10 +928,9 @@ export class ReferralsService {
    */
   async myOffers(actor: Actor): Promise<MyOfferDto[]> {
     const scope = this.access.scope(actor, 'person.read', 'r.person_id', 2);
-    const sql = `${ROW.replace(
-      'SELECT r.*,',
-      `SELECT r.*, o.id AS offer_id, o.offered_at AS offer_at, CASE WHEN ${scope.sql} THEN ${scope.basis} END AS access_basis,
-              (SELECT min(f.offered_at) FROM allocation_offers f WHERE f.referral_id = r.id AND f.response IS NULL) AS open_since,`,
+    const sql = `${rowWith(
+      `o.id AS offer_id, o.offered_at AS offer_at, CASE WHEN ${scope.sql} THEN ${scope.basis} END AS access_basis,
+       (SELECT min(f.offered_at) FROM allocation_offers f WHERE f.referral_id = r.id AND f.response IS NULL) AS open_since`,
     )}
       JOIN allocation_offers o ON o.referral_id = r.id
      WHERE o.user_id = $1 AND o.response IS NULL AND r.status = 'accepted'
