@@ -461,9 +461,11 @@ export class ReferralsService {
   }
 
   async get(actor: Actor, id: string): Promise<ReferralDto | ReferralStatusDto> {
+    const referrerOnly = seesReferralStatusOnly(actor.roles);
     return this.db.transaction(async (m) => {
-      const r = await this.row(m, id, actor);
-      if (seesReferralStatusOnly(actor.roles)) {
+      // A referrer's access is to their own referrals, not through the person: no access facts to read for them.
+      const r = await this.row(m, id, referrerOnly ? undefined : actor);
+      if (referrerOnly) {
         if (r.referrerUserId !== actor.userId) await this.deny(actor, r, 'referrals.read');
         // Progress and clocks only, yet a read of what the hub holds about the person: audited like any other.
         await this.audit.record(m, {
