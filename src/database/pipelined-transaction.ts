@@ -109,9 +109,11 @@ export interface PgClient {
   query(...args: unknown[]): unknown;
 }
 
-/** pg's own `query` of a client, whatever this module has put in front of it. */
-const clientQuery = (client: PgClient, ...args: unknown[]): Promise<QueryResult> =>
-  (Object.getPrototypeOf(client) as PgClient).query.apply(client, args) as Promise<QueryResult>;
+/** Calls pg's own `query` of a client, whatever this module has put in front of it. */
+const ownQuery = (client: PgClient, ...args: unknown[]): unknown => (Object.getPrototypeOf(client) as PgClient).query.apply(client, args);
+
+/** A statement (text, or a query config) sent on `client` by pg's own `query`, its result awaited. */
+const clientQuery = (client: PgClient, ...args: unknown[]): Promise<QueryResult> => ownQuery(client, ...args) as Promise<QueryResult>;
 
 /**
  * Sends `statement` on `client` with the fixed statements `before` and `after` it, in one round trip and one Sync
@@ -121,7 +123,7 @@ export function sendTogether(client: PgClient, statement: Statement, before: str
   return new Promise((resolve, reject) => {
     const q = new Bracketed(statement, before, after, (err, result) => (err ? reject(err) : resolve(result)));
     // A submittable's answer comes through its callback (and pg's read timeout wraps that callback).
-    (Object.getPrototypeOf(client) as PgClient).query.call(client, q);
+    ownQuery(client, q);
   });
 }
 
