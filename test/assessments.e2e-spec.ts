@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AccessService } from '../src/access/access.service';
 import { amhp, insertDoctor } from './support/workforce-fixtures';
 import { assessmentFixtures } from './support/assessment-fixtures';
 import { createTestApp, pastInstant, TestApp, TestUser } from './support/test-app';
@@ -404,15 +405,26 @@ describe('assessments: record, checks against the Act, outcomes', () => {
         .post('/break-glass', { personId: a.person.id, reason: 'Called to the ward at 3am, the allocated AMHP unreachable' })
         .expect(201)
     ).body;
-    await as(stranger).get(`/assessments/${a.id}`).expect(200);
-    // An emergency is what break-glass is for: the AMHP may record as well as read (person.write allows it).
-    await as(stranger).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'phone', byRole: 'amhp' }).expect(201);
-    const audited = await t.sql<{ access_basis: string }>(
-      `SELECT access_basis FROM audit_events WHERE resource_id = $1 AND actor_id = $2 AND outcome = 'success' ORDER BY id`,
-      [a.id, stranger.id],
-    );
-    expect(audited.length).toBeGreaterThanOrEqual(2);
-    expect(audited.every((x) => x.access_basis === `break-glass:${session.id}`)).toBe(true);
+    // Decided from the access facts read with the assessment: no decision on the person reads them again.
+    const decide = jest.spyOn(t.app.get(AccessService), 'decide');
+    try {
+      await as(stranger).get(`/assessments/${a.id}`).expect(200);
+      // An emergency is what break-glass is for: the AMHP may record as well as read (person.write allows it).
+      await as(stranger).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'phone', byRole: 'amhp' }).expect(201);
+      // (The route's guard asks too, for the role alone: no person, nothing read.)
+      expect(decide.mock.calls.filter(([, , personId]) => personId !== undefined)).toEqual([]);
+    } finally {
+      decide.mockRestore();
+    }
+    expect(
+      await t.sql(
+        `SELECT action, access_basis FROM audit_events WHERE resource_id = $1 AND actor_id = $2 AND outcome = 'success' ORDER BY id`,
+        [a.id, stranger.id],
+      ),
+    ).toEqual([
+      { action: 'assessment.read', access_basis: `break-glass:${session.id}` },
+      { action: 'assessment.contact', access_basis: `break-glass:${session.id}` },
+    ]);
     // Past the session's end (its length is the hub's setting): refused again.
     await pastInstant(t, session.expiresAt, () => as(stranger).get(`/assessments/${a.id}`).expect(403));
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AccessService } from '../src/access/access.service';
 import { TokenService } from '../src/auth/token.service';
 import { amhp } from './support/workforce-fixtures';
 import { createTestApp, pastInstant, TestApp, TestUser } from './support/test-app';
@@ -367,8 +368,16 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
           .post('/break-glass', { personId: r.person.id, reason: 'Police at the door at 3am, s.136 detention, nobody allocated' })
           .expect(201)
       ).body;
-      await api(stranger).get(`/referrals/${r.id}`).expect(200);
-      await api(stranger).get(`/referrals/${r.id}/events`).expect(200);
+      // Decided from the access facts read with the referral: no decision on the person reads them again.
+      const decide = jest.spyOn(t.app.get(AccessService), 'decide');
+      try {
+        await api(stranger).get(`/referrals/${r.id}`).expect(200);
+        await api(stranger).get(`/referrals/${r.id}/events`).expect(200);
+        // (The route's guard asks too, for the role alone: no person, nothing read.)
+        expect(decide.mock.calls.filter(([, , personId]) => personId !== undefined)).toEqual([]);
+      } finally {
+        decide.mockRestore();
+      }
       expect(
         await t.sql(
           `SELECT action, access_basis FROM audit_events WHERE actor_id = $1 AND resource_id = $2 AND outcome = 'success' ORDER BY id`,
