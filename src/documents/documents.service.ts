@@ -5,7 +5,7 @@ import { JobThread } from '../common/job-thread';
 import { AppConfig } from '../config/app-config';
 import type { Report } from '../reports/report.model';
 import type { AssignmentFact, FeedOptions, ShiftFact } from '../rota/calendar.ics';
-import type { DocumentJob, DocumentsWorkerData } from './documents.worker';
+import type { DocumentAnswerTo, DocumentJob, DocumentsWorkerData } from './documents.worker';
 
 /** The heap the documents' thread may use: a PDF of a few pages needs a few MiB. */
 const DOCUMENTS_MEMORY_MB = 256;
@@ -49,16 +49,21 @@ export class DocumentsService implements OnModuleDestroy {
 
   /** An AMHP's own duties as an ICS calendar feed. */
   assignmentsCalendar(assignments: AssignmentFact[], options: FeedOptions): Promise<string> {
-    return this.thread.run({ document: 'assignments-calendar', assignments, options }) as Promise<string>;
+    return this.run({ document: 'assignments-calendar', assignments, options });
   }
 
   /** The hub's rota as an ICS calendar feed. */
   hubCalendar(shifts: ShiftFact[], options: FeedOptions): Promise<string> {
-    return this.thread.run({ document: 'hub-calendar', shifts, options }) as Promise<string>;
+    return this.run({ document: 'hub-calendar', shifts, options });
   }
 
-  private async draw(job: DocumentJob): Promise<Buffer> {
-    const bytes = (await this.thread.run(job)) as Uint8Array;
+  /** A job's answer, typed by its kind (the thread answers each kind as DocumentAnswerTo says). */
+  private run<J extends DocumentJob>(job: J): Promise<DocumentAnswerTo<J>> {
+    return this.thread.run(job) as Promise<DocumentAnswerTo<J>>;
+  }
+
+  private async draw(job: Extract<DocumentJob, { document: 'report' | 'outcome-report' | 'letter' }>): Promise<Buffer> {
+    const bytes = await this.run(job);
     // A Buffer crosses the threads as a plain Uint8Array: the same bytes, seen as a Buffer again without a copy.
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }

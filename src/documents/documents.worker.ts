@@ -21,6 +21,9 @@ export type DocumentJob =
   | { document: 'assignments-calendar'; assignments: AssignmentFact[]; options: FeedOptions }
   | { document: 'hub-calendar'; shifts: ShiftFact[]; options: FeedOptions };
 
+/** What a job's document comes back as: a calendar feed's text, a PDF's bytes. */
+export type DocumentAnswerTo<J extends DocumentJob> = J extends { document: 'assignments-calendar' | 'hub-calendar' } ? string : Uint8Array;
+
 export interface DocumentsWorkerData {
   nice: number;
 }
