@@ -6,7 +6,7 @@
  * counts Postgres's ReadyForQuery messages (one ends every round trip). Requests are sent one at a time (a duty
  * AMHP's phone, a referrer), BENCH_REQUESTS (200) of each kind, first with the proxy passing straight through, then
  * delayed: latency p50 and p95 of each, and the round trips each request made. BENCH_TRACE=1 also prints the
- * statements one request of each kind sent.
+ * statements one request of each kind sent; BENCH_ONLY=job-pack,assessments only the kinds named so.
  *
  * Run after `npm run build`: `node bench/round-trips.bench.js`.
  */
@@ -35,6 +35,8 @@ const { TokenService } = require(path.join(DIST, 'src/auth/token.service.js'));
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 1);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const TRACE = process.env.BENCH_TRACE === '1';
+/** BENCH_ONLY=job-pack,assessments: only the kinds whose names contain one of these (the referrals are still sent first). */
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 
 /**
  * A TCP proxy to `port` that holds each chunk `delay.ms` in each direction (in order) and counts the server's
@@ -151,16 +153,32 @@ async function main() {
     await runMigrations(config, direct);
     const db = new Client({ connectionString: direct });
     await db.connect();
-    /** @type {Record<'referrer' | 'manager' | 'amhp', string>} */
-    const users = { referrer: '', manager: '', amhp: '' };
-    for (const [role, email] of /** @type {const} */ ([
-      ['referrer', 'pc@bench.local'],
-      ['manager', 'lead@bench.local'],
-      ['amhp', 'duty@bench.local'],
+    /** @type {Record<'referrer' | 'manager' | 'amhp' | 'working', string>} */
+    const users = { referrer: '', manager: '', amhp: '', working: '' };
+    for (const [key, role, email] of /** @type {const} */ ([
+      ['referrer', 'referrer', 'pc@bench.local'],
+      ['manager', 'manager', 'lead@bench.local'],
+      ['amhp', 'amhp', 'duty@bench.local'],
+      ['working', 'amhp', 'working@bench.local'],
     ]))
-      users[role] = (
+      users[key] = (
         await db.query(`INSERT INTO users (email, display_name, roles) VALUES ($1, $1, ARRAY[$2]) RETURNING id`, [email, role])
       ).rows[0].id;
+    // The AMHP with jobs open is approved now, so the lead can allocate to her.
+    const practitioner = await db.query(
+      `INSERT INTO practitioners (user_id, profession, registration_body, registration_number, registration_checked_on)
+       VALUES ($1, 'social-worker', 'Social Work England', 'SW-BENCH-1', current_date - 30) RETURNING id`,
+      [users.working],
+    );
+    await db.query(
+      `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire CC', current_date - 365, current_date + 365)`,
+      [practitioner.rows[0].id],
+    );
+    await db.query(
+      `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by)
+       VALUES ($1, current_date - 60, 18, 'Forum', 'Update', $2)`,
+      [practitioner.rows[0].id, users.working],
+    );
     await db.end();
 
     app = await createApp({ config, databaseUrl: viaProxy.toString(), schedule: false });
@@ -171,7 +189,31 @@ async function main() {
       referrer: (await tokens.issueAccessToken(users.referrer, ['referrer'])).token,
       manager: (await tokens.issueAccessToken(users.manager, ['manager'])).token,
       amhp: (await tokens.issueAccessToken(users.amhp, ['amhp'])).token,
+      working: (await tokens.issueAccessToken(users.working, ['amhp'])).token,
     };
+
+    // An AMHP at work: three jobs allocated to her, each person with a relative on record, the first being assessed.
+    const jobs = [];
+    for (let i = 0; i < 3; i++) {
+      const referral = (
+        await send(
+          base,
+          'POST',
+          '/referrals',
+          token.referrer,
+          JSON.stringify(s136Referral({ givenName: `Job${i}`, familyName: `Open${i}`, dateOfBirth: '1975-06-07' })),
+        )
+      ).json;
+      for (const status of ['screening', 'accepted'])
+        await send(base, 'POST', `/referrals/${referral.id}/status`, token.manager, JSON.stringify({ status }));
+      const relative = { name: `Ann Open${i}`, relationship: 'parent', contact: { phone: '+44 1632 960222' } };
+      await send(base, 'POST', `/people/${referral.person.id}/relatives`, token.manager, JSON.stringify(relative));
+      await send(base, 'POST', `/referrals/${referral.id}/allocation`, token.manager, JSON.stringify({ userId: users.working }));
+      jobs.push(referral.id);
+    }
+    const assessment = (
+      await send(base, 'POST', '/assessments', token.working, JSON.stringify({ referralId: jobs[0], location: 'Northshire General' }))
+    ).json;
 
     /** @type {Array<{ name: string, request: (i: number, ids: string[]) => Promise<{ ms: number, json: any }> }>} */
     const kinds = [
@@ -203,6 +245,14 @@ async function main() {
       // The duty AMHP's app, on opening (her job, what is new for her, who is on duty, her queue).
       { name: 'GET /me/job-pack (the duty AMHP)', request: () => send(base, 'GET', '/me/job-pack', token.amhp, undefined) },
       {
+        name: 'GET /me/job-pack (an AMHP with 3 jobs, 1 assessed)',
+        request: () => send(base, 'GET', '/me/job-pack', token.working, undefined),
+      },
+      {
+        name: 'GET /assessments/:id (the AMHP assessing)',
+        request: () => send(base, 'GET', `/assessments/${assessment.id}`, token.working, undefined),
+      },
+      {
         name: 'GET /me/notifications (the duty AMHP)',
         request: () => send(base, 'GET', '/me/notifications?limit=30', token.amhp, undefined),
       },
@@ -213,6 +263,7 @@ async function main() {
         request: () => send(base, 'GET', '/referrals?assigned=me&limit=50', token.amhp, undefined),
       },
     ];
+    const measured = kinds.filter((kind) => !ONLY || kind.name.startsWith('POST /referrals (') || ONLY.some((o) => kind.name.includes(o)));
     let screened = 0;
     const ids = [];
     /** @type {Array<Record<string, string | number>>} */
@@ -220,7 +271,7 @@ async function main() {
     let serial = 0;
     for (const delay of [0, DELAY_MS]) {
       proxy.delay.ms = delay;
-      for (const kind of kinds) {
+      for (const kind of measured) {
         // A few first, unmeasured: connections opened and statements prepared, as in a running service.
         for (let i = 0; i < 5; i++) {
           const answer = await kind.request(serial++, ids);

@@ -83,6 +83,47 @@ type ObjectionRow = Omit<
 };
 type DisplacementRow = Omit<DisplacementDto, 'filedAt' | 'createdAt' | 'inForce'> & { filedAt: Date; createdAt: Date };
 
+/** The lists of a person's nearest-relative facts that `facts` can read with the person. */
+type FactPart = 'relatives' | 'displacements' | 'nominated' | 'objections';
+
+/** A person's date of birth with the lists asked for (the others empty), as `facts` reads them in one statement. */
+interface PersonFacts {
+  dateOfBirth: IsoDate | null;
+  relatives: RelativeDto[];
+  displacements: DisplacementRow[];
+  nominated: NominatedRow[];
+  objections: ObjectionRow[];
+}
+
+/** Each list as a JSON array of its rows (the columns' names its keys), in the order its reads have always had. */
+const FACT_LISTS: Record<FactPart, { rows: string; order: string }> = {
+  relatives: { rows: `SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = p.id`, order: 'x."createdAt", x.id' },
+  displacements: {
+    rows: `SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.person_id = p.id`,
+    order: 'x."filedAt" DESC, x.id',
+  },
+  nominated: {
+    rows: `SELECT ${NOMINATED_COLUMNS}, n.appointed_on AS "appointedOnDate" FROM nominated_persons n WHERE n.person_id = p.id`,
+    order: 'x."appointedOnDate" DESC, x."createdAt" DESC',
+  },
+  objections: {
+    rows: `SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.person_id = p.id`,
+    order: 'x."notifiedAt" DESC, x.id',
+  },
+};
+
+/** What an objection's standing is judged on (NR-14): everything but the objections themselves. */
+const STANDING_PARTS: FactPart[] = ['relatives', 'displacements', 'nominated'];
+const ALL_PARTS: FactPart[] = [...STANDING_PARTS, 'objections'];
+
+/** The statement reading a person ($1) with `parts`, one column each. */
+function factsStatement(parts: readonly FactPart[]): string {
+  const lists = parts.map(
+    (part) => `, coalesce((SELECT json_agg(x ORDER BY ${FACT_LISTS[part].order}) FROM (${FACT_LISTS[part].rows}) x), '[]') AS "${part}"`,
+  );
+  return `SELECT to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth"${lists.join('')} FROM persons p WHERE p.id = $1`;
+}
+
 /** NR-10: how a s.29 application moves through the court. An illegal move is 409 naming the allowed ones. */
 export const DISPLACEMENT_TRANSITIONS: Record<DisplacementStatus, DisplacementStatus[]> = {
   applied: ['interim-order', 'order', 'refused', 'withdrawn'],
@@ -135,20 +176,23 @@ export class RelativesService {
 
   /** GET /people/:id/relatives. */
   async list(personId: string, decision: Decision): Promise<RelativeDto[]> {
-    return this.readList(personId, decision, 'relatives.read', 'relativeIds', (m) => this.relatives(m, personId));
+    return this.readList(personId, decision, 'relatives.read', 'relativeIds', ['relatives'], (f) => f.relatives);
   }
 
-  /** A person-level list: the person must exist, and the read is audited with the ids it returned, in one transaction. */
+  /**
+   * A person-level list: the person must exist, and the read is audited with the ids it returned, in one transaction.
+   * The person and the `parts` the list is made from are read in one statement.
+   */
   private readList<T extends { id: string }>(
     personId: string,
     decision: Decision,
     action: string,
     idsKey: string,
-    load: (m: EntityManager) => Promise<T[]>,
+    parts: FactPart[],
+    list: (facts: PersonFacts) => T[],
   ): Promise<T[]> {
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
-      const items = await load(m);
+      const items = list(await this.facts(m, personId, parts));
       await this.audit.record(m, {
         action,
         resourceType: 'person',
@@ -290,17 +334,15 @@ export class RelativesService {
     asAt: Date,
     regime: 'nearest-relative' | 'nominated-person',
   ): Promise<NearestRelativeState> {
-    const person = await this.requirePerson(m, personId);
+    const person = await this.facts(m, personId, ALL_PARTS);
+    const { relatives, displacements, nominated } = person;
     const date = localDate(asAt, this.config.timeZone);
-    const relatives = await this.relatives(m, personId);
-    const displacements = await this.displacementRows(m, personId);
     const inForce = displacements
       .filter((d) => this.displacementInForce(d, date))
       .sort((x, y) =>
         x.effectiveFrom! < y.effectiveFrom! ? 1 : x.effectiveFrom! > y.effectiveFrom! ? -1 : y.filedAt.getTime() - x.filedAt.getTime(),
       );
     const order = inForce[0] ?? null;
-    const nominated = await this.nominatedRows(m, personId);
     const facts = relatives.map((r): RelativeFacts => ({
       id: r.id,
       name: r.name,
@@ -333,8 +375,8 @@ export class RelativesService {
         `MHA 2025 s.24: ${npNow.name} is the nominated person (appointed ${npNow.appointedOn} by the ${npNow.appointedBy}).`,
       );
     }
-    const view = await this.objectionViewer(m, personId, asAt);
-    const objections = (await this.objectionRows(m, personId)).filter((o) => this.objectionInForce(o, asAt)).map(view);
+    const view = this.objectionViewer(person, asAt);
+    const objections = person.objections.filter((o) => this.objectionInForce(o, asAt)).map(view);
     const filed = displacements.filter((d) => d.filedAt <= asAt);
     const pending = filed.filter((d) => PENDING.includes(d.status)).sort((x, y) => y.filedAt.getTime() - x.filedAt.getTime());
     const pendingCOrD = pending.filter((d) => d.ground === 'c' || d.ground === 'd');
@@ -355,10 +397,10 @@ export class RelativesService {
 
   /** GET /people/:id/nearest-relative-objections: all of them, newest first, each saying whether it is in force now. */
   async listObjections(personId: string, decision: Decision): Promise<ObjectionDto[]> {
-    return this.readList(personId, decision, 'nr-objections.read', 'objectionIds', async (m) => {
-      const now = this.clock.now();
-      return (await this.objectionRows(m, personId)).map(await this.objectionViewer(m, personId, now));
-    });
+    const now = this.clock.now();
+    return this.readList(personId, decision, 'nr-objections.read', 'objectionIds', ALL_PARTS, (f) =>
+      f.objections.map(this.objectionViewer(f, now)),
+    );
   }
 
   /** POST /people/:id/nearest-relative-objections. */
@@ -409,7 +451,7 @@ export class RelativesService {
           notifiedAt: notifiedAt.toISOString(),
         },
       });
-      return (await this.objectionViewer(m, personId, now))(await this.objectionRow(m, personId, id));
+      return this.objectionViewer(await this.facts(m, personId, STANDING_PARTS), now)(await this.objectionRow(m, personId, id));
     });
   }
 
@@ -450,7 +492,7 @@ export class RelativesService {
         aggregateId: personId,
         payload: { personId, objectionId, withdrawnAt: withdrawnAt.toISOString() },
       });
-      return (await this.objectionViewer(m, personId, now))(await this.objectionRow(m, personId, objectionId));
+      return this.objectionViewer(await this.facts(m, personId, STANDING_PARTS), now)(await this.objectionRow(m, personId, objectionId));
     });
   }
 
@@ -459,10 +501,10 @@ export class RelativesService {
 
   /** GET /people/:id/displacements: all s.29 applications, newest first. */
   async listDisplacements(personId: string, decision: Decision): Promise<DisplacementDto[]> {
-    return this.readList(personId, decision, 'displacements.read', 'displacementIds', async (m) => {
-      const today = localDate(this.clock.now(), this.config.timeZone);
-      return (await this.displacementRows(m, personId)).map((d) => this.displacementView(d, today));
-    });
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    return this.readList(personId, decision, 'displacements.read', 'displacementIds', ['displacements'], (f) =>
+      f.displacements.map((d) => this.displacementView(d, today)),
+    );
   }
 
   /** POST /people/:id/displacements: a s.29 application as filed (status `applied`). */
@@ -570,10 +612,10 @@ export class RelativesService {
 
   /** GET /people/:id/nominated-persons: every appointment, newest first, each saying whether it is in office today. */
   async listNominated(personId: string, decision: Decision): Promise<NominatedPersonDto[]> {
-    return this.readList(personId, decision, 'nominated-persons.read', 'nominatedPersonIds', async (m) => {
-      const today = localDate(this.clock.now(), this.config.timeZone);
-      return (await this.nominatedRows(m, personId)).map((n) => this.nominatedView(n, today));
-    });
+    const today = localDate(this.clock.now(), this.config.timeZone);
+    return this.readList(personId, decision, 'nominated-persons.read', 'nominatedPersonIds', ['nominated'], (f) =>
+      f.nominated.map((n) => this.nominatedView(n, today)),
+    );
   }
 
   /**
@@ -591,7 +633,7 @@ export class RelativesService {
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
       // One appointment at a time per person: serialise appointments by locking the person row.
       await m.query('SELECT 1 FROM persons WHERE id = $1 FOR UPDATE', [personId]);
-      const current = this.nominatedInOffice(await this.nominatedRows(m, personId), dto.appointedOn);
+      const current = this.nominatedInOffice((await this.facts(m, personId, ['nominated'])).nominated, dto.appointedOn);
       if (current && current.appointedOn >= dto.appointedOn) {
         throw new ConflictProblem(
           `${current.name} was appointed on ${current.appointedOn}; a new appointment must begin after it.`,
@@ -774,12 +816,36 @@ export class RelativesService {
   // Loading
 
   private async requirePerson(m: EntityManager, personId: string): Promise<{ dateOfBirth: IsoDate | null }> {
-    const rows: Array<{ dateOfBirth: string | null }> = await m.query(
-      `SELECT to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth" FROM persons WHERE id = $1`,
-      [personId],
-    );
+    return this.facts(m, personId, []);
+  }
+
+  /**
+   * The person's date of birth and the lists of their facts named in `parts`, in ONE statement (each list a JSON
+   * array, its instants turned back into Dates); the lists not asked for are empty. 404 when there is no such person.
+   */
+  private async facts(m: EntityManager, personId: string, parts: readonly FactPart[]): Promise<PersonFacts> {
+    type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+    const rows: Array<{
+      dateOfBirth: IsoDate | null;
+      relatives?: Json<RelativeRow>[];
+      displacements?: Json<DisplacementRow>[];
+      nominated?: Array<Json<NominatedRow> & { appointedOnDate?: string }>;
+      objections?: Json<ObjectionRow>[];
+    }> = await this.db.preparedIn(m, factsStatement(parts), [personId]);
     if (!rows.length) throw new NotFoundProblem('Person', personId);
-    return rows[0];
+    const row = rows[0];
+    return {
+      dateOfBirth: row.dateOfBirth,
+      relatives: (row.relatives ?? []).map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })),
+      displacements: (row.displacements ?? []).map((d) => ({ ...d, filedAt: new Date(d.filedAt), createdAt: new Date(d.createdAt) })),
+      nominated: (row.nominated ?? []).map(({ appointedOnDate: _, ...n }) => ({ ...n, createdAt: new Date(n.createdAt) })),
+      objections: (row.objections ?? []).map((o) => ({
+        ...o,
+        notifiedAt: new Date(o.notifiedAt),
+        withdrawnAt: o.withdrawnAt === null ? null : new Date(o.withdrawnAt),
+        createdAt: new Date(o.createdAt),
+      })),
+    };
   }
 
   /** A relative named in a body must be one of this person's: otherwise 422 naming the field. */
@@ -791,14 +857,6 @@ export class RelativesService {
       });
   }
 
-  private async relatives(m: EntityManager, personId: string): Promise<RelativeDto[]> {
-    const rows: RelativeRow[] = await m.query(
-      `SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = $1 ORDER BY r.created_at, r.id`,
-      [personId],
-    );
-    return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
-  }
-
   private async relative(m: EntityManager, personId: string, id: string): Promise<RelativeDto> {
     const rows: RelativeRow[] = await m.query(`SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.id = $1 AND r.person_id = $2`, [
       id,
@@ -806,13 +864,6 @@ export class RelativesService {
     ]);
     if (!rows.length) throw new NotFoundProblem('Relative', id);
     return { ...rows[0], createdAt: rows[0].createdAt.toISOString() };
-  }
-
-  private async objectionRows(m: EntityManager, personId: string): Promise<ObjectionRow[]> {
-    return m.query(
-      `SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.person_id = $1 ORDER BY o.notified_at DESC, o.id`,
-      [personId],
-    );
   }
 
   private async objectionRow(m: EntityManager, personId: string, id: string, lock = false): Promise<ObjectionRow> {
@@ -829,11 +880,8 @@ export class RelativesService {
    * the functions on each date (the s.26 nearest relative by the ranking, the s.29 order in force, the nominated
    * person in office), under the regime in force on each date.
    */
-  private async objectionViewer(m: EntityManager, personId: string, at: Date): Promise<(o: ObjectionRow) => ObjectionDto> {
-    const person = await this.requirePerson(m, personId);
-    const relatives = await this.relatives(m, personId);
-    const displacements = await this.displacementRows(m, personId);
-    const nominated = await this.nominatedRows(m, personId);
+  private objectionViewer(person: PersonFacts, at: Date): (o: ObjectionRow) => ObjectionDto {
+    const { relatives, displacements, nominated } = person;
     const facts = relatives.map((r): RelativeFacts => ({
       id: r.id,
       name: r.name,
@@ -924,13 +972,6 @@ export class RelativesService {
     );
   }
 
-  private async nominatedRows(m: EntityManager, personId: string): Promise<NominatedRow[]> {
-    return m.query(
-      `SELECT ${NOMINATED_COLUMNS} FROM nominated_persons n WHERE n.person_id = $1 ORDER BY n.appointed_on DESC, n.created_at DESC`,
-      [personId],
-    );
-  }
-
   private async nominatedRow(m: EntityManager, personId: string, id: string, lock = false): Promise<NominatedRow> {
     const rows: NominatedRow[] = await m.query(
       `SELECT ${NOMINATED_COLUMNS} FROM nominated_persons n WHERE n.id = $1 AND n.person_id = $2${lock ? ' FOR UPDATE' : ''}`,
@@ -946,13 +987,6 @@ export class RelativesService {
 
   private objectionInForce(o: ObjectionRow, at: Date): boolean {
     return o.notifiedAt <= at && (!o.withdrawnAt || o.withdrawnAt > at);
-  }
-
-  private async displacementRows(m: EntityManager, personId: string): Promise<DisplacementRow[]> {
-    return m.query(
-      `SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.person_id = $1 ORDER BY d.filed_at DESC, d.id`,
-      [personId],
-    );
   }
 
   private async displacementRow(m: EntityManager, personId: string, id: string, lock = false): Promise<DisplacementRow> {
