@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
+import type { Decision } from '../access/policy';
+import type { AssessmentViewDto } from '../assessments/dto/assessment.dto';
 import { AssessmentsService } from '../assessments/assessments.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
@@ -40,16 +42,22 @@ export class JobPackService {
     return this.db.transaction(async (m) => {
       const now = this.clock.now();
       const page = await this.referrals.list(actor, { assigned: 'me', limit: JOB_PACK_MAX_JOBS });
-      const jobs: JobPackJobDto[] = [];
+      // The queue read is scoped to readable people already; an access lost since then leaves the job out.
+      const open: Array<{ referral: ReferralDto; decision: Decision }> = [];
       for (const referral of page.items as ReferralDto[]) {
-        const personId = referral.person.id;
-        const decision = await this.access.decide(actor, 'person.read', personId, m);
-        // The queue read is scoped to readable people already; an access lost since then leaves the job out.
-        if (!decision.allowed) continue;
-        const person = await this.people.read(personId, decision);
-        const relatives = await this.relatives.list(personId, decision);
-        const nearestRelative = await this.relatives.nearestRelative(personId, undefined, decision);
-        const assessment = (await this.assessments.list(actor, { referralId: referral.id, limit: 1 })).items[0] ?? null;
+        const decision = await this.access.decide(actor, 'person.read', referral.person.id, m);
+        if (decision.allowed) open.push({ referral, decision });
+      }
+      // Each job's assessment before the people's records: a list read first writes the audit rows waiting (the chain
+      // keeps the order things happened), so reading them first saves that round trip for each job.
+      const assessments: Array<AssessmentViewDto | null> = [];
+      for (const { referral } of open)
+        assessments.push((await this.assessments.list(actor, { referralId: referral.id, limit: 1 })).items[0] ?? null);
+      const jobs: JobPackJobDto[] = [];
+      for (const [i, { referral, decision }] of open.entries()) {
+        const person = await this.people.read(referral.person.id, decision);
+        const { relatives, nearestRelative } = await this.relatives.relativesAndNearest(referral.person.id, decision);
+        const assessment = assessments[i];
         const checks = assessment && assessment.status !== 'closed' ? await this.assessments.checks(actor, assessment.id) : null;
         jobs.push({ referral, person, relatives, nearestRelative, assessment, checks });
       }

@@ -193,16 +193,21 @@ export class RelativesService {
   ): Promise<T[]> {
     return this.db.transaction(async (m) => {
       const items = list(await this.facts(m, personId, parts));
-      await this.audit.record(m, {
-        action,
-        resourceType: 'person',
-        resourceId: personId,
-        subjectPersonId: personId,
-        accessBasis: decision.basis,
-        details: { [idsKey]: items.map((i) => i.id) },
-      });
+      await this.audit.record(m, this.listAudit(personId, decision, action, idsKey, items));
       return items;
     });
+  }
+
+  /** The audit row of a person-level list read: the ids it returned. */
+  private listAudit(personId: string, decision: Decision, action: string, idsKey: string, items: Array<{ id: string }>) {
+    return {
+      action,
+      resourceType: 'person',
+      resourceId: personId,
+      subjectPersonId: personId,
+      accessBasis: decision.basis,
+      details: { [idsKey]: items.map((i) => i.id) },
+    };
   }
 
   /** POST /people/:id/relatives. */
@@ -296,31 +301,57 @@ export class RelativesService {
    * date at its last instant.
    */
   async nearestRelative(personId: string, asAt: IsoDate | undefined, decision: Decision): Promise<NearestRelativeDto> {
+    return this.db.transaction(async (m) =>
+      this.nearestRelativeRead(m, await this.facts(m, personId, ALL_PARTS), personId, asAt, decision),
+    );
+  }
+
+  /**
+   * For the duty AMHP's job pack: the person's relatives (as GET /people/:id/relatives) and their nearest relative
+   * today (as GET /people/:id/nearest-relative), from one read of the person's facts, each audited as its own read.
+   */
+  async relativesAndNearest(
+    personId: string,
+    decision: Decision,
+  ): Promise<{ relatives: RelativeDto[]; nearestRelative: NearestRelativeDto }> {
+    return this.db.transaction(async (m) => {
+      const facts = await this.facts(m, personId, ALL_PARTS);
+      await this.audit.record(m, this.listAudit(personId, decision, 'relatives.read', 'relativeIds', facts.relatives));
+      return { relatives: facts.relatives, nearestRelative: await this.nearestRelativeRead(m, facts, personId, undefined, decision) };
+    });
+  }
+
+  /** The nearest relative's view on `asAt` (default today) from the person's facts, the read audited. */
+  private async nearestRelativeRead(
+    m: EntityManager,
+    facts: PersonFacts,
+    personId: string,
+    asAt: IsoDate | undefined,
+    decision: Decision,
+  ): Promise<NearestRelativeDto> {
     const now = this.clock.now();
     const today = localDate(now, this.config.timeZone);
     const date = asAt ?? today;
     const at = date === today ? now : new Date(endOfLocalDay(date, this.config.timeZone).getTime() - 1);
     const regime = this.regimeOn(date);
-    return this.db.transaction(async (m) => {
-      const state = await this.nearestRelativeState(m, personId, at, regime);
-      await this.audit.record(m, {
-        action: 'nearest-relative.read',
-        resourceType: 'person',
-        resourceId: personId,
-        subjectPersonId: personId,
-        accessBasis: decision.basis,
-        details: { asAt: date, regime, relativeIds: [...state.proposal.ranked, ...state.proposal.excluded].map((r) => r.relativeId) },
-      });
-      return {
-        asAt: date,
-        regime,
-        proposal: state.proposal,
-        objections: state.objections,
-        objectionInForce: state.objectionInForce,
-        displacement: state.displacement,
-        nominatedPerson: state.nominatedPerson,
-      };
+    const state = this.stateFrom(facts, at, regime);
+    await this.audit.record(m, {
+      action: 'nearest-relative.read',
+      resourceType: 'person',
+      resourceId: personId,
+      subjectPersonId: personId,
+      accessBasis: decision.basis,
+      details: { asAt: date, regime, relativeIds: [...state.proposal.ranked, ...state.proposal.excluded].map((r) => r.relativeId) },
     });
+    return {
+      asAt: date,
+      regime,
+      proposal: state.proposal,
+      objections: state.objections,
+      objectionInForce: state.objectionInForce,
+      displacement: state.displacement,
+      nominatedPerson: state.nominatedPerson,
+    };
   }
 
   /**
@@ -334,7 +365,11 @@ export class RelativesService {
     asAt: Date,
     regime: 'nearest-relative' | 'nominated-person',
   ): Promise<NearestRelativeState> {
-    const person = await this.facts(m, personId, ALL_PARTS);
+    return this.stateFrom(await this.facts(m, personId, ALL_PARTS), asAt, regime);
+  }
+
+  /** The nearest-relative state at the instant `asAt` from a person's facts (all of their parts read). */
+  private stateFrom(person: PersonFacts, asAt: Date, regime: 'nearest-relative' | 'nominated-person'): NearestRelativeState {
     const { relatives, displacements, nominated } = person;
     const date = localDate(asAt, this.config.timeZone);
     const inForce = displacements
