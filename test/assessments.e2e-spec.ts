@@ -459,6 +459,39 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(counts).toEqual({ c: 0, r: 0, e: 0 });
   });
 
+  it("each recommendation shows its doctor's approval on the examination date from the register (MED-03), and an ad hoc doctor's as stated", async () => {
+    const { worker, assessment: a } = await opened();
+    // On the register with a s.12 approval that ended the day before the examination, and an approved clinician's still in force.
+    const lapsed = await insertDoctor(t, 'Dr Lapsed Approval', '7000099');
+    await t.sql(
+      `INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, 's12', '2021-11-20', '2026-11-19'), ($1, 'approved-clinician', '2024-01-01', '2028-12-31')`,
+      [lapsed],
+    );
+    const exam = { previousAcquaintance: false, noAcquaintanceReason: 'Out of hours.', examMode: 'in-person', section: 's2' };
+    for (const [who, at] of [
+      [{ doctorId: s12Doctor }, '2026-11-20T15:00:00Z'],
+      [{ doctorId: lapsed }, '2026-11-20T16:00:00Z'],
+      [{ doctorId: gpDoctor }, '2026-11-20T17:00:00Z'],
+      [{ doctorName: 'Dr Ad Hoc', statedApproval: { s12: true, approvedClinician: false } }, '2026-11-20T18:00:00Z'],
+    ] as const)
+      await as(worker)
+        .post(`/assessments/${a.id}/recommendations`, { ...who, ...exam, examinedAt: at, signedAt: at })
+        .expect(201);
+    const view = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+    expect(
+      view.recommendations.map((r: { doctorName: string; approvalOnExamDate: unknown; statedApproval: unknown }) => [
+        r.doctorName,
+        r.approvalOnExamDate,
+        r.statedApproval,
+      ]),
+    ).toEqual([
+      ['Dr Asha Patel', { s12: true, approvedClinician: false }, null],
+      ['Dr Lapsed Approval', { s12: false, approvedClinician: true }, null],
+      ['Dr Sam Whitfield', { s12: false, approvedClinician: false }, null],
+      ['Dr Ad Hoc', null, { s12: true, approvedClinician: false }],
+    ]);
+  });
+
   it('one open assessment per referral: a second is 409 naming the first', async () => {
     const { worker, referral, assessment: a } = await opened();
     const res = await as(worker).post('/assessments', { referralId: referral.id }).expect(409);

@@ -1209,20 +1209,18 @@ export class AssessmentsService {
     // The rules' "now": the application's (or CTO statement's) signing unless the caller asked about another instant.
     const asAt = extra.asAt ?? at;
     const regime = this.regimeOn(at);
-    const person = await this.people.get(m, a.personId);
     const referral = await this.referrals.forAssessment(m, a.referralId);
     const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
-    const recs = await this.recommendationRows(m, a.id);
-    const contacts: Array<{ at: Date; mode: 'in-person' | 'video' | 'phone'; by_role: string; by_user_id: string | null }> = await m.query(
-      'SELECT at, mode, by_role, by_user_id FROM assessment_contacts WHERE assessment_id = $1 ORDER BY at',
-      [a.id],
-    );
+    // The contacts and recommendations as the view reads them, in one statement.
+    const [{ contacts, recs }] = await this.db.preparedOn<{
+      contacts: Array<{ at: string; mode: 'in-person' | 'video' | 'phone'; byRole: string; byUserId: string | null }>;
+      recs: RecommendationJson[];
+    }>(m, VIEW_PARTS, [a.id]);
+    const current = recs.filter((x) => !x.withdrawn_at);
+    const approvals = await this.approvalsOnExamDates(current);
     const recommendations = [];
-    for (const r of recs.filter((x) => !x.withdrawn_at)) {
-      const examDate = localDate(new Date(r.examined_at), this.config.timeZone);
-      const approval = r.doctor_id
-        ? await this.doctors.approvalOn(r.doctor_id, examDate)
-        : (r.stated_approval ?? { s12: false, approvedClinician: false });
+    for (const [i, r] of current.entries()) {
+      const approval = approvals[i] ?? r.stated_approval ?? { s12: false, approvedClinician: false };
       const d = r.details as Record<string, string | boolean | undefined>;
       recommendations.push({
         id: r.id,
@@ -1261,12 +1259,12 @@ export class AssessmentsService {
     const facts: AssessmentFacts = {
       regime,
       timeZone: this.config.timeZone,
-      patientDateOfBirth: person.dateOfBirth ?? null,
+      patientDateOfBirth: a.person.dateOfBirth ?? null,
       believedSixteenOrOver: false,
       contacts: contacts.map((c) => ({
         at: new Date(c.at),
         mode: c.mode,
-        byApplicant: c.by_role === 'amhp' && c.by_user_id === a.leadAmhpUserId,
+        byApplicant: c.byRole === 'amhp' && c.byUserId === a.leadAmhpUserId,
       })),
       interview: a.interview
         ? { suitableMannerNotes: a.interview.suitableMannerNotes ?? null, alternativesConsidered: a.interview.alternativesConsidered ?? [] }
@@ -1393,8 +1391,18 @@ export class AssessmentsService {
     return row;
   }
 
-  private async recommendationRows(m: EntityManager, id: string): Promise<RecommendationRow[]> {
-    return m.query('SELECT * FROM medical_recommendations WHERE assessment_id = $1 ORDER BY examined_at, id', [id]);
+  /**
+   * MED-03's fact for each recommendation, from the register on its examination date: null for a doctor entered ad
+   * hoc (see statedApproval). One statement for all of them.
+   */
+  private async approvalsOnExamDates(
+    recs: Array<{ doctor_id: string | null; examined_at: Date | string }>,
+  ): Promise<Array<{ s12: boolean; approvedClinician: boolean } | null>> {
+    const registered = recs.filter((r) => r.doctor_id);
+    const found = await this.doctors.approvalsOn(
+      registered.map((r) => ({ doctorId: r.doctor_id!, date: localDate(new Date(r.examined_at), this.config.timeZone) })),
+    );
+    return recs.map((r) => (r.doctor_id ? found[registered.indexOf(r)] : null));
   }
 
   private async view(m: EntityManager, a: AssessmentRow): Promise<AssessmentViewDto> {
@@ -1405,6 +1413,7 @@ export class AssessmentsService {
       timeline: Array<{ at: string; recordedAt: string }>;
       recs: RecommendationJson[];
     }>(m, VIEW_PARTS, [a.id]);
+    const approvals = await this.approvalsOnExamDates(recs);
     return {
       id: a.id,
       referralId: a.referralId,
@@ -1420,28 +1429,24 @@ export class AssessmentsService {
       patientTeams: a.patientTeams,
       contacts: contacts.map((c) => ({ ...c, at: isoOrNull(c.at) })),
       timeline: timeline.map((e) => ({ ...e, at: isoOrNull(e.at), recordedAt: isoOrNull(e.recordedAt) })),
-      recommendations: await Promise.all(
-        recs.map(async (r) => ({
-          id: r.id,
-          doctorId: r.doctor_id,
-          // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval).
-          approvalOnExamDate: r.doctor_id
-            ? await this.doctors.approvalOn(r.doctor_id, localDate(new Date(r.examined_at), this.config.timeZone))
-            : null,
-          doctorName: r.doctor_name,
-          statedApproval: r.stated_approval,
-          previousAcquaintance: r.previous_acquaintance,
-          noAcquaintanceReason: r.no_acquaintance_reason,
-          examinedAt: isoOrNull(r.examined_at),
-          examMode: r.exam_mode,
-          signedAt: isoOrNull(r.signed_at),
-          section: r.section,
-          jointGroup: r.joint_group,
-          receivedByManagersAt: isoOrNull(r.received_by_managers_at),
-          details: r.details,
-          withdrawnAt: isoOrNull(r.withdrawn_at),
-        })),
-      ),
+      recommendations: recs.map((r, i) => ({
+        id: r.id,
+        doctorId: r.doctor_id,
+        // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval).
+        approvalOnExamDate: approvals[i],
+        doctorName: r.doctor_name,
+        statedApproval: r.stated_approval,
+        previousAcquaintance: r.previous_acquaintance,
+        noAcquaintanceReason: r.no_acquaintance_reason,
+        examinedAt: isoOrNull(r.examined_at),
+        examMode: r.exam_mode,
+        signedAt: isoOrNull(r.signed_at),
+        section: r.section,
+        jointGroup: r.joint_group,
+        receivedByManagersAt: isoOrNull(r.received_by_managers_at),
+        details: r.details,
+        withdrawnAt: isoOrNull(r.withdrawn_at),
+      })),
       outcomeKind: a.outcomeKind,
       section: a.section,
       legalStatusCode: a.legalStatusCode,

@@ -359,12 +359,32 @@ export class DoctorsService {
   }
 
   /**
-   * MED-03's fact for other modules: was this doctor s.12-approved, or an approved clinician, on `date` (the
-   * examination date, a local date YYYY-MM-DD)? The hub's `active` flag plays no part: approval is a statutory fact.
+   * MED-03's facts for other modules: was each doctor s.12-approved, or an approved clinician, on its `date` (the
+   * examination date, a local date YYYY-MM-DD)? In the order asked, read in one statement however many (an
+   * assessment's recommendations). The hub's `active` flag plays no part: approval is a statutory fact. 404 for a
+   * doctor not on the register.
    */
-  async approvalOn(doctorId: string, date: IsoDate): Promise<{ s12: boolean; approvedClinician: boolean }> {
-    const found = approvalsCovering(await this.approvalsOfDoctor(this.db.manager, doctorId), date);
-    return { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null };
+  async approvalsOn(asked: Array<{ doctorId: string; date: IsoDate }>): Promise<Array<{ s12: boolean; approvedClinician: boolean }>> {
+    if (!asked.length) return [];
+    // Each doctor asked for, with each of their approvals (none: one row without an approval).
+    const rows: Array<{ doctor: string } & (({ id: string } & ApprovalRow) | { id: null })> = await this.db.preparedOn(
+      this.db.manager,
+      `SELECT d.id AS "doctor", ${APPROVAL_COLUMNS} FROM doctors d LEFT JOIN doctor_approvals a ON a.doctor_id = d.id
+        WHERE d.id = ANY($1::uuid[]) ORDER BY a.kind, a.starts_on, a.id`,
+      [[...new Set(asked.map((a) => a.doctorId))]],
+    );
+    const byDoctor = new Map<string, ApprovalRow[]>();
+    for (const r of rows) {
+      const list = byDoctor.get(r.doctor) ?? [];
+      if (r.id !== null) list.push(r);
+      byDoctor.set(r.doctor, list);
+    }
+    return asked.map(({ doctorId, date }) => {
+      const approvals = byDoctor.get(doctorId);
+      if (!approvals) throw new NotFoundProblem('Doctor', doctorId);
+      const found = approvalsCovering(approvals, date);
+      return { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null };
+    });
   }
 
   private today(): IsoDate {
