@@ -140,6 +140,12 @@ describe('the night workflow: offers, races, access after close, the referrer’
     const winner = results.find((x) => x.status === 201)!.body.allocatedUserId;
     const [{ display_name }] = await t.sql<{ display_name: string }>('SELECT display_name FROM users WHERE id = $1', [winner]);
     expect(lost.body.detail).not.toContain(display_name);
+    expect(
+      await t.sql(`SELECT response, withdrawn_reason FROM allocation_offers WHERE referral_id = $1 ORDER BY response`, [r.id]),
+    ).toEqual([
+      { response: 'accepted', withdrawn_reason: null },
+      { response: 'withdrawn', withdrawn_reason: 'accepted-by-another' },
+    ]);
     // Declining it afterwards says the same.
     const loser = winner === a.id ? b : a;
     expect((await as(loser).post(`/referrals/${r.id}/offers/decline`).expect(409)).body.code).toBe('offer-taken');
@@ -158,6 +164,31 @@ describe('the night workflow: offers, races, access after close, the referrer’
     expect(late.code).toBe('offer-withdrawn');
     expect(late.detail).toBe('This offer was withdrawn at Sat 21 Nov 2026 02:07 GMT: the referral is now withdrawn.');
     t.clock.advance(-7 * 60_000);
+  });
+
+  it('a referral the manager allocates while it is offered closes the offers as allocated to another AMHP, and ends their access', async () => {
+    const r = await waiting();
+    const [offeredTo, chosen] = [await onDuty(), await onDuty()];
+    await as(manager)
+      .post(`/referrals/${r.id}/offers`, { userIds: [offeredTo.id] })
+      .expect(201);
+    await as(manager).post(`/referrals/${r.id}/allocation`, { userId: chosen.id }).expect(200);
+    const late = (await as(offeredTo).post(`/referrals/${r.id}/offers/accept`).expect(409)).body;
+    expect(late.code).toBe('offer-withdrawn');
+    expect(late.detail).toBe('This referral was allocated to another AMHP at Sat 21 Nov 2026 02:00 GMT; the offer to you was withdrawn.');
+    expect(await t.sql(`SELECT response, withdrawn_reason FROM allocation_offers WHERE referral_id = $1`, [r.id])).toEqual([
+      { response: 'withdrawn', withdrawn_reason: 'allocated' },
+    ]);
+    // The offer's relationship to the person has ended; the allocation's holds.
+    expect(
+      await t.sql(
+        `SELECT user_id, source_type, valid_to IS NULL AS open FROM access_relationships WHERE person_id = $1 AND user_id = ANY($2) ORDER BY source_type`,
+        [r.personId, [offeredTo.id, chosen.id]],
+      ),
+    ).toEqual([
+      { user_id: chosen.id, source_type: 'referral-allocation', open: true },
+      { user_id: offeredTo.id, source_type: 'referral-offer', open: false },
+    ]);
   });
 
   it('the AMHP keeps reading her assessment and her outcome report after she closes it, but cannot change it', async () => {

@@ -696,7 +696,7 @@ export class ReferralsService {
         );
       }
       if (r.status === 'allocated') await this.access.end(m, 'referral-allocation', id, now);
-      await this.allocateIn(m, actor, r, dto.userId, now, hard.length ? dto.overrideReason : undefined);
+      await this.allocateIn(m, actor, r, dto.userId, now, { overrideReason: hard.length ? dto.overrideReason : undefined });
       if (hard.length) {
         await this.alerts.raiseAlert(m, {
           kind: 'allocation-override',
@@ -1030,9 +1030,8 @@ export class ReferralsService {
         if (pgCode(err) === '23505') throw this.offerClosed('withdrawn', 'accepted-by-another', null, r.status);
         throw err;
       }
-      await this.withdrawOffers(m, id, now, 'accepted-by-another');
-      await this.access.end(m, 'referral-offer', id, now);
-      await this.allocateIn(m, actor, r, actor.userId, now);
+      // The other offers still open are withdrawn as taken by another (allocateIn), and their access ends.
+      await this.allocateIn(m, actor, r, actor.userId, now, { offersWithdrawn: 'accepted-by-another' });
       return this.view(await this.row(m, id));
     });
   }
@@ -1168,7 +1167,18 @@ export class ReferralsService {
     });
   }
 
-  private async allocateIn(m: EntityManager, actor: Actor, r: Row, userId: string, now: Date, overrideReason?: string): Promise<void> {
+  /**
+   * Allocates the referral `r` to `userId`: the offers still open are withdrawn (`offersWithdrawn` says why: allocated
+   * by a manager, or taken by the AMHP whose acceptance this is) and the access they gave ends.
+   */
+  private async allocateIn(
+    m: EntityManager,
+    actor: Actor,
+    r: Row,
+    userId: string,
+    now: Date,
+    { offersWithdrawn = 'allocated', overrideReason }: { offersWithdrawn?: OfferWithdrawnReason; overrideReason?: string } = {},
+  ): Promise<void> {
     const decision = transition('accepted', 'allocated', {
       nearestRelativeRequest: r.nearestRelativeRequest,
       writtenReasonsAt: r.writtenReasonsAt,
@@ -1179,8 +1189,7 @@ export class ReferralsService {
       `UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`,
       [r.id, userId, now],
     );
-    // Offers still open when a manager allocates directly are withdrawn (an accepted offer withdrew them already).
-    await this.withdrawOffers(m, r.id, now, 'allocated');
+    await this.withdrawOffers(m, r.id, now, offersWithdrawn);
     await this.access.end(m, 'referral-offer', r.id, now);
     // The allocated AMHP's legitimate relationship to the person, for as long as the referral is theirs.
     await this.access.grant(m, {
