@@ -153,32 +153,50 @@ async function main() {
     await runMigrations(config, direct);
     const db = new Client({ connectionString: direct });
     await db.connect();
-    /** @type {Record<'referrer' | 'manager' | 'amhp' | 'working', string>} */
-    const users = { referrer: '', manager: '', amhp: '', working: '' };
+    /** @type {Record<'referrer' | 'manager' | 'amhp' | 'working' | 'oncall', string>} */
+    const users = { referrer: '', manager: '', amhp: '', working: '', oncall: '' };
     for (const [key, role, email] of /** @type {const} */ ([
       ['referrer', 'referrer', 'pc@bench.local'],
       ['manager', 'manager', 'lead@bench.local'],
       ['amhp', 'amhp', 'duty@bench.local'],
       ['working', 'amhp', 'working@bench.local'],
+      ['oncall', 'amhp', 'oncall@bench.local'],
     ]))
       users[key] = (
         await db.query(`INSERT INTO users (email, display_name, roles) VALUES ($1, $1, ARRAY[$2]) RETURNING id`, [email, role])
       ).rows[0].id;
-    // The AMHP with jobs open is approved now, so the lead can allocate to her.
-    const practitioner = await db.query(
-      `INSERT INTO practitioners (user_id, profession, registration_body, registration_number, registration_checked_on)
-       VALUES ($1, 'social-worker', 'Social Work England', 'SW-BENCH-1', current_date - 30) RETURNING id`,
-      [users.working],
-    );
-    await db.query(
-      `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire CC', current_date - 365, current_date + 365)`,
-      [practitioner.rows[0].id],
-    );
-    await db.query(
-      `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by)
-       VALUES ($1, current_date - 60, 18, 'Forum', 'Update', $2)`,
-      [practitioner.rows[0].id, users.working],
-    );
+    // The AMHP with jobs open, and the one answering offers, are approved now: the lead can allocate or offer to them.
+    for (const [i, user] of [users.working, users.oncall].entries()) {
+      const practitioner = await db.query(
+        `INSERT INTO practitioners (user_id, profession, registration_body, registration_number, registration_checked_on)
+         VALUES ($1, 'social-worker', 'Social Work England', $2, current_date - 30) RETURNING id`,
+        [user, `SW-BENCH-${i}`],
+      );
+      await db.query(
+        `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire CC', current_date - 365, current_date + 365)`,
+        [practitioner.rows[0].id],
+      );
+      await db.query(
+        `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by)
+         VALUES ($1, current_date - 60, 18, 'Forum', 'Update', $2)`,
+        [practitioner.rows[0].id, user],
+      );
+    }
+    // Two doctors on the register, one s.12-approved, to recommend the assessed person's detention.
+    const doctors = [];
+    for (const [name, gmc, kind] of [
+      ['Dr Bench Approved', '7100001', 's12'],
+      ['Dr Bench General', '7100002', null],
+    ]) {
+      const doctor = (await db.query(`INSERT INTO doctors (name, gmc_number, search_name) VALUES ($1, $2, $1) RETURNING id`, [name, gmc]))
+        .rows[0].id;
+      if (kind)
+        await db.query(
+          `INSERT INTO doctor_approvals (doctor_id, kind, starts_on, ends_on) VALUES ($1, $2, current_date - 365, current_date + 365)`,
+          [doctor, kind],
+        );
+      doctors.push(doctor);
+    }
     await db.end();
 
     app = await createApp({ config, databaseUrl: viaProxy.toString(), schedule: false });
@@ -190,22 +208,30 @@ async function main() {
       manager: (await tokens.issueAccessToken(users.manager, ['manager'])).token,
       amhp: (await tokens.issueAccessToken(users.amhp, ['amhp'])).token,
       working: (await tokens.issueAccessToken(users.working, ['amhp'])).token,
+      oncall: (await tokens.issueAccessToken(users.oncall, ['amhp'])).token,
     };
 
-    // An AMHP at work: three jobs allocated to her, each person with a relative on record, the first being assessed.
-    const jobs = [];
-    for (let i = 0; i < 3; i++) {
+    /** A new s.136 referral, screened and accepted by the lead; its id. */
+    const acceptedReferral = async (/** @type {string} */ givenName, /** @type {string} */ familyName) => {
       const referral = (
         await send(
           base,
           'POST',
           '/referrals',
           token.referrer,
-          JSON.stringify(s136Referral({ givenName: `Job${i}`, familyName: `Open${i}`, dateOfBirth: '1975-06-07' })),
+          JSON.stringify(s136Referral({ givenName, familyName, dateOfBirth: '1975-06-07' })),
         )
       ).json;
       for (const status of ['screening', 'accepted'])
         await send(base, 'POST', `/referrals/${referral.id}/status`, token.manager, JSON.stringify({ status }));
+      return referral;
+    };
+
+    // An AMHP at work: three jobs allocated to her, each person with a relative on record, the first being assessed
+    // (two doctors' recommendations recorded).
+    const jobs = [];
+    for (let i = 0; i < 3; i++) {
+      const referral = await acceptedReferral(`Job${i}`, `Open${i}`);
       const relative = { name: `Ann Open${i}`, relationship: 'parent', contact: { phone: '+44 1632 960222' } };
       await send(base, 'POST', `/people/${referral.person.id}/relatives`, token.manager, JSON.stringify(relative));
       await send(base, 'POST', `/referrals/${referral.id}/allocation`, token.manager, JSON.stringify({ userId: users.working }));
@@ -214,8 +240,27 @@ async function main() {
     const assessment = (
       await send(base, 'POST', '/assessments', token.working, JSON.stringify({ referralId: jobs[0], location: 'Northshire General' }))
     ).json;
+    for (const [i, doctorId] of doctors.entries()) {
+      const at = new Date(Date.now() - (30 - i * 10) * 60_000).toISOString();
+      const recommendation = {
+        doctorId,
+        previousAcquaintance: i === 1,
+        examinedAt: at,
+        examMode: 'in-person',
+        signedAt: at,
+        section: 's2',
+      };
+      if (i === 0) Object.assign(recommendation, { noAcquaintanceReason: 'The GP was not available out of hours.' });
+      await send(base, 'POST', `/assessments/${assessment.id}/recommendations`, token.working, JSON.stringify(recommendation));
+    }
 
-    /** @type {Array<{ name: string, request: (i: number, ids: string[]) => Promise<{ ms: number, json: any }> }>} */
+    /** The referrals offered to the AMHP on call, and how many of them she has accepted. */
+    const offered = /** @type {string[]} */ ([]);
+    let answered = 0;
+    /**
+     * Each kind of request; `setup(n)`, when given, prepares what its next n requests need, before they are counted.
+     * @type {Array<{ name: string, request: (i: number, ids: string[]) => Promise<{ ms: number, json: any }>, setup?: (n: number) => Promise<void> }>}
+     */
     const kinds = [
       {
         name: 'POST /referrals (a referrer, s.136)',
@@ -249,8 +294,24 @@ async function main() {
         request: () => send(base, 'GET', '/me/job-pack', token.working, undefined),
       },
       {
+        name: 'GET /assessments/:id/checks (the AMHP assessing)',
+        request: () => send(base, 'GET', `/assessments/${assessment.id}/checks`, token.working, undefined),
+      },
+      {
         name: 'GET /assessments/:id (the AMHP assessing)',
         request: () => send(base, 'GET', `/assessments/${assessment.id}`, token.working, undefined),
+      },
+      {
+        // Each an offer made to her (set up before the kind's requests, not counted): accepting allocates her.
+        name: 'POST /referrals/:id/offers/accept (an AMHP accepting an offer)',
+        setup: async (/** @type {number} */ n) => {
+          for (let i = 0; i < n; i++) {
+            const referral = await acceptedReferral(`Offer${offered.length}`, `Made${offered.length}`);
+            await send(base, 'POST', `/referrals/${referral.id}/offers`, token.manager, JSON.stringify({ userIds: [users.oncall] }));
+            offered.push(referral.id);
+          }
+        },
+        request: () => send(base, 'POST', `/referrals/${offered[answered++]}/offers/accept`, token.oncall, '{}'),
       },
       {
         name: 'GET /me/notifications (the duty AMHP)',
@@ -272,6 +333,7 @@ async function main() {
     for (const delay of [0, DELAY_MS]) {
       proxy.delay.ms = delay;
       for (const kind of measured) {
+        await kind.setup?.(5 + REQUESTS + (TRACE && delay === 0 ? 1 : 0));
         // A few first, unmeasured: connections opened and statements prepared, as in a running service.
         for (let i = 0; i < 5; i++) {
           const answer = await kind.request(serial++, ids);
