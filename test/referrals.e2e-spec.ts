@@ -359,6 +359,29 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect((await api(a).get('/referrals?assigned=me').expect(200)).body.items.map((x: { id: string }) => x.id)).toContain(r.id);
     });
 
+    it('an AMHP named by her id in capitals is the same AMHP: allocated, offered, and the referral read by its id in capitals', async () => {
+      const a = await amhp(t);
+      const r = await accepted();
+      // A uuid is case-insensitive: she was refused as "no AMHP practitioner record" when named in capitals.
+      const allocated = (await api(manager).post(`/referrals/${r.id}/allocation`, { userId: a.id.toUpperCase() }).expect(200)).body;
+      expect(allocated).toMatchObject({ status: 'allocated', allocatedUserId: a.id });
+      const read = (await api(a).get(`/referrals/${r.id.toUpperCase()}`).expect(200)).body;
+      expect(read.id).toBe(r.id);
+      const offered = await accepted();
+      const offers = (
+        await api(manager)
+          .post(`/referrals/${offered.id}/offers`, { userIds: [a.id.toUpperCase()] })
+          .expect(201)
+      ).body;
+      expect(offers.items.map((o: { userId: string }) => o.userId)).toEqual([a.id]);
+      expect((await api(a).post(`/referrals/${offered.id.toUpperCase()}/offers/accept`).expect(201)).body.allocatedUserId).toBe(a.id);
+      // A body's and a query's ids too.
+      const opened = (await api(a).post('/assessments', { referralId: r.id.toUpperCase(), location: 'Home' }).expect(201)).body;
+      expect(opened.referralId).toBe(r.id);
+      const listed = (await api(a).get(`/assessments?referralId=${r.id.toUpperCase()}`).expect(200)).body;
+      expect(listed.items.map((x: { id: string }) => x.id)).toEqual([opened.id]);
+    });
+
     it('an AMHP without a relationship reads the referral and its timeline under break-glass, audited on that basis, until it expires', async () => {
       const r = await accepted();
       const stranger = await amhp(t);

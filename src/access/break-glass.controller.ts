@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor';
@@ -16,6 +16,7 @@ import {
   ReviewAlertQuery,
   ReviewDto,
 } from './dto/break-glass.dto';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('access')
 @Controller('break-glass')
@@ -44,7 +45,7 @@ export class BreakGlassController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End your break-glass session before it expires.' })
   @ApiOkResponse({ type: BreakGlassSessionDto })
-  end(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<BreakGlassSessionDto> {
+  end(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<BreakGlassSessionDto> {
     return this.breakGlass.end(actor, id);
   }
 }
@@ -70,7 +71,7 @@ export class ReviewAlertsController {
   @ApiOkResponse({ type: ReviewAlertDto })
   async review(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ReviewDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,5 +1,5 @@
 import { queryBoolean } from '../common/validators';
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
@@ -9,6 +9,7 @@ import { CurrentActor } from '../common/http';
 import { Page, PageQuery } from '../common/pagination';
 import { NotificationsService, NotificationView } from './notifications.service';
 import { Revalidated } from '../common/conditional-get';
+import { ParseIdPipe } from '../common/validation';
 
 export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only notifications not yet read.' })
@@ -72,7 +73,7 @@ export class NotificationsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Marks one of my notifications read (404 for anyone else's)." })
   @ApiOkResponse({ type: NotificationDto })
-  read(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<NotificationView> {
+  read(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<NotificationView> {
     return this.notifications.markRead(actor, id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -23,6 +23,7 @@ import {
   WebhookWithSecretDto,
 } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
+import { ParseIdPipe } from '../common/validation';
 
 const SIGNING =
   'Each delivery is a POST of JSON `{ id, eventId, type, occurredAt, aggregateType, aggregateId, data }` with headers `Amhp-Webhook-Id` (the delivery id), ' +
@@ -66,7 +67,7 @@ export class WebhooksController {
   @Authorize('webhooks.manage')
   @ApiOperation({ summary: 'One subscription, with its failure count and why it was disabled.' })
   @ApiOkResponse({ type: WebhookViewDto })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<WebhookViewDto> {
+  async get(@Param('id', new ParseIdPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<WebhookViewDto> {
     const s = await this.webhooks.get(id);
     reply.header('etag', etagFor(s.version));
     return s;
@@ -82,7 +83,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookViewDto })
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateWebhookDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -97,7 +98,7 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a subscription and its delivery log.' })
   @ApiNoContentResponse()
-  async remove(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async remove(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<void> {
     await this.webhooks.remove(actor, id);
   }
 
@@ -105,7 +106,7 @@ export class WebhooksController {
   @Authorize('webhooks.manage')
   @ApiOperation({ summary: 'The delivery log, newest first: status, attempts, next attempt, last status code and error.' })
   @ApiOkResponse({ type: WebhookDeliveryListDto })
-  deliveries(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: DeliveryQuery): Promise<WebhookDeliveryListDto> {
+  deliveries(@Param('id', new ParseIdPipe()) id: string, @Query() q: DeliveryQuery): Promise<WebhookDeliveryListDto> {
     return this.webhooks.deliveries(id, q);
   }
 
@@ -116,7 +117,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookWithSecretDto })
   async rotate(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WebhookWithSecretDto> {
     const s = await this.webhooks.rotateSecret(actor, id);

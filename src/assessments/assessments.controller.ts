@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Clock } from '../common/clock';
 import { negotiateFormat } from '../common/content-negotiation';
@@ -37,6 +37,7 @@ import {
   UpdateAssessmentDto,
   WithdrawDto,
 } from './dto/assessment.dto';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('assessments')
 @Controller('assessments')
@@ -81,7 +82,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async get(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.get(actor, id));
@@ -97,7 +98,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateAssessmentDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -114,7 +115,7 @@ export class AssessmentsController {
   @ApiCreatedResponse({ type: AssessmentViewDto })
   async event(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: TimelineEventDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
@@ -130,7 +131,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async eventTime(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Param('eventId', new ParseIntPipe()) eventId: number,
     @Body() dto: EventTimeDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -144,7 +145,7 @@ export class AssessmentsController {
   @ApiCreatedResponse({ type: AssessmentViewDto })
   async contact(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ContactDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
@@ -160,7 +161,7 @@ export class AssessmentsController {
   @ApiCreatedResponse({ type: AssessmentViewDto })
   async recommendation(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: RecommendationDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
@@ -174,8 +175,8 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async withdraw(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('recommendationId', new ParseUUIDPipe()) recommendationId: string,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('recommendationId', new ParseIdPipe()) recommendationId: string,
     @Body() dto: WithdrawDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
@@ -192,7 +193,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async nearestRelative(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: AssessmentNearestRelativeDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -210,7 +211,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async conflicts(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ConflictsDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -225,7 +226,7 @@ export class AssessmentsController {
       "The live checklist against the Act: findings (rule, blocker or warning, message, citation) and deadlines (last valid application date, conveyance, s.2 expiry, s.4 second recommendation...), evaluated as at the recorded application's signing, else `asAt`, else now (evaluatedAt, evaluatedAtBasis). `asAt` in the future: 422.",
   })
   @ApiOkResponse({ type: ChecksDto })
-  checks(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: ChecksQuery): Promise<ChecksDto> {
+  checks(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Query() q: ChecksQuery): Promise<ChecksDto> {
     return this.assessments.checks(actor, id, q.section, q.asAt);
   }
 
@@ -240,7 +241,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async outcome(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: OutcomeDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -259,7 +260,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async convert(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
@@ -276,7 +277,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async application(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ApplicationRecordDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -295,7 +296,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async s4Lapse(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: S4LapseDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -314,7 +315,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentViewDto })
   async close(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CloseAssessmentDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -339,7 +340,7 @@ export class AssessmentsController {
   })
   async report(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Query() q: ReportQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -374,7 +375,7 @@ export class AssessmentsController {
   })
   async letter(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Query() q: LetterQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor';
@@ -12,6 +12,7 @@ import { AuditEventEntity } from './audit-event.entity';
 import { AuditVerificationsService, VerificationRow, verificationUrl } from './audit-verifications.service';
 import { AuditService } from './audit.service';
 import { AuditEventDto, AuditPageDto, AuditQuery, ChainVerificationDto, ChainVerificationRunDto } from './dto/audit.dto';
+import { ParseIdPipe } from '../common/validation';
 
 function verificationDto(r: VerificationRow): ChainVerificationRunDto {
   const total = Number(r.eventsTotal);
@@ -118,7 +119,7 @@ export class AuditController {
   @Authorize('audit.read')
   @ApiOperation({ summary: 'A full re-verification: its progress while it runs, its result when done (or why it failed).' })
   @ApiOkResponse({ type: ChainVerificationRunDto })
-  async verification(@Param('id', new ParseUUIDPipe()) id: string): Promise<ChainVerificationRunDto> {
+  async verification(@Param('id', new ParseIdPipe()) id: string): Promise<ChainVerificationRunDto> {
     return verificationDto(await this.verifications.get(id));
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -7,6 +7,7 @@ import { IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './dto/user.dto';
 import { UsersService } from './users.service';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('users')
 @Controller('users')
@@ -36,7 +37,7 @@ export class UsersController {
   @Authorize('users.read')
   @ApiOperation({ summary: 'One user account (with its ETag).' })
   @ApiOkResponse({ type: UserDto })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserDto> {
+  async get(@Param('id', new ParseIdPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserDto> {
     const user = await this.users.get(id);
     reply.header('etag', etagFor(user.version));
     return user;
@@ -48,7 +49,7 @@ export class UsersController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if the user changed since.' })
   @ApiOkResponse({ type: UserDto })
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateUserDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -64,7 +65,7 @@ export class UsersController {
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "Set a user's password (revokes their refresh tokens)." })
   @ApiNoContentResponse()
-  setPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SetPasswordDto): Promise<void> {
+  setPassword(@Param('id', new ParseIdPipe()) id: string, @Body() dto: SetPasswordDto): Promise<void> {
     return this.users.setPassword(id, dto);
   }
 }

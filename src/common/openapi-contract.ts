@@ -8,7 +8,7 @@
  * - every operation's error responses reference the one `ProblemDetails` schema (RFC 9457);
  * - every POST that honours `Idempotency-Key` declares the header.
  */
-import { RequestMethod } from '@nestjs/common';
+import { ParseUUIDPipe, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -214,7 +214,7 @@ export function handlersByOperationId(app: INestApplicationContext): Map<string,
         for (const [key, arg] of Object.entries(args)) {
           const kind = Number(key.split(':')[0]);
           if (kind === 4 && arg.data === undefined) query = types[arg.index];
-          if (kind === 5 && typeof arg.data === 'string' && (arg.pipes ?? []).some((p) => p?.constructor?.name === 'ParseUUIDPipe')) {
+          if (kind === 5 && typeof arg.data === 'string' && (arg.pipes ?? []).some((p) => p instanceof ParseUUIDPipe)) {
             uuidParams.push(arg.data);
           }
         }

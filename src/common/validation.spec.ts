@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { IsInt, IsString, Min, ValidateNested, getMetadataStorage, validate } from 'class-validator';
+import { IsInt, IsString, IsUUID, Min, ValidateNested, getMetadataStorage, validate } from 'class-validator';
 import { Type, plainToInstance } from 'class-transformer';
-import { memoiseValidationMetadata, validationPipe } from './validation';
+import { ParseIdPipe, memoiseValidationMetadata, validationPipe } from './validation';
 
 class Inner {
   @IsInt()
@@ -57,5 +57,48 @@ describe('validation rules, looked up once per class', () => {
     const first = storage.getTargetValidationMetadatas(Outer, '', false, false);
     expect(storage.getTargetValidationMetadatas(Outer, '', false, false)).toBe(first);
     expect(first.map((m) => m.propertyName).sort()).toEqual(['inner', 'name']);
+  });
+});
+
+class Named {
+  @IsUUID()
+  id!: string;
+
+  @IsUUID('all', { each: true })
+  others!: string[];
+
+  @IsString()
+  note!: string;
+}
+
+class Holder {
+  @IsUUID()
+  ownerId!: string;
+
+  @ValidateNested({ each: true })
+  @Type(() => Named)
+  named!: Named[];
+}
+
+describe('ids in capitals reach the handler in lower case (canonicalIds)', () => {
+  const A = '6F1C2B3A-4D5E-4F60-8A7B-9C0D1E2F3A4B';
+  const B = 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE';
+
+  it('lower-cases every field validated as a uuid, in nested DTOs and lists, and nothing else', async () => {
+    const dto = (await validationPipe().transform(
+      { ownerId: A, named: [{ id: B, others: [A, B], note: `Said ${A} on the phone` }] },
+      { type: 'body', metatype: Holder, data: undefined },
+    )) as Holder;
+    expect(dto.ownerId).toBe(A.toLowerCase());
+    expect(dto.named[0].id).toBe(B.toLowerCase());
+    expect(dto.named[0].others).toEqual([A.toLowerCase(), B.toLowerCase()]);
+    // Free text that happens to hold an id is the caller's own words.
+    expect(dto.named[0].note).toBe(`Said ${A} on the phone`);
+  });
+
+  it('a path parameter that is a uuid comes in lower case; one that is not is refused', async () => {
+    const pipe = new ParseIdPipe();
+    expect(await pipe.transform(A, { type: 'param', data: 'id' })).toBe(A.toLowerCase());
+    await expect(pipe.transform('not-an-id', { type: 'param', data: 'id' })).rejects.toThrow(/uuid/);
   });
 });

@@ -1,4 +1,4 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, type ValidatorOptions } from 'class-validator';
 import { DECORATORS } from '@nestjs/swagger';
 import { FieldError, ProblemError, ValidationProblem } from './problem';
@@ -88,7 +88,8 @@ function mergeErrors(errors: ValidationError[], extra: ValidationError[]): Valid
  * The global pipe, on top of Nest's ValidationPipe (whitelisting, unknown fields refused, DTO classes, problem+json):
  * - a body is a JSON object: `null` (or nothing, see bootstrap's PATCH/PUT hook) is refused `body-required`;
  * - a query parameter given more than once where one value is expected is refused, naming it;
- * - `null` only where the contract declares the field nullable (nullErrors).
+ * - `null` only where the contract declares the field nullable (nullErrors);
+ * - every field validated as a uuid is in lower case when it reaches the handler (canonicalIds).
  * Strings with lone surrogates and over-deep bodies never get here: the JSON body parser (json-body.ts) refuses them.
  */
 export class AppValidationPipe extends ValidationPipe {
@@ -105,9 +106,10 @@ export class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'query') {
       const repeated = repeatedQueryParameters(value, metadata);
       if (repeated.length) throw new ValidationProblem(repeated.map((field) => ({ field, messages: [`${field} must be given once`] })));
-      if (!metadata.data && metadata.metatype && typeof value === 'object' && value !== null) return this.query(value, metadata);
+      if (!metadata.data && metadata.metatype && typeof value === 'object' && value !== null)
+        return canonicalIds(await this.query(value, metadata));
     }
-    return super.transform(value, metadata);
+    return canonicalIds(await super.transform(value, metadata));
   }
 
   private async query(value: object, metadata: ArgumentMetadata): Promise<unknown> {
@@ -131,6 +133,48 @@ export class AppValidationPipe extends ValidationPipe {
 }
 
 const MAX_ACCEPTED_QUERIES = 500;
+
+/** The properties of each DTO class validated as uuids: [name, a list of them?]. */
+const uuidProperties = new WeakMap<object, Array<[string, boolean]>>();
+
+function uuidPropertiesOf(cls: object): Array<[string, boolean]> {
+  let found = uuidProperties.get(cls);
+  if (!found) {
+    const storage = getMetadataStorage() as unknown as Storage;
+    const rules = storage.getTargetValidationMetadatas(cls, '', true, false) as Array<{
+      name?: string;
+      propertyName: string;
+      each?: boolean;
+    }>;
+    found = rules.filter((r) => r.name === 'isUuid').map((r) => [r.propertyName, !!r.each]);
+    uuidProperties.set(cls, found);
+  }
+  return found;
+}
+
+/**
+ * Ids as Postgres writes them. A uuid is case-insensitive on input (RFC 9562), and Postgres reads one in capitals as
+ * the same id, but the app also compares ids as strings (is the AMHP named the one on the rota, the one with this
+ * practitioner record?): an AMHP named in capitals was refused as having no AMHP record. So every field validated
+ * as a uuid, in nested DTOs too, is lower-cased after validation; nothing else is touched.
+ */
+export function canonicalIds<T>(dto: T): T {
+  if (typeof dto !== 'object' || dto === null) return dto;
+  if (Array.isArray(dto)) {
+    for (const item of dto) canonicalIds(item);
+    return dto;
+  }
+  const cls = Object.getPrototypeOf(dto)?.constructor as object | undefined;
+  if (!cls || cls === Object) return dto;
+  const record = dto as Record<string, unknown>;
+  for (const [property, each] of uuidPropertiesOf(cls)) {
+    const value = record[property];
+    if (typeof value === 'string') record[property] = value.toLowerCase();
+    else if (each && Array.isArray(value)) record[property] = value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v));
+  }
+  for (const value of Object.values(record)) if (typeof value === 'object' && value !== null) canonicalIds(value);
+  return dto;
+}
 
 /** A DTO instance of the same class with the same values (lists copied, so a handler's change stays its own). */
 function copyOf(dto: object): object {
@@ -209,4 +253,16 @@ export function validationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new ValidationProblem(flatten(errors)),
   });
+}
+
+/**
+ * A path parameter that must be a uuid (400 naming it otherwise, as Nest's ParseUUIDPipe), in lower case: the same
+ * id however the client wrote it (canonicalIds).
+ */
+@Injectable()
+export class ParseIdPipe extends ParseUUIDPipe {
+  override async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
+    // Not optional: anything but a uuid string was refused above.
+    return String(await super.transform(value, metadata)).toLowerCase();
+  }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -16,6 +16,7 @@ import {
   DoctorQuery,
   UpdateDoctorDto,
 } from './dto/doctor.dto';
+import { ParseIdPipe } from '../common/validation';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if the doctor changed since.' };
 
@@ -49,7 +50,7 @@ export class DoctorsController {
   @Authorize('doctors.read')
   @ApiOperation({ summary: 'One doctor with their approvals (with its ETag).' })
   @ApiOkResponse({ type: DoctorDto })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<DoctorDto> {
+  async get(@Param('id', new ParseIdPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<DoctorDto> {
     const doctor = await this.doctors.get(id);
     reply.header('etag', etagFor(doctor.version));
     return doctor;
@@ -63,7 +64,7 @@ export class DoctorsController {
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: DoctorDto })
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateDoctorDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -80,7 +81,7 @@ export class DoctorsController {
   @ApiHeader(IF_MATCH)
   @ApiCreatedResponse({ type: DoctorDto })
   async addApproval(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateDoctorApprovalDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -97,8 +98,8 @@ export class DoctorsController {
   @ApiHeader(IF_MATCH)
   @ApiNoContentResponse()
   removeApproval(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('approvalId', new ParseUUIDPipe()) approvalId: string,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('approvalId', new ParseIdPipe()) approvalId: string,
     @IfMatchVersion() version: number | undefined,
   ): Promise<void> {
     return this.doctors.removeApproval(id, approvalId, version);
@@ -110,7 +111,7 @@ export class DoctorsController {
     summary: 'Was the doctor s.12-approved, or an approved clinician, on a date (e.g. the examination date; MHA s.12(2), (2A))?',
   })
   @ApiOkResponse({ type: ApprovalStatusDto })
-  approvalStatus(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ApprovalStatusQuery): Promise<ApprovalStatusDto> {
+  approvalStatus(@Param('id', new ParseIdPipe()) id: string, @Query() q: ApprovalStatusQuery): Promise<ApprovalStatusDto> {
     return this.doctors.approvalStatus(id, q.date);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -17,6 +17,7 @@ import {
   VapidKeyDto,
 } from './dto/pages.dto';
 import { PagesService } from './pages.service';
+import { ParseIdPipe } from '../common/validation';
 
 /** My pages and my devices: what must wake me, and the phones it reaches. */
 @ApiTags('pages')
@@ -41,7 +42,7 @@ export class MyPagesController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ type: PageViewDto })
-  ack(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() body: AcknowledgePageDto): Promise<PageViewDto> {
+  ack(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() body: AcknowledgePageDto): Promise<PageViewDto> {
     return this.pages.acknowledge(actor, id, body?.via ?? 'app');
   }
 
@@ -70,7 +71,7 @@ export class MyPagesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop paging one of my devices (a lost or handed-back phone).' })
   @ApiNoContentResponse()
-  async revoke(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async revoke(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<void> {
     await this.pages.revoke(actor, id);
   }
 }
@@ -111,7 +112,7 @@ export class PagesController {
       "The SMS or voice gateway's report on a page it was asked to deliver (page.requested): delivered, failed, or acknowledged by the recipient (which acknowledges the page). 409 for a page the gateway was not asked about.",
   })
   @ApiOkResponse({ type: PageViewDto })
-  receipt(@Param('id', ParseUUIDPipe) id: string, @Body() body: GatewayReceiptDto): Promise<PageViewDto> {
+  receipt(@Param('id', new ParseIdPipe()) id: string, @Body() body: GatewayReceiptDto): Promise<PageViewDto> {
     return this.pages.gatewayReceipt(id, body);
   }
 }

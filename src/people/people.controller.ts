@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -20,6 +20,7 @@ import { AccessDecision, CurrentActor, IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import { CreatePersonDto, PersonDto, PersonPageDto, PersonSearchQuery, PersonSummaryDto, UpdatePersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
+import { ParseIdPipe } from '../common/validation';
 
 /** The guard always decides person-scoped routes before the handler runs; this only satisfies the type. */
 function decided(decision: Decision | undefined): Decision {
@@ -77,7 +78,7 @@ export class PeopleController {
   @ApiOkResponse({ type: PersonDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
   async get(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @AccessDecision() decision: Decision | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PersonDto> {
@@ -98,7 +99,7 @@ export class PeopleController {
   @ApiPreconditionFailedResponse({ description: 'The person changed since the ETag given.' })
   @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdatePersonDto,
     @IfMatchVersion() version: number | undefined,
     @AccessDecision() decision: Decision | undefined,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -38,6 +38,7 @@ import {
   WithdrawObjectionDto,
 } from './dto/relative.dto';
 import { RelativesService } from './relatives.service';
+import { ParseIdPipe } from '../common/validation';
 
 /** The guard always decides person-scoped routes before the handler runs; this only satisfies the type. */
 function decided(decision: Decision | undefined): Decision {
@@ -61,7 +62,7 @@ export class RelativesController {
   @ApiOperation({ summary: "The person's relatives and carers, as recorded (audited read)." })
   @ApiOkResponse({ type: RelativeListDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
-  async list(@Param('id', new ParseUUIDPipe()) id: string, @AccessDecision() decision: Decision | undefined): Promise<RelativeListDto> {
+  async list(@Param('id', new ParseIdPipe()) id: string, @AccessDecision() decision: Decision | undefined): Promise<RelativeListDto> {
     return { items: await this.relatives.list(id, decided(decision)) };
   }
 
@@ -77,7 +78,7 @@ export class RelativesController {
   @ApiNotFoundResponse({ description: 'No such person.' })
   @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
   async create(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateRelativeDto,
     @CurrentActor() actor: Actor,
     @AccessDecision() decision: Decision | undefined,
@@ -100,8 +101,8 @@ export class RelativesController {
   @ApiPreconditionFailedResponse({ description: 'The relative changed since the ETag given.' })
   @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('relativeId', new ParseUUIDPipe()) relativeId: string,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('relativeId', new ParseIdPipe()) relativeId: string,
     @Body() dto: UpdateRelativeDto,
     @IfMatchVersion() version: number | undefined,
     @AccessDecision() decision: Decision | undefined,
@@ -125,7 +126,7 @@ export class RelativesController {
   @ApiBadRequestResponse({ description: '`asAt` is not a date YYYY-MM-DD.' })
   @ApiNotFoundResponse({ description: 'No such person.' })
   nearestRelative(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Query() q: NearestRelativeQuery,
     @AccessDecision() decision: Decision | undefined,
   ): Promise<NearestRelativeDto> {
@@ -140,7 +141,7 @@ export class RelativesController {
   @ApiOkResponse({ type: ObjectionListDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
   async objections(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @AccessDecision() decision: Decision | undefined,
   ): Promise<ObjectionListDto> {
     return { items: await this.relatives.listObjections(id, decided(decision)) };
@@ -165,7 +166,7 @@ export class RelativesController {
       '`in-future` (notifiedAt after now), `objector-incomplete` (the fields for objectorKind), `unknown-relative`, `unknown-displacement` or `unknown-nominated-person`.',
   })
   createObjection(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateObjectionDto,
     @CurrentActor() actor: Actor,
     @AccessDecision() decision: Decision | undefined,
@@ -183,8 +184,8 @@ export class RelativesController {
   @ApiConflictResponse({ description: '`already-withdrawn`.' })
   @ApiUnprocessableEntityResponse({ description: '`in-future` or `withdrawn-before-notified`.' })
   withdrawObjection(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('objectionId', new ParseUUIDPipe()) objectionId: string,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('objectionId', new ParseIdPipe()) objectionId: string,
     @Body() dto: WithdrawObjectionDto,
     @AccessDecision() decision: Decision | undefined,
   ): Promise<ObjectionDto> {
@@ -197,7 +198,7 @@ export class RelativesController {
   @ApiOkResponse({ type: DisplacementListDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
   async displacements(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @AccessDecision() decision: Decision | undefined,
   ): Promise<DisplacementListDto> {
     return { items: await this.relatives.listDisplacements(id, decided(decision)) };
@@ -214,7 +215,7 @@ export class RelativesController {
   @ApiNotFoundResponse({ description: 'No such person.' })
   @ApiUnprocessableEntityResponse({ description: '`in-future` (filedAt after now) or `unknown-relative`.' })
   async createDisplacement(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateDisplacementDto,
     @CurrentActor() actor: Actor,
     @AccessDecision() decision: Decision | undefined,
@@ -241,8 +242,8 @@ export class RelativesController {
   @ApiPreconditionFailedResponse({ description: 'The application changed since the ETag given.' })
   @ApiUnprocessableEntityResponse({ description: '`order-incomplete`, `no-order` or `effective-before-filed`.' })
   async updateDisplacement(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('displacementId', new ParseUUIDPipe()) displacementId: string,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('displacementId', new ParseIdPipe()) displacementId: string,
     @Body() dto: UpdateDisplacementDto,
     @IfMatchVersion() version: number | undefined,
     @AccessDecision() decision: Decision | undefined,
@@ -259,7 +260,7 @@ export class RelativesController {
   @ApiOkResponse({ type: NominatedPersonListDto })
   @ApiNotFoundResponse({ description: 'No such person.' })
   async nominated(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @AccessDecision() decision: Decision | undefined,
   ): Promise<NominatedPersonListDto> {
     return { items: await this.relatives.listNominated(id, decided(decision)) };
@@ -280,7 +281,7 @@ export class RelativesController {
   @ApiConflictResponse({ description: '`appointment-overlaps`: a nominated person was appointed on or after that day.' })
   @ApiUnprocessableEntityResponse({ description: '`in-future` or `unknown-relative`.' })
   appointNominated(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateNominatedPersonDto,
     @CurrentActor() actor: Actor,
     @AccessDecision() decision: Decision | undefined,
@@ -298,8 +299,8 @@ export class RelativesController {
   @ApiConflictResponse({ description: '`already-ended`.' })
   @ApiUnprocessableEntityResponse({ description: '`in-future` or `ended-before-appointed`.' })
   endNominated(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('nominatedPersonId', new ParseUUIDPipe()) nominatedPersonId: string,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('nominatedPersonId', new ParseIdPipe()) nominatedPersonId: string,
     @Body() dto: EndNominatedPersonDto,
     @AccessDecision() decision: Decision | undefined,
   ): Promise<NominatedPersonDto> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -7,6 +7,7 @@ import { Page } from '../common/pagination';
 import { PersonMatchDto, PersonMatchPageDto, PersonMatchQuery, ResolvePersonMatchDto } from '../people/dto/person.dto';
 import { PeopleService } from '../people/people.service';
 import { ReferralsService } from './referrals.service';
+import { ParseIdPipe } from '../common/validation';
 
 /**
  * Pending identity matches of referral intakes: an NHS number given without the recorded person's names and date
@@ -44,7 +45,7 @@ export class PersonMatchesController {
   })
   resolve(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ResolvePersonMatchDto,
   ): Promise<PersonMatchDto> {
     return this.referrals.resolveMatch(actor, id, dto.outcome);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -22,6 +22,7 @@ import {
 } from './dto/referral.dto';
 import { ReferralsService } from './referrals.service';
 import { Revalidated } from '../common/conditional-get';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('referrals')
 @Controller('referrals')
@@ -69,7 +70,7 @@ export class ReferralsController {
   })
   async get(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralDto | ReferralStatusDto> {
     const r = await this.referrals.get(actor, id);
@@ -81,7 +82,7 @@ export class ReferralsController {
   @Authorize('referrals.screen')
   @ApiOperation({ summary: "The referral's timeline: every change, who, when." })
   @ApiOkResponse({ type: ReferralEventListDto })
-  async events(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<ReferralEventListDto> {
+  async events(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<ReferralEventListDto> {
     return { items: await this.referrals.timeline(actor, id) };
   }
 
@@ -96,7 +97,7 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralDto })
   async move(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: TransitionDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -113,7 +114,7 @@ export class ReferralsController {
   @ApiOkResponse({ type: ReferralDto })
   writtenReasons(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: WrittenReasonsDto,
   ): Promise<ReferralDto> {
     return this.referrals.writtenReasons(actor, id, dto);
@@ -126,7 +127,7 @@ export class ReferralsController {
       "Record a s.136B extension: at most 12 h, authorised by the examining doctor before expiry, for the person's condition (never a bed or staff shortage).",
   })
   @ApiCreatedResponse({ type: ReferralDto })
-  extend(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ExtensionDto): Promise<ReferralDto> {
+  extend(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: ExtensionDto): Promise<ReferralDto> {
     return this.referrals.extend(actor, id, dto);
   }
 
@@ -135,7 +136,7 @@ export class ReferralsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Allocate to a named AMHP eligible now, or with a manager's recorded override." })
   @ApiOkResponse({ type: ReferralDto })
-  allocate(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: AllocateDto): Promise<ReferralDto> {
+  allocate(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: AllocateDto): Promise<ReferralDto> {
     return this.referrals.allocate(actor, id, dto);
   }
 
@@ -143,7 +144,7 @@ export class ReferralsController {
   @Authorize('referrals.screen')
   @ApiOperation({ summary: 'Offer the referral to AMHPs (default: everyone on duty now); the first to accept is allocated.' })
   @ApiCreatedResponse({ type: OfferListDto })
-  async offer(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: OfferDto): Promise<OfferListDto> {
+  async offer(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: OfferDto): Promise<OfferListDto> {
     return { items: await this.referrals.offer(actor, id, dto.userIds) };
   }
 
@@ -151,7 +152,7 @@ export class ReferralsController {
   @Authorize('referrals.screen')
   @ApiOperation({ summary: 'Who the referral was offered to, and their answers.' })
   @ApiOkResponse({ type: OfferListDto })
-  async offers(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<OfferListDto> {
+  async offers(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<OfferListDto> {
     return { items: await this.referrals.listOffers(actor, id) };
   }
 
@@ -165,7 +166,7 @@ export class ReferralsController {
     description:
       'The offer is no longer open, said plainly with the time in local time: `offer-taken` (accepted by another AMHP), `offer-withdrawn` (allocated by a manager, or the referral ended), `offer-answered` (you already answered it).',
   })
-  accept(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: OfferResponseDto): Promise<ReferralDto> {
+  accept(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: OfferResponseDto): Promise<ReferralDto> {
     return this.referrals.respond(actor, id, true, dto.note);
   }
 
@@ -177,7 +178,7 @@ export class ReferralsController {
   @ApiConflictResponse({
     description: 'The offer is no longer open: `offer-taken`, `offer-withdrawn` or `offer-answered` (as for accept).',
   })
-  decline(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: OfferResponseDto): Promise<ReferralDto> {
+  decline(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: OfferResponseDto): Promise<ReferralDto> {
     return this.referrals.respond(actor, id, false, dto.note);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -15,6 +15,7 @@ import { CurrentActor } from '../common/http';
 import { ResponseNeverStored } from '../idempotency/idempotency.interceptor';
 import { CalendarService } from './calendar.service';
 import { CalendarTokenListDto, CalendarTokenQuery, CreateCalendarTokenDto, CreatedCalendarTokenDto } from './dto/calendar.dto';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('rota')
 @Controller('rota')
@@ -46,7 +47,7 @@ export class CalendarController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a calendar feed token at once (its holder, the AMHP whose feed it is, or a manager).' })
   @ApiNoContentResponse()
-  revoke(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  revoke(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<void> {
     return this.calendar.revoke(actor, id);
   }
 

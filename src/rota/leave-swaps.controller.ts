@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -33,6 +33,7 @@ import {
 } from './dto/leave-swaps.dto';
 import { LeaveService } from './leave.service';
 import { SwapsService } from './swaps.service';
+import { ParseIdPipe } from '../common/validation';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if it changed since.' };
 const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', required: false };
@@ -82,7 +83,7 @@ export class LeaveSwapsController {
   @ApiOkResponse({ type: LeaveDto })
   async getLeave(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LeaveDto> {
     const l = await this.leave.get(actor, id);
@@ -94,7 +95,7 @@ export class LeaveSwapsController {
   @Authorize('leave.decide')
   @ApiOperation({ summary: 'Before approving: the shifts in the period the AMHP is on, and the coverage gaps with and without them.' })
   @ApiOkResponse({ type: LeaveImpactDto })
-  impact(@Param('id', new ParseUUIDPipe()) id: string): Promise<LeaveImpactDto> {
+  impact(@Param('id', new ParseIdPipe()) id: string): Promise<LeaveImpactDto> {
     return this.leave.impact(id);
   }
 
@@ -114,7 +115,7 @@ export class LeaveSwapsController {
   @ApiPreconditionFailedResponse({ description: 'The leave changed since the ETag sent in If-Match.' })
   async approveLeave(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ApproveLeaveDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -134,7 +135,7 @@ export class LeaveSwapsController {
   @ApiPreconditionFailedResponse({ description: 'The leave changed since the ETag sent in If-Match.' })
   async declineLeave(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: LeaveNoteDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -154,7 +155,7 @@ export class LeaveSwapsController {
   @ApiPreconditionFailedResponse({ description: 'The leave changed since the ETag sent in If-Match.' })
   async cancelLeave(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: LeaveNoteDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -200,7 +201,7 @@ export class LeaveSwapsController {
   @ApiOkResponse({ type: SwapDto })
   async getSwap(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SwapDto> {
     const s = await this.swaps.get(actor, id);
@@ -223,7 +224,7 @@ export class LeaveSwapsController {
   })
   async acceptSwap(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: AcceptSwapDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -250,7 +251,7 @@ export class LeaveSwapsController {
   @ApiPreconditionFailedResponse({ description: 'The swap changed since the ETag sent in If-Match.' })
   async approveSwap(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ApproveSwapDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -269,7 +270,7 @@ export class LeaveSwapsController {
   @ApiConflictResponse({ description: 'Already approved, declined or cancelled (swap-closed).' })
   async declineSwap(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: SwapNoteDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -288,7 +289,7 @@ export class LeaveSwapsController {
   @ApiConflictResponse({ description: 'Already approved, declined or cancelled (swap-closed).' })
   async cancelSwap(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: SwapNoteDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
@@ -6,6 +6,7 @@ import { CurrentActor } from '../common/http';
 import { PeriodQuery } from './dto/rota.dto';
 import { CreateManagerOnCallDto, ManagerOnCallDto, ManagerOnCallListDto } from './dto/manager-on-call.dto';
 import { ManagerOnCallService } from './manager-on-call.service';
+import { ParseIdPipe } from '../common/validation';
 
 /** Who is the manager on call, period by period: the last step of the escalation chains (DUTY-03). */
 @ApiTags('rota')
@@ -38,7 +39,7 @@ export class ManagerOnCallController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a manager-on-call period.' })
   @ApiNoContentResponse()
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@Param('id', new ParseIdPipe()) id: string): Promise<void> {
     await this.onCall.remove(id);
   }
 }

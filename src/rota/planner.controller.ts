@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -30,6 +30,7 @@ import {
   PublishPlanDto,
 } from './dto/planner.dto';
 import { PlannerService } from './planner.service';
+import { ParseIdPipe } from '../common/validation';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag of the plan as read; 412 if it changed since.' };
 
@@ -81,7 +82,7 @@ export class PlannerController {
       'Where a plan being made stands: running, done (`plan` links the proposal), failed (`error` says why; a run whose app instance stopped is failed) or cancelled.',
   })
   @ApiOkResponse({ type: PlanRunDto })
-  planRun(@Param('id', new ParseUUIDPipe()) id: string): Promise<PlanRunDto> {
+  planRun(@Param('id', new ParseIdPipe()) id: string): Promise<PlanRunDto> {
     return this.planner.run(id);
   }
 
@@ -91,7 +92,7 @@ export class PlannerController {
   @ApiOperation({ summary: 'Cancel a plan being made (its worker is stopped; nothing is proposed). Any manager may cancel it.' })
   @ApiOkResponse({ type: PlanRunDto })
   @ApiConflictResponse({ description: '`plan-not-running`: the run has already ended (done, failed or cancelled).' })
-  cancelPlanRun(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<PlanRunDto> {
+  cancelPlanRun(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<PlanRunDto> {
     return this.planner.cancel(actor, id);
   }
 
@@ -99,7 +100,7 @@ export class PlannerController {
   @Authorize('rota.write')
   @ApiOperation({ summary: 'A plan with its assignments, unfilled places and fairness figures.' })
   @ApiOkResponse({ type: PlanDto })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
+  async get(@Param('id', new ParseIdPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanDto> {
     const p = await this.planner.get(id);
     reply.header('etag', etagFor(p.version));
     return p;
@@ -123,7 +124,7 @@ export class PlannerController {
   @ApiPreconditionFailedResponse({ description: 'If-Match names an older version of the plan.' })
   async publish(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @IfMatchVersion() version: number | undefined,
     @Body() body: PublishPlanDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -140,7 +141,7 @@ export class PlannerController {
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: PlanDto })
   async discard(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlanDto> {
@@ -184,7 +185,7 @@ export class PlannerController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a rota preference.' })
   @ApiNoContentResponse()
-  deletePreference(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  deletePreference(@Param('id', new ParseIdPipe()) id: string): Promise<void> {
     return this.planner.deletePreference(id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -36,6 +36,7 @@ import { DutyService } from './duty.service';
 import { PatternsService } from './patterns.service';
 import { ShiftsService } from './shifts.service';
 import { Revalidated } from '../common/conditional-get';
+import { ParseIdPipe } from '../common/validation';
 
 function isoDate(value: string, name: string): string {
   if (!isIsoDate(value))
@@ -93,7 +94,7 @@ export class RotaController {
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: PatternDto })
   async updatePattern(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() body: UpdatePatternDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -158,7 +159,7 @@ export class RotaController {
   @Authorize('rota.read')
   @ApiOperation({ summary: 'One shift with its AMHPs.' })
   @ApiOkResponse({ type: ShiftDto })
-  async getShift(@Param('id', new ParseUUIDPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ShiftDto> {
+  async getShift(@Param('id', new ParseIdPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ShiftDto> {
     const s = await this.shifts.get(id);
     reply.header('etag', etagFor(s.version));
     return s;
@@ -170,7 +171,7 @@ export class RotaController {
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ShiftDto })
   async updateShift(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() body: UpdateShiftDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -185,7 +186,7 @@ export class RotaController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a shift nobody is on.' })
   @ApiNoContentResponse()
-  deleteShift(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  deleteShift(@Param('id', new ParseIdPipe()) id: string): Promise<void> {
     return this.shifts.remove(id);
   }
 
@@ -197,7 +198,7 @@ export class RotaController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ShiftDto })
-  assign(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignDto): Promise<ShiftDto> {
+  assign(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() body: AssignDto): Promise<ShiftDto> {
     return this.assignments.assign(actor, {
       shiftId: id,
       practitionerId: body.practitionerId,
@@ -211,7 +212,7 @@ export class RotaController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Take an AMHP off a shift.' })
   @ApiNoContentResponse()
-  unassign(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  unassign(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<void> {
     return this.assignments.unassign(actor, id);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -7,6 +7,7 @@ import { etagFor } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { ActionsService } from './actions.service';
 import { ActionDoneDto, ActionListDto, ActionQuery, ActionViewDto, CreateActionDto } from './dto/action.dto';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('actions')
 @Controller('actions')
@@ -48,7 +49,7 @@ export class ActionsController {
   @ApiConflictResponse({ description: '`action-done`: it was done already.' })
   async done(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ActionDoneDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -28,6 +28,7 @@ import {
   DecisionViewDto,
   UpdateDecisionDto,
 } from './dto/decision.dto';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('decisions')
 @ApiExtraModels(DecisionViewDto, DecisionMetadataDto)
@@ -97,7 +98,7 @@ export class DecisionsController {
   })
   async get(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DecisionViewDto | DecisionMetadataDto> {
     const d = await this.decisions.get(actor, id);
@@ -116,7 +117,7 @@ export class DecisionsController {
   @ApiConflictResponse({ description: '`decision-signed`: amend it instead.' })
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateDecisionDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -136,7 +137,7 @@ export class DecisionsController {
   @ApiUnprocessableEntityResponse({ description: '`decision-incomplete`: `missing` lists every field still needed.' })
   async sign(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DecisionViewDto> {
@@ -154,7 +155,7 @@ export class DecisionsController {
   @ApiCreatedResponse({ type: DecisionViewDto })
   async amend(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: AmendDecisionDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -171,7 +172,7 @@ export class DecisionsController {
       "The record as signed and every amendment in order with its reason and each field's before and after (auditors: who amended what fields when).",
   })
   @ApiOkResponse({ type: DecisionHistoryDto })
-  history(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<DecisionHistoryDto> {
+  history(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<DecisionHistoryDto> {
     return this.decisions.history(actor, id);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { trim } from '../common/validators';
 import { HandoversService, HandoverView } from './handovers.service';
+import { ParseIdPipe } from '../common/validation';
 
 export class HandoverAcknowledgementDto {
   @ApiPropertyOptional({ maxLength: 2000, description: 'What the day team will do.' })
@@ -89,7 +90,7 @@ export class HandoversController {
   acknowledge(
     @CurrentActor() actor: Actor,
     @Param('date') date: string,
-    @Param('itemId', new ParseUUIDPipe()) itemId: string,
+    @Param('itemId', new ParseIdPipe()) itemId: string,
     @Body() dto: HandoverAcknowledgementDto,
   ): Promise<HandoverView> {
     return this.handovers.acknowledge(actor, date, itemId, dto.note);

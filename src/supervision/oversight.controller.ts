@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -15,6 +15,7 @@ import {
   PracticeAuditListDto,
 } from './dto/oversight.dto';
 import { PracticeAuditsService } from './practice-audits.service';
+import { ParseIdPipe } from '../common/validation';
 
 /** Appraisals and practice audits of an AMHP: the oversight a team manager answers for. */
 @ApiTags('supervision')
@@ -37,7 +38,7 @@ export class OversightController {
   })
   async createAppraisal(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateAppraisalDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AppraisalDto> {
@@ -50,7 +51,7 @@ export class OversightController {
   @Authorize('appraisals.read')
   @ApiOperation({ summary: "A practitioner's appraisals, most recent first (managers; an AMHP their own)." })
   @ApiOkResponse({ type: AppraisalListDto })
-  async listAppraisals(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<AppraisalListDto> {
+  async listAppraisals(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<AppraisalListDto> {
     return { items: await this.appraisals.list(actor, id) };
   }
 
@@ -65,7 +66,7 @@ export class OversightController {
   @ApiUnprocessableEntityResponse({ description: 'Audited after today, or a reviewer auditing their own practice.' })
   async createPracticeAudit(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreatePracticeAuditDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PracticeAuditDto> {
@@ -78,7 +79,7 @@ export class OversightController {
   @Authorize('practice-audits.read')
   @ApiOperation({ summary: "A practitioner's practice audits, most recent first (managers, auditors; an AMHP their own)." })
   @ApiOkResponse({ type: PracticeAuditListDto })
-  async listPracticeAudits(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<PracticeAuditListDto> {
+  async listPracticeAudits(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<PracticeAuditListDto> {
     return { items: await this.practiceAudits.list(actor, id) };
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { PortfolioDto, PortfolioQuery } from './dto/portfolio.dto';
 import { renderPortfolioHtml, wantsHtml } from './portfolio.html';
 import { PortfolioService } from './portfolio.service';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('supervision')
 @Controller('practitioners/:id/portfolio')
@@ -32,7 +33,7 @@ export class PortfolioController {
   })
   async get(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Query() q: PortfolioQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -29,6 +29,7 @@ import {
   UpdateSupervisionSessionDto,
 } from './dto/supervision.dto';
 import { SupervisionService } from './supervision.service';
+import { ParseIdPipe } from '../common/validation';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if it changed since.' };
 
@@ -77,7 +78,7 @@ export class SupervisionController {
   @ApiOkResponse({ type: SupervisionSessionDto })
   async get(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SupervisionSessionDto> {
     const s = await this.supervision.get(actor, id);
@@ -93,7 +94,7 @@ export class SupervisionController {
   @ApiPreconditionFailedResponse({ description: 'The session changed since the ETag sent in If-Match.' })
   async update(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateSupervisionSessionDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -111,7 +112,7 @@ export class SupervisionController {
   @ApiUnprocessableEntityResponse({ description: 'Due before the session, or an unknown owner.' })
   async addAction(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateSupervisionActionDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SupervisionActionDto> {
@@ -132,7 +133,7 @@ export class SupervisionController {
   @ApiUnprocessableEntityResponse({ description: 'Done after today or before the session, or due before the session.' })
   async updateAction(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateSupervisionActionDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -17,6 +17,7 @@ import {
   UpdateApprovalDto,
 } from './dto/approval.dto';
 import { ApprovalsService } from './approvals.service';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('workforce')
 @Controller()
@@ -27,7 +28,7 @@ export class ApprovalsController {
   @Authorize('practitioners.read')
   @ApiOperation({ summary: "The practitioner's approvals, oldest first, with suspensions and status now." })
   @ApiOkResponse({ type: ApprovalListDto })
-  async list(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<ApprovalListDto> {
+  async list(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<ApprovalListDto> {
     return { items: await this.approvals.list(actor, id) };
   }
 
@@ -38,7 +39,7 @@ export class ApprovalsController {
   @ApiCreatedResponse({ type: ApprovalDto })
   @ApiUnprocessableEntityResponse({ description: 'Longer than five years, or ending before it starts (findings with rule ids).' })
   async create(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateApprovalDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ApprovalDto> {
@@ -53,7 +54,7 @@ export class ApprovalsController {
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ApprovalDto })
   async update(
-    @Param('approvalId', new ParseUUIDPipe()) approvalId: string,
+    @Param('approvalId', new ParseIdPipe()) approvalId: string,
     @Body() dto: UpdateApprovalDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -69,7 +70,7 @@ export class ApprovalsController {
   @ApiCreatedResponse({ type: ApprovalDto })
   suspend(
     @CurrentActor() actor: Actor,
-    @Param('approvalId', new ParseUUIDPipe()) approvalId: string,
+    @Param('approvalId', new ParseIdPipe()) approvalId: string,
     @Body() dto: SuspendApprovalDto,
   ): Promise<ApprovalDto> {
     return this.approvals.suspend(actor, approvalId, dto);
@@ -81,8 +82,8 @@ export class ApprovalsController {
   @ApiOperation({ summary: 'Lift a suspension.' })
   @ApiOkResponse({ type: ApprovalDto })
   lift(
-    @Param('approvalId', new ParseUUIDPipe()) approvalId: string,
-    @Param('suspensionId', new ParseUUIDPipe()) suspensionId: string,
+    @Param('approvalId', new ParseIdPipe()) approvalId: string,
+    @Param('suspensionId', new ParseIdPipe()) suspensionId: string,
     @Body() dto: LiftSuspensionDto,
   ): Promise<ApprovalDto> {
     return this.approvals.lift(approvalId, suspensionId, dto);
@@ -93,7 +94,7 @@ export class ApprovalsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End an approval early, with the reason (AMHP-08).' })
   @ApiOkResponse({ type: ApprovalDto })
-  end(@Param('approvalId', new ParseUUIDPipe()) approvalId: string, @Body() dto: EndApprovalDto): Promise<ApprovalDto> {
+  end(@Param('approvalId', new ParseIdPipe()) approvalId: string, @Body() dto: EndApprovalDto): Promise<ApprovalDto> {
     return this.approvals.end(approvalId, dto);
   }
 

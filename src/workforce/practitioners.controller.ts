@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
@@ -16,6 +16,7 @@ import {
 import { EligibilityDto, EligibilityListDto, EligibilityListQuery, EligibilityQuery } from './dto/training.dto';
 import { EligibilityService } from './eligibility.service';
 import { PractitionersService } from './practitioners.service';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('workforce')
 @Controller('practitioners')
@@ -62,7 +63,7 @@ export class PractitionersController {
   @ApiOkResponse({ type: PractitionerDto })
   async get(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PractitionerDto> {
     const p = await this.practitioners.get(actor, id);
@@ -76,7 +77,7 @@ export class PractitionersController {
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: PractitionerDto })
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdatePractitionerDto,
     @IfMatchVersion() version: number | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -90,7 +91,7 @@ export class PractitionersController {
   @Authorize('practitioners.read')
   @ApiOperation({ summary: 'May this practitioner act as an AMHP for the whole period? Every reason, hard or warning, with its rule id.' })
   @ApiOkResponse({ type: EligibilityDto })
-  check(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: EligibilityQuery): Promise<EligibilityDto> {
+  check(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Query() q: EligibilityQuery): Promise<EligibilityDto> {
     return this.eligibility.check(actor, id, q.from, q.to);
   }
 }

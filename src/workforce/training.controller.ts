@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { CreateTrainingDto, TrainingRecordDto, TrainingShortfallListDto, TrainingSummaryDto } from './dto/training.dto';
 import { TrainingService } from './training.service';
+import { ParseIdPipe } from '../common/validation';
 
 @ApiTags('workforce')
 @Controller()
@@ -18,7 +19,7 @@ export class TrainingController {
   @ApiCreatedResponse({ type: TrainingRecordDto })
   add(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateTrainingDto,
   ): Promise<TrainingRecordDto> {
     return this.training.add(actor, id, dto);
@@ -28,7 +29,7 @@ export class TrainingController {
   @Authorize('practitioners.read')
   @ApiOperation({ summary: 'Training records and compliance for each year of each approval (AMHP-06).' })
   @ApiOkResponse({ type: TrainingSummaryDto })
-  summary(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string): Promise<TrainingSummaryDto> {
+  summary(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string): Promise<TrainingSummaryDto> {
     return this.training.summary(actor, id);
   }
 
@@ -37,7 +38,7 @@ export class TrainingController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a training record entered in error (audited).' })
   @ApiNoContentResponse()
-  remove(@Param('recordId', new ParseUUIDPipe()) recordId: string): Promise<void> {
+  remove(@Param('recordId', new ParseIdPipe()) recordId: string): Promise<void> {
     return this.training.remove(recordId);
   }
 
