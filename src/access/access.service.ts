@@ -256,14 +256,14 @@ export class AccessService {
     for (const r of current) await this.grant(m, { ...r, personId: toPersonId, sourceType, sourceId, validFrom: at });
   }
 
-  /** Ends the relationships a source created (e.g. a referral closed or re-allocated). */
-  async end(m: EntityManager, sourceType: string, sourceId: string, at: Date, userId?: string): Promise<number> {
+  /** Ends the relationships a source (or any of several kinds of source) created, e.g. a referral closed or re-allocated. */
+  async end(m: EntityManager, sourceType: string | readonly string[], sourceId: string, at: Date, userId?: string): Promise<number> {
     // A relationship that began at this very instant ends as an empty period [t, t): never valid.
     const result = await m.query(
       `UPDATE access_relationships SET valid_to = greatest(valid_from, $3)
-        WHERE source_type = $1 AND source_id = $2 AND (valid_to IS NULL OR valid_to > $3)
+        WHERE source_type = ANY($1::text[]) AND source_id = $2 AND (valid_to IS NULL OR valid_to > $3)
           AND ($4::uuid IS NULL OR user_id = $4)`,
-      [sourceType, sourceId, at, userId ?? null],
+      [typeof sourceType === 'string' ? [sourceType] : sourceType, sourceId, at, userId ?? null],
     );
     return result[1] ?? 0;
   }

@@ -61,8 +61,17 @@ export class UsersService {
 
   /** Whether `userId` is an active account holding `role` now. */
   async isActiveWithRole(m: EntityManager, userId: string, role: Role): Promise<boolean> {
-    const rows: unknown[] = await m.query(`SELECT 1 FROM users WHERE id = $1 AND active AND $2 = ANY(roles)`, [userId, role]);
-    return rows.length > 0;
+    return (await this.activeWithRole(m, [userId], role)).has(userId);
+  }
+
+  /** Which of `userIds` are active accounts holding `role`: one statement however many. */
+  async activeWithRole(m: EntityManager, userIds: string[], role: Role): Promise<Set<string>> {
+    if (!userIds.length) return new Set();
+    const rows: Array<{ id: string }> = await m.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND active AND $2 = ANY(roles)`, [
+      userIds,
+      role,
+    ]);
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Ids of the active users holding `role`, in id order (for notifying, e.g. every manager). */

@@ -539,7 +539,7 @@ export class ReferralsService {
       // offers nobody answered are withdrawn, so that an AMHP answering one later is told the referral ended.
       if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
       if (ends) await this.withdrawOffers(m, id, now, 'referral-ended');
-      if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
+      if (ends) await this.access.end(m, RELATIONSHIP_SOURCES, id, now);
       await this.event(m, id, actor, dto.status, { from: r.status, ...(dto.transferredTo ? { transferredTo: dto.transferredTo } : {}) });
       await this.audit.record(m, {
         action: `referral.${dto.status}`,
@@ -730,16 +730,17 @@ export class ReferralsService {
       const targets = userIds?.length ? [...new Set(userIds)] : [...onDuty].filter((u) => manager || u !== actor.userId);
       if (!targets.length)
         throw new UnprocessableProblem('Nobody else is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
+      const mayBeOffered = (userId: string) => manager || (userId !== actor.userId && onDuty.has(userId));
+      // Who of them is an active AMHP, and eligible now: read for all of them at once.
+      const amhps = [...(await this.users.activeWithRole(m, targets.filter(mayBeOffered), 'amhp'))];
+      const eligible = await this.eligibility.forUsers(amhps, now, new Date(now.getTime() + 60_000), m);
+      const hardFindings = new Map(amhps.map((userId, i) => [userId, eligible[i].findings.filter((f) => f.severity === 'hard')]));
       const refused: string[] = [];
       for (const userId of targets) {
         if (!manager && userId === actor.userId) refused.push(`${userId}: you cannot offer a referral to yourself (a manager allocates)`);
         else if (!manager && !onDuty.has(userId)) refused.push(`${userId}: not on duty now`);
         else {
-          const hard = (await this.users.isActiveWithRole(m, userId, 'amhp'))
-            ? (await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m)).findings.filter(
-                (f) => f.severity === 'hard',
-              )
-            : [{ code: 'not-an-active-amhp' }];
+          const hard = hardFindings.get(userId) ?? [{ code: 'not-an-active-amhp' }];
           if (hard.length) refused.push(`${userId}: may not act as an AMHP now (${hard.map((f) => f.code).join(', ')})`);
         }
       }
@@ -1149,7 +1150,7 @@ export class ReferralsService {
               next_deadline = CASE WHEN $3 THEN NULL ELSE next_deadline END, version = version + 1 WHERE id = $1`,
       [id, to, ends, now],
     );
-    if (ends) for (const source of RELATIONSHIP_SOURCES) await this.access.end(m, source, id, now);
+    if (ends) await this.access.end(m, RELATIONSHIP_SOURCES, id, now);
     else await this.refreshNextDeadline(m, id);
     await this.event(m, id, actor, to, { from: r.status, assessmentId: facts.assessmentId });
     await this.audit.record(m, {
