@@ -1,4 +1,6 @@
+import type { Pool } from 'pg';
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
 import { OutagePostgres } from './support/outage-postgres';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -80,6 +82,24 @@ describe('R11: a database outage gives 503 problem+json, never a hang, crash or 
     await pg.start();
     expect(await untilBack([ready, me, listUsers, report], 5000)).toBeLessThan(5000);
   }, 30_000);
+
+  it('a connection whose server goes away while the pool hands it out, before anyone listens for its errors, does not crash the process', async () => {
+    // As pg-pool hands a connection out it takes its own error listener off; TypeORM puts one on a microtask later.
+    // A FATAL from the server in between (a backend whose postmaster died) was emitted with nobody listening.
+    const pool = (t.app.get(DataSource).driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    try {
+      const [{ pid }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+      const gone = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      await t.sql('SELECT pg_terminate_backend($1)', [pid]);
+      await gone;
+      await expect(client.query('SELECT 1')).rejects.toThrow(/not queryable|terminat/);
+    } finally {
+      client.release(new Error('its server went away'));
+    }
+    await ready().expect(200);
+    await me().expect(200);
+  });
 
   it('loses no acknowledged write and leaves no user without its audit row when the postmaster is killed -9 during concurrent POST /users, then recovers within 5 s', async () => {
     const acknowledged: string[] = [];

@@ -6,7 +6,7 @@
  * the thread's resource limits, and it runs below the API's threads when the cores are busy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Client } from 'pg';
+import { GuardedClient } from '../database/guarded-client';
 import { lowerThisThread } from '../common/worker-module';
 import type { OwnConnection } from '../database/data-source.options';
 import {
@@ -36,7 +36,7 @@ export type AuditWalkMessage = { progress: number } | { result: CheckpointWalk |
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const data = workerData as AuditWalkWorkerData;
   lowerThisThread(data.nice);
-  const client = new Client(data.connection);
+  const client = new GuardedClient(data.connection);
   let message: AuditWalkMessage;
   try {
     await client.connect();

@@ -3,6 +3,7 @@ import type { ClientConfig } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
+import { GuardedClient } from './guarded-client';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /**
@@ -25,6 +26,8 @@ export function dataSourceOptions(config: AppConfig, url: string, onPoolError?: 
     logging: false,
     poolErrorHandler: onPoolError ?? (() => undefined),
     extra: {
+      // Every connection keeps an 'error' listener: an error between the pool's and TypeORM's never goes unheard.
+      Client: GuardedClient,
       max: config.dbPoolMax,
       // pg waits forever for a connection by default; an outage must answer 503 within seconds instead.
       connectionTimeoutMillis: config.dbConnectTimeoutMs,

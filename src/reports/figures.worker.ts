@@ -7,6 +7,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { Pool } from 'pg';
+import { GuardedClient } from '../database/guarded-client';
 import { serveJobs } from '../common/job-thread';
 import type { OwnConnection } from '../database/data-source.options';
 import { lowerThisThread } from '../common/worker-module';
@@ -48,7 +49,7 @@ if (data) {
   // The others wait their turn here, not in the pool, whose wait for a connection is the API's connect timeout: a
   // burst of reports is queued, never answered as if the database were down.
   const READING = 2;
-  const pool = new Pool({ ...data.connection, max: READING, idleTimeoutMillis: 10_000 });
+  const pool = new Pool({ ...data.connection, Client: GuardedClient, max: READING, idleTimeoutMillis: 10_000 });
   pool.on('error', () => undefined);
   let reading = 0;
   const turns: Array<() => void> = [];
