@@ -1,3 +1,4 @@
+import { EligibilityService } from '../src/workforce/eligibility.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 describe('workforce: practitioners, approvals, training, eligibility', () => {
@@ -472,4 +473,66 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       });
     });
   });
+  it.each([
+    ['approved, trained and registered', {}, true],
+    ['with a suspension now', { suspended: true }, false],
+    ['whose approval ended early', { ended: true }, false],
+    ['whose approval has expired', { expired: true }, false],
+    ['without the training hours of the last year (a warning, not a bar)', { untrained: true }, true],
+    ['whose registration lapsed', { registration: 'lapsed' }, false],
+    ['whose record is inactive', { inactive: true }, false],
+    ['with two approvals and two courses', { second: true }, true],
+  ])(
+    'an AMHP %s is judged the same for her user account (allocation, offers: one statement) as for her practitioner record',
+    async (
+      _name,
+      c: {
+        suspended?: boolean;
+        ended?: boolean;
+        expired?: boolean;
+        untrained?: boolean;
+        registration?: string;
+        inactive?: boolean;
+        second?: boolean;
+      },
+      eligible: boolean,
+    ) => {
+      const user = await t.user(['amhp']);
+      const [{ id }] = await t.sql<{ id: string }>(
+        `INSERT INTO practitioners (user_id, profession, registration_body, registration_number, registration_checked_on, registration_status, active)
+         VALUES ($1, 'social-worker', 'Social Work England', $2, '2026-10-01', $3, $4) RETURNING id`,
+        [user.id, `SW${Math.floor(Math.random() * 1e7)}`, c.registration ?? 'active', !c.inactive],
+      );
+      const approvals = c.second
+        ? [
+            ['2021-01-01', '2025-12-31'],
+            ['2026-01-01', '2030-12-31'],
+          ]
+        : [c.expired ? ['2020-01-01', '2025-06-30'] : ['2026-01-01', '2030-12-31']];
+      for (const [startsOn, endsOn] of approvals) {
+        const [{ id: approvalId }] = await t.sql<{ id: string }>(
+          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, ended_on, end_reason)
+           VALUES ($1, 'Northshire CC', $2, $3, $4, $5) RETURNING id`,
+          [id, startsOn, endsOn, c.ended ? '2026-11-01' : null, c.ended ? 'Left the council' : null],
+        );
+        if (c.suspended)
+          await t.sql(
+            `INSERT INTO approval_suspensions (approval_id, starts_at, reason, created_by) VALUES ($1, '2026-11-20T09:00:00Z', 'Under review', $2)`,
+            [approvalId, manager.id],
+          );
+      }
+      const courses = c.untrained ? [] : c.second ? ['2025-12-01', '2026-06-01'] : ['2026-06-01'];
+      for (const completedOn of courses)
+        await t.sql(
+          `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by) VALUES ($1, $2, 9.5, 'Forum', 'Update', $3)`,
+          [id, completedOn, user.id],
+        );
+      const eligibility = t.app.get(EligibilityService);
+      const from = new Date('2026-11-21T10:00:00Z');
+      const to = new Date('2026-11-21T22:00:00Z');
+      const [forUser] = await eligibility.forUsers([user.id], from, to);
+      expect(forUser).toEqual({ ...(await eligibility.forPractitioner(id, from, to)), practitionerId: id });
+      expect(forUser.eligible).toBe(eligible);
+    },
+  );
 });

@@ -9,25 +9,20 @@ export interface ApprovalRecord extends ApprovalFacts {
   suspensions: Array<ApprovalFacts['suspensions'][number] & { id: string; liftReason: string | null }>;
 }
 
-/** Approvals with their suspensions, for the given practitioners (oldest first), as the rules take them. */
-export async function loadApprovals(m: EntityManager, practitionerIds: string[], approvalId?: string): Promise<ApprovalRecord[]> {
-  if (!practitionerIds.length && !approvalId) return [];
-  const rows: Array<
-    Omit<ApprovalRecord, 'suspensions'> & {
-      suspensions: Array<{ id: string; startsAt: string; endsAt: string | null; reason: string; liftReason: string | null }>;
-    }
-  > = await m.query(
-    `SELECT a.id, a.practitioner_id AS "practitionerId", a.approving_authority AS "approvingAuthority",
+/** An approval's columns with its suspensions (a JSON array), as the rules take them once read (approvalRecord). */
+export const APPROVAL_COLUMNS = `a.id, a.practitioner_id AS "practitionerId", a.approving_authority AS "approvingAuthority",
             to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
             to_char(a.ended_on, 'YYYY-MM-DD') AS "endedOn", a.end_reason AS "endReason", a.conditions, a.version,
             coalesce((SELECT json_agg(json_build_object('id', s.id, 'startsAt', s.starts_at, 'endsAt', s.ends_at, 'reason', s.reason, 'liftReason', s.lift_reason) ORDER BY s.starts_at)
-                        FROM approval_suspensions s WHERE s.approval_id = a.id), '[]') AS suspensions
-       FROM approvals a
-      WHERE ${approvalId ? 'a.id = $1' : 'a.practitioner_id = ANY($1::uuid[])'}
-      ORDER BY a.practitioner_id, a.starts_on`,
-    [approvalId ?? practitionerIds],
-  );
-  return rows.map((r) => ({
+                        FROM approval_suspensions s WHERE s.approval_id = a.id), '[]') AS suspensions`;
+
+/** A row of APPROVAL_COLUMNS (or the same as JSON): its suspensions' instants come as text. */
+export type ApprovalRow = Omit<ApprovalRecord, 'suspensions'> & {
+  suspensions: Array<{ id: string; startsAt: string; endsAt: string | null; reason: string; liftReason: string | null }>;
+};
+
+export function approvalRecord(r: ApprovalRow): ApprovalRecord {
+  return {
     ...r,
     suspensions: r.suspensions.map((s) => ({
       id: s.id,
@@ -36,5 +31,18 @@ export async function loadApprovals(m: EntityManager, practitionerIds: string[],
       reason: s.reason,
       liftReason: s.liftReason,
     })),
-  }));
+  };
+}
+
+/** Approvals with their suspensions, for the given practitioners (oldest first), as the rules take them. */
+export async function loadApprovals(m: EntityManager, practitionerIds: string[], approvalId?: string): Promise<ApprovalRecord[]> {
+  if (!practitionerIds.length && !approvalId) return [];
+  const rows: ApprovalRow[] = await m.query(
+    `SELECT ${APPROVAL_COLUMNS}
+       FROM approvals a
+      WHERE ${approvalId ? 'a.id = $1' : 'a.practitioner_id = ANY($1::uuid[])'}
+      ORDER BY a.practitioner_id, a.starts_on`,
+    [approvalId ?? practitionerIds],
+  );
+  return rows.map(approvalRecord);
 }

@@ -5,13 +5,28 @@ import { Clock } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
-import { loadApprovals } from './approval.facts';
+import { APPROVAL_COLUMNS, approvalRecord, loadApprovals, type ApprovalRecord, type ApprovalRow } from './approval.facts';
 import { EligibilityDto, EligibilityListDto, EligibilityListQuery } from './dto/training.dto';
 import { PractitionerEntity } from './practitioner.entity';
 import { PractitionersService } from './practitioners.service';
 import { facts, TrainingService } from './training.service';
-import { Eligibility, eligibility } from './workforce.rules';
+import { Eligibility, eligibility, type TrainingFacts } from './workforce.rules';
 import { workforcePolicy } from './workforce.policy';
+
+/** What the rules read of a practitioner's own record. */
+type PractitionerRecord = Pick<PractitionerEntity, 'id' | 'profession' | 'active' | 'registrationStatus' | 'registrationCheckedOn'>;
+
+/**
+ * The practitioner records of the user accounts $1, each with its approvals (as APPROVAL_COLUMNS, oldest first) and
+ * its training (oldest first), as JSON arrays: everything the eligibility rules read, in one statement.
+ */
+const ELIGIBILITY_FACTS = `SELECT p.id, p.user_id AS "userId", p.profession, p.active, p.registration_status AS "registrationStatus",
+       to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn",
+       coalesce((SELECT json_agg(x ORDER BY x."startsOn") FROM (SELECT ${APPROVAL_COLUMNS} FROM approvals a WHERE a.practitioner_id = p.id) x), '[]') AS approvals,
+       coalesce((SELECT json_agg(json_build_object('completedOn', to_char(t.completed_on, 'YYYY-MM-DD'), 'hours', t.hours::float8,
+                                                   'mentalHealthSpecific', t.mental_health_specific) ORDER BY t.completed_on)
+                   FROM training_records t WHERE t.practitioner_id = p.id), '[]') AS training
+  FROM practitioners p WHERE p.user_id = ANY($1::uuid[])`;
 
 /**
  * "May this person act as an AMHP for the whole of [from, to)?": the single function the rota and the
@@ -38,9 +53,21 @@ export class EligibilityService {
     const ids = ps.map((p) => p.id);
     const approvals = await loadApprovals(m, ids);
     const records = await this.training.records(m, ids);
+    const judge = this.judge(from, to);
+    return ps.map((p) =>
+      judge(
+        p,
+        approvals.filter((a) => a.practitionerId === p.id),
+        records.filter((r) => r.practitionerId === p.id).map(facts),
+      ),
+    );
+  }
+
+  /** The rules (AMHP-01/03/05/07) applied to one practitioner's record, approvals and training, for [from, to). */
+  private judge(from: Date, to: Date): (p: PractitionerRecord, approvals: ApprovalRecord[], training: TrainingFacts[]) => Eligibility {
     const now = this.clock.now();
     const policy = workforcePolicy(this.config);
-    return ps.map((p) =>
+    return (p, approvals, training) =>
       eligibility(
         {
           from,
@@ -49,12 +76,11 @@ export class EligibilityService {
           profession: p.profession,
           registrationStatus: p.active ? p.registrationStatus : 'inactive',
           registrationCheckedOn: p.registrationCheckedOn,
-          approvals: approvals.filter((a) => a.practitionerId === p.id),
-          training: records.filter((r) => r.practitionerId === p.id).map(facts),
+          approvals,
+          training,
         },
         policy,
-      ),
-    );
+      );
   }
 
   /** For a user account (allocation, rota): a user with no practitioner record is never eligible. */
@@ -67,16 +93,28 @@ export class EligibilityService {
     return (await this.forUsers([userId], from, to, m))[0];
   }
 
-  /** The same for many user accounts at once (in the order given): three queries, however many. */
+  /**
+   * The same for many user accounts at once (in the order given), in ONE statement however many: each account's
+   * practitioner record with its approvals (and their suspensions) and its training. Allocation, an offer and its
+   * acceptance, and an application's checks ask this while the AMHP waits.
+   */
   async forUsers(
     userIds: string[],
     from: Date,
     to: Date,
     m: EntityManager = this.db.manager,
   ): Promise<Array<Eligibility & { practitionerId: string | null }>> {
-    const found = await this.practitioners.findByUsers(userIds, m);
-    const results = await this.forEach(found, from, to, m);
-    const byUser = new Map(found.map((p, i) => [p.userId, { ...results[i], practitionerId: p.id }]));
+    const found = userIds.length
+      ? await this.db.preparedOn<PractitionerRecord & { userId: string; approvals: ApprovalRow[]; training: TrainingFacts[] }>(
+          m,
+          ELIGIBILITY_FACTS,
+          [userIds],
+        )
+      : [];
+    const judge = this.judge(from, to);
+    const byUser = new Map(
+      found.map((p) => [p.userId, { ...judge(p, p.approvals.map(approvalRecord), p.training), practitionerId: p.id }]),
+    );
     return userIds.map(
       (id) =>
         byUser.get(id) ?? {

@@ -1,6 +1,6 @@
 import { SqlWhere } from '../common/sql-where';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { EntityManager, FindOptionsWhere } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -203,11 +203,6 @@ export class PractitionersService {
 
   async findByUser(userId: string, m: EntityManager = this.db.manager): Promise<PractitionerEntity | null> {
     return m.getRepository(PractitionerEntity).findOne({ where: { userId } });
-  }
-
-  /** The practitioner records of these user accounts, in one query (accounts without one are left out). */
-  async findByUsers(userIds: string[], m: EntityManager = this.db.manager): Promise<PractitionerEntity[]> {
-    return userIds.length ? m.getRepository(PractitionerEntity).find({ where: { userId: In(userIds) } }) : [];
   }
 
   async load(m: EntityManager, id: string): Promise<PractitionerDto> {
