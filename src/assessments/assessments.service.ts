@@ -16,6 +16,7 @@ import { AssessmentChange, AssessmentChangeType, assessmentChangeEvent } from '.
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import { RelativesService } from '../people/relatives.service';
+import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
 import { checkAssessment, legalStatusCode, s4Conversion } from '../statute/assessment-rules';
 import type { ApplicationFacts, AssessmentCheck, AssessmentFacts, LegalRegime, Section } from '../statute/assessment.types';
@@ -623,7 +624,8 @@ export class AssessmentsService {
         );
       const evaluated = evaluationInstant(stored?.signedAt ?? null, asAt, this.clock.now());
       const draft: Partial<ApplicationFacts> = stored ?? { section: s, applicant: 'amhp', signedAt: evaluated.at };
-      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, draft), { asAt: evaluated.at });
+      const referral = await this.referrals.forAssessment(m, a.referralId);
+      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, draft, referral), { asAt: evaluated.at, referral });
       await this.audit.record(m, {
         action: 'assessment.checks',
         resourceType: 'assessment',
@@ -670,7 +672,8 @@ export class AssessmentsService {
             rule: 'GDN-04' satisfies RuleId,
           });
         this.checkApplicationRecord(section, signedAt!, kept);
-        const inPatient = dto.patientAlreadyInHospital === true || (await this.alreadyInHospital(m, a));
+        const referral = await this.referrals.forAssessment(m, a.referralId);
+        const inPatient = dto.patientAlreadyInHospital === true || (await this.alreadyInHospital(m, a, referral));
         // APP-12 (s.5(1)): for a patient already in hospital the detention runs from the managers' receipt, so it is needed.
         if (inPatient && section !== 's7' && !kept.managersReceivedAt)
           throw new UnprocessableProblem(
@@ -702,7 +705,7 @@ export class AssessmentsService {
             : null,
           urgentNecessity: dto.urgentNecessity ?? null,
         });
-        const { check } = await this.evaluate(m, a, application, { report: dto.dangerousnessReportDetails ?? null });
+        const { check } = await this.evaluate(m, a, application, { report: dto.dangerousnessReportDetails ?? null, referral });
         findings = check.findings;
         this.refuseUnlessClear(findings, acknowledged, signedAt!);
         outcome = {
@@ -842,7 +845,8 @@ export class AssessmentsService {
           },
         );
       if (outcome.s4Lapse) throw new ConflictProblem('The lapse of this s.4 is already recorded.', 's4-lapse-recorded');
-      const application = await this.completeApplication(m, a, this.applicationFromStored(stored));
+      const referral = await this.referrals.forAssessment(m, a.referralId);
+      const application = await this.completeApplication(m, a, this.applicationFromStored(stored), referral);
       if (!application.admittedAt)
         throw new UnprocessableProblem(
           'Record the admission (timeline event "admitted") first: the 72 hours run from it.',
@@ -857,7 +861,7 @@ export class AssessmentsService {
           's4-not-lapsed',
           { rule: 'APP-11' satisfies RuleId, lapsesAt: lapsedAt.toISOString() },
         );
-      const { facts } = await this.evaluate(m, a, application);
+      const { facts } = await this.evaluate(m, a, application, { referral });
       if (s4Conversion(facts).valid)
         throw new UnprocessableProblem(
           'The second medical recommendation reached the hospital managers within the 72 hours: the s.4 did not lapse; convert it to a s.2.',
@@ -909,14 +913,15 @@ export class AssessmentsService {
       if (a.outcomeKind !== 'application' || a.section !== 's4')
         throw new ConflictProblem('Only a s.4 application can be converted to a s.2.', 'not-s4');
       const stored = (a.outcome as { application: Record<string, unknown> }).application;
-      const application = await this.completeApplication(m, a, this.applicationFromStored(stored));
+      const referral = await this.referrals.forAssessment(m, a.referralId);
+      const application = await this.completeApplication(m, a, this.applicationFromStored(stored), referral);
       if (!application.admittedAt)
         throw new UnprocessableProblem(
           'Record the admission (timeline event "admitted") first: the 72 hours run from it.',
           'not-admitted',
           { rule: 'APP-11' satisfies RuleId },
         );
-      const { facts } = await this.evaluate(m, a, application);
+      const { facts } = await this.evaluate(m, a, application, { referral });
       const result = s4Conversion(facts);
       if (!result.valid)
         throw new UnprocessableProblem(
@@ -999,9 +1004,7 @@ export class AssessmentsService {
     const out = [];
     for (const a of rows) {
       const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;
-      const deadlines = stored
-        ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check.deadlines
-        : [];
+      const deadlines = stored ? (await this.recordedCheck(m, a, stored)).deadlines : [];
       out.push({
         id: a.id,
         referralId: a.referralId,
@@ -1054,9 +1057,7 @@ export class AssessmentsService {
       const referral = await this.referrals.forAssessment(m, a.referralId);
       const person = await this.people.get(m, a.personId);
       const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;
-      const check = stored
-        ? (await this.evaluate(m, a, await this.completeApplication(m, a, this.applicationFromStored(stored)))).check
-        : null;
+      const check = stored ? await this.recordedCheck(m, a, stored, referral) : null;
       // The nearest relative's position (objections, orders) as it stood when the application was made or the decision taken.
       const asAt = this.signedAtOf(a) ?? (a.decidedAt ? new Date(a.decidedAt) : this.clock.now());
       const relatives = await this.relatives.nearestRelativeState(m, a.personId, asAt, this.regimeOn(asAt).representative);
@@ -1098,9 +1099,14 @@ export class AssessmentsService {
   }
 
   /** Fills what an application's facts need from the record: the admission, the applicant's approval, a pending displacement. */
-  private async completeApplication(m: EntityManager, a: AssessmentRow, draft: Partial<ApplicationFacts>): Promise<ApplicationFacts> {
+  private async completeApplication(
+    m: EntityManager,
+    a: AssessmentRow,
+    draft: Partial<ApplicationFacts>,
+    referral?: ReferralDto,
+  ): Promise<ApplicationFacts> {
     const signedAt = draft.signedAt ?? this.clock.now();
-    const inPatient = draft.inPatient ?? (await this.alreadyInHospital(m, a));
+    const inPatient = draft.inPatient ?? (await this.alreadyInHospital(m, a, referral));
     const [admitted] = await m.query(
       `SELECT at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at LIMIT 1`,
       [a.id],
@@ -1125,9 +1131,21 @@ export class AssessmentsService {
     };
   }
 
+  /** The check of the application recorded, completed from the record as it stands now; the referral read once. */
+  private async recordedCheck(
+    m: EntityManager,
+    a: AssessmentRow,
+    stored: Record<string, unknown>,
+    read?: ReferralDto,
+  ): Promise<AssessmentCheck> {
+    const referral = read ?? (await this.referrals.forAssessment(m, a.referralId));
+    const application = await this.completeApplication(m, a, this.applicationFromStored(stored), referral);
+    return (await this.evaluate(m, a, application, { referral })).check;
+  }
+
   /** APP-12: whether the referral's legal context has the person already in hospital (held under s.5, or under s.2). */
-  private async alreadyInHospital(m: EntityManager, a: AssessmentRow): Promise<boolean> {
-    const referral = await this.referrals.forAssessment(m, a.referralId);
+  private async alreadyInHospital(m: EntityManager, a: AssessmentRow, read?: ReferralDto): Promise<boolean> {
+    const referral = read ?? (await this.referrals.forAssessment(m, a.referralId));
     return IN_HOSPITAL_CONTEXTS.includes((referral.legalContext as { kind: (typeof IN_HOSPITAL_CONTEXTS)[number] }).kind);
   }
 
@@ -1202,14 +1220,14 @@ export class AssessmentsService {
     m: EntityManager,
     a: AssessmentRow,
     application: ApplicationFacts | null,
-    extra: { report?: OverrideReport | null; asAt?: Date } = {},
+    extra: { report?: OverrideReport | null; asAt?: Date; referral?: ReferralDto } = {},
     cto?: { decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
   ): Promise<{ facts: AssessmentFacts; check: AssessmentCheck }> {
     const at = application?.signedAt ?? cto?.signedAt ?? this.clock.now();
     // The rules' "now": the application's (or CTO statement's) signing unless the caller asked about another instant.
     const asAt = extra.asAt ?? at;
     const regime = this.regimeOn(at);
-    const referral = await this.referrals.forAssessment(m, a.referralId);
+    const referral = extra.referral ?? (await this.referrals.forAssessment(m, a.referralId));
     const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
     // The contacts and recommendations as the view reads them, in one statement.
     const [{ contacts, recs }] = await this.db.preparedOn<{
