@@ -1,7 +1,7 @@
 // The app's entry: the session decides between sign-in and the signed-in screens; the hash path (#/...) picks the
 // screen from the routes table (app/js/routes.js), so every screen is the same cached page.
 import { render, useEffect, useRef, useState } from './deps.js';
-import { html } from './ui.js';
+import { html, useTitle } from './ui.js';
 import { api, onSessionChange, refresh, signOut } from './session.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES } from './routes.js';
@@ -50,9 +50,7 @@ function Header({ me, path, onSignOut }) {
 }
 
 function NotFound() {
-  useEffect(() => {
-    document.title = 'Page not found – AMHP duty';
-  }, []);
+  useTitle('Page not found – AMHP duty');
   return html`<main class="nhsuk-width-container nhsuk-main-wrapper" id="main" tabindex="-1">
     <h1 class="nhsuk-heading-l">Page not found</h1>
     <p class="nhsuk-body">There is no such screen. <a href=${href('/')}>Go to Now</a>.</p>

@@ -1,6 +1,6 @@
 // Shared pieces of the app's screens: words for codes, phone links, the error summary, form fields, the statutory
 // clock and the device's idea of the server's time.
-import { h, htm, useEffect, useRef, useState } from './deps.js';
+import { h, htm, useEffect, useLayoutEffect, useRef, useState } from './deps.js';
 import { currentSignal, serverNow } from './session.js';
 import { countdown, localClock, localTime } from './time.js';
 
@@ -102,6 +102,16 @@ export function Field({ id, label, type, autocomplete, error }) {
       />
     </div>
   `;
+}
+
+/**
+ * The page's title (WCAG 2.4.2), set in the same render as what it names and before it is painted, so that the
+ * title never lags the heading or the error summary it describes.
+ */
+export function useTitle(title) {
+  useLayoutEffect(() => {
+    document.title = title;
+  }, [title]);
 }
 
 /**

@@ -2,7 +2,7 @@
 // asks for (OOH-08) and the type's own facts, then sign it. What still stops signing comes from the service
 // (`missingForSigning`) and is shown against each field; above the delegated-authority limit, the escalation to a
 // senior manager is recorded before signing. Every change goes through `record()`.
-import { html, word, unreachable, ErrorSummary, SavedOnPhoneScreen } from '../ui.js';
+import { html, word, unreachable, ErrorSummary, SavedOnPhoneScreen, useTitle } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
 import { keptText, newKey, recordOrKeep, refused } from '../outbox.js';
@@ -312,8 +312,8 @@ export function DecisionsScreen({ me }) {
   const [items, setItems] = useState(null);
   const [error, setError] = useState(null);
   const manager = me.roles.includes('manager');
+  useTitle('Decisions – AMHP duty');
   useEffect(() => {
-    document.title = 'Decisions – AMHP duty';
     api(`/decisions?limit=50${manager ? '' : '&author=me'}`)
       .then((page) => setItems(page.items))
       .catch((err) => setError(err instanceof TypeError ? unreachable : err.message));
@@ -354,9 +354,7 @@ export function NewDecisionScreen() {
   const [saved, setSaved] = useState(false);
   const formRef = useRef(null);
   const key = useRef(newKey());
-  useEffect(() => {
-    document.title = `${errors.length ? 'Error: ' : ''}Record a decision – AMHP duty`;
-  }, [errors]);
+  useTitle(`${errors.length ? 'Error: ' : ''}Record a decision – AMHP duty`);
 
   async function submit(event) {
     event.preventDefault();
@@ -483,9 +481,7 @@ export function DecisionScreen({ params }) {
       })
       .catch((err) => setLoadError(err instanceof TypeError ? unreachable : err.message));
   }, []);
-  useEffect(() => {
-    document.title = `${errors.length ? 'Error: ' : ''}${d ? typeLabel(d.type) : 'Decision'} – AMHP duty`;
-  }, [errors, d]);
+  useTitle(`${errors.length ? 'Error: ' : ''}${d ? typeLabel(d.type) : 'Decision'} – AMHP duty`);
 
   function build(form, local) {
     const text = (id) => valueOf(form, id) ?? null;

@@ -1,7 +1,7 @@
 // The manager on call: the hub at a glance (open referrals, soonest clock first; offers nobody has answered and how
 // long they have waited; gaps in the rota in the next 24 hours), allocating a referral to an AMHP with the service's
 // answer on whether each may act now, and the morning handover to acknowledge.
-import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary } from '../ui.js';
+import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useTitle } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
 import { keptText, newKey, recordOrKeep, refused } from '../outbox.js';
@@ -75,8 +75,8 @@ export function HubScreen() {
       setError(err instanceof TypeError ? unreachable : err.message);
     }
   }
+  useTitle('Hub – AMHP duty');
   useEffect(() => {
-    document.title = 'Hub – AMHP duty';
     void load();
     const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
     return () => clearInterval(id);
@@ -181,9 +181,7 @@ export function AllocateScreen({ params }) {
   const formRef = useRef(null);
   const key = useRef(newKey());
 
-  useEffect(() => {
-    document.title = `${errors.length ? 'Error: ' : ''}Allocate – AMHP duty`;
-  }, [errors]);
+  useTitle(`${errors.length ? 'Error: ' : ''}Allocate – AMHP duty`);
   useEffect(() => {
     void (async () => {
       try {
@@ -343,8 +341,8 @@ export function HandoverScreen({ me, path }) {
       else setError(err instanceof TypeError ? unreachable : err.message);
     }
   }
+  useTitle('Morning handover – AMHP duty');
   useEffect(() => {
-    document.title = 'Morning handover – AMHP duty';
     void load();
   }, []);
 

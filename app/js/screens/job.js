@@ -1,7 +1,7 @@
 // A job (#/jobs/<referral id>): the statutory clocks first, then what the AMHP records as the night goes, and what
 // she needs to find people: the person, the risks, the address, the nearest relative with the s.26 reasoning, the
 // contacts and the s.12 doctors with numbers to call. Reads through api(); every change through record().
-import { html, word, legal, telHref, errorText, useServerNow, Clock } from '../ui.js';
+import { html, word, legal, telHref, errorText, useServerNow, Clock, useTitle } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
 import { api, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
@@ -258,7 +258,6 @@ export function JobScreen({ me, params }) {
   }
 
   useEffect(() => {
-    document.title = 'Job – AMHP duty';
     void load();
     // Changes saved on the phone without a signal, sent since: show the job as the service now has it.
     return onReplayed(() => void load());
@@ -279,9 +278,7 @@ export function JobScreen({ me, params }) {
     };
   }, [aid, version, section]);
 
-  useEffect(() => {
-    if (referral) document.title = `${referral.person.givenName} ${referral.person.familyName} – AMHP duty`;
-  }, [referral]);
+  useTitle(referral ? `${referral.person.givenName} ${referral.person.familyName} – AMHP duty` : 'Job – AMHP duty');
 
   /** A recording answered with the assessment as it now is; the referral's clocks may have stopped, so it is re-read. */
   function recorded(view, text) {

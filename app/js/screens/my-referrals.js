@@ -1,7 +1,7 @@
 // A referrer's referrals: each one's progress and its statutory clocks counting down, newest first; and one referral
 // (#/referrals/:id): a referrer sees its status and clocks only; hub staff see the person, the findings at intake, and
 // (managers) a way to allocate it.
-import { html, word, legal, unreachable, useServerNow, Clock } from '../ui.js';
+import { html, word, legal, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
 import { api, learnServerTime } from '../session.js';
 import { href } from '../router.js';
@@ -89,9 +89,7 @@ export function MyReferralsScreen() {
       setError(err instanceof TypeError ? unreachable : err.message);
     }
   }
-  useEffect(() => {
-    document.title = 'My referrals – AMHP duty';
-  }, []);
+  useTitle('My referrals – AMHP duty');
   usePolling(load);
 
   return html`
@@ -139,9 +137,7 @@ export function ReferralScreen({ me, params }) {
       setError(err instanceof TypeError ? unreachable : err.message);
     }
   }
-  useEffect(() => {
-    document.title = `${r ? r.reference : 'Referral'} – AMHP duty`;
-  }, [r]);
+  useTitle(`${r ? r.reference : 'Referral'} – AMHP duty`);
   usePolling(load);
 
   const staff = r && 'person' in r;

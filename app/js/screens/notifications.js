@@ -8,7 +8,7 @@
 // own token, through `record` like any change it makes. A page acknowledged by a lost or borrowed locked phone is
 // therefore impossible: acknowledging needs the app unlocked and signed in.
 import { useEffect, useState } from '../deps.js';
-import { html, unreachable } from '../ui.js';
+import { html, unreachable, useTitle } from '../ui.js';
 import { api, learnServerTime, serverNow } from '../session.js';
 import { keptText, record, recordOrKeep } from '../outbox.js';
 import { href, query } from '../router.js';
@@ -254,8 +254,8 @@ export function NotificationsScreen({ me, path }) {
     }
   }
 
+  useTitle('Notifications – AMHP duty');
   useEffect(() => {
-    document.title = 'Notifications – AMHP duty';
     void load();
     const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
     return () => clearInterval(id);

@@ -1,6 +1,6 @@
 // Now: my offers (accept or decline), my jobs with their statutory clocks counting down on the device, and who is on
 // duty now and next with a Call button each.
-import { html, word, legal, telHref, unreachable, useServerNow, Clock } from '../ui.js';
+import { html, word, legal, telHref, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
 import { api, isNoSignal, learnServerTime } from '../session.js';
 import { localClock, localTime } from '../time.js';
@@ -139,8 +139,8 @@ export function NowScreen({ me }) {
     }
   }
 
+  useTitle('Now – AMHP duty');
   useEffect(() => {
-    document.title = 'Now – AMHP duty';
     void load();
     const id = setInterval(() => document.visibilityState === 'visible' && void load(), 60_000);
     const wake = () => document.visibilityState === 'visible' && void load();

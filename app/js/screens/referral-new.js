@@ -1,8 +1,8 @@
 // Send a referral: as short as the law allows, in a referrer's words. The power used decides which times are asked
 // for (s.136: arrival at the place of safety, or the decision to keep the person where they were; s.135(1): the
 // warrant; s.5(2)/(4): the report or record). What the service refuses comes back against the field it names.
-import { html, ErrorSummary, SavedOnPhoneScreen } from '../ui.js';
-import { useEffect, useRef, useState } from '../deps.js';
+import { html, ErrorSummary, SavedOnPhoneScreen, useTitle } from '../ui.js';
+import { useRef, useState } from '../deps.js';
 import { newKey, recordOrKeep, refused } from '../outbox.js';
 import { href, navigate } from '../router.js';
 import {
@@ -139,9 +139,7 @@ export function NewReferralScreen({ me }) {
   const key = useRef(newKey()); // one referral, however many times it is sent (a retry on a poor signal is not a second)
   const formRef = useRef(null);
 
-  useEffect(() => {
-    document.title = `${errors.length ? 'Error: ' : ''}Send a referral – AMHP duty`;
-  }, [errors]);
+  useTitle(`${errors.length ? 'Error: ' : ''}Send a referral – AMHP duty`);
 
   const k = KINDS.find((x) => x.value === kind);
   const err = (id) => errorFor(errors, id);

@@ -1,6 +1,6 @@
 // My shifts and swaps (an AMHP): my next shifts in UK time; asking a colleague to take one (offered to anyone eligible,
 // a manager approves the swap); taking or declining a shift a colleague offers; withdrawing my own request.
-import { html, unreachable } from '../ui.js';
+import { html, unreachable, useTitle } from '../ui.js';
 import { useEffect, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
 import { recordOrKeep, SAVED_NOT_SENT } from '../outbox.js';
@@ -70,8 +70,8 @@ export function ShiftsScreen({ me: user }) {
       setError(err instanceof TypeError ? unreachable : err.message);
     }
   }
+  useTitle('My shifts – AMHP duty');
   useEffect(() => {
-    document.title = 'My shifts – AMHP duty';
     void load();
   }, []);
 

@@ -1,14 +1,12 @@
 // The sign-in screen: email and password (autocomplete hints let a password manager fill both).
-import { html, ErrorSummary, Field, unreachable } from '../ui.js';
-import { useEffect, useState } from '../deps.js';
+import { html, ErrorSummary, Field, unreachable, useTitle } from '../ui.js';
+import { useState } from '../deps.js';
 import { signIn } from '../session.js';
 
 export function SignIn({ notice }) {
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    document.title = errors.length ? 'Error: Sign in – AMHP duty' : 'Sign in – AMHP duty';
-  }, [errors]);
+  useTitle(errors.length ? 'Error: Sign in – AMHP duty' : 'Sign in – AMHP duty');
 
   async function submit(event) {
     event.preventDefault();
