@@ -593,8 +593,10 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect(closed.clocks.every((c: { state: string }) => c.state === 'stopped')).toBe(true);
       // Closing ends the allocated AMHP's relationship to the person.
       await api(a).get(`/people/${r.person.id}`).expect(403);
-      const events = (await api(manager).get(`/referrals/${r.id}/events`).expect(200)).body.items.map((e: { type: string }) => e.type);
-      expect(events).toEqual([
+      const timeline: Array<{ type: string; actorId: string; data: Record<string, unknown> }> = (
+        await api(manager).get(`/referrals/${r.id}/events`).expect(200)
+      ).body.items;
+      expect(timeline.map((e) => e.type)).toEqual([
         'received',
         'screening',
         'accepted',
@@ -602,6 +604,17 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
         'in-assessment',
         ...(source === 'nearest-relative' ? ['written-reasons-recorded'] : []),
         'closed',
+      ]);
+      // Who made each move, and what it recorded.
+      expect(timeline.slice(1).map((e) => [e.type, e.actorId, e.data])).toEqual([
+        ['screening', manager.id, { from: 'received' }],
+        ['accepted', manager.id, { from: 'screening' }],
+        ['allocated', manager.id, { userId: a.id }],
+        ['in-assessment', a.id, { from: 'allocated' }],
+        ...(source === 'nearest-relative'
+          ? [['written-reasons-recorded', a.id, { givenAt: '2026-11-21T01:55:00.000Z', method: 'letter' }]]
+          : []),
+        ['closed', a.id, { from: 'in-assessment' }],
       ]);
     });
   });

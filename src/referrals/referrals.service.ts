@@ -528,19 +528,20 @@ export class ReferralsService {
       if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code, decision.rule ? { rule: decision.rule } : {});
       const now = this.clock.now();
       const ends = !isOpen(dto.status);
-      await m.query(
+      await this.changeWithEvent(
+        m,
         `UPDATE referrals SET status = $2, decision_reason = coalesce($3, decision_reason), transferred_to = coalesce($4, transferred_to),
-                closed_at = CASE WHEN $5 AND $2 IN ('closed','withdrawn') THEN $6 ELSE closed_at END,
+                closed_at = CASE WHEN $5 AND $2 IN ('closed','withdrawn') THEN $6::timestamptz ELSE closed_at END,
                 allocated_user_id = CASE WHEN $2 = 'accepted' THEN NULL ELSE allocated_user_id END,
                 next_deadline = CASE WHEN $5 THEN NULL ELSE next_deadline END, version = version + 1 WHERE id = $1`,
         [id, dto.status, dto.reason ?? null, dto.transferredTo ?? null, ends, now],
+        { actor, type: dto.status, data: { from: r.status, ...(dto.transferredTo ? { transferredTo: dto.transferredTo } : {}) } },
       );
       // Back to accepted (re-allocation): the allocated AMHP's access ends. Closed in any way: everyone's does, and
       // offers nobody answered are withdrawn, so that an AMHP answering one later is told the referral ended.
       if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
       if (ends) await this.withdrawOffers(m, id, now, 'referral-ended');
       if (ends) await this.access.end(m, RELATIONSHIP_SOURCES, id, now);
-      await this.event(m, id, actor, dto.status, { from: r.status, ...(dto.transferredTo ? { transferredTo: dto.transferredTo } : {}) });
       await this.audit.record(m, {
         action: `referral.${dto.status}`,
         resourceType: 'referral',
@@ -570,12 +571,12 @@ export class ReferralsService {
         );
       const givenAt = new Date(dto.givenAt);
       if (givenAt > this.clock.now()) throw new UnprocessableProblem('givenAt cannot be in the future.', 'in-future');
-      await m.query('UPDATE referrals SET written_reasons_at = $2, written_reasons_method = $3, version = version + 1 WHERE id = $1', [
-        id,
-        givenAt,
-        dto.method,
-      ]);
-      await this.event(m, id, actor, 'written-reasons-recorded', { givenAt: givenAt.toISOString(), method: dto.method });
+      await this.changeWithEvent(
+        m,
+        'UPDATE referrals SET written_reasons_at = $2, written_reasons_method = $3, version = version + 1 WHERE id = $1',
+        [id, givenAt, dto.method],
+        { actor, type: 'written-reasons-recorded', data: { givenAt: givenAt.toISOString(), method: dto.method } },
+      );
       await this.audit.record(m, {
         action: 'referral.written-reasons',
         resourceType: 'referral',
@@ -629,12 +630,20 @@ export class ReferralsService {
         throw err;
       }
       const after = await this.row(m, id);
-      await m.query('UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1', [id, this.runningSoonest(after)]);
-      await this.event(m, id, actor, 'extension-recorded', {
-        hours: ext.hours,
-        authorisedAt: ext.authorisedAt.toISOString(),
-        ...(ext.authorisingDoctor ? { authorisingDoctor: ext.authorisingDoctor } : {}),
-      });
+      await this.changeWithEvent(
+        m,
+        'UPDATE referrals SET next_deadline = $2, version = version + 1 WHERE id = $1',
+        [id, this.runningSoonest(after)],
+        {
+          actor,
+          type: 'extension-recorded',
+          data: {
+            hours: ext.hours,
+            authorisedAt: ext.authorisedAt.toISOString(),
+            ...(ext.authorisingDoctor ? { authorisingDoctor: ext.authorisingDoctor } : {}),
+          },
+        },
+      );
       await this.audit.record(m, {
         action: 'referral.extension',
         resourceType: 'referral',
@@ -1145,14 +1154,15 @@ export class ReferralsService {
     if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code, decision.rule ? { rule: decision.rule } : {});
     const now = this.clock.now();
     const ends = !isOpen(to);
-    await m.query(
+    await this.changeWithEvent(
+      m,
       `UPDATE referrals SET status = $2, closed_at = CASE WHEN $3 THEN $4::timestamptz ELSE closed_at END,
               next_deadline = CASE WHEN $3 THEN NULL ELSE next_deadline END, version = version + 1 WHERE id = $1`,
       [id, to, ends, now],
+      { actor, type: to, data: { from: r.status, assessmentId: facts.assessmentId } },
     );
     if (ends) await this.access.end(m, RELATIONSHIP_SOURCES, id, now);
     else await this.refreshNextDeadline(m, id);
-    await this.event(m, id, actor, to, { from: r.status, assessmentId: facts.assessmentId });
     await this.audit.record(m, {
       action: `referral.${to}`,
       resourceType: 'referral',
@@ -1186,9 +1196,11 @@ export class ReferralsService {
       allocatedUserId: userId,
     });
     if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code);
-    await m.query(
+    await this.changeWithEvent(
+      m,
       `UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`,
       [r.id, userId, now],
+      { actor, type: 'allocated', data: { userId, ...(overrideReason ? { override: true } : {}) } },
     );
     await this.withdrawOffers(m, r.id, now, offersWithdrawn);
     await this.access.end(m, 'referral-offer', r.id, now);
@@ -1201,7 +1213,6 @@ export class ReferralsService {
       sourceId: r.id,
       validFrom: now,
     });
-    await this.event(m, r.id, actor, 'allocated', { userId, ...(overrideReason ? { override: true } : {}) });
     await this.audit.record(m, {
       action: 'referral.allocate',
       resourceType: 'referral',
@@ -1321,6 +1332,25 @@ export class ReferralsService {
 
   private async event(m: EntityManager, referralId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {
     await this.db.preparedOn(m, `${INSERT_EVENT} VALUES ($1, $2, $3, $4, $5)`, [referralId, this.clock.now(), actor.userId, type, data]);
+  }
+
+  /**
+   * A change of the referral ($1) and the timeline event that records it, in one statement (one round trip where
+   * they took two): `update` is an UPDATE of the referral row WHERE id = $1, its parameters `params`.
+   */
+  private async changeWithEvent(
+    m: EntityManager,
+    update: string,
+    params: unknown[],
+    event: { actor: Actor; type: string; data: Record<string, unknown> },
+  ): Promise<void> {
+    const n = params.length;
+    await this.db.preparedOn(
+      m,
+      `WITH changed AS (${update} RETURNING id)
+       ${INSERT_EVENT} SELECT id, $${n + 1}::timestamptz, $${n + 2}::uuid, $${n + 3}::text, $${n + 4}::jsonb FROM changed`,
+      [...params, this.clock.now(), event.actor.userId, event.type, event.data],
+    );
   }
 
   private policy() {
