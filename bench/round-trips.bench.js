@@ -298,6 +298,18 @@ async function main() {
         request: () => send(base, 'GET', `/assessments/${assessment.id}/checks`, token.working, undefined),
       },
       {
+        // Each a phone call to someone about the assessment, as she makes them.
+        name: 'POST /assessments/:id/contacts (the AMHP assessing)',
+        request: () =>
+          send(
+            base,
+            'POST',
+            `/assessments/${assessment.id}/contacts`,
+            token.working,
+            JSON.stringify({ at: new Date(Date.now() - 60_000).toISOString(), mode: 'phone', byRole: 'amhp' }),
+          ),
+      },
+      {
         name: 'GET /assessments/:id (the AMHP assessing)',
         request: () => send(base, 'GET', `/assessments/${assessment.id}`, token.working, undefined),
       },

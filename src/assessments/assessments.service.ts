@@ -83,13 +83,19 @@ type RecommendationJson = Omit<RecommendationRow, 'examined_at' | 'signed_at' | 
   withdrawn_at: string | null;
 };
 
-const SELECT = `SELECT a.id, a.referral_id AS "referralId", a.person_id AS "personId", a.status, a.lead_amhp_user_id AS "leadAmhpUserId",
+/** An assessment's row (`a`) as the service reads it (AssessmentRow). */
+const COLUMNS = `a.id, a.referral_id AS "referralId", a.person_id AS "personId", a.status, a.lead_amhp_user_id AS "leadAmhpUserId",
        a.other_amhp_user_ids AS "otherAmhpUserIds", a.location, a.involvement, a.interview, a.nearest_relative AS "nearestRelative",
        a.conflicts, a.patient_teams AS "patientTeams", a.outcome_kind AS "outcomeKind", a.section, a.legal_status_code AS "legalStatusCode",
        a.outcome, a.decided_at AS "decidedAt", a.ward, a.bed_found_by AS "bedFoundBy",
        a.conveyance_arranged_with AS "conveyanceArrangedWith", a.distribution, a.opened_at AS "openedAt", a.closed_at AS "closedAt", a.version, a.created_by AS "createdBy",
-       ${personSummarySql('a.person_id')} AS person
+       ${personSummarySql('a.person_id')} AS person`;
+
+const SELECT = `SELECT ${COLUMNS}
   FROM assessments a`;
+
+/** A change's last write: the version moves on, and the row comes back as it now is (one statement, not two). */
+const BUMP_VERSION = `UPDATE assessments a SET version = a.version + 1 WHERE a.id = $1 RETURNING ${COLUMNS}`;
 
 /** An assessment's contacts, timeline and medical recommendations ($1), each in its order, in one statement. */
 const VIEW_PARTS = `SELECT
@@ -1357,7 +1363,7 @@ export class AssessmentsService {
       const basis = await this.requirePerson(actor, a.personId, 'person.write', m, { type: 'assessment', id }, a);
       assertVersion(expectedVersion, a.version);
       const details = await fn(m, a);
-      await m.query('UPDATE assessments SET version = version + 1 WHERE id = $1', [id]);
+      const [changed] = await this.db.preparedOn<AssessmentRow>(m, BUMP_VERSION, [id]);
       // A contact, an outcome or an admission may stop a referral clock (clockStop): the queue's deadline follows.
       await this.referrals.refreshNextDeadline(m, a.referralId);
       await this.audit.record(m, {
@@ -1369,7 +1375,7 @@ export class AssessmentsService {
         details,
       });
       await this.events.emit(m, assessmentChangeEvent(action, { assessmentId: id, referralId: a.referralId }, details));
-      return this.view(m, await this.load(m, id));
+      return this.view(m, changed);
     });
   }
 
