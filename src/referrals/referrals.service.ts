@@ -1410,7 +1410,10 @@ export class ReferralsService {
   async refreshNextDeadline(m: EntityManager, id: string): Promise<void> {
     const r = await this.row(m, id);
     if (!isOpen(r.status)) return;
-    await m.query('UPDATE referrals SET next_deadline = $2 WHERE id = $1', [id, this.runningSoonest(r)]);
+    const next = this.runningSoonest(r);
+    // Most changes (a contact, a timeline event) move no clock: nothing to write.
+    if ((next?.getTime() ?? null) === (r.nextDeadline ? new Date(r.nextDeadline).getTime() : null)) return;
+    await m.query('UPDATE referrals SET next_deadline = $2 WHERE id = $1', [id, next]);
   }
 
   /** The soonest deadline of the clocks not stopped by now (clockStop): a stopped clock no longer orders the queue. */
