@@ -298,7 +298,11 @@ async function main() {
         request: () => send(base, 'GET', `/assessments/${assessment.id}/checks`, token.working, undefined),
       },
       {
-        // Each a phone call to someone about the assessment, as she makes them.
+        name: 'GET /assessments/:id (the AMHP assessing)',
+        request: () => send(base, 'GET', `/assessments/${assessment.id}`, token.working, undefined),
+      },
+      {
+        // Each a phone call to someone about the assessment, as she makes them (after the reads above, which show them).
         name: 'POST /assessments/:id/contacts (the AMHP assessing)',
         request: () =>
           send(
@@ -308,10 +312,6 @@ async function main() {
             token.working,
             JSON.stringify({ at: new Date(Date.now() - 60_000).toISOString(), mode: 'phone', byRole: 'amhp' }),
           ),
-      },
-      {
-        name: 'GET /assessments/:id (the AMHP assessing)',
-        request: () => send(base, 'GET', `/assessments/${assessment.id}`, token.working, undefined),
       },
       {
         // Each an offer made to her (set up before the kind's requests, not counted): accepting allocates her.
