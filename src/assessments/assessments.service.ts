@@ -97,15 +97,26 @@ const SELECT = `SELECT ${COLUMNS}
 /** A change's last write: the version moves on, and the row comes back as it now is (one statement, not two). */
 const BUMP_VERSION = `UPDATE assessments a SET version = a.version + 1 WHERE a.id = $1 RETURNING ${COLUMNS}`;
 
-/** An assessment's contacts, timeline and medical recommendations ($1), each in its order, in one statement. */
-const VIEW_PARTS = `SELECT
-  coalesce((SELECT json_agg(json_build_object('id', c.id, 'at', c.at, 'mode', c.mode, 'byRole', c.by_role, 'byUserId', c.by_user_id,
+/** The contacts, timeline and medical recommendations of the assessment `id` (an SQL expression), each in its order, as JSON. */
+function viewParts(id: string): string {
+  return `coalesce((SELECT json_agg(json_build_object('id', c.id, 'at', c.at, 'mode', c.mode, 'byRole', c.by_role, 'byUserId', c.by_user_id,
                                               'byName', c.by_name, 'note', c.note, 'recordedBy', c.recorded_by) ORDER BY c.at, c.id)
-              FROM assessment_contacts c WHERE c.assessment_id = $1), '[]') AS contacts,
+              FROM assessment_contacts c WHERE c.assessment_id = ${id}), '[]') AS contacts,
   coalesce((SELECT json_agg(json_build_object('id', e.id::text, 'type', e.type, 'at', e.at, 'delayReason', e.delay_reason, 'note', e.note,
                                               'data', e.data, 'recordedBy', e.recorded_by, 'recordedAt', e.recorded_at) ORDER BY e.at, e.id)
-              FROM assessment_events e WHERE e.assessment_id = $1), '[]') AS timeline,
-  coalesce((SELECT json_agg(r ORDER BY r.examined_at, r.id) FROM medical_recommendations r WHERE r.assessment_id = $1), '[]') AS recs`;
+              FROM assessment_events e WHERE e.assessment_id = ${id}), '[]') AS timeline,
+  coalesce((SELECT json_agg(r ORDER BY r.examined_at, r.id) FROM medical_recommendations r WHERE r.assessment_id = ${id}), '[]') AS recs`;
+}
+
+/** An assessment's contacts, timeline and medical recommendations ($1), each in its order, in one statement. */
+const VIEW_PARTS = `SELECT ${viewParts('$1')}`;
+
+/** What VIEW_PARTS reads (instants come as JSON text). */
+interface ViewParts {
+  contacts: Array<{ at: string; mode: 'in-person' | 'video' | 'phone'; byRole: string; byUserId: string | null }>;
+  timeline: Array<{ at: string; recordedAt: string }>;
+  recs: RecommendationJson[];
+}
 
 /** One assessment ($1) with what its person's access is decided on for the user $2 at $3 (accessFactsSql). */
 const SELECT_WITH_ACCESS = `${SELECT.replace(
@@ -113,6 +124,9 @@ const SELECT_WITH_ACCESS = `${SELECT.replace(
   `, ${accessFactsSql({ user: '$2', person: 'a.person_id', at: '$3', resourceType: `'assessment'`, resourceId: 'a.id::text' })}
   FROM assessments a`,
 )} WHERE a.id = $1`;
+
+/** The same with the parts its view shows (viewParts), for a read that changes nothing: one statement, not two. */
+const READ_WITH_ACCESS = SELECT_WITH_ACCESS.replace('  FROM assessments a', `, ${viewParts('a.id')}\n  FROM assessments a`);
 
 /**
  * MHA assessments: the record of one assessment of a referral's person (who, where, every contact and its mode,
@@ -234,7 +248,7 @@ export class AssessmentsService {
 
   async get(actor: Actor, id: string): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
-      const a = await this.load(m, id, actor);
+      const a = await this.loadForRead(m, id, actor);
       const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id }, a);
       await this.audit.record(m, {
         action: 'assessment.read',
@@ -614,7 +628,7 @@ export class AssessmentsService {
   async checks(actor: Actor, id: string, section?: Section, asAtRaw?: string): Promise<ChecksDto> {
     const asAt = asAtRaw !== undefined ? new Date(this.notFuture(asAtRaw, 'asAt')) : null;
     return this.db.transaction(async (m) => {
-      const a = await this.load(m, id, actor);
+      const a = await this.loadForRead(m, id, actor);
       const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id }, a);
       const s = section ?? a.section ?? 's2';
       const recorded =
@@ -1050,7 +1064,7 @@ export class AssessmentsService {
   /** Everything the outcome report and the written-reasons letter need, read under person.read and audited. */
   async reportSource(actor: Actor, id: string, document: 'report' | 'written-reasons-letter', format: string): Promise<ReportSource> {
     return this.db.transaction(async (m) => {
-      const a = await this.load(m, id, actor);
+      const a = await this.loadForRead(m, id, actor);
       const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id }, a);
       await this.audit.record(m, {
         action: `assessment.${document}`,
@@ -1224,7 +1238,7 @@ export class AssessmentsService {
   /** Builds the facts from the record and runs the rules. */
   private async evaluate(
     m: EntityManager,
-    a: AssessmentRow,
+    a: AssessmentRow & Partial<ViewParts>,
     application: ApplicationFacts | null,
     extra: { report?: OverrideReport | null; asAt?: Date; referral?: ReferralDto } = {},
     cto?: { decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
@@ -1235,11 +1249,8 @@ export class AssessmentsService {
     const regime = this.regimeOn(at);
     const referral = extra.referral ?? (await this.referrals.forAssessment(m, a.referralId));
     const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
-    // The contacts and recommendations as the view reads them, in one statement.
-    const [{ contacts, recs }] = await this.db.preparedOn<{
-      contacts: Array<{ at: string; mode: 'in-person' | 'video' | 'phone'; byRole: string; byUserId: string | null }>;
-      recs: RecommendationJson[];
-    }>(m, VIEW_PARTS, [a.id]);
+    // The contacts and recommendations as the view reads them, in one statement (or read with the row).
+    const { contacts, recs } = await this.partsOf(m, a);
     const current = recs.filter((x) => !x.withdrawn_at);
     const approvals = await this.approvalsOnExamDates(current);
     const recommendations = [];
@@ -1415,6 +1426,23 @@ export class AssessmentsService {
     return row;
   }
 
+  /** For a read that changes nothing: the row as `load` reads it for `actor`, with its view's parts (view, evaluate). */
+  private async loadForRead(m: EntityManager, id: string, actor: Actor): Promise<AssessmentRow & ReadWithAccess & ViewParts> {
+    const [row]: Array<AssessmentRow & ReadWithAccess & ViewParts> = await this.db.preparedOn(m, READ_WITH_ACCESS, [
+      id,
+      actor.userId,
+      this.clock.now(),
+    ]);
+    if (!row) throw new NotFoundProblem('Assessment', id);
+    return row;
+  }
+
+  /** The parts of the assessment's view: those read with its row for a read (loadForRead), else read now. */
+  private async partsOf(m: EntityManager, a: AssessmentRow & Partial<ViewParts>): Promise<ViewParts> {
+    if (a.contacts && a.timeline && a.recs) return { contacts: a.contacts, timeline: a.timeline, recs: a.recs };
+    return (await this.db.preparedOn<ViewParts>(m, VIEW_PARTS, [a.id]))[0];
+  }
+
   /**
    * MED-03's fact for each recommendation, from the register on its examination date: null for a doctor entered ad
    * hoc (see statedApproval). One statement for all of them.
@@ -1429,14 +1457,10 @@ export class AssessmentsService {
     return recs.map((r) => (r.doctor_id ? found[registered.indexOf(r)] : null));
   }
 
-  private async view(m: EntityManager, a: AssessmentRow): Promise<AssessmentViewDto> {
-    // Its contacts, timeline and recommendations in one statement: the view answers every read and change of an
-    // assessment, and each statement is a round trip (instants come as JSON text; isoOrNull reads either).
-    const [{ contacts, timeline, recs }] = await this.db.preparedOn<{
-      contacts: Array<{ at: string }>;
-      timeline: Array<{ at: string; recordedAt: string }>;
-      recs: RecommendationJson[];
-    }>(m, VIEW_PARTS, [a.id]);
+  private async view(m: EntityManager, a: AssessmentRow & Partial<ViewParts>): Promise<AssessmentViewDto> {
+    // Its contacts, timeline and recommendations in one statement (or read with the row, loadForRead): the view
+    // answers every read and change of an assessment, and each statement is a round trip (isoOrNull reads the instants).
+    const { contacts, timeline, recs } = await this.partsOf(m, a);
     const approvals = await this.approvalsOnExamDates(recs);
     return {
       id: a.id,
