@@ -20,7 +20,7 @@ import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
 import { checkAssessment, legalStatusCode, s4Conversion } from '../statute/assessment-rules';
 import type { ApplicationFacts, AssessmentCheck, AssessmentFacts, LegalRegime, Section } from '../statute/assessment.types';
-import { formatLocal, hoursAfter, IN_HOSPITAL_CONTEXTS, S4_DETENTION_HOURS, type Finding } from '../statute/clocks';
+import { alreadyInHospital, formatLocal, hoursAfter, S4_DETENTION_HOURS, type Finding } from '../statute/clocks';
 import { legalRegime } from '../statute/legal-regime';
 import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
@@ -645,7 +645,7 @@ export class AssessmentsService {
       const evaluated = evaluationInstant(stored?.signedAt ?? null, asAt, this.clock.now());
       const draft: Partial<ApplicationFacts> = stored ?? { section: s, applicant: 'amhp', signedAt: evaluated.at };
       const referral = await this.referrals.forAssessment(m, a.referralId);
-      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, draft, referral), { asAt: evaluated.at, referral });
+      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, referral, draft), { referral, asAt: evaluated.at });
       await this.audit.record(m, {
         action: 'assessment.checks',
         resourceType: 'assessment',
@@ -693,7 +693,7 @@ export class AssessmentsService {
           });
         this.checkApplicationRecord(section, signedAt!, kept);
         const referral = await this.referrals.forAssessment(m, a.referralId);
-        const inPatient = dto.patientAlreadyInHospital === true || (await this.alreadyInHospital(m, a, referral));
+        const inPatient = dto.patientAlreadyInHospital === true || alreadyInHospital(referral.legalContext.kind);
         // APP-12 (s.5(1)): for a patient already in hospital the detention runs from the managers' receipt, so it is needed.
         if (inPatient && section !== 's7' && !kept.managersReceivedAt)
           throw new UnprocessableProblem(
@@ -701,7 +701,7 @@ export class AssessmentsService {
             'managers-receipt-required',
             { field: 'managersReceivedAt', rule: 'APP-12' satisfies RuleId },
           );
-        const application = await this.completeApplication(m, a, {
+        const application = await this.completeApplication(m, a, referral, {
           inPatient,
           managersReceivedAt: kept.managersReceivedAt,
           forwardedToLssaAt: kept.forwardedToLssaAt,
@@ -725,7 +725,7 @@ export class AssessmentsService {
             : null,
           urgentNecessity: dto.urgentNecessity ?? null,
         });
-        const { check } = await this.evaluate(m, a, application, { report: dto.dangerousnessReportDetails ?? null, referral });
+        const { check } = await this.evaluate(m, a, application, { referral, report: dto.dangerousnessReportDetails ?? null });
         findings = check.findings;
         this.refuseUnlessClear(findings, acknowledged, signedAt!);
         outcome = {
@@ -756,7 +756,7 @@ export class AssessmentsService {
           m,
           a,
           null,
-          {},
+          { referral: await this.referrals.forAssessment(m, a.referralId) },
           {
             decision: dto.ctoDecision!,
             inWriting: dto.inWriting ?? false,
@@ -866,7 +866,7 @@ export class AssessmentsService {
         );
       if (outcome.s4Lapse) throw new ConflictProblem('The lapse of this s.4 is already recorded.', 's4-lapse-recorded');
       const referral = await this.referrals.forAssessment(m, a.referralId);
-      const application = await this.completeApplication(m, a, this.applicationFromStored(stored), referral);
+      const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
       if (!application.admittedAt)
         throw new UnprocessableProblem(
           'Record the admission (timeline event "admitted") first: the 72 hours run from it.',
@@ -934,7 +934,7 @@ export class AssessmentsService {
         throw new ConflictProblem('Only a s.4 application can be converted to a s.2.', 'not-s4');
       const stored = (a.outcome as { application: Record<string, unknown> }).application;
       const referral = await this.referrals.forAssessment(m, a.referralId);
-      const application = await this.completeApplication(m, a, this.applicationFromStored(stored), referral);
+      const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
       if (!application.admittedAt)
         throw new UnprocessableProblem(
           'Record the admission (timeline event "admitted") first: the 72 hours run from it.',
@@ -1024,7 +1024,9 @@ export class AssessmentsService {
     const out = [];
     for (const a of rows) {
       const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;
-      const deadlines = stored ? (await this.recordedCheck(m, a, stored)).deadlines : [];
+      const deadlines = stored
+        ? (await this.recordedCheck(m, a, stored, await this.referrals.forAssessment(m, a.referralId))).deadlines
+        : [];
       out.push({
         id: a.id,
         referralId: a.referralId,
@@ -1122,11 +1124,11 @@ export class AssessmentsService {
   private async completeApplication(
     m: EntityManager,
     a: AssessmentRow,
+    referral: ReferralDto,
     draft: Partial<ApplicationFacts>,
-    referral?: ReferralDto,
   ): Promise<ApplicationFacts> {
     const signedAt = draft.signedAt ?? this.clock.now();
-    const inPatient = draft.inPatient ?? (await this.alreadyInHospital(m, a, referral));
+    const inPatient = draft.inPatient ?? alreadyInHospital(referral.legalContext.kind);
     const [admitted] = await m.query(
       `SELECT at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at LIMIT 1`,
       [a.id],
@@ -1151,22 +1153,15 @@ export class AssessmentsService {
     };
   }
 
-  /** The check of the application recorded, completed from the record as it stands now; the referral read once. */
+  /** The check of the application recorded, completed from the record as it stands now. */
   private async recordedCheck(
     m: EntityManager,
     a: AssessmentRow,
     stored: Record<string, unknown>,
-    read?: ReferralDto,
+    referral: ReferralDto,
   ): Promise<AssessmentCheck> {
-    const referral = read ?? (await this.referrals.forAssessment(m, a.referralId));
-    const application = await this.completeApplication(m, a, this.applicationFromStored(stored), referral);
+    const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
     return (await this.evaluate(m, a, application, { referral })).check;
-  }
-
-  /** APP-12: whether the referral's legal context has the person already in hospital (held under s.5, or under s.2). */
-  private async alreadyInHospital(m: EntityManager, a: AssessmentRow, read?: ReferralDto): Promise<boolean> {
-    const referral = read ?? (await this.referrals.forAssessment(m, a.referralId));
-    return IN_HOSPITAL_CONTEXTS.includes((referral.legalContext as { kind: (typeof IN_HOSPITAL_CONTEXTS)[number] }).kind);
   }
 
   /** The after-the-fact times given (APP-12, GDN-06), never in the future. */
@@ -1240,14 +1235,14 @@ export class AssessmentsService {
     m: EntityManager,
     a: AssessmentRow & Partial<ViewParts>,
     application: ApplicationFacts | null,
-    extra: { report?: OverrideReport | null; asAt?: Date; referral?: ReferralDto } = {},
+    extra: { referral: ReferralDto; report?: OverrideReport | null; asAt?: Date },
     cto?: { decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
   ): Promise<{ facts: AssessmentFacts; check: AssessmentCheck }> {
     const at = application?.signedAt ?? cto?.signedAt ?? this.clock.now();
     // The rules' "now": the application's (or CTO statement's) signing unless the caller asked about another instant.
     const asAt = extra.asAt ?? at;
     const regime = this.regimeOn(at);
-    const referral = extra.referral ?? (await this.referrals.forAssessment(m, a.referralId));
+    const { referral } = extra;
     const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
     // The contacts and recommendations as the view reads them, in one statement (or read with the row).
     const { contacts, recs } = await this.partsOf(m, a);

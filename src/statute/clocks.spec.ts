@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import {
+  alreadyInHospital,
   applyExtensions,
   Clock,
   ClockPolicy,
@@ -83,6 +84,21 @@ describe('C5: hour-based periods are elapsed time, not wall-clock hours', () => 
     const clock = only(statutory(s136({ arrivedAt: at(arrived) })));
     expect(clock.deadline.toISOString()).toBe(utc);
     expect(local(clock.deadline)).toBe(wall);
+  });
+});
+
+describe('APP-12 (s.5(1)): a person already in hospital when the application is made', () => {
+  it.each([
+    ['s5-2', true],
+    ['s5-4', true],
+    ['already-s2', true],
+    ['informal', false],
+    ['s136', false],
+    ['s135-1', false],
+    ['s135-2', false],
+    ['cto-recall', false],
+  ] as const)('held in the context %s: in hospital %s', (kind, expected) => {
+    expect(alreadyInHospital(kind)).toBe(expected);
   });
 });
 

@@ -97,6 +97,11 @@ export type LegalContextKind = LegalContext['kind'];
  */
 export const IN_HOSPITAL_CONTEXTS: readonly LegalContextKind[] = ['s5-2', 's5-4', 'already-s2'];
 
+/** APP-12: is the person already a hospital in-patient in the legal context `kind` (IN_HOSPITAL_CONTEXTS)? */
+export function alreadyInHospital(kind: LegalContextKind): boolean {
+  return IN_HOSPITAL_CONTEXTS.includes(kind);
+}
+
 export type ExtensionReason = 'patient-condition' | 'bed-unavailable' | 'staff-unavailable' | 'other';
 
 /** POL-08 (s.136B(1)): the registered medical practitioner responsible for the examination, by name and GMC number. */
