@@ -505,21 +505,43 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
           .expect(201)
       ).body;
       await api(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: onDuty.practitionerId }).expect(201);
+      const why = {
+        [onDuty.id]: 'you cannot offer a referral to yourself (a manager allocates)',
+        [offDuty.id]: 'not on duty now',
+        [referrer.id]: 'not on duty now',
+        [auditor.id]: 'not on duty now',
+      };
       for (const target of [onDuty.id, offDuty.id, referrer.id, auditor.id]) {
         const res = await api(onDuty)
           .post(`/referrals/${r.id}/offers`, { userIds: [target] })
           .expect(422);
         expect(res.body.code).toBe('offer-not-allowed');
+        expect(res.body.errors).toEqual([{ field: 'userIds', messages: [`${target}: ${why[target]}`] }]);
       }
+      // Named together, each is refused with its own reason, in the order named.
+      const all = await api(onDuty)
+        .post(`/referrals/${r.id}/offers`, { userIds: [auditor.id, onDuty.id, offDuty.id] })
+        .expect(422);
+      expect(all.body.errors[0].messages).toEqual([auditor.id, onDuty.id, offDuty.id].map((u) => `${u}: ${why[u]}`));
       expect(await t.sql(`SELECT 1 FROM allocation_offers WHERE referral_id = $1`, [r.id])).toEqual([]);
       expect(await t.sql(`SELECT 1 FROM access_relationships WHERE source_type = 'referral-offer' AND source_id = $1`, [r.id])).toEqual([]);
-      // A manager may offer to an eligible AMHP off duty (as they may allocate to one), but not to an auditor.
-      await api(manager)
-        .post(`/referrals/${r.id}/offers`, { userIds: [auditor.id] })
+      // A manager may offer to an eligible AMHP off duty (as they may allocate to one), but not to an auditor, nor to
+      // an AMHP without an approval in force, each refused with why.
+      const unapproved = await amhp(t, { approval: null });
+      const refused = await api(manager)
+        .post(`/referrals/${r.id}/offers`, { userIds: [auditor.id, unapproved.id, offDuty.id] })
         .expect(422);
-      await api(manager)
-        .post(`/referrals/${r.id}/offers`, { userIds: [offDuty.id] })
-        .expect(201);
+      expect(refused.body.errors[0].messages).toEqual([
+        `${auditor.id}: may not act as an AMHP now (not-an-active-amhp)`,
+        expect.stringMatching(new RegExp(`^${unapproved.id}: may not act as an AMHP now \\(.*no-approval.*\\)$`)),
+      ]);
+      expect(await t.sql(`SELECT 1 FROM allocation_offers WHERE referral_id = $1`, [r.id])).toEqual([]);
+      const made = (
+        await api(manager)
+          .post(`/referrals/${r.id}/offers`, { userIds: [offDuty.id] })
+          .expect(201)
+      ).body;
+      expect(made.items.map((o: { userId: string }) => o.userId)).toEqual([offDuty.id]);
     });
 
     it('reading the offers of a referral is audited with its basis', async () => {
