@@ -739,19 +739,30 @@ export class ReferralsService {
       const targets = userIds?.length ? [...new Set(userIds)] : [...onDuty].filter((u) => manager || u !== actor.userId);
       if (!targets.length)
         throw new UnprocessableProblem('Nobody else is on duty now to offer this referral to; name the AMHPs.', 'nobody-on-duty');
-      const mayBeOffered = (userId: string) => manager || (userId !== actor.userId && onDuty.has(userId));
-      // Who of them is an active AMHP, and eligible now: read for all of them at once.
-      const amhps = [...(await this.users.activeWithRole(m, targets.filter(mayBeOffered), 'amhp'))];
+      // Why an AMHP making the offer may not offer it to `userId` (a manager may offer to anyone eligible).
+      const notForThisAmhp = (userId: string): string | null =>
+        manager
+          ? null
+          : userId === actor.userId
+            ? 'you cannot offer a referral to yourself (a manager allocates)'
+            : onDuty.has(userId)
+              ? null
+              : 'not on duty now';
+      // Who of the rest is an active AMHP, and eligible now: read for all of them at once.
+      const amhps = [
+        ...(await this.users.activeWithRole(
+          m,
+          targets.filter((u) => !notForThisAmhp(u)),
+          'amhp',
+        )),
+      ];
       const eligible = await this.eligibility.forUsers(amhps, now, new Date(now.getTime() + 60_000), m);
       const hardFindings = new Map(amhps.map((userId, i) => [userId, eligible[i].findings.filter((f) => f.severity === 'hard')]));
       const refused: string[] = [];
       for (const userId of targets) {
-        if (!manager && userId === actor.userId) refused.push(`${userId}: you cannot offer a referral to yourself (a manager allocates)`);
-        else if (!manager && !onDuty.has(userId)) refused.push(`${userId}: not on duty now`);
-        else {
-          const hard = hardFindings.get(userId) ?? [{ code: 'not-an-active-amhp' }];
-          if (hard.length) refused.push(`${userId}: may not act as an AMHP now (${hard.map((f) => f.code).join(', ')})`);
-        }
+        const hard = hardFindings.get(userId) ?? [{ code: 'not-an-active-amhp' }];
+        const why = notForThisAmhp(userId) ?? (hard.length ? `may not act as an AMHP now (${hard.map((f) => f.code).join(', ')})` : null);
+        if (why) refused.push(`${userId}: ${why}`);
       }
       if (refused.length)
         throw new UnprocessableProblem(`The referral cannot be offered to: ${refused.join('; ')}.`, 'offer-not-allowed', {
