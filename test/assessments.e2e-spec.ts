@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AccessService } from '../src/access/access.service';
 import { amhp, insertDoctor } from './support/workforce-fixtures';
 import { assessmentFixtures } from './support/assessment-fixtures';
-import { createTestApp, pastInstant, TestApp, TestUser } from './support/test-app';
+import { createTestApp, pastInstant, TestApp, TestUser, withoutPersonDecisions } from './support/test-app';
 
 /**
  * MHA assessments over HTTP on real Postgres: from an allocated referral to the outcome, checked against the Act.
@@ -406,16 +405,11 @@ describe('assessments: record, checks against the Act, outcomes', () => {
         .expect(201)
     ).body;
     // Decided from the access facts read with the assessment: no decision on the person reads them again.
-    const decide = jest.spyOn(t.app.get(AccessService), 'decide');
-    try {
+    await withoutPersonDecisions(t, async () => {
       await as(stranger).get(`/assessments/${a.id}`).expect(200);
       // An emergency is what break-glass is for: the AMHP may record as well as read (person.write allows it).
       await as(stranger).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'phone', byRole: 'amhp' }).expect(201);
-      // (The route's guard asks too, for the role alone: no person, nothing read.)
-      expect(decide.mock.calls.filter(([, , personId]) => personId !== undefined)).toEqual([]);
-    } finally {
-      decide.mockRestore();
-    }
+    });
     expect(
       await t.sql(
         `SELECT action, access_basis FROM audit_events WHERE resource_id = $1 AND actor_id = $2 AND outcome = 'success' ORDER BY id`,

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AccessService } from '../src/access/access.service';
 import { TokenService } from '../src/auth/token.service';
 import { amhp } from './support/workforce-fixtures';
-import { createTestApp, pastInstant, TestApp, TestUser } from './support/test-app';
+import { createTestApp, pastInstant, TestApp, TestUser, withoutPersonDecisions } from './support/test-app';
 
 // 9434765919 is a valid NHS number (modulus 11); 9434765918 is not.
 describe('referrals: intake, clocks, queue, workflow, allocation', () => {
@@ -392,15 +391,10 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
           .expect(201)
       ).body;
       // Decided from the access facts read with the referral: no decision on the person reads them again.
-      const decide = jest.spyOn(t.app.get(AccessService), 'decide');
-      try {
+      await withoutPersonDecisions(t, async () => {
         await api(stranger).get(`/referrals/${r.id}`).expect(200);
         await api(stranger).get(`/referrals/${r.id}/events`).expect(200);
-        // (The route's guard asks too, for the role alone: no person, nothing read.)
-        expect(decide.mock.calls.filter(([, , personId]) => personId !== undefined)).toEqual([]);
-      } finally {
-        decide.mockRestore();
-      }
+      });
       expect(
         await t.sql(
           `SELECT action, access_basis FROM audit_events WHERE actor_id = $1 AND resource_id = $2 AND outcome = 'success' ORDER BY id`,

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
+import { AccessService } from '../../src/access/access.service';
 import type { AppOptions } from '../../src/app.module';
 import { hashPassword } from '../../src/auth/password';
 import type { Role } from '../../src/auth/roles';
@@ -135,5 +136,20 @@ export async function pastInstant<T>(t: TestApp, instant: string, fn: () => Prom
     return await fn();
   } finally {
     t.clock.advance(-by);
+  }
+}
+
+/**
+ * Runs `fn` (requests for records read with their person's access facts) and fails if any access decision on a person
+ * read those facts again (AccessService.decide with a person). The route guard's role-only decisions read nothing.
+ */
+export async function withoutPersonDecisions<T>(t: TestApp, fn: () => Promise<T>): Promise<T> {
+  const decide = jest.spyOn(t.app.get(AccessService), 'decide');
+  try {
+    const result = await fn();
+    expect(decide.mock.calls.filter(([, , personId]) => personId !== undefined)).toEqual([]);
+    return result;
+  } finally {
+    decide.mockRestore();
   }
 }
