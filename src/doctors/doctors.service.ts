@@ -360,29 +360,14 @@ export class DoctorsService {
 
   /**
    * MED-03's facts for other modules: was each doctor s.12-approved, or an approved clinician, on its `date` (the
-   * examination date, a local date YYYY-MM-DD)? In the order asked, read in one statement however many (an
-   * assessment's recommendations). The hub's `active` flag plays no part: approval is a statutory fact. 404 for a
-   * doctor not on the register.
+   * examination date, a local date YYYY-MM-DD)? In the order asked, their approvals read in one statement however
+   * many (approvalsOf: an assessment's recommendations). The doctors are ones a record refers to (a foreign key to the
+   * register), so each exists. The hub's `active` flag plays no part: approval is a statutory fact.
    */
   async approvalsOn(asked: Array<{ doctorId: string; date: IsoDate }>): Promise<Array<{ s12: boolean; approvedClinician: boolean }>> {
-    if (!asked.length) return [];
-    // Each doctor asked for, with each of their approvals (none: one row without an approval).
-    const rows: Array<{ doctor: string } & (({ id: string } & ApprovalRow) | { id: null })> = await this.db.preparedOn(
-      this.db.manager,
-      `SELECT d.id AS "doctor", ${APPROVAL_COLUMNS} FROM doctors d LEFT JOIN doctor_approvals a ON a.doctor_id = d.id
-        WHERE d.id = ANY($1::uuid[]) ORDER BY a.kind, a.starts_on, a.id`,
-      [[...new Set(asked.map((a) => a.doctorId))]],
-    );
-    const byDoctor = new Map<string, ApprovalRow[]>();
-    for (const r of rows) {
-      const list = byDoctor.get(r.doctor) ?? [];
-      if (r.id !== null) list.push(r);
-      byDoctor.set(r.doctor, list);
-    }
+    const approvals = await this.approvalsOf(this.db.manager, [...new Set(asked.map((a) => a.doctorId))]);
     return asked.map(({ doctorId, date }) => {
-      const approvals = byDoctor.get(doctorId);
-      if (!approvals) throw new NotFoundProblem('Doctor', doctorId);
-      const found = approvalsCovering(approvals, date);
+      const found = approvalsCovering(approvals.get(doctorId) ?? [], date);
       return { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null };
     });
   }
