@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { UnprocessableProblem } from '../common/problem';
+import { NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
-import { APPROVAL_COLUMNS, approvalRecord, loadApprovals, type ApprovalRecord, type ApprovalRow } from './approval.facts';
+import { APPROVAL_COLUMNS, approvalRecord, type ApprovalRow } from './approval.facts';
 import { EligibilityDto, EligibilityListDto, EligibilityListQuery } from './dto/training.dto';
 import { PractitionerEntity } from './practitioner.entity';
 import { PractitionersService } from './practitioners.service';
-import { facts, TrainingService } from './training.service';
 import { Eligibility, eligibility, type TrainingFacts } from './workforce.rules';
 import { workforcePolicy } from './workforce.policy';
 
@@ -17,16 +16,24 @@ import { workforcePolicy } from './workforce.policy';
 type PractitionerRecord = Pick<PractitionerEntity, 'id' | 'profession' | 'active' | 'registrationStatus' | 'registrationCheckedOn'>;
 
 /**
- * The practitioner records of the user accounts $1, each with its approvals (as APPROVAL_COLUMNS, oldest first) and
- * its training (oldest first), as JSON arrays: everything the eligibility rules read, in one statement.
+ * The practitioner records whose `key` (their id, or their user account's) is in $1, each with its approvals (as
+ * APPROVAL_COLUMNS, oldest first) and its training (oldest first) as JSON arrays: everything the eligibility rules
+ * read, in one statement however many.
  */
-const ELIGIBILITY_FACTS = `SELECT p.id, p.user_id AS "userId", p.profession, p.active, p.registration_status AS "registrationStatus",
+const eligibilityFacts = (
+  key: 'p.id' | 'p.user_id',
+) => `SELECT p.id, p.user_id AS "userId", p.profession, p.active, p.registration_status AS "registrationStatus",
        to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn",
        coalesce((SELECT json_agg(x ORDER BY x."startsOn") FROM (SELECT ${APPROVAL_COLUMNS} FROM approvals a WHERE a.practitioner_id = p.id) x), '[]') AS approvals,
        coalesce((SELECT json_agg(json_build_object('completedOn', to_char(t.completed_on, 'YYYY-MM-DD'), 'hours', t.hours::float8,
                                                    'mentalHealthSpecific', t.mental_health_specific) ORDER BY t.completed_on)
                    FROM training_records t WHERE t.practitioner_id = p.id), '[]') AS training
-  FROM practitioners p WHERE p.user_id = ANY($1::uuid[])`;
+  FROM practitioners p WHERE ${key} = ANY($1::uuid[])`;
+const FACTS_BY_PRACTITIONER = eligibilityFacts('p.id');
+const FACTS_BY_USER = eligibilityFacts('p.user_id');
+
+/** A row of eligibilityFacts. */
+type FactsRow = PractitionerRecord & { userId: string; approvals: ApprovalRow[]; training: TrainingFacts[] };
 
 /**
  * "May this person act as an AMHP for the whole of [from, to)?": the single function the rota and the
@@ -39,36 +46,34 @@ export class EligibilityService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly practitioners: PractitionersService,
-    private readonly training: TrainingService,
   ) {}
 
   async forPractitioner(practitionerId: string, from: Date, to: Date, m: EntityManager = this.db.manager): Promise<Eligibility> {
-    const p = await this.practitioners.find(m, practitionerId);
-    return (await this.forEach([p], from, to, m))[0];
+    const [found] = await this.forEach([practitionerId], from, to, m);
+    if (!found) throw new NotFoundProblem('Practitioner', practitionerId);
+    return found;
   }
 
-  /** The same for many practitioners at once: their approvals and training read in two queries, not two each. */
-  private async forEach(ps: PractitionerEntity[], from: Date, to: Date, m: EntityManager): Promise<Eligibility[]> {
-    if (!ps.length) return [];
-    const ids = ps.map((p) => p.id);
-    const approvals = await loadApprovals(m, ids);
-    const records = await this.training.records(m, ids);
-    const judge = this.judge(from, to);
-    return ps.map((p) =>
-      judge(
-        p,
-        approvals.filter((a) => a.practitionerId === p.id),
-        records.filter((r) => r.practitionerId === p.id).map(facts),
-      ),
-    );
+  /** The same for many practitioners at once (in the order given; one not found is left out), in one statement. */
+  private async forEach(ids: string[], from: Date, to: Date, m: EntityManager): Promise<Eligibility[]> {
+    const judged = await this.judged(m, FACTS_BY_PRACTITIONER, ids, from, to);
+    return ids.flatMap((id) => judged.find((j) => j.practitionerId === id) ?? []).map(({ practitionerId: _p, userId: _u, ...e }) => e);
   }
 
-  /** The rules (AMHP-01/03/05/07) applied to one practitioner's record, approvals and training, for [from, to). */
-  private judge(from: Date, to: Date): (p: PractitionerRecord, approvals: ApprovalRecord[], training: TrainingFacts[]) => Eligibility {
+  /** The rules (AMHP-01/03/05/07) applied to each practitioner read by `sql` (eligibilityFacts) for [from, to). */
+  private async judged(
+    m: EntityManager,
+    sql: string,
+    keys: string[],
+    from: Date,
+    to: Date,
+  ): Promise<Array<Eligibility & { practitionerId: string; userId: string }>> {
+    if (!keys.length) return [];
+    const rows = await this.db.preparedOn<FactsRow>(m, sql, [keys]);
     const now = this.clock.now();
     const policy = workforcePolicy(this.config);
-    return (p, approvals, training) =>
-      eligibility(
+    return rows.map((p) => ({
+      ...eligibility(
         {
           from,
           to,
@@ -76,11 +81,14 @@ export class EligibilityService {
           profession: p.profession,
           registrationStatus: p.active ? p.registrationStatus : 'inactive',
           registrationCheckedOn: p.registrationCheckedOn,
-          approvals,
-          training,
+          approvals: p.approvals.map(approvalRecord),
+          training: p.training,
         },
         policy,
-      );
+      ),
+      practitionerId: p.id,
+      userId: p.userId,
+    }));
   }
 
   /** For a user account (allocation, rota): a user with no practitioner record is never eligible. */
@@ -104,17 +112,7 @@ export class EligibilityService {
     to: Date,
     m: EntityManager = this.db.manager,
   ): Promise<Array<Eligibility & { practitionerId: string | null }>> {
-    const found = userIds.length
-      ? await this.db.preparedOn<PractitionerRecord & { userId: string; approvals: ApprovalRow[]; training: TrainingFacts[] }>(
-          m,
-          ELIGIBILITY_FACTS,
-          [userIds],
-        )
-      : [];
-    const judge = this.judge(from, to);
-    const byUser = new Map(
-      found.map((p) => [p.userId, { ...judge(p, p.approvals.map(approvalRecord), p.training), practitionerId: p.id }]),
-    );
+    const byUser = new Map((await this.judged(m, FACTS_BY_USER, userIds, from, to)).map(({ userId, ...e }) => [userId, e]));
     return userIds.map(
       (id) =>
         byUser.get(id) ?? {
@@ -132,7 +130,7 @@ export class EligibilityService {
     const p = await this.practitioners.find(this.db.manager, practitionerId);
     await this.practitioners.requireReadable(actor, p.userId, practitionerId);
     const { from, to } = period(fromRaw, toRaw);
-    const [result] = await this.forEach([p], from, to, this.db.manager); // the record just read, not read again
+    const [result] = await this.forEach([p.id], from, to, this.db.manager);
     return { practitionerId, from: from.toISOString(), to: to.toISOString(), ...result };
   }
 
@@ -145,7 +143,12 @@ export class EligibilityService {
     const { from, to } = period(q.from, q.to);
     const m = this.db.manager;
     const ps = await this.practitioners.readable(actor, m, { active: q.active });
-    const results = await this.forEach(ps, from, to, m);
+    const results = await this.forEach(
+      ps.map((p) => p.id),
+      from,
+      to,
+      m,
+    );
     const at = { from: from.toISOString(), to: to.toISOString() };
     return { ...at, items: ps.map((p, i) => ({ practitionerId: p.id, ...at, ...results[i] })) };
   }
