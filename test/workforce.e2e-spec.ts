@@ -474,16 +474,16 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
     });
   });
   it.each([
-    ['approved, trained and registered', {}, true],
-    ['with a suspension now', { suspended: true }, false],
-    ['whose approval ended early', { ended: true }, false],
-    ['whose approval has expired', { expired: true }, false],
-    ['without the training hours of the last year (a warning, not a bar)', { untrained: true }, true],
-    ['whose registration lapsed', { registration: 'lapsed' }, false],
-    ['whose record is inactive', { inactive: true }, false],
-    ['with two approvals and two courses', { second: true }, true],
+    ['approved, trained and registered', {}, true, []],
+    ['with a suspension now', { suspended: true }, false, ['approval-suspended']],
+    ['whose approval ended early', { ended: true }, false, ['no-approval']],
+    ['whose approval has expired', { expired: true }, false, ['no-approval']],
+    ['without the training hours of the last year (a warning, not a bar)', { untrained: true }, true, ['training-short-current-year']],
+    ['whose registration lapsed', { registration: 'lapsed' }, false, ['registration-not-active']],
+    ['whose record is inactive', { inactive: true }, false, ['registration-not-active']],
+    ['with two approvals and two courses making up the hours', { second: true }, true, []],
   ])(
-    'an AMHP %s is judged the same for her user account (allocation, offers: one statement) as for her practitioner record',
+    'an AMHP %s gets the findings listed, for her user account (allocation, offers) as for her practitioner record',
     async (
       _name,
       c: {
@@ -496,6 +496,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         second?: boolean;
       },
       eligible: boolean,
+      codes: string[],
     ) => {
       const user = await t.user(['amhp']);
       const [{ id }] = await t.sql<{ id: string }>(
@@ -521,11 +522,19 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
             [approvalId, manager.id],
           );
       }
-      const courses = c.untrained ? [] : c.second ? ['2025-12-01', '2026-06-01'] : ['2026-06-01'];
-      for (const completedOn of courses)
+      // This year's hours: 18 in one course, or 9.5 in each of two.
+      const courses: Array<[string, number]> = c.untrained
+        ? []
+        : c.second
+          ? [
+              ['2026-03-01', 9.5],
+              ['2026-06-01', 9.5],
+            ]
+          : [['2026-06-01', 18]];
+      for (const [completedOn, hours] of courses)
         await t.sql(
-          `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by) VALUES ($1, $2, 9.5, 'Forum', 'Update', $3)`,
-          [id, completedOn, user.id],
+          `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by) VALUES ($1, $2, $3, 'Forum', 'Update', $4)`,
+          [id, completedOn, hours, user.id],
         );
       const eligibility = t.app.get(EligibilityService);
       const from = new Date('2026-11-21T10:00:00Z');
@@ -533,6 +542,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const [forUser] = await eligibility.forUsers([user.id], from, to);
       expect(forUser).toEqual({ ...(await eligibility.forPractitioner(id, from, to)), practitionerId: id });
       expect(forUser.eligible).toBe(eligible);
+      expect(forUser.findings.map((f) => f.code)).toEqual(codes);
     },
   );
 });
