@@ -66,6 +66,31 @@ describe('the job pack on the duty AMHP’s phone', () => {
     expect(other).toMatchObject({ assessment: null, checks: null, person: { familyName: 'Plover' } });
   });
 
+  it('with several jobs assessed, each job holds its own person, relatives and latest assessment, read in one request', async () => {
+    const worker = await amhp(t);
+    const jobs = [await allocated(worker, 'Dunlin'), await allocated(worker, 'Knot'), await allocated(worker, 'Sanderling')];
+    const opened: Record<string, string> = {};
+    for (const job of jobs.slice(0, 2))
+      opened[job.id] = (await as(worker).post('/assessments', { referralId: job.id, location: `Ward ${job.reference}` }).expect(201)).body.id;
+    await as(worker)
+      .post(`/assessments/${opened[jobs[1].id]}/contacts`, { at: '2026-11-21T01:50:00Z', mode: 'in-person', byRole: 'amhp' })
+      .expect(201);
+
+    const pack = (await as(worker).get('/me/job-pack').expect(200)).body;
+    expect(pack.jobs).toHaveLength(3);
+    for (const job of jobs) {
+      const held = pack.jobs.find((j: { referral: { id: string } }) => j.referral.id === job.id);
+      expect(held.person).toEqual((await as(worker).get(`/people/${job.personId}`).expect(200)).body);
+      expect(held.relatives).toEqual((await as(worker).get(`/people/${job.personId}/relatives`).expect(200)).body.items);
+      expect(held.nearestRelative).toEqual((await as(worker).get(`/people/${job.personId}/nearest-relative`).expect(200)).body);
+      if (opened[job.id]) {
+        expect(held.assessment).toEqual((await as(worker).get(`/assessments/${opened[job.id]}`).expect(200)).body);
+        expect(held.checks).toEqual((await as(worker).get(`/assessments/${opened[job.id]}/checks`).expect(200)).body);
+      } else expect(held).toMatchObject({ assessment: null, checks: null });
+    }
+    expect(pack.jobs.find((j: { referral: { id: string } }) => j.referral.id === jobs[1].id).assessment.contacts).toHaveLength(1);
+  });
+
   it('every person in it is an audited read in the one request, on the allocation', async () => {
     const worker = await amhp(t);
     const job = await allocated(worker);

@@ -101,6 +101,23 @@ export class AccessService {
     return this.decideFrom(actor, action, found);
   }
 
+  /**
+   * `decide` on each of several people at once (no record of a `conducted` relationship in view): one statement for
+   * all of them. The decisions come in the order of `personIds`.
+   */
+  async decideEach(actor: Actor, action: Action, personIds: readonly string[], m: EntityManager = this.db.manager): Promise<Decision[]> {
+    if (!isPersonAction(action) || !personIds.length) return personIds.map(() => can(actor.roles, action));
+    const rows = await this.db.preparedOn<PersonAccessRow & { asked: string }>(
+      m,
+      `SELECT asked.asked_person::text AS asked,
+              ${accessFactsSql({ user: '$1', person: 'asked.asked_person', at: '$3', resourceType: 'NULL::text', resourceId: 'NULL::text' })}
+         FROM unnest($2::uuid[]) AS asked(asked_person)`,
+      [actor.userId, personIds, this.clock.now()],
+    );
+    const facts = new Map(rows.map((r) => [r.asked, r]));
+    return personIds.map((id) => this.decideFrom(actor, action, facts.get(id.toLowerCase())!));
+  }
+
   /** The policy's decision on `action` from the facts read with the record (accessFactsSql), for the same actor. */
   decideFrom(actor: Actor, action: Action, facts: PersonAccessRow): Decision {
     return can(actor.roles, action, { relationships: facts.accessKinds, breakGlassSessionId: facts.accessSession ?? undefined });

@@ -246,6 +246,49 @@ export class AssessmentsService {
     });
   }
 
+  /**
+   * Each referral's latest assessment the caller may read, as `list` with `referralId` and `limit=1` answers it for
+   * one referral (null when none), for several referrals in one statement: the rows with their views' parts, audited
+   * as that list audits them. In the order of `referralIds`.
+   */
+  async latestOfEach(actor: Actor, referralIds: readonly string[]): Promise<Array<AssessmentViewDto | null>> {
+    if (!referralIds.length) return [];
+    const where = new SqlWhere();
+    where.add('a.referral_id = ANY(?::uuid[])', referralIds);
+    const scope = this.access.scope(actor, 'assessment-record.read', 'a.person_id', where.params.length + 1, {
+      type: 'assessment',
+      column: 'a.id',
+    });
+    where.params.push(...scope.params);
+    where.raw(scope.sql);
+    const select = SELECT.replace('SELECT a.id,', `SELECT DISTINCT ON (a.referral_id) ${scope.basis} AS "accessBasis", a.id,`).replace(
+      '  FROM assessments a',
+      `, ${viewParts('a.id')}\n  FROM assessments a`,
+    );
+    const sql = `${select} ${where} ORDER BY a.referral_id, a.opened_at DESC, a.id DESC`;
+    return this.db.transaction(async (m) => {
+      const rows = await this.audit.selectAudited<AssessmentRow & ViewParts>(
+        m,
+        {
+          sql,
+          params: where.params,
+          shown: referralIds.length,
+          resourceColumn: 'id',
+          subjectColumn: 'personId',
+          basisColumn: 'accessBasis',
+        },
+        { action: 'assessment.read', resourceType: 'assessment', details: { via: 'list' } },
+      );
+      const found = new Map(rows.map((r) => [r.referralId, r]));
+      const views: Array<AssessmentViewDto | null> = [];
+      for (const id of referralIds) {
+        const row = found.get(id.toLowerCase());
+        views.push(row ? await this.view(m, row) : null);
+      }
+      return views;
+    });
+  }
+
   async get(actor: Actor, id: string): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const a = await this.loadForRead(m, id, actor);

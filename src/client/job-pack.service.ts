@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
-import type { Decision } from '../access/policy';
 import type { AssessmentViewDto } from '../assessments/dto/assessment.dto';
 import { AssessmentsService } from '../assessments/assessments.service';
 import type { Actor } from '../auth/actor';
@@ -43,23 +42,31 @@ export class JobPackService {
       const now = this.clock.now();
       const page = await this.referrals.list(actor, { assigned: 'me', limit: JOB_PACK_MAX_JOBS });
       // The queue read is scoped to readable people already; an access lost since then leaves the job out.
-      const open: Array<{ referral: ReferralDto; decision: Decision }> = [];
-      for (const referral of page.items as ReferralDto[]) {
-        const decision = await this.access.decide(actor, 'person.read', referral.person.id, m);
-        if (decision.allowed) open.push({ referral, decision });
-      }
-      // Each job's assessment before the people's records: a list read first writes the audit rows waiting (the chain
-      // keeps the order things happened), so reading them first saves that round trip for each job.
-      const assessments: Array<AssessmentViewDto | null> = [];
-      for (const { referral } of open)
-        assessments.push((await this.assessments.list(actor, { referralId: referral.id, limit: 1 })).items[0] ?? null);
+      const listed = page.items as ReferralDto[];
+      const decisions = await this.access.decideEach(
+        actor,
+        'person.read',
+        listed.map((r) => r.person.id),
+        m,
+      );
+      const open = listed.flatMap((referral, i) => (decisions[i].allowed ? [{ referral, decision: decisions[i] }] : []));
+      // Every job's parts are read for all the jobs at once, one statement each (an owning module's read of several
+      // records), each record still audited as its own read: the pack costs the same round trips for one job or ten.
+      // The assessments before the people's records: a list read first writes the audit rows waiting (the chain keeps
+      // the order things happened), so reading them first saves that round trip.
+      const assessments = await this.assessments.latestOfEach(
+        actor,
+        open.map((j) => j.referral.id),
+      );
+      const people = await this.people.readEach(open.map(({ referral, decision }) => ({ id: referral.person.id, decision })));
+      const relatives = await this.relatives.relativesAndNearestOfEach(
+        open.map(({ referral, decision }) => ({ personId: referral.person.id, decision })),
+      );
       const jobs: JobPackJobDto[] = [];
-      for (const [i, { referral, decision }] of open.entries()) {
-        const person = await this.people.read(referral.person.id, decision);
-        const { relatives, nearestRelative } = await this.relatives.relativesAndNearest(referral.person.id, decision);
+      for (const [i, { referral }] of open.entries()) {
         const assessment = assessments[i];
         const checks = assessment && assessment.status !== 'closed' ? await this.assessments.checks(actor, assessment.id) : null;
-        jobs.push({ referral, person, relatives, nearestRelative, assessment, checks });
+        jobs.push({ referral, person: people[i], ...relatives[i], assessment, checks });
       }
       const expiresAt = new Date(now.getTime() + this.config.clientOfflineHours * 3_600_000);
       return {

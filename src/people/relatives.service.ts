@@ -95,6 +95,33 @@ interface PersonFacts {
   objections: ObjectionRow[];
 }
 
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+/** A row of factsStatement: the lists as JSON, their instants as text. */
+interface FactsRow {
+  dateOfBirth: IsoDate | null;
+  relatives?: Json<RelativeRow>[];
+  displacements?: Json<DisplacementRow>[];
+  nominated?: Array<Json<NominatedRow> & { appointedOnDate?: string }>;
+  objections?: Json<ObjectionRow>[];
+}
+
+/** A person's facts from their row of factsStatement. */
+function factsFrom(row: FactsRow): PersonFacts {
+  return {
+    dateOfBirth: row.dateOfBirth,
+    relatives: (row.relatives ?? []).map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })),
+    displacements: (row.displacements ?? []).map((d) => ({ ...d, filedAt: new Date(d.filedAt), createdAt: new Date(d.createdAt) })),
+    nominated: (row.nominated ?? []).map(({ appointedOnDate: _, ...n }) => ({ ...n, createdAt: new Date(n.createdAt) })),
+    objections: (row.objections ?? []).map((o) => ({
+      ...o,
+      notifiedAt: new Date(o.notifiedAt),
+      withdrawnAt: o.withdrawnAt === null ? null : new Date(o.withdrawnAt),
+      createdAt: new Date(o.createdAt),
+    })),
+  };
+}
+
 /** Each list as a JSON array of its rows (the columns' names its keys), in the order its reads have always had. */
 const FACT_LISTS: Record<FactPart, { rows: string; order: string }> = {
   relatives: { rows: `SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = p.id`, order: 'x."createdAt", x.id' },
@@ -116,12 +143,13 @@ const FACT_LISTS: Record<FactPart, { rows: string; order: string }> = {
 const STANDING_PARTS: FactPart[] = ['relatives', 'displacements', 'nominated'];
 const ALL_PARTS: FactPart[] = [...STANDING_PARTS, 'objections'];
 
-/** The statement reading a person ($1) with `parts`, one column each. */
-function factsStatement(parts: readonly FactPart[]): string {
+/** The statement reading a person ($1) with `parts`, one column each; with `each`, every person of the array $1, with their id. */
+function factsStatement(parts: readonly FactPart[], each = false): string {
   const lists = parts.map(
     (part) => `, coalesce((SELECT json_agg(x ORDER BY ${FACT_LISTS[part].order}) FROM (${FACT_LISTS[part].rows}) x), '[]') AS "${part}"`,
   );
-  return `SELECT to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth"${lists.join('')} FROM persons p WHERE p.id = $1`;
+  const who = each ? `p.id::text AS "personId", ` : '';
+  return `SELECT ${who}to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth"${lists.join('')} FROM persons p WHERE p.id = ${each ? 'ANY($1::uuid[])' : '$1'}`;
 }
 
 /** NR-10: how a s.29 application moves through the court. An illegal move is 409 naming the allowed ones. */
@@ -307,17 +335,29 @@ export class RelativesService {
   }
 
   /**
-   * For the duty AMHP's job pack: the person's relatives (as GET /people/:id/relatives) and their nearest relative
-   * today (as GET /people/:id/nearest-relative), from one read of the person's facts, each audited as its own read.
+   * For the duty AMHP's job pack: each person's relatives (as GET /people/:id/relatives) and their nearest relative
+   * today (as GET /people/:id/nearest-relative), all from one read of the people's facts, each audited as its own
+   * read. In the order asked.
    */
-  async relativesAndNearest(
-    personId: string,
-    decision: Decision,
-  ): Promise<{ relatives: RelativeDto[]; nearestRelative: NearestRelativeDto }> {
+  async relativesAndNearestOfEach(
+    reads: ReadonlyArray<{ personId: string; decision: Decision }>,
+  ): Promise<Array<{ relatives: RelativeDto[]; nearestRelative: NearestRelativeDto }>> {
+    if (!reads.length) return [];
     return this.db.transaction(async (m) => {
-      const facts = await this.facts(m, personId, ALL_PARTS);
-      await this.audit.record(m, this.listAudit(personId, decision, 'relatives.read', 'relativeIds', facts.relatives));
-      return { relatives: facts.relatives, nearestRelative: await this.nearestRelativeRead(m, facts, personId, undefined, decision) };
+      const facts = await this.factsOfEach(
+        m,
+        reads.map((r) => r.personId),
+        ALL_PARTS,
+      );
+      const answers: Array<{ relatives: RelativeDto[]; nearestRelative: NearestRelativeDto }> = [];
+      for (const [i, { personId, decision }] of reads.entries()) {
+        await this.audit.record(m, this.listAudit(personId, decision, 'relatives.read', 'relativeIds', facts[i].relatives));
+        answers.push({
+          relatives: facts[i].relatives,
+          nearestRelative: await this.nearestRelativeRead(m, facts[i], personId, undefined, decision),
+        });
+      }
+      return answers;
     });
   }
 
@@ -859,28 +899,20 @@ export class RelativesService {
    * array, its instants turned back into Dates); the lists not asked for are empty. 404 when there is no such person.
    */
   private async facts(m: EntityManager, personId: string, parts: readonly FactPart[]): Promise<PersonFacts> {
-    type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-    const rows: Array<{
-      dateOfBirth: IsoDate | null;
-      relatives?: Json<RelativeRow>[];
-      displacements?: Json<DisplacementRow>[];
-      nominated?: Array<Json<NominatedRow> & { appointedOnDate?: string }>;
-      objections?: Json<ObjectionRow>[];
-    }> = await this.db.preparedIn(m, factsStatement(parts), [personId]);
+    const rows: FactsRow[] = await this.db.preparedIn(m, factsStatement(parts), [personId]);
     if (!rows.length) throw new NotFoundProblem('Person', personId);
-    const row = rows[0];
-    return {
-      dateOfBirth: row.dateOfBirth,
-      relatives: (row.relatives ?? []).map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })),
-      displacements: (row.displacements ?? []).map((d) => ({ ...d, filedAt: new Date(d.filedAt), createdAt: new Date(d.createdAt) })),
-      nominated: (row.nominated ?? []).map(({ appointedOnDate: _, ...n }) => ({ ...n, createdAt: new Date(n.createdAt) })),
-      objections: (row.objections ?? []).map((o) => ({
-        ...o,
-        notifiedAt: new Date(o.notifiedAt),
-        withdrawnAt: o.withdrawnAt === null ? null : new Date(o.withdrawnAt),
-        createdAt: new Date(o.createdAt),
-      })),
-    };
+    return factsFrom(rows[0]);
+  }
+
+  /** `facts` of several people in one statement, in the order asked; a person not found is 404 as for one. */
+  private async factsOfEach(m: EntityManager, personIds: readonly string[], parts: readonly FactPart[]): Promise<PersonFacts[]> {
+    const rows: Array<FactsRow & { personId: string }> = await this.db.preparedIn(m, factsStatement(parts, true), [personIds]);
+    const found = new Map(rows.map((r) => [r.personId, r]));
+    return personIds.map((id) => {
+      const row = found.get(id.toLowerCase());
+      if (!row) throw new NotFoundProblem('Person', id);
+      return factsFrom(row);
+    });
   }
 
   /** A relative named in a body must be one of this person's: otherwise 422 naming the field. */
