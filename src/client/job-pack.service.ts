@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service';
-import type { AssessmentViewDto } from '../assessments/dto/assessment.dto';
 import { AssessmentsService } from '../assessments/assessments.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
