@@ -71,7 +71,11 @@ describe('the job pack on the duty AMHP’s phone', () => {
     const jobs = [await allocated(worker, 'Dunlin'), await allocated(worker, 'Knot'), await allocated(worker, 'Sanderling')];
     const opened: Record<string, string> = {};
     for (const job of jobs.slice(0, 2))
-      opened[job.id] = (await as(worker).post('/assessments', { referralId: job.id, location: `Ward ${job.reference}` }).expect(201)).body.id;
+      opened[job.id] = (
+        await as(worker)
+          .post('/assessments', { referralId: job.id, location: `Ward ${job.reference}` })
+          .expect(201)
+      ).body.id;
     await as(worker)
       .post(`/assessments/${opened[jobs[1].id]}/contacts`, { at: '2026-11-21T01:50:00Z', mode: 'in-person', byRole: 'amhp' })
       .expect(201);
