@@ -65,6 +65,11 @@ const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "giv
 
 type PersonRow = Omit<PersonDto, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
 
+/** The audit record of a read of the person `id` on `decision`. */
+function personRead(id: string, decision: Decision) {
+  return { action: 'person.read', resourceType: 'person', resourceId: id, subjectPersonId: id, accessBasis: decision.basis };
+}
+
 function personDto(r: PersonRow): PersonDto {
   return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
@@ -373,13 +378,7 @@ export class PeopleService {
   async read(id: string, decision: Decision): Promise<PersonDto> {
     return this.db.transaction(async (m) => {
       const person = await this.load(m, id);
-      await this.audit.record(m, {
-        action: 'person.read',
-        resourceType: 'person',
-        resourceId: person.id,
-        subjectPersonId: person.id,
-        accessBasis: decision.basis,
-      });
+      await this.audit.record(m, personRead(person.id, decision));
       return person;
     });
   }
@@ -400,13 +399,7 @@ export class PeopleService {
         const row = found.get(id.toLowerCase());
         if (!row) throw new NotFoundProblem('Person', id);
         const person = personDto(row);
-        await this.audit.record(m, {
-          action: 'person.read',
-          resourceType: 'person',
-          resourceId: person.id,
-          subjectPersonId: person.id,
-          accessBasis: decision.basis,
-        });
+        await this.audit.record(m, personRead(person.id, decision));
         people.push(person);
       }
       return people;
@@ -421,13 +414,7 @@ export class PeopleService {
       assertVersion(expectedVersion, current.version);
       const fields = FIELDS.filter((f) => dto[f] !== undefined);
       if (!fields.length) {
-        await this.audit.record(m, {
-          action: 'person.read',
-          resourceType: 'person',
-          resourceId: id,
-          subjectPersonId: id,
-          accessBasis: decision.basis,
-        });
+        await this.audit.record(m, personRead(id, decision));
         return current;
       }
       if (dto.nhsNumber && dto.nhsNumber !== current.nhsNumber) {
