@@ -69,12 +69,12 @@ const GOLDEN: Record<string, string> = {
   'GET /pages': 'admin manager auditor',
   'GET /pages/vapid-public-key': 'admin manager amhp referrer auditor',
   'GET /people': 'manager amhp',
-  'GET /people/:id': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
-  'GET /people/:id/displacements': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
-  'GET /people/:id/nearest-relative': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
-  'GET /people/:id/nearest-relative-objections': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
-  'GET /people/:id/nominated-persons': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
-  'GET /people/:id/relatives': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
+  'GET /people/:id': 'manager:all amhp:allocated,duty+break-glass',
+  'GET /people/:id/displacements': 'manager:all amhp:allocated,duty+break-glass',
+  'GET /people/:id/nearest-relative': 'manager:all amhp:allocated,duty+break-glass',
+  'GET /people/:id/nearest-relative-objections': 'manager:all amhp:allocated,duty+break-glass',
+  'GET /people/:id/nominated-persons': 'manager:all amhp:allocated,duty+break-glass',
+  'GET /people/:id/relatives': 'manager:all amhp:allocated,duty+break-glass',
   'GET /people/matches': 'manager',
   'GET /practitioners': 'admin manager amhp:own auditor',
   'GET /practitioners/:id': 'admin manager amhp:own auditor',
@@ -86,7 +86,7 @@ const GOLDEN: Record<string, string> = {
   'GET /practitioners/:id/training': 'admin manager amhp:own auditor',
   'GET /practitioners/eligibility': 'admin manager amhp:own auditor',
   'GET /probe-people': 'admin manager amhp referrer auditor',
-  'GET /probe-people/:personId': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
+  'GET /probe-people/:personId': 'manager:all amhp:allocated,duty+break-glass',
   'GET /referrals': 'manager amhp referrer',
   'GET /referrals/:id': 'manager amhp referrer',
   'GET /referrals/:id/events': 'manager amhp',
@@ -247,7 +247,8 @@ const GOLDEN: Record<string, string> = {
  */
 const GOLDEN_RECORD_ACTIONS: Record<string, string> = {
   'assessment-record.read': 'manager:all amhp:allocated,duty,conducted+break-glass',
-  'person.read': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
+  'person.identify': 'manager:all amhp:allocated,duty+break-glass referrer:referrer',
+  'person.read': 'manager:all amhp:allocated,duty+break-glass',
   'person.write': 'manager:all amhp:allocated+break-glass',
 };
 
@@ -374,10 +375,10 @@ describe('access policy: every route declares one, and role × relationship deci
       await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(403);
     });
 
-    it('a referrer sees the person of their own referral but no other; a manager sees all; auditor and admin see none', async () => {
+    it("a referrer sees no person, not even their own referral's (its progress only); a manager sees all; auditor and admin see none", async () => {
       const person = randomUUID();
       await grant(users.referrer.id, person, 'referrer');
-      await t.http.get(`/probe-people/${person}`).set('authorization', users.referrer.auth).expect(200);
+      await t.http.get(`/probe-people/${person}`).set('authorization', users.referrer.auth).expect(403);
       await t.http.get(`/probe-people/${randomUUID()}`).set('authorization', users.referrer.auth).expect(403);
       expect((await t.http.get(`/probe-people/${randomUUID()}`).set('authorization', users.manager.auth).expect(200)).body.basis).toBe(
         'role:manager',

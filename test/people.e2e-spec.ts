@@ -196,20 +196,29 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       await person({ familyName, dateOfBirth: '2026-11-21' });
     });
 
-    it('refuses a second person with the same NHS number with 409 person-exists, naming only the existing id, and audits the disclosure', async () => {
+    it('refuses a second person with the same NHS number with 409 person-exists, naming the record only to those who may read it, and audits the disclosure', async () => {
       const first = await person();
       const familyName = surname('Other');
       const res = await as(referrer).post('/people', { nhsNumber: first.nhsNumber, givenName: 'Someone', familyName }).expect(409);
-      expect(res.body).toMatchObject({ code: 'person-exists', existingId: first.id, href: `/people/${first.id}` });
+      expect(res.body.code).toBe('person-exists');
+      expect(res.body).not.toHaveProperty('existingId');
+      expect(res.body).not.toHaveProperty('href');
       const text = JSON.stringify(res.body);
-      for (const secret of [first.givenName, first.familyName, first.dateOfBirth, first.nhsNumber]) expect(text).not.toContain(secret);
+      for (const secret of [first.id, first.givenName, first.familyName, first.dateOfBirth, first.nhsNumber])
+        expect(text).not.toContain(secret);
       expect(await t.sql('SELECT 1 FROM persons WHERE nhs_number = $1', [first.nhsNumber])).toHaveLength(1);
       expect(await countByFamilyName(familyName)).toBe(0);
+      // A manager, who may read every person, is told which record it is.
+      const named = await as(manager).post('/people', { nhsNumber: first.nhsNumber, givenName: 'Someone', familyName }).expect(409);
+      expect(named.body).toMatchObject({ code: 'person-exists', existingId: first.id, href: `/people/${first.id}` });
       const audit = await t.sql(
-        `SELECT actor_id, outcome, details FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1 AND outcome = 'failure'`,
+        `SELECT actor_id, outcome, details FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1 AND outcome = 'failure' ORDER BY id`,
         [first.id],
       );
-      expect(audit).toEqual([{ actor_id: referrer.id, outcome: 'failure', details: { reason: 'person-exists', matchedBy: 'nhsNumber' } }]);
+      expect(audit).toEqual([
+        { actor_id: referrer.id, outcome: 'failure', details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: false } },
+        { actor_id: manager.id, outcome: 'failure', details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: true } },
+      ]);
     });
 
     it('auditors and admins cannot record people', async () => {
@@ -271,14 +280,19 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect(reads).toEqual([{ actor_id: amhp.id, access_basis: `break-glass:${session.id}` }]);
     });
 
-    it('a referrer reads the person of their referral (relationship:referrer); one who only recorded a person cannot read it back, as intended', async () => {
+    it("a referrer never reads a person's record, not even of their own referral's person, nor of one they recorded (their referral's progress only)", async () => {
       const theirs = await person();
       await grant(referrer.id, theirs.id, 'referrer');
-      await as(referrer).get(`/people/${theirs.id}`).expect(200);
-      const [audit] = await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1`, [
-        theirs.id,
-      ]);
-      expect(audit).toEqual({ access_basis: 'relationship:referrer' });
+      for (const path of ['', '/relatives', '/nearest-relative', '/nominated-persons', '/nearest-relative-objections']) {
+        const res = await as(referrer).get(`/people/${theirs.id}${path}`).expect(403);
+        expect(res.body.code).toBe('forbidden');
+        expect(JSON.stringify(res.body)).not.toContain(theirs.familyName);
+      }
+      expect(
+        await t.sql(`SELECT 1 FROM audit_events WHERE action = 'person.read' AND outcome = 'success' AND subject_person_id = $1`, [
+          theirs.id,
+        ]),
+      ).toHaveLength(0);
 
       const recorded = await person({}, referrer);
       expect(await t.sql('SELECT 1 FROM access_relationships WHERE person_id = $1', [recorded.id])).toHaveLength(0);
@@ -460,6 +474,12 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       await as(manager).patch(`/people/${p.id}`, { nhsNumber: '1234567890' }).expect(400);
       const res = await as(manager).patch(`/people/${p.id}`, { nhsNumber: other.nhsNumber }).expect(409);
       expect(res.body).toMatchObject({ code: 'person-exists', existingId: other.id });
+      // An AMHP allocated to this person but not to the other is not told whose number it is.
+      const worker = await t.user(['amhp']);
+      await grant(worker.id, p.id, 'allocated');
+      const unnamed = await as(worker).patch(`/people/${p.id}`, { nhsNumber: other.nhsNumber }).expect(409);
+      expect(unnamed.body.code).toBe('person-exists');
+      expect(JSON.stringify(unnamed.body)).not.toContain(other.id);
       const fresh = nhsNumber();
       identifying.push(fresh);
       const ok = await as(manager).patch(`/people/${p.id}`, { nhsNumber: fresh }).expect(200);

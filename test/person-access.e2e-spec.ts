@@ -69,6 +69,33 @@ describe('every person record behind its policy', () => {
     });
   });
 
+  describe('a referrer sending the details of a person the hub already holds', () => {
+    it("is linked to the person, yet reads nothing of what the hub recorded, nor which other agency's referral is open", async () => {
+      const known = { nhsNumber: '4010232137', givenName: 'Ottoline', familyName: 'Brackenbury', dateOfBirth: '1985-07-30' };
+      const theirs = (await api(manager).post('/referrals', referral(known)).expect(201)).body;
+      await api(manager)
+        .post(`/people/${theirs.person.id}/relatives`, { name: 'Magnus Brackenbury', relationship: 'spouse', notes: 'hostile to services' })
+        .expect(201);
+      const gp = await t.user(['referrer']);
+      const sent = (await api(gp).post('/referrals', referral(known)).expect(201)).body;
+      expect(sent.person.id).toBe(theirs.person.id);
+      const duplicate = sent.findings.find((f: { code: string }) => f.code === 'open-referral-exists');
+      expect(duplicate).toBeDefined();
+      expect(duplicate).not.toHaveProperty('referralId');
+      expect(duplicate).not.toHaveProperty('href');
+      expect(JSON.stringify(sent)).not.toContain(theirs.reference);
+      expect(JSON.stringify(sent)).not.toContain(theirs.id);
+      for (const path of ['', '/relatives', '/nearest-relative'])
+        expect(JSON.stringify((await api(gp).get(`/people/${theirs.person.id}${path}`).expect(403)).body)).not.toContain('Magnus');
+      await api(gp).get(`/referrals/${theirs.id}`).expect(403);
+      // The hub's staff see which referral it duplicates (the latest open one).
+      const again = (await api(manager).post('/referrals', referral(known)).expect(201)).body;
+      const named = again.findings.find((f: { code: string }) => f.code === 'open-referral-exists');
+      expect([theirs.id, sent.id]).toContain(named.referralId);
+      expect(named.href).toBe(`/referrals/${named.referralId}`);
+    });
+  });
+
   describe('intake by NHS number', () => {
     let stored: { id: string };
     beforeAll(async () => {
@@ -105,7 +132,7 @@ describe('every person record behind its policy', () => {
       expect(res.body.person.id).toBe(stored.id);
     });
 
-    it('the hub resolves a pending match: same person moves the referral and only then grants the referrer access; audited', async () => {
+    it("the hub resolves a pending match: same person moves the referral, and the referrer's relationship with it (to the referral, never the record); audited", async () => {
       const other = await t.user(['referrer']);
       const sent = (
         await api(other)
@@ -126,7 +153,14 @@ describe('every person record behind its policy', () => {
       expect(resolved.status).toBe('same-person');
       await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'different-person' }).expect(409);
       expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(stored.id);
-      await api(other).get(`/people/${stored.id}`).expect(200);
+      // The referrer's relationship moves to the recorded person with the referral; it never opens the record to them.
+      expect(
+        await t.sql(
+          `SELECT person_id FROM access_relationships WHERE user_id = $1 AND kind = 'referrer' AND source_id = $2 AND valid_to IS NULL`,
+          [other.id, sent.id],
+        ),
+      ).toEqual([{ person_id: stored.id }]);
+      await api(other).get(`/people/${stored.id}`).expect(403);
       await api(other).get(`/people/${sent.person.id}`).expect(403);
       expect(
         await t.sql(
@@ -146,7 +180,12 @@ describe('every person record behind its policy', () => {
       const [match] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [sent.person.id]);
       await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'different-person' }).expect(200);
       expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(sent.person.id);
-      await api(gp).get(`/people/${sent.person.id}`).expect(200);
+      expect(
+        await t.sql(
+          `SELECT person_id FROM access_relationships WHERE user_id = $1 AND kind = 'referrer' AND source_id = $2 AND valid_to IS NULL`,
+          [gp.id, sent.id],
+        ),
+      ).toEqual([{ person_id: sent.person.id }]);
       await api(gp).get(`/people/${stored.id}`).expect(403);
     });
   });

@@ -408,7 +408,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       await pastInstant(t, session.expiresAt, () => api(stranger).get(`/referrals/${r.id}`).expect(403));
     });
 
-    it("re-allocation ends the first AMHP's access but not the referrer's; closing ends everyone's", async () => {
+    it("re-allocation ends the first AMHP's access; closing ends everyone's; the referrer never reads the person, only the referral's progress", async () => {
       const r = (await api(referrer).post('/referrals', body()).expect(201)).body;
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted' }).expect(200);
@@ -416,7 +416,8 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       await api(manager).post(`/referrals/${r.id}/allocation`, { userId: first.id }).expect(200);
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'accepted', reason: 'First AMHP off sick' }).expect(200);
       await api(first).get(`/people/${r.person.id}`).expect(403);
-      await api(referrer).get(`/people/${r.person.id}`).expect(200);
+      await api(referrer).get(`/people/${r.person.id}`).expect(403);
+      expect((await api(referrer).get(`/referrals/${r.id}`).expect(200)).body).not.toHaveProperty('person');
       await api(manager).post(`/referrals/${r.id}/allocation`, { userId: second.id }).expect(200);
       await api(second).get(`/people/${r.person.id}`).expect(200);
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Admitted informally overnight' }).expect(200);

@@ -328,7 +328,17 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       });
     });
 
-    it('refuses a bad period or filter with a 400 naming the field', async () => {
+    it('refuses a bad period or filter with a 400 naming the field, on every report, a year 0 or 9999 among them', async () => {
+      for (const report of ['activity', 'timeliness', 'equity', 'workforce'])
+        for (const [query, field] of [
+          ['period=FY0000', 'period'],
+          ['period=FY9999', 'period'],
+          ['period=9999-12', 'period'],
+          ['from=9999-12-01&to=9999-12-31', 'to'],
+        ]) {
+          const res = await get(manager, `/reports/${report}?${query}`).expect(400);
+          expect(JSON.stringify(res.body.errors)).toContain(`"${field}"`);
+        }
       for (const [query, field] of [
         ['period=2026-13', 'period'],
         ['', 'period'],

@@ -119,7 +119,22 @@ export const POLICY = {
   'reports.populations': { roles: ['manager', 'admin'] },
   /** An AMHP's own workload (GET /reports/my-workload): only ever the caller's own assessments. */
   'reports.workload': { ownRoles: ['amhp', 'manager'] },
+  /**
+   * A person's record. Not a referrer's, even of the person they referred: their relationship is to their own
+   * referral, whose progress and clocks they see (seesReferralStatusOnly), and nothing more.
+   */
   'person.read': {
+    person: {
+      manager: { all: true },
+      amhp: { relationships: ['allocated', 'duty'], breakGlass: true },
+    },
+  },
+  /**
+   * Knowing who a person is, without reading their record: whether details a caller sends at referral intake are
+   * a person they already know (the same person sent again), so the intake is matched to that person and discloses
+   * nobody. A referrer knows the people of their own referrals (they sent them); staff those they may read.
+   */
+  'person.identify': {
     person: {
       manager: { all: true },
       amhp: { relationships: ['allocated', 'duty'], breakGlass: true },

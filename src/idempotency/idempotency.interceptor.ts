@@ -188,7 +188,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const reads: Array<{ resourceId: string; subjectPersonId: string; accessBasis: string }> = [];
     for (const personId of stored.subject_person_ids ?? []) {
-      const decision = await this.access.decide(actor, 'person.read', personId);
+      const decision = await this.access.decide(actor, 'person.identify', personId);
       if (!decision.allowed)
         await this.access.deny(
           actor,

@@ -99,13 +99,14 @@ export class PeopleController {
   @ApiPreconditionFailedResponse({ description: 'The person changed since the ETag given.' })
   @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
   async update(
+    @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdatePersonDto,
     @IfMatchVersion() version: number | undefined,
     @AccessDecision() decision: Decision | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PersonDto> {
-    const person = await this.people.update(id, dto, version, decided(decision));
+    const person = await this.people.update(actor, id, dto, version, decided(decision));
     reply.header('etag', etagFor(person.version));
     return person;
   }

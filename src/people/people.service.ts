@@ -165,7 +165,10 @@ export class PeopleService {
     private readonly config: AppConfig,
   ) {}
 
-  /** POST /people: a new person; an NHS number already recorded is a 409 `person-exists` naming the existing id only. */
+  /**
+   * POST /people: a new person; an NHS number already recorded is a 409 `person-exists`, naming the record (its id
+   * and link) only to a caller who may read it: to anyone else an NHS number never says whose record it is.
+   */
   async create(actor: Actor, dto: CreatePersonDto): Promise<PersonDto> {
     this.checkRules(dto);
     const outcome = await this.db.transaction(async (m) => {
@@ -173,7 +176,8 @@ export class PeopleService {
       return 'existingId' in inserted ? inserted : { person: inserted };
     });
     if ('person' in outcome) return outcome.person;
-    // The caller learns that the person exists (and their id), not who they are: that disclosure is recorded.
+    const named = (await this.access.decide(actor, 'person.read', outcome.existingId)).allowed;
+    // The caller learns that the person exists (and, if they may read them, their id): that disclosure is recorded.
     await this.audit.recordAlone({
       action: 'person.create',
       resourceType: 'person',
@@ -181,12 +185,18 @@ export class PeopleService {
       subjectPersonId: outcome.existingId,
       outcome: 'failure',
       actor: { userId: actor.userId, roles: actor.roles },
-      details: { reason: 'person-exists', matchedBy: 'nhsNumber' },
+      details: { reason: 'person-exists', matchedBy: 'nhsNumber', named },
     });
-    throw new ConflictProblem('A person with this NHS number is already recorded.', 'person-exists', {
-      existingId: outcome.existingId,
-      href: `/people/${outcome.existingId}`,
-    });
+    throw this.personExists('A person with this NHS number is already recorded.', named ? outcome.existingId : null);
+  }
+
+  /** 409 `person-exists`: with the record's id and link when `existingId` is given (the caller may read it). */
+  private personExists(message: string, existingId: string | null): ConflictProblem {
+    return new ConflictProblem(
+      existingId ? message : `${message} To refer them, send their details with POST /referrals: the hub matches them.`,
+      'person-exists',
+      existingId ? { existingId, href: `/people/${existingId}` } : {},
+    );
   }
 
   /**
@@ -220,7 +230,7 @@ export class PeopleService {
       (f) => dto[f] !== undefined && String(dto[f]).toLowerCase() !== String(person[f] ?? '').toLowerCase(),
     );
     const identified = (['givenName', 'familyName', 'dateOfBirth'] as const).every((f) => same(dto[f], person[f]));
-    if (!identified && !(await this.access.decide(actor, 'person.read', person.id, m)).allowed) {
+    if (!identified && !(await this.access.decide(actor, 'person.identify', person.id, m)).allowed) {
       const pending = await this.insert(m, actor, { ...dto, nhsNumber: undefined });
       // Without an NHS number there is nothing to conflict on: always a new person.
       if ('existingId' in pending) throw new Error('a person recorded without an NHS number conflicted with another');
@@ -274,7 +284,7 @@ export class PeopleService {
       [dto.familyName.trim(), dto.dateOfBirth, dto.givenName.trim()],
     );
     if (rows.length !== 1) return undefined;
-    const decision = await this.access.decide(actor, 'person.read', rows[0].id, m);
+    const decision = await this.access.decide(actor, 'person.identify', rows[0].id, m);
     if (!decision.allowed) return undefined;
     await this.audit.record(m, {
       action: 'person.match',
@@ -407,7 +417,13 @@ export class PeopleService {
   }
 
   /** PATCH /people/:id: compare-and-set on the version; an NHS number another person has is a 409. */
-  async update(id: string, dto: UpdatePersonDto, expectedVersion: number | undefined, decision: Decision): Promise<PersonDto> {
+  async update(
+    actor: Actor,
+    id: string,
+    dto: UpdatePersonDto,
+    expectedVersion: number | undefined,
+    decision: Decision,
+  ): Promise<PersonDto> {
     this.checkRules(dto);
     return this.db.transaction(async (m) => {
       const current = await this.load(m, id);
@@ -420,10 +436,10 @@ export class PeopleService {
       if (dto.nhsNumber && dto.nhsNumber !== current.nhsNumber) {
         const [other] = await m.query('SELECT id FROM persons WHERE nhs_number = $1 AND id <> $2', [dto.nhsNumber, id]);
         if (other)
-          throw new ConflictProblem('Another person is recorded with this NHS number.', 'person-exists', {
-            existingId: other.id,
-            href: `/people/${other.id}`,
-          });
+          throw this.personExists(
+            'Another person is recorded with this NHS number.',
+            (await this.access.decide(actor, 'person.read', other.id, m)).allowed ? other.id : null,
+          );
       }
       const params: unknown[] = [id, current.version, ...fields.map((f) => dto[f])];
       const sets = fields.map((f, i) => `${COLUMN[f]} = $${i + 3}`);

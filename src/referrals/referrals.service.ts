@@ -229,7 +229,7 @@ export class ReferralsService {
       const matchFindings: Finding[] = [];
       if (dto.personId) {
         person = await this.people.get(m, dto.personId);
-        const decision = await this.access.decide(actor, 'person.read', person.id, m);
+        const decision = await this.access.decide(actor, 'person.identify', person.id, m);
         if (!decision.allowed)
           throw new ForbiddenProblem('You may not refer this person by their record; give their details instead.', 'no-relationship');
       } else {
@@ -273,18 +273,24 @@ export class ReferralsService {
       // them to decide whether this is one piece of work, not a referrer told to go away. Closing the duplicate (status
       // withdrawn, with reasons) stays the AMHP's decision.
       const open = recordedNow ? undefined : await this.openReferralOf(m, person.id);
+      const isReferrer = seesReferralStatusOnly(actor.roles);
       if (open) {
+        // Which referral it is (its reference, time and link) only to a caller who may read it: a referrer their own,
+        // staff one whose person they may read. To anyone else another agency's referral stays unnamed.
+        const readable = isReferrer
+          ? open.referrerUserId === actor.userId
+          : (await this.access.decide(actor, 'person.read', person.id, m)).allowed;
         findings.push({
           rule: 'DUTY-02',
           severity: 'warning',
           code: 'open-referral-exists',
-          message: `This person already has an open referral, ${open.reference} (received ${formatLocal(open.receivedAt, this.config.timeZone)}): this referral is recorded and linked to it; read both before acting.`,
+          message: readable
+            ? `This person already has an open referral, ${open.reference} (received ${formatLocal(open.receivedAt, this.config.timeZone)}): this referral is recorded and linked to it; read both before acting.`
+            : 'This person already has an open referral with the hub: this referral is recorded and linked to it, and the hub reads both before acting.',
           citation: citationOf('DUTY-02'),
-          referralId: open.id,
-          href: `/referrals/${open.id}`,
+          ...(readable ? { referralId: open.id, href: `/referrals/${open.id}` } : {}),
         });
       }
-      const isReferrer = seesReferralStatusOnly(actor.roles);
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
       // the same statement; and the referral's first timeline event, 'received', written by the same statement.
       const [inserted] = await this.db.preparedOn<Record<string, unknown>>(
@@ -1243,10 +1249,18 @@ export class ReferralsService {
   private async openReferralOf(
     m: EntityManager,
     personId: string,
-  ): Promise<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null } | undefined> {
-    const [row] = await this.db.preparedOn<{ id: string; reference: string; receivedAt: Date; allocatedUserId: string | null }>(
+  ): Promise<
+    { id: string; reference: string; receivedAt: Date; allocatedUserId: string | null; referrerUserId: string | null } | undefined
+  > {
+    const [row] = await this.db.preparedOn<{
+      id: string;
+      reference: string;
+      receivedAt: Date;
+      allocatedUserId: string | null;
+      referrerUserId: string | null;
+    }>(
       m,
-      `SELECT id, reference, received_at AS "receivedAt", allocated_user_id AS "allocatedUserId" FROM referrals
+      `SELECT id, reference, received_at AS "receivedAt", allocated_user_id AS "allocatedUserId", referrer_user_id AS "referrerUserId" FROM referrals
         WHERE person_id = $1 AND ${openStatusSql('status')} ORDER BY received_at DESC, id LIMIT 1`,
       [personId],
     );

@@ -62,6 +62,16 @@ describe('the reporting period', () => {
     [{ from: '2026-02-30', to: '2026-03-01' }, 'from'],
     [{ from: '2026-11-10', to: '2026-11-01' }, 'to'],
     [{ from: '2016-04-01', to: '2026-04-09' }, 'to'],
+    // Before the years a hub's records can hold, or after them: refused before anything is read.
+    [{ period: 'FY0000' }, 'period'],
+    [{ period: 'FY9999' }, 'period'],
+    [{ period: 'FY1999' }, 'period'],
+    [{ period: 'FY2100' }, 'period'],
+    [{ period: '9999-12' }, 'period'],
+    [{ period: '0001-Q1' }, 'period'],
+    [{ period: '2101-01' }, 'period'],
+    [{ from: '1999-12-31', to: '2000-01-31' }, 'from'],
+    [{ from: '9999-12-01', to: '9999-12-31' }, 'to'],
   ])('%j is refused with a 400 naming %s', (q, field) => {
     let err: unknown;
     try {

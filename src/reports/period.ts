@@ -37,6 +37,13 @@ export interface PeriodQuery {
  */
 export const MAX_PERIOD_DAYS = 3660;
 
+/**
+ * The days a report may cover: the years a hub's records can hold. A period outside them is refused (400) before
+ * anything is read: one far in the future would have every report build empty months and years up to it.
+ */
+export const FIRST_REPORT_DAY: IsoDate = '2000-01-01';
+export const LAST_REPORT_DAY: IsoDate = '2100-12-31';
+
 const bad = (field: string, message: string) => new BadRequestProblem(`${field}: ${message}`, [{ field, messages: [message] }]);
 
 /** The local days a `period` value names, or undefined when it is not one of the three forms. */
@@ -69,11 +76,16 @@ export function parsePeriod(q: PeriodQuery, zone: string): ReportPeriod {
     if (q.from !== undefined || q.to !== undefined) throw bad('period', 'give either period or from and to, not both');
     const named = namedPeriod(q.period);
     if (!named) throw bad('period', 'must be a month (2026-11), a calendar quarter (2026-Q3) or a financial year (FY2025)');
+    // Its first day decides (its last may have five digits, FY9999's, which compares as text before 2100).
+    if (named.from < FIRST_REPORT_DAY || named.from > LAST_REPORT_DAY || !isIsoDate(named.to) || named.to > LAST_REPORT_DAY)
+      throw bad('period', `must fall between ${FIRST_REPORT_DAY} and ${LAST_REPORT_DAY}`);
     ({ from, to } = named);
     label = q.period;
   } else if (q.from !== undefined || q.to !== undefined) {
     if (q.from === undefined || !isIsoDate(q.from)) throw bad('from', 'must be a local date (YYYY-MM-DD)');
     if (q.to === undefined || !isIsoDate(q.to)) throw bad('to', 'must be a local date (YYYY-MM-DD)');
+    if (q.from < FIRST_REPORT_DAY) throw bad('from', `must not be before ${FIRST_REPORT_DAY}`);
+    if (q.to > LAST_REPORT_DAY) throw bad('to', `must not be after ${LAST_REPORT_DAY}`);
     if (q.to < q.from) throw bad('to', 'must not be before from');
     ({ from, to } = { from: q.from, to: q.to });
     label = `${from}..${to}`;
