@@ -491,4 +491,99 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     const res = await as(worker).post('/assessments', { referralId: referral.id }).expect(409);
     expect(res.body.existingId).toBe(a.id);
   });
+  describe('the nearest relative the duty is owed to (NR-03, NR-01, NR-10)', () => {
+    it('"no nearest relative" cannot be recorded while the relatives recorded make someone the nearest relative, and a s.3 then stays blocked', async () => {
+      const { worker, assessment: a } = await opened();
+      const parent = await prepared(a, worker, 's3');
+      const none = await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, { noneReason: 'Could not be bothered to phone the parent tonight.' })
+        .expect(422);
+      expect(none.body).toMatchObject({ code: 'nearest-relative-proposed', errors: [{ field: 'noneReason' }] });
+      expect(none.body.detail).toContain('Morgan Assessed');
+      expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.nearestRelative).toBeNull();
+      const checks = (await as(worker).get(`/assessments/${a.id}/checks?section=s3`).expect(200)).body;
+      expect(checks.ready).toBe(false);
+      expect(checks.findings).toContainEqual(expect.objectContaining({ rule: 'NR-04', severity: 'blocker' }));
+      const refused = await decide(worker, a.id, application('s3'));
+      expect(refused.status).toBe(422);
+      // Identified and consulted, the same application goes through.
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: parent.id,
+          consultedAt: '2026-11-21T10:00:00Z',
+          consultedMethod: 'phone',
+        })
+        .expect(200);
+      expect((await decide(worker, a.id, application('s3'))).status).toBe(200);
+    });
+
+    it('"none" recorded before a relative was known is a blocker for a s.3 once s.26 names them, a warning for a s.2', async () => {
+      const { worker, assessment: a } = await opened();
+      await as(worker).put(`/assessments/${a.id}/nearest-relative`, { noneReason: 'No relative known to anyone tonight.' }).expect(200);
+      await prepared(a, worker, 's3');
+      const s3 = (await as(worker).get(`/assessments/${a.id}/checks?section=s3`).expect(200)).body;
+      expect(s3.findings).toContainEqual(
+        expect.objectContaining({ rule: 'NR-03', severity: 'blocker', code: 'none-recorded-but-nearest-relative-proposed' }),
+      );
+      expect(s3.findings).toContainEqual(
+        expect.objectContaining({ rule: 'NR-03', severity: 'blocker', code: 'nearest-relative-not-consulted' }),
+      );
+      expect((await decide(worker, a.id, application('s3'))).status).toBe(422);
+      const s2 = (await as(worker).get(`/assessments/${a.id}/checks?section=s2`).expect(200)).body;
+      expect(s2.findings).toContainEqual(
+        expect.objectContaining({ rule: 'NR-01', severity: 'warning', code: 'none-recorded-but-nearest-relative-proposed' }),
+      );
+    });
+
+    it('while a s.29 order is in force, the displaced relative cannot be identified (even with a reason), and one consulted before the order does not make a s.3 lawful', async () => {
+      const { worker, assessment: a } = await opened();
+      const parent = await prepared(a, worker, 's3');
+      // Confirmed and consulted before the order was made.
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: parent.id,
+          consultedAt: '2026-11-21T08:00:00Z',
+          consultedMethod: 'phone',
+        })
+        .expect(200);
+      const filed = (
+        await as(worker)
+          .post(`/people/${a.person.id}/displacements`, { ground: 'e', filedAt: '2026-11-01T10:00:00Z', relativeId: parent.id })
+          .expect(201)
+      ).body;
+      await as(worker)
+        .patch(`/people/${a.person.id}/displacements/${filed.id}`, {
+          status: 'order',
+          actingNearestRelative: 'Robin Acting',
+          effectiveFrom: '2026-11-20',
+        })
+        .expect(200);
+      const checks = (await as(worker).get(`/assessments/${a.id}/checks?section=s3`).expect(200)).body;
+      expect(checks.findings).toContainEqual(
+        expect.objectContaining({ rule: 'NR-10', severity: 'blocker', code: 'displaced-nearest-relative-identified' }),
+      );
+      expect(checks.findings.find((f: { code: string }) => f.code === 'displaced-nearest-relative-identified').message).toContain(
+        'Robin Acting',
+      );
+      expect((await decide(worker, a.id, application('s3'))).status).toBe(422);
+      // No reason makes the displaced relative the nearest relative again.
+      const override = await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: parent.id,
+          notConfirmedReason: 'The parent has always been the main contact.',
+          consultedAt: '2026-11-21T10:00:00Z',
+        })
+        .expect(422);
+      expect(override.body).toMatchObject({ code: 'nearest-relative-displaced', errors: [{ field: 'relativeId' }] });
+      // The acting nearest relative confirmed and consulted: the application goes through.
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          displacementId: filed.id,
+          consultedAt: '2026-11-21T10:00:00Z',
+          consultedMethod: 'phone',
+        })
+        .expect(200);
+      expect((await decide(worker, a.id, application('s3'))).status).toBe(200);
+    });
+  });
 });

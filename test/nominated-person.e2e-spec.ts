@@ -98,7 +98,7 @@ describe('nearest relative objections and the nominated person', () => {
     // Identifying the mother now needs a reason; confirming the acting nearest relative does not.
     const differs = await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: mother.id, ...consulted });
     expect(differs.status).toBe(422);
-    expect(differs.body.code).toBe('nearest-relative-differs');
+    expect(differs.body.code).toBe('nearest-relative-displaced');
     expect(differs.body.detail).toContain('Alex Advocate');
     await as(worker)
       .put(`/assessments/${a.id}/nearest-relative`, { displacementId: o.id, ...consulted })

@@ -545,6 +545,17 @@ export class AssessmentsService {
           state.proposal.excluded.find((r) => r.relativeId === dto.relativeId);
         if (!chosen) throw new UnprocessableProblem('That relative is not recorded for this person.', 'unknown-relative');
         name = chosen.name;
+        // NR-10 (s.29(6)): while a county court order is in force its acting nearest relative has the functions; no
+        // reason given makes a displaced relative the nearest relative again.
+        if (proposed?.basis === 's.29' && proposed.relativeId !== dto.relativeId)
+          throw new UnprocessableProblem(
+            `A county court order (s.29) in force on ${day} appoints ${proposed.name} as acting nearest relative, with the nearest relative's functions (s.29(6)): confirm them (displacementId). ${chosen.name} cannot be identified in their place.`,
+            'nearest-relative-displaced',
+            {
+              errors: [{ field: 'relativeId', messages: ['relativeId cannot name a relative while a s.29 order is in force'] }],
+              proposal: state.proposal,
+            },
+          );
         if (proposed?.relativeId !== dto.relativeId && !dto.notConfirmedReason) {
           throw new UnprocessableProblem(
             proposed?.basis === 's.29'
@@ -555,6 +566,17 @@ export class AssessmentsService {
           );
         }
       }
+      // NR-03 / NR-01: "none" is for when nobody appears to be the nearest relative. When s.26 (or an order) names
+      // someone, the duty is owed to them: identify them (consulted, informed, or the exception with its facts).
+      if (dto.noneReason && proposed && regime.representative === 'nearest-relative')
+        throw new UnprocessableProblem(
+          `The relatives recorded make ${proposed.name} the nearest relative on ${day} (${proposed.basis}): identify them, and record that they were consulted or informed, or why that was not reasonably practicable (exception, with the facts). If the relatives recorded are wrong, correct them first.`,
+          'nearest-relative-proposed',
+          {
+            errors: [{ field: 'noneReason', messages: ['noneReason is for when nobody appears to be the nearest relative'] }],
+            proposal: state.proposal,
+          },
+        );
       let confirmed = !!dto.relativeId && proposed?.relativeId === dto.relativeId;
       // NR-10 (s.29(6)): the acting nearest relative of the order in force is who s.29 proposes: confirmed, no reason needed.
       if (dto.displacementId) {
@@ -1353,6 +1375,8 @@ export class AssessmentsService {
         objectors: state.objections.filter((o) => o.counts).map((o) => `${o.by} (${STANDING_TEXT[o.standing as Standing] ?? o.standing})`),
         objectionsWithoutStanding: state.objections.filter((o) => !o.counts).map((o) => ({ by: o.by, explanation: o.explanation })),
         displaced: state.displaced,
+        proposed: regime.representative === 'nearest-relative' ? (state.proposal.nearestRelative?.name ?? null) : null,
+        identifiedDisplaced: state.displaced && !!nr?.relativeId && !nr?.displacementId,
         dangerousnessReport: reportProblems.length === 0,
         dangerousnessReportProblems: report ? reportProblems : [],
       },

@@ -90,6 +90,7 @@ const C = {
   nr02: citationOf('NR-02'),
   nr03: citationOf('NR-03'),
   nr04: citationOf('NR-04'),
+  nr10: citationOf('NR-10'),
   nr14: citationOf('NR-14'),
   mha25_06: citationOf('MHA25-06'),
   mha25_04: citationOf('MHA25-04'),
@@ -724,12 +725,46 @@ function checkInterview(ctx: Ctx): void {
 
 function nrHasNone(ctx: Ctx): boolean {
   const nr = ctx.facts.nearestRelative;
-  return !nr.identified && filled(nr.noneReason);
+  return !nr.identified && filled(nr.noneReason) && !nr.proposed;
+}
+
+/**
+ * NR-03 / NR-01 with NR-04..08 and NR-10: "none" recorded while s.26 (or a s.29 order) names a nearest relative, or
+ * a relative the order in force displaced identified in the acting nearest relative's place. The duty is owed to the
+ * person appearing to be the nearest relative: a blocker before a s.3 or guardianship application (they must be
+ * consulted), a warning for s.2 and s.4 (they must be informed).
+ */
+function checkNrAgainstProposal(ctx: Ctx): void {
+  const nr = ctx.facts.nearestRelative;
+  const consult = ctx.section === 's3' || ctx.section === 's7';
+  const severity = consult ? 'blocker' : 'warning';
+  const duty = consult ? 'consulted' : 'informed';
+  if (!nr.identified && filled(nr.noneReason) && nr.proposed) {
+    add(
+      ctx,
+      consult ? 'NR-03' : 'NR-01',
+      severity,
+      'none-recorded-but-nearest-relative-proposed',
+      `No nearest relative is recorded for this assessment ("${nr.noneReason}"), but the relatives recorded make ${nr.proposed} the nearest relative (s.26). The duty is owed to them: identify them, and record that they were ${duty}, or why that was not reasonably practicable${consult ? ' or would involve unreasonable delay' : ''}, with the facts.`,
+      consult ? C.nr03 : C.nr01,
+    );
+  }
+  if (nr.identifiedDisplaced) {
+    add(
+      ctx,
+      'NR-10',
+      severity,
+      'displaced-nearest-relative-identified',
+      `A county court order (s.29) is in force: ${nr.proposed ?? 'the acting nearest relative'} has the nearest relative's functions (s.29(6)), not the displaced relative identified for this assessment. Identify the acting nearest relative, and record that they were ${duty}.`,
+      C.nr10,
+    );
+  }
 }
 
 /** Identification of the nearest relative (NR-04..08; the NP under the 2025 regime). */
 function checkNrIdentified(ctx: Ctx, severity: Finding['severity']): void {
   const nr = ctx.facts.nearestRelative;
+  checkNrAgainstProposal(ctx);
   if (nr.identified || filled(nr.noneReason)) return;
   const who = representative(ctx.regime);
   add(

@@ -94,6 +94,13 @@ export interface NearestRelativeFacts {
   objectionsWithoutStanding?: Array<{ by: string; explanation: string }>;
   /** NR-10: a s.29 order displacing the NR is in force (the acting NR has the NR's functions, s.29(6)). */
   displaced: boolean;
+  /**
+   * NR-04..08, NR-10: who s.26 (or the s.29 order in force) makes the nearest relative when the rules are applied,
+   * under the nearest-relative regime; null when nobody. Recording "none" does not remove a duty owed to them.
+   */
+  proposed?: string | null;
+  /** NR-10 (s.29(6)): the person identified for the assessment is a relative the order in force displaced. */
+  identifiedDisplaced?: boolean;
   /** MHA25-06: the AMHP's report that the patient would be likely to act dangerously if not admitted. */
   dangerousnessReport: boolean;
   /** MHA25-06: why a report given does not override the objection (override-report.ts), for the message. */
