@@ -36,6 +36,7 @@ import * as m32 from './1796438000000-AuditAppendFewerStatements';
 import * as m33 from './1796439000000-AuditLaneIndex';
 import * as m34 from './1796440000000-AuditAppendRows';
 import * as m35 from './1796441000000-OutboxAppendRows';
+import * as m36 from './1796442000000-DisplacementDisposedOn';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -74,4 +75,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m33),
   ...Object.values(m34),
   ...Object.values(m35),
+  ...Object.values(m36),
 ];

@@ -586,4 +586,76 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       expect((await decide(worker, a.id, application('s3'))).status).toBe(200);
     });
   });
+  describe('a s.2 and the displacement applications (NR-11, s.29(4))', () => {
+    /** A s.2 signed at 11:00 and admitted at 11:30 on Sat 21 Nov: it lapses at the end of Fri 18 Dec. */
+    async function detained() {
+      const { worker, assessment: a } = await opened();
+      const parent = await prepared(a, worker, 's2');
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: parent.id,
+          informedAt: '2026-11-21T10:30:00Z',
+          informedMethod: 'phone',
+        })
+        .expect(200);
+      await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: '2026-11-21T11:30:00Z' }).expect(201);
+      expect((await decide(worker, a.id, application('s2'))).status).toBe(200);
+      return { worker, a, parent };
+    }
+    const s2Checks = async (worker: TestUser, id: string) =>
+      (await as(worker).get(`/assessments/${id}/checks?section=s2`).expect(200)).body;
+    const expiry = (checks: { deadlines: Array<{ id: string; at: string; label: string }> }) =>
+      checks.deadlines.find((d) => d.id === 's2-expiry')!;
+
+    it('one filed while the s.2 is in force, after it was signed, extends it; one filed before the admission does not', async () => {
+      const during = await detained();
+      await as(during.worker)
+        .post(`/people/${during.a.person.id}/displacements`, { ground: 'c', filedAt: '2026-11-21T11:45:00Z', relativeId: during.parent.id })
+        .expect(201);
+      const extended = await s2Checks(during.worker, during.a.id);
+      expect(extended.findings).toContainEqual(expect.objectContaining({ rule: 'NR-11', code: 's2-extended-pending-displacement' }));
+      expect(expiry(extended).label).toContain('extended');
+
+      const before = await detained();
+      await as(before.worker)
+        .post(`/people/${before.a.person.id}/displacements`, { ground: 'c', filedAt: '2026-11-19T10:00:00Z', relativeId: before.parent.id })
+        .expect(201);
+      const not = await s2Checks(before.worker, before.a.id);
+      expect(not.findings.map((f: { code: string }) => f.code)).not.toContain('s2-extended-pending-displacement');
+      expect(not.findings).toContainEqual(expect.objectContaining({ rule: 'NR-11', code: 'displacement-filed-before-s2' }));
+      expect(expiry(not)).toMatchObject({ at: '2026-12-19T00:00:00.000Z', label: 'Section 2 lapses' });
+      // As at the evening before it was filed, the s.2 was not extended.
+      const earlier = (await as(during.worker).get(`/assessments/${during.a.id}/checks?section=s2&asAt=2026-11-21T11:40:00Z`).expect(200))
+        .body;
+      expect(earlier.findings.map((f: { code: string }) => f.code)).not.toContain('s2-extended-pending-displacement');
+    });
+
+    it('the court’s decision is dated (disposedOn): an order’s day by default, never in the future, never while pending', async () => {
+      const { worker, a, parent } = await detained();
+      const d = (
+        await as(worker)
+          .post(`/people/${a.person.id}/displacements`, { ground: 'd', filedAt: '2026-11-21T11:45:00Z', relativeId: parent.id })
+          .expect(201)
+      ).body;
+      expect(d.disposedOn).toBeNull();
+      const pending = await as(worker).patch(`/people/${a.person.id}/displacements/${d.id}`, { disposedOn: '2026-11-21' }).expect(422);
+      expect(pending.body.errors).toEqual([{ field: 'disposedOn', messages: [expect.any(String)] }]);
+      const future = await as(worker)
+        .patch(`/people/${a.person.id}/displacements/${d.id}`, { status: 'refused', disposedOn: '2026-11-22' })
+        .expect(422);
+      expect(future.body.errors).toEqual([{ field: 'disposedOn', messages: [expect.any(String)] }]);
+      const ordered = (
+        await as(worker)
+          .patch(`/people/${a.person.id}/displacements/${d.id}`, {
+            status: 'order',
+            actingNearestRelative: 'Robin Acting',
+            effectiveFrom: '2026-11-21',
+          })
+          .expect(200)
+      ).body;
+      expect(ordered.disposedOn).toBe('2026-11-21');
+      // Decided on its first day: seven days more end long before the 28 days do, so the s.2 lapses as before.
+      expect(expiry(await s2Checks(worker, a.id))).toMatchObject({ at: '2026-12-19T00:00:00.000Z', label: 'Section 2 lapses' });
+    });
+  });
 });

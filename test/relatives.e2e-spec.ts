@@ -581,7 +581,11 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     ]);
     for (const a of rows) expect(a).toMatchObject({ actor_id: manager.id, access_basis: 'role:manager', outcome: 'success' });
     expect(rows[1].details).toEqual({ fields: ['caresForPatient'] });
-    expect(rows[8].details).toEqual({ fields: ['status', 'actingNearestRelative', 'effectiveFrom'], from: 'applied', to: 'order' });
+    expect(rows[8].details).toEqual({
+      fields: ['status', 'actingNearestRelative', 'effectiveFrom', 'disposedOn'],
+      from: 'applied',
+      to: 'order',
+    });
     const text = JSON.stringify(rows);
     for (const secret of ['Zed Auditname', 'Secret words', 'Acting Secretname']) expect(text).not.toContain(secret);
   });

@@ -710,7 +710,11 @@ export class AssessmentsService {
       const evaluated = evaluationInstant(stored?.signedAt ?? null, asAt, this.clock.now());
       const draft: Partial<ApplicationFacts> = stored ?? { section: s, applicant: 'amhp', signedAt: evaluated.at };
       const referral = await this.referrals.forAssessment(m, a.referralId);
-      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, referral, draft), { referral, asAt: evaluated.at });
+      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, referral, draft), {
+        referral,
+        asAt: evaluated.at,
+        knownAt: asAt ?? undefined,
+      });
       await this.audit.record(m, {
         action: 'assessment.checks',
         resourceType: 'assessment',
@@ -1214,7 +1218,7 @@ export class AssessmentsService {
       admittedAt: inPatient && draft.managersReceivedAt ? draft.managersReceivedAt : admitted ? new Date(admitted.at) : null,
       inPatient,
       managersReceivedAt: draft.managersReceivedAt ?? null,
-      pendingDisplacementFiledAt: null, // filled in evaluate() from the person-level state
+      displacementApplications: [], // filled in evaluate() from the person-level state
     };
   }
 
@@ -1300,12 +1304,19 @@ export class AssessmentsService {
     m: EntityManager,
     a: AssessmentRow & Partial<ViewParts>,
     application: ApplicationFacts | null,
-    extra: { referral: ReferralDto; report?: OverrideReport | null; asAt?: Date },
+    extra: {
+      referral: ReferralDto;
+      report?: OverrideReport | null;
+      asAt?: Date;
+      /** NR-11: the displacement applications known at this instant count (default now; the checks' asAt when asked). */
+      knownAt?: Date;
+    },
     cto?: { decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
   ): Promise<{ facts: AssessmentFacts; check: AssessmentCheck }> {
     const at = application?.signedAt ?? cto?.signedAt ?? this.clock.now();
     // The rules' "now": the application's (or CTO statement's) signing unless the caller asked about another instant.
     const asAt = extra.asAt ?? at;
+    const knownAt = extra.knownAt ?? this.clock.now();
     const regime = this.regimeOn(at);
     const { referral } = extra;
     const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
@@ -1391,7 +1402,20 @@ export class AssessmentsService {
       patientTeams: a.patientTeams,
       nearestRelativeRequested: referral.nearestRelativeRequest,
       writtenReasonsSentAt: referral.writtenReasonsAt ? new Date(referral.writtenReasonsAt) : null,
-      application: application ? { ...application, pendingDisplacementFiledAt: state.pendingDisplacementFiledAt } : null,
+      application: application
+        ? {
+            ...application,
+            // NR-11 looks past the signing: an application made later in the s.2 extends it, one made before does not.
+            // As known then: filed by that instant, and not yet decided if the court decided it after that day.
+            displacementApplications: state.displacementApplications
+              .filter((d) => d.filedAt.getTime() <= knownAt.getTime())
+              .map((d) =>
+                d.disposedOn && d.disposedOn > localDate(knownAt, this.config.timeZone)
+                  ? { ...d, status: 'applied' as const, disposedOn: null }
+                  : d,
+              ),
+          }
+        : null,
       cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved } : null,
     };
     return { facts, check: checkAssessment(facts, { asAt, nrInformSlaHours: this.config.nrInformSlaHours }) };

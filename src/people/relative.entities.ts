@@ -178,6 +178,10 @@ export class DisplacementEntity {
   @Column('date', { nullable: true })
   effectiveFrom: string | null;
 
+  /** NR-11: the day the application was finally decided (an order made, refused) or withdrawn. */
+  @Column('date', { nullable: true })
+  disposedOn: string | null;
+
   /** The acting nearest relative the court appointed. */
   @Column('text', { nullable: true })
   actingNearestRelative: string | null;

@@ -64,7 +64,7 @@ const OBJECTION_COLUMNS = `o.id, o.person_id AS "personId", o.objector_kind AS "
   o.details, o.withdrawn_at AS "withdrawnAt", o.withdrawal_details AS "withdrawalDetails", o.recorded_by AS "recordedBy", o.created_at AS "createdAt"`;
 
 const DISPLACEMENT_COLUMNS = `d.id, d.person_id AS "personId", d.relative_id AS "relativeId", d.ground, d.status, d.filed_at AS "filedAt",
-  to_char(d.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", d.acting_nearest_relative AS "actingNearestRelative", d.court, d.version,
+  to_char(d.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn", d.acting_nearest_relative AS "actingNearestRelative", d.court, d.version,
   d.recorded_by AS "recordedBy", d.created_at AS "createdAt"`;
 
 const NOMINATED_COLUMNS = `n.id, n.person_id AS "personId", n.name, n.relative_id AS "relativeId", to_char(n.appointed_on, 'YYYY-MM-DD') AS "appointedOn",
@@ -179,6 +179,8 @@ export interface NearestRelativeState {
   displaced: boolean;
   /** NR-11: the earliest s.29 application on ground (c) or (d) filed by `asAt` and not yet disposed of (applied or interim order). */
   pendingDisplacementFiledAt: Date | null;
+  /** NR-11: every s.29 application on ground (c) or (d) on record (whenever filed), as far as the court has taken it. */
+  displacementApplications: Array<{ filedAt: Date; status: DisplacementStatus; disposedOn: IsoDate | null }>;
   /** The order in force, else the latest pending application, else null. */
   displacement: DisplacementDto | null;
 }
@@ -463,6 +465,9 @@ export class RelativesService {
       nominatedPerson: npNow ? this.nominatedView(npNow, date) : null,
       displaced: !!order,
       pendingDisplacementFiledAt: pendingCOrD.length ? pendingCOrD[pendingCOrD.length - 1].filedAt : null,
+      displacementApplications: displacements
+        .filter((d) => d.ground === 'c' || d.ground === 'd')
+        .map((d) => ({ filedAt: d.filedAt, status: d.status, disposedOn: d.disposedOn })),
       displacement: shown ? this.displacementView(shown, date) : null,
     };
   }
@@ -638,10 +643,12 @@ export class RelativesService {
         actingNearestRelative: dto.actingNearestRelative !== undefined ? dto.actingNearestRelative : d.actingNearestRelative,
         effectiveFrom: dto.effectiveFrom !== undefined ? dto.effectiveFrom : d.effectiveFrom,
         court: dto.court !== undefined ? dto.court : d.court,
+        disposedOn: d.disposedOn,
       };
       this.checkOrder(status, next, dto, d);
-      const fields = (['status', 'actingNearestRelative', 'effectiveFrom', 'court'] as const).filter(
-        (f) => dto[f] !== undefined && dto[f] !== (f === 'status' ? d.status : d[f]),
+      next.disposedOn = this.disposedOn(status, dto, d, next.effectiveFrom, today);
+      const fields = (['status', 'actingNearestRelative', 'effectiveFrom', 'court', 'disposedOn'] as const).filter((f) =>
+        f === 'disposedOn' ? next.disposedOn !== d.disposedOn : dto[f] !== undefined && dto[f] !== (f === 'status' ? d.status : d[f]),
       );
       if (!fields.length) {
         await this.audit.record(m, {
@@ -654,9 +661,10 @@ export class RelativesService {
         return this.displacementView(d, today);
       }
       const [rows]: [Array<{ id: string }>, number] = await m.query(
-        `UPDATE nearest_relative_displacements SET status = $4, acting_nearest_relative = $5, effective_from = $6, court = $7, version = version + 1
+        `UPDATE nearest_relative_displacements SET status = $4, acting_nearest_relative = $5, effective_from = $6, court = $7, disposed_on = $8,
+                version = version + 1
           WHERE id = $1 AND person_id = $2 AND version = $3 RETURNING id`,
-        [displacementId, personId, d.version, status, next.actingNearestRelative, next.effectiveFrom, next.court],
+        [displacementId, personId, d.version, status, next.actingNearestRelative, next.effectiveFrom, next.court, next.disposedOn],
       );
       if (!rows.length)
         throw new PreconditionFailedProblem(
@@ -853,6 +861,32 @@ export class RelativesService {
   }
 
   /** An order (or an interim order) names who acts and from when; neither belongs on an application not yet decided. */
+  /**
+   * NR-11: the day a final decision was made (the order, a refusal) or the application withdrawn: as given, else an
+   * order's effectiveFrom (when not after today), else today; kept once recorded. Given for an application still pending, in the future, or
+   * before it was filed: 422 naming disposedOn.
+   */
+  private disposedOn(
+    status: DisplacementStatus,
+    dto: UpdateDisplacementDto,
+    d: DisplacementRow,
+    effectiveFrom: string | null,
+    today: IsoDate,
+  ) {
+    const problem = (message: string) =>
+      new UnprocessableProblem(`disposedOn: ${message}`, 'bad-disposal-date', { errors: [{ field: 'disposedOn', messages: [message] }] });
+    if (PENDING.includes(status)) {
+      if (dto.disposedOn) throw problem(`an application that is ${status} has not been disposed of`);
+      return null;
+    }
+    // An order is made on or before the day it takes effect, and no later than the day it is recorded.
+    const made = status === 'order' && effectiveFrom && effectiveFrom <= today ? effectiveFrom : today;
+    const on = dto.disposedOn ?? (status !== d.status ? made : d.disposedOn);
+    if (on && on > today) throw problem('must not be in the future');
+    if (on && on < localDate(d.filedAt, this.config.timeZone)) throw problem('must not be before the day the application was filed');
+    return on;
+  }
+
   private checkOrder(
     status: DisplacementStatus,
     next: { actingNearestRelative: string | null; effectiveFrom: string | null },

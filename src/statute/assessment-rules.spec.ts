@@ -112,7 +112,7 @@ function facts(section: Section = 's2', t0iso = '2026-03-03T18:00:00Z', applican
     forwardedToLssaAt: section === 's7' ? plusH(t0, 1) : null,
     urgentNecessity: null,
     admittedAt: section === 's7' ? null : plusH(t0, section === 's4' ? 1 : 3),
-    pendingDisplacementFiledAt: null,
+    displacementApplications: [],
   };
   return {
     regime: REGIME_1983,
@@ -405,32 +405,112 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
     expect(d.basis).toContain('lapses at the end of Sat 28 Mar 2026');
   });
 
-  it('NR-11 (s.29(4)): a displacement application filed before the s.2 lapses extends it, with a warning and the basis marked', () => {
+  // Admitted 1 Mar 2026 at 15:00 GMT: the s.2 lapses at the end of Sat 28 Mar (midnight GMT, 2026-03-29T00:00Z).
+  // A (c) or (d) application made while it is in force extends it until disposed of, and 7 days more after an order;
+  // one made before the admission, or after it lapsed, does not (s.29(4)). Clocks go forward on 29 Mar (BST after).
+  it.each([
+    [
+      'pending, filed during the s.2',
+      [{ filedAt: '2026-03-20T10:00:00Z', status: 'applied', disposedOn: null }],
+      ['NR-11:warning:s2-extended-pending-displacement'],
+      '2026-03-29T00:00:00.000Z',
+      'would lapse: extended',
+    ],
+    [
+      'an interim order, filed during the s.2',
+      [{ filedAt: '2026-03-20T10:00:00Z', status: 'interim-order', disposedOn: null }],
+      ['NR-11:warning:s2-extended-pending-displacement'],
+      '2026-03-29T00:00:00.000Z',
+      'would lapse: extended',
+    ],
+    [
+      'pending, filed before the admission (the patient was informal)',
+      [{ filedAt: '2026-02-20T10:00:00Z', status: 'applied', disposedOn: null }],
+      ['NR-11:warning:displacement-filed-before-s2'],
+      '2026-03-29T00:00:00.000Z',
+      'Section 2 lapses',
+    ],
+    [
+      'filed at the instant it lapsed',
+      [{ filedAt: '2026-03-29T00:00:00Z', status: 'applied', disposedOn: null }],
+      ['NR-11:warning:displacement-filed-after-s2-lapsed'],
+      '2026-03-29T00:00:00.000Z',
+      'Section 2 lapses',
+    ],
+    [
+      'an order on 25 Mar: seven days more, to the end of 1 Apr (BST)',
+      [{ filedAt: '2026-03-20T10:00:00Z', status: 'order', disposedOn: '2026-03-25' }],
+      ['NR-11:warning:s2-extended-by-displacement'],
+      '2026-04-01T23:00:00.000Z',
+      'extended by a displacement application',
+    ],
+    [
+      'an order on 10 Mar: its seven days end before the 28 days do',
+      [{ filedAt: '2026-03-05T10:00:00Z', status: 'order', disposedOn: '2026-03-10' }],
+      [],
+      '2026-03-29T00:00:00.000Z',
+      'Section 2 lapses',
+    ],
+    [
+      'refused on 10 Apr: to its end at the earliest',
+      [{ filedAt: '2026-03-20T10:00:00Z', status: 'refused', disposedOn: '2026-04-10' }],
+      ['NR-11:warning:s2-extended-by-displacement'],
+      '2026-04-10T23:00:00.000Z',
+      'extended by a displacement application',
+    ],
+    [
+      'withdrawn on 2 Apr',
+      [{ filedAt: '2026-03-20T10:00:00Z', status: 'withdrawn', disposedOn: '2026-04-02' }],
+      ['NR-11:warning:s2-extended-by-displacement'],
+      '2026-04-02T23:00:00.000Z',
+      'extended by a displacement application',
+    ],
+    [
+      'an order with no day recorded',
+      [{ filedAt: '2026-03-20T10:00:00Z', status: 'order', disposedOn: null }],
+      ['NR-11:warning:s2-extension-end-unknown'],
+      '2026-03-29T00:00:00.000Z',
+      'would lapse: extended until',
+    ],
+    [
+      'one before the admission and one during it: the one during it extends',
+      [
+        { filedAt: '2026-02-20T10:00:00Z', status: 'applied', disposedOn: null },
+        { filedAt: '2026-03-20T10:00:00Z', status: 'applied', disposedOn: null },
+      ],
+      ['NR-11:warning:displacement-filed-before-s2', 'NR-11:warning:s2-extended-pending-displacement'],
+      '2026-03-29T00:00:00.000Z',
+      'would lapse: extended',
+    ],
+  ] as const)('NR-11 (s.29(4)): %s', (_case, applications, expected, lapses, label) => {
     const c = checked(
       withApp(facts('s2', '2026-03-01T14:00:00Z'), {
         admittedAt: at('2026-03-01T15:00:00Z'),
-        pendingDisplacementFiledAt: at('2026-03-20T10:00:00Z'),
+        displacementApplications: applications.map((d) => ({ ...d, filedAt: at(d.filedAt) })),
       }),
     );
-    expect(codes(c)).toEqual(['NR-11:warning:s2-extended-pending-displacement']);
+    expect(codes(c)).toEqual(expected);
     const d = deadline(c, 's2-expiry');
-    expect(d.at.toISOString()).toBe('2026-03-29T00:00:00.000Z');
-    expect(d.label).toContain('extended');
-    expect(d.basis).toContain('EXTENDED (NR-11, s.29(4))');
-    expect(finding(c, 's2-extended-pending-displacement').message).toContain(
-      'before the s.2 would have lapsed at the end of Sat 28 Mar 2026',
-    );
+    expect(d.at.toISOString()).toBe(lapses);
+    expect(d.label).toContain(label);
   });
 
-  it('NR-11: a displacement application filed after the s.2 lapsed does not extend it', () => {
+  it('NR-11: the extension is marked in the basis, and the message says the court dates now decide', () => {
     const c = checked(
       withApp(facts('s2', '2026-03-01T14:00:00Z'), {
         admittedAt: at('2026-03-01T15:00:00Z'),
-        pendingDisplacementFiledAt: at('2026-03-29T00:00:00Z'),
+        displacementApplications: [{ filedAt: at('2026-03-20T10:00:00Z'), status: 'applied', disposedOn: null }],
       }),
     );
-    expect(codes(c)).toEqual(['NR-11:warning:displacement-filed-after-s2-lapsed']);
-    expect(deadline(c, 's2-expiry').basis).not.toContain('EXTENDED');
+    expect(deadline(c, 's2-expiry').basis).toContain('EXTENDED (NR-11, s.29(4))');
+    expect(finding(c, 's2-extended-pending-displacement').message).toContain('before it would have lapsed at the end of Sat 28 Mar 2026');
+    const ordered = checked(
+      withApp(facts('s2', '2026-03-01T14:00:00Z'), {
+        admittedAt: at('2026-03-01T15:00:00Z'),
+        displacementApplications: [{ filedAt: at('2026-03-20T10:00:00Z'), status: 'order', disposedOn: '2026-03-25' }],
+      }),
+    );
+    expect(finding(ordered, 's2-extended-by-displacement').message).toContain('the time allowed for an appeal');
   });
 
   it('property: the s.2 expiry is always the end of the local day 27 days after the admission date', () => {

@@ -120,6 +120,14 @@ export interface AssessorFacts {
   declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: Instant } | null;
 }
 
+/** NR-11: a s.29 application on ground (c) or (d), as far as the court has taken it. */
+export interface DisplacementApplicationFacts {
+  filedAt: Instant;
+  status: 'applied' | 'interim-order' | 'order' | 'refused' | 'withdrawn';
+  /** The day the court finally decided it (the order made, refused) or it was withdrawn; null while pending or unknown. */
+  disposedOn: IsoDate | null;
+}
+
 export interface ApplicationFacts {
   section: Section;
   applicant: Applicant;
@@ -145,8 +153,11 @@ export interface ApplicationFacts {
   inPatient?: boolean;
   /** APP-12: when the hospital managers received the application (for an in-patient, the admission). */
   managersReceivedAt?: Instant | null;
-  /** NR-11: a s.29 displacement application on ground (c) or (d) filed while the s.2 was in force. */
-  pendingDisplacementFiledAt: Instant | null;
+  /**
+   * NR-11 (s.29(4)): the s.29 displacement applications on ground (c) or (d) known when the rules are applied, each
+   * with where the court has got to; the rules decide which of them extend the s.2 (those made while it was in force).
+   */
+  displacementApplications: DisplacementApplicationFacts[];
 }
 
 export interface CtoDecisionFacts {

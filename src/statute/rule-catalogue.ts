@@ -605,7 +605,8 @@ export const RULES = {
   },
   'NR-11': {
     citation: 'MHA 1983 s.29(4)',
-    summary: 'A displacement application on ground (c) or (d) made during a s.2 keeps it in force until the application is disposed of.',
+    summary:
+      'A displacement application on ground (c) or (d) made while the patient is detained under s.2 keeps the s.2 in force until the application is finally disposed of (appeal time included), and seven days more after an order; one made before the admission does not.',
     severity: 'warning',
     regime: 'mha-1983',
     commencement: null,

@@ -344,6 +344,15 @@ export class UpdateDisplacementDto {
   @MinLength(1)
   @MaxLength(200)
   court?: string | null;
+  @ApiPropertyOptional({
+    format: 'date',
+    type: String,
+    description:
+      'NR-11: the day the court finally decided the application (the order made, or refused) or it was withdrawn; with status order, refused or withdrawn only, not in the future. Default: an order’s effectiveFrom, else the day it is recorded.',
+  })
+  @IsOptional()
+  @IsLocalDate()
+  disposedOn?: string;
 }
 
 export class DisplacementDto {
@@ -354,6 +363,13 @@ export class DisplacementDto {
   @ApiProperty({ enum: DISPLACEMENT_STATUSES }) status: DisplacementStatus;
   @ApiProperty({ format: 'date-time' }) filedAt: string;
   @ApiProperty({ format: 'date', nullable: true, type: String }) effectiveFrom: string | null;
+  @ApiProperty({
+    format: 'date',
+    nullable: true,
+    type: String,
+    description: 'NR-11: the day the application was finally decided or withdrawn; null while pending (or not recorded).',
+  })
+  disposedOn: string | null;
   @ApiProperty({ nullable: true, type: String }) actingNearestRelative: string | null;
   @ApiProperty({ nullable: true, type: String }) court: string | null;
   @ApiProperty({
