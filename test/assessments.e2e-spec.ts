@@ -309,6 +309,21 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     });
     expect(refused.status).toBe(422);
     expect(refused.body.rules).toContain('CTO-01');
+    // The referral records the patient as informal: a CTO needs a patient detained for treatment (s.17A(1)-(2)), so
+    // agreeing is a warning she answers, with the detention she confirmed.
+    const warned = await as(worker).post(`/assessments/${a.id}/outcome`, {
+      kind: 'cto-decision',
+      ctoDecision: 'agree',
+      inWriting: true,
+      conditionsAgreed: true,
+      signedAt: '2026-11-21T11:00:00Z',
+      rationale: 'The criteria are met and the conditions are proportionate.',
+    });
+    expect(warned.status).toBe(422);
+    expect(warned.body.code).toBe('warnings-not-acknowledged');
+    expect(warned.body.findings).toContainEqual(
+      expect.objectContaining({ rule: 'CTO-01', code: 'cto-patient-not-detained-for-treatment' }),
+    );
     const ok = await decide(worker, a.id, {
       kind: 'cto-decision',
       ctoDecision: 'agree',

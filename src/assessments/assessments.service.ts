@@ -1416,7 +1416,7 @@ export class AssessmentsService {
               ),
           }
         : null,
-      cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved } : null,
+      cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved, referredAs: referral.legalContext.kind } : null,
     };
     return { facts, check: checkAssessment(facts, { asAt, nrInformSlaHours: this.config.nrInformSlaHours }) };
   }

@@ -1184,6 +1184,20 @@ describe("CTO-01 / CTO-02: the AMHP's written decision on a CTO", () => {
       { decision: 'disagree', conditionsAgreed: false },
       ['CTO-01:warning:cto-amhp-disagrees'],
     ],
+    // s.17A(1)-(2): only a patient detained for treatment (s.3, an unrestricted Part 3 order) can go on a CTO.
+    [
+      'agreeing for a patient referred as detained under s.2',
+      { referredAs: 'already-s2' },
+      ['CTO-01:warning:cto-patient-not-detained-for-treatment'],
+    ],
+    ['agreeing for a patient referred as informal', { referredAs: 'informal' }, ['CTO-01:warning:cto-patient-not-detained-for-treatment']],
+    ['agreeing for a patient held under s.5(2)', { referredAs: 's5-2' }, ['CTO-01:warning:cto-patient-not-detained-for-treatment']],
+    ['agreeing for a recalled CTO patient (revocation)', { referredAs: 'cto-recall' }, []],
+    [
+      'disagreeing for a patient referred as detained under s.2',
+      { decision: 'disagree', conditionsAgreed: false, referredAs: 'already-s2' },
+      ['CTO-01:warning:cto-amhp-disagrees'],
+    ],
   ])('%s', (_name, over, expected) => {
     expect(codes(checked(cto(over), '2026-03-03T13:00:00Z')).filter((x) => x.startsWith('CTO'))).toEqual(expected);
   });

@@ -1863,6 +1863,17 @@ function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: Recommendation
   }
 }
 
+/** The referral legal contexts that say a patient is not detained for treatment (CTO-01, s.17A(1)-(2)), as worded in a finding. */
+const NOT_DETAINED_FOR_TREATMENT: Record<string, string> = {
+  informal: 'informal',
+  s136: 'held under s.136',
+  's135-1': 'held under s.135(1)',
+  's135-2': 'held under s.135(2)',
+  's5-2': 'held under s.5(2)',
+  's5-4': 'held under s.5(4)',
+  'already-s2': 'detained under s.2 (for assessment)',
+};
+
 /** CTO-01 (s.17A(4)) and CTO-02 (s.17B(2)): the AMHP's written decision on a CTO. */
 function checkCto(ctx: Ctx): void {
   const cto = ctx.facts.cto!;
@@ -1895,6 +1906,17 @@ function checkCto(ctx: Ctx): void {
       'cto-conditions-not-agreed',
       "The AMHP agrees to the CTO but has not agreed to its conditions. The conditions (other than the mandatory ones) need the AMHP's agreement.",
       C.cto02,
+    );
+  }
+  const notForTreatment = cto.referredAs ? NOT_DETAINED_FOR_TREATMENT[cto.referredAs] : undefined;
+  if (cto.decision === 'agree' && notForTreatment) {
+    add(
+      ctx,
+      'CTO-01',
+      'warning',
+      'cto-patient-not-detained-for-treatment',
+      `The referral records the patient as ${notForTreatment}, not detained for treatment. A CTO can be made only for a patient liable to be detained under s.3 or an unrestricted Part 3 hospital order (s.17A(1)-(2)): confirm the detention before agreeing.`,
+      C.cto01,
     );
   }
   if (cto.decision === 'disagree') {

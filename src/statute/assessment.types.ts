@@ -167,6 +167,11 @@ export interface CtoDecisionFacts {
   amhpApprovedAtSigning: boolean;
   /** CTO-02: the conditions the AMHP agreed to. */
   conditionsAgreed: boolean;
+  /**
+   * CTO-01 (s.17A(1)-(2)): the patient's legal position as the referral recorded it (its legal context's kind). A CTO
+   * is made only for a patient detained for treatment (s.3, or an unrestricted Part 3 order).
+   */
+  referredAs?: string;
 }
 
 export interface AssessmentFacts {
