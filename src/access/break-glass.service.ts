@@ -136,7 +136,7 @@ export class BreakGlassService {
     if (status === 'open') qb.andWhere('a.reviewed_at IS NULL');
     if (status === 'reviewed') qb.andWhere('a.reviewed_at IS NOT NULL');
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       qb.andWhere('(a.raised_at, a.id) < (:at, :id)', { at, id });
     }
     const rows = await qb

@@ -125,7 +125,7 @@ export class NotificationsService {
     let where = 'user_id = $1';
     if (q.unread) where += ' AND read_at IS NULL';
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       params.push(at, id);
       where += ` AND (created_at, id) < ($2::timestamptz, $3::uuid)`;
     }

@@ -198,7 +198,7 @@ export class WebhooksService {
       where += ` AND d.status = $${params.length}`;
     }
     if (q.cursor) {
-      const [after] = decodeCursor(q.cursor, ['string']);
+      const [after] = decodeCursor(q.cursor, ['bigint']);
       if (!/^\d{1,19}$/.test(String(after))) throw new UnprocessableProblem('cursor is not a cursor returned by this API.', 'bad-cursor');
       params.push(after);
       where += ` AND d.id < $${params.length}::bigint`;

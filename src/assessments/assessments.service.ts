@@ -227,7 +227,7 @@ export class AssessmentsService {
     where.params.push(...scope.params);
     where.raw(scope.sql);
     if (q.cursor) {
-      const [openedAt, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [openedAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       where.raw(`(a.opened_at, a.id) < (${where.param(openedAt)}::timestamptz, ${where.param(id)}::uuid)`);
     }
     const select = SELECT.replace('SELECT a.id,', `SELECT ${scope.basis} AS "accessBasis", a.id,`);

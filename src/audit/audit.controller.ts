@@ -5,7 +5,6 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { isoOrNull } from '../common/clock';
 import { Authorize } from '../access/authorize.decorator';
-import { BadRequestProblem } from '../common/problem';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { Db } from '../database/db';
 import { AuditEventEntity } from './audit-event.entity';
@@ -64,8 +63,7 @@ export class AuditController {
       if (q.from) qb.andWhere('e.occurred_at >= :from', { from: q.from });
       if (q.to) qb.andWhere('e.occurred_at < :to', { to: q.to });
       if (q.cursor) {
-        const [id] = decodeCursor(q.cursor, ['string']);
-        if (!/^\d{1,19}$/.test(String(id))) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+        const [id] = decodeCursor(q.cursor, ['bigint']);
         qb.andWhere('e.id < :id', { id });
       }
       const rows = await qb

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import { UnprocessableProblem } from './problem';
 
 /** The instant "now" reads inside `asAt` (its `at` may be moved by the caller as the work goes on). */
 export interface Moment {
@@ -65,4 +66,22 @@ export class ManualClock extends Clock {
 /** An instant from the database or a DTO as ISO 8601 (UTC), or null when there is none. */
 export function isoOrNull(d: Date | string | null | undefined): string | null {
   return d ? new Date(d).toISOString() : null;
+}
+
+/** A time a user records may be this far in the future (clocks drift; a phone's is rarely right to the second). */
+export const RECORDED_SKEW_MS = 5 * 60_000;
+
+/**
+ * A time a user records for something that happened (`value`, already a valid instant): not in the future, and not
+ * more than `maxAgeDays` before `now` (a mistyped year would otherwise be kept, and a referral received in year 1 has
+ * every clock breached and leads the queue). Otherwise 422 naming `field`.
+ */
+export function recordedInstant(value: string | Date, field: string, now: Date, maxAgeDays: number): Date {
+  const at = new Date(value);
+  const refuse = (message: string, code: string) =>
+    new UnprocessableProblem(`${field} ${message}.`, code, { field, errors: [{ field, messages: [`${field} ${message}`] }] });
+  if (at.getTime() > now.getTime() + RECORDED_SKEW_MS) throw refuse('cannot be in the future', 'in-future');
+  if (at.getTime() < now.getTime() - maxAgeDays * 86_400_000)
+    throw refuse(`cannot be more than ${maxAgeDays} days before it is recorded`, 'too-long-ago');
+  return at;
 }

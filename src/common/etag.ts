@@ -12,10 +12,14 @@ export function etagFor(version: number): string {
 export function versionFromIfMatch(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
   const raw = (Array.isArray(header) ? header[0] : header).trim();
-  if (raw === '*' || raw === '') return undefined;
+  if (raw === '*') return undefined;
   // A polled read's ETag (W/"v3.<hash>", conditional-get.ts) names the same version as "v3".
   const m = /^(?:W\/)?"v(\d{1,15})(?:\.[A-Za-z0-9_-]{1,64})?"$/.exec(raw);
-  if (!m) throw new BadRequestProblem(`If-Match must be an ETag returned by this API, such as "v3"; got ${raw}.`);
+  // An empty If-Match states no precondition the client could have meant: refused, not taken as none.
+  if (!m)
+    throw new BadRequestProblem(`If-Match must be an ETag returned by this API, such as "v3"; got ${raw ? raw : 'an empty value'}.`, [
+      { field: 'If-Match', messages: ['If-Match must be an ETag returned by this API, such as "v3", or *'] },
+    ]);
   return Number(m[1]);
 }
 

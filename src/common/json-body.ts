@@ -48,16 +48,30 @@ export function hasLoneSurrogate(value: string): boolean {
   return LONE_SURROGATE.test(value);
 }
 
-/** Why PostgreSQL could not store this string as text (lone surrogate, NUL), or undefined when it can. */
-function unstorable(value: string): string | undefined {
+/** A C0 control character but tab, line feed and carriage return, or DEL: not text anyone typed. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * Why this string is not text to keep (a lone surrogate or a NUL, which PostgreSQL cannot store; another control
+ * character, which would reach the reports, letters and PDFs), or undefined when it is.
+ */
+export function unstorable(value: string): string | undefined {
   if (hasLoneSurrogate(value)) return 'a lone UTF-16 surrogate';
   if (value.includes('\u0000')) return 'a NUL character';
+  if (hasControlCharacter(value)) return 'a control character';
   return undefined;
 }
 
 /**
  * Every field (as `a.b.0.c`, like validation errors) whose string value or name is not text: it holds a lone
- * surrogate (e.g. `"a\ud800b"`) or a NUL character. Refused rather than stored as U+FFFD or failing in PostgreSQL.
+ * surrogate (e.g. `"a\ud800b"`), a NUL or another control character. Refused rather than stored as U+FFFD, failing in
+ * PostgreSQL, or printed into a letter.
  */
 export function unstorableStringFields(value: unknown, path = ''): FieldError[] {
   const field = path || 'body';

@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { BadRequestProblem } from './problem';
+import { isIsoDate } from '../statute/time';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -12,7 +13,8 @@ export const PageLimit = (): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
     IsOptional(),
-    Type(() => Number),
+    // Only a number written as people write one (no 0x3, 1e2, +5 or 05): anything else stays text and is refused.
+    Transform(({ value }) => (typeof value === 'string' && /^[1-9]\d{0,5}$/.test(value) ? Number(value) : value)),
     IsInt(),
     Min(1),
     Max(MAX_PAGE_SIZE),
@@ -45,17 +47,48 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** Decodes a cursor into its key values, checking each with the given type names. */
-export function decodeCursor(cursor: string, types: Array<'string' | 'number'>): Array<string | number> {
+/**
+ * What each value of a cursor's key is: `string` (any text: a name), `number`, `instant` (an ISO 8601 instant, or
+ * `infinity` where a key sorts missing values last), `date` (YYYY-MM-DD), `uuid`, `bigint` (a row id, as digits).
+ * A list's statement casts its key values to these types, so a value of another form would fail there.
+ */
+export type CursorPart = 'string' | 'number' | 'instant' | 'date' | 'uuid' | 'bigint';
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INSTANT_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function cursorPartIs(part: CursorPart, v: unknown): boolean {
+  switch (part) {
+    case 'string':
+      return typeof v === 'string' && !v.includes('\u0000');
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'uuid':
+      return typeof v === 'string' && UUID_TEXT.test(v);
+    case 'bigint':
+      return typeof v === 'string' && /^\d{1,19}$/.test(v);
+    case 'date':
+      return typeof v === 'string' && isIsoDate(v);
+    case 'instant':
+      if (v === 'infinity') return true;
+      if (typeof v !== 'string' || !INSTANT_TEXT.test(v) || !isIsoDate(v.slice(0, 10))) return false;
+      return Number.isFinite(Date.parse(v));
+  }
+}
+
+/** Decodes a cursor into its key values, checking each is of its part's kind; else 400 naming `cursor`. */
+export function decodeCursor(cursor: string, parts: CursorPart[]): Array<string | number> {
+  const refuse = () =>
+    new BadRequestProblem('cursor is not a cursor returned by this API.', [
+      { field: 'cursor', messages: ["cursor must be a previous page's nextCursor, as it was given"] },
+    ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+    throw refuse();
   }
-  if (!Array.isArray(parsed) || parsed.length !== types.length || parsed.some((v, i) => typeof v !== types[i])) {
-    throw new BadRequestProblem('cursor is not a cursor returned by this API.');
-  }
+  if (!Array.isArray(parsed) || parsed.length !== parts.length || parsed.some((v, i) => !cursorPartIs(parts[i], v))) throw refuse();
   return parsed as Array<string | number>;
 }
 

@@ -2,6 +2,7 @@ import { ArgumentMetadata, Injectable, ParseUUIDPipe, ValidationError, Validatio
 import { getMetadataStorage, type ValidatorOptions } from 'class-validator';
 import { DECORATORS } from '@nestjs/swagger';
 import { FieldError, ProblemError, ValidationProblem } from './problem';
+import { unstorableStringFields } from './json-body';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -103,6 +104,12 @@ export class AppValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && value === null && metadata.metatype && this.toValidate(metadata)) throw new BodyRequiredProblem();
+    if (metadata.type === 'query' || metadata.type === 'param') {
+      // A query or path value is text like a body's: a NUL would fail in PostgreSQL, a control character is no one's input.
+      const bad =
+        typeof value === 'string' ? unstorableStringFields(value, metadata.data ?? metadata.type) : unstorableStringFields(value, '');
+      if (bad.length) throw new ValidationProblem(bad);
+    }
     if (metadata.type === 'query') {
       const repeated = repeatedQueryParameters(value, metadata);
       if (repeated.length) throw new ValidationProblem(repeated.map((field) => ({ field, messages: [`${field} must be given once`] })));

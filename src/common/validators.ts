@@ -2,7 +2,14 @@ import { Type } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { isIsoDate } from '../statute/time';
 
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/**
+ * Characters that take no space and show nothing (zero-width space, joiners, word joiner, byte-order mark): a value
+ * made only of them reads as empty, so they are trimmed from the ends like spaces.
+ */
+const INVISIBLE_EDGES = /^[\s\u200B-\u200D\u2060\uFEFF]+|[\s\u200B-\u200D\u2060\uFEFF]+$/g;
+
+/** A text field's value without the spaces and invisible characters at its ends (a name must show something). */
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(INVISIBLE_EDGES, '') : value);
 
 /** Query strings carry booleans as text. */
 export const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);

@@ -193,7 +193,7 @@ export class DoctorsService {
     const ranked = `SELECT ${DOCTOR_COLUMNS}, ${rank} AS rank FROM doctors d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
     const after: string[] = [];
     if (q.cursor) {
-      const [cursorRank, name, id] = decodeCursor(q.cursor, ['number', 'string', 'string']) as [number, string, string];
+      const [cursorRank, name, id] = decodeCursor(q.cursor, ['number', 'string', 'uuid']) as [number, string, string];
       if (!UUID.test(id) || ![0, 1, 2].includes(cursorRank)) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
       after.push(`(r.rank, r.sort_name, r.id) > (${param(cursorRank)}, ${param(name)}, ${param(id)}::uuid)`);
     }

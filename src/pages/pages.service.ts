@@ -313,7 +313,7 @@ export class PagesService {
     if (q.referralId) add('p.referral_id = ?', q.referralId);
     if (q.since) add('p.created_at >= ?', new Date(q.since));
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       add('(p.created_at, p.id) < (?::timestamptz, ?::uuid)', at, id);
     }
     const rows: PageRow[] = await this.db.manager.query(

@@ -8,7 +8,6 @@ import { Clock } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import {
-  BadRequestProblem,
   ConflictProblem,
   NotFoundProblem,
   PreconditionFailedProblem,
@@ -52,7 +51,6 @@ const COLUMN: Record<PersonField, string> = {
   gpPractice: 'gp_practice',
 };
 const FIELDS = Object.keys(COLUMN) as PersonField[];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.gender, p.ethnic_category AS "ethnicCategory",
@@ -308,7 +306,7 @@ export class PeopleService {
       const where = new SqlWhere();
       if ((q.status ?? 'pending') !== 'all') where.add('pm.status = ?', q.status ?? 'pending');
       if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor, ['string', 'string']);
+        const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
         where.raw(`(pm.requested_at, pm.id) > (${where.param(at)}::timestamptz, ${where.param(id)}::uuid)`);
       }
       const rows: PersonMatchRow[] = await m.query(
@@ -497,8 +495,7 @@ export class PeopleService {
     let after: string | undefined;
     if (q.cursor) {
       // The cursor holds only the last person's id (no name travels in URLs); their sort key is looked up below.
-      after = String(decodeCursor(q.cursor, ['string'])[0]);
-      if (!UUID.test(after)) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+      after = String(decodeCursor(q.cursor, ['uuid'])[0]);
     }
     // Built inside the transaction, which Db may run again after a deadlock.
     return this.db.transaction(async (m) => {

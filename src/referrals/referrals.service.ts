@@ -8,7 +8,8 @@ import { NotificationsService } from '../alerts/notifications.service';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
-import { Clock as SystemClock, isoOrNull } from '../common/clock';
+import { Clock as SystemClock, isoOrNull, RECORDED_SKEW_MS, recordedInstant } from '../common/clock';
+import { isInstant } from '../common/validators';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
@@ -180,6 +181,11 @@ function camel(row: Record<string, unknown>): Row {
  * MHA assessment referrals: intake, the statutory clocks, the queue, screening, allocation (directly or offered
  * to the AMHPs on duty), and the timeline every change leaves.
  */
+/** A referral is recorded at most this long after it came in (receivedAt); an earlier time is a mistyped date (422). */
+export const RECEIVED_LEAD_DAYS = 31;
+/** Its legal context's times are at most this long before it came in (a s.2 runs 28 days; the rest hours). */
+export const CONTEXT_LEAD_DAYS = 62;
+
 @Injectable()
 export class ReferralsService {
   constructor(
@@ -201,9 +207,18 @@ export class ReferralsService {
 
   async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
     const now = this.clock.now();
-    const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : now;
-    if (receivedAt.getTime() > now.getTime() + 5 * 60_000)
-      throw new UnprocessableProblem('receivedAt cannot be in the future.', 'received-in-future');
+    if (dto.receivedAt && new Date(dto.receivedAt).getTime() > now.getTime() + RECORDED_SKEW_MS)
+      throw new UnprocessableProblem('receivedAt cannot be in the future.', 'received-in-future', { field: 'receivedAt' });
+    const receivedAt = dto.receivedAt ? recordedInstant(dto.receivedAt, 'receivedAt', now, RECEIVED_LEAD_DAYS) : now;
+    // The times of the legal context (arrival at a place of safety, a holding power, a warrant, a s.2 admission) come
+    // before the referral, by hours or at most a detention's length: a time far before it is a mistyped year.
+    for (const [key, value] of Object.entries(dto.legalContext ?? {}))
+      if (
+        typeof value === 'string' &&
+        isInstant(value) &&
+        new Date(value).getTime() < receivedAt.getTime() - CONTEXT_LEAD_DAYS * 86_400_000
+      )
+        recordedInstant(value, `legalContext.${key}`, receivedAt, CONTEXT_LEAD_DAYS);
     const context = toLegalContext({ ...dto.legalContext });
     let clocks: Clock[];
     try {
@@ -442,7 +457,7 @@ export class ReferralsService {
       basis = scope.basis;
     }
     if (q.cursor) {
-      const [deadline, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [deadline, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       where.raw(
         `(coalesce(r.next_deadline, 'infinity'::timestamptz), r.id) > (${where.param(deadline)}::timestamptz, ${where.param(id)}::uuid)`,
       );

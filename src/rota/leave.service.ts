@@ -158,7 +158,7 @@ export class LeaveService {
     if (q.from) where.add('l.ends_at > ?', new Date(q.from));
     if (q.to) where.add('l.starts_at < ?', new Date(q.to));
     if (q.cursor) {
-      const [startsAt, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [startsAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       if (Number.isNaN(Date.parse(String(startsAt)))) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
       where.raw(`(l.starts_at, l.id) > (${where.param(new Date(startsAt))}::timestamptz, ${where.param(id)}::uuid)`);
     }

@@ -6,14 +6,7 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import {
-  BadRequestProblem,
-  ConflictProblem,
-  ForbiddenProblem,
-  NotFoundProblem,
-  PreconditionFailedProblem,
-  UnprocessableProblem,
-} from '../common/problem';
+import { ConflictProblem, ForbiddenProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
 import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
@@ -179,8 +172,7 @@ export class SwapsService {
       where.push(`r.status = $${params.length}`);
     }
     if (q.cursor) {
-      const [createdAt, id] = decodeCursor(q.cursor, ['string', 'string']);
-      if (Number.isNaN(Date.parse(String(createdAt)))) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+      const [createdAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       params.push(createdAt, id);
       where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }

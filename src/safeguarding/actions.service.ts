@@ -94,7 +94,7 @@ export class ActionsService {
     if (q.sourceType) where.add('a.source_type = ?', q.sourceType);
     if (q.sourceId) where.add('a.source_id = ?', q.sourceId);
     if (q.cursor) {
-      const [key, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [key, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       where.raw(`(coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.id) > (${where.param(key)}::timestamptz, ${where.param(id)}::uuid)`);
     }
     const sql = `${SELECT} ${where} ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.id LIMIT ${where.param(limit + 1)}`;

@@ -5,7 +5,7 @@ import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
-import { Clock, isoOrNull } from '../common/clock';
+import { Clock, isoOrNull, recordedInstant } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, ProblemError, UnprocessableProblem } from '../common/problem';
@@ -150,6 +150,9 @@ function draftProblem(errors: DraftError[]): UnprocessableProblem {
  * Who reads what: the author and managers the whole record; an auditor its metadata only (no content, no details, no
  * person details); another AMHP nothing. Every read and change is audited in its transaction, with the person.
  */
+/** An out-of-hours decision is recorded at most this long after it was made (the morning handover, a late write-up). */
+export const DECISION_LEAD_DAYS = 31;
+
 @Injectable()
 export class DecisionsService {
   constructor(
@@ -509,7 +512,7 @@ export class DecisionsService {
     if (q.since) where.add('d.occurred_at >= ?', new Date(q.since));
     if (q.until) where.add('d.occurred_at < ?', new Date(q.until));
     if (q.cursor) {
-      const [occurredAt, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [occurredAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       where.raw(`(d.occurred_at, d.id) < (${where.param(occurredAt)}::timestamptz, ${where.param(id)}::uuid)`);
     }
     const sql = `SELECT d.id, d.type, d.status, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId",
@@ -864,11 +867,9 @@ export class DecisionsService {
     return actor.roles.includes('manager');
   }
 
+  /** A time recorded for the decision: not in the future, nor more than a month before it is recorded (422 naming it). */
   private notFuture(value: string, field: string): Date {
-    const t = Date.parse(value);
-    if (t > this.clock.now().getTime() + 5 * 60_000)
-      throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { field });
-    return new Date(t);
+    return recordedInstant(value, field, this.clock.now(), DECISION_LEAD_DAYS);
   }
 
   private async lockAndLoad(m: EntityManager, id: string): Promise<DecisionRow> {

@@ -386,7 +386,10 @@ export class HandoversService {
   }
 
   private assertDate(date: string): void {
-    if (!isIsoDate(date)) throw new UnprocessableProblem(`The handover date must be a date YYYY-MM-DD, got '${date}'.`, 'invalid-date');
+    if (!isIsoDate(date))
+      throw new UnprocessableProblem(`The handover date must be a date YYYY-MM-DD, got '${date}'.`, 'invalid-date', {
+        errors: [{ field: 'date', messages: ['date must be a calendar date YYYY-MM-DD'] }],
+      });
     const today = localDate(this.clock.now(), this.config.timeZone);
     if (date > today) throw new UnprocessableProblem(`There is no handover for ${date} yet: it is ${today} now.`, 'handover-in-future');
   }

@@ -26,13 +26,16 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** A calendar date written YYYY-MM-DD that exists (no 30 February): checked by arithmetic, as on every request body. */
+/**
+ * A calendar date written YYYY-MM-DD that exists (no 30 February, no year 0000, which the Gregorian calendar and
+ * PostgreSQL do not have): checked by arithmetic, as on every request body.
+ */
 export function isIsoDate(value: string): boolean {
   if (!ISO_DATE.test(value)) return false;
   const year = Number(value.slice(0, 4));
   const month = Number(value.slice(5, 7));
   const day = Number(value.slice(8, 10));
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 function date(d: IsoDate): DateTime {

@@ -177,7 +177,7 @@ export class SupervisionService {
     if (q.from) where.add('s.held_on >= ?::date', q.from);
     if (q.to) where.add('s.held_on <= ?::date', q.to);
     if (q.cursor) {
-      const [heldOn, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [heldOn, id] = decodeCursor(q.cursor, ['date', 'uuid']);
       where.raw(`(s.held_on, s.id) < (${where.param(heldOn)}::date, ${where.param(id)}::uuid)`);
     }
     const limitParam = where.param(limit + 1);
@@ -320,7 +320,7 @@ export class SupervisionService {
     if (q.sessionId) where.add('a.session_id = ?', q.sessionId);
     if (q.superviseeId) where.add('s.supervisee_id = ?', q.superviseeId);
     if (q.cursor) {
-      const [due, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [due, id] = decodeCursor(q.cursor, ['date', 'uuid']);
       where.raw(`(${ACTION_DUE_KEY}, a.id) > (${where.param(due)}::date, ${where.param(id)}::uuid)`);
     }
     const limitParam = where.param(limit + 1);

@@ -154,14 +154,14 @@ export class EligibilityService {
   }
 }
 
-/** A period to check: two valid instants, the second after the first, at most a year apart. */
+/** A period to check: two instants (the query's validation has checked each), the second after the first, at most a year apart. */
 function period(fromRaw: string, toRaw: string): { from: Date; to: Date } {
   const from = new Date(fromRaw);
   const to = new Date(toRaw);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
-    throw new UnprocessableProblem('from and to must be valid instants.', 'bad-period');
-  if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+  const refuse = (detail: string, message: string) =>
+    new UnprocessableProblem(detail, 'bad-period', { errors: [{ field: 'to', messages: [message] }] });
+  if (to <= from) throw refuse('to must be after from.', 'to must be after from');
   if (to.getTime() - from.getTime() > 366 * 86_400_000)
-    throw new UnprocessableProblem('A period can be at most a year long.', 'bad-period');
+    throw refuse('A period can be at most a year long.', 'to must be at most a year after from');
   return { from, to };
 }

@@ -88,7 +88,7 @@ export class PractitionersService {
     if (q.skill) where.add('? = ANY(p.skills)', q.skill);
     if (q.active !== undefined) where.add('p.active = ?', q.active);
     if (q.cursor) {
-      const [name, id] = decodeCursor(q.cursor, ['string', 'string']);
+      const [name, id] = decodeCursor(q.cursor, ['string', 'uuid']);
       where.raw(`(lower(u.display_name), p.id) > (${where.param(name)}, ${where.param(id)}::uuid)`);
     }
     const limitParam = where.param(limit + 1);

@@ -1,7 +1,7 @@
-import { IsLocalDate, MaxDecimalPlaces, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, MaxDecimalPlaces, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class CreateTrainingDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() completedOn: string;
@@ -76,16 +76,10 @@ export class TrainingShortfallListDto {
 
 export class EligibilityQuery {
   @ApiProperty({ format: 'date-time' })
-  @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
-    message: 'from must be an ISO 8601 date-time with an offset',
-  })
+  @IsInstant()
   from: string;
   @ApiProperty({ format: 'date-time' })
-  @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
-    message: 'to must be an ISO 8601 date-time with an offset',
-  })
+  @IsInstant()
   to: string;
 }
 
