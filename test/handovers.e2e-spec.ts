@@ -224,6 +224,13 @@ describe('the morning handover', () => {
     expect(withheld).not.toHaveProperty('handoverNote');
     expect(withheld).not.toHaveProperty('question');
     expect(JSON.stringify(theirs)).not.toContain('Day team to allocate the s.42 enquiry');
+    // Nor the follow-up actions the decision set: their descriptions are its content; that one is due stays shown.
+    expect(JSON.stringify(theirs)).not.toContain('Allocate the s.42 enquiry');
+    const action = theirs.items.find(
+      (i: { itemType: string; summary: { sourceId?: string } }) => i.itemType === 'action' && i.summary.sourceId === decision.id,
+    );
+    expect(action.summary).toMatchObject({ kind: 'action', sourceType: 'decision', contentWithheld: true });
+    expect(action.summary).not.toHaveProperty('description');
     await as(colleague).get(`/decisions/${decision.id}`).expect(403);
     await as(worker)
       .post(`/handovers/2026-11-21/items/${byType('referral')[0].id}/acknowledgement`, {})

@@ -88,7 +88,7 @@ export class HandoversService {
   async get(actor: Actor, date: string): Promise<HandoverView> {
     this.assertDate(date);
     return this.db.transaction(async (m) => {
-      const view = this.forReader(actor, await this.load(m, date));
+      const view = await this.forReader(m, actor, await this.load(m, date));
       await this.auditRead(m, view);
       return view;
     });
@@ -122,7 +122,7 @@ export class HandoversService {
         resourceId: view.id,
         details: { date, items: view.items.length, via: 'request' },
       });
-      const shown = this.forReader(actor, view);
+      const shown = await this.forReader(m, actor, view);
       await this.auditRead(m, shown);
       return shown;
     });
@@ -144,12 +144,31 @@ export class HandoversService {
     );
   }
 
-  /** Decision content (question, decision, handover note, actions) withheld from those the decision route refuses. */
-  private forReader(actor: Actor, view: HandoverView): HandoverView {
+  /**
+   * Decision content (question, decision, handover note, actions) withheld from those the decision route refuses; and
+   * so the follow-up actions a decision set, whose descriptions are its content too (GET /actions does not list them
+   * to such a reader either): their codes, owner and due time stay, for the day team to see that something is due.
+   */
+  private async forReader(m: EntityManager, actor: Actor, view: HandoverView): Promise<HandoverView> {
+    const fromDecisions = view.items.filter((i) => i.itemType === 'action' && i.summary.sourceType === 'decision');
+    const authors = new Map<string, string>();
+    if (fromDecisions.length) {
+      const rows: Array<{ id: string; author: string }> = await m.query(
+        'SELECT id::text, author_user_id::text AS author FROM decisions WHERE id = ANY($1::uuid[])',
+        [fromDecisions.map((i) => String(i.summary.sourceId))],
+      );
+      for (const r of rows) authors.set(r.id, r.author);
+    }
     const items = view.items.map((i) => {
-      if (i.itemType !== 'decision' || this.decisions.seesContent(actor, String(i.summary.authorUserId))) return i;
-      const { question: _q, decision: _d, handoverNote: _h, actions: _a, ...codes } = i.summary;
-      return { ...i, summary: { ...codes, contentWithheld: true } };
+      if (i.itemType === 'decision' && !this.decisions.seesContent(actor, String(i.summary.authorUserId))) {
+        const { question: _q, decision: _d, handoverNote: _h, actions: _a, ...codes } = i.summary;
+        return { ...i, summary: { ...codes, contentWithheld: true } };
+      }
+      if (fromDecisions.includes(i) && !this.decisions.seesContent(actor, authors.get(String(i.summary.sourceId)) ?? '')) {
+        const { description: _d, ...codes } = i.summary;
+        return { ...i, summary: { ...codes, contentWithheld: true } };
+      }
+      return i;
     });
     return { ...view, items };
   }
@@ -195,7 +214,7 @@ export class HandoversService {
         payload: { date, itemId, itemType: item.item_type, by: actor.userId },
       });
       // The answer is the whole handover again: a read of it, and of each person its items are about, like GET.
-      const view = this.forReader(actor, await this.load(m, date));
+      const view = await this.forReader(m, actor, await this.load(m, date));
       await this.auditRead(m, view);
       return view;
     });
