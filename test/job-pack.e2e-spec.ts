@@ -119,9 +119,18 @@ describe('the job pack on the duty AMHP’s phone', () => {
       ((await as(u).get('/me/job-pack').expect(200)).body.jobs as Array<{ referral: { id: string } }>).map((j) => j.referral.id);
     expect(await ids(worker)).toEqual([mine.id]);
     expect(await ids(colleague)).toEqual([theirs.id]);
-    // The manager moves her job to the colleague: the next pack she reads no longer holds it.
-    await as(manager)
-      .post(`/referrals/${mine.id}/allocation`, { userId: colleague.id, overrideReason: 'Rebalancing the night' })
+    // The manager moves her job to the colleague (naming the version she read: a move made meanwhile is not
+    // overwritten): the next pack she reads no longer holds it.
+    const move = { userId: colleague.id, overrideReason: 'Rebalancing the night' };
+    const unconditional = await as(manager).post(`/referrals/${mine.id}/allocation`, move).expect(409);
+    expect(unconditional.body).toMatchObject({ code: 'already-allocated', allocatedUserId: worker.id });
+    const read = await as(manager).get(`/referrals/${mine.id}`).expect(200);
+    await t.http.post(`/referrals/${mine.id}/allocation`).set('authorization', manager.auth).set('if-match', '"v0"').send(move).expect(412);
+    await t.http
+      .post(`/referrals/${mine.id}/allocation`)
+      .set('authorization', manager.auth)
+      .set('if-match', read.headers.etag)
+      .send(move)
       .expect(200);
     expect(await ids(worker)).toEqual([]);
     expect((await ids(colleague)).sort()).toEqual([mine.id, theirs.id].sort());

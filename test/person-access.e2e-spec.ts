@@ -88,6 +88,16 @@ describe('every person record behind its policy', () => {
       for (const path of ['', '/relatives', '/nearest-relative'])
         expect(JSON.stringify((await api(gp).get(`/people/${theirs.person.id}${path}`).expect(403)).body)).not.toContain('Magnus');
       await api(gp).get(`/referrals/${theirs.id}`).expect(403);
+      // Naming the record instead of the details: refused, and the refusal audited.
+      const stranger = await t.user(['referrer']);
+      const { person: _p, ...byRecord } = referral();
+      const refused = await api(stranger)
+        .post('/referrals', { ...byRecord, personId: theirs.person.id })
+        .expect(403);
+      expect(JSON.stringify(refused.body)).not.toContain('Brackenbury');
+      expect(
+        await t.sql(`SELECT outcome, subject_person_id FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`, [stranger.id]),
+      ).toEqual([{ outcome: 'denied', subject_person_id: theirs.person.id }]);
       // The hub's staff see which referral it duplicates (the latest open one).
       const again = (await api(manager).post('/referrals', referral(known)).expect(201)).body;
       const named = again.findings.find((f: { code: string }) => f.code === 'open-referral-exists');

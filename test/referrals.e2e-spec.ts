@@ -343,6 +343,44 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       return r;
     };
 
+    it("each change to a referral is audited with the basis it was made on, and a declined offer's answer as a read", async () => {
+      const r = await accepted();
+      const offered = await amhp(t);
+      await api(manager)
+        .post(`/referrals/${r.id}/offers`, { userIds: [offered.id] })
+        .expect(201);
+      await api(offered).post(`/referrals/${r.id}/offers/decline`, {}).expect(200);
+      const rows = await t.sql<{ action: string; access_basis: string | null }>(
+        `SELECT action, access_basis FROM audit_events WHERE resource_type = 'referral' AND resource_id = $1 ORDER BY id`,
+        [r.id],
+      );
+      const basisOf = (action: string) => rows.filter((x) => x.action === action).map((x) => x.access_basis);
+      expect(basisOf('referral.accepted')).toEqual(['role:manager']);
+      expect(basisOf('referral.offer')).toEqual(['role:manager']);
+      expect(basisOf('referral.offer-decline')).toEqual([expect.stringMatching(/^relationship:/)]);
+      expect(basisOf('referral.read')).toContainEqual(expect.stringMatching(/^relationship:/));
+      // Her access ended with her answer.
+      await api(offered).get(`/people/${r.person.id}`).expect(403);
+    });
+
+    it('two managers allocating at once to different AMHPs: exactly one is told she won, the rest 409 naming who has it', async () => {
+      const r = await accepted();
+      const [first, second] = [await amhp(t), await amhp(t)];
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => api(manager).post(`/referrals/${r.id}/allocation`, { userId: i % 2 ? first.id : second.id })),
+      );
+      const won = answers.filter((a) => a.status === 200);
+      const lost = answers.filter((a) => a.status === 409);
+      const same = answers.filter((a) => a.status === 200 && a.body.allocatedUserId === won[0].body.allocatedUserId);
+      // The winner's own repeats are answered with the allocation as it stands; every other one lost.
+      expect(won.length).toBe(same.length);
+      expect(won.length + lost.length).toBe(12);
+      for (const a of lost) expect(a.body).toMatchObject({ code: 'already-allocated', allocatedUserId: won[0].body.allocatedUserId });
+      const events = await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'allocated'`, [r.id]);
+      expect(events).toHaveLength(1);
+      expect((await api(manager).get(`/referrals/${r.id}`).expect(200)).body.allocatedUserId).toBe(won[0].body.allocatedUserId);
+    });
+
     it('allocates to an eligible AMHP, who then reads the person; an AMHP without relationship gets 403 with break-glass offered', async () => {
       const r = await accepted();
       const a = await amhp(t);

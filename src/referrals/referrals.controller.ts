@@ -135,9 +135,19 @@ export class ReferralsController {
   @Authorize('referrals.allocate')
   @HttpCode(200)
   @ApiOperation({ summary: "Allocate to a named AMHP eligible now, or with a manager's recorded override." })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The version read: needed to move a referral already allocated (without it, 409 already-allocated); stale, 412.',
+  })
   @ApiOkResponse({ type: ReferralDto })
-  allocate(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: AllocateDto): Promise<ReferralDto> {
-    return this.referrals.allocate(actor, id, dto);
+  allocate(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: AllocateDto,
+    @IfMatchVersion() version: number | undefined,
+  ): Promise<ReferralDto> {
+    return this.referrals.allocate(actor, id, dto, version);
   }
 
   @Post(':id/offers')

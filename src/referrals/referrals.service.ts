@@ -10,9 +10,9 @@ import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock as SystemClock, isoOrNull, RECORDED_SKEW_MS, recordedInstant } from '../common/clock';
 import { isInstant } from '../common/validators';
-import { assertVersion } from '../common/etag';
+import { assertVersion, etagFor } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
-import { ConflictProblem, ForbiddenProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -245,8 +245,15 @@ export class ReferralsService {
       if (dto.personId) {
         person = await this.people.get(m, dto.personId);
         const decision = await this.access.decide(actor, 'person.identify', person.id, m);
+        // Refused, and the refusal audited like any other (a transaction of its own: this one rolls back).
         if (!decision.allowed)
-          throw new ForbiddenProblem('You may not refer this person by their record; give their details instead.', 'no-relationship');
+          await this.access.deny(
+            actor,
+            'person.identify',
+            { type: 'person', id: person.id },
+            'You may not refer this person by their record; give their details instead.',
+            person.id,
+          );
       } else {
         // Without an NHS number, the same person sent again (the same referrer, or hub staff) is the person already
         // referred: matched by names and date of birth among people with an open referral (PeopleService.findOrCreate).
@@ -535,7 +542,7 @@ export class ReferralsService {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
       assertVersion(expectedVersion, r.version);
-      await this.requirePerson(actor, r, this.actionFor(r), m);
+      const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
       if (dto.status === 'allocated')
         throw new UnprocessableProblem('Allocate through POST /referrals/{id}/allocation or an offer.', 'use-allocation');
       const decision = transition(r.status, dto.status, {
@@ -568,6 +575,7 @@ export class ReferralsService {
         resourceType: 'referral',
         resourceId: id,
         subjectPersonId: r.personId,
+        accessBasis: basis,
         details: { from: r.status, to: dto.status },
       });
       await this.events.emit(m, {
@@ -584,7 +592,7 @@ export class ReferralsService {
   async writtenReasons(actor: Actor, id: string, dto: WrittenReasonsDto): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
-      await this.requirePerson(actor, r, this.actionFor(r), m);
+      const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
       if (!r.nearestRelativeRequest)
         throw new UnprocessableProblem(
           'Written reasons under s.13(4) apply only where the nearest relative asked for the case to be considered.',
@@ -603,6 +611,7 @@ export class ReferralsService {
         resourceType: 'referral',
         resourceId: id,
         subjectPersonId: r.personId,
+        accessBasis: basis,
       });
       return this.view(await this.row(m, id));
     });
@@ -612,7 +621,7 @@ export class ReferralsService {
   async extend(actor: Actor, id: string, dto: ExtensionDto): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
-      await this.requirePerson(actor, r, this.actionFor(r), m);
+      const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
       const context = toLegalContext(r.legalContext);
       const ext: S136BExtension = {
         authorisedAt: new Date(dto.authorisedAt),
@@ -670,6 +679,7 @@ export class ReferralsService {
         resourceType: 'referral',
         resourceId: id,
         subjectPersonId: r.personId,
+        accessBasis: basis,
         details: { hours: ext.hours, ...(ext.authorisingDoctor?.doctorId ? { authorisingDoctorId: ext.authorisingDoctor.doctorId } : {}) },
       });
       await this.events.emit(m, {
@@ -709,12 +719,26 @@ export class ReferralsService {
     return { doctorId: doctor.id, name: doctor.name, gmcNumber: doctor.gmcNumber };
   }
 
-  /** Allocate to a named AMHP, eligible now (the workforce rules) or with a manager's recorded override. */
-  async allocate(actor: Actor, id: string, dto: AllocateDto): Promise<ReferralDto> {
+  /**
+   * Allocate to a named AMHP, eligible now (the workforce rules) or with a manager's recorded override. Moving a
+   * referral already allocated needs the version the manager read (If-Match): two managers allocating at once must
+   * not both be told they won, the later silently moving the earlier's AMHP off the job. Without it, 409 naming who
+   * has it; with a stale one, 412.
+   */
+  async allocate(actor: Actor, id: string, dto: AllocateDto, expectedVersion?: number): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
+      assertVersion(expectedVersion, r.version);
       if (r.status !== 'accepted' && r.status !== 'allocated')
         throw new ConflictProblem(`A ${r.status} referral cannot be allocated.`, 'illegal-transition', { allowed: TRANSITIONS[r.status] });
+      if (r.status === 'allocated' && expectedVersion === undefined) {
+        if (r.allocatedUserId === dto.userId) return this.view(r);
+        throw new ConflictProblem(
+          `This referral was allocated at ${formatLocal(new Date(r.allocatedAt!), this.config.timeZone)} to another AMHP. To move it, send If-Match with the version you read.`,
+          'already-allocated',
+          { allocatedUserId: r.allocatedUserId, allocatedAt: isoOrNull(r.allocatedAt), currentETag: etagFor(r.version) },
+        );
+      }
       const now = this.clock.now();
       const eligible = await this.eligibility.forUser(dto.userId, now, new Date(now.getTime() + 60_000), m);
       const hard = eligible.findings.filter((f) => f.severity === 'hard');
@@ -745,7 +769,7 @@ export class ReferralsService {
   async offer(actor: Actor, id: string, userIds?: string[]): Promise<OfferViewDto[]> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
-      await this.requirePerson(actor, r, this.actionFor(r), m);
+      const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
       if (r.status !== 'accepted')
         throw new ConflictProblem(`Only an accepted referral can be offered; this one is ${r.status}.`, 'not-offerable', {
           allowed: TRANSITIONS[r.status],
@@ -797,6 +821,7 @@ export class ReferralsService {
         resourceType: 'referral',
         resourceId: id,
         subjectPersonId: r.personId,
+        accessBasis: basis,
         details: { userIds: targets },
       });
       return this.offers(m, id);
@@ -1044,14 +1069,19 @@ export class ReferralsService {
           now,
           note ?? null,
         ]);
+        // Her access came with the offer and ends with her answer; the answer shows the referral once more, a read on it.
+        const basis = (await this.access.decide(actor, 'person.read', r.personId, m)).basis;
         await this.access.end(m, 'referral-offer', id, now, actor.userId);
         await this.event(m, id, actor, 'offer-declined', {});
-        await this.audit.record(m, {
-          action: 'referral.offer-decline',
-          resourceType: 'referral',
-          resourceId: id,
-          subjectPersonId: r.personId,
-        });
+        for (const action of ['referral.offer-decline', 'referral.read'])
+          await this.audit.record(m, {
+            action,
+            resourceType: 'referral',
+            resourceId: id,
+            subjectPersonId: r.personId,
+            accessBasis: basis,
+            ...(action === 'referral.read' ? { details: { via: 'offer-decline' } } : {}),
+          });
         return this.view(await this.row(m, id));
       }
       // Every way out of `accepted` withdraws the open offers (with the reason): this holds only for offers made before that.
