@@ -187,6 +187,18 @@ describe('typed values: cursors, dates, text and numbers that are not what they 
       .send({ ...base, reason: 'abc\u0007\u001bdef' });
     expect(bell.status).toBe(400);
     expect(fields(bell.body)).toEqual(['reason']);
+    // A text field of spaces alone says nothing: refused, whichever field it is.
+    for (const [over, field] of [
+      [{ referrer: { ...base.referrer, organisation: '   ' } }, 'referrer.organisation'],
+      [{ location: '\t\n' }, 'location'],
+      [{ otherAuthority: '\u00a0' }, 'otherAuthority'],
+    ] as const) {
+      const blank = await t.http
+        .post('/referrals')
+        .set('authorization', manager.auth)
+        .send({ ...base, ...over });
+      expect({ field, status: blank.status, fields: fields(blank.body) }).toEqual({ field, status: 400, fields: [field] });
+    }
     // Lines and tabs are text.
     await t.http
       .post('/referrals')

@@ -98,11 +98,11 @@ export function onReplayed(fn) {
  * with the service's Problem if it refuses this change (the caller shows it: nothing is kept), or with `Queued` when
  * it is kept on the phone to be sent later.
  */
-export async function record(path, body, { method = 'POST', key = newKey(), label } = {}) {
+export async function record(path, body, { method = 'POST', key = newKey(), label, ifMatch } = {}) {
   const user = currentUserId();
-  // The body and its label may name a person: both are kept encrypted. The path holds ids only.
+  // The body and its label may name a person: both are kept encrypted. The path holds ids only, If-Match a version.
   const sealed = await seal({ body: body === undefined ? null : body, label: label ?? null });
-  const item = { key, method, path, body: sealed, created: new Date(serverNow()).toISOString(), user, state: 'pending' };
+  const item = { key, method, path, body: sealed, created: new Date(serverNow()).toISOString(), user, state: 'pending', ifMatch };
   await inStore('outbox', 'readwrite', (s) => done(s.add(item)));
   changed();
   const answer = new Promise((resolve, reject) => waiting.set(key, { resolve, reject }));
@@ -182,7 +182,7 @@ async function drainRun(replayedOne) {
     const { body } = await open(next.body);
     let answer;
     try {
-      answer = await api(next.path, { method: next.method, body: body ?? undefined, idempotencyKey: next.key });
+      answer = await api(next.path, { method: next.method, body: body ?? undefined, idempotencyKey: next.key, ifMatch: next.ifMatch });
     } catch (err) {
       // No signal, the service down (5xx), or a refusal to try again later: stop here, in order, and wait.
       if (

@@ -214,7 +214,7 @@ document.addEventListener('visibilitychange', () => {
  * what the phone keeps when it can (the service worker's copy of person-free data, or the job pack); otherwise the
  * TypeError of the failed fetch is thrown, as before.
  */
-export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
+export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch } = {}) {
   const call = () =>
     fetch(path, {
       method,
@@ -222,6 +222,8 @@ export async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
         Accept: 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+        // The version the change was made on: a change made meanwhile by someone else is not overwritten (412).
+        ...(ifMatch ? { 'If-Match': ifMatch } : {}),
         ...(access ? { Authorization: `Bearer ${access.token}` } : {}),
         // Opened without a signal: no token yet, so the service worker is told whose kept person-free copies to use.
         ...(!access && offlineUserId ? { 'X-Amhp-User': offlineUserId } : {}),

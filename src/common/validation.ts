@@ -47,8 +47,10 @@ const isDto = (value: unknown): value is object =>
 
 /**
  * The null policy: `null` is refused wherever the property is not declared nullable in the contract, however the
- * property is validated (class-validator's `@IsOptional()` lets null through, as if the field were absent). Walks
- * the DTO and its nested DTOs (arrays included) and returns class-validator-shaped errors.
+ * property is validated (class-validator's `@IsOptional()` lets null through, as if the field were absent). And
+ * the blank policy: a text field that is empty (as sent, or once its spaces and invisible characters are trimmed)
+ * says nothing, so it is refused rather than stored as an empty value: leave it out, or send null where that clears
+ * it. Walks the DTO and its nested DTOs (arrays included) and returns class-validator-shaped errors.
  */
 export function nullErrors(dto: object): ValidationError[] {
   const out: ValidationError[] = [];
@@ -56,6 +58,8 @@ export function nullErrors(dto: object): ValidationError[] {
     if (value === null) {
       if (!isDeclaredNullable(dto, property))
         out.push({ property, constraints: { notNull: `${property} must not be null` }, children: [] });
+    } else if (value === '') {
+      out.push({ property, constraints: { notBlank: `${property} must not be blank` }, children: [] });
     } else if (isDto(value)) {
       const children = nullErrors(value);
       if (children.length) out.push({ property, children });

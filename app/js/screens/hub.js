@@ -219,7 +219,8 @@ export function AllocateScreen({ params }) {
       const sent = await recordOrKeep(
         `/referrals/${r.id}/allocation`,
         { userId, ...(overrideReason ? { overrideReason } : {}) },
-        { key: key.current },
+        // On the version read: moving it from another AMHP needs it, and a move made meanwhile is refused, not overwritten.
+        { key: key.current, ifMatch: `"v${r.version}"` },
       );
       const who = choices.find((c) => c.value === userId);
       // No answer yet: the allocation is on its way from this phone (the header counts it), so the hub is shown.
