@@ -97,6 +97,37 @@ describe('typed values: cursors, dates, text and numbers that are not what they 
     expect({ status: handover.status, fields: fields(handover.body) }).toEqual({ status: 422, fields: ['date'] });
   });
 
+  it('a rota date outside the years a rota covers (2000-2100) is refused naming it: a bank holiday in year 1 could never be listed', async () => {
+    for (const date of ['0001-01-01', '1999-12-25', '9999-12-31']) {
+      const res = await t.http.put(`/rota/bank-holidays/${date}`).set('authorization', manager.auth).send({ name: 'Far away day' });
+      expect({ date, status: res.status, fields: fields(res.body) }).toEqual({ date, status: 400, fields: ['date'] });
+    }
+    const pattern = {
+      name: 'Day',
+      startTime: '09:00',
+      endTime: '17:00',
+      weekdays: [1, 2, 3, 4, 5],
+      bankHolidays: 'exclude',
+      requiredCount: 1,
+    };
+    for (const [dates, field] of [
+      [{ validFrom: '0001-01-01' }, 'validFrom'],
+      [{ validFrom: '1800-01-01' }, 'validFrom'],
+      [{ validFrom: '2026-01-01', validTo: '9999-12-31' }, 'validTo'],
+    ] as const) {
+      const res = await t.http
+        .post('/rota/patterns')
+        .set('authorization', manager.auth)
+        .send({ ...pattern, ...dates });
+      expect({ dates, status: res.status, fields: fields(res.body) }).toEqual({ dates, status: 422, fields: [field] });
+    }
+    await t.http
+      .post('/rota/patterns')
+      .set('authorization', manager.auth)
+      .send({ ...pattern, validFrom: '2026-01-01' })
+      .expect(201);
+  });
+
   it('limit is a number as people write one: 0x3, 1e2, +5 and 05 are 400 naming limit', async () => {
     for (const limit of ['0x3', '1e2', '+5', '05', '3.0', ' 3'])
       for (const path of ['/referrals', '/audit-events', '/users']) {

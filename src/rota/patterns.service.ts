@@ -4,7 +4,15 @@ import { assertVersion } from '../common/etag';
 import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
-import { BankHolidayDto, CreatePatternDto, PatternDto, PutBankHolidayDto, UpdatePatternDto } from './dto/rota.dto';
+import {
+  BankHolidayDto,
+  CreatePatternDto,
+  PatternDto,
+  PutBankHolidayDto,
+  ROTA_FIRST_DAY,
+  ROTA_LAST_DAY,
+  UpdatePatternDto,
+} from './dto/rota.dto';
 import { BankHolidayEntity, ShiftPatternEntity } from './rota.entities';
 
 function dto(p: ShiftPatternEntity): PatternDto {
@@ -43,6 +51,7 @@ export class PatternsService {
     if (body.startTime === body.endTime)
       throw new UnprocessableProblem('A shift of 24 hours or none is not a pattern: startTime and endTime must differ.', 'bad-pattern');
     if (body.validTo && body.validTo < body.validFrom) throw new UnprocessableProblem('validTo cannot be before validFrom.', 'bad-pattern');
+    inRotaYears({ validFrom: body.validFrom, validTo: body.validTo });
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(ShiftPatternEntity);
       const p = await repo.save(
@@ -71,6 +80,7 @@ export class PatternsService {
       if (!p) throw new NotFoundProblem('Shift pattern', id);
       assertVersion(expectedVersion, p.version);
       if (body.validTo && body.validTo < p.validFrom) throw new UnprocessableProblem('validTo cannot be before validFrom.', 'bad-pattern');
+      inRotaYears({ validTo: body.validTo });
       const [rows] = await m.query(
         `UPDATE shift_patterns SET name = coalesce($3, name), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
                 valid_to = coalesce($6, valid_to), active = coalesce($7, active), version = version + 1
@@ -119,4 +129,13 @@ export class PatternsService {
       await this.audit.record(m, { action: 'rota.bank-holiday.delete', resourceType: 'bank-holiday', resourceId: date });
     });
   }
+}
+
+/** A pattern's dates fall in the years a rota covers (ROTA_FIRST_DAY..ROTA_LAST_DAY): otherwise 422 naming the field. */
+function inRotaYears(dates: { validFrom?: string; validTo?: string | null }): void {
+  for (const [field, value] of Object.entries(dates))
+    if (typeof value === 'string' && (value < ROTA_FIRST_DAY || value > ROTA_LAST_DAY))
+      throw new UnprocessableProblem(`${field} must fall between ${ROTA_FIRST_DAY} and ${ROTA_LAST_DAY}.`, 'bad-pattern', {
+        errors: [{ field, messages: [`${field} must fall between ${ROTA_FIRST_DAY} and ${ROTA_LAST_DAY}`] }],
+      });
 }

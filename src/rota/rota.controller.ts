@@ -30,6 +30,8 @@ import {
   ShiftQuery,
   UpdatePatternDto,
   UpdateShiftDto,
+  ROTA_FIRST_DAY,
+  ROTA_LAST_DAY,
   YearQuery,
 } from './dto/rota.dto';
 import { DutyService } from './duty.service';
@@ -41,6 +43,11 @@ import { ParseIdPipe } from '../common/validation';
 function isoDate(value: string, name: string): string {
   if (!isIsoDate(value))
     throw new BadRequestProblem(`${name} must be a date YYYY-MM-DD.`, [{ field: name, messages: ['must be a date YYYY-MM-DD'] }]);
+  // A bank holiday outside the years its list can be asked for could never be seen again.
+  if (value < ROTA_FIRST_DAY || value > ROTA_LAST_DAY)
+    throw new BadRequestProblem(`${name} must fall between ${ROTA_FIRST_DAY} and ${ROTA_LAST_DAY}.`, [
+      { field: name, messages: [`must fall between ${ROTA_FIRST_DAY} and ${ROTA_LAST_DAY}`] },
+    ]);
   return value;
 }
 

@@ -104,6 +104,10 @@ export class PutBankHolidayDto {
   @ApiProperty({ example: 'Christmas Day' }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(100) name: string;
 }
 
+/** The years a rota covers (patterns, bank holidays): those a bank holiday list can be asked for (YearQuery). */
+export const ROTA_FIRST_DAY = '2000-01-01';
+export const ROTA_LAST_DAY = '2100-12-31';
+
 export class YearQuery {
   @ApiPropertyOptional({ minimum: 2000, maximum: 2100 })
   @IsOptional()
