@@ -331,6 +331,35 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
   });
 
   describe('eligibility', () => {
+    it('the night her approval renews is covered by the old and the new in turn (re-approval without a gap), a night after a gap is not', async () => {
+      const { p } = await practitioner();
+      for (const [startsOn, endsOn] of [
+        ['2022-01-15', '2027-01-14'],
+        ['2027-01-15', '2032-01-14'],
+      ])
+        await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn, endsOn }).expect(201);
+      const renewal = await as(manager)
+        .get(`/practitioners/${p.id}/eligibility?from=2027-01-14T22:00:00Z&to=2027-01-15T09:00:00Z`)
+        .expect(200);
+      expect(renewal.body.findings.map((f: { code: string }) => f.code)).not.toContain('approval-ends-during-period');
+      expect(renewal.body.findings.filter((f: { severity: string }) => f.severity === 'hard')).toEqual([]);
+      const { p: other } = await practitioner();
+      for (const [startsOn, endsOn] of [
+        ['2022-01-15', '2027-01-14'],
+        ['2027-01-16', '2032-01-15'],
+      ])
+        await as(manager)
+          .post(`/practitioners/${other.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn, endsOn })
+          .expect(201);
+      const gap = await as(manager)
+        .get(`/practitioners/${other.id}/eligibility?from=2027-01-14T22:00:00Z&to=2027-01-15T09:00:00Z`)
+        .expect(200);
+      expect(gap.body).toMatchObject({
+        eligible: false,
+        findings: expect.arrayContaining([expect.objectContaining({ code: 'approval-ends-during-period' })]),
+      });
+    });
+
     it('is eligible for a night inside a current approval; a training warning does not block', async () => {
       const { p } = await practitioner();
       await as(manager)

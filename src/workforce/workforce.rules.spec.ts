@@ -168,11 +168,13 @@ describe('eligibility for a period', () => {
   it('a second approval continuing the first covers a shift across the join', () => {
     const first = approval({ id: 'a1', startsOn: '2021-11-22', endsOn: '2026-11-21' });
     const second = approval({ id: 'a2', startsOn: '2026-11-22', endsOn: '2031-11-21' });
-    // One approval must cover the whole shift: a night spanning the join is not covered by either alone.
-    expect(codes(facts({ approvals: [first, second] }))).toEqual([
-      'hard:approval-ends-during-period',
-      'hard:approval-starts-during-period',
-    ]);
+    // AMHP-05: re-approval is a fresh approval, in effect from the day after the last one ended: the night across the
+    // join is covered by the two in turn (it is every AMHP's renewal night), with the first's training judged.
+    expect(eligibility(facts({ approvals: [first, second] }), policy)).toMatchObject({ eligible: true, approvalId: 'a1' });
+    expect(eligibility(facts({ approvals: [second, first] }), policy)).toMatchObject({ eligible: true, approvalId: 'a1' });
+    // A day without approval between them is a gap: the night is not covered.
+    const late = approval({ id: 'a3', startsOn: '2026-11-23', endsOn: '2031-11-22' });
+    expect(codes(facts({ approvals: [first, late] }))).toEqual(['hard:approval-ends-during-period']);
     const day = facts({
       approvals: [first, second],
       from: new Date('2026-11-22T09:00:00Z'),

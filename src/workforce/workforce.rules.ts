@@ -195,6 +195,29 @@ const fmtMs = memoised(
 const fmt = (d: Date, zone: string) => fmtMs(d.getTime(), zone);
 
 /**
+ * The approval in effect at `from` when approvals in turn (each starting before or as the one before ends) cover the
+ * whole of [from, to); undefined when any instant of it has none.
+ */
+function coveringInTurn(
+  approvals: readonly ApprovalFacts[],
+  window: (a: ApprovalFacts) => { start: Date; end: Date },
+  from: Date,
+  to: Date,
+): ApprovalFacts | undefined {
+  let first: ApprovalFacts | undefined;
+  let reached = from;
+  while (reached < to) {
+    const next = approvals
+      .filter((a) => window(a).start <= reached && reached < window(a).end)
+      .sort((x, y) => window(y).end.getTime() - window(x).end.getTime())[0];
+    if (!next) return undefined;
+    first ??= next;
+    reached = window(next).end;
+  }
+  return first;
+}
+
+/**
  * May this practitioner act as an AMHP for the whole of [from, to)? The single function the rota and the
  * assessment rules ask. Hard findings make them ineligible; warnings are for a manager to weigh.
  */
@@ -235,7 +258,11 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
 
   // AMHP-01 / AMHP-05: an approval in effect for the whole period (approval dates are whole local days).
   const window = (a: ApprovalFacts) => ({ start: startOfLocalDay(a.startsOn, zone), end: endOfLocalDay(effectiveEnd(a), zone) });
-  const covering = facts.approvals.find((a) => window(a).start <= facts.from && facts.to <= window(a).end);
+  // One approval over the whole period, or (AMHP-05: re-approval is a fresh approval, with no gap when it starts the
+  // day after the last ends) approvals one after another without a gap: the one in effect when the period starts.
+  const covering =
+    facts.approvals.find((a) => window(a).start <= facts.from && facts.to <= window(a).end) ??
+    coveringInTurn(facts.approvals, window, facts.from, facts.to);
   if (!covering) {
     const overlapping = facts.approvals.filter((a) => window(a).start < facts.to && facts.from < window(a).end);
     if (!overlapping.length) {
