@@ -877,4 +877,111 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
       ]);
     });
   });
+  describe('who and when a decision is about (OOH-01, OOH-02, OOH-04, OOH-05)', () => {
+    /** Someone with no record yet, as the night worker meets them. */
+    const someone = (dateOfBirth: string) => ({ personDetails: { name: 'Kit Young', dateOfBirth, address: '1 Mill Lane' } });
+    const ua = {
+      managingAuthority: 'Oak House care home',
+      grantedAt: '2026-11-19T10:00:00Z',
+      days: 7,
+      standardRequestedAt: '2026-11-19T09:00:00Z',
+    };
+    const extension = (requestedAt: string, days: number) => ({
+      requestedAt,
+      decidedAt: requestedAt,
+      days,
+      exceptionalReasons: 'Best interests assessor off sick; assessment booked for Monday.',
+      essentialToContinue: true,
+      decision: 'extended',
+    });
+
+    it('an urgent authorisation is extended once: a second extension of the same one is refused at signing, whatever the form says', async () => {
+      const dols = { legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 para 84' };
+      const first = await draft(worker, {
+        type: 'dols-extension',
+        ...someone('1940-01-01'),
+        content: content(dols),
+        details: { ...ua, extension: extension('2026-11-20T19:00:00Z', 3) },
+      });
+      await as(worker).post(`/decisions/${first.id}/sign`).expect(200);
+      const second = await draft(worker, {
+        type: 'dols-extension',
+        ...someone('1940-01-01'),
+        occurredAt: '2026-11-21T02:45:00Z',
+        content: content(dols),
+        details: { ...ua, managingAuthority: 'Oak House Care Home ', extension: extension('2026-11-21T02:40:00Z', 7) },
+      });
+      expect(second.missingForSigning).toContainEqual(expect.objectContaining({ field: 'details.previousExtensions' }));
+      await as(worker).post(`/decisions/${second.id}/sign`).expect(422);
+      // The first, read again, is not judged a second extension of itself.
+      expect((await as(worker).get(`/decisions/${first.id}`).expect(200)).body.warnings).toEqual([]);
+    });
+
+    it('DoLS for a 17-year-old and a s.42 enquiry for a 16-year-old are refused at signing, naming the law that applies instead', async () => {
+      const dols = await draft(worker, {
+        type: 'dols-urgent-authorisation',
+        ...someone('2009-08-01'),
+        content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 74-78' }),
+        details: ua,
+      });
+      const refusedDols = await as(worker).post(`/decisions/${dols.id}/sign`).expect(422);
+      expect(refusedDols.body).toMatchObject({ code: 'dols-under-18', findings: [{ rule: 'OOH-04' }] });
+      const s42 = await draft(worker, {
+        type: 'adult-safeguarding',
+        ...someone('2010-05-01'),
+        content: s42Content(),
+        details: s42Details,
+      });
+      const refusedS42 = await as(worker).post(`/decisions/${s42.id}/sign`).expect(422);
+      expect(refusedS42.body).toMatchObject({ code: 's42-under-18', findings: [{ rule: 'OOH-01' }] });
+      expect(refusedS42.body.detail).toContain('child-protection referral');
+      // 18 on the day: DoLS applies.
+      const adult = await draft(worker, {
+        type: 'dols-urgent-authorisation',
+        ...someone('2008-11-21'),
+        content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 74-78' }),
+        details: ua,
+      });
+      await as(worker).post(`/decisions/${adult.id}/sign`).expect(200);
+    });
+
+    it('a capacity assessment dated after the decision is refused at signing; one months before it is a warning (capacity is time-specific)', async () => {
+      const bestInterests = (assessedAt: string) => ({
+        type: 'best-interests',
+        occurredAt: '2026-11-21T02:45:00Z',
+        personId,
+        content: content({
+          question: 'Where should Pat stay tonight?',
+          legalFrameworks: ['mca-best-interests'],
+          powerOrDuty: 'MCA 2005 ss.4-5',
+          capacity: 'Lacks capacity to decide on accommodation tonight (see assessment).',
+        }),
+        details: {
+          capacity: {
+            decision: 'Where to stay tonight',
+            assessedAt,
+            impairment: true,
+            unableTo: ['retain'],
+            causalLink: true,
+            practicableStepsTaken: 'Explained simply, twice, in a quiet room.',
+          },
+          bestInterests: {
+            canItWait: 'No: alone and unsafe tonight.',
+            wishesAndFeelings: 'Wants to be somewhere warm.',
+            beliefsAndValues: 'None relevant known.',
+            attorneyOrDeputyChecked: true,
+            imcaRequired: false,
+            leastRestrictive: "Friend's house considered: unavailable.",
+          },
+        },
+      });
+      const after = await draft(worker, bestInterests('2026-11-21T02:50:00Z'));
+      const refused = await as(worker).post(`/decisions/${after.id}/sign`).expect(422);
+      expect(refused.body.code).toBe('capacity-assessed-after-decision');
+      const old = await draft(worker, bestInterests('2025-06-01T10:00:00Z'));
+      expect((await as(worker).get(`/decisions/${old.id}`).expect(200)).body.warnings).toContainEqual(
+        expect.objectContaining({ rule: 'OOH-02', code: 'capacity-assessment-not-current' }),
+      );
+    });
+  });
 });

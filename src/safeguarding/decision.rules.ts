@@ -1207,3 +1207,64 @@ export function legalFrameworkWarnings(
   }
   return findings;
 }
+
+/** OOH-02: a capacity assessment older than this before the decision is not of the person's capacity then. */
+export const CAPACITY_CURRENT_DAYS = 7;
+
+/**
+ * Who and when a decision is about, judged against the law it is made under:
+ * - OOH-04 (MCA 2005 Sch A1 para 13): DoLS applies only to a person aged 18 or over; a child's deprivation of liberty
+ *   is authorised by the court or under the children's framework, never by an urgent authorisation.
+ * - OOH-01 (Care Act 2014 s.42(1)): the enquiry duty is owed to an adult; a concern about a child goes to children's
+ *   services (Children Act 1989 s.47), recorded as a child-protection referral.
+ * - OOH-02 (MCA ss.1-3): capacity is time-specific: an assessment made after the decision did not displace the
+ *   presumption of capacity when it was taken (blocker); one more than CAPACITY_CURRENT_DAYS before it may no
+ *   longer say what the person could decide then (warning).
+ * `age` is the person's age in whole years on the day of the decision, when known.
+ */
+export function subjectFindings(
+  type: DecisionType,
+  details: Record<string, unknown>,
+  facts: { age: number | null; occurredAt: Date },
+): Finding[] {
+  const findings: Finding[] = [];
+  const child = facts.age !== null && facts.age < 18;
+  if (child && (type === 'dols-urgent-authorisation' || type === 'dols-extension'))
+    findings.push({
+      rule: 'OOH-04',
+      severity: 'blocker',
+      code: 'dols-under-18',
+      message: `The person is ${facts.age} on the day of the decision: the Deprivation of Liberty Safeguards apply only from 18 (MCA 2005 Sch A1 para 13). A child's deprivation of liberty needs the court's authority or the children's framework.`,
+      citation: citationOf('OOH-04'),
+    });
+  if (child && type === 'adult-safeguarding')
+    findings.push({
+      rule: 'OOH-01',
+      severity: 'blocker',
+      code: 's42-under-18',
+      message: `The person is ${facts.age} on the day of the decision: the s.42 enquiry duty is owed to adults (Care Act 2014 s.42(1)). Record a child-protection referral to children's services (Children Act 1989 s.47) instead.`,
+      citation: citationOf('OOH-01'),
+    });
+  const capacity = details.capacity as { assessedAt?: unknown } | undefined;
+  if (capacity && typeof capacity.assessedAt === 'string' && !Number.isNaN(Date.parse(capacity.assessedAt))) {
+    const assessed = Date.parse(capacity.assessedAt);
+    if (assessed > facts.occurredAt.getTime())
+      findings.push({
+        rule: 'OOH-02',
+        severity: 'blocker',
+        code: 'capacity-assessed-after-decision',
+        message:
+          'The capacity assessment is dated after the decision: when the decision was made, the person was presumed to have capacity (MCA s.1(2)). Record the assessment made before it.',
+        citation: citationOf('OOH-02'),
+      });
+    else if (facts.occurredAt.getTime() - assessed > CAPACITY_CURRENT_DAYS * 86_400_000)
+      findings.push({
+        rule: 'OOH-02',
+        severity: 'warning',
+        code: 'capacity-assessment-not-current',
+        message: `The capacity assessment was made more than ${CAPACITY_CURRENT_DAYS} days before the decision: capacity is assessed for the decision and the time it is made (MCA ss.2-3). Say why it still holds, or assess again.`,
+        citation: citationOf('OOH-02'),
+      });
+  }
+  return findings;
+}

@@ -16,6 +16,7 @@ import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import type { Finding } from '../statute/clocks';
 import { dolsClocks, validateExtension } from '../statute/dols';
+import { ageOn, localDate } from '../statute/time';
 import { ActionsService, type NewAction } from './actions.service';
 import {
   dolsFactsFromDetails,
@@ -23,6 +24,7 @@ import {
   legalFrameworkWarnings,
   missingForSigning,
   s42DutyArises,
+  subjectFindings,
   validateDraft,
   type DraftError,
   type Escalation,
@@ -290,7 +292,8 @@ export class DecisionsService {
         );
       assertVersion(expectedVersion, d.version);
       this.requireDraftValid(d.type, d.content, d.details);
-      this.requireSignable(d.type, d.content, d.details, d.costPence, d.escalation);
+      this.requireSignable(d.type, d.content, await this.withDolsHistory(m, d, d.details), d.costPence, d.escalation);
+      this.refuseBlockers(this.subjectFindings(d, d.details, d.occurredAt));
       const now = this.clock.now();
       await m.query(`UPDATE decisions SET status = 'signed', signed_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
       const actionIds = await this.actions.insert(m, actor, 'decision', id, this.actionsOf(d.content), d.personId);
@@ -366,7 +369,14 @@ export class DecisionsService {
       this.requireDraftValid(d.type, after.content, after.details);
       // OOH-09: a record signed before the SAC fields were asked for may be corrected without adding them.
       const sacRequired = d.content.sac !== undefined || after.content.sac !== undefined;
-      this.requireSignable(d.type, after.content, after.details, after.costPence, after.escalation, sacRequired);
+      this.requireSignable(
+        d.type,
+        after.content,
+        await this.withDolsHistory(m, d, after.details),
+        after.costPence,
+        after.escalation,
+        sacRequired,
+      );
       const now = this.clock.now();
       const [{ id: amendmentId }] = await m.query(
         'INSERT INTO decision_amendments (decision_id, amended_by, amended_at, reason, changes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
@@ -674,6 +684,41 @@ export class DecisionsService {
     }
   }
 
+  /**
+   * OOH-05 (MCA 2005 Sch A1 para 77(3)-(4)): an urgent authorisation is extended once. How many times it already was
+   * is what the hub itself holds, not only what the form says (`previousExtensions`): the signed extensions of the
+   * same urgent authorisation (the same person, managing authority and grant) before this one. `details` with the
+   * larger of the two.
+   */
+  private async withDolsHistory(m: EntityManager, d: DecisionRow, details: Json): Promise<Json> {
+    const e = details.extension as { decision?: unknown } | undefined;
+    if (d.type !== 'dols-extension' || typeof details.managingAuthority !== 'string' || typeof details.grantedAt !== 'string' || !e)
+      return details;
+    const [{ n }]: Array<{ n: number }> = await m.query(
+      `SELECT count(*)::int AS n FROM decisions o
+        WHERE o.type = 'dols-extension' AND o.status = 'signed' AND o.id <> $1 AND ($2::timestamptz IS NULL OR o.signed_at < $2)
+          AND o.person_id IS NOT DISTINCT FROM $3 AND lower(trim(o.details->>'managingAuthority')) = lower(trim($4))
+          AND (o.details->>'grantedAt')::timestamptz = $5::timestamptz AND o.details->'extension'->>'decision' = 'extended'`,
+      [d.id, d.signedAt, d.personId, details.managingAuthority, details.grantedAt],
+    );
+    const typed = Number.isInteger(details.previousExtensions) ? (details.previousExtensions as number) : 0;
+    return n > typed ? { ...details, previousExtensions: n } : details;
+  }
+
+  /** subjectFindings (OOH-01, OOH-02, OOH-04) for this decision: the person's age on its day, from their record or the details given. */
+  private subjectFindings(d: DecisionRow, details: Json, occurredAt: Date): Finding[] {
+    const day = localDate(occurredAt, this.config.timeZone);
+    const dob = d.person?.dateOfBirth ?? d.personDetails?.dateOfBirth ?? null;
+    const age = dob ? ageOn(dob, day) : (d.personDetails?.approximateAge ?? null);
+    return subjectFindings(d.type, details, { age, occurredAt });
+  }
+
+  /** 422 with the blockers among `findings`, when there are any. */
+  private refuseBlockers(findings: Finding[]): void {
+    const blockers = findings.filter((f) => f.severity === 'blocker');
+    if (blockers.length) throw new UnprocessableProblem(blockers.map((f) => f.message).join(' '), blockers[0].code, { findings: blockers });
+  }
+
   private requireDraftValid(type: DecisionType, content: Json, details: Json): void {
     const errors = validateDraft(type, content, details);
     if (errors.length) throw draftProblem(errors);
@@ -812,12 +857,15 @@ export class DecisionsService {
 
   private async fullView(m: EntityManager, d: DecisionRow): Promise<DecisionViewDto> {
     const names = await this.users.displayNames(m, [d.authorUserId]);
-    const warnings: Finding[] = legalFrameworkWarnings(d.type, d.content, {
-      mhaAssessmentInProgress: await this.mhaAssessmentInProgress(m, d),
-    });
+    // The details as the rules judge them: with the extensions the hub holds of the same urgent authorisation (OOH-05).
+    const judged = await this.withDolsHistory(m, d, d.details);
+    const warnings: Finding[] = [
+      ...legalFrameworkWarnings(d.type, d.content, { mhaAssessmentInProgress: await this.mhaAssessmentInProgress(m, d) }),
+      ...this.subjectFindings(d, d.details, d.occurredAt),
+    ];
     let clocks: Array<Record<string, unknown>> | null = null;
     if (DOLS_TYPES.includes(d.type)) {
-      const facts = dolsFactsFromDetails(d.type, d.details);
+      const facts = dolsFactsFromDetails(d.type, judged);
       clocks = facts
         ? dolsClocks(facts, this.config.timeZone).map((c) => ({ ...c, anchor: c.anchor.toISOString(), deadline: c.deadline.toISOString() }))
         : [];
@@ -842,7 +890,7 @@ export class DecisionsService {
       createdAt: isoOrNull(d.createdAt)!,
       missingForSigning:
         d.status === 'draft'
-          ? (this.missing(d.type, d.content, d.details, d.costPence, d.escalation) as unknown as Array<Record<string, unknown>>)
+          ? (this.missing(d.type, d.content, judged, d.costPence, d.escalation) as unknown as Array<Record<string, unknown>>)
           : null,
       warnings: warnings as unknown as Array<Record<string, unknown>>,
       dolsClocks: clocks,

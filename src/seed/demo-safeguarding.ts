@@ -179,7 +179,7 @@ export class DemoSafeguarding {
       details: {
         capacity: {
           decision: 'Where to stay tonight',
-          assessedAt: ago(3.9),
+          assessedAt: ago(4.1),
           impairment: true,
           unableTo: ['retain', 'use-or-weigh'],
           causalLink: true,
