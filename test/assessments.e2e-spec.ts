@@ -673,4 +673,38 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       expect(expiry(await s2Checks(worker, a.id))).toMatchObject({ at: '2026-12-19T00:00:00.000Z', label: 'Section 2 lapses' });
     });
   });
+  it('fifteen closes of one assessment at once: one closes it, the rest are told it is closed (409), none waits for the pool or is refused her own case', async () => {
+    const { worker, assessment: a } = await opened();
+    await as(worker)
+      .post(`/assessments/${a.id}/outcome`, {
+        kind: 'not-detained',
+        alternatives: ['crisis-home-treatment'],
+        rationale: 'Accepts the crisis team twice daily; detention is not necessary.',
+      })
+      .expect(200);
+    const answers = await Promise.all(Array.from({ length: 15 }, () => as(worker).post(`/assessments/${a.id}/close`, {})));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, ...Array(14).fill(409)]);
+    for (const r of answers.filter((x) => x.status === 409)) expect(r.body.code).toBe('assessment-closed');
+    // Closed: a later change is 409 too, and reading it still works.
+    const again = await as(worker).post(`/assessments/${a.id}/close`, {}).expect(409);
+    expect(again.body.code).toBe('assessment-closed');
+    await as(worker).get(`/assessments/${a.id}`).expect(200);
+    // An AMHP with nothing to do with it is refused as before: whether it is closed is not hers to learn.
+    const stranger = await amhp(t);
+    await as(stranger).post(`/assessments/${a.id}/close`, {}).expect(403);
+    // Fifteen such refusals at once, each holding the row's lock as it is refused: each is audited, none waits on the
+    // pool (the refusal's audit row is written once its request's transaction has let its connection go).
+    const before = await t.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`,
+      [stranger.id],
+    );
+    const refused = await Promise.all(Array.from({ length: 15 }, () => as(stranger).post(`/assessments/${a.id}/close`, {})));
+    expect(refused.map((r) => r.status)).toEqual(Array(15).fill(403));
+    const after = await t.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`,
+      [stranger.id],
+    );
+    expect(after[0].n - before[0].n).toBe(15);
+  });
 });

@@ -1457,6 +1457,22 @@ export class AssessmentsService {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
       if (!locked.length) throw new NotFoundProblem('Assessment', id);
       const a = await this.load(m, id, actor);
+      // A closed record is changed by no one: to whoever may still read it (the AMHP who conducted it, a manager) that
+      // is a 409 saying so, not a refusal of access to her own case (to anyone else, the refusal below, as before).
+      if (a.status === 'closed') {
+        const facts = accessFactsOf(actor, a);
+        const reader = facts
+          ? this.access.decideFrom(actor, 'assessment-record.read', facts)
+          : await this.access.decide(actor, 'assessment-record.read', a.personId, m, { type: 'assessment', id });
+        if (reader.allowed)
+          throw new ConflictProblem(
+            `This assessment was closed at ${isoOrNull(a.closedAt)}: a closed record is not changed.`,
+            'assessment-closed',
+            {
+              closedAt: isoOrNull(a.closedAt),
+            },
+          );
+      }
       const basis = await this.requirePerson(actor, a.personId, 'person.write', m, { type: 'assessment', id }, a);
       assertVersion(expectedVersion, a.version);
       const details = await fn(m, a);

@@ -297,8 +297,16 @@ export class AuditService {
   }
 
   async recordAlone(event: AuditRecord): Promise<void> {
-    // Called from inside a transaction (a denial found mid-request), that transaction may hold an audit lane: the
-    // separate transaction here must never wait for it, or the two would wait on each other.
+    // Inside a request's transaction (a denial found mid-request), written once that has ended: never on a second
+    // connection taken while it holds its first (see Db.afterTransaction). The record keeps the request's context.
+    const context = event.context ?? requestContext.current();
+    if (this.db.afterTransaction(() => this.writeAlone({ ...event, context }))) return;
+    await this.writeAlone(event);
+  }
+
+  private async writeAlone(event: AuditRecord): Promise<void> {
+    // Called from inside a transaction that cannot defer it, that transaction may hold an audit lane: the separate
+    // transaction here must never wait for it, or the two would wait on each other.
     const caller = this.db.current;
     const avoid = caller
       ? ((await caller.query(`SELECT nullif(current_setting('audit.lane', true), '')::smallint AS lane`))[0]?.lane ?? null)

@@ -50,6 +50,8 @@ export class TransactionIsolationError extends Error {
 interface Ambient {
   manager: EntityManager;
   isolation: IsolationLevel;
+  /** Work to run once this transaction has ended, its connection back in the pool (afterTransaction). */
+  after?: Array<() => Promise<void>>;
 }
 
 const ambient = new AsyncLocalStorage<Ambient>();
@@ -251,9 +253,40 @@ export class Db {
     return this.ambientTransaction(fn, isolation);
   }
 
-  /** Opens a transaction that later `transaction()` calls in the same async flow join. */
+  /**
+   * Opens a transaction that later `transaction()` calls in the same async flow join. Work queued with
+   * `afterTransaction` runs once it has ended, committed or rolled back (of its last attempt, when retried), before
+   * this returns or throws; an error of that work is thrown in place of the transaction's outcome.
+   */
   async ambientTransaction<T>(fn: (m: EntityManager) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
-    return this.retrying(() => this.begin(isolation, (manager) => ambient.run({ manager, isolation }, () => fn(manager))));
+    let after: Array<() => Promise<void>> = [];
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      const value = await this.retrying(() => {
+        after = [];
+        return this.begin(isolation, (manager) => ambient.run({ manager, isolation, after }, () => fn(manager)));
+      });
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    for (const work of after) await work();
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  /**
+   * Queues `work` to run once the ambient transaction has ended and its connection is back in the pool; false (and
+   * nothing queued) outside one. For work that takes a connection of its own, such as an audit record that must be
+   * kept whatever becomes of the transaction: taken while the transaction still held its connection, a request
+   * waiting on a row lock held every connection of the pool, and the one holding the lock waited for an eleventh
+   * (a pool deadlock, answered 503 after the connection timeout).
+   */
+  afterTransaction(work: () => Promise<void>): boolean {
+    const after = ambient.getStore()?.after;
+    if (!after) return false;
+    after.push(work);
+    return true;
   }
 
   /**
