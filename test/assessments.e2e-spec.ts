@@ -707,4 +707,60 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     );
     expect(after[0].n - before[0].n).toBe(15);
   });
+  it('every field given is checked whatever the kind, a second withdrawal is 409, and a malformed id is 400 naming it', async () => {
+    const { worker, assessment: a } = await opened();
+    const fields = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field);
+    const notDetained = {
+      kind: 'not-detained',
+      alternatives: ['crisis-home-treatment'],
+      rationale: 'Accepts the crisis team twice daily.',
+    };
+    for (const [extra, field] of [
+      [{ section: 12345 }, 'section'],
+      [{ ctoDecision: { a: 1 } }, 'ctoDecision'],
+      [{ signedAt: '2026-11-21T25:00:00Z' }, 'signedAt'],
+      [{ signedAt: 1796559918358 }, 'signedAt'],
+    ] as const) {
+      const res = await as(worker).post(`/assessments/${a.id}/outcome`, { ...notDetained, ...extra });
+      expect({ extra, status: res.status, fields: fields(res.body) }).toEqual({ extra, status: 400, fields: [field] });
+    }
+    const cto = {
+      kind: 'cto-decision',
+      ctoDecision: 'agree',
+      inWriting: true,
+      conditionsAgreed: true,
+      signedAt: '2026-11-21T11:00:00Z',
+      rationale: 'The criteria are met and the conditions are proportionate.',
+    };
+    const alternatives = await as(worker).post(`/assessments/${a.id}/outcome`, { ...cto, alternatives: 5 });
+    expect({ status: alternatives.status, fields: fields(alternatives.body) }).toEqual({ status: 400, fields: ['alternatives'] });
+    expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.status).toBe('open');
+
+    const rec = {
+      doctorId: s12Doctor,
+      previousAcquaintance: false,
+      noAcquaintanceReason: 'The GP was not available out of hours.',
+      examinedAt: '2026-11-21T09:00:00Z',
+      examMode: 'in-person',
+      signedAt: '2026-11-21T09:00:00Z',
+      section: 's2',
+    };
+    const named = await as(worker).post(`/assessments/${a.id}/recommendations`, { ...rec, doctorName: { $gt: '' } });
+    expect({ status: named.status, fields: fields(named.body) }).toEqual({ status: 400, fields: ['doctorName'] });
+    const made = (await as(worker).post(`/assessments/${a.id}/recommendations`, rec).expect(201)).body;
+    const recId = made.recommendations[0].id;
+    const first = (
+      await as(worker)
+        .post(`/assessments/${a.id}/recommendations/${recId}/withdrawal`, { reason: 'Entered under the wrong section.' })
+        .expect(200)
+    ).body;
+    const second = await as(worker)
+      .post(`/assessments/${a.id}/recommendations/${recId}/withdrawal`, { reason: 'Entered in error, again.' })
+      .expect(409);
+    expect(second.body.code).toBe('recommendation-withdrawn');
+    expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.version).toBe(first.version);
+
+    const bad = await as(worker).post('/assessments/not-a-uuid/close', {}).expect(400);
+    expect(fields(bad.body)).toEqual(['id']);
+  });
 });

@@ -506,11 +506,22 @@ export class AssessmentsService {
   async withdrawRecommendation(actor: Actor, id: string, recommendationId: string, reason: string): Promise<AssessmentViewDto> {
     return this.change(actor, id, undefined, 'assessment.recommendation-withdrawn', async (m, a) => {
       this.requireNotClosed(a);
-      const rows = await m.query(
+      // An UPDATE's m.query answers [rows, count]: the rows are the first (it was read as the pair, so a second
+      // withdrawal was taken for a first and moved the version on).
+      const [rows]: [Array<{ id: string }>, number] = await m.query(
         `UPDATE medical_recommendations SET withdrawn_at = $3, details = details || jsonb_build_object('withdrawnReason', $4::text) WHERE id = $1 AND assessment_id = $2 AND withdrawn_at IS NULL RETURNING id`,
         [recommendationId, id, this.clock.now(), reason],
       );
-      if (!rows.length) throw new NotFoundProblem('Live recommendation', recommendationId);
+      if (!rows.length) {
+        const [known]: Array<{ withdrawn_at: Date }> = await m.query(
+          'SELECT withdrawn_at FROM medical_recommendations WHERE id = $1 AND assessment_id = $2',
+          [recommendationId, id],
+        );
+        if (!known) throw new NotFoundProblem('Recommendation', recommendationId);
+        throw new ConflictProblem(`This recommendation was withdrawn at ${known.withdrawn_at.toISOString()}.`, 'recommendation-withdrawn', {
+          withdrawnAt: known.withdrawn_at.toISOString(),
+        });
+      }
       return { recommendationId };
     });
   }
@@ -1457,14 +1468,16 @@ export class AssessmentsService {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
       if (!locked.length) throw new NotFoundProblem('Assessment', id);
       const a = await this.load(m, id, actor);
-      // A closed record is changed by no one: to whoever may still read it (the AMHP who conducted it, a manager) that
-      // is a 409 saying so, not a refusal of access to her own case (to anyone else, the refusal below, as before).
+      // A closed record is no longer the AMHP's to change (only a manager corrects it): to her, who may still read it,
+      // that is a 409 saying it is closed, not a refusal of access to her own case offering break-glass. To anyone
+      // who may not read it, the refusal below, as before.
       if (a.status === 'closed') {
         const facts = accessFactsOf(actor, a);
-        const reader = facts
-          ? this.access.decideFrom(actor, 'assessment-record.read', facts)
-          : await this.access.decide(actor, 'assessment-record.read', a.personId, m, { type: 'assessment', id });
-        if (reader.allowed)
+        const decide = async (action: 'person.write' | 'assessment-record.read') =>
+          facts
+            ? this.access.decideFrom(actor, action, facts)
+            : await this.access.decide(actor, action, a.personId, m, { type: 'assessment', id });
+        if (!(await decide('person.write')).allowed && (await decide('assessment-record.read')).allowed)
           throw new ConflictProblem(
             `This assessment was closed at ${isoOrNull(a.closedAt)}: a closed record is not changed.`,
             'assessment-closed',

@@ -99,6 +99,9 @@ describe('ids in capitals reach the handler in lower case (canonicalIds)', () =>
   it('a path parameter that is a uuid comes in lower case; one that is not is refused', async () => {
     const pipe = new ParseIdPipe();
     expect(await pipe.transform(A, { type: 'param', data: 'id' })).toBe(A.toLowerCase());
-    await expect(pipe.transform('not-an-id', { type: 'param', data: 'id' })).rejects.toThrow(/uuid/);
+    await expect(pipe.transform('not-an-id', { type: 'param', data: 'id' })).rejects.toMatchObject({
+      status: 400,
+      extensions: { errors: [{ field: 'id', messages: ['id must be a UUID'] }] },
+    });
   });
 });

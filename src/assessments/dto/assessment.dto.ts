@@ -233,14 +233,16 @@ export class RecommendationDto {
   @IsUUID()
   doctorId?: string;
   @ApiPropertyOptional()
-  @ValidateIf((o: RecommendationDto) => !o.doctorId)
+  // Required without doctorId; checked whenever given (with doctorId the register's name is used, but a malformed
+  // value is still refused rather than dropped).
+  @ValidateIf((o: RecommendationDto) => !o.doctorId || o.doctorName !== undefined)
   @Transform(trim)
   @IsString()
   @MinLength(2)
   @MaxLength(200)
   doctorName?: string;
   @ApiPropertyOptional({ type: StatedApprovalDto, description: "An ad hoc doctor's stated approval (not verified against the register)." })
-  @ValidateIf((o: RecommendationDto) => !o.doctorId)
+  @ValidateIf((o: RecommendationDto) => !o.doctorId || o.statedApproval !== undefined)
   @Nested(() => StatedApprovalDto)
   statedApproval?: StatedApprovalDto;
   @ApiProperty() @IsBoolean() previousAcquaintance: boolean;
@@ -487,14 +489,15 @@ export class OutcomeDto extends ReportDetailsDto {
     'application' | 'cto-decision' | 'not-detained';
   // application
   @ApiPropertyOptional({ enum: SECTIONS })
-  @ValidateIf((o: OutcomeDto) => o.kind === 'application')
+  // Checked whenever given, whatever the kind: a value the outcome does not use is still refused if malformed.
+  @ValidateIf((o: OutcomeDto) => o.kind === 'application' || o.section !== undefined)
   @IsIn(SECTIONS)
   section?: (typeof SECTIONS)[number];
   @ApiPropertyOptional({
     format: 'date-time',
     description: 'When the application was signed (application) or the CTO statement (cto-decision).',
   })
-  @ValidateIf((o: OutcomeDto) => o.kind !== 'not-detained')
+  @ValidateIf((o: OutcomeDto) => o.kind !== 'not-detained' || o.signedAt !== undefined)
   @IsInstant()
   signedAt?: string;
   @ApiPropertyOptional({ description: 'APP-03: the specific hospital site.' })
@@ -557,14 +560,14 @@ export class OutcomeDto extends ReportDetailsDto {
   forwardedToLssaAt?: string;
   // cto-decision
   @ApiPropertyOptional({ enum: ['agree', 'disagree'] })
-  @ValidateIf((o: OutcomeDto) => o.kind === 'cto-decision')
+  @ValidateIf((o: OutcomeDto) => o.kind === 'cto-decision' || o.ctoDecision !== undefined)
   @IsIn(['agree', 'disagree'])
   ctoDecision?: 'agree' | 'disagree';
   @ApiPropertyOptional({ description: 'CTO-01: the decision is in writing (CTO1 Part 2).' }) @IsOptional() @IsBoolean() inWriting?: boolean;
   @ApiPropertyOptional({ description: 'CTO-02: the AMHP agrees the conditions.' }) @IsOptional() @IsBoolean() conditionsAgreed?: boolean;
   // not detained
   @ApiPropertyOptional({ enum: ALTERNATIVES, isArray: true })
-  @ValidateIf((o: OutcomeDto) => o.kind === 'not-detained')
+  @ValidateIf((o: OutcomeDto) => o.kind === 'not-detained' || o.alternatives !== undefined)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(7)
