@@ -190,9 +190,12 @@ export function chartsOf(r: Report): Chart[] {
         ]),
       ];
     case 'returns-sac':
-      return bars('SG2a', 'SG2a: section 42 enquiries by type of risk', { category: 'Type of risk', value: 'Section 42 enquiries' }, [
-        ['s42-enquiries', 'Section 42 enquiries'],
-      ]);
+      return bars(
+        'SG2a',
+        'SG2a: concluded section 42 enquiries by type of risk',
+        { category: 'Type of risk', value: 'Concluded s.42 enquiries' },
+        [['concluded-enquiries', 'Concluded s.42 enquiries']],
+      );
     case 'returns-guardianship': {
       const t = find('new-s7');
       if (!t) return [];

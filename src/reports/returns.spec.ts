@@ -139,16 +139,19 @@ describe('SAC tables from the s.42 decisions (worked example)', () => {
     ]);
   });
 
-  it('SG2a-SG4a count the enquiries by their codes, with the ones signed without codes as not recorded', () => {
-    expect(v['SG2a.financial-or-material.s42-enquiries']).toBe(2);
-    expect(v['SG2a.psychological.s42-enquiries']).toBe(1);
-    expect(v['SG2a.self-neglect.s42-enquiries']).toBe(0);
-    expect(v['SG2a.not-recorded.s42-enquiries']).toBe(1);
-    expect(v['SG2b-location.own-home.s42-enquiries']).toBe(2);
-    expect(v['SG2b-source.other-known-to-individual.s42-enquiries']).toBe(2);
-    expect([v['SG3a.yes.s42-enquiries'], v['SG3a.no.s42-enquiries'], v['SG3a.not-recorded.s42-enquiries']]).toEqual([1, 1, 1]);
-    expect(v['SG3b.yes.s42-enquiries']).toBe(1);
-    expect(v['SG4a.asked-outcomes-expressed.s42-enquiries']).toBe(2);
+  it('SG2a-SG4a count the concluded enquiries by their codes (as the collection does), not the ones started and passed on', () => {
+    // Of the three s.42 enquiries, Ann's second decision concluded one: the others are counted when a team concludes them.
+    expect(v['SG2a.financial-or-material.concluded-enquiries']).toBe(1);
+    expect(v['SG2a.psychological.concluded-enquiries']).toBe(0);
+    expect(v['SG2a.not-recorded.concluded-enquiries']).toBe(0);
+    expect(v['SG2b-location.own-home.concluded-enquiries']).toBe(1);
+    expect(v['SG2b-source.other-known-to-individual.concluded-enquiries']).toBe(1);
+    expect([v['SG3a.yes.concluded-enquiries'], v['SG3a.no.concluded-enquiries'], v['SG3a.not-recorded.concluded-enquiries']]).toEqual([
+      0, 1, 0,
+    ]);
+    expect(v['SG3b.yes.concluded-enquiries']).toBe(0);
+    expect(v['SG4a.asked-outcomes-expressed.concluded-enquiries']).toBe(1);
+    expect(v['SG2a.financial-or-material.s42-enquiries']).toBeUndefined();
   });
 
   it('SG2c, SG2e and SG4b count only the concluded enquiries', () => {
@@ -160,7 +163,7 @@ describe('SAC tables from the s.42 decisions (worked example)', () => {
 
   it('suppressed: 1-4 as [c], others rounded to 5', () => {
     const s = values(sacFigures(sel, rows), true);
-    expect([s['SG1.all.concerns'], s['SG1.all.s42-enquiries'], s['SG2a.self-neglect.s42-enquiries']]).toEqual([5, '[c]', 0]);
+    expect([s['SG1.all.concerns'], s['SG1.all.s42-enquiries'], s['SG2a.self-neglect.concluded-enquiries']]).toEqual([5, '[c]', 0]);
   });
 
   it('members are the decisions, with no referral', () => {

@@ -115,9 +115,8 @@ export function sacEthnicGroup(code: string | null): keyof typeof SAC_ETHNIC_GRO
 export const SAC_DEFINITIONS = [
   'Counted from the out-of-hours service’s signed adult-safeguarding (Care Act s.42) decisions made in the period (local time), and their SAC codes.',
   'SG1: each signed adult-safeguarding decision is a concern; a s.42 enquiry when all three parts of s.42(1) were met; an other enquiry when they were not but an enquiry was still passed on. Individuals: each person once (their first s.42 enquiry in the period), by age on that day, sex and broad ethnic group (NHS code Z counts as refused, 99 or none as not known).',
-  'SG2a (type of risk, one or more per enquiry), SG2b (location and source), SG3a/SG3b (capacity, and support if lacking) and SG4a (Making Safeguarding Personal) count the s.42 enquiries by the codes recorded at the decision; "Not recorded" counts those signed without them.',
-  'SG2c (action and result), SG2e (risk remained, reduced or removed) and SG4b (outcomes achieved) count only the enquiries that the decision concluded; out of hours an enquiry is usually started and passed on, so these are mostly for the day teams.',
-  'An out-of-hours service fills SG1 (its own concerns and enquiries), SG2a, SG2b, SG3a and SG4a for the enquiries it starts; SG2c/SG2e, SG4b, SG1’s primary support reason and SG5 (Safeguarding Adults Reviews) come from the day teams. The council adds the day teams’ records to these before making the return.',
+  'SG2a (type of risk, one or more per enquiry), SG2b (location and source), SG2c (action and result), SG2e (risk remained, reduced or removed), SG3a/SG3b (capacity, and support if lacking) and SG4a/SG4b (Making Safeguarding Personal) count the concluded s.42 enquiries, as the collection defines them: those the decision concluded, by the codes recorded with it; "Not recorded" counts those concluded without them. An enquiry the out-of-hours service started and passed on is counted by the team that concludes it, once, in the year it is concluded.',
+  'An out-of-hours service fills SG1 (its own concerns and the enquiries it starts) and, for the few enquiries it concludes itself, SG2 to SG4; SG1’s primary support reason and SG5 (Safeguarding Adults Reviews) come from the day teams. The council adds the day teams’ records to these before making the return.',
 ];
 
 const SECTION_LABELS = {
@@ -223,9 +222,9 @@ export function sacFigures(sel: Selection, rows: readonly SafeguardingRow[]): Ra
       of.filter((r) => codeOf(r.sac, field).length === 0),
     );
   };
-  table('SG2a', 'typeOfRisk', enquiries, 's42-enquiries', 'Section 42 enquiries');
-  table('SG2b-location', 'locationOfRisk', enquiries, 's42-enquiries', 'Section 42 enquiries');
-  table('SG2b-source', 'sourceOfRisk', enquiries, 's42-enquiries', 'Section 42 enquiries');
+  table('SG2a', 'typeOfRisk', concluded, 'concluded-enquiries', 'Concluded s.42 enquiries');
+  table('SG2b-location', 'locationOfRisk', concluded, 'concluded-enquiries', 'Concluded s.42 enquiries');
+  table('SG2b-source', 'sourceOfRisk', concluded, 'concluded-enquiries', 'Concluded s.42 enquiries');
   table('SG2c', 'action', concluded, 'concluded-enquiries', 'Concluded s.42 enquiries');
   table(
     'SG2e',
@@ -234,15 +233,15 @@ export function sacFigures(sel: Selection, rows: readonly SafeguardingRow[]): Ra
     'concluded-enquiries',
     'Concluded s.42 enquiries',
   );
-  table('SG3a', 'lackedCapacity', enquiries, 's42-enquiries', 'Section 42 enquiries');
+  table('SG3a', 'lackedCapacity', concluded, 'concluded-enquiries', 'Concluded s.42 enquiries');
   table(
     'SG3b',
     'capacitySupport',
-    enquiries.filter((r) => codeOf(r.sac, 'lackedCapacity')[0] === 'yes'),
-    's42-enquiries',
-    'Section 42 enquiries',
+    concluded.filter((r) => codeOf(r.sac, 'lackedCapacity')[0] === 'yes'),
+    'concluded-enquiries',
+    'Concluded s.42 enquiries',
   );
-  table('SG4a', 'mspAsked', enquiries, 's42-enquiries', 'Section 42 enquiries');
+  table('SG4a', 'mspAsked', concluded, 'concluded-enquiries', 'Concluded s.42 enquiries');
   table(
     'SG4b',
     'mspOutcomesAchieved',
