@@ -101,6 +101,22 @@ describe('working-time findings for an assignment', () => {
   const codes = (candidate: Period, others: Period[], p: RotaPolicy = policy) =>
     workingTimeFindings(candidate, others, p).map((f) => `${f.severity}:${f.code}`);
 
+  it('WTR-4: the 48 h average holds over ANY 17 weeks, not only those starting or ending with the new shift', () => {
+    // 10.1 h each weekday for the 8 weeks before and the 8 weeks after Mon 6 Sep 2027 (47.5 h a week in any 17 weeks
+    // anchored at 6 Sep), then a 12 h shift on 6 Sep: the 17 weeks from Mon 12 Jul hold 820 h, 48.2 h a week.
+    const others: Period[] = [];
+    const base = Date.parse('2027-09-06T07:00:00Z');
+    for (let week = -8; week < 9; week++)
+      for (let day = 0; day < 5; day++) {
+        if (week === 0) continue;
+        const start = base + (week * 7 + day) * 86_400_000;
+        others.push({ startsAt: new Date(start), endsAt: new Date(start + 10.1 * 3_600_000) });
+      }
+    expect(codes(shift('2027-09-06T07:00:00Z', '2027-09-06T19:00:00Z'), others)).toContain('warning:weekly-hours');
+    // Without the candidate no 17 weeks go over: the finding is the new shift's doing.
+    expect(codes(shift('2027-09-06T07:00:00Z', '2027-09-06T08:00:00Z'), others)).not.toContain('warning:weekly-hours');
+  });
+
   it.each<[string, Period, Period[], string[]]>([
     ['no other shifts', shift('2026-11-23T09:00:00Z', '2026-11-23T17:00:00Z'), [], []],
     [

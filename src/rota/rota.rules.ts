@@ -197,17 +197,23 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
     }
   }
 
-  // Average weekly hours (WTR reg 4) over the reference period ending, and the one starting, with the candidate.
+  // Average weekly hours (WTR reg 4(3)(b): over any reference period). The hours in a window are greatest when one of
+  // its ends meets a shift's start or end, so every window holding the candidate whose start is a shift's start, or
+  // whose end is a shift's end, is tried (the two anchored at the candidate among them).
   const window = policy.referenceWeeks * 7 * 24 * HOUR;
-  for (const [start, end] of [
-    [candidate.endsAt.getTime() - window, candidate.endsAt.getTime()],
-    [candidate.startsAt.getTime(), candidate.startsAt.getTime() + window],
-  ]) {
+  const near = [...sorted, candidate].filter(
+    (p) => p.endsAt.getTime() > candidate.startsAt.getTime() - window && p.startsAt.getTime() < candidate.endsAt.getTime() + window,
+  );
+  const windows: Array<[number, number]> = [];
+  for (const p of near) {
+    const start = p.startsAt.getTime();
+    if (start <= candidate.startsAt.getTime() && start + window >= candidate.endsAt.getTime()) windows.push([start, start + window]);
+    const end = p.endsAt.getTime();
+    if (end >= candidate.endsAt.getTime() && end - window <= candidate.startsAt.getTime()) windows.push([end - window, end]);
+  }
+  for (const [start, end] of windows) {
     const inWindow =
-      [...sorted, candidate].reduce(
-        (sum, p) => sum + Math.max(0, Math.min(end, p.endsAt.getTime()) - Math.max(start, p.startsAt.getTime())),
-        0,
-      ) / HOUR;
+      near.reduce((sum, p) => sum + Math.max(0, Math.min(end, p.endsAt.getTime()) - Math.max(start, p.startsAt.getTime())), 0) / HOUR;
     const average = inWindow / policy.referenceWeeks;
     if (average > policy.maxWeeklyHours) {
       findings.push({
