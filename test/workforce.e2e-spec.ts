@@ -331,6 +331,36 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
   });
 
   describe('eligibility', () => {
+    it('a practitioner is registered with the regulator of her profession: a social worker with the GMC is refused, naming registrationBody', async () => {
+      const user = await t.user(['amhp']);
+      const refused = await as(manager)
+        .post('/practitioners', {
+          userId: user.id,
+          profession: 'social-worker',
+          registrationBody: 'General Medical Council',
+          registrationNumber: 'GMC12345',
+        })
+        .expect(422);
+      expect(refused.body).toMatchObject({ code: 'registration-body-not-of-profession', errors: [{ field: 'registrationBody' }] });
+      const p = (
+        await as(manager)
+          .post('/practitioners', {
+            userId: user.id,
+            profession: 'social-worker',
+            registrationBody: 'Social Work England',
+            registrationNumber: 'SW12345',
+          })
+          .expect(201)
+      ).body;
+      await as(manager).patch(`/practitioners/${p.id}`, { registrationBody: 'HCPC' }).expect(422);
+      // Changes without If-Match apply in turn, each to the record as the one before left it: none is refused 412.
+      const teams = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => as(manager).patch(`/practitioners/${p.id}`, { team: `Team ${i}` })),
+      );
+      expect(teams.map((r) => r.status)).toEqual(Array(8).fill(200));
+      expect((await as(manager).get(`/practitioners/${p.id}`).expect(200)).body.version).toBe(p.version + 8);
+    });
+
     it('the night her approval renews is covered by the old and the new in turn (re-approval without a gap), a night after a gap is not', async () => {
       const { p } = await practitioner();
       for (const [startsOn, endsOn] of [

@@ -13,7 +13,10 @@ import { Eligibility, eligibility, type TrainingFacts } from './workforce.rules'
 import { workforcePolicy } from './workforce.policy';
 
 /** What the rules read of a practitioner's own record. */
-type PractitionerRecord = Pick<PractitionerEntity, 'id' | 'profession' | 'active' | 'registrationStatus' | 'registrationCheckedOn'>;
+type PractitionerRecord = Pick<
+  PractitionerEntity,
+  'id' | 'profession' | 'active' | 'registrationBody' | 'registrationStatus' | 'registrationCheckedOn'
+>;
 
 /**
  * The practitioner records whose `key` (their id, or their user account's) is in $1, each with its approvals (as
@@ -22,7 +25,7 @@ type PractitionerRecord = Pick<PractitionerEntity, 'id' | 'profession' | 'active
  */
 const eligibilityFacts = (
   key: 'p.id' | 'p.user_id',
-) => `SELECT p.id, p.user_id AS "userId", p.profession, p.active, p.registration_status AS "registrationStatus",
+) => `SELECT p.id, p.user_id AS "userId", p.profession, p.active, p.registration_body AS "registrationBody", p.registration_status AS "registrationStatus",
        to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn",
        coalesce((SELECT json_agg(x ORDER BY x."startsOn") FROM (SELECT ${APPROVAL_COLUMNS} FROM approvals a WHERE a.practitioner_id = p.id) x), '[]') AS approvals,
        coalesce((SELECT json_agg(json_build_object('completedOn', to_char(t.completed_on, 'YYYY-MM-DD'), 'hours', t.hours::float8,
@@ -79,6 +82,7 @@ export class EligibilityService {
           to,
           now,
           profession: p.profession,
+          registrationBody: p.registrationBody,
           registrationStatus: p.active ? p.registrationStatus : 'inactive',
           registrationCheckedOn: p.registrationCheckedOn,
           approvals: p.approvals.map(approvalRecord),

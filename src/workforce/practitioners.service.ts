@@ -14,7 +14,7 @@ import { CreatePractitionerDto, PractitionerDto, PractitionerQuery, UpdatePracti
 import { PractitionerEntity } from './practitioner.entity';
 import { localDate } from '../statute/time';
 import { ApprovalRecord, loadApprovals } from './approval.facts';
-import { approvalStatus, effectiveEnd } from './workforce.rules';
+import { approvalStatus, effectiveEnd, PROFESSION_REGULATORS, regulatorFits } from './workforce.rules';
 
 interface PractitionerRow extends PractitionerEntity {
   displayName: string;
@@ -48,6 +48,7 @@ export class PractitionersService {
       );
     }
     const profession = dto.profession;
+    refuseRegulatorNotOfProfession(profession, dto.registrationBody);
     return this.db.transaction(async (m) => {
       const existing = await m.getRepository(PractitionerEntity).findOne({ where: { userId: dto.userId } });
       if (existing)
@@ -138,8 +139,11 @@ export class PractitionersService {
 
   async update(id: string, dto: UpdatePractitionerDto, expectedVersion: number | undefined): Promise<PractitionerDto> {
     return this.db.transaction(async (m) => {
+      // Changes to one record in turn: without If-Match each applies to the record as the one before left it.
+      await m.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [id]);
       const current = await this.find(m, id);
       assertVersion(expectedVersion, current.version);
+      if (dto.registrationBody !== undefined) refuseRegulatorNotOfProfession(current.profession, dto.registrationBody);
       const columns: Record<keyof UpdatePractitionerDto, string> = {
         registrationBody: 'registration_body',
         registrationNumber: 'registration_number',
@@ -250,4 +254,13 @@ export class PractitionersService {
       version: r.version,
     };
   }
+}
+
+/** AMHP-03 (Sch 1): a registration body that is not the regulator of the profession is 422 naming registrationBody. */
+function refuseRegulatorNotOfProfession(profession: string, registrationBody: string): void {
+  if (regulatorFits(profession, registrationBody)) return;
+  const message = `A ${profession.replace(/-/g, ' ')} is registered with ${PROFESSION_REGULATORS[profession].name} (SI 2008/1206 Sch 1), not ${registrationBody}.`;
+  throw new UnprocessableProblem(message, 'registration-body-not-of-profession', {
+    errors: [{ field: 'registrationBody', messages: [message] }],
+  });
 }

@@ -4,6 +4,7 @@ import {
   approvalPeriodFindings,
   approvalStatus,
   eligibility,
+  regulatorFits,
   EligibilityFacts,
   maxApprovalEnd,
   reminderStage,
@@ -216,6 +217,26 @@ describe('eligibility for a period', () => {
         },
       ),
     );
+  });
+});
+
+describe('AMHP-03: registered with the regulator of the profession', () => {
+  it.each<[string, string, boolean]>([
+    ['social-worker', 'Social Work England', true],
+    ['social-worker', 'SWE', true],
+    ['social-worker', '  social work  england ', true],
+    ['social-worker', 'General Medical Council', false],
+    ['social-worker', 'HCPC', false],
+    ['mental-health-nurse', 'The Nursing and Midwifery Council', true],
+    ['learning-disability-nurse', 'Nursing and Midwifery Council (NMC)', true],
+    ['mental-health-nurse', 'Social Work England', false],
+    ['occupational-therapist', 'Health and Care Professions Council', true],
+    ['psychologist', 'HCPC', true],
+    ['psychologist', 'British Psychological Society', false],
+  ])('%s registered with %s: %s', (profession, body, fits) => {
+    expect(regulatorFits(profession, body)).toBe(fits);
+    const found = codes(facts({ profession, registrationBody: body })).includes('hard:registration-body-not-of-profession');
+    expect(found).toBe(!fits);
   });
 });
 

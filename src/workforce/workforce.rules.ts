@@ -169,6 +169,8 @@ export interface EligibilityFacts {
   to: Date;
   now: Date;
   profession: string;
+  /** AMHP-03: who the registration is with, as recorded (undefined: not known to the caller). */
+  registrationBody?: string;
   registrationStatus: string;
   registrationCheckedOn: IsoDate | null;
   approvals: ApprovalFacts[];
@@ -193,6 +195,33 @@ const fmtMs = memoised(
   (ms, zone) => `${ms}|${zone}`,
 );
 const fmt = (d: Date, zone: string) => fmtMs(d.getTime(), zone);
+
+/**
+ * AMHP-03 (SI 2008/1206 Sch 1): the regulator each profession an AMHP may come from is registered with, by the names
+ * and abbreviations a registration body is written with (letter case and a leading "the" aside). The regulators are
+ * the successors of those Sch 1 names (Social Work England; the NMC; the HCPC for occupational therapists and
+ * practitioner psychologists): a table, to change with the law rather than the code.
+ */
+export const PROFESSION_REGULATORS: Record<string, { name: string; said: readonly string[] }> = {
+  'social-worker': { name: 'Social Work England', said: ['social work england', 'swe'] },
+  'mental-health-nurse': { name: 'the Nursing and Midwifery Council', said: ['nursing and midwifery council', 'nmc'] },
+  'learning-disability-nurse': { name: 'the Nursing and Midwifery Council', said: ['nursing and midwifery council', 'nmc'] },
+  'occupational-therapist': { name: 'the Health and Care Professions Council', said: ['health and care professions council', 'hcpc'] },
+  psychologist: { name: 'the Health and Care Professions Council', said: ['health and care professions council', 'hcpc'] },
+};
+
+/** Whether `body` is a regulator `profession` is registered with (PROFESSION_REGULATORS); true for a profession not listed. */
+export function regulatorFits(profession: string, body: string): boolean {
+  const names = PROFESSION_REGULATORS[profession]?.said;
+  if (!names) return true;
+  const said = body
+    .trim()
+    .toLowerCase()
+    .replace(/^the\s+/, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\(([a-z]+)\)$/, '');
+  return names.includes(said);
+}
 
 /**
  * The approval in effect at `from` when approvals in turn (each starting before or as the one before ends) cover the
@@ -234,6 +263,14 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
       message: 'A registered medical practitioner cannot act as an AMHP (s.114(2)).',
     });
 
+  // AMHP-03 (Sch 1): registered with the regulator of the profession (a "social worker" registered with the GMC is not).
+  if (facts.registrationBody !== undefined && !regulatorFits(facts.profession, facts.registrationBody))
+    findings.push({
+      code: 'registration-body-not-of-profession',
+      rule: 'AMHP-03',
+      severity: 'hard',
+      message: `A ${facts.profession.replace(/-/g, ' ')} is registered with ${PROFESSION_REGULATORS[facts.profession].name} (SI 2008/1206 Sch 1); the record says ${facts.registrationBody}.`,
+    });
   // AMHP-03 / AMHP-06(c): the professional registration must be active.
   if (facts.registrationStatus !== 'active') {
     findings.push({
