@@ -220,7 +220,12 @@ describe('the night workflow: offers, races, access after close, the referrer’
     );
     expect(basis).toEqual([{ access_basis: 'relationship:conducted' }]);
     // Reading, not changing: the closed record is not hers to change, and the person's other records are not hers.
-    await t.http.patch(`/assessments/${a.id}`).set('authorization', worker.auth).send({ location: 'Changed afterwards' }).expect(403);
+    const closed = await t.http
+      .patch(`/assessments/${a.id}`)
+      .set('authorization', worker.auth)
+      .send({ location: 'Changed afterwards' })
+      .expect(409);
+    expect(closed.body.code).toBe('assessment-closed');
     await as(worker).get(`/people/${r.personId}`).expect(403);
     // Another AMHP, who did not conduct it, cannot read it.
     await as(await amhp(t))

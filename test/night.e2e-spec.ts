@@ -375,10 +375,12 @@ describe('one night at the hub, from the police call to the morning handover', (
     expect(pdf.headers['content-type']).toMatch(/application\/pdf/);
     expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
-    await as(worker).patch(`/assessments/${assessmentId}`, { location: 'Changed afterwards' }).expect(403);
+    // Closed: not hers to change (409, saying so, and kept as a refused attempt), though hers to read.
+    const changed = await as(worker).patch(`/assessments/${assessmentId}`, { location: 'Changed afterwards' }).expect(409);
+    expect(changed.body.code).toBe('assessment-closed');
     await as(worker)
       .post(`/assessments/${assessmentId}/contacts`, { at: '2026-06-20T04:50:00+01:00', mode: 'phone', byRole: 'amhp' })
-      .expect(403);
+      .expect(409);
     expect((await as(worker).get(`/assessments/${assessmentId}`).expect(200)).body.location).toBe('Northshire General place of safety');
   });
 

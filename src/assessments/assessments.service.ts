@@ -1477,7 +1477,17 @@ export class AssessmentsService {
           facts
             ? this.access.decideFrom(actor, action, facts)
             : await this.access.decide(actor, action, a.personId, m, { type: 'assessment', id });
-        if (!(await decide('person.write')).allowed && (await decide('assessment-record.read')).allowed)
+        if (!(await decide('person.write')).allowed && (await decide('assessment-record.read')).allowed) {
+          // Kept as a refused attempt, as a refusal of access would be (written once this transaction has ended).
+          await this.audit.recordAlone({
+            action: 'access.denied',
+            resourceType: 'assessment',
+            resourceId: id,
+            subjectPersonId: a.personId,
+            outcome: 'denied',
+            actor: { userId: actor.userId, roles: actor.roles },
+            details: { policy: 'person.write', reason: 'The assessment is closed.' },
+          });
           throw new ConflictProblem(
             `This assessment was closed at ${isoOrNull(a.closedAt)}: a closed record is not changed.`,
             'assessment-closed',
@@ -1485,6 +1495,7 @@ export class AssessmentsService {
               closedAt: isoOrNull(a.closedAt),
             },
           );
+        }
       }
       const basis = await this.requirePerson(actor, a.personId, 'person.write', m, { type: 'assessment', id }, a);
       assertVersion(expectedVersion, a.version);
