@@ -762,5 +762,18 @@ describe('assessments: record, checks against the Act, outcomes', () => {
 
     const bad = await as(worker).post('/assessments/not-a-uuid/close', {}).expect(400);
     expect(fields(bad.body)).toEqual(['id']);
+    // A time a year or more before it is recorded is a mistyped year: 422 naming it, nothing kept.
+    const contact = await as(worker).post(`/assessments/${a.id}/contacts`, {
+      at: '1000-01-01T00:00:00Z',
+      mode: 'in-person',
+      byRole: 'amhp',
+    });
+    expect({ status: contact.status, fields: fields(contact.body), code: contact.body.code }).toEqual({
+      status: 422,
+      fields: ['at'],
+      code: 'too-long-ago',
+    });
+    const exam = await as(worker).post(`/assessments/${a.id}/recommendations`, { ...rec, examinedAt: '1000-01-01T09:00:00Z' });
+    expect({ status: exam.status, fields: fields(exam.body) }).toEqual({ status: 422, fields: ['examinedAt'] });
   });
 });

@@ -4,7 +4,7 @@ import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } fro
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
-import { Clock, isoOrNull } from '../common/clock';
+import { Clock, isoOrNull, recordedInstant } from '../common/clock';
 import { assertVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
@@ -127,6 +127,9 @@ const SELECT_WITH_ACCESS = `${SELECT.replace(
 
 /** The same with the parts its view shows (viewParts), for a read that changes nothing: one statement, not two. */
 const READ_WITH_ACCESS = SELECT_WITH_ACCESS.replace('  FROM assessments a', `, ${viewParts('a.id')}\n  FROM assessments a`);
+
+/** An assessment's times are recorded at most this long after the fact (a record typed up late, or corrected). */
+export const RECORDED_LEAD_DAYS = 366;
 
 /**
  * MHA assessments: the record of one assessment of a referral's person (who, where, every contact and its mode,
@@ -1520,11 +1523,12 @@ export class AssessmentsService {
     if (a.status === 'closed') throw new ConflictProblem('This assessment is closed.', 'assessment-closed');
   }
 
+  /**
+   * A time recorded for the assessment (an examination, a contact, the nearest relative told or consulted): not in the
+   * future, nor more than RECORDED_LEAD_DAYS before it is recorded (a mistyped year: 1000 was kept); 422 naming it.
+   */
   private notFuture(value: string, field: string): number {
-    const t = Date.parse(value);
-    if (t > this.clock.now().getTime() + 5 * 60_000)
-      throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', { field });
-    return t;
+    return recordedInstant(value, field, this.clock.now(), RECORDED_LEAD_DAYS).getTime();
   }
 
   private requirePerson(
