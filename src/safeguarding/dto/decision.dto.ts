@@ -461,6 +461,7 @@ export class DecisionDetailsDto {
   days?: number;
   @ApiPropertyOptional({
     nullable: true,
+    type: String,
     format: 'date-time',
     description: 'DoLS: when the standard authorisation was requested; null if it was not.',
   })

@@ -143,7 +143,7 @@ export class UpdatePractitionerDto {
   @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word such as senior or practice-educator' })
   skills?: string[];
   @ApiPropertyOptional({ minimum: 7, maximum: 365 }) @IsOptional() @IsInt() @Min(7) @Max(365) supervisionIntervalDays?: number;
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'null: no line manager.' })
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'null: no line manager.' })
   @IsOptional()
   @IsUUID()
   lineManagerUserId?: string | null;
