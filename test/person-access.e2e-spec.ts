@@ -204,6 +204,21 @@ describe('every person record behind its policy', () => {
     const open = (u: TestUser, personId: string, reason = 'Police at the door, person at risk, no AMHP reachable') =>
       api(u).post('/break-glass', { personId, reason });
 
+    it('ten opens at once for one person make one session and one alert to review; another is refused naming the one in force', async () => {
+      const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
+      const a = await amhp(t);
+      const answers = await Promise.all(Array.from({ length: 10 }, () => open(a, person.id)));
+      const opened = answers.filter((r) => r.status === 201);
+      expect(opened).toHaveLength(1);
+      for (const r of answers.filter((x) => x.status !== 201))
+        expect(r.body).toMatchObject({ status: 409, code: 'break-glass-open', sessionId: opened[0].body.id });
+      expect(await t.sql(`SELECT 1 FROM break_glass_sessions WHERE user_id = $1 AND person_id = $2`, [a.id, person.id])).toHaveLength(1);
+      expect(await t.sql(`SELECT 1 FROM review_alerts WHERE subject_id = $1`, [opened[0].body.id])).toHaveLength(1);
+      // Ended, a new one may be opened.
+      await api(a).post(`/break-glass/${opened[0].body.id}/end`).expect(200);
+      await open(a, person.id).expect(201);
+    });
+
     it('the reviewing auditor sees the reason given (GET /review-alerts)', async () => {
       const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
       const a = await amhp(t);

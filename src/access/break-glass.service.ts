@@ -60,6 +60,20 @@ export class BreakGlassService {
       const now = this.clock.now();
       const [{ found }]: Array<{ found: boolean }> = await m.query(`SELECT ${personExistsSql('$1')} AS found`, [dto.personId]);
       if (!found) throw new NotFoundProblem('Person', dto.personId);
+      // One live session for a user and a person: opens at once are taken in turn, and a second while the first lasts
+      // is refused naming it (one session to review, not one for each press of the button on a poor signal).
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('break-glass:' || $1 || ':' || $2, 0))`, [actor.userId, dto.personId]);
+      const [live]: Array<{ id: string; expires_at: Date }> = await m.query(
+        `SELECT id, expires_at FROM break_glass_sessions
+          WHERE user_id = $1 AND person_id = $2 AND ended_at IS NULL AND started_at <= $3 AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1`,
+        [actor.userId, dto.personId, now],
+      );
+      if (live)
+        throw new ConflictProblem(
+          `You already have break-glass access to this person until ${live.expires_at.toISOString()}; end it (POST /break-glass/${live.id}/end) before opening another.`,
+          'break-glass-open',
+          { sessionId: live.id, expiresAt: live.expires_at.toISOString(), href: '/break-glass/mine' },
+        );
       const session = await m.getRepository(BreakGlassSessionEntity).save(
         m.getRepository(BreakGlassSessionEntity).create({
           userId: actor.userId,
