@@ -762,9 +762,10 @@ describe('assessments: record, checks against the Act, outcomes', () => {
 
     const bad = await as(worker).post('/assessments/not-a-uuid/close', {}).expect(400);
     expect(fields(bad.body)).toEqual(['id']);
-    // A time a year or more before it is recorded is a mistyped year: 422 naming it, nothing kept.
+    // A time a year or more before it is recorded is a mistyped year: 422 naming it, nothing kept; year 1000 is no
+    // time a person gives at all: 400 naming it.
     const contact = await as(worker).post(`/assessments/${a.id}/contacts`, {
-      at: '1000-01-01T00:00:00Z',
+      at: '2025-06-01T00:00:00Z',
       mode: 'in-person',
       byRole: 'amhp',
     });
@@ -773,7 +774,9 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       fields: ['at'],
       code: 'too-long-ago',
     });
-    const exam = await as(worker).post(`/assessments/${a.id}/recommendations`, { ...rec, examinedAt: '1000-01-01T09:00:00Z' });
+    const typo = await as(worker).post(`/assessments/${a.id}/contacts`, { at: '1000-01-01T00:00:00Z', mode: 'in-person', byRole: 'amhp' });
+    expect({ status: typo.status, fields: fields(typo.body) }).toEqual({ status: 400, fields: ['at'] });
+    const exam = await as(worker).post(`/assessments/${a.id}/recommendations`, { ...rec, examinedAt: '2025-06-01T09:00:00Z' });
     expect({ status: exam.status, fields: fields(exam.body) }).toEqual({ status: 422, fields: ['examinedAt'] });
   });
 });

@@ -191,7 +191,10 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       const familyName = surname('Future');
       const future = await as(manager).post('/people', { givenName: 'Kim', familyName, dateOfBirth: '2026-11-22' }).expect(422);
       expect(future.body).toMatchObject({ code: 'date-of-birth-in-future', errors: [{ field: 'dateOfBirth' }] });
-      await as(manager).post('/people', { givenName: 'Kim', familyName, dateOfBirth: '1086-01-01' }).expect(422);
+      await as(manager).post('/people', { givenName: 'Kim', familyName, dateOfBirth: '1850-01-01' }).expect(422);
+      // A year no one alive was born in is not a date of birth at all: 400 naming it.
+      const typo = await as(manager).post('/people', { givenName: 'Kim', familyName, dateOfBirth: '1086-01-01' }).expect(400);
+      expect(typo.body.errors).toEqual([{ field: 'dateOfBirth', messages: [expect.stringContaining('1800 to 2199')] }]);
       expect(await countByFamilyName(familyName)).toBe(0);
       await person({ familyName, dateOfBirth: '2026-11-21' });
     });

@@ -110,16 +110,17 @@ describe('typed values: cursors, dates, text and numbers that are not what they 
       bankHolidays: 'exclude',
       requiredCount: 1,
     };
-    for (const [dates, field] of [
-      [{ validFrom: '0001-01-01' }, 'validFrom'],
-      [{ validFrom: '1800-01-01' }, 'validFrom'],
-      [{ validFrom: '2026-01-01', validTo: '9999-12-31' }, 'validTo'],
+    for (const [dates, status, field] of [
+      [{ validFrom: '0001-01-01' }, 400, 'validFrom'],
+      [{ validFrom: '1950-01-01' }, 422, 'validFrom'],
+      [{ validFrom: '2026-01-01', validTo: '9999-12-31' }, 400, 'validTo'],
+      [{ validFrom: '2026-01-01', validTo: '2150-12-31' }, 422, 'validTo'],
     ] as const) {
       const res = await t.http
         .post('/rota/patterns')
         .set('authorization', manager.auth)
         .send({ ...pattern, ...dates });
-      expect({ dates, status: res.status, fields: fields(res.body) }).toEqual({ dates, status: 422, fields: [field] });
+      expect({ dates, status: res.status, fields: fields(res.body) }).toEqual({ dates, status, fields: [field] });
     }
     await t.http
       .post('/rota/patterns')
@@ -168,7 +169,7 @@ describe('typed values: cursors, dates, text and numbers that are not what they 
     expect((await get(manager, `/doctors/${doctor.id}`).expect(200)).body.version).toBe(doctor.version);
   });
 
-  it('a referral received in year 1, or with a detention begun then, is 422 naming the time and keeps nothing', async () => {
+  it('a referral received in year 1 (400), or months back (422), or with a detention begun then, is refused naming the time and keeps nothing', async () => {
     const before = await t.sql('SELECT count(*)::int AS n FROM referrals');
     const body = (over: object) => ({
       person: { givenName: 'Year', familyName: 'One', dateOfBirth: '1980-01-01' },
@@ -184,23 +185,27 @@ describe('typed values: cursors, dates, text and numbers that are not what they 
       .post('/referrals')
       .set('authorization', manager.auth)
       .send(body({ receivedAt: '0001-01-01T00:00:00Z' }));
-    expect(early.status).toBe(422);
-    expect(fields(early.body)).toEqual(['receivedAt']);
-    const arrived = await t.http
+    expect({ status: early.status, fields: fields(early.body) }).toEqual({ status: 400, fields: ['receivedAt'] });
+    // A real date, but two months back: a referral is typed up within a month of coming in.
+    const late = await t.http
       .post('/referrals')
       .set('authorization', manager.auth)
-      .send(
-        body({
-          legalContext: {
-            kind: 's136',
-            placeOfSafetyType: 'health-based',
-            locationType: 'public-place',
-            arrivedAt: '0001-01-01T00:00:00Z',
-          },
-        }),
-      );
-    expect(arrived.status).toBe(422);
-    expect(fields(arrived.body)).toEqual(['legalContext.arrivedAt']);
+      .send(body({ receivedAt: '2026-09-01T00:00:00Z' }));
+    expect({ status: late.status, fields: fields(late.body) }).toEqual({ status: 422, fields: ['receivedAt'] });
+    for (const [arrivedAt, status] of [
+      ['0001-01-01T00:00:00Z', 400],
+      ['2026-08-01T00:00:00Z', 422],
+    ] as const) {
+      const arrived = await t.http
+        .post('/referrals')
+        .set('authorization', manager.auth)
+        .send(body({ legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt } }));
+      expect({ arrivedAt, status: arrived.status, fields: fields(arrived.body) }).toEqual({
+        arrivedAt,
+        status,
+        fields: ['legalContext.arrivedAt'],
+      });
+    }
     expect(await t.sql('SELECT count(*)::int AS n FROM referrals')).toEqual(before);
   });
 

@@ -18,13 +18,25 @@ export const queryBoolean = ({ value }: { value: unknown }) => (value === 'true'
 export const present = (_: object, value: unknown) => value !== undefined;
 
 /** A calendar date written YYYY-MM-DD that exists (no 30 February). */
+/**
+ * The years a date or time a person gives can fall in (a date of birth, an event, a period): wider than any record
+ * needs, narrow enough that a mistyped year (1000, 9999) is refused as the field's error rather than stored.
+ */
+export const FIRST_INPUT_YEAR = 1800;
+export const LAST_INPUT_YEAR = 2199;
+
+const inInputYears = (isoDate: string) => {
+  const year = Number(isoDate.slice(0, 4));
+  return year >= FIRST_INPUT_YEAR && year <= LAST_INPUT_YEAR;
+};
+
 export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isLocalDate',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && isIsoDate(value),
-        defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD`,
+        validate: (value: unknown) => typeof value === 'string' && isIsoDate(value) && inInputYears(value),
+        defaultMessage: (args) => `${args?.property} must be a date YYYY-MM-DD in the years ${FIRST_INPUT_YEAR} to ${LAST_INPUT_YEAR}`,
       },
     },
     options,
@@ -45,7 +57,7 @@ export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})
 export function isInstant(value: unknown): boolean {
   if (typeof value !== 'string' || !INSTANT_PATTERN.test(value)) return false;
   const [date, time] = value.split('T');
-  if (!isIsoDate(date)) return false;
+  if (!isIsoDate(date) || !inInputYears(date)) return false;
   const [hh, mm, ss = '0'] = time.replace(/(Z|[+-]\d{2}:\d{2})$/, '').split(':');
   const offset = /([+-])(\d{2}):(\d{2})$/.exec(time);
   if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) >= 60) return false;
@@ -63,7 +75,8 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
       name: 'isInstant',
       validator: {
         validate: (value: unknown) => isInstant(value),
-        defaultMessage: (args) => `${args?.property} must be a date and time with its offset, Z or ±hh:mm (e.g. 2026-08-01T02:10:00+01:00)`,
+        defaultMessage: (args) =>
+          `${args?.property} must be a date and time with its offset, Z or ±hh:mm (e.g. 2026-08-01T02:10:00+01:00), in the years ${FIRST_INPUT_YEAR} to ${LAST_INPUT_YEAR}`,
       },
     },
     options,
