@@ -139,6 +139,26 @@ describe('SAC tables from the s.42 decisions (worked example)', () => {
     ]);
   });
 
+  it('a child is in no table: a s.42 decision about a 16-year-old shows only in the under-18 band, to be checked', () => {
+    const kid = decision({
+      personId: 'kit',
+      dateOfBirth: '2010-05-01',
+      sex: 'male',
+      ethnicCategory: 'A',
+      occurredAt: new Date('2026-03-01T01:00:00Z'),
+    });
+    const w = values(sacFigures(sel, [...rows, kid]));
+    for (const key of [
+      'SG1.all.concerns',
+      'SG1.all.s42-enquiries',
+      'SG1.all.individuals',
+      'SG1-sex.male.individuals',
+      'SG2a.not-recorded.concluded-enquiries',
+    ])
+      expect([key, w[key]]).toEqual([key, v[key]]);
+    expect([v['SG1-age.under-18.individuals'], w['SG1-age.under-18.individuals']]).toEqual([0, 1]);
+  });
+
   it('SG2a-SG4a count the concluded enquiries by their codes (as the collection does), not the ones started and passed on', () => {
     // Of the three s.42 enquiries, Ann's second decision concluded one: the others are counted when a team concludes them.
     expect(v['SG2a.financial-or-material.concluded-enquiries']).toBe(1);

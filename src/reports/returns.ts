@@ -60,7 +60,7 @@ export const SAC_AGE_BANDS = {
   '75-84': '75-84',
   '85-94': '85-94',
   '95+': '95 and over',
-  'under-18': 'Under 18 (not an adult: check the record)',
+  'under-18': 'Under 18 (not an adult: in no other figure; check the record)',
   'not-known': 'Age not known',
 } as const;
 export type SacAgeBand = keyof typeof SAC_AGE_BANDS;
@@ -114,7 +114,7 @@ export function sacEthnicGroup(code: string | null): keyof typeof SAC_ETHNIC_GRO
 /** Which SG tables the hub fills, and what the council adds. */
 export const SAC_DEFINITIONS = [
   'Counted from the out-of-hours service’s signed adult-safeguarding (Care Act s.42) decisions made in the period (local time), and their SAC codes.',
-  'SG1: each signed adult-safeguarding decision is a concern; a s.42 enquiry when all three parts of s.42(1) were met; an other enquiry when they were not but an enquiry was still passed on. Individuals: each person once (their first s.42 enquiry in the period), by age on that day, sex and broad ethnic group (NHS code Z counts as refused, 99 or none as not known).',
+  'SG1: each signed adult-safeguarding decision is a concern; a s.42 enquiry when all three parts of s.42(1) were met; an other enquiry when they were not but an enquiry was still passed on. Individuals: each person once (their first s.42 enquiry in the period), by age on that day, sex and broad ethnic group (NHS code Z counts as refused, 99 or none as not known). The collection counts adults: a decision about a child (under 18 that day) is in no figure but SG1’s under-18 band, for its record to be checked.',
   'SG2a (type of risk, one or more per enquiry), SG2b (location and source), SG2c (action and result), SG2e (risk remained, reduced or removed), SG3a/SG3b (capacity, and support if lacking) and SG4a/SG4b (Making Safeguarding Personal) count the concluded s.42 enquiries, as the collection defines them: those the decision concluded, by the codes recorded with it; "Not recorded" counts those concluded without them. An enquiry the out-of-hours service started and passed on is counted by the team that concludes it, once, in the year it is concluded.',
   'An out-of-hours service fills SG1 (its own concerns and the enquiries it starts) and, for the few enquiries it concludes itself, SG2 to SG4; SG1’s primary support reason and SG5 (Safeguarding Adults Reviews) come from the day teams. The council adds the day teams’ records to these before making the return.',
 ];
@@ -149,9 +149,13 @@ const codeOf = (sac: Record<string, unknown> | null, field: SacField): string[] 
  * figure's members are the decisions it counts (SG1's individuals: each person's first s.42 decision).
  */
 export function sacFigures(sel: Selection, rows: readonly SafeguardingRow[]): RawFigure[] {
-  const inPeriod = rows
+  const all = rows
     .filter((r) => r.type === 'adult-safeguarding' && selected(sel, { source: '', legalContext: '', team: null }, r.occurredAt))
     .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.decisionId.localeCompare(b.decisionId));
+  // The collection counts adults (Care Act s.42 is a duty to adults): a decision about a child is in no table, only in
+  // SG1's under-18 band, for the record to be checked.
+  const child = (r: SafeguardingRow) => sacAgeBand(r.dateOfBirth, r.approximateAge, r.occurredAt, sel.zone) === 'under-18';
+  const inPeriod = all.filter((r) => !child(r));
   const enquiries = inPeriod.filter((r) => r.s42Duty === true);
   const concluded = enquiries.filter((r) => r.sac?.enquiryConcluded === true);
   const out: RawFigure[] = [];
@@ -178,16 +182,25 @@ export function sacFigures(sel: Selection, rows: readonly SafeguardingRow[]): Ra
     inPeriod.filter((r) => r.s42Duty !== true && r.enquiryDelegated === true),
   );
 
-  const seen = new Set<string>();
-  const individuals = enquiries.filter((r) => {
-    const who = r.personId ?? `decision:${r.decisionId}`;
-    if (seen.has(who)) return false;
-    seen.add(who);
-    return true;
-  });
+  const firstOfEach = (of: SafeguardingRow[]) => {
+    const seen = new Set<string>();
+    return of.filter((r) => {
+      const who = r.personId ?? `decision:${r.decisionId}`;
+      if (seen.has(who)) return false;
+      seen.add(who);
+      return true;
+    });
+  };
+  const individuals = firstOfEach(enquiries);
+  const children = firstOfEach(all.filter((r) => child(r) && r.s42Duty === true));
   add('SG1', 'all', 'All', 'individuals', 'Individuals in s.42 enquiries', individuals);
-  const by = <K extends string>(labels: Record<K, string>, codeOfRow: (r: SafeguardingRow) => K, section: keyof typeof SECTION_LABELS) => {
-    const codes = new Map(individuals.map((r) => [r, codeOfRow(r)]));
+  const by = <K extends string>(
+    labels: Record<K, string>,
+    codeOfRow: (r: SafeguardingRow) => K,
+    section: keyof typeof SECTION_LABELS,
+    people: SafeguardingRow[] = individuals,
+  ) => {
+    const codes = new Map(people.map((r) => [r, codeOfRow(r)]));
     const of = (r: SafeguardingRow) => codes.get(r)!;
     for (const [code, label] of Object.entries(labels) as Array<[K, string]>)
       add(
@@ -196,10 +209,10 @@ export function sacFigures(sel: Selection, rows: readonly SafeguardingRow[]): Ra
         label,
         'individuals',
         'Individuals',
-        individuals.filter((r) => of(r) === code),
+        people.filter((r) => of(r) === code),
       );
   };
-  by(SAC_AGE_BANDS, (r) => sacAgeBand(r.dateOfBirth, r.approximateAge, r.occurredAt, sel.zone), 'SG1-age');
+  by(SAC_AGE_BANDS, (r) => sacAgeBand(r.dateOfBirth, r.approximateAge, r.occurredAt, sel.zone), 'SG1-age', [...individuals, ...children]);
   by(SAC_SEXES, (r) => sacSex(r.sex), 'SG1-sex');
   by(SAC_ETHNIC_GROUPS, (r) => sacEthnicGroup(r.ethnicCategory), 'SG1-ethnicity');
 
