@@ -145,6 +145,24 @@ export class AccessService {
     subjectPersonId: string | null = null,
     breakGlassPersonId?: string,
   ): Promise<never> {
+    await this.recordDenied(actor, policy, resource, reason, subjectPersonId);
+    const problem = new ForbiddenProblem(reason, breakGlassPersonId ? 'no-relationship' : 'forbidden');
+    if (breakGlassPersonId) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId: breakGlassPersonId };
+    throw problem;
+  }
+
+  /**
+   * The audit row of a refused attempt (`policy` did not allow it, for `reason`), in a transaction of its own: kept
+   * whatever becomes of the request's (AuditService.recordAlone). `deny` records with it before refusing 403; a
+   * refusal answered otherwise (a closed record's 409) records with it too.
+   */
+  async recordDenied(
+    actor: Actor,
+    policy: string,
+    resource: { type: string; id: string },
+    reason: string,
+    subjectPersonId: string | null = null,
+  ): Promise<void> {
     await this.audit.recordAlone({
       action: 'access.denied',
       resourceType: resource.type,
@@ -154,9 +172,6 @@ export class AccessService {
       actor: { userId: actor.userId, roles: actor.roles },
       details: { policy, reason },
     });
-    const problem = new ForbiddenProblem(reason, breakGlassPersonId ? 'no-relationship' : 'forbidden');
-    if (breakGlassPersonId) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId: breakGlassPersonId };
-    throw problem;
   }
 
   /**

@@ -1482,15 +1482,7 @@ export class AssessmentsService {
             : await this.access.decide(actor, action, a.personId, m, { type: 'assessment', id });
         if (!(await decide('person.write')).allowed && (await decide('assessment-record.read')).allowed) {
           // Kept as a refused attempt, as a refusal of access would be (written once this transaction has ended).
-          await this.audit.recordAlone({
-            action: 'access.denied',
-            resourceType: 'assessment',
-            resourceId: id,
-            subjectPersonId: a.personId,
-            outcome: 'denied',
-            actor: { userId: actor.userId, roles: actor.roles },
-            details: { policy: 'person.write', reason: 'The assessment is closed.' },
-          });
+          await this.access.recordDenied(actor, 'person.write', { type: 'assessment', id }, 'The assessment is closed.', a.personId);
           throw new ConflictProblem(
             `This assessment was closed at ${isoOrNull(a.closedAt)}: a closed record is not changed.`,
             'assessment-closed',
