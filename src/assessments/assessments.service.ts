@@ -222,18 +222,12 @@ export class AssessmentsService {
     if (q.status) where.add('a.status = ?', q.status);
     if (q.assigned === 'me') where.add('(a.lead_amhp_user_id = ? OR ? = ANY(a.other_amhp_user_ids))', actor.userId);
     if (q.referralId) where.add('a.referral_id = ?', q.referralId);
-    // As for one assessment (assessment-record.read): the AMHP who conducted one keeps it in her list after it closes.
-    const scope = this.access.scope(actor, 'assessment-record.read', 'a.person_id', where.params.length + 1, {
-      type: 'assessment',
-      column: 'a.id',
-    });
-    where.params.push(...scope.params);
-    where.raw(scope.sql);
+    const basis = this.readableOnly(actor, where);
     if (q.cursor) {
       const [openedAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       where.raw(`(a.opened_at, a.id) < (${where.param(openedAt)}::timestamptz, ${where.param(id)}::uuid)`);
     }
-    const select = SELECT.replace('SELECT a.id,', `SELECT ${scope.basis} AS "accessBasis", a.id,`);
+    const select = SELECT.replace('SELECT a.id,', `SELECT ${basis} AS "accessBasis", a.id,`);
     const sql = `${select} ${where} ORDER BY a.opened_at DESC, a.id DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       const rows = await this.audit.selectAudited<AssessmentRow>(
@@ -250,6 +244,20 @@ export class AssessmentsService {
   }
 
   /**
+   * Narrows a list of assessments to those the caller may read (assessment-record.read, as for one: the AMHP who
+   * conducted one keeps it in her list after it closes); the SQL of the basis each row is shown on, for its audit.
+   */
+  private readableOnly(actor: Actor, where: SqlWhere): string {
+    const scope = this.access.scope(actor, 'assessment-record.read', 'a.person_id', where.params.length + 1, {
+      type: 'assessment',
+      column: 'a.id',
+    });
+    where.params.push(...scope.params);
+    where.raw(scope.sql);
+    return scope.basis;
+  }
+
+  /**
    * Each referral's latest assessment the caller may read, as `list` with `referralId` and `limit=1` answers it for
    * one referral (null when none), for several referrals in one statement: the rows with their views' parts, audited
    * as that list audits them. In the order of `referralIds`.
@@ -258,13 +266,8 @@ export class AssessmentsService {
     if (!referralIds.length) return [];
     const where = new SqlWhere();
     where.add('a.referral_id = ANY(?::uuid[])', referralIds);
-    const scope = this.access.scope(actor, 'assessment-record.read', 'a.person_id', where.params.length + 1, {
-      type: 'assessment',
-      column: 'a.id',
-    });
-    where.params.push(...scope.params);
-    where.raw(scope.sql);
-    const select = SELECT.replace('SELECT a.id,', `SELECT DISTINCT ON (a.referral_id) ${scope.basis} AS "accessBasis", a.id,`).replace(
+    const basis = this.readableOnly(actor, where);
+    const select = SELECT.replace('SELECT a.id,', `SELECT DISTINCT ON (a.referral_id) ${basis} AS "accessBasis", a.id,`).replace(
       '  FROM assessments a',
       `, ${viewParts('a.id')}\n  FROM assessments a`,
     );
