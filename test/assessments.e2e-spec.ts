@@ -20,7 +20,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   });
   afterAll(() => t.close());
 
-  const { as, opened, prepared, application, decide } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
+  const { as, opened, prepared, application, notDetained, decide } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
 
   it('a full s.2 assessment from referral to admission: checks, application, timeline with delays, s.2 expiry, close', async () => {
     const { worker, referral, assessment: a } = await opened();
@@ -127,13 +127,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       .post(`/assessments/${a.id}/events`, { type: 'bed-identified', at: '2026-11-21T11:00:00Z', delayReason: 'no-bed' })
       .expect(201);
     await as(worker).get(`/assessments/${a.id}/written-reasons-letter`).expect(422); // no decision yet
-    await as(worker)
-      .post(`/assessments/${a.id}/outcome`, {
-        kind: 'not-detained',
-        alternatives: ['crisis-home-treatment'],
-        rationale: 'Accepts the crisis team twice daily; detention is not necessary.',
-      })
-      .expect(200);
+    await as(worker).post(`/assessments/${a.id}/outcome`, notDetained).expect(200);
 
     const json = (await as(worker).get(`/assessments/${a.id}/report`).expect(200)).body;
     expect(json.sections.map((s: { id: string }) => s.id)).toEqual(
@@ -675,13 +669,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   });
   it('fifteen closes of one assessment at once: one closes it, the rest are told it is closed (409), none waits for the pool or is refused her own case', async () => {
     const { worker, assessment: a } = await opened();
-    await as(worker)
-      .post(`/assessments/${a.id}/outcome`, {
-        kind: 'not-detained',
-        alternatives: ['crisis-home-treatment'],
-        rationale: 'Accepts the crisis team twice daily; detention is not necessary.',
-      })
-      .expect(200);
+    await as(worker).post(`/assessments/${a.id}/outcome`, notDetained).expect(200);
     const answers = await Promise.all(Array.from({ length: 15 }, () => as(worker).post(`/assessments/${a.id}/close`, {})));
     const statuses = answers.map((r) => r.status).sort();
     expect(statuses).toEqual([200, ...Array(14).fill(409)]);
@@ -710,11 +698,6 @@ describe('assessments: record, checks against the Act, outcomes', () => {
   it('every field given is checked whatever the kind, a second withdrawal is 409, and a malformed id is 400 naming it', async () => {
     const { worker, assessment: a } = await opened();
     const fields = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field);
-    const notDetained = {
-      kind: 'not-detained',
-      alternatives: ['crisis-home-treatment'],
-      rationale: 'Accepts the crisis team twice daily.',
-    };
     for (const [extra, field] of [
       [{ section: 12345 }, 'section'],
       [{ ctoDecision: { a: 1 } }, 'ctoDecision'],

@@ -85,6 +85,26 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     policeReferral: true,
   };
 
+  /** A best-interests decision's details (MCA ss.1-4): the capacity assessment made at `assessedAt`, and the checklist. */
+  const bestInterestsDetails = (assessedAt: string) => ({
+    capacity: {
+      decision: 'Where to stay tonight',
+      assessedAt,
+      impairment: true,
+      unableTo: ['retain', 'use-or-weigh'],
+      causalLink: true,
+      practicableStepsTaken: 'Explained simply, twice, in a quiet room.',
+    },
+    bestInterests: {
+      canItWait: 'No: alone and unsafe tonight.',
+      wishesAndFeelings: 'Wants to be somewhere warm.',
+      beliefsAndValues: 'None relevant known.',
+      attorneyOrDeputyChecked: true,
+      imcaRequired: false,
+      leastRestrictive: "Friend's house considered: unavailable.",
+    },
+  });
+
   async function draft(u: TestUser, body: object) {
     const res = await as(u).post('/decisions', { occurredAt: '2026-11-21T02:30:00Z', ...body });
     expect(res.status).toBe(201);
@@ -152,24 +172,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
         powerOrDuty: 'MCA 2005 ss.4-5',
         capacity: 'Lacks capacity to decide on accommodation tonight (see assessment).',
       }),
-      details: {
-        capacity: {
-          decision: 'Where to stay tonight',
-          assessedAt: '2026-11-21T02:40:00Z',
-          impairment: true,
-          unableTo: ['retain', 'use-or-weigh'],
-          causalLink: true,
-          practicableStepsTaken: 'Explained simply, twice, in a quiet room.',
-        },
-        bestInterests: {
-          canItWait: 'No: alone and unsafe tonight.',
-          wishesAndFeelings: 'Wants to be somewhere warm.',
-          beliefsAndValues: 'None relevant known.',
-          attorneyOrDeputyChecked: true,
-          imcaRequired: false,
-          leastRestrictive: "Friend's house considered: unavailable.",
-        },
-      },
+      details: bestInterestsDetails('2026-11-21T02:40:00Z'),
     });
     expect(bi.missingForSigning).toEqual([]);
     await as(worker).post(`/decisions/${bi.id}/sign`).expect(200);
@@ -956,24 +959,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
           powerOrDuty: 'MCA 2005 ss.4-5',
           capacity: 'Lacks capacity to decide on accommodation tonight (see assessment).',
         }),
-        details: {
-          capacity: {
-            decision: 'Where to stay tonight',
-            assessedAt,
-            impairment: true,
-            unableTo: ['retain'],
-            causalLink: true,
-            practicableStepsTaken: 'Explained simply, twice, in a quiet room.',
-          },
-          bestInterests: {
-            canItWait: 'No: alone and unsafe tonight.',
-            wishesAndFeelings: 'Wants to be somewhere warm.',
-            beliefsAndValues: 'None relevant known.',
-            attorneyOrDeputyChecked: true,
-            imcaRequired: false,
-            leastRestrictive: "Friend's house considered: unavailable.",
-          },
-        },
+        details: bestInterestsDetails(assessedAt),
       });
       const after = await draft(worker, bestInterests('2026-11-21T02:50:00Z'));
       const refused = await as(worker).post(`/decisions/${after.id}/sign`).expect(422);

@@ -139,6 +139,13 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
     ...over,
   });
 
+  /** A not-detained outcome: the crisis team instead. */
+  const notDetained = {
+    kind: 'not-detained',
+    alternatives: ['crisis-home-treatment'],
+    rationale: 'Accepts the crisis team twice daily; detention is not necessary.',
+  };
+
   /** Records the outcome, acknowledging every warning the rules raise (as an AMHP would, with a reason). */
   async function decide(worker: TestUser, id: string, body: object) {
     const first = await as(worker).post(`/assessments/${id}/outcome`, body);
@@ -149,5 +156,5 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
     }));
     return as(worker).post(`/assessments/${id}/outcome`, { ...body, acknowledgements });
   }
-  return { as, opened, prepared, application, decide };
+  return { as, opened, prepared, application, notDetained, decide };
 }
