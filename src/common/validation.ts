@@ -272,21 +272,14 @@ export function validationPipe(): ValidationPipe {
  */
 @Injectable()
 export class ParseIdPipe extends ParseUUIDPipe {
-  constructor() {
-    // Refused as every other field is: 400 validation-failed naming the path parameter.
-    super({
-      exceptionFactory: () => new ValidationProblem([{ field: 'id', messages: ['id must be a UUID'] }]),
-    });
-  }
-
   override async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
     const field = metadata.data ?? 'id';
     try {
       // Not optional: anything but a uuid string was refused above.
       return String(await super.transform(value, metadata)).toLowerCase();
-    } catch (err) {
-      if (err instanceof ValidationProblem) throw new ValidationProblem([{ field, messages: [`${field} must be a UUID`] }]);
-      throw err;
+    } catch {
+      // Refused as every other field is: 400 validation-failed naming the path parameter.
+      throw new ValidationProblem([{ field, messages: [`${field} must be a UUID`] }]);
     }
   }
 }

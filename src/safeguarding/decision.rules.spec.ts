@@ -1,4 +1,5 @@
 import {
+  subjectFindings,
   DecisionContent,
   DecisionType,
   dolsFactsFromDetails,
@@ -969,5 +970,40 @@ describe('OOH-07: the legal framework against its context', () => {
     const [f] = legalFrameworkWarnings('best-interests', { legalFrameworks: ['mca-s5'] }, { mhaAssessmentInProgress: true });
     expect(f.citation).toBe('MHA 1983 ss.135-136; R (Sessay) v South London and Maudsley NHS Foundation Trust [2011] EWHC 2617 (QB)');
     expect(f.message).toContain('no authority to remove the person or keep them anywhere');
+  });
+});
+
+describe('who and when a decision is about: OOH-04 (DoLS from 18), OOH-01 (s.42 to adults), OOH-02 (capacity is time-specific)', () => {
+  const at = new Date('2026-11-21T02:45:00Z');
+  const codes = (type: Parameters<typeof subjectFindings>[0], age: number | null, assessedAt?: string) =>
+    subjectFindings(type, assessedAt ? { capacity: { assessedAt } } : {}, { age, occurredAt: at }).map(
+      (f) => `${f.rule}:${f.severity}:${f.code}`,
+    );
+  it.each<[string, Parameters<typeof subjectFindings>[0], number | null, string | undefined, string[]]>([
+    ['DoLS for a 17-year-old', 'dols-urgent-authorisation', 17, undefined, ['OOH-04:blocker:dols-under-18']],
+    ['a DoLS extension for a 17-year-old', 'dols-extension', 17, undefined, ['OOH-04:blocker:dols-under-18']],
+    ['DoLS on the 18th birthday', 'dols-urgent-authorisation', 18, undefined, []],
+    ['DoLS, age not known', 'dols-urgent-authorisation', null, undefined, []],
+    ['s.42 for a 16-year-old', 'adult-safeguarding', 16, undefined, ['OOH-01:blocker:s42-under-18']],
+    ['s.42 for an adult', 'adult-safeguarding', 40, undefined, []],
+    ['a best-interests decision for a child is not this rule', 'best-interests', 16, undefined, []],
+    ['capacity assessed five minutes before', 'best-interests', 80, '2026-11-21T02:40:00Z', []],
+    ['capacity assessed exactly 7 days before', 'best-interests', 80, '2026-11-14T02:45:00Z', []],
+    [
+      'capacity assessed 7 days and a minute before',
+      'best-interests',
+      80,
+      '2026-11-14T02:44:00Z',
+      ['OOH-02:warning:capacity-assessment-not-current'],
+    ],
+    [
+      'capacity assessed after the decision',
+      'best-interests',
+      80,
+      '2026-11-21T02:46:00Z',
+      ['OOH-02:blocker:capacity-assessed-after-decision'],
+    ],
+  ])('%s', (_name, type, age, assessedAt, expected) => {
+    expect(codes(type, age, assessedAt)).toEqual(expected);
   });
 });
