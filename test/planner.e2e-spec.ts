@@ -327,6 +327,38 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     expect(audit.details.overrides).toEqual(['training-short-completed-year']);
   });
 
+  it('plans an AMHP whose professional supervision is overdue (AMHP-10) with the warning on each of her assignments', async () => {
+    const fay = await amhp(t, { displayName: 'Fay' });
+    // No supervision since her record was made on 1 Sep, every 30 days: 51 days late today (21 Nov 2026).
+    await t.sql(`UPDATE practitioners SET created_at = '2026-09-01T09:00:00Z', supervision_interval_days = 30 WHERE id = $1`, [
+      fay.practitionerId,
+    ]);
+    const everyoneElse = await t.sql<{ id: string }>('SELECT id FROM practitioners WHERE id <> $1', [fay.practitionerId]);
+    await leaveFor(
+      everyoneElse.map((r) => r.id),
+      '2027-04-19T00:00:00Z',
+      '2027-04-22T00:00:00Z',
+    );
+    const ids = [
+      (await shift('2027-04-19T08:00:00Z', '2027-04-19T16:00:00Z')).id,
+      (await shift('2027-04-20T08:00:00Z', '2027-04-20T16:00:00Z')).id,
+    ];
+    const p = await propose('2027-04-19T00:00:00Z', '2027-04-22T00:00:00Z');
+    expect(p.assignments.map((a: { practitionerId: string }) => a.practitionerId)).toEqual([fay.practitionerId, fay.practitionerId]);
+    for (const a of p.assignments)
+      expect(a.warnings).toEqual([expect.objectContaining({ code: 'supervision-overdue', rule: 'AMHP-10', severity: 'warning' })]);
+    await api(manager).post(`/rota/plans/${p.id}/publish`, {}, '"v1"').expect(422);
+    expect(await planned(ids)).toEqual([{ n: 0 }]);
+    await api(manager)
+      .post(
+        `/rota/plans/${p.id}/publish`,
+        { overrides: [{ code: 'supervision-overdue', reason: 'Supervision booked for 24 Nov with her lead' }] },
+        '"v1"',
+      )
+      .expect(200);
+    expect(await planned(ids)).toEqual([{ n: 2 }]);
+  });
+
   it('the plan and GET /rota/fairness give the same figures for the same AMHP and period: approval gaps and suspensions taken out, the suspended listed as excluded', async () => {
     // Week of Monday 3 May 2027. Fay's approval ends on Wednesday 5th; Gus is suspended until further notice.
     const fay = await amhp(t, { approval: { startsOn: '2026-01-01', endsOn: '2027-05-05' }, displayName: 'Fay' });

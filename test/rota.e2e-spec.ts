@@ -207,6 +207,56 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       await api(manager).post(`/rota/shifts/${nine.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
     });
 
+    it('an AMHP whose professional supervision is overdue (AMHP-10) goes on a shift only with an override; once supervised, without', async () => {
+      const a = await amhp(t);
+      const supervisor = await t.user(['amhp']);
+      // Her record dates from 1 Sep with a 30-day interval and no supervision since: due by 1 Oct, 51 days late today (21 Nov).
+      await t.sql(`UPDATE practitioners SET created_at = '2026-09-01T09:00:00Z', supervision_interval_days = 30 WHERE id = $1`, [
+        a.practitionerId,
+      ]);
+      const s = await shift('2026-12-02T09:00:00Z', '2026-12-02T17:00:00Z');
+      const warned = await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(422);
+      expect(warned.body).toMatchObject({
+        code: 'override-required',
+        findings: [
+          {
+            code: 'supervision-overdue',
+            rule: 'AMHP-10',
+            severity: 'warning',
+            message: expect.stringMatching(
+              /no professional supervision since the record was made.*due by 2026-10-01.*51 days late on 2026-11-21/,
+            ),
+          },
+        ],
+      });
+      expect(await t.sql('SELECT 1 FROM shift_assignments WHERE shift_id = $1', [s.id])).toEqual([]);
+      const ok = await api(manager)
+        .post(`/rota/shifts/${s.id}/assignments`, {
+          practitionerId: a.practitionerId,
+          overrides: [{ code: 'supervision-overdue', reason: 'Supervision booked for 23 Nov; agreed with her line manager' }],
+        })
+        .expect(201);
+      expect(ok.body.assigned[0].overrides).toEqual([expect.objectContaining({ code: 'supervision-overdue' })]);
+
+      // A managerial session does not count; a professional one yesterday puts her back in date.
+      const later = await shift('2026-12-03T09:00:00Z', '2026-12-03T17:00:00Z');
+      const held = (type: string) =>
+        api(manager)
+          .post('/supervision-sessions', {
+            superviseeId: a.practitionerId,
+            supervisorUserId: supervisor.id,
+            heldOn: '2026-11-20',
+            type,
+            durationMinutes: 60,
+          })
+          .expect(201);
+      await held('managerial');
+      await api(manager).post(`/rota/shifts/${later.id}/assignments`, { practitionerId: a.practitionerId }).expect(422);
+      await held('professional');
+      const plain = await api(manager).post(`/rota/shifts/${later.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      expect(plain.body.assigned[0].overrides ?? []).toEqual([]);
+    });
+
     it('a fourth consecutive night needs an override with a reason, which is audited and raises a review alert', async () => {
       const a = await amhp(t);
       const nights = [];

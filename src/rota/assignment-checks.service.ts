@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { localDate } from '../statute/time';
+import { supervisionOverdueFinding } from '../supervision/supervision.rules';
 import type { RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { PractitionersService } from '../workforce/practitioners.service';
-import { Period, RotaFinding, workingTimeFindings } from './rota.rules';
+import { Period, RotaFinding, startDate, workingTimeFindings } from './rota.rules';
 import { rotaPolicy } from './rota.policy';
 
 export interface Finding {
@@ -31,7 +34,7 @@ export interface CheckedAssignment {
  * The rules an assignment must pass, in one place for every path that puts an AMHP on a shift (manual
  * assignment, swap approval, plan publication): approval and eligibility for the whole shift (AMHP-01..07), not on
  * approved leave, no overlap, enough rest, at most ROTA_MAX_CONSECUTIVE_DAYS days in a row (hard); weekly hours,
- * nights, weekly rest, training (warnings).
+ * nights, weekly rest, training, overdue professional supervision (AMHP-10) (warnings).
  */
 @Injectable()
 export class AssignmentChecksService {
@@ -39,6 +42,7 @@ export class AssignmentChecksService {
     private readonly eligibility: EligibilityService,
     private readonly config: AppConfig,
     private readonly practitioners: PractitionersService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -85,6 +89,13 @@ export class AssignmentChecksService {
       )
     ).map((r: Period) => ({ startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) }));
     findings.push(...workingTimeFindings(shift, others, policy).map((f: RotaFinding) => f));
+
+    const supervision = supervisionOverdueFinding(
+      p.supervision,
+      startDate(shift, policy.timeZone),
+      localDate(this.clock.now(), policy.timeZone),
+    );
+    if (supervision) findings.push(supervision);
 
     return {
       practitionerId,

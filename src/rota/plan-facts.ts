@@ -16,7 +16,9 @@ import type {
   PlanShift,
   Preference,
 } from './planner';
-import { isNight, RotaPolicy } from './rota.rules';
+import { isNight, RotaPolicy, startDate } from './rota.rules';
+import { localDate } from '../statute/time';
+import { supervisionOverdueFinding, type RotaSupervisionFacts } from '../supervision/supervision.rules';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -29,6 +31,8 @@ export interface PlanPerson {
   profession: string;
   registrationStatus: string;
   registrationCheckedOn: string | null;
+  /** Professional supervision, for the AMHP-10 warning. */
+  supervision: RotaSupervisionFacts;
 }
 
 /** The rows a plan is made from, read in one snapshot. */
@@ -52,7 +56,7 @@ export interface PlanInputs {
 
 /**
  * Eligibility per (AMHP, shift) with the workforce rules: a hard finding excludes the pair; warnings alone (e.g.
- * training short, AMHP-06) leave it plannable, carried on the assignment for the manager to accept at publishing.
+ * training short, AMHP-06; supervision overdue, AMHP-10) leave it plannable, carried on the assignment for the manager to accept at publishing.
  * Fairness carries over: each AMHP's rota work in the look-back, and how much of it they were free.
  */
 export function buildPlanFacts(inputs: PlanInputs): PlanFacts {
@@ -70,6 +74,7 @@ export function buildPlanFacts(inputs: PlanInputs): PlanFacts {
 
   const ineligible: Ineligibility[] = [];
   const warnings: EligibilityWarning[] = [];
+  const today = localDate(inputs.now, zone);
   for (const p of people) {
     const approvals = approvalsOf(p.id);
     const training = trainingOf(p.id).map(({ completedOn, hours, mentalHealthSpecific }) => ({ completedOn, hours, mentalHealthSpecific }));
@@ -88,8 +93,10 @@ export function buildPlanFacts(inputs: PlanInputs): PlanFacts {
         inputs.workforce,
       );
       const hard = e.findings.find((f) => f.severity === 'hard');
+      const supervision = supervisionOverdueFinding(p.supervision, startDate(s, zone), today);
+      const findings = supervision ? [...e.findings, supervision] : e.findings;
       if (hard) ineligible.push({ practitionerId: p.id, shiftId: s.id, code: hard.code, message: hard.message });
-      else if (e.findings.length) warnings.push({ practitionerId: p.id, shiftId: s.id, findings: e.findings });
+      else if (findings.length) warnings.push({ practitionerId: p.id, shiftId: s.id, findings });
     }
   }
 

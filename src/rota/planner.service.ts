@@ -24,6 +24,7 @@ import { AssignmentsService } from './assignments.service';
 import { CreatePlanDto, CreatePreferenceDto, FairnessDto, PlanDto, PlanRunDto, PreferenceDto, PreferenceListDto } from './dto/planner.dto';
 import { fairnessReport, unavailablePeriods } from './fairness';
 import type { PlanInputs, PlanPerson } from './plan-facts';
+import { professionalSupervisionDatesSql } from '../supervision/supervision.tables';
 import { PlanRunRow, planRunUrl, PlanRunsService, PlanRunStopped } from './plan-runs.service';
 import type { ExistingAssignment, PlanResult, PlanShift } from './planner';
 import { RotaFinding, RotaPolicy } from './rota.rules';
@@ -333,8 +334,11 @@ export class PlannerService {
 
     const people: PlanPerson[] = await m.query(
       `SELECT p.id, p.fte::float8 AS fte, p.skills, u.display_name AS "displayName", p.profession, p.registration_status AS "registrationStatus",
-              to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn"
+              to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn",
+              json_build_object('intervalDays', p.supervision_interval_days, 'recordCreatedOn', to_char(p.created_at AT TIME ZONE $1, 'YYYY-MM-DD'),
+                                'professionalOn', ${professionalSupervisionDatesSql('p.id')}) AS supervision
          FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, p.id`,
+      [policy.timeZone],
     );
     const ids = people.map((p) => p.id);
     const lookback = Math.min(to.getTime() - from.getTime(), MAX_PLAN_DAYS * DAY);

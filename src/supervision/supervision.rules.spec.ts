@@ -7,6 +7,7 @@ import {
   lastProfessionalSupervision,
   SessionFacts,
   supervisionDue,
+  supervisionOverdueFinding,
   tallySessions,
 } from './supervision.rules';
 
@@ -151,5 +152,60 @@ describe('supervision actions', () => {
     ['due yesterday, done', { dueOn: '2026-11-20', doneOn: '2026-11-21' }, false],
   ])('%s → overdue %s', (_name, action, expected) => {
     expect(actionOverdue(action, '2026-11-21')).toBe(expected);
+  });
+});
+
+describe('AMHP-10 on the rota: putting an AMHP whose professional supervision is overdue on a shift is a warning', () => {
+  const facts = (professionalOn: string[], intervalDays = 42, recordCreatedOn = '2026-01-05') => ({
+    professionalOn,
+    intervalDays,
+    recordCreatedOn,
+  });
+  it.each([
+    // [case, facts, shift's first day, today, expected: null, or [due by, days late, judged on]]
+    ['in date today and on the shift', facts(['2026-11-01']), '2026-11-28', '2026-11-21', null],
+    [
+      'due on the shift day, not yet due today: she may still be supervised before it',
+      facts(['2026-10-20']),
+      '2027-01-10',
+      '2026-11-21',
+      null,
+    ],
+    ['supervised on the due day itself is in time', facts(['2026-10-10']), '2026-11-25', '2026-11-21', null],
+    ['a day past the due date', facts(['2026-10-10']), '2026-11-25', '2026-11-22', ['2026-11-21', 1, '2026-11-22']],
+    [
+      'the latest of several sessions counts, whatever their order',
+      facts(['2026-11-10', '2026-06-01', '2026-09-01']),
+      '2026-12-01',
+      '2026-11-21',
+      null,
+    ],
+    [
+      'never supervised: due an interval after the record was made',
+      facts([], 30, '2026-09-01'),
+      '2026-12-01',
+      '2026-11-21',
+      ['2026-10-01', 51, '2026-11-21'],
+    ],
+    ['never supervised, record made recently: not yet due', facts([], 30, '2026-11-01'), '2026-12-20', '2026-11-21', null],
+    [
+      'a past shift is judged on its own day: a session held after it does not count',
+      facts(['2026-06-01', '2026-09-01'], 30),
+      '2026-08-15',
+      '2026-11-21',
+      ['2026-07-01', 45, '2026-08-15'],
+    ],
+    ['a past shift inside the interval then', facts(['2026-06-01'], 30), '2026-06-20', '2026-11-21', null],
+  ] as const)('%s', (_case, f, shiftDay, today, expected) => {
+    const found = supervisionOverdueFinding({ ...f, professionalOn: [...f.professionalOn] }, shiftDay, today);
+    if (expected === null) return expect(found).toBeNull();
+    const [dueBy, late, on] = expected;
+    expect(found).toEqual({
+      code: 'supervision-overdue',
+      rule: 'AMHP-10',
+      severity: 'warning',
+      message: expect.stringContaining(`due by ${dueBy}`),
+    });
+    expect(found!.message).toContain(`${late} day${late === 1 ? '' : 's'} late on ${on}`);
   });
 });

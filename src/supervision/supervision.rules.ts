@@ -103,3 +103,37 @@ export function tallySessions(sessions: SessionFacts[], from: IsoDate, to: IsoDa
 export function actionOverdue(action: { dueOn: IsoDate | null; doneOn: IsoDate | null }, today: IsoDate): boolean {
   return action.doneOn === null && action.dueOn !== null && action.dueOn < today;
 }
+
+/** What the rota reads to judge AMHP-10 for one practitioner (the dates of professional sessions, any order). */
+export interface RotaSupervisionFacts {
+  professionalOn: IsoDate[];
+  intervalDays: number;
+  recordCreatedOn: IsoDate;
+}
+
+/**
+ * AMHP-10 as a rota gate (local policy, not statute): a warning, which a manager may override with a reason, when
+ * the practitioner's professional supervision is overdue. Judged on the earlier of today and the shift's first day:
+ * for a shift ahead, supervision that is not yet due may still be held before it, so only lateness already
+ * reached counts; for a shift in the past, only sessions held by then count.
+ */
+export function supervisionOverdueFinding(
+  facts: RotaSupervisionFacts,
+  shiftDay: IsoDate,
+  today: IsoDate,
+): { code: 'supervision-overdue'; rule: 'AMHP-10'; severity: 'warning'; message: string } | null {
+  const on = shiftDay < today ? shiftDay : today;
+  const last = lastProfessionalSupervision(
+    facts.professionalOn.map((heldOn) => ({ heldOn, type: 'professional' as const })),
+    on,
+  );
+  const due = supervisionDue({ lastProfessionalOn: last, intervalDays: facts.intervalDays, recordCreatedOn: facts.recordCreatedOn }, on);
+  if (due.status !== 'overdue') return null;
+  const since = last === null ? 'has had no professional supervision since the record was made' : `was last supervised on ${last}`;
+  return {
+    code: 'supervision-overdue',
+    rule: 'AMHP-10',
+    severity: 'warning',
+    message: `Professional supervision is overdue: the AMHP ${since}, was due by ${due.nextDueOn} (every ${due.intervalDays} days) and is ${due.daysOverdue} day${due.daysOverdue === 1 ? '' : 's'} late on ${on}.`,
+  };
+}

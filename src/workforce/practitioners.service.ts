@@ -15,6 +15,8 @@ import { PractitionerEntity } from './practitioner.entity';
 import { localDate } from '../statute/time';
 import { ApprovalRecord, loadApprovals } from './approval.facts';
 import { approvalStatus, effectiveEnd, PROFESSION_REGULATORS, regulatorFits } from './workforce.rules';
+import { professionalSupervisionDatesSql } from '../supervision/supervision.tables';
+import type { RotaSupervisionFacts } from '../supervision/supervision.rules';
 
 interface PractitionerRow extends PractitionerEntity {
   displayName: string;
@@ -184,14 +186,20 @@ export class PractitionersService {
   }
 
   /**
-   * Locks the practitioner's row until the transaction ends; their user and whether they are active, or undefined when
-   * there is no such practitioner. The rota takes this lock before every write about an AMHP (assignments, leave), so
-   * that those writes are decided one after another.
+   * Locks the practitioner's row until the transaction ends; their user, whether they are active and their professional
+   * supervision (AMHP-10, for the rota's warning), or undefined when there is no such practitioner. The rota takes this
+   * lock before every write about an AMHP (assignments, leave), so that those writes are decided one after another.
    */
-  async lockForRota(m: EntityManager, id: string): Promise<{ userId: string; active: boolean } | undefined> {
-    const [p]: Array<{ userId: string; active: boolean }> = await m.query(
-      'SELECT user_id AS "userId", active FROM practitioners WHERE id = $1 FOR UPDATE',
-      [id],
+  async lockForRota(
+    m: EntityManager,
+    id: string,
+  ): Promise<{ userId: string; active: boolean; supervision: RotaSupervisionFacts } | undefined> {
+    const [p]: Array<{ userId: string; active: boolean; supervision: RotaSupervisionFacts }> = await m.query(
+      `SELECT p.user_id AS "userId", p.active,
+              json_build_object('intervalDays', p.supervision_interval_days, 'recordCreatedOn', to_char(p.created_at AT TIME ZONE $2, 'YYYY-MM-DD'),
+                                'professionalOn', ${professionalSupervisionDatesSql('p.id')}) AS supervision
+         FROM practitioners p WHERE p.id = $1 FOR UPDATE OF p`,
+      [id, this.config.timeZone],
     );
     return p;
   }
