@@ -12,6 +12,7 @@ import { registerAppShell } from './client/app-shell';
 import { conditionalAnswer, REVALIDATE } from './common/conditional-get';
 import { apiSecurityHeaders, documentHeadersFor, isDocumentType, staticHelmetHeaders } from './common/security-headers';
 import { jsonBodyParser } from './common/json-body';
+import { refuseBodiesWhereNoneIsTaken } from './common/bodyless';
 import { completeOpenApiDocument } from './common/openapi-contract';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
 import { contextFromRequest, requestContext } from './common/request-context';
@@ -134,6 +135,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   fastify.addHook('preHandler', (req, _reply, done) => requestContext.run(contextFromRequest(req), done));
   // Idempotency-Key is a POST's concern: its interceptor is attached to the POST handlers alone, once at start-up.
   attachToPostHandlers(app, app.get(IdempotencyInterceptor));
+  // A write route that takes no body refuses one that says something (before Idempotency-Key looks at it).
+  refuseBodiesWhereNoneIsTaken(app);
   // A document's security headers; then conditional GET on the reads a client polls (routes marked @Revalidated): an
   // ETag, and 304 when it still matches.
   fastify.addHook('onSend', (req, reply, payload, done) => {

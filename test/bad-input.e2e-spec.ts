@@ -283,6 +283,46 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
     });
   });
 
+  describe('a request that takes no body', () => {
+    it('a body that says something is 400 naming each field and changes nothing; no body, {} or null is no body', async () => {
+      const shift = (
+        await as(manager)
+          .post('/rota/shifts', { label: 'Bodyless', startsAt: '2027-05-03T08:00:00Z', endsAt: '2027-05-03T16:00:00Z', requiredCount: 1 })
+          .expect(201)
+      ).body;
+      const del = (body?: unknown) => {
+        const r = t.http.delete(`/rota/shifts/${shift.id}`).set('authorization', manager.auth);
+        return body === undefined ? r : r.set('content-type', 'application/json').send(JSON.stringify(body));
+      };
+      const refused = await del({ force: true, cascade: 'yes' });
+      expectProblem(refused, 400);
+      expect(fields(refused.body)).toEqual(['force', 'cascade']);
+      expect(JSON.stringify(refused.body.errors)).toContain('takes no body');
+      const notAnObject = await del([1]);
+      expectProblem(notAnObject, 400);
+      expect(fields(notAnObject.body)).toEqual(['body']);
+      expect(await t.sql('SELECT 1 FROM shifts WHERE id = $1', [shift.id])).toHaveLength(1);
+
+      // POSTs too, before Idempotency-Key looks at the body: nothing is marked read, nothing stored under the key.
+      const readAll = await t.http
+        .post('/me/notifications/read-all')
+        .set('authorization', manager.auth)
+        .set('idempotency-key', 'bodyless-1')
+        .send({ ids: ['x'] });
+      expectProblem(readAll, 400);
+      expect(fields(readAll.body)).toEqual(['ids']);
+      expect(await t.sql(`SELECT 1 FROM idempotency_keys WHERE key = 'bodyless-1'`)).toEqual([]);
+      await as(manager).post('/me/notifications/read-all', {}).expect(200);
+      await t.http.post('/me/notifications/read-all').set('authorization', manager.auth).expect(200);
+      await del(null).expect(204);
+    });
+
+    it('refuses a body only after who is asking is known: no token is 401, as on every route', async () => {
+      const res = await t.http.post('/me/notifications/read-all').send({ ids: ['x'] });
+      expectProblem(res, 401);
+    });
+  });
+
   describe('conflicts', () => {
     it('declining leave twice is 409 whose status is the number 409; the leave status is leaveStatus', async () => {
       const worker = await amhp(t);

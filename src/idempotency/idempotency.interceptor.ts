@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CallHandler, ExecutionContext, INestApplication, Injectable, NestInterceptor, RequestMethod, SetMetadata } from '@nestjs/common';
-import { HTTP_CODE_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
-import { ModulesContainer } from '@nestjs/core';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EntityManager } from 'typeorm';
@@ -10,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { requestOf } from '../common/http';
+import { attachFirst, routeHandlers } from '../common/route-handlers';
 import { BadRequestProblem, ConflictProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db, declaredIsolation } from '../database/db';
@@ -35,20 +35,7 @@ const REPLAYED_HEADERS = ['etag', 'location'];
  * is replaced, not kept.
  */
 export function attachToPostHandlers(app: INestApplication, interceptor: IdempotencyInterceptor): void {
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const { metatype } of module.controllers.values()) {
-      const proto = (metatype as { prototype?: Record<string, unknown> } | null)?.prototype;
-      if (!proto) continue;
-      for (const name of Object.getOwnPropertyNames(proto)) {
-        const handler = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
-        if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
-        const others = ((Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? []).filter(
-          (i) => !(i instanceof IdempotencyInterceptor),
-        );
-        Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...others], handler);
-      }
-    }
-  }
+  for (const route of routeHandlers(app)) if (route.method === RequestMethod.POST) attachFirst(route.handler, interceptor);
 }
 
 interface Stored {
