@@ -406,4 +406,64 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       t.clock.set('2026-11-21T10:00:00Z');
     });
   });
+
+  describe('an AMHP who may no longer act is taken off the shifts ahead (AMHP-03, AMHP-05, AMHP-07, AMHP-08)', () => {
+    /** An AMHP on a shift that ended yesterday, one in progress now (21 Nov 10:00 UTC) and two ahead. */
+    async function rostered(name: string) {
+      const a = await amhp(t, { displayName: name });
+      const past = await shift('2026-11-20T09:00:00Z', '2026-11-20T17:00:00Z');
+      const now = await shift('2026-11-21T08:00:00Z', '2026-11-21T16:00:00Z');
+      const soon = await shift('2026-12-02T09:00:00Z', '2026-12-02T17:00:00Z');
+      const later = await shift('2026-12-20T09:00:00Z', '2026-12-20T17:00:00Z');
+      for (const s of [past, now, soon, later])
+        await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      const [approval] = await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [a.practitionerId]);
+      const onShifts = async () =>
+        (await t.sql<{ shift_id: string }>('SELECT shift_id FROM shift_assignments WHERE practitioner_id = $1', [a.practitionerId])).map(
+          (r) => r.shift_id,
+        );
+      return { a, approvalId: approval.id, past, now, soon, later, onShifts };
+    }
+
+    it('a suspension takes her off the shift in progress and every one ahead, not the past; the answer lists them; on duty and coverage show the gap; each removal audited', async () => {
+      const r = await rostered('Suspended Sue');
+      const res = await api(manager)
+        .post(`/approvals/${r.approvalId}/suspensions`, { reason: 'Interim suspension order by the regulator' })
+        .expect(201);
+      expect(res.body.status).toBe('suspended');
+      expect(res.body.removedFromRota.map((x: { shiftId: string }) => x.shiftId)).toEqual([r.now.id, r.soon.id, r.later.id]);
+      expect(res.body.removedFromRota[0].findings).toEqual([
+        expect.objectContaining({ code: 'approval-suspended', rule: 'AMHP-07', severity: 'hard' }),
+      ]);
+      expect(await r.onShifts()).toEqual([r.past.id]);
+      const duty = await api(manager).get('/rota/on-duty').expect(200);
+      expect(JSON.stringify(duty.body)).not.toContain('Suspended Sue');
+      const coverage = await api(manager).get('/rota/coverage?from=2026-12-02T09:00:00Z&to=2026-12-02T17:00:00Z').expect(200);
+      expect(coverage.body.gaps).toEqual([expect.objectContaining({ kind: 'understaffed', shiftId: r.soon.id })]);
+      const audit = await t.sql<{ details: { source: string; because: string[] } }>(
+        `SELECT details FROM audit_events WHERE action = 'rota.unassign' AND details->>'practitionerId' = $1 ORDER BY id`,
+        [r.a.practitionerId],
+      );
+      expect(audit.map((x) => x.details)).toEqual(
+        Array(3).fill(expect.objectContaining({ source: 'approval', because: ['approval-suspended'] })),
+      );
+    });
+
+    it('an approval ended early takes her off only the shifts after its last day; one made inactive, off every shift ahead', async () => {
+      const ended = await rostered('Ended Ed');
+      const res = await api(manager)
+        .post(`/approvals/${ended.approvalId}/end`, { endedOn: '2026-12-10', reason: 'Moved to another council' })
+        .expect(200);
+      expect(res.body.removedFromRota.map((x: { shiftId: string }) => x.shiftId)).toEqual([ended.later.id]);
+      expect(await ended.onShifts()).toEqual(expect.arrayContaining([ended.past.id, ended.now.id, ended.soon.id]));
+
+      const inactive = await rostered('Inactive Ida');
+      const changed = await api(manager).patch(`/practitioners/${inactive.a.practitionerId}`, { active: false }).expect(200);
+      expect(changed.body.removedFromRota).toHaveLength(3);
+      expect(await inactive.onShifts()).toEqual([inactive.past.id]);
+      // A change that cannot take authority away says nothing of the rota.
+      const team = await api(manager).patch(`/practitioners/${ended.a.practitionerId}`, { team: 'North' }).expect(200);
+      expect(team.body.removedFromRota).toBeUndefined();
+    });
+  });
 });

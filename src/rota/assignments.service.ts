@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BreakGlassService } from '../access/break-glass.service';
 import { AuditService } from '../audit/audit.service';
@@ -7,6 +7,9 @@ import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../commo
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
+import { Clock } from '../common/clock';
+import { EligibilityService } from '../workforce/eligibility.service';
+import { EligibilityWithdrawals, WithdrawnAssignment } from '../workforce/eligibility-withdrawals';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { AssignmentChecksService, Override } from './assignment-checks.service';
 import { AssignmentDto, ShiftDto } from './dto/rota.dto';
@@ -23,7 +26,7 @@ export interface NewAssignment {
 
 /** Putting AMHPs on shifts and taking them off, every rule checked, every override audited. */
 @Injectable()
-export class AssignmentsService {
+export class AssignmentsService implements OnModuleInit {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
@@ -32,7 +35,54 @@ export class AssignmentsService {
     private readonly shifts: ShiftsService,
     private readonly practitioners: PractitionersService,
     private readonly alerts: BreakGlassService,
+    private readonly eligibility: EligibilityService,
+    private readonly withdrawals: EligibilityWithdrawals,
+    private readonly clock: Clock,
   ) {}
+
+  onModuleInit(): void {
+    this.withdrawals.register((m, practitionerId) => this.removeIneligible(m, practitionerId));
+  }
+
+  /**
+   * AMHP-05/07/08 ("a hard block on the rota"; "taken off the rota"): every assignment of the practitioner not yet over
+   * (one in progress too: she may not act from now) is checked again against the workforce rules, and those with a
+   * hard finding are taken off, each audited with an event as any removal is. Past assignments are history and stay.
+   * Their places then show as gaps in coverage, on duty and the gap alerts.
+   */
+  async removeIneligible(m: EntityManager, practitionerId: string): Promise<WithdrawnAssignment[]> {
+    await this.practitioners.lockForRota(m, practitionerId);
+    const ahead: Array<{ id: string; shiftId: string; startsAt: Date; endsAt: Date }> = await m.query(
+      `SELECT id, shift_id AS "shiftId", starts_at AS "startsAt", ends_at AS "endsAt" FROM shift_assignments
+        WHERE practitioner_id = $1 AND ends_at > $2 ORDER BY starts_at, id`,
+      [practitionerId, this.clock.now()],
+    );
+    if (!ahead.length) return [];
+    const judged = await this.eligibility.forPeriods(
+      m,
+      practitionerId,
+      ahead.map((a) => ({ from: a.startsAt, to: a.endsAt })),
+    );
+    const removed: WithdrawnAssignment[] = [];
+    for (const [i, a] of ahead.entries()) {
+      const hard = judged[i].findings.filter((f) => f.severity === 'hard');
+      if (!hard.length) continue;
+      await this.unassignIn(
+        m,
+        a.id,
+        'approval',
+        hard.map((f) => f.code),
+      );
+      removed.push({
+        assignmentId: a.id,
+        shiftId: a.shiftId,
+        startsAt: a.startsAt.toISOString(),
+        endsAt: a.endsAt.toISOString(),
+        findings: hard,
+      });
+    }
+    return removed;
+  }
 
   async assign(actor: Actor, a: NewAssignment): Promise<ShiftDto> {
     return this.db.transaction(async (m) => {
@@ -98,10 +148,16 @@ export class AssignmentsService {
   }
 
   async unassign(actor: Actor, assignmentId: string): Promise<void> {
-    await this.db.transaction((m) => this.unassignIn(m, actor, assignmentId, 'manual'));
+    await this.db.transaction((m) => this.unassignIn(m, assignmentId, 'manual'));
   }
 
-  async unassignIn(m: EntityManager, actor: Actor, assignmentId: string, source: 'manual' | 'swap' | 'leave'): Promise<void> {
+  /** `because`: the finding codes that took it off (a removal by the rules, not by a person). */
+  async unassignIn(
+    m: EntityManager,
+    assignmentId: string,
+    source: 'manual' | 'swap' | 'leave' | 'approval',
+    because?: string[],
+  ): Promise<void> {
     const [row]: Array<{ shift_id: string; practitioner_id: string; user_id: string; starts_at: Date; ends_at: Date }> = await m.query(
       'SELECT shift_id, practitioner_id, user_id, starts_at, ends_at FROM shift_assignments WHERE id = $1 FOR UPDATE',
       [assignmentId],
@@ -122,6 +178,7 @@ export class AssignmentsService {
         shiftId: row.shift_id,
         practitionerId: row.practitioner_id,
         source,
+        ...(because ? { because } : {}),
         ...(cancelled.length ? { cancelledSwaps: cancelled.map((c) => c.id) } : {}),
       },
     });

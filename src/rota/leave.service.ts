@@ -277,7 +277,7 @@ export class LeaveService {
         { assignments: conflicts },
       );
     }
-    for (const c of conflicts) await this.assignments.unassignIn(m, actor, c.assignmentId, 'leave');
+    for (const c of conflicts) await this.assignments.unassignIn(m, c.assignmentId, 'leave');
     await this.decide(m, actor, row, 'approved', note);
     const unassigned = conflicts.map((c) => c.assignmentId);
     await this.audit.record(m, {

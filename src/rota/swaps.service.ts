@@ -357,7 +357,7 @@ export class SwapsService {
       this.clock.now(),
       note ?? null,
     ]);
-    await this.assignments.unassignIn(m, actor, a.id, 'swap');
+    await this.assignments.unassignIn(m, a.id, 'swap');
     await this.audit.record(m, {
       action: 'rota.swap.approve',
       resourceType: 'swap-request',

@@ -19,6 +19,7 @@ import {
   SuspendApprovalDto,
   UpdateApprovalDto,
 } from './dto/approval.dto';
+import { EligibilityWithdrawals } from './eligibility-withdrawals';
 import { PractitionersService } from './practitioners.service';
 import { approvalPeriodFindings, approvalStatus, Finding, reminderStage } from './workforce.rules';
 
@@ -35,7 +36,14 @@ export class ApprovalsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly practitioners: PractitionersService,
+    private readonly withdrawals: EligibilityWithdrawals,
   ) {}
+
+  /** The approval as it now stands, with the shifts the change took its AMHP off (AMHP-05/07/08). */
+  private async withRota(m: EntityManager, id: string): Promise<ApprovalDto> {
+    const a = await this.load(m, id);
+    return { ...this.dto(a), removedFromRota: await this.withdrawals.recheck(m, a.practitionerId) };
+  }
 
   async list(actor: Actor, practitionerId: string): Promise<ApprovalDto[]> {
     const p = await this.practitioners.find(this.db.manager, practitionerId);
@@ -95,7 +103,7 @@ export class ApprovalsService {
         resourceId: id,
         details: { fields: Object.keys(dto), ...(dto.endsOn ? { endsOn: dto.endsOn } : {}) },
       });
-      return this.dto(await this.load(m, id));
+      return dto.endsOn ? this.withRota(m, id) : this.dto(await this.load(m, id));
     });
   }
 
@@ -121,7 +129,7 @@ export class ApprovalsService {
         resourceId: id,
         details: { suspensionId: s.id, startsAt: startsAt.toISOString() },
       });
-      return this.dto(await this.load(m, id));
+      return this.withRota(m, id);
     });
   }
 
@@ -159,7 +167,7 @@ export class ApprovalsService {
         dto.reason,
       ]);
       await this.audit.record(m, { action: 'approval.end', resourceType: 'approval', resourceId: id, details: { endedOn: dto.endedOn } });
-      return this.dto(await this.load(m, id));
+      return this.withRota(m, id);
     });
   }
 

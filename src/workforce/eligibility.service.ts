@@ -73,26 +73,34 @@ export class EligibilityService {
   ): Promise<Array<Eligibility & { practitionerId: string; userId: string }>> {
     if (!keys.length) return [];
     const rows = await this.db.preparedOn<FactsRow>(m, sql, [keys]);
-    const now = this.clock.now();
-    const policy = workforcePolicy(this.config);
-    return rows.map((p) => ({
-      ...eligibility(
-        {
-          from,
-          to,
-          now,
-          profession: p.profession,
-          registrationBody: p.registrationBody,
-          registrationStatus: p.active ? p.registrationStatus : 'inactive',
-          registrationCheckedOn: p.registrationCheckedOn,
-          approvals: p.approvals.map(approvalRecord),
-          training: p.training,
-        },
-        policy,
-      ),
-      practitionerId: p.id,
-      userId: p.userId,
-    }));
+    return rows.map((p) => ({ ...this.judge(p, from, to), practitionerId: p.id, userId: p.userId }));
+  }
+
+  private judge(p: FactsRow, from: Date, to: Date): Eligibility {
+    return eligibility(
+      {
+        from,
+        to,
+        now: this.clock.now(),
+        profession: p.profession,
+        registrationBody: p.registrationBody,
+        registrationStatus: p.active ? p.registrationStatus : 'inactive',
+        registrationCheckedOn: p.registrationCheckedOn,
+        approvals: p.approvals.map(approvalRecord),
+        training: p.training,
+      },
+      workforcePolicy(this.config),
+    );
+  }
+
+  /**
+   * One practitioner's eligibility for each of several periods (in the order given), their facts read once: what the
+   * rota asks of every shift still ahead of an AMHP whose approval or record has just changed.
+   */
+  async forPeriods(m: EntityManager, practitionerId: string, periods: Array<{ from: Date; to: Date }>): Promise<Eligibility[]> {
+    const [p] = await this.db.preparedOn<FactsRow>(m, FACTS_BY_PRACTITIONER, [[practitionerId]]);
+    if (!p) throw new NotFoundProblem('Practitioner', practitionerId);
+    return periods.map(({ from, to }) => this.judge(p, from, to));
   }
 
   /** For a user account (allocation, rota): a user with no practitioner record is never eligible. */

@@ -12,6 +12,7 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { CreatePractitionerDto, PractitionerDto, PractitionerQuery, UpdatePractitionerDto } from './dto/practitioner.dto';
 import { PractitionerEntity } from './practitioner.entity';
+import { EligibilityWithdrawals } from './eligibility-withdrawals';
 import { localDate } from '../statute/time';
 import { ApprovalRecord, loadApprovals } from './approval.facts';
 import { approvalStatus, effectiveEnd, PROFESSION_REGULATORS, regulatorFits } from './workforce.rules';
@@ -38,6 +39,7 @@ export class PractitionersService {
     private readonly access: AccessService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly withdrawals: EligibilityWithdrawals,
   ) {}
 
   async create(dto: CreatePractitionerDto): Promise<PractitionerDto> {
@@ -175,7 +177,10 @@ export class PractitionersService {
         resourceId: id,
         details: { fields, ...(dto.registrationStatus ? { registrationStatus: dto.registrationStatus } : {}) },
       });
-      return this.load(m, id);
+      // A change that may take away her authority to act takes her off the shifts she may no longer work.
+      const authority: Array<keyof UpdatePractitionerDto> = ['active', 'registrationStatus', 'registrationBody', 'registrationCheckedOn'];
+      if (!fields.some((f) => authority.includes(f))) return this.load(m, id);
+      return { ...(await this.load(m, id)), removedFromRota: await this.withdrawals.recheck(m, id) };
     });
   }
 

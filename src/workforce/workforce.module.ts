@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsService } from './approvals.service';
 import { EligibilityService } from './eligibility.service';
+import { EligibilityWithdrawals } from './eligibility-withdrawals';
 import { PractitionersController } from './practitioners.controller';
 import { PractitionersService } from './practitioners.service';
 import { TrainingController } from './training.controller';
@@ -9,7 +10,7 @@ import { TrainingService } from './training.service';
 
 @Module({
   controllers: [PractitionersController, ApprovalsController, TrainingController],
-  providers: [PractitionersService, ApprovalsService, TrainingService, EligibilityService],
-  exports: [PractitionersService, ApprovalsService, TrainingService, EligibilityService],
+  providers: [PractitionersService, ApprovalsService, TrainingService, EligibilityService, EligibilityWithdrawals],
+  exports: [PractitionersService, ApprovalsService, TrainingService, EligibilityService, EligibilityWithdrawals],
 })
 export class WorkforceModule {}

@@ -2,6 +2,7 @@ import { IsInstant, IsLocalDate, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { FindingDto } from './training.dto';
 
 export class CreateApprovalDto {
   @ApiProperty({ example: 'Northshire County Council' })
@@ -67,6 +68,14 @@ export class SuspensionDto {
   @ApiProperty({ nullable: true, type: String }) liftReason: string | null;
 }
 
+export class WithdrawnAssignmentDto {
+  @ApiProperty({ format: 'uuid' }) assignmentId: string;
+  @ApiProperty({ format: 'uuid' }) shiftId: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty({ type: [FindingDto] }) findings: FindingDto[];
+}
+
 export class ApprovalDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
@@ -79,6 +88,13 @@ export class ApprovalDto {
   @ApiProperty({ enum: ['future', 'active', 'suspended', 'expired', 'ended'] }) status: string;
   @ApiProperty({ type: [SuspensionDto] }) suspensions: SuspensionDto[];
   @ApiProperty() version: number;
+  @ApiPropertyOptional({
+    type: [WithdrawnAssignmentDto],
+    description:
+      'Only in the answer to a suspension, an early end or a new end date: the shifts not yet over that the change took the AMHP off ' +
+      '(AMHP-05/07/08), each with the findings that did; they now show as gaps. Empty when none.',
+  })
+  removedFromRota?: WithdrawnAssignmentDto[];
 }
 
 export class ApprovalListDto {

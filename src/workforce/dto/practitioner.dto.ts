@@ -18,6 +18,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { WithdrawnAssignmentDto } from './approval.dto';
 import { PageQuery } from '../../common/pagination';
 import { PROFESSIONS, REGISTRATION_STATUSES, type Profession, type RegistrationStatus } from '../practitioner.entity';
 
@@ -181,6 +182,13 @@ export class PractitionerDto {
   @ApiProperty({ format: 'date', nullable: true, type: String, description: 'Last day of the current approval.' }) approvalEndsOn:
     string | null;
   @ApiProperty() version: number;
+  @ApiPropertyOptional({
+    type: [WithdrawnAssignmentDto],
+    description:
+      'Only in the answer to a change of `active`, `registrationStatus`, `registrationBody` or `registrationCheckedOn`: the shifts not ' +
+      'yet over that the change took the AMHP off (AMHP-03, AMHP-07), each with the findings that did. Empty when none.',
+  })
+  removedFromRota?: WithdrawnAssignmentDto[];
 }
 
 export class PractitionerPageDto {
