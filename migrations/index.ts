@@ -37,6 +37,7 @@ import * as m33 from './1796439000000-AuditLaneIndex';
 import * as m34 from './1796440000000-AuditAppendRows';
 import * as m35 from './1796441000000-OutboxAppendRows';
 import * as m36 from './1796442000000-DisplacementDisposedOn';
+import * as m37 from './1796443000000-ReportApprovalsAuthority';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -76,4 +77,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m34),
   ...Object.values(m35),
   ...Object.values(m36),
+  ...Object.values(m37),
 ];

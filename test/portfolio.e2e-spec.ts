@@ -35,7 +35,11 @@ describe('reapproval portfolio', () => {
         .expect(201)
     ).body;
     await as(manager)
-      .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31' })
+      .post(`/practitioners/${p.id}/approvals`, {
+        approvingAuthority: 'Northshire County Council',
+        startsOn: '2025-06-01',
+        endsOn: '2030-05-31',
+      })
       .expect(201);
     await as(manager)
       .post(`/practitioners/${p.id}/training`, {
@@ -113,7 +117,12 @@ describe('reapproval portfolio', () => {
       approvalEndsOn: '2030-05-31',
     });
     expect(body.approvals).toEqual([
-      expect.objectContaining({ approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31', status: 'active' }),
+      expect.objectContaining({
+        approvingAuthority: 'Northshire County Council',
+        startsOn: '2025-06-01',
+        endsOn: '2030-05-31',
+        status: 'active',
+      }),
     ]);
     expect(body.training.records).toHaveLength(2);
     expect(body.training.compliance[0].years.slice(0, 2)).toEqual([

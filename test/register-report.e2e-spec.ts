@@ -14,7 +14,10 @@ describe('the s.12 register and the printed record', () => {
   let s12Doctor: string;
   let gpDoctor: string;
   beforeAll(async () => {
-    t = await createTestApp({ now: '2026-11-21T12:00:00Z', env: { COUNCIL_NAME: COUNCIL, ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    t = await createTestApp({
+      now: '2026-11-21T12:00:00Z',
+      env: { COUNCIL_NAME: COUNCIL, APPROVING_COUNCILS: 'Northshire County Council', ACCESS_TOKEN_TTL_SECONDS: '86400' },
+    });
     manager = await t.user(['manager']);
     s12Doctor = await insertDoctor(t, 'Dr Asha Patel', '7300001', 's12');
     gpDoctor = await insertDoctor(t, 'Dr Sam Whitfield', '7300002');
@@ -48,6 +51,36 @@ describe('the s.12 register and the printed record', () => {
           .expect(200)
       ).body.items as Array<{ name: string }>
     ).map((d) => d.name);
+
+  it('an AMHP counts here only if this council or one with an arrangement approved her (AMHP-01): another council is a hard finding, and she cannot be rostered', async () => {
+    const ours = await amhp(t); // approved by Northshire County Council, which has an arrangement with Southvale
+    const theirs = await amhp(t);
+    await t.sql(`UPDATE approvals SET approving_authority = 'Eastshire County Council' WHERE practitioner_id = $1`, [
+      theirs.practitionerId,
+    ]);
+    const period = 'from=2026-11-28T09:00:00Z&to=2026-11-28T17:00:00Z';
+    const okBody = (await as(manager).get(`/practitioners/${ours.practitionerId}/eligibility?${period}`).expect(200)).body;
+    expect(okBody).toMatchObject({ eligible: true, findings: [] });
+    const refused = (await as(manager).get(`/practitioners/${theirs.practitionerId}/eligibility?${period}`).expect(200)).body;
+    expect(refused).toMatchObject({
+      eligible: false,
+      findings: [
+        {
+          code: 'approved-by-another-council',
+          rule: 'AMHP-01',
+          severity: 'hard',
+          message: expect.stringContaining('Eastshire County Council'),
+        },
+      ],
+    });
+    const shift = (
+      await as(manager)
+        .post('/rota/shifts', { label: 'Day', startsAt: '2026-11-28T09:00:00Z', endsAt: '2026-11-28T17:00:00Z', requiredCount: 1 })
+        .expect(201)
+    ).body;
+    await as(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: theirs.practitionerId }).expect(422);
+    await as(manager).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId: ours.practitionerId }).expect(201);
+  });
 
   describe('the register', () => {
     beforeAll(async () => {

@@ -410,7 +410,7 @@ describe('statutory returns (SAC, DoLS) and data quality, on a known financial y
         );
         practitioners.push(p.id);
         await t.sql(
-          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire', '2023-01-01', $2)`,
+          `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire County Council', '2023-01-01', $2)`,
           [p.id, endsOn],
         );
       }

@@ -153,7 +153,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const { p } = await practitioner();
       const a = await as(manager)
         .post(`/practitioners/${p.id}/approvals`, {
-          approvingAuthority: 'Northshire CC',
+          approvingAuthority: 'Northshire County Council',
           startsOn: '2026-01-01',
           endsOn: '2030-12-31',
           conditions: 'Act for Northshire only',
@@ -169,7 +169,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
     it('refuses an approval longer than five years with 422 citing AMHP-05, storing nothing', async () => {
       const { p } = await practitioner();
       const res = await as(manager)
-        .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2031-01-01' })
+        .post(`/practitioners/${p.id}/approvals`, {
+          approvingAuthority: 'Northshire County Council',
+          startsOn: '2026-01-01',
+          endsOn: '2031-01-01',
+        })
         .expect(422);
       expect(res.body).toMatchObject({ code: 'approval-longer-than-five-years', findings: [{ rule: 'AMHP-05', severity: 'hard' }] });
       expect(res.body.detail).toContain('must end by 2030-12-31');
@@ -180,7 +184,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const { p } = await practitioner();
       const results = await Promise.all(
         ['2026-01-01', '2026-06-01', '2027-01-01'].map((startsOn) =>
-          as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn, endsOn: '2028-12-31' }),
+          as(manager).post(`/practitioners/${p.id}/approvals`, {
+            approvingAuthority: 'Northshire County Council',
+            startsOn,
+            endsOn: '2028-12-31',
+          }),
         ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
@@ -191,7 +199,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const { p } = await practitioner();
       const a = (
         await as(manager)
-          .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-01-01', endsOn: '2029-12-31' })
+          .post(`/practitioners/${p.id}/approvals`, {
+            approvingAuthority: 'Northshire County Council',
+            startsOn: '2025-01-01',
+            endsOn: '2029-12-31',
+          })
           .expect(201)
       ).body;
       const suspended = (
@@ -218,7 +230,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const { p } = await practitioner();
       const a = (
         await as(manager)
-          .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-01-01', endsOn: '2029-12-31' })
+          .post(`/practitioners/${p.id}/approvals`, {
+            approvingAuthority: 'Northshire County Council',
+            startsOn: '2025-01-01',
+            endsOn: '2029-12-31',
+          })
           .expect(201)
       ).body;
       await as(manager).post(`/approvals/${a.id}/end`, { endedOn: '2031-01-01', reason: 'Left the authority' }).expect(422);
@@ -234,7 +250,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const a1 = (
         await as(manager)
           .post(`/practitioners/${soon.p.id}/approvals`, {
-            approvingAuthority: 'Northshire CC',
+            approvingAuthority: 'Northshire County Council',
             startsOn: '2022-01-10',
             endsOn: '2027-01-09',
           })
@@ -242,14 +258,14 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       ).body;
       await as(manager)
         .post(`/practitioners/${renewed.p.id}/approvals`, {
-          approvingAuthority: 'Northshire CC',
+          approvingAuthority: 'Northshire County Council',
           startsOn: '2022-03-01',
           endsOn: '2027-02-28',
         })
         .expect(201);
       await as(manager)
         .post(`/practitioners/${renewed.p.id}/approvals`, {
-          approvingAuthority: 'Northshire CC',
+          approvingAuthority: 'Northshire County Council',
           startsOn: '2027-03-01',
           endsOn: '2032-02-29',
         })
@@ -268,7 +284,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
     it('records training and reports compliance per approval year', async () => {
       const { p } = await practitioner();
       await as(manager)
-        .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2025-06-01', endsOn: '2030-05-31' })
+        .post(`/practitioners/${p.id}/approvals`, {
+          approvingAuthority: 'Northshire County Council',
+          startsOn: '2025-06-01',
+          endsOn: '2030-05-31',
+        })
         .expect(201);
       await as(manager)
         .post(`/practitioners/${p.id}/training`, {
@@ -367,7 +387,9 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         ['2022-01-15', '2027-01-14'],
         ['2027-01-15', '2032-01-14'],
       ])
-        await as(manager).post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn, endsOn }).expect(201);
+        await as(manager)
+          .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire County Council', startsOn, endsOn })
+          .expect(201);
       const renewal = await as(manager)
         .get(`/practitioners/${p.id}/eligibility?from=2027-01-14T22:00:00Z&to=2027-01-15T09:00:00Z`)
         .expect(200);
@@ -379,7 +401,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         ['2027-01-16', '2032-01-15'],
       ])
         await as(manager)
-          .post(`/practitioners/${other.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn, endsOn })
+          .post(`/practitioners/${other.id}/approvals`, { approvingAuthority: 'Northshire County Council', startsOn, endsOn })
           .expect(201);
       const gap = await as(manager)
         .get(`/practitioners/${other.id}/eligibility?from=2027-01-14T22:00:00Z&to=2027-01-15T09:00:00Z`)
@@ -393,7 +415,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
     it('is eligible for a night inside a current approval; a training warning does not block', async () => {
       const { p } = await practitioner();
       await as(manager)
-        .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2030-12-31' })
+        .post(`/practitioners/${p.id}/approvals`, {
+          approvingAuthority: 'Northshire County Council',
+          startsOn: '2026-01-01',
+          endsOn: '2030-12-31',
+        })
         .expect(201);
       const res = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
       expect(res.body).toMatchObject({
@@ -418,7 +444,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
     it("is not eligible for a night across the approval's last day, saying why", async () => {
       const { p } = await practitioner();
       await as(manager)
-        .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2021-11-22', endsOn: '2026-11-21' })
+        .post(`/practitioners/${p.id}/approvals`, {
+          approvingAuthority: 'Northshire County Council',
+          startsOn: '2021-11-22',
+          endsOn: '2026-11-21',
+        })
         .expect(201);
       const res = await as(manager).get(`/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`).expect(200);
       expect(res.body.eligible).toBe(false);
@@ -431,7 +461,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       const { p } = await practitioner();
       const a = (
         await as(manager)
-          .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire CC', startsOn: '2026-01-01', endsOn: '2030-12-31' })
+          .post(`/practitioners/${p.id}/approvals`, {
+            approvingAuthority: 'Northshire County Council',
+            startsOn: '2026-01-01',
+            endsOn: '2030-12-31',
+          })
           .expect(201)
       ).body;
       await as(manager)
@@ -478,7 +512,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         const approved = await practitioner();
         await as(manager)
           .post(`/practitioners/${approved.p.id}/approvals`, {
-            approvingAuthority: 'Northshire CC',
+            approvingAuthority: 'Northshire County Council',
             startsOn: '2026-01-01',
             endsOn: '2030-12-31',
           })
@@ -486,7 +520,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         const ending = await practitioner();
         await as(manager)
           .post(`/practitioners/${ending.p.id}/approvals`, {
-            approvingAuthority: 'Northshire CC',
+            approvingAuthority: 'Northshire County Council',
             startsOn: '2021-11-22',
             endsOn: '2026-11-21',
           })
@@ -572,7 +606,7 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       for (const [startsOn, endsOn] of approvals) {
         const [{ id: approvalId }] = await t.sql<{ id: string }>(
           `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, ended_on, end_reason)
-           VALUES ($1, 'Northshire CC', $2, $3, $4, $5) RETURNING id`,
+           VALUES ($1, 'Northshire County Council', $2, $3, $4, $5) RETURNING id`,
           [id, startsOn, endsOn, c.ended ? '2026-11-01' : null, c.ended ? 'Left the council' : null],
         );
         if (c.suspended)

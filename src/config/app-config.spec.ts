@@ -71,6 +71,7 @@ describe('loadConfig', () => {
     [{ COUNCIL_NAME: 'Northshire\nCounty Council' }, 'COUNCIL_NAME', /on one line/],
     [{ COUNCIL_NAME: '12345' }, 'COUNCIL_NAME', /council's name/],
     [{ COUNCIL_NAME: 'x'.repeat(121) }, 'COUNCIL_NAME', /3-120 characters/],
+    [{ APPROVING_COUNCILS: 'Southvale Borough Council; 12' }, 'APPROVING_COUNCILS', /semicolons/],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), VAPID_SUBJECT: 'mailto:hub@council.example' }, 'VAPID_PUBLIC_KEY', /required/],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'VAPID_SUBJECT', /required when NODE_ENV=production/],
     [{ VAPID_SUBJECT: 'hub@council.example' }, 'VAPID_SUBJECT', /mailto: address or an https: URL/],
@@ -151,6 +152,15 @@ describe('the Web Push (VAPID) keys', () => {
 describe('the council named on reports and letters', () => {
   it('is the configured council, on one line', () => {
     expect(loadConfig({ NODE_ENV: 'test', COUNCIL_NAME: '  Southvale   Borough Council ' }).councilName).toBe('Southvale Borough Council');
+    // AMHP-01: this council and those with an arrangement; none named, any council's approval counts.
+    expect(loadConfig({ NODE_ENV: 'test', SEED_DEMO: 'false' }).approvingCouncils).toBeNull();
+    expect(
+      loadConfig({
+        NODE_ENV: 'test',
+        COUNCIL_NAME: 'Southvale Borough Council',
+        APPROVING_COUNCILS: ' Eastshire  County Council ;; Westshire Council ',
+      }).approvingCouncils,
+    ).toEqual(['Southvale Borough Council', 'Eastshire County Council', 'Westshire Council']);
   });
 
   it('is the demo council when the demo is seeded, and none otherwise (the letter then says "the council")', () => {

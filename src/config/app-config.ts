@@ -76,6 +76,12 @@ export class AppConfig {
    * set: the letter then says "the council". The demo (SEED_DEMO) is the fictional Northshire County Council.
    */
   readonly councilName: string | null;
+  /**
+   * Pre-duty checklist item 1 (AMHP-01): the councils (LSSAs) whose AMHP approvals count here: this council and those
+   * with an arrangement with it (APPROVING_COUNCILS, separated by semicolons). Null when neither is set: nothing to
+   * compare an approval's approving authority with.
+   */
+  readonly approvingCouncils: string[] | null;
   /** NR-01: how soon after a s.2 application the nearest relative should have been informed ("reasonable time", local SLA). */
   readonly nrInformSlaHours: number;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
@@ -341,6 +347,19 @@ function demoSeed(env: Env, nodeEnv: string, databaseUrl: string | undefined): b
 /** The council the demo data belongs to (src/seed): printed on the demo's reports and letters. */
 export const DEMO_COUNCIL_NAME = 'Northshire County Council';
 
+/** This council and those whose approvals it accepts (APPROVING_COUNCILS, `;`-separated), or null when none is named. */
+function approvingCouncils(env: Env, council: string | null): string[] | null {
+  const others = (optional(env, 'APPROVING_COUNCILS') ?? '')
+    .split(';')
+    .map((c) => c.trim().replace(/\s+/g, ' '))
+    .filter(Boolean);
+  for (const c of others)
+    if (c.length < 3 || c.length > 120 || !/\p{L}/u.test(c))
+      throw new ConfigError('APPROVING_COUNCILS', `must be councils' names separated by semicolons, 3-120 characters each, got '${c}'`);
+  const all = [...(council ? [council] : []), ...others];
+  return all.length ? [...new Set(all)] : null;
+}
+
 /** A council's name as it heads a letter: one line of 3-120 characters with a letter in it. */
 function councilName(env: Env, seedDemo: boolean): string | null {
   const raw = optional(env, 'COUNCIL_NAME');
@@ -447,6 +466,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     nrInformSlaHours: int(env, 'NR_INFORM_SLA_HOURS', 72, 1, 24 * 14),
     councilName: councilName(env, seedDemo),
+    approvingCouncils: approvingCouncils(env, councilName(env, seedDemo)),
     handoverTime: localTime(env, 'HANDOVER_TIME', '08:00'),
     delegatedAuthorityLimitPence: int(env, 'DELEGATED_AUTHORITY_LIMIT_PENCE', 100_000, 0, 100_000_000),
     webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', false),

@@ -59,7 +59,7 @@ export interface FiguresInput {
   userId: string;
   timeZone: string;
   placeOfSafetyTargetMinutes: number;
-  policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear'>;
+  policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear' | 'approvingCouncils'>;
 }
 
 /** What the DoLS return's case rows depend on besides the decisions. */
@@ -217,11 +217,11 @@ export async function readFigures(m: Queryable, input: FiguresInput): Promise<Ra
   if (name === 'returns-workforce-survey') {
     const rows = await m.query<WorkforceRow[]>(
       `SELECT practitioner_id AS "practitionerId", profession, fte, team, skills, active, to_char(starts_on, 'YYYY-MM-DD') AS "startsOn",
-              to_char(ends_on, 'YYYY-MM-DD') AS "endsOn", to_char(ended_on, 'YYYY-MM-DD') AS "endedOn"
+              to_char(ends_on, 'YYYY-MM-DD') AS "endsOn", to_char(ended_on, 'YYYY-MM-DD') AS "endedOn", approving_authority AS "approvingAuthority"
          FROM report_workforce WHERE starts_on <= $1::date AND ends_on >= $1::date`,
       [period.to],
     );
-    return workforceSurveyFigures(period.to, rows, new Date(period.end.getTime() - 1));
+    return workforceSurveyFigures(period.to, rows, new Date(period.end.getTime() - 1), input.policy.approvingCouncils);
   }
   if (name === 'returns-guardianship') {
     const rows = await m.query<GuardianshipRow[]>(
@@ -397,7 +397,8 @@ async function opsFigures(
               supervision_interval_days AS "supervisionIntervalDays", created_at AS "createdAt" FROM report_practitioners`,
     ),
     await m.query<ApprovalRow[]>(
-      `SELECT practitioner_id AS "practitionerId", starts_on AS "startsOn", ends_on AS "endsOn", ended_on AS "endedOn" FROM report_approvals`,
+      `SELECT practitioner_id AS "practitionerId", starts_on AS "startsOn", ends_on AS "endsOn", ended_on AS "endedOn",
+              approving_authority AS "approvingAuthority" FROM report_approvals`,
     ),
     await m.query<TrainingRow[]>(
       `SELECT practitioner_id AS "practitionerId", completed_on AS "completedOn", hours, mental_health_specific AS "mentalHealthSpecific"

@@ -160,11 +160,11 @@ describe('workforce and rota: a worked example', () => {
     ],
     approvals: [
       // Ends 31 March 2027: within six months of 30 November 2026.
-      { practitionerId: 'a', startsOn: '2022-04-01', endsOn: '2027-03-31', endedOn: null },
-      { practitionerId: 'b', startsOn: '2025-01-01', endsOn: '2029-12-31', endedOn: null },
-      { practitionerId: 'c', startsOn: '2025-12-01', endsOn: '2030-11-30', endedOn: null },
-      { practitionerId: 'd', startsOn: '2020-01-01', endsOn: '2024-12-31', endedOn: null },
-      { practitionerId: 'e', startsOn: '2025-01-01', endsOn: '2029-12-31', endedOn: null },
+      { practitionerId: 'a', startsOn: '2022-04-01', endsOn: '2027-03-31', endedOn: null, approvingAuthority: 'Northshire County Council' },
+      { practitionerId: 'b', startsOn: '2025-01-01', endsOn: '2029-12-31', endedOn: null, approvingAuthority: 'Northshire County Council' },
+      { practitionerId: 'c', startsOn: '2025-12-01', endsOn: '2030-11-30', endedOn: null, approvingAuthority: 'Northshire County Council' },
+      { practitionerId: 'd', startsOn: '2020-01-01', endsOn: '2024-12-31', endedOn: null, approvingAuthority: 'Northshire County Council' },
+      { practitionerId: 'e', startsOn: '2025-01-01', endsOn: '2029-12-31', endedOn: null, approvingAuthority: 'Northshire County Council' },
     ],
     // a met 18 hours in each approval year; b's first approval year (2025) ended with 10 of the 18: short; c's first
     // year has not ended.
@@ -198,11 +198,17 @@ describe('workforce and rota: a worked example', () => {
       assessment({ openedAt: d('2026-11-02T10:00:00Z') }),
     ],
   };
-  const policy = { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 0 };
+  const policy = { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 0, approvingCouncils: ['Northshire County Council'] };
   const v = values(workforceFigures(sel(), input, policy));
 
   it('counts AMHPs by headcount, FTE and profession on the last day of the period', () => {
     expect(v['amhps.all.headcount']).toBe(3);
+    // An approval by a council with no arrangement with this one does not make its holder one of ours (AMHP-01).
+    const elsewhere = {
+      ...input,
+      approvals: input.approvals.map((a) => (a.practitionerId === 'a' ? { ...a, approvingAuthority: 'Eastshire County Council' } : a)),
+    };
+    expect(values(workforceFigures(sel(), elsewhere, policy))['amhps.all.headcount']).toBe(2);
     expect(v['amhps.all.fte']).toBe(2);
     expect(v['amhps.social-worker.headcount']).toBe(2);
     expect(v['amhps.social-worker.fte']).toBe(1.4);

@@ -322,6 +322,7 @@ export class ReportsService implements OnModuleDestroy {
       policy: {
         trainingHoursPerYear: this.config.trainingHoursPerYear,
         trainingMentalHealthHoursPerYear: this.config.trainingMentalHealthHoursPerYear,
+        approvingCouncils: this.config.approvingCouncils,
       },
     };
   }

@@ -362,6 +362,7 @@ describe('the AMHP workforce survey as at the period’s last day', () => {
     startsOn: '2024-01-01',
     endsOn: '2028-12-31',
     endedOn: null,
+    approvingAuthority: 'Northshire County Council',
     ...over,
   });
 
@@ -377,8 +378,10 @@ describe('the AMHP workforce survey as at the period’s last day', () => {
         w('e', { endedOn: '2026-02-01' }), // ended early
         w('f', { active: false }),
         w('g', { startsOn: '2026-04-01' }), // not yet
+        w('h', { approvingAuthority: 'Eastshire County Council' }), // another council's AMHP (AMHP-01)
       ],
       new Date('2026-03-31T22:59:59.999Z'),
+      ['Northshire County Council'],
     );
     const v = values(figs);
     expect(v).toMatchObject({

@@ -11,6 +11,7 @@ import { broadEthnicGroup } from './equity-stats';
 import { countFigure, type Member, type RawFigure } from './report.model';
 import { localDay } from './period';
 import { type ReferralRow, selected, type Selection } from './rows';
+import { approvedHere } from '../workforce/workforce.rules';
 
 /** A signed out-of-hours decision as the returns read it (view report_safeguarding_decisions). */
 export interface SafeguardingRow {
@@ -547,6 +548,7 @@ export interface WorkforceRow {
   startsOn: string;
   endsOn: string;
   endedOn: string | null;
+  approvingAuthority: string;
 }
 
 export const PROFESSION_LABELS: Record<string, string> = {
@@ -558,16 +560,28 @@ export const PROFESSION_LABELS: Record<string, string> = {
 };
 
 export const workforceSurveyDefinitions = (asOf: string): string[] => [
-  `The AMHPs on ${asOf} (the period's last day, local): active practitioners holding an approval that had started, had not run out and had not been ended by then. Headcount counts each AMHP once; FTE sums their full-time equivalents as recorded.`,
+  `The AMHPs on ${asOf} (the period's last day, local): active practitioners holding an approval by this council (or one with an arrangement with it) that had started, had not run out and had not been ended by then. Headcount counts each AMHP once; FTE sums their full-time equivalents as recorded.`,
   'Profession, team and combined roles (the skills recorded: e.g. BIA, practice educator) as the workforce module holds them.',
   'Not held by the hub, to be answered by the council: the establishment (so neither the vacancy rate nor the extra FTE needed for a full 24-hour service can be worked out: shown as null), the employer, and the AMHPs’ age band, sex and ethnicity.',
 ];
 
 /** The workforce survey's answers as at a local day: headcount and FTE, by profession, by team and by combined role. */
-export function workforceSurveyFigures(asOf: string, rows: readonly WorkforceRow[], at: Date): RawFigure[] {
+export function workforceSurveyFigures(
+  asOf: string,
+  rows: readonly WorkforceRow[],
+  at: Date,
+  councils: readonly string[] | null,
+): RawFigure[] {
   const approved = new Map<string, WorkforceRow>();
   for (const r of rows)
-    if (r.active && r.startsOn <= asOf && r.endsOn >= asOf && (r.endedOn === null || r.endedOn > asOf)) approved.set(r.practitionerId, r);
+    if (
+      r.active &&
+      r.startsOn <= asOf &&
+      r.endsOn >= asOf &&
+      (r.endedOn === null || r.endedOn > asOf) &&
+      approvedHere(r.approvingAuthority, councils)
+    )
+      approved.set(r.practitionerId, r);
   const amhps = [...approved.values()].sort((a, b) => a.practitionerId.localeCompare(b.practitionerId));
   const m = (r: WorkforceRow): Member => ({ referralId: null, assessmentId: null, personId: null, practitionerId: r.practitionerId, at });
   const out: RawFigure[] = [];

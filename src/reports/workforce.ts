@@ -9,7 +9,7 @@
  */
 import { addMonths, type IsoDate, localDate } from '../statute/time';
 import { lastProfessionalSupervision, type SessionFacts, supervisionDue } from '../supervision/supervision.rules';
-import { effectiveEnd, trainingByApprovalYear, type WorkforcePolicy } from '../workforce/workforce.rules';
+import { approvedHere, effectiveEnd, trainingByApprovalYear, type WorkforcePolicy } from '../workforce/workforce.rules';
 import { monthLabel, OUTCOME_LABELS, outcomeCode } from './activity';
 import { numberFigure, type OpsAssessmentRow, shiftMember, staffMember } from './ops-rows';
 import { HOURS_BAND_LABELS, HOURS_BANDS, hoursBand, localMonth } from './period';
@@ -31,6 +31,7 @@ export interface ApprovalRow {
   startsOn: IsoDate;
   endsOn: IsoDate;
   endedOn: IsoDate | null;
+  approvingAuthority: string;
 }
 export interface TrainingRow {
   practitionerId: string;
@@ -73,7 +74,7 @@ export const PROFESSION_LABELS: Record<string, string> = {
 };
 
 export const WORKFORCE_DEFINITIONS = [
-  'AMHPs: practitioners, active, with an approval in effect on the last day of the period; FTE as recorded on the practitioner record.',
+  'AMHPs: practitioners, active, with an approval in effect on the last day of the period by this council or one with an arrangement with it (APPROVING_COUNCILS); FTE as recorded on the practitioner record.',
   'Approvals ending: the approval in effect ends (or was ended early) in the six months after the period.',
   "Supervision in date: the last professional supervision is within the practitioner's own interval on the last day of the period (never supervised: counted from the record's creation).",
   'Training short: a completed year of the approval in effect ended with fewer training hours (or mental-health-specific hours) than required.',
@@ -85,13 +86,19 @@ export const WORKFORCE_DEFINITIONS = [
 export function workforceFigures(
   sel: Selection,
   input: WorkforceInput,
-  policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear'>,
+  policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear' | 'approvingCouncils'>,
 ): RawFigure[] {
   const figures: RawFigure[] = [];
   const on = sel.period.to;
   const approvalOf = (p: PractitionerRow) =>
     input.approvals
-      .filter((a) => a.practitionerId === p.practitionerId && a.startsOn <= on && effectiveEnd(a) >= on)
+      .filter(
+        (a) =>
+          a.practitionerId === p.practitionerId &&
+          a.startsOn <= on &&
+          effectiveEnd(a) >= on &&
+          approvedHere(a.approvingAuthority, policy.approvingCouncils),
+      )
       .sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0];
   const amhps = input.practitioners
     .filter((p) => p.active && (sel.filters.team === undefined || p.team === sel.filters.team))

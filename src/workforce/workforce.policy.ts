@@ -10,5 +10,6 @@ export function workforcePolicy(config: AppConfig): WorkforcePolicy {
     trainingShortfallSeverity: config.trainingShortfallSeverity,
     trainingWarnAfterMonths: config.trainingWarnAfterMonths,
     registrationCheckMaxAgeDays: config.registrationCheckMaxAgeDays,
+    approvingCouncils: config.approvingCouncils,
   };
 }

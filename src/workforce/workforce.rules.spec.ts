@@ -3,6 +3,7 @@ import {
   ApprovalFacts,
   approvalPeriodFindings,
   approvalStatus,
+  approvedHere,
   eligibility,
   regulatorFits,
   EligibilityFacts,
@@ -20,6 +21,7 @@ const policy: WorkforcePolicy = {
   trainingShortfallSeverity: 'warning',
   trainingWarnAfterMonths: 9,
   registrationCheckMaxAgeDays: 365,
+  approvingCouncils: null,
 };
 
 const approval = (over: Partial<ApprovalFacts> = {}): ApprovalFacts => ({
@@ -217,6 +219,33 @@ describe('eligibility for a period', () => {
         },
       ),
     );
+  });
+});
+
+describe('AMHP-01, pre-duty checklist item 1: an approval counts here only if this council, or one with an arrangement with it, gave it', () => {
+  const here = { ...policy, approvingCouncils: ['Northshire County Council', 'Southvale Borough Council'] };
+  const codes = (f: Partial<EligibilityFacts>, p: WorkforcePolicy = here) =>
+    eligibility(facts(f), p).findings.map((x) => `${x.severity}:${x.code}`);
+  it.each([
+    ['this council', 'Northshire County Council', true],
+    ['this council written in another case, with "the" and extra spaces', 'the  NORTHSHIRE county council', true],
+    ['a council with an arrangement', 'Southvale Borough Council', true],
+    ['"&" for "and"', 'Brighton & Hove City Council', false],
+    ['another council', 'Eastshire County Council', false],
+  ] as const)('%s: %s', (_case, authority, counts) => {
+    expect(approvedHere(authority, here.approvingCouncils)).toBe(counts);
+    expect(codes({ approvals: [approval({ approvingAuthority: authority })] })).toEqual(counts ? [] : ['hard:approved-by-another-council']);
+  });
+  it('"&" and "and" are the same council', () => {
+    expect(approvedHere('Brighton & Hove City Council', ['Brighton and Hove City Council'])).toBe(true);
+  });
+  it('any council counts when none is configured', () => {
+    expect(codes({ approvals: [approval({ approvingAuthority: 'Eastshire County Council' })] }, policy)).toEqual([]);
+  });
+  it("another council's approval does not fill a gap in this council's", () => {
+    const ours = approval({ endsOn: '2026-11-21' });
+    const theirs = approval({ id: 'a2', approvingAuthority: 'Eastshire County Council', startsOn: '2026-11-22', endsOn: '2030-01-01' });
+    expect(codes({ approvals: [ours, theirs] })).toEqual(['hard:approved-by-another-council', 'hard:approval-ends-during-period']);
   });
 });
 

@@ -53,6 +53,8 @@ export interface WorkforcePolicy {
   trainingShortfallSeverity: Severity;
   trainingWarnAfterMonths: number;
   registrationCheckMaxAgeDays: number;
+  /** The councils whose approvals count here (this one and those with an arrangement), or null: any (AMHP-01). */
+  approvingCouncils: readonly string[] | null;
 }
 
 /** AMHP-05 (reg 4, ✱ "five years"): the latest last day of an approval beginning on `startsOn`. */
@@ -223,6 +225,22 @@ export function regulatorFits(profession: string, body: string): boolean {
   return names.includes(said);
 }
 
+/** A council's name as written on an approval, for comparing: letter case, a leading "the", spacing and "&" aside. */
+function councilKey(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/^the\s+/, '')
+    .replace(/&/g, ' and ')
+    .replace(/[.,]/g, '')
+    .replace(/\s+/g, ' ');
+}
+
+/** Whether an approval by `authority` counts here (policy.approvingCouncils; any when none is configured). */
+export function approvedHere(authority: string, councils: readonly string[] | null): boolean {
+  return councils === null || councils.some((c) => councilKey(c) === councilKey(authority));
+}
+
 /**
  * The approval in effect at `from` when approvals in turn (each starting before or as the one before ends) cover the
  * whole of [from, to); undefined when any instant of it has none.
@@ -297,12 +315,22 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
   const window = (a: ApprovalFacts) => ({ start: startOfLocalDay(a.startsOn, zone), end: endOfLocalDay(effectiveEnd(a), zone) });
   // One approval over the whole period, or (AMHP-05: re-approval is a fresh approval, with no gap when it starts the
   // day after the last ends) approvals one after another without a gap: the one in effect when the period starts.
+  // Pre-duty checklist item 1: only an approval by this council, or one with an arrangement with it, counts here.
+  const approvals = facts.approvals.filter((a) => approvedHere(a.approvingAuthority, policy.approvingCouncils));
   const covering =
-    facts.approvals.find((a) => window(a).start <= facts.from && facts.to <= window(a).end) ??
-    coveringInTurn(facts.approvals, window, facts.from, facts.to);
+    approvals.find((a) => window(a).start <= facts.from && facts.to <= window(a).end) ??
+    coveringInTurn(approvals, window, facts.from, facts.to);
   if (!covering) {
-    const overlapping = facts.approvals.filter((a) => window(a).start < facts.to && facts.from < window(a).end);
-    if (!overlapping.length) {
+    const overlapping = approvals.filter((a) => window(a).start < facts.to && facts.from < window(a).end);
+    const elsewhere = facts.approvals.filter((a) => !approvals.includes(a) && window(a).start < facts.to && facts.from < window(a).end);
+    for (const a of elsewhere)
+      findings.push({
+        code: 'approved-by-another-council',
+        rule: 'AMHP-01',
+        severity: 'hard',
+        message: `The approval in effect is by ${a.approvingAuthority}, which is neither this council nor one with an arrangement with it (${(policy.approvingCouncils ?? []).join('; ')}).`,
+      });
+    if (!overlapping.length && !elsewhere.length) {
       findings.push({
         code: 'no-approval',
         rule: 'AMHP-01',

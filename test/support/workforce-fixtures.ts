@@ -14,11 +14,10 @@ export async function amhp(
   );
   if (opts.approval !== null) {
     const a = opts.approval ?? { startsOn: '2026-01-01', endsOn: '2030-12-31' };
-    await t.sql(`INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire CC', $2, $3)`, [
-      id,
-      a.startsOn,
-      a.endsOn,
-    ]);
+    await t.sql(
+      `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on) VALUES ($1, 'Northshire County Council', $2, $3)`,
+      [id, a.startsOn, a.endsOn],
+    );
     await t.sql(
       `INSERT INTO training_records (practitioner_id, completed_on, hours, provider, topic, recorded_by) VALUES ($1, $2, 18, 'Forum', 'Update', $3)`,
       [id, a.startsOn, user.id],
