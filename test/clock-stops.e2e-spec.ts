@@ -128,6 +128,11 @@ describe('clocks stop when their purpose is met', () => {
       stopRule: 'DUTY-01',
       result: 'met',
     });
+    // A visit she made five days before the referral came in, recorded now (s.11(5)), does not undo the stop.
+    await as(worker)
+      .post(`/assessments/${assessment.id}/contacts`, { at: '2026-10-05T10:00:00Z', mode: 'in-person', byRole: 'amhp' })
+      .expect(201);
+    expect((await clocks())['LOCAL-RESPONSE']).toMatchObject({ state: 'stopped', stoppedAt: '2026-10-10T04:05:00.000Z', result: 'met' });
     // Only the s.136 runs now: it orders the queue.
     expect((await as(manager).get(`/referrals/${referralId}`).expect(200)).body.nextDeadline).toBe('2026-10-11T01:10:00.000Z');
     // 05:30 BST would be its last hour: no 1-hour warning for a stopped target.

@@ -9,15 +9,15 @@ export const TABLES: ModuleTables = {
 /**
  * SQL fragment for the referrals module's query: what the assessments of the referral `referral` (an SQL expression,
  * e.g. the caller's column) have recorded that starts or stops its clocks (statute/clocks.ts StopFacts, clockStop,
- * outcomeClocks): the first assessment's opening, the first in-person contact (C8) and each outcome with its signing,
+ * outcomeClocks): the first assessment's opening, every in-person contact (C8) and each outcome with its signing,
  * alternatives, section as made, the admission (the timeline's first "admitted"; for a patient already in hospital the
  * managers' receipt, APP-12) and, for a s.4, the managers' first receipt of a s.2 recommendation (APP-11). Dates come
  * as JSON text; the caller turns them into instants.
  */
 export const referralStopFactsSql = (referral: string): string => `json_build_object(
     'assessmentOpenedAt', (SELECT min(sf_a.opened_at) FROM assessments sf_a WHERE sf_a.referral_id = ${referral}),
-    'firstInPersonContactAt', (SELECT min(sf_c.at) FROM assessment_contacts sf_c JOIN assessments sf_a ON sf_a.id = sf_c.assessment_id
-                                WHERE sf_a.referral_id = ${referral} AND sf_c.mode = 'in-person'),
+    'inPersonContactsAt', coalesce((SELECT json_agg(sf_c.at ORDER BY sf_c.at) FROM assessment_contacts sf_c JOIN assessments sf_a ON sf_a.id = sf_c.assessment_id
+                                     WHERE sf_a.referral_id = ${referral} AND sf_c.mode = 'in-person'), '[]'),
     'outcomes', coalesce((SELECT json_agg(json_build_object('kind', sf_a.outcome_kind, 'decidedAt', sf_a.decided_at,
                             'signedAt', coalesce(sf_a.outcome->'application'->>'signedAt', sf_a.outcome->'cto'->>'signedAt'),
                             'alternatives', sf_a.outcome->'alternatives',

@@ -112,7 +112,7 @@ type Row = ReferralEntity &
     intakeFindings: Finding[];
     stopFacts: {
       assessmentOpenedAt: string | null;
-      firstInPersonContactAt: string | null;
+      inPersonContactsAt: string[] | null;
       outcomes: Array<{
         kind: OutcomeFact['kind'];
         decidedAt: string;
@@ -406,7 +406,7 @@ export class ReferralsService {
         person: personSummaryOf(person),
         extensions: [],
         intakeFindings: findings,
-        stopFacts: { assessmentOpenedAt: null, firstInPersonContactAt: null, outcomes: [] },
+        stopFacts: { assessmentOpenedAt: null, inPersonContactsAt: [], outcomes: [] },
         firstOfferedAt: null,
       });
     });
@@ -1459,7 +1459,7 @@ export class ReferralsService {
     const date = (v: string | null | undefined) => (v ? new Date(v) : null);
     return {
       assessmentOpenedAt: date(f?.assessmentOpenedAt),
-      firstInPersonContactAt: date(f?.firstInPersonContactAt),
+      inPersonContactsAt: (f?.inPersonContactsAt ?? []).map((at) => new Date(at)),
       outcomes: (f?.outcomes ?? []).map((o) => ({
         kind: o.kind,
         decidedAt: new Date(o.decidedAt),

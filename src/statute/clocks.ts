@@ -984,8 +984,12 @@ export interface OutcomeFact {
 export interface StopFacts {
   /** When the (first) assessment of the referral was opened. */
   assessmentOpenedAt?: Instant | null;
-  /** The first in-person contact with the person (C8: video and phone do not count). */
-  firstInPersonContactAt?: Instant | null;
+  /**
+   * Every in-person contact with the person recorded in the referral's assessments (C8: video and phone do not
+   * count), any order. A contact before a clock's start (an earlier visit the AMHP records, s.11(5)) does not stop
+   * it; the first one after does.
+   */
+  inPersonContactsAt?: readonly Instant[];
   /** The outcomes of the referral's assessments, in any order. */
   outcomes?: readonly OutcomeFact[];
   /** When the referral was closed, withdrawn, transferred or not accepted. */
@@ -1059,7 +1063,7 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  * - POL-07 / POL-04 (POL-11, s.136(2), s.135(3)): admission under an application, or release after an assessment
  *   that decided not to detain.
  * - COP-09: the assessment opening (the target is for it to start).
- * - LOCAL-RESPONSE (DUTY-01, C8): the first in-person contact.
+ * - LOCAL-RESPONSE (DUTY-01, C8): the first in-person contact after the clock started.
  * - HOLD-01 / HOLD-02 (HOLD-03, s.5(2), (4)): the application made, or the holding power lapsing at its deadline.
  * - CTO-03: the AMHP's recorded decision on revocation.
  * - APP-17 (APP-20, s.6(4)): admission under a new application.
@@ -1086,7 +1090,8 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
       add(facts.assessmentOpenedAt, 'COP-09', (t) => `the assessment started at ${t}`);
       break;
     case 'LOCAL-RESPONSE':
-      add(facts.firstInPersonContactAt, 'DUTY-01', (t) => `first seen in person at ${t} (C8: video and phone do not count)`);
+      for (const at of facts.inPersonContactsAt ?? [])
+        add(at, 'DUTY-01', (t) => `first seen in person at ${t} (C8: video and phone do not count)`);
       break;
     case 'HOLD-01':
     case 'HOLD-02':
