@@ -68,6 +68,17 @@ describe('correcting the time of a timeline event', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['at']);
     await patch(worker, `/assessments/${a.id}/events/999999999`, { at: '2026-11-21T11:00:00Z' }).expect(404);
     await patch(worker, `/assessments/${a.id}/events/not-a-number`, { at: '2026-11-21T11:00:00Z' }).expect(400);
+    // Before the hub received the referral (20 Nov 14:00 GMT): nothing of its handling happened then, recorded or corrected.
+    const before = await as(worker).post(`/assessments/${a.id}/events`, { type: 'bed-requested', at: '2026-11-20T13:59:00Z' }).expect(422);
+    expect(before.body).toMatchObject({
+      code: 'event-before-referral',
+      field: 'at',
+      detail: expect.stringContaining('Fri 20 Nov 2026 14:00 GMT'),
+    });
+    expect((await patch(worker, `/assessments/${a.id}/events/${id}`, { at: '2026-11-20T13:00:00Z' }).expect(422)).body.code).toBe(
+      'event-before-referral',
+    );
+    expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.timeline).toHaveLength(1);
     expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.timeline[0].at).toBe('2026-11-21T11:00:00.000Z');
 
     await as(worker).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T11:00:00Z', mode: 'in-person', byRole: 'amhp' }).expect(201);

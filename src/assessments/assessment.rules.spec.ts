@@ -85,16 +85,24 @@ describe('evaluationInstant', () => {
   });
 });
 
-describe('a timeline event’s time against when its assessment opened', () => {
+describe('a timeline event’s time against when its referral came in and its assessment opened', () => {
   const opened = new Date('2026-11-21T03:00:00Z');
+  const receivedLongBefore = new Date('2026-11-01T00:00:00Z');
   it.each([
-    ['an hour after it opened', '2026-11-21T04:00:00Z', false],
-    ['a warrant obtained three days before', '2026-11-18T03:00:00Z', false],
-    ['exactly a week before', '2026-11-14T03:00:00Z', false],
-    ['a week and a minute before (a mistyped date)', '2026-11-14T02:59:00Z', true],
-    ['a year before', '2025-11-21T03:00:00Z', true],
-  ])('%s: too early is %s', (_case, at, tooEarly) => {
-    expect(eventTooEarly(Date.parse(at), opened)).toBe(tooEarly);
+    ['an hour after it opened', '2026-11-21T04:00:00Z', receivedLongBefore, null],
+    ['a warrant obtained three days before', '2026-11-18T03:00:00Z', receivedLongBefore, null],
+    ['exactly a week before', '2026-11-14T03:00:00Z', receivedLongBefore, null],
+    ['a week and a minute before (a mistyped date)', '2026-11-14T02:59:00Z', receivedLongBefore, 'before-assessment'],
+    ['a year before', '2025-11-21T03:00:00Z', receivedLongBefore, 'before-referral'],
+    ['at the minute the referral came in', '2026-11-21T02:40:00Z', new Date('2026-11-21T02:40:00Z'), null],
+    [
+      'yesterday at a time typed ahead of now ("earlier" taken as yesterday), before the referral',
+      '2026-11-20T14:29:00Z',
+      new Date('2026-11-21T02:40:00Z'),
+      'before-referral',
+    ],
+  ] as const)('%s: %s', (_case, at, received, why) => {
+    expect(eventTooEarly(Date.parse(at), opened, received)).toBe(why);
   });
 
   it('leaves the decision and the signing to the outcome, and every other event to the timeline', () => {

@@ -74,9 +74,14 @@ export function evaluationInstant(signedAt: Date | null, asAt: Date | null, now:
  */
 export const EVENT_LEAD_MS = 7 * 86_400_000;
 
-/** Whether a timeline event at `at` (ms) is too long before the assessment opened to be believed. */
-export function eventTooEarly(at: number, openedAt: Date): boolean {
-  return at < openedAt.getTime() - EVENT_LEAD_MS;
+/**
+ * Why a timeline event at `at` (ms) cannot be believed, or null: before the hub received the referral (nothing of
+ * its handling happened before the hub heard of it: a slip of the thumb, or "earlier" taken as yesterday), or more
+ * than EVENT_LEAD_MS before the assessment opened (a mistyped date).
+ */
+export function eventTooEarly(at: number, openedAt: Date, referralReceivedAt: Date): 'before-referral' | 'before-assessment' | null {
+  if (at < referralReceivedAt.getTime()) return 'before-referral';
+  return at < openedAt.getTime() - EVENT_LEAD_MS ? 'before-assessment' : null;
 }
 
 /** Timeline events that the outcome writes (its decision and signing times): only the outcome itself sets them. */

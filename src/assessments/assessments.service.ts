@@ -340,7 +340,7 @@ export class AssessmentsService {
     const at = this.notFuture(dto.at, 'at');
     return this.change(actor, id, undefined, 'assessment.event', async (m, a) => {
       this.requireNotClosed(a);
-      this.requireNotTooEarly(at, a);
+      await this.requireNotTooEarly(m, at, a);
       if (dto.conveyanceMode !== undefined && dto.type !== 'conveyance-requested' && dto.type !== 'conveyance-arrived')
         throw new UnprocessableProblem(
           'conveyanceMode: is recorded only on a conveyance requested or arrived.',
@@ -365,9 +365,20 @@ export class AssessmentsService {
     });
   }
 
-  /** A timeline event's time: refused when it is more than a week before the assessment opened (a mistyped date). */
-  private requireNotTooEarly(at: number, a: { openedAt: Date | string }): void {
-    if (eventTooEarly(at, new Date(a.openedAt)))
+  /**
+   * A timeline event's time: refused when it is before the hub received the referral, or more than a week before the
+   * assessment opened (a mistyped date).
+   */
+  private async requireNotTooEarly(m: EntityManager, at: number, a: { openedAt: Date | string; referralId: string }): Promise<void> {
+    const received = await this.referrals.receivedAt(m, a.referralId);
+    const why = eventTooEarly(at, new Date(a.openedAt), received);
+    if (why === 'before-referral')
+      throw new UnprocessableProblem(
+        `The event is before the hub received the referral (${formatLocal(received, this.config.timeZone)}): check the date and time.`,
+        'event-before-referral',
+        { field: 'at' },
+      );
+    if (why === 'before-assessment')
       throw new UnprocessableProblem(
         'The event is more than a week before the assessment opened: check the date.',
         'event-before-assessment',
@@ -396,7 +407,7 @@ export class AssessmentsService {
           'The time of the decision and of the signing are those of the recorded outcome: they are not corrected here.',
           'event-from-outcome',
         );
-      this.requireNotTooEarly(at, a);
+      await this.requireNotTooEarly(m, at, a);
       const data = e.data ?? {};
       const corrections = Array.isArray(data.corrections) ? (data.corrections as unknown[]) : [];
       const correction = { from: new Date(e.at).toISOString(), by: actor.userId, at: this.clock.now().toISOString() };

@@ -1185,6 +1185,13 @@ export class ReferralsService {
    * For the assessments module (in the caller's transaction, which audits): the referral's facts, locked when
    * `lock` is set so an assessment opening or closing serialises with other changes of the referral.
    */
+  /** When the hub received the referral `id` (the assessments module bounds its timeline by it). */
+  async receivedAt(m: EntityManager, id: string): Promise<Date> {
+    const [row] = await m.query<Array<{ receivedAt: Date }>>('SELECT received_at AS "receivedAt" FROM referrals WHERE id = $1', [id]);
+    if (!row) throw new NotFoundProblem('Referral', id);
+    return new Date(row.receivedAt);
+  }
+
   async forAssessment(m: EntityManager, id: string, lock = false): Promise<ReferralDto> {
     return this.view(lock ? await this.lock(m, id) : await this.row(m, id));
   }
