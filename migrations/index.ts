@@ -38,6 +38,7 @@ import * as m34 from './1796440000000-AuditAppendRows';
 import * as m35 from './1796441000000-OutboxAppendRows';
 import * as m36 from './1796442000000-DisplacementDisposedOn';
 import * as m37 from './1796443000000-ReportApprovalsAuthority';
+import * as m38 from './1796444000000-S4ConvertsAt';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -78,4 +79,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m35),
   ...Object.values(m36),
   ...Object.values(m37),
+  ...Object.values(m38),
 ];

@@ -252,6 +252,43 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
       expect((await as(worker).post(`/assessments/${a.id}/s4-lapse`, { after: 'discharged' }).expect(409)).body.code).toBe('s4-converted');
     });
 
+    it.each<[string, () => object]>([
+      ['by the doctor who gave the s.4 recommendation', () => ({ doctorId: s12Doctor, examMode: 'in-person' })],
+      ['on a video examination', () => ({ doctorId: gpDoctor, examMode: 'video' })],
+    ])(
+      'a second recommendation %s cannot convert the s.4: its clock keeps running and warning, and stops only when a lawful one arrives',
+      async (_name, who) => {
+        const { worker, referral, assessment: a } = await admittedUnderS4();
+        await at('2026-11-22T09:00:00Z', worker);
+        const second = (examinedAt: string, receivedByManagersAt: string, over: object) =>
+          as(worker)
+            .post(`/assessments/${a.id}/recommendations`, {
+              previousAcquaintance: true,
+              examinedAt,
+              signedAt: examinedAt,
+              section: 's2',
+              receivedByManagersAt,
+              ...over,
+            })
+            .expect(201);
+        await second('2026-11-22T08:00:00Z', '2026-11-22T08:40:00Z', who());
+        // The Act refuses the conversion, and so does the clock: it is not "met", it still runs to the 72nd hour.
+        expect((await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(422)).body.code).toBe('s4-conversion-refused');
+        expect(await clockOf(referral.id, 'APP-11')).toMatchObject({ state: 'running', stoppedAt: null, result: null });
+        await at('2026-11-24T06:00:00Z', worker);
+        expect(await clockOf(referral.id, 'APP-11')).toMatchObject({ state: 'warning', stoppedAt: null });
+        // A lawful second recommendation (another doctor, in person) received at 06:30 converts it: stopped then, met.
+        await second('2026-11-24T05:45:00Z', '2026-11-24T06:30:00Z', {
+          doctorId: await insertDoctor(t, `Dr Second ${++n}`, `73${String(n).padStart(5, '0')}`),
+          examMode: 'in-person',
+        });
+        await at('2026-11-24T07:00:00Z', worker);
+        const clock = await clockOf(referral.id, 'APP-11');
+        expect(clock).toMatchObject({ state: 'stopped', stoppedAt: '2026-11-24T06:30:00.000Z', stopRule: 'APP-11', result: 'met' });
+        expect(clock!.stopReason).toContain('complies with s.12: the detention continues as a s.2 (s.4(4))');
+      },
+    );
+
     it('without a second recommendation the s.4 clock runs to the last minute of the 72 hours and lapses at the 72nd hour, breached once', async () => {
       const { worker, referral } = await admittedUnderS4();
       // 11:29 GMT on Tue 24 Nov: one minute left, in its last-6-hours warning, not stopped.
@@ -262,7 +299,7 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
       const lapsed = await clockOf(referral.id, 'APP-11');
       expect(lapsed).toMatchObject({ state: 'stopped', stoppedAt: '2026-11-24T11:30:00.000Z', stopRule: 'APP-11', result: 'breached' });
       expect(lapsed!.stopReason).toBe(
-        'the s.4 lapsed at Tue 24 Nov 2026 11:30 GMT, 72 hours after admission, without a second medical recommendation received by the managers',
+        'the s.4 lapsed at Tue 24 Nov 2026 11:30 GMT, 72 hours after admission, without a second medical recommendation received by the managers that, with the first, complies with s.12',
       );
       // The duty AMHP is told once that it has passed.
       await runner.runDue();

@@ -177,6 +177,14 @@ export class AssessmentEntity {
   @Column('timestamptz', { nullable: true })
   decidedAt: Date | null;
 
+  /**
+   * APP-11 (s.4(4)): when a s.4 became a s.2 (the managers' receipt of the second recommendation that, with the first,
+   * complies with s.12), as s4Conversion judged it when the assessment last changed; null when it does not convert.
+   * The referral's s.4 clock stops on it (referralStopFactsSql).
+   */
+  @Column('timestamptz', { nullable: true })
+  s4ConvertsAt: Date | null;
+
   /** For the outcome report (COP-07): the ward the patient is admitted to. */
   @Column('text', { nullable: true })
   ward: string | null;

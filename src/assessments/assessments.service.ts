@@ -128,6 +128,11 @@ const SELECT_WITH_ACCESS = `${SELECT.replace(
 /** The same with the parts its view shows (viewParts), for a read that changes nothing: one statement, not two. */
 const READ_WITH_ACCESS = SELECT_WITH_ACCESS.replace('  FROM assessments a', `, ${viewParts('a.id')}\n  FROM assessments a`);
 
+/** The assessment's outcome is an application made under s.4 (it stays one in the outcome after conversion to a s.2). */
+function isS4Application(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): boolean {
+  return a.outcomeKind === 'application' && (a.outcome as { application?: { section?: unknown } } | null)?.application?.section === 's4';
+}
+
 /** An assessment's times are recorded at most this long after the fact (a record typed up late, or corrected). */
 export const RECORDED_LEAD_DAYS = 366;
 
@@ -1509,6 +1514,7 @@ export class AssessmentsService {
       const basis = await this.requirePerson(actor, a.personId, 'person.write', m, { type: 'assessment', id }, a);
       assertVersion(expectedVersion, a.version);
       const details = await fn(m, a);
+      if (action === 'assessment.outcome' || isS4Application(a)) await this.keepS4Judgement(m, id);
       const [changed] = await this.db.preparedOn<AssessmentRow>(m, BUMP_VERSION, [id]);
       // A contact, an outcome or an admission may stop a referral clock (clockStop): the queue's deadline follows.
       await this.referrals.refreshNextDeadline(m, a.referralId);
@@ -1523,6 +1529,24 @@ export class AssessmentsService {
       await this.events.emit(m, assessmentChangeEvent(action, { assessmentId: id, referralId: a.referralId }, details));
       return this.view(m, changed);
     });
+  }
+
+  /**
+   * APP-11 (s.4(4)): whether and when the s.4 of assessment `id` became a s.2, judged by s4Conversion (the judgement
+   * the conversion step refuses on) from the record as this change left it, and kept for the referral's s.4 clock
+   * (referralStopFactsSql). Judged again whenever the assessment changes; null for anything that is not a s.4 that
+   * converts. An s.12 approval corrected on the doctors' register later counts from the assessment's next change.
+   */
+  private async keepS4Judgement(m: EntityManager, id: string): Promise<void> {
+    const a = await this.load(m, id);
+    let convertsAt: Date | null = null;
+    if (isS4Application(a)) {
+      const stored = (a.outcome as { application: Record<string, unknown> }).application;
+      const referral = await this.referrals.forAssessment(m, a.referralId);
+      const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
+      if (application.admittedAt) convertsAt = s4Conversion((await this.evaluate(m, a, application, { referral })).facts).convertsAt;
+    }
+    await m.query('UPDATE assessments SET s4_converts_at = $2 WHERE id = $1 AND s4_converts_at IS DISTINCT FROM $2', [id, convertsAt]);
   }
 
   private requireNotClosed(a: AssessmentRow): void {

@@ -11,8 +11,8 @@ export const TABLES: ModuleTables = {
  * e.g. the caller's column) have recorded that starts or stops its clocks (statute/clocks.ts StopFacts, clockStop,
  * outcomeClocks): the first assessment's opening, every in-person contact (C8) and each outcome with its signing,
  * alternatives, section as made, the admission (the timeline's first "admitted"; for a patient already in hospital the
- * managers' receipt, APP-12) and, for a s.4, the managers' first receipt of a s.2 recommendation (APP-11). Dates come
- * as JSON text; the caller turns them into instants.
+ * managers' receipt, APP-12) and, for a s.4, when it became a s.2 (APP-11: the judgement s4Conversion made when the
+ * assessment last changed, kept in s4_converts_at). Dates come as JSON text; the caller turns them into instants.
  */
 export const referralStopFactsSql = (referral: string): string => `json_build_object(
     'assessmentOpenedAt', (SELECT min(sf_a.opened_at) FROM assessments sf_a WHERE sf_a.referral_id = ${referral}),
@@ -25,6 +25,5 @@ export const referralStopFactsSql = (referral: string): string => `json_build_ob
                             'admittedAt', CASE WHEN sf_a.outcome->'application'->>'inPatient' = 'true' AND sf_a.outcome->'application'->>'managersReceivedAt' IS NOT NULL
                                                THEN (sf_a.outcome->'application'->>'managersReceivedAt')::timestamptz
                                                ELSE (SELECT min(sf_e.at) FROM assessment_events sf_e WHERE sf_e.assessment_id = sf_a.id AND sf_e.type = 'admitted') END,
-                            'secondRecommendationReceivedAt', (SELECT min(sf_r.received_by_managers_at) FROM medical_recommendations sf_r
-                                                                WHERE sf_r.assessment_id = sf_a.id AND sf_r.section = 's2' AND sf_r.withdrawn_at IS NULL)))
+                            's4ConvertedAt', sf_a.s4_converts_at))
                            FROM assessments sf_a WHERE sf_a.referral_id = ${referral} AND sf_a.outcome_kind IS NOT NULL AND sf_a.decided_at IS NOT NULL), '[]'))`;

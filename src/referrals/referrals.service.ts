@@ -120,7 +120,7 @@ type Row = ReferralEntity &
         alternatives: string[] | null;
         admittedAt: string | null;
         section?: OutcomeFact['section'];
-        secondRecommendationReceivedAt?: string | null;
+        s4ConvertedAt?: string | null;
       }>;
     };
   };
@@ -1474,7 +1474,7 @@ export class ReferralsService {
         alternatives: o.alternatives ?? [],
         admittedAt: date(o.admittedAt),
         section: o.section ?? null,
-        secondRecommendationReceivedAt: date(o.secondRecommendationReceivedAt),
+        s4ConvertedAt: date(o.s4ConvertedAt),
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
     };

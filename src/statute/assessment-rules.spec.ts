@@ -654,6 +654,37 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
     expect(s4Conversion(noApproval).findings.map((x) => `${x.rule}:${x.code}`)).toEqual(['APP-11:no-s12-approved-doctor']);
   });
 
+  // The one judgement the referral's s.4 clock stops on (clocks.ts, s4ConvertedAt): the receipt, only when it converts.
+  it.each<[string, Partial<RecommendationFacts> | 'first-not-approved', string | null]>([
+    ['a lawful second recommendation: converts when the managers received it', {}, '2026-03-30T10:00:00.000Z'],
+    ['received at the 72nd hour exactly: converts then', { receivedByManagersAt: at('2026-03-31T10:00:00Z') }, '2026-03-31T10:00:00.000Z'],
+    ['received a minute after the 72 hours: never converts', { receivedByManagersAt: at('2026-03-31T10:01:00Z') }, null],
+    ['examined by video: does not convert, whenever received', { examMode: 'video' }, null],
+    ['by the doctor who gave the s.4 recommendation: does not convert', { doctorName: 'Dr Adams' }, null],
+    ['neither doctor s.12-approved on the examination day: does not convert', 'first-not-approved', null],
+    ['not recorded as received: does not convert yet', { receivedByManagersAt: null }, null],
+  ])('APP-11: convertsAt, %s', (_name, over, convertsAt) => {
+    let f = s4(over === 'first-not-approved' ? {} : over);
+    if (over === 'first-not-approved') f = withRecs(f, [{ ...f.recommendations[0], s12ApprovedOnExamDate: false }, f.recommendations[1]]);
+    expect(s4Conversion(f).convertsAt?.toISOString() ?? null).toBe(convertsAt);
+  });
+
+  it('APP-11: a defective second recommendation received first does not stop a later lawful one converting the s.4 at its receipt', () => {
+    const f = s4({ examMode: 'video' });
+    const lawful = {
+      ...f.recommendations[1],
+      id: 'rC',
+      doctorName: 'Dr Clark',
+      examMode: 'in-person' as const,
+      receivedByManagersAt: at('2026-03-31T09:00:00Z'),
+    };
+    const result = s4Conversion(withRecs(f, [...f.recommendations, lawful]));
+    expect(result).toMatchObject({ valid: true, findings: [] });
+    expect(result.convertsAt!.toISOString()).toBe('2026-03-31T09:00:00.000Z');
+    // Without it, the video one is the one reported.
+    expect(s4Conversion(f).findings.map((x) => x.code)).toEqual(['examination-not-in-person']);
+  });
+
   it('s4Conversion needs a s.4 application', () => {
     expect(() => s4Conversion(facts('s2'))).toThrow(RangeError);
     expect(s4Conversion(withApp(facts('s4'), { admittedAt: null })).findings.map((f) => f.code)).toEqual(['s4-not-admitted']);

@@ -992,14 +992,26 @@ function monthPeriodDeadline(
 // ---------------------------------------------------------------------------------------------------------------
 // s.4 conversion (APP-11)
 
+export interface S4Conversion {
+  /** The two recommendations together convert the s.4 into a s.2 (s.4(4)). */
+  valid: boolean;
+  /** What prevents the conversion (blockers) and what to check. */
+  findings: Finding[];
+  /** The s.2's end, counted from the s.4 admission (C4), when it converts. */
+  s2Expiry: Date | null;
+  /** When it converts: the managers' receipt of the second recommendation relied on (within the 72 hours); else null. */
+  convertsAt: Date | null;
+}
+
 /**
  * APP-11 (s.4(4)): a s.4 becomes a s.2 when a second recommendation is given and received by the managers within
  * 72 hours (elapsed, C5) of admission and the two together satisfy s.12 (MED-02 five clear days, MED-03 one
  * approved doctor, C8 in person; not the time-of-signature rule). The s.2 then runs from the s.4 admission (C4).
  * The facts must hold a s.4 application; findings are blockers for what prevents conversion, judged without a
- * clock (checkAssessment softens "not received yet" while the 72 hours are still running).
+ * clock (checkAssessment softens "not received yet" while the 72 hours are still running). The one judgement of
+ * "does it convert": the s.4-conversion step, the lapse record and the referral's APP-11 clock all rest on it.
  */
-export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings: Finding[]; s2Expiry: Date | null } {
+export function s4Conversion(facts: AssessmentFacts): S4Conversion {
   const app = facts.application;
   if (!app || app.section !== 's4') throw new RangeError('s4Conversion: the facts do not hold a s.4 application');
   assertFacts(facts);
@@ -1014,7 +1026,7 @@ export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings
       "The patient's admission under s.4 is not recorded: the 72 hours for the second recommendation start at admission.",
       C.app11,
     );
-    return { valid: false, findings: ctx.findings, s2Expiry: null };
+    return { valid: false, findings: ctx.findings, s2Expiry: null, convertsAt: null };
   }
   const deadline = hoursAfter(app.admittedAt, S4_HOURS);
   const first = facts.recommendations.filter((r) => r.section === 's4' && inPerson(r)).sort(byExam)[0];
@@ -1028,7 +1040,7 @@ export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings
       'There is no s.4 recommendation based on an in-person examination to convert from.',
       C.app11,
     );
-    return { valid: false, findings: ctx.findings, s2Expiry: null };
+    return { valid: false, findings: ctx.findings, s2Expiry: null, convertsAt: null };
   }
   if (seconds.length === 0) {
     add(
@@ -1039,20 +1051,40 @@ export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings
       `No second medical recommendation is recorded. It must be given and received by the hospital managers by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, app.admittedAt)}), or the s.4 lapses then.`,
       C.app11,
     );
-    return { valid: false, findings: ctx.findings, s2Expiry: null };
+    return { valid: false, findings: ctx.findings, s2Expiry: null, convertsAt: null };
   }
-  // The second recommendation that arrived first in time is the one relied on.
-  const received = seconds
-    .filter((r) => r.receivedByManagersAt !== null)
-    .sort((a, b) => a.receivedByManagersAt!.getTime() - b.receivedByManagersAt!.getTime());
-  const second = received[0] ?? seconds[0];
+  // The second recommendations in the order the managers received them (then those not received): the first that,
+  // with the s.4 one, complies with s.12 converts the s.4 at its receipt; a defective one received earlier does not
+  // stop a later lawful one converting it within the 72 hours. When none does, the first is the one reported.
+  const ordered = [
+    ...seconds
+      .filter((r) => r.receivedByManagersAt !== null)
+      .sort((a, b) => a.receivedByManagersAt!.getTime() - b.receivedByManagersAt!.getTime()),
+    ...seconds.filter((r) => r.receivedByManagersAt === null),
+  ];
+  const judged = ordered.map((second) => judgeSecond(makeCtx(facts, app.signedAt), first, second, app.admittedAt!, deadline));
+  const chosen = judged.find((j) => j.valid) ?? judged[0];
+  ctx.findings.push(...chosen.findings);
+  const valid = chosen.valid;
+  const s2Expiry = valid ? endOfLocalDay(lastDayOfPeriod(localDate(app.admittedAt, zone), { days: S2_DAYS }), zone) : null;
+  return { valid, findings: ctx.findings, s2Expiry, convertsAt: valid ? chosen.receivedAt : null };
+}
+
+/** APP-11: does this second recommendation, with the s.4 one (`first`), convert the s.4 (s.4(4), s.12)? */
+function judgeSecond(
+  ctx: Ctx,
+  first: RecommendationFacts,
+  second: RecommendationFacts,
+  admittedAt: Instant,
+  deadline: Instant,
+): { valid: boolean; findings: Finding[]; receivedAt: Instant | null } {
   if (!second.receivedByManagersAt) {
     add(
       ctx,
       'APP-11',
       'blocker',
       's4-second-recommendation-not-received',
-      `${second.doctorName}'s second recommendation is not recorded as received by the hospital managers. It must be received by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, app.admittedAt)}).`,
+      `${second.doctorName}'s second recommendation is not recorded as received by the hospital managers. It must be received by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, admittedAt)}).`,
       C.app11,
     );
   } else if (second.receivedByManagersAt.getTime() > deadline.getTime()) {
@@ -1061,7 +1093,7 @@ export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings
       'APP-11',
       'blocker',
       's4-second-recommendation-late',
-      `${second.doctorName}'s second recommendation was received by the managers at ${local(ctx, second.receivedByManagersAt)}, after the 72 hours from admission (${local(ctx, app.admittedAt)}) ended at ${local(ctx, deadline)}. The s.4 lapsed then and cannot become a s.2: a new assessment is needed.`,
+      `${second.doctorName}'s second recommendation was received by the managers at ${local(ctx, second.receivedByManagersAt)}, after the 72 hours from admission (${local(ctx, admittedAt)}) ended at ${local(ctx, deadline)}. The s.4 lapsed then and cannot become a s.2: a new assessment is needed.`,
       C.app11,
     );
   }
@@ -1079,9 +1111,7 @@ export function s4Conversion(facts: AssessmentFacts): { valid: boolean; findings
   checkExamModes(ctx, [second]);
   checkExaminationGap(ctx, pair, 'APP-11');
   checkApproval(ctx, pair, 'APP-11');
-  const valid = !ctx.findings.some((f) => f.severity === 'blocker');
-  const s2Expiry = valid ? endOfLocalDay(lastDayOfPeriod(localDate(app.admittedAt, zone), { days: S2_DAYS }), zone) : null;
-  return { valid, findings: ctx.findings, s2Expiry };
+  return { valid: !ctx.findings.some((f) => f.severity === 'blocker'), findings: ctx.findings, receivedAt: second.receivedByManagersAt };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

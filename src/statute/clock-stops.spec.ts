@@ -337,14 +337,14 @@ describe('APP-11: a s.4 runs 72 hours from admission unless the second recommend
   });
 
   it.each<[string, string | null, string | null, string, 'met' | 'breached', string]>([
-    // name, second recommendation received, referral closed → stoppedAt, result, words in the reason
+    // name, the s.4 converted (a lawful second recommendation received: s4Conversion), referral closed → stoppedAt, result, words
     [
       'met when the second recommendation reaches the managers in time: the detention continues as a s.2',
       '2026-10-26T15:00:00Z',
       null,
       '2026-10-26T15:00:00.000Z',
       'met',
-      'reached the hospital managers at Mon 26 Oct 2026 15:00 GMT: the detention continues as a s.2',
+      'reached the hospital managers at Mon 26 Oct 2026 15:00 GMT and, with the first, complies with s.12: the detention continues as a s.2',
     ],
     [
       'met one minute before the 72 hours end',
@@ -376,7 +376,7 @@ describe('APP-11: a s.4 runs 72 hours from admission unless the second recommend
       null,
       '2026-10-28T00:30:00.000Z',
       'breached',
-      'without a second medical recommendation received by the managers',
+      'without a second medical recommendation received by the managers that, with the first, complies with s.12',
     ],
     [
       'lapsed at 72 hours when the second recommendation comes after',
@@ -389,7 +389,7 @@ describe('APP-11: a s.4 runs 72 hours from admission unless the second recommend
     ['stops when the referral closes first', null, '2026-10-26T10:00:00Z', '2026-10-26T10:00:00.000Z', 'met', 'the referral was closed'],
   ])('%s', (_name, received, closedAt, stoppedAt, result, words) => {
     const facts: StopFacts = {
-      outcomes: [s4({ secondRecommendationReceivedAt: received ? at(received) : null })],
+      outcomes: [s4({ s4ConvertedAt: received ? at(received) : null })],
       closedAt: closedAt ? at(closedAt) : null,
     };
     const stop = clockStop(s4Clock(facts), facts)!;
@@ -400,7 +400,7 @@ describe('APP-11: a s.4 runs 72 hours from admission unless the second recommend
   });
 
   it('a second recommendation received before the admission is not this clock’s stop; the lapse is', () => {
-    const facts: StopFacts = { outcomes: [s4({ secondRecommendationReceivedAt: at('2026-10-25T00:10:00Z') })] };
+    const facts: StopFacts = { outcomes: [s4({ s4ConvertedAt: at('2026-10-25T00:10:00Z') })] };
     expect(clockStop(s4Clock(facts), facts)).toMatchObject({ stoppedAt: at('2026-10-28T00:30:00Z'), result: 'breached' });
   });
 });

@@ -976,8 +976,13 @@ export interface OutcomeFact {
   admittedAt?: Instant | null;
   /** application: the section applied under, as made (a s.4 converted to a s.2 stays 's4' here). */
   section?: 's2' | 's3' | 's4' | 's7' | null;
-  /** s.4 (APP-11): the earliest receipt by the managers of the second medical recommendation (a s.2 one). */
-  secondRecommendationReceivedAt?: Instant | null;
+  /**
+   * s.4 (APP-11, s.4(4)): when the s.4 became a s.2: the managers' receipt of the second medical recommendation, only
+   * when the two recommendations together comply with s.12 as s4Conversion (assessment-rules.ts) judges it (an
+   * approved doctor, two different doctors, in-person examinations at most 5 clear days apart, received within the
+   * 72 hours). Null when no second recommendation converts it: a receipt alone stops nothing.
+   */
+  s4ConvertedAt?: Instant | null;
 }
 
 /** What has happened to a referral since its clocks started (all optional: nothing known stops nothing). */
@@ -1067,8 +1072,9 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  * - HOLD-01 / HOLD-02 (HOLD-03, s.5(2), (4)): the application made, or the holding power lapsing at its deadline.
  * - CTO-03: the AMHP's recorded decision on revocation.
  * - APP-17 (APP-20, s.6(4)): admission under a new application.
- * - APP-11 (s.4(4)): the second medical recommendation received by the managers within the 72 hours, the 72nd hour
- *   included as s4Conversion counts it (met: the detention continues as a s.2), or the s.4 lapsing at its 72 hours.
+ * - APP-11 (s.4(4)): the s.4 converting into a s.2 (s4ConvertedAt: a second recommendation received by the managers
+ *   within the 72 hours, the 72nd hour included, that complies with s.12 with the first, as s4Conversion judges it;
+ *   met), or the s.4 lapsing at its 72 hours. A second recommendation that cannot convert it stops nothing.
  * Every clock also stops when the referral is closed (or withdrawn, transferred, not accepted), by its own rule.
  */
 export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT_CLOCK_POLICY.timeZone): ClockStop | null {
@@ -1110,20 +1116,22 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
         add(admittedUnder(o), 'APP-20', (t) => `admitted under a new application at ${t}, which ends the s.2 (s.6(4))`);
       break;
     case 'APP-11':
-      // "Within that period" (s.4(4)): a receipt up to and including the 72nd hour meets it, as s4Conversion
-      // (assessment-rules.ts) judges the conversion; so the receipts go first and win a tie with the lapse.
+      // "Within that period" (s.4(4)): a conversion up to and including the 72nd hour meets it, as s4Conversion
+      // (assessment-rules.ts) judges it; so the conversions go first and win a tie with the lapse.
       for (const o of outcomes)
-        if (o.kind === 'application' && o.section === 's4' && isReal(o.secondRecommendationReceivedAt))
+        if (o.kind === 'application' && o.section === 's4' && isReal(o.s4ConvertedAt))
           add(
-            o.secondRecommendationReceivedAt,
+            o.s4ConvertedAt,
             'APP-11',
-            (t) => `the second medical recommendation reached the hospital managers at ${t}: the detention continues as a s.2 (s.4(4))`,
-            o.secondRecommendationReceivedAt.getTime() <= clock.deadline.getTime(),
+            (t) =>
+              `the second medical recommendation reached the hospital managers at ${t} and, with the first, complies with s.12: the detention continues as a s.2 (s.4(4))`,
+            o.s4ConvertedAt.getTime() <= clock.deadline.getTime(),
           );
       add(
         clock.deadline,
         'APP-11',
-        (t) => `the s.4 lapsed at ${t}, 72 hours after admission, without a second medical recommendation received by the managers`,
+        (t) =>
+          `the s.4 lapsed at ${t}, 72 hours after admission, without a second medical recommendation received by the managers that, with the first, complies with s.12`,
       );
       break;
   }
