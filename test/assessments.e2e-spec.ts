@@ -330,6 +330,80 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(ok.body).toMatchObject({ outcomeKind: 'cto-decision', section: null, outcome: { cto: { decision: 'agree', inWriting: true } } });
   });
 
+  describe('a recalled community patient (s.17E): the AMHP decides on revoking the CTO (CTO-03, s.17F(4), form CTO5)', () => {
+    /** Recalled Fri 20 Nov 2026 13:00 GMT: the 72 hours of the recall end Mon 23 Nov 13:00. */
+    const recalled = () => opened({ legalContext: { kind: 'cto-recall', recalledAt: '2026-11-20T13:00:00Z' } });
+    const revocation = (ctoDecision: 'agree' | 'disagree', over: object = {}) => ({
+      kind: 'cto-decision',
+      ctoDecision,
+      inWriting: true,
+      signedAt: '2026-11-21T11:00:00Z',
+      rationale: 'I agree the s.3 criteria are met and that it is appropriate to revoke the CTO.',
+      ...over,
+    });
+    type Report = { sections: Array<{ id: string; lines: Array<{ label?: string; text: string }> }> };
+    const reportLine = (r: Report, section: string, label: string) =>
+      r.sections.find((s) => s.id === section)!.lines.find((l) => l.label === label)?.text;
+
+    it('agreeing to revocation needs no conditions; the report cites s.17F(4) and form CTO5, and the recall clock stops on it', async () => {
+      const { worker, referral, assessment: a } = await recalled();
+      // There are no conditions on a revocation: saying they were agreed is refused, naming the field, nothing kept.
+      const conditions = await as(worker)
+        .post(`/assessments/${a.id}/outcome`, revocation('agree', { conditionsAgreed: true }))
+        .expect(422);
+      expect(conditions.body).toMatchObject({ code: 'conditions-not-applicable', field: 'conditionsAgreed', rule: 'CTO-03' });
+      expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.outcomeKind).toBeNull();
+      // Not in writing: refused under CTO-03 (form CTO5), not CTO-01.
+      const unwritten = await as(worker)
+        .post(`/assessments/${a.id}/outcome`, revocation('agree', { inWriting: false }))
+        .expect(422);
+      expect(unwritten.body.findings).toContainEqual(expect.objectContaining({ rule: 'CTO-03', code: 'cto-decision-not-in-writing' }));
+
+      const ok = await as(worker).post(`/assessments/${a.id}/outcome`, revocation('agree')).expect(200);
+      expect(ok.body.outcome.cto).toMatchObject({ about: 'revocation', decision: 'agree', inWriting: true, conditionsAgreed: null });
+
+      const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body as Report;
+      const authority = reportLine(report, 'legal-basis', 'Authority relied on')!;
+      expect(authority).toContain('MHA 1983 s.17F(4): revocation of the community treatment order');
+      expect(authority).toContain('(Form CTO5)');
+      expect(authority).not.toContain('s.17A');
+      expect(reportLine(report, 'decision', 'Outcome')).toBe('Decision on revoking the community treatment order (recalled patient)');
+      expect(reportLine(report, 'decision', 'CTO revocation decision')).toBe(
+        'Agreed that the s.3 criteria are met and that revoking the CTO is appropriate; in writing (Form CTO5): yes',
+      );
+      expect(reportLine(report, 'hospital', 'Hospital and bed')).toContain(
+        'detained there again as if under s.3, from the day of revocation (s.17G)',
+      );
+      expect(JSON.stringify(report)).not.toMatch(/CTO1|conditions agreed/);
+
+      const clock = ((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.clocks as Array<Record<string, unknown>>).find(
+        (c) => c.id === 'CTO-03',
+      );
+      expect(clock).toMatchObject({ state: 'stopped', stoppedAt: '2026-11-21T11:00:00.000Z', stopRule: 'CTO-03', result: 'met' });
+      expect(clock!.stopReason).toContain('revoking the CTO is appropriate (form CTO5)');
+    });
+
+    it('not agreeing to revocation is a warning that the CTO continues and the patient is released when the 72 hours end', async () => {
+      const { worker, referral, assessment: a } = await recalled();
+      const warned = await as(worker).post(`/assessments/${a.id}/outcome`, revocation('disagree')).expect(422);
+      expect(warned.body.code).toBe('warnings-not-acknowledged');
+      expect(warned.body.findings).toEqual([expect.objectContaining({ rule: 'CTO-06', code: 'cto-revocation-not-agreed' })]);
+      expect(warned.body.findings[0].message).toContain('must be released from hospital by the end of the 72 hours of the recall');
+      expect((await decide(worker, a.id, revocation('disagree'))).status).toBe(200);
+
+      const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body as Report;
+      expect(reportLine(report, 'legal-basis', 'Authority relied on')).toContain('the AMHP did not agree to revocation');
+      expect(reportLine(report, 'decision', 'CTO revocation decision')).toBe(
+        'Did not agree to revoking the CTO: it continues; in writing (Form CTO5): yes',
+      );
+      expect(reportLine(report, 'hospital', 'Hospital and bed')).toContain('must be released from hospital by the end of the 72 hours');
+      const clock = ((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.clocks as Array<Record<string, unknown>>).find(
+        (c) => c.id === 'CTO-03',
+      );
+      expect(clock!.stopReason).toContain('the patient must be released by Mon 23 Nov 2026 13:00 GMT');
+    });
+  });
+
   it("guardianship (s.7) names the guardian; a private guardian needs the council's acceptance (GDN-04)", async () => {
     const { worker, assessment: a } = await opened();
     const relative = await prepared(a, worker, 's3');

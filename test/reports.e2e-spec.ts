@@ -217,7 +217,8 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       receivedAt: '2026-11-20T10:00:00Z',
       events: [['accepted', '2026-11-20T10:30:00Z']],
     });
-    // R8 (GP, received 30 October): its assessment is arranged and decided in November (a CTO agreed).
+    // R8 (GP, received 30 October): its assessment is arranged and decided in November (a recalled patient: the AMHP
+    // agreed to revoking the CTO, CTO-03, counted as a revocation, not as a new CTO).
     await referral({
       source: 'gp',
       legalContext: { kind: 'cto-recall' },
@@ -265,7 +266,7 @@ describe('reports: activity, timeliness and places of safety on a known month', 
           'outcomes.application-s2.assessments',
           'outcomes.application-s3.assessments',
           'outcomes.application-s4.assessments',
-          'outcomes.cto-agree.assessments',
+          'outcomes.cto-revocation-agree.assessments',
           'outcomes.not-detained.assessments',
           'alternatives.crisis-home-treatment.assessments',
           'alternatives.unable-to-complete.assessments',
@@ -285,7 +286,7 @@ describe('reports: activity, timeliness and places of safety on a known month', 
         'outcomes.application-s2.assessments': 1,
         'outcomes.application-s3.assessments': 1,
         'outcomes.application-s4.assessments': 0,
-        'outcomes.cto-agree.assessments': 1,
+        'outcomes.cto-revocation-agree.assessments': 1,
         'outcomes.not-detained.assessments': 2,
         'alternatives.crisis-home-treatment.assessments': 1,
         'alternatives.unable-to-complete.assessments': 1,

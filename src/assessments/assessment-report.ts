@@ -5,6 +5,7 @@
 import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import type { AssessmentCheck } from '../statute/assessment.types';
 import type { AssessmentViewDto } from './dto/assessment.dto';
+import { ctoDecisionAbout } from './assessment.rules';
 import type { OutcomeReportModel, WrittenReasonsInput } from './report/report.types';
 
 type Str = string | null | undefined;
@@ -52,9 +53,10 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
   const app = (outcome.application ?? null) as Record<string, unknown> | null;
   const s4Lapse = (outcome.s4Lapse ?? null) as { lapsedAt: string; after: string; details?: string | null } | null;
   const cto = (outcome.cto ?? null) as {
+    about?: 'making' | 'revocation';
     decision: 'agree' | 'disagree';
     inWriting: boolean;
-    conditionsAgreed: boolean;
+    conditionsAgreed: boolean | null;
     signedAt: string;
   } | null;
   const nr = a.nearestRelative as null | {
@@ -288,7 +290,14 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           alternatives: (outcome.alternatives as string[] | undefined) ?? [],
           carePlan: null,
           cto: cto
-            ? { decision: cto.decision, inWriting: cto.inWriting, signedAt: at(cto.signedAt), conditionsAgreed: cto.conditionsAgreed }
+            ? {
+                // A decision recorded before `about` was kept: what it was about follows from the referral (CTO-03).
+                about: cto.about ?? ctoDecisionAbout(r.legalContext.kind),
+                decision: cto.decision,
+                inWriting: cto.inWriting,
+                signedAt: at(cto.signedAt),
+                conditionsAgreed: (cto.about ?? ctoDecisionAbout(r.legalContext.kind)) === 'revocation' ? null : cto.conditionsAgreed,
+              }
             : null,
           writtenReasonsSentAt: at(r.writtenReasonsAt),
         }

@@ -38,7 +38,15 @@ export function outcomeGate(findings: readonly Finding[], acknowledgedCodes: Rea
 }
 
 /**
- * The findings that bear on a CTO decision (CTO-01/02, and the AMHP's own approval, APP-01/AMHP-*): the rest of the
+ * What an AMHP's CTO decision is about, from the referral's legal context: for a community patient recalled to hospital
+ * (s.17E) it is revoking the CTO (CTO-03, s.17F(4), form CTO5); otherwise making one (CTO-01, s.17A(4), CTO1 Part 2).
+ */
+export function ctoDecisionAbout(legalContextKind: string | null | undefined): 'making' | 'revocation' {
+  return legalContextKind === 'cto-recall' ? 'revocation' : 'making';
+}
+
+/**
+ * The findings that bear on a CTO decision (CTO-01/02 for making one, CTO-03/06 for revoking one, and the AMHP's own approval, APP-01/AMHP-*): the rest of the
  * checklist is about an application, which a CTO decision is not.
  */
 export function ctoFindings(findings: readonly Finding[]): Finding[] {

@@ -30,6 +30,7 @@ import { AssessmentEntity, type ReportRecipient } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
 import {
   closesReferral,
+  ctoDecisionAbout,
   ctoFindings,
   evaluationInstant,
   eventTooEarly,
@@ -854,12 +855,23 @@ export class AssessmentsService {
           regime: check.regime.id,
         };
       } else if (dto.kind === 'cto-decision') {
+        const referral = await this.referrals.forAssessment(m, a.referralId);
+        // CTO-03 (s.17E, s.17F(4)): for a recalled community patient the AMHP decides on revoking the CTO (form CTO5),
+        // which has no conditions to agree (CTO-02 is about making a CTO); otherwise on making one (CTO1 Part 2).
+        const about = ctoDecisionAbout(referral.legalContext.kind);
+        if (about === 'revocation' && dto.conditionsAgreed === true)
+          throw new UnprocessableProblem(
+            "A CTO's revocation has no conditions to agree: the AMHP agrees (or not) that the s.3 criteria are met and that revoking the CTO is appropriate (form CTO5). Leave conditionsAgreed out.",
+            'conditions-not-applicable',
+            { field: 'conditionsAgreed', rule: 'CTO-03' satisfies RuleId },
+          );
         const { check } = await this.evaluate(
           m,
           a,
           null,
-          { referral: await this.referrals.forAssessment(m, a.referralId) },
+          { referral },
           {
+            about,
             decision: dto.ctoDecision!,
             inWriting: dto.inWriting ?? false,
             signedAt: signedAt!,
@@ -872,9 +884,10 @@ export class AssessmentsService {
           evaluatedAt: signedAt!.toISOString(),
           evaluatedAtBasis: 'signedAt' satisfies EvaluationBasis,
           cto: {
+            about,
             decision: dto.ctoDecision,
             inWriting: dto.inWriting ?? false,
-            conditionsAgreed: dto.conditionsAgreed ?? false,
+            conditionsAgreed: about === 'revocation' ? null : (dto.conditionsAgreed ?? false),
             signedAt: signedAt!.toISOString(),
           },
         };
@@ -1344,7 +1357,7 @@ export class AssessmentsService {
       /** NR-11: the displacement applications known at this instant count (default now; the checks' asAt when asked). */
       knownAt?: Date;
     },
-    cto?: { decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
+    cto?: { about: 'making' | 'revocation'; decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
   ): Promise<{ facts: AssessmentFacts; check: AssessmentCheck }> {
     const at = application?.signedAt ?? cto?.signedAt ?? this.clock.now();
     // The rules' "now": the application's (or CTO statement's) signing unless the caller asked about another instant.

@@ -21,6 +21,7 @@ export const referralStopFactsSql = (referral: string): string => `json_build_ob
     'outcomes', coalesce((SELECT json_agg(json_build_object('kind', sf_a.outcome_kind, 'decidedAt', sf_a.decided_at,
                             'signedAt', coalesce(sf_a.outcome->'application'->>'signedAt', sf_a.outcome->'cto'->>'signedAt'),
                             'alternatives', sf_a.outcome->'alternatives',
+                            'ctoDecision', sf_a.outcome->'cto'->>'decision',
                             'section', sf_a.outcome->'application'->>'section',
                             'admittedAt', CASE WHEN sf_a.outcome->'application'->>'inPatient' = 'true' AND sf_a.outcome->'application'->>'managersReceivedAt' IS NOT NULL
                                                THEN (sf_a.outcome->'application'->>'managersReceivedAt')::timestamptz

@@ -121,6 +121,7 @@ type Row = ReferralEntity &
         admittedAt: string | null;
         section?: OutcomeFact['section'];
         s4ConvertedAt?: string | null;
+        ctoDecision?: 'agree' | 'disagree' | null;
       }>;
     };
   };
@@ -1475,6 +1476,7 @@ export class ReferralsService {
         admittedAt: date(o.admittedAt),
         section: o.section ?? null,
         s4ConvertedAt: date(o.s4ConvertedAt),
+        ctoDecision: o.ctoDecision ?? null,
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
     };

@@ -81,6 +81,10 @@ describe('activity: each event counts in the local month it happened', () => {
   it.each([
     [{ outcomeKind: 'application', section: 's4' }, 'application-s4'],
     [{ outcomeKind: 'cto-decision', section: null, ctoDecision: 'disagree' }, 'cto-disagree'],
+    [{ outcomeKind: 'cto-decision', section: null, ctoDecision: 'agree', legalContext: 'informal' }, 'cto-agree'],
+    // CTO-03: a recalled patient's decision is on revoking the CTO (CTO5), counted apart from agreeing to a new one.
+    [{ outcomeKind: 'cto-decision', section: null, ctoDecision: 'agree', legalContext: 'cto-recall' }, 'cto-revocation-agree'],
+    [{ outcomeKind: 'cto-decision', section: null, ctoDecision: 'disagree', legalContext: 'cto-recall' }, 'cto-revocation-disagree'],
     [{ outcomeKind: 'not-detained', section: null }, 'not-detained'],
     [{ outcomeKind: null, section: null }, null],
   ])('the outcome of %j is coded %s', (a, code) => {

@@ -32,13 +32,21 @@ export const OUTCOME_LABELS: Record<string, string> = {
   'application-s7': 'Guardianship application s.7',
   'cto-agree': 'CTO: AMHP agreed',
   'cto-disagree': 'CTO: AMHP did not agree',
+  'cto-revocation-agree': 'CTO revocation (recall): AMHP agreed',
+  'cto-revocation-disagree': 'CTO revocation (recall): AMHP did not agree',
   'not-detained': 'Not detained',
 };
 
 /** The outcome code of a decided assessment (as in OUTCOME_LABELS). */
-export function outcomeCode(a: { outcomeKind: string | null; section: string | null; ctoDecision?: string | null }): string | null {
+export function outcomeCode(a: {
+  outcomeKind: string | null;
+  section: string | null;
+  ctoDecision?: string | null;
+  legalContext?: string | null;
+}): string | null {
   if (a.outcomeKind === 'application') return `application-${a.section ?? 'unknown'}`;
-  if (a.outcomeKind === 'cto-decision') return `cto-${a.ctoDecision ?? 'unknown'}`;
+  // CTO-03 (s.17F(4)): for a recalled patient the AMHP's decision is on revoking the CTO, not on making one (CTO-01).
+  if (a.outcomeKind === 'cto-decision') return `cto-${a.legalContext === 'cto-recall' ? 'revocation-' : ''}${a.ctoDecision ?? 'unknown'}`;
   return a.outcomeKind;
 }
 

@@ -1193,7 +1193,7 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
   });
 });
 
-describe("CTO-01 / CTO-02: the AMHP's written decision on a CTO", () => {
+describe("CTO-01 / CTO-02 / CTO-03: the AMHP's written decision on making or revoking a CTO", () => {
   const cto = (over: Partial<NonNullable<AssessmentFacts['cto']>>) => ({
     ...live(facts()),
     cto: {
@@ -1223,7 +1223,24 @@ describe("CTO-01 / CTO-02: the AMHP's written decision on a CTO", () => {
     ],
     ['agreeing for a patient referred as informal', { referredAs: 'informal' }, ['CTO-01:warning:cto-patient-not-detained-for-treatment']],
     ['agreeing for a patient held under s.5(2)', { referredAs: 's5-2' }, ['CTO-01:warning:cto-patient-not-detained-for-treatment']],
-    ['agreeing for a recalled CTO patient (revocation)', { referredAs: 'cto-recall' }, []],
+    ['agreeing for a recalled CTO patient (revocation)', { referredAs: 'cto-recall', about: 'revocation' }, []],
+    // CTO-03 (s.17F(4), CTO5): revoking a recalled patient's CTO has no conditions (CTO-02 is about making one).
+    ['agreeing to revocation, with no conditions to agree', { about: 'revocation', conditionsAgreed: false }, []],
+    [
+      'agreeing to revocation not in writing (CTO5)',
+      { about: 'revocation', conditionsAgreed: false, inWriting: false },
+      ['CTO-03:blocker:cto-decision-not-in-writing'],
+    ],
+    [
+      'agreeing to revocation by an AMHP not approved at signing',
+      { about: 'revocation', conditionsAgreed: false, amhpApprovedAtSigning: false },
+      ['CTO-03:blocker:cto-amhp-not-approved'],
+    ],
+    [
+      'disagreeing with revocation: the CTO continues and the patient is released by the end of the 72 hours',
+      { about: 'revocation', decision: 'disagree', conditionsAgreed: false, referredAs: 'cto-recall' },
+      ['CTO-06:warning:cto-revocation-not-agreed'],
+    ],
     [
       'disagreeing for a patient referred as detained under s.2',
       { decision: 'disagree', conditionsAgreed: false, referredAs: 'already-s2' },

@@ -102,6 +102,8 @@ const C = {
   gdn07: citationOf('GDN-07'),
   cto01: citationOf('CTO-01'),
   cto02: citationOf('CTO-02'),
+  cto03: 'MHA 1983 s.17F(4)',
+  cto06: citationOf('CTO-06'),
   cop03: citationOf('COP-03'),
   cop02: citationOf('COP-02'),
 } as const;
@@ -1904,29 +1906,49 @@ const NOT_DETAINED_FOR_TREATMENT: Record<string, string> = {
   'already-s2': 'detained under s.2 (for assessment)',
 };
 
-/** CTO-01 (s.17A(4)) and CTO-02 (s.17B(2)): the AMHP's written decision on a CTO. */
+/**
+ * The AMHP's written decision on a CTO: making one (CTO-01, s.17A(4), form CTO1 Part 2, and its conditions, CTO-02,
+ * s.17B(2)) or, for a recalled patient, revoking one (CTO-03, s.17F(4), form CTO5: agreement that the s.3 criteria are
+ * met and that revocation is appropriate; there are no conditions to agree).
+ */
 function checkCto(ctx: Ctx): void {
   const cto = ctx.facts.cto!;
   assertInstant(cto.signedAt, 'cto.signedAt');
+  const revocation = cto.about === 'revocation';
+  const [rule, citation] = revocation ? (['CTO-03', C.cto03] as const) : (['CTO-01', C.cto01] as const);
   if (!cto.inWriting) {
     add(
       ctx,
-      'CTO-01',
+      rule,
       'blocker',
       'cto-decision-not-in-writing',
-      "The AMHP's decision on the community treatment order must be in writing (form CTO1, Part 2).",
-      C.cto01,
+      revocation
+        ? "The AMHP's decision on revoking the community treatment order must be in writing (form CTO5)."
+        : "The AMHP's decision on the community treatment order must be in writing (form CTO1, Part 2).",
+      citation,
     );
   }
   if (!cto.amhpApprovedAtSigning) {
     add(
       ctx,
-      'CTO-01',
+      rule,
       'blocker',
       'cto-amhp-not-approved',
       `The AMHP's approval was not current when they signed the CTO decision at ${local(ctx, cto.signedAt)}. An approved AMHP must make the decision.`,
-      C.cto01,
+      citation,
     );
+  }
+  if (revocation) {
+    if (cto.decision === 'disagree')
+      add(
+        ctx,
+        'CTO-06',
+        'warning',
+        'cto-revocation-not-agreed',
+        'The AMHP does not agree that the s.3 criteria are met or that revocation is appropriate: the responsible clinician cannot revoke the CTO. The patient must be released from hospital by the end of the 72 hours of the recall, and remains subject to the CTO.',
+        C.cto06,
+      );
+    return;
   }
   if (cto.decision === 'agree' && !cto.conditionsAgreed) {
     add(

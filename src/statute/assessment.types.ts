@@ -161,11 +161,16 @@ export interface ApplicationFacts {
 }
 
 export interface CtoDecisionFacts {
+  /**
+   * What the AMHP decides on: 'making' a CTO (CTO-01, s.17A(4), form CTO1 Part 2, with its conditions, CTO-02) or, for a
+   * patient recalled under s.17E, 'revocation' of the CTO (CTO-03, s.17F(4), form CTO5: no conditions). Absent: making.
+   */
+  about?: 'making' | 'revocation';
   decision: 'agree' | 'disagree';
   inWriting: boolean;
   signedAt: Instant;
   amhpApprovedAtSigning: boolean;
-  /** CTO-02: the conditions the AMHP agreed to. */
+  /** CTO-02: the conditions the AMHP agreed to (making a CTO only; a revocation has none). */
   conditionsAgreed: boolean;
   /**
    * CTO-01 (s.17A(1)-(2)): the patient's legal position as the referral recorded it (its legal context's kind). A CTO

@@ -259,6 +259,36 @@ describe('a clock stops when its purpose is met', () => {
       null,
     ],
     [
+      'a CTO recall stops at the AMHP’s written agreement to revocation (CTO5), which says the patient is detained as if under s.3',
+      CTO,
+      'CTO-03',
+      '2026-08-01T10:30:00Z',
+      {
+        outcomes: [
+          { kind: 'cto-decision', decidedAt: at('2026-08-02T10:00:00Z'), signedAt: at('2026-08-02T09:30:00Z'), ctoDecision: 'agree' },
+        ],
+      },
+      '2026-08-02T09:30:00.000Z',
+      'CTO-03',
+      'met',
+      'revoking the CTO is appropriate (form CTO5): once the responsible clinician revokes it, the patient is detained as if under s.3 (s.17G)',
+    ],
+    [
+      'a CTO recall the AMHP does not agree to revoke: the CTO continues and the patient is released by the end of the 72 hours',
+      CTO,
+      'CTO-03',
+      '2026-08-01T10:30:00Z',
+      {
+        outcomes: [
+          { kind: 'cto-decision', decidedAt: at('2026-08-02T10:00:00Z'), signedAt: at('2026-08-02T09:30:00Z'), ctoDecision: 'disagree' },
+        ],
+      },
+      '2026-08-02T09:30:00.000Z',
+      'CTO-03',
+      'met',
+      'not to agree to revoking the CTO: it cannot be revoked, and the patient must be released by',
+    ],
+    [
       'a s.2 ends on admission under a new (s.3) application',
       S2,
       'APP-17',

@@ -974,6 +974,8 @@ export interface OutcomeFact {
   alternatives?: readonly string[];
   /** application: the timeline's first "admitted" event (for a patient already in hospital: the managers' receipt, APP-12). */
   admittedAt?: Instant | null;
+  /** cto-decision: the AMHP's decision (for a recalled patient, on revoking the CTO: CTO-03, s.17F(4)). */
+  ctoDecision?: 'agree' | 'disagree' | null;
   /** application: the section applied under, as made (a s.4 converted to a s.2 stays 's4' here). */
   section?: 's2' | 's3' | 's4' | 's7' | null;
   /**
@@ -1070,7 +1072,8 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  * - COP-09: the assessment opening (the target is for it to start).
  * - LOCAL-RESPONSE (DUTY-01, C8): the first in-person contact after the clock started.
  * - HOLD-01 / HOLD-02 (HOLD-03, s.5(2), (4)): the application made, or the holding power lapsing at its deadline.
- * - CTO-03: the AMHP's recorded decision on revocation.
+ * - CTO-03: the AMHP's written decision on revocation (CTO5), saying what it means: agreed, the CTO can be revoked
+ *   (s.17G); not agreed, the patient is released by the end of the 72 hours, still on the CTO (CTO-06).
  * - APP-17 (APP-20, s.6(4)): admission under a new application.
  * - APP-11 (s.4(4)): the s.4 converting into a s.2 (s4ConvertedAt: a second recommendation received by the managers
  *   within the 72 hours, the 72nd hour included, that complies with s.12 with the first, as s4Conversion judges it;
@@ -1107,9 +1110,16 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
       add(clock.deadline, 'HOLD-03', (t) => `the holding power lapsed at ${t} without an application; it cannot be renewed`);
       break;
     case 'CTO-03':
+      // CTO-03 (s.17F(4)): the AMHP's written decision on revocation (form CTO5) is what the hub owes within the window.
       for (const o of outcomes)
         if (o.kind === 'cto-decision')
-          add(isReal(o.signedAt) ? o.signedAt : o.decidedAt, 'CTO-03', (t) => `the AMHP's decision on revocation was recorded at ${t}`);
+          add(isReal(o.signedAt) ? o.signedAt : o.decidedAt, 'CTO-03', (t) =>
+            o.ctoDecision === 'agree'
+              ? `the AMHP agreed in writing at ${t} that the s.3 criteria are met and that revoking the CTO is appropriate (form CTO5): once the responsible clinician revokes it, the patient is detained as if under s.3 (s.17G)`
+              : o.ctoDecision === 'disagree'
+                ? `the AMHP decided in writing at ${t} not to agree to revoking the CTO: it cannot be revoked, and the patient must be released by ${formatLocal(clock.deadline, zone)}, the end of the 72 hours, still subject to the CTO (s.17F(5)-(7))`
+                : `the AMHP's decision on revocation was recorded at ${t}`,
+          );
       break;
     case 'APP-17':
       for (const o of outcomes)

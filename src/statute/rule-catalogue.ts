@@ -358,8 +358,23 @@ export const RULES = {
   },
   'CTO-03': {
     citation: 'MHA 1983 s.17E, s.17F(4)',
-    summary: 'A recalled community patient may be held 72 hours; the hub responds within the configured window.',
+    summary:
+      "A recalled community patient may be held 72 hours; revoking the CTO needs an AMHP's written agreement (form CTO5) within them, and the hub responds within the configured window.",
     severity: 'blocker',
+    regime: 'mha-1983',
+    commencement: null,
+  },
+  'CTO-06': {
+    citation: 'MHA 1983 s.17F(5)-(7)',
+    summary: 'A recalled patient whose CTO is not revoked must be released by the end of the 72 hours, and remains subject to the CTO.',
+    severity: 'warning',
+    regime: 'mha-1983',
+    commencement: null,
+  },
+  'CTO-07': {
+    citation: 'MHA 1983 s.17G',
+    summary: 'On revocation of a CTO the patient is detained again as if under s.3, the period beginning with the day of revocation.',
+    severity: 'info',
     regime: 'mha-1983',
     commencement: null,
   },

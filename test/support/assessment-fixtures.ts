@@ -25,7 +25,7 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
   let n = 0;
 
   /** A referral allocated to a fresh AMHP, and the assessment that AMHP opens. */
-  async function opened(over: { nearestRelativeRequest?: boolean; source?: string } = {}) {
+  async function opened(over: { nearestRelativeRequest?: boolean; source?: string; legalContext?: object } = {}) {
     const worker = await amhp(world().t);
     const referral = (
       await as(world().manager)
@@ -36,7 +36,7 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
           reason: 'Relapse of psychosis, not taking medication, neighbours frightened.',
           risks: { toSelf: true, toOthers: true, fromOthers: false, flags: [] },
           urgency: 'urgent',
-          legalContext: { kind: 'informal' },
+          legalContext: over.legalContext ?? { kind: 'informal' },
           nearestRelativeRequest: over.nearestRelativeRequest ?? false,
           receivedAt: '2026-11-20T14:00:00Z',
         })

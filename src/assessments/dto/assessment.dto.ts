@@ -559,12 +559,27 @@ export class OutcomeDto extends ReportDetailsDto {
   @IsInstant()
   forwardedToLssaAt?: string;
   // cto-decision
-  @ApiPropertyOptional({ enum: ['agree', 'disagree'] })
+  @ApiPropertyOptional({
+    enum: ['agree', 'disagree'],
+    description:
+      "The AMHP's decision: on making a CTO (CTO-01, s.17A(4), form CTO1 Part 2) or, when the referral's legal context is a CTO recall, on revoking the CTO (CTO-03, s.17F(4), form CTO5: that the s.3 criteria are met and revocation is appropriate).",
+  })
   @ValidateIf((o: OutcomeDto) => o.kind === 'cto-decision' || o.ctoDecision !== undefined)
   @IsIn(['agree', 'disagree'])
   ctoDecision?: 'agree' | 'disagree';
-  @ApiPropertyOptional({ description: 'CTO-01: the decision is in writing (CTO1 Part 2).' }) @IsOptional() @IsBoolean() inWriting?: boolean;
-  @ApiPropertyOptional({ description: 'CTO-02: the AMHP agrees the conditions.' }) @IsOptional() @IsBoolean() conditionsAgreed?: boolean;
+  @ApiPropertyOptional({
+    description: 'CTO-01 / CTO-03: the decision is in writing (CTO1 Part 2 for making a CTO; CTO5 for revoking one).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  inWriting?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'CTO-02: the AMHP agrees the conditions of a CTO being made. A revocation (CTO recall) has no conditions: true is refused (422 conditions-not-applicable).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  conditionsAgreed?: boolean;
   // not detained
   @ApiPropertyOptional({ enum: ALTERNATIVES, isArray: true })
   @ValidateIf((o: OutcomeDto) => o.kind === 'not-detained' || o.alternatives !== undefined)

@@ -367,6 +367,16 @@ function legalBasisSection(model: OutcomeReportModel, at: At): Omit<ReportSectio
           : NOT_RECORDED,
       ),
     );
+  } else if (o.kind === 'cto-decision' && o.cto?.about === 'revocation') {
+    // CTO-03 (s.17F(4)): revocation of a recalled patient's CTO, the AMHP's agreement on form CTO5; CTO-07 (s.17G) its effect.
+    lines.push(
+      line(
+        'Authority relied on',
+        o.cto.decision === 'agree'
+          ? "MHA 1983 s.17F(4): revocation of the community treatment order of a recalled patient, the AMHP's agreement in writing (Form CTO5); once revoked the patient is detained again as if under s.3 (s.17G)"
+          : 'MHA 1983 s.17F(4): the AMHP did not agree to revocation of the community treatment order (Form CTO5 not agreed), so it cannot be revoked; the patient must be released by the end of the 72 hours of the recall and remains subject to the CTO (s.17F(5)-(7))',
+      ),
+    );
   } else if (o.kind === 'cto-decision') {
     lines.push(
       line('Authority relied on', "MHA 1983 s.17A: community treatment order, the AMHP's agreement in writing (Form CTO1 Part 2)"),
@@ -583,7 +593,9 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
       : o.kind === 'application'
         ? 'Application made'
         : o.kind === 'cto-decision'
-          ? 'Community treatment order decision'
+          ? o.cto?.about === 'revocation'
+            ? 'Decision on revoking the community treatment order (recalled patient)'
+            : 'Community treatment order decision'
           : 'Not detained: no application made';
   const lines: ReportLine[] = [line('Outcome', kindLabel), line('Decided', at(o?.decidedAt))];
   if (o?.kind === 'application') {
@@ -615,6 +627,15 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
       );
       lines.push(line('After the lapse', has(o.s4Lapse.details) ? `${after}: ${o.s4Lapse.details.trim()}` : after));
     }
+  } else if (o?.kind === 'cto-decision' && o.cto?.about === 'revocation') {
+    const c = o.cto;
+    lines.push(
+      line(
+        'CTO revocation decision',
+        `${c.decision === 'agree' ? 'Agreed that the s.3 criteria are met and that revoking the CTO is appropriate' : 'Did not agree to revoking the CTO: it continues'}; in writing (Form CTO5): ${yesNo(c.inWriting).toLowerCase()}`,
+      ),
+    );
+    lines.push(line('Signed', at(c.signedAt)));
   } else if (o?.kind === 'cto-decision') {
     const c = o.cto;
     lines.push(
@@ -669,6 +690,18 @@ function hospitalSection(model: OutcomeReportModel, timeline: readonly ReportTim
     return {
       heading: 'Hospital and bed, or alternative care plan',
       lines: [line('Hospital and bed, or alternative care plan', NOT_RECORDED)],
+    };
+  if (o.kind === 'cto-decision' && o.cto?.about === 'revocation')
+    return {
+      heading: 'Hospital and bed',
+      lines: [
+        line(
+          'Hospital and bed',
+          o.cto.decision === 'agree'
+            ? 'The patient stays in the hospital they were recalled to: once the CTO is revoked they are detained there again as if under s.3, from the day of revocation (s.17G)'
+            : 'The CTO is not revoked: the patient must be released from hospital by the end of the 72 hours of the recall, still subject to the CTO (s.17F(5)-(7))',
+        ),
+      ],
     };
   if (o.kind === 'cto-decision')
     return { heading: 'Hospital and bed', lines: [line('Hospital and bed', 'Not applicable: a CTO decision, no admission')] };

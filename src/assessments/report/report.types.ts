@@ -184,8 +184,15 @@ export interface ReportOutcome {
   /** ALTERNATIVES codes or free text: what was put in place instead. */
   alternatives: string[];
   carePlan: string | null;
-  // A CTO decision (CTO1 Part 2)
-  cto: { decision: 'agree' | 'disagree'; inWriting: boolean | null; signedAt: Instant | null; conditionsAgreed: boolean | null } | null;
+  // A CTO decision: on making one (CTO-01, CTO1 Part 2) or, for a recalled patient, on revoking it (CTO-03, CTO5)
+  cto: {
+    about: 'making' | 'revocation';
+    decision: 'agree' | 'disagree';
+    inWriting: boolean | null;
+    signedAt: Instant | null;
+    /** CTO-02: making a CTO only (null for a revocation). */
+    conditionsAgreed: boolean | null;
+  } | null;
   /** NR-12: when the s.13(4) written reasons were sent to the nearest relative. */
   writtenReasonsSentAt: Instant | null;
 }
