@@ -404,6 +404,29 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
     expect(fieldOf(wrong.body)).toBe('managersReceivedAt');
   });
 
+  it('a s.5(2) whose application reached the managers after its 72 hours is a breach: the holding power lapsed before the application took effect', async () => {
+    await at('2026-11-21T12:00:00Z');
+    // H1 furnished Wed 18 Nov 11:30: the holding power ends Sat 21 Nov 11:30. Signed 11:00, received by the managers 11:45.
+    const o = await opened({ kind: 's5-2', h1FurnishedAt: '2026-11-18T11:30:00Z' }, 'ward');
+    await prepared(o, 's2');
+    const { worker, referral, assessment: a } = o;
+    const body = application('s2', { managersReceivedAt: '2026-11-21T11:45:00Z' });
+    const warned = await as(worker).post(`/assessments/${a.id}/outcome`, body).expect(422);
+    const lapsed = (warned.body.findings as Array<{ rule: string; code: string; message: string }>).find(
+      (f) => f.code === 'holding-power-lapsed-before-application',
+    );
+    expect(lapsed).toMatchObject({ rule: 'HOLD-01' });
+    expect(lapsed!.message).toContain(
+      'The holding power lapsed at Sat 21 Nov 2026 11:30 GMT, before the application took effect: the hospital managers received it only at Sat 21 Nov 2026 11:45 GMT',
+    );
+    expect((await decide(worker, a.id, body)).status).toBe(200);
+    const clock = await clockOf(referral.id, 'HOLD-01');
+    expect(clock).toMatchObject({ state: 'stopped', stoppedAt: '2026-11-21T11:30:00.000Z', stopRule: 'HOLD-03', result: 'breached' });
+    expect(clock!.stopReason).toContain(
+      'before the application took effect: the hospital managers received it only at Sat 21 Nov 2026 11:45 GMT',
+    );
+  });
+
   it("an in-patient's application (held under s.5(2)) records the managers' receipt, and the detention runs from it (APP-12)", async () => {
     await at('2026-11-21T12:00:00Z');
     const o = await opened({ kind: 's5-2', h1FurnishedAt: '2026-11-20T13:00:00Z' }, 'ward');
@@ -430,7 +453,13 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
     const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
     expect(checks.deadlines.find((d: { id: string }) => d.id === 's2-expiry').at).toBe('2026-12-19T00:00:00.000Z');
     expect(checks.findings.filter((f: { rule: string }) => f.rule === 'APP-12')).toEqual([]);
-    expect(await clockOf(referral.id, 'HOLD-01')).toMatchObject({ state: 'stopped', stopRule: 'HOLD-03', result: 'met' });
+    // The holding power ends when the application takes effect, at the managers' receipt (11:20), not at the signing (11:00).
+    expect(await clockOf(referral.id, 'HOLD-01')).toMatchObject({
+      state: 'stopped',
+      stopRule: 'HOLD-03',
+      result: 'met',
+      stoppedAt: '2026-11-21T11:20:00.000Z',
+    });
     const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body;
     expect(report.sections.find((s: { id: string }) => s.id === 'decision').lines).toEqual(
       expect.arrayContaining([{ label: 'Received by the hospital managers', text: 'Sat 21 Nov 2026 11:20 GMT' }]),

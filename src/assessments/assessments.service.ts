@@ -134,6 +134,12 @@ function isS4Application(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): 
   return a.outcomeKind === 'application' && (a.outcome as { application?: { section?: unknown } } | null)?.application?.section === 's4';
 }
 
+/** HOLD-01 / HOLD-02: the holding power the referral's patient is held under (its clock's rule and deadline), if any. */
+function holdingPowerOf(referral: ReferralDto): ApplicationFacts['holdingPower'] {
+  const clock = referral.clocks.find((c) => c.id === 'HOLD-01' || c.id === 'HOLD-02');
+  return clock ? { rule: clock.rule === 'HOLD-02' ? 'HOLD-02' : 'HOLD-01', endsAt: new Date(clock.deadline) } : null;
+}
+
 /** An assessment's times are recorded at most this long after the fact (a record typed up late, or corrected). */
 export const RECORDED_LEAD_DAYS = 366;
 
@@ -1264,6 +1270,7 @@ export class AssessmentsService {
       admittedAt: inPatient && draft.managersReceivedAt ? draft.managersReceivedAt : admitted ? new Date(admitted.at) : null,
       inPatient,
       managersReceivedAt: draft.managersReceivedAt ?? null,
+      holdingPower: holdingPowerOf(referral),
       displacementApplications: [], // filled in evaluate() from the person-level state
     };
   }

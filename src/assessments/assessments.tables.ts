@@ -22,6 +22,7 @@ export const referralStopFactsSql = (referral: string): string => `json_build_ob
                             'signedAt', coalesce(sf_a.outcome->'application'->>'signedAt', sf_a.outcome->'cto'->>'signedAt'),
                             'alternatives', sf_a.outcome->'alternatives',
                             'ctoDecision', sf_a.outcome->'cto'->>'decision',
+                            'managersReceivedAt', sf_a.outcome->'application'->>'managersReceivedAt',
                             'section', sf_a.outcome->'application'->>'section',
                             'admittedAt', CASE WHEN sf_a.outcome->'application'->>'inPatient' = 'true' AND sf_a.outcome->'application'->>'managersReceivedAt' IS NOT NULL
                                                THEN (sf_a.outcome->'application'->>'managersReceivedAt')::timestamptz

@@ -122,6 +122,7 @@ type Row = ReferralEntity &
         section?: OutcomeFact['section'];
         s4ConvertedAt?: string | null;
         ctoDecision?: 'agree' | 'disagree' | null;
+        managersReceivedAt?: string | null;
       }>;
     };
   };
@@ -1477,6 +1478,7 @@ export class ReferralsService {
         section: o.section ?? null,
         s4ConvertedAt: date(o.s4ConvertedAt),
         ctoDecision: o.ctoDecision ?? null,
+        managersReceivedAt: date(o.managersReceivedAt),
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
     };

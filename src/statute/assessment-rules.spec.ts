@@ -935,6 +935,39 @@ describe('the application (APP-01, APP-03, APP-06, COP-03)', () => {
     if (words) expect(c.findings.find((f) => f.rule === 'APP-12')?.message).toContain(words);
   });
 
+  // HOLD-01 / HOLD-02 with APP-12 (s.5(1)): a s.5(2) ending at 18:30 GMT; the application (signed 18:00) takes effect on receipt.
+  it.each<[string, string, 'HOLD-01' | 'HOLD-02', string[]]>([
+    ['received before the holding power ends: it took effect in time', '2026-03-03T18:29:00Z', 'HOLD-01', []],
+    [
+      'received at the 72nd hour exactly: too late (half-open)',
+      '2026-03-03T18:30:00Z',
+      'HOLD-01',
+      ['HOLD-01:warning:holding-power-lapsed-before-application'],
+    ],
+    ['received 30 minutes after it ended', '2026-03-03T19:00:00Z', 'HOLD-01', ['HOLD-01:warning:holding-power-lapsed-before-application']],
+    [
+      "a nurse's s.5(4) (HOLD-02) that ended before the receipt",
+      '2026-03-03T19:00:00Z',
+      'HOLD-02',
+      ['HOLD-02:warning:holding-power-lapsed-before-application'],
+    ],
+  ])('HOLD-01/02: an in-patient application %s', (_name, receivedAt, rule, expected) => {
+    const received = at(receivedAt);
+    const c = checked(
+      withApp(facts(), {
+        inPatient: true,
+        managersReceivedAt: received,
+        admittedAt: received,
+        holdingPower: { rule, endsAt: at('2026-03-03T18:30:00Z') },
+      }),
+    );
+    expect(codes(c).filter((x) => x.startsWith('HOLD'))).toEqual(expected);
+    if (expected.length)
+      expect(finding(c, 'holding-power-lapsed-before-application').message).toContain(
+        'The holding power lapsed at Tue 3 Mar 2026 18:30 GMT, before the application took effect',
+      );
+  });
+
   it("APP-12: an in-patient's s.2 runs from the managers' receipt (its admission)", () => {
     const received = at('2026-03-03T18:20:00Z');
     const c = checked(withApp(facts(), { inPatient: true, managersReceivedAt: received, admittedAt: received }));

@@ -1487,6 +1487,20 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
       C.app12,
     );
   }
+  // HOLD-01 / HOLD-02 with APP-12 (s.5(1)): a holding power cannot be renewed, and the application for the in-patient
+  // it holds takes effect only when the managers receive it; received at or after the power's end (half-open), the
+  // patient was held with no authority in between.
+  const hold = app.holdingPower ?? null;
+  if (hold && app.inPatient && received && received.getTime() >= hold.endsAt.getTime()) {
+    add(
+      ctx,
+      hold.rule,
+      'warning',
+      'holding-power-lapsed-before-application',
+      `The holding power lapsed at ${local(ctx, hold.endsAt)}, before the application took effect: the hospital managers received it only at ${local(ctx, received)}, so the patient was held without authority in between. Record this and raise it with the hospital managers.`,
+      citationOf(hold.rule),
+    );
+  }
   if (app.admittedAt && section !== 's7') {
     if (app.admittedAt.getTime() < app.signedAt.getTime()) {
       add(

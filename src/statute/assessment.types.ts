@@ -154,6 +154,11 @@ export interface ApplicationFacts {
   /** APP-12: when the hospital managers received the application (for an in-patient, the admission). */
   managersReceivedAt?: Instant | null;
   /**
+   * HOLD-01 / HOLD-02: the holding power (s.5(2) or s.5(4)) the patient was held under when the application was made,
+   * by the rule that fixes its end, and when it ends (its clock's deadline). Absent when there was none.
+   */
+  holdingPower?: { rule: 'HOLD-01' | 'HOLD-02'; endsAt: Instant } | null;
+  /**
    * NR-11 (s.29(4)): the s.29 displacement applications on ground (c) or (d) known when the rules are applied, each
    * with where the court has got to; the rules decide which of them extend the s.2 (those made while it was in force).
    */

@@ -19,11 +19,12 @@ const clockOf = (context: LegalContext, id: ClockId, receivedAt: string) => {
   return clock;
 };
 
-const application = (signedAt: string, admittedAt?: string): OutcomeFact => ({
+const application = (signedAt: string, admittedAt?: string, managersReceivedAt?: string): OutcomeFact => ({
   kind: 'application',
   decidedAt: at(signedAt),
   signedAt: at(signedAt),
   admittedAt: admittedAt ? at(admittedAt) : null,
+  managersReceivedAt: managersReceivedAt ? at(managersReceivedAt) : null,
 });
 const notDetained = (decidedAt: string, alternatives: string[] = ['community-follow-up']): OutcomeFact => ({
   kind: 'not-detained',
@@ -204,15 +205,48 @@ describe('a clock stops when its purpose is met', () => {
       null,
     ],
     [
-      's.5(2) ends when the application is made',
+      's.5(2) ends when the hospital managers receive the application (s.5(1)), not when it is signed',
+      S5_2,
+      'HOLD-01',
+      '2026-08-03T08:30:00Z',
+      { outcomes: [application('2026-08-04T15:00:00Z', undefined, '2026-08-04T15:30:00Z')] },
+      '2026-08-04T15:30:00.000Z',
+      'HOLD-03',
+      'met',
+      'the hospital managers received the application at Tue 4 Aug 2026 16:30 BST',
+    ],
+    [
+      's.5(2) whose application is signed in time but reaches the managers after the 72 hours lapsed first: breached',
+      S5_2,
+      'HOLD-01',
+      '2026-08-03T08:30:00Z',
+      { outcomes: [application('2026-08-06T07:00:00Z', undefined, '2026-08-06T08:30:00Z')] },
+      '2026-08-06T08:00:00.000Z',
+      'HOLD-03',
+      'breached',
+      'lapsed at Thu 6 Aug 2026 09:00 BST, before the application took effect: the hospital managers received it only at Thu 6 Aug 2026 09:30 BST',
+    ],
+    [
+      's.5(2) whose application reaches the managers at the 72nd hour exactly: too late (half-open), breached',
+      S5_2,
+      'HOLD-01',
+      '2026-08-03T08:30:00Z',
+      { outcomes: [application('2026-08-06T07:00:00Z', undefined, '2026-08-06T08:00:00Z')] },
+      '2026-08-06T08:00:00.000Z',
+      'HOLD-03',
+      'breached',
+      'before the application took effect',
+    ],
+    [
+      's.5(2) whose application has no recorded receipt by the managers runs on, and lapses saying so',
       S5_2,
       'HOLD-01',
       '2026-08-03T08:30:00Z',
       { outcomes: [application('2026-08-04T15:00:00Z')] },
-      '2026-08-04T15:00:00.000Z',
+      '2026-08-06T08:00:00.000Z',
       'HOLD-03',
-      'met',
-      'the application was made at Tue 4 Aug 2026 16:00 BST',
+      'breached',
+      'an application was made at Tue 4 Aug 2026 16:00 BST, but its receipt by the hospital managers, when it takes effect (s.5(1)), is not recorded',
     ],
     [
       's.5(2) with no application lapses at its 72 hours, breached',
@@ -237,11 +271,11 @@ describe('a clock stops when its purpose is met', () => {
       'Sun 25 Oct 2026 05:30 GMT',
     ],
     [
-      's.5(4) ends when the application is made within its hours (01:30 GMT, after the clocks went back)',
+      's.5(4) ends when the managers receive the application within its hours (01:30 GMT, after the clocks went back)',
       S5_4,
       'HOLD-02',
       '2026-10-24T23:40:00Z',
-      { outcomes: [application('2026-10-25T01:30:00Z')] },
+      { outcomes: [application('2026-10-25T01:10:00Z', undefined, '2026-10-25T01:30:00Z')] },
       '2026-10-25T01:30:00.000Z',
       'HOLD-03',
       'met',

@@ -974,6 +974,11 @@ export interface OutcomeFact {
   alternatives?: readonly string[];
   /** application: the timeline's first "admitted" event (for a patient already in hospital: the managers' receipt, APP-12). */
   admittedAt?: Instant | null;
+  /**
+   * application: when the hospital managers received it (APP-12, s.5(1)): for a patient already in hospital, as anyone
+   * held under a holding power is, the application takes effect then, not when it is signed.
+   */
+  managersReceivedAt?: Instant | null;
   /** cto-decision: the AMHP's decision (for a recalled patient, on revoking the CTO: CTO-03, s.17F(4)). */
   ctoDecision?: 'agree' | 'disagree' | null;
   /** application: the section applied under, as made (a s.4 converted to a s.2 stays 's4' here). */
@@ -1071,7 +1076,9 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  *   that decided not to detain.
  * - COP-09: the assessment opening (the target is for it to start).
  * - LOCAL-RESPONSE (DUTY-01, C8): the first in-person contact after the clock started.
- * - HOLD-01 / HOLD-02 (HOLD-03, s.5(2), (4)): the application made, or the holding power lapsing at its deadline.
+ * - HOLD-01 / HOLD-02 (HOLD-03, s.5(2), (4)): the application taking effect, i.e. the managers' receipt of it (APP-12,
+ *   s.5(1): the patient is already in hospital; not the signing), or the holding power lapsing at its deadline (breached,
+ *   saying so when the application reached the managers only after it, or its receipt is not recorded).
  * - CTO-03: the AMHP's written decision on revocation (CTO5), saying what it means: agreed, the CTO can be revoked
  *   (s.17G); not agreed, the patient is released by the end of the 72 hours, still on the CTO (CTO-06).
  * - APP-17 (APP-20, s.6(4)): admission under a new application.
@@ -1103,12 +1110,33 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
         add(at, 'DUTY-01', (t) => `first seen in person at ${t} (C8: video and phone do not count)`);
       break;
     case 'HOLD-01':
-    case 'HOLD-02':
-      for (const o of outcomes)
-        if (o.kind === 'application')
-          add(applicationMadeAt(o), 'HOLD-03', (t) => `the application was made at ${t}; it, not the holding power, is now the authority`);
-      add(clock.deadline, 'HOLD-03', (t) => `the holding power lapsed at ${t} without an application; it cannot be renewed`);
+    case 'HOLD-02': {
+      // APP-12 (s.5(1)): the patient held is already in hospital, so an application takes effect only when the managers
+      // receive it; until then the holding power is the only authority. A receipt not recorded stops nothing (the
+      // clock runs on and warns until it is); one at or after the deadline comes too late (half-open: breached).
+      const applications = outcomes.filter((o) => o.kind === 'application');
+      for (const o of applications)
+        if (isReal(o.managersReceivedAt) && o.managersReceivedAt.getTime() < clock.deadline.getTime())
+          add(
+            o.managersReceivedAt,
+            'HOLD-03',
+            (t) => `the hospital managers received the application at ${t}; it, not the holding power, is now the authority (s.5(1))`,
+          );
+      const late = applications
+        .map((o) => o.managersReceivedAt)
+        .filter(isReal)
+        .filter((r) => r.getTime() >= clock.deadline.getTime())
+        .sort((a, b) => a.getTime() - b.getTime())[0];
+      const unreceived = applications.find((o) => !isReal(o.managersReceivedAt));
+      add(clock.deadline, 'HOLD-03', (t) =>
+        late
+          ? `the holding power lapsed at ${t}, before the application took effect: the hospital managers received it only at ${formatLocal(late, zone)}, and the patient was held without authority in between (s.5(1)); it cannot be renewed`
+          : unreceived
+            ? `the holding power lapsed at ${t}: an application was made at ${formatLocal(applicationMadeAt(unreceived), zone)}, but its receipt by the hospital managers, when it takes effect (s.5(1)), is not recorded`
+            : `the holding power lapsed at ${t} without an application; it cannot be renewed`,
+      );
       break;
+    }
     case 'CTO-03':
       // CTO-03 (s.17F(4)): the AMHP's written decision on revocation (form CTO5) is what the hub owes within the window.
       for (const o of outcomes)

@@ -457,8 +457,9 @@ export const RULES = {
     commencement: null,
   },
   'HOLD-03': {
-    citation: 'MHA 1983 s.5(2), (4); s.6(2)',
-    summary: 'A holding power ends when the application is made (the application then authorises detention) or when its hours run out.',
+    citation: 'MHA 1983 s.5(1), (2), (4); s.6(2)',
+    summary:
+      "A holding power ends when the application takes effect (for the in-patient it holds, the managers' receipt of it, s.5(1)) or when its hours run out.",
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,
