@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { ActionsService } from '../src/safeguarding/actions.service';
 import { DecisionsService } from '../src/safeguarding/decisions.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { amhp } from './support/workforce-fixtures';
 
 /**
  * Out-of-hours decisions and their follow-up actions over HTTP on real Postgres (OOH-01..OOH-08, OOH-DA).
@@ -18,7 +19,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
 
   beforeAll(async () => {
     t = await createTestApp({ now: NOW, env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
-    worker = await t.user(['amhp'], { displayName: 'Alex Duty' });
+    worker = await amhp(t, { displayName: 'Alex Duty' });
     otherAmhp = await t.user(['amhp']);
     manager = await t.user(['manager']);
     auditor = await t.user(['auditor']);
@@ -878,6 +879,155 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
         'content.sac.lackedCapacity',
         'content.sac.mspAsked',
       ]);
+    });
+  });
+  describe('DoLS: one urgent authorisation per detention, extended once, however the form is written (OOH-04, OOH-05)', () => {
+    // Dora's first urgent authorisation: Probe Lodge, Thu 5 Nov 20:00Z for 7 days, extended by 7 days on 11 Nov: in
+    // force until Thu 19 Nov 20:00Z. Each later record is written as the tester wrote it.
+    let dora: string;
+    let firstExtension: string;
+    const dols = { legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 paras 74-78, 84-85' };
+    const ua = {
+      managingAuthority: 'Probe Lodge',
+      grantedAt: '2026-11-05T20:00:00Z',
+      days: 7,
+      standardRequestedAt: '2026-11-05T20:00:00Z',
+    };
+    const extendedAt = (at: string) => ({
+      requestedAt: at,
+      decidedAt: at,
+      days: 7,
+      exceptionalReasons: 'Best-interests assessor off sick; no other BIA available until Monday.',
+      essentialToContinue: true,
+      decision: 'extended',
+    });
+    const record = (type: string, occurredAt: string, details: object) =>
+      draft(worker, { type, occurredAt, personId: dora, content: content(dols), details });
+
+    beforeAll(async () => {
+      dora = (await as(manager).post('/people', { givenName: 'Dora', familyName: 'Probe', dateOfBirth: '1942-01-01' }).expect(201)).body.id;
+      await t.sql(
+        `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, 'duty', 'test', 'x', '2026-11-01T00:00:00Z')`,
+        [worker.id, dora],
+      );
+      const first = await record('dols-extension', '2026-11-11T19:00:00Z', { ...ua, extension: extendedAt('2026-11-11T19:00:00Z') });
+      await as(worker).post(`/decisions/${first.id}/sign`).expect(200);
+      firstExtension = first.id;
+    });
+
+    it.each([
+      ['its grant written a minute later', { ...ua, grantedAt: '2026-11-05T20:01:00Z' }],
+      ['the home written "Probe Lodge Care Home"', { ...ua, managingAuthority: 'Probe Lodge Care Home' }],
+      ['exactly as the first', ua],
+    ])('a second extension with %s is refused at signing, naming the first, and nothing is signed', async (_case, details) => {
+      const second = await record('dols-extension', '2026-11-12T10:00:00Z', { ...details, extension: extendedAt('2026-11-12T10:00:00Z') });
+      expect(second.missingForSigning).toContainEqual(expect.objectContaining({ field: 'details.previousExtensions' }));
+      const refused = await as(worker).post(`/decisions/${second.id}/sign`).expect(422);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ code: 'second-extension', findings: [{ rule: 'OOH-05', code: 'second-extension' }] });
+      expect(refused.body.detail).toContain(firstExtension);
+      expect((await as(worker).get(`/decisions/${second.id}`).expect(200)).body).toMatchObject({ status: 'draft' });
+    });
+
+    it('a new urgent authorisation by the same home the minute the extended one ends ("rolling") is refused at signing, naming the earlier decision', async () => {
+      const rolling = await record('dols-urgent-authorisation', '2026-11-19T20:05:00Z', {
+        ...ua,
+        managingAuthority: 'Probe Lodge Care Home',
+        grantedAt: '2026-11-19T20:00:00Z',
+      });
+      const shown = (await as(worker).get(`/decisions/${rolling.id}`).expect(200)).body;
+      expect(shown.warnings).toContainEqual(
+        expect.objectContaining({ code: 'urgent-authorisation-in-same-detention', severity: 'blocker' }),
+      );
+      const refused = await as(worker).post(`/decisions/${rolling.id}/sign`).expect(422);
+      expect(refused.body).toMatchObject({ code: 'urgent-authorisation-in-same-detention', findings: [{ rule: 'OOH-04' }] });
+      expect(refused.body.detail).toContain(firstExtension);
+      expect(refused.body.detail).toContain('para 77(2)');
+      // Its extension is refused too: the extension of a rolling authorisation is a second extension of the detention.
+      const extendingIt = await record('dols-extension', '2026-11-20T10:00:00Z', {
+        ...ua,
+        grantedAt: '2026-11-19T20:00:00Z',
+        extension: extendedAt('2026-11-20T10:00:00Z'),
+      });
+      const refusedToo = (await as(worker).post(`/decisions/${extendingIt.id}/sign`).expect(422)).body;
+      expect(refusedToo.findings.map((f: { code: string }) => f.code)).toEqual([
+        'urgent-authorisation-in-same-detention',
+        'second-extension',
+      ]);
+    });
+
+    it('another home for the same person while the first runs is a warning (a move is a new detention); the record signs', async () => {
+      const moved = await record('dols-urgent-authorisation', '2026-11-14T09:00:00Z', {
+        ...ua,
+        managingAuthority: 'Elm House',
+        grantedAt: '2026-11-14T08:00:00Z',
+      });
+      expect((await as(worker).get(`/decisions/${moved.id}`).expect(200)).body.warnings).toContainEqual(
+        expect.objectContaining({ code: 'dols-other-managing-authority', severity: 'warning' }),
+      );
+      await as(worker).post(`/decisions/${moved.id}/sign`).expect(200);
+    });
+  });
+
+  describe("the decision-maker's authority (OOH-08(12), AMHP-07)", () => {
+    const extensionOf = (who: string) => ({
+      type: 'dols-extension',
+      occurredAt: '2026-11-21T02:30:00Z',
+      personDetails: { name: who, dateOfBirth: '1939-05-05' },
+      content: content({ legalFrameworks: ['dols'], powerOrDuty: 'MCA 2005 Sch A1 para 84' }),
+      details: {
+        managingAuthority: 'Ash Court',
+        grantedAt: '2026-11-18T10:00:00Z',
+        days: 7,
+        standardRequestedAt: '2026-11-18T09:00:00Z',
+        extension: {
+          requestedAt: '2026-11-21T02:00:00Z',
+          decidedAt: '2026-11-21T02:30:00Z',
+          days: 7,
+          exceptionalReasons: 'Best interests assessor off sick; assessment booked for Monday.',
+          essentialToContinue: true,
+          decision: 'extended',
+        },
+      },
+    });
+
+    it('an AMHP whose approval was suspended when the decision was made cannot sign a DoLS extension, or any decision (422 naming the suspension); nothing is signed', async () => {
+      const suspended = await amhp(t, { displayName: 'Sam Suspended' });
+      const [{ id: approvalId }] = await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [
+        suspended.practitionerId,
+      ]);
+      await as(manager)
+        .post(`/approvals/${approvalId}/suspensions`, { startsAt: '2026-11-18T00:00:00Z', reason: 'NMC interim suspension order' })
+        .expect(201);
+      const ext = await draft(suspended, extensionOf('Una Suspended'));
+      expect(ext.missingForSigning).toEqual([]);
+      const refused = await as(suspended).post(`/decisions/${ext.id}/sign`).expect(422);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({
+        code: 'amhp-not-eligible',
+        findings: expect.arrayContaining([expect.objectContaining({ code: 'approval-suspended', rule: 'AMHP-07' })]),
+      });
+      expect(refused.body.detail).toContain('NMC interim suspension order');
+      expect(refused.body.detail).toContain("supervisory body's delegated authority");
+      const bi = await draft(suspended, {
+        type: 'other',
+        personDetails: { name: 'Una Suspended', approximateAge: 80 },
+        content: content({ legalFrameworks: ['care-act-other'] }),
+      });
+      expect((await as(suspended).post(`/decisions/${bi.id}/sign`).expect(422)).body.code).toBe('amhp-not-eligible');
+      expect(await t.sql(`SELECT id FROM decisions WHERE author_user_id = $1 AND status = 'signed'`, [suspended.id])).toEqual([]);
+    });
+
+    it('an AMHP with no approval on record cannot sign; an approved AMHP and a manager (delegated authority) can', async () => {
+      const unapproved = await t.user(['amhp']);
+      const none = await draft(unapproved, extensionOf('Nora None'));
+      expect((await as(unapproved).post(`/decisions/${none.id}/sign`).expect(422)).body.findings).toContainEqual(
+        expect.objectContaining({ code: 'not-a-practitioner' }),
+      );
+      const approved = await draft(worker, extensionOf('Abe Approved'));
+      expect((await as(worker).post(`/decisions/${approved.id}/sign`).expect(200)).body.status).toBe('signed');
+      const byManager = await draft(manager, extensionOf('Mo Managed'));
+      expect((await as(manager).post(`/decisions/${byManager.id}/sign`).expect(200)).body.status).toBe('signed');
     });
   });
   describe('who and when a decision is about (OOH-01, OOH-02, OOH-04, OOH-05)', () => {

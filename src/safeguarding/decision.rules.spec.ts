@@ -1,4 +1,12 @@
 import {
+  DECISION_MAKER_AUTHORITY,
+  dolsAuthorisedUntil,
+  dolsEpisode,
+  dolsRecordOf,
+  sameDolsPerson,
+  sameManagingAuthority,
+  signsOnAmhpApproval,
+  type DolsRecord,
   subjectFindings,
   DecisionContent,
   DecisionType,
@@ -1005,5 +1013,171 @@ describe('who and when a decision is about: OOH-04 (DoLS from 18), OOH-01 (s.42 
     ],
   ])('%s', (_name, type, age, assessedAt, expected) => {
     expect(codes(type, age, assessedAt)).toEqual(expected);
+  });
+});
+
+describe('OOH-04 / OOH-05: one urgent authorisation per detention, extended once, whatever the free text says', () => {
+  const dora = { id: 'p-dora', name: 'Dora Probe', dateOfBirth: '1942-01-01' };
+  let n = 0;
+  const rec = (over: Partial<DolsRecord> & { grantedAt?: Date }): DolsRecord => ({
+    decisionId: `d${++n}`,
+    type: 'dols-urgent-authorisation',
+    person: dora,
+    managingAuthority: 'Probe Lodge',
+    grantedAt: new Date('2026-11-20T20:00:00Z'),
+    days: 7,
+    extension: null,
+    ...over,
+  });
+  const extended = (over: Partial<DolsRecord> = {}) =>
+    rec({ type: 'dols-extension', extension: { decision: 'extended', days: 7 }, ...over });
+
+  it.each([
+    // [a, b, same person]
+    [dora, dora, true],
+    [dora, { ...dora, id: 'p-other' }, false],
+    [{ id: null, name: 'Robin  Unknown', dateOfBirth: null }, { id: null, name: 'robin unknown', dateOfBirth: '1950-02-02' }, true],
+    [
+      { id: null, name: 'Mrs Édith Marlow', dateOfBirth: '1938-10-04' },
+      { id: 'p1', name: 'Edith Marlow', dateOfBirth: '1938-10-04' },
+      true,
+    ],
+    [{ id: null, name: 'Kit Young', dateOfBirth: '1940-01-01' }, { id: null, name: 'Kit Young', dateOfBirth: '2008-11-21' }, false],
+    [{ id: null, name: 'Kit Young', dateOfBirth: null }, { id: null, name: 'Kit Yong', dateOfBirth: null }, false],
+    [{ id: null, name: null, dateOfBirth: null }, { id: null, name: null, dateOfBirth: null }, false],
+  ])('people %j and %j: same %s', (a, b, same) => expect(sameDolsPerson(a, b)).toBe(same));
+
+  it.each([
+    ['Probe Lodge', 'Probe Lodge Care Home', true],
+    ['Probe Lodge', '  probe lodge ', true],
+    ["St Mary's", 'St. Marys Nursing Home', true],
+    ['Oakhouse', 'Oak House', true],
+    ['Northshire General Hospital', 'Northshire General', true],
+    ['Oak House', 'Oak Lodge', false],
+    ['Oak House', 'Elm House', false],
+    ['Care Home', 'Nursing Home', false],
+  ])('homes "%s" and "%s": same %s', (a, b, same) => expect(sameManagingAuthority(a, b)).toBe(same));
+
+  // UA 1: Probe Lodge, 20 Nov 20:00Z for 7 days, extended by 7 days on 26 Nov: in force until 4 Dec 20:00Z.
+  const ua1 = rec({});
+  const ext1 = extended({});
+  it.each<[string, DolsRecord, DolsRecord[], string[], number]>([
+    // [case, current, earlier, finding codes, extensions granted before]
+    ['the first extension of an urgent authorisation', extended({}), [ua1], [], 0],
+    [
+      'a second extension, the grant written a minute later',
+      extended({ grantedAt: new Date('2026-11-20T20:01:00Z') }),
+      [ua1, ext1],
+      ['second-extension'],
+      1,
+    ],
+    [
+      'a second extension, the grant written an hour off (BST)',
+      extended({ grantedAt: new Date('2026-11-20T19:00:00Z') }),
+      [ext1],
+      ['second-extension'],
+      1,
+    ],
+    [
+      'a second extension, the home written differently',
+      extended({ managingAuthority: 'Probe Lodge Care Home' }),
+      [ext1],
+      ['second-extension'],
+      1,
+    ],
+    [
+      'a second request after a refusal',
+      extended({}),
+      [rec({ type: 'dols-extension', extension: { decision: 'refused', days: 0 } })],
+      ['second-extension'],
+      0,
+    ],
+    [
+      'recording the refusal of a second request',
+      rec({ type: 'dols-extension', extension: { decision: 'refused', days: 0 } }),
+      [ext1],
+      [],
+      1,
+    ],
+    [
+      'a new urgent authorisation the minute the extended one ends (rolling)',
+      rec({ grantedAt: new Date('2026-12-04T20:00:00Z') }),
+      [ua1, ext1],
+      ['urgent-authorisation-in-same-detention'], // the extension's record: the first alone ended a week before
+      1,
+    ],
+    [
+      'a new urgent authorisation while the first runs',
+      rec({ grantedAt: new Date('2026-11-24T08:00:00Z') }),
+      [ua1],
+      ['urgent-authorisation-in-same-detention'],
+      0,
+    ],
+    [
+      'a new urgent authorisation 23 hours after the first ended',
+      rec({ grantedAt: new Date('2026-11-28T19:00:00Z') }),
+      [ua1],
+      ['urgent-authorisation-in-same-detention'],
+      0,
+    ],
+    [
+      'the extension of a rolling urgent authorisation',
+      extended({ grantedAt: new Date('2026-12-04T20:00:00Z') }),
+      [ua1, ext1],
+      ['urgent-authorisation-in-same-detention', 'second-extension'],
+      1,
+    ],
+    ['a new detention a week after the first ended', rec({ grantedAt: new Date('2026-12-11T20:00:00Z') }), [ua1, ext1], [], 0],
+    [
+      'another person at the same home',
+      rec({ person: { ...dora, id: 'p-other' }, grantedAt: new Date('2026-11-24T08:00:00Z') }),
+      [ua1],
+      [],
+      0,
+    ],
+    ['the same urgent authorisation recorded twice', rec({ grantedAt: new Date('2026-11-20T20:30:00Z') }), [ua1], [], 0],
+    [
+      'a move: another home while the first runs',
+      rec({ managingAuthority: 'Elm House', grantedAt: new Date('2026-11-24T08:00:00Z') }),
+      [ua1],
+      ['dols-other-managing-authority'],
+      0,
+    ],
+  ])('%s', (_case, current, earlier, codes, granted) => {
+    const episode = dolsEpisode(current, earlier, LONDON);
+    expect(episode.findings.map((f) => f.code)).toEqual(codes);
+    expect(episode.extensionsGranted).toBe(granted);
+  });
+
+  it('names the earlier decision, its grant and its end, and the paragraph', () => {
+    const [f] = dolsEpisode(rec({ grantedAt: new Date('2026-12-04T20:00:00Z') }), [ext1], LONDON).findings;
+    expect(f).toMatchObject({ rule: 'OOH-04', severity: 'blocker', citation: 'MCA 2005 Sch A1 para 77(1)-(2)' });
+    expect(f.message).toContain(`Decision ${ext1.decisionId}`);
+    expect(f.message).toContain('in force until Fri 4 Dec 2026 20:00');
+    expect(f.message).toContain('para 77(2)');
+  });
+
+  it('reads the record from the details; without a home, grant or days there is nothing to match', () => {
+    const details = { managingAuthority: 'Probe Lodge', grantedAt: '2026-11-20T20:00:00Z', days: 7, standardRequestedAt: null };
+    expect(dolsRecordOf('x', 'dols-urgent-authorisation', dora, details)).toMatchObject({
+      grantedAt: new Date('2026-11-20T20:00:00Z'),
+      extension: null,
+    });
+    expect(dolsRecordOf('x', 'dols-extension', dora, { ...details, extension: { decision: 'extended', days: 5 } })?.extension).toEqual({
+      decision: 'extended',
+      days: 5,
+    });
+    expect(dolsRecordOf('x', 'dols-urgent-authorisation', dora, { ...details, managingAuthority: ' ' })).toBeNull();
+    expect(dolsRecordOf('x', 'best-interests', dora, details)).toBeNull();
+    expect(dolsAuthorisedUntil(ext1)).toEqual(new Date('2026-12-04T20:00:00Z'));
+  });
+});
+
+describe('OOH-08(12), AMHP-07: who signs on the authority of an AMHP approval', () => {
+  it.each(DECISION_TYPES.map((type) => [type]))('%s: an AMHP does, a manager (AMHP or not) does not', (type) => {
+    expect(signsOnAmhpApproval(type, ['amhp'])).toBe(true);
+    expect(signsOnAmhpApproval(type, ['manager'])).toBe(false);
+    expect(signsOnAmhpApproval(type, ['amhp', 'manager'])).toBe(false);
+    expect(DECISION_MAKER_AUTHORITY[type].basis).toMatch(/duty AMHP/);
   });
 });

@@ -13,7 +13,7 @@
  * minimum length of exceptional reasons are in statute/dols.ts. Not legal advice.
  */
 import { DateTime } from 'luxon';
-import type { Finding } from '../statute/clocks';
+import { formatLocal, type Finding } from '../statute/clocks';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension, type UrgentAuthorisationFacts } from '../statute/dols';
 // Type-only: the entity module loads TypeORM; these rules stay pure. The lists below are checked against it.
@@ -858,6 +858,239 @@ const DOLS_FINDING_FIELDS: Record<string, string> = {
   'exceptional-reasons-too-short': 'details.extension.exceptionalReasons',
   'not-essential-to-continue': 'details.extension.essentialToContinue',
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// DoLS episodes: one urgent authorisation per detention (OOH-04), extended once (OOH-05)
+
+/**
+ * ✱ Local reading of "the existing detention" (Sch A1 para 77(1)-(2)): a new urgent authorisation by the same home
+ * for the same person less than this long after the earlier one (with its extension) ended is taken as the same
+ * detention, the person kept there without authority in between, not discharged and readmitted. The detention ends
+ * with the authorisation, so a gap this short is the "rolling" authorisation para 77(2) forbids, written a little later.
+ */
+export const DOLS_ADJOINING_HOURS = 24;
+/**
+ * ✱ Local: two records of the same person and home whose grants are less than this apart describe one urgent
+ * authorisation, its time written differently (a minute off, an hour off between GMT and BST, or the day only, as
+ * the forms allow). A second one given so soon would be refused as well, as the same detention.
+ */
+export const DOLS_SAME_GRANT_HOURS = 24;
+
+const HOUR_MS = 3_600_000;
+
+/** Who a DoLS record is about: their record's id, or (a person with no record) the name and date of birth given. */
+export interface DolsPerson {
+  id: string | null;
+  name: string | null;
+  dateOfBirth: string | null;
+}
+
+/** A DoLS decision as the episode rules read it. */
+export interface DolsRecord {
+  decisionId: string;
+  type: 'dols-urgent-authorisation' | 'dols-extension';
+  person: DolsPerson;
+  managingAuthority: string;
+  grantedAt: Date;
+  /** The urgent authorisation's own days (1..7). */
+  days: number;
+  /** The supervisory body's decision recorded on this record: null for an urgent authorisation. */
+  extension: null | { decision: 'extended' | 'refused'; days: number };
+}
+
+/** The DoLS record a decision's details describe, or null while they lack the managing authority, grant or days. */
+export function dolsRecordOf(
+  decisionId: string,
+  type: DecisionType,
+  person: DolsPerson,
+  details: Record<string, unknown>,
+): DolsRecord | null {
+  if (type !== 'dols-urgent-authorisation' && type !== 'dols-extension') return null;
+  const d = isObj(details) ? details : {};
+  if (!filled(d.managingAuthority) || !isIsoInstant(d.grantedAt) || !Number.isInteger(d.days) || (d.days as number) < 1) return null;
+  const e = isObj(d.extension) ? d.extension : {};
+  const decision: 'extended' | 'refused' | null = e.decision === 'extended' ? 'extended' : e.decision === 'refused' ? 'refused' : null;
+  const extension: DolsRecord['extension'] =
+    type === 'dols-extension' && decision
+      ? { decision, days: decision === 'extended' && Number.isInteger(e.days) ? Math.max(0, e.days as number) : 0 }
+      : null;
+  return {
+    decisionId,
+    type,
+    person,
+    managingAuthority: d.managingAuthority,
+    grantedAt: new Date(d.grantedAt),
+    days: Math.min(d.days as number, UA_MAX_DAYS),
+    extension,
+  };
+}
+
+/** Lower case, no accents, punctuation as spaces, "&" as "and", one space between words. */
+function words(text: string | null): string[] {
+  if (!text) return [];
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/['’`]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr']);
+
+/**
+ * The same person: the same record when both have one; otherwise the same name (case, accents, punctuation and a
+ * title aside) and, when both give a date of birth, the same one. A person with no record is matched on what the
+ * night worker recorded of them, against the name and date of birth of a record too.
+ */
+export function sameDolsPerson(a: DolsPerson, b: DolsPerson): boolean {
+  if (a.id && b.id) return a.id === b.id;
+  const name = (p: DolsPerson) =>
+    words(p.name)
+      .filter((w) => !TITLES.has(w))
+      .join(' ');
+  if (!name(a) || name(a) !== name(b)) return false;
+  return !a.dateOfBirth || !b.dateOfBirth || a.dateOfBirth === b.dateOfBirth;
+}
+
+/** Words that say what kind of place a hospital or care home is, not which one. */
+const PLACE_KIND_WORDS = new Set(['the', 'care', 'home', 'homes', 'nursing', 'residential', 'hospital', 'ltd', 'limited', 'and']);
+
+/**
+ * The same managing authority, as free text allows: the same words once case, accents, punctuation, spacing and the
+ * words saying what kind of place it is are set aside ("Probe Lodge" and "Probe Lodge Care Home"; "St Mary's" and
+ * "St. Marys Nursing Home"). Different words are another home: a warning, never silence (dolsEpisode).
+ */
+export function sameManagingAuthority(a: string, b: string): boolean {
+  const key = (s: string) => {
+    const all = words(s);
+    const kept = all.filter((w) => !PLACE_KIND_WORDS.has(w));
+    return (kept.length ? kept : all).join('');
+  };
+  return key(a) !== '' && key(a) === key(b);
+}
+
+/** When the record's urgent authorisation, with the extension it records (if granted), ends. */
+export function dolsAuthorisedUntil(r: Pick<DolsRecord, 'grantedAt' | 'days' | 'extension'>): Date {
+  const extended = r.extension?.decision === 'extended' ? r.extension.days : 0;
+  return new Date(r.grantedAt.getTime() + (r.days + extended) * 24 * HOUR_MS);
+}
+
+/** The two records' periods overlap, or one starts less than DOLS_ADJOINING_HOURS after the other ends. */
+function adjoining(a: DolsRecord, b: DolsRecord): boolean {
+  const slack = DOLS_ADJOINING_HOURS * HOUR_MS;
+  return (
+    a.grantedAt.getTime() < dolsAuthorisedUntil(b).getTime() + slack && b.grantedAt.getTime() < dolsAuthorisedUntil(a).getTime() + slack
+  );
+}
+
+/** What the hub's earlier DoLS records say of this one. */
+export interface DolsEpisode {
+  /** The earlier extensions granted in the same detention (what `previousExtensions` counts). */
+  extensionsGranted: number;
+  findings: Finding[];
+}
+
+/**
+ * One urgent authorisation per detention, extended once (OOH-04, OOH-05): `current` judged against the DoLS records
+ * signed before it. The episode is the person's detention by one managing authority: the same person
+ * (sameDolsPerson), the same home compared leniently (sameManagingAuthority), and periods (with any extension) that
+ * overlap or adjoin. Grant times and home names as written are not the key, so writing them differently changes
+ * nothing.
+ * - Para 77(2) "No new urgent authorisation is to be given ... in connection with the existing detention": a record of
+ *   an urgent authorisation granted after an earlier one of the same episode (at least DOLS_SAME_GRANT_HOURS later),
+ *   or an extension of one, is a blocker naming the earlier decision (`urgent-authorisation-in-same-detention`).
+ * - Para 77(4) "Only one request under sub-paragraph (3) may be made in relation to the original authorisation": an
+ *   extension granted when an extension was already asked for in the episode (granted or refused) is a blocker
+ *   naming it (`second-extension`). Recording the refusal of a second request is not.
+ * - The same person's authorisation by another home in the same period: a warning (`dols-other-managing-authority`).
+ *   A move to another hospital or care home is a new detention, for which that home gives its own authorisation; a
+ *   name written so differently that it is not recognised needs a person to say it is not the same home.
+ */
+export function dolsEpisode(current: DolsRecord, earlier: readonly DolsRecord[], zone: string): DolsEpisode {
+  const findings: Finding[] = [];
+  const requests: DolsRecord[] = [];
+  const until = (r: DolsRecord) => formatLocal(dolsAuthorisedUntil(r), zone);
+  const granted = (r: DolsRecord) => formatLocal(r.grantedAt, zone);
+  for (const e of earlier) {
+    if (e.decisionId === current.decisionId || !sameDolsPerson(current.person, e.person) || !adjoining(current, e)) continue;
+    if (!sameManagingAuthority(current.managingAuthority, e.managingAuthority)) {
+      findings.push({
+        rule: 'OOH-04',
+        severity: 'warning',
+        code: 'dols-other-managing-authority',
+        message: `Decision ${e.decisionId} records an urgent authorisation for this person by ${e.managingAuthority.trim()}, given ${granted(e)} and in force until ${until(e)}. A new one by another home is lawful only for a new detention there (a move); if ${e.managingAuthority.trim()} is this home under another name, it is the same detention, and no new urgent authorisation may be given in it (MCA 2005 Sch A1 para 77(2)).`,
+        citation: 'MCA 2005 Sch A1 para 77(1)-(2)',
+      });
+      continue;
+    }
+    if (e.extension) requests.push(e);
+    if (current.grantedAt.getTime() - e.grantedAt.getTime() >= DOLS_SAME_GRANT_HOURS * HOUR_MS)
+      findings.push({
+        rule: 'OOH-04',
+        severity: 'blocker',
+        code: 'urgent-authorisation-in-same-detention',
+        message: `Decision ${e.decisionId} records an urgent authorisation for this person by ${e.managingAuthority.trim()}, given ${granted(e)} and in force until ${until(e)}; this one, given ${granted(current)}, is in connection with the same detention, and no new urgent authorisation may be given in it (MCA 2005 Sch A1 para 77(2)). The managing authority may ask the supervisory body once to extend the first; after that only the standard authorisation can authorise the detention.`,
+        citation: 'MCA 2005 Sch A1 para 77(1)-(2)',
+      });
+  }
+  if (current.extension?.decision === 'extended' && requests.length)
+    findings.push({
+      rule: 'OOH-05',
+      severity: 'blocker',
+      code: 'second-extension',
+      message: `The extension of this person's urgent authorisation by ${current.managingAuthority.trim()} was already asked for: ${requests
+        .map((r) => `decision ${r.decisionId} (${r.extension!.decision}, urgent authorisation given ${granted(r)})`)
+        .join('; ')}. Only one request to extend may be made (MCA 2005 Sch A1 para 77(4)), whatever this record's grant time or home name.`,
+      citation: 'MCA 2005 Sch A1 para 77(3)-(4)',
+    });
+  return { extensionsGranted: requests.filter((r) => r.extension!.decision === 'extended').length, findings };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who may sign: the decision-maker's authority (OOH-08(12))
+
+/**
+ * OOH-08(12): "decision-maker identity and authority (AMHP approval or delegated SB authority)". What each type is
+ * decided under, and whether an AMHP signing it acts on the authority of their approval. In the hub the EDT shares
+ * the AMHP rota (DOMAIN: the duty AMHP/EDT worker makes these decisions); an AMHP holds no delegation the hub
+ * records other than being an approved AMHP on that rota, so for every type an AMHP's authority rests on an approval
+ * in effect when the decision was made, and AMHP-07 (reg 6: "may not act" while suspended) is a hard block on it. A
+ * manager signs under the delegated authority the scheme of delegation gives their post (OOH-05, OOH-DA), which no
+ * AMHP approval grants or withdraws.
+ */
+export const DECISION_MAKER_AUTHORITY: Record<DecisionType, { amhpApproval: boolean; basis: string }> = {
+  // Care Act s.42: the council's duty, discharged out of hours by the duty AMHP/EDT worker.
+  'adult-safeguarding': { amhpApproval: true, basis: "the council's s.42 enquiry duty, out of hours, as the duty AMHP" },
+  // MCA s.4-5: whoever acts decides; out of hours that is the duty AMHP acting for the council.
+  'best-interests': { amhpApproval: true, basis: 'a best-interests decision for the council, out of hours, as the duty AMHP' },
+  // Para 74: the managing authority gives it; the hub's worker records and triages it (OOH-04) as the duty AMHP.
+  'dols-urgent-authorisation': {
+    amhpApproval: true,
+    basis: "the supervisory body's receipt and triage of an urgent authorisation, out of hours, as the duty AMHP",
+  },
+  // Paras 84-85: the supervisory body's decision, delegated out of hours to the duty AMHP (OOH-05, local scheme).
+  'dols-extension': { amhpApproval: true, basis: "the supervisory body's delegated authority to extend, out of hours, as the duty AMHP" },
+  // OOH-DA: the council's delegated authority to commit spending.
+  'emergency-placement': { amhpApproval: true, basis: "the council's delegated authority to place, out of hours, as the duty AMHP" },
+  'carer-breakdown': { amhpApproval: true, basis: "the council's Care Act duties, out of hours, as the duty AMHP" },
+  'child-protection-referral': {
+    amhpApproval: true,
+    basis: "the council's referral to children's services, out of hours, as the duty AMHP",
+  },
+  other: { amhpApproval: true, basis: 'a decision for the council, out of hours, as the duty AMHP' },
+};
+
+/**
+ * Whether the signer of a `type` decision acts on the authority of an AMHP approval (OOH-08(12)): an AMHP does
+ * (DECISION_MAKER_AUTHORITY); a manager, AMHP or not, signs under their post's delegated authority.
+ */
+export function signsOnAmhpApproval(type: DecisionType, roles: readonly string[]): boolean {
+  if (roles.includes('manager')) return false;
+  return roles.includes('amhp') && DECISION_MAKER_AUTHORITY[type].amhpApproval;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Signing

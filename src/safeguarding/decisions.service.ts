@@ -14,12 +14,19 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
-import type { Finding } from '../statute/clocks';
-import { dolsClocks, validateExtension } from '../statute/dols';
+import { formatLocal, type Finding } from '../statute/clocks';
+import { dolsClocks, EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension } from '../statute/dols';
 import { ageOn, localDate } from '../statute/time';
+import { EligibilityService } from '../workforce/eligibility.service';
 import { ActionsService, type NewAction } from './actions.service';
 import {
+  DOLS_ADJOINING_HOURS,
+  dolsEpisode,
   dolsFactsFromDetails,
+  dolsRecordOf,
+  DECISION_MAKER_AUTHORITY,
+  signsOnAmhpApproval,
+  type DolsPerson,
   dolsReturnRow,
   legalFrameworkWarnings,
   missingForSigning,
@@ -97,6 +104,10 @@ const SELECT = `SELECT d.id, d.type, d.status, d.person_id AS "personId", d.pers
   FROM decisions d`;
 
 const DOLS_TYPES: readonly DecisionType[] = ['dols-urgent-authorisation', 'dols-extension'];
+/** The details an amendment may change that decide which urgent authorisation, and which detention, a DoLS record is of. */
+const DOLS_EPISODE_FIELDS = ['managingAuthority', 'grantedAt', 'days', 'extension'] as const;
+/** isIsoInstant's pattern, for SQL: only such a value is cast to an instant. */
+const ISO_INSTANT_SQL = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$';
 
 /** A DTO as plain JSON: class instances flattened, undefined (absent) keys dropped, null kept (it means "clear"). */
 function plain<T>(value: T): T {
@@ -166,6 +177,7 @@ export class DecisionsService {
     private readonly users: UsersService,
     private readonly actions: ActionsService,
     private readonly assessments: AssessmentsService,
+    private readonly eligibility: EligibilityService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -291,8 +303,12 @@ export class DecisionsService {
           { signedAt: isoOrNull(d.signedAt) },
         );
       assertVersion(expectedVersion, d.version);
+      await this.requireAuthority(m, actor, d);
       this.requireDraftValid(d.type, d.content, d.details);
-      this.requireSignable(d.type, d.content, await this.withDolsHistory(m, d, d.details), d.costPence, d.escalation);
+      const dols = await this.withDolsHistory(m, d, d.details);
+      // OOH-04 / OOH-05: a second urgent authorisation or extension in the same detention, naming the earlier decision.
+      this.refuseBlockers(dols.findings);
+      this.requireSignable(d.type, d.content, dols.details, d.costPence, d.escalation);
       this.refuseBlockers(this.subjectFindings(d, d.details, d.occurredAt));
       const now = this.clock.now();
       await m.query(`UPDATE decisions SET status = 'signed', signed_at = $2, version = version + 1 WHERE id = $1`, [id, now]);
@@ -369,14 +385,10 @@ export class DecisionsService {
       this.requireDraftValid(d.type, after.content, after.details);
       // OOH-09: a record signed before the SAC fields were asked for may be corrected without adding them.
       const sacRequired = d.content.sac !== undefined || after.content.sac !== undefined;
-      this.requireSignable(
-        d.type,
-        after.content,
-        await this.withDolsHistory(m, d, after.details),
-        after.costPence,
-        after.escalation,
-        sacRequired,
-      );
+      const dols = await this.withDolsHistory(m, d, after.details);
+      // OOH-04 / OOH-05: an amendment may not make the record a second urgent authorisation or extension of a detention.
+      if (DOLS_EPISODE_FIELDS.some((k) => `details.${k}` in changes)) this.refuseBlockers(dols.findings);
+      this.requireSignable(d.type, after.content, dols.details, after.costPence, after.escalation, sacRequired);
       const now = this.clock.now();
       const [{ id: amendmentId }] = await m.query(
         'INSERT INTO decision_amendments (decision_id, amended_by, amended_at, reason, changes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
@@ -685,24 +697,55 @@ export class DecisionsService {
   }
 
   /**
-   * OOH-05 (MCA 2005 Sch A1 para 77(3)-(4)): an urgent authorisation is extended once. How many times it already was
-   * is what the hub itself holds, not only what the form says (`previousExtensions`): the signed extensions of the
-   * same urgent authorisation (the same person, managing authority and grant) before this one. `details` with the
-   * larger of the two.
+   * OOH-04 / OOH-05 (MCA 2005 Sch A1 para 77): one urgent authorisation per detention, extended once. What the hub
+   * itself holds, not only what the form says: the signed DoLS records before this one (all of them, for a draft) of
+   * the same person whose grants are near enough for their periods to touch, judged by dolsEpisode (the same person,
+   * the same home compared leniently, periods with their extension overlapping or adjoining). `details` with
+   * `previousExtensions` at least the extensions granted in the episode, and the episode's findings.
    */
-  private async withDolsHistory(m: EntityManager, d: DecisionRow, details: Json): Promise<Json> {
-    const e = details.extension as { decision?: unknown } | undefined;
-    if (d.type !== 'dols-extension' || typeof details.managingAuthority !== 'string' || typeof details.grantedAt !== 'string' || !e)
-      return details;
-    const [{ n }]: Array<{ n: number }> = await m.query(
-      `SELECT count(*)::int AS n FROM decisions o
-        WHERE o.type = 'dols-extension' AND o.status = 'signed' AND o.id <> $1 AND ($2::timestamptz IS NULL OR o.signed_at < $2)
-          AND o.person_id IS NOT DISTINCT FROM $3 AND lower(trim(o.details->>'managingAuthority')) = lower(trim($4))
-          AND (o.details->>'grantedAt')::timestamptz = $5::timestamptz AND o.details->'extension'->>'decision' = 'extended'`,
-      [d.id, d.signedAt, d.personId, details.managingAuthority, details.grantedAt],
+  private async withDolsHistory(m: EntityManager, d: DecisionRow, details: Json): Promise<{ details: Json; findings: Finding[] }> {
+    const current = dolsRecordOf(d.id, d.type, this.dolsPerson(d), details);
+    if (!current) return { details, findings: [] };
+    // Periods last at most UA_MAX_DAYS + EXTENSION_MAX_DAYS; adjoining adds DOLS_ADJOINING_HOURS. Grants further apart never touch.
+    const reachSeconds = (UA_MAX_DAYS + EXTENSION_MAX_DAYS) * 86_400 + DOLS_ADJOINING_HOURS * 3_600;
+    const rows: DecisionRow[] = await m.query(
+      `${SELECT}
+        WHERE d.type IN ('dols-urgent-authorisation', 'dols-extension') AND d.status = 'signed' AND d.id <> $1
+          AND ($2::timestamptz IS NULL OR d.signed_at < $2)
+          AND ($3::uuid IS NULL OR d.person_id IS NULL OR d.person_id = $3)
+          AND abs(extract(epoch FROM (CASE WHEN d.details->>'grantedAt' ~ $4 THEN (d.details->>'grantedAt')::timestamptz END) - $5::timestamptz)) <= $6`,
+      [d.id, d.signedAt, d.personId, ISO_INSTANT_SQL, current.grantedAt, reachSeconds],
     );
+    const earlier = rows.flatMap((r) => dolsRecordOf(r.id, r.type, this.dolsPerson(r), r.details) ?? []);
+    const episode = dolsEpisode(current, earlier, this.config.timeZone);
     const typed = Number.isInteger(details.previousExtensions) ? (details.previousExtensions as number) : 0;
-    return n > typed ? { ...details, previousExtensions: n } : details;
+    return {
+      details: episode.extensionsGranted > typed ? { ...details, previousExtensions: episode.extensionsGranted } : details,
+      findings: episode.findings,
+    };
+  }
+
+  /** Who a DoLS record is about, as dolsEpisode matches people: the record's id, or the name and date of birth given. */
+  private dolsPerson(d: Pick<DecisionRow, 'personId' | 'person' | 'personDetails'>): DolsPerson {
+    return { id: d.personId, name: personName(d), dateOfBirth: d.person?.dateOfBirth ?? d.personDetails?.dateOfBirth ?? null };
+  }
+
+  /**
+   * OOH-08(12), AMHP-07: an AMHP signs on the authority of their approval (DECISION_MAKER_AUTHORITY), so it must be in
+   * effect, not suspended, when the decision was made: 422 `amhp-not-eligible` with the eligibility findings
+   * otherwise. A manager signs under their post's delegated authority.
+   */
+  private async requireAuthority(m: EntityManager, actor: Actor, d: DecisionRow): Promise<void> {
+    if (!signsOnAmhpApproval(d.type, actor.roles)) return;
+    const at = new Date(d.occurredAt);
+    const eligibility = await this.eligibility.forUser(actor.userId, at, new Date(at.getTime() + 60_000), m);
+    const hard = eligibility.findings.filter((f) => f.severity === 'hard');
+    if (!hard.length) return;
+    throw new UnprocessableProblem(
+      `You could not act as an AMHP when this decision was made (${formatLocal(at, this.config.timeZone)}): ${hard.map((f) => f.message).join(' ')} Its authority is ${DECISION_MAKER_AUTHORITY[d.type].basis}; a manager with delegated authority may sign it instead.`,
+      'amhp-not-eligible',
+      { findings: eligibility.findings },
+    );
   }
 
   /** subjectFindings (OOH-01, OOH-02, OOH-04) for this decision: the person's age on its day, from their record or the details given. */
@@ -858,10 +901,12 @@ export class DecisionsService {
   private async fullView(m: EntityManager, d: DecisionRow): Promise<DecisionViewDto> {
     const names = await this.users.displayNames(m, [d.authorUserId]);
     // The details as the rules judge them: with the extensions the hub holds of the same urgent authorisation (OOH-05).
-    const judged = await this.withDolsHistory(m, d, d.details);
+    const dols = await this.withDolsHistory(m, d, d.details);
+    const judged = dols.details;
     const warnings: Finding[] = [
       ...legalFrameworkWarnings(d.type, d.content, { mhaAssessmentInProgress: await this.mhaAssessmentInProgress(m, d) }),
       ...this.subjectFindings(d, d.details, d.occurredAt),
+      ...dols.findings,
     ];
     let clocks: Array<Record<string, unknown>> | null = null;
     if (DOLS_TYPES.includes(d.type)) {

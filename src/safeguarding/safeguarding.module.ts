@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { RotaModule } from '../rota/rota.module';
 import { PeopleModule } from '../people/people.module';
+import { WorkforceModule } from '../workforce/workforce.module';
 import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
 import { DecisionsController } from './decisions.controller';
@@ -17,7 +18,7 @@ import { HandoversService } from './handovers.service';
  * record a handover's actions in its transaction).
  */
 @Module({
-  imports: [PeopleModule, AuthModule, AssessmentsModule, ReferralsModule, RotaModule],
+  imports: [PeopleModule, AuthModule, AssessmentsModule, ReferralsModule, RotaModule, WorkforceModule],
   controllers: [DecisionsController, ActionsController, HandoversController],
   providers: [DecisionsService, ActionsService, HandoversService],
   exports: [DecisionsService, ActionsService, HandoversService],

@@ -667,7 +667,8 @@ export const RULES = {
   },
   'OOH-04': {
     citation: 'MCA 2005 Sch A1 paras 74-78',
-    summary: "A managing authority's urgent authorisation lasts at most 7 days and comes with a request for a standard one.",
+    summary:
+      "A managing authority's urgent authorisation lasts at most 7 days, comes with a request for a standard one, and is given once per detention.",
     severity: 'blocker',
     regime: 'mca-dols',
     commencement: null,
