@@ -354,6 +354,30 @@ describe('statutory returns (SAC, DoLS) and data quality, on a known financial y
       ]);
     });
 
+    it('an urgent authorisation and its extension whose form writes the home and the request time differently are one application: one row, from the extension', async () => {
+      const ua = { grantedAt: '2023-11-20T20:00:00Z', days: 7 };
+      await decision('v1', {
+        type: 'dols-urgent-authorisation',
+        personId: ids.ann,
+        at: '2023-11-20T21:00:00Z',
+        details: { ...ua, managingAuthority: 'Probe Lodge', standardRequestedAt: '2023-11-20T20:00:00Z' },
+      });
+      await decision('v2', {
+        type: 'dols-extension',
+        personId: ids.ann,
+        at: '2023-11-26T19:00:00Z',
+        details: { ...ua, managingAuthority: 'Probe Lodge Care Home', standardRequestedAt: '2023-11-20T20:01:00Z' },
+      });
+      const rows = (await get(manager, '/reports/returns/dols?period=FY2023').expect(200)).body.rows;
+      expect(
+        rows.map((r: { personReference: string; managingAuthority: string; decisionId: string }) => [
+          r.personReference,
+          r.managingAuthority,
+          r.decisionId,
+        ]),
+      ).toEqual([[ids.ann, 'Probe Lodge Care Home', ids.v2]]);
+    });
+
     it('a request outside the year is not in it; only managers may read the return', async () => {
       expect((await get(manager, '/reports/returns/dols?period=FY2024').expect(200)).body.rows).toEqual([]);
       for (const u of [auditor, admin, amhp]) await get(u, '/reports/returns/dols?period=FY2025').expect(403);

@@ -400,3 +400,108 @@ describe('the AMHP workforce survey as at the period’s last day', () => {
     expect(values(figs, true)).toMatchObject({ 'amhps.all.headcount': '[c]', 'amhps.all.fte': '[c]' });
   });
 });
+
+describe('every figure of every return has its own key (a spreadsheet of them neither merges nor double-counts)', () => {
+  const concluded = (sac: Record<string, unknown>) => decision({ sac: { ...sac, enquiryConcluded: true } });
+
+  it('SG3a has one row each for yes / no / don’t know / not recorded: "not recorded" as coded and no code at all are one row', () => {
+    const v = values(
+      sacFigures(sel, [
+        concluded({ lackedCapacity: 'yes' }),
+        concluded({ lackedCapacity: 'not-recorded' }),
+        concluded({}),
+        concluded({ lackedCapacity: 'dont-know' }),
+      ]),
+    );
+    const sg3a = Object.keys(v).filter((k) => k.startsWith('SG3a.'));
+    expect(sg3a).toEqual([
+      'SG3a.yes.concluded-enquiries',
+      'SG3a.no.concluded-enquiries',
+      'SG3a.dont-know.concluded-enquiries',
+      'SG3a.not-recorded.concluded-enquiries',
+    ]);
+    expect(sg3a.map((k) => v[k])).toEqual([1, 0, 1, 2]);
+  });
+
+  it.each<[string, () => RawFigure[]]>([
+    ['SAC', () => sacFigures(sel, [concluded({ lackedCapacity: 'not-recorded', typeOfRisk: ['physical'] }), concluded({})])],
+    ['data quality', () => dataQualityFigures(sel, [], [], [])],
+    ['guardianship', () => guardianshipFigures(sel, [])],
+    [
+      'workforce survey',
+      () =>
+        workforceSurveyFigures(
+          '2026-03-31',
+          [
+            {
+              practitionerId: 'a',
+              profession: 'social-worker',
+              fte: 1,
+              team: null,
+              skills: ['bia'],
+              active: true,
+              startsOn: '2024-01-01',
+              endsOn: '2028-12-31',
+              endedOn: null,
+            },
+          ],
+          new Date('2026-03-31T12:00:00Z'),
+        ),
+    ],
+  ])('%s', (_name, figures) => {
+    const keys = figures().map(figureKey);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+});
+
+describe('DoLS return: one application however the form wrote the home or the request time', () => {
+  const dols = (
+    personId: string,
+    managingAuthority: string,
+    standardRequestedAt: string,
+    occurredAt: string,
+    type = 'dols-urgent-authorisation',
+  ) => {
+    const details = { standardRequestedAt };
+    const r = decision({
+      type,
+      personId,
+      s42Duty: null,
+      enquiryDelegated: null,
+      managingAuthority,
+      dols: details,
+      occurredAt: new Date(occurredAt),
+    });
+    return { ...r, row: dolsReturnRow(type as 'dols-urgent-authorisation', details, LONDON) };
+  };
+
+  it.each<[string, Array<ReturnType<typeof dols>>, string[]]>([
+    [
+      'the home spelled two ways, the request a minute apart: one row, from the latest decision',
+      [
+        dols('dora', 'Probe Lodge', '2025-11-20T20:00:00Z', '2025-11-20T21:00:00Z'),
+        dols('dora', 'Probe Lodge Care Home', '2025-11-20T20:01:00Z', '2025-11-26T19:00:00Z', 'dols-extension'),
+      ],
+      ['dora|Probe Lodge Care Home'],
+    ],
+    [
+      'two homes (a move, each with its own request): two rows',
+      [
+        dols('dora', 'Probe Lodge', '2025-11-20T20:00:00Z', '2025-11-20T21:00:00Z'),
+        dols('dora', 'Elm House', '2025-11-20T22:00:00Z', '2025-11-20T23:00:00Z'),
+      ],
+      ['dora|Elm House', 'dora|Probe Lodge'],
+    ],
+    [
+      'a new request a month later: two rows',
+      [
+        dols('dora', 'Probe Lodge', '2025-11-20T20:00:00Z', '2025-11-20T21:00:00Z'),
+        dols('dora', 'Probe Lodge', '2025-12-20T20:00:00Z', '2025-12-20T21:00:00Z'),
+      ],
+      ['dora|Probe Lodge', 'dora|Probe Lodge'],
+    ],
+  ])('%s', (_case, rows, expected) => {
+    const cases = dolsReturnCases(FY, rows, 'Northshire County Council');
+    expect(cases.map((c) => `${c.personReference}|${c.managingAuthority}`).sort()).toEqual(expected);
+  });
+});

@@ -4,7 +4,13 @@
  * the codes and times the reports needed and did not find. Pure: rows in, figures or rows out.
  */
 import { ETHNIC_CATEGORY_LABELS } from '../statute/code-lists';
-import { DOLS_APPLICATION_STATUSES, DOLS_REQUIREMENT_LABELS, DOLS_REQUIREMENTS, type DolsReturnRow } from '../safeguarding/decision.rules';
+import {
+  DOLS_APPLICATION_STATUSES,
+  DOLS_REQUIREMENT_LABELS,
+  DOLS_REQUIREMENTS,
+  sameManagingAuthority,
+  type DolsReturnRow,
+} from '../safeguarding/decision.rules';
 import { SAC_CODE_LISTS, type SacField } from '../safeguarding/sac-code-lists';
 import { csvRows } from './csv';
 import { broadEthnicGroup } from './equity-stats';
@@ -217,23 +223,26 @@ export function sacFigures(sel: Selection, rows: readonly SafeguardingRow[]): Ra
   by(SAC_SEXES, (r) => sacSex(r.sex), 'SG1-sex');
   by(SAC_ETHNIC_GROUPS, (r) => sacEthnicGroup(r.ethnicCategory), 'SG1-ethnicity');
 
+  // One row per code, and one "Not recorded" row: the enquiries with no code, and those whose code says it was not
+  // recorded (SG3a's own "not recorded" answer) in the same row, so that no two figures share a key.
   const table = (section: keyof typeof SECTION_LABELS, field: SacField, of: SafeguardingRow[], measure: string, measureLabel: string) => {
     for (const [code, label] of Object.entries(SAC_CODE_LISTS[field]) as Array<[string, string]>)
-      add(
-        section,
-        code,
-        label,
-        measure,
-        measureLabel,
-        of.filter((r) => codeOf(r.sac, field).includes(code)),
-      );
+      if (code !== NOT_RECORDED.code)
+        add(
+          section,
+          code,
+          label,
+          measure,
+          measureLabel,
+          of.filter((r) => codeOf(r.sac, field).includes(code)),
+        );
     add(
       section,
       NOT_RECORDED.code,
       NOT_RECORDED.label,
       measure,
       measureLabel,
-      of.filter((r) => codeOf(r.sac, field).length === 0),
+      of.filter((r) => codeOf(r.sac, field).every((c) => c === NOT_RECORDED.code)),
     );
   };
   table('SG2a', 'typeOfRisk', concluded, 'concluded-enquiries', 'Concluded s.42 enquiries');
@@ -294,23 +303,41 @@ export interface DolsReturnCase extends DolsReturnRow {
 }
 
 /**
+ * ✱ Local: two DoLS records of the same person and home whose standard authorisation requests are less than this
+ * apart are of one request (its time written differently on the urgent authorisation and on the extension).
+ */
+const SAME_REQUEST_MS = 24 * 3_600_000;
+
+/**
  * One case row per standard authorisation request received in the period (its local date received within it), from
- * the DoLS decisions (dolsReturnRow); an urgent authorisation and its extension for the same request are one
- * application, so the latest signed decision about it gives the row.
+ * the DoLS decisions (dolsReturnRow). An urgent authorisation and its extension for the same request are one
+ * application, however the form wrote the home or the request's time: the same person, the same managing authority
+ * compared as the DoLS rules compare it (sameManagingAuthority: "Probe Lodge" is "Probe Lodge Care Home"), and
+ * requests less than a day apart. The latest signed decision about it gives the row.
  */
 export function dolsReturnCases(
   period: { from: string; to: string },
   rows: ReadonlyArray<SafeguardingRow & { row: DolsReturnRow | null }>,
   council: string,
 ): DolsReturnCase[] {
-  const latest = new Map<string, DolsReturnCase & { at: number }>();
-  for (const r of rows) {
+  type Case = DolsReturnCase & { at: number; requestedAt: number };
+  const byPerson = new Map<string, Case[]>();
+  for (const r of [...rows].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
     if (!r.row || r.row.dateReceived < period.from || r.row.dateReceived > period.to) continue;
     const personReference = r.personId ?? `decision:${r.decisionId}`;
-    const key = `${personReference}|${r.managingAuthority ?? ''}|${r.row.dateReceived}`;
-    const prior = latest.get(key);
-    if (prior && prior.at >= r.occurredAt.getTime()) continue;
-    latest.set(key, {
+    const requestedAt = Date.parse(String(r.dols?.standardRequestedAt));
+    const cases = byPerson.get(personReference) ?? [];
+    byPerson.set(personReference, cases);
+    const application = cases.findIndex(
+      (c) =>
+        Math.abs(c.requestedAt - requestedAt) < SAME_REQUEST_MS &&
+        (c.managingAuthority === r.managingAuthority ||
+          (c.managingAuthority !== null &&
+            r.managingAuthority !== null &&
+            sameManagingAuthority(c.managingAuthority, r.managingAuthority))),
+    );
+    if (application >= 0 && cases[application].at >= r.occurredAt.getTime()) continue;
+    const latest: Case = {
       personReference,
       council,
       managingAuthority: r.managingAuthority,
@@ -318,11 +345,15 @@ export function dolsReturnCases(
       statusLabel: DOLS_APPLICATION_STATUSES[r.row.status],
       decisionId: r.decisionId,
       at: r.occurredAt.getTime(),
-    });
+      requestedAt,
+    };
+    if (application >= 0) cases[application] = latest;
+    else cases.push(latest);
   }
-  return [...latest.values()]
+  return [...byPerson.values()]
+    .flat()
     .sort((a, b) => a.dateReceived.localeCompare(b.dateReceived) || a.personReference.localeCompare(b.personReference))
-    .map(({ at: _at, ...c }) => c);
+    .map(({ at: _at, requestedAt: _r, ...c }) => c);
 }
 
 /** The DoLS return as CSV, one row per application in the return's column order (RFC 4180, as every report). */
