@@ -443,9 +443,11 @@ describe('every figure of every return has its own key (a spreadsheet of them ne
               startsOn: '2024-01-01',
               endsOn: '2028-12-31',
               endedOn: null,
+              approvingAuthority: 'Northshire County Council',
             },
           ],
           new Date('2026-03-31T12:00:00Z'),
+          null,
         ),
     ],
   ])('%s', (_name, figures) => {
