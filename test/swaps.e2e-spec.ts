@@ -287,6 +287,55 @@ describe('rota swaps: offer, accept, approve, decline, cancel', () => {
     await api(other).post('/rota/swaps', { assignmentId: mine, takerPractitionerId: taker.practitionerId, approve: true }).expect(403);
   });
 
+  it('a swap that takes away the only senior AMHP on a night that requires one needs an override (ROTA-SKILLS); a senior taker or another senior staying needs none', async () => {
+    const senior = await amhp(t, { skills: ['senior'] });
+    const junior = await amhp(t);
+    const night = await shift({ label: 'Night', requiredCount: 1, requiredSkills: ['senior'] });
+    const assignmentId = await assign(night.id, senior.practitionerId);
+    const warned = await api(manager)
+      .post('/rota/swaps', { assignmentId, takerPractitionerId: junior.practitionerId, approve: true })
+      .expect(422);
+    expect(warned.body).toMatchObject({
+      code: 'override-required',
+      findings: [
+        expect.objectContaining({
+          code: 'swap-leaves-skill-missing',
+          rule: 'ROTA-SKILLS',
+          severity: 'warning',
+          message: expect.stringContaining('"senior"'),
+        }),
+      ],
+    });
+    expect(await onShift(night.id)).toEqual([senior.practitionerId]);
+    const done = await api(manager)
+      .post('/rota/swaps', {
+        assignmentId,
+        takerPractitionerId: junior.practitionerId,
+        approve: true,
+        overrides: [{ code: 'swap-leaves-skill-missing', reason: 'The senior manager on call covers senior decisions tonight' }],
+      })
+      .expect(201);
+    expect(done.body.status).toBe('approved');
+    expect(await onShift(night.id)).toEqual([junior.practitionerId]);
+
+    // A senior taking over, or another senior staying on the shift: nothing is lost.
+    const other = await shift({ label: 'Night', requiredCount: 2, requiredSkills: ['senior'] });
+    const first = await assign(other.id, (await amhp(t, { skills: ['senior'] })).practitionerId);
+    await assign(other.id, (await amhp(t, { skills: ['senior'] })).practitionerId);
+    await api(manager)
+      .post('/rota/swaps', { assignmentId: first, takerPractitionerId: (await amhp(t)).practitionerId, approve: true })
+      .expect(201);
+    const third = await shift({ label: 'Night', requiredCount: 1, requiredSkills: ['senior'] });
+    const only = await assign(third.id, (await amhp(t, { skills: ['senior'] })).practitionerId);
+    await api(manager)
+      .post('/rota/swaps', {
+        assignmentId: only,
+        takerPractitionerId: (await amhp(t, { skills: ['senior'] })).practitionerId,
+        approve: true,
+      })
+      .expect(201);
+  });
+
   it("only the assignment's AMHP or a manager offers it, for a future shift, once at a time", async () => {
     const owner = await amhp(t);
     const stranger = await amhp(t);

@@ -90,6 +90,8 @@ export class AssignmentChecksService {
     ).map((r: Period) => ({ startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) }));
     findings.push(...workingTimeFindings(shift, others, policy).map((f: RotaFinding) => f));
 
+    if (ignoreAssignmentIds.length) findings.push(...(await this.skillsLeftBehind(m, practitionerId, ignoreAssignmentIds)));
+
     const supervision = supervisionOverdueFinding(
       p.supervision,
       startDate(shift, policy.timeZone),
@@ -103,6 +105,32 @@ export class AssignmentChecksService {
       hard: findings.filter((f) => f.severity === 'hard'),
       warnings: findings.filter((f) => f.severity === 'warning'),
     };
+  }
+
+  /**
+   * ROTA-SKILLS: a swap (the assignments `replaced` give way to `taker` on their shift) that leaves the shift without
+   * anyone holding a skill it requires, which the AMHP leaving held: a warning to override, not a silent gap that
+   * coverage shows only afterwards. A shift already short of the skill before the swap is not the swap's doing.
+   */
+  private async skillsLeftBehind(m: EntityManager, taker: string, replaced: string[]): Promise<Finding[]> {
+    const [row]: Array<{ label: string; required: string[]; staying: string[]; leaving: string[]; taker: string[] }> = await m.query(
+      `SELECT s.label, s.required_skills AS required,
+              coalesce((SELECT array_agg(DISTINCT k) FROM shift_assignments x JOIN practitioner_directory p ON p.id = x.practitioner_id, unnest(p.skills) k
+                         WHERE x.shift_id = s.id AND NOT (x.id = ANY($1::uuid[]))), '{}') AS staying,
+              coalesce((SELECT array_agg(DISTINCT k) FROM shift_assignments x JOIN practitioner_directory p ON p.id = x.practitioner_id, unnest(p.skills) k
+                         WHERE x.id = ANY($1::uuid[])), '{}') AS leaving,
+              coalesce((SELECT skills FROM practitioner_directory WHERE id = $2), '{}') AS taker
+         FROM shifts s WHERE s.id = (SELECT shift_id FROM shift_assignments WHERE id = ANY($1::uuid[]) LIMIT 1)`,
+      [replaced, taker],
+    );
+    if (!row) return [];
+    const lost = row.required.filter((k) => row.leaving.includes(k) && !row.staying.includes(k) && !row.taker.includes(k));
+    return lost.map((k) => ({
+      code: 'swap-leaves-skill-missing',
+      rule: 'ROTA-SKILLS',
+      severity: 'warning' as const,
+      message: `After the swap nobody on ${row.label} holds the required skill "${k}": the AMHP leaving is the only one who does, and the colleague taking over does not.`,
+    }));
   }
 
   /**

@@ -823,6 +823,14 @@ export const RULES = {
     regime: 'local-policy',
     commencement: null,
   },
+  'ROTA-SKILLS': {
+    citation: 'Local rota policy (a shift’s required skills, e.g. a senior AMHP on nights)',
+    summary:
+      'A swap that takes away the only AMHP holding a skill the shift requires, without the colleague taking it over holding it, needs an override with a reason.',
+    severity: 'warning',
+    regime: 'local-policy',
+    commencement: null,
+  },
 
   // Working time.
   'WTR-4': {
