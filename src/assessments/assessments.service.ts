@@ -1383,6 +1383,7 @@ export class AssessmentsService {
       const d = r.details as Record<string, string | boolean | undefined>;
       recommendations.push({
         id: r.id,
+        doctorId: r.doctor_id,
         doctorName: r.doctor_name,
         s12ApprovedOnExamDate: approval.s12,
         approvedClinicianOnExamDate: approval.approvedClinician,

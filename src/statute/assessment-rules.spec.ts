@@ -1038,6 +1038,128 @@ describe('conflicts of interest (COI-*)', () => {
     expect(blockers(checked({ ...f, assessors: change(f.assessors) }))).toEqual(expected);
   });
 
+  // COI (SI 2008/1205 reg 2): the assessors are the applicant and the doctors whose recommendations found the application.
+  // The facts: Dr Adams (rA) and Dr Brown (rB) recommend; their records are dA and dB, found by name (entered ad hoc).
+  const other = (id: string, name: string, teams: string[] = ['Elsewhere']) =>
+    assessor(id, 'doctor', name, teams, at('2026-03-03T10:00:00Z'));
+  const amhpOnly = (f: AssessmentFacts) => f.assessors.filter((a) => a.role === 'amhp');
+  const onRegister = (f: AssessmentFacts) =>
+    withRecs(
+      f,
+      f.recommendations.map((r, i) => (i === 0 ? { ...r, doctorId: 'reg-adams' } : r)),
+    );
+  it.each<[string, (f: AssessmentFacts) => AssessmentFacts, string[]]>([
+    [
+      'declarations by two doctors who gave neither recommendation count for neither recommending doctor',
+      (f) => ({ ...f, assessors: [...amhpOnly(f), other('x1', 'Dr Somebody Else'), other('x2', 'Dr Another Person')] }),
+      ['Dr Adams', 'Dr Brown'],
+    ],
+    [
+      'a declaration by one of the two recommending doctors leaves the other undeclared',
+      (f) => ({ ...f, assessors: f.assessors.filter((a) => a.name !== 'Dr Brown') }),
+      ['Dr Brown'],
+    ],
+    [
+      'a register doctor declared under the recommendation id is found',
+      (f) => onRegister({ ...f, assessors: f.assessors.map((a) => (a.id === 'dA' ? { ...a, id: 'rA', name: 'Adams' } : a)) }),
+      [],
+    ],
+    [
+      'a register doctor declared under the register id is found',
+      (f) => onRegister({ ...f, assessors: f.assessors.map((a) => (a.id === 'dA' ? { ...a, id: 'reg-adams', name: 'Adams' } : a)) }),
+      [],
+    ],
+    ['a register doctor is not found by name alone', (f) => onRegister(f), ['Dr Adams']],
+    [
+      'a doctor entered ad hoc is found by name, whatever the case and spaces',
+      (f) => ({ ...f, assessors: f.assessors.map((a) => (a.id === 'dB' ? { ...a, name: ' dr brown ' } : a)) }),
+      [],
+    ],
+  ])('COI-09: %s', (_name, change, undeclared) => {
+    const c = checked(change(facts()));
+    expect(blockers(c)).toEqual(undeclared.map(() => 'COI-09:conflict-declaration-missing'));
+    const messages = c.findings.filter((f) => f.code === 'conflict-declaration-missing').map((f) => f.message);
+    undeclared.forEach((name, i) => expect(messages[i]).toMatch(new RegExp(`^${name} gave a medical recommendation`)));
+  });
+
+  it('COI-09: the blocker names the doctors listed whose declarations do not count, and a register doctor declared by name is told to link it', () => {
+    const f = facts();
+    const c = checked({ ...f, assessors: [...amhpOnly(f), other('x1', 'Dr Somebody Else'), f.assessors[2]] });
+    expect(finding(c, 'conflict-declaration-missing').message).toBe(
+      'Dr Adams gave a medical recommendation but has not signed a conflict-of-interest declaration (financial, business and personal). It is needed before their recommendation can be relied on. The doctors recorded as assessors (Dr Somebody Else) gave none of the recommendations: their declarations do not count for it.',
+    );
+    expect(finding(checked(onRegister(f)), 'conflict-declaration-missing').message).toContain(
+      'the one recorded for "Dr Adams" is not linked to this recommendation from the register',
+    );
+  });
+
+  it('COI-09: the applying AMHP needs a declaration too; a second AMHP listed does not stand in for them', () => {
+    const f = facts();
+    const undeclared = { ...f, assessors: f.assessors.map((a) => (a.role === 'amhp' ? { ...a, declaration: null } : a)) };
+    const second = {
+      ...undeclared,
+      assessors: [...undeclared.assessors, assessor('amhp-2', 'amhp', 'Kit Ng (AMHP)', [], at('2026-03-03T10:00:00Z'))],
+    };
+    expect(blockers(checked(second))).toEqual(['COI-09:conflict-declaration-missing']);
+    expect(finding(checked(second), 'conflict-declaration-missing').message).toMatch(/^Sam Okafor \(AMHP\) has not signed/);
+  });
+
+  it.each<[string, (f: AssessmentFacts) => AssessmentFacts, string[]]>([
+    [
+      'a doctor replaced after declaring a financial interest is no longer an assessor',
+      (f) => ({
+        ...f,
+        assessors: [
+          ...f.assessors,
+          {
+            ...other('x1', 'Dr Replaced'),
+            declaration: { financial: true, business: false, personal: false, declaredAt: at('2026-03-02T10:00:00Z') },
+          },
+        ],
+      }),
+      [],
+    ],
+    [
+      'COI-04: the patient in the team of a doctor who gave no recommendation is not a conflict',
+      (f) => ({ ...f, patientTeams: ['Ward 7'], assessors: [...f.assessors, other('x1', 'Dr Ward', ['Ward 7'])] }),
+      [],
+    ],
+    [
+      'COI-05: the three assessors in one team are a conflict whatever team a fourth doctor listed is in',
+      (f) => ({ ...f, assessors: [...f.assessors.map((a) => ({ ...a, teams: ['North CMHT'] })), other('x1', 'Dr Elsewhere')] }),
+      ['COI-05:three-assessors-one-team'],
+    ],
+    [
+      'COI-05: a doctor who gave no recommendation does not make a third in the team',
+      (f) => ({
+        ...f,
+        assessors: [
+          ...f.assessors.map((a) => (a.id === 'dB' ? a : { ...a, teams: ['North CMHT'] })),
+          other('x1', 'Dr Team', ['North CMHT']),
+        ],
+      }),
+      [],
+    ],
+    [
+      'COI-03: directing the work of a doctor who gave no recommendation is not a conflict',
+      (f) => ({
+        ...f,
+        assessors: [...f.assessors.map((a) => (a.id === 'dA' ? { ...a, directsOrEmploys: ['x1'] } : a)), other('x1', 'Dr Junior')],
+      }),
+      [],
+    ],
+  ])('%s', (_name, change, expected) => {
+    expect(blockers(checked(change(facts())))).toEqual(expected);
+  });
+
+  it('COI-09 in the live checklist: the recommending doctors so far need declarations', () => {
+    const f = live(facts());
+    expect(blockers(checked({ ...f, assessors: amhpOnly(f) }, '2026-03-03T18:00:00Z'))).toEqual([
+      'COI-09:conflict-declaration-missing',
+      'COI-09:conflict-declaration-missing',
+    ]);
+  });
+
   it("COI-04: the patient in an assessor's clinical team is a blocker (patientTeams)", () => {
     const c = checked({ ...facts(), patientTeams: ['Crisis Team'] });
     expect(blockers(c)).toEqual(['COI-04:patient-in-assessor-team']);

@@ -515,10 +515,39 @@ function checkCriteria(ctx: Ctx): void {
 
 const norm = (team: string): string => team.trim().toLowerCase();
 
-function checkConflicts(ctx: Ctx): void {
-  const assessors = ctx.facts.assessors;
+/**
+ * COI (SI 2008/1205 reg 2): "the assessors" are the applicant (the AMHP, or the nearest relative) and the doctors whose
+ * recommendations found the application, not whoever is listed. Each recommending doctor is found among the records
+ * by id (the recommendation's id, or, for a doctor on the register, the register id), or by name for a doctor entered
+ * ad hoc (doctorKey, as the other rules tell doctors apart). A doctor listed who gave none of these recommendations
+ * (replaced after a conflict was found, or a slip) is not an assessor of this application: their declaration covers
+ * nobody. Returns the assessors, and each recommending doctor with no record.
+ */
+function applicationAssessors(
+  ctx: Ctx,
+  recs: readonly RecommendationFacts[],
+): { assessors: AssessorFacts[]; unrecorded: RecommendationFacts[]; others: AssessorFacts[] } {
+  const all = ctx.facts.assessors;
+  const doctors = all.filter((a) => a.role === 'doctor');
+  // The applicant: the AMHP who applies (recorded as "amhp"), or the nearest relative who does.
+  const amhps = all.filter((a) => a.role === 'amhp');
+  const applicant = ctx.applicant === 'nearest-relative' ? [] : [amhps.find((a) => a.id === 'amhp') ?? amhps[0]].filter((a) => !!a);
+  const assessors: AssessorFacts[] = [...applicant, ...all.filter((a) => a.role === 'nearest-relative-applicant')];
+  const unrecorded: RecommendationFacts[] = [];
+  for (const r of recs) {
+    const found =
+      doctors.find((a) => a.id === r.id) ??
+      (r.doctorId ? doctors.find((a) => a.id === r.doctorId) : doctors.find((a) => a.name.trim().toLowerCase() === doctorKey(r)));
+    if (!found) unrecorded.push(r);
+    else if (!assessors.includes(found)) assessors.push(found);
+  }
+  return { assessors, unrecorded, others: doctors.filter((a) => !assessors.includes(a)) };
+}
+
+/** COI-01..09 over the assessors of this application (applicationAssessors): `recs` are the recommendations founding it. */
+function checkConflicts(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
   const nrApplicant = ctx.applicant === 'nearest-relative';
-  if (assessors.length === 0) {
+  if (ctx.facts.assessors.length === 0) {
     add(
       ctx,
       'COI-09',
@@ -529,6 +558,7 @@ function checkConflicts(ctx: Ctx): void {
     );
     return;
   }
+  const { assessors, unrecorded, others } = applicationAssessors(ctx, recs);
   if (!nrApplicant && !assessors.some((a) => a.role === 'amhp')) {
     add(
       ctx,
@@ -536,6 +566,23 @@ function checkConflicts(ctx: Ctx): void {
       'blocker',
       'amhp-not-in-conflict-check',
       'The AMHP is not recorded among the assessors, so conflicts of interest between the AMHP and the doctors cannot be checked.',
+      C.coi,
+    );
+  }
+  // COI-09 (s.12(3)): a doctor who recommends must have declared; a declaration by another doctor does not count.
+  const listed = others.length
+    ? ` The doctors recorded as assessors (${others.map((a) => a.name).join(', ')}) gave none of the recommendations: their declarations do not count for it.`
+    : '';
+  for (const r of unrecorded) {
+    const sameName = others.find((a) => a.name.trim().toLowerCase() === doctorKey(r));
+    add(
+      ctx,
+      'COI-09',
+      'blocker',
+      'conflict-declaration-missing',
+      sameName
+        ? `${r.doctorName} gave a medical recommendation, but no conflict-of-interest declaration is recorded against it: the one recorded for "${sameName.name}" is not linked to this recommendation from the register. Record the declaration (financial, business and personal) against the recommendation before it can be relied on.`
+        : `${r.doctorName} gave a medical recommendation but has not signed a conflict-of-interest declaration (financial, business and personal). It is needed before their recommendation can be relied on.${listed}`,
       C.coi,
     );
   }
@@ -1327,7 +1374,7 @@ function checkLive(ctx: Ctx): void {
   checkNrIdentified(ctx, 'blocker');
   checkObjection(ctx);
   checkConsultation(ctx);
-  checkConflicts(ctx);
+  checkConflicts(ctx, recs);
 }
 
 /** An application that is, or was, made: every rule for its section. */
@@ -1554,7 +1601,7 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
     }
   }
   checkInterview(ctx);
-  checkConflicts(ctx);
+  checkConflicts(ctx, recs);
   checkCriteria(ctx);
   checkAge(ctx);
 

@@ -40,6 +40,8 @@ export interface LegalRegime {
 
 export interface RecommendationFacts {
   id: string;
+  /** COI-09: the doctor's id on the s.12 register; null (or absent) for a doctor entered ad hoc, who is known by name. */
+  doctorId?: string | null;
   doctorName: string;
   /** From the register on the examination date (or the ad hoc doctor's stated approval, then `approvalVerified` false). */
   s12ApprovedOnExamDate: boolean;
@@ -107,8 +109,14 @@ export interface NearestRelativeFacts {
   dangerousnessReportProblems?: string[];
 }
 
-/** One assessor's conflict-of-interest facts (COI-*): computed professional links plus signed declarations. */
+/**
+ * One assessor's conflict-of-interest facts (COI-*): computed professional links plus signed declarations. The rules
+ * take as "the assessors" (SI 2008/1205 reg 2) the applicant and the doctors whose recommendations found the
+ * application: a doctor's record is found by `id` (the recommendation's id, or the doctor's register id) or, for a
+ * doctor entered ad hoc, by name; a record for anyone else is not an assessor of this application.
+ */
 export interface AssessorFacts {
+  /** "amhp" for the applicant AMHP; for a doctor, the recommendation's id (or the register doctor's id). */
   id: string;
   role: 'amhp' | 'doctor' | 'nearest-relative-applicant';
   name: string;
