@@ -104,4 +104,29 @@ describe('what an application is founded on', () => {
     await conflicts([amhpRow, ...recs.map((r) => doctorRow(r.id, r.doctorName))]);
     expect((await decide(worker, a.id, application('s2'))).status).toBe(200);
   });
+
+  it('a s.3 application to a hospital neither recommendation names is refused (APP-08); to the hospital they name it is recorded', async () => {
+    await at(NOW);
+    const { worker, assessment: a } = await opened();
+    const relative = await prepared(a, worker, 's3'); // both recommendations: treatment available at "Northshire General, Beech Ward"
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        consultedAt: '2026-11-21T10:00:00Z',
+        consultedMethod: 'phone',
+      })
+      .expect(200);
+    const elsewhere = await decide(worker, a.id, application('s3', { hospitalSite: 'Southshire Royal Infirmary, Ward 9' }));
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([422, 'application-blocked']);
+    expect(elsewhere.body.rules).toEqual(['APP-08']);
+    expect(byCode(elsewhere.body.findings, 'hospital-not-in-recommendation').map((f) => f.message)).toEqual([
+      "Dr Asha Patel's s.3 recommendation states that appropriate medical treatment is available at Northshire General, Beech Ward, but the application is addressed to Southshire Royal Infirmary, Ward 9. The application must be to a hospital the recommendations name: address it to one of them, or ask Dr Asha Patel for a recommendation naming Southshire Royal Infirmary, Ward 9.",
+      expect.stringMatching(/^Dr Sam Whitfield's s.3 recommendation states/),
+    ]);
+    expect(await statusOf(a.id)).toBe('open');
+
+    const named = await decide(worker, a.id, application('s3')); // "Northshire General Hospital, Beech Ward"
+    expect(named.status).toBe(200);
+    expect(byCode(named.body.outcome.findingsAtDecision, 'hospital-not-in-recommendation')).toEqual([]);
+  });
 });

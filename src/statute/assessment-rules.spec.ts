@@ -19,6 +19,7 @@ import {
   expectedForms,
   formatDay,
   legalStatusCode,
+  namesHospital,
   s4Conversion,
 } from './assessment-rules';
 import { formatLocal } from './clocks';
@@ -833,6 +834,71 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
       withRecs(f, [{ ...f.recommendations[0], informalInappropriateReason: null, treatmentAvailableAt: '' }, f.recommendations[1]]),
     );
     expect(blockers(c)).toEqual(['MED-06:informal-inappropriate-reason-missing', 'MED-06:treatment-availability-missing']);
+  });
+
+  // APP-08 (s.3(2)(d), s.3(3)): the recommendations (A7/A8) name where appropriate treatment is available; the
+  // application (A6) must be addressed to a hospital they name. The facts: both say "Riverside Hospital".
+  it.each<[string, string | null, [string | null, string | null], string[]]>([
+    [
+      'the hospital both recommendations name, with a ward',
+      'Riverside Hospital, Willow Ward',
+      ['Riverside Hospital', 'Riverside Hospital'],
+      [],
+    ],
+    [
+      'a hospital neither recommendation names',
+      'Southshire Royal Infirmary, Ward 9',
+      ['Riverside Hospital', 'Riverside Hospital'],
+      ['APP-08:hospital-not-in-recommendation', 'APP-08:hospital-not-in-recommendation'],
+    ],
+    [
+      'a hospital only one recommendation names',
+      'Southshire Royal Infirmary, Ward 9',
+      ['Riverside Hospital', 'Riverside Hospital; Southshire Royal Infirmary'],
+      ['APP-08:hospital-not-in-recommendation'],
+    ],
+    [
+      'one of the hospitals each recommendation names',
+      'Southshire Royal Infirmary',
+      ['Riverside or Southshire Royal Infirmary', 'Southshire Royal Infirmary, Ward 9'],
+      [],
+    ],
+    [
+      'no hospital site yet: APP-03 asks for it, APP-08 waits',
+      null,
+      ['Riverside Hospital', 'Riverside Hospital'],
+      ['APP-03:hospital-site-missing'],
+    ],
+  ])('APP-08: a s.3 application to %s', (_name, hospitalSite, named, expected) => {
+    const f = withApp(facts('s3'), { hospitalSite });
+    const c = checked(
+      withRecs(
+        f,
+        f.recommendations.map((r, i) => ({ ...r, treatmentAvailableAt: named[i] })),
+      ),
+    );
+    expect(blockers(c)).toEqual(expected);
+  });
+
+  it("APP-08: the blocker names the doctor, the hospital they named and the application's", () => {
+    const f = withApp(facts('s3'), { hospitalSite: 'Southshire Royal Infirmary, Ward 9' });
+    const c = checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], treatmentAvailableAt: 'Southshire Royal Infirmary' }]));
+    expect(finding(c, 'hospital-not-in-recommendation').message).toBe(
+      "Dr Adams's s.3 recommendation states that appropriate medical treatment is available at Riverside Hospital, but the application is addressed to Southshire Royal Infirmary, Ward 9. The application must be to a hospital the recommendations name: address it to one of them, or ask Dr Adams for a recommendation naming Southshire Royal Infirmary, Ward 9.",
+    );
+    expect(blockers(checked(withApp(f, { section: 's2' })))).not.toContain('APP-08:hospital-not-in-recommendation');
+  });
+
+  it.each<[string, string, boolean]>([
+    ['Northshire General, Beech Ward', 'Northshire General Hospital, Beech Ward', true],
+    ['Northshire General Hospital', 'Beech Ward, Northshire General Hospital', true],
+    ["St Mary's", 'St Marys Hospital, Ward 2', true],
+    ['The Royal & General', 'Royal and General Hospital', true],
+    ['Northshire General', 'Southshire Royal Infirmary, Ward 9', false],
+    ['Northshire General', 'Northshire Royal', false],
+    ['Hospital', 'Northshire General Hospital', false],
+  ])('APP-08: %j names the site %j: %s', (named, site, expected) => {
+    expect(namesHospital(named, site)).toBe(expected);
   });
 
   it('APP-07: one recommendation is not enough for a s.2', () => {

@@ -463,6 +463,57 @@ function checkS3Content(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
   }
 }
 
+/** A hospital's name as compared (APP-08): lower case, words only, without "the" and "hospital", padded for whole-word matching. */
+function hospitalWords(text: string): string {
+  const words = text
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/\b(the|hospital)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return words ? ` ${words} ` : '';
+}
+
+/**
+ * APP-08: whether a recommendation's statement of where appropriate treatment is available (`named`: one or more
+ * hospitals, separated by ";", a new line or "or") names the hospital an application is addressed to (`site`). A
+ * site is named as a hospital and often a ward ("Northshire General Hospital, Beech Ward"): the hospital part of
+ * either (before the first comma) found, in whole words, in the other, ignoring case, punctuation, "the" and "hospital".
+ */
+export function namesHospital(named: string, site: string): boolean {
+  const siteAll = hospitalWords(site);
+  const siteKey = hospitalWords(site.split(',')[0]);
+  return named.split(/;|\n|\s+or\s+/i).some((part) => {
+    const partKey = hospitalWords(part.split(',')[0]);
+    return (partKey !== '' && siteAll.includes(partKey)) || (siteKey !== '' && hospitalWords(part).includes(siteKey));
+  });
+}
+
+/**
+ * APP-08 (s.3(2)(d), s.3(3)): a s.3 application is founded on both recommendations' statement that appropriate medical
+ * treatment is available, and each names the hospital(s) where it is (forms A7/A8): an application addressed to a
+ * hospital a recommendation does not name is not founded on it. Judged only when both are recorded (MED-06 asks for a
+ * missing statement, APP-03 for a missing site). A blocker, not a warning: s.3(2)(d) is a condition of the
+ * application itself, which an acknowledgement cannot supply; the cure is an application to a hospital the
+ * recommendations name, or a recommendation naming this one.
+ */
+function checkTreatmentHospital(ctx: Ctx, app: ApplicationFacts, recs: readonly RecommendationFacts[]): void {
+  const site = app.hospitalSite;
+  if (!filled(site)) return;
+  for (const r of recs.filter((x) => filled(x.treatmentAvailableAt) && !namesHospital(x.treatmentAvailableAt!, site!))) {
+    add(
+      ctx,
+      'APP-08',
+      'blocker',
+      'hospital-not-in-recommendation',
+      `${r.doctorName}'s s.3 recommendation states that appropriate medical treatment is available at ${r.treatmentAvailableAt!.trim()}, but the application is addressed to ${site!.trim()}. The application must be to a hospital the recommendations name: address it to one of them, or ask ${r.doctorName} for a recommendation naming ${site!.trim()}.`,
+      C.app08,
+    );
+  }
+}
+
 /** APP-09 (s.1(2A), (2B)): learning disability counts for s.3 and s.7 only with the qualifying conduct. */
 function checkLearningDisability(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
   if (ctx.section !== 's3' && ctx.section !== 's7') return;
@@ -1465,7 +1516,10 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
     checkExaminationGap(ctx, recs);
     checkApproval(ctx, recs);
     checkAcquaintance(ctx, exams, false);
-    if (section === 's3') checkS3Content(ctx, recs);
+    if (section === 's3') {
+      checkS3Content(ctx, recs);
+      checkTreatmentHospital(ctx, app, recs);
+    }
     checkLearningDisability(ctx, recs);
     checkAutismLdGate(ctx, recs);
 

@@ -63,7 +63,10 @@ export interface RecommendationFacts {
   ldQualifyingConduct: boolean;
   /** MHA25-04: autism or learning disability without a co-occurring psychiatric disorder. */
   autismOrLdWithoutPsychiatricDisorder: boolean;
-  /** MED-06 (s.3): why informal treatment is not appropriate, and where appropriate treatment is available. */
+  /**
+   * MED-06 (s.3): why informal treatment is not appropriate, and the hospital(s) where appropriate treatment is
+   * available (forms A7/A8; several separated by ";" or "or"), which the application must be addressed to (APP-08).
+   */
   informalInappropriateReason: string | null;
   treatmentAvailableAt: string | null;
 }

@@ -153,8 +153,9 @@ export const RULES = {
     commencement: null,
   },
   'APP-08': {
-    citation: 'MHA 1983 s.3(3), s.12',
-    summary: 'A s.3 application is founded on two medical recommendations from in-person examinations by different doctors.',
+    citation: 'MHA 1983 s.3(2)(d), s.3(3), s.12',
+    summary:
+      'A s.3 application is founded on two medical recommendations from in-person examinations by different doctors, each stating that appropriate medical treatment is available at the hospital it is addressed to.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,

@@ -276,7 +276,10 @@ export class RecommendationDto {
   @IsString()
   @MaxLength(2000)
   informalInappropriateReason?: string;
-  @ApiPropertyOptional({ description: 'MED-06 (s.3): where appropriate treatment is available.' })
+  @ApiPropertyOptional({
+    description:
+      'MED-06 (s.3): the hospital(s) where appropriate treatment is available (several separated by ";" or "or"); a s.3 application must be addressed to one each recommendation names (APP-08).',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
