@@ -9,6 +9,12 @@ interface Finding {
   code: string;
   message: string;
 }
+interface Deadline {
+  id: string;
+  rule: string;
+  at: string;
+  basis: string;
+}
 
 /**
  * What an application is founded on, over HTTP: the doctors who recommend it (their conflict declarations, COI-09),
@@ -128,5 +134,81 @@ describe('what an application is founded on', () => {
     const named = await decide(worker, a.id, application('s3')); // "Northshire General Hospital, Beech Ward"
     expect(named.status).toBe(200);
     expect(byCode(named.body.outcome.findingsAtDecision, 'hospital-not-in-recommendation')).toEqual([]);
+  });
+
+  it('before the application, the checks and the job pack show the latest date for the second examination and the last valid application date, warn on the day the window closes, and block after it (MED-02, COP-02)', async () => {
+    await at(NOW);
+    const { worker, referral, assessment: a } = await opened();
+    await as(worker).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'in-person', byRole: 'amhp' }).expect(201);
+    // One examination so far: Fri 20 Nov 2026 (C3: at most 5 clear days, so the second by Thu 26 Nov).
+    await as(worker)
+      .post(`/assessments/${a.id}/recommendations`, {
+        doctorId: s12Doctor,
+        previousAcquaintance: false,
+        examinedAt: '2026-11-20T15:00:00Z',
+        examMode: 'in-person',
+        signedAt: '2026-11-20T15:30:00Z',
+        section: 's2',
+      })
+      .expect(201);
+    // The section asked about, or the one the recommendation is for (a s.3 or s.7 is founded on its own recommendations).
+    for (const section of ['', '?section=s2']) {
+      const checks = (await as(worker).get(`/assessments/${a.id}/checks${section}`).expect(200)).body;
+      const deadlines = checks.deadlines as Deadline[];
+      const second = deadlines.find((d) => d.id === 'second-examination');
+      expect([second?.rule, second?.at]).toEqual(['MED-02', '2026-11-27T00:00:00.000Z']);
+      expect(second?.basis).toContain('so the second must be on or before Thu 26 Nov 2026');
+      // The last examination Fri 20 Nov + 13 = Thu 3 Dec is earlier than seen Sat 21 Nov + 13 = Fri 4 Dec.
+      const last = deadlines.find((d) => d.id === 'last-valid-application');
+      expect([last?.rule, last?.at]).toEqual(['COP-02', '2026-12-04T00:00:00.000Z']);
+      expect(last?.basis).toContain('The earlier is Thu 3 Dec 2026');
+      expect(byCode(checks.findings, 'second-examination-window-closes-today')).toEqual([]);
+    }
+    // The duty AMHP's job shows the same.
+    const pack = (await as(worker).get('/me/job-pack').expect(200)).body;
+    const job = pack.jobs.find((j: { referral: { id: string } }) => j.referral.id === referral.id);
+    expect((job.checks.deadlines as Deadline[]).map((d) => d.id)).toEqual(
+      expect.arrayContaining(['second-examination', 'last-valid-application']),
+    );
+
+    // Thu 26 Nov: the last day for the second examination.
+    await at('2026-11-26T10:00:00Z', worker);
+    const lastDay = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    expect(byCode(lastDay.findings, 'second-examination-window-closes-today').map((f) => [f.rule, f.severity, f.message])).toEqual([
+      [
+        'MED-02',
+        'warning',
+        'Today, Thu 26 Nov 2026, is the last day for the second medical examination: the first was on Fri 20 Nov 2026 (Dr Asha Patel), and no more than 5 clear days may pass between them. A second doctor must examine the patient in person by midnight (Fri 27 Nov 2026 00:00 GMT), or two fresh examinations will be needed.',
+      ],
+    ]);
+    // Fri 27 Nov: too late for a second doctor to join the first.
+    await at('2026-11-27T10:00:00Z', worker);
+    const after = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    expect(byCode(after.findings, 'second-examination-window-passed').map((f) => f.severity)).toEqual(['blocker']);
+    // Thu 3 Dec: the last valid date to apply on the first examination.
+    await at('2026-12-03T10:00:00Z', worker);
+    const closing = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    expect(byCode(closing.findings, 'application-window-closes-today').map((f) => f.rule)).toEqual(['COP-02']);
+    await at(NOW, worker);
+  });
+
+  it("for a s.4, the latest date shown for the second examination is no later than the s.4's own end (APP-11)", async () => {
+    await at(NOW);
+    const { worker, assessment: a } = await opened();
+    const relative = await prepared(a, worker, 's4', ['2026-11-21T09:30:00Z', '2026-11-21T09:30:00Z']);
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        informedAt: '2026-11-21T10:30:00Z',
+        informedMethod: 'phone',
+      })
+      .expect(200);
+    expect((await decide(worker, a.id, application('s4', { undesirableDelayStatement: true }))).status).toBe(200);
+    await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: '2026-11-21T11:30:00Z' }).expect(201);
+    const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    const second = (checks.deadlines as Deadline[]).find((d) => d.id === 'second-examination')!;
+    // Examined Sat 21 Nov: + 6 days would be the end of Fri 27 Nov, but the s.4 ends 72 hours after admission.
+    expect(second.at).toBe('2026-11-24T11:30:00.000Z');
+    expect(second.basis).toContain('the s.4 ends at Tue 24 Nov 2026 11:30 GMT, 72 hours after admission');
   });
 });

@@ -748,7 +748,8 @@ export class AssessmentsService {
           { field: 'asAt' },
         );
       const evaluated = evaluationInstant(stored?.signedAt ?? null, asAt, this.clock.now());
-      const draft: Partial<ApplicationFacts> = stored ?? { section: s, applicant: 'amhp', signedAt: evaluated.at };
+      // None made yet: a draft "signed" at that instant, which the rules check as not yet made (MED-02, COP-02 windows).
+      const draft: Partial<ApplicationFacts> = stored ?? { section: s, applicant: 'amhp', signedAt: evaluated.at, notYetMade: true };
       const referral = await this.referrals.forAssessment(m, a.referralId);
       const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, referral, draft), {
         referral,
@@ -1259,6 +1260,7 @@ export class AssessmentsService {
       section: draft.section ?? 's2',
       applicant: draft.applicant ?? 'amhp',
       signedAt,
+      ...(draft.notYetMade ? { notYetMade: true } : {}),
       hospitalSite: draft.hospitalSite ?? null,
       undesirableDelayStatement: draft.undesirableDelayStatement ?? false,
       applicantApprovedAtSigning: !eligibility.findings.some((f) => f.severity === 'hard'),

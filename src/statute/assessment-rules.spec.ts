@@ -260,6 +260,60 @@ describe('MED-02 (s.12(1), C3): no more than 5 clear days between the examinatio
     expect(finding(c, 'second-examination-window-passed').message).toContain('by the end of Sat 7 Mar 2026, the latest valid date');
   });
 
+  // The checklist's draft application (not made yet, "signed" at the instant asked about) shows the same windows.
+  const draftAt = (f: AssessmentFacts, iso: string): AssessmentFacts =>
+    withApp(f, { signedAt: at(iso), notYetMade: true, admittedAt: null });
+  const oneExam = (f: AssessmentFacts): AssessmentFacts => ({
+    ...withRecs(f, [examined(at('2026-03-01T10:00:00Z'))]),
+    contacts: [{ at: at('2026-03-01T12:00:00Z'), mode: 'in-person', byApplicant: true }],
+  });
+  it.each<[string, string, string[], string[]]>([
+    ['the day after the first examination', '2026-03-02T12:00:00Z', [], []],
+    ['Sat 7 Mar, the last day (C3)', '2026-03-07T09:00:00Z', ['MED-02:warning:second-examination-window-closes-today'], []],
+    ['Sun 8 Mar, after it', '2026-03-08T09:00:00Z', [], ['MED-02:second-examination-window-passed']],
+  ])('MED-02, a draft application on %s: the second examination by the end of Sat 7 Mar 2026', (_name, iso, warnings, extra) => {
+    const c = checked(draftAt(oneExam(facts()), iso), iso);
+    const d = deadline(c, 'second-examination');
+    expect([d.rule, d.at.toISOString()]).toEqual(['MED-02', '2026-03-08T00:00:00.000Z']);
+    expect(d.basis).toContain('First in-person examination Sun 1 Mar 2026 (Dr Adams), so the second must be on or before Sat 7 Mar 2026');
+    expect(codes(c).filter((x) => x.startsWith('MED-02:warning'))).toEqual(warnings);
+    expect(blockers(c)).toEqual(['APP-07:second-recommendation-missing', ...extra]);
+  });
+
+  it('MED-02: the warning on the last day names the first examination and midnight', () => {
+    const c = checked(draftAt(oneExam(facts()), '2026-03-07T09:00:00Z'), '2026-03-07T09:00:00Z');
+    expect(finding(c, 'second-examination-window-closes-today').message).toBe(
+      'Today, Sat 7 Mar 2026, is the last day for the second medical examination: the first was on Sun 1 Mar 2026 (Dr Adams), and no more than 5 clear days may pass between them. A second doctor must examine the patient in person by midnight (Sun 8 Mar 2026 00:00 GMT), or two fresh examinations will be needed.',
+    );
+  });
+
+  it.each<[string, string, string | null]>([
+    // Examinations Mon 2 and Tue 3 Mar; seen Tue 3 Mar: the last valid date is Mon 16 Mar (both + 13).
+    ['the day before', '2026-03-15T09:00:00Z', null],
+    ['the last day', '2026-03-16T09:00:00Z', 'COP-02:warning:application-window-closes-today'],
+  ])('COP-02, a draft application on %s of the window: the last valid date, with a warning on it', (_name, iso, warning) => {
+    const c = checked(draftAt(facts(), iso), iso);
+    const d = deadline(c, 'last-valid-application');
+    expect([d.rule, d.at.toISOString()]).toEqual(['COP-02', '2026-03-17T00:00:00.000Z']);
+    expect(codes(c).filter((x) => x.startsWith('COP-02'))).toEqual(warning ? [warning] : []);
+  });
+
+  it('COP-02: the warning says what is needed after the day, from whichever side ends the window', () => {
+    const f = { ...facts(), contacts: [{ at: at('2026-03-01T12:00:00Z'), mode: 'in-person' as const, byApplicant: true }] };
+    const c = checked(draftAt(f, '2026-03-14T09:00:00Z'), '2026-03-14T09:00:00Z'); // seen Sun 1 Mar + 13 = Sat 14 Mar
+    expect(finding(c, 'application-window-closes-today').message).toBe(
+      "Today, Sat 14 Mar 2026, is the last day an application can be made on what is recorded (the AMHP's last in-person contact on Sun 1 Mar 2026 + 13 days). Apply by midnight (Sun 15 Mar 2026 00:00 GMT), or the AMHP must see the patient in person again will be needed.",
+    );
+  });
+
+  it.each<Section>(['s2', 's3', 's7'])('a made %s application shows neither window: they are for before it is made', (section) => {
+    const ids = checked(facts(section)).deadlines.map((d) => d.id);
+    expect(ids).not.toContain('second-examination');
+    expect(ids).not.toContain('last-valid-application');
+    const draft = checked(withApp(facts(section), { notYetMade: true }), facts(section).application!.signedAt);
+    expect(draft.deadlines.map((d) => d.id)).toEqual(expect.arrayContaining(['second-examination', 'last-valid-application']));
+  });
+
   it('a joint recommendation (two doctors, one form) counts as the two recommendations', () => {
     const f = facts();
     const joint = f.recommendations.map((r) => ({
@@ -705,6 +759,27 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
     const after = checked(s4(null), '2026-03-31T10:00:01Z');
     expect(blockers(after)).toEqual(['APP-11:s4-lapsed']);
     expect(finding(after, 's4-lapsed').message).toContain('The s.4 lapsed at Tue 31 Mar 2026 11:00 BST');
+  });
+
+  it.each<[string, Date | null, string, string]>([
+    // The s.4 examination Tue 3 Mar 2026 17:00 GMT: + 6 days is the end of Mon 9 Mar, after the s.4 has ended.
+    [
+      'admitted Tue 3 Mar 19:00: the 72 hours end Fri 6 Mar 19:00',
+      at('2026-03-03T19:00:00Z'),
+      '2026-03-06T19:00:00.000Z',
+      'the s.4 ends at Fri 6 Mar 2026 19:00 GMT, 72 hours after admission',
+    ],
+    [
+      'not admitted: at the latest 72 hours after the conveyance window (Wed 4 Mar 17:00)',
+      null,
+      '2026-03-07T17:00:00.000Z',
+      'no admission is recorded, and the s.4 ends at the latest at Sat 7 Mar 2026 17:00 GMT',
+    ],
+  ])('MED-02 for the conversion is capped by the s.4 itself (APP-11): %s', (_name, admittedAt, end, basis) => {
+    const d = deadline(checked(withApp(facts('s4'), { admittedAt }), '2026-03-03T20:00:00Z'), 'second-examination');
+    expect(d.at.toISOString()).toBe(end);
+    expect(d.basis).toContain('the second must be on or before Mon 9 Mar 2026');
+    expect(d.basis).toContain(basis);
   });
 
   it('APP-14: conveyance within 24 hours of the earlier of the examination and the application', () => {

@@ -1254,6 +1254,112 @@ export function checkAssessment(facts: AssessmentFacts, opts: { asAt: Date; nrIn
   return { regime: facts.regime, findings: ctx.findings, deadlines: ctx.deadlines };
 }
 
+/**
+ * MED-02 before the application (C3, s.12(1)): the latest date for the second examination, the first in-person
+ * examination's day + 6 (at most 5 clear days between the examination days; STATUTE C3: first Sun 1 Mar, second by
+ * Sat 7 Mar). While fewer than two doctors have examined, a warning on that last day, and a blocker once it has passed.
+ */
+function secondExaminationWindow(ctx: Ctx, exams: readonly RecommendationFacts[]): void {
+  const first = exams[0];
+  if (!first) return;
+  const today = day(ctx, ctx.asAt);
+  const d1 = day(ctx, first.examinedAt);
+  const lastDay = addDays(d1, MAX_EXAMINATION_GAP_DAYS);
+  const at = endOfLocalDay(lastDay, ctx.zone);
+  addDeadline(
+    ctx,
+    'second-examination',
+    'MED-02',
+    at,
+    'Second medical examination: latest date',
+    `C3 (s.12(1)): at most 5 clear days between the examination days. First in-person examination ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, at)}).`,
+  );
+  if (new Set(exams.map(doctorKey)).size >= 2) return;
+  if (today > lastDay) {
+    add(
+      ctx,
+      'MED-02',
+      'blocker',
+      'second-examination-window-passed',
+      `The first examination was on ${formatDay(d1)} (${first.doctorName}) and no second in-person examination took place by ${endOfDayText(lastDay)}, the latest valid date. A second doctor cannot now join it: two fresh examinations no more than 5 clear days apart are needed.`,
+      C.med02,
+    );
+  } else if (today === lastDay) {
+    add(
+      ctx,
+      'MED-02',
+      'warning',
+      'second-examination-window-closes-today',
+      `Today, ${formatDay(lastDay)}, is the last day for the second medical examination: the first was on ${formatDay(d1)} (${first.doctorName}), and no more than 5 clear days may pass between them. A second doctor must examine the patient in person by midnight (${local(ctx, at)}), or two fresh examinations will be needed.`,
+      C.med02,
+    );
+  }
+}
+
+/**
+ * COP-02 before the application: the last valid date to make it, min(last in-person examination + 13 (APP-13, and
+ * GDN-06 for guardianship), the applicant's last in-person sight of the patient + 13 (APP-04)), with a warning on that
+ * day. `closedBlocker`: a blocker once the medical side has passed (the live checklist; a draft application's own
+ * APP-13 finding says so there).
+ */
+function applicationWindow(
+  ctx: Ctx,
+  exams: readonly RecommendationFacts[],
+  lastSeen: ContactFacts | undefined,
+  closedBlocker: boolean,
+): void {
+  const last = exams[exams.length - 1];
+  if (!last && !lastSeen) return;
+  const today = day(ctx, ctx.asAt);
+  const candidates: Array<{ day: IsoDate; why: string }> = [];
+  if (last) {
+    const d = day(ctx, last.examinedAt);
+    candidates.push({ day: addDays(d, CONVEYANCE_DAYS - 1), why: `the last medical examination on ${formatDay(d)} + 13 days` });
+  }
+  if (lastSeen) {
+    const d = day(ctx, lastSeen.at);
+    candidates.push({ day: addDays(d, SEEN_WITHIN_DAYS - 1), why: `the AMHP's last in-person contact on ${formatDay(d)} + 13 days` });
+  }
+  candidates.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const chosen = candidates[0];
+  const at = endOfLocalDay(chosen.day, ctx.zone);
+  const missing = !last
+    ? ' (no in-person medical examination yet, so the medical limit is not known)'
+    : !lastSeen
+      ? ' (the AMHP has not seen the patient in person yet, and must before applying)'
+      : '';
+  addDeadline(
+    ctx,
+    'last-valid-application',
+    'COP-02',
+    at,
+    'Last valid date to make the application',
+    `COP-02 (min(last examination + 13, AMHP seen in person + 13)): ${candidates.map((c) => `${c.why} = ${formatDay(c.day)}`).join('; ')}. ${candidates.length > 1 ? `The earlier is ${formatDay(chosen.day)}: a` : 'A'}pply by ${endOfDayText(chosen.day)} (midnight: ${local(ctx, at)})${missing}.`,
+  );
+  if (today === chosen.day) {
+    add(
+      ctx,
+      'COP-02',
+      'warning',
+      'application-window-closes-today',
+      `Today, ${formatDay(chosen.day)}, is the last day an application can be made on what is recorded (${chosen.why}). Apply by midnight (${local(ctx, at)}), or ${chosen.why.startsWith('the last medical') ? 'fresh medical examinations' : 'the AMHP must see the patient in person again'} will be needed.`,
+      C.cop02,
+    );
+  }
+  // The medical side of COP-02 (APP-13); the AMHP side is 'amhp-seen-too-long-ago' (APP-04).
+  if (closedBlocker && last && today > candidates.find((c) => c.why.startsWith('the last medical'))!.day) {
+    const limit = addDays(day(ctx, last.examinedAt), CONVEYANCE_DAYS - 1);
+    add(
+      ctx,
+      'COP-02',
+      'blocker',
+      'application-window-closed',
+      `The last valid date for an application on these recommendations was ${formatDay(limit)} (14 days beginning with the last medical examination on ${formatDay(day(ctx, last.examinedAt))}). It has passed: fresh medical examinations are needed.`,
+      C.cop02,
+    );
+  }
+}
+
 /** The live checklist, before any application. */
 function checkLive(ctx: Ctx): void {
   const { facts, zone } = ctx;
@@ -1283,33 +1389,8 @@ function checkLive(ctx: Ctx): void {
   checkCriteria(ctx);
   checkAge(ctx);
 
-  // MED-02: the latest date for the second examination (first in-person examination + 6 days).
   const today = day(ctx, ctx.asAt);
-  if (exams.length >= 1 && !s4) {
-    const first = exams[0];
-    const d1 = day(ctx, first.examinedAt);
-    const lastDay = addDays(d1, MAX_EXAMINATION_GAP_DAYS);
-    const at = endOfLocalDay(lastDay, zone);
-    addDeadline(
-      ctx,
-      'second-examination',
-      'MED-02',
-      at,
-      'Second medical examination: latest date',
-      `C3 (s.12(1)): at most 5 clear days between the examination days. First in-person examination ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, at)}).`,
-    );
-    const distinctDoctors = new Set(exams.map(doctorKey)).size;
-    if (distinctDoctors < 2 && today > lastDay) {
-      add(
-        ctx,
-        'MED-02',
-        'blocker',
-        'second-examination-window-passed',
-        `The first examination was on ${formatDay(d1)} (${first.doctorName}) and no second in-person examination took place by ${endOfDayText(lastDay)}, the latest valid date. A second doctor cannot now join it: two fresh examinations no more than 5 clear days apart are needed.`,
-        C.med02,
-      );
-    }
-  }
+  if (!s4) secondExaminationWindow(ctx, exams);
 
   // C8, APP-04/05: the AMHP (the prospective applicant) must have seen the patient in person.
   const seen = facts.contacts.filter((c) => c.byApplicant && c.mode === 'in-person').sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -1381,45 +1462,7 @@ function checkLive(ctx: Ctx): void {
       `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`,
     );
   }
-  if (!s4 && (last || lastSeen)) {
-    const candidates: Array<{ day: IsoDate; why: string }> = [];
-    if (last) {
-      const d = day(ctx, last.examinedAt);
-      candidates.push({ day: addDays(d, CONVEYANCE_DAYS - 1), why: `the last medical examination on ${formatDay(d)} + 13 days` });
-    }
-    if (lastSeen) {
-      const d = day(ctx, lastSeen.at);
-      candidates.push({ day: addDays(d, SEEN_WITHIN_DAYS - 1), why: `the AMHP's last in-person contact on ${formatDay(d)} + 13 days` });
-    }
-    candidates.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-    const chosen = candidates[0];
-    const at = endOfLocalDay(chosen.day, zone);
-    const missing = !last
-      ? ' (no in-person medical examination yet, so the medical limit is not known)'
-      : !lastSeen
-        ? ' (the AMHP has not seen the patient in person yet, and must before applying)'
-        : '';
-    addDeadline(
-      ctx,
-      'last-valid-application',
-      'COP-02',
-      at,
-      'Last valid date to make the application',
-      `COP-02 (min(last examination + 13, AMHP seen in person + 13)): ${candidates.map((c) => `${c.why} = ${formatDay(c.day)}`).join('; ')}. ${candidates.length > 1 ? `The earlier is ${formatDay(chosen.day)}: a` : 'A'}pply by ${endOfDayText(chosen.day)} (midnight: ${local(ctx, at)})${missing}.`,
-    );
-    // The medical side of COP-02 (APP-13); the AMHP side is 'amhp-seen-too-long-ago' above.
-    if (last && today > candidates.find((c) => c.why.startsWith('the last medical'))!.day) {
-      const limit = addDays(day(ctx, last.examinedAt), CONVEYANCE_DAYS - 1);
-      add(
-        ctx,
-        'COP-02',
-        'blocker',
-        'application-window-closed',
-        `The last valid date for an application on these recommendations was ${formatDay(limit)} (14 days beginning with the last medical examination on ${formatDay(day(ctx, last.examinedAt))}). It has passed: fresh medical examinations are needed.`,
-        C.cop02,
-      );
-    }
-  }
+  if (!s4) applicationWindow(ctx, exams, lastSeen, true);
 
   checkInterview(ctx);
   checkNrIdentified(ctx, 'blocker');
@@ -1536,6 +1579,16 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
         `The applicant must have personally seen the patient on a date from ${formatDay(from)} to ${formatDay(appDay)} (the 14 days ending with the application date). ${describeContacts(ctx, applicantContacts, from, appDay)}`,
         C.app04,
       );
+
+    // Not made yet (the checklist's draft): MED-02 and COP-02 say by when the second examination and the application
+    // must happen; a window closed shows as the draft's own APP-13 / APP-04 / GDN-06 finding.
+    if (app.notYetMade) {
+      const seen = applicantContacts
+        .filter((c) => c.mode === 'in-person' && c.at.getTime() <= app.signedAt.getTime())
+        .sort((a, b) => a.at.getTime() - b.at.getTime());
+      secondExaminationWindow(ctx, exams);
+      applicationWindow(ctx, exams, seen[seen.length - 1], false);
+    }
 
     const last = exams[exams.length - 1];
     if (section === 's7') {
@@ -1881,16 +1934,23 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
         C.app14,
       );
     }
-    // MED-02 for the conversion: the second examination's latest date.
+    // MED-02 for the conversion: the second examination's latest date, and never after the s.4 itself ends (APP-11:
+    // 72 hours from admission; before admission, at the latest 72 hours from the end of the conveyance window).
     const d1 = day(ctx, first.examinedAt);
     const lastDay = addDays(d1, MAX_EXAMINATION_GAP_DAYS);
+    const dayEnd = endOfLocalDay(lastDay, zone);
+    const s4End = hoursAfter(app.admittedAt ?? conveyBy, S4_HOURS);
+    const capped = s4End.getTime() < dayEnd.getTime();
+    const s4EndText = app.admittedAt
+      ? `the s.4 ends at ${local(ctx, s4End)}, 72 hours after admission at ${local(ctx, app.admittedAt)}`
+      : `no admission is recorded, and the s.4 ends at the latest at ${local(ctx, s4End)}, 72 hours after the conveyance window closes`;
     addDeadline(
       ctx,
       'second-examination',
       'MED-02',
-      endOfLocalDay(lastDay, zone),
+      capped ? s4End : dayEnd,
       'Second medical examination (to convert the s.4): latest date',
-      `C3 (s.12(1), applied by s.4(4)): the s.4 examination was on ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, endOfLocalDay(lastDay, zone))}), and the recommendation must reach the managers within the 72 hours after admission.`,
+      `C3 (s.12(1), applied by s.4(4)): the s.4 examination was on ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, dayEnd)}); but ${s4EndText}, and the recommendation must reach the managers by then${capped ? `: so by ${local(ctx, s4End)}` : ''}.`,
     );
   }
 

@@ -142,8 +142,13 @@ export interface DisplacementApplicationFacts {
 export interface ApplicationFacts {
   section: Section;
   applicant: Applicant;
-  /** When the application was signed (made). */
+  /** When the application was signed (made); for one not yet made, the instant the checklist asks about. */
   signedAt: Instant;
+  /**
+   * Not made yet: the live checklist's draft, checked as if signed at `signedAt`. Its checks add what stands before an
+   * application (MED-02's latest date for the second examination, COP-02's last valid application date).
+   */
+  notYetMade?: boolean;
   /** APP-03: a specific hospital site, not a trust. */
   hospitalSite: string | null;
   /** APP-10: the s.4 statement that complying with s.2 would involve undesirable delay. */
