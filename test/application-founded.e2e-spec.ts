@@ -211,4 +211,61 @@ describe('what an application is founded on', () => {
     expect(second.at).toBe('2026-11-24T11:30:00.000Z');
     expect(second.basis).toContain('the s.4 ends at Tue 24 Nov 2026 11:30 GMT, 72 hours after admission');
   });
+
+  describe('guardianship for a patient aged 16 or over (GDN-01, s.7(4))', () => {
+    /** A complete s.7 on a person whose date of birth is `dob` (null: not known). */
+    async function guardianshipFor(dob: string | null) {
+      await at(NOW);
+      const o = await opened();
+      const { worker, assessment: a } = o;
+      const person = await as(manager).get(`/people/${a.person.id}`).expect(200);
+      await as(manager).patch(`/people/${a.person.id}`, { dateOfBirth: dob }, { 'if-match': person.headers.etag }).expect(200);
+      const relative = await prepared(a, worker, 's7');
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: relative.id,
+          consultedAt: '2026-11-21T10:00:00Z',
+          consultedMethod: 'phone',
+        })
+        .expect(200);
+      return { worker, a };
+    }
+    const lssa = { guardian: { type: 'lssa', name: 'Northshire County Council', willingnessStatement: true } };
+
+    it('date of birth not known: refused unless the application states the patient is believed to be 16 or over, then recorded and shown on the report', async () => {
+      const { worker, a } = await guardianshipFor(null);
+      const unstated = await decide(worker, a.id, application('s7', lssa));
+      expect([unstated.status, unstated.body.rules]).toEqual([422, ['GDN-01']]);
+      expect(byCode(unstated.body.findings, 'patient-age-not-recorded')[0].message).toContain(
+        'state on the application that the patient is believed to be 16 or over',
+      );
+      // Only a guardianship application states it; a malformed value is 400 naming it. Nothing is recorded.
+      const s2 = await as(worker).post(`/assessments/${a.id}/outcome`, application('s2', { believedSixteenOrOver: true }));
+      expect([s2.status, s2.body.code, s2.body.field]).toEqual([422, 'believed-age-not-guardianship', 'believedSixteenOrOver']);
+      const bad = await as(worker).post(`/assessments/${a.id}/outcome`, application('s7', { ...lssa, believedSixteenOrOver: 'yes' }));
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body.errors)).toContain('believedSixteenOrOver');
+      expect(await statusOf(a.id)).toBe('open');
+
+      const stated = await decide(worker, a.id, application('s7', { ...lssa, believedSixteenOrOver: true }));
+      expect(stated.status).toBe(200);
+      expect(stated.body.outcome.application.believedSixteenOrOver).toBe(true);
+      const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+      expect(checks.findings.filter((f: Finding) => f.rule === 'GDN-01')).toEqual([]);
+      const report = (await as(worker).get(`/assessments/${a.id}/report`).expect(200)).body;
+      const decision = report.sections.find((s: { id: string }) => s.id === 'decision');
+      expect(decision.lines).toContainEqual({
+        label: "Patient's age (s.7(4))",
+        text: 'Date of birth not known: the application states the patient is believed to be 16 or over',
+      });
+    });
+
+    it('a date of birth under 16 on the application date is refused whatever the application states', async () => {
+      const { worker, a } = await guardianshipFor('2011-01-01');
+      const refused = await decide(worker, a.id, application('s7', { ...lssa, believedSixteenOrOver: true }));
+      expect([refused.status, refused.body.rules]).toEqual([422, ['GDN-01']]);
+      expect(byCode(refused.body.findings, 'patient-under-16')[0].message).toContain('They are 16 on Fri 1 Jan 2027');
+      expect(await statusOf(a.id)).toBe('open');
+    });
+  });
 });

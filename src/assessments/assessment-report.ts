@@ -274,6 +274,7 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           applicationSignedAt: app ? at(app.signedAt as string) : null,
           hospitalSite: (app?.hospitalSite as Str) ?? null,
           guardian: app?.guardian ? String((app.guardian as { name: string }).name) : null,
+          believedSixteenOrOver: app ? app.believedSixteenOrOver === true : null,
           bed:
             app?.bedDetails || a.ward || a.bedFoundBy
               ? { ward: a.ward, details: (app?.bedDetails as Str) ?? null, foundBy: a.bedFoundBy }

@@ -776,6 +776,12 @@ export class AssessmentsService {
     const signedAt = dto.signedAt ? new Date(this.notFuture(dto.signedAt, 'signedAt')) : null;
     const kept = this.applicationRecord(dto);
     const distribution = this.distribution(dto.distribution);
+    if (dto.believedSixteenOrOver !== undefined && (dto.kind !== 'application' || dto.section !== 's7'))
+      throw new UnprocessableProblem(
+        'believedSixteenOrOver: is stated only on a guardianship application (s.7(4)).',
+        'believed-age-not-guardianship',
+        { field: 'believedSixteenOrOver', rule: 'GDN-01' satisfies RuleId },
+      );
     return this.change(actor, id, expectedVersion, 'assessment.outcome', async (m, a) => {
       if (a.status !== 'open')
         throw new ConflictProblem(`The outcome of this assessment is already recorded (${a.status}).`, 'outcome-recorded');
@@ -834,6 +840,7 @@ export class AssessmentsService {
               }
             : null,
           urgentNecessity: dto.urgentNecessity ?? null,
+          ...(section === 's7' ? { believedSixteenOrOver: dto.believedSixteenOrOver === true } : {}),
         });
         const { check } = await this.evaluate(m, a, application, { referral, report: dto.dangerousnessReportDetails ?? null });
         findings = check.findings;
@@ -850,6 +857,7 @@ export class AssessmentsService {
             practicalMatters: application.practicalMatters,
             guardian: dto.guardian ?? null,
             urgentNecessity: dto.urgentNecessity ?? null,
+            ...(section === 's7' ? { believedSixteenOrOver: dto.believedSixteenOrOver === true } : {}),
             dangerousnessReport: dto.dangerousnessReport ?? !!dto.dangerousnessReportDetails,
             dangerousnessReportDetails: dto.dangerousnessReportDetails ?? null,
             bedDetails: dto.bedDetails ?? null,
@@ -1268,6 +1276,7 @@ export class AssessmentsService {
       guardian: draft.guardian ?? null,
       forwardedToLssaAt: draft.forwardedToLssaAt ?? null,
       urgentNecessity: draft.urgentNecessity ?? null,
+      ...(draft.believedSixteenOrOver ? { believedSixteenOrOver: true } : {}),
       // APP-12 (s.5(1)): a patient already in hospital is admitted when the managers receive the application.
       admittedAt: inPatient && draft.managersReceivedAt ? draft.managersReceivedAt : admitted ? new Date(admitted.at) : null,
       inPatient,
@@ -1347,6 +1356,7 @@ export class AssessmentsService {
           }
         : null,
       urgentNecessity: (s.urgentNecessity as string | null) ?? null,
+      ...(s.believedSixteenOrOver === true ? { believedSixteenOrOver: true } : {}),
       // Kept with the application (APP-12, GDN-06); an application recorded before these were kept has none.
       ...(typeof s.inPatient === 'boolean' ? { inPatient: s.inPatient } : {}),
       managersReceivedAt: typeof s.managersReceivedAt === 'string' ? new Date(s.managersReceivedAt) : null,
@@ -1422,7 +1432,8 @@ export class AssessmentsService {
       regime,
       timeZone: this.config.timeZone,
       patientDateOfBirth: a.person.dateOfBirth ?? null,
-      believedSixteenOrOver: false,
+      // GDN-01 (s.7(4)): as the guardianship application states it (where the date of birth is not known).
+      believedSixteenOrOver: application?.believedSixteenOrOver === true,
       contacts: contacts.map((c) => ({
         at: new Date(c.at),
         mode: c.mode,

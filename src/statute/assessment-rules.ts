@@ -1024,7 +1024,7 @@ function checkAge(ctx: Ctx): void {
         'GDN-01',
         'blocker',
         'patient-age-not-recorded',
-        "The patient's date of birth is not recorded, nor that they are believed to be 16 or over. Guardianship is only for a patient aged 16 or over: record one or the other.",
+        "The patient's date of birth is not recorded, nor that they are believed to be 16 or over. Guardianship is only for a patient aged 16 or over: record the date of birth on the person, or state on the application that the patient is believed to be 16 or over.",
         C.gdn01,
       );
     }

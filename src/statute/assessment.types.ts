@@ -161,6 +161,11 @@ export interface ApplicationFacts {
   guardian: { type: 'lssa' | 'private'; name: string; willingnessStatement: boolean; acceptedByLssaAt: Instant | null } | null;
   /** GDN-06: forwarded to the LSSA. */
   forwardedToLssaAt: Instant | null;
+  /**
+   * GDN-01 (s.7(4), forms G1/G2): a guardianship application states that the patient, whose date of birth is not
+   * known, is believed to be 16 or over (the service gives it to the rules as AssessmentFacts.believedSixteenOrOver).
+   */
+  believedSixteenOrOver?: boolean;
   /** COI-06: urgent necessity and serious risk, recorded; excuses only the three-in-one-team conflict (COI-05). */
   urgentNecessity: string | null;
   /** APP-12 / s.4 admission: when the patient was admitted (or the managers received the application for an in-patient). */

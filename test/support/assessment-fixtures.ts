@@ -57,7 +57,7 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
   async function prepared(
     a: { id: string; person: { id: string } },
     worker: TestUser,
-    section: 's2' | 's3' | 's4' = 's2',
+    section: 's2' | 's3' | 's4' | 's7' = 's2',
     exams: [string, string] = ['2026-11-20T15:00:00Z', '2026-11-21T09:00:00Z'],
   ) {
     await as(worker).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'in-person', byRole: 'amhp' }).expect(201);

@@ -518,6 +518,13 @@ export class OutcomeDto extends ReportDetailsDto {
   @Nested(() => PracticalMattersDto)
   practicalMatters?: PracticalMattersDto;
   @ApiPropertyOptional({ type: GuardianDto }) @IsOptional() @Nested(() => GuardianDto) guardian?: GuardianDto;
+  @ApiPropertyOptional({
+    description:
+      'GDN-01 (s.7(4), forms G1/G2): a guardianship application (s7) for a patient whose date of birth is not known states that they are believed to be 16 or over. Only on a s7 application; a date of birth recorded on the person decides instead.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  believedSixteenOrOver?: boolean;
   @ApiPropertyOptional({ description: 'COI-06: the urgent necessity and serious risk relied on.' })
   @IsOptional()
   @Transform(trim)

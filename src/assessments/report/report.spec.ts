@@ -393,6 +393,26 @@ describe('AMHP outcome report (COP-07)', () => {
     expect(value(report, 'conveyance', 'Conveyance requested')).toBe('Not recorded');
   });
 
+  it.each<[string, boolean, string | null, string]>([
+    [
+      'believed to be 16 or over, date of birth not known',
+      true,
+      null,
+      'Date of birth not known: the application states the patient is believed to be 16 or over',
+    ],
+    ['the date of birth recorded', false, '1990-05-02', 'Born 2 May 1990'],
+    ['neither', false, null, 'Not recorded'],
+  ])("GDN-01 (s.7(4)): a guardianship application prints the patient's age as it states it: %s", (_name, believed, dob, expected) => {
+    const m = fullModel();
+    const report = buildOutcomeReport({
+      ...m,
+      person: { ...m.person, dateOfBirth: dob },
+      outcome: { ...m.outcome!, section: 's7', hospitalSite: null, guardian: 'Northshire County Council', believedSixteenOrOver: believed },
+    });
+    expect(value(report, 'decision', "Patient's age (s.7(4))")).toBe(expected);
+    expect(value(buildOutcomeReport(m), 'decision', "Patient's age (s.7(4))")).toBeUndefined();
+  });
+
   it('prints the alternative care plan when the person is not detained, and owes s.13(4) reasons to a requesting nearest relative', () => {
     const model = fullModel();
     model.referral.nearestRelativeRequested = true;

@@ -619,6 +619,18 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
     if (o.section !== 's7' && isInstant(o.managersReceivedAt))
       lines.push(line('Received by the hospital managers', at(o.managersReceivedAt)));
     if (o.section === 's7') lines.push(line('Forwarded to the local social services authority', at(o.forwardedToLssaAt)));
+    // GDN-01 (s.7(4)): the application states the patient's age, or that they are believed to be 16 or over.
+    if (o.section === 's7')
+      lines.push(
+        line(
+          "Patient's age (s.7(4))",
+          o.believedSixteenOrOver === true
+            ? 'Date of birth not known: the application states the patient is believed to be 16 or over'
+            : has(model.person.dateOfBirth)
+              ? `Born ${calendarDate(model.person.dateOfBirth)}`
+              : NOT_RECORDED,
+        ),
+      );
     // APP-11 / COP-08: a s.4 that lapsed is kept on the record with what followed.
     if (o.s4Lapse) {
       const after = labelOf(S4_LAPSE_LABELS, o.s4Lapse.after);

@@ -169,6 +169,8 @@ export interface ReportOutcome {
   hospitalSite: string | null;
   /** GDN-04: the guardian, for s.7. */
   guardian: string | null;
+  /** GDN-01 (s.7(4)): the s.7 application states the patient, whose date of birth is not known, is believed to be 16 or over. */
+  believedSixteenOrOver?: boolean | null;
   bed: { ward: string | null; details: string | null; foundBy: string | null } | null;
   conveyance: { by: string | null; details: string | null } | null;
   admittedAt: Instant | null;
