@@ -1,4 +1,4 @@
-import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from './support/test-app';
 
 describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10)', () => {
   let t: TestApp;
@@ -201,5 +201,51 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
     await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
     await t.http.get('/auth/me').set('authorization', `Bearer ${pair.accessToken}`).expect(401);
     await t.http.post('/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(401);
+  });
+
+  describe('a password made only of spaces or invisible characters is refused on every route that sets one', () => {
+    const blanks: Array<[string, string]> = [
+      ['twelve spaces', ' '.repeat(12)],
+      ['twelve tabs', '\t'.repeat(12)],
+      ['twelve no-break spaces', '\u00a0'.repeat(12)],
+      ['twelve zero-width spaces', '\u200b'.repeat(12)],
+    ];
+    const fieldsOf = (body: { errors?: Array<{ field: string }> }) => (body.errors ?? []).map((e) => e.field);
+    const hashOf = async (id: string) => (await t.sql<{ h: string }>('SELECT password_hash AS h FROM users WHERE id = $1', [id]))[0].h;
+
+    it.each(blanks)('POST /users with %s: 400 naming password, no account', async (name, password) => {
+      const email = `blank-${name.replace(/ /g, '-')}@council.test`;
+      const res = await create({ email, displayName: 'Blank Password', roles: ['amhp'], password }).expect(400);
+      expect(fieldsOf(res.body)).toEqual(['password']);
+      expect(res.body.errors[0].messages[0]).toMatch(/must not be blank/);
+      expect(await countUsers(email)).toBe(0);
+    });
+
+    it.each(blanks)('an admin reset to %s: 400 naming password, the password unchanged', async (_name, password) => {
+      const u = await t.user(['amhp']);
+      const before = await hashOf(u.id);
+      const res = await t.http.post(`/users/${u.id}/password`).set('authorization', admin.auth).send({ password }).expect(400);
+      expect(fieldsOf(res.body)).toEqual(['password']);
+      expect(await hashOf(u.id)).toBe(before);
+    });
+
+    it.each(blanks)('changing your own password to %s: 400 naming newPassword, the password unchanged', async (_name, newPassword) => {
+      const u = await t.user(['amhp']);
+      const before = await hashOf(u.id);
+      const res = await t.http
+        .post('/auth/me/password')
+        .set('authorization', u.auth)
+        .send({ currentPassword: TEST_PASSWORD, newPassword })
+        .expect(400);
+      expect(fieldsOf(res.body)).toEqual(['newPassword']);
+      expect(await hashOf(u.id)).toBe(before);
+    });
+
+    it('a real password is kept exactly as typed, its spaces included', async () => {
+      const password = '  a passphrase with spaces  ';
+      await create({ email: 'spaced@council.test', displayName: 'Spaced', roles: ['amhp'], password }).expect(201);
+      await t.http.post('/auth/login').send({ email: 'spaced@council.test', password }).expect(200);
+      await t.http.post('/auth/login').send({ email: 'spaced@council.test', password: password.trim() }).expect(401);
+    });
   });
 });

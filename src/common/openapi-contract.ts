@@ -18,7 +18,7 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 import { IDEMPOTENCY_NOT_STORED } from '../idempotency/idempotency.interceptor';
 import { PUBLIC_KEY } from '../access/authorize.decorator';
 import { PROBLEM_CONTENT_TYPE } from './problem';
-import { INSTANT_PATTERN } from './validators';
+import { INSTANT_PATTERN, VISIBLE_CHARACTER } from './validators';
 
 type Schema = Record<string, unknown>;
 /** A DTO or controller class. */
@@ -95,6 +95,9 @@ export function schemaFragment(meta: ValidationMetadata): Schema | null {
       return { format: 'date-time', pattern: INSTANT_PATTERN.source };
     case 'isLocalDate':
       return { format: 'date' };
+    // Something that shows, anywhere in the value (the pattern is not anchored).
+    case 'notBlank':
+      return { pattern: VISIBLE_CHARACTER.source };
     case 'maxDecimalPlaces':
       return { multipleOf: Number(`1e-${String(c[0])}`) };
     // An object (or a list of objects) of the nested DTO: its $ref (or items.$ref) says so.

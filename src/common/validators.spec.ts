@@ -1,4 +1,4 @@
-import { isInstant } from './validators';
+import { isBlank, isInstant } from './validators';
 
 describe('an instant in a request carries its offset', () => {
   it.each([
@@ -21,4 +21,24 @@ describe('an instant in a request carries its offset', () => {
     ['a number', 1785546600000],
     ['null', null],
   ])('refuses %s', (_name, value) => expect(isInstant(value)).toBe(false));
+});
+
+describe('a value that shows nothing is blank (a password of spaces is no password)', () => {
+  it.each([
+    ['empty', ''],
+    ['twelve spaces', ' '.repeat(12)],
+    ['tabs', '\t'.repeat(12)],
+    ['no-break spaces (U+00A0)', '\u00a0'.repeat(12)],
+    ['zero-width spaces (U+200B)', '\u200b'.repeat(12)],
+    ['zero-width joiners and a word joiner', '\u200c\u200d\u2060'.repeat(4)],
+    ['byte-order marks', '\ufeff'.repeat(12)],
+    ['ideographic spaces (U+3000) and line breaks', '\u3000\n\r'.repeat(4)],
+  ])('%s is blank', (_name, value) => expect(isBlank(value)).toBe(true));
+
+  it.each([
+    ['a passphrase with spaces inside', 'correct horse battery staple'],
+    ['one visible character among spaces', `${' '.repeat(11)}x`],
+    ['a visible character among zero-width spaces', `\u200b${'.'}\u200b`],
+    ['not text at all', 12],
+  ])('%s is not blank', (_name, value) => expect(isBlank(value)).toBe(false));
 });

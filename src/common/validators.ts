@@ -11,6 +11,30 @@ const INVISIBLE_EDGES = /^[\s\u200B-\u200D\u2060\uFEFF]+|[\s\u200B-\u200D\u2060\
 /** A text field's value without the spaces and invisible characters at its ends (a name must show something). */
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(INVISIBLE_EDGES, '') : value);
 
+/** One character that shows: neither a space nor one of the invisible characters `trim` takes off. */
+export const VISIBLE_CHARACTER = /[^\s\u200B-\u200D\u2060\uFEFF]/;
+
+/** Whether `value` is text made only of spaces and invisible characters (the ones `trim` takes off), or empty. */
+export const isBlank = (value: unknown): boolean => typeof value === 'string' && !VISIBLE_CHARACTER.test(value);
+
+/**
+ * For a field whose value must be kept exactly as sent, so it cannot be trimmed (a password): refuses one made only
+ * of spaces and invisible characters (tabs, no-break spaces, zero-width spaces), which anyone can type, with the
+ * blank policy's message (validation.ts). A value with something visible in it is left as it is, its spaces included.
+ */
+export function NotBlank(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'notBlank',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !isBlank(value),
+        defaultMessage: (args) => `${args?.property} must not be blank (only spaces or invisible characters)`,
+      },
+    },
+    options,
+  );
+}
+
 /** Query strings carry booleans as text. */
 export const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { NotBlank } from '../../common/validators';
 import { ROLES, type Role } from '../roles';
 
 export class LoginDto {
@@ -39,6 +40,7 @@ export class ChangePasswordDto {
   @IsString()
   @MinLength(12, { message: 'newPassword must be at least 12 characters long' })
   @MaxLength(1024)
+  @NotBlank()
   newPassword: string;
 }
 

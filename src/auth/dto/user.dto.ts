@@ -1,4 +1,4 @@
-import { queryBoolean, trim } from '../../common/validators';
+import { NotBlank, queryBoolean, trim } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -47,6 +47,7 @@ export class CreateUserDto {
   @IsString()
   @MinLength(12, { message: 'password must be at least 12 characters long' })
   @MaxLength(1024)
+  @NotBlank()
   password?: string;
 
   @ApiPropertyOptional({ example: '+44 7700 900123' })
@@ -91,6 +92,7 @@ export class SetPasswordDto {
   @IsString()
   @MinLength(12, { message: 'password must be at least 12 characters long' })
   @MaxLength(1024)
+  @NotBlank()
   password: string;
 }
 
