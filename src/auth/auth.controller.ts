@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiForbiddenResponse,
@@ -14,6 +15,7 @@ import { Authorize, Public } from '../access/authorize.decorator';
 import { Clock } from '../common/clock';
 import { BadRequestProblem } from '../common/problem';
 import { CurrentActor, type ApiRequest } from '../common/http';
+import { ResponseNeverStored } from '../idempotency/idempotency.interceptor';
 import type { Actor } from './actor';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, LoginDto, MeDto, RefreshDto, TokenPairDto } from './dto/auth.dto';
@@ -114,6 +116,11 @@ export class AuthController {
   })
   @ApiNoContentResponse()
   @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords; see Retry-After.' })
+  @ApiConflictResponse({ description: 'Another change of your password won at the same time (concurrent-update): this one was not made.' })
+  // Run inside the idempotency store's transaction, a wrong guess would be rolled back with the 403 and never counted.
+  @ResponseNeverStored(
+    'each wrong current password must count against the sign-in throttle. A retry after a lost reply is safe: once the new password holds, the old one is refused (403).',
+  )
   changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto, @Req() req: ApiRequest): Promise<void> {
     return this.auth.changePassword(actor, dto, req.ip);
   }

@@ -8,7 +8,6 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import type { Actor } from './actor';
 import { ChangePasswordDto, LoginDto, MeDto, TokenPairDto } from './dto/auth.dto';
-import { LoginAttemptEntity } from './login-attempt.entity';
 import { hashPassword, verifyPassword } from './password';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { hashRefreshToken, TokenService } from './token.service';
@@ -35,25 +34,25 @@ export class AuthService {
       );
     }
     const email = dto.email.trim().toLowerCase();
-    await this.throttle(email, ip);
+    const attempt = await this.attempt(email, ip);
     const user = await this.db.manager.getRepository(UserEntity).findOne({ where: { email } });
     const ok = await verifyPassword(dto.password, user?.passwordHash ?? null);
     if (!ok || !user || !user.active) {
-      await this.db.transaction(async (m) => {
-        await m.getRepository(LoginAttemptEntity).insert({ email, ip, succeeded: false, attemptedAt: this.clock.now() });
-        await this.audit.record(m, {
+      // The attempt is already counted as a failure: only the audit is left to write.
+      await this.db.transaction((m) =>
+        this.audit.record(m, {
           action: 'auth.login',
           resourceType: 'user',
           resourceId: user?.id ?? null,
           outcome: 'failure',
           actor: null,
           details: { reason: !user ? 'unknown-user' : !user.active ? 'inactive' : 'bad-password' },
-        });
-      });
+        }),
+      );
       throw new UnauthorizedProblem('The email or password is wrong, or the account is disabled.');
     }
     return this.db.transaction(async (m) => {
-      await m.getRepository(LoginAttemptEntity).insert({ email, ip, succeeded: true, attemptedAt: this.clock.now() });
+      await m.query('UPDATE login_attempts SET succeeded = true WHERE id = $1', [attempt]);
       await this.audit.record(m, {
         action: 'auth.login',
         resourceType: 'user',
@@ -138,33 +137,49 @@ export class AuthService {
   /**
    * Guesses of the current password are throttled as sign-in is (LOGIN_MAX_FAILURES per account, 4× per address,
    * within LOGIN_WINDOW_SECONDS; 429 with Retry-After): each wrong guess counts as a failed sign-in for the account.
+   *
+   * The new password is written only if the password is still the one the current password was checked against
+   * (compare-and-set on the hash, QUALITY R9): of concurrent changes exactly one wins, and the others are told
+   * 409 `concurrent-update`, not that their password was set. Someone holding a stolen session and the old password
+   * can then no longer overwrite, unnoticed, the new password its owner has just set.
    */
   async changePassword(actor: Actor, dto: ChangePasswordDto, ip: string): Promise<void> {
     const user = await this.db.manager.getRepository(UserEntity).findOneOrFail({ where: { id: actor.userId } });
     if (!user.passwordHash)
       throw new UnprocessableProblem('This account signs in through the identity provider and has no password here.', 'no-local-password');
-    await this.throttle(user.email, ip, 'auth.password-change', user.id);
+    const attempt = await this.attempt(user.email, ip, 'auth.password-change', user.id);
     if (!(await verifyPassword(dto.currentPassword, user.passwordHash))) {
-      await this.db.transaction(async (m) => {
-        await m.getRepository(LoginAttemptEntity).insert({ email: user.email, ip, succeeded: false, attemptedAt: this.clock.now() });
-        await this.audit.record(m, {
+      await this.db.transaction((m) =>
+        this.audit.record(m, {
           action: 'auth.password-change',
           resourceType: 'user',
           resourceId: user.id,
           outcome: 'failure',
           details: { reason: 'bad-password' },
-        });
-      });
+        }),
+      );
       throw new ForbiddenProblem('The current password is wrong.', 'wrong-password');
     }
     const hash = await hashPassword(dto.newPassword);
-    await this.db.transaction(async (m) => {
-      await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [user.id, hash]);
+    const changed = await this.db.transaction(async (m) => {
+      // The current password was right: not a failed guess, whichever way the change goes.
+      await m.query('DELETE FROM login_attempts WHERE id = $1', [attempt]);
+      const [rows]: [Array<{ id: string }>, number] = await m.query(
+        'UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1 AND password_hash = $3 RETURNING id',
+        [user.id, hash, user.passwordHash],
+      );
+      if (!rows.length) return false;
       await m
         .getRepository(RefreshTokenEntity)
         .update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'password-change' });
       await this.audit.record(m, { action: 'auth.password-change', resourceType: 'user', resourceId: user.id });
+      return true;
     });
+    if (!changed)
+      throw new ConflictProblem(
+        'Your password was changed by another request at the same time, so this change was not made. Sign in with the password that holds now, or ask an admin to reset it.',
+        'concurrent-update',
+      );
   }
 
   /** Turns a bearer token into the actor, checking the account is still active. */
@@ -270,32 +285,48 @@ export class AuthService {
     };
   }
 
-  /** Too many failures for this email (or from this address) within the window → 429 with Retry-After. */
-  private async throttle(email: string, ip: string, action = 'auth.login', userId: string | null = null): Promise<void> {
-    const since = new Date(this.clock.now().getTime() - this.config.loginWindowSeconds * 1000);
-    // Failures for the account count since its last successful sign-in; failures from one address count regardless.
-    const [row] = await this.db.manager.query(
-      `SELECT
-         (SELECT count(*) FROM login_attempts WHERE email = $1 AND NOT succeeded AND attempted_at > greatest($3,
-            coalesce((SELECT max(attempted_at) FROM login_attempts WHERE email = $1 AND succeeded), $3)))::int AS by_email,
-         (SELECT count(*) FROM login_attempts WHERE ip = $2 AND NOT succeeded AND attempted_at > $3)::int AS by_ip,
-         (SELECT min(attempted_at) FROM login_attempts WHERE (email = $1 OR ip = $2) AND NOT succeeded AND attempted_at > $3) AS oldest`,
-      [email, ip, since],
-    );
-    if (row.by_email >= this.config.loginMaxFailures || row.by_ip >= this.config.loginMaxFailures * 4) {
-      const retryAfter = Math.max(
-        1,
-        Math.ceil((new Date(row.oldest).getTime() + this.config.loginWindowSeconds * 1000 - this.clock.now().getTime()) / 1000),
+  /**
+   * One password attempt's turn at the throttle: too many failures for this email (or from this address) within the
+   * window → 429 with Retry-After. Otherwise the attempt is recorded as a failure BEFORE the password is checked, and
+   * its id returned: the caller turns it into a success (sign-in) or removes it (a right current password). The count
+   * and the record are made under a transaction-scoped advisory lock on the email and on the address (always taken in
+   * that order), so concurrent guesses take turns: each sees the ones before it, and no more than LOGIN_MAX_FAILURES
+   * passwords are ever checked (QUALITY R7). The lock is held for the count and the insert only, not for the ~50 ms
+   * of scrypt. An attempt still being checked counts against the limit until it is settled.
+   */
+  private async attempt(email: string, ip: string, action = 'auth.login', userId: string | null = null): Promise<string> {
+    const now = this.clock.now();
+    const since = new Date(now.getTime() - this.config.loginWindowSeconds * 1000);
+    const outcome = await this.db.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('login-throttle:email:' || $1, 0))`, [email]);
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('login-throttle:ip:' || $1, 0))`, [ip]);
+      // Failures for the account count since its last successful sign-in; failures from one address count regardless.
+      const [row] = await m.query(
+        `SELECT
+           (SELECT count(*) FROM login_attempts WHERE email = $1 AND NOT succeeded AND attempted_at > greatest($3,
+              coalesce((SELECT max(attempted_at) FROM login_attempts WHERE email = $1 AND succeeded), $3)))::int AS by_email,
+           (SELECT count(*) FROM login_attempts WHERE ip = $2 AND NOT succeeded AND attempted_at > $3)::int AS by_ip,
+           (SELECT min(attempted_at) FROM login_attempts WHERE (email = $1 OR ip = $2) AND NOT succeeded AND attempted_at > $3) AS oldest`,
+        [email, ip, since],
       );
-      await this.audit.recordAlone({
-        action,
-        resourceType: 'user',
-        resourceId: userId,
-        outcome: 'denied',
-        actor: action === 'auth.login' ? null : undefined,
-        details: { reason: 'throttled' },
-      });
-      throw new TooManyRequestsProblem('Too many failed password attempts; wait before trying again.', retryAfter);
-    }
+      if (row.by_email >= this.config.loginMaxFailures || row.by_ip >= this.config.loginMaxFailures * 4)
+        return { throttled: true as const, oldest: new Date(row.oldest) };
+      const [{ id }]: Array<{ id: string }> = await m.query(
+        'INSERT INTO login_attempts (email, ip, succeeded, attempted_at) VALUES ($1, $2, false, $3) RETURNING id::text AS id',
+        [email, ip, now],
+      );
+      return { throttled: false as const, id };
+    });
+    if (!outcome.throttled) return outcome.id;
+    const retryAfter = Math.max(1, Math.ceil((outcome.oldest.getTime() + this.config.loginWindowSeconds * 1000 - now.getTime()) / 1000));
+    await this.audit.recordAlone({
+      action,
+      resourceType: 'user',
+      resourceId: userId,
+      outcome: 'denied',
+      actor: action === 'auth.login' ? null : undefined,
+      details: { reason: 'throttled' },
+    });
+    throw new TooManyRequestsProblem('Too many failed password attempts; wait before trying again.', retryAfter);
   }
 }

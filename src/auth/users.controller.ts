@@ -63,9 +63,14 @@ export class UsersController {
   @Authorize('users.write')
   @HttpCode(204)
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: "Set a user's password (revokes their refresh tokens)." })
+  @ApiOperation({ summary: "Set a user's password (revokes their refresh tokens). Send If-Match to avoid overriding a concurrent change." })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if the user changed since.' })
   @ApiNoContentResponse()
-  setPassword(@Param('id', new ParseIdPipe()) id: string, @Body() dto: SetPasswordDto): Promise<void> {
-    return this.users.setPassword(id, dto);
+  setPassword(
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: SetPasswordDto,
+    @IfMatchVersion() version: number | undefined,
+  ): Promise<void> {
+    return this.users.setPassword(id, dto, version);
   }
 }

@@ -190,10 +190,16 @@ export class UsersService {
     return updated;
   }
 
-  async setPassword(id: string, dto: SetPasswordDto): Promise<void> {
+  /**
+   * An admin's reset: under the user's row lock, so it takes its turn with the user's own change of password (which
+   * then finds its current password no longer holds: 409) and with other resets. With If-Match, a reset decided on a
+   * stale read of the user is 412 (QUALITY R9), as for PATCH.
+   */
+  async setPassword(id: string, dto: SetPasswordDto, expectedVersion?: number): Promise<void> {
     const hash = await hashPassword(dto.password);
     await this.db.transaction(async (m) => {
-      await this.find(m, id);
+      const current = await this.find(m, id, true);
+      assertVersion(expectedVersion, current.version);
       await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, hash]);
       await m
         .getRepository(RefreshTokenEntity)
