@@ -248,4 +248,67 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
       await t.http.post('/auth/login').send({ email: 'spaced@council.test', password: password.trim() }).expect(401);
     });
   });
+
+  // Last in the file: it leaves `admin` as the hub's only active admin.
+  describe('the hub always keeps an active admin (409 last-admin)', () => {
+    const activeAdmins = async () =>
+      (await t.sql<{ id: string }>(`SELECT id FROM users WHERE active AND 'admin' = ANY(roles) ORDER BY id`)).map((r) => r.id);
+    beforeAll(async () => {
+      await t.sql(`UPDATE users SET active = false WHERE 'admin' = ANY(roles) AND id <> $1`, [admin.id]);
+    });
+
+    it.each([
+      ['taking away their own admin role', { roles: ['auditor'] }],
+      ['disabling their own account', { active: false }],
+    ])('the only active admin %s: 409 last-admin, nothing changed', async (_name, change) => {
+      const row = () => t.sql('SELECT roles, active, version FROM users WHERE id = $1', [admin.id]);
+      const before = await row();
+      const res = await t.http.patch(`/users/${admin.id}`).set('authorization', admin.auth).send(change).expect(409);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body.code).toBe('last-admin');
+      expect(await row()).toEqual(before);
+      expect(await activeAdmins()).toEqual([admin.id]);
+    });
+
+    it('a change that keeps the admin role (another role added, then taken away) is made', async () => {
+      await t.http
+        .patch(`/users/${admin.id}`)
+        .set('authorization', admin.auth)
+        .send({ roles: ['admin', 'auditor'] })
+        .expect(200);
+      await t.http
+        .patch(`/users/${admin.id}`)
+        .set('authorization', admin.auth)
+        .send({ roles: ['admin'] })
+        .expect(200);
+    });
+
+    it('two admins taking the role from each other at the same moment: one succeeds, the other is 409; one admin remains', async () => {
+      const second = await t.user(['admin']);
+      const demote = (by: TestUser, whom: TestUser) =>
+        t.http
+          .patch(`/users/${whom.id}`)
+          .set('authorization', by.auth)
+          .send({ roles: ['auditor'] });
+      const res = await Promise.all([demote(admin, second), demote(second, admin)]);
+      expect(res.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect(res.find((r) => r.status === 409)!.body.code).toBe('last-admin');
+      const left = await activeAdmins();
+      expect(left).toHaveLength(1);
+      // Put things back for whoever comes next: `admin` stays the admin.
+      if (left[0] !== admin.id) await t.sql(`UPDATE users SET roles = '{admin}' WHERE id = $1`, [admin.id]);
+    });
+
+    it('another admin may be demoted or disabled while one active admin remains', async () => {
+      const second = await t.user(['admin']);
+      await t.http.patch(`/users/${second.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
+      const third = await t.user(['admin']);
+      await t.http
+        .patch(`/users/${third.id}`)
+        .set('authorization', admin.auth)
+        .send({ roles: ['auditor'] })
+        .expect(200);
+      expect(await activeAdmins()).toEqual([admin.id]);
+    });
+  });
 });

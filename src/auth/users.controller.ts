@@ -1,5 +1,13 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import { etagFor } from '../common/etag';
@@ -48,6 +56,7 @@ export class UsersController {
   @ApiOperation({ summary: "Change a user's name, roles, phone or active flag. Send If-Match to avoid overwriting a concurrent change." })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; 412 if the user changed since.' })
   @ApiOkResponse({ type: UserDto })
+  @ApiConflictResponse({ description: 'last-admin: the change would leave no active admin.' })
   async update(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateUserDto,

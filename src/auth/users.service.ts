@@ -153,6 +153,11 @@ export class UsersService {
       // Lock the row: concurrent edits without If-Match then apply in turn instead of failing the version check.
       const current = await this.find(m, id, true);
       assertVersion(expectedVersion, current.version);
+      const losesAdmin =
+        current.active &&
+        current.roles.includes('admin') &&
+        ((dto.roles !== undefined && !dto.roles.includes('admin')) || dto.active === false);
+      if (losesAdmin) await this.assertAnotherActiveAdmin(m, id);
       const sets: string[] = [];
       const params: unknown[] = [id, current.version];
       const changed: string[] = [];
@@ -206,6 +211,25 @@ export class UsersService {
         .update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'password-change' });
       await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id });
     });
+  }
+
+  /**
+   * Refuses (409 `last-admin`) a change that would leave the hub with no active admin: nobody could then re-enable an
+   * account, reset a password or manage webhooks. Every such change counts the other active admins under one
+   * advisory lock, so two admins taking the role from each other at the same moment take turns and the second is
+   * refused. (With AUTH_MODE=oidc roles come from the identity provider's token, which this does not second-guess.)
+   */
+  private async assertAnotherActiveAdmin(m: EntityManager, id: string): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('users:active-admins', 0))`);
+    const [{ others }]: Array<{ others: number }> = await m.query(
+      `SELECT count(*)::int AS others FROM users WHERE active AND 'admin' = ANY(roles) AND id <> $1`,
+      [id],
+    );
+    if (others === 0)
+      throw new ConflictProblem(
+        'This is the only active admin: taking the admin role away or disabling the account would leave nobody to manage users. Give another user the admin role first.',
+        'last-admin',
+      );
   }
 
   /** Display names by user id, for other modules' documents (a report naming its AMHPs); unknown ids are left out. */
