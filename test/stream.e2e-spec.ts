@@ -320,6 +320,123 @@ describe('live event stream (R12: two instances, one database)', () => {
       await c.waitEnd();
     });
 
+    it('a token used after its user signed out cannot open a stream (401 problem+json), though it has not expired', async () => {
+      const u = await signIn(['amhp']);
+      await a.http.post('/auth/logout').set('authorization', u.auth).expect(204);
+      const c = await connect(u);
+      expect(c.status).toBe(401);
+      expect(c.headers['content-type']).toMatch(/problem\+json/);
+    });
+
+    it('signing in again after signing out opens a stream as usual', async () => {
+      const u = await signIn(['amhp']);
+      await a.http.post('/auth/logout').set('authorization', u.auth).expect(204);
+      // A token's iat counts whole seconds: the new one is issued in a later second (both replicas' clocks move).
+      for (const x of [a, b]) x.clock.advance(1000);
+      const pair = (await a.http.post('/auth/login').send({ email: u.email, password: TEST_PASSWORD }).expect(200)).body;
+      const c = await connect({ ...u, auth: `Bearer ${pair.accessToken}` });
+      expect(c.status).toBe(200);
+      await b.app.get(StreamService).recheck();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(c.ended).toBe(false);
+    });
+
+    it('a sign-out dated before the stream opened (it raced the stream being admitted) still ends it at the next check', async () => {
+      // Token issued at T; the stream opens at T + 30 s; a sign-out on another replica committed just after the
+      // stream's admission but is dated T + 10 s. Judged against the stream's opening it would be older than the
+      // stream and never end it; judged against the token's issue, it ends it.
+      const u = await signIn(['amhp']);
+      const issued = a.clock.now().getTime();
+      b.clock.advance(30_000);
+      try {
+        const c = await connect(u);
+        expect(c.status).toBe(200);
+        await a.sql(`UPDATE refresh_tokens SET revoked_at = $2, revoked_reason = 'logout' WHERE user_id = $1 AND revoked_at IS NULL`, [
+          u.id,
+          new Date(issued + 10_000),
+        ]);
+        await b.app.get(StreamService).recheck();
+        await c.waitEnd();
+      } finally {
+        b.clock.advance(-30_000);
+      }
+    });
+
+    it.each([
+      ['on the same replica, at once', () => b, false],
+      ['on another replica, at its next account check', () => a, true],
+    ])('a user who changes their password loses their streams: %s', async (_name, where, recheck) => {
+      const u = await signIn(['amhp']);
+      const c = await connect(u);
+      expect(c.status).toBe(200);
+      const other = (await a.http.post('/auth/login').send({ email: u.email, password: TEST_PASSWORD }).expect(200)).body;
+      await where()
+        .http.post('/auth/me/password')
+        .set('authorization', `Bearer ${other.accessToken}`)
+        .send({ currentPassword: TEST_PASSWORD, newPassword: 'a-changed-passphrase-1' })
+        .expect(204);
+      if (recheck) await b.app.get(StreamService).recheck();
+      await c.waitEnd();
+      // And the token of that session cannot open another.
+      expect((await connect(u)).status).toBe(401);
+    });
+
+    it("an admin's reset of a user's password ends their streams", async () => {
+      const u = await signIn(['amhp']);
+      const c = await connect(u);
+      const boss = await admin();
+      await b.http.post(`/users/${u.id}/password`).set('authorization', boss.auth).send({ password: 'an-admin-reset-pass-1' }).expect(204);
+      await c.waitEnd();
+    });
+
+    it('a stream ends when its access token expires, as the test clock reads it', async () => {
+      const u = await signIn(['amhp']);
+      const c = await connect(u);
+      expect(c.status).toBe(200);
+      const ttl = 86_400_000 + 60_000;
+      b.clock.advance(ttl);
+      try {
+        await b.app.get(StreamService).recheck();
+        await c.waitEnd();
+      } finally {
+        b.clock.advance(-ttl);
+      }
+    });
+
+    describe('with ACCESS_TOKEN_TTL_SECONDS=60 (the shortest allowed)', () => {
+      let c2: TestApp;
+      let port2: number;
+      beforeAll(async () => {
+        c2 = await createTestApp({
+          now: '2026-11-21T02:00:00Z',
+          env: { ACCESS_TOKEN_TTL_SECONDS: '60', JWT_SECRET: 'stream-e2e-shared-secret-0123456789abcdef' },
+          databaseUrl: a.databaseUrl,
+        });
+        await c2.app.listen(0, '127.0.0.1');
+        port2 = (c2.app.getHttpServer().address() as AddressInfo).port;
+      });
+      afterAll(() => c2?.close());
+
+      it('a stream ends by itself when the access token that opened it expires, with no request or sign-out', async () => {
+        const u = await a.user(['amhp']);
+        const pair = (await c2.http.post('/auth/login').send({ email: u.email, password: TEST_PASSWORD }).expect(200)).body;
+        expect(pair.expiresIn).toBe(60);
+        // 58 of the token's 60 seconds pass on the test clock: it opens a stream with 2 s left.
+        c2.clock.advance(58_000);
+        const s = await SseClient.open(port2, '/events', { authorization: `Bearer ${pair.accessToken}` });
+        open.push(s);
+        expect(s.status).toBe(200);
+        const started = Date.now();
+        await s.waitEnd(5000);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+        // Past its expiry the token opens nothing.
+        c2.clock.advance(2_000);
+        const again = await SseClient.open(port2, '/events', { authorization: `Bearer ${pair.accessToken}` });
+        open.push(again);
+        expect(again.status).toBe(401);
+      });
+    });
+
     it('a user cannot hold more than EVENTS_MAX_STREAMS_PER_USER (5) streams: the next is 429 problem+json', async () => {
       const u = await signIn(['amhp']);
       const five = await Promise.all([1, 2, 3, 4, 5].map(() => connect(u)));

@@ -24,7 +24,8 @@ export class StreamController {
       'identifiers and codes only. Resume with the Last-Event-ID header (or ?lastEventId=): up to 500 missed events are replayed, ' +
       'beyond that an event `reset` tells the client to reload. A comment every 15 s keeps the connection alive. ' +
       'Authenticate with the Authorization header (an EventSource polyfill that sets headers; tokens are not accepted in the URL). ' +
-      'A stream ends when you sign out, your roles change or your account is disabled.',
+      'A stream ends when its access token expires, and when you sign out, change your password, your roles change or your account is disabled; ' +
+      'a token issued before you last signed out or changed your password cannot open one (401).',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'types', required: false, description: 'Comma-separated event types; `rota.*` matches a prefix.' })
@@ -54,7 +55,7 @@ export class StreamController {
     if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {
       throw new BadRequestProblem('Last-Event-ID must be an event id.', [{ field: 'lastEventId', messages: ['must be an event id'] }]);
     }
-    this.stream.admit(actor.userId);
+    await this.stream.admit(actor);
     // The headers every answer gets (security headers, request id: bootstrap's onRequest hook) are Fastify's until it
     // sends them; a hijacked stream is written straight to the socket, so they go onto it first.
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);

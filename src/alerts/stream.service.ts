@@ -8,11 +8,11 @@ import { AccountCache } from '../auth/account-cache';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
 import { Clock } from '../common/clock';
-import { TooManyRequestsProblem } from '../common/problem';
+import { TooManyRequestsProblem, UnauthorizedProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { DATABASE_URL } from '../database/database.module';
 import { ReferralsService } from '../referrals/referrals.service';
-import { answerHolds, EventFacts, frame, PersonAnswer, StreamEvent, typeMatches, visibility } from './stream.visibility';
+import { answerHolds, EventFacts, frame, PersonAnswer, StreamEvent, streamLapse, typeMatches, visibility } from './stream.visibility';
 
 export const OUTBOX_CHANNEL = 'amhp_outbox';
 /** Events replayed on resume at most; beyond that the client is told to reload (`reset`). */
@@ -33,6 +33,8 @@ const FACTS_CACHE = 2000;
  * It reconnects with Last-Event-ID and is replayed what it missed (or told to reload).
  */
 export const MAX_BUFFERED_BYTES = 1 << 20;
+/** The longest delay a timer takes (about 24.8 days); a token living longer is ended by `recheck` instead. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const SELECT = `SELECT id::text AS id, type, aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", occurred_at AS "occurredAt", payload FROM published_events`;
 
@@ -58,6 +60,8 @@ interface StreamClient {
   /** Writes are chained so that per-client person checks never reorder frames. */
   chain: Promise<void>;
   closed: boolean;
+  /** Ends the stream when its access token expires. */
+  expiry: NodeJS.Timeout | null;
 }
 
 const toEvent = (r: Row): StreamEvent => ({
@@ -101,10 +105,10 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly accounts: AccountCache,
     private readonly clock: Clock,
   ) {
-    // A change made through this replica's API ends the user's streams at once (logout), or once the account is
-    // read again and its roles differ or it is disabled; other replicas' changes are found by `recheck`.
+    // A change made through this replica's API ends the user's streams at once (sign-out, password change), or once
+    // the account is read again and its roles differ or it is disabled; other replicas' changes are found by `recheck`.
     accounts.onForget((userId, reason) => {
-      if (reason === 'logout') this.endUser(userId);
+      if (reason === 'sessions-ended') this.endUser(userId);
       else void this.recheck([userId]).catch((err: Error) => this.log.warn(`account re-check failed: ${err.message}`));
     });
   }
@@ -116,32 +120,44 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     return n;
   }
 
-  /** Refuses a stream beyond EVENTS_MAX_STREAMS_PER_USER for this user (429): checked before the response is taken over. */
-  admit(userId: string): void {
-    if (this.streamsOf(userId) >= this.config.eventsMaxStreamsPerUser)
+  /**
+   * Checked before the response is taken over: refuses a stream beyond EVENTS_MAX_STREAMS_PER_USER for this user
+   * (429), and one whose token was issued before the user's sessions were last ended (signed out, password changed,
+   * account disabled): 401, as for any token that cannot be used, since the stream would be ended at once
+   * (streamLapse). A REST request with such a token is still answered until the token expires (README, Tokens).
+   */
+  async admit(actor: Actor): Promise<void> {
+    if (this.streamsOf(actor.userId) >= this.config.eventsMaxStreamsPerUser)
       throw new TooManyRequestsProblem(
         `You already have ${this.config.eventsMaxStreamsPerUser} live event streams open; close one first.`,
         KEEP_ALIVE_MS / 1000,
+      );
+    const [row] = await this.users.standing([actor.userId]);
+    const now = this.clock.now();
+    if (streamLapse(actor.token, now, row?.sessionsEndedAt, now))
+      throw new UnauthorizedProblem(
+        'This token belongs to a session that has ended (signed out, password changed or account disabled): sign in again for a live stream.',
       );
   }
 
   /**
    * Ends the streams of users whose account no longer allows them: disabled or removed, roles changed since the
-   * stream opened, or signed out (on any replica) since then. Runs with every keep-alive and after a change through
-   * this replica's API; reads through the account cache.
+   * stream opened, sessions ended (on any replica) since its token was issued, or the token expired (streamLapse).
+   * Runs with every keep-alive and after a change through this replica's API; reads through the account cache.
    */
   async recheck(userIds: string[] = [...new Set([...this.clients].map((c) => c.actor.userId))]): Promise<void> {
     if (!userIds.length) return;
     const rows = await this.users.standing(userIds);
     const found = new Map(rows.map((r) => [r.id, r]));
+    const now = this.clock.now();
     for (const c of [...this.clients]) {
       if (!userIds.includes(c.actor.userId)) continue;
       const row = found.get(c.actor.userId);
       const account = this.accounts.get(c.actor.userId) ?? row;
       const sameRoles =
         !!account && account.roles.length === c.actor.roles.length && account.roles.every((r) => c.actor.roles.includes(r as never));
-      const loggedOut = !!row?.loggedOutAt && new Date(row.loggedOutAt).getTime() >= c.openedAt.getTime();
-      if (!account?.active || !sameRoles || loggedOut) this.end(c);
+      const lapsed = streamLapse(c.actor.token, c.openedAt, row?.sessionsEndedAt, now);
+      if (!account?.active || !sameRoles || lapsed) this.end(c);
     }
   }
 
@@ -364,10 +380,20 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       persons: new Map(),
       chain: Promise.resolve(),
       closed: false,
+      expiry: null,
     };
     this.clients.add(client);
     out.on('close', () => this.end(client));
     if (this.stopping) return this.end(client);
+    if (actor.token) {
+      // Ends with its access token (recheck also looks, for a clock that moved or a token too long for a timer).
+      const left = actor.token.exp * 1000 - client.openedAt.getTime();
+      if (left <= 0) return this.end(client);
+      if (left <= MAX_TIMER_MS) {
+        client.expiry = setTimeout(() => this.end(client), left);
+        client.expiry.unref();
+      }
+    }
     if (!options.lastEventId) return;
     try {
       const rows = await this.dataSource.query<Row[]>(`${SELECT} WHERE id > $1 ORDER BY id LIMIT ${REPLAY_LIMIT + 1}`, [
@@ -418,6 +444,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
   private end(c: StreamClient, drop = false): void {
     if (!this.clients.delete(c)) return;
     c.closed = true;
+    if (c.expiry) clearTimeout(c.expiry);
     if (drop) c.out.destroy();
     else if (!c.out.writableEnded) c.out.end();
   }

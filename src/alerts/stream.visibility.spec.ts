@@ -7,6 +7,7 @@ import {
   PersonAnswer,
   sanitizePayload,
   StreamEvent,
+  streamLapse,
   typeMatches,
   visibility,
 } from './stream.visibility';
@@ -157,5 +158,53 @@ describe('a stream’s kept answer on whether its user may read a person', () =>
   ];
   it.each(rows)('%s', (_name, answer, event, now, holds) => {
     expect(answerHolds(answer, event, now)).toBe(holds);
+  });
+});
+
+describe('a stream lasts no longer than the access token that opened it (streamLapse)', () => {
+  const at = (iso: string) => new Date(iso);
+  const secs = (iso: string) => Date.parse(iso) / 1000;
+  // Issued at 10:00:00, expiring at 10:15:00 (ACCESS_TOKEN_TTL_SECONDS 900).
+  const token = { iat: secs('2026-11-21T10:00:00Z'), exp: secs('2026-11-21T10:15:00Z') };
+  const opened = at('2026-11-21T10:05:00Z');
+  it.each([
+    ['a live token, sessions never ended', token, null, '2026-11-21T10:10:00Z', null],
+    ['a second before expiry', token, null, '2026-11-21T10:14:59Z', null],
+    ['at its expiry', token, null, '2026-11-21T10:15:00Z', 'token-expired'],
+    ['after its expiry', token, null, '2026-11-21T11:00:00Z', 'token-expired'],
+    ['signed out after the stream opened', token, '2026-11-21T10:06:00Z', '2026-11-21T10:06:01Z', 'session-ended'],
+    // The stream was opened after the sign-out, with a token issued before it: ended all the same.
+    [
+      'signed out after the token was issued but before the stream opened',
+      token,
+      '2026-11-21T10:04:00Z',
+      '2026-11-21T10:06:00Z',
+      'session-ended',
+    ],
+    [
+      'sessions ended in the very second the token was issued (counted as after it)',
+      token,
+      '2026-11-21T10:00:00.500Z',
+      '2026-11-21T10:06:00Z',
+      'session-ended',
+    ],
+    ['sessions ended before the token was issued (signed in again since)', token, '2026-11-21T09:59:59Z', '2026-11-21T10:06:00Z', null],
+    [
+      'no iat: a sign-out before the stream opened is older than it',
+      { exp: token.exp },
+      '2026-11-21T10:04:00Z',
+      '2026-11-21T10:06:00Z',
+      null,
+    ],
+    [
+      'no iat: a sign-out after the stream opened ends it',
+      { exp: token.exp },
+      '2026-11-21T10:05:30Z',
+      '2026-11-21T10:06:00Z',
+      'session-ended',
+    ],
+    ['no token lifetime known and no sign-out', undefined, null, '2027-01-01T00:00:00Z', null],
+  ])('%s', (_name, tok, endedAt, now, expected) => {
+    expect(streamLapse(tok, opened, endedAt, at(now))).toBe(expected);
   });
 });

@@ -13,6 +13,7 @@
  *    only): auditors read the audit trail, not the live work; admins manage accounts.
  * Roles combine: the most permissive verdict of the actor's roles wins.
  */
+import type { TokenLifetime } from '../auth/actor';
 import type { Role } from '../auth/roles';
 
 export interface StreamEvent {
@@ -157,4 +158,24 @@ export interface PersonAnswer {
 export function answerHolds(answer: PersonAnswer | undefined, event: { id: bigint; late: boolean }, now: number): answer is PersonAnswer {
   if (!answer || answer.until <= now) return false;
   return answer.allowed || (!event.late && event.id <= answer.seen);
+}
+
+/**
+ * Why a stream may no longer run, or null. A stream lasts no longer than the access token that opened it: it ends
+ * when the token expires (QUALITY R6: an expired token is refused, and a stream is no exception), and when the
+ * user's sessions are ended (sign-out, password change, account disabled) at or after the token was issued, whenever
+ * the stream was opened (UK GDPR Art. 32: access ends with the session). `iat` counts whole seconds, so an end in
+ * the second the token was issued counts as after it: a token issued in that second after the end is refused too,
+ * and its client refreshes. Without `iat` (an identity provider's token may omit it) the stream's opening stands in.
+ */
+export function streamLapse(
+  token: TokenLifetime | undefined,
+  openedAt: Date,
+  sessionsEndedAt: Date | string | null | undefined,
+  now: Date,
+): 'token-expired' | 'session-ended' | null {
+  if (token && now.getTime() >= token.exp * 1000) return 'token-expired';
+  if (!sessionsEndedAt) return null;
+  const issuedAt = token?.iat !== undefined ? token.iat * 1000 : openedAt.getTime();
+  return new Date(sessionsEndedAt).getTime() >= issuedAt ? 'session-ended' : null;
 }

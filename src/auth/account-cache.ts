@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 
-export type AccountChange = 'logout' | 'changed';
+/** `sessions-ended`: signed out, or the password was changed (every session ends); `changed`: roles, active, name. */
+export type AccountChange = 'sessions-ended' | 'changed';
 
 export interface CachedAccount {
   id: string;
@@ -45,7 +46,8 @@ export class AccountCache {
 
   /**
    * Drops the entry after a change made through this API, and tells whoever holds something on the account's behalf
-   * (the live event stream): `logout` ends the user's sessions; `changed` may be a change of roles or deactivation.
+   * (the live event stream): `sessions-ended` (sign-out, password change) ends the user's sessions; `changed` may be
+   * a change of roles or deactivation.
    */
   forget(id: string, reason: AccountChange = 'changed'): void {
     this.entries.delete(id);

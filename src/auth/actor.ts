@@ -8,4 +8,14 @@ export interface Actor {
   roles: Role[];
   /** How the caller proved who they are. */
   via: 'local' | 'oidc';
+  /**
+   * The bearer token's lifetime, in seconds since the epoch as the token states it (`iat` may be absent from an
+   * identity provider's token): what lasts beyond the request, the live event stream, ends with it.
+   */
+  token?: TokenLifetime;
+}
+
+export interface TokenLifetime {
+  iat?: number;
+  exp: number;
 }

@@ -126,7 +126,7 @@ export class AuthService {
         .update({ userId: actor.userId, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'logout' });
       await this.audit.record(m, { action: 'auth.logout', resourceType: 'user', resourceId: actor.userId });
     });
-    this.accounts.forget(actor.userId, 'logout');
+    this.accounts.forget(actor.userId, 'sessions-ended');
   }
 
   async me(actor: Actor): Promise<MeDto> {
@@ -175,11 +175,15 @@ export class AuthService {
       await this.audit.record(m, { action: 'auth.password-change', resourceType: 'user', resourceId: user.id });
       return true;
     });
-    if (!changed)
-      throw new ConflictProblem(
-        'Your password was changed by another request at the same time, so this change was not made. Sign in with the password that holds now, or ask an admin to reset it.',
-        'concurrent-update',
-      );
+    if (changed) {
+      // Like a sign-out, a password change ends every session: the user's live event streams end with them.
+      this.accounts.forget(user.id, 'sessions-ended');
+      return;
+    }
+    throw new ConflictProblem(
+      'Your password was changed by another request at the same time, so this change was not made. Sign in with the password that holds now, or ask an admin to reset it.',
+      'concurrent-update',
+    );
   }
 
   /** Turns a bearer token into the actor, checking the account is still active. */
@@ -198,7 +202,14 @@ export class AuthService {
       if (user) this.accounts.set(user);
     }
     if (!user?.active) throw new UnauthorizedProblem('The account is disabled or no longer exists.');
-    return { userId: user.id, email: user.email, displayName: user.displayName, roles: user.roles as Actor['roles'], via: 'local' };
+    return {
+      userId: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      roles: user.roles as Actor['roles'],
+      via: 'local',
+      token: claims.token,
+    };
   }
 
   /**
@@ -260,7 +271,7 @@ export class AuthService {
       });
     }
     if (!user.active) throw new UnauthorizedProblem('The account is disabled here.');
-    return { userId: user.id, email: user.email, displayName: user.display_name, roles: claims.roles, via: 'oidc' };
+    return { userId: user.id, email: user.email, displayName: user.display_name, roles: claims.roles, via: 'oidc', token: claims.token };
   }
 
   private async issuePair(m: EntityManager, user: UserEntity, familyId: string): Promise<TokenPairDto> {

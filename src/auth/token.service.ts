@@ -4,6 +4,7 @@ import { createRemoteJWKSet, errors, FlattenedJWSInput, JWSHeaderParameters, jwt
 import { Clock } from '../common/clock';
 import { ServiceUnavailableProblem, UnauthorizedProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
+import type { TokenLifetime } from './actor';
 import { isRole, Role } from './roles';
 
 type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
@@ -11,6 +12,7 @@ type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
 export interface LocalClaims {
   sub: string;
   roles: Role[];
+  token: TokenLifetime;
 }
 
 export interface ExternalClaims {
@@ -18,6 +20,7 @@ export interface ExternalClaims {
   email: string | undefined;
   name: string | undefined;
   roles: Role[];
+  token: TokenLifetime;
 }
 
 /** Each call to the identity provider (discovery, key set) gives up after this long. */
@@ -89,7 +92,7 @@ export class TokenService {
       }),
     );
     const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
-    const claims = { sub: payload.sub as string, roles };
+    const claims = { sub: payload.sub as string, roles, token: { iat: payload.iat as number, exp: payload.exp as number } };
     if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { claims, expiresAt: (payload.exp as number) * 1000 });
     return claims;
@@ -112,6 +115,7 @@ export class TokenService {
       email: typeof payload.email === 'string' ? payload.email.toLowerCase() : undefined,
       name: typeof payload.name === 'string' ? payload.name : undefined,
       roles: rawRoles.filter(isRole),
+      token: { iat: typeof payload.iat === 'number' ? payload.iat : undefined, exp: payload.exp as number },
     };
   }
 

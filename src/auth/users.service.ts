@@ -29,6 +29,8 @@ export function userDto(u: UserEntity): UserDto {
   };
 }
 
+export type AccountStanding = CachedAccount & { sessionsEndedAt: Date | null };
+
 /** User accounts, administered by `admin`. */
 @Injectable()
 export class UsersService {
@@ -81,14 +83,16 @@ export class UsersService {
   }
 
   /**
-   * For live streams: each account as it stands now, with when it last signed out (its refresh tokens revoked by
-   * logout), so a stream opened before that can be ended.
+   * For live streams: each account as it stands now, with when its sessions were last ended (its refresh tokens
+   * revoked by a sign-out, a password change or disabling the account), so a stream of a token issued before that
+   * can be ended, or refused.
    */
-  async standing(userIds: string[]): Promise<Array<CachedAccount & { loggedOutAt: Date | null }>> {
+  async standing(userIds: string[]): Promise<Array<AccountStanding>> {
     if (!userIds.length) return [];
-    return await this.db.manager.query<Array<CachedAccount & { loggedOutAt: Date | null }>>(
+    return await this.db.manager.query<AccountStanding[]>(
       `SELECT u.id, u.email, u.display_name AS "displayName", u.roles, u.active,
-              (SELECT max(t.revoked_at) FROM refresh_tokens t WHERE t.user_id = u.id AND t.revoked_reason = 'logout') AS "loggedOutAt"
+              (SELECT max(t.revoked_at) FROM refresh_tokens t
+                WHERE t.user_id = u.id AND t.revoked_reason IN ('logout', 'password-change', 'deactivated')) AS "sessionsEndedAt"
          FROM users u WHERE u.id = ANY($1::uuid[])`,
       [userIds],
     );
@@ -211,6 +215,8 @@ export class UsersService {
         .update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'password-change' });
       await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id });
     });
+    // Every session of the user ended: their live event streams too.
+    this.accounts.forget(id, 'sessions-ended');
   }
 
   /**
