@@ -1,4 +1,5 @@
-import { asAt, SystemClock } from './clock';
+import { asAt, reportedInstant, SystemClock } from './clock';
+import { UnprocessableProblem } from './problem';
 
 const clock = new SystemClock();
 const at = (iso: string) => ({ at: new Date(iso) });
@@ -40,5 +41,30 @@ describe('asAt: the demo seed records history as at the time it happened', () =>
   it('a failing step still ends its moment', async () => {
     await expect(asAt(at('2020-02-02T00:00:00Z'), async () => Promise.reject(new Error('step failed')))).rejects.toThrow('step failed');
     expect(Math.abs(clock.now().getTime() - Date.now())).toBeLessThan(1000);
+  });
+});
+
+describe('reportedInstant: a time another system reports, by its own clock, for something after a known instant', () => {
+  const now = new Date('2026-12-06T14:10:00Z');
+  const since = { at: new Date('2026-12-06T14:06:00Z'), code: 'before-page-requested', what: 'the page was requested' };
+  it.each([
+    ['2026-12-06T14:06:00Z', undefined],
+    ['2026-12-06T14:01:00Z', undefined], // the other clock 5 minutes behind
+    ['2026-12-06T14:15:00Z', undefined], // the other clock 5 minutes ahead
+    ['2026-12-06T14:00:59Z', 'before-page-requested'],
+    ['2026-12-06T10:00:00Z', 'before-page-requested'],
+    ['1990-01-01T00:00:00Z', 'before-page-requested'],
+    ['2026-12-06T14:15:01Z', 'in-future'],
+    ['2030-01-01T00:00:00Z', 'in-future'],
+  ])('%s: %p', (value, code) => {
+    const read = () => reportedInstant(value, 'at', now, since);
+    if (!code) return expect(read().toISOString()).toBe(new Date(value).toISOString());
+    expect(read).toThrow(UnprocessableProblem);
+    try {
+      read();
+    } catch (e) {
+      expect((e as UnprocessableProblem).code).toBe(code);
+      expect((e as UnprocessableProblem).extensions.field).toBe('at');
+    }
   });
 });

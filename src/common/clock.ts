@@ -71,6 +71,9 @@ export function isoOrNull(d: Date | string | null | undefined): string | null {
 /** A time a user records may be this far in the future (clocks drift; a phone's is rarely right to the second). */
 export const RECORDED_SKEW_MS = 5 * 60_000;
 
+const refusal = (field: string, message: string, code: string) =>
+  new UnprocessableProblem(`${field} ${message}.`, code, { field, errors: [{ field, messages: [`${field} ${message}`] }] });
+
 /**
  * A time a user records for something that happened (`value`, already a valid instant): not in the future, and not
  * more than `maxAgeDays` before `now` (a mistyped year would otherwise be kept, and a referral received in year 1 has
@@ -78,10 +81,21 @@ export const RECORDED_SKEW_MS = 5 * 60_000;
  */
 export function recordedInstant(value: string | Date, field: string, now: Date, maxAgeDays: number): Date {
   const at = new Date(value);
-  const refuse = (message: string, code: string) =>
-    new UnprocessableProblem(`${field} ${message}.`, code, { field, errors: [{ field, messages: [`${field} ${message}`] }] });
-  if (at.getTime() > now.getTime() + RECORDED_SKEW_MS) throw refuse('cannot be in the future', 'in-future');
+  if (at.getTime() > now.getTime() + RECORDED_SKEW_MS) throw refusal(field, 'cannot be in the future', 'in-future');
   if (at.getTime() < now.getTime() - maxAgeDays * 86_400_000)
-    throw refuse(`cannot be more than ${maxAgeDays} days before it is recorded`, 'too-long-ago');
+    throw refusal(field, `cannot be more than ${maxAgeDays} days before it is recorded`, 'too-long-ago');
+  return at;
+}
+
+/**
+ * A time another system reports, by its own clock, for something that happened after `since.at` (a gateway's receipt
+ * for a page it was asked to deliver): not in the future and not before `since.at`, each within RECORDED_SKEW_MS
+ * (the two clocks may disagree by that much either way). Otherwise 422 naming `field`: `in-future`, or `since.code`.
+ */
+export function reportedInstant(value: string | Date, field: string, now: Date, since: { at: Date; code: string; what: string }): Date {
+  const at = new Date(value);
+  if (at.getTime() > now.getTime() + RECORDED_SKEW_MS) throw refusal(field, 'cannot be in the future', 'in-future');
+  if (at.getTime() < since.at.getTime() - RECORDED_SKEW_MS)
+    throw refusal(field, `cannot be before ${since.what} (${since.at.toISOString()})`, since.code);
   return at;
 }

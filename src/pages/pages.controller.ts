@@ -109,7 +109,7 @@ export class PagesController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      "The SMS or voice gateway's report on a page it was asked to deliver (page.requested): delivered, failed, or acknowledged by the recipient (which acknowledges the page). 409 for a page the gateway was not asked about.",
+      "The SMS or voice gateway's report on a page it was asked to deliver (page.requested): delivered, failed, or acknowledged by the recipient (which acknowledges the page). 409 for a page the gateway was not asked about. `at` (the gateway's clock, 5 minutes' leeway either way) may not be before the page was requested (422 `before-page-requested`) nor in the future (422 `in-future`). Receipts may come in any order: a delivery is never undone by a failure, and a receipt no newer than the state held is superseded (audited, the page unchanged), so `gatewayUpdatedAt` never moves back.",
   })
   @ApiOkResponse({ type: PageViewDto })
   receipt(@Param('id', new ParseIdPipe()) id: string, @Body() body: GatewayReceiptDto): Promise<PageViewDto> {

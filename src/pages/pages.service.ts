@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { checkWebhookUrl } from '../alerts/webhook-url';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock, isoOrNull } from '../common/clock';
+import { Clock, isoOrNull, reportedInstant } from '../common/clock';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -87,6 +87,39 @@ type PageRow = {
 
 /** A page's columns and its recipient's name (the shared user_directory view: staff, not the people served). */
 const PAGE_SELECT = `SELECT p.*, u.display_name AS recipient_name FROM pages p JOIN user_directory u ON u.id = p.recipient_user_id`;
+
+/** What the gateway last said of a page: its state, when (by its clock) and its words. */
+export interface GatewayHeld {
+  state: 'requested' | 'delivered' | 'failed';
+  updatedAt: Date;
+  detail: string | null;
+}
+
+/** How much a state says: a delivery (or an acknowledgement, which implies one) outranks a failure, which outranks none. */
+const GATEWAY_RANK = { requested: 0, failed: 1, delivered: 2 } as const;
+
+/**
+ * What a gateway receipt makes of the state held. Receipts may arrive out of order (a retried "failed" after the
+ * "delivered", yesterday's receipt replayed), so the state is the strongest reported, never weakened: a delivery is
+ * not undone by a failure, whenever either was sent. A receipt that says no more than the one held (a weaker state,
+ * or the same state as of an earlier time) is superseded: kept in the audit trail only, the page unchanged. One that
+ * says more sets the state and its words; `updatedAt` is the latest time any receipt reported, never moved backwards.
+ */
+export function gatewayReceiptOutcome(
+  held: GatewayHeld,
+  receipt: { status: 'delivered' | 'failed' | 'acknowledged'; at: Date; detail: string | null },
+): GatewayHeld & { superseded: boolean } {
+  const state = receipt.status === 'failed' ? 'failed' : 'delivered';
+  const stronger = GATEWAY_RANK[state] > GATEWAY_RANK[held.state];
+  const newer = GATEWAY_RANK[state] === GATEWAY_RANK[held.state] && receipt.at.getTime() >= held.updatedAt.getTime();
+  if (!stronger && !newer) return { ...held, superseded: true };
+  return {
+    state,
+    updatedAt: receipt.at.getTime() > held.updatedAt.getTime() ? receipt.at : held.updatedAt,
+    detail: receipt.detail ?? held.detail,
+    superseded: false,
+  };
+}
 
 function linkOf(r: Pick<PageRow, 'referral_id' | 'subject_type' | 'subject_id'>): string | null {
   if (r.referral_id) return `/referrals/${r.referral_id}`;
@@ -326,34 +359,44 @@ export class PagesService {
   /**
    * The SMS or voice gateway reports on a page it was asked to deliver (`page.requested`): delivered, failed, or
    * acknowledged by the recipient (which acknowledges the page, via the gateway). Only for pages the gateway was asked
-   * about (409 otherwise); an acknowledgement already recorded stays as it was.
+   * about (409 otherwise); an acknowledgement already recorded stays as it was. Its `at` is an instant by the gateway's
+   * clock: after the page was requested and not in the future (422 naming `at` otherwise, reportedInstant), and a
+   * receipt arriving out of order never weakens the state nor moves its time back (gatewayReceiptOutcome).
    */
   async gatewayReceipt(id: string, dto: GatewayReceiptDto): Promise<PageViewDto> {
     return this.db.transaction(async (m) => {
       const [row]: PageRow[] = await m.query('SELECT * FROM pages WHERE id = $1 FOR UPDATE', [id]);
       if (!row) throw new NotFoundProblem('Page', id);
-      if (!row.gateway_state)
+      if (!row.gateway_state || !row.gateway_requested_at)
         throw new ConflictProblem('The gateway was not asked to deliver this page (no page.requested for it).', 'gateway-not-requested');
-      const at = new Date(dto.at);
-      if (dto.status === 'acknowledged') {
-        if (!row.acknowledged_at) await this.acknowledgeIn(m, row, row.recipient_user_id, 'gateway');
-        await m.query(
-          `UPDATE pages SET gateway_state = 'delivered', gateway_updated_at = $2, gateway_detail = coalesce($3, gateway_detail) WHERE id = $1`,
-          [id, at, dto.detail ?? null],
-        );
-      } else {
-        // A late "failed" never undoes a delivery the gateway already reported.
-        await m.query(
-          `UPDATE pages SET gateway_state = CASE WHEN gateway_state = 'delivered' THEN 'delivered' ELSE $4 END,
-                  gateway_updated_at = $2, gateway_detail = coalesce($3, gateway_detail) WHERE id = $1`,
-          [id, at, dto.detail ?? null, dto.status],
-        );
-      }
+      const requestedAt = new Date(row.gateway_requested_at);
+      const at = reportedInstant(dto.at, 'at', this.clock.now(), {
+        at: requestedAt,
+        code: 'before-page-requested',
+        what: 'the page was requested from the gateway',
+      });
+      // The acknowledgement is the recipient's answer: recorded whatever order the receipts came in.
+      if (dto.status === 'acknowledged' && !row.acknowledged_at) await this.acknowledgeIn(m, row, row.recipient_user_id, 'gateway');
+      const outcome = gatewayReceiptOutcome(
+        {
+          state: row.gateway_state as GatewayHeld['state'],
+          updatedAt: row.gateway_updated_at ? new Date(row.gateway_updated_at) : requestedAt,
+          detail: row.gateway_detail,
+        },
+        { status: dto.status, at, detail: dto.detail ?? null },
+      );
+      if (!outcome.superseded)
+        await m.query('UPDATE pages SET gateway_state = $2, gateway_updated_at = $3, gateway_detail = $4 WHERE id = $1', [
+          id,
+          outcome.state,
+          outcome.updatedAt,
+          outcome.detail,
+        ]);
       await this.audit.record(m, {
         action: 'page.gateway-receipt',
         resourceType: 'page',
         resourceId: id,
-        details: { status: dto.status, at: at.toISOString() },
+        details: { status: dto.status, at: at.toISOString(), ...(outcome.superseded ? { superseded: true } : {}) },
       });
       const [after]: PageRow[] = await m.query(`${PAGE_SELECT} WHERE p.id = $1`, [id]);
       return pageView(after);

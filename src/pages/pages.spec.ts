@@ -1,5 +1,5 @@
 import { topicOf, ttlSeconds } from './push-sender.service';
-import { NOTIFICATION_WORDS, pageTitle, urgencyOf } from './pages.service';
+import { gatewayReceiptOutcome, GatewayHeld, NOTIFICATION_WORDS, pageTitle, urgencyOf } from './pages.service';
 import { PAGE_KINDS } from './pages.entities';
 
 describe('what a page says and how it is pushed', () => {
@@ -34,5 +34,43 @@ describe('what a page says and how it is pushed', () => {
     expect(topicOf('offer:8f14e45f-ceea-467f-a0e5-5f1a1b0c4d2e')).toBe(a);
     expect(topicOf('offer:00000000-ceea-467f-a0e5-5f1a1b0c4d2e')).not.toBe(a);
     expect(a).not.toContain('8f14e45f');
+  });
+});
+
+describe('a gateway receipt, whatever order receipts arrive in, never weakens the state nor moves its time back', () => {
+  const t = (hhmm: string) => new Date(`2026-11-21T${hhmm}:00Z`);
+  const held = (state: GatewayHeld['state'], hhmm: string, detail: string | null = null): GatewayHeld => ({
+    state,
+    updatedAt: t(hhmm),
+    detail,
+  });
+  it.each([
+    // held, receipt (status, at, detail) → state, updatedAt, detail, superseded
+    ['requested 02:15', held('requested', '02:15'), ['delivered', '02:16', 'ref-1'], ['delivered', '02:16', 'ref-1', false]],
+    ['requested 02:15', held('requested', '02:15'), ['failed', '02:16', 'no signal'], ['failed', '02:16', 'no signal', false]],
+    ['requested 02:15', held('requested', '02:15'), ['acknowledged', '02:17', 'SMS reply'], ['delivered', '02:17', 'SMS reply', false]],
+    // a retried failure after the delivery: superseded, whichever was sent first
+    ['delivered 02:16', held('delivered', '02:16', 'ref-1'), ['failed', '02:20', 'timeout'], ['delivered', '02:16', 'ref-1', true]],
+    ['delivered 02:16', held('delivered', '02:16', 'ref-1'), ['failed', '02:15', 'timeout'], ['delivered', '02:16', 'ref-1', true]],
+    // an earlier delivery reported after a failure: delivered, but the time stays the latest reported
+    ['failed 02:20', held('failed', '02:20', 'timeout'), ['delivered', '02:16', 'ref-1'], ['delivered', '02:20', 'ref-1', false]],
+    // the same state again: newer moves the time on; older is superseded (the time never goes back)
+    [
+      'delivered 02:16',
+      held('delivered', '02:16', 'ref-1'),
+      ['acknowledged', '02:18', 'SMS reply'],
+      ['delivered', '02:18', 'SMS reply', false],
+    ],
+    [
+      'delivered 02:18',
+      held('delivered', '02:18', 'SMS reply'),
+      ['delivered', '02:16', 'ref-1'],
+      ['delivered', '02:18', 'SMS reply', true],
+    ],
+    ['failed 02:20', held('failed', '02:20', 'timeout'), ['failed', '02:17', 'busy'], ['failed', '02:20', 'timeout', true]],
+    // a receipt without words keeps those held
+    ['failed 02:20', held('failed', '02:20', 'timeout'), ['failed', '02:25', null], ['failed', '02:25', 'timeout', false]],
+  ] as const)('held %s, receipt %j → %j', (_, h, [status, at, detail], [state, updatedAt, words, superseded]) => {
+    expect(gatewayReceiptOutcome(h, { status, at: t(at), detail })).toEqual({ state, updatedAt: t(updatedAt), detail: words, superseded });
   });
 });
