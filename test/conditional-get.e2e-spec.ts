@@ -64,24 +64,31 @@ describe('polled reads answer 304 while nothing changed, and large answers trave
     expect(moved.headers.etag).not.toBe(first.headers.etag);
   });
 
-  it('a referral read by hub staff: its ETag still names the version for If-Match, and a 304 once read', async () => {
+  it('a referral read by hub staff: a weak ETag naming its version, 304 once read; being weak it is no If-Match (412), "vN" is', async () => {
     const created = (await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Single')).expect(201)).body;
     const first = await as(manager, `/referrals/${created.id}`).expect(200);
     expect(first.headers.etag).toMatch(/^W\/"v1\.[A-Za-z0-9_-]{22}"$/);
     await as(manager, `/referrals/${created.id}`, first.headers.etag).expect(304);
     // Another client's validator (or none in common) gets the answer in full.
     await as(manager, `/referrals/${created.id}`, 'W/"v1.somethingelse", "v7"').expect(200);
+    // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, and nothing changes.
     await t.http
       .post(`/referrals/${created.id}/status`)
       .set('authorization', manager.auth)
       .set('if-match', first.headers.etag)
       .send({ status: 'screening' })
-      .expect(200);
-    // The same validator now names an old version: the update is refused, the read answered in full.
+      .expect(412);
     await t.http
       .post(`/referrals/${created.id}/status`)
       .set('authorization', manager.auth)
-      .set('if-match', first.headers.etag)
+      .set('if-match', `"v${first.body.version}"`)
+      .send({ status: 'screening' })
+      .expect(200);
+    // The same version now is an old one: the update is refused, the read answered in full.
+    await t.http
+      .post(`/referrals/${created.id}/status`)
+      .set('authorization', manager.auth)
+      .set('if-match', `"v${first.body.version}"`)
       .send({ status: 'accepted' })
       .expect(412);
     expect((await as(manager, `/referrals/${created.id}`, first.headers.etag).expect(200)).headers.etag).toMatch(/^W\/"v2\./);

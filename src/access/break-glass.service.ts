@@ -3,7 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -172,7 +172,7 @@ export class BreakGlassService {
     );
   }
 
-  async review(actor: Actor, id: string, dto: ReviewDto, expectedVersion: number | undefined): Promise<ReviewAlertDto> {
+  async review(actor: Actor, id: string, dto: ReviewDto, expectedVersion: ExpectedVersion): Promise<ReviewAlertDto> {
     return this.db.transaction(async (m) => {
       const alert = await m.getRepository(ReviewAlertEntity).findOne({ where: { id } });
       if (!alert) throw new NotFoundProblem('Review alert', id);

@@ -11,7 +11,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import {
   CreateWebhookDto,
@@ -85,7 +85,7 @@ export class WebhooksController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateWebhookDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WebhookViewDto> {
     const s = await this.webhooks.update(actor, id, dto, version);

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf } from '../common/pagination';
 import { NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -113,7 +113,7 @@ export class WebhooksService {
     return this.view(await this.load(this.db.manager, id));
   }
 
-  async update(actor: Actor, id: string, dto: UpdateWebhookDto, expectedVersion: number | undefined): Promise<WebhookViewDto> {
+  async update(actor: Actor, id: string, dto: UpdateWebhookDto, expectedVersion: ExpectedVersion): Promise<WebhookViewDto> {
     if (dto.url !== undefined) await this.requireUrl(dto.url);
     return this.db.transaction(async (m) => {
       const s = await this.load(m, id, true);

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull, recordedInstant } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
@@ -322,7 +322,7 @@ export class AssessmentsService {
     });
   }
 
-  async update(actor: Actor, id: string, dto: UpdateAssessmentDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+  async update(actor: Actor, id: string, dto: UpdateAssessmentDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
     const distribution = this.distribution(dto.distribution);
     return this.change(actor, id, expectedVersion, 'assessment.update', async (m, a) => {
       // The report may go out after the assessment is closed: its distribution list stays open to record that.
@@ -560,7 +560,7 @@ export class AssessmentsService {
     actor: Actor,
     id: string,
     dto: AssessmentNearestRelativeDto,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion,
   ): Promise<AssessmentViewDto> {
     const informedAt = dto.informedAt ? this.notFuture(dto.informedAt, 'informedAt') : null;
     const consultedAt = dto.consultedAt ? this.notFuture(dto.consultedAt, 'consultedAt') : null;
@@ -686,7 +686,7 @@ export class AssessmentsService {
   }
 
   /** COI-*: the assessors' teams, who directs or employs whom, and their signed declarations. */
-  async setConflicts(actor: Actor, id: string, dto: ConflictsDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+  async setConflicts(actor: Actor, id: string, dto: ConflictsDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
     // A declaration signed on the night and typed up next day carries the time it was made.
     const declaredAt = dto.assessors.map((x, i) =>
       x.declaration?.declaredAt
@@ -772,7 +772,7 @@ export class AssessmentsService {
    * Records the outcome. An application is checked against the Act first: any blocker is 422 with the findings,
    * and every warning must be acknowledged with a reason.
    */
-  async recordOutcome(actor: Actor, id: string, dto: OutcomeDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+  async recordOutcome(actor: Actor, id: string, dto: OutcomeDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
     const signedAt = dto.signedAt ? new Date(this.notFuture(dto.signedAt, 'signedAt')) : null;
     const kept = this.applicationRecord(dto);
     const distribution = this.distribution(dto.distribution);
@@ -946,7 +946,7 @@ export class AssessmentsService {
     actor: Actor,
     id: string,
     dto: ApplicationRecordDto,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion,
   ): Promise<AssessmentViewDto> {
     const kept = this.applicationRecord(dto);
     if (!kept.managersReceivedAt && !kept.forwardedToLssaAt)
@@ -980,7 +980,7 @@ export class AssessmentsService {
    * received by the managers (s.4(4)) is recorded, with its lapse time and what happened to the patient then; the
    * use of s.4 is kept and monitored whatever followed. Recordable once the 72 hours have run, also after closing.
    */
-  async recordS4Lapse(actor: Actor, id: string, dto: S4LapseDto, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+  async recordS4Lapse(actor: Actor, id: string, dto: S4LapseDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
     return this.change(actor, id, expectedVersion, 'assessment.s4-lapse', async (m, a) => {
       const outcome = (a.outcome ?? {}) as { application?: Record<string, unknown>; convertedFromS4?: unknown; s4Lapse?: unknown };
       const stored = a.outcomeKind === 'application' ? outcome.application : undefined;
@@ -1058,7 +1058,7 @@ export class AssessmentsService {
   }
 
   /** APP-11: a s.4 becomes a s.2 when the second recommendation reached the managers within 72 h of admission. */
-  async convertS4(actor: Actor, id: string, expectedVersion: number | undefined): Promise<AssessmentViewDto> {
+  async convertS4(actor: Actor, id: string, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
     return this.change(actor, id, expectedVersion, 'assessment.s4-conversion', async (m, a) => {
       if (a.outcomeKind !== 'application' || a.section !== 's4')
         throw new ConflictProblem('Only a s.4 application can be converted to a s.2.', 'not-s4');
@@ -1099,7 +1099,7 @@ export class AssessmentsService {
    * Closes the assessment and, with it, the referral (NR-12: written reasons first when the nearest relative asked
    * and no application was made). A deferred decision closes this assessment but leaves the referral open for the next.
    */
-  async close(actor: Actor, id: string, expectedVersion: number | undefined, note?: string): Promise<AssessmentViewDto> {
+  async close(actor: Actor, id: string, expectedVersion: ExpectedVersion, note?: string): Promise<AssessmentViewDto> {
     return this.change(actor, id, expectedVersion, 'assessment.close', async (m, a) => {
       if (a.status === 'closed') throw new ConflictProblem('This assessment is already closed.', 'assessment-closed');
       if (a.status !== 'decided') throw new ConflictProblem('Record the outcome before closing the assessment.', 'outcome-missing');
@@ -1516,7 +1516,7 @@ export class AssessmentsService {
   private async change<A extends AssessmentChangeType>(
     actor: Actor,
     id: string,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion,
     action: A,
     fn: (m: EntityManager, a: AssessmentRow) => Promise<AssessmentChange<A>>,
   ): Promise<AssessmentViewDto> {

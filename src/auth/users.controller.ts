@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './dto/user.dto';
@@ -60,7 +60,7 @@ export class UsersController {
   async update(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateUserDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserDto> {
     const user = await this.users.update(id, dto, version);

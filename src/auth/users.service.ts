@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem } from '../common/problem';
 import { Db } from '../database/db';
@@ -152,7 +152,7 @@ export class UsersService {
   }
 
   /** Compare-and-set on `version`: a stale If-Match, or a concurrent change, never overwrites silently. */
-  async update(id: string, dto: UpdateUserDto, expectedVersion: number | undefined): Promise<UserDto> {
+  async update(id: string, dto: UpdateUserDto, expectedVersion: ExpectedVersion): Promise<UserDto> {
     const updated = await this.db.transaction(async (m) => {
       // Lock the row: concurrent edits without If-Match then apply in turn instead of failing the version check.
       const current = await this.find(m, id, true);

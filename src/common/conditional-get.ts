@@ -36,8 +36,9 @@ export function Revalidated(): MethodDecorator {
 const READINGS = /"remainingMs":-?\d+(?:\.\d+)?|^\{"at":"[^"]*"/g;
 
 /**
- * The weak ETag of a serialized answer. A version ETag the route set for If-Match (`"v3"`) is kept as its prefix
- * (`W/"v3.<hash>"`), so it still names the version an update may be made against (versionFromIfMatch).
+ * The weak ETag of a serialized answer. A version ETag the route set (`"v3"`) is kept as its prefix (`W/"v3.<hash>"`),
+ * so the answers of two versions never share a validator. Being weak, it never satisfies If-Match (RFC 9110 §13.1.1,
+ * versionFromIfMatch): an update names the version as `"v3"` (the `version` in the answer).
  */
 export function answerETag(body: string, versionTag?: string): string {
   const digest = hash('sha1', body.replace(READINGS, ''), 'base64url').slice(0, 22);

@@ -7,13 +7,39 @@ describe('ETag / If-Match', () => {
     [undefined, undefined],
     ['*', undefined],
     ['"v3"', 3],
-    ['W/"v12"', 12],
-  ])('If-Match %j names version %j', (header, version) => {
-    expect(versionFromIfMatch(header)).toBe(version);
+    ['"v0"', 0],
+    [' "v3"\t', 3], // optional whitespace around the value
+    ['"v12", "v17"', [12, 17]], // a list: any may match
+    ['"v12",,  "v17" ,', [12, 17]], // empty list elements are ignored
+    [
+      ['"v12"', '"v17"'],
+      [12, 17],
+    ], // two If-Match fields are one list
+    // a weak tag never matches (strong comparison, RFC 9110 §13.1.1): it names no version
+    ['W/"v12"', []],
+    ['W/"v12.Ab3_-xyz"', []],
+    ['W/"v12", "v17"', 17],
+  ])('If-Match %j names version(s) %j', (header, version) => {
+    expect(versionFromIfMatch(header)).toEqual(version);
   });
 
-  it.each(['v3', '"3"', '"v-1"', '"vx"', 'garbage'])('rejects the malformed If-Match %j with 400', (header) => {
-    expect(() => versionFromIfMatch(header)).toThrow(BadRequestProblem);
+  it.each(['v3', '"3"', '"v-1"', '"vx"', 'garbage', '', ' , ', '"v012"', '"v12.0"', '"v3" "v4"', '*, "v3"', 'w/"v3"', 'W/"abc"'])(
+    'rejects the malformed If-Match %j with 400',
+    (header) => {
+      expect(() => versionFromIfMatch(header)).toThrow(BadRequestProblem);
+    },
+  );
+
+  it.each([
+    [3, 3, true],
+    [3, 4, false],
+    [[12, 17], 17, true],
+    [[12, 17], 13, false],
+    [[], 1, false],
+    [undefined, 9, true],
+  ] as const)('expected %j, current version %i: matches %p', (expected, actual, matches) => {
+    if (matches) expect(() => assertVersion(expected, actual)).not.toThrow();
+    else expect(() => assertVersion(expected, actual)).toThrow(PreconditionFailedProblem);
   });
 
   it('round-trips a version through its ETag', () => {

@@ -2,7 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Decision } from '../access/policy';
 import type { Actor } from '../auth/actor';
-import { versionFromIfMatch } from './etag';
+import { type ExpectedVersion, versionFromIfMatch } from './etag';
 
 /** The Fastify request as our guards and interceptors decorate it. */
 export type ApiRequest = FastifyRequest & { actor?: Actor; access?: Decision };
@@ -19,7 +19,7 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
 });
 
 /** The version named by the If-Match header, or undefined when absent or `*`. */
-export const IfMatchVersion = createParamDecorator((_: unknown, ctx: ExecutionContext): number | undefined =>
+export const IfMatchVersion = createParamDecorator((_: unknown, ctx: ExecutionContext): ExpectedVersion =>
   versionFromIfMatch(requestOf(ctx).headers['if-match']),
 );
 

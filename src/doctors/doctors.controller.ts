@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import { DoctorsService } from './doctors.service';
@@ -66,7 +66,7 @@ export class DoctorsController {
   async update(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateDoctorDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DoctorDto> {
     const doctor = await this.doctors.update(id, dto, version);
@@ -83,7 +83,7 @@ export class DoctorsController {
   async addApproval(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateDoctorApprovalDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DoctorDto> {
     const doctor = await this.doctors.addApproval(id, dto, version);
@@ -100,7 +100,7 @@ export class DoctorsController {
   removeApproval(
     @Param('id', new ParseIdPipe()) id: string,
     @Param('approvalId', new ParseIdPipe()) approvalId: string,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
   ): Promise<void> {
     return this.doctors.removeApproval(id, approvalId, version);
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -276,7 +276,7 @@ export class DoctorsService {
   }
 
   /** Compare-and-set on `version`: a stale If-Match, or a concurrent change, never overwrites silently. */
-  async update(id: string, dto: UpdateDoctorDto, expectedVersion: number | undefined): Promise<DoctorDto> {
+  async update(id: string, dto: UpdateDoctorDto, expectedVersion: ExpectedVersion): Promise<DoctorDto> {
     return this.db.transaction(async (m) => {
       const version = await this.lockForChange(m, id, expectedVersion);
       const sets: string[] = [];
@@ -313,7 +313,7 @@ export class DoctorsService {
     });
   }
 
-  async addApproval(doctorId: string, dto: CreateDoctorApprovalDto, expectedVersion: number | undefined): Promise<DoctorDto> {
+  async addApproval(doctorId: string, dto: CreateDoctorApprovalDto, expectedVersion: ExpectedVersion): Promise<DoctorDto> {
     assertPeriods([dto], () => 'endsOn');
     return this.db.transaction(async (m) => {
       await this.lockForChange(m, doctorId, expectedVersion);
@@ -333,7 +333,7 @@ export class DoctorsService {
   }
 
   /** For an approval entered in error; a lapsed approval stays in the register as history. */
-  async removeApproval(doctorId: string, approvalId: string, expectedVersion: number | undefined): Promise<void> {
+  async removeApproval(doctorId: string, approvalId: string, expectedVersion: ExpectedVersion): Promise<void> {
     await this.db.transaction(async (m) => {
       await this.lockForChange(m, doctorId, expectedVersion);
       const [rows]: [Array<{ kind: string }>] = await m.query(
@@ -377,7 +377,7 @@ export class DoctorsService {
   }
 
   /** Locks the doctor row for this transaction and checks If-Match; returns the current version. */
-  private async lockForChange(m: EntityManager, id: string, expectedVersion: number | undefined): Promise<number> {
+  private async lockForChange(m: EntityManager, id: string, expectedVersion: ExpectedVersion): Promise<number> {
     const [row]: Array<{ version: number }> = await m.query('SELECT version FROM doctors WHERE id = $1 FOR UPDATE', [id]);
     if (!row) throw new NotFoundProblem('Doctor', id);
     assertVersion(expectedVersion, row.version);

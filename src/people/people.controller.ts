@@ -15,7 +15,7 @@ import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Decision } from '../access/policy';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { AccessDecision, CurrentActor, IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import { CreatePersonDto, PersonDto, PersonPageDto, PersonSearchQuery, PersonSummaryDto, UpdatePersonDto } from './dto/person.dto';
@@ -102,7 +102,7 @@ export class PeopleController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdatePersonDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @AccessDecision() decision: Decision | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PersonDto> {

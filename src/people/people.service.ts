@@ -5,7 +5,7 @@ import { can, type Decision } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import {
   ConflictProblem,
@@ -415,13 +415,7 @@ export class PeopleService {
   }
 
   /** PATCH /people/:id: compare-and-set on the version; an NHS number another person has is a 409. */
-  async update(
-    actor: Actor,
-    id: string,
-    dto: UpdatePersonDto,
-    expectedVersion: number | undefined,
-    decision: Decision,
-  ): Promise<PersonDto> {
+  async update(actor: Actor, id: string, dto: UpdatePersonDto, expectedVersion: ExpectedVersion, decision: Decision): Promise<PersonDto> {
     this.checkRules(dto);
     return this.db.transaction(async (m) => {
       const current = await this.load(m, id);

@@ -15,7 +15,7 @@ import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Decision } from '../access/policy';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { AccessDecision, CurrentActor, IfMatchVersion } from '../common/http';
 import {
   CreateDisplacementDto,
@@ -104,7 +104,7 @@ export class RelativesController {
     @Param('id', new ParseIdPipe()) id: string,
     @Param('relativeId', new ParseIdPipe()) relativeId: string,
     @Body() dto: UpdateRelativeDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @AccessDecision() decision: Decision | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RelativeDto> {
@@ -245,7 +245,7 @@ export class RelativesController {
     @Param('id', new ParseIdPipe()) id: string,
     @Param('displacementId', new ParseIdPipe()) displacementId: string,
     @Body() dto: UpdateDisplacementDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @AccessDecision() decision: Decision | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DisplacementDto> {

@@ -4,7 +4,7 @@ import type { Decision } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import type { ObjectorKind } from './relative.entities';
@@ -275,7 +275,7 @@ export class RelativesService {
     personId: string,
     relativeId: string,
     dto: UpdateRelativeDto,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion,
     decision: Decision,
   ): Promise<RelativeDto> {
     this.checkDateOfBirth(dto.dateOfBirth);
@@ -622,7 +622,7 @@ export class RelativesService {
     personId: string,
     displacementId: string,
     dto: UpdateDisplacementDto,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion,
     decision: Decision,
   ): Promise<DisplacementDto> {
     return this.db.transaction(async (m) => {

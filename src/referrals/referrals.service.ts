@@ -10,7 +10,7 @@ import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock as SystemClock, isoOrNull, RECORDED_SKEW_MS, recordedInstant } from '../common/clock';
 import { isInstant } from '../common/validators';
-import { assertVersion, etagFor } from '../common/etag';
+import { assertVersion, etagFor, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
@@ -540,7 +540,7 @@ export class ReferralsService {
   }
 
   /** A workflow move (screening decisions, closing, withdrawing); an illegal one is 409 naming the allowed moves. */
-  async move(actor: Actor, id: string, dto: TransitionDto, expectedVersion: number | undefined): Promise<ReferralDto> {
+  async move(actor: Actor, id: string, dto: TransitionDto, expectedVersion: ExpectedVersion): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id, actor);
       assertVersion(expectedVersion, r.version);
@@ -727,7 +727,7 @@ export class ReferralsService {
    * not both be told they won, the later silently moving the earlier's AMHP off the job. Without it, 409 naming who
    * has it; with a stale one, 412.
    */
-  async allocate(actor: Actor, id: string, dto: AllocateDto, expectedVersion?: number): Promise<ReferralDto> {
+  async allocate(actor: Actor, id: string, dto: AllocateDto, expectedVersion?: ExpectedVersion): Promise<ReferralDto> {
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
       assertVersion(expectedVersion, r.version);

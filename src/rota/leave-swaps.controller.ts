@@ -12,7 +12,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import {
@@ -117,7 +117,7 @@ export class LeaveSwapsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ApproveLeaveDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LeaveDto> {
     const l = await this.leave.approve(actor, id, dto, version);
@@ -137,7 +137,7 @@ export class LeaveSwapsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: LeaveNoteDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LeaveDto> {
     const l = await this.leave.decline(actor, id, dto, version);
@@ -157,7 +157,7 @@ export class LeaveSwapsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: LeaveNoteDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LeaveDto> {
     const l = await this.leave.cancel(actor, id, dto ?? {}, version);
@@ -226,7 +226,7 @@ export class LeaveSwapsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: AcceptSwapDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SwapDto> {
     const s = await this.swaps.accept(actor, id, dto ?? {}, version);
@@ -253,7 +253,7 @@ export class LeaveSwapsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ApproveSwapDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SwapDto> {
     const s = await this.swaps.approve(actor, id, dto ?? {}, version);
@@ -272,7 +272,7 @@ export class LeaveSwapsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: SwapNoteDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SwapDto> {
     const s = await this.swaps.decline(actor, id, dto ?? {}, version);
@@ -291,7 +291,7 @@ export class LeaveSwapsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: SwapNoteDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SwapDto> {
     const s = await this.swaps.cancel(actor, id, dto ?? {}, version);

@@ -5,7 +5,7 @@ import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
@@ -211,7 +211,7 @@ export class LeaveService {
     };
   }
 
-  async approve(actor: Actor, id: string, dto: ApproveLeaveDto, expectedVersion: number | undefined): Promise<LeaveDto> {
+  async approve(actor: Actor, id: string, dto: ApproveLeaveDto, expectedVersion: ExpectedVersion): Promise<LeaveDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
       assertVersion(expectedVersion, row.version);
@@ -220,7 +220,7 @@ export class LeaveService {
     });
   }
 
-  async decline(actor: Actor, id: string, dto: LeaveNoteDto, expectedVersion: number | undefined): Promise<LeaveDto> {
+  async decline(actor: Actor, id: string, dto: LeaveNoteDto, expectedVersion: ExpectedVersion): Promise<LeaveDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
       assertVersion(expectedVersion, row.version);
@@ -241,7 +241,7 @@ export class LeaveService {
   }
 
   /** The AMHP whose leave it is (or who asked for it) or a manager withdraws it, even once approved. */
-  async cancel(actor: Actor, id: string, dto: LeaveNoteDto, expectedVersion: number | undefined): Promise<LeaveDto> {
+  async cancel(actor: Actor, id: string, dto: LeaveNoteDto, expectedVersion: ExpectedVersion): Promise<LeaveDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
       await this.requireParty(actor, 'leave.request', row);

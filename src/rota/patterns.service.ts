@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
@@ -74,7 +74,7 @@ export class PatternsService {
     });
   }
 
-  async update(id: string, body: UpdatePatternDto, expectedVersion: number | undefined): Promise<PatternDto> {
+  async update(id: string, body: UpdatePatternDto, expectedVersion: ExpectedVersion): Promise<PatternDto> {
     return this.db.transaction(async (m) => {
       const p = await m.getRepository(ShiftPatternEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!p) throw new NotFoundProblem('Shift pattern', id);

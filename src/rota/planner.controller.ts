@@ -14,7 +14,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { TransactionIsolation } from '../database/db';
 import {
@@ -125,7 +125,7 @@ export class PlannerController {
   async publish(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Body() body: PublishPlanDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlanDto> {
@@ -142,7 +142,7 @@ export class PlannerController {
   @ApiOkResponse({ type: PlanDto })
   async discard(
     @Param('id', new ParseIdPipe()) id: string,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlanDto> {
     const p = await this.planner.discard(id, version);

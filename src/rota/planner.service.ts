@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock, isoOrNull } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import {
   ConflictProblem,
   NotFoundProblem,
@@ -196,7 +196,7 @@ export class PlannerService {
    * change committed after the check makes the write fail (40001), the transaction is retried and the retry answers
    * `rota-changed`. The route declares it (@TransactionIsolation) so it holds under an Idempotency-Key too.
    */
-  async publish(actor: Actor, id: string, expectedVersion: number | undefined, overrides: Override[] = []): Promise<PlanDto> {
+  async publish(actor: Actor, id: string, expectedVersion: ExpectedVersion, overrides: Override[] = []): Promise<PlanDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lock(m, id);
       assertVersion(expectedVersion, row.version);
@@ -284,7 +284,7 @@ export class PlannerService {
     }, 'REPEATABLE READ');
   }
 
-  async discard(id: string, expectedVersion: number | undefined): Promise<PlanDto> {
+  async discard(id: string, expectedVersion: ExpectedVersion): Promise<PlanDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lock(m, id);
       assertVersion(expectedVersion, row.version);

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, Api
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { BadRequestProblem } from '../common/problem';
 import { isIsoDate } from '../statute/time';
@@ -103,7 +103,7 @@ export class RotaController {
   async updatePattern(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() body: UpdatePatternDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PatternDto> {
     const p = await this.patterns.update(id, body, version);
@@ -180,7 +180,7 @@ export class RotaController {
   async updateShift(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() body: UpdateShiftDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ShiftDto> {
     const s = await this.shifts.update(id, body, version);

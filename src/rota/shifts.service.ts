@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -127,7 +127,7 @@ export class ShiftsService {
     });
   }
 
-  async update(id: string, body: UpdateShiftDto, expectedVersion: number | undefined): Promise<ShiftDto> {
+  async update(id: string, body: UpdateShiftDto, expectedVersion: ExpectedVersion): Promise<ShiftDto> {
     return this.db.transaction(async (m) => {
       const s = await this.lock(m, id);
       assertVersion(expectedVersion, s.version);

@@ -4,7 +4,7 @@ import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { ConflictProblem, ForbiddenProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
@@ -208,7 +208,7 @@ export class SwapsService {
    * rule is checked for the taker now (422 listing the findings if a hard rule fails); warnings come back for the
    * manager, who must override them with a reason to approve.
    */
-  async accept(actor: Actor, id: string, dto: AcceptSwapDto, expectedVersion: number | undefined): Promise<SwapDto> {
+  async accept(actor: Actor, id: string, dto: AcceptSwapDto, expectedVersion: ExpectedVersion): Promise<SwapDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
       assertVersion(expectedVersion, row.version);
@@ -242,7 +242,7 @@ export class SwapsService {
   }
 
   /** A manager approves: every rule re-checked now, and the shift handed over atomically. */
-  async approve(actor: Actor, id: string, dto: ApproveSwapDto, expectedVersion: number | undefined): Promise<SwapDto> {
+  async approve(actor: Actor, id: string, dto: ApproveSwapDto, expectedVersion: ExpectedVersion): Promise<SwapDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
       assertVersion(expectedVersion, row.version);
@@ -251,12 +251,12 @@ export class SwapsService {
     });
   }
 
-  async decline(actor: Actor, id: string, dto: SwapNoteDto, expectedVersion: number | undefined): Promise<SwapDto> {
+  async decline(actor: Actor, id: string, dto: SwapNoteDto, expectedVersion: ExpectedVersion): Promise<SwapDto> {
     return this.close(actor, id, 'declined', dto.note, expectedVersion);
   }
 
   /** The offerer or a manager withdraws an open swap. */
-  async cancel(actor: Actor, id: string, dto: SwapNoteDto, expectedVersion: number | undefined): Promise<SwapDto> {
+  async cancel(actor: Actor, id: string, dto: SwapNoteDto, expectedVersion: ExpectedVersion): Promise<SwapDto> {
     return this.close(actor, id, 'cancelled', dto.note, expectedVersion);
   }
 
@@ -265,7 +265,7 @@ export class SwapsService {
     id: string,
     status: 'declined' | 'cancelled',
     note: string | undefined,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion,
   ): Promise<SwapDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);

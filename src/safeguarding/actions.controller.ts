@@ -3,7 +3,7 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiO
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { ActionsService } from './actions.service';
 import { ActionDoneDto, ActionListDto, ActionQuery, ActionViewDto, CreateActionDto } from './dto/action.dto';
@@ -51,7 +51,7 @@ export class ActionsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ActionDoneDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActionViewDto> {
     const a = await this.actions.done(actor, id, dto.note, version);

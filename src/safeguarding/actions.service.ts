@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
 import { Clock, isoOrNull } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
@@ -132,7 +132,7 @@ export class ActionsService {
   }
 
   /** POST /actions/:id/done: its owner or a manager records it done (when, by whom, a note); done already → 409. */
-  async done(actor: Actor, id: string, note: string | undefined, expectedVersion: number | undefined): Promise<ActionViewDto> {
+  async done(actor: Actor, id: string, note: string | undefined, expectedVersion: ExpectedVersion): Promise<ActionViewDto> {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT id FROM follow_up_actions WHERE id = $1 FOR UPDATE', [id]);
       if (!locked.length) throw new NotFoundProblem('Action', id);

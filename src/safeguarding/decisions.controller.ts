@@ -13,7 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { DecisionsService } from './decisions.service';
 import { sacCodeListsForChoosing } from './sac-code-lists';
@@ -119,7 +119,7 @@ export class DecisionsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateDecisionDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DecisionViewDto> {
     return this.tagged(reply, await this.decisions.update(actor, id, dto, version));
@@ -138,7 +138,7 @@ export class DecisionsController {
   async sign(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DecisionViewDto> {
     return this.tagged(reply, await this.decisions.sign(actor, id, version));
@@ -157,7 +157,7 @@ export class DecisionsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: AmendDecisionDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DecisionViewDto> {
     const d = await this.decisions.amend(actor, id, dto, version);

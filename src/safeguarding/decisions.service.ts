@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
 import { Clock, isoOrNull, recordedInstant } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, ProblemError, UnprocessableProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
@@ -230,7 +230,7 @@ export class DecisionsService {
   }
 
   /** PATCH /decisions/:id: the author edits their draft; a signed record is amended instead (409). */
-  async update(actor: Actor, id: string, dto: UpdateDecisionDto, expectedVersion: number | undefined): Promise<DecisionViewDto> {
+  async update(actor: Actor, id: string, dto: UpdateDecisionDto, expectedVersion: ExpectedVersion): Promise<DecisionViewDto> {
     const occurredAt = dto.occurredAt !== undefined ? this.notFuture(dto.occurredAt, 'occurredAt') : undefined;
     this.requireOnePerson(dto.personId, dto.personDetails, false);
     return this.db.transaction(async (m) => {
@@ -292,7 +292,7 @@ export class DecisionsService {
    * POST /decisions/:id/sign: the author signs; everything OOH-08 and the type need must be there (422
    * `decision-incomplete` listing every missing field). The record's actions become follow-up actions.
    */
-  async sign(actor: Actor, id: string, expectedVersion: number | undefined): Promise<DecisionViewDto> {
+  async sign(actor: Actor, id: string, expectedVersion: ExpectedVersion): Promise<DecisionViewDto> {
     return this.db.transaction(async (m) => {
       const d = await this.lockAndLoad(m, id);
       if (d.authorUserId !== actor.userId) await this.refuseNotAuthor(actor, d, 'sign');
@@ -358,7 +358,7 @@ export class DecisionsService {
    * before and after of every field changed are kept; the amended record must still be complete. Actions added to
    * `content.actions` become follow-up actions; actions taken out stay (they may be under way or done).
    */
-  async amend(actor: Actor, id: string, dto: AmendDecisionDto, expectedVersion: number | undefined): Promise<DecisionViewDto> {
+  async amend(actor: Actor, id: string, dto: AmendDecisionDto, expectedVersion: ExpectedVersion): Promise<DecisionViewDto> {
     return this.db.transaction(async (m) => {
       const d = await this.lockAndLoad(m, id);
       const manager = this.isManager(actor);

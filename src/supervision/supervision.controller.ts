@@ -11,7 +11,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import {
@@ -96,7 +96,7 @@ export class SupervisionController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateSupervisionSessionDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SupervisionSessionDto> {
     const s = await this.supervision.update(actor, id, dto, version);
@@ -135,7 +135,7 @@ export class SupervisionController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateSupervisionActionDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SupervisionActionDto> {
     const a = await this.supervision.updateAction(actor, id, dto, version);

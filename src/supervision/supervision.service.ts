@@ -6,7 +6,7 @@ import { can } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -211,7 +211,7 @@ export class SupervisionService {
     actor: Actor,
     id: string,
     dto: UpdateSupervisionSessionDto,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion,
   ): Promise<SupervisionSessionDto> {
     return this.db.transaction(async (m) => {
       const row = await this.loadRow(m, id);
@@ -258,7 +258,7 @@ export class SupervisionService {
     actor: Actor,
     id: string,
     dto: UpdateSupervisionActionDto,
-    expectedVersion: number | undefined,
+    expectedVersion: ExpectedVersion,
   ): Promise<SupervisionActionDto> {
     return this.db.transaction(async (m) => {
       const a = await this.loadAction(m, id);

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, Ap
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import {
   ApprovalDto,
@@ -56,7 +56,7 @@ export class ApprovalsController {
   async update(
     @Param('approvalId', new ParseIdPipe()) approvalId: string,
     @Body() dto: UpdateApprovalDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ApprovalDto> {
     const a = await this.approvals.update(approvalId, dto, version);

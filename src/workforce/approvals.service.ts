@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -79,7 +79,7 @@ export class ApprovalsService {
     });
   }
 
-  async update(id: string, dto: UpdateApprovalDto, expectedVersion: number | undefined): Promise<ApprovalDto> {
+  async update(id: string, dto: UpdateApprovalDto, expectedVersion: ExpectedVersion): Promise<ApprovalDto> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
       assertVersion(expectedVersion, a.version);

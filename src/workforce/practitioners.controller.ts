@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, Ap
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
 import {
@@ -79,7 +79,7 @@ export class PractitionersController {
   async update(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdatePractitionerDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PractitionerDto> {
     const p = await this.practitioners.update(id, dto, version);

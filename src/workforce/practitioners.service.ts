@@ -5,7 +5,7 @@ import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { assertVersion } from '../common/etag';
+import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -141,7 +141,7 @@ export class PractitionersService {
     );
   }
 
-  async update(id: string, dto: UpdatePractitionerDto, expectedVersion: number | undefined): Promise<PractitionerDto> {
+  async update(id: string, dto: UpdatePractitionerDto, expectedVersion: ExpectedVersion): Promise<PractitionerDto> {
     return this.db.transaction(async (m) => {
       // Changes to one record in turn: without If-Match each applies to the record as the one before left it.
       await m.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [id]);
