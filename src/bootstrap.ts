@@ -11,8 +11,9 @@ import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
 import { registerAppShell } from './client/app-shell';
 import { conditionalAnswer, REVALIDATE } from './common/conditional-get';
 import { apiSecurityHeaders, documentHeadersFor, isDocumentType, staticHelmetHeaders } from './common/security-headers';
-import { jsonBodyParser } from './common/json-body';
+import { csvBodyParser, declareBodyMediaTypes, jsonBodyParser } from './common/json-body';
 import { refuseBodiesWhereNoneIsTaken } from './common/bodyless';
+import { refuseUndeclaredQueryParameters } from './common/query-parameters';
 import { completeOpenApiDocument } from './common/openapi-contract';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
 import { contextFromRequest, requestContext } from './common/request-context';
@@ -86,14 +87,20 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // No form-encoded body parser (Nest's default): a form POST needs no CORS preflight, and no route takes one.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
   const fastify = app.getHttpAdapter().getInstance();
-  // Every JSON body, on every route: depth, lone surrogates and prototype poisoning checked before any route code.
+  // Bodies are JSON, or CSV where a route declares it (declareBodyMediaTypes), in UTF-8; any other type is 415 (Fastify's
+  // own plain-text parser is removed: it handed a string to routes that take an object).
+  fastify.removeContentTypeParser('text/plain');
+  // Every JSON body, on every route: depth, lone surrogates, invalid UTF-8 and object-member names checked before any route code.
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
   // A CSV body (the population table a manager loads) arrives as text; its route checks it line by line.
-  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => done(null, body));
+  fastify.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes }, csvBodyParser);
+  declareBodyMediaTypes(app);
   // A PATCH or PUT says what to change: without a body it would change nothing yet bump the version. No body is
   // treated as a null body, which the validation pipe refuses (400 body-required) after the access checks.
   fastify.addHook('preValidation', (req, _reply, done) => {
@@ -137,6 +144,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   attachToPostHandlers(app, app.get(IdempotencyInterceptor));
   // A write route that takes no body refuses one that says something (before Idempotency-Key looks at it).
   refuseBodiesWhereNoneIsTaken(app);
+  // A route refuses the query parameters it does not read (those that take a query DTO: the validation pipe).
+  refuseUndeclaredQueryParameters(app);
   // A document's security headers; then conditional GET on the reads a client polls (routes marked @Revalidated): an
   // ETag, and 304 when it still matches.
   fastify.addHook('onSend', (req, reply, payload, done) => {

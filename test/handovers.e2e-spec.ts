@@ -279,7 +279,10 @@ describe('the morning handover', () => {
   it('refuses a handover for a date still to come, and a date that is not a date', async () => {
     t.clock.set('2026-11-22T07:40:00Z');
     expect((await as(dayManager).get('/handovers/2026-11-23').expect(422)).body.code).toBe('handover-in-future');
-    await as(dayManager).get('/handovers/yesterday').expect(422);
+    // A path value that is not a date is malformed: 400 naming date.
+    expect((await as(dayManager).get('/handovers/yesterday').expect(400)).body.errors).toEqual([
+      { field: 'date', messages: ['date must be a calendar date YYYY-MM-DD'] },
+    ]);
     expect(await t.sql(`SELECT 1 FROM handovers WHERE handover_date = '2026-11-23'`)).toHaveLength(0);
   });
 });

@@ -11,6 +11,13 @@ import { POLICY_KEY, PUBLIC_KEY, RoutePolicy } from './authorize.decorator';
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** More than one Authorization field? Node keeps only the first of them, so the raw header list is read. */
+function repeatsAuthorization(rawHeaders: string[]): boolean {
+  let seen = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].length === 13 && rawHeaders[i].toLowerCase() === 'authorization') seen++;
+  return seen > 1;
+}
+
 /**
  * The global guard: authenticates the bearer token, then asks the policy about the route's declared action (and
  * the person, for person-scoped routes). Denials are audited. A route with no declared policy is refused.
@@ -31,6 +38,11 @@ export class AccessGuard implements CanActivate {
     if (isPublic) return true;
     const req = requestOf(ctx);
     const header = req.headers.authorization;
+    // Two credentials are not one: which would be meant? (The first won, so a bogus second was ignored.)
+    if (header !== undefined && repeatsAuthorization(req.raw.rawHeaders))
+      throw new BadRequestProblem('Send one Authorization header.', [
+        { field: 'Authorization', messages: ['Authorization must be sent once'] },
+      ]);
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (!match) throw new UnauthorizedProblem();
     const actor = await this.auth.authenticate(match[1]);

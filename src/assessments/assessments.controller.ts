@@ -10,7 +10,7 @@ import { buildOutcomeReport, renderReportHtml, writtenReasonsLetter } from './re
 import type { FastifyReply } from 'fastify';
 import { Authorize } from '../access/authorize.decorator';
 import type { Actor } from '../auth/actor';
-import { etagFor } from '../common/etag';
+import { etagFor, type ExpectedVersion } from '../common/etag';
 import { CurrentActor, IfMatchVersion, printableHtml } from '../common/http';
 import { AssessmentsService } from './assessments.service';
 import type { RuleId } from '../statute/rule-catalogue';
@@ -37,7 +37,7 @@ import {
   UpdateAssessmentDto,
   WithdrawDto,
 } from './dto/assessment.dto';
-import { ParseIdPipe } from '../common/validation';
+import { NamedParamPipe, ParseIdPipe } from '../common/validation';
 
 @ApiTags('assessments')
 @Controller('assessments')
@@ -100,7 +100,7 @@ export class AssessmentsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdateAssessmentDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.update(actor, id, dto, version));
@@ -132,7 +132,7 @@ export class AssessmentsController {
   async eventTime(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
-    @Param('eventId', new ParseIntPipe()) eventId: number,
+    @Param('eventId', new NamedParamPipe(new ParseIntPipe(), 'must be a whole number')) eventId: number,
     @Body() dto: EventTimeDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
@@ -195,7 +195,7 @@ export class AssessmentsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: AssessmentNearestRelativeDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.setNearestRelative(actor, id, dto, version));
@@ -213,7 +213,7 @@ export class AssessmentsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ConflictsDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.setConflicts(actor, id, dto, version));
@@ -243,7 +243,7 @@ export class AssessmentsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: OutcomeDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.recordOutcome(actor, id, dto, version));
@@ -261,7 +261,7 @@ export class AssessmentsController {
   async convert(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.convertS4(actor, id, version));
@@ -279,7 +279,7 @@ export class AssessmentsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: ApplicationRecordDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.recordApplication(actor, id, dto, version));
@@ -298,7 +298,7 @@ export class AssessmentsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: S4LapseDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.recordS4Lapse(actor, id, dto, version));
@@ -317,7 +317,7 @@ export class AssessmentsController {
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CloseAssessmentDto,
-    @IfMatchVersion() version: number | undefined,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.close(actor, id, version, dto.note));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DECORATORS } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { hasLoneSurrogate, jsonDepthExceeds, unstorableStringFields } from './json-body';
+import { hasLoneSurrogate, jsonDepthExceeds, mediaTypeRefusal, unacceptableFields } from './json-body';
 import { ConflictProblem } from './problem';
 import { clientErrorResponse } from './problem.filter';
 import { hasAtMostDecimalPlaces } from './validators';
@@ -37,13 +37,49 @@ describe('lone UTF-16 surrogates are found and named by field path', () => {
   ])('%j: %p', (s, lone) => expect(hasLoneSurrogate(s)).toBe(lone));
 
   it('names nested fields and array items as validation errors do', () => {
-    expect(unstorableStringFields({ a: 'ok', b: { c: ['x', 'y\ud800'] }, d: 1, e: null })).toEqual([
+    expect(unacceptableFields({ a: 'ok', b: { c: ['x', 'y\ud800'] }, d: 1, e: null })).toEqual([
       { field: 'b.c.1', messages: ['b.c.1 must not contain a lone UTF-16 surrogate'] },
     ]);
-    expect(unstorableStringFields({ ['k\udfff']: 1 }).map((e) => e.field)).toEqual(['k\udfff']);
-    expect(unstorableStringFields('\ud800').map((e) => e.field)).toEqual(['body']);
-    expect(unstorableStringFields({ note: 'a\u0000b' })).toEqual([{ field: 'note', messages: ['note must not contain a NUL character'] }]);
+    expect(unacceptableFields({ ['k\udfff']: 1 }).map((e) => e.field)).toEqual(['k\udfff']);
+    expect(unacceptableFields('\ud800').map((e) => e.field)).toEqual(['body']);
+    expect(unacceptableFields({ note: 'a\u0000b' })).toEqual([{ field: 'note', messages: ['note must not contain a NUL character'] }]);
   });
+
+  it.each([
+    ['{"notes":"a","constructor":"x"}', 'constructor'],
+    ['{"toString":1}', 'toString'],
+    ['{"hasOwnProperty":1}', 'hasOwnProperty'],
+    ['{"valueOf":1}', 'valueOf'],
+    ['{"__defineGetter__":1}', '__defineGetter__'],
+    ['{"prototype":1}', 'prototype'],
+    ['{"__proto__":{"isAdmin":true}}', '__proto__'],
+    ['{"overrides":[{"code":"x","hasOwnProperty":1}]}', 'overrides.0.hasOwnProperty'],
+    ['{"notes":{"constructor":{"prototype":{}}}}', 'notes.constructor'],
+  ])('%s: the field %s, named after a member of every object, is unknown', (json, field) => {
+    expect(unacceptableFields(JSON.parse(json))).toEqual([{ field, messages: [`${field} is not a field this endpoint accepts`] }]);
+  });
+
+  it('a value that merely says "constructor" is text like any other', () => {
+    expect(unacceptableFields({ notes: 'constructor', tags: ['__proto__'] })).toEqual([]);
+  });
+});
+
+describe('a body is taken in the media types the route declares, and in UTF-8 only', () => {
+  const json = ['application/json'];
+  it.each([
+    ['application/json', json, undefined],
+    ['Application/JSON; charset=UTF-8', json, undefined],
+    ['application/json;charset="utf-8"', json, undefined],
+    ['application/json; boundary=x', json, undefined],
+    ['text/csv; charset=utf-8', ['text/csv'], undefined],
+    ['application/json; charset=iso-8859-1', json, 'Send the body as UTF-8 (charset=utf-8), not iso-8859-1.'],
+    ['application/json; charset="utf-16"', json, 'Send the body as UTF-8 (charset=utf-8), not utf-16.'],
+    ['application/json; charset=bogus', json, 'Send the body as UTF-8 (charset=utf-8), not bogus.'],
+    ['application/json; charset=', json, 'Send the body as UTF-8 (charset=utf-8), not an empty charset.'],
+    ['text/csv', json, 'This endpoint takes application/json, not text/csv.'],
+    ['application/json', ['text/csv'], 'This endpoint takes text/csv, not application/json.'],
+    [undefined, json, 'This endpoint takes application/json, not a body without a Content-Type.'],
+  ])('%s to a route taking %j: %p', (contentType, consumes, refusal) => expect(mediaTypeRefusal(contentType, consumes)).toBe(refusal));
 });
 
 describe('decimal places are counted on the number, whatever its notation', () => {

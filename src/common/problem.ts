@@ -96,6 +96,13 @@ export class PreconditionFailedProblem extends ProblemError {
   }
 }
 
+/** A body in a media type or charset the route does not take (the same code as Fastify's own 415, problem.filter.ts). */
+export class UnsupportedMediaTypeProblem extends ProblemError {
+  constructor(detail: string) {
+    super(415, 'http-415', 'Unsupported media type', detail);
+  }
+}
+
 export class UnprocessableProblem extends ProblemError {
   constructor(detail: string, code = 'unprocessable', extensions: Record<string, unknown> = {}) {
     super(422, code, 'The request cannot be processed', detail, extensions);

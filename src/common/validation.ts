@@ -1,8 +1,9 @@
-import { ArgumentMetadata, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ParseUUIDPipe, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, type ValidatorOptions } from 'class-validator';
 import { DECORATORS } from '@nestjs/swagger';
 import { FieldError, ProblemError, ValidationProblem } from './problem';
-import { unstorableStringFields } from './json-body';
+import { unacceptableFields } from './json-body';
+import { isIsoDate } from '../statute/time';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -109,9 +110,9 @@ export class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && value === null && metadata.metatype && this.toValidate(metadata)) throw new BodyRequiredProblem();
     if (metadata.type === 'query' || metadata.type === 'param') {
-      // A query or path value is text like a body's: a NUL would fail in PostgreSQL, a control character is no one's input.
-      const bad =
-        typeof value === 'string' ? unstorableStringFields(value, metadata.data ?? metadata.type) : unstorableStringFields(value, '');
+      // A query or path value is text like a body's: a NUL would fail in PostgreSQL, a control character is no one's
+      // input; and a query parameter named after a member of every object (`constructor`) is unknown, as in a body.
+      const bad = typeof value === 'string' ? unacceptableFields(value, metadata.data ?? metadata.type) : unacceptableFields(value, '');
       if (bad.length) throw new ValidationProblem(bad);
     }
     if (metadata.type === 'query') {
@@ -280,6 +281,36 @@ export class ParseIdPipe extends ParseUUIDPipe {
     } catch {
       // Refused as every other field is: 400 validation-failed naming the path parameter.
       throw new ValidationProblem([{ field, messages: [`${field} must be a UUID`] }]);
+    }
+  }
+}
+
+/** A path parameter that must be a calendar date YYYY-MM-DD that exists (no 30 February): 400 naming it otherwise. */
+@Injectable()
+export class ParseDatePipe implements PipeTransform<string, string> {
+  transform(value: string, metadata: ArgumentMetadata): string {
+    if (typeof value === 'string' && isIsoDate(value)) return value;
+    const field = metadata.data ?? 'date';
+    throw new ValidationProblem([{ field, messages: [`${field} must be a calendar date YYYY-MM-DD`] }]);
+  }
+}
+
+/**
+ * A path parameter parsed by one of Nest's pipes (ParseEnumPipe, ParseIntPipe...), whose refusal names no field
+ * ("Validation failed (enum string is expected)"): refused as every other field is, 400 validation-failed naming it.
+ */
+export class NamedParamPipe implements PipeTransform {
+  constructor(
+    private readonly inner: PipeTransform,
+    private readonly message: string,
+  ) {}
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await this.inner.transform(value, metadata);
+    } catch {
+      const field = metadata.data ?? metadata.type;
+      throw new ValidationProblem([{ field, messages: [`${field} ${this.message}`] }]);
     }
   }
 }

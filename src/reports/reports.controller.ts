@@ -34,6 +34,7 @@ import { renderReportHtml, REPORT_HTML_CSP } from './report.html';
 import { ReportsService } from './reports.service';
 import { POPULATION_CSV_EXAMPLE, PopulationYearDto } from './dto/populations.dto';
 import { PopulationsService } from './populations.service';
+import { NamedParamPipe } from '../common/validation';
 
 const DESCRIPTION =
   ' Period: `period` (2026-11, 2026-Q3, FY2025) or `from` and `to` (local dates). Filters: source, legalContext, team, hours (in, out, weekend).' +
@@ -378,7 +379,14 @@ export class ReportsController {
   @ApiOkResponse({ type: ReportRecordsDto })
   records(
     @CurrentActor() actor: Actor,
-    @Param('report', new ParseEnumPipe(Object.fromEntries(REPORT_NAMES.map((n) => [n, n])))) report: ReportName,
+    @Param(
+      'report',
+      new NamedParamPipe(
+        new ParseEnumPipe(Object.fromEntries(REPORT_NAMES.map((n) => [n, n]))),
+        `must be one of ${REPORT_NAMES.join(', ')}`,
+      ),
+    )
+    report: ReportName,
     @Query() q: RecordsQuery,
   ): Promise<ReportRecordsDto> {
     return this.reports.records(actor, report, q);

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../common/http';
 import { trim } from '../common/validators';
 import { HandoversService, HandoverView } from './handovers.service';
-import { ParseIdPipe } from '../common/validation';
+import { ParseDatePipe, ParseIdPipe } from '../common/validation';
 
 export class HandoverAcknowledgementDto {
   @ApiPropertyOptional({ maxLength: 2000, description: 'What the day team will do.' })
@@ -67,7 +67,7 @@ export class HandoversController {
       "The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled once, as a snapshot, by the scheduled job at HANDOVER_TIME (local time) or earlier by a manager; later changes to what it lists never alter it, only acknowledgements do. Reading writes nothing but the audit record, and a date never compiled is 404. A decision's content (question, decision, handover note, actions) is shown only to its author and managers; others see its ids, codes and times (`contentWithheld`).",
   })
   @ApiOkResponse({ type: HandoverDto })
-  get(@CurrentActor() actor: Actor, @Param('date') date: string): Promise<HandoverView> {
+  get(@CurrentActor() actor: Actor, @Param('date', new ParseDatePipe()) date: string): Promise<HandoverView> {
     return this.handovers.get(actor, date);
   }
 
@@ -78,7 +78,7 @@ export class HandoversController {
       "A manager compiles today's handover before the scheduled job does at HANDOVER_TIME (local time): the period runs from the previous handover's compilation to now, and what it lists is stored as it is now. Once only: 409 (naming compiledAt) when the date is already compiled, by the job or another manager; 422 for a date still to come, or one that passed uncompiled (its night is on the next handover).",
   })
   @ApiCreatedResponse({ type: HandoverDto })
-  compile(@CurrentActor() actor: Actor, @Param('date') date: string): Promise<HandoverView> {
+  compile(@CurrentActor() actor: Actor, @Param('date', new ParseDatePipe()) date: string): Promise<HandoverView> {
     return this.handovers.compile(actor, date);
   }
 
@@ -89,7 +89,7 @@ export class HandoversController {
   @ApiOkResponse({ type: HandoverDto })
   acknowledge(
     @CurrentActor() actor: Actor,
-    @Param('date') date: string,
+    @Param('date', new ParseDatePipe()) date: string,
     @Param('itemId', new ParseIdPipe()) itemId: string,
     @Body() dto: HandoverAcknowledgementDto,
   ): Promise<HandoverView> {

@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DECORATORS } from '@nestjs/swagger';
 import { POLICY_KEY, PUBLIC_KEY, RoutePolicy } from '../../src/access/authorize.decorator';
 
 export interface RouteInfo {
@@ -11,6 +12,8 @@ export interface RouteInfo {
   handler: string;
   policy?: RoutePolicy;
   public: boolean;
+  /** The media type it takes a body in: its `@ApiConsumes`, or JSON. */
+  consumes: string;
 }
 
 /** Every route the app's controllers declare, with its declared policy (or none). */
@@ -43,6 +46,7 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
         handler: name,
         policy: reflector.getAllAndOverride(POLICY_KEY, [handler, metatype]),
         public: !!reflector.getAllAndOverride(PUBLIC_KEY, [handler, metatype]),
+        consumes: (Reflect.getMetadata(DECORATORS.API_CONSUMES, handler) as string[] | undefined)?.[0] ?? 'application/json',
       });
     }
   }
