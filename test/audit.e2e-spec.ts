@@ -137,7 +137,8 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
       // The new person first (recorded first), then the referral, both of this person and by this referrer.
       expect(rows.map((r) => r.action)).toEqual(['person.create', 'referral.create']);
       expect(rows[1].resource_id).toBe(res.body.id);
-      for (const r of rows) expect(r).toMatchObject({ subject_person_id: res.body.person.id, actor_id: referrer.id });
+      const [{ person_id: personId }] = await t.sql(`SELECT person_id FROM referrals WHERE id = $1`, [res.body.id]);
+      for (const r of rows) expect(r).toMatchObject({ subject_person_id: personId, actor_id: referrer.id });
       expect(Number(rows[1].id)).toBe(Number(rows[0].id) + 1);
       expect(rows[1].lane).toBe(rows[0].lane);
       expect(rows[1].prev_hash).toBe(rows[0].hash);

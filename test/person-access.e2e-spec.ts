@@ -17,6 +17,11 @@ describe('every person record behind its policy', () => {
     get: (p: string) => t.http.get(p).set('authorization', u.auth),
     post: (p: string, b: object = {}, h: Record<string, string> = {}) => t.http.post(p).set('authorization', u.auth).set(h).send(b),
   });
+  /** The person a referral is against (a referrer's answer does not say). */
+  const personOf = async (referralId: string): Promise<string> =>
+    (await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [referralId]))[0].person_id;
+  /** What a referrer's answer to POST /referrals holds: the status view GET gives them, nothing of the person. */
+  const STATUS_VIEW = ['allocatedAt', 'clocks', 'closedAt', 'id', 'progress', 'receivedAt', 'reference', 'status', 'urgency'];
   let n = 0;
   const referral = (person: object = {}) => ({
     person: { givenName: 'Alex', familyName: `Person${++n}`, dateOfBirth: '1990-05-01', ...person },
@@ -78,11 +83,16 @@ describe('every person record behind its policy', () => {
         .expect(201);
       const gp = await t.user(['referrer']);
       const sent = (await api(gp).post('/referrals', referral(known)).expect(201)).body;
-      expect(sent.person.id).toBe(theirs.person.id);
-      const duplicate = sent.findings.find((f: { code: string }) => f.code === 'open-referral-exists');
-      expect(duplicate).toBeDefined();
-      expect(duplicate).not.toHaveProperty('referralId');
-      expect(duplicate).not.toHaveProperty('href');
+      expect(await personOf(sent.id)).toBe(theirs.person.id);
+      // The status view, as GET gives it: no person, no findings (the hub reads the duplicate warning).
+      expect(Object.keys(sent).sort()).toEqual(STATUS_VIEW);
+      expect(sent).toEqual((await api(gp).get(`/referrals/${sent.id}`).expect(200)).body);
+      expect(
+        (await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.findings.find(
+          (f: { code: string }) => f.code === 'open-referral-exists',
+        ),
+      ).toMatchObject({ referralId: theirs.id });
+      expect(JSON.stringify(sent)).not.toMatch(/Ottoline|Brackenbury|4010232137|1985-07-30/);
       expect(JSON.stringify(sent)).not.toContain(theirs.reference);
       expect(JSON.stringify(sent)).not.toContain(theirs.id);
       for (const path of ['', '/relatives', '/nearest-relative'])
@@ -106,6 +116,63 @@ describe('every person record behind its policy', () => {
     });
   });
 
+  describe('a referrer referring again a person the hub has since identified', () => {
+    it('by their personId is answered with the status view, never what the hub recorded; so is the replay under its Idempotency-Key', async () => {
+      const police = await t.user(['referrer']);
+      const first = (
+        await api(police)
+          .post('/referrals', referral({ givenName: 'Unknown', familyName: 'Male', dateOfBirth: undefined }))
+          .expect(201)
+      ).body;
+      const personId = await personOf(first.id);
+      // The hub finds out who he is.
+      await t.http
+        .patch(`/people/${personId}`)
+        .set('authorization', manager.auth)
+        .send({
+          givenName: 'Tomasz',
+          familyName: 'Identified',
+          nhsNumber: '9051510012',
+          dateOfBirth: '1969-09-09',
+          address: '12 Hidden Road',
+        })
+        .expect(200);
+      await api(police).get(`/people/${personId}`).expect(403);
+      const { person: _p, ...byRecord } = referral();
+      const again = await api(police)
+        .post('/referrals', { ...byRecord, personId }, { 'idempotency-key': 'refer-again-by-record' })
+        .expect(201);
+      expect(Object.keys(again.body).sort()).toEqual(STATUS_VIEW);
+      expect(JSON.stringify(again.body)).not.toMatch(/Tomasz|Identified|9051510012|1969-09-09|Hidden/);
+      expect(again.headers).not.toHaveProperty('etag');
+      const replayed = await api(police)
+        .post('/referrals', { ...byRecord, personId }, { 'idempotency-key': 'refer-again-by-record' })
+        .expect(201);
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(replayed.body).toEqual(again.body);
+    });
+
+    it('an AMHP with no relationship who names a recorded person by their details is answered with the status view', async () => {
+      const known = { nhsNumber: '4857773457', givenName: 'Priya', familyName: 'Holdfast', dateOfBirth: '1979-02-14' };
+      const theirs = (await api(manager).post('/referrals', referral(known)).expect(201)).body;
+      await t.http.patch(`/people/${theirs.person.id}`).set('authorization', manager.auth).send({ address: '3 Quiet Lane' }).expect(200);
+      const offDuty = await amhp(t);
+      const sent = (
+        await api(offDuty)
+          .post('/referrals', referral({ ...known, givenName: 'PRIYA', familyName: 'holdfast' }))
+          .expect(201)
+      ).body;
+      expect(await personOf(sent.id)).toBe(theirs.person.id);
+      expect(Object.keys(sent).sort()).toEqual(STATUS_VIEW);
+      // The manager may read the person: the full answer, and it is a read of the record, audited.
+      const byManager = await api(manager).post('/referrals', referral(known)).set('x-request-id', 'intake-shows-person').expect(201);
+      expect(byManager.body.person.id).toBe(theirs.person.id);
+      expect(
+        await t.sql(`SELECT access_basis FROM audit_events WHERE action = 'person.read' AND request_id = 'intake-shows-person'`),
+      ).toEqual([{ access_basis: 'role:manager' }]);
+    });
+  });
+
   describe('intake by NHS number', () => {
     let stored: { id: string };
     beforeAll(async () => {
@@ -123,10 +190,20 @@ describe('every person record behind its policy', () => {
         .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01' }))
         .expect(201);
       expect(JSON.stringify(res.body)).not.toMatch(/Morgan|Realname|1971-03-04/);
-      expect(res.body.person).toMatchObject({ givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01' });
-      expect(res.body.person.id).not.toBe(stored.id);
-      expect(res.body.findings.map((f: { code: string }) => f.code)).toContain('identity-match-pending');
-      expect(res.body.findings.map((f: { code: string }) => f.code)).not.toContain('person-details-differ');
+      // Answered as for a number never recorded: the status view, saying nothing of a pending match.
+      expect(Object.keys(res.body).sort()).toEqual(STATUS_VIEW);
+      const unknown = (
+        await api(referrer)
+          .post('/referrals', referral({ nhsNumber: '9434765013', givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01' }))
+          .expect(201)
+      ).body;
+      expect(Object.keys(unknown).sort()).toEqual(STATUS_VIEW);
+      const pendingPerson = await personOf(res.body.id);
+      expect(pendingPerson).not.toBe(stored.id);
+      const held = (await api(manager).get(`/referrals/${res.body.id}`).expect(200)).body;
+      expect(held.person).toMatchObject({ givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01', nhsNumber: null });
+      expect(held.findings.map((f: { code: string }) => f.code)).toContain('identity-match-pending');
+      expect(held.findings.map((f: { code: string }) => f.code)).not.toContain('person-details-differ');
       await api(referrer).get(`/people/${stored.id}`).expect(403);
       await api(referrer).get(`/people/${stored.id}/relatives`).expect(403);
       await api(referrer).get(`/people/${stored.id}/nearest-relative`).expect(403);
@@ -139,7 +216,10 @@ describe('every person record behind its policy', () => {
       const res = await api(referrer)
         .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'morgan', familyName: 'REALNAME', dateOfBirth: '1971-03-04' }))
         .expect(201);
-      expect(res.body.person.id).toBe(stored.id);
+      expect(await personOf(res.body.id)).toBe(stored.id);
+      // Referred, not read: the record's own spelling is not shown back.
+      expect(Object.keys(res.body).sort()).toEqual(STATUS_VIEW);
+      expect(JSON.stringify(res.body)).not.toMatch(/Morgan|Realname/);
     });
 
     it("the hub resolves a pending match: same person moves the referral, and the referrer's relationship with it (to the referral, never the record); audited", async () => {
@@ -154,8 +234,9 @@ describe('every person record behind its policy', () => {
       ).body;
       await api(other).get(`/people/${stored.id}`).expect(403);
       await api(referrer).get('/people/matches').expect(403);
+      const pendingPerson = await personOf(sent.id);
       const pending = (await api(manager).get('/people/matches?status=pending').expect(200)).body.items;
-      const match = pending.find((x: { pendingPerson: { id: string } }) => x.pendingPerson.id === sent.person.id);
+      const match = pending.find((x: { pendingPerson: { id: string } }) => x.pendingPerson.id === pendingPerson);
       expect(match).toMatchObject({ status: 'pending', nhsNumber: '9434765919', candidatePerson: { id: stored.id } });
       await api(other).post(`/people/matches/${match.id}/resolve`, { outcome: 'same-person' }).expect(403);
       await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'maybe' }).expect(400);
@@ -171,7 +252,7 @@ describe('every person record behind its policy', () => {
         ),
       ).toEqual([{ person_id: stored.id }]);
       await api(other).get(`/people/${stored.id}`).expect(403);
-      await api(other).get(`/people/${sent.person.id}`).expect(403);
+      await api(other).get(`/people/${pendingPerson}`).expect(403);
       expect(
         await t.sql(
           `SELECT action FROM audit_events WHERE resource_id = $1 AND action IN ('person.match-resolve', 'referral.person-matched') ORDER BY action`,
@@ -187,15 +268,16 @@ describe('every person record behind its policy', () => {
           .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Sam', familyName: 'Other', dateOfBirth: '1999-09-09' }))
           .expect(201)
       ).body;
-      const [match] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [sent.person.id]);
+      const pendingPerson = await personOf(sent.id);
+      const [match] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [pendingPerson]);
       await api(manager).post(`/people/matches/${match.id}/resolve`, { outcome: 'different-person' }).expect(200);
-      expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(sent.person.id);
+      expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(pendingPerson);
       expect(
         await t.sql(
           `SELECT person_id FROM access_relationships WHERE user_id = $1 AND kind = 'referrer' AND source_id = $2 AND valid_to IS NULL`,
           [gp.id, sent.id],
         ),
-      ).toEqual([{ person_id: sent.person.id }]);
+      ).toEqual([{ person_id: pendingPerson }]);
       await api(gp).get(`/people/${stored.id}`).expect(403);
     });
   });
@@ -255,10 +337,11 @@ describe('every person record behind its policy', () => {
       const gp = await t.user(['referrer']);
       const body = referral();
       const first = await api(gp).post('/referrals', body, { 'idempotency-key': 'replay-after-access-ends' }).expect(201);
-      const personId: string = first.body.person.id;
+      const personId = await personOf(first.body.id);
       const again = await api(gp).post('/referrals', body, { 'idempotency-key': 'replay-after-access-ends' }).expect(201);
       expect(again.headers['idempotent-replayed']).toBe('true');
-      expect(again.body.id).toBe(first.body.id);
+      expect(again.body).toEqual(first.body);
+      expect(Object.keys(again.body).sort()).toEqual(STATUS_VIEW);
       expect(
         await t.sql(
           `SELECT access_basis FROM audit_events WHERE action = 'person.read' AND subject_person_id = $1 AND details->>'via' = 'idempotent-replay'`,

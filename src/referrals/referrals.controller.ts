@@ -38,14 +38,19 @@ export class ReferralsController {
       'A person who already has an open referral (the same NHS number; or, without one, the same names and date of birth among people with an open referral whom the caller may already read) is not recorded twice. The new referral is still created (201), against the same person, linked to the open one in both timelines, with the finding `open-referral-exists` (rule DUTY-02, severity warning) carrying `referralId` and `href` of the open referral: never refused with 409, so that nothing the referrer sends is lost; the duty AMHP decides whether to withdraw it as a duplicate.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: ReferralDto })
+  @ApiCreatedResponse({
+    description:
+      "ReferralDto for a caller who may read the person's record; ReferralStatusDto (as GET gives them) for a referrer, and for staff who named a recorded person they may not read.",
+    schema: { oneOf: [{ $ref: getSchemaPath(ReferralDto) }, { $ref: getSchemaPath(ReferralStatusDto) }] },
+  })
   async create(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateReferralDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ReferralDto> {
+  ): Promise<ReferralDto | ReferralStatusDto> {
     const r = await this.referrals.create(actor, dto);
-    reply.header('etag', etagFor(r.version)).header('location', `/referrals/${r.id}`);
+    if ('version' in r) reply.header('etag', etagFor(r.version));
+    reply.header('location', `/referrals/${r.id}`);
     return r;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
-import { seesReferralStatusOnly } from '../access/policy';
+import { can, seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import { referralStopFactsSql } from '../assessments/assessments.tables';
 import { NotificationsService } from '../alerts/notifications.service';
@@ -73,6 +73,12 @@ import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
  * AMHPs paged about its clocks by the escalation chain (DUTY-03).
  */
 const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer', 'referral-escalation'] as const;
+
+/** A referral answered in full (to a caller who may read its person, e.g. a manager): the seeds' own intake. */
+export function fullView(r: ReferralDto | ReferralStatusDto): ReferralDto {
+  if (!('person' in r)) throw new Error(`referral ${r.id} was answered with its status view, not in full`);
+  return r;
+}
 
 /** The page chain of a referral's offers (DUTY-03): step 0 the offers, steps 1-3 its escalation. */
 export const offerChainKey = (referralId: string): string => `offer:${referralId}`;
@@ -207,7 +213,14 @@ export class ReferralsService {
     private readonly pages: PagesService,
   ) {}
 
-  async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto> {
+  /**
+   * POST /referrals. The answer shows the person (and the rest of the record) only to a caller who may read that
+   * person's record: a referrer never may (their relationship is to the referral, not the person), so they get the
+   * status view GET gives them, whichever way they named the person (a personId, or details matched to a record);
+   * hub staff who named a recorded person they may not read get it too. What the hub holds about a person is never
+   * shown because someone referred them (Caldicott principles 2 and 3).
+   */
+  async create(actor: Actor, dto: CreateReferralDto): Promise<ReferralDto | ReferralStatusDto> {
     const now = this.clock.now();
     if (dto.receivedAt && new Date(dto.receivedAt).getTime() > now.getTime() + RECORDED_SKEW_MS)
       throw new UnprocessableProblem('receivedAt cannot be in the future.', 'received-in-future', { field: 'receivedAt' });
@@ -299,20 +312,16 @@ export class ReferralsService {
       const open = recordedNow ? undefined : await this.openReferralOf(m, person.id);
       const isReferrer = seesReferralStatusOnly(actor.roles);
       if (open) {
-        // Which referral it is (its reference, time and link) only to a caller who may read it: a referrer their own,
-        // staff one whose person they may read. To anyone else another agency's referral stays unnamed.
-        const readable = isReferrer
-          ? open.referrerUserId === actor.userId
-          : (await this.access.decide(actor, 'person.read', person.id, m)).allowed;
+        // The findings are shown only with the person (to a caller who may read them: see the answer below), and who
+        // may read this person may read their open referral: the warning names it, its reference, time and link.
         findings.push({
           rule: 'DUTY-02',
           severity: 'warning',
           code: 'open-referral-exists',
-          message: readable
-            ? `This person already has an open referral, ${open.reference} (received ${formatLocal(open.receivedAt, this.config.timeZone)}): this referral is recorded and linked to it; read both before acting.`
-            : 'This person already has an open referral with the hub: this referral is recorded and linked to it, and the hub reads both before acting.',
+          message: `This person already has an open referral, ${open.reference} (received ${formatLocal(open.receivedAt, this.config.timeZone)}): this referral is recorded and linked to it; read both before acting.`,
           citation: citationOf('DUTY-02'),
-          ...(readable ? { referralId: open.id, href: `/referrals/${open.id}` } : {}),
+          referralId: open.id,
+          href: `/referrals/${open.id}`,
         });
       }
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
@@ -387,6 +396,7 @@ export class ReferralsService {
         resourceType: 'referral',
         resourceId: id,
         subjectPersonId: person.id,
+        accessBasis: can(actor.roles, 'referrals.create').basis,
         details: { source: dto.source, urgency: dto.urgency, legalContext: context.kind },
       });
       await this.events.emit(m, {
@@ -403,14 +413,29 @@ export class ReferralsService {
       // The answer from what was just written, not read back: a new referral has no assessment, extension or offer
       // yet, its intake findings are those its 'received' event recorded, and its person is the one resolved above
       // (the row query's fields: a test holds the answer equal to a GET of the referral).
-      return this.view({
+      const row: Row = {
         ...camel(inserted),
         person: personSummaryOf(person),
         extensions: [],
         intakeFindings: findings,
         stopFacts: { assessmentOpenedAt: null, inPersonContactsAt: [], outcomes: [] },
         firstOfferedAt: null,
+      };
+      // A person recorded by this intake holds only what the caller sent; a recorded person is shown only to a caller
+      // who may read them now (the new referral is open: an AMHP on duty may), and then the answer is a read of them.
+      if (isReferrer) return this.statusView(row);
+      if (recordedNow) return this.view(row);
+      const read = await this.access.decide(actor, 'person.read', person.id, m);
+      if (!read.allowed) return this.statusView(row);
+      await this.audit.record(m, {
+        action: 'person.read',
+        resourceType: 'person',
+        resourceId: person.id,
+        subjectPersonId: person.id,
+        accessBasis: read.basis,
+        details: { via: 'referral-intake' },
       });
+      return this.view(row);
     });
   }
 

@@ -7,7 +7,7 @@ import { UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
 import { DoctorsService } from '../doctors/doctors.service';
 import { RelativesService } from '../people/relatives.service';
-import { ReferralsService } from '../referrals/referrals.service';
+import { fullView, ReferralsService } from '../referrals/referrals.service';
 import { EligibilityService } from '../workforce/eligibility.service';
 
 /**
@@ -292,7 +292,7 @@ export class DemoAssessments {
     amhpUserId: string,
     body: Parameters<ReferralsService['create']>[1],
   ): Promise<{ referralId: string; personId: string }> {
-    const r = await this.referrals.create(manager, body);
+    const r = fullView(await this.referrals.create(manager, body));
     await this.referrals.move(manager, r.id, { status: 'screening' }, undefined);
     await this.referrals.move(manager, r.id, { status: 'accepted' }, undefined);
     await this.referrals.allocate(manager, r.id, { userId: amhpUserId });

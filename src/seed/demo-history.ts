@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import { asAt, Clock, type Moment } from '../common/clock';
 import { DoctorsService } from '../doctors/doctors.service';
 import { RelativesService } from '../people/relatives.service';
-import { ReferralsService } from '../referrals/referrals.service';
+import { fullView, ReferralsService } from '../referrals/referrals.service';
 import { DecisionsService } from '../safeguarding/decisions.service';
 import type { CreateDecisionDto } from '../safeguarding/dto/decision.dto';
 import { sacCodes } from '../safeguarding/sac-code-lists';
@@ -235,25 +235,27 @@ export class DemoHistory {
         const place = s136 ? (under18 ? 'health-based' : pick(PLACES)) : null;
         const arrivedAt = receivedAt - minutes(10, 60);
         const source = s136 ? 'police-s136' : pick(SOURCES);
-        const r = await step(receivedAt, () =>
-          this.referrals.create(manager, {
-            person: person as never,
-            source,
-            referrer: { name: s136 ? 'Duty sergeant' : 'Referrer', organisation: s136 ? 'Northshire Police' : 'Northshire services' },
-            reason: s136 ? 'Detained under s.136 in a public place.' : 'Deteriorating mental health; an assessment is requested.',
-            risks: { toSelf: random() < 0.7, toOthers: random() < 0.3, fromOthers: random() < 0.1, flags: [] },
-            urgency: s136 ? 'emergency' : random() < 0.5 ? 'urgent' : 'routine',
-            legalContext: s136
-              ? {
-                  kind: 's136',
-                  placeOfSafetyType: place!,
-                  locationType: random() < 0.85 ? 'public-place' : 'other',
-                  arrivedAt: new Date(arrivedAt).toISOString(),
-                  ...(under18 ? { personUnder18: true } : {}),
-                }
-              : { kind: 'informal' },
-            receivedAt: new Date(receivedAt).toISOString(),
-          }),
+        const r = await step(receivedAt, async () =>
+          fullView(
+            await this.referrals.create(manager, {
+              person: person as never,
+              source,
+              referrer: { name: s136 ? 'Duty sergeant' : 'Referrer', organisation: s136 ? 'Northshire Police' : 'Northshire services' },
+              reason: s136 ? 'Detained under s.136 in a public place.' : 'Deteriorating mental health; an assessment is requested.',
+              risks: { toSelf: random() < 0.7, toOthers: random() < 0.3, fromOthers: random() < 0.1, flags: [] },
+              urgency: s136 ? 'emergency' : random() < 0.5 ? 'urgent' : 'routine',
+              legalContext: s136
+                ? {
+                    kind: 's136',
+                    placeOfSafetyType: place!,
+                    locationType: random() < 0.85 ? 'public-place' : 'other',
+                    arrivedAt: new Date(arrivedAt).toISOString(),
+                    ...(under18 ? { personUnder18: true } : {}),
+                  }
+                : { kind: 'informal' },
+              receivedAt: new Date(receivedAt).toISOString(),
+            }),
+          ),
         );
         counts.referrals++;
         let t = receivedAt + minutes(5, 90);
