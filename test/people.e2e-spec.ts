@@ -199,29 +199,60 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       await person({ familyName, dateOfBirth: '2026-11-21' });
     });
 
-    it('refuses a second person with the same NHS number with 409 person-exists, naming the record only to those who may read it, and audits the disclosure', async () => {
+    it('refuses a second person with the same NHS number with 409 person-exists to a caller who may read the record, naming it, and audits the disclosure', async () => {
       const first = await person();
       const familyName = surname('Other');
-      const res = await as(referrer).post('/people', { nhsNumber: first.nhsNumber, givenName: 'Someone', familyName }).expect(409);
-      expect(res.body.code).toBe('person-exists');
-      expect(res.body).not.toHaveProperty('existingId');
-      expect(res.body).not.toHaveProperty('href');
-      const text = JSON.stringify(res.body);
-      for (const secret of [first.id, first.givenName, first.familyName, first.dateOfBirth, first.nhsNumber])
-        expect(text).not.toContain(secret);
-      expect(await t.sql('SELECT 1 FROM persons WHERE nhs_number = $1', [first.nhsNumber])).toHaveLength(1);
-      expect(await countByFamilyName(familyName)).toBe(0);
-      // A manager, who may read every person, is told which record it is.
       const named = await as(manager).post('/people', { nhsNumber: first.nhsNumber, givenName: 'Someone', familyName }).expect(409);
       expect(named.body).toMatchObject({ code: 'person-exists', existingId: first.id, href: `/people/${first.id}` });
-      const audit = await t.sql(
-        `SELECT actor_id, outcome, details FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1 AND outcome = 'failure' ORDER BY id`,
-        [first.id],
-      );
-      expect(audit).toEqual([
-        { actor_id: referrer.id, outcome: 'failure', details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: false } },
-        { actor_id: manager.id, outcome: 'failure', details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: true } },
-      ]);
+      expect(await t.sql('SELECT 1 FROM persons WHERE nhs_number = $1', [first.nhsNumber])).toHaveLength(1);
+      expect(await countByFamilyName(familyName)).toBe(0);
+      expect(
+        await t.sql(
+          `SELECT actor_id, outcome, details FROM audit_events WHERE action = 'person.create' AND subject_person_id = $1 AND outcome = 'failure'`,
+          [first.id],
+        ),
+      ).toEqual([{ actor_id: manager.id, outcome: 'failure', details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: true } }]);
+    });
+
+    it('a referrer or an AMHP with no relationship cannot tell a recorded NHS number from a new one: both 201 with what was sent; the hub gets a pending match', async () => {
+      const recorded = await person();
+      const worker = await t.user(['amhp']);
+      for (const caller of [referrer, worker]) {
+        const send = (nhs: string, key: string) =>
+          t.http
+            .post('/people')
+            .set('authorization', caller.auth)
+            .set('idempotency-key', key)
+            .send({ nhsNumber: nhs, givenName: 'Anon', familyName: 'Guess' });
+        const fresh = nhsNumber();
+        identifying.push(fresh);
+        const known = await send(recorded.nhsNumber, `known-${caller.id}`);
+        const unknown = await send(fresh, `fresh-${caller.id}`);
+        const shape = (r: typeof known) => ({
+          status: r.status,
+          etag: r.headers.etag,
+          location: r.headers.location?.replace(r.body.id, '{id}'),
+          body: { ...r.body, id: '{id}', nhsNumber: '{sent}', createdAt: '{t}', updatedAt: '{t}' },
+        });
+        expect(shape(known)).toEqual(shape(unknown));
+        expect(known.status).toBe(201);
+        expect(known.body.nhsNumber).toBe(recorded.nhsNumber);
+        expect(JSON.stringify(known.body)).not.toContain(recorded.id);
+        expect(JSON.stringify(known.body)).not.toContain(recorded.familyName);
+        // Replayed under their keys: the same again, alike (neither is theirs to read back: both 403).
+        const [knownAgain, unknownAgain] = [await send(recorded.nhsNumber, `known-${caller.id}`), await send(fresh, `fresh-${caller.id}`)];
+        expect(knownAgain.status).toBe(unknownAgain.status);
+        expect(JSON.stringify(knownAgain.body)).not.toContain(recorded.id);
+        await t.http.get(`/people/${known.body.id}`).set('authorization', caller.auth).expect(403);
+        await t.http.get(`/people/${unknown.body.id}`).set('authorization', caller.auth).expect(403);
+        // The hub holds one record with the number, and a pending match from the one sent without it.
+        expect(await t.sql('SELECT id FROM persons WHERE nhs_number = $1', [recorded.nhsNumber])).toEqual([{ id: recorded.id }]);
+        const pending = (await as(manager).get('/people/matches?status=pending').expect(200)).body.items;
+        expect(pending.find((x: { pendingPerson: { id: string } }) => x.pendingPerson.id === known.body.id)).toMatchObject({
+          nhsNumber: recorded.nhsNumber,
+          candidatePerson: { id: recorded.id },
+        });
+      }
     });
 
     it('auditors and admins cannot record people', async () => {

@@ -284,18 +284,23 @@ export class AuditService {
     return text;
   }
 
-  /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
-  /** The people whose records one request's audit rows name (e.g. to re-check access when its response is replayed). */
+  /**
+   * The people whose records one request read or changed, as its audit rows name them (e.g. to re-check access when
+   * its response is replayed). A row of something that did not happen to a person's record (an identity match left
+   * pending against a recorded person, a refusal) names a person the response is not about: left out, or a replay
+   * would be refused, or offer break-glass, on a person the caller was never shown.
+   */
   async subjectsOfRequest(m: EntityManager, requestId: string): Promise<string[]> {
     // Those this transaction recorded are among them: written first, so the read sees them.
     await this.db.flushBatch(m, this.atCommit);
     const rows: Array<{ id: string }> = await m.query(
-      'SELECT DISTINCT subject_person_id AS id FROM audit_events WHERE request_id = $1 AND subject_person_id IS NOT NULL',
+      `SELECT DISTINCT subject_person_id AS id FROM audit_events WHERE request_id = $1 AND subject_person_id IS NOT NULL AND outcome = 'success'`,
       [requestId],
     );
     return rows.map((r) => r.id);
   }
 
+  /** Audits in a transaction of its own: for denials and failed logins, where there is no other work to commit. */
   async recordAlone(event: AuditRecord): Promise<void> {
     // Inside a request's transaction (a denial found mid-request), written once that has ended: never on a second
     // connection taken while it holds its first (see Db.afterTransaction). The record keeps the request's context.

@@ -40,14 +40,19 @@ export class PeopleController {
     description:
       'Creating a person gives no relationship to them: relationships come from referrals. So a referrer who records a person ' +
       'without making a referral cannot read the record back (GET answers 403): intended. An NHS number already recorded is a 409 ' +
-      "`person-exists` with the existing id and its link, and none of that person's details.",
+      "`person-exists` with the existing id and its link, and none of that person's details, to a caller who may read that record. " +
+      'To anyone else the answer is the one a number never recorded gets (201, what was sent): the person is recorded without the ' +
+      'number and a pending match left for a manager (GET /people/matches), so an NHS number alone never says whether the hub holds it.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: PersonDto })
   @ApiBadRequestResponse({
     description: 'Invalid fields, e.g. an NHS number with a wrong check digit or an unknown ethnic category code (problem+json).',
   })
-  @ApiConflictResponse({ description: '`person-exists`: a person with this NHS number is recorded; `existingId` and `href` name them.' })
+  @ApiConflictResponse({
+    description:
+      '`person-exists`, to a caller who may read the record: a person with this NHS number is recorded; `existingId` and `href` name them.',
+  })
   @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
   async create(
     @CurrentActor() actor: Actor,

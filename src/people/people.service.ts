@@ -164,18 +164,24 @@ export class PeopleService {
   ) {}
 
   /**
-   * POST /people: a new person; an NHS number already recorded is a 409 `person-exists`, naming the record (its id
-   * and link) only to a caller who may read it: to anyone else an NHS number never says whose record it is.
+   * POST /people: a new person. An NHS number already recorded is a 409 `person-exists` naming the record (its id and
+   * link) to a caller who may read it. To anyone else an NHS number never says whether the hub holds a record for it
+   * (being known to an AMHP hub means a Mental Health Act referral): they are answered as for a number never recorded,
+   * 201 with what they sent, while the person is recorded without the number and a pending match to the recorded one
+   * is left for a manager to resolve (GET /people/matches), as referral intake does.
    */
   async create(actor: Actor, dto: CreatePersonDto): Promise<PersonDto> {
     this.checkRules(dto);
     const outcome = await this.db.transaction(async (m) => {
       const inserted = await this.insert(m, actor, dto);
-      return 'existingId' in inserted ? inserted : { person: inserted };
+      if (!('existingId' in inserted)) return { person: inserted };
+      if ((await this.access.decide(actor, 'person.read', inserted.existingId, m)).allowed) return inserted;
+      const { person } = await this.recordPending(m, actor, dto, inserted.existingId);
+      // The answer a number never recorded gets: what was sent, the number with it (held by the match until resolved).
+      return { person: { ...person, nhsNumber: dto.nhsNumber ?? null } };
     });
     if ('person' in outcome) return outcome.person;
-    const named = (await this.access.decide(actor, 'person.read', outcome.existingId)).allowed;
-    // The caller learns that the person exists (and, if they may read them, their id): that disclosure is recorded.
+    // The caller, who may read the record, learns that the person exists and their id: that disclosure is recorded.
     await this.audit.recordAlone({
       action: 'person.create',
       resourceType: 'person',
@@ -183,9 +189,40 @@ export class PeopleService {
       subjectPersonId: outcome.existingId,
       outcome: 'failure',
       actor: { userId: actor.userId, roles: actor.roles },
-      details: { reason: 'person-exists', matchedBy: 'nhsNumber', named },
+      details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: true },
     });
-    throw this.personExists('A person with this NHS number is already recorded.', named ? outcome.existingId : null);
+    throw this.personExists('A person with this NHS number is already recorded.', outcome.existingId);
+  }
+
+  /**
+   * A new person recorded with what the caller sent but the NHS number, which another record holds (`candidateId`)
+   * and the caller did not identify: the number waits in a pending match for a manager to resolve. Audited against
+   * the recorded person, disclosing nothing to the caller.
+   */
+  private async recordPending(
+    m: EntityManager,
+    actor: Actor,
+    dto: CreatePersonDto,
+    candidateId: string,
+  ): Promise<{ person: PersonDto; matchId: string }> {
+    const pending = await this.insert(m, actor, { ...dto, nhsNumber: undefined });
+    // Without an NHS number there is nothing to conflict on: always a new person.
+    if ('existingId' in pending) throw new Error('a person recorded without an NHS number conflicted with another');
+    const [{ id: matchId }]: Array<{ id: string }> = await m.query(
+      `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [pending.id, candidateId, dto.nhsNumber, actor.userId, this.clock.now()],
+    );
+    await this.audit.record(m, {
+      action: 'person.match',
+      resourceType: 'person-match',
+      resourceId: matchId,
+      subjectPersonId: candidateId,
+      outcome: 'failure',
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { matchedBy: 'nhsNumber', pendingPersonId: pending.id, reason: 'identity-not-confirmed' },
+    });
+    return { person: pending, matchId };
   }
 
   /** 409 `person-exists`: with the record's id and link when `existingId` is given (the caller may read it). */
@@ -229,24 +266,7 @@ export class PeopleService {
     );
     const identified = (['givenName', 'familyName', 'dateOfBirth'] as const).every((f) => same(dto[f], person[f]));
     if (!identified && !(await this.access.decide(actor, 'person.identify', person.id, m)).allowed) {
-      const pending = await this.insert(m, actor, { ...dto, nhsNumber: undefined });
-      // Without an NHS number there is nothing to conflict on: always a new person.
-      if ('existingId' in pending) throw new Error('a person recorded without an NHS number conflicted with another');
-      const [{ id: matchId }]: Array<{ id: string }> = await m.query(
-        `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [pending.id, person.id, dto.nhsNumber, actor.userId, this.clock.now()],
-      );
-      // Recorded against the recorded person (whose NHS number was given), disclosing nothing to the caller.
-      await this.audit.record(m, {
-        action: 'person.match',
-        resourceType: 'person-match',
-        resourceId: matchId,
-        subjectPersonId: person.id,
-        outcome: 'failure',
-        actor: { userId: actor.userId, roles: actor.roles },
-        details: { matchedBy: 'nhsNumber', pendingPersonId: pending.id, reason: 'identity-not-confirmed' },
-      });
+      const { person: pending, matchId } = await this.recordPending(m, actor, dto, person.id);
       return { person: pending, created: true, discrepancies: [], pendingMatchId: matchId };
     }
     await this.audit.record(m, {
