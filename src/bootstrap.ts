@@ -9,7 +9,7 @@ import { Logger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AppModule, AppOptions, ROOT_LOGGER } from './app.module';
 import { registerAppShell } from './client/app-shell';
-import { conditionalAnswer, REVALIDATE } from './common/conditional-get';
+import { conditionalAnswer, isRevalidated } from './common/conditional-get';
 import { apiSecurityHeaders, documentHeadersFor, isDocumentType, staticHelmetHeaders } from './common/security-headers';
 import { csvBodyParser, declareBodyMediaTypes, jsonBodyParser } from './common/json-body';
 import { refuseBodiesWhereNoneIsTaken } from './common/bodyless';
@@ -152,7 +152,7 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
     if (isDocumentType(reply.getHeader('content-type'))) {
       reply.headers(documentHeadersFor((name) => reply.getHeader(name), documentHeaders, securityHeaders));
     }
-    if (reply.statusCode === 200 && typeof payload === 'string' && reply.getHeader('cache-control') === REVALIDATE) {
+    if (reply.statusCode === 200 && typeof payload === 'string' && isRevalidated(reply.getHeader('cache-control'))) {
       done(null, conditionalAnswer(req, reply, payload));
       return;
     }

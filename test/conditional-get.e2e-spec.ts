@@ -46,13 +46,15 @@ describe('polled reads answer 304 while nothing changed, and large answers trave
     const first = await as(referrer, '/referrals').expect(200);
     expect(first.body.items.map((r: { id: string }) => r.id)).toEqual([created.id]);
     expect(first.headers.etag).toMatch(/^W\/"[A-Za-z0-9_-]{22}"$/);
-    expect(first.headers['cache-control']).toBe('private, no-cache');
+    // About people: no cache may store it, not even the browser's on disk; the client's own copy still revalidates.
+    expect(first.headers['cache-control']).toBe('private, no-store');
     expect(first.headers.vary).toMatch(/Authorization/i);
     expect(await reads(created.id)).toBe(1);
 
     // A minute on, the countdowns differ but the referral is the same: still 304, with no body, and audited.
     t.clock.advance(60_000);
     const again = await as(referrer, '/referrals', first.headers.etag).expect(304);
+    expect(again.headers['cache-control']).toBe('private, no-store');
     expect(again.text ?? '').toBe('');
     expect(again.headers.etag).toBe(first.headers.etag);
     expect(again.headers['content-type']).toBeUndefined();
@@ -68,6 +70,9 @@ describe('polled reads answer 304 while nothing changed, and large answers trave
     const created = (await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Single')).expect(201)).body;
     const first = await as(manager, `/referrals/${created.id}`).expect(200);
     expect(first.headers.etag).toMatch(/^W\/"v1\.[A-Za-z0-9_-]{22}"$/);
+    // The person's name, NHS number and risks: never stored by a cache (R7).
+    expect(first.headers['cache-control']).toBe('private, no-store');
+    expect((await as(manager, '/referrals').expect(200)).headers['cache-control']).toBe('private, no-store');
     await as(manager, `/referrals/${created.id}`, first.headers.etag).expect(304);
     // Another client's validator (or none in common) gets the answer in full.
     await as(manager, `/referrals/${created.id}`, 'W/"v1.somethingelse", "v7"').expect(200);
@@ -96,6 +101,8 @@ describe('polled reads answer 304 while nothing changed, and large answers trave
 
   it('who is on duty and my notifications: 304 on a repeat, 200 when a notification arrives; refused callers still refused', async () => {
     const onDuty = await as(referrer, '/rota/on-duty').expect(200);
+    // Staff names and shifts, no person: a private cache may keep it, revalidating every time.
+    expect(onDuty.headers['cache-control']).toBe('private, no-cache');
     t.clock.advance(1_000);
     await as(referrer, '/rota/on-duty', onDuty.headers.etag).expect(304);
     // The validator is no key: without a token the answer is 401 whatever If-None-Match says.

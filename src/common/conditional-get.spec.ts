@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { answerETag, conditionalAnswer, noneMatch } from './conditional-get';
+import { answerETag, conditionalAnswer, isRevalidated, noneMatch, REVALIDATE, REVALIDATE_PERSON_DATA } from './conditional-get';
 
 /** Enough of a Fastify reply for conditionalAnswer: its headers and status. */
 function fakeReply(headers: Record<string, string> = {}) {
@@ -91,5 +91,22 @@ describe('validators of the polled reads', () => {
     const r = fakeReply(before ? { vary: before } : {});
     conditionalAnswer(ask(), r.reply, '{}');
     expect(r.state.headers.vary).toBe(after);
+  });
+});
+
+describe('which answers are revalidated, and how a cache may keep them', () => {
+  it('person data is never stored by any cache; the reads about no person may be kept privately and revalidated', () => {
+    expect(REVALIDATE_PERSON_DATA).toBe('private, no-store');
+    expect(REVALIDATE).toBe('private, no-cache');
+  });
+
+  it.each([
+    ['private, no-store', true],
+    ['private, no-cache', true],
+    ['no-store', false],
+    ['no-cache', false],
+    [undefined, false],
+  ])('Cache-Control %p is a polled read answered conditionally: %p', (cacheControl, expected) => {
+    expect(isRevalidated(cacheControl)).toBe(expected);
   });
 });

@@ -4,20 +4,33 @@ import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * The cache policy of the reads a client polls: a private cache may keep the answer but must ask again every time
- * (If-None-Match); a shared cache must never store it (it is about people and depends on who asks).
+ * The cache policy of the polled reads about no person (who is on duty, my notifications): a private cache may keep
+ * the answer but must ask again every time (If-None-Match); a shared cache must never store it (it depends on who asks).
  */
 export const REVALIDATE = 'private, no-cache';
 
 /**
- * Marks a GET a client polls (who is on duty, my queue, my notifications, a referral). Its 200 answers carry a weak
- * ETag over the body, and a request whose If-None-Match names the current one gets 304 with no body. The handler
- * still runs in full first: the caller is authorised as they are now and every person shown is audited as read, as
- * for a 200 (a 304 tells the client that what it holds is still what the hub holds: a read all the same).
+ * The cache policy of the polled reads that carry person data (the queue, a referral): no cache stores them at all,
+ * not even the browser's own on disk (QUALITY R7: person data no-store). A client that keeps its own copy, as the duty
+ * app keeps the job pack, still sends its ETag in If-None-Match and gets 304 while it is current.
  */
-export function Revalidated(): MethodDecorator {
+export const REVALIDATE_PERSON_DATA = 'private, no-store';
+
+/** Is this a @Revalidated route's Cache-Control (bootstrap's onSend hook answers its reads conditionally)? */
+export function isRevalidated(cacheControl: unknown): boolean {
+  return cacheControl === REVALIDATE || cacheControl === REVALIDATE_PERSON_DATA;
+}
+
+/**
+ * Marks a GET a client polls (who is on duty, my queue, my notifications, a referral); `personData` when its answer
+ * shows people. Its 200 answers carry a weak ETag over the body, and a request whose If-None-Match names the current
+ * one gets 304 with no body. The handler still runs in full first: the caller is authorised as they are now and every
+ * person shown is audited as read, as for a 200 (a 304 tells the client that what it holds is still what the hub
+ * holds: a read all the same).
+ */
+export function Revalidated(options: { personData?: boolean } = {}): MethodDecorator {
   return applyDecorators(
-    Header('cache-control', REVALIDATE),
+    Header('cache-control', options.personData ? REVALIDATE_PERSON_DATA : REVALIDATE),
     ApiHeader({
       name: 'If-None-Match',
       required: false,

@@ -56,7 +56,7 @@ export class ReferralsController {
 
   @Get()
   @Authorize('referrals.read')
-  @Revalidated()
+  @Revalidated({ personData: true })
   @ApiOperation({
     summary: 'The queue, soonest deadline first: open referrals whose person you may read (a referrer: their own, status only).',
   })
@@ -67,7 +67,7 @@ export class ReferralsController {
 
   @Get(':id')
   @Authorize('referrals.read')
-  @Revalidated()
+  @Revalidated({ personData: true })
   @ApiOperation({ summary: 'One referral with its clocks and their state (a referrer: the status of their own).' })
   @ApiOkResponse({
     description: 'ReferralDto for hub staff; ReferralStatusDto for a referrer.',
