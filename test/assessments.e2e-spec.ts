@@ -126,7 +126,12 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     await as(worker)
       .post(`/assessments/${a.id}/events`, { type: 'bed-identified', at: '2026-11-21T11:00:00Z', delayReason: 'no-bed' })
       .expect(201);
-    await as(worker).get(`/assessments/${a.id}/written-reasons-letter`).expect(422); // no decision yet
+    // No decision yet, so no letter owed (NR-12): refused, and not recorded as a letter read.
+    const refused = await as(worker).get(`/assessments/${a.id}/written-reasons-letter?format=pdf`).expect(422);
+    expect(refused.body).toMatchObject({ code: 'no-letter-owed', rule: 'NR-12' });
+    expect(
+      await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.written-reasons-letter'`, [a.id]),
+    ).toEqual([]);
     await as(worker).post(`/assessments/${a.id}/outcome`, notDetained).expect(200);
 
     const json = (await as(worker).get(`/assessments/${a.id}/report`).expect(200)).body;

@@ -381,13 +381,15 @@ export class AssessmentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | Buffer> {
     const format = negotiateFormat(q.format, accept, { html: 'text/html', text: 'text/plain', pdf: 'application/pdf' });
-    const source = await this.assessments.reportSource(actor, id, 'written-reasons-letter', format);
-    const input = writtenReasonsInput(source, this.config.timeZone, this.config.councilName);
-    if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' satisfies RuleId });
-    const letter = writtenReasonsLetter(input);
+    // No letter owed is refused inside the read's transaction: nothing is then recorded as read.
+    const { letter, reference } = await this.assessments.reportSource(actor, id, 'written-reasons-letter', format, (source) => {
+      const input = writtenReasonsInput(source, this.config.timeZone, this.config.councilName);
+      if ('problem' in input) throw new UnprocessableProblem(input.problem, 'no-letter-owed', { rule: 'NR-12' satisfies RuleId });
+      return { letter: writtenReasonsLetter(input), reference: source.referral.reference };
+    });
     if (format === 'pdf') {
       const pdf = await this.documents.letterPdf(letter, { createdAt: this.clock.now() });
-      pdfReply(reply, `s13-4-written-reasons-${source.referral.reference || id}.pdf`);
+      pdfReply(reply, `s13-4-written-reasons-${reference || id}.pdf`);
       return pdf;
     }
     if (format === 'text') reply.header('content-type', 'text/plain; charset=utf-8');

@@ -1193,8 +1193,18 @@ export class AssessmentsService {
     };
   }
 
-  /** Everything the outcome report and the written-reasons letter need, read under person.read and audited. */
-  async reportSource(actor: Actor, id: string, document: 'report' | 'written-reasons-letter', format: string): Promise<ReportSource> {
+  /**
+   * Everything the outcome report and the written-reasons letter need, read under person.read and audited; `build`
+   * makes the document from it inside the same transaction, so that a document refused (no letter owed, NR-12) rolls
+   * the audit of its read back with it: only what was read is recorded as read (R1).
+   */
+  async reportSource<T = ReportSource>(
+    actor: Actor,
+    id: string,
+    document: 'report' | 'written-reasons-letter',
+    format: string,
+    build: (source: ReportSource) => T = (source) => source as T,
+  ): Promise<T> {
     return this.db.transaction(async (m) => {
       const a = await this.loadForRead(m, id, actor);
       const basis = await this.requirePerson(actor, a.personId, 'assessment-record.read', m, { type: 'assessment', id }, a);
@@ -1225,7 +1235,7 @@ export class AssessmentsService {
           relatives.proposal.excluded.find((x) => x.relativeId === relativeId);
         return found?.relationship ?? null;
       };
-      return {
+      return build({
         view,
         referral: referral as unknown as ReportSource['referral'],
         person,
@@ -1233,7 +1243,7 @@ export class AssessmentsService {
         relatives: relatives as unknown as ReportSource['relatives'],
         names,
         relationshipOf,
-      };
+      });
     });
   }
 
