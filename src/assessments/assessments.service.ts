@@ -1240,7 +1240,7 @@ export class AssessmentsService {
         referral: referral as unknown as ReportSource['referral'],
         person,
         check,
-        relatives: relatives as unknown as ReportSource['relatives'],
+        relatives,
         names,
         relationshipOf,
       });
