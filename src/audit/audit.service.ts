@@ -46,6 +46,22 @@ export interface AuditRecord {
 }
 
 /**
+ * The basis a row records when its caller names none: the one the request's route was let in on (the access guard's
+ * decision), for a row of something that happened (not a denial or a failure) done by the request's own actor. Every
+ * read or change of a person's record then says on what basis, as README's Access control promises; a service that
+ * knows a narrower basis (a relationship, break-glass, the author of a record) names it itself.
+ */
+function routeBasis(
+  ctx: RequestContext | undefined,
+  actor: Pick<Actor, 'userId'> | null | undefined,
+  outcome: AuditOutcome | undefined,
+): string | null {
+  if (!ctx?.accessBasis || !actor || ctx.actor?.userId !== actor.userId || (outcome ?? 'success') !== 'success') return null;
+  // An own-record route's basis before its service has looked at the record is not yet a basis.
+  return ctx.accessBasis.startsWith('own-pending:') ? null : ctx.accessBasis;
+}
+
+/**
  * One audit row's fields as audit_append takes them: occurred at, actor id, actor roles, action, resource type,
  * resource id, subject person id, access basis, request id, IP, outcome, details (JSON text).
  */
@@ -133,7 +149,7 @@ export class AuditService {
       event.resourceType,
       event.resourceId ?? null,
       event.subjectPersonId ?? null,
-      event.accessBasis ?? null,
+      event.accessBasis ?? routeBasis(ctx, actor, event.outcome),
       ctx?.requestId ?? null,
       ctx?.ip ?? null,
       event.outcome ?? 'success',
@@ -182,7 +198,7 @@ export class AuditService {
       common.resourceType,
       items.map((i) => i.resourceId),
       items.map((i) => i.subjectPersonId),
-      items.map((i) => i.accessBasis ?? null),
+      items.map((i) => i.accessBasis ?? routeBasis(ctx, actor, common.outcome)),
       ctx?.requestId ?? null,
       ctx?.ip ?? null,
       common.outcome ?? 'success',
@@ -200,7 +216,8 @@ export class AuditService {
    * page): only the first `shown` rows, the ones the caller shows, are audited, in order. `resourceColumn` and
    * `subjectColumn` name `sql`'s output columns holding each row's resource id and subject person id. The audit
    * parameters follow `params`, so `sql` uses $1..$n as usual. `basisColumn` names the output column holding the
-   * basis on which each row is shown (e.g. AccessService.scope's `basis`), recorded as its access basis. With
+   * basis on which each row is shown (e.g. AccessService.scope's `basis`), recorded as its access basis (where it is
+   * NULL, or none is named, the basis the route was let in on: see routeBasis). With
    * `onlyWithBasis`, a row whose basis is NULL is returned but not audited: it is shown without its person's record.
    */
   async selectAudited<T>(
@@ -234,6 +251,7 @@ export class AuditService {
       ctx?.ip ?? null,
       common.outcome ?? 'success',
       common.details ? JSON.stringify(common.details) : null,
+      routeBasis(ctx, actor, common.outcome),
     ];
     const rows = m
       ? await this.db.preparedIn<T & { audit_ordinal?: unknown }>(m, text, params)
@@ -272,7 +290,7 @@ export class AuditService {
     const text = `WITH page AS MATERIALIZED (${query.sql}),
       numbered AS MATERIALIZED (SELECT page.*, row_number() OVER () AS audit_ordinal FROM page),
       shown AS MATERIALIZED (SELECT ${col(query.resourceColumn)}::text AS resource_id, ${col(query.subjectColumn)}::uuid AS subject_id,
-                                    ${query.basisColumn ? `${col(query.basisColumn)}::text` : 'NULL::text'} AS basis, audit_ordinal
+                                    coalesce(${query.basisColumn ? `${col(query.basisColumn)}::text` : 'NULL::text'}, ${$(11)}::text) AS basis, audit_ordinal
                                FROM numbered WHERE audit_ordinal <= ${$(1)}${
                                  query.onlyWithBasis && query.basisColumn ? ` AND ${col(query.basisColumn)} IS NOT NULL` : ''
                                } ORDER BY audit_ordinal),

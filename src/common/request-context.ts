@@ -8,6 +8,11 @@ export interface RequestContext {
   method: string;
   path: string;
   actor?: Actor;
+  /**
+   * The basis on which the route's policy let the actor in (`role:manager`, `relationship:allocated`...), once the
+   * access guard has decided: what the request's audit rows record when the service names no narrower one.
+   */
+  accessBasis?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -45,6 +45,10 @@ const SELECT = `SELECT a.id, a.source_type AS "sourceType", a.source_id AS "sour
        coalesce(a.due_at, '${NO_DUE}'::timestamptz) AS "sortKey"
   FROM follow_up_actions a`;
 
+/** SELECT with the basis on which a list shows each action, for the audit of the read (`role:manager` or `owner`). */
+const selectWithBasis = (basis: 'role:manager' | 'owner') =>
+  SELECT.replace(' FROM follow_up_actions a', `, '${basis}' AS "accessBasis" FROM follow_up_actions a`);
+
 interface ActionRow {
   id: string;
   sourceType: 'decision' | 'handover';
@@ -97,11 +101,12 @@ export class ActionsService {
       const [key, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       where.raw(`(coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.id) > (${where.param(key)}::timestamptz, ${where.param(id)}::uuid)`);
     }
-    const sql = `${SELECT} ${where} ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.id LIMIT ${where.param(limit + 1)}`;
+    const sql = `${selectWithBasis(this.isManager(actor) ? 'role:manager' : 'owner')} ${where} ORDER BY coalesce(a.due_at, '${NO_DUE}'::timestamptz), a.id LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       const rows = await this.audit.selectAudited<ActionRow>(
         m,
-        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'subjectPersonId' },
+        // Each listed as one is read (GET /actions/{id}): a manager's, or the owner's or creator's own.
+        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'subjectPersonId', basisColumn: 'accessBasis' },
         { action: 'action.read', resourceType: 'follow-up-action', details: { via: 'list' } },
       );
       const page = rows.slice(0, limit);

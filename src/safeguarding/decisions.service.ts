@@ -537,15 +537,21 @@ export class DecisionsService {
       const [occurredAt, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       where.raw(`(d.occurred_at, d.id) < (${where.param(occurredAt)}::timestamptz, ${where.param(id)}::uuid)`);
     }
+    // Each row's basis as reader() gives it for one decision: its author, a manager, or an auditor's metadata.
+    const basis = metadataOnly
+      ? `'role:auditor'`
+      : this.isManager(actor)
+        ? `CASE WHEN d.author_user_id = ${where.param(actor.userId)}::uuid THEN 'author' ELSE 'role:manager' END`
+        : `'author'`;
     const sql = `SELECT d.id, d.type, d.status, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId",
-        d.person_id AS "personId", d.version, (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id) AS "amendmentCount"
+        d.person_id AS "personId", d.version, ${basis} AS "accessBasis", (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id) AS "amendmentCount"
         ${metadataOnly ? '' : `, ${personSummarySql('d.person_id')} AS person, d.person_details AS "personDetails", d.content->>'question' AS question, d.cost_pence AS "costPence", d.escalation IS NOT NULL AS escalated`}
       FROM decisions d ${where} ORDER BY d.occurred_at DESC, d.id DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       type Row = DecisionRow & { question?: string | null; escalated?: boolean };
       const rows = await this.audit.selectAudited<Row>(
         m,
-        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId' },
+        { sql, params: where.params, shown: limit, resourceColumn: 'id', subjectColumn: 'personId', basisColumn: 'accessBasis' },
         { action: metadataOnly ? 'decision.read-metadata' : 'decision.read', resourceType: 'decision', details: { via: 'list' } },
       );
       const page = rows.slice(0, limit);
