@@ -66,7 +66,7 @@ describe('polled reads answer 304 while nothing changed, and large answers trave
     expect(moved.headers.etag).not.toBe(first.headers.etag);
   });
 
-  it('a referral read by hub staff: a weak ETag naming its version, 304 once read; being weak it is no If-Match (412), "vN" is', async () => {
+  it('a referral read by hub staff: a weak ETag naming its version, 304 once read, and the If-Match of a change made from that read', async () => {
     const created = (await t.http.post('/referrals').set('authorization', referrer.auth).send(referral('Single')).expect(201)).body;
     const first = await as(manager, `/referrals/${created.id}`).expect(200);
     expect(first.headers.etag).toMatch(/^W\/"v1\.[A-Za-z0-9_-]{22}"$/);
@@ -76,26 +76,28 @@ describe('polled reads answer 304 while nothing changed, and large answers trave
     await as(manager, `/referrals/${created.id}`, first.headers.etag).expect(304);
     // Another client's validator (or none in common) gets the answer in full.
     await as(manager, `/referrals/${created.id}`, 'W/"v1.somethingelse", "v7"').expect(200);
-    // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, and nothing changes.
+    // A bare weak tag is compared strongly (RFC 9110 §13.1.1) and matches nothing; nothing changes.
+    await t.http
+      .post(`/referrals/${created.id}/status`)
+      .set('authorization', manager.auth)
+      .set('if-match', `W/"v${first.body.version}"`)
+      .send({ status: 'screening' })
+      .expect(412);
+    // The tag the read gave names its version: the change made from that read goes through.
     await t.http
       .post(`/referrals/${created.id}/status`)
       .set('authorization', manager.auth)
       .set('if-match', first.headers.etag)
       .send({ status: 'screening' })
-      .expect(412);
-    await t.http
-      .post(`/referrals/${created.id}/status`)
-      .set('authorization', manager.auth)
-      .set('if-match', `"v${first.body.version}"`)
-      .send({ status: 'screening' })
       .expect(200);
-    // The same version now is an old one: the update is refused, the read answered in full.
-    await t.http
-      .post(`/referrals/${created.id}/status`)
-      .set('authorization', manager.auth)
-      .set('if-match', `"v${first.body.version}"`)
-      .send({ status: 'accepted' })
-      .expect(412);
+    // The same validator (or its "vN") now names an old version: the update is refused, the read answered in full.
+    for (const stale of [first.headers.etag, `"v${first.body.version}"`])
+      await t.http
+        .post(`/referrals/${created.id}/status`)
+        .set('authorization', manager.auth)
+        .set('if-match', stale)
+        .send({ status: 'accepted' })
+        .expect(412);
     expect((await as(manager, `/referrals/${created.id}`, first.headers.etag).expect(200)).headers.etag).toMatch(/^W\/"v2\./);
   });
 

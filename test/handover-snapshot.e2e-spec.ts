@@ -230,13 +230,13 @@ describe('the morning handover, compiled once', () => {
     expect(rows[0].compiled_by).toBe(res.status === 201 ? manager.id : null);
   });
 
-  it('refuses to compile a date still to come or one that passed uncompiled (422), and refuses AMHPs and admins (403), creating nothing', async () => {
+  it('refuses to compile a date still to come or one that passed uncompiled (422), a date that is none (400), and refuses AMHPs and admins (403), creating nothing', async () => {
     t.clock.set('2026-12-10T07:00:00Z');
     const { worker, manager } = await staff();
     const admin = await t.user(['admin']);
     expect((await as(manager).post('/handovers/2026-12-11/compile').expect(422)).body.code).toBe('handover-in-future');
     expect((await as(manager).post('/handovers/2026-11-15/compile').expect(422)).body.code).toBe('handover-date-passed');
-    await as(manager).post('/handovers/tomorrow/compile').expect(422);
+    await as(manager).post('/handovers/tomorrow/compile').expect(400);
     await as(worker).post('/handovers/2026-12-10/compile').expect(403);
     await as(admin).post('/handovers/2026-12-10/compile').expect(403);
     expect(await t.sql(`SELECT handover_date FROM handovers WHERE handover_date IN ('2026-11-15', '2026-12-10', '2026-12-11')`)).toEqual(

@@ -130,7 +130,9 @@ describe('one night at the hub, from the police call to the morning handover', (
       })
       .expect(201);
     referral = { id: res.body.id, reference: res.body.reference };
-    personId = res.body.person.id;
+    // The officer is answered with the referral's progress, never the person's record.
+    expect(res.body.person).toBeUndefined();
+    [{ person_id: personId }] = await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [referral.id]);
     const seen = (await as(police).get(`/referrals/${referral.id}`).expect(200)).body;
     // The s.136 24 hours from arrival at 02:10 BST end at 02:10 BST the next day; the local targets come first.
     expect(seen.clocks.map((c: ClockView) => `${c.id} ${c.deadlineLocal} ${c.state}`)).toEqual([

@@ -20,8 +20,8 @@ const VERSION_TAG = /^v(0|[1-9]\d{0,14})(\.[A-Za-z0-9_-]{1,64})?$/;
  * Parses an If-Match header (RFC 9110 §13.1.1) into the versions it names. Absent header → undefined (the update
  * still runs as a compare-and-set against the version read in its own transaction); `*` matches any version. A
  * comma-separated list matches if any of its tags does; whitespace around the tags and empty list elements are
- * allowed. Tags are compared strongly: a weak tag (`W/"v3"`, or a polled read's `W/"v3.<hash>"`) never matches,
- * so a list of weak tags alone is 412. Anything that is not a list of tags this API returns is 400.
+ * allowed. Tags are compared strongly: a bare weak tag (`W/"v3"`) never matches, so a list of those alone is 412; a
+ * polled read's `W/"v3.<hash>"` names version 3 (see below). Anything that is not a list of tags this API returns is 400.
  */
 export function versionFromIfMatch(header: string | string[] | undefined): ExpectedVersion {
   if (header === undefined) return undefined;
@@ -44,7 +44,11 @@ export function versionFromIfMatch(header: string | string[] | undefined): Expec
     const version = tag && VERSION_TAG.exec(tag[2]);
     // A strong "v3.<hash>" is no tag this API returns: only a polled read's weak one has a suffix.
     if (!tag || !version || (version[2] && !tag[1])) throw malformed();
-    if (!tag[1]) versions.push(Number(version[1]));
+    // A polled read's W/"v3.<hash>" is weak only because its hash also covers what changes with time (the clocks'
+    // states); its version part is the record's own strong validator, so the tag a client was just given for a record
+    // names that version, as "v3" does: GET, then write with the ETag it gave. A bare W/"v3" the API never gives:
+    // compared strongly, it matches nothing.
+    if (!tag[1] || version[2]) versions.push(Number(version[1]));
   }
   return versions.length === 1 ? versions[0] : versions;
 }
