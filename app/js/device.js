@@ -52,6 +52,75 @@ export function openDevice() {
   return opening;
 }
 
+/** Whether this phone holds the app's database at all (without making it). */
+export async function deviceExists() {
+  if (!self.indexedDB) return false;
+  if (!indexedDB.databases) return true;
+  return (await indexedDB.databases()).some((d) => d.name === DB_NAME);
+}
+
+/** Opens the database for one look, whatever the lock says (nothing is added), or null when there is none. */
+async function openForLook() {
+  if (!(await deviceExists())) return null;
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+      if (!db.objectStoreNames.contains('vault')) db.createObjectStore('vault', { keyPath: 'name' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/**
+ * Every change in the outbox, of any user, as stored (sealed): the sign-in screen counts those a session that ended
+ * left waiting. Read even while signed out; nothing is made or kept.
+ */
+export async function peekOutbox() {
+  const db = await openForLook();
+  if (!db) return [];
+  try {
+    return await new Promise((resolve, reject) => {
+      const all = db.transaction('outbox').objectStore('outbox').getAll();
+      all.onsuccess = () => resolve(all.result);
+      all.onerror = () => reject(all.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Sign-out of `me`: deletes the job pack and `me`'s changes, and keeps the changes other users saved on this phone and
+ * could not send (their session ended before): their work is not lost because someone else signed out here. Resolves
+ * to how many changes are kept (0: the caller deletes the whole database).
+ */
+export async function keepOnlyOthersChanges(me) {
+  const db = await openForLook();
+  if (!db) return 0;
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(['outbox', 'vault'], 'readwrite');
+      let kept = 0;
+      const outbox = tx.objectStore('outbox');
+      const all = outbox.getAll();
+      all.onsuccess = () => {
+        for (const item of all.result) {
+          if (item.user && item.user !== me) kept++;
+          else outbox.delete(item.seq);
+        }
+      };
+      tx.objectStore('vault').delete('pack');
+      tx.oncomplete = () => resolve(kept);
+      tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
 /** Runs `fn(store)` in one transaction on `storeName`; resolves with what `fn` resolved once the transaction commits. */
 export async function inStore(storeName, mode, fn) {
   const db = await openDevice();

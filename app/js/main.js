@@ -2,12 +2,13 @@
 // screen from the routes table (app/js/routes.js), so every screen is the same cached page.
 import { render, useEffect, useRef, useState } from './deps.js';
 import { html, useTitle } from './ui.js';
-import { api, onSessionChange, refresh, signOut } from './session.js';
+import { api, finishSignOut, onSessionChange, pendingSignOut, previousUserId, refresh, signOut } from './session.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES } from './routes.js';
-import { href, match, navigate, usePath } from './router.js';
+import { currentPath, href, match, navigate, usePath } from './router.js';
 import { DeviceStatus, deviceSignedIn, readyToSignOut } from './offline.js';
 import { resumeOffline } from './pack.js';
+import { localTime } from './time.js';
 
 /** The routes this user's menu shows: those with a label whose roles (if any) the user holds. */
 function menuFor(me) {
@@ -111,21 +112,57 @@ function skipToMain(event) {
   }
 }
 
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** What signing out did, in words: whether the service was told, and what is still kept on the phone. */
+export function signedOutWords({ told, until, othersKept }) {
+  const words = [
+    told
+      ? 'You have signed out.'
+      : 'You have signed out on this phone, and nothing of yours is kept on it. There was no signal to tell the service, ' +
+        'so your session is still open there: the next time this phone has a signal, the app ends it' +
+        (until ? ` (otherwise it stays open until ${localTime(until)})` : '') +
+        '. Until then, your alerts may still reach this phone.',
+  ];
+  if (othersKept)
+    words.push(
+      `${plural(othersKept, 'change', 'changes')} saved on this phone by someone whose session ended ${othersKept === 1 ? 'is' : 'are'} still kept, sealed, to be sent when they sign in here again.`,
+    );
+  return words.join(' ');
+}
+
+/** A sign-out without a signal, told to the service at this start (or still waiting for a signal), in words. */
+function finishedSignOutWords(result, pending) {
+  if (result === 'ended')
+    return `You signed out on this phone at ${localTime(pending.at)} without a signal. The service has now been told: that session has ended.`;
+  return `You signed out on this phone at ${localTime(pending.at)} without a signal. The service has not been told yet: the app ends that session the next time this phone has a signal.`;
+}
+
+const SESSION_ENDED = 'Your session has ended (you were signed out by the service). Sign in again to go on.';
+
 function App() {
   const [phase, setPhase] = useState('starting');
   const [me, setMe] = useState(null);
   const [notice, setNotice] = useState(null);
   const path = usePath();
+  const phaseNow = useRef(phase);
+  phaseNow.current = phase;
+  const signingOut = useRef(false);
 
   useEffect(() => {
-    const off = onSessionChange((on) => {
+    const off = onSessionChange((on, how) => {
       if (!on) {
+        // Ended by the service, not by her: say so on the sign-in screen.
+        if (phaseNow.current === 'signed-in' && !signingOut.current) setNotice(SESSION_ENDED);
         setMe(null);
         setPhase('signed-out');
         return;
       }
       api('/auth/me')
         .then((who) => {
+          // Signing in with the password starts on Now, not on the screen a previous session left in the address
+          // (another user's job), unless it is her own session resumed, or a notification's link opened the app.
+          if (how === 'form' && previousUserId() !== who.id && !currentPath().startsWith('/notifications')) navigate('/');
           setMe(who);
           setNotice(null);
           setPhase('signed-in');
@@ -133,6 +170,16 @@ function App() {
         })
         .catch(() => setPhase('signed-out'));
     });
+    // She signed out without a signal: her session is ended with the service now, not resumed (the refresh cookie,
+    // which script cannot delete, would otherwise open the app as her and fetch her jobs again).
+    const pending = pendingSignOut();
+    if (pending) {
+      void finishSignOut().then((result) => {
+        setNotice(finishedSignOutWords(result, pending));
+        setPhase('signed-out');
+      });
+      return off;
+    }
     // A reload keeps the session: the refresh cookie is exchanged for a new access token.
     // Opened without a signal: the jobs the phone kept for this user, until the session can be resumed.
     refresh()
@@ -150,16 +197,38 @@ function App() {
     return off;
   }, []);
 
+  // A sign-out still to be told to the service: told as soon as the signal is back, while the sign-in screen shows.
+  useEffect(() => {
+    if (phase !== 'signed-out' || !pendingSignOut()) return;
+    const again = () => {
+      const pending = pendingSignOut();
+      if (pending) void finishSignOut().then((result) => result === 'ended' && setNotice(finishedSignOutWords(result, pending)));
+    };
+    addEventListener('online', again);
+    const id = setInterval(again, 30_000);
+    return () => {
+      removeEventListener('online', again);
+      clearInterval(id);
+    };
+  }, [phase, notice]);
+
   async function doSignOut() {
     if (!(await readyToSignOut())) return;
+    signingOut.current = true;
     try {
       // Signed out, this phone is no longer the user's to be paged on.
-      const { stopAlertsOnThisPhone } = await import('./screens/notifications.js');
-      await stopAlertsOnThisPhone();
-      await signOut();
-      setNotice('You have signed out.');
+      let pushEndpoint = null;
+      try {
+        const { stopAlertsOnThisPhone } = await import('./screens/notifications.js');
+        pushEndpoint = await stopAlertsOnThisPhone();
+      } catch {
+        // the screen's module cannot be fetched: there is no subscription this page made
+      }
+      setNotice(signedOutWords(await signOut({ pushEndpoint })));
     } catch {
-      setNotice('You have signed out on this phone. The service could not be told; your session ends when it expires.');
+      setNotice(signedOutWords({ told: false, until: null, othersKept: 0 }));
+    } finally {
+      signingOut.current = false;
     }
   }
 

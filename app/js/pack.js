@@ -2,8 +2,8 @@
 // screens still show the person, the address, the relatives and the clocks where there is no signal. Each pack read
 // replaces the one kept (a job no longer allocated to her leaves the phone with it); a pack past its expiry (the
 // service's CLIENT_OFFLINE_HOURS) is deleted; signing out deletes it with everything else.
-import { done, inStore, open, seal } from './device.js';
-import { api, currentUserId, onRead, serverNow, setOfflineReader, setOfflineUser } from './session.js';
+import { deviceExists, done, inStore, open, seal } from './device.js';
+import { api, currentUserId, onRead, onSessionOver, serverNow, setOfflineReader, setOfflineUser } from './session.js';
 
 /** How often a signed-in AMHP's pack is read again while the app is open (each read is audited). */
 export const PACK_REFRESH_MS = 5 * 60_000;
@@ -141,6 +141,15 @@ export function answerFromPack(pack, path) {
   }
   return undefined;
 }
+
+// The service said her session is over (revoked from elsewhere, a password changed, expired): the pack goes at once,
+// so a phone whose session was ended (a lost duty phone signed out everywhere) opens nothing of hers without a signal.
+onSessionOver(() => {
+  stopPack();
+  void deviceExists()
+    .then((exists) => exists && dropPack())
+    .catch(() => undefined);
+});
 
 // Without a signal, the API's reads of what the pack holds are answered from it, as of when it was read.
 setOfflineReader(async (path) => {

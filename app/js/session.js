@@ -6,7 +6,7 @@
 // The signal: every answer from the service is a contact; a request that fails at the network says there is no
 // signal. Without one, a read the phone can answer from what it keeps (the job pack, or the service worker's copy of
 // person-free data) is answered from it, and the app says how old it is.
-import { allowDevice, deleteDevice, lockDevice } from './device.js';
+import { allowDevice, deleteDevice, keepOnlyOthersChanges, lockDevice } from './device.js';
 
 const APP_HEADER = { 'X-Requested-With': 'amhp-app' };
 /** A request the service has not answered in this time is given up, as if there were no signal. */
@@ -15,6 +15,8 @@ const REQUEST_TIMEOUT_MS = 20_000;
 const REFRESH_MARGIN_MS = 60_000;
 
 let access = null; // { token, expiresAt } in device time
+/** When the service said the session (the refresh cookie) ends at the latest, if she does nothing: an ISO time. */
+let sessionUntil = null;
 let refreshTimer;
 let refreshing;
 const listeners = new Set();
@@ -120,8 +122,9 @@ export function onSessionChange(fn) {
   return () => listeners.delete(fn);
 }
 
-function notify() {
-  for (const fn of listeners) fn(Boolean(access));
+/** `how`: 'form' when she has just signed in with her password, else 'refresh' (a session resumed or kept). */
+function notify(how = 'refresh') {
+  for (const fn of listeners) fn(Boolean(access), how);
 }
 
 export class Problem extends Error {
@@ -145,19 +148,49 @@ async function problemOf(res) {
   return new Problem(res.status, body);
 }
 
-function accept(pair) {
+function accept(pair, how = 'refresh') {
   allowDevice();
   access = { token: pair.accessToken, expiresAt: Date.now() + pair.expiresIn * 1000 };
+  sessionUntil = pair.refreshExpiresAt || null;
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refresh().catch(() => undefined), Math.max(5_000, pair.expiresIn * 1000 - REFRESH_MARGIN_MS));
-  notify();
+  notify(how);
+}
+
+/** The user whose session this page last held (signed in, or opened offline as), kept after it ends: a sign-in as
+ * someone else does not land on that user's screen. */
+let lastUserId = null;
+
+export function previousUserId() {
+  return lastUserId;
 }
 
 function forget() {
+  lastUserId = currentUserId() ?? lastUserId;
   access = null;
   offlineUserId = null;
   clearTimeout(refreshTimer);
   notify();
+}
+
+const endedListeners = new Set();
+
+/**
+ * Calls `fn()` when the service says the session is over (a refresh refused, or a request refused 401 after one):
+ * revoked from another device, a password changed, or simply expired. What the phone keeps of her jobs goes then (pack.js),
+ * so a phone whose session was ended holds nothing it would open without a signal.
+ */
+export function onSessionOver(fn) {
+  endedListeners.add(fn);
+  return () => endedListeners.delete(fn);
+}
+
+/** The service said the session is over: forget it, and let go of what was kept for it (pack.js, the worker's copies). */
+function sessionOver() {
+  const had = Boolean(access || offlineUserId);
+  forget();
+  for (const fn of endedListeners) fn(had);
+  void tellServiceWorker();
 }
 
 export function signedIn() {
@@ -165,14 +198,22 @@ export function signedIn() {
 }
 
 export async function signIn(email, password) {
-  const res = await fetch('/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...APP_HEADER },
-    body: JSON.stringify({ email, password }),
-    credentials: 'same-origin',
-  });
+  // A sign-out this phone could not tell the service about is told first: the session it left open is ended.
+  if (pendingSignOut() && (await finishSignOut()) === 'pending') throw new TypeError('No signal.');
+  let res;
+  try {
+    res = await fetch('/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...APP_HEADER },
+      body: JSON.stringify({ email, password }),
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (caught) {
+    throw caught && caught.name === 'TimeoutError' ? new TypeError('The service did not answer in time.') : caught;
+  }
   if (!res.ok) throw await problemOf(res);
-  accept(await res.json());
+  accept(await res.json(), 'form');
 }
 
 /** Exchanges the refresh cookie for a new access token (one exchange at a time). False when the session is over. */
@@ -191,7 +232,7 @@ export function refresh() {
         return true;
       }
       if (res.status === 400 || res.status === 401 || res.status === 403) {
-        forget();
+        sessionOver();
         return false;
       }
       throw await problemOf(res);
@@ -249,7 +290,7 @@ export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch 
   // The service worker's kept copy of a person-free read, answered because the network failed.
   const keptAt = res.headers.get('x-amhp-kept-at');
   if (keptAt) noSignal(keptAt);
-  if (res.status === 401) forget();
+  if (res.status === 401) sessionOver();
   if (!res.ok) {
     if (!keptAt) contact();
     throw await problemOf(res);
@@ -264,20 +305,137 @@ export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch 
 
 /**
  * Signs out: the server revokes the session and clears the cookie; here the token goes from memory, and every
- * cache but the app shell's, and any storage, is emptied so nothing of this user is left on the phone.
+ * cache but the app shell's, and any storage, is emptied so nothing of this user is left on the phone. Changes another
+ * user saved on this phone and could not send (their session ended) are kept, sealed, for them (device.js).
+ *
+ * Without a signal the service cannot be told, and the refresh cookie (HttpOnly: script cannot delete it) would resume
+ * her session at the next start. So the phone remembers that she signed out (a flag naming no one, in localStorage)
+ * and ends that session with the service at the next start with a signal, instead of resuming it (`finishSignOut`).
+ * `pushEndpoint` is this phone's push subscription, to be removed from the service then too.
+ *
+ * Resolves to { told, until, othersKept }: whether the service was told, when the session left open would end by
+ * itself (ISO, or null) and how many changes of other users are still kept.
  */
-export async function signOut() {
+export async function signOut({ pushEndpoint = null } = {}) {
   // Before anything waits (the service's answer to the sign-out): a read answered meanwhile is not kept.
   lockDevice();
+  const until = sessionUntil;
+  const me = currentUserId();
+  let told = false;
   try {
-    if (access) await api('/auth/logout', { method: 'POST' });
+    if (access) {
+      await api('/auth/logout', { method: 'POST' });
+      told = true;
+    }
+  } catch (err) {
+    // The service answered that the session was already over: nothing is left open.
+    if (err instanceof Problem && err.status === 401) told = true;
   } finally {
     forget();
-    await wipeDevice();
+    sessionUntil = null;
+  }
+  const othersKept = await wipeDevice(me).finally(() => {
+    // After the wipe (which empties localStorage), and even if it failed part way.
+    if (!told) rememberSignOut({ at: new Date(serverNow()).toISOString(), until, pushEndpoint });
+  });
+  return { told, until: told ? null : until, othersKept };
+}
+
+/** The localStorage key of a sign-out the service has not been told of yet: { at, until, pushEndpoint }, no one's name. */
+const SIGN_OUT_KEY = 'amhp-sign-out-pending';
+
+function rememberSignOut(value) {
+  try {
+    localStorage.setItem(SIGN_OUT_KEY, JSON.stringify(value));
+  } catch {
+    // no storage (private mode): the session ends when it expires, as the sign-out said
   }
 }
 
-async function wipeDevice() {
+/** The sign-out this phone has still to tell the service of, or null. */
+export function pendingSignOut() {
+  try {
+    const raw = localStorage.getItem(SIGN_OUT_KEY);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+let finishing;
+
+/**
+ * Ends with the service the session a sign-out without a signal left open: the refresh cookie is exchanged for a
+ * token used for nothing else (no screen, no job pack), this phone's push subscription is removed, and the session is
+ * revoked (POST /auth/logout). Resolves to 'ended' (told, or the session had ended anyway), 'pending' (still no
+ * signal: the flag stays) or 'none' (nothing to do).
+ */
+export function finishSignOut() {
+  finishing ??= (async () => {
+    const pending = pendingSignOut();
+    if (!pending) return 'none';
+    try {
+      const res = await fetch('/auth/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...APP_HEADER },
+        body: '{}',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (res.ok) {
+        const { accessToken } = await res.json();
+        const call = (path, method = 'GET') =>
+          fetch(path, {
+            method,
+            headers: { Accept: 'application/json', Authorization: `Bearer ${accessToken}` },
+            credentials: 'same-origin',
+            cache: 'no-store',
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          });
+        await stopPushWith(call, pending.pushEndpoint);
+        const out = await call('/auth/logout', 'POST');
+        if (!out.ok && out.status !== 401) throw new TypeError(`The service answered ${out.status}.`);
+      } else if (res.status >= 500) throw new TypeError(`The service answered ${res.status}.`);
+      // 400/401/403: no session is left for that cookie.
+      contact();
+      localStorage.removeItem(SIGN_OUT_KEY);
+      return 'ended';
+    } catch {
+      return 'pending';
+    } finally {
+      finishing = undefined;
+    }
+  })();
+  return finishing;
+}
+
+/** Removes this phone's push subscription from the service (by its endpoint) and from the browser; best effort. */
+async function stopPushWith(call, endpoint) {
+  const sub = await (async () => {
+    // `ready` waits for ever where no worker is registered.
+    const ready = self.navigator && navigator.serviceWorker ? navigator.serviceWorker.ready : null;
+    const reg = ready && (await Promise.race([ready, new Promise((resolve) => setTimeout(() => resolve(null), 3_000))]));
+    return reg && reg.pushManager ? reg.pushManager.getSubscription() : null;
+  })().catch(() => null);
+  const endpoints = [endpoint, sub && sub.endpoint].filter(Boolean);
+  if (endpoints.length) {
+    const res = await call('/me/push-subscriptions');
+    if (!res.ok) throw new TypeError(`The service answered ${res.status}.`);
+    const { items } = await res.json();
+    for (const d of items.filter((i) => endpoints.includes(i.endpoint))) {
+      const gone = await call(`/me/push-subscriptions/${encodeURIComponent(d.id)}`, 'DELETE');
+      if (!gone.ok && gone.status !== 404) throw new TypeError(`The service answered ${gone.status}.`);
+    }
+  }
+  if (sub) await sub.unsubscribe().catch(() => undefined);
+}
+
+/**
+ * Empties the phone of what the signed-in user (`me`) left: storage, the service worker's copies, the database. Changes
+ * other users saved here and could not send stay (sealed, with the key): resolves to how many.
+ */
+async function wipeDevice(me) {
   try {
     localStorage.clear();
     sessionStorage.clear();
@@ -289,6 +447,8 @@ async function wipeDevice() {
     const keys = await caches.keys();
     await Promise.all(keys.filter((k) => !k.startsWith('amhp-shell-')).map((k) => caches.delete(k)));
   }
+  const othersKept = await keepOnlyOthersChanges(me).catch(() => 0);
+  if (othersKept) return othersKept;
   await deleteDevice();
   if (self.indexedDB && indexedDB.databases) {
     const dbs = await indexedDB.databases();
@@ -302,6 +462,7 @@ async function wipeDevice() {
       ),
     );
   }
+  return 0;
 }
 
 /** Asks the service worker to keep none of the reads still on their way, and waits (a second at most) for it. */
@@ -329,7 +490,7 @@ export async function apiFile(path, accept) {
     });
   let res = await call();
   if (res.status === 401 && (await refresh())) res = await call();
-  if (res.status === 401) forget();
+  if (res.status === 401) sessionOver();
   if (!res.ok) throw await problemOf(res);
   const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
   return { blob: await res.blob(), type: res.headers.get('content-type') || accept, filename: named ? named[1] : 'document' };

@@ -10,7 +10,7 @@
 import { useEffect, useState } from '../deps.js';
 import { html, unreachable, useTitle } from '../ui.js';
 import { api, learnServerTime, serverNow } from '../session.js';
-import { keptText, record, recordOrKeep } from '../outbox.js';
+import { keptText, recordOrKeep } from '../outbox.js';
 import { href, query } from '../router.js';
 import { localTime } from '../time.js';
 
@@ -39,18 +39,28 @@ async function currentSubscription() {
 
 /**
  * Stops pages on this phone (on signing out): the service forgets the device and the browser drops the subscription.
- * Best effort: without a signal, the push service's "gone" answer removes it on the next page.
+ * Resolves to the subscription's endpoint when the service could not be told (no signal), else null: sign-out
+ * remembers it, and the service is told at the next start with a signal (session.js finishSignOut).
  */
 export async function stopAlertsOnThisPhone() {
+  let sub;
   try {
-    const sub = await currentSubscription();
-    if (!sub) return;
+    sub = await currentSubscription();
+  } catch {
+    return null;
+  }
+  if (!sub) return null;
+  try {
     const { items } = await api('/me/push-subscriptions');
     const mine = items.find((d) => d.endpoint === sub.endpoint);
-    if (mine) await record(`/me/push-subscriptions/${mine.id}`, undefined, { method: 'DELETE' });
+    if (mine) await api(`/me/push-subscriptions/${mine.id}`, { method: 'DELETE' });
     await sub.unsubscribe();
+    return null;
   } catch {
-    // Best effort (see above).
+    // No signal: the browser drops it now if it can (the push service's "gone" then removes it on the next page), and
+    // the service is told later either way.
+    await Promise.race([sub.unsubscribe().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    return sub.endpoint;
   }
 }
 

@@ -1,11 +1,36 @@
 // The sign-in screen: email and password (autocomplete hints let a password manager fill both).
 import { html, ErrorSummary, Field, unreachable, useTitle } from '../ui.js';
-import { useState } from '../deps.js';
+import { useEffect, useState } from '../deps.js';
 import { signIn } from '../session.js';
+import { waitingOnPhone } from '../outbox.js';
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Changes saved on this phone in a session that has ended and not sent yet: they are kept (sealed) and sent when the
+ * person who saved them signs in here again; someone else signing in or out does not delete them.
+ */
+export function waitingWords({ pending }) {
+  if (!pending) return null;
+  return (
+    `${plural(pending, 'change', 'changes')} saved on this phone in a session that has ended ${pending === 1 ? 'is' : 'are'} waiting, not sent yet. ` +
+    `${pending === 1 ? 'It' : 'They'} will be sent when the person who saved ${pending === 1 ? 'it' : 'them'} signs in here again; signing in as someone else keeps ${pending === 1 ? 'it' : 'them'}.`
+  );
+}
 
 export function SignIn({ notice }) {
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const [waiting, setWaiting] = useState(null);
+  useEffect(() => {
+    let live = true;
+    waitingOnPhone()
+      .then((w) => live && setWaiting(waitingWords(w)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [notice]);
   useTitle(errors.length ? 'Error: Sign in – AMHP duty' : 'Sign in – AMHP duty');
 
   async function submit(event) {
@@ -39,7 +64,8 @@ export function SignIn({ notice }) {
   return html`
     <main class="nhsuk-width-container nhsuk-main-wrapper" id="main">
       <${ErrorSummary} errors=${errors} />
-      ${notice && html`<div class="nhsuk-inset-text" role="status"><p>${notice}</p></div>`}
+      ${notice && !errors.length && html`<div class="nhsuk-inset-text" role="status"><p>${notice}</p></div>`}
+      ${waiting && html`<div class="nhsuk-warning-callout app-waiting" role="status" data-waiting><h2 class="nhsuk-warning-callout__label">Changes waiting on this phone</h2><p>${waiting}</p></div>`}
       <h1 class="nhsuk-heading-l">Sign in</h1>
       <form method="post" action="/app/" novalidate onSubmit=${submit}>
         <${Field} id="email" label="Email address" type="email" autocomplete="username" error=${errorFor('email')} />
