@@ -4,7 +4,7 @@
 import { html } from './ui.js';
 import { useEffect, useState } from './deps.js';
 import { currentSignal, onSignal, serverNow } from './session.js';
-import { beingSent, describeChange, dismiss, flush, onOutboxChange, outboxItems } from './outbox.js';
+import { beingSent, conflictOf, describeChange, dismiss, flush, onOutboxChange, outboxItems, sendMineInstead } from './outbox.js';
 import { keepPackFresh, stopPack } from './pack.js';
 import { localClock } from './time.js';
 
@@ -39,7 +39,13 @@ export function useOutbox() {
     const read = async () => {
       try {
         const items = await outboxItems();
-        const withWords = await Promise.all(items.map(async (i) => ({ ...i, what: await describeChange(i) })));
+        const withWords = await Promise.all(
+          items.map(async (i) => ({
+            ...i,
+            what: await describeChange(i),
+            conflict: i.state === 'refused' && i.problem.code === 'changed-meanwhile' ? await conflictOf(i) : null,
+          })),
+        );
         if (live)
           setState({
             // A change its screen is still sending (and showing as such) is not "not sent yet" until it is told so.
@@ -61,6 +67,46 @@ export function useOutbox() {
 }
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** "alternativesConsidered" → "Alternatives considered". */
+const fieldWords = (key) => {
+  const w = key.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return w.charAt(0).toUpperCase() + w.slice(1);
+};
+
+/** A record's fields as [label, text] lines (nested objects flattened, lists joined), for showing two versions side by side. */
+export function fieldLines(value, prefix = '') {
+  if (value === null || value === undefined || value === '') return prefix ? [[prefix, '(nothing)']] : [];
+  if (Array.isArray(value)) {
+    if (value.some((v) => v && typeof v === 'object')) return value.flatMap((v, n) => fieldLines(v, `${prefix} ${n + 1}`.trim()));
+    return [[prefix, value.length ? value.join('; ') : '(nothing)']];
+  }
+  if (typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => fieldLines(v, prefix ? `${prefix}: ${fieldWords(k).toLowerCase()}` : fieldWords(k)));
+  return [[prefix, String(value)]];
+}
+
+/** Her version and the one held now, of the fields her refused change covers. */
+function Versions({ conflict }) {
+  const { keys, mine, theirs } = conflict;
+  // One field (the interview): each version by its own parts. Otherwise her form's fields, and the record's.
+  const one = keys.length === 1 ? keys[0] : null;
+  const yours = one && mine && one in mine ? mine[one] : mine;
+  const held = one ? theirs[one] : theirs;
+  const list = (value) =>
+    html`<dl class="nhsuk-summary-list app-versions__list">
+      ${fieldLines(value).map(
+        ([k, v]) =>
+          html`<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">${k}</dt><dd class="nhsuk-summary-list__value">${v}</dd></div>`,
+      )}
+    </dl>`;
+  return html`<div class="app-versions">
+    <h3 class="nhsuk-heading-xs">Yours (not sent)</h3>
+    ${list(yours)}
+    <h3 class="nhsuk-heading-xs">Now on the service</h3>
+    ${list(held)}
+  </div>`;
+}
 
 export function DeviceStatus() {
   const signal = useSignal();
@@ -102,7 +148,19 @@ export function DeviceStatus() {
           (i) =>
             html`<div key=${i.seq} class="app-refused" role="alert">
               <p class="app-refused__what"><strong>Not recorded:</strong> ${i.what} (saved ${localClock(i.created)})</p>
-              <p class="app-refused__detail">The service said: ${i.problem.detail}</p>
+              ${
+                i.conflict
+                  ? html`<p class="app-refused__detail">${i.problem.detail}</p>
+                      <${Versions} conflict=${i.conflict} />
+                      <button
+                        type="button"
+                        class="nhsuk-button app-button-compact"
+                        onClick=${() => void sendMineInstead(i).catch(() => undefined)}
+                      >
+                        Send mine instead<span class="nhsuk-u-visually-hidden">: ${i.what}</span>
+                      </button>`
+                  : html`<p class="app-refused__detail">The service said: ${i.problem.detail}</p>`
+              }
               <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => dismiss(i.seq)}>
                 Dismiss<span class="nhsuk-u-visually-hidden">: ${i.what}</span>
               </button>

@@ -98,10 +98,11 @@ export function onReplayed(fn) {
  * with the service's Problem if it refuses this change (the caller shows it: nothing is kept), or with `Queued` when
  * it is kept on the phone to be sent later.
  */
-export async function record(path, body, { method = 'POST', key = newKey(), label, ifMatch } = {}) {
+export async function record(path, body, { method = 'POST', key = newKey(), label, ifMatch, base } = {}) {
   const user = currentUserId();
   // The body and its label may name a person: both are kept encrypted. The path holds ids only, If-Match a version.
-  const sealed = await seal({ body: body === undefined ? null : body, label: label ?? null });
+  // `base` (from `basedOn`): what the form was filled from, to tell a change made meanwhile to what she changed.
+  const sealed = await seal({ body: body === undefined ? null : body, label: label ?? null, base: base ?? null });
   const item = { key, method, path, body: sealed, created: new Date(serverNow()).toISOString(), user, state: 'pending', ifMatch };
   await inStore('outbox', 'readwrite', (s) => done(s.add(item)));
   changed();
@@ -118,6 +119,78 @@ export async function record(path, body, { method = 'POST', key = newKey(), labe
     void requestBackgroundSync();
   }
   return answer;
+}
+
+/**
+ * The options for recording a change to a versioned record (an assessment, a decision) made on a form filled from
+ * `record` as it was read: If-Match names the version read, so a change someone made meanwhile is not overwritten
+ * (the service answers 412), and `base` keeps the fields the form shows (`keys`) as they were, to show her what
+ * changed. `read` is where the record is read again.
+ */
+export function basedOn(read, record, keys) {
+  const values = Object.fromEntries(keys.map((k) => [k, record[k] ?? null]));
+  return { ifMatch: `"v${record.version}"`, base: { read, keys, values } };
+}
+
+const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The record a change's path belongs to: "/assessments/<id>/outcome" → "/assessments/<id>". */
+const recordOf = (path) => path.split('?')[0].split('/').slice(0, 3).join('/');
+
+/**
+ * The service refused a change with 412: the record changed since her form was filled. If nothing she changed was
+ * changed by anyone else (another part of the record moved on: an event, another form), it is sent again on the
+ * version now held. Otherwise it is kept, refused, with her text and theirs, for her to read and send again or drop.
+ * Resolves to the answer when sent again, or to the refusal kept.
+ */
+async function settleConflict(next, body, label, base, err) {
+  if (!base) return { refused: { status: err.status, code: 'changed-meanwhile', detail: CHANGED_MEANWHILE } };
+  const current = await api(base.read);
+  const theirs = Object.fromEntries(base.keys.map((k) => [k, current[k] ?? null]));
+  if (base.keys.every((k) => same(theirs[k], base.values[k]))) {
+    const ifMatch = `"v${current.version}"`;
+    await inStore('outbox', 'readwrite', (s) => done(s.put({ ...next, ifMatch })));
+    return { answer: await api(next.path, { method: next.method, body: body ?? undefined, idempotencyKey: next.key, ifMatch }) };
+  }
+  const sealed = await seal({ body, label, base, theirs, theirVersion: current.version });
+  return {
+    refused: { status: err.status, code: 'changed-meanwhile', detail: CHANGED_MEANWHILE },
+    body: sealed,
+  };
+}
+
+export const CHANGED_MEANWHILE =
+  'Someone changed this meanwhile, so yours was not sent over theirs. Both versions are shown: your text is kept to send again.';
+
+/** After her change to a record went through: her later changes to it, made on the version it replaced, move on with it. */
+async function advanceLater(next, answer) {
+  if (!answer || typeof answer.version !== 'number') return;
+  const from = `"v${answer.version - 1}"`;
+  const to = `"v${answer.version}"`;
+  const record = recordOf(next.path);
+  await inStore('outbox', 'readwrite', async (s) => {
+    const all = await done(s.getAll());
+    for (const i of all)
+      if (i.seq > next.seq && i.user === next.user && i.state === 'pending' && i.ifMatch === from && recordOf(i.path) === record)
+        s.put({ ...i, ifMatch: to });
+  });
+}
+
+/**
+ * Sends again a change refused because the record changed meanwhile, over what is held now (she has seen both): a new
+ * change on the version now held, with her text, and the refused one dropped.
+ */
+export async function sendMineInstead(item) {
+  const { body, label, base, theirVersion } = await open(item.body);
+  await dismiss(item.seq);
+  return record(item.path, body ?? undefined, { method: item.method, label: label ?? undefined, ifMatch: `"v${theirVersion}"`, base });
+}
+
+/** Her text and theirs, for a change refused because the record changed meanwhile: { label, mine, theirs }. */
+export async function conflictOf(item) {
+  const { body, label, base, theirs } = await open(item.body);
+  if (!base || !theirs) return null;
+  return { label, keys: base.keys, mine: body, theirs };
 }
 
 /** True while the screen that recorded this change is still waiting for its first answer (it shows its own progress). */
@@ -191,10 +264,28 @@ async function drainRun(replayedOne) {
     if (!currentUserId()) return 'stopped';
     const next = (await outboxItems()).find((i) => i.state === 'pending');
     if (!next) return 'empty';
-    const { body } = await open(next.body);
+    const { body, label, base } = await open(next.body);
     let answer;
     try {
-      answer = await api(next.path, { method: next.method, body: body ?? undefined, idempotencyKey: next.key, ifMatch: next.ifMatch });
+      try {
+        answer = await api(next.path, { method: next.method, body: body ?? undefined, idempotencyKey: next.key, ifMatch: next.ifMatch });
+      } catch (err) {
+        if (!(err instanceof Problem && err.status === 412)) throw err;
+        const settled = await settleConflict(next, body, label, base, err);
+        if (settled.refused) {
+          // Kept, refused, with both versions (also when its screen is still waiting: it says where to look).
+          const problem = { ...settled.refused, refusedAt: new Date(serverNow()).toISOString() };
+          await inStore('outbox', 'readwrite', (s) => done(s.put({ ...next, body: settled.body ?? next.body, state: 'refused', problem })));
+          const mine = waiting.get(next.key);
+          if (mine) {
+            waiting.delete(next.key);
+            mine.reject(new Problem(412, { status: 412, code: 'changed-meanwhile', detail: CHANGED_MEANWHILE }));
+          }
+          changed();
+          continue;
+        }
+        answer = settled.answer;
+      }
     } catch (err) {
       // No signal, the service down (5xx), or a refusal to try again later: stop here, in order, and wait.
       if (
@@ -219,6 +310,7 @@ async function drainRun(replayedOne) {
       continue;
     }
     await inStore('outbox', 'readwrite', (s) => done(s.delete(next.seq)));
+    await advanceLater(next, answer);
     changed();
     packChanged();
     const mine = waiting.get(next.key);

@@ -194,11 +194,11 @@ describe('the duty phone when her session ends', () => {
     await page.getByRole('button', { name: 'Doctors requested', exact: true }).click();
     await page.locator('[data-unsent]', { hasText: '1 change saved on this phone, not sent yet' }).waitFor();
 
-    // Signed out everywhere from elsewhere; the signal comes back and the phone's access token lapses (15 min).
+    // Signed out everywhere from elsewhere; the signal comes back and the phone's access token lapses (15 min) before it is sent.
     await startServer();
     await signedOutElsewhere(grace);
-    t.clock.advance(15 * MIN);
-    await page.clock.fastForward(15 * MIN);
+    t.clock.advance(16 * MIN);
+    await page.clock.fastForward(16 * MIN);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.locator('[role=status]', { hasText: 'Your session has ended' }).waitFor();
     const waiting = page.locator('[data-waiting]');
@@ -231,6 +231,57 @@ describe('the duty phone when her session ends', () => {
     const timeline = (await t.http.get(`/assessments/${assessmentId}`).set('authorization', `Bearer ${token}`).expect(200)).body
       .timeline as Array<{ type: string }>;
     expect(timeline.map((e) => e.type)).toEqual(['doctors-requested']);
+  });
+
+  it('an interview saved offline does not overwrite what a manager recorded meanwhile: she sees both versions, her text kept to send again', async () => {
+    await page.goto(`${t.url}/app/#/`);
+    await page.getByRole('link', { name: 'Robin Tern' }).click();
+    await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor();
+    await stopServer();
+    await page.fill('#iv-alternatives', 'Home treatment team: declined, risk too high');
+    await page.getByRole('button', { name: 'Save the interview' }).click();
+    await page.locator('[data-unsent]', { hasText: '1 change saved on this phone, not sent yet' }).waitFor();
+
+    // Meanwhile the manager on call records the interview.
+    await startServer();
+    const manager = (await t.sql<{ email: string }>(`SELECT email FROM users WHERE 'manager' = ANY(roles) LIMIT 1`))[0];
+    const token = (await t.http.post('/auth/login').send({ email: manager.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
+    await t.http
+      .patch(`/assessments/${assessmentId}`)
+      .set('authorization', `Bearer ${token}`)
+      .send({ interview: { alternativesConsidered: ['Crisis house: bed offered by manager on call'], patientViews: 'Wants to go home' } })
+      .expect(200);
+    const interview = async () =>
+      (await t.http.get(`/assessments/${assessmentId}`).set('authorization', `Bearer ${token}`).expect(200)).body.interview as {
+        alternativesConsidered: string[];
+      };
+
+    await page.getByRole('button', { name: 'Send now' }).click();
+    const conflict = page.locator('.app-refused', { hasText: 'Someone changed this meanwhile' });
+    await conflict.waitFor();
+    const text = await conflict.textContent();
+    expect(text).toContain('Not recorded: Interview');
+    expect(text).toMatch(
+      /Yours \(not sent\)Alternatives consideredHome treatment team: declined, risk too highNow on the servicePatient viewsWants to go homeAlternatives consideredCrisis house: bed offered by manager on call/,
+    );
+    expect((await interview()).alternativesConsidered).toEqual(['Crisis house: bed offered by manager on call']);
+    await screenshot(page, 'session-3-changed-meanwhile');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Having read both, she sends hers over it.
+    await conflict.getByRole('button', { name: /^Send mine instead/ }).click();
+    await until(async () => (await interview()).alternativesConsidered[0] === 'Home treatment team: declined, risk too high');
+    await until(async () => (await page.locator('.app-refused').count()) === 0);
+
+    // Her own later steps move the record's version on: her next save of the interview is not taken for a conflict.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'A doctor arrived', exact: true }).click();
+    await page.locator('.app-notice', { hasText: 'A doctor arrived: recorded at' }).waitFor();
+    await page.fill('#iv-capacity', 'Lacks capacity to decide on admission');
+    await page.getByRole('button', { name: 'Save the interview' }).click();
+    await page.locator('.app-notice', { hasText: 'Interview: recorded.' }).waitFor();
+    await expect(page.locator('.app-refused').count()).resolves.toBe(0);
   });
 
   it('nothing the page did threw or broke its content security policy', () => {

@@ -5,7 +5,7 @@
 import { html, word, unreachable, ErrorSummary, SavedOnPhoneScreen, useTitle } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api, serverNow } from '../session.js';
-import { keptText, newKey, recordOrKeep, refused } from '../outbox.js';
+import { basedOn, keptText, newKey, recordOrKeep, refused } from '../outbox.js';
 import { href, navigate } from '../router.js';
 import { localTime, londonInputValue } from '../time.js';
 import {
@@ -557,7 +557,13 @@ export function DecisionScreen({ params }) {
         setErrors([]);
         setNotice(text);
       };
-      let view = await recordOrKeep(`/decisions/${d.id}`, body, { method: 'PATCH' });
+      // On the version the form was filled from: what someone changed meanwhile is shown, not overwritten.
+      const keys = Object.keys(body);
+      let view = await recordOrKeep(`/decisions/${d.id}`, body, {
+        method: 'PATCH',
+        label: `The ${typeLabel(d.type).toLowerCase()} record`,
+        ...basedOn(`/decisions/${d.id}`, d, keys),
+      });
       if (view === null) return kept(sign ? `${keptText('The record')} It is not signed: sign it once it is sent.` : keptText('The draft'));
       if (sign) {
         if (view.missingForSigning && view.missingForSigning.length) {
@@ -565,7 +571,11 @@ export function DecisionScreen({ params }) {
           setErrors(againstFields(view.missingForSigning));
           return;
         }
-        view = await recordOrKeep(`/decisions/${d.id}/sign`, {});
+        view = await recordOrKeep(
+          `/decisions/${d.id}/sign`,
+          {},
+          { label: 'Signing the record', ...basedOn(`/decisions/${d.id}`, view, keys) },
+        );
         if (view === null) return kept(keptText('Signing'));
         setNotice('Signed. The follow-up actions are on the handover.');
       } else setNotice(`Draft saved at ${localTime(new Date(serverNow()).toISOString())}.`);

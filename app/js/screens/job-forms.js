@@ -2,13 +2,27 @@
 // interest), with the form pieces the outcome shares. Every change goes through record() (outbox.js); each form
 // starts from what is recorded, so nothing is typed twice.
 import { html, ErrorSummary } from '../ui.js';
-import { useEffect, useState } from '../deps.js';
-import { keptText, recordOrKeep } from '../outbox.js';
+import { useEffect, useRef, useState } from '../deps.js';
+import { basedOn, keptText, recordOrKeep } from '../outbox.js';
 import { Input, Radios as KitRadios, Select, TextArea as KitTextArea, errorFor, problemErrors as formProblemErrors } from './form-kit.js';
 import { serverNow } from '../session.js';
 import { fromLondonInput, instant, localTime, londonInputValue } from '../time.js';
 
 export { focusOn, PlaceLink } from '../ui.js';
+
+/**
+ * The assessment as a form was filled from it, kept for the form's change: sent with its version (If-Match), so what
+ * someone changed meanwhile is not overwritten; moved on when her own change of it is recorded.
+ */
+export function useFilledFrom(assessment) {
+  const filled = useRef(assessment);
+  return {
+    options: (keys) => basedOn(`/assessments/${filled.current.id}`, filled.current, keys),
+    recorded: (view) => {
+      if (view) filled.current = view;
+    },
+  };
+}
 
 /** A form's errors on the job screen (several forms, so each summary has its own id). */
 export function FormErrors({ id, errors }) {
@@ -79,6 +93,7 @@ const lines = (text) =>
 
 /** s.13(2): the interview, and what was considered. Clears APP-06. */
 export function InterviewForm({ assessment, onRecorded, disabled }) {
+  const filled = useFilledFrom(assessment);
   const i = assessment.interview || {};
   const [v, setV] = useState({
     suitableMannerNotes: i.suitableMannerNotes || '',
@@ -99,7 +114,12 @@ export function InterviewForm({ assessment, onRecorded, disabled }) {
     try {
       const interview = { alternativesConsidered: alternatives };
       for (const k of ['suitableMannerNotes', 'capacity', 'patientViews', 'relativesWishes']) if (v[k].trim()) interview[k] = v[k].trim();
-      const view = await recordOrKeep(`/assessments/${assessment.id}`, { interview }, { method: 'PATCH' });
+      const view = await recordOrKeep(
+        `/assessments/${assessment.id}`,
+        { interview },
+        { method: 'PATCH', label: 'Interview', ...filled.options(['interview']) },
+      );
+      filled.recorded(view);
       setErrors([]);
       onRecorded(view, view ? 'Interview: recorded.' : keptText('Interview'));
     } catch (err) {
@@ -375,6 +395,7 @@ export function RecommendationsSection({ assessment, doctors, section, onRecorde
  * declaration of a financial, business or personal interest. Clears COI-09.
  */
 export function ConflictsSection({ me, assessment, onRecorded, disabled }) {
+  const filled = useFilledFrom(assessment);
   const recs = assessment.recommendations.filter((r) => !r.withdrawnAt);
   const previous = new Map(assessment.conflicts.map((c) => [c.assessorId, c]));
   const people = [
@@ -426,8 +447,9 @@ export function ConflictsSection({ me, assessment, onRecorded, disabled }) {
       const view = await recordOrKeep(
         `/assessments/${assessment.id}/conflicts`,
         { patientTeams: assessment.patientTeams || [], assessors },
-        { method: 'PUT' },
+        { method: 'PUT', label: 'Who is assessing, and their declarations', ...filled.options(['conflicts']) },
       );
+      filled.recorded(view);
       setErrors([]);
       onRecorded(view, view ? 'Who is assessing, and their declarations: recorded.' : keptText('Who is assessing, and their declarations'));
     } catch (err) {
@@ -494,6 +516,7 @@ const NR_METHODS = [
  * and when they were informed (s.2) or consulted (s.3, s.7), or why that was not practicable.
  */
 export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
+  const filled = useFilledFrom(assessment);
   const proposed = nr && nr.proposal.nearestRelative;
   const recorded = assessment.nearestRelative;
   const [v, setV] = useState(() => ({
@@ -530,7 +553,12 @@ export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
     if (errs.length) return setErrors(errs);
     setBusy(true);
     try {
-      const view = await recordOrKeep(`/assessments/${assessment.id}/nearest-relative`, body, { method: 'PUT' });
+      const view = await recordOrKeep(`/assessments/${assessment.id}/nearest-relative`, body, {
+        method: 'PUT',
+        label: 'Nearest relative',
+        ...filled.options(['nearestRelative']),
+      });
+      filled.recorded(view);
       setErrors([]);
       onRecorded(view, view ? 'Nearest relative: recorded.' : keptText('Nearest relative'));
     } catch (err) {

@@ -6,7 +6,18 @@ import { useEffect, useState } from '../deps.js';
 import { keptText, recordOrKeep } from '../outbox.js';
 import { api, apiFile } from '../session.js';
 import { localTime } from '../time.js';
-import { Checkbox, FormErrors, PlaceLink, Radios, TextArea, TextInput, WhenInput, instantOf, problemErrors } from './job-forms.js';
+import {
+  Checkbox,
+  FormErrors,
+  PlaceLink,
+  Radios,
+  TextArea,
+  TextInput,
+  WhenInput,
+  instantOf,
+  problemErrors,
+  useFilledFrom,
+} from './job-forms.js';
 
 /** Where on this screen a finding is put right, and what to record there (by its rule's family). */
 function remedy(f) {
@@ -129,6 +140,7 @@ function Decided({ assessment }) {
  * acknowledge it, gives her reason, and sends the same outcome again (nothing else is typed again).
  */
 export function OutcomeSection({ assessment, section, setSection, onRecorded, disabled }) {
+  const filled = useFilledFrom(assessment);
   const decision = assessment.timeline.find((e) => e.type === 'decision');
   const [v, setV] = useState(() => ({
     kind: section,
@@ -210,7 +222,11 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
     if (errs.length) return setErrors(errs);
     setBusy(true);
     try {
-      const view = await recordOrKeep(`/assessments/${assessment.id}/outcome`, b);
+      const view = await recordOrKeep(`/assessments/${assessment.id}/outcome`, b, {
+        label: 'Outcome',
+        ...filled.options(['outcomeKind', 'outcome']),
+      });
+      filled.recorded(view);
       setErrors([]);
       setWarnings([]);
       onRecorded(view, view ? 'Outcome: recorded.' : keptText('Outcome'));
