@@ -46,7 +46,13 @@ export function match(routes, path) {
   for (const route of routes) {
     const { re, names } = compile(route);
     const m = re.exec(bare);
-    if (m) return { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+    if (!m) continue;
+    try {
+      return { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+    } catch {
+      // A malformed address (a link cut short: "%E0"): no such screen.
+      return null;
+    }
   }
   return null;
 }

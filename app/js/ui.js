@@ -15,6 +15,11 @@ export const WORDS = {
   accepted: 'Accepted',
   allocated: 'Allocated',
   assessing: 'Assessing',
+  'in-assessment': 'Assessing',
+  'not-accepted': 'Not accepted',
+  transferred: 'Transferred',
+  closed: 'Closed',
+  withdrawn: 'Withdrawn',
 };
 export const word = (w) => WORDS[w] || w;
 export const LEGAL = {

@@ -284,6 +284,35 @@ describe('the duty phone when her session ends', () => {
     await expect(page.locator('.app-refused').count()).resolves.toBe(0);
   });
 
+  it('a double tap on Accept sends one answer and she is told the job is hers; Now says "Assessing", and a cut-short link says "Page not found"', async () => {
+    const manager = (await t.sql<{ email: string }>(`SELECT email FROM users WHERE 'manager' = ANY(roles) LIMIT 1`))[0];
+    const token = (await t.http.post('/auth/login').send({ email: manager.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
+    const police = await t.user(['referrer']);
+    const r = await sent(t, police.auth, s136Referral('Brackley', '2026-11-21T02:10:00Z'));
+    await accepted(t, `Bearer ${token}`, r.id, [grace.id]);
+    const answers: string[] = [];
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && req.url().includes('/offers/')) answers.push(req.url());
+    });
+    await page.goto(`${t.url}/app/#/`);
+    const accept = page.locator('.app-offer', { hasText: 'Brackley' }).getByRole('button', { name: /^Accept/ });
+    await accept.waitFor();
+    // Two taps within one frame, before the button can re-render disabled.
+    await accept.evaluate((button: unknown) => {
+      const b = button as { click(): void };
+      b.click();
+      b.click();
+    });
+    await page.locator('[role=status]', { hasText: `You accepted ${r.reference}: it is now one of your jobs.` }).waitFor();
+    await page.waitForTimeout(300);
+    expect(answers).toHaveLength(1);
+    await expect(page.locator('main').textContent()).resolves.not.toContain('in-assessment');
+    await page.locator('main', { hasText: 'Assessing' }).waitFor();
+
+    await page.goto(`${t.url}/app/#/jobs/%E0`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  });
+
   it('nothing the page did threw or broke its content security policy', () => {
     expect(errors.filter((e) => /Content Security Policy|Refused to|Signed out: nothing is kept/i.test(e))).toEqual([]);
   });

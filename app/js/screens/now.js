@@ -1,7 +1,8 @@
 // Now: my offers (accept or decline), my jobs with their statutory clocks counting down on the device, and who is on
 // duty now and next with a Call button each.
 import { html, word, legal, telHref, unreachable, useServerNow, Clock, useTitle } from '../ui.js';
-import { useEffect, useState } from '../deps.js';
+import { useEffect, useRef, useState } from '../deps.js';
+import { newKey } from '../outbox.js';
 import { api, isNoSignal, learnServerTime } from '../session.js';
 import { localClock, localTime } from '../time.js';
 import { href } from '../router.js';
@@ -60,18 +61,29 @@ function Job({ referral, now }) {
 function Offer({ offer, now, onAnswered }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
+  // A second tap before the button re-renders disabled sends nothing; a retry after a lost answer carries the same
+  // key, so the service answers it as it answered the first (not "already accepted").
+  const sending = useRef(false);
+  const key = useRef(newKey());
   const who = offer.person ? `${offer.person.givenName} ${offer.person.familyName}` : offer.reference;
 
   async function answer(accept) {
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setError(null);
     try {
-      await api(`${offer.link}/offers/${accept ? 'accept' : 'decline'}`, { method: 'POST', body: {} });
+      await api(`${offer.link}/offers/${accept ? 'accept' : 'decline'}`, {
+        method: 'POST',
+        body: {},
+        idempotencyKey: `${key.current}-${accept ? 'accept' : 'decline'}`,
+      });
       onAnswered(accept ? `You accepted ${offer.reference}: it is now one of your jobs.` : `You declined ${offer.reference}.`);
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
       if (err.status === 409) onAnswered(null); // taken or withdrawn meanwhile: the list catches up
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   }
@@ -175,7 +187,8 @@ export function NowScreen({ me }) {
                 offer=${o}
                 now=${now}
                 onAnswered=${(text) => {
-                  setAnswered(text);
+                  // Taken or withdrawn meanwhile (null) keeps what an earlier answer said.
+                  if (text !== null) setAnswered(text);
                   void load();
                 }}
               />`,
