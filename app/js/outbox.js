@@ -144,7 +144,14 @@ const recordOf = (path) => path.split('?')[0].split('/').slice(0, 3).join('/');
  * Resolves to the answer when sent again, or to the refusal kept.
  */
 async function settleConflict(next, body, label, base, err) {
-  if (!base) return { refused: { status: err.status, code: 'changed-meanwhile', detail: CHANGED_MEANWHILE } };
+  if (!base)
+    return {
+      refused: {
+        status: err.status,
+        code: 'changed-meanwhile',
+        detail: 'Someone changed this meanwhile, so yours was not sent over theirs. Open it again to see what it holds now.',
+      },
+    };
   const current = await api(base.read);
   const theirs = Object.fromEntries(base.keys.map((k) => [k, current[k] ?? null]));
   if (base.keys.every((k) => same(theirs[k], base.values[k]))) {
