@@ -537,6 +537,75 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
     });
   });
 
+  describe('who a record may name: supervisor, appraiser, line manager, owner of an action', () => {
+    it('a referrer or an auditor named as supervisor, appraiser, line manager or owner of an action is 422 naming the field; oneself as appraiser or line manager too; nothing is stored', async () => {
+      const { user, p } = await practitioner();
+      const gp = await t.user(['referrer']);
+      const colleague = await t.user(['amhp']);
+      const before = await countSessions(p.id);
+      const asSupervisor = await as(manager)
+        .post('/supervision-sessions', {
+          superviseeId: p.id,
+          supervisorUserId: gp.id,
+          heldOn: '2026-11-20',
+          type: 'professional',
+          durationMinutes: 60,
+        })
+        .expect(422);
+      expect(asSupervisor.body).toMatchObject({ code: 'supervisor-not-staff', errors: [{ field: 'supervisorUserId' }] });
+      const asOwner = await as(manager)
+        .post('/supervision-sessions', {
+          superviseeId: p.id,
+          supervisorUserId: colleague.id,
+          heldOn: '2026-11-20',
+          type: 'professional',
+          durationMinutes: 60,
+          actions: [{ description: 'Read the NR chapter', ownerUserId: auditor.id }],
+        })
+        .expect(422);
+      expect(asOwner.body).toMatchObject({ code: 'owner-not-staff', errors: [{ field: 'actions.0.ownerUserId' }] });
+      expect(await countSessions(p.id)).toBe(before);
+      // A fellow AMHP supervising is a supervision, and an action owned by the supervisee is fine.
+      const held = await session(manager, {
+        superviseeId: p.id,
+        supervisorUserId: colleague.id,
+        actions: [{ description: 'Read it', ownerUserId: user.id }],
+      });
+      const addAction = await as(manager)
+        .post(`/supervision-sessions/${held.id}/actions`, { description: 'Ring the GP', ownerUserId: gp.id })
+        .expect(422);
+      expect(addAction.body).toMatchObject({ code: 'owner-not-staff', errors: [{ field: 'ownerUserId' }] });
+
+      const appraisal = { heldOn: '2026-02-28', periodFrom: '2025-03-01', periodTo: '2026-02-28', outcome: 'meets' };
+      const self = await as(manager)
+        .post(`/practitioners/${p.id}/appraisals`, { ...appraisal, appraiserUserId: user.id })
+        .expect(422);
+      expect(self.body).toMatchObject({ code: 'self-appraisal', errors: [{ field: 'appraiserUserId' }] });
+      const byGp = await as(manager)
+        .post(`/practitioners/${p.id}/appraisals`, { ...appraisal, appraiserUserId: gp.id })
+        .expect(422);
+      expect(byGp.body).toMatchObject({ code: 'appraiser-not-staff', errors: [{ field: 'appraiserUserId' }] });
+      expect(await t.sql('SELECT 1 FROM appraisals WHERE practitioner_id = $1', [p.id])).toEqual([]);
+
+      const ownLine = await as(manager).patch(`/practitioners/${p.id}`, { lineManagerUserId: user.id }).expect(422);
+      expect(ownLine.body).toMatchObject({ code: 'self-line-manager', errors: [{ field: 'lineManagerUserId' }] });
+      const auditorLine = await as(manager).patch(`/practitioners/${p.id}`, { lineManagerUserId: auditor.id }).expect(422);
+      expect(auditorLine.body).toMatchObject({ code: 'line-manager-not-staff', errors: [{ field: 'lineManagerUserId' }] });
+      await as(manager).patch(`/practitioners/${p.id}`, { lineManagerUserId: manager.id }).expect(200);
+      const newcomer = await t.user(['amhp']);
+      const created = await as(manager)
+        .post('/practitioners', {
+          userId: newcomer.id,
+          profession: 'social-worker',
+          registrationBody: 'Social Work England',
+          registrationNumber: 'SW424242',
+          lineManagerUserId: gp.id,
+        })
+        .expect(422);
+      expect(created.body).toMatchObject({ code: 'line-manager-not-staff', errors: [{ field: 'lineManagerUserId' }] });
+    });
+  });
+
   describe('appraisals', () => {
     it("a manager records an appraisal, next due a year after it was held by default, audited; the AMHP reads their own, not a colleague's", async () => {
       const { user, p } = await practitioner();

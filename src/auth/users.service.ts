@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
 import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
 import { hashPassword } from './password';
@@ -66,14 +66,38 @@ export class UsersService {
     return (await this.activeWithRole(m, [userId], role)).has(userId);
   }
 
-  /** Which of `userIds` are active accounts holding `role`: one statement however many. */
-  async activeWithRole(m: EntityManager, userIds: string[], role: Role): Promise<Set<string>> {
+  /** Which of `userIds` are active accounts holding `role` (or any of the roles given): one statement however many. */
+  async activeWithRole(m: EntityManager, userIds: string[], role: Role | readonly Role[]): Promise<Set<string>> {
     if (!userIds.length) return new Set();
-    const rows: Array<{ id: string }> = await m.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND active AND $2 = ANY(roles)`, [
-      userIds,
-      role,
-    ]);
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND active AND roles && $2::text[]`,
+      [userIds, typeof role === 'string' ? [role] : role],
+    );
     return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * 422 `code` naming `field` unless each of `userIds` is an active account holding one of `roles`: a record naming
+   * someone as supervisor, appraiser, line manager or owner of an action names the kind of person who can be one
+   * (a GP referrer is none of them), not any account.
+   */
+  async requireActiveWithRole(
+    m: EntityManager,
+    userIds: ReadonlyArray<string | null | undefined>,
+    roles: readonly Role[],
+    field: string,
+    code: string,
+  ): Promise<void> {
+    const ids = [...new Set(userIds.filter((x): x is string => !!x))];
+    const fit = await this.activeWithRole(m, ids, roles);
+    const unfit = ids.filter((id) => !fit.has(id));
+    if (unfit.length) {
+      const kinds = roles.length === 1 ? `the ${roles[0]} role` : `the ${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]} role`;
+      throw new UnprocessableProblem(`${field} must name an active user with ${kinds}: ${unfit.join(', ')} is not.`, code, {
+        errors: [{ field, messages: [`must be an active user with ${kinds}`] }],
+        unfit,
+      });
+    }
   }
 
   /** Ids of the active users holding `role`, in id order (for notifying, e.g. every manager). */

@@ -267,7 +267,7 @@ export class ActionsService {
     return out;
   }
 
-  /** 422 naming the owner user ids that are not users. */
+  /** 422 naming the owner user ids that are not users, or not users who can work an action (managers and AMHPs). */
   async requireOwners(m: EntityManager, ownerUserIds: Array<string | null | undefined>, field = 'ownerUserId'): Promise<void> {
     const ids = [...new Set(ownerUserIds.filter((x): x is string => !!x))];
     if (!ids.length) return;
@@ -279,6 +279,8 @@ export class ActionsService {
         'owner-not-found',
         { field, unknown },
       );
+    // The owner must be able to see and close it (actions.read: a manager or an AMHP), not a referrer or an auditor.
+    await this.users.requireActiveWithRole(m, ids, ['manager', 'amhp'], field, 'owner-not-staff');
   }
 
   private isManager(actor: Actor): boolean {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
+import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
@@ -32,6 +33,7 @@ export class AppraisalsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly practitioners: PractitionersService,
+    private readonly users: UsersService,
   ) {}
 
   async create(actor: Actor, practitionerId: string, body: CreateAppraisalDto): Promise<AppraisalDto> {
@@ -56,12 +58,19 @@ export class AppraisalsService {
         { errors: [{ field: 'nextDueOn', messages: ['must be after heldOn'] }] },
       );
     return this.db.transaction(async (m) => {
-      await this.practitioners.find(m, practitionerId);
+      const appraised = await this.practitioners.find(m, practitionerId);
+      const appraiser = body.appraiserUserId ?? actor.userId;
+      if (appraiser === appraised.userId)
+        throw new UnprocessableProblem('A practitioner cannot be recorded as appraising themself.', 'self-appraisal', {
+          errors: [{ field: 'appraiserUserId', messages: ['must not be the practitioner appraised'] }],
+        });
+      // An appraisal is evidence for re-approval: it is given by a manager or a fellow AMHP, not by a referrer or an auditor.
+      await this.users.requireActiveWithRole(m, [appraiser], ['manager', 'amhp'], 'appraiserUserId', 'appraiser-not-staff');
       const repo = m.getRepository(AppraisalEntity);
       const a = await repo.save(
         repo.create({
           practitionerId,
-          appraiserUserId: body.appraiserUserId ?? actor.userId,
+          appraiserUserId: appraiser,
           heldOn: body.heldOn,
           periodFrom: body.periodFrom,
           periodTo: body.periodTo,

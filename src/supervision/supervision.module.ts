@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { AssessmentsModule } from '../assessments/assessments.module';
 import { WorkforceModule } from '../workforce/workforce.module';
 import { AppraisalsService } from './appraisals.service';
@@ -11,7 +12,7 @@ import { SupervisionService } from './supervision.service';
 
 /** Supervision sessions and actions (AMHP-10), appraisals, practice audits and the reapproval portfolio. */
 @Module({
-  imports: [WorkforceModule, AssessmentsModule],
+  imports: [WorkforceModule, AssessmentsModule, AuthModule],
   controllers: [SupervisionController, OversightController, PortfolioController],
   providers: [SupervisionService, AppraisalsService, PracticeAuditsService, PortfolioService],
   exports: [SupervisionService, AppraisalsService, PracticeAuditsService],

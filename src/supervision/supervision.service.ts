@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { can } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
+import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
@@ -96,6 +97,7 @@ export class SupervisionService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly practitioners: PractitionersService,
+    private readonly users: UsersService,
   ) {}
 
   async create(actor: Actor, dto: CreateSupervisionSessionDto): Promise<SupervisionSessionDto> {
@@ -133,6 +135,9 @@ export class SupervisionService {
           errors: [{ field: 'supervisorUserId', messages: ['must not be the supervisee'] }],
         });
       }
+      // AMHP-10: professional supervision is given by a manager or a fellow AMHP, never by a referrer or an auditor.
+      await this.users.requireActiveWithRole(m, [dto.supervisorUserId], ['manager', 'amhp'], 'supervisorUserId', 'supervisor-not-staff');
+      for (const [i, a] of (dto.actions ?? []).entries()) await this.requireActionOwner(m, a.ownerUserId, `actions.${i}.ownerUserId`);
       const repo = m.getRepository(SupervisionSessionEntity);
       const s = await repo.save(
         repo.create({
@@ -248,6 +253,7 @@ export class SupervisionService {
       const session = await this.loadRow(m, sessionId);
       await this.requireSupervisorOrManager(actor, session.supervisorUserId, sessionId);
       this.refuseDueBeforeSession('dueOn', dto.dueOn, session.heldOn);
+      await this.requireActionOwner(m, dto.ownerUserId, 'ownerUserId');
       const id = await this.insertAction(m, sessionId, dto);
       return this.actionDto(await this.loadAction(m, id));
     });
@@ -528,6 +534,11 @@ export class SupervisionService {
         });
       throw err;
     }
+  }
+
+  /** An action is owned by someone who can see and close it (a manager or an AMHP: actions.read), not a referrer. */
+  private requireActionOwner(m: EntityManager, ownerUserId: string, field: string): Promise<void> {
+    return this.users.requireActiveWithRole(m, [ownerUserId], ['manager', 'amhp'], field, 'owner-not-staff');
   }
 
   private async insertAction(m: EntityManager, sessionId: string, a: CreateSupervisionActionDto): Promise<string> {

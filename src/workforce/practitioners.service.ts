@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, FindOptionsWhere } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
+import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
@@ -40,7 +41,25 @@ export class PractitionersService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly withdrawals: EligibilityWithdrawals,
+    private readonly users: UsersService,
   ) {}
+
+  /**
+   * A line manager supervises the AMHP and may record her supervision (AMHP-10): a manager or a fellow AMHP, active,
+   * never the AMHP herself, nor a referrer or an auditor. 422 naming lineManagerUserId otherwise.
+   */
+  private async requireLineManager(
+    m: EntityManager,
+    lineManagerUserId: string | null | undefined,
+    practitionerUserId: string,
+  ): Promise<void> {
+    if (!lineManagerUserId) return;
+    if (lineManagerUserId === practitionerUserId)
+      throw new UnprocessableProblem('A practitioner cannot be their own line manager.', 'self-line-manager', {
+        errors: [{ field: 'lineManagerUserId', messages: ['must not be the practitioner'] }],
+      });
+    await this.users.requireActiveWithRole(m, [lineManagerUserId], ['manager', 'amhp'], 'lineManagerUserId', 'line-manager-not-staff');
+  }
 
   async create(dto: CreatePractitionerDto): Promise<PractitionerDto> {
     // AMHP-04 (s.114(2)): a registered medical practitioner cannot be approved as an AMHP.
@@ -54,6 +73,7 @@ export class PractitionersService {
     const profession = dto.profession;
     refuseRegulatorNotOfProfession(profession, dto.registrationBody);
     return this.db.transaction(async (m) => {
+      await this.requireLineManager(m, dto.lineManagerUserId, dto.userId);
       const existing = await m.getRepository(PractitionerEntity).findOne({ where: { userId: dto.userId } });
       if (existing)
         throw new ConflictProblem('This user already has a practitioner record.', 'practitioner-exists', { existingId: existing.id });
@@ -148,6 +168,7 @@ export class PractitionersService {
       const current = await this.find(m, id);
       assertVersion(expectedVersion, current.version);
       if (dto.registrationBody !== undefined) refuseRegulatorNotOfProfession(current.profession, dto.registrationBody);
+      await this.requireLineManager(m, dto.lineManagerUserId, current.userId);
       const columns: Record<keyof UpdatePractitionerDto, string> = {
         registrationBody: 'registration_body',
         registrationNumber: 'registration_number',

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsService } from './approvals.service';
 import { EligibilityService } from './eligibility.service';
@@ -9,6 +10,7 @@ import { TrainingController } from './training.controller';
 import { TrainingService } from './training.service';
 
 @Module({
+  imports: [AuthModule],
   controllers: [PractitionersController, ApprovalsController, TrainingController],
   providers: [PractitionersService, ApprovalsService, TrainingService, EligibilityService, EligibilityWithdrawals],
   exports: [PractitionersService, ApprovalsService, TrainingService, EligibilityService, EligibilityWithdrawals],
