@@ -190,15 +190,21 @@ describe('the duty phone when her session ends', () => {
     await signIn(grace);
     await page.getByRole('link', { name: 'Robin Tern' }).click();
     await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor();
+    // Signed out everywhere from elsewhere (her refresh token revoked; this phone's access token still runs), then
+    // no signal: she records a step, and the phone's access token lapses (15 min) before the signal comes back.
+    await signedOutElsewhere(grace);
     await stopServer();
     await page.getByRole('button', { name: 'Doctors requested', exact: true }).click();
     await page.locator('[data-unsent]', { hasText: '1 change saved on this phone, not sent yet' }).waitFor();
-
-    // Signed out everywhere from elsewhere; the signal comes back and the phone's access token lapses (15 min) before it is sent.
-    await startServer();
-    await signedOutElsewhere(grace);
     t.clock.advance(16 * MIN);
     await page.clock.fastForward(16 * MIN);
+    // The signal is back: she taps "Send now".
+    await startServer();
+    // (The phone may already be trying by itself: then the button goes before it is tapped.)
+    await page
+      .getByRole('button', { name: 'Send now' })
+      .click({ timeout: 3000 })
+      .catch(() => undefined);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.locator('[role=status]', { hasText: 'Your session has ended' }).waitFor();
     const waiting = page.locator('[data-waiting]');
@@ -237,13 +243,13 @@ describe('the duty phone when her session ends', () => {
     await page.goto(`${t.url}/app/#/`);
     await page.getByRole('link', { name: 'Robin Tern' }).click();
     await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor();
-    await stopServer();
+    // No signal on the phone (the service itself stays up for the manager).
+    await page.context().setOffline(true);
     await page.fill('#iv-alternatives', 'Home treatment team: declined, risk too high');
     await page.getByRole('button', { name: 'Save the interview' }).click();
     await page.locator('[data-unsent]', { hasText: '1 change saved on this phone, not sent yet' }).waitFor();
 
-    // Meanwhile the manager on call records the interview.
-    await startServer();
+    // Meanwhile the manager on call records the interview; then the phone's signal comes back.
     const manager = (await t.sql<{ email: string }>(`SELECT email FROM users WHERE 'manager' = ANY(roles) LIMIT 1`))[0];
     const token = (await t.http.post('/auth/login').send({ email: manager.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
     await t.http
@@ -256,7 +262,12 @@ describe('the duty phone when her session ends', () => {
         alternativesConsidered: string[];
       };
 
-    await page.getByRole('button', { name: 'Send now' }).click();
+    await page.context().setOffline(false);
+    // With the signal back the outbox may already be sending on its own: "Send now" only hurries it.
+    await page
+      .getByRole('button', { name: 'Send now' })
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
     const conflict = page.locator('.app-refused', { hasText: 'Someone changed this meanwhile' });
     await conflict.waitFor();
     const text = await conflict.textContent();
