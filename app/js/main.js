@@ -58,6 +58,35 @@ function NotFound() {
   </main>`;
 }
 
+/** Focuses the screen's main region (made focusable by script, not in the tab order). */
+function focusMain() {
+  const main = document.getElementById('main');
+  if (!main) return false;
+  if (!main.hasAttribute('tabindex')) main.setAttribute('tabindex', '-1');
+  main.focus({ preventScroll: true });
+  return document.activeElement === main;
+}
+
+/**
+ * Focuses the new screen's main region now, and again if the screen replaces it while it loads (its "Loading…" region
+ * swapped for the screen's own) and the focus falls back to the page, for a few seconds or until she moves it.
+ */
+function focusMainOnceShown() {
+  focusMain();
+  const root = document.getElementById('app');
+  if (!root || typeof MutationObserver === 'undefined') return undefined;
+  const watch = new MutationObserver(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || !root.contains(active)) focusMain();
+  });
+  watch.observe(root, { childList: true, subtree: true });
+  const stop = setTimeout(() => watch.disconnect(), 5_000);
+  return () => {
+    clearTimeout(stop);
+    watch.disconnect();
+  };
+}
+
 /** The signed-in screen for the path; on a change of screen, focus moves to its main region (for screen readers). */
 /** Screens fetched on first use (routes with `load`), kept once fetched. */
 const loadedScreens = new Map();
@@ -69,15 +98,19 @@ function Screen({ me, path }) {
   const found = match(ROUTES, path);
   const route = found && found.route;
   const Component = route && (route.screen || loadedScreens.get(route));
+  // On a change of screen (also Back, and a screen fetched on first use, which replaces "Loading…"), focus moves to
+  // the new screen's main region, so a screen reader starts there (WCAG 2.4.3).
   useEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
     window.scrollTo(0, 0);
-    const main = document.getElementById('main');
-    if (main) main.focus({ preventScroll: true });
+    return focusMainOnceShown();
   }, [path]);
+  useEffect(() => {
+    if (Component && !first.current && document.activeElement === document.body) focusMain();
+  }, [Component]);
   useEffect(() => {
     if (!route || Component) return;
     setFailed(null);
