@@ -35,6 +35,33 @@ function DutyShift({ shift, when }) {
   `;
 }
 
+/** The manager on call now (the last in the escalation chain): whom to ring for a bed refusal or a clock running out. */
+function ManagerOnCall({ manager }) {
+  return html`<section aria-labelledby="manager-heading">
+    <h2 class="nhsuk-heading-m" id="manager-heading">Manager on call</h2>
+    ${
+      manager
+        ? html`<div class="nhsuk-card app-card app-manager-on-call">
+            <div class="nhsuk-card__content">
+              <div class="app-person">
+                <span class="app-person__name">
+                  ${manager.displayName}<br /><span class="nhsuk-body-s app-muted">Until ${localTime(manager.endsAt)}</span>
+                </span>
+                ${
+                  manager.phone
+                    ? html`<a class="app-call" href=${telHref(manager.phone)}
+                        >Call<span class="nhsuk-u-visually-hidden"> ${manager.displayName}, manager on call, on ${manager.phone}</span></a
+                      >`
+                    : html`<span class="nhsuk-body-s app-muted">No phone number</span>`
+                }
+              </div>
+            </div>
+          </div>`
+        : html`<p class="nhsuk-body app-alert">No manager is on call now.</p>`
+    }
+  </section>`;
+}
+
 function Job({ referral, now }) {
   const p = referral.person;
   return html`
@@ -211,6 +238,7 @@ export function NowScreen({ me }) {
         }
       </section>`
       }
+      ${duty && html`<${ManagerOnCall} manager=${duty.managerOnCall} />`}
       <section aria-labelledby="duty-heading">
         <h2 class="nhsuk-heading-m" id="duty-heading">On duty now</h2>
         ${
