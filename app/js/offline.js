@@ -2,9 +2,19 @@
 // changes are saved on this phone and not sent yet, and each change the service refused, in its own words, until the
 // user dismisses it. Also what signing in and out does to what the phone keeps.
 import { html } from './ui.js';
-import { useEffect, useState } from './deps.js';
+import { useEffect, useRef, useState } from './deps.js';
 import { currentSignal, onSignal, serverNow } from './session.js';
-import { beingSent, conflictOf, describeChange, dismiss, flush, onOutboxChange, outboxItems, sendMineInstead } from './outbox.js';
+import {
+  beingSent,
+  conflictOf,
+  describeChange,
+  dismiss,
+  flush,
+  onOutboxChange,
+  outboxItems,
+  sendMineInstead,
+  settledText,
+} from './outbox.js';
 import { keepPackFresh, stopPack } from './pack.js';
 import { localClock } from './time.js';
 
@@ -64,6 +74,26 @@ export function useOutbox() {
     };
   }, []);
   return state;
+}
+
+/**
+ * A screen's notice that a change is saved on this phone, not sent yet: once the outbox has sent everything it held,
+ * the notice says so (it must not go on saying "not sent yet" over a step shown as recorded).
+ */
+export function useKeptNotice(notice, setNotice) {
+  const { pending, refused } = useOutbox();
+  // Settled only once the change was seen waiting (the outbox is read again after `record` says it is kept).
+  const seen = useRef(null);
+  useEffect(() => {
+    if (!notice) return;
+    if (pending.length) {
+      seen.current = notice;
+      return;
+    }
+    if (seen.current !== notice) return;
+    const next = settledText(notice, { refused: refused.length > 0 });
+    if (next !== notice) setNotice(next);
+  }, [notice, pending.length, refused.length]);
 }
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;

@@ -59,9 +59,23 @@ export async function recordOrKeep(path, body, options) {
   }
 }
 
+const KEPT_TAIL = ': saved on this phone, not sent yet. It will be sent when there is a signal.';
+
 /** What a screen says of a change kept on the phone: "<what>: saved on this phone, not sent yet. …" */
 export function keptText(what) {
-  return `${what}: saved on this phone, not sent yet. It will be sent when there is a signal.`;
+  return `${what}${KEPT_TAIL}`;
+}
+
+/**
+ * A screen's words of a change kept on the phone, once the outbox holds nothing more to send: "<what>: sent." (or,
+ * when some change was refused, where to read what was not recorded). Other words come back as they are.
+ */
+export function settledText(text, { refused }) {
+  if (typeof text !== 'string' || !text.includes(KEPT_TAIL)) return text;
+  const what = text.slice(0, text.indexOf(KEPT_TAIL));
+  return refused
+    ? `${what}: the signal came back and what was saved on this phone has been sent, but not all of it was recorded: the changes not recorded are listed at the top of the screen.`
+    : `${what}: sent. The signal came back and the service has it now.`;
 }
 
 /** Refusals worth trying again later rather than showing: the session, a request still in progress, limits. */
@@ -98,12 +112,13 @@ export function onReplayed(fn) {
  * with the service's Problem if it refuses this change (the caller shows it: nothing is kept), or with `Queued` when
  * it is kept on the phone to be sent later.
  */
-export async function record(path, body, { method = 'POST', key = newKey(), label, ifMatch, base } = {}) {
+export async function record(path, body, { method = 'POST', key = newKey(), label, ifMatch, base, tag } = {}) {
   const user = currentUserId();
   // The body and its label may name a person: both are kept encrypted. The path holds ids only, If-Match a version.
   // `base` (from `basedOn`): what the form was filled from, to tell a change made meanwhile to what she changed.
   const sealed = await seal({ body: body === undefined ? null : body, label: label ?? null, base: base ?? null });
-  const item = { key, method, path, body: sealed, created: new Date(serverNow()).toISOString(), user, state: 'pending', ifMatch };
+  // `tag` (ids and a kind, never a person's data) names what the change is, so that a screen can show it as waiting.
+  const item = { key, method, path, body: sealed, created: new Date(serverNow()).toISOString(), user, state: 'pending', ifMatch, tag };
   await inStore('outbox', 'readwrite', (s) => done(s.add(item)));
   changed();
   const answer = new Promise((resolve, reject) => waiting.set(key, { resolve, reject }));
@@ -200,6 +215,29 @@ export async function conflictOf(item) {
   return { label, keys: base.keys, mine: body, theirs };
 }
 
+/**
+ * The path of a change to a record that a change still waiting will create (her arrival, queued without a signal,
+ * opens the assessment her next steps belong to): `after(key, rest)` stands for "<the record `key` creates><rest>",
+ * filled in with the new record's id once that change is sent (they are sent in order, so it is sent first).
+ */
+export function after(key, rest) {
+  return `{${key}}${rest}`;
+}
+const AFTER = /^\{([^}]+)\}/;
+
+/** After a change that created a record was sent: the changes waiting on it get its path. */
+async function resolveAfter(next, answer) {
+  if (!answer || typeof answer.id !== 'string') return;
+  const made = `${recordOf(next.path)}/${answer.id}`;
+  await inStore('outbox', 'readwrite', async (s) => {
+    const all = await done(s.getAll());
+    for (const i of all) {
+      const m = AFTER.exec(i.path);
+      if (m && m[1] === next.key) s.put({ ...i, path: made + i.path.slice(m[0].length) });
+    }
+  });
+}
+
 /** True while the screen that recorded this change is still waiting for its first answer (it shows its own progress). */
 export function beingSent(key) {
   return waiting.has(key);
@@ -272,6 +310,25 @@ async function drainRun(replayedOne) {
     const next = (await outboxItems()).find((i) => i.state === 'pending');
     if (!next) return 'empty';
     const { body, label, base } = await open(next.body);
+    const waitsOn = AFTER.exec(next.path);
+    if (waitsOn) {
+      // The change it belongs to was not recorded (refused, or dropped): nor can this be.
+      const problem = {
+        status: 409,
+        code: 'belonged-to-unrecorded',
+        detail:
+          'It was recorded after a change that was not sent (see above), so it was not sent either. Record it again once that is put right.',
+        refusedAt: new Date(serverNow()).toISOString(),
+      };
+      await inStore('outbox', 'readwrite', (s) => done(s.put({ ...next, state: 'refused', problem })));
+      const mine = waiting.get(next.key);
+      if (mine) {
+        waiting.delete(next.key);
+        mine.reject(new Problem(409, { status: 409, code: problem.code, detail: problem.detail }));
+      }
+      changed();
+      continue;
+    }
     let answer;
     try {
       try {
@@ -318,6 +375,7 @@ async function drainRun(replayedOne) {
     }
     await inStore('outbox', 'readwrite', (s) => done(s.delete(next.seq)));
     await advanceLater(next, answer);
+    await resolveAfter(next, answer);
     changed();
     packChanged();
     const mine = waiting.get(next.key);
@@ -328,15 +386,22 @@ async function drainRun(replayedOne) {
   }
 }
 
+const KINDS = {
+  assessments: 'an assessment',
+  referrals: 'a referral',
+  decisions: 'a decision record',
+  handovers: 'the handover',
+  rota: 'the rota',
+  me: 'your alerts',
+};
+
 /** What a change in the outbox is, in words: the label its screen gave (decrypted here, for the screen), else its kind. */
 export async function describeChange(item) {
   const { label } = await open(item.body);
   if (label) return label;
-  const parts = item.path
-    .split('?')[0]
-    .split('/')
-    .filter((p) => p && !/^[0-9a-f-]{36}$/i.test(p));
-  return `A change (${parts.join(' ').replace(/-/g, ' ')})`;
+  // Every screen gives one; a change kept from an older version of the app may have none: say what it was for.
+  const kind = item.path.split('?')[0].split('/')[1] || '';
+  return `A change to ${KINDS[kind] || 'a record'}, saved on this phone`;
 }
 
 // Any answer from the service means the signal is back: send what waits.

@@ -351,6 +351,7 @@ export function DecisionsScreen({ me }) {
 export function NewDecisionScreen() {
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
   const [saved, setSaved] = useState(false);
   const formRef = useRef(null);
   const key = useRef(newKey());
@@ -372,9 +373,15 @@ export function NewDecisionScreen() {
     );
     if (!occurredAt && !local.length) local.push({ field: 'occurredAt', text: 'Enter when the decision was made.' });
     if (local.length) return setErrors(local);
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     try {
-      const d = await recordOrKeep('/decisions', { type: radioValue(form, 'type'), occurredAt, personDetails }, { key: key.current });
+      const d = await recordOrKeep(
+        '/decisions',
+        { type: radioValue(form, 'type'), occurredAt, personDetails },
+        { key: key.current, label: `A new ${typeLabel(radioValue(form, 'type')).toLowerCase()} record` },
+      );
       if (d === null) return setSaved(true);
       navigate(`/decisions/${d.id}`);
     } catch (err) {
@@ -392,6 +399,7 @@ export function NewDecisionScreen() {
         }),
       );
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }
@@ -459,6 +467,7 @@ export function DecisionScreen({ params }) {
   const [errors, setErrors] = useState([]);
   const [notice, setNotice] = useState(null);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
   const [loadError, setLoadError] = useState(null);
   const [counts, setCounts] = useState({ consultees: 1, options: 2, actions: 1 });
   const [lists, setLists] = useState(null);
@@ -549,6 +558,8 @@ export function DecisionScreen({ params }) {
     const local = [];
     const body = JSON.parse(JSON.stringify(build(form, local)));
     if (local.length) return setErrors(local);
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     setNotice(null);
     try {
@@ -589,6 +600,7 @@ export function DecisionScreen({ params }) {
         }),
       );
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }

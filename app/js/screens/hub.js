@@ -5,6 +5,7 @@ import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useT
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
 import { keptText, newKey, recordOrKeep, refused } from '../outbox.js';
+import { useKeptNotice } from '../offline.js';
 import { href, navigate, query } from '../router.js';
 import { localClock, localTime, londonDate } from '../time.js';
 import { Radios, TextArea, errorFor, problemErrors, radioValue, valueOf } from './form-kit.js';
@@ -43,7 +44,8 @@ export function HubScreen() {
   const [gaps, setGaps] = useState(null);
   const [names, setNames] = useState({});
   const [error, setError] = useState(null);
-  const [notice] = useState(takeFlash);
+  const [notice, setNotice] = useState(takeFlash);
+  useKeptNotice(notice, setNotice);
   const now = useServerNow();
 
   async function load() {
@@ -180,6 +182,7 @@ export function AllocateScreen({ params }) {
   const [loadError, setLoadError] = useState(null);
   const formRef = useRef(null);
   const key = useRef(newKey());
+  const sending = useRef(false); // held at once: a second tap before the re-render sends nothing
 
   useTitle(`${errors.length ? 'Error: ' : ''}Allocate – AMHP duty`);
   useEffect(() => {
@@ -214,19 +217,20 @@ export function AllocateScreen({ params }) {
     const userId = radioValue(form, 'userId');
     if (!userId) return setErrors([{ field: 'userId', text: 'Choose the AMHP to allocate it to.' }]);
     const overrideReason = valueOf(form, 'overrideReason');
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
+    const who = choices.find((c) => c.value === userId);
+    const whoName = who ? who.label.replace(' (on duty)', '') : 'the AMHP';
     try {
       const sent = await recordOrKeep(
         `/referrals/${r.id}/allocation`,
         { userId, ...(overrideReason ? { overrideReason } : {}) },
         // On the version read: moving it from another AMHP needs it, and a move made meanwhile is refused, not overwritten.
-        { key: key.current, ifMatch: `"v${r.version}"` },
+        { key: key.current, ifMatch: `"v${r.version}"`, label: `The allocation of ${r.reference} to ${whoName}` },
       );
-      const who = choices.find((c) => c.value === userId);
       // No answer yet: the allocation is on its way from this phone (the header counts it), so the hub is shown.
-      flash = sent
-        ? `${r.reference} is allocated to ${who ? who.label.replace(' (on duty)', '') : 'the AMHP'}.`
-        : keptText(`The allocation of ${r.reference}`);
+      flash = sent ? `${r.reference} is allocated to ${whoName}.` : keptText(`The allocation of ${r.reference}`);
       navigate('/hub');
     } catch (err) {
       if (refused(err)) key.current = newKey();
@@ -243,6 +247,7 @@ export function AllocateScreen({ params }) {
           }),
         );
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   }
@@ -364,14 +369,22 @@ export function HandoverScreen({ me, path }) {
     }
   }
   const acknowledge = (item) =>
-    run(item.id, () => recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {}), keptText('The acknowledgement'));
+    run(
+      item.id,
+      () => recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {}, { label: 'Acknowledging a handover item' }),
+      keptText('The acknowledgement'),
+    );
   const acknowledgeAll = () =>
     run(
       'all',
       async () => {
         let view = h;
         for (const item of h.items.filter((i) => !i.acknowledgedAt)) {
-          const next = await recordOrKeep(`/handovers/${h.date}/items/${item.id}/acknowledgement`, {});
+          const next = await recordOrKeep(
+            `/handovers/${h.date}/items/${item.id}/acknowledgement`,
+            {},
+            { label: 'Acknowledging a handover item' },
+          );
           if (next === null) return null; // kept on the phone: the rest are not sent (each would wait in turn)
           view = next;
           setH(view);
@@ -380,7 +393,12 @@ export function HandoverScreen({ me, path }) {
       },
       `${keptText('The first acknowledgement')} The others are not: acknowledge them once there is a signal.`,
     );
-  const compile = () => run('compile', () => recordOrKeep(`/handovers/${today}/compile`, {}), keptText('Compiling the handover'));
+  const compile = () =>
+    run(
+      'compile',
+      () => recordOrKeep(`/handovers/${today}/compile`, {}, { label: 'Compiling the handover' }),
+      keptText('Compiling the handover'),
+    );
 
   const open = h ? h.items.filter((i) => !i.acknowledgedAt) : [];
   return html`

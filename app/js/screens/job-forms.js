@@ -104,12 +104,15 @@ export function InterviewForm({ assessment, onRecorded, disabled }) {
   });
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
   const set = (k) => (x) => setV({ ...v, [k]: x });
 
   async function submit(e) {
     e.preventDefault();
     const alternatives = lines(v.alternativesConsidered);
     if (!alternatives.length) return setErrors([{ field: 'iv-alternatives', text: 'Enter the alternatives to detention you considered' }]);
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     try {
       const interview = { alternativesConsidered: alternatives };
@@ -137,6 +140,7 @@ export function InterviewForm({ assessment, onRecorded, disabled }) {
         ),
       );
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }
@@ -225,6 +229,7 @@ export function RecommendationsSection({ assessment, doctors, section, onRecorde
   const [v, setV] = useState(blank);
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
   const set = (k) => (x) => setV({ ...v, [k]: x });
 
   async function submit(e) {
@@ -251,10 +256,14 @@ export function RecommendationsSection({ assessment, doctors, section, onRecorde
         : {}),
       ...(v.section === 's3' && v.treatmentAvailableAt.trim() ? { treatmentAvailableAt: v.treatmentAvailableAt.trim() } : {}),
     };
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     try {
-      const view = await recordOrKeep(`/assessments/${assessment.id}/recommendations`, body);
       const name = v.source === 'register' ? (doctors.find((d) => d.id === v.doctorId) || {}).name : v.doctorName.trim();
+      const view = await recordOrKeep(`/assessments/${assessment.id}/recommendations`, body, {
+        label: `Medical recommendation by ${name}`,
+      });
       setErrors([]);
       setV(blank());
       onRecorded(view, view ? `Medical recommendation by ${name}: recorded.` : keptText(`Medical recommendation by ${name}`));
@@ -276,6 +285,7 @@ export function RecommendationsSection({ assessment, doctors, section, onRecorde
         ),
       );
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }
@@ -421,6 +431,7 @@ export function ConflictsSection({ me, assessment, onRecorded, disabled }) {
   const [v, setV] = useState(initial);
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
   const key = people.map((p) => p.assessorId).join();
   // A new recommendation adds its doctor; what was typed for the others stays.
   useEffect(() => setV((old) => ({ ...initial(), ...old })), [key]);
@@ -442,6 +453,8 @@ export function ConflictsSection({ me, assessment, onRecorded, disabled }) {
         declaration: { financial: x.financial, business: x.business, personal: x.personal },
       };
     });
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     try {
       const view = await recordOrKeep(
@@ -455,6 +468,7 @@ export function ConflictsSection({ me, assessment, onRecorded, disabled }) {
     } catch (err) {
       setErrors(problemErrors(err, {}, 'coi-team-amhp'));
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }
@@ -530,6 +544,7 @@ export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
   }));
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
   const set = (k) => (x) => setV({ ...v, [k]: x });
 
   async function submit(e) {
@@ -551,6 +566,8 @@ export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
       if (v.views.trim()) body.views = v.views.trim();
     }
     if (errs.length) return setErrors(errs);
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     try {
       const view = await recordOrKeep(`/assessments/${assessment.id}/nearest-relative`, body, {
@@ -570,6 +587,7 @@ export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
         ),
       );
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }

@@ -2,10 +2,11 @@
 // to where), the outcome with the warnings the service asks to acknowledge, and the outcome report (read here, or
 // shared as a PDF fetched with the access token and never cached).
 import { html, errorText } from '../ui.js';
-import { useEffect, useState } from '../deps.js';
+import { useEffect, useRef, useState } from '../deps.js';
 import { keptText, recordOrKeep } from '../outbox.js';
 import { api, apiFile } from '../session.js';
-import { localTime } from '../time.js';
+import { localClock, localTime } from '../time.js';
+import { useOutbox } from '../offline.js';
 import {
   Checkbox,
   FormErrors,
@@ -160,6 +161,10 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
   const [acks, setAcks] = useState({});
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
+  // An outcome saved on this phone and not sent yet: shown at the button, and not saved a second time unasked.
+  const outcomeTag = `outcome:${assessment.id}`;
+  const waiting = useOutbox().pending.filter((i) => i.tag === outcomeTag);
   const set = (k) => (x) => setV({ ...v, [k]: x });
   const application = ['s2', 's3', 's4', 's7'].includes(v.kind);
 
@@ -220,10 +225,18 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
     const errs = [];
     const b = body(errs);
     if (errs.length) return setErrors(errs);
+    if (held.current) return;
+    if (
+      waiting.length &&
+      !confirm(`An outcome is already saved on this phone, waiting to send (${localClock(waiting[0].created)}). Save this one as well?`)
+    )
+      return;
+    held.current = true;
     setBusy(true);
     try {
       const view = await recordOrKeep(`/assessments/${assessment.id}/outcome`, b, {
         label: 'Outcome',
+        tag: outcomeTag,
         ...filled.options(['outcomeKind', 'outcome']),
       });
       filled.recorded(view);
@@ -252,6 +265,7 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
         );
       }
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }
@@ -369,6 +383,13 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
             })}
           </div>`
         }
+        ${
+          waiting.length > 0 &&
+          html`<p class="nhsuk-body app-step__waiting" role="status">
+            Outcome saved on this phone, waiting to send (${waiting.map((i) => localClock(i.created)).join(', ')}). It is sent when there is a
+            signal.
+          </p>`
+        }
         <button class="nhsuk-button" type="submit" disabled=${busy || disabled}>Record the outcome</button>
       </form>
     </section>
@@ -399,12 +420,15 @@ async function shareOrDownload(file) {
 export function ReportSection({ assessment }) {
   const [report, setReport] = useState(null);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
   const [said, setSaid] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => setReport(null), [assessment.version]);
   if (assessment.status === 'open') return null;
 
   async function open() {
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -412,11 +436,14 @@ export function ReportSection({ assessment }) {
     } catch (err) {
       setError(errorText(err));
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }
 
   async function share() {
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -428,6 +455,7 @@ export function ReportSection({ assessment }) {
       if (err && err.name === 'AbortError') setSaid(null);
       else setError(errorText(err));
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }

@@ -2,8 +2,9 @@
 // in-person contact, each at the service's "now" unless the AMHP sets the time it happened. Every change goes through
 // record() (outbox.js).
 import { html, errorText } from '../ui.js';
-import { useState } from '../deps.js';
-import { keptText, recordOrKeep } from '../outbox.js';
+import { useRef, useState } from '../deps.js';
+import { after, keptText, recordOrKeep } from '../outbox.js';
+import { useOutbox } from '../offline.js';
 import { serverNow } from '../session.js';
 import { fromLondonInput, instant, latestLondonTime, localClock, localTime, londonInputValue } from '../time.js';
 import { focusOn } from './job-forms.js';
@@ -117,6 +118,15 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
   const [timeError, setTimeError] = useState(null);
   const [editing, setEditing] = useState(null); // { event, type, value, error }
   const closed = assessment && assessment.status === 'closed';
+  // A second tap before the button re-renders disabled records nothing.
+  const sending = useRef(false);
+  // Steps saved on this phone and not sent yet (no signal): each shows as waiting, and is not queued again unasked.
+  const { pending } = useOutbox();
+  const tagOf = (type) => `step:${referral.id}:${type}`;
+  const waitingFor = (type) => pending.filter((i) => i.tag === tagOf(type));
+  // Her arrival saved on the phone opens the assessment her next steps belong to: they wait for it in the outbox.
+  const queuedArrival = !assessment ? waitingFor('arrived')[0] : undefined;
+  const base = assessment ? `/assessments/${assessment.id}` : queuedArrival ? after(queuedArrival.key, '') : null;
 
   /** The instant to record, or null (with the reason shown) when the time set is not usable. */
   function at() {
@@ -131,27 +141,35 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
   }
 
   async function tap(type, label) {
+    if (sending.current) return;
     const t = at();
     if (t === null) return;
+    const queued = waitingFor(type);
+    if (
+      queued.length &&
+      !confirm(
+        `${label} is already saved on this phone, waiting to send (${localClock(queued[queued.length - 1].created)}). Record it a second time?`,
+      )
+    )
+      return;
+    sending.current = true;
     setBusy(type);
     setError(null);
     setTimeError(null);
+    const options = { label, tag: tagOf(type) };
     try {
       let view;
-      if (type === 'arrived') view = await recordOrKeep('/assessments', { referralId: referral.id, openedAt: instant(t) }, { label });
+      if (type === 'arrived') view = await recordOrKeep('/assessments', { referralId: referral.id, openedAt: instant(t) }, options);
       else if (type === 'contact')
-        view = await recordOrKeep(
-          `/assessments/${assessment.id}/contacts`,
-          { at: instant(t), mode: 'in-person', byRole: 'amhp' },
-          { label },
-        );
-      else view = await recordOrKeep(`/assessments/${assessment.id}/events`, { type, at: instant(t) }, { label });
+        view = await recordOrKeep(`${base}/contacts`, { at: instant(t), mode: 'in-person', byRole: 'amhp' }, options);
+      else view = await recordOrKeep(`${base}/events`, { type, at: instant(t) }, options);
       setWhen('');
       // No signal: kept on this phone, sent in order when the signal is back (the header counts what waits).
       onRecorded(view, view ? `${label}: recorded at ${localTime(instant(t))}.` : keptText(`${label} at ${localTime(instant(t))}`));
     } catch (err) {
       setError(`${label} was not recorded. ${errorText(err)}`);
     } finally {
+      sending.current = false;
       setBusy(null);
     }
   }
@@ -159,11 +177,17 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
   /** Moves a recorded event to the time it really happened (nothing else about it is typed again). */
   async function correct(e, label) {
     e.preventDefault();
+    if (sending.current) return;
     const ms = fromLondonInput(editing.value);
     if (ms === null) return setEditing({ ...editing, error: 'Enter the date and time it happened' });
+    sending.current = true;
     setBusy('correct');
     try {
-      const view = await recordOrKeep(`/assessments/${assessment.id}/events/${editing.event}`, { at: instant(ms) }, { method: 'PATCH' });
+      const view = await recordOrKeep(
+        `/assessments/${assessment.id}/events/${editing.event}`,
+        { at: instant(ms) },
+        { method: 'PATCH', label: `${label}: the time corrected to ${localTime(instant(ms))}` },
+      );
       const type = editing.type;
       setEditing(null);
       onRecorded(
@@ -176,6 +200,7 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
     } catch (err) {
       setEditing({ ...editing, error: `The time was not corrected. ${errorText(err)}` });
     } finally {
+      sending.current = false;
       setBusy(null);
     }
   }
@@ -206,20 +231,22 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
   /** One step's button and when it was recorded (a plain function, so a re-render keeps the focus on it). */
   function stepButton(type, label, said = label) {
     const times = timesOf(assessment, type);
+    const queued = waitingFor(type);
     const done = times.length > 0;
     const isEditing = editing && editing.type === type;
-    // Arrival once; the decision until the outcome is recorded (which records it).
+    // Arrival once (also when it waits to be sent); the decision until the outcome is recorded (which records it).
     const decided = type === 'decision' && assessment && assessment.status !== 'open';
-    const disabled = Boolean(busy) || closed || decided || (type === 'arrived' ? done : !assessment);
+    const disabled = Boolean(busy) || closed || decided || (type === 'arrived' ? done || Boolean(queuedArrival) : !base);
+    const described = [done && `step-${type}-times`, queued.length && `step-${type}-waiting`].filter(Boolean).join(' ') || undefined;
     return html`
-      <li key=${type} class=${`app-step${done ? ' app-step--done' : ''}${isEditing ? ' app-step--editing' : ''}`}>
+      <li key=${type} class=${`app-step${done ? ' app-step--done' : ''}${queued.length ? ' app-step--waiting' : ''}${isEditing ? ' app-step--editing' : ''}`}>
         <button
           type="button"
-          class=${`nhsuk-button app-step__button${done ? ' nhsuk-button--secondary' : ''}`}
+          class=${`nhsuk-button app-step__button${done || queued.length ? ' nhsuk-button--secondary' : ''}`}
           id=${`step-${type}`}
           data-step=${type}
           disabled=${disabled}
-          aria-describedby=${done ? `step-${type}-times` : undefined}
+          aria-describedby=${described}
           onClick=${() => tap(type, said)}
         >
           ${label}
@@ -228,6 +255,12 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
           done &&
           html`<p class="nhsuk-body-s app-step__times" id=${`step-${type}-times`}>
             <span class="app-step__tick" aria-hidden="true">✓</span> Recorded ${times.map((x) => localClock(x.at)).join(', ')}
+          </p>`
+        }
+        ${
+          queued.length > 0 &&
+          html`<p class="nhsuk-body-s app-step__waiting" id=${`step-${type}-waiting`}>
+            Waiting to send (${queued.map((i) => localClock(i.created)).join(', ')})
           </p>`
         }
         ${
@@ -268,7 +301,14 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
       <ul class="nhsuk-list app-steps">
         ${stepButton('arrived', assessment ? 'Arrived' : 'Arrived: start the assessment', 'Arrived')}
       </ul>
-      ${!assessment && html`<p class="nhsuk-body-s app-muted">The rest can be recorded once you have arrived.</p>`}
+      ${!assessment && !queuedArrival && html`<p class="nhsuk-body-s app-muted">The rest can be recorded once you have arrived.</p>`}
+      ${
+        queuedArrival &&
+        html`<p class="nhsuk-body-s app-muted">
+          Your arrival is saved on this phone. What you record now is sent after it, in order, when there is a signal; the
+          forms (interview, recommendations, outcome) open once it has been sent.
+        </p>`
+      }
       ${STEPS.map(
         (g) => html`
           <h3 class="nhsuk-heading-s app-steps__heading" key=${g.heading}>${g.heading}</h3>

@@ -8,6 +8,7 @@ import { href } from '../router.js';
 import { localTime, londonDate } from '../time.js';
 import { Recorder } from './job-record.js';
 import { onReplayed } from '../outbox.js';
+import { useKeptNotice } from '../offline.js';
 import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
 import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
 
@@ -225,6 +226,7 @@ export function JobScreen({ me, params }) {
   const [doctors, setDoctors] = useState(null);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
+  useKeptNotice(notice, setNotice);
   const [section, setSection] = useState('s2');
   const [checks, setChecks] = useState(null);
   const [checksError, setChecksError] = useState(null);

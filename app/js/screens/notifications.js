@@ -204,7 +204,7 @@ export function NotificationsScreen({ me, path }) {
   async function acknowledge(id, via = 'app') {
     setBusy(true);
     try {
-      const page = await recordOrKeep(`/me/pages/${id}/ack`, { via });
+      const page = await recordOrKeep(`/me/pages/${id}/ack`, { via }, { label: 'Acknowledging an alert' });
       // Kept on the phone: the service has not heard it yet, so the page may still be passed on up the duty chain.
       setStatus(
         page
@@ -222,7 +222,7 @@ export function NotificationsScreen({ me, path }) {
 
   async function markRead(id) {
     try {
-      await recordOrKeep(`/me/notifications/${id}/read`, {});
+      await recordOrKeep(`/me/notifications/${id}/read`, {}, { label: 'Marking a notification read' });
       await load();
     } catch (err) {
       setError(err instanceof TypeError ? unreachable : err.message);
@@ -242,11 +242,15 @@ export function NotificationsScreen({ me, path }) {
       const sub =
         (await reg.pushManager.getSubscription()) ||
         (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
-      const added = await recordOrKeep('/me/push-subscriptions', {
-        endpoint: sub.endpoint,
-        keys: subscriptionKeys(sub),
-        label: deviceLabel(),
-      });
+      const added = await recordOrKeep(
+        '/me/push-subscriptions',
+        {
+          endpoint: sub.endpoint,
+          keys: subscriptionKeys(sub),
+          label: deviceLabel(),
+        },
+        { label: 'Alerts on this phone' },
+      );
       setStatus(added ? 'This phone will now get your alerts.' : keptText('Alerts on this phone'));
       await load();
     } catch (err) {
@@ -256,7 +260,10 @@ export function NotificationsScreen({ me, path }) {
 
   async function revoke(id) {
     try {
-      const removed = await recordOrKeep(`/me/push-subscriptions/${id}`, undefined, { method: 'DELETE' });
+      const removed = await recordOrKeep(`/me/push-subscriptions/${id}`, undefined, {
+        method: 'DELETE',
+        label: 'Stopping alerts on that phone',
+      });
       setStatus(removed === null ? keptText('Stopping alerts on that phone') : 'That phone will get no more alerts.');
       await load();
     } catch (err) {

@@ -135,6 +135,7 @@ export function NewReferralScreen({ me }) {
   const [place, setPlace] = useState('health-based');
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
+  const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
   const [saved, setSaved] = useState(false);
   const key = useRef(newKey()); // one referral, however many times it is sent (a retry on a poor signal is not a second)
   const formRef = useRef(null);
@@ -213,9 +214,11 @@ export function NewReferralScreen({ me }) {
     const local = [];
     const body = build(form, local);
     if (local.length) return setErrors(local);
+    if (held.current) return;
+    held.current = true;
     setBusy(true);
     try {
-      const r = await recordOrKeep('/referrals', body, { key: key.current });
+      const r = await recordOrKeep('/referrals', body, { key: key.current, label: 'Your referral' });
       if (r === null) return setSaved(true);
       justSent = { id: r.id, reference: r.reference, findings: r.findings || [] };
       navigate(`/referrals/${r.id}`);
@@ -234,6 +237,7 @@ export function NewReferralScreen({ me }) {
       if (refused(e)) key.current = newKey(); // a corrected form is a new request; one still on its way keeps its key
       setErrors(list);
     } finally {
+      held.current = false;
       setBusy(false);
     }
   }

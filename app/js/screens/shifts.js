@@ -91,17 +91,21 @@ export function ShiftsScreen({ me: user }) {
   }
   const ask = (a, note) =>
     act(
-      () => recordOrKeep('/rota/swaps', { assignmentId: a.id, ...(note ? { note } : {}) }),
+      () => recordOrKeep('/rota/swaps', { assignmentId: a.id, ...(note ? { note } : {}) }, { label: 'Asking for a swap of your shift' }),
       `You offered ${a.label}, ${when(a)}, to your colleagues. A manager approves the swap once someone takes it.`,
     );
   const take = (s) =>
     act(
-      () => recordOrKeep(`/rota/swaps/${s.id}/accept`, {}),
+      () => recordOrKeep(`/rota/swaps/${s.id}/accept`, {}, { label: 'Taking a colleague’s shift' }),
       `You took ${s.label}, ${when(s)}. A manager approves the swap; until then it stays with ${s.fromName}.`,
     );
-  const decline = (s) => act(() => recordOrKeep(`/rota/swaps/${s.id}/decline`, {}), `You declined ${s.fromName}'s ${s.label}.`);
+  const decline = (s) =>
+    act(() => recordOrKeep(`/rota/swaps/${s.id}/decline`, {}, { label: 'Declining a swap' }), `You declined ${s.fromName}'s ${s.label}.`);
   const cancel = (s) =>
-    act(() => recordOrKeep(`/rota/swaps/${s.id}/cancel`, {}), `You withdrew your request to swap ${s.label}, ${when(s)}.`);
+    act(
+      () => recordOrKeep(`/rota/swaps/${s.id}/cancel`, {}, { label: 'Withdrawing your swap request' }),
+      `You withdrew your request to swap ${s.label}, ${when(s)}.`,
+    );
 
   const offeredToMe = swaps.filter(
     (s) => s.status === 'offered' && s.fromPractitionerId !== me && (s.toPractitionerId === null || s.toPractitionerId === me),
