@@ -34,8 +34,16 @@ const GAP_WORDS = {
   'no-shift': () => 'No shift at all',
 };
 
-function firstRunning(clocks) {
-  return clocks.find((c) => c.state !== 'stopped');
+/**
+ * The clock a card of the list shows: the one the list is ordered by (the referral's `nextDeadline`, its soonest
+ * running deadline), else the soonest running one.
+ */
+export function orderingClock(r) {
+  const running = r.clocks.filter((c) => c.state !== 'stopped');
+  return (
+    running.find((c) => r.nextDeadline && Date.parse(c.deadline) === Date.parse(r.nextDeadline)) ||
+    running.sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline))[0]
+  );
 }
 
 export function HubScreen() {
@@ -121,7 +129,7 @@ export function HubScreen() {
             : queue.length
               ? html`<ul class="nhsuk-list app-cards">
                   ${queue.map((r) => {
-                    const c = firstRunning(r.clocks);
+                    const c = orderingClock(r);
                     return html`<li key=${r.id} class="nhsuk-card app-card">
                       <div class="nhsuk-card__content">
                         <h3 class="nhsuk-card__heading nhsuk-heading-s">
