@@ -13,6 +13,7 @@ import { api, learnServerTime, serverNow } from '../session.js';
 import { keptText, recordOrKeep } from '../outbox.js';
 import { href, query } from '../router.js';
 import { localTime } from '../time.js';
+import { loadPack } from '../pack.js';
 
 const STEP_WORDS = {
   1: 'Passed to you as the next AMHP on duty',
@@ -69,7 +70,22 @@ function subscriptionKeys(sub) {
   return { p256dh: json.keys.p256dh, auth: json.keys.auth };
 }
 
-function PageItem({ page, busy, onAck }) {
+/** Where a page about a referral opens in the app: her job (an AMHP), else the referral as the hub sees it. */
+function jobLink(page, me) {
+  if (!page.referralId) return null;
+  return me && me.roles.includes('amhp') ? `/jobs/${page.referralId}` : `/referrals/${page.referralId}`;
+}
+
+function PageItem({ page, busy, onAck, me, jobs }) {
+  const to = jobLink(page, me);
+  const job = page.referralId && jobs ? jobs.get(page.referralId) : null;
+  const open = to
+    ? html`<p class="nhsuk-body-s app-page__job">
+        <a href=${href(to)}
+          >Open the job${job ? `: ${job}` : ''}<span class="nhsuk-u-visually-hidden"> (${page.title}, ${localTime(page.createdAt)})</span></a
+        >
+      </p>`
+    : '';
   const acked = Boolean(page.acknowledgedAt);
   return html`
     <li class=${`nhsuk-card app-card app-page${acked ? '' : ' app-page--open'}`} data-page=${page.id}>
@@ -78,6 +94,7 @@ function PageItem({ page, busy, onAck }) {
         <p class="nhsuk-body-s app-muted">
           ${localTime(page.createdAt)}${page.step > 0 && page.step <= 3 ? html` · ${STEP_WORDS[page.step]}` : ''}
         </p>
+        ${open}
         ${
           acked
             ? html`<p class="nhsuk-body-s">Acknowledged ${VIA_WORDS[page.acknowledgedVia] || ''} at ${localTime(page.acknowledgedAt)}</p>`
@@ -176,7 +193,18 @@ export function NotificationsScreen({ me, path }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [hub, setHub] = useState(null);
+  const [jobs, setJobs] = useState(null);
   const manager = me.roles.includes('manager');
+  // Her jobs as the phone keeps them (the job pack): each page about one says whose it is, without another read.
+  useEffect(() => {
+    loadPack()
+      .then((kept) => {
+        if (!kept) return;
+        const named = (r) => [r.person && `${r.person.givenName} ${r.person.familyName}`, r.reference].filter(Boolean).join(', ');
+        setJobs(new Map(kept.pack.jobs.map((j) => [j.referral.id, named(j.referral)])));
+      })
+      .catch(() => undefined);
+  }, []);
   const [phone, setPhone] = useState({ supported: pushSupported(), endpoint: null });
 
   async function load() {
@@ -301,7 +329,7 @@ export function NotificationsScreen({ me, path }) {
           pages === null
             ? html`<p class="nhsuk-body">Loading…</p>`
             : open.length
-              ? html`<ul class="nhsuk-list app-cards">${open.map((p) => html`<${PageItem} key=${p.id} page=${p} busy=${busy} onAck=${acknowledge} />`)}</ul>`
+              ? html`<ul class="nhsuk-list app-cards">${open.map((p) => html`<${PageItem} key=${p.id} page=${p} busy=${busy} onAck=${acknowledge} me=${me} jobs=${jobs} />`)}</ul>`
               : html`<p class="nhsuk-body">Nothing is waiting for you to acknowledge.</p>`
         }
       </section>
@@ -341,7 +369,7 @@ export function NotificationsScreen({ me, path }) {
         done.length > 0 &&
         html`<section aria-labelledby="done-heading">
         <h2 class="nhsuk-heading-m" id="done-heading">Acknowledged</h2>
-        <ul class="nhsuk-list app-cards">${done.map((p) => html`<${PageItem} key=${p.id} page=${p} busy=${busy} onAck=${acknowledge} />`)}</ul>
+        <ul class="nhsuk-list app-cards">${done.map((p) => html`<${PageItem} key=${p.id} page=${p} busy=${busy} onAck=${acknowledge} me=${me} jobs=${jobs} />`)}</ul>
       </section>`
       }
     </main>
