@@ -105,6 +105,22 @@ describe('the duty phone at night with no signal', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('a page about her job on the Notifications screen links to the job, named', async () => {
+    // What the service's clock job raises when a clock of her job passes its warning (its row, as the job writes it).
+    await t.sql(
+      `INSERT INTO pages (kind, recipient_user_id, chain_key, step, referral_id, subject_type, subject_id, urgency, created_at, push_state)
+       VALUES ('clock-warning', $1, $2, 0, $3::uuid, 'referral', $3::text, 'normal', $4, 'no-device')`,
+      [grace.id, `clock:${referralId}:COP-09:60`, referralId, t.clock.now()],
+    );
+    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Notifications', exact: true }).click();
+    const item = page.locator('.app-page', { hasText: 'time limit' });
+    await item.waitFor();
+    const link = item.getByRole('link', { name: /^Open the job: Robin Wren, REF-/ });
+    await link.waitFor();
+    await expect(link.getAttribute('href')).resolves.toBe(`#/jobs/${referralId}`);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
   it('on every change of screen the focus is on the new screen’s main region: a screen fetched on first use, a later visit, a job and Back', async () => {
     const menu = page.getByRole('navigation', { name: 'Menu' });
     for (const name of ['My shifts', 'Notifications', 'Now', 'My shifts']) {
@@ -180,5 +196,30 @@ describe('the duty phone at night with no signal', () => {
     expect(bad).toEqual([]);
     // No page error; what failed to load is the service while it was away (and the first refresh, with no session yet).
     expect(errors.filter((e) => !/^Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('the manager’s hub list, ordered by soonest clock, shows on each card the clock it is ordered by', async () => {
+    const manager = (await t.sql<{ email: string }>(`SELECT email FROM users WHERE display_name = 'Morgan Ellis'`))[0];
+    const hub = await (await phoneContext(browser)).newPage();
+    await hub.clock.install({ time: t.clock.now() });
+    await hub.goto(`${t.url}/app/`);
+    await hub.fill('#email', manager.email);
+    await hub.fill('#password', TEST_PASSWORD);
+    await hub.getByRole('button', { name: 'Sign in' }).click();
+    await hub.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Hub', exact: true }).click();
+    const card = hub.locator('.app-card', { hasText: 'Robin Wren' });
+    await card.locator('.app-clock').waitFor();
+    // Its soonest running deadline (the referral's nextDeadline) is the local target to start the assessment, not
+    // the s.136's 24 hours, which runs on much longer.
+    const { nextDeadline } = (await t.http.get(`/referrals/${referralId}`).set('authorization', grace.auth).expect(200)).body as {
+      nextDeadline: string;
+    };
+    await expect(card.locator('.app-clock__deadline').textContent()).resolves.toBe(
+      `Deadline ${new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(nextDeadline))}`.replace(
+        / at /,
+        ', ',
+      ),
+    );
+    await expect(card.locator('.app-clock__label').textContent()).resolves.not.toMatch(/^Section 136/);
   });
 });
