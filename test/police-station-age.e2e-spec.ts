@@ -1,18 +1,38 @@
+import { amhp } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
  * POL-09 over HTTP: a police station may not be a place of safety for a person under 18 (s.136A(1) MHA 1983, as
  * inserted by the Policing and Crime Act 2017), whether the intake says so, or the date of birth given or on record
- * does. It is just after midnight on Mon 15 June 2026 (BST); the age counts on the local date of arrival.
+ * does. The law forbids the police to use one; it does not stop the hub learning that they did: the referral is
+ * recorded with its clocks (the 24 hours still run from arrival, s.136(2A)), a blocker that says to move the child
+ * now, pages to the AMHP on duty and the manager on call, and the count the places-of-safety report keeps ("must be
+ * 0"). It is just after midnight on Mon 15 June 2026 (BST); the age counts on the local date of arrival.
  */
-describe('POL-09: no police station as a place of safety for a person under 18, from the date of birth', () => {
+describe('POL-09: a child at a police station is recorded, clocked, flagged and escalated, from the date of birth', () => {
   let t: TestApp;
   let manager: TestUser;
+  let onCall: TestUser;
   let referrer: TestUser;
+  let duty: TestUser & { practitionerId: string };
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-06-15T00:45:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
     manager = await t.user(['manager']);
+    onCall = await t.user(['manager'], { displayName: 'Mo On Call' });
     referrer = await t.user(['referrer']);
+    duty = await amhp(t, { displayName: 'Dee Duty' });
+    const [{ id: shiftId }] = await t.sql<{ id: string }>(
+      `INSERT INTO shifts (local_date, label, starts_at, ends_at, required_count) VALUES ('2026-06-14', 'Night', '2026-06-14T20:00:00Z', '2026-06-15T08:00:00Z', 1) RETURNING id`,
+    );
+    await t.sql(
+      `INSERT INTO shift_assignments (shift_id, practitioner_id, user_id, starts_at, ends_at, created_by) VALUES ($1, $2, $3, '2026-06-14T20:00:00Z', '2026-06-15T08:00:00Z', $4)`,
+      [shiftId, duty.practitionerId, duty.id, manager.id],
+    );
+    await post(manager, '/rota/manager-on-call', {
+      userId: onCall.id,
+      startsAt: '2026-06-14T20:00:00Z',
+      endsAt: '2026-06-15T08:00:00Z',
+    }).expect(201);
   });
   afterAll(() => t.close());
 
@@ -44,38 +64,100 @@ describe('POL-09: no police station as a place of safety for a person under 18, 
     )[0];
   const codes = (res: { body: { findings: Array<{ code: string }> } }) => res.body.findings.map((f) => f.code);
 
-  it('a police referrer bringing a 16-year-old to a police station is refused by the date of birth given, though the age flag was left out; nothing is stored', async () => {
+  /** What the hub holds of the referral just made: its findings and clocks (as a manager reads it), its stored context. */
+  const recorded = async (id: string) => {
+    const view = (await t.http.get(`/referrals/${id}`).set('authorization', manager.auth).expect(200)).body;
+    const [row] = await t.sql<{ legal_context: Record<string, unknown> }>('SELECT legal_context FROM referrals WHERE id = $1', [id]);
+    return { view, context: row.legal_context };
+  };
+  const pol09Blocker = (findings: Array<{ rule: string; severity: string; code: string }>) =>
+    findings.filter((f) => f.rule === 'POL-09' && f.severity === 'blocker').map((f) => f.code);
+
+  it('a police referrer bringing a 16-year-old to a police station is recorded, though the age flag was left out: the 24 hours run from arrival and the referral carries the blocker to move the child now', async () => {
     const before = await counts();
-    const res = await post(referrer, '/referrals', referral({ person: person({ dateOfBirth: '2010-03-14' }) })).expect(422);
-    expect(res.headers['content-type']).toMatch(/problem\+json/);
-    expect(res.body.code).toBe('police-station-under-18');
-    expect(res.body.detail).toContain('born Sun 14 Mar 2010 by the date of birth given: 16 on Mon 15 Jun 2026, the day of arrival');
-    expect(res.body.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'POL-09', severity: 'blocker' })]));
-    expect(await counts()).toEqual(before);
+    const res = await post(referrer, '/referrals', referral({ person: person({ dateOfBirth: '2010-03-14' }) })).expect(201);
+    // The referrer sees the status view: the clocks, no person data and no findings.
+    expect(res.body.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({ deadline: '2026-06-16T00:10:00.000Z' });
+    expect(await counts()).toEqual({ referrals: before.referrals + 1, persons: before.persons + 1 });
+    const { view, context } = await recorded(res.body.id);
+    const blocker = view.findings.find((f: { code: string }) => f.code === 'police-station-under-18');
+    expect(blocker).toMatchObject({ rule: 'POL-09', severity: 'blocker' });
+    expect(blocker.message).toContain('born Sun 14 Mar 2010 by the date of birth given: 16 on Mon 15 Jun 2026, the day of arrival');
+    expect(blocker.message).toContain('the child must be moved to another place of safety now');
+    expect(view.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({
+      state: 'running',
+      deadline: '2026-06-16T00:10:00.000Z',
+    });
+    // The age the date of birth settled is kept with the context, for the count.
+    expect(context).toMatchObject({ placeOfSafetyType: 'police-station', personUnder18: true });
   });
 
-  it('a person recorded as 17, referred by their record with no age given, is refused by the date of birth on record', async () => {
-    const recorded = (await post(manager, '/people', person({ dateOfBirth: '2009-01-01' })).expect(201)).body;
-    const before = await counts();
-    const body = referral({ personId: recorded.id });
+  it('at once, the AMHP on duty and the manager on call are paged and notified (never a manager not on call), and the timeline says so', async () => {
+    const res = await post(manager, '/referrals', referral({ person: person({ dateOfBirth: '2009-09-09' }) })).expect(201);
+    const pages = await t.sql<{ kind: string; step: number; reason: string; recipient_user_id: string; chain_key: string }>(
+      'SELECT kind, step, reason, recipient_user_id, chain_key FROM pages WHERE referral_id = $1 ORDER BY step',
+      [res.body.id],
+    );
+    expect(pages).toEqual([
+      {
+        kind: 'escalation',
+        step: 0,
+        reason: 'unlawful-detention',
+        recipient_user_id: duty.id,
+        chain_key: `unlawful-detention:${res.body.id}`,
+      },
+      {
+        kind: 'escalation',
+        step: 3,
+        reason: 'unlawful-detention',
+        recipient_user_id: onCall.id,
+        chain_key: `unlawful-detention:${res.body.id}`,
+      },
+    ]);
+    const mine = (await t.http.get('/me/pages').set('authorization', duty.auth).expect(200)).body.items;
+    expect(mine.find((p: { referralId: string }) => p.referralId === res.body.id)).toMatchObject({
+      title: 'A person is held where the law does not allow: act now',
+      urgency: 'high',
+    });
+    const notes = await t.sql<{ user_id: string; severity: string; title: string; body: string }>(
+      `SELECT user_id, severity, title, body FROM notifications WHERE subject_id = $1 ORDER BY user_id`,
+      [res.body.id],
+    );
+    expect(notes.map((n) => n.user_id).sort()).toEqual([duty.id, onCall.id].sort());
+    expect(notes[0]).toMatchObject({ severity: 'urgent', title: expect.stringContaining('a person under 18 is held at a police station') });
+    expect(notes[0].body).toContain('the child must be moved to another place of safety now');
+    expect(notes[0].body).toContain('Section 136: detention at a place of safety ends at');
+    // The AMHP paged may read the child's record to act.
+    await t.http.get(`/referrals/${res.body.id}`).set('authorization', duty.auth).expect(200);
+    const timeline = (await t.http.get(`/referrals/${res.body.id}/events`).set('authorization', manager.auth).expect(200)).body.items;
+    expect(timeline.find((e: { type: string }) => e.type === 'escalated')).toMatchObject({
+      actorId: null,
+      data: expect.objectContaining({ rule: 'POL-09', reason: 'unlawful-detention', userIds: [duty.id, onCall.id] }),
+    });
+  });
+
+  it('a person recorded as 17, referred by their record with no age given, is recorded with the blocker by the date of birth on record', async () => {
+    const person17 = (await post(manager, '/people', person({ dateOfBirth: '2009-01-01' })).expect(201)).body;
+    const body = referral({ personId: person17.id });
     delete (body as { person?: unknown }).person;
-    const res = await post(manager, '/referrals', body).expect(422);
-    expect(res.body.code).toBe('police-station-under-18');
-    expect(res.body.detail).toContain('by the date of birth on record: 17');
-    expect(await counts()).toEqual(before);
+    const res = await post(manager, '/referrals', body).expect(201);
+    expect(pol09Blocker(res.body.findings)).toEqual(['police-station-under-18']);
+    expect(res.body.findings.find((f: { code: string }) => f.code === 'police-station-under-18').message).toContain(
+      'by the date of birth on record: 17',
+    );
+    expect(res.body.legalContext).toMatchObject({ personUnder18: true });
   });
 
-  it("a person found by NHS number whose record makes them 17 is refused though the intake typed an adult's date of birth", async () => {
+  it("a person found by NHS number whose record makes them 17 is recorded as a child though the intake typed an adult's date of birth", async () => {
     const details = person({ dateOfBirth: '2009-01-01', nhsNumber: '9434765919' });
     await post(manager, '/people', details).expect(201);
-    const before = await counts();
-    const res = await post(manager, '/referrals', referral({ person: { ...details, dateOfBirth: '1990-01-01' } })).expect(422);
-    expect(res.body.code).toBe('police-station-under-18');
-    expect(res.body.detail).toContain('by the date of birth on record: 17');
-    expect(await counts()).toEqual(before);
+    const res = await post(manager, '/referrals', referral({ person: { ...details, dateOfBirth: '1990-01-01' } })).expect(201);
+    expect(res.body.findings.find((f: { code: string }) => f.code === 'police-station-under-18').message).toContain(
+      'by the date of birth on record: 17',
+    );
   });
 
-  it('arriving at 00:30 BST on the 18th birthday is arriving as an adult: accepted, with the adult police-station warning and no question of age', async () => {
+  it('arriving at 00:30 BST on the 18th birthday is arriving as an adult: accepted, with the adult police-station warning, no question of age and nobody paged', async () => {
     const res = await post(
       manager,
       '/referrals',
@@ -83,28 +165,59 @@ describe('POL-09: no police station as a place of safety for a person under 18, 
     ).expect(201);
     expect(codes(res)).toContain('police-station-adult-no-inspector');
     expect(codes(res)).not.toContain('police-station-age-unknown');
+    expect(pol09Blocker(res.body.findings)).toEqual([]);
+    expect(await t.sql('SELECT 1 FROM pages WHERE referral_id = $1', [res.body.id])).toEqual([]);
   });
 
-  it('arriving at 23:59 BST the day before the 18th birthday is arriving as a child: refused', async () => {
+  it('arriving at 23:59 BST the day before the 18th birthday is arriving as a child: recorded with the blocker', async () => {
     const res = await post(
       referrer,
       '/referrals',
       referral({ person: person({ dateOfBirth: '2008-06-15' }), legalContext: policeStation({ arrivedAt: '2026-06-14T23:59:00+01:00' }) }),
+    ).expect(201);
+    const { view } = await recorded(res.body.id);
+    expect(view.findings.find((f: { code: string }) => f.code === 'police-station-under-18').message).toContain(
+      '17 on Sun 14 Jun 2026, the day of arrival',
+    );
+  });
+
+  it('the under-18 flag on its own records the blocker, whatever the date of birth says', async () => {
+    const res = await post(manager, '/referrals', referral({ legalContext: policeStation({ personUnder18: true }) })).expect(201);
+    expect(pol09Blocker(res.body.findings)).toEqual(['police-station-under-18']);
+  });
+
+  it('what cannot be right is still refused: a child at a police station whose arrival is typed after the referral came in is 422, nothing stored, nobody paged', async () => {
+    const before = await counts();
+    const pagesBefore = (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM pages'))[0].n;
+    const res = await post(
+      manager,
+      '/referrals',
+      referral({ person: person({ dateOfBirth: '2010-03-14' }), legalContext: policeStation({ arrivedAt: '2026-06-15T02:00:00+01:00' }) }),
     ).expect(422);
-    expect(res.body.detail).toContain('17 on Sun 14 Jun 2026, the day of arrival');
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body.code).toBe('time-after-receipt');
+    expect(await counts()).toEqual(before);
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM pages'))[0].n).toBe(pagesBefore);
   });
 
-  it('the under-18 flag still refuses on its own, whatever the date of birth says', async () => {
-    const res = await post(manager, '/referrals', referral({ legalContext: policeStation({ personUnder18: true }) })).expect(422);
-    expect(res.body.code).toBe('police-station-under-18');
-  });
-
-  it('a 16-year-old taken to a health-based place of safety is accepted, with no POL-09 finding', async () => {
+  it('a 16-year-old taken to a health-based place of safety is accepted, with no POL-09 finding, and kept as under 18 for the count', async () => {
     const res = await post(
       manager,
       '/referrals',
       referral({ person: person({ dateOfBirth: '2010-03-14' }), legalContext: policeStation({ placeOfSafetyType: 'health-based' }) }),
     ).expect(201);
     expect(res.body.findings.filter((f: { rule: string }) => f.rule === 'POL-09')).toEqual([]);
+    expect(res.body.legalContext).toMatchObject({ placeOfSafetyType: 'health-based', personUnder18: true });
+  });
+
+  it('the places-of-safety report counts every child recorded at a police station (must be 0), whichever way the age was known', async () => {
+    const figures = (await t.http.get('/reports/places-of-safety?period=2026-06').set('authorization', manager.auth).expect(200)).body
+      .figures as Array<{ section: string; group: string; measure: string; value: unknown }>;
+    const value = (key: string) => figures.find((f) => `${f.section}.${f.group}.${f.measure}` === key)?.value;
+    // The 16-year-old (date of birth given), the 16-year-old paged about, the 17-year-old by record, the one found by
+    // NHS number, the one a minute short of 18, and the flag alone: six; the adult and the health-based child are not.
+    expect(value('summary.all.under-18-police-station')).toBe(6);
+    expect(value('place-type.police-station.under-18')).toBe(6);
+    expect(value('place-type.health-based.under-18')).toBe(1);
   });
 });

@@ -151,24 +151,37 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       { legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place' } },
       422,
     ],
-    [
-      'a police station as place of safety for a child',
-      {
-        legalContext: {
-          kind: 's136',
-          placeOfSafetyType: 'police-station',
-          locationType: 'public-place',
-          personUnder18: true,
-          arrivedAt: '2026-11-21T01:00:00Z',
-        },
-      },
-      422,
-    ],
   ])('refuses %s (problem, nothing stored)', async (_name, over, status) => {
     const before = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals');
     const res = await api(referrer).post('/referrals', body(over)).expect(status);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals'))[0].n).toBe(before[0].n);
+  });
+
+  it('records a child the police hold at a police station (POL-09) instead of refusing it: the clock runs, and the hub sees the blocker to move them now', async () => {
+    const before = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals');
+    const sent = (
+      await api(referrer)
+        .post(
+          '/referrals',
+          body({
+            legalContext: {
+              kind: 's136',
+              placeOfSafetyType: 'police-station',
+              locationType: 'public-place',
+              personUnder18: true,
+              arrivedAt: '2026-11-21T01:00:00Z',
+            },
+          }),
+        )
+        .expect(201)
+    ).body;
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals'))[0].n).toBe(before[0].n + 1);
+    expect(sent.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({ deadline: '2026-11-22T01:00:00.000Z' });
+    const held = (await api(manager).get(`/referrals/${sent.id}`).expect(200)).body;
+    expect(held.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'POL-09', severity: 'blocker', code: 'police-station-under-18' })]),
+    );
   });
 
   it("records an inspector's authorisation for an adult held at a police station (POL-09), which the warning then reflects", async () => {

@@ -18,7 +18,8 @@ export interface NewPage {
   recipientUserIds: string[];
   chainKey: string;
   step?: number;
-  reason?: 'offer-not-accepted' | 'clock-not-acknowledged' | null;
+  /** Why an escalation came: an offer nobody accepted, a clock page nobody acknowledged (DUTY-03), or an unlawful detention at intake (POL-09). */
+  reason?: 'offer-not-accepted' | 'clock-not-acknowledged' | 'unlawful-detention' | null;
   referralId?: string | null;
   subjectType?: string | null;
   subjectId?: string | null;
@@ -45,6 +46,7 @@ export function pageTitle(kind: PageKind, reason: string | null = null): string 
     case 'escalation':
       if (reason === 'clock-not-acknowledged') return 'A time limit warning nobody acknowledged has come to you';
       if (reason === 'offer-not-accepted') return 'A job nobody has accepted has come to you';
+      if (reason === 'unlawful-detention') return 'A person is held where the law does not allow: act now';
       return 'A job needs someone now';
     case 'handover':
       return 'The morning handover is ready';

@@ -8,6 +8,7 @@ describe('what a page says and how it is pushed', () => {
     ['offer', null, 'high', 900, 'New job offered to you'],
     ['escalation', 'offer-not-accepted', 'high', 900, 'A job nobody has accepted has come to you'],
     ['escalation', 'clock-not-acknowledged', 'high', 900, 'A time limit warning nobody acknowledged has come to you'],
+    ['escalation', 'unlawful-detention', 'high', 900, 'A person is held where the law does not allow: act now'],
     ['clock-breach', null, 'high', 3600, 'A legal time limit on your job has passed'],
     ['clock-warning', null, 'normal', 3600, 'A legal time limit on your job is running out'],
     ['handover', null, 'normal', 4 * 3600, 'The morning handover is ready'],

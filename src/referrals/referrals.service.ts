@@ -19,6 +19,7 @@ import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
+import { LAST_STEP } from '../alerts/escalation.rules';
 import { PagesService } from '../pages/pages.service';
 import { PeopleService, personSummaryOf, personSummarySql } from '../people/people.service';
 import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
@@ -40,6 +41,8 @@ import {
   formatLocal,
   intakeFindings,
   LegalContext,
+  RECORDED_INTAKE_BLOCKERS,
+  refusesIntake,
   outcomeClocks,
   S136BExtension,
   validateExtension,
@@ -82,6 +85,9 @@ export function fullView(r: ReferralDto | ReferralStatusDto): ReferralDto {
 
 /** The page chain of a referral's offers (DUTY-03): step 0 the offers, steps 1-3 its escalation. */
 export const offerChainKey = (referralId: string): string => `offer:${referralId}`;
+
+/** The page chain raised at intake for an unlawful detention that is happening (POL-09: a child at a police station). */
+export const unlawfulDetentionChainKey = (referralId: string): string => `unlawful-detention:${referralId}`;
 
 /** Instants in the legal context travel as ISO strings in JSON; the clocks take Dates. */
 export function toLegalContext(raw: Record<string, unknown>): LegalContext {
@@ -241,11 +247,17 @@ export class ReferralsService {
     } catch (err) {
       throw new UnprocessableProblem(`The legal context is incomplete or inconsistent: ${(err as Error).message}`, 'legal-context-invalid');
     }
-    // POL-09 also reads the person's age at arrival from the dates of birth known: given here, then on record.
+    // POL-09 also reads the person's age at arrival from the dates of birth known: given here, then on record. A
+    // blocker about the record refuses it (422); one about an unlawful detention that is happening (a child at a
+    // police station) is recorded on the referral, with its clocks, and the duty AMHPs and the manager on call are
+    // paged (RECORDED_INTAKE_BLOCKERS): the hub must learn of it, not turn it away.
+    let under18 = false;
     const intake = (datesOfBirth: Parameters<typeof withAgeAtArrival>[1]): Finding[] => {
-      const found = intakeFindings(withAgeAtArrival(context, datesOfBirth, receivedAt, this.policy().timeZone), receivedAt, this.policy());
-      const blockers = found.filter((f) => f.severity === 'blocker');
-      if (blockers.length) throw new UnprocessableProblem(blockers.map((f) => f.message).join(' '), blockers[0].code, { findings: found });
+      const aged = withAgeAtArrival(context, datesOfBirth, receivedAt, this.policy().timeZone);
+      const found = intakeFindings(aged, receivedAt, this.policy());
+      const refusing = found.filter(refusesIntake);
+      if (refusing.length) throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, { findings: found });
+      under18 = (aged.kind === 's136' || aged.kind === 's135-1') && aged.personUnder18 === true;
       return found;
     };
     const givenDob = dto.person?.dateOfBirth;
@@ -347,7 +359,9 @@ export class ReferralsService {
           isReferrer ? actor.userId : null,
           dto.reason,
           { ...dto.risks, flags: dto.risks.flags ?? [] },
-          dto.legalContext,
+          // POL-09: the age at arrival the dates of birth settled is kept with the context, so the places-of-safety
+          // report counts a child whoever gave the age (the flag, the date of birth given, or the one on record).
+          under18 ? { ...dto.legalContext, personUnder18: true } : dto.legalContext,
           dto.location ?? null,
           dto.otherAuthority ?? null,
           dto.nearestRelativeRequest ?? false,
@@ -391,6 +405,8 @@ export class ReferralsService {
             dedupKey: `further-referral:${id}`,
           });
       }
+      if (findings.some((f) => RECORDED_INTAKE_BLOCKERS.has(f.code) && f.severity === 'blocker'))
+        await this.raiseUnlawfulDetention(m, { id, reference, personId: person.id, receivedAt, findings, clocks });
       await this.audit.record(m, {
         action: 'referral.create',
         resourceType: 'referral',
@@ -436,6 +452,76 @@ export class ReferralsService {
         details: { via: 'referral-intake' },
       });
       return this.view(row);
+    });
+  }
+
+  /**
+   * POL-09 (s.136A(1)): a referral recorded with a blocker about an unlawful detention that is happening (a child at a
+   * police station; RECORDED_INTAKE_BLOCKERS). At once, in the intake's transaction: every AMHP on duty and the manager
+   * on call (every manager when the rota names none) are paged (an escalation, chain `unlawful-detention:<referral>`:
+   * the AMHPs at step 0, the manager at the chain's last step) and notified with what to do, and the referral's
+   * timeline and the audit trail say who was told. The AMHPs paged may read the person while the referral is open.
+   */
+  private async raiseUnlawfulDetention(
+    m: EntityManager,
+    r: { id: string; reference: string; personId: string; receivedAt: Date; findings: Finding[]; clocks: Clock[] },
+  ): Promise<void> {
+    const now = this.clock.now();
+    const zone = this.config.timeZone;
+    const duty = await this.duty.onDuty(now.toISOString());
+    const amhps = [...new Set(duty.onDuty.flatMap((s) => s.amhps.map((a) => a.userId)))];
+    const managers = duty.managerOnCall ? [duty.managerOnCall.userId] : await this.notifications.managerIds(m);
+    const chainKey = unlawfulDetentionChainKey(r.id);
+    const page = {
+      kind: 'escalation' as const,
+      chainKey,
+      reason: 'unlawful-detention' as const,
+      referralId: r.id,
+      subjectType: 'referral',
+      subjectId: r.id,
+    };
+    await this.pages.raise(m, { ...page, recipientUserIds: amhps, step: 0 });
+    await this.pages.raise(m, { ...page, recipientUserIds: managers, step: LAST_STEP });
+    const blockers = r.findings.filter((f) => f.severity === 'blocker' && RECORDED_INTAKE_BLOCKERS.has(f.code));
+    const clock = r.clocks.find((c) => c.id === 'POL-07' || c.id === 'POL-04');
+    await this.notifications.notify(m, {
+      userIds: [...amhps, ...managers],
+      kind: 'referral.unlawful-detention',
+      severity: 'urgent',
+      title: `${r.reference}: a person under 18 is held at a police station`,
+      body: `${blockers.map((f) => f.message).join(' ')}${clock ? ` ${clock.label} ends at ${formatLocal(clock.deadline, zone)}.` : ''} Received ${formatLocal(r.receivedAt, zone)}.`,
+      link: `/referrals/${r.id}`,
+      subjectType: 'referral',
+      subjectId: r.id,
+      dedupKey: chainKey,
+    });
+    for (const userId of amhps)
+      await this.access.grant(m, {
+        userId,
+        personId: r.personId,
+        kind: 'duty',
+        sourceType: 'referral-escalation',
+        sourceId: r.id,
+        validFrom: now,
+      });
+    const data = {
+      rule: blockers[0]?.rule ?? 'POL-09',
+      chain: chainKey,
+      step: 0,
+      to: duty.managerOnCall ? 'amhps-on-duty-and-manager-on-call' : 'amhps-on-duty-and-managers',
+      userIds: [...amhps, ...managers],
+      reason: 'unlawful-detention',
+      codes: blockers.map((f) => f.code),
+      skipped: [],
+    };
+    await m.query(`${INSERT_EVENT} VALUES ($1, $2, NULL, $3, $4)`, [r.id, now, 'escalated', data]);
+    await this.audit.record(m, {
+      action: 'referral.escalate',
+      resourceType: 'referral',
+      resourceId: r.id,
+      subjectPersonId: r.personId,
+      actor: null,
+      details: data,
     });
   }
 

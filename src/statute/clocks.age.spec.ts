@@ -1,4 +1,4 @@
-import { intakeFindings, LegalContext, S136Context, withAgeAtArrival } from './clocks';
+import { intakeFindings, LegalContext, refusesIntake, S136Context, withAgeAtArrival } from './clocks';
 import { ageOn, isUnder } from './time';
 
 /**
@@ -29,9 +29,9 @@ const UNDER_18 = ['blocker:police-station-under-18'];
 const ADULT = ['warning:police-station-adult-no-inspector'];
 const AGE_UNKNOWN = ['warning:police-station-age-unknown', 'warning:police-station-adult-no-inspector'];
 
-describe('POL-09: a person under 18 by their date of birth is never taken to a police station', () => {
+describe('POL-09: a person under 18 by their date of birth at a police station is flagged with a blocker', () => {
   it.each<[string, LegalContext, Dob[], string[]]>([
-    ['16 years old by the date of birth given: refused', policeStation('2026-06-01T02:00:00Z'), [given('2010-03-14')], UNDER_18],
+    ['16 years old by the date of birth given: the blocker', policeStation('2026-06-01T02:00:00Z'), [given('2010-03-14')], UNDER_18],
     [
       'the 18th birthday begins at local midnight: arriving 00:30 BST on it (23:30 UTC the day before) is 18, an adult',
       policeStation('2026-06-14T23:30:00Z'),
@@ -58,7 +58,7 @@ describe('POL-09: a person under 18 by their date of birth is never taken to a p
       ADULT,
     ],
     [
-      'the date of birth on record makes them 17 though the one given makes them an adult: refused',
+      'the date of birth on record makes them 17 though the one given makes them an adult: the blocker',
       policeStation('2026-06-01T02:00:00Z'),
       [given('1990-01-01'), onRecord('2009-01-01')],
       UNDER_18,
@@ -77,7 +77,7 @@ describe('POL-09: a person under 18 by their date of birth is never taken to a p
     ],
     ['a date of birth that is not a date is not read', policeStation('2026-06-01T02:00:00Z'), [given('2010-02-30')], AGE_UNKNOWN],
     [
-      'the flag alone still refuses (an adult date of birth does not overrule it)',
+      'the flag alone still raises the blocker (an adult date of birth does not overrule it)',
       policeStation('2026-06-01T02:00:00Z', { personUnder18: true }),
       [given('1990-01-01')],
       UNDER_18,
@@ -101,7 +101,7 @@ describe('POL-09: a person under 18 by their date of birth is never taken to a p
       [],
     ],
     [
-      'a s.135(1) warrant to a police station for a 17-year-old is refused too',
+      'a s.135(1) warrant to a police station for a 17-year-old raises the blocker too',
       {
         kind: 's135-1',
         warrantExecutedAt: at('2026-06-01T11:00:00Z'),
@@ -115,7 +115,7 @@ describe('POL-09: a person under 18 by their date of birth is never taken to a p
     expect(pol09(context, dobs)).toEqual(expected);
   });
 
-  it('says what the refusal rests on: which date of birth, and the age on the day of arrival', () => {
+  it('says what the blocker rests on: which date of birth, and the age on the day of arrival', () => {
     const context = withAgeAtArrival(
       policeStation('2026-06-01T02:00:00Z'),
       [given('1990-01-01'), onRecord('2010-03-14')],
@@ -124,8 +124,51 @@ describe('POL-09: a person under 18 by their date of birth is never taken to a p
     );
     const [finding] = intakeFindings(context, at('2026-06-01T02:30:00Z')).filter((f) => f.rule === 'POL-09');
     expect(finding.message).toBe(
-      'A police station can never be a place of safety for a person under 18 (born Sun 14 Mar 2010 by the date of birth on record: 16 on Mon 1 Jun 2026, the day of arrival): move the person to another place of safety now.',
+      'A police station can never be a place of safety for a person under 18 (born Sun 14 Mar 2010 by the date of birth on record: 16 on Mon 1 Jun 2026, the day of arrival): the child must be moved to another place of safety now. The detention is recorded and counted; its 24 hours still run from arrival.',
     );
+  });
+
+  it("a child kept at a police station is timed from the constable's decision to keep them", () => {
+    const context = withAgeAtArrival(
+      { kind: 's136', placeOfSafetyType: 'police-station', locationType: 'public-place', keptAt: at('2026-06-01T02:00:00Z') },
+      [given('2010-03-14')],
+      at('2026-06-01T02:30:00Z'),
+      LONDON,
+    );
+    const [finding] = intakeFindings(context, at('2026-06-01T02:30:00Z')).filter((f) => f.rule === 'POL-09');
+    expect(finding.message).toContain('its 24 hours still run from the decision to keep them.');
+  });
+
+  // s.136A(1) forbids the police to use a police station for a child; it does not stop the hub learning that they did.
+  it.each<[string, LegalContext, string, boolean]>([
+    [
+      'a child at a police station: recorded with the blocker',
+      policeStation('2026-06-01T02:00:00Z', { personUnder18: true }),
+      'police-station-under-18',
+      false,
+    ],
+    [
+      'an arrival typed 2 hours after the referral came in: refused (the record cannot be right)',
+      policeStation('2026-06-01T04:30:00Z', { personUnder18: true }),
+      'time-after-receipt',
+      true,
+    ],
+    [
+      'neither arrival nor the decision to keep recorded: refused (the 24 hours have no start)',
+      { kind: 's136', placeOfSafetyType: 'police-station', locationType: 'public-place', personUnder18: true } as unknown as LegalContext,
+      'anchor-missing',
+      true,
+    ],
+    [
+      'an adult at a police station without an inspector: a warning, recorded',
+      policeStation('2026-06-01T02:00:00Z', { personUnder18: false }),
+      'police-station-adult-no-inspector',
+      false,
+    ],
+  ])('intake: %s', (_name, context, code, refuses) => {
+    const finding = intakeFindings(context, at('2026-06-01T02:30:00Z')).find((f) => f.code === code)!;
+    expect(finding).toBeDefined();
+    expect(refusesIntake(finding)).toBe(refuses);
   });
 
   it('leaves other legal contexts as they are', () => {

@@ -723,9 +723,24 @@ export function validateExtension(
 }
 
 /**
+ * Blockers about what happened to the person, not about the record: the detention they describe is unlawful, but it
+ * is happening, so the hub must know of it. The intake records the referral with the blocker on it (and its clocks,
+ * which still run), and raises the alarm; it is never refused for them. POL-09 (s.136A(1)): a child held at a police
+ * station still has their 24 hours running from arrival (s.136(2A), s.135(3ZA)) and needs moving and assessing now,
+ * and every such detention is counted (the places-of-safety report's "must be 0").
+ */
+export const RECORDED_INTAKE_BLOCKERS: ReadonlySet<string> = new Set(['police-station-under-18']);
+
+/** Whether an intake finding stops the referral being recorded: a blocker about the record itself (RECORDED_INTAKE_BLOCKERS aside). */
+export function refusesIntake(finding: Finding): boolean {
+  return finding.severity === 'blocker' && !RECORDED_INTAKE_BLOCKERS.has(finding.code);
+}
+
+/**
  * Problems to record when a referral's legal context is taken in (or updated): `receivedAt` is when these facts
- * reached the hub, so no recorded time may be later than it (beyond CLOCK_SKEW_MS). Blockers stop the intake;
- * warnings are for the AMHP to record and act on.
+ * reached the hub, so no recorded time may be later than it (beyond CLOCK_SKEW_MS). Blockers stop the intake
+ * (refusesIntake), except those about an unlawful detention that is happening (RECORDED_INTAKE_BLOCKERS), which are
+ * recorded on the referral for the AMHP to act on at once; warnings are for the AMHP to record and act on.
  */
 export function intakeFindings(context: LegalContext, receivedAt: Instant, policy: ClockPolicy = DEFAULT_CLOCK_POLICY): Finding[] {
   assertInstant(receivedAt, 'receivedAt');
@@ -811,7 +826,7 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
         'POL-09',
         'blocker',
         'police-station-under-18',
-        `A police station can never be a place of safety for a person under 18${context.ageBasis ? ` (${context.ageBasis})` : ''}: move the person to another place of safety now.`,
+        `A police station can never be a place of safety for a person under 18${context.ageBasis ? ` (${context.ageBasis})` : ''}: the child must be moved to another place of safety now. The detention is recorded and counted; its 24 hours still run from ${context.kind === 's136' && context.keptAt ? 'the decision to keep them' : 'arrival'}.`,
         citation,
       );
     } else {

@@ -87,7 +87,12 @@ export class PageViewDto {
   @ApiProperty({ enum: PAGE_KINDS }) kind: string;
   @ApiProperty({ description: '0: the first page; 1-3: the escalation chain (next AMHP on duty, senior on duty, manager on call).' })
   step: number;
-  @ApiProperty({ nullable: true, type: String, description: 'For an escalation: offer-not-accepted or clock-not-acknowledged.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'For an escalation: offer-not-accepted or clock-not-acknowledged (DUTY-03), or unlawful-detention (POL-09: a child recorded at a police station, paged at intake).',
+  })
   reason: string | null;
   @ApiProperty({ description: 'What it is, in generic words (no person data): the words its notification showed.' }) title: string;
   @ApiProperty({ enum: ['high', 'normal'] }) urgency: string;

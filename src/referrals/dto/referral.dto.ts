@@ -78,7 +78,7 @@ export class LegalContextDto {
   locationType?: string;
   @ApiPropertyOptional({
     description:
-      'Under 18 (POL-09: a police station is never a place of safety for a child). The date of birth given or on record is read too: under 18 on the local date of arrival by either, or by this flag, refuses a police station.',
+      'Under 18 (POL-09: a police station is never a place of safety for a child). The date of birth given or on record is read too: under 18 on the local date of arrival by either, or by this flag, and the referral keeps `personUnder18: true`. A child at a police station is recorded all the same, with its clocks and the blocker `police-station-under-18` (move them to another place of safety now), and the AMHPs on duty and the manager on call are paged at once.',
   })
   @IsOptional()
   @IsBoolean()
