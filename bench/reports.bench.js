@@ -273,8 +273,8 @@ async function build(db) {
   // The s.136 clock: a few s.136B extensions.
   await exec(
     db,
-    `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, recorded_by)
-     SELECT referral_id, received_at + interval '20 hours', 12, 'Dr Bench', 'Intoxicated: not fit to be assessed in the 24 hours', $1
+    `INSERT INTO referral_extensions (referral_id, authorised_at, minutes, authorised_by, reason, recorded_by)
+     SELECT referral_id, received_at + interval '20 hours', 720, 'Dr Bench', 'Intoxicated: not fit to be assessed in the 24 hours', $1
        FROM gen WHERE s136 AND r2 < 0.05`,
     [manager],
   );

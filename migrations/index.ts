@@ -39,6 +39,7 @@ import * as m35 from './1796441000000-OutboxAppendRows';
 import * as m36 from './1796442000000-DisplacementDisposedOn';
 import * as m37 from './1796443000000-ReportApprovalsAuthority';
 import * as m38 from './1796444000000-S4ConvertsAt';
+import * as m39 from './1796446000000-ExtensionMinutes';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -80,4 +81,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m36),
   ...Object.values(m37),
   ...Object.values(m38),
+  ...Object.values(m39),
 ];

@@ -342,6 +342,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
         deadline: '2026-11-22T07:30:00.000Z',
         extendedBy: 6,
       });
+      expect(ok.extensions).toEqual([expect.objectContaining({ hours: 6, minutes: 360 })]);
       await api(manager)
         .post(`/referrals/${r.id}/extensions`, {
           authorisedAt: '2026-11-21T01:55:00Z',
@@ -350,6 +351,51 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
           reason: 'patient-condition',
         })
         .expect(422);
+    });
+
+    it('a s.136B extension authorised to a time, 7 h 30 min: accepted as hours 7.5, the clock ends 7 h 30 min after the 24 hours and says so', async () => {
+      const r = (await api(manager).post('/referrals', body()).expect(201)).body;
+      const extended = (
+        await api(manager)
+          .post(`/referrals/${r.id}/extensions`, {
+            authorisedAt: '2026-11-21T01:50:00Z',
+            hours: 7.5,
+            authorisingDoctor: { name: 'Dr Examining Person', gmcNumber: '7123456' },
+            reason: 'patient-condition',
+          })
+          .expect(201)
+      ).body;
+      const clock = extended.clocks.find((c: { id: string }) => c.id === 'POL-07');
+      expect(clock).toMatchObject({ deadline: '2026-11-22T09:00:00.000Z', extendedBy: 7.5 });
+      expect(clock.basis).toContain('extended by 7 h 30 min under s.136B');
+      expect(clock.basis).toContain('ends Sun 22 Nov 2026 09:00 GMT.');
+      expect(clock.extension).toMatchObject({ hours: 7.5, minutes: 450 });
+      expect(extended.extensions).toEqual([expect.objectContaining({ hours: 7.5, minutes: 450 })]);
+      expect(await t.sql('SELECT minutes FROM referral_extensions WHERE referral_id = $1', [r.id])).toEqual([{ minutes: 450 }]);
+      // As the record is read again.
+      const read = (await api(manager).get(`/referrals/${r.id}`).expect(200)).body;
+      expect(read.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({
+        deadline: '2026-11-22T09:00:00.000Z',
+        extendedBy: 7.5,
+      });
+    });
+
+    it.each([
+      ['12 h 1 min', 12 + 1 / 60, 'hours must not be more than 12 hours (720 minutes)'],
+      ['part of a minute (7 h 30 min 36 s)', 7.51, 'hours must be a whole number of minutes (hours × 60 a whole number, e.g. 7.5 or 7.25)'],
+    ])('a s.136B extension of %s is refused, 400 naming hours, nothing recorded', async (_name, hours, message) => {
+      const r = (await api(manager).post('/referrals', body()).expect(201)).body;
+      const res = await api(manager)
+        .post(`/referrals/${r.id}/extensions`, {
+          authorisedAt: '2026-11-21T01:50:00Z',
+          hours,
+          authorisingDoctor: { name: 'Dr Examining Person', gmcNumber: '7123456' },
+          reason: 'patient-condition',
+        })
+        .expect(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body.errors).toEqual([{ field: 'hours', messages: [message] }]);
+      expect(await t.sql('SELECT 1 FROM referral_extensions WHERE referral_id = $1', [r.id])).toEqual([]);
     });
   });
 

@@ -56,8 +56,8 @@ describe('reports: activity, timeliness and places of safety on a known month', 
       await t.sql(`INSERT INTO referral_events (referral_id, at, type) VALUES ($1, $2, $3)`, [r.id, at, type]);
     if (spec.extension)
       await t.sql(
-        `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, recorded_by) VALUES ($1, $2, $3, 'examining-doctor', $4, $5)`,
-        [r.id, spec.extension.at, spec.extension.hours, spec.extension.reason, manager.id],
+        `INSERT INTO referral_extensions (referral_id, authorised_at, minutes, authorised_by, reason, recorded_by) VALUES ($1, $2, $3, 'examining-doctor', $4, $5)`,
+        [r.id, spec.extension.at, Math.round(spec.extension.hours * 60), spec.extension.reason, manager.id],
       );
     const a = spec.assessment;
     if (a) {

@@ -98,6 +98,10 @@ export function schemaFragment(meta: ValidationMetadata): Schema | null {
     // Something that shows, anywhere in the value (the pattern is not anchored).
     case 'notBlank':
       return { pattern: VISIBLE_CHARACTER.source };
+    // A period in hours to the minute, at least one minute: the whole-minutes rule (hours × 60 a whole number) is in
+    // the description.
+    case 'isHoursToTheMinute':
+      return { type: 'number', minimum: 1 / 60, maximum: c[0] };
     case 'maxDecimalPlaces':
       return { multipleOf: Number(`1e-${String(c[0])}`) };
     // An object (or a list of objects) of the nested DTO: its $ref (or items.$ref) says so.

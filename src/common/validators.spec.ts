@@ -1,4 +1,5 @@
-import { isBlank, isInstant } from './validators';
+import { validateSync } from 'class-validator';
+import { IsHoursToTheMinute, isBlank, isInstant, minutesOfHours } from './validators';
 
 describe('an instant in a request carries its offset', () => {
   it.each([
@@ -41,4 +42,37 @@ describe('a value that shows nothing is blank (a password of spaces is no passwo
     ['a visible character among zero-width spaces', `\u200b${'.'}\u200b`],
     ['not text at all', 12],
   ])('%s is not blank', (_name, value) => expect(isBlank(value)).toBe(false));
+});
+
+describe('hours to the minute (a s.136B extension: "a further period not exceeding 12 hours", authorised to a time)', () => {
+  class Period {
+    @IsHoursToTheMinute(12) hours: unknown;
+  }
+  const errors = (hours: unknown) => {
+    const p = new Period();
+    p.hours = hours;
+    return validateSync(p).flatMap((e) => Object.values(e.constraints ?? {}));
+  };
+
+  it.each<[string, number, number]>([
+    ['whole hours', 12, 720],
+    ['7 h 30 min', 7.5, 450],
+    ['7 h 15 min', 7.25, 435],
+    ['6 h 20 min, to four decimal places', 6.3333, 380],
+    ['6 h 20 min, as a division gives it', 380 / 60, 380],
+    ['1 minute', 1 / 60, 1],
+  ])('accepts %s (%d h = %d min)', (_name, hours, minutes) => {
+    expect(errors(hours)).toEqual([]);
+    expect(minutesOfHours(hours)).toBe(minutes);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['12 h 1 min', 721 / 60, 'hours must not be more than 12 hours (720 minutes)'],
+    ['13 hours', 13, 'hours must not be more than 12 hours (720 minutes)'],
+    ['part of a minute', 7.501, 'hours must be a whole number of minutes (hours × 60 a whole number, e.g. 7.5 or 7.25)'],
+    ['zero', 0, 'hours must be at least 1 minute'],
+    ['a negative period', -1, 'hours must be at least 1 minute'],
+    ['text', '7.5', 'hours must be a number of hours, to the minute (7.5 for 7 h 30 min)'],
+    ['infinity', Infinity, 'hours must be a number of hours, to the minute (7.5 for 7 h 30 min)'],
+  ])('refuses %s, saying why', (_name, hours, message) => expect(errors(hours)).toEqual([message]));
 });

@@ -163,3 +163,37 @@ export function Nested(type: () => new () => object, options: { each?: boolean }
   ];
   return (target, key) => decorators.forEach((d) => d(target, key));
 }
+
+/**
+ * A length of time in hours, to the minute: a number greater than 0 and at most `maxHours`, whose minutes (hours × 60)
+ * are a whole number (7.5 is 7 h 30 min; 6 h 20 min is 6.3333…, read to the nearest half second). What each check
+ * refused is said in the field's message.
+ */
+export function IsHoursToTheMinute(maxHours: number, options?: ValidationOptions): PropertyDecorator {
+  const problem = (value: unknown): string | null => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number of hours, to the minute (7.5 for 7 h 30 min)';
+    if (value * 60 > maxHours * 60 + WHOLE_MINUTE_TOLERANCE) return `must not be more than ${maxHours} hours (${maxHours * 60} minutes)`;
+    const minutes = Math.round(value * 60);
+    if (Math.abs(value * 60 - minutes) > WHOLE_MINUTE_TOLERANCE)
+      return 'must be a whole number of minutes (hours × 60 a whole number, e.g. 7.5 or 7.25)';
+    if (minutes < 1) return 'must be at least 1 minute';
+    return null;
+  };
+  return ValidateBy(
+    {
+      name: 'isHoursToTheMinute',
+      constraints: [maxHours],
+      validator: {
+        validate: (value: unknown) => problem(value) === null,
+        defaultMessage: (args) => `${args?.property} ${problem(args?.value) ?? 'is not valid'}`,
+      },
+    },
+    options,
+  );
+}
+
+/** Half a second, in minutes: how far hours × 60 may be from a whole number of minutes (a third of an hour has no exact decimal). */
+const WHOLE_MINUTE_TOLERANCE = 0.5 / 60;
+
+/** Hours to the minute (IsHoursToTheMinute) as whole minutes. */
+export const minutesOfHours = (hours: number): number => Math.round(hours * 60);

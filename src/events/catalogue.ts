@@ -6,7 +6,23 @@
  * never a person's details. Delivered by the SSE stream (GET /events) and by webhooks, whose subscribers read these
  * schemas: change a payload here only as a contract change.
  */
-import { Infer, JsonSchema, ObjectSchema, Schema, arrayOf, bool, date, enumOf, instant, int, nullable, obj, str, uuid } from './schema';
+import {
+  Infer,
+  JsonSchema,
+  ObjectSchema,
+  Schema,
+  arrayOf,
+  bool,
+  date,
+  enumOf,
+  instant,
+  int,
+  nullable,
+  num,
+  obj,
+  str,
+  uuid,
+} from './schema';
 
 export interface EventDefinition<A extends string = string, P = unknown> {
   aggregateType: A;
@@ -146,7 +162,11 @@ export const EVENTS = {
   'referral.extended': event(
     'referral',
     'A statutory period of the referral was extended.',
-    obj({ referralId: uuid(), hours: int('Length of the extension in hours.') }),
+    obj({
+      referralId: uuid(),
+      hours: num('Length of the extension in hours, to the minute (7.5 for 7 h 30 min).'),
+      minutes: int('Length of the extension in minutes (at most 720).'),
+    }),
   ),
 
   // assessments

@@ -1,4 +1,4 @@
-import { Infer, arrayOf, bool, date, enumOf, instant, int, nullable, obj, str, uuid } from './schema';
+import { Infer, arrayOf, bool, date, enumOf, instant, int, nullable, num, obj, str, uuid } from './schema';
 
 describe('event schema builder', () => {
   it.each([
@@ -7,6 +7,7 @@ describe('event schema builder', () => {
     ['instant', instant('When.'), { type: 'string', format: 'date-time', description: 'When.' }],
     ['date', date(), { type: 'string', format: 'date' }],
     ['int', int('How many.'), { type: 'integer', description: 'How many.' }],
+    ['num', num('How long, in hours.'), { type: 'number', description: 'How long, in hours.' }],
     ['bool', bool(), { type: 'boolean' }],
     ['enumOf', enumOf(['s2', 's3'], 'Section.'), { type: 'string', enum: ['s2', 's3'], description: 'Section.' }],
     ['arrayOf', arrayOf(uuid(), 'Ids.'), { type: 'array', description: 'Ids.', items: { type: 'string', format: 'uuid' } }],

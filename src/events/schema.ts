@@ -51,6 +51,8 @@ export const instant = (description?: string): Schema<string> => schema({ type: 
 /** A calendar date, `YYYY-MM-DD`. */
 export const date = (description?: string): Schema<string> => schema({ type: 'string', format: 'date', ...described(description) });
 export const int = (description?: string): Schema<number> => schema({ type: 'integer', ...described(description) });
+/** A number, whole or not. */
+export const num = (description?: string): Schema<number> => schema({ type: 'number', ...described(description) });
 export const bool = (description?: string): Schema<boolean> => schema({ type: 'boolean', ...described(description) });
 
 /** One of a closed list of string codes. */

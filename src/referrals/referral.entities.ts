@@ -161,9 +161,9 @@ export class ReferralEventEntity {
   data: Record<string, unknown>;
 }
 
-/** A s.136B extension of the place-of-safety period (POL-08): at most one, at most 12 h, before expiry. */
+/** A s.136B extension of the place-of-safety period (POL-08): at most one, at most 12 h (to the minute), before expiry. */
 @Entity('referral_extensions')
-@Check('referral_extensions_hours', `hours BETWEEN 1 AND 12`)
+@Check('referral_extensions_minutes', `minutes BETWEEN 1 AND 720`)
 @Index('referral_extensions_referral_key', ['referralId'], { unique: true })
 @Check(
   'referral_extensions_authorising_doctor',
@@ -180,8 +180,9 @@ export class ReferralExtensionEntity {
   @Column('timestamptz')
   authorisedAt: Date;
 
+  /** Its length in minutes: s.136B(1) allows "a further period not exceeding 12 hours", authorised to a time. */
   @Column('integer')
-  hours: number;
+  minutes: number;
 
   /** 'examining-doctor': the role of whoever authorised (the only one that may). */
   @Column('text')

@@ -9,7 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock as SystemClock, isoOrNull, RECORDED_SKEW_MS, recordedInstant } from '../common/clock';
-import { isInstant } from '../common/validators';
+import { isInstant, minutesOfHours } from '../common/validators';
 import { assertVersion, etagFor, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
@@ -109,8 +109,10 @@ interface PersonSummary {
 }
 
 /** A recorded s.136B extension as the row query returns it (instants as JSON text). */
-type ExtensionRow = Omit<S136BExtension, 'authorisedAt' | 'superintendentApprovedAt' | 'authorisingDoctor'> & {
+type ExtensionRow = Omit<S136BExtension, 'authorisedAt' | 'superintendentApprovedAt' | 'authorisingDoctor' | 'hours'> & {
   authorisedAt: string;
+  /** Its length in whole minutes (POL-08: at most 720). */
+  minutes: number;
   authorisedBy: string;
   superintendentApprovedAt: string | null;
   authorisingDoctor: { doctorId: string | null; name: string; gmcNumber: string } | null;
@@ -142,7 +144,7 @@ type Row = ReferralEntity &
 // r.* once: its JSON columns (legal_context, risks, referrer) are parsed by the driver for every row read, and camel()
 // gives them their field names.
 const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
-       coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'hours', e.hours, 'authorisedBy', e.authorised_by,
+       coalesce((SELECT json_agg(json_build_object('authorisedAt', e.authorised_at, 'minutes', e.minutes, 'authorisedBy', e.authorised_by,
                    'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at,
                    'authorisingDoctor', CASE WHEN e.authorising_doctor_name IS NULL THEN NULL ELSE json_build_object('doctorId', e.authorising_doctor_id,
                      'name', e.authorising_doctor_name, 'gmcNumber', e.authorising_doctor_gmc_number) END) ORDER BY e.authorised_at)
@@ -736,9 +738,11 @@ export class ReferralsService {
       const r = await this.lock(m, id, actor);
       const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
       const context = toLegalContext(r.legalContext);
+      // POL-08 (s.136B(1)): the exact period the doctor authorised, to the minute (7.5 h is 7 h 30 min), to the rules.
+      const minutes = minutesOfHours(dto.hours);
       const ext: S136BExtension = {
         authorisedAt: new Date(dto.authorisedAt),
-        hours: dto.hours,
+        hours: minutes / 60,
         ...(dto.authorisedBy !== undefined ? { authorisedBy: dto.authorisedBy } : {}),
         authorisingDoctor: dto.authorisingDoctor ? await this.authorisingDoctor(dto.authorisingDoctor) : null,
         reason: dto.reason as S136BExtension['reason'],
@@ -750,12 +754,12 @@ export class ReferralsService {
         throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
       try {
         await m.query(
-          `INSERT INTO referral_extensions (referral_id, authorised_at, hours, authorised_by, reason, superintendent_approved_at, recorded_by,
+          `INSERT INTO referral_extensions (referral_id, authorised_at, minutes, authorised_by, reason, superintendent_approved_at, recorded_by,
              authorising_doctor_id, authorising_doctor_name, authorising_doctor_gmc_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
           [
             id,
             ext.authorisedAt,
-            ext.hours,
+            minutes,
             ext.authorisedBy ?? 'examining-doctor',
             ext.reason,
             ext.superintendentApprovedAt ?? null,
@@ -782,6 +786,7 @@ export class ReferralsService {
           type: 'extension-recorded',
           data: {
             hours: ext.hours,
+            minutes,
             authorisedAt: ext.authorisedAt.toISOString(),
             ...(ext.authorisingDoctor ? { authorisingDoctor: ext.authorisingDoctor } : {}),
           },
@@ -793,13 +798,17 @@ export class ReferralsService {
         resourceId: id,
         subjectPersonId: r.personId,
         accessBasis: basis,
-        details: { hours: ext.hours, ...(ext.authorisingDoctor?.doctorId ? { authorisingDoctorId: ext.authorisingDoctor.doctorId } : {}) },
+        details: {
+          hours: ext.hours,
+          minutes,
+          ...(ext.authorisingDoctor?.doctorId ? { authorisingDoctorId: ext.authorisingDoctor.doctorId } : {}),
+        },
       });
       await this.events.emit(m, {
         type: 'referral.extended',
         aggregateType: 'referral',
         aggregateId: id,
-        payload: { referralId: id, hours: ext.hours },
+        payload: { referralId: id, hours: ext.hours, minutes },
       });
       return this.view(await this.row(m, id));
     });
@@ -1550,7 +1559,7 @@ export class ReferralsService {
   private extensionsOf(r: Row): S136BExtension[] {
     return r.extensions.map((e) => ({
       authorisedAt: new Date(e.authorisedAt),
-      hours: e.hours,
+      hours: e.minutes / 60,
       authorisedBy: e.authorisedBy,
       authorisingDoctor: e.authorisingDoctor,
       reason: e.reason,
@@ -1754,6 +1763,7 @@ function extensionView(e: S136BExtension): ExtensionViewDto {
   return {
     authorisedAt: e.authorisedAt.toISOString(),
     hours: e.hours,
+    minutes: Math.round(e.hours * 60),
     authorisedBy: e.authorisedBy ?? 'examining-doctor',
     authorisingDoctor: e.authorisingDoctor
       ? { doctorId: e.authorisingDoctor.doctorId ?? null, name: e.authorisingDoctor.name, gmcNumber: e.authorisingDoctor.gmcNumber }

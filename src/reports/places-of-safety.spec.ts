@@ -38,6 +38,24 @@ describe('the place-of-safety limit: 24 h from arrival, plus a s.136B extension'
       '2026-11-10T20:00:00.000Z',
       false,
     ],
+    [
+      'started 31 h 30 min after arrival, with a 7 h 30 min extension: at its very end',
+      row({ assessmentStartedAt: new Date('2026-11-10T15:30:00Z'), extensionHours: 7.5 }),
+      '2026-11-10T15:30:00.000Z',
+      false,
+    ],
+    [
+      'started 31 h 31 min after arrival, with a 7 h 30 min extension: a minute late',
+      row({ assessmentStartedAt: new Date('2026-11-10T15:31:00Z'), extensionHours: 7.5 }),
+      '2026-11-10T15:30:00.000Z',
+      true,
+    ],
+    [
+      'a 6 h 20 min extension as the view reads it (380 / 60.0): the limit to the minute, not a millisecond short',
+      row({ assessmentStartedAt: new Date('2026-11-10T14:20:00Z'), extensionHours: Number('6.3333333333333333') }),
+      '2026-11-10T14:20:00.000Z',
+      false,
+    ],
     ['never started, the limit long past', row({}), '2026-11-10T08:00:00.000Z', true],
     ['never started, the limit still ahead', row({ arrivedAt: new Date('2026-11-19T12:00:00Z') }), '2026-11-20T12:00:00.000Z', false],
   ])('%s: limit %s, breach %s', (_, r, limit, breach) => {

@@ -37,9 +37,12 @@ export function placesOfSafetyDefinitions(targetMinutes: number): string[] {
   ];
 }
 
-/** The instant the place-of-safety period ends: arrival + 24 h + the extension's hours. */
+/**
+ * The instant the place-of-safety period ends: arrival + 24 h + the extension's hours, to the minute (the view gives
+ * minutes / 60: 6 h 20 min is 6.333…, so the product is rounded to the millisecond, not cut short by one).
+ */
 export const limitOf = (r: PlaceOfSafetyRow): Date | undefined =>
-  r.arrivedAt ? new Date(r.arrivedAt.getTime() + (24 + (r.extensionHours ?? 0)) * HOUR) : undefined;
+  r.arrivedAt ? new Date(r.arrivedAt.getTime() + Math.round((24 + (r.extensionHours ?? 0)) * HOUR)) : undefined;
 
 /** Whether the period ended before the assessment started (or before `now`, when it has not started). */
 export function breached(r: PlaceOfSafetyRow, now: Date): boolean {

@@ -11,6 +11,7 @@ import {
   DEFAULT_CLOCK_POLICY,
   DEFAULT_RESPONSE_TARGETS,
   DEFAULT_WARNINGS,
+  formatHours,
   formatLocal,
   hoursAfter,
   intakeFindings,
@@ -280,6 +281,36 @@ describe('POL-08: s.136B extensions', () => {
     expect(clock.deadline.toISOString()).toBe('2026-06-02T22:00:00.000Z');
     expect(clock.basis).toContain('extended by 12 h');
   });
+
+  // s.136B(1): "a further period not exceeding 12 hours", authorised to a time: the clock ends exactly that long after the
+  // 24 hours (Tue 2 Jun 2026 10:00 UTC, 11:00 BST), to the minute.
+  it.each<[string, number, string, string, number]>([
+    ['7 h 30 min', 7.5, '2026-06-02T17:30:00.000Z', 'extended by 7 h 30 min under s.136B', 7.5],
+    ['6 h 20 min (a third of an hour has no exact decimal)', 380 / 60, '2026-06-02T16:20:00.000Z', 'extended by 6 h 20 min', 380 / 60],
+    ['45 min', 0.75, '2026-06-02T10:45:00.000Z', 'extended by 45 min', 0.75],
+    ['11 h 59 min', 719 / 60, '2026-06-02T21:59:00.000Z', 'extended by 11 h 59 min', 719 / 60],
+  ])('an extension of %s ends the clock that long after the 24 hours, and says so', (_name, hours, deadline, basis, extendedBy) => {
+    const clock = only(statutory(context, [ext({ hours })]));
+    expect(validateExtension(context, base, ext({ hours }))).toEqual([]);
+    expect(clock.deadline.toISOString()).toBe(deadline);
+    expect(clock.extendedBy).toBe(extendedBy);
+    expect(clock.basis).toContain(basis);
+    expect(clock.basis).toContain(`ends ${formatLocal(new Date(deadline), 'Europe/London')}.`);
+  });
+
+  it('an extension of 12 h 1 min is refused, its length said to the minute', () => {
+    const [finding] = validateExtension(context, base, ext({ hours: 721 / 60 }));
+    expect(finding).toMatchObject({ code: 'extension-too-long', severity: 'blocker' });
+    expect(finding.message).toBe('An extension of 12 h 1 min is longer than the 12 hours s.136B allows.');
+  });
+
+  it.each<[number, string]>([
+    [12, '12 h'],
+    [7.5, '7 h 30 min'],
+    [380 / 60, '6 h 20 min'],
+    [0.25, '15 min'],
+    [1 / 60, '1 min'],
+  ])('formatHours(%d) is "%s"', (hours, text) => expect(formatHours(hours)).toBe(text));
 
   it('the clock names the doctor who authorised the extension, or the role for one recorded by role alone', () => {
     const named = ext({ authorisedBy: undefined, authorisingDoctor: { doctorId: 'd1', name: 'Dr Asha Patel', gmcNumber: '7100001' } });

@@ -119,7 +119,7 @@ export const GMC_NUMBER = /^[0-9]{7}$/;
 /** A s.136B authorisation of further detention at the place of safety (POL-08). */
 export interface S136BExtension {
   authorisedAt: Instant;
-  /** The further period, in hours (at most 12). */
+  /** The further period, in hours (at most 12), to the minute: 7.5 is 7 h 30 min. */
   hours: number;
   /**
    * The role that authorised: 'examining-doctor' is the only one that may; anything else is recorded as given and
@@ -186,6 +186,14 @@ export interface Clock {
   basis: string;
   /** The true anchor is not recorded yet; an earlier known time stands in, so the deadline is never too late. */
   provisional: boolean;
+}
+
+/** A period of hours as the AMHP reads it, to the minute: "12 h", "7 h 30 min", "45 min". */
+export function formatHours(hours: number): string {
+  const minutes = Math.round(hours * 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h && m ? `${h} h ${m} min` : h ? `${h} h` : `${m} min`;
 }
 
 /** C5: N hours after an instant, as elapsed time (N × 3600 s in UTC), whatever the wall clock does. */
@@ -407,7 +415,7 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
   const s136 = context.kind === 's136';
   const outcome = applyExtensions(context, extensions, zone);
   const extension = outcome.applied
-    ? `, extended by ${outcome.extendedBy} h under s.136B (authorised ${formatLocal(outcome.applied.authorisedAt, zone)} by ${describeAuthorisingDoctor(outcome.applied)}, because of the person's condition)`
+    ? `, extended by ${formatHours(outcome.extendedBy)} under s.136B (authorised ${formatLocal(outcome.applied.authorisedAt, zone)} by ${describeAuthorisingDoctor(outcome.applied)}, because of the person's condition)`
     : '';
   const clocks: Clock[] = [
     {
@@ -631,7 +639,10 @@ export function validateExtension(
     findings.push(blocker('extension-hours-invalid', `An extension must be a positive number of hours, not ${ext.hours}.`));
   } else if (ext.hours > MAX_EXTENSION_HOURS) {
     findings.push(
-      blocker('extension-too-long', `An extension of ${ext.hours} hours is longer than the ${MAX_EXTENSION_HOURS} hours s.136B allows.`),
+      blocker(
+        'extension-too-long',
+        `An extension of ${formatHours(ext.hours)} is longer than the ${MAX_EXTENSION_HOURS} hours s.136B allows.`,
+      ),
     );
   }
   // POL-08: authorised "at any time before the expiry of the period of 24 hours".

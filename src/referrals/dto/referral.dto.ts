@@ -1,4 +1,4 @@
-import { IsInstant, Nested, queryBoolean, trim } from '../../common/validators';
+import { IsHoursToTheMinute, IsInstant, Nested, queryBoolean, trim } from '../../common/validators';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ClosedSchema } from '../../common/openapi-contract';
 import { Transform } from 'class-transformer';
@@ -9,14 +9,11 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateIf,
 } from 'class-validator';
@@ -213,7 +210,13 @@ export class AuthorisingDoctorDto {
 
 export class ExtensionDto {
   @ApiProperty({ format: 'date-time' }) @IsInstant() authorisedAt: string;
-  @ApiProperty({ minimum: 1, maximum: 12 }) @IsInt() @Min(1) @Max(12) hours: number;
+  @ApiProperty({
+    example: 7.5,
+    description:
+      's.136B(1): the further period, "not exceeding 12 hours", in hours to the minute: 12, or 7.5 for 7 h 30 min (hours × 60 a whole number of minutes, from 1 to 720). The place-of-safety clock then ends exactly that long after the 24 hours.',
+  })
+  @IsHoursToTheMinute(12)
+  hours: number;
   @ApiPropertyOptional({
     type: AuthorisingDoctorDto,
     description: 'The doctor responsible for the examination who authorised it: from the register (doctorId) or by name and GMC number.',
@@ -287,7 +290,8 @@ export class ClockDto {
   @ApiProperty() citation: string;
   @ApiProperty({ format: 'date-time' }) anchor: string;
   @ApiProperty({ format: 'date-time' }) deadline: string;
-  @ApiProperty() extendedBy: number;
+  @ApiProperty({ description: 'POL-08: the s.136B extension applied, in hours to the minute (7.5 for 7 h 30 min); 0 for none.' })
+  extendedBy: number;
   @ApiProperty() basis: string;
   @ApiProperty({ description: 'The true anchor is not recorded yet; an earlier known time stands in.' }) provisional: boolean;
   @ApiProperty({ enum: ['running', 'warning', 'breached', 'stopped'] }) state: string;
@@ -317,7 +321,8 @@ export class ExtensionDoctorViewDto {
 /** A s.136B extension as recorded (POL-08). */
 export class ExtensionViewDto {
   @ApiProperty({ format: 'date-time' }) authorisedAt: string;
-  @ApiProperty() hours: number;
+  @ApiProperty({ description: 'The further period in hours, to the minute (7.5 for 7 h 30 min).' }) hours: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 720, description: 'The further period in whole minutes.' }) minutes: number;
   @ApiProperty({ example: 'examining-doctor' }) authorisedBy: string;
   @ApiProperty({ type: ExtensionDoctorViewDto, nullable: true, description: 'Null for an extension recorded by role alone.' })
   authorisingDoctor: ExtensionDoctorViewDto | null;
