@@ -131,7 +131,12 @@ function NotificationItem({ note, onRead }) {
 /** The same pages as a manager reads them: what each was about, not addressed to the reader. */
 function hubWords(p) {
   if (p.kind === 'escalation')
-    return p.reason === 'clock-not-acknowledged' ? 'Time limit warning passed on' : 'Job offered and not accepted, passed on';
+    return (
+      {
+        'clock-not-acknowledged': 'Time limit warning passed on',
+        'unlawful-detention': 'A child at a police station: move them now',
+      }[p.reason] || 'Job offered and not accepted, passed on'
+    );
   return (
     { offer: 'Job offered', 'clock-warning': 'Time limit running out', 'clock-breach': 'Time limit passed', handover: 'Morning handover' }[
       p.kind
