@@ -51,7 +51,11 @@ describe('outbox events match the published event catalogue', () => {
       'must NOT have additional properties: {"additionalProperty":"name"}',
     ],
     ['an id that is not a uuid', row('rota.shift.deleted', 'shift', { shiftId: 'S-1' }), 'payload/shiftId must match format "uuid"'],
-    ['a count that is not whole', row('referral.extended', 'referral', { referralId: id, hours: 1.5 }), 'payload/hours must be integer'],
+    [
+      'a count that is not whole',
+      row('referral.extended', 'referral', { referralId: id, hours: 1.5, minutes: 90.5 }),
+      'payload/minutes must be integer',
+    ],
     [
       'a code outside its enum',
       row('assessment.outcome', 'assessment', {

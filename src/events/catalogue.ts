@@ -162,11 +162,14 @@ export const EVENTS = {
   'referral.extended': event(
     'referral',
     'A statutory period of the referral was extended.',
-    obj({
-      referralId: uuid(),
-      hours: num('Length of the extension in hours, to the minute (7.5 for 7 h 30 min).'),
-      minutes: int('Length of the extension in minutes (at most 720).'),
-    }),
+    obj(
+      {
+        referralId: uuid(),
+        hours: num('Length of the extension in hours, to the minute (7.5 for 7 h 30 min).'),
+      },
+      // Events raised before extensions were kept to the minute (whole hours then) carry `hours` alone.
+      { minutes: int('Length of the extension in minutes (at most 720).') },
+    ),
   ),
 
   // assessments
