@@ -224,7 +224,8 @@ async function main() {
       ).json;
       for (const status of ['screening', 'accepted'])
         await send(base, 'POST', `/referrals/${referral.id}/status`, token.manager, JSON.stringify({ status }));
-      return referral;
+      // A referrer is answered with the referral's progress only: the hub's view (with the person) is the manager's read.
+      return (await send(base, 'GET', `/referrals/${referral.id}`, token.manager, undefined)).json;
     };
 
     // An AMHP at work: three jobs allocated to her, each person with a relative on record, the first being assessed
