@@ -35,14 +35,17 @@ export function urgencyOf(kind: PageKind): 'high' | 'normal' {
  * never who or what it is about (the push payload is `{ id, kind }` only; the detail is read in the app, signed in,
  * under the access policy).
  */
+// A clock page says "a time limit", not "a legal time limit": the clocks that page are statutory limits and local
+// targets alike (the response target, the place-of-safety assessment start), and a local target read as the law at
+// 3 a.m. sends people chasing the wrong thing. Which limit it is comes with the detail, after unlock.
 export function pageTitle(kind: PageKind, reason: string | null = null): string {
   switch (kind) {
     case 'offer':
       return 'New job offered to you';
     case 'clock-warning':
-      return 'A legal time limit on your job is running out';
+      return 'A time limit on your job is running out';
     case 'clock-breach':
-      return 'A legal time limit on your job has passed';
+      return 'A time limit on your job has passed';
     case 'escalation':
       if (reason === 'clock-not-acknowledged') return 'A time limit warning nobody acknowledged has come to you';
       if (reason === 'offer-not-accepted') return 'A job nobody has accepted has come to you';

@@ -9,8 +9,8 @@ describe('what a page says and how it is pushed', () => {
     ['escalation', 'offer-not-accepted', 'high', 900, 'A job nobody has accepted has come to you'],
     ['escalation', 'clock-not-acknowledged', 'high', 900, 'A time limit warning nobody acknowledged has come to you'],
     ['escalation', 'unlawful-detention', 'high', 900, 'A person is held where the law does not allow: act now'],
-    ['clock-breach', null, 'high', 3600, 'A legal time limit on your job has passed'],
-    ['clock-warning', null, 'normal', 3600, 'A legal time limit on your job is running out'],
+    ['clock-breach', null, 'high', 3600, 'A time limit on your job has passed'],
+    ['clock-warning', null, 'normal', 3600, 'A time limit on your job is running out'],
     ['handover', null, 'normal', 4 * 3600, 'The morning handover is ready'],
   ] as const)('a %s page (%s): Urgency %s, TTL %i s, "%s"', (kind, reason, urgency, ttl, title) => {
     expect(urgencyOf(kind)).toBe(urgency);
@@ -21,8 +21,8 @@ describe('what a page says and how it is pushed', () => {
   it('a notification, which knows only the kind, says the same words for every person, and a generic one for an escalation', () => {
     expect(NOTIFICATION_WORDS).toEqual({
       offer: 'New job offered to you',
-      'clock-warning': 'A legal time limit on your job is running out',
-      'clock-breach': 'A legal time limit on your job has passed',
+      'clock-warning': 'A time limit on your job is running out',
+      'clock-breach': 'A time limit on your job has passed',
       escalation: 'A job needs someone now',
       handover: 'The morning handover is ready',
     });
