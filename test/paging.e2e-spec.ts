@@ -308,6 +308,14 @@ describe('paging: pages that wake the right person, and the escalation chain', (
         .expect(201);
       t.clock.set('2026-11-21T03:40:00Z');
       await as(jo).post(`/referrals/${quick.id}/offers/accept`).expect(201);
+      // Accepting it answers her page: it no longer waits on her phone to be acknowledged.
+      const [page] = await pagesOf(quick.id);
+      expect(
+        await t.sql('SELECT acknowledged_by, acknowledged_via FROM pages WHERE id = $1 AND acknowledged_at IS NOT NULL', [page.id]),
+      ).toEqual([{ acknowledged_by: jo.id, acknowledged_via: 'app' }]);
+      expect((await as(jo).get('/me/pages?unacknowledged=true').expect(200)).body.items.map((p: { id: string }) => p.id)).not.toContain(
+        page.id,
+      );
       await at('2026-11-21T04:30:00Z');
       expect((await pagesOf(quick.id)).map((p) => p.step)).toEqual([0]);
     });

@@ -291,6 +291,18 @@ export class PagesService {
     });
   }
 
+  /**
+   * Her taking on what a chain paged her about (an offer she accepted) acknowledges her pages in it, as a tap would:
+   * they no longer wait "to acknowledge" on her phone. (A declined offer leaves them: the chain must pass the job on.)
+   */
+  async answeredBy(m: EntityManager, chainKey: string, userId: string): Promise<void> {
+    const rows: PageRow[] = await m.query(
+      'SELECT * FROM pages WHERE chain_key = $1 AND recipient_user_id = $2 AND acknowledged_at IS NULL ORDER BY id FOR UPDATE',
+      [chainKey, userId],
+    );
+    for (const row of rows) await this.acknowledgeIn(m, row, userId, 'app');
+  }
+
   private async acknowledgeIn(m: EntityManager, row: PageRow, by: string, via: 'app' | 'notification' | 'gateway'): Promise<void> {
     const now = this.clock.now();
     await m.query('UPDATE pages SET acknowledged_at = $2, acknowledged_by = $3, acknowledged_via = $4 WHERE id = $1', [

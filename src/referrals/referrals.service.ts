@@ -1194,6 +1194,7 @@ export class ReferralsService {
         // Her access came with the offer and ends with her answer; the answer shows the referral once more, a read on it.
         const basis = (await this.access.decide(actor, 'person.read', r.personId, m)).basis;
         await this.access.end(m, 'referral-offer', id, now, actor.userId);
+        // Her pages about it are left unacknowledged: the job still waits for someone, and its chain passes it on.
         await this.event(m, id, actor, 'offer-declined', {});
         for (const action of ['referral.offer-decline', 'referral.read'])
           await this.audit.record(m, {
@@ -1226,6 +1227,7 @@ export class ReferralsService {
       }
       // The other offers still open are withdrawn as taken by another (allocateIn), and their access ends.
       await this.allocateIn(m, actor, r, actor.userId, now, { offersWithdrawn: 'accepted-by-another' });
+      await this.pages.answeredBy(m, offerChainKey(id), actor.userId);
       return this.view(await this.row(m, id));
     });
   }
