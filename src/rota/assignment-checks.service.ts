@@ -8,7 +8,7 @@ import { supervisionOverdueFinding } from '../supervision/supervision.rules';
 import type { RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
 import { PractitionersService } from '../workforce/practitioners.service';
-import { Period, RotaFinding, startDate, workingTimeFindings } from './rota.rules';
+import { Period, RotaFinding, skillsLostBySwap, startDate, workingTimeFindings } from './rota.rules';
 import { rotaPolicy } from './rota.policy';
 
 export interface Finding {
@@ -107,11 +107,7 @@ export class AssignmentChecksService {
     };
   }
 
-  /**
-   * ROTA-SKILLS: a swap (the assignments `replaced` give way to `taker` on their shift) that leaves the shift without
-   * anyone holding a skill it requires, which the AMHP leaving held: a warning to override, not a silent gap that
-   * coverage shows only afterwards. A shift already short of the skill before the swap is not the swap's doing.
-   */
+  /** ROTA-SKILLS (skillsLostBySwap) for a swap: the assignments `replaced` give way to `taker` on their shift. */
   private async skillsLeftBehind(m: EntityManager, taker: string, replaced: string[]): Promise<Finding[]> {
     const [row]: Array<{ label: string; required: string[]; staying: string[]; leaving: string[]; taker: string[] }> = await m.query(
       `SELECT s.label, s.required_skills AS required,
@@ -123,14 +119,7 @@ export class AssignmentChecksService {
          FROM shifts s WHERE s.id = (SELECT shift_id FROM shift_assignments WHERE id = ANY($1::uuid[]) LIMIT 1)`,
       [replaced, taker],
     );
-    if (!row) return [];
-    const lost = row.required.filter((k) => row.leaving.includes(k) && !row.staying.includes(k) && !row.taker.includes(k));
-    return lost.map((k) => ({
-      code: 'swap-leaves-skill-missing',
-      rule: 'ROTA-SKILLS',
-      severity: 'warning' as const,
-      message: `After the swap nobody on ${row.label} holds the required skill "${k}": the AMHP leaving is the only one who does, and the colleague taking over does not.`,
-    }));
+    return row ? skillsLostBySwap(row) : [];
   }
 
   /**

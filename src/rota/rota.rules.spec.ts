@@ -12,6 +12,8 @@ import {
   Period,
   RotaPolicy,
   workingTimeFindings,
+  skillsLostBySwap,
+  type SwapSkills,
 } from './rota.rules';
 
 const LONDON = 'Europe/London';
@@ -323,5 +325,28 @@ describe('coverage gaps', () => {
       s('b', '2026-11-21T21:00:00Z', '2026-11-22T09:00:00Z', 1, [], [[]]),
     ];
     expect(coverageGaps(shifts, at('2026-11-21T09:00:00Z'), at('2026-11-22T09:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('ROTA-SKILLS: what a swap takes away from a shift that requires a skill', () => {
+  const night = (over: Partial<SwapSkills>): SwapSkills => ({
+    label: 'Night',
+    required: ['senior'],
+    staying: [],
+    leaving: ['senior'],
+    taker: [],
+    ...over,
+  });
+  it.each<[string, Partial<SwapSkills>, string[]]>([
+    ['the only senior leaves, a junior takes over', {}, ['senior']],
+    ['a senior takes over', { taker: ['senior', 'bia'] }, []],
+    ['another senior stays on the shift', { staying: ['senior'] }, []],
+    ['the AMHP leaving was not the senior (the shift was short already)', { leaving: ['bia'] }, []],
+    ['the shift requires nothing', { required: [] }, []],
+    ['two skills, one covered by who stays', { required: ['senior', 'bia'], leaving: ['senior', 'bia'], staying: ['bia'] }, ['senior']],
+  ])('%s', (_case, over, lost) => {
+    const found = skillsLostBySwap(night(over));
+    expect(found.map((f) => f.message.match(/"(.+)"/)![1])).toEqual(lost);
+    for (const f of found) expect(f).toMatchObject({ code: 'swap-leaves-skill-missing', rule: 'ROTA-SKILLS', severity: 'warning' });
   });
 });

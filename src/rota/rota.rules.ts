@@ -351,3 +351,28 @@ export function coverageGaps(shifts: CoverageShift[], from: Date, to: Date): Gap
 }
 
 export { hours as periodHours };
+
+/** The skills on a shift around a swap: what it requires, held by those staying, by those leaving, by the taker. */
+export interface SwapSkills {
+  label: string;
+  required: readonly string[];
+  staying: readonly string[];
+  leaving: readonly string[];
+  taker: readonly string[];
+}
+
+/**
+ * ROTA-SKILLS: a swap that leaves the shift without anyone holding a skill it requires, which the AMHP leaving held: a
+ * warning to override, not a silent gap that coverage shows only afterwards. A shift already short of the skill before
+ * the swap is not the swap's doing.
+ */
+export function skillsLostBySwap(s: SwapSkills): RotaFinding[] {
+  return s.required
+    .filter((k) => s.leaving.includes(k) && !s.staying.includes(k) && !s.taker.includes(k))
+    .map((k) => ({
+      code: 'swap-leaves-skill-missing',
+      rule: 'ROTA-SKILLS',
+      severity: 'warning',
+      message: `After the swap nobody on ${s.label} holds the required skill "${k}": the AMHP leaving is the only one who does, and the colleague taking over does not.`,
+    }));
+}
