@@ -407,6 +407,22 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
     });
   });
 
+  it('only an active manager can be put on call: an AMHP or a disabled manager is 422 naming userId, and nothing is stored', async () => {
+    const worker = await amhp(t);
+    const gone = await t.user(['manager']);
+    await t.sql('UPDATE users SET active = false WHERE id = $1', [gone.id]);
+    for (const who of [worker.id, gone.id]) {
+      const res = await api(manager)
+        .post('/rota/manager-on-call', { userId: who, startsAt: '2026-12-01T20:00:00Z', endsAt: '2026-12-02T09:00:00Z' })
+        .expect(422);
+      expect(res.body).toMatchObject({
+        code: 'not-a-manager',
+        errors: [{ field: 'userId', messages: ['must be an active user with the manager role'] }],
+      });
+    }
+    expect(await t.sql('SELECT 1 FROM manager_on_call WHERE user_id = ANY($1::uuid[])', [[worker.id, gone.id]])).toEqual([]);
+  });
+
   describe('an AMHP who may no longer act is taken off the shifts ahead (AMHP-03, AMHP-05, AMHP-07, AMHP-08)', () => {
     /** An AMHP on a shift that ended yesterday, one in progress now (21 Nov 10:00 UTC) and two ahead. */
     async function rostered(name: string) {

@@ -52,10 +52,7 @@ export class ManagerOnCallService {
         errors: [{ field: 'endsAt', messages: ['at most 14 days after startsAt'] }],
       });
     return this.db.transaction(async (m) => {
-      if (!(await this.users.isActiveWithRole(m, dto.userId, 'manager')))
-        throw new UnprocessableProblem('Only an active manager can be on call.', 'not-a-manager', {
-          errors: [{ field: 'userId', messages: ['must be an active user with the manager role'] }],
-        });
+      await this.users.requireActiveWithRole(m, [dto.userId], ['manager'], 'userId', 'not-a-manager');
       let id: string;
       try {
         [{ id }] = await m.query(
