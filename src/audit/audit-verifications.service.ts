@@ -116,18 +116,21 @@ export class AuditVerificationsService implements BeforeApplicationShutdown {
         if (BigInt(cp.lastId) <= (upto.get(cp.lane) ?? 0n)) breaks.push({ id: cp.lastId, lane: cp.lane, problem: 'checkpoint-mismatch' });
 
       const valid = breaks.length === 0;
-      await this.dataSource.query(
-        `UPDATE audit_verifications SET status = 'done', finished_at = $2, events_checked = $3, events_total = GREATEST(events_total, $3),
-                checkpoints_checked = $4, valid = $5, breaks = $6, heartbeat_at = now()
-          WHERE id = $1 AND status = 'running'`,
-        [id, this.clock.now(), checked, checkpoints.length, valid, JSON.stringify(breaks.slice(0, 100))],
-      );
-      await this.audit.recordAlone({
-        action: 'audit.verify.full.result',
-        resourceType: 'audit-verification',
-        resourceId: id,
-        actor,
-        details: { valid, eventsChecked: checked, breaks: breaks.length },
+      // The result and its audit row commit together: whoever sees the verification done finds its result recorded.
+      await this.db.transaction(async (m) => {
+        await m.query(
+          `UPDATE audit_verifications SET status = 'done', finished_at = $2, events_checked = $3, events_total = GREATEST(events_total, $3),
+                  checkpoints_checked = $4, valid = $5, breaks = $6, heartbeat_at = now()
+            WHERE id = $1 AND status = 'running'`,
+          [id, this.clock.now(), checked, checkpoints.length, valid, JSON.stringify(breaks.slice(0, 100))],
+        );
+        await this.audit.record(m, {
+          action: 'audit.verify.full.result',
+          resourceType: 'audit-verification',
+          resourceId: id,
+          actor,
+          details: { valid, eventsChecked: checked, breaks: breaks.length },
+        });
       });
     } catch (err) {
       const message = err instanceof Stopped ? ABANDONED : `The verification failed: ${(err as Error).message}`;
