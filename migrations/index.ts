@@ -40,6 +40,7 @@ import * as m36 from './1796442000000-DisplacementDisposedOn';
 import * as m37 from './1796443000000-ReportApprovalsAuthority';
 import * as m38 from './1796444000000-S4ConvertsAt';
 import * as m39 from './1796446000000-ExtensionMinutes';
+import * as m40 from './1796447000000-SessionsEndedAt';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -82,4 +83,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m37),
   ...Object.values(m38),
   ...Object.values(m39),
+  ...Object.values(m40),
 ];

@@ -76,6 +76,63 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
     await t.http.post('/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(401);
   });
 
+  it('after signing out, the access token she had is refused on every route; signing in again at once works', async () => {
+    const u = await t.user(['amhp']);
+    const pair = (await login(u.email).expect(200)).body;
+    const bearer = `Bearer ${pair.accessToken}`;
+    await t.http.get('/auth/me').set('authorization', bearer).expect(200);
+    await t.http.post('/auth/logout').set('authorization', bearer).expect(204);
+    for (const path of ['/auth/me', '/referrals?assigned=me', '/rota/on-duty', '/me/notifications']) {
+      const res = await t.http.get(path).set('authorization', bearer).expect(401);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.detail).toMatch(/session that has ended/);
+    }
+    await t.http.post('/auth/logout').set('authorization', bearer).expect(401);
+    // Her token from the test's own sign-in was issued before the sign-out too: every session of hers ended.
+    await t.http.get('/auth/me').set('authorization', u.auth).expect(401);
+    // A millisecond later, in the same second: a new sign-in is not caught by the old end (the test's clock stands still).
+    t.clock.advance(1);
+    const again = (await login(u.email).expect(200)).body;
+    await t.http.get('/auth/me').set('authorization', `Bearer ${again.accessToken}`).expect(200);
+    const audit = await t.sql(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'auth.logout' AND resource_id = $1`, [u.id]);
+    expect(audit).toEqual([{ n: 1 }]);
+  });
+
+  it("a password change, an admin's reset and disabling each end the sessions before them: their tokens are refused", async () => {
+    const admin = await t.user(['admin']);
+    const own = await t.user(['amhp']);
+    const before = (await login(own.email).expect(200)).body.accessToken;
+    await t.http
+      .post('/auth/me/password')
+      .set('authorization', `Bearer ${before}`)
+      .send({ currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-password' })
+      .expect(204);
+    await t.http.get('/auth/me').set('authorization', `Bearer ${before}`).expect(401);
+    t.clock.advance(1);
+    const after = (await login(own.email, 'a-brand-new-password').expect(200)).body.accessToken;
+    await t.http.get('/auth/me').set('authorization', `Bearer ${after}`).expect(200);
+
+    const reset = await t.user(['amhp']);
+    await t.http.get('/auth/me').set('authorization', reset.auth).expect(200);
+    const etag = (await t.http.get(`/users/${reset.id}`).set('authorization', admin.auth).expect(200)).headers.etag;
+    await t.http
+      .post(`/users/${reset.id}/password`)
+      .set('authorization', admin.auth)
+      .set('if-match', etag)
+      .send({ password: 'an-admin-set-password' })
+      .expect(204);
+    await t.http.get('/auth/me').set('authorization', reset.auth).expect(401);
+
+    // Disabled and enabled again: the token from before stays refused; a new sign-in works.
+    const off = await t.user(['amhp']);
+    await t.http.patch(`/users/${off.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
+    await t.http.patch(`/users/${off.id}`).set('authorization', admin.auth).send({ active: true }).expect(200);
+    await t.http.get('/auth/me').set('authorization', off.auth).expect(401);
+    t.clock.advance(1);
+    const fresh = (await login(off.email).expect(200)).body.accessToken;
+    await t.http.get('/auth/me').set('authorization', `Bearer ${fresh}`).expect(200);
+  });
+
   it('an account disabled through the API is locked out at once, even with an unexpired token', async () => {
     const u = await t.user(['amhp']);
     const admin = await t.user(['admin']);

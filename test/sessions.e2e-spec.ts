@@ -1,3 +1,4 @@
+import { TokenService } from '../src/auth/token.service';
 import { verifyPassword } from '../src/auth/password';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from './support/test-app';
 
@@ -139,15 +140,19 @@ describe('sessions: refresh retries, logout, password guesses', () => {
       const won = wanted.filter((_p, i) => res[i].status === 204);
       expect(won).toHaveLength(1);
       // A change that read the password before the winner wrote it is 409; one that read it after finds the current
-      // password wrong (403), as any later request would.
+      // password wrong (403), and one that arrived after the winner ended every session is refused its token (401).
       for (const r of res.filter((x) => x.status !== 204)) {
-        expect([403, 409]).toContain(r.status);
+        expect([401, 403, 409]).toContain(r.status);
         if (r.status === 409) expect(r.body.code).toBe('concurrent-update');
       }
       lost += res.filter((r) => r.status === 409).length;
       expect(await holding(u, [...wanted, TEST_PASSWORD])).toEqual(won);
-      // Afterwards the old password is simply wrong.
-      const later = await change(u.auth, 'yet-another-password-9').expect(403);
+      // Afterwards the token of the session before is refused, and in a new session the old password is simply wrong.
+      await change(u.auth, 'yet-another-password-9').expect(401);
+      t.clock.advance(1);
+      const { token } = await t.app.get(TokenService).issueAccessToken(u.id, u.roles);
+      t.clock.advance(-1);
+      const later = await change(`Bearer ${token}`, 'yet-another-password-9').expect(403);
       expect(later.body.code).toBe('wrong-password');
     });
 

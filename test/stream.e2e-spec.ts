@@ -351,10 +351,11 @@ describe('live event stream (R12: two instances, one database)', () => {
       try {
         const c = await connect(u);
         expect(c.status).toBe(200);
-        await a.sql(`UPDATE refresh_tokens SET revoked_at = $2, revoked_reason = 'logout' WHERE user_id = $1 AND revoked_at IS NULL`, [
-          u.id,
-          new Date(issued + 10_000),
-        ]);
+        await a.sql(
+          `WITH t AS (UPDATE refresh_tokens SET revoked_at = $2, revoked_reason = 'logout' WHERE user_id = $1 AND revoked_at IS NULL)
+           UPDATE users SET sessions_ended_at = $2 WHERE id = $1`,
+          [u.id, new Date(issued + 10_000)],
+        );
         await b.app.get(StreamService).recheck();
         await c.waitEnd();
       } finally {

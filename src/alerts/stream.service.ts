@@ -124,7 +124,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
    * Checked before the response is taken over: refuses a stream beyond EVENTS_MAX_STREAMS_PER_USER for this user
    * (429), and one whose token was issued before the user's sessions were last ended (signed out, password changed,
    * account disabled): 401, as for any token that cannot be used, since the stream would be ended at once
-   * (streamLapse). A REST request with such a token is still answered until the token expires (README, Tokens).
+   * (streamLapse), read afresh here rather than from authentication's short account cache.
    */
   async admit(actor: Actor): Promise<void> {
     if (this.streamsOf(actor.userId) >= this.config.eventsMaxStreamsPerUser)

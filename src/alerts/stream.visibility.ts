@@ -15,6 +15,7 @@
  */
 import type { TokenLifetime } from '../auth/actor';
 import type { Role } from '../auth/roles';
+import { sessionEnded } from '../auth/sessions';
 
 export interface StreamEvent {
   id: string;
@@ -164,9 +165,8 @@ export function answerHolds(answer: PersonAnswer | undefined, event: { id: bigin
  * Why a stream may no longer run, or null. A stream lasts no longer than the access token that opened it: it ends
  * when the token expires (QUALITY R6: an expired token is refused, and a stream is no exception), and when the
  * user's sessions are ended (sign-out, password change, account disabled) at or after the token was issued, whenever
- * the stream was opened (UK GDPR Art. 32: access ends with the session). `iat` counts whole seconds, so an end in
- * the second the token was issued counts as after it: a token issued in that second after the end is refused too,
- * and its client refreshes. Without `iat` (an identity provider's token may omit it) the stream's opening stands in.
+ * the stream was opened (UK GDPR Art. 32: access ends with the session; `sessionEnded`). Without an issue time (an
+ * identity provider's token may omit `iat`) the stream's opening stands in.
  */
 export function streamLapse(
   token: TokenLifetime | undefined,
@@ -175,7 +175,5 @@ export function streamLapse(
   now: Date,
 ): 'token-expired' | 'session-ended' | null {
   if (token && now.getTime() >= token.exp * 1000) return 'token-expired';
-  if (!sessionsEndedAt) return null;
-  const issuedAt = token?.iat !== undefined ? token.iat * 1000 : openedAt.getTime();
-  return new Date(sessionsEndedAt).getTime() >= issuedAt ? 'session-ended' : null;
+  return sessionEnded(token, sessionsEndedAt, openedAt) ? 'session-ended' : null;
 }

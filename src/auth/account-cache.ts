@@ -11,6 +11,8 @@ export interface CachedAccount {
   displayName: string;
   roles: string[];
   active: boolean;
+  /** When the user's sessions were last ended (sign-out, password change or reset, disabling): tokens before it are refused. */
+  sessionsEndedAt: Date | null;
 }
 
 /**

@@ -18,4 +18,6 @@ export interface Actor {
 export interface TokenLifetime {
   iat?: number;
   exp: number;
+  /** When the token was issued, in milliseconds since the epoch: our own tokens state it (`iat_ms`). */
+  issuedAtMs?: number;
 }

@@ -11,6 +11,7 @@ import { ChangePasswordDto, LoginDto, MeDto, TokenPairDto } from './dto/auth.dto
 import { hashPassword, verifyPassword } from './password';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { hashRefreshToken, TokenService } from './token.service';
+import { endSessions, sessionEnded } from './sessions';
 import { UserEntity } from './user.entity';
 import { AccountCache, CachedAccount } from './account-cache';
 
@@ -121,9 +122,7 @@ export class AuthService {
 
   async logout(actor: Actor): Promise<void> {
     await this.db.transaction(async (m) => {
-      await m
-        .getRepository(RefreshTokenEntity)
-        .update({ userId: actor.userId, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'logout' });
+      await endSessions(m, actor.userId, 'logout', this.clock.now());
       await this.audit.record(m, { action: 'auth.logout', resourceType: 'user', resourceId: actor.userId });
     });
     this.accounts.forget(actor.userId, 'sessions-ended');
@@ -169,9 +168,7 @@ export class AuthService {
         [user.id, hash, user.passwordHash],
       );
       if (!rows.length) return false;
-      await m
-        .getRepository(RefreshTokenEntity)
-        .update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'password-change' });
+      await endSessions(m, user.id, 'password-change', this.clock.now());
       await this.audit.record(m, { action: 'auth.password-change', resourceType: 'user', resourceId: user.id });
       return true;
     });
@@ -196,12 +193,18 @@ export class AuthService {
     if (!user) {
       [user] = await this.db.prepared<CachedAccount>(
         'auth-account',
-        'SELECT id, email, display_name AS "displayName", roles, active FROM users WHERE id = $1',
+        'SELECT id, email, display_name AS "displayName", roles, active, sessions_ended_at AS "sessionsEndedAt" FROM users WHERE id = $1',
         [claims.sub],
       );
       if (user) this.accounts.set(user);
     }
     if (!user?.active) throw new UnauthorizedProblem('The account is disabled or no longer exists.');
+    // Signing out, a change or reset of the password and disabling the account end every session: a token issued
+    // before then is refused here, on every route, from the commit on (on other replicas within AUTH_CACHE_SECONDS).
+    if (sessionEnded(claims.token, user.sessionsEndedAt))
+      throw new UnauthorizedProblem(
+        'This token belongs to a session that has ended (signed out, or the password was changed): sign in again.',
+      );
     return {
       userId: user.id,
       email: user.email,

@@ -59,8 +59,10 @@ export class TokenService {
   }
 
   async issueAccessToken(userId: string, roles: Role[]): Promise<{ token: string; expiresIn: number }> {
-    const now = Math.floor(this.clock.now().getTime() / 1000);
-    const token = await new SignJWT({ roles })
+    const issuedAtMs = this.clock.now().getTime();
+    const now = Math.floor(issuedAtMs / 1000);
+    // `iat` counts whole seconds; `iat_ms` lets a sign-in in the same second as a sign-out keep its session (sessionEnded).
+    const token = await new SignJWT({ roles, iat_ms: issuedAtMs })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(this.config.jwtIssuer)
@@ -92,7 +94,10 @@ export class TokenService {
       }),
     );
     const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
-    const claims = { sub: payload.sub as string, roles, token: { iat: payload.iat as number, exp: payload.exp as number } };
+    const iat = payload.iat as number;
+    // A stated `iat_ms` counts only within its own `iat` second: it cannot move the issue time anywhere else.
+    const issuedAtMs = typeof payload.iat_ms === 'number' && Math.floor(payload.iat_ms / 1000) === iat ? payload.iat_ms : undefined;
+    const claims = { sub: payload.sub as string, roles, token: { iat, exp: payload.exp as number, issuedAtMs } };
     if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, { claims, expiresAt: (payload.exp as number) * 1000 });
     return claims;

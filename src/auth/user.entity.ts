@@ -36,6 +36,13 @@ export class UserEntity {
   @Column('integer', { default: 1 })
   version: number;
 
+  /**
+   * When the user's sessions were last ended: signed out, password changed or reset, account disabled. An access
+   * token issued before it is refused on every route.
+   */
+  @Column('timestamptz', { nullable: true })
+  sessionsEndedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

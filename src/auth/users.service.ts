@@ -11,8 +11,7 @@ import { hashPassword } from './password';
 import type { Role } from './roles';
 import { UserEntity } from './user.entity';
 import { AccountCache, type CachedAccount } from './account-cache';
-import { RefreshTokenEntity } from './refresh-token.entity';
-import { IsNull } from 'typeorm';
+import { endSessions } from './sessions';
 
 export function userDto(u: UserEntity): UserDto {
   return {
@@ -29,7 +28,7 @@ export function userDto(u: UserEntity): UserDto {
   };
 }
 
-export type AccountStanding = CachedAccount & { sessionsEndedAt: Date | null };
+export type AccountStanding = CachedAccount;
 
 /** User accounts, administered by `admin`. */
 @Injectable()
@@ -114,9 +113,7 @@ export class UsersService {
   async standing(userIds: string[]): Promise<Array<AccountStanding>> {
     if (!userIds.length) return [];
     return await this.db.manager.query<AccountStanding[]>(
-      `SELECT u.id, u.email, u.display_name AS "displayName", u.roles, u.active,
-              (SELECT max(t.revoked_at) FROM refresh_tokens t
-                WHERE t.user_id = u.id AND t.revoked_reason IN ('logout', 'password-change', 'deactivated')) AS "sessionsEndedAt"
+      `SELECT u.id, u.email, u.display_name AS "displayName", u.roles, u.active, u.sessions_ended_at AS "sessionsEndedAt"
          FROM users u WHERE u.id = ANY($1::uuid[])`,
       [userIds],
     );
@@ -204,11 +201,7 @@ export class UsersService {
         params,
       );
       if (!rows.length) throw new PreconditionFailedProblem('The user was changed by someone else meanwhile; fetch it again and retry.');
-      if (dto.active === false) {
-        await m
-          .getRepository(RefreshTokenEntity)
-          .update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'deactivated' });
-      }
+      if (dto.active === false) await endSessions(m, id, 'deactivated', this.clock.now());
       await this.audit.record(m, {
         action: 'user.update',
         resourceType: 'user',
@@ -234,9 +227,7 @@ export class UsersService {
       const current = await this.find(m, id, true);
       assertVersion(expectedVersion, current.version);
       await m.query('UPDATE users SET password_hash = $2, version = version + 1, updated_at = now() WHERE id = $1', [id, hash]);
-      await m
-        .getRepository(RefreshTokenEntity)
-        .update({ userId: id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'password-change' });
+      await endSessions(m, id, 'password-change', this.clock.now());
       await this.audit.record(m, { action: 'user.set-password', resourceType: 'user', resourceId: id });
     });
     // Every session of the user ended: their live event streams too.
