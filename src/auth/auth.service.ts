@@ -278,7 +278,7 @@ export class AuthService {
   }
 
   private async issuePair(m: EntityManager, user: UserEntity, familyId: string): Promise<TokenPairDto> {
-    const access = await this.tokens.issueAccessToken(user.id, user.roles);
+    const access = await this.tokens.issueAccessToken(user.id, user.roles, user.sessionsEndedAt);
     const refreshToken = this.tokens.newRefreshToken();
     const now = this.clock.now();
     const refreshExpiresAt = new Date(now.getTime() + this.config.refreshTokenTtlSeconds * 1000);

@@ -58,8 +58,12 @@ export class TokenService {
     this.secret = createSecretKey(config.jwtSecret);
   }
 
-  async issueAccessToken(userId: string, roles: Role[]): Promise<{ token: string; expiresIn: number }> {
-    const issuedAtMs = this.clock.now().getTime();
+  /**
+   * `after`: when the user's sessions were last ended. A token issued for a sign-in that follows it is dated after it
+   * even if this replica's clock is behind the one that ended them (or the clock stands still), so it is not refused.
+   */
+  async issueAccessToken(userId: string, roles: Role[], after?: Date | null): Promise<{ token: string; expiresIn: number }> {
+    const issuedAtMs = Math.max(this.clock.now().getTime(), after ? after.getTime() + 1 : 0);
     const now = Math.floor(issuedAtMs / 1000);
     // `iat` counts whole seconds; `iat_ms` lets a sign-in in the same second as a sign-out keep its session (sessionEnded).
     const token = await new SignJWT({ roles, iat_ms: issuedAtMs })
