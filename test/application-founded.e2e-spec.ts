@@ -136,6 +136,26 @@ describe('what an application is founded on', () => {
     expect(byCode(named.body.outcome.findingsAtDecision, 'hospital-not-in-recommendation')).toEqual([]);
   });
 
+  it('an application signed at 08:00 when the AMHP first saw the patient at 09:00 that day is refused, naming both times; signed after the visit it is recorded (APP-04, s.11(5), s.13(2))', async () => {
+    await at(NOW);
+    const { worker, assessment: a } = await opened();
+    // The AMHP's only in-person contact is Sat 21 Nov 09:00; both doctors examined before 08:00.
+    await prepared(a, worker, 's2', ['2026-11-20T15:00:00Z', '2026-11-21T07:00:00Z']);
+    const early = await decide(worker, a.id, application('s2', { signedAt: '2026-11-21T08:00:00Z' }));
+    expect([early.status, early.body.code]).toEqual([422, 'application-blocked']);
+    expect(early.body.rules).toEqual(['APP-04']);
+    expect(byCode(early.body.findings, 'applicant-seen-after-signing').map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        "The application was signed at Sat 21 Nov 2026 08:00 GMT, but the applicant's in-person contact with the patient in the 14 days ending with the application date was at Sat 21 Nov 2026 09:00 GMT, after it",
+      ),
+    ]);
+    expect(await statusOf(a.id)).toBe('open');
+
+    const after = await decide(worker, a.id, application('s2', { signedAt: '2026-11-21T09:30:00Z' }));
+    expect(after.status).toBe(200);
+    expect(byCode(after.body.outcome.findingsAtDecision, 'applicant-seen-after-signing')).toEqual([]);
+  });
+
   it('before the application, the checks and the job pack show the latest date for the second examination and the last valid application date, warn on the day the window closes, and block after it (MED-02, COP-02)', async () => {
     await at(NOW);
     const { worker, referral, assessment: a } = await opened();

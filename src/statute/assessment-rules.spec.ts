@@ -394,6 +394,24 @@ describe('APP-04 (s.11(5), C2): seen in person within the 14 days ending with th
     );
   });
 
+  // s.11(5), s.13(2): the 14 days are counted in dates, but the patient must have been seen when the application is made.
+  it.each([
+    ['worked example: signed 09:00, seen 15:00 the same day: blocked', '2026-03-14T15:00:00Z', '2026-03-14T09:00:00Z', false],
+    ['seen at the very minute of signing counts', '2026-03-14T09:00:00Z', '2026-03-14T09:00:00Z', true],
+    ['seen 08:59 the same day counts', '2026-03-14T08:59:00Z', '2026-03-14T09:00:00Z', true],
+    ['seen the day before counts', '2026-03-13T15:00:00Z', '2026-03-14T09:00:00Z', true],
+  ])('%s', (_name, contact, signed, ok) => {
+    const c = seenOn(contact, signed);
+    expect(blockers(c).includes('APP-04:applicant-seen-after-signing')).toBe(!ok);
+    expect(blockers(c).includes('APP-04:applicant-not-seen-within-14-days')).toBe(false);
+  });
+
+  it('the blocker for a contact after the signature names both times', () => {
+    expect(finding(seenOn('2026-03-14T15:00:00Z', '2026-03-14T09:00:00Z'), 'applicant-seen-after-signing').message).toContain(
+      "The application was signed at Sat 14 Mar 2026 09:00 GMT, but the applicant's in-person contact with the patient in the 14 days ending with the application date was at Sat 14 Mar 2026 15:00 GMT, after it",
+    );
+  });
+
   it("another professional's contact does not count for the applicant", () => {
     expect(blockers(seenOn('2026-03-10T12:00:00Z', '2026-03-14T12:00:00Z', 'in-person', false))).toContain(
       'APP-04:applicant-not-seen-within-14-days',

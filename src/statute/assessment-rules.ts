@@ -1566,11 +1566,23 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
     checkLearningDisability(ctx, recs);
     checkAutismLdGate(ctx, recs);
 
-    // APP-04 (s.11(5), C2, C8): seen in person within the 14 days ending with the application date.
+    // APP-04 (s.11(5), C2, C8): seen in person within the 14 days ending with the application date. The window is
+    // counted in dates, but "has personally seen" (s.11(5)) and the interview "before making an application"
+    // (s.13(2)) must have happened when the application is made: a contact after its signature does not count.
     const from = addDays(appDay, -(SEEN_WITHIN_DAYS - 1));
     const applicantContacts = facts.contacts.filter((c) => c.byApplicant);
-    const ok = applicantContacts.some((c) => c.mode === 'in-person' && day(ctx, c.at) >= from && day(ctx, c.at) <= appDay);
-    if (!ok)
+    const inWindow = applicantContacts.filter((c) => c.mode === 'in-person' && day(ctx, c.at) >= from && day(ctx, c.at) <= appDay);
+    const ok = inWindow.some((c) => c.at.getTime() <= app.signedAt.getTime());
+    if (!ok && inWindow.length)
+      add(
+        ctx,
+        'APP-04',
+        'blocker',
+        'applicant-seen-after-signing',
+        `The application was signed at ${local(ctx, app.signedAt)}, but the applicant's in-person contact with the patient in the 14 days ending with the application date was at ${inWindow.map((c) => local(ctx, c.at)).join(', ')}, after it: the applicant must have personally seen the patient (s.11(5)) and interviewed them (s.13(2)) before making the application. Correct the times, or see the patient and sign the application again.`,
+        C.app04,
+      );
+    else if (!ok)
       add(
         ctx,
         'APP-04',
