@@ -718,6 +718,50 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       expect(earlier.findings.map((f: { code: string }) => f.code)).not.toContain('s2-extended-pending-displacement');
     });
 
+    it('a patient already on a s.2 whose nearest relative is before the court (ground c) is not shown as lapsed on day 29: the referral, the job pack and the s.3 checks show the s.2 extended, then its end once the court decides', async () => {
+      // Admitted Sun 25 Oct: the s.2 would lapse at the end of Sat 21 Nov. The AMHP files the s.29 at 11:00 that day.
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({ legalContext: { kind: 'already-s2', admittedAt: '2026-10-25T10:00:00Z' } });
+      const parent = await prepared(a, worker, 's3');
+      const d = (
+        await as(worker)
+          .post(`/people/${a.person.id}/displacements`, { ground: 'c', filedAt: '2026-11-21T11:00:00Z', relativeId: parent.id })
+          .expect(201)
+      ).body;
+      type ClockView = { id: string; label: string; deadline: string; state: string; stopRule: string | null; basis: string };
+      const s2Clock = async () => {
+        const r = (await as(worker).get(`/referrals/${referral.id}`).expect(200)).body;
+        const pack = (await as(worker).get('/me/job-pack').expect(200)).body;
+        expect(pack.jobs.find((j: { referral: { id: string } }) => j.referral.id === referral.id).referral.clocks).toEqual(r.clocks);
+        return (r.clocks as ClockView[]).find((c) => c.id === 'APP-17')!;
+      };
+      try {
+        t.clock.set('2026-11-22T09:00:00Z'); // day 29
+        const pending = await s2Clock();
+        expect(pending).toMatchObject({ state: 'stopped', stopRule: 'NR-11', label: expect.stringContaining('extended under s.29(4)') });
+        expect(pending.state).not.toBe('breached');
+        const checks = (await as(worker).get(`/assessments/${a.id}/checks?section=s3`).expect(200)).body;
+        expect(checks.findings).toContainEqual(expect.objectContaining({ rule: 'NR-11', code: 's2-extended-pending-displacement' }));
+        expect(expiry(checks).label).toContain('extended while a displacement application is pending');
+
+        // Refused on Sun 22 Nov: the s.2 runs to the end of that day at the earliest (later by the time for an appeal).
+        await as(worker).patch(`/people/${a.person.id}/displacements/${d.id}`, { status: 'refused', disposedOn: '2026-11-22' }).expect(200);
+        const decided = await s2Clock();
+        expect(decided).toMatchObject({ state: 'warning', deadline: '2026-11-23T00:00:00.000Z', stopRule: null });
+        expect(decided.basis).toContain('at the earliest');
+        const after = (await as(worker).get(`/assessments/${a.id}/checks?section=s3`).expect(200)).body;
+        expect(expiry(after)).toMatchObject({
+          at: '2026-11-23T00:00:00.000Z',
+          label: expect.stringContaining('extended by a displacement application'),
+        });
+      } finally {
+        t.clock.set('2026-11-21T12:00:00Z');
+      }
+    });
+
     it('the court’s decision is dated (disposedOn): an order’s day by default, never in the future, never while pending', async () => {
       const { worker, a, parent } = await detained();
       const d = (

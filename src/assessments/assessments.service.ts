@@ -1293,6 +1293,9 @@ export class AssessmentsService {
       managersReceivedAt: draft.managersReceivedAt ?? null,
       holdingPower: holdingPowerOf(referral),
       displacementApplications: [], // filled in evaluate() from the person-level state
+      // APP-17 / NR-11: a patient referred while already detained under s.2; a s.3 is checked with that s.2's end.
+      detainedUnderS2:
+        referral.legalContext.kind === 'already-s2' ? { admittedAt: new Date(referral.legalContext.admittedAt as string) } : null,
     };
   }
 

@@ -28,6 +28,7 @@ import { DutyService } from '../rota/duty.service';
 import {
   Clock,
   clocksFor,
+  type DisplacementApplicationFacts,
   LEGAL_CONTEXT_INSTANTS,
   clockState,
   clockStop,
@@ -124,6 +125,8 @@ type Row = ReferralEntity &
     firstOfferedAt: string | null;
     extensions: ExtensionRow[];
     intakeFindings: Finding[];
+    /** NR-11: the person's s.29 applications on ground (c) or (d), read for a patient already on a s.2 (else none). */
+    s29Applications: Array<{ filedAt: string; status: DisplacementApplicationFacts['status']; disposedOn: string | null }>;
     stopFacts: {
       assessmentOpenedAt: string | null;
       inPersonContactsAt: string[] | null;
@@ -151,6 +154,9 @@ const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
                  FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
        ${referralStopFactsSql('r.id')} AS "stopFacts",
+       CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN coalesce((SELECT json_agg(json_build_object('filedAt', d.filed_at, 'status', d.status,
+                   'disposedOn', to_char(d.disposed_on, 'YYYY-MM-DD')) ORDER BY d.filed_at)
+                 FROM nearest_relative_displacements d WHERE d.person_id = r.person_id AND d.ground IN ('c', 'd')), '[]') ELSE '[]' END AS "s29Applications",
        (SELECT min(o.offered_at) FROM allocation_offers o WHERE o.referral_id = r.id) AS "firstOfferedAt"
   FROM referrals r`;
 
@@ -338,6 +344,25 @@ export class ReferralsService {
           href: `/referrals/${open.id}`,
         });
       }
+      // NR-11 (s.29(4)): a patient already on a s.2 whose nearest relative's displacement is before the court has the
+      // s.2 extended; its clock is computed with the person's s.29 applications, as every read computes it.
+      let s29Applications: Row['s29Applications'] = [];
+      if (context.kind === 'already-s2') {
+        s29Applications = await m.query(
+          `SELECT d.filed_at AS "filedAt", d.status, to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn"
+             FROM nearest_relative_displacements d WHERE d.person_id = $1 AND d.ground IN ('c', 'd') ORDER BY d.filed_at`,
+          [person.id],
+        );
+        clocks = clocksFor(
+          context,
+          [],
+          DEFAULT_RESPONSE_TARGETS,
+          receivedAt,
+          dto.urgency,
+          this.policy(),
+          this.s29Of({ s29Applications } as Row),
+        );
+      }
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
       // the same statement; and the referral's first timeline event, 'received', written by the same statement.
       const [inserted] = await this.db.preparedOn<Record<string, unknown>>(
@@ -437,6 +462,7 @@ export class ReferralsService {
         extensions: [],
         intakeFindings: findings,
         stopFacts: { assessmentOpenedAt: null, inPersonContactsAt: [], outcomes: [] },
+        s29Applications,
         firstOfferedAt: null,
       };
       // A person recorded by this intake holds only what the caller sent; a recorded person is shown only to a caller
@@ -1579,9 +1605,15 @@ export class ReferralsService {
         new Date(r.receivedAt),
         r.urgency,
         this.policy(),
+        this.s29Of(r),
       ),
       ...outcomeClocks(this.stopFactsOf(r, this.clock.now()), this.config.timeZone),
     ];
+  }
+
+  /** NR-11 (s.29(4)): the s.29 applications on ground (c) or (d) that may extend a s.2 the patient is already on. */
+  private s29Of(r: Row): DisplacementApplicationFacts[] {
+    return (r.s29Applications ?? []).map((d) => ({ filedAt: new Date(d.filedAt), status: d.status, disposedOn: d.disposedOn }));
   }
 
   /** The facts that stop clocks (clockStop); a referral no longer open without a closing time stops now. */
@@ -1603,6 +1635,7 @@ export class ReferralsService {
         managersReceivedAt: date(o.managersReceivedAt),
       })),
       closedAt: r.closedAt ? new Date(r.closedAt) : !isOpen(r.status) ? now : null,
+      displacementApplications: this.s29Of(r),
     };
   }
 

@@ -14,7 +14,9 @@
  * Not legal advice: a deploying authority's legal team signs off the rules.
  */
 import { IANAZone } from 'luxon';
-import { formatLocal, hoursAfter, S2_DAYS, type Finding, type Instant } from './clocks';
+import { formatLocal, hoursAfter, S2_DAYS, s2End, S29_ORDER_FURTHER_DAYS, type Finding, type Instant } from './clocks';
+
+export { S29_ORDER_FURTHER_DAYS } from './clocks';
 import { citationOf, type RuleId } from './rule-catalogue';
 import type {
   Applicant,
@@ -193,6 +195,7 @@ function assertFacts(facts: AssessmentFacts): void {
       if (app[key] !== null) assertInstant(app[key], `application.${key}`);
     }
     app.displacementApplications.forEach((d, i) => assertInstant(d.filedAt, `application.displacementApplications[${i}].filedAt`));
+    if (app.detainedUnderS2) assertInstant(app.detainedUnderS2.admittedAt, 'application.detainedUnderS2.admittedAt');
     if (app.managersReceivedAt != null) assertInstant(app.managersReceivedAt, 'application.managersReceivedAt');
   }
 }
@@ -1562,6 +1565,8 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
     if (section === 's3') {
       checkS3Content(ctx, recs);
       checkTreatmentHospital(ctx, app, recs);
+      // APP-17 with NR-11: a s.3 for a patient already on a s.2 is made against that s.2's end (extended by s.29(4)).
+      if (app.detainedUnderS2) s2Expiry(ctx, app, app.detainedUnderS2.admittedAt, 'admission under that s.2', true);
     }
     checkLearningDisability(ctx, recs);
     checkAutismLdGate(ctx, recs);
@@ -1764,52 +1769,42 @@ function describeContacts(ctx: Ctx, contacts: readonly ContactFacts[], from: Iso
   return parts.join(' ');
 }
 
-/** s.29(4)(b): the further days a s.2 runs after the court makes an order on a (c) or (d) application. */
-export const S29_ORDER_FURTHER_DAYS = 7;
-
 /**
- * APP-17 (s.2(4), C4) and NR-11 (s.29(4)): the s.2 expiry, from `admittedAt` (the s.4 admission after conversion).
- *
- * A displacement application on ground (c) or (d) extends the s.2 only when it was made while the patient was liable
- * to be detained under it: on or after the admission and before the s.2 would have lapsed. It then runs until the
- * application is finally disposed of and, when an order is made, seven days more (s.29(4)(b)). "Finally disposed of"
- * includes the time allowed for an appeal (s.29(5)), which the record does not hold: the end shown after a decision
- * is the earliest it can be, and says so.
+ * APP-17 (s.2(4), C4) and NR-11 (s.29(4)): the s.2 expiry, from `admittedAt` (the s.4 admission after conversion, or
+ * the admission under the s.2 a patient applied for under s.3 is already detained under), as s2End judges it.
  */
-function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: string): void {
-  const admitDay = day(ctx, admittedAt);
-  const lastDay = lastDayOfPeriod(admitDay, { days: S2_DAYS });
-  let at = endOfLocalDay(lastDay, ctx.zone);
-  let basis = `C4 (s.2(4)): 28 days beginning with the day of ${from} (${formatDay(admitDay)}, day 1), so it lapses at ${endOfDayText(lastDay)} (midnight: ${local(ctx, at)}). Not renewable.`;
-  let label = app.section === 's4' ? 'Section 2 (converted from s.4) lapses' : 'Section 2 lapses';
-  const unextended = at;
-  const applications = [...app.displacementApplications].sort((x, y) => x.filedAt.getTime() - y.filedAt.getTime());
-  const before = applications.filter((d) => d.filedAt.getTime() < admittedAt.getTime());
-  const after = applications.filter((d) => d.filedAt.getTime() >= unextended.getTime());
-  const during = applications.filter((d) => !before.includes(d) && !after.includes(d));
-  if (before.length) {
-    const d = before[before.length - 1];
+function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: string, s3OnS2 = false): void {
+  const judged = s2End(admittedAt, app.displacementApplications, ctx.zone);
+  const { admissionDay: admitDay, lastDay, extension } = judged;
+  const at = judged.end;
+  let basis = `C4 (s.2(4)): 28 days beginning with the day of ${from} (${formatDay(admitDay)}, day 1), so it lapses at ${endOfDayText(lastDay)} (midnight: ${local(ctx, judged.unextendedEnd)}). Not renewable.`;
+  let label = s3OnS2
+    ? 'The s.2 the patient is detained under lapses'
+    : app.section === 's4'
+      ? 'Section 2 (converted from s.4) lapses'
+      : 'Section 2 lapses';
+  if (judged.filedBefore) {
     add(
       ctx,
       'NR-11',
       'warning',
       'displacement-filed-before-s2',
-      `The displacement application filed at ${local(ctx, d.filedAt)} was made before the patient was detained under this s.2 (${local(ctx, admittedAt)}): it does not extend the s.2, which lapses at ${endOfDayText(lastDay)} unless an application made while it is in force extends it.`,
+      `The displacement application filed at ${local(ctx, judged.filedBefore.filedAt)} was made before the patient was detained under this s.2 (${local(ctx, admittedAt)}): it does not extend the s.2, which lapses at ${endOfDayText(lastDay)} unless an application made while it is in force extends it.`,
       C.nr11,
     );
   }
-  if (after.length && !during.length) {
+  if (judged.filedAfterLapse) {
     add(
       ctx,
       'NR-11',
       'warning',
       'displacement-filed-after-s2-lapsed',
-      `The displacement application was filed at ${local(ctx, after[0].filedAt)}, after the s.2 lapsed at ${endOfDayText(lastDay)}: it does not extend the s.2.`,
+      `The displacement application was filed at ${local(ctx, judged.filedAfterLapse.filedAt)}, after the s.2 lapsed at ${endOfDayText(lastDay)}: it does not extend the s.2.`,
       C.nr11,
     );
   }
-  const pending = during.find((d) => d.status === 'applied' || d.status === 'interim-order');
-  if (pending) {
+  if (extension.kind === 'pending') {
+    const pending = extension.by;
     label = `${label.replace(' lapses', '')} would lapse: extended while a displacement application is pending`;
     basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, pending.filedAt)}, while the s.2 was in force, keeps it in force until the application is finally disposed of (including the time allowed for an appeal), and for ${S29_ORDER_FURTHER_DAYS} days more if an order is made; the date shown is the unextended expiry.`;
     add(
@@ -1820,42 +1815,30 @@ function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: st
       `A s.29 displacement application was filed at ${local(ctx, pending.filedAt)}, while the s.2 was in force and before it would have lapsed at ${endOfDayText(lastDay)}. The s.2 is extended until the court finally disposes of it (including the time allowed for an appeal), and for ${S29_ORDER_FURTHER_DAYS} days more if it makes an order: follow the court dates, because the s.2 now ends then, not on ${formatDay(lastDay)}.`,
       C.nr11,
     );
-  } else if (during.length) {
-    // Every application made during the s.2 is decided: the one that keeps it longest decides its end.
-    const unknown = during.filter((d) => d.disposedOn === null);
-    if (unknown.length) {
-      label = `${label.replace(' lapses', '')} would lapse: extended until a displacement application was disposed of`;
-      add(
-        ctx,
-        'NR-11',
-        'warning',
-        's2-extension-end-unknown',
-        `A s.29 displacement application filed at ${local(ctx, unknown[0].filedAt)} extended the s.2 until the court disposed of it (${unknown[0].status}${unknown[0].status === 'order' ? `, and ${S29_ORDER_FURTHER_DAYS} days more` : ''}), but the day it was decided is not recorded: record it on the application to know when the s.2 ends.`,
-        C.nr11,
-      );
-    } else {
-      let latest: { end: Date; lastDay: IsoDate; d: (typeof during)[number] } | null = null;
-      for (const d of during) {
-        const endDay = d.status === 'order' ? addDays(d.disposedOn!, S29_ORDER_FURTHER_DAYS) : d.disposedOn!;
-        const end = endOfLocalDay(endDay, ctx.zone);
-        if (!latest || end.getTime() > latest.end.getTime()) latest = { end, lastDay: endDay, d };
-      }
-      if (latest && latest.end.getTime() > unextended.getTime()) {
-        const { d } = latest;
-        const appeal = d.status === 'withdrawn' ? '' : ', later by the time allowed for an appeal from the decision (s.29(5))';
-        at = latest.end;
-        label = `${label.replace(' lapses', '')} lapses: extended by a displacement application (s.29(4))`;
-        basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, d.filedAt)}, while the s.2 was in force, was ${d.status === 'order' ? 'decided with an order' : d.status} on ${formatDay(d.disposedOn!)}${d.status === 'order' ? `, and the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : ''}: it lapses at ${endOfDayText(latest.lastDay)} at the earliest${appeal}.`;
-        add(
-          ctx,
-          'NR-11',
-          'warning',
-          's2-extended-by-displacement',
-          `The s.2 was extended by the displacement application filed at ${local(ctx, d.filedAt)} (s.29(4)): it ${d.status === 'order' ? `ended in an order on ${formatDay(d.disposedOn!)}, so the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more` : `was ${d.status} on ${formatDay(d.disposedOn!)}`}, to the end of ${formatDay(latest.lastDay)} at the earliest${appeal}, not ${formatDay(lastDay)}.`,
-          C.nr11,
-        );
-      }
-    }
+  } else if (extension.kind === 'end-unknown') {
+    const d = extension.by;
+    label = `${label.replace(' lapses', '')} would lapse: extended until a displacement application was disposed of`;
+    add(
+      ctx,
+      'NR-11',
+      'warning',
+      's2-extension-end-unknown',
+      `A s.29 displacement application filed at ${local(ctx, d.filedAt)} extended the s.2 until the court disposed of it (${d.status}${d.status === 'order' ? `, and ${S29_ORDER_FURTHER_DAYS} days more` : ''}), but the day it was decided is not recorded: record it on the application to know when the s.2 ends.`,
+      C.nr11,
+    );
+  } else if (extension.kind === 'decided') {
+    const d = extension.by;
+    const appeal = d.status === 'withdrawn' ? '' : ', later by the time allowed for an appeal from the decision (s.29(5))';
+    label = `${label.replace(' lapses', '')} lapses: extended by a displacement application (s.29(4))`;
+    basis += ` EXTENDED (NR-11, s.29(4)): a displacement application filed at ${local(ctx, d.filedAt)}, while the s.2 was in force, was ${d.status === 'order' ? 'decided with an order' : d.status} on ${formatDay(d.disposedOn!)}${d.status === 'order' ? `, and the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : ''}: it lapses at ${endOfDayText(extension.lastDay)} at the earliest${appeal}.`;
+    add(
+      ctx,
+      'NR-11',
+      'warning',
+      's2-extended-by-displacement',
+      `The s.2 was extended by the displacement application filed at ${local(ctx, d.filedAt)} (s.29(4)): it ${d.status === 'order' ? `ended in an order on ${formatDay(d.disposedOn!)}, so the s.2 runs ${S29_ORDER_FURTHER_DAYS} days more` : `was ${d.status} on ${formatDay(d.disposedOn!)}`}, to the end of ${formatDay(extension.lastDay)} at the earliest${appeal}, not ${formatDay(lastDay)}.`,
+      C.nr11,
+    );
   }
   addDeadline(ctx, 's2-expiry', 'APP-17', at, label, basis);
 }

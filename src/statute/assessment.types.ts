@@ -131,13 +131,9 @@ export interface AssessorFacts {
   declaration: { financial: boolean; business: boolean; personal: boolean; declaredAt: Instant } | null;
 }
 
-/** NR-11: a s.29 application on ground (c) or (d), as far as the court has taken it. */
-export interface DisplacementApplicationFacts {
-  filedAt: Instant;
-  status: 'applied' | 'interim-order' | 'order' | 'refused' | 'withdrawn';
-  /** The day the court finally decided it (the order made, refused) or it was withdrawn; null while pending or unknown. */
-  disposedOn: IsoDate | null;
-}
+/** NR-11: a s.29 application on ground (c) or (d), as far as the court has taken it (judged by s2End, clocks.ts). */
+export type { DisplacementApplicationFacts } from './clocks';
+import type { DisplacementApplicationFacts } from './clocks';
 
 export interface ApplicationFacts {
   section: Section;
@@ -184,6 +180,11 @@ export interface ApplicationFacts {
    * with where the court has got to; the rules decide which of them extend the s.2 (those made while it was in force).
    */
   displacementApplications: DisplacementApplicationFacts[];
+  /**
+   * APP-17 (s.2(4)) with NR-11: the patient is already detained under a s.2 (the referral's legal context), admitted
+   * then; a s.3 for them is checked with that s.2's end. Absent when not.
+   */
+  detainedUnderS2?: { admittedAt: Instant } | null;
 }
 
 export interface CtoDecisionFacts {

@@ -7,6 +7,9 @@ import {
   ClockPolicy,
   clocksFor,
   clockState,
+  clockStop,
+  type DisplacementApplicationFacts,
+  s2End,
   CLOCK_SKEW_MS,
   DEFAULT_CLOCK_POLICY,
   DEFAULT_RESPONSE_TARGETS,
@@ -739,5 +742,54 @@ describe('properties', () => {
         });
       }),
     );
+  });
+});
+
+describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for the referral clock and the checks', () => {
+  // Worked example: admitted Sat 7 Nov 2026 10:00 GMT, so the s.2 would lapse at the end of Fri 4 Dec 2026.
+  const admitted = new Date('2026-11-07T10:00:00Z');
+  const app = (filedAt: string, status: DisplacementApplicationFacts['status'] = 'applied', disposedOn: string | null = null) => ({
+    filedAt: new Date(filedAt),
+    status,
+    disposedOn,
+  });
+  it.each([
+    ['none recorded: lapses at the end of Fri 4 Dec', [], 'none', '2026-12-05T00:00:00.000Z'],
+    ['filed Thu 3 Dec, pending: extended, no end date', [app('2026-12-03T10:00:00Z')], 'pending', '2026-12-05T00:00:00.000Z'],
+    ['filed before the admission: not extended', [app('2026-11-06T10:00:00Z')], 'none', '2026-12-05T00:00:00.000Z'],
+    ['filed after the lapse (Sat 5 Dec 00:00): not extended', [app('2026-12-05T00:00:00Z')], 'none', '2026-12-05T00:00:00.000Z'],
+    [
+      'refused Wed 9 Dec: to the end of 9 Dec at the earliest',
+      [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')],
+      'decided',
+      '2026-12-10T00:00:00.000Z',
+    ],
+    [
+      'order Wed 9 Dec: 7 days more, to the end of Wed 16 Dec',
+      [app('2026-12-03T10:00:00Z', 'order', '2026-12-09')],
+      'decided',
+      '2026-12-17T00:00:00.000Z',
+    ],
+    ['decided, day not recorded: end unknown', [app('2026-12-03T10:00:00Z', 'withdrawn')], 'end-unknown', '2026-12-05T00:00:00.000Z'],
+  ] as const)('%s', (_name, apps, kind, end) => {
+    const judged = s2End(admitted, apps, 'Europe/London');
+    expect(judged.extension.kind).toBe(kind);
+    expect(judged.end.toISOString()).toBe(end);
+    expect(judged.unextendedEnd.toISOString()).toBe('2026-12-05T00:00:00.000Z');
+  });
+
+  it('the already-s2 clock stops at the filing while the application is pending, and ends at the extended end once decided', () => {
+    const context = { kind: 'already-s2', admittedAt: admitted } as const;
+    const at = (apps: DisplacementApplicationFacts[]) =>
+      clocksFor(context, [], DEFAULT_RESPONSE_TARGETS, new Date('2026-12-01T09:00:00Z'), 'urgent', DEFAULT_CLOCK_POLICY, apps).find(
+        (c) => c.id === 'APP-17',
+      )!;
+    const pending = [app('2026-12-03T10:00:00Z')];
+    const stop = clockStop(at(pending), { displacementApplications: pending });
+    expect(stop).toMatchObject({ stoppedAt: new Date('2026-12-03T10:00:00Z'), stopRule: 'NR-11', result: 'met' });
+    const decided = [app('2026-12-03T10:00:00Z', 'order', '2026-12-09')];
+    expect(at(decided).deadline.toISOString()).toBe('2026-12-17T00:00:00.000Z');
+    expect(at(decided).basis).toContain('at the earliest');
+    expect(clockStop(at(decided), { displacementApplications: decided })).toBeNull();
   });
 });

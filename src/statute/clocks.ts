@@ -13,7 +13,7 @@
  * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
 import { citationOf, type RuleId } from './rule-catalogue';
-import { ageOn, endOfLocalDay, isIsoDate, isUnder, type IsoDate, lastDayOfPeriod, localDate } from './time';
+import { addDays as addDaysIso, ageOn, endOfLocalDay, isIsoDate, isUnder, type IsoDate, lastDayOfPeriod, localDate } from './time';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -450,7 +450,12 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
 }
 
 /** The statutory (and ✱ statute-adjacent) clocks a legal context starts, without the local response target. */
-function statutoryClocks(context: LegalContext, extensions: readonly S136BExtension[], policy: ClockPolicy): Clock[] {
+function statutoryClocks(
+  context: LegalContext,
+  extensions: readonly S136BExtension[],
+  policy: ClockPolicy,
+  displacements: readonly DisplacementApplicationFacts[] = [],
+): Clock[] {
   const zone = policy.timeZone;
   switch (context.kind) {
     case 'informal':
@@ -523,25 +528,114 @@ function statutoryClocks(context: LegalContext, extensions: readonly S136BExtens
     }
     case 'already-s2': {
       // APP-17 (s.2(4), C4): 28 days beginning with the admission day (a local date); it lapses at the end of the
-      // 28th day, i.e. at the first instant of the 29th (half-open), whatever the hour of admission.
-      const admissionDay = localDate(context.admittedAt, zone);
-      const lastDay = lastDayOfPeriod(admissionDay, { days: S2_DAYS });
-      const deadline = endOfLocalDay(lastDay, zone);
+      // 28th day, i.e. at the first instant of the 29th (half-open), whatever the hour of admission. NR-11 (s.29(4)):
+      // a s.29 application on ground (c) or (d) made while it is in force extends it (s2End, the one judgement of it);
+      // while that application is undecided the clock stops (clockStop), as the s.2 then has no end date.
+      const judged = s2End(context.admittedAt, displacements, zone);
+      const { admissionDay, lastDay, extension } = judged;
+      const unextended = `${S2_DAYS} days beginning with the day of admission (${admissionDay}, day 1), so it would lapse at the end of ${lastDay} (${formatLocal(judged.unextendedEnd, zone)}). Not renewable`;
+      const basis =
+        extension.kind === 'decided'
+          ? `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force, ${extension.by.status === 'order' ? `decided with an order on ${extension.by.disposedOn}, and ${S29_ORDER_FURTHER_DAYS} days more (s.29(4)(b))` : `${extension.by.status} on ${extension.by.disposedOn}`}: it lapses at the end of ${extension.lastDay} (${formatLocal(extension.end, zone)}) at the earliest${extension.by.status === 'withdrawn' ? '' : ', later by the time allowed for an appeal from the decision (s.29(5))'}.`
+          : extension.kind === 'none'
+            ? `${unextended}; extended only by a s.29 displacement application on ground (c) or (d) made while it is in force (NR-11, s.29(4)), and none is recorded.`
+            : `${unextended}; EXTENDED (NR-11, s.29(4)) by the displacement application filed at ${formatLocal(extension.by.filedAt, zone)}, while the s.2 was in force: it continues until the court finally disposes of the application (including the time allowed for an appeal), and ${S29_ORDER_FURTHER_DAYS} days more if an order is made.`;
       return [
         {
           id: 'APP-17',
-          label: 'Section 2: detention for assessment lapses',
+          label:
+            extension.kind === 'none'
+              ? 'Section 2: detention for assessment lapses'
+              : 'Section 2: detention for assessment lapses (extended under s.29(4))',
           rule: 'APP-17',
           citation: citationOf('APP-17'),
           anchor: context.admittedAt,
-          deadline,
+          deadline: judged.end,
           extendedBy: 0,
-          basis: `${S2_DAYS} days beginning with the day of admission (${admissionDay}, day 1), so it lapses at the end of ${lastDay} (${formatLocal(deadline, zone)}). Not renewable; extended only by a pending s.29(4) displacement application (NR-11), which is not modelled here.`,
+          basis,
           provisional: false,
         },
       ];
     }
   }
+}
+
+/** NR-11: a s.29 application on ground (c) or (d), as far as the court has taken it. */
+export interface DisplacementApplicationFacts {
+  filedAt: Instant;
+  status: 'applied' | 'interim-order' | 'order' | 'refused' | 'withdrawn';
+  /** The day the court finally decided it (the order made, refused) or it was withdrawn; null while pending or unknown. */
+  disposedOn: IsoDate | null;
+}
+
+/** s.29(4)(b): the further days a s.2 runs after the court makes an order on a (c) or (d) application. */
+export const S29_ORDER_FURTHER_DAYS = 7;
+
+/** How a s.29 application extends a s.2 (NR-11), as s2End judges it. */
+export type S2Extension =
+  /** Not extended: no application was made while the s.2 was in force. */
+  | { kind: 'none' }
+  /** Extended while this application, made during the s.2, is undecided: the s.2 has no end date until it is. */
+  | { kind: 'pending'; by: DisplacementApplicationFacts }
+  /** Decided, but the day it was decided is not recorded: the end cannot be known. */
+  | { kind: 'end-unknown'; by: DisplacementApplicationFacts }
+  /** Decided: the s.2 runs to the end of `lastDay` at the earliest (later by the time for an appeal, s.29(5), unless withdrawn). */
+  | { kind: 'decided'; by: DisplacementApplicationFacts; lastDay: IsoDate; end: Instant };
+
+/** APP-17 with NR-11: when a s.2 ends, from its admission and the s.29 applications on ground (c) or (d). */
+export interface S2End {
+  admissionDay: IsoDate;
+  /** The 28th day (C4) and the instant the unextended s.2 lapses (the end of that day). */
+  lastDay: IsoDate;
+  unextendedEnd: Instant;
+  /** The end with any extension applied: the unextended end unless `extension` is 'decided' beyond it. */
+  end: Instant;
+  extension: S2Extension;
+  /** The latest application filed before the admission (it does not extend this s.2), if any. */
+  filedBefore: DisplacementApplicationFacts | null;
+  /** The first application filed after the s.2 lapsed, when none was made during it (it does not revive it). */
+  filedAfterLapse: DisplacementApplicationFacts | null;
+}
+
+/**
+ * APP-17 (s.2(4), C4) and NR-11 (s.29(4)): the one judgement of when a s.2 admitted at `admittedAt` ends, used by the
+ * referral's clock for a patient already on a s.2 and by the checks of an application (a s.2 made, or a s.3 for a
+ * patient on a s.2). A displacement application on ground (c) or (d) extends the s.2 only when it was made while the
+ * patient was liable to be detained under it: on or after the admission and before the s.2 would have lapsed. It
+ * then runs until the application is finally disposed of and, when an order is made, seven days more
+ * (s.29(4)(b)). "Finally disposed of" includes the time allowed for an appeal (s.29(5)), which the record does not
+ * hold: the end after a decision is the earliest it can be.
+ */
+export function s2End(admittedAt: Instant, applications: readonly DisplacementApplicationFacts[], zone: string): S2End {
+  const admissionDay = localDate(admittedAt, zone);
+  const lastDay = lastDayOfPeriod(admissionDay, { days: S2_DAYS });
+  const unextendedEnd = endOfLocalDay(lastDay, zone);
+  const sorted = [...applications].sort((x, y) => x.filedAt.getTime() - y.filedAt.getTime());
+  const before = sorted.filter((d) => d.filedAt.getTime() < admittedAt.getTime());
+  const after = sorted.filter((d) => d.filedAt.getTime() >= unextendedEnd.getTime());
+  const during = sorted.filter((d) => !before.includes(d) && !after.includes(d));
+  const base = {
+    admissionDay,
+    lastDay,
+    unextendedEnd,
+    end: unextendedEnd,
+    filedBefore: before.length ? before[before.length - 1] : null,
+    filedAfterLapse: after.length && !during.length ? after[0] : null,
+  };
+  const pending = during.find((d) => d.status === 'applied' || d.status === 'interim-order');
+  if (pending) return { ...base, extension: { kind: 'pending', by: pending } };
+  const unknown = during.find((d) => d.disposedOn === null);
+  if (unknown) return { ...base, extension: { kind: 'end-unknown', by: unknown } };
+  // Every application made during the s.2 is decided: the one that keeps it longest decides its end.
+  let latest: { end: Instant; lastDay: IsoDate; by: DisplacementApplicationFacts } | null = null;
+  for (const d of during) {
+    const endDay = d.status === 'order' ? addDaysIso(d.disposedOn!, S29_ORDER_FURTHER_DAYS) : d.disposedOn!;
+    const end = endOfLocalDay(endDay, zone);
+    if (!latest || end.getTime() > latest.end.getTime()) latest = { end, lastDay: endDay, by: d };
+  }
+  if (latest && latest.end.getTime() > unextendedEnd.getTime())
+    return { ...base, end: latest.end, extension: { kind: 'decided', by: latest.by, lastDay: latest.lastDay, end: latest.end } };
+  return { ...base, extension: { kind: 'none' } };
 }
 
 /**
@@ -555,15 +649,17 @@ export function clocksFor(
   receivedAt: Instant,
   urgency: Urgency,
   policy: ClockPolicy = DEFAULT_CLOCK_POLICY,
+  displacements: readonly DisplacementApplicationFacts[] = [],
 ): Clock[] {
   assertInstant(receivedAt, 'receivedAt');
+  for (const d of displacements) assertInstant(d.filedAt, 'displacement application filedAt');
   for (const [name, value] of recordedInstants(context)) assertInstant(value, name);
   for (const ext of extensions) assertInstant(ext.authorisedAt, 'extension authorisedAt');
   assertDuration(targets[urgency], `response target (${urgency})`);
   assertDuration(policy.ctoRecallHours, 'ctoRecallHours');
   if (policy.assessmentStartMinutes !== null) assertDuration(policy.assessmentStartMinutes, 'assessmentStartMinutes');
 
-  const clocks = statutoryClocks(context, extensions, policy);
+  const clocks = statutoryClocks(context, extensions, policy, displacements);
   // DUTY-01 (s.13(1)) ✱: no statutory clock; a local target per urgency, anchored at receipt (elapsed time, C7).
   const deadline = minutesAfter(receivedAt, targets[urgency]);
   clocks.push({
@@ -1032,6 +1128,8 @@ export interface StopFacts {
   outcomes?: readonly OutcomeFact[];
   /** When the referral was closed, withdrawn, transferred or not accepted. */
   closedAt?: Instant | null;
+  /** NR-11 (s.29(4)): the person's s.29 applications on ground (c) or (d), which may extend a s.2 (APP-17). */
+  displacementApplications?: readonly DisplacementApplicationFacts[];
 }
 
 export interface ClockStop {
@@ -1175,10 +1273,25 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
                 : `the AMHP's decision on revocation was recorded at ${t}`,
           );
       break;
-    case 'APP-17':
+    case 'APP-17': {
       for (const o of outcomes)
         add(admittedUnder(o), 'APP-20', (t) => `admitted under a new application at ${t}, which ends the s.2 (s.6(4))`);
+      // NR-11 (s.29(4)): while an application made during the s.2 is undecided (or its decision's day is not
+      // recorded), the s.2 has no end date: the clock stops at the filing, met, and runs again to the extended end
+      // (clocksFor) once the court's decision is recorded.
+      const { extension } = s2End(clock.anchor, facts.displacementApplications ?? [], zone);
+      if (extension.kind === 'pending' || extension.kind === 'end-unknown')
+        add(
+          extension.by.filedAt,
+          'NR-11',
+          (t) =>
+            extension.kind === 'pending'
+              ? `a s.29 displacement application was filed at ${t}, while the s.2 was in force: the s.2 is extended until the court finally disposes of it (including the time allowed for an appeal), and ${S29_ORDER_FURTHER_DAYS} days more if an order is made (s.29(4)); it has no end date until then, so follow the court dates and record the decision`
+              : `a s.29 displacement application filed at ${t}, while the s.2 was in force, extended it until the court disposed of it (s.29(4)), but the day it was decided is not recorded: record it to know when the s.2 ends`,
+          true,
+        );
       break;
+    }
     case 'APP-11':
       // "Within that period" (s.4(4)): a conversion up to and including the 72nd hour meets it, as s4Conversion
       // (assessment-rules.ts) judges it; so the conversions go first and win a tie with the lapse.
