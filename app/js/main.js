@@ -166,12 +166,15 @@ export function signedOutWords({ told, until, othersKept }) {
 
 /** A sign-out without a signal, told to the service at this start (or still waiting for a signal), in words. */
 function finishedSignOutWords(result, pending) {
+  const when = pending && pending.at ? `at ${localTime(pending.at)}` : 'earlier';
   if (result === 'ended')
-    return `You signed out on this phone at ${localTime(pending.at)} without a signal. The service has now been told: that session has ended.`;
-  return `You signed out on this phone at ${localTime(pending.at)} without a signal. The service has not been told yet: the app ends that session the next time this phone has a signal.`;
+    return `You signed out on this phone ${when} without a signal. The service has now been told: that session has ended.`;
+  return `You signed out on this phone ${when} without a signal. The service has not been told yet: the app ends that session the next time this phone has a signal.`;
 }
 
 const SESSION_ENDED = 'Your session has ended (you were signed out by the service). Sign in again to go on.';
+const SIGNED_OUT_ELSEWHERE =
+  'You have signed out (in another tab or window of the app on this phone), so this one is signed out too. Sign in again to go on.';
 
 function App() {
   const [phase, setPhase] = useState('starting');
@@ -185,8 +188,9 @@ function App() {
   useEffect(() => {
     const off = onSessionChange((on, how) => {
       if (!on) {
-        // Ended by the service, not by her: say so on the sign-in screen.
-        if (phaseNow.current === 'signed-in' && !signingOut.current) setNotice(SESSION_ENDED);
+        // Ended by the service, or by her in another tab, not here: say so on the sign-in screen.
+        if (phaseNow.current === 'signed-in' && !signingOut.current)
+          setNotice(how === 'signed-out-elsewhere' ? SIGNED_OUT_ELSEWHERE : SESSION_ENDED);
         setMe(null);
         setPhase('signed-out');
         return;

@@ -3,7 +3,7 @@
 // user dismisses it. Also what signing in and out does to what the phone keeps.
 import { html } from './ui.js';
 import { useEffect, useRef, useState } from './deps.js';
-import { currentSignal, onSignal, serverNow } from './session.js';
+import { clockDisagreement, currentSignal, onSignal, serverNow } from './session.js';
 import {
   beingSent,
   conflictOf,
@@ -24,6 +24,19 @@ export function ago(iso, now = serverNow()) {
   if (min < 1) return 'just now';
   if (min < 60) return `${min} min ago`;
   return `${Math.floor(min / 60)} h ${min % 60} min ago`;
+}
+
+/**
+ * The phone's clock disagrees with the service's by `skewMs` (the service's minus the phone's): said plainly, with
+ * what the app does about it. The time limits count, and what she records is dated, by the service's clock.
+ */
+export function clockWords(skewMs, now = serverNow()) {
+  const min = Math.round(Math.abs(skewMs) / 60_000);
+  const by = min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+  return (
+    `This phone’s clock is ${by} ${skewMs > 0 ? 'slow' : 'fast'}. The app counts the time limits and dates what you record ` +
+    `by the service’s clock (now ${localClock(new Date(now).toISOString())}), not the phone’s.`
+  );
 }
 
 /** The signal as the app knows it, re-rendering when it changes (and every 30 s, so "min ago" moves on). */
@@ -142,7 +155,8 @@ export function DeviceStatus() {
   const signal = useSignal();
   const { pending, refused } = useOutbox();
   const [sending, setSending] = useState(false);
-  if (!signal.offline && !pending.length && !refused.length) return null;
+  const clockOff = clockDisagreement();
+  if (!signal.offline && !pending.length && !refused.length && !clockOff) return null;
 
   async function sendNow() {
     setSending(true);
@@ -154,6 +168,7 @@ export function DeviceStatus() {
   }
 
   return html`<div class="app-device"><div class="nhsuk-width-container">
+    ${clockOff !== 0 && html`<p class="app-device__clock" role="status">${clockWords(clockOff)}</p>`}
     ${
       signal.offline &&
       html`<p class="app-device__signal" role="status">

@@ -10,6 +10,7 @@
 import { done, inStore, open, peekOutbox, seal } from './device.js';
 import { packChanged } from './pack.js';
 import { api, currentUserId, isNoSignal, onContact, Problem, serverNow } from './session.js';
+import { onOtherTab, tellOtherTabs } from './tabs.js';
 
 /** A random key for one recorded change (crypto.randomUUID needs a secure context; getRandomValues does not). */
 export function newKey() {
@@ -94,7 +95,14 @@ export function onOutboxChange(fn) {
 
 function changed() {
   for (const fn of listeners) fn();
+  // Another tab of the app on this phone shares the outbox: its count of changes not sent, and its "already saved"
+  // guards, follow this one's.
+  tellOtherTabs({ type: 'outbox' });
 }
+
+onOtherTab('outbox', () => {
+  for (const fn of listeners) fn();
+});
 
 const replayedListeners = new Set();
 

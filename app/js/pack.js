@@ -2,14 +2,39 @@
 // screens still show the person, the address, the relatives and the clocks where there is no signal. Each pack read
 // replaces the one kept (a job no longer allocated to her leaves the phone with it); a pack past its expiry (the
 // service's CLIENT_OFFLINE_HOURS) is deleted; signing out deletes it with everything else.
+//
+// Opened without a signal, the phone's clock is all the app has, and it may be wrong or set back. So sealed with the pack
+// (AES-GCM: it cannot be edited) are its expiry, the service's clock minus the phone's as last learnt, and the latest
+// service time seen (a high-water mark, moved on while the app is open). The statutory clocks and the times recorded
+// use the corrected time; the pack is refused, and deleted, when the corrected time is past its expiry or before the
+// mark (the phone's clock was set back): a clock set back never keeps it open longer. Nothing stored in plain beside
+// the seal (the user's id, to know whose it is) decides anything.
 import { deviceExists, done, inStore, open, seal } from './device.js';
-import { api, currentUserId, onRead, onSessionOver, serverNow, setOfflineReader, setOfflineUser } from './session.js';
+import {
+  api,
+  currentSkew,
+  currentUserId,
+  learnServerTime,
+  onRead,
+  onSessionOver,
+  restoreSkew,
+  serverNow,
+  setOfflineReader,
+  setOfflineUser,
+} from './session.js';
 
 /** How often a signed-in AMHP's pack is read again while the app is open (each read is audited). */
 export const PACK_REFRESH_MS = 5 * 60_000;
 
+/**
+ * The corrected time may be this far before the mark without the clock being taken for set back: the difference
+ * learnt from one answer and the next varies by the time answers take on a poor signal.
+ */
+export const CLOCK_BACK_TOLERANCE_MS = 2 * 60_000;
+
 let kept = null; // { user, generatedAt, expiresAt, pack, me } decrypted, for this page
 let expiryTimer;
+let markTimer;
 
 async function storedRecord() {
   return inStore('vault', 'readonly', (s) => done(s.get('pack')));
@@ -19,11 +44,20 @@ async function storedRecord() {
 export async function dropPack() {
   kept = null;
   clearTimeout(expiryTimer);
+  clearInterval(markTimer);
   await inStore('vault', 'readwrite', (s) => done(s.delete('pack')));
 }
 
-function expired(expiresAt) {
-  return Date.parse(expiresAt) <= Math.max(serverNow(), Date.now());
+/**
+ * Whether a pack may still be opened at `now` (the service's time as the phone reckons it): not past its sealed expiry
+ * and not before the latest service time seen (less CLOCK_BACK_TOLERANCE_MS). Pure, for the tests.
+ */
+export function packUsable({ expiresAt, seenAt }, now) {
+  const expires = Date.parse(expiresAt);
+  const seen = Date.parse(seenAt);
+  if (!Number.isFinite(expires) || !Number.isFinite(now)) return false;
+  if (now >= expires) return false;
+  return !(Number.isFinite(seen) && now < seen - CLOCK_BACK_TOLERANCE_MS);
 }
 
 function scheduleExpiry(expiresAt) {
@@ -33,44 +67,81 @@ function scheduleExpiry(expiresAt) {
   expiryTimer = setTimeout(() => void dropPack(), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
 }
 
-/** The kept pack for the signed-in user, decrypted; null when there is none, it expired (deleted) or it is another user's. */
+/** What is sealed with the pack of the phone's clock: the difference from the service's, and the latest service time seen. */
+const clockNow = (seenAt) => {
+  const now = new Date(serverNow()).toISOString();
+  return { skewMs: currentSkew(), seenAt: seenAt && seenAt > now ? seenAt : now };
+};
+
+/** Seals and keeps the pack with the clock as now known. */
+async function keep(user, pack, me, seenAt) {
+  const clock = clockNow(seenAt);
+  const rec = { name: 'pack', user, sealed: await seal({ pack, me, clock }) };
+  await inStore('vault', 'readwrite', (s) => done(s.put(rec)));
+  kept = { user, generatedAt: pack.generatedAt, expiresAt: pack.expiresAt, pack, me, clock };
+  scheduleExpiry(pack.expiresAt);
+  // While the app is open (with a signal or without), the mark moves on with the time: a clock set back later, with
+  // the app closed, is found out at the next start.
+  clearInterval(markTimer);
+  markTimer = setInterval(() => void moveMark().catch(() => undefined), PACK_REFRESH_MS);
+  return kept;
+}
+
+/** The latest service time seen moves on to now (the corrected time), sealed again with the pack. */
+async function moveMark() {
+  if (!kept || !kept.user || kept.user !== currentUserId()) return;
+  if (!packUsable({ expiresAt: kept.pack.expiresAt, seenAt: kept.clock.seenAt }, serverNow())) {
+    await dropPack();
+    return;
+  }
+  await keep(kept.user, kept.pack, kept.me, kept.clock.seenAt);
+}
+
+/**
+ * The kept pack for the signed-in user, decrypted; null when there is none, it is another user's, or it may not be
+ * opened any more (past its sealed expiry, or the phone's clock set back before the latest service time seen: then it
+ * is deleted). A pack that cannot be opened (tampered with, another key) throws.
+ */
 export async function loadPack() {
   const user = currentUserId();
-  if (kept && kept.user === user && !expired(kept.expiresAt)) return kept;
+  if (kept && kept.user === user && packUsable({ expiresAt: kept.pack.expiresAt, seenAt: kept.clock.seenAt }, serverNow())) return kept;
   const rec = await storedRecord();
   if (!rec) return null;
-  if (expired(rec.expiresAt)) {
+  if (rec.user !== user) return null;
+  const { pack, me, clock = {} } = await open(rec.sealed);
+  if (!me || me.id !== rec.user) return null;
+  // The difference from the service's clock learnt when it was kept (unless one was learnt on this page since).
+  restoreSkew(clock.skewMs);
+  const seenAt = [clock.seenAt, pack.generatedAt]
+    .filter((t) => typeof t === 'string')
+    .sort()
+    .pop();
+  if (!packUsable({ expiresAt: pack.expiresAt, seenAt }, serverNow())) {
     await dropPack();
     return null;
   }
-  if (rec.user !== user) return null;
-  const { pack, me } = await open(rec.sealed);
-  kept = { user: rec.user, generatedAt: rec.generatedAt, expiresAt: rec.expiresAt, pack, me };
-  scheduleExpiry(rec.expiresAt);
-  return kept;
+  return keep(rec.user, pack, me, seenAt);
 }
 
 /** Reads the pack from the service and keeps it (replacing the one kept). Only an AMHP has one. */
 export async function refreshPack(me) {
   if (!me || !me.roles.includes('amhp')) return null;
   const pack = await api('/me/job-pack');
-  const user = currentUserId();
-  const rec = { name: 'pack', user, generatedAt: pack.generatedAt, expiresAt: pack.expiresAt, sealed: await seal({ pack, me }) };
-  await inStore('vault', 'readwrite', (s) => done(s.put(rec)));
-  kept = { user, generatedAt: pack.generatedAt, expiresAt: pack.expiresAt, pack, me };
-  scheduleExpiry(pack.expiresAt);
-  return kept;
+  // The service's "now" as it made the pack: the clocks and the times recorded follow the service's clock.
+  learnServerTime(pack.generatedAt);
+  return keep(currentUserId(), pack, me, kept && kept.user === currentUserId() ? kept.clock.seenAt : null);
 }
 
 /**
- * Opening the app without a signal: the user the phone kept a pack for (until it expires), to show their jobs from
- * it. Null when there is no such pack.
+ * Opening the app without a signal: the user the phone kept a pack for (until it may no longer be opened), to show
+ * their jobs from it. Null when there is no such pack.
  */
 export async function resumeOffline() {
   const rec = await storedRecord();
-  if (!rec || expired(rec.expiresAt)) return null;
+  if (!rec || typeof rec.user !== 'string') return null;
   setOfflineUser(rec.user);
-  const found = await loadPack();
+  const found = await loadPack().catch(() => null);
+  if (!found) setOfflineUser(null);
   return found ? found.me : null;
 }
 
@@ -98,6 +169,8 @@ export function stopPack() {
   currentMe = null;
   kept = null;
   clearInterval(timer);
+  clearInterval(markTimer);
+  clearTimeout(expiryTimer);
   clearTimeout(staleTimer);
 }
 

@@ -7,6 +7,7 @@
 // signal. Without one, a read the phone can answer from what it keeps (the job pack, or the service worker's copy of
 // person-free data) is answered from it, and the app says how old it is.
 import { allowDevice, deleteDevice, keepOnlyOthersChanges, lockDevice } from './device.js';
+import { onOtherTab, tellOtherTabs } from './tabs.js';
 
 const APP_HEADER = { 'X-Requested-With': 'amhp-app' };
 /** A request the service has not answered in this time is given up, as if there were no signal. */
@@ -23,6 +24,14 @@ const listeners = new Set();
 
 /** The server's clock minus the device's (ms), learnt from server times in the answers. */
 let skewMs = 0;
+/** Whether `skewMs` was learnt from the service on this page (else it is the one kept with the job pack, or none). */
+let skewLearnt = false;
+
+/**
+ * The phone's clock and the service's differ by this much or more: she is told (the clocks and the times recorded
+ * use the service's time; her other apps and the phone's own clock do not).
+ */
+export const CLOCK_WARN_MS = 2 * 60_000;
 
 export function serverNow() {
   return Date.now() + skewMs;
@@ -35,7 +44,38 @@ export function serverNow() {
 export function learnServerTime(iso) {
   if (signal.offline) return;
   const t = Date.parse(iso);
-  if (Number.isFinite(t)) skewMs = t - Date.now();
+  if (!Number.isFinite(t)) return;
+  setSkew(t - Date.now());
+  skewLearnt = true;
+}
+
+/** The difference becomes `ms`; what the header says of the phone's clock (DeviceStatus) follows at once. */
+function setSkew(ms) {
+  const said = Math.round(clockDisagreement() / 60_000);
+  skewMs = ms;
+  if (Math.round(clockDisagreement() / 60_000) !== said) {
+    signal = { ...signal };
+    for (const fn of signalListeners) fn(signal);
+  }
+}
+
+/** The service's clock minus the phone's as last learnt (ms), to keep with the job pack for a start without a signal. */
+export function currentSkew() {
+  return skewMs;
+}
+
+/**
+ * Opened without a signal: the difference last learnt from the service (kept, sealed, with the job pack), so the
+ * statutory clocks and the times she records are the service's time, not a wrong phone clock's. One learnt on this
+ * page since is newer and stays.
+ */
+export function restoreSkew(ms) {
+  if (!skewLearnt && Number.isFinite(ms)) setSkew(ms);
+}
+
+/** How far the phone's clock is from the service's (ms, positive: the phone is slow), when it is by CLOCK_WARN_MS or more; else 0. */
+export function clockDisagreement() {
+  return Math.abs(skewMs) >= CLOCK_WARN_MS ? skewMs : 0;
 }
 
 /**
@@ -165,12 +205,13 @@ export function previousUserId() {
   return lastUserId;
 }
 
-function forget() {
+/** `how` as for notify: 'signed-out-elsewhere' when she signed out in another tab. */
+function forget(how = 'refresh') {
   lastUserId = currentUserId() ?? lastUserId;
   access = null;
   offlineUserId = null;
   clearTimeout(refreshTimer);
-  notify();
+  notify(how);
 }
 
 const endedListeners = new Set();
@@ -187,11 +228,31 @@ export function onSessionOver(fn) {
 
 /** The service said the session is over: forget it, and let go of what was kept for it (pack.js, the worker's copies). */
 function sessionOver() {
+  // The other tabs share the refresh cookie the service refused: their sessions are over too.
+  tellOtherTabs({ type: 'session-over' });
+  endHere();
+}
+
+/** This tab's session ends: the token goes from memory, its timers stop, and what was kept for it goes (pack.js). */
+function endHere(how = 'refresh') {
   const had = Boolean(access || offlineUserId);
-  forget();
+  forget(how);
   for (const fn of endedListeners) fn(had);
   void tellServiceWorker();
 }
+
+// Another tab of the app on this phone signed out, or was told by the service that the session is over: this one ends
+// at once too (a phone handed over at the end of a shift shows nothing of hers, and keeps nothing, in any tab). Nothing
+// more is kept here from now (a read on its way, the five-minute pack read), until someone signs in on this tab.
+onOtherTab('signed-out', () => {
+  lockDevice();
+  sessionUntil = null;
+  endHere('signed-out-elsewhere');
+});
+onOtherTab('session-over', () => {
+  if (!access && !offlineUserId) return;
+  endHere();
+});
 
 export function signedIn() {
   return Boolean(access);
@@ -317,8 +378,10 @@ export async function api(path, { method = 'GET', body, idempotencyKey, ifMatch 
  * itself (ISO, or null) and how many changes of other users are still kept.
  */
 export async function signOut({ pushEndpoint = null } = {}) {
-  // Before anything waits (the service's answer to the sign-out): a read answered meanwhile is not kept.
+  // Before anything waits (the service's answer to the sign-out): a read answered meanwhile is not kept, here or in
+  // another tab of the app, each of which ends its session now.
   lockDevice();
+  tellOtherTabs({ type: 'signed-out' });
   const until = sessionUntil;
   const me = currentUserId();
   let told = false;
@@ -352,14 +415,34 @@ function rememberSignOut(value) {
   }
 }
 
-/** The sign-out this phone has still to tell the service of, or null. */
+/** An ISO time as stored, or null when it is not one (the flag is in storage anyone with the phone can edit). */
+const storedTime = (v) => (typeof v === 'string' && Number.isFinite(Date.parse(v)) ? new Date(v).toISOString() : null);
+
+/**
+ * The sign-out this phone has still to tell the service of, or null: { at, until, pushEndpoint }, each null when
+ * the stored value is not what it should be. A flag that cannot be read at all still says she signed out: the session
+ * is ended, not resumed.
+ */
 export function pendingSignOut() {
+  let raw;
   try {
-    const raw = localStorage.getItem(SIGN_OUT_KEY);
-    return raw ? JSON.parse(raw) : null;
+    raw = localStorage.getItem(SIGN_OUT_KEY);
   } catch {
     return null;
   }
+  if (!raw) return null;
+  let value;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = null;
+  }
+  const v = value && typeof value === 'object' ? value : {};
+  return {
+    at: storedTime(v.at),
+    until: storedTime(v.until),
+    pushEndpoint: typeof v.pushEndpoint === 'string' && v.pushEndpoint ? v.pushEndpoint : null,
+  };
 }
 
 let finishing;
