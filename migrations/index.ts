@@ -41,6 +41,7 @@ import * as m37 from './1796443000000-ReportApprovalsAuthority';
 import * as m38 from './1796444000000-S4ConvertsAt';
 import * as m39 from './1796446000000-ExtensionMinutes';
 import * as m40 from './1796447000000-SessionsEndedAt';
+import * as m41 from './1796451000000-ShiftFeedRevision';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -84,4 +85,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m38),
   ...Object.values(m39),
   ...Object.values(m40),
+  ...Object.values(m41),
 ];

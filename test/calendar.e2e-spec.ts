@@ -17,6 +17,7 @@ const ALLOWED_PROPERTIES = [
   'UID',
   'SEQUENCE',
   'DTSTAMP',
+  'LAST-MODIFIED',
   'DTSTART',
   'DTEND',
   'SUMMARY',
@@ -179,6 +180,75 @@ describe("rota calendar feeds: secret ICS URLs for an AMHP's shifts and the hub'
       expect(lines).toContain('DESCRIPTION:On duty: Ann Smith\\, Bo Jones (2 of 2 AMHPs)');
       expect(lines).toContain('SUMMARY:Day (09:00–17:00): unfilled');
       expect(lines).toContain('X-WR-CALNAME:AMHP hub rota');
+    });
+
+    it("raises an event's SEQUENCE and LAST-MODIFIED when who is on duty changes (assignment, swap, removal) or the shift does, and keeps them when nothing changed", async () => {
+      const feedPath = (await createToken(bo, { scope: 'hub' })).feedPath as string;
+      const event = async () => {
+        const lines = unfold((await fetchFeed(feedPath).expect(200)).body as string);
+        const start = lines.indexOf(`UID:shift-${extra.id}@amhp-hub`);
+        const prop = (name: string) =>
+          lines
+            .slice(start)
+            .find((l) => l.startsWith(`${name}:`))!
+            .slice(name.length + 1);
+        return { sequence: Number(prop('SEQUENCE')), lastModified: prop('LAST-MODIFIED'), summary: prop('SUMMARY') };
+      };
+      /** Moves the clock on a minute and returns the LAST-MODIFIED a change made now should give. */
+      const tick = () => {
+        t.clock.advance(60_000);
+        return t.clock
+          .now()
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.\d{3}/, '');
+      };
+      const start = t.clock.now();
+      const extra = await shift('2026-11-05T08:00:00Z', '2026-11-05T16:00:00Z', { label: 'Day' });
+      const made = await event();
+      expect(made).toMatchObject({ sequence: 0, summary: 'Day (08:00–16:00): unfilled' });
+
+      tick();
+      expect(await event()).toEqual(made); // fetched again, nothing changed: the same event
+
+      let at = tick();
+      const annOnIt = await assign(extra.id, ann);
+      const assigned = await event();
+      expect(assigned).toEqual({ sequence: 1, lastModified: at, summary: 'Day (08:00–16:00): Ann Smith' });
+
+      tick();
+      const offer = (await api(ann).post('/rota/swaps', { assignmentId: annOnIt, toPractitionerId: bo.practitionerId }).expect(201)).body;
+      const accepted = await api(bo).post(`/rota/swaps/${offer.id}/accept`).expect(200);
+      expect(await event()).toEqual(assigned); // offered and accepted, not yet approved: Ann is still on it
+      at = tick();
+      await t.http
+        .post(`/rota/swaps/${offer.id}/approve`)
+        .set('authorization', manager.auth)
+        .set('if-match', accepted.headers.etag)
+        .send({})
+        .expect(200);
+      const swapped = await event();
+      expect(swapped.summary).toBe('Day (08:00–16:00): Bo Jones');
+      expect(swapped.sequence).toBeGreaterThan(assigned.sequence);
+      expect(swapped.lastModified).toBe(at);
+
+      at = tick();
+      const boOnIt = (await api(manager).get(`/rota/shifts/${extra.id}`).expect(200)).body.assigned[0].assignmentId as string;
+      await api(manager).delete(`/rota/assignments/${boOnIt}`).expect(204);
+      const removed = await event();
+      expect(removed.summary).toBe('Day (08:00–16:00): unfilled');
+      expect(removed.sequence).toBeGreaterThan(swapped.sequence);
+      expect(removed.lastModified).toBe(at);
+
+      at = tick();
+      await t.http.patch(`/rota/shifts/${extra.id}`).set('authorization', manager.auth).send({ label: 'Day (cover)' }).expect(200);
+      const relabelled = await event();
+      expect(relabelled).toEqual({ sequence: removed.sequence + 1, lastModified: at, summary: 'Day (cover) (08:00–16:00): unfilled' });
+
+      tick();
+      expect(await event()).toEqual(relabelled);
+      await api(manager).delete(`/rota/shifts/${extra.id}`).expect(204);
+      t.clock.set(start);
     });
 
     it('takes no practitionerId', async () => {

@@ -108,6 +108,7 @@ export class AssignmentsService implements OnModuleInit {
       if (pgCode(err) === '23P01') throw new ConflictProblem('The AMHP is already on a shift at that time.', 'assignment-overlap');
       throw err;
     }
+    await this.shifts.staffingChanged(m, shift.id);
     await this.audit.record(m, {
       action: 'rota.assign',
       resourceType: 'shift-assignment',
@@ -170,6 +171,7 @@ export class AssignmentsService implements OnModuleInit {
       [assignmentId],
     );
     await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
+    await this.shifts.staffingChanged(m, row.shift_id);
     await this.audit.record(m, {
       action: 'rota.unassign',
       resourceType: 'shift-assignment',

@@ -23,6 +23,7 @@ const assignment = (over: Partial<AssignmentFact> = {}): AssignmentFact => ({
   startsAt: new Date('2026-03-02T09:00:00Z'),
   endsAt: new Date('2026-03-02T17:00:00Z'),
   shiftVersion: 1,
+  lastModified: new Date('2026-02-20T09:30:00Z'),
   ...over,
 });
 const hubShift = (over: Partial<ShiftFact> = {}): ShiftFact => ({
@@ -32,6 +33,8 @@ const hubShift = (over: Partial<ShiftFact> = {}): ShiftFact => ({
   endsAt: new Date('2026-03-03T09:00:00Z'),
   requiredCount: 2,
   version: 1,
+  staffingVersion: 0,
+  lastModified: new Date('2026-02-20T09:30:00Z'),
   amhps: ['Ann Smith', 'Bo Jones'],
   ...over,
 });
@@ -97,6 +100,7 @@ describe('ICS structure (RFC 5545)', () => {
       DTSTART: '20260302T090000Z',
       DTEND: '20260302T170000Z',
       SEQUENCE: '0',
+      'LAST-MODIFIED': '20260220T093000Z',
       SUMMARY: 'AMHP duty: Day (09:00–17:00)',
     });
     expect(ics).not.toContain('TZID');
@@ -163,6 +167,34 @@ describe('stable UIDs and SEQUENCE', () => {
     expect(e.UID).toBe('shift-6f1c2b3a-0d9e-4c8b-a7f6-e5d4c3b2a190@amhp-hub');
   });
 
+  // RFC 5545 §3.8.7.4: SEQUENCE rises with every revision the subscriber sees; on the hub feed that is who is on duty
+  // as much as the shift's own details. Worked examples: [what happened, version, staffingVersion, SEQUENCE].
+  it.each([
+    ['a new, empty shift', 1, 0, '0'],
+    ['one AMHP put on it', 1, 1, '1'],
+    ['a swap: one taken off, another put on', 1, 3, '3'],
+    ['its label changed, nobody on it yet', 2, 0, '1'],
+    ['label changed twice and two assignments', 3, 2, '4'],
+  ])('hub SEQUENCE counts details and staffing changes: %s', (_what, version, staffingVersion, expected) => {
+    const [e] = events(hubCalendar([hubShift({ version, staffingVersion })], options));
+    expect(e.SEQUENCE).toBe(expected);
+  });
+
+  it('hub events carry LAST-MODIFIED (RFC 5545 §3.8.7.3) from the facts, not the time of the fetch', () => {
+    const [e] = events(hubCalendar([hubShift({ lastModified: new Date('2026-03-01T11:59:30.400Z') })], options));
+    expect(e['LAST-MODIFIED']).toBe('20260301T115930Z');
+    expect(e.DTSTAMP).toBe('20260301T120000Z');
+  });
+
+  it('the same facts fetched later give the same SEQUENCE and LAST-MODIFIED (an unchanged event stays unchanged)', () => {
+    const [first] = events(hubCalendar([hubShift({ version: 2, staffingVersion: 3 })], options));
+    const [later] = events(
+      hubCalendar([hubShift({ version: 2, staffingVersion: 3 })], { ...options, stamp: new Date('2026-03-09T08:00:00Z') }),
+    );
+    expect([later.SEQUENCE, later['LAST-MODIFIED']]).toEqual([first.SEQUENCE, first['LAST-MODIFIED']]);
+    expect(later.DTSTAMP).not.toBe(first.DTSTAMP);
+  });
+
   it('an unfilled hub shift says so', () => {
     const [e] = events(hubCalendar([hubShift({ amhps: [], requiredCount: 1 })], options));
     expect(e.SUMMARY).toBe('Night (22:00–09:00): unfilled');
@@ -187,7 +219,7 @@ describe('DST: nights generated in local time keep their wall-clock times and tr
     const shifts = generateShifts([night], new Set(), from, to, LONDON);
     return events(
       assignmentsCalendar(
-        shifts.map((s, i) => ({ assignmentId: `a${i}`, label: s.label, startsAt: s.startsAt, endsAt: s.endsAt, shiftVersion: 1 })),
+        shifts.map((s, i) => assignment({ assignmentId: `a${i}`, label: s.label, startsAt: s.startsAt, endsAt: s.endsAt })),
         options,
       ),
     );

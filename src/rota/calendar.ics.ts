@@ -20,8 +20,13 @@ export interface AssignmentFact {
   label: string;
   startsAt: Date;
   endsAt: Date;
-  /** The shift's version: SEQUENCE is version - 1 (RFC 5545 §3.8.7.4: a new component has sequence 0). */
+  /**
+   * The shift's version, which counts changes to its own details (label, staffing, notes): SEQUENCE is version - 1
+   * (RFC 5545 §3.8.7.4: a new component has sequence 0). Who else is on the shift is not in this event, so it does not count.
+   */
   shiftVersion: number;
+  /** LAST-MODIFIED (RFC 5545 §3.8.7.3): the later of the assignment's making and the last change to the shift's details. */
+  lastModified: Date;
 }
 
 /** A shift with the AMHPs on it (the hub feed). */
@@ -31,7 +36,12 @@ export interface ShiftFact {
   startsAt: Date;
   endsAt: Date;
   requiredCount: number;
+  /** Changes to the shift's own details (1 when made). */
   version: number;
+  /** Assignments put on or taken off the shift (0 when made): who is on duty is what this event shows. */
+  staffingVersion: number;
+  /** LAST-MODIFIED (RFC 5545 §3.8.7.3): the last change to the shift's details or to who is on it. */
+  lastModified: Date;
   /** Display names of the AMHPs on the shift (staff names only). */
   amhps: string[];
 }
@@ -80,7 +90,11 @@ function calendar(o: FeedOptions): ICalCalendar {
   });
 }
 
-const sequence = (version: number) => Math.max(0, version - 1);
+/**
+ * SEQUENCE (RFC 5545 §3.8.7.4): 0 when the event is made, raised by every revision a subscriber would see, so that a
+ * calendar app that reconciles by UID and SEQUENCE takes the new one. `changes` counts revisions made after creation.
+ */
+const sequence = (version: number, changes = 0) => Math.max(0, version - 1) + changes;
 
 /** RFC 5545 §3.1: every content line ends with CRLF, the last (END:VCALENDAR) too; ical-generator leaves it off. */
 function text(cal: ICalCalendar): string {
@@ -96,6 +110,7 @@ export function assignmentsCalendar(assignments: AssignmentFact[], o: FeedOption
       id: assignmentUid(a.assignmentId),
       sequence: sequence(a.shiftVersion),
       stamp: o.stamp,
+      lastModified: a.lastModified,
       start: a.startsAt,
       end: a.endsAt,
       summary: dutySummary(a.label, a.startsAt, a.endsAt, o.timeZone),
@@ -111,8 +126,9 @@ export function hubCalendar(shifts: ShiftFact[], o: FeedOptions): string {
     const staffed = `${s.amhps.length} of ${s.requiredCount} AMHP${s.requiredCount === 1 ? '' : 's'}`;
     cal.createEvent({
       id: shiftUid(s.shiftId),
-      sequence: sequence(s.version),
+      sequence: sequence(s.version, s.staffingVersion),
       stamp: o.stamp,
+      lastModified: s.lastModified,
       start: s.startsAt,
       end: s.endsAt,
       summary: shiftSummary(s, o.timeZone),

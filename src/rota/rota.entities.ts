@@ -105,8 +105,24 @@ export class ShiftEntity {
   @Column('text', { nullable: true })
   notes: string | null;
 
+  /** Counts changes to the shift's own details (its ETag, If-Match); who is on it is counted by staffingVersion. */
   @Column('integer', { default: 1 })
   version: number;
+
+  /** When the shift's own details last changed (created, label, staffing or notes). */
+  @Column('timestamptz', { default: () => 'now()' })
+  updatedAt: Date;
+
+  /**
+   * Every assignment put on or taken off the shift, whatever the path (by hand, a plan, a swap, leave, an approval's
+   * end): with `version` it is the hub feed's SEQUENCE (RFC 5545 §3.8.7.4), since who is on duty is what that event shows.
+   */
+  @Column('integer', { default: 0 })
+  staffingVersion: number;
+
+  /** When an assignment was last put on or taken off the shift. */
+  @Column('timestamptz', { nullable: true })
+  staffedAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

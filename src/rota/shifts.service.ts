@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -43,6 +44,7 @@ export class ShiftsService {
     private readonly audit: AuditService,
     private readonly events: EventsService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Creates the shifts the active patterns call for in [from, to]; re-running creates nothing twice. */
@@ -63,8 +65,8 @@ export class ShiftsService {
         const batch = wanted.slice(i, i + 500);
         // Skills travel as comma-joined text: unnest cannot take an array of arrays of different lengths.
         const rows: Array<{ id: string }> = await m.query(
-          `INSERT INTO shifts (pattern_id, local_date, label, starts_at, ends_at, required_count, required_skills, bank_holiday)
-           SELECT t.pattern_id, t.local_date, t.label, t.starts_at, t.ends_at, t.required_count, string_to_array(t.skills, ','), t.bank_holiday
+          `INSERT INTO shifts (pattern_id, local_date, label, starts_at, ends_at, required_count, required_skills, bank_holiday, updated_at)
+           SELECT t.pattern_id, t.local_date, t.label, t.starts_at, t.ends_at, t.required_count, string_to_array(t.skills, ','), t.bank_holiday, $9
              FROM unnest($1::uuid[], $2::date[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::text[], $8::boolean[])
                   AS t(pattern_id, local_date, label, starts_at, ends_at, required_count, skills, bank_holiday)
            ON CONFLICT (pattern_id, local_date) WHERE pattern_id IS NOT NULL DO NOTHING RETURNING id`,
@@ -77,6 +79,7 @@ export class ShiftsService {
             batch.map((s) => s.requiredCount),
             batch.map((s) => s.requiredSkills.join(',')),
             batch.map((s) => s.bankHoliday),
+            this.clock.now(),
           ],
         );
         created += rows.length;
@@ -114,6 +117,7 @@ export class ShiftsService {
           requiredSkills: body.requiredSkills ?? [],
           bankHoliday: holiday,
           notes: body.notes ?? null,
+          updatedAt: this.clock.now(),
         }),
       );
       await this.audit.record(m, { action: 'rota.shift.create', resourceType: 'shift', resourceId: s.id });
@@ -133,7 +137,7 @@ export class ShiftsService {
       assertVersion(expectedVersion, s.version);
       const [rows] = await m.query(
         `UPDATE shifts SET label = coalesce($3, label), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
-                notes = CASE WHEN $7 THEN $6 ELSE notes END, version = version + 1
+                notes = CASE WHEN $7 THEN $6 ELSE notes END, version = version + 1, updated_at = $8
           WHERE id = $1 AND version = $2 RETURNING id`,
         [
           id,
@@ -143,6 +147,7 @@ export class ShiftsService {
           body.requiredSkills ?? null,
           body.notes ?? null,
           body.notes !== undefined,
+          this.clock.now(),
         ],
       );
       if (!rows.length) throw new PreconditionFailedProblem();
@@ -172,6 +177,15 @@ export class ShiftsService {
       await this.audit.record(m, { action: 'rota.shift.delete', resourceType: 'shift', resourceId: id });
       await this.events.emit(m, { type: 'rota.shift.deleted', aggregateType: 'shift', aggregateId: id, payload: { shiftId: id } });
     });
+  }
+
+  /**
+   * Counts an assignment put on or taken off the shift, inside the caller's transaction. Every path that changes who
+   * is on a shift goes through AssignmentsService.assignIn or unassignIn, which call this: the hub feed's SEQUENCE and
+   * LAST-MODIFIED move with it (RFC 5545 §3.8.7.3, §3.8.7.4).
+   */
+  async staffingChanged(m: EntityManager, id: string): Promise<void> {
+    await m.query('UPDATE shifts SET staffing_version = staffing_version + 1, staffed_at = $2 WHERE id = $1', [id, this.clock.now()]);
   }
 
   async list(from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
