@@ -336,6 +336,35 @@ describe('reports: beds and conveyance, workforce and rota, my workload, out-of-
     expect(value(workforce, 'amhps.all.headcount')).toBe('[c]');
   });
 
+  it('workforce for a period that has not ended: supervision and training as at today, not at its last day, and the date said in JSON, CSV and HTML', async () => {
+    // Today is 1 December 2026; the quarter ends on 31 December. The first AMHP, supervised on 20 November, is in date
+    // today: judged at 31 December she would be counted overdue, as if no supervision will be held before then.
+    const report = (await get(manager, '/reports/workforce?period=2026-Q4').expect(200)).body;
+    expect(values(report.figures, ['compliance.all.supervision-in-date', 'compliance.all.supervision-overdue'])).toEqual({
+      'compliance.all.supervision-in-date': 1,
+      'compliance.all.supervision-overdue': 1,
+    });
+    const label = (measure: string) =>
+      (report.figures as Array<Figure & { measureLabel: string }>).find((f) => f.section === 'compliance' && f.measure === measure)!
+        .measureLabel;
+    expect(label('supervision-in-date')).toBe('Supervision in date, as at 2026-12-01');
+    expect(label('training-short')).toBe('Training: an approval year ended short of the hours, as at 2026-12-01');
+    expect(report.definitions).toContain(
+      'Supervision and training are judged as at 2026-12-01, today: the period ends on 2026-12-31, and what will be recorded before then is not known yet.',
+    );
+    // A period that has ended is judged at its last day, and says so.
+    const november = (await get(manager, '/reports/workforce?period=2026-11').expect(200)).body;
+    expect(november.definitions).toContain('Supervision and training are judged as at 2026-11-30, the last day of the period.');
+
+    const [header, ...rows] = parseCsv((await get(manager, '/reports/workforce?period=2026-Q4&format=csv').expect(200)).text);
+    const at = (name: string) => header.indexOf(name);
+    const row = rows.find((r) => r[at('section')] === 'compliance' && r[at('measure')] === 'supervision-overdue')!;
+    expect([row[at('measure_label')], row[at('value')]]).toEqual(['Supervision overdue, as at 2026-12-01', '1']);
+    const html = (await get(manager, '/reports/workforce?period=2026-Q4&format=html').expect(200)).text;
+    expect(html).toContain('Supervision in date, as at 2026-12-01');
+    expect(html).toContain('judged as at 2026-12-01, today');
+  });
+
   it('the CSV parses back to the same figures, the HTML page has its charts and escapes what it shows, the PDF is a PDF', async () => {
     const csv = await get(manager, '/reports/beds-and-conveyance?period=2026-11&format=csv').expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);

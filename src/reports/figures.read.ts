@@ -5,6 +5,7 @@
  * the caller) comes in its input, so that it runs the same in either thread.
  */
 import { referralsReceivedOrScreenedSql } from '../referrals/referrals.tables';
+import { localDate } from '../statute/time';
 import { dolsReturnRow, type DecisionType, type DolsReturnRow } from '../safeguarding/decision.rules';
 import type { WorkforcePolicy } from '../workforce/workforce.rules';
 import { activityFigures, type ActivityReferralRow } from './activity';
@@ -425,5 +426,10 @@ async function opsFigures(
       ['openedAt'],
     ),
   ];
-  return workforceFigures(sel, { practitioners, approvals, training, supervision, shifts, assessments }, input.policy);
+  return workforceFigures(
+    sel,
+    { practitioners, approvals, training, supervision, shifts, assessments },
+    input.policy,
+    localDate(input.now, input.timeZone),
+  );
 }

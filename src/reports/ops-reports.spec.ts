@@ -4,7 +4,14 @@ import { outOfHoursFigures, type DecisionRow, type HandoverItemRow } from './out
 import { parsePeriod } from './period';
 import { figureKey, figureValue, type RawFigure } from './report.model';
 import type { Selection } from './rows';
-import { myWorkloadFigures, workforceFigures, type PractitionerRow, type ShiftRow } from './workforce';
+import {
+  complianceJudgedOn,
+  myWorkloadFigures,
+  workforceDefinitions,
+  workforceFigures,
+  type PractitionerRow,
+  type ShiftRow,
+} from './workforce';
 
 const ZONE = 'Europe/London';
 const sel = (period = '2026-11', filters: Selection['filters'] = {}): Selection => ({
@@ -199,7 +206,9 @@ describe('workforce and rota: a worked example', () => {
     ],
   };
   const policy = { trainingHoursPerYear: 18, trainingMentalHealthHoursPerYear: 0, approvingCouncils: ['Northshire County Council'] };
-  const v = values(workforceFigures(sel(), input, policy));
+  /** Today in the worked example: after November 2026 has ended. */
+  const TODAY = '2026-12-06';
+  const v = values(workforceFigures(sel(), input, policy, TODAY));
 
   it('counts AMHPs by headcount, FTE and profession on the last day of the period', () => {
     expect(v['amhps.all.headcount']).toBe(3);
@@ -208,7 +217,7 @@ describe('workforce and rota: a worked example', () => {
       ...input,
       approvals: input.approvals.map((a) => (a.practitionerId === 'a' ? { ...a, approvingAuthority: 'Eastshire County Council' } : a)),
     };
-    expect(values(workforceFigures(sel(), elsewhere, policy))['amhps.all.headcount']).toBe(2);
+    expect(values(workforceFigures(sel(), elsewhere, policy, TODAY))['amhps.all.headcount']).toBe(2);
     expect(v['amhps.all.fte']).toBe(2);
     expect(v['amhps.social-worker.headcount']).toBe(2);
     expect(v['amhps.social-worker.fte']).toBe(1.4);
@@ -222,6 +231,39 @@ describe('workforce and rota: a worked example', () => {
     expect(v['compliance.all.training-short']).toBe(1);
     expect(v['compliance.all.training-met']).toBe(2);
   });
+
+  // A status is a fact as at a day: a period that has not ended is judged as at today, not at its last day, which
+  // would assume that no supervision or training will be recorded before then. a was supervised on 15 November (due
+  // 15 December), b on 1 October (overdue since 1 November), c never; c's first approval year ends on 30 November 2026
+  // with no training. [period, today, judged on, supervision in date, overdue, training short]
+  it.each([
+    ['2026-11', '2026-12-06', '2026-11-30', 1, 2, 1],
+    ['2026-Q4', '2026-12-06', '2026-12-06', 1, 2, 2],
+    ['2026-Q4', '2026-11-29', '2026-11-29', 1, 2, 1],
+    ['2026-12', '2026-12-15', '2026-12-15', 1, 2, 2],
+    ['2026-12', '2026-12-16', '2026-12-16', 0, 3, 2],
+    ['2026-Q4', '2027-01-10', '2026-12-31', 0, 3, 2],
+  ] as const)(
+    'judges supervision and training in %s, today %s, as at %s (the earlier of its last day and today), and says so',
+    (period, today, judgedOn, inDate, overdue, short) => {
+      expect(complianceJudgedOn(sel(period).period.to, today)).toBe(judgedOn);
+      const fs = workforceFigures(sel(period), input, policy, today);
+      const w = values(fs);
+      expect([
+        w['compliance.all.supervision-in-date'],
+        w['compliance.all.supervision-overdue'],
+        w['compliance.all.training-short'],
+      ]).toEqual([inDate, overdue, short]);
+      const label = (measure: string) => fs.find((f) => f.section === 'compliance' && f.measure === measure)!.measureLabel;
+      for (const measure of ['supervision-in-date', 'supervision-overdue', 'training-short', 'training-met'])
+        expect(label(measure)).toMatch(new RegExp(`, as at ${judgedOn}$`));
+      // Headcount and approvals ending stay at the period's last day: an approval's end is known ahead.
+      expect(label('approvals-ending')).toBe('Approvals ending in the next 6 months');
+      expect(workforceDefinitions(sel(period).period.to, today)).toContainEqual(
+        expect.stringContaining(`Supervision and training are judged as at ${judgedOn}`),
+      );
+    },
+  );
 
   it('measures rota fill and gaps: filled never counts more than required', () => {
     expect(v['rota.all.shifts']).toBe(3);
@@ -243,16 +285,16 @@ describe('workforce and rota: a worked example', () => {
   });
 
   it('keeps to one team when asked, and suppresses small counts of staff and their FTE (one AMHP’s hours are hers)', () => {
-    const south = values(workforceFigures(sel('2026-11', { team: 'South' }), input, policy));
+    const south = values(workforceFigures(sel('2026-11', { team: 'South' }), input, policy, TODAY));
     expect(south['amhps.all.headcount']).toBe(1);
     expect(south['amhps.all.fte']).toBe(0.4);
-    const suppressed = values(workforceFigures(sel(), input, policy), true);
+    const suppressed = values(workforceFigures(sel(), input, policy, TODAY), true);
     expect(suppressed['amhps.all.headcount']).toBe('[c]');
     expect(suppressed['amhps.all.fte']).toBe('[c]');
   });
 
   it('lists behind each staff and rota figure the practitioners or shifts it counts, a shift once per place', () => {
-    const fs = workforceFigures(sel(), input, policy);
+    const fs = workforceFigures(sel(), input, policy, TODAY);
     const of = (key: string) => fs.find((f) => `${f.section}.${f.group}.${f.measure}` === key)!.members;
     expect(of('amhps.all.headcount').map((m) => m.practitionerId)).toHaveLength(v['amhps.all.headcount'] as number);
     expect(of('amhps.all.headcount').every((m) => m.personId === null && m.referralId === null)).toBe(true);

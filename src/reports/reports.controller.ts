@@ -216,7 +216,7 @@ export class ReportsController {
   @Authorize('reports.read')
   @ApiOperation({
     summary:
-      'Workforce and rota: AMHPs by headcount, FTE and profession on the last day of the period, approvals ending in the next 6 months, supervision and training compliance, rota fill and gaps (filled / required, by hours band), assessments per FTE, out-of-hours load per shift. The team filter selects the AMHPs and their assessments.' +
+      'Workforce and rota: AMHPs by headcount, FTE and profession on the last day of the period, approvals ending in the next 6 months, supervision and training compliance (as at the last day of the period, or today while it has not ended: the date is in their labels and the definitions), rota fill and gaps (filled / required, by hours band), assessments per FTE, out-of-hours load per shift. The team filter selects the AMHPs and their assessments.' +
       DESCRIPTION,
   })
   @ApiProduces('application/json', 'text/csv', 'text/html', 'application/pdf')

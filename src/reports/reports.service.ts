@@ -12,6 +12,7 @@ import { AppConfig } from '../config/app-config';
 import { ownConnection } from '../database/data-source.options';
 import { Db } from '../database/db';
 import { PatternsService } from '../rota/patterns.service';
+import { localDate } from '../statute/time';
 import { ACTIVITY_DEFINITIONS } from './activity';
 import { BEDS_AND_CONVEYANCE_DEFINITIONS } from './beds-and-conveyance';
 import type { RecordsQuery, ReportRecordsDto, ReportSelectionQuery } from './dto/reports.dto';
@@ -43,7 +44,7 @@ import {
   workforceSurveyDefinitions,
 } from './returns';
 import { TIMELINESS_DEFINITIONS } from './timeliness';
-import { MY_WORKLOAD_DEFINITIONS, WORKFORCE_DEFINITIONS } from './workforce';
+import { MY_WORKLOAD_DEFINITIONS, workforceDefinitions } from './workforce';
 
 /** The heap the reports' worker thread may use: ten years of a busy hub's rows take ~200 MiB. */
 const REPORT_MEMORY_MB = 1024;
@@ -115,7 +116,8 @@ export class ReportsService implements OnModuleDestroy {
     const { period, filters } = this.selection(q, name);
     const suppress = q.suppress === true || alwaysSuppressed(actor);
     const links = can(actor.roles, 'reports.records').allowed;
-    const figures = await this.build({ job: 'figures', input: await this.figuresInput(name, period, filters, actor), suppress });
+    const input = await this.figuresInput(name, period, filters, actor);
+    const figures = await this.build({ job: 'figures', input, suppress });
     const notes = await this.db.transaction(async (m) => {
       await this.audit.record(m, {
         action: 'report.read',
@@ -134,7 +136,7 @@ export class ReportsService implements OnModuleDestroy {
       filters,
       suppressed: suppress,
       generatedAt: this.clock.now().toISOString(),
-      definitions: [...this.definitions(name, period), ...notes],
+      definitions: [...this.definitions(name, period, input.now), ...notes],
       figures: links ? figures.map((f) => ({ ...f, records: recordsLink(name, figureKey(f), period, filters) })) : figures,
     };
   }
@@ -292,8 +294,9 @@ export class ReportsService implements OnModuleDestroy {
     return { period, filters };
   }
 
-  private definitions(name: ReportName, period?: ReportPeriod): string[] {
-    if (name === 'returns-workforce-survey') return workforceSurveyDefinitions(period?.to ?? '');
+  /** `now`: the instant the figures were built as at (the workforce report judges its statuses no later than today). */
+  private definitions(name: ReportName, period: ReportPeriod, now: Date): string[] {
+    if (name === 'returns-workforce-survey') return workforceSurveyDefinitions(period.to);
     if (name === 'returns-sac') return SAC_DEFINITIONS;
     if (name === 'data-quality') return DATA_QUALITY_DEFINITIONS;
     if (name === 'returns-guardianship') return GUARDIANSHIP_DEFINITIONS;
@@ -303,7 +306,7 @@ export class ReportsService implements OnModuleDestroy {
     if (name === 'repeat-assessments') return REPEAT_DEFINITIONS;
     if (name === 'out-of-area') return OUT_OF_AREA_DEFINITIONS;
     if (name === 'beds-and-conveyance') return BEDS_AND_CONVEYANCE_DEFINITIONS;
-    if (name === 'workforce') return WORKFORCE_DEFINITIONS;
+    if (name === 'workforce') return workforceDefinitions(period.to, localDate(now, this.config.timeZone));
     if (name === 'my-workload') return MY_WORKLOAD_DEFINITIONS;
     if (name === 'out-of-hours') return OUT_OF_HOURS_DEFINITIONS;
     return placesOfSafetyDefinitions(this.config.placeOfSafetyTargetMinutes);

@@ -2,7 +2,9 @@
  * Report 8, workforce and rota, and an AMHP's own workload. Pure.
  *
  * An AMHP is a practitioner record, active, with an approval in effect on the last day of the period (its start on
- * or before that day, its end, or its early end, on or after it). Compliance is as at that day: supervision by the
+ * or before that day, its end, or its early end, on or after it). Compliance is as at that day, or as at today when
+ * the period has not ended (`judgedOn`: nothing recorded after today is known yet, so a status judged at a day to come
+ * would be a projection that assumes none will be): supervision by the
  * practitioner's own interval (supervision.rules `supervisionDue`), training by the years of the approval in effect
  * (workforce.rules `trainingByApprovalYear`: any year ended short of the hours is a shortfall). The rota counts the
  * shifts starting in the period, each in the hours band of its start.
@@ -73,23 +75,41 @@ export const PROFESSION_LABELS: Record<string, string> = {
   psychologist: 'Chartered psychologist',
 };
 
-export const WORKFORCE_DEFINITIONS = [
-  'AMHPs: practitioners, active, with an approval in effect on the last day of the period by this council or one with an arrangement with it (APPROVING_COUNCILS); FTE as recorded on the practitioner record.',
-  'Approvals ending: the approval in effect ends (or was ended early) in the six months after the period.',
-  "Supervision in date: the last professional supervision is within the practitioner's own interval on the last day of the period (never supervised: counted from the record's creation).",
-  'Training short: a completed year of the approval in effect ended with fewer training hours (or mental-health-specific hours) than required.',
-  'Rota: the shifts starting in the period, by the hours band of their start. Filled: AMHPs assigned, up to the number required. A gap: a shift with fewer AMHPs assigned than required. The records behind the places required (or filled) list each shift once per place.',
-  'Assessments per FTE: the assessments opened in the period divided by the FTE of the AMHPs on its last day.',
-  'Out-of-hours load: the assessments opened during a shift starting out of hours or at a weekend or bank holiday, per such shift.',
-];
+/**
+ * The day supervision and training are judged at: the period's last day, or today if that is earlier (a period that
+ * has not ended yet). Statuses (in date, overdue, short) are facts as at a day, and what is recorded between today and
+ * a later day is not known: judged at the later day they would be a projection that assumes nothing more is recorded.
+ */
+export function complianceJudgedOn(periodTo: IsoDate, today: IsoDate): IsoDate {
+  return periodTo < today ? periodTo : today;
+}
+
+export function workforceDefinitions(periodTo: IsoDate, today: IsoDate): string[] {
+  const judgedOn = complianceJudgedOn(periodTo, today);
+  return [
+    'AMHPs: practitioners, active, with an approval in effect on the last day of the period by this council or one with an arrangement with it (APPROVING_COUNCILS); FTE as recorded on the practitioner record.',
+    'Approvals ending: the approval in effect ends (or was ended early) in the six months after the period.',
+    judgedOn === periodTo
+      ? `Supervision and training are judged as at ${judgedOn}, the last day of the period.`
+      : `Supervision and training are judged as at ${judgedOn}, today: the period ends on ${periodTo}, and what will be recorded before then is not known yet.`,
+    "Supervision in date: the last professional supervision is within the practitioner's own interval on the day judged (never supervised: counted from the record's creation).",
+    'Training short: a year of the approval in effect that had ended by the day judged ended with fewer training hours (or mental-health-specific hours) than required.',
+    'Rota: the shifts starting in the period, by the hours band of their start. Filled: AMHPs assigned, up to the number required. A gap: a shift with fewer AMHPs assigned than required. The records behind the places required (or filled) list each shift once per place.',
+    'Assessments per FTE: the assessments opened in the period divided by the FTE of the AMHPs on its last day.',
+    'Out-of-hours load: the assessments opened during a shift starting out of hours or at a weekend or bank holiday, per such shift.',
+  ];
+}
 
 export function workforceFigures(
   sel: Selection,
   input: WorkforceInput,
   policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear' | 'approvingCouncils'>,
+  /** The hub's local date today. */
+  today: IsoDate,
 ): RawFigure[] {
   const figures: RawFigure[] = [];
   const on = sel.period.to;
+  const judgedOn = complianceJudgedOn(on, today);
   const approvalOf = (p: PractitionerRow) =>
     input.approvals
       .filter(
@@ -134,6 +154,8 @@ export function workforceFigures(
   const compliance = { section: 'compliance', sectionLabel: 'Approvals, supervision and training', group: 'all', groupLabel: 'All AMHPs' };
   const tally = (measure: string, measureLabel: string, xs: typeof amhps) =>
     figures.push(countFigure({ ...compliance, measure, measureLabel }, people(xs)));
+  // The day a status was judged at is in its label, so that it travels with the figure (JSON, CSV, HTML, PDF).
+  const judged = (label: string) => `${label}, as at ${judgedOn}`;
   tally(
     'approvals-ending',
     'Approvals ending in the next 6 months',
@@ -144,22 +166,22 @@ export function workforceFigures(
       {
         lastProfessionalOn: lastProfessionalSupervision(
           input.supervision.filter((s) => s.practitionerId === p.practitionerId),
-          on,
+          judgedOn,
         ),
         intervalDays: p.supervisionIntervalDays,
         recordCreatedOn: localDate(p.createdAt, sel.zone),
       },
-      on,
+      judgedOn,
     ),
   );
   tally(
     'supervision-in-date',
-    'Supervision in date',
+    judged('Supervision in date'),
     amhps.filter((_, i) => supervision[i].status === 'in-date'),
   );
   tally(
     'supervision-overdue',
-    'Supervision overdue',
+    judged('Supervision overdue'),
     amhps.filter((_, i) => supervision[i].status === 'overdue'),
   );
   const short = amhps.filter(({ p, approval }) =>
@@ -167,13 +189,13 @@ export function workforceFigures(
       approval,
       input.training.filter((t) => t.practitionerId === p.practitionerId),
       policy,
-      on,
+      judgedOn,
     ).some((y) => y.status === 'short'),
   );
-  tally('training-short', 'Training: an approval year ended short of the hours', short);
+  tally('training-short', judged('Training: an approval year ended short of the hours'), short);
   tally(
     'training-met',
-    'Training: no approval year short',
+    judged('Training: no approval year short'),
     amhps.filter((x) => !short.includes(x)),
   );
 
