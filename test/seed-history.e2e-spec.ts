@@ -70,6 +70,24 @@ describe('demo seed with its history (every report has data on first start)', ()
     expect(queue).toHaveLength(4);
   });
 
+  it('this morning’s handover shows last night’s work: the history’s follow-up actions were done the morning after, only this week’s are open', async () => {
+    const handover = (await t.http.get('/handovers/2026-11-21').set('authorization', manager).expect(200)).body;
+    const actions = handover.items.filter((i: { itemType: string }) => i.itemType === 'action');
+    expect(actions.length).toBeGreaterThan(0);
+    // Every open action is due today or was due by yesterday at the latest: none left over from months ago.
+    for (const a of actions) expect(a.summary.dueAt >= '2026-11-20T00:00:00Z').toBe(true);
+    expect(actions.filter((a: { summary: { overdue: boolean } }) => a.summary.overdue)).toEqual([]);
+    // The history's actions, each done by the day team 10 to 15 hours after its decision, after it was made.
+    const history = await t.sql<{ open: number; done: number; early: number; late: number }>(
+      `SELECT count(*) FILTER (WHERE a.done_at IS NULL)::int AS open, count(*) FILTER (WHERE a.done_at IS NOT NULL)::int AS done,
+              count(*) FILTER (WHERE a.done_at < d.signed_at + interval '10 hours')::int AS early,
+              count(*) FILTER (WHERE a.done_at > d.signed_at + interval '15 hours')::int AS late
+         FROM follow_up_actions a JOIN decisions d ON d.id = a.source_id
+        WHERE a.source_type = 'decision' AND d.occurred_at < '2026-11-19T00:00:00Z'`,
+    );
+    expect(history[0]).toEqual({ open: 0, done: counts!.decisions, early: 0, late: 0 });
+  });
+
   it('is the same history on every fresh start (a seeded PRNG and the clock)', async () => {
     const rows = await t.sql(
       `SELECT count(*)::int AS n, min(received_at) AS first FROM referrals WHERE received_at < '2026-11-18T00:00:00Z'`,

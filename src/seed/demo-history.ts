@@ -5,6 +5,7 @@ import { asAt, Clock, type Moment } from '../common/clock';
 import { DoctorsService } from '../doctors/doctors.service';
 import { RelativesService } from '../people/relatives.service';
 import { fullView, ReferralsService } from '../referrals/referrals.service';
+import { ActionsService } from '../safeguarding/actions.service';
 import { DecisionsService } from '../safeguarding/decisions.service';
 import type { CreateDecisionDto } from '../safeguarding/dto/decision.dto';
 import { sacCodes } from '../safeguarding/sac-code-lists';
@@ -145,6 +146,7 @@ export class DemoHistory {
     private readonly assessments: AssessmentsService,
     private readonly relatives: RelativesService,
     private readonly decisions: DecisionsService,
+    private readonly actions: ActionsService,
     private readonly doctors: DoctorsService,
     private readonly eligibility: EligibilityService,
     private readonly demoAssessments: DemoAssessments,
@@ -450,16 +452,24 @@ export class DemoHistory {
         counts.applications++;
       }
 
-      // Out-of-hours decisions: about four a week for 300,000 people, at night, signed by the duty AMHP.
+      // Out-of-hours decisions: about four a week for 300,000 people, at night, signed by the duty AMHP. The day team
+      // reviews each the next morning, as a hub's would, and its manager marks the follow-up action done then (10 to 15
+      // hours after the decision, a few after the 12 it was due in): the history leaves nothing open, so this
+      // morning's handover shows this week's work, not two years of actions nobody closed. The review times come
+      // from a stream of their own, so the rest of the history is the same as it was without them.
+      const reviewRandom = prng(options.seed + 1);
       const nights = Math.floor((end - start) / DAY);
       const perNight = (0.55 * options.population) / 300_000;
       for (let n = 0; n < nights; n++) {
         if (random() >= perNight) continue;
         const at = start + n * DAY + 22 * HOUR + minutes(0, 540);
-        await step(at, async () => {
+        const signed = await step(at, async () => {
           const d = await this.decisions.create(duty, this.decision(at, pick, random));
-          await this.decisions.sign(duty, d.id, undefined);
+          return this.decisions.sign(duty, d.id, undefined);
         });
+        const reviewedAt = at + (10 + reviewRandom() * 5) * HOUR;
+        for (const a of signed.actions)
+          await step(reviewedAt, () => this.actions.done(manager, String(a.id), 'Reviewed by the day team.', undefined));
         counts.decisions++;
       }
     });
