@@ -5,6 +5,7 @@ import { TokenService } from '../src/auth/token.service';
 import { ProbePeopleModule } from './support/probe-people.module';
 import { listRoutes } from './support/routes';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { amhp as approvedAmhp } from './support/workforce-fixtures';
 
 /**
  * What the policy decides, per role, in one line: `role` (allowed), `role:own` (only their own records),
@@ -428,7 +429,7 @@ describe('access policy: every route declares one, and role × relationship deci
         ])
       )[0].id;
     it('needs a reason of at least 20 characters', async () => {
-      const amhp = await t.user(['amhp']);
+      const amhp = await approvedAmhp(t);
       const res = await t.http
         .post('/break-glass')
         .set('authorization', amhp.auth)
@@ -447,7 +448,7 @@ describe('access policy: every route declares one, and role × relationship deci
     });
 
     it('opens access without a relationship, raises an alert for review, and expires', async () => {
-      const amhp = await t.user(['amhp']);
+      const amhp = await approvedAmhp(t);
       const person = await newPerson();
       await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(403);
       const session = (
@@ -476,8 +477,8 @@ describe('access policy: every route declares one, and role × relationship deci
     });
 
     it('can be ended early by its owner only', async () => {
-      const amhp = await t.user(['amhp']);
-      const other = await t.user(['amhp']);
+      const amhp = await approvedAmhp(t);
+      const other = await approvedAmhp(t);
       const person = await newPerson();
       const session = (
         await t.http
@@ -494,8 +495,70 @@ describe('access policy: every route declares one, and role × relationship deci
       expect(mine.map((s: { id: string }) => s.id)).toEqual([session.id]);
     });
 
+    it.each([
+      ['whose approval is suspended', 'suspended', 'approval-suspended'],
+      ['with a practitioner record and no approval', 'unapproved', 'no-approval'],
+      ['account with the role and no practitioner record', 'role-only', 'not-a-practitioner'],
+    ])('an AMHP %s is refused (403 amhp-not-eligible): nothing opened, no alert, the refusal audited', async (_, kind, finding) => {
+      const amhp =
+        kind === 'role-only'
+          ? await t.user(['amhp'])
+          : kind === 'unapproved'
+            ? await approvedAmhp(t, { approval: null })
+            : await approvedAmhp(t);
+      if (kind === 'suspended')
+        await t.sql(
+          `INSERT INTO approval_suspensions (approval_id, starts_at, reason, created_by)
+           SELECT id, '2026-11-20T00:00:00Z', 'Interim order by the regulator', $2 FROM approvals WHERE practitioner_id = $1`,
+          ['practitionerId' in amhp ? amhp.practitionerId : null, users.manager.id],
+        );
+      const person = await newPerson();
+      const res = await t.http
+        .post('/break-glass')
+        .set('authorization', amhp.auth)
+        .send({ personId: person, reason: 'Needed to check the history for the duty team tonight' })
+        .expect(403);
+      expect(res.body.code).toBe('amhp-not-eligible');
+      expect(res.body.findings.map((f: { code: string }) => f.code)).toContain(finding);
+      expect(await t.sql('SELECT 1 FROM break_glass_sessions WHERE user_id = $1', [amhp.id])).toHaveLength(0);
+      expect(await t.sql('SELECT 1 FROM review_alerts WHERE raised_by = $1', [amhp.id])).toHaveLength(0);
+      expect(
+        await t.sql(
+          `SELECT details->>'policy' AS policy, details->>'reason' AS reason FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`,
+          [amhp.id],
+        ),
+      ).toEqual([{ policy: 'break-glass.open', reason: 'amhp-not-eligible' }]);
+      await t.http.get(`/probe-people/${person}`).set('authorization', amhp.auth).expect(403);
+    });
+
+    it.each([
+      ['none of them', {}],
+      ['two of them', { personId: randomUUID(), referralId: randomUUID() }],
+    ])('names exactly one of personId, referralId and assessmentId: %s is 400 naming the fields', async (_, named) => {
+      const amhp = await approvedAmhp(t);
+      const res = await t.http
+        .post('/break-glass')
+        .set('authorization', amhp.auth)
+        .send({ ...named, reason: 'Police at the door at 3am, s.136 detention' })
+        .expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
+        Object.keys(named).length ? Object.keys(named) : ['personId', 'referralId', 'assessmentId'],
+      );
+      expect(await t.sql('SELECT 1 FROM break_glass_sessions WHERE user_id = $1', [amhp.id])).toHaveLength(0);
+    });
+
+    it('a referral or an assessment that does not exist is 404 naming it, nothing opened', async () => {
+      const amhp = await approvedAmhp(t);
+      const reason = 'Police at the door at 3am, s.136 detention';
+      const r = await t.http.post('/break-glass').set('authorization', amhp.auth).send({ referralId: randomUUID(), reason }).expect(404);
+      expect(r.body.detail).toContain('Referral');
+      const a = await t.http.post('/break-glass').set('authorization', amhp.auth).send({ assessmentId: randomUUID(), reason }).expect(404);
+      expect(a.body.detail).toContain('Assessment');
+      expect(await t.sql('SELECT 1 FROM break_glass_sessions WHERE user_id = $1', [amhp.id])).toHaveLength(0);
+    });
+
     it('an auditor reviews the alert once; a stale If-Match is 412; a second review is 409', async () => {
-      const amhp = await t.user(['amhp']);
+      const amhp = await approvedAmhp(t);
       const session = (
         await t.http
           .post('/break-glass')

@@ -477,21 +477,25 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     const { assessment: a } = await opened();
     const stranger = await amhp(t);
     const res = await as(stranger).get(`/assessments/${a.id}`).expect(403);
-    expect(res.body.breakGlass).toMatchObject({ personId: a.person.id });
+    // The link names the assessment, not its person: a refusal does not tie two records of one person together.
+    expect(res.body.breakGlass).toEqual({ href: '/break-glass', method: 'POST', assessmentId: a.id });
+    expect(JSON.stringify(res.body)).not.toContain(a.person.id);
     await as(stranger).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'phone', byRole: 'amhp' }).expect(403);
     expect(
       await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND resource_id = $1 AND actor_id = $2`, [a.id, stranger.id]),
     ).not.toHaveLength(0);
   });
 
-  it('under break-glass an AMHP with no relationship reads the assessment and records a contact, audited on that basis, until it ends', async () => {
+  it('under break-glass opened on the assessment an AMHP with no relationship reads it and records a contact, audited on that basis, until it ends', async () => {
     const { assessment: a } = await opened();
     const stranger = await amhp(t);
     const session = (
       await as(stranger)
-        .post('/break-glass', { personId: a.person.id, reason: 'Called to the ward at 3am, the allocated AMHP unreachable' })
+        .post('/break-glass', { assessmentId: a.id, reason: 'Called to the ward at 3am, the allocated AMHP unreachable' })
         .expect(201)
     ).body;
+    // Opened on the assessment its refusal named: the hub found the person.
+    expect(session.personId).toBe(a.person.id);
     // Decided from the access facts read with the assessment: no decision on the person reads them again.
     await withoutPersonDecisions(t, async () => {
       await as(stranger).get(`/assessments/${a.id}`).expect(200);

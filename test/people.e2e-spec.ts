@@ -3,6 +3,7 @@ import type { Actor } from '../src/auth/actor';
 import { Db } from '../src/database/db';
 import { PeopleService } from '../src/people/people.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { amhp as approvedAmhp } from './support/workforce-fixtures';
 
 /** A fresh valid NHS number (modulus 11, weights 10..2), computed here independently of the code under test. */
 function nhsNumber(): string {
@@ -291,7 +292,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
     });
 
     it('an AMHP without a relationship is refused (403 no-relationship) and the denial is audited; break-glass then lets them read, audited with the session', async () => {
-      const amhp = await t.user(['amhp']);
+      const amhp = await approvedAmhp(t);
       const p = await person();
       const denied = await as(amhp).get(`/people/${p.id}`).expect(403);
       expect(denied.body).toMatchObject({ code: 'no-relationship', breakGlass: { href: '/break-glass', method: 'POST' } });

@@ -316,7 +316,7 @@ describe('every person record behind its policy', () => {
 
     it('a user who is both AMHP and auditor cannot review their own break-glass alert (403)', async () => {
       const person = (await api(manager).post('/referrals', referral()).expect(201)).body.person;
-      const both = await t.user(['amhp', 'auditor']);
+      const both = await amhp(t, { roles: ['amhp', 'auditor'] });
       const session = (await open(both, person.id).expect(201)).body;
       const [alert] = await t.sql<{ id: string }>(`SELECT id FROM review_alerts WHERE subject_id = $1`, [session.id]);
       const res = await api(both).post(`/review-alerts/${alert.id}/review`, { outcome: 'justified' }).expect(403);

@@ -483,15 +483,19 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect(listed.items.map((x: { id: string }) => x.id)).toEqual([opened.id]);
     });
 
-    it('an AMHP without a relationship reads the referral and its timeline under break-glass, audited on that basis, until it expires', async () => {
+    it('an AMHP refused a referral opens break-glass on the referral the 403 names and reads it and its timeline, audited on that basis, until it expires', async () => {
       const r = await accepted();
       const stranger = await amhp(t);
-      await api(stranger).get(`/referrals/${r.id}`).expect(403);
+      const refused = (await api(stranger).get(`/referrals/${r.id}`).expect(403)).body;
+      // The link names the referral, not its person: a refusal does not tie two records of one person together.
+      expect(refused.breakGlass).toEqual({ href: '/break-glass', method: 'POST', referralId: r.id });
+      expect(JSON.stringify(refused)).not.toContain(r.person.id);
       const session = (
         await api(stranger)
-          .post('/break-glass', { personId: r.person.id, reason: 'Police at the door at 3am, s.136 detention, nobody allocated' })
+          .post('/break-glass', { referralId: r.id, reason: 'Police at the door at 3am, s.136 detention, nobody allocated' })
           .expect(201)
       ).body;
+      expect(session.personId).toBe(r.person.id);
       // Decided from the access facts read with the referral: no decision on the person reads them again.
       await withoutPersonDecisions(t, async () => {
         await api(stranger).get(`/referrals/${r.id}`).expect(200);

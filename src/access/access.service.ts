@@ -34,6 +34,12 @@ export const ON_DUTY_FOR_PERSON = (user: string, person: string, at: string) => 
 };
 
 /** What a person-scoped decision needs from the database, as read with a record (`accessFactsSql`). */
+/** The record a refusal offers break-glass on: what POST /break-glass takes (`personId`, `referralId`, `assessmentId`). */
+export interface BreakGlassRecord {
+  type: 'person' | 'referral' | 'assessment';
+  id: string;
+}
+
 export interface PersonAccessRow {
   /** The kinds of relationship the user holds to the person now, 'duty' included when on duty for them. */
   accessKinds: RelationshipKind[];
@@ -67,6 +73,13 @@ export type ReadWithAccess = Partial<PersonAccessRow> & { accessFor?: string };
 /** The access facts `row` carries for `actor`: only when it was read for them (else the decision reads its own). */
 export function accessFactsOf(actor: Actor, row: ReadWithAccess | undefined): PersonAccessRow | undefined {
   return row?.accessFor === actor.userId ? { accessKinds: row.accessKinds ?? [], accessSession: row.accessSession ?? null } : undefined;
+}
+
+/** A refused record as break-glass takes it: a referral or an assessment by its id, anything else by its person. */
+function breakGlassRecord(resource: { type: string; id: string }, personId: string): BreakGlassRecord {
+  return resource.type === 'referral' || resource.type === 'assessment'
+    ? { type: resource.type, id: resource.id }
+    : { type: 'person', id: personId };
 }
 
 /** Gathers the facts the policy needs from the database and asks `can`. */
@@ -143,11 +156,13 @@ export class AccessService {
     resource: { type: string; id: string },
     reason: string,
     subjectPersonId: string | null = null,
-    breakGlassPersonId?: string,
+    breakGlassOn?: BreakGlassRecord,
   ): Promise<never> {
     await this.recordDenied(actor, policy, resource, reason, subjectPersonId);
-    const problem = new ForbiddenProblem(reason, breakGlassPersonId ? 'no-relationship' : 'forbidden');
-    if (breakGlassPersonId) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', personId: breakGlassPersonId };
+    const problem = new ForbiddenProblem(reason, breakGlassOn ? 'no-relationship' : 'forbidden');
+    // The link names the record refused (POST /break-glass takes it and finds the person), never the person behind a
+    // referral or an assessment: a refusal must not let its reader link the records of one person.
+    if (breakGlassOn) problem.extensions.breakGlass = { href: '/break-glass', method: 'POST', [`${breakGlassOn.type}Id`]: breakGlassOn.id };
     throw problem;
   }
 
@@ -196,7 +211,7 @@ export class AccessService {
       resource,
       decision.reason ?? `You are not allowed to see this ${resource.type}.`,
       personId,
-      decision.breakGlassAvailable ? personId : undefined,
+      decision.breakGlassAvailable ? breakGlassRecord(resource, personId) : undefined,
     );
   }
 

@@ -5,10 +5,13 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import { ConflictProblem, ForbiddenProblem, NotFoundProblem } from '../common/problem';
+import { ConflictProblem, ForbiddenProblem, NotFoundProblem, ValidationProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
+import { assessmentPersonSql } from '../assessments/assessments.tables';
 import { personExistsSql } from '../people/people.tables';
+import { referralPersonSql } from '../referrals/referrals.tables';
+import { EligibilityService } from '../workforce/eligibility.service';
 import { BreakGlassSessionEntity } from './break-glass-session.entity';
 import { BreakGlassSessionDto, OpenBreakGlassDto, ReviewAlertDto, ReviewAlertQuery, ReviewDto } from './dto/break-glass.dto';
 import { ReviewAlertEntity } from './review-alert.entity';
@@ -53,20 +56,55 @@ export class BreakGlassService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly eligibility: EligibilityService,
   ) {}
 
+  /**
+   * Opens break-glass access to one person's record, named by the person, or by a referral or an assessment of theirs
+   * (what a 403 no-relationship names): the person is found here, so that the refusal never discloses whose record it is.
+   * Only an AMHP who may act as one now opens it (AMHP-01/03/05/07: MHA 1983 s.114, an approval in effect and not
+   * suspended, as allocation asks): the emergency it answers is an AMHP's statutory work, and an account with the
+   * role but no approval, or a suspended one, has none. Refused 403 `amhp-not-eligible`, audited, nothing stored.
+   */
   async open(actor: Actor, dto: OpenBreakGlassDto): Promise<BreakGlassSessionDto> {
+    const named = (['personId', 'referralId', 'assessmentId'] as const).filter((k) => dto[k] !== undefined);
+    if (named.length !== 1)
+      throw new ValidationProblem(
+        (named.length ? named : (['personId', 'referralId', 'assessmentId'] as const)).map((field) => ({
+          field,
+          messages: ['give exactly one of personId, referralId and assessmentId'],
+        })),
+      );
+    const now = this.clock.now();
+    const eligible = await this.eligibility.forUser(actor.userId, now, new Date(now.getTime() + 60_000));
+    const hard = eligible.findings.filter((f) => f.severity === 'hard');
+    if (hard.length) {
+      await this.audit.recordAlone({
+        action: 'access.denied',
+        // What was asked for (the person is not looked up for someone who may not break glass).
+        resourceType: named[0].slice(0, -2),
+        resourceId: dto[named[0]]!,
+        subjectPersonId: dto.personId ?? null,
+        outcome: 'denied',
+        actor: { userId: actor.userId, roles: actor.roles },
+        details: { policy: 'break-glass.open', reason: 'amhp-not-eligible', findings: hard.map((f) => f.code) },
+      });
+      const problem = new ForbiddenProblem(
+        `Break-glass is for an AMHP who may act as one now: ${hard.map((f) => f.message).join(' ')}`,
+        'amhp-not-eligible',
+      );
+      problem.extensions.findings = hard;
+      throw problem;
+    }
     return this.db.transaction(async (m) => {
-      const now = this.clock.now();
-      const [{ found }]: Array<{ found: boolean }> = await m.query(`SELECT ${personExistsSql('$1')} AS found`, [dto.personId]);
-      if (!found) throw new NotFoundProblem('Person', dto.personId);
+      const personId = await this.personNamed(m, dto);
       // One live session for a user and a person: opens at once are taken in turn, and a second while the first lasts
       // is refused naming it (one session to review, not one for each press of the button on a poor signal).
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('break-glass:' || $1 || ':' || $2, 0))`, [actor.userId, dto.personId]);
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('break-glass:' || $1 || ':' || $2, 0))`, [actor.userId, personId]);
       const [live]: Array<{ id: string; expires_at: Date }> = await m.query(
         `SELECT id, expires_at FROM break_glass_sessions
           WHERE user_id = $1 AND person_id = $2 AND ended_at IS NULL AND started_at <= $3 AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1`,
-        [actor.userId, dto.personId, now],
+        [actor.userId, personId, now],
       );
       if (live)
         throw new ConflictProblem(
@@ -77,7 +115,7 @@ export class BreakGlassService {
       const session = await m.getRepository(BreakGlassSessionEntity).save(
         m.getRepository(BreakGlassSessionEntity).create({
           userId: actor.userId,
-          personId: dto.personId,
+          personId,
           reason: dto.reason,
           startedAt: now,
           expiresAt: new Date(now.getTime() + this.config.breakGlassTtlMinutes * 60_000),
@@ -88,7 +126,7 @@ export class BreakGlassService {
         kind: 'break-glass',
         subjectType: 'break-glass-session',
         subjectId: session.id,
-        personId: dto.personId,
+        personId,
         raisedBy: actor.userId,
         summary: `Break-glass access opened by user ${actor.userId} until ${session.expiresAt.toISOString()}`,
       });
@@ -96,11 +134,28 @@ export class BreakGlassService {
         action: 'break-glass.open',
         resourceType: 'break-glass-session',
         resourceId: session.id,
-        subjectPersonId: dto.personId,
+        subjectPersonId: personId,
         accessBasis: `break-glass:${session.id}`,
+        ...(dto.referralId ? { details: { referralId: dto.referralId } } : {}),
+        ...(dto.assessmentId ? { details: { assessmentId: dto.assessmentId } } : {}),
       });
       return sessionDto(session, now);
     });
+  }
+
+  /** The person break-glass is asked for: given, or the referral's or the assessment's; 404 naming what was not found. */
+  private async personNamed(m: EntityManager, dto: OpenBreakGlassDto): Promise<string> {
+    if (dto.personId) {
+      const [{ found }]: Array<{ found: boolean }> = await m.query(`SELECT ${personExistsSql('$1')} AS found`, [dto.personId]);
+      if (!found) throw new NotFoundProblem('Person', dto.personId);
+      return dto.personId;
+    }
+    const [kind, id, sql] = dto.referralId
+      ? (['Referral', dto.referralId, referralPersonSql('$1')] as const)
+      : (['Assessment', dto.assessmentId!, assessmentPersonSql('$1')] as const);
+    const [{ personId }]: Array<{ personId: string | null }> = await m.query(`SELECT ${sql} AS "personId"`, [id]);
+    if (!personId) throw new NotFoundProblem(kind, id);
+    return personId;
   }
 
   async mine(actor: Actor): Promise<BreakGlassSessionDto[]> {

@@ -3,7 +3,7 @@ import type { ModuleTables } from '../database/table-ownership';
 /** The tables the assessments module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
   owns: ['assessments', 'assessment_events', 'assessment_contacts', 'medical_recommendations'],
-  sqlFragments: ['referralStopFactsSql'],
+  sqlFragments: ['referralStopFactsSql', 'assessmentPersonSql'],
 };
 
 /**
@@ -29,3 +29,10 @@ export const referralStopFactsSql = (referral: string): string => `json_build_ob
                                                ELSE (SELECT min(sf_e.at) FROM assessment_events sf_e WHERE sf_e.assessment_id = sf_a.id AND sf_e.type = 'admitted') END,
                             's4ConvertedAt', sf_a.s4_converts_at))
                            FROM assessments sf_a WHERE sf_a.referral_id = ${referral} AND sf_a.outcome_kind IS NOT NULL AND sf_a.decided_at IS NOT NULL), '[]'))`;
+
+/**
+ * SQL fragment for another module's query: the person of the assessment `id` (an SQL expression, e.g. `$1`), NULL
+ * when there is no such assessment. Break-glass opened on an assessment finds its person with it.
+ */
+export const assessmentPersonSql = (id: string): string =>
+  `(SELECT person_assessment.person_id FROM assessments person_assessment WHERE person_assessment.id = ${id})`;

@@ -183,7 +183,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           { type: 'person', id: personId },
           decision.reason ?? 'You may no longer see the person this response is about.',
           personId,
-          decision.breakGlassAvailable ? personId : undefined,
+          decision.breakGlassAvailable ? { type: 'person', id: personId } : undefined,
         );
       reads.push({ resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis });
     }

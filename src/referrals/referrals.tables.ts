@@ -4,7 +4,7 @@ import { OPEN_STATUSES, REFERRAL_STATUSES } from './referral.workflow';
 /** The tables the referrals module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
   owns: ['referrals', 'referral_events', 'referral_extensions', 'allocation_offers'],
-  sqlFragments: ['personHasOpenReferralSql', 'referralsReceivedOrScreenedSql'],
+  sqlFragments: ['personHasOpenReferralSql', 'referralsReceivedOrScreenedSql', 'referralPersonSql'],
 };
 
 /** The statuses that end a referral: every status that is not open (OPEN_STATUSES). */
@@ -35,3 +35,10 @@ export const referralsReceivedOrScreenedSql = (from: string, to: string): string
     WHERE period_referral.received_at >= ${from} AND period_referral.received_at < ${to}
    UNION SELECT period_event.referral_id FROM referral_events period_event
     WHERE period_event.type IN ('accepted','not-accepted','transferred') AND period_event.at >= ${from} AND period_event.at < ${to}`;
+
+/**
+ * SQL fragment for another module's query: the person of the referral `id` (an SQL expression, e.g. `$1`), NULL when
+ * there is no such referral. Break-glass opened on a referral finds its person with it.
+ */
+export const referralPersonSql = (id: string): string =>
+  `(SELECT person_referral.person_id FROM referrals person_referral WHERE person_referral.id = ${id})`;

@@ -1,12 +1,19 @@
+import type { Role } from '../../src/auth/roles';
 import { nameWords, searchText } from '../../src/doctors/doctor.rules';
 import type { TestApp, TestUser } from './test-app';
 
 /** An AMHP with a practitioner record, a current approval and this year's training, straight into the database. */
 export async function amhp(
   t: TestApp,
-  opts: { skills?: string[]; approval?: { startsOn: string; endsOn: string } | null; displayName?: string } = {},
+  opts: {
+    skills?: string[];
+    approval?: { startsOn: string; endsOn: string } | null;
+    displayName?: string;
+    /** The account's roles (an AMHP who is also an auditor, say); amhp alone unless given. */
+    roles?: Role[];
+  } = {},
 ): Promise<TestUser & { practitionerId: string }> {
-  const user = await t.user(['amhp'], opts.displayName ? { displayName: opts.displayName } : {});
+  const user = await t.user(opts.roles ?? ['amhp'], opts.displayName ? { displayName: opts.displayName } : {});
   const [{ id }] = await t.sql<{ id: string }>(
     `INSERT INTO practitioners (user_id, profession, registration_body, registration_number, registration_checked_on, skills)
      VALUES ($1, 'social-worker', 'Social Work England', $2, '2026-10-01', $3) RETURNING id`,

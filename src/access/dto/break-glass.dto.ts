@@ -5,9 +5,31 @@ import { PageQuery } from '../../common/pagination';
 import { trim } from '../../common/validators';
 
 export class OpenBreakGlassDto {
-  @ApiProperty({ format: 'uuid', description: 'The person whose record you need.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The person whose record you need. Exactly one of personId, referralId and assessmentId is given.',
+  })
+  @IsOptional()
   @IsUUID()
-  personId: string;
+  personId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "A referral whose person's record you need (what a 403 no-relationship on the referral names): the person is found by the hub.",
+  })
+  @IsOptional()
+  @IsUUID()
+  referralId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "An assessment whose person's record you need (what a 403 no-relationship on the assessment names): the person is found by the hub.",
+  })
+  @IsOptional()
+  @IsUUID()
+  assessmentId?: string;
 
   @ApiProperty({
     minLength: 20,
