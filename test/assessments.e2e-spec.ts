@@ -473,6 +473,37 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect((await t.sql(`SELECT location FROM assessments WHERE id = $1`, [a.id]))[0].location).toBe('Riverside police station');
   });
 
+  it('an allocated AMHP whose approval is suspended cannot open the assessment as lead (422 amhp-not-eligible), nothing stored', async () => {
+    const worker = await amhp(t);
+    const referral = (
+      await as(manager)
+        .post('/referrals', {
+          person: { givenName: 'Casey', familyName: 'Suspended-lead', dateOfBirth: '1985-06-15' },
+          source: 'gp',
+          referrer: { name: 'Dr Whitfield', organisation: 'Riverside Medical Practice' },
+          reason: 'Relapse of psychosis, not taking medication, neighbours frightened.',
+          risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
+          urgency: 'urgent',
+          legalContext: { kind: 'informal' },
+          receivedAt: '2026-11-21T08:00:00Z',
+        })
+        .expect(201)
+    ).body;
+    for (const status of ['screening', 'accepted']) await as(manager).post(`/referrals/${referral.id}/status`, { status }).expect(200);
+    await as(manager).post(`/referrals/${referral.id}/allocation`, { userId: worker.id }).expect(200);
+    // Suspended since the morning (written straight in: what the suspension route does besides is tested with it).
+    await t.sql(
+      `INSERT INTO approval_suspensions (approval_id, starts_at, reason, created_by)
+       SELECT id, '2026-11-21T10:00:00Z', 'Interim order by the regulator', $2 FROM approvals WHERE practitioner_id = $1`,
+      [worker.practitionerId, manager.id],
+    );
+    const res = await as(worker).post('/assessments', { referralId: referral.id, location: 'Home' }).expect(422);
+    expect(res.body.code).toBe('amhp-not-eligible');
+    expect(res.body.findings.map((f: { code: string }) => f.code)).toContain('approval-suspended');
+    expect(await t.sql('SELECT 1 FROM assessments WHERE referral_id = $1', [referral.id])).toHaveLength(0);
+    expect((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.status).toBe('allocated');
+  });
+
   it('an AMHP with no relationship to the person gets 403 (break-glass offered); the refusal is audited', async () => {
     const { assessment: a } = await opened();
     const stranger = await amhp(t);

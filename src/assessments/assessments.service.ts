@@ -191,6 +191,16 @@ export class AssessmentsService {
       const now = dto.openedAt ? new Date(this.notFuture(dto.openedAt, 'openedAt')) : this.clock.now();
       if (now.getTime() < Date.parse(referral.receivedAt))
         throw new UnprocessableProblem('An assessment cannot begin before its referral was received.', 'opened-before-referral');
+      // MHA 1983 s.13, s.114 (AMHP-01/03/05/07): the lead acts as the AMHP, so she must be able to when it opens, as
+      // allocation and an offer's acceptance ask: a suspended or lapsed approval is 422 amhp-not-eligible.
+      const eligible = await this.eligibility.forUser(lead, now, new Date(now.getTime() + 60_000), m);
+      const hard = eligible.findings.filter((f) => f.severity === 'hard');
+      if (hard.length)
+        throw new UnprocessableProblem(
+          `${lead === actor.userId ? 'You' : 'The allocated AMHP'} may not act as an AMHP now: ${hard.map((f) => f.message).join(' ')} A manager reallocates the referral.`,
+          'amhp-not-eligible',
+          { findings: eligible.findings },
+        );
       const [{ id }] = await m.query(
         `INSERT INTO assessments (referral_id, person_id, lead_amhp_user_id, other_amhp_user_ids, location, opened_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
