@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { StreamService } from '../src/alerts/stream.service';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from './support/test-app';
+import { amhp as approvedAmhp } from './support/workforce-fixtures';
 
 interface SseEvent {
   id?: string;
@@ -249,6 +250,20 @@ describe('live event stream (R12: two instances, one database)', () => {
     await r.waitFor((e) => e.data.aggregateId === shift.id);
     expect(live.events.every((e) => e.event.startsWith('rota.'))).toBe(true);
     expect(q.events.every((e) => e.event.startsWith('rota.'))).toBe(true);
+  });
+
+  it('a referrer is told their referral was allocated (the step their status view shows), without who to', async () => {
+    const rf = await connect(referrer);
+    await new Promise((r) => setTimeout(r, 100));
+    const mine = (await postA(referrer, '/referrals', referral(4)).expect(201)).body;
+    for (const status of ['screening', 'accepted']) await postA(manager, `/referrals/${mine.id}/status`, { status }).expect(200);
+    const worker = await approvedAmhp(a);
+    await postA(manager, `/referrals/${mine.id}/allocation`, { userId: worker.id }).expect(200);
+    const got = await rf.waitFor(
+      (e) => e.event === 'referral.allocated' && (e.data.payload as { referralId?: string }).referralId === mine.id,
+    );
+    expect(got.data.payload).toEqual({ referralId: mine.id, to: 'allocated' });
+    expect(JSON.stringify(got.data)).not.toContain(worker.id);
   });
 
   it('tells a client that missed more than 500 events to reload (reset)', async () => {

@@ -67,6 +67,20 @@ const rows: Row[] = [
     'send',
   ],
   [
+    'referrer: own referral allocated (the step of their status view)',
+    ['referrer'],
+    ev('referral.allocated', 'referral', { referralId: REF, userId: OTHER }),
+    { referrerUserId: ME },
+    'send',
+  ],
+  [
+    "referrer: another's referral allocated",
+    ['referrer'],
+    ev('referral.allocated', 'referral', { referralId: REF, userId: OTHER }),
+    { referrerUserId: OTHER },
+    'drop',
+  ],
+  [
     'referrer: own referral offered (names the AMHP)',
     ['referrer'],
     ev('referral.offered', 'referral', { referralId: REF, userId: OTHER }),
@@ -100,6 +114,13 @@ describe('stream visibility', () => {
       { referrerUserId: ME },
     );
     expect(v).toEqual({ send: true, payload: { referralId: REF, to: 'received' } });
+  });
+
+  it("tells a referrer their referral was allocated, without the AMHP's id", () => {
+    const v = visibility({ userId: ME, roles: ['referrer'] }, ev('referral.allocated', 'referral', { referralId: REF, userId: OTHER }), {
+      referrerUserId: ME,
+    });
+    expect(v).toEqual({ send: true, payload: { referralId: REF, to: 'allocated' } });
   });
 
   it('sends identifiers and codes only', () => {

@@ -8,7 +8,8 @@
  *    events whose subject person they may read (answered by `check`: the service asks AccessService.decide
  *    'person.read' for that person, cached briefly per client); events addressed to them (payload.userId and the
  *    like = actor: an allocation offer, an action they own); the compiled handover (handovers.read).
- *  - referrer: status events of their own referrals only, reduced to {referralId, to} (the status view of issue 5).
+ *  - referrer: status events of their own referrals only (received, allocated, each workflow move), reduced to
+ *    {referralId, to}: the steps of their status view, never who was allocated.
  *  - auditor, admin: nothing. They are authenticated, so the route answers 200 and keeps the stream open (keep-alives
  *    only): auditors read the audit trail, not the live work; admins manage accounts.
  * Roles combine: the most permissive verdict of the actor's roles wins.
@@ -50,6 +51,9 @@ const DROP: Verdict = { send: false };
 /** Payload keys that name the user an event is addressed to or about. */
 const ADDRESSEE_KEYS = ['userId', 'leadAmhpUserId', 'authorUserId', 'ownerUserId', 'toUserId'] as const;
 
+/** The referral events that are a status step of their own, with no `to` in their payload: the status each means. */
+const STATUS_BY_TYPE: Readonly<Record<string, string>> = { 'referral.received': 'received', 'referral.allocated': 'allocated' };
+
 const SAFE_STRING = /^[A-Za-z0-9._:/+-]{0,100}$/;
 
 /** Identifiers and codes only: strings that look like ids, codes or timestamps, numbers, booleans, null; no objects. */
@@ -89,8 +93,10 @@ function verdictFor(role: Role, actor: StreamActor, event: StreamEvent, facts: E
     case 'referrer': {
       if (event.aggregateType !== 'referral' || !event.type.startsWith('referral.')) return DROP;
       if (!facts.referrerUserId || facts.referrerUserId !== actor.userId) return DROP;
-      // Status only: received and the status transitions (offers name the AMHP offered; extensions are hub detail).
-      const to = event.type === 'referral.received' ? 'received' : event.payload?.to;
+      // Status only: received, allocated and the status transitions, each the step of the referrer's status view
+      // (offers name the AMHP offered; extensions are hub detail). Received and allocated say their status by their
+      // type; the allocation's payload names the AMHP, and the referrer is given the step alone.
+      const to = STATUS_BY_TYPE[event.type] ?? event.payload?.to;
       if (typeof to !== 'string' || event.type !== `referral.${to}`) return DROP;
       return { send: true, payload: { referralId: event.aggregateId, to } };
     }
