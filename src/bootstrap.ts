@@ -19,7 +19,7 @@ import { clientErrorResponse, sendProblem } from './common/problem.filter';
 import { contextFromRequest, requestContext } from './common/request-context';
 import { validationPipe } from './common/validation';
 import { EVENT_TYPES, eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
-import { attachToPostHandlers, IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { attachToWriteHandlers, IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { Metrics } from './ops/metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -35,7 +35,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .setDescription(
       'Backend for a 24/7 Approved Mental Health Professional hub: rota, Mental Health Act referrals and assessments, ' +
         'statutory clocks and out-of-hours decisions. Errors are RFC 9457 application/problem+json. Lists use keyset ' +
-        'pagination (limit, cursor). Updates accept If-Match; POSTs accept Idempotency-Key.\n\n' +
+        'pagination (limit, cursor). Updates accept If-Match; writes (POST, PUT, PATCH, DELETE) accept Idempotency-Key.\n\n' +
         EVENTS_DESCRIPTION,
     )
     .setVersion('0.1.0')
@@ -140,8 +140,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   // anywhere below the handler. Entered in the last hook before the handler, after the body is read, so every route
   // runs inside it without an interceptor (a GET then skips Nest's interceptor pipeline entirely).
   fastify.addHook('preHandler', (req, _reply, done) => requestContext.run(contextFromRequest(req), done));
-  // Idempotency-Key is a POST's concern: its interceptor is attached to the POST handlers alone, once at start-up.
-  attachToPostHandlers(app, app.get(IdempotencyInterceptor));
+  // Idempotency-Key is a write's concern: its interceptor is attached to the write handlers alone, once at start-up.
+  attachToWriteHandlers(app, app.get(IdempotencyInterceptor));
   // A write route that takes no body refuses one that says something (before Idempotency-Key looks at it).
   refuseBodiesWhereNoneIsTaken(app);
   // A route refuses the query parameters it does not read (those that take a query DTO: the validation pipe).

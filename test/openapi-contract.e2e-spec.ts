@@ -124,12 +124,12 @@ describe('openapi.json states the rules the validators enforce', () => {
     );
   });
 
-  it('every POST that honours Idempotency-Key declares the header, and no other does', () => {
+  it('every write (POST, PUT, PATCH, DELETE) that honours Idempotency-Key declares the header, and no other does', () => {
     const handlers = handlersByOperationId(app);
     const wrong: string[] = [];
     for (const op of operations(doc)) {
       const h = handlers.get(op.operationId);
-      const honours = op.method === 'POST' && op.secured && !!h && !h.idempotencyRefused;
+      const honours = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(op.method) && op.secured && !!h && !h.idempotencyRefused;
       const declares = op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
       if (honours !== declares) wrong.push(`${op.method} ${op.path}: ${honours ? 'honours but does not declare' : 'declares but refuses'}`);
     }

@@ -6,7 +6,7 @@
  * - `nullable` is written so that a strict validator rejects null wherever it is not allowed (OpenAPI 3.0: a
  *   nullable `$ref` becomes `allOf: [{$ref}]` + `nullable`, a nullable enum lists null);
  * - every operation's error responses reference the one `ProblemDetails` schema (RFC 9457);
- * - every POST that honours `Idempotency-Key` declares the header.
+ * - every write (POST, PUT, PATCH, DELETE) that honours `Idempotency-Key` declares the header.
  */
 import { ParseUUIDPipe, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
@@ -323,6 +323,9 @@ function fixNullable(node: unknown): void {
   for (const value of Object.values(schema)) fixNullable(value);
 }
 
+/** The operations whose Idempotency-Key is honoured (the interceptor's IDEMPOTENT_WRITES). */
+const IDEMPOTENT_VERBS = new Set(['post', 'put', 'patch', 'delete']);
+
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -356,7 +359,7 @@ export function completeOpenApiDocument(app: INestApplicationContext, document: 
       for (const p of parameters) {
         if (p.in === 'path' && handler?.uuidParams.includes(String(p.name))) (p.schema as Schema).format = 'uuid';
       }
-      if (verb === 'post' && op.security?.length && handler && !handler.idempotencyRefused) {
+      if (IDEMPOTENT_VERBS.has(verb) && op.security?.length && handler && !handler.idempotencyRefused) {
         const given = parameters.findIndex((p) => String(p.name).toLowerCase() === 'idempotency-key');
         if (given >= 0)
           parameters[given] = { ...IDEMPOTENCY_HEADER, description: parameters[given].description ?? IDEMPOTENCY_HEADER.description };

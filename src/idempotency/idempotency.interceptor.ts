@@ -19,7 +19,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 export const IDEMPOTENCY_NOT_STORED = 'amhp:idempotency-not-stored';
 
 /**
- * A POST whose response must never be stored (it carries a secret shown once): Idempotency-Key is refused with
+ * A write whose response must never be stored (it carries a secret shown once): Idempotency-Key is refused with
  * 400 and the reason, instead of keeping the response in the idempotency store.
  */
 export function ResponseNeverStored(reason: string): MethodDecorator {
@@ -28,14 +28,27 @@ export function ResponseNeverStored(reason: string): MethodDecorator {
 const REPLAYED_HEADERS = ['etag', 'location'];
 
 /**
- * Puts `interceptor` first among the interceptors of every POST handler of every controller, once at start-up,
- * before the routes are registered (`app.init()`). Idempotency-Key concerns POSTs alone: as a global interceptor it
- * put every GET through Nest's interceptor pipeline too (measured in bench/ as part of a request's fixed cost); a
- * route with no interceptor is called directly. An instance from another app made earlier in the same process (tests)
- * is replaced, not kept.
+ * The methods whose requests honour Idempotency-Key: every write (POST, PUT, PATCH, DELETE). The phone's outbox
+ * sends each change it records with a key, whatever its method, and retries it after a lost answer: a PATCH that was
+ * applied must answer its retry with its first answer, not with 412 against its own change or by applying it again.
  */
-export function attachToPostHandlers(app: INestApplication, interceptor: IdempotencyInterceptor): void {
-  for (const route of routeHandlers(app)) if (route.method === RequestMethod.POST) attachFirst(route.handler, interceptor);
+export const IDEMPOTENT_WRITES: ReadonlySet<RequestMethod> = new Set([
+  RequestMethod.POST,
+  RequestMethod.PUT,
+  RequestMethod.PATCH,
+  RequestMethod.DELETE,
+]);
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Puts `interceptor` first among the interceptors of every write handler (IDEMPOTENT_WRITES) of every controller,
+ * once at start-up, before the routes are registered (`app.init()`). Idempotency-Key concerns writes alone: as a
+ * global interceptor it put every GET through Nest's interceptor pipeline too (measured in bench/ as part of a
+ * request's fixed cost); a route with no interceptor is called directly. An instance from another app made earlier in
+ * the same process (tests) is replaced, not kept.
+ */
+export function attachToWriteHandlers(app: INestApplication, interceptor: IdempotencyInterceptor): void {
+  for (const route of routeHandlers(app)) if (IDEMPOTENT_WRITES.has(route.method)) attachFirst(route.handler, interceptor);
 }
 
 interface Stored {
@@ -58,9 +71,43 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `value` with every uuid-shaped string in lower case: an id written in capitals is the same id (README, Errors). */
+function idsInLowerCase(value: unknown): unknown {
+  if (typeof value === 'string') return UUID.test(value) ? value.toLowerCase() : value;
+  if (Array.isArray(value)) return value.map(idsInLowerCase);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, idsInLowerCase(v)]));
+  return value;
+}
+
+/** What identifies a request for Idempotency-Key, as the route reads it (what `canonicalRequest` hashes). */
+export interface RequestForKey {
+  method: string;
+  /** The route's path as declared (`/people/:id/relatives`), or the request's path when no route matched. */
+  route: string;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
 /**
- * `Idempotency-Key` on POST (IETF draft-ietf-httpapi-idempotency-key-header): the same key with the same body
- * returns the first response; with another body, 422; while the first is still being processed, 409.
+ * The request as the route reads it, not as it was spelled: the route's declared path with its parsed parameters,
+ * the parsed query and the body, each in canonical JSON, with ids in lower case. So `/people/04BBEA9A-…/relatives`,
+ * `/people/04bbea9a-…/relatives?` and the same with the body's keys in another order are one request; a different
+ * parameter, query value or body is another.
+ */
+export function canonicalRequest(r: RequestForKey): string {
+  const parts = [r.params ?? {}, r.query ?? {}, r.body ?? null].map((v) => canonicalJson(idsInLowerCase(v)));
+  return `${r.method.toUpperCase()} ${r.route}\n${parts.join('\n')}`;
+}
+
+/**
+ * `Idempotency-Key` on a write (POST, PUT, PATCH, DELETE; IETF draft-ietf-httpapi-idempotency-key-header): the same
+ * key with the same request (canonicalRequest) returns the first response; with another request, 422; while the
+ * first is still being processed, 409. The stored answer is found before the handler runs, so a retried PATCH whose
+ * If-Match named the version its first send replaced gets that first answer, not 412.
  *
  * The handler runs inside a transaction opened here, which the services join, so the stored response commits
  * with the write it describes: a retry after a lost reply finds either both or neither. It is opened at the
@@ -84,7 +131,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = requestOf(ctx);
     const header = req.headers['idempotency-key'];
-    if (req.method !== 'POST' || header === undefined || !req.actor) return next.handle();
+    if (!WRITE_METHODS.has(req.method) || header === undefined || !req.actor) return next.handle();
     const neverStored: string | undefined = Reflect.getMetadata(IDEMPOTENCY_NOT_STORED, ctx.getHandler());
     if (neverStored) throw new BadRequestProblem(`Idempotency-Key is not accepted here: ${neverStored}`);
     const key = Array.isArray(header) ? header[0] : header;
@@ -94,9 +141,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const userId = actor.userId;
     const path = req.url.split('?')[0];
     const requestHash = createHash('sha256')
-      .update(`${req.method} ${req.url}\n${canonicalJson(req.body ?? null)}`)
+      .update(
+        canonicalRequest({
+          method: req.method,
+          route: req.routeOptions?.url ?? path,
+          params: req.params,
+          query: req.query,
+          body: req.body,
+        }),
+      )
       .digest('hex');
-    const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
+    // Nest's default status: 201 for a POST, 200 for the other writes, unless the handler declares its own.
+    const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
 
     const run = async (): Promise<unknown> => {
       const earlier = await this.find(this.db.manager, userId, key);
@@ -125,10 +181,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await this.store(
           m,
           `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, status_code, response_body, response_headers, created_at, expires_at, subject_person_ids)
-           VALUES ($1, $2, 'POST', $3, $4, $5, $6, $7, $8, $9, $10)`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
             userId,
             key,
+            req.method,
             path,
             requestHash,
             status,
