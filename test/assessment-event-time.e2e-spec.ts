@@ -119,4 +119,54 @@ describe('correcting the time of a timeline event', () => {
     await patch(manager, `/assessments/${a.id}/events/${id}`, { at: '2026-11-21T09:55:00Z' }).expect(409);
     expect((await as(manager).get(`/assessments/${a.id}`).expect(200)).body.timeline[0].at).toBe('2026-11-21T10:00:00.000Z');
   });
+  it('the time the event already has changes nothing: no correction in its history, no version, no correction audited', async () => {
+    const { worker, assessment: a } = await opened();
+    const view = (
+      await as(worker).post(`/assessments/${a.id}/events`, { type: 'doctors-requested', at: '2026-11-21T11:06:00Z' }).expect(201)
+    ).body;
+    const id = view.timeline[0].id;
+    const res = await patch(worker, `/assessments/${a.id}/events/${id}`, { at: '2026-11-21T11:06:00+00:00' }).expect(200);
+    expect(res.body.version).toBe(view.version);
+    expect(res.headers.etag).toBe(`"v${view.version}"`);
+    expect(res.body.timeline[0].at).toBe('2026-11-21T11:06:00.000Z');
+    expect(res.body.timeline[0].data?.corrections).toBeUndefined();
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.event-corrected'`, [a.id])).toEqual([]);
+    expect(await t.sql(`SELECT 1 FROM outbox_events WHERE type = 'assessment.event-corrected' AND aggregate_id = $1`, [a.id])).toEqual([]);
+  });
+
+  it('takes If-Match: a correction made on a version someone has since changed is 412 with the current ETag, and changes nothing', async () => {
+    const { worker, assessment: a } = await opened();
+    const view = (await as(worker).post(`/assessments/${a.id}/events`, { type: 'bed-requested', at: '2026-11-21T10:00:00Z' }).expect(201))
+      .body;
+    const id = view.timeline[0].id;
+    const read = `"v${view.version}"`;
+    const first = await as(worker)
+      .patch(`/assessments/${a.id}/events/${id}`, { at: '2026-11-21T09:50:00Z' }, { 'if-match': read })
+      .expect(200);
+    const stale = await as(worker)
+      .patch(`/assessments/${a.id}/events/${id}`, { at: '2026-11-21T09:40:00Z' }, { 'if-match': read })
+      .expect(412);
+    expect(stale.body).toMatchObject({ code: 'precondition-failed', currentETag: first.headers.etag });
+    const now = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+    expect(now.timeline[0].at).toBe('2026-11-21T09:50:00.000Z');
+    expect(now.timeline[0].data.corrections).toHaveLength(1);
+  });
+
+  it('a retried correction with the same Idempotency-Key is answered with its first answer and recorded once', async () => {
+    const { worker, assessment: a } = await opened();
+    const view = (await as(worker).post(`/assessments/${a.id}/events`, { type: 'doctor-arrived', at: '2026-11-21T11:10:00Z' }).expect(201))
+      .body;
+    const id = view.timeline[0].id;
+    const headers = { 'idempotency-key': `correct-${id}`, 'if-match': `"v${view.version}"` };
+    const sends = [];
+    for (let i = 0; i < 3; i++)
+      sends.push(await as(worker).patch(`/assessments/${a.id}/events/${id}`, { at: '2026-11-21T11:06:00Z' }, headers).expect(200));
+    expect(sends.map((r) => r.headers['idempotent-replayed'])).toEqual([undefined, 'true', 'true']);
+    expect(sends.map((r) => r.headers.etag)).toEqual(Array(3).fill(sends[0].headers.etag));
+    const now = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+    expect(now.timeline[0].data.corrections).toHaveLength(1);
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.event-corrected'`, [a.id])).toHaveLength(
+      1,
+    );
+  });
 });

@@ -126,17 +126,19 @@ export class AssessmentsController {
   @Authorize('assessments.write')
   @ApiOperation({
     summary:
-      'Correct the time of a timeline event (tapped late, or the wrong time given): the event keeps every earlier time with who corrected it and when. The decision and the signing are corrected with the outcome, not here (409).',
+      'Correct the time of a timeline event (tapped late, or the wrong time given): the event keeps every earlier time with who corrected it and when; the time it already has changes nothing. The decision and the signing are corrected with the outcome, not here (409). If-Match: a stale version is 412.',
   })
+  @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })
   async eventTime(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Param('eventId', new NamedParamPipe(new ParseIntPipe(), 'must be a whole number')) eventId: number,
     @Body() dto: EventTimeDto,
+    @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
-    return this.tagged(reply, await this.assessments.correctEventTime(actor, id, String(eventId), dto));
+    return this.tagged(reply, await this.assessments.correctEventTime(actor, id, String(eventId), dto, version));
   }
 
   @Post(':id/contacts')

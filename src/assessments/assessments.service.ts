@@ -96,6 +96,9 @@ const SELECT = `SELECT ${COLUMNS}
   FROM assessments a`;
 
 /** A change's last write: the version moves on, and the row comes back as it now is (one statement, not two). */
+/** What a change's step returns when the request asks for what the record already holds: nothing is written. */
+const UNCHANGED = Symbol('unchanged');
+
 const BUMP_VERSION = `UPDATE assessments a SET version = a.version + 1 WHERE a.id = $1 RETURNING ${COLUMNS}`;
 
 /** The contacts, timeline and medical recommendations of the assessment `id` (an SQL expression), each in its order, as JSON. */
@@ -415,9 +418,15 @@ export class AssessmentsService {
    * it and when (`data.corrections`), beside the audit. The decision and the signing come from the outcome (decidedAt,
    * signedAt) and are not corrected here.
    */
-  async correctEventTime(actor: Actor, id: string, eventId: string, dto: EventTimeDto): Promise<AssessmentViewDto> {
+  async correctEventTime(
+    actor: Actor,
+    id: string,
+    eventId: string,
+    dto: EventTimeDto,
+    expectedVersion: ExpectedVersion,
+  ): Promise<AssessmentViewDto> {
     const at = this.notFuture(dto.at, 'at');
-    return this.change(actor, id, undefined, 'assessment.event-corrected', async (m, a) => {
+    return this.change(actor, id, expectedVersion, 'assessment.event-corrected', async (m, a) => {
       this.requireNotClosed(a);
       const [e] = await m.query<Array<{ type: string; at: Date; data: Record<string, unknown> | null }>>(
         'SELECT type, at, data FROM assessment_events WHERE id = $1 AND assessment_id = $2 FOR UPDATE',
@@ -429,6 +438,9 @@ export class AssessmentsService {
           'The time of the decision and of the signing are those of the recorded outcome: they are not corrected here.',
           'event-from-outcome',
         );
+      // The time it already has (a retried send, or the same time chosen again): no correction was made, so none is
+      // recorded, in the event's history or the audit trail (QUALITY R3).
+      if (new Date(e.at).getTime() === new Date(at).getTime()) return UNCHANGED;
       await this.requireNotTooEarly(m, at, a);
       const data = e.data ?? {};
       const corrections = Array.isArray(data.corrections) ? (data.corrections as unknown[]) : [];
@@ -1541,7 +1553,7 @@ export class AssessmentsService {
     id: string,
     expectedVersion: ExpectedVersion,
     action: A,
-    fn: (m: EntityManager, a: AssessmentRow) => Promise<AssessmentChange<A>>,
+    fn: (m: EntityManager, a: AssessmentRow) => Promise<AssessmentChange<A> | typeof UNCHANGED>,
   ): Promise<AssessmentViewDto> {
     return this.db.transaction(async (m) => {
       const locked = await m.query('SELECT version FROM assessments WHERE id = $1 FOR UPDATE', [id]);
@@ -1571,6 +1583,17 @@ export class AssessmentsService {
       const basis = await this.requirePerson(actor, a.personId, 'person.write', m, { type: 'assessment', id }, a);
       assertVersion(expectedVersion, a.version);
       const details = await fn(m, a);
+      if (details === UNCHANGED) {
+        // Nothing changed: the record is answered as a read (and audited as one), its version kept.
+        await this.audit.record(m, {
+          action: 'assessment.read',
+          resourceType: 'assessment',
+          resourceId: id,
+          subjectPersonId: a.personId,
+          accessBasis: basis,
+        });
+        return this.view(m, a);
+      }
       if (action === 'assessment.outcome' || isS4Application(a)) await this.keepS4Judgement(m, id);
       const [changed] = await this.db.preparedOn<AssessmentRow>(m, BUMP_VERSION, [id]);
       // A contact, an outcome or an admission may stop a referral clock (clockStop): the queue's deadline follows.

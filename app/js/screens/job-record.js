@@ -186,7 +186,8 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
       const view = await recordOrKeep(
         `/assessments/${assessment.id}/events/${editing.event}`,
         { at: instant(ms) },
-        { method: 'PATCH', label: `${label}: the time corrected to ${localTime(instant(ms))}` },
+        // If-Match names the version she read: a correction someone else made meanwhile is not overwritten (412).
+        { method: 'PATCH', ifMatch: `"v${assessment.version}"`, label: `${label}: the time corrected to ${localTime(instant(ms))}` },
       );
       const type = editing.type;
       setEditing(null);
