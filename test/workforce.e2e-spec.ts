@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { EligibilityService } from '../src/workforce/eligibility.service';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -346,6 +347,64 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       ).body;
       await as(manager).delete(`/training-records/${r.id}`).expect(204);
       await as(manager).delete(`/training-records/${r.id}`).expect(404);
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'training.remove' AND resource_id = $1`, [r.id])).toHaveLength(1);
+    });
+
+    it('a record removed by ten requests at once is removed once: one 204, nine 404, one training.remove audited', async () => {
+      const { p } = await practitioner();
+      const r = (
+        await as(manager)
+          .post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 40, provider: 'XX', topic: 'Race' })
+          .expect(201)
+      ).body;
+      // Another transaction holds the row while the ten arrive, so that every one of them has read it before any
+      // removes it: the race a first removal's commit decides, made certain.
+      const holder = new Client({ connectionString: t.databaseUrl });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM training_records WHERE id = $1 FOR UPDATE', [r.id]);
+        const sent = Promise.all(
+          Array.from({ length: 10 }, () =>
+            as(manager)
+              .delete(`/training-records/${r.id}`)
+              .then((a) => a),
+          ),
+        );
+        const waiting = async () =>
+          (
+            await holder.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%training_records%'`,
+            )
+          ).rows[0].n;
+        // Until as many as the pool lets in wait on the row (and no more arrive).
+        for (let i = 0, last = 0, still = 0; i < 100 && still < 5; i++) {
+          await new Promise((done) => setTimeout(done, 50));
+          const n = await waiting();
+          still = n > 0 && n === last ? still + 1 : 0;
+          last = n;
+        }
+        await holder.query('ROLLBACK');
+        const answers = await sent;
+        expect(answers.map((a) => a.status).sort()).toEqual([204, ...Array(9).fill(404)]);
+      } finally {
+        await holder.end();
+      }
+      expect(await t.sql(`SELECT details FROM audit_events WHERE action = 'training.remove' AND resource_id = $1`, [r.id])).toEqual([
+        { details: { practitionerId: p.id, hours: 40, completedOn: '2026-07-01' } },
+      ]);
+    });
+
+    it('a removal sent again with its Idempotency-Key after a lost answer gets its first answer (204), not 404', async () => {
+      const { p } = await practitioner();
+      const r = (
+        await as(manager)
+          .post(`/practitioners/${p.id}/training`, { completedOn: '2026-07-01', hours: 2, provider: 'XX', topic: 'Retry' })
+          .expect(201)
+      ).body;
+      const send = () => t.http.delete(`/training-records/${r.id}`).set('authorization', manager.auth).set('idempotency-key', `rm-${r.id}`);
+      await send().expect(204);
+      expect((await send().expect(204)).headers['idempotent-replayed']).toBe('true');
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'training.remove' AND resource_id = $1`, [r.id])).toHaveLength(1);
     });
   });

@@ -64,16 +64,26 @@ export class TrainingService {
     });
   }
 
+  /**
+   * Removes a record, once: the row is deleted and read in one statement, so of concurrent removals exactly one finds
+   * it (the others wait on its row lock, then find it gone: 404) and exactly one `training.remove` is audited (QUALITY
+   * R3: the audit trail is what happened; AMHP-06's training history is read from it).
+   */
   async remove(id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const r = await m.getRepository(TrainingRecordEntity).findOne({ where: { id } });
-      if (!r) throw new NotFoundProblem('Training record', id);
-      await m.getRepository(TrainingRecordEntity).delete({ id });
+      // DELETE … RETURNING answers [rows, count].
+      const [rows]: [Array<{ practitionerId: string; hours: string; completedOn: string }>] = await m.query(
+        `DELETE FROM training_records WHERE id = $1
+         RETURNING practitioner_id AS "practitionerId", hours, to_char(completed_on, 'YYYY-MM-DD') AS "completedOn"`,
+        [id],
+      );
+      if (!rows.length) throw new NotFoundProblem('Training record', id);
+      const [r] = rows;
       await this.audit.record(m, {
         action: 'training.remove',
         resourceType: 'training-record',
         resourceId: id,
-        details: { practitionerId: r.practitionerId, hours: r.hours, completedOn: r.completedOn },
+        details: { practitionerId: r.practitionerId, hours: Number(r.hours), completedOn: r.completedOn },
       });
     });
   }
