@@ -371,6 +371,22 @@ describe("rota calendar feeds: secret ICS URLs for an AMHP's shifts and the hub'
     });
   });
 
+  describe('at most 20 active feeds per user', () => {
+    it('25 creates sent at once leave 20 active feeds: the five past the cap are 409 too-many-calendar-tokens', async () => {
+      const eve = await amhp(t, { displayName: 'Eve Many' });
+      const answers = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => api(eve).post('/rota/calendar-tokens', { scope: 'practitioner', label: `feed ${i}` })),
+      );
+      expect(answers.filter((a) => a.status === 201)).toHaveLength(20);
+      const refused = answers.filter((a) => a.status !== 201);
+      expect(refused.map((a) => [a.status, a.body.code])).toEqual(Array(5).fill([409, 'too-many-calendar-tokens']));
+      expect(await t.sql('SELECT 1 FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL', [eve.id])).toHaveLength(20);
+      expect(
+        await t.sql(`SELECT 1 FROM audit_events WHERE action = 'rota.calendar-token.create' AND actor_id = $1`, [eve.id]),
+      ).toHaveLength(20);
+    });
+  });
+
   describe('the secret is never stored', () => {
     it('keeps only the SHA-256 of the token, and neither the token nor its hash reaches the audit log', async () => {
       const created = await createToken(ann, { scope: 'practitioner', label: 'Tablet' });

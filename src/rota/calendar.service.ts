@@ -110,6 +110,10 @@ export class CalendarService {
       } else {
         decisionBasis = (await this.access.require(actor, 'calendar.manage', { owns }, { type: 'calendar-token', id: 'hub' })).basis;
       }
+      // The cap is counted and kept under one lock per user, so that creates sent at once take turns: the count one
+      // reads includes every token made before it, and those past the cap are 409 (a count taken beside a create that
+      // had not committed let 25 at once leave 22).
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('calendar-tokens:' || $1, 0))`, [actor.userId]);
       const [{ n }] = await m.query('SELECT count(*)::int AS n FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL', [
         actor.userId,
       ]);
