@@ -465,6 +465,13 @@ describe('live event stream (R12: two instances, one database)', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect((await connect(u)).status).toBe(200);
     });
+
+    it('eight streams asked for at once by one user: five open, three are 429 (the cap is kept however they arrive)', async () => {
+      const u = await signIn(['amhp']);
+      const eight = await Promise.all(Array.from({ length: 8 }, () => connect(u)));
+      expect(eight.map((c) => c.status).sort()).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+      for (const c of eight) c.close();
+    });
   });
 
   it('graceful shutdown of instance B ends its open streams', async () => {

@@ -82,6 +82,11 @@ const toEvent = (r: Row): StreamEvent => ({
 export class StreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('EventStream');
   private readonly clients = new Set<StreamClient>();
+  /**
+   * Streams admitted but not yet open, by user: counted against the cap with those open, so that streams asked for at
+   * once take their places one by one (admit awaits the database between its count and the stream's opening).
+   */
+  private readonly admitted = new Map<string, number>();
   private listener: Client | null = null;
   private lastSeen = '0';
   /** Ids skipped by a read (allocated by a transaction not yet committed), with when they were first missed. */
@@ -127,17 +132,32 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
    * (streamLapse), read afresh here rather than from authentication's short account cache.
    */
   async admit(actor: Actor): Promise<void> {
-    if (this.streamsOf(actor.userId) >= this.config.eventsMaxStreamsPerUser)
+    const userId = actor.userId;
+    if (this.streamsOf(userId) + (this.admitted.get(userId) ?? 0) >= this.config.eventsMaxStreamsPerUser)
       throw new TooManyRequestsProblem(
         `You already have ${this.config.eventsMaxStreamsPerUser} live event streams open; close one first.`,
         KEEP_ALIVE_MS / 1000,
       );
-    const [row] = await this.users.standing([actor.userId]);
-    const now = this.clock.now();
-    if (streamLapse(actor.token, now, row?.sessionsEndedAt, now))
-      throw new UnauthorizedProblem(
-        'This token belongs to a session that has ended (signed out, password changed or account disabled): sign in again for a live stream.',
-      );
+    // Its place is taken now, in the same turn as the count: open() turns it into the stream.
+    this.admitted.set(userId, (this.admitted.get(userId) ?? 0) + 1);
+    try {
+      const [row] = await this.users.standing([userId]);
+      const now = this.clock.now();
+      if (streamLapse(actor.token, now, row?.sessionsEndedAt, now))
+        throw new UnauthorizedProblem(
+          'This token belongs to a session that has ended (signed out, password changed or account disabled): sign in again for a live stream.',
+        );
+    } catch (err) {
+      this.release(userId);
+      throw err;
+    }
+  }
+
+  /** Gives back a place admit took (the stream opened, or was refused after all). */
+  private release(userId: string): void {
+    const n = (this.admitted.get(userId) ?? 0) - 1;
+    if (n > 0) this.admitted.set(userId, n);
+    else this.admitted.delete(userId);
   }
 
   /**
@@ -383,6 +403,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       expiry: null,
     };
     this.clients.add(client);
+    this.release(actor.userId);
     out.on('close', () => this.end(client));
     if (this.stopping) return this.end(client);
     if (actor.token) {
