@@ -112,7 +112,7 @@ describe('statutory clocks by legal context', () => {
     expect(clock).toMatchObject({
       id: 'POL-07',
       rule: 'POL-07',
-      citation: 'MHA 1983 s.136(2), (2A); s.136B',
+      citation: 'MHA 1983 s.136(2), (2A), (3); s.136B',
       extendedBy: 0,
       provisional: false,
     });

@@ -50,7 +50,38 @@ export type Urgency = 'emergency' | 'urgent' | 'routine';
 /** s.136(2A)(a): removed to a place of safety (arrival) or kept at one (the constable's decision to keep). */
 export type S136Anchor = { arrivedAt: Instant; keptAt?: undefined } | { keptAt: Instant; arrivedAt?: undefined };
 
-export type S136Context = {
+/**
+ * s.136(3), s.135(3A): a move of the person from one place of safety to another, before the period ends. The period
+ * still runs from the first arrival (or decision to keep, or entry to the premises): s.136(2A), s.135(3ZA).
+ */
+export interface PlaceOfSafetyTransfer {
+  /** When the person arrived at the new place of safety. */
+  at: Instant;
+  placeOfSafetyType: PlaceOfSafetyType;
+  /** The new place, as the hub names it (e.g. "Northshire General, s.136 suite"). */
+  place?: string | null;
+}
+
+/**
+ * s.136(3), s.135(3A): the detention this referral records began at an earlier place of safety, recorded on another
+ * referral (the police at the second place referred the person again). Its period runs from that first start.
+ */
+export interface PlaceOfSafetyContinuation {
+  /** The referral on which the detention began (the first of a chain of such referrals). */
+  referralId: string;
+  reference: string;
+  /** The start of the period there: arrival, the decision to keep, or the first entry to the premises. */
+  startedAt: Instant;
+}
+
+/** What a s.135(1) or s.136 context records about the places of safety beyond the first (s.136(3), s.135(3A)). */
+interface PlaceOfSafetyMoves {
+  /** Moves recorded on this referral, in any order. */
+  transfers?: PlaceOfSafetyTransfer[];
+  continues?: PlaceOfSafetyContinuation;
+}
+
+export type S136Context = PlaceOfSafetyMoves & {
   kind: 's136';
   placeOfSafetyType: PlaceOfSafetyType;
   locationType: RemovalLocation;
@@ -67,7 +98,7 @@ export type S136Context = {
  */
 export type S135Anchor = { keptAtPremises?: false; arrivedAt?: Instant } | { keptAtPremises: true; firstEnteredAt: Instant };
 
-export type S135Context = {
+export type S135Context = PlaceOfSafetyMoves & {
   kind: 's135-1';
   warrantExecutedAt: Instant;
   /** Where the person was taken; needed for POL-08 (superintendent) and POL-09 (police station). */
@@ -281,6 +312,21 @@ export interface PlaceOfSafetyAnchor {
  * (intakeFindings reports it). A s.136 with both times (impossible in law) uses the earlier one, provisionally.
  */
 export function placeOfSafetyAnchor(context: LegalContext, zone: string = DEFAULT_CLOCK_POLICY.timeZone): PlaceOfSafetyAnchor | null {
+  const own = ownPlaceOfSafetyAnchor(context, zone);
+  if ((context.kind !== 's136' && context.kind !== 's135-1') || !context.continues) return own;
+  // s.136(3), s.135(3A): taken on from an earlier place of safety within the period; s.136(2A), s.135(3ZA): the period
+  // runs from its first start, not from arrival here (the earlier of the two, were they recorded the other way round).
+  const first = context.continues;
+  if (own && own.anchor.getTime() < first.startedAt.getTime()) return own;
+  return {
+    anchor: first.startedAt,
+    provisional: false,
+    describe: `the start of the detention at the first place of safety at ${formatLocal(first.startedAt, zone)}, recorded on ${first.reference} (${context.kind === 's136' ? 's.136(2A), (3)' : 's.135(3ZA), (3A)'}: a move between places of safety does not restart the period)${own ? `; here from ${formatLocal(own.anchor, zone)}` : ''}`,
+  };
+}
+
+/** The anchor this referral's own times give (placeOfSafetyAnchor without an earlier place of safety). */
+function ownPlaceOfSafetyAnchor(context: LegalContext, zone: string): PlaceOfSafetyAnchor | null {
   if (context.kind === 's136') {
     const { arrivedAt, keptAt } = context;
     if (arrivedAt && keptAt) {
@@ -369,8 +415,21 @@ function formatDay(day: IsoDate): string {
 
 const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 
-function isPoliceStation(context: LegalContext): boolean {
-  return (context.kind === 's136' || context.kind === 's135-1') && context.placeOfSafetyType === 'police-station';
+/**
+ * Where the person was held at `at` (s.136(3), s.135(3A)): the place of the last move at or before it, else the first
+ * place of safety; every place when `at` is not given (then a police station anywhere in the detention counts).
+ */
+export function placesOfSafetyAt(context: LegalContext, at?: Instant): Array<PlaceOfSafetyType | undefined> {
+  if (context.kind !== 's136' && context.kind !== 's135-1') return [];
+  const moves = [...(context.transfers ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime());
+  if (!at) return [context.placeOfSafetyType, ...moves.map((t) => t.placeOfSafetyType)];
+  const last = moves.filter((t) => t.at.getTime() <= at.getTime()).at(-1);
+  return [last ? last.placeOfSafetyType : context.placeOfSafetyType];
+}
+
+/** Whether the person was held at a police station (at `at`, or at any time of the detention). */
+function isPoliceStation(context: LegalContext, at?: Instant): boolean {
+  return placesOfSafetyAt(context, at).includes('police-station');
 }
 
 export interface ExtensionOutcome {
@@ -427,7 +486,7 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
       deadline: outcome.deadline,
       extendedBy: outcome.extendedBy,
       // POL-07 / POL-04 (C5): 24 elapsed hours from the anchor, plus at most one s.136B extension (POL-08).
-      basis: `${PLACE_OF_SAFETY_HOURS} hours (elapsed) from ${start.describe}${extension}; ends ${formatLocal(outcome.deadline, zone)}.`,
+      basis: `${PLACE_OF_SAFETY_HOURS} hours (elapsed) from ${start.describe}${extension}; ends ${formatLocal(outcome.deadline, zone)}.${movesText(context, zone)}`,
       provisional: start.provisional,
     },
   ];
@@ -448,6 +507,24 @@ function placeOfSafetyClocks(context: S136Context | S135Context, extensions: rea
   }
   return clocks;
 }
+
+/** " Moved to … at …" for each move recorded (s.136(3), s.135(3A)), saying the period runs on; empty when none. */
+function movesText(context: S136Context | S135Context, zone: string): string {
+  const moves = [...(context.transfers ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime());
+  if (!moves.length) return '';
+  const each = moves.map(
+    (t) =>
+      `to ${t.place ? `${t.place} (${PLACE_LABELS[t.placeOfSafetyType]})` : PLACE_LABELS[t.placeOfSafetyType]} at ${formatLocal(t.at, zone)}`,
+  );
+  return ` Moved ${each.join(', then ')} (${context.kind === 's136' ? 's.136(3)' : 's.135(3A)'}): the period runs on from its start.`;
+}
+
+const PLACE_LABELS: Record<PlaceOfSafetyType, string> = {
+  'health-based': 'a health-based place of safety',
+  'police-station': 'a police station',
+  'a-and-e': 'A&E',
+  other: 'another place of safety',
+};
 
 /** The statutory (and ✱ statute-adjacent) clocks a legal context starts, without the local response target. */
 function statutoryClocks(
@@ -799,8 +876,9 @@ export function validateExtension(
       ),
     );
   }
-  // POL-08 (s.136B(4)): at a police station, a superintendent or above must approve the authorisation.
-  if (isPoliceStation(context)) {
+  // POL-08 (s.136B(4)): at a police station, a superintendent or above must approve the authorisation; where the person
+  // is held when it is given (s.136(3), s.135(3A): they may have been moved).
+  if (isPoliceStation(context, ext.authorisedAt)) {
     const approved = ext.superintendentApprovedAt;
     if (!approved) {
       findings.push(
@@ -827,6 +905,95 @@ export function validateExtension(
     }
   }
   return findings;
+}
+
+/**
+ * s.136(3), s.135(3A) (POL-07, POL-04): may the person be recorded as moved to another place of safety at `move.at`?
+ * Only a person detained at a place of safety under s.135(1) or s.136, after the period began and "before the end of"
+ * it (with a valid s.136B extension applied): a move never restarts the period (s.136(2A), s.135(3ZA)). A child moved
+ * to a police station (POL-09, s.136A(1)) is a blocker about what is happening, recorded all the same
+ * (RECORDED_INTAKE_BLOCKERS); an adult moved to one needs the inspector's authorisation (a warning). Empty when fine.
+ */
+export function validateTransfer(
+  context: LegalContext,
+  extensions: readonly S136BExtension[],
+  move: PlaceOfSafetyTransfer,
+  zone: string = DEFAULT_CLOCK_POLICY.timeZone,
+): Finding[] {
+  if (context.kind !== 's136' && context.kind !== 's135-1')
+    return [
+      {
+        rule: ruleOf(context),
+        severity: 'blocker',
+        code: 'transfer-not-applicable',
+        message: `Only a person detained at a place of safety under s.135(1) or s.136 can be moved between places of safety, not under a ${context.kind} referral.`,
+        citation: 'MHA 1983 s.135(3A), s.136(3)',
+      },
+    ];
+  const rule = ruleOf(context);
+  const citation = context.kind === 's136' ? 'MHA 1983 s.136(2A), (3)' : 'MHA 1983 s.135(3ZA), (3A)';
+  const blocker = (code: string, message: string): Finding => ({ rule, severity: 'blocker', code, message, citation });
+  const start = placeOfSafetyAnchor(context, zone);
+  if (!start)
+    return [blocker('transfer-without-anchor', 'The detention has no recorded start (arrival or decision to keep): record it first.')];
+  const findings: Finding[] = [];
+  const end = applyExtensions(context, extensions, zone).deadline;
+  if (move.at.getTime() < start.anchor.getTime())
+    findings.push(
+      blocker(
+        'transfer-before-detention',
+        `The move (${formatLocal(move.at, zone)}) is before the detention began (${formatLocal(start.anchor, zone)}).`,
+      ),
+    );
+  else if (move.at.getTime() >= end.getTime())
+    findings.push(
+      blocker(
+        'transfer-after-expiry',
+        `The move (${formatLocal(move.at, zone)}) is after the period at the place of safety ended (${formatLocal(end, zone)}): a person may be taken to another place of safety only before the end of the period, which a move never restarts.`,
+      ),
+    );
+  if (move.placeOfSafetyType === 'police-station') {
+    if (context.personUnder18 === true)
+      findings.push({
+        rule: 'POL-09',
+        severity: 'blocker',
+        code: 'police-station-under-18',
+        message: `A police station can never be a place of safety for a person under 18${context.ageBasis ? ` (${context.ageBasis})` : ''}: the child must be moved to another place of safety now. The move is recorded; the period still runs from ${formatLocal(start.anchor, zone)}.`,
+        citation: citationOf('POL-09'),
+      });
+    else
+      findings.push({
+        rule: 'POL-09',
+        severity: 'warning',
+        code: 'police-station-adult-no-inspector',
+        message:
+          "The person was moved to a police station: for an adult this needs an inspector's (or above) authorisation, an imminent risk of serious injury or death, and no other suitable place of safety. Record the authorisation.",
+        citation: citationOf('POL-09'),
+      });
+  }
+  return findings;
+}
+
+/**
+ * s.136(3), s.135(3A) at intake: does a new referral (`later`) record a detention already under way on an earlier open
+ * referral of the same person, under the same power, whose place-of-safety clock is `earlier` (POL-07 or POL-04,
+ * with its extension applied) and stopped at `earlierStoppedAt` (admitted, released, closed), if at all? It does when
+ * the new start (arrival, decision to keep) falls within the earlier period, from its start to its end, and before any
+ * stop: the person was taken on to another place of safety, and the period runs from the earlier start. A start after
+ * the period ended, or after the person was released, is a new detention with a period of its own.
+ */
+export function continuesDetention(
+  earlier: { kind: LegalContextKind; clock: Clock; stoppedAt: Instant | null },
+  later: LegalContext,
+  zone: string = DEFAULT_CLOCK_POLICY.timeZone,
+): boolean {
+  if (later.kind !== earlier.kind || (later.kind !== 's136' && later.kind !== 's135-1')) return false;
+  if (earlier.clock.id !== 'POL-07' && earlier.clock.id !== 'POL-04') return false;
+  const own = ownPlaceOfSafetyAnchor(later, zone);
+  if (!own) return false;
+  const t = own.anchor.getTime();
+  const until = Math.min(earlier.clock.deadline.getTime(), earlier.stoppedAt?.getTime() ?? Infinity);
+  return t >= earlier.clock.anchor.getTime() && t < until;
 }
 
 /**

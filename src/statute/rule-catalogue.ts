@@ -744,8 +744,9 @@ export const RULES = {
     commencement: null,
   },
   'POL-04': {
-    citation: 'MHA 1983 s.135(3), (3ZA); s.136B',
-    summary: 'A person removed under a s.135(1) warrant may be kept 24 hours at the place of safety (plus one s.136B extension).',
+    citation: 'MHA 1983 s.135(3), (3ZA), (3A); s.136B',
+    summary:
+      'A person removed under a s.135(1) warrant may be kept 24 hours at the place of safety (plus one s.136B extension), from the first start: a move to another place of safety (s.135(3A)) does not restart it.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
@@ -758,8 +759,9 @@ export const RULES = {
     commencement: null,
   },
   'POL-07': {
-    citation: 'MHA 1983 s.136(2), (2A); s.136B',
-    summary: 'A person removed under s.136 may be kept 24 hours from arrival at the place of safety (plus one s.136B extension).',
+    citation: 'MHA 1983 s.136(2), (2A), (3); s.136B',
+    summary:
+      'A person removed under s.136 may be kept 24 hours from arrival at the first place of safety (plus one s.136B extension): a move to another place of safety (s.136(3)) does not restart it.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
