@@ -171,6 +171,15 @@ export const EVENTS = {
       { minutes: int('Length of the extension in minutes (at most 720).') },
     ),
   ),
+  'referral.place-of-safety-moved': event(
+    'referral',
+    'The person was moved to another place of safety (s.136(3), s.135(3A)); the period still runs from the first start.',
+    obj({
+      referralId: uuid(),
+      at: instant('When the person arrived at the new place of safety.'),
+      placeOfSafetyType: enumOf(['health-based', 'police-station', 'a-and-e', 'other'] as const, 'The type of the new place of safety.'),
+    }),
+  ),
 
   // assessments
   'assessment.opened': event(

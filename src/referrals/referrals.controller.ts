@@ -17,6 +17,7 @@ import {
   ReferralPageDto,
   ReferralQuery,
   ReferralStatusDto,
+  TransferDto,
   TransitionDto,
   WrittenReasonsDto,
 } from './dto/referral.dto';
@@ -134,6 +135,17 @@ export class ReferralsController {
   @ApiCreatedResponse({ type: ReferralDto })
   extend(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: ExtensionDto): Promise<ReferralDto> {
     return this.referrals.extend(actor, id, dto);
+  }
+
+  @Post(':id/transfers')
+  @Authorize('referrals.screen')
+  @ApiOperation({
+    summary:
+      'Record that the person was taken to another place of safety (s.136(3), s.135(3A)): the new place, its type and the arrival there. The 24 hours (and any s.136B extension) still run from the first start: the clock does not move. Refused (422) outside the period; a child moved to a police station is recorded and raised at once (POL-09).',
+  })
+  @ApiCreatedResponse({ type: ReferralDto })
+  transfer(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: TransferDto): Promise<ReferralDto> {
+    return this.referrals.transfer(actor, id, dto);
   }
 
   @Post(':id/allocation')

@@ -32,7 +32,9 @@ import {
   LEGAL_CONTEXT_INSTANTS,
   clockState,
   clockStop,
+  continuesDetention,
   applyExtensions,
+  type PlaceOfSafetyContinuation,
   type OutcomeFact,
   type StopFacts,
   DEFAULT_CLOCK_POLICY,
@@ -46,7 +48,9 @@ import {
   refusesIntake,
   outcomeClocks,
   S136BExtension,
+  type PlaceOfSafetyTransfer,
   validateExtension,
+  validateTransfer,
   withAgeAtArrival,
 } from '../statute/clocks';
 import { memoised } from '../statute/memo';
@@ -65,6 +69,7 @@ import {
   ReferralProgressDto,
   ReferralQuery,
   ReferralStatusDto,
+  TransferDto,
   TransitionDto,
   WrittenReasonsDto,
 } from './dto/referral.dto';
@@ -95,6 +100,11 @@ export function toLegalContext(raw: Record<string, unknown>): LegalContext {
   const instants: readonly string[] = LEGAL_CONTEXT_INSTANTS;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) out[k] = instants.includes(k) && typeof v === 'string' ? new Date(v) : v;
+  // s.136(3), s.135(3A): the moves recorded, and the detention an earlier referral began, carry instants of their own.
+  if (Array.isArray(raw.transfers))
+    out.transfers = (raw.transfers as Array<Record<string, unknown>>).map((t) => ({ ...t, at: new Date(t.at as string) }));
+  const continues = raw.continues as Record<string, unknown> | undefined;
+  if (continues) out.continues = { ...continues, startedAt: new Date(continues.startedAt as string) };
   return out as unknown as LegalContext;
 }
 
@@ -151,7 +161,8 @@ const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
                    'reason', e.reason, 'superintendentApprovedAt', e.superintendent_approved_at,
                    'authorisingDoctor', CASE WHEN e.authorising_doctor_name IS NULL THEN NULL ELSE json_build_object('doctorId', e.authorising_doctor_id,
                      'name', e.authorising_doctor_name, 'gmcNumber', e.authorising_doctor_gmc_number) END) ORDER BY e.authorised_at)
-                 FROM referral_extensions e WHERE e.referral_id = r.id), '[]') AS extensions,
+                 FROM referral_extensions e
+                WHERE e.referral_id = ANY(ARRAY[r.id, (r.legal_context->'continues'->>'referralId')::uuid])), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
        ${referralStopFactsSql('r.id')} AS "stopFacts",
        CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN coalesce((SELECT json_agg(json_build_object('filedAt', d.filed_at, 'status', d.status,
@@ -248,7 +259,7 @@ export class ReferralsService {
         new Date(value).getTime() < receivedAt.getTime() - CONTEXT_LEAD_DAYS * 86_400_000
       )
         recordedInstant(value, `legalContext.${key}`, receivedAt, CONTEXT_LEAD_DAYS);
-    const context = toLegalContext({ ...dto.legalContext });
+    let context = toLegalContext({ ...dto.legalContext });
     let clocks: Clock[];
     try {
       clocks = clocksFor(context, [], DEFAULT_RESPONSE_TARGETS, receivedAt, dto.urgency, this.policy());
@@ -269,7 +280,8 @@ export class ReferralsService {
       return found;
     };
     const givenDob = dto.person?.dateOfBirth;
-    let findings: IntakeFinding[] = intake([{ dateOfBirth: givenDob, source: 'given' }]);
+    let datesOfBirth: Parameters<typeof withAgeAtArrival>[1] = [{ dateOfBirth: givenDob, source: 'given' }];
+    let findings: IntakeFinding[] = intake(datesOfBirth);
 
     if (!dto.personId && !dto.person) throw new UnprocessableProblem('Give personId or person.', 'person-required');
     return this.db.transaction(async (m) => {
@@ -317,12 +329,24 @@ export class ReferralsService {
         }
       }
       // A date of birth on record (the person referred by id, or matched by NHS number) that makes them under 18 refuses too.
-      if (person.dateOfBirth && person.dateOfBirth !== givenDob)
-        findings = intake([
+      if (person.dateOfBirth && person.dateOfBirth !== givenDob) {
+        datesOfBirth = [
           { dateOfBirth: givenDob, source: 'given' },
           { dateOfBirth: person.dateOfBirth, source: 'on record' },
-        ]);
+        ];
+        findings = intake(datesOfBirth);
+      }
+      // POL-07 / POL-04 (s.136(2A), (3); s.135(3ZA), (3A)): the person already detained at a place of safety under
+      // the same power on an open referral, within its period, and referred again from the place they were taken on
+      // to: one detention, whose period (and s.136B extension) runs from its first start, not a fresh 24 hours.
+      const underWay = recordedNow ? undefined : await this.detentionUnderWay(m, person.id, context);
+      if (underWay) {
+        context = { ...context, continues: underWay.continues } as LegalContext;
+        clocks = clocksFor(context, this.extensionsOf(underWay.row), DEFAULT_RESPONSE_TARGETS, receivedAt, dto.urgency, this.policy());
+        findings = intake(datesOfBirth);
+      }
       findings = [...findings, ...matchFindings];
+      if (underWay) findings.push(this.continuationFinding(underWay.row, underWay.clock));
       // DUTY-02: a person already referred, whose referral is still open. The new referral is created all the same,
       // linked to the open one (both timelines say so) and carrying a warning with its id and link, rather than refused
       // with a 409: what the referrer sends the second time (a new risk, a new place, a new clock under s.136) must not
@@ -388,7 +412,11 @@ export class ReferralsService {
           { ...dto.risks, flags: dto.risks.flags ?? [] },
           // POL-09: the age at arrival the dates of birth settled is kept with the context, so the places-of-safety
           // report counts a child whoever gave the age (the flag, the date of birth given, or the one on record).
-          under18 ? { ...dto.legalContext, personUnder18: true } : dto.legalContext,
+          {
+            ...dto.legalContext,
+            ...(under18 ? { personUnder18: true } : {}),
+            ...(underWay ? { continues: { ...underWay.continues, startedAt: underWay.continues.startedAt.toISOString() } } : {}),
+          },
           dto.location ?? null,
           dto.otherAuthority ?? null,
           dto.nearestRelativeRequest ?? false,
@@ -401,6 +429,7 @@ export class ReferralsService {
             legalContext: context.kind,
             findings,
             ...(open ? { linkedReferralId: open.id } : {}),
+            ...(underWay ? { continuesReferralId: underWay.row.id } : {}),
           },
         ],
       );
@@ -459,7 +488,8 @@ export class ReferralsService {
       const row: Row = {
         ...camel(inserted),
         person: personSummaryOf(person),
-        extensions: [],
+        // A detention taken on from an earlier referral shows the extension authorised there (the row query's too).
+        extensions: underWay ? underWay.row.extensions : [],
         intakeFindings: findings,
         stopFacts: { assessmentOpenedAt: null, inPersonContactsAt: [], outcomes: [] },
         s29Applications,
@@ -481,6 +511,54 @@ export class ReferralsService {
       });
       return this.view(row);
     });
+  }
+
+  /**
+   * s.136(3), s.135(3A) at intake: the person's open referral, under the same power as `context`, whose place-of-safety
+   * period was under way when this one's started (continuesDetention), the earliest first; with the detention it began
+   * (the first of a chain of such referrals) and its clock.
+   */
+  private async detentionUnderWay(
+    m: EntityManager,
+    personId: string,
+    context: LegalContext,
+  ): Promise<{ row: Row; clock: Clock; continues: PlaceOfSafetyContinuation } | undefined> {
+    if (context.kind !== 's136' && context.kind !== 's135-1') return undefined;
+    const candidates = await this.db.preparedOn<{ id: string }>(
+      m,
+      `SELECT id FROM referrals WHERE person_id = $1 AND ${openStatusSql('status')} AND legal_context->>'kind' = $2 ORDER BY received_at, id`,
+      [personId, context.kind],
+    );
+    const now = this.clock.now();
+    for (const { id } of candidates) {
+      const row = await this.row(m, id);
+      const clock = this.clocksOf(row).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
+      if (!clock) continue;
+      const stop = clockStop(clock, this.stopFactsOf(row, now), this.config.timeZone);
+      if (!continuesDetention({ kind: context.kind, clock, stoppedAt: stop?.stoppedAt ?? null }, context, this.config.timeZone)) continue;
+      const first = toLegalContext(row.legalContext) as Extract<LegalContext, { kind: 's136' | 's135-1' }>;
+      return {
+        row,
+        clock,
+        continues: first.continues ?? { referralId: row.id, reference: row.reference, startedAt: clock.anchor },
+      };
+    }
+    return undefined;
+  }
+
+  /** The intake finding for a referral that continues the detention of `earlier` (s.136(3), s.135(3A)), linking it. */
+  private continuationFinding(earlier: Row, clock: Clock): IntakeFinding {
+    const zone = this.config.timeZone;
+    const s136 = clock.id === 'POL-07';
+    return {
+      rule: clock.rule,
+      severity: 'warning',
+      code: 'place-of-safety-period-continues',
+      message: `This person is already detained at a place of safety under ${earlier.reference}, since ${formatLocal(clock.anchor, zone)}: taken on to another place of safety, they may be kept only until ${formatLocal(clock.deadline, zone)}${clock.extendedBy ? ', with the s.136B extension authorised there' : ''}. A move between places of safety does not restart the period, so this referral's clock runs from that first start, not from arrival here.`,
+      citation: s136 ? 'MHA 1983 s.136(2A), (3)' : 'MHA 1983 s.135(3ZA), (3A)',
+      referralId: earlier.id,
+      href: `/referrals/${earlier.id}`,
+    };
   }
 
   /**
@@ -778,12 +856,15 @@ export class ReferralsService {
       const findings = validateExtension(context, current?.deadline ?? this.clock.now(), ext, this.config.timeZone);
       if (findings.some((f) => f.severity === 'blocker'))
         throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
+      // s.136(3), s.135(3A): one detention across places of safety has one extension (POL-08), kept with the referral on
+      // which it began, so that every referral of it (the row query reads that referral's too) applies it.
+      const episode = (context.kind === 's136' || context.kind === 's135-1') && context.continues ? context.continues.referralId : id;
       try {
         await m.query(
           `INSERT INTO referral_extensions (referral_id, authorised_at, minutes, authorised_by, reason, superintendent_approved_at, recorded_by,
              authorising_doctor_id, authorising_doctor_name, authorising_doctor_gmc_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
           [
-            id,
+            episode,
             ext.authorisedAt,
             minutes,
             ext.authorisedBy ?? 'examining-doctor',
@@ -802,6 +883,12 @@ export class ReferralsService {
           });
         throw err;
       }
+      // The queue's order of the detention's other referrals moves with it.
+      const others: Array<{ id: string }> = await m.query(
+        `SELECT id FROM referrals WHERE (id = $1 OR legal_context->'continues'->>'referralId' = $1::text) AND id <> $2`,
+        [episode, id],
+      );
+      for (const other of others) await this.refreshNextDeadline(m, other.id);
       const after = await this.row(m, id);
       await this.changeWithEvent(
         m,
@@ -837,6 +924,78 @@ export class ReferralsService {
         payload: { referralId: id, hours: ext.hours, minutes },
       });
       return this.view(await this.row(m, id));
+    });
+  }
+
+  /**
+   * s.136(3), s.135(3A) (POL-07, POL-04): the person was taken to another place of safety. Recorded on the referral's
+   * legal context, its timeline and the audit trail; the period runs on from its first start (the clock does not move).
+   * Refused (422, nothing stored) when validateTransfer finds a blocker about the record (outside the period, not a
+   * place-of-safety detention); a child moved to a police station (POL-09) is recorded and raised at once, as at intake.
+   */
+  async transfer(actor: Actor, id: string, dto: TransferDto): Promise<ReferralDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id, actor);
+      const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
+      if (!isOpen(r.status))
+        throw new ConflictProblem(`A ${r.status} referral's detention is over: a move cannot be recorded on it.`, 'referral-not-open', {
+          allowed: TRANSITIONS[r.status],
+        });
+      const now = this.clock.now();
+      const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
+      const move: PlaceOfSafetyTransfer = { at, placeOfSafetyType: dto.placeOfSafetyType, place: dto.place ?? null };
+      const findings = validateTransfer(toLegalContext(r.legalContext), this.extensionsOf(r), move, this.config.timeZone);
+      // The detention ended earlier (the person admitted, or released after the assessment: POL-11): nothing to move.
+      const clock = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
+      const stop = clock ? clockStop(clock, this.stopFactsOf(r, now), this.config.timeZone) : null;
+      if (clock && stop && stop.stoppedAt.getTime() <= at.getTime())
+        findings.unshift({
+          rule: clock.rule,
+          severity: 'blocker',
+          code: 'transfer-after-detention-ended',
+          message: `The detention at the place of safety ended at ${formatLocal(stop.stoppedAt, this.config.timeZone)} (${stop.reason}), before the move (${formatLocal(at, this.config.timeZone)}).`,
+          citation: clock.citation,
+        });
+      const refusing = findings.filter(refusesIntake);
+      if (refusing.length)
+        throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
+          findings,
+          errors: [{ field: 'at', messages: refusing.map((f) => f.message) }],
+        });
+      const codes = findings.map((f) => f.code);
+      await this.changeWithEvent(
+        m,
+        `UPDATE referrals SET legal_context = jsonb_set(legal_context, '{transfers}', coalesce(legal_context->'transfers', '[]'::jsonb) || $2::jsonb),
+                version = version + 1 WHERE id = $1`,
+        // As JSON text: the driver would send an array as a Postgres array.
+        [id, JSON.stringify([{ at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, place: move.place }])],
+        { actor, type: 'place-of-safety-moved', data: { at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, codes } },
+      );
+      await this.audit.record(m, {
+        action: 'referral.place-of-safety-moved',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: basis,
+        details: { at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType, codes },
+      });
+      await this.events.emit(m, {
+        type: 'referral.place-of-safety-moved',
+        aggregateType: 'referral',
+        aggregateId: id,
+        payload: { referralId: id, at: at.toISOString(), placeOfSafetyType: move.placeOfSafetyType },
+      });
+      const after = await this.row(m, id);
+      if (findings.some((f) => RECORDED_INTAKE_BLOCKERS.has(f.code) && f.severity === 'blocker'))
+        await this.raiseUnlawfulDetention(m, {
+          id,
+          reference: r.reference,
+          personId: r.personId,
+          receivedAt: new Date(r.receivedAt),
+          findings,
+          clocks: this.clocksOf(after),
+        });
+      return this.view(after);
     });
   }
 

@@ -132,6 +132,54 @@ export class LegalContextDto {
   admittedAt?: string;
 }
 
+export const PLACE_OF_SAFETY_TYPES = ['health-based', 'police-station', 'a-and-e', 'other'] as const;
+
+/** A move recorded on the referral (s.136(3), s.135(3A)), as the referral shows it. */
+export class PlaceOfSafetyTransferViewDto {
+  @ApiProperty({ format: 'date-time', description: 'When the person arrived at the new place of safety.' }) at: string;
+  @ApiProperty({ enum: PLACE_OF_SAFETY_TYPES }) placeOfSafetyType: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The new place, as the hub named it.' }) place: string | null;
+}
+
+/** The detention this referral records began on an earlier referral (s.136(3), s.135(3A)): its period runs from there. */
+export class PlaceOfSafetyContinuationDto {
+  @ApiProperty({ format: 'uuid', description: 'The referral on which the detention began.' }) referralId: string;
+  @ApiProperty({ example: 'REF-2026-000123' }) reference: string;
+  @ApiProperty({ format: 'date-time', description: 'The start of the period there (arrival, decision to keep, entry to the premises).' })
+  startedAt: string;
+}
+
+/** The legal context as the referral records it: what was sent, and what the hub recorded since about the places of safety. */
+export class ReferralLegalContextDto extends LegalContextDto {
+  @ApiPropertyOptional({
+    type: [PlaceOfSafetyTransferViewDto],
+    description:
+      's.136(3), s.135(3A): moves to other places of safety recorded (POST /referrals/{id}/transfers); the period runs on from its start.',
+  })
+  transfers?: PlaceOfSafetyTransferViewDto[];
+  @ApiPropertyOptional({
+    type: PlaceOfSafetyContinuationDto,
+    description:
+      'Set at intake when this s.136/s.135(1) referral records a detention already under way on an open referral of the same person (the person taken on to another place of safety within the period): the 24 hours and any s.136B extension run from that first start.',
+  })
+  continues?: PlaceOfSafetyContinuationDto;
+}
+
+/** POST /referrals/{id}/transfers: the person was taken to another place of safety (s.136(3), s.135(3A)). */
+export class TransferDto {
+  @ApiProperty({ format: 'date-time', description: 'When the person arrived at the new place of safety.' }) @IsInstant() at: string;
+  @ApiProperty({ enum: PLACE_OF_SAFETY_TYPES, description: 'The type of the new place of safety.' })
+  @IsIn(PLACE_OF_SAFETY_TYPES)
+  placeOfSafetyType: (typeof PLACE_OF_SAFETY_TYPES)[number];
+  @ApiPropertyOptional({ minLength: 2, maxLength: 200, example: 'Northshire General, s.136 suite', description: 'The new place.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  place?: string;
+}
+
 export class CreateReferralDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'An existing person you may read; or give `person`.' })
   @IsOptional()
@@ -360,7 +408,7 @@ export class ReferralDto {
   @ApiProperty({ type: ReferrerDto }) referrer: ReferrerDto;
   @ApiProperty() reason: string;
   @ApiProperty({ type: RisksDto }) risks: RisksDto;
-  @ApiProperty({ type: LegalContextDto }) legalContext: LegalContextDto;
+  @ApiProperty({ type: ReferralLegalContextDto }) legalContext: ReferralLegalContextDto;
   @ApiProperty({ nullable: true, type: String }) location: string | null;
   @ApiProperty({ nullable: true, type: String }) otherAuthority: string | null;
   @ApiProperty() nearestRelativeRequest: boolean;

@@ -1,0 +1,170 @@
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { s136Referral } from './support/referral-fixtures';
+
+// s.136(2A), (3) and s.135(3ZA), (3A) (POL-07, POL-04): a person detained at a place of safety may be taken on to
+// another within the period; the 24 hours (and a s.136B extension) still run from the first arrival.
+describe('places of safety: a person moved on keeps the period of the first arrival', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-12-06T02:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+  });
+  afterAll(() => t.close());
+
+  const post = (p: string, b: object) => t.http.post(p).set('authorization', manager.auth).send(b);
+  const get = (p: string) => t.http.get(p).set('authorization', manager.auth);
+  const pol07 = (r: { clocks: Array<{ id: string }> }) => r.clocks.find((c) => c.id === 'POL-07') as Record<string, unknown>;
+  const codes = (r: { findings: Array<{ code: string }> }) => r.findings.map((f) => f.code);
+  let n = 0;
+  /** A s.136 at A&E, arrived `arrivedAt`, received 5 minutes later. */
+  const atAandE = async (arrivedAt: string) =>
+    (
+      await post(
+        '/referrals',
+        s136Referral(`Moved${++n}`, arrivedAt, {
+          legalContext: { kind: 's136', placeOfSafetyType: 'a-and-e', locationType: 'public-place', arrivedAt },
+          receivedAt: new Date(Date.parse(arrivedAt) + 300_000).toISOString(),
+        }),
+      ).expect(201)
+    ).body;
+  /** The police at the second place of safety refer the same person again, with the arrival there. */
+  const referredAgain = async (personId: string, arrivedAt: string) => {
+    const { person: _person, ...rest } = s136Referral('unused', arrivedAt, {
+      receivedAt: new Date(Date.parse(arrivedAt) + 300_000).toISOString(),
+    });
+    return (await post('/referrals', { ...rest, personId }).expect(201)).body;
+  };
+
+  it('referred again from the s.136 suite after midnight: the deadline is 24 h from arrival at A&E, with a finding linking the first referral', async () => {
+    const first = await atAandE('2026-12-05T20:00:00Z');
+    const second = await referredAgain(first.person.id, '2026-12-06T01:00:00Z');
+    expect(pol07(second)).toMatchObject({ anchor: '2026-12-05T20:00:00.000Z', deadline: '2026-12-06T20:00:00.000Z', provisional: false });
+    expect(pol07(second).basis).toContain(first.reference);
+    expect(second.legalContext.continues).toEqual({
+      referralId: first.id,
+      reference: first.reference,
+      startedAt: '2026-12-05T20:00:00.000Z',
+    });
+    expect(second.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'POL-07',
+        severity: 'warning',
+        code: 'place-of-safety-period-continues',
+        referralId: first.id,
+        href: `/referrals/${first.id}`,
+      }),
+    );
+    expect(codes(second)).toContain('open-referral-exists');
+    // The queue orders it by the lawful end, and a read of it says the same as the answer.
+    const read = (await get(`/referrals/${second.id}`).expect(200)).body;
+    expect(pol07(read)).toMatchObject({ deadline: '2026-12-06T20:00:00.000Z' });
+    const events = (await get(`/referrals/${second.id}/events`).expect(200)).body.items;
+    expect(events[0]).toMatchObject({ type: 'received', data: expect.objectContaining({ continuesReferralId: first.id }) });
+  });
+
+  it('the s.136B extension authorised at the first place carries over, and a second one on the further referral is refused', async () => {
+    const first = await atAandE('2026-12-05T20:00:00Z');
+    await post(`/referrals/${first.id}/extensions`, {
+      authorisedAt: '2026-12-06T01:30:00Z',
+      hours: 12,
+      authorisingDoctor: { name: 'Dr Ada Bello', gmcNumber: '7100001' },
+      reason: 'patient-condition',
+    }).expect(201);
+    const second = await referredAgain(first.person.id, '2026-12-06T01:00:00Z');
+    expect(pol07(second)).toMatchObject({ deadline: '2026-12-07T08:00:00.000Z', extendedBy: 12 });
+    expect(second.extensions).toEqual([expect.objectContaining({ hours: 12 })]);
+    const again = await post(`/referrals/${second.id}/extensions`, {
+      authorisedAt: '2026-12-06T01:50:00Z',
+      hours: 6,
+      authorisingDoctor: { name: 'Dr Ada Bello', gmcNumber: '7100001' },
+      reason: 'patient-condition',
+    }).expect(422);
+    expect(again.body.code).toBe('second-extension');
+  });
+
+  it('an extension recorded on the further referral is the detention’s one: the first referral shows it too', async () => {
+    const first = await atAandE('2026-12-05T20:00:00Z');
+    const second = await referredAgain(first.person.id, '2026-12-06T01:00:00Z');
+    await post(`/referrals/${second.id}/extensions`, {
+      authorisedAt: '2026-12-06T01:30:00Z',
+      hours: 6,
+      authorisingDoctor: { name: 'Dr Ada Bello', gmcNumber: '7100001' },
+      reason: 'patient-condition',
+    }).expect(201);
+    const read = (await get(`/referrals/${first.id}`).expect(200)).body;
+    expect(pol07(read)).toMatchObject({ deadline: '2026-12-07T02:00:00.000Z', extendedBy: 6 });
+    expect(await t.sql('SELECT next_deadline FROM referrals WHERE id = $1', [first.id])).toEqual([{ next_deadline: expect.any(Date) }]);
+  });
+
+  it('a new s.136 after the first period ended starts a period of its own, with no continuation', async () => {
+    const first = await atAandE('2026-12-04T20:00:00Z');
+    const second = await referredAgain(first.person.id, '2026-12-06T01:00:00Z');
+    expect(pol07(second)).toMatchObject({ deadline: '2026-12-07T01:00:00.000Z' });
+    expect(codes(second)).not.toContain('place-of-safety-period-continues');
+    expect(second.legalContext.continues).toBeUndefined();
+  });
+
+  it('recording a move to the s.136 suite: on the referral, its timeline and the audit trail; the clock still ends 24 h after arrival at A&E', async () => {
+    const first = await atAandE('2026-12-05T20:00:00Z');
+    const moved = (
+      await post(`/referrals/${first.id}/transfers`, {
+        at: '2026-12-06T01:00:00Z',
+        placeOfSafetyType: 'health-based',
+        place: 'Northshire General, s.136 suite',
+      }).expect(201)
+    ).body;
+    expect(moved.legalContext.transfers).toEqual([
+      { at: '2026-12-06T01:00:00.000Z', placeOfSafetyType: 'health-based', place: 'Northshire General, s.136 suite' },
+    ]);
+    expect(moved.legalContext.placeOfSafetyType).toBe('a-and-e');
+    expect(pol07(moved)).toMatchObject({ deadline: '2026-12-06T20:00:00.000Z' });
+    expect(pol07(moved).basis).toContain(
+      'Moved to Northshire General, s.136 suite (a health-based place of safety) at Sun 6 Dec 2026 01:00 GMT',
+    );
+    const events = (await get(`/referrals/${first.id}/events`).expect(200)).body.items;
+    expect(events.at(-1)).toMatchObject({
+      type: 'place-of-safety-moved',
+      data: { at: '2026-12-06T01:00:00.000Z', placeOfSafetyType: 'health-based' },
+    });
+    expect(
+      await t.sql(`SELECT actor_id FROM audit_events WHERE action = 'referral.place-of-safety-moved' AND resource_id = $1`, [first.id]),
+    ).toEqual([{ actor_id: manager.id }]);
+  });
+
+  it.each([
+    ['after the 24 hours ended', '2026-12-04T20:00:00Z', '2026-12-05T21:00:00Z', 'transfer-after-expiry'],
+    ['before the person arrived at the first place', '2026-12-05T20:00:00Z', '2026-12-05T19:00:00Z', 'transfer-before-detention'],
+    ['in the future', '2026-12-05T20:00:00Z', '2026-12-06T03:00:00Z', 'in-future'],
+  ])('a move %s is refused, 422 naming at, nothing stored', async (_what, arrivedAt, at, code) => {
+    const first = await atAandE(arrivedAt);
+    const res = await post(`/referrals/${first.id}/transfers`, { at, placeOfSafetyType: 'health-based' }).expect(422);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body.code).toBe(code);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'at' })]);
+    expect(await t.sql(`SELECT legal_context->'transfers' AS transfers FROM referrals WHERE id = $1`, [first.id])).toEqual([
+      { transfers: null },
+    ]);
+    expect(await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'place-of-safety-moved'`, [first.id])).toEqual([]);
+  });
+
+  it('a move to a type that is not a place of safety is 400 naming placeOfSafetyType', async () => {
+    const first = await atAandE('2026-12-05T20:00:00Z');
+    const res = await post(`/referrals/${first.id}/transfers`, { at: '2026-12-06T01:00:00Z', placeOfSafetyType: 'car' }).expect(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'placeOfSafetyType' })]);
+  });
+
+  it('a move cannot be recorded on an informal referral (422)', async () => {
+    const first = await atAandE('2026-12-05T20:00:00Z');
+    const { person: _p, ...rest } = s136Referral('x', '2026-12-05T20:00:00Z', {
+      legalContext: { kind: 'informal' },
+      source: 'gp',
+      receivedAt: '2026-12-06T01:00:00Z',
+    });
+    const informal = (await post('/referrals', { ...rest, personId: first.person.id }).expect(201)).body;
+    const res = await post(`/referrals/${informal.id}/transfers`, { at: '2026-12-06T01:00:00Z', placeOfSafetyType: 'health-based' }).expect(
+      422,
+    );
+    expect(res.body.code).toBe('transfer-not-applicable');
+  });
+});
