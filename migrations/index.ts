@@ -42,6 +42,7 @@ import * as m38 from './1796444000000-S4ConvertsAt';
 import * as m39 from './1796446000000-ExtensionMinutes';
 import * as m40 from './1796447000000-SessionsEndedAt';
 import * as m41 from './1796451000000-ShiftFeedRevision';
+import * as m42 from './1796451500000-PlaceOfSafetyContinuations';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -86,4 +87,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m39),
   ...Object.values(m40),
   ...Object.values(m41),
+  ...Object.values(m42),
 ];

@@ -167,4 +167,22 @@ describe('places of safety: a person moved on keeps the period of the first arri
     );
     expect(res.body.code).toBe('transfer-not-applicable');
   });
+
+  it('the places-of-safety report counts a person moved on and referred again as one detention, not two', async () => {
+    const [{ referrals, continuations }] = await t.sql<{ referrals: number; continuations: number }>(
+      `SELECT count(*)::int AS referrals, count(*) FILTER (WHERE legal_context ? 'continues')::int AS continuations
+         FROM referrals WHERE legal_context->>'kind' = 's136'`,
+    );
+    expect(continuations).toBe(3);
+    const figures = (await get('/reports/places-of-safety?period=2026-12').expect(200)).body.figures as Array<{
+      section: string;
+      group: string;
+      measure: string;
+      value: unknown;
+    }>;
+    const value = (key: string) => figures.find((f) => `${f.section}.${f.group}.${f.measure}` === key)?.value;
+    expect(value('summary.all.detentions')).toBe(referrals - continuations);
+    // The extension recorded on the further referral is the detention's one, counted once.
+    expect(value('summary.all.extensions')).toBe(2);
+  });
 });

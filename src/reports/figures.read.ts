@@ -15,7 +15,7 @@ import type { OpsAssessmentRow } from './ops-rows';
 import { outOfAreaFigures } from './out-of-area';
 import { type DecisionRow, type HandoverItemRow, outOfHoursFigures } from './out-of-hours';
 import type { ReportPeriod } from './period';
-import { placesOfSafetyFigures } from './places-of-safety';
+import { oneRowPerDetention, placesOfSafetyFigures } from './places-of-safety';
 import { populationYearFor, type PopulationRow } from './populations';
 import { repeatAssessmentFigures } from './repeat-assessments';
 import type { RawFigure, ReportName } from './report.model';
@@ -113,7 +113,7 @@ const ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS 
 const PLACE_ROWS = `SELECT referral_id AS "referralId", person_id AS "personId", source, legal_context AS "legalContext", team,
        received_at AS "receivedAt", place_type AS "placeType", under_18 AS "under18", arrived_at AS "arrivedAt",
        assessment_started_at AS "assessmentStartedAt", extension_hours AS "extensionHours", extension_reason AS "extensionReason",
-       assessment_id AS "assessmentId", outcome_kind AS "outcomeKind", section, alternatives
+       assessment_id AS "assessmentId", outcome_kind AS "outcomeKind", section, alternatives, continues_referral_id AS "continuesReferralId"
   FROM report_places_of_safety`;
 const EQUITY_ASSESSMENT_ROWS = `SELECT assessment_id AS "assessmentId", referral_id AS "referralId", person_id AS "personId", source,
        legal_context AS "legalContext", team, ${epochMs('opened_at', 'openedAt')}, ${epochMs('decided_at', 'decidedAt')}, outcome_kind AS "outcomeKind",
@@ -337,7 +337,8 @@ export async function readFigures(m: Queryable, input: FiguresInput): Promise<Ra
   );
   return placesOfSafetyFigures(
     sel,
-    rows.map((r) => ({ ...r, extensionHours: r.extensionHours === null ? null : Number(r.extensionHours) })),
+    // One detention across places of safety is counted once (s.136(3), s.135(3A)).
+    oneRowPerDetention(rows).map((r) => ({ ...r, extensionHours: r.extensionHours === null ? null : Number(r.extensionHours) })),
     input.placeOfSafetyTargetMinutes,
     input.now,
   );

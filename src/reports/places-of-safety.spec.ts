@@ -1,4 +1,4 @@
-import { breached, limitOf } from './places-of-safety';
+import { breached, limitOf, oneRowPerDetention } from './places-of-safety';
 import type { PlaceOfSafetyRow } from './rows';
 
 const row = (over: Partial<PlaceOfSafetyRow>): PlaceOfSafetyRow => ({
@@ -66,5 +66,34 @@ describe('the place-of-safety limit: 24 h from arrival, plus a s.136B extension'
   it('without a recorded arrival there is no limit to measure, so no breach', () => {
     expect(limitOf(row({ arrivedAt: null }))).toBeUndefined();
     expect(breached(row({ arrivedAt: null }), now)).toBe(false);
+  });
+});
+
+describe('one detention across places of safety (s.136(3), s.135(3A)): a further referral is folded into the first', () => {
+  const at = (iso: string) => new Date(iso);
+  const first = row({ referralId: 'a', arrivedAt: at('2026-12-05T20:00:00Z'), extensionHours: 12, extensionReason: 'patient-condition' });
+  const further = (over: Partial<PlaceOfSafetyRow> = {}) =>
+    row({ referralId: 'b', continuesReferralId: 'a', arrivedAt: at('2026-12-05T20:00:00Z'), ...over });
+  it.each<[string, PlaceOfSafetyRow[], Array<Partial<PlaceOfSafetyRow>>]>([
+    ['no continuation: each referral is a detention', [first, row({ referralId: 'c' })], [{ referralId: 'a' }, { referralId: 'c' }]],
+    [
+      'interviewed at the second place: the detention has that interview and outcome, and the first referral’s extension',
+      [first, further({ assessmentStartedAt: at('2026-12-06T03:00:00Z'), assessmentId: 'x', outcomeKind: 'application', section: 's2' })],
+      [{ referralId: 'a', assessmentStartedAt: at('2026-12-06T03:00:00Z'), outcomeKind: 'application', section: 's2', extensionHours: 12 }],
+    ],
+    [
+      'the earlier interview wins, and the first referral’s outcome stays',
+      [
+        { ...first, assessmentStartedAt: at('2026-12-06T05:00:00Z'), outcomeKind: 'not-detained' },
+        further({ assessmentStartedAt: at('2026-12-06T03:00:00Z'), outcomeKind: 'application' }),
+      ],
+      [{ referralId: 'a', assessmentStartedAt: at('2026-12-06T03:00:00Z'), outcomeKind: 'not-detained' }],
+    ],
+    ['under 18 by the further referral', [first, further({ under18: true })], [{ referralId: 'a', under18: true }]],
+    ['the first referral not among the rows: the further one stands alone', [further()], [{ referralId: 'b' }]],
+  ])('%s', (_what, rows, expected) => {
+    const out = oneRowPerDetention(rows);
+    expect(out).toHaveLength(expected.length);
+    expected.forEach((e, i) => expect(out[i]).toMatchObject(e));
   });
 });

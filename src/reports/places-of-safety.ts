@@ -51,6 +51,30 @@ export function breached(r: PlaceOfSafetyRow, now: Date): boolean {
   return r.assessmentStartedAt ? r.assessmentStartedAt > limit : now > limit;
 }
 
+/**
+ * One row per detention (s.136(3), s.135(3A)): a referral that continues a detention begun on an earlier referral
+ * among `rows` (continuesReferralId: the person was taken on to another place of safety and referred again from
+ * there) is folded into that referral's row, not counted as a second detention. The detention's interview is the
+ * first on either; its outcome the first referral's, else the further one's; under 18 if either says so. A further
+ * referral whose first is not among the rows stands alone (its arrival is already the detention's first start).
+ */
+export function oneRowPerDetention(rows: readonly PlaceOfSafetyRow[]): PlaceOfSafetyRow[] {
+  const ids = new Set(rows.map((r) => r.referralId));
+  const detentions = new Map<string, PlaceOfSafetyRow>();
+  for (const r of rows) if (!r.continuesReferralId || !ids.has(r.continuesReferralId)) detentions.set(r.referralId, { ...r });
+  for (const r of rows) {
+    const first = r.continuesReferralId ? detentions.get(r.continuesReferralId) : undefined;
+    if (!first) continue;
+    if (r.assessmentStartedAt && (!first.assessmentStartedAt || r.assessmentStartedAt < first.assessmentStartedAt))
+      first.assessmentStartedAt = r.assessmentStartedAt;
+    if (!first.outcomeKind && r.outcomeKind)
+      Object.assign(first, { assessmentId: r.assessmentId, outcomeKind: r.outcomeKind, section: r.section, alternatives: r.alternatives });
+    first.under18 ||= r.under18;
+    first.team ??= r.team;
+  }
+  return [...detentions.values()];
+}
+
 export function placesOfSafetyFigures(sel: Selection, rows: readonly PlaceOfSafetyRow[], targetMinutes: number, now: Date): RawFigure[] {
   const anchor = (r: PlaceOfSafetyRow) => r.arrivedAt ?? r.receivedAt;
   const cohort = rows.filter((r) => selected(sel, r, anchor(r)));

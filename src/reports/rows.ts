@@ -60,6 +60,11 @@ export interface PlaceOfSafetyRow {
   outcomeKind: string | null;
   section: string | null;
   alternatives: string[];
+  /**
+   * s.136(3), s.135(3A): the referral on which the detention began, when this one continues it (the person taken on to
+   * another place of safety and referred again); its arrivedAt is then that first start.
+   */
+  continuesReferralId?: string | null;
 }
 
 /** What decides whether a row's event counts: the period, the filters, and the zone and bank holidays for `hours`. */
