@@ -108,7 +108,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: foreignEntities, message: "Use the owning module's service or its *.facts.ts, not its entities." }] },
+        {
+          patterns: [{ group: foreignEntities, message: "Use the owning module's service or its *.facts.ts, not its entities." }],
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['MinLength'],
+              message: 'Use MinLength from common/validators: a minimum length counts the characters a reader sees.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -4,6 +4,7 @@ import { DECORATORS } from '@nestjs/swagger';
 import { FieldError, ProblemError, ValidationProblem } from './problem';
 import { unacceptableFields } from './json-body';
 import { isIsoDate } from '../statute/time';
+import { isBlank } from './validators';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -49,8 +50,8 @@ const isDto = (value: unknown): value is object =>
 /**
  * The null policy: `null` is refused wherever the property is not declared nullable in the contract, however the
  * property is validated (class-validator's `@IsOptional()` lets null through, as if the field were absent). And
- * the blank policy: a text field that is empty (as sent, or once its spaces and invisible characters are trimmed)
- * says nothing, so it is refused rather than stored as an empty value: leave it out, or send null where that clears
+ * the blank policy: a text field, or an item of a list of texts, that shows nothing (empty, only spaces and
+ * invisible characters, as sent or once trimmed: visible-text.ts) says nothing, so it is refused rather than stored as an empty value: leave it out, or send null where that clears
  * it. Walks the DTO and its nested DTOs (arrays included) and returns class-validator-shaped errors.
  */
 export function nullErrors(dto: object): ValidationError[] {
@@ -59,7 +60,7 @@ export function nullErrors(dto: object): ValidationError[] {
     if (value === null) {
       if (!isDeclaredNullable(dto, property))
         out.push({ property, constraints: { notNull: `${property} must not be null` }, children: [] });
-    } else if (value === '') {
+    } else if (isBlank(value)) {
       out.push({ property, constraints: { notBlank: `${property} must not be blank` }, children: [] });
     } else if (isDto(value)) {
       const children = nullErrors(value);
@@ -67,6 +68,9 @@ export function nullErrors(dto: object): ValidationError[] {
     } else if (Array.isArray(value)) {
       const children: ValidationError[] = [];
       value.forEach((item, i) => {
+        // An item of a list of texts is a text like any other: one that shows nothing is refused, naming its index.
+        if (isBlank(item))
+          children.push({ property: String(i), constraints: { notBlank: `${property}.${i} must not be blank` }, children: [] });
         if (!isDto(item)) return;
         const nested = nullErrors(item);
         if (nested.length) children.push({ property: String(i), children: nested });

@@ -1,21 +1,45 @@
 import { Type } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { isIsoDate } from '../statute/time';
+import { isBlankText, trimInvisible, VISIBLE_CHARACTER, visibleLength } from '../statute/visible-text';
 
 /**
- * Characters that take no space and show nothing (zero-width space, joiners, word joiner, byte-order mark): a value
- * made only of them reads as empty, so they are trimmed from the ends like spaces.
+ * A text field's value from its first to its last character that shows (trimInvisible: spaces and invisible
+ * characters such as zero-width spaces, bidirectional marks and soft hyphens are taken off its ends); a list of
+ * texts has each item trimmed so. Text that shows nothing becomes '' and is refused by the blank policy
+ * (validation.ts).
  */
-const INVISIBLE_EDGES = /^[\s\u200B-\u200D\u2060\uFEFF]+|[\s\u200B-\u200D\u2060\uFEFF]+$/g;
+export const trim = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? trimInvisible(value)
+    : Array.isArray(value)
+      ? value.map((item: unknown) => (typeof item === 'string' ? trimInvisible(item) : item))
+      : value;
 
-/** A text field's value without the spaces and invisible characters at its ends (a name must show something). */
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(INVISIBLE_EDGES, '') : value);
+/** One character that shows (visible-text.ts): what a text must have somewhere not to be blank. */
+export { VISIBLE_CHARACTER };
 
-/** One character that shows: neither a space nor one of the invisible characters `trim` takes off. */
-export const VISIBLE_CHARACTER = /[^\s\u200B-\u200D\u2060\uFEFF]/;
+/** Whether `value` is text that shows nothing (only spaces and invisible characters), or empty. */
+export const isBlank = (value: unknown): boolean => typeof value === 'string' && isBlankText(value);
 
-/** Whether `value` is text made only of spaces and invisible characters (the ones `trim` takes off), or empty. */
-export const isBlank = (value: unknown): boolean => typeof value === 'string' && !VISIBLE_CHARACTER.test(value);
+/**
+ * At least `min` characters that a reader sees (visibleLength: the shown characters and the spaces between them),
+ * so a minimum such as a break-glass reason's 20 characters cannot be met with invisible ones. Use it for every
+ * minimum length of text, instead of class-validator's, which counts UTF-16 code units, invisible ones included.
+ */
+export function MinLength(min: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'minLength',
+      constraints: [min],
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && visibleLength(value) >= min,
+        defaultMessage: (args) => `${args?.property} must be longer than or equal to ${min} characters`,
+      },
+    },
+    options,
+  );
+}
 
 /**
  * For a field whose value must be kept exactly as sent, so it cannot be trimmed (a password): refuses one made only

@@ -31,6 +31,7 @@ import {
   type SacSourceOfRisk,
   type SacTypeOfRisk,
 } from './sac-code-lists';
+import { isFilledText } from '../statute/visible-text';
 
 export type { DecisionType };
 export type LegalFramework = (typeof LEGAL_FRAMEWORKS)[number];
@@ -356,7 +357,7 @@ export function lacksCapacity(assessment: Pick<CapacityAssessment, 'impairment' 
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const filled = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const filled = (v: unknown): v is string => typeof v === 'string' && isFilledText(v);
 const absent = (v: unknown) => v === undefined || v === null;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

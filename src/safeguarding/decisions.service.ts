@@ -50,6 +50,7 @@ import {
   DecisionViewDto,
   UpdateDecisionDto,
 } from './dto/decision.dto';
+import { isFilledText } from '../statute/visible-text';
 
 type Json = Record<string, unknown>;
 
@@ -613,7 +614,7 @@ export class DecisionsService {
       'decision',
       rows.map((r) => r.id),
     );
-    const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
+    const text = (v: unknown) => (typeof v === 'string' && isFilledText(v) ? v : null);
     return rows.map((r) => ({
       id: r.id,
       type: r.type,

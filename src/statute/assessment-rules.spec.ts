@@ -1058,6 +1058,16 @@ describe('the application (APP-01, APP-03, APP-06, COP-03)', () => {
       ['APP-06:interview-manner-not-recorded'],
     ],
     ['no alternative considered', { suitableMannerNotes: 'At home.', alternativesConsidered: [' '] }, ['APP-06:alternatives-not-recorded']],
+    [
+      'notes of left-to-right marks and a zero-width space (nothing a reader sees)',
+      { suitableMannerNotes: '\u200e\u200b', alternativesConsidered: ['Crisis house'] },
+      ['APP-06:interview-manner-not-recorded'],
+    ],
+    [
+      'alternatives of soft hyphens, the braille blank and a Hangul filler',
+      { suitableMannerNotes: 'At home.', alternativesConsidered: ['\u00ad\u00ad', '\u2800', '\u3164'] },
+      ['APP-06:alternatives-not-recorded'],
+    ],
   ])('APP-06: %s is a blocker', (_name, interview, expected) => {
     expect(blockers(checked({ ...facts(), interview }))).toEqual(expected);
   });

@@ -32,6 +32,7 @@ import type {
   Section,
 } from './assessment.types';
 import { addDays, addMonths, addYears, daysBetween, endOfLocalDay, lastDayOfPeriod, localDate, type IsoDate } from './time';
+import { isFilledText } from './visible-text';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statutory periods
@@ -159,8 +160,9 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Recorded: text a reader can see something of (visible-text.ts), not only spaces or invisible characters. */
 function filled(text: string | null | undefined): boolean {
-  return typeof text === 'string' && text.trim() !== '';
+  return isFilledText(text);
 }
 
 function doctorList(recs: readonly RecommendationFacts[]): string {

@@ -13,6 +13,7 @@
  * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
 import { citationOf, type RuleId } from './rule-catalogue';
+import { visibleLength } from './visible-text';
 import { addDays as addDaysIso, ageOn, endOfLocalDay, isIsoDate, isUnder, type IsoDate, lastDayOfPeriod, localDate } from './time';
 
 const HOUR_MS = 3_600_000;
@@ -845,7 +846,7 @@ export function validateExtension(
   }
   const doctor = ext.authorisingDoctor;
   if (doctor) {
-    if (doctor.name.trim().length < 2 || !GMC_NUMBER.test(doctor.gmcNumber))
+    if (visibleLength(doctor.name) < 2 || !GMC_NUMBER.test(doctor.gmcNumber))
       findings.push(
         blocker(
           'extension-doctor-invalid',

@@ -8,6 +8,8 @@
  * deploying authority's legal team to confirm against the commenced text, not logic.
  */
 
+import { visibleLength } from './visible-text';
+
 /** ✱ The grounds the report may certify: likely to act in a manner dangerous to others, or to the patient. */
 export const OVERRIDE_REPORT_GROUNDS = ['dangerous-to-others', 'dangerous-to-patient'] as const;
 export type OverrideGround = (typeof OVERRIDE_REPORT_GROUNDS)[number];
@@ -26,6 +28,6 @@ export function overrideReportProblems(report: OverrideReport | null, allowed: r
   const unknown = report.grounds.filter((g) => !allowed.includes(g));
   if (unknown.length)
     problems.push(`the report certifies ${unknown.join(', ')}, which the Act does not allow (allowed: ${allowed.join(', ')})`);
-  if (report.reasons.trim().length < 20) problems.push('the report does not say why (reasons of at least 20 characters)');
+  if (visibleLength(report.reasons) < 20) problems.push('the report does not say why (reasons of at least 20 characters)');
   return problems;
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { PageQuery } from '../../common/pagination';
-import { trim } from '../../common/validators';
+import { trim, MinLength } from '../../common/validators';
 
 export class OpenBreakGlassDto {
   @ApiPropertyOptional({

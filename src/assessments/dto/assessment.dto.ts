@@ -11,11 +11,10 @@ import {
   IsString,
   IsUUID,
   MaxLength,
-  MinLength,
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsInstant, Nested, trim } from '../../common/validators';
+import { IsInstant, Nested, trim, MinLength } from '../../common/validators';
 import { OVERRIDE_REPORT_GROUNDS } from '../../statute/override-report';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
 
@@ -73,6 +72,7 @@ export class InterviewDto {
   @ApiProperty({ type: [String], description: 'Alternatives to detention considered, and why each was or was not enough.' })
   @IsArray()
   @ArrayMaxSize(20)
+  @Transform(trim)
   @IsString({ each: true })
   @MaxLength(1000, { each: true })
   alternativesConsidered: string[];
@@ -88,6 +88,7 @@ export class InterviewDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @Transform(trim)
   @IsString({ each: true })
   @MaxLength(300, { each: true })
   professionalsConsulted?: string[];
@@ -423,6 +424,7 @@ export class AssessorDto {
   @ApiProperty({ type: [String], description: 'Clinical teams working together on a routine basis (COI-04/05).' })
   @IsArray()
   @ArrayMaxSize(10)
+  @Transform(trim)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
   teams: string[];
@@ -445,6 +447,7 @@ export class ConflictsDto {
   })
   @IsArray()
   @ArrayMaxSize(10)
+  @Transform(trim)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
   patientTeams: string[];

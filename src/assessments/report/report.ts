@@ -21,6 +21,7 @@ import type {
   WrittenReasonsInput,
   WrittenReasonsLetter,
 } from './report.types';
+import { isFilledText } from '../../statute/visible-text';
 
 export const NOT_RECORDED = 'Not recorded';
 
@@ -155,9 +156,8 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 // ---------------------------------------------------------------------------------------------------------------
 // Small printers
 
-function has(value: string | null | undefined): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
+/** Something to print: text that shows (visible-text.ts). */
+const has = isFilledText;
 
 function text(value: string | null | undefined): string {
   return has(value) ? value.trim() : NOT_RECORDED;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { NotBlank } from '../../common/validators';
+import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
+import { NotBlank, MinLength } from '../../common/validators';
 import { ROLES, type Role } from '../roles';
 
 export class LoginDto {

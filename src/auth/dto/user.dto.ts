@@ -1,4 +1,4 @@
-import { NotBlank, queryBoolean, trim } from '../../common/validators';
+import { NotBlank, queryBoolean, trim, MinLength } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -13,7 +13,6 @@ import {
   IsString,
   Matches,
   MaxLength,
-  MinLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { ROLES, type Role } from '../roles';

@@ -1,7 +1,7 @@
-import { IsLocalDate, Nested, queryBoolean, trim } from '../../common/validators';
+import { IsLocalDate, Nested, queryBoolean, trim, MinLength } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { DOCTOR_APPROVAL_KINDS, type DoctorApprovalKind } from '../doctor.entity';
 import { UK_PHONE } from '../doctor.rules';

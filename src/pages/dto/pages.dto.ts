@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsInstant, Nested, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, Nested, queryBoolean, trim, MinLength } from '../../common/validators';
 import { ACK_VIA, GATEWAY_STATES, PAGE_KINDS, PUSH_STATES } from '../pages.entities';
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;

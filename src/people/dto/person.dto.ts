@@ -1,19 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateBy,
-  ValidateIf,
-  ValidationOptions,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsLocalDate, present, trim } from '../../common/validators';
+import { IsLocalDate, present, trim, MinLength } from '../../common/validators';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../statute/nhs-number';
 import { ETHNIC_CATEGORIES, ETHNIC_CATEGORY_DESCRIPTION, type EthnicCategory } from '../../statute/code-lists';
 import { SEXES } from '../person.entity';

@@ -12,10 +12,9 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateIf,
 } from 'class-validator';
-import { IsInstant, IsLocalDate, MaxDecimalPlaces, Nested, present, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, MaxDecimalPlaces, Nested, present, trim, MinLength } from '../../common/validators';
 import { RELATIONSHIPS, type Relationship } from '../../statute/nearest-relative';
 import { NOMINATED_BY, OBJECTOR_KINDS, type ObjectorKind } from '../relative.entities';
 

@@ -1,4 +1,4 @@
-import { IsHoursToTheMinute, IsInstant, Nested, queryBoolean, trim } from '../../common/validators';
+import { IsHoursToTheMinute, IsInstant, Nested, queryBoolean, trim, MinLength } from '../../common/validators';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ClosedSchema } from '../../common/openapi-contract';
 import { Transform } from 'class-transformer';
@@ -14,7 +14,6 @@ import {
   IsUUID,
   Matches,
   MaxLength,
-  MinLength,
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';

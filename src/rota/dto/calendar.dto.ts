@@ -1,7 +1,7 @@
-import { trim } from '../../common/validators';
+import { trim, MinLength } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 export const CALENDAR_SCOPES = ['practitioner', 'hub'] as const;
 export type CalendarScope = (typeof CALENDAR_SCOPES)[number];

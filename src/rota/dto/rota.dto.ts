@@ -1,4 +1,4 @@
-import { IsInstant, IsLocalDate, Nested, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, Nested, queryBoolean, trim, MinLength } from '../../common/validators';
 import { ManagerOnCallDto } from './manager-on-call.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -17,7 +17,6 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
 } from 'class-validator';
 import { FindingDto } from '../../workforce/dto/training.dto';
 

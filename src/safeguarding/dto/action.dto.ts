@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsInstant, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, queryBoolean, trim, MinLength } from '../../common/validators';
 
 /** An ad hoc follow-up action added for a handover (actions from a decision are made when it is signed). */
 export class CreateActionDto {

@@ -1,21 +1,8 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsInstant, IsLocalDate, Nested, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, Nested, trim, MinLength } from '../../common/validators';
 import { CAPACITY_ABILITIES, DOLS_APPLICATION_STATUSES, DOLS_ASSESSMENT_OUTCOMES } from '../decision.rules';
 import { SAC_CODE_LISTS, sacCodes, type SacField } from '../sac-code-lists';
 import { DECISION_TYPES, LEGAL_FRAMEWORKS, type DecisionType } from '../safeguarding.entities';
@@ -187,6 +174,7 @@ export class DecisionContentDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(30)
+  @Transform(trim)
   @IsString({ each: true })
   @MaxLength(SHORT, { each: true })
   factSources?: string[];

@@ -13,10 +13,9 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
 } from 'class-validator';
 import { APPRAISAL_OUTCOMES, PRACTICE_AUDIT_RATINGS } from '../supervision.entity';
-import { IsLocalDate, TAG, trim } from '../../common/validators';
+import { IsLocalDate, TAG, trim, MinLength } from '../../common/validators';
 
 export type AppraisalOutcome = (typeof APPRAISAL_OUTCOMES)[number];
 export type PracticeAuditRating = (typeof PRACTICE_AUDIT_RATINGS)[number];

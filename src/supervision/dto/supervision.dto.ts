@@ -12,12 +12,11 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { SUPERVISION_TYPES, type SupervisionType } from '../supervision.entity';
-import { IsLocalDate, Nested, present, queryBoolean, trim } from '../../common/validators';
+import { IsLocalDate, Nested, present, queryBoolean, trim, MinLength } from '../../common/validators';
 
 const NOTES_MAX = 20000;
 

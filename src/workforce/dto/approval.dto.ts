@@ -1,7 +1,7 @@
-import { IsInstant, IsLocalDate, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, trim, MinLength } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { FindingDto } from './training.dto';
 
 export class CreateApprovalDto {

@@ -1,4 +1,4 @@
-import { IsLocalDate, MaxDecimalPlaces, queryBoolean, trim } from '../../common/validators';
+import { IsLocalDate, MaxDecimalPlaces, queryBoolean, trim, MinLength } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -16,7 +16,6 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
 } from 'class-validator';
 import { WithdrawnAssignmentDto } from './approval.dto';
 import { PageQuery } from '../../common/pagination';

@@ -1,7 +1,7 @@
-import { IsInstant, IsLocalDate, MaxDecimalPlaces, queryBoolean, trim } from '../../common/validators';
+import { IsInstant, IsLocalDate, MaxDecimalPlaces, queryBoolean, trim, MinLength } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class CreateTrainingDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() completedOn: string;

@@ -1,0 +1,85 @@
+import { isBlankText, isFilledText, trimInvisible, visibleLength } from './visible-text';
+
+const times = (s: string, n: number) => s.repeat(n);
+
+describe('text that shows nothing is blank, whatever invisible characters it is made of', () => {
+  it.each([
+    ['empty', ''],
+    ['spaces, tabs and line breaks', ' \t\r\n'],
+    ['no-break and ideographic spaces (U+00A0, U+3000)', '\u00a0\u3000'],
+    ['zero-width space, joiners, word joiner, byte-order mark', '\u200b\u200c\u200d\u2060\ufeff'],
+    ['left-to-right and right-to-left marks (U+200E, U+200F)', times('\u200e', 25) + '\u200f'],
+    ['bidirectional embeddings and overrides (U+202A-U+202E)', '\u202a\u202b\u202c\u202d\u202e'],
+    ['bidirectional isolates (U+2066-U+2069) and the Arabic letter mark (U+061C)', '\u2066\u2067\u2068\u2069\u061c'],
+    ['soft hyphens (U+00AD)', times('\u00ad', 11)],
+    ['invisible operators (U+2061-U+2064)', '\u2061\u2062\u2063\u2064'],
+    ['the combining grapheme joiner (U+034F)', '\u034f'],
+    ['Hangul fillers (U+115F, U+1160, U+3164, U+FFA0)', '\u115f\u1160\u3164\uffa0'],
+    ['the braille pattern blank (U+2800)', times('\u2800', 20)],
+    ['the Mongolian vowel separator (U+180E)', '\u180e'],
+    ['variation selectors (U+FE00-U+FE0F, U+E0100)', '\ufe00\ufe0f\u{e0100}'],
+    ['tag characters (U+E0020-U+E007F)', '\u{e0067}\u{e0062}\u{e007f}'],
+    ['combining marks with no letter to sit on', '\u0301\u0308\u20dd'],
+    ['control characters', '\u0000\u0007\u001b'],
+    ['a mix of all of these', '\u200e \u00ad\u2800\u3164\u200b\t\u034f'],
+  ])('%s', (_name, text) => {
+    expect(isBlankText(text)).toBe(true);
+    expect(isFilledText(text)).toBe(false);
+    expect(trimInvisible(text)).toBe('');
+    expect(visibleLength(text)).toBe(0);
+  });
+
+  it.each([
+    ['English', 'Home treatment refused'],
+    ['one letter among invisible characters', '\u200e\u200bx\u00ad'],
+    ['Welsh with accents', 'Tŷ Gwyn'],
+    ['Polish', 'Łódź'],
+    ['Arabic', 'علاج منزلي'],
+    ['Hindi (letters with combining vowel signs)', 'क़िताब'],
+    ['Chinese', '家庭治疗'],
+    ['Korean syllables (not fillers)', '한국어'],
+    ['a braille pattern with dots', '\u2801'],
+    ['an emoji', '👍'],
+    ['the England flag (a tag sequence)', '🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}'],
+    ['digits', '0'],
+    ['punctuation', '-'],
+  ])('%s is not blank', (_name, text) => {
+    expect(isBlankText(text)).toBe(false);
+    expect(isFilledText(text)).toBe(true);
+  });
+
+  it('null and undefined are not filled', () => {
+    expect(isFilledText(null)).toBe(false);
+    expect(isFilledText(undefined)).toBe(false);
+  });
+});
+
+describe('trimming takes off what shows nothing at the ends, never part of a shown character', () => {
+  it.each([
+    ['spaces', '  crisis team  ', 'crisis team'],
+    ['marks and soft hyphens at the ends', '\u200e\u00ad crisis team \u200f\u2800', 'crisis team'],
+    ['invisible characters inside are kept', 'crisis\u00adteam', 'crisis\u00adteam'],
+    ['a final accent written as a combining mark', ' cafe\u0301 ', 'cafe\u0301'],
+    ['the emoji presentation selector of a final heart', 'thanks ❤\ufe0f\u200b', 'thanks ❤\ufe0f'],
+    [
+      'the tags of a final England flag',
+      ' team 🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} ',
+      'team 🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}',
+    ],
+    ['a final character outside the BMP', '\u200e𝒜\u200e', '𝒜'],
+    ['leading combining marks with nothing to sit on', '\u0301abc', 'abc'],
+  ])('%s', (_name, text, trimmed) => expect(trimInvisible(text)).toBe(trimmed));
+});
+
+describe('a length is counted in characters a reader sees (a break-glass reason needs 20)', () => {
+  it.each([
+    ['twenty letters', 'a'.repeat(20), 20],
+    ['words with the spaces between them', 'Patient in crisis now', 21],
+    ['spaces at the ends do not count', '   abc   ', 3],
+    ['25 left-to-right marks', times('\u200e', 25), 0],
+    ['letters padded with invisible characters inside', times('a\u200e\u00ad', 10), 10],
+    ['a letter with a combining accent is one character', 'cafe\u0301', 4],
+    ['a character outside the BMP is one character', '𝒜𝒜', 2],
+    ['Arabic words', 'علاج منزلي', 10],
+  ])('%s: %s', (_name, text, length) => expect(visibleLength(text)).toBe(length));
+});

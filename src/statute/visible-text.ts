@@ -1,0 +1,61 @@
+/**
+ * What a reader sees of a piece of text: the one definition of "blank" and of a text's length that every check of a
+ * recorded reason, note or list item uses (the request validators and the statutory checklist alike). A record the
+ * Act asks for (the s.13(2) interview, an override's reason, a break-glass reason) is only made if someone can read
+ * it, so text that shows nothing is no record.
+ *
+ * A character shows when it is a grapheme base (a letter, digit, spacing mark, symbol, punctuation or emoji, in any
+ * script) that is neither a space (White_Space) nor a default-ignorable code point (soft hyphen, bidirectional marks
+ * and embeddings, zero-width characters, word joiner and invisible operators, variation selectors, Hangul fillers,
+ * the combining grapheme joiner, tags), nor the braille pattern blank U+2800, which is drawn as an empty cell.
+ * Combining marks, format and control characters are not grapheme bases: on a letter they are part of it (é, क़),
+ * alone they show nothing.
+ */
+export const VISIBLE_CHARACTER = /(?![\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800])\p{Grapheme_Base}/u;
+
+const SPACE = /\p{White_Space}/u;
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** Whether `text` shows nothing: empty, or only spaces and characters that are not drawn. */
+export function isBlankText(text: string): boolean {
+  return !VISIBLE_CHARACTER.test(text);
+}
+
+/** Whether `text` is a string a reader can see something of. */
+export function isFilledText(text: string | null | undefined): text is string {
+  return typeof text === 'string' && !isBlankText(text);
+}
+
+/**
+ * `text` from its first to its last character that shows: the spaces and invisible characters at its ends are
+ * taken off, but never a mark or selector that belongs to a shown character (the accent of a final "é", the
+ * emoji presentation selector of "❤️", the tags of the England flag), so the text reads as it did. Blank text is ''.
+ */
+export function trimInvisible(text: string): string {
+  const start = text.search(VISIBLE_CHARACTER);
+  if (start < 0) return '';
+  let last = text.length;
+  for (;;) {
+    const cp = text.codePointAt(last - 1)!;
+    const at = cp >= 0xdc00 && cp <= 0xdfff && last >= 2 ? last - 2 : last - 1;
+    if (VISIBLE_CHARACTER.test(String.fromCodePoint(text.codePointAt(at)!))) {
+      last = at;
+      break;
+    }
+    last = at;
+  }
+  // The last shown character's whole grapheme (its marks, selectors, joiners and tags) stays.
+  const [grapheme] = GRAPHEMES.segment(text.slice(last));
+  return text.slice(start, last + grapheme.segment.length);
+}
+
+/**
+ * How many characters of `text` a reader sees: those that show and the spaces between them. Spaces and invisible
+ * characters at the ends, invisible characters anywhere, and the marks on a letter do not count, so a minimum
+ * length (a break-glass reason of 20 characters) cannot be met by characters nobody can read.
+ */
+export function visibleLength(text: string): number {
+  let n = 0;
+  for (const c of trimInvisible(text)) if (SPACE.test(c) || VISIBLE_CHARACTER.test(c)) n++;
+  return n;
+}
