@@ -222,9 +222,11 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     );
     await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weekday: 1, weight: 0 }).expect(400);
     await api(manager).post('/rota/preferences', { practitionerId: wanted.practitionerId, weekday: 8, weight: 3 }).expect(400);
-    await api(manager)
+    // An id that names no practitioner (a user id, a typo) is bad input naming the field, not a missing resource.
+    const unknown = await api(manager)
       .post('/rota/preferences', { practitionerId: '00000000-0000-4000-8000-000000000000', weekday: 1, weight: 3 })
-      .expect(404);
+      .expect(422);
+    expect(unknown.body.errors.map((e: { field: string }) => e.field)).toEqual(['practitionerId']);
     await api(manager).delete(`/rota/preferences/${created.body.id}`).expect(204);
     await api(manager).delete(`/rota/preferences/${created.body.id}`).expect(404);
     expect(await t.sql(`SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY id`, [created.body.id])).toEqual([

@@ -548,6 +548,41 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       expect(await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'allocation-override' AND subject_id = $1`, [r.id])).toHaveLength(1);
     });
 
+    it("a manager's override never allocates to someone who is not an AMHP (a referrer, an auditor, an admin, an AMHP account with no practitioner record, or a practitioner id): 422 naming userId, nothing changed", async () => {
+      const r = await accepted();
+      const practitioner = await amhp(t);
+      const notAmhps = [
+        await t.user(['referrer']),
+        await t.user(['auditor']),
+        await t.user(['admin']),
+        await t.user(['manager']),
+        await t.user(['amhp']), // the role, but no practitioner record (AMHP-01)
+      ].map((u) => u.id);
+      for (const userId of [...notAmhps, practitioner.practitionerId]) {
+        for (const overrideReason of [undefined, 'Short staffed tonight, nobody else reachable']) {
+          const res = await api(manager).post(`/referrals/${r.id}/allocation`, { userId, ...(overrideReason ? { overrideReason } : {}) });
+          expect({
+            userId,
+            overrideReason,
+            status: res.status,
+            code: res.body.code,
+            fields: res.body.errors?.map((e: { field: string }) => e.field),
+          }).toEqual({
+            userId,
+            overrideReason,
+            status: 422,
+            code: 'not-an-amhp',
+            fields: ['userId'],
+          });
+        }
+      }
+      expect(await t.sql(`SELECT status, allocated_user_id FROM referrals WHERE id = $1`, [r.id])).toEqual([
+        { status: 'accepted', allocated_user_id: null },
+      ]);
+      expect(await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'allocation-override' AND subject_id = $1`, [r.id])).toHaveLength(0);
+      await api(manager).post(`/referrals/${r.id}/allocation`, { userId: practitioner.id }).expect(200);
+    });
+
     it('offered to the AMHPs on duty: two accept at once, exactly one wins (201) and the other gets 409', async () => {
       const r = await accepted();
       const [a, b] = [await amhp(t), await amhp(t)];

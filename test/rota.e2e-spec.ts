@@ -171,6 +171,23 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       expect(await t.sql('SELECT 1 FROM shift_assignments WHERE shift_id = $1', [s.id])).toEqual([]);
     });
 
+    it('a user id (or any id that is not a practitioner) given as practitionerId is 422 naming practitionerId, overrides or not; nothing stored', async () => {
+      const a = await amhp(t);
+      const s = await shift('2026-12-05T09:00:00Z', '2026-12-05T17:00:00Z');
+      for (const body of [
+        { practitionerId: a.id },
+        { practitionerId: a.id, overrides: [{ code: 'supervision-overdue', reason: 'Short staffed, supervised next week' }] },
+      ]) {
+        const res = await api(manager).post(`/rota/shifts/${s.id}/assignments`, body);
+        expect({ status: res.status, code: res.body.code, fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({
+          status: 422,
+          code: 'reference-not-found',
+          fields: ['practitionerId'],
+        });
+      }
+      expect(await t.sql('SELECT 1 FROM shift_assignments WHERE shift_id = $1', [s.id])).toEqual([]);
+    });
+
     it('refuses a suspended AMHP and one on approved leave', async () => {
       const suspended = await amhp(t);
       await t.sql(

@@ -1047,7 +1047,17 @@ export class ReferralsService {
         );
       }
       const now = this.clock.now();
+      // AMHP-01 (MHA 1983 s.114, s.13): only an approved mental health professional can assess and apply. A manager's
+      // override is for an AMHP who may not act now (an approval lapsed, training short), never for someone who is
+      // not an AMHP at all: an account without the AMHP role or with no practitioner record (a referrer, an auditor,
+      // an admin, or an id of another kind) is refused naming userId, whatever the reason given.
+      await this.users.requireActiveWithRole(m, [dto.userId], ['amhp'], 'userId', 'not-an-amhp');
       const eligible = await this.eligibility.forUser(dto.userId, now, new Date(now.getTime() + 60_000), m);
+      if (eligible.practitionerId === null)
+        throw new UnprocessableProblem('userId must name an AMHP: this user has no AMHP practitioner record.', 'not-an-amhp', {
+          errors: [{ field: 'userId', messages: ['must be an AMHP with a practitioner record'] }],
+          findings: eligible.findings,
+        });
       const hard = eligible.findings.filter((f) => f.severity === 'hard');
       if (hard.length && !dto.overrideReason) {
         throw new UnprocessableProblem(

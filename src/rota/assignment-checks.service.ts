@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, UnprocessableProblem } from '../common/problem';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { localDate } from '../statute/time';
@@ -52,7 +52,11 @@ export class AssignmentChecksService {
    */
   async check(m: EntityManager, shift: Period, practitionerId: string, ignoreAssignmentIds: string[] = []): Promise<CheckedAssignment> {
     const p = await this.practitioners.lockForRota(m, practitionerId);
-    if (!p) throw new NotFoundProblem('Practitioner', practitionerId);
+    // An id that names no practitioner (a user id, a typo) is bad input naming the field, as a swap's taker is.
+    if (!p)
+      throw new UnprocessableProblem(`Practitioner ${practitionerId} does not exist.`, 'reference-not-found', {
+        errors: [{ field: 'practitionerId', messages: ['is not a practitioner'] }],
+      });
     const findings: Finding[] = [];
     if (!p.active)
       findings.push({

@@ -458,10 +458,15 @@ export class PlannerService {
       );
     }
     return this.db.transaction(async (m) => {
+      // An id in the body that names nothing of its kind (a user id as practitionerId) is bad input naming the field.
+      const unknown = (field: string, kind: string, id: string) =>
+        new UnprocessableProblem(`${kind} ${id} does not exist.`, 'reference-not-found', {
+          errors: [{ field, messages: [`is not a ${kind.toLowerCase()}`] }],
+        });
       if (!(await m.query('SELECT 1 FROM practitioner_directory WHERE id = $1', [body.practitionerId])).length)
-        throw new NotFoundProblem('Practitioner', body.practitionerId);
+        throw unknown('practitionerId', 'Practitioner', body.practitionerId);
       if (body.patternId && !(await m.query('SELECT 1 FROM shift_patterns WHERE id = $1', [body.patternId])).length)
-        throw new NotFoundProblem('Pattern', body.patternId);
+        throw unknown('patternId', 'Pattern', body.patternId);
       const [row] = await m.query(
         `INSERT INTO rota_preferences (practitioner_id, pattern_id, weekday, on_date, weight, note) VALUES ($1, $2, $3, $4, $5, $6)
          RETURNING ${PREFERENCE_COLUMNS}`,

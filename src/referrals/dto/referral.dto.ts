@@ -290,11 +290,17 @@ export class ExtensionDto {
 }
 
 export class AllocateDto {
-  @ApiProperty({ format: 'uuid', description: 'The AMHP (user) to allocate to.' }) @IsUUID() userId: string;
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      'The AMHP (user) to allocate to: an active account with the amhp role and a practitioner record (422 not-an-amhp naming userId otherwise, whatever the override).',
+  })
+  @IsUUID()
+  userId: string;
   @ApiPropertyOptional({
     minLength: 10,
     maxLength: 1000,
-    description: "A manager's reason to allocate to an AMHP who is not eligible now.",
+    description: "A manager's reason to allocate to an AMHP who is not eligible now (never to someone who is not an AMHP).",
   })
   @IsOptional()
   @Transform(trim)
