@@ -84,6 +84,32 @@ describe('webhooks: SSRF guard and administration (default configuration)', () =
     expect(malformed.body.errors.map((e: { field: string }) => e.field)).toEqual(['eventTypes']);
     expect(await t.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
   });
+
+  it('an event type that is not in the catalogue (a typo, a pattern delivery never matches) is 400 naming the field and the unknown types, on create and on change', async () => {
+    for (const eventTypes of [['no.such'], ['page.requested', 'page.request'], ['referral.*'], ['referral.created']]) {
+      const res = await api(t, admin).post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes });
+      expect({ eventTypes, status: res.status, fields: res.body.errors?.map((e: { field: string }) => e.field) }).toEqual({
+        eventTypes,
+        status: 400,
+        fields: ['eventTypes'],
+      });
+      const unknown = eventTypes.filter((x) => x !== 'page.requested').join(', ');
+      expect(res.body.errors[0].messages.join(' ')).toContain(`not known: ${unknown}`);
+    }
+    expect(await t.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
+    const created = await api(t, admin)
+      .post('/webhooks', { url: 'https://93.184.216.34/hook', eventTypes: ['page.requested'] })
+      .expect(201);
+    const changed = await api(t, admin).patch(`/webhooks/${created.body.id}`, { eventTypes: ['page.request'] });
+    expect(changed.status).toBe(400);
+    expect(changed.body.errors.map((e: { field: string }) => e.field)).toEqual(['eventTypes']);
+    expect(await t.sql('SELECT event_types FROM webhook_subscriptions WHERE id = $1', [created.body.id])).toEqual([
+      { event_types: ['page.requested'] },
+    ]);
+    await api(t, admin)
+      .patch(`/webhooks/${created.body.id}`, { eventTypes: ['*'] })
+      .expect(200);
+  });
 });
 
 describe('webhooks: delivery to a local receiver', () => {

@@ -1,11 +1,36 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { EVENTS } from '../../events/catalogue';
 import { PageQuery } from '../../common/pagination';
 import { trim } from '../../common/validators';
 
-const EVENT_TYPE = /^(\*|[a-z0-9][a-z0-9.-]{0,99})$/;
-const EVENT_TYPES_DOC = 'Outbox event types to receive (e.g. `referral.received`, `rota.shift.created`), or `["*"]` for all.';
+/**
+ * What a subscription may name: `*` (every event) or a type of the event catalogue, exactly. Delivery matches a
+ * subscription by `*` or by the event's type as written (webhook-dispatcher), so anything else (a typo such as
+ * `page.request`, a pattern such as `referral.*`) could never fire: it is refused, naming the unknown types.
+ */
+export const SUBSCRIBABLE_EVENT_TYPES: readonly string[] = ['*', ...Object.keys(EVENTS).sort()];
+
+function IsSubscribableEventType(): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isIn',
+      constraints: [SUBSCRIBABLE_EVENT_TYPES],
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && SUBSCRIBABLE_EVENT_TYPES.includes(value),
+        defaultMessage: (args) => {
+          const given: unknown[] = Array.isArray(args?.value) ? (args.value as unknown[]) : [args?.value];
+          const unknown = given.filter((v) => typeof v !== 'string' || !SUBSCRIBABLE_EVENT_TYPES.includes(v)).map(String);
+          return `eventTypes must each be \`*\` or an event type of the catalogue (see the API description); not known: ${unknown.join(', ')}`;
+        },
+      },
+    },
+    { each: true },
+  );
+}
+const EVENT_TYPES_DOC =
+  'Event types of the catalogue to receive, each exactly as listed (e.g. `referral.received`, `rota.shift.created`), or `["*"]` for all; an unknown type is 400 naming it.';
 
 export class CreateWebhookDto {
   @ApiProperty({
@@ -22,7 +47,7 @@ export class CreateWebhookDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @IsString({ each: true })
-  @Matches(EVENT_TYPE, { each: true, message: 'each event type must be `*` or a lower-case dotted name' })
+  @IsSubscribableEventType()
   eventTypes!: string[];
 
   @ApiPropertyOptional({ maxLength: 500 })
@@ -52,7 +77,7 @@ export class UpdateWebhookDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @IsString({ each: true })
-  @Matches(EVENT_TYPE, { each: true, message: 'each event type must be `*` or a lower-case dotted name' })
+  @IsSubscribableEventType()
   eventTypes?: string[];
 
   @ApiPropertyOptional({ description: 'false disables; true re-enables and resets the failure count.' })
