@@ -60,9 +60,9 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
         })
         .expect(201);
       const first = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
-      expect(first.body).toEqual({ created: 12, existing: 0 });
+      expect(first.body).toEqual({ created: 12, existing: 0, warnings: [] });
       const again = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
-      expect(again.body).toEqual({ created: 0, existing: 12 });
+      expect(again.body).toEqual({ created: 0, existing: 12, warnings: [] });
       const shifts = (await api(manager).get('/rota/shifts?from=2027-03-26T00:00:00Z&to=2027-04-01T00:00:00Z').expect(200)).body.items;
       const nights = shifts.filter((s: { label: string }) => s.label === 'Night');
       const hours = (s: { startsAt: string; endsAt: string }) => (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 3_600_000;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addDays } from '../statute/time';
+import { addDays, type IsoDate } from '../statute/time';
 import {
   coverageGaps,
   CoverageShift,
@@ -10,6 +10,7 @@ import {
   nightHours,
   PatternFacts,
   Period,
+  planShifts,
   RotaPolicy,
   workingTimeFindings,
   skillsLostBySwap,
@@ -58,6 +59,109 @@ describe('generating shifts from patterns in local time', () => {
     expect(bySpring[1].endsAt.toISOString()).toBe('2026-03-29T08:00:00.000Z'); // 09:00 BST
     const byAutumn = generateShifts([night], new Set(), '2026-10-24', '2026-10-25', LONDON);
     expect(byAutumn.map((s) => hoursOf(s))).toEqual([12, 11]);
+  });
+
+  // Europe/London: clocks go forward 01:00 GMT -> 02:00 BST on Sun 28 Mar 2027 (01:00-02:00 does not exist), and back
+  // 02:00 BST -> 01:00 GMT on Sun 31 Oct 2027 (01:00-02:00 happens twice; the first, BST, is the one meant).
+  it.each<[string, string, string, IsoDate, string[] | null, string | null]>([
+    [
+      'starting in the spring gap and ending as it closes: no length, skipped',
+      '01:30',
+      '02:30',
+      '2027-03-28',
+      null,
+      'shift-skipped-clock-change',
+    ],
+    [
+      'wholly in the spring gap: both ends read an hour later',
+      '01:15',
+      '01:45',
+      '2027-03-28',
+      ['2027-03-28T01:15:00.000Z', '2027-03-28T01:45:00.000Z'],
+      'shift-adjusted-clock-change',
+    ],
+    [
+      'starting in the spring gap: read an hour later',
+      '01:30',
+      '05:00',
+      '2027-03-28',
+      ['2027-03-28T01:30:00.000Z', '2027-03-28T04:00:00.000Z'],
+      'shift-adjusted-clock-change',
+    ],
+    [
+      'ending in the spring gap: read an hour later',
+      '00:00',
+      '01:30',
+      '2027-03-28',
+      ['2027-03-28T00:00:00.000Z', '2027-03-28T01:30:00.000Z'],
+      'shift-adjusted-clock-change',
+    ],
+    [
+      'a night ending in the spring gap',
+      '22:00',
+      '01:30',
+      '2027-03-27',
+      ['2027-03-27T22:00:00.000Z', '2027-03-28T01:30:00.000Z'],
+      'shift-adjusted-clock-change',
+    ],
+    [
+      'spanning the spring gap: an hour shorter, nothing to report',
+      '00:30',
+      '03:00',
+      '2027-03-28',
+      ['2027-03-28T00:30:00.000Z', '2027-03-28T02:00:00.000Z'],
+      null,
+    ],
+    [
+      'the same times a week later: as written',
+      '01:30',
+      '05:00',
+      '2027-04-04',
+      ['2027-04-04T00:30:00.000Z', '2027-04-04T04:00:00.000Z'],
+      null,
+    ],
+    [
+      'in the autumn repeated hour: from its first (BST) time, nothing to report',
+      '01:30',
+      '02:30',
+      '2027-10-31',
+      ['2027-10-31T00:30:00.000Z', '2027-10-31T02:30:00.000Z'],
+      null,
+    ],
+    [
+      'across the autumn change: an hour longer',
+      '00:30',
+      '03:00',
+      '2027-10-31',
+      ['2027-10-30T23:30:00.000Z', '2027-10-31T03:00:00.000Z'],
+      null,
+    ],
+  ])('a %s (%s-%s on %s)', (_name, startTime, endTime, day, expected, warning) => {
+    const p = pattern({ id: 'p', name: 'Early', startTime, endTime, weekdays: [1, 2, 3, 4, 5, 6, 7] });
+    const { shifts, warnings } = planShifts([p], new Set(), day, day, LONDON);
+    expect(shifts.map((s) => [s.startsAt.toISOString(), s.endsAt.toISOString()])).toEqual(expected ? [expected] : []);
+    expect(warnings.map((w) => [w.code, w.rule, w.patternId, w.localDate])).toEqual(
+      warning ? [[warning, 'ROTA-CLOCK-CHANGE', 'p', day]] : [],
+    );
+    for (const w of warnings) expect(w.message).toContain(`"Early" shift on ${day}`);
+  });
+
+  it('one pattern in the spring gap never stops the rest of the range: every other day and pattern is generated', () => {
+    const gap = pattern({ id: 'gap', name: 'Gap', startTime: '01:30', endTime: '02:30', weekdays: [7], validFrom: '2027-03-20' });
+    const day = pattern({ id: 'day', name: 'Day', weekdays: [1, 2, 3, 4, 5, 6, 7] });
+    const { shifts, warnings } = planShifts([gap, day], new Set(), '2027-03-01', '2027-04-30', LONDON);
+    expect(shifts.filter((s) => s.patternId === 'day')).toHaveLength(61);
+    expect(shifts.filter((s) => s.patternId === 'gap').map((s) => s.localDate)).toEqual([
+      '2027-03-21',
+      '2027-04-04',
+      '2027-04-11',
+      '2027-04-18',
+      '2027-04-25',
+    ]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'shift-skipped-clock-change', patternName: 'Gap', localDate: '2027-03-28' }),
+    ]);
+    expect(shifts.every((s) => s.endsAt > s.startsAt)).toBe(true);
   });
 
   it('a summer day shift starts at 09:00 BST (08:00 UTC)', () => {

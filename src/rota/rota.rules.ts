@@ -57,7 +57,44 @@ export function generateShifts(
   to: IsoDate,
   zone: string,
 ): GeneratedShift[] {
-  const out: GeneratedShift[] = [];
+  return planShifts(patterns, bankHolidays, from, to, zone).shifts;
+}
+
+/** What the clock change did to one pattern's shift on one date (ROTA-CLOCK-CHANGE). */
+export interface ClockChangeWarning extends RotaFinding {
+  patternId: string;
+  patternName: string;
+  localDate: IsoDate;
+}
+
+const wallClock = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFormat('HH:mm');
+const lengthOf = (from: Date, to: Date) => {
+  const minutes = Math.round((to.getTime() - from.getTime()) / 60_000);
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+};
+
+/** Whether `time` ("HH:MM") exists on `date` in `zone`: not in the hour the spring change skips. */
+export function localTimeExists(date: IsoDate, time: string, zone: string): boolean {
+  const [h, m] = time.split(':').map(Number);
+  const t = DateTime.fromMillis(localInstantMs(date, time, zone), { zone });
+  return t.hour === h && t.minute === m;
+}
+
+/**
+ * generateShifts with what the spring clock change did (ROTA-CLOCK-CHANGE): a start or end in the hour that does not
+ * exist is read an hour later (so that day's shift starts or ends an hour later by the clock), and is reported; a shift wholly inside that hour
+ * (01:30-02:30 in Europe/London) would have no length, so that day's shift is not generated, and is reported. Never a
+ * refusal of the range: every other shift is generated as usual.
+ */
+export function planShifts(
+  patterns: PatternFacts[],
+  bankHolidays: ReadonlySet<IsoDate>,
+  from: IsoDate,
+  to: IsoDate,
+  zone: string,
+): { shifts: GeneratedShift[]; warnings: ClockChangeWarning[] } {
+  const shifts: GeneratedShift[] = [];
+  const warnings: ClockChangeWarning[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) {
     const weekday = DateTime.fromISO(d, { zone }).weekday;
     const holiday = bankHolidays.has(d);
@@ -67,19 +104,39 @@ export function generateShifts(
       if ((p.bankHolidays === 'exclude' && holiday) || (p.bankHolidays === 'only' && !holiday)) continue;
       const startsAt = localInstant(d, p.startTime, zone);
       const endDate = p.endTime > p.startTime ? d : addDays(d, 1);
-      out.push({
+      const endsAt = localInstant(endDate, p.endTime, zone);
+      const missing = [
+        ...(localTimeExists(d, p.startTime, zone) ? [] : [`${p.startTime} on ${d}`]),
+        ...(localTimeExists(endDate, p.endTime, zone) ? [] : [`${p.endTime} on ${endDate}`]),
+      ];
+      if (missing.length) {
+        const skipped = endsAt <= startsAt;
+        warnings.push({
+          code: skipped ? 'shift-skipped-clock-change' : 'shift-adjusted-clock-change',
+          rule: 'ROTA-CLOCK-CHANGE',
+          severity: 'warning',
+          patternId: p.id,
+          patternName: p.name,
+          localDate: d,
+          message: skipped
+            ? `No "${p.name}" shift on ${d}: the clocks go forward and ${missing.join(' and ')} does not exist, so the shift would have no length.`
+            : `The "${p.name}" shift on ${d} runs ${wallClock(startsAt, zone)}-${wallClock(endsAt, zone)} (${lengthOf(startsAt, endsAt)}): the clocks go forward and ${missing.join(' and ')} does not exist, so it is read an hour later.`,
+        });
+        if (skipped) continue;
+      }
+      shifts.push({
         patternId: p.id,
         localDate: d,
         label: p.name,
         startsAt,
-        endsAt: localInstant(endDate, p.endTime, zone),
+        endsAt,
         requiredCount: p.requiredCount,
         requiredSkills: p.requiredSkills,
         bankHoliday: holiday,
       });
     }
   }
-  return out;
+  return { shifts, warnings };
 }
 
 export interface Period {

@@ -9,7 +9,7 @@ import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { daysBetween, isIsoDate, localDate } from '../statute/time';
 import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
-import { generateShifts, PatternFacts } from './rota.rules';
+import { planShifts, PatternFacts } from './rota.rules';
 import { ShiftEntity, ShiftPatternEntity } from './rota.entities';
 
 export const MAX_SHIFT_HOURS = 24;
@@ -59,7 +59,7 @@ export class ShiftsService {
           (r: { d: string }) => r.d,
         ),
       );
-      const wanted = generateShifts(patterns, holidays, from, to, this.config.timeZone);
+      const { shifts: wanted, warnings } = planShifts(patterns, holidays, from, to, this.config.timeZone);
       let created = 0;
       for (let i = 0; i < wanted.length; i += 500) {
         const batch = wanted.slice(i, i + 500);
@@ -92,7 +92,7 @@ export class ShiftsService {
           aggregateId: `${from}/${to}`,
           payload: { from, to, created },
         });
-      return { created, existing: wanted.length - created };
+      return { created, existing: wanted.length - created, warnings };
     });
   }
 

@@ -826,6 +826,14 @@ export const RULES = {
     regime: 'local-policy',
     commencement: null,
   },
+  'ROTA-CLOCK-CHANGE': {
+    citation: 'Local rota policy (patterns are local wall-clock times)',
+    summary:
+      'A pattern time in the hour the spring clock change skips is read an hour later; a shift wholly inside that hour is not generated. Either is reported, with the pattern and date, when the rota is generated.',
+    severity: 'warning',
+    regime: 'local-policy',
+    commencement: null,
+  },
   'ROTA-SKILLS': {
     citation: 'Local rota policy (a shift’s required skills, e.g. a senior AMHP on nights)',
     summary:

@@ -122,9 +122,26 @@ export class DateRangeDto {
   @ApiProperty({ format: 'date' }) @IsLocalDate() to: string;
 }
 
+/** ROTA-CLOCK-CHANGE: what the spring clock change did to one pattern's shift on one date. */
+export class GenerateWarningDto {
+  @ApiProperty({ enum: ['shift-skipped-clock-change', 'shift-adjusted-clock-change'] }) code: string;
+  @ApiProperty({ enum: ['ROTA-CLOCK-CHANGE'] }) rule: string;
+  @ApiProperty({ enum: ['warning'] }) severity: string;
+  @ApiProperty({ format: 'uuid' }) patternId: string;
+  @ApiProperty() patternName: string;
+  @ApiProperty({ format: 'date' }) localDate: string;
+  @ApiProperty() message: string;
+}
+
 export class GenerateResultDto {
   @ApiProperty() created: number;
   @ApiProperty({ description: 'Shifts that already existed and were left as they were.' }) existing: number;
+  @ApiProperty({
+    type: [GenerateWarningDto],
+    description:
+      'Shifts the spring clock change altered: a pattern time in the skipped hour is read an hour later, and a shift wholly inside it is not generated (each named by pattern and date).',
+  })
+  warnings: GenerateWarningDto[];
 }
 
 export class PeriodQuery {
