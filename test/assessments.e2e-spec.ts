@@ -615,6 +615,78 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(res.body.existingId).toBe(a.id);
   });
   describe('the nearest relative the duty is owed to (NR-03, NR-01, NR-10)', () => {
+    const delay = { kind: 'unreasonable-delay', facts: 'The s.5(2) is about to run out; no time to reach the mother.' };
+    type Line = { label?: string; text: string };
+
+    it('relying on "unreasonable delay" while 49 of a s.5(2)\'s 72 hours remain: the assessment, the checks and the report show the time the hub\'s clock computed, and the s.3 needs that warning answered (CV v SLAM)', async () => {
+      // The H1 was furnished Fri 20 Nov 13:00, so the s.5(2) runs to Mon 23 Nov 13:00; the exception is recorded Sat 12:00.
+      const { worker, assessment: a } = await opened({ legalContext: { kind: 's5-2', h1FurnishedAt: '2026-11-20T13:00:00Z' } });
+      const parent = await prepared(a, worker, 's3');
+      await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: parent.id, exception: delay }).expect(200);
+      const view = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+      expect(view.nearestRelative.exception).toMatchObject({
+        ...delay,
+        detentionRemaining: {
+          at: '2026-11-21T12:00:00.000Z',
+          rule: 'HOLD-01',
+          endsAt: '2026-11-23T13:00:00.000Z',
+          remainingMinutes: 49 * 60,
+          text: expect.stringContaining('49 h of the s.5(2) holding power remained at Sat 21 Nov 2026 12:00 GMT'),
+        },
+      });
+      const checks = (await as(worker).get(`/assessments/${a.id}/checks?section=s3`).expect(200)).body;
+      const warning = checks.findings.find((f: { code: string }) => f.code === 'unreasonable-delay-with-time-remaining');
+      expect(warning).toMatchObject({ rule: 'NR-03', severity: 'warning' });
+      expect(warning.message).toContain('49 h of the s.5(2) holding power remained');
+      expect(checks.deadlines).toContainEqual(
+        expect.objectContaining({ id: 'nr-exception-detention-ends', rule: 'NR-03', at: '2026-11-23T13:00:00.000Z' }),
+      );
+      // Not answered: refused, nothing recorded; answered with a reason, the s.3 is recorded.
+      const s3 = application('s3', { managersReceivedAt: '2026-11-21T11:30:00Z' });
+      const refused = await as(worker).post(`/assessments/${a.id}/outcome`, s3).expect(422);
+      expect(refused.body.code).toBe('warnings-not-acknowledged');
+      expect(refused.body.findings.map((f: { code: string }) => f.code)).toContain('unreasonable-delay-with-time-remaining');
+      expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.outcomeKind).toBeNull();
+      expect((await decide(worker, a.id, s3)).status).toBe(200);
+      const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body;
+      const lines: Line[] = report.sections.find((s: { id: string }) => s.id === 'nearest-relative').lines;
+      expect(lines.find((l) => l.label === 'Detention in force when the exception was recorded (hub clock)')?.text).toContain(
+        '49 h of the s.5(2) holding power remained',
+      );
+    });
+
+    it('relying on "unreasonable delay" for a patient under no detention at all is a warning to answer; with 2 hours of a s.5(4) left it is not', async () => {
+      const informal = await opened();
+      const parent = await prepared(informal.assessment, informal.worker, 's3');
+      await as(informal.worker)
+        .put(`/assessments/${informal.assessment.id}/nearest-relative`, { relativeId: parent.id, exception: delay })
+        .expect(200);
+      const none = (await as(informal.worker).get(`/assessments/${informal.assessment.id}/checks?section=s3`).expect(200)).body;
+      expect(none.findings).toContainEqual(
+        expect.objectContaining({ rule: 'NR-03', severity: 'warning', code: 'unreasonable-delay-without-detention' }),
+      );
+      expect(
+        (await as(informal.worker).get(`/assessments/${informal.assessment.id}`).expect(200)).body.nearestRelative.exception,
+      ).toMatchObject({ detentionRemaining: { rule: null, endsAt: null, text: expect.stringContaining('No detention with a clock') } });
+
+      // A s.5(4) record made Fri 09:00 runs to 15:00: the exception recorded as at 13:00, 2 hours remain, under the hub's 12.
+      const held = await opened({ legalContext: { kind: 's5-4', recordMadeAt: '2026-11-20T09:00:00Z' } });
+      const relative = await prepared(held.assessment, held.worker, 's3');
+      await as(held.worker)
+        .put(`/assessments/${held.assessment.id}/nearest-relative`, {
+          relativeId: relative.id,
+          exception: delay,
+          asAt: '2026-11-20T13:00:00Z',
+        })
+        .expect(200);
+      const close = (await as(held.worker).get(`/assessments/${held.assessment.id}/checks?section=s3`).expect(200)).body;
+      expect(close.findings.map((f: { code: string }) => f.code)).not.toContain('unreasonable-delay-with-time-remaining');
+      expect(close.findings.map((f: { code: string }) => f.code)).not.toContain('unreasonable-delay-without-detention');
+      expect((await as(held.worker).get(`/assessments/${held.assessment.id}`).expect(200)).body.nearestRelative.exception).toMatchObject({
+        detentionRemaining: { rule: 'HOLD-02', remainingMinutes: 120 },
+      });
+    });
+
     it('"no nearest relative" cannot be recorded while the relatives recorded make someone the nearest relative, and a s.3 then stays blocked', async () => {
       const { worker, assessment: a } = await opened();
       const parent = await prepared(a, worker, 's3');

@@ -70,7 +70,7 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
     informedMethod: Str;
     consultedAt: Str;
     consultedMethod: Str;
-    exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string } | null;
+    exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string; detentionRemaining?: { text: string } } | null;
     views: Str;
   };
   const interview = a.interview as null | {
@@ -196,7 +196,9 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           informedMethod: nr.informedMethod ?? null,
           consultedAt: at(nr.consultedAt),
           consultedMethod: nr.consultedMethod ?? null,
-          exception: nr.exception,
+          exception: nr.exception
+            ? { kind: nr.exception.kind, facts: nr.exception.facts, detentionRemaining: nr.exception.detentionRemaining?.text ?? null }
+            : null,
           objection: {
             objected: src.relatives.objectionInForce,
             notifiedAt: latestObjection ? new Date(latestObjection.notifiedAt) : null,

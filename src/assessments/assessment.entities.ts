@@ -141,7 +141,12 @@ export class AssessmentEntity {
     informedMethod: string | null;
     consultedAt: string | null;
     consultedMethod: string | null;
-    exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string } | null;
+    /** NR-03 (CV v SLAM): with what remained of the detention in force when recorded (absent on older records). */
+    exception: {
+      kind: 'not-reasonably-practicable' | 'unreasonable-delay';
+      facts: string;
+      detentionRemaining?: StoredDetentionRemaining;
+    } | null;
     views: string | null;
   } | null;
 
@@ -365,4 +370,18 @@ export class MedicalRecommendationEntity {
 
   @CreateDateColumn({ type: 'timestamptz' })
   recordedAt: Date;
+}
+
+/**
+ * NR-03 (s.11(4)(b); CV v SLAM): what remained of the detention in force (holding power, place of safety, s.2) when an
+ * exception to consulting the nearest relative was recorded, as the hub's clocks computed it; `rule` null: none.
+ */
+export interface StoredDetentionRemaining {
+  at: string;
+  rule: 'HOLD-01' | 'HOLD-02' | 'POL-07' | 'POL-04' | 'APP-17' | null;
+  name: string | null;
+  /** Null with no detention, or a s.2 extended by a pending s.29 application (no end date). */
+  endsAt: string | null;
+  remainingMinutes: number | null;
+  text: string;
 }

@@ -18,15 +18,29 @@ import { PeopleService, personSummarySql } from '../people/people.service';
 import { RelativesService } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
-import { checkAssessment, legalStatusCode, s4Conversion } from '../statute/assessment-rules';
-import type { ApplicationFacts, AssessmentCheck, AssessmentFacts, LegalRegime, Section } from '../statute/assessment.types';
-import { alreadyInHospital, formatLocal, hoursAfter, S4_DETENTION_HOURS, type Finding } from '../statute/clocks';
+import { checkAssessment, detentionRemaining, legalStatusCode, s4Conversion } from '../statute/assessment-rules';
+import type {
+  ApplicationFacts,
+  AssessmentCheck,
+  AssessmentFacts,
+  DetentionRemaining,
+  LegalRegime,
+  Section,
+} from '../statute/assessment.types';
+import {
+  alreadyInHospital,
+  type DisplacementApplicationFacts,
+  formatLocal,
+  hoursAfter,
+  S4_DETENTION_HOURS,
+  type Finding,
+} from '../statute/clocks';
 import { legalRegime } from '../statute/legal-regime';
 import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
 import { localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
-import { AssessmentEntity, type ReportRecipient } from './assessment.entities';
+import { AssessmentEntity, type ReportRecipient, type StoredDetentionRemaining } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
 import {
   closesReferral,
@@ -141,6 +155,67 @@ function isS4Application(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): 
 function holdingPowerOf(referral: ReferralDto): ApplicationFacts['holdingPower'] {
   const clock = referral.clocks.find((c) => c.id === 'HOLD-01' || c.id === 'HOLD-02');
   return clock ? { rule: clock.rule === 'HOLD-02' ? 'HOLD-02' : 'HOLD-01', endsAt: new Date(clock.deadline) } : null;
+}
+
+/**
+ * NR-11: the s.29 applications as known at `at`: filed by then, and not yet decided if the court decided them after
+ * that day.
+ */
+function displacementsKnownAt(
+  applications: readonly DisplacementApplicationFacts[],
+  at: Date,
+  zone: string,
+): DisplacementApplicationFacts[] {
+  return applications
+    .filter((d) => d.filedAt.getTime() <= at.getTime())
+    .map((d) => (d.disposedOn && d.disposedOn > localDate(at, zone) ? { ...d, status: 'applied' as const, disposedOn: null } : d));
+}
+
+/**
+ * NR-03 (CV v SLAM): what remained at `at` of the detention the referral carries: a holding power or a place of
+ * safety by its clock (HOLD-01/02, POL-07/04, with any s.136B extension), a s.2 the patient is already on as s2End
+ * judges it with the s.29 applications known then (NR-11), or none.
+ */
+function detentionRemainingOn(
+  referral: ReferralDto,
+  applications: readonly DisplacementApplicationFacts[],
+  at: Date,
+  zone: string,
+): DetentionRemaining {
+  const pos = referral.clocks.find((c) => c.id === 'POL-07' || c.id === 'POL-04');
+  return detentionRemaining(
+    at,
+    {
+      holdingPower: holdingPowerOf(referral),
+      placeOfSafety: pos ? { rule: pos.id === 'POL-04' ? 'POL-04' : 'POL-07', endsAt: new Date(pos.deadline) } : null,
+      detainedUnderS2:
+        referral.legalContext.kind === 'already-s2' ? { admittedAt: new Date(referral.legalContext.admittedAt as string) } : null,
+      displacementApplications: displacementsKnownAt(applications, at, zone),
+    },
+    zone,
+  );
+}
+
+/** The record of it kept with the exception (JSON). */
+function storedDetentionRemaining(d: DetentionRemaining): StoredDetentionRemaining {
+  return {
+    at: d.at.toISOString(),
+    rule: d.detention?.rule ?? null,
+    name: d.detention?.name ?? null,
+    endsAt: d.detention?.endsAt?.toISOString() ?? null,
+    remainingMinutes: d.detention?.remainingMinutes ?? null,
+    text: d.text,
+  };
+}
+
+function detentionRemainingOf(d: StoredDetentionRemaining): DetentionRemaining {
+  return {
+    at: new Date(d.at),
+    detention: d.rule
+      ? { rule: d.rule, name: d.name ?? d.rule, endsAt: d.endsAt ? new Date(d.endsAt) : null, remainingMinutes: d.remainingMinutes }
+      : null,
+    text: d.text,
+  };
 }
 
 /** An assessment's times are recorded at most this long after the fact (a record typed up late, or corrected). */
@@ -676,6 +751,22 @@ export class AssessmentsService {
         name = np.name;
         confirmed = true;
       }
+      // NR-03 (s.11(4)(b); CV v SLAM): the exception keeps what remained of the detention in force as at the instant
+      // the nearest relative is identified as at, from the hub's clocks, beside the facts the AMHP relied on.
+      const exception = dto.exception
+        ? {
+            kind: dto.exception.kind,
+            facts: dto.exception.facts,
+            detentionRemaining: storedDetentionRemaining(
+              detentionRemainingOn(
+                await this.referrals.forAssessment(m, a.referralId),
+                state.displacementApplications,
+                on.at,
+                this.config.timeZone,
+              ),
+            ),
+          }
+        : null;
       const record = {
         relativeId: dto.relativeId ?? null,
         displacementId: dto.displacementId ?? null,
@@ -691,7 +782,7 @@ export class AssessmentsService {
         informedMethod: dto.informedMethod ?? null,
         consultedAt: isoOrNull(consultedAt !== null ? new Date(consultedAt) : null),
         consultedMethod: dto.consultedMethod ?? null,
-        exception: dto.exception ?? null,
+        exception,
         views: dto.views ?? null,
       };
       await m.query('UPDATE assessments SET nearest_relative = $2 WHERE id = $1', [id, record]);
@@ -1483,7 +1574,16 @@ export class AssessmentsService {
         noneReason: nr?.noneReason ?? null,
         informedAt: nr?.informedAt ? new Date(nr.informedAt) : null,
         consultedAt: nr?.consultedAt ? new Date(nr.consultedAt) : null,
-        exception: nr?.exception ?? null,
+        exception: nr?.exception
+          ? {
+              kind: nr.exception.kind,
+              facts: nr.exception.facts,
+              // Kept when recorded; an exception recorded before it was kept is computed now as at its recording.
+              detentionRemaining: nr.exception.detentionRemaining
+                ? detentionRemainingOf(nr.exception.detentionRemaining)
+                : detentionRemainingOn(referral, state.displacementApplications, nr.asAt ? new Date(nr.asAt) : at, this.config.timeZone),
+            }
+          : null,
         objectionInForce: state.objectionInForce,
         objectors: state.objections.filter((o) => o.counts).map((o) => `${o.by} (${STANDING_TEXT[o.standing as Standing] ?? o.standing})`),
         objectionsWithoutStanding: state.objections.filter((o) => !o.counts).map((o) => ({ by: o.by, explanation: o.explanation })),
@@ -1509,18 +1609,19 @@ export class AssessmentsService {
             ...application,
             // NR-11 looks past the signing: an application made later in the s.2 extends it, one made before does not.
             // As known then: filed by that instant, and not yet decided if the court decided it after that day.
-            displacementApplications: state.displacementApplications
-              .filter((d) => d.filedAt.getTime() <= knownAt.getTime())
-              .map((d) =>
-                d.disposedOn && d.disposedOn > localDate(knownAt, this.config.timeZone)
-                  ? { ...d, status: 'applied' as const, disposedOn: null }
-                  : d,
-              ),
+            displacementApplications: displacementsKnownAt(state.displacementApplications, knownAt, this.config.timeZone),
           }
         : null,
       cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved, referredAs: referral.legalContext.kind } : null,
     };
-    return { facts, check: checkAssessment(facts, { asAt, nrInformSlaHours: this.config.nrInformSlaHours }) };
+    return {
+      facts,
+      check: checkAssessment(facts, {
+        asAt,
+        nrInformSlaHours: this.config.nrInformSlaHours,
+        nrDelayWarningHours: this.config.nrDelayWarningHours,
+      }),
+    };
   }
 
   /** 422 unless the workflow's gate lets the outcome through (assessment.rules.ts). */

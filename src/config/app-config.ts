@@ -1,4 +1,5 @@
 import type { RegimeConfig } from '../statute/assessment.types';
+import { DEFAULT_NR_DELAY_WARNING_HOURS } from '../statute/assessment-rules';
 import { createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -84,6 +85,11 @@ export class AppConfig {
   readonly approvingCouncils: string[] | null;
   /** NR-01: how soon after a s.2 application the nearest relative should have been informed ("reasonable time", local SLA). */
   readonly nrInformSlaHours: number;
+  /**
+   * NR-03 (CV v SLAM): hours of detention left (holding power, place of safety, s.2) above which relying on "consulting
+   * the nearest relative would involve unreasonable delay" is a warning the AMHP must answer (local policy).
+   */
+  readonly nrDelayWarningHours: number;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
   readonly trainingMentalHealthHoursPerYear: number;
   /** How a completed approval year short of training affects eligibility: a hard block or a warning. */
@@ -465,6 +471,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shorterS3PeriodFrom: optionalIsoDate(env, 'MHA2025_S3_PERIOD_FROM'),
     },
     nrInformSlaHours: int(env, 'NR_INFORM_SLA_HOURS', 72, 1, 24 * 14),
+    nrDelayWarningHours: int(env, 'NR_DELAY_WARNING_HOURS', DEFAULT_NR_DELAY_WARNING_HOURS, 0, 72),
     councilName: councilName(env, seedDemo),
     approvingCouncils: approvingCouncils(env, councilName(env, seedDemo)),
     handoverTime: localTime(env, 'HANDOVER_TIME', '08:00'),

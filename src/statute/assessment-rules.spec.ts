@@ -8,6 +8,7 @@ import type {
   AssessorFacts,
   ContactFacts,
   DeadlineId,
+  DetentionRemaining,
   NearestRelativeFacts,
   RecommendationFacts,
   Section,
@@ -15,6 +16,9 @@ import type {
 import {
   calendarMonthPeriod,
   checkAssessment,
+  DEFAULT_NR_DELAY_WARNING_HOURS,
+  detentionRemaining,
+  type DetentionsInForce,
   examinationGapOk,
   expectedForms,
   formatDay,
@@ -166,14 +170,14 @@ const withRecs = (f: AssessmentFacts, recommendations: RecommendationFacts[]): A
 const live = (f: AssessmentFacts): AssessmentFacts => ({ ...f, application: null });
 
 /** Checked a day after t0 unless told, with the NR-01 SLA at 72 hours. */
-function check(f: AssessmentFacts, asAt?: Date | string, nrInformSlaHours = 72): AssessmentCheck {
+function check(f: AssessmentFacts, asAt?: Date | string, nrInformSlaHours = 72, nrDelayWarningHours?: number): AssessmentCheck {
   const now =
     asAt === undefined
       ? plusH(f.application?.signedAt ?? f.recommendations[0]?.examinedAt ?? at('2026-03-03T18:00:00Z'), 20)
       : typeof asAt === 'string'
         ? at(asAt)
         : asAt;
-  return checkAssessment(f, { asAt: now, nrInformSlaHours });
+  return checkAssessment(f, { asAt: now, nrInformSlaHours, nrDelayWarningHours });
 }
 const codes = (c: AssessmentCheck) => c.findings.map((f) => `${f.rule}:${f.severity}:${f.code}`);
 const blockers = (c: AssessmentCheck) => c.findings.filter((f) => f.severity === 'blocker').map((f) => `${f.rule}:${f.code}`);
@@ -1772,3 +1776,160 @@ describe('messages a duty AMHP can read at 3 a.m.', () => {
 });
 
 type LegalRegimeName = '1983' | '2025';
+
+describe('NR-03 with CV v SLAM: "unreasonable delay" against what the hub\'s clock shows of the detention left', () => {
+  // Worked example: a s.5(2) report furnished Sun 6 Dec 2026 08:00 GMT runs to Wed 9 Dec 08:00 (HOLD-01, 72 h).
+  const relied = at('2026-12-06T12:00:00Z');
+  const s52: DetentionsInForce = { holdingPower: { rule: 'HOLD-01', endsAt: at('2026-12-09T08:00:00Z') } };
+  it.each<[string, DetentionsInForce, Date, DetentionRemaining['detention'], string]>([
+    [
+      's.5(2) relied on at Sun 12:00: 68 h remain',
+      s52,
+      relied,
+      { rule: 'HOLD-01', name: 'the s.5(2) holding power', endsAt: at('2026-12-09T08:00:00Z'), remainingMinutes: 68 * 60 },
+      '68 h of the s.5(2) holding power remained',
+    ],
+    [
+      's.5(2) relied on at Wed 05:30: 2 h 30 min remain',
+      s52,
+      at('2026-12-09T05:30:00Z'),
+      { rule: 'HOLD-01', name: 'the s.5(2) holding power', endsAt: at('2026-12-09T08:00:00Z'), remainingMinutes: 150 },
+      '2 h 30 min of the s.5(2) holding power remained',
+    ],
+    [
+      's.5(2) relied on at Wed 09:00, after it lapsed: nothing remains',
+      s52,
+      at('2026-12-09T09:00:00Z'),
+      { rule: 'HOLD-01', name: 'the s.5(2) holding power', endsAt: at('2026-12-09T08:00:00Z'), remainingMinutes: 0 },
+      'had already lapsed',
+    ],
+    [
+      's.136 arrival Sun 10:00, relied on at 12:00: 22 h remain',
+      { placeOfSafety: { rule: 'POL-07', endsAt: at('2026-12-07T10:00:00Z') } },
+      relied,
+      { rule: 'POL-07', name: 'the s.136 detention', endsAt: at('2026-12-07T10:00:00Z'), remainingMinutes: 22 * 60 },
+      '22 h of the s.136 detention remained',
+    ],
+    [
+      's.2 admitted Sat 7 Nov 10:00 (lapses at the end of Fri 4 Dec), relied on Fri 4 Dec 12:00: 12 h remain',
+      { detainedUnderS2: { admittedAt: at('2026-11-07T10:00:00Z') } },
+      at('2026-12-04T12:00:00Z'),
+      { rule: 'APP-17', name: 'the s.2 detention', endsAt: at('2026-12-05T00:00:00Z'), remainingMinutes: 12 * 60 },
+      '12 h of the s.2 detention remained',
+    ],
+    [
+      'that s.2 with a s.29 application (ground c) filed Thu 3 Dec and pending: no end date',
+      {
+        detainedUnderS2: { admittedAt: at('2026-11-07T10:00:00Z') },
+        displacementApplications: [{ filedAt: at('2026-12-03T10:00:00Z'), status: 'applied', disposedOn: null }],
+      },
+      at('2026-12-04T12:00:00Z'),
+      { rule: 'APP-17', name: 'the s.2 detention', endsAt: null, remainingMinutes: null },
+      'no end date',
+    ],
+    ['an informal patient: no detention clock', {}, relied, null, 'No detention with a clock'],
+  ])('%s', (_name, detentions, when, detention, text) => {
+    const r = detentionRemaining(when, detentions, LONDON);
+    expect(r.detention).toEqual(detention);
+    expect(r.at).toEqual(when);
+    expect(r.text).toContain(text);
+  });
+
+  const s3WithDelay = (remaining: DetentionRemaining, kind: 'unreasonable-delay' | 'not-reasonably-practicable' = 'unreasonable-delay') =>
+    withNr(facts('s3'), {
+      consultedAt: null,
+      exception: { kind, facts: 'The s.5(2) is about to run out; no time to reach the mother.', detentionRemaining: remaining },
+    });
+  const delayCodes = (c: AssessmentCheck) => codes(c).filter((x) => x.startsWith('NR-03'));
+  it.each<[string, DetentionRemaining, 'unreasonable-delay' | 'not-reasonably-practicable', number | undefined, string[]]>([
+    [
+      'unreasonable delay with 68 h of a s.5(2) left: a warning to answer',
+      detentionRemaining(relied, s52, LONDON),
+      'unreasonable-delay',
+      undefined,
+      ['NR-03:warning:unreasonable-delay-with-time-remaining'],
+    ],
+    [
+      'unreasonable delay with 2 h 30 min left: no warning (under the 12 h default)',
+      detentionRemaining(at('2026-12-09T05:30:00Z'), s52, LONDON),
+      'unreasonable-delay',
+      undefined,
+      [],
+    ],
+    [
+      'with 2 h 30 min left and the hub threshold set to 2 h: a warning',
+      detentionRemaining(at('2026-12-09T05:30:00Z'), s52, LONDON),
+      'unreasonable-delay',
+      2,
+      ['NR-03:warning:unreasonable-delay-with-time-remaining'],
+    ],
+    [
+      'exactly at the threshold (12 h left): no warning',
+      detentionRemaining(at('2026-12-08T20:00:00Z'), s52, LONDON),
+      'unreasonable-delay',
+      undefined,
+      [],
+    ],
+    [
+      'unreasonable delay with no detention clock at all: a warning to answer',
+      detentionRemaining(relied, {}, LONDON),
+      'unreasonable-delay',
+      undefined,
+      ['NR-03:warning:unreasonable-delay-without-detention'],
+    ],
+    [
+      'unreasonable delay on a s.2 with no end date (s.29 pending): a warning',
+      detentionRemaining(
+        at('2026-12-04T12:00:00Z'),
+        {
+          detainedUnderS2: { admittedAt: at('2026-11-07T10:00:00Z') },
+          displacementApplications: [{ filedAt: at('2026-12-03T10:00:00Z'), status: 'applied', disposedOn: null }],
+        },
+        LONDON,
+      ),
+      'unreasonable-delay',
+      undefined,
+      ['NR-03:warning:unreasonable-delay-with-time-remaining'],
+    ],
+    [
+      'not reasonably practicable with 68 h left: no warning (the time left is not what it rests on)',
+      detentionRemaining(relied, s52, LONDON),
+      'not-reasonably-practicable',
+      undefined,
+      [],
+    ],
+  ])('%s', (_name, remaining, kind, hours, expected) => {
+    const c = check(s3WithDelay(remaining, kind), undefined, 72, hours);
+    seen.push(c);
+    expect(delayCodes(c)).toEqual(expected);
+  });
+
+  it('the warning states the time the hub computed and the threshold; the checks show the end relied on', () => {
+    const c = checked(s3WithDelay(detentionRemaining(relied, s52, LONDON)));
+    const f = finding(c, 'unreasonable-delay-with-time-remaining');
+    expect(f.message).toContain(
+      '68 h of the s.5(2) holding power remained at Sun 6 Dec 2026 12:00 GMT: it ends at Wed 9 Dec 2026 08:00 GMT',
+    );
+    expect(f.message).toContain(`${DEFAULT_NR_DELAY_WARNING_HOURS} hours`);
+    expect(f.message).toContain('CV v SLAM');
+    expect(deadline(c, 'nr-exception-detention-ends')).toMatchObject({ rule: 'NR-03', at: at('2026-12-09T08:00:00Z') });
+  });
+
+  it('a s.2 application is not affected (NR-03 is for s.3 and guardianship)', () => {
+    const f = withNr(facts('s2'), {
+      consultedAt: null,
+      exception: {
+        kind: 'unreasonable-delay',
+        facts: 'No time to reach the mother before the s.5(2) ends.',
+        detentionRemaining: detentionRemaining(relied, s52, LONDON),
+      },
+    });
+    expect(codes(checked(f)).filter((x) => x.includes('unreasonable-delay'))).toEqual([]);
+  });
+
+  it('refuses a negative threshold', () => {
+    expect(() => checkAssessment(facts(), { asAt: at('2026-03-04T00:00:00Z'), nrInformSlaHours: 72, nrDelayWarningHours: -1 })).toThrow(
+      RangeError,
+    );
+  });
+});

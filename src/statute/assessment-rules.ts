@@ -27,6 +27,8 @@ import type {
   ContactFacts,
   Deadline,
   DeadlineId,
+  DetentionRemaining,
+  DisplacementApplicationFacts,
   LegalRegime,
   RecommendationFacts,
   Section,
@@ -218,6 +220,8 @@ interface Ctx {
   refDate: IsoDate;
   findings: Finding[];
   deadlines: Deadline[];
+  /** NR-03: the local threshold of detention left above which relying on "unreasonable delay" needs answering. */
+  nrDelayWarningHours: number;
 }
 
 function add(ctx: Ctx, rule: RuleId, severity: Finding['severity'], code: string, message: string, citation: string): void {
@@ -968,6 +972,8 @@ function checkConsultation(ctx: Ctx): void {
         citation,
       );
     }
+    if (nr.exception.kind === 'unreasonable-delay' && nr.exception.detentionRemaining)
+      checkDelayAgainstDetention(ctx, nr.exception.detentionRemaining, who, citation);
     return;
   }
   add(
@@ -978,6 +984,113 @@ function checkConsultation(ctx: Ctx): void {
     `The ${who} has not been consulted. Before a ${SECTION_NAME[ctx.section]} application the AMHP must consult them, unless that is not reasonably practicable or would involve unreasonable delay (record which, and the facts).`,
     citation,
   );
+}
+
+/** NR-03 ✱: the hours of detention left above which relying on "unreasonable delay" is a warning to answer (local). */
+export const DEFAULT_NR_DELAY_WARNING_HOURS = 12;
+
+/** The detentions with a clock a referral may carry, as its clocks end them (see detentionRemaining). */
+export interface DetentionsInForce {
+  /** HOLD-01 / HOLD-02: the s.5(2) or s.5(4) holding power, ending at its clock's deadline. */
+  holdingPower?: { rule: 'HOLD-01' | 'HOLD-02'; endsAt: Instant } | null;
+  /** POL-07 / POL-04: the s.136 or s.135(1) place-of-safety detention, ending at its clock's deadline (with any s.136B extension). */
+  placeOfSafety?: { rule: 'POL-07' | 'POL-04'; endsAt: Instant } | null;
+  /** APP-17: the patient is already detained under a s.2, admitted then; it ends as s2End judges it (NR-11). */
+  detainedUnderS2?: { admittedAt: Instant } | null;
+  /** NR-11: the person's s.29 applications on ground (c) or (d), which may extend that s.2. */
+  displacementApplications?: readonly DisplacementApplicationFacts[];
+}
+
+const DETENTION_NAMES: Record<NonNullable<DetentionRemaining['detention']>['rule'], string> = {
+  'HOLD-01': 'the s.5(2) holding power',
+  'HOLD-02': 'the s.5(4) holding power',
+  'POL-07': 'the s.136 detention',
+  'POL-04': 'the s.135(1) detention',
+  'APP-17': 'the s.2 detention',
+};
+
+/** "68 h", "2 h 30 min", "45 min": whole minutes in hours, as the holding powers are counted. */
+function minutesText(total: number): string {
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
+  return [hours ? `${hours} h` : '', minutes || !hours ? `${minutes} min` : ''].filter(Boolean).join(' ');
+}
+
+/**
+ * NR-03 (s.11(4)(b)): what remained at `at` of the detention with a clock then in force, computed by the hub and kept
+ * with an exception to consulting the nearest relative. The reliance is judged on the facts as they appeared at the
+ * time, and in CV v SLAM [2010] EWHC 742 (Admin) a wrong belief about the time left on a s.5(2) made an "unreasonable
+ * delay" reliance unlawful: the hub's own clock is the fact to keep beside the AMHP's account. A s.2 ends as s2End
+ * judges it (APP-17, NR-11): while a s.29 application made during it is undecided it has no end date.
+ *
+ * Worked example: a s.5(2) furnished Sun 6 Dec 2026 08:00 GMT ends Wed 9 Dec 08:00; relied on at Sun 12:00, 68 h remain.
+ */
+export function detentionRemaining(at: Instant, detentions: DetentionsInForce, zone: string): DetentionRemaining {
+  assertInstant(at, 'at');
+  let rule: NonNullable<DetentionRemaining['detention']>['rule'] | null = null;
+  let endsAt: Instant | null = null;
+  let extended = '';
+  if (detentions.detainedUnderS2) {
+    const judged = s2End(detentions.detainedUnderS2.admittedAt, detentions.displacementApplications ?? [], zone);
+    rule = 'APP-17';
+    if (judged.extension.kind === 'pending' || judged.extension.kind === 'end-unknown')
+      extended = `extended by the s.29 application filed at ${formatLocal(judged.extension.by.filedAt, zone)} (NR-11, s.29(4)) until the court disposes of it, so it had no end date`;
+    else endsAt = judged.end;
+  } else if (detentions.holdingPower) {
+    rule = detentions.holdingPower.rule;
+    endsAt = detentions.holdingPower.endsAt;
+  } else if (detentions.placeOfSafety) {
+    rule = detentions.placeOfSafety.rule;
+    endsAt = detentions.placeOfSafety.endsAt;
+  }
+  const when = formatLocal(at, zone);
+  if (!rule)
+    return { at, detention: null, text: `No detention with a clock (holding power, place of safety or s.2) was in force at ${when}.` };
+  const name = DETENTION_NAMES[rule];
+  if (!endsAt) return { at, detention: { rule, name, endsAt: null, remainingMinutes: null }, text: `At ${when}, ${name} was ${extended}.` };
+  const remainingMinutes = Math.max(0, Math.floor((endsAt.getTime() - at.getTime()) / 60_000));
+  const text =
+    endsAt.getTime() <= at.getTime()
+      ? `At ${when}, ${name} had already lapsed (at ${formatLocal(endsAt, zone)}).`
+      : `${minutesText(remainingMinutes)} of ${name} remained at ${when}: it ends at ${formatLocal(endsAt, zone)}.`;
+  return { at, detention: { rule, name, endsAt, remainingMinutes }, text };
+}
+
+/**
+ * NR-03 with CV v SLAM: "unreasonable delay" relied on while more of the detention remained than the local threshold
+ * (or a s.2 with no end date while a s.29 application is pending), or with no detention clock at all, is a warning the
+ * AMHP answers when recording the outcome; the detention's end is shown with the deadlines either way.
+ */
+function checkDelayAgainstDetention(ctx: Ctx, remaining: DetentionRemaining, who: string, citation: string): void {
+  const d = remaining.detention;
+  if (d?.endsAt && d.remainingMinutes)
+    addDeadline(
+      ctx,
+      'nr-exception-detention-ends',
+      'NR-03',
+      d.endsAt,
+      `${d.name[0].toUpperCase()}${d.name.slice(1)} ends (relied on for not consulting the ${who})`,
+      `Computed when the exception was recorded: ${remaining.text}`,
+    );
+  const threshold = ctx.nrDelayWarningHours * 60;
+  if (!d)
+    add(
+      ctx,
+      'NR-03',
+      'warning',
+      'unreasonable-delay-without-detention',
+      `Consulting the ${who} is recorded as involving unreasonable delay, but no detention with a clock was in force when it was recorded (${formatLocal(remaining.at, ctx.zone)}): no holding power, place of safety or s.2 was running out. The reliance is judged on the facts as they were (CV v SLAM [2010] EWHC 742 (Admin)): say what made the delay unreasonable, or consult the ${who} first.`,
+      citation,
+    );
+  else if (d.remainingMinutes === null || d.remainingMinutes > threshold)
+    add(
+      ctx,
+      'NR-03',
+      'warning',
+      'unreasonable-delay-with-time-remaining',
+      `Consulting the ${who} is recorded as involving unreasonable delay, but the hub's clock showed more time left. ${remaining.text} That is more than the ${ctx.nrDelayWarningHours} hours this hub sets. In CV v SLAM [2010] EWHC 742 (Admin) a wrong belief about the time left on a s.5(2) made the reliance unlawful: consult the ${who}, or say what made the delay unreasonable with this much time left.`,
+      citation,
+    );
 }
 
 /** NR-01 (s.11(3)): inform the NR of a s.2 (or s.4) application, before or within a reasonable time after it. */
@@ -1222,7 +1335,7 @@ function judgeSecond(
 // ---------------------------------------------------------------------------------------------------------------
 // The checks
 
-function makeCtx(facts: AssessmentFacts, asAt: Instant): Ctx {
+function makeCtx(facts: AssessmentFacts, asAt: Instant, nrDelayWarningHours = DEFAULT_NR_DELAY_WARNING_HOURS): Ctx {
   const app = facts.application;
   const zone = facts.timeZone;
   return {
@@ -1236,6 +1349,7 @@ function makeCtx(facts: AssessmentFacts, asAt: Instant): Ctx {
     refDate: localDate(app ? app.signedAt : asAt, zone),
     findings: [],
     deadlines: [],
+    nrDelayWarningHours,
   };
 }
 
@@ -1244,14 +1358,21 @@ function makeCtx(facts: AssessmentFacts, asAt: Instant): Ctx {
  * far (the examination gap, the latest date for the second examination, the last valid application date, the
  * conveyance window) and a blocker for everything still missing before an application can be made. With an
  * application it checks that application (made at `application.signedAt`) for its section. `asAt` is "now",
- * used only to say whether a window has already closed; `nrInformSlaHours` is the local NR-01 target.
+ * used only to say whether a window has already closed; `nrInformSlaHours` is the local NR-01 target;
+ * `nrDelayWarningHours` the local NR-03 threshold of detention left (DEFAULT_NR_DELAY_WARNING_HOURS when not given).
  */
-export function checkAssessment(facts: AssessmentFacts, opts: { asAt: Date; nrInformSlaHours: number }): AssessmentCheck {
+export function checkAssessment(
+  facts: AssessmentFacts,
+  opts: { asAt: Date; nrInformSlaHours: number; nrDelayWarningHours?: number },
+): AssessmentCheck {
   assertInstant(opts.asAt, 'asAt');
   if (!Number.isFinite(opts.nrInformSlaHours) || opts.nrInformSlaHours < 0)
     throw new RangeError(`nrInformSlaHours must be a non-negative number, not ${opts.nrInformSlaHours}`);
+  const nrDelayWarningHours = opts.nrDelayWarningHours ?? DEFAULT_NR_DELAY_WARNING_HOURS;
+  if (!Number.isFinite(nrDelayWarningHours) || nrDelayWarningHours < 0)
+    throw new RangeError(`nrDelayWarningHours must be a non-negative number, not ${nrDelayWarningHours}`);
   assertFacts(facts);
-  const ctx = makeCtx(facts, opts.asAt);
+  const ctx = makeCtx(facts, opts.asAt, nrDelayWarningHours);
   if (ctx.app) checkApplication(ctx, ctx.app, opts.nrInformSlaHours);
   else checkLive(ctx);
   if (facts.cto) checkCto(ctx);

@@ -79,6 +79,29 @@ export interface ContactFacts {
   byApplicant: boolean;
 }
 
+/**
+ * NR-03 (s.11(4)(b); CV v SLAM [2010] EWHC 742 (Admin)): the detention in force when an exception to consulting the
+ * nearest relative was relied on, and how much of it remained then, computed by the hub from the referral's clocks
+ * (detentionRemaining, assessment-rules.ts), not taken from the AMHP's belief.
+ */
+export interface DetentionRemaining {
+  /** The instant it was computed as at (when the exception was recorded, or the asAt given for it). */
+  at: Instant;
+  /** The detention with a clock then in force (or lapsed), or null: none on the referral. */
+  detention: {
+    /** The rule that fixes its end: HOLD-01 (s.5(2)), HOLD-02 (s.5(4)), POL-07 (s.136), POL-04 (s.135(1)), APP-17 (s.2). */
+    rule: 'HOLD-01' | 'HOLD-02' | 'POL-07' | 'POL-04' | 'APP-17';
+    /** "the s.5(2) holding power". */
+    name: string;
+    /** When it ends; null while a s.2 is extended by a pending s.29 application (NR-11: no end date yet). */
+    endsAt: Instant | null;
+    /** Whole minutes from `at` to `endsAt` (0 once lapsed); null with no end date. */
+    remainingMinutes: number | null;
+  } | null;
+  /** In words, as the assessment, the checks and the outcome report show it. */
+  text: string;
+}
+
 export interface NearestRelativeFacts {
   /** The person appearing to be the NR (or NP under the 2025 regime) has been identified and confirmed by the AMHP. */
   identified: boolean;
@@ -86,8 +109,15 @@ export interface NearestRelativeFacts {
   noneReason: string | null;
   informedAt: Instant | null;
   consultedAt: Instant | null;
-  /** NR-01/NR-03 exception, with the facts relied on (CV v SLAM). */
-  exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string } | null;
+  /**
+   * NR-01/NR-03 exception, with the facts relied on (CV v SLAM) and what remained of the detention in force when it
+   * was recorded, as the hub computed it then (detentionRemaining).
+   */
+  exception: {
+    kind: 'not-reasonably-practicable' | 'unreasonable-delay';
+    facts: string;
+    detentionRemaining?: DetentionRemaining | null;
+  } | null;
   /**
    * NR-02 / NR-14: an objection notified to the AMHP or the LSSA and not withdrawn, made by someone whose objection
    * counts (the NR at the time, the s.29 acting NR, a reg 24 delegate of either; the NP under the 2025 regime).
@@ -241,7 +271,8 @@ export type DeadlineId =
   | 'guardianship-first-period' // GDN-07
   | 'forward-to-lssa' // GDN-06
   | 'rectification' // APP-16
-  | 'inform-nearest-relative'; // NR-01 (configurable SLA)
+  | 'inform-nearest-relative' // NR-01 (configurable SLA)
+  | 'nr-exception-detention-ends'; // NR-03: the end of the detention an exception to consulting relied on
 
 export interface Deadline {
   id: DeadlineId;

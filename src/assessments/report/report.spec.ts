@@ -286,6 +286,22 @@ describe('AMHP outcome report (COP-07)', () => {
     );
   });
 
+  it('prints beside the exception what the hub computed of the detention left when it was recorded (NR-03, CV v SLAM)', () => {
+    const model = fullModel();
+    const line = 'Detention in force when the exception was recorded (hub clock)';
+    model.nearestRelative!.exception = {
+      kind: 'unreasonable-delay',
+      facts: 'The s.5(2) is about to run out; no time to reach the mother.',
+      detentionRemaining: '68 h of the s.5(2) holding power remained at Sun 6 Dec 2026 12:00 GMT: it ends at Wed 9 Dec 2026 08:00 GMT.',
+    };
+    expect(value(buildOutcomeReport(model), 'nearest-relative', line)).toBe(
+      '68 h of the s.5(2) holding power remained at Sun 6 Dec 2026 12:00 GMT: it ends at Wed 9 Dec 2026 08:00 GMT.',
+    );
+    // An exception recorded before the hub kept it says so.
+    model.nearestRelative!.exception = { kind: 'unreasonable-delay', facts: 'Mother abroad, no phone; s.136 ends 23:20.' };
+    expect(value(buildOutcomeReport(model), 'nearest-relative', line)).toBe('Not recorded');
+  });
+
   it('calls the section "Nominated person" under the MHA 2025 regime', () => {
     const model = fullModel();
     model.regime = { id: 'mha2025', representative: 'nominated-person', basis: [] };

@@ -496,6 +496,14 @@ function nearestRelativeSection(model: OutcomeReportModel, at: At): Omit<ReportS
       ex ? `${exKind}: ${has(ex.facts) ? ex.facts.trim() : `facts ${NOT_RECORDED.toLowerCase()}`}` : nr ? 'None' : NOT_RECORDED,
     ),
   );
+  // NR-03 (CV v SLAM): beside the AMHP's account, the time the hub's clock showed left when the exception was recorded.
+  if (ex)
+    lines.push(
+      line(
+        'Detention in force when the exception was recorded (hub clock)',
+        has(ex.detentionRemaining) ? ex.detentionRemaining.trim() : NOT_RECORDED,
+      ),
+    );
   const obj = nr?.objection ?? null;
   lines.push(
     line(

@@ -113,7 +113,12 @@ export interface ReportNearestRelative {
   consultedAt: Instant | null;
   consultedMethod: string | null;
   /** NR-01/NR-03 exception, with the facts relied on. */
-  exception: { kind: 'not-reasonably-practicable' | 'unreasonable-delay'; facts: string | null } | null;
+  exception: {
+    kind: 'not-reasonably-practicable' | 'unreasonable-delay';
+    facts: string | null;
+    /** NR-03 (CV v SLAM): what remained of the detention in force when it was recorded, as the hub computed it. */
+    detentionRemaining?: string | null;
+  } | null;
   /** NR-02: an objection notified to the AMHP or the LSSA. */
   objection: {
     objected: boolean;
