@@ -869,6 +869,41 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       }
     });
 
+    it('recording a s.29 application (ground c) and the court’s decision moves the queue at once, and a patient referred again after day 28 of an extended s.2 is not warned that it had ended (NR-11, s.29(4))', async () => {
+      // Admitted Sat 24 Oct: the s.2 would lapse at the end of Fri 20 Nov. The AMHP filed the s.29 at 10:00 that day.
+      const context = { kind: 'already-s2', admittedAt: '2026-10-24T10:00:00Z' };
+      const { worker, referral, assessment: a } = await opened({ legalContext: context });
+      // The soonest running deadline the queue is ordered by, as the referral shows it.
+      const queued = async () => (await as(worker).get(`/referrals/${referral.id}`).expect(200)).body.nextDeadline as string | null;
+      expect(await queued()).toBe('2026-11-21T00:00:00.000Z');
+      const d = (
+        await as(worker).post(`/people/${a.person.id}/displacements`, { ground: 'c', filedAt: '2026-11-20T10:00:00Z' }).expect(201)
+      ).body;
+      // Pending: the s.2 has no end date, so its clock no longer orders the queue.
+      expect(await queued()).not.toBe('2026-11-21T00:00:00.000Z');
+      // While it is pending, a second referral of the same patient, received Sat 21 Nov 09:00 (day 29): the s.2 had not
+      // ended then (the application was before the court), so no "expired at receipt" warning.
+      const again = (
+        await as(manager)
+          .post('/referrals', {
+            personId: a.person.id,
+            source: 'ward',
+            referrer: { name: 'Ward manager', organisation: 'Northshire General, Beech Ward' },
+            reason: 'Assessment for s.3 while the s.2 is extended pending the county court.',
+            risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
+            urgency: 'urgent',
+            legalContext: context,
+            receivedAt: '2026-11-21T09:00:00Z',
+          })
+          .expect(201)
+      ).body;
+      expect(again.findings.map((f: { code: string }) => f.code)).not.toContain('expired-at-receipt');
+      expect(again.findings.map((f: { code: string }) => f.code)).toContain('open-referral-exists');
+      // Refused the same day, Fri 20 Nov: not extended beyond it, so the s.2's clock orders the queue again at once.
+      await as(worker).patch(`/people/${a.person.id}/displacements/${d.id}`, { status: 'refused', disposedOn: '2026-11-20' }).expect(200);
+      expect(await queued()).toBe('2026-11-21T00:00:00.000Z');
+    });
+
     it('the court’s decision is dated (disposedOn): an order’s day by default, never in the future, never while pending', async () => {
       const { worker, a, parent } = await detained();
       const d = (

@@ -30,6 +30,7 @@ import type {
 import {
   alreadyInHospital,
   type DisplacementApplicationFacts,
+  displacementsKnownAt,
   formatLocal,
   hoursAfter,
   S4_DETENTION_HOURS,
@@ -155,20 +156,6 @@ function isS4Application(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): 
 function holdingPowerOf(referral: ReferralDto): ApplicationFacts['holdingPower'] {
   const clock = referral.clocks.find((c) => c.id === 'HOLD-01' || c.id === 'HOLD-02');
   return clock ? { rule: clock.rule === 'HOLD-02' ? 'HOLD-02' : 'HOLD-01', endsAt: new Date(clock.deadline) } : null;
-}
-
-/**
- * NR-11: the s.29 applications as known at `at`: filed by then, and not yet decided if the court decided them after
- * that day.
- */
-function displacementsKnownAt(
-  applications: readonly DisplacementApplicationFacts[],
-  at: Date,
-  zone: string,
-): DisplacementApplicationFacts[] {
-  return applications
-    .filter((d) => d.filedAt.getTime() <= at.getTime())
-    .map((d) => (d.disposedOn && d.disposedOn > localDate(at, zone) ? { ...d, status: 'applied' as const, disposedOn: null } : d));
 }
 
 /**

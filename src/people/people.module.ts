@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DisplacementChanges } from './displacement-changes';
 import { PeopleController } from './people.controller';
 import { PeopleService } from './people.service';
 import { RelativesController } from './relatives.controller';
@@ -9,10 +10,11 @@ import { RelativesService } from './relatives.service';
  * in its own transaction, and `get(m, id)` where it has decided access and audits the read itself.
  * Exports RelativesService: the assessments module calls `nearestRelativeState(m, personId, asAt, regime)` for the
  * person-level nearest-relative facts (proposal, objections, displacement) and audits the read itself.
+ * Exports DisplacementChanges: the referrals module registers how a s.29 application moves its clocks (NR-11).
  */
 @Module({
   controllers: [PeopleController, RelativesController],
-  providers: [PeopleService, RelativesService],
-  exports: [PeopleService, RelativesService],
+  providers: [PeopleService, RelativesService, DisplacementChanges],
+  exports: [PeopleService, RelativesService, DisplacementChanges],
 })
 export class PeopleModule {}

@@ -18,6 +18,7 @@ import {
 } from '../statute/nearest-relative';
 import { objectionStanding, type Objector, type RepresentativeAt } from '../statute/objection-standing';
 import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/time';
+import { DisplacementChanges } from './displacement-changes';
 import {
   CreateDisplacementDto,
   CreateNominatedPersonDto,
@@ -199,6 +200,7 @@ export class RelativesService {
     private readonly events: EventsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly displacementChanges: DisplacementChanges,
   ) {}
 
   // -------------------------------------------------------------------------------------------------------------
@@ -613,6 +615,8 @@ export class RelativesService {
         aggregateId: personId,
         payload: { personId, displacementId: id, ground: dto.ground, filedAt: filedAt.toISOString() },
       });
+      // NR-11 (s.29(4)): the person's open referrals' clocks (a s.2 extended) and the queue's order move with it.
+      await this.displacementChanges.changed(m, personId);
       return this.displacementView(await this.displacementRow(m, personId, id), localDate(now, this.config.timeZone));
     });
   }
@@ -686,6 +690,7 @@ export class RelativesService {
         aggregateId: personId,
         payload: { personId, displacementId, from: d.status, to: status, fields },
       });
+      await this.displacementChanges.changed(m, personId);
       return this.displacementView(await this.displacementRow(m, personId, displacementId), today);
     });
   }

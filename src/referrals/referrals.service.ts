@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
 import { can, seesReferralStatusOnly } from '../access/policy';
@@ -21,6 +21,7 @@ import { referralMoveType } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { LAST_STEP } from '../alerts/escalation.rules';
 import { PagesService } from '../pages/pages.service';
+import { DisplacementChanges } from '../people/displacement-changes';
 import { PeopleService, personSummaryOf, personSummarySql } from '../people/people.service';
 import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
@@ -220,7 +221,7 @@ export const RECEIVED_LEAD_DAYS = 31;
 export const CONTEXT_LEAD_DAYS = 62;
 
 @Injectable()
-export class ReferralsService {
+export class ReferralsService implements OnModuleInit {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
@@ -236,7 +237,12 @@ export class ReferralsService {
     private readonly doctors: DoctorsService,
     private readonly notifications: NotificationsService,
     private readonly pages: PagesService,
+    private readonly displacementChanges: DisplacementChanges,
   ) {}
+
+  onModuleInit(): void {
+    this.displacementChanges.register((m, personId) => this.refreshNextDeadlinesOf(m, personId));
+  }
 
   /**
    * POST /referrals. The answer shows the person (and the rest of the record) only to a caller who may read that
@@ -271,9 +277,9 @@ export class ReferralsService {
     // police station) is recorded on the referral, with its clocks, and the duty AMHPs and the manager on call are
     // paged (RECORDED_INTAKE_BLOCKERS): the hub must learn of it, not turn it away.
     let under18 = false;
-    const intake = (datesOfBirth: Parameters<typeof withAgeAtArrival>[1]): Finding[] => {
+    const intake = (datesOfBirth: Parameters<typeof withAgeAtArrival>[1], s29: DisplacementApplicationFacts[] = []): Finding[] => {
       const aged = withAgeAtArrival(context, datesOfBirth, receivedAt, this.policy().timeZone);
-      const found = intakeFindings(aged, receivedAt, this.policy());
+      const found = intakeFindings(aged, receivedAt, this.policy(), s29);
       const refusing = found.filter(refusesIntake);
       if (refusing.length) throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, { findings: found });
       under18 = (aged.kind === 's136' || aged.kind === 's135-1') && aged.personUnder18 === true;
@@ -328,14 +334,28 @@ export class ReferralsService {
           });
         }
       }
-      // A date of birth on record (the person referred by id, or matched by NHS number) that makes them under 18 refuses too.
-      if (person.dateOfBirth && person.dateOfBirth !== givenDob) {
+      // NR-11 (s.29(4)): a patient already on a s.2 whose nearest relative's displacement is before the court has the
+      // s.2 extended; its clock is computed with the person's s.29 applications, as every read computes it, and so is
+      // whether it had already ended at receipt (intakeFindings).
+      let s29Applications: Row['s29Applications'] = [];
+      if (context.kind === 'already-s2') {
+        s29Applications = await m.query(
+          `SELECT d.filed_at AS "filedAt", d.status, to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn"
+             FROM nearest_relative_displacements d WHERE d.person_id = $1 AND d.ground IN ('c', 'd') ORDER BY d.filed_at`,
+          [person.id],
+        );
+      }
+      const s29 = this.s29Of({ s29Applications } as Row);
+      if (s29.length) clocks = clocksFor(context, [], DEFAULT_RESPONSE_TARGETS, receivedAt, dto.urgency, this.policy(), s29);
+      // A date of birth on record (the person referred by id, or matched by NHS number) that makes them under 18 refuses
+      // too; and the s.29 applications on record may mean a s.2 had not ended at receipt after all.
+      const dobOnRecord = !!person.dateOfBirth && person.dateOfBirth !== givenDob;
+      if (dobOnRecord)
         datesOfBirth = [
           { dateOfBirth: givenDob, source: 'given' },
           { dateOfBirth: person.dateOfBirth, source: 'on record' },
         ];
-        findings = intake(datesOfBirth);
-      }
+      if (dobOnRecord || s29.length) findings = intake(datesOfBirth, s29);
       // POL-07 / POL-04 (s.136(2A), (3); s.135(3ZA), (3A)): the person already detained at a place of safety under
       // the same power on an open referral, within its period, and referred again from the place they were taken on
       // to: one detention, whose period (and s.136B extension) runs from its first start, not a fresh 24 hours.
@@ -343,7 +363,7 @@ export class ReferralsService {
       if (underWay) {
         context = { ...context, continues: underWay.continues } as LegalContext;
         clocks = clocksFor(context, this.extensionsOf(underWay.row), DEFAULT_RESPONSE_TARGETS, receivedAt, dto.urgency, this.policy());
-        findings = intake(datesOfBirth);
+        findings = intake(datesOfBirth, s29);
       }
       findings = [...findings, ...matchFindings];
       if (underWay) findings.push(this.continuationFinding(underWay.row, underWay.clock));
@@ -367,25 +387,6 @@ export class ReferralsService {
           referralId: open.id,
           href: `/referrals/${open.id}`,
         });
-      }
-      // NR-11 (s.29(4)): a patient already on a s.2 whose nearest relative's displacement is before the court has the
-      // s.2 extended; its clock is computed with the person's s.29 applications, as every read computes it.
-      let s29Applications: Row['s29Applications'] = [];
-      if (context.kind === 'already-s2') {
-        s29Applications = await m.query(
-          `SELECT d.filed_at AS "filedAt", d.status, to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn"
-             FROM nearest_relative_displacements d WHERE d.person_id = $1 AND d.ground IN ('c', 'd') ORDER BY d.filed_at`,
-          [person.id],
-        );
-        clocks = clocksFor(
-          context,
-          [],
-          DEFAULT_RESPONSE_TARGETS,
-          receivedAt,
-          dto.urgency,
-          this.policy(),
-          this.s29Of({ s29Applications } as Row),
-        );
       }
       // The reference, REF-<year received (UTC)>-<number>, the number at least six digits, taken from its sequence in
       // the same statement; and the referral's first timeline event, 'received', written by the same statement.
@@ -1819,6 +1820,19 @@ export class ReferralsService {
     // Most changes (a contact, a timeline event) move no clock: nothing to write.
     if ((next?.getTime() ?? null) === (r.nextDeadline ? new Date(r.nextDeadline).getTime() : null)) return;
     await m.query('UPDATE referrals SET next_deadline = $2 WHERE id = $1', [id, next]);
+  }
+
+  /**
+   * For the people module, in its transaction, after a s.29 displacement application is recorded or changed (NR-11,
+   * s.29(4)): each open referral of the person has its soonest deadline refreshed, as after any change that may move a
+   * clock (a s.2 the patient is already on is extended, its clock stopped or moved to the court's decision).
+   */
+  async refreshNextDeadlinesOf(m: EntityManager, personId: string): Promise<void> {
+    const open: Array<{ id: string }> = await m.query(
+      `SELECT r.id FROM referrals r WHERE r.person_id = $1 AND ${openStatusSql('r.status')}`,
+      [personId],
+    );
+    for (const { id } of open) await this.refreshNextDeadline(m, id);
   }
 
   /** The soonest deadline of the clocks not stopped by now (clockStop): a stopped clock no longer orders the queue. */

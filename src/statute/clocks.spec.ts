@@ -9,6 +9,7 @@ import {
   clockState,
   clockStop,
   type DisplacementApplicationFacts,
+  displacementsKnownAt,
   s2End,
   CLOCK_SKEW_MS,
   DEFAULT_CLOCK_POLICY,
@@ -791,5 +792,41 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     expect(at(decided).deadline.toISOString()).toBe('2026-12-17T00:00:00.000Z');
     expect(at(decided).basis).toContain('at the earliest');
     expect(clockStop(at(decided), { displacementApplications: decided })).toBeNull();
+  });
+
+  // Received Sun 6 Dec 2026 09:00, after the unextended s.2 would have lapsed (the end of Fri 4 Dec).
+  it.each([
+    ['none recorded: it had ended', [], ['APP-17:warning:expired-at-receipt']],
+    ['filed Thu 3 Dec, pending at receipt: in force, no end date', [app('2026-12-03T10:00:00Z')], []],
+    [
+      'filed Thu 3 Dec, refused Wed 9 Dec (after receipt, so pending then): in force',
+      [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')],
+      [],
+    ],
+    ['filed Thu 3 Dec, order Fri 4 Dec: 7 days more, to the end of Fri 11 Dec', [app('2026-12-03T10:00:00Z', 'order', '2026-12-04')], []],
+    [
+      'filed Thu 3 Dec, refused Fri 4 Dec: not extended beyond that day, so it had ended',
+      [app('2026-12-03T10:00:00Z', 'refused', '2026-12-04')],
+      ['APP-17:warning:expired-at-receipt'],
+    ],
+    [
+      'filed Thu 3 Dec, withdrawn on a day not recorded: its end is not known, not called ended',
+      [app('2026-12-03T10:00:00Z', 'withdrawn')],
+      [],
+    ],
+    ['filed Sat 5 Dec, after the lapse: it had ended', [app('2026-12-05T10:00:00Z')], ['APP-17:warning:expired-at-receipt']],
+    ['filed before the admission: it had ended', [app('2026-11-06T10:00:00Z')], ['APP-17:warning:expired-at-receipt']],
+  ] as const)('intake of a patient already on that s.2 (expired at receipt?): %s', (_name, apps, expected) => {
+    const context = { kind: 'already-s2', admittedAt: admitted } as const;
+    const found = intakeFindings(context, new Date('2026-12-06T09:00:00Z'), DEFAULT_CLOCK_POLICY, apps);
+    expect(found.map((f) => `${f.rule}:${f.severity}:${f.code}`)).toEqual(expected);
+  });
+
+  it('displacementsKnownAt: filed by then, and undecided if decided after that local day', () => {
+    const apps = [app('2026-12-03T10:00:00Z', 'order', '2026-12-09'), app('2026-12-07T10:00:00Z')];
+    expect(displacementsKnownAt(apps, new Date('2026-12-06T09:00:00Z'), 'Europe/London')).toEqual([
+      { filedAt: new Date('2026-12-03T10:00:00Z'), status: 'applied', disposedOn: null },
+    ]);
+    expect(displacementsKnownAt(apps, new Date('2026-12-09T09:00:00Z'), 'Europe/London')).toEqual(apps);
   });
 });

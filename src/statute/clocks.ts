@@ -646,6 +646,20 @@ export interface DisplacementApplicationFacts {
   disposedOn: IsoDate | null;
 }
 
+/**
+ * NR-11: the s.29 applications as known at `at`: filed by then, and still undecided if the court decided them after
+ * that (local) day.
+ */
+export function displacementsKnownAt(
+  applications: readonly DisplacementApplicationFacts[],
+  at: Instant,
+  zone: string,
+): DisplacementApplicationFacts[] {
+  return applications
+    .filter((d) => d.filedAt.getTime() <= at.getTime())
+    .map((d) => (d.disposedOn && d.disposedOn > localDate(at, zone) ? { ...d, status: 'applied' as const, disposedOn: null } : d));
+}
+
 /** s.29(4)(b): the further days a s.2 runs after the court makes an order on a (c) or (d) application. */
 export const S29_ORDER_FURTHER_DAYS = 7;
 
@@ -1017,8 +1031,14 @@ export function refusesIntake(finding: Finding): boolean {
  * (refusesIntake), except those about an unlawful detention that is happening (RECORDED_INTAKE_BLOCKERS), which are
  * recorded on the referral for the AMHP to act on at once; warnings are for the AMHP to record and act on.
  */
-export function intakeFindings(context: LegalContext, receivedAt: Instant, policy: ClockPolicy = DEFAULT_CLOCK_POLICY): Finding[] {
+export function intakeFindings(
+  context: LegalContext,
+  receivedAt: Instant,
+  policy: ClockPolicy = DEFAULT_CLOCK_POLICY,
+  displacements: readonly DisplacementApplicationFacts[] = [],
+): Finding[] {
   assertInstant(receivedAt, 'receivedAt');
+  for (const d of displacements) assertInstant(d.filedAt, 'displacement application filedAt');
   const zone = policy.timeZone;
   const findings: Finding[] = [];
   const add = (rule: RuleId, severity: Finding['severity'], code: string, message: string, citation: string) =>
@@ -1146,9 +1166,16 @@ export function intakeFindings(context: LegalContext, receivedAt: Instant, polic
     }
   }
 
-  // A clock that had already run out when the referral arrived (before any extension is known).
-  for (const clock of statutoryClocks(context, [], policy)) {
+  // A clock that had already run out when the referral arrived (before any s.136B extension is known). A s.2 the
+  // patient is already on ends as s2End judges it with the s.29 applications as known at receipt (NR-11, s.29(4)): one
+  // made while it was in force and undecided then kept it in force, with no end date.
+  const known = displacementsKnownAt(displacements, receivedAt, zone);
+  for (const clock of statutoryClocks(context, [], policy, known)) {
     if (clock.id === 'COP-09' || clock.provisional) continue;
+    if (context.kind === 'already-s2' && clock.id === 'APP-17') {
+      const { extension } = s2End(context.admittedAt, known, zone);
+      if (extension.kind === 'pending' || extension.kind === 'end-unknown') continue;
+    }
     if (clock.deadline.getTime() <= receivedAt.getTime()) {
       const hint = clock.id === 'POL-07' || clock.id === 'POL-04' ? ' unless a s.136B extension was authorised before then' : '';
       add(
