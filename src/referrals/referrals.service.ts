@@ -23,6 +23,7 @@ import { LAST_STEP } from '../alerts/escalation.rules';
 import { PagesService } from '../pages/pages.service';
 import { DisplacementChanges } from '../people/displacement-changes';
 import { PeopleService, personSummaryOf, personSummarySql } from '../people/people.service';
+import { s29ApplicationsSql } from '../people/people.tables';
 import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
 import { DutyService } from '../rota/duty.service';
@@ -166,9 +167,7 @@ const ROW = `SELECT r.*, ${personSummarySql('r.person_id')} AS person,
                 WHERE e.referral_id = ANY(ARRAY[r.id, (r.legal_context->'continues'->>'referralId')::uuid])), '[]') AS extensions,
        coalesce((SELECT ev.data->'findings' FROM referral_events ev WHERE ev.referral_id = r.id AND ev.type = 'received' LIMIT 1), '[]') AS "intakeFindings",
        ${referralStopFactsSql('r.id')} AS "stopFacts",
-       CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN coalesce((SELECT json_agg(json_build_object('filedAt', d.filed_at, 'status', d.status,
-                   'disposedOn', to_char(d.disposed_on, 'YYYY-MM-DD')) ORDER BY d.filed_at)
-                 FROM nearest_relative_displacements d WHERE d.person_id = r.person_id AND d.ground IN ('c', 'd')), '[]') ELSE '[]' END AS "s29Applications",
+       CASE WHEN r.legal_context->>'kind' = 'already-s2' THEN ${s29ApplicationsSql('r.person_id')} ELSE '[]' END AS "s29Applications",
        (SELECT min(o.offered_at) FROM allocation_offers o WHERE o.referral_id = r.id) AS "firstOfferedAt"
   FROM referrals r`;
 
@@ -339,11 +338,7 @@ export class ReferralsService implements OnModuleInit {
       // whether it had already ended at receipt (intakeFindings).
       let s29Applications: Row['s29Applications'] = [];
       if (context.kind === 'already-s2') {
-        s29Applications = await m.query(
-          `SELECT d.filed_at AS "filedAt", d.status, to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn"
-             FROM nearest_relative_displacements d WHERE d.person_id = $1 AND d.ground IN ('c', 'd') ORDER BY d.filed_at`,
-          [person.id],
-        );
+        [{ s29Applications }] = await m.query(`SELECT ${s29ApplicationsSql('$1')} AS "s29Applications"`, [person.id]);
       }
       const s29 = this.s29Of({ s29Applications } as Row);
       if (s29.length) clocks = clocksFor(context, [], DEFAULT_RESPONSE_TARGETS, receivedAt, dto.urgency, this.policy(), s29);
