@@ -1,5 +1,5 @@
 import { assessmentFixtures } from './support/assessment-fixtures';
-import { insertDoctor } from './support/workforce-fixtures';
+import { amhp as approvedAmhp, insertDoctor } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -74,7 +74,8 @@ describe('visible text: a reason or note that shows nothing is refused as blank'
   });
 
   it('break-glass is refused a reason of invisible characters, or one that reaches 20 characters only with them', async () => {
-    const amhp = await t.user(['amhp']);
+    // An AMHP who may act as one now (break-glass is for her alone).
+    const amhp = await approvedAmhp(t);
     const [{ id: personId }] = await t.sql<{ id: string }>(
       `INSERT INTO persons (given_name, family_name, created_by) VALUES ('Bg', 'Invisible', $1) RETURNING id`,
       [manager.id],
