@@ -43,6 +43,7 @@ import * as m39 from './1796446000000-ExtensionMinutes';
 import * as m40 from './1796447000000-SessionsEndedAt';
 import * as m41 from './1796451000000-ShiftFeedRevision';
 import * as m42 from './1796451500000-PlaceOfSafetyContinuations';
+import * as m43 from './1796455000000-OfferWithdrawnNotEligible';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -88,4 +89,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m40),
   ...Object.values(m41),
   ...Object.values(m42),
+  ...Object.values(m43),
 ];

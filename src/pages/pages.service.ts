@@ -18,8 +18,11 @@ export interface NewPage {
   recipientUserIds: string[];
   chainKey: string;
   step?: number;
-  /** Why an escalation came: an offer nobody accepted, a clock page nobody acknowledged (DUTY-03), or an unlawful detention at intake (POL-09). */
-  reason?: 'offer-not-accepted' | 'clock-not-acknowledged' | 'unlawful-detention' | null;
+  /**
+   * Why an escalation came: an offer nobody accepted, a clock page nobody acknowledged (DUTY-03), an unlawful detention
+   * at intake (POL-09), or a job whose AMHP may no longer act as one (MHA 1983 s.114), to the managers to reallocate.
+   */
+  reason?: 'offer-not-accepted' | 'clock-not-acknowledged' | 'unlawful-detention' | 'amhp-not-eligible' | null;
   referralId?: string | null;
   subjectType?: string | null;
   subjectId?: string | null;
@@ -50,6 +53,7 @@ export function pageTitle(kind: PageKind, reason: string | null = null): string 
       if (reason === 'clock-not-acknowledged') return 'A time limit warning nobody acknowledged has come to you';
       if (reason === 'offer-not-accepted') return 'A job nobody has accepted has come to you';
       if (reason === 'unlawful-detention') return 'A person is held where the law does not allow: act now';
+      if (reason === 'amhp-not-eligible') return "A job's AMHP may no longer act: reallocate it";
       return 'A job needs someone now';
     case 'handover':
       return 'The morning handover is ready';

@@ -9,6 +9,7 @@ describe('what a page says and how it is pushed', () => {
     ['escalation', 'offer-not-accepted', 'high', 900, 'A job nobody has accepted has come to you'],
     ['escalation', 'clock-not-acknowledged', 'high', 900, 'A time limit warning nobody acknowledged has come to you'],
     ['escalation', 'unlawful-detention', 'high', 900, 'A person is held where the law does not allow: act now'],
+    ['escalation', 'amhp-not-eligible', 'high', 900, "A job's AMHP may no longer act: reallocate it"],
     ['clock-breach', null, 'high', 3600, 'A time limit on your job has passed'],
     ['clock-warning', null, 'normal', 3600, 'A time limit on your job is running out'],
     ['handover', null, 'normal', 4 * 3600, 'The morning handover is ready'],

@@ -221,7 +221,7 @@ export class ReferralExtensionEntity {
 @Check('allocation_offers_response', `response IS NULL OR response IN ('accepted','declined','withdrawn')`)
 @Check(
   'allocation_offers_withdrawn_reason',
-  `withdrawn_reason IS NULL OR withdrawn_reason IN ('accepted-by-another','allocated','referral-ended')`,
+  `withdrawn_reason IS NULL OR withdrawn_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible')`,
 )
 @Index('allocation_offers_referral_idx', ['referralId', 'userId'])
 @Index('allocation_offers_one_acceptance_key', ['referralId'], { unique: true, where: `response = 'accepted'` })
@@ -254,10 +254,13 @@ export class AllocationOfferEntity {
   @Column('text', { nullable: true })
   note: string | null;
 
-  /** Why a withdrawn offer was withdrawn: another AMHP accepted, a manager allocated directly, or the referral ended. */
+  /**
+   * Why a withdrawn offer was withdrawn: another AMHP accepted, a manager allocated directly, the referral ended, or
+   * its AMHP may no longer act as one (suspended, approval ended, registration lapsed, record made inactive).
+   */
   @Column('text', { nullable: true })
   withdrawnReason: OfferWithdrawnReason | null;
 }
 
-export const OFFER_WITHDRAWN_REASONS = ['accepted-by-another', 'allocated', 'referral-ended'] as const;
+export const OFFER_WITHDRAWN_REASONS = ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible'] as const;
 export type OfferWithdrawnReason = (typeof OFFER_WITHDRAWN_REASONS)[number];

@@ -58,6 +58,7 @@ import {
 import { memoised } from '../statute/memo';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
+import { EligibilityWithdrawals, type WithdrawnWork } from '../workforce/eligibility-withdrawals';
 import {
   AllocateDto,
   CreateReferralDto,
@@ -93,6 +94,13 @@ export function fullView(r: ReferralDto | ReferralStatusDto): ReferralDto {
 
 /** The page chain of a referral's offers (DUTY-03): step 0 the offers, steps 1-3 its escalation. */
 export const offerChainKey = (referralId: string): string => `offer:${referralId}`;
+
+/**
+ * The page chain to the managers to reallocate a referral whose AMHP (`userId`) may no longer act as one (MHA 1983
+ * s.114): one per referral and AMHP, so that a second change about her (an approval ended after a suspension) pages no
+ * one twice.
+ */
+export const reallocationChainKey = (referralId: string, userId: string): string => `reallocate:${referralId}:${userId}`;
 
 /** The page chain raised at intake for an unlawful detention that is happening (POL-09: a child at a police station). */
 export const unlawfulDetentionChainKey = (referralId: string): string => `unlawful-detention:${referralId}`;
@@ -237,10 +245,12 @@ export class ReferralsService implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly pages: PagesService,
     private readonly displacementChanges: DisplacementChanges,
+    private readonly withdrawals: EligibilityWithdrawals,
   ) {}
 
   onModuleInit(): void {
     this.displacementChanges.register((m, personId) => this.refreshNextDeadlinesOf(m, personId));
+    this.withdrawals.registerReferrals((m, practitionerId) => this.withdrawIneligible(m, practitionerId));
   }
 
   /**
@@ -1424,6 +1434,165 @@ export class ReferralsService implements OnModuleInit {
   }
 
   /**
+   * In the transaction of a change that may take away a practitioner's authority to act (a suspension, AMHP-07; an
+   * approval ended or shortened, AMHP-05/08; a registration lapsed or a record made inactive, AMHP-03), registered on
+   * EligibilityWithdrawals: when her AMHP is not eligible now (MHA 1983 s.114: only an approved AMHP acts as one; s.13),
+   * what she holds because she could act goes, with the access to the person it gave her:
+   * - her open offers are withdrawn (`amhp-not-eligible`), as a decline ends her access; the referral waits in the
+   *   queue and its offer chain escalates as after a decline (DUTY-03);
+   * - a referral allocated to her and not yet in assessment goes back to `accepted` (the re-allocation move), her
+   *   allocation's access ends, and the managers are paged to reallocate it;
+   * - a referral in assessment with her as lead cannot go back (the assessment is under way, and she may no longer act
+   *   on it): the managers are paged to reallocate it.
+   * Each on the referral's timeline (by the system) and audited (by whoever made the change). Referrals are locked one
+   * by one in id order and judged as they then stand, so an acceptance that won meanwhile is handed back too.
+   */
+  async withdrawIneligible(m: EntityManager, practitionerId: string): Promise<WithdrawnWork> {
+    const work: WithdrawnWork = { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
+    const [p]: Array<{ userId: string }> = await m.query('SELECT user_id AS "userId" FROM practitioners WHERE id = $1', [practitionerId]);
+    if (!p) return work;
+    const userId = p.userId;
+    const now = this.clock.now();
+    const eligible = await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m);
+    const because = eligible.findings.filter((f) => f.severity === 'hard').map((f) => f.code);
+    if (!because.length) return work;
+    const ids: Array<{ id: string }> = await m.query(
+      `SELECT r.id FROM referrals r
+        WHERE (r.status IN ('allocated', 'in-assessment') AND r.allocated_user_id = $1)
+           OR EXISTS (SELECT 1 FROM allocation_offers o WHERE o.referral_id = r.id AND o.user_id = $1 AND o.response IS NULL)
+           OR EXISTS (SELECT 1 FROM assessments a WHERE a.referral_id = r.id AND a.lead_amhp_user_id = $1 AND a.status <> 'closed')
+        ORDER BY r.id`,
+      [userId],
+    );
+    for (const { id } of ids) {
+      const r = await this.lock(m, id);
+      // An UPDATE's answer is [rows, count].
+      const [withdrawn]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE allocation_offers SET response = 'withdrawn', responded_at = $3, withdrawn_reason = 'amhp-not-eligible'
+          WHERE referral_id = $1 AND user_id = $2 AND response IS NULL RETURNING id`,
+        [id, userId, now],
+      );
+      if (withdrawn.length) {
+        await this.access.end(m, 'referral-offer', id, now, userId);
+        const data = { userId, reason: 'amhp-not-eligible', because };
+        await m.query(`${INSERT_EVENT} VALUES ($1, $2, NULL, $3, $4)`, [id, now, 'offer-withdrawn', data]);
+        await this.audit.record(m, {
+          action: 'referral.offer-withdraw',
+          resourceType: 'referral',
+          resourceId: id,
+          subjectPersonId: r.personId,
+          details: { ...data, offerIds: withdrawn.map((o) => o.id) },
+        });
+        for (const o of withdrawn) work.offersWithdrawn.push({ offerId: o.id, referralId: id, reference: r.reference });
+      }
+      if (r.status === 'allocated' && r.allocatedUserId === userId) {
+        await this.handBack(m, r, userId, because, now);
+        work.allocationsReturned.push({ referralId: id, reference: r.reference });
+      } else if (r.status === 'in-assessment') {
+        const [a]: Array<{ id: string }> = await m.query(
+          `SELECT id FROM assessments WHERE referral_id = $1 AND lead_amhp_user_id = $2 AND status <> 'closed'`,
+          [id, userId],
+        );
+        if (!a) continue;
+        await this.pageForReallocation(m, r, userId, because, now, a.id);
+        work.awaitingReallocation.push({ referralId: id, reference: r.reference, assessmentId: a.id });
+      }
+    }
+    return work;
+  }
+
+  /** The referral allocated to an AMHP who may no longer act goes back to the queue (allocated → accepted). */
+  private async handBack(m: EntityManager, r: Row, userId: string, because: string[], now: Date): Promise<void> {
+    const decision = transition(r.status, 'accepted', {
+      nearestRelativeRequest: r.nearestRelativeRequest,
+      writtenReasonsAt: r.writtenReasonsAt,
+    });
+    if (!decision.ok) throw new ConflictProblem(decision.message, decision.code);
+    const data = { from: r.status, userId, reason: 'amhp-not-eligible', because };
+    await this.changeWithEvent(
+      m,
+      `UPDATE referrals SET status = 'accepted', allocated_user_id = NULL, version = version + 1 WHERE id = $1`,
+      [r.id],
+      { actor: null, type: 'accepted', data },
+    );
+    await this.access.end(m, 'referral-allocation', r.id, now, userId);
+    await this.audit.record(m, {
+      action: 'referral.accepted',
+      resourceType: 'referral',
+      resourceId: r.id,
+      subjectPersonId: r.personId,
+      details: { ...data, to: 'accepted' },
+    });
+    await this.events.emit(m, {
+      type: referralMoveType('accepted'),
+      aggregateType: 'referral',
+      aggregateId: r.id,
+      payload: { referralId: r.id, from: r.status, to: 'accepted' },
+    });
+    await this.pageForReallocation(m, r, userId, because, now);
+  }
+
+  /**
+   * The manager on call (every manager when the rota names none) is paged and notified to reallocate the referral
+   * whose AMHP may no longer act (the last step of its own chain, as an unlawful detention's managers are), on its
+   * timeline and audited.
+   */
+  private async pageForReallocation(
+    m: EntityManager,
+    r: Row,
+    userId: string,
+    because: string[],
+    now: Date,
+    assessmentId?: string,
+  ): Promise<void> {
+    const duty = await this.duty.onDuty(now.toISOString());
+    const managers = duty.managerOnCall ? [duty.managerOnCall.userId] : await this.notifications.managerIds(m);
+    const chainKey = reallocationChainKey(r.id, userId);
+    await this.pages.raise(m, {
+      kind: 'escalation',
+      recipientUserIds: managers,
+      chainKey,
+      step: LAST_STEP,
+      reason: 'amhp-not-eligible',
+      referralId: r.id,
+      subjectType: 'referral',
+      subjectId: r.id,
+    });
+    await this.notifications.notify(m, {
+      userIds: managers,
+      kind: 'referral.reallocate',
+      severity: 'urgent',
+      title: `${r.reference}: its AMHP may no longer act; reallocate it`,
+      body: assessmentId
+        ? `The lead AMHP of the assessment under way may not act as an AMHP now (${because.join(', ')}). Reallocate the assessment.`
+        : `The allocated AMHP may not act as an AMHP now (${because.join(', ')}); the referral is back in the queue to allocate.`,
+      link: `/referrals/${r.id}`,
+      subjectType: 'referral',
+      subjectId: r.id,
+      dedupKey: chainKey,
+    });
+    const data = {
+      chain: chainKey,
+      step: LAST_STEP,
+      to: duty.managerOnCall ? 'manager-on-call' : 'managers',
+      userIds: managers,
+      reason: 'amhp-not-eligible',
+      amhpUserId: userId,
+      because,
+      ...(assessmentId ? { assessmentId } : {}),
+      skipped: [],
+    };
+    await m.query(`${INSERT_EVENT} VALUES ($1, $2, NULL, $3, $4)`, [r.id, now, 'escalated', data]);
+    await this.audit.record(m, {
+      action: 'referral.escalate',
+      resourceType: 'referral',
+      resourceId: r.id,
+      subjectPersonId: r.personId,
+      details: data,
+    });
+  }
+
+  /**
    * Whose referral this is (its person and referrer), for deciding who may see an event about it; undefined when
    * there is no referral with that id (which need not be a uuid).
    */
@@ -1666,6 +1835,12 @@ export class ReferralsService implements OnModuleInit {
         reason,
         at: isoOrNull(at),
       });
+    if (reason === 'amhp-not-eligible')
+      return new ConflictProblem(
+        `This offer was withdrawn${when}: you may not act as an AMHP now (your approval or registration changed). A manager will reallocate the referral.`,
+        'offer-withdrawn',
+        { reason, at: isoOrNull(at) },
+      );
     return new ConflictProblem(`This offer was withdrawn${when}: the referral is now ${status}.`, 'offer-withdrawn', {
       reason: reason ?? 'referral-ended',
       at: isoOrNull(at),
@@ -1734,14 +1909,14 @@ export class ReferralsService implements OnModuleInit {
     m: EntityManager,
     update: string,
     params: unknown[],
-    event: { actor: Actor; type: string; data: Record<string, unknown> },
+    event: { actor: Actor | null; type: string; data: Record<string, unknown> },
   ): Promise<void> {
     const n = params.length;
     await this.db.preparedOn(
       m,
       `WITH changed AS (${update} RETURNING id)
        ${INSERT_EVENT} SELECT id, $${n + 1}::timestamptz, $${n + 2}::uuid, $${n + 3}::text, $${n + 4}::jsonb FROM changed`,
-      [...params, this.clock.now(), event.actor.userId, event.type, event.data],
+      [...params, this.clock.now(), event.actor?.userId ?? null, event.type, event.data],
     );
   }
 

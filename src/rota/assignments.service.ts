@@ -41,7 +41,7 @@ export class AssignmentsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.withdrawals.register((m, practitionerId) => this.removeIneligible(m, practitionerId));
+    this.withdrawals.registerRota((m, practitionerId) => this.removeIneligible(m, practitionerId));
   }
 
   /**

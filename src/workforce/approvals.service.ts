@@ -39,10 +39,13 @@ export class ApprovalsService {
     private readonly withdrawals: EligibilityWithdrawals,
   ) {}
 
-  /** The approval as it now stands, with the shifts the change took its AMHP off (AMHP-05/07/08). */
+  /**
+   * The approval as it now stands, with what the change took from its AMHP (AMHP-05/07/08): the shifts she was taken
+   * off and, when she may not act now, her open offers withdrawn and her referrals handed back or to be reallocated.
+   */
   private async withRota(m: EntityManager, id: string): Promise<ApprovalDto> {
     const a = await this.load(m, id);
-    return { ...this.dto(a), removedFromRota: await this.withdrawals.recheck(m, a.practitionerId) };
+    return { ...this.dto(a), ...(await this.withdrawals.recheck(m, a.practitionerId)) };
   }
 
   async list(actor: Actor, practitionerId: string): Promise<ApprovalDto[]> {

@@ -198,10 +198,11 @@ export class PractitionersService {
         resourceId: id,
         details: { fields, ...(dto.registrationStatus ? { registrationStatus: dto.registrationStatus } : {}) },
       });
-      // A change that may take away her authority to act takes her off the shifts she may no longer work.
+      // A change that may take away her authority to act takes her off the shifts she may no longer work and, when she
+      // may not act now, off her offers and allocations (EligibilityWithdrawals).
       const authority: Array<keyof UpdatePractitionerDto> = ['active', 'registrationStatus', 'registrationBody', 'registrationCheckedOn'];
       if (!fields.some((f) => authority.includes(f))) return this.load(m, id);
-      return { ...(await this.load(m, id)), removedFromRota: await this.withdrawals.recheck(m, id) };
+      return { ...(await this.load(m, id)), ...(await this.withdrawals.recheck(m, id)) };
     });
   }
 

@@ -91,7 +91,7 @@ export class PageViewDto {
     nullable: true,
     type: String,
     description:
-      'For an escalation: offer-not-accepted or clock-not-acknowledged (DUTY-03), or unlawful-detention (POL-09: a child recorded at a police station, paged at intake).',
+      'For an escalation: offer-not-accepted or clock-not-acknowledged (DUTY-03), unlawful-detention (POL-09: a child recorded at a police station, paged at intake), or amhp-not-eligible (to the managers: a job whose AMHP may no longer act, MHA 1983 s.114, to reallocate).',
   })
   reason: string | null;
   @ApiProperty({ description: 'What it is, in generic words (no person data): the words its notification showed.' }) title: string;

@@ -76,6 +76,36 @@ export class WithdrawnAssignmentDto {
   @ApiProperty({ type: [FindingDto] }) findings: FindingDto[];
 }
 
+export class WithdrawnOfferDto {
+  @ApiProperty({ format: 'uuid' }) offerId: string;
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty() reference: string;
+}
+
+export class ReturnedReferralDto {
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty() reference: string;
+}
+
+export class ReferralToReallocateDto {
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty() reference: string;
+  @ApiProperty({ format: 'uuid', description: 'The assessment under way with the AMHP as its lead.' }) assessmentId: string;
+}
+
+/** Descriptions of what a change that may take away an AMHP's authority to act did about her referrals. */
+export const WITHDRAWN_WORK_DOCS = {
+  offersWithdrawn:
+    'With `removedFromRota`, when the AMHP may not act now: her open offers, withdrawn (reason `amhp-not-eligible`) with the access ' +
+    'to the person each gave her; a referral with no other open offer waits in the queue and its escalation goes on. Empty when none.',
+  allocationsReturned:
+    'With `removedFromRota`, when the AMHP may not act now: the referrals allocated to her not yet in assessment, handed back to the ' +
+    'queue (status `accepted`) with her access to the person ended; the managers are paged to reallocate them. Empty when none.',
+  awaitingReallocation:
+    'With `removedFromRota`, when the AMHP may not act now: the referrals in assessment with her as lead; she may not act on them ' +
+    '(MHA 1983 s.114) and the managers are paged to reallocate them. Empty when none.',
+};
+
 export class ApprovalDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
@@ -95,6 +125,12 @@ export class ApprovalDto {
       '(AMHP-05/07/08), each with the findings that did; they now show as gaps. Empty when none.',
   })
   removedFromRota?: WithdrawnAssignmentDto[];
+  @ApiPropertyOptional({ type: [WithdrawnOfferDto], description: WITHDRAWN_WORK_DOCS.offersWithdrawn })
+  offersWithdrawn?: WithdrawnOfferDto[];
+  @ApiPropertyOptional({ type: [ReturnedReferralDto], description: WITHDRAWN_WORK_DOCS.allocationsReturned })
+  allocationsReturned?: ReturnedReferralDto[];
+  @ApiPropertyOptional({ type: [ReferralToReallocateDto], description: WITHDRAWN_WORK_DOCS.awaitingReallocation })
+  awaitingReallocation?: ReferralToReallocateDto[];
 }
 
 export class ApprovalListDto {

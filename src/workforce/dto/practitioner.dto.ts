@@ -17,7 +17,13 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { WithdrawnAssignmentDto } from './approval.dto';
+import {
+  ReferralToReallocateDto,
+  ReturnedReferralDto,
+  WITHDRAWN_WORK_DOCS,
+  WithdrawnAssignmentDto,
+  WithdrawnOfferDto,
+} from './approval.dto';
 import { PageQuery } from '../../common/pagination';
 import { PROFESSIONS, REGISTRATION_STATUSES, type Profession, type RegistrationStatus } from '../practitioner.entity';
 
@@ -188,6 +194,12 @@ export class PractitionerDto {
       'yet over that the change took the AMHP off (AMHP-03, AMHP-07), each with the findings that did. Empty when none.',
   })
   removedFromRota?: WithdrawnAssignmentDto[];
+  @ApiPropertyOptional({ type: [WithdrawnOfferDto], description: WITHDRAWN_WORK_DOCS.offersWithdrawn })
+  offersWithdrawn?: WithdrawnOfferDto[];
+  @ApiPropertyOptional({ type: [ReturnedReferralDto], description: WITHDRAWN_WORK_DOCS.allocationsReturned })
+  allocationsReturned?: ReturnedReferralDto[];
+  @ApiPropertyOptional({ type: [ReferralToReallocateDto], description: WITHDRAWN_WORK_DOCS.awaitingReallocation })
+  awaitingReallocation?: ReferralToReallocateDto[];
 }
 
 export class PractitionerPageDto {
