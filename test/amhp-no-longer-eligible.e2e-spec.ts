@@ -43,6 +43,14 @@ describe('an AMHP who may no longer act loses her offers and allocations, and th
     const other = await amhp(t);
     const r = await referral([kemi.id, other.id]);
     await as(kemi).get(`/people/${r.personId}`).expect(200);
+    // And paged about another referral's clock as an AMHP on duty (DUTY-03), which let her read that person too.
+    const paged = await referral();
+    await t.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from)
+       VALUES ($1, $2, 'duty', 'referral-escalation', $3, '2026-11-21T01:55:00Z')`,
+      [kemi.id, paged.personId, paged.id],
+    );
+    await as(kemi).get(`/people/${paged.personId}`).expect(200);
 
     const res = await suspend(await approvalOf(kemi.practitionerId)).expect(201);
     const [offer] = await t.sql<{ id: string }>('SELECT id FROM allocation_offers WHERE referral_id = $1 AND user_id = $2', [
@@ -58,6 +66,13 @@ describe('an AMHP who may no longer act loses her offers and allocations, and th
     });
     expect((await as(kemi).get('/me/offers').expect(200)).body.items).toEqual([]);
     await as(kemi).get(`/people/${r.personId}`).expect(403);
+    await as(kemi).get(`/people/${paged.personId}`).expect(403);
+    expect(
+      await t.sql(
+        `SELECT details->>'userId' AS "userId" FROM audit_events WHERE action = 'referral.escalation-access-end' AND resource_id = $1`,
+        [paged.id],
+      ),
+    ).toEqual([{ userId: kemi.id }]);
     const late = await as(kemi).post(`/referrals/${r.id}/offers/accept`).expect(409);
     expect(late.body).toMatchObject({ code: 'offer-withdrawn', reason: 'amhp-not-eligible' });
     expect(late.body.detail).toContain('you may not act as an AMHP now');

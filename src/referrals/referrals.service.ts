@@ -1443,7 +1443,8 @@ export class ReferralsService implements OnModuleInit {
    * - a referral allocated to her and not yet in assessment goes back to `accepted` (the re-allocation move), her
    *   allocation's access ends, and the managers are paged to reallocate it;
    * - a referral in assessment with her as lead cannot go back (the assessment is under way, and she may no longer act
-   *   on it): the managers are paged to reallocate it.
+   *   on it): the managers are paged to reallocate it;
+   * - the duty access an escalation page gave her (paged as an AMHP on duty) ends.
    * Each on the referral's timeline (by the system) and audited (by whoever made the change). Referrals are locked one
    * by one in id order and judged as they then stand, so an acceptance that won meanwhile is handed back too.
    */
@@ -1461,8 +1462,10 @@ export class ReferralsService implements OnModuleInit {
         WHERE (r.status IN ('allocated', 'in-assessment') AND r.allocated_user_id = $1)
            OR EXISTS (SELECT 1 FROM allocation_offers o WHERE o.referral_id = r.id AND o.user_id = $1 AND o.response IS NULL)
            OR EXISTS (SELECT 1 FROM assessments a WHERE a.referral_id = r.id AND a.lead_amhp_user_id = $1 AND a.status <> 'closed')
+           OR EXISTS (SELECT 1 FROM access_relationships ar WHERE ar.source_type = 'referral-escalation' AND ar.source_id = r.id::text
+                         AND ar.user_id = $1 AND (ar.valid_to IS NULL OR ar.valid_to > $2))
         ORDER BY r.id`,
-      [userId],
+      [userId, now],
     );
     for (const { id } of ids) {
       const r = await this.lock(m, id);
@@ -1485,6 +1488,15 @@ export class ReferralsService implements OnModuleInit {
         });
         for (const o of withdrawn) work.offersWithdrawn.push({ offerId: o.id, referralId: id, reference: r.reference });
       }
+      // Paged in an escalation chain as an AMHP on duty (DUTY-03, POL-09), she could read the person to act: no longer.
+      if (await this.access.end(m, 'referral-escalation', id, now, userId))
+        await this.audit.record(m, {
+          action: 'referral.escalation-access-end',
+          resourceType: 'referral',
+          resourceId: id,
+          subjectPersonId: r.personId,
+          details: { userId, reason: 'amhp-not-eligible', because },
+        });
       if (r.status === 'allocated' && r.allocatedUserId === userId) {
         await this.handBack(m, r, userId, because, now);
         work.allocationsReturned.push({ referralId: id, reference: r.reference });
