@@ -38,31 +38,49 @@ export function londonDate(ms) {
 }
 
 /**
- * The instant (ms) a London wall time names ("2026-11-21T02:10"; seconds, if a browser adds them, are ignored), or
- * null when it is not a date and time or names a time the clocks skipped (the spring change). A time that happens
- * twice (the autumn change) is read as the first, in BST.
+ * Every instant (ms) a London wall time names ("2026-10-25T01:30"; seconds, if a browser adds them, are ignored), in
+ * order: none when it is not a date and time or names a time the clocks skipped (the spring change), two for a time
+ * that happens twice (the autumn change: first in BST, then in GMT), else one.
  */
-export function fromLondonInput(value) {
+export function londonInstants(value) {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(value || '');
-  if (!m) return null;
+  if (!m) return [];
   const asUtc = Date.parse(`${m[1]}:00Z`);
-  if (!Number.isFinite(asUtc)) return null;
-  for (const offsetHours of [1, 0]) {
-    const ms = asUtc - offsetHours * 3_600_000;
-    if (londonInputValue(ms) === m[1]) return ms;
-  }
-  return null;
+  if (!Number.isFinite(asUtc)) return [];
+  return [1, 0].map((offsetHours) => asUtc - offsetHours * 3_600_000).filter((ms) => londonInputValue(ms) === m[1]);
 }
 
 /**
- * The instant of a London time of day ("02:10") at or before `now` (ms): today's, or yesterday's if today's is still
- * to come (on a night shift, after midnight, 23:40 is the evening before). Null if it is not a time that happened.
+ * The instant (ms) a London wall time names, or null when it is not a date and time or names a time the clocks
+ * skipped (the spring change). A time that happens twice (the autumn change) is read as the first, in BST.
  */
+export function fromLondonInput(value) {
+  const [first] = londonInstants(value);
+  return first === undefined ? null : first;
+}
+
+/**
+ * What a London time of day ("02:10") typed at `now` (ms) can mean: the instants, not in the future (a minute's grace
+ * for a phone a little fast), of today's such time, or yesterday's if today's is still to come (on a night shift,
+ * after midnight, 23:40 is the evening before); nearest to now first. Two on the autumn night for a time in the hour
+ * the clocks repeat (01:00-01:59) when both have happened: 01:20 GMT (the second) first, then 01:20 BST. `skipped`
+ * when today's is a time the clocks skipped (the spring night's 01:00-01:59) and has gone by. None for what is not
+ * a time of day.
+ */
+export function londonTimesOfDay(value, now) {
+  if (!/^\d{2}:\d{2}$/.test(value || '')) return { choices: [], skipped: false };
+  const today = `${londonDate(now)}T${value}`;
+  const todays = londonInstants(today).filter((ms) => ms <= now + 60_000);
+  if (todays.length) return { choices: todays.reverse(), skipped: false };
+  // Today's did not happen: skipped by the clocks (once the wall clock has passed it), or still to come.
+  if (!londonInstants(today).length && today <= londonInputValue(now + 60_000)) return { choices: [], skipped: true };
+  return { choices: londonInstants(`${londonDate(now - 86_400_000)}T${value}`).reverse(), skipped: false };
+}
+
+/** The instant of a London time of day at or before `now` (ms): the nearest reading of londonTimesOfDay, or null. */
 export function latestLondonTime(value, now) {
-  if (!/^\d{2}:\d{2}$/.test(value || '')) return null;
-  const at = fromLondonInput(`${londonDate(now)}T${value}`);
-  if (at === null || at <= now + 60_000) return at;
-  return fromLondonInput(`${londonDate(now - 86_400_000)}T${value}`);
+  const [nearest] = londonTimesOfDay(value, now).choices;
+  return nearest === undefined ? null : nearest;
 }
 
 /** An instant (ms) as the service takes it: ISO 8601 in UTC. */

@@ -6,6 +6,7 @@ interface AppTime {
   londonDate(ms: number): string;
   fromLondonInput(value: string | undefined): number | null;
   latestLondonTime(value: string, now: number): number | null;
+  londonTimesOfDay(value: string, now: number): { choices: number[]; skipped: boolean };
 }
 const time = require(join(__dirname, '..', '..', 'app', 'js', 'time.js')) as AppTime; // eslint-disable-line @typescript-eslint/no-require-imports
 
@@ -54,6 +55,38 @@ describe('a time of day tapped on a night shift is the latest such time not in t
     ['not a time', '2:10', '2026-11-21T02:10:00Z'],
     ['a time the clocks skipped today', '01:30', '2026-03-29T03:00:00Z'],
   ])('refuses %s (%s at %s)', (_case, typed, now) => {
+    expect(time.latestLondonTime(typed, at(now))).toBeNull();
+  });
+});
+
+describe('on the nights the clocks change, a time of day typed says which it can be (STATUTE C5: instants, in UTC)', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  it.each([
+    // Sun 31 Oct 2027: 01:00-01:59 happens twice, first in BST (00:00-00:59Z), then in GMT (01:00-01:59Z).
+    [
+      'in the repeated hour, both have happened: the GMT one (10 min ago) first, then the BST one',
+      '01:20',
+      '2027-10-31T01:30:00Z',
+      ['2027-10-31T01:20:00.000Z', '2027-10-31T00:20:00.000Z'],
+    ],
+    ['in the repeated hour, the GMT one is still to come: the BST one only', '01:20', '2027-10-31T00:50:00Z', ['2027-10-31T00:20:00.000Z']],
+    ['after the repeated hour, 00:40 happened once (BST)', '00:40', '2027-10-31T03:00:00Z', ['2027-10-30T23:40:00.000Z']],
+    ['after the repeated hour, 02:10 happened once (GMT)', '02:10', '2027-10-31T03:00:00Z', ['2027-10-31T02:10:00.000Z']],
+    // Sun 28 Mar 2027: 01:00-01:59 does not happen (00:59 GMT is followed by 02:00 BST).
+    ['before the spring gap, 01:30 is the night before', '01:30', '2027-03-28T00:30:00Z', ['2027-03-27T01:30:00.000Z']],
+    ['after the spring gap, 02:10 is in BST', '02:10', '2027-03-28T01:30:00Z', ['2027-03-28T01:10:00.000Z']],
+  ])('%s: %s at %s', (_case, typed, now, expected) => {
+    const read = time.londonTimesOfDay(typed, at(now));
+    expect({ choices: read.choices.map(iso), skipped: read.skipped }).toEqual({ choices: expected, skipped: false });
+    expect(iso(time.latestLondonTime(typed, at(now))!)).toBe(expected[0]);
+  });
+
+  it.each([
+    ['a time in the spring gap, once the clocks have gone forward', '01:50', '2027-03-28T01:30:00Z', true],
+    ['the same, hours later', '01:30', '2026-03-29T03:00:00Z', true],
+    ['not a time of day (typed half: hours only)', '23', '2026-11-21T02:10:00Z', false],
+  ])('none for %s (%s at %s)', (_case, typed, now, skipped) => {
+    expect(time.londonTimesOfDay(typed, at(now))).toEqual({ choices: [], skipped });
     expect(time.latestLondonTime(typed, at(now))).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import { useRef, useState } from '../deps.js';
 import { after, keptText, recordOrKeep } from '../outbox.js';
 import { useOutbox } from '../offline.js';
 import { serverNow } from '../session.js';
-import { fromLondonInput, instant, latestLondonTime, localClock, localTime, londonInputValue } from '../time.js';
+import { fromLondonInput, instant, localClock, localTime, londonInputValue, londonTimesOfDay } from '../time.js';
 import { focusOn } from './job-forms.js';
 
 /** The one-tap steps, in the order a night goes; `contact` is the in-person contact, not a timeline event. */
@@ -68,16 +68,36 @@ function timesOf(assessment, type) {
   return assessment.timeline.filter((e) => e.type === type).map((e) => ({ at: e.at, event: type === 'decision' ? undefined : e.id }));
 }
 
+/** A time typed into the field but not readable as one (hours without minutes: the field's value is then empty). */
+const halfTyped = () => {
+  const field = document.getElementById('event-time');
+  return Boolean(field && field.validity && field.validity.badInput);
+};
+
+const TIME_ERROR = 'Enter a time like 02:30, or choose Use now';
+const SKIPPED_ERROR = 'The clocks went forward at 01:00: 01:00–01:59 did not happen tonight. Enter a time like 02:30, or choose Use now';
+
 /**
  * The time the next tap records: now (the service's clock), or the time the AMHP set for something that happened
- * earlier (today's, or last night's if today's is still to come). Reset to now after each recording.
+ * earlier (today's, or last night's if today's is still to come). On the autumn night a time in the hour the clocks
+ * repeat can be either: she chooses (the nearest, not in the future, first). Reset to now after each recording.
  */
-function WhenControl({ when, setWhen, error }) {
+function WhenControl({ when, setWhen, choices, chosen, setChosen, error }) {
   const now = serverNow();
+  const useNow = () => {
+    // A half-typed time is not the field's value: clear what the field shows too.
+    const field = document.getElementById('event-time');
+    if (field) field.value = '';
+    setWhen('');
+  };
   return html`
     <div class="app-when">
       <p class="nhsuk-body app-when__now" id="when-summary">
-        ${when ? html`Your next tap records <strong>${when}</strong>.` : html`Each tap records the time now (${localClock(new Date(now).toISOString())}).`}
+        ${
+          when
+            ? html`Your next tap records <strong>${chosen === null ? when : localClock(instant(chosen))}</strong>.`
+            : html`Each tap records the time now (${localClock(new Date(now).toISOString())}).`
+        }
       </p>
       <details class="nhsuk-details app-when__details" open=${Boolean(when) || Boolean(error)}>
         <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">It happened earlier: change the time</span></summary>
@@ -97,13 +117,38 @@ function WhenControl({ when, setWhen, error }) {
                 onInput=${(e) => setWhen(e.currentTarget.value)}
               />
               ${
-                when &&
-                html`<button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => setWhen('')}>
+                (when || error) &&
+                html`<button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${useNow}>
                   Use now
                 </button>`
               }
             </div>
           </div>
+          ${
+            choices.length > 1 &&
+            html`<fieldset class="nhsuk-fieldset app-when__which" aria-describedby="event-which-hint">
+              <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Which ${when}? The clocks went back at 02:00</legend>
+              <div class="nhsuk-hint" id="event-which-hint">${when} happened twice tonight: first in BST, then again in GMT.</div>
+              <div class="nhsuk-radios nhsuk-radios--small">
+                ${choices.map(
+                  (ms, i) => html`<div class="nhsuk-radios__item" key=${ms}>
+                    <input
+                      class="nhsuk-radios__input"
+                      id=${`event-which-${i}`}
+                      name="event-which"
+                      type="radio"
+                      value=${String(ms)}
+                      checked=${ms === chosen}
+                      onChange=${() => setChosen(ms)}
+                    />
+                    <label class="nhsuk-label nhsuk-radios__label" for=${`event-which-${i}`}>
+                      ${localClock(instant(ms))} (${ms < choices.reduce((a, b) => Math.max(a, b)) ? 'the first' : 'the second, after the clocks went back'})
+                    </label>
+                  </div>`,
+                )}
+              </div>
+            </fieldset>`
+          }
         </div>
       </details>
     </div>
@@ -112,7 +157,8 @@ function WhenControl({ when, setWhen, error }) {
 
 /** The arrival, one-tap events and the in-person contact. `onRecorded(view, text)` gets the assessment as it now is. */
 export function Recorder({ referral, assessment, onRecorded, notice }) {
-  const [when, setWhen] = useState('');
+  const [when, setWhenValue] = useState('');
+  const [picked, setPicked] = useState(null); // on the autumn night, which of a repeated time she chose
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
   const [timeError, setTimeError] = useState(null);
@@ -128,16 +174,31 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
   const queuedArrival = !assessment ? waitingFor('arrived')[0] : undefined;
   const base = assessment ? `/assessments/${assessment.id}` : queuedArrival ? after(queuedArrival.key, '') : null;
 
-  /** The instant to record, or null (with the reason shown) when the time set is not usable. */
+  const setWhen = (value) => {
+    setWhenValue(value);
+    setPicked(null);
+    setTimeError(null);
+  };
+  // What the time set can mean now: on the autumn night, two; her choice, else the nearest not in the future.
+  const reading = londonTimesOfDay(when, serverNow());
+  const chosen = reading.choices.includes(picked) ? picked : reading.choices.length ? reading.choices[0] : null;
+
+  /**
+   * The instant to record, or null (with the reason shown) when the time set is not usable: a time typed in part or
+   * not a time is an error, never "now" (what she meant is not known).
+   */
   function at() {
-    const now = serverNow();
-    if (!when) return now;
-    const t = latestLondonTime(when, now);
-    if (t === null) {
-      setTimeError('Enter a time like 02:30, or choose Use now');
+    if (halfTyped()) {
+      setTimeError(TIME_ERROR);
       return null;
     }
-    return t;
+    if (!when) return serverNow();
+    const { choices, skipped } = londonTimesOfDay(when, serverNow());
+    if (!choices.length) {
+      setTimeError(skipped ? SKIPPED_ERROR : TIME_ERROR);
+      return null;
+    }
+    return choices.includes(picked) ? picked : choices[0];
   }
 
   async function tap(type, label) {
@@ -166,6 +227,12 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
       setWhen('');
       // No signal: kept on this phone, sent in order when the signal is back (the header counts what waits).
       onRecorded(view, view ? `${label}: recorded at ${localTime(instant(t))}.` : keptText(`${label} at ${localTime(instant(t))}`));
+      // The focus stays on the step; a step done once (the arrival) cannot be tapped again: the focus goes to what
+      // was recorded instead of falling to the page.
+      setTimeout(() => {
+        const button = document.getElementById(`step-${type}`);
+        if (!button || button.disabled) focusOn('record-notice');
+      }, 0);
     } catch (err) {
       setError(`${label} was not recorded. ${errorText(err)}`);
     } finally {
@@ -237,7 +304,10 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
     const isEditing = editing && editing.type === type;
     // Arrival once (also when it waits to be sent); the decision until the outcome is recorded (which records it).
     const decided = type === 'decision' && assessment && assessment.status !== 'open';
-    const disabled = Boolean(busy) || closed || decided || (type === 'arrived' ? done || Boolean(queuedArrival) : !base);
+    const disabled = closed || decided || (type === 'arrived' ? done || Boolean(queuedArrival) : !base);
+    // While a step sends, the buttons say so but stay focusable (a disabled button drops the keyboard's and the screen
+    // reader's place to the page); a tap meanwhile records nothing (tap() holds one at a time).
+    const waiting = !disabled && Boolean(busy);
     const described = [done && `step-${type}-times`, queued.length && `step-${type}-waiting`].filter(Boolean).join(' ') || undefined;
     return html`
       <li key=${type} class=${`app-step${done ? ' app-step--done' : ''}${queued.length ? ' app-step--waiting' : ''}${isEditing ? ' app-step--editing' : ''}`}>
@@ -247,6 +317,7 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
           id=${`step-${type}`}
           data-step=${type}
           disabled=${disabled}
+          aria-disabled=${waiting ? 'true' : undefined}
           aria-describedby=${described}
           onClick=${() => tap(type, said)}
         >
@@ -295,10 +366,19 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
   return html`
     <section aria-labelledby="record-heading" id="record" tabindex="-1" class="app-section">
       <h2 class="nhsuk-heading-m" id="record-heading">Record what happens</h2>
-      <div role="status" class="app-status">${notice && html`<div class="nhsuk-inset-text app-notice"><p>${notice}</p></div>`}</div>
+      <div role="status" class="app-status">
+        ${notice && html`<div class="nhsuk-inset-text app-notice" id="record-notice" tabindex="-1"><p>${notice}</p></div>`}
+      </div>
       ${error && html`<p class="nhsuk-body app-alert" role="alert">${error}</p>`}
       ${closed && html`<p class="nhsuk-body">This assessment is closed: nothing more can be recorded on it.</p>`}
-      <${WhenControl} when=${when} setWhen=${setWhen} error=${timeError} />
+      <${WhenControl}
+        when=${when}
+        setWhen=${setWhen}
+        choices=${reading.choices}
+        chosen=${chosen}
+        setChosen=${setPicked}
+        error=${timeError}
+      />
       <ul class="nhsuk-list app-steps">
         ${stepButton('arrived', assessment ? 'Arrived' : 'Arrived: start the assessment', 'Arrived')}
       </ul>
