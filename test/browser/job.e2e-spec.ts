@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
 import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
-import { accepted } from '../support/referral-fixtures';
+import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { axeViolations, consoleErrors, holdOnTheWire, launchBrowser, phoneContext, screenshot } from './browser';
 
@@ -11,7 +11,11 @@ interface PageElement {
   id: string;
   getAttribute(name: string): string | null;
 }
-declare const document: { activeElement: PageElement | null };
+declare const document: {
+  activeElement: PageElement | null;
+  documentElement: { scrollWidth: number; clientWidth: number };
+  querySelector(s: string): { validity: { badInput: boolean } } | null;
+};
 
 /**
  * A job on the duty AMHP's phone, in a real Chromium at 390×844 against the real service on the demo hub: the
@@ -103,8 +107,11 @@ describe('a job on the duty AMHP’s phone', () => {
   });
 
   it('one tap records her arrival, which starts the assessment at the service’s time (not the phone’s)', async () => {
-    await step('arrived').click();
+    await step('arrived').focus();
+    await page.keyboard.press('Enter');
     await status().filter({ hasText: 'Arrived: recorded at Sat 21 Nov, 03:00 GMT' }).waitFor();
+    // Arrival is recorded once, so its button is disabled now: the focus goes to what was recorded, not to the page.
+    await page.waitForFunction(() => document.activeElement?.id === 'record-notice');
     const [a] = await t.sql<{ opened_at: Date; lead_amhp_user_id: string }>(
       'SELECT opened_at, lead_amhp_user_id FROM assessments WHERE referral_id = $1',
       [referralId],
@@ -143,6 +150,24 @@ describe('a job on the duty AMHP’s phone', () => {
     expect(arrivals).toEqual([expect.stringMatching(/^2026-11-21T03:45/), '2026-11-21T03:50:00.000Z']);
     await expect(page.locator('#when-summary').textContent()).resolves.toContain('Each tap records the time now');
     await checked('4-doctors');
+  });
+
+  it('a time typed in part (hours, no minutes) is an error naming the field, never recorded as now', async () => {
+    const before = (await events('doctor-arrived')).length;
+    await page.locator('.app-when summary').click();
+    await page.locator('#event-time').focus();
+    await page.keyboard.type('03'); // the hours only: the field's value is empty, its input unreadable
+    await expect(page.locator('#event-time').inputValue()).resolves.toBe('');
+    await step('doctor-arrived').click();
+    await expect(page.locator('#event-time-error').textContent()).resolves.toContain('Enter a time like 02:30');
+    await expect(page.locator('#event-time').getAttribute('aria-describedby')).resolves.toContain('event-time-error');
+    await checked('4a-half-typed-time');
+    expect(await events('doctor-arrived')).toHaveLength(before);
+    // "Use now" clears what was typed: the next tap records now.
+    await page.getByRole('button', { name: 'Use now' }).click();
+    await expect(page.locator('#event-time-error').count()).resolves.toBe(0);
+    await expect(page.locator('#when-summary').textContent()).resolves.toContain('Each tap records the time now');
+    await expect(page.evaluate(() => document.querySelector('#event-time')!.validity.badInput)).resolves.toBe(false);
   });
 
   it('a time tapped late is corrected in place: only the time is given again', async () => {
@@ -199,7 +224,9 @@ describe('a job on the duty AMHP’s phone', () => {
     await tabTo('contact');
     await page.keyboard.press('Enter');
     await page.locator('#step-contact-times', { hasText: 'Recorded 04:00 GMT' }).waitFor();
-    // The focus stays where she was, for the next step.
+    // The focus stays where she was, for the next step: on the button, which says it is busy while it sends rather
+    // than being disabled (which drops the keyboard's and the screen reader's place to the top of the page).
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-step') ?? null)).toBe('contact');
     await tabTo('interview-started');
     await page.keyboard.press('Enter');
     await page.locator('#step-interview-started-times').waitFor();
@@ -372,6 +399,39 @@ describe('a job on the duty AMHP’s phone', () => {
     const api = cached.map((u) => new URL(u).pathname).filter((p) => !p.startsWith('/app/'));
     expect(api.every((p) => /^\/(auth\/me|rota\/[a-z-]+|doctors(\/[0-9a-f-]+)?)$/.test(p))).toBe(true);
     await checked('12-shared');
+  });
+
+  it('on a 320 px phone, a job with long unbroken words (a pasted link, a long name) reflows: Now and the job fit the screen', async () => {
+    const family = 'Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch';
+    const manager = await demoBearer(t, 'manager@demo.amhp-hub.local');
+    const long = await sent(
+      t,
+      manager,
+      s136Referral(family, new Date(t.clock.now().getTime() - 10 * 60_000).toISOString(), {
+        person: { givenName: 'Gwenllian-Angharad-Gwenllian-Angharad-Gwenllian-Angharad-Gwenllian', familyName: family },
+        location: `https://maps.example.org/place/${'Northshire-General-Hospital-Place-of-Safety-'.repeat(4)}`,
+        reason: `Referral form at https://forms.example.org/s136/${'a1b2c3d4e5'.repeat(20)}`,
+      }),
+    );
+    await accepted(t, manager, long.id);
+    await t.http.post(`/referrals/${long.id}/allocation`).set('authorization', manager).send({ userId: amhp.id }).expect(200);
+    await page.setViewportSize({ width: 320, height: 720 });
+    const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+    try {
+      await page.goto(`${t.url}/app/#/`);
+      await page.getByRole('link', { name: new RegExp(family) }).waitFor();
+      await screenshot(page, 'job-reflow-320-now');
+      expect(await width()).toBeLessThanOrEqual(320);
+      await page.goto(`${t.url}/app/#/jobs/${long.id}`);
+      await page.getByRole('heading', { level: 1, name: new RegExp(family) }).waitFor();
+      await expect(page.locator('#risks').textContent()).resolves.toContain('https://forms.example.org/s136/');
+      await screenshot(page, 'job-reflow-320-job');
+      expect(await width()).toBeLessThanOrEqual(320);
+      // The steps stay big enough to tap.
+      expect((await step('arrived').boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    } finally {
+      await page.setViewportSize({ width: 390, height: 844 });
+    }
   });
 
   it('nothing the page did broke its content security policy', () => {
