@@ -10,10 +10,15 @@ import { DeviceStatus, deviceSignedIn, readyToSignOut } from './offline.js';
 import { resumeOffline } from './pack.js';
 import { localTime } from './time.js';
 
+/** Whether the user holds one of the route's roles (a route without roles is for everyone signed in). */
+const mayOpen = (route, me) => !route.roles || route.roles.some((role) => me.roles.includes(role));
+
 /** The routes this user's menu shows: those with a label whose roles (if any) the user holds. */
 function menuFor(me) {
-  return ROUTES.filter((r) => r.nav && (!r.roles || r.roles.some((role) => me.roles.includes(role))));
+  return ROUTES.filter((r) => r.nav && mayOpen(r, me));
 }
+
+const ROLE_WORDS = { amhp: 'AMHPs', manager: 'managers', referrer: 'referrers' };
 
 function Header({ me, path, onSignOut }) {
   const here = path.split('?')[0];
@@ -58,6 +63,20 @@ function NotFound() {
   </main>`;
 }
 
+/**
+ * A screen for other roles, opened from a link or a typed address: said plainly, as for an unknown screen, rather
+ * than a screen whose lists the service limits to hers and would show as "None" (a manager's dashboard, say).
+ */
+function NotForYou({ route }) {
+  const who = route.roles.map((r) => ROLE_WORDS[r] || r);
+  const title = `This screen is for ${who.length > 1 ? `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]}` : who[0]}`;
+  useTitle(`${title} – AMHP duty`);
+  return html`<main class="nhsuk-width-container nhsuk-main-wrapper" id="main" tabindex="-1">
+    <h1 class="nhsuk-heading-l">${title}</h1>
+    <p class="nhsuk-body">Your account cannot use it. <a href=${href('/')}>Go to Now</a>.</p>
+  </main>`;
+}
+
 /** Focuses the screen's main region (made focusable by script, not in the tab order). */
 function focusMain() {
   const main = document.getElementById('main');
@@ -96,7 +115,8 @@ function Screen({ me, path }) {
   const [, setLoaded] = useState(0);
   const [failed, setFailed] = useState(null);
   const found = match(ROUTES, path);
-  const route = found && found.route;
+  const allowed = !found || mayOpen(found.route, me);
+  const route = found && allowed ? found.route : null;
   const Component = route && (route.screen || loadedScreens.get(route));
   // On a change of screen (also Back, and a screen fetched on first use, which replaces "Loading…"), focus moves to
   // the new screen's main region, so a screen reader starts there (WCAG 2.4.3).
@@ -123,6 +143,7 @@ function Screen({ me, path }) {
       .catch(() => setFailed(route));
   }, [route]);
   if (!found) return html`<${NotFound} />`;
+  if (!allowed) return html`<${NotForYou} route=${found.route} />`;
   if (!Component) {
     return html`<main class="nhsuk-width-container nhsuk-main-wrapper" id="main" tabindex="-1">
       ${

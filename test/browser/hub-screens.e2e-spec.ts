@@ -466,6 +466,22 @@ describe('the hub’s other screens on a phone', () => {
       expect(row).toEqual({ sac: { typeOfRisk: ['self-neglect'], locationOfRisk: 'own-home' }, s42: { careAndSupportNeeds: true } });
     });
 
+    it('a link to a manager’s or a referrer’s screen says the screen is for them, not a dashboard of “None”', async () => {
+      for (const [path, words] of [
+        ['/hub', 'This screen is for managers'],
+        ['/handover', 'This screen is for managers'],
+        ['/referrals/new', 'This screen is for referrers'],
+      ]) {
+        await page.goto(`${t.url}/app/#${path}`);
+        await page.getByRole('heading', { name: words, level: 1 }).waitFor();
+        await expect(page.title()).resolves.toBe(`${words} – AMHP duty`);
+        await expect(page.locator('main').textContent()).resolves.not.toMatch(/Offers nobody has answered|Send the referral/);
+      }
+      await accessible(page, 'not-for-this-role');
+      await page.getByRole('link', { name: 'Go to Now' }).click();
+      await page.getByRole('heading', { name: 'Now', exact: true }).waitFor();
+    });
+
     it('sees her next shifts in UK time and offers one to her colleagues, whom another AMHP takes', async () => {
       await page.getByRole('link', { name: 'My shifts' }).click();
       await page.getByRole('heading', { name: 'My shifts' }).waitFor();
