@@ -204,7 +204,12 @@ export function DeviceStatus() {
                       >
                         Send mine instead<span class="nhsuk-u-visually-hidden">: ${i.what}</span>
                       </button>`
-                  : html`<p class="app-refused__detail">The service said: ${i.problem.detail}</p>`
+                  : i.problem.code === 'no-relationship'
+                    ? // She saved it on a job that was hers; the service now finds no relationship: not hers any more.
+                      html`<p class="app-refused__detail">
+                        This job is no longer yours: it was reallocated, or its allocation ended, before this could be sent.
+                      </p>`
+                    : html`<p class="app-refused__detail">The service said: ${i.problem.detail}</p>`
               }
               <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => dismiss(i.seq)}>
                 Dismiss<span class="nhsuk-u-visually-hidden">: ${i.what}</span>

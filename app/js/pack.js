@@ -133,6 +133,24 @@ export async function refreshPack(me) {
 }
 
 /**
+ * Takes one job out of the kept pack at once (the service says it is no longer hers: reallocated, or its allocation
+ * ended), sealed again without it (with the clock as kept), so its person's details leave the phone before the next
+ * read of the pack.
+ */
+export async function forgetJob(referralId) {
+  const found = await loadPack();
+  if (!found || !found.pack.jobs.some((j) => j.referral.id === referralId)) return;
+  const pack = { ...found.pack, jobs: found.pack.jobs.filter((j) => j.referral.id !== referralId) };
+  await keep(found.user, pack, found.me, found.clock.seenAt);
+}
+
+/** Whether the kept pack holds this job (it was hers when the pack was last read). */
+export async function packHoldsJob(referralId) {
+  const found = await loadPack().catch(() => null);
+  return Boolean(found && found.pack.jobs.some((j) => j.referral.id === referralId));
+}
+
+/**
  * Opening the app without a signal: the user the phone kept a pack for (until it may no longer be opened), to show
  * their jobs from it. Null when there is no such pack.
  */

@@ -155,8 +155,11 @@ function WhenControl({ when, setWhen, choices, chosen, setChosen, error }) {
   `;
 }
 
-/** The arrival, one-tap events and the in-person contact. `onRecorded(view, text)` gets the assessment as it now is. */
-export function Recorder({ referral, assessment, onRecorded, notice }) {
+/**
+ * The arrival, one-tap events and the in-person contact. `onRecorded(view, text)` gets the assessment as it now is;
+ * `onNotYours(label)` is called when the service refuses a step because the job is no longer hers.
+ */
+export function Recorder({ referral, assessment, onRecorded, onNotYours, notice }) {
   const [when, setWhenValue] = useState('');
   const [picked, setPicked] = useState(null); // on the autumn night, which of a repeated time she chose
   const [busy, setBusy] = useState(null);
@@ -234,6 +237,8 @@ export function Recorder({ referral, assessment, onRecorded, notice }) {
         if (!button || button.disabled) focusOn('record-notice');
       }, 0);
     } catch (err) {
+      // The service finds no relationship to the person: the job is no longer hers (reallocated, or ended).
+      if (err && err.code === 'no-relationship' && onNotYours) return onNotYours(label);
       setError(`${label} was not recorded. ${errorText(err)}`);
     } finally {
       sending.current = false;

@@ -2,13 +2,14 @@
 // she needs to find people: the person, the risks, the address, the nearest relative with the s.26 reasoning, the
 // contacts and the s.12 doctors with numbers to call. Reads through api(); every change through record().
 import { html, word, legal, telHref, errorText, useServerNow, Clock, useTitle } from '../ui.js';
-import { useEffect, useState } from '../deps.js';
+import { useEffect, useRef, useState } from '../deps.js';
 import { api, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
 import { localTime, londonDate } from '../time.js';
 import { Recorder } from './job-record.js';
 import { onReplayed } from '../outbox.js';
-import { useKeptNotice } from '../offline.js';
+import { useKeptNotice, useOutbox } from '../offline.js';
+import { forgetJob, packHoldsJob, refreshPack } from '../pack.js';
 import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
 import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
 
@@ -185,6 +186,41 @@ function DoctorsSection({ doctors }) {
   `;
 }
 
+/** The service's 403 code when the user has no legitimate relationship to the person (the job is not, or no longer, hers). */
+const NO_RELATIONSHIP = 'no-relationship';
+
+/**
+ * A job she may not see, in place of the job screen: no person's details. One that was hers (shown here, or kept in
+ * her job pack) was reallocated, or its allocation ended: said plainly, with what she saved on it that the service
+ * did not record. Never an invitation to break glass: another AMHP holds the person now.
+ */
+const notYoursTitle = (wasHers) => (wasHers ? 'This job is no longer yours' : 'This job is not yours');
+
+function NotYoursScreen({ wasHers, unrecorded }) {
+  const title = notYoursTitle(wasHers);
+  return html`<main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main" tabindex="-1">
+    <p class="app-back"><a class="nhsuk-back-link" href=${href('/')}>Back to Now</a></p>
+    <h1 class="nhsuk-heading-l">${title}</h1>
+    <div class="nhsuk-warning-callout app-not-yours" role="alert">
+      <h2 class="nhsuk-warning-callout__label">${wasHers ? 'Reallocated' : 'Not allocated to you'}</h2>
+      ${
+        wasHers
+          ? html`<p>
+              It was reallocated to another AMHP, or its allocation ended. The person’s details are no longer shown, and
+              have been removed from this phone. Ask the hub who has it now before you go on.
+            </p>`
+          : html`<p>It is not allocated to you, so the person’s details are not shown. Ask the hub who has it.</p>`
+      }
+      ${
+        unrecorded.length > 0 &&
+        html`<p>
+          ${`Not recorded, because the job is no longer yours: ${unrecorded.join('; ')}.`}
+        </p>`
+      }
+    </div>
+  </main>`;
+}
+
 /** The assessment of this referral the AMHP works on: the open one, else the newest. */
 function current(assessments) {
   return assessments.find((a) => a.status !== 'closed') || assessments[0] || null;
@@ -232,6 +268,26 @@ export function JobScreen({ me, params }) {
   const [checksError, setChecksError] = useState(null);
   const now = useServerNow();
   const id = params.id;
+  // The job is not, or no longer, hers (the service's 403 no-relationship): { wasHers } once known.
+  const [notYours, setNotYours] = useState(null);
+  const shown = useRef(false); // this screen showed the job (it was hers then)
+  shown.current = shown.current || Boolean(referral);
+  const { refused } = useOutbox();
+  const mineRefused = refused.filter((i) => i.tag && i.tag.startsWith(`step:${id}:`) && i.problem && i.problem.code === NO_RELATIONSHIP);
+
+  /** The service says she has no relationship to the person: leave the person off the screen and off the phone. */
+  async function noLongerHers(lost) {
+    const wasHers = shown.current || (await packHoldsJob(id));
+    setReferral(null);
+    setAssessment(null);
+    setPerson(null);
+    setNr(null);
+    setRelatives([]);
+    setNotice(null);
+    setNotYours({ wasHers, lost: lost ? [lost] : [] });
+    await forgetJob(id).catch(() => undefined);
+    void refreshPack(me).catch(() => undefined);
+  }
 
   async function load() {
     try {
@@ -253,8 +309,10 @@ export function JobScreen({ me, params }) {
       if (rel.status === 'fulfilled') setRelatives(rel.value.items);
       if (docs.status === 'fulfilled') setDoctors(docs.value.items);
       const failed = [list, p, n, rel, docs].find((x) => x.status === 'rejected');
+      if (failed && failed.reason && failed.reason.code === NO_RELATIONSHIP) return await noLongerHers();
       setError(failed ? `Part of this job could not be loaded. ${errorText(failed.reason)}` : null);
     } catch (err) {
+      if (err && err.code === NO_RELATIONSHIP) return await noLongerHers();
       setError(errorText(err));
     }
   }
@@ -264,6 +322,12 @@ export function JobScreen({ me, params }) {
     // Changes saved on the phone without a signal, sent since: show the job as the service now has it.
     return onReplayed(() => void load());
   }, [id]);
+
+  // A step saved on this phone for this job and refused because she has no relationship to the person now (the job
+  // was reallocated while she had no signal): read the job again, which the service refuses the same way.
+  useEffect(() => {
+    if (mineRefused.length && !notYours) void load();
+  }, [mineRefused.length]);
 
   // The checklist follows every change of the assessment, for the section of the application in view.
   const aid = assessment && assessment.id;
@@ -280,7 +344,13 @@ export function JobScreen({ me, params }) {
     };
   }, [aid, version, section]);
 
-  useTitle(referral ? `${referral.person.givenName} ${referral.person.familyName} – AMHP duty` : 'Job – AMHP duty');
+  useTitle(
+    notYours
+      ? `${notYoursTitle(notYours.wasHers)} – AMHP duty`
+      : referral
+        ? `${referral.person.givenName} ${referral.person.familyName} – AMHP duty`
+        : 'Job – AMHP duty',
+  );
 
   /** A recording answered with the assessment as it now is; the referral's clocks may have stopped, so it is re-read. */
   function recorded(view, text) {
@@ -289,6 +359,11 @@ export function JobScreen({ me, params }) {
     void api(`/referrals/${encodeURIComponent(id)}`)
       .then((r) => setReferral(r))
       .catch(() => undefined);
+  }
+
+  if (notYours) {
+    const unrecorded = [...notYours.lost, ...mineRefused.map((i) => `${i.what} (saved ${localTime(i.created)})`)];
+    return html`<${NotYoursScreen} wasHers=${notYours.wasHers} unrecorded=${unrecorded} />`;
   }
 
   if (!referral) {
@@ -318,7 +393,13 @@ export function JobScreen({ me, params }) {
         }
       </section>
       <${OnThisPage} assessment=${assessment} />
-      <${Recorder} referral=${referral} assessment=${assessment} onRecorded=${recorded} notice=${notice} />
+      <${Recorder}
+        referral=${referral}
+        assessment=${assessment}
+        onRecorded=${recorded}
+        onNotYours=${(label) => void noLongerHers(label)}
+        notice=${notice}
+      />
       ${assessment && html`<${Checklist} checks=${checks} error=${checksError} />`}
       <${PersonSection} referral=${referral} person=${person} now=${now} />
       <${RisksSection} referral=${referral} />

@@ -1,0 +1,119 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { amhp } from '../support/workforce-fixtures';
+import { accepted, s136Referral, sent } from '../support/referral-fixtures';
+import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+
+/**
+ * Her job reallocated to another AMHP while she had no signal: what she saved on it is not recorded, and the screen
+ * says plainly that the job is no longer hers, shows nothing more of the person, never invites a break-glass access,
+ * and the job leaves the phone's pack. In a real Chromium against the real service, its listener closed for "no signal".
+ */
+describe('a job reallocated while she had no signal', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let grace: TestUser;
+  let ben: TestUser;
+  let manager: TestUser;
+  let server: Server;
+  let port: number;
+  let referralId: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    t = await createTestApp({ now: '2026-11-21T02:00:00Z', listen: true });
+    server = t.app.getHttpServer();
+    port = (server.address() as AddressInfo).port;
+    manager = await t.user(['manager']);
+    const police = await t.user(['referrer']);
+    grace = await amhp(t, { displayName: 'Grace Liu' });
+    ben = await amhp(t, { displayName: 'Ben Okafor' });
+    referralId = (await sent(t, police.auth, s136Referral('Wren', '2026-11-21T01:30:00Z'))).id;
+    await accepted(t, manager.auth, referralId, [grace.id]);
+    await t.http.post(`/referrals/${referralId}/offers/accept`).set('authorization', grace.auth).send({}).expect(201);
+
+    context = await phoneContext(browser);
+    page = await context.newPage();
+    errors = consoleErrors(page);
+    await page.clock.install({ time: t.clock.now() });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await t?.close();
+  });
+
+  const stopServer = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  const startServer = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  /** Whether the phone's kept job pack holds the job (read through the app's own module, in the page). */
+  const packHolds = () =>
+    page.evaluate<boolean>(
+      `import(document.querySelector('script[type=module]').src.replace(/main\\.js$/, 'pack.js')).then((m) => m.packHoldsJob(${JSON.stringify(referralId)}))`,
+    );
+
+  it('she opens her job; its person is kept on the phone for when there is no signal', async () => {
+    await page.goto(`${t.url}/app/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.fill('#email', grace.email);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Robin Wren' }).click();
+    await page.getByRole('heading', { name: 'Robin Wren', level: 1 }).waitFor();
+    for (let i = 0; i < 100 && !(await packHolds()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await packHolds()).toBe(true);
+  });
+
+  it('the signal back: her arrival is not recorded, the screen says the job is no longer hers, and the person leaves the screen and the phone', async () => {
+    await stopServer();
+    // Meanwhile the manager gives the job to Ben (the service's own handler, not through the closed listener).
+    await startServer();
+    const read = await t.http.get(`/referrals/${referralId}`).set('authorization', manager.auth).expect(200);
+    await t.http
+      .post(`/referrals/${referralId}/allocation`)
+      .set('authorization', manager.auth)
+      .set('if-match', read.headers.etag)
+      .send({ userId: ben.id, overrideReason: 'Grace is needed at another assessment' })
+      .expect(200);
+    await stopServer();
+    await page.locator('[data-step="arrived"]').click();
+    await page.locator('#step-arrived-waiting').waitFor({ timeout: 15_000 });
+
+    await startServer();
+    await page.getByRole('button', { name: /^Send now/ }).click();
+    await page.getByRole('heading', { name: 'This job is no longer yours', level: 1 }).waitFor({ timeout: 15_000 });
+    const main = page.locator('main');
+    await expect(main.textContent()).resolves.toContain('It was reallocated to another AMHP, or its allocation ended');
+    await expect(main.textContent()).resolves.toMatch(
+      /Not recorded, because the job is no longer yours: Arrived \(saved Sat 21 Nov, 02:0\d GMT\)/,
+    );
+    await expect(main.textContent()).resolves.not.toContain('Wren');
+    await expect(page.locator('[data-step]').count()).resolves.toBe(0);
+    await expect(page.title()).resolves.toBe('This job is no longer yours – AMHP duty');
+    // The header's list of what was not recorded says why, in the same words; nowhere a break-glass invitation.
+    await expect(page.locator('.app-refused').textContent()).resolves.toContain('This job is no longer yours');
+    await expect(page.locator('body').textContent()).resolves.not.toMatch(/break-glass|legitimate relationship/i);
+    expect(await packHolds()).toBe(false);
+    expect(await t.sql('SELECT id FROM assessments WHERE referral_id = $1', [referralId])).toHaveLength(0);
+    await screenshot(page, 'reallocated-no-longer-yours');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('opened again from its address, it is still not shown', async () => {
+    await page.goto(`${t.url}/app/#/`);
+    await page.getByRole('heading', { name: 'Now', level: 1 }).waitFor();
+    await page.goto(`${t.url}/app/#/jobs/${referralId}`);
+    await page.getByRole('heading', { name: /^This job is (no longer|not) yours$/, level: 1 }).waitFor();
+    await expect(page.locator('main').textContent()).resolves.not.toContain('Wren');
+    await expect(page.locator('body').textContent()).resolves.not.toMatch(/break-glass/i);
+    expect(errors.filter((e) => !/^Failed to load resource/.test(e))).toEqual([]);
+  });
+});
