@@ -532,7 +532,7 @@ describe('the hub’s other screens on a phone', () => {
       await offered.waitFor();
       await accessible(other, 'shifts-3-offered-to-me');
       await offered.getByRole('button', { name: /^Take it/ }).click();
-      const answer = other.locator('[role=status], [role=alert]').first();
+      const answer = other.locator('main [role=status], main [role=alert]').first();
       await answer.waitFor();
       await expect(answer.textContent()).resolves.toContain('You took');
       expect((await t.sql<{ status: string }>('SELECT status FROM swap_requests WHERE id = $1', [swap.id]))[0].status).toBe('accepted');
