@@ -53,6 +53,9 @@ export class AlertJobs implements OnModuleInit {
     this.runner.register({ name: 'clock-warnings', every: 'minute', run: (m, now) => this.clockWarnings(m, now) });
     this.runner.register({ name: 'offer-escalation', every: 'minute', run: (m, now) => this.offerEscalation(m, now) });
     this.runner.register({ name: 'clock-escalation', every: 'minute', run: (m, now) => this.clockEscalation(m, now) });
+    // An AMHP who may no longer act (a suspension taking effect, an approval run out, an account disabled) loses her
+    // offers, allocations and the access they gave, though nobody recorded anything that moment (MHA 1983 s.114).
+    this.runner.register({ name: 'ineligible-amhp-work', every: 'minute', run: (m, now) => this.referrals.withdrawFromIneligible(m, now) });
     this.runner.register({ name: 'handover-compile', every: 'minute', run: (m, now) => this.handoverCompile(m, now) });
     this.runner.register({ name: 'handover-escalation', every: 'minute', run: (m, now) => this.handoverEscalation(m, now) });
     this.runner.register({

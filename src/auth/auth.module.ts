@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountCache } from './account-cache';
+import { AccountWithdrawals } from './account-withdrawals';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { TokenService } from './token.service';
@@ -8,7 +9,7 @@ import { UsersService } from './users.service';
 
 @Module({
   controllers: [AuthController, UsersController],
-  providers: [AuthService, TokenService, UsersService, AccountCache],
-  exports: [AuthService, UsersService, AccountCache],
+  providers: [AuthService, TokenService, UsersService, AccountCache, AccountWithdrawals],
+  exports: [AuthService, UsersService, AccountCache, AccountWithdrawals],
 })
 export class AuthModule {}

@@ -11,6 +11,7 @@ import { hashPassword } from './password';
 import type { Role } from './roles';
 import { UserEntity } from './user.entity';
 import { AccountCache, type CachedAccount } from './account-cache';
+import { AccountWithdrawals } from './account-withdrawals';
 import { endSessions } from './sessions';
 
 export function userDto(u: UserEntity): UserDto {
@@ -38,6 +39,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly accounts: AccountCache,
+    private readonly withdrawals: AccountWithdrawals,
   ) {}
 
   /** Whether any user account exists (the demo seed fills only an empty hub). */
@@ -97,6 +99,19 @@ export class UsersService {
         unfit,
       });
     }
+  }
+
+  /**
+   * Why each of `userIds` may not act under the amhp role now, by its account: `account-disabled`, or `not-an-amhp`
+   * (the role taken away); absent when it may (or no such account). Her practitioner record says the rest.
+   */
+  async amhpAccountBars(m: EntityManager, userIds: string[]): Promise<Map<string, 'account-disabled' | 'not-an-amhp'>> {
+    if (!userIds.length) return new Map();
+    const rows: Array<{ id: string; active: boolean; amhp: boolean }> = await m.query(
+      `SELECT id, active, 'amhp' = ANY(roles) AS amhp FROM users WHERE id = ANY($1::uuid[]) AND NOT (active AND 'amhp' = ANY(roles))`,
+      [userIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.active ? 'not-an-amhp' : 'account-disabled']));
   }
 
   /** Ids of the active users holding `role`, in id order (for notifying, e.g. every manager). */
@@ -174,6 +189,7 @@ export class UsersService {
 
   /** Compare-and-set on `version`: a stale If-Match, or a concurrent change, never overwrites silently. */
   async update(id: string, dto: UpdateUserDto, expectedVersion: ExpectedVersion): Promise<UserDto> {
+    let losesAmhp = false;
     const updated = await this.db.transaction(async (m) => {
       // Lock the row: concurrent edits without If-Match then apply in turn instead of failing the version check.
       const current = await this.find(m, id, true);
@@ -183,6 +199,10 @@ export class UsersService {
         current.roles.includes('admin') &&
         ((dto.roles !== undefined && !dto.roles.includes('admin')) || dto.active === false);
       if (losesAdmin) await this.assertAnotherActiveAdmin(m, id);
+      losesAmhp =
+        current.active &&
+        current.roles.includes('amhp') &&
+        ((dto.roles !== undefined && !dto.roles.includes('amhp')) || dto.active === false);
       const sets: string[] = [];
       const params: unknown[] = [id, current.version];
       const changed: string[] = [];
@@ -213,6 +233,9 @@ export class UsersService {
     // Once committed: forgotten earlier, a concurrent request could cache the old account again (and open streams
     // would be re-checked against it).
     this.accounts.forget(id);
+    // An AMHP disabled, or her amhp role taken away, may no longer act as one (MHA 1983 s.114): her offers,
+    // allocations and the access they gave her go with it, in a transaction of their own (AccountWithdrawals).
+    if (losesAmhp) await this.withdrawals.standingLost(id);
     return updated;
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
 import { can, seesReferralStatusOnly } from '../access/policy';
@@ -6,6 +6,7 @@ import { BreakGlassService } from '../access/break-glass.service';
 import { referralStopFactsSql } from '../assessments/assessments.tables';
 import { NotificationsService } from '../alerts/notifications.service';
 import { AuditService } from '../audit/audit.service';
+import { AccountWithdrawals } from '../auth/account-withdrawals';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock as SystemClock, isoOrNull, RECORDED_SKEW_MS, recordedInstant } from '../common/clock';
@@ -246,11 +247,16 @@ export class ReferralsService implements OnModuleInit {
     private readonly pages: PagesService,
     private readonly displacementChanges: DisplacementChanges,
     private readonly withdrawals: EligibilityWithdrawals,
+    private readonly accountWithdrawals: AccountWithdrawals,
   ) {}
+
+  private readonly logger = new Logger('Referrals');
 
   onModuleInit(): void {
     this.displacementChanges.register((m, personId) => this.refreshNextDeadlinesOf(m, personId));
     this.withdrawals.registerReferrals((m, practitionerId) => this.withdrawIneligible(m, practitionerId));
+    // Her account disabled or the amhp role taken away: the same withdrawal, in a transaction of its own.
+    this.accountWithdrawals.register((userId) => this.db.transaction((m) => this.withdrawIneligibleUser(m, userId)));
   }
 
   /**
@@ -1449,13 +1455,31 @@ export class ReferralsService implements OnModuleInit {
    * by one in id order and judged as they then stand, so an acceptance that won meanwhile is handed back too.
    */
   async withdrawIneligible(m: EntityManager, practitionerId: string): Promise<WithdrawnWork> {
-    const work: WithdrawnWork = { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
     const [p]: Array<{ userId: string }> = await m.query('SELECT user_id AS "userId" FROM practitioners WHERE id = $1', [practitionerId]);
-    if (!p) return work;
-    const userId = p.userId;
-    const now = this.clock.now();
-    const eligible = await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m);
-    const because = eligible.findings.filter((f) => f.severity === 'hard').map((f) => f.code);
+    if (!p) return { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
+    return this.withdrawIneligibleUser(m, p.userId);
+  }
+
+  /**
+   * Why each of `userIds` may not act as an AMHP now (MHA 1983 s.114), as codes: the hard findings of her eligibility
+   * (AMHP-01/03/05/07/08; `not-a-practitioner` without a record) over the next minute, and her account's own bar
+   * (`account-disabled`, or `not-an-amhp` when the amhp role was taken away: her tokens are refused). Empty when she may.
+   */
+  private async whyNotEligible(m: EntityManager, userIds: string[], now: Date): Promise<Map<string, string[]>> {
+    const judged = await this.eligibility.forUsers(userIds, now, new Date(now.getTime() + 60_000), m);
+    const bars = await this.users.amhpAccountBars(m, userIds);
+    return new Map(
+      userIds.map((id, i) => {
+        const bar = bars.get(id);
+        return [id, [...judged[i].findings.filter((f) => f.severity === 'hard').map((f) => f.code), ...(bar ? [bar] : [])]];
+      }),
+    );
+  }
+
+  /** withdrawIneligible for a user account (an account change, the scheduled sweep): the same judgement and the same withdrawal. */
+  async withdrawIneligibleUser(m: EntityManager, userId: string, now: Date = this.clock.now()): Promise<WithdrawnWork> {
+    const work: WithdrawnWork = { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
+    const because = (await this.whyNotEligible(m, [userId], now)).get(userId) ?? [];
     if (!because.length) return work;
     const ids: Array<{ id: string }> = await m.query(
       `SELECT r.id FROM referrals r
@@ -1506,11 +1530,55 @@ export class ReferralsService implements OnModuleInit {
           [id, userId],
         );
         if (!a) continue;
-        await this.pageForReallocation(m, r, userId, because, now, a.id);
+        // Asked once: the assessment stays hers until a manager reallocates it, and the sweep finds her every minute
+        // meanwhile; the managers were paged, and the timeline says so, the first time.
+        const [asked]: unknown[] = await m.query(
+          `SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'escalated' AND data->>'chain' = $2 AND data->>'assessmentId' = $3`,
+          [id, reallocationChainKey(id, userId), a.id],
+        );
+        if (!asked) await this.pageForReallocation(m, r, userId, because, now, a.id);
         work.awaitingReallocation.push({ referralId: id, reference: r.reference, assessmentId: a.id });
       }
     }
     return work;
+  }
+
+  /**
+   * The scheduled sweep (job `ineligible-amhp-work`, every minute): an AMHP stops being able to act without anyone
+   * recording anything that moment (a suspension recorded ahead of time takes effect, AMHP-07; her approval runs out on
+   * its end date, AMHP-05/08; an account disabled on another replica, or roles changed by the identity provider), and
+   * what she holds because she could act must go then (MHA 1983 s.114, s.13). Every AMHP holding an open offer, an
+   * allocation, the lead of an assessment not closed or an escalation page's access who may not act now (the same
+   * judgement as withdrawIneligible) has the same withdrawal, each in a transaction of her own (one that fails is
+   * logged, counted, and tried again at the next run, and does not stop the others), by the system: the timeline's
+   * entries and the audit rows carry no actor. Ids and counts only.
+   */
+  async withdrawFromIneligible(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
+    const holders: Array<{ userId: string }> = await m.query(
+      `SELECT allocated_user_id AS "userId" FROM referrals WHERE status IN ('allocated', 'in-assessment') AND allocated_user_id IS NOT NULL
+       UNION SELECT user_id FROM allocation_offers WHERE response IS NULL
+       UNION SELECT lead_amhp_user_id FROM assessments WHERE status <> 'closed' AND lead_amhp_user_id IS NOT NULL
+       UNION SELECT user_id FROM access_relationships
+              WHERE source_type = 'referral-escalation' AND (valid_to IS NULL OR valid_to > $1)
+       ORDER BY 1`,
+      [now],
+    );
+    const ids = holders.map((h) => h.userId);
+    const why = await this.whyNotEligible(m, ids, now);
+    const ineligible = ids.filter((id) => why.get(id)?.length);
+    const done = { amhps: ineligible.length, offersWithdrawn: 0, allocationsReturned: 0, awaitingReallocation: 0, failed: [] as string[] };
+    for (const userId of ineligible) {
+      try {
+        const work = await this.db.detached(() => this.db.transaction((own) => this.withdrawIneligibleUser(own, userId, now)));
+        done.offersWithdrawn += work.offersWithdrawn.length;
+        done.allocationsReturned += work.allocationsReturned.length;
+        done.awaitingReallocation += work.awaitingReallocation.length;
+      } catch (err) {
+        done.failed.push(userId);
+        this.logger.error(`withdrawing the work of AMHP ${userId}, who may not act now, failed: ${(err as Error).message}`);
+      }
+    }
+    return done;
   }
 
   /** The referral allocated to an AMHP who may no longer act goes back to the queue (allocated → accepted). */
