@@ -196,4 +196,20 @@ describe('an AMHP who stops being able to act later, or whose account is disable
     expect(await sweepAt('2026-11-22T00:05:00Z')).toMatchObject({ allocationsReturned: 1, failed: [] });
     expect(await managerSees(waiting.id)).toEqual({ status: 'accepted', allocatedUserId: null, pagedToReallocate: 1 });
   });
+
+  it("a manager's override stands: the sweep leaves an allocation made knowing her approval had lapsed, until her account is disabled", async () => {
+    const omar = await amhp(t, { displayName: 'Omar Overridden', approval: { startsOn: '2026-01-01', endsOn: '2026-11-20' } });
+    const r = await referral();
+    await as(manager)
+      .post(`/referrals/${r.id}/allocation`, {
+        userId: omar.id,
+        overrideReason: 'Re-approval panel sat on Friday; letter awaited. Only AMHP within reach of the place of safety.',
+      })
+      .expect(200);
+    expect(await sweepAt('2026-11-22T00:10:00Z')).toMatchObject({ allocationsReturned: 0, failed: [] });
+    expect(await managerSees(r.id)).toEqual({ status: 'allocated', allocatedUserId: omar.id, pagedToReallocate: 0 });
+
+    await as(admin).patch(`/users/${omar.id}`, { active: false }).expect(200);
+    expect(await managerSees(r.id)).toEqual({ status: 'accepted', allocatedUserId: null, pagedToReallocate: 1 });
+  });
 });

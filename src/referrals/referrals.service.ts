@@ -1079,7 +1079,10 @@ export class ReferralsService implements OnModuleInit {
         );
       }
       if (r.status === 'allocated') await this.access.end(m, 'referral-allocation', id, now);
-      await this.allocateIn(m, actor, r, dto.userId, now, { overrideReason: hard.length ? dto.overrideReason : undefined });
+      await this.allocateIn(m, actor, r, dto.userId, now, {
+        overrideReason: hard.length ? dto.overrideReason : undefined,
+        overridden: hard.map((f) => f.code),
+      });
       if (hard.length) {
         await this.alerts.raiseAlert(m, {
           kind: 'allocation-override',
@@ -1521,6 +1524,9 @@ export class ReferralsService implements OnModuleInit {
           subjectPersonId: r.personId,
           details: { userId, reason: 'amhp-not-eligible', because },
         });
+      // A manager who allocated to her knowing she may not act (an override with its reason, alerted for review)
+      // decided it: the same reasons never undo it; a reason she did not know of (a suspension since, her account) does.
+      if (r.status !== 'accepted' && (await this.overrode(m, id, userId, because))) continue;
       if (r.status === 'allocated' && r.allocatedUserId === userId) {
         await this.handBack(m, r, userId, because, now);
         work.allocationsReturned.push({ referralId: id, reference: r.reference });
@@ -1541,6 +1547,20 @@ export class ReferralsService implements OnModuleInit {
       }
     }
     return work;
+  }
+
+  /**
+   * Whether the referral's allocation to `userId` was a manager's override of every reason in `because`. An override
+   * recorded before overrides named their reasons is taken to cover them all (the manager's decision stands).
+   */
+  private async overrode(m: EntityManager, referralId: string, userId: string, because: string[]): Promise<boolean> {
+    const [last]: Array<{ data: { userId?: string; override?: boolean; overridden?: string[] } }> = await m.query(
+      `SELECT data FROM referral_events WHERE referral_id = $1 AND type = 'allocated' ORDER BY id DESC LIMIT 1`,
+      [referralId],
+    );
+    if (!last || last.data.userId !== userId || !last.data.override) return false;
+    const overridden = last.data.overridden;
+    return !Array.isArray(overridden) || because.every((code) => overridden.includes(code));
   }
 
   /**
@@ -1821,8 +1841,14 @@ export class ReferralsService implements OnModuleInit {
     r: Row,
     userId: string,
     now: Date,
-    { offersWithdrawn = 'allocated', overrideReason }: { offersWithdrawn?: OfferWithdrawnReason; overrideReason?: string } = {},
+    {
+      offersWithdrawn = 'allocated',
+      overrideReason,
+      overridden = [],
+    }: { offersWithdrawn?: OfferWithdrawnReason; overrideReason?: string; overridden?: string[] } = {},
   ): Promise<void> {
+    // A manager's override names what it overrode, so that the same reasons never undo it (withdrawIneligibleUser).
+    const override = overrideReason ? { override: true, overridden } : {};
     const decision = transition('accepted', 'allocated', {
       nearestRelativeRequest: r.nearestRelativeRequest,
       writtenReasonsAt: r.writtenReasonsAt,
@@ -1833,7 +1859,7 @@ export class ReferralsService implements OnModuleInit {
       m,
       `UPDATE referrals SET status = 'allocated', allocated_user_id = $2, allocated_at = $3, version = version + 1 WHERE id = $1`,
       [r.id, userId, now],
-      { actor, type: 'allocated', data: { userId, ...(overrideReason ? { override: true } : {}) } },
+      { actor, type: 'allocated', data: { userId, ...override } },
     );
     await this.withdrawOffers(m, r.id, now, offersWithdrawn);
     await this.access.end(m, 'referral-offer', r.id, now);
@@ -1851,7 +1877,7 @@ export class ReferralsService implements OnModuleInit {
       resourceType: 'referral',
       resourceId: r.id,
       subjectPersonId: r.personId,
-      details: { userId, ...(overrideReason ? { override: true } : {}) },
+      details: { userId, ...override },
     });
     await this.events.emit(m, {
       type: 'referral.allocated',
