@@ -3,7 +3,7 @@ import type { ModuleTables } from '../database/table-ownership';
 /** The tables the assessments module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
   owns: ['assessments', 'assessment_events', 'assessment_contacts', 'medical_recommendations'],
-  sqlFragments: ['referralStopFactsSql', 'assessmentPersonSql'],
+  sqlFragments: ['referralStopFactsSql', 'assessmentPersonSql', 'openAssessmentLedBySql', 'leadsOfOpenAssessmentsSql'],
 };
 
 /**
@@ -36,3 +36,15 @@ export const referralStopFactsSql = (referral: string): string => `json_build_ob
  */
 export const assessmentPersonSql = (id: string): string =>
   `(SELECT person_assessment.person_id FROM assessments person_assessment WHERE person_assessment.id = ${id})`;
+
+/**
+ * SQL fragment for another module's query: the id of the assessment of the referral `referral` that is not closed and
+ * is led by the user `user` (SQL expressions), or NULL. An AMHP who may no longer act is judged by what she leads.
+ */
+export const openAssessmentLedBySql = (referral: string, user: string): string =>
+  `(SELECT la.id FROM assessments la WHERE la.referral_id = ${referral} AND la.lead_amhp_user_id = ${user} AND la.status <> 'closed'
+     ORDER BY la.opened_at, la.id LIMIT 1)`;
+
+/** SQL fragment for another module's query: a SELECT of the user ids leading an assessment that is not closed. */
+export const leadsOfOpenAssessmentsSql = (): string =>
+  `SELECT ol.lead_amhp_user_id FROM assessments ol WHERE ol.status <> 'closed' AND ol.lead_amhp_user_id IS NOT NULL`;

@@ -3,7 +3,9 @@ import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
 import { can, seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
-import { referralStopFactsSql } from '../assessments/assessments.tables';
+import { leadsOfOpenAssessmentsSql, openAssessmentLedBySql, referralStopFactsSql } from '../assessments/assessments.tables';
+import { holdersOfLiveRelationshipsSql, liveRelationshipSql } from '../access/access.tables';
+import { practitionerUserIdSql } from '../workforce/workforce.tables';
 import { NotificationsService } from '../alerts/notifications.service';
 import { AuditService } from '../audit/audit.service';
 import { AccountWithdrawals } from '../auth/account-withdrawals';
@@ -1458,8 +1460,8 @@ export class ReferralsService implements OnModuleInit {
    * by one in id order and judged as they then stand, so an acceptance that won meanwhile is handed back too.
    */
   async withdrawIneligible(m: EntityManager, practitionerId: string): Promise<WithdrawnWork> {
-    const [p]: Array<{ userId: string }> = await m.query('SELECT user_id AS "userId" FROM practitioners WHERE id = $1', [practitionerId]);
-    if (!p) return { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
+    const [p]: Array<{ userId: string | null }> = await m.query(`SELECT ${practitionerUserIdSql('$1')} AS "userId"`, [practitionerId]);
+    if (!p?.userId) return { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
     return this.withdrawIneligibleUser(m, p.userId);
   }
 
@@ -1488,9 +1490,8 @@ export class ReferralsService implements OnModuleInit {
       `SELECT r.id FROM referrals r
         WHERE (r.status IN ('allocated', 'in-assessment') AND r.allocated_user_id = $1)
            OR EXISTS (SELECT 1 FROM allocation_offers o WHERE o.referral_id = r.id AND o.user_id = $1 AND o.response IS NULL)
-           OR EXISTS (SELECT 1 FROM assessments a WHERE a.referral_id = r.id AND a.lead_amhp_user_id = $1 AND a.status <> 'closed')
-           OR EXISTS (SELECT 1 FROM access_relationships ar WHERE ar.source_type = 'referral-escalation' AND ar.source_id = r.id::text
-                         AND ar.user_id = $1 AND (ar.valid_to IS NULL OR ar.valid_to > $2))
+           OR ${openAssessmentLedBySql('r.id', '$1')} IS NOT NULL
+           OR ${liveRelationshipSql(`'referral-escalation'`, 'r.id::text', '$1', '$2')}
         ORDER BY r.id`,
       [userId, now],
     );
@@ -1531,11 +1532,8 @@ export class ReferralsService implements OnModuleInit {
         await this.handBack(m, r, userId, because, now);
         work.allocationsReturned.push({ referralId: id, reference: r.reference });
       } else if (r.status === 'in-assessment') {
-        const [a]: Array<{ id: string }> = await m.query(
-          `SELECT id FROM assessments WHERE referral_id = $1 AND lead_amhp_user_id = $2 AND status <> 'closed'`,
-          [id, userId],
-        );
-        if (!a) continue;
+        const [a]: Array<{ id: string | null }> = await m.query(`SELECT ${openAssessmentLedBySql('$1', '$2')} AS id`, [id, userId]);
+        if (!a?.id) continue;
         // Asked once: the assessment stays hers until a manager reallocates it, and the sweep finds her every minute
         // meanwhile; the managers were paged, and the timeline says so, the first time.
         const [asked]: unknown[] = await m.query(
@@ -1577,9 +1575,8 @@ export class ReferralsService implements OnModuleInit {
     const holders: Array<{ userId: string }> = await m.query(
       `SELECT allocated_user_id AS "userId" FROM referrals WHERE status IN ('allocated', 'in-assessment') AND allocated_user_id IS NOT NULL
        UNION SELECT user_id FROM allocation_offers WHERE response IS NULL
-       UNION SELECT lead_amhp_user_id FROM assessments WHERE status <> 'closed' AND lead_amhp_user_id IS NOT NULL
-       UNION SELECT user_id FROM access_relationships
-              WHERE source_type = 'referral-escalation' AND (valid_to IS NULL OR valid_to > $1)
+       UNION ${leadsOfOpenAssessmentsSql()}
+       UNION ${holdersOfLiveRelationshipsSql(`'referral-escalation'`, '$1')}
        ORDER BY 1`,
       [now],
     );

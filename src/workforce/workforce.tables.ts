@@ -4,4 +4,8 @@ import type { ModuleTables } from '../database/table-ownership';
 export const TABLES: ModuleTables = {
   owns: ['practitioners', 'approvals', 'approval_suspensions', 'training_records', 'practitioner_directory'],
   sharedViews: ['practitioner_directory'],
+  sqlFragments: ['practitionerUserIdSql'],
 };
+
+/** SQL fragment for another module's query: the user account of the practitioner `id` (an SQL expression), or NULL. */
+export const practitionerUserIdSql = (id: string): string => `(SELECT pu.user_id FROM practitioners pu WHERE pu.id = ${id})`;
