@@ -59,18 +59,32 @@ export async function deviceExists() {
   return (await indexedDB.databases()).some((d) => d.name === DB_NAME);
 }
 
-/** Opens the database for one look, whatever the lock says (nothing is added), or null when there is none. */
+/**
+ * Opens the database for one look, whatever the lock says (nothing is added), or null when there is none. A database
+ * deleted between the check and the open (another tab signing out) is not made again: the open that would create it
+ * is abandoned.
+ */
 async function openForLook() {
   if (!(await deviceExists())) return null;
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(DB_NAME, VERSION);
-    req.onupgradeneeded = () => {
+    let gone = false;
+    req.onupgradeneeded = (event) => {
+      if (event.oldVersion === 0) {
+        gone = true;
+        req.transaction.abort();
+        return;
+      }
       const db = req.result;
       if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
       if (!db.objectStoreNames.contains('vault')) db.createObjectStore('vault', { keyPath: 'name' });
     };
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = (event) => {
+      if (!gone) return reject(req.error);
+      event.preventDefault();
+      resolve(null);
+    };
   });
 }
 
