@@ -68,6 +68,10 @@ describe('trimming takes off what shows nothing at the ends, never part of a sho
     ],
     ['a final character outside the BMP', '\u200e𝒜\u200e', '𝒜'],
     ['leading combining marks with nothing to sit on', '\u0301abc', 'abc'],
+    ['plain ASCII shown from end to end is left as it is', 'Crisis team (2)!', 'Crisis team (2)!'],
+    ['one character', 'x', 'x'],
+    ['nothing at all', '', ''],
+    ['ASCII ending in a soft hyphen', 'crisis\u00ad', 'crisis'],
   ])('%s', (_name, text, trimmed) => expect(trimInvisible(text)).toBe(trimmed));
 });
 
@@ -81,5 +85,8 @@ describe('a length is counted in characters a reader sees (a break-glass reason 
     ['a letter with a combining accent is one character', 'cafe\u0301', 4],
     ['a character outside the BMP is one character', '𝒜𝒜', 2],
     ['Arabic words', 'علاج منزلي', 10],
+    ['only spaces', '    ', 0],
+    ['a tab between words counts as a space', 'a\tb', 3],
+    ['ASCII punctuation shows', '!!!', 3],
   ])('%s: %s', (_name, text, length) => expect(visibleLength(text)).toBe(length));
 });
