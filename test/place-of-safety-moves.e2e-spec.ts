@@ -148,6 +148,24 @@ describe('places of safety: a person moved on keeps the period of the first arri
     expect(await t.sql(`SELECT 1 FROM referral_events WHERE referral_id = $1 AND type = 'place-of-safety-moved'`, [first.id])).toEqual([]);
   });
 
+  it('the same move sent eight times at once is recorded once (the rest 409 transfer-already-recorded); a move before the last is 422', async () => {
+    const first = await atAandE('2026-12-05T22:00:00Z');
+    const body = { at: '2026-12-06T00:30:00Z', placeOfSafetyType: 'health-based', place: 'Ward 7' };
+    const res = await Promise.all(Array.from({ length: 8 }, () => post(`/referrals/${first.id}/transfers`, body)));
+    expect(res.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    for (const r of res.filter((x) => x.status === 409)) expect(r.body.code).toBe('transfer-already-recorded');
+    const read = (await get(`/referrals/${first.id}`).expect(200)).body;
+    expect(read.legalContext.transfers).toEqual([{ at: '2026-12-06T00:30:00.000Z', placeOfSafetyType: 'health-based', place: 'Ward 7' }]);
+    const events = await t.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM referral_events WHERE referral_id = $1 AND type = 'place-of-safety-moved'`,
+      [first.id],
+    );
+    expect(events).toEqual([{ n: 1 }]);
+    const earlier = await post(`/referrals/${first.id}/transfers`, { at: '2026-12-06T00:00:00Z', placeOfSafetyType: 'other' }).expect(422);
+    expect(earlier.body.code).toBe('transfer-not-after-last');
+    expect(earlier.body.errors[0].field).toBe('at');
+  });
+
   it('a move to a type that is not a place of safety is 400 naming placeOfSafetyType', async () => {
     const first = await atAandE('2026-12-05T20:00:00Z');
     const res = await post(`/referrals/${first.id}/transfers`, { at: '2026-12-06T01:00:00Z', placeOfSafetyType: 'car' }).expect(400);

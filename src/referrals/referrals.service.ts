@@ -971,6 +971,9 @@ export class ReferralsService implements OnModuleInit {
           citation: clock.citation,
         });
       const refusing = findings.filter(refusesIntake);
+      // The same move again (moves sent at once, a retry without an Idempotency-Key): it is recorded once, the rest lose.
+      const repeat = refusing.find((f) => f.code === 'transfer-already-recorded');
+      if (repeat) throw new ConflictProblem(repeat.message, repeat.code);
       if (refusing.length)
         throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
           findings,

@@ -967,6 +967,24 @@ export function validateTransfer(
         `The move (${formatLocal(move.at, zone)}) is after the period at the place of safety ended (${formatLocal(end, zone)}): a person may be taken to another place of safety only before the end of the period, which a move never restarts.`,
       ),
     );
+  // Moves come one after another: a move at or before the last one recorded is either that move again (a repeat, a
+  // double tap, a retry: refused as already recorded) or out of order (the person cannot have arrived there then).
+  const latest = (context.transfers ?? []).reduce<PlaceOfSafetyTransfer | undefined>((a, b) => (!a || b.at > a.at ? b : a), undefined);
+  if (latest && move.at.getTime() <= latest.at.getTime()) {
+    const where = (t: PlaceOfSafetyTransfer) => `${t.place ? `${t.place}, ` : ''}${t.placeOfSafetyType} at ${formatLocal(t.at, zone)}`;
+    const same =
+      move.at.getTime() === latest.at.getTime() &&
+      move.placeOfSafetyType === latest.placeOfSafetyType &&
+      (move.place ?? null) === (latest.place ?? null);
+    findings.push(
+      same
+        ? blocker('transfer-already-recorded', `This move (${where(move)}) is already recorded.`)
+        : blocker(
+            'transfer-not-after-last',
+            `A move must come after the last one recorded (${where(latest)}); this one (${where(move)}) does not.`,
+          ),
+    );
+  }
   if (move.placeOfSafetyType === 'police-station') {
     if (context.personUnder18 === true)
       findings.push({
