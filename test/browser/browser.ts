@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page, Request, Route } from 'playwright-core';
 
@@ -13,6 +15,19 @@ const RECORD_WAIT_MS = Number(
     .exec(readFileSync(join(__dirname, '..', '..', 'app', 'js', 'outbox.js'), 'utf8'))![1]
     .replace(/_/g, ''),
 );
+// What the page's own globals look like to the few helpers below that run in it (the tests compile without the DOM).
+interface IdbRequest<T = unknown> {
+  result: T;
+  onsuccess: (() => void) | null;
+  onerror: (() => void) | null;
+}
+declare const indexedDB: {
+  open(
+    name: string,
+  ): IdbRequest<{ transaction(store: string): { objectStore(s: string): { getAll(): IdbRequest<unknown[]> } }; close(): void }>;
+  databases(): Promise<Array<{ name: string }>>;
+};
+
 /** WCAG 2.2 AA, and every level below it. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -104,4 +119,52 @@ export async function holdOnTheWire(
       await page.unroute(url, handler);
     },
   };
+}
+
+/**
+ * The records of one store of the app's database on the phone (`amhp-device`), as stored (nothing decrypted); [] when
+ * the phone holds no such database (it is not made by looking).
+ */
+export function storedRecords<T = Record<string, unknown>>(page: Page, storeName: string): Promise<T[]> {
+  return page.evaluate(async (name) => {
+    if (!(await indexedDB.databases()).some((d) => d.name === 'amhp-device')) return [];
+    return new Promise<unknown[]>((resolve, reject) => {
+      const req = indexedDB.open('amhp-device');
+      req.onsuccess = () => {
+        const db = req.result;
+        const all = db.transaction(name).objectStore(name).getAll();
+        all.onsuccess = () => {
+          db.close();
+          resolve(all.result);
+        };
+        all.onerror = () => reject(new Error('read failed'));
+      };
+      req.onerror = () => reject(new Error('open failed'));
+    });
+  }, storeName) as Promise<T[]>;
+}
+
+/**
+ * The phone's signal, as the app's listening server: `cut()` stops it answering (open connections closed), `restore()`
+ * listens again on the same port (nothing when it already does: for afterAll, so the app can close).
+ */
+export function signalOf(server: Server): { cut(): Promise<void>; restore(): Promise<void> } {
+  const { port } = server.address() as AddressInfo;
+  return {
+    cut: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    restore: () => (server.listening ? Promise.resolve() : new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))),
+  };
+}
+
+/** Waits until `ok()` holds, asking every 100 ms; throws when it has not after `timeoutMs` (10 s). */
+export async function until(ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; waited < timeoutMs; waited += 100) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!(await ok())) throw new Error('timed out waiting');
 }

@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const navigator: { serviceWorker: { ready: Promise<unknown> } };
@@ -23,8 +21,7 @@ describe('the duty phone at night with no signal', () => {
   let page: Page;
   let errors: string[];
   let grace: TestUser;
-  let server: Server;
-  let port: number;
+  let signal: ReturnType<typeof signalOf>;
   let referralId: string;
   const dialogs: string[] = [];
   const bad: string[] = [];
@@ -32,8 +29,7 @@ describe('the duty phone at night with no signal', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T02:00:00Z', listen: true });
-    server = t.app.getHttpServer();
-    port = (server.address() as AddressInfo).port;
+    signal = signalOf(t.app.getHttpServer());
     const manager = await t.user(['manager'], { displayName: 'Morgan Ellis' });
     await t.sql('UPDATE users SET phone = $2 WHERE id = $1', [manager.id, '+44 7700 900001']);
     await t.http
@@ -63,16 +59,10 @@ describe('the duty phone at night with no signal', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await signal?.restore();
     await t?.close();
   });
 
-  const stopServer = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  const startServer = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   /** Waits (up to 10 s) until `read()` gives `want`, then expects it (so a failure shows what it gave). */
   const becomes = async <T>(read: () => Promise<T>, want: T) => {
     for (let i = 0; i < 100 && JSON.stringify(await read()) !== JSON.stringify(want); i++) await new Promise((r) => setTimeout(r, 100));
@@ -140,7 +130,7 @@ describe('the duty phone at night with no signal', () => {
   });
 
   it('with no signal, after “Arrived: start the assessment” she records the other steps; each says “Waiting to send (02:00 GMT)”', async () => {
-    await stopServer();
+    await signal.cut();
     await step('arrived').click();
     await waiting('arrived').filter({ hasText: 'Waiting to send (' }).waitFor();
     await expect(waiting('arrived').textContent()).resolves.toContain('Waiting to send (02:00 GMT)');
@@ -176,7 +166,7 @@ describe('the duty phone at night with no signal', () => {
   });
 
   it('the signal back sends her arrival first and the steps after it, each once; the screen then says they were sent', async () => {
-    await startServer();
+    await signal.restore();
     await page.getByRole('button', { name: /^Send now/ }).click();
     await page.locator('#step-doctors-requested-times').waitFor({ timeout: 15_000 });
     expect(await t.sql('SELECT id FROM assessments WHERE referral_id = $1', [referralId])).toHaveLength(1);

@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, storedRecords, until } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const document: { querySelector(s: string): { textContent: string } | null };
@@ -44,8 +42,7 @@ describe('the duty AMHP’s phone without a signal', () => {
   let page: Page;
   let errors: string[];
   let worker: TestUser;
-  let server: Server;
-  let port: number;
+  let signal: ReturnType<typeof signalOf>;
   let referralId: string;
   let assessmentId: string;
   const MIN = 60_000;
@@ -53,8 +50,7 @@ describe('the duty AMHP’s phone without a signal', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T02:00:00Z', listen: true });
-    server = t.app.getHttpServer();
-    port = (server.address() as AddressInfo).port;
+    signal = signalOf(t.app.getHttpServer());
     const manager = await t.user(['manager']);
     const police = await t.user(['referrer']);
     worker = await amhp(t, { displayName: 'Sam Okoro' });
@@ -69,7 +65,7 @@ describe('the duty AMHP’s phone without a signal', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await signal?.restore();
     await t?.close();
   });
 
@@ -79,47 +75,16 @@ describe('the duty AMHP’s phone without a signal', () => {
     await page.clock.fastForward(ms);
   };
   /** The service goes away mid-journey: its listener closed and every open connection cut. */
-  const stopServer = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  const startServer = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const unsent = () => page.locator('[data-unsent]');
   /** The header's count of unsent changes, once it says `text` (it re-renders after the outbox changes). */
   const unsentSays = async (text: string) => {
     await page.locator('[data-unsent]', { hasText: text }).waitFor({ timeout: 10_000 });
     await expect(unsent().textContent()).resolves.toBe(text);
   };
-  /** Waits (up to 10 s) until `ok()` holds. */
-  const until = async (ok: () => Promise<boolean>) => {
-    for (let i = 0; i < 100; i++) {
-      if (await ok()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('timed out waiting');
-  };
   const timer = () => page.locator('.app-clock', { hasText: 'Section 136' }).first();
 
   /** The records of one IndexedDB store of the app's device database, as stored (nothing decrypted). */
-  const stored = (storeName: string) =>
-    page.evaluate(
-      (name) =>
-        new Promise<unknown[]>((resolve, reject) => {
-          const req = indexedDB.open('amhp-device');
-          req.onsuccess = () => {
-            const db = req.result;
-            const all = db.transaction(name).objectStore(name).getAll();
-            all.onsuccess = () => {
-              db.close();
-              resolve(all.result);
-            };
-            all.onerror = () => reject(new Error('read failed'));
-          };
-          req.onerror = () => reject(new Error('open failed'));
-        }),
-      storeName,
-    );
+  const stored = (storeName: string) => storedRecords(page, storeName);
   /** Calls record() of the app's own outbox module (the one the screens use) in the page. */
   const record = (path: string, body: object, label: string) =>
     page.evaluate(
@@ -213,7 +178,7 @@ describe('the duty AMHP’s phone without a signal', () => {
   let firstBody: object;
   it('with the service gone mid-journey, each tap is saved on the phone and counted, and the clocks say how old their data is', async () => {
     const before = await timer().locator('[role=timer]').textContent();
-    await stopServer();
+    await signal.cut();
     await advance(14 * MIN);
     await step('Doctors requested').click();
     await notice().filter({ hasText: 'Doctors requested at Sat 21 Nov, 02:14 GMT: saved on this phone, not sent yet.' }).waitFor();
@@ -280,7 +245,7 @@ describe('the duty AMHP’s phone without a signal', () => {
     });
     await unsentSays('3 changes saved on this phone, not sent yet');
 
-    await startServer();
+    await signal.restore();
     // Her first tap had reached the service before the signal went, but the answer was lost on the way back.
     const token = (await t.http.post('/auth/login').send({ email: worker.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
     await t.http
@@ -332,11 +297,11 @@ describe('the duty AMHP’s phone without a signal', () => {
   it('a job pack past its expiry is deleted from the phone', async () => {
     expect(await packJobs()).toEqual([{ referral: referralId, assessment: assessmentId }]);
     // Twelve hours on (CLIENT_OFFLINE_HOURS) with the phone left open and no new pack since: it is gone.
-    await stopServer();
+    await signal.cut();
     await page.clock.fastForward(12 * 60 * MIN + MIN);
     await until(async () => ((await stored('vault')) as Array<{ name: string }>).every((v) => v.name !== 'pack'));
     expect(await packJobs()).toEqual([]);
-    await startServer();
+    await signal.restore();
   });
 
   it('signing out leaves nothing on the phone: no database, no kept data, no storage, even from a read still on its way', async () => {

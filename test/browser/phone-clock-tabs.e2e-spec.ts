@@ -1,27 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, storedRecords, until as waitUntil } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const document: { scripts: ArrayLike<{ src: string }> };
 declare const localStorage: { setItem(k: string, v: string): void };
-interface IdbRequest<T = unknown> {
-  result: T;
-  onsuccess: (() => void) | null;
-  onerror: (() => void) | null;
-}
-interface IdbDatabase {
-  transaction(store: string): { objectStore(s: string): { getAll(): IdbRequest<unknown[]> } };
-  close(): void;
-}
-declare const indexedDB: {
-  open(name: string): IdbRequest<IdbDatabase>;
-  databases(): Promise<Array<{ name: string }>>;
-};
+declare const indexedDB: { databases(): Promise<Array<{ name: string }>> };
 
 /**
  * The duty phone's own clock, and more than one tab of the app on it: a phone whose clock is wrong shows the statutory
@@ -36,8 +22,7 @@ describe('the duty phone’s clock and its tabs', () => {
   let page: Page;
   let errors: string[];
   let grace: TestUser;
-  let server: Server;
-  let port: number;
+  let signal: ReturnType<typeof signalOf>;
   let referralId: string;
   let assessmentId: string;
   const MIN = 60_000;
@@ -45,8 +30,7 @@ describe('the duty phone’s clock and its tabs', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T02:00:00Z', listen: true });
-    server = t.app.getHttpServer();
-    port = (server.address() as AddressInfo).port;
+    signal = signalOf(t.app.getHttpServer());
     const manager = await t.user(['manager']);
     const police = await t.user(['referrer']);
     grace = await amhp(t, { displayName: 'Grace Liu' });
@@ -64,41 +48,14 @@ describe('the duty phone’s clock and its tabs', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await signal?.restore();
     await t?.close();
   });
 
-  const stopServer = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  const startServer = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const until = async (ok: () => Promise<boolean>) => {
-    for (let i = 0; i < 300; i++) {
-      if (await ok()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('timed out waiting');
-  };
-  /** The names of the app's vault records, as stored; [] when there is no database. */
-  const vault = (p: Page = page) =>
-    p.evaluate(async () => {
-      if (!(await indexedDB.databases()).some((d) => d.name === 'amhp-device')) return [];
-      return new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
-        const req = indexedDB.open('amhp-device');
-        req.onsuccess = () => {
-          const db = req.result;
-          const all = db.transaction('vault').objectStore('vault').getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve(all.result as Array<Record<string, unknown>>);
-          };
-          all.onerror = () => reject(new Error('read failed'));
-        };
-        req.onerror = () => reject(new Error('open failed'));
-      });
-    });
+  /** Waits (up to 30 s: the slow phone's page) until `ok()` holds. */
+  const until = (ok: () => Promise<boolean>) => waitUntil(ok, 30_000);
+  /** The app's vault records, as stored; [] when there is no database. */
+  const vault = (p: Page = page) => storedRecords(p, 'vault');
   const packKept = async (p: Page = page) => (await vault(p)).some((v) => v.name === 'pack');
   const timer = (p: Page = page) => p.locator('.app-clock', { hasText: 'Section 136' }).first().locator('[role=timer]');
   const clockNotice = (p: Page = page) => p.locator('.app-device__clock');
@@ -119,7 +76,7 @@ describe('the duty phone’s clock and its tabs', () => {
     await timer().filter({ hasText: leftByService }).waitFor({ timeout: 20_000 });
     await clockNotice().filter({ hasText: 'This phone’s clock is 10 min slow.' }).waitFor({ timeout: 20_000 });
 
-    await stopServer();
+    await signal.cut();
     await page.reload();
     await page.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor({ timeout: 30_000 });
     await page.locator('.app-device__signal').waitFor();
@@ -144,7 +101,7 @@ describe('the duty phone’s clock and its tabs', () => {
     await until(async () => !(await packKept()));
     await screenshot(page, 'phone-clock-2-set-back');
     await page.clock.setSystemTime(new Date(t.clock.now().getTime() - 10 * MIN));
-    await startServer();
+    await signal.restore();
   });
 
   it('signing out in one tab signs out the other at once: it shows sign-in, and its pack timer keeps nothing on the phone', async () => {
@@ -190,7 +147,7 @@ describe('the duty phone’s clock and its tabs', () => {
     await other.goto(`${t.url}/app/`);
     await other.locator('.app-header__user', { hasText: 'Grace Liu' }).waitFor({ timeout: 30_000 });
 
-    await stopServer();
+    await signal.cut();
     const outcome = await page.evaluate(
       async ({ path, body }) => {
         const src = [...(document.scripts as unknown as Array<{ src: string }>)].find((s) => s.src.endsWith('/js/main.js'))!.src;
@@ -209,7 +166,7 @@ describe('the duty phone’s clock and its tabs', () => {
     expect(outcome).toBe('queued');
     await other.locator('[data-unsent]', { hasText: '1 change saved on this phone, not sent yet' }).waitFor({ timeout: 20_000 });
     await screenshot(other, 'phone-tabs-2-other-tab-counts');
-    await startServer();
+    await signal.restore();
     await other.close();
   });
 

@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, until } from './browser';
 
 /**
  * Her job reallocated to another AMHP while she had no signal: what she saved on it is not recorded, and the screen
@@ -20,15 +18,13 @@ describe('a job reallocated while she had no signal', () => {
   let grace: TestUser;
   let ben: TestUser;
   let manager: TestUser;
-  let server: Server;
-  let port: number;
+  let signal: ReturnType<typeof signalOf>;
   let referralId: string;
 
   beforeAll(async () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T02:00:00Z', listen: true });
-    server = t.app.getHttpServer();
-    port = (server.address() as AddressInfo).port;
+    signal = signalOf(t.app.getHttpServer());
     manager = await t.user(['manager']);
     const police = await t.user(['referrer']);
     grace = await amhp(t, { displayName: 'Grace Liu' });
@@ -44,16 +40,10 @@ describe('a job reallocated while she had no signal', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await signal?.restore();
     await t?.close();
   });
 
-  const stopServer = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  const startServer = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   /** Whether the phone's kept job pack holds the job (read through the app's own module, in the page). */
   const packHolds = () =>
     page.evaluate<boolean>(
@@ -68,14 +58,14 @@ describe('a job reallocated while she had no signal', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Robin Wren' }).click();
     await page.getByRole('heading', { name: 'Robin Wren', level: 1 }).waitFor();
-    for (let i = 0; i < 100 && !(await packHolds()); i++) await new Promise((r) => setTimeout(r, 100));
+    await until(packHolds);
     expect(await packHolds()).toBe(true);
   });
 
   it('the signal back: her arrival is not recorded, the screen says the job is no longer hers, and the person leaves the screen and the phone', async () => {
-    await stopServer();
+    await signal.cut();
     // Meanwhile the manager gives the job to Ben (the service's own handler, not through the closed listener).
-    await startServer();
+    await signal.restore();
     const read = await t.http.get(`/referrals/${referralId}`).set('authorization', manager.auth).expect(200);
     await t.http
       .post(`/referrals/${referralId}/allocation`)
@@ -83,11 +73,11 @@ describe('a job reallocated while she had no signal', () => {
       .set('if-match', read.headers.etag)
       .send({ userId: ben.id, overrideReason: 'Grace is needed at another assessment' })
       .expect(200);
-    await stopServer();
+    await signal.cut();
     await page.locator('[data-step="arrived"]').click();
     await page.locator('#step-arrived-waiting').waitFor({ timeout: 15_000 });
 
-    await startServer();
+    await signal.restore();
     await page.getByRole('button', { name: /^Send now/ }).click();
     await page.getByRole('heading', { name: 'This job is no longer yours', level: 1 }).waitFor({ timeout: 15_000 });
     const main = page.locator('main');

@@ -1,27 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, storedRecords, until } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const navigator: { serviceWorker: { ready: Promise<unknown> } };
 declare const localStorage: { getItem(k: string): string | null };
-interface IdbRequest<T = unknown> {
-  result: T;
-  onsuccess: (() => void) | null;
-  onerror: (() => void) | null;
-}
-interface IdbDatabase {
-  transaction(store: string): { objectStore(s: string): { getAll(): IdbRequest<unknown[]> } };
-  close(): void;
-}
-declare const indexedDB: {
-  open(name: string): IdbRequest<IdbDatabase>;
-  databases(): Promise<Array<{ name: string }>>;
-};
 
 /**
  * The duty phone when a session ends other than by a sign-out with a signal: signed out in a basement, signed out
@@ -36,8 +21,7 @@ describe('the duty phone when her session ends', () => {
   let errors: string[];
   let grace: TestUser;
   let isla: TestUser;
-  let server: Server;
-  let port: number;
+  let signal: ReturnType<typeof signalOf>;
   let referralId: string;
   let assessmentId: string;
   const MIN = 60_000;
@@ -47,8 +31,7 @@ describe('the duty phone when her session ends', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     t = await createTestApp({ now: '2026-11-21T02:00:00Z', listen: true });
-    server = t.app.getHttpServer();
-    port = (server.address() as AddressInfo).port;
+    signal = signalOf(t.app.getHttpServer());
     const manager = await t.user(['manager']);
     const police = await t.user(['referrer']);
     grace = await amhp(t, { displayName: 'Grace Liu' });
@@ -71,41 +54,12 @@ describe('the duty phone when her session ends', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await signal?.restore();
     await t?.close();
   });
 
-  const stopServer = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  const startServer = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const until = async (ok: () => Promise<boolean>) => {
-    for (let i = 0; i < 100; i++) {
-      if (await ok()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('timed out waiting');
-  };
   /** The records of one store of the app's database, as stored; [] when there is no database. */
-  const stored = (storeName: string) =>
-    page.evaluate(async (name) => {
-      if (!(await indexedDB.databases()).some((d) => d.name === 'amhp-device')) return [];
-      return new Promise<unknown[]>((resolve, reject) => {
-        const req = indexedDB.open('amhp-device');
-        req.onsuccess = () => {
-          const db = req.result;
-          const all = db.transaction(name).objectStore(name).getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve(all.result);
-          };
-          all.onerror = () => reject(new Error('read failed'));
-        };
-        req.onerror = () => reject(new Error('open failed'));
-      });
-    }, storeName);
+  const stored = (storeName: string) => storedRecords(page, storeName);
   const packKept = async () => ((await stored('vault')) as Array<{ name: string }>).some((v) => v.name === 'pack');
   const signIn = async (who: TestUser) => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -130,7 +84,7 @@ describe('the duty phone when her session ends', () => {
     await until(packKept);
     expect(await openSessions(grace)).toBe(1);
 
-    await stopServer();
+    await signal.cut();
     await page.getByRole('button', { name: 'Sign out' }).click();
     const words = page.locator('[role=status]', { hasText: 'You have signed out on this phone' });
     await words.waitFor();
@@ -143,7 +97,7 @@ describe('the duty phone when her session ends', () => {
     expect(JSON.stringify(flag)).not.toMatch(/Grace|Liu|Tern/);
     expect(await stored('vault')).toEqual([]);
 
-    await startServer();
+    await signal.restore();
     const reads: string[] = [];
     page.on('request', (req) => {
       if (/\/me\/job-pack|\/auth\/me|\/referrals/.test(req.url())) reads.push(req.url());
@@ -177,12 +131,12 @@ describe('the duty phone when her session ends', () => {
     await until(async () => !(await packKept()));
 
     // Flight mode: the app opens at the sign-in screen, not as her with the job.
-    await stopServer();
+    await signal.cut();
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.waitForTimeout(500);
     await expect(page.locator('body').textContent()).resolves.not.toMatch(/Robin Tern|Grace Liu/);
-    await startServer();
+    await signal.restore();
   });
 
   it('a change waiting when her session ends is counted on the sign-in screen, kept when someone else signs in and out, and sent when she signs in', async () => {
@@ -193,13 +147,13 @@ describe('the duty phone when her session ends', () => {
     // Signed out everywhere from elsewhere (her refresh token revoked; this phone's access token still runs), then
     // no signal: she records a step, and the phone's access token lapses (15 min) before the signal comes back.
     await signedOutElsewhere(grace);
-    await stopServer();
+    await signal.cut();
     await page.getByRole('button', { name: 'Doctors requested', exact: true }).click();
     await page.locator('[data-unsent]', { hasText: '1 change saved on this phone, not sent yet' }).waitFor();
     t.clock.advance(16 * MIN);
     await page.clock.fastForward(16 * MIN);
     // The signal is back: she taps "Send now".
-    await startServer();
+    await signal.restore();
     // (The phone may already be trying by itself: then the button goes before it is tapped.)
     await page
       .getByRole('button', { name: 'Send now' })
