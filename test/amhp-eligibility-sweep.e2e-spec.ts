@@ -1,6 +1,6 @@
 import { JobRunner } from '../src/alerts/job-runner.service';
-import { amhp } from './support/workforce-fixtures';
-import { accepted, s136Referral, sent } from './support/referral-fixtures';
+import { amhp, approvalOf } from './support/workforce-fixtures';
+import { acceptedS136 } from './support/referral-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -33,19 +33,12 @@ describe('an AMHP who stops being able to act later, or whose account is disable
   let n = 0;
 
   /** A police s.136 for a new person, screened and accepted (offered to `offerTo` when given). */
-  async function referral(offerTo?: string[]) {
-    const r = await sent(t, police.auth, s136Referral(`Plover${++n}`, '2026-11-21T01:30:00Z'));
-    await accepted(t, manager.auth, r.id, offerTo);
-    const [{ person_id: personId }] = await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [r.id]);
-    return { id: r.id, reference: r.reference, personId };
-  }
+  const referral = (offerTo?: string[]) => acceptedS136(t, police.auth, manager.auth, `Plover${++n}`, '2026-11-21T01:30:00Z', offerTo);
   const allocated = async (userId: string) => {
     const r = await referral();
     await as(manager).post(`/referrals/${r.id}/allocation`, { userId }).expect(200);
     return r;
   };
-  const approvalOf = async (practitionerId: string) =>
-    (await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [practitionerId]))[0].id;
   /** The sweep's run at `iso` (every job due then runs), and what it recorded. */
   const sweepAt = async (iso: string) => {
     t.clock.set(iso);
@@ -75,7 +68,7 @@ describe('an AMHP who stops being able to act later, or whose account is disable
     const started = await allocated(kemi.id);
     const assessment = (await as(kemi).post('/assessments', { referralId: started.id, location: 'Northshire General' }).expect(201)).body;
     const suspended = await as(manager)
-      .post(`/approvals/${await approvalOf(kemi.practitionerId)}/suspensions`, {
+      .post(`/approvals/${await approvalOf(t, kemi.practitionerId)}/suspensions`, {
         reason: 'Interim suspension order by the regulator from 09:00',
         startsAt: '2026-11-21T09:00:00Z',
       })

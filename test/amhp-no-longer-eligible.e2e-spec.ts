@@ -1,5 +1,5 @@
-import { amhp } from './support/workforce-fixtures';
-import { accepted, s136Referral, sent } from './support/referral-fixtures';
+import { amhp, approvalOf } from './support/workforce-fixtures';
+import { acceptedS136 } from './support/referral-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -27,14 +27,7 @@ describe('an AMHP who may no longer act loses her offers and allocations, and th
   let n = 0;
 
   /** A police s.136 for a new person, screened and accepted (offered to `offerTo` when given). */
-  async function referral(offerTo?: string[]) {
-    const r = await sent(t, police.auth, s136Referral(`Heron${++n}`, '2026-11-21T01:30:00Z'));
-    await accepted(t, manager.auth, r.id, offerTo);
-    const [{ person_id: personId }] = await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [r.id]);
-    return { id: r.id, reference: r.reference, personId };
-  }
-  const approvalOf = async (practitionerId: string) =>
-    (await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [practitionerId]))[0].id;
+  const referral = (offerTo?: string[]) => acceptedS136(t, police.auth, manager.auth, `Heron${++n}`, '2026-11-21T01:30:00Z', offerTo);
   const suspend = (approvalId: string, body: object = {}) =>
     as(manager).post(`/approvals/${approvalId}/suspensions`, { reason: 'Interim suspension order by the regulator', ...body });
 
@@ -52,7 +45,7 @@ describe('an AMHP who may no longer act loses her offers and allocations, and th
     );
     await as(kemi).get(`/people/${paged.personId}`).expect(200);
 
-    const res = await suspend(await approvalOf(kemi.practitionerId)).expect(201);
+    const res = await suspend(await approvalOf(t, kemi.practitionerId)).expect(201);
     const [offer] = await t.sql<{ id: string }>('SELECT id FROM allocation_offers WHERE referral_id = $1 AND user_id = $2', [
       r.id,
       kemi.id,
@@ -112,7 +105,7 @@ describe('an AMHP who may no longer act loses her offers and allocations, and th
     const assessment = (await as(jonah).post('/assessments', { referralId: started.id, location: 'Northshire General' }).expect(201)).body;
     await as(jonah).get(`/people/${waiting.personId}`).expect(200);
 
-    const res = await suspend(await approvalOf(jonah.practitionerId)).expect(201);
+    const res = await suspend(await approvalOf(t, jonah.practitionerId)).expect(201);
     expect(res.body.offersWithdrawn).toEqual([]);
     expect(res.body.allocationsReturned).toEqual([{ referralId: waiting.id, reference: waiting.reference }]);
     expect(res.body.awaitingReallocation).toEqual([{ referralId: started.id, reference: started.reference, assessmentId: assessment.id }]);
@@ -174,7 +167,7 @@ describe('an AMHP who may no longer act loses her offers and allocations, and th
     const ended = await amhp(t);
     const r2 = await referral([ended.id]);
     const res = await as(manager)
-      .post(`/approvals/${await approvalOf(ended.practitionerId)}/end`, { endedOn: '2026-11-20', reason: 'Moved to another council' })
+      .post(`/approvals/${await approvalOf(t, ended.practitionerId)}/end`, { endedOn: '2026-11-20', reason: 'Moved to another council' })
       .expect(200);
     expect(res.body.offersWithdrawn).toEqual([expect.objectContaining({ referralId: r2.id })]);
 
@@ -183,7 +176,7 @@ describe('an AMHP who may no longer act loses her offers and allocations, and th
     const r3 = await referral([later.id]);
     const r4 = await referral();
     await as(manager).post(`/referrals/${r4.id}/allocation`, { userId: later.id }).expect(200);
-    const approval = await approvalOf(later.practitionerId);
+    const approval = await approvalOf(t, later.practitionerId);
     const future = await suspend(approval, { startsAt: '2026-11-28T09:00:00Z' }).expect(201);
     expect(future.body).toMatchObject({ offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] });
     expect((await as(later).get('/me/offers').expect(200)).body.items.map((o: { referralId: string }) => o.referralId)).toEqual([r3.id]);

@@ -30,3 +30,21 @@ export async function accepted(t: TestApp, auth: string, referralId: string, off
   }
   if (offerTo) await t.http.post(`/referrals/${referralId}/offers`).set('authorization', auth).send({ userIds: offerTo }).expect(201);
 }
+
+/**
+ * A police s.136 for a new person (`familyName`, arrived `arrivedAt`) sent by `policeAuth`, screened and accepted by
+ * `managerAuth` (offered to `offerTo` when given): its id, reference and person.
+ */
+export async function acceptedS136(
+  t: TestApp,
+  policeAuth: string,
+  managerAuth: string,
+  familyName: string,
+  arrivedAt: string,
+  offerTo?: string[],
+): Promise<{ id: string; reference: string; personId: string }> {
+  const r = await sent(t, policeAuth, s136Referral(familyName, arrivedAt));
+  await accepted(t, managerAuth, r.id, offerTo);
+  const [{ person_id: personId }] = await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [r.id]);
+  return { id: r.id, reference: r.reference, personId };
+}

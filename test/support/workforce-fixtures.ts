@@ -47,3 +47,8 @@ export async function insertDoctor(t: TestApp, name: string, gmcNumber: string, 
     ]);
   return id;
 }
+
+/** The id of the practitioner's (only) approval. */
+export async function approvalOf(t: TestApp, practitionerId: string): Promise<string> {
+  return (await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [practitionerId]))[0].id;
+}
