@@ -106,7 +106,8 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
       .set('authorization', `Bearer ${before}`)
       .send({ currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-password' })
       .expect(204);
-    await t.http.get('/auth/me').set('authorization', `Bearer ${before}`).expect(401);
+    const refused = await t.http.get('/auth/me').set('authorization', `Bearer ${before}`).expect(401);
+    expect(refused.body.detail).toMatch(/session that has ended/);
     const after = (await login(own.email, 'a-brand-new-password').expect(200)).body.accessToken;
     await t.http.get('/auth/me').set('authorization', `Bearer ${after}`).expect(200);
 
@@ -119,13 +120,13 @@ describe('auth: login, tokens, throttling (R6, R7)', () => {
       .set('if-match', etag)
       .send({ password: 'an-admin-set-password' })
       .expect(204);
-    await t.http.get('/auth/me').set('authorization', reset.auth).expect(401);
+    expect((await t.http.get('/auth/me').set('authorization', reset.auth).expect(401)).body.detail).toMatch(/session that has ended/);
 
     // Disabled and enabled again: the token from before stays refused; a new sign-in works.
     const off = await t.user(['amhp']);
     await t.http.patch(`/users/${off.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
     await t.http.patch(`/users/${off.id}`).set('authorization', admin.auth).send({ active: true }).expect(200);
-    await t.http.get('/auth/me').set('authorization', off.auth).expect(401);
+    expect((await t.http.get('/auth/me').set('authorization', off.auth).expect(401)).body.detail).toMatch(/session that has ended/);
     const fresh = (await login(off.email).expect(200)).body.accessToken;
     await t.http.get('/auth/me').set('authorization', `Bearer ${fresh}`).expect(200);
   });

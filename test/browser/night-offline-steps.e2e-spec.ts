@@ -127,6 +127,7 @@ describe('the duty phone at night with no signal', () => {
     await becomes(focused, 'MAIN#main');
     await page.getByRole('link', { name: 'Robin Wren' }).click();
     await page.getByRole('heading', { name: 'Robin Wren', level: 1 }).waitFor();
+    await becomes(focused, 'MAIN#main');
   });
 
   it('with no signal, after “Arrived: start the assessment” she records the other steps; each says “Waiting to send (02:00 GMT)”', async () => {
