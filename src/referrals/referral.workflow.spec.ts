@@ -1,5 +1,5 @@
 import { REFERRAL_STATUSES, ReferralStatus } from './referral.entities';
-import { isOpen, transition, TRANSITIONS, TransitionFacts } from './referral.workflow';
+import { isOpen, overrideStands, transition, TRANSITIONS, TransitionFacts } from './referral.workflow';
 
 const facts = (over: Partial<TransitionFacts> = {}): TransitionFacts => ({
   nearestRelativeRequest: false,
@@ -54,5 +54,29 @@ describe('referral workflow', () => {
       expect(TRANSITIONS[s].includes('withdrawn')).toBe(isOpen(s));
       if (s === 'closed' || s === 'withdrawn') expect(TRANSITIONS[s]).toEqual([]);
     }
+  });
+});
+
+describe("overrideStands: a manager's override of an AMHP who may not act (MHA 1983 s.114)", () => {
+  it.each<[string, Parameters<typeof overrideStands>[0], string[], boolean]>([
+    ['no allocation recorded', undefined, ['suspended'], false],
+    ['an allocation without override', { userId: 'u1' }, ['suspended'], false],
+    ['an override to another AMHP', { userId: 'u2', override: true, overridden: ['suspended'] }, ['suspended'], false],
+    ['an override of the same reasons', { userId: 'u1', override: true, overridden: ['suspended', 'training-short'] }, ['suspended'], true],
+    [
+      'an override of other reasons (a new one since)',
+      { userId: 'u1', override: true, overridden: ['training-short'] },
+      ['suspended'],
+      false,
+    ],
+    [
+      'an override of some of the reasons only',
+      { userId: 'u1', override: true, overridden: ['suspended'] },
+      ['suspended', 'account-disabled'],
+      false,
+    ],
+    ['an override recorded before overrides named their reasons', { userId: 'u1', override: true }, ['suspended'], true],
+  ])('%s', (_what, last, because, stands) => {
+    expect(overrideStands(last, 'u1', because)).toBe(stands);
   });
 });

@@ -94,3 +94,24 @@ export function transition(from: ReferralStatus, to: ReferralStatus, facts: Tran
 export function isOpen(status: ReferralStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }
+
+/** What an `allocated` event on a referral's timeline records about the allocation (its data). */
+export interface AllocationRecord {
+  userId?: string;
+  /** A manager allocated despite hard eligibility findings (AMHP-01/03/05/07/08), with a reason. */
+  override?: boolean;
+  /** The codes of the findings the manager overrode; absent on overrides recorded before they were named. */
+  overridden?: string[];
+}
+
+/**
+ * MHA 1983 s.114: whether the referral's last allocation (`last`) was a manager's override, to `userId`, of every
+ * reason in `because` that she may not act as an AMHP now. Such a decision stands: the same reasons never undo it; a
+ * reason the manager did not know of (a suspension since, her account) does. An override recorded before overrides
+ * named their reasons is taken to cover them all.
+ */
+export function overrideStands(last: AllocationRecord | undefined, userId: string, because: readonly string[]): boolean {
+  if (!last || last.userId !== userId || !last.override) return false;
+  const overridden = last.overridden;
+  return !Array.isArray(overridden) || because.every((code) => overridden.includes(code));
+}

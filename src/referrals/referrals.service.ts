@@ -80,7 +80,7 @@ import {
   WrittenReasonsDto,
 } from './dto/referral.dto';
 import { ReferralEntity, type OfferWithdrawnReason } from './referral.entities';
-import { isOpen, transition, TRANSITIONS } from './referral.workflow';
+import { type AllocationRecord, isOpen, overrideStands, transition, TRANSITIONS } from './referral.workflow';
 import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
 
 /**
@@ -1530,7 +1530,7 @@ export class ReferralsService implements OnModuleInit {
         });
       // A manager who allocated to her knowing she may not act (an override with its reason, alerted for review)
       // decided it: the same reasons never undo it; a reason she did not know of (a suspension since, her account) does.
-      if (r.status !== 'accepted' && (await this.overrode(m, id, userId, because))) continue;
+      if (r.status !== 'accepted' && overrideStands(await this.lastAllocation(m, id), userId, because)) continue;
       if (r.status === 'allocated' && r.allocatedUserId === userId) {
         await this.handBack(m, r, userId, because, now);
         work.allocationsReturned.push({ referralId: id, reference: r.reference });
@@ -1550,18 +1550,13 @@ export class ReferralsService implements OnModuleInit {
     return work;
   }
 
-  /**
-   * Whether the referral's allocation to `userId` was a manager's override of every reason in `because`. An override
-   * recorded before overrides named their reasons is taken to cover them all (the manager's decision stands).
-   */
-  private async overrode(m: EntityManager, referralId: string, userId: string, because: string[]): Promise<boolean> {
-    const [last]: Array<{ data: { userId?: string; override?: boolean; overridden?: string[] } }> = await m.query(
+  /** The referral's last allocation as its timeline records it (overrideStands). */
+  private async lastAllocation(m: EntityManager, referralId: string): Promise<AllocationRecord | undefined> {
+    const [last]: Array<{ data: AllocationRecord }> = await m.query(
       `SELECT data FROM referral_events WHERE referral_id = $1 AND type = 'allocated' ORDER BY id DESC LIMIT 1`,
       [referralId],
     );
-    if (!last || last.data.userId !== userId || !last.data.override) return false;
-    const overridden = last.data.overridden;
-    return !Array.isArray(overridden) || because.every((code) => overridden.includes(code));
+    return last?.data;
   }
 
   /**
@@ -1847,7 +1842,7 @@ export class ReferralsService implements OnModuleInit {
       overridden = [],
     }: { offersWithdrawn?: OfferWithdrawnReason; overrideReason?: string; overridden?: string[] } = {},
   ): Promise<void> {
-    // A manager's override names what it overrode, so that the same reasons never undo it (withdrawIneligibleUser).
+    // A manager's override names what it overrode, so that the same reasons never undo it (overrideStands).
     const override = overrideReason ? { override: true, overridden } : {};
     const decision = transition('accepted', 'allocated', {
       nearestRelativeRequest: r.nearestRelativeRequest,
