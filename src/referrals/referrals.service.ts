@@ -958,18 +958,10 @@ export class ReferralsService implements OnModuleInit {
       const now = this.clock.now();
       const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
       const move: PlaceOfSafetyTransfer = { at, placeOfSafetyType: dto.placeOfSafetyType, place: dto.place ?? null };
-      const findings = validateTransfer(toLegalContext(r.legalContext), this.extensionsOf(r), move, this.config.timeZone);
-      // The detention ended earlier (the person admitted, or released after the assessment: POL-11): nothing to move.
+      // The detention may have ended earlier (the person admitted, or released after the assessment: POL-11).
       const clock = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
       const stop = clock ? clockStop(clock, this.stopFactsOf(r, now), this.config.timeZone) : null;
-      if (clock && stop && stop.stoppedAt.getTime() <= at.getTime())
-        findings.unshift({
-          rule: clock.rule,
-          severity: 'blocker',
-          code: 'transfer-after-detention-ended',
-          message: `The detention at the place of safety ended at ${formatLocal(stop.stoppedAt, this.config.timeZone)} (${stop.reason}), before the move (${formatLocal(at, this.config.timeZone)}).`,
-          citation: clock.citation,
-        });
+      const findings = validateTransfer(toLegalContext(r.legalContext), this.extensionsOf(r), move, this.config.timeZone, stop);
       const refusing = findings.filter(refusesIntake);
       // The same move again (moves sent at once, a retry without an Idempotency-Key): it is recorded once, the rest lose.
       const repeat = refusing.find((f) => f.code === 'transfer-already-recorded');

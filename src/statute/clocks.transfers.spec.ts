@@ -1,5 +1,6 @@
 import {
   Clock,
+  type ClockStop,
   clocksFor,
   continuesDetention,
   DEFAULT_RESPONSE_TARGETS,
@@ -247,6 +248,17 @@ describe('validateTransfer: a move between places of safety (s.136(3), s.135(3A)
   it.each(cases)('%s', (_what, context, extensions, m, codes) =>
     expect(validateTransfer(context, extensions, m, LONDON).map((f) => f.code)).toEqual(codes),
   );
+
+  it('a move at or after the detention stopped (admitted, released: POL-11) is refused, one before it is not', () => {
+    const stop: ClockStop = { stoppedAt: at('2026-12-06T01:00:00Z'), stopRule: 'POL-11', reason: 'released', result: 'met' };
+    const codes = (iso: string) => validateTransfer(s136(), [], move(iso), LONDON, stop).map((f) => f.code);
+    expect(codes('2026-12-06T00:59:00Z')).toEqual([]);
+    expect(codes('2026-12-06T01:00:00Z')).toEqual(['transfer-after-detention-ended']);
+    expect(codes('2026-12-06T20:00:00Z')).toEqual(['transfer-after-detention-ended', 'transfer-after-expiry']);
+    const [finding] = validateTransfer(s136(), [], move('2026-12-06T02:00:00Z'), LONDON, stop);
+    expect(finding).toMatchObject({ rule: 'POL-07', severity: 'blocker', citation: placeClock(s136()).citation });
+    expect(finding.message).toContain('(released)');
+  });
 
   it('POL-08 (s.136B(4)): a superintendent is needed for an extension given after a move to a police station, not before', () => {
     const context = s136({ transfers: [{ at: at('2026-12-06T10:00:00Z'), placeOfSafetyType: 'police-station' }] });

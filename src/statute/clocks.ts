@@ -927,13 +927,16 @@ export function validateExtension(
  * Only a person detained at a place of safety under s.135(1) or s.136, after the period began and "before the end of"
  * it (with a valid s.136B extension applied): a move never restarts the period (s.136(2A), s.135(3ZA)). A child moved
  * to a police station (POL-09, s.136A(1)) is a blocker about what is happening, recorded all the same
- * (RECORDED_INTAKE_BLOCKERS); an adult moved to one needs the inspector's authorisation (a warning). Empty when fine.
+ * (RECORDED_INTAKE_BLOCKERS); an adult moved to one needs the inspector's authorisation (a warning). `stop`: where the
+ * place-of-safety clock stopped (clockStop: the person admitted, or released after the assessment, POL-11), if it
+ * has; a move at or after it is refused, as there is no detention left to move. Empty when fine.
  */
 export function validateTransfer(
   context: LegalContext,
   extensions: readonly S136BExtension[],
   move: PlaceOfSafetyTransfer,
   zone: string = DEFAULT_CLOCK_POLICY.timeZone,
+  stop: ClockStop | null = null,
 ): Finding[] {
   if (context.kind !== 's136' && context.kind !== 's135-1')
     return [
@@ -952,6 +955,14 @@ export function validateTransfer(
   if (!start)
     return [blocker('transfer-without-anchor', 'The detention has no recorded start (arrival or decision to keep): record it first.')];
   const findings: Finding[] = [];
+  if (stop && stop.stoppedAt.getTime() <= move.at.getTime())
+    findings.push({
+      rule,
+      severity: 'blocker',
+      code: 'transfer-after-detention-ended',
+      message: `The detention at the place of safety ended at ${formatLocal(stop.stoppedAt, zone)} (${stop.reason}), before the move (${formatLocal(move.at, zone)}).`,
+      citation: citationOf(rule),
+    });
   const end = applyExtensions(context, extensions, zone).deadline;
   if (move.at.getTime() < start.anchor.getTime())
     findings.push(
