@@ -61,7 +61,7 @@ import {
 import { memoised } from '../statute/memo';
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import { EligibilityService } from '../workforce/eligibility.service';
-import { EligibilityWithdrawals, type WithdrawnWork } from '../workforce/eligibility-withdrawals';
+import { EligibilityWithdrawals, noWithdrawnWork, type WithdrawnWork } from '../workforce/eligibility-withdrawals';
 import {
   AllocateDto,
   CreateReferralDto,
@@ -1456,7 +1456,7 @@ export class ReferralsService implements OnModuleInit {
    */
   async withdrawIneligible(m: EntityManager, practitionerId: string): Promise<WithdrawnWork> {
     const [p]: Array<{ userId: string | null }> = await m.query(`SELECT ${practitionerUserIdSql('$1')} AS "userId"`, [practitionerId]);
-    if (!p?.userId) return { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
+    if (!p?.userId) return noWithdrawnWork();
     return this.withdrawIneligibleUser(m, p.userId);
   }
 
@@ -1478,7 +1478,7 @@ export class ReferralsService implements OnModuleInit {
 
   /** withdrawIneligible for a user account (an account change, the scheduled sweep): the same judgement and the same withdrawal. */
   async withdrawIneligibleUser(m: EntityManager, userId: string, now: Date = this.clock.now()): Promise<WithdrawnWork> {
-    const work: WithdrawnWork = { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
+    const work = noWithdrawnWork();
     const because = (await this.whyNotEligible(m, [userId], now)).get(userId) ?? [];
     if (!because.length) return work;
     const ids: Array<{ id: string }> = await m.query(

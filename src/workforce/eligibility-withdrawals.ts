@@ -39,6 +39,9 @@ export interface WithdrawnWork {
   awaitingReallocation: ReferralToReallocate[];
 }
 
+/** Nothing withdrawn: a fresh WithdrawnWork to fill. */
+export const noWithdrawnWork = (): WithdrawnWork => ({ offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] });
+
 /** The consequences of a change that may take away her authority to act, as the answer to that change lists them. */
 export interface EligibilityConsequences extends WithdrawnWork {
   removedFromRota: WithdrawnAssignment[];
@@ -72,9 +75,7 @@ export class EligibilityWithdrawals {
   /** The assignments taken off (earliest first) and what was done about her referrals; empty where nothing registered. */
   async recheck(m: EntityManager, practitionerId: string): Promise<EligibilityConsequences> {
     const removedFromRota = this.rota ? await this.rota(m, practitionerId) : [];
-    const work = this.referrals
-      ? await this.referrals(m, practitionerId)
-      : { offersWithdrawn: [], allocationsReturned: [], awaitingReallocation: [] };
+    const work = this.referrals ? await this.referrals(m, practitionerId) : noWithdrawnWork();
     return { removedFromRota, ...work };
   }
 }
