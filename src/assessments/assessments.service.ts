@@ -158,6 +158,11 @@ function holdingPowerOf(referral: ReferralDto): ApplicationFacts['holdingPower']
   return clock ? { rule: clock.rule === 'HOLD-02' ? 'HOLD-02' : 'HOLD-01', endsAt: new Date(clock.deadline) } : null;
 }
 
+/** APP-17 / NR-11: the s.2 a patient referred while already detained under it is on (its admission), if any. */
+function detainedUnderS2Of(referral: ReferralDto): ApplicationFacts['detainedUnderS2'] {
+  return referral.legalContext.kind === 'already-s2' ? { admittedAt: new Date(referral.legalContext.admittedAt as string) } : null;
+}
+
 /**
  * NR-03 (CV v SLAM): what remained at `at` of the detention the referral carries: a holding power or a place of
  * safety by its clock (HOLD-01/02, POL-07/04, with any s.136B extension), a s.2 the patient is already on as s2End
@@ -175,8 +180,7 @@ function detentionRemainingOn(
     {
       holdingPower: holdingPowerOf(referral),
       placeOfSafety: pos ? { rule: pos.id === 'POL-04' ? 'POL-04' : 'POL-07', endsAt: new Date(pos.deadline) } : null,
-      detainedUnderS2:
-        referral.legalContext.kind === 'already-s2' ? { admittedAt: new Date(referral.legalContext.admittedAt as string) } : null,
+      detainedUnderS2: detainedUnderS2Of(referral),
       displacementApplications: displacementsKnownAt(applications, at, zone),
     },
     zone,
@@ -1394,8 +1398,7 @@ export class AssessmentsService {
       holdingPower: holdingPowerOf(referral),
       displacementApplications: [], // filled in evaluate() from the person-level state
       // APP-17 / NR-11: a patient referred while already detained under s.2; a s.3 is checked with that s.2's end.
-      detainedUnderS2:
-        referral.legalContext.kind === 'already-s2' ? { admittedAt: new Date(referral.legalContext.admittedAt as string) } : null,
+      detainedUnderS2: detainedUnderS2Of(referral),
     };
   }
 
