@@ -110,10 +110,10 @@ const COLUMNS = `a.id, a.referral_id AS "referralId", a.person_id AS "personId",
 const SELECT = `SELECT ${COLUMNS}
   FROM assessments a`;
 
-/** A change's last write: the version moves on, and the row comes back as it now is (one statement, not two). */
 /** What a change's step returns when the request asks for what the record already holds: nothing is written. */
 const UNCHANGED = Symbol('unchanged');
 
+/** A change's last write: the version moves on, and the row comes back as it now is (one statement, not two). */
 const BUMP_VERSION = `UPDATE assessments a SET version = a.version + 1 WHERE a.id = $1 RETURNING ${COLUMNS}`;
 
 /** The contacts, timeline and medical recommendations of the assessment `id` (an SQL expression), each in its order, as JSON. */
