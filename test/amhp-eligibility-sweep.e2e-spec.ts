@@ -205,4 +205,80 @@ describe('an AMHP who stops being able to act later, or whose account is disable
     await as(admin).patch(`/users/${omar.id}`, { active: false }).expect(200);
     expect(await managerSees(r.id)).toEqual({ status: 'accepted', allocatedUserId: null, pagedToReallocate: 1 });
   });
+
+  describe('her rota places (AMHP-11)', () => {
+    // The file's tokens last a day: these tests run days later, as users signed in then.
+    let lead: TestUser;
+    let rotaAdmin: TestUser;
+    const signedInAt = async (iso: string) => {
+      t.clock.set(iso);
+      lead = await t.user(['manager']);
+      rotaAdmin = await t.user(['admin']);
+    };
+    /** A one-AMHP shift from `startsAt` for `hours`, with her on it (201). */
+    const onShift = async (practitionerId: string, startsAt: string, hours = 12) => {
+      const endsAt = new Date(Date.parse(startsAt) + hours * 3_600_000).toISOString();
+      const shift = (await as(lead).post('/rota/shifts', { label: 'Night', startsAt, endsAt, requiredCount: 1 }).expect(201)).body;
+      await as(lead).post(`/rota/shifts/${shift.id}/assignments`, { practitionerId }).expect(201);
+      return shift.id as string;
+    };
+    const holders = async (shiftId: string) =>
+      (await t.sql<{ practitioner_id: string }>('SELECT practitioner_id FROM shift_assignments WHERE shift_id = $1', [shiftId])).map(
+        (r) => r.practitioner_id,
+      );
+
+    it('an account disabled by the admin takes her off every shift not yet over, her past one kept; she cannot be put back on, and a manager choosing whom to put on sees why', async () => {
+      await signedInAt('2026-11-23T05:00:00Z');
+      const rhea = await amhp(t, { displayName: 'Rhea Rostered' });
+      const past = await onShift(rhea.practitionerId, '2026-11-23T06:00:00Z', 2);
+      const tonight = await onShift(rhea.practitionerId, '2026-11-23T20:00:00Z');
+      const nextWeek = await onShift(rhea.practitionerId, '2026-11-30T20:00:00Z');
+      t.clock.set('2026-11-23T13:00:00Z');
+
+      await as(rotaAdmin).patch(`/users/${rhea.id}`, { active: false }).expect(200);
+      expect(await holders(past)).toEqual([rhea.practitionerId]);
+      expect(await holders(tonight)).toEqual([]);
+      expect(await holders(nextWeek)).toEqual([]);
+      // Each removal audited, by the admin who disabled her, naming the rule.
+      const removals = await t.sql<{ actor_id: string; details: { because: string[] } }>(
+        `SELECT actor_id, details FROM audit_events WHERE action = 'rota.unassign' AND details->>'shiftId' = ANY($1::text[])`,
+        [[tonight, nextWeek]],
+      );
+      expect(removals).toHaveLength(2);
+      expect(removals.map((r) => [r.actor_id, r.details.because])).toEqual([
+        [rotaAdmin.id, ['account-disabled']],
+        [rotaAdmin.id, ['account-disabled']],
+      ]);
+
+      const refused = await as(lead).post(`/rota/shifts/${tonight}/assignments`, { practitionerId: rhea.practitionerId }).expect(422);
+      expect(JSON.stringify(refused.body)).toContain('AMHP-11');
+      const seen = (
+        await as(lead)
+          .get(`/practitioners/${rhea.practitionerId}/eligibility?from=2026-11-23T20:00:00Z&to=2026-11-24T08:00:00Z`)
+          .expect(200)
+      ).body;
+      expect(seen).toMatchObject({
+        eligible: false,
+        findings: [expect.objectContaining({ code: 'account-disabled', rule: 'AMHP-11', severity: 'hard' })],
+      });
+    });
+
+    it('the amhp role taken away, or an account disabled where no handler ran, is taken off the rota by the sweep; an account that may act keeps its places', async () => {
+      await signedInAt('2026-11-24T09:00:00Z');
+      const ivo = await amhp(t, { displayName: 'Ivo Idp' });
+      const kept = await amhp(t, { displayName: 'Kit Kept' });
+      const his = await onShift(ivo.practitionerId, '2026-11-25T20:00:00Z');
+      const theirs = await onShift(kept.practitionerId, '2026-11-26T20:00:00Z');
+      await t.sql(`UPDATE users SET roles = '{manager}' WHERE id = $1`, [ivo.id]);
+
+      t.clock.set('2026-11-24T09:05:00Z');
+      expect(await runner.runDue()).toContain('ineligible-amhp-rota');
+      const [run] = await t.sql<{ outcome: string; details: Record<string, unknown> }>(
+        `SELECT outcome, details FROM job_runs WHERE job = 'ineligible-amhp-rota' ORDER BY started_at DESC LIMIT 1`,
+      );
+      expect(run).toEqual({ outcome: 'succeeded', details: { practitioners: 1, assignmentsRemoved: 1, failed: [] } });
+      expect(await holders(his)).toEqual([]);
+      expect(await holders(theirs)).toEqual([kept.practitionerId]);
+    });
+  });
 });

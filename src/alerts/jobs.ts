@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { PagesService } from '../pages/pages.service';
 import { offerChainKey, ReferralsService } from '../referrals/referrals.service';
 import { ManagerOnCallService } from '../rota/manager-on-call.service';
+import { AssignmentsService } from '../rota/assignments.service';
 import { formatLocal } from '../statute/clocks';
 import { DutyService } from '../rota/duty.service';
 import { HandoversService } from '../safeguarding/handovers.service';
@@ -47,6 +48,7 @@ export class AlertJobs implements OnModuleInit {
     private readonly pages: PagesService,
     private readonly onCall: ManagerOnCallService,
     private readonly audit: AuditService,
+    private readonly assignments: AssignmentsService,
   ) {}
 
   onModuleInit(): void {
@@ -56,6 +58,8 @@ export class AlertJobs implements OnModuleInit {
     // An AMHP who may no longer act (a suspension taking effect, an approval run out, an account disabled) loses her
     // offers, allocations and the access they gave, though nobody recorded anything that moment (MHA 1983 s.114).
     this.runner.register({ name: 'ineligible-amhp-work', every: 'minute', run: (m, now) => this.referrals.withdrawFromIneligible(m, now) });
+    // ... and an account disabled or without the amhp role loses its rota places (AMHP-11), wherever it was changed.
+    this.runner.register({ name: 'ineligible-amhp-rota', every: 'minute', run: (_m, now) => this.assignments.removeBarredAccounts(now) });
     this.runner.register({ name: 'handover-compile', every: 'minute', run: (m, now) => this.handoverCompile(m, now) });
     this.runner.register({ name: 'handover-escalation', every: 'minute', run: (m, now) => this.handoverEscalation(m, now) });
     this.runner.register({

@@ -101,19 +101,6 @@ export class UsersService {
     }
   }
 
-  /**
-   * Why each of `userIds` may not act under the amhp role now, by its account: `account-disabled`, or `not-an-amhp`
-   * (the role taken away); absent when it may (or no such account). Her practitioner record says the rest.
-   */
-  async amhpAccountBars(m: EntityManager, userIds: string[]): Promise<Map<string, 'account-disabled' | 'not-an-amhp'>> {
-    if (!userIds.length) return new Map();
-    const rows: Array<{ id: string; active: boolean; amhp: boolean }> = await m.query(
-      `SELECT id, active, 'amhp' = ANY(roles) AS amhp FROM users WHERE id = ANY($1::uuid[]) AND NOT (active AND 'amhp' = ANY(roles))`,
-      [userIds],
-    );
-    return new Map(rows.map((r) => [r.id, r.active ? 'not-an-amhp' : 'account-disabled']));
-  }
-
   /** Ids of the active users holding `role`, in id order (for notifying, e.g. every manager). */
   async activeIdsWithRole(m: EntityManager, role: Role): Promise<string[]> {
     const rows: Array<{ id: string }> = await m.query(`SELECT id FROM users WHERE $1 = ANY(roles) AND active ORDER BY id`, [role]);

@@ -1462,18 +1462,12 @@ export class ReferralsService implements OnModuleInit {
 
   /**
    * Why each of `userIds` may not act as an AMHP now (MHA 1983 s.114), as codes: the hard findings of her eligibility
-   * (AMHP-01/03/05/07/08; `not-a-practitioner` without a record) over the next minute, and her account's own bar
-   * (`account-disabled`, or `not-an-amhp` when the amhp role was taken away: her tokens are refused). Empty when she may.
+   * over the next minute (AMHP-01/03/05/07/08; her account disabled or without the amhp role, AMHP-11;
+   * `not-a-practitioner` without a record). Empty when she may.
    */
   private async whyNotEligible(m: EntityManager, userIds: string[], now: Date): Promise<Map<string, string[]>> {
     const judged = await this.eligibility.forUsers(userIds, now, new Date(now.getTime() + 60_000), m);
-    const bars = await this.users.amhpAccountBars(m, userIds);
-    return new Map(
-      userIds.map((id, i) => {
-        const bar = bars.get(id);
-        return [id, [...judged[i].findings.filter((f) => f.severity === 'hard').map((f) => f.code), ...(bar ? [bar] : [])]];
-      }),
-    );
+    return new Map(userIds.map((id, i) => [id, judged[i].findings.filter((f) => f.severity === 'hard').map((f) => f.code)]));
   }
 
   /** withdrawIneligible for a user account (an account change, the scheduled sweep): the same judgement and the same withdrawal. */

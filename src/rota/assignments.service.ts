@@ -1,14 +1,15 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BreakGlassService } from '../access/break-glass.service';
 import { AuditService } from '../audit/audit.service';
+import { AccountWithdrawals } from '../auth/account-withdrawals';
 import type { Actor } from '../auth/actor';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
 import { Clock } from '../common/clock';
-import { EligibilityService } from '../workforce/eligibility.service';
+import { accountBarSql, EligibilityService } from '../workforce/eligibility.service';
 import { EligibilityWithdrawals, WithdrawnAssignment } from '../workforce/eligibility-withdrawals';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { AssignmentChecksService, Override } from './assignment-checks.service';
@@ -27,6 +28,8 @@ export interface NewAssignment {
 /** Putting AMHPs on shifts and taking them off, every rule checked, every override audited. */
 @Injectable()
 export class AssignmentsService implements OnModuleInit {
+  private readonly logger = new Logger('AssignmentsService');
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
@@ -38,14 +41,51 @@ export class AssignmentsService implements OnModuleInit {
     private readonly eligibility: EligibilityService,
     private readonly withdrawals: EligibilityWithdrawals,
     private readonly clock: Clock,
+    private readonly accountWithdrawals: AccountWithdrawals,
   ) {}
 
   onModuleInit(): void {
     this.withdrawals.registerRota((m, practitionerId) => this.removeIneligible(m, practitionerId));
+    // AMHP-11: her account disabled, or its amhp role taken away (PATCH /users/{id}): off the rota as for a suspension.
+    this.accountWithdrawals.register((userId) => this.db.transaction((m) => this.removeIneligibleUser(m, userId)));
+  }
+
+  /** removeIneligible for a user account: nothing when she has no practitioner record. */
+  async removeIneligibleUser(m: EntityManager, userId: string): Promise<WithdrawnAssignment[]> {
+    const p = await this.practitioners.findByUser(userId, m);
+    return p ? this.removeIneligible(m, p.id) : [];
   }
 
   /**
-   * AMHP-05/07/08 ("a hard block on the rota"; "taken off the rota"): every assignment of the practitioner not yet over
+   * The scheduled sweep (job `ineligible-amhp-rota`, every minute): an account disabled or its amhp role taken away
+   * where no handler here saw it (on another replica whose handler failed, or roles changed by the identity provider)
+   * still holds rota places. Each practitioner with an assignment not yet over whose account may not act (AMHP-11) is
+   * re-checked (removeIneligible) in a transaction of her own; one that fails is logged and tried again next run.
+   * By the system: the audit rows carry no actor. Ids and counts only.
+   */
+  async removeBarredAccounts(now: Date): Promise<Record<string, unknown>> {
+    const barred: Array<{ practitionerId: string }> = await this.db.manager.query(
+      `SELECT DISTINCT a.practitioner_id AS "practitionerId" FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id
+        WHERE a.ends_at > $1 AND ${accountBarSql('u')} IS NOT NULL ORDER BY 1`,
+      [now],
+    );
+    const done = { practitioners: barred.length, assignmentsRemoved: 0, failed: [] as string[] };
+    for (const { practitionerId } of barred) {
+      try {
+        const removed = await this.db.detached(() => this.db.transaction((m) => this.removeIneligible(m, practitionerId)));
+        done.assignmentsRemoved += removed.length;
+      } catch (err) {
+        done.failed.push(practitionerId);
+        this.logger.error(
+          `taking practitioner ${practitionerId}, whose account may not act, off the rota failed: ${(err as Error).message}`,
+        );
+      }
+    }
+    return done;
+  }
+
+  /**
+   * AMHP-05/07/08/11 ("a hard block on the rota"; "taken off the rota"): every assignment of the practitioner not yet over
    * (one in progress too: she may not act from now) is checked again against the workforce rules, and those with a
    * hard finding are taken off, each audited with an event as any removal is. Past assignments are history and stay.
    * Their places then show as gaps in coverage, on duty and the gap alerts.

@@ -3,8 +3,7 @@
  * crosses to a worker thread by structured clone) and the planner's worker builds the facts from them, so the
  * per-(AMHP, shift) eligibility check and the look-back loads, like the solve, never run on the API's event loop.
  */
-import type { ApprovalFacts, TrainingFacts, WorkforcePolicy } from '../workforce/workforce.rules';
-import { eligibility } from '../workforce/workforce.rules';
+import { type AccountBar, type ApprovalFacts, eligibility, type TrainingFacts, type WorkforcePolicy } from '../workforce/workforce.rules';
 import { coveredMs, isWeekend, unavailablePeriods } from './fairness';
 import type {
   EligibilityWarning,
@@ -33,6 +32,8 @@ export interface PlanPerson {
   registrationCheckedOn: string | null;
   /** Professional supervision, for the AMHP-10 warning. */
   supervision: RotaSupervisionFacts;
+  /** AMHP-11: her hub account disabled, or without the amhp role (null when it may act). */
+  accountBar?: AccountBar | null;
 }
 
 /** The rows a plan is made from, read in one snapshot. */
@@ -89,6 +90,7 @@ export function buildPlanFacts(inputs: PlanInputs): PlanFacts {
           registrationCheckedOn: p.registrationCheckedOn,
           approvals,
           training,
+          accountBar: p.accountBar,
         },
         inputs.workforce,
       );

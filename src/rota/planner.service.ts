@@ -19,6 +19,7 @@ import { EventsService } from '../events/events.service';
 import { loadApprovals } from '../workforce/approval.facts';
 import { facts as trainingFacts, TrainingService } from '../workforce/training.service';
 import { workforcePolicy } from '../workforce/workforce.policy';
+import { accountBarSql } from '../workforce/eligibility.service';
 import type { Override } from './assignment-checks.service';
 import { AssignmentsService } from './assignments.service';
 import { CreatePlanDto, CreatePreferenceDto, FairnessDto, PlanDto, PlanRunDto, PreferenceDto, PreferenceListDto } from './dto/planner.dto';
@@ -336,7 +337,8 @@ export class PlannerService {
       `SELECT p.id, p.fte::float8 AS fte, p.skills, u.display_name AS "displayName", p.profession, p.registration_status AS "registrationStatus",
               to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn",
               json_build_object('intervalDays', p.supervision_interval_days, 'recordCreatedOn', to_char(p.created_at AT TIME ZONE $1, 'YYYY-MM-DD'),
-                                'professionalOn', ${professionalSupervisionDatesSql('p.id')}) AS supervision
+                                'professionalOn', ${professionalSupervisionDatesSql('p.id')}) AS supervision,
+              ${accountBarSql('u')} AS "accountBar"
          FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id WHERE p.active ORDER BY u.display_name, p.id`,
       [policy.timeZone],
     );

@@ -108,6 +108,14 @@ export const RULES = {
     regime: 'local-policy',
     commencement: null,
   },
+  'AMHP-11': {
+    citation: 'Local policy (the hub account); MHA 1983 s.13',
+    summary:
+      'An AMHP acts through the hub only while her account is active and holds the amhp role: a disabled account, or one whose amhp role was taken away, is taken off the rota and is offered, allocated or given the lead of nothing.',
+    severity: 'blocker',
+    regime: 'local-policy',
+    commencement: null,
+  },
 
   // Applications (MHA 1983 Part 2).
   'APP-01': {

@@ -9,7 +9,7 @@ import { APPROVAL_COLUMNS, approvalRecord, type ApprovalRow } from './approval.f
 import { EligibilityDto, EligibilityListDto, EligibilityListQuery } from './dto/training.dto';
 import { PractitionerEntity } from './practitioner.entity';
 import { PractitionersService } from './practitioners.service';
-import { Eligibility, eligibility, type TrainingFacts } from './workforce.rules';
+import { type AccountBar, Eligibility, eligibility, type TrainingFacts } from './workforce.rules';
 import { workforcePolicy } from './workforce.policy';
 
 /** What the rules read of a practitioner's own record. */
@@ -17,6 +17,13 @@ type PractitionerRecord = Pick<
   PractitionerEntity,
   'id' | 'profession' | 'active' | 'registrationBody' | 'registrationStatus' | 'registrationCheckedOn'
 >;
+
+/**
+ * AMHP-11: why the account `u` (a row of user_directory) may not act under the amhp role now, as an AccountBar, or
+ * NULL when it may. The rota's planner reads it beside its own facts.
+ */
+export const accountBarSql = (u: string) =>
+  `CASE WHEN NOT ${u}.active THEN 'account-disabled' WHEN NOT 'amhp' = ANY(${u}.roles) THEN 'not-an-amhp' END`;
 
 /**
  * The practitioner records whose `key` (their id, or their user account's) is in $1, each with its approvals (as
@@ -27,6 +34,7 @@ const eligibilityFacts = (
   key: 'p.id' | 'p.user_id',
 ) => `SELECT p.id, p.user_id AS "userId", p.profession, p.active, p.registration_body AS "registrationBody", p.registration_status AS "registrationStatus",
        to_char(p.registration_checked_on, 'YYYY-MM-DD') AS "registrationCheckedOn",
+       (SELECT ${accountBarSql('u')} FROM user_directory u WHERE u.id = p.user_id) AS "accountBar",
        coalesce((SELECT json_agg(x ORDER BY x."startsOn") FROM (SELECT ${APPROVAL_COLUMNS} FROM approvals a WHERE a.practitioner_id = p.id) x), '[]') AS approvals,
        coalesce((SELECT json_agg(json_build_object('completedOn', to_char(t.completed_on, 'YYYY-MM-DD'), 'hours', t.hours::float8,
                                                    'mentalHealthSpecific', t.mental_health_specific) ORDER BY t.completed_on)
@@ -36,7 +44,7 @@ const FACTS_BY_PRACTITIONER = eligibilityFacts('p.id');
 const FACTS_BY_USER = eligibilityFacts('p.user_id');
 
 /** A row of eligibilityFacts. */
-type FactsRow = PractitionerRecord & { userId: string; approvals: ApprovalRow[]; training: TrainingFacts[] };
+type FactsRow = PractitionerRecord & { userId: string; accountBar: AccountBar | null; approvals: ApprovalRow[]; training: TrainingFacts[] };
 
 /**
  * "May this person act as an AMHP for the whole of [from, to)?": the single function the rota and the
@@ -88,6 +96,7 @@ export class EligibilityService {
         registrationCheckedOn: p.registrationCheckedOn,
         approvals: p.approvals.map(approvalRecord),
         training: p.training,
+        accountBar: p.accountBar,
       },
       workforcePolicy(this.config),
     );

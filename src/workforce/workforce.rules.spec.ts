@@ -78,6 +78,9 @@ describe('eligibility for a period', () => {
 
   it.each<[string, Partial<EligibilityFacts>, string[]]>([
     ['no approval at all', { approvals: [] }, ['hard:no-approval']],
+    ['her hub account disabled (AMHP-11)', { accountBar: 'account-disabled' }, ['hard:account-disabled']],
+    ['her hub account without the amhp role (AMHP-11)', { accountBar: 'not-an-amhp' }, ['hard:not-an-amhp']],
+    ['an account that may act', { accountBar: null }, []],
     [
       'an approval that ends mid-shift (night 22:00-09:00 across the last day)',
       { approvals: [approval({ endsOn: '2026-11-21' })] },

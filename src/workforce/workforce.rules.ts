@@ -177,7 +177,15 @@ export interface EligibilityFacts {
   registrationCheckedOn: IsoDate | null;
   approvals: ApprovalFacts[];
   training: TrainingFacts[];
+  /**
+   * AMHP-11: why her hub account may not act under the amhp role now (disabled, or the role taken away); null or
+   * undefined when it may (or the caller judges a practitioner record alone, e.g. the planner's own filter).
+   */
+  accountBar?: AccountBar | null;
 }
+
+/** Why an account may not act under the amhp role: disabled, or the amhp role taken away. */
+export type AccountBar = 'account-disabled' | 'not-an-amhp';
 
 export interface Eligibility {
   eligible: boolean;
@@ -357,6 +365,19 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
       }
     }
   }
+
+  // AMHP-11 (local policy): she acts through her hub account; one disabled, or without the amhp role, cannot be offered,
+  // paged, sign in or record anything, so she is not put on the rota nor given work while it stays so.
+  if (facts.accountBar)
+    findings.push({
+      code: facts.accountBar,
+      rule: 'AMHP-11',
+      severity: 'hard',
+      message:
+        facts.accountBar === 'account-disabled'
+          ? 'Her hub account is disabled: she cannot sign in, be paged or act on a referral through the hub.'
+          : 'Her hub account no longer holds the amhp role: she cannot act as an AMHP through the hub.',
+    });
 
   // AMHP-07 (reg 6): no part of the period may fall in a suspension.
   for (const a of facts.approvals) {
