@@ -44,6 +44,7 @@ import * as m40 from './1796447000000-SessionsEndedAt';
 import * as m41 from './1796451000000-ShiftFeedRevision';
 import * as m42 from './1796451500000-PlaceOfSafetyContinuations';
 import * as m43 from './1796455000000-OfferWithdrawnNotEligible';
+import * as m44 from './1796456000000-TrainingYearDecisions';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -90,4 +91,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m41),
   ...Object.values(m42),
   ...Object.values(m43),
+  ...Object.values(m44),
 ];

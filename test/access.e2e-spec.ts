@@ -162,6 +162,7 @@ const GOLDEN: Record<string, string> = {
   'POST /approvals/:approvalId/end': 'admin manager',
   'POST /approvals/:approvalId/suspensions': 'admin manager',
   'POST /approvals/:approvalId/suspensions/:suspensionId/lift': 'admin manager',
+  'POST /approvals/:approvalId/training-decisions': 'admin manager',
   'POST /assessments': 'manager amhp',
   'POST /assessments/:id/close': 'manager amhp',
   'POST /assessments/:id/contacts': 'manager amhp',

@@ -169,6 +169,52 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(referral.id).toBeDefined();
   });
 
+  it('the other AMHPs present are AMHPs who could act: a referrer, an unknown id, a suspended AMHP or the lead is refused naming otherAmhpUserIds; a co-AMHP named reads the assessment she attended, until taken off the list', async () => {
+    const { worker, assessment: a } = await opened();
+    const coworker = await amhp(t, { displayName: 'Leah Cowork' });
+    const police = await t.user(['referrer'], { displayName: 'PC Not An AMHP' });
+    const suspended = await amhp(t, { displayName: 'Sam Suspended' });
+    const [{ id: approvalId }] = await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [
+      suspended.practitionerId,
+    ]);
+    await as(manager)
+      .post(`/approvals/${approvalId}/suspensions`, { startsAt: '2026-11-01T00:00:00Z', reason: 'Registration under review' })
+      .expect(201);
+
+    const patch = async (ids: string[], status: number) => {
+      const version = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body.version;
+      return as(worker)
+        .patch(`/assessments/${a.id}`, { otherAmhpUserIds: ids }, { 'if-match': `"v${version}"` })
+        .expect(status);
+    };
+    for (const [ids, code] of [
+      [[police.id], 'not-an-amhp'],
+      [[randomUUID()], 'not-an-amhp'],
+      [[suspended.id], 'amhp-not-eligible'],
+      [[worker.id], 'lead-listed-as-other'],
+    ] as const) {
+      const res = await patch([...ids], 422);
+      expect(res.body.code).toBe(code);
+      expect(JSON.stringify(res.body.errors)).toContain('otherAmhpUserIds');
+    }
+    expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.otherAmhpUserIds).toEqual([]);
+
+    await as(coworker).get(`/assessments/${a.id}`).expect(403);
+    await patch([coworker.id, coworker.id], 400);
+    expect((await patch([coworker.id], 200)).body.otherAmhpUserIds).toEqual([coworker.id]);
+    const report = (await as(coworker).get(`/assessments/${a.id}/report`).expect(200)).body;
+    expect(JSON.stringify(report)).toContain('Leah Cowork');
+    const [read] = await t.sql<{ access_basis: string }>(
+      `SELECT access_basis FROM audit_events WHERE actor_id = $1 AND resource_id = $2 ORDER BY id DESC LIMIT 1`,
+      [coworker.id, a.id],
+    );
+    expect(read.access_basis).toBe('relationship:conducted');
+    // She reads this assessment alone, not the person's other records, and never changes it.
+    await as(coworker).get(`/people/${a.person.id}`).expect(403);
+    await patch([], 200);
+    await as(coworker).get(`/assessments/${a.id}`).expect(403);
+  });
+
   it("the AMHP's decided assessments count in their reapproval portfolio", async () => {
     const { worker, assessment: a } = await opened();
     await as(worker)

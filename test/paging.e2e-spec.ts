@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { PushSender } from '../src/pages/push-sender.service';
+import { Db } from '../src/database/db';
+import { ManagerOnCallService } from '../src/rota/manager-on-call.service';
 import { FakePushService } from './support/push-service';
 import { amhp } from './support/workforce-fixtures';
 import { accepted, s136Referral, sent } from './support/referral-fixtures';
@@ -123,6 +125,34 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       });
       const nobody = await as(amir).get('/rota/on-duty?at=2035-01-02T06:00:00Z').expect(200);
       expect(nobody.body).toEqual({ at: '2035-01-02T06:00:00.000Z', onDuty: [], next: [], managerOnCall: null });
+    });
+
+    it('a manager on call whose account is disabled, or who loses the manager role, is named no more: the rota names none, so every active manager is paged', async () => {
+      const dee = await t.user(['manager'], { displayName: 'Dee Disabled' });
+      const rob = await t.user(['manager', 'amhp'], { displayName: 'Rob Reassigned' });
+      await as(mo)
+        .post('/rota/manager-on-call', { userId: dee.id, startsAt: '2035-02-01T00:00:00Z', endsAt: '2035-02-01T12:00:00Z' })
+        .expect(201);
+      await as(mo)
+        .post('/rota/manager-on-call', { userId: rob.id, startsAt: '2035-02-02T00:00:00Z', endsAt: '2035-02-02T12:00:00Z' })
+        .expect(201);
+      const named = async (iso: string) =>
+        (await as(amir).get(`/rota/on-duty?at=${iso}`).expect(200)).body.managerOnCall?.displayName ?? null;
+      expect([await named('2035-02-01T06:00:00Z'), await named('2035-02-02T06:00:00Z')]).toEqual(['Dee Disabled', 'Rob Reassigned']);
+
+      await t.http.patch(`/users/${dee.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
+      await t.http
+        .patch(`/users/${rob.id}`)
+        .set('authorization', admin.auth)
+        .send({ roles: ['amhp'] })
+        .expect(200);
+      expect([await named('2035-02-01T06:00:00Z'), await named('2035-02-02T06:00:00Z')]).toEqual([null, null]);
+      // What the escalation chain and the reallocation pages ask: nobody on call, so every active manager.
+      const onCall = t.app.get(ManagerOnCallService);
+      expect(await onCall.at(t.app.get(Db).manager, new Date('2035-02-01T06:00:00Z'))).toBeNull();
+      // The period stays on the on-call rota, for the manager to replace.
+      const list = await as(mo).get('/rota/manager-on-call?from=2035-02-01T00:00:00Z&to=2035-02-03T00:00:00Z').expect(200);
+      expect(list.body.items.map((i: { userId: string }) => i.userId)).toEqual([dee.id, rob.id]);
     });
   });
 

@@ -7,7 +7,10 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
   let senior: TestUser & { practitionerId: string };
   let others: Array<TestUser & { practitionerId: string }>;
   beforeAll(async () => {
-    t = await createTestApp({ now: '2026-11-21T10:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    t = await createTestApp({
+      now: '2026-11-21T10:00:00Z',
+      env: { ACCESS_TOKEN_TTL_SECONDS: '86400', TRAINING_SHORTFALL_SEVERITY: 'warning' },
+    });
     manager = await t.user(['manager']);
     senior = await amhp(t, { skills: ['senior'], displayName: 'Senior Sam' });
     others = [await amhp(t, { displayName: 'Alex' }), await amhp(t, { displayName: 'Bea' }), await amhp(t, { displayName: 'Cai' })];
@@ -262,7 +265,10 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     await api(referrer).get('/rota/fairness?from=2027-02-01T00:00:00Z&to=2027-02-08T00:00:00Z').expect(403);
   });
 
-  /** An AMHP approved since 2025 whose training was all in the first year: 2026 ended short (AMHP-06, a warning). */
+  /**
+   * An AMHP approved since 2025 whose training was all in the first year: 2026 ended short (AMHP-06). The council here
+   * has decided a short completed year never blocks on its own (TRAINING_SHORTFALL_SEVERITY=warning): a warning.
+   */
   const shortOfTraining = (displayName: string) => amhp(t, { approval: { startsOn: '2025-01-01', endsOn: '2030-12-31' }, displayName });
   const leaveFor = (practitionerIds: string[], from: string, to: string) =>
     Promise.all(

@@ -331,6 +331,82 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       ]);
     });
 
+    it("a completed year short of training blocks her until the approving authority's decision is recorded; then it warns, naming the decision (AMHP-06)", async () => {
+      const { p } = await practitioner();
+      const approval = (
+        await as(manager)
+          .post(`/practitioners/${p.id}/approvals`, {
+            approvingAuthority: 'Northshire County Council',
+            startsOn: '2025-06-01',
+            endsOn: '2030-05-31',
+          })
+          .expect(201)
+      ).body;
+      await as(manager)
+        .post(`/practitioners/${p.id}/training`, {
+          completedOn: '2025-09-10',
+          hours: 12,
+          provider: 'Regional AMHP forum',
+          topic: 'Case law',
+        })
+        .expect(201);
+      const night = `/practitioners/${p.id}/eligibility?from=2026-11-21T22:00:00Z&to=2026-11-22T09:00:00Z`;
+      expect((await as(manager).get(night).expect(200)).body).toMatchObject({
+        eligible: false,
+        findings: expect.arrayContaining([
+          expect.objectContaining({ code: 'training-short-completed-year', severity: 'hard', rule: 'AMHP-06' }),
+        ]),
+      });
+
+      const decide = (body: object) => as(manager).post(`/approvals/${approval.id}/training-decisions`, body);
+      const reason = 'Missed the spring forum through sickness; 6 h to be made up by 31 January 2027.';
+      // Only a year that ended short, decided after it ended and not in the future: each refusal names its field and stores nothing.
+      const refusals = [
+        [{ year: 2, decidedOn: '2026-11-20', reason }, 'year', 'training-year-not-short'],
+        [{ year: 6, decidedOn: '2026-11-20', reason }, 'year', null],
+        [{ year: 1, decidedOn: '2026-05-31', reason }, 'decidedOn', 'decision-before-year-ended'],
+        [{ year: 1, decidedOn: '2026-11-22', reason }, 'decidedOn', 'decision-in-future'],
+        [{ year: 1, decidedOn: '2026-06-10', reason: '  ' }, 'reason', null],
+      ] as const;
+      for (const [body, field, code] of refusals) {
+        const res = await decide(body);
+        expect([400, 422]).toContain(res.status);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(JSON.stringify(res.body.errors)).toContain(`"${field}"`);
+        if (code) expect(res.body.code).toBe(code);
+      }
+      expect((await as(manager).get(`/practitioners/${p.id}/approvals`).expect(200)).body.items[0].trainingDecisions).toEqual([]);
+
+      const recorded = await decide({ year: 1, decidedOn: '2026-06-10', reason }).expect(201);
+      expect(recorded.body).toMatchObject({
+        trainingDecisions: [{ year: 1, decidedOn: '2026-06-10', reason }],
+        version: approval.version + 1,
+      });
+      expect((await decide({ year: 1, decidedOn: '2026-06-11', reason }).expect(409)).body.code).toBe('training-decision-exists');
+      const [audit] = await t.sql<{ actor_id: string; details: Record<string, unknown> }>(
+        `SELECT actor_id, details FROM audit_events WHERE action = 'approval.training-decision' AND resource_id = $1`,
+        [approval.id],
+      );
+      expect(audit).toEqual({ actor_id: manager.id, details: { year: 1, decidedOn: '2026-06-10', shortfallHours: 6 } });
+
+      const after = (await as(manager).get(night).expect(200)).body;
+      expect(after.eligible).toBe(true);
+      expect(after.findings).toContainEqual(
+        expect.objectContaining({
+          code: 'training-short-continued',
+          severity: 'warning',
+          message: expect.stringContaining('decided on 2026-06-10'),
+        }),
+      );
+      const years = (await as(manager).get(`/practitioners/${p.id}/training`).expect(200)).body.compliance[0].years;
+      expect(years[0]).toMatchObject({ year: 1, status: 'short', decision: { year: 1, decidedOn: '2026-06-10', reason } });
+      expect(years[1]).toMatchObject({ year: 2, decision: null });
+      const shortfall = (await as(manager).get('/training/shortfalls').expect(200)).body.items.find(
+        (s: { practitionerId: string; approvalYear: number }) => s.practitionerId === p.id && s.approvalYear === 1,
+      );
+      expect(shortfall).toMatchObject({ status: 'short', decidedOn: '2026-06-10' });
+    });
+
     it('refuses nonsense hours and removes a record entered in error (audited)', async () => {
       const { p } = await practitioner();
       await as(manager)
@@ -448,6 +524,11 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
       ])
         await as(manager)
           .post(`/practitioners/${p.id}/approvals`, { approvingAuthority: 'Northshire County Council', startsOn, endsOn })
+          .expect(201);
+      // Her training met in every year of the first approval (AMHP-06), so the approvals alone are judged.
+      for (const completedOn of ['2022-03-01', '2023-03-01', '2024-03-01', '2025-03-01', '2026-03-01'])
+        await as(manager)
+          .post(`/practitioners/${p.id}/training`, { completedOn, hours: 18, provider: 'Regional forum', topic: 'Annual update' })
           .expect(201);
       const renewal = await as(manager)
         .get(`/practitioners/${p.id}/eligibility?from=2027-01-14T22:00:00Z&to=2027-01-15T09:00:00Z`)

@@ -270,10 +270,11 @@ export class AssessmentsService {
           'amhp-not-eligible',
           { findings: eligible.findings },
         );
+      const others = await this.otherAmhps(m, dto.otherAmhpUserIds ?? [], lead, now);
       const [{ id }] = await m.query(
         `INSERT INTO assessments (referral_id, person_id, lead_amhp_user_id, other_amhp_user_ids, location, opened_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [referral.id, referral.person.id, lead, dto.otherAmhpUserIds ?? [], dto.location ?? referral.location ?? null, now, actor.userId],
+        [referral.id, referral.person.id, lead, others, dto.location ?? referral.location ?? null, now, actor.userId],
       );
       await this.referrals.moveForAssessment(m, actor, referral.id, 'in-assessment', { assessmentId: id, applicationMade: false });
       // The AMHP who conducts it keeps reading this assessment and its report after it closes (not the person's other
@@ -286,6 +287,7 @@ export class AssessmentsService {
         sourceId: id,
         validFrom: now,
       });
+      await this.grantOthers(m, id, referral.person.id, others, [], now);
       await this.audit.record(m, {
         action: 'assessment.create',
         resourceType: 'assessment',
@@ -410,6 +412,8 @@ export class AssessmentsService {
         .filter(([, v]) => v !== undefined)
         .map(([k]) => k);
       if (fields.some((k) => k !== 'distribution')) this.requireNotClosed(a);
+      const others = dto.otherAmhpUserIds && (await this.otherAmhps(m, dto.otherAmhpUserIds, a.leadAmhpUserId, new Date(a.openedAt)));
+      if (others) await this.grantOthers(m, id, a.personId, others, a.otherAmhpUserIds, this.clock.now());
       await this.setReportDetails(m, id, dto, distribution);
       await m.query(
         `UPDATE assessments SET location = coalesce($2, location), other_amhp_user_ids = coalesce($3, other_amhp_user_ids),
@@ -417,13 +421,49 @@ export class AssessmentsService {
         [
           id,
           dto.location ?? null,
-          dto.otherAmhpUserIds ?? null,
+          others ?? null,
           dto.involvement ? { ...a.involvement, ...dto.involvement } : null,
           dto.interview ?? null,
         ],
       );
       return { fields };
     });
+  }
+
+  /**
+   * The other AMHPs present (the outcome report names them as AMHPs, COP-07): each an active account with the amhp role
+   * who could act as an AMHP when the assessment opened (MHA 1983 s.114; AMHP-01/03/05/07/11), never the lead; 422
+   * naming `otherAmhpUserIds` otherwise. Each named once, in the order given.
+   */
+  private async otherAmhps(m: EntityManager, ids: string[], lead: string, at: Date): Promise<string[]> {
+    const others = [...new Set(ids.map((x) => x.toLowerCase()))];
+    const refuse = (detail: string, code: string, extra: Record<string, unknown> = {}) =>
+      new UnprocessableProblem(detail, code, { errors: [{ field: 'otherAmhpUserIds', messages: [detail] }], ...extra });
+    if (others.includes(lead.toLowerCase())) throw refuse('otherAmhpUserIds must not name the lead AMHP.', 'lead-listed-as-other');
+    await this.users.requireActiveWithRole(m, others, ['amhp'], 'otherAmhpUserIds', 'not-an-amhp');
+    const judged = await this.eligibility.forUsers(others, at, new Date(at.getTime() + 60_000), m);
+    const unfit = others.flatMap((id, i) => {
+      const hard = judged[i].findings.filter((f) => f.severity === 'hard');
+      return hard.length ? [{ userId: id, findings: hard }] : [];
+    });
+    if (unfit.length)
+      throw refuse(
+        `otherAmhpUserIds must name AMHPs who could act when the assessment opened: ${unfit.map((u) => `${u.userId} (${u.findings.map((f) => f.code).join(', ')})`).join('; ')}.`,
+        'amhp-not-eligible',
+        { unfit },
+      );
+    return others;
+  }
+
+  /**
+   * An AMHP present at the assessment reads its record and report, as its lead does once it closes: the same lasting
+   * `conducted` relationship to this assessment alone (not the person's other records, and never changing it). One
+   * taken off the list loses it from `at`.
+   */
+  private async grantOthers(m: EntityManager, id: string, personId: string, others: string[], before: string[], at: Date): Promise<void> {
+    for (const userId of others.filter((u) => !before.includes(u)))
+      await this.access.grant(m, { userId, personId, kind: 'conducted', sourceType: 'assessment', sourceId: id, validFrom: at });
+    for (const userId of before.filter((u) => !others.includes(u))) await this.access.end(m, 'assessment', id, at, userId);
   }
 
   /** A timed event of the timeline (doctors arrived, bed identified, admitted...), with the reason for any delay. */

@@ -75,7 +75,9 @@ export class AuditController {
         action: 'audit.search',
         resourceType: 'audit-events',
         subjectPersonId: q.subjectPersonId ?? null,
-        details: { filters: Object.keys(q).filter((k) => k !== 'cursor' && k !== 'limit') },
+        // The filters given, with their values (ids, action names, instants: identifiers only), so a search of a named
+        // colleague's activity or of a named record can be told from any other. Paging is left out.
+        details: { filters: searchFilters(q) },
       });
       return pageOf(rows, limit, (e) => [e.id], auditDto);
     });
@@ -120,4 +122,14 @@ export class AuditController {
   async verification(@Param('id', new ParseIdPipe()) id: string): Promise<ChainVerificationRunDto> {
     return verificationDto(await this.verifications.get(id));
   }
+}
+
+/** The filters of an audit search that were given, with their values, in a fixed order (the query's own keys). */
+function searchFilters(q: AuditQuery): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (const key of ['actorId', 'subjectPersonId', 'action', 'resourceType', 'resourceId', 'outcome', 'from', 'to'] as const) {
+    const value = q[key];
+    if (value !== undefined && value !== null && value !== '') given[key] = String(value);
+  }
+  return given;
 }

@@ -454,7 +454,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // The CQC AMHP briefing's minimum is 18 h a year (AMHP-06, SI 2008/1206 reg 5(a)); a council may ask more, never less.
     trainingHoursPerYear: int(env, 'TRAINING_HOURS_PER_YEAR', 18, 18, 200),
     trainingMentalHealthHoursPerYear: int(env, 'TRAINING_MH_HOURS_PER_YEAR', 0, 0, 200),
-    trainingShortfallSeverity: oneOf(env, 'TRAINING_SHORTFALL_SEVERITY', ['hard', 'warning'] as const, 'warning'),
+    trainingShortfallSeverity: oneOf(env, 'TRAINING_SHORTFALL_SEVERITY', ['hard', 'warning'] as const, 'hard'),
     trainingWarnAfterMonths: int(env, 'TRAINING_WARN_AFTER_MONTHS', 9, 0, 12),
     approvalReminderDays: intList(env, 'APPROVAL_REMINDER_DAYS', [180, 90, 30], 1, 730),
     registrationCheckMaxAgeDays: int(env, 'REGISTRATION_CHECK_MAX_AGE_DAYS', 365, 1, 3650),

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { onCallMayActSql } from './manager-on-call.service';
 import { Clock } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
@@ -37,7 +38,7 @@ export class DutyService {
          FROM (SELECT (SELECT json_build_object('id', c.id, 'userId', c.user_id, 'displayName', u.display_name, 'phone', u.phone,
                                                 'startsAt', c.starts_at, 'endsAt', c.ends_at)
                          FROM manager_on_call c JOIN user_directory u ON u.id = c.user_id
-                        WHERE c.starts_at <= $1 AND c.ends_at > $1 ORDER BY c.starts_at DESC LIMIT 1) AS manager) m
+                        WHERE c.starts_at <= $1 AND c.ends_at > $1 AND ${onCallMayActSql('u')} ORDER BY c.starts_at DESC LIMIT 1) AS manager) m
          LEFT JOIN rota_on_duty($1, $2) d ON true
         ORDER BY d."startsAt", d.label`,
       [at, new Date(at.getTime() - MAX_SHIFT_HOURS * 3_600_000)],

@@ -13,6 +13,13 @@ const MAX_PERIOD_MS = 14 * 86_400_000;
 
 type Row = { id: string; userId: string; displayName: string; phone: string | null; startsAt: Date; endsAt: Date };
 
+/**
+ * A manager on call counts only while her account may act as a manager (active, with the manager role): one disabled
+ * or without the role after she was put on call is not shown nor paged, and the rota then names none, so every active
+ * manager is (README, DUTY-03). `u` is her user_directory row.
+ */
+export const onCallMayActSql = (u: string) => `${u}.active AND 'manager' = ANY(${u}.roles)`;
+
 const SELECT = `SELECT c.id, c.user_id AS "userId", u.display_name AS "displayName", u.phone, c.starts_at AS "startsAt", c.ends_at AS "endsAt"
   FROM manager_on_call c JOIN user_directory u ON u.id = c.user_id`;
 
@@ -111,9 +118,9 @@ export class ManagerOnCallService {
     });
   }
 
-  /** The manager on call at `at` (in the caller's transaction), or null when the rota names none. */
+  /** The manager on call at `at` (in the caller's transaction), or null when the rota names none who may act now. */
   async at(m: EntityManager, at: Date): Promise<ManagerOnCallDto | null> {
-    const [row]: Row[] = await m.query(`${SELECT} WHERE c.starts_at <= $1 AND c.ends_at > $1`, [at]);
+    const [row]: Row[] = await m.query(`${SELECT} WHERE c.starts_at <= $1 AND c.ends_at > $1 AND ${onCallMayActSql('u')}`, [at]);
     return row ? view(row) : null;
   }
 }

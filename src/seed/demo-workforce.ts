@@ -183,9 +183,18 @@ export class DemoWorkforce {
         endsOn,
         conditions: 'Acts for Northshire and, by arrangement, Southvale',
       });
-      // Training on the anniversary-relative dates of the previous and current approval years.
+      // Training on the anniversary-relative dates of the previous and current approval years; every year before those
+      // met the requirement (a short completed year blocks her until the approving authority decides, AMHP-06).
       const yearsIn = Math.floor(d.approvedDaysAgo / 365);
       const currentYearStart = addYears(startsOn, yearsIn);
+      for (let k = 0; k < yearsIn - 1; k++) {
+        await this.training.add(manager, p.id, {
+          completedOn: addDays(addYears(startsOn, k), 120),
+          hours: 18 + ((i + k) % 4),
+          provider: 'Regional AMHP forum',
+          topic: 'Annual legal update and case law',
+        });
+      }
       if (yearsIn > 0 && d.training[0] > 0) {
         await this.training.add(manager, p.id, {
           completedOn: addDays(currentYearStart, -200),
@@ -202,6 +211,14 @@ export class DemoWorkforce {
           provider: 'Northshire Learning & Development',
           topic: 'Risk assessment and the least restrictive option',
           mentalHealthSpecific: true,
+        });
+      }
+      // The approving authority decided she may go on acting after a year that ended short, the day after it ended.
+      if (yearsIn > 0 && d.training[0] < 18) {
+        await this.approvals.recordTrainingDecision(manager, approval.id, {
+          year: yearsIn,
+          decidedOn: currentYearStart,
+          reason: `Sickness absence over the spring forum; the ${18 - d.training[0]} h short to be made up within three months, agreed with the AMHP lead.`,
         });
       }
       if (d.suspendedDaysAgo !== undefined) {

@@ -76,7 +76,7 @@ function trainingYears(c: ApprovalComplianceDto) {
 ${c.years.map(
   (
     y,
-  ) => html`<tr><td>${y.year}</td><td>${day(y.from)}</td><td>${day(y.to)}</td><td class="num">${hours(y.hours)}</td><td class="num">${hours(y.requiredHours)}</td><td class="num">${hours(y.mentalHealthHours)}</td><td class="num">${hours(y.shortfallHours)}</td><td class="${y.status === 'short' ? 'bad' : y.status === 'met' ? 'good' : ''}">${label(y.status)}</td></tr>
+  ) => html`<tr><td>${y.year}</td><td>${day(y.from)}</td><td>${day(y.to)}</td><td class="num">${hours(y.hours)}</td><td class="num">${hours(y.requiredHours)}</td><td class="num">${hours(y.mentalHealthHours)}</td><td class="num">${hours(y.shortfallHours)}</td><td class="${y.status === 'short' ? 'bad' : y.status === 'met' ? 'good' : ''}">${label(y.status)}${y.decision ? html`<div>May go on acting: decided ${day(y.decision.decidedOn)}, ${y.decision.reason}</div>` : ''}</td></tr>
 `,
 )}</tbody></table>`;
 }

@@ -1,20 +1,23 @@
 import type { EntityManager } from 'typeorm';
-import type { ApprovalFacts } from './workforce.rules';
+import type { ApprovalFacts, TrainingYearDecision } from './workforce.rules';
 
 export interface ApprovalRecord extends ApprovalFacts {
   practitionerId: string;
+  trainingDecisions: TrainingYearDecision[];
   conditions: string | null;
   endReason: string | null;
   version: number;
   suspensions: Array<ApprovalFacts['suspensions'][number] & { id: string; liftReason: string | null }>;
 }
 
-/** An approval's columns with its suspensions (a JSON array), as the rules take them once read (approvalRecord). */
+/** An approval's columns with its suspensions and its training-year decisions (JSON arrays), as the rules take them once read (approvalRecord). */
 export const APPROVAL_COLUMNS = `a.id, a.practitioner_id AS "practitionerId", a.approving_authority AS "approvingAuthority",
             to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn",
             to_char(a.ended_on, 'YYYY-MM-DD') AS "endedOn", a.end_reason AS "endReason", a.conditions, a.version,
             coalesce((SELECT json_agg(json_build_object('id', s.id, 'startsAt', s.starts_at, 'endsAt', s.ends_at, 'reason', s.reason, 'liftReason', s.lift_reason) ORDER BY s.starts_at)
-                        FROM approval_suspensions s WHERE s.approval_id = a.id), '[]') AS suspensions`;
+                        FROM approval_suspensions s WHERE s.approval_id = a.id), '[]') AS suspensions,
+            coalesce((SELECT json_agg(json_build_object('year', d.year, 'decidedOn', to_char(d.decided_on, 'YYYY-MM-DD'), 'reason', d.reason) ORDER BY d.year)
+                        FROM training_year_decisions d WHERE d.approval_id = a.id), '[]') AS "trainingDecisions"`;
 
 /** A row of APPROVAL_COLUMNS (or the same as JSON): its suspensions' instants come as text. */
 export type ApprovalRow = Omit<ApprovalRecord, 'suspensions'> & {

@@ -13,6 +13,7 @@ import {
   LiftSuspensionDto,
   ReapprovalDueListDto,
   ReapprovalQuery,
+  RecordTrainingDecisionDto,
   SuspendApprovalDto,
   UpdateApprovalDto,
 } from './dto/approval.dto';
@@ -87,6 +88,23 @@ export class ApprovalsController {
     @Body() dto: LiftSuspensionDto,
   ): Promise<ApprovalDto> {
     return this.approvals.lift(approvalId, suspensionId, dto);
+  }
+
+  @Post('approvals/:approvalId/training-decisions')
+  @Authorize('practitioners.write')
+  @ApiOperation({
+    summary:
+      "Record the approving authority's decision that the AMHP may go on acting although a completed approval year ended short of training (AMHP-06): the shortfall then warns instead of blocking.",
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: ApprovalDto })
+  @ApiUnprocessableEntityResponse({ description: 'The year did not end short, or the decision is dated before it ended or in the future.' })
+  recordTrainingDecision(
+    @CurrentActor() actor: Actor,
+    @Param('approvalId', new ParseIdPipe()) approvalId: string,
+    @Body() dto: RecordTrainingDecisionDto,
+  ): Promise<ApprovalDto> {
+    return this.approvals.recordTrainingDecision(actor, approvalId, dto);
   }
 
   @Post('approvals/:approvalId/end')

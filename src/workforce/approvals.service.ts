@@ -7,7 +7,7 @@ import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
-import { addDays, daysBetween, localDate } from '../statute/time';
+import { addDays, daysBetween, type IsoDate, localDate } from '../statute/time';
 import { ApprovalRecord, loadApprovals } from './approval.facts';
 import { ApprovalSuspensionEntity } from './approval.entity';
 import {
@@ -16,12 +16,15 @@ import {
   EndApprovalDto,
   LiftSuspensionDto,
   ReapprovalDueDto,
+  RecordTrainingDecisionDto,
   SuspendApprovalDto,
   UpdateApprovalDto,
 } from './dto/approval.dto';
 import { EligibilityWithdrawals } from './eligibility-withdrawals';
+import { facts as trainingFacts, TrainingService } from './training.service';
+import { workforcePolicy } from './workforce.policy';
 import { PractitionersService } from './practitioners.service';
-import { approvalPeriodFindings, approvalStatus, Finding, reminderStage } from './workforce.rules';
+import { approvalPeriodFindings, approvalStatus, Finding, reminderStage, trainingByApprovalYear } from './workforce.rules';
 
 function rejectFindings(findings: Finding[]): void {
   if (findings.length) throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
@@ -37,6 +40,7 @@ export class ApprovalsService {
     private readonly config: AppConfig,
     private readonly practitioners: PractitionersService,
     private readonly withdrawals: EligibilityWithdrawals,
+    private readonly training: TrainingService,
   ) {}
 
   /**
@@ -156,6 +160,52 @@ export class ApprovalsService {
     });
   }
 
+  /**
+   * AMHP-06 (reg 5(a)): the approving authority's decision that she may go on acting although approval year `year` ended
+   * short of training. Only for a year that ended short (422 naming `year`: one not yet over, or not short), decided on or
+   * after the year's end and not in the future (422 naming `decidedOn`); one decision a year (409). Her eligibility then
+   * keeps the shortfall as a warning naming the decision instead of a block.
+   */
+  async recordTrainingDecision(actor: Actor, id: string, dto: RecordTrainingDecisionDto): Promise<ApprovalDto> {
+    return this.db.transaction(async (m) => {
+      const a = await this.lockApproval(m, id);
+      const today = localDate(this.clock.now(), this.config.timeZone);
+      const records = (await this.training.records(m, [a.practitionerId])).map(trainingFacts);
+      const y = trainingByApprovalYear(a, records, workforcePolicy(this.config), today).find((x) => x.year === dto.year);
+      const refuse = (field: 'year' | 'decidedOn', message: string, code: string) =>
+        new UnprocessableProblem(`${field} ${message}.`, code, { errors: [{ field, messages: [message] }] });
+      if (!y) throw refuse('year', `must be a year of this approval (it has ${this.yearsOf(a, today)})`, 'training-year-not-short');
+      if (y.status !== 'short')
+        throw refuse(
+          'year',
+          y.status === 'met'
+            ? `must be a year that ended short of training: year ${y.year} met the requirement`
+            : `must be a year that has ended: year ${y.year} runs to ${y.to}`,
+          'training-year-not-short',
+        );
+      if (dto.decidedOn <= y.to) throw refuse('decidedOn', `must be after the year ended on ${y.to}`, 'decision-before-year-ended');
+      if (dto.decidedOn > today) throw refuse('decidedOn', `must not be in the future (today is ${today})`, 'decision-in-future');
+      const [added]: Array<{ id: string }> = await m.query(
+        `INSERT INTO training_year_decisions (approval_id, year, decided_on, reason, created_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (approval_id, year) DO NOTHING RETURNING id`,
+        [id, dto.year, dto.decidedOn, dto.reason, actor.userId],
+      );
+      if (!added) throw new ConflictProblem(`A decision on approval year ${dto.year} is already recorded.`, 'training-decision-exists');
+      await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
+      await this.audit.record(m, {
+        action: 'approval.training-decision',
+        resourceType: 'approval',
+        resourceId: id,
+        details: { year: dto.year, decidedOn: dto.decidedOn, shortfallHours: y.shortfallHours },
+      });
+      return this.dto(await this.load(m, id));
+    });
+  }
+
+  private yearsOf(a: ApprovalRecord, today: IsoDate): number {
+    return trainingByApprovalYear(a, [], workforcePolicy(this.config), today).length;
+  }
+
   /** AMHP-08: the approval ends early; the reason is kept (and given to the AMHP in writing). */
   async end(id: string, dto: EndApprovalDto): Promise<ApprovalDto> {
     return this.db.transaction(async (m) => {
@@ -225,6 +275,7 @@ export class ApprovalsService {
         reason: s.reason,
         liftReason: s.liftReason,
       })),
+      trainingDecisions: a.trainingDecisions,
       version: a.version,
     };
   }

@@ -139,6 +139,7 @@ export class TrainingService {
           shortfallHours: y.shortfallHours,
           mentalHealthShortfallHours: y.mentalHealthShortfallHours,
           status: y.status,
+          decidedOn: y.decision?.decidedOn ?? null,
         });
       }
     }

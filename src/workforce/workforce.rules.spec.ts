@@ -171,6 +171,32 @@ describe('eligibility for a period', () => {
     expect(result.findings[0]).toMatchObject({ code: 'training-short-completed-year', rule: 'AMHP-06', severity: 'hard' });
   });
 
+  it.each<[string, ApprovalFacts['trainingDecisions'], string[]]>([
+    ['no decision recorded', [], ['hard:training-short-completed-year']],
+    [
+      'the decision recorded before the night',
+      [{ year: 1, decidedOn: '2026-06-10', reason: 'To make up 6 h' }],
+      ['warning:training-short-continued'],
+    ],
+    [
+      'the decision dated the night itself',
+      [{ year: 1, decidedOn: '2026-11-21', reason: 'To make up 6 h' }],
+      ['warning:training-short-continued'],
+    ],
+    [
+      'the decision dated after the night (typed up later)',
+      [{ year: 1, decidedOn: '2026-11-22', reason: 'To make up 6 h' }],
+      ['hard:training-short-completed-year'],
+    ],
+    ['a decision on another year', [{ year: 2, decidedOn: '2026-06-10', reason: 'x' }], ['hard:training-short-completed-year']],
+  ])(
+    "a completed year short of training, %s (AMHP-06: the approving authority's decision has effect from its day)",
+    (_name, trainingDecisions, expected) => {
+      const f = facts({ approvals: [approval({ trainingDecisions })], training: [training('2025-09-01', 12)] });
+      expect(codes(f, { ...policy, trainingShortfallSeverity: 'hard' })).toEqual(expected);
+    },
+  );
+
   it('a second approval continuing the first covers a shift across the join', () => {
     const first = approval({ id: 'a1', startsOn: '2021-11-22', endsOn: '2026-11-21' });
     const second = approval({ id: 'a2', startsOn: '2026-11-22', endsOn: '2031-11-21' });
@@ -292,6 +318,7 @@ describe('training by approval year (AMHP-06)', () => {
         shortfallHours: 6,
         mentalHealthShortfallHours: 4,
         status: 'short',
+        decision: null,
       },
       {
         year: 2,
@@ -304,6 +331,7 @@ describe('training by approval year (AMHP-06)', () => {
         shortfallHours: 0,
         mentalHealthShortfallHours: 0,
         status: 'met',
+        decision: null,
       },
     ]);
   });

@@ -38,6 +38,18 @@ export interface ApprovalFacts {
   endsOn: IsoDate;
   endedOn: IsoDate | null;
   suspensions: SuspensionFacts[];
+  /**
+   * AMHP-06: the approving authority's decisions that she may go on acting although a completed year of this approval
+   * ended short of training (at most one a year). Absent: none recorded.
+   */
+  trainingDecisions?: TrainingYearDecision[];
+}
+
+/** The approving authority's decision on an approval year that ended short of training (AMHP-06). */
+export interface TrainingYearDecision {
+  year: number;
+  decidedOn: IsoDate;
+  reason: string;
 }
 
 export interface TrainingFacts {
@@ -122,6 +134,8 @@ export interface ApprovalYear {
   shortfallHours: number;
   mentalHealthShortfallHours: number;
   status: 'met' | 'short' | 'in-progress' | 'future';
+  /** A `short` year: the approving authority's decision that she may go on acting, when one is recorded. */
+  decision: TrainingYearDecision | null;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -132,7 +146,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * (completed without enough hours), `in-progress` (contains today) or `future`.
  */
 export function trainingByApprovalYear(
-  approval: Pick<ApprovalFacts, 'startsOn' | 'endsOn' | 'endedOn'>,
+  approval: Pick<ApprovalFacts, 'startsOn' | 'endsOn' | 'endedOn' | 'trainingDecisions'>,
   records: TrainingFacts[],
   policy: Pick<WorkforcePolicy, 'trainingHoursPerYear' | 'trainingMentalHealthHoursPerYear'>,
   today: IsoDate,
@@ -161,6 +175,7 @@ export function trainingByApprovalYear(
       shortfallHours,
       mentalHealthShortfallHours,
       status,
+      decision: (status === 'short' && approval.trainingDecisions?.find((d) => d.year === k + 1)) || null,
     });
   }
   return years;
@@ -397,13 +412,26 @@ export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): E
   if (covering) {
     const periodDay = localDate(facts.from, zone);
     for (const y of trainingByApprovalYear(covering, facts.training, policy, periodDay)) {
+      // A short completed year blocks (TRAINING_SHORTFALL_SEVERITY) until the approving authority records its decision
+      // that she may go on acting; then it stays a warning that names the decision.
       if (y.status === 'short') {
-        findings.push({
-          code: 'training-short-completed-year',
-          rule: 'AMHP-06',
-          severity: policy.trainingShortfallSeverity,
-          message: `Approval year ${y.year} (${y.from} to ${y.to}) ended with ${y.hours} h of training (${y.mentalHealthHours} h mental-health specific); ${y.requiredHours} h (${y.requiredMentalHealthHours} h) are required.`,
-        });
+        const short = `Approval year ${y.year} (${y.from} to ${y.to}) ended with ${y.hours} h of training (${y.mentalHealthHours} h mental-health specific); ${y.requiredHours} h (${y.requiredMentalHealthHours} h) are required`;
+        // The decision has effect from its day: a period before it was still blocked.
+        findings.push(
+          y.decision && y.decision.decidedOn <= periodDay
+            ? {
+                code: 'training-short-continued',
+                rule: 'AMHP-06',
+                severity: 'warning',
+                message: `${short}. The approving authority decided on ${y.decision.decidedOn} that she may go on acting: ${y.decision.reason}`,
+              }
+            : {
+                code: 'training-short-completed-year',
+                rule: 'AMHP-06',
+                severity: policy.trainingShortfallSeverity,
+                message: `${short}, and no decision of the approving authority that she may go on acting is recorded.`,
+              },
+        );
       }
       if (y.status === 'in-progress' && monthsBetween(y.from, periodDay) >= policy.trainingWarnAfterMonths) {
         findings.push({

@@ -2,7 +2,7 @@ import { IsInstant, IsLocalDate, trim, MinLength } from '../../common/validators
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { FindingDto } from './training.dto';
+import { FindingDto, TrainingYearDecisionDto } from './training.dto';
 
 export class CreateApprovalDto {
   @ApiProperty({ example: 'Northshire County Council' })
@@ -43,6 +43,27 @@ export class LiftSuspensionDto {
 export class EndApprovalDto {
   @ApiProperty({ format: 'date', description: 'The last day the approval has effect.' }) @IsLocalDate() endedOn: string;
   @ApiProperty({ minLength: 5, maxLength: 2000, description: 'AMHP-08: the reason, given to the AMHP in writing.' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(5)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class RecordTrainingDecisionDto {
+  @ApiProperty({
+    minimum: 1,
+    maximum: 5,
+    description: 'The approval year that ended short of training (1: the first year of the approval).',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  year: number;
+  @ApiProperty({ format: 'date', description: 'When the approving authority decided: on or after the year ended, and not in the future.' })
+  @IsLocalDate()
+  decidedOn: string;
+  @ApiProperty({ minLength: 5, maxLength: 2000, description: 'Why she may go on acting, e.g. the training to be made up and by when.' })
   @Transform(trim)
   @IsString()
   @MinLength(5)
@@ -117,6 +138,12 @@ export class ApprovalDto {
   @ApiProperty({ nullable: true, type: String }) endReason: string | null;
   @ApiProperty({ enum: ['future', 'active', 'suspended', 'expired', 'ended'] }) status: string;
   @ApiProperty({ type: [SuspensionDto] }) suspensions: SuspensionDto[];
+  @ApiProperty({
+    type: [TrainingYearDecisionDto],
+    description:
+      "The approving authority's decisions that she may go on acting although a completed year ended short of training (AMHP-06).",
+  })
+  trainingDecisions: TrainingYearDecisionDto[];
   @ApiProperty() version: number;
   @ApiPropertyOptional({
     type: [WithdrawnAssignmentDto],

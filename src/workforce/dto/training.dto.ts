@@ -33,6 +33,12 @@ export class TrainingRecordDto {
   @ApiProperty({ nullable: true, type: String }) notes: string | null;
 }
 
+export class TrainingYearDecisionDto {
+  @ApiProperty({ description: 'The approval year it is about (1: the first year of the approval).' }) year: number;
+  @ApiProperty({ format: 'date' }) decidedOn: string;
+  @ApiProperty() reason: string;
+}
+
 export class ApprovalYearDto {
   @ApiProperty() year: number;
   @ApiProperty({ format: 'date' }) from: string;
@@ -44,6 +50,13 @@ export class ApprovalYearDto {
   @ApiProperty() shortfallHours: number;
   @ApiProperty() mentalHealthShortfallHours: number;
   @ApiProperty({ enum: ['met', 'short', 'in-progress', 'future'] }) status: string;
+  @ApiProperty({
+    type: TrainingYearDecisionDto,
+    nullable: true,
+    description:
+      "A short year: the approving authority's decision that she may go on acting (AMHP-06), when recorded. Without one a short year blocks her (TRAINING_SHORTFALL_SEVERITY).",
+  })
+  decision: TrainingYearDecisionDto | null;
 }
 
 export class ApprovalComplianceDto {
@@ -68,6 +81,14 @@ export class TrainingShortfallDto {
   @ApiProperty() shortfallHours: number;
   @ApiProperty() mentalHealthShortfallHours: number;
   @ApiProperty({ enum: ['short', 'in-progress'], description: 'short: a completed year ended without enough hours.' }) status: string;
+  @ApiProperty({
+    format: 'date',
+    nullable: true,
+    type: String,
+    description:
+      'A short year: when the approving authority decided she may go on acting (AMHP-06); null when it has not (she is blocked).',
+  })
+  decidedOn: string | null;
 }
 
 export class TrainingShortfallListDto {
