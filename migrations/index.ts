@@ -45,6 +45,7 @@ import * as m41 from './1796451000000-ShiftFeedRevision';
 import * as m42 from './1796451500000-PlaceOfSafetyContinuations';
 import * as m43 from './1796455000000-OfferWithdrawnNotEligible';
 import * as m44 from './1796456000000-TrainingYearDecisions';
+import * as m45 from './1796460000000-RecommendationApprovalReliedOn';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -92,4 +93,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m42),
   ...Object.values(m43),
   ...Object.values(m44),
+  ...Object.values(m45),
 ];

@@ -289,3 +289,179 @@ describe('what an application is founded on', () => {
     });
   });
 });
+
+/**
+ * A made application stays as it was made: the recommendations it was founded on, and the s.12 approval each doctor
+ * had on the examination date as the register gave it then (MED-01, MED-03, APP-16). Now is Sat 21 Nov 2026 12:00 GMT.
+ */
+describe('a made application stays as it was made', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  let s12Doctor: string;
+  let gpDoctor: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T12:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+    s12Doctor = await insertDoctor(t, 'Dr Asha Patel', '7000001', 's12');
+    gpDoctor = await insertDoctor(t, 'Dr Sam Whitfield', '7000002');
+  });
+  afterAll(() => t.close());
+
+  const { as, opened, prepared, application, decide } = assessmentFixtures(() => ({ t, manager, s12Doctor, gpDoctor }));
+  interface Rec {
+    id: string;
+    doctorName: string;
+    withdrawnAt: string | null;
+    approvalOnExamDate: { s12: boolean; approvedClinician: boolean } | null;
+    approvalReliedOn: { asAt: string; s12: { approvalId: string; startsOn: string; endsOn: string } | null } | null;
+  }
+  const ruleCodes = (findings: Finding[]) => findings.map((f) => `${f.rule}:${f.code}`).sort();
+
+  /** A s.3 made on Dr Asha Patel's (20 Nov) and Dr Sam Whitfield's (21 Nov) recommendations, signed 21 Nov 11:00. */
+  async function madeS3() {
+    const { worker, assessment: a } = await opened();
+    const relative = await prepared(a, worker, 's3');
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, {
+        relativeId: relative.id,
+        consultedAt: '2026-11-21T10:00:00Z',
+        consultedMethod: 'phone',
+      })
+      .expect(200);
+    const made = await decide(worker, a.id, application('s3'));
+    expect(made.status).toBe(200);
+    return { worker, a };
+  }
+  const read = async (worker: TestUser, id: string) => {
+    const view = (await as(worker).get(`/assessments/${id}`).expect(200)).body as { version: number; recommendations: Rec[] };
+    const checks = (await as(worker).get(`/assessments/${id}/checks`).expect(200)).body as { findings: Finding[]; deadlines: Deadline[] };
+    return { view, checks };
+  };
+
+  it('withdrawing a recommendation the made application was founded on is refused (409 naming the application); its recommendations, findings and deadlines stay as made', async () => {
+    const { worker, a } = await madeS3();
+    const before = await read(worker, a.id);
+    const [, later] = before.view.recommendations; // Dr Sam Whitfield, the last examination (21 Nov)
+    const refused = await as(worker)
+      .post(`/assessments/${a.id}/recommendations/${later.id}/withdrawal`, { reason: 'The doctor withdrew it after signing.' })
+      .expect(409);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({
+      code: 'recommendation-founds-application',
+      rule: 'APP-16',
+      section: 's3',
+      signedAt: '2026-11-21T11:00:00.000Z',
+    });
+    expect(refused.body.detail).toContain('founds the s.3 application signed at Sat 21 Nov 2026 11:00 GMT');
+    const after = await read(worker, a.id);
+    expect(after.view.version).toBe(before.view.version);
+    expect(after.view.recommendations.map((r) => r.withdrawnAt)).toEqual([null, null]);
+    expect(after.checks).toEqual(before.checks);
+    expect(ruleCodes(after.checks.findings)).not.toContain('APP-07:medical-recommendations-missing');
+  });
+
+  it('a recommendation added after the application was made does not change what it was founded on, and one entered in error can be withdrawn', async () => {
+    const { worker, a } = await madeS3();
+    const before = await read(worker, a.id);
+    const extra = (
+      await as(worker)
+        .post(`/assessments/${a.id}/recommendations`, {
+          doctorId: s12Doctor,
+          previousAcquaintance: false,
+          noAcquaintanceReason: 'Entered on the wrong assessment.',
+          examinedAt: '2026-11-21T11:30:00Z',
+          examMode: 'in-person',
+          signedAt: '2026-11-21T11:40:00Z',
+          section: 's3',
+          informalInappropriateReason: 'Refuses all informal treatment.',
+          treatmentAvailableAt: 'Northshire General, Beech Ward',
+        })
+        .expect(201)
+    ).body.recommendations.find((r: Rec & { examinedAt: string }) => r.examinedAt === '2026-11-21T11:30:00.000Z') as Rec;
+    // The made application's judgement and its deadlines (from the last examination it was founded on) have not moved.
+    const withExtra = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    expect(withExtra).toEqual(before.checks);
+    await as(worker).post(`/assessments/${a.id}/recommendations/${extra.id}/withdrawal`, { reason: 'Entered in error.' }).expect(200);
+  });
+
+  it('for a s.4, the second recommendation cannot be withdrawn once the s.4 has become a s.2 on it (APP-11)', async () => {
+    const { worker, assessment: a } = await opened();
+    await prepared(a, worker, 's4');
+    expect((await decide(worker, a.id, application('s4', { undesirableDelayStatement: true }))).status).toBe(200);
+    await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: '2026-11-21T11:30:00Z' }).expect(201);
+    const second = (
+      await as(worker)
+        .post(`/assessments/${a.id}/recommendations`, {
+          doctorId: gpDoctor,
+          previousAcquaintance: true,
+          examinedAt: '2026-11-21T11:40:00Z',
+          examMode: 'in-person',
+          signedAt: '2026-11-21T11:45:00Z',
+          section: 's2',
+          receivedByManagersAt: '2026-11-21T11:50:00Z',
+        })
+        .expect(201)
+    ).body.recommendations.find((r: Rec & { section: string }) => r.section === 's2') as Rec;
+    await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(200);
+    const refused = await as(worker)
+      .post(`/assessments/${a.id}/recommendations/${second.id}/withdrawal`, { reason: 'Withdrawn after the conversion.' })
+      .expect(409);
+    expect(refused.body).toMatchObject({ code: 'recommendation-founds-application', section: 's4' });
+    expect(refused.body.detail).toContain('founds the s.2 that the s.4 application signed at Sat 21 Nov 2026 11:00 GMT became');
+    const view = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+    expect([view.section, view.recommendations.map((r: Rec) => r.withdrawnAt)]).toEqual(['s2', [null, null]]);
+  });
+
+  it("removing a doctor's s.12 approval from the register leaves a made application judged on the approval it rested on; an application not yet made sees the register as it is; the audit keeps the period removed", async () => {
+    const saved = s12Doctor;
+    s12Doctor = await insertDoctor(t, 'Dr Ivy Ending', '7000003', 's12');
+    try {
+      const { worker, a } = await madeS3();
+      const { assessment: open, worker: other } = await opened();
+      await prepared(open, other, 's3');
+      const [approval] = (await as(manager).get(`/doctors/${s12Doctor}`).expect(200)).body.approvals;
+      const before = await read(worker, a.id);
+      expect(before.view.recommendations[0]).toMatchObject({
+        doctorName: 'Dr Ivy Ending',
+        approvalOnExamDate: { s12: true, approvedClinician: false },
+        approvalReliedOn: {
+          asAt: '2026-11-21T12:00:00.000Z',
+          s12: { approvalId: approval.id, startsOn: '2025-01-01', endsOn: '2029-12-31' },
+        },
+      });
+
+      await t.http.delete(`/doctors/${s12Doctor}/approvals/${approval.id}`).set('authorization', manager.auth).expect(204);
+
+      const after = await read(worker, a.id);
+      expect(after.checks).toEqual(before.checks);
+      expect(ruleCodes(after.checks.findings)).not.toContain('MED-03:no-s12-approved-doctor');
+      expect(after.view.recommendations).toEqual(before.view.recommendations);
+      const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body;
+      const lines = (report.sections as Array<{ lines?: Array<{ label: string; text: string }> }>).flatMap((s) => s.lines ?? []);
+      expect(lines.filter((l) => l.label === 's.12 approved on the examination date').map((l) => l.text.split(' ')[0])).toEqual([
+        'Yes',
+        'No',
+      ]);
+      expect(JSON.stringify(report)).not.toContain('MED-03');
+
+      // The assessment whose application is not made yet is judged on the register as it now is.
+      const openChecks = (await as(other).get(`/assessments/${open.id}/checks?section=s3`).expect(200)).body;
+      expect(ruleCodes(openChecks.findings)).toContain('MED-03:no-s12-approved-doctor');
+
+      const [audit] = await t.sql<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_events WHERE action = 'doctor-approval.remove' AND resource_id = $1`,
+        [s12Doctor],
+      );
+      expect(audit.details).toEqual({
+        approvalId: approval.id,
+        kind: 's12',
+        startsOn: '2025-01-01',
+        endsOn: '2029-12-31',
+        approvingBody: null,
+      });
+    } finally {
+      s12Doctor = saved;
+    }
+  });
+});

@@ -364,12 +364,35 @@ export class MedicalRecommendationEntity {
   @Column('timestamptz', { nullable: true })
   withdrawnAt: Date | null;
 
+  /**
+   * MED-03 (s.12(2), (2A)): a registered doctor's approvals on the examination date as the register gave them when the
+   * application founded on this recommendation was made (or, for a s.4's second recommendation, when it became a s.2).
+   * Null until then: read from the register. A made application is judged on this, whatever the register says later.
+   */
+  @Column('jsonb', { nullable: true })
+  approvalReliedOn: ApprovalReliedOn | null;
+
   @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   recordedBy: string;
 
   @CreateDateColumn({ type: 'timestamptz' })
   recordedAt: Date;
+}
+
+/** One period of approval as the register held it (an approval removed from the register later keeps it here). */
+export interface ApprovalPeriodReliedOn {
+  approvalId: string;
+  startsOn: string;
+  endsOn: string;
+  approvingBody: string | null;
+}
+
+/** What a recommendation's doctor was approved as on the examination date, as the register said at `asAt`. */
+export interface ApprovalReliedOn {
+  asAt: string;
+  s12: ApprovalPeriodReliedOn | null;
+  approvedClinician: ApprovalPeriodReliedOn | null;
 }
 
 /**

@@ -11,14 +11,14 @@ import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../commo
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
-import { DoctorsService } from '../doctors/doctors.service';
+import { DoctorsService, type RegisterApprovalOn } from '../doctors/doctors.service';
 import { AssessmentChange, AssessmentChangeType, assessmentChangeEvent } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import { RelativesService } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
-import { checkAssessment, detentionRemaining, legalStatusCode, s4Conversion } from '../statute/assessment-rules';
+import { checkAssessment, detentionRemaining, legalStatusCode, s4Conversion, SECTION_NAME } from '../statute/assessment-rules';
 import type {
   ApplicationFacts,
   AssessmentCheck,
@@ -41,7 +41,7 @@ import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
 import { localDate } from '../statute/time';
 import { EligibilityService } from '../workforce/eligibility.service';
-import { AssessmentEntity, type ReportRecipient, type StoredDetentionRemaining } from './assessment.entities';
+import { AssessmentEntity, type ApprovalReliedOn, type ReportRecipient, type StoredDetentionRemaining } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
 import {
   closesReferral,
@@ -89,6 +89,7 @@ interface RecommendationRow {
   received_by_managers_at: Date | null;
   details: Record<string, unknown>;
   withdrawn_at: Date | null;
+  approval_relied_on: ApprovalReliedOn | null;
 }
 
 /** A recommendation's row as JSON: its instants as text. */
@@ -150,6 +151,23 @@ const READ_WITH_ACCESS = SELECT_WITH_ACCESS.replace('  FROM assessments a', `, $
 /** The assessment's outcome is an application made under s.4 (it stays one in the outcome after conversion to a s.2). */
 function isS4Application(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): boolean {
   return a.outcomeKind === 'application' && (a.outcome as { application?: { section?: unknown } } | null)?.application?.section === 's4';
+}
+
+/** The application recorded on the assessment, as stored, if any. */
+function storedApplication(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): Record<string, unknown> | null {
+  return a.outcomeKind === 'application' ? ((a.outcome as { application?: Record<string, unknown> } | null)?.application ?? null) : null;
+}
+
+/**
+ * Whether the made application `stored` rests on the recommendation `r`: one live when the application was recorded
+ * (kept with it as `foundedOn`; MED-01, s.12(1): recommendations signed on or before the application found it), and for
+ * a s.4 the s.2 recommendations that make it a s.2 (APP-11, s.4(4)): those are judged with it. An application recorded
+ * before `foundedOn` was kept rests on every live recommendation of its section.
+ */
+function foundsApplication(stored: Record<string, unknown>, r: Pick<RecommendationRow, 'id' | 'section'>): boolean {
+  const foundedOn = stored.foundedOn as string[] | undefined;
+  if (stored.section === 's4' && r.section === 's2') return true;
+  return foundedOn ? foundedOn.includes(r.id) : r.section === stored.section;
 }
 
 /** HOLD-01 / HOLD-02: the holding power the referral's patient is held under (its clock's rule and deadline), if any. */
@@ -663,6 +681,7 @@ export class AssessmentsService {
   async withdrawRecommendation(actor: Actor, id: string, recommendationId: string, reason: string): Promise<AssessmentViewDto> {
     return this.change(actor, id, undefined, 'assessment.recommendation-withdrawn', async (m, a) => {
       this.requireNotClosed(a);
+      await this.refuseIfFoundsApplication(m, a, recommendationId);
       // An UPDATE's m.query answers [rows, count]: the rows are the first (it was read as the pair, so a second
       // withdrawal was taken for a first and moved the version on).
       const [rows]: [Array<{ id: string }>, number] = await m.query(
@@ -681,6 +700,36 @@ export class AssessmentsService {
       }
       return { recommendationId };
     });
+  }
+
+  /**
+   * A recommendation a made application rests on (foundsApplication) stays: the application was made on it, and its
+   * findings and deadlines (GDN-06, APP-13: from the last examination it was founded on) are the ones it had. Withdrawn
+   * after the fact it would silently rewrite them. A faulty recommendation is put right by rectification (APP-16,
+   * s.15(3): a fresh recommendation within 14 days of the admission). 409 naming the application. A s.4's second
+   * recommendation founds the s.2 it became once it did (APP-11: converted, or judged to convert).
+   */
+  private async refuseIfFoundsApplication(m: EntityManager, a: AssessmentRow, recommendationId: string): Promise<void> {
+    const stored = storedApplication(a);
+    if (!stored) return;
+    const [r]: Array<Pick<RecommendationRow, 'id' | 'section' | 'withdrawn_at'> & { converted: boolean }> = await m.query(
+      `SELECT r.id, r.section, r.withdrawn_at, (x.s4_converts_at IS NOT NULL OR x.outcome->'convertedFromS4' IS NOT NULL) AS converted
+         FROM medical_recommendations r JOIN assessments x ON x.id = r.assessment_id WHERE r.id = $1 AND r.assessment_id = $2`,
+      [recommendationId, a.id],
+    );
+    if (!r || r.withdrawn_at || !foundsApplication(stored, r)) return; // not found or already withdrawn: answered below
+    if (stored.section === 's4' && r.section === 's2' && !r.converted) return; // not (yet) what the s.4 became a s.2 on
+    const section = stored.section as Section;
+    const signedAt = new Date(stored.signedAt as string);
+    const made =
+      section === 's4' && r.section === 's2'
+        ? `the s.2 that the s.4 application signed at ${formatLocal(signedAt, this.config.timeZone)} became`
+        : `the ${SECTION_NAME[section]} application signed at ${formatLocal(signedAt, this.config.timeZone)}`;
+    throw new ConflictProblem(
+      `This recommendation founds ${made}: it cannot be withdrawn once the application is made, and the application stays as it was made. A recommendation found faulty is put right by rectification with a fresh recommendation (s.15(3), within 14 days of the admission).`,
+      'recommendation-founds-application',
+      { rule: 'APP-16' satisfies RuleId, section, signedAt: signedAt.toISOString() },
+    );
   }
 
   /** The nearest relative for this assessment: the s.26 proposal confirmed (or why not), informed / consulted, or the exception. */
@@ -937,6 +986,7 @@ export class AssessmentsService {
       let outcome: Record<string, unknown>;
       let section: Section | null = null;
       let findings: Finding[] = [];
+      let foundedOn: string[] = [];
       if (dto.kind !== 'application' && (kept.managersReceivedAt || kept.forwardedToLssaAt))
         throw new UnprocessableProblem(
           'Only an application is received by the hospital managers or forwarded to the LSSA.',
@@ -989,6 +1039,9 @@ export class AssessmentsService {
         const { check } = await this.evaluate(m, a, application, { referral, report: dto.dangerousnessReportDetails ?? null });
         findings = check.findings;
         this.refuseUnlessClear(findings, acknowledged, signedAt!);
+        // MED-01 (s.12(1)): the recommendations it is made on, kept with it (foundsApplication): one withdrawn or added
+        // later does not change what it was founded on, and each keeps the register's approval it rested on (MED-03).
+        foundedOn = (await this.partsOf(m, a)).recs.filter((r) => !r.withdrawn_at).map((r) => r.id);
         outcome = {
           evaluatedAt: signedAt!.toISOString(),
           evaluatedAtBasis: 'signedAt' satisfies EvaluationBasis,
@@ -996,6 +1049,7 @@ export class AssessmentsService {
             section,
             applicant: 'amhp',
             signedAt: signedAt!.toISOString(),
+            foundedOn,
             hospitalSite: dto.hospitalSite ?? null,
             undesirableDelayStatement: dto.undesirableDelayStatement ?? false,
             practicalMatters: application.practicalMatters,
@@ -1060,6 +1114,7 @@ export class AssessmentsService {
         `UPDATE assessments SET status = 'decided', outcome_kind = $2, section = $3, legal_status_code = $4, outcome = $5, decided_at = $6 WHERE id = $1`,
         [id, dto.kind, section, section ? legalStatusCode(section) : null, outcome, decidedAt],
       );
+      await this.keepApprovalsReliedOn(m, id, foundedOn);
       await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [
         id,
         'decision',
@@ -1235,6 +1290,12 @@ export class AssessmentsService {
         legalStatusCode('s2'),
         outcome,
       ]);
+      // The s.2 it became rests on its second recommendation too (MED-03 as the register gave it now).
+      await this.keepApprovalsReliedOn(
+        m,
+        id,
+        facts.recommendations.filter((r) => r.section === 's2').map((r) => r.id),
+      );
       return { from: 's4' as const, to: 's2' as const, s2Expiry: isoOrNull(result.s2Expiry) };
     });
   }
@@ -1543,11 +1604,16 @@ export class AssessmentsService {
     const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
     // The contacts and recommendations as the view reads them, in one statement (or read with the row).
     const { contacts, recs } = await this.partsOf(m, a);
-    const current = recs.filter((x) => !x.withdrawn_at);
+    // A made application is judged on the recommendations it was founded on (foundsApplication), not on any added later.
+    const made = application && !application.notYetMade ? storedApplication(a) : null;
+    const current = recs.filter((x) => !x.withdrawn_at && (!made || foundsApplication(made, x)));
     const approvals = await this.approvalsOnExamDates(current);
     const recommendations = [];
     for (const [i, r] of current.entries()) {
-      const approval = approvals[i] ?? r.stated_approval ?? { s12: false, approvedClinician: false };
+      const found = approvals[i];
+      const approval = found
+        ? { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null }
+        : (r.stated_approval ?? { s12: false, approvedClinician: false });
       const d = r.details as Record<string, string | boolean | undefined>;
       recommendations.push({
         id: r.id,
@@ -1746,7 +1812,8 @@ export class AssessmentsService {
    * APP-11 (s.4(4)): whether and when the s.4 of assessment `id` became a s.2, judged by s4Conversion (the judgement
    * the conversion step refuses on) from the record as this change left it, and kept for the referral's s.4 clock
    * (referralStopFactsSql). Judged again whenever the assessment changes; null for anything that is not a s.4 that
-   * converts. An s.12 approval corrected on the doctors' register later counts from the assessment's next change.
+   * converts. An s.12 approval corrected on the doctors' register later counts from the assessment's next change, until
+   * the s.4 has become a s.2: then its recommendations keep the approval they rested on (keepApprovalsReliedOn).
    */
   private async keepS4Judgement(m: EntityManager, id: string): Promise<void> {
     const a = await this.load(m, id);
@@ -1755,7 +1822,17 @@ export class AssessmentsService {
       const stored = (a.outcome as { application: Record<string, unknown> }).application;
       const referral = await this.referrals.forAssessment(m, a.referralId);
       const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
-      if (application.admittedAt) convertsAt = s4Conversion((await this.evaluate(m, a, application, { referral })).facts).convertsAt;
+      if (application.admittedAt) {
+        const { facts } = await this.evaluate(m, a, application, { referral });
+        convertsAt = s4Conversion(facts).convertsAt;
+        // Become a s.2 (s.4(4)): its second recommendations keep the approval it became one on (MED-03), as at conversion.
+        if (convertsAt)
+          await this.keepApprovalsReliedOn(
+            m,
+            id,
+            facts.recommendations.filter((r) => r.section === 's2').map((r) => r.id),
+          );
+      }
     }
     await m.query('UPDATE assessments SET s4_converts_at = $2 WHERE id = $1 AND s4_converts_at IS DISTINCT FROM $2', [id, convertsAt]);
   }
@@ -1815,17 +1892,40 @@ export class AssessmentsService {
   }
 
   /**
-   * MED-03's fact for each recommendation, from the register on its examination date: null for a doctor entered ad
-   * hoc (see statedApproval). One statement for all of them.
+   * MED-03's fact for each recommendation: the register's periods covering its examination date as kept when the
+   * application founded on it was made (approval_relied_on), else as the register says now; null for a doctor entered
+   * ad hoc (see statedApproval). One statement for all of those read from the register.
    */
   private async approvalsOnExamDates(
-    recs: Array<{ doctor_id: string | null; examined_at: Date | string }>,
-  ): Promise<Array<{ s12: boolean; approvedClinician: boolean } | null>> {
-    const registered = recs.filter((r) => r.doctor_id);
+    recs: Array<Pick<RecommendationRow, 'doctor_id' | 'approval_relied_on'> & { examined_at: Date | string }>,
+  ): Promise<Array<RegisterApprovalOn | null>> {
+    const live = recs.filter((r) => r.doctor_id && !r.approval_relied_on);
     const found = await this.doctors.approvalsOn(
-      registered.map((r) => ({ doctorId: r.doctor_id!, date: localDate(new Date(r.examined_at), this.config.timeZone) })),
+      live.map((r) => ({ doctorId: r.doctor_id!, date: localDate(new Date(r.examined_at), this.config.timeZone) })),
     );
-    return recs.map((r) => (r.doctor_id ? found[registered.indexOf(r)] : null));
+    return recs.map((r) => (r.doctor_id ? (r.approval_relied_on ?? found[live.indexOf(r)]) : null));
+  }
+
+  /**
+   * MED-03 (s.12(2), (2A)): keeps with each of these recommendations from the register the approval it is relied on
+   * with now (a made application, or the s.2 a s.4 became), unless one is kept already. A later change to the register
+   * (an approval removed as entered in error) then does not rewrite the application made on it.
+   */
+  private async keepApprovalsReliedOn(m: EntityManager, assessmentId: string, recommendationIds: readonly string[]): Promise<void> {
+    if (!recommendationIds.length) return;
+    const recs: Array<Pick<RecommendationRow, 'id' | 'doctor_id' | 'examined_at' | 'approval_relied_on'>> = await m.query(
+      `SELECT id, doctor_id, examined_at, approval_relied_on FROM medical_recommendations
+        WHERE assessment_id = $1 AND id = ANY($2::uuid[]) AND doctor_id IS NOT NULL AND approval_relied_on IS NULL ORDER BY id`,
+      [assessmentId, recommendationIds],
+    );
+    if (!recs.length) return;
+    const found = await this.approvalsOnExamDates(recs);
+    const asAt = this.clock.now().toISOString();
+    await m.query(
+      `UPDATE medical_recommendations r SET approval_relied_on = x.kept
+         FROM unnest($1::uuid[], $2::jsonb[]) AS x(id, kept) WHERE r.id = x.id`,
+      [recs.map((r) => r.id), recs.map((r, i) => JSON.stringify({ asAt, ...found[i] }))],
+    );
   }
 
   private async view(m: EntityManager, a: AssessmentRow & Partial<ViewParts>): Promise<AssessmentViewDto> {
@@ -1833,6 +1933,8 @@ export class AssessmentsService {
     // answers every read and change of an assessment, and each statement is a round trip (isoOrNull reads the instants).
     const { contacts, timeline, recs } = await this.partsOf(m, a);
     const approvals = await this.approvalsOnExamDates(recs);
+    const asBooleans = (found: RegisterApprovalOn | null) =>
+      found && { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null };
     return {
       id: a.id,
       referralId: a.referralId,
@@ -1851,8 +1953,10 @@ export class AssessmentsService {
       recommendations: recs.map((r, i) => ({
         id: r.id,
         doctorId: r.doctor_id,
-        // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval).
-        approvalOnExamDate: approvals[i],
+        // MED-03's fact, from the register on the examination date (null for a doctor entered ad hoc: see statedApproval),
+        // as kept when the application founded on it was made (approvalReliedOn: the periods, and when), else as now.
+        approvalOnExamDate: asBooleans(approvals[i]),
+        approvalReliedOn: r.approval_relied_on,
         doctorName: r.doctor_name,
         statedApproval: r.stated_approval,
         previousAcquaintance: r.previous_acquaintance,

@@ -54,6 +54,20 @@ const DOCTOR_COLUMNS = `d.id, d.name, d.gmc_number, d.organisation, d.email, d.c
 const APPROVAL_COLUMNS = `a.id, a.doctor_id AS "doctorId", a.kind, to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn", a.approving_body AS "approvingBody", a.created_at AS "createdAt"`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** One period of approval on the register, as other modules are told of it (and may keep it). */
+export interface RegisterPeriod {
+  approvalId: string;
+  startsOn: IsoDate;
+  endsOn: IsoDate;
+  approvingBody: string | null;
+}
+
+/** The period of each kind covering a date, or null (approvalsOn). */
+export interface RegisterApprovalOn {
+  s12: RegisterPeriod | null;
+  approvedClinician: RegisterPeriod | null;
+}
+
 interface ApprovalRow {
   id: string;
   doctorId: string;
@@ -336,17 +350,21 @@ export class DoctorsService {
   async removeApproval(doctorId: string, approvalId: string, expectedVersion: ExpectedVersion): Promise<void> {
     await this.db.transaction(async (m) => {
       await this.lockForChange(m, doctorId, expectedVersion);
-      const [rows]: [Array<{ kind: string }>] = await m.query(
-        'DELETE FROM doctor_approvals WHERE id = $1 AND doctor_id = $2 RETURNING kind',
+      const [rows]: [Array<{ kind: string; startsOn: string; endsOn: string; approvingBody: string | null }>] = await m.query(
+        `DELETE FROM doctor_approvals a WHERE a.id = $1 AND a.doctor_id = $2
+         RETURNING a.kind, to_char(a.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(a.ends_on, 'YYYY-MM-DD') AS "endsOn", a.approving_body AS "approvingBody"`,
         [approvalId, doctorId],
       );
       if (!rows.length) throw new NotFoundProblem('Approval', approvalId);
       await m.query('UPDATE doctors SET version = version + 1, updated_at = now() WHERE id = $1', [doctorId]);
+      // The period removed is kept in the audit whole: what the register said, and so what was relied on, can be told.
+      // A made application keeps the approval it rested on with its recommendations (approvalsOn, MED-03).
+      const { kind, startsOn, endsOn, approvingBody } = rows[0];
       await this.audit.record(m, {
         action: 'doctor-approval.remove',
         resourceType: 'doctor',
         resourceId: doctorId,
-        details: { approvalId, kind: rows[0].kind },
+        details: { approvalId, kind, startsOn, endsOn, approvingBody },
       });
     });
   }
@@ -360,15 +378,18 @@ export class DoctorsService {
 
   /**
    * MED-03's facts for other modules: was each doctor s.12-approved, or an approved clinician, on its `date` (the
-   * examination date, a local date YYYY-MM-DD)? In the order asked, their approvals read in one statement however
-   * many (approvalsOf: an assessment's recommendations). The doctors are ones a record refers to (a foreign key to the
-   * register), so each exists. The hub's `active` flag plays no part: approval is a statutory fact.
+   * examination date, a local date YYYY-MM-DD)? The period of each kind covering it, or null, which the caller may keep
+   * (a made application keeps what its recommendations rested on). In the order asked, their approvals read in one
+   * statement however many (approvalsOf: an assessment's recommendations). The doctors are ones a record refers to (a
+   * foreign key to the register), so each exists. The hub's `active` flag plays no part: approval is a statutory fact.
    */
-  async approvalsOn(asked: Array<{ doctorId: string; date: IsoDate }>): Promise<Array<{ s12: boolean; approvedClinician: boolean }>> {
+  async approvalsOn(asked: Array<{ doctorId: string; date: IsoDate }>): Promise<RegisterApprovalOn[]> {
     const approvals = await this.approvalsOf(this.db.manager, [...new Set(asked.map((a) => a.doctorId))]);
+    const period = (a: ApprovalRow | null): RegisterPeriod | null =>
+      a && { approvalId: a.id, startsOn: a.startsOn, endsOn: a.endsOn, approvingBody: a.approvingBody };
     return asked.map(({ doctorId, date }) => {
       const found = approvalsCovering(approvals.get(doctorId) ?? [], date);
-      return { s12: found.s12 !== null, approvedClinician: found.approvedClinician !== null };
+      return { s12: period(found.s12), approvedClinician: period(found.approvedClinician) };
     });
   }
 

@@ -156,7 +156,8 @@ export function formatDay(d: IsoDate): string {
   return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
 }
 
-const SECTION_NAME: Record<Section, string> = { s2: 's.2', s3: 's.3', s4: 's.4', s7: 'guardianship (s.7)' };
+/** How a section is named in findings and refusals. */
+export const SECTION_NAME: Record<Section, string> = { s2: 's.2', s3: 's.3', s4: 's.4', s7: 'guardianship (s.7)' };
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
