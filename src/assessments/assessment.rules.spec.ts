@@ -1,7 +1,17 @@
 import type { Finding } from '../statute/clocks';
 import type { RuleId } from '../statute/rule-catalogue';
 import { TIMELINE_EVENTS } from './assessment.entities';
-import { closesReferral, ctoFindings, evaluationInstant, eventTooEarly, OUTCOME_EVENTS, outcomeGate } from './assessment.rules';
+import {
+  closesReferral,
+  ctoFindings,
+  evaluationInstant,
+  eventTooEarly,
+  foundsApplication,
+  judgedWithApplication,
+  type MadeApplication,
+  OUTCOME_EVENTS,
+  outcomeGate,
+} from './assessment.rules';
 
 const f = (rule: RuleId, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({
   rule,
@@ -107,5 +117,24 @@ describe('a timeline event’s time against when its referral came in and its as
 
   it('leaves the decision and the signing to the outcome, and every other event to the timeline', () => {
     expect(TIMELINE_EVENTS.filter((e) => OUTCOME_EVENTS.has(e))).toEqual(['decision', 'application-signed']);
+  });
+});
+
+describe('what a made application rests on (MED-01, APP-11, APP-16)', () => {
+  const s3: MadeApplication = { section: 's3', foundedOn: ['a', 'b'] };
+  const s4: MadeApplication = { section: 's4', foundedOn: ['a'] };
+  const legacy: MadeApplication = { section: 's7' };
+  it.each<[string, MadeApplication, { id: string; section: 's2' | 's3' | 's4' | 's7' }, boolean, boolean, boolean]>([
+    // name, application, recommendation, became a s.2, judged with it, founds it (not withdrawable)
+    ['a recommendation it was founded on', s3, { id: 'a', section: 's3' }, false, true, true],
+    ['one added after it was made', s3, { id: 'c', section: 's3' }, false, false, false],
+    ["a s.4's own recommendation", s4, { id: 'a', section: 's4' }, false, true, true],
+    ["a s.4's second recommendation before it became a s.2", s4, { id: 'c', section: 's2' }, false, true, false],
+    ["a s.4's second recommendation once it became a s.2", s4, { id: 'c', section: 's2' }, true, true, true],
+    ['recorded before foundedOn was kept: one of its section', legacy, { id: 'x', section: 's7' }, false, true, true],
+    ['recorded before foundedOn was kept: one of another section', legacy, { id: 'y', section: 's2' }, false, false, false],
+  ])('%s', (_name, app, rec, becameS2, judged, founds) => {
+    expect(judgedWithApplication(app, rec)).toBe(judged);
+    expect(foundsApplication(app, rec, becameS2)).toBe(founds);
   });
 });

@@ -2,6 +2,7 @@ import type { TimelineEvent } from './assessment.entities';
 /**
  * The assessment workflow's own rules (not the Act's: those are src/statute/assessment-rules.ts). Pure.
  */
+import type { Section } from '../statute/assessment.types';
 import type { Finding } from '../statute/clocks';
 import type { RuleId } from '../statute/rule-catalogue';
 
@@ -94,3 +95,30 @@ export function eventTooEarly(at: number, openedAt: Date, referralReceivedAt: Da
 
 /** Timeline events that the outcome writes (its decision and signing times): only the outcome itself sets them. */
 export const OUTCOME_EVENTS: ReadonlySet<string> = new Set<TimelineEvent>(['decision', 'application-signed']);
+
+/** A made application as kept: its section and the recommendations live when it was recorded (none kept before them). */
+export interface MadeApplication {
+  section: Section;
+  foundedOn?: readonly string[];
+}
+
+/**
+ * Whether a made application is judged with the recommendation `r`: one it was founded on (MED-01, s.12(1): the
+ * recommendations signed on or before it, kept with it as `foundedOn`), and for a s.4 the s.2 recommendations that may
+ * make it a s.2 (APP-11, s.4(4)). A recommendation added later is not part of it. An application recorded before
+ * `foundedOn` was kept is judged with every live recommendation of its section.
+ */
+export function judgedWithApplication(app: MadeApplication, r: { id: string; section: Section }): boolean {
+  if (app.section === 's4' && r.section === 's2') return true;
+  return app.foundedOn ? app.foundedOn.includes(r.id) : r.section === app.section;
+}
+
+/**
+ * Whether the made application rests on `r`, so that withdrawing it would rewrite what was made (its findings, and
+ * deadlines run from the last examination it was founded on: GDN-06, APP-13): one judged with it, and for a s.4 a
+ * second recommendation only once the s.4 became a s.2 (`becameS2`: converted, or judged to convert).
+ */
+export function foundsApplication(app: MadeApplication, r: { id: string; section: Section }, becameS2: boolean): boolean {
+  if (app.section === 's4' && r.section === 's2') return becameS2;
+  return judgedWithApplication(app, r);
+}

@@ -49,6 +49,9 @@ import {
   ctoFindings,
   evaluationInstant,
   eventTooEarly,
+  foundsApplication,
+  judgedWithApplication,
+  type MadeApplication,
   OUTCOME_EVENTS,
   outcomeGate,
   type EvaluationBasis,
@@ -154,20 +157,9 @@ function isS4Application(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): 
 }
 
 /** The application recorded on the assessment, as stored, if any. */
-function storedApplication(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): Record<string, unknown> | null {
-  return a.outcomeKind === 'application' ? ((a.outcome as { application?: Record<string, unknown> } | null)?.application ?? null) : null;
-}
-
-/**
- * Whether the made application `stored` rests on the recommendation `r`: one live when the application was recorded
- * (kept with it as `foundedOn`; MED-01, s.12(1): recommendations signed on or before the application found it), and for
- * a s.4 the s.2 recommendations that make it a s.2 (APP-11, s.4(4)): those are judged with it. An application recorded
- * before `foundedOn` was kept rests on every live recommendation of its section.
- */
-function foundsApplication(stored: Record<string, unknown>, r: Pick<RecommendationRow, 'id' | 'section'>): boolean {
-  const foundedOn = stored.foundedOn as string[] | undefined;
-  if (stored.section === 's4' && r.section === 's2') return true;
-  return foundedOn ? foundedOn.includes(r.id) : r.section === stored.section;
+function storedApplication(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): (Record<string, unknown> & MadeApplication) | null {
+  const o = a.outcome as { application?: Record<string, unknown> & MadeApplication } | null;
+  return a.outcomeKind === 'application' ? (o?.application ?? null) : null;
 }
 
 /** HOLD-01 / HOLD-02: the holding power the referral's patient is held under (its clock's rule and deadline), if any. */
@@ -717,9 +709,9 @@ export class AssessmentsService {
          FROM medical_recommendations r JOIN assessments x ON x.id = r.assessment_id WHERE r.id = $1 AND r.assessment_id = $2`,
       [recommendationId, a.id],
     );
-    if (!r || r.withdrawn_at || !foundsApplication(stored, r)) return; // not found or already withdrawn: answered below
-    if (stored.section === 's4' && r.section === 's2' && !r.converted) return; // not (yet) what the s.4 became a s.2 on
-    const section = stored.section as Section;
+    // Not found, or already withdrawn: answered by the withdrawal itself.
+    if (!r || r.withdrawn_at || !foundsApplication(stored, r, r.converted)) return;
+    const { section } = stored;
     const signedAt = new Date(stored.signedAt as string);
     const made =
       section === 's4' && r.section === 's2'
@@ -1039,7 +1031,7 @@ export class AssessmentsService {
         const { check } = await this.evaluate(m, a, application, { referral, report: dto.dangerousnessReportDetails ?? null });
         findings = check.findings;
         this.refuseUnlessClear(findings, acknowledged, signedAt!);
-        // MED-01 (s.12(1)): the recommendations it is made on, kept with it (foundsApplication): one withdrawn or added
+        // MED-01 (s.12(1)): the recommendations it is made on, kept with it (judgedWithApplication): one withdrawn or added
         // later does not change what it was founded on, and each keeps the register's approval it rested on (MED-03).
         foundedOn = (await this.partsOf(m, a)).recs.filter((r) => !r.withdrawn_at).map((r) => r.id);
         outcome = {
@@ -1604,9 +1596,9 @@ export class AssessmentsService {
     const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
     // The contacts and recommendations as the view reads them, in one statement (or read with the row).
     const { contacts, recs } = await this.partsOf(m, a);
-    // A made application is judged on the recommendations it was founded on (foundsApplication), not on any added later.
+    // A made application is judged on the recommendations it was founded on (judgedWithApplication), not on any added later.
     const made = application && !application.notYetMade ? storedApplication(a) : null;
-    const current = recs.filter((x) => !x.withdrawn_at && (!made || foundsApplication(made, x)));
+    const current = recs.filter((x) => !x.withdrawn_at && (!made || judgedWithApplication(made, x)));
     const approvals = await this.approvalsOnExamDates(current);
     const recommendations = [];
     for (const [i, r] of current.entries()) {
