@@ -21,7 +21,7 @@ export class RecommendationApprovalReliedOn1796460000000 implements MigrationInt
         ORDER BY p.ends_on DESC, p.starts_on LIMIT 1)`;
     await q.query(
       `UPDATE "medical_recommendations" r
-          SET "approval_relied_on" = json_build_object('asAt', now(), 's12', ${period('s12')}, 'approvedClinician', ${period('approved-clinician')})
+          SET "approval_relied_on" = json_build_object('asAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 's12', ${period('s12')}, 'approvedClinician', ${period('approved-clinician')})
          FROM "assessments" a
         WHERE a.id = r.assessment_id AND a.outcome_kind = 'application' AND r.doctor_id IS NOT NULL AND r.withdrawn_at IS NULL`,
     );
