@@ -272,7 +272,7 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           decidedAt: at(a.decidedAt),
           rationale: (outcome.rationale as Str) ?? null,
           section: (a.section as 's2' | 's3' | 's4' | 's7' | null) ?? null,
-          applicant: app ? 'amhp' : null,
+          applicant: app ? (app.applicant === 'nearest-relative' ? 'nearest-relative' : 'amhp') : null,
           applicationSignedAt: app ? at(app.signedAt as string) : null,
           hospitalSite: (app?.hospitalSite as Str) ?? null,
           guardian: app?.guardian ? String((app.guardian as { name: string }).name) : null,

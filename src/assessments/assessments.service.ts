@@ -961,6 +961,10 @@ export class AssessmentsService {
     const signedAt = dto.signedAt ? new Date(this.notFuture(dto.signedAt, 'signedAt')) : null;
     const kept = this.applicationRecord(dto);
     const distribution = this.distribution(dto.distribution);
+    if (dto.applicant !== undefined && dto.kind !== 'application')
+      throw new UnprocessableProblem('applicant: only an application has an applicant (s.11(1)).', 'not-an-application', {
+        field: 'applicant',
+      });
     if (dto.believedSixteenOrOver !== undefined && (dto.kind !== 'application' || dto.section !== 's7'))
       throw new UnprocessableProblem(
         'believedSixteenOrOver: is stated only on a guardianship application (s.7(4)).',
@@ -1008,7 +1012,8 @@ export class AssessmentsService {
           managersReceivedAt: kept.managersReceivedAt,
           forwardedToLssaAt: kept.forwardedToLssaAt,
           section,
-          applicant: 'amhp',
+          // s.11(1): an AMHP or the nearest relative applies; COI-07 and the NR checks follow who it is.
+          applicant: dto.applicant ?? 'amhp',
           signedAt: signedAt!,
           hospitalSite: dto.hospitalSite ?? null,
           undesirableDelayStatement: dto.undesirableDelayStatement ?? false,
@@ -1039,7 +1044,7 @@ export class AssessmentsService {
           evaluatedAtBasis: 'signedAt' satisfies EvaluationBasis,
           application: {
             section,
-            applicant: 'amhp',
+            applicant: application.applicant,
             signedAt: signedAt!.toISOString(),
             foundedOn,
             hospitalSite: dto.hospitalSite ?? null,
@@ -1551,7 +1556,8 @@ export class AssessmentsService {
     const g = s.guardian as { type: 'lssa' | 'private'; name: string; willingnessStatement: boolean; acceptedByLssaAt?: string } | null;
     return {
       section: s.section as Section,
-      applicant: 'amhp',
+      // Recorded with the application (s.11(1)); one recorded before the applicant was kept was an AMHP's.
+      applicant: s.applicant === 'nearest-relative' ? 'nearest-relative' : 'amhp',
       signedAt: new Date(s.signedAt as string),
       hospitalSite: (s.hospitalSite as string | null) ?? null,
       undesirableDelayStatement: !!s.undesirableDelayStatement,

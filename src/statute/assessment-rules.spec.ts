@@ -1344,6 +1344,25 @@ describe('conflicts of interest (COI-*)', () => {
     const c = checked({ ...f, assessors: f.assessors.map((a, i) => (i === 0 ? { ...a, teams: ['Crisis team'] } : a)) });
     expect(blockers(c)).toEqual(['COI-07:doctor-in-nearest-relative-team']);
   });
+
+  it('COI-07: for a nearest-relative application, a doctor who directs or employs the nearest relative is a blocker', () => {
+    const f = facts('s2', undefined, 'nearest-relative');
+    const c = checked({ ...f, assessors: f.assessors.map((a) => (a.id === 'dA' ? { ...a, directsOrEmploys: ['amhp'] } : a)) });
+    expect(blockers(c)).toEqual(['COI-07:conflict-directs-or-employs']);
+  });
+
+  it('COI-09: a nearest-relative application with the nearest relative not among the assessors cannot be checked for COI-07', () => {
+    const f = facts('s2', undefined, 'nearest-relative');
+    expect(blockers(checked({ ...f, assessors: f.assessors.filter((a) => a.role === 'doctor') }))).toEqual([
+      'COI-09:nearest-relative-applicant-not-in-conflict-check',
+    ]);
+  });
+
+  it("an AMHP's application: a nearest relative listed as applicant is not an assessor (SI 2008/1205 reg 2), so COI-07 does not arise", () => {
+    const f = facts('s2');
+    const nr = { ...f.assessors[0], id: 'nr', role: 'nearest-relative-applicant' as const, name: 'Jo Smith', teams: ['Crisis team'] };
+    expect(blockers(checked({ ...f, assessors: [...f.assessors, nr] }))).toEqual([]);
+  });
 });
 
 describe('nearest relative (NR-01, NR-02, NR-03) and the 2025 nominated person (MHA25-06)', () => {

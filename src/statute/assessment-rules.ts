@@ -592,8 +592,11 @@ function applicationAssessors(
   const doctors = all.filter((a) => a.role === 'doctor');
   // The applicant: the AMHP who applies (recorded as "amhp"), or the nearest relative who does.
   const amhps = all.filter((a) => a.role === 'amhp');
-  const applicant = ctx.applicant === 'nearest-relative' ? [] : [amhps.find((a) => a.id === 'amhp') ?? amhps[0]].filter((a) => !!a);
-  const assessors: AssessorFacts[] = [...applicant, ...all.filter((a) => a.role === 'nearest-relative-applicant')];
+  const applicant =
+    ctx.applicant === 'nearest-relative'
+      ? all.filter((a) => a.role === 'nearest-relative-applicant')
+      : [amhps.find((a) => a.id === 'amhp') ?? amhps[0]].filter((a) => !!a);
+  const assessors: AssessorFacts[] = [...applicant];
   const unrecorded: RecommendationFacts[] = [];
   for (const r of recs) {
     const found =
@@ -620,6 +623,17 @@ function checkConflicts(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
     return;
   }
   const { assessors, unrecorded, others } = applicationAssessors(ctx, recs);
+  // COI-07 (reg 5(2)) can only be judged with the applying nearest relative's teams and who directs or employs them.
+  if (nrApplicant && !assessors.some((a) => a.role === 'nearest-relative-applicant')) {
+    add(
+      ctx,
+      'COI-09',
+      'blocker',
+      'nearest-relative-applicant-not-in-conflict-check',
+      'The application is made by the nearest relative, but they are not recorded among the assessors (role nearest-relative-applicant), so the conflicts of interest between them and the doctors cannot be checked.',
+      C.coi,
+    );
+  }
   if (!nrApplicant && !assessors.some((a) => a.role === 'amhp')) {
     add(
       ctx,

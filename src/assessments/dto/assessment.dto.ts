@@ -22,6 +22,8 @@ import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.enti
 export const CONVEYANCE_MODES = ['ambulance', 'police-vehicle', 'secure-transport', 'hospital-transport', 'other'] as const;
 
 const SECTIONS = ['s2', 's3', 's4', 's7'] as const;
+/** s.11(1): who may make an application: an AMHP, or the nearest relative. */
+const APPLICANTS = ['amhp', 'nearest-relative'] as const;
 const MODES = ['in-person', 'video', 'phone'] as const;
 
 export class CreateAssessmentDto {
@@ -499,6 +501,14 @@ export class OutcomeDto extends ReportDetailsDto {
   @ValidateIf((o: OutcomeDto) => o.kind === 'application' || o.section !== undefined)
   @IsIn(SECTIONS)
   section?: (typeof SECTIONS)[number];
+  @ApiPropertyOptional({
+    enum: APPLICANTS,
+    description:
+      "Who makes the application (s.11(1)): an AMHP (default), or the patient's nearest relative. A nearest relative's application is checked for the nearest relative's conflicts of interest (COI-07) and needs the nearest relative identified; only on an application.",
+  })
+  @ValidateIf((o: OutcomeDto) => o.applicant !== undefined)
+  @IsIn(APPLICANTS)
+  applicant?: (typeof APPLICANTS)[number];
   @ApiPropertyOptional({
     format: 'date-time',
     description: 'When the application was signed (application) or the CTO statement (cto-decision).',
