@@ -455,7 +455,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     });
   });
 
-  it("guardianship (s.7) names the guardian; a private guardian needs the council's acceptance (GDN-04)", async () => {
+  it("guardianship (s.7) names the guardian (GDN-04); a private guardian's application is made before the council accepts it, with a warning that it has no effect until then (GDN-08)", async () => {
     const { worker, assessment: a } = await opened();
     const relative = await prepared(a, worker, 's3');
     await as(worker)
@@ -483,12 +483,22 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       })
       .expect(200);
     await as(worker).post(`/assessments/${a.id}/outcome`, application('s7')).expect(422); // no guardian named
+    const unwilling = await as(worker).post(
+      `/assessments/${a.id}/outcome`,
+      application('s7', { guardian: { type: 'private', name: 'Morgan Assessed', willingnessStatement: false } }),
+    );
+    expect(unwilling.status).toBe(422);
+    expect(unwilling.body.rules).toContain('GDN-04');
     const privateGuardian = await as(worker).post(
       `/assessments/${a.id}/outcome`,
       application('s7', { guardian: { type: 'private', name: 'Morgan Assessed', willingnessStatement: true } }),
     );
+    // Refused for the recommendations entered under another section, not for the acceptance still to come.
     expect(privateGuardian.status).toBe(422);
-    expect(privateGuardian.body.rules).toContain('GDN-04');
+    expect(privateGuardian.body.rules).not.toContain('GDN-04');
+    expect(privateGuardian.body.findings).toContainEqual(
+      expect.objectContaining({ rule: 'GDN-08', severity: 'warning', code: 'guardianship-not-yet-accepted' }),
+    );
     expect(privateGuardian.body.findings.map((f: { code: string }) => f.code)).not.toContain('hospital-site-missing');
   });
 

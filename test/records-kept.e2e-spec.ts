@@ -404,6 +404,76 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
     expect(fieldOf(wrong.body)).toBe('managersReceivedAt');
   });
 
+  it('a guardianship is recorded as made before the council accepts it, and the acceptance is recorded when it comes, dated, after the forwarding and never in the future (GDN-08)', async () => {
+    await at('2026-11-21T12:00:00Z');
+    const o = await opened();
+    await prepared(o, 's7');
+    const { worker, assessment: a } = o;
+    const privateGuardian = (acceptedByLssaAt?: string) => ({
+      guardian: { type: 'private', name: 'Sam Friend', willingnessStatement: true, ...(acceptedByLssaAt ? { acceptedByLssaAt } : {}) },
+      forwardedToLssaAt: '2026-11-21T11:30:00Z',
+    });
+    // An acceptance before the application was signed, in the future, or before it was forwarded is refused, naming it.
+    for (const [body, code] of [
+      [privateGuardian('2026-11-01T09:00:00Z'), 'before-application-signed'],
+      [privateGuardian('2027-03-01T09:00:00Z'), 'in-future'],
+      [privateGuardian('2026-11-21T11:10:00Z'), 'acceptance-before-forwarding'],
+      [{ ...privateGuardian('2026-11-21T11:40:00Z'), forwardedToLssaAt: undefined }, 'acceptance-before-forwarding'],
+    ] as const) {
+      const bad = await as(worker).post(`/assessments/${a.id}/outcome`, application('s7', body));
+      expect([bad.status, bad.body.code, fieldOf(bad.body)]).toEqual([422, code, 'guardian.acceptedByLssaAt']);
+    }
+    expect((await t.sql<{ status: string }>('SELECT status FROM assessments WHERE id = $1', [a.id]))[0].status).toBe('open');
+
+    // Not yet accepted is the truthful record: a warning to answer (no effect until accepted), not a refusal.
+    const pending = await as(worker).post(`/assessments/${a.id}/outcome`, application('s7', privateGuardian()));
+    expect([pending.status, pending.body.code]).toEqual([422, 'warnings-not-acknowledged']);
+    expect(pending.body.findings).toEqual([expect.objectContaining({ rule: 'GDN-08', code: 'guardianship-not-yet-accepted' })]);
+    expect((await decide(worker, a.id, application('s7', privateGuardian()))).status).toBe(200);
+    const before = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    expect(before.findings.map((f: { code: string }) => f.code)).toContain('guardianship-not-yet-accepted');
+    expect(before.deadlines.map((d: { id: string }) => d.id)).not.toContain('guardianship-first-period');
+
+    // Accepted on Thu 26 Nov, recorded on Mon 30 Nov. Before the forwarding or in the future: refused, nothing kept.
+    await at('2026-11-30T10:00:00Z', worker);
+    for (const [acceptedByLssaAt, code] of [
+      ['2026-11-21T11:20:00Z', 'acceptance-before-forwarding'],
+      ['2026-12-01T10:00:00Z', 'in-future'],
+    ]) {
+      const bad = await as(worker).patch(`/assessments/${a.id}/application`, { acceptedByLssaAt });
+      expect([bad.status, bad.body.code, fieldOf(bad.body)]).toEqual([422, code, 'acceptedByLssaAt']);
+    }
+    const accepted = (await as(worker).patch(`/assessments/${a.id}/application`, { acceptedByLssaAt: '2026-11-26T15:00:00Z' }).expect(200))
+      .body;
+    expect(accepted.outcome.application.guardian).toMatchObject({ name: 'Sam Friend', acceptedByLssaAt: '2026-11-26T15:00:00.000Z' });
+    const after = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+    expect(after.findings.filter((f: { rule: string }) => f.rule === 'GDN-08')).toEqual([]);
+    // GDN-07 (s.20(1)): 6 months beginning with Thu 26 Nov 2026, so to the end of Tue 25 May 2027 (BST).
+    expect(after.deadlines.find((d: { id: string }) => d.id === 'guardianship-first-period').at).toBe('2027-05-25T23:00:00.000Z');
+    const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body;
+    expect(report.sections.find((s: { id: string }) => s.id === 'decision').lines).toEqual(
+      expect.arrayContaining([{ label: 'Accepted by the local social services authority', text: 'Thu 26 Nov 2026 15:00 GMT' }]),
+    );
+    // A later forwarding date would put the acceptance before it: refused.
+    const refwd = await as(worker).patch(`/assessments/${a.id}/application`, { forwardedToLssaAt: '2026-11-27T09:00:00Z' });
+    expect([refwd.status, refwd.body.code, fieldOf(refwd.body)]).toEqual([422, 'acceptance-before-forwarding', 'forwardedToLssaAt']);
+  });
+
+  it('only a guardianship application is accepted by the council: an acceptance on a s.2 is refused, naming it', async () => {
+    await at('2026-11-21T12:00:00Z');
+    const o = await opened();
+    await prepared(o, 's2');
+    const { worker, assessment: a } = o;
+    expect((await decide(worker, a.id, application('s2'))).status).toBe(200);
+    const bad = await as(worker).patch(`/assessments/${a.id}/application`, { acceptedByLssaAt: '2026-11-21T11:30:00Z' });
+    expect([bad.status, bad.body.code, fieldOf(bad.body), bad.body.rule]).toEqual([
+      422,
+      'acceptance-not-applicable',
+      'acceptedByLssaAt',
+      'GDN-08',
+    ]);
+  });
+
   it('a s.5(2) whose application reached the managers after its 72 hours is a breach: the holding power lapsed before the application took effect', async () => {
     await at('2026-11-21T12:00:00Z');
     // H1 furnished Wed 18 Nov 11:30: the holding power ends Sat 21 Nov 11:30. Signed 11:00, received by the managers 11:45.

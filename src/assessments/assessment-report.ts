@@ -288,6 +288,7 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           admittedAt: app?.inPatient === true && typeof app.managersReceivedAt === 'string' ? at(app.managersReceivedAt) : at(admitted?.at),
           managersReceivedAt: at(app?.managersReceivedAt as Str),
           forwardedToLssaAt: at(app?.forwardedToLssaAt as Str),
+          acceptedByLssaAt: at((app?.guardian as { acceptedByLssaAt?: Str } | null | undefined)?.acceptedByLssaAt),
           s4Lapse: s4Lapse ? { lapsedAt: at(s4Lapse.lapsedAt), after: s4Lapse.after, details: s4Lapse.details ?? null } : null,
           legalStatusCode: a.legalStatusCode,
           alternatives: (outcome.alternatives as string[] | undefined) ?? [],

@@ -273,7 +273,7 @@ export class AssessmentsController {
   @Authorize('assessments.write')
   @ApiOperation({
     summary:
-      "Record what happened to a made application, after the fact: the hospital managers' receipt (APP-12; for a patient already in hospital, the admission) or, for guardianship, its forwarding to the LSSA (GDN-06, judged on that date). Never before signing, never in the future; also after the assessment closed.",
+      "Record what happened to a made application, after the fact: the hospital managers' receipt (APP-12; for a patient already in hospital, the admission) or, for guardianship, its forwarding to the LSSA (GDN-06, judged on that date) and the LSSA's acceptance (GDN-08, s.8(1): the guardianship has effect, and its first period runs, from it; after the forwarding). Never before signing, never in the future; also after the assessment closed.",
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: AssessmentViewDto })

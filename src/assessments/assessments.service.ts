@@ -114,6 +114,15 @@ const COLUMNS = `a.id, a.referral_id AS "referralId", a.person_id AS "personId",
 const SELECT = `SELECT ${COLUMNS}
   FROM assessments a`;
 
+/** The after-the-fact facts of a made application (APP-12, GDN-06, GDN-08), as given in one request. */
+interface ApplicationRecord {
+  managersReceivedAt: Date | null;
+  forwardedToLssaAt: Date | null;
+  acceptedByLssaAt: Date | null;
+}
+/** The outcome gives the acceptance with the guardian it names. */
+const OUTCOME_ACCEPTED_FIELD = 'guardian.acceptedByLssaAt';
+
 /** What a change's step returns when the request asks for what the record already holds: nothing is written. */
 const UNCHANGED = Symbol('unchanged');
 
@@ -959,7 +968,7 @@ export class AssessmentsService {
    */
   async recordOutcome(actor: Actor, id: string, dto: OutcomeDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
     const signedAt = dto.signedAt ? new Date(this.notFuture(dto.signedAt, 'signedAt')) : null;
-    const kept = this.applicationRecord(dto);
+    const kept = this.applicationRecord({ ...dto, acceptedByLssaAt: dto.guardian?.acceptedByLssaAt }, OUTCOME_ACCEPTED_FIELD);
     const distribution = this.distribution(dto.distribution);
     if (dto.applicant !== undefined && dto.kind !== 'application')
       throw new UnprocessableProblem('applicant: only an application has an applicant (s.11(1)).', 'not-an-application', {
@@ -997,7 +1006,7 @@ export class AssessmentsService {
           throw new UnprocessableProblem('A guardianship application names the guardian.', 'guardian-required', {
             rule: 'GDN-04' satisfies RuleId,
           });
-        this.checkApplicationRecord(section, signedAt!, kept);
+        this.checkApplicationRecord(section, signedAt!, kept, null, OUTCOME_ACCEPTED_FIELD);
         const referral = await this.referrals.forAssessment(m, a.referralId);
         const inPatient = dto.patientAlreadyInHospital === true || alreadyInHospital(referral.legalContext.kind);
         // APP-12 (s.5(1)): for a patient already in hospital the detention runs from the managers' receipt, so it is needed.
@@ -1027,7 +1036,7 @@ export class AssessmentsService {
                 type: dto.guardian.type,
                 name: dto.guardian.name,
                 willingnessStatement: dto.guardian.willingnessStatement,
-                acceptedByLssaAt: dto.guardian.acceptedByLssaAt ? new Date(dto.guardian.acceptedByLssaAt) : null,
+                acceptedByLssaAt: kept.acceptedByLssaAt,
               }
             : null,
           urgentNecessity: dto.urgentNecessity ?? null,
@@ -1050,7 +1059,7 @@ export class AssessmentsService {
             hospitalSite: dto.hospitalSite ?? null,
             undesirableDelayStatement: dto.undesirableDelayStatement ?? false,
             practicalMatters: application.practicalMatters,
-            guardian: dto.guardian ?? null,
+            guardian: dto.guardian ? { ...dto.guardian, acceptedByLssaAt: isoOrNull(kept.acceptedByLssaAt) } : null,
             urgentNecessity: dto.urgentNecessity ?? null,
             ...(section === 's7' ? { believedSixteenOrOver: dto.believedSixteenOrOver === true } : {}),
             dangerousnessReport: dto.dangerousnessReport ?? !!dto.dangerousnessReportDetails,
@@ -1145,20 +1154,33 @@ export class AssessmentsService {
     expectedVersion: ExpectedVersion,
   ): Promise<AssessmentViewDto> {
     const kept = this.applicationRecord(dto);
-    if (!kept.managersReceivedAt && !kept.forwardedToLssaAt)
-      throw new UnprocessableProblem('Give managersReceivedAt or forwardedToLssaAt.', 'nothing-to-record', { field: 'managersReceivedAt' });
+    if (!kept.managersReceivedAt && !kept.forwardedToLssaAt && !kept.acceptedByLssaAt)
+      throw new UnprocessableProblem('Give managersReceivedAt, forwardedToLssaAt or acceptedByLssaAt.', 'nothing-to-record', {
+        field: 'managersReceivedAt',
+      });
     return this.change(actor, id, expectedVersion, 'assessment.application-record', async (m, a) => {
       if (a.outcomeKind !== 'application') throw new ConflictProblem('No application is recorded on this assessment.', 'no-application');
       const stored = (a.outcome as { application: Record<string, unknown> }).application;
-      this.checkApplicationRecord(stored.section as Section, new Date(stored.signedAt as string), kept);
-      const previous = { managersReceivedAt: stored.managersReceivedAt ?? null, forwardedToLssaAt: stored.forwardedToLssaAt ?? null };
+      const recorded = this.applicationFromStored(stored);
+      const guardian = stored.guardian as Record<string, unknown> | null;
+      this.checkApplicationRecord(recorded.section!, recorded.signedAt!, kept, {
+        forwardedToLssaAt: recorded.forwardedToLssaAt ?? null,
+        acceptedByLssaAt: recorded.guardian?.acceptedByLssaAt ?? null,
+      });
+      const previous = {
+        managersReceivedAt: stored.managersReceivedAt ?? null,
+        forwardedToLssaAt: stored.forwardedToLssaAt ?? null,
+        ...(recorded.section === 's7' ? { acceptedByLssaAt: guardian?.acceptedByLssaAt ?? null } : {}),
+      };
       const application = {
         ...stored,
         ...(kept.managersReceivedAt ? { managersReceivedAt: kept.managersReceivedAt.toISOString() } : {}),
         ...(kept.forwardedToLssaAt ? { forwardedToLssaAt: kept.forwardedToLssaAt.toISOString() } : {}),
+        // GDN-08: the acceptance is the guardian's (kept with it, as on the outcome); GDN-07's first period runs from it.
+        ...(kept.acceptedByLssaAt && guardian ? { guardian: { ...guardian, acceptedByLssaAt: kept.acceptedByLssaAt.toISOString() } } : {}),
       };
       await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [id, { ...a.outcome, application }]);
-      const fields = [...(kept.managersReceivedAt ? ['managersReceivedAt'] : []), ...(kept.forwardedToLssaAt ? ['forwardedToLssaAt'] : [])];
+      const fields = (['managersReceivedAt', 'forwardedToLssaAt', 'acceptedByLssaAt'] as const).filter((f) => kept[f]);
       // The audit keeps what a correction replaced.
       await this.audit.record(m, {
         action: 'assessment.application-record.previous',
@@ -1511,22 +1533,29 @@ export class AssessmentsService {
     return (await this.evaluate(m, a, application, { referral })).check;
   }
 
-  /** The after-the-fact times given (APP-12, GDN-06), never in the future. */
-  private applicationRecord(dto: { managersReceivedAt?: string; forwardedToLssaAt?: string }): {
-    managersReceivedAt: Date | null;
-    forwardedToLssaAt: Date | null;
-  } {
+  /** The after-the-fact times given (APP-12, GDN-06, GDN-08), never in the future; `acceptedField` names the acceptance. */
+  private applicationRecord(
+    dto: { managersReceivedAt?: string; forwardedToLssaAt?: string; acceptedByLssaAt?: string },
+    acceptedField = 'acceptedByLssaAt',
+  ): ApplicationRecord {
     return {
       managersReceivedAt: dto.managersReceivedAt ? new Date(this.notFuture(dto.managersReceivedAt, 'managersReceivedAt')) : null,
       forwardedToLssaAt: dto.forwardedToLssaAt ? new Date(this.notFuture(dto.forwardedToLssaAt, 'forwardedToLssaAt')) : null,
+      acceptedByLssaAt: dto.acceptedByLssaAt ? new Date(this.notFuture(dto.acceptedByLssaAt, acceptedField)) : null,
     };
   }
 
-  /** 422 naming the field: the managers receive an application for admission (not s.7), the LSSA a s.7; neither before signing. */
+  /**
+   * 422 naming the field: the managers receive an application for admission (not s.7), the LSSA a s.7; neither before
+   * signing. GDN-08 (s.8(1)): the LSSA accepts a s.7 that was forwarded to it, so an acceptance needs the forwarding
+   * (given now or `recorded` before) and comes after it. `acceptedField` names the acceptance as the request gave it.
+   */
   private checkApplicationRecord(
     section: Section,
     signedAt: Date,
-    kept: { managersReceivedAt: Date | null; forwardedToLssaAt: Date | null },
+    kept: ApplicationRecord,
+    recorded: { forwardedToLssaAt: Date | null; acceptedByLssaAt: Date | null } | null = null,
+    acceptedField = 'acceptedByLssaAt',
   ): void {
     if (kept.managersReceivedAt && section === 's7')
       throw new UnprocessableProblem(
@@ -1540,16 +1569,38 @@ export class AssessmentsService {
         'forwarding-not-applicable',
         { field: 'forwardedToLssaAt', rule: 'GDN-06' satisfies RuleId },
       );
-    for (const [field, at] of [
-      ['managersReceivedAt', kept.managersReceivedAt],
-      ['forwardedToLssaAt', kept.forwardedToLssaAt],
+    if (kept.acceptedByLssaAt && section !== 's7')
+      throw new UnprocessableProblem(
+        'Only a guardianship application (s.7) is accepted by the local social services authority.',
+        'acceptance-not-applicable',
+        { field: acceptedField, rule: 'GDN-08' satisfies RuleId },
+      );
+    const zone = this.config.timeZone;
+    for (const [field, at, rule] of [
+      ['managersReceivedAt', kept.managersReceivedAt, 'APP-12'],
+      ['forwardedToLssaAt', kept.forwardedToLssaAt, 'GDN-06'],
+      [acceptedField, kept.acceptedByLssaAt, 'GDN-08'],
     ] as const)
       if (at && at.getTime() < signedAt.getTime())
         throw new UnprocessableProblem(
-          `${field} (${formatLocal(at, this.config.timeZone)}) cannot be before the application was signed (${formatLocal(signedAt, this.config.timeZone)}).`,
+          `${field} (${formatLocal(at, zone)}) cannot be before the application was signed (${formatLocal(signedAt, zone)}).`,
           'before-application-signed',
-          { field, rule: (field === 'forwardedToLssaAt' ? 'GDN-06' : 'APP-12') satisfies RuleId },
+          { field, rule: rule satisfies RuleId },
         );
+    const forwarded = kept.forwardedToLssaAt ?? recorded?.forwardedToLssaAt ?? null;
+    const accepted = kept.acceptedByLssaAt ?? recorded?.acceptedByLssaAt ?? null;
+    if (kept.acceptedByLssaAt && !forwarded)
+      throw new UnprocessableProblem(
+        'The local social services authority accepts an application forwarded to it (s.8(1)-(2)): record when it was forwarded (forwardedToLssaAt) first, or with the acceptance.',
+        'acceptance-before-forwarding',
+        { field: acceptedField, rule: 'GDN-08' satisfies RuleId },
+      );
+    if (forwarded && accepted && accepted.getTime() < forwarded.getTime())
+      throw new UnprocessableProblem(
+        `The acceptance (${formatLocal(accepted, zone)}) cannot come before the application was forwarded to the local social services authority (${formatLocal(forwarded, zone)}).`,
+        'acceptance-before-forwarding',
+        { field: kept.acceptedByLssaAt ? acceptedField : 'forwardedToLssaAt', rule: 'GDN-08' satisfies RuleId },
+      );
   }
 
   private applicationFromStored(s: Record<string, unknown>): Partial<ApplicationFacts> {

@@ -1500,7 +1500,12 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
     [
       'a private guardian without a willingness statement or acceptance',
       { type: 'private', name: 'Pat Jones', willingnessStatement: false, acceptedByLssaAt: null },
-      ['GDN-04:guardian-willingness-missing', 'GDN-04:private-guardian-not-accepted'],
+      ['GDN-04:guardian-willingness-missing'],
+    ],
+    [
+      'a willing private guardian not yet accepted (the application is made; the acceptance comes later)',
+      { type: 'private', name: 'Pat Jones', willingnessStatement: true, acceptedByLssaAt: null },
+      [],
     ],
     [
       'a willing private guardian accepted by the LSSA',
@@ -1509,6 +1514,24 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
     ],
   ])('GDN-04: %s', (_name, guardian, expected) => {
     expect(blockers(checked(withApp(facts('s7'), { guardian })))).toEqual(expected);
+  });
+
+  it.each<[string, NonNullable<ApplicationFacts['guardian']>, string[]]>([
+    [
+      'a private guardian not yet accepted',
+      { type: 'private', name: 'Pat Jones', willingnessStatement: true, acceptedByLssaAt: null },
+      ['GDN-08:guardianship-not-yet-accepted'],
+    ],
+    [
+      'the council as guardian, not yet accepted',
+      { type: 'lssa', name: 'Northshire County Council', willingnessStatement: false, acceptedByLssaAt: null },
+      ['GDN-08:guardianship-not-yet-accepted'],
+    ],
+    ['accepted', { type: 'private', name: 'Pat Jones', willingnessStatement: true, acceptedByLssaAt: at('2026-03-04T10:00:00Z') }, []],
+  ])('GDN-08: %s: no effect until accepted, a warning (no first period yet)', (_name, guardian, expected) => {
+    const c = checked(withApp(facts('s7'), { guardian }));
+    expect(c.findings.filter((f) => f.rule === 'GDN-08').map((f) => `${f.rule}:${f.code}`)).toEqual(expected);
+    expect(c.deadlines.some((d) => d.id === 'guardianship-first-period')).toBe(!expected.length);
   });
 
   it('GDN-06: forward to the LSSA within 14 days beginning with the last examination', () => {

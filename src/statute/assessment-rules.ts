@@ -105,6 +105,7 @@ const C = {
   gdn04: citationOf('GDN-04'),
   gdn06: citationOf('GDN-06'),
   gdn07: citationOf('GDN-07'),
+  gdn08: citationOf('GDN-08'),
   cto01: citationOf('CTO-01'),
   cto02: citationOf('CTO-02'),
   cto03: 'MHA 1983 s.17F(4)',
@@ -2121,7 +2122,7 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
   }
 }
 
-/** GDN-04 (s.7(5)), GDN-06 (s.8(2) ✱), GDN-07 (s.20(1)). */
+/** GDN-04 (s.7(5)), GDN-06 (s.8(2) ✱), GDN-08 (s.8(1)), GDN-07 (s.20(1)). */
 function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: RecommendationFacts | undefined): void {
   const g = app.guardian;
   if (!g) {
@@ -2143,16 +2144,21 @@ function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: Recommendation
         `The application must include ${g.name}'s statement that they are willing to act as guardian.`,
         C.gdn04,
       );
-    if (!g.acceptedByLssaAt)
-      add(
-        ctx,
-        'GDN-04',
-        'blocker',
-        'private-guardian-not-accepted',
-        `${g.name} is a private guardian: the guardianship has no effect until the local social services authority for the area where they live accepts the application (form G5). No acceptance is recorded.`,
-        C.gdn04,
-      );
   }
+  // GDN-08 (s.8(1), s.7(5); SI 2008/1184 reg 5): the application is made when signed and forwarded; the council accepts
+  // it afterwards (form G5), and only then does the guardianship take effect. Not yet accepted is the truthful state of
+  // a guardianship just made: a warning the AMHP answers, shown until the acceptance is recorded.
+  if (g && !g.acceptedByLssaAt)
+    add(
+      ctx,
+      'GDN-08',
+      'warning',
+      'guardianship-not-yet-accepted',
+      g.type === 'private'
+        ? `${g.name} is a private guardian: the guardianship has no effect until the local social services authority for the area where they live accepts the application (form G5). No acceptance is recorded yet: record it when it is given.`
+        : `The guardianship has no effect until ${g.name} accepts the application (form G5). No acceptance is recorded yet: record it when it is given.`,
+      C.gdn08,
+    );
   if (last) {
     const lastExamDay = day(ctx, last.examinedAt);
     const forwardDay = addDays(lastExamDay, FORWARD_TO_LSSA_DAYS - 1);

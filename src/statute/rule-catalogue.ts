@@ -430,7 +430,7 @@ export const RULES = {
   },
   'GDN-04': {
     citation: 'MHA 1983 s.7(5)',
-    summary: 'The application names the guardian: the council, or a private guardian willing to act and accepted by the council.',
+    summary: 'The application names the guardian: the council, or a private guardian who states they are willing to act.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
@@ -439,6 +439,14 @@ export const RULES = {
     citation: 'MHA 1983 s.8(2)',
     summary: 'A guardianship application is forwarded to the council within 14 days beginning with the last medical examination.',
     severity: 'blocker',
+    regime: 'mha-1983',
+    commencement: null,
+  },
+  'GDN-08': {
+    citation: 'MHA 1983 s.8(1), s.7(5); SI 2008/1184 reg 5',
+    summary:
+      'A guardianship has no effect until the council accepts the application (form G5; for a private guardian, the council where they live): the acceptance is recorded when it comes, after the forwarding and never in the future; until then it is pending.',
+    severity: 'warning',
     regime: 'mha-1983',
     commencement: null,
   },

@@ -481,7 +481,11 @@ export class GuardianDto {
   @ApiProperty({ description: "GDN-04: a private guardian's statement that they are willing to act." })
   @IsBoolean()
   willingnessStatement: boolean;
-  @ApiPropertyOptional({ format: 'date-time', description: 'GDN-04: accepted by the LSSA (Form G5).' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'GDN-08 (s.8(1), s.7(5)): when the local social services authority accepted the application (form G5; for a private guardian, the authority where they live), if it already has: never before signedAt or forwardedToLssaAt (which it needs), never in the future. Usually recorded later with PATCH /assessments/{id}/application; until then the guardianship is pending and has no effect.',
+  })
   @IsOptional()
   @IsInstant()
   acceptedByLssaAt?: string;
@@ -633,7 +637,7 @@ export class OutcomeDto extends ReportDetailsDto {
   acknowledgements?: AcknowledgementDto[];
 }
 
-/** What happened to a made application, recorded after the fact (APP-12, GDN-06). */
+/** What happened to a made application, recorded after the fact (APP-12, GDN-06, GDN-08). */
 export class ApplicationRecordDto {
   @ApiPropertyOptional({
     format: 'date-time',
@@ -650,6 +654,14 @@ export class ApplicationRecordDto {
   @IsOptional()
   @IsInstant()
   forwardedToLssaAt?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "GDN-08 (s.8(1), s.7(5)): when the local social services authority accepted the guardianship application (s.7; form G5); the guardianship's first period runs from that day (GDN-07). Needs the forwarding recorded (here or before), never before it or the signing, never in the future.",
+  })
+  @IsOptional()
+  @IsInstant()
+  acceptedByLssaAt?: string;
 }
 
 export const AFTER_S4_LAPSE = ['discharged', 'remained-informally', 'other'] as const;

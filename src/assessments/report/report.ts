@@ -627,6 +627,14 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
     if (o.section !== 's7' && isInstant(o.managersReceivedAt))
       lines.push(line('Received by the hospital managers', at(o.managersReceivedAt)));
     if (o.section === 's7') lines.push(line('Forwarded to the local social services authority', at(o.forwardedToLssaAt)));
+    // GDN-08 (s.8(1)): the guardianship has effect only from the council's acceptance.
+    if (o.section === 's7')
+      lines.push(
+        line(
+          'Accepted by the local social services authority',
+          isInstant(o.acceptedByLssaAt) ? at(o.acceptedByLssaAt) : 'Not yet accepted: the guardianship has no effect until it is',
+        ),
+      );
     // GDN-01 (s.7(4)): the application states the patient's age, or that they are believed to be 16 or over.
     if (o.section === 's7')
       lines.push(

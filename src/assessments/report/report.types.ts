@@ -183,6 +183,8 @@ export interface ReportOutcome {
   managersReceivedAt?: Instant | null;
   /** GDN-06: when a guardianship application was forwarded to the local social services authority. */
   forwardedToLssaAt?: Instant | null;
+  /** GDN-08: when the local social services authority accepted a guardianship application (null: not yet). */
+  acceptedByLssaAt?: Instant | null;
   /** APP-11 / COP-08: a s.4 that lapsed 72 hours after admission, and what happened to the patient then. */
   s4Lapse?: { lapsedAt: Instant | null; after: string; details: string | null } | null;
   /** MHSDS legal status code (NHS Data Dictionary, England). */
