@@ -502,6 +502,68 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(privateGuardian.body.findings.map((f: { code: string }) => f.code)).not.toContain('hospital-site-missing');
   });
 
+  it("an application made by the nearest relative is recorded as theirs, and is refused while a doctor is in the nearest relative's clinical team (s.11(1), COI-07)", async () => {
+    const { worker, assessment: a } = await opened();
+    const relative = await prepared(a, worker);
+    await as(worker).put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id }).expect(200);
+    const current = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+    const decl = { financial: false, business: false, personal: false };
+    const conflicts = (nrTeams: string[]) => ({
+      patientTeams: [],
+      assessors: [
+        {
+          assessorId: 'nr',
+          role: 'nearest-relative-applicant',
+          name: 'Morgan Assessed',
+          teams: nrTeams,
+          directsOrEmploys: [],
+          declaration: decl,
+        },
+        ...(current.recommendations as Array<{ id: string; doctorName: string }>).map((r) => ({
+          assessorId: r.id,
+          role: 'doctor',
+          name: r.doctorName,
+          teams: [r.doctorName.includes('Patel') ? 'Crisis team' : 'Riverside practice'],
+          directsOrEmploys: [],
+          declaration: decl,
+        })),
+      ],
+    });
+    const byNr = application('s2', { applicant: 'nearest-relative' });
+    // The nearest relative works in the crisis team with one of the recommending doctors (SI 2008/1205 reg 5(2)).
+    await as(worker)
+      .put(`/assessments/${a.id}/conflicts`, conflicts(['Crisis team']))
+      .expect(200);
+    const refused = await as(worker).post(`/assessments/${a.id}/outcome`, byNr);
+    expect(refused.status).toBe(422);
+    expect(refused.body.rules).toEqual(['COI-07']);
+    expect(
+      (await as(worker).get(`/assessments/${a.id}/checks?section=s2&applicant=nearest-relative`).expect(200)).body.findings,
+    ).toContainEqual(expect.objectContaining({ rule: 'COI-07', code: 'doctor-in-nearest-relative-team' }));
+    // Only an application has an applicant; an unknown one is 400 naming it. Nothing is recorded.
+    const notDetainedWithApplicant = await as(worker).post(`/assessments/${a.id}/outcome`, {
+      ...notDetained,
+      applicant: 'nearest-relative',
+    });
+    expect([notDetainedWithApplicant.status, notDetainedWithApplicant.body.field]).toEqual([422, 'applicant']);
+    const unknown = await as(worker).post(`/assessments/${a.id}/outcome`, application('s2', { applicant: 'neighbour' }));
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body.errors)).toContain('applicant');
+    expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.status).toBe('open');
+
+    await as(worker)
+      .put(`/assessments/${a.id}/conflicts`, conflicts(['Riverside library']))
+      .expect(200);
+    const made = await decide(worker, a.id, byNr);
+    expect(made.status).toBe(200);
+    expect(made.body.outcome.application.applicant).toBe('nearest-relative');
+    const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body;
+    expect(report.sections.find((x: { id: string }) => x.id === 'decision').lines).toContainEqual({
+      label: 'Application',
+      text: expect.stringContaining('by the nearest relative'),
+    });
+  });
+
   it('a deferred decision closes the assessment but leaves the referral open for the next one', async () => {
     const { worker, referral, assessment: a } = await opened();
     await as(worker)

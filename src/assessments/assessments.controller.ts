@@ -229,7 +229,7 @@ export class AssessmentsController {
   })
   @ApiOkResponse({ type: ChecksDto })
   checks(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Query() q: ChecksQuery): Promise<ChecksDto> {
-    return this.assessments.checks(actor, id, q.section, q.asAt);
+    return this.assessments.checks(actor, id, q.section, q.asAt, q.applicant);
   }
 
   @Post(':id/outcome')

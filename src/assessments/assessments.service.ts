@@ -20,6 +20,7 @@ import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
 import { checkAssessment, detentionRemaining, legalStatusCode, s4Conversion, SECTION_NAME } from '../statute/assessment-rules';
 import type {
+  Applicant,
   ApplicationFacts,
   AssessmentCheck,
   AssessmentFacts,
@@ -924,7 +925,7 @@ export class AssessmentsService {
    * application's signing, else as at `asAt` (the night typed up next day), else now. For an application already
    * recorded, `asAt` (not before its signing) asks where it stood at that instant.
    */
-  async checks(actor: Actor, id: string, section?: Section, asAtRaw?: string): Promise<ChecksDto> {
+  async checks(actor: Actor, id: string, section?: Section, asAtRaw?: string, applicant?: Applicant): Promise<ChecksDto> {
     const asAt = asAtRaw !== undefined ? new Date(this.notFuture(asAtRaw, 'asAt')) : null;
     return this.db.transaction(async (m) => {
       const a = await this.loadForRead(m, id, actor);
@@ -934,7 +935,9 @@ export class AssessmentsService {
         a.outcomeKind === 'application' && a.section === s
           ? (a.outcome as { application?: Record<string, unknown> } | null)?.application
           : undefined;
-      const stored = recorded ? this.applicationFromStored(recorded) : null;
+      // The recorded application, unless another applicant's proposed one is asked about (s.11(1)).
+      const found = recorded ? this.applicationFromStored(recorded) : null;
+      const stored = found && (applicant === undefined || found.applicant === applicant) ? found : null;
       if (stored && asAt && asAt.getTime() < stored.signedAt!.getTime())
         throw new UnprocessableProblem(
           `The application was signed at ${stored.signedAt!.toISOString()}: asAt cannot be before it.`,
@@ -943,7 +946,12 @@ export class AssessmentsService {
         );
       const evaluated = evaluationInstant(stored?.signedAt ?? null, asAt, this.clock.now());
       // None made yet: a draft "signed" at that instant, which the rules check as not yet made (MED-02, COP-02 windows).
-      const draft: Partial<ApplicationFacts> = stored ?? { section: s, applicant: 'amhp', signedAt: evaluated.at, notYetMade: true };
+      const draft: Partial<ApplicationFacts> = stored ?? {
+        section: s,
+        applicant: applicant ?? 'amhp',
+        signedAt: evaluated.at,
+        notYetMade: true,
+      };
       const referral = await this.referrals.forAssessment(m, a.referralId);
       const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, referral, draft), {
         referral,

@@ -693,6 +693,14 @@ export class ChecksQuery {
   @IsIn(SECTIONS)
   section?: (typeof SECTIONS)[number];
   @ApiPropertyOptional({
+    enum: APPLICANTS,
+    description:
+      "Check a proposed application by this applicant (s.11(1); default: the recorded application's, else amhp): a nearest relative's is checked for COI-07.",
+  })
+  @IsOptional()
+  @IsIn(APPLICANTS)
+  applicant?: (typeof APPLICANTS)[number];
+  @ApiPropertyOptional({
     format: 'date-time',
     description:
       'Evaluate as at this instant (with its offset; not in the future), e.g. the night typed up next day: an application signed then. ' +
