@@ -145,6 +145,53 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
     expect(events[4].payload).toEqual({ personId: p.id, relativeId: sister.id, fields: ['livesWithPatient', 'notes'] });
   });
 
+  it("s.26(5)(a): a visitor's wife who lives with him abroad is his nearest relative once his residence outside the UK is recorded; until then the trace asks to confirm it", async () => {
+    const p = await person();
+    const marie = await relative(p.id, {
+      name: 'Marie Touriste',
+      relationship: 'spouse',
+      dateOfBirth: '1976-01-01',
+      ukResident: false,
+      livesWithPatient: true,
+    });
+    await relative(p.id, { name: 'Paul Touriste', relationship: 'sibling', wholeBlood: true, dateOfBirth: '1970-01-01' });
+    // Not recorded: taken to be resident in the UK, as before, and the trace says so and asks.
+    const unrecorded = await nearest(p.id);
+    expect(unrecorded.proposal.nearestRelative.name).toBe('Paul Touriste');
+    expect(unrecorded.proposal.trace).toContainEqual(
+      expect.stringContaining('where the patient ordinarily resides is not recorded. Confirm it'),
+    );
+    // A malformed value is 400 naming the field, and nothing changes.
+    const current = await as(manager).get(`/people/${p.id}`).expect(200);
+    expect(current.body.ukResident).toBeNull();
+    const bad = await as(manager).patch(`/people/${p.id}`, { ukResident: 'no' }, current.headers.etag).expect(400);
+    expect(JSON.stringify(bad.body.errors)).toContain('ukResident');
+    // Recorded: he lives in Lyon with his wife, on holiday here.
+    const changed = await as(manager).patch(`/people/${p.id}`, { ukResident: false }, current.headers.etag).expect(200);
+    expect(changed.body.ukResident).toBe(false);
+    const abroad = await nearest(p.id);
+    expect(abroad.proposal.nearestRelative).toMatchObject({ relativeId: marie.id, name: 'Marie Touriste', basis: 's.26' });
+    expect(abroad.proposal.excluded).toEqual([]);
+    expect(abroad.proposal.trace).toContainEqual(
+      expect.stringContaining('but neither is the patient, so Marie Touriste is not disregarded'),
+    );
+    // A UK resident patient: the wife abroad is disregarded.
+    await as(manager).patch(`/people/${p.id}`, { ukResident: true }, changed.headers.etag).expect(200);
+    expect((await nearest(p.id)).proposal.nearestRelative.name).toBe('Paul Touriste');
+    // Recorded with the person from the start.
+    const visitor = (
+      await as(manager)
+        .post('/people', {
+          givenName: 'Jean',
+          familyName: `Visitor-${randomBytes(3).toString('hex')}`,
+          dateOfBirth: '1975-01-01',
+          ukResident: false,
+        })
+        .expect(201)
+    ).body;
+    expect(visitor.ukResident).toBe(false);
+  });
+
   it('an AMHP without a relationship gets 403 on every route, and nothing is stored; allocated they read and write; on duty they only read', async () => {
     const p = await person();
     const r = await relative(p.id, { name: 'Mum', relationship: 'parent' });

@@ -49,13 +49,15 @@ const COLUMN: Record<PersonField, string> = {
   postcode: 'postcode',
   responsibleAuthority: 'responsible_authority',
   gpPractice: 'gp_practice',
+  ukResident: 'uk_resident',
 };
 const FIELDS = Object.keys(COLUMN) as PersonField[];
 
 const COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.gender, p.ethnic_category AS "ethnicCategory",
   p.preferred_language AS "preferredLanguage", p.interpreter_needed AS "interpreterNeeded", p.communication_needs AS "communicationNeeds",
-  p.address, p.postcode, p.responsible_authority AS "responsibleAuthority", p.gp_practice AS "gpPractice", p.version,
+  p.address, p.postcode, p.responsible_authority AS "responsibleAuthority", p.gp_practice AS "gpPractice",
+  p.uk_resident AS "ukResident", p.version,
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
 const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",

@@ -62,6 +62,13 @@ export class PersonEntity {
   @Column('text', { nullable: true })
   gpPractice: string | null;
 
+  /**
+   * NR-06 (s.26(5)(a)): the patient is ordinarily resident in the United Kingdom, the Channel Islands or the Isle of
+   * Man. Only then are relatives who are not so resident disregarded. Null: not recorded (taken to be, and traced).
+   */
+  @Column('boolean', { nullable: true })
+  ukResident: boolean | null;
+
   @Column('integer', { default: 1 })
   version: number;
 

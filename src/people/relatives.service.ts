@@ -87,9 +87,11 @@ type DisplacementRow = Omit<DisplacementDto, 'filedAt' | 'createdAt' | 'inForce'
 /** The lists of a person's nearest-relative facts that `facts` can read with the person. */
 type FactPart = 'relatives' | 'displacements' | 'nominated' | 'objections';
 
-/** A person's date of birth with the lists asked for (the others empty), as `facts` reads them in one statement. */
+/** A person's date of birth and residence with the lists asked for (the others empty), as `facts` reads them in one statement. */
 interface PersonFacts {
   dateOfBirth: IsoDate | null;
+  /** NR-06 (s.26(5)(a)): ordinarily resident in the UK, Channel Islands or Isle of Man; null: not recorded. */
+  ukResident: boolean | null;
   relatives: RelativeDto[];
   displacements: DisplacementRow[];
   nominated: NominatedRow[];
@@ -101,6 +103,7 @@ type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date 
 /** A row of factsStatement: the lists as JSON, their instants as text. */
 interface FactsRow {
   dateOfBirth: IsoDate | null;
+  ukResident: boolean | null;
   relatives?: Json<RelativeRow>[];
   displacements?: Json<DisplacementRow>[];
   nominated?: Array<Json<NominatedRow> & { appointedOnDate?: string }>;
@@ -111,6 +114,7 @@ interface FactsRow {
 function factsFrom(row: FactsRow): PersonFacts {
   return {
     dateOfBirth: row.dateOfBirth,
+    ukResident: row.ukResident,
     relatives: (row.relatives ?? []).map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() })),
     displacements: (row.displacements ?? []).map((d) => ({ ...d, filedAt: new Date(d.filedAt), createdAt: new Date(d.createdAt) })),
     nominated: (row.nominated ?? []).map(({ appointedOnDate: _, ...n }) => ({ ...n, createdAt: new Date(n.createdAt) })),
@@ -150,7 +154,7 @@ function factsStatement(parts: readonly FactPart[], each = false): string {
     (part) => `, coalesce((SELECT json_agg(x ORDER BY ${FACT_LISTS[part].order}) FROM (${FACT_LISTS[part].rows}) x), '[]') AS "${part}"`,
   );
   const who = each ? `p.id::text AS "personId", ` : '';
-  return `SELECT ${who}to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth"${lists.join('')} FROM persons p WHERE p.id = ${each ? 'ANY($1::uuid[])' : '$1'}`;
+  return `SELECT ${who}to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.uk_resident AS "ukResident"${lists.join('')} FROM persons p WHERE p.id = ${each ? 'ANY($1::uuid[])' : '$1'}`;
 }
 
 /** NR-10: how a s.29 application moves through the court. An illegal move is 409 naming the allowed ones. */
@@ -437,7 +441,7 @@ export class RelativesService {
     }));
     const propose = (on: IsoDate, reg: RepresentativeRegime, o: DisplacementRow | null) =>
       proposeNearestRelative({
-        patient: { dateOfBirth: person.dateOfBirth, married: false },
+        patient: { dateOfBirth: person.dateOfBirth, married: false, ukResident: person.ukResident },
         relatives: facts,
         asAt: on,
         displacement: o ? { actingNearestRelative: o.actingNearestRelative! } : null,
@@ -1009,7 +1013,7 @@ export class RelativesService {
       const ranked =
         regime === 'nearest-relative'
           ? proposeNearestRelative({
-              patient: { dateOfBirth: person.dateOfBirth, married: false },
+              patient: { dateOfBirth: person.dateOfBirth, married: false, ukResident: person.ukResident },
               relatives: facts,
               asAt: on,
               displacement: null,

@@ -350,6 +350,39 @@ describe('nearest relative: the trace and the lists explain each step with its s
     });
   });
 
+  describe('NR-06 (s.26(5)(a)): relatives abroad are disregarded only for a patient ordinarily resident in the UK', () => {
+    const wifeAbroad = () => [
+      rel('Marie', 'spouse', { ukResident: false, livesWithPatient: true, dateOfBirth: '1976-01-01' }),
+      rel('Paul', 'sibling', { dateOfBirth: '1970-01-01' }),
+    ];
+    it.each<[string, boolean | null | undefined, string]>([
+      ['a patient ordinarily resident in the UK: the wife abroad is disregarded', true, 'Paul'],
+      ['a patient not ordinarily resident in the UK (a visitor): the wife he lives with abroad is the nearest relative', false, 'Marie'],
+      ['residence not recorded: the patient is taken to be resident, so the wife is disregarded (and the trace asks)', null, 'Paul'],
+      ['residence not given at all: as not recorded', undefined, 'Paul'],
+    ])('%s', (_name, ukResident, expected) => {
+      const { nearestRelative, excluded } = propose(wifeAbroad(), { patient: { ...adult, ukResident } });
+      expect(nearestRelative?.name).toBe(expected);
+      expect(excluded.map((x) => x.name)).toEqual(expected === 'Marie' ? [] : ['Marie']);
+    });
+
+    it('traces why the relative abroad counts, and asks to confirm the residence when it is not recorded', () => {
+      expect(propose(wifeAbroad(), { patient: { ...adult, ukResident: false } }).trace).toContainEqual(
+        expect.stringContaining('but neither is the patient, so Marie is not disregarded'),
+      );
+      const { trace } = propose(wifeAbroad(), { patient: { ...adult, ukResident: null } });
+      expect(trace).toContainEqual(expect.stringContaining('where the patient ordinarily resides is not recorded. Confirm it'));
+      expect(trace).toContainEqual(expect.stringContaining('(Marie is recorded as living with the patient)'));
+    });
+
+    it('s.28(2): a child patient not resident in the UK keeps a guardian who lives abroad', () => {
+      const guardian = rel('Guardian', 'guardian-or-residence-order', { ukResident: false });
+      expect(propose([rel('Dad', 'parent'), guardian], { patient: { ...child, ukResident: false } }).nearestRelative?.name).toBe(
+        'Guardian',
+      );
+    });
+  });
+
   it('says when nobody is eligible, and that the court can appoint an acting nearest relative', () => {
     const { nearestRelative, trace } = propose([rel('Abroad', 'parent', { ukResident: false })]);
     expect(nearestRelative).toBeNull();

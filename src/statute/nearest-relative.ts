@@ -12,7 +12,8 @@
  * - s.26(4) (NR-05): relatives the patient ordinarily resides with or is cared for by (or did, immediately before
  *   admission) take precedence; among them, s.26(3) ranks.
  * - s.26(5) (NR-06): disregarded "as if dead": a relative not ordinarily resident in the UK, Channel Islands or Isle
- *   of Man (the patient is taken to be); a spouse or civil partner permanently separated or deserted; anyone under
+ *   of Man, where the patient is (s.26(5)(a): for a patient who is not, relatives abroad count; a patient whose
+ *   residence is not recorded is taken to be, and the trace says so); a spouse or civil partner permanently separated or deserted; anyone under
  *   18 other than a spouse, civil partner or parent.
  * - s.26(6), (7) (NR-07): a cohabitee of at least six months is treated as a spouse, and a non-relative the patient
  *   has lived with for at least five years as a relative ranked last; neither while the patient is married (or in
@@ -62,6 +63,11 @@ export interface PatientFacts {
   married: boolean;
   /** Overrides the age worked out from `dateOfBirth` (e.g. a date of birth unknown but the patient known to be a child). */
   under18?: boolean;
+  /**
+   * NR-06 (s.26(5)(a)): the patient is ordinarily resident in the UK, the Channel Islands or the Isle of Man; only then
+   * are relatives who are not disregarded. Null or absent: not recorded, taken to be (traced for the AMHP to confirm).
+   */
+  ukResident?: boolean | null;
 }
 
 export interface RelativeFacts {
@@ -239,9 +245,17 @@ function headReason(x: Candidate, y: Candidate): string | null {
 }
 
 /** Applies s.26(5) (via s.28(2) for a guardian): the reason to disregard `r`, or null. */
-function section26_5(r: RelativeFacts, asAt: IsoDate, trace: string[]): string | null {
-  if (!r.ukResident) {
-    return `s.26(5)(a): ${named(r)} excluded: not ordinarily resident in the United Kingdom, the Channel Islands or the Isle of Man (the patient is taken to be).`;
+function section26_5(r: RelativeFacts, patient: PatientFacts, asAt: IsoDate, trace: string[]): string | null {
+  // s.26(5)(a) disregards a relative living abroad only "in the case of a patient ordinarily resident" in the UK, the
+  // Channel Islands or the Isle of Man: for a patient who is not, the relatives abroad rank as any others.
+  if (!r.ukResident && patient.ukResident === false) {
+    trace.push(
+      `s.26(5)(a): ${named(r)} is not ordinarily resident in the United Kingdom, the Channel Islands or the Isle of Man, but neither is the patient, so ${r.name} is not disregarded (the exclusion applies only to a patient who is).`,
+    );
+  } else if (!r.ukResident && patient.ukResident === true) {
+    return `s.26(5)(a): ${named(r)} excluded: not ordinarily resident in the United Kingdom, the Channel Islands or the Isle of Man, where the patient is.`;
+  } else if (!r.ukResident) {
+    return `s.26(5)(a): ${named(r)} excluded: not ordinarily resident in the United Kingdom, the Channel Islands or the Isle of Man, where the patient is taken to be: where the patient ordinarily resides is not recorded. Confirm it: for a patient who is not ordinarily resident there, ${r.name} is not disregarded${r.livesWithPatient ? ` (${r.name} is recorded as living with the patient)` : ''}.`;
   }
   const spouseLike = r.relationship === 'spouse' || r.relationship === 'civil-partner' || r.relationship === 'cohabitee';
   if (r.separatedOrDeserted) {
@@ -339,7 +353,7 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
       case 'guardian-or-residence-order': {
         if (!child) return exclude(r, `s.28(1): ${named(r)} excluded: s.28 applies only to a patient under 18.`);
         // s.28(2): s.26(5) applies to a guardian as to any nearest relative.
-        const reason = section26_5(r, asAt, trace);
+        const reason = section26_5(r, input.patient, asAt, trace);
         if (reason) return exclude(r, reason.replace(/^s\.26\(5\)/, 's.28(2) and s.26(5)'));
         guardians.push({ r, cls: 's.28', preferred, order });
         return;
@@ -386,7 +400,7 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
       default:
         break;
     }
-    const reason = section26_5(r, asAt, trace);
+    const reason = section26_5(r, input.patient, asAt, trace);
     if (reason) return exclude(r, reason);
     candidates.push({ r, cls: CLASS_OF[r.relationship]!, preferred, order });
   });

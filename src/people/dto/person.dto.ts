@@ -131,6 +131,16 @@ export class CreatePersonDto {
   @IsString()
   @MaxLength(200)
   gpPractice?: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Boolean,
+    description:
+      'NR-06 (s.26(5)(a)): the patient is ordinarily resident in the United Kingdom, the Channel Islands or the Isle of Man. Relatives living elsewhere are disregarded only for a patient who is; false keeps them (a visitor whose family lives abroad with them). Not recorded: taken to be, and the nearest-relative trace says so.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  ukResident?: boolean;
 }
 
 /**
@@ -202,6 +212,15 @@ export class UpdatePersonDto {
   @IsString()
   @MaxLength(200)
   gpPractice?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Boolean,
+    description:
+      'NR-06 (s.26(5)(a)): the patient is ordinarily resident in the United Kingdom, the Channel Islands or the Isle of Man. Relatives living elsewhere are disregarded only for a patient who is; false keeps them (a visitor whose family lives abroad with them). Not recorded: taken to be, and the nearest-relative trace says so.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  ukResident?: boolean | null;
 }
 
 /**
@@ -247,6 +266,12 @@ export class PersonDto {
   @ApiProperty({ nullable: true, type: String }) postcode: string | null;
   @ApiProperty({ nullable: true, type: String }) responsibleAuthority: string | null;
   @ApiProperty({ nullable: true, type: String }) gpPractice: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Boolean,
+    description: 'NR-06 (s.26(5)(a)): ordinarily resident in the UK, Channel Islands or Isle of Man; null: not recorded.',
+  })
+  ukResident: boolean | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
