@@ -325,7 +325,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
         rationale: 'Accepts the crisis team twice daily and their mother will stay; detention not necessary.',
       })
       .expect(422);
-    expect(early.body.code).toBe('decided-before-assessment');
+    expect([early.body.code, early.body.field]).toEqual(['decided-before-assessment', 'decidedAt']);
     const res = await as(worker)
       .post(`/assessments/${a.id}/outcome`, {
         kind: 'not-detained',

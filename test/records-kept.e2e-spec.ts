@@ -459,6 +459,20 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
     expect([refwd.status, refwd.body.code, fieldOf(refwd.body)]).toEqual([422, 'acceptance-before-forwarding', 'forwardedToLssaAt']);
   });
 
+  it('an application signed before the assessment began is refused naming signedAt, even with a later decision time', async () => {
+    await at('2026-11-21T12:00:00Z');
+    const o = await opened();
+    await prepared(o, 's2');
+    const { worker, assessment: a } = o;
+    // The assessment began Fri 20 Nov 14:30.
+    const bad = await as(worker).post(
+      `/assessments/${a.id}/outcome`,
+      application('s2', { signedAt: '2026-11-20T10:00:00Z', decidedAt: '2026-11-21T11:00:00Z' }),
+    );
+    expect([bad.status, bad.body.code, fieldOf(bad.body)]).toEqual([422, 'signed-before-assessment', 'signedAt']);
+    expect((await t.sql<{ status: string }>('SELECT status FROM assessments WHERE id = $1', [a.id]))[0].status).toBe('open');
+  });
+
   it('only a guardianship application is accepted by the council: an acceptance on a s.2 is refused, naming it', async () => {
     await at('2026-11-21T12:00:00Z');
     const o = await opened();

@@ -993,8 +993,18 @@ export class AssessmentsService {
         throw new ConflictProblem(`The outcome of this assessment is already recorded (${a.status}).`, 'outcome-recorded');
       const now = this.clock.now();
       const decidedAt = dto.decidedAt ? new Date(this.notFuture(dto.decidedAt, 'decidedAt')) : (signedAt ?? now);
-      if (decidedAt.getTime() < new Date(a.openedAt).getTime())
-        throw new UnprocessableProblem('The decision cannot come before the assessment began.', 'decided-before-assessment');
+      const opened = new Date(a.openedAt);
+      // Every instant the outcome gives follows the assessment it records: the signing too, not only the decision.
+      if (decidedAt.getTime() < opened.getTime())
+        throw new UnprocessableProblem('The decision cannot come before the assessment began.', 'decided-before-assessment', {
+          field: dto.decidedAt ? 'decidedAt' : 'signedAt',
+        });
+      if (signedAt && signedAt.getTime() < opened.getTime())
+        throw new UnprocessableProblem(
+          `signedAt (${formatLocal(signedAt, this.config.timeZone)}) cannot be before the assessment began (${formatLocal(opened, this.config.timeZone)}).`,
+          'signed-before-assessment',
+          { field: 'signedAt' },
+        );
       const acknowledged = new Map((dto.acknowledgements ?? []).map((k) => [k.code, k.reason]));
       let outcome: Record<string, unknown>;
       let section: Section | null = null;
