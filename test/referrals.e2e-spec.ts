@@ -239,6 +239,41 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(res.body.clocks.find((c: { id: string }) => c.id === id)).toMatchObject({ deadline });
   });
 
+  it.each([
+    ['days after the s.5(4) lapsed', '2026-11-17T12:00:00Z', '2026-11-20T12:00:00Z'],
+    ['a few hours after the s.5(4) lapsed', '2026-11-20T02:00:00Z', '2026-11-20T12:00:00Z'],
+    ['exactly when the s.5(4) lapsed', '2026-11-20T06:00:00Z', '2026-11-20T12:00:00Z'],
+  ])(
+    "a s.5(2) furnished %s holds for 72 hours from the H1, and the gap in authority is a warning, not the nurse's record",
+    async (_name, precededBy5_4At, h1FurnishedAt) => {
+      const legalContext = { kind: 's5-2', h1FurnishedAt, precededBy5_4At };
+      const res = await api(manager)
+        .post('/referrals', body({ source: 'ward', urgency: 'routine', legalContext }))
+        .expect(201);
+      const clock = res.body.clocks.find((c: { id: string }) => c.id === 'HOLD-01');
+      expect(clock).toMatchObject({ rule: 'HOLD-01', anchor: new Date(legalContext.h1FurnishedAt).toISOString(), state: 'running' });
+      expect(clock.deadline).toBe(new Date(Date.parse(legalContext.h1FurnishedAt) + 72 * 3_600_000).toISOString());
+      expect(res.body.findings).toEqual(
+        expect.arrayContaining([expect.objectContaining({ rule: 'HOLD-02', code: 'h1-after-s5-4-lapsed', severity: 'warning' })]),
+      );
+      const full = (await api(manager).get(`/referrals/${res.body.id}`).expect(200)).body;
+      expect(full.nextDeadline).toBe(clock.deadline);
+    },
+  );
+
+  it("a s.5(2) furnished within the s.5(4)'s 6 hours runs from the nurse's record (s.5(5)), with no warning", async () => {
+    const legalContext = { kind: 's5-2', h1FurnishedAt: '2026-11-21T01:59:00Z', precededBy5_4At: '2026-11-20T20:00:00Z' };
+    const res = await api(manager)
+      .post('/referrals', body({ source: 'ward', legalContext }))
+      .expect(201);
+    expect(res.body.clocks.find((c: { id: string }) => c.id === 'HOLD-01')).toMatchObject({
+      rule: 'HOLD-02',
+      anchor: '2026-11-20T20:00:00.000Z',
+      deadline: '2026-11-23T20:00:00.000Z',
+    });
+    expect(res.body.findings ?? []).not.toEqual(expect.arrayContaining([expect.objectContaining({ code: 'h1-after-s5-4-lapsed' })]));
+  });
+
   it('the queue is sorted by the soonest deadline and paginates', async () => {
     // Six hours from a nurse's holding power recorded at 20:30: due 02:30, half an hour from now, sooner than any
     // other referral here (a s.136's earliest is the 3-hour assessment-start target, 04:30).

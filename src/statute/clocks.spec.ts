@@ -11,6 +11,7 @@ import {
   type DisplacementApplicationFacts,
   displacementsKnownAt,
   s2End,
+  s5_2Start,
   CLOCK_SKEW_MS,
   DEFAULT_CLOCK_POLICY,
   DEFAULT_RESPONSE_TARGETS,
@@ -187,6 +188,33 @@ describe('statutory clocks by legal context', () => {
     expect(clock.anchor.toISOString()).toBe('2026-06-01T08:00:00.000Z');
     expect(clock.deadline.toISOString()).toBe('2026-06-04T08:00:00.000Z');
     expect(clock.basis).toContain('superseded');
+  });
+
+  it.each([
+    ['days after the s.5(4) lapsed', '2026-06-01T08:00:00Z', '2026-06-05T08:00:00Z'],
+    ['hours after it lapsed', '2026-06-01T02:00:00Z', '2026-06-01T12:00:00Z'],
+    ['at the instant it lapsed (half-open)', '2026-06-01T06:00:00Z', '2026-06-01T12:00:00Z'],
+  ])('HOLD-01 (s.5(5)): a s.5(2) reported %s runs 72 h from its own H1, not from the lapsed record', (_n, record, h1) => {
+    const clock = only(statutory({ kind: 's5-2', h1FurnishedAt: at(h1), precededBy5_4At: at(record) }));
+    expect(clock).toMatchObject({ id: 'HOLD-01', rule: 'HOLD-01', citation: 'MHA 1983 s.5(2)' });
+    expect(clock.anchor.toISOString()).toBe(at(h1).toISOString());
+    expect(clock.deadline.getTime() - at(h1).getTime()).toBe(72 * 3_600_000);
+    expect(clock.basis).toContain('does not count towards the 72 hours');
+  });
+
+  it('s5_2Start: chained only while the s.5(4) is in force, to the last minute of its 6 hours', () => {
+    const record = at('2026-06-01T06:00:00Z');
+    expect(s5_2Start({ h1FurnishedAt: at('2026-06-01T11:59:00Z'), precededBy5_4At: record })).toEqual({
+      anchor: record,
+      chained: true,
+      lapsedAt: null,
+    });
+    expect(s5_2Start({ h1FurnishedAt: at('2026-06-01T12:00:00Z'), precededBy5_4At: record })).toEqual({
+      anchor: at('2026-06-01T12:00:00Z'),
+      chained: false,
+      lapsedAt: at('2026-06-01T12:00:00Z'),
+    });
+    expect(s5_2Start({ h1FurnishedAt: record })).toEqual({ anchor: record, chained: false, lapsedAt: null });
   });
 
   it('CTO-03 ✱: a CTO recall gives 72 h by default, and the hours are policy', () => {

@@ -527,6 +527,31 @@ const PLACE_LABELS: Record<PlaceOfSafetyType, string> = {
   other: 'another place of safety',
 };
 
+/** When a s.5(2)'s 72 hours begin (HOLD-01, HOLD-02), as s5_2Start judges it. */
+export interface S5_2Start {
+  anchor: Instant;
+  /** The 72 hours run from the s.5(4) record (s.5(5)): the report was furnished while the nurse's holding power was in force. */
+  chained: boolean;
+  /** A s.5(4) record is given but its 6 hours had run out when the report was furnished: when they did; else null. */
+  lapsedAt: Instant | null;
+}
+
+/**
+ * HOLD-01 (s.5(2)) and HOLD-02 (s.5(4), (5)): the one judgement of when a s.5(2) holding power's 72 hours begin, for the
+ * clock and for the intake's warning. They run from the H1 report being furnished to the managers, except for a
+ * patient held by virtue of a nurse's s.5(4) record when the report is furnished: then from that record (s.5(5)).
+ * A s.5(4) lasts 6 hours from its record (half-open: at the sixth hour it has ended), so a report furnished at or
+ * after that does not follow it: the patient was no longer detained by virtue of the record, the 72 hours run from
+ * the report, and the time in between had no authority (intakeFindings says so).
+ */
+export function s5_2Start(context: { h1FurnishedAt: Instant; precededBy5_4At?: Instant }): S5_2Start {
+  const record = context.precededBy5_4At;
+  if (!record) return { anchor: context.h1FurnishedAt, chained: false, lapsedAt: null };
+  const lapsedAt = hoursAfter(record, S5_4_HOURS);
+  if (context.h1FurnishedAt.getTime() < lapsedAt.getTime()) return { anchor: record, chained: true, lapsedAt: null };
+  return { anchor: context.h1FurnishedAt, chained: false, lapsedAt };
+}
+
 /** The statutory (and ✱ statute-adjacent) clocks a legal context starts, without the local response target. */
 function statutoryClocks(
   context: LegalContext,
@@ -564,15 +589,13 @@ function statutoryClocks(
       ];
     }
     case 's5-2': {
-      const chained = context.precededBy5_4At !== undefined;
-      // HOLD-02 (s.5(5), ✱ chaining wording): after a s.5(4), the 72 hours run from the s.5(4) record, not the H1.
-      // The s.5(4) holding power itself has ended (s.5(4): it lasts until a practitioner able to report arrives),
-      // so its 6-hour clock is superseded and not returned.
-      const anchor = context.precededBy5_4At ?? context.h1FurnishedAt;
-      const deadline = hoursAfter(anchor, S5_2_HOURS);
+      const { anchor, chained, lapsedAt } = s5_2Start(context);
       const from = chained
         ? `the s.5(4) record made at ${formatLocal(anchor, zone)} (s.5(5)), not the H1 report furnished at ${formatLocal(context.h1FurnishedAt, zone)}; the s.5(4) holding power and its 6-hour clock are superseded by this s.5(2)`
-        : `the H1 report furnished to the managers at ${formatLocal(anchor, zone)}`;
+        : lapsedAt
+          ? `the H1 report furnished to the managers at ${formatLocal(anchor, zone)}; the s.5(4) record made at ${formatLocal(context.precededBy5_4At!, zone)} had lapsed at ${formatLocal(lapsedAt, zone)}, before the report, so its time does not count towards the 72 hours (s.5(5))`
+          : `the H1 report furnished to the managers at ${formatLocal(anchor, zone)}`;
+      const deadline = hoursAfter(anchor, S5_2_HOURS);
       return [
         {
           id: 'HOLD-01',
@@ -1184,14 +1207,16 @@ export function intakeFindings(
         `The s.5(4) record (${formatLocal(record, zone)}) cannot come after the s.5(2) report (${formatLocal(context.h1FurnishedAt, zone)}) it preceded.`,
         'MHA 1983 s.5(4), (5)',
       );
-    } else if (context.h1FurnishedAt.getTime() >= hoursAfter(record, S5_4_HOURS).getTime()) {
-      add(
-        'HOLD-02',
-        'warning',
-        'h1-after-s5-4-lapsed',
-        `The H1 report was furnished after the s.5(4) holding power's 6 hours had run out (${formatLocal(hoursAfter(record, S5_4_HOURS), zone)}): there was a gap with no authority to hold. The 72 hours still run from the s.5(4) record (s.5(5)).`,
-        'MHA 1983 s.5(4), (5)',
-      );
+    } else {
+      const { lapsedAt } = s5_2Start(context);
+      if (lapsedAt)
+        add(
+          'HOLD-02',
+          'warning',
+          'h1-after-s5-4-lapsed',
+          `The H1 report (${formatLocal(context.h1FurnishedAt, zone)}) was furnished after the s.5(4) holding power's 6 hours had run out (${formatLocal(lapsedAt, zone)}): there was a gap with no authority to hold. The patient was no longer held by virtue of the s.5(4) record, so the 72 hours run from the H1 report (s.5(2)), not from the record (s.5(5)).`,
+          'MHA 1983 s.5(4), (5)',
+        );
     }
   }
 

@@ -468,7 +468,8 @@ export const RULES = {
   },
   'HOLD-02': {
     citation: 'MHA 1983 s.5(4)',
-    summary: "A nurse's holding power lasts 6 hours from the record; a s.5(2) that follows runs from that record.",
+    summary:
+      "A nurse's holding power lasts 6 hours from the record; a s.5(2) reported within them runs from that record, a later one from its own report.",
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,

@@ -113,7 +113,11 @@ export class LegalContextDto {
   @IsOptional()
   @IsInstant()
   h1FurnishedAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.5(5): the s.5(4) record that preceded the s.5(2).' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "s.5(5): the s.5(4) record that preceded the s.5(2). The 72 hours run from it only when the H1 was furnished within the s.5(4)'s 6 hours.",
+  })
   @IsOptional()
   @IsInstant()
   precededBy5_4At?: string;
