@@ -987,6 +987,40 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       }
     });
 
+    it('a s.3 made after the s.2 the patient was on had lapsed needs the gap answered (APP-17), and the clock says the s.2 lapsed, not that the s.3 ended it', async () => {
+      // Admitted Tue 20 Oct: the s.2 lapsed at the end of Mon 16 Nov. The s.3 reaches the managers on Sat 21 Nov 11:30.
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({ legalContext: { kind: 'already-s2', admittedAt: '2026-10-20T10:00:00Z' } });
+      const parent = await prepared(a, worker, 's3');
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: parent.id,
+          consultedAt: '2026-11-21T10:00:00Z',
+          consultedMethod: 'phone',
+        })
+        .expect(200);
+      const body = application('s3', { managersReceivedAt: '2026-11-21T11:30:00Z' });
+      const refused = await as(worker).post(`/assessments/${a.id}/outcome`, body).expect(422);
+      expect(refused.body.code).toBe('warnings-not-acknowledged');
+      expect(refused.body.findings).toContainEqual(
+        expect.objectContaining({ rule: 'APP-17', code: 's2-lapsed-before-application', severity: 'warning' }),
+      );
+      const decided = await decide(worker, a.id, body);
+      expect(decided.status).toBe(200);
+      expect(decided.body.outcome.findingsAtDecision.map((f: { code: string }) => f.code)).toContain('s2-lapsed-before-application');
+      const clock = (await as(worker).get(`/referrals/${referral.id}`).expect(200)).body.clocks.find(
+        (c: { id: string }) => c.id === 'APP-17',
+      );
+      expect(clock).toMatchObject({ state: 'stopped', stopRule: 'APP-17', result: 'breached', stoppedAt: '2026-11-17T00:00:00.000Z' });
+      expect(clock.stopReason).toContain('did not end the s.2');
+      expect(clock.stopReason).not.toContain('which ends the s.2');
+      const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+      expect(expiry(checks).label).toContain('had lapsed before this application took effect');
+    });
+
     it('recording a s.29 application (ground c) and the court’s decision moves the queue at once, and a patient referred again after day 28 of an extended s.2 is not warned that it had ended (NR-11, s.29(4))', async () => {
       // Admitted Sat 24 Oct: the s.2 would lapse at the end of Fri 20 Nov. The AMHP filed the s.29 at 10:00 that day.
       const context = { kind: 'already-s2', admittedAt: '2026-10-24T10:00:00Z' };

@@ -572,6 +572,30 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
     expect(d.label).toContain(label);
   });
 
+  it.each([
+    ['lapsed days before the s.3 took effect', '2026-02-01T10:00:00Z', '2026-03-10T14:30:00Z', true],
+    ['lapsing at the very instant the s.3 took effect (half-open)', '2026-02-10T10:00:00Z', '2026-03-10T00:00:00Z', true],
+    ['still in force when the s.3 took effect', '2026-02-11T10:00:00Z', '2026-03-10T14:30:00Z', false],
+  ])('APP-17 / APP-20: a s.3 for a patient whose s.2 %s', (_case, s2Admitted, received, lapsed) => {
+    const c = checked(
+      withApp(facts('s3', '2026-03-09T23:00:00Z'), {
+        inPatient: true,
+        admittedAt: at(received),
+        managersReceivedAt: at(received),
+        detainedUnderS2: { admittedAt: at(s2Admitted) },
+      }),
+    );
+    const f = c.findings.find((x) => x.code === 's2-lapsed-before-application');
+    if (lapsed) {
+      expect(f).toMatchObject({ rule: 'APP-17', severity: 'warning' });
+      expect(f!.message).toContain('the s.3 does not end it (s.6(4))');
+      expect(deadline(c, 's2-expiry').label).toContain('had lapsed before this application took effect');
+    } else {
+      expect(f).toBeUndefined();
+      expect(deadline(c, 's2-expiry').label).toBe('The s.2 the patient is detained under lapses');
+    }
+  });
+
   it('NR-11: the extension is marked in the basis, and the message says the court dates now decide', () => {
     const c = checked(
       withApp(facts('s2', '2026-03-01T14:00:00Z'), {

@@ -1922,6 +1922,21 @@ function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: st
     : app.section === 's4'
       ? 'Section 2 (converted from s.4) lapses'
       : 'Section 2 lapses';
+  // APP-17 / APP-20 (s.2(4), s.6(4)): a s.3 ends the s.2 it is made for only when it takes effect while that s.2 is
+  // in force (for the in-patient, when the managers receive it: APP-12). One taking effect after the s.2 ended (as
+  // s2End judges it) ends nothing: the patient was held without authority from the lapse until then.
+  const s3TakesEffect = app.admittedAt ?? app.signedAt;
+  const lapsedBefore = s3OnS2 && (extension.kind === 'none' || extension.kind === 'decided') && s3TakesEffect.getTime() >= at.getTime();
+  if (lapsedBefore) {
+    add(
+      ctx,
+      'APP-17',
+      'warning',
+      's2-lapsed-before-application',
+      `The s.2 the patient was detained under lapsed at ${local(ctx, at)} (28 days beginning with the day of admission, ${formatDay(admitDay)}${extension.kind === 'decided' ? ', as extended under s.29(4)' : ''}), before this application ${app.admittedAt ? `took effect at ${local(ctx, app.admittedAt)}` : `was made at ${local(ctx, app.signedAt)}`}: it cannot be renewed, and the s.3 does not end it (s.6(4)). The patient was held without authority in between. Record this and raise it with the hospital managers.`,
+      C.app17,
+    );
+  }
   if (judged.filedBefore) {
     add(
       ctx,
@@ -1979,6 +1994,7 @@ function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: st
       C.nr11,
     );
   }
+  if (lapsedBefore) label = 'The s.2 the patient was detained under had lapsed before this application took effect';
   addDeadline(ctx, 's2-expiry', 'APP-17', at, label, basis);
 }
 

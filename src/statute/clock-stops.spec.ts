@@ -334,6 +334,17 @@ describe('a clock stops when its purpose is met', () => {
       's.6(4)',
     ],
     [
+      'a s.2 that had lapsed before the new application took effect is not ended by it: it lapsed, breached',
+      S2,
+      'APP-17',
+      '2026-08-20T10:00:00Z',
+      { outcomes: [application('2026-08-30T10:00:00Z', '2026-08-30T10:30:00Z')] },
+      '2026-08-28T23:00:00.000Z',
+      'APP-17',
+      'breached',
+      'so it did not end the s.2 (s.6(4))',
+    ],
+    [
       'a stop recorded before the clock started is not this clock’s',
       S136,
       'POL-07',

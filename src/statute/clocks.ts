@@ -1454,7 +1454,8 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  *   saying so when the application reached the managers only after it, or its receipt is not recorded).
  * - CTO-03: the AMHP's written decision on revocation (CTO5), saying what it means: agreed, the CTO can be revoked
  *   (s.17G); not agreed, the patient is released by the end of the 72 hours, still on the CTO (CTO-06).
- * - APP-17 (APP-20, s.6(4)): admission under a new application.
+ * - APP-17 (APP-20, s.6(4)): admission under a new application while the s.2 is in force; one after its end stops it
+ *   at the lapse (APP-17, breached), saying the new application came too late to end it.
  * - APP-11 (s.4(4)): the s.4 converting into a s.2 (s4ConvertedAt: a second recommendation received by the managers
  *   within the 72 hours, the 72nd hour included, that complies with s.12 with the first, as s4Conversion judges it;
  *   met), or the s.4 lapsing at its 72 hours. A second recommendation that cannot convert it stops nothing.
@@ -1523,8 +1524,21 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
           );
       break;
     case 'APP-17': {
-      for (const o of outcomes)
-        add(admittedUnder(o), 'APP-20', (t) => `admitted under a new application at ${t}, which ends the s.2 (s.6(4))`);
+      // APP-20 (s.6(4)): admission under a new application ends the s.2 only while the s.2 is in force (half-open, to
+      // the end s2End judges); one after it ends nothing: the s.2 had lapsed at its deadline (APP-17), breached, and
+      // the patient was held without authority until the new application took effect.
+      const admissions = outcomes.map(admittedUnder).filter(isReal);
+      for (const at of admissions)
+        if (at.getTime() < clock.deadline.getTime())
+          add(at, 'APP-20', (t) => `admitted under a new application at ${t}, which ends the s.2 (s.6(4))`);
+      const late = admissions.filter((at) => at.getTime() >= clock.deadline.getTime()).sort((a, b) => a.getTime() - b.getTime())[0];
+      if (late)
+        add(
+          clock.deadline,
+          'APP-17',
+          (t) =>
+            `the s.2 lapsed at ${t} (s.2(4)); it cannot be renewed. The new application took effect only at ${formatLocal(late, zone)}, after it, so it did not end the s.2 (s.6(4)), and the patient was held without authority in between`,
+        );
       // NR-11 (s.29(4)): while an application made during the s.2 is undecided (or its decision's day is not
       // recorded), the s.2 has no end date: the clock stops at the filing, met, and runs again to the extended end
       // (clocksFor) once the court's decision is recorded.
