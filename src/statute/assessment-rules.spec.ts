@@ -25,6 +25,7 @@ import {
   legalStatusCode,
   namesHospital,
   s4Conversion,
+  conveyanceWindow,
 } from './assessment-rules';
 import { formatLocal } from './clocks';
 import { DEFAULT_REGIME_CONFIG, legalRegime } from './legal-regime';
@@ -448,6 +449,26 @@ describe('APP-13 (s.6(1)(a), C1): conveyance within 14 days beginning with the l
     );
   });
 
+  it.each(['s2', 's3'] as const)(
+    'a %s admission after the window starts no period: no lapse, first period or rectification date, as if it were a lawful detention',
+    (section) => {
+      const f = withRecs(facts(section, '2026-03-01T18:00:00Z'), [
+        examined(at('2026-03-01T09:00:00Z'), { section }),
+        examined(at('2026-03-01T12:00:00Z'), { section, doctorName: 'Dr Brown', s12ApprovedOnExamDate: false, previousAcquaintance: true }),
+      ]);
+      const ids = (c: ReturnType<typeof checked>) => c.deadlines.map((d) => d.id);
+      const inTime = checked(withApp(f, { admittedAt: at('2026-03-14T23:59:00Z') }));
+      expect(ids(inTime)).toEqual(expect.arrayContaining(['rectification', section === 's2' ? 's2-expiry' : 's3-first-period']));
+      const late = withApp(f, { admittedAt: at('2026-03-15T00:00:00Z') });
+      const c = checked(late);
+      expect(ids(c)).not.toContain('rectification');
+      expect(ids(c)).not.toContain('s2-expiry');
+      expect(ids(c)).not.toContain('s3-first-period');
+      expect(conveyanceWindow(late)).toMatchObject({ rule: 'APP-13', admittedTooLate: true, endsAt: at('2026-03-15T00:00:00Z') });
+      expect(conveyanceWindow(withApp(f, { admittedAt: at('2026-03-14T23:59:00Z') }))?.admittedTooLate).toBe(false);
+    },
+  );
+
   it('with no admission, the window closing is a blocker from then on', () => {
     const f = withApp(facts('s2', '2026-03-01T18:00:00Z'), { admittedAt: null });
     expect(blockers(checked(f, '2026-03-14T23:00:00Z'))).toEqual([]);
@@ -745,13 +766,13 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
   });
 
   it('APP-11: the two recommendations must together satisfy MED-02 and MED-03', () => {
-    const f = s4({ examinedAt: at('2026-03-30T09:00:00Z') });
-    const tooLate = withRecs(f, [
-      { ...f.recommendations[0], examinedAt: at('2026-03-20T09:00:00Z'), signedAt: at('2026-03-20T09:30:00Z') },
-      f.recommendations[1],
-    ]);
+    // The second doctor examined ten days before the s.4 examination (an s.4 examined that long before the second
+    // could not still be conveyed and converted: APP-14's 24 hours and APP-11's 72 would have run out).
+    const f = s4({ examinedAt: at('2026-03-20T09:00:00Z'), signedAt: at('2026-03-20T09:30:00Z') });
+    const tooLate = withRecs(f, [f.recommendations[0], f.recommendations[1]]);
     expect(s4Conversion(tooLate).findings.map((x) => `${x.rule}:${x.code}`)).toEqual(['APP-11:examinations-too-far-apart']);
-    const noApproval = withRecs(f, [{ ...f.recommendations[0], s12ApprovedOnExamDate: false }, f.recommendations[1]]);
+    const near = s4();
+    const noApproval = withRecs(near, [{ ...near.recommendations[0], s12ApprovedOnExamDate: false }, near.recommendations[1]]);
     expect(s4Conversion(noApproval).findings.map((x) => `${x.rule}:${x.code}`)).toEqual(['APP-11:no-s12-approved-doctor']);
   });
 
@@ -832,6 +853,20 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
     const d = deadline(checked(s4(null), '2026-03-28T12:00:00Z'), 'conveyance');
     expect(d.rule).toBe('APP-14');
     expect(d.at.toISOString()).toBe('2026-03-29T08:00:00.000Z'); // examined 08:00Z, before the 09:00Z application
+  });
+
+  it('APP-14: a s.4 admitted after its 24 hours is not invited to convert: no 72-hour clock, no second recommendation awaited, no conversion', () => {
+    // Examined Sat 28 Mar 08:00Z: the authority to convey ended Sun 29 Mar 08:00Z; admitted at 09:00Z.
+    const late = withApp(s4(null), { admittedAt: at('2026-03-29T09:00:00Z') });
+    const c = checked(late, '2026-03-29T12:00:00Z');
+    expect(blockers(c)).toEqual(['APP-14:admitted-after-conveyance-window']);
+    expect(codes(c).filter((x) => x.startsWith('APP-11'))).toEqual([]);
+    expect(c.deadlines.map((d) => d.id)).not.toEqual(expect.arrayContaining(['s4-second-recommendation']));
+    expect(c.deadlines.map((d) => d.id)).not.toContain('second-examination');
+    const conversion = s4Conversion(withApp(s4(), { admittedAt: at('2026-03-29T09:00:00Z') }));
+    expect(conversion).toMatchObject({ valid: false, convertsAt: null, s2Expiry: null });
+    expect(conversion.findings.map((x) => `${x.rule}:${x.code}`)).toEqual(['APP-11:s4-admitted-after-conveyance-window']);
+    expect(conveyanceWindow(late)).toMatchObject({ rule: 'APP-14', admittedTooLate: true, endsAt: at('2026-03-29T08:00:00Z') });
   });
 
   it('APP-05: the applicant must have seen the patient in person in the 24 hours before applying', () => {

@@ -259,6 +259,52 @@ function foundingRecommendations(ctx: Ctx): RecommendationFacts[] {
   return recommendations.filter((r) => r.section === ctx.section).sort(byExam);
 }
 
+/** APP-13 / APP-14 (s.6(1)): the end of the authority to convey the patient to hospital under an application. */
+export interface ConveyanceWindow {
+  rule: 'APP-13' | 'APP-14';
+  /** The first instant with no authority to convey (half-open): an admission at or after it is not under the application. */
+  endsAt: Instant;
+  /** The examination the window runs from (APP-13: the last; APP-14: the s.4 one). */
+  exam: RecommendationFacts;
+}
+
+/**
+ * APP-13 (s.6(1)(a), C1) and APP-14 (s.6(1)(b), C5): the one judgement of how long an application authorises taking the
+ * patient to hospital, for the checks, the s.4 conversion and the referral's clocks. A s.2 or s.3: 14 days beginning
+ * with the day of the last in-person medical examination it is founded on, to the end of that local day. A s.4: 24
+ * hours from the earlier of the examination and the application. Null for a s.7 (it conveys no one) or before any
+ * founding in-person examination is recorded.
+ */
+function conveyanceWindowOf(ctx: Ctx, app: ApplicationFacts): ConveyanceWindow | null {
+  if (app.section === 's7') return null;
+  const exams = foundingRecommendations(ctx).filter(inPerson);
+  if (app.section === 's4') {
+    const exam = exams[0];
+    if (!exam) return null;
+    const start = exam.examinedAt.getTime() <= app.signedAt.getTime() ? exam.examinedAt : app.signedAt;
+    return { rule: 'APP-14', endsAt: hoursAfter(start, S4_CONVEYANCE_HOURS), exam };
+  }
+  const exam = exams[exams.length - 1];
+  if (!exam) return null;
+  return { rule: 'APP-13', endsAt: endOfLocalDay(addDays(day(ctx, exam.examinedAt), CONVEYANCE_DAYS - 1), ctx.zone), exam };
+}
+
+/** An admission recorded at or after the end of the authority to convey (half-open): not an admission under the application. */
+function admittedTooLate(app: ApplicationFacts, window: ConveyanceWindow | null): boolean {
+  return !!(window && app.admittedAt && app.admittedAt.getTime() >= window.endsAt.getTime());
+}
+
+/**
+ * APP-13 / APP-14: the conveyance window of the application the facts hold (conveyanceWindowOf), and whether its
+ * recorded admission came after it, when the patient could no longer be detained under it. Null without an application.
+ */
+export function conveyanceWindow(facts: AssessmentFacts): (ConveyanceWindow & { admittedTooLate: boolean }) | null {
+  const app = facts.application;
+  if (!app) return null;
+  const window = conveyanceWindowOf(makeCtx(facts, app.signedAt), app);
+  return window && { ...window, admittedTooLate: admittedTooLate(app, window) };
+}
+
 /** The section the recommendations recorded so far point to (live checklist), or null when none or mixed. */
 function intendedSection(recs: readonly RecommendationFacts[]): Section | null {
   const sections = new Set(recs.map((r) => r.section));
@@ -1262,6 +1308,18 @@ export function s4Conversion(facts: AssessmentFacts): S4Conversion {
     );
     return { valid: false, findings: ctx.findings, s2Expiry: null, convertsAt: null };
   }
+  const window = conveyanceWindowOf(ctx, app);
+  if (admittedTooLate(app, window)) {
+    add(
+      ctx,
+      'APP-11',
+      'blocker',
+      's4-admitted-after-conveyance-window',
+      `The patient was admitted at ${local(ctx, app.admittedAt)}, after the s.4 authority to convey ended at ${local(ctx, window!.endsAt)} (APP-14, s.6(1)(b)): the patient was never detained under the s.4, so there is nothing to convert into a s.2. A fresh assessment is needed.`,
+      C.app11,
+    );
+    return { valid: false, findings: ctx.findings, s2Expiry: null, convertsAt: null };
+  }
   const deadline = hoursAfter(app.admittedAt, S4_HOURS);
   const first = facts.recommendations.filter((r) => r.section === 's4' && inPerson(r)).sort(byExam)[0];
   const seconds = facts.recommendations.filter((r) => r.section === 's2').sort(byExam);
@@ -1747,28 +1805,29 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
     }
 
     const last = exams[exams.length - 1];
+    const window = conveyanceWindowOf(ctx, app);
     if (section === 's7') {
       checkGuardianship(ctx, app, last);
-    } else if (last) {
+    } else if (window) {
       // APP-13 (s.6(1)(a), C1): 14 days beginning with the last medical examination.
-      const lastExamDay = day(ctx, last.examinedAt);
+      const lastExamDay = day(ctx, window.exam.examinedAt);
       const conveyDay = addDays(lastExamDay, CONVEYANCE_DAYS - 1);
-      const conveyAt = endOfLocalDay(conveyDay, zone);
+      const conveyAt = window.endsAt;
       addDeadline(
         ctx,
         'conveyance',
         'APP-13',
         conveyAt,
         'Admission (conveyance) must happen by',
-        `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${last.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`,
+        `C1 (s.6(1)(a)): 14 days beginning with the last medical examination on ${formatDay(lastExamDay)} (${window.exam.doctorName}), so by ${endOfDayText(conveyDay)} (midnight: ${local(ctx, conveyAt)}).`,
       );
-      if (app.admittedAt && app.admittedAt.getTime() >= conveyAt.getTime()) {
+      if (admittedTooLate(app, window)) {
         add(
           ctx,
           'APP-13',
           'blocker',
           'admitted-after-conveyance-window',
-          `The patient was admitted at ${local(ctx, app.admittedAt)}, after the authority to convey ended at ${endOfDayText(conveyDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}). The application could no longer be used: a fresh assessment was needed.`,
+          `The patient was admitted at ${local(ctx, app.admittedAt!)}, after the authority to convey ended at ${endOfDayText(conveyDay)} (14 days beginning with the last examination on ${formatDay(lastExamDay)}). The application could no longer be used: the patient is not detained under it, and a fresh assessment was needed.`,
           C.app13,
         );
       } else if (!app.admittedAt && ctx.asAt.getTime() >= conveyAt.getTime()) {
@@ -1811,6 +1870,9 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
       citationOf(hold.rule),
     );
   }
+  // APP-13 / APP-14: an admission after the authority to convey ended is not an admission under the application, so it
+  // starts no period of detention (s.2(4), s.20(1), s.4(4)) and there is no admission to rectify forms for (s.15).
+  const lawfullyAdmitted = !admittedTooLate(app, conveyanceWindowOf(ctx, app));
   if (app.admittedAt && section !== 's7') {
     if (app.admittedAt.getTime() < app.signedAt.getTime()) {
       add(
@@ -1824,6 +1886,8 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
         C.app12,
       );
     }
+  }
+  if (app.admittedAt && section !== 's7' && lawfullyAdmitted) {
     // APP-16 (s.15): rectification within 14 days beginning with the day of admission.
     const admitDay = day(ctx, app.admittedAt);
     const rectifyDay = addDays(admitDay, RECTIFICATION_DAYS - 1);
@@ -2053,10 +2117,11 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
     );
   }
 
-  if (first) {
+  const window = conveyanceWindowOf(ctx, app);
+  const tooLate = admittedTooLate(app, window);
+  if (first && window) {
     // APP-14 (s.6(1)(b)): 24 hours from the earlier of the examination and the application.
-    const start = first.examinedAt.getTime() <= app.signedAt.getTime() ? first.examinedAt : app.signedAt;
-    const conveyBy = hoursAfter(start, S4_CONVEYANCE_HOURS);
+    const conveyBy = window.endsAt;
     addDeadline(
       ctx,
       'conveyance',
@@ -2065,13 +2130,13 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
       'Emergency (s.4) conveyance to hospital',
       `24 hours (elapsed, C5) beginning at the earlier of the examination (${local(ctx, first.examinedAt)}) and the application (${local(ctx, app.signedAt)}); ends ${local(ctx, conveyBy)}.`,
     );
-    if (app.admittedAt && app.admittedAt.getTime() >= conveyBy.getTime()) {
+    if (tooLate) {
       add(
         ctx,
         'APP-14',
         'blocker',
         'admitted-after-conveyance-window',
-        `The patient was admitted at ${local(ctx, app.admittedAt)}, after the s.4 authority to convey ended at ${local(ctx, conveyBy)}.`,
+        `The patient was admitted at ${local(ctx, app.admittedAt!)}, after the s.4 authority to convey ended at ${local(ctx, conveyBy)}. The application could no longer be used: the patient is not detained under it, it cannot become a s.2 (s.4(4)), and a fresh assessment was needed.`,
         C.app14,
       );
     } else if (!app.admittedAt && ctx.asAt.getTime() >= conveyBy.getTime()) {
@@ -2085,7 +2150,9 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
       );
     }
     // MED-02 for the conversion: the second examination's latest date, and never after the s.4 itself ends (APP-11:
-    // 72 hours from admission; before admission, at the latest 72 hours from the end of the conveyance window).
+    // 72 hours from admission; before admission, at the latest 72 hours from the end of the conveyance window). None
+    // once the admission came too late: there is no s.4 detention to convert.
+    if (tooLate) return;
     const d1 = day(ctx, first.examinedAt);
     const lastDay = addDays(d1, MAX_EXAMINATION_GAP_DAYS);
     const dayEnd = endOfLocalDay(lastDay, zone);
@@ -2104,8 +2171,9 @@ function checkEmergency(ctx: Ctx, app: ApplicationFacts, recs: readonly Recommen
     );
   }
 
-  // APP-11 (s.4(4)): 72 hours from admission for the second recommendation; conversion to s.2.
-  if (app.admittedAt) {
+  // APP-11 (s.4(4)): 72 hours from admission for the second recommendation; conversion to s.2. Not for an admission
+  // after the conveyance window (APP-14): it was not under the s.4, so nothing runs and nothing can convert.
+  if (app.admittedAt && !tooLate) {
     const deadline = hoursAfter(app.admittedAt, S4_HOURS);
     const conversion = s4Conversion(facts);
     const running = ctx.asAt.getTime() <= deadline.getTime();
