@@ -45,8 +45,9 @@ import * as m41 from './1796451000000-ShiftFeedRevision';
 import * as m42 from './1796451500000-PlaceOfSafetyContinuations';
 import * as m43 from './1796455000000-OfferWithdrawnNotEligible';
 import * as m44 from './1796456000000-TrainingYearDecisions';
-import * as m45 from './1796459000000-PersonUkResident';
-import * as m46 from './1796460000000-RecommendationApprovalReliedOn';
+import * as m45 from './1796458000000-ConveyanceEndsAt';
+import * as m46 from './1796459000000-PersonUkResident';
+import * as m47 from './1796460000000-RecommendationApprovalReliedOn';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -96,4 +97,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m44),
   ...Object.values(m45),
   ...Object.values(m46),
+  ...Object.values(m47),
 ];

@@ -190,6 +190,14 @@ export class AssessmentEntity {
   @Column('timestamptz', { nullable: true })
   s4ConvertsAt: Date | null;
 
+  /**
+   * APP-13 / APP-14 (s.6(1)): when the authority to convey the patient under the application ended, as conveyanceWindow
+   * judged it when the assessment last changed; null without an application that conveys (or before one is judged). The
+   * referral's clocks take an admission at or after it as no admission under the application (referralStopFactsSql).
+   */
+  @Column('timestamptz', { nullable: true })
+  conveyanceEndsAt: Date | null;
+
   /** For the outcome report (COP-07): the ward the patient is admitted to. */
   @Column('text', { nullable: true })
   ward: string | null;

@@ -18,7 +18,7 @@ import { PeopleService, personSummarySql } from '../people/people.service';
 import { RelativesService } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
-import { checkAssessment, detentionRemaining, legalStatusCode, s4Conversion, SECTION_NAME } from '../statute/assessment-rules';
+import { checkAssessment, conveyanceWindow, detentionRemaining, legalStatusCode, s4Conversion, SECTION_NAME } from '../statute/assessment-rules';
 import type {
   Applicant,
   ApplicationFacts,
@@ -57,7 +57,7 @@ import {
   outcomeGate,
   type EvaluationBasis,
 } from './assessment.rules';
-import type { RuleId } from '../statute/rule-catalogue';
+import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import {
   ApplicationRecordDto,
   AssessmentQuery,
@@ -508,10 +508,15 @@ export class AssessmentsService {
         ...(dto.conveyanceMode !== undefined ? { conveyanceMode: dto.conveyanceMode } : {}),
         ...(dto.bedOutOfArea !== undefined ? { bedOutOfArea: dto.bedOutOfArea } : {}),
       };
-      await m.query(
-        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      if (dto.acknowledgements !== undefined && dto.type !== 'admitted')
+        throw new UnprocessableProblem('acknowledgements: are given only on an admission.', 'acknowledgements-not-admission', {
+          field: 'acknowledgements',
+        });
+      const [event] = await m.query<Array<{ id: string }>>(
+        'INSERT INTO assessment_events (assessment_id, type, at, delay_reason, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text',
         [id, dto.type, new Date(at), dto.delayReason ?? null, dto.note ?? null, data, actor.userId],
       );
+      if (dto.type === 'admitted') await this.judgeAdmission(m, actor, a, event.id, dto.acknowledgements);
       return { type: dto.type, ...(dto.delayReason ? { delayReason: dto.delayReason } : {}) };
     });
   }
@@ -577,6 +582,7 @@ export class AssessmentsService {
         new Date(at),
         { ...data, corrections: [...corrections, correction] },
       ]);
+      if (e.type === 'admitted') await this.judgeAdmission(m, actor, a, eventId, dto.acknowledgements);
       return { eventId, type: e.type };
     });
   }
@@ -1858,7 +1864,7 @@ export class AssessmentsService {
         });
         return this.view(m, a);
       }
-      if (action === 'assessment.outcome' || isS4Application(a)) await this.keepS4Judgement(m, id);
+      if (action === 'assessment.outcome' || a.outcomeKind === 'application') await this.keepJudgements(m, id);
       const [changed] = await this.db.preparedOn<AssessmentRow>(m, BUMP_VERSION, [id]);
       // A contact, an outcome or an admission may stop a referral clock (clockStop): the queue's deadline follows.
       await this.referrals.refreshNextDeadline(m, a.referralId);
@@ -1876,21 +1882,79 @@ export class AssessmentsService {
   }
 
   /**
+   * APP-13 / APP-14 (s.6(1)): an admission (timeline event `eventId`, just written) of the patient an application was
+   * made for, judged as the record now stands by conveyanceWindow's one judgement. One at or after the end of the
+   * authority to convey is not an admission under the application: it is what happened, so it is recorded, but only
+   * with the warning `admitted-after-conveyance-window` acknowledged with a reason (422 warnings-not-acknowledged
+   * naming `at` otherwise, and nothing is kept); the acknowledgement is kept on the event. The checks and the report
+   * then show the blocker, no period of detention runs from it, and the referral's clocks do not take it as an
+   * admission under the application (conveyance_ends_at).
+   */
+  private async judgeAdmission(
+    m: EntityManager,
+    actor: Actor,
+    a: AssessmentRow,
+    eventId: string,
+    acknowledgements: ReadonlyArray<{ code: string; reason: string }> | undefined,
+  ): Promise<void> {
+    if (a.outcomeKind !== 'application') return;
+    const stored = (a.outcome as { application: Record<string, unknown> }).application;
+    const referral = await this.referrals.forAssessment(m, a.referralId);
+    const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
+    const window = conveyanceWindow((await this.evaluate(m, a, application, { referral })).facts);
+    const [first] = await m.query<Array<{ id: string }>>(
+      `SELECT id::text FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at, id LIMIT 1`,
+      [a.id],
+    );
+    // Only the admission the application's facts rest on (the first; for a patient already in hospital, none: the
+    // managers' receipt is the admission, APP-12).
+    if (!window?.admittedTooLate || application.inPatient || first?.id !== eventId) return;
+    const code = 'admitted-after-conveyance-window';
+    const zone = this.config.timeZone;
+    const finding: Finding = {
+      rule: window.rule,
+      severity: 'warning',
+      code,
+      message: `The admission at ${formatLocal(application.admittedAt!, zone)} is after the authority to convey the patient under the ${window.rule === 'APP-14' ? 's.4 ' : ''}application ended at ${formatLocal(window.endsAt, zone)} (${window.rule === 'APP-14' ? '24 hours from the earlier of the examination and the application' : '14 days beginning with the last medical examination'}): the patient is not detained under it${window.rule === 'APP-14' ? ', it cannot become a s.2,' : ''} and a fresh assessment was needed. It is recorded as what happened only with this acknowledged, with a reason.`,
+      citation: citationOf(window.rule),
+    };
+    const ack = acknowledgements?.find((k) => k.code === code);
+    if (!ack)
+      throw new UnprocessableProblem(
+        `Acknowledge each warning with a reason (acknowledgements: [{ code, reason }]): ${code}: ${finding.message}`,
+        'warnings-not-acknowledged',
+        {
+          field: 'at',
+          rules: [window.rule],
+          findings: [finding],
+        },
+      );
+    await m.query(
+      `UPDATE assessment_events SET data = coalesce(data, '{}'::jsonb) || jsonb_build_object('acknowledgements', $2::jsonb) WHERE id = $1`,
+      [eventId, JSON.stringify([{ code, reason: ack.reason, by: actor.userId, at: this.clock.now().toISOString(), finding }])],
+    );
+  }
+
+  /**
    * APP-11 (s.4(4)): whether and when the s.4 of assessment `id` became a s.2, judged by s4Conversion (the judgement
    * the conversion step refuses on) from the record as this change left it, and kept for the referral's s.4 clock
-   * (referralStopFactsSql). Judged again whenever the assessment changes; null for anything that is not a s.4 that
-   * converts. An s.12 approval corrected on the doctors' register later counts from the assessment's next change, until
-   * the s.4 has become a s.2: then its recommendations keep the approval they rested on (keepApprovalsReliedOn).
+   * (referralStopFactsSql); with it, APP-13 / APP-14 (s.6(1)): when the authority to convey under its application
+   * ended (conveyanceWindow), which the referral's clocks judge its admission by. Judged again whenever the assessment
+   * changes; null for anything that is not a s.4 that converts (or not an application). An s.12 approval corrected on
+   * the doctors' register later counts from the assessment's next change, until the s.4 has become a s.2: then its
+   * recommendations keep the approval they rested on (keepApprovalsReliedOn).
    */
-  private async keepS4Judgement(m: EntityManager, id: string): Promise<void> {
+  private async keepJudgements(m: EntityManager, id: string): Promise<void> {
     const a = await this.load(m, id);
     let convertsAt: Date | null = null;
-    if (isS4Application(a)) {
+    let conveyanceEndsAt: Date | null = null;
+    if (a.outcomeKind === 'application') {
       const stored = (a.outcome as { application: Record<string, unknown> }).application;
       const referral = await this.referrals.forAssessment(m, a.referralId);
       const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
-      if (application.admittedAt) {
-        const { facts } = await this.evaluate(m, a, application, { referral });
+      const { facts } = await this.evaluate(m, a, application, { referral });
+      conveyanceEndsAt = conveyanceWindow(facts)?.endsAt ?? null;
+      if (isS4Application(a) && application.admittedAt) {
         convertsAt = s4Conversion(facts).convertsAt;
         // Become a s.2 (s.4(4)): its second recommendations keep the approval it became one on (MED-03), as at conversion.
         if (convertsAt)
@@ -1901,7 +1965,11 @@ export class AssessmentsService {
           );
       }
     }
-    await m.query('UPDATE assessments SET s4_converts_at = $2 WHERE id = $1 AND s4_converts_at IS DISTINCT FROM $2', [id, convertsAt]);
+    await m.query(
+      `UPDATE assessments SET s4_converts_at = $2, conveyance_ends_at = $3
+        WHERE id = $1 AND (s4_converts_at IS DISTINCT FROM $2 OR conveyance_ends_at IS DISTINCT FROM $3)`,
+      [id, convertsAt, conveyanceEndsAt],
+    );
   }
 
   private requireNotClosed(a: AssessmentRow): void {

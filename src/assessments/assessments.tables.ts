@@ -12,7 +12,8 @@ export const TABLES: ModuleTables = {
  * outcomeClocks): the first assessment's opening, every in-person contact (C8) and each outcome with its signing,
  * alternatives, section as made, the admission (the timeline's first "admitted"; for a patient already in hospital the
  * managers' receipt, APP-12) and, for a s.4, when it became a s.2 (APP-11: the judgement s4Conversion made when the
- * assessment last changed, kept in s4_converts_at). Dates come as JSON text; the caller turns them into instants.
+ * assessment last changed, kept in s4_converts_at) and when the authority to convey under the application ended (APP-13,
+ * APP-14: conveyanceWindow's judgement, kept in conveyance_ends_at). Dates come as JSON text; the caller turns them into instants.
  */
 export const referralStopFactsSql = (referral: string): string => `json_build_object(
     'assessmentOpenedAt', (SELECT min(sf_a.opened_at) FROM assessments sf_a WHERE sf_a.referral_id = ${referral}),
@@ -27,7 +28,8 @@ export const referralStopFactsSql = (referral: string): string => `json_build_ob
                             'admittedAt', CASE WHEN sf_a.outcome->'application'->>'inPatient' = 'true' AND sf_a.outcome->'application'->>'managersReceivedAt' IS NOT NULL
                                                THEN (sf_a.outcome->'application'->>'managersReceivedAt')::timestamptz
                                                ELSE (SELECT min(sf_e.at) FROM assessment_events sf_e WHERE sf_e.assessment_id = sf_a.id AND sf_e.type = 'admitted') END,
-                            's4ConvertedAt', sf_a.s4_converts_at))
+                            's4ConvertedAt', sf_a.s4_converts_at,
+                            'conveyanceEndsAt', sf_a.conveyance_ends_at))
                            FROM assessments sf_a WHERE sf_a.referral_id = ${referral} AND sf_a.outcome_kind IS NOT NULL AND sf_a.decided_at IS NOT NULL), '[]'))`;
 
 /**

@@ -161,6 +161,7 @@ type Row = ReferralEntity &
         admittedAt: string | null;
         section?: OutcomeFact['section'];
         s4ConvertedAt?: string | null;
+        conveyanceEndsAt?: string | null;
         ctoDecision?: 'agree' | 'disagree' | null;
         managersReceivedAt?: string | null;
       }>;
@@ -2058,6 +2059,7 @@ export class ReferralsService implements OnModuleInit {
         admittedAt: date(o.admittedAt),
         section: o.section ?? null,
         s4ConvertedAt: date(o.s4ConvertedAt),
+        conveyanceEndsAt: date(o.conveyanceEndsAt),
         ctoDecision: o.ctoDecision ?? null,
         managersReceivedAt: date(o.managersReceivedAt),
       })),

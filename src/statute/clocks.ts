@@ -1361,6 +1361,12 @@ export interface OutcomeFact {
    * 72 hours). Null when no second recommendation converts it: a receipt alone stops nothing.
    */
   s4ConvertedAt?: Instant | null;
+  /**
+   * application: when the authority to convey the patient under it ended (APP-13, APP-14, s.6(1)), as conveyanceWindow
+   * (assessment-rules.ts) judges it; an admission at or after it is not an admission under the application. Null or
+   * absent: not judged, and the admission is taken as it is recorded.
+   */
+  conveyanceEndsAt?: Instant | null;
 }
 
 /** What has happened to a referral since its clocks started (all optional: nothing known stops nothing). */
@@ -1406,9 +1412,14 @@ function applicationMadeAt(o: OutcomeFact): Instant {
   return isReal(o.signedAt) ? o.signedAt : o.decidedAt;
 }
 
-/** Admission under an application: the later of the application and the recorded admission (both are needed). */
+/**
+ * Admission under an application: the later of the application and the recorded admission (both are needed). None
+ * when the admission came at or after the end of the authority to convey (APP-13, APP-14, s.6(1)): the patient was
+ * not detained under the application, so it ends no earlier detention (POL-11, APP-20) and starts no s.4 (APP-11).
+ */
 function admittedUnder(o: OutcomeFact): Instant | null {
   if (o.kind !== 'application' || !isReal(o.admittedAt)) return null;
+  if (isReal(o.conveyanceEndsAt) && o.admittedAt.getTime() >= o.conveyanceEndsAt.getTime()) return null;
   const made = applicationMadeAt(o);
   return o.admittedAt.getTime() >= made.getTime() ? o.admittedAt : made;
 }

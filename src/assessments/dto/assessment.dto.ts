@@ -180,6 +180,11 @@ export class UpdateAssessmentDto extends ReportDetailsDto {
   @ApiPropertyOptional({ type: InterviewDto }) @IsOptional() @Nested(() => InterviewDto) interview?: InterviewDto;
 }
 
+export class AcknowledgementDto {
+  @ApiProperty({ description: "The warning's code." }) @IsString() @MaxLength(100) code: string;
+  @ApiProperty({ minLength: 10 }) @Transform(trim) @IsString() @MinLength(10) @MaxLength(2000) reason: string;
+}
+
 export class TimelineEventDto {
   @ApiProperty({ enum: TIMELINE_EVENTS }) @IsIn(TIMELINE_EVENTS) type: (typeof TIMELINE_EVENTS)[number];
   @ApiProperty({ format: 'date-time', description: 'When it happened (not in the future).' }) @IsInstant() at: string;
@@ -199,11 +204,29 @@ export class TimelineEventDto {
   @IsOptional()
   @IsBoolean()
   bedOutOfArea?: boolean;
+  @ApiPropertyOptional({
+    type: [AcknowledgementDto],
+    description:
+      'admitted only: an admission after the authority to convey under the application ended (APP-13, APP-14: admitted-after-conveyance-window) is recorded only with that warning acknowledged, with a reason.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(5)
+  @Nested(() => AcknowledgementDto, { each: true })
+  acknowledgements?: AcknowledgementDto[];
 }
 
 /** The corrected time of a timeline event recorded at the wrong time (the tap was late, or the time set was wrong). */
 export class EventTimeDto {
   @ApiProperty({ format: 'date-time', description: 'When it really happened (not in the future).' }) @IsInstant() at: string;
+  @ApiPropertyOptional({
+    type: [AcknowledgementDto],
+    description:
+      'An admission moved after the authority to convey under the application ended (APP-13, APP-14: admitted-after-conveyance-window) needs that warning acknowledged, with a reason.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(5)
+  @Nested(() => AcknowledgementDto, { each: true })
+  acknowledgements?: AcknowledgementDto[];
 }
 
 export class ContactDto {
@@ -489,11 +512,6 @@ export class GuardianDto {
   @IsOptional()
   @IsInstant()
   acceptedByLssaAt?: string;
-}
-
-export class AcknowledgementDto {
-  @ApiProperty({ description: "The warning's code." }) @IsString() @MaxLength(100) code: string;
-  @ApiProperty({ minLength: 10 }) @Transform(trim) @IsString() @MinLength(10) @MaxLength(2000) reason: string;
 }
 
 export class OutcomeDto extends ReportDetailsDto {

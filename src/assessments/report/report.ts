@@ -615,11 +615,14 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
           : `applicant ${NOT_RECORDED.toLowerCase()}`;
     lines.push(line('Application', o.section ? `${SECTION_LABELS[o.section]}, ${applicant}` : NOT_RECORDED));
     lines.push(line('Application signed', at(o.applicationSignedAt)));
+    // APP-13 / APP-14 (s.6(1)): admitted after the authority to convey ended, the patient is not detained under the
+    // application, whatever status its section would give: the report says so beside the code, not a lawful detention.
+    const lateAdmission = model.checks?.findings.find((f) => f.code === 'admitted-after-conveyance-window');
     lines.push(
       line(
         'MHSDS legal status',
         has(o.legalStatusCode)
-          ? `${o.legalStatusCode.trim()}${legalStatusLabel(o.legalStatusCode.trim()) ? ` (${legalStatusLabel(o.legalStatusCode.trim())})` : ''}`
+          ? `${o.legalStatusCode.trim()}${legalStatusLabel(o.legalStatusCode.trim()) ? ` (${legalStatusLabel(o.legalStatusCode.trim())})` : ''}${lateAdmission ? `: NOT IN FORCE. The patient was admitted after the authority to convey under the application ended (${lateAdmission.rule}), so is not detained under it` : ''}`
           : NOT_RECORDED,
       ),
     );
