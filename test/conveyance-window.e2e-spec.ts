@@ -100,5 +100,8 @@ describe('an admission after the authority to convey ended (APP-13, APP-14)', ()
     expect(clocks.map((c) => c.id)).not.toContain('APP-11');
     const refused = await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(422);
     expect(refused.body.findings).toContainEqual(expect.objectContaining({ code: 's4-admitted-after-conveyance-window' }));
+    // Nor did it lapse 72 hours after that admission: it never held the patient.
+    const lapse = await as(worker).post(`/assessments/${a.id}/s4-lapse`, { after: 'discharged' }, { 'if-match': '*' }).expect(422);
+    expect(lapse.body).toMatchObject({ code: 's4-admitted-after-conveyance-window', rule: 'APP-14' });
   });
 });

@@ -1246,6 +1246,16 @@ export class AssessmentsService {
           { rule: 'APP-11' satisfies RuleId },
         );
       const zone = this.config.timeZone;
+      const { facts } = await this.evaluate(m, a, application, { referral });
+      // APP-14 (s.6(1)(b)): admitted after the s.4's 24 hours to convey, the patient was never detained under it, so
+      // no 72 hours ran and nothing lapsed at their end (s4Conversion says the same).
+      const window = conveyanceWindow(facts);
+      if (window?.admittedTooLate)
+        throw new UnprocessableProblem(
+          `The patient was admitted at ${formatLocal(application.admittedAt, zone)}, after the s.4 authority to convey ended at ${formatLocal(window.endsAt, zone)}: they were never detained under the s.4, so it did not lapse 72 hours later.`,
+          's4-admitted-after-conveyance-window',
+          { rule: 'APP-14' satisfies RuleId },
+        );
       const lapsedAt = hoursAfter(application.admittedAt, S4_DETENTION_HOURS);
       if (this.clock.now().getTime() < lapsedAt.getTime())
         throw new UnprocessableProblem(
@@ -1253,7 +1263,6 @@ export class AssessmentsService {
           's4-not-lapsed',
           { rule: 'APP-11' satisfies RuleId, lapsesAt: lapsedAt.toISOString() },
         );
-      const { facts } = await this.evaluate(m, a, application, { referral });
       if (s4Conversion(facts).valid)
         throw new UnprocessableProblem(
           'The second medical recommendation reached the hospital managers within the 72 hours: the s.4 did not lapse; convert it to a s.2.',

@@ -400,6 +400,20 @@ describe('AMHP outcome report (COP-07)', () => {
     expect(value(report, 'decision', 'MHSDS legal status')).toBe('02 (Formally detained under MHA Section 2)');
   });
 
+  it('says the legal status is not in force when the admission came after the authority to convey ended (APP-13)', () => {
+    const model = fullModel();
+    model.checks!.findings.push({
+      rule: 'APP-13',
+      severity: 'blocker',
+      code: 'admitted-after-conveyance-window',
+      message: 'The patient was admitted after the authority to convey ended.',
+      citation: 'MHA 1983 s.6(1)(a), (2)',
+    });
+    expect(value(buildOutcomeReport(model), 'decision', 'MHSDS legal status')).toBe(
+      '02 (Formally detained under MHA Section 2): NOT IN FORCE. The patient was admitted after the authority to convey under the application ended (APP-13), so is not detained under it',
+    );
+  });
+
   it('prints the hospital, bed and conveyance for an application', () => {
     const report = buildOutcomeReport(fullModel());
     expect(value(report, 'hospital', 'Hospital site')).toBe('Southtown Hospital, Willow Ward site');
