@@ -403,8 +403,16 @@ describe('APP-11: a s.4 runs 72 hours from admission unless the second recommend
     ['no clock before the admission is recorded', [s4({ admittedAt: null })]],
     ['no clock for a s.2 application', [s4({ section: 's2' })]],
     ['no clock for a decision not to detain', [notDetained('2026-10-25T00:00:00Z')]],
+    [
+      'no clock for an admission at or after the end of the 24 hours to convey (APP-14): not an admission under the s.4',
+      [s4({ conveyanceEndsAt: at('2026-10-25T00:30:00Z') })],
+    ],
   ])('%s', (_name, outcomes) => {
     expect(outcomeClocks({ outcomes })).toEqual([]);
+  });
+
+  it('an admission a minute before the end of the 24 hours to convey starts the clock', () => {
+    expect(s4Clock({ outcomes: [s4({ conveyanceEndsAt: at('2026-10-25T00:31:00Z') })] }).anchor).toEqual(at('2026-10-25T00:30:00Z'));
   });
 
   it('an admission recorded before the signing runs from the signing (the application is needed for the detention)', () => {
