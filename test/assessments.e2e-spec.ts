@@ -453,6 +453,138 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       );
       expect(clock!.stopReason).toContain('the patient must be released by Mon 23 Nov 2026 13:00 GMT');
     });
+
+    const recallClock = async (referralId: string) =>
+      ((await as(manager).get(`/referrals/${referralId}`).expect(200)).body.clocks as Array<Record<string, unknown>>).find(
+        (c) => c.id === 'CTO-03',
+      )!;
+
+    it('the 72 hours run from the patient’s arrival in hospital under the recall, not the notice (s.17F(8)); an agreement within them is accepted', async () => {
+      // Notice served Tue 17 Nov; the patient was found and brought to hospital Fri 20 Nov 13:00: 72 hours to Mon 23 Nov 13:00.
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({
+        legalContext: { kind: 'cto-recall', recalledAt: '2026-11-17T09:00:00Z', arrivedAt: '2026-11-20T13:00:00Z' },
+      });
+      const clock = await recallClock(referral.id);
+      expect(clock).toMatchObject({
+        anchor: '2026-11-20T13:00:00.000Z',
+        deadline: '2026-11-23T13:00:00.000Z',
+        provisional: false,
+        state: 'running',
+      });
+      expect(clock.basis).toContain('from the start of the detention in hospital under the recall');
+      const ok = await as(worker).post(`/assessments/${a.id}/outcome`, revocation('agree')).expect(200);
+      expect(ok.body.outcome.findingsAtDecision).toEqual([]);
+      expect(await recallClock(referral.id)).toMatchObject({ state: 'stopped', result: 'met' });
+    });
+
+    it('agreeing to revocation after the 72 hours of the recall is refused (CTO-03): the patient had to be released, and nothing is kept', async () => {
+      // In hospital under the recall from Tue 17 Nov 12:00: the 72 hours ended Fri 20 Nov 12:00 GMT.
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({
+        legalContext: { kind: 'cto-recall', recalledAt: '2026-11-17T12:00:00Z', arrivedAt: '2026-11-17T12:00:00Z' },
+      });
+      const refused = await as(worker).post(`/assessments/${a.id}/outcome`, revocation('agree')).expect(422);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body.rules).toContain('CTO-03');
+      const finding = (refused.body.findings as Array<{ code: string; severity: string; message: string }>).find(
+        (f) => f.code === 'cto-revocation-after-recall-period',
+      );
+      expect(finding).toMatchObject({ severity: 'blocker' });
+      expect(finding!.message).toContain('after the 72 hours of the recall ended at Fri 20 Nov 2026 12:00 GMT');
+      // Acknowledging cannot get a blocker through.
+      const acknowledgements = [{ code: 'cto-revocation-after-recall-period', reason: 'Signed late.' }];
+      await as(worker)
+        .post(`/assessments/${a.id}/outcome`, { ...revocation('agree'), acknowledgements })
+        .expect(422);
+      expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.outcomeKind).toBeNull();
+      expect(await recallClock(referral.id)).toMatchObject({ state: 'breached', stoppedAt: null });
+    });
+
+    it('a revocation signed after the 72 hours counted from the notice, with no arrival recorded, is a warning to confirm the arrival', async () => {
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({ legalContext: { kind: 'cto-recall', recalledAt: '2026-11-17T12:00:00Z' } });
+      expect(await recallClock(referral.id)).toMatchObject({ provisional: true, deadline: '2026-11-20T12:00:00.000Z' });
+      const warned = await as(worker).post(`/assessments/${a.id}/outcome`, revocation('agree')).expect(422);
+      expect(warned.body.code).toBe('warnings-not-acknowledged');
+      expect(warned.body.findings).toEqual([
+        expect.objectContaining({ rule: 'CTO-03', code: 'cto-decision-after-provisional-recall-period' }),
+      ]);
+      expect((await decide(worker, a.id, revocation('agree'))).status).toBe(200);
+      expect((await recallClock(referral.id)).stopReason).toContain('which is not recorded: unless it began late enough');
+    });
+
+    it('a recall whose arrival in hospital is recorded before the notice is refused, naming the rule', async () => {
+      const res = await as(manager)
+        .post('/referrals', {
+          person: { givenName: 'Casey', familyName: 'Recalled', dateOfBirth: '1985-06-15' },
+          source: 'other',
+          referrer: { name: 'Dr Rowe', organisation: 'Riverside CMHT' },
+          reason: 'Recalled to hospital under the CTO.',
+          risks: { toSelf: true, toOthers: false, fromOthers: false, flags: [] },
+          urgency: 'urgent',
+          legalContext: { kind: 'cto-recall', recalledAt: '2026-11-20T10:00:00Z', arrivedAt: '2026-11-20T09:00:00Z' },
+          receivedAt: '2026-11-20T14:00:00Z',
+        })
+        .expect(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.code).toBe('arrival-before-recall');
+    });
+  });
+
+  describe('a patient already detained under s.3 (or an unrestricted Part 3 order): the position a CTO is made from (CTO-01, s.17A(1)-(2))', () => {
+    const making = {
+      kind: 'cto-decision',
+      ctoDecision: 'agree',
+      inWriting: true,
+      conditionsAgreed: true,
+      signedAt: '2026-11-21T11:00:00Z',
+      rationale: 'The CTO criteria are met and the conditions are proportionate.',
+    };
+
+    it('the referral records the s.3 with its admission, and agreeing to the CTO raises no warning to answer', async () => {
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({ legalContext: { kind: 'already-s3', admittedAt: '2026-10-01T10:00:00Z' } });
+      const view = (await as(manager).get(`/referrals/${referral.id}`).expect(200)).body;
+      expect(view.legalContext).toMatchObject({ kind: 'already-s3', admittedAt: '2026-10-01T10:00:00Z' });
+      expect(view.clocks.map((c: { id: string }) => c.id)).toEqual(['LOCAL-RESPONSE']);
+      const ok = await as(worker).post(`/assessments/${a.id}/outcome`, making).expect(200);
+      expect(ok.body.outcome.findingsAtDecision).toEqual([]);
+      expect(ok.body.outcome.cto).toMatchObject({ about: 'making', decision: 'agree' });
+      const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body as {
+        sections: Array<{ id: string; lines: Array<{ label?: string; text: string }> }>;
+      };
+      const context = report.sections.find((s) => s.id === 'legal-basis')!.lines.find((l) => l.label === 'Legal context at referral');
+      expect(context?.text).toContain('Already detained under MHA 1983 s.3');
+    });
+
+    it('a referral saying the patient is detained under s.3 without the admission is refused', async () => {
+      const res = await as(manager)
+        .post('/referrals', {
+          person: { givenName: 'Casey', familyName: 'OnSection3', dateOfBirth: '1985-06-15' },
+          source: 'other',
+          referrer: { name: 'Dr Rowe', organisation: 'Riverside Hospital' },
+          reason: 'Community treatment order to be considered.',
+          risks: { toSelf: false, toOthers: false, fromOthers: false, flags: [] },
+          urgency: 'routine',
+          legalContext: { kind: 'already-s3' },
+          receivedAt: '2026-11-20T14:00:00Z',
+        })
+        .expect(422);
+      expect(res.body.code).toBe('admission-not-recorded');
+    });
   });
 
   it("guardianship (s.7) names the guardian (GDN-04); a private guardian's application is made before the council accepts it, with a warning that it has no effect until then (GDN-08)", async () => {

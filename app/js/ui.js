@@ -30,6 +30,7 @@ export const LEGAL = {
   's5-2': 's.5(2)',
   'cto-recall': 'CTO recall',
   'already-s2': 'Already on s.2',
+  'already-s3': 'Already on s.3',
   informal: 'Informal',
 };
 export const legal = (kind) => LEGAL[kind] || kind;

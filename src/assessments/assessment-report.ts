@@ -24,7 +24,7 @@ export interface ReportSource {
     nearestRelativeRequest: boolean;
     writtenReasonsAt: string | null;
     legalContext: { kind: string } & Record<string, unknown>;
-    clocks: Array<{ label: string; rule: string; deadline: string; basis: string }>;
+    clocks: Array<{ label: string; rule: string; deadline: string; basis: string; provisional?: boolean }>;
   };
   person: {
     givenName: string;
@@ -119,7 +119,13 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
       legalContext: {
         kind: r.legalContext.kind as OutcomeReportModel['referral']['legalContext']['kind'],
         summary: null,
-        clocks: r.clocks.map((c) => ({ label: c.label, rule: c.rule, deadline: at(c.deadline), basis: c.basis })),
+        clocks: r.clocks.map((c) => ({
+          label: c.label,
+          rule: c.rule,
+          deadline: at(c.deadline),
+          basis: c.basis,
+          provisional: c.provisional,
+        })),
       },
     },
     person: {

@@ -24,6 +24,7 @@ import type {
   ApplicationFacts,
   AssessmentCheck,
   AssessmentFacts,
+  CtoDecisionFacts,
   DetentionRemaining,
   LegalRegime,
   Section,
@@ -176,6 +177,15 @@ function storedApplication(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>)
 function holdingPowerOf(referral: ReferralDto): ApplicationFacts['holdingPower'] {
   const clock = referral.clocks.find((c) => c.id === 'HOLD-01' || c.id === 'HOLD-02');
   return clock ? { rule: clock.rule === 'HOLD-02' ? 'HOLD-02' : 'HOLD-01', endsAt: new Date(clock.deadline) } : null;
+}
+
+/**
+ * CTO-03 (s.17F(4)-(5), (8)): the recall's 72 hours, as the referral's clock computes them (from the start of the
+ * detention in hospital under the notice), for a recalled patient's revocation; null for any other referral.
+ */
+function recallOf(referral: ReferralDto): CtoDecisionFacts['recall'] {
+  const clock = referral.clocks.find((c) => c.id === 'CTO-03');
+  return clock ? { startsAt: new Date(clock.anchor), endsAt: new Date(clock.deadline), provisional: clock.provisional } : null;
 }
 
 /** APP-17 / NR-11: the s.2 a patient referred while already detained under it is on (its admission), if any. */
@@ -1790,7 +1800,7 @@ export class AssessmentsService {
             displacementApplications: displacementsKnownAt(state.displacementApplications, knownAt, this.config.timeZone),
           }
         : null,
-      cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved, referredAs: referral.legalContext.kind } : null,
+      cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved, referredAs: referral.legalContext.kind, recall: recallOf(referral) } : null,
     };
     return {
       facts,

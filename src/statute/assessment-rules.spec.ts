@@ -1623,6 +1623,12 @@ describe('guardianship (GDN-01, GDN-04, GDN-06, GDN-07)', () => {
 });
 
 describe("CTO-01 / CTO-02 / CTO-03: the AMHP's written decision on making or revoking a CTO", () => {
+  // The recall's 72 hours ending at `endsAt` (the agreement below is signed 2026-03-03T12:00Z).
+  const recall = (endsAt: string, provisional: boolean) => ({
+    startsAt: new Date(at(endsAt).getTime() - 72 * 3_600_000),
+    endsAt: at(endsAt),
+    provisional,
+  });
   const cto = (over: Partial<NonNullable<AssessmentFacts['cto']>>) => ({
     ...live(facts()),
     cto: {
@@ -1674,6 +1680,35 @@ describe("CTO-01 / CTO-02 / CTO-03: the AMHP's written decision on making or rev
       'disagreeing for a patient referred as detained under s.2',
       { decision: 'disagree', conditionsAgreed: false, referredAs: 'already-s2' },
       ['CTO-01:warning:cto-amhp-disagrees'],
+    ],
+    // s.17A(1)-(2): detained under s.3 (or an unrestricted Part 3 order) is the position a CTO is made from.
+    ['agreeing for a patient referred as detained under s.3', { referredAs: 'already-s3' }, []],
+    // CTO-03 (s.17F(4)-(5), (8)): the agreement must fall within the 72 hours from the detention in hospital under the recall.
+    [
+      'agreeing to revocation within the 72 hours of the recall',
+      { about: 'revocation', conditionsAgreed: false, referredAs: 'cto-recall', recall: recall('2026-03-03T12:00:01Z', false) },
+      [],
+    ],
+    [
+      'agreeing to revocation at the end of the 72 hours of the recall (half-open: too late)',
+      { about: 'revocation', conditionsAgreed: false, referredAs: 'cto-recall', recall: recall('2026-03-03T12:00:00Z', false) },
+      ['CTO-03:blocker:cto-revocation-after-recall-period'],
+    ],
+    [
+      'agreeing to revocation after the 72 hours counted provisionally from the notice: confirm the arrival',
+      { about: 'revocation', conditionsAgreed: false, referredAs: 'cto-recall', recall: recall('2026-03-02T12:00:00Z', true) },
+      ['CTO-03:warning:cto-decision-after-provisional-recall-period'],
+    ],
+    [
+      'disagreeing with revocation after the 72 hours: no blocker, the patient had to be released',
+      {
+        about: 'revocation',
+        decision: 'disagree',
+        conditionsAgreed: false,
+        referredAs: 'cto-recall',
+        recall: recall('2026-03-02T12:00:00Z', false),
+      },
+      ['CTO-06:warning:cto-revocation-not-agreed'],
     ],
   ])('%s', (_name, over, expected) => {
     expect(codes(checked(cto(over), '2026-03-03T13:00:00Z')).filter((x) => x.startsWith('CTO'))).toEqual(expected);

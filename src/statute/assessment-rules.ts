@@ -14,7 +14,16 @@
  * Not legal advice: a deploying authority's legal team signs off the rules.
  */
 import { IANAZone } from 'luxon';
-import { formatLocal, hoursAfter, S2_DAYS, s2End, S29_ORDER_FURTHER_DAYS, type Finding, type Instant } from './clocks';
+import {
+  formatLocal,
+  hoursAfter,
+  S2_DAYS,
+  s2End,
+  S29_ORDER_FURTHER_DAYS,
+  type Finding,
+  type Instant,
+  type LegalContextKind,
+} from './clocks';
 
 export { S29_ORDER_FURTHER_DAYS } from './clocks';
 import { citationOf, type RuleId } from './rule-catalogue';
@@ -2293,8 +2302,12 @@ function checkGuardianship(ctx: Ctx, app: ApplicationFacts, last: Recommendation
   }
 }
 
-/** The referral legal contexts that say a patient is not detained for treatment (CTO-01, s.17A(1)-(2)), as worded in a finding. */
-const NOT_DETAINED_FOR_TREATMENT: Record<string, string> = {
+/**
+ * The referral legal contexts that say a patient is not detained for treatment (CTO-01, s.17A(1)-(2)), as worded in a
+ * finding: every kind but 'already-s3' (detained under s.3 or an unrestricted Part 3 order, where a CTO can be made) and
+ * 'cto-recall' (a community patient already, whose decision is on revocation).
+ */
+const NOT_DETAINED_FOR_TREATMENT: Record<Exclude<LegalContextKind, 'already-s3' | 'cto-recall'>, string> = {
   informal: 'informal',
   s136: 'held under s.136',
   's135-1': 'held under s.135(1)',
@@ -2337,13 +2350,36 @@ function checkCto(ctx: Ctx): void {
     );
   }
   if (revocation) {
+    // CTO-03 (s.17F(4)-(5), (8)): the revocation must be within the 72 hours from the start of the detention in hospital
+    // under the recall; at or after their end the patient had to be released, and no revocation can rest on this recall.
+    const recall = cto.recall;
+    const late = !!recall && cto.signedAt.getTime() >= recall.endsAt.getTime();
+    const ended = recall ? local(ctx, recall.endsAt) : null;
+    if (recall && late && cto.decision === 'agree' && !recall.provisional)
+      add(
+        ctx,
+        'CTO-03',
+        'blocker',
+        'cto-revocation-after-recall-period',
+        `The AMHP's agreement is signed at ${local(ctx, cto.signedAt)}, after the 72 hours of the recall ended at ${ended} (from the start of the detention in hospital under it, ${local(ctx, recall.startsAt)}). The CTO cannot be revoked on this recall: the patient had to be released then, still subject to the CTO (CTO-06). A new recall starts new 72 hours.`,
+        C.cto03,
+      );
+    else if (recall && late && recall.provisional)
+      add(
+        ctx,
+        'CTO-03',
+        'warning',
+        'cto-decision-after-provisional-recall-period',
+        `The decision is signed at ${local(ctx, cto.signedAt)}, after the 72 hours counted from the recall notice (${local(ctx, recall.startsAt)}) ended at ${ended}. They run from the start of the detention in hospital under the recall, which is not recorded: confirm the patient arrived late enough for the decision to fall within them, or the patient had to be released at their end and the CTO cannot be revoked on this recall.`,
+        C.cto03,
+      );
     if (cto.decision === 'disagree')
       add(
         ctx,
         'CTO-06',
         'warning',
         'cto-revocation-not-agreed',
-        'The AMHP does not agree that the s.3 criteria are met or that revocation is appropriate: the responsible clinician cannot revoke the CTO. The patient must be released from hospital by the end of the 72 hours of the recall, and remains subject to the CTO.',
+        `The AMHP does not agree that the s.3 criteria are met or that revocation is appropriate: the responsible clinician cannot revoke the CTO. The patient must be released from hospital by the end of the 72 hours of the recall${ended ? ` (${ended})` : ''}, and remains subject to the CTO.`,
         C.cto06,
       );
     return;
@@ -2358,7 +2394,7 @@ function checkCto(ctx: Ctx): void {
       C.cto02,
     );
   }
-  const notForTreatment = cto.referredAs ? NOT_DETAINED_FOR_TREATMENT[cto.referredAs] : undefined;
+  const notForTreatment = cto.referredAs ? (NOT_DETAINED_FOR_TREATMENT as Record<string, string>)[cto.referredAs] : undefined;
   if (cto.decision === 'agree' && notForTreatment) {
     add(
       ctx,

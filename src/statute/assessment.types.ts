@@ -234,6 +234,12 @@ export interface CtoDecisionFacts {
    * is made only for a patient detained for treatment (s.3, or an unrestricted Part 3 order).
    */
   referredAs?: string;
+  /**
+   * CTO-03 (s.17F(4)-(5), (8)): for a revocation, the recall's 72 hours as the referral's clock computes them: their
+   * start (the detention in hospital under the notice) and end; `provisional` when that start is not recorded and the
+   * notice stands in (the end may then be earlier than the true one). Absent when not known.
+   */
+  recall?: { startsAt: Instant; endsAt: Instant; provisional: boolean } | null;
 }
 
 export interface AssessmentFacts {

@@ -305,7 +305,52 @@ describe('a clock stops when its purpose is met', () => {
       '2026-08-02T09:30:00.000Z',
       'CTO-03',
       'met',
-      'revoking the CTO is appropriate (form CTO5): once the responsible clinician revokes it, the patient is detained as if under s.3 (s.17G)',
+      'revoking the CTO is appropriate (form CTO5): once the responsible clinician revokes it, within the 72 hours, the patient is detained as if under s.3 (s.17G)',
+    ],
+    [
+      'a CTO revocation agreed after the 72 hours of the recall is breached, and says the patient had to be released (s.17F(5))',
+      { kind: 'cto-recall', recalledAt: at('2026-08-01T10:00:00Z'), arrivedAt: at('2026-08-01T10:00:00Z') } as LegalContext,
+      'CTO-03',
+      '2026-08-01T10:30:00Z',
+      {
+        outcomes: [
+          { kind: 'cto-decision', decidedAt: at('2026-08-05T10:00:00Z'), signedAt: at('2026-08-04T10:00:00Z'), ctoDecision: 'agree' },
+        ],
+      },
+      '2026-08-04T10:00:00.000Z',
+      'CTO-03',
+      'breached',
+      'after the 72 hours of the recall ended at Tue 4 Aug 2026 11:00 BST: the CTO could not be revoked on this recall, and the patient had to be released then',
+    ],
+    [
+      'a CTO revocation agreed after the 72 hours counted provisionally from the notice says the start of the detention is not recorded',
+      CTO,
+      'CTO-03',
+      '2026-08-01T10:30:00Z',
+      {
+        outcomes: [
+          { kind: 'cto-decision', decidedAt: at('2026-08-05T10:00:00Z'), signedAt: at('2026-08-04T12:00:00Z'), ctoDecision: 'agree' },
+        ],
+      },
+      '2026-08-04T12:00:00.000Z',
+      'CTO-03',
+      'breached',
+      'they run from the start of the detention in hospital under the recall, which is not recorded: unless it began late enough',
+    ],
+    [
+      'a CTO recall whose patient arrived in hospital two days after the notice: an agreement on day 4 is within their 72 hours (s.17F(8))',
+      { kind: 'cto-recall', recalledAt: at('2026-08-01T10:00:00Z'), arrivedAt: at('2026-08-03T10:00:00Z') } as LegalContext,
+      'CTO-03',
+      '2026-08-03T10:30:00Z',
+      {
+        outcomes: [
+          { kind: 'cto-decision', decidedAt: at('2026-08-05T10:00:00Z'), signedAt: at('2026-08-05T09:30:00Z'), ctoDecision: 'agree' },
+        ],
+      },
+      '2026-08-05T09:30:00.000Z',
+      'CTO-03',
+      'met',
+      'once the responsible clinician revokes it, within the 72 hours',
     ],
     [
       'a CTO recall the AMHP does not agree to revoke: the CTO continues and the patient is released by the end of the 72 hours',

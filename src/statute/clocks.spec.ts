@@ -103,6 +103,7 @@ describe('APP-12 (s.5(1)): a person already in hospital when the application is 
     ['s135-1', false],
     ['s135-2', false],
     ['cto-recall', false],
+    ['already-s3', false],
   ] as const)('held in the context %s: in hospital %s', (kind, expected) => {
     expect(alreadyInHospital(kind)).toBe(expected);
   });
@@ -217,14 +218,43 @@ describe('statutory clocks by legal context', () => {
     expect(s5_2Start({ h1FurnishedAt: record })).toEqual({ anchor: record, chained: false, lapsedAt: null });
   });
 
-  it('CTO-03 ✱: a CTO recall gives 72 h by default, and the hours are policy', () => {
-    const recalledAt = at('2026-06-01T12:00:00Z');
-    expect(only(statutory({ kind: 'cto-recall', recalledAt })).deadline.toISOString()).toBe('2026-06-04T12:00:00.000Z');
-    expect(
-      only(
-        statutory({ kind: 'cto-recall', recalledAt }, [], undefined, { ...DEFAULT_CLOCK_POLICY, ctoRecallHours: 48 }),
-      ).deadline.toISOString(),
-    ).toBe('2026-06-03T12:00:00.000Z');
+  it.each([
+    // s.17F(8): the 72 hours (fixed by the Act) run from the start of the detention in hospital under the notice.
+    [
+      'arrival recorded: 72 h from arrival, not the notice',
+      { arrivedAt: '2026-06-03T12:00:00Z' },
+      '2026-06-03T12:00:00Z',
+      '2026-06-06T12:00:00.000Z',
+      false,
+    ],
+    [
+      'arrival at the notice (already in hospital)',
+      { arrivedAt: '2026-06-01T12:00:00Z' },
+      '2026-06-01T12:00:00Z',
+      '2026-06-04T12:00:00.000Z',
+      false,
+    ],
+    ['arrival not recorded: provisionally from the notice', {}, '2026-06-01T12:00:00Z', '2026-06-04T12:00:00.000Z', true],
+    [
+      'arrival recorded before the notice: from the notice',
+      { arrivedAt: '2026-06-01T11:00:00Z' },
+      '2026-06-01T12:00:00Z',
+      '2026-06-04T12:00:00.000Z',
+      false,
+    ],
+  ])('CTO-03 (s.17F(8)): a CTO recall, %s', (_name, extra, anchor, deadline, provisional) => {
+    const arrivedAt = (extra as { arrivedAt?: string }).arrivedAt;
+    const clock = only(
+      statutory({ kind: 'cto-recall', recalledAt: at('2026-06-01T12:00:00Z'), ...(arrivedAt ? { arrivedAt: at(arrivedAt) } : {}) }),
+    );
+    expect(clock.anchor.toISOString()).toBe(new Date(anchor).toISOString());
+    expect(clock.deadline.toISOString()).toBe(deadline);
+    expect(clock.provisional).toBe(provisional);
+    expect(clock.basis).not.toContain('configurable');
+  });
+
+  it('CTO-01 (s.17A(1)-(2)): a patient already detained under s.3 starts no statutory clock', () => {
+    expect(statutory({ kind: 'already-s3', admittedAt: at('2026-05-01T10:00:00Z') })).toEqual([]);
   });
 
   it.each([
@@ -565,6 +595,27 @@ describe('intake findings', () => {
       ['APP-17:warning:expired-at-receipt'],
     ],
     ['an invalid time blocks', { kind: 'cto-recall', recalledAt: new Date('not a date') }, ['CTO-03:blocker:time-invalid']],
+    [
+      'a CTO recall without the start of the detention in hospital warns that the 72 hours are provisional',
+      { kind: 'cto-recall', recalledAt: at('2026-06-01T08:00:00Z') },
+      ['CTO-03:warning:arrival-not-recorded'],
+    ],
+    [
+      'a CTO recall with the arrival in hospital raises nothing',
+      { kind: 'cto-recall', recalledAt: at('2026-05-30T08:00:00Z'), arrivedAt: at('2026-06-01T08:00:00Z') },
+      [],
+    ],
+    [
+      'a CTO recall whose arrival in hospital is before the notice blocks',
+      { kind: 'cto-recall', recalledAt: at('2026-06-01T08:00:00Z'), arrivedAt: at('2026-06-01T07:00:00Z') },
+      ['CTO-03:blocker:arrival-before-recall'],
+    ],
+    ['a patient already detained under s.3 raises nothing', { kind: 'already-s3', admittedAt: at('2026-04-01T10:00:00Z') }, []],
+    [
+      'a patient already detained under s.3 with no admission blocks',
+      { kind: 'already-s3' } as unknown as LegalContext,
+      ['CTO-01:blocker:admission-not-recorded'],
+    ],
     ['an informal referral raises nothing', { kind: 'informal' }, []],
   ])('%s', (_name, context, expected) => {
     expect(codes(context)).toEqual(expected);

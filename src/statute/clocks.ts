@@ -10,7 +10,7 @@
  * at the deadline instant the authority has ended.
  *
  * Readings marked ✱ (see rule-catalogue.ts) are data (ClockPolicy, ResponseTargets, WarningThresholds), never literals:
- * CTO-03's 72 h, DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
+ * DUTY-01's local response targets, COP-09's assessment-start target, and the warning stages.
  */
 import { citationOf, type RuleId } from './rule-catalogue';
 import { visibleLength } from './visible-text';
@@ -32,6 +32,9 @@ export const S5_4_HOURS = 6;
 export const S2_DAYS = 28;
 // APP-11 (s.4(4)): a s.4 detention ends 72 hours from admission unless the second recommendation is received (C5). ✔ S4
 export const S4_DETENTION_HOURS = 72;
+// CTO-03 (s.17F(4)-(5), (8)): a recalled community patient may be detained 72 hours, from the start of their detention in
+// hospital under the recall notice; the Act fixes it, so it is not policy.
+export const CTO_RECALL_HOURS = 72;
 
 /**
  * Allowed clock skew between the device that recorded a time and the hub's own clock (local decision, not law):
@@ -118,8 +121,19 @@ export type LegalContext =
   /** HOLD-01 (s.5(2)); `precededBy5_4At` is when a nurse's s.5(4) record was made, if one came first (s.5(5)). */
   | { kind: 's5-2'; h1FurnishedAt: Instant; precededBy5_4At?: Instant }
   | { kind: 's5-4'; recordMadeAt: Instant }
-  | { kind: 'cto-recall'; recalledAt: Instant }
-  | { kind: 'already-s2'; admittedAt: Instant };
+  /**
+   * CTO-03 (s.17E, s.17F(8)): `recalledAt` is the recall notice; `arrivedAt` when the patient's detention in hospital
+   * under it began (their arrival, or the notice for a patient already there), from which the 72 hours run. When it
+   * is not recorded the recall stands in, so the deadline is never too late (provisional).
+   */
+  | { kind: 'cto-recall'; recalledAt: Instant; arrivedAt?: Instant }
+  | { kind: 'already-s2'; admittedAt: Instant }
+  /**
+   * CTO-01 (s.17A(1)-(2)): liable to be detained under s.3 or an unrestricted Part 3 hospital order (s.37 without
+   * restrictions), admitted at `admittedAt`: the one position in which a CTO can be made. Renewals (s.20) are not
+   * recorded, so no clock is computed for its period (APP-18).
+   */
+  | { kind: 'already-s3'; admittedAt: Instant };
 
 export type LegalContextKind = LegalContext['kind'];
 
@@ -186,15 +200,12 @@ export const DEFAULT_RESPONSE_TARGETS: Readonly<ResponseTargets> = { emergency: 
 export interface ClockPolicy {
   /** Local dates (s.2) are counted in this zone. */
   timeZone: string;
-  /** ✱ CTO-03: hours the hub has to respond to a CTO recall (the RC's 72-hour window, s.17E/17F). */
-  ctoRecallHours: number;
   /** ✱ COP-09: target to start a s.135/s.136 assessment, minutes from the anchor; null turns the clock off. */
   assessmentStartMinutes: number | null;
 }
 
 export const DEFAULT_CLOCK_POLICY: Readonly<ClockPolicy> = {
   timeZone: 'Europe/London',
-  ctoRecallHours: 72,
   assessmentStartMinutes: 3 * 60,
 };
 
@@ -552,6 +563,17 @@ export function s5_2Start(context: { h1FurnishedAt: Instant; precededBy5_4At?: I
   return { anchor: context.h1FurnishedAt, chained: false, lapsedAt };
 }
 
+/**
+ * CTO-03 (s.17F(8)): when a recalled patient's detention in hospital under the recall notice began, from which their
+ * 72 hours run: the arrival recorded, else (provisionally) the notice, the earliest it can be. An arrival recorded
+ * before the notice (impossible: intakeFindings refuses it) counts from the notice.
+ */
+export function recallDetentionStart(context: Extract<LegalContext, { kind: 'cto-recall' }>): { anchor: Instant; provisional: boolean } {
+  const { recalledAt, arrivedAt } = context;
+  if (!arrivedAt) return { anchor: recalledAt, provisional: true };
+  return { anchor: arrivedAt.getTime() < recalledAt.getTime() ? recalledAt : arrivedAt, provisional: false };
+}
+
 /** The statutory (and ✱ statute-adjacent) clocks a legal context starts, without the local response target. */
 function statutoryClocks(
   context: LegalContext,
@@ -611,22 +633,31 @@ function statutoryClocks(
       ];
     }
     case 'cto-recall': {
-      // CTO-03 ✱ (s.17E/17F): the recall window is practitioner knowledge, not a period the Act states, so its length is policy.
-      const deadline = hoursAfter(context.recalledAt, policy.ctoRecallHours);
+      // CTO-03 (s.17F(4)-(5), (8)): 72 elapsed hours (C5) from the start of the patient's detention in hospital under
+      // the recall notice, not from the notice: a patient found and conveyed days later has their 72 hours from then.
+      const { anchor, provisional } = recallDetentionStart(context);
+      const deadline = hoursAfter(anchor, CTO_RECALL_HOURS);
+      const from = provisional
+        ? `the recall notice at ${formatLocal(anchor, zone)}, standing in for the start of the detention in hospital under it (arrival), which is not recorded: the deadline may be earlier than the true one, never later`
+        : `the start of the detention in hospital under the recall at ${formatLocal(anchor, zone)} (s.17F(8))${anchor.getTime() === context.recalledAt.getTime() ? '' : `; recall notice ${formatLocal(context.recalledAt, zone)}`}`;
       return [
         {
           id: 'CTO-03',
           label: 'CTO recall: AMHP decision on revocation',
           rule: 'CTO-03',
           citation: citationOf('CTO-03'),
-          anchor: context.recalledAt,
+          anchor,
           deadline,
           extendedBy: 0,
-          basis: `${policy.ctoRecallHours} hours (elapsed, ✱ configurable) from the recall at ${formatLocal(context.recalledAt, zone)}; ends ${formatLocal(deadline, zone)}. Revocation needs the AMHP's written agreement within it.`,
-          provisional: false,
+          basis: `${CTO_RECALL_HOURS} hours (elapsed) from ${from}; ends ${formatLocal(deadline, zone)}. Revocation needs the AMHP's written agreement within it; if the CTO is not revoked by then the patient must be released (s.17F(5)).`,
+          provisional,
         },
       ];
     }
+    case 'already-s3':
+      // CTO-01 (s.17A(1)-(2)): the patient's own s.3 (or unrestricted hospital order) is the authority; its renewals
+      // (s.20) are not recorded here, so no clock is computed for its period.
+      return [];
     case 'already-s2': {
       // APP-17 (s.2(4), C4): 28 days beginning with the admission day (a local date); it lapses at the end of the
       // 28th day, i.e. at the first instant of the 29th (half-open), whatever the hour of admission. NR-11 (s.29(4)):
@@ -771,7 +802,6 @@ export function clocksFor(
   for (const [name, value] of recordedInstants(context)) assertInstant(value, name);
   for (const ext of extensions) assertInstant(ext.authorisedAt, 'extension authorisedAt');
   assertDuration(targets[urgency], `response target (${urgency})`);
-  assertDuration(policy.ctoRecallHours, 'ctoRecallHours');
   if (policy.assessmentStartMinutes !== null) assertDuration(policy.assessmentStartMinutes, 'assessmentStartMinutes');
 
   const clocks = statutoryClocks(context, extensions, policy, displacements);
@@ -1165,6 +1195,35 @@ export function intakeFindings(
     }
   }
 
+  if (context.kind === 'cto-recall') {
+    // CTO-03 (s.17F(8)): the 72 hours run from the start of the detention in hospital under the recall notice.
+    if (!context.arrivedAt)
+      add(
+        'CTO-03',
+        'warning',
+        'arrival-not-recorded',
+        "When the patient's detention in hospital under the recall began (their arrival) is not recorded (legalContext.arrivedAt): the 72 hours run provisionally from the recall notice, which may end them earlier than the Act does, never later.",
+        'MHA 1983 s.17F(8)',
+      );
+    else if (context.arrivedAt < context.recalledAt)
+      add(
+        'CTO-03',
+        'blocker',
+        'arrival-before-recall',
+        `The detention in hospital under the recall (${formatLocal(context.arrivedAt, zone)}) cannot begin before the recall notice (${formatLocal(context.recalledAt, zone)}); for a patient already in hospital when recalled, record the notice's time as the arrival.`,
+        'MHA 1983 s.17E, s.17F(8)',
+      );
+  }
+
+  if (context.kind === 'already-s3' && !(context.admittedAt instanceof Date))
+    add(
+      'CTO-01',
+      'blocker',
+      'admission-not-recorded',
+      'Record when the patient was admitted under the s.3 (or the unrestricted hospital order) they are detained under: legalContext.admittedAt.',
+      'MHA 1983 s.3, s.17A(1)-(2)',
+    );
+
   // POL-09 (s.136A; SI 2017/1036 reg 2): police stations as places of safety.
   if ((context.kind === 's136' || context.kind === 's135-1') && isPoliceStation(context)) {
     const citation = citationOf('POL-09');
@@ -1254,6 +1313,7 @@ function ruleOf(context: LegalContext): RuleId {
     's5-4': 'HOLD-02',
     'cto-recall': 'CTO-03',
     'already-s2': 'APP-17',
+    'already-s3': 'APP-18',
   };
   return rules[context.kind];
 }
@@ -1267,8 +1327,9 @@ function contextCitation(context: LegalContext): string {
     's135-2': citationOf('POL-03'),
     's5-2': citationOf('HOLD-01'),
     's5-4': citationOf('HOLD-02'),
-    'cto-recall': 'MHA 1983 s.17E',
+    'cto-recall': 'MHA 1983 s.17E, s.17F(8)',
     'already-s2': citationOf('APP-17'),
+    'already-s3': citationOf('APP-18'),
   };
   return citations[context.kind];
 }
@@ -1464,7 +1525,8 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  *   s.5(1): the patient is already in hospital; not the signing), or the holding power lapsing at its deadline (breached,
  *   saying so when the application reached the managers only after it, or its receipt is not recorded).
  * - CTO-03: the AMHP's written decision on revocation (CTO5), saying what it means: agreed, the CTO can be revoked
- *   (s.17G); not agreed, the patient is released by the end of the 72 hours, still on the CTO (CTO-06).
+ *   (s.17G); not agreed, the patient is released by the end of the 72 hours, still on the CTO (CTO-06); either at or
+ *   after the end of the 72 hours, too late: the patient had to be released then (s.17F(5)).
  * - APP-17 (APP-20, s.6(4)): admission under a new application while the s.2 is in force; one after its end stops it
  *   at the lapse (APP-17, breached), saying the new application came too late to end it.
  * - APP-11 (s.4(4)): the s.4 converting into a s.2 (s4ConvertedAt: a second recommendation received by the managers
@@ -1522,18 +1584,28 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
       );
       break;
     }
-    case 'CTO-03':
-      // CTO-03 (s.17F(4)): the AMHP's written decision on revocation (form CTO5) is what the hub owes within the window.
+    case 'CTO-03': {
+      // CTO-03 (s.17F(4)): the AMHP's written decision on revocation (form CTO5) is what the hub owes within the 72
+      // hours; one at or after their end comes too late to found a revocation on this recall (s.17F(5)).
+      const ended = formatLocal(clock.deadline, zone);
       for (const o of outcomes)
-        if (o.kind === 'cto-decision')
-          add(isReal(o.signedAt) ? o.signedAt : o.decidedAt, 'CTO-03', (t) =>
-            o.ctoDecision === 'agree'
-              ? `the AMHP agreed in writing at ${t} that the s.3 criteria are met and that revoking the CTO is appropriate (form CTO5): once the responsible clinician revokes it, the patient is detained as if under s.3 (s.17G)`
-              : o.ctoDecision === 'disagree'
-                ? `the AMHP decided in writing at ${t} not to agree to revoking the CTO: it cannot be revoked, and the patient must be released by ${formatLocal(clock.deadline, zone)}, the end of the 72 hours, still subject to the CTO (s.17F(5)-(7))`
-                : `the AMHP's decision on revocation was recorded at ${t}`,
+        if (o.kind === 'cto-decision') {
+          const at = isReal(o.signedAt) ? o.signedAt : o.decidedAt;
+          const late = at.getTime() >= clock.deadline.getTime();
+          add(at, 'CTO-03', (t) =>
+            late && clock.provisional
+              ? `the AMHP's decision on revocation was recorded at ${t}, after the 72 hours counted from the recall notice ended at ${ended}; they run from the start of the detention in hospital under the recall, which is not recorded: unless it began late enough, the CTO could not be revoked on this recall and the patient had to be released then (s.17F(5), (8))`
+              : late
+                ? `the AMHP's decision on revocation was recorded at ${t}, after the 72 hours of the recall ended at ${ended}: the CTO could not be revoked on this recall, and the patient had to be released then, still subject to the CTO (s.17F(5)-(7))`
+                : o.ctoDecision === 'agree'
+                  ? `the AMHP agreed in writing at ${t} that the s.3 criteria are met and that revoking the CTO is appropriate (form CTO5): once the responsible clinician revokes it, within the 72 hours, the patient is detained as if under s.3 (s.17G)`
+                  : o.ctoDecision === 'disagree'
+                    ? `the AMHP decided in writing at ${t} not to agree to revoking the CTO: it cannot be revoked, and the patient must be released by ${ended}, the end of the 72 hours, still subject to the CTO (s.17F(5)-(7))`
+                    : `the AMHP's decision on revocation was recorded at ${t}`,
           );
+        }
       break;
+    }
     case 'APP-17': {
       // APP-20 (s.6(4)): admission under a new application ends the s.2 only while the s.2 is in force (half-open, to
       // the end s2End judges); one after it ends nothing: the s.2 had lapsed at its deadline (APP-17), breached, and

@@ -366,9 +366,9 @@ export const RULES = {
     commencement: null,
   },
   'CTO-03': {
-    citation: 'MHA 1983 s.17E, s.17F(4)',
+    citation: 'MHA 1983 s.17E, s.17F(4), (8)',
     summary:
-      "A recalled community patient may be held 72 hours; revoking the CTO needs an AMHP's written agreement (form CTO5) within them, and the hub responds within the configured window.",
+      "A recalled community patient may be held 72 hours from the start of their detention in hospital under the recall; revoking the CTO needs an AMHP's written agreement (form CTO5) within them.",
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,

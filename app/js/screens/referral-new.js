@@ -44,6 +44,12 @@ export const KINDS = [
   { value: 'cto-recall', label: 'Recall from a community treatment order', source: 'cmht' },
   { value: 'already-s2', label: 'Already detained under section 2', source: 'ward' },
   {
+    value: 'already-s3',
+    label: 'Already detained under section 3',
+    hint: 'Or an unrestricted hospital order (Part 3): the position in which a community treatment order can be made.',
+    source: 'ward',
+  },
+  {
     value: 'informal',
     label: 'No power is being used',
     hint: 'You are asking for a Mental Health Act assessment (a GP, a community team, a relative).',
@@ -173,8 +179,11 @@ export function NewReferralScreen({ me }) {
       lc.precededBy5_4At = time('precededBy5_4At');
     }
     if (kind === 's5-4') lc.recordMadeAt = time('recordMadeAt');
-    if (kind === 'cto-recall') lc.recalledAt = time('recalledAt');
-    if (kind === 'already-s2') lc.admittedAt = time('admittedAt');
+    if (kind === 'cto-recall') {
+      lc.recalledAt = time('recalledAt');
+      lc.arrivedAt = time('arrivedAt');
+    }
+    if (kind === 'already-s2' || kind === 'already-s3') lc.admittedAt = time('admittedAt');
     for (const name of Object.keys(lc)) if (lc[name] === undefined) delete lc[name];
 
     const risks = checkedValues(form, 'risks');
@@ -400,14 +409,22 @@ export function NewReferralScreen({ me }) {
         }
         ${
           kind === 'cto-recall' &&
-          html`<${DateTime} key="cto" id="legalContext.recalledAt" label="When was the patient recalled?" error=${err('legalContext.recalledAt')} />`
+          html`<div key="cto">
+            <${DateTime} id="legalContext.recalledAt" label="When was the recall notice served?" error=${err('legalContext.recalledAt')} />
+            <${DateTime}
+              id="legalContext.arrivedAt"
+              label="When did the patient's detention in hospital under the recall begin?"
+              hint="Their arrival at the hospital (the notice's time if they were already there): the 72 hours run from it."
+              error=${err('legalContext.arrivedAt')}
+            />
+          </div>`
         }
         ${
-          kind === 'already-s2' &&
+          (kind === 'already-s2' || kind === 'already-s3') &&
           html`<${DateTime}
-            key="s2"
+            key=${kind}
             id="legalContext.admittedAt"
-            label="When was the patient admitted under section 2?"
+            label=${kind === 'already-s2' ? 'When was the patient admitted under section 2?' : 'When was the patient admitted under section 3 (or the hospital order)?'}
             error=${err('legalContext.admittedAt')}
           />`
         }

@@ -51,7 +51,21 @@ const CONTEXT_LABELS: Record<string, string> = {
   's5-4': "MHA 1983 s.5(4): nurse's holding power (6 hours)",
   'cto-recall': 'MHA 1983 s.17E: community patient recalled to hospital',
   'already-s2': 'Already detained under MHA 1983 s.2',
+  'already-s3': 'Already detained under MHA 1983 s.3 or an unrestricted Part 3 hospital order (s.17A(1)-(2))',
 };
+
+/**
+ * CTO-03 (s.17F(4)-(5)): the revocation decision was signed at or after the end of the recall's 72 hours (the
+ * referral's CTO-03 clock, from the recorded start of the detention in hospital under the recall): too late to found a
+ * revocation on this recall; the patient had to be released then. Not said of a provisional clock (that start not
+ * recorded): the AMHP answered a warning about it, and the true end may be later.
+ */
+function revocationTooLate(model: OutcomeReportModel): { endedAt: Date } | null {
+  const signedAt = model.outcome?.cto?.signedAt;
+  const clock = model.referral.legalContext.clocks.find((c) => c.rule === 'CTO-03');
+  if (!signedAt || !clock?.deadline || clock.provisional) return null;
+  return signedAt.getTime() >= clock.deadline.getTime() ? { endedAt: clock.deadline } : null;
+}
 
 const REGIME_LABELS: Record<string, string> = {
   mha1983: 'Mental Health Act 1983 (no Mental Health Act 2025 provision in force for this date)',
@@ -368,13 +382,17 @@ function legalBasisSection(model: OutcomeReportModel, at: At): Omit<ReportSectio
       ),
     );
   } else if (o.kind === 'cto-decision' && o.cto?.about === 'revocation') {
-    // CTO-03 (s.17F(4)): revocation of a recalled patient's CTO, the AMHP's agreement on form CTO5; CTO-07 (s.17G) its effect.
+    // CTO-03 (s.17F(4)): revocation of a recalled patient's CTO, the AMHP's agreement on form CTO5; CTO-07 (s.17G) its
+    // effect. One signed after the 72 hours founds nothing: the patient had to be released (s.17F(5)).
+    const late = revocationTooLate(model);
     lines.push(
       line(
         'Authority relied on',
-        o.cto.decision === 'agree'
-          ? "MHA 1983 s.17F(4): revocation of the community treatment order of a recalled patient, the AMHP's agreement in writing (Form CTO5); once revoked the patient is detained again as if under s.3 (s.17G)"
-          : 'MHA 1983 s.17F(4): the AMHP did not agree to revocation of the community treatment order (Form CTO5 not agreed), so it cannot be revoked; the patient must be released by the end of the 72 hours of the recall and remains subject to the CTO (s.17F(5)-(7))',
+        late
+          ? `None: the decision on revocation was signed after the 72 hours of the recall ended (${at(late.endedAt)}), so the CTO could not be revoked on this recall (MHA 1983 s.17F(4)-(5)); the patient had to be released then and remains subject to the CTO (s.17F(7))`
+          : o.cto.decision === 'agree'
+            ? "MHA 1983 s.17F(4): revocation of the community treatment order of a recalled patient, the AMHP's agreement in writing (Form CTO5); once revoked the patient is detained again as if under s.3 (s.17G)"
+            : 'MHA 1983 s.17F(4): the AMHP did not agree to revocation of the community treatment order (Form CTO5 not agreed), so it cannot be revoked; the patient must be released by the end of the 72 hours of the recall and remains subject to the CTO (s.17F(5)-(7))',
       ),
     );
   } else if (o.kind === 'cto-decision') {
@@ -728,9 +746,11 @@ function hospitalSection(model: OutcomeReportModel, timeline: readonly ReportTim
       lines: [
         line(
           'Hospital and bed',
-          o.cto.decision === 'agree'
-            ? 'The patient stays in the hospital they were recalled to: once the CTO is revoked they are detained there again as if under s.3, from the day of revocation (s.17G)'
-            : 'The CTO is not revoked: the patient must be released from hospital by the end of the 72 hours of the recall, still subject to the CTO (s.17F(5)-(7))',
+          revocationTooLate(model)
+            ? `The patient had to be released from hospital at the end of the 72 hours of the recall (${at(revocationTooLate(model)!.endedAt)}), still subject to the CTO (s.17F(5)-(7)): the CTO could not be revoked on this recall`
+            : o.cto.decision === 'agree'
+              ? 'The patient stays in the hospital they were recalled to: once the CTO is revoked they are detained there again as if under s.3, from the day of revocation (s.17G)'
+              : 'The CTO is not revoked: the patient must be released from hospital by the end of the 72 hours of the recall, still subject to the CTO (s.17F(5)-(7))',
         ),
       ],
     };

@@ -16,6 +16,8 @@ export interface ReportClock {
   rule: string | null;
   deadline: Instant | null;
   basis: string | null;
+  /** The clock's true start is not recorded and an earlier time stands in (its deadline may be earlier than the law's). */
+  provisional?: boolean;
 }
 
 export interface ReportReferral {

@@ -20,7 +20,17 @@ import { PageQuery } from '../../common/pagination';
 import { CreatePersonDto } from '../../people/dto/person.dto';
 import { REFERRAL_SOURCES, REFERRAL_STATUSES, URGENCIES } from '../referral.entities';
 
-export const LEGAL_CONTEXT_KINDS = ['informal', 's136', 's135-1', 's135-2', 's5-2', 's5-4', 'cto-recall', 'already-s2'] as const;
+export const LEGAL_CONTEXT_KINDS = [
+  'informal',
+  's136',
+  's135-1',
+  's135-2',
+  's5-2',
+  's5-4',
+  'cto-recall',
+  'already-s2',
+  'already-s3',
+] as const;
 export const RISK_FLAGS = [
   'weapons',
   'children-in-household',
@@ -86,7 +96,11 @@ export class LegalContextDto {
   @IsOptional()
   @IsInstant()
   inspectorAuthorisedAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 's.136/s.135: arrival at the place of safety.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "s.136/s.135: arrival at the place of safety. CTO recall: when the patient's detention in hospital under the recall notice began (their arrival; the notice's time for a patient already in hospital), from which the 72 hours run (s.17F(8)); when left out they run provisionally from the notice.",
+  })
   @IsOptional()
   @IsInstant()
   arrivedAt?: string;
@@ -125,11 +139,19 @@ export class LegalContextDto {
   @IsOptional()
   @IsInstant()
   recordMadeAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'CTO recall: the time of recall.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'CTO recall: when the recall notice (s.17E) was served. The 72 hours run from the detention in hospital under it (arrivedAt).',
+  })
   @IsOptional()
   @IsInstant()
   recalledAt?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Already detained under s.2: the admission.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Already detained under s.2, or under s.3 or an unrestricted Part 3 hospital order (already-s3, where a CTO can be made, s.17A): the admission.',
+  })
   @IsOptional()
   @IsInstant()
   admittedAt?: string;
