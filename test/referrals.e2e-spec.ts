@@ -207,6 +207,35 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(withAuth.findings.map((f: { code: string }) => f.code)).not.toContain('police-station-adult-no-inspector');
   });
 
+  it.each([
+    ['an arrival on a s.5(2)', { kind: 's5-2', h1FurnishedAt: '2026-11-20T22:00:00Z', arrivedAt: '2026-11-20T21:00:00Z' }, 'arrivedAt'],
+    [
+      'a recall on a s.136',
+      {
+        kind: 's136',
+        placeOfSafetyType: 'health-based',
+        locationType: 'public-place',
+        arrivedAt: '2026-11-21T01:30:00Z',
+        recalledAt: '2026-11-21T01:00:00Z',
+      },
+      'recalledAt',
+    ],
+    [
+      'an H1 on a CTO recall',
+      { kind: 'cto-recall', recalledAt: '2026-11-20T10:00:00Z', h1FurnishedAt: '2026-11-20T11:00:00Z' },
+      'h1FurnishedAt',
+    ],
+    ['an admission on an informal referral', { kind: 'informal', admittedAt: '2026-11-01T10:00:00Z' }, 'admittedAt'],
+  ])('refuses %s, a fact that legal context does not record, 400 naming the field, nothing stored', async (_name, legalContext, field) => {
+    const before = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals');
+    const res = await api(manager)
+      .post('/referrals', body({ source: 'other', legalContext }))
+      .expect(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: `legalContext.${field}` })]);
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM referrals'))[0].n).toBe(before[0].n);
+  });
+
   it('finds the existing person by NHS number instead of duplicating them, and flags different details', async () => {
     const a = (
       await api(referrer)

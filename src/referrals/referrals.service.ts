@@ -15,7 +15,7 @@ import { Clock as SystemClock, isoOrNull, RECORDED_SKEW_MS, recordedInstant } fr
 import { isInstant, minutesOfHours } from '../common/validators';
 import { assertVersion, etagFor, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
-import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -35,6 +35,7 @@ import {
   clocksFor,
   type DisplacementApplicationFacts,
   LEGAL_CONTEXT_INSTANTS,
+  legalContextFieldErrors,
   clockState,
   clockStop,
   continuesDetention,
@@ -274,6 +275,9 @@ export class ReferralsService implements OnModuleInit {
     if (dto.receivedAt && new Date(dto.receivedAt).getTime() > now.getTime() + RECORDED_SKEW_MS)
       throw new UnprocessableProblem('receivedAt cannot be in the future.', 'received-in-future', { field: 'receivedAt' });
     const receivedAt = dto.receivedAt ? recordedInstant(dto.receivedAt, 'receivedAt', now, RECEIVED_LEAD_DAYS) : now;
+    // A fact of another power's legal context would be stored and have no effect (a recall's arrival on a s.5(2)): 400.
+    const misplaced = legalContextFieldErrors({ ...dto.legalContext });
+    if (misplaced.length) throw new ValidationProblem(misplaced.map((e) => ({ field: e.field, messages: [e.message] })));
     // The times of the legal context (arrival at a place of safety, a holding power, a warrant, a s.2 admission) come
     // before the referral, by hours or at most a detention's length: a time far before it is a mistyped year.
     for (const [key, value] of Object.entries(dto.legalContext ?? {}))

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import {
   alreadyInHospital,
+  legalContextFieldErrors,
   applyExtensions,
   Clock,
   ClockPolicy,
@@ -90,6 +91,27 @@ describe('C5: hour-based periods are elapsed time, not wall-clock hours', () => 
     const clock = only(statutory(s136({ arrivedAt: at(arrived) })));
     expect(clock.deadline.toISOString()).toBe(utc);
     expect(local(clock.deadline)).toBe(wall);
+  });
+});
+
+describe('the fields each legal context records (legalContextFieldErrors)', () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['a CTO recall with its arrival in hospital (s.17F(8))', { kind: 'cto-recall', recalledAt: 'x', arrivedAt: 'y' }, []],
+    ['a s.136 with its arrival', { kind: 's136', placeOfSafetyType: 'a-and-e', locationType: 'other', arrivedAt: 'x' }, []],
+    ['a s.135(1) kept at the premises', { kind: 's135-1', warrantExecutedAt: 'x', keptAtPremises: true, firstEnteredAt: 'y' }, []],
+    ['a patient on a s.3', { kind: 'already-s3', admittedAt: 'x' }, []],
+    ['an arrival on a s.5(2)', { kind: 's5-2', h1FurnishedAt: 'x', arrivedAt: 'y' }, ['legalContext.arrivedAt']],
+    ['a recall on a s.2', { kind: 'already-s2', admittedAt: 'x', recalledAt: 'y' }, ['legalContext.recalledAt']],
+    ['a warrant on a CTO recall', { kind: 'cto-recall', recalledAt: 'x', warrantExecutedAt: 'y' }, ['legalContext.warrantExecutedAt']],
+    [
+      'anything on an informal referral',
+      { kind: 'informal', admittedAt: 'x', personUnder18: true },
+      ['legalContext.admittedAt', 'legalContext.personUnder18'],
+    ],
+    ['an undefined field (not given)', { kind: 'informal', admittedAt: undefined }, []],
+    ['an unknown kind (the DTO refuses it)', { kind: 's999', admittedAt: 'x' }, []],
+  ])('%s', (_name, raw, expected) => {
+    expect(legalContextFieldErrors(raw).map((e) => e.field)).toEqual(expected);
   });
 });
 

@@ -305,6 +305,40 @@ export const LEGAL_CONTEXT_INSTANTS = [
   'inspectorAuthorisedAt',
 ] as const;
 
+const PLACE_OF_SAFETY_FIELDS = ['placeOfSafetyType', 'personUnder18', 'inspectorAuthorisedAt', 'arrivedAt'] as const;
+
+/**
+ * The fields each kind of legal context records (beside `kind`): the facts its power's clock and checks read. A field of
+ * another kind would be kept and have no effect (an arrival on a s.5(2), a recall on a s.136), so it is refused.
+ */
+export const LEGAL_CONTEXT_FIELDS: Readonly<Record<LegalContextKind, readonly string[]>> = {
+  informal: [],
+  s136: [...PLACE_OF_SAFETY_FIELDS, 'locationType', 'keptAt'],
+  's135-1': [...PLACE_OF_SAFETY_FIELDS, 'warrantExecutedAt', 'keptAtPremises', 'firstEnteredAt'],
+  's135-2': ['warrantExecutedAt'],
+  's5-2': ['h1FurnishedAt', 'precededBy5_4At'],
+  's5-4': ['recordMadeAt'],
+  // CTO-03 (s.17F(8)): the recall notice, and the start of the detention in hospital under it.
+  'cto-recall': ['recalledAt', 'arrivedAt'],
+  'already-s2': ['admittedAt'],
+  'already-s3': ['admittedAt'],
+};
+
+/**
+ * The fields given with a legal context that its kind does not record (LEGAL_CONTEXT_FIELDS), named as the request
+ * gave them (`legalContext.arrivedAt`), each with why; empty when all apply (or the kind is unknown: the DTO refuses it).
+ */
+export function legalContextFieldErrors(raw: Record<string, unknown>, prefix = 'legalContext'): Array<{ field: string; message: string }> {
+  const fields = LEGAL_CONTEXT_FIELDS[raw.kind as LegalContextKind];
+  if (!fields) return [];
+  return Object.keys(raw)
+    .filter((k) => k !== 'kind' && raw[k] !== undefined && !fields.includes(k))
+    .map((k) => ({
+      field: `${prefix}.${k}`,
+      message: `${prefix}.${k} does not apply to a ${String(raw.kind)} legal context, which records ${fields.length ? fields.join(', ') : 'no other field'}: it would be kept and have no effect.`,
+    }));
+}
+
 /** The instants a context records, by field name (for validation and the future-time check). */
 function recordedInstants(context: LegalContext): Array<[string, Instant]> {
   const fields: readonly string[] = LEGAL_CONTEXT_INSTANTS;
