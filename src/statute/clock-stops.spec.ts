@@ -309,7 +309,7 @@ describe('a clock stops when its purpose is met', () => {
     ],
     [
       'a CTO revocation agreed after the 72 hours of the recall is breached, and says the patient had to be released (s.17F(5))',
-      { kind: 'cto-recall', recalledAt: at('2026-08-01T10:00:00Z'), arrivedAt: at('2026-08-01T10:00:00Z') } as LegalContext,
+      { kind: 'cto-recall', recalledAt: at('2026-08-01T10:00:00Z'), arrivedAt: at('2026-08-01T10:00:00Z') },
       'CTO-03',
       '2026-08-01T10:30:00Z',
       {
@@ -339,7 +339,7 @@ describe('a clock stops when its purpose is met', () => {
     ],
     [
       'a CTO recall whose patient arrived in hospital two days after the notice: an agreement on day 4 is within their 72 hours (s.17F(8))',
-      { kind: 'cto-recall', recalledAt: at('2026-08-01T10:00:00Z'), arrivedAt: at('2026-08-03T10:00:00Z') } as LegalContext,
+      { kind: 'cto-recall', recalledAt: at('2026-08-01T10:00:00Z'), arrivedAt: at('2026-08-03T10:00:00Z') },
       'CTO-03',
       '2026-08-03T10:30:00Z',
       {
