@@ -262,6 +262,39 @@ describe('AMHP outcome report (COP-07)', () => {
     expect(value(report, 'referral', 'NHS number')).toBe('943 476 5919');
   });
 
+  it.each([
+    // CTO-03 (s.17F(4)-(5)): agreed within the recall's 72 hours, the revocation stands; after them, it founds nothing.
+    ['within the 72 hours', '2026-03-30T09:00:00Z', false, 'MHA 1983 s.17F(4): revocation', 'detained there again as if under s.3'],
+    [
+      'after the 72 hours',
+      '2026-03-30T11:00:00Z',
+      false,
+      'None: the decision on revocation was signed after the 72 hours',
+      'The patient had to be released',
+    ],
+    // A provisional clock (the start of the detention under the recall not recorded): the AMHP answered the warning.
+    ['after a provisional 72 hours', '2026-03-30T11:00:00Z', true, 'MHA 1983 s.17F(4): revocation', 'detained there again as if under s.3'],
+  ])(
+    'a CTO revocation agreed %s: the authority and the hospital lines say what it founds',
+    (_name, signedAt, provisional, authority, hospital) => {
+      const model = fullModel();
+      model.referral.legalContext = {
+        kind: 'cto-recall',
+        summary: null,
+        clocks: [{ label: 'CTO recall', rule: 'CTO-03', deadline: t('2026-03-30T10:00:00Z'), basis: '72 hours.', provisional }],
+      };
+      model.outcome = {
+        ...model.outcome!,
+        kind: 'cto-decision',
+        section: null,
+        cto: { about: 'revocation', decision: 'agree', inWriting: true, signedAt: t(signedAt), conditionsAgreed: null },
+      };
+      const report = buildOutcomeReport(model);
+      expect(value(report, 'legal-basis', 'Authority relied on')).toContain(authority);
+      expect(value(report, 'hospital', 'Hospital and bed')).toContain(hospital);
+    },
+  );
+
   it("prints 'Not recorded' for a nearest relative who was not identified", () => {
     const model = fullModel();
     model.nearestRelative = null;
