@@ -263,6 +263,48 @@ describe('every person record behind its policy', () => {
       ).toEqual([{ action: 'person.match-resolve' }, { action: 'referral.person-matched' }]);
     });
 
+    it('same person moves what was recorded with the referral too: the allocated AMHP carries on with her open assessment and the relatives she recorded', async () => {
+      const police = await t.user(['referrer']);
+      const sent = (
+        await api(police)
+          .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Probe', familyName: 'Privacyone', dateOfBirth: '1990-02-03' }))
+          .expect(201)
+      ).body;
+      const pendingPerson = await personOf(sent.id);
+      const lead = await amhp(t);
+      for (const status of ['screening', 'accepted']) await api(manager).post(`/referrals/${sent.id}/status`, { status }).expect(200);
+      await api(manager).post(`/referrals/${sent.id}/allocation`, { userId: lead.id }).expect(200);
+      const relative = (await api(lead).post(`/people/${pendingPerson}/relatives`, { name: 'Mary Privacyone', relationship: 'parent' }).expect(201))
+        .body;
+      const assessment = (await api(lead).post('/assessments', { referralId: sent.id }).expect(201)).body;
+      const [match] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [pendingPerson]);
+      await api(manager)
+        .post(`/people/matches/${match.id}/resolve`, { outcome: 'same-person' })
+        .set('x-request-id', 'resolve-moves-all')
+        .expect(200);
+      // One person throughout: the referral, its assessment and the relatives.
+      expect((await api(manager).get(`/referrals/${sent.id}`).expect(200)).body.person.id).toBe(stored.id);
+      expect((await api(lead).get(`/assessments/${assessment.id}`).expect(200)).body.person.id).toBe(stored.id);
+      await api(lead)
+        .post(`/assessments/${assessment.id}/contacts`, { mode: 'in-person', at: '2026-11-21T01:50:00Z', byRole: 'amhp' })
+        .expect(201);
+      const relatives = (await api(lead).get(`/people/${stored.id}/relatives`).expect(200)).body;
+      expect(JSON.stringify(relatives)).toContain(relative.id);
+      const pack = (await api(lead).get('/me/job-pack').expect(200)).body;
+      expect(JSON.stringify(pack)).not.toContain(pendingPerson);
+      // The move is audited with what moved, in the resolution's transaction.
+      const [resolvedRow] = await t.sql<{ details: { moved: Record<string, string[]> } }>(
+        `SELECT details FROM audit_events WHERE request_id = 'resolve-moves-all' AND action = 'person.match-resolve'`,
+      );
+      expect(resolvedRow.details.moved).toEqual({ relatives: [relative.id], assessments: [assessment.id] });
+      // A colleague who breaks glass on the referral reaches its assessment.
+      const cover = await amhp(t);
+      await api(cover)
+        .post('/break-glass', { referralId: sent.id, reason: 'Police called duty line, allocated AMHP unreachable, risk tonight' })
+        .expect(201);
+      await api(cover).get(`/assessments/${assessment.id}`).expect(200);
+    });
+
     it('a match resolved as a different person leaves the referral with what the referrer sent', async () => {
       const gp = await t.user(['referrer']);
       const sent = (

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
@@ -15,6 +15,7 @@ import { DoctorsService, type RegisterApprovalOn } from '../doctors/doctors.serv
 import { AssessmentChange, AssessmentChangeType, assessmentChangeEvent } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
+import { PersonMoves } from '../people/person-moves';
 import { RelativesService } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
@@ -252,7 +253,7 @@ export const RECORDED_LEAD_DAYS = 366;
  * break-glass), exactly as for the referral. Every read and change is audited in its transaction.
  */
 @Injectable()
-export class AssessmentsService {
+export class AssessmentsService implements OnModuleInit {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
@@ -266,7 +267,24 @@ export class AssessmentsService {
     private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly personMoves: PersonMoves,
   ) {}
+
+  /**
+   * A pending identity match resolved as the same person (PersonMoves): the assessments of the pending person move to
+   * the recorded person with their referral, and so does the `conducted` relationship of each, so the AMHP
+   * conducting an open one keeps it (and break-glass on its referral reaches it).
+   */
+  onModuleInit(): void {
+    this.personMoves.register(async (m, from, to, at) => {
+      const [rows]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE assessments SET person_id = $2, version = version + 1 WHERE person_id = $1 RETURNING id`,
+        [from, to],
+      );
+      for (const { id } of rows) await this.access.movePerson(m, 'assessment', id, to, at);
+      return { assessments: rows.map((r) => r.id) };
+    });
+  }
 
   /** Opens the assessment of an allocated referral (the referral moves to in-assessment). */
   async create(actor: Actor, dto: CreateAssessmentDto): Promise<AssessmentViewDto> {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DisplacementChanges } from './displacement-changes';
+import { PersonMoves } from './person-moves';
 import { PeopleController } from './people.controller';
 import { PeopleService } from './people.service';
 import { RelativesController } from './relatives.controller';
@@ -11,10 +12,11 @@ import { RelativesService } from './relatives.service';
  * Exports RelativesService: the assessments module calls `nearestRelativeState(m, personId, asAt, regime)` for the
  * person-level nearest-relative facts (proposal, objections, displacement) and audits the read itself.
  * Exports DisplacementChanges: the referrals module registers how a s.29 application moves its clocks (NR-11).
+ * Exports PersonMoves: the modules keeping records by person register how theirs follow a same-person match.
  */
 @Module({
   controllers: [PeopleController, RelativesController],
-  providers: [PeopleService, RelativesService, DisplacementChanges],
-  exports: [PeopleService, RelativesService, DisplacementChanges],
+  providers: [PeopleService, RelativesService, DisplacementChanges, PersonMoves],
+  exports: [PeopleService, RelativesService, DisplacementChanges, PersonMoves],
 })
 export class PeopleModule {}

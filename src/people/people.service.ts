@@ -30,6 +30,7 @@ import {
   UpdatePersonDto,
 } from './dto/person.dto';
 import { isValidNhsNumber } from '../statute/nhs-number';
+import { type MovedRecords, PersonMoves } from './person-moves';
 
 type PersonField = keyof UpdatePersonDto;
 
@@ -163,6 +164,7 @@ export class PeopleService {
     private readonly access: AccessService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly personMoves: PersonMoves,
   ) {}
 
   /**
@@ -370,18 +372,28 @@ export class PeopleService {
       throw new ConflictProblem(`This match was already resolved (${exists.status}).`, 'match-resolved');
     }
     const [full]: PersonMatchRow[] = await m.query(`${MATCH_SELECT} WHERE pm.id = $1`, [id]);
+    let moved: MovedRecords = {};
     if (outcome === 'same-person') {
-      // Anything else recorded against the pending person would be left behind by the move: refused, to be resolved first.
+      // The pending person was recorded from what a referrer sent, for that intake: everything kept against them since
+      // (the relatives and nearest-relative facts an AMHP recorded, the assessment she opened, decisions) is the
+      // recorded person's and moves with the referrals (ReferralsService.resolveMatch), in this transaction. Left
+      // behind, the allocated AMHP would lose her own open assessment (its access follows the person) and the s.26
+      // ranking and s.11(4) consultation would be judged without the relatives she found (NR-01..NR-14).
+      const at = this.clock.now();
+      moved = await this.movePersonRecords(m, full.pendingPersonId, full.candidatePersonId);
+      for (const [kind, ids] of Object.entries(await this.personMoves.move(m, full.pendingPersonId, full.candidatePersonId, at)))
+        moved[kind] = ids;
+      // Anything still kept against the pending person (a table no mover knows of) would be left behind: refused.
       const [{ others }]: Array<{ others: string }> = await m.query(
         `SELECT coalesce(string_agg(DISTINCT cls.relname, ', '), '') AS others
            FROM pg_constraint c JOIN pg_class cls ON cls.oid = c.conrelid JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
           WHERE c.contype = 'f' AND c.confrelid = 'persons'::regclass AND cls.relname NOT IN ('referrals', 'person_matches')
-            AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I WHERE %I = %L', cls.relname, a.attname, $1::text), false, false, '')))[1]::text::int > 0`,
+            AND (xpath('//n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I WHERE %I = %L', cls.relname, a.attname, $1::text), false, false, '')))[1]::text::int > 0`,
         [full.pendingPersonId],
       );
       if (others)
         throw new ConflictProblem(
-          `The pending person already has other records (${others}); move or remove them before confirming the match.`,
+          `The pending person has other records that cannot be moved (${others}); resolve them before confirming the match.`,
           'pending-person-in-use',
         );
     }
@@ -391,9 +403,28 @@ export class PeopleService {
       resourceId: id,
       subjectPersonId: full.candidatePersonId,
       accessBasis: can(actor.roles, 'person.write').basis,
-      details: { outcome, pendingPersonId: full.pendingPersonId, candidatePersonId: full.candidatePersonId },
+      details: { outcome, pendingPersonId: full.pendingPersonId, candidatePersonId: full.candidatePersonId, moved },
     });
     return matchView(full);
+  }
+
+  /** The people module's own records of `from` (relatives and the s.26/s.29 and nominated-person facts) moved to `to`. */
+  private async movePersonRecords(m: EntityManager, from: string, to: string): Promise<MovedRecords> {
+    const moved: MovedRecords = {};
+    const tables = [
+      ['relatives', 'relatives', true],
+      ['nominatedPersons', 'nominated_persons', true],
+      ['nearestRelativeObjections', 'nearest_relative_objections', false],
+      ['displacements', 'nearest_relative_displacements', true],
+    ] as const;
+    for (const [kind, table, versioned] of tables) {
+      const [rows]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE ${table} SET person_id = $2${versioned ? ', version = version + 1' : ''} WHERE person_id = $1 RETURNING id`,
+        [from, to],
+      );
+      if (rows.length) moved[kind] = rows.map((r) => r.id);
+    }
+    return moved;
   }
 
   /**

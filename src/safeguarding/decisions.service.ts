@@ -1,5 +1,5 @@
 import { AssessmentsService } from '../assessments/assessments.service';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
@@ -14,6 +14,7 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
+import { PersonMoves } from '../people/person-moves';
 import { formatLocal, type Finding } from '../statute/clocks';
 import { dolsClocks, EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension } from '../statute/dols';
 import { ageOn, localDate } from '../statute/time';
@@ -168,7 +169,7 @@ function draftProblem(errors: DraftError[]): UnprocessableProblem {
 export const DECISION_LEAD_DAYS = 31;
 
 @Injectable()
-export class DecisionsService {
+export class DecisionsService implements OnModuleInit {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditService,
@@ -181,7 +182,19 @@ export class DecisionsService {
     private readonly eligibility: EligibilityService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly personMoves: PersonMoves,
   ) {}
+
+  /** A pending identity match resolved as the same person (PersonMoves): decisions about the pending person move too. */
+  onModuleInit(): void {
+    this.personMoves.register(async (m, from, to) => {
+      const [rows]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE decisions SET person_id = $2, version = version + 1 WHERE person_id = $1 RETURNING id`,
+        [from, to],
+      );
+      return { decisions: rows.map((r) => r.id) };
+    });
+  }
 
   /** POST /decisions: a draft by the caller, about a person they may read or one with no record. */
   async create(actor: Actor, dto: CreateDecisionDto): Promise<DecisionViewDto> {
