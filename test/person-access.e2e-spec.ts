@@ -152,6 +152,38 @@ describe('every person record behind its policy', () => {
       expect(replayed.body).toEqual(again.body);
     });
 
+    it('naming a person by a record id they may not know gets the same refusal whether the hub holds that id or not, audited both times', async () => {
+      const held = (await api(manager).post('/referrals', referral()).expect(201)).body.person.id;
+      const unknown = '00000000-0000-4000-8000-0000000000d7';
+      const { person: _p, ...byRecord } = referral();
+      for (const caller of [await amhp(t), await t.user(['referrer'])]) {
+        const answers = [];
+        for (const personId of [held, unknown]) {
+          const res = await api(caller)
+            .post('/referrals', { ...byRecord, personId })
+            .expect(403);
+          const { requestId: _r, instance: _i, ...rest } = res.body;
+          answers.push(JSON.stringify(rest).replace(personId, '<id>'));
+        }
+        expect(answers[1]).toBe(answers[0]);
+        expect(
+          await t.sql(
+            `SELECT subject_person_id FROM audit_events WHERE action = 'access.denied' AND actor_id = $1 ORDER BY subject_person_id`,
+            [caller.id],
+          ),
+        ).toEqual(
+          [{ subject_person_id: unknown }, { subject_person_id: held }].sort((a, b) =>
+            a.subject_person_id.localeCompare(b.subject_person_id),
+          ),
+        );
+      }
+      // A manager may know every person: an unknown one is simply not found.
+      await api(manager)
+        .post('/referrals', { ...byRecord, personId: unknown })
+        .expect(404);
+      expect(await t.sql(`SELECT 1 FROM referrals WHERE person_id = $1`, [unknown])).toEqual([]);
+    });
+
     it('an AMHP with no relationship who names a recorded person by their details is answered with the status view', async () => {
       const known = { nhsNumber: '4857773457', givenName: 'Priya', familyName: 'Holdfast', dateOfBirth: '1979-02-14' };
       const theirs = (await api(manager).post('/referrals', referral(known)).expect(201)).body;
@@ -267,15 +299,19 @@ describe('every person record behind its policy', () => {
       const police = await t.user(['referrer']);
       const sent = (
         await api(police)
-          .post('/referrals', referral({ nhsNumber: '9434765919', givenName: 'Probe', familyName: 'Privacyone', dateOfBirth: '1990-02-03' }))
+          .post(
+            '/referrals',
+            referral({ nhsNumber: '9434765919', givenName: 'Probe', familyName: 'Privacyone', dateOfBirth: '1990-02-03' }),
+          )
           .expect(201)
       ).body;
       const pendingPerson = await personOf(sent.id);
       const lead = await amhp(t);
       for (const status of ['screening', 'accepted']) await api(manager).post(`/referrals/${sent.id}/status`, { status }).expect(200);
       await api(manager).post(`/referrals/${sent.id}/allocation`, { userId: lead.id }).expect(200);
-      const relative = (await api(lead).post(`/people/${pendingPerson}/relatives`, { name: 'Mary Privacyone', relationship: 'parent' }).expect(201))
-        .body;
+      const relative = (
+        await api(lead).post(`/people/${pendingPerson}/relatives`, { name: 'Mary Privacyone', relationship: 'parent' }).expect(201)
+      ).body;
       const assessment = (await api(lead).post('/assessments', { referralId: sent.id }).expect(201)).body;
       const [match] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [pendingPerson]);
       await api(manager)

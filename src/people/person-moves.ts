@@ -26,7 +26,8 @@ export class PersonMoves {
   async move(m: EntityManager, fromPersonId: string, toPersonId: string, at: Date): Promise<MovedRecords> {
     const moved: MovedRecords = {};
     for (const mover of this.movers)
-      for (const [kind, ids] of Object.entries(await mover(m, fromPersonId, toPersonId, at))) if (ids.length) moved[kind] = [...(moved[kind] ?? []), ...ids];
+      for (const [kind, ids] of Object.entries(await mover(m, fromPersonId, toPersonId, at)))
+        if (ids.length) moved[kind] = [...(moved[kind] ?? []), ...ids];
     return moved;
   }
 }

@@ -318,17 +318,20 @@ export class ReferralsService implements OnModuleInit {
       let recordedNow = false;
       const matchFindings: Finding[] = [];
       if (dto.personId) {
-        person = await this.people.get(m, dto.personId);
-        const decision = await this.access.decide(actor, 'person.identify', person.id, m);
+        // Asked before the record is looked up: a caller who may not name this person gets the same refusal whether
+        // the id is recorded or not (as GET /people/{id}), so the answer does not say whether the hub holds them.
+        const personId = dto.personId.toLowerCase();
+        const decision = await this.access.decide(actor, 'person.identify', personId, m);
         // Refused, and the refusal audited like any other (a transaction of its own: this one rolls back).
         if (!decision.allowed)
           await this.access.deny(
             actor,
             'person.identify',
-            { type: 'person', id: person.id },
+            { type: 'person', id: personId },
             'You may not refer this person by their record; give their details instead.',
-            person.id,
+            personId,
           );
+        person = await this.people.get(m, personId);
       } else {
         // Without an NHS number, the same person sent again (the same referrer, or hub staff) is the person already
         // referred: matched by names and date of birth among people with an open referral (PeopleService.findOrCreate).
@@ -668,6 +671,8 @@ export class ReferralsService implements OnModuleInit {
         for (const source of RELATIONSHIP_SOURCES) await this.access.movePerson(m, source, r.id, match.candidatePerson.id, now);
         await this.event(m, r.id, actor, 'person-matched', { matchId: id, fromPersonId: match.pendingPerson.id });
       }
+      // The s.29 applications that moved with the person (settleMatch) may extend a s.2 of theirs (NR-11, s.29(4)).
+      await this.refreshNextDeadlinesOf(m, match.candidatePerson.id);
       await this.audit.record(m, {
         action: 'referral.person-matched',
         resourceType: 'person-match',
