@@ -48,6 +48,7 @@ import * as m44 from './1796456000000-TrainingYearDecisions';
 import * as m45 from './1796458000000-ConveyanceEndsAt';
 import * as m46 from './1796459000000-PersonUkResident';
 import * as m47 from './1796460000000-RecommendationApprovalReliedOn';
+import * as m48 from './1796461000000-PendingMatchPerPair';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -98,4 +99,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m45),
   ...Object.values(m46),
   ...Object.values(m47),
+  ...Object.values(m48),
 ];

@@ -503,23 +503,60 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect(row).toEqual({ gp_practice: null, version: 2 });
     });
 
-    it('a changed NHS number is validated again, and one another person has is 409 person-exists', async () => {
+    it('a changed NHS number is validated again, and one another person has is 409 person-exists to a caller who may read them, the disclosure audited', async () => {
       const p = await person();
       const other = await person();
       await as(manager).patch(`/people/${p.id}`, { nhsNumber: '1234567890' }).expect(400);
       const res = await as(manager).patch(`/people/${p.id}`, { nhsNumber: other.nhsNumber }).expect(409);
       expect(res.body).toMatchObject({ code: 'person-exists', existingId: other.id });
-      // An AMHP allocated to this person but not to the other is not told whose number it is.
-      const worker = await t.user(['amhp']);
-      await grant(worker.id, p.id, 'allocated');
-      const unnamed = await as(worker).patch(`/people/${p.id}`, { nhsNumber: other.nhsNumber }).expect(409);
-      expect(unnamed.body.code).toBe('person-exists');
-      expect(JSON.stringify(unnamed.body)).not.toContain(other.id);
+      expect(
+        await t.sql(`SELECT actor_id, outcome FROM audit_events WHERE action = 'person.update' AND subject_person_id = $1`, [other.id]),
+      ).toEqual([{ actor_id: manager.id, outcome: 'failure' }]);
       const fresh = nhsNumber();
       identifying.push(fresh);
       const ok = await as(manager).patch(`/people/${p.id}`, { nhsNumber: fresh }).expect(200);
       expect(ok.body.nhsNumber).toBe(fresh);
       await as(manager).patch(`/people/${p.id}`, { dateOfBirth: '2027-01-01' }).expect(422);
+    });
+
+    it('an AMHP allocated to a person cannot tell from PATCH whether another record holds an NHS number: the same answer as a new number; the hub gets a pending match, audited against the holder', async () => {
+      const holder = await person();
+      const [mine, alsoMine] = [await person({ nhsNumber: undefined }), await person({ nhsNumber: undefined })];
+      const worker = await t.user(['amhp']);
+      await grant(worker.id, mine.id, 'allocated');
+      await grant(worker.id, alsoMine.id, 'allocated');
+      const fresh = nhsNumber();
+      identifying.push(fresh);
+      const held = await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber, gpPractice: 'Riverside Surgery' }, '"v1"');
+      const notHeld = await as(worker).patch(`/people/${alsoMine.id}`, { nhsNumber: fresh, gpPractice: 'Riverside Surgery' }, '"v1"');
+      const shape = (r: typeof held) => ({
+        status: r.status,
+        etag: r.headers.etag,
+        body: { ...r.body, id: '{id}', nhsNumber: '{sent}', familyName: '{name}', createdAt: '{t}', updatedAt: '{t}' },
+      });
+      expect(shape(held)).toEqual(shape(notHeld));
+      expect(held.status).toBe(200);
+      expect(held.body.nhsNumber).toBe(holder.nhsNumber);
+      expect(JSON.stringify(held.body)).not.toContain(holder.id);
+      // One record holds the number; the other change is made, and the number waits for the hub in a pending match.
+      expect(await t.sql('SELECT id FROM persons WHERE nhs_number = $1', [holder.nhsNumber])).toEqual([{ id: holder.id }]);
+      expect(await t.sql('SELECT gp_practice, version FROM persons WHERE id = $1', [mine.id])).toEqual([
+        { gp_practice: 'Riverside Surgery', version: 2 },
+      ]);
+      const pending = (await as(manager).get('/people/matches?status=pending').expect(200)).body.items;
+      expect(pending.find((x: { pendingPerson: { id: string } }) => x.pendingPerson.id === mine.id)).toMatchObject({
+        nhsNumber: holder.nhsNumber,
+        candidatePerson: { id: holder.id },
+      });
+      expect(
+        await t.sql(`SELECT actor_id, action, outcome FROM audit_events WHERE subject_person_id = $1 AND actor_id = $2`, [
+          holder.id,
+          worker.id,
+        ]),
+      ).toEqual([{ actor_id: worker.id, action: 'person.match', outcome: 'failure' }]);
+      // Sent again, the hub's match is not made twice.
+      await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
+      expect(await t.sql(`SELECT 1 FROM person_matches WHERE pending_person_id = $1 AND status = 'pending'`, [mine.id])).toHaveLength(1);
     });
 
     it('mass assignment: an unknown or server-owned field is 400 and changes nothing; names may not be cleared', async () => {

@@ -100,7 +100,10 @@ export class PeopleController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; a stale one is 412.' })
   @ApiOkResponse({ type: PersonDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
-  @ApiConflictResponse({ description: '`person-exists`: another person has this NHS number.' })
+  @ApiConflictResponse({
+    description:
+      '`person-exists`: another person you may read has this NHS number (named). Anyone else gets the answer a new number gets; the number waits in a pending match for the hub. `concurrent-update`: a lost race, retry.',
+  })
   @ApiPreconditionFailedResponse({ description: 'The person changed since the ETag given.' })
   @ApiUnprocessableEntityResponse({ description: '`date-of-birth-in-future` or `date-of-birth-implausible`.' })
   async update(

@@ -467,41 +467,69 @@ export class PeopleService {
     });
   }
 
-  /** PATCH /people/:id: compare-and-set on the version; an NHS number another person has is a 409. */
+  /**
+   * PATCH /people/:id: compare-and-set on the version. An NHS number another person holds is a 409 `person-exists`
+   * naming that record only to a caller who may read it (the disclosure audited, as POST /people does). Anyone else
+   * (an AMHP with no relationship to the holder) is answered as for a number never recorded, so that the number does
+   * not say whether the hub holds it (being known to the hub means a Mental Health Act referral): the change is made
+   * without the number, which waits in a pending match to the holder for a manager to resolve, audited against the
+   * holder (`person.match`).
+   */
   async update(actor: Actor, id: string, dto: UpdatePersonDto, expectedVersion: ExpectedVersion, decision: Decision): Promise<PersonDto> {
     this.checkRules(dto);
-    return this.db.transaction(async (m) => {
+    const outcome = await this.db.transaction(async (m): Promise<{ person: PersonDto } | { existingId: string }> => {
       const current = await this.load(m, id);
       assertVersion(expectedVersion, current.version);
       const fields = FIELDS.filter((f) => dto[f] !== undefined);
       if (!fields.length) {
         await this.audit.record(m, personRead(id, decision));
-        return current;
+        return { person: current };
       }
+      let heldBy: string | undefined;
       if (dto.nhsNumber && dto.nhsNumber !== current.nhsNumber) {
-        const [other] = await m.query('SELECT id FROM persons WHERE nhs_number = $1 AND id <> $2', [dto.nhsNumber, id]);
-        if (other)
-          throw this.personExists(
-            'Another person is recorded with this NHS number.',
-            (await this.access.decide(actor, 'person.read', other.id, m)).allowed ? other.id : null,
-          );
+        const [other]: Array<{ id: string }> = await m.query('SELECT id FROM persons WHERE nhs_number = $1 AND id <> $2', [
+          dto.nhsNumber,
+          id,
+        ]);
+        if (other) {
+          if ((await this.access.decide(actor, 'person.read', other.id, m)).allowed) return { existingId: other.id };
+          heldBy = other.id;
+        }
       }
-      const params: unknown[] = [id, current.version, ...fields.map((f) => dto[f])];
-      const sets = fields.map((f, i) => `${COLUMN[f]} = $${i + 3}`);
+      // A number held elsewhere is not written: the rest is, and the version moves as for any change.
+      const written = heldBy ? fields.filter((f) => f !== 'nhsNumber') : fields;
+      const params: unknown[] = [id, current.version, ...written.map((f) => dto[f])];
+      const sets = written.map((f, i) => `${COLUMN[f]} = $${i + 3}, `);
       let rows: Array<{ id: string }>;
       try {
         [rows] = await m.query(
-          `UPDATE persons SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+          `UPDATE persons SET ${sets.join('')}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
           params,
         );
       } catch (err) {
-        // A concurrent request took the NHS number between our check and this write.
+        // A concurrent request recorded the number between our check and this write: a lost race, to retry (the retry
+        // is answered as above), saying nothing of who holds it.
         if (pgCode(err) === '23505' && constraintOf(err) === 'persons_nhs_number_key')
-          throw new ConflictProblem('Another person is recorded with this NHS number.', 'person-exists');
+          throw new ConflictProblem('Another request changed the same data at the same time; retry.', 'concurrent-update');
         throw err;
       }
       if (!rows.length)
         throw new PreconditionFailedProblem('The person was changed by someone else meanwhile; fetch them again and retry.');
+      if (heldBy) {
+        const [match]: Array<{ id: string }> = await m.query(
+          `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
+          [id, heldBy, dto.nhsNumber, actor.userId, this.clock.now()],
+        );
+        await this.audit.record(m, {
+          action: 'person.match',
+          resourceType: match ? 'person-match' : 'person',
+          resourceId: match?.id ?? heldBy,
+          subjectPersonId: heldBy,
+          outcome: 'failure',
+          details: { matchedBy: 'nhsNumber', pendingPersonId: id, reason: 'identity-not-confirmed', via: 'person-update' },
+        });
+      }
       await this.audit.record(m, {
         action: 'person.update',
         resourceType: 'person',
@@ -510,8 +538,22 @@ export class PeopleService {
         accessBasis: decision.basis,
         details: { fields },
       });
-      return this.load(m, id);
+      const person = await this.load(m, id);
+      // The answer a number never recorded gets: the number sent with the record (held by the match until resolved).
+      return { person: heldBy ? { ...person, nhsNumber: dto.nhsNumber ?? null } : person };
     });
+    if ('person' in outcome) return outcome.person;
+    // The caller, who may read the holder, learns that they exist and their id: that disclosure is recorded.
+    await this.audit.recordAlone({
+      action: 'person.update',
+      resourceType: 'person',
+      resourceId: outcome.existingId,
+      subjectPersonId: outcome.existingId,
+      outcome: 'failure',
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: true, personId: id },
+    });
+    throw this.personExists('Another person is recorded with this NHS number.', outcome.existingId);
   }
 
   /**

@@ -96,7 +96,7 @@ export type PersonMatchStatus = (typeof PERSON_MATCH_STATUSES)[number];
 @Entity('person_matches')
 @Check('person_matches_status', `status IN ('pending','same-person','different-person')`)
 @Check('person_matches_nhs_number', `nhs_number ~ '^[0-9]{10}$'`)
-@Index('person_matches_pending_person_key', ['pendingPersonId'], { unique: true })
+@Index('person_matches_pending_pair_key', ['pendingPersonId', 'candidatePersonId'], { unique: true, where: `status = 'pending'` })
 @Index('person_matches_status_idx', ['status', 'requestedAt'])
 export class PersonMatchEntity {
   @PrimaryGeneratedColumn('uuid')
