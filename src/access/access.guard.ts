@@ -2,6 +2,10 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
+import { Clock } from '../common/clock';
+import { Db } from '../database/db';
+import { idempotencyKeyOf, REPLAY_BASIS, requestHashOf } from '../idempotency/idempotency.interceptor';
+import { storedAnswerSql } from '../idempotency/idempotency.tables';
 import { requestOf } from '../common/http';
 import { BadRequestProblem, ForbiddenProblem, UnauthorizedProblem } from '../common/problem';
 import { contextFromRequest, RequestContext, requestContext } from '../common/request-context';
@@ -31,6 +35,8 @@ export class AccessGuard implements CanActivate {
     private readonly auth: AuthService,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly db: Db,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -65,7 +71,11 @@ export class AccessGuard implements CanActivate {
         ]);
       personId = raw.toLowerCase();
     }
-    const decision = await this.access.decide(actor, policy.action, personId);
+    let decision = await this.access.decide(actor, policy.action, personId);
+    // A retry of a write this caller made, under its Idempotency-Key, is answered with the stored first answer
+    // (IdempotencyInterceptor.replay), even when the same request sent fresh would now be refused: that answer shows
+    // nothing they were not shown, and a refusal would report an applied change as failed (README, Idempotency-Key).
+    if (!decision.allowed && (await this.answerStored(req, actor.userId))) decision = { allowed: true, basis: REPLAY_BASIS };
     if (!decision.allowed) {
       await this.deny(context, policy.action, personId, decision.reason);
       const problem = new ForbiddenProblem(
@@ -79,6 +89,17 @@ export class AccessGuard implements CanActivate {
     // Every audit row of the request then records the basis it was let in on, unless its service names a narrower one.
     if (current) current.accessBasis = decision.basis;
     return true;
+  }
+
+  /** This caller has a stored answer to this very request under its Idempotency-Key. */
+  private async answerStored(req: Parameters<typeof requestHashOf>[0], userId: string): Promise<boolean> {
+    const key = idempotencyKeyOf(req);
+    if (key === undefined) return false;
+    const [{ stored }]: Array<{ stored: boolean }> = await this.db.manager.query(
+      `SELECT ${storedAnswerSql('$1', '$2', '$3', '$4')} AS stored`,
+      [userId, key, requestHashOf(req), this.clock.now()],
+    );
+    return stored;
   }
 
   /** What a route declares (@Public, @Authorize), read once per handler rather than on every request. */

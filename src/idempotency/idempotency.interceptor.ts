@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CallHandler, ExecutionContext, INestApplication, Injectable, NestInterceptor, RequestMethod, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
@@ -10,7 +10,7 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { requestOf } from '../common/http';
 import { attachFirst, routeHandlers } from '../common/route-handlers';
-import { BadRequestProblem, ConflictProblem, UnprocessableProblem } from '../common/problem';
+import { BadRequestProblem, ConflictProblem, ForbiddenProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db, declaredIsolation } from '../database/db';
 import { pgCode } from '../database/pg-errors';
@@ -26,6 +26,8 @@ export function ResponseNeverStored(reason: string): MethodDecorator {
   return SetMetadata(IDEMPOTENCY_NOT_STORED, reason);
 }
 const REPLAYED_HEADERS = ['etag', 'location'];
+/** The access basis of a stored answer given again to its first caller (README, Idempotency-Key). */
+export const REPLAY_BASIS = 'idempotent-replay';
 
 /**
  * The methods whose requests honour Idempotency-Key: every write (POST, PUT, PATCH, DELETE). The phone's outbox
@@ -103,6 +105,28 @@ export function canonicalRequest(r: RequestForKey): string {
   return `${r.method.toUpperCase()} ${r.route}\n${parts.join('\n')}`;
 }
 
+/** The hash a request's stored answer is kept under: of its canonical form (canonicalRequest). */
+export function requestHashOf(req: FastifyRequest): string {
+  return createHash('sha256')
+    .update(
+      canonicalRequest({
+        method: req.method,
+        route: req.routeOptions?.url ?? req.url.split('?')[0],
+        params: req.params,
+        query: req.query,
+        body: req.body,
+      }),
+    )
+    .digest('hex');
+}
+
+/** The Idempotency-Key a write was sent with, when it is one this service accepts. */
+export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
+  const header = req.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  return WRITE_METHODS.has(req.method) && key !== undefined && KEY.test(key) ? key : undefined;
+}
+
 /**
  * `Idempotency-Key` on a write (POST, PUT, PATCH, DELETE; IETF draft-ietf-httpapi-idempotency-key-header): the same
  * key with the same request (canonicalRequest) returns the first response; with another request, 422; while the
@@ -113,10 +137,11 @@ export function canonicalRequest(r: RequestForKey): string {
  * with the write it describes: a retry after a lost reply finds either both or neither. It is opened at the
  * isolation the route declares (@TransactionIsolation), so a service asking for REPEATABLE READ gets it.
  *
- * A replay is a new request for the stored response: the access guard has already decided the route for the
- * caller as they are now (guards run before interceptors), and a response about people (the subjects of the first
- * request's audit rows) is shown only while the caller may still read each of them, audited as a read like any
- * other; otherwise 403 (audited), as a fresh request would get.
+ * A replay gives the stored response to the caller who had it, for the same request, whatever has changed since:
+ * it shows nothing the first answer did not, and a refusal would report a change that was applied as failed. The
+ * access guard lets such a retry through when a fresh request would now be refused (storedAnswerSql), and each person
+ * the response is about (the subjects of the first request's audit rows) is audited as read again, on the caller's
+ * access now or as the replay (REPLAY_BASIS).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -140,23 +165,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const actor = req.actor;
     const userId = actor.userId;
     const path = req.url.split('?')[0];
-    const requestHash = createHash('sha256')
-      .update(
-        canonicalRequest({
-          method: req.method,
-          route: req.routeOptions?.url ?? path,
-          params: req.params,
-          query: req.query,
-          body: req.body,
-        }),
-      )
-      .digest('hex');
+    const requestHash = requestHashOf(req);
     // Nest's default status: 201 for a POST, 200 for the other writes, unless the handler declares its own.
     const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
 
     const run = async (): Promise<unknown> => {
       const earlier = await this.find(this.db.manager, userId, key);
       if (earlier) return this.replay(earlier, requestHash, reply, actor);
+      // Let in by the guard only to be given its stored answer, which has expired since: refused, as it is now.
+      if (req.access?.basis === REPLAY_BASIS) throw new ForbiddenProblem('You are not allowed to do this.');
       return this.db.ambientTransaction(async (m) => {
         const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked', [
           `idempotency:${userId}:${key}`,
@@ -230,19 +247,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (stored.request_hash !== requestHash) {
       throw new UnprocessableProblem('This Idempotency-Key was already used with a different request.', 'idempotency-key-reused');
     }
+    // The first answer, given again to the one who had it, for the same request: it shows nothing they were not shown
+    // then, whatever has changed since (their access to a person ended, the referral closed or was matched to another
+    // record). Refusing it would tell the client a change that was applied had failed, and its user would send it
+    // again. Each person it is about is audited as read again, on the access the caller has now, or as the replay.
     const reads: Array<{ resourceId: string; subjectPersonId: string; accessBasis: string }> = [];
     for (const personId of stored.subject_person_ids ?? []) {
       const decision = await this.access.decide(actor, 'person.identify', personId);
-      if (!decision.allowed)
-        await this.access.deny(
-          actor,
-          'person.read',
-          { type: 'person', id: personId },
-          decision.reason ?? 'You may no longer see the person this response is about.',
-          personId,
-          decision.breakGlassAvailable ? { type: 'person', id: personId } : undefined,
-        );
-      reads.push({ resourceId: personId, subjectPersonId: personId, accessBasis: decision.basis });
+      reads.push({ resourceId: personId, subjectPersonId: personId, accessBasis: decision.allowed ? decision.basis : REPLAY_BASIS });
     }
     if (reads.length)
       await this.db.transaction((m) =>
