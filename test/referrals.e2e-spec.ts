@@ -134,6 +134,21 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(list.find((r: { id: string }) => r.id === mine.id)).toBeUndefined();
   });
 
+  it("a referrer cannot tell another's referral from an id the hub never issued: the same 403, audited both times", async () => {
+    const theirs = (await api(referrer).post('/referrals', body()).expect(201)).body;
+    const other = await t.user(['referrer']);
+    const unknown = '00000000-0000-4000-8000-0000000000d7';
+    const answers = [];
+    for (const id of [theirs.id, unknown]) {
+      const { requestId: _r, instance: _i, ...rest } = (await api(other).get(`/referrals/${id}`).expect(403)).body;
+      answers.push(JSON.stringify(rest).replace(id, '<id>'));
+    }
+    expect(answers[1]).toBe(answers[0]);
+    expect(
+      await t.sql(`SELECT resource_id FROM audit_events WHERE action = 'access.denied' AND actor_id = $1 ORDER BY id`, [other.id]),
+    ).toEqual([{ resource_id: theirs.id }, { resource_id: unknown }]);
+  });
+
   it.each([
     ['an invalid NHS number', { person: person({ nhsNumber: '9434765918' }) }, 400],
     [

@@ -735,7 +735,7 @@ export class ReferralsService implements OnModuleInit {
     const referrerOnly = seesReferralStatusOnly(actor.roles);
     return this.db.transaction(async (m) => {
       // A referrer's access is to their own referrals, not through the person: no access facts to read for them.
-      const r = await this.row(m, id, referrerOnly ? undefined : actor);
+      const r = referrerOnly ? await this.referrersRow(m, actor, id) : await this.row(m, id, actor);
       if (referrerOnly) {
         if (r.referrerUserId !== actor.userId) await this.deny(actor, r, 'referrals.read');
         // Progress and clocks only, yet a read of what the hub holds about the person: audited like any other.
@@ -1963,6 +1963,19 @@ export class ReferralsService implements OnModuleInit {
   private requirePerson(actor: Actor, r: Row, action: 'person.read' | 'person.write', m: EntityManager): Promise<string> {
     // The access facts came with the row when it was read for this actor (row(m, id, actor)): no statement of its own.
     return this.access.requirePerson(actor, action, r.personId, m, { type: 'referral', id: r.id }, accessFactsOf(actor, r));
+  }
+
+  /**
+   * The referral a referrer asks for: one that does not exist is refused as someone else's is (403, audited), so the
+   * answer does not say which references the hub holds; only their own are theirs to know.
+   */
+  private async referrersRow(m: EntityManager, actor: Actor, id: string): Promise<Row> {
+    try {
+      return await this.row(m, id);
+    } catch (err) {
+      if (!(err instanceof NotFoundProblem)) throw err;
+      return this.access.deny(actor, 'referrals.read', { type: 'referral', id }, 'You are not allowed to see this referral.');
+    }
   }
 
   /** A referrer asking for someone else's referral: audited, then 403 (break-glass is not for referrers). */
