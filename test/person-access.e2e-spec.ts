@@ -326,6 +326,11 @@ describe('every person record behind its policy', () => {
         .expect(201);
       const relatives = (await api(lead).get(`/people/${stored.id}/relatives`).expect(200)).body;
       expect(JSON.stringify(relatives)).toContain(relative.id);
+      // The pending record says whose it is, and a search finds the person once, as the recorded one.
+      expect((await api(manager).get(`/people/${pendingPerson}`).expect(200)).body.sameAs).toBe(stored.id);
+      expect((await api(manager).get(`/people/${stored.id}`).expect(200)).body.sameAs).toBeNull();
+      const found = (await api(manager).get('/people?familyName=Privacyone&dateOfBirth=1990-02-03').expect(200)).body.items;
+      expect(found.map((p: { id: string }) => p.id)).not.toContain(pendingPerson);
       const pack = (await api(lead).get('/me/job-pack').expect(200)).body;
       expect(JSON.stringify(pack)).not.toContain(pendingPerson);
       // The move is audited with what moved, in the resolution's transaction.

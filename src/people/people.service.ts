@@ -59,7 +59,9 @@ const COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName",
   p.preferred_language AS "preferredLanguage", p.interpreter_needed AS "interpreterNeeded", p.communication_needs AS "communicationNeeds",
   p.address, p.postcode, p.responsible_authority AS "responsibleAuthority", p.gp_practice AS "gpPractice",
   p.uk_resident AS "ukResident", p.version,
-  p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
+  p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+  (SELECT same.candidate_person_id FROM person_matches same WHERE same.pending_person_id = p.id AND same.status = 'same-person'
+    ORDER BY same.resolved_at DESC LIMIT 1) AS "sameAs"`;
 
 const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.postcode, p.version`;
@@ -594,6 +596,8 @@ export class PeopleService {
       if (q.familyName) where.add('lower(p.family_name) LIKE lower(?)', startsWith(q.familyName));
       if (q.dateOfBirth) where.add('p.date_of_birth = ?::date', q.dateOfBirth);
       if (q.givenName) where.add('lower(p.given_name) LIKE lower(?)', startsWith(q.givenName));
+      // A record confirmed to be another person's (a same-person match: its records moved there) is found as that person.
+      where.raw(`NOT EXISTS (SELECT 1 FROM person_matches same WHERE same.pending_person_id = p.id AND same.status = 'same-person')`);
       if (after)
         where.add(
           '(lower(p.family_name), lower(p.given_name), p.id) > (SELECT lower(c.family_name), lower(c.given_name), c.id FROM persons c WHERE c.id = ?::uuid)',

@@ -272,6 +272,14 @@ export class PersonDto {
     description: 'NR-06 (s.26(5)(a)): ordinarily resident in the UK, Channel Islands or Isle of Man; null: not recorded.',
   })
   ukResident: boolean | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'The recorded person a manager confirmed this record is (a same-person identity match): everything kept here moved to them; null otherwise.',
+  })
+  sameAs: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
