@@ -35,7 +35,7 @@ export interface AuditRecord {
   resourceId?: string | null;
   subjectPersonId?: string | null;
   outcome?: AuditOutcome;
-  /** How access was justified: `role:manager`, `relationship:allocated`, `break-glass:<id>`. */
+  /** How access was justified: `role:manager`, `relationship:allocated`, `break-glass:<id>`, `idempotent-replay`. */
   accessBasis?: string | null;
   /** Identifiers and codes only: never clinical text or names. */
   details?: Record<string, unknown> | null;
