@@ -208,6 +208,20 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
     });
 
     it.each([
+      ['urgency', (json: string) => json.replace('"urgency":"urgent"', '"urgency":"routine","urgency":"urgent"')],
+      ['risks.toOthers', (json: string) => json.replace('"toOthers":false', '"toOthers":true,"toOthers":false')],
+      ['person.familyName', (json: string) => json.replace('"familyName":', '"\\u0066amilyName":"Other","familyName":')],
+    ])('a referral naming %s twice is refused 400 naming it, and no referral is made', async (field, twice) => {
+      const referrals = await count('referrals');
+      const json = twice(JSON.stringify(referralBody()));
+      expect(json).not.toBe(JSON.stringify(referralBody()));
+      const res = await raw('post', '/referrals', json, manager);
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ field, messages: [`${field} is given more than once`] }]);
+      expect(await count('referrals')).toBe(referrals);
+    });
+
+    it.each([
       ['an array', []],
       ['a string', 'high'],
       ['null', null],

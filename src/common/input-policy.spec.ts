@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DECORATORS } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { hasLoneSurrogate, jsonDepthExceeds, mediaTypeRefusal, unacceptableFields } from './json-body';
+import { duplicateJsonKey, hasLoneSurrogate, jsonDepthExceeds, mediaTypeRefusal, unacceptableFields } from './json-body';
 import { ConflictProblem } from './problem';
 import { clientErrorResponse } from './problem.filter';
 import { hasAtMostDecimalPlaces } from './validators';
@@ -24,6 +24,21 @@ describe('JSON depth is measured on the text, before parsing', () => {
   });
 
   it('3,000 opening brackets are found too deep at the 33rd', () => expect(jsonDepthExceeds('['.repeat(3000), 32)).toBe(true));
+});
+
+describe('a field named twice in one object is found on the text, by its path', () => {
+  it.each([
+    ['{"status":"allocated","status":"in-assessment"}', 'status'],
+    ['{"a":1,"b":2}', undefined],
+    ['{"a":{"x":1},"b":{"x":2}}', undefined], // the same name in two objects is two fields
+    ['{"risks":{"weapons":true,"weapons":false}}', 'risks.weapons'],
+    ['{"items":[{"a":1},{"b":1,"b":2}]}', 'items.1.b'],
+    ['{"s":"\\u0073tatus","status":1}', undefined], // a value that spells a key is not a key
+    ['{"status":1,"\\u0073tatus":2}', 'status'], // a key is compared as parsed
+    ['{"a\\"b":1,"a\\"b":2}', 'a"b'], // an escaped quote does not end the key
+    ['[{"a":1},{"a":1}]', undefined],
+    ['{"a":[1,2],"c":{"d":{}},"a":3}', 'a'],
+  ])('%s: %p', (text, field) => expect(duplicateJsonKey(text)).toBe(field));
 });
 
 describe('lone UTF-16 surrogates are found and named by field path', () => {

@@ -6,7 +6,7 @@ import { addRouteConfig, routeHandlers } from './route-handlers';
 /**
  * The body parsers every route shares. The JSON one lets through a JSON document no deeper than MAX_JSON_DEPTH, within
  * the body limit (413 otherwise, from Fastify), sent as UTF-8 to a route that takes JSON, with no field named after a
- * member of every object (`__proto__`, `constructor`, `toString`...), and whose every string (keys too) is text
+ * member of every object (`__proto__`, `constructor`, `toString`...) nor any named twice in one object, and whose every string (keys too) is text
  * PostgreSQL can store (well-formed UTF-16, no NUL). A body in a media type or charset the route does not take is 415,
  * anything else it refuses 400 problem+json, before any route code runs.
  */
@@ -43,6 +43,46 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
   }
   return false;
+}
+
+/**
+ * The first field (as `a.b.0.c`, like validation errors) that an object of this JSON text names twice, or undefined.
+ * JSON.parse keeps the last value without a word, while a proxy, a log or the phone's outbox may read the first: the
+ * request applied would not be the one they saw. Keys are compared as parsed (`"\u0073tatus"` is `status`). Runs on
+ * text that has already parsed, in one linear scan.
+ */
+export function duplicateJsonKey(text: string): string | undefined {
+  interface Frame {
+    path: string;
+    keys?: Set<string>;
+    /** An object's last key, or an array's index. */
+    at: string | number;
+    expectKey: boolean;
+  }
+  const stack: Frame[] = [];
+  const childPath = (f: Frame | undefined) => (f ? (f.path ? `${f.path}.${f.at}` : String(f.at)) : '');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const top = stack[stack.length - 1];
+    if (c === 0x22 /* " */) {
+      const start = i;
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        if (top.keys.has(key)) return top.path ? `${top.path}.${key}` : key;
+        top.keys.add(key);
+        top.at = key;
+        top.expectKey = false;
+      }
+    } else if (c === 0x7b /* { */) stack.push({ path: childPath(top), keys: new Set(), at: '', expectKey: true });
+    else if (c === 0x5b /* [ */) stack.push({ path: childPath(top), at: 0, expectKey: false });
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) stack.pop();
+    else if (c === 0x2c /* , */ && top) {
+      if (top.keys) top.expectKey = true;
+      else top.at = (top.at as number) + 1;
+    }
+  }
+  return undefined;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -172,6 +212,8 @@ export function jsonBodyParser(fastify: FastifyInstance): (req: FastifyRequest, 
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return done(new BodyTooDeepProblem());
     void parse(req, text, (err, parsed) => {
       if (err) return done(err);
+      const repeated = duplicateJsonKey(text);
+      if (repeated) return done(new ValidationProblem([{ field: repeated, messages: [`${repeated} is given more than once`] }]));
       const bad = unacceptableFields(parsed);
       if (bad.length) return done(new ValidationProblem(bad));
       done(null, parsed);
