@@ -136,6 +136,32 @@ describe('openapi.json states the rules the validators enforce', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('no write whose answer holds a secret (a field named secret or token, or described as secret) keeps it for a retry: each refuses Idempotency-Key', () => {
+    const secretFields = (schema: Schema | undefined, seen = new Set<Schema>()): string[] => {
+      const s = schema?.$ref ? deref(doc, schema) : schema;
+      if (!s || typeof s !== 'object' || seen.has(s)) return [];
+      seen.add(s);
+      const out: string[] = [];
+      for (const [name, prop] of Object.entries<Schema>(s.properties ?? {})) {
+        const p = prop.$ref ? deref(doc, prop) : prop;
+        if (/secret|token$/i.test(name) || /\bsecret\b/i.test(String(prop.description ?? p?.description ?? ''))) out.push(name);
+        out.push(...secretFields(p, seen));
+      }
+      for (const part of [s.items, ...(s.allOf ?? []), ...(s.oneOf ?? [])]) out.push(...secretFields(part, seen));
+      return out;
+    };
+    const wrong: string[] = [];
+    for (const op of operations(doc)) {
+      if (!op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')) continue;
+      for (const [status, r] of Object.entries(op.responses)) {
+        if (!status.startsWith('2')) continue;
+        const found = secretFields(r.content?.['application/json']?.schema);
+        if (found.length) wrong.push(`${op.method} ${op.path} ${status}: ${found.join(', ')}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('null is allowed only where declared: nullable $refs go through allOf, nullable enums list null', () => {
     const wrong: string[] = [];
     const visit = (node: unknown, at: string): void => {

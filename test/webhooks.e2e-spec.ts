@@ -273,6 +273,29 @@ describe('webhooks: delivery to a local receiver', () => {
     expect(reenabled.body).toMatchObject({ active: true, consecutiveFailures: 0, disabledAt: null, disabledReason: null });
   });
 
+  it('a signing secret is never kept for a retry: Idempotency-Key on subscribing or rotating is refused 400 and nothing changes', async () => {
+    const subscriptions = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_subscriptions`))[0].n;
+    const before = await subscriptions();
+    const version = (await api(t, admin).get(`/webhooks/${okSub.id}`).expect(200)).body.version;
+    const subscribe = await t.http
+      .post('/webhooks')
+      .set('authorization', admin.auth)
+      .set('idempotency-key', 'wh-create-1')
+      .send({ url: `${rx.base}/ok`, eventTypes: ['rota.shift.created'] });
+    const rotate = await t.http
+      .post(`/webhooks/${okSub.id}/rotate-secret`)
+      .set('authorization', admin.auth)
+      .set('idempotency-key', 'wh-rot-1');
+    for (const res of [subscribe, rotate]) {
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.detail).toMatch(/^Idempotency-Key is not accepted here: the response holds the signing secret/);
+    }
+    expect(await subscriptions()).toBe(before);
+    expect((await api(t, admin).get(`/webhooks/${okSub.id}`).expect(200)).body.version).toBe(version);
+    expect(await t.sql(`SELECT key FROM idempotency_keys WHERE user_id = $1`, [admin.id])).toEqual([]);
+  });
+
   it('rotates the secret, audits changes, deletes', async () => {
     const rotated = (await api(t, admin).post(`/webhooks/${okSub.id}/rotate-secret`).expect(200)).body;
     expect(rotated.secret).not.toBe(okSub.secret);

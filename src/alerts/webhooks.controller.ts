@@ -24,6 +24,11 @@ import {
 } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 import { ParseIdPipe } from '../common/validation';
+import { ResponseNeverStored } from '../idempotency/idempotency.interceptor';
+
+/** A signing secret is shown once and never kept: not in the idempotency store either, from where a retry would replay it. */
+const SECRET_NEVER_STORED =
+  'the response holds the signing secret, which is never stored. If a reply is lost, rotate the secret again (POST /webhooks/{id}/rotate-secret).';
 
 const SIGNING =
   'Each delivery is a POST of JSON `{ id, eventId, type, occurredAt, aggregateType, aggregateId, data }` with headers `Amhp-Webhook-Id` (the delivery id), ' +
@@ -42,6 +47,7 @@ export class WebhooksController {
     description: SIGNING,
   })
   @ApiCreatedResponse({ type: WebhookWithSecretDto })
+  @ResponseNeverStored(SECRET_NEVER_STORED)
   @ApiUnprocessableEntityResponse({
     description: '`url-refused`: not https, or resolves to a loopback/private/link-local address (with `reason`).',
   })
@@ -115,6 +121,7 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace the signing secret; the new one is in this response only. Deliveries from now on are signed with it.' })
   @ApiOkResponse({ type: WebhookWithSecretDto })
+  @ResponseNeverStored(SECRET_NEVER_STORED)
   async rotate(
     @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
