@@ -117,6 +117,18 @@ describe('rota planner runs: one at a time, off the event loop, cancellable', ()
     expect(next.body).toMatchObject({ status: 'proposed', createdBy: manager2.id });
   }, 240_000);
 
+  it('a plan asked for in the background and retried with its Idempotency-Key is answered as the first time: 202, its status URL, Preference-Applied', async () => {
+    const days = { from: '2027-01-04T00:00:00Z', to: '2027-01-06T00:00:00Z' };
+    const headers = { prefer: 'respond-async', 'idempotency-key': 'plan-async-retry-1' };
+    const first = await as(t, manager).post('/rota/plans', days, headers).expect(202);
+    await until(first.body.id, (s) => s.status !== 'running');
+    const retry = await as(t, manager).post('/rota/plans', days, headers).expect(202);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.headers.location).toBe(`/rota/plan-runs/${first.body.id}`);
+    expect(retry.headers['preference-applied']).toBe('respond-async');
+    expect(retry.body).toEqual(first.body);
+  }, 240_000);
+
   it('a manager cancels a plan being made: it stops, proposes nothing, and another can start at once', async () => {
     const before = await plansMade();
     const run = await startAsync();

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { CallHandler, ExecutionContext, INestApplication, Injectable, NestInterceptor, RequestMethod, SetMetadata } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EntityManager } from 'typeorm';
@@ -25,7 +24,8 @@ export const IDEMPOTENCY_NOT_STORED = 'amhp:idempotency-not-stored';
 export function ResponseNeverStored(reason: string): MethodDecorator {
   return SetMetadata(IDEMPOTENCY_NOT_STORED, reason);
 }
-const REPLAYED_HEADERS = ['etag', 'location'];
+/** The headers of the first answer a replay gives again, with its status and body. */
+const REPLAYED_HEADERS = ['etag', 'location', 'preference-applied'];
 /** The access basis of a stored answer given again to its first caller (README, Idempotency-Key). */
 export const REPLAY_BASIS = 'idempotent-replay';
 
@@ -166,8 +166,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const userId = actor.userId;
     const path = req.url.split('?')[0];
     const requestHash = requestHashOf(req);
-    // Nest's default status: 201 for a POST, 200 for the other writes, unless the handler declares its own.
-    const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? (req.method === 'POST' ? 201 : 200);
 
     const run = async (): Promise<unknown> => {
       const earlier = await this.find(this.db.manager, userId, key);
@@ -186,6 +184,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const raced = await this.find(m, userId, key);
         if (raced) return this.replay(raced, requestHash, reply, actor);
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        // The status actually answered: Nest sets the route's (@HttpCode, or 201 for a POST) before the handler runs,
+        // and a handler may choose another at run time (202 for a plan made in the background).
+        const status = reply.statusCode;
         const headers: Record<string, string> = {};
         for (const h of REPLAYED_HEADERS) {
           const v = reply.getHeader(h);
@@ -261,7 +262,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         this.audit.recordMany(m, { action: 'person.read', resourceType: 'person', details: { via: 'idempotent-replay' } }, reads),
       );
     for (const [h, v] of Object.entries(stored.response_headers)) reply.header(h, v);
-    reply.header('idempotent-replayed', 'true');
+    reply.status(stored.status_code).header('idempotent-replayed', 'true');
     return stored.response_body ?? undefined;
   }
 }
