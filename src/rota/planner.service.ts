@@ -195,7 +195,10 @@ export class PlannerService {
    *
    * REPEATABLE READ: the fingerprint checked and the rota the assignments are written into are one snapshot, so a
    * change committed after the check makes the write fail (40001), the transaction is retried and the retry answers
-   * `rota-changed`. The route declares it (@TransactionIsolation) so it holds under an Idempotency-Key too.
+   * `rota-changed`. The route declares it (@TransactionIsolation) so it holds under an Idempotency-Key too. What the
+   * rules read about each AMHP (leave, approvals, suspensions, her other shifts) is written by others under her rota
+   * lock, which is a write (PractitionersService.lockForRota): one committed since the snapshot makes her lock fail
+   * (40001) here too, and the retry judges her on what that write left.
    */
   async publish(actor: Actor, id: string, expectedVersion: ExpectedVersion, overrides: Override[] = []): Promise<PlanDto> {
     return this.db.transaction(async (m) => {

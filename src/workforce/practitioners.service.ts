@@ -215,17 +215,25 @@ export class PractitionersService {
   /**
    * Locks the practitioner's row until the transaction ends; their user, whether they are active and their professional
    * supervision (AMHP-10, for the rota's warning), or undefined when there is no such practitioner. The rota takes this
-   * lock before every write about an AMHP (assignments, leave), so that those writes are decided one after another.
+   * lock before every write about an AMHP (assignments, leave, swaps, and the re-check after a suspension, an approval
+   * ended or an account barred: AMHP-05/07/08/11), so that those writes are decided one after another.
+   *
+   * The lock is taken by writing the row (a no-op UPDATE), not only by FOR UPDATE: a REPEATABLE READ transaction (a
+   * plan's publication) reads from a snapshot taken before it waits here, so after a mere row lock is released it
+   * would go on checking leave, approvals and assignments as they were before the write that held it, and put her on
+   * a shift inside leave just approved. A row written since its snapshot makes its lock fail instead (40001), and the
+   * transaction is retried on a fresh snapshot that sees that write.
    */
   async lockForRota(
     m: EntityManager,
     id: string,
   ): Promise<{ userId: string; active: boolean; supervision: RotaSupervisionFacts } | undefined> {
+    await m.query('UPDATE practitioners SET active = active WHERE id = $1', [id]);
     const [p]: Array<{ userId: string; active: boolean; supervision: RotaSupervisionFacts }> = await m.query(
       `SELECT p.user_id AS "userId", p.active,
               json_build_object('intervalDays', p.supervision_interval_days, 'recordCreatedOn', to_char(p.created_at AT TIME ZONE $2, 'YYYY-MM-DD'),
                                 'professionalOn', ${professionalSupervisionDatesSql('p.id')}) AS supervision
-         FROM practitioners p WHERE p.id = $1 FOR UPDATE OF p`,
+         FROM practitioners p WHERE p.id = $1`,
       [id, this.config.timeZone],
     );
     return p;
