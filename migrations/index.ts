@@ -49,6 +49,7 @@ import * as m45 from './1796458000000-ConveyanceEndsAt';
 import * as m46 from './1796459000000-PersonUkResident';
 import * as m47 from './1796460000000-RecommendationApprovalReliedOn';
 import * as m48 from './1796461000000-PendingMatchPerPair';
+import * as m49 from './1796462000000-PersonNamesCanonical';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -100,4 +101,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m46),
   ...Object.values(m47),
   ...Object.values(m48),
+  ...Object.values(m49),
 ];

@@ -348,4 +348,34 @@ describe('the night workflow: offers, races, access after close, the referrer’
       'open-referral-exists',
     );
   });
+
+  it.each([
+    ['a zero-width space', ['Renée', 'Fuzzc'], ['Renée', 'Fuzz\u200bc']],
+    ['a soft hyphen', ['Renée', 'Fuzzc'], ['Renée', 'Fuzz\u00adc']],
+    ['a bidirectional override', ['Renée', 'Fuzzc'], ['Renée', 'Fuzz\u202dc']],
+    ['a decomposed accent', ['Ren\u00e9e', 'Fuzzc'], ['Rene\u0301e', 'Fuzzc']],
+    ['no-break and doubled spaces', ['Renée Anne', 'Fuzz Clark'], ['Renée  Anne', 'Fuzz\u00a0Clark']],
+  ])(
+    'a second referral whose name differs from the first only by %s is the same person, with the open-referral warning, and found by name',
+    async (_, [givenName, familyName], [otherGiven, otherFamily]) => {
+      const dateOfBirth = `1980-01-${String(10 + ++n).padStart(2, '0')}`;
+      const one = (await as(manager).post('/referrals', s136({ givenName, familyName, dateOfBirth })).expect(201)).body;
+      const two = (
+        await as(manager)
+          .post('/referrals', s136({ givenName: otherGiven, familyName: otherFamily, dateOfBirth }))
+          .expect(201)
+      ).body;
+      expect(two.person.id).toBe(one.person.id);
+      expect(two.findings.find((f: { code: string }) => f.code === 'open-referral-exists')?.referralId).toBe(one.id);
+      expect(await t.sql(`SELECT given_name, family_name FROM persons WHERE id = $1`, [one.person.id])).toEqual([
+        { given_name: givenName.normalize('NFC'), family_name: familyName },
+      ]);
+      for (const name of [familyName, otherFamily]) {
+        const found = await as(manager)
+          .get(`/people?familyName=${encodeURIComponent(name)}&dateOfBirth=${dateOfBirth}`)
+          .expect(200);
+        expect(found.body.items.map((p: { id: string }) => p.id)).toEqual([one.person.id]);
+      }
+    },
+  );
 });

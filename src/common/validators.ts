@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { isIsoDate } from '../statute/time';
-import { isBlankText, trimInvisible, VISIBLE_CHARACTER, visibleLength } from '../statute/visible-text';
+import { canonicalName, isBlankText, trimInvisible, VISIBLE_CHARACTER, visibleLength } from '../statute/visible-text';
 
 /**
  * A text field's value from its first to its last character that shows (trimInvisible: spaces and invisible
@@ -15,6 +15,13 @@ export const trim = ({ value }: { value: unknown }) =>
     : Array.isArray(value)
       ? value.map((item: unknown) => (typeof item === 'string' ? trimInvisible(item) : item))
       : value;
+
+/**
+ * A name of a person (the patient, a relative, a nominated person, an acting nearest relative), and a name searched
+ * for, as canonicalName makes it: invisible characters out, composed, spaces folded. Every name is stored and looked
+ * for in this one form, so names that look alike are one name (DUTY-02's match, the person search, s.26 ranking).
+ */
+export const personName = ({ value }: { value: unknown }) => (typeof value === 'string' ? canonicalName(value) : value);
 
 /** One character that shows (visible-text.ts): what a text must have somewhere not to be blank. */
 export { VISIBLE_CHARACTER };

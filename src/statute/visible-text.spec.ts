@@ -1,4 +1,4 @@
-import { isBlankText, isFilledText, trimInvisible, visibleLength } from './visible-text';
+import { canonicalName, isBlankText, isFilledText, trimInvisible, visibleLength } from './visible-text';
 
 const times = (s: string, n: number) => s.repeat(n);
 
@@ -89,4 +89,21 @@ describe('a length is counted in characters a reader sees (a break-glass reason 
     ['a tab between words counts as a space', 'a\tb', 3],
     ['ASCII punctuation shows', '!!!', 3],
   ])('%s: %s', (_name, text, length) => expect(visibleLength(text)).toBe(length));
+});
+
+describe('a name is kept in the one form a reader sees of it, so names that look alike are one name', () => {
+  it.each([
+    ['plain', 'Fuzzc', 'Fuzzc'],
+    ['a zero-width space inside', 'Fuzz\u200bc', 'Fuzzc'],
+    ['a soft hyphen inside', 'Fuzz\u00adc', 'Fuzzc'],
+    ['bidirectional controls', '\u202dFuzz\u202cc\u200e', 'Fuzzc'],
+    ['a word joiner and a byte-order mark', 'Fu\u2060zz\ufeffc', 'Fuzzc'],
+    ['a decomposed accent (NFD)', 'Rene\u0301e', 'Ren\u00e9e'],
+    ['a composed accent (NFC) is kept', 'Ren\u00e9e', 'Ren\u00e9e'],
+    ['a no-break space between names', 'Mary\u00a0Ann', 'Mary Ann'],
+    ['runs of spaces, tabs and ideographic spaces', ' Mary \t\u3000 Ann  ', 'Mary Ann'],
+    ['a hyphen and an apostrophe are letters of the name', "O'Neill-Smith", "O'Neill-Smith"],
+    ['another script is kept as written', '\u0645\u062d\u0645\u062f', '\u0645\u062d\u0645\u062f'],
+    ['only invisible characters', '\u200b\u00ad', ''],
+  ])('%s: %p', (_, name, canonical) => expect(canonicalName(name)).toBe(canonical));
 });

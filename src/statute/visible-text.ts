@@ -67,3 +67,19 @@ export function visibleLength(text: string): number {
   for (const c of trimInvisible(text)) if (SPACE.test(c) || VISIBLE_CHARACTER.test(c)) n++;
   return n;
 }
+
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}]/gu;
+const SPACES = /\p{White_Space}+/gu;
+
+/**
+ * A person's name as one text whatever way it was typed or pasted: what a reader sees of it, and nothing else. The
+ * characters that are never drawn (default-ignorable code points: soft hyphen, zero-width space and joiners,
+ * bidirectional marks and overrides, word joiner, variation selectors, BOM) are taken out wherever they are; the
+ * letters are composed (Unicode NFC, so "é" typed as e + combining accent is the one character "é"); every run of
+ * spaces of any kind (no-break, thin, ideographic, tab, line break) is one space; the ends are trimmed. Two names that
+ * look the same are then the same text, so the same person is found (DUTY-02, an open referral for her) and searched
+ * for by name, rather than a second record made for her that nobody can tell from the first.
+ */
+export function canonicalName(text: string): string {
+  return text.replace(INVISIBLE, '').normalize('NFC').replace(SPACES, ' ').trim();
+}

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsLocalDate, present, trim, MinLength } from '../../common/validators';
+import { IsLocalDate, present, personName, trim, MinLength } from '../../common/validators';
 import { isValidNhsNumber, normaliseNhsNumber } from '../../statute/nhs-number';
 import { ETHNIC_CATEGORIES, ETHNIC_CATEGORY_DESCRIPTION, type EthnicCategory } from '../../statute/code-lists';
 import { SEXES } from '../person.entity';
@@ -51,14 +51,14 @@ export class CreatePersonDto {
   nhsNumber?: string;
 
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Sam' })
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   givenName: string;
 
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Okafor' })
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -155,14 +155,14 @@ export class UpdatePersonDto {
   nhsNumber?: string | null;
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @ValidateIf(present)
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   givenName?: string;
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @ValidateIf(present)
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -231,7 +231,7 @@ export class PersonSearchQuery extends PageQuery {
   @ApiPropertyOptional(NHS_NUMBER_DOC) @IsOptional() @Transform(nhsNumberInput) @IsNhsNumber() nhsNumber?: string;
   @ApiPropertyOptional({ minLength: 2, maxLength: 100, description: 'Start of the family name, any case; needs dateOfBirth.' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(2)
   @MaxLength(100)
@@ -243,7 +243,7 @@ export class PersonSearchQuery extends PageQuery {
     description: 'Start of the given name, any case: narrows a family name + date of birth search.',
   })
   @IsOptional()
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(100)

@@ -14,7 +14,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IsInstant, IsLocalDate, MaxDecimalPlaces, Nested, present, trim, MinLength } from '../../common/validators';
+import { IsInstant, IsLocalDate, MaxDecimalPlaces, Nested, present, personName, trim, MinLength } from '../../common/validators';
 import { RELATIONSHIPS, type Relationship } from '../../statute/nearest-relative';
 import { NOMINATED_BY, OBJECTOR_KINDS, type ObjectorKind } from '../relative.entities';
 
@@ -43,7 +43,7 @@ export class RelativeContactDto {
 /** A relative or carer of the person, with the facts s.26 ranks by. Booleans default as shown. */
 export class CreateRelativeDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Ada Okafor' })
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -117,7 +117,7 @@ export class CreateRelativeDto {
 export class UpdateRelativeDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @ValidateIf(present)
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -208,7 +208,7 @@ export class CreateObjectionDto {
   relativeId?: string;
   @ApiPropertyOptional({ maxLength: 200, description: 'NR-09 (reg 24): the name of the delegate who objected.' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -327,7 +327,7 @@ export class UpdateDisplacementDto {
     description: 'The person the court appointed to act as nearest relative.',
   })
   @IsOptional()
-  @Transform(trim)
+  @Transform(personName)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -452,7 +452,7 @@ export class NearestRelativeDto {
 
 /** MHA25-05 (MHA 2025 s.24): a nominated person appointed. ✱ the appointment mechanics are unconfirmed, so `method` is free text. */
 export class CreateNominatedPersonDto {
-  @ApiProperty({ minLength: 1, maxLength: 200 }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ minLength: 1, maxLength: 200 }) @Transform(personName) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiPropertyOptional({ format: 'uuid', description: "When they are one of this person's recorded relatives." })
   @IsOptional()
   @IsUUID()
