@@ -155,75 +155,6 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     expect((await api(manager).get(`/rota/plans/${p.id}`).expect(200)).body.status).toBe('proposed');
   });
 
-  // The publication's snapshot is taken when it locks the plan; the other write is decided while it waits for the
-  // AMHP's rota lock. Another transaction holds that lock until both wait on it, the other write first: the race made certain.
-  it.each([
-    [
-      'leave approved',
-      '2027-06-07',
-      async (practitionerId: string) =>
-        api(manager).post('/rota/leave', {
-          practitionerId,
-          kind: 'sick',
-          startsAt: '2027-06-07T00:00:00Z',
-          endsAt: '2027-06-08T00:00:00Z',
-          approve: true,
-        }),
-      'on-leave',
-    ],
-    [
-      'approval suspended',
-      '2027-06-14',
-      async (practitionerId: string) =>
-        api(manager).post(`/approvals/${await approvalOf(t, practitionerId)}/suspensions`, { reason: 'Interim order by the regulator' }),
-      'approval-suspended',
-    ],
-  ])(
-    'a plan published while the AMHP has her %s at the same moment does not put her on the shift: the publication is refused 409',
-    async (_, day, write, code) => {
-      const s = await shift(`${day}T09:00:00Z`, `${day}T17:00:00Z`, { label: 'Race' });
-      const p = await propose(`${day}T00:00:00Z`, `${day}T23:00:00Z`);
-      const [{ practitionerId }] = p.assignments as Array<{ practitionerId: string }>;
-      const holder = new Client({ connectionString: t.databaseUrl });
-      await holder.connect();
-      const waitingOnLocks = async (n: number) => {
-        for (let i = 0; i < 200; i++) {
-          const [{ waiting }] = (
-            await holder.query<{ waiting: number }>(
-              `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-            )
-          ).rows;
-          if (waiting >= n) return;
-          await new Promise((r) => setTimeout(r, 25));
-        }
-        throw new Error(`fewer than ${n} requests waiting on the AMHP's lock`);
-      };
-      let other: { status: number };
-      let published: { status: number; body: { code?: string; failures?: Array<{ findings: Array<{ code: string }> }> } };
-      try {
-        await holder.query('BEGIN');
-        await holder.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [practitionerId]);
-        const otherSent = write(practitionerId).then((r) => r);
-        await waitingOnLocks(1);
-        const publishSent = api(manager)
-          .post(`/rota/plans/${p.id}/publish`, {}, '"v1"')
-          .then((r) => r);
-        await waitingOnLocks(2);
-        await holder.query('ROLLBACK');
-        [other, published] = await Promise.all([otherSent, publishSent]);
-      } finally {
-        await holder.end();
-      }
-      expect(other.status).toBe(201);
-      expect(published.status).toBe(409);
-      expect(published.body.code).toBe('plan-invalid');
-      expect(published.body.failures?.[0].findings.map((f) => f.code)).toContain(code);
-      expect(await planned([s.id])).toEqual([{ n: 0 }]);
-      if (code === 'approval-suspended')
-        await t.sql(`DELETE FROM approval_suspensions WHERE approval_id = $1`, [await approvalOf(t, practitionerId)]);
-    },
-  );
-
   it('only managers plan: an AMHP cannot propose (403); bad periods are refused', async () => {
     await api(senior).post('/rota/plans', { from: '2027-03-01T00:00:00Z', to: '2027-03-02T00:00:00Z' }).expect(403);
     await api(senior).get('/rota/preferences').expect(403);
@@ -482,4 +413,74 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
       9,
     );
   });
+
+  // Last: a suspension takes the AMHP off every shift ahead of her (AMHP-07), the earlier tests' too.
+  // The publication's snapshot is taken when it locks the plan; the other write is decided while it waits for the
+  // AMHP's rota lock. Another transaction holds that lock until both wait on it, the other write first: the race made certain.
+  it.each([
+    [
+      'leave approved',
+      '2027-06-07',
+      async (practitionerId: string) =>
+        api(manager).post('/rota/leave', {
+          practitionerId,
+          kind: 'sick',
+          startsAt: '2027-06-07T00:00:00Z',
+          endsAt: '2027-06-08T00:00:00Z',
+          approve: true,
+        }),
+      'on-leave',
+    ],
+    [
+      'approval suspended',
+      '2027-06-14',
+      async (practitionerId: string) =>
+        api(manager).post(`/approvals/${await approvalOf(t, practitionerId)}/suspensions`, { reason: 'Interim order by the regulator' }),
+      'approval-suspended',
+    ],
+  ])(
+    'a plan published while the AMHP has her %s at the same moment does not put her on the shift: the publication is refused 409',
+    async (_, day, write, code) => {
+      const s = await shift(`${day}T09:00:00Z`, `${day}T17:00:00Z`, { label: 'Race' });
+      const p = await propose(`${day}T00:00:00Z`, `${day}T23:00:00Z`);
+      const [{ practitionerId }] = p.assignments as Array<{ practitionerId: string }>;
+      const holder = new Client({ connectionString: t.databaseUrl });
+      await holder.connect();
+      const waitingOnLocks = async (n: number) => {
+        for (let i = 0; i < 200; i++) {
+          const [{ waiting }] = (
+            await holder.query<{ waiting: number }>(
+              `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )
+          ).rows;
+          if (waiting >= n) return;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error(`fewer than ${n} requests waiting on the AMHP's lock`);
+      };
+      let other: { status: number };
+      let published: { status: number; body: { code?: string; failures?: Array<{ findings: Array<{ code: string }> }> } };
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [practitionerId]);
+        const otherSent = write(practitionerId).then((r) => r);
+        await waitingOnLocks(1);
+        const publishSent = api(manager)
+          .post(`/rota/plans/${p.id}/publish`, {}, '"v1"')
+          .then((r) => r);
+        await waitingOnLocks(2);
+        await holder.query('ROLLBACK');
+        [other, published] = await Promise.all([otherSent, publishSent]);
+      } finally {
+        await holder.end();
+      }
+      expect(other.status).toBe(201);
+      expect(published.status).toBe(409);
+      expect(published.body.code).toBe('plan-invalid');
+      expect(published.body.failures?.[0].findings.map((f) => f.code)).toContain(code);
+      expect(await planned([s.id])).toEqual([{ n: 0 }]);
+      if (code === 'approval-suspended')
+        await t.sql(`DELETE FROM approval_suspensions WHERE approval_id = $1`, [await approvalOf(t, practitionerId)]);
+    },
+  );
 });
