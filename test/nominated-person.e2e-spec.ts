@@ -287,4 +287,72 @@ describe('nearest relative objections and the nominated person', () => {
     );
     expect(audit.map((r) => r.action)).toEqual(['nominated-person.appoint', 'nominated-person.end']);
   });
+
+  it('an appointment recorded late, dated before a later one or inside an ended one, is refused 409 naming appointedOn: never two nominated persons in office', async () => {
+    const { worker, assessment: a } = await opened();
+    const p = a.person.id;
+    const appoint = (name: string, appointedOn: string) =>
+      as(worker).post(`/people/${p}/nominated-persons`, { name, appointedOn, appointedBy: 'patient', method: 'In writing, witnessed.' });
+    const alice = (await appoint('Alice Appointed', '2026-11-01').expect(201)).body;
+    const carol = (await appoint('Carol Current', '2026-11-12').expect(201)).body;
+    const before = await t.sql(`SELECT id, ended_on, version FROM nominated_persons WHERE person_id = $1 ORDER BY appointed_on`, [p]);
+    for (const [on, overlaps] of [
+      ['2026-11-05', alice.id], // inside Alice's term, recorded as ended on the 12th
+      ['2026-11-12', carol.id], // the day Carol's began
+      ['2026-10-01', alice.id], // before both
+    ]) {
+      const res = await appoint('Bob Backdated', on);
+      expect(res.status).toBe(409);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'appointment-overlaps', nominatedPersonId: overlaps });
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['appointedOn']);
+    }
+    expect(await t.sql(`SELECT id, ended_on, version FROM nominated_persons WHERE person_id = $1 ORDER BY appointed_on`, [p])).toEqual(
+      before,
+    );
+    const list = (await as(worker).get(`/people/${p}/nominated-persons`).expect(200)).body.items as Array<{
+      name: string;
+      inOffice: boolean;
+    }>;
+    expect(list.filter((n) => n.inOffice).map((n) => n.name)).toEqual(['Carol Current']);
+
+    // A later appointment takes over from Carol, who ends the day it begins.
+    await appoint('Dee Later', '2026-11-20').expect(201);
+    const after = (await as(worker).get(`/people/${p}/nominated-persons`).expect(200)).body.items as Array<{
+      name: string;
+      endedOn: string | null;
+    }>;
+    expect(after.map((n) => [n.name, n.endedOn])).toEqual([
+      ['Dee Later', null],
+      ['Carol Current', '2026-11-20'],
+      ['Alice Appointed', '2026-11-12'],
+    ]);
+  });
+
+  it('a second s.29 order naming another acting nearest relative is refused 409 naming the order recorded; the determination names the first', async () => {
+    const { worker, assessment: a } = await opened();
+    const p = a.person.id;
+    const first = await order(p, worker);
+    const d = (await as(worker).post(`/people/${p}/displacements`, { ground: 'c', filedAt: '2026-11-16T10:00:00Z' }).expect(201)).body;
+    for (const status of ['order', 'interim-order']) {
+      const res = await as(worker).patch(`/people/${p}/displacements/${d.id}`, {
+        status,
+        actingNearestRelative: 'Yolanda Acting',
+        effectiveFrom: '2026-11-17',
+      });
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ code: 'order-in-force', displacementId: first.id });
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['status']);
+    }
+    const list = (await as(worker).get(`/people/${p}/displacements`).expect(200)).body.items as Array<{
+      id: string;
+      status: string;
+      inForce: boolean;
+    }>;
+    expect(list.filter((x) => x.inForce).map((x) => x.id)).toEqual([first.id]);
+    expect(list.find((x) => x.id === d.id)?.status).toBe('applied');
+    expect((await as(worker).get(`/people/${p}/nearest-relative`).expect(200)).body.proposal.nearestRelative).toMatchObject({
+      name: 'Alex Advocate',
+    });
+  });
 });

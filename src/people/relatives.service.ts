@@ -11,6 +11,7 @@ import type { ObjectorKind } from './relative.entities';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import {
+  overlappedTerm,
   proposeNearestRelative,
   type NearestRelativeProposal,
   type RelativeFacts,
@@ -654,6 +655,8 @@ export class RelativesService {
         disposedOn: d.disposedOn,
       };
       this.checkOrder(status, next, dto, d);
+      if (ORDERS.includes(status) && next.actingNearestRelative && !(ORDERS.includes(d.status) && d.actingNearestRelative))
+        await this.refuseSecondOrder(m, personId, displacementId);
       next.disposedOn = this.disposedOn(status, dto, d, next.effectiveFrom, today);
       const fields = (['status', 'actingNearestRelative', 'effectiveFrom', 'court', 'disposedOn'] as const).filter((f) =>
         f === 'disposedOn' ? next.disposedOn !== d.disposedOn : dto[f] !== undefined && dto[f] !== (f === 'status' ? d.status : d[f]),
@@ -725,18 +728,29 @@ export class RelativesService {
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
       // One appointment at a time per person: serialise appointments by locking the person row.
       await m.query('SELECT 1 FROM persons WHERE id = $1 FOR UPDATE', [personId]);
-      const current = this.nominatedInOffice((await this.facts(m, personId, ['nominated'])).nominated, dto.appointedOn);
-      if (current && current.appointedOn >= dto.appointedOn) {
-        throw new ConflictProblem(
-          `${current.name} was appointed on ${current.appointedOn}; a new appointment must begin after it.`,
-          'appointment-overlaps',
-          { nominatedPersonId: current.id },
-        );
+      // MHA25-05: one nominated person at a time. A new appointment takes over from the one in office (ended the day
+      // it begins); one dated on or before a recorded appointment began, or inside one recorded as ended later, would
+      // leave two in office or rewrite a recorded end: refused, naming the appointment it overlaps.
+      const appointments = (await this.facts(m, personId, ['nominated'])).nominated;
+      const overlapped = overlappedTerm(
+        appointments.map((n) => ({ ...n, from: n.appointedOn, to: n.endedOn })),
+        dto.appointedOn,
+      );
+      if (overlapped) {
+        const message = overlapped.endedOn
+          ? `${overlapped.name} was in office from ${overlapped.appointedOn} to ${overlapped.endedOn}; a new appointment must begin on or after ${overlapped.endedOn}.`
+          : `${overlapped.name} was appointed on ${overlapped.appointedOn}; a new appointment must begin after it.`;
+        throw new ConflictProblem(message, 'appointment-overlaps', {
+          nominatedPersonId: overlapped.id,
+          errors: [{ field: 'appointedOn', messages: [message] }],
+        });
       }
+      const current = this.nominatedInOffice(appointments, dto.appointedOn);
       if (current) {
+        // Every appointment still open ends (one, unless two were left open before this rule held).
         await m.query(
-          `UPDATE nominated_persons SET ended_on = $3, end_reason = $4, version = version + 1 WHERE id = $1 AND person_id = $2`,
-          [current.id, personId, dto.appointedOn, 'Replaced by a new nominated person.'],
+          `UPDATE nominated_persons SET ended_on = $2, end_reason = $3, version = version + 1 WHERE person_id = $1 AND ended_on IS NULL`,
+          [personId, dto.appointedOn, 'Replaced by a new nominated person.'],
         );
       }
       const [{ id }] = await m.query(
@@ -894,6 +908,29 @@ export class RelativesService {
     if (on && on > today) throw problem('must not be in the future');
     if (on && on < localDate(d.filedAt, this.config.timeZone)) throw problem('must not be before the day the application was filed');
     return on;
+  }
+
+  /**
+   * NR-10 (MHA 1983 s.29): the county court appoints one acting nearest relative for the patient; a second order
+   * naming another would leave two recorded as in force, and the determination would silently pick one. While another
+   * application of the person's has an order (or interim order) naming one, this one may not: 409 naming it.
+   * Serialised on the person's row, as appointments are, so two orders recorded at once cannot both pass.
+   */
+  private async refuseSecondOrder(m: EntityManager, personId: string, displacementId: string): Promise<void> {
+    await m.query('SELECT 1 FROM persons WHERE id = $1 FOR UPDATE', [personId]);
+    const [other]: Array<{ id: string; status: DisplacementStatus; acting: string; effectiveFrom: string | null }> = await m.query(
+      `SELECT id, status, acting_nearest_relative AS acting, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom"
+         FROM nearest_relative_displacements
+        WHERE person_id = $1 AND id <> $2 AND status = ANY($3::text[]) AND acting_nearest_relative IS NOT NULL
+        ORDER BY effective_from NULLS LAST, id LIMIT 1`,
+      [personId, displacementId, ORDERS],
+    );
+    if (!other) return;
+    const message = `another application has an ${other.status === 'order' ? 'order' : 'interim order'} naming ${other.acting} as the acting nearest relative${other.effectiveFrom ? ` from ${other.effectiveFrom}` : ''}; only one acting nearest relative is appointed at a time`;
+    throw new ConflictProblem(`An order cannot be recorded here: ${message}.`, 'order-in-force', {
+      displacementId: other.id,
+      errors: [{ field: 'status', messages: [message] }],
+    });
   }
 
   private checkOrder(

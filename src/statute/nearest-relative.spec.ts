@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { proposeNearestRelative, rankClassOf, type NearestRelativeInput, type RelativeFacts, type Relationship } from './nearest-relative';
+import {
+  overlappedTerm,
+  proposeNearestRelative,
+  rankClassOf,
+  type NearestRelativeInput,
+  type RelativeFacts,
+  type Relationship,
+} from './nearest-relative';
 
 const AS_AT = '2026-11-21';
 let seq = 0;
@@ -533,4 +540,23 @@ describe('nearest relative: properties', () => {
       { numRuns: 200 },
     );
   });
+});
+
+describe('one holder at a time (MHA25-05): a new term may take over from the one held, never overlap another', () => {
+  const alice = { name: 'Alice', from: '2026-11-01', to: '2026-12-01' };
+  const carol = { name: 'Carol', from: '2026-12-01', to: null };
+  const open = { name: 'Open', from: '2026-11-01', to: null };
+  it.each([
+    ['no term recorded', [], '2026-11-15', undefined],
+    ['after the one held, which it takes over from', [open], '2026-11-15', undefined],
+    ['on the day the one held began', [open], '2026-11-01', 'Open'],
+    ['before a later term (recorded late)', [alice, carol], '2026-11-15', 'Alice'],
+    ['before a later term that is the only one held', [carol], '2026-11-15', 'Carol'],
+    ['inside a term recorded as ended later', [alice], '2026-11-15', 'Alice'],
+    ['on the day a term ended', [alice], '2026-12-01', undefined],
+    ['after every term, taking over from the last', [alice, carol], '2026-12-05', undefined],
+  ] as Array<[string, Array<{ name: string; from: string; to: string | null }>, string, string | undefined]>)(
+    '%s',
+    (_, terms, from, overlapped) => expect(overlappedTerm(terms, from)?.name).toBe(overlapped),
+  );
 });

@@ -508,3 +508,23 @@ export function proposeNearestRelative(input: NearestRelativeInput): NearestRela
 
   return { nearestRelative, ranked, excluded, trace };
 }
+
+/** A term of an office held by one person at a time: from the day it began, to the day it ended (null: still held). */
+export interface Term {
+  from: IsoDate;
+  to: IsoDate | null;
+}
+
+/**
+ * Whether a new term of a one-holder office (the nominated person, MHA25-05, MHA 2025 s.24) may begin on `from`: the
+ * recorded term it would overlap without taking over from it, or undefined when it may. It may follow a term that
+ * ended by `from`, and it takes over from the one term still held that began before `from` (which then ends on
+ * `from`). It may not begin on or before the day a recorded term began (an appointment recorded late, dated before a
+ * later one: two would then be in office at once), nor inside a term already recorded as ended after `from` (that
+ * term's end as recorded would have to be rewritten). Of several it would overlap, the earliest is named.
+ */
+export function overlappedTerm<T extends Term>(terms: readonly T[], from: IsoDate): T | undefined {
+  return [...terms]
+    .sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0))
+    .find((t) => t.from >= from || (t.to !== null && t.to > from));
+}

@@ -632,7 +632,8 @@ export const RULES = {
   },
   'NR-10': {
     citation: 'MHA 1983 s.29',
-    summary: 'The county court may displace the nearest relative and appoint an acting one.',
+    summary:
+      'The county court may displace the nearest relative and appoint an acting one; one acting nearest relative at a time, so a second order naming another while one is recorded is refused.',
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,
