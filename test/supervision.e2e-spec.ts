@@ -152,6 +152,29 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'access.denied' AND actor_id = $1`, [amhp.id])).toHaveLength(1);
     });
 
+    it('refuses a session or an appraisal dated more than 10 years back (a mistyped year) with 422 naming heldOn, and stores nothing', async () => {
+      const { p } = await practitioner();
+      const session = await as(manager).post('/supervision-sessions', {
+        superviseeId: p.id,
+        supervisorUserId: manager.id,
+        heldOn: '1800-01-01',
+        type: 'professional',
+        durationMinutes: 60,
+        notes: NOTES,
+      });
+      expect(session.status).toBe(422);
+      expect(session.body).toMatchObject({ code: 'too-long-ago', errors: [{ field: 'heldOn' }] });
+      const appraisal = await as(manager).post(`/practitioners/${p.id}/appraisals`, {
+        heldOn: '1800-01-01',
+        periodFrom: '1800-01-01',
+        periodTo: '1800-01-01',
+        outcome: 'meets',
+      });
+      expect(appraisal.status).toBe(422);
+      expect(appraisal.body).toMatchObject({ code: 'too-long-ago', errors: [{ field: 'heldOn' }] });
+      expect(await t.sql('SELECT 1 FROM supervision_sessions WHERE supervisee_id = $1', [p.id])).toEqual([]);
+    });
+
     it('refuses a session dated after today with 422 naming heldOn, and stores nothing', async () => {
       const { p } = await practitioner();
       const res = await as(manager)

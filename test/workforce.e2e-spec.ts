@@ -405,6 +405,32 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         (s: { practitionerId: string; approvalYear: number }) => s.practitionerId === p.id && s.approvalYear === 1,
       );
       expect(shortfall).toMatchObject({ status: 'short', decidedOn: '2026-06-10' });
+    it.each([
+      ['booked for later this approval year', '2026-11-22', 'in-future'],
+      ['with a mistyped future year', '2199-12-31', 'in-future'],
+      ['with a mistyped past year', '1800-01-01', 'too-long-ago'],
+    ])('training %s is refused 422 naming completedOn; nothing is recorded and the year is not met', async (_, completedOn, code) => {
+      const { p } = await practitioner();
+      await as(manager)
+        .post(`/practitioners/${p.id}/approvals`, {
+          approvingAuthority: 'Northshire County Council',
+          startsOn: '2026-07-09',
+          endsOn: '2031-07-08',
+        })
+        .expect(201);
+      const res = await as(manager).post(`/practitioners/${p.id}/training`, {
+        completedOn,
+        hours: 18,
+        provider: 'Council',
+        topic: 'MHA refresher',
+      });
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe(code);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['completedOn']);
+      expect(await t.sql('SELECT 1 FROM training_records WHERE practitioner_id = $1', [p.id])).toEqual([]);
+      const summary = (await as(manager).get(`/practitioners/${p.id}/training`).expect(200)).body;
+      expect(summary.compliance[0].years[0]).toMatchObject({ year: 1, hours: 0, status: 'in-progress' });
     });
 
     it('refuses nonsense hours and removes a record entered in error (audited)', async () => {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
+import { addYears, type IsoDate } from '../statute/time';
 import { UnprocessableProblem } from './problem';
 
 /** The instant "now" reads inside `asAt` (its `at` may be moved by the caller as the work goes on). */
@@ -85,6 +86,25 @@ export function recordedInstant(value: string | Date, field: string, now: Date, 
   if (at.getTime() < now.getTime() - maxAgeDays * 86_400_000)
     throw refusal(field, `cannot be more than ${maxAgeDays} days before it is recorded`, 'too-long-ago');
   return at;
+}
+
+/**
+ * How far back a calendar date of a practitioner's own record (training completed, a supervision session or an
+ * appraisal held) may be recorded: beyond any approval the record can count toward (five years, AMHP-05), and well short
+ * of a mistyped year (1800 for 2018) kept as history.
+ */
+export const RECORDED_DATE_MAX_AGE_YEARS = 10;
+
+/**
+ * A calendar date a user records for something that happened (`value`, already a valid YYYY-MM-DD): not after
+ * `today` (training booked is not training completed: it would count toward AMHP-06 before it happens), and not more
+ * than `maxAgeYears` before it. Otherwise 422 naming `field`: `in-future` or `too-long-ago`.
+ */
+export function recordedDate(value: IsoDate, field: string, today: IsoDate, maxAgeYears = RECORDED_DATE_MAX_AGE_YEARS): IsoDate {
+  if (value > today) throw refusal(field, `cannot be after today (${today})`, 'in-future');
+  const earliest = addYears(today, -maxAgeYears);
+  if (value < earliest) throw refusal(field, `cannot be more than ${maxAgeYears} years before today (before ${earliest})`, 'too-long-ago');
+  return value;
 }
 
 /**

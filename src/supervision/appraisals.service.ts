@@ -4,7 +4,7 @@ import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, recordedDate } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -44,6 +44,7 @@ export class AppraisalsService {
         'appraisal-date-in-future',
         { errors: [{ field: 'heldOn', messages: ['must not be after today'] }] },
       );
+    recordedDate(body.heldOn, 'heldOn', today);
     if (body.periodFrom > body.periodTo)
       throw new UnprocessableProblem(
         `The period appraised cannot end (${body.periodTo}) before it starts (${body.periodFrom}).`,

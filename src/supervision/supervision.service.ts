@@ -6,7 +6,7 @@ import { can } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, recordedDate } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
@@ -440,6 +440,7 @@ export class SupervisionService {
         errors: [{ field, messages: [`must not be after today (${today})`] }],
       });
     }
+    recordedDate(date, field, today);
   }
 
   private refuseDueBeforeSession(field: string, dueOn: IsoDate | undefined | null, heldOn: IsoDate): void {

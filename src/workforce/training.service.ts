@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, recordedDate } from '../common/clock';
 import { NotFoundProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -39,6 +39,8 @@ export class TrainingService {
   ) {}
 
   async add(actor: Actor, practitionerId: string, body: CreateTrainingDto): Promise<TrainingRecordDto> {
+    // AMHP-06 counts training completed: a course booked (a date to come) would meet the year's hours before it is held.
+    recordedDate(body.completedOn, 'completedOn', localDate(this.clock.now(), this.config.timeZone));
     return this.db.transaction(async (m) => {
       await this.practitioners.find(m, practitionerId);
       const repo = m.getRepository(TrainingRecordEntity);
