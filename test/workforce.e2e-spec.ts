@@ -405,6 +405,8 @@ describe('workforce: practitioners, approvals, training, eligibility', () => {
         (s: { practitionerId: string; approvalYear: number }) => s.practitionerId === p.id && s.approvalYear === 1,
       );
       expect(shortfall).toMatchObject({ status: 'short', decidedOn: '2026-06-10' });
+    });
+
     it.each([
       ['booked for later this approval year', '2026-11-22', 'in-future'],
       ['with a mistyped future year', '2199-12-31', 'in-future'],
