@@ -50,6 +50,7 @@ import * as m46 from './1796459000000-PersonUkResident';
 import * as m47 from './1796460000000-RecommendationApprovalReliedOn';
 import * as m48 from './1796461000000-PendingMatchPerPair';
 import * as m49 from './1796462000000-PersonNamesCanonical';
+import * as m50 from './1796463000000-OnDutyWorkedUntil';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -102,4 +103,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m47),
   ...Object.values(m48),
   ...Object.values(m49),
+  ...Object.values(m50),
 ];

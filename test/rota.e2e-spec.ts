@@ -455,10 +455,18 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
         (await t.sql<{ shift_id: string }>('SELECT shift_id FROM shift_assignments WHERE practitioner_id = $1', [a.practitionerId])).map(
           (r) => r.shift_id,
         );
-      return { a, approvalId: approval.id, past, now, soon, later, onShifts };
+      /** When her part of a shift ends (ROTA-WORKED: a shift in progress is ended at the change, not deleted). */
+      const endOf = async (shiftId: string) =>
+        (
+          await t.sql<{ ends_at: Date }>('SELECT ends_at FROM shift_assignments WHERE practitioner_id = $1 AND shift_id = $2', [
+            a.practitionerId,
+            shiftId,
+          ])
+        )[0].ends_at.toISOString();
+      return { a, approvalId: approval.id, past, now, soon, later, onShifts, endOf };
     }
 
-    it('a suspension takes her off the shift in progress and every one ahead, not the past; the answer lists them; on duty and coverage show the gap; each removal audited', async () => {
+    it('a suspension takes her off every shift ahead and ends the one in progress now (kept as worked up to then), not the past; the answer lists them; on duty and coverage show the gap; each removal audited', async () => {
       const r = await rostered('Suspended Sue');
       const res = await api(manager)
         .post(`/approvals/${r.approvalId}/suspensions`, { reason: 'Interim suspension order by the regulator' })
@@ -468,7 +476,8 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       expect(res.body.removedFromRota[0].findings).toEqual([
         expect.objectContaining({ code: 'approval-suspended', rule: 'AMHP-07', severity: 'hard' }),
       ]);
-      expect(await r.onShifts()).toEqual([r.past.id]);
+      expect((await r.onShifts()).sort()).toEqual([r.past.id, r.now.id].sort());
+      expect(await r.endOf(r.now.id)).toBe('2026-11-21T10:00:00.000Z');
       const duty = await api(manager).get('/rota/on-duty').expect(200);
       expect(JSON.stringify(duty.body)).not.toContain('Suspended Sue');
       const coverage = await api(manager).get('/rota/coverage?from=2026-12-02T09:00:00Z&to=2026-12-02T17:00:00Z').expect(200);
@@ -482,7 +491,7 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       );
     });
 
-    it('an approval ended early takes her off only the shifts after its last day; one made inactive, off every shift ahead', async () => {
+    it('an approval ended early takes her off only the shifts after its last day; one made inactive, off every shift ahead and the one in progress ended now', async () => {
       const ended = await rostered('Ended Ed');
       const res = await api(manager)
         .post(`/approvals/${ended.approvalId}/end`, { endedOn: '2026-12-10', reason: 'Moved to another council' })
@@ -493,7 +502,8 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       const inactive = await rostered('Inactive Ida');
       const changed = await api(manager).patch(`/practitioners/${inactive.a.practitionerId}`, { active: false }).expect(200);
       expect(changed.body.removedFromRota).toHaveLength(3);
-      expect(await inactive.onShifts()).toEqual([inactive.past.id]);
+      expect((await inactive.onShifts()).sort()).toEqual([inactive.past.id, inactive.now.id].sort());
+      expect(await inactive.endOf(inactive.now.id)).toBe('2026-11-21T10:00:00.000Z');
       // A change that cannot take authority away says nothing of the rota.
       const team = await api(manager).patch(`/practitioners/${ended.a.practitionerId}`, { team: 'North' }).expect(200);
       expect(team.body.removedFromRota).toBeUndefined();

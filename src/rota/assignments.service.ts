@@ -11,7 +11,7 @@ import { EventsService } from '../events/events.service';
 import { Clock } from '../common/clock';
 import { accountBarSql, EligibilityService } from '../workforce/eligibility.service';
 import { EligibilityWithdrawals, WithdrawnAssignment } from '../workforce/eligibility-withdrawals';
-import { PractitionersService } from '../workforce/practitioners.service';
+import { PractitionersService, refuseOwnRecord } from '../workforce/practitioners.service';
 import { AssignmentChecksService, Override } from './assignment-checks.service';
 import { AssignmentDto, ShiftDto } from './dto/rota.dto';
 import { ShiftsService } from './shifts.service';
@@ -87,7 +87,8 @@ export class AssignmentsService implements OnModuleInit {
   /**
    * AMHP-05/07/08/11 ("a hard block on the rota"; "taken off the rota"): every assignment of the practitioner not yet over
    * (one in progress too: she may not act from now) is checked again against the workforce rules, and those with a
-   * hard finding are taken off, each audited with an event as any removal is. Past assignments are history and stay.
+   * hard finding are taken off, each audited with an event as any removal is. Past assignments are history and stay;
+   * one in progress ends now, kept as worked up to now (ROTA-WORKED, unassignIn).
    * Their places then show as gaps in coverage, on duty and the gap alerts.
    */
   async removeIneligible(m: EntityManager, practitionerId: string): Promise<WithdrawnAssignment[]> {
@@ -136,6 +137,7 @@ export class AssignmentsService implements OnModuleInit {
     const shift = await this.shifts.lock(m, a.shiftId);
     const checked = await this.checks.check(m, shift, a.practitionerId, a.replacing ?? []);
     const overridden = this.checks.enforce(checked, a.overrides);
+    if (overridden.length) refuseOwnRecord(actor, checked.userId, 'override rota warnings');
     let id: string;
     try {
       [{ id }] = await m.query(
@@ -192,25 +194,39 @@ export class AssignmentsService implements OnModuleInit {
     await this.db.transaction((m) => this.unassignIn(m, assignmentId, 'manual'));
   }
 
-  /** `because`: the finding codes that took it off (a removal by the rules, not by a person). */
+  /**
+   * Takes an AMHP off a shift from now on. `because`: the finding codes that took it off (a removal by the rules, not by
+   * a person). What has been worked is history and is never removed (ROTA-WORKED): an assignment already over is
+   * refused (409 `assignment-worked`), one in progress ends now and is kept as worked up to now (its end is trimmed),
+   * and only one not yet started is deleted. Returns which of the two happened.
+   */
   async unassignIn(
     m: EntityManager,
     assignmentId: string,
     source: 'manual' | 'swap' | 'leave' | 'approval',
     because?: string[],
-  ): Promise<void> {
+  ): Promise<'removed' | 'ended'> {
     const [row]: Array<{ shift_id: string; practitioner_id: string; user_id: string; starts_at: Date; ends_at: Date }> = await m.query(
       'SELECT shift_id, practitioner_id, user_id, starts_at, ends_at FROM shift_assignments WHERE id = $1 FOR UPDATE',
       [assignmentId],
     );
     if (!row) throw new NotFoundProblem('Assignment', assignmentId);
+    const now = this.clock.now();
+    if (row.ends_at <= now)
+      throw new ConflictProblem(
+        'This shift has been worked: who was on duty is history and cannot be removed (ROTA-WORKED).',
+        'assignment-worked',
+      );
+    const started = row.starts_at < now;
     // An open swap offer of this assignment has nothing left to offer: cancel it (its history stays).
     const [cancelled]: [Array<{ id: string }>] = await m.query(
       `UPDATE swap_requests SET status = 'cancelled', decided_at = now(), decision_note = 'The assignment was removed', version = version + 1
         WHERE assignment_id = $1 AND status IN ('offered', 'accepted') RETURNING id`,
       [assignmentId],
     );
-    await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
+    // ROTA-WORKED: a shift in progress ends now for her; the part she has worked stays on the record.
+    if (started) await m.query('UPDATE shift_assignments SET ends_at = $2 WHERE id = $1', [assignmentId, now]);
+    else await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
     await this.shifts.staffingChanged(m, row.shift_id);
     await this.audit.record(m, {
       action: 'rota.unassign',
@@ -220,6 +236,7 @@ export class AssignmentsService implements OnModuleInit {
         shiftId: row.shift_id,
         practitionerId: row.practitioner_id,
         source,
+        ...(started ? { workedUntil: now.toISOString(), plannedEnd: row.ends_at.toISOString() } : {}),
         ...(because ? { because } : {}),
         ...(cancelled.length ? { cancelledSwaps: cancelled.map((c) => c.id) } : {}),
       },
@@ -233,11 +250,13 @@ export class AssignmentsService implements OnModuleInit {
         assignmentId,
         practitionerId: row.practitioner_id,
         userId: row.user_id,
-        startsAt: row.starts_at.toISOString(),
+        // The part taken away: from now for a shift in progress.
+        startsAt: (started ? now : row.starts_at).toISOString(),
         endsAt: row.ends_at.toISOString(),
         source,
       },
     });
+    return started ? 'ended' : 'removed';
   }
 
   /** An AMHP's assignments in a period: their own, or anyone's for a reader of the whole rota. */

@@ -67,10 +67,12 @@ export class DutyService {
     if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
     if (to.getTime() - from.getTime() > 93 * 86_400_000)
       throw new UnprocessableProblem('Coverage for at most 93 days at a time.', 'bad-period');
+    // An AMHP taken off a shift in progress (her assignment ended early, ROTA-WORKED) no longer fills its place.
     const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await this.db.manager.query(
       `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
               coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
-                          FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
+                          FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id
+                         WHERE a.shift_id = s.id AND a.ends_at >= s.ends_at), '[]') AS assigned
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at`,
       [from, to],
     );

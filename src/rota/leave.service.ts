@@ -11,7 +11,7 @@ import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailed
 import { Db } from '../database/db';
 import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
-import { PractitionersService } from '../workforce/practitioners.service';
+import { PractitionersService, refuseOwnRecord } from '../workforce/practitioners.service';
 import { AssignmentsService } from './assignments.service';
 import {
   ApproveLeaveDto,
@@ -224,6 +224,7 @@ export class LeaveService {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
       assertVersion(expectedVersion, row.version);
+      refuseOwnRecord(actor, row.userId, 'decline leave');
       if (row.status !== 'requested')
         throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be declined.`, 'leave-not-requested', {
           leaveStatus: row.status,
@@ -263,6 +264,7 @@ export class LeaveService {
 
   /** Approves locked, requested leave: refuses (409) over assignments in the period unless told to take them off. */
   private async approveIn(m: EntityManager, actor: Actor, row: LeaveRow, note: string | undefined, unassign: boolean): Promise<void> {
+    refuseOwnRecord(actor, row.userId, 'approve leave');
     if (row.status !== 'requested')
       throw new ConflictProblem(`The leave is ${row.status}; only requested leave can be approved.`, 'leave-not-requested', {
         leaveStatus: row.status,
@@ -304,12 +306,16 @@ export class LeaveService {
     if (!rows.length) throw new PreconditionFailedProblem('The leave was changed by someone else meanwhile; fetch it again and retry.');
   }
 
+  /**
+   * Her assignments in the leave period not yet worked (ROTA-WORKED): one already over is history, whatever the
+   * leave's start, and is neither a conflict nor taken off; one in progress is (unassignIn ends it now).
+   */
   private async conflicts(m: EntityManager, practitionerId: string, startsAt: Date, endsAt: Date): Promise<LeaveConflictDto[]> {
     const rows: Array<LeaveConflictDto & { startsAt: Date; endsAt: Date }> = await m.query(
       `SELECT a.id AS "assignmentId", a.shift_id AS "shiftId", s.label, a.starts_at AS "startsAt", a.ends_at AS "endsAt"
          FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
-        WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 ORDER BY a.starts_at`,
-      [practitionerId, startsAt, endsAt],
+        WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 AND a.ends_at > $4 ORDER BY a.starts_at`,
+      [practitionerId, startsAt, endsAt, this.clock.now()],
     );
     return rows.map((r) => ({ ...r, startsAt: iso(r.startsAt), endsAt: iso(r.endsAt) }));
   }

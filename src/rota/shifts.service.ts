@@ -167,10 +167,18 @@ export class ShiftsService {
     });
   }
 
-  /** Removes a shift nobody is on (a shift with assignments must be emptied first: 409). */
+  /**
+   * Removes a shift nobody is on (a shift with assignments must be emptied first: 409). A shift that has started is
+   * part of the duty record, staffed or not (a gap in cover is history too): 409 `shift-started` (ROTA-WORKED).
+   */
   async remove(id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      await this.lock(m, id);
+      const shift = await this.lock(m, id);
+      if (shift.startsAt <= this.clock.now())
+        throw new ConflictProblem(
+          'This shift has started: it stays on the duty record and cannot be removed (ROTA-WORKED).',
+          'shift-started',
+        );
       const [{ n }] = await m.query('SELECT count(*)::int AS n FROM shift_assignments WHERE shift_id = $1', [id]);
       if (n > 0) throw new ConflictProblem('Unassign the AMHPs on this shift before removing it.', 'shift-has-assignments');
       await m.query('DELETE FROM shifts WHERE id = $1', [id]);

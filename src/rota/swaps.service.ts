@@ -10,7 +10,7 @@ import { ConflictProblem, ForbiddenProblem, NotFoundProblem, PreconditionFailedP
 import { Db } from '../database/db';
 import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
-import { PractitionersService } from '../workforce/practitioners.service';
+import { PractitionersService, refuseOwnRecord } from '../workforce/practitioners.service';
 import { AssignmentChecksService, Finding, Override } from './assignment-checks.service';
 import { AssignmentsService } from './assignments.service';
 import { AcceptSwapDto, ApproveSwapDto, CreateSwapDto, SwapDto, SwapNoteDto, SwapQuery, SwapStatus } from './dto/leave-swaps.dto';
@@ -337,6 +337,8 @@ export class SwapsService {
    * cascades on delete: otherwise removing the offered assignment would delete the swap being approved.
    */
   private async approveIn(m: EntityManager, actor: Actor, row: SwapRow, overrides: Override[], note: string | undefined): Promise<void> {
+    refuseOwnRecord(actor, row.fromUserId, 'approve a swap');
+    refuseOwnRecord(actor, row.takerUserId, 'approve a swap');
     if (row.status !== 'accepted')
       throw new ConflictProblem(`The swap is ${row.status}; only an accepted swap can be approved.`, 'swap-not-accepted', {
         swapStatus: row.status,

@@ -177,7 +177,7 @@ export class DemoWorkforce {
       });
       const startsOn = addDays(today, -d.approvedDaysAgo);
       const endsOn = d.endsInDays !== undefined ? addDays(today, d.endsInDays) : addDays(addYears(startsOn, 5), -1);
-      const approval = await this.approvals.create(p.id, {
+      const approval = await this.approvals.create(manager, p.id, {
         approvingAuthority: 'Northshire County Council',
         startsOn,
         endsOn,

@@ -116,6 +116,14 @@ export const RULES = {
     regime: 'local-policy',
     commencement: null,
   },
+  'AMHP-12': {
+    citation: 'SI 2008/1206 regs 3, 5, 6 (the approving authority approves, suspends and judges training); local governance',
+    summary:
+      'Nobody certifies her own record: a person may not grant, suspend, lift, end or withdraw her own approval, record her own training, decide her own leave or swap, or override the warnings on her own rota place; another manager must.',
+    severity: 'blocker',
+    regime: 'local-policy',
+    commencement: null,
+  },
 
   // Applications (MHA 1983 Part 2).
   'APP-01': {
@@ -857,6 +865,14 @@ export const RULES = {
     summary:
       'A swap that takes away the only AMHP holding a skill the shift requires, without the colleague taking it over holding it, needs an override with a reason.',
     severity: 'warning',
+    regime: 'local-policy',
+    commencement: null,
+  },
+  'ROTA-WORKED': {
+    citation: 'Local rota policy (the duty record); MHA 1983 s.13 (who was the duty AMHP)',
+    summary:
+      'What has been worked is history: a change to the rota (leave, a suspension, an account withdrawn, a manager) takes off only what is not yet worked. A shift in progress ends at the change and is kept as worked up to then; a worked assignment or a started shift cannot be deleted.',
+    severity: 'blocker',
     regime: 'local-policy',
     commencement: null,
   },

@@ -40,11 +40,12 @@ export class ApprovalsController {
   @ApiCreatedResponse({ type: ApprovalDto })
   @ApiUnprocessableEntityResponse({ description: 'Longer than five years, or ending before it starts (findings with rule ids).' })
   async create(
+    @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateApprovalDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ApprovalDto> {
-    const a = await this.approvals.create(id, dto);
+    const a = await this.approvals.create(actor, id, dto);
     reply.header('etag', etagFor(a.version)).header('location', `/practitioners/${id}/approvals`);
     return a;
   }
@@ -55,12 +56,13 @@ export class ApprovalsController {
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ApprovalDto })
   async update(
+    @CurrentActor() actor: Actor,
     @Param('approvalId', new ParseIdPipe()) approvalId: string,
     @Body() dto: UpdateApprovalDto,
     @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ApprovalDto> {
-    const a = await this.approvals.update(approvalId, dto, version);
+    const a = await this.approvals.update(actor, approvalId, dto, version);
     reply.header('etag', etagFor(a.version));
     return a;
   }
@@ -83,11 +85,12 @@ export class ApprovalsController {
   @ApiOperation({ summary: 'Lift a suspension.' })
   @ApiOkResponse({ type: ApprovalDto })
   lift(
+    @CurrentActor() actor: Actor,
     @Param('approvalId', new ParseIdPipe()) approvalId: string,
     @Param('suspensionId', new ParseIdPipe()) suspensionId: string,
     @Body() dto: LiftSuspensionDto,
   ): Promise<ApprovalDto> {
-    return this.approvals.lift(approvalId, suspensionId, dto);
+    return this.approvals.lift(actor, approvalId, suspensionId, dto);
   }
 
   @Post('approvals/:approvalId/training-decisions')
@@ -112,8 +115,12 @@ export class ApprovalsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End an approval early, with the reason (AMHP-08).' })
   @ApiOkResponse({ type: ApprovalDto })
-  end(@Param('approvalId', new ParseIdPipe()) approvalId: string, @Body() dto: EndApprovalDto): Promise<ApprovalDto> {
-    return this.approvals.end(approvalId, dto);
+  end(
+    @CurrentActor() actor: Actor,
+    @Param('approvalId', new ParseIdPipe()) approvalId: string,
+    @Body() dto: EndApprovalDto,
+  ): Promise<ApprovalDto> {
+    return this.approvals.end(actor, approvalId, dto);
   }
 
   @Get('approvals/reapproval-due')

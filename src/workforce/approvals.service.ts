@@ -58,10 +58,10 @@ export class ApprovalsService {
     return (await loadApprovals(this.db.manager, [practitionerId])).map((a) => this.dto(a));
   }
 
-  async create(practitionerId: string, dto: CreateApprovalDto): Promise<ApprovalDto> {
+  async create(actor: Actor, practitionerId: string, dto: CreateApprovalDto): Promise<ApprovalDto> {
     rejectFindings(approvalPeriodFindings(dto.startsOn, dto.endsOn));
     return this.db.transaction(async (m) => {
-      await this.practitioners.find(m, practitionerId);
+      await this.practitioners.refuseOwn(m, actor, practitionerId, 'record an approval');
       const [row] = await m
         .query(
           `INSERT INTO approvals (practitioner_id, approving_authority, starts_on, ends_on, conditions) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -86,9 +86,10 @@ export class ApprovalsService {
     });
   }
 
-  async update(id: string, dto: UpdateApprovalDto, expectedVersion: ExpectedVersion): Promise<ApprovalDto> {
+  async update(actor: Actor, id: string, dto: UpdateApprovalDto, expectedVersion: ExpectedVersion): Promise<ApprovalDto> {
     return this.db.transaction(async (m) => {
       const a = await this.load(m, id);
+      await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'change an approval');
       assertVersion(expectedVersion, a.version);
       if (a.endedOn) throw new ConflictProblem('An approval that has been ended cannot be changed.', 'approval-ended');
       if (dto.endsOn) rejectFindings(approvalPeriodFindings(a.startsOn, dto.endsOn));
@@ -118,6 +119,7 @@ export class ApprovalsService {
   async suspend(actor: Actor, id: string, dto: SuspendApprovalDto): Promise<ApprovalDto> {
     return this.db.transaction(async (m) => {
       const a = await this.lockApproval(m, id);
+      await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'suspend an approval');
       const startsAt = dto.startsAt ? new Date(dto.startsAt) : this.clock.now();
       if (a.suspensions.some((s) => s.endsAt === null || s.endsAt > startsAt)) {
         throw new ConflictProblem('The approval is already suspended at that time; lift that suspension first.', 'already-suspended');
@@ -140,9 +142,10 @@ export class ApprovalsService {
     });
   }
 
-  async lift(id: string, suspensionId: string, dto: LiftSuspensionDto): Promise<ApprovalDto> {
+  async lift(actor: Actor, id: string, suspensionId: string, dto: LiftSuspensionDto): Promise<ApprovalDto> {
     return this.db.transaction(async (m) => {
       const a = await this.lockApproval(m, id);
+      await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'lift a suspension');
       const s = a.suspensions.find((x) => x.id === suspensionId);
       if (!s) throw new NotFoundProblem('Suspension', suspensionId);
       if (s.endsAt) throw new ConflictProblem('This suspension has already been lifted.', 'already-lifted');
@@ -207,9 +210,10 @@ export class ApprovalsService {
   }
 
   /** AMHP-08: the approval ends early; the reason is kept (and given to the AMHP in writing). */
-  async end(id: string, dto: EndApprovalDto): Promise<ApprovalDto> {
+  async end(actor: Actor, id: string, dto: EndApprovalDto): Promise<ApprovalDto> {
     return this.db.transaction(async (m) => {
       const a = await this.lockApproval(m, id);
+      await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'end an approval');
       if (a.endedOn) throw new ConflictProblem('This approval has already been ended.', 'approval-ended');
       if (dto.endedOn < a.startsOn || dto.endedOn > a.endsOn) {
         throw new UnprocessableProblem(`endedOn must fall within the approval (${a.startsOn} to ${a.endsOn}).`, 'end-outside-approval');

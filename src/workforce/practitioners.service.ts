@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, ForbiddenProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { CreatePractitionerDto, PractitionerDto, PractitionerQuery, UpdatePractitionerDto } from './dto/practitioner.dto';
@@ -32,6 +32,17 @@ const COLUMNS = `p.id, p.user_id AS "userId", u.display_name AS "displayName", u
   p.line_manager_user_id AS "lineManagerUserId", p.active, p.version`;
 
 /** AMHP practitioner records: profession, registration, team, hours and rota skills. */
+/**
+ * AMHP-12: nobody certifies her own record. A manager who is also an AMHP may not grant, suspend, lift, end or withdraw
+ * her own approval (SI 2008/1206 regs 3, 6, 7), record or remove her own training (reg 5), decide her own leave or swap,
+ * or override the warnings on her own rota place: another manager must. 403 `own-record`, naming the act. The one
+ * check every such write makes (refuseOwn when only the practitioner's id is at hand).
+ */
+export function refuseOwnRecord(actor: Actor, subjectUserId: string | null | undefined, act: string): void {
+  if (subjectUserId && actor.userId === subjectUserId)
+    throw new ForbiddenProblem(`You cannot ${act} on your own record; another manager must (AMHP-12).`, 'own-record');
+}
+
 @Injectable()
 export class PractitionersService {
   constructor(
@@ -204,6 +215,13 @@ export class PractitionersService {
       if (!fields.some((f) => authority.includes(f))) return this.load(m, id);
       return { ...(await this.load(m, id)), ...(await this.withdrawals.recheck(m, id)) };
     });
+  }
+
+  /** refuseOwnRecord for the practitioner `id` (404 when there is none). */
+  async refuseOwn(m: EntityManager, actor: Actor, id: string, act: string): Promise<PractitionerEntity> {
+    const p = await this.find(m, id);
+    refuseOwnRecord(actor, p.userId, act);
+    return p;
   }
 
   async find(m: EntityManager, id: string): Promise<PractitionerEntity> {

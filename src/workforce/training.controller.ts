@@ -38,8 +38,8 @@ export class TrainingController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a training record entered in error (audited).' })
   @ApiNoContentResponse()
-  remove(@Param('recordId', new ParseIdPipe()) recordId: string): Promise<void> {
-    return this.training.remove(recordId);
+  remove(@CurrentActor() actor: Actor, @Param('recordId', new ParseIdPipe()) recordId: string): Promise<void> {
+    return this.training.remove(actor, recordId);
   }
 
   @Get('training/shortfalls')

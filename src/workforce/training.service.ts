@@ -42,7 +42,7 @@ export class TrainingService {
     // AMHP-06 counts training completed: a course booked (a date to come) would meet the year's hours before it is held.
     recordedDate(body.completedOn, 'completedOn', localDate(this.clock.now(), this.config.timeZone));
     return this.db.transaction(async (m) => {
-      await this.practitioners.find(m, practitionerId);
+      await this.practitioners.refuseOwn(m, actor, practitionerId, 'record training');
       const repo = m.getRepository(TrainingRecordEntity);
       const r = await repo.save(
         repo.create({
@@ -71,7 +71,7 @@ export class TrainingService {
    * it (the others wait on its row lock, then find it gone: 404) and exactly one `training.remove` is audited (QUALITY
    * R3: the audit trail is what happened; AMHP-06's training history is read from it).
    */
-  async remove(id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
       // DELETE … RETURNING answers [rows, count].
       const [rows]: [Array<{ practitionerId: string; hours: string; completedOn: string }>] = await m.query(
@@ -81,6 +81,7 @@ export class TrainingService {
       );
       if (!rows.length) throw new NotFoundProblem('Training record', id);
       const [r] = rows;
+      await this.practitioners.refuseOwn(m, actor, r.practitionerId, 'remove training');
       await this.audit.record(m, {
         action: 'training.remove',
         resourceType: 'training-record',

@@ -1,0 +1,93 @@
+import { amhp, approvalOf } from './support/workforce-fixtures';
+import { createTestApp, TestApp, TestUser } from './support/test-app';
+
+/** AMHP-12: a manager who is also an AMHP does not certify her own record; another manager does. */
+describe('workforce and rota: nobody certifies her own record', () => {
+  let t: TestApp;
+  let manager: TestUser;
+  let mona: TestUser & { practitionerId: string };
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
+    manager = await t.user(['manager']);
+    mona = await amhp(t, { roles: ['manager', 'amhp'], displayName: 'Mona Lead' });
+  });
+  afterAll(() => t.close());
+
+  const as = (u: TestUser) => ({
+    get: (p: string) => t.http.get(p).set('authorization', u.auth),
+    post: (p: string, b: object = {}, headers: Record<string, string> = {}) =>
+      t.http.post(p).set('authorization', u.auth).set(headers).send(b),
+    patch: (p: string, b: object = {}, headers: Record<string, string> = {}) =>
+      t.http.patch(p).set('authorization', u.auth).set(headers).send(b),
+  });
+  const refused = (res: { status: number; headers: Record<string, string>; body: { code: string; detail: string } }) => {
+    expect(res.status).toBe(403);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.code).toBe('own-record');
+    expect(res.body.detail).toContain('another manager');
+  };
+  const audited = async (action: string) =>
+    (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = $1 AND actor_id = $2`, [action, mona.id]))[0].n;
+
+  it('she cannot record her own approval or training, nor remove her own training; another manager can', async () => {
+    refused(
+      await as(mona).post(`/practitioners/${mona.practitionerId}/approvals`, {
+        approvingAuthority: 'Northshire County Council',
+        startsOn: '2031-01-01',
+        endsOn: '2035-12-30',
+      }),
+    );
+    const training = { completedOn: '2026-11-20', hours: 18, provider: 'Self study', topic: 'Reading the Code of Practice' };
+    refused(await as(mona).post(`/practitioners/${mona.practitionerId}/training`, training));
+    const byManager = await as(manager).post(`/practitioners/${mona.practitionerId}/training`, training).expect(201);
+    refused(await t.http.delete(`/training-records/${byManager.body.id}`).set('authorization', mona.auth));
+    expect(await audited('training.add')).toBe(0);
+    expect(await audited('approval.create')).toBe(0);
+  });
+
+  it('suspended by another manager, she cannot lift, end or change her own approval: she stays suspended', async () => {
+    const approvalId = await approvalOf(t, mona.practitionerId);
+    const suspended = await as(manager)
+      .post(`/approvals/${approvalId}/suspensions`, { reason: 'Concern raised about practice' })
+      .expect(201);
+    const suspensionId = suspended.body.suspensions[0].id as string;
+    refused(await as(mona).post(`/approvals/${approvalId}/suspensions/${suspensionId}/lift`, { reason: 'I have reviewed it myself' }));
+    refused(await as(mona).post(`/approvals/${approvalId}/end`, { endedOn: '2026-11-21', reason: 'Ending it myself' }));
+    refused(await as(mona).patch(`/approvals/${approvalId}`, { conditions: 'None' }));
+    expect((await as(manager).get(`/practitioners/${mona.practitionerId}/approvals`).expect(200)).body.items[0].status).toBe('suspended');
+    t.clock.advance(3_600_000);
+    await as(manager)
+      .post(`/approvals/${approvalId}/suspensions/${suspensionId}/lift`, { reason: 'Reviewed by the Head of Service' })
+      .expect(200);
+  });
+
+  it('she cannot approve her own leave, nor override the warnings on her own rota place', async () => {
+    refused(
+      await as(mona).post('/rota/leave', {
+        practitionerId: mona.practitionerId,
+        kind: 'annual',
+        startsAt: '2026-12-24T00:00:00Z',
+        endsAt: '2026-12-27T00:00:00Z',
+        approve: true,
+      }),
+    );
+    expect(await t.sql('SELECT 1 FROM leave_requests WHERE practitioner_id = $1', [mona.practitionerId])).toEqual([]);
+    const asked = await as(mona)
+      .post('/rota/leave', { kind: 'annual', startsAt: '2026-12-24T00:00:00Z', endsAt: '2026-12-27T00:00:00Z' })
+      .expect(201);
+    refused(await as(mona).post(`/rota/leave/${asked.body.id}/approve`, {}, { 'if-match': '"v1"' }));
+    await as(manager).post(`/rota/leave/${asked.body.id}/approve`, {}, { 'if-match': '"v1"' }).expect(200);
+
+    await t.sql(`UPDATE practitioners SET registration_checked_on = '2025-01-01' WHERE id = $1`, [mona.practitionerId]);
+    const shift = await as(manager)
+      .post('/rota/shifts', { label: 'Day', startsAt: '2026-12-08T09:00:00Z', endsAt: '2026-12-08T17:00:00Z', requiredCount: 1 })
+      .expect(201);
+    const body = {
+      practitionerId: mona.practitionerId,
+      overrides: [{ code: 'registration-check-stale', reason: 'I will check it next week' }],
+    };
+    refused(await as(mona).post(`/rota/shifts/${shift.body.id}/assignments`, body));
+    expect((await as(manager).get(`/rota/shifts/${shift.body.id}`).expect(200)).body.assigned).toEqual([]);
+    await as(manager).post(`/rota/shifts/${shift.body.id}/assignments`, body).expect(201);
+  });
+});
