@@ -51,6 +51,7 @@ import * as m47 from './1796460000000-RecommendationApprovalReliedOn';
 import * as m48 from './1796461000000-PendingMatchPerPair';
 import * as m49 from './1796462000000-PersonNamesCanonical';
 import * as m50 from './1796463000000-OnDutyWorkedUntil';
+import * as m51 from './1796463100000-ApprovalWithdrawals';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -104,4 +105,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m48),
   ...Object.values(m49),
   ...Object.values(m50),
+  ...Object.values(m51),
 ];

@@ -77,6 +77,8 @@ describe('renderPortfolioHtml', () => {
         status: 'active',
         suspensions: [{ id: 's1', startsAt: '2026-01-10T23:30:00.000Z', endsAt: null, reason: evil, liftReason: null }],
         trainingDecisions: [{ year: 1, decidedOn: '2026-06-10', reason: evil }],
+        withdrawnSuspensions: [],
+        withdrawnEnds: [],
         version: 1,
       },
     ],

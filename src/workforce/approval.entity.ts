@@ -41,6 +41,10 @@ export class ApprovalEntity {
   @Column('text', { nullable: true })
   endReason: string | null;
 
+  /** Early ends withdrawn as recorded in error (AMHP-08/09), oldest first: [{endedOn, endReason, withdrawnAt, withdrawnBy, reason}]. */
+  @Column('jsonb', { default: () => `'[]'` })
+  withdrawnEnds: Array<{ endedOn: string; endReason: string; withdrawnAt: string; withdrawnBy: string; reason: string }>;
+
   @Column('integer', { default: 1 })
   version: number;
 
@@ -51,6 +55,10 @@ export class ApprovalEntity {
 /** A period during which an approval is suspended (AMHP-07): the AMHP may not act. */
 @Entity('approval_suspensions')
 @Check('approval_suspensions_period', `ends_at IS NULL OR ends_at > starts_at`)
+@Check(
+  'approval_suspensions_withdrawn',
+  `(withdrawn_at IS NULL) = (withdrawal_reason IS NULL) AND (withdrawn_at IS NULL) = (withdrawn_by IS NULL)`,
+)
 @Index('approval_suspensions_approval_idx', ['approvalId', 'startsAt'])
 export class ApprovalSuspensionEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -75,6 +83,17 @@ export class ApprovalSuspensionEntity {
   @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   createdBy: string;
+
+  /** Withdrawn as recorded in error: kept on the record, of no effect (the rules never see it). */
+  @Column('timestamptz', { nullable: true })
+  withdrawnAt: Date | null;
+
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  withdrawnBy: string | null;
+
+  @Column('text', { nullable: true })
+  withdrawalReason: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

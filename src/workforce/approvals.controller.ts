@@ -16,6 +16,7 @@ import {
   RecordTrainingDecisionDto,
   SuspendApprovalDto,
   UpdateApprovalDto,
+  WithdrawEntryDto,
 } from './dto/approval.dto';
 import { ApprovalsService } from './approvals.service';
 import { ParseIdPipe } from '../common/validation';
@@ -108,6 +109,39 @@ export class ApprovalsController {
     @Body() dto: RecordTrainingDecisionDto,
   ): Promise<ApprovalDto> {
     return this.approvals.recordTrainingDecision(actor, approvalId, dto);
+  }
+
+  @Post('approvals/:approvalId/suspensions/:suspensionId/withdraw')
+  @Authorize('practitioners.write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Withdraw a suspension recorded in error, with the reason: kept on the record as withdrawn, of no effect (AMHP-07, AMHP-09). Shifts it took the AMHP off are not put back.',
+  })
+  @ApiOkResponse({ type: ApprovalDto })
+  withdrawSuspension(
+    @CurrentActor() actor: Actor,
+    @Param('approvalId', new ParseIdPipe()) approvalId: string,
+    @Param('suspensionId', new ParseIdPipe()) suspensionId: string,
+    @Body() dto: WithdrawEntryDto,
+  ): Promise<ApprovalDto> {
+    return this.approvals.withdrawSuspension(actor, approvalId, suspensionId, dto);
+  }
+
+  @Post('approvals/:approvalId/end/withdraw')
+  @Authorize('practitioners.write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Withdraw an early end recorded in error, with the reason: the approval runs to its end date again; the end is kept on the record as withdrawn (AMHP-08, AMHP-09).',
+  })
+  @ApiOkResponse({ type: ApprovalDto })
+  withdrawEnd(
+    @CurrentActor() actor: Actor,
+    @Param('approvalId', new ParseIdPipe()) approvalId: string,
+    @Body() dto: WithdrawEntryDto,
+  ): Promise<ApprovalDto> {
+    return this.approvals.withdrawEnd(actor, approvalId, dto);
   }
 
   @Post('approvals/:approvalId/end')

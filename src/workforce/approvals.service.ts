@@ -19,6 +19,7 @@ import {
   RecordTrainingDecisionDto,
   SuspendApprovalDto,
   UpdateApprovalDto,
+  WithdrawEntryDto,
 } from './dto/approval.dto';
 import { EligibilityWithdrawals } from './eligibility-withdrawals';
 import { facts as trainingFacts, TrainingService } from './training.service';
@@ -228,6 +229,76 @@ export class ApprovalsService {
     });
   }
 
+  /**
+   * A suspension recorded in error (the wrong AMHP, the wrong start) withdrawn, with the reason (AMHP-07, AMHP-09): it
+   * stays on the record, marked withdrawn, but no rule reads it any more, so eligibility for any time, past or ahead,
+   * is judged as if it had never been. Shifts it took her off are not put back: the rota is rebuilt by a person.
+   */
+  async withdrawSuspension(actor: Actor, id: string, suspensionId: string, dto: WithdrawEntryDto): Promise<ApprovalDto> {
+    return this.db.transaction(async (m) => {
+      const a = await this.lockApproval(m, id);
+      await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'withdraw a suspension');
+      const [s]: Array<{ withdrawn_at: Date | null }> = await m.query(
+        'SELECT withdrawn_at FROM approval_suspensions WHERE id = $1 AND approval_id = $2',
+        [suspensionId, id],
+      );
+      if (!s) throw new NotFoundProblem('Suspension', suspensionId);
+      if (s.withdrawn_at) throw new ConflictProblem('This suspension has already been withdrawn.', 'already-withdrawn');
+      await m.query('UPDATE approval_suspensions SET withdrawn_at = $2, withdrawn_by = $3, withdrawal_reason = $4 WHERE id = $1', [
+        suspensionId,
+        this.clock.now(),
+        actor.userId,
+        dto.reason,
+      ]);
+      await m.query('UPDATE approvals SET version = version + 1 WHERE id = $1', [id]);
+      await this.audit.record(m, {
+        action: 'approval.withdraw-suspension',
+        resourceType: 'approval',
+        resourceId: id,
+        details: { suspensionId },
+      });
+      return this.dto(await this.load(m, id));
+    });
+  }
+
+  /**
+   * An early end recorded in error withdrawn, with the reason (AMHP-08, AMHP-09): the approval runs to its end date
+   * again; the withdrawn end stays on the record (withdrawnEnds). 409 when it is not ended, or when a later approval
+   * now overlaps it. Shifts the end took her off are not put back.
+   */
+  async withdrawEnd(actor: Actor, id: string, dto: WithdrawEntryDto): Promise<ApprovalDto> {
+    return this.db.transaction(async (m) => {
+      const a = await this.lockApproval(m, id);
+      await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'withdraw the end of an approval');
+      if (!a.endedOn) throw new ConflictProblem('This approval has not been ended.', 'approval-not-ended');
+      const entry = {
+        endedOn: a.endedOn,
+        endReason: a.endReason,
+        withdrawnAt: this.clock.now().toISOString(),
+        withdrawnBy: actor.userId,
+        reason: dto.reason,
+      };
+      await m
+        .query(
+          `UPDATE approvals SET ended_on = NULL, end_reason = NULL, withdrawn_ends = withdrawn_ends || jsonb_build_array($2::jsonb), version = version + 1
+            WHERE id = $1`,
+          [id, JSON.stringify(entry)],
+        )
+        .catch((err) => {
+          if ((err as { driverError?: { code?: string } }).driverError?.code === '23P01')
+            throw new ConflictProblem('A later approval now covers those dates; change that one first.', 'approval-overlap');
+          throw err;
+        });
+      await this.audit.record(m, {
+        action: 'approval.withdraw-end',
+        resourceType: 'approval',
+        resourceId: id,
+        details: { endedOn: a.endedOn },
+      });
+      return this.dto(await this.load(m, id));
+    });
+  }
+
   /** Approvals ending within `withinDays`, not yet ended, with the reminder stage reached (AMHP-05 reminders). */
   async reapprovalDue(withinDays?: number): Promise<ReapprovalDueDto[]> {
     const leadTimes = this.config.approvalReminderDays;
@@ -280,6 +351,13 @@ export class ApprovalsService {
         liftReason: s.liftReason,
       })),
       trainingDecisions: a.trainingDecisions,
+      withdrawnSuspensions: a.withdrawnSuspensions.map((s) => ({
+        ...s,
+        startsAt: new Date(s.startsAt).toISOString(),
+        endsAt: s.endsAt ? new Date(s.endsAt).toISOString() : null,
+        withdrawnAt: new Date(s.withdrawnAt).toISOString(),
+      })),
+      withdrawnEnds: a.withdrawnEnds,
       version: a.version,
     };
   }

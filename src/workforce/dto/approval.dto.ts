@@ -81,6 +81,33 @@ export class ReapprovalQuery {
   withinDays?: number;
 }
 
+export class WithdrawEntryDto {
+  @ApiProperty({ minLength: 5, maxLength: 2000, description: 'Why it was recorded in error (kept on the record).' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(5)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class WithdrawnSuspensionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) endsAt: string | null;
+  @ApiProperty() reason: string;
+  @ApiProperty({ format: 'date-time' }) withdrawnAt: string;
+  @ApiProperty({ format: 'uuid' }) withdrawnBy: string;
+  @ApiProperty() withdrawalReason: string;
+}
+
+export class WithdrawnEndDto {
+  @ApiProperty({ format: 'date' }) endedOn: string;
+  @ApiProperty() endReason: string;
+  @ApiProperty({ format: 'date-time' }) withdrawnAt: string;
+  @ApiProperty({ format: 'uuid' }) withdrawnBy: string;
+  @ApiProperty() reason: string;
+}
+
 export class SuspensionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date-time' }) startsAt: string;
@@ -144,6 +171,16 @@ export class ApprovalDto {
       "The approving authority's decisions that she may go on acting although a completed year ended short of training (AMHP-06).",
   })
   trainingDecisions: TrainingYearDecisionDto[];
+  @ApiProperty({
+    type: [WithdrawnSuspensionDto],
+    description: 'Suspensions withdrawn as recorded in error: kept on the record, of no effect (AMHP-07, AMHP-09).',
+  })
+  withdrawnSuspensions: WithdrawnSuspensionDto[];
+  @ApiProperty({
+    type: [WithdrawnEndDto],
+    description: 'Early ends withdrawn as recorded in error: kept on the record, of no effect (AMHP-08, AMHP-09).',
+  })
+  withdrawnEnds: WithdrawnEndDto[];
   @ApiProperty() version: number;
   @ApiPropertyOptional({
     type: [WithdrawnAssignmentDto],
