@@ -246,7 +246,7 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     const ds = t.app.get(DataSource);
     const night = await t.app
       .get(DecisionsService)
-      .signedBetween(ds.manager, new Date('2026-11-21T00:00:00Z'), new Date('2026-11-21T04:00:00Z'));
+      .forHandover(ds.manager, new Date('2026-11-21T00:00:00Z'), new Date('2026-11-21T04:00:00Z'));
     const handed = night.find((d) => d.id === placement.id)!;
     expect(handed).toMatchObject({
       type: 'emergency-placement',

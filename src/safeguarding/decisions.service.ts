@@ -78,8 +78,13 @@ interface DecisionRow {
 export interface SignedDecision {
   id: string;
   type: string;
+  /** A draft is on the handover as a record still needing action (not yet signed). */
+  status: 'signed' | 'draft';
   occurredAt: string;
-  signedAt: string;
+  signedAt: string | null;
+  /** Amendments made so far, and when the last was made (a decision handed over before, amended since, comes again). */
+  amendmentCount: number;
+  lastAmendedAt: string | null;
   authorUserId: string;
   personId: string | null;
   personName: string | null;
@@ -612,14 +617,23 @@ export class DecisionsService implements OnModuleInit {
     });
   }
 
-  async signedBetween(m: EntityManager, from: Date, to: Date): Promise<SignedDecision[]> {
-    const rows: DecisionRow[] = await m.query(
-      `SELECT d.id, d.type, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId", d.person_id AS "personId",
+  /**
+   * The decisions a handover of the period [from, to) carries (OOH-08, as the record now stands): those signed in it;
+   * those signed before and amended in it (the handover that listed them showed what the amendment superseded); and
+   * every draft of something that happened before `to`, still unsigned, as a record needing action.
+   */
+  async forHandover(m: EntityManager, from: Date, to: Date): Promise<SignedDecision[]> {
+    const rows: Array<DecisionRow & { amendmentCount: number; lastAmendedAt: Date | null }> = await m.query(
+      `SELECT d.id, d.type, d.status, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId", d.person_id AS "personId",
               ${personSummarySql('d.person_id')} AS person, d.person_details AS "personDetails",
-              d.content, d.cost_pence AS "costPence", d.escalation
+              d.content, d.cost_pence AS "costPence", d.escalation,
+              (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id AND x.amended_at < $2) AS "amendmentCount",
+              (SELECT max(x.amended_at) FROM decision_amendments x WHERE x.decision_id = d.id AND x.amended_at < $2) AS "lastAmendedAt"
          FROM decisions d
-        WHERE d.status = 'signed' AND d.signed_at >= $1 AND d.signed_at < $2
-        ORDER BY d.signed_at, d.id`,
+        WHERE (d.status = 'signed' AND d.signed_at < $2
+               AND (d.signed_at >= $1 OR EXISTS (SELECT 1 FROM decision_amendments x WHERE x.decision_id = d.id AND x.amended_at >= $1 AND x.amended_at < $2)))
+           OR (d.status = 'draft' AND d.occurred_at < $2)
+        ORDER BY d.status DESC, coalesce(d.signed_at, d.occurred_at), d.id`,
       [from, to],
     );
     const actions = await this.actions.ofSources(
@@ -631,8 +645,11 @@ export class DecisionsService implements OnModuleInit {
     return rows.map((r) => ({
       id: r.id,
       type: r.type,
+      status: r.status === 'signed' ? 'signed' : 'draft',
       occurredAt: isoOrNull(r.occurredAt)!,
-      signedAt: isoOrNull(r.signedAt)!,
+      signedAt: isoOrNull(r.signedAt),
+      amendmentCount: r.amendmentCount,
+      lastAmendedAt: isoOrNull(r.lastAmendedAt),
       authorUserId: r.authorUserId,
       personId: r.personId,
       personName: personName(r),

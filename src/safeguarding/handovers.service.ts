@@ -311,13 +311,19 @@ export class HandoversService {
     await this.events.emit(m, { type: 'handover.compiled', aggregateType: 'handover', aggregateId: h.id, payload: { date } });
     const from = new Date(h.period_from);
     const fresh: Array<{ type: HandoverItemView['itemType']; id: string; summary: Record<string, unknown> }> = [];
-    for (const d of await this.decisions.signedBetween(m, from, now)) {
+    // Signed in the period, amended in it (shown as amended, with the record as it now stands: it takes the place of
+    // the superseded text carried from an earlier handover), and drafts left unsigned, as needing action (OOH-08).
+    for (const d of await this.decisions.forHandover(m, from, now)) {
       fresh.push({
         type: 'decision',
         id: d.id,
         summary: {
           kind: 'decision',
           decisionType: d.type,
+          status: d.status,
+          ...(d.status === 'draft' ? { needsAction: 'Not yet signed: the author must complete and sign the record.' } : {}),
+          amendmentCount: d.amendmentCount,
+          lastAmendedAt: d.lastAmendedAt,
           occurredAt: d.occurredAt,
           signedAt: d.signedAt,
           authorUserId: d.authorUserId,

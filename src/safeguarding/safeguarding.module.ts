@@ -14,7 +14,7 @@ import { HandoversService } from './handovers.service';
 
 /**
  * Out-of-hours decisions (OOH-01..OOH-08: Care Act 2014 s.42, MCA 2005 and Sch A1), their follow-up actions, and
- * the morning handover. Exports DecisionsService (`signedBetween(m, from, to)` for the morning handover) and ActionsService (`openActions(m)`; `insert(m, …)` to
+ * the morning handover. Exports DecisionsService (`forHandover(m, from, to)` for the morning handover) and ActionsService (`openActions(m)`; `insert(m, …)` to
  * record a handover's actions in its transaction).
  */
 @Module({
