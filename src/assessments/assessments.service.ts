@@ -19,7 +19,14 @@ import { PersonMoves } from '../people/person-moves';
 import { RelativesService } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
-import { checkAssessment, conveyanceWindow, detentionRemaining, legalStatusCode, s4Conversion, SECTION_NAME } from '../statute/assessment-rules';
+import {
+  checkAssessment,
+  conveyanceWindow,
+  detentionRemaining,
+  legalStatusCode,
+  s4Conversion,
+  SECTION_NAME,
+} from '../statute/assessment-rules';
 import type {
   Applicant,
   ApplicationFacts,
