@@ -502,7 +502,8 @@ describe('the hub’s other screens on a phone', () => {
       );
       expect(swap.status).toBe('offered');
 
-      // A colleague who may act as an AMHP then, and is free of shifts for 12 hours either side, takes it.
+      // A colleague who may act as an AMHP then, and is free of shifts for 12 hours before it starts and after it ends
+      // (the daily rest, WTR-10), takes it.
       const [swap2] = await t.sql<{ ends_at: Date }>(
         'SELECT s.ends_at FROM swap_requests w JOIN shifts s ON s.id = w.shift_id WHERE w.id = $1',
         [swap.id],
@@ -511,10 +512,10 @@ describe('the hub’s other screens on a phone', () => {
         `SELECT p.id, u.email FROM users u JOIN practitioners p ON p.user_id = u.id
           WHERE 'amhp' = ANY(u.roles) AND u.email <> $1 AND u.email LIKE '%@demo.amhp-hub.local'
             AND NOT EXISTS (SELECT 1 FROM shift_assignments a
-                             WHERE a.practitioner_id = p.id AND a.starts_at < $2::timestamptz + interval '12 hours'
+                             WHERE a.practitioner_id = p.id AND a.starts_at < $3::timestamptz + interval '12 hours'
                                AND a.ends_at > $2::timestamptz - interval '12 hours')
           ORDER BY u.email`,
-        [amhpEmail, swap.starts_at],
+        [amhpEmail, swap.starts_at, swap2.ends_at],
       );
       const period = `from=${encodeURIComponent(new Date(swap.starts_at).toISOString())}&to=${encodeURIComponent(new Date(swap2.ends_at).toISOString())}`;
       let colleague: { email: string } | undefined;
