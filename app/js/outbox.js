@@ -11,6 +11,7 @@ import { done, inStore, open, peekOutbox, seal } from './device.js';
 import { packChanged } from './pack.js';
 import { api, currentUserId, isNoSignal, onContact, Problem, serverNow } from './session.js';
 import { onOtherTab, tellOtherTabs } from './tabs.js';
+import { localClock as clockOf } from './time.js';
 
 /** A random key for one recorded change (crypto.randomUUID needs a secure context; getRandomValues does not). */
 export function newKey() {
@@ -86,6 +87,8 @@ const listeners = new Set();
 /** Callers of `record` waiting for their own change's answer: key → { resolve, reject }. */
 const waiting = new Map();
 let draining;
+/** The key of the change this tab is sending now (it can no longer be taken back). */
+let inFlight = null;
 
 /** Calls `fn()` whenever the outbox changes (an item added, sent, refused or dismissed). */
 export function onOutboxChange(fn) {
@@ -104,6 +107,12 @@ onOtherTab('outbox', () => {
   for (const fn of listeners) fn();
 });
 
+// Another tab sent changes saved earlier on this phone: this tab's screens read again what the service now holds too,
+// as when it sends them itself (a screen left showing what the service held before would contradict its "sent").
+onOtherTab('outbox-replayed', () => {
+  for (const fn of replayedListeners) fn();
+});
+
 const replayedListeners = new Set();
 
 /**
@@ -120,14 +129,32 @@ export function onReplayed(fn) {
  * with the service's Problem if it refuses this change (the caller shows it: nothing is kept), or with `Queued` when
  * it is kept on the phone to be sent later.
  */
-export async function record(path, body, { method = 'POST', key = newKey(), label, ifMatch, base, tag } = {}) {
+export async function record(path, body, { method = 'POST', key = newKey(), label, ifMatch, base, tag, supersede = false } = {}) {
   const user = currentUserId();
   // The body and its label may name a person: both are kept encrypted. The path holds ids only, If-Match a version.
   // `base` (from `basedOn`): what the form was filled from, to tell a change made meanwhile to what she changed.
-  const sealed = await seal({ body: body === undefined ? null : body, label: label ?? null, base: base ?? null });
   // `tag` (ids and a kind, never a person's data) names what the change is, so that a screen can show it as waiting.
-  const item = { key, method, path, body: sealed, created: new Date(serverNow()).toISOString(), user, state: 'pending', ifMatch, tag };
-  await inStore('outbox', 'readwrite', (s) => done(s.add(item)));
+  // `supersede`: a record made once (an outcome): this change replaces any of hers with the same tag still waiting, so
+  // the last she decided is what is sent, never an earlier one she changed her mind about.
+  const created = new Date(serverNow()).toISOString();
+  let item;
+  try {
+    const sealed = await seal({ body: body === undefined ? null : body, label: label ?? null, base: base ?? null });
+    item = { key, method, path, body: sealed, created, user, state: 'pending', ifMatch, tag };
+    await inStore('outbox', 'readwrite', async (s) => {
+      if (supersede && tag) {
+        const all = await done(s.getAll());
+        for (const i of all)
+          if (i.user === user && i.tag === tag && i.state === 'pending' && i.key !== inFlight) s.delete(i.seq);
+      }
+      return done(s.add(item));
+    });
+  } catch (err) {
+    // The phone cannot keep it (its storage is full, or the store cannot be opened): sent straight to the service
+    // instead, once, with its key; without a signal nothing is recorded and she is told so in plain words.
+    if (err instanceof Problem) throw err;
+    return sendUnkept(path, body, { method, key, ifMatch }, err);
+  }
   changed();
   const answer = new Promise((resolve, reject) => waiting.set(key, { resolve, reject }));
   // A run that had just found the queue empty as this change went in ends without it: one more run picks it up.
@@ -144,6 +171,22 @@ export async function record(path, body, { method = 'POST', key = newKey(), labe
   return answer;
 }
 
+/** What `record` says when the phone could not keep a change and the service could not be reached either. */
+export const NOT_KEPT =
+  'Not recorded: this phone’s storage is full (or cannot be used), so it could not be kept to send later, and there is no signal to send it now. Free some space on the phone, or record it again when there is a signal.';
+
+/** A change the phone could not keep, sent directly (a refusal is the service's Problem, as for any change). */
+async function sendUnkept(path, body, { method, key, ifMatch }, cause) {
+  try {
+    return await api(path, { method, body: body ?? undefined, idempotencyKey: key, ifMatch });
+  } catch (err) {
+    if (err instanceof Problem && !(err.status >= 500) && !TRY_AGAIN.has(err.status)) throw err;
+    const problem = new Problem(507, { status: 507, code: 'not-kept-on-phone', detail: NOT_KEPT });
+    problem.cause = cause;
+    throw problem;
+  }
+}
+
 /**
  * The options for recording a change to a versioned record (an assessment, a decision) made on a form filled from
  * `record` as it was read: If-Match names the version read, so a change someone made meanwhile is not overwritten
@@ -153,6 +196,23 @@ export async function record(path, body, { method = 'POST', key = newKey(), labe
 export function basedOn(read, record, keys) {
   const values = Object.fromEntries(keys.map((k) => [k, record[k] ?? null]));
   return { ifMatch: `"v${record.version}"`, base: { read, keys, values } };
+}
+
+/**
+ * The options for changing one part of a versioned record (an event of an assessment's timeline) as it was read: as
+ * `basedOn`, but what she changed is judged on that part alone (`list`, its `id`), so a change meanwhile to any other
+ * part of the record (another step, a form) does not stop hers; only the same part changed by someone else does.
+ */
+export function basedOnPart(read, record, list, id, keys) {
+  const part = (record[list] || []).find((x) => x.id === id) || {};
+  const values = Object.fromEntries(keys.map((k) => [k, part[k] ?? null]));
+  return { ifMatch: `"v${record.version}"`, base: { read, keys, values, part: { list, id } } };
+}
+
+/** The part of the record a change was based on, as held now (the whole record, or one item of one of its lists). */
+function heldPart(current, base) {
+  if (!base.part) return current;
+  return (current[base.part.list] || []).find((x) => x.id === base.part.id) || {};
 }
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -176,7 +236,8 @@ async function settleConflict(next, body, label, base, err) {
       },
     };
   const current = await api(base.read);
-  const theirs = Object.fromEntries(base.keys.map((k) => [k, current[k] ?? null]));
+  const held = heldPart(current, base);
+  const theirs = Object.fromEntries(base.keys.map((k) => [k, held[k] ?? null]));
   if (base.keys.every((k) => same(theirs[k], base.values[k]))) {
     const ifMatch = `"v${current.version}"`;
     await inStore('outbox', 'readwrite', (s) => done(s.put({ ...next, ifMatch })));
@@ -267,6 +328,24 @@ export async function waitingOnPhone() {
   return { pending: pending.length, users: new Set(pending.map((i) => i.user)).size };
 }
 
+/**
+ * A job no longer hers (its referral `referralId`, its assessment `assessmentId` if known): her changes to it still
+ * on the phone (refused, or waiting to be refused in turn) are deleted, with what she typed about the person. Resolves
+ * to their words ("<what> (saved 03:12 GMT)"), for the screen to say once what was not recorded.
+ */
+export async function dropJobChanges(referralId, assessmentId) {
+  const mine = (await outboxItems()).filter(
+    (i) =>
+      (i.tag && (i.tag.startsWith(`step:${referralId}:`) || (assessmentId && i.tag === `outcome:${assessmentId}`))) ||
+      (assessmentId && recordOf(i.path) === `/assessments/${assessmentId}`),
+  );
+  if (!mine.length) return [];
+  const words = await Promise.all(mine.map(async (i) => `${await describeChange(i)} (saved ${clockOf(i.created)})`));
+  await inStore('outbox', 'readwrite', (s) => Promise.all(mine.map((i) => done(s.delete(i.seq)))));
+  changed();
+  return words;
+}
+
 /** Lets the user put a refused change out of sight, once read. */
 export async function dismiss(seq) {
   await inStore('outbox', 'readwrite', (s) => done(s.delete(seq)));
@@ -300,19 +379,33 @@ export function flush() {
   return draining;
 }
 
-async function drain() {
+/**
+ * One run at a time per phone, not per tab: every tab of the app shares the outbox, so a run holds the phone's lock
+ * (Web Locks, where the browser has them) and a run in another tab waits for it, then finds what it sent gone.
+ */
+function drain() {
+  if (navigator.locks && typeof navigator.locks.request === 'function')
+    return navigator.locks.request('amhp-outbox', () => drainOnce());
+  return drainOnce();
+}
+
+async function drainOnce() {
   let replayed = 0;
+  let sent = 0;
   try {
-    return await drainRun(() => replayed++);
+    return await drainRun(() => replayed++, () => sent++);
   } catch {
     // The store cannot be read (signed out: nothing is kept until someone signs in): nothing to send now.
     return 'stopped';
   } finally {
+    inFlight = null;
     if (replayed) for (const fn of replayedListeners) fn();
+    // Whatever this tab sent, the other tabs' screens were not told of: they read again too.
+    if (sent) tellOtherTabs({ type: 'outbox-replayed' });
   }
 }
 
-async function drainRun(replayedOne) {
+async function drainRun(replayedOne, sentOne) {
   for (;;) {
     if (!currentUserId()) return 'stopped';
     const next = (await outboxItems()).find((i) => i.state === 'pending');
@@ -338,6 +431,7 @@ async function drainRun(replayedOne) {
       continue;
     }
     let answer;
+    inFlight = next.key;
     try {
       try {
         answer = await api(next.path, { method: next.method, body: body ?? undefined, idempotencyKey: next.key, ifMatch: next.ifMatch });
@@ -384,6 +478,7 @@ async function drainRun(replayedOne) {
     await inStore('outbox', 'readwrite', (s) => done(s.delete(next.seq)));
     await advanceLater(next, answer);
     await resolveAfter(next, answer);
+    sentOne();
     changed();
     packChanged();
     const mine = waiting.get(next.key);

@@ -4,7 +4,7 @@
 import { html, errorText } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { keptText, recordOrKeep } from '../outbox.js';
-import { api, apiFile } from '../session.js';
+import { api, apiFile, serverNow } from '../session.js';
 import { localClock, localTime } from '../time.js';
 import { useOutbox } from '../offline.js';
 import {
@@ -183,7 +183,11 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
 
   function body(errs) {
     const b = { rationale: v.rationale.trim() };
+    // When she decided travels with the outcome: the "Decision made" step if she tapped it, else the moment she records
+    // it here (the service's time), so an outcome kept on the phone without a signal is not dated when it is sent.
+    // An application is decided when she signs it (its signedAt), as the service takes it.
     if (decision) b.decidedAt = decision.at;
+    else if (!application) b.decidedAt = new Date(serverNow()).toISOString();
     if (application) {
       b.kind = 'application';
       b.section = v.kind;
@@ -226,9 +230,13 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
     const b = body(errs);
     if (errs.length) return setErrors(errs);
     if (held.current) return;
+    // An assessment has one outcome: a second one recorded before the first was sent replaces it (the last decision is
+    // the decision), never goes as well (the service would keep the first and refuse hers).
     if (
       waiting.length &&
-      !confirm(`An outcome is already saved on this phone, waiting to send (${localClock(waiting[0].created)}). Save this one as well?`)
+      !confirm(
+        `An outcome is already saved on this phone, waiting to send (${localClock(waiting[waiting.length - 1].created)}). Replace it with this one? Only this one will be sent.`,
+      )
     )
       return;
     held.current = true;
@@ -237,6 +245,7 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
       const view = await recordOrKeep(`/assessments/${assessment.id}/outcome`, b, {
         label: 'Outcome',
         tag: outcomeTag,
+        supersede: true,
         ...filled.options(['outcomeKind', 'outcome']),
       });
       filled.recorded(view);

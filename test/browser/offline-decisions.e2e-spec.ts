@@ -1,0 +1,202 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { amhp } from '../support/workforce-fixtures';
+import { accepted, s136Referral, sent } from '../support/referral-fixtures';
+import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
+import { consoleErrors, launchBrowser, phoneContext, signalOf } from './browser';
+
+/**
+ * What she decides and corrects without a signal, and what the phone does with it when the signal is back: the
+ * outcome dated when she recorded it (not when it was sent), a second outcome replacing the first she changed her
+ * mind about, a time correction sent on although someone recorded another step meanwhile, and signing out asking
+ * before it deletes a change kept for her to send again. In a real Chromium against the real service, its listener
+ * closed where there is no signal.
+ */
+describe('decisions and corrections made on the duty phone without a signal', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let grace: TestUser;
+  let manager: TestUser;
+  let signal: ReturnType<typeof signalOf>;
+  const dialogs: string[] = [];
+  let acceptDialog = true;
+  const jobs: Record<string, { referralId: string; assessmentId: string }> = {};
+  const MIN = 60_000;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    t = await createTestApp({ now: '2026-11-21T02:00:00Z', listen: true });
+    signal = signalOf(t.app.getHttpServer());
+    manager = await t.user(['manager']);
+    const police = await t.user(['referrer']);
+    grace = await amhp(t, { displayName: 'Grace Liu' });
+    for (const name of ['Wren', 'Finch', 'Lark', 'Heron']) {
+      const r = await sent(t, police.auth, s136Referral(name, '2026-11-21T01:30:00Z'));
+      await accepted(t, manager.auth, r.id, [grace.id]);
+      await t.http.post(`/referrals/${r.id}/offers/accept`).set('authorization', grace.auth).send({}).expect(201);
+      const a = await t.http.post('/assessments').set('authorization', grace.auth).send({ referralId: r.id }).expect(201);
+      jobs[name] = { referralId: r.id, assessmentId: a.body.id };
+    }
+    t.clock.advance(5 * MIN);
+
+    context = await phoneContext(browser);
+    page = await context.newPage();
+    errors = consoleErrors(page);
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void (acceptDialog ? d.accept() : d.dismiss());
+    });
+    await page.clock.install({ time: t.clock.now() });
+    await page.goto(`${t.url}/app/`);
+    await page.fill('#email', grace.email);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.app-header__user', { hasText: 'Grace Liu' }).waitFor();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await signal?.restore();
+    await t?.close();
+  });
+
+  /** Waits (up to 15 s) until `read()` gives `want`, then expects it (so a failure shows what it gave). */
+  const becomes = async <T>(read: () => Promise<T>, want: T) => {
+    for (let i = 0; i < 150 && JSON.stringify(await read()) !== JSON.stringify(want); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await read()).toEqual(want);
+  };
+  /** Moves the service's clock and the phone's together. */
+  const advance = async (ms: number) => {
+    t.clock.advance(ms);
+    await page.clock.fastForward(ms);
+  };
+  const openJob = async (name: string) => {
+    await page.goto(`${t.url}/app/#/jobs/${jobs[name].referralId}`);
+    await page.getByRole('heading', { name: `Robin ${name}`, level: 1 }).waitFor();
+    await page.locator('#outcome-heading').waitFor();
+  };
+  const unsent = () => page.locator('[data-unsent]').getAttribute('data-unsent');
+  const sendNow = async () => {
+    await signal.restore();
+    await page.getByRole('button', { name: /^Send now/ }).click();
+    await becomes(async () => (await page.locator('[data-unsent]').count()) === 0, true);
+  };
+  const outcomeOf = async (name: string) =>
+    (
+      await t.sql<{ outcome_kind: string; decided_at: Date; outcome: { alternatives?: string[]; rationale?: string } }>(
+        'SELECT outcome_kind, decided_at, outcome FROM assessments WHERE id = $1',
+        [jobs[name].assessmentId],
+      )
+    )[0];
+  const notDetained = async (kind: 'not-detained' | 'deferred', alternative: string, rationale: string) => {
+    await page.locator(`#out-kind-${kind}`).check();
+    await page.locator(`#out-alt-${alternative}`).check();
+    await page.fill('#out-rationale', rationale);
+    await page.getByRole('button', { name: 'Record the outcome' }).click();
+  };
+
+  it('a time corrected without a signal is recorded although the manager recorded another step meanwhile', async () => {
+    const { assessmentId } = jobs.Lark;
+    const ev = await t.http
+      .post(`/assessments/${assessmentId}/events`)
+      .set('authorization', grace.auth)
+      .send({ type: 'doctors-requested', at: t.clock.now().toISOString() })
+      .expect(201);
+    const eventId = String(ev.body.timeline.find((e: { type: string }) => e.type === 'doctors-requested').id);
+    await openJob('Lark');
+    await signal.cut();
+    await page.locator(`[data-correct="${eventId}"]`).click();
+    await page.fill('#correct-time', '2026-11-21T02:02');
+    await page.getByRole('button', { name: 'Save the time' }).click();
+    await page.locator('#record-notice', { hasText: 'saved on this phone, not sent yet' }).waitFor();
+    // Meanwhile the manager records another step of the same assessment (its version moves on).
+    await signal.restore();
+    await t.http
+      .post(`/assessments/${assessmentId}/events`)
+      .set('authorization', manager.auth)
+      .send({ type: 'conveyance-requested', at: t.clock.now().toISOString() })
+      .expect(201);
+    await page.getByRole('button', { name: /^Send now/ }).click();
+    await becomes(async () => (await page.locator('[data-unsent]').count()) === 0, true);
+    const [held] = await t.sql<{ at: Date }>('SELECT at FROM assessment_events WHERE id = $1', [eventId]);
+    expect(held.at.toISOString()).toBe('2026-11-21T02:02:00.000Z');
+    await expect(page.locator('.app-refused').count()).resolves.toBe(0);
+    await page.locator('#step-doctors-requested-times', { hasText: 'Recorded 02:02 GMT' }).waitFor();
+  });
+
+  it('a correction of a time someone else corrected meanwhile is kept for her, and signing out asks before deleting it', async () => {
+    const { assessmentId } = jobs.Heron;
+    const ev = await t.http
+      .post(`/assessments/${assessmentId}/events`)
+      .set('authorization', grace.auth)
+      .send({ type: 'bed-requested', at: t.clock.now().toISOString() })
+      .expect(201);
+    const eventId = String(ev.body.timeline.find((e: { type: string }) => e.type === 'bed-requested').id);
+    await openJob('Heron');
+    await signal.cut();
+    await page.locator(`[data-correct="${eventId}"]`).click();
+    await page.fill('#correct-time', '2026-11-21T02:03');
+    await page.getByRole('button', { name: 'Save the time' }).click();
+    await page.locator('#record-notice', { hasText: 'saved on this phone, not sent yet' }).waitFor();
+    // Meanwhile the manager corrects the same step to another time.
+    await signal.restore();
+    const a = await t.http.get(`/assessments/${assessmentId}`).set('authorization', manager.auth).expect(200);
+    await t.http
+      .patch(`/assessments/${assessmentId}/events/${eventId}`)
+      .set('authorization', manager.auth)
+      .set('if-match', `"v${a.body.version}"`)
+      .send({ at: '2026-11-21T02:01:00.000Z' })
+      .expect(200);
+    await page.getByRole('button', { name: /^Send now/ }).click();
+    await page.locator('.app-refused', { hasText: 'Both versions are shown' }).waitFor();
+
+    acceptDialog = false;
+    const asked = dialogs.length;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await becomes(async () => dialogs.length, asked + 1);
+    expect(dialogs[asked]).toContain('1 change was not recorded and is kept on this phone for you to read or send again');
+    // She said no: still signed in, her correction still there to send.
+    await expect(page.locator('.app-header__user', { hasText: 'Grace Liu' }).count()).resolves.toBe(1);
+    await expect(page.locator('.app-refused').count()).resolves.toBe(1);
+  });
+
+  it('an outcome recorded without a signal is dated when she recorded it, not when the phone next had a signal', async () => {
+    await openJob('Wren');
+    await signal.cut();
+    const tapped = t.clock.now().getTime();
+    await notDetained('not-detained', 'crisis-home-treatment', 'Not detained: the crisis team will visit at home tonight and tomorrow.');
+    await page.locator('#record-notice', { hasText: 'Outcome: saved on this phone, not sent yet' }).waitFor();
+    // Forty minutes on a moor with no signal.
+    await advance(40 * MIN);
+    await sendNow();
+    const held = await outcomeOf('Wren');
+    expect(held.outcome_kind).toBe('not-detained');
+    expect(Math.abs(held.decided_at.getTime() - tapped)).toBeLessThan(MIN);
+    await page.getByText(/Decided Sat 21 Nov, 02:0\d GMT/).waitFor();
+  });
+
+  it('changing her mind without a signal: the second outcome replaces the first on the phone, and only it is recorded', async () => {
+    await openJob('Finch');
+    await signal.cut();
+    await notDetained('deferred', 'crisis-home-treatment', 'Deferred: the doctors cannot come until the morning.');
+    await page.getByText(/Outcome saved on this phone, waiting to send/).waitFor();
+    acceptDialog = true;
+    const asked = dialogs.length;
+    await page.locator('#out-alt-crisis-home-treatment').uncheck();
+    await notDetained('not-detained', 'informal-admission', 'Changed: Sam agreed to informal admission to Ward 5 tonight.');
+    await becomes(async () => dialogs.length, asked + 1);
+    expect(dialogs[asked]).toMatch(/^An outcome is already saved on this phone, waiting to send \(02:\d\d GMT\)\. Replace it with this one\?/);
+    await becomes(unsent, '1');
+    await sendNow();
+    const held = await outcomeOf('Finch');
+    expect(held.outcome.alternatives).toEqual(['informal-admission']);
+    expect(held.outcome.rationale).toContain('Sam agreed to informal admission');
+    await expect(page.locator('.app-refused', { hasText: 'Outcome' }).count()).resolves.toBe(0);
+    await page.locator('[data-outcome="not-detained"] h3', { hasText: 'Not detained' }).waitFor();
+  });
+
+  it('nothing the page did broke its content security policy', () => {
+    expect(errors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+  });
+});
