@@ -234,10 +234,19 @@ export function deviceSignedIn(me) {
 export async function readyToSignOut() {
   try {
     await flush();
-    const left = (await outboxItems()).filter((i) => i.state === 'pending');
+    const items = await outboxItems();
+    const left = items.filter((i) => i.state === 'pending');
+    // A change the service refused is kept on the phone for her to read, or send again ("Send mine instead"): signing
+    // out deletes it as surely as one not sent, so she is asked about both, and stays signed in to deal with them.
+    const kept = items.filter((i) => i.state === 'refused');
+    const lost = [
+      left.length && `${plural(left.length, 'change is', 'changes are')} not sent yet`,
+      kept.length &&
+        `${plural(kept.length, 'change was', 'changes were')} not recorded and ${kept.length === 1 ? 'is' : 'are'} kept on this phone for you to read or send again (listed at the top of the screen)`,
+    ].filter(Boolean);
     if (
-      left.length &&
-      !confirm(`${plural(left.length, 'change is', 'changes are')} not sent yet and will be lost if you sign out. Sign out anyway?`)
+      lost.length &&
+      !confirm(`${lost.join(', and ')}. ${left.length + kept.length === 1 ? 'It' : 'They'} will be lost if you sign out. Sign out anyway?`)
     )
       return false;
   } catch {

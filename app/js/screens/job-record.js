@@ -3,7 +3,7 @@
 // record() (outbox.js).
 import { html, errorText } from '../ui.js';
 import { useRef, useState } from '../deps.js';
-import { after, keptText, recordOrKeep } from '../outbox.js';
+import { after, basedOnPart, keptText, recordOrKeep } from '../outbox.js';
 import { useOutbox } from '../offline.js';
 import { serverNow } from '../session.js';
 import { fromLondonInput, instant, localClock, localTime, londonInputValue, londonTimesOfDay } from '../time.js';
@@ -258,8 +258,13 @@ export function Recorder({ referral, assessment, onRecorded, onNotYours, notice 
       const view = await recordOrKeep(
         `/assessments/${assessment.id}/events/${editing.event}`,
         { at: instant(ms) },
-        // If-Match names the version she read: a correction someone else made meanwhile is not overwritten (412).
-        { method: 'PATCH', ifMatch: `"v${assessment.version}"`, label: `${label}: the time corrected to ${localTime(instant(ms))}` },
+        // If-Match names the version she read: a correction someone else made meanwhile to this step is not overwritten
+        // (412, both times shown); another step or form recorded meanwhile does not stop hers (judged on this event).
+        {
+          method: 'PATCH',
+          ...basedOnPart(`/assessments/${assessment.id}`, assessment, 'timeline', editing.event, ['at']),
+          label: `${label}: the time corrected to ${localTime(instant(ms))}`,
+        },
       );
       const type = editing.type;
       setEditing(null);
