@@ -1402,6 +1402,8 @@ export class AssessmentsService implements OnModuleInit {
           applicationMade: a.outcomeKind === 'application',
         });
       await m.query(`UPDATE assessments SET status = 'closed', closed_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      // The access its lead kept to finish it after its referral ended (referrals.service endedUnderAssessment) ends.
+      await this.access.end(m, 'assessment-completion', id, this.clock.now());
       return { referralClosed, ...(note ? { note: true } : {}) };
     });
   }

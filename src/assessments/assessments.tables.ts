@@ -3,7 +3,13 @@ import type { ModuleTables } from '../database/table-ownership';
 /** The tables the assessments module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
   owns: ['assessments', 'assessment_events', 'assessment_contacts', 'medical_recommendations'],
-  sqlFragments: ['referralStopFactsSql', 'assessmentPersonSql', 'openAssessmentLedBySql', 'leadsOfOpenAssessmentsSql'],
+  sqlFragments: [
+    'referralStopFactsSql',
+    'assessmentPersonSql',
+    'openAssessmentLedBySql',
+    'leadsOfOpenAssessmentsSql',
+    'unfinishedAssessmentsOfSql',
+  ],
 };
 
 /**
@@ -50,3 +56,11 @@ export const openAssessmentLedBySql = (referral: string, user: string): string =
 /** SQL fragment for another module's query: a SELECT of the user ids leading an assessment that is not closed. */
 export const leadsOfOpenAssessmentsSql = (): string =>
   `SELECT ol.lead_amhp_user_id FROM assessments ol WHERE ol.status <> 'closed' AND ol.lead_amhp_user_id IS NOT NULL`;
+
+/**
+ * SQL fragment for another module's query: a SELECT of the assessments of the referral `referral` (an SQL expression)
+ * not closed, each with its lead AMHP (`id`, `leadUserId`): the assessments under way when the referral ends.
+ */
+export const unfinishedAssessmentsOfSql = (referral: string): string =>
+  `SELECT ua.id::text AS id, ua.lead_amhp_user_id::text AS "leadUserId" FROM assessments ua
+    WHERE ua.referral_id = ${referral} AND ua.status <> 'closed' AND ua.lead_amhp_user_id IS NOT NULL ORDER BY ua.opened_at, ua.id`;

@@ -3,7 +3,12 @@ import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
 import { can, seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
-import { leadsOfOpenAssessmentsSql, openAssessmentLedBySql, referralStopFactsSql } from '../assessments/assessments.tables';
+import {
+  leadsOfOpenAssessmentsSql,
+  openAssessmentLedBySql,
+  referralStopFactsSql,
+  unfinishedAssessmentsOfSql,
+} from '../assessments/assessments.tables';
 import { holdersOfLiveRelationshipsSql, liveRelationshipSql } from '../access/access.tables';
 import { practitionerUserIdSql } from '../workforce/workforce.tables';
 import { NotificationsService } from '../alerts/notifications.service';
@@ -89,6 +94,13 @@ import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
  * AMHPs paged about its clocks by the escalation chain (DUTY-03).
  */
 const RELATIONSHIP_SOURCES = ['referral', 'referral-allocation', 'referral-offer', 'referral-escalation'] as const;
+
+/** What happened to a referral that ended while an AMHP held it, in the words she is told (endedUnderAssessment). */
+const ENDED_WORDS: Readonly<Record<string, string>> = {
+  withdrawn: 'withdrawn by the hub',
+  closed: 'closed by the hub',
+  transferred: 'transferred to another local authority',
+};
 
 /** A referral answered in full (to a caller who may read its person, e.g. a manager): the seeds' own intake. */
 export function fullView(r: ReferralDto | ReferralStatusDto): ReferralDto {
@@ -813,6 +825,7 @@ export class ReferralsService implements OnModuleInit {
       if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
       if (ends) await this.withdrawOffers(m, id, now, 'referral-ended');
       if (ends) await this.access.end(m, RELATIONSHIP_SOURCES, id, now);
+      if (ends) await this.endedUnderAssessment(m, r, dto.status, dto.reason ?? null, actor, now);
       await this.audit.record(m, {
         action: `referral.${dto.status}`,
         resourceType: 'referral',
@@ -828,6 +841,53 @@ export class ReferralsService implements OnModuleInit {
         payload: { referralId: id, from: r.status, to: dto.status },
       });
       return this.view(await this.row(m, id));
+    });
+  }
+
+  /**
+   * The referral ended (withdrawn, closed, transferred) by someone else while an AMHP holds it. An assessment under way
+   * is the lead AMHP's to finish: whether to make an application is her decision (MHA 1983 s.13(1), s.11), and the
+   * record must say what she did and decided (the outcome: not detained with the alternatives, or deferred), so she
+   * keeps her allocated access to the person for that assessment alone (source `assessment-completion`, ended when it
+   * closes) and records the outcome and closes it as on any referral. The allocated AMHP and each lead are told at
+   * once, in their inbox, what happened and why, with what to do next.
+   */
+  private async endedUnderAssessment(
+    m: EntityManager,
+    r: Row,
+    status: string,
+    reason: string | null,
+    actor: Actor,
+    now: Date,
+  ): Promise<void> {
+    const unfinished: Array<{ id: string; leadUserId: string }> = await m.query(unfinishedAssessmentsOfSql('$1'), [r.id]);
+    for (const a of unfinished)
+      await this.access.grant(m, {
+        userId: a.leadUserId,
+        personId: r.personId,
+        kind: 'allocated',
+        sourceType: 'assessment-completion',
+        sourceId: a.id,
+        validFrom: now,
+      });
+    const told = [...new Set([r.allocatedUserId, ...unfinished.map((a) => a.leadUserId)])].filter(
+      (u): u is string => Boolean(u) && u !== actor.userId,
+    );
+    if (!told.length) return;
+    const words = ENDED_WORDS[status] ?? status;
+    const next = unfinished.length
+      ? 'Your assessment stays open for you: record what you did and the outcome (for example not detained, with what was put in place instead), then close it.'
+      : 'Do not go on with it. If you had already arrived or done anything on it, tell the hub what, so that it is recorded.';
+    await this.notifications.notify(m, {
+      userIds: told,
+      kind: `referral.${status}`,
+      severity: 'urgent',
+      title: `${r.reference}: ${words}`,
+      body: `${words.charAt(0).toUpperCase()}${words.slice(1)} at ${formatLocal(now, this.config.timeZone)}${reason ? `: ${reason}` : ''}. ${next}`,
+      link: `/referrals/${r.id}`,
+      subjectType: 'referral',
+      subjectId: r.id,
+      dedupKey: `referral-ended:${r.id}:${status}`,
     });
   }
 
@@ -1788,6 +1848,9 @@ export class ReferralsService implements OnModuleInit {
       if (isOpen(to)) await this.refreshNextDeadline(m, id);
       return;
     }
+    // The referral ended while this assessment was under way (withdrawn, closed, transferred: endedUnderAssessment):
+    // it stays as it ended; the assessment closes on its own.
+    if (to === 'closed' && !isOpen(r.status)) return;
     const decision = transition(r.status, to, {
       nearestRelativeRequest: r.nearestRelativeRequest,
       writtenReasonsAt: r.writtenReasonsAt,

@@ -7,7 +7,7 @@ import { api, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
 import { localTime, londonDate } from '../time.js';
 import { Recorder } from './job-record.js';
-import { onReplayed } from '../outbox.js';
+import { dropJobChanges, onReplayed } from '../outbox.js';
 import { useKeptNotice, useOutbox } from '../offline.js';
 import { forgetJob, packHoldsJob, refreshPack } from '../pack.js';
 import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
@@ -196,29 +196,58 @@ const NO_RELATIONSHIP = 'no-relationship';
  */
 const notYoursTitle = (wasHers) => (wasHers ? 'This job is no longer yours' : 'This job is not yours');
 
-function NotYoursScreen({ wasHers, unrecorded }) {
+/** The service's words to her of a referral that ended while she held it (referrals.service endedUnderAssessment). */
+const ENDED_KINDS = { 'referral.withdrawn': 'Withdrawn', 'referral.closed': 'Closed', 'referral.transferred': 'Transferred' };
+
+/** Why the job is no longer hers, when the service told her (her inbox): { label, title, body }, else null. */
+async function whyEnded(referralId) {
+  try {
+    const { items } = await api('/me/notifications?limit=50');
+    const told = items.find((n) => n.subjectId === referralId && ENDED_KINDS[n.kind]);
+    return told ? { label: ENDED_KINDS[told.kind], title: told.title, body: told.body } : null;
+  } catch {
+    return null;
+  }
+}
+
+function NotYoursScreen({ wasHers, unrecorded, ended }) {
   const title = notYoursTitle(wasHers);
   return html`<main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main" tabindex="-1">
     <p class="app-back"><a class="nhsuk-back-link" href=${href('/')}>Back to Now</a></p>
     <h1 class="nhsuk-heading-l">${title}</h1>
     <div class="nhsuk-warning-callout app-not-yours" role="alert">
-      <h2 class="nhsuk-warning-callout__label">${wasHers ? 'Reallocated' : 'Not allocated to you'}</h2>
+      <h2 class="nhsuk-warning-callout__label">${ended ? ended.label : wasHers ? 'No longer allocated to you' : 'Not allocated to you'}</h2>
       ${
-        wasHers
-          ? html`<p>
-              It was reallocated to another AMHP, or its allocation ended. The person’s details are no longer shown, and
-              have been removed from this phone. Ask the hub who has it now before you go on.
-            </p>`
-          : html`<p>It is not allocated to you, so the person’s details are not shown. Ask the hub who has it.</p>`
+        ended
+          ? html`<p>${ended.title}. ${ended.body}</p>
+              <p>The person’s details are no longer shown, and have been removed from this phone.</p>`
+          : wasHers
+            ? html`<p>
+                Its allocation to you ended: it was reallocated, withdrawn or closed. The person’s details are no longer
+                shown, and have been removed from this phone. Ask the hub what happened to it before you go on.
+              </p>`
+            : html`<p>It is not allocated to you, so the person’s details are not shown. Ask the hub who has it.</p>`
       }
       ${
         unrecorded.length > 0 &&
         html`<p>
-          ${`Not recorded, because the job is no longer yours: ${unrecorded.join('; ')}.`}
+          ${`Not recorded, because the job is no longer yours: ${unrecorded.join('; ')}. Tell the hub what you did, so that it is recorded; it is no longer kept on this phone.`}
         </p>`
       }
     </div>
   </main>`;
+}
+
+/** A referral that ended (withdrawn, closed, transferred) while her assessment of it is still open: what to do. */
+function EndedUnderAssessment({ referral, assessment }) {
+  if (!assessment || assessment.status === 'closed' || !['withdrawn', 'closed', 'transferred'].includes(referral.status)) return null;
+  return html`<div class="nhsuk-warning-callout app-ended" role="alert">
+    <h2 class="nhsuk-warning-callout__label">Referral ${STATUS[referral.status] || word(referral.status)}</h2>
+    <p>
+      ${referral.decisionReason ? `The hub gave this reason: ${referral.decisionReason}. ` : ''}Your assessment stays open for you:
+      record what you did and the outcome (for example not detained, with what was put in place instead).
+    </p>
+  </div>`;
 }
 
 /** The assessment of this referral the AMHP works on: the open one, else the newest. */
@@ -275,16 +304,22 @@ export function JobScreen({ me, params }) {
   const { refused } = useOutbox();
   const mineRefused = refused.filter((i) => i.tag && i.tag.startsWith(`step:${id}:`) && i.problem && i.problem.code === NO_RELATIONSHIP);
 
-  /** The service says she has no relationship to the person: leave the person off the screen and off the phone. */
+  /**
+   * The service says she has no relationship to the person: leave the person off the screen and off the phone, with
+   * what she saved on this job and the service did not record (said here once, then deleted from the phone: what she
+   * typed about the person must not stay on it), and why, when the service told her.
+   */
   async function noLongerHers(lost) {
     const wasHers = shown.current || (await packHoldsJob(id));
+    const aid = assessment && assessment.id;
     setReferral(null);
     setAssessment(null);
     setPerson(null);
     setNr(null);
     setRelatives([]);
     setNotice(null);
-    setNotYours({ wasHers, lost: lost ? [lost] : [] });
+    const dropped = await dropJobChanges(id, aid).catch(() => []);
+    setNotYours({ wasHers, lost: [...(lost ? [lost] : []), ...dropped], ended: await whyEnded(id) });
     await forgetJob(id).catch(() => undefined);
     void refreshPack(me).catch(() => undefined);
   }
@@ -363,7 +398,7 @@ export function JobScreen({ me, params }) {
 
   if (notYours) {
     const unrecorded = [...notYours.lost, ...mineRefused.map((i) => `${i.what} (saved ${localTime(i.created)})`)];
-    return html`<${NotYoursScreen} wasHers=${notYours.wasHers} unrecorded=${unrecorded} />`;
+    return html`<${NotYoursScreen} wasHers=${notYours.wasHers} unrecorded=${unrecorded} ended=${notYours.ended} />`;
   }
 
   if (!referral) {
@@ -384,6 +419,7 @@ export function JobScreen({ me, params }) {
         ${referral.reference} · ${word(referral.urgency)} · ${legal(referral.legalContext.kind)} · ${STATUS[referral.status] || word(referral.status)}
       </p>
       ${error && html`<div class="nhsuk-error-summary" role="alert"><p class="nhsuk-body">${error}</p></div>`}
+      <${EndedUnderAssessment} referral=${referral} assessment=${assessment} />
       <section aria-labelledby="clocks-heading" id="clocks" class="app-section">
         <h2 class="nhsuk-heading-m" id="clocks-heading">Clocks</h2>
         ${
