@@ -526,6 +526,7 @@ async function wipeDevice(me) {
     // storage may be unavailable (private mode): nothing to clear
   }
   await tellServiceWorker();
+  await closeAllAlerts();
   if (self.caches) {
     const keys = await caches.keys();
     await Promise.all(keys.filter((k) => !k.startsWith('amhp-shell-')).map((k) => caches.delete(k)));
@@ -546,6 +547,16 @@ async function wipeDevice(me) {
     );
   }
   return 0;
+}
+
+/** Closes every alert of the app on the phone's lock screen (signing out stops alerts on this phone: those shown too). */
+async function closeAllAlerts() {
+  try {
+    const reg = await navigator.serviceWorker?.getRegistration();
+    if (reg && reg.getNotifications) for (const n of await reg.getNotifications()) n.close();
+  } catch {
+    // no service worker, or no notifications here: nothing shown to close
+  }
 }
 
 /** Asks the service worker to keep none of the reads still on their way, and waits (a second at most) for it. */

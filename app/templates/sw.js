@@ -166,10 +166,15 @@ self.addEventListener('message', (event) => {
   if (!event.data || event.data.type !== 'signed-out') return;
   signedOutAt = Date.now();
   const port = event.ports && event.ports[0];
+  // Her alerts leave the lock screen with her: the phone may be handed to the next AMHP on duty.
+  const alerts = self.registration
+    .getNotifications()
+    .then((shown) => shown.forEach((n) => n.close()))
+    .catch(() => undefined);
   event.waitUntil(
-    dataCaches()
-      .then((keys) => Promise.all(keys.map((key) => caches.delete(key))))
-      .finally(() => port && port.postMessage('done')),
+    Promise.all([dataCaches().then((keys) => Promise.all(keys.map((key) => caches.delete(key)))), alerts]).finally(
+      () => port && port.postMessage('done'),
+    ),
   );
 });
 

@@ -238,4 +238,62 @@ describe('paging on the duty AMHP’s phone', () => {
     await screenshot(page, 'paging-4-manager');
     expect(await axeViolations(page)).toEqual([]);
   });
+  /** Delivers a push for page `id` and waits until the worker shows its notification (delivered again if it shows none). */
+  async function pushShown(id: string): Promise<number> {
+    const sw = await worker();
+    const deliver = () =>
+      cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url!, registrationId, data: JSON.stringify({ id, kind: 'offer' }) });
+    const tags = () => sw.evaluate(() => self.registration.getNotifications().then((ns) => ns.map((n) => n.tag)));
+    await deliver();
+    let polls = 0;
+    const shown = await eventually(
+      async () => {
+        const ts = await tags();
+        if (!ts.includes(`page-${id}`) && ++polls % 40 === 0) await deliver();
+        return ts;
+      },
+      (ts: string[]) => ts.includes(`page-${id}`),
+    );
+    expect(shown).toContain(`page-${id}`);
+    return shown.length;
+  }
+  const alertsShown = async () => (await worker()).evaluate(() => self.registration.getNotifications().then((ns) => ns.length));
+
+  it('an alert left on the shared phone by the AMHP before: tapping it says it is not yours, and signing out takes every alert off the lock screen', async () => {
+    // The manager is signed in on the phone; an alert for Amir's page is still on its lock screen.
+    const id = await offer('Harbour');
+    await pushShown(id);
+    const sw = await worker();
+    await sw.evaluate(async () => {
+      const [n] = await self.registration.getNotifications();
+      self.dispatchEvent(new NotificationEvent('notificationclick', { notification: n, action: 'ack' }));
+    });
+    await page.getByRole('alert').filter({ hasText: 'That alert is not one of yours' }).waitFor();
+    await expect(page.locator('main').textContent()).resolves.not.toMatch(/does not exist/);
+    expect(await acknowledged(id)).toBeNull();
+    // Another alert of his arrives; she signs out: the phone's lock screen is left with none.
+    await pushShown(await offer('Pier'));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await eventually(alertsShown, (n) => n === 0)).toBe(0);
+  });
+
+  it('a page she acknowledges in the app takes its alert off the lock screen', async () => {
+    await page.fill('#email', amhp.email);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.app-header__user').waitFor();
+    const id = await offer('Dock');
+    await pushShown(id);
+    await page.goto(`${t.url}/app/#/notifications`);
+    await page.locator(`.app-page--open`).first().waitFor();
+    const open = page.locator('.app-page--open');
+    for (let i = (await open.count()) - 1; i >= 0; i--)
+      await open
+        .nth(i)
+        .getByRole('button', { name: /^Acknowledge/ })
+        .click();
+    expect(await eventually(() => acknowledged(id), Boolean)).toBe('app');
+    expect(await eventually(alertsShown, (n) => n === 0)).toBe(0);
+  });
 });

@@ -15,6 +15,27 @@ import { href, query } from '../router.js';
 import { localTime } from '../time.js';
 import { loadPack } from '../pack.js';
 
+export const STALE_ALERT =
+  'That alert is not one of yours: it was left on this phone for someone else who used it, or it was taken back. Nothing was acknowledged. If it was a colleague’s, they (or the hub) still need to deal with it.';
+
+/**
+ * Closes this app's alerts on the phone's lock screen: the one for page `id`, or (with `open`, the pages still
+ * waiting for her) every one for a page not among them.
+ */
+async function closeAlerts(open, id) {
+  try {
+    const reg = await navigator.serviceWorker?.getRegistration();
+    if (!reg || !reg.getNotifications) return;
+    const shown = await reg.getNotifications(id ? { tag: `page-${id}` } : undefined);
+    for (const n of shown) {
+      const pageId = n.data && n.data.id;
+      if (id || (pageId && !open.has(pageId))) n.close();
+    }
+  } catch {
+    // no service worker or no notifications here: nothing on the lock screen to close
+  }
+}
+
 const STEP_WORDS = {
   1: 'Passed to you as the next AMHP on duty',
   2: 'Passed to you as the senior on duty',
@@ -223,6 +244,9 @@ export function NotificationsScreen({ me, path }) {
       ]);
       if (all) setHub(all.items);
       setPages(p.items);
+      // An alert on the lock screen for a page that no longer waits for her (acknowledged here, by text or call, or
+      // passed on) goes: it stays only while the page does.
+      void closeAlerts(new Set(p.items.filter((x) => !x.acknowledgedAt).map((x) => x.id)));
       setNotes(n.items);
       setDevices(d.items);
       if (p.items[0]) learnServerTime(p.items[0].createdAt);
@@ -245,9 +269,14 @@ export function NotificationsScreen({ me, path }) {
           : `${keptText('Your acknowledgement')} Until it is sent, the page may still be passed on to the next person on the duty chain.`,
       );
       setError(null);
+      if (page) void closeAlerts(null, id);
       await load();
     } catch (err) {
-      setError(err instanceof TypeError ? `${unreachable} The page is not acknowledged yet.` : err.message);
+      if (err && err.status === 404 && via === 'notification') {
+        // An alert left on this phone by someone else who used it (or one taken back): not hers to acknowledge.
+        void closeAlerts(null, id);
+        setError(STALE_ALERT);
+      } else setError(err instanceof TypeError ? `${unreachable} The page is not acknowledged yet.` : err.message);
     } finally {
       setBusy(false);
     }
