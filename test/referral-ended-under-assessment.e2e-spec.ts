@@ -90,11 +90,14 @@ describe('a referral ended by the hub while its AMHP holds it', () => {
     await end(referralId, 'closed', 'Closing: the GP will review in the morning');
     const [told] = (await inbox(grace)).filter((x) => x.subjectId === referralId && x.kind.startsWith('referral.'));
     expect(told.kind).toBe('referral.closed');
-    const outcome = await t.http.post(`/assessments/${assessmentId}/outcome`).set('authorization', grace.auth).send({
-      kind: 'not-detained',
-      alternatives: ['community-follow-up', 'decision-deferred'],
-      rationale: 'Deferred: the GP reviews in the morning, community team to follow up.',
-    });
+    const outcome = await t.http
+      .post(`/assessments/${assessmentId}/outcome`)
+      .set('authorization', grace.auth)
+      .send({
+        kind: 'not-detained',
+        alternatives: ['community-follow-up', 'decision-deferred'],
+        rationale: 'Deferred: the GP reviews in the morning, community team to follow up.',
+      });
     expect(outcome.status).toBe(200);
     const closed = await t.http.post(`/assessments/${assessmentId}/close`).set('authorization', grace.auth).send({});
     expect(closed.body.status).toBe('closed');

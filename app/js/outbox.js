@@ -11,7 +11,7 @@ import { done, inStore, open, peekOutbox, seal } from './device.js';
 import { packChanged } from './pack.js';
 import { api, currentUserId, isNoSignal, onContact, Problem, serverNow } from './session.js';
 import { onOtherTab, tellOtherTabs } from './tabs.js';
-import { localClock as clockOf } from './time.js';
+import { localTime } from './time.js';
 
 /** A random key for one recorded change (crypto.randomUUID needs a secure context; getRandomValues does not). */
 export function newKey() {
@@ -144,8 +144,7 @@ export async function record(path, body, { method = 'POST', key = newKey(), labe
     await inStore('outbox', 'readwrite', async (s) => {
       if (supersede && tag) {
         const all = await done(s.getAll());
-        for (const i of all)
-          if (i.user === user && i.tag === tag && i.state === 'pending' && i.key !== inFlight) s.delete(i.seq);
+        for (const i of all) if (i.user === user && i.tag === tag && i.state === 'pending' && i.key !== inFlight) s.delete(i.seq);
       }
       return done(s.add(item));
     });
@@ -173,7 +172,7 @@ export async function record(path, body, { method = 'POST', key = newKey(), labe
 
 /** What `record` says when the phone could not keep a change and the service could not be reached either. */
 export const NOT_KEPT =
-  'Not recorded: this phone’s storage is full (or cannot be used), so it could not be kept to send later, and there is no signal to send it now. Free some space on the phone, or record it again when there is a signal.';
+  'This phone’s storage is full (or cannot be used), so it could not be kept to send later, and there is no signal to send it now: nothing was recorded. Free some space on the phone, or record it again when there is a signal.';
 
 /** A change the phone could not keep, sent directly (a refusal is the service's Problem, as for any change). */
 async function sendUnkept(path, body, { method, key, ifMatch }, cause) {
@@ -334,13 +333,15 @@ export async function waitingOnPhone() {
  * to their words ("<what> (saved 03:12 GMT)"), for the screen to say once what was not recorded.
  */
 export async function dropJobChanges(referralId, assessmentId) {
+  // A run under way finishes first: a change of this job it is refusing now is not put back after it is deleted.
+  await flush().catch(() => undefined);
   const mine = (await outboxItems()).filter(
     (i) =>
       (i.tag && (i.tag.startsWith(`step:${referralId}:`) || (assessmentId && i.tag === `outcome:${assessmentId}`))) ||
       (assessmentId && recordOf(i.path) === `/assessments/${assessmentId}`),
   );
   if (!mine.length) return [];
-  const words = await Promise.all(mine.map(async (i) => `${await describeChange(i)} (saved ${clockOf(i.created)})`));
+  const words = await Promise.all(mine.map(async (i) => `${await describeChange(i)} (saved ${localTime(i.created)})`));
   await inStore('outbox', 'readwrite', (s) => Promise.all(mine.map((i) => done(s.delete(i.seq)))));
   changed();
   return words;
@@ -384,8 +385,7 @@ export function flush() {
  * (Web Locks, where the browser has them) and a run in another tab waits for it, then finds what it sent gone.
  */
 function drain() {
-  if (navigator.locks && typeof navigator.locks.request === 'function')
-    return navigator.locks.request('amhp-outbox', () => drainOnce());
+  if (navigator.locks && typeof navigator.locks.request === 'function') return navigator.locks.request('amhp-outbox', () => drainOnce());
   return drainOnce();
 }
 
@@ -393,7 +393,10 @@ async function drainOnce() {
   let replayed = 0;
   let sent = 0;
   try {
-    return await drainRun(() => replayed++, () => sent++);
+    return await drainRun(
+      () => replayed++,
+      () => sent++,
+    );
   } catch {
     // The store cannot be read (signed out: nothing is kept until someone signs in): nothing to send now.
     return 'stopped';

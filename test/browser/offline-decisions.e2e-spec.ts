@@ -8,7 +8,8 @@ import { consoleErrors, launchBrowser, phoneContext, signalOf } from './browser'
  * What she decides and corrects without a signal, and what the phone does with it when the signal is back: the
  * outcome dated when she recorded it (not when it was sent), a second outcome replacing the first she changed her
  * mind about, a time correction sent on although someone recorded another step meanwhile, and signing out asking
- * before it deletes a change kept for her to send again. In a real Chromium against the real service, its listener
+ * before it deletes a change kept for her to send again; and a phone whose storage is full still records with a
+ * signal. In a real Chromium against the real service, its listener
  * closed where there is no signal.
  */
 describe('decisions and corrections made on the duty phone without a signal', () => {
@@ -186,7 +187,9 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     await page.locator('#out-alt-crisis-home-treatment').uncheck();
     await notDetained('not-detained', 'informal-admission', 'Changed: Sam agreed to informal admission to Ward 5 tonight.');
     await becomes(async () => dialogs.length, asked + 1);
-    expect(dialogs[asked]).toMatch(/^An outcome is already saved on this phone, waiting to send \(02:\d\d GMT\)\. Replace it with this one\?/);
+    expect(dialogs[asked]).toMatch(
+      /^An outcome is already saved on this phone, waiting to send \(02:\d\d GMT\)\. Replace it with this one\?/,
+    );
     await becomes(unsent, '1');
     await sendNow();
     const held = await outcomeOf('Finch');
@@ -194,6 +197,32 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     expect(held.outcome.rationale).toContain('Sam agreed to informal admission');
     await expect(page.locator('.app-refused', { hasText: 'Outcome' }).count()).resolves.toBe(0);
     await page.locator('[data-outcome="not-detained"] h3', { hasText: 'Not detained' }).waitFor();
+  });
+
+  it('with the phone’s storage full, a step is still recorded when there is a signal; without one she is told plainly that nothing was recorded', async () => {
+    await openJob('Lark');
+    // The phone's storage is full: IndexedDB refuses to keep anything more in the outbox.
+    await page.evaluate(`(() => {
+      const add = IDBObjectStore.prototype.add;
+      IDBObjectStore.prototype.add = function (...args) {
+        if (this.name === 'outbox') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return add.apply(this, args);
+      };
+    })()`);
+    await page.locator('[data-step="interview-started"]').click();
+    await page.locator('#step-interview-started-times').waitFor();
+    const started = await t.sql(`SELECT e.id FROM assessment_events e WHERE e.assessment_id = $1 AND e.type = 'interview-started'`, [
+      jobs.Lark.assessmentId,
+    ]);
+    expect(started).toHaveLength(1);
+    await signal.cut();
+    await page.locator('[data-step="interview-ended"]').click();
+    const alert = page.locator('#record .app-alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain('This phone’s storage is full');
+    await expect(alert.textContent()).resolves.toContain('nothing was recorded');
+    await expect(page.locator('body').textContent()).resolves.not.toContain('quota');
+    await signal.restore();
   });
 
   it('nothing the page did broke its content security policy', () => {

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, until } from './browser';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, storedRecords, until } from './browser';
 
 /**
  * Her job reallocated to another AMHP while she had no signal: what she saved on it is not recorded, and the screen
@@ -20,6 +20,7 @@ describe('a job reallocated while she had no signal', () => {
   let manager: TestUser;
   let signal: ReturnType<typeof signalOf>;
   let referralId: string;
+  let withdrawnId: string;
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -30,6 +31,9 @@ describe('a job reallocated while she had no signal', () => {
     grace = await amhp(t, { displayName: 'Grace Liu' });
     ben = await amhp(t, { displayName: 'Ben Okafor' });
     referralId = (await sent(t, police.auth, s136Referral('Wren', '2026-11-21T01:30:00Z'))).id;
+    withdrawnId = (await sent(t, police.auth, s136Referral('Finch', '2026-11-21T01:30:00Z'))).id;
+    await accepted(t, manager.auth, withdrawnId, [grace.id]);
+    await t.http.post(`/referrals/${withdrawnId}/offers/accept`).set('authorization', grace.auth).send({}).expect(201);
     await accepted(t, manager.auth, referralId, [grace.id]);
     await t.http.post(`/referrals/${referralId}/offers/accept`).set('authorization', grace.auth).send({}).expect(201);
 
@@ -81,19 +85,51 @@ describe('a job reallocated while she had no signal', () => {
     await page.getByRole('button', { name: /^Send now/ }).click();
     await page.getByRole('heading', { name: 'This job is no longer yours', level: 1 }).waitFor({ timeout: 15_000 });
     const main = page.locator('main');
-    await expect(main.textContent()).resolves.toContain('It was reallocated to another AMHP, or its allocation ended');
+    await expect(main.textContent()).resolves.toContain('Its allocation to you ended: it was reallocated, withdrawn or closed.');
     await expect(main.textContent()).resolves.toMatch(
       /Not recorded, because the job is no longer yours: Arrived \(saved Sat 21 Nov, 02:0\d GMT\)/,
     );
     await expect(main.textContent()).resolves.not.toContain('Wren');
     await expect(page.locator('[data-step]').count()).resolves.toBe(0);
     await expect(page.title()).resolves.toBe('This job is no longer yours – AMHP duty');
-    // The header's list of what was not recorded says why, in the same words; nowhere a break-glass invitation.
-    await expect(page.locator('.app-refused').textContent()).resolves.toContain('This job is no longer yours');
+    // What she saved on it is said once, here, and leaves the phone with the person (nothing left in the outbox, nor
+    // in the header's list); nowhere a break-glass invitation.
+    await expect(page.locator('.app-refused').count()).resolves.toBe(0);
+    await expect(storedRecords(page, 'outbox')).resolves.toEqual([]);
     await expect(page.locator('body').textContent()).resolves.not.toMatch(/break-glass|legitimate relationship/i);
     expect(await packHolds()).toBe(false);
     expect(await t.sql('SELECT id FROM assessments WHERE referral_id = $1', [referralId])).toHaveLength(0);
     await screenshot(page, 'reallocated-no-longer-yours');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('withdrawn by the hub while she was on her way without a signal: the screen says withdrawn and why, and what she saved leaves the phone', async () => {
+    await page.goto(`${t.url}/app/#/jobs/${withdrawnId}`);
+    await page.getByRole('heading', { name: 'Robin Finch', level: 1 }).waitFor();
+    await signal.cut();
+    await page.locator('[data-step="arrived"]').click();
+    await page.locator('#step-arrived-waiting').waitFor({ timeout: 15_000 });
+    await page.locator('[data-step="doctors-requested"]').click();
+    await page.locator('#step-doctors-requested-waiting').waitFor({ timeout: 15_000 });
+    await signal.restore();
+    await t.http
+      .post(`/referrals/${withdrawnId}/status`)
+      .set('authorization', manager.auth)
+      .send({ status: 'withdrawn', reason: 'Ward rang: patient agreed to stay informally' })
+      .expect(200);
+    await page.getByRole('button', { name: /^Send now/ }).click();
+    await page.getByRole('heading', { name: 'This job is no longer yours', level: 1 }).waitFor({ timeout: 15_000 });
+    const callout = page.locator('.app-not-yours');
+    await expect(callout.locator('h2').textContent()).resolves.toBe('Withdrawn');
+    await expect(callout.textContent()).resolves.toContain('withdrawn by the hub');
+    await expect(callout.textContent()).resolves.toContain('Ward rang: patient agreed to stay informally');
+    await expect(callout.textContent()).resolves.not.toMatch(/reallocated|who has it now/i);
+    await expect(callout.textContent()).resolves.toMatch(
+      /Not recorded, because the job is no longer yours: Arrived \(saved .*\); Doctors requested/,
+    );
+    await expect(callout.textContent()).resolves.toContain('Tell the hub what you did');
+    await expect(page.locator('.app-refused').count()).resolves.toBe(0);
+    await expect(storedRecords(page, 'outbox')).resolves.toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
   });
 
