@@ -279,6 +279,8 @@ describe('paging on the duty AMHP’s phone', () => {
   });
 
   it('a page she acknowledges in the app takes its alert off the lock screen', async () => {
+    // The manager signed out on the phone (her session ended): another manager offers the next job.
+    manager = await t.user(['manager']);
     await page.fill('#email', amhp.email);
     await page.fill('#password', TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -137,15 +137,17 @@ describe('the duty phone’s clock and its tabs', () => {
     await other.close();
   });
 
-  it('a change saved in one tab without a signal is counted in the other tab too', async () => {
+  it('a change saved in one tab without a signal is counted in the other tab too, and once sent the other tab’s job screen shows it recorded', async () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.fill('#email', grace.email);
     await page.fill('#password', TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('.app-header__user', { hasText: 'Grace Liu' }).waitFor();
     const other = await context.newPage();
-    await other.goto(`${t.url}/app/`);
+    await other.goto(`${t.url}/app/#/jobs/${referralId}`);
     await other.locator('.app-header__user', { hasText: 'Grace Liu' }).waitFor({ timeout: 30_000 });
+    await other.getByRole('heading', { name: 'Robin Tern', level: 1 }).waitFor({ timeout: 30_000 });
+    await expect(other.locator('#step-doctors-requested-times').count()).resolves.toBe(0);
 
     await signal.cut();
     const outcome = await page.evaluate(
@@ -167,6 +169,14 @@ describe('the duty phone’s clock and its tabs', () => {
     await other.locator('[data-unsent]', { hasText: '1 change saved on this phone, not sent yet' }).waitFor({ timeout: 20_000 });
     await screenshot(other, 'phone-tabs-2-other-tab-counts');
     await signal.restore();
+    // The first tab sends it: the other tab's job screen reads the record again and shows the step as recorded (it
+    // must not go on showing what the service held before).
+    await page.evaluate(async () => {
+      const src = [...(document.scripts as unknown as Array<{ src: string }>)].find((s) => s.src.endsWith('/js/main.js'))!.src;
+      const outbox = (await import(src.replace(/main\.js$/, 'outbox.js'))) as { flush(): Promise<unknown> };
+      await outbox.flush();
+    });
+    await other.locator('#step-doctors-requested-times', { hasText: 'Recorded' }).waitFor({ timeout: 20_000 });
     await other.close();
   });
 
