@@ -287,14 +287,13 @@ describe('paging on the duty AMHP’s phone', () => {
     await page.locator('.app-header__user').waitFor();
     const id = await offer('Dock');
     await pushShown(id);
-    await page.goto(`${t.url}/app/#/notifications`);
-    await page.locator(`.app-page--open`).first().waitFor();
-    const open = page.locator('.app-page--open');
-    for (let i = (await open.count()) - 1; i >= 0; i--)
-      await open
-        .nth(i)
-        .getByRole('button', { name: /^Acknowledge/ })
-        .click();
+    await page.getByRole('link', { name: 'Now', exact: true }).click();
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    await page.locator(`[data-page="${id}"]`).waitFor({ timeout: 15_000 });
+    await page
+      .locator(`[data-page="${id}"]`)
+      .getByRole('button', { name: /^Acknowledge/ })
+      .click();
     expect(await eventually(() => acknowledged(id), Boolean)).toBe('app');
     expect(await eventually(alertsShown, (n) => n === 0)).toBe(0);
   });
