@@ -4,7 +4,7 @@
 import { html, word, legal, unreachable, useServerNow, Clock, ErrorSummary, useTitle } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
 import { api } from '../session.js';
-import { keptText, newKey, recordOrKeep, refused } from '../outbox.js';
+import { basedOn, keptText, newKey, recordOrKeep, refused } from '../outbox.js';
 import { useKeptNotice } from '../offline.js';
 import { href, navigate, query } from '../router.js';
 import { localClock, localTime, londonDate } from '../time.js';
@@ -234,8 +234,13 @@ export function AllocateScreen({ params }) {
       const sent = await recordOrKeep(
         `/referrals/${r.id}/allocation`,
         { userId, ...(overrideReason ? { overrideReason } : {}) },
-        // On the version read: moving it from another AMHP needs it, and a move made meanwhile is refused, not overwritten.
-        { key: key.current, ifMatch: `"v${r.version}"`, label: `The allocation of ${r.reference} to ${whoName}` },
+        // On the version read: moving it from another AMHP needs it, and an allocation or a move made meanwhile is
+        // refused, not overwritten; any other change of the referral meanwhile does not stop hers (judged on these).
+        {
+          key: key.current,
+          ...basedOn(`/referrals/${r.id}`, r, ['status', 'allocatedUserId']),
+          label: `The allocation of ${r.reference} to ${whoName}`,
+        },
       );
       // No answer yet: the allocation is on its way from this phone (the header counts it), so the hub is shown.
       flash = sent ? `${r.reference} is allocated to ${whoName}.` : keptText(`The allocation of ${r.reference}`);
