@@ -52,6 +52,7 @@ import * as m48 from './1796461000000-PendingMatchPerPair';
 import * as m49 from './1796462000000-PersonNamesCanonical';
 import * as m50 from './1796463000000-OnDutyWorkedUntil';
 import * as m51 from './1796463100000-ApprovalWithdrawals';
+import * as m52 from './1796466000000-EscalationAccessBounded';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -106,4 +107,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m49),
   ...Object.values(m50),
   ...Object.values(m51),
+  ...Object.values(m52),
 ];

@@ -8,7 +8,7 @@ import { onShiftSql } from '../rota/rota.tables';
 import { RelationshipKind } from './access-relationship.entity';
 import { AuditService } from '../audit/audit.service';
 import { ForbiddenProblem } from '../common/problem';
-import { AccessFacts, Action, Decision, can, isPersonAction, personScope } from './policy';
+import { AccessFacts, Action, Decision, NAMED_SOURCES, can, isPersonAction, personScope, relationshipBasis } from './policy';
 
 export interface NewRelationship {
   userId: string;
@@ -40,27 +40,34 @@ export interface BreakGlassRecord {
   id: string;
 }
 
+/**
+ * The relationships a user holds to a person now, each as `kind:source` (its kind, and the source type that created
+ * it, e.g. `duty:referral-offer`; `duty:rota` for the derived on-duty relationship), so that the audited basis can
+ * name where the access came from (relationshipBasis).
+ */
+export type RelationshipVia = `${RelationshipKind}:${string}`;
+
 export interface PersonAccessRow {
-  /** The kinds of relationship the user holds to the person now, 'duty' included when on duty for them. */
-  accessKinds: RelationshipKind[];
+  /** The relationships the user holds to the person now, as `kind:source` ('duty:rota' when on duty for them). */
+  accessVia: RelationshipVia[];
   /** The user's break-glass session on the person now, if any. */
   accessSession: string | null;
 }
 
 /**
  * Output columns holding what the policy needs to decide on a user's access to the person `person` (a bind
- * parameter, or a column of the statement's row) at `at`: `accessKinds`, the relationships in force (a `conducted`
+ * parameter, or a column of the statement's row) at `at`: `accessVia`, the relationships in force (a `conducted`
  * one only when its source is the record `resourceType`/`resourceId` being read), `accessSession`, a break-glass
  * session, and `accessFor`, the user they are for. `user`, `at` and `resourceType` are bind parameters; `resourceId`
  * a parameter or a column (as text).
  */
 export function accessFactsSql(p: { user: string; person: string; at: string; resourceType: string; resourceId: string }): string {
-  return `(SELECT coalesce(array_agg(k.kind::text), '{}') FROM (
-             SELECT kind FROM access_relationships
+  return `(SELECT coalesce(array_agg(k.via), '{}') FROM (
+             SELECT kind || ':' || source_type AS via FROM access_relationships
               WHERE user_id = ${p.user} AND person_id = ${p.person} AND valid_from <= ${p.at} AND (valid_to IS NULL OR valid_to > ${p.at})
                 AND (kind <> 'conducted' OR (source_type = ${p.resourceType} AND source_id = ${p.resourceId}))
              UNION
-             SELECT 'duty' WHERE ${ON_DUTY_FOR_PERSON(p.user, p.person, p.at)}) k) AS "accessKinds",
+             SELECT 'duty:rota' WHERE ${ON_DUTY_FOR_PERSON(p.user, p.person, p.at)}) k) AS "accessVia",
           (SELECT id FROM break_glass_sessions
             WHERE user_id = ${p.user} AND person_id = ${p.person} AND started_at <= ${p.at} AND expires_at > ${p.at} AND ended_at IS NULL
             ORDER BY expires_at DESC LIMIT 1) AS "accessSession",
@@ -72,7 +79,7 @@ export type ReadWithAccess = Partial<PersonAccessRow> & { accessFor?: string };
 
 /** The access facts `row` carries for `actor`: only when it was read for them (else the decision reads its own). */
 export function accessFactsOf(actor: Actor, row: ReadWithAccess | undefined): PersonAccessRow | undefined {
-  return row?.accessFor === actor.userId ? { accessKinds: row.accessKinds ?? [], accessSession: row.accessSession ?? null } : undefined;
+  return row?.accessFor === actor.userId ? { accessVia: row.accessVia ?? [], accessSession: row.accessSession ?? null } : undefined;
 }
 
 /** A refused record as break-glass takes it: a referral or an assessment by its id, anything else by its person. */
@@ -131,9 +138,15 @@ export class AccessService {
     return personIds.map((id) => this.decideFrom(actor, action, facts.get(id.toLowerCase())!));
   }
 
-  /** The policy's decision on `action` from the facts read with the record (accessFactsSql), for the same actor. */
+  /**
+   * The policy's decision on `action` from the facts read with the record (accessFactsSql), for the same actor. The
+   * policy decides on the relationships' kinds; the basis then names the source that gave the kind it allowed on (an
+   * offer's or an escalation page's duty access is audited as such, not as the rota's duty: relationshipBasis).
+   */
   decideFrom(actor: Actor, action: Action, facts: PersonAccessRow): Decision {
-    return can(actor.roles, action, { relationships: facts.accessKinds, breakGlassSessionId: facts.accessSession ?? undefined });
+    const kinds = [...new Set(facts.accessVia.map((v) => v.slice(0, v.indexOf(':')) as RelationshipKind))];
+    const decision = can(actor.roles, action, { relationships: kinds, breakGlassSessionId: facts.accessSession ?? undefined });
+    return decision.allowed ? { ...decision, basis: relationshipBasis(decision.basis, facts.accessVia) } : decision;
   }
 
   /**
@@ -244,8 +257,8 @@ export class AccessService {
     const cases: string[] = [];
     // A `conducted` relationship is to one record (its source), never to the person: it counts only for a list of
     // such records (`record`: their type and id column), and then only for the record it came from.
-    const related = (kinds: string) =>
-      `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY(${kinds}) AND kind <> 'conducted' AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`;
+    const related = (kinds: string, sourceType?: string) =>
+      `${personColumn} IN (SELECT person_id FROM access_relationships WHERE user_id = $${u} AND kind = ANY(${kinds}) AND kind <> 'conducted'${sourceType ? ` AND source_type = '${sourceType}'` : ''} AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`;
     const conducted = record
       ? `${record.column}::text IN (SELECT source_id FROM access_relationships WHERE user_id = $${u} AND kind = 'conducted' AND source_type = '${record.type}' AND valid_from <= $${t} AND (valid_to IS NULL OR valid_to > $${t}))`
       : null;
@@ -257,6 +270,9 @@ export class AccessService {
           if (conducted) cases.push(`WHEN ${conducted} THEN 'relationship:conducted'`);
           continue;
         }
+        // A source narrower than its kind is named first (relationshipBasis: an offer, an escalation page).
+        for (const named of NAMED_SOURCES.filter((s) => s.kind === kind))
+          cases.push(`WHEN ${related(`ARRAY['${kind}']`, named.sourceType)} THEN 'relationship:${named.basis}'`);
         const stored = related(`ARRAY['${kind}']`);
         cases.push(
           `WHEN ${kind === 'duty' ? `(${stored} OR ${ON_DUTY_FOR_PERSON(`$${u}`, personColumn, `$${t}`)})` : stored} THEN 'relationship:${kind}'`,
@@ -303,15 +319,19 @@ export class AccessService {
     for (const r of current) await this.grant(m, { ...r, personId: toPersonId, sourceType, sourceId, validFrom: at });
   }
 
-  /** Ends the relationships a source (or any of several kinds of source) created, e.g. a referral closed or re-allocated. */
-  async end(m: EntityManager, sourceType: string | readonly string[], sourceId: string, at: Date, userId?: string): Promise<number> {
+  /**
+   * Ends the relationships a source (or any of several kinds of source) created, e.g. a referral closed or
+   * re-allocated. The users whose relationship it ended, each once.
+   */
+  async end(m: EntityManager, sourceType: string | readonly string[], sourceId: string, at: Date, userId?: string): Promise<string[]> {
     // A relationship that began at this very instant ends as an empty period [t, t): never valid.
-    const result = await m.query(
+    const [ended]: [Array<{ user_id: string }>, number] = await m.query(
       `UPDATE access_relationships SET valid_to = greatest(valid_from, $3)
         WHERE source_type = ANY($1::text[]) AND source_id = $2 AND (valid_to IS NULL OR valid_to > $3)
-          AND ($4::uuid IS NULL OR user_id = $4)`,
+          AND ($4::uuid IS NULL OR user_id = $4)
+        RETURNING user_id`,
       [typeof sourceType === 'string' ? [sourceType] : sourceType, sourceId, at, userId ?? null],
     );
-    return result[1] ?? 0;
+    return [...new Set(ended.map((e) => e.user_id))].sort();
   }
 }

@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles';
-import { Action, ActionPolicy, can, personScope, POLICY, seesReferralStatusOnly } from './policy';
+import { Action, ActionPolicy, can, personScope, POLICY, relationshipBasis, seesReferralStatusOnly } from './policy';
 
 describe('can(): role × relationship × break-glass', () => {
   const none = { relationships: [] };
@@ -122,5 +122,31 @@ describe('seesReferralStatusOnly: a referrer without a hub role', () => {
     [['auditor'], false],
   ])('%j → %s', (roles, expected) => {
     expect(seesReferralStatusOnly(roles)).toBe(expected);
+  });
+});
+
+describe('relationshipBasis: the audited basis names where a relationship came from', () => {
+  it.each<[string, string, string[], string]>([
+    ['on the rota only: duty', 'relationship:duty', ['duty:rota'], 'relationship:duty'],
+    ['through an allocation offer', 'relationship:duty', ['duty:referral-offer'], 'relationship:offer'],
+    ['through an escalation page', 'relationship:duty', ['duty:referral-escalation'], 'relationship:escalation'],
+    [
+      'an offer is named before the rota and a page',
+      'relationship:duty',
+      ['duty:rota', 'duty:referral-escalation', 'duty:referral-offer'],
+      'relationship:offer',
+    ],
+    ['a page before the rota', 'relationship:duty', ['duty:rota', 'duty:referral-escalation'], 'relationship:escalation'],
+    [
+      'allocated stays allocated',
+      'relationship:allocated',
+      ['allocated:referral-allocation', 'duty:referral-offer'],
+      'relationship:allocated',
+    ],
+    ['a stored duty of another source stays duty', 'relationship:duty', ['duty:demo-seed'], 'relationship:duty'],
+    ['a role is not a relationship', 'role:manager', ['duty:referral-offer'], 'role:manager'],
+    ['break-glass is kept', 'break-glass:bg1', [], 'break-glass:bg1'],
+  ])('%s', (_, basis, via, expected) => {
+    expect(relationshipBasis(basis, via)).toBe(expected);
   });
 });

@@ -224,6 +224,24 @@ export function can(roles: readonly Role[], action: Action, facts?: AccessFacts)
   };
 }
 
+/**
+ * The audited name of access from a source narrower than its kind, in the order preferred when several hold: the duty
+ * relationship an allocation offer gives while it is open (`relationship:offer`) and the one an escalation page gives
+ * an AMHP on duty (DUTY-03, POL-09: `relationship:escalation`), before the rota's own duty (`relationship:duty`).
+ */
+export const NAMED_SOURCES: ReadonlyArray<{ kind: RelationshipKind; sourceType: string; basis: string }> = [
+  { kind: 'duty', sourceType: 'referral-offer', basis: 'offer' },
+  { kind: 'duty', sourceType: 'referral-escalation', basis: 'escalation' },
+];
+
+/** The basis `relationship:<kind>` the policy gave, named by the narrowest source in `via` that gives that kind. */
+export function relationshipBasis(basis: string, via: readonly string[]): string {
+  if (!basis.startsWith('relationship:')) return basis;
+  const kind = basis.slice('relationship:'.length);
+  const named = NAMED_SOURCES.find((s) => s.kind === kind && via.includes(`${s.kind}:${s.sourceType}`));
+  return named ? `relationship:${named.basis}` : basis;
+}
+
 /** For list queries: which relationship kinds (or all) make a person visible to these roles. */
 export function personScope(
   roles: readonly Role[],

@@ -35,6 +35,8 @@ import { s29ApplicationsSql } from '../people/people.tables';
 import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
 import { DutyService } from '../rota/duty.service';
+import { OffDuty } from '../rota/off-duty';
+import { shiftEndSql } from '../rota/rota.tables';
 import {
   Clock,
   clocksFor,
@@ -264,6 +266,7 @@ export class ReferralsService implements OnModuleInit {
     private readonly displacementChanges: DisplacementChanges,
     private readonly withdrawals: EligibilityWithdrawals,
     private readonly accountWithdrawals: AccountWithdrawals,
+    private readonly offDuty: OffDuty,
   ) {}
 
   private readonly logger = new Logger('Referrals');
@@ -273,6 +276,8 @@ export class ReferralsService implements OnModuleInit {
     this.withdrawals.registerReferrals((m, practitionerId) => this.withdrawIneligible(m, practitionerId));
     // Her account disabled or the amhp role taken away: the same withdrawal, in a transaction of its own.
     this.accountWithdrawals.register((userId) => this.db.transaction((m) => this.withdrawIneligibleUser(m, userId)));
+    // Taken off the shift she was paged on: the escalation pages' access ends with her duty (DUTY-03, POL-09).
+    this.offDuty.register((m, userId, at) => this.endEscalationAccessOf(m, userId, at));
   }
 
   /**
@@ -600,7 +605,8 @@ export class ReferralsService implements OnModuleInit {
    * police station; RECORDED_INTAKE_BLOCKERS). At once, in the intake's transaction: every AMHP on duty and the manager
    * on call (every manager when the rota names none) are paged (an escalation, chain `unlawful-detention:<referral>`:
    * the AMHPs at step 0, the manager at the chain's last step) and notified with what to do, and the referral's
-   * timeline and the audit trail say who was told. The AMHPs paged may read the person while the referral is open.
+   * timeline and the audit trail say who was told. The AMHPs paged may read the person while the page's purpose stands
+   * (grantEscalationAccess).
    */
   private async raiseUnlawfulDetention(
     m: EntityManager,
@@ -635,15 +641,7 @@ export class ReferralsService implements OnModuleInit {
       subjectId: r.id,
       dedupKey: chainKey,
     });
-    for (const userId of amhps)
-      await this.access.grant(m, {
-        userId,
-        personId: r.personId,
-        kind: 'duty',
-        sourceType: 'referral-escalation',
-        sourceId: r.id,
-        validFrom: now,
-      });
+    await this.grantEscalationAccess(m, r, amhps, now);
     const data = {
       rule: blockers[0]?.rule ?? 'POL-09',
       chain: chainKey,
@@ -1325,8 +1323,8 @@ export class ReferralsService implements OnModuleInit {
 
   /**
    * For the escalation job (DUTY-03): a step of an escalation chain on the referral's timeline (by the system), audited;
-   * an AMHP paged about a clock of a referral they were not offered may read its person while it is open (duty, until
-   * the referral ends).
+   * an AMHP paged about a clock of a referral they were not offered may read its person while the page's purpose
+   * stands (grantEscalationAccess).
    */
   async recordEscalation(
     m: EntityManager,
@@ -1343,15 +1341,7 @@ export class ReferralsService implements OnModuleInit {
   ): Promise<void> {
     const r = await this.row(m, referralId);
     const now = this.clock.now();
-    for (const userId of step.dutyAccessFor ?? [])
-      await this.access.grant(m, {
-        userId,
-        personId: r.personId,
-        kind: 'duty',
-        sourceType: 'referral-escalation',
-        sourceId: referralId,
-        validFrom: now,
-      });
+    await this.grantEscalationAccess(m, r, step.dutyAccessFor ?? [], now);
     const data = {
       rule: 'DUTY-03',
       chain: step.chain,
@@ -1576,14 +1566,7 @@ export class ReferralsService implements OnModuleInit {
         for (const o of withdrawn) work.offersWithdrawn.push({ offerId: o.id, referralId: id, reference: r.reference });
       }
       // Paged in an escalation chain as an AMHP on duty (DUTY-03, POL-09), she could read the person to act: no longer.
-      if (await this.access.end(m, 'referral-escalation', id, now, userId))
-        await this.audit.record(m, {
-          action: 'referral.escalation-access-end',
-          resourceType: 'referral',
-          resourceId: id,
-          subjectPersonId: r.personId,
-          details: { userId, reason: 'amhp-not-eligible', because },
-        });
+      await this.endEscalationAccess(m, r, now, { reason: 'amhp-not-eligible', because }, userId);
       // A manager who allocated to her knowing she may not act (an override with its reason, alerted for review)
       // decided it: the same reasons never undo it; a reason she did not know of (a suspension since, her account) does.
       if (r.status !== 'accepted' && overrideStands(await this.lastAllocation(m, id), userId, because)) continue;
@@ -1886,6 +1869,64 @@ export class ReferralsService implements OnModuleInit {
   }
 
   /**
+   * DUTY-03, POL-09: an AMHP on duty paged in an escalation about the referral `r` (an unlawful detention at intake, a
+   * clock nobody acknowledged) may read its person to act on the page, for as long as its purpose stands and no
+   * longer: until the referral is allocated (the escalation answered: endEscalationAccess), she is taken off the shift
+   * (OffDuty), she may no longer act (withdrawIneligibleUser) or the referral ends, and at the latest when the shift she
+   * is on ends (its `validTo`). Not on a shift now, she is not on duty and is given none.
+   */
+  private async grantEscalationAccess(m: EntityManager, r: { id: string; personId: string }, userIds: string[], now: Date): Promise<void> {
+    if (!userIds.length) return;
+    const shifts: Array<{ userId: string; endsAt: Date | null }> = await m.query(
+      `SELECT u.id::text AS "userId", ${shiftEndSql('u.id', '$2')} AS "endsAt" FROM unnest($1::uuid[]) AS u(id)`,
+      [userIds, now],
+    );
+    for (const { userId, endsAt } of shifts)
+      if (endsAt)
+        await this.access.grant(m, {
+          userId,
+          personId: r.personId,
+          kind: 'duty',
+          sourceType: 'referral-escalation',
+          sourceId: r.id,
+          validFrom: now,
+          validTo: new Date(endsAt),
+        });
+  }
+
+  /**
+   * Ends the access escalation pages about the referral `r` gave (every AMHP's, or `userId`'s), in the caller's
+   * transaction: one audit row for each AMHP whose access it ended, saying why.
+   */
+  private async endEscalationAccess(
+    m: EntityManager,
+    r: { id: string; personId: string },
+    now: Date,
+    why: { reason: 'allocated' | 'off-duty' | 'amhp-not-eligible'; because?: string[] },
+    userId?: string,
+  ): Promise<void> {
+    for (const ended of await this.access.end(m, 'referral-escalation', r.id, now, userId))
+      await this.audit.record(m, {
+        action: 'referral.escalation-access-end',
+        resourceType: 'referral',
+        resourceId: r.id,
+        subjectPersonId: r.personId,
+        details: { userId: ended, ...why },
+      });
+  }
+
+  /** OffDuty: taken off the shift she is on, an AMHP's escalation pages' access to every open referral ends now. */
+  private async endEscalationAccessOf(m: EntityManager, userId: string, now: Date): Promise<void> {
+    const paged: Array<{ id: string; personId: string }> = await m.query(
+      `SELECT r.id, r.person_id AS "personId" FROM referrals r
+        WHERE ${openStatusSql('r.status')} AND ${liveRelationshipSql(`'referral-escalation'`, 'r.id::text', '$1', '$2')}
+        ORDER BY r.id`,
+      [userId, now],
+    );
+    for (const r of paged) await this.endEscalationAccess(m, r, now, { reason: 'off-duty' }, userId);
+  }
+
+  /**
    * Allocates the referral `r` to `userId`: the offers still open are withdrawn (`offersWithdrawn` says why: allocated
    * by a manager, or taken by the AMHP whose acceptance this is) and the access they gave ends.
    */
@@ -1917,6 +1958,8 @@ export class ReferralsService implements OnModuleInit {
     );
     await this.withdrawOffers(m, r.id, now, offersWithdrawn);
     await this.access.end(m, 'referral-offer', r.id, now);
+    // The escalation is answered: an AMHP has the referral, and the pages' access to the person ends (DUTY-03, POL-09).
+    await this.endEscalationAccess(m, r, now, { reason: 'allocated' });
     // The allocated AMHP's legitimate relationship to the person, for as long as the referral is theirs.
     await this.access.grant(m, {
       userId,

@@ -14,6 +14,7 @@ import { EligibilityWithdrawals, WithdrawnAssignment } from '../workforce/eligib
 import { PractitionersService, refuseOwnRecord } from '../workforce/practitioners.service';
 import { AssignmentChecksService, Override } from './assignment-checks.service';
 import { AssignmentDto, ShiftDto } from './dto/rota.dto';
+import { OffDuty } from './off-duty';
 import { ShiftsService } from './shifts.service';
 
 export interface NewAssignment {
@@ -42,6 +43,7 @@ export class AssignmentsService implements OnModuleInit {
     private readonly withdrawals: EligibilityWithdrawals,
     private readonly clock: Clock,
     private readonly accountWithdrawals: AccountWithdrawals,
+    private readonly offDuty: OffDuty,
   ) {}
 
   onModuleInit(): void {
@@ -228,6 +230,9 @@ export class AssignmentsService implements OnModuleInit {
     if (started) await m.query('UPDATE shift_assignments SET ends_at = $2 WHERE id = $1', [assignmentId, now]);
     else await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
     await this.shifts.staffingChanged(m, row.shift_id);
+    // Taken off a shift she is on now: no longer on duty, and what being on duty gave her ends with it (OffDuty).
+    const now = this.clock.now();
+    if (new Date(row.starts_at) <= now && new Date(row.ends_at) > now) await this.offDuty.takenOff(m, row.user_id, now);
     await this.audit.record(m, {
       action: 'rota.unassign',
       resourceType: 'shift-assignment',

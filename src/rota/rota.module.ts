@@ -6,6 +6,7 @@ import { AssignmentsService } from './assignments.service';
 import { DutyService } from './duty.service';
 import { ManagerOnCallController } from './manager-on-call.controller';
 import { ManagerOnCallService } from './manager-on-call.service';
+import { OffDuty } from './off-duty';
 import { PatternsService } from './patterns.service';
 import { RotaController } from './rota.controller';
 import { ShiftsService } from './shifts.service';
@@ -13,7 +14,7 @@ import { ShiftsService } from './shifts.service';
 @Module({
   imports: [WorkforceModule, AuthModule],
   controllers: [RotaController, ManagerOnCallController],
-  providers: [PatternsService, ShiftsService, AssignmentChecksService, AssignmentsService, DutyService, ManagerOnCallService],
-  exports: [PatternsService, ShiftsService, AssignmentChecksService, AssignmentsService, DutyService, ManagerOnCallService],
+  providers: [PatternsService, ShiftsService, AssignmentChecksService, AssignmentsService, DutyService, ManagerOnCallService, OffDuty],
+  exports: [PatternsService, ShiftsService, AssignmentChecksService, AssignmentsService, DutyService, ManagerOnCallService, OffDuty],
 })
 export class RotaModule {}

@@ -15,7 +15,7 @@ export const TABLES: ModuleTables = {
     'manager_on_call',
     'rota_plan_runs',
   ],
-  sqlFragments: ['onShiftSql'],
+  sqlFragments: ['onShiftSql', 'shiftEndSql'],
 };
 
 /**
@@ -24,3 +24,10 @@ export const TABLES: ModuleTables = {
  */
 export const onShiftSql = (user: string, at: string): string =>
   `EXISTS (SELECT 1 FROM shift_assignments on_shift WHERE on_shift.user_id = ${user} AND on_shift.starts_at <= ${at} AND on_shift.ends_at > ${at})`;
+
+/**
+ * SQL fragment for another module's query: when the shift the user `user` is on at the instant `at` ends (NULL when
+ * she is on none then). Both SQL expressions of the caller's query.
+ */
+export const shiftEndSql = (user: string, at: string): string =>
+  `(SELECT max(shift_end.ends_at) FROM shift_assignments shift_end WHERE shift_end.user_id = ${user} AND shift_end.starts_at <= ${at} AND shift_end.ends_at > ${at})`;
