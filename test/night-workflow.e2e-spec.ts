@@ -103,7 +103,7 @@ describe('the night workflow: offers, races, access after close, the referrer’
         `SELECT access_basis FROM audit_events WHERE action = 'referral.read' AND actor_id = $1 AND resource_id = $2 AND details->>'via' = 'my-offers'`,
         [a.id, r.id],
       ),
-    ).toEqual([{ access_basis: 'relationship:duty' }]);
+    ).toEqual([{ access_basis: 'relationship:offer' }]);
     // Someone else's offers are not mine; a referrer has none to see.
     expect(
       (
