@@ -150,7 +150,8 @@ export class AlertJobs implements OnModuleInit {
   /**
    * DUTY-03 for clocks: a clock page (warning or breach) nobody in its chain has acknowledged OFFER_ESCALATION_MINUTES
    * after its last step goes to the next step (never back to the allocated AMHP), on a referral still open. The AMHP
-   * paged may read the referral's person while it is open (duty). Each step on the referral's timeline.
+   * paged may read the referral's person while the page's purpose stands (ReferralsService.grantEscalationAccess).
+   * Each step on the referral's timeline.
    */
   async clockEscalation(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
     const cutoff = new Date(now.getTime() - this.config.offerEscalationMinutes * MINUTE);
