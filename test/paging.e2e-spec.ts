@@ -6,7 +6,7 @@ import { ManagerOnCallService } from '../src/rota/manager-on-call.service';
 import { FakePushService } from './support/push-service';
 import { amhp } from './support/workforce-fixtures';
 import { accepted, s136Referral, sent } from './support/referral-fixtures';
-import { createTestApp, TestApp, TestUser } from './support/test-app';
+import { createTestApp, pastInstant, TestApp, TestUser } from './support/test-app';
 
 /**
  * Paging the duty AMHP (DUTY-03) on real Postgres with the ManualClock, through a local stand-in push service that
@@ -372,6 +372,14 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       expect(step1.recipient_user_id).not.toBe(amir.id);
       const colleague = [jo, sue].find((u) => u.id === step1.recipient_user_id)!;
       await as(colleague).get(`/referrals/${r.id}`).expect(200);
+      // Audited as read through the page, not as the rota's duty; and only while the shift she was paged on lasts.
+      expect(
+        await t.sql(
+          `SELECT access_basis FROM audit_events WHERE action = 'referral.read' AND actor_id = $1 AND resource_id = $2 ORDER BY id DESC LIMIT 1`,
+          [colleague.id, r.id],
+        ),
+      ).toEqual([{ access_basis: 'relationship:escalation' }]);
+      await pastInstant(t, '2026-11-21T23:00:00Z', () => as(colleague).get(`/referrals/${r.id}`).expect(403));
       const steps = (await as(mo).get(`/referrals/${r.id}/events`).expect(200)).body.items.filter(
         (e: { type: string; data: { chain: string } }) => e.type === 'escalated' && e.data.chain === chain,
       );
