@@ -231,7 +231,6 @@ export class AssignmentsService implements OnModuleInit {
     else await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
     await this.shifts.staffingChanged(m, row.shift_id);
     // Taken off a shift she is on now: no longer on duty, and what being on duty gave her ends with it (OffDuty).
-    const now = this.clock.now();
     if (new Date(row.starts_at) <= now && new Date(row.ends_at) > now) await this.offDuty.takenOff(m, row.user_id, now);
     await this.audit.record(m, {
       action: 'rota.unassign',
