@@ -259,6 +259,8 @@ const policy = {
   maxConsecutiveNights: 4,
   maxConsecutiveDays: 7,
   weeklyRestHours: 24,
+  nightMaxAverageHours: 8,
+  nightReferenceWeeks: 17,
 };
 
 /**

@@ -224,6 +224,34 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       await api(manager).post(`/rota/shifts/${nine.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
     });
 
+    it('two 24-hour shifts 11 h apart: each leaves no 11 h rest in its 24 hours (WTR-10-24H), so each needs an override naming reg 21 / reg 24', async () => {
+      const a = await amhp(t);
+      const first = await shift('2027-02-10T08:00:00Z', '2027-02-11T08:00:00Z');
+      const second = await shift('2027-02-11T19:00:00Z', '2027-02-12T19:00:00Z');
+      for (const s of [first, second]) {
+        const warned = await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(422);
+        expect(warned.body).toMatchObject({
+          code: 'override-required',
+          findings: [
+            expect.objectContaining({
+              code: 'daily-rest-in-day',
+              rule: 'WTR-10-24H',
+              severity: 'warning',
+              message: expect.stringMatching(/reg 21.*compensatory rest.*reg 24/),
+            }),
+          ],
+        });
+        expect(await t.sql('SELECT 1 FROM shift_assignments WHERE shift_id = $1', [s.id])).toEqual([]);
+        const ok = await api(manager)
+          .post(`/rota/shifts/${s.id}/assignments`, {
+            practitionerId: a.practitionerId,
+            overrides: [{ code: 'daily-rest-in-day', reason: 'Snow cover on call (reg 21); compensatory rest booked after' }],
+          })
+          .expect(201);
+        expect(ok.body.assigned[0].overrides).toEqual([expect.objectContaining({ code: 'daily-rest-in-day' })]);
+      }
+    });
+
     it('an AMHP whose professional supervision is overdue (AMHP-10) goes on a shift only with an override; once supervised, without', async () => {
       const a = await amhp(t);
       const supervisor = await t.user(['amhp']);
@@ -388,7 +416,13 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       const day = await shift('2027-02-01T09:00:00Z', '2027-02-01T17:00:00Z', { requiredCount: 2 });
       const night = await shift('2027-02-01T17:00:00Z', '2027-02-02T09:00:00Z', { requiredCount: 1, requiredSkills: ['senior'] });
       await api(manager).post(`/rota/shifts/${day.id}/assignments`, { practitionerId: senior.practitionerId }).expect(201);
-      await api(manager).post(`/rota/shifts/${night.id}/assignments`, { practitionerId: plain.practitionerId }).expect(201);
+      // A 16 h out-of-hours shift leaves less than 11 h rest in its 24 hours (WTR-10-24H): accepted with a reason.
+      await api(manager)
+        .post(`/rota/shifts/${night.id}/assignments`, {
+          practitionerId: plain.practitionerId,
+          overrides: [{ code: 'daily-rest-in-day', reason: 'Out-of-hours on call (reg 21); compensatory rest given' }],
+        })
+        .expect(201);
       const gaps = (await api(manager).get('/rota/coverage?from=2027-02-01T08:00:00Z&to=2027-02-02T09:00:00Z').expect(200)).body.gaps;
       expect(gaps).toEqual([
         expect.objectContaining({ kind: 'no-shift', startsAt: '2027-02-01T08:00:00.000Z', endsAt: '2027-02-01T09:00:00.000Z' }),
@@ -404,7 +438,12 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       const now = await shift('2027-03-01T09:00:00Z', '2027-03-01T17:00:00Z');
       const next = await shift('2027-03-01T17:00:00Z', '2027-03-02T09:00:00Z');
       await api(manager).post(`/rota/shifts/${now.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
-      await api(manager).post(`/rota/shifts/${next.id}/assignments`, { practitionerId: b.practitionerId }).expect(201);
+      await api(manager)
+        .post(`/rota/shifts/${next.id}/assignments`, {
+          practitionerId: b.practitionerId,
+          overrides: [{ code: 'daily-rest-in-day', reason: 'Out-of-hours on call (reg 21); compensatory rest given' }],
+        })
+        .expect(201);
       const referrer = await t.user(['referrer']);
       const res = await api(referrer).get('/rota/on-duty?at=2027-03-01T12:00:00Z').expect(200);
       expect(res.body.onDuty).toEqual([

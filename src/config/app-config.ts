@@ -111,6 +111,9 @@ export class AppConfig {
   readonly rotaMaxConsecutiveDays: number;
   /** WTR reg 11: the uninterrupted weekly rest below which an assignment warns. */
   readonly rotaWeeklyRestHours: number;
+  /** WTR reg 6: a night worker's average hours in each 24 above which a night assignment warns, and its reference period. */
+  readonly rotaNightMaxAverageHours: number;
+  readonly rotaNightReferenceWeeks: number;
   /** Minutes before a statutory clock's deadline at which its warnings are raised (e.g. 240 and 60: 4 h and 1 h). */
   readonly clockWarningLeadsMinutes: number[];
   /**
@@ -464,6 +467,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rotaMaxConsecutiveNights: int(env, 'ROTA_MAX_CONSECUTIVE_NIGHTS', 4, 1, 14),
     rotaMaxConsecutiveDays: int(env, 'ROTA_MAX_CONSECUTIVE_DAYS', 7, 1, 31),
     rotaWeeklyRestHours: int(env, 'ROTA_WEEKLY_REST_HOURS', 24, 0, 48),
+    rotaNightMaxAverageHours: int(env, 'ROTA_NIGHT_MAX_AVERAGE_HOURS', 8, 1, 24),
+    rotaNightReferenceWeeks: int(env, 'ROTA_NIGHT_REFERENCE_WEEKS', 17, 1, 52),
     regime: {
       nominatedPersonFrom: optionalIsoDate(env, 'MHA2025_NOMINATED_PERSON_FROM'),
       newCriteriaFrom: optionalIsoDate(env, 'MHA2025_CRITERIA_FROM'),

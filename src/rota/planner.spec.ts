@@ -22,6 +22,8 @@ const POLICY: RotaPolicy = {
   maxConsecutiveNights: 3,
   maxConsecutiveDays: 7,
   weeklyRestHours: 24,
+  nightMaxAverageHours: 8,
+  nightReferenceWeeks: 17,
 };
 const HOUR = 3_600_000;
 

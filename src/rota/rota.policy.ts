@@ -10,5 +10,7 @@ export function rotaPolicy(config: AppConfig): RotaPolicy {
     maxConsecutiveNights: config.rotaMaxConsecutiveNights,
     maxConsecutiveDays: config.rotaMaxConsecutiveDays,
     weeklyRestHours: config.rotaWeeklyRestHours,
+    nightMaxAverageHours: config.rotaNightMaxAverageHours,
+    nightReferenceWeeks: config.rotaNightReferenceWeeks,
   };
 }

@@ -26,6 +26,8 @@ const policy: RotaPolicy = {
   maxConsecutiveNights: 3,
   maxConsecutiveDays: 7,
   weeklyRestHours: 24,
+  nightMaxAverageHours: 8,
+  nightReferenceWeeks: 17,
 };
 const ALL_DAYS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -257,6 +259,86 @@ describe('working-time findings for an assignment', () => {
     ],
   ])('%s → %j', (_name, candidate, others, expected) => {
     expect(codes(candidate, others)).toEqual(expected);
+  });
+
+  // WTR-10-24H (reg 10(1)): 11 h unbroken rest in each 24 hours, not only between shifts; a warning (reg 21 / reg 24).
+  it.each<[string, Period, Period[], string[]]>([
+    ['a 13 h shift leaves 11 h of the 24', shift('2027-02-10T08:00:00Z', '2027-02-10T21:00:00Z'), [], []],
+    ['a 14 h shift leaves 10 h of the 24', shift('2027-02-10T08:00:00Z', '2027-02-10T22:00:00Z'), [], ['warning:daily-rest-in-day']],
+    [
+      'a 24 h shift leaves no rest in its 24 hours',
+      shift('2027-02-10T08:00:00Z', '2027-02-11T08:00:00Z'),
+      [],
+      ['warning:daily-rest-in-day'],
+    ],
+    [
+      'two 24 h shifts 11 h apart: the rest between is long enough, the rest within each 24 hours is not',
+      shift('2027-02-11T19:00:00Z', '2027-02-12T19:00:00Z'),
+      [shift('2027-02-10T08:00:00Z', '2027-02-11T08:00:00Z')],
+      ['warning:daily-rest-in-day'],
+    ],
+    [
+      'a 12 h day, 11 h off, then a 12 h day',
+      shift('2027-02-11T07:00:00Z', '2027-02-11T19:00:00Z'),
+      [shift('2027-02-10T08:00:00Z', '2027-02-10T20:00:00Z')],
+      [],
+    ],
+    ['an 11 h night: 13 h of rest follow in its 24 hours', shift('2027-02-10T22:00:00Z', '2027-02-11T09:00:00Z'), [], []],
+  ])('WTR-10-24H: %s → %j', (_name, candidate, others, expected) => {
+    expect(codes(candidate, others)).toEqual(expected);
+  });
+
+  it('WTR-10-24H warns (never refuses) and names the reg 21 exception and compensatory rest', () => {
+    const [f] = workingTimeFindings(shift('2027-02-10T08:00:00Z', '2027-02-11T08:00:00Z'), [], policy);
+    expect(f).toMatchObject({ rule: 'WTR-10-24H', severity: 'warning' });
+    expect(f.message).toMatch(/0 h of unbroken rest.*reg 21.*compensatory rest.*reg 24/);
+  });
+
+  // WTR-6 (reg 6): a night worker's hours average at most 8 in each 24 over 17 weeks, less the weekly rest days (reg 6(5)).
+  const nightsFor = (weeks: number, perWeek: number, hoursEach: number) => {
+    const out: Period[] = [];
+    for (let day = 0; day < weeks * 7; day++) {
+      if (day % 7 >= perWeek) continue;
+      const start = Date.UTC(2026, 6, 6, 22) + day * 86_400_000;
+      out.push({ startsAt: new Date(start), endsAt: new Date(start + hoursEach * 3_600_000) });
+    }
+    return out;
+  };
+  const nightAt = shift('2026-11-02T22:00:00Z', '2026-11-03T09:00:00Z');
+  it.each<[string, Period, Period[], Partial<RotaPolicy>, boolean]>([
+    ['four 11 h nights a week (7.3 h per 24)', nightAt, nightsFor(17, 4, 11), { maxWeeklyHours: 168 }, false],
+    ['five 11 h nights a week (8.9 h per 24)', nightAt, nightsFor(17, 5, 11), { maxWeeklyHours: 168 }, true],
+    [
+      'the same on day shifts: not night work',
+      shift('2026-11-02T08:00:00Z', '2026-11-02T19:00:00Z'),
+      nightsFor(17, 5, 11).map((p) => ({
+        startsAt: new Date(p.startsAt.getTime() - 14 * 3_600_000),
+        endsAt: new Date(p.endsAt.getTime() - 14 * 3_600_000),
+      })),
+      { maxWeeklyHours: 168 },
+      false,
+    ],
+    [
+      'four nights a week with a configured limit of 7 h',
+      nightAt,
+      nightsFor(17, 4, 11),
+      { maxWeeklyHours: 168, nightMaxAverageHours: 7 },
+      true,
+    ],
+    [
+      'five nights a week over a configured 4-week period, only 3 weeks worked',
+      nightAt,
+      nightsFor(17, 5, 11).filter((p) => p.startsAt < new Date('2026-07-27T00:00:00Z')),
+      { nightReferenceWeeks: 4 },
+      false,
+    ],
+  ])('WTR-6: %s', (_name, candidate, others, over, warns) => {
+    const found = workingTimeFindings(
+      candidate,
+      others.filter((o) => o.endsAt <= candidate.startsAt),
+      { ...policy, ...over },
+    );
+    expect(found.some((f) => f.code === 'night-work-average' && f.rule === 'WTR-6' && f.severity === 'warning')).toBe(warns);
   });
 
   it('counts consecutive nights on both sides of the candidate', () => {

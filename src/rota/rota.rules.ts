@@ -1,7 +1,8 @@
 /**
  * Pure rota rules: generating shifts from patterns in local time, and the working-time checks on an assignment.
  * No Nest, no ORM, no clock. Thresholds come from RotaPolicy (configuration): the Working Time Regulations 1998
- * defaults are 11 h daily rest (reg 10), 48 h a week averaged over 17 weeks (reg 4), 24 h weekly rest (reg 11);
+ * defaults are 11 h daily rest (reg 10), 48 h a week averaged over 17 weeks (reg 4), 24 h weekly rest (reg 11), a
+ * night worker's 8 h in each 24 averaged over 17 weeks (reg 6);
  * the consecutive-night limit (a warning) and the consecutive-day limit (a hard rule, ROTA-DAYS) are local policy.
  */
 import { DateTime } from 'luxon';
@@ -180,6 +181,10 @@ export interface RotaPolicy {
   /** ROTA-DAYS (local policy, a hard rule): most local dates in a row on which an AMHP may start a shift. */
   maxConsecutiveDays: number;
   weeklyRestHours: number;
+  /** WTR reg 6(1): a night worker's normal hours average at most this many in each 24 hours (default 8). */
+  nightMaxAverageHours: number;
+  /** WTR reg 6(3): the reference period for that average, in weeks (default 17). */
+  nightReferenceWeeks: number;
 }
 
 export interface RotaFinding {
@@ -221,8 +226,9 @@ const fmt = (d: Date, zone: string) => fmtMs(d.getTime(), zone);
 
 /**
  * Working-time checks for adding `candidate` to the practitioner's other assignments `others` (excluding the
- * candidate itself). Rest below the minimum and a run of days above the limit are hard; the rest are warnings a
- * manager may override with a reason.
+ * candidate itself). Rest between shifts below the minimum and a run of days above the limit are hard; the rest
+ * (rest within each 24 hours, weekly hours, night work, consecutive nights, weekly rest) are warnings a manager may
+ * override with a reason.
  */
 export function workingTimeFindings(candidate: Period, others: Period[], policy: RotaPolicy): RotaFinding[] {
   const zone = policy.timeZone;
@@ -254,32 +260,57 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
     }
   }
 
-  // Average weekly hours (WTR reg 4(3)(b): over any reference period). The hours in a window are greatest when one of
-  // its ends meets a shift's start or end, so every window holding the candidate whose start is a shift's start, or
-  // whose end is a shift's end, is tried (the two anchored at the candidate among them).
-  const window = policy.referenceWeeks * 7 * 24 * HOUR;
-  const near = [...sorted, candidate].filter(
-    (p) => p.endsAt.getTime() > candidate.startsAt.getTime() - window && p.startsAt.getTime() < candidate.endsAt.getTime() + window,
-  );
-  const windows: Array<[number, number]> = [];
-  for (const p of near) {
+  // Daily rest within each 24 hours (WTR reg 10(1): 11 consecutive hours' rest in each 24-hour period, WTR-10-24H).
+  // The gaps above only look between shifts: a shift longer than 24 h less the rest, or shifts packed round it, leave
+  // no such rest in the 24 hours from a shift's start. A warning, not a refusal: hubs lawfully run long on-call shifts
+  // under the reg 21 exceptions, provided the AMHP gets equivalent compensatory rest (reg 24). Not repeated when the
+  // rest between shifts is already refused above.
+  const all = [...sorted, candidate].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  const day = 24 * HOUR;
+  const betweenRefused = findings.length > 0;
+  for (const p of betweenRefused ? [] : all) {
     const start = p.startsAt.getTime();
-    if (start <= candidate.startsAt.getTime() && start + window >= candidate.endsAt.getTime()) windows.push([start, start + window]);
-    const end = p.endsAt.getTime();
-    if (end >= candidate.endsAt.getTime() && end - window <= candidate.startsAt.getTime()) windows.push([end - window, end]);
-  }
-  for (const [start, end] of windows) {
-    const inWindow =
-      near.reduce((sum, p) => sum + Math.max(0, Math.min(end, p.endsAt.getTime()) - Math.max(start, p.startsAt.getTime())), 0) / HOUR;
-    const average = inWindow / policy.referenceWeeks;
-    if (average > policy.maxWeeklyHours) {
+    if (start >= candidate.endsAt.getTime() || start + day <= candidate.startsAt.getTime()) continue;
+    const rest = longestBreak(all, start, start + day);
+    if (rest < policy.minRestHours * HOUR) {
       findings.push({
-        code: 'weekly-hours',
-        rule: 'WTR-4',
+        code: 'daily-rest-in-day',
+        rule: 'WTR-10-24H',
         severity: 'warning',
-        message: `${Math.round(average * 10) / 10} h a week on average over ${policy.referenceWeeks} weeks, above ${policy.maxWeeklyHours} h.`,
+        message: `Only ${Math.round((rest / HOUR) * 10) / 10} h of unbroken rest in the 24 hours from ${fmt(p.startsAt, zone)}; the Working Time Regulations ask for ${policy.minRestHours} h in each 24 hours (reg 10). Allowed only under a reg 21 exception (e.g. on-call cover) with equivalent compensatory rest afterwards (reg 24): give the reason.`,
       });
       break;
+    }
+  }
+
+  // Average weekly hours (WTR reg 4(3)(b): over any reference period).
+  const weeklyHours = mostHoursInWindow(candidate, sorted, policy.referenceWeeks * 7 * day);
+  const average = weeklyHours / policy.referenceWeeks;
+  if (average > policy.maxWeeklyHours) {
+    findings.push({
+      code: 'weekly-hours',
+      rule: 'WTR-4',
+      severity: 'warning',
+      message: `${Math.round(average * 10) / 10} h a week on average over ${policy.referenceWeeks} weeks, above ${policy.maxWeeklyHours} h.`,
+    });
+  }
+
+  // Night work (WTR reg 6, WTR-6): on a night shift the AMHP works as a night worker, whose normal hours may average at
+  // most nightMaxAverageHours in each 24 hours over the reference period. Reg 6(5): the hours worked in the period
+  // divided by its 24-hour periods less the weekly rest days due under reg 11. A warning: the reg 21 exceptions with
+  // compensatory rest (reg 24) apply here too.
+  if (isNight(candidate, zone)) {
+    const weeks = policy.nightReferenceWeeks;
+    const worked = weeks === policy.referenceWeeks ? weeklyHours : mostHoursInWindow(candidate, sorted, weeks * 7 * day);
+    const days = weeks * 7 - (weeks * policy.weeklyRestHours) / 24;
+    const perDay = worked / Math.max(1, days);
+    if (perDay > policy.nightMaxAverageHours) {
+      findings.push({
+        code: 'night-work-average',
+        rule: 'WTR-6',
+        severity: 'warning',
+        message: `Night work: ${Math.round(perDay * 10) / 10} h in each 24 hours on average over ${weeks} weeks, above the ${policy.nightMaxAverageHours} h a night worker may average (reg 6). Allowed only under a reg 21 exception with equivalent compensatory rest (reg 24): give the reason.`,
+      });
     }
   }
 
@@ -314,7 +345,6 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
 
   // Weekly rest (WTR reg 11): an uninterrupted break of weeklyRestHours in every 7 days. The candidate can take it
   // away from the week ending with itself, or from the week ending with any later shift within 7 days of it.
-  const all = [...sorted, candidate].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   const weekEnds = [
     candidate.endsAt.getTime(),
     ...sorted
@@ -333,6 +363,32 @@ export function workingTimeFindings(candidate: Period, others: Period[], policy:
     }
   }
   return findings;
+}
+
+/**
+ * The most hours worked in any window of `window` ms holding the candidate. The hours in a window are greatest when
+ * one of its ends meets a shift's start or end, so every window holding the candidate whose start is a shift's start,
+ * or whose end is a shift's end, is tried (the two anchored at the candidate among them).
+ */
+function mostHoursInWindow(candidate: Period, others: Period[], window: number): number {
+  const near = [...others, candidate].filter(
+    (p) => p.endsAt.getTime() > candidate.startsAt.getTime() - window && p.startsAt.getTime() < candidate.endsAt.getTime() + window,
+  );
+  let most = 0;
+  const tryWindow = (start: number, end: number) => {
+    const inWindow = near.reduce(
+      (sum, p) => sum + Math.max(0, Math.min(end, p.endsAt.getTime()) - Math.max(start, p.startsAt.getTime())),
+      0,
+    );
+    most = Math.max(most, inWindow / HOUR);
+  };
+  for (const p of near) {
+    const start = p.startsAt.getTime();
+    if (start <= candidate.startsAt.getTime() && start + window >= candidate.endsAt.getTime()) tryWindow(start, start + window);
+    const end = p.endsAt.getTime();
+    if (end >= candidate.endsAt.getTime() && end - window <= candidate.startsAt.getTime()) tryWindow(end - window, end);
+  }
+  return most;
 }
 
 /** The longest stretch of [from, to] that no period covers. */

@@ -885,10 +885,26 @@ export const RULES = {
     regime: 'working-time',
     commencement: null,
   },
+  'WTR-6': {
+    citation: 'Working Time Regulations 1998 (SI 1998/1833) reg 6; exceptions reg 21, compensatory rest reg 24',
+    summary:
+      "A night worker's normal hours average at most 8 in each 24 hours over the reference period (17 weeks; the 24-hour periods less the weekly rest days). A warning on a night-shift assignment, to override with a reason under a reg 21 exception.",
+    severity: 'warning',
+    regime: 'working-time',
+    commencement: null,
+  },
   'WTR-10': {
     citation: 'Working Time Regulations 1998 (SI 1998/1833) reg 10',
     summary: 'A worker has at least the minimum daily rest (11 hours) between shifts.',
     severity: 'blocker',
+    regime: 'working-time',
+    commencement: null,
+  },
+  'WTR-10-24H': {
+    citation: 'Working Time Regulations 1998 (SI 1998/1833) reg 10(1); exceptions reg 21, compensatory rest reg 24',
+    summary:
+      'A worker has the minimum daily rest (11 hours) unbroken in each 24-hour period, not only between shifts: a shift longer than 13 hours, or shifts packed around one, leave less. A warning to override with a reason, as long on-call shifts are lawful under the reg 21 exceptions with equivalent compensatory rest.',
+    severity: 'warning',
     regime: 'working-time',
     commencement: null,
   },
