@@ -71,21 +71,26 @@ const placed = (r: PlanResult, shiftId: string) =>
     .map((a) => a.practitionerId)
     .sort();
 
-/** Every planned assignment against everything else its AMHP works: no finding at all, hard or warning. */
+/**
+ * Every planned assignment against everything else its AMHP works: no finding at all, hard or warning, except one the
+ * assignment carries for the manager to override (a warning the shift brings on its own, e.g. WTR-10-24H).
+ */
 function findingsOf(f: PlanFacts, r: PlanResult): string[] {
   const byId = new Map(f.shifts.map((s) => [s.id, s]));
   const out: string[] = [];
   for (const p of f.practitioners) {
-    const mine: Array<Period & { planned?: boolean }> = [
+    const mine: Array<Period & { planned?: boolean; carried?: string[] }> = [
       ...f.existing.filter((e) => e.practitionerId === p.id),
-      ...r.assignments.filter((a) => a.practitionerId === p.id).map((a) => ({ ...byId.get(a.shiftId)!, planned: true })),
+      ...r.assignments
+        .filter((a) => a.practitionerId === p.id)
+        .map((a) => ({ ...byId.get(a.shiftId)!, planned: true, carried: (a.warnings ?? []).map((w) => w.code) })),
     ];
     for (const m of mine.filter((x) => x.planned)) {
       for (const finding of workingTimeFindings(
         m,
         mine.filter((o) => o !== m),
         f.policy,
-      ))
+      ).filter((x) => !m.carried?.includes(x.code)))
         out.push(`${p.id} ${m.startsAt.toISOString()} ${finding.code}`);
     }
   }
@@ -161,6 +166,26 @@ describe('rota planner (pure, HiGHS)', () => {
     const withColleague = facts({ shifts: [s], practitioners: [amhp('a'), amhp('b')] });
     block(withColleague, s);
     expect((await run(withColleague)).assignments).toEqual([{ shiftId: s.id, practitionerId: 'b' }]);
+  });
+
+  it('plans a 16 h out-of-hours shift (WTR-10-24H: under 11 h rest in its 24 hours) with the warning carried for an override, and never plans rest the shift does not need to break', async () => {
+    const ooh = [shift('2027-02-01T17:00:00Z', '2027-02-02T09:00:00Z'), shift('2027-02-03T17:00:00Z', '2027-02-04T09:00:00Z')];
+    const f = facts({ shifts: ooh, practitioners: [amhp('a')] });
+    const r = await run(f);
+    expect(r.dropped).toEqual([]);
+    expect(r.assignments).toEqual(
+      ooh.map((s) => ({
+        shiftId: s.id,
+        practitionerId: 'a',
+        warnings: [expect.objectContaining({ code: 'daily-rest-in-day', rule: 'WTR-10-24H', severity: 'warning' })],
+      })),
+    );
+    expect(findingsOf(f, r)).toEqual([]);
+    // An 8 h day carries nothing.
+    const day = days(1);
+    expect((await run(facts({ shifts: day, practitioners: [amhp('a')] }))).assignments).toEqual([
+      { shiftId: day[0].id, practitionerId: 'a' },
+    ]);
   });
 
   it('plans an AMHP eligible with warnings only (training short), and the assignment carries the warnings', async () => {

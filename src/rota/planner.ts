@@ -43,8 +43,11 @@
  * under the same rules (so a time limit never leaves it worse than greedy) and has a time limit from the budget.
  *
  * Verification: the proposal is checked with `workingTimeFindings` (every finding, hard or warning: a plan never
- * asks to override a working-time rule); an assignment that fails is dropped and reported. 0 violations is
- * guaranteed. Eligibility warnings (`warnings`, e.g. training short) do not block a pair: the assignment carries
+ * asks to override a working-time rule that its own choices break); an assignment that fails is dropped and
+ * reported. 0 violations is guaranteed. The one exception is a warning the shift brings on its own, whoever works it
+ * (a shift longer than 24 h less the daily rest leaves no 11 h rest in its 24 hours, WTR-10-24H): such a shift is
+ * still planned, and each of its assignments carries the warning for the manager to override at publishing (a
+ * reg 21 on-call exception with compensatory rest), as a manual assignment would. Eligibility warnings (`warnings`, e.g. training short) do not block a pair: the assignment carries
  * them, and publishing asks the manager to override each with a reason, as a manual assignment does.
  */
 import { readFile } from 'node:fs/promises';
@@ -349,6 +352,8 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
     const s = shiftById.get(i.shiftId);
     if (p !== undefined && s && !blocked.has(key(p, s.index))) blocked.set(key(p, s.index), `ineligible:${i.code}`);
   }
+  // What each shift brings on its own, whoever works it (e.g. WTR-10-24H on a shift longer than 13 h): carried.
+  const ownFindings = shifts.map((s) => workingTimeFindings(s, [], policy).filter((f) => f.severity === 'warning'));
   const warningsOf = new Map<number, RotaFinding[]>();
   for (const w of facts.warnings ?? []) {
     const p = personIndex.get(w.practitionerId);
@@ -669,8 +674,8 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
   summary.seconds = Math.round((Date.now() - started) / 10) / 100;
   return {
     assignments: planned.map((a) => {
-      const warned = warningsOf.get(key(a.p, a.s));
-      return { shiftId: shifts[a.s].id, practitionerId: people[a.p].id, ...(warned ? { warnings: warned } : {}) };
+      const warned = [...(warningsOf.get(key(a.p, a.s)) ?? []), ...ownFindings[a.s]];
+      return { shiftId: shifts[a.s].id, practitionerId: people[a.p].id, ...(warned.length ? { warnings: warned } : {}) };
     }),
     unfilled,
     dropped,
@@ -991,11 +996,12 @@ export async function plan(facts: PlanFacts, solve: LpSolve, options: PlannerOpt
           const near = (x: Period) =>
             x.endsAt.getTime() > b.startsAt.getTime() - reach && x.startsAt.getTime() < b.endsAt.getTime() + reach;
           if (b.planned) {
+            const own = new Set(ownFindings[b.shift!].map((f) => f.code));
             const findings = workingTimeFindings(
               b,
               all.filter((o) => o !== b && near(o)),
               policy,
-            );
+            ).filter((f) => !own.has(f.code));
             if (findings.length && (!worst || findings.length > worst.findings.length)) worst = { s: b.shift!, findings };
           } else if (b.endsAt.getTime() > from - 8 * DAY && b.startsAt.getTime() < to + 8 * DAY) {
             // An existing assignment must not gain a finding because of the plan.
