@@ -67,4 +67,41 @@ describe('rota generation across the spring clock change', () => {
     expect(again.body).toMatchObject({ created: 0, existing: 61 + 7 + 8 });
     expect(again.body.warnings).toHaveLength(2);
   });
+
+  it("a pattern time in the hour the autumn change repeats is read as the first one and reported with the shift's real length", async () => {
+    const relief = (
+      await post('/rota/patterns', {
+        name: 'Early relief',
+        startTime: '01:30',
+        endTime: '02:30',
+        weekdays: [7],
+        bankHolidays: 'any',
+        requiredCount: 1,
+        validFrom: '2027-10-24',
+        validTo: '2027-11-07',
+      }).expect(201)
+    ).body as { id: string };
+    const res = await post('/rota/shifts/generate', { from: '2027-10-24', to: '2027-11-07' }).expect(200);
+    expect(res.body.warnings).toEqual([
+      expect.objectContaining({
+        code: 'shift-ambiguous-clock-change',
+        rule: 'ROTA-CLOCK-CHANGE',
+        severity: 'warning',
+        patternId: relief.id,
+        patternName: 'Early relief',
+        localDate: '2027-10-31',
+        message: expect.stringContaining('runs 01:30 (+01:00)-02:30 (+00:00) (2 h): the clocks go back'),
+      }),
+    ]);
+    expect(
+      await t.sql(
+        `SELECT local_date::text AS d, starts_at AS "startsAt", ends_at AS "endsAt" FROM shifts WHERE pattern_id = $1 ORDER BY 1`,
+        [relief.id],
+      ),
+    ).toEqual([
+      { d: '2027-10-24', startsAt: new Date('2027-10-24T00:30:00Z'), endsAt: new Date('2027-10-24T01:30:00Z') },
+      { d: '2027-10-31', startsAt: new Date('2027-10-31T00:30:00Z'), endsAt: new Date('2027-10-31T02:30:00Z') },
+      { d: '2027-11-07', startsAt: new Date('2027-11-07T01:30:00Z'), endsAt: new Date('2027-11-07T02:30:00Z') },
+    ]);
+  });
 });

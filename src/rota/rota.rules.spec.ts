@@ -123,11 +123,43 @@ describe('generating shifts from patterns in local time', () => {
       null,
     ],
     [
-      'in the autumn repeated hour: from its first (BST) time, nothing to report',
+      'starting in the autumn repeated hour: from its first (BST) time, 2 h instead of 1, reported',
       '01:30',
       '02:30',
       '2027-10-31',
       ['2027-10-31T00:30:00.000Z', '2027-10-31T02:30:00.000Z'],
+      'shift-ambiguous-clock-change',
+    ],
+    [
+      'wholly in the autumn repeated hour: both ends the first time, reported',
+      '01:10',
+      '01:50',
+      '2027-10-31',
+      ['2027-10-31T00:10:00.000Z', '2027-10-31T00:50:00.000Z'],
+      'shift-ambiguous-clock-change',
+    ],
+    [
+      'a night ending in the autumn repeated hour: ends at the first 01:30, reported',
+      '22:00',
+      '01:30',
+      '2027-10-30',
+      ['2027-10-30T21:00:00.000Z', '2027-10-31T00:30:00.000Z'],
+      'shift-ambiguous-clock-change',
+    ],
+    [
+      'the same times a week after the autumn change: as written',
+      '01:30',
+      '02:30',
+      '2027-11-07',
+      ['2027-11-07T01:30:00.000Z', '2027-11-07T02:30:00.000Z'],
+      null,
+    ],
+    [
+      'the same times a week before the autumn change: as written',
+      '01:30',
+      '02:30',
+      '2027-10-24',
+      ['2027-10-24T00:30:00.000Z', '2027-10-24T01:30:00.000Z'],
       null,
     ],
     [
@@ -146,6 +178,17 @@ describe('generating shifts from patterns in local time', () => {
       warning ? [[warning, 'ROTA-CLOCK-CHANGE', 'p', day]] : [],
     );
     for (const w of warnings) expect(w.message).toContain(`"Early" shift on ${day}`);
+  });
+
+  it('the autumn report says which 01:30 was used and how long the shift is', () => {
+    const p = pattern({ id: 'p', name: 'Early relief', startTime: '01:30', endTime: '02:30', weekdays: [7] });
+    const { warnings } = planShifts([p], new Set(), '2027-10-24', '2027-11-07', LONDON);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'shift-ambiguous-clock-change', localDate: '2027-10-31', severity: 'warning' }),
+    ]);
+    expect(warnings[0].message).toBe(
+      'The "Early relief" shift on 2027-10-31 runs 01:30 (+01:00)-02:30 (+00:00) (2 h): the clocks go back and 01:30 on 2027-10-31 happens twice, so the first time (before the clocks go back) is used.',
+    );
   });
 
   it('one pattern in the spring gap never stops the rest of the range: every other day and pattern is generated', () => {

@@ -82,10 +82,27 @@ export function localTimeExists(date: IsoDate, time: string, zone: string): bool
 }
 
 /**
- * generateShifts with what the spring clock change did (ROTA-CLOCK-CHANGE): a start or end in the hour that does not
- * exist is read an hour later (so that day's shift starts or ends an hour later by the clock), and is reported; a shift wholly inside that hour
- * (01:30-02:30 in Europe/London) would have no length, so that day's shift is not generated, and is reported. Never a
- * refusal of the range: every other shift is generated as usual.
+ * Whether `time` ("HH:MM") happens twice on `date` in `zone`: in the hour the autumn change repeats. localInstant then
+ * gives the first occurrence (summer time).
+ */
+export function localTimeAmbiguous(date: IsoDate, time: string, zone: string): boolean {
+  const first = localInstantMs(date, time, zone);
+  const back = DateTime.fromMillis(first, { zone }).offset - DateTime.fromMillis(first + 6 * HOUR, { zone }).offset;
+  if (back <= 0) return false;
+  const second = DateTime.fromMillis(first + back * 60_000, { zone });
+  const [h, m] = time.split(':').map(Number);
+  return second.hour === h && second.minute === m;
+}
+
+const wallClockWithOffset = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFormat('HH:mm (ZZ)');
+
+/**
+ * generateShifts with what the clock changes did (ROTA-CLOCK-CHANGE): a start or end in the hour that the spring change
+ * skips is read an hour later (so that day's shift starts or ends an hour later by the clock), and is reported; a
+ * shift wholly inside that hour (01:30-02:30 in Europe/London) would have no length, so that day's shift is not
+ * generated, and is reported. A start or end in the hour the autumn change repeats happens twice: the first
+ * occurrence (summer time) is used, so the shift is an hour longer or shorter than written, and that is reported
+ * too, with the times and the resulting length. Never a refusal of the range: every other shift is generated as usual.
  */
 export function planShifts(
   patterns: PatternFacts[],
@@ -124,6 +141,21 @@ export function planShifts(
             : `The "${p.name}" shift on ${d} runs ${wallClock(startsAt, zone)}-${wallClock(endsAt, zone)} (${lengthOf(startsAt, endsAt)}): the clocks go forward and ${missing.join(' and ')} does not exist, so it is read an hour later.`,
         });
         if (skipped) continue;
+      }
+      const repeated = [
+        ...(localTimeAmbiguous(d, p.startTime, zone) ? [`${p.startTime} on ${d}`] : []),
+        ...(localTimeAmbiguous(endDate, p.endTime, zone) ? [`${p.endTime} on ${endDate}`] : []),
+      ];
+      if (repeated.length) {
+        warnings.push({
+          code: 'shift-ambiguous-clock-change',
+          rule: 'ROTA-CLOCK-CHANGE',
+          severity: 'warning',
+          patternId: p.id,
+          patternName: p.name,
+          localDate: d,
+          message: `The "${p.name}" shift on ${d} runs ${wallClockWithOffset(startsAt, zone)}-${wallClockWithOffset(endsAt, zone)} (${lengthOf(startsAt, endsAt)}): the clocks go back and ${repeated.join(' and ')} happens twice, so the first time (before the clocks go back) is used.`,
+        });
       }
       shifts.push({
         patternId: p.id,

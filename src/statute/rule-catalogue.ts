@@ -855,7 +855,7 @@ export const RULES = {
   'ROTA-CLOCK-CHANGE': {
     citation: 'Local rota policy (patterns are local wall-clock times)',
     summary:
-      'A pattern time in the hour the spring clock change skips is read an hour later; a shift wholly inside that hour is not generated. Either is reported, with the pattern and date, when the rota is generated.',
+      'A pattern time in the hour the spring clock change skips is read an hour later; a shift wholly inside that hour is not generated. A pattern time in the hour the autumn change repeats is read as its first occurrence (summer time), which makes the shift an hour longer or shorter. Each is reported, with the pattern, date, times and length, when the rota is generated.',
     severity: 'warning',
     regime: 'local-policy',
     commencement: null,
