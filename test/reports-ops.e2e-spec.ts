@@ -334,6 +334,22 @@ describe('reports: beds and conveyance, workforce and rota, my workload, out-of-
     expect(body.figures.every((f: Figure) => f.records === undefined)).toBe(true);
     const workforce = await figures(auditor, '/reports/workforce?period=2026-11');
     expect(value(workforce, 'amhps.all.headcount')).toBe('[c]');
+    // A figure derived from a hidden count is hidden too: 3 assessments over 1.5 FTE would give the 3 back.
+    expect(
+      values(workforce, [
+        'productivity.all.assessments',
+        'productivity.all.fte',
+        'productivity.all.per-fte',
+        'out-of-hours-load.all.assessments',
+        'out-of-hours-load.all.per-shift',
+      ]),
+    ).toEqual({
+      'productivity.all.assessments': '[c]',
+      'productivity.all.fte': '[c]',
+      'productivity.all.per-fte': '[c]',
+      'out-of-hours-load.all.assessments': '[c]',
+      'out-of-hours-load.all.per-shift': '[c]',
+    });
   });
 
   it('workforce for a period that has not ended: supervision and training as at today, not at its last day, and the date said in JSON, CSV and HTML', async () => {

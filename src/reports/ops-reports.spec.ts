@@ -291,6 +291,10 @@ describe('workforce and rota: a worked example', () => {
     const suppressed = values(workforceFigures(sel(), input, policy, TODAY), true);
     expect(suppressed['amhps.all.headcount']).toBe('[c]');
     expect(suppressed['amhps.all.fte']).toBe('[c]');
+    // What is derived from a hidden count is hidden too (secondary suppression).
+    expect(suppressed['productivity.all.assessments']).toBe('[c]');
+    expect(suppressed['productivity.all.per-fte']).toBe('[c]');
+    expect(suppressed['out-of-hours-load.all.per-shift']).toBe('[c]');
   });
 
   it('lists behind each staff and rota figure the practitioners or shifts it counts, a shift once per place', () => {

@@ -2,7 +2,7 @@
  * The rows the operational reports read from their views (migrations/1796429100000-OpsReportViews.ts): ids, codes,
  * numbers and instants only. Pure types and one helper.
  */
-import type { Member, RawFigure, Unit } from './report.model';
+import type { Member, QuotientValue, RawFigure, Unit } from './report.model';
 
 /** An assessment with its lead, outcome and the bed, conveyance and admission on its timeline (view report_assessment_ops). */
 export interface OpsAssessmentRow {
@@ -29,16 +29,19 @@ export interface OpsAssessmentRow {
 }
 
 /**
- * A figure whose value is a number not counted from its records (a mean, a ratio of two totals), with the records it
- * is computed from behind it: `members` (staff, shifts, decisions or assessments).
+ * A figure whose value is derived from two others shown beside it (a mean per shift, a ratio to FTE), with the records
+ * it is computed from behind it: `members` (staff, shifts, decisions or assessments). Suppressed, it follows its parts
+ * (report.model.ts, QuotientValue): [c] when either is, else computed from them as shown.
  */
-export function numberFigure(
+export function quotientFigure(
   dims: Omit<RawFigure, 'members' | 'value' | 'unit'>,
-  n: number,
+  numerator: number,
+  denominator: QuotientValue['denominator'],
   members: Member[],
-  opts: { unit?: Unit } = {},
+  opts: { unit?: Unit; alongside?: number[] } = {},
 ): RawFigure {
-  return { ...dims, unit: opts.unit ?? 'number', members, value: { kind: 'number', n } };
+  const value = { kind: 'quotient' as const, numerator, denominator, ...(opts.alongside ? { alongside: opts.alongside } : {}) };
+  return { ...dims, unit: opts.unit ?? 'number', members, value };
 }
 
 /** A practitioner behind a workforce figure, as at `at` (no person's record). */

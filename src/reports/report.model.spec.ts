@@ -1,4 +1,13 @@
-import { type Member, memberKey, membersCursorOf, membersPage, type MembersCursor } from './report.model';
+import {
+  figureValue,
+  type Member,
+  memberKey,
+  membersCursorOf,
+  membersPage,
+  type MembersCursor,
+  type QuotientValue,
+  type RawFigure,
+} from './report.model';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 9, minute));
 const referral = (id: string, minute: number): Member => ({ referralId: id, assessmentId: null, personId: `p-${id}`, at: at(minute) });
@@ -84,5 +93,56 @@ describe("membersCursorOf: a records page's cursor, or null for what is not one"
     [[Number.MAX_SAFE_INTEGER + 2, 'a', 0], null],
   ])('%j → %j', (values, cursor) => {
     expect(membersCursorOf(values)).toEqual(cursor);
+  });
+});
+
+describe('secondary suppression: a figure derived from counts shown beside it follows them', () => {
+  const dims = { section: 's', sectionLabel: 'S', group: 'g', groupLabel: 'G', measure: 'm', measureLabel: 'M' };
+  const quotient = (v: Omit<QuotientValue, 'kind'>): RawFigure => ({
+    ...dims,
+    unit: 'number',
+    members: [],
+    value: { kind: 'quotient', ...v },
+  });
+  const sum = (total: number, members: number): RawFigure => ({
+    ...dims,
+    unit: 'fte',
+    members: Array.from({ length: members }, (_, i) => referral(`r${i}`, i)),
+    value: { kind: 'sum', total },
+  });
+  it.each<[string, RawFigure, number | '[c]' | null, number | '[c]' | null]>([
+    [
+      '4 assessments over 12.2 FTE (13 AMHPs): the count is hidden, so is the ratio',
+      quotient({ numerator: 4, denominator: { sum: 12.2, members: 13 } }),
+      0.33,
+      '[c]',
+    ],
+    [
+      '23 assessments over 12.2 FTE: from the shown 25 over the shown 10',
+      quotient({ numerator: 23, denominator: { sum: 12.2, members: 13 } }),
+      1.89,
+      2.5,
+    ],
+    [
+      '20 assessments over 3 AMHPs (2.4 FTE): the FTE is hidden, so is the ratio',
+      quotient({ numerator: 20, denominator: { sum: 2.4, members: 3 } }),
+      8.33,
+      '[c]',
+    ],
+    ['3 over 65 shifts: the mean is hidden', quotient({ numerator: 3, denominator: { count: 65 } }), 0.05, '[c]'],
+    ['12 over 3 shifts: the shift count is hidden', quotient({ numerator: 12, denominator: { count: 3 } }), 4, '[c]'],
+    ['31 over 64 shifts: from 30 over 65', quotient({ numerator: 31, denominator: { count: 64 } }), 0.48, 0.46],
+    ['no shifts: no mean', quotient({ numerator: 0, denominator: { count: 0 } }), null, null],
+    [
+      '6 over 3 overlapping shifts, the 4 assessments beside it hidden: hidden',
+      quotient({ numerator: 6, denominator: { count: 5 }, alongside: [4] }),
+      1.2,
+      '[c]',
+    ],
+    ['FTE of 13 AMHPs: to the nearest 5 beside a headcount rounded to 5', sum(12.2, 13), 12.2, 10],
+    ['FTE of 3 AMHPs: hidden', sum(2.4, 3), 2.4, '[c]'],
+  ])('%s', (_name, figure, plain, suppressed) => {
+    expect(figureValue(figure, false)).toBe(plain);
+    expect(figureValue(figure, true)).toBe(suppressed);
   });
 });

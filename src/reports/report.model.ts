@@ -80,9 +80,8 @@ export interface RawFigure {
     | { kind: 'percentile'; p: number; sample: number[] }
     | RateValue
     | RatioValue
-    /** A number not counted from members (a mean, a ratio of two totals): shown to 2 decimals. */
-    | { kind: 'number'; n: number }
-    /** A sum over the members (full-time equivalents): to 2 decimals; suppressed, [c] for 1-4 members and to 1 decimal. */
+    | QuotientValue
+    /** A sum over the members (full-time equivalents): to 2 decimals; suppressed, [c] for 1-4 members, else to the nearest 5. */
     | { kind: 'sum'; total: number };
 }
 
@@ -117,6 +116,19 @@ export interface Report {
   /** How the figures are defined, in words, for whoever reads a copy. */
   definitions: string[];
   figures: Figure[];
+}
+
+/**
+ * A number derived from figures shown beside it (a mean per shift, assessments per FTE): a count over a count, or over
+ * a sum (FTE) of `members` people, to 2 decimals. Suppressed, it is computed from its parts as they are shown (rounded)
+ * and is [c] when either part is: secondary suppression, so that it cannot give a hidden count back.
+ */
+export interface QuotientValue {
+  kind: 'quotient';
+  numerator: number;
+  denominator: { count: number } | { sum: number; members: number };
+  /** Other counts shown beside it that it gives away (e.g. the assessments a per-shift mean is taken over): [c] when any is. */
+  alongside?: number[];
 }
 
 /** Which number of an estimate a figure shows: the estimate itself or a limit of its 95% confidence interval. */
@@ -221,12 +233,31 @@ export function figureValue(f: RawFigure, suppress: boolean): FigureValue {
     case 'rate':
     case 'ratio':
       return estimateValue(f.value, n, suppress);
-    case 'number':
-      return Number.isFinite(f.value.n) ? Math.round(f.value.n * 100) / 100 : null;
+    case 'quotient':
+      return quotientValue(f.value, suppress);
     case 'sum':
-      if (suppress && n > 0 && n < 5) return SUPPRESSED;
-      return suppress ? Math.round(f.value.total * 10) / 10 : Math.round(f.value.total * 100) / 100;
+      return sumValue(f.value.total, n, suppress);
   }
+}
+
+/**
+ * A sum over `members` people (FTE), to 2 decimals. Suppressed: [c] for 1-4 people (one AMHP's hours are hers), else
+ * to the nearest 5 like a count, so that it cannot narrow the rounded headcount beside it.
+ */
+function sumValue(total: number, members: number, suppress: boolean): FigureValue {
+  if (!suppress) return Math.round(total * 100) / 100;
+  if (members > 0 && members < 5) return SUPPRESSED;
+  return Math.round(total / 5) * 5;
+}
+
+function quotientValue(v: QuotientValue, suppress: boolean): FigureValue {
+  const numerator = suppress ? suppressCount(v.numerator) : v.numerator;
+  const d = v.denominator;
+  const denominator = 'count' in d ? (suppress ? suppressCount(d.count) : d.count) : sumValue(d.sum, d.members, suppress);
+  const hidden = suppress && (v.alongside ?? []).some((c) => suppressCount(c) === SUPPRESSED);
+  if (numerator === SUPPRESSED || denominator === SUPPRESSED || hidden) return SUPPRESSED;
+  if (denominator === null || denominator === 0) return null;
+  return Math.round((numerator / denominator) * 100) / 100;
 }
 
 const roundOrUndefined = (v: number | undefined) => (v === undefined ? undefined : Math.round(v));

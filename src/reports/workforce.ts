@@ -13,7 +13,7 @@ import { addMonths, type IsoDate, localDate } from '../statute/time';
 import { lastProfessionalSupervision, type SessionFacts, supervisionDue } from '../supervision/supervision.rules';
 import { approvedHere, effectiveEnd, trainingByApprovalYear, type WorkforcePolicy } from '../workforce/workforce.rules';
 import { monthLabel, OUTCOME_LABELS, outcomeCode } from './activity';
-import { numberFigure, type OpsAssessmentRow, shiftMember, staffMember } from './ops-rows';
+import { quotientFigure, type OpsAssessmentRow, shiftMember, staffMember } from './ops-rows';
 import { HOURS_BAND_LABELS, HOURS_BANDS, hoursBand, localMonth } from './period';
 import { countFigure, labelOf, type Member, type RawFigure } from './report.model';
 import { member, selected, type Selection } from './rows';
@@ -246,9 +246,10 @@ export function workforceFigures(
   );
   figures.push(fteFigure({ ...prod, measure: 'fte', measureLabel: 'FTE' }, amhps));
   figures.push(
-    numberFigure(
+    quotientFigure(
       { ...prod, measure: 'per-fte', measureLabel: 'Assessments per FTE' },
-      fte ? opened.length / fte : NaN,
+      opened.length,
+      { sum: fte, members: amhps.length },
       opened.map((a) => member(a, a.openedAt)),
     ),
   );
@@ -292,10 +293,13 @@ export function workforceFigures(
     ),
   );
   figures.push(
-    numberFigure(
+    quotientFigure(
       { ...ooh, measure: 'per-shift', measureLabel: 'Assessments per shift (mean)' },
-      loads.length ? loads.reduce((s, x) => s + x, 0) / loads.length : NaN,
+      loads.reduce((s, x) => s + x, 0),
+      { count: loads.length },
       oohShifts.map((s) => shiftMember(s.shiftId, s.startsAt)),
+      // An assessment during two overlapping shifts counts in each: the assessments figure beside it is hidden too.
+      { alongside: [inOoh.length] },
     ),
   );
   // The busiest shift: the first of those with the most assessments (none when there was no such shift).
