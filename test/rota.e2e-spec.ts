@@ -60,9 +60,9 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
         })
         .expect(201);
       const first = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
-      expect(first.body).toEqual({ created: 12, existing: 0, warnings: [] });
+      expect(first.body).toEqual({ created: 12, existing: 0, removed: 0, reflagged: 0, kept: [], warnings: [] });
       const again = await api(manager).post('/rota/shifts/generate', { from: '2027-03-26', to: '2027-03-31' }).expect(200);
-      expect(again.body).toEqual({ created: 0, existing: 12, warnings: [] });
+      expect(again.body).toEqual({ created: 0, existing: 12, removed: 0, reflagged: 0, kept: [], warnings: [] });
       const shifts = (await api(manager).get('/rota/shifts?from=2027-03-26T00:00:00Z&to=2027-04-01T00:00:00Z').expect(200)).body.items;
       const nights = shifts.filter((s: { label: string }) => s.label === 'Night');
       const hours = (s: { startsAt: string; endsAt: string }) => (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 3_600_000;
@@ -86,6 +86,64 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
         ['2027-03-30', 'Day', false],
         ['2027-03-31', 'Day', false],
       ]);
+    });
+
+    it('a bank holiday added or removed after the rota was generated re-derives the unstaffed shifts of that day and their flags; a staffed one is kept and reported', async () => {
+      await api(manager).post('/rota/shifts/generate', { from: '2027-02-02', to: '2027-02-04' }).expect(200);
+      const day = async (d: string) =>
+        (await api(manager).get(`/rota/shifts?from=${d}T00:00:00Z&to=${d}T23:00:00Z`).expect(200)).body.items
+          .filter((s: { localDate: string }) => s.localDate === d)
+          .map((s: { label: string; bankHoliday: boolean; assigned: unknown[] }) => [s.label, s.bankHoliday, s.assigned.length]);
+      expect(await day('2027-02-03')).toEqual([
+        ['Day', false, 0],
+        ['Night', false, 0],
+      ]);
+      // Added: the Day pattern excludes bank holidays, the bank holiday pattern runs only on them; Night is flagged.
+      const added = await api(manager).put('/rota/bank-holidays/2027-02-03', { name: 'Extra bank holiday' }).expect(200);
+      expect(added.body).toEqual({
+        date: '2027-02-03',
+        name: 'Extra bank holiday',
+        rota: { created: 1, existing: 1, removed: 1, reflagged: 1, kept: [], warnings: [] },
+      });
+      expect(await day('2027-02-03')).toEqual([
+        ['Bank holiday day', true, 0],
+        ['Night', true, 0],
+      ]);
+      // Regenerating changes nothing more.
+      expect((await api(manager).post('/rota/shifts/generate', { from: '2027-02-03', to: '2027-02-03' }).expect(200)).body).toMatchObject({
+        created: 0,
+        removed: 0,
+        reflagged: 0,
+        kept: [],
+      });
+      // Removed again: back as it was.
+      await api(manager).delete('/rota/bank-holidays/2027-02-03').expect(204);
+      expect(await day('2027-02-03')).toEqual([
+        ['Day', false, 0],
+        ['Night', false, 0],
+      ]);
+
+      // A day shift with an AMHP on it is never deleted: kept, listed, and a review alert raised once.
+      const a = await amhp(t);
+      const staffed = (
+        await api(manager).get('/rota/shifts?from=2027-02-04T10:00:00Z&to=2027-02-04T11:00:00Z').expect(200)
+      ).body.items.find((s: { label: string }) => s.label === 'Day');
+      await api(manager).post(`/rota/shifts/${staffed.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
+      const withStaff = await api(manager).put('/rota/bank-holidays/2027-02-04', { name: 'Another' }).expect(200);
+      expect(withStaff.body.rota).toMatchObject({
+        created: 1,
+        removed: 0,
+        kept: [{ shiftId: staffed.id, label: 'Day', localDate: '2027-02-04', assigned: 1, message: expect.stringContaining('move them') }],
+      });
+      expect(await day('2027-02-04')).toEqual([
+        ['Bank holiday day', true, 0],
+        ['Day', true, 1],
+        ['Night', true, 0],
+      ]);
+      const again = await api(manager).post('/rota/shifts/generate', { from: '2027-02-04', to: '2027-02-04' }).expect(200);
+      expect(again.body.kept).toEqual([expect.objectContaining({ shiftId: staffed.id })]);
+      expect(await t.sql(`SELECT 1 FROM review_alerts WHERE kind = 'rota-stale-shift' AND subject_id = $1`, [staffed.id])).toHaveLength(1);
+      await api(manager).delete('/rota/bank-holidays/2027-02-04').expect(204);
     });
 
     it('refuses bad patterns and ranges, storing nothing', async () => {

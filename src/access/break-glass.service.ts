@@ -198,6 +198,19 @@ export class BreakGlassService {
     );
   }
 
+  /** raiseAlert, unless an alert of the same kind about the same subject is still open (a check re-run raises it once). */
+  async raiseAlertOnce(
+    m: EntityManager,
+    alert: Pick<ReviewAlertEntity, 'kind' | 'subjectType' | 'subjectId' | 'personId' | 'raisedBy' | 'summary'>,
+  ): Promise<void> {
+    const open = await m
+      .getRepository(ReviewAlertEntity)
+      .createQueryBuilder('a')
+      .where('a.kind = :kind AND a.subject_id = :subject AND a.reviewed_at IS NULL', { kind: alert.kind, subject: alert.subjectId })
+      .getCount();
+    if (!open) await this.raiseAlert(m, alert);
+  }
+
   async listAlerts(q: ReviewAlertQuery): Promise<Page<ReviewAlertDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const qb = this.db.manager.getRepository(ReviewAlertEntity).createQueryBuilder('a');

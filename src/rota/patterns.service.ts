@@ -5,6 +5,7 @@ import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import {
+  BankHolidayChangeDto,
   BankHolidayDto,
   CreatePatternDto,
   PatternDto,
@@ -14,6 +15,8 @@ import {
   UpdatePatternDto,
 } from './dto/rota.dto';
 import { BankHolidayEntity, ShiftPatternEntity } from './rota.entities';
+import { ShiftsService } from './shifts.service';
+import type { Actor } from '../auth/actor';
 
 function dto(p: ShiftPatternEntity): PatternDto {
   return {
@@ -39,6 +42,7 @@ export class PatternsService {
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly events: EventsService,
+    private readonly shifts: ShiftsService,
   ) {}
 
   async list(): Promise<PatternDto[]> {
@@ -114,19 +118,27 @@ export class PatternsService {
     return rows;
   }
 
-  async putBankHoliday(date: string, body: PutBankHolidayDto): Promise<BankHolidayDto> {
+  /**
+   * Adds or renames a bank holiday. A day already on the rota is brought in line with it in the same transaction
+   * (ShiftsService.reconcileIn): a pattern that excludes bank holidays loses its unstaffed shift that day, one that
+   * runs only on them gains it, and the flags follow; a staffed shift is kept and listed for the manager.
+   */
+  async putBankHoliday(actor: Actor, date: string, body: PutBankHolidayDto): Promise<BankHolidayChangeDto> {
     return this.db.transaction(async (m) => {
       await m.getRepository(BankHolidayEntity).upsert({ date, name: body.name }, ['date']);
       await this.audit.record(m, { action: 'rota.bank-holiday.put', resourceType: 'bank-holiday', resourceId: date });
-      return { date, name: body.name };
+      const rota = (await this.shifts.generatedOn(m, date)) ? await this.shifts.reconcileIn(m, date, date, actor) : undefined;
+      return { date, name: body.name, ...(rota ? { rota } : {}) };
     });
   }
 
-  async deleteBankHoliday(date: string): Promise<void> {
+  /** Removes a bank holiday; a day already on the rota is brought in line as for putBankHoliday. */
+  async deleteBankHoliday(actor: Actor, date: string): Promise<void> {
     await this.db.transaction(async (m) => {
       const result = await m.getRepository(BankHolidayEntity).delete({ date });
       if (!result.affected) throw new NotFoundProblem('Bank holiday', date);
       await this.audit.record(m, { action: 'rota.bank-holiday.delete', resourceType: 'bank-holiday', resourceId: date });
+      if (await this.shifts.generatedOn(m, date)) await this.shifts.reconcileIn(m, date, date, actor);
     });
   }
 }

@@ -12,7 +12,7 @@ import {
   AssignDto,
   AssignmentListDto,
   AssignmentQuery,
-  BankHolidayDto,
+  BankHolidayChangeDto,
   BankHolidayListDto,
   CoverageDto,
   CreatePatternDto,
@@ -121,19 +121,29 @@ export class RotaController {
 
   @Put('bank-holidays/:date')
   @Authorize('rota.write')
-  @ApiOperation({ summary: 'Add or rename a bank holiday.' })
-  @ApiOkResponse({ type: BankHolidayDto })
-  putBankHoliday(@Param('date') date: string, @Body() body: PutBankHolidayDto): Promise<BankHolidayDto> {
-    return this.patterns.putBankHoliday(isoDate(date, 'date'), body);
+  @ApiOperation({
+    summary:
+      'Add or rename a bank holiday. Shifts already generated for the day are brought in line (removed when their pattern excludes bank holidays and nobody is on them, listed in `rota.kept` otherwise; flags refreshed).',
+  })
+  @ApiOkResponse({ type: BankHolidayChangeDto })
+  putBankHoliday(
+    @CurrentActor() actor: Actor,
+    @Param('date') date: string,
+    @Body() body: PutBankHolidayDto,
+  ): Promise<BankHolidayChangeDto> {
+    return this.patterns.putBankHoliday(actor, isoDate(date, 'date'), body);
   }
 
   @Delete('bank-holidays/:date')
   @Authorize('rota.write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a bank holiday.' })
+  @ApiOperation({
+    summary:
+      'Remove a bank holiday. Shifts already generated for the day are brought in line as for PUT; one that AMHPs are on is kept with a review alert.',
+  })
   @ApiNoContentResponse()
-  deleteBankHoliday(@Param('date') date: string): Promise<void> {
-    return this.patterns.deleteBankHoliday(isoDate(date, 'date'));
+  deleteBankHoliday(@CurrentActor() actor: Actor, @Param('date') date: string): Promise<void> {
+    return this.patterns.deleteBankHoliday(actor, isoDate(date, 'date'));
   }
 
   @Post('shifts/generate')
@@ -141,8 +151,8 @@ export class RotaController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create the shifts the patterns call for between two dates; re-running creates nothing twice.' })
   @ApiOkResponse({ type: GenerateResultDto })
-  generate(@Body() body: DateRangeDto): Promise<GenerateResultDto> {
-    return this.shifts.generate(body.from, body.to);
+  generate(@CurrentActor() actor: Actor, @Body() body: DateRangeDto): Promise<GenerateResultDto> {
+    return this.shifts.generate(body.from, body.to, actor);
   }
 
   @Get('shifts')

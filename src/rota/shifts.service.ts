@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { BreakGlassService } from '../access/break-glass.service';
 import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
@@ -45,14 +47,36 @@ export class ShiftsService {
     private readonly events: EventsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly alerts: BreakGlassService,
   ) {}
 
-  /** Creates the shifts the active patterns call for in [from, to]; re-running creates nothing twice. */
-  async generate(from: string, to: string): Promise<GenerateResultDto> {
+  /**
+   * Creates the shifts the active patterns call for in [from, to]; re-running creates nothing twice. It also brings
+   * the shifts already generated there back in line with the patterns and the bank holiday calendar (reconcileIn).
+   */
+  async generate(from: string, to: string, actor?: Actor): Promise<GenerateResultDto> {
     if (!isIsoDate(from) || !isIsoDate(to)) throw new UnprocessableProblem('from and to must be real dates.', 'bad-range');
     if (to < from) throw new UnprocessableProblem('to cannot be before from.', 'bad-range');
     if (daysBetween(from, to) > 366) throw new UnprocessableProblem('Generate at most a year at a time.', 'bad-range');
-    return this.db.transaction(async (m) => {
+    return this.db.transaction((m) => this.reconcileIn(m, from, to, actor));
+  }
+
+  /** Whether any shift has been generated from a pattern for the local date `date` (the day is on the rota). */
+  async generatedOn(m: EntityManager, date: string): Promise<boolean> {
+    return (await m.query('SELECT 1 FROM shifts WHERE local_date = $1 AND pattern_id IS NOT NULL LIMIT 1', [date])).length > 0;
+  }
+
+  /**
+   * The generated rota of the local dates [from, to] made to match the active patterns and the bank holiday calendar,
+   * in the caller's transaction: the shifts the patterns call for are created (never twice); a generated shift that
+   * has not started and that its pattern no longer calls for (a bank holiday added or removed since, for a pattern
+   * that excludes or only runs on them; a pattern ended by `validTo` or made inactive) is removed when nobody is on it,
+   * and otherwise kept and listed in `kept` (with a review alert) for the manager to move its AMHPs: staffed shifts are
+   * never deleted silently; the `bankHoliday` flag of the shifts that have not started follows the calendar. Shifts
+   * that have started, and shifts added by hand, are left as they are (apart from the flag of the latter).
+   */
+  async reconcileIn(m: EntityManager, from: string, to: string, actor?: Actor): Promise<GenerateResultDto> {
+    {
       const patterns: PatternFacts[] = (await m.getRepository(ShiftPatternEntity).find({ where: { active: true } })).map((p) => ({ ...p }));
       const holidays = new Set<string>(
         (await m.query(`SELECT to_char(date, 'YYYY-MM-DD') AS d FROM bank_holidays WHERE date BETWEEN $1 AND $2`, [from, to])).map(
@@ -84,7 +108,77 @@ export class ShiftsService {
         );
         created += rows.length;
       }
-      await this.audit.record(m, { action: 'rota.shifts.generate', resourceType: 'rota', details: { from, to, created } });
+      const now = this.clock.now();
+
+      // Generated shifts their pattern no longer calls for: locked (an assignment locks its shift first), then counted.
+      const wantedKeys = new Set(wanted.map((w) => `${w.patternId}|${w.localDate}`));
+      const candidates: Array<{ id: string; patternId: string; localDate: string; label: string; startsAt: Date }> = await m.query(
+        `SELECT id, pattern_id AS "patternId", to_char(local_date, 'YYYY-MM-DD') AS "localDate", label, starts_at AS "startsAt"
+           FROM shifts WHERE pattern_id IS NOT NULL AND local_date BETWEEN $1 AND $2 AND starts_at > $3 ORDER BY id FOR UPDATE`,
+        [from, to, now],
+      );
+      const stale = candidates.filter((c) => !wantedKeys.has(`${c.patternId}|${c.localDate}`));
+      const staffed = new Map<string, number>(
+        stale.length
+          ? (
+              await m.query(
+                'SELECT shift_id AS id, count(*)::int AS n FROM shift_assignments WHERE shift_id = ANY($1::uuid[]) GROUP BY shift_id',
+                [stale.map((c) => c.id)],
+              )
+            ).map((r: { id: string; n: number }) => [r.id, r.n])
+          : [],
+      );
+      const removable = stale.filter((c) => !staffed.has(c.id)).map((c) => c.id);
+      // DELETE / UPDATE … RETURNING answer [rows, count].
+      const removed: string[] = removable.length
+        ? (
+            (
+              await m.query(
+                'DELETE FROM shifts s WHERE s.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM shift_assignments a WHERE a.shift_id = s.id) RETURNING id',
+                [removable],
+              )
+            )[0] as Array<{ id: string }>
+          ).map((r) => r.id)
+        : [];
+      for (const id of removed) {
+        await this.audit.record(m, { action: 'rota.shift.delete', resourceType: 'shift', resourceId: id, details: { source: 'generate' } });
+        await this.events.emit(m, { type: 'rota.shift.deleted', aggregateType: 'shift', aggregateId: id, payload: { shiftId: id } });
+      }
+      const kept = stale
+        .filter((c) => !removed.includes(c.id))
+        .map((c) => ({
+          shiftId: c.id,
+          label: c.label,
+          localDate: c.localDate,
+          startsAt: new Date(c.startsAt).toISOString(),
+          assigned: staffed.get(c.id) ?? 0,
+          message: `The "${c.label}" shift on ${c.localDate} is no longer called for by its pattern (bank holiday rule or dates), but AMHPs are on it: move them and remove the shift.`,
+        }));
+      for (const k of kept) {
+        if (actor)
+          await this.alerts.raiseAlertOnce(m, {
+            kind: 'rota-stale-shift',
+            subjectType: 'shift',
+            subjectId: k.shiftId,
+            personId: null,
+            raisedBy: actor.userId,
+            summary: k.message,
+          });
+      }
+
+      // The bank holiday flag of the shifts ahead follows the calendar.
+      const [reflagged]: [Array<{ id: string }>, number] = await m.query(
+        `UPDATE shifts SET bank_holiday = NOT bank_holiday, version = version + 1, updated_at = $4
+          WHERE local_date BETWEEN $1 AND $2 AND starts_at > $4 AND bank_holiday <> (to_char(local_date, 'YYYY-MM-DD') = ANY($3::text[]))
+          RETURNING id`,
+        [from, to, [...holidays], now],
+      );
+
+      await this.audit.record(m, {
+        action: 'rota.shifts.generate',
+        resourceType: 'rota',
+        details: { from, to, created, removed: removed.length, kept: kept.length, reflagged: reflagged.length },
+      });
       if (created)
         await this.events.emit(m, {
           type: 'rota.shifts.generated',
@@ -92,8 +186,15 @@ export class ShiftsService {
           aggregateId: `${from}/${to}`,
           payload: { from, to, created },
         });
-      return { created, existing: wanted.length - created, warnings };
-    });
+      for (const { id } of reflagged)
+        await this.events.emit(m, {
+          type: 'rota.shift.updated',
+          aggregateType: 'shift',
+          aggregateId: id,
+          payload: { shiftId: id, fields: ['bankHoliday'] },
+        });
+      return { created, existing: wanted.length - created, removed: removed.length, reflagged: reflagged.length, kept, warnings };
+    }
   }
 
   async create(body: CreateShiftDto): Promise<ShiftDto> {

@@ -124,7 +124,7 @@ export class DateRangeDto {
 
 /** ROTA-CLOCK-CHANGE: what the spring clock change did to one pattern's shift on one date. */
 export class GenerateWarningDto {
-  @ApiProperty({ enum: ['shift-skipped-clock-change', 'shift-adjusted-clock-change'] }) code: string;
+  @ApiProperty({ enum: ['shift-skipped-clock-change', 'shift-adjusted-clock-change', 'shift-ambiguous-clock-change'] }) code: string;
   @ApiProperty({ enum: ['ROTA-CLOCK-CHANGE'] }) rule: string;
   @ApiProperty({ enum: ['warning'] }) severity: string;
   @ApiProperty({ format: 'uuid' }) patternId: string;
@@ -133,15 +133,45 @@ export class GenerateWarningDto {
   @ApiProperty() message: string;
 }
 
+export class KeptShiftDto {
+  @ApiProperty({ format: 'uuid' }) shiftId: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ format: 'date' }) localDate: string;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ description: 'AMHPs on it.' }) assigned: number;
+  @ApiProperty() message: string;
+}
+
 export class GenerateResultDto {
   @ApiProperty() created: number;
-  @ApiProperty({ description: 'Shifts that already existed and were left as they were.' }) existing: number;
+  @ApiProperty({ description: 'Shifts the patterns call for that already existed.' }) existing: number;
+  @ApiProperty({
+    description:
+      'Generated shifts ahead, with nobody on them, that their pattern no longer calls for (a bank holiday added or removed since, a pattern ended or made inactive): removed.',
+  })
+  removed: number;
+  @ApiProperty({ description: 'Shifts ahead whose bankHoliday flag was brought in line with the bank holiday calendar.' })
+  reflagged: number;
+  @ApiProperty({
+    type: [KeptShiftDto],
+    description:
+      'Generated shifts ahead that their pattern no longer calls for but that AMHPs are on: kept, each with a review alert, for the manager to move the AMHPs and remove the shift.',
+  })
+  kept: KeptShiftDto[];
   @ApiProperty({
     type: [GenerateWarningDto],
     description:
-      'Shifts the spring clock change altered: a pattern time in the skipped hour is read an hour later, and a shift wholly inside it is not generated (each named by pattern and date).',
+      'Shifts a clock change altered: a pattern time in the hour the spring change skips is read an hour later, and a shift wholly inside it is not generated; a time in the hour the autumn change repeats is read as its first occurrence (each named by pattern and date, with the times and length).',
   })
   warnings: GenerateWarningDto[];
+}
+
+export class BankHolidayChangeDto extends BankHolidayDto {
+  @ApiPropertyOptional({
+    type: GenerateResultDto,
+    description: 'When shifts had been generated for the day: what bringing them in line with the calendar did.',
+  })
+  rota?: GenerateResultDto;
 }
 
 export class PeriodQuery {
