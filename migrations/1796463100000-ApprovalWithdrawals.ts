@@ -15,7 +15,7 @@ export class ApprovalWithdrawals1796463100000 implements MigrationInterface {
       `ALTER TABLE "approval_suspensions" ADD CONSTRAINT "approval_suspensions_withdrawn" CHECK ((withdrawn_at IS NULL) = (withdrawal_reason IS NULL) AND (withdrawn_at IS NULL) = (withdrawn_by IS NULL))`,
     );
     await q.query(
-      `ALTER TABLE "approval_suspensions" ADD CONSTRAINT "FK_approval_suspensions_withdrawn_by" FOREIGN KEY ("withdrawn_by") REFERENCES "users"("id") ON DELETE RESTRICT`,
+      `ALTER TABLE "approval_suspensions" ADD CONSTRAINT "FK_72d851edc424e833eb4a72f3930" FOREIGN KEY ("withdrawn_by") REFERENCES "users"("id") ON DELETE RESTRICT`,
     );
     await q.query(`ALTER TABLE "approvals" ADD "withdrawn_ends" jsonb NOT NULL DEFAULT '[]'`);
   }
@@ -23,7 +23,7 @@ export class ApprovalWithdrawals1796463100000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "approvals" DROP COLUMN "withdrawn_ends"`);
     await q.query(`DELETE FROM "approval_suspensions" WHERE "withdrawn_at" IS NOT NULL`);
-    await q.query(`ALTER TABLE "approval_suspensions" DROP CONSTRAINT "FK_approval_suspensions_withdrawn_by"`);
+    await q.query(`ALTER TABLE "approval_suspensions" DROP CONSTRAINT "FK_72d851edc424e833eb4a72f3930"`);
     await q.query(`ALTER TABLE "approval_suspensions" DROP CONSTRAINT "approval_suspensions_withdrawn"`);
     await q.query(
       `ALTER TABLE "approval_suspensions" DROP COLUMN "withdrawal_reason", DROP COLUMN "withdrawn_by", DROP COLUMN "withdrawn_at"`,
