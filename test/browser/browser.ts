@@ -160,6 +160,15 @@ export function signalOf(server: Server): { cut(): Promise<void>; restore(): Pro
   };
 }
 
+/**
+ * Her signal is back: the phone may send what it kept on its own as soon as it reaches the service again, or she taps
+ * "Send now", which is gone from the screen once the phone has sent everything. Taps it only while it is there.
+ */
+export async function tapSendNow(page: Page, timeoutMs = 2_000): Promise<void> {
+  const button = page.getByRole('button', { name: /^Send now/ });
+  if (await button.count()) await button.click({ timeout: timeoutMs }).catch(() => undefined);
+}
+
 /** Waits until `ok()` holds, asking every 100 ms; throws when it has not after `timeoutMs` (10 s). */
 export async function until(ok: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   for (let waited = 0; waited < timeoutMs; waited += 100) {

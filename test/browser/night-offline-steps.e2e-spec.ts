@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf } from './browser';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, tapSendNow } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const navigator: { serviceWorker: { ready: Promise<unknown> } };
@@ -168,7 +168,7 @@ describe('the duty phone at night with no signal', () => {
 
   it('the signal back sends her arrival first and the steps after it, each once; the screen then says they were sent', async () => {
     await signal.restore();
-    await page.getByRole('button', { name: /^Send now/ }).click();
+    await tapSendNow(page);
     await page.locator('#step-doctors-requested-times').waitFor({ timeout: 15_000 });
     expect(await t.sql('SELECT id FROM assessments WHERE referral_id = $1', [referralId])).toHaveLength(1);
     expect(await events('doctors-requested')).toHaveLength(1);

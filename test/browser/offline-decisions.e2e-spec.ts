@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { consoleErrors, launchBrowser, phoneContext, signalOf } from './browser';
+import { consoleErrors, launchBrowser, phoneContext, signalOf, tapSendNow } from './browser';
 
 /**
  * What she decides and corrects without a signal, and what the phone does with it when the signal is back: the
@@ -78,17 +78,9 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     await page.locator('#outcome-heading').waitFor();
   };
   const unsent = () => page.locator('[data-unsent]').getAttribute('data-unsent');
-  /**
-   * Her signal back: the phone may send what it kept on its own as soon as it reaches the service again, or she taps
-   * Send now (gone from the screen once the phone has sent it all).
-   */
-  const tapSendNow = async () => {
-    const button = page.getByRole('button', { name: /^Send now/ });
-    if (await button.count()) await button.click({ timeout: 2_000 }).catch(() => undefined);
-  };
   const sendNow = async () => {
     await signal.restore();
-    await tapSendNow();
+    await tapSendNow(page);
     await becomes(async () => (await page.locator('[data-unsent]').count()) === 0, true);
   };
   const outcomeOf = async (name: string) =>
@@ -126,7 +118,7 @@ describe('decisions and corrections made on the duty phone without a signal', ()
       .set('authorization', manager.auth)
       .send({ type: 'conveyance-requested', at: t.clock.now().toISOString() })
       .expect(201);
-    await tapSendNow();
+    await tapSendNow(page);
     await becomes(async () => (await page.locator('[data-unsent]').count()) === 0, true);
     const [held] = await t.sql<{ at: Date }>('SELECT at FROM assessment_events WHERE id = $1', [eventId]);
     expect(held.at.toISOString()).toBe('2026-11-21T02:02:00.000Z');
@@ -161,7 +153,7 @@ describe('decisions and corrections made on the duty phone without a signal', ()
       .expect(200);
     await page.context().setOffline(false);
     const refused = page.locator('.app-refused', { hasText: 'Both versions are shown' });
-    if (!(await refused.count())) await tapSendNow();
+    if (!(await refused.count())) await tapSendNow(page);
     await refused.waitFor();
 
     acceptDialog = false;

@@ -2,7 +2,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, storedRecords, until } from './browser';
+import {
+  axeViolations,
+  consoleErrors,
+  launchBrowser,
+  phoneContext,
+  screenshot,
+  signalOf,
+  storedRecords,
+  tapSendNow,
+  until,
+} from './browser';
 
 /**
  * Her job reallocated to another AMHP while she had no signal: what she saved on it is not recorded, and the screen
@@ -82,7 +92,7 @@ describe('a job reallocated while she had no signal', () => {
     await page.locator('#step-arrived-waiting').waitFor({ timeout: 15_000 });
 
     await signal.restore();
-    await page.getByRole('button', { name: /^Send now/ }).click();
+    await tapSendNow(page);
     await page.getByRole('heading', { name: 'This job is no longer yours', level: 1 }).waitFor({ timeout: 15_000 });
     const main = page.locator('main');
     await expect(main.textContent()).resolves.toContain('Its allocation to you ended: it was reallocated, withdrawn or closed.');
@@ -111,13 +121,16 @@ describe('a job reallocated while she had no signal', () => {
     await page.locator('#step-arrived-waiting').waitFor({ timeout: 15_000 });
     await page.locator('[data-step="doctors-requested"]').click();
     await page.locator('#step-doctors-requested-waiting').waitFor({ timeout: 15_000 });
+    // The hub withdraws it while her phone still has no signal (so it cannot send her step first).
+    await page.context().setOffline(true);
     await signal.restore();
     await t.http
       .post(`/referrals/${withdrawnId}/status`)
       .set('authorization', manager.auth)
       .send({ status: 'withdrawn', reason: 'Ward rang: patient agreed to stay informally' })
       .expect(200);
-    await page.getByRole('button', { name: /^Send now/ }).click();
+    await page.context().setOffline(false);
+    await tapSendNow(page);
     await page.getByRole('heading', { name: 'This job is no longer yours', level: 1 }).waitFor({ timeout: 15_000 });
     const callout = page.locator('.app-not-yours');
     await expect(callout.locator('h2').textContent()).resolves.toBe('Withdrawn');

@@ -2,7 +2,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, storedRecords, until } from './browser';
+import {
+  axeViolations,
+  consoleErrors,
+  launchBrowser,
+  phoneContext,
+  screenshot,
+  signalOf,
+  storedRecords,
+  tapSendNow,
+  until,
+} from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const navigator: { serviceWorker: { ready: Promise<unknown> } };
@@ -154,11 +164,7 @@ describe('the duty phone when her session ends', () => {
     await page.clock.fastForward(16 * MIN);
     // The signal is back: she taps "Send now".
     await signal.restore();
-    // (The phone may already be trying by itself: then the button goes before it is tapped.)
-    await page
-      .getByRole('button', { name: 'Send now' })
-      .click({ timeout: 3000 })
-      .catch(() => undefined);
+    await tapSendNow(page, 3_000);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.locator('[role=status]', { hasText: 'Your session has ended' }).waitFor();
     const waiting = page.locator('[data-waiting]');
@@ -217,11 +223,7 @@ describe('the duty phone when her session ends', () => {
       };
 
     await page.context().setOffline(false);
-    // With the signal back the outbox may already be sending on its own: "Send now" only hurries it.
-    await page
-      .getByRole('button', { name: 'Send now' })
-      .click({ timeout: 2000 })
-      .catch(() => undefined);
+    await tapSendNow(page);
     const conflict = page.locator('.app-refused', { hasText: 'Someone changed this meanwhile' });
     await conflict.waitFor();
     const text = await conflict.textContent();
