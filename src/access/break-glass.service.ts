@@ -15,6 +15,7 @@ import { EligibilityService } from '../workforce/eligibility.service';
 import { BreakGlassSessionEntity } from './break-glass-session.entity';
 import { BreakGlassSessionDto, OpenBreakGlassDto, ReviewAlertDto, ReviewAlertQuery, ReviewDto } from './dto/break-glass.dto';
 import { ReviewAlertEntity } from './review-alert.entity';
+import { hardFindings } from '../workforce/workforce.rules';
 
 function sessionDto(s: BreakGlassSessionEntity, now: Date): BreakGlassSessionDto {
   return {
@@ -77,7 +78,7 @@ export class BreakGlassService {
       );
     const now = this.clock.now();
     const eligible = await this.eligibility.forUser(actor.userId, now, new Date(now.getTime() + 60_000));
-    const hard = eligible.findings.filter((f) => f.severity === 'hard');
+    const hard = hardFindings(eligible);
     if (hard.length) {
       await this.audit.recordAlone({
         action: 'access.denied',

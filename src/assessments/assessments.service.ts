@@ -83,6 +83,7 @@ import {
   TimelineEventDto,
   UpdateAssessmentDto,
 } from './dto/assessment.dto';
+import { hardFindings } from '../workforce/workforce.rules';
 
 type AssessmentRow = AssessmentEntity & {
   person: { id: string; givenName: string; familyName: string; dateOfBirth: string | null; nhsNumber: string | null };
@@ -318,7 +319,7 @@ export class AssessmentsService implements OnModuleInit {
       // MHA 1983 s.13, s.114 (AMHP-01/03/05/07): the lead acts as the AMHP, so she must be able to when it opens, as
       // allocation and an offer's acceptance ask: a suspended or lapsed approval is 422 amhp-not-eligible.
       const eligible = await this.eligibility.forUser(lead, now, new Date(now.getTime() + 60_000), m);
-      const hard = eligible.findings.filter((f) => f.severity === 'hard');
+      const hard = hardFindings(eligible);
       if (hard.length)
         throw new UnprocessableProblem(
           `${lead === actor.userId ? 'You' : 'The allocated AMHP'} may not act as an AMHP now: ${hard.map((f) => f.message).join(' ')} A manager reallocates the referral.`,
@@ -498,7 +499,7 @@ export class AssessmentsService implements OnModuleInit {
     await this.users.requireActiveWithRole(m, others, ['amhp'], 'otherAmhpUserIds', 'not-an-amhp');
     const judged = await this.eligibility.forUsers(others, at, new Date(at.getTime() + 60_000), m);
     const unfit = others.flatMap((id, i) => {
-      const hard = judged[i].findings.filter((f) => f.severity === 'hard');
+      const hard = hardFindings(judged[i]);
       return hard.length ? [{ userId: id, findings: hard }] : [];
     });
     if (unfit.length)
@@ -1575,7 +1576,7 @@ export class AssessmentsService implements OnModuleInit {
       ...(draft.notYetMade ? { notYetMade: true } : {}),
       hospitalSite: draft.hospitalSite ?? null,
       undesirableDelayStatement: draft.undesirableDelayStatement ?? false,
-      applicantApprovedAtSigning: !eligibility.findings.some((f) => f.severity === 'hard'),
+      applicantApprovedAtSigning: eligibility.eligible,
       practicalMatters: draft.practicalMatters ?? { dependants: null, pets: null, property: null },
       guardian: draft.guardian ?? null,
       forwardedToLssaAt: draft.forwardedToLssaAt ?? null,

@@ -90,6 +90,7 @@ import {
 import { ReferralEntity, type OfferWithdrawnReason } from './referral.entities';
 import { type AllocationRecord, isOpen, overrideStands, transition, TRANSITIONS } from './referral.workflow';
 import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
+import { hardFindings } from '../workforce/workforce.rules';
 
 /**
  * Where a referral's access relationships come from: the referrer's, the allocated AMHP's, offers to duty AMHPs, and
@@ -1135,7 +1136,7 @@ export class ReferralsService implements OnModuleInit {
           errors: [{ field: 'userId', messages: ['must be an AMHP with a practitioner record'] }],
           findings: eligible.findings,
         });
-      const hard = eligible.findings.filter((f) => f.severity === 'hard');
+      const hard = hardFindings(eligible);
       if (hard.length && !dto.overrideReason) {
         throw new UnprocessableProblem(
           `This AMHP may not act now: ${hard.map((f) => f.message).join(' ')} A manager may override with a reason.`,
@@ -1199,10 +1200,10 @@ export class ReferralsService implements OnModuleInit {
         )),
       ];
       const eligible = await this.eligibility.forUsers(amhps, now, new Date(now.getTime() + 60_000), m);
-      const hardFindings = new Map(amhps.map((userId, i) => [userId, eligible[i].findings.filter((f) => f.severity === 'hard')]));
+      const hardOf = new Map(amhps.map((userId, i) => [userId, hardFindings(eligible[i])]));
       const refused: string[] = [];
       for (const userId of targets) {
-        const hard = hardFindings.get(userId) ?? [{ code: 'not-an-active-amhp' }];
+        const hard = hardOf.get(userId) ?? [{ code: 'not-an-active-amhp' }];
         const why = notForThisAmhp(userId) ?? (hard.length ? `may not act as an AMHP now (${hard.map((f) => f.code).join(', ')})` : null);
         if (why) refused.push(`${userId}: ${why}`);
       }
@@ -1314,7 +1315,7 @@ export class ReferralsService implements OnModuleInit {
     for (const userId of candidates) {
       if (answered.has(userId) || !(await this.users.isActiveWithRole(m, userId, 'amhp'))) continue;
       const eligible = await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000), m);
-      if (eligible.findings.some((f) => f.severity === 'hard')) continue;
+      if (!eligible.eligible) continue;
       await this.offerTo(m, r, userId, now, first.offered_by, this.runningClocks(r)[0], { kind: 'escalation', step });
       return userId;
     }
@@ -1477,7 +1478,7 @@ export class ReferralsService implements OnModuleInit {
       // Every way out of `accepted` withdraws the open offers (with the reason): this holds only for offers made before that.
       if (r.status !== 'accepted') throw this.offerClosed('withdrawn', 'referral-ended', null, r.status);
       const eligible = await this.eligibility.forUser(actor.userId, now, new Date(now.getTime() + 60_000), m);
-      const hard = eligible.findings.filter((f) => f.severity === 'hard');
+      const hard = hardFindings(eligible);
       if (hard.length)
         throw new UnprocessableProblem(`You may not act as an AMHP now: ${hard.map((f) => f.message).join(' ')}`, 'amhp-not-eligible', {
           findings: eligible.findings,
@@ -1527,7 +1528,7 @@ export class ReferralsService implements OnModuleInit {
    */
   private async whyNotEligible(m: EntityManager, userIds: string[], now: Date): Promise<Map<string, string[]>> {
     const judged = await this.eligibility.forUsers(userIds, now, new Date(now.getTime() + 60_000), m);
-    return new Map(userIds.map((id, i) => [id, judged[i].findings.filter((f) => f.severity === 'hard').map((f) => f.code)]));
+    return new Map(userIds.map((id, i) => [id, hardFindings(judged[i]).map((f) => f.code)]));
   }
 
   /** withdrawIneligible for a user account (an account change, the scheduled sweep): the same judgement and the same withdrawal. */

@@ -16,6 +16,7 @@ import { AssignmentChecksService, Override } from './assignment-checks.service';
 import { AssignmentDto, ShiftDto } from './dto/rota.dto';
 import { OffDuty } from './off-duty';
 import { ShiftsService } from './shifts.service';
+import { hardFindings } from '../workforce/workforce.rules';
 
 export interface NewAssignment {
   shiftId: string;
@@ -108,7 +109,7 @@ export class AssignmentsService implements OnModuleInit {
     );
     const removed: WithdrawnAssignment[] = [];
     for (const [i, a] of ahead.entries()) {
-      const hard = judged[i].findings.filter((f) => f.severity === 'hard');
+      const hard = hardFindings(judged[i]);
       if (!hard.length) continue;
       await this.unassignIn(
         m,

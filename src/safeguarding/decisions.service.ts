@@ -52,6 +52,7 @@ import {
   UpdateDecisionDto,
 } from './dto/decision.dto';
 import { isFilledText } from '../statute/visible-text';
+import { hardFindings } from '../workforce/workforce.rules';
 
 type Json = Record<string, unknown>;
 
@@ -776,7 +777,7 @@ export class DecisionsService implements OnModuleInit {
     if (!signsOnAmhpApproval(d.type, actor.roles)) return;
     const at = new Date(d.occurredAt);
     const eligibility = await this.eligibility.forUser(actor.userId, at, new Date(at.getTime() + 60_000), m);
-    const hard = eligibility.findings.filter((f) => f.severity === 'hard');
+    const hard = hardFindings(eligibility);
     if (!hard.length) return;
     throw new UnprocessableProblem(
       `You could not act as an AMHP when this decision was made (${formatLocal(at, this.config.timeZone)}): ${hard.map((f) => f.message).join(' ')} Its authority is ${DECISION_MAKER_AUTHORITY[d.type].basis}; a manager with delegated authority may sign it instead.`,

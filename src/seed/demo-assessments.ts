@@ -35,7 +35,7 @@ export class DemoAssessments {
     const eligible: string[] = [];
     for (const userId of amhpUserIds) {
       const e = await this.eligibility.forUser(userId, now, new Date(now.getTime() + 60_000));
-      if (!e.findings.some((f) => f.severity === 'hard')) eligible.push(userId);
+      if (e.eligible) eligible.push(userId);
       if (eligible.length === 2) break;
     }
     if (!eligible.length) throw new Error('Demo seed: no AMHP is eligible to act now, so no assessment can be allocated.');

@@ -193,7 +193,7 @@ export class DemoHistory {
       if (!list) {
         const from = new Date(week * 7 * DAY);
         const all = await this.eligibility.forUsers(amhpUserIds, from, new Date(from.getTime() + 60_000));
-        list = amhpUserIds.filter((_, i) => !all[i].findings.some((f) => f.severity === 'hard'));
+        list = amhpUserIds.filter((_, i) => all[i].eligible);
         eligibleByWeek.set(week, list);
       }
       return list;

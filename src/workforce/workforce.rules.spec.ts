@@ -5,6 +5,7 @@ import {
   approvalStatus,
   approvedHere,
   eligibility,
+  hardFindings,
   regulatorFits,
   EligibilityFacts,
   maxApprovalEnd,
@@ -163,6 +164,15 @@ describe('eligibility for a period', () => {
     ],
   ])('%s → %j', (_name, over, expected) => {
     expect(codes(facts(over))).toEqual(expected);
+  });
+
+  it('the hard findings are exactly what makes her not eligible', () => {
+    const blocked = eligibility(facts({ approvals: [], accountBar: 'account-disabled' }), policy);
+    expect(hardFindings(blocked).map((f) => f.code)).toEqual(['no-approval', 'account-disabled']);
+    expect(blocked.eligible).toBe(false);
+    const warned = eligibility(facts({ registrationCheckedOn: null }), policy);
+    expect(hardFindings(warned)).toEqual([]);
+    expect(warned).toMatchObject({ eligible: true, findings: [expect.objectContaining({ severity: 'warning' })] });
   });
 
   it('training shortfall in a completed year blocks when configured hard', () => {

@@ -291,6 +291,11 @@ function coveringInTurn(
  * May this practitioner act as an AMHP for the whole of [from, to)? The single function the rota and the
  * assessment rules ask. Hard findings make them ineligible; warnings are for a manager to weigh.
  */
+/** The findings of an eligibility that stop her acting for its period (its `eligible` is whether there are none). */
+export function hardFindings(e: Pick<Eligibility, 'findings'>): Finding[] {
+  return e.findings.filter((f) => f.severity === 'hard');
+}
+
 export function eligibility(facts: EligibilityFacts, policy: WorkforcePolicy): Eligibility {
   const zone = policy.timeZone;
   const findings: Finding[] = [];
