@@ -293,6 +293,9 @@ describe('nearest relative objections and the nominated person', () => {
     const p = a.person.id;
     const appoint = (name: string, appointedOn: string) =>
       as(worker).post(`/people/${p}/nominated-persons`, { name, appointedOn, appointedBy: 'patient', method: 'In writing, witnessed.' });
+    // A mistyped year (1926) is not an appointment centuries ago.
+    const typo = await appoint('Alice Appointed', '1926-11-01').expect(422);
+    expect([typo.body.code, typo.body.errors[0].field]).toEqual(['too-long-ago', 'appointedOn']);
     const alice = (await appoint('Alice Appointed', '2026-11-01').expect(201)).body;
     const carol = (await appoint('Carol Current', '2026-11-12').expect(201)).body;
     const before = await t.sql(`SELECT id, ended_on, version FROM nominated_persons WHERE person_id = $1 ORDER BY appointed_on`, [p]);

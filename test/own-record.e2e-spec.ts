@@ -90,4 +90,25 @@ describe('workforce and rota: nobody certifies her own record', () => {
     expect((await as(manager).get(`/rota/shifts/${shift.body.id}`).expect(200)).body.assigned).toEqual([]);
     await as(manager).post(`/rota/shifts/${shift.body.id}/assignments`, body).expect(201);
   });
+
+  it('she cannot mark her own registration checked, lengthen her own supervision interval or record her own appraisal', async () => {
+    const before = (await as(manager).get(`/practitioners/${mona.practitionerId}`).expect(200)).body;
+    refused(await as(mona).patch(`/practitioners/${mona.practitionerId}`, { registrationCheckedOn: '2026-11-21' }));
+    refused(await as(mona).patch(`/practitioners/${mona.practitionerId}`, { supervisionIntervalDays: 365 }));
+    refused(
+      await as(mona).post(`/practitioners/${mona.practitionerId}/appraisals`, {
+        heldOn: '2026-11-20',
+        periodFrom: '2025-11-01',
+        periodTo: '2026-10-31',
+        outcome: 'meets',
+        appraiserUserId: manager.id,
+      }),
+    );
+    const after = (await as(manager).get(`/practitioners/${mona.practitionerId}`).expect(200)).body;
+    expect(after).toEqual(before);
+    expect(await t.sql('SELECT 1 FROM appraisals WHERE practitioner_id = $1', [mona.practitionerId])).toEqual([]);
+    expect(await audited('practitioner.update')).toBe(0);
+    // Another manager may.
+    await as(manager).patch(`/practitioners/${mona.practitionerId}`, { registrationCheckedOn: '2026-11-21' }).expect(200);
+  });
 });

@@ -499,7 +499,7 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
       [
         'notifiedAt in the future',
         'nearest-relative-objections',
-        { notifiedAt: '2026-11-21T10:00:01Z', notifiedTo: 'amhp', details: 'Objects' },
+        { notifiedAt: '2026-11-21T10:06:00Z', notifiedTo: 'amhp', details: 'Objects' },
         422,
         'notifiedAt',
       ],
@@ -534,6 +534,14 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
       ],
       ['a ground that is not in s.29(3)', 'displacements', { ground: 'f', filedAt: '2026-11-21T09:00:00Z' }, 400, 'ground'],
       ['filedAt in the future', 'displacements', { ground: 'c', filedAt: '2026-11-22T09:00:00Z' }, 422, 'filedAt'],
+      ['filedAt in 1926 (a mistyped 2026)', 'displacements', { ground: 'c', filedAt: '1926-11-20T09:00:00Z' }, 422, 'filedAt'],
+      [
+        'notifiedAt in 1926 (a mistyped 2026)',
+        'nearest-relative-objections',
+        { notifiedAt: '1926-11-21T09:00:00Z', notifiedTo: 'amhp', details: 'Objects' },
+        422,
+        'notifiedAt',
+      ],
       ['a status on filing', 'displacements', { ground: 'c', filedAt: '2026-11-21T09:00:00Z', status: 'order' }, 400, 'status'],
     ])('%s (POST …/%s, %j) → %i', async (_name, path, body, status, field) => {
       const payload = JSON.parse(JSON.stringify(body).replace('OTHER', otherRelative.id));

@@ -710,6 +710,21 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
             .expect(422)
         ).body.code,
       ).toBe('next-due-not-after-held');
+      const refusal = async (body: object) => {
+        const res = await as(manager)
+          .post(`/practitioners/${p.id}/appraisals`, { ...base, ...body })
+          .expect(422);
+        return [res.body.code, res.body.errors[0].field];
+      };
+      // A mistyped year, a period that has not happened yet, and a next date that would keep her off the overdue list.
+      expect(await refusal({ periodFrom: '1996-11-01' })).toEqual(['too-long-ago', 'periodFrom']);
+      expect(await refusal({ periodTo: '2027-10-31' })).toEqual(['appraisal-period-after-held', 'periodTo']);
+      expect(await refusal({ nextDueOn: '2126-11-20' })).toEqual(['next-due-too-far', 'nextDueOn']);
+      // The year to 31 March appraised in March is a year appraised.
+      await as(manager)
+        .post(`/practitioners/${p.id}/appraisals`, { ...base, heldOn: '2026-03-16', periodFrom: '2025-04-01', periodTo: '2026-03-31' })
+        .expect(201);
+      await t.sql('DELETE FROM appraisals WHERE practitioner_id = $1', [p.id]);
       await as(manager)
         .post(`/practitioners/${p.id}/appraisals`, { ...base, outcome: 'excellent' })
         .expect(400);

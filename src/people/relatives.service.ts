@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Decision } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock, isoOrNull } from '../common/clock';
+import { Clock, isoOrNull, recordedDate, recordedInstant } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -40,6 +40,14 @@ import {
 type RelativeField = keyof UpdateRelativeDto;
 
 /** The columns a relative's fields live in (the order in which they are written). */
+/**
+ * How far back a nearest-relative record's times may be (an application to displace filed, an objection notified or
+ * withdrawn, a nominated person appointed): a s.29 order on ground (c) or (d) lasts until discharged, so its application may be many years old, but
+ * not older than a working life.
+ */
+export const NR_RECORD_MAX_AGE_YEARS = 25;
+const NR_RECORD_MAX_AGE_DAYS = NR_RECORD_MAX_AGE_YEARS * 366;
+
 const COLUMN: Record<RelativeField, string> = {
   name: 'name',
   relationship: 'relationship',
@@ -719,10 +727,7 @@ export class RelativesService {
    */
   async appointNominated(actor: Actor, personId: string, dto: CreateNominatedPersonDto, decision: Decision): Promise<NominatedPersonDto> {
     const today = localDate(this.clock.now(), this.config.timeZone);
-    if (dto.appointedOn > today)
-      throw new UnprocessableProblem('appointedOn cannot be in the future.', 'in-future', {
-        errors: [{ field: 'appointedOn', messages: ['appointedOn may not be after today'] }],
-      });
+    recordedDate(dto.appointedOn, 'appointedOn', today, NR_RECORD_MAX_AGE_YEARS);
     return this.db.transaction(async (m) => {
       await this.requirePerson(m, personId);
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
@@ -876,11 +881,9 @@ export class RelativesService {
     );
   }
 
+  /** Not in the future, nor more than NR_RECORD_MAX_AGE_DAYS back (year 0001 for 2001 would be kept as history). */
   private notInFuture(field: string, at: Date, now: Date): void {
-    if (at > now)
-      throw new UnprocessableProblem(`${field} cannot be in the future.`, 'in-future', {
-        errors: [{ field, messages: [`${field} may not be after now`] }],
-      });
+    recordedInstant(at, field, now, NR_RECORD_MAX_AGE_DAYS);
   }
 
   /** An order (or an interim order) names who acts and from when; neither belongs on an application not yet decided. */

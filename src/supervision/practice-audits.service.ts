@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { Clock, recordedDate } from '../common/clock';
 import { UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -41,6 +41,7 @@ export class PracticeAuditsService {
       throw new UnprocessableProblem(`auditedOn ${auditedOn} is after today (${today}).`, 'audit-date-in-future', {
         errors: [{ field: 'auditedOn', messages: ['must not be after today'] }],
       });
+    recordedDate(auditedOn, 'auditedOn', today);
     return this.db.transaction(async (m) => {
       const p = await this.practitioners.find(m, practitionerId);
       if (p.userId === actor.userId) throw new UnprocessableProblem('A reviewer cannot audit their own practice.', 'own-practice');

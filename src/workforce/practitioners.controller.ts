@@ -73,16 +73,20 @@ export class PractitionersController {
 
   @Patch(':id')
   @Authorize('practitioners.write')
-  @ApiOperation({ summary: 'Change registration, team, hours, skills, supervision interval or active flag.' })
+  @ApiOperation({
+    summary:
+      'Change registration, team, hours, skills, supervision interval or active flag. Never on your own record: another manager must (AMHP-12, 403 own-record).',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: PractitionerDto })
   async update(
+    @CurrentActor() actor: Actor,
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: UpdatePractitionerDto,
     @IfMatchVersion() version: ExpectedVersion,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PractitionerDto> {
-    const p = await this.practitioners.update(id, dto, version);
+    const p = await this.practitioners.update(actor, id, dto, version);
     reply.header('etag', etagFor(p.version));
     return p;
   }

@@ -35,7 +35,8 @@ const COLUMNS = `p.id, p.user_id AS "userId", u.display_name AS "displayName", u
 /**
  * AMHP-12: nobody certifies her own record. A manager who is also an AMHP may not grant, suspend, lift, end or withdraw
  * her own approval (SI 2008/1206 regs 3, 6, 7), record or remove her own training (reg 5), decide her own leave or swap,
- * or override the warnings on her own rota place: another manager must. 403 `own-record`, naming the act. The one
+ * override the warnings on her own rota place, change her own practitioner record (registration, supervision interval
+ * and supervisor, active, skills) or record her own appraisal: another manager must. 403 `own-record`, naming the act. The one
  * check every such write makes (refuseOwn when only the practitioner's id is at hand).
  */
 export function refuseOwnRecord(actor: Actor, subjectUserId: string | null | undefined, act: string): void {
@@ -172,11 +173,13 @@ export class PractitionersService {
     );
   }
 
-  async update(id: string, dto: UpdatePractitionerDto, expectedVersion: ExpectedVersion): Promise<PractitionerDto> {
+  async update(actor: Actor, id: string, dto: UpdatePractitionerDto, expectedVersion: ExpectedVersion): Promise<PractitionerDto> {
     return this.db.transaction(async (m) => {
       // Changes to one record in turn: without If-Match each applies to the record as the one before left it.
       await m.query('SELECT 1 FROM practitioners WHERE id = $1 FOR UPDATE', [id]);
-      const current = await this.find(m, id);
+      // Every field here is one a manager vouches for (her registration checked, her supervision interval and its
+      // supervisor, whether she is active, the skills the rota relies on): never her own (AMHP-12).
+      const current = await this.refuseOwn(m, actor, id, 'change the practitioner record');
       assertVersion(expectedVersion, current.version);
       if (dto.registrationBody !== undefined) refuseRegulatorNotOfProfession(current.profession, dto.registrationBody);
       await this.requireLineManager(m, dto.lineManagerUserId, current.userId);
