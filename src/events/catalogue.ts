@@ -171,6 +171,15 @@ export const EVENTS = {
       { minutes: int('Length of the extension in minutes (at most 720).') },
     ),
   ),
+  'referral.arrival-recorded': event(
+    'referral',
+    "An arrival not known at intake was recorded: a recalled patient's detention in hospital began (s.17F(8)), or a person under a s.135(1) warrant reached the place of safety (s.135(3ZA)); the clock now runs from it.",
+    obj({
+      referralId: uuid(),
+      at: instant('When the detention in hospital began, or the person reached the place of safety.'),
+      legalContext: enumOf(['cto-recall', 's135-1'] as const, 'The power whose clock runs from the arrival.'),
+    }),
+  ),
   'referral.place-of-safety-moved': event(
     'referral',
     'The person was moved to another place of safety (s.136(3), s.135(3A)); the period still runs from the first start.',

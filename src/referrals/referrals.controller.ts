@@ -8,6 +8,7 @@ import { CurrentActor, IfMatchVersion } from '../common/http';
 import {
   AllocateDto,
   CreateReferralDto,
+  ArrivalDto,
   ExtensionDto,
   OfferDto,
   OfferListDto,
@@ -146,6 +147,17 @@ export class ReferralsController {
   @ApiCreatedResponse({ type: ReferralDto })
   transfer(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: TransferDto): Promise<ReferralDto> {
     return this.referrals.transfer(actor, id, dto);
+  }
+
+  @Post(':id/arrival')
+  @Authorize('referrals.screen')
+  @ApiOperation({
+    summary:
+      "Record an arrival not known at intake: a recalled community patient's detention in hospital beginning (s.17F(8): the 72 hours run from it), or a person under a s.135(1) warrant reaching the place of safety (s.135(3ZA): the 24 hours run from it). Until then the clock runs provisionally from the notice or the warrant. Once only (409 arrival-already-recorded); 422 naming `at` for another power, before the notice or warrant, or in the future.",
+  })
+  @ApiCreatedResponse({ type: ReferralDto })
+  recordArrival(@CurrentActor() actor: Actor, @Param('id', new ParseIdPipe()) id: string, @Body() dto: ArrivalDto): Promise<ReferralDto> {
+    return this.referrals.recordArrival(actor, id, dto);
   }
 
   @Post(':id/allocation')

@@ -57,6 +57,7 @@ import {
   formatLocal,
   intakeFindings,
   LegalContext,
+  type LegalContextKind,
   RECORDED_INTAKE_BLOCKERS,
   refusesIntake,
   outcomeClocks,
@@ -74,6 +75,7 @@ import {
   AllocateDto,
   CreateReferralDto,
   ClockSummaryDto,
+  ArrivalDto,
   ExtensionDto,
   ExtensionViewDto,
   MyOfferDto,
@@ -246,6 +248,10 @@ function camel(row: Record<string, unknown>): Row {
 export const RECEIVED_LEAD_DAYS = 31;
 /** Its legal context's times are at most this long before it came in (a s.2 runs 28 days; the rest hours). */
 export const CONTEXT_LEAD_DAYS = 62;
+/** The powers whose clock runs from an arrival that may come after the referral (recordArrival). */
+export const ARRIVAL_KINDS = ['cto-recall', 's135-1'] as const satisfies readonly LegalContextKind[];
+type ArrivalKind = (typeof ARRIVAL_KINDS)[number];
+const isArrivalKind = (kind: LegalContextKind): kind is ArrivalKind => (ARRIVAL_KINDS as readonly string[]).includes(kind);
 
 @Injectable()
 export class ReferralsService implements OnModuleInit {
@@ -1074,6 +1080,78 @@ export class ReferralsService implements OnModuleInit {
           clocks: this.clocksOf(after),
         });
       return this.view(after);
+    });
+  }
+
+  /**
+   * The arrival not known at intake, recorded when it happens: a recalled community patient's detention in hospital
+   * beginning (CTO-03, s.17F(8)), or a person taken under a s.135(1) warrant reaching the place of safety (POL-04,
+   * s.135(3ZA)(a)(i)). Until then the clock runs, provisionally, from the notice or the warrant's execution (never too
+   * late); from it, from the arrival. Recorded once (409 `arrival-already-recorded`); refused (422 naming `at`) for a
+   * power whose clock does not run from an arrival, before the notice or the warrant, or in the future. Audited, on the
+   * timeline, published, and the queue's order follows the clock.
+   */
+  async recordArrival(actor: Actor, id: string, dto: ArrivalDto): Promise<ReferralDto> {
+    return this.db.transaction(async (m) => {
+      const r = await this.lock(m, id, actor);
+      const basis = await this.requirePerson(actor, r, this.actionFor(r), m);
+      if (!isOpen(r.status))
+        throw new ConflictProblem(`A ${r.status} referral's detention is over: an arrival cannot be recorded on it.`, 'referral-not-open', {
+          allowed: TRANSITIONS[r.status],
+        });
+      const raw = r.legalContext as Record<string, unknown>;
+      const kind = raw.kind as LegalContextKind;
+      if (!isArrivalKind(kind) || raw.keptAtPremises === true)
+        throw new UnprocessableProblem(
+          kind === 's135-1'
+            ? 'The person was kept at the premises named in the warrant (s.135(1A)): the period runs from the constable first entering them, not from an arrival.'
+            : `This referral's legal context (${kind}) has no clock that runs from an arrival: it is recorded only for a CTO recall (s.17F(8)) or a s.135(1) removal to a place of safety (s.135(3ZA)).`,
+          'arrival-not-applicable',
+          { errors: [{ field: 'at', messages: ['no clock of this referral runs from an arrival'] }] },
+        );
+      if (typeof raw.arrivedAt === 'string')
+        throw new ConflictProblem(
+          `The arrival is already recorded (${formatLocal(new Date(raw.arrivedAt), this.config.timeZone)}).`,
+          'arrival-already-recorded',
+          {
+            errors: [{ field: 'at', messages: ['an arrival is already recorded'] }],
+          },
+        );
+      const now = this.clock.now();
+      const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
+      const policy = this.policy();
+      // The checks intake makes of the context, as at now, with the arrival: what the arrival makes wrong (before the
+      // recall notice, before the warrant) refuses it; what the context already said without it is not asked again.
+      const known = new Set(intakeFindings(toLegalContext(raw), now, policy).map((f) => f.code));
+      const findings = intakeFindings(toLegalContext({ ...raw, arrivedAt: at.toISOString() }), now, policy);
+      const refusing = findings.filter((f) => refusesIntake(f) && !known.has(f.code));
+      if (refusing.length)
+        throw new UnprocessableProblem(refusing.map((f) => f.message).join(' '), refusing[0].code, {
+          findings,
+          errors: [{ field: 'at', messages: refusing.map((f) => f.message) }],
+        });
+      await this.changeWithEvent(
+        m,
+        `UPDATE referrals SET legal_context = jsonb_set(legal_context, '{arrivedAt}', to_jsonb($2::text)), version = version + 1 WHERE id = $1`,
+        [id, at.toISOString()],
+        { actor, type: 'arrival-recorded', data: { at: at.toISOString(), legalContext: kind } },
+      );
+      await this.refreshNextDeadline(m, id);
+      await this.audit.record(m, {
+        action: 'referral.arrival-recorded',
+        resourceType: 'referral',
+        resourceId: id,
+        subjectPersonId: r.personId,
+        accessBasis: basis,
+        details: { at: at.toISOString(), legalContext: kind },
+      });
+      await this.events.emit(m, {
+        type: 'referral.arrival-recorded',
+        aggregateType: 'referral',
+        aggregateId: id,
+        payload: { referralId: id, at: at.toISOString(), legalContext: kind },
+      });
+      return this.view(await this.row(m, id));
     });
   }
 
@@ -2324,7 +2402,11 @@ export class ReferralsService implements OnModuleInit {
       nextDeadline: isoOrNull(r.nextDeadline),
       clocks: this.clockViews(r),
       extensions: this.extensionsOf(r).map(extensionView),
-      findings: r.intakeFindings,
+      // The findings at intake, less the one an arrival recorded since has answered (recordArrival).
+      findings:
+        typeof (r.legalContext as { arrivedAt?: unknown }).arrivedAt === 'string'
+          ? r.intakeFindings.filter((f) => f.code !== 'arrival-not-recorded')
+          : r.intakeFindings,
       nextStatuses: TRANSITIONS[r.status],
       version: r.version,
     };

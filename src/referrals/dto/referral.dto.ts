@@ -191,6 +191,16 @@ export class ReferralLegalContextDto extends LegalContextDto {
 }
 
 /** POST /referrals/{id}/transfers: the person was taken to another place of safety (s.136(3), s.135(3A)). */
+export class ArrivalDto {
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      "When the recalled patient's detention in hospital began (CTO recall, s.17F(8)), or when the person reached the place of safety (s.135(1), s.135(3ZA)(a)(i)).",
+  })
+  @IsInstant()
+  at: string;
+}
+
 export class TransferDto {
   @ApiProperty({ format: 'date-time', description: 'When the person arrived at the new place of safety.' }) @IsInstant() at: string;
   @ApiProperty({ enum: PLACE_OF_SAFETY_TYPES, description: 'The type of the new place of safety.' })
