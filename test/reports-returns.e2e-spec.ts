@@ -421,7 +421,7 @@ describe('statutory returns (SAC, DoLS) and data quality, on a known financial y
     it('answers headcount, FTE, profession, team and combined roles as at the year end, and says what is not held', async () => {
       const [a1, a2, a3] = await Promise.all([t.user(['amhp']), t.user(['amhp']), t.user(['amhp'])]);
       const spec: Array<[TestUser, string, number, string, string[], string]> = [
-        [a1, 'social-worker', 0.8, 'North', ['BIA'], '2028-01-01'],
+        [a1, 'social-worker', 0.8, 'North', ['bia', 'night'], '2028-01-01'],
         [a2, 'occupational-therapist', 1, 'North', [], '2028-01-01'],
         [a3, 'social-worker', 1, 'South', [], '2026-03-30'], // ran out before 31 March 2026
       ];
@@ -447,7 +447,7 @@ describe('statutory returns (SAC, DoLS) and data quality, on a known financial y
           'amhps.all.vacancy-rate',
           'profession.social-worker.fte',
           'team.North.headcount',
-          'combined-roles.BIA.headcount',
+          'combined-roles.bia.headcount',
         ].map((k) => value(f, k)),
       ).toEqual([2, 1.8, null, 0.8, 2, 1]);
       expect(res.body.definitions.join(' ')).toMatch(/Not held by the hub.*the establishment.*age band, sex and ethnicity/);

@@ -370,8 +370,8 @@ describe('the AMHP workforce survey as at the period’s last day', () => {
     const figs = workforceSurveyFigures(
       '2026-03-31',
       [
-        w('a', { fte: 0.6, skills: ['BIA'] }),
-        w('b', { profession: 'mental-health-nurse', team: 'South', skills: ['BIA', 'practice-educator'] }),
+        w('a', { fte: 0.6, skills: ['bia', 'night', 'senior'] }),
+        w('b', { profession: 'mental-health-nurse', team: 'South', skills: ['BIA', 'practice-educator', 'night'] }),
         w('b', { startsOn: '2021-01-01', endsOn: '2025-12-31' }), // an earlier approval of the same AMHP
         w('c', { fte: 0.5, team: null }),
         w('d', { endsOn: '2026-03-30' }), // ran out the day before
@@ -394,9 +394,17 @@ describe('the AMHP workforce survey as at the period’s last day', () => {
       'profession.psychologist.headcount': 0,
       'team.North.headcount': 1,
       'team.none.headcount': 1,
-      'combined-roles.BIA.headcount': 2,
+      'combined-roles.bia.headcount': 2,
       'combined-roles.practice-educator.headcount': 1,
+      'combined-roles.team-manager.headcount': 0,
     });
+    // Rota skills say which places she may fill: they are not roles combined with the AMHP's.
+    expect(figs.filter((f) => f.section === 'combined-roles').map((f) => [f.group, f.groupLabel])).toEqual([
+      ['bia', 'Best Interests Assessor (BIA)'],
+      ['practice-educator', 'Practice educator'],
+      ['team-manager', 'Team manager'],
+      ['senior-practitioner', 'Senior practitioner'],
+    ]);
     expect(values(figs, true)).toMatchObject({ 'amhps.all.headcount': '[c]', 'amhps.all.fte': '[c]' });
   });
 });

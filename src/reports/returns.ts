@@ -590,9 +590,20 @@ export const PROFESSION_LABELS: Record<string, string> = {
   psychologist: 'Chartered psychologist',
 };
 
+/**
+ * The roles an AMHP may hold beside the approval that the workforce survey asks about, by the skill that records each.
+ * Other skills (`senior`, `night`, ...) say which rota places she may fill: they are not roles.
+ */
+export const COMBINED_ROLE_LABELS: Record<string, string> = {
+  bia: 'Best Interests Assessor (BIA)',
+  'practice-educator': 'Practice educator',
+  'team-manager': 'Team manager',
+  'senior-practitioner': 'Senior practitioner',
+};
+
 export const workforceSurveyDefinitions = (asOf: string): string[] => [
   `The AMHPs on ${asOf} (the period's last day, local): active practitioners holding an approval by this council (or one with an arrangement with it) that had started, had not run out and had not been ended by then. Headcount counts each AMHP once; FTE sums their full-time equivalents as recorded.`,
-  'Profession, team and combined roles (the skills recorded: e.g. BIA, practice educator) as the workforce module holds them.',
+  `Profession, team and combined roles as the workforce module holds them. A combined role is another role the AMHP holds, recorded among her skills: ${Object.values(COMBINED_ROLE_LABELS).join(', ')}; skills that only match rota places (senior, night) are not roles and are not counted.`,
   'Not held by the hub, to be answered by the council: the establishment (so neither the vacancy rate nor the extra FTE needed for a full 24-hour service can be worked out: shown as null), the employer, and the AMHPs’ age band, sex and ethnicity.',
 ];
 
@@ -657,19 +668,19 @@ export function workforceSurveyFigures(
       team || 'No team recorded',
       amhps.filter((r) => (r.team ?? '') === team),
     );
-  const skills = [...new Set(amhps.flatMap((r) => r.skills))].sort();
-  for (const skill of skills)
+  // Every combined role the return asks about, held or not (as every profession is); rota-only skills are not roles.
+  for (const [skill, label] of Object.entries(COMBINED_ROLE_LABELS))
     out.push(
       countFigure(
         {
           section: 'combined-roles',
           sectionLabel: 'Combined roles',
           group: skill,
-          groupLabel: skill,
+          groupLabel: label,
           measure: 'headcount',
           measureLabel: 'Headcount',
         },
-        amhps.filter((r) => r.skills.includes(skill)).map(m),
+        amhps.filter((r) => r.skills.some((held) => held.toLowerCase() === skill)).map(m),
       ),
     );
   return out;
