@@ -606,4 +606,24 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       expect(team.body.removedFromRota).toBeUndefined();
     });
   });
+
+  it.each([
+    ['coverage backwards', 'get', '/rota/coverage?from=2026-12-02T09:00:00Z&to=2026-12-02T08:00:00Z', 'to'],
+    ['coverage over 93 days', 'get', '/rota/coverage?from=2026-12-02T09:00:00Z&to=2027-06-02T09:00:00Z', 'to'],
+    ['shifts listed backwards', 'get', '/rota/shifts?from=2026-12-02T09:00:00Z&to=2026-12-01T09:00:00Z', 'to'],
+    ['managers on call listed backwards', 'get', '/rota/manager-on-call?from=2026-12-02T09:00:00Z&to=2026-12-01T09:00:00Z', 'to'],
+    ['a shift ending before it starts', 'post', '/rota/shifts', 'endsAt'],
+  ])('a period %s is refused 422 naming the field', async (_name, method, path, field) => {
+    const res =
+      method === 'get'
+        ? await api(manager).get(path)
+        : await t.http
+            .post(path)
+            .set('authorization', manager.auth)
+            .send({ label: 'Backwards', startsAt: '2026-12-08T17:00:00Z', endsAt: '2026-12-08T09:00:00Z', requiredCount: 1 });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('bad-period');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+  });
 });

@@ -64,9 +64,14 @@ export class DutyService {
   }
 
   async coverage(from: Date, to: Date): Promise<CoverageDto> {
-    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to <= from)
+      throw new UnprocessableProblem('to must be after from.', 'bad-period', {
+        errors: [{ field: 'to', messages: ['to must be after from'] }],
+      });
     if (to.getTime() - from.getTime() > 93 * 86_400_000)
-      throw new UnprocessableProblem('Coverage for at most 93 days at a time.', 'bad-period');
+      throw new UnprocessableProblem('Coverage for at most 93 days at a time.', 'bad-period', {
+        errors: [{ field: 'to', messages: ['to must be at most 93 days after from'] }],
+      });
     // An AMHP taken off a shift in progress (her assignment ended early, ROTA-WORKED) no longer fills its place.
     const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await this.db.manager.query(
       `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",

@@ -89,7 +89,10 @@ export class ManagerOnCallService {
   }
 
   async list(from: Date, to: Date): Promise<ManagerOnCallDto[]> {
-    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to <= from)
+      throw new UnprocessableProblem('to must be after from.', 'bad-period', {
+        errors: [{ field: 'to', messages: ['to must be after from'] }],
+      });
     const rows: Row[] = await this.db.manager.query(`${SELECT} WHERE c.starts_at < $2 AND c.ends_at > $1 ORDER BY c.starts_at`, [from, to]);
     return rows.map(view);
   }

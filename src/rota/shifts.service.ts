@@ -200,9 +200,14 @@ export class ShiftsService {
   async create(body: CreateShiftDto): Promise<ShiftDto> {
     const startsAt = new Date(body.startsAt);
     const endsAt = new Date(body.endsAt);
-    if (endsAt <= startsAt) throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period');
+    if (endsAt <= startsAt)
+      throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period', {
+        errors: [{ field: 'endsAt', messages: ['endsAt must be after startsAt'] }],
+      });
     if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_HOURS * 3_600_000)
-      throw new UnprocessableProblem(`A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, 'bad-period');
+      throw new UnprocessableProblem(`A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, 'bad-period', {
+        errors: [{ field: 'endsAt', messages: [`endsAt must be at most ${MAX_SHIFT_HOURS} hours after startsAt`] }],
+      });
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(ShiftEntity);
       const holiday =
@@ -298,9 +303,14 @@ export class ShiftsService {
   }
 
   async list(from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
-    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to <= from)
+      throw new UnprocessableProblem('to must be after from.', 'bad-period', {
+        errors: [{ field: 'to', messages: ['to must be after from'] }],
+      });
     if (to.getTime() - from.getTime() > 93 * 86_400_000)
-      throw new UnprocessableProblem('List at most 93 days of shifts at a time.', 'bad-period');
+      throw new UnprocessableProblem('List at most 93 days of shifts at a time.', 'bad-period', {
+        errors: [{ field: 'to', messages: ['to must be at most 93 days after from'] }],
+      });
     const rows = await this.query(this.db.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
     return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.dto(s));
   }
