@@ -16,7 +16,7 @@ import { AssessmentChange, AssessmentChangeType, assessmentChangeEvent } from '.
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
 import { PersonMoves } from '../people/person-moves';
-import { RelativesService } from '../people/relatives.service';
+import { RelativesService, type NearestRelativeState } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
 import {
@@ -669,6 +669,19 @@ export class AssessmentsService implements OnModuleInit {
         'A recommendation is signed after the examination it reports, not before.',
         'signed-before-examination',
       );
+    // APP-11 (s.4(4)(a)): the managers receive a recommendation once it is given; a receipt before the doctor signed it
+    // would let the 72 hours be judged on a time before the recommendation existed.
+    const receivedByManagersAt = dto.receivedByManagersAt ? this.notFuture(dto.receivedByManagersAt, 'receivedByManagersAt') : null;
+    if (receivedByManagersAt !== null && receivedByManagersAt < signedAt)
+      throw new UnprocessableProblem(
+        `receivedByManagersAt (${new Date(receivedByManagersAt).toISOString()}) is before the recommendation was signed (${new Date(signedAt).toISOString()}): the hospital managers receive a recommendation after the doctor gives it.`,
+        'received-before-signature',
+        {
+          field: 'receivedByManagersAt',
+          errors: [{ field: 'receivedByManagersAt', messages: ['receivedByManagersAt cannot be before signedAt'] }],
+          rule: 'APP-11' satisfies RuleId,
+        },
+      );
     if (!dto.doctorId && !dto.statedApproval)
       throw new UnprocessableProblem(
         'For a doctor not on the register, give statedApproval (s12, approvedClinician).',
@@ -712,7 +725,7 @@ export class AssessmentsService implements OnModuleInit {
           new Date(signedAt),
           dto.section,
           dto.jointGroup ?? null,
-          dto.receivedByManagersAt ? new Date(dto.receivedByManagersAt) : null,
+          receivedByManagersAt !== null ? new Date(receivedByManagersAt) : null,
           details,
           actor.userId,
         ],
@@ -1806,6 +1819,7 @@ export class AssessmentsService implements OnModuleInit {
         displaced: state.displaced,
         proposed: regime.representative === 'nearest-relative' ? (state.proposal.nearestRelative?.name ?? null) : null,
         identifiedDisplaced: state.displaced && !!nr?.relativeId && !nr?.displacementId,
+        identifiedNoLongerNearest: regime.representative === 'nearest-relative' ? await this.nearestRelativeChanged(m, a.personId, nr, state, at) : null,
         dangerousnessReport: reportProblems.length === 0,
         dangerousnessReportProblems: report ? reportProblems : [],
       },
@@ -1838,6 +1852,34 @@ export class AssessmentsService implements OnModuleInit {
         nrDelayWarningHours: this.config.nrDelayWarningHours,
       }),
     };
+  }
+
+  /**
+   * NR-03 / NR-01 with NR-04..08 (s.26, s.27, s.29): the nearest relative identified for the assessment as at one
+   * instant (the record's asAt), when s.26 or the order in force makes someone else the nearest relative at `at` (the
+   * application's signing): the identification is judged again then. One confirmed was the proposal when identified;
+   * one identified instead with a reason changed only if the proposal did. NR-10 answers a displaced relative.
+   */
+  private async nearestRelativeChanged(
+    m: EntityManager,
+    personId: string,
+    nr: AssessmentRow['nearestRelative'],
+    state: NearestRelativeState,
+    at: Date,
+  ): Promise<{ identified: string; identifiedAsAt: Date; proposed: string } | null> {
+    const now = state.proposal.nearestRelative;
+    if (!nr?.asAt || !nr.name || !(nr.relativeId || nr.displacementId) || !now) return null;
+    if (state.displaced && nr.relativeId) return null;
+    const identifiedAsAt = new Date(nr.asAt);
+    if (identifiedAsAt.getTime() === at.getTime()) return null;
+    const keyOf = (s: NearestRelativeState): string | null =>
+      s.displaced ? `order:${s.displacement?.id}` : (s.proposal.nearestRelative?.relativeId ?? null);
+    const then = nr.confirmed
+      ? nr.displacementId
+        ? `order:${nr.displacementId}`
+        : nr.relativeId
+      : keyOf(await this.relatives.nearestRelativeState(m, personId, identifiedAsAt, 'nearest-relative'));
+    return then === keyOf(state) ? null : { identified: nr.name, identifiedAsAt, proposed: now.name };
   }
 
   /** 422 unless the workflow's gate lets the outcome through (assessment.rules.ts). */

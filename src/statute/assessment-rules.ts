@@ -910,8 +910,9 @@ function nrHasNone(ctx: Ctx): boolean {
 }
 
 /**
- * NR-03 / NR-01 with NR-04..08 and NR-10: "none" recorded while s.26 (or a s.29 order) names a nearest relative, or
- * a relative the order in force displaced identified in the acting nearest relative's place. The duty is owed to the
+ * NR-03 / NR-01 with NR-04..08 and NR-10: "none" recorded while s.26 (or a s.29 order) names a nearest relative, a
+ * relative identified who is no longer the nearest relative when the rules are applied (the application's signing),
+ * or a relative the order in force displaced identified in the acting nearest relative's place. The duty is owed to the
  * person appearing to be the nearest relative: a blocker before a s.3 or guardianship application (they must be
  * consulted), a warning for s.2 and s.4 (they must be informed).
  */
@@ -927,6 +928,21 @@ function checkNrAgainstProposal(ctx: Ctx): void {
       severity,
       'none-recorded-but-nearest-relative-proposed',
       `No nearest relative is recorded for this assessment ("${nr.noneReason}"), but the relatives recorded make ${nr.proposed} the nearest relative (s.26). The duty is owed to them: identify them, and record that they were ${duty}, or why that was not reasonably practicable${consult ? ' or would involve unreasonable delay' : ''}, with the facts.`,
+      consult ? C.nr03 : C.nr01,
+    );
+  }
+  // The identification is judged as at the application's signing, when the duty is owed: a nearest relative who was
+  // so when identified but no longer is then (s.26(5)(c): a relative turned 18; s.27: the patient turned 18) is not
+  // the one to consult or inform.
+  const changed = nr.identifiedNoLongerNearest;
+  if (changed && !nr.identifiedDisplaced) {
+    const when = ctx.app ? `when the application was signed (${local(ctx, ctx.app.signedAt)})` : `now (${local(ctx, ctx.asAt)})`;
+    add(
+      ctx,
+      consult ? 'NR-03' : 'NR-01',
+      severity,
+      'nearest-relative-changed',
+      `${changed.identified} was identified as the nearest relative as at ${local(ctx, changed.identifiedAsAt)}, but ${when} the relatives recorded make ${changed.proposed} the nearest relative (s.26): the duty is owed to them. Identify ${changed.proposed}, and record that they were ${duty}, or why that was not reasonably practicable${consult ? ' or would involve unreasonable delay' : ''}, with the facts.`,
       consult ? C.nr03 : C.nr01,
     );
   }
@@ -1358,9 +1374,7 @@ export function s4Conversion(facts: AssessmentFacts): S4Conversion {
   // with the s.4 one, complies with s.12 converts the s.4 at its receipt; a defective one received earlier does not
   // stop a later lawful one converting it within the 72 hours. When none does, the first is the one reported.
   const ordered = [
-    ...seconds
-      .filter((r) => r.receivedByManagersAt !== null)
-      .sort((a, b) => a.receivedByManagersAt!.getTime() - b.receivedByManagersAt!.getTime()),
+    ...seconds.filter((r) => r.receivedByManagersAt !== null).sort((a, b) => receivedAtOf(a)!.getTime() - receivedAtOf(b)!.getTime()),
     ...seconds.filter((r) => r.receivedByManagersAt === null),
   ];
   const judged = ordered.map((second) => judgeSecond(makeCtx(facts, app.signedAt), first, second, app.admittedAt!, deadline));
@@ -1371,7 +1385,23 @@ export function s4Conversion(facts: AssessmentFacts): S4Conversion {
   return { valid, findings: ctx.findings, s2Expiry, convertsAt: valid ? chosen.receivedAt : null };
 }
 
-/** APP-11: does this second recommendation, with the s.4 one (`first`), convert the s.4 (s.4(4), s.12)? */
+/**
+ * APP-11 (s.4(4)(a)): when the second recommendation was "given and received" by the managers: its receipt, but never
+ * before the doctor signed it (a receipt recorded earlier cannot be the receipt of this recommendation; the service
+ * refuses one at entry, and one kept from before is judged on the signature). Null: not received.
+ */
+function receivedAtOf(r: RecommendationFacts): Instant | null {
+  if (!r.receivedByManagersAt) return null;
+  return r.receivedByManagersAt.getTime() < r.signedAt.getTime() ? r.signedAt : r.receivedByManagersAt;
+}
+
+/**
+ * APP-11: does this second recommendation, with the s.4 one (`first`), convert the s.4? s.4(4)(a): given and received
+ * within the 72 hours (receivedAtOf); s.4(4)(b): the two together comply with s.12 (a different doctor, C8 in person,
+ * MED-02, MED-03, MED-04) and with the regulations under s.12A (COI-01..09), judged for the s.2 the pair would found
+ * exactly as for an ordinary s.2 (checkConflicts, checkAcquaintance), so a conflicted or undeclared second doctor
+ * converts nothing.
+ */
 function judgeSecond(
   ctx: Ctx,
   first: RecommendationFacts,
@@ -1379,7 +1409,8 @@ function judgeSecond(
   admittedAt: Instant,
   deadline: Instant,
 ): { valid: boolean; findings: Finding[]; receivedAt: Instant | null } {
-  if (!second.receivedByManagersAt) {
+  const receivedAt = receivedAtOf(second);
+  if (!receivedAt) {
     add(
       ctx,
       'APP-11',
@@ -1388,13 +1419,16 @@ function judgeSecond(
       `${second.doctorName}'s second recommendation is not recorded as received by the hospital managers. It must be received by ${local(ctx, deadline)} (72 hours after admission at ${local(ctx, admittedAt)}).`,
       C.app11,
     );
-  } else if (second.receivedByManagersAt.getTime() > deadline.getTime()) {
+  } else if (receivedAt.getTime() > deadline.getTime()) {
+    const signedLater = receivedAt !== second.receivedByManagersAt;
     add(
       ctx,
       'APP-11',
       'blocker',
       's4-second-recommendation-late',
-      `${second.doctorName}'s second recommendation was received by the managers at ${local(ctx, second.receivedByManagersAt)}, after the 72 hours from admission (${local(ctx, admittedAt)}) ended at ${local(ctx, deadline)}. The s.4 lapsed then and cannot become a s.2: a new assessment is needed.`,
+      signedLater
+        ? `${second.doctorName}'s second recommendation was signed at ${local(ctx, receivedAt)} (its receipt by the managers is recorded at ${local(ctx, second.receivedByManagersAt!)}, before it was signed), after the 72 hours from admission (${local(ctx, admittedAt)}) ended at ${local(ctx, deadline)}: it was not given and received within them. The s.4 lapsed then and cannot become a s.2: a new assessment is needed.`
+        : `${second.doctorName}'s second recommendation was received by the managers at ${local(ctx, receivedAt)}, after the 72 hours from admission (${local(ctx, admittedAt)}) ended at ${local(ctx, deadline)}. The s.4 lapsed then and cannot become a s.2: a new assessment is needed.`,
       C.app11,
     );
   }
@@ -1412,7 +1446,11 @@ function judgeSecond(
   checkExamModes(ctx, [second]);
   checkExaminationGap(ctx, pair, 'APP-11');
   checkApproval(ctx, pair, 'APP-11');
-  return { valid: !ctx.findings.some((f) => f.severity === 'blocker'), findings: ctx.findings, receivedAt: second.receivedByManagersAt };
+  // s.4(4)(b): the pair founds a s.2, so its s.12(2) acquaintance and the s.12A regulations are judged as a s.2's.
+  const asS2: Ctx = { ...ctx, section: 's2' };
+  checkAcquaintance(asS2, pair.filter(inPerson), false);
+  checkConflicts(asS2, pair);
+  return { valid: !ctx.findings.some((f) => f.severity === 'blocker'), findings: ctx.findings, receivedAt };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1460,7 +1498,13 @@ export function checkAssessment(
   else checkLive(ctx);
   if (facts.cto) checkCto(ctx);
   ctx.deadlines.sort((a, b) => a.at.getTime() - b.at.getTime());
-  return { regime: facts.regime, findings: ctx.findings, deadlines: ctx.deadlines };
+  // A s.4's conversion is judged with the s.4's own assessors (APP-11, checkConflicts): what it finds about them is said once.
+  const said = new Set<string>();
+  const findings = ctx.findings.filter((f) => {
+    const key = `${f.rule}|${f.severity}|${f.code}|${f.message}`;
+    return !said.has(key) && !!said.add(key);
+  });
+  return { regime: facts.regime, findings, deadlines: ctx.deadlines };
 }
 
 /**

@@ -136,6 +136,13 @@ export interface NearestRelativeFacts {
   proposed?: string | null;
   /** NR-10 (s.29(6)): the person identified for the assessment is a relative the order in force displaced. */
   identifiedDisplaced?: boolean;
+  /**
+   * NR-03 / NR-01 with NR-04..08: the nearest relative changed between the instant the one identified was identified as
+   * at (`identifiedAsAt`) and the instant the rules are applied (the application's signing): s.26 (or the order in
+   * force) now makes `proposed` the nearest relative, not `identified` (a relative turned 18, the patient turned 18 and
+   * a care order ended, an order ended). Null or absent when it did not.
+   */
+  identifiedNoLongerNearest?: { identified: string; identifiedAsAt: Instant; proposed: string } | null;
   /** MHA25-06: the AMHP's report that the patient would be likely to act dangerously if not admitted. */
   dangerousnessReport: boolean;
   /** MHA25-06: why a report given does not override the objection (override-report.ts), for the message. */
