@@ -719,7 +719,9 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
       }),
       ...over,
     };
-    return withRecs(f, [...f.recommendations, second]);
+    // The second doctor is an assessor of the s.2 the pair would found, with a declaration (COI-09).
+    const declared = assessor('rB', 'doctor', second.doctorName, ['Riverside GP practice'], at('2026-03-30T09:00:00Z'));
+    return { ...withRecs(f, [...f.recommendations, second]), assessors: [...f.assessors, declared] };
   };
 
   it('C5 worked example: the 72 hours from admission at Sat 28 Mar 2026 10:00 GMT end Tue 31 Mar 2026 11:00 BST (10:00Z)', () => {
@@ -800,11 +802,94 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
       examMode: 'in-person' as const,
       receivedByManagersAt: at('2026-03-31T09:00:00Z'),
     };
-    const result = s4Conversion(withRecs(f, [...f.recommendations, lawful]));
+    const clark = assessor('rC', 'doctor', 'Dr Clark', ['Riverside GP practice'], at('2026-03-31T08:00:00Z'));
+    const result = s4Conversion({ ...withRecs(f, [...f.recommendations, lawful]), assessors: [...f.assessors, clark] });
     expect(result).toMatchObject({ valid: true, findings: [] });
     expect(result.convertsAt!.toISOString()).toBe('2026-03-31T09:00:00.000Z');
     // Without it, the video one is the one reported.
     expect(s4Conversion(f).findings.map((x) => x.code)).toEqual(['examination-not-in-person']);
+  });
+
+  // s.4(4)(b): the two recommendations comply with s.12 "and the regulations under s.12A": judged for the s.2 the pair
+  // would found as for an ordinary s.2 (COI-01..09, MED-04), so a conflicted or undeclared second doctor converts nothing.
+  const second = (f: AssessmentFacts, over: Partial<AssessorFacts> | null): AssessmentFacts => ({
+    ...f,
+    assessors: over === null ? f.assessors.filter((a) => a.id !== 'rB') : f.assessors.map((a) => (a.id === 'rB' ? { ...a, ...over } : a)),
+  });
+  const declaring = (d: Partial<NonNullable<AssessorFacts['declaration']>>) => ({
+    declaration: { financial: false, business: false, personal: false, declaredAt: at('2026-03-30T09:00:00Z'), ...d },
+  });
+  it.each<[string, (f: AssessmentFacts) => AssessmentFacts, string[]]>([
+    ['who declared a financial interest', (f) => second(f, declaring({ financial: true })), ['COI-01:conflict-financial-interest']],
+    ['who declared a business interest', (f) => second(f, declaring({ business: true })), ['COI-02:conflict-business']],
+    ['who declared a personal relationship', (f) => second(f, declaring({ personal: true })), ['COI-08:conflict-personal-relationship']],
+    ['with no declaration recorded', (f) => second(f, null), ['COI-09:conflict-declaration-missing']],
+    ['whose declaration is not signed', (f) => second(f, { declaration: null }), ['COI-09:conflict-declaration-missing']],
+    ['who directs the work of the s.4 doctor', (f) => second(f, { directsOrEmploys: ['dA'] }), ['COI-03:conflict-directs-or-employs']],
+    [
+      'in one clinical team with the AMHP and the s.4 doctor',
+      (f) => ({ ...f, assessors: f.assessors.map((a) => ({ ...a, teams: ['North CMHT'] })) }),
+      ['COI-05:three-assessors-one-team'],
+    ],
+    [
+      'with no previous acquaintance, as the s.4 doctor had none, and no reason recorded',
+      (f) =>
+        withRecs(f, [
+          { ...f.recommendations[0], noAcquaintanceReason: null },
+          { ...f.recommendations[1], previousAcquaintance: false },
+        ]),
+      ['MED-04:previous-acquaintance-reason-missing'],
+    ],
+  ])('APP-11: a second recommendation by a doctor %s does not convert the s.4', (_name, change, expected) => {
+    const result = s4Conversion(change(s4()));
+    expect(result).toMatchObject({ valid: false, s2Expiry: null, convertsAt: null });
+    expect(result.findings.filter((f) => f.severity === 'blocker').map((f) => `${f.rule}:${f.code}`)).toEqual(expected);
+  });
+
+  it('APP-11: a conflicted second doctor is said once in the checks, the s.4 lapses at the 72nd hour, and no s.2 expiry is shown', () => {
+    const c = checked(second(s4(), declaring({ financial: true })), '2026-03-31T12:00:00Z');
+    expect(blockers(c)).toEqual(['COI-01:conflict-financial-interest', 'APP-11:s4-lapsed']);
+    expect(hasDeadline(c, 's2-expiry')).toBe(false);
+    // The AMHP's own conflict is the s.4's and the conversion's: one finding, not two.
+    const amhp = checked({
+      ...s4(),
+      assessors: s4().assessors.map((a) => (a.role === 'amhp' ? { ...a, ...declaring({ personal: true }) } : a)),
+    });
+    expect(blockers(amhp).filter((x) => x.startsWith('COI-08'))).toEqual(['COI-08:conflict-personal-relationship']);
+  });
+
+  // s.4(4)(a): "given and received" within the 72 hours: a receipt recorded before the signature is judged on the signature.
+  it.each<[string, string, string, string, string | null]>([
+    [
+      'received before it was examined, signed after the 72 hours: lapsed',
+      '2026-03-31T11:00:00Z',
+      '2026-03-31T11:30:00Z',
+      '2026-03-31T08:00:00Z',
+      null,
+    ],
+    [
+      'received before it was signed, signed within the 72 hours: converts at the signature',
+      '2026-03-30T09:00:00Z',
+      '2026-03-30T09:30:00Z',
+      '2026-03-30T08:00:00Z',
+      '2026-03-30T09:30:00.000Z',
+    ],
+    [
+      'received at its signature: converts then',
+      '2026-03-31T09:00:00Z',
+      '2026-03-31T10:00:00Z',
+      '2026-03-31T10:00:00Z',
+      '2026-03-31T10:00:00.000Z',
+    ],
+  ])('APP-11: a second recommendation %s', (_name, examinedAt, signedAt, received, convertsAt) => {
+    const result = s4Conversion(s4({ examinedAt: at(examinedAt), signedAt: at(signedAt), receivedByManagersAt: at(received) }));
+    expect(result.convertsAt?.toISOString() ?? null).toBe(convertsAt);
+    expect(result.valid).toBe(convertsAt !== null);
+    if (convertsAt === null) {
+      expect(result.findings.map((f) => f.code)).toEqual(['s4-second-recommendation-late']);
+      expect(result.findings[0].message).toContain('was signed at Tue 31 Mar 2026 12:30 BST');
+      expect(result.findings[0].message).toContain('before it was signed');
+    }
   });
 
   it('s4Conversion needs a s.4 application', () => {
@@ -1425,6 +1510,30 @@ describe('conflicts of interest (COI-*)', () => {
 });
 
 describe('nearest relative (NR-01, NR-02, NR-03) and the 2025 nominated person (MHA25-06)', () => {
+  // NR-03 / NR-01 (s.11(3), s.11(4)(b), s.26(5)(c), s.27): the identification judged again as at the signing.
+  it.each<[Section, 'blocker' | 'warning', string, string]>([
+    ['s3', 'blocker', 'NR-03', 'consulted'],
+    ['s7', 'blocker', 'NR-03', 'consulted'],
+    ['s2', 'warning', 'NR-01', 'informed'],
+    ['s4', 'warning', 'NR-01', 'informed'],
+  ])('a %s made when the relative identified is no longer the nearest relative: %s (%s, %s)', (section, severity, rule, duty) => {
+    const f = withNr(facts(section), {
+      identifiedNoLongerNearest: { identified: 'Uncle Vic', identifiedAsAt: at('2026-03-02T10:00:00Z'), proposed: 'Sam Sibling' },
+    });
+    const x = finding(checked(f), 'nearest-relative-changed');
+    expect(x).toMatchObject({ rule, severity });
+    expect(x.message).toContain(
+      'Uncle Vic was identified as the nearest relative as at Mon 2 Mar 2026 10:00 GMT, but when the application was signed',
+    );
+    expect(x.message).toContain(
+      `make Sam Sibling the nearest relative (s.26): the duty is owed to them. Identify Sam Sibling, and record that they were ${duty}`,
+    );
+  });
+
+  it('the relative identified still the nearest relative at the signing: nothing to answer', () => {
+    expect(codes(checked(withNr(facts('s3'), { identifiedNoLongerNearest: null }))).filter((x) => x.startsWith('NR'))).toEqual([]);
+  });
+
   it.each<[string, Section, LegalRegimeName, Partial<NearestRelativeFacts>, string[]]>([
     ['an objection blocks a s.3 under the 1983 Act', 's3', '1983', { objectionInForce: true }, ['NR-02:nearest-relative-objects']],
     ['an objection blocks guardianship under the 1983 Act', 's7', '1983', { objectionInForce: true }, ['NR-02:nearest-relative-objects']],
