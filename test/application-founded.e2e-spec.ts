@@ -1,6 +1,6 @@
 import { TokenService } from '../src/auth/token.service';
 import { insertDoctor } from './support/workforce-fixtures';
-import { assessmentFixtures } from './support/assessment-fixtures';
+import { assessmentFixtures, declareNewDoctors } from './support/assessment-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 interface Finding {
@@ -403,6 +403,7 @@ describe('a made application stays as it was made', () => {
         })
         .expect(201)
     ).body.recommendations.find((r: Rec & { section: string }) => r.section === 's2') as Rec;
+    await declareNewDoctors(t, worker, a.id);
     await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(200);
     const refused = await as(worker)
       .post(`/assessments/${a.id}/recommendations/${second.id}/withdrawal`, { reason: 'Withdrawn after the conversion.' })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { amhp, insertDoctor } from './support/workforce-fixtures';
-import { assessmentFixtures } from './support/assessment-fixtures';
+import { assessmentFixtures, declareNewDoctors } from './support/assessment-fixtures';
 import { createTestApp, pastInstant, TestApp, TestUser, withoutPersonDecisions } from './support/test-app';
 
 /**
@@ -305,6 +305,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
         receivedByManagersAt: '2026-11-21T11:55:00Z',
       })
       .expect(201);
+    await declareNewDoctors(t, worker, a.id);
     const converted = (await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(200)).body;
     expect(converted).toMatchObject({ section: 's2', legalStatusCode: '02' });
     // The s.2 runs from the s.4 admission on Sat 21 Nov: it lapses at midnight at the end of Fri 18 Dec.
@@ -978,6 +979,66 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       expect(s2.findings).toContainEqual(
         expect.objectContaining({ rule: 'NR-01', severity: 'warning', code: 'none-recorded-but-nearest-relative-proposed' }),
       );
+    });
+
+    it('a sibling who turns 18 between the consultation and the signing is then the nearest relative: the s.3 is refused until they are consulted, and a s.2 needs it answered (s.26(5)(c), NR-03, NR-01)', async () => {
+      const { worker, assessment: a } = await opened();
+      const uncle = await prepared(a, worker, 's3');
+      await as(worker)
+        .patch(`/people/${a.person.id}/relatives/${uncle.id}`, {
+          name: 'Vic Uncle',
+          relationship: 'uncle-aunt',
+          dateOfBirth: '1950-03-01',
+          livesWithPatient: false,
+        })
+        .expect(200);
+      // 18 on Sat 21 Nov 2026, the day the application is signed (11:00 GMT).
+      const sibling = (
+        await as(worker)
+          .post(`/people/${a.person.id}/relatives`, {
+            name: 'Sam Sibling',
+            relationship: 'sibling',
+            wholeBlood: true,
+            dateOfBirth: '2008-11-21',
+            livesWithPatient: false,
+          })
+          .expect(201)
+      ).body;
+      // Identified and consulted on Fri 20 Nov, when the sibling was 17 and the uncle the nearest relative.
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: uncle.id,
+          consultedAt: '2026-11-20T16:00:00Z',
+          consultedMethod: 'phone',
+          asAt: '2026-11-20T16:00:00Z',
+        })
+        .expect(200);
+      const changed = (f: { code: string }) => f.code === 'nearest-relative-changed';
+      const s3 = (await as(worker).get(`/assessments/${a.id}/checks?section=s3&asAt=2026-11-21T11:00:00Z`).expect(200)).body;
+      expect(s3.findings.filter(changed)).toEqual([
+        expect.objectContaining({ rule: 'NR-03', severity: 'blocker', code: 'nearest-relative-changed' }),
+      ]);
+      expect(s3.findings.find(changed).message).toContain(
+        'Vic Uncle was identified as the nearest relative as at Fri 20 Nov 2026 16:00 GMT, but when the application was signed (Sat 21 Nov 2026 11:00 GMT) the relatives recorded make Sam Sibling the nearest relative (s.26)',
+      );
+      const refused = await decide(worker, a.id, application('s3'));
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: 'application-blocked', rules: ['NR-03'] });
+      const s2 = (await as(worker).get(`/assessments/${a.id}/checks?section=s2&asAt=2026-11-21T11:00:00Z`).expect(200)).body;
+      expect(s2.findings.filter(changed)).toEqual([
+        expect.objectContaining({ rule: 'NR-01', severity: 'warning', code: 'nearest-relative-changed' }),
+      ]);
+      // The sibling, now the nearest relative, identified and consulted before the signing: the s.3 is made.
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: sibling.id,
+          consultedAt: '2026-11-21T10:00:00Z',
+          consultedMethod: 'phone',
+        })
+        .expect(200);
+      const made = await decide(worker, a.id, application('s3'));
+      expect(made.status).toBe(200);
+      expect(made.body.findingsAtDecision ?? []).not.toContainEqual(expect.objectContaining({ code: 'nearest-relative-changed' }));
     });
 
     it('while a s.29 order is in force, the displaced relative cannot be identified (even with a reason), and one consulted before the order does not make a s.3 lawful', async () => {

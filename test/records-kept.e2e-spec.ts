@@ -1,6 +1,7 @@
 import { JobRunner } from '../src/alerts/job-runner.service';
 import { TokenService } from '../src/auth/token.service';
 import { amhp, insertDoctor } from './support/workforce-fixtures';
+import { declareNewDoctors } from './support/assessment-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 /**
@@ -243,6 +244,7 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
           receivedByManagersAt: '2026-11-22T08:40:00Z',
         })
         .expect(201);
+      await declareNewDoctors(t, worker, a.id);
       const clock = await clockOf(referral.id, 'APP-11');
       expect(clock).toMatchObject({ state: 'stopped', stoppedAt: '2026-11-22T08:40:00.000Z', stopRule: 'APP-11', result: 'met' });
       expect(clock!.stopReason).toContain('the detention continues as a s.2 (s.4(4))');
@@ -282,12 +284,117 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
           doctorId: await insertDoctor(t, `Dr Second ${++n}`, `73${String(n).padStart(5, '0')}`),
           examMode: 'in-person',
         });
+        await declareNewDoctors(t, worker, a.id);
         await at('2026-11-24T07:00:00Z', worker);
         const clock = await clockOf(referral.id, 'APP-11');
         expect(clock).toMatchObject({ state: 'stopped', stoppedAt: '2026-11-24T06:30:00.000Z', stopRule: 'APP-11', result: 'met' });
         expect(clock!.stopReason).toContain('complies with s.12: the detention continues as a s.2 (s.4(4))');
       },
     );
+
+    // s.4(4)(b): the two recommendations must comply with s.12 and the regulations under s.12A (SI 2008/1205).
+    it.each<[string, { financial: boolean; business: boolean; personal: boolean } | null, string[]]>([
+      [
+        'who declared a financial interest and a personal relationship',
+        { financial: true, business: false, personal: true },
+        ['COI-01', 'COI-08'],
+      ],
+      ['who has made no conflict-of-interest declaration', null, ['COI-09']],
+    ])(
+      'a second recommendation by a doctor %s cannot convert the s.4: refused naming the rules, its clock runs on to the lapse, and the lapse is recorded',
+      async (_name, declaration, rules) => {
+        const { worker, referral, assessment: a } = await admittedUnderS4();
+        await at('2026-11-22T09:00:00Z', worker);
+        await as(worker)
+          .post(`/assessments/${a.id}/recommendations`, {
+            doctorId: gpDoctor,
+            previousAcquaintance: true,
+            examinedAt: '2026-11-22T08:00:00Z',
+            examMode: 'in-person',
+            signedAt: '2026-11-22T08:15:00Z',
+            section: 's2',
+            receivedByManagersAt: '2026-11-22T08:40:00Z',
+          })
+          .expect(201);
+        if (declaration) await declareNewDoctors(t, worker, a.id, declaration);
+        const blockers = (findings: Array<{ severity: string; rule: string }>) =>
+          findings.filter((f) => f.severity === 'blocker').map((f) => f.rule);
+        const refused = (await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(422)).body;
+        expect(refused.code).toBe('s4-conversion-refused');
+        expect(blockers(refused.findings)).toEqual(rules);
+        expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body).toMatchObject({ section: 's4', legalStatusCode: '04' });
+        expect(await clockOf(referral.id, 'APP-11')).toMatchObject({ state: 'running', stoppedAt: null, result: null });
+        expect(blockers((await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body.findings)).toEqual(rules);
+        await at('2026-11-24T12:00:00Z', worker);
+        expect(await clockOf(referral.id, 'APP-11')).toMatchObject({
+          state: 'stopped',
+          stoppedAt: '2026-11-24T11:30:00.000Z',
+          result: 'breached',
+        });
+        const kept = (await as(worker).post(`/assessments/${a.id}/s4-lapse`, { after: 'discharged' }).expect(200)).body;
+        expect(kept.outcome.s4Lapse).toMatchObject({ lapsedAt: '2026-11-24T11:30:00.000Z', after: 'discharged' });
+      },
+    );
+
+    it('a second recommendation recorded as reaching the managers before its doctor signed it is refused naming the field, and nothing is added', async () => {
+      const { worker, assessment: a } = await admittedUnderS4();
+      await at('2026-11-24T12:00:00Z', worker);
+      const body = {
+        doctorId: gpDoctor,
+        previousAcquaintance: true,
+        examinedAt: '2026-11-24T11:00:00Z',
+        examMode: 'in-person',
+        signedAt: '2026-11-24T11:45:00Z',
+        section: 's2',
+      };
+      for (const [receivedByManagersAt, code] of [
+        ['2026-11-24T09:00:00Z', 'received-before-signature'],
+        ['2026-11-24T11:44:59Z', 'received-before-signature'],
+        ['2026-11-25T09:00:00Z', 'in-future'],
+      ]) {
+        const refused = await as(worker)
+          .post(`/assessments/${a.id}/recommendations`, { ...body, receivedByManagersAt })
+          .expect(422);
+        expect(refused.headers['content-type']).toContain('application/problem+json');
+        expect(refused.body.code).toBe(code);
+        expect(fieldOf(refused.body)).toBe('receivedByManagersAt');
+      }
+      expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.recommendations).toHaveLength(1);
+    });
+
+    it('a second recommendation kept with a receipt before its signature is judged on the signature: signed after the 72 hours, the s.4 lapsed and its lapse is recorded', async () => {
+      const o = await admittedUnderS4();
+      const { worker, referral, assessment: a } = o;
+      // Examined and signed after the 72 hours ended (11:30 GMT); kept from before receipts were checked as reaching the
+      // managers at 09:00, before the doctor had even examined the patient.
+      await at('2026-11-24T12:00:00Z', worker);
+      await as(worker)
+        .post(`/assessments/${a.id}/recommendations`, {
+          doctorId: gpDoctor,
+          previousAcquaintance: true,
+          examinedAt: '2026-11-24T11:35:00Z',
+          examMode: 'in-person',
+          signedAt: '2026-11-24T11:45:00Z',
+          section: 's2',
+          receivedByManagersAt: '2026-11-24T11:50:00Z',
+        })
+        .expect(201);
+      await t.sql(
+        `UPDATE medical_recommendations SET received_by_managers_at = '2026-11-24T09:00:00Z' WHERE assessment_id = $1 AND section = 's2'`,
+        [a.id],
+      );
+      await declareNewDoctors(t, worker, a.id);
+      const refused = (await as(worker).post(`/assessments/${a.id}/s4-conversion`).expect(422)).body;
+      expect(refused.findings.map((f: { code: string }) => f.code)).toEqual(['s4-second-recommendation-late']);
+      expect(refused.findings[0].message).toContain('was signed at Tue 24 Nov 2026 11:45 GMT');
+      expect(await clockOf(referral.id, 'APP-11')).toMatchObject({
+        state: 'stopped',
+        stoppedAt: '2026-11-24T11:30:00.000Z',
+        result: 'breached',
+      });
+      const kept = (await as(worker).post(`/assessments/${a.id}/s4-lapse`, { after: 'discharged' }).expect(200)).body;
+      expect(kept.outcome.s4Lapse).toMatchObject({ lapsedAt: '2026-11-24T11:30:00.000Z' });
+    });
 
     it('without a second recommendation the s.4 clock runs to the last minute of the 72 hours and lapses at the 72nd hour, breached once', async () => {
       const { worker, referral } = await admittedUnderS4();
@@ -325,6 +432,7 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
           receivedByManagersAt: receivedAt,
         })
         .expect(201);
+      await declareNewDoctors(t, worker, a.id);
     };
 
     it('a second recommendation received at the 72nd hour exactly is within the period: met, and the s.4 becomes a s.2', async () => {

@@ -1819,7 +1819,8 @@ export class AssessmentsService implements OnModuleInit {
         displaced: state.displaced,
         proposed: regime.representative === 'nearest-relative' ? (state.proposal.nearestRelative?.name ?? null) : null,
         identifiedDisplaced: state.displaced && !!nr?.relativeId && !nr?.displacementId,
-        identifiedNoLongerNearest: regime.representative === 'nearest-relative' ? await this.nearestRelativeChanged(m, a.personId, nr, state, at) : null,
+        identifiedNoLongerNearest:
+          regime.representative === 'nearest-relative' ? await this.nearestRelativeChanged(m, a.personId, nr, state, at) : null,
         dangerousnessReport: reportProblems.length === 0,
         dangerousnessReportProblems: report ? reportProblems : [],
       },

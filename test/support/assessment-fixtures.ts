@@ -1,6 +1,49 @@
 import { amhp } from './workforce-fixtures';
 import type { TestApp, TestUser } from './test-app';
 
+type Declaration = { financial: boolean; business: boolean; personal: boolean };
+type ConflictRow = {
+  assessorId: string;
+  role: string;
+  name: string;
+  teams: string[];
+  directsOrEmploys: string[];
+  declaration: object | null;
+};
+
+/**
+ * COI-09: records the conflict-of-interest declaration (by default nothing to declare) of each recommending doctor not
+ * yet among the assessors, such as a s.4's second doctor, keeping the assessors already recorded.
+ */
+export async function declareNewDoctors(
+  t: TestApp,
+  user: TestUser,
+  assessmentId: string,
+  declaration: Declaration = { financial: false, business: false, personal: false },
+): Promise<void> {
+  const a = (await t.http.get(`/assessments/${assessmentId}`).set('authorization', user.auth).expect(200)).body as {
+    conflicts: ConflictRow[];
+    patientTeams: string[] | null;
+    recommendations: Array<{ id: string; doctorName: string; withdrawnAt: string | null }>;
+  };
+  const known = new Set(a.conflicts.map((c) => c.assessorId));
+  const added = a.recommendations
+    .filter((r) => !r.withdrawnAt && !known.has(r.id))
+    .map((r) => ({
+      assessorId: r.id,
+      role: 'doctor',
+      name: r.doctorName,
+      teams: ['Second opinion service'],
+      directsOrEmploys: [],
+      declaration,
+    }));
+  await t.http
+    .put(`/assessments/${assessmentId}/conflicts`)
+    .set('authorization', user.auth)
+    .send({ patientTeams: a.patientTeams ?? [], assessors: [...a.conflicts, ...added] })
+    .expect(200);
+}
+
 /** What the assessment fixtures act with, read when called (the spec's beforeAll fills them in). */
 export interface AssessmentWorld {
   t: TestApp;
