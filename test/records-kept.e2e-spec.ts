@@ -279,13 +279,14 @@ describe('records kept: what the Act wants recorded, after the fact too', () => 
         expect(await clockOf(referral.id, 'APP-11')).toMatchObject({ state: 'running', stoppedAt: null, result: null });
         await at('2026-11-24T06:00:00Z', worker);
         expect(await clockOf(referral.id, 'APP-11')).toMatchObject({ state: 'warning', stoppedAt: null });
-        // A lawful second recommendation (another doctor, in person) received at 06:30 converts it: stopped then, met.
+        // A lawful second recommendation (another doctor, in person) received at 06:30 converts it: stopped then, met
+        // (recorded at 07:00: a receipt is not recorded before it happens).
+        await at('2026-11-24T07:00:00Z', worker);
         await second('2026-11-24T05:45:00Z', '2026-11-24T06:30:00Z', {
           doctorId: await insertDoctor(t, `Dr Second ${++n}`, `73${String(n).padStart(5, '0')}`),
           examMode: 'in-person',
         });
         await declareNewDoctors(t, worker, a.id);
-        await at('2026-11-24T07:00:00Z', worker);
         const clock = await clockOf(referral.id, 'APP-11');
         expect(clock).toMatchObject({ state: 'stopped', stoppedAt: '2026-11-24T06:30:00.000Z', stopRule: 'APP-11', result: 'met' });
         expect(clock!.stopReason).toContain('complies with s.12: the detention continues as a s.2 (s.4(4))');
