@@ -286,7 +286,11 @@ export class RecommendationDto {
   @IsOptional()
   @IsUUID()
   jointGroup?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'APP-11: when the hospital managers received it.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'APP-11: when the hospital managers received it: not in the future, and not before signedAt (422 received-before-signature).',
+  })
   @IsOptional()
   @IsInstant()
   receivedByManagersAt?: string;
