@@ -1041,6 +1041,51 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       expect(made.body.findingsAtDecision ?? []).not.toContainEqual(expect.objectContaining({ code: 'nearest-relative-changed' }));
     });
 
+    it("a patient who turns 18 after the care order's council was identified has their parent as nearest relative at the signing: a s.2 needs that answered, a s.3 is refused (s.27, NR-01, NR-03)", async () => {
+      const { worker, assessment: a } = await opened();
+      // 18 on Sat 21 Nov 2026: the care order ends, and with it the council's place as nearest relative (s.27).
+      await as(worker).patch(`/people/${a.person.id}`, { dateOfBirth: '2008-11-21' }).expect(200);
+      const parent = await prepared(a, worker, 's2');
+      const council = (
+        await as(worker)
+          .post(`/people/${a.person.id}/relatives`, {
+            name: 'Northshire County Council',
+            relationship: 'local-authority-care-order',
+            livesWithPatient: false,
+          })
+          .expect(201)
+      ).body;
+      const identified = await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: council.id,
+          informedAt: '2026-11-20T16:00:00Z',
+          informedMethod: 'phone',
+          asAt: '2026-11-20T16:00:00Z',
+        })
+        .expect(200);
+      expect(identified.body.nearestRelative).toMatchObject({ relativeId: council.id, confirmed: true });
+      const first = await as(worker).post(`/assessments/${a.id}/outcome`, application('s2'));
+      expect(first.status).toBe(422);
+      expect(first.body.code).toBe('warnings-not-acknowledged');
+      const changed = first.body.findings.find((f: { code: string }) => f.code === 'nearest-relative-changed');
+      expect(changed).toMatchObject({ rule: 'NR-01', severity: 'warning' });
+      expect(changed.message).toContain('Northshire County Council was identified as the nearest relative');
+      expect(changed.message).toContain('make Morgan Assessed the nearest relative');
+      const s3 = (await as(worker).get(`/assessments/${a.id}/checks?section=s3&asAt=2026-11-21T11:00:00Z`).expect(200)).body;
+      expect(s3.findings).toContainEqual(expect.objectContaining({ rule: 'NR-03', severity: 'blocker', code: 'nearest-relative-changed' }));
+      // Identified again as at the signing, the parent informed: nothing about it to answer.
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: parent.id,
+          informedAt: '2026-11-21T10:30:00Z',
+          informedMethod: 'phone',
+          asAt: '2026-11-21T11:00:00Z',
+        })
+        .expect(200);
+      const again = (await as(worker).get(`/assessments/${a.id}/checks?section=s2&asAt=2026-11-21T11:00:00Z`).expect(200)).body;
+      expect(again.findings.filter((f: { code: string }) => f.code === 'nearest-relative-changed')).toEqual([]);
+    });
+
     it('while a s.29 order is in force, the displaced relative cannot be identified (even with a reason), and one consulted before the order does not make a s.3 lawful', async () => {
       const { worker, assessment: a } = await opened();
       const parent = await prepared(a, worker, 's3');
