@@ -53,6 +53,7 @@ import * as m49 from './1796462000000-PersonNamesCanonical';
 import * as m50 from './1796463000000-OnDutyWorkedUntil';
 import * as m51 from './1796463100000-ApprovalWithdrawals';
 import * as m52 from './1796466000000-EscalationAccessBounded';
+import * as m53 from './1796479000000-ReportWithdrawnReferrals';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -108,4 +109,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m50),
   ...Object.values(m51),
   ...Object.values(m52),
+  ...Object.values(m53),
 ];

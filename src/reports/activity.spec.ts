@@ -1,11 +1,15 @@
-import { activityFigures, outcomeCode } from './activity';
+import { activityFigures, type ActivityReferralRow, outcomeCode } from './activity';
 import { parsePeriod } from './period';
 import { figureValue } from './report.model';
 import type { AssessmentRow, ReferralRow } from './rows';
 
 const ZONE = 'Europe/London';
 
-const referral = (id: string, receivedAt: string, over: Partial<ReferralRow> = {}): ReferralRow => ({
+const referral = (
+  id: string,
+  receivedAt: string,
+  over: Partial<ActivityReferralRow & ReferralRow> = {},
+): ActivityReferralRow & ReferralRow => ({
   referralId: id,
   personId: `p-${id}`,
   source: 'gp',
@@ -22,6 +26,8 @@ const referral = (id: string, receivedAt: string, over: Partial<ReferralRow> = {
   decisionAt: null,
   applicationAt: null,
   admittedAt: null,
+  withdrawnAt: null,
+  linkedAtIntake: false,
   ...over,
 });
 
@@ -44,7 +50,17 @@ const assessment = (id: string, decidedAt: string, over: Partial<AssessmentRow>)
 
 describe('activity: each event counts in the local month it happened', () => {
   // 23:30 UTC on 31 March 2027 is 00:30 BST on 1 April: April, and the financial year 2027.
-  const referrals = [referral('a', '2027-03-31T23:30:00Z'), referral('b', '2027-03-31T22:30:00Z'), referral('c', '2027-03-15T12:00:00Z')];
+  const referrals = [
+    referral('a', '2027-03-31T23:30:00Z'),
+    referral('b', '2027-03-31T22:30:00Z'),
+    referral('c', '2027-03-15T12:00:00Z'),
+    // DUTY-02: linked at intake to the open referral 'c' of the same person, then withdrawn as its duplicate.
+    referral('c2', '2027-03-15T12:30:00Z', { personId: 'p-c', linkedAtIntake: true, withdrawnAt: new Date('2027-03-15T13:00:00Z') }),
+    // Withdrawn by the referrer (the person was admitted informally meanwhile), received in March, withdrawn in April.
+    referral('d', '2027-03-20T12:00:00Z', { withdrawnAt: new Date('2027-04-02T09:00:00Z') }),
+    // Linked at intake, never withdrawn: the AMHP judged it a new episode.
+    referral('e', '2027-03-21T12:00:00Z', { linkedAtIntake: true }),
+  ];
   const figuresFor = (period: string) =>
     activityFigures({ period: parsePeriod({ period }, ZONE), filters: {}, zone: ZONE, bankHolidays: new Set() }, referrals, [
       assessment('s2', '2027-03-10T12:00:00Z', { outcomeKind: 'application', section: 's2' }),
@@ -62,9 +78,14 @@ describe('activity: each event counts in the local month it happened', () => {
   };
 
   it.each([
-    ['2027-03', 'by-month.2027-03.referrals', 2],
+    ['2027-03', 'by-month.2027-03.referrals', 5],
     ['2027-04', 'by-month.2027-04.referrals', 1],
-    ['FY2026', 'by-month.total.referrals', 2],
+    ['FY2026', 'by-month.total.referrals', 5],
+    // Each referral received is counted; the duplicate and the withdrawal are shown beside them, in the month received.
+    ['2027-03', 'by-month.2027-03.duplicates-withdrawn', 1],
+    ['2027-03', 'by-month.2027-03.withdrawn', 1],
+    ['2027-04', 'by-month.2027-04.withdrawn', 0],
+    ['FY2027', 'by-month.total.duplicates-withdrawn', 0],
     ['FY2027', 'by-month.total.referrals', 1],
     // Completed: s.2, s.7 and not detained; guardianship is not a detention: 1 of 3.
     ['2027-03', 'by-month.2027-03.completed', 3],

@@ -2,7 +2,9 @@
  * Report 1, activity and outcomes: every figure defined once, here. Pure: rows in, figures out.
  *
  * Each event counts in the month (local time) it happened, and in the hours band of that instant:
- * - referrals: received; screened out: the screening decision was "not accepted" or "transferred";
+ * - referrals: received; of those, withdrawn as the duplicate of another open referral of the same person (DUTY-02:
+ *   linked at intake, then withdrawn) and withdrawn otherwise, each in the month received; screened out: the screening
+ *   decision was "not accepted" or "transferred";
  * - assessments arranged: opened; completed: an outcome recorded other than "unable to complete"; not completed: the
  *   outcome "unable to complete", by the last delay reason on its timeline (e.g. no bed, person not found);
  * - outcomes: the decision, by section (s.2, s.3, s.4 applications, s.7 guardianship, CTO agreed or not) and, when
@@ -16,7 +18,7 @@ import { type AssessmentRow, member, type ReferralRow, selected, type Selection 
 
 export const ACTIVITY_DEFINITIONS = [
   'Each event counts in the local month (Europe/London) and the hours band of the instant it happened.',
-  'Referrals: received. Screened out: the screening decision was not accepted, or transferred to another council.',
+  'Referrals: received. Of those, duplicates withdrawn: linked at intake to another open referral of the same person (DUTY-02) and then withdrawn, the same episode counted once already; withdrawn: any other referral withdrawn. Both count in the month the referral was received. Screened out: the screening decision was not accepted, or transferred to another council.',
   'Assessments arranged: opened. Completed: an outcome recorded other than "unable to complete". Not completed: "unable to complete", by the last delay reason on its timeline.',
   'Detentions: applications under s.2, s.3 or s.4. Detention rate: detentions / assessments completed.',
   'In hours: Monday to Friday 09:00-17:00 local time, not a bank holiday; weekend: Saturday, Sunday or a bank holiday.',
@@ -82,7 +84,12 @@ function groupBy(items: Array<[string, Member]>, order: readonly string[] = []):
 export type ActivityReferralRow = Pick<
   ReferralRow,
   'referralId' | 'personId' | 'assessmentId' | 'source' | 'legalContext' | 'team' | 'receivedAt' | 'screenedAt' | 'screeningResult'
->;
+> & {
+  /** When it was withdrawn, if it was. */
+  withdrawnAt: Date | null;
+  /** Intake linked it to another open referral of the same person (DUTY-02). */
+  linkedAtIntake: boolean;
+};
 
 export function activityFigures(
   sel: Selection,
@@ -90,7 +97,11 @@ export function activityFigures(
   assessments: readonly AssessmentRow[],
 ): RawFigure[] {
   const zone = sel.zone;
-  const received = referrals.filter((r) => selected(sel, r, r.receivedAt)).map((r) => member(r, r.receivedAt));
+  const receivedRows = referrals.filter((r) => selected(sel, r, r.receivedAt));
+  const received = receivedRows.map((r) => member(r, r.receivedAt));
+  const duplicate = (r: ActivityReferralRow) => r.withdrawnAt !== null && r.linkedAtIntake;
+  const duplicates = receivedRows.filter(duplicate).map((r) => member(r, r.receivedAt));
+  const withdrawn = receivedRows.filter((r) => r.withdrawnAt !== null && !duplicate(r)).map((r) => member(r, r.receivedAt));
   const screenedOut = referrals
     .filter((r) => (r.screeningResult === 'not-accepted' || r.screeningResult === 'transferred') && selected(sel, r, r.screenedAt))
     .map((r) => ({ code: r.screeningResult!, m: member(r, r.screenedAt!) }));
@@ -117,6 +128,8 @@ export function activityFigures(
     );
   };
   byMonth('referrals', 'Referrals', received);
+  byMonth('duplicates-withdrawn', 'Of which duplicates withdrawn (DUTY-02)', duplicates);
+  byMonth('withdrawn', 'Of which withdrawn (other)', withdrawn);
   byMonth(
     'screened-out',
     'Screened out',

@@ -264,13 +264,13 @@ export async function readFigures(m: Queryable, input: FiguresInput): Promise<Ra
           // Only the columns activity counts by: the view then skips the assessments' timelines.
           `SELECT referral_id AS "referralId", person_id AS "personId", assessment_id AS "assessmentId", source,
                   legal_context AS "legalContext", team, ${epochMs('received_at', 'receivedAt')}, ${epochMs('screened_at', 'screenedAt')},
-                  screening_result AS "screeningResult"
+                  screening_result AS "screeningResult", ${epochMs('withdrawn_at', 'withdrawnAt')}, linked_at_intake AS "linkedAtIntake"
              FROM report_referral_steps
             WHERE referral_id IN (${referralsReceivedOrScreenedSql('$1', '$2')})
               AND ((received_at >= $1 AND received_at < $2) OR (screened_at >= $1 AND screened_at < $2))`,
           range,
         ),
-        ['receivedAt', 'screenedAt'],
+        ['receivedAt', 'screenedAt', 'withdrawnAt'],
       ),
       withDates(
         await m.query<AssessmentRow[]>(
