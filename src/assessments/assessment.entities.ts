@@ -12,6 +12,9 @@ export const TIMELINE_EVENTS = [
   'conveyance-requested',
   'conveyance-arrived',
   'admitted',
+  // APP-21 (s.14): after an admission on the nearest relative's application, the AMHP's social circumstances report
+  // given to the hospital managers.
+  'social-circumstances-report',
   'warrant-requested',
   'warrant-executed',
   'police-requested',

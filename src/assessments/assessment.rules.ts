@@ -62,6 +62,99 @@ export function closesReferral(outcomeKind: string | null, alternatives: readonl
   return !(outcomeKind === 'not-detained' && alternatives.some((x) => x === 'decision-deferred' || x === 'unable-to-complete'));
 }
 
+/**
+ * NR-12 (MHA 1983 s.13(4)): whether the AMHP made an application. When the nearest relative asked for the case to be
+ * considered and the AMHP decides not to apply, she gives written reasons; the nearest relative applying themselves
+ * (s.11(1)) does not make that decision an application by her.
+ */
+export function amhpApplied(outcomeKind: string | null, applicant: string | null | undefined): boolean {
+  return outcomeKind === 'application' && applicant !== 'nearest-relative';
+}
+
+/** What a made application still waits for before its assessment can close (owedBeforeClose). */
+export interface OwedRecord {
+  /** The request field or timeline event that records it. */
+  record: 'admitted' | 'managersReceivedAt' | 's4-conversion-or-lapse' | 'forwardedToLssaAt' | 'acceptedByLssaAt';
+  rule: RuleId;
+  message: string;
+}
+
+/**
+ * What a made application has not yet had recorded that its effect turns on, while it still can (the record the
+ * assessment must stay open for, so that its lead AMHP can record it; a closed record is no longer hers to change):
+ * - an admission (s.2, s.3, s.4): the admission, or for a patient already in hospital the managers' receipt (APP-12,
+ *   s.5(1), s.6(2)), until the authority to convey has ended (APP-13 / APP-14, s.6(1): `conveyanceEndsAt`), after
+ *   which the application cannot be acted on and nothing more is owed;
+ * - a s.4 admitted: its end, a conversion into a s.2 or its lapse after the 72 hours (APP-11, s.4(4));
+ * - guardianship (s.7): its forwarding to the local social services authority, until the time to forward has ended
+ *   (GDN-06, s.8(2): `forwardingEndsAt`), then the authority's acceptance, without which it has no effect (GDN-08).
+ * Pure: the facts and now in, the records owed out (none: the assessment may close).
+ */
+export function owedBeforeClose(
+  app: {
+    section: Section;
+    inPatient: boolean;
+    admittedAt: Date | null;
+    conveyanceEndsAt: Date | null;
+    s4Ended: boolean;
+    forwardedToLssaAt: Date | null;
+    forwardingEndsAt: Date | null;
+    acceptedByLssaAt: Date | null;
+  },
+  now: Date,
+): OwedRecord[] {
+  const open = (end: Date | null) => !end || now.getTime() < end.getTime();
+  if (app.section === 's7') {
+    if (!app.forwardedToLssaAt)
+      return open(app.forwardingEndsAt)
+        ? [
+            {
+              record: 'forwardedToLssaAt',
+              rule: 'GDN-06',
+              message: 'The guardianship application has not been recorded as forwarded to the local social services authority (s.8(2)).',
+            },
+          ]
+        : [];
+    return app.acceptedByLssaAt
+      ? []
+      : [
+          {
+            record: 'acceptedByLssaAt',
+            rule: 'GDN-08',
+            message: 'The local social services authority has not been recorded as accepting the guardianship application: it has no effect until then (s.8(1)).',
+          },
+        ];
+  }
+  if (!app.admittedAt) {
+    if (!open(app.conveyanceEndsAt)) return [];
+    return [
+      app.inPatient
+        ? {
+            record: 'managersReceivedAt',
+            rule: 'APP-12',
+            message: "The hospital managers' receipt of the application is not recorded: for a patient already in hospital it is the admission (s.5(1)).",
+          }
+        : {
+            record: 'admitted',
+            rule: 'APP-12',
+            message: 'The admission under the application is not recorded (timeline event "admitted"): the detention runs from it.',
+          },
+    ];
+  }
+  // Admitted after the authority to convey ended: not an admission under the application (APP-13 / APP-14), so
+  // nothing of it follows (no s.4 hours to end).
+  if (app.conveyanceEndsAt && app.admittedAt.getTime() >= app.conveyanceEndsAt.getTime()) return [];
+  if (app.section === 's4' && !app.s4Ended)
+    return [
+      {
+        record: 's4-conversion-or-lapse',
+        rule: 'APP-11',
+        message: 'The s.4 has neither become a s.2 (a second recommendation received within the 72 hours: POST s4-conversion) nor been recorded as lapsed at their end (POST s4-lapse).',
+      },
+    ];
+  return [];
+}
+
 /** What the rules' "now" is taken as: the application's signing, an instant the caller asked about, or the clock. */
 export type EvaluationBasis = 'signedAt' | 'asAt' | 'now';
 

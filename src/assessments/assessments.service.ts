@@ -54,7 +54,9 @@ import { EligibilityService } from '../workforce/eligibility.service';
 import { AssessmentEntity, type ApprovalReliedOn, type ReportRecipient, type StoredDetentionRemaining } from './assessment.entities';
 import type { ReportSource } from './assessment-report';
 import {
+  amhpApplied,
   closesReferral,
+  owedBeforeClose,
   ctoDecisionAbout,
   ctoFindings,
   evaluationInstant,
@@ -180,6 +182,30 @@ function isS4Application(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): 
 function storedApplication(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): (Record<string, unknown> & MadeApplication) | null {
   const o = a.outcome as { application?: Record<string, unknown> & MadeApplication } | null;
   return a.outcomeKind === 'application' ? (o?.application ?? null) : null;
+}
+
+/** A CTO decision as the service gives it to the rules (CtoDecisionFacts less what the referral and register add). */
+type CtoInput = {
+  about: 'making' | 'revocation';
+  decision: 'agree' | 'disagree';
+  inWriting: boolean;
+  signedAt: Date;
+  conditionsAgreed: boolean;
+  recorded?: boolean;
+};
+
+/** The CTO decision recorded as the outcome (s.17A(4), s.17F(4)), as the rules take it, or null for any other outcome. */
+function storedCto(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): CtoInput | null {
+  const c = (a.outcome as { cto?: Record<string, unknown> } | null)?.cto;
+  if (a.outcomeKind !== 'cto-decision' || !c) return null;
+  return {
+    about: c.about === 'revocation' ? 'revocation' : 'making',
+    decision: c.decision === 'disagree' ? 'disagree' : 'agree',
+    inWriting: c.inWriting === true,
+    signedAt: new Date(c.signedAt as string),
+    conditionsAgreed: c.conditionsAgreed === true,
+    recorded: true,
+  };
 }
 
 /** HOLD-01 / HOLD-02: the holding power the referral's patient is held under (its clock's rule and deadline), if any. */
@@ -762,8 +788,9 @@ export class AssessmentsService implements OnModuleInit {
   /**
    * A recommendation a made application rests on (foundsApplication) stays: the application was made on it, and its
    * findings and deadlines (GDN-06, APP-13: from the last examination it was founded on) are the ones it had. Withdrawn
-   * after the fact it would silently rewrite them. A faulty recommendation is put right by rectification (APP-16,
-   * s.15(3): a fresh recommendation within 14 days of the admission). 409 naming the application. A s.4's second
+   * after the fact it would silently rewrite them. A faulty one is put right by the managers' rectification (APP-16,
+   * s.15), which the hub does not record: the 409 says so, naming the application, rather than send the AMHP to add a
+   * fresh recommendation here, which would not replace it. A s.4's second
    * recommendation founds the s.2 it became once it did (APP-11: converted, or judged to convert).
    */
   private async refuseIfFoundsApplication(m: EntityManager, a: AssessmentRow, recommendationId: string): Promise<void> {
@@ -783,7 +810,7 @@ export class AssessmentsService implements OnModuleInit {
         ? `the s.2 that the s.4 application signed at ${formatLocal(signedAt, this.config.timeZone)} became`
         : `the ${SECTION_NAME[section]} application signed at ${formatLocal(signedAt, this.config.timeZone)}`;
     throw new ConflictProblem(
-      `This recommendation founds ${made}: it cannot be withdrawn once the application is made, and the application stays as it was made. A recommendation found faulty is put right by rectification with a fresh recommendation (s.15(3), within 14 days of the admission).`,
+      `This recommendation founds ${made}: it cannot be withdrawn once the application is made, and the application stays as it was made. If it is faulty or insufficient, s.15 lets the hospital managers, with their consent and within 14 days beginning with the admission, have it amended or (s.15(3)) replaced by a fresh recommendation: that rectification is the managers' and is kept in the hospital's records, not here. The hub does not record a rectification, and a recommendation added to this assessment now is not taken as replacing this one.`,
       'recommendation-founds-application',
       { rule: 'APP-16' satisfies RuleId, section, signedAt: signedAt.toISOString() },
     );
@@ -1008,11 +1035,16 @@ export class AssessmentsService implements OnModuleInit {
         notYetMade: true,
       };
       const referral = await this.referrals.forAssessment(m, a.referralId);
-      const { check } = await this.evaluate(m, a, await this.completeApplication(m, a, referral, draft), {
-        referral,
-        asAt: evaluated.at,
-        knownAt: asAt ?? undefined,
-      });
+      // A CTO decision recorded (s.17A(4), s.17F(4)): its own facts, not an application checklist (ctoFindings).
+      const cto = a.outcomeKind === 'cto-decision' ? storedCto(a) : null;
+      const { check } = cto
+        ? await this.evaluate(m, a, null, { referral, asAt: asAt ?? this.clock.now(), knownAt: asAt ?? undefined }, cto)
+        : await this.evaluate(m, a, await this.completeApplication(m, a, referral, draft), {
+            referral,
+            asAt: evaluated.at,
+            knownAt: asAt ?? undefined,
+          });
+      if (cto) check.findings = ctoFindings(check.findings);
       await this.audit.record(m, {
         action: 'assessment.checks',
         resourceType: 'assessment',
@@ -1409,17 +1441,52 @@ export class AssessmentsService implements OnModuleInit {
     return this.change(actor, id, expectedVersion, 'assessment.close', async (m, a) => {
       if (a.status === 'closed') throw new ConflictProblem('This assessment is already closed.', 'assessment-closed');
       if (a.status !== 'decided') throw new ConflictProblem('Record the outcome before closing the assessment.', 'outcome-missing');
+      await this.refuseWhileApplicationOwes(m, a);
       const referralClosed = closesReferral(a.outcomeKind, (a.outcome as { alternatives?: string[] }).alternatives);
       if (referralClosed)
         await this.referrals.moveForAssessment(m, actor, a.referralId, 'closed', {
           assessmentId: id,
-          applicationMade: a.outcomeKind === 'application',
+          // NR-12 (s.13(4)): the nearest relative's own application is not one the AMHP made: reasons are still owed.
+          applicationMade: amhpApplied(a.outcomeKind, (a.outcome as { application?: { applicant?: string } } | null)?.application?.applicant),
         });
       await m.query(`UPDATE assessments SET status = 'closed', closed_at = $2 WHERE id = $1`, [id, this.clock.now()]);
       // The access its lead kept to finish it after its referral ended (referrals.service endedUnderAssessment) ends.
       await this.access.end(m, 'assessment-completion', id, this.clock.now());
       return { referralClosed, ...(note ? { note: true } : {}) };
     });
+  }
+
+  /**
+   * A made application not yet acted on keeps its assessment open (owedBeforeClose): the admission or the managers'
+   * receipt (APP-12), a s.4's conversion or lapse (APP-11), a guardianship's forwarding and acceptance (GDN-06, GDN-08)
+   * are recorded by the lead AMHP on her open assessment, and a closed one is no longer hers to change; closing first
+   * would leave the referral closed, the detention's period never started and its deadlines open. 422 naming each.
+   */
+  private async refuseWhileApplicationOwes(m: EntityManager, a: AssessmentRow): Promise<void> {
+    if (a.outcomeKind !== 'application') return;
+    const outcome = a.outcome as { application: Record<string, unknown>; convertedFromS4?: unknown; s4Lapse?: unknown };
+    const referral = await this.referrals.forAssessment(m, a.referralId);
+    const application = await this.completeApplication(m, a, referral, this.applicationFromStored(outcome.application));
+    const { facts, check } = await this.evaluate(m, a, application, { referral });
+    const owed = owedBeforeClose(
+      {
+        section: application.section,
+        inPatient: application.inPatient ?? false,
+        admittedAt: application.admittedAt,
+        conveyanceEndsAt: conveyanceWindow(facts)?.endsAt ?? null,
+        s4Ended: Boolean(outcome.convertedFromS4 || outcome.s4Lapse) || a.section !== 's4',
+        forwardedToLssaAt: application.forwardedToLssaAt,
+        forwardingEndsAt: check.deadlines.find((d) => d.id === 'forward-to-lssa')?.at ?? null,
+        acceptedByLssaAt: application.guardian?.acceptedByLssaAt ?? null,
+      },
+      this.clock.now(),
+    );
+    if (owed.length)
+      throw new UnprocessableProblem(
+        `The application is not yet acted on, so the assessment stays open to record it: ${owed.map((o) => `${o.rule} ${o.message}`).join(' ')}`,
+        'application-not-acted-on',
+        { rules: [...new Set(owed.map((o) => o.rule))], owed },
+      );
   }
 
   /**
@@ -1581,6 +1648,11 @@ export class AssessmentsService implements OnModuleInit {
       `SELECT at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at LIMIT 1`,
       [a.id],
     );
+    // APP-21 (s.14): the social circumstances report given to the managers, once it is.
+    const [s14] = await m.query(
+      `SELECT at FROM assessment_events WHERE assessment_id = $1 AND type = 'social-circumstances-report' ORDER BY at LIMIT 1`,
+      [a.id],
+    );
     const eligibility = await this.eligibility.forUser(a.leadAmhpUserId, signedAt, new Date(signedAt.getTime() + 60_000), m);
     return {
       section: draft.section ?? 's2',
@@ -1599,6 +1671,7 @@ export class AssessmentsService implements OnModuleInit {
       admittedAt: inPatient && draft.managersReceivedAt ? draft.managersReceivedAt : admitted ? new Date(admitted.at) : null,
       inPatient,
       managersReceivedAt: draft.managersReceivedAt ?? null,
+      socialCircumstancesReportAt: s14 ? new Date(s14.at) : null,
       holdingPower: holdingPowerOf(referral),
       displacementApplications: [], // filled in evaluate() from the person-level state
       // APP-17 / NR-11: a patient referred while already detained under s.2; a s.3 is checked with that s.2's end.
@@ -1726,7 +1799,7 @@ export class AssessmentsService implements OnModuleInit {
       /** NR-11: the displacement applications known at this instant count (default now; the checks' asAt when asked). */
       knownAt?: Date;
     },
-    cto?: { about: 'making' | 'revocation'; decision: 'agree' | 'disagree'; inWriting: boolean; signedAt: Date; conditionsAgreed: boolean },
+    cto?: CtoInput,
   ): Promise<{ facts: AssessmentFacts; check: AssessmentCheck }> {
     const at = application?.signedAt ?? cto?.signedAt ?? this.clock.now();
     // The rules' "now": the application's (or CTO statement's) signing unless the caller asked about another instant.
@@ -1851,6 +1924,7 @@ export class AssessmentsService implements OnModuleInit {
         asAt,
         nrInformSlaHours: this.config.nrInformSlaHours,
         nrDelayWarningHours: this.config.nrDelayWarningHours,
+        s14ReportDays: this.config.s14ReportDays,
       }),
     };
   }

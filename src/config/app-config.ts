@@ -1,5 +1,5 @@
 import type { RegimeConfig } from '../statute/assessment.types';
-import { DEFAULT_NR_DELAY_WARNING_HOURS } from '../statute/assessment-rules';
+import { DEFAULT_NR_DELAY_WARNING_HOURS, DEFAULT_S14_REPORT_DAYS } from '../statute/assessment-rules';
 import { createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -90,6 +90,11 @@ export class AppConfig {
    * the nearest relative would involve unreasonable delay" is a warning the AMHP must answer (local policy).
    */
   readonly nrDelayWarningHours: number;
+  /**
+   * APP-21 (s.14): days from an admission on the nearest relative's application by which the AMHP's social
+   * circumstances report should reach the managers (the Act: "as soon as practicable"; a local target).
+   */
+  readonly s14ReportDays: number;
   /** Of those, hours that must be mental-health specific (local policy, e.g. Devon: 18 of 30). */
   readonly trainingMentalHealthHoursPerYear: number;
   /** How a completed approval year short of training affects eligibility: a hard block or a warning. */
@@ -477,6 +482,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     nrInformSlaHours: int(env, 'NR_INFORM_SLA_HOURS', 72, 1, 24 * 14),
     nrDelayWarningHours: int(env, 'NR_DELAY_WARNING_HOURS', DEFAULT_NR_DELAY_WARNING_HOURS, 0, 72),
+    s14ReportDays: int(env, 'S14_REPORT_DAYS', DEFAULT_S14_REPORT_DAYS, 1, 28),
     councilName: councilName(env, seedDemo),
     approvingCouncils: approvingCouncils(env, councilName(env, seedDemo)),
     handoverTime: localTime(env, 'HANDOVER_TIME', '08:00'),

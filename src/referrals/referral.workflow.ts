@@ -44,11 +44,19 @@ export interface TransitionFacts {
   nearestRelativeRequest: boolean;
   /** When written reasons were recorded as given to the nearest relative. */
   writtenReasonsAt: Date | null;
+  /**
+   * NR-12 (s.13(4)): the earliest the written reasons can have been given (reasonsOwedFrom): reasons recorded as given
+   * before it are not reasons for this decision. Unknown: any recorded reasons count.
+   */
+  reasonsOwedFrom?: ReasonsOwedFrom | null;
   /** The council the referral is transferred to. */
   transferredTo?: string | null;
   /** The AMHP the referral is allocated to. */
   allocatedUserId?: string | null;
-  /** Closing after an assessment: whether an application was made (NR-12 applies when not). Unknown counts as not. */
+  /**
+   * Closing after an assessment: whether an AMHP made an application (NR-12 applies when not: the nearest relative's own
+   * application is not the AMHP's, s.13(4)). Unknown counts as not.
+   */
   applicationMade?: boolean;
 }
 
@@ -79,6 +87,15 @@ export function transition(from: ReferralStatus, to: ReferralStatus, facts: Tran
   }
   // NR-12 (s.13(4)): when the nearest relative asked and no application is made, written reasons are owed.
   const noApplication = from === 'not-accepted' || (from === 'in-assessment' && !facts.applicationMade);
+  const owed = facts.reasonsOwedFrom;
+  if (noApplication && to === 'closed' && facts.nearestRelativeRequest && facts.writtenReasonsAt && owed && writtenReasonsTooEarly(facts.writtenReasonsAt, owed)) {
+    return {
+      ok: false,
+      code: 'requirement-missing',
+      message: `The written reasons to the nearest relative (s.13(4)) are recorded as given before ${owed.what}: they cannot be the reasons for a decision not yet made. Record when the written reasons were given.`,
+      rule: 'NR-12',
+    };
+  }
   if (noApplication && to === 'closed' && facts.nearestRelativeRequest && !facts.writtenReasonsAt) {
     return {
       ok: false,
@@ -89,6 +106,35 @@ export function transition(from: ReferralStatus, to: ReferralStatus, facts: Tran
     };
   }
   return { ok: true };
+}
+
+/**
+ * NR-12 (s.13(4)): what the written reasons answer and the earliest they can have been given: the decision not to
+ * apply (the referral not accepted, or the latest outcome of its assessments), and never before the hub received the
+ * referral (the nearest relative's request).
+ */
+export interface ReasonsOwedFrom {
+  at: Date;
+  what: 'the referral was received' | 'the referral was not accepted' | 'the decision on the assessment';
+}
+
+/**
+ * NR-12 (s.13(4)): whether written reasons given at `givenAt` are too early to be the reasons for the decision
+ * (`owed`): reasons given before it answer nothing yet decided.
+ */
+export function writtenReasonsTooEarly(givenAt: Date, owed: ReasonsOwedFrom): boolean {
+  return givenAt.getTime() < owed.at.getTime();
+}
+
+/**
+ * NR-12: the latest of the instants the written reasons must follow: the referral's receipt, its not-accepted
+ * decision and each outcome's decision (decidedAt) of its assessments, whichever came last.
+ */
+export function reasonsOwedFrom(receivedAt: Date, notAcceptedAt: Date | null, outcomesDecidedAt: readonly Date[]): ReasonsOwedFrom {
+  let owed: ReasonsOwedFrom = { at: receivedAt, what: 'the referral was received' };
+  if (notAcceptedAt && notAcceptedAt.getTime() > owed.at.getTime()) owed = { at: notAcceptedAt, what: 'the referral was not accepted' };
+  for (const d of outcomesDecidedAt) if (d.getTime() > owed.at.getTime()) owed = { at: d, what: 'the decision on the assessment' };
+  return owed;
 }
 
 export function isOpen(status: ReferralStatus): boolean {

@@ -90,7 +90,16 @@ import {
   WrittenReasonsDto,
 } from './dto/referral.dto';
 import { ReferralEntity, type OfferWithdrawnReason } from './referral.entities';
-import { type AllocationRecord, isOpen, overrideStands, transition, TRANSITIONS } from './referral.workflow';
+import {
+  type AllocationRecord,
+  isOpen,
+  overrideStands,
+  reasonsOwedFrom,
+  type ReasonsOwedFrom,
+  transition,
+  TRANSITIONS,
+  writtenReasonsTooEarly,
+} from './referral.workflow';
 import { openStatusSql, personHasOpenReferralSql } from './referrals.tables';
 import { hardFindings } from '../workforce/workforce.rules';
 
@@ -809,6 +818,7 @@ export class ReferralsService implements OnModuleInit {
         reason: dto.reason,
         nearestRelativeRequest: r.nearestRelativeRequest,
         writtenReasonsAt: r.writtenReasonsAt,
+        reasonsOwedFrom: r.nearestRelativeRequest && r.writtenReasonsAt ? await this.reasonsOwedFrom(m, r) : null,
         transferredTo: dto.transferredTo,
       });
       if (!decision.ok && decision.code === 'illegal-transition')
@@ -907,7 +917,15 @@ export class ReferralsService implements OnModuleInit {
           'not-an-nr-request',
         );
       const givenAt = new Date(dto.givenAt);
-      if (givenAt > this.clock.now()) throw new UnprocessableProblem('givenAt cannot be in the future.', 'in-future');
+      if (givenAt > this.clock.now()) throw new UnprocessableProblem('givenAt cannot be in the future.', 'in-future', { field: 'givenAt' });
+      // NR-12 (s.13(4)): the reasons are for the decision not to apply, so they follow it (and the request it answers).
+      const owed = await this.reasonsOwedFrom(m, r);
+      if (writtenReasonsTooEarly(givenAt, owed))
+        throw new UnprocessableProblem(
+          `givenAt (${formatLocal(givenAt, this.config.timeZone)}) cannot be before ${owed.what} (${formatLocal(owed.at, this.config.timeZone)}): written reasons under s.13(4) give the reasons for a decision already made.`,
+          'written-reasons-before-decision',
+          { field: 'givenAt', rule: 'NR-12' satisfies RuleId },
+        );
       await this.changeWithEvent(
         m,
         'UPDATE referrals SET written_reasons_at = $2, written_reasons_method = $3, version = version + 1 WHERE id = $1',
@@ -923,6 +941,19 @@ export class ReferralsService implements OnModuleInit {
       });
       return this.view(await this.row(m, id));
     });
+  }
+
+  /**
+   * NR-12 (s.13(4)): the earliest written reasons can have been given for the referral `r`: after the hub received it,
+   * after it was last not accepted, and after the latest outcome recorded on its assessments (reasonsOwedFrom).
+   */
+  private async reasonsOwedFrom(m: EntityManager, r: Row): Promise<ReasonsOwedFrom> {
+    const [notAccepted] = await m.query<Array<{ at: Date | null }>>(
+      `SELECT max(at) AS at FROM referral_events WHERE referral_id = $1 AND type = 'not-accepted'`,
+      [r.id],
+    );
+    const decided = (r.stopFacts?.outcomes ?? []).map((o) => new Date(o.decidedAt));
+    return reasonsOwedFrom(new Date(r.receivedAt), notAccepted?.at ? new Date(notAccepted.at) : null, decided);
   }
 
   /** POL-08 (s.136B): one extension of up to 12 h, before expiry, by the examining doctor, for the person's condition. */
@@ -1916,6 +1947,7 @@ export class ReferralsService implements OnModuleInit {
     const decision = transition(r.status, to, {
       nearestRelativeRequest: r.nearestRelativeRequest,
       writtenReasonsAt: r.writtenReasonsAt,
+      reasonsOwedFrom: r.nearestRelativeRequest && r.writtenReasonsAt ? await this.reasonsOwedFrom(m, r) : null,
       applicationMade: facts.applicationMade,
     });
     if (!decision.ok && decision.code === 'illegal-transition')

@@ -34,6 +34,7 @@ import type {
   AssessmentFacts,
   AssessorFacts,
   ContactFacts,
+  CtoDecisionFacts,
   Deadline,
   DeadlineId,
   DetentionRemaining,
@@ -66,6 +67,8 @@ export const RECTIFICATION_DAYS = 14;
 export const FORWARD_TO_LSSA_DAYS = 14;
 // GDN-07 (s.20(1)): guardianship's first period, 6 months from acceptance. ◐, ✱ start point
 export const GUARDIANSHIP_FIRST_PERIOD_MONTHS = 6;
+// CTO-08 (s.20A(1)): a community treatment order's first period, 6 months beginning with the day it is made. ✔
+export const CTO_FIRST_PERIOD_MONTHS = 6;
 // GDN-01 (s.7(1)): guardianship is for a patient aged 16 or over. ✔ S14
 export const GUARDIANSHIP_MIN_AGE = 16;
 
@@ -119,6 +122,8 @@ const C = {
   cto02: citationOf('CTO-02'),
   cto03: 'MHA 1983 s.17F(4)',
   cto06: citationOf('CTO-06'),
+  cto07: citationOf('CTO-07'),
+  cto08: citationOf('CTO-08'),
   cop03: citationOf('COP-03'),
   cop02: citationOf('COP-02'),
 } as const;
@@ -1073,6 +1078,12 @@ function checkConsultation(ctx: Ctx): void {
   );
 }
 
+/**
+ * APP-21 ✱ (s.14): the days from an admission on the nearest relative's application by which the council's AMHP should
+ * have given the managers the social circumstances report. The Act says only "as soon as practicable": a local target.
+ */
+export const DEFAULT_S14_REPORT_DAYS = 7;
+
 /** NR-03 ✱: the hours of detention left above which relying on "unreasonable delay" is a warning to answer (local). */
 export const DEFAULT_NR_DELAY_WARNING_HOURS = 12;
 
@@ -1484,7 +1495,7 @@ function makeCtx(facts: AssessmentFacts, asAt: Instant, nrDelayWarningHours = DE
  */
 export function checkAssessment(
   facts: AssessmentFacts,
-  opts: { asAt: Date; nrInformSlaHours: number; nrDelayWarningHours?: number },
+  opts: { asAt: Date; nrInformSlaHours: number; nrDelayWarningHours?: number; s14ReportDays?: number },
 ): AssessmentCheck {
   assertInstant(opts.asAt, 'asAt');
   if (!Number.isFinite(opts.nrInformSlaHours) || opts.nrInformSlaHours < 0)
@@ -1494,8 +1505,11 @@ export function checkAssessment(
     throw new RangeError(`nrDelayWarningHours must be a non-negative number, not ${nrDelayWarningHours}`);
   assertFacts(facts);
   const ctx = makeCtx(facts, opts.asAt, nrDelayWarningHours);
-  if (ctx.app) checkApplication(ctx, ctx.app, opts.nrInformSlaHours);
-  else checkLive(ctx);
+  const s14ReportDays = opts.s14ReportDays ?? DEFAULT_S14_REPORT_DAYS;
+  if (!Number.isFinite(s14ReportDays) || s14ReportDays < 1) throw new RangeError(`s14ReportDays must be at least 1, not ${s14ReportDays}`);
+  if (ctx.app) checkApplication(ctx, ctx.app, opts.nrInformSlaHours, s14ReportDays);
+  // A CTO decision (s.17A(4), s.17F(4)) is not an application: no application checklist (APP-*, COP-02/03, NR-01) for it.
+  else if (!facts.cto) checkLive(ctx);
   if (facts.cto) checkCto(ctx);
   ctx.deadlines.sort((a, b) => a.at.getTime() - b.at.getTime());
   // A s.4's conversion is judged with the s.4's own assessors (APP-11, checkConflicts): what it finds about them is said once.
@@ -1725,7 +1739,7 @@ function checkLive(ctx: Ctx): void {
 }
 
 /** An application that is, or was, made: every rule for its section. */
-function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): void {
+function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14ReportDays = DEFAULT_S14_REPORT_DAYS): void {
   const { facts, zone } = ctx;
   const section = app.section;
   const appDay = day(ctx, app.signedAt);
@@ -1954,6 +1968,19 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number): vo
       `✱ s.15: 14 days beginning with the day of admission (${formatDay(admitDay)}), so by ${endOfDayText(rectifyDay)} (midnight: ${local(ctx, rectifyAt)}).`,
     );
     if (section === 's2') s2Expiry(ctx, app, app.admittedAt, 'admission');
+    // APP-21 (s.14): admitted on the nearest relative's application, the council owes the managers an AMHP's report on
+    // the patient's social circumstances, as soon as practicable (no period in the Act: a local target from admission).
+    if (app.applicant === 'nearest-relative' && !app.socialCircumstancesReportAt) {
+      const due = endOfLocalDay(addDays(admitDay, s14ReportDays), zone);
+      addDeadline(
+        ctx,
+        'social-circumstances-report',
+        'APP-21',
+        due,
+        'Social circumstances report to the managers (s.14)',
+        `✱ s.14: the patient was admitted on ${formatDay(admitDay)} on the nearest relative's application, so the council arranges for an AMHP to interview them and report on their social circumstances to the hospital managers as soon as practicable. The Act sets no period: this hub's target is ${s14ReportDays} day${s14ReportDays === 1 ? '' : 's'} from the admission, by ${local(ctx, due)}. Record the report (timeline: social-circumstances-report) when it is given.`,
+      );
+    }
     if (section === 's3') {
       monthPeriodDeadline(
         ctx,
@@ -2417,6 +2444,7 @@ function checkCto(ctx: Ctx): void {
         `The decision is signed at ${local(ctx, cto.signedAt)}, after the 72 hours counted from the recall notice (${local(ctx, recall.startsAt)}) ended at ${ended}. They run from the start of the detention in hospital under the recall, which is not recorded: confirm the patient arrived late enough for the decision to fall within them, or the patient had to be released at their end and the CTO cannot be revoked on this recall.`,
         C.cto03,
       );
+    if (cto.decision === 'agree') ctoPeriod(ctx, cto);
     if (cto.decision === 'disagree')
       add(
         ctx,
@@ -2449,6 +2477,7 @@ function checkCto(ctx: Ctx): void {
       C.cto01,
     );
   }
+  if (cto.decision === 'agree') ctoPeriod(ctx, cto);
   if (cto.decision === 'disagree') {
     add(
       ctx,
@@ -2459,4 +2488,52 @@ function checkCto(ctx: Ctx): void {
       C.cto01,
     );
   }
+}
+
+/**
+ * After the AMHP agreed (checks of a recorded decision): the period the responsible clinician's order starts, CTO-07
+ * (s.17G: revoked, the patient is detained again as if under s.3, the s.3 period beginning with the day of revocation)
+ * or CTO-08 (s.20A(1): a CTO lasts 6 months beginning with the day it is made), counted when the order's day is known;
+ * the hub does not record the order itself (the AMHP's agreement is not the order), and the checks say so plainly
+ * rather than show an application checklist or a period counted from the wrong day.
+ */
+function ctoPeriod(ctx: Ctx, cto: CtoDecisionFacts): void {
+  const revocation = cto.about === 'revocation';
+  if (cto.orderMadeAt) {
+    const start = day(ctx, cto.orderMadeAt);
+    if (revocation)
+      monthPeriodDeadline(
+        ctx,
+        's3-first-period',
+        'CTO-07',
+        C.cto07,
+        start,
+        ctx.regime.s3FirstPeriodMonths,
+        'Detained again as if under s.3 (s.17G): the period ends',
+        'the day of revocation',
+        ctx.regime.s3FirstPeriodMonths === 3 ? ' (MHA 2025 s.29: 3 months)' : '',
+      );
+    else
+      monthPeriodDeadline(ctx, 'cto-first-period', 'CTO-08', C.cto08, start, CTO_FIRST_PERIOD_MONTHS, 'Community treatment order: first period ends', 'the day the order was made', '');
+    return;
+  }
+  if (!cto.recorded) return;
+  if (revocation)
+    add(
+      ctx,
+      'CTO-07',
+      'warning',
+      'cto-revocation-not-recorded',
+      `The AMHP agreed at ${local(ctx, cto.signedAt)} that the CTO should be revoked (form CTO5). The revocation is the responsible clinician's order, and the hub does not record it: if it was made, the patient is detained again as if under s.3 for ${ctx.regime.s3FirstPeriodMonths} months beginning with the day of revocation (s.17G), which cannot be counted here. No application is owed: the hospital's Mental Health Act office keeps the order and its period.`,
+      C.cto07,
+    );
+  else
+    add(
+      ctx,
+      'CTO-08',
+      'warning',
+      'cto-order-not-recorded',
+      `The AMHP agreed at ${local(ctx, cto.signedAt)} to the CTO being made (form CTO1). The order is the responsible clinician's, and the hub does not record it: once made, the CTO lasts ${CTO_FIRST_PERIOD_MONTHS} months beginning with the day it is made (s.20A(1)), which cannot be counted here. No application is owed: the hospital's Mental Health Act office keeps the order and its period.`,
+      C.cto08,
+    );
 }

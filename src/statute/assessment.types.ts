@@ -208,6 +208,11 @@ export interface ApplicationFacts {
   /** APP-12: when the hospital managers received the application (for an in-patient, the admission). */
   managersReceivedAt?: Instant | null;
   /**
+   * APP-21 (s.14): when the social circumstances report on a patient admitted on the nearest relative's application
+   * was given to the managers (the timeline's `social-circumstances-report`); null or absent while it is owed.
+   */
+  socialCircumstancesReportAt?: Instant | null;
+  /**
    * HOLD-01 / HOLD-02: the holding power (s.5(2) or s.5(4)) the patient was held under when the application was made,
    * by the rule that fixes its end, and when it ends (its clock's deadline). Absent when there was none.
    */
@@ -247,6 +252,13 @@ export interface CtoDecisionFacts {
    * notice stands in (the end may then be earlier than the true one). Absent when not known.
    */
   recall?: { startsAt: Instant; endsAt: Instant; provisional: boolean } | null;
+  /**
+   * CTO-07 / CTO-08: when the responsible clinician made the order the AMHP agreed to (the revocation, s.17F(4); the
+   * CTO, s.17A(1)). The hub has no record of it (the AMHP's agreement is not the order): absent or null.
+   */
+  orderMadeAt?: Instant | null;
+  /** The decision is recorded (the checks of an outcome already made), not being recorded now. */
+  recorded?: boolean;
 }
 
 export interface AssessmentFacts {
@@ -282,9 +294,11 @@ export type DeadlineId =
   | 's2-expiry' // APP-17 / C4 (and NR-11 when extended)
   | 's3-first-period' // APP-18 / C6 (regime-dependent)
   | 'guardianship-first-period' // GDN-07
+  | 'cto-first-period' // CTO-08 (s.20A(1): 6 months beginning with the day the order is made)
   | 'forward-to-lssa' // GDN-06
   | 'rectification' // APP-16
   | 'inform-nearest-relative' // NR-01 (configurable SLA)
+  | 'social-circumstances-report' // APP-21 (s.14: as soon as practicable; a local target in days from admission)
   | 'nr-exception-detention-ends'; // NR-03: the end of the detention an exception to consulting relied on
 
 export interface Deadline {

@@ -241,6 +241,14 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'APP-21': {
+    citation: 'MHA 1983 s.14; local target (S14_REPORT_DAYS)',
+    summary:
+      "After a patient is admitted on the nearest relative's application, the council arranges, as soon as practicable, for an AMHP to interview them and give the managers a report on their social circumstances; the Act fixes no period, so the hub tracks it against a local target.",
+    severity: 'info',
+    regime: 'mha-1983',
+    commencement: null,
+  },
   'APP-18': {
     citation: 'MHA 1983 s.20(1)',
     summary: "A s.3's first period of detention is 6 months (3 once the MHA 2025 change commences) beginning with admission.",
@@ -388,10 +396,19 @@ export const RULES = {
     regime: 'mha-1983',
     commencement: null,
   },
+  'CTO-08': {
+    citation: 'MHA 1983 s.20A(1)',
+    summary:
+      "A CTO lasts 6 months beginning with the day it is made; the hub does not record the responsible clinician's order, so after an AMHP's agreement the checks say the period cannot be counted here.",
+    severity: 'warning',
+    regime: 'mha-1983',
+    commencement: null,
+  },
   'CTO-07': {
     citation: 'MHA 1983 s.17G',
-    summary: 'On revocation of a CTO the patient is detained again as if under s.3, the period beginning with the day of revocation.',
-    severity: 'info',
+    summary:
+      "On revocation of a CTO the patient is detained again as if under s.3, the period beginning with the day of revocation; the hub does not record the responsible clinician's revocation, so after an agreed revocation the checks say the period cannot be counted here.",
+    severity: 'warning',
     regime: 'mha-1983',
     commencement: null,
   },

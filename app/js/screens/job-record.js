@@ -53,6 +53,7 @@ export const STEPS = [
 
 const LABELS = Object.fromEntries(STEPS.flatMap((g) => g.items.map((i) => [i.type, i.label])));
 LABELS['application-signed'] = 'Application signed';
+LABELS['social-circumstances-report'] = 'Social circumstances report (s.14)';
 export const eventLabel = (type) => LABELS[type] || type;
 
 /**

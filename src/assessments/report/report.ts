@@ -125,6 +125,7 @@ const EVENT_LABELS: Record<string, string> = {
   'conveyance-requested': 'Conveyance requested',
   'conveyance-arrived': 'Conveyance arrived',
   admitted: 'Admitted',
+  'social-circumstances-report': 'Social circumstances report to the managers (s.14)',
   'warrant-requested': 'Warrant requested',
   'warrant-executed': 'Warrant executed',
   'police-requested': 'Police requested',
