@@ -330,6 +330,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     const res = await as(worker)
       .post(`/assessments/${a.id}/outcome`, {
         kind: 'not-detained',
+        decidedAt: '2026-11-21T11:00:00Z',
         alternatives: ['crisis-home-treatment', 'community-follow-up'],
         rationale: 'Accepts the crisis team twice daily and their mother will stay; detention not necessary.',
       })

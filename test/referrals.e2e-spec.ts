@@ -382,7 +382,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
         .expect(200);
       const blocked = await api(manager).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(422);
       expect(blocked.body).toMatchObject({ code: 'requirement-missing', rule: 'NR-12' });
-      await api(manager).post(`/referrals/${r.id}/written-reasons`, { givenAt: '2026-11-21T01:59:00Z', method: 'letter' }).expect(200);
+      await api(manager).post(`/referrals/${r.id}/written-reasons`, { givenAt: '2026-11-21T02:00:00Z', method: 'letter' }).expect(200);
       const closed = (await api(manager).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(200)).body;
       expect(closed).toMatchObject({ status: 'closed', nextDeadline: null, nextStatuses: [] });
       expect(closed.clocks.every((c: { state: string }) => c.state === 'stopped')).toBe(true);
@@ -825,7 +825,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       if (source === 'nearest-relative') {
         // NR-12: closed with no application recorded, the nearest relative is owed written reasons first.
         expect((await api(a).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(422)).body.rule).toBe('NR-12');
-        await api(a).post(`/referrals/${r.id}/written-reasons`, { givenAt: '2026-11-21T01:55:00Z', method: 'letter' }).expect(200);
+        await api(a).post(`/referrals/${r.id}/written-reasons`, { givenAt: '2026-11-21T02:00:00Z', method: 'letter' }).expect(200);
       }
       const closed = (await api(a).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(200)).body;
       expect(closed).toMatchObject({ status: 'closed', source });
@@ -851,7 +851,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
         ['allocated', manager.id, { userId: a.id }],
         ['in-assessment', a.id, { from: 'allocated' }],
         ...(source === 'nearest-relative'
-          ? [['written-reasons-recorded', a.id, { givenAt: '2026-11-21T01:55:00.000Z', method: 'letter' }]]
+          ? [['written-reasons-recorded', a.id, { givenAt: '2026-11-21T02:00:00.000Z', method: 'letter' }]]
           : []),
         ['closed', a.id, { from: 'in-assessment' }],
       ]);

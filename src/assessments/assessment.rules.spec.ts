@@ -2,6 +2,7 @@ import type { Finding } from '../statute/clocks';
 import type { RuleId } from '../statute/rule-catalogue';
 import { TIMELINE_EVENTS } from './assessment.entities';
 import {
+  amhpApplied,
   closesReferral,
   ctoFindings,
   evaluationInstant,
@@ -11,6 +12,7 @@ import {
   type MadeApplication,
   OUTCOME_EVENTS,
   outcomeGate,
+  owedBeforeClose,
 } from './assessment.rules';
 
 const f = (rule: RuleId, severity: Finding['severity'], code = rule.toLowerCase()): Finding => ({
@@ -78,6 +80,61 @@ describe('closesReferral', () => {
     [null, [], true],
   ])('%s with %j closes the referral: %s', (kind, alternatives, expected) => {
     expect(closesReferral(kind, alternatives)).toBe(expected);
+  });
+});
+
+describe('amhpApplied (NR-12, s.13(4))', () => {
+  it.each<[string | null, string | undefined, boolean]>([
+    ['application', 'amhp', true],
+    ['application', undefined, true],
+    ['application', 'nearest-relative', false],
+    ['not-detained', undefined, false],
+    ['cto-decision', undefined, false],
+    [null, undefined, false],
+  ])('%s by %s: the AMHP applied: %s', (kind, applicant, expected) => {
+    expect(amhpApplied(kind, applicant)).toBe(expected);
+  });
+});
+
+describe('owedBeforeClose: a made application not yet acted on keeps its assessment open (APP-12, APP-11, GDN-06, GDN-08)', () => {
+  const now = new Date('2026-11-21T12:00:00Z');
+  const d = (iso: string) => new Date(iso);
+  const base = {
+    section: 's2' as const,
+    inPatient: false,
+    admittedAt: null,
+    conveyanceEndsAt: d('2026-12-05T00:00:00Z'),
+    s4Ended: false,
+    forwardedToLssaAt: null,
+    forwardingEndsAt: null,
+    acceptedByLssaAt: null,
+  };
+  it.each<[string, Partial<Parameters<typeof owedBeforeClose>[0]>, string[]]>([
+    ['a s.2 not yet admitted, within the time to convey', {}, ['admitted']],
+    ['a s.3 for an in-patient without the managers’ receipt', { section: 's3', inPatient: true }, ['managersReceivedAt']],
+    ['a s.2 admitted', { admittedAt: d('2026-11-21T11:30:00Z') }, []],
+    ['a s.2 never admitted, the time to convey over', { conveyanceEndsAt: d('2026-11-21T11:00:00Z') }, []],
+    ['a s.4 admitted, neither converted nor lapsed', { section: 's4', admittedAt: d('2026-11-21T11:30:00Z') }, ['s4-conversion-or-lapse']],
+    ['a s.4 admitted and converted or lapsed', { section: 's4', admittedAt: d('2026-11-21T11:30:00Z'), s4Ended: true }, []],
+    [
+      'a s.4 admitted after its 24 hours to convey: never detained under it',
+      { section: 's4', admittedAt: d('2026-11-21T11:30:00Z'), conveyanceEndsAt: d('2026-11-21T11:00:00Z') },
+      [],
+    ],
+    [
+      'a guardianship not forwarded, within the time',
+      { section: 's7', forwardingEndsAt: d('2026-12-04T00:00:00Z') },
+      ['forwardedToLssaAt'],
+    ],
+    ['a guardianship not forwarded in time: lapsed', { section: 's7', forwardingEndsAt: d('2026-11-21T00:00:00Z') }, []],
+    ['a guardianship forwarded, not accepted', { section: 's7', forwardedToLssaAt: d('2026-11-21T11:00:00Z') }, ['acceptedByLssaAt']],
+    [
+      'a guardianship forwarded and accepted',
+      { section: 's7', forwardedToLssaAt: d('2026-11-21T11:00:00Z'), acceptedByLssaAt: d('2026-11-21T11:30:00Z') },
+      [],
+    ],
+  ])('%s: owes %j', (_name, over, records) => {
+    expect(owedBeforeClose({ ...base, ...over }, now).map((o) => o.record)).toEqual(records);
   });
 });
 

@@ -121,7 +121,8 @@ export function owedBeforeClose(
           {
             record: 'acceptedByLssaAt',
             rule: 'GDN-08',
-            message: 'The local social services authority has not been recorded as accepting the guardianship application: it has no effect until then (s.8(1)).',
+            message:
+              'The local social services authority has not been recorded as accepting the guardianship application: it has no effect until then (s.8(1)).',
           },
         ];
   }
@@ -132,7 +133,8 @@ export function owedBeforeClose(
         ? {
             record: 'managersReceivedAt',
             rule: 'APP-12',
-            message: "The hospital managers' receipt of the application is not recorded: for a patient already in hospital it is the admission (s.5(1)).",
+            message:
+              "The hospital managers' receipt of the application is not recorded: for a patient already in hospital it is the admission (s.5(1)).",
           }
         : {
             record: 'admitted',
@@ -149,7 +151,8 @@ export function owedBeforeClose(
       {
         record: 's4-conversion-or-lapse',
         rule: 'APP-11',
-        message: 'The s.4 has neither become a s.2 (a second recommendation received within the 72 hours: POST s4-conversion) nor been recorded as lapsed at their end (POST s4-lapse).',
+        message:
+          'The s.4 has neither become a s.2 (a second recommendation received within the 72 hours: POST s4-conversion) nor been recorded as lapsed at their end (POST s4-lapse).',
       },
     ];
   return [];

@@ -1447,7 +1447,10 @@ export class AssessmentsService implements OnModuleInit {
         await this.referrals.moveForAssessment(m, actor, a.referralId, 'closed', {
           assessmentId: id,
           // NR-12 (s.13(4)): the nearest relative's own application is not one the AMHP made: reasons are still owed.
-          applicationMade: amhpApplied(a.outcomeKind, (a.outcome as { application?: { applicant?: string } } | null)?.application?.applicant),
+          applicationMade: amhpApplied(
+            a.outcomeKind,
+            (a.outcome as { application?: { applicant?: string } } | null)?.application?.applicant,
+          ),
         });
       await m.query(`UPDATE assessments SET status = 'closed', closed_at = $2 WHERE id = $1`, [id, this.clock.now()]);
       // The access its lead kept to finish it after its referral ended (referrals.service endedUnderAssessment) ends.

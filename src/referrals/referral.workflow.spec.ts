@@ -1,5 +1,13 @@
 import { REFERRAL_STATUSES, ReferralStatus } from './referral.entities';
-import { isOpen, overrideStands, transition, TRANSITIONS, TransitionFacts } from './referral.workflow';
+import {
+  isOpen,
+  overrideStands,
+  reasonsOwedFrom,
+  transition,
+  TRANSITIONS,
+  TransitionFacts,
+  writtenReasonsTooEarly,
+} from './referral.workflow';
 
 const facts = (over: Partial<TransitionFacts> = {}): TransitionFacts => ({
   nearestRelativeRequest: false,
@@ -29,6 +37,27 @@ describe('referral workflow', () => {
     ['not-accepted', 'closed', {}, 'ok'],
     ['not-accepted', 'closed', { nearestRelativeRequest: true }, 'requirement-missing'],
     ['not-accepted', 'closed', { nearestRelativeRequest: true, writtenReasonsAt: new Date() }, 'ok'],
+    // NR-12: reasons recorded before the decision they give do not count.
+    [
+      'in-assessment',
+      'closed',
+      {
+        nearestRelativeRequest: true,
+        writtenReasonsAt: new Date('2026-11-21T10:00:00Z'),
+        reasonsOwedFrom: { at: new Date('2026-11-21T11:00:00Z'), what: 'the decision on the assessment' },
+      },
+      'requirement-missing',
+    ],
+    [
+      'not-accepted',
+      'closed',
+      {
+        nearestRelativeRequest: true,
+        writtenReasonsAt: new Date('2026-11-21T11:00:00Z'),
+        reasonsOwedFrom: { at: new Date('2026-11-21T11:00:00Z'), what: 'the referral was not accepted' },
+      },
+      'ok',
+    ],
     ['received', 'allocated', {}, 'illegal-transition'],
     ['received', 'closed', {}, 'illegal-transition'],
     ['closed', 'screening', {}, 'illegal-transition'],
@@ -54,6 +83,26 @@ describe('referral workflow', () => {
       expect(TRANSITIONS[s].includes('withdrawn')).toBe(isOpen(s));
       if (s === 'closed' || s === 'withdrawn') expect(TRANSITIONS[s]).toEqual([]);
     }
+  });
+});
+
+describe('written reasons follow the decision they give (NR-12, s.13(4))', () => {
+  const received = new Date('2026-11-20T14:00:00Z');
+  it.each<[string, Date | null, Date[], string, string]>([
+    ['nothing decided yet', null, [], '2026-11-20T14:00:00.000Z', 'the referral was received'],
+    ['not accepted', new Date('2026-11-20T16:00:00Z'), [], '2026-11-20T16:00:00.000Z', 'the referral was not accepted'],
+    [
+      'two outcomes: the latest',
+      null,
+      [new Date('2026-11-21T11:00:00Z'), new Date('2026-11-22T09:00:00Z')],
+      '2026-11-22T09:00:00.000Z',
+      'the decision on the assessment',
+    ],
+  ])('%s: owed from %s', (_name, notAccepted, outcomes, at, what) => {
+    const owed = reasonsOwedFrom(received, notAccepted, outcomes);
+    expect([owed.at.toISOString(), owed.what]).toEqual([at, what]);
+    expect(writtenReasonsTooEarly(new Date(Date.parse(at) - 60_000), owed)).toBe(true);
+    expect(writtenReasonsTooEarly(new Date(at), owed)).toBe(false);
   });
 });
 

@@ -88,7 +88,14 @@ export function transition(from: ReferralStatus, to: ReferralStatus, facts: Tran
   // NR-12 (s.13(4)): when the nearest relative asked and no application is made, written reasons are owed.
   const noApplication = from === 'not-accepted' || (from === 'in-assessment' && !facts.applicationMade);
   const owed = facts.reasonsOwedFrom;
-  if (noApplication && to === 'closed' && facts.nearestRelativeRequest && facts.writtenReasonsAt && owed && writtenReasonsTooEarly(facts.writtenReasonsAt, owed)) {
+  if (
+    noApplication &&
+    to === 'closed' &&
+    facts.nearestRelativeRequest &&
+    facts.writtenReasonsAt &&
+    owed &&
+    writtenReasonsTooEarly(facts.writtenReasonsAt, owed)
+  ) {
     return {
       ok: false,
       code: 'requirement-missing',

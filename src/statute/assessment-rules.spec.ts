@@ -1822,6 +1822,63 @@ describe("CTO-01 / CTO-02 / CTO-03: the AMHP's written decision on making or rev
   ])('%s', (_name, over, expected) => {
     expect(codes(checked(cto(over), '2026-03-03T13:00:00Z')).filter((x) => x.startsWith('CTO'))).toEqual(expected);
   });
+
+  // A CTO decision is not an application: no application checklist (APP-*, COP-02/03, NR-01, MED-02) comes with it.
+  it.each<[string, Partial<NonNullable<AssessmentFacts['cto']>>, string[], string[]]>([
+    ['being recorded: its own findings only', {}, [], []],
+    ['a CTO agreed, recorded: the order is not in the hub (CTO-08)', { recorded: true }, ['CTO-08:warning:cto-order-not-recorded'], []],
+    [
+      'a revocation agreed, recorded: the order is not in the hub (CTO-07)',
+      { about: 'revocation', conditionsAgreed: false, recorded: true },
+      ['CTO-07:warning:cto-revocation-not-recorded'],
+      [],
+    ],
+    [
+      'a CTO disagreed, recorded: no order, nothing to count',
+      { decision: 'disagree', conditionsAgreed: false, recorded: true },
+      ['CTO-01:warning:cto-amhp-disagrees'],
+      [],
+    ],
+    // s.20A(1): 6 months beginning with Wed 4 Mar 2026, the day made: to the end of Thu 3 Sep.
+    [
+      'a CTO made on a known day (CTO-08)',
+      { recorded: true, orderMadeAt: at('2026-03-04T09:00:00Z') },
+      [],
+      ['cto-first-period:2026-09-03T23:00:00.000Z'],
+    ],
+    // s.17G: as if s.3 from the day of revocation, 6 months (APP-18).
+    [
+      'a CTO revoked on a known day (CTO-07)',
+      { about: 'revocation', conditionsAgreed: false, recorded: true, orderMadeAt: at('2026-03-04T09:00:00Z') },
+      [],
+      ['s3-first-period:2026-09-03T23:00:00.000Z'],
+    ],
+  ])('%s', (_name, over, expected, deadlines) => {
+    const c = checked(cto(over), '2026-03-05T13:00:00Z');
+    expect(codes(c)).toEqual(expected);
+    expect(c.deadlines.map((d) => `${d.id}:${d.at.toISOString()}`)).toEqual(deadlines);
+  });
+});
+
+describe('APP-21 (s.14): the social circumstances report after an admission on the nearest relative’s application', () => {
+  const byNr = (over: Partial<ApplicationFacts> = {}) => withApp(facts('s2', undefined, 'nearest-relative'), over);
+  const s14 = (c: AssessmentCheck) => c.deadlines.filter((d) => d.id === 'social-circumstances-report');
+  it('is owed from the admission, by the local target (default 7 days), until the report is recorded', () => {
+    // Admitted Tue 3 Mar 2026 21:00 (t0 + 3 h): due by the end of Tue 10 Mar; with a 3-day target, of Fri 6 Mar.
+    const admittedOn = byNr();
+    expect(s14(checked(admittedOn))).toEqual([expect.objectContaining({ rule: 'APP-21', at: at('2026-03-11T00:00:00Z') })]);
+    const f = admittedOn;
+    const now = plusH(f.application!.signedAt, 20);
+    expect(s14(checkAssessment(f, { asAt: now, nrInformSlaHours: 72, s14ReportDays: 3 }))[0].at).toEqual(at('2026-03-07T00:00:00Z'));
+    expect(s14(checked(byNr({ socialCircumstancesReportAt: plusH(f.application!.signedAt, 30) })))).toEqual([]);
+  });
+  it.each<[string, AssessmentFacts]>([
+    ['an AMHP’s application', facts('s2')],
+    ['not yet admitted', withApp(facts('s2', undefined, 'nearest-relative'), { admittedAt: null })],
+    ['guardianship (no admission)', facts('s7', undefined, 'nearest-relative')],
+  ])('is not owed for %s', (_name, f) => {
+    expect(s14(checked(f))).toEqual([]);
+  });
 });
 
 describe('MHA 2025 switches (MHA25-02, MHA25-04)', () => {

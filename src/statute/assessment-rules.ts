@@ -2514,7 +2514,17 @@ function ctoPeriod(ctx: Ctx, cto: CtoDecisionFacts): void {
         ctx.regime.s3FirstPeriodMonths === 3 ? ' (MHA 2025 s.29: 3 months)' : '',
       );
     else
-      monthPeriodDeadline(ctx, 'cto-first-period', 'CTO-08', C.cto08, start, CTO_FIRST_PERIOD_MONTHS, 'Community treatment order: first period ends', 'the day the order was made', '');
+      monthPeriodDeadline(
+        ctx,
+        'cto-first-period',
+        'CTO-08',
+        C.cto08,
+        start,
+        CTO_FIRST_PERIOD_MONTHS,
+        'Community treatment order: first period ends',
+        'the day the order was made',
+        '',
+      );
     return;
   }
   if (!cto.recorded) return;
