@@ -134,6 +134,13 @@ describe('after the decision: written reasons, the s.14 report, the admission, t
     const refused = await as(worker).post(`/assessments/${a.id}/close`, {}).expect(422);
     expect(refused.body).toMatchObject({ code: 'requirement-missing', rule: 'NR-12' });
     expect((await as(manager).get(`/referrals/${referral.id}`).expect(200)).body.status).toBe('in-assessment');
+    // The letter can be written, and the outcome report says the reasons are owed.
+    await as(worker).get(`/assessments/${a.id}/written-reasons-letter?format=text`).expect(200);
+    const report = (await as(worker).get(`/assessments/${a.id}/report?format=json`).expect(200)).body;
+    expect(report.sections.find((x: { id: string }) => x.id === 'decision').lines).toContainEqual({
+      label: 'Written reasons to the nearest relative (s.13(4))',
+      text: expect.stringContaining('NR-12'),
+    });
     await as(worker).post(`/assessments/${a.id}/events`, { type: 'social-circumstances-report', at: '2026-11-21T11:50:00Z' }).expect(201);
     const reported = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
     expect(reported.deadlines.map((d: { id: string }) => d.id)).not.toContain('social-circumstances-report');

@@ -5,7 +5,7 @@
 import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import type { AssessmentCheck } from '../statute/assessment.types';
 import type { AssessmentViewDto } from './dto/assessment.dto';
-import { ctoDecisionAbout } from './assessment.rules';
+import { amhpApplied, ctoDecisionAbout } from './assessment.rules';
 import type { OutcomeReportModel, WrittenReasonsInput } from './report/report.types';
 
 type Str = string | null | undefined;
@@ -342,7 +342,8 @@ export function writtenReasonsInput(
   const a = src.view;
   if (!src.referral.nearestRelativeRequest)
     return { problem: 'The nearest relative did not ask for this assessment (s.13(4)): there is no written-reasons letter.' };
-  if (a.outcomeKind === 'application')
+  // NR-12: the nearest relative's own application is not the AMHP's; the reasons for not applying are still owed.
+  if (amhpApplied(a.outcomeKind, (a.outcome as { application?: { applicant?: string } } | null)?.application?.applicant))
     return { problem: 'An application was made: s.13(4) written reasons are owed only when the AMHP decides not to apply.' };
   if (!a.outcomeKind || !a.decidedAt) return { problem: 'Record the outcome first: the letter gives the reasons for the decision.' };
   const nr = a.nearestRelative as { name: string | null } | null;

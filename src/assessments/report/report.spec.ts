@@ -506,6 +506,16 @@ describe('AMHP outcome report (COP-07)', () => {
     );
   });
 
+  it.each<['amhp' | 'nearest-relative', string | undefined]>([
+    ['amhp', undefined],
+    ['nearest-relative', 'Not recorded: required when no application is made (NR-12)'],
+  ])('an application by the %s on the nearest relative’s request: s.13(4) reasons owed: %s', (applicant, expected) => {
+    const model = fullModel();
+    model.referral.nearestRelativeRequested = true;
+    model.outcome = { ...model.outcome!, applicant };
+    expect(value(buildOutcomeReport(model), 'decision', 'Written reasons to the nearest relative (s.13(4))')).toBe(expected);
+  });
+
   it('prints open findings and acknowledged warnings separately, with the reason', () => {
     const lines = section(buildOutcomeReport(fullModel()), 'checks');
     expect(lines).toContainEqual({ label: 'Blocker COI-01', text: 'Dr Ann Lee has not signed a declaration. (SI 2008/1205)' });

@@ -22,6 +22,7 @@ import type {
   WrittenReasonsLetter,
 } from './report.types';
 import { isFilledText } from '../../statute/visible-text';
+import { amhpApplied } from '../assessment.rules';
 
 export const NOT_RECORDED = 'Not recorded';
 
@@ -701,7 +702,8 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
     lines.push(line('Alternatives put in place', joinOr(o.alternatives.map((a) => labelOf(ALTERNATIVE_LABELS, a)))));
   }
   lines.push(line('Rationale', text(o?.rationale)));
-  if (model.referral.nearestRelativeRequested === true && o?.kind !== 'application') {
+  // NR-12 (s.13(4)): owed unless the AMHP applied (the nearest relative's own application is not hers).
+  if (model.referral.nearestRelativeRequested === true && !amhpApplied(o?.kind ?? null, o?.applicant)) {
     lines.push(
       line(
         'Written reasons to the nearest relative (s.13(4))',
