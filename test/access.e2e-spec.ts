@@ -144,6 +144,7 @@ const GOLDEN: Record<string, string> = {
   'PATCH /approvals/:approvalId': 'admin manager',
   'PATCH /assessments/:id': 'manager amhp',
   'PATCH /assessments/:id/application': 'manager amhp',
+  'PATCH /assessments/:id/cto-order': 'manager amhp',
   'PATCH /assessments/:id/events/:eventId': 'manager amhp',
   'PATCH /decisions/:id': 'manager amhp',
   'PATCH /doctors/:id': 'admin manager',

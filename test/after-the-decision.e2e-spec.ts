@@ -208,7 +208,7 @@ describe('after the decision: written reasons, the s.14 report, the admission, t
     });
     const applicationRules = ['APP-03', 'APP-07', 'COP-02', 'COP-03', 'NR-01', 'NR-04', 'MED-02'];
 
-    it('a revocation agreed (s.17F(4)): no application blockers or deadlines; the s.17G period is said plainly not to be counted here (CTO-07)', async () => {
+    it('a revocation agreed (s.17F(4)): no application blockers or deadlines; the s.17G period is counted from the revocation once recorded, and said plainly to be unknown before (CTO-07)', async () => {
       const { worker, assessment: a } = await opened({
         legalContext: { kind: 'cto-recall', recalledAt: '2026-11-20T13:00:00Z', arrivedAt: '2026-11-20T14:00:00Z' },
       });
@@ -223,9 +223,19 @@ describe('after the decision: written reasons, the s.14 report, the admission, t
       expect(checks.findings).toContainEqual(
         expect.objectContaining({ rule: 'CTO-07', severity: 'warning', code: 'cto-revocation-not-recorded' }),
       );
+      // The responsible clinician's revocation, recorded: never before the AMHP's agreement, nothing kept then.
+      const early = await as(worker).patch(`/assessments/${a.id}/cto-order`, { orderMadeAt: '2026-11-21T10:59:00Z' }).expect(422);
+      expect(early.body).toMatchObject({ code: 'order-before-agreement', field: 'orderMadeAt', rule: 'CTO-03' });
+      await as(worker).patch(`/assessments/${a.id}/cto-order`, { orderMadeAt: '2026-11-21T11:30:00Z' }).expect(200);
+      const revoked = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+      // s.17G: as if under s.3, 6 months beginning with Sat 21 Nov 2026: to the end of Thu 20 May 2027 (BST).
+      expect(revoked.deadlines).toEqual([
+        expect.objectContaining({ id: 's3-first-period', rule: 'CTO-07', at: '2027-05-20T23:00:00.000Z' }),
+      ]);
+      expect(revoked.findings.map((f: { code: string }) => f.code)).not.toContain('cto-revocation-not-recorded');
     });
 
-    it('a CTO made with the AMHP’s agreement (s.17A(4)): no application checklist; the s.20A period is said plainly not to be counted here (CTO-08)', async () => {
+    it('a CTO made with the AMHP’s agreement (s.17A(4)): no application checklist; the s.20A period is counted from the order once recorded, and said plainly to be unknown before (CTO-08)', async () => {
       const { worker, assessment: a } = await opened({ legalContext: { kind: 'already-s3', admittedAt: '2026-11-10T12:00:00Z' } });
       expect((await decide(worker, a.id, cto({ conditionsAgreed: true }))).status).toBe(200);
       const checks = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
@@ -233,6 +243,21 @@ describe('after the decision: written reasons, the s.14 report, the admission, t
       for (const rule of applicationRules) expect(rules).not.toContain(rule);
       expect(checks.deadlines.map((d: { id: string }) => d.id)).toEqual([]);
       expect(checks.findings).toContainEqual(expect.objectContaining({ rule: 'CTO-08', code: 'cto-order-not-recorded' }));
+      await as(worker).patch(`/assessments/${a.id}/cto-order`, { orderMadeAt: '2026-11-21T11:30:00Z' }).expect(200);
+      const made = (await as(worker).get(`/assessments/${a.id}/checks`).expect(200)).body;
+      // s.20A(1): 6 months beginning with Sat 21 Nov 2026, the day the CTO was made.
+      expect(made.deadlines).toEqual([expect.objectContaining({ id: 'cto-first-period', rule: 'CTO-08', at: '2027-05-20T23:00:00.000Z' })]);
+      expect(made.findings.map((f: { code: string }) => f.code)).not.toContain('cto-order-not-recorded');
+    });
+
+    it('an order is recorded only on an agreement: not on an application, nor where the AMHP did not agree', async () => {
+      const { worker, assessment: a } = await opened({ legalContext: { kind: 'already-s3', admittedAt: '2026-11-10T12:00:00Z' } });
+      await as(worker).patch(`/assessments/${a.id}/cto-order`, { orderMadeAt: '2026-11-21T11:30:00Z' }).expect(409);
+      expect((await decide(worker, a.id, cto({ ctoDecision: 'disagree' }))).status).toBe(200);
+      const refused = await as(worker).patch(`/assessments/${a.id}/cto-order`, { orderMadeAt: '2026-11-21T11:30:00Z' }).expect(422);
+      expect(refused.body).toMatchObject({ code: 'cto-not-agreed', field: 'orderMadeAt' });
+      const future = await as(worker).patch(`/assessments/${a.id}/cto-order`, { orderMadeAt: '2026-11-22T11:30:00Z' });
+      expect([future.status, future.body.field]).toEqual([422, 'orderMadeAt']);
     });
   });
 });

@@ -315,6 +315,8 @@ describe('the s.12 register and the printed record', () => {
       { ...distribution[0], sentAt: '2026-11-21T11:45:00.000Z' },
       { recipient: 'Dr Sam Whitfield', role: 'GP', method: null, sentAt: null },
     ]);
+    // Admitted (APP-12): the application acted on, the assessment can close.
+    await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: '2026-11-21T11:50:00Z' }).expect(201);
     await as(worker).post(`/assessments/${a.id}/close`, {}).expect(200);
     // Closed: a copy sent afterwards may still be recorded on the distribution list (by a manager), nothing else.
     await as(manager).patch(`/assessments/${a.id}`, { ward: 'Elm Ward' }).expect(409);

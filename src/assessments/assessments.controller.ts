@@ -25,6 +25,7 @@ import {
   ChecksDto,
   ChecksQuery,
   CloseAssessmentDto,
+  CtoOrderDto,
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
@@ -285,6 +286,24 @@ export class AssessmentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.recordApplication(actor, id, dto, version));
+  }
+
+  @Patch(':id/cto-order')
+  @Authorize('assessments.write')
+  @ApiOperation({
+    summary:
+      "CTO-07 / CTO-08: record the responsible clinician's order after the AMHP agreed: the CTO made (s.17A(1); it lasts 6 months beginning with that day, s.20A(1)) or revoked (s.17F(4), within the recall's 72 hours; the patient is detained again as if under s.3 from the day of revocation, s.17G). The checks then count the period. Never before the agreement, never in the future; also after the assessment closed.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: AssessmentViewDto })
+  async ctoOrder(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: CtoOrderDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
+    return this.tagged(reply, await this.assessments.recordCtoOrder(actor, id, dto, version));
   }
 
   @Post(':id/s4-lapse')

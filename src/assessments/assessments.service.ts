@@ -71,6 +71,7 @@ import {
 import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import {
   ApplicationRecordDto,
+  CtoOrderDto,
   AssessmentQuery,
   AssessmentViewDto,
   ChecksDto,
@@ -191,6 +192,7 @@ type CtoInput = {
   inWriting: boolean;
   signedAt: Date;
   conditionsAgreed: boolean;
+  orderMadeAt?: Date | null;
   recorded?: boolean;
 };
 
@@ -204,6 +206,7 @@ function storedCto(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>): CtoInp
     inWriting: c.inWriting === true,
     signedAt: new Date(c.signedAt as string),
     conditionsAgreed: c.conditionsAgreed === true,
+    orderMadeAt: typeof c.orderMadeAt === 'string' ? new Date(c.orderMadeAt) : null,
     recorded: true,
   };
 }
@@ -1295,6 +1298,56 @@ export class AssessmentsService implements OnModuleInit {
         details: previous,
       });
       return { fields };
+    });
+  }
+
+  /**
+   * CTO-07 / CTO-08: the responsible clinician's order after the AMHP agreed (the AMHP's agreement is not the order):
+   * the CTO made (s.17A(1)) or revoked (s.17F(4)). It follows the agreement and is not in the future; a revocation falls
+   * within the recall's 72 hours (CTO-03, s.17F(4)-(5)). The checks then count its period (s.20A(1); s.17G). Kept
+   * after the fact, also once the assessment is closed; a correction keeps what it replaced in the audit.
+   */
+  async recordCtoOrder(actor: Actor, id: string, dto: CtoOrderDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
+    const orderMadeAt = new Date(this.notFuture(dto.orderMadeAt, 'orderMadeAt'));
+    return this.change(actor, id, expectedVersion, 'assessment.cto-order', async (m, a) => {
+      const cto = storedCto(a);
+      if (!cto) throw new ConflictProblem('No CTO decision is recorded on this assessment.', 'no-cto-decision');
+      const rule: RuleId = cto.about === 'revocation' ? 'CTO-03' : 'CTO-01';
+      const zone = this.config.timeZone;
+      if (cto.decision !== 'agree')
+        throw new UnprocessableProblem(
+          `The AMHP did not agree, so the responsible clinician cannot ${cto.about === 'revocation' ? 'revoke the CTO (s.17F(4))' : 'make the CTO (s.17A(4))'}: there is no order to record.`,
+          'cto-not-agreed',
+          { field: 'orderMadeAt', rule },
+        );
+      if (orderMadeAt.getTime() < cto.signedAt.getTime())
+        throw new UnprocessableProblem(
+          `orderMadeAt (${formatLocal(orderMadeAt, zone)}) cannot be before the AMHP's agreement (${formatLocal(cto.signedAt, zone)}): the order needs it first.`,
+          'order-before-agreement',
+          { field: 'orderMadeAt', rule },
+        );
+      if (cto.about === 'revocation') {
+        const recall = recallOf(await this.referrals.forAssessment(m, a.referralId));
+        if (recall && !recall.provisional && orderMadeAt.getTime() >= recall.endsAt.getTime())
+          throw new UnprocessableProblem(
+            `orderMadeAt (${formatLocal(orderMadeAt, zone)}) is after the recall's 72 hours ended (${formatLocal(recall.endsAt, zone)}): the CTO cannot be revoked on this recall (s.17F(4)-(5)).`,
+            'revocation-after-recall-period',
+            { field: 'orderMadeAt', rule: 'CTO-03' satisfies RuleId },
+          );
+      }
+      const stored = (a.outcome as { cto: Record<string, unknown> }).cto;
+      await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [
+        id,
+        { ...a.outcome, cto: { ...stored, orderMadeAt: orderMadeAt.toISOString() } },
+      ]);
+      await this.audit.record(m, {
+        action: 'assessment.cto-order.previous',
+        resourceType: 'assessment',
+        resourceId: id,
+        subjectPersonId: a.personId,
+        details: { orderMadeAt: stored.orderMadeAt ?? null },
+      });
+      return { orderMadeAt: orderMadeAt.toISOString() };
     });
   }
 

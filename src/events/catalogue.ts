@@ -292,6 +292,11 @@ export const EVENTS = {
       after: enumOf(['discharged', 'remained-informally', 'other'], 'What happened to the patient when it lapsed.'),
     }),
   ),
+  'assessment.cto-order': event(
+    'assessment',
+    "The responsible clinician's order after the AMHP's agreement was recorded: the CTO made (s.17A(1)) or revoked (s.17F(4)).",
+    obj({ ...assessmentIds, orderMadeAt: instant('When the order was made: its period begins with that day (s.20A(1); s.17G).') }),
+  ),
   'assessment.close': event(
     'assessment',
     'The assessment closed.',

@@ -2493,9 +2493,9 @@ function checkCto(ctx: Ctx): void {
 /**
  * After the AMHP agreed (checks of a recorded decision): the period the responsible clinician's order starts, CTO-07
  * (s.17G: revoked, the patient is detained again as if under s.3, the s.3 period beginning with the day of revocation)
- * or CTO-08 (s.20A(1): a CTO lasts 6 months beginning with the day it is made), counted when the order's day is known;
- * the hub does not record the order itself (the AMHP's agreement is not the order), and the checks say so plainly
- * rather than show an application checklist or a period counted from the wrong day.
+ * or CTO-08 (s.20A(1): a CTO lasts 6 months beginning with the day it is made), counted from the order once it is
+ * recorded (the AMHP's agreement is not the order); until then the checks say so plainly rather than show an
+ * application checklist or a period counted from the wrong day.
  */
 function ctoPeriod(ctx: Ctx, cto: CtoDecisionFacts): void {
   const revocation = cto.about === 'revocation';
@@ -2534,7 +2534,7 @@ function ctoPeriod(ctx: Ctx, cto: CtoDecisionFacts): void {
       'CTO-07',
       'warning',
       'cto-revocation-not-recorded',
-      `The AMHP agreed at ${local(ctx, cto.signedAt)} that the CTO should be revoked (form CTO5). The revocation is the responsible clinician's order, and the hub does not record it: if it was made, the patient is detained again as if under s.3 for ${ctx.regime.s3FirstPeriodMonths} months beginning with the day of revocation (s.17G), which cannot be counted here. No application is owed: the hospital's Mental Health Act office keeps the order and its period.`,
+      `The AMHP agreed at ${local(ctx, cto.signedAt)} that the CTO should be revoked (form CTO5). The revocation is the responsible clinician's order, and it is not recorded: once made, the patient is detained again as if under s.3 for ${ctx.regime.s3FirstPeriodMonths} months beginning with the day of revocation (s.17G), which cannot be counted until the order's time is recorded (cto-order). No application is owed.`,
       C.cto07,
     );
   else
@@ -2543,7 +2543,7 @@ function ctoPeriod(ctx: Ctx, cto: CtoDecisionFacts): void {
       'CTO-08',
       'warning',
       'cto-order-not-recorded',
-      `The AMHP agreed at ${local(ctx, cto.signedAt)} to the CTO being made (form CTO1). The order is the responsible clinician's, and the hub does not record it: once made, the CTO lasts ${CTO_FIRST_PERIOD_MONTHS} months beginning with the day it is made (s.20A(1)), which cannot be counted here. No application is owed: the hospital's Mental Health Act office keeps the order and its period.`,
+      `The AMHP agreed at ${local(ctx, cto.signedAt)} to the CTO being made (form CTO1). The order is the responsible clinician's, and it is not recorded: once made, the CTO lasts ${CTO_FIRST_PERIOD_MONTHS} months beginning with the day it is made (s.20A(1)), which cannot be counted until the order's time is recorded (cto-order). No application is owed.`,
       C.cto08,
     );
 }

@@ -254,7 +254,7 @@ export interface CtoDecisionFacts {
   recall?: { startsAt: Instant; endsAt: Instant; provisional: boolean } | null;
   /**
    * CTO-07 / CTO-08: when the responsible clinician made the order the AMHP agreed to (the revocation, s.17F(4); the
-   * CTO, s.17A(1)). The hub has no record of it (the AMHP's agreement is not the order): absent or null.
+   * CTO, s.17A(1)), once recorded (PATCH /assessments/{id}/cto-order; the AMHP's agreement is not the order); null before.
    */
   orderMadeAt?: Instant | null;
   /** The decision is recorded (the checks of an outcome already made), not being recorded now. */

@@ -399,7 +399,7 @@ export const RULES = {
   'CTO-08': {
     citation: 'MHA 1983 s.20A(1)',
     summary:
-      "A CTO lasts 6 months beginning with the day it is made; the hub does not record the responsible clinician's order, so after an AMHP's agreement the checks say the period cannot be counted here.",
+      "A CTO lasts 6 months beginning with the day it is made: counted once the responsible clinician's order is recorded; until then the checks after the AMHP's agreement say it is not.",
     severity: 'warning',
     regime: 'mha-1983',
     commencement: null,
@@ -407,7 +407,7 @@ export const RULES = {
   'CTO-07': {
     citation: 'MHA 1983 s.17G',
     summary:
-      "On revocation of a CTO the patient is detained again as if under s.3, the period beginning with the day of revocation; the hub does not record the responsible clinician's revocation, so after an agreed revocation the checks say the period cannot be counted here.",
+      "On revocation of a CTO the patient is detained again as if under s.3, the period beginning with the day of revocation: counted once the responsible clinician's revocation is recorded; until then the checks after an agreed revocation say it is not.",
     severity: 'warning',
     regime: 'mha-1983',
     commencement: null,

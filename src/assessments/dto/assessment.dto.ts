@@ -702,6 +702,20 @@ export class S4LapseDto {
   details?: string;
 }
 
+/**
+ * CTO-07 / CTO-08: the responsible clinician's order the AMHP agreed to, recorded after the fact: the CTO made
+ * (s.17A(1)) or, for a recalled patient, revoked (s.17F(4)).
+ */
+export class CtoOrderDto {
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      "When the responsible clinician made the order: never before the AMHP's agreement (signedAt), never in the future; a revocation within the recall's 72 hours (CTO-03).",
+  })
+  @IsInstant()
+  orderMadeAt: string;
+}
+
 export class CloseAssessmentDto {
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
 }
