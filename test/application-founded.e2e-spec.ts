@@ -156,6 +156,33 @@ describe('what an application is founded on', () => {
     expect(byCode(after.body.outcome.findingsAtDecision, 'applicant-seen-after-signing')).toEqual([]);
   });
 
+  it.each([
+    ['s2', ['2026-11-21T08:00:00Z', '2026-11-21T10:00:00Z']],
+    ['s4', ['2026-11-21T10:00:00Z', '2026-11-21T10:00:00Z']],
+  ] as const)(
+    'a %s signed at 09:30 on a recommendation given at 10:00 that day is refused, naming both times; signed after it, it is recorded (MED-01, s.12(1))',
+    async (section, exams) => {
+      await at(NOW);
+      const { worker, assessment: a } = await opened();
+      const relative = await prepared(a, worker, section, [...exams]);
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, informedAt: '2026-11-21T09:15:00Z', informedMethod: 'phone' })
+        .expect(200);
+      const body = (signedAt: string) => application(section, { signedAt, ...(section === 's4' ? { undesirableDelayStatement: true } : {}) });
+      const early = await decide(worker, a.id, body('2026-11-21T09:30:00Z'));
+      expect([early.status, early.body.code]).toEqual([422, 'application-blocked']);
+      expect(early.body.rules).toEqual(['MED-01']);
+      expect(byCode(early.body.findings, 'recommendation-examined-after-application').map((f) => f.message)).toEqual([
+        expect.stringContaining('examined the patient at Sat 21 Nov 2026 10:00 GMT, after the application was signed at Sat 21 Nov 2026 09:30 GMT'),
+      ]);
+      expect(await statusOf(a.id)).toBe('open');
+
+      const after = await decide(worker, a.id, body('2026-11-21T10:30:00Z'));
+      expect(after.status).toBe(200);
+      expect(byCode(after.body.outcome.findingsAtDecision, 'recommendation-examined-after-application')).toEqual([]);
+    },
+  );
+
   it('before the application, the checks and the job pack show the latest date for the second examination and the last valid application date, warn on the day the window closes, and block after it (MED-02, COP-02)', async () => {
     await at(NOW);
     const { worker, referral, assessment: a } = await opened();

@@ -982,16 +982,39 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
 });
 
 describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-09)', () => {
-  it('MED-01: a recommendation signed after the application date is a blocker; the same day is fine', () => {
+  it('MED-01: a recommendation signed after the application date is a blocker', () => {
     const f = facts();
-    const sameDay = { ...f.recommendations[1], signedAt: at('2026-03-03T23:30:00Z') };
-    expect(blockers(checked(withRecs(f, [f.recommendations[0], sameDay])))).toEqual([]);
     const nextDay = { ...f.recommendations[1], signedAt: at('2026-03-04T00:30:00Z') };
     const c = checked(withRecs(f, [f.recommendations[0], nextDay]));
     expect(blockers(c)).toEqual(['MED-01:recommendation-signed-after-application']);
     expect(finding(c, 'recommendation-signed-after-application').message).toContain(
       'signed the recommendation on Wed 4 Mar 2026, after the application date (Tue 3 Mar 2026)',
     );
+  });
+
+  // s.2(3), s.3(3), s.4(3), s.7(3): founded on recommendations already given, judged by the instant, not the date.
+  // The application is signed at 18:00 on Tue 3 Mar; the last founding recommendation is changed.
+  it.each<[Section, string, string, string | null]>([
+    ['s2', 'examined and signed later the same day', '2026-03-03T19:00:00Z', 'recommendation-examined-after-application'],
+    ['s3', 'examined and signed later the same day', '2026-03-03T19:00:00Z', 'recommendation-examined-after-application'],
+    ['s4', 'examined and signed later the same day', '2026-03-03T19:00:00Z', 'recommendation-examined-after-application'],
+    ['s7', 'examined and signed later the same day', '2026-03-03T19:00:00Z', 'recommendation-examined-after-application'],
+    ['s2', 'examined before, signed a minute after', '2026-03-03T17:00:00Z|2026-03-03T18:01:00Z', 'recommendation-signed-after-application'],
+    ['s4', 'examined before, signed a minute after', '2026-03-03T17:00:00Z|2026-03-03T18:01:00Z', 'recommendation-signed-after-application'],
+    ['s2', 'examined and signed at the very instant', '2026-03-03T18:00:00Z', null],
+    ['s3', 'examined and signed an hour before', '2026-03-03T17:00:00Z', null],
+  ])('MED-01: a %s application whose last recommendation was %s', (section, _name, when, code) => {
+    const f = facts(section);
+    const [examinedAt, signedAt] = when.split('|').map(at);
+    const recs = [...f.recommendations];
+    recs[recs.length - 1] = { ...recs[recs.length - 1], examinedAt, signedAt: signedAt ?? examinedAt };
+    const c = checked(withRecs(f, recs));
+    const med01 = blockers(c).filter((b) => b.startsWith('MED-01'));
+    expect(med01).toEqual(code ? [`MED-01:${code}`] : []);
+    if (code === 'recommendation-examined-after-application')
+      expect(finding(c, code).message).toContain('examined the patient at Tue 3 Mar 2026 19:00 GMT, after the application was signed at Tue 3 Mar 2026 18:00 GMT');
+    if (code === 'recommendation-signed-after-application')
+      expect(finding(c, code).message).toContain('at Tue 3 Mar 2026 18:01 GMT, after the application was signed at Tue 3 Mar 2026 18:00 GMT');
   });
 
   it('MED-01: a recommendation signed before the examination is a blocker', () => {

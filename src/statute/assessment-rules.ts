@@ -1795,16 +1795,29 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
   checkExamModes(ctx, recs);
   checkRecommendationCount(ctx, recs);
 
-  // MED-01 (s.12(1)): recommendations signed on or before the application date (and after the examination).
+  // MED-01 (s.12(1); s.2(3), s.3(3), s.4(3), s.7(3)): an application is founded on recommendations already given, so
+  // each founding doctor examined the patient and signed at or before the instant the application is signed, not
+  // merely on or before its date: one given later the same day did not exist when the applicant signed.
   for (const r of recs) {
     const signedDay = day(ctx, r.signedAt);
-    if (signedDay > appDay) {
+    if (r.examinedAt.getTime() > app.signedAt.getTime()) {
+      add(
+        ctx,
+        'MED-01',
+        'blocker',
+        'recommendation-examined-after-application',
+        `${r.doctorName} examined the patient at ${local(ctx, r.examinedAt)}, after the application was signed at ${local(ctx, app.signedAt)}. An application is founded on recommendations already given: the examination and the recommendation must come before the applicant signs. Correct the times, or sign the application again after the recommendation.`,
+        C.med01,
+      );
+    } else if (r.signedAt.getTime() > app.signedAt.getTime()) {
       add(
         ctx,
         'MED-01',
         'blocker',
         'recommendation-signed-after-application',
-        `${r.doctorName} signed the recommendation on ${formatDay(signedDay)}, after the application date (${formatDay(appDay)}). Recommendations must be signed on or before the date of the application.`,
+        signedDay > appDay
+          ? `${r.doctorName} signed the recommendation on ${formatDay(signedDay)}, after the application date (${formatDay(appDay)}). Recommendations must be signed before the application is signed.`
+          : `${r.doctorName} signed the recommendation at ${local(ctx, r.signedAt)}, after the application was signed at ${local(ctx, app.signedAt)}. An application is founded on recommendations already given: correct the times, or sign the application again after the recommendation.`,
         C.med01,
       );
     }

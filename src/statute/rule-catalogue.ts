@@ -511,7 +511,8 @@ export const RULES = {
   // Medical recommendations.
   'MED-01': {
     citation: 'MHA 1983 s.12(1)',
-    summary: 'Recommendations are signed after the examination and on or before the date of the application.',
+    summary:
+      'Recommendations are signed after the examination; the application is founded on them, so each founding examination and signature comes at or before the instant the application is signed, not only on or before its date.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
