@@ -166,14 +166,21 @@ describe('what an application is founded on', () => {
       const { worker, assessment: a } = await opened();
       const relative = await prepared(a, worker, section, [...exams]);
       await as(worker)
-        .put(`/assessments/${a.id}/nearest-relative`, { relativeId: relative.id, informedAt: '2026-11-21T09:15:00Z', informedMethod: 'phone' })
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: relative.id,
+          informedAt: '2026-11-21T09:15:00Z',
+          informedMethod: 'phone',
+        })
         .expect(200);
-      const body = (signedAt: string) => application(section, { signedAt, ...(section === 's4' ? { undesirableDelayStatement: true } : {}) });
+      const body = (signedAt: string) =>
+        application(section, { signedAt, ...(section === 's4' ? { undesirableDelayStatement: true } : {}) });
       const early = await decide(worker, a.id, body('2026-11-21T09:30:00Z'));
       expect([early.status, early.body.code]).toEqual([422, 'application-blocked']);
       expect(early.body.rules).toEqual(['MED-01']);
       expect(byCode(early.body.findings, 'recommendation-examined-after-application').map((f) => f.message)).toEqual([
-        expect.stringContaining('examined the patient at Sat 21 Nov 2026 10:00 GMT, after the application was signed at Sat 21 Nov 2026 09:30 GMT'),
+        expect.stringContaining(
+          'examined the patient at Sat 21 Nov 2026 10:00 GMT, after the application was signed at Sat 21 Nov 2026 09:30 GMT',
+        ),
       ]);
       expect(await statusOf(a.id)).toBe('open');
 

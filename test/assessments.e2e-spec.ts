@@ -1260,6 +1260,72 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       expect(expiry(checks).label).toContain('had lapsed before this application took effect');
     });
 
+    it('a further s.2 (or a s.4) for a patient the referral says is on a s.2 is refused: a s.2 cannot be renewed (APP-17, s.2(4)); the s.2 clock runs on', async () => {
+      // Admitted Tue 10 Nov: the s.2 lapses at the end of Mon 7 Dec.
+      const {
+        worker,
+        referral,
+        assessment: a,
+      } = await opened({ legalContext: { kind: 'already-s2', admittedAt: '2026-11-10T10:00:00Z' } });
+      const parent = await prepared(a, worker, 's2');
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: parent.id,
+          informedAt: '2026-11-21T10:30:00Z',
+          informedMethod: 'phone',
+        })
+        .expect(200);
+      const checks = await s2Checks(worker, a.id);
+      expect(checks.findings).toContainEqual(expect.objectContaining({ rule: 'APP-17', severity: 'blocker', code: 's2-not-renewable' }));
+      expect(checks.ready).toBe(false);
+      for (const section of ['s2', 's4']) {
+        const refused = await decide(
+          worker,
+          a.id,
+          application(section, { managersReceivedAt: '2026-11-21T11:30:00Z', undesirableDelayStatement: true }),
+        );
+        expect([refused.status, refused.body.code]).toEqual([422, 'application-blocked']);
+        expect(refused.body.rules).toContain('APP-17');
+        const found = (refused.body.findings as Array<{ code: string; message: string }>).find((f) => f.code === 's2-not-renewable')!;
+        expect(found.message).toContain('which runs until the end of Mon 7 Dec 2026');
+        expect(found.message).toContain('make a s.3 application');
+      }
+      const view = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
+      expect(view.status).toBe('open');
+      const clock = (await as(worker).get(`/referrals/${referral.id}`).expect(200)).body.clocks.find(
+        (c: { id: string }) => c.id === 'APP-17',
+      );
+      expect(clock.state).not.toBe('stopped');
+      expect(clock.deadline).toBe('2026-12-08T00:00:00.000Z');
+    });
+
+    it("a second s.2 for a patient the hub's own record shows admitted under a s.2 days earlier needs that answered (APP-17); as at before that admission it does not", async () => {
+      // The first referral's s.2: signed 11:00 and admitted 11:30 on Sat 21 Nov.
+      const first = await detained();
+      const second = await opened({ personId: first.a.person.id });
+      await prepared(second.assessment, second.worker, 's2');
+      await as(second.worker)
+        .put(`/assessments/${second.assessment.id}/nearest-relative`, {
+          relativeId: first.parent.id,
+          informedAt: '2026-11-21T10:30:00Z',
+          informedMethod: 'phone',
+        })
+        .expect(200);
+      const checks = await s2Checks(second.worker, second.assessment.id);
+      expect(checks.findings).toContainEqual(expect.objectContaining({ rule: 'APP-17', severity: 'warning', code: 's2-not-renewable' }));
+      const body = application('s2', { signedAt: '2026-11-21T11:45:00Z' });
+      const refused = await as(second.worker).post(`/assessments/${second.assessment.id}/outcome`, body).expect(422);
+      expect(refused.body.code).toBe('warnings-not-acknowledged');
+      const warned = (refused.body.findings as Array<{ code: string; message: string }>).find((f) => f.code === 's2-not-renewable')!;
+      expect(warned.message).toContain("The hub's record shows the patient admitted under a s.2 at Sat 21 Nov 2026 11:30 GMT");
+      expect(warned.message).toContain('If the patient was discharged from that s.2');
+      // As at a time before the first s.2's admission there was nothing to renew.
+      const before = (
+        await as(second.worker).get(`/assessments/${second.assessment.id}/checks?section=s2&asAt=2026-11-21T11:20:00Z`).expect(200)
+      ).body;
+      expect(before.findings.map((f: { code: string }) => f.code)).not.toContain('s2-not-renewable');
+    });
+
     it('recording a s.29 application (ground c) and the court’s decision moves the queue at once, and a patient referred again after day 28 of an extended s.2 is not warned that it had ended (NR-11, s.29(4))', async () => {
       // Admitted Sat 24 Oct: the s.2 would lapse at the end of Fri 20 Nov. The AMHP filed the s.29 at 10:00 that day.
       const context = { kind: 'already-s2', admittedAt: '2026-10-24T10:00:00Z' };

@@ -44,6 +44,7 @@ import {
   formatLocal,
   hoursAfter,
   S4_DETENTION_HOURS,
+  s2End,
   type Finding,
 } from '../statute/clocks';
 import { legalRegime } from '../statute/legal-regime';
@@ -1912,6 +1913,7 @@ export class AssessmentsService implements OnModuleInit {
           (f) => f.severity === 'hard',
         )
       : false;
+    const displacements = displacementsKnownAt(state.displacementApplications, knownAt, this.config.timeZone);
     const facts: AssessmentFacts = {
       regime,
       timeZone: this.config.timeZone,
@@ -1969,7 +1971,11 @@ export class AssessmentsService implements OnModuleInit {
             ...application,
             // NR-11 looks past the signing: an application made later in the s.2 extends it, one made before does not.
             // As known then: filed by that instant, and not yet decided if the court decided it after that day.
-            displacementApplications: displacementsKnownAt(state.displacementApplications, knownAt, this.config.timeZone),
+            displacementApplications: displacements,
+            // APP-17 (s.2(4)): the s.2 the referral says the patient is on, else one the hub's own record shows in force.
+            detainedUnderS2:
+              application.detainedUnderS2 ??
+              (application.section === 's7' ? null : await this.s2OnRecord(m, a, application.signedAt, displacements)),
           }
         : null,
       cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved, referredAs: referral.legalContext.kind, recall: recallOf(referral) } : null,
@@ -2011,6 +2017,40 @@ export class AssessmentsService implements OnModuleInit {
         : nr.relativeId
       : keyOf(await this.relatives.nearestRelativeState(m, personId, identifiedAsAt, 'nearest-relative'));
     return then === keyOf(state) ? null : { identified: nr.name, identifiedAsAt, proposed: now.name };
+  }
+
+  /**
+   * APP-17 (s.2(4)): the s.2 the hub's own record shows the person detained under at `at`, whatever the referral says:
+   * of the applications made in the person's other assessments, the one admitted last by then (not after its authority
+   * to convey ended, APP-13/14), when it is a s.2, or a s.4 that had become one (APP-11; the s.2 runs from the s.4
+   * admission), and still in force then as s2End judges it with the displacement applications (NR-11). A later s.3
+   * admission ended it (s.6(4)). The hub keeps no discharge, so the rules only warn on it (`from: 'record'`).
+   */
+  private async s2OnRecord(
+    m: EntityManager,
+    a: AssessmentRow,
+    at: Date,
+    displacements: readonly DisplacementApplicationFacts[],
+  ): Promise<ApplicationFacts['detainedUnderS2']> {
+    const [last]: Array<{ section: Section; admitted_at: Date; s4_converts_at: Date | null }> = await m.query(
+      `SELECT o.section, o.admitted_at, o.s4_converts_at FROM (
+         SELECT x.section, x.s4_converts_at, x.conveyance_ends_at,
+                CASE WHEN x.outcome->'application'->>'inPatient' = 'true' AND x.outcome->'application'->>'managersReceivedAt' IS NOT NULL
+                     THEN (x.outcome->'application'->>'managersReceivedAt')::timestamptz
+                     ELSE (SELECT min(e.at) FROM assessment_events e WHERE e.assessment_id = x.id AND e.type = 'admitted') END AS admitted_at
+           FROM assessments x
+          WHERE x.person_id = $1 AND x.id <> $2 AND x.outcome_kind = 'application' AND x.section IN ('s2', 's3', 's4')) o
+        WHERE o.admitted_at <= $3 AND (o.conveyance_ends_at IS NULL OR o.admitted_at < o.conveyance_ends_at)
+        ORDER BY o.admitted_at DESC LIMIT 1`,
+      [a.personId, a.id, at],
+    );
+    if (!last) return null;
+    const s2 = last.section === 's2' || (last.section === 's4' && !!last.s4_converts_at && last.s4_converts_at.getTime() <= at.getTime());
+    if (!s2) return null;
+    const admittedAt = new Date(last.admitted_at);
+    const judged = s2End(admittedAt, displacements, this.config.timeZone);
+    const open = judged.extension.kind === 'pending' || judged.extension.kind === 'end-unknown';
+    return open || at.getTime() < judged.end.getTime() ? { admittedAt, from: 'record' } : null;
   }
 
   /** 422 unless the workflow's gate lets the outcome through (assessment.rules.ts). */

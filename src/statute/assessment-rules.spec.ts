@@ -617,6 +617,40 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
     }
   });
 
+  // s.2(4): not renewable. The application is signed Tue 3 Mar 2026 18:00 GMT; the s.2 it would follow was admitted then.
+  it.each<[string, Section, string, 'referral' | 'record' | undefined, string | null, string | null]>([
+    ['a second s.2 while the referral says the patient is on a s.2 (day 12)', 's2', '2026-02-20T12:00:00Z', undefined, 'blocker', null],
+    ['a s.4 while the referral says the patient is on a s.2', 's4', '2026-02-20T12:00:00Z', 'referral', 'blocker', null],
+    ["a second s.2 while the hub's record shows an earlier s.2 in force", 's2', '2026-02-20T12:00:00Z', 'record', 'warning', null],
+    ['a second s.2 on the last day of the first (day 28)', 's2', '2026-02-04T12:00:00Z', undefined, 'blocker', null],
+    ['a second s.2 the day after the first lapsed', 's2', '2026-02-03T12:00:00Z', undefined, null, null],
+    [
+      'a second s.2 while a s.29 application made during the first is pending',
+      's2',
+      '2026-02-03T12:00:00Z',
+      undefined,
+      'blocker',
+      '2026-02-20T10:00:00Z',
+    ],
+    ['a s.3: the lawful route on from a s.2', 's3', '2026-02-20T12:00:00Z', undefined, null, null],
+    ['a s.2 signed before the s.2 admission', 's2', '2026-03-03T19:00:00Z', undefined, null, null],
+  ])('APP-17 (s.2(4)): %s', (_case, section, s2Admitted, from, severity, filedAt) => {
+    const c = checked(
+      withApp(facts(section, '2026-03-03T18:00:00Z'), {
+        detainedUnderS2: { admittedAt: at(s2Admitted), ...(from ? { from } : {}) },
+        displacementApplications: filedAt ? [{ filedAt: at(filedAt), status: 'applied', disposedOn: null }] : [],
+      }),
+    );
+    const f = c.findings.filter((x) => x.code === 's2-not-renewable');
+    if (!severity) return expect(f).toEqual([]);
+    expect(f).toEqual([expect.objectContaining({ rule: 'APP-17', severity })]);
+    expect(f[0].message).toContain('A s.2 cannot be renewed (s.2(4))');
+    expect(f[0].message).toContain('make a s.3 application');
+    if (!filedAt && s2Admitted === '2026-02-20T12:00:00Z')
+      expect(f[0].message).toContain('which runs until the end of Thu 19 Mar 2026 (28 days beginning with the day of admission)');
+    if (from === 'record') expect(f[0].message).toContain('If the patient was discharged from that s.2');
+  });
+
   it('NR-11: the extension is marked in the basis, and the message says the court dates now decide', () => {
     const c = checked(
       withApp(facts('s2', '2026-03-01T14:00:00Z'), {
@@ -999,8 +1033,18 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
     ['s3', 'examined and signed later the same day', '2026-03-03T19:00:00Z', 'recommendation-examined-after-application'],
     ['s4', 'examined and signed later the same day', '2026-03-03T19:00:00Z', 'recommendation-examined-after-application'],
     ['s7', 'examined and signed later the same day', '2026-03-03T19:00:00Z', 'recommendation-examined-after-application'],
-    ['s2', 'examined before, signed a minute after', '2026-03-03T17:00:00Z|2026-03-03T18:01:00Z', 'recommendation-signed-after-application'],
-    ['s4', 'examined before, signed a minute after', '2026-03-03T17:00:00Z|2026-03-03T18:01:00Z', 'recommendation-signed-after-application'],
+    [
+      's2',
+      'examined before, signed a minute after',
+      '2026-03-03T17:00:00Z|2026-03-03T18:01:00Z',
+      'recommendation-signed-after-application',
+    ],
+    [
+      's4',
+      'examined before, signed a minute after',
+      '2026-03-03T17:00:00Z|2026-03-03T18:01:00Z',
+      'recommendation-signed-after-application',
+    ],
     ['s2', 'examined and signed at the very instant', '2026-03-03T18:00:00Z', null],
     ['s3', 'examined and signed an hour before', '2026-03-03T17:00:00Z', null],
   ])('MED-01: a %s application whose last recommendation was %s', (section, _name, when, code) => {
@@ -1012,9 +1056,13 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
     const med01 = blockers(c).filter((b) => b.startsWith('MED-01'));
     expect(med01).toEqual(code ? [`MED-01:${code}`] : []);
     if (code === 'recommendation-examined-after-application')
-      expect(finding(c, code).message).toContain('examined the patient at Tue 3 Mar 2026 19:00 GMT, after the application was signed at Tue 3 Mar 2026 18:00 GMT');
+      expect(finding(c, code).message).toContain(
+        'examined the patient at Tue 3 Mar 2026 19:00 GMT, after the application was signed at Tue 3 Mar 2026 18:00 GMT',
+      );
     if (code === 'recommendation-signed-after-application')
-      expect(finding(c, code).message).toContain('at Tue 3 Mar 2026 18:01 GMT, after the application was signed at Tue 3 Mar 2026 18:00 GMT');
+      expect(finding(c, code).message).toContain(
+        'at Tue 3 Mar 2026 18:01 GMT, after the application was signed at Tue 3 Mar 2026 18:00 GMT',
+      );
   });
 
   it('MED-01: a recommendation signed before the examination is a blocker', () => {

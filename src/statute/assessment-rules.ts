@@ -1833,6 +1833,9 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
     }
   }
 
+  // APP-17 (s.2(4)): a s.2 is not renewable; a further s.2, or a s.4, made while it is in force does not extend it.
+  if ((section === 's2' || section === 's4') && app.detainedUnderS2) checkS2NotRenewed(ctx, app, app.detainedUnderS2);
+
   if (section === 's4') {
     checkEmergency(ctx, app, recs);
   } else {
@@ -2063,6 +2066,35 @@ function describeContacts(ctx: Ctx, contacts: readonly ContactFacts[], from: Iso
       `Video or telephone contact (${remote.map((c) => local(ctx, c.at)).join(', ')}) does not count: the patient must be seen in person.`,
     );
   return parts.join(' ');
+}
+
+/**
+ * APP-17 (s.2(4)): a s.2 cannot be renewed. The patient may be kept beyond its 28 days only by becoming liable to be
+ * detained under a later application of another kind (a s.3, whose admission ends the s.2, s.6(4); or the s.29(4)
+ * extension, NR-11): a second s.2, or a s.4, made while the first is in force only restarts the 28 days in another
+ * name. Judged at the signing, with the s.2's end as s2End gives it (an extension pending keeps it in force). The s.2
+ * the referral records the patient on (its legal context, stated for this referral) is a blocker; one the hub's own
+ * record shows (an earlier assessment's s.2, admitted and not yet at its end) is a warning to answer, since the hub
+ * keeps no record of a discharge before the 28 days end (s.23): the acknowledgement says when it happened.
+ */
+function checkS2NotRenewed(ctx: Ctx, app: ApplicationFacts, s2: NonNullable<ApplicationFacts['detainedUnderS2']>): void {
+  if (app.signedAt.getTime() < s2.admittedAt.getTime()) return;
+  const judged = s2End(s2.admittedAt, app.displacementApplications, ctx.zone);
+  const open = judged.extension.kind === 'pending' || judged.extension.kind === 'end-unknown';
+  if (!open && app.signedAt.getTime() >= judged.end.getTime()) return;
+  const fromRecord = s2.from === 'record';
+  const what = app.section === 's4' ? 'an emergency application under s.4' : 'a further s.2 application';
+  const runs = open
+    ? 'which is extended while a s.29 displacement application is undecided (s.29(4))'
+    : `which runs until ${endOfDayText(judged.extension.kind === 'decided' ? judged.extension.lastDay : judged.lastDay)} (28 days beginning with the day of admission${judged.extension.kind === 'decided' ? ', as extended under s.29(4)' : ''})`;
+  add(
+    ctx,
+    'APP-17',
+    fromRecord ? 'warning' : 'blocker',
+    's2-not-renewable',
+    `${fromRecord ? "The hub's record shows the patient admitted" : 'The patient is detained'} under a s.2 at ${local(ctx, s2.admittedAt)}, ${runs}. A s.2 cannot be renewed (s.2(4)), and ${what} made while it is in force does not extend it: to keep the patient detained beyond it, make a s.3 application (its admission ends the s.2, s.6(4)); otherwise the s.2 runs out.${fromRecord ? ' If the patient was discharged from that s.2 before this application, say when in the acknowledgement.' : ''}`,
+    C.app17,
+  );
 }
 
 /**

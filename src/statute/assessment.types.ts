@@ -223,10 +223,12 @@ export interface ApplicationFacts {
    */
   displacementApplications: DisplacementApplicationFacts[];
   /**
-   * APP-17 (s.2(4)) with NR-11: the patient is already detained under a s.2 (the referral's legal context), admitted
-   * then; a s.3 for them is checked with that s.2's end. Absent when not.
+   * APP-17 (s.2(4)) with NR-11: the patient is already detained under a s.2, admitted then: as the referral's legal
+   * context states it (`from` 'referral', the default), or as the hub's own record shows it in force at the signing (an
+   * earlier assessment's s.2, or a s.4 that became one, admitted; `from` 'record'). A s.3 for them is checked with that
+   * s.2's end; a further s.2 or a s.4 is refused (warned, from the record): a s.2 cannot be renewed. Absent when not.
    */
-  detainedUnderS2?: { admittedAt: Instant } | null;
+  detainedUnderS2?: { admittedAt: Instant; from?: 'referral' | 'record' } | null;
 }
 
 export interface CtoDecisionFacts {

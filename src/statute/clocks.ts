@@ -1561,8 +1561,9 @@ export function outcomeClocks(facts: StopFacts, zone: string = DEFAULT_CLOCK_POL
  * - CTO-03: the AMHP's written decision on revocation (CTO5), saying what it means: agreed, the CTO can be revoked
  *   (s.17G); not agreed, the patient is released by the end of the 72 hours, still on the CTO (CTO-06); either at or
  *   after the end of the 72 hours, too late: the patient had to be released then (s.17F(5)).
- * - APP-17 (APP-20, s.6(4)): admission under a new application while the s.2 is in force; one after its end stops it
- *   at the lapse (APP-17, breached), saying the new application came too late to end it.
+ * - APP-17 (APP-20, s.6(4)): admission under a new application (a s.3: never a further s.2 or a s.4, which cannot
+ *   renew it, s.2(4)) while the s.2 is in force; one after its end stops it at the lapse (APP-17, breached), saying
+ *   the new application came too late to end it.
  * - APP-11 (s.4(4)): the s.4 converting into a s.2 (s4ConvertedAt: a second recommendation received by the managers
  *   within the 72 hours, the 72nd hour included, that complies with s.12 with the first, as s4Conversion judges it;
  *   met), or the s.4 lapsing at its 72 hours. A second recommendation that cannot convert it stops nothing.
@@ -1644,7 +1645,12 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
       // APP-20 (s.6(4)): admission under a new application ends the s.2 only while the s.2 is in force (half-open, to
       // the end s2End judges); one after it ends nothing: the s.2 had lapsed at its deadline (APP-17), breached, and
       // the patient was held without authority until the new application took effect.
-      const admissions = outcomes.map(admittedUnder).filter(isReal);
+      // A further s.2, or a s.4, does not end it: a s.2 cannot be renewed (s.2(4)), so an admission under one while the
+      // s.2 is in force is no lawful "new application" ending it (the checks refuse one, APP-17 s2-not-renewable).
+      const admissions = outcomes
+        .filter((o) => o.section !== 's2' && o.section !== 's4')
+        .map(admittedUnder)
+        .filter(isReal);
       for (const at of admissions)
         if (at.getTime() < clock.deadline.getTime())
           add(at, 'APP-20', (t) => `admitted under a new application at ${t}, which ends the s.2 (s.6(4))`);

@@ -228,7 +228,8 @@ export const RULES = {
   },
   'APP-17': {
     citation: 'MHA 1983 s.2(4)',
-    summary: 'Detention under s.2 ends 28 days beginning with the day of admission.',
+    summary:
+      'Detention under s.2 ends 28 days beginning with the day of admission, and cannot be renewed: a further s.2, or a s.4, made while it is in force is refused (warned when only the hub’s own record shows that s.2) and does not end it; the route on is a s.3.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
@@ -236,7 +237,7 @@ export const RULES = {
   'APP-20': {
     citation: 'MHA 1983 s.6(4)',
     summary:
-      'Admission under a new application ends the application the patient was detained under before (a s.2 ends on admission under s.3).',
+      'Admission under a new application ends the application the patient was detained under before (a s.2 ends on admission under s.3, never under a further s.2 or a s.4).',
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,

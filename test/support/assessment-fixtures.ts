@@ -67,13 +67,15 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
   });
   let n = 0;
 
-  /** A referral allocated to a fresh AMHP, and the assessment that AMHP opens. */
-  async function opened(over: { nearestRelativeRequest?: boolean; source?: string; legalContext?: object } = {}) {
+  /** A referral allocated to a fresh AMHP (of a new person, or of `personId`), and the assessment that AMHP opens. */
+  async function opened(over: { nearestRelativeRequest?: boolean; source?: string; legalContext?: object; personId?: string } = {}) {
     const worker = await amhp(world().t);
     const referral = (
       await as(world().manager)
         .post('/referrals', {
-          person: { givenName: 'Casey', familyName: `Assessed${++n}`, dateOfBirth: '1985-06-15' },
+          ...(over.personId
+            ? { personId: over.personId }
+            : { person: { givenName: 'Casey', familyName: `Assessed${++n}`, dateOfBirth: '1985-06-15' } }),
           source: over.source ?? 'gp',
           referrer: { name: 'Dr Whitfield', organisation: 'Riverside Medical Practice' },
           reason: 'Relapse of psychosis, not taking medication, neighbours frightened.',
