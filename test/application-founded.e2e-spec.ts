@@ -190,6 +190,88 @@ describe('what an application is founded on', () => {
     },
   );
 
+  describe('two recommendations by two different doctors, told apart by their GMC numbers (APP-07, s.12)', () => {
+    let marshA: string;
+    let marshB: string;
+    beforeAll(async () => {
+      marshA = await insertDoctor(t, 'Dr Helen Marsh', '4100001', 's12');
+      marshB = await insertDoctor(t, 'Dr Helen Marsh', '7056789');
+    });
+    /** A s.2 ready but for the doctors, with the nearest relative informed, and its first outcome (no acknowledgements). */
+    const attempt = async (doctors: [object, object]) => {
+      await at(NOW);
+      const { worker, assessment: a } = await opened();
+      const relative = await prepared(a, worker, 's2', undefined, doctors);
+      await as(worker)
+        .put(`/assessments/${a.id}/nearest-relative`, {
+          relativeId: relative.id,
+          informedAt: '2026-11-21T10:30:00Z',
+          informedMethod: 'phone',
+        })
+        .expect(200);
+      const first = await as(worker).post(`/assessments/${a.id}/outcome`, application('s2'));
+      return { worker, a, first };
+    };
+
+    it('two register doctors who share a name are two doctors: the s.2 is recorded', async () => {
+      const { first } = await attempt([{ doctorId: marshA }, { doctorId: marshB }]);
+      expect(first.status).toBe(200);
+      expect(byCode(first.body.outcome.findingsAtDecision, 'recommendations-same-doctor')).toEqual([]);
+    });
+
+    it('the register doctor entered again ad hoc with her GMC number is one doctor: refused', async () => {
+      const { a, first } = await attempt([
+        { doctorId: s12Doctor },
+        { doctorName: 'A. Patel', gmcNumber: '7000001', statedApproval: { s12: true, approvedClinician: false } },
+      ]);
+      expect([first.status, first.body.code]).toEqual([422, 'application-blocked']);
+      expect(first.body.rules).toEqual(['APP-07']);
+      expect(byCode(first.body.findings, 'recommendations-same-doctor')).toHaveLength(1);
+      expect(await statusOf(a.id)).toBe('open');
+    });
+
+    it('the register doctor entered again ad hoc by name alone may be her: a warning to answer, naming how to tell them apart', async () => {
+      const { worker, a, first } = await attempt([
+        { doctorId: s12Doctor },
+        { doctorName: 'Asha Patel', statedApproval: { s12: true, approvedClinician: false } },
+      ]);
+      expect([first.status, first.body.code]).toEqual([422, 'warnings-not-acknowledged']);
+      expect(byCode(first.body.findings, 'recommendations-doctor-may-be-same').map((f) => [f.rule, f.message])).toEqual([
+        [
+          'APP-07',
+          expect.stringContaining(
+            'Asha Patel (entered by name, no GMC number) has the same name as Dr Asha Patel (GMC 7000001), who gave another of the recommendations',
+          ),
+        ],
+      ]);
+      expect((await decide(worker, a.id, application('s2'))).status).toBe(200);
+    });
+
+    it("an ad hoc doctor's GMC number is seven digits, and a register doctor's comes from the register", async () => {
+      const { worker, assessment: a } = await opened();
+      const rec = {
+        previousAcquaintance: true,
+        examinedAt: '2026-11-21T09:00:00Z',
+        examMode: 'in-person',
+        signedAt: '2026-11-21T09:00:00Z',
+        section: 's2',
+      };
+      const withRegister = await as(worker)
+        .post(`/assessments/${a.id}/recommendations`, { ...rec, doctorId: s12Doctor, gmcNumber: '7000001' })
+        .expect(422);
+      expect(withRegister.body).toMatchObject({ code: 'gmc-number-from-register', field: 'gmcNumber' });
+      const malformed = await as(worker).post(`/assessments/${a.id}/recommendations`, {
+        ...rec,
+        doctorName: 'Dr Jo Ng',
+        gmcNumber: '12345',
+        statedApproval: { s12: false, approvedClinician: false },
+      });
+      expect(malformed.status).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(malformed.body)).toContain('gmcNumber');
+      expect((await as(worker).get(`/assessments/${a.id}`).expect(200)).body.recommendations).toEqual([]);
+    });
+  });
+
   it('before the application, the checks and the job pack show the latest date for the second examination and the last valid application date, warn on the day the window closes, and block after it (MED-02, COP-02)', async () => {
     await at(NOW);
     const { worker, referral, assessment: a } = await opened();

@@ -717,6 +717,13 @@ export class AssessmentsService implements OnModuleInit {
         'For a doctor not on the register, give statedApproval (s12, approvedClinician).',
         'stated-approval-required',
       );
+    // APP-07 / APP-11: a register doctor is who the register says (its GMC number); only an ad hoc one is given one.
+    if (dto.doctorId && dto.gmcNumber !== undefined)
+      throw new UnprocessableProblem(
+        "A doctor on the register has the register's GMC number: leave out gmcNumber, or enter the doctor ad hoc.",
+        'gmc-number-from-register',
+        { field: 'gmcNumber' },
+      );
     const doctorName = dto.doctorId ? (await this.doctors.get(dto.doctorId)).name : dto.doctorName!;
     return this.change(actor, id, undefined, 'assessment.recommendation', async (m, a) => {
       this.requireNotClosed(a);
@@ -729,6 +736,7 @@ export class AssessmentsService implements OnModuleInit {
         ...(dto.informalInappropriateReason ? { informalInappropriateReason: dto.informalInappropriateReason } : {}),
         ...(dto.treatmentAvailableAt ? { treatmentAvailableAt: dto.treatmentAvailableAt } : {}),
         ...(dto.team ? { team: dto.team } : {}),
+        ...(dto.gmcNumber ? { gmcNumber: dto.gmcNumber } : {}),
       };
       const live = await m.query(
         'SELECT count(*)::int AS n FROM medical_recommendations WHERE assessment_id = $1 AND withdrawn_at IS NULL',
@@ -1871,6 +1879,11 @@ export class AssessmentsService implements OnModuleInit {
     const made = application && !application.notYetMade ? storedApplication(a) : null;
     const current = recs.filter((x) => !x.withdrawn_at && (!made || judgedWithApplication(made, x)));
     const approvals = await this.approvalsOnExamDates(current);
+    // APP-07 / APP-11: who each doctor is (the register's GMC number, or the one given for an ad hoc doctor).
+    const gmcNumbers = await this.doctors.gmcNumbers(
+      m,
+      current.flatMap((r) => (r.doctor_id ? [r.doctor_id] : [])),
+    );
     const recommendations = [];
     for (const [i, r] of current.entries()) {
       const found = approvals[i];
@@ -1881,6 +1894,7 @@ export class AssessmentsService implements OnModuleInit {
       recommendations.push({
         id: r.id,
         doctorId: r.doctor_id,
+        gmcNumber: r.doctor_id ? (gmcNumbers.get(r.doctor_id) ?? null) : ((d.gmcNumber as string | undefined) ?? null),
         doctorName: r.doctor_name,
         s12ApprovedOnExamDate: approval.s12,
         approvedClinicianOnExamDate: approval.approvedClinician,

@@ -53,45 +53,10 @@ export function approvalOn<P extends ApprovalPeriod>(approvals: readonly P[], da
 // ---------------------------------------------------------------------------------------------------------------
 // Searching the register by name
 
-/** Courtesy and academic titles: not part of the name a user searches for ("Dr Bello" is found by "bello"). */
-export const NAME_TITLES: ReadonlySet<string> = new Set([
-  'dr',
-  'doctor',
-  'prof',
-  'professor',
-  'mr',
-  'mrs',
-  'ms',
-  'miss',
-  'mx',
-  'sir',
-  'dame',
-  'rev',
-]);
-
-/**
- * The words of a name or organisation as the register searches them: accents and case folded ("Núñez" → "nunez"),
- * apostrophes dropped ("O'Brien" → "obrien"), split at spaces and hyphens ("Smith-Jones" → "smith", "jones"), a
- * trailing full stop dropped ("Dr." → "dr"). Other characters (`%`, `_`, digits) stay part of the word.
- */
-export function searchWords(value: string): string[] {
-  return value
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’‘`]/g, '')
-    .split(/[\s\-‐–—]+/u)
-    .map((w) => w.replace(/\.+$/, ''))
-    .filter((w) => w !== '');
-}
-
-/** The words of a doctor's name without the leading titles ("Prof. Sir Ade Bello" → "ade", "bello"). */
-export function nameWords(name: string): string[] {
-  const words = searchWords(name);
-  let i = 0;
-  while (i < words.length - 1 && NAME_TITLES.has(words[i])) i += 1;
-  return words.slice(i);
-}
+// The words of a name as the register folds them (titles, case and accents aside): one place, in src/statute/names.ts,
+// where the rules that tell doctors apart (sameDoctor, assessment-rules.ts) read them too.
+export { NAME_TITLES, nameWords, searchWords } from '../statute/names';
+import { NAME_TITLES, searchWords } from '../statute/names';
 
 /** A query's words without titles anywhere ("dr bel" → "bel"); empty when the query is only titles. */
 export function queryWords(q: string): string[] {

@@ -163,6 +163,18 @@ export class DoctorsService {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Who each register doctor is, for other modules: their GMC reference number by id, read in one statement. "Different
+   * doctors" (s.12, APP-07, APP-11) is judged on it, not on the name.
+   */
+  async gmcNumbers(m: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows: Array<{ id: string; gmc_number: string }> = await m.query('SELECT id, gmc_number FROM doctors WHERE id = ANY($1::uuid[])', [
+      [...new Set(ids)],
+    ]);
+    return new Map(rows.map((r) => [r.id, r.gmc_number]));
+  }
+
   /** Every doctor's id and name, by name. */
   async names(m: EntityManager): Promise<Array<{ id: string; name: string }>> {
     return m.query('SELECT id, name FROM doctors ORDER BY name');

@@ -801,6 +801,40 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
     else expect(result.findings.map((f) => f.code)).toEqual([code]);
   });
 
+  it.each<[string, Partial<RecommendationFacts>, Partial<RecommendationFacts>, boolean, string | null]>([
+    [
+      "a register doctor sharing the s.4 doctor's name but not her GMC number",
+      { doctorId: 'd1', gmcNumber: '4100001' },
+      { doctorId: 'd2', gmcNumber: '7056789', doctorName: 'Dr Adams' },
+      true,
+      null,
+    ],
+    [
+      'the s.4 doctor entered again ad hoc by name',
+      { doctorId: 'd1', gmcNumber: '4100001' },
+      { doctorId: null, gmcNumber: null, doctorName: 'Adams' },
+      false,
+      'recommendations-doctor-may-be-same',
+    ],
+    [
+      'the s.4 doctor entered again ad hoc with her GMC number under another spelling',
+      { doctorId: 'd1', gmcNumber: '4100001' },
+      { doctorId: null, gmcNumber: '4100001', doctorName: 'Dr J. Adams' },
+      false,
+      'recommendations-same-doctor',
+    ],
+  ])('APP-11: converting on %s', (_name, first, second, valid, code) => {
+    const f = s4();
+    const result = s4Conversion(
+      withRecs(f, [
+        { ...f.recommendations[0], ...first },
+        { ...f.recommendations[1], ...second },
+      ]),
+    );
+    expect(result.valid).toBe(valid);
+    expect(result.findings.map((x) => x.code)).toEqual(code ? [code] : []);
+  });
+
   it('APP-11: the two recommendations must together satisfy MED-02 and MED-03', () => {
     // The second doctor examined ten days before the s.4 examination (an s.4 examined that long before the second
     // could not still be conveyed and converted: APP-14's 24 hours and APP-11's 72 would have run out).
@@ -1225,6 +1259,64 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
     expect(blockers(checked(withRecs(f, [f.recommendations[0], { ...f.recommendations[1], doctorName: ' dr adams ' }])))).toContain(
       'APP-07:recommendations-same-doctor',
     );
+  });
+
+  // "Different doctors" (s.2(3), s.12) by who they are: the GMC number (the register's, or given for an ad hoc doctor).
+  it.each<[string, Partial<RecommendationFacts>, Partial<RecommendationFacts>, string | null]>([
+    [
+      'two register doctors who share a name are two doctors',
+      { doctorId: 'd1', gmcNumber: '4100001', doctorName: 'Dr Helen Marsh' },
+      { doctorId: 'd2', gmcNumber: '7056789', doctorName: 'Dr Helen Marsh' },
+      null,
+    ],
+    [
+      'one register doctor twice is one doctor',
+      { doctorId: 'd1', gmcNumber: '4100001' },
+      { doctorId: 'd1', gmcNumber: '4100001', doctorName: 'Dr Brown' },
+      'blocker:recommendations-same-doctor',
+    ],
+    [
+      'the register doctor and an ad hoc entry with her GMC number are one doctor',
+      { doctorId: 'd1', gmcNumber: '7034567', doctorName: 'Dr Aisha Bello' },
+      { doctorId: null, gmcNumber: '7034567', doctorName: 'A. Bello' },
+      'blocker:recommendations-same-doctor',
+    ],
+    [
+      'an ad hoc entry with the name of the register doctor (titles aside) and no GMC number may be her',
+      { doctorId: 'd1', gmcNumber: '7034567', doctorName: 'Dr Aisha Bello' },
+      { doctorId: null, gmcNumber: null, doctorName: 'Aisha Bello' },
+      'warning:recommendations-doctor-may-be-same',
+    ],
+    [
+      'an ad hoc entry with the same name and another GMC number is another doctor',
+      { doctorId: 'd1', gmcNumber: '7034567', doctorName: 'Dr Aisha Bello' },
+      { doctorId: null, gmcNumber: '7111111', doctorName: 'Aisha Bello' },
+      null,
+    ],
+    [
+      'two ad hoc entries of one name, neither with a GMC number, are one doctor',
+      { doctorName: 'Dr Jo Ng' },
+      { doctorName: 'Jo  Ng' },
+      'blocker:recommendations-same-doctor',
+    ],
+    [
+      'an ad hoc entry with another name is another doctor',
+      { doctorId: 'd1', gmcNumber: '7034567', doctorName: 'Dr Aisha Bello' },
+      { doctorName: 'Dr Sam Lloyd' },
+      null,
+    ],
+  ])('APP-07: %s', (_name, first, second, expected) => {
+    const f = facts();
+    const c = checked(
+      withRecs(f, [
+        { ...f.recommendations[0], ...first },
+        { ...f.recommendations[1], ...second },
+      ]),
+    );
+    const found = c.findings.filter((x) => x.code.startsWith('recommendations-')).map((x) => `${x.severity}:${x.code}`);
+    expect(found).toEqual(expected ? [expected] : []);
+    if (expected?.startsWith('warning'))
+      expect(c.findings.find((x) => x.code === 'recommendations-doctor-may-be-same')!.message).toContain('Record the GMC number');
   });
 
   it('APP-07: a recommendation for another section cannot found the application', () => {

@@ -45,6 +45,7 @@ import type {
 } from './assessment.types';
 import { addDays, addMonths, addYears, daysBetween, endOfLocalDay, lastDayOfPeriod, localDate, type IsoDate } from './time';
 import { isFilledText } from './visible-text';
+import { nameWords } from './names';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statutory periods
@@ -264,7 +265,52 @@ function representative(regime: LegalRegime): string {
 
 const inPerson = (r: RecommendationFacts): boolean => r.examMode === 'in-person';
 const byExam = (a: RecommendationFacts, b: RecommendationFacts): number => a.examinedAt.getTime() - b.examinedAt.getTime();
+/** COI-09: an ad hoc doctor's record among the assessors is found by the name as typed (applicationAssessors). */
 const doctorKey = (r: RecommendationFacts): string => r.doctorName.trim().toLowerCase();
+
+/** Who a recommending doctor is, where the record says: the GMC number (register or given), else the register id. */
+function doctorIdentity(r: RecommendationFacts): string | null {
+  if (r.gmcNumber) return `gmc:${r.gmcNumber}`;
+  return r.doctorId ? `register:${r.doctorId}` : null;
+}
+
+/**
+ * s.2(3), s.3(3), s.7(3), s.4(4), s.12: are two recommendations by one doctor? Doctors are told apart by who they are
+ * (doctorIdentity: the GMC number, which the register holds for each doctor on it and an ad hoc recommendation may
+ * carry), never by the typed name alone: two register doctors who share a name are two doctors. Only when one of
+ * them has no identity recorded does the name decide (its words without titles, as the register searches it): the
+ * same name is 'maybe' against a known doctor (the ad hoc one may be that register doctor), and 'same' between two
+ * doctors known only by the same name (nothing records that they differ).
+ */
+export function sameDoctor(a: RecommendationFacts, b: RecommendationFacts): 'same' | 'maybe' | 'different' {
+  const ia = doctorIdentity(a);
+  const ib = doctorIdentity(b);
+  if (ia && ib) return ia === ib ? 'same' : 'different';
+  if (nameWords(a.doctorName).join(' ') !== nameWords(b.doctorName).join(' ')) return 'different';
+  return ia || ib ? 'maybe' : 'same';
+}
+
+/** "Dr A Bello (GMC 7034567)" or "Dr A Bello (entered by name, no GMC number)". */
+function doctorWithIdentity(r: RecommendationFacts): string {
+  return r.gmcNumber
+    ? `${r.doctorName} (GMC ${r.gmcNumber})`
+    : r.doctorId
+      ? `${r.doctorName} (on the register)`
+      : `${r.doctorName} (entered by name, no GMC number)`;
+}
+
+/** The message for two recommendations that are (or may be) by one doctor, with what to do about it. */
+function sameDoctorMessage(a: RecommendationFacts, b: RecommendationFacts, judged: 'same' | 'maybe', conversion = false): string {
+  if (judged === 'maybe')
+    return `${doctorWithIdentity(b)} has the same name as ${doctorWithIdentity(a)}, who gave ${conversion ? 'the s.4 recommendation' : 'another of the recommendations'}: if they are one doctor, the ${conversion ? 'second recommendation must come from a different doctor' : 'two recommendations must come from two different doctors'}. Record the GMC number of the doctor entered by name (withdraw the recommendation and enter it again with gmcNumber)${conversion ? '' : ', or answer this warning saying how you know they are different doctors'}.`;
+  if (!doctorIdentity(a) && !doctorIdentity(b))
+    return conversion
+      ? `The second recommendation is by ${b.doctorName}, the name of the doctor who gave the s.4 recommendation, and neither has a GMC number recorded: it must come from a different doctor. If they are two doctors with the same name, record each one's GMC number.`
+      : `Two of the recommendations are by the same doctor (${b.doctorName}): the two recommendations must come from two different doctors. If they are two doctors with the same name, record each one's GMC number.`;
+  return conversion
+    ? `The second recommendation is by ${b.doctorName}, who gave the s.4 recommendation: it must come from a different doctor.`
+    : `Two of the recommendations are by the same doctor (${b.doctorName}): the two recommendations must come from two different doctors.`;
+}
 
 /** The recommendations an application of `section` is founded on (a s.4's own A11; its conversion's is separate). */
 function foundingRecommendations(ctx: Ctx): RecommendationFacts[] {
@@ -481,20 +527,14 @@ function checkRecommendationCount(ctx: Ctx, recs: readonly RecommendationFacts[]
     }
   }
   if (section !== 's4') {
-    const seen = new Map<string, RecommendationFacts>();
-    for (const r of valid) {
-      const prior = seen.get(doctorKey(r));
-      if (prior)
-        add(
-          ctx,
-          rule,
-          'blocker',
-          'recommendations-same-doctor',
-          `Two of the recommendations are by the same doctor (${r.doctorName}): the two recommendations must come from two different doctors.`,
-          citation,
-        );
-      else seen.set(doctorKey(r), r);
-    }
+    // "Different" doctors (s.12): judged by who they are (sameDoctor), each pair once.
+    for (const [i, r] of valid.entries())
+      for (const prior of valid.slice(0, i)) {
+        const judged = sameDoctor(prior, r);
+        if (judged === 'same') add(ctx, rule, 'blocker', 'recommendations-same-doctor', sameDoctorMessage(prior, r, judged), citation);
+        else if (judged === 'maybe')
+          add(ctx, rule, 'warning', 'recommendations-doctor-may-be-same', sameDoctorMessage(prior, r, judged), citation);
+      }
     if (valid.length > 2) {
       add(
         ctx,
@@ -1443,16 +1483,18 @@ function judgeSecond(
       C.app11,
     );
   }
-  if (doctorKey(second) === doctorKey(first)) {
+  // "by a different doctor" (s.4(4), s.12): the same identity as APP-07 (sameDoctor). There is no warning to answer
+  // at conversion, so a doctor entered by name who may be the s.4 doctor stops it until the GMC number is recorded.
+  const judged = sameDoctor(first, second);
+  if (judged !== 'different')
     add(
       ctx,
       'APP-11',
       'blocker',
-      'recommendations-same-doctor',
-      `The second recommendation is by ${second.doctorName}, who gave the s.4 recommendation: it must come from a different doctor.`,
+      judged === 'same' ? 'recommendations-same-doctor' : 'recommendations-doctor-may-be-same',
+      sameDoctorMessage(first, second, judged, true),
       C.app11,
     );
-  }
   const pair = [first, second];
   checkExamModes(ctx, [second]);
   checkExaminationGap(ctx, pair, 'APP-11');
@@ -1541,7 +1583,7 @@ function secondExaminationWindow(ctx: Ctx, exams: readonly RecommendationFacts[]
     'Second medical examination: latest date',
     `C3 (s.12(1)): at most 5 clear days between the examination days. First in-person examination ${formatDay(d1)} (${first.doctorName}), so the second must be on or before ${formatDay(lastDay)} (until midnight: ${local(ctx, at)}).`,
   );
-  if (new Set(exams.map(doctorKey)).size >= 2) return;
+  if (exams.some((x, i) => exams.slice(0, i).some((y) => sameDoctor(y, x) !== 'same'))) return;
   if (today > lastDay) {
     add(
       ctx,

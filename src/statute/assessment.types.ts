@@ -42,6 +42,12 @@ export interface RecommendationFacts {
   id: string;
   /** COI-09: the doctor's id on the s.12 register; null (or absent) for a doctor entered ad hoc, who is known by name. */
   doctorId?: string | null;
+  /**
+   * APP-07 / APP-08 / GDN-03 / APP-11 ("different" doctors, s.12): the doctor's GMC reference number, which tells
+   * doctors apart: the register's for a doctor on it, as recorded for one entered ad hoc (null or absent: not given,
+   * and such a doctor is known only by name).
+   */
+  gmcNumber?: string | null;
   doctorName: string;
   /** From the register on the examination date (or the ad hoc doctor's stated approval, then `approvalVerified` false). */
   s12ApprovedOnExamDate: boolean;

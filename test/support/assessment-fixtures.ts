@@ -104,6 +104,8 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
     worker: TestUser,
     section: 's2' | 's3' | 's4' | 's7' = 's2',
     exams: [string, string] = ['2026-11-20T15:00:00Z', '2026-11-21T09:00:00Z'],
+    /** Who gives each recommendation (default: the s.12 doctor, then the GP, from the register). */
+    doctors: [object, object] = [{ doctorId: world().s12Doctor }, { doctorId: world().gpDoctor }],
   ) {
     await as(worker).post(`/assessments/${a.id}/contacts`, { at: '2026-11-21T09:00:00Z', mode: 'in-person', byRole: 'amhp' }).expect(201);
     await as(worker)
@@ -116,7 +118,7 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
       .expect(200);
     await as(worker)
       .post(`/assessments/${a.id}/recommendations`, {
-        doctorId: world().s12Doctor,
+        ...doctors[0],
         previousAcquaintance: false,
         noAcquaintanceReason: 'The GP was not available out of hours.',
         examinedAt: exams[0],
@@ -130,7 +132,7 @@ export function assessmentFixtures(world: () => AssessmentWorld) {
     if (section !== 's4') {
       await as(worker)
         .post(`/assessments/${a.id}/recommendations`, {
-          doctorId: world().gpDoctor,
+          ...doctors[1],
           previousAcquaintance: true,
           examinedAt: exams[1],
           examMode: 'in-person',

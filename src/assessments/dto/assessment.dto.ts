@@ -10,6 +10,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
@@ -267,6 +268,16 @@ export class RecommendationDto {
   @MinLength(2)
   @MaxLength(200)
   doctorName?: string;
+  @ApiPropertyOptional({
+    pattern: '^[0-9]{7}$',
+    example: '7100001',
+    description:
+      "An ad hoc doctor's GMC reference number (seven digits): it tells doctors apart (APP-07, APP-11: two recommendations by different doctors); without it an ad hoc doctor is known only by name. A doctor on the register (doctorId) has the register's.",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9]{7}$/, { message: 'gmcNumber must be a seven-digit GMC reference number' })
+  gmcNumber?: string;
   @ApiPropertyOptional({ type: StatedApprovalDto, description: "An ad hoc doctor's stated approval (not verified against the register)." })
   @ValidateIf((o: RecommendationDto) => !o.doctorId || o.statedApproval !== undefined)
   @Nested(() => StatedApprovalDto)
