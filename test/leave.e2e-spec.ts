@@ -199,7 +199,7 @@ describe('rota leave: request, impact, approve, decline, cancel', () => {
     await api(a).get(`/rota/leave/${leave.id}`).expect(200);
     // A client may POST the action with no body at all.
     const withdrawn = await t.http.post(`/rota/leave/${leave.id}/cancel`).set('authorization', a.auth).expect(200);
-    expect(withdrawn.body).toMatchObject({ status: 'cancelled', decidedBy: a.id });
+    expect(withdrawn.body).toMatchObject({ status: 'cancelled', decidedBy: null, cancelledBy: a.id });
   });
 
   it('overlapping leave of the same AMHP is refused (409); adjacent or after cancelling is fine', async () => {
@@ -236,7 +236,12 @@ describe('rota leave: request, impact, approve, decline, cancel', () => {
     expect(refused.body.findings.map((f: { code: string }) => f.code)).toContain('on-leave');
 
     const cancelled = await api(manager).post(`/rota/leave/${leave.id}/cancel`, { note: 'Holiday called off' }).expect(200);
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', decidedBy: manager.id, decisionNote: 'Holiday called off' });
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      decidedBy: manager.id,
+      cancelledBy: manager.id,
+      cancellationNote: 'Holiday called off',
+    });
     const [audit] = await t.sql<{ details: Record<string, unknown> }>(
       `SELECT details FROM audit_events WHERE action = 'rota.leave.cancel' AND resource_id = $1`,
       [leave.id],

@@ -148,10 +148,13 @@ export class LeaveSwapsController {
   @Post('leave/:id/cancel')
   @Authorize('leave.request')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw requested or approved leave (the AMHP whose leave it is, whoever asked for it, or a manager).' })
+  @ApiOperation({
+    summary:
+      'Withdraw requested or approved leave (the AMHP whose leave it is, whoever asked for it, or a manager). Approved leave already taken is history (409 leave-taken); approved leave in progress ends now, the part taken kept (ROTA-WORKED). The approval stays on the record beside the cancellation.',
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: LeaveDto })
-  @ApiConflictResponse({ description: 'Already declined or cancelled (leave-closed).' })
+  @ApiConflictResponse({ description: 'Already declined or cancelled (leave-closed); approved leave already over (leave-taken).' })
   @ApiPreconditionFailedResponse({ description: 'The leave changed since the ETag sent in If-Match.' })
   async cancelLeave(
     @CurrentActor() actor: Actor,

@@ -43,13 +43,17 @@ interface LeaveRow {
   decidedBy: string | null;
   decidedAt: Date | null;
   decisionNote: string | null;
+  cancelledBy: string | null;
+  cancelledAt: Date | null;
+  cancellationNote: string | null;
   createdAt: Date;
   version: number;
 }
 
 const COLUMNS = `l.id, l.practitioner_id AS "practitionerId", p.user_id AS "userId", u.display_name AS "displayName", l.kind,
   l.starts_at AS "startsAt", l.ends_at AS "endsAt", l.status, l.note, l.requested_by AS "requestedBy", l.decided_by AS "decidedBy",
-  l.decided_at AS "decidedAt", l.decision_note AS "decisionNote", l.created_at AS "createdAt", l.version`;
+  l.decided_at AS "decidedAt", l.decision_note AS "decisionNote", l.cancelled_by AS "cancelledBy", l.cancelled_at AS "cancelledAt",
+  l.cancellation_note AS "cancellationNote", l.created_at AS "createdAt", l.version`;
 const FROM = `leave_requests l JOIN practitioner_directory p ON p.id = l.practitioner_id JOIN user_directory u ON u.id = p.user_id`;
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -241,7 +245,12 @@ export class LeaveService {
     });
   }
 
-  /** The AMHP whose leave it is (or who asked for it) or a manager withdraws it, even once approved. */
+  /**
+   * The AMHP whose leave it is (or who asked for it) or a manager withdraws it, even once approved. Leave taken is
+   * history (ROTA-WORKED), as a worked shift is: approved leave already over is refused (409 `leave-taken`), and
+   * approved leave in progress ends now, staying approved for the part taken. Who cancelled it, when and why are
+   * recorded beside the approval, which stays on the record (cancelled_*, not decided_*).
+   */
   async cancel(actor: Actor, id: string, dto: LeaveNoteDto, expectedVersion: ExpectedVersion): Promise<LeaveDto> {
     return this.db.transaction(async (m) => {
       const row = await this.lockRow(m, id);
@@ -250,14 +259,31 @@ export class LeaveService {
       if (row.status !== 'requested' && row.status !== 'approved') {
         throw new ConflictProblem(`The leave is already ${row.status}.`, 'leave-closed', { leaveStatus: row.status });
       }
-      await this.decide(m, actor, row, 'cancelled', dto.note);
+      const now = this.clock.now();
+      const taken = row.status === 'approved' && new Date(row.startsAt) < now;
+      if (taken && new Date(row.endsAt) <= now)
+        throw new ConflictProblem('This leave has been taken: it is history and cannot be cancelled (ROTA-WORKED).', 'leave-taken', {
+          endsAt: iso(row.endsAt),
+        });
+      // ROTA-WORKED: approved leave in progress ends now; the part already taken stays approved on the record.
+      const [rows] = await m.query(
+        `UPDATE leave_requests SET status = $3, ends_at = $4, cancelled_by = $5, cancelled_at = $6, cancellation_note = $7, version = version + 1
+          WHERE id = $1 AND version = $2 RETURNING id`,
+        [row.id, row.version, taken ? 'approved' : 'cancelled', taken ? now : row.endsAt, actor.userId, now, dto.note ?? null],
+      );
+      if (!rows.length) throw new PreconditionFailedProblem('The leave was changed by someone else meanwhile; fetch it again and retry.');
       await this.audit.record(m, {
         action: 'rota.leave.cancel',
         resourceType: 'leave-request',
         resourceId: id,
-        details: { practitionerId: row.practitionerId, previousStatus: row.status },
+        details: {
+          practitionerId: row.practitionerId,
+          previousStatus: row.status,
+          ...(taken ? { takenUntil: now.toISOString(), plannedEnd: iso(row.endsAt) } : {}),
+        },
       });
-      await this.emit(m, 'rota.leave.cancelled', row);
+      // The part cancelled: from now for leave in progress.
+      await this.emit(m, 'rota.leave.cancelled', { ...row, startsAt: taken ? now : row.startsAt });
       return this.dto(await this.loadRow(m, id));
     });
   }
@@ -296,8 +322,14 @@ export class LeaveService {
     });
   }
 
-  /** Compare-and-set of the status on the version read under the row lock. */
-  private async decide(m: EntityManager, actor: Actor, row: LeaveRow, status: LeaveStatus, note: string | undefined): Promise<void> {
+  /** Compare-and-set of the decision (approved or declined) on the version read under the row lock. */
+  private async decide(
+    m: EntityManager,
+    actor: Actor,
+    row: LeaveRow,
+    status: Exclude<LeaveStatus, 'cancelled' | 'requested'>,
+    note: string | undefined,
+  ): Promise<void> {
     const [rows] = await m.query(
       `UPDATE leave_requests SET status = $3, decided_by = $4, decided_at = $5, decision_note = $6, version = version + 1
         WHERE id = $1 AND version = $2 RETURNING id`,
@@ -374,6 +406,9 @@ export class LeaveService {
       decidedBy: r.decidedBy,
       decidedAt: r.decidedAt ? iso(r.decidedAt) : null,
       decisionNote: r.decisionNote,
+      cancelledBy: r.cancelledBy,
+      cancelledAt: r.cancelledAt ? iso(r.cancelledAt) : null,
+      cancellationNote: r.cancellationNote,
       createdAt: iso(r.createdAt),
       version: r.version,
     };

@@ -251,6 +251,17 @@ export class LeaveRequestEntity {
   @Column('text', { nullable: true })
   decisionNote: string | null;
 
+  /** Who cancelled it, when and why: beside the decision, never over it (ROTA-WORKED). */
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  cancelledBy: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  cancelledAt: Date | null;
+
+  @Column('text', { nullable: true })
+  cancellationNote: string | null;
+
   @Column('integer', { default: 1 })
   version: number;
 

@@ -84,10 +84,25 @@ export class LeaveDto {
   @ApiProperty({ enum: LEAVE_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiProperty({ format: 'uuid' }) requestedBy: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Who approved, declined or cancelled it.' }) decidedBy:
-    string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Who approved or declined it (kept when approved leave is cancelled afterwards).',
+  })
+  decidedBy: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) decisionNote: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'Who cancelled it. Leave cancelled while it was being taken stays approved, ending at cancelledAt: only the part not yet taken was cancelled (ROTA-WORKED).',
+  })
+  cancelledBy: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) cancellationNote: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty() version: number;
 }
