@@ -1,3 +1,4 @@
+import { TokenService } from '../src/auth/token.service';
 import { amhp, approvalOf } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
@@ -37,6 +38,11 @@ describe('rota: worked shifts stay on the duty record', () => {
         .get(`/rota/assignments?practitionerId=${practitionerId}&from=2026-11-20T00:00:00Z&to=2026-12-31T00:00:00Z`)
         .expect(200)
     ).body.items as Array<{ id: string; shiftId: string; startsAt: string; endsAt: string }>;
+  /** The same user signed in again now (a token lasts a day). */
+  const signedIn = async <U extends TestUser>(u: U): Promise<U> => {
+    const { token } = await t.app.get(TokenService).issueAccessToken(u.id, u.roles);
+    return { ...u, token, auth: `Bearer ${token}` };
+  };
   /** Moves the clock on, with a manager signed in then (a token lasts a day). */
   const setNow = async (iso: string) => {
     t.clock.advance(Date.parse(iso) - t.clock.now().getTime());
@@ -141,5 +147,103 @@ describe('rota: worked shifts stay on the duty record', () => {
       [id],
     );
     expect(audit.details).toMatchObject({ source: 'manual', workedUntil: '2026-12-05T19:00:00.000Z' });
+  });
+
+  it('approved leave already taken cannot be cancelled afterwards (409 leave-taken); the approval stays on the record', async () => {
+    await setNow('2026-12-10T10:00:00Z');
+    let xena = await amhp(t);
+    const asked = await as(xena)
+      .post('/rota/leave', { kind: 'annual', startsAt: '2026-12-11T00:00:00Z', endsAt: '2026-12-13T00:00:00Z' })
+      .expect(201);
+    await as(manager).post(`/rota/leave/${asked.body.id}/approve`, { note: 'Enjoy' }, { 'if-match': '"v1"' }).expect(200);
+    const approver = manager.id;
+
+    await setNow('2026-12-14T10:00:00Z');
+    xena = await signedIn(xena);
+    for (const who of [xena, manager]) {
+      const refused = await as(who).post(`/rota/leave/${asked.body.id}/cancel`, { note: 'Changed my mind' }, { 'if-match': '"v2"' });
+      expect(refused.status).toBe(409);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.body.code).toBe('leave-taken');
+    }
+    expect((await as(manager).get(`/rota/leave/${asked.body.id}`).expect(200)).body).toMatchObject({
+      status: 'approved',
+      startsAt: '2026-12-11T00:00:00.000Z',
+      endsAt: '2026-12-13T00:00:00.000Z',
+      decidedBy: approver,
+      decisionNote: 'Enjoy',
+      cancelledBy: null,
+      version: 2,
+    });
+  });
+
+  it('cancelling approved leave part-way through ends it now: the days taken stay approved, with the approval beside the cancellation', async () => {
+    await setNow('2026-12-15T10:00:00Z');
+    let yusuf = await amhp(t);
+    const asked = await as(yusuf)
+      .post('/rota/leave', { kind: 'sick', startsAt: '2026-12-15T12:00:00Z', endsAt: '2026-12-19T00:00:00Z' })
+      .expect(201);
+    await as(manager).post(`/rota/leave/${asked.body.id}/approve`, {}, { 'if-match': '"v1"' }).expect(200);
+    const approver = manager.id;
+    const tomorrow = await shift('2026-12-17T09:00:00Z', '2026-12-17T17:00:00Z');
+
+    await setNow('2026-12-16T12:00:00Z');
+    yusuf = await signedIn(yusuf);
+    const cancelled = await as(yusuf)
+      .post(`/rota/leave/${asked.body.id}/cancel`, { note: 'Back at work' }, { 'if-match': '"v2"' })
+      .expect(200);
+    expect(cancelled.body).toMatchObject({
+      status: 'approved',
+      startsAt: '2026-12-15T12:00:00.000Z',
+      endsAt: '2026-12-16T12:00:00.000Z',
+      decidedBy: approver,
+      cancelledBy: yusuf.id,
+      cancelledAt: '2026-12-16T12:00:00.000Z',
+      cancellationNote: 'Back at work',
+    });
+    // The rest of the leave is gone: she can be put on tomorrow's shift; the day taken is still leave.
+    await assign(tomorrow, yusuf.practitionerId);
+    const [audit] = await t.sql<{ details: Record<string, unknown> }>(
+      `SELECT details FROM audit_events WHERE resource_id = $1 AND action = 'rota.leave.cancel'`,
+      [asked.body.id],
+    );
+    expect(audit.details).toMatchObject({ takenUntil: '2026-12-16T12:00:00.000Z', plannedEnd: '2026-12-19T00:00:00.000Z' });
+    // What is left of it is history now.
+    expect((await as(yusuf).post(`/rota/leave/${asked.body.id}/cancel`, {}, { 'if-match': '"v3"' }).expect(409)).body.code).toBe(
+      'leave-taken',
+    );
+  });
+
+  it('a manager-on-call period served cannot be removed, nor one wholly past recorded; one in progress ends now, the part served kept', async () => {
+    await setNow('2026-12-20T10:00:00Z');
+    const mo = await t.user(['manager'], { displayName: 'Mo On Call' });
+    const period = (startsAt: string, endsAt: string) => as(manager).post('/rota/manager-on-call', { userId: mo.id, startsAt, endsAt });
+    const past = await period('2026-12-19T20:00:00Z', '2026-12-20T08:00:00Z');
+    expect(past.status).toBe(422);
+    expect(past.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(past.body).toMatchObject({ code: 'on-call-past', errors: [{ field: 'endsAt' }] });
+    expect(await t.sql('SELECT 1 FROM manager_on_call WHERE user_id = $1', [mo.id])).toEqual([]);
+
+    const tonight = (await period('2026-12-20T20:00:00Z', '2026-12-21T08:00:00Z').expect(201)).body.id as string;
+    const tomorrow = (await period('2026-12-21T20:00:00Z', '2026-12-22T08:00:00Z').expect(201)).body.id as string;
+    const later = (await period('2026-12-22T20:00:00Z', '2026-12-23T08:00:00Z').expect(201)).body.id as string;
+
+    await setNow('2026-12-22T02:00:00Z');
+    const served = await as(manager).delete(`/rota/manager-on-call/${tonight}`);
+    expect(served.status).toBe(409);
+    expect(served.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(served.body.code).toBe('on-call-served');
+    await as(manager).delete(`/rota/manager-on-call/${tomorrow}`).expect(204);
+    await as(manager).delete(`/rota/manager-on-call/${later}`).expect(204);
+
+    const list = await as(manager).get('/rota/manager-on-call?from=2026-12-20T00:00:00Z&to=2026-12-24T00:00:00Z').expect(200);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: tonight, startsAt: '2026-12-20T20:00:00.000Z', endsAt: '2026-12-21T08:00:00.000Z' }),
+      expect.objectContaining({ id: tomorrow, startsAt: '2026-12-21T20:00:00.000Z', endsAt: '2026-12-22T02:00:00.000Z' }),
+    ]);
+    expect((await as(manager).get('/rota/on-duty?at=2026-12-21T23:00:00Z').expect(200)).body.managerOnCall).toMatchObject({
+      userId: mo.id,
+    });
+    expect((await as(manager).get('/rota/on-duty').expect(200)).body.managerOnCall).toBeNull();
   });
 });

@@ -477,7 +477,7 @@ export const EVENTS = {
   ),
   'rota.manager-on-call.removed': event(
     'manager-on-call',
-    'A manager-on-call period was removed.',
+    'A manager-on-call period was removed; or one in progress was ended (startsAt is then when it ended: the part served stays).',
     obj({ onCallId: uuid(), userId: uuid('The manager who was on call.'), startsAt: instant(), endsAt: instant() }),
   ),
   'rota.swap.offered': event(

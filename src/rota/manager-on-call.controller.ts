@@ -26,7 +26,7 @@ export class ManagerOnCallController {
   @Authorize('rota.write')
   @ApiOperation({
     summary:
-      'Put a manager on call for a period (at most 14 days; one manager at a time: 409 when it overlaps another). Escalations and the handover page go to them; with nobody on call, to every manager.',
+      'Put a manager on call for a period (at most 14 days; one manager at a time: 409 when it overlaps another; a period already over is 422 on-call-past). Escalations and the handover page go to them; with nobody on call, to every manager.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ManagerOnCallDto })
@@ -37,7 +37,10 @@ export class ManagerOnCallController {
   @Delete(':id')
   @Authorize('rota.write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a manager-on-call period.' })
+  @ApiOperation({
+    summary:
+      'Remove a manager-on-call period not yet started; one in progress ends now, the part served kept; one served is history (409 on-call-served, ROTA-WORKED).',
+  })
   @ApiNoContentResponse()
   async remove(@Param('id', new ParseIdPipe()) id: string): Promise<void> {
     await this.onCall.remove(id);

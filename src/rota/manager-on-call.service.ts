@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
+import { Clock } from '../common/clock';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
@@ -36,7 +37,9 @@ function view(r: Row): ManagerOnCallDto {
 
 /**
  * The manager on call: one manager at a time, for periods a manager records on the rota. The last step of every
- * escalation chain (DUTY-03) and who is paged with the morning handover; shown in GET /rota/on-duty.
+ * escalation chain (DUTY-03) and who is paged with the morning handover; shown in GET /rota/on-duty. Who was on call
+ * is part of the duty record (ROTA-WORKED): a period wholly past is not recorded afterwards (422 `on-call-past`), one
+ * served is never removed (409 `on-call-served`), and one in progress ends now, the part served kept.
  */
 @Injectable()
 export class ManagerOnCallService {
@@ -45,6 +48,7 @@ export class ManagerOnCallService {
     private readonly audit: AuditService,
     private readonly events: EventsService,
     private readonly users: UsersService,
+    private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, dto: CreateManagerOnCallDto): Promise<ManagerOnCallDto> {
@@ -58,6 +62,13 @@ export class ManagerOnCallService {
       throw new UnprocessableProblem('A manager is put on call for at most 14 days at a time.', 'bad-period', {
         errors: [{ field: 'endsAt', messages: ['at most 14 days after startsAt'] }],
       });
+    // ROTA-WORKED: who was on call, and so paged, is history; a period already over is not made up afterwards.
+    if (endsAt <= this.clock.now())
+      throw new UnprocessableProblem(
+        'That period is over: who was on call then is history and is not recorded afterwards (ROTA-WORKED).',
+        'on-call-past',
+        { errors: [{ field: 'endsAt', messages: ['must be in the future'] }] },
+      );
     return this.db.transaction(async (m) => {
       await this.users.requireActiveWithRole(m, [dto.userId], ['manager'], 'userId', 'not-a-manager');
       let id: string;
@@ -97,6 +108,10 @@ export class ManagerOnCallService {
     return rows.map(view);
   }
 
+  /**
+   * Takes a manager off call from now on (ROTA-WORKED, as AMHPs' assignments are): a period already served is refused
+   * (409 `on-call-served`), one in progress ends now and is kept as served up to now, one not yet started is deleted.
+   */
   async remove(id: string): Promise<void> {
     await this.db.transaction(async (m) => {
       const [row]: Array<{ user_id: string; starts_at: Date; ends_at: Date }> = await m.query(
@@ -104,18 +119,27 @@ export class ManagerOnCallService {
         [id],
       );
       if (!row) throw new NotFoundProblem('Manager on call', id);
-      await m.query('DELETE FROM manager_on_call WHERE id = $1', [id]);
+      const now = this.clock.now();
+      if (new Date(row.ends_at) <= now)
+        throw new ConflictProblem(
+          'This manager-on-call period has been served: who was on call is history and cannot be removed (ROTA-WORKED).',
+          'on-call-served',
+        );
+      const started = new Date(row.starts_at) < now;
+      if (started) await m.query('UPDATE manager_on_call SET ends_at = $2 WHERE id = $1', [id, now]);
+      else await m.query('DELETE FROM manager_on_call WHERE id = $1', [id]);
+      // The part taken away: from now for a period in progress.
       const payload = {
         onCallId: id,
         userId: row.user_id,
-        startsAt: new Date(row.starts_at).toISOString(),
+        startsAt: (started ? now : new Date(row.starts_at)).toISOString(),
         endsAt: new Date(row.ends_at).toISOString(),
       };
       await this.audit.record(m, {
         action: 'rota.manager-on-call.remove',
         resourceType: 'manager-on-call',
         resourceId: id,
-        details: payload,
+        details: { ...payload, ...(started ? { servedUntil: now.toISOString(), servedFrom: new Date(row.starts_at).toISOString() } : {}) },
       });
       await this.events.emit(m, { type: 'rota.manager-on-call.removed', aggregateType: 'manager-on-call', aggregateId: id, payload });
     });
