@@ -626,4 +626,36 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
     expect(res.body.code).toBe('bad-period');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
   });
+
+  it("an AMHP sees who is on each shift, but not the warnings overridden on a colleague's place nor the manager's reasons; managers and the AMHP herself do", async () => {
+    const kemi = await amhp(t, { displayName: 'Kemi Override' });
+    const xena = await amhp(t, { displayName: 'Xena Colleague' });
+    await t.sql(`UPDATE practitioners SET registration_checked_on = '2025-01-01' WHERE id = $1`, [kemi.practitionerId]);
+    const s = await shift('2027-02-10T09:00:00Z', '2027-02-10T17:00:00Z');
+    const reason = 'Registration re-check booked with her team manager';
+    await api(manager)
+      .post(`/rota/shifts/${s.id}/assignments`, {
+        practitionerId: kemi.practitionerId,
+        overrides: [{ code: 'registration-check-stale', reason }],
+      })
+      .expect(201);
+    const period = 'from=2027-02-10T00:00:00Z&to=2027-02-11T00:00:00Z';
+    const views = async (u: TestUser) => {
+      const listed = (await api(u).get(`/rota/shifts?${period}`).expect(200)).body.items.find((x: { id: string }) => x.id === s.id);
+      const one = (await api(u).get(`/rota/shifts/${s.id}`).expect(200)).body;
+      const assignments = (await api(u).get(`/rota/assignments?practitionerId=${kemi.practitionerId}&${period}`).expect(200)).body.items;
+      return { listed: listed.assigned, one: one.assigned, warnings: assignments.map((a: { warnings: unknown[] }) => a.warnings) };
+    };
+    const withheld = await views(xena);
+    expect(withheld.listed).toEqual([expect.objectContaining({ displayName: 'Kemi Override', userId: kemi.id, overrides: [] })]);
+    expect(withheld.one).toEqual(withheld.listed);
+    expect(withheld.warnings).toEqual([[]]);
+    for (const reader of [kemi, manager]) {
+      const shown = await views(reader);
+      const overridden = [expect.objectContaining({ code: 'registration-check-stale', reason })];
+      expect(shown.listed).toEqual([expect.objectContaining({ userId: kemi.id, overrides: overridden })]);
+      expect(shown.one).toEqual(shown.listed);
+      expect(shown.warnings).toEqual([overridden]);
+    }
+  });
 });

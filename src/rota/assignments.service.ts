@@ -289,7 +289,8 @@ export class AssignmentsService implements OnModuleInit {
       label: r.label,
       startsAt: new Date(r.startsAt).toISOString(),
       endsAt: new Date(r.endsAt).toISOString(),
-      warnings: r.overrides,
+      // Her warnings and the reasons they were overridden: only to whom may read her workforce records.
+      warnings: this.shifts.seesOverrides(actor, r.userId) ? r.overrides : [],
       source: r.source,
     }));
   }

@@ -157,10 +157,13 @@ export class RotaController {
 
   @Get('shifts')
   @Authorize('rota.read')
-  @ApiOperation({ summary: 'Shifts in a period (at most 93 days) with the AMHPs on them.' })
+  @ApiOperation({
+    summary:
+      "Shifts in a period (at most 93 days) with the AMHPs on them. The warnings overridden on an AMHP's place are shown to managers, auditors and that AMHP; to others the list is empty.",
+  })
   @ApiOkResponse({ type: ShiftListDto })
-  async listShifts(@Query() q: ShiftQuery): Promise<ShiftListDto> {
-    return { items: await this.shifts.list(new Date(q.from), new Date(q.to), q.unfilled) };
+  async listShifts(@CurrentActor() actor: Actor, @Query() q: ShiftQuery): Promise<ShiftListDto> {
+    return { items: await this.shifts.list(actor, new Date(q.from), new Date(q.to), q.unfilled) };
   }
 
   @Post('shifts')
@@ -176,8 +179,12 @@ export class RotaController {
   @Authorize('rota.read')
   @ApiOperation({ summary: 'One shift with its AMHPs.' })
   @ApiOkResponse({ type: ShiftDto })
-  async getShift(@Param('id', new ParseIdPipe()) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ShiftDto> {
-    const s = await this.shifts.get(id);
+  async getShift(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ShiftDto> {
+    const s = await this.shifts.read(actor, id);
     reply.header('etag', etagFor(s.version));
     return s;
   }
@@ -235,7 +242,10 @@ export class RotaController {
 
   @Get('assignments')
   @Authorize('rota.read')
-  @ApiOperation({ summary: "An AMHP's assignments in a period (yours when practitionerId is omitted)." })
+  @ApiOperation({
+    summary:
+      "An AMHP's assignments in a period (yours when practitionerId is omitted). A colleague's warnings are shown only to managers and auditors.",
+  })
   @ApiOkResponse({ type: AssignmentListDto })
   async listAssignments(@CurrentActor() actor: Actor, @Query() q: AssignmentQuery): Promise<AssignmentListDto> {
     return { items: await this.assignments.list(actor, new Date(q.from), new Date(q.to), q.practitionerId) };

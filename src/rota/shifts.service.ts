@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
 import { BreakGlassService } from '../access/break-glass.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -48,6 +49,7 @@ export class ShiftsService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly alerts: BreakGlassService,
+    private readonly access: AccessService,
   ) {}
 
   /**
@@ -302,7 +304,8 @@ export class ShiftsService {
     await m.query('UPDATE shifts SET staffing_version = staffing_version + 1, staffed_at = $2 WHERE id = $1', [id, this.clock.now()]);
   }
 
-  async list(from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
+  /** GET /rota/shifts: the shifts of a period as `reader` may see them (seesOverrides). */
+  async list(reader: Actor, from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
     if (to <= from)
       throw new UnprocessableProblem('to must be after from.', 'bad-period', {
         errors: [{ field: 'to', messages: ['to must be after from'] }],
@@ -312,7 +315,29 @@ export class ShiftsService {
         errors: [{ field: 'to', messages: ['to must be at most 93 days after from'] }],
       });
     const rows = await this.query(this.db.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
-    return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.dto(s));
+    return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.forReader(reader, this.dto(s)));
+  }
+
+  /** GET /rota/shifts/:id: one shift as `reader` may see it (seesOverrides). */
+  async read(reader: Actor, id: string): Promise<ShiftDto> {
+    return this.forReader(reader, await this.get(id));
+  }
+
+  /**
+   * Whether `reader` sees the warnings overridden on an assignment of `userId`, with their messages and reasons: they
+   * are workforce facts (training hours short, supervision overdue, working time) and a manager's reasons, so only
+   * whoever reads that AMHP's workforce records does (practitioners.read: managers, auditors; the AMHP herself).
+   * Everyone who reads the rota sees who is on which shift.
+   */
+  seesOverrides(reader: Actor, userId: string): boolean {
+    return userId === reader.userId || this.access.hasRole(reader, 'practitioners.read');
+  }
+
+  private forReader(reader: Actor, shift: ShiftDto): ShiftDto {
+    return {
+      ...shift,
+      assigned: shift.assigned.map((a) => (this.seesOverrides(reader, a.userId) ? a : { ...a, overrides: [] })),
+    };
   }
 
   /** The shifts of the local dates from `from` to `to` (both included), in time order. */

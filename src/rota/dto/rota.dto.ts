@@ -247,7 +247,11 @@ export class AssignedDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() displayName: string;
   @ApiProperty({ type: [String] }) skills: string[];
-  @ApiProperty({ type: [FindingDto], description: 'Warnings overridden, each with its reason.' }) overrides: FindingDto[];
+  @ApiProperty({
+    type: [FindingDto],
+    description: 'Warnings overridden, each with its reason: shown to managers, auditors and the AMHP herself; empty for other readers.',
+  })
+  overrides: FindingDto[];
 }
 
 export class ShiftDto {
@@ -277,7 +281,11 @@ export class AssignmentDto {
   @ApiProperty() label: string;
   @ApiProperty({ format: 'date-time' }) startsAt: string;
   @ApiProperty({ format: 'date-time' }) endsAt: string;
-  @ApiProperty({ type: [FindingDto], description: 'Warnings accepted with a reason.' }) warnings: FindingDto[];
+  @ApiProperty({
+    type: [FindingDto],
+    description: 'Warnings accepted with a reason: shown to managers, auditors and the AMHP herself; empty for other readers.',
+  })
+  warnings: FindingDto[];
   @ApiProperty({ enum: ['manual', 'plan', 'swap'] }) source: string;
 }
 
