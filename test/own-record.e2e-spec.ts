@@ -111,4 +111,80 @@ describe('workforce and rota: nobody certifies her own record', () => {
     // Another manager may.
     await as(manager).patch(`/practitioners/${mona.practitionerId}`, { registrationCheckedOn: '2026-11-21' }).expect(200);
   });
+
+  it('she cannot record her own supervision, naming another manager as supervisor, nor change her own session; her supervisor can', async () => {
+    const session = {
+      superviseeId: mona.practitionerId,
+      supervisorUserId: manager.id,
+      heldOn: '2026-11-20',
+      type: 'professional',
+      durationMinutes: 60,
+    };
+    refused(await as(mona).post('/supervision-sessions', session));
+    expect(await t.sql('SELECT 1 FROM supervision_sessions WHERE supervisee_id = $1', [mona.practitionerId])).toEqual([]);
+    expect(await audited('supervision.create')).toBe(0);
+    const recorded = await as(manager)
+      .post('/supervision-sessions', { ...session, type: 'managerial' })
+      .expect(201);
+    refused(await as(mona).patch(`/supervision-sessions/${recorded.body.id}`, { type: 'professional' }, { 'if-match': '"v1"' }));
+    expect((await as(manager).get(`/supervision-sessions/${recorded.body.id}`).expect(200)).body.type).toBe('managerial');
+  });
+
+  it('she cannot acknowledge in the morning handover her own out-of-hours decision, nor an action it set; another manager does', async () => {
+    const personId = (
+      await as(manager).post('/people', { givenName: 'Pat', familyName: 'Ownrecord', dateOfBirth: '1948-03-02' }).expect(201)
+    ).body.id as string;
+    const now = t.clock.now();
+    const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
+    const decision = await as(mona)
+      .post('/decisions', {
+        type: 'adult-safeguarding',
+        occurredAt: at(40),
+        personId,
+        content: {
+          question: 'Is it safe for the adult to remain at home tonight?',
+          legalFrameworks: ['care-act-s42'],
+          powerOrDuty: 'Care Act 2014 s.42(1): duty to make enquiries',
+          facts: 'Neighbour reports bruising; adult has dementia.',
+          factSources: ['Neighbour by phone'],
+          consultees: [{ name: 'PC Jones', role: 'Police', at: at(50), view: 'Adult appears frightened of the carer.' }],
+          personViews: 'Wants to stay at home but not with the carer tonight.',
+          options: [
+            { option: 'Stay at home', leastRestrictive: true, chosen: false, whyRejected: 'Risk tonight too high.' },
+            { option: 'Respite bed at Oak House', leastRestrictive: false, chosen: true },
+          ],
+          riskAnalysis: 'High risk of further harm tonight.',
+          decision: 'Respite bed tonight; s.42 enquiry to the day team.',
+          rationale: 'Least restrictive option that removes the immediate risk.',
+          actions: [{ description: 'Allocate the s.42 enquiry', ownerTeam: 'Riverside adult social care', dueAt: at(-30) }],
+          handoverNote: 'Day team to allocate the s.42 enquiry.',
+          decisionMakerAuthority: 'AMHP, approved by Northshire CC until 2030',
+          sac: {
+            typeOfRisk: ['physical'],
+            locationOfRisk: 'own-home',
+            sourceOfRisk: 'other-known-to-individual',
+            lackedCapacity: 'dont-know',
+            mspAsked: 'not-asked',
+          },
+        },
+        details: { s42: { careAndSupportNeeds: true, abuseOrNeglect: true, unableToProtectSelf: true, evidence: 'Dementia; bruising.' } },
+      })
+      .expect(201);
+    await as(mona).post(`/decisions/${decision.body.id}/sign`).expect(200);
+    const date = now.toISOString().slice(0, 10);
+    const handover = await as(manager).post(`/handovers/${date}/compile`).expect(201);
+    const items = handover.body.items as Array<{ id: string; itemType: string; itemId: string; summary: Record<string, unknown> }>;
+    const own = items.filter((i) => i.itemId === decision.body.id || (i.itemType === 'action' && i.summary.sourceId === decision.body.id));
+    expect(own.map((i) => i.itemType).sort()).toEqual(['action', 'decision']);
+    for (const item of own) {
+      refused(await as(mona).post(`/handovers/${date}/items/${item.id}/acknowledgement`, { note: 'Seen, fine' }));
+    }
+    expect(await audited('handover.acknowledge')).toBe(0);
+    const after = (await as(manager).get(`/handovers/${date}`).expect(200)).body.items as Array<{
+      id: string;
+      acknowledgedBy: string | null;
+    }>;
+    expect(after.filter((i) => own.some((o) => o.id === i.id)).map((i) => i.acknowledgedBy)).toEqual([null, null]);
+    for (const item of own) await as(manager).post(`/handovers/${date}/items/${item.id}/acknowledgement`, {}).expect(200);
+  });
 });

@@ -85,7 +85,10 @@ export class HandoversController {
   @Post(':date/items/:itemId/acknowledgement')
   @Authorize('handovers.acknowledge')
   @HttpCode(200)
-  @ApiOperation({ summary: 'A day-team manager acknowledges an item (who, when); acknowledged once, 409 after.' })
+  @ApiOperation({
+    summary:
+      'A day-team manager acknowledges an item (who, when); acknowledged once, 409 after. Never an item from her own decision (the decision or an action it set): 403 own-record, another manager must (AMHP-12).',
+  })
   @ApiOkResponse({ type: HandoverDto })
   acknowledge(
     @CurrentActor() actor: Actor,

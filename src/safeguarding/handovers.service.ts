@@ -11,6 +11,7 @@ import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { ReferralsService } from '../referrals/referrals.service';
 import { ShiftsService } from '../rota/shifts.service';
+import { refuseOwnRecord } from '../workforce/practitioners.service';
 import { formatLocal } from '../statute/clocks';
 import { addDays, isIsoDate, localDate } from '../statute/time';
 import { ActionsService } from './actions.service';
@@ -173,7 +174,11 @@ export class HandoversService {
     return { ...view, items };
   }
 
-  /** POST /handovers/:date/items/:itemId/acknowledgement: a day-team manager takes the item on. */
+  /**
+   * POST /handovers/:date/items/:itemId/acknowledgement: a day-team manager takes the item on. Never one from her own
+   * decision (the decision, or an action it set): taking it on is the check by someone else that the handover exists
+   * for, and it ends the carrying over and the escalation, so another manager must (AMHP-12, 403 `own-record`).
+   */
   async acknowledge(actor: Actor, date: string, itemId: string, note?: string): Promise<HandoverView> {
     this.assertDate(date);
     return this.db.transaction(async (m) => {
@@ -184,13 +189,24 @@ export class HandoversService {
         person_id: string | null;
         acknowledged_at: Date | null;
         handover_date: string;
+        decision_author: string | null;
       }> = await m.query(
         `SELECT i.id, i.item_type, i.item_id, i.summary->>'personId' AS person_id, i.acknowledged_at,
-                to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date
+                to_char(h.handover_date, 'YYYY-MM-DD') AS handover_date,
+                CASE i.item_type
+                  WHEN 'decision' THEN (SELECT d.author_user_id FROM decisions d WHERE d.id = i.item_id)
+                  WHEN 'action' THEN (SELECT d.author_user_id FROM follow_up_actions a JOIN decisions d ON d.id = a.source_id
+                                       WHERE a.id = i.item_id AND a.source_type = 'decision')
+                END AS decision_author
            FROM handover_items i JOIN handovers h ON h.id = i.handover_id WHERE i.id = $1 FOR UPDATE OF i`,
         [itemId],
       );
       if (!item || item.handover_date !== date) throw new NotFoundProblem('Handover item', itemId);
+      refuseOwnRecord(
+        actor,
+        item.decision_author,
+        `acknowledge the handover of ${item.item_type === 'action' ? 'an action from a decision' : 'a decision'}`,
+      );
       if (item.acknowledged_at) throw new ConflictProblem('This item has already been acknowledged.', 'already-acknowledged');
       const now = this.clock.now();
       // The same subject left open on earlier handovers is taken on too: it is not carried again.

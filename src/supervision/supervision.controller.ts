@@ -42,7 +42,7 @@ export class SupervisionController {
   @Authorize('supervision.write')
   @ApiOperation({
     summary:
-      'Record a supervision session that has been held (AMHP-10), with any actions agreed. A manager records any; an AMHP only sessions they held as supervisor.',
+      'Record a supervision session that has been held (AMHP-10), with any actions agreed. A manager records any but her own (403 own-record, AMHP-12: her supervisor or another manager does); an AMHP only sessions they held as supervisor.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: SupervisionSessionDto })
@@ -88,7 +88,10 @@ export class SupervisionController {
 
   @Patch('supervision-sessions/:id')
   @Authorize('supervision.write')
-  @ApiOperation({ summary: 'Change the notes, duration or type of a session (its supervisor or a manager).' })
+  @ApiOperation({
+    summary:
+      'Change the notes, duration or type of a session (its supervisor or a manager; never the supervisee: 403 own-record, AMHP-12).',
+  })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: SupervisionSessionDto })
   @ApiPreconditionFailedResponse({ description: 'The session changed since the ETag sent in If-Match.' })

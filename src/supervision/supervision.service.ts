@@ -13,7 +13,7 @@ import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
-import { PractitionersService } from '../workforce/practitioners.service';
+import { PractitionersService, refuseOwnRecord } from '../workforce/practitioners.service';
 import type { ApprovalComplianceDto } from '../workforce/dto/training.dto';
 import type { PortfolioSupervisionDto } from './dto/portfolio.dto';
 import {
@@ -135,6 +135,8 @@ export class SupervisionService {
           errors: [{ field: 'supervisorUserId', messages: ['must not be the supervisee'] }],
         });
       }
+      // AMHP-12: her supervision keeps her on the rota (AMHP-10): the supervisor or another manager records it, never she.
+      refuseOwnRecord(actor, supervisee.userId, 'record supervision');
       // AMHP-10: professional supervision is given by a manager or a fellow AMHP, never by a referrer or an auditor.
       await this.users.requireActiveWithRole(m, [dto.supervisorUserId], ['manager', 'amhp'], 'supervisorUserId', 'supervisor-not-staff');
       for (const [i, a] of (dto.actions ?? []).entries()) await this.requireActionOwner(m, a.ownerUserId, `actions.${i}.ownerUserId`);
@@ -221,6 +223,8 @@ export class SupervisionService {
     return this.db.transaction(async (m) => {
       const row = await this.loadRow(m, id);
       await this.requireSupervisorOrManager(actor, row.supervisorUserId, id);
+      // AMHP-12: nor does she change her own session (its type decides whether it counts as professional supervision).
+      refuseOwnRecord(actor, row.superviseeUserId, 'change a supervision session');
       assertVersion(expectedVersion, row.version);
       const columns: Record<keyof UpdateSupervisionSessionDto, string> = {
         notes: 'notes',
