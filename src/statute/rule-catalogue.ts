@@ -119,7 +119,7 @@ export const RULES = {
   'AMHP-12': {
     citation: 'SI 2008/1206 regs 3, 5, 6 (the approving authority approves, suspends and judges training); local governance',
     summary:
-      'Nobody certifies her own record: a person may not grant, suspend, lift, end or withdraw her own approval, record her own training, decide her own leave or swap, override the warnings on her own rota place, change her own practitioner record (registration check, supervision interval and supervisor, active, skills) or record her own appraisal; another manager must.',
+      'Nobody certifies her own record: a person may not grant, suspend, lift, end or withdraw her own approval, record her own training, decide her own leave or swap, override the warnings on her own rota place, change her own practitioner record (registration check, supervision interval and supervisor, active, skills), record her own appraisal, record or change her own supervision session, or acknowledge in the morning handover her own out-of-hours decision or an action it set; another manager must.',
     severity: 'blocker',
     regime: 'local-policy',
     commencement: null,
@@ -890,7 +890,7 @@ export const RULES = {
   'ROTA-WORKED': {
     citation: 'Local rota policy (the duty record); MHA 1983 s.13 (who was the duty AMHP)',
     summary:
-      'What has been worked is history: a change to the rota (leave, a suspension, an account withdrawn, a manager) takes off only what is not yet worked. A shift in progress ends at the change and is kept as worked up to then; a worked assignment or a started shift cannot be deleted.',
+      'What has been worked is history: a change to the rota (leave, a suspension, an account withdrawn, a manager) takes off only what is not yet worked. A shift in progress ends at the change and is kept as worked up to then; a worked assignment or a started shift cannot be deleted. So with leave taken and the manager on call: approved leave already over cannot be cancelled, and leave in progress ends at the cancellation with the part taken kept (the approval stays on the record beside it); a manager-on-call period served cannot be removed nor one wholly past recorded afterwards, and one in progress ends at the change.',
     severity: 'blocker',
     regime: 'local-policy',
     commencement: null,
