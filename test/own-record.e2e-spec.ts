@@ -29,7 +29,7 @@ describe('workforce and rota: nobody certifies her own record', () => {
   const audited = async (action: string) =>
     (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = $1 AND actor_id = $2`, [action, mona.id]))[0].n;
 
-  it('she cannot record her own approval or training, nor remove her own training; another manager can', async () => {
+  it('she cannot record her own approval, training or training decision, nor remove her own training; another manager can', async () => {
     refused(
       await as(mona).post(`/practitioners/${mona.practitionerId}/approvals`, {
         approvingAuthority: 'Northshire County Council',
@@ -43,6 +43,16 @@ describe('workforce and rota: nobody certifies her own record', () => {
     refused(await t.http.delete(`/training-records/${byManager.body.id}`).set('authorization', mona.auth));
     expect(await audited('training.add')).toBe(0);
     expect(await audited('approval.create')).toBe(0);
+    // Nor the approving authority's decision that she may go on acting despite a training shortfall.
+    const approvalId = await approvalOf(t, mona.practitionerId);
+    refused(
+      await as(mona).post(`/approvals/${approvalId}/training-decisions`, {
+        year: 1,
+        decidedOn: '2026-11-20',
+        reason: 'I will make the hours up next year',
+      }),
+    );
+    expect(await t.sql('SELECT 1 FROM training_year_decisions WHERE approval_id = $1', [approvalId])).toEqual([]);
   });
 
   it('suspended by another manager, she cannot lift, end or change her own approval: she stays suspended', async () => {
@@ -130,7 +140,7 @@ describe('workforce and rota: nobody certifies her own record', () => {
     expect((await as(manager).get(`/supervision-sessions/${recorded.body.id}`).expect(200)).body.type).toBe('managerial');
   });
 
-  it('she cannot acknowledge in the morning handover her own out-of-hours decision, nor an action it set; another manager does', async () => {
+  it('she cannot acknowledge in the morning handover her own out-of-hours decision, nor an action it set, nor close that action; another manager does', async () => {
     const personId = (
       await as(manager).post('/people', { givenName: 'Pat', familyName: 'Ownrecord', dateOfBirth: '1948-03-02' }).expect(201)
     ).body.id as string;
@@ -186,5 +196,10 @@ describe('workforce and rota: nobody certifies her own record', () => {
     }>;
     expect(after.filter((i) => own.some((o) => o.id === i.id)).map((i) => i.acknowledgedBy)).toEqual([null, null]);
     for (const item of own) await as(manager).post(`/handovers/${date}/items/${item.id}/acknowledgement`, {}).expect(200);
+    // Nor does she, as a manager, close the follow-up action her decision set for the day team.
+    const action = own.find((i) => i.itemType === 'action')!;
+    refused(await as(mona).post(`/actions/${action.itemId}/done`, { note: 'Done' }));
+    expect(await t.sql('SELECT done_at FROM follow_up_actions WHERE id = $1', [action.itemId])).toEqual([{ done_at: null }]);
+    await as(manager).post(`/actions/${action.itemId}/done`, { note: 'Allocated to Jo' }).expect(200);
   });
 });

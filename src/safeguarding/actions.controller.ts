@@ -43,7 +43,10 @@ export class ActionsController {
   @Post(':id/done')
   @Authorize('actions.write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark an action done (its owner or a manager), with an optional note. Done already: 409.' })
+  @ApiOperation({
+    summary:
+      'Mark an action done (its owner or a manager), with an optional note. Done already: 409. A manager who made the decision that set it, and does not own it, may not: 403 own-record (AMHP-12).',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: ActionViewDto })
   @ApiConflictResponse({ description: '`action-done`: it was done already.' })

@@ -10,6 +10,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/paginat
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { Db } from '../database/db';
+import { refuseOwnRecord } from '../workforce/practitioners.service';
 import { EventsService } from '../events/events.service';
 import { ActionQuery, ActionViewDto, CreateActionDto } from './dto/action.dto';
 
@@ -71,7 +72,8 @@ interface ActionRow {
  * Follow-up actions from out-of-hours decisions and handovers (OOH-08 (10): actions, owners and deadlines).
  *
  * Who sees what: a manager every action; an AMHP the actions they own or created (a decision's actions are created
- * by its author when it is signed). Completing one: its owner or a manager. Adding one by hand: managers, for a
+ * by its author when it is signed). Completing one: its owner or a manager (not the decision's author, AMHP-12, unless
+ * she owns the action). Adding one by hand: managers, for a
  * handover. An action is about its decision's person, so every read and change is audited with that person.
  */
 @Injectable()
@@ -150,6 +152,11 @@ export class ActionsService {
           "Only the action's owner or a manager may mark it done.",
           a.subjectPersonId,
         );
+      }
+      // AMHP-12: a follow-up her own decision set is closed by its owner or by another manager, never by her as manager.
+      if (a.ownerUserId !== actor.userId && a.sourceType === 'decision') {
+        const [d]: Array<{ author: string }> = await m.query('SELECT author_user_id AS author FROM decisions WHERE id = $1', [a.sourceId]);
+        refuseOwnRecord(actor, d?.author, 'close a follow-up action from a decision');
       }
       if (a.doneAt)
         throw new ConflictProblem(`This action was done at ${isoOrNull(a.doneAt)}.`, 'action-done', {

@@ -119,7 +119,7 @@ export const RULES = {
   'AMHP-12': {
     citation: 'SI 2008/1206 regs 3, 5, 6 (the approving authority approves, suspends and judges training); local governance',
     summary:
-      'Nobody certifies her own record: a person may not grant, suspend, lift, end or withdraw her own approval, record her own training, decide her own leave or swap, override the warnings on her own rota place, change her own practitioner record (registration check, supervision interval and supervisor, active, skills), record her own appraisal, record or change her own supervision session, or acknowledge in the morning handover her own out-of-hours decision or an action it set; another manager must.',
+      'Nobody certifies her own record: a person may not grant, suspend, lift, end or withdraw her own approval, record her own training or the decision that she may act despite a training shortfall, decide her own leave or swap, override the warnings on her own rota place, change her own practitioner record (registration check, supervision interval and supervisor, active, skills), record her own appraisal, record or change her own supervision session, or acknowledge in the morning handover her own out-of-hours decision or an action it set (nor close such an action she does not own); another manager must.',
     severity: 'blocker',
     regime: 'local-policy',
     commencement: null,

@@ -173,6 +173,8 @@ export class ApprovalsService {
   async recordTrainingDecision(actor: Actor, id: string, dto: RecordTrainingDecisionDto): Promise<ApprovalDto> {
     return this.db.transaction(async (m) => {
       const a = await this.lockApproval(m, id);
+      // The authority's decision that she may go on acting despite a shortfall: never recorded by her (AMHP-12).
+      await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'record a training decision');
       const today = localDate(this.clock.now(), this.config.timeZone);
       const records = (await this.training.records(m, [a.practitionerId])).map(trainingFacts);
       const y = trainingByApprovalYear(a, records, workforcePolicy(this.config), today).find((x) => x.year === dto.year);

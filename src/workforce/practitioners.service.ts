@@ -34,11 +34,12 @@ const COLUMNS = `p.id, p.user_id AS "userId", u.display_name AS "displayName", u
 /** AMHP practitioner records: profession, registration, team, hours and rota skills. */
 /**
  * AMHP-12: nobody certifies her own record. A manager who is also an AMHP may not grant, suspend, lift, end or withdraw
- * her own approval (SI 2008/1206 regs 3, 6, 7), record or remove her own training (reg 5), decide her own leave or swap,
- * override the warnings on her own rota place, change her own practitioner record (registration, supervision interval
- * and supervisor, active, skills), record her own appraisal or supervision session, or acknowledge in the morning handover
- * her own decision or an action it set: another manager must. 403 `own-record`, naming the act. The one check every such
- * write makes (refuseOwn when only the practitioner's id is at hand).
+ * her own approval (SI 2008/1206 regs 3, 6, 7), record or remove her own training or a decision on her training
+ * shortfall (reg 5), decide her own leave or swap, override the warnings on her own rota place, change her own
+ * practitioner record (registration, supervision interval and supervisor, active, skills), record her own appraisal or
+ * supervision session, or acknowledge in the morning handover her own decision or an action it set, or close such an
+ * action she does not own: another manager must. 403 `own-record`, naming the act. The one check every such write
+ * makes (refuseOwn when only the practitioner's id is at hand).
  */
 export function refuseOwnRecord(actor: Actor, subjectUserId: string | null | undefined, act: string): void {
   if (subjectUserId && actor.userId === subjectUserId)
