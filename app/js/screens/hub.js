@@ -392,16 +392,31 @@ export function HandoverScreen({ me, path }) {
       'all',
       async () => {
         let view = h;
+        let own = 0;
         for (const item of h.items.filter((i) => !i.acknowledgedAt)) {
-          const next = await recordOrKeep(
-            `/handovers/${h.date}/items/${item.id}/acknowledgement`,
-            {},
-            { label: 'Acknowledging a handover item' },
-          );
+          let next;
+          try {
+            next = await recordOrKeep(
+              `/handovers/${h.date}/items/${item.id}/acknowledgement`,
+              {},
+              { label: 'Acknowledging a handover item' },
+            );
+          } catch (err) {
+            // An item from her own decision is for another manager (AMHP-12): the rest are still acknowledged.
+            if (err.status === 403 && err.code === 'own-record') {
+              own += 1;
+              continue;
+            }
+            throw err;
+          }
           if (next === null) return null; // kept on the phone: the rest are not sent (each would wait in turn)
           view = next;
           setH(view);
         }
+        if (own)
+          throw new Error(
+            `${own === 1 ? 'One item is' : `${own} items are`} from your own decisions: another manager acknowledges ${own === 1 ? 'it' : 'them'}.`,
+          );
         return view;
       },
       `${keptText('The first acknowledgement')} The others are not: acknowledge them once there is a signal.`,
