@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { addDays, type IsoDate } from '../statute/time';
 import {
   coverageGaps,
+  filledPlaces,
   CoverageShift,
   generateShifts,
   consecutiveDays,
@@ -554,6 +555,65 @@ describe('coverage gaps', () => {
       s('b', '2026-11-21T21:00:00Z', '2026-11-22T09:00:00Z', 1, [], [[]]),
     ];
     expect(coverageGaps(shifts, at('2026-11-21T09:00:00Z'), at('2026-11-22T09:00:00Z'))).toEqual([]);
+  });
+
+  // ROTA-WORKED: an AMHP fills a shift only for her own part of it.
+  const night = (assigned: Array<[string[], string?, string?]>): CoverageShift => ({
+    ...s('night', '2026-12-06T22:00:00Z', '2026-12-07T09:00:00Z', 1, ['senior'], []),
+    assigned: assigned.map(([skills, from, to], i) => ({
+      practitionerId: `p${i}`,
+      skills,
+      ...(from ? { startsAt: at(from) } : {}),
+      ...(to ? { endsAt: at(to) } : {}),
+    })),
+  });
+  it.each<[string, Array<[string[], string?, string?]>, Array<[string, string, string, number, string[]]>]>([
+    [
+      'taken off at 22:39: short from then',
+      [[['senior'], undefined, '2026-12-06T22:39:00Z']],
+      [['understaffed', '22:39', '09:00', 1, ['senior']]],
+    ],
+    [
+      'taken off at 22:39, another on from 22:45: short for the six minutes between',
+      [
+        [['senior'], undefined, '2026-12-06T22:39:00Z'],
+        [['senior'], '2026-12-06T22:45:00Z'],
+      ],
+      [['understaffed', '22:39', '22:45', 1, ['senior']]],
+    ],
+    [
+      'a junior on from 22:45 fills the place but not the skill',
+      [
+        [['senior'], undefined, '2026-12-06T22:39:00Z'],
+        [[], '2026-12-06T22:45:00Z'],
+      ],
+      [
+        ['understaffed', '22:39', '22:45', 1, ['senior']],
+        ['skill-missing', '22:45', '09:00', 0, ['senior']],
+      ],
+    ],
+    ['on for the whole night', [[['senior'], '2026-12-06T22:00:00Z', '2026-12-07T09:00:00Z']], []],
+  ])('%s', (_case, assigned, expected) => {
+    const gaps = coverageGaps([night(assigned)], at('2026-12-06T22:00:00Z'), at('2026-12-07T09:00:00Z'));
+    expect(
+      gaps.map((g) => [g.kind, g.startsAt.toISOString().slice(11, 16), g.endsAt.toISOString().slice(11, 16), g.missing, g.missingSkills]),
+    ).toEqual(expected);
+  });
+
+  it.each<[string, Array<[string?, string?]>, number]>([
+    ['nobody', [], 0],
+    ['one for the whole shift', [[]], 1],
+    ['one taken off part-way', [[undefined, '2026-12-07T01:00:00Z']], 0],
+    ['one until 01:00 and another from 01:00', [[undefined, '2026-12-07T01:00:00Z'], ['2026-12-07T01:00:00Z']], 1],
+    ['two, one of them on from 23:00', [[], ['2026-12-06T23:00:00Z']], 1],
+  ])('places filled the whole way through: %s', (_case, parts, n) => {
+    const shift = { startsAt: at('2026-12-06T22:00:00Z'), endsAt: at('2026-12-07T09:00:00Z') };
+    expect(
+      filledPlaces(
+        shift,
+        parts.map(([startsAt, endsAt]) => ({ startsAt, endsAt })),
+      ),
+    ).toBe(n);
   });
 });
 

@@ -440,7 +440,11 @@ export interface CoverageShift extends Period {
   label: string;
   requiredCount: number;
   requiredSkills: string[];
-  assigned: Array<{ practitionerId: string; skills: string[] }>;
+  /**
+   * Who is on it, each for her own part of the shift (ROTA-WORKED): an assignment taken off part-way ends at the
+   * change, one made once the shift was under way starts when it was made. Without times, the whole shift.
+   */
+  assigned: Array<{ practitionerId: string; skills: string[]; startsAt?: Date; endsAt?: Date }>;
 }
 
 export interface Gap {
@@ -453,28 +457,68 @@ export interface Gap {
   missingSkills: string[];
 }
 
+/** A stretch of a shift with the same AMHPs on it: who covers [startsAt, endsAt). */
+export interface ShiftPart<A> {
+  startsAt: Date;
+  endsAt: Date;
+  on: A[];
+}
+
 /**
- * Every period in [from, to) where the hub is short: a shift with fewer AMHPs than required or without a required
- * skill, and any stretch of time that no shift covers at all (to the minute).
+ * A shift cut at every moment an AMHP came on or went off it (ROTA-WORKED), each part with the AMHPs whose own
+ * period covers it. A shift nobody's times cut is one part with everyone on it. The one place where "who fills
+ * this shift, when" is worked out: coverage, the unfilled list, the hub feed, the leave impact and the planner read it.
+ */
+export function shiftParts<A extends { startsAt?: Date | string; endsAt?: Date | string }>(shift: Period, assigned: A[]): ShiftPart<A>[] {
+  const start = shift.startsAt.getTime();
+  const end = shift.endsAt.getTime();
+  const ms = (d: Date | string | undefined, fallback: number) => (d === undefined ? fallback : new Date(d).getTime());
+  const cuts = new Set<number>([start, end]);
+  for (const a of assigned) for (const t of [ms(a.startsAt, start), ms(a.endsAt, end)]) if (t > start && t < end) cuts.add(t);
+  const points = [...cuts].sort((x, y) => x - y);
+  const parts: ShiftPart<A>[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [from, to] = [points[i], points[i + 1]];
+    parts.push({
+      startsAt: new Date(from),
+      endsAt: new Date(to),
+      on: assigned.filter((a) => ms(a.startsAt, start) <= from && ms(a.endsAt, end) >= to),
+    });
+  }
+  return parts;
+}
+
+/** The fewest AMHPs on the shift at any moment of it (its places filled the whole way through). */
+export function filledPlaces(shift: Period, assigned: Array<{ startsAt?: Date | string; endsAt?: Date | string }>): number {
+  return Math.min(...shiftParts(shift, assigned).map((p) => p.on.length));
+}
+
+/**
+ * Every period in [from, to) where the hub is short: a shift, or the part of it, with fewer AMHPs than required or
+ * without a required skill (an AMHP counts only for her own part of the shift, ROTA-WORKED), and any stretch of time
+ * that no shift covers at all (to the minute).
  */
 export function coverageGaps(shifts: CoverageShift[], from: Date, to: Date): Gap[] {
   const gaps: Gap[] = [];
   const inRange = shifts.filter((s) => s.endsAt > from && s.startsAt < to).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   for (const s of inRange) {
-    const missing = Math.max(0, s.requiredCount - s.assigned.length);
-    const missingSkills = s.requiredSkills.filter((k) => !s.assigned.some((a) => a.skills.includes(k)));
-    if (missing > 0)
-      gaps.push({ kind: 'understaffed', startsAt: s.startsAt, endsAt: s.endsAt, shiftId: s.id, label: s.label, missing, missingSkills });
-    else if (missingSkills.length)
-      gaps.push({
-        kind: 'skill-missing',
-        startsAt: s.startsAt,
-        endsAt: s.endsAt,
-        shiftId: s.id,
-        label: s.label,
-        missing: 0,
-        missingSkills,
-      });
+    let last: Gap | undefined;
+    for (const part of shiftParts(s, s.assigned)) {
+      const missing = Math.max(0, s.requiredCount - part.on.length);
+      const missingSkills = s.requiredSkills.filter((k) => !part.on.some((a) => a.skills.includes(k)));
+      const kind = missing > 0 ? 'understaffed' : missingSkills.length ? 'skill-missing' : undefined;
+      if (!kind) {
+        last = undefined;
+        continue;
+      }
+      // Parts next to each other short in the same way are one gap.
+      if (last && last.kind === kind && last.missing === missing && last.missingSkills.join() === missingSkills.join()) {
+        last.endsAt = part.endsAt;
+        continue;
+      }
+      last = { kind, startsAt: part.startsAt, endsAt: part.endsAt, shiftId: s.id, label: s.label, missing, missingSkills };
+      gaps.push(last);
+    }
   }
   let cursor = from.getTime();
   for (const s of inRange) {
