@@ -53,8 +53,9 @@ import * as m49 from './1796462000000-PersonNamesCanonical';
 import * as m50 from './1796463000000-OnDutyWorkedUntil';
 import * as m51 from './1796463100000-ApprovalWithdrawals';
 import * as m52 from './1796466000000-EscalationAccessBounded';
-import * as m53 from './1796474000000-LeaveCancellation';
-import * as m54 from './1796479000000-ReportWithdrawnReferrals';
+import * as m53 from './1796473000000-AssignmentOwnPart';
+import * as m54 from './1796474000000-LeaveCancellation';
+import * as m55 from './1796479000000-ReportWithdrawnReferrals';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -112,4 +113,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m52),
   ...Object.values(m53),
   ...Object.values(m54),
+  ...Object.values(m55),
 ];

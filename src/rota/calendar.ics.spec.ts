@@ -5,6 +5,7 @@ import {
   dutySummary,
   FeedOptions,
   hubCalendar,
+  ShiftAmhp,
   ShiftFact,
   shiftUid,
 } from './calendar.ics';
@@ -23,10 +24,11 @@ const assignment = (over: Partial<AssignmentFact> = {}): AssignmentFact => ({
   startsAt: new Date('2026-03-02T09:00:00Z'),
   endsAt: new Date('2026-03-02T17:00:00Z'),
   shiftVersion: 1,
+  assignmentVersion: 1,
   lastModified: new Date('2026-02-20T09:30:00Z'),
   ...over,
 });
-const hubShift = (over: Partial<ShiftFact> = {}): ShiftFact => ({
+const hubShift = ({ amhps, ...over }: Partial<Omit<ShiftFact, 'amhps'>> & { amhps?: Array<string | ShiftAmhp> } = {}): ShiftFact => ({
   shiftId: '6f1c2b3a-0d9e-4c8b-a7f6-e5d4c3b2a190',
   label: 'Night',
   startsAt: new Date('2026-03-02T22:00:00Z'),
@@ -35,8 +37,8 @@ const hubShift = (over: Partial<ShiftFact> = {}): ShiftFact => ({
   version: 1,
   staffingVersion: 0,
   lastModified: new Date('2026-02-20T09:30:00Z'),
-  amhps: ['Ann Smith', 'Bo Jones'],
   ...over,
+  amhps: (amhps ?? ['Ann Smith', 'Bo Jones']).map((a) => (typeof a === 'string' ? { displayName: a } : a)),
 });
 
 /** Content lines with folding undone (RFC 5545 §3.1: CRLF followed by one space or tab). */
@@ -193,6 +195,32 @@ describe('stable UIDs and SEQUENCE', () => {
     );
     expect([later.SEQUENCE, later['LAST-MODIFIED']]).toEqual([first.SEQUENCE, first['LAST-MODIFIED']]);
     expect(later.DTSTAMP).not.toBe(first.DTSTAMP);
+  });
+
+  it('an assignment cut short in place (ROTA-WORKED) raises SEQUENCE with its new DTEND', () => {
+    const [made] = events(assignmentsCalendar([assignment()], options));
+    const [cut] = events(assignmentsCalendar([assignment({ endsAt: new Date('2026-03-02T12:30:00Z'), assignmentVersion: 2 })], options));
+    expect([made.SEQUENCE, made.DTEND]).toEqual(['0', '20260302T170000Z']);
+    expect([cut.SEQUENCE, cut.DTEND]).toEqual(['1', '20260302T123000Z']);
+  });
+
+  it('an AMHP on a hub shift for part of it only is shown with her part, and the shift as short from then', () => {
+    const [e] = events(
+      hubCalendar(
+        [
+          hubShift({
+            requiredCount: 1,
+            amhps: [
+              { displayName: 'Ann Smith', endsAt: new Date('2026-03-02T22:39:00Z') },
+              { displayName: 'Bo Jones', startsAt: new Date('2026-03-02T22:45:00Z') },
+            ],
+          }),
+        ],
+        options,
+      ),
+    );
+    expect(e.SUMMARY).toBe('Night (22:00–09:00): Ann Smith (until 22:39)\\, Bo Jones (from 22:45)\\; short 22:39–22:45');
+    expect(e.DESCRIPTION).toBe('On duty: Ann Smith (until 22:39)\\, Bo Jones (from 22:45) (0 of 1 AMHP\\; short 22:39–22:45)');
   });
 
   it('an unfilled hub shift says so', () => {

@@ -11,6 +11,7 @@
  */
 import { ICalCalendar, ICalEventTransparency } from 'ical-generator';
 import { DateTime } from 'luxon';
+import { filledPlaces, shiftParts } from './rota.rules';
 
 export const UID_DOMAIN = 'amhp-hub';
 
@@ -25,8 +26,23 @@ export interface AssignmentFact {
    * (RFC 5545 §3.8.7.4: a new component has sequence 0). Who else is on the shift is not in this event, so it does not count.
    */
   shiftVersion: number;
-  /** LAST-MODIFIED (RFC 5545 §3.8.7.3): the later of the assignment's making and the last change to the shift's details. */
+  /**
+   * The assignment's own version (1 when made), raised each time her own times change in place (taken off part-way,
+   * ROTA-WORKED): DTSTART/DTEND move, so SEQUENCE must too (RFC 5545 §3.8.7.4).
+   */
+  assignmentVersion: number;
+  /**
+   * LAST-MODIFIED (RFC 5545 §3.8.7.3): the latest of the assignment's making, the last change to its own times and
+   * the last change to the shift's details.
+   */
   lastModified: Date;
+}
+
+/** An AMHP on a hub shift: her name and, when it is not the whole shift, her own part of it (ROTA-WORKED). */
+export interface ShiftAmhp {
+  displayName: string;
+  startsAt?: Date;
+  endsAt?: Date;
 }
 
 /** A shift with the AMHPs on it (the hub feed). */
@@ -42,8 +58,8 @@ export interface ShiftFact {
   staffingVersion: number;
   /** LAST-MODIFIED (RFC 5545 §3.8.7.3): the last change to the shift's details or to who is on it. */
   lastModified: Date;
-  /** Display names of the AMHPs on the shift (staff names only). */
-  amhps: string[];
+  /** The AMHPs on the shift, each for her own part of it (staff names only). */
+  amhps: ShiftAmhp[];
 }
 
 export interface FeedOptions {
@@ -68,10 +84,41 @@ export function dutySummary(label: string, startsAt: Date, endsAt: Date, timeZon
   return `AMHP duty: ${label} (${localTimes(startsAt, endsAt, timeZone)})`;
 }
 
-/** SUMMARY of a hub shift: `Night (22:00–09:00): Ann Smith, Bo Jones`, or `… : unfilled` when nobody is on it. */
+const wallClock = (d: Date, timeZone: string) => DateTime.fromJSDate(d, { zone: timeZone }).toFormat('HH:mm');
+
+/** An AMHP on a hub shift: `Ann Smith`, or with her part when it is not the whole shift: `Ann Smith (until 22:39)`. */
+function amhpOnShift(s: ShiftFact, a: ShiftAmhp, timeZone: string): string {
+  const from = a.startsAt && a.startsAt > s.startsAt ? a.startsAt : undefined;
+  const until = a.endsAt && a.endsAt < s.endsAt ? a.endsAt : undefined;
+  if (from && until) return `${a.displayName} (${localTimes(from, until, timeZone)})`;
+  if (from) return `${a.displayName} (from ${wallClock(from, timeZone)})`;
+  if (until) return `${a.displayName} (until ${wallClock(until, timeZone)})`;
+  return a.displayName;
+}
+
+/** The parts of a hub shift with fewer AMHPs on than it needs, as local times: `22:39–09:00`. */
+function shortParts(s: ShiftFact, timeZone: string): string[] {
+  const short: Array<{ startsAt: Date; endsAt: Date }> = [];
+  for (const part of shiftParts(s, s.amhps)) {
+    if (part.on.length >= s.requiredCount) continue;
+    const last = short[short.length - 1];
+    if (last && last.endsAt.getTime() === part.startsAt.getTime()) last.endsAt = part.endsAt;
+    else short.push({ startsAt: part.startsAt, endsAt: part.endsAt });
+  }
+  return short.map((p) => localTimes(p.startsAt, p.endsAt, timeZone));
+}
+
+/**
+ * SUMMARY of a hub shift: `Night (22:00–09:00): Ann Smith, Bo Jones`, or `… : unfilled` when nobody is on it. An AMHP
+ * on it for part of it only is shown with her part, and the time the shift is then short: `…: Ann Smith (until
+ * 22:39); short 22:39–09:00`.
+ */
 export function shiftSummary(s: ShiftFact, timeZone: string): string {
-  const who = s.amhps.length ? s.amhps.join(', ') : 'unfilled';
-  return `${s.label} (${localTimes(s.startsAt, s.endsAt, timeZone)}): ${who}`;
+  if (!s.amhps.length) return `${s.label} (${localTimes(s.startsAt, s.endsAt, timeZone)}): unfilled`;
+  const who = s.amhps.map((a) => amhpOnShift(s, a, timeZone)).join(', ');
+  const partly = s.amhps.some((a) => (a.startsAt && a.startsAt > s.startsAt) || (a.endsAt && a.endsAt < s.endsAt));
+  const short = partly ? shortParts(s, timeZone) : [];
+  return `${s.label} (${localTimes(s.startsAt, s.endsAt, timeZone)}): ${who}${short.length ? `; short ${short.join(', ')}` : ''}`;
 }
 
 export function assignmentUid(id: string): string {
@@ -108,7 +155,7 @@ export function assignmentsCalendar(assignments: AssignmentFact[], o: FeedOption
   for (const a of assignments) {
     cal.createEvent({
       id: assignmentUid(a.assignmentId),
-      sequence: sequence(a.shiftVersion),
+      sequence: sequence(a.shiftVersion, Math.max(0, a.assignmentVersion - 1)),
       stamp: o.stamp,
       lastModified: a.lastModified,
       start: a.startsAt,
@@ -123,7 +170,13 @@ export function assignmentsCalendar(assignments: AssignmentFact[], o: FeedOption
 export function hubCalendar(shifts: ShiftFact[], o: FeedOptions): string {
   const cal = calendar(o);
   for (const s of shifts) {
-    const staffed = `${s.amhps.length} of ${s.requiredCount} AMHP${s.requiredCount === 1 ? '' : 's'}`;
+    // Places filled the whole way through: an AMHP on for part of the shift only fills it for that part (ROTA-WORKED).
+    const filled = filledPlaces(s, s.amhps);
+    const short = shortParts(s, o.timeZone);
+    const staffed = `${filled} of ${s.requiredCount} AMHP${s.requiredCount === 1 ? '' : 's'}${
+      filled < s.requiredCount && short.length && s.amhps.length ? `; short ${short.join(', ')}` : ''
+    }`;
+    const who = s.amhps.map((a) => amhpOnShift(s, a, o.timeZone)).join(', ');
     cal.createEvent({
       id: shiftUid(s.shiftId),
       sequence: sequence(s.version, s.staffingVersion),
@@ -132,7 +185,7 @@ export function hubCalendar(shifts: ShiftFact[], o: FeedOptions): string {
       start: s.startsAt,
       end: s.endsAt,
       summary: shiftSummary(s, o.timeZone),
-      description: s.amhps.length ? `On duty: ${s.amhps.join(', ')} (${staffed})` : `Nobody assigned yet (${staffed})`,
+      description: s.amhps.length ? `On duty: ${who} (${staffed})` : `Nobody assigned yet (${staffed})`,
       // A hub shift is not the subscriber's own time: show it as free so it does not block their calendar.
       transparency: ICalEventTransparency.TRANSPARENT,
     });

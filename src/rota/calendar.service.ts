@@ -189,7 +189,7 @@ export class CalendarService {
     if (t.scope === 'practitioner') {
       const rows: AssignmentFact[] = await this.db.manager.query(
         `SELECT a.id AS "assignmentId", s.label, a.starts_at AS "startsAt", a.ends_at AS "endsAt", s.version AS "shiftVersion",
-                greatest(a.created_at, s.updated_at) AS "lastModified"
+                a.version AS "assignmentVersion", greatest(a.created_at, a.updated_at, s.updated_at) AS "lastModified"
            FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
           WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 ORDER BY a.starts_at`,
         [t.practitionerId, from, to],
@@ -199,12 +199,18 @@ export class CalendarService {
     const rows: ShiftFact[] = await this.db.manager.query(
       `SELECT s.id AS "shiftId", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.version,
               s.staffing_version AS "staffingVersion", greatest(s.updated_at, s.staffed_at) AS "lastModified",
-              coalesce((SELECT json_agg(u.display_name ORDER BY u.display_name)
+              coalesce((SELECT json_agg(json_build_object('displayName', u.display_name, 'startsAt', a.starts_at, 'endsAt', a.ends_at)
+                                        ORDER BY a.starts_at, u.display_name)
                           FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id WHERE a.shift_id = s.id), '[]') AS amhps
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at, s.label`,
       [from, to],
     );
-    return this.documents.hubCalendar(rows, { ...options, name: 'AMHP hub rota' });
+    // Each AMHP with her own part of the shift (ROTA-WORKED), as instants.
+    const shifts = rows.map((r) => ({
+      ...r,
+      amhps: r.amhps.map((a) => ({ displayName: a.displayName, startsAt: new Date(a.startsAt!), endsAt: new Date(a.endsAt!) })),
+    }));
+    return this.documents.hubCalendar(shifts, { ...options, name: 'AMHP hub rota' });
   }
 
   /** An unrevoked token whose holder may still manage this feed (roles and active flags are read afresh each time). */

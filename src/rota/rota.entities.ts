@@ -163,6 +163,17 @@ export class ShiftAssignmentEntity {
   @Column('jsonb', { default: () => `'[]'` })
   overrides: Array<{ code: string; rule: string; message: string; reason: string }>;
 
+  /**
+   * Counts changes to the assignment's own times made in place (1 when made): cut short when she is taken off part-way
+   * (ROTA-WORKED). With the shift's version it is her calendar event's SEQUENCE (RFC 5545 §3.8.7.4).
+   */
+  @Column('integer', { default: 1 })
+  version: number;
+
+  /** When the assignment's own times last changed in place (null: never since made). */
+  @Column('timestamptz', { nullable: true })
+  updatedAt: Date | null;
+
   /** How the assignment came about: manual, plan, swap. */
   @Column('text', { default: 'manual' })
   source: string;
