@@ -6,7 +6,7 @@ import { Db } from '../database/db';
 import { ManagerOnCallDto } from './dto/manager-on-call.dto';
 import { CoverageDto, DutyShiftDto, OnDutyDto } from './dto/rota.dto';
 import { coverageGaps, CoverageShift } from './rota.rules';
-import { MAX_SHIFT_HOURS } from './shifts.service';
+import { assignedPartsSql, coverageShift, MAX_SHIFT_HOURS } from './shifts.service';
 
 /** A row of the on-duty read: a shift (none when nothing is on or next) and the manager on call, on every row. */
 type OnDutyRow = Omit<DutyShiftDto, 'shiftId' | 'startsAt' | 'endsAt'> & {
@@ -72,20 +72,15 @@ export class DutyService {
       throw new UnprocessableProblem('Coverage for at most 93 days at a time.', 'bad-period', {
         errors: [{ field: 'to', messages: ['to must be at most 93 days after from'] }],
       });
-    // An AMHP taken off a shift in progress (her assignment ended early, ROTA-WORKED) no longer fills its place.
-    const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await this.db.manager.query(
+    // Each AMHP fills her place for her own part of the shift only (ROTA-WORKED): taken off part-way, the place is
+    // short from the change; put on once the shift was under way, it was short until then.
+    const rows: CoverageShift[] = await this.db.manager.query(
       `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
-              coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
-                          FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id
-                         WHERE a.shift_id = s.id AND a.ends_at >= s.ends_at), '[]') AS assigned
+              ${assignedPartsSql('s')} AS assigned
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at`,
       [from, to],
     );
-    const gaps = coverageGaps(
-      rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) })),
-      from,
-      to,
-    );
+    const gaps = coverageGaps(rows.map(coverageShift), from, to);
     return {
       from: from.toISOString(),
       to: to.toISOString(),

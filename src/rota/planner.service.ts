@@ -314,7 +314,7 @@ export class PlannerService {
   private async basis(m: EntityManager, from: Date, to: Date): Promise<string> {
     const rows: Array<{ line: string }> = await m.query(
       `SELECT concat_ws('|', s.id, s.starts_at, s.ends_at, s.required_count, array_to_string(s.required_skills, ','), s.version,
-              coalesce((SELECT string_agg(a.id || ':' || a.practitioner_id, ',' ORDER BY a.id) FROM shift_assignments a WHERE a.shift_id = s.id), '')) AS line
+              coalesce((SELECT string_agg(a.id || ':' || a.practitioner_id || ':' || a.version, ',' ORDER BY a.id) FROM shift_assignments a WHERE a.shift_id = s.id), '')) AS line
          FROM shifts s WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.id`,
       [from, to],
     );
@@ -323,14 +323,19 @@ export class PlannerService {
     return hash.digest('hex');
   }
 
-  /** The rows a plan is made from (PlanInputs), read in the caller's (snapshot) transaction; the worker builds the facts. */
+  /**
+   * The rows a plan is made from (PlanInputs), read in the caller's (snapshot) transaction; the worker builds the facts.
+   * A shift's place is held only by an AMHP on it to its end (ROTA-WORKED): one taken off part-way no longer holds it
+   * (her worked part stays among the existing assignments, so she is not planned on it again).
+   */
   private async loadInputs(m: EntityManager, from: Date, to: Date): Promise<PlanInputs> {
     const policy = this.policy;
     const shiftRows: Array<Omit<PlanShift, 'assigned'> & { assigned: Array<{ practitionerId: string; skills: string[] }> }> = await m.query(
       `SELECT s.id, s.label, to_char(s.local_date, 'YYYY-MM-DD') AS "localDate", s.pattern_id AS "patternId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
               s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday",
               coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
-                          FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
+                          FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id
+                         WHERE a.shift_id = s.id AND a.ends_at >= s.ends_at), '[]') AS assigned
          FROM shifts s WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id`,
       [from, to],
     );

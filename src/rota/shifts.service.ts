@@ -12,10 +12,37 @@ import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { daysBetween, isIsoDate, localDate } from '../statute/time';
 import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
-import { planShifts, PatternFacts } from './rota.rules';
+import { CoverageShift, filledPlaces, planShifts, PatternFacts } from './rota.rules';
 import { ShiftEntity, ShiftPatternEntity } from './rota.entities';
 
 export const MAX_SHIFT_HOURS = 24;
+
+/**
+ * The AMHPs on shift `alias` as json, each with her skills and her own part of it (ROTA-WORKED: from when she was put
+ * on, until she was taken off): what coverageGaps and shiftParts read. Times come as ISO text (coverageShift).
+ */
+export function assignedPartsSql(alias: string): string {
+  return `coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills, 'startsAt', a.starts_at, 'endsAt', a.ends_at)
+                      ORDER BY a.starts_at, a.id)
+                      FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id WHERE a.shift_id = ${alias}.id), '[]')`;
+}
+
+/** A shift row read with assignedPartsSql, its times as instants. */
+type Assigned = CoverageShift['assigned'][number];
+export function coverageShift<A extends Assigned>(
+  r: Omit<CoverageShift, 'assigned'> & { assigned: A[] },
+): Omit<CoverageShift, 'assigned'> & { assigned: A[] } {
+  return {
+    ...r,
+    startsAt: new Date(r.startsAt),
+    endsAt: new Date(r.endsAt),
+    assigned: r.assigned.map((a) => ({
+      ...a,
+      ...(a.startsAt ? { startsAt: new Date(a.startsAt) } : {}),
+      ...(a.endsAt ? { endsAt: new Date(a.endsAt) } : {}),
+    })),
+  };
+}
 
 interface ShiftRow {
   id: string;
@@ -36,6 +63,8 @@ interface ShiftRow {
     displayName: string;
     skills: string[];
     overrides: AssignedDto['overrides'];
+    startsAt: string;
+    endsAt: string;
   }>;
 }
 
@@ -315,7 +344,12 @@ export class ShiftsService {
         errors: [{ field: 'to', messages: ['to must be at most 93 days after from'] }],
       });
     const rows = await this.query(this.db.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
-    return rows.filter((s) => !unfilledOnly || s.assigned.length < s.requiredCount).map((s) => this.forReader(reader, this.dto(s)));
+    // Unfilled: short of AMHPs at any moment of it, each counting for her own part only (ROTA-WORKED).
+    return rows
+      .filter(
+        (s) => !unfilledOnly || filledPlaces({ startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }, s.assigned) < s.requiredCount,
+      )
+      .map((s) => this.forReader(reader, this.dto(s)));
   }
 
   /** GET /rota/shifts/:id: one shift as `reader` may see it (seesOverrides). */
@@ -381,7 +415,8 @@ export class ShiftsService {
       `SELECT s.id, s.pattern_id AS "patternId", to_char(s.local_date, 'YYYY-MM-DD') AS "localDate", s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt",
               s.required_count AS "requiredCount", s.required_skills AS "requiredSkills", s.bank_holiday AS "bankHoliday", s.notes, s.version,
               coalesce((SELECT json_agg(json_build_object('assignmentId', a.id, 'practitionerId', a.practitioner_id, 'userId', a.user_id,
-                          'displayName', u.display_name, 'skills', p.skills, 'overrides', a.overrides) ORDER BY u.display_name)
+                          'displayName', u.display_name, 'skills', p.skills, 'overrides', a.overrides,
+                          'startsAt', a.starts_at, 'endsAt', a.ends_at) ORDER BY a.starts_at, u.display_name)
                           FROM shift_assignments a JOIN user_directory u ON u.id = a.user_id JOIN practitioner_directory p ON p.id = a.practitioner_id
                          WHERE a.shift_id = s.id), '[]') AS assigned
          FROM shifts s WHERE ${where} ORDER BY s.starts_at, s.label`,
@@ -391,6 +426,12 @@ export class ShiftsService {
   }
 
   private dto(s: ShiftRow): ShiftDto {
-    return { ...s, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString() };
+    const iso = (d: Date | string) => new Date(d).toISOString();
+    return {
+      ...s,
+      startsAt: iso(s.startsAt),
+      endsAt: iso(s.endsAt),
+      assigned: s.assigned.map((a) => ({ ...a, startsAt: iso(a.startsAt), endsAt: iso(a.endsAt) })),
+    };
   }
 }

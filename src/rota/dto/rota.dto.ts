@@ -252,6 +252,13 @@ export class AssignedDto {
     description: 'Warnings overridden, each with its reason: shown to managers, auditors and the AMHP herself; empty for other readers.',
   })
   overrides: FindingDto[];
+  @ApiProperty({
+    format: 'date-time',
+    description: "Her own part of the shift starts: the shift's start, or when she was put on a shift already under way.",
+  })
+  startsAt: string;
+  @ApiProperty({ format: 'date-time', description: "Her own part ends: the shift's end, or when she was taken off it part-way." })
+  endsAt: string;
 }
 
 export class ShiftDto {
