@@ -61,7 +61,7 @@ describe('rota: worked shifts stay on the duty record', () => {
       .post('/rota/leave', {
         practitionerId: asha.practitionerId,
         kind: 'sick',
-        startsAt: '2026-11-22T07:30:00Z',
+        startsAt: '2026-11-22T08:00:00Z',
         endsAt: '2026-11-25T00:00:00Z',
         approve: true,
         unassign: true,
@@ -78,7 +78,7 @@ describe('rota: worked shifts stay on the duty record', () => {
     expect(gaps).toEqual([expect.objectContaining({ shiftId: night })]);
   });
 
-  it('leave or a suspension dated back leaves the shifts already worked as they were', async () => {
+  it('a suspension dated back leaves the shifts already worked as they were; leave dated back over them is refused, naming them', async () => {
     await setNow('2026-11-26T10:00:00Z');
     const grace = await amhp(t);
     const dan = await amhp(t);
@@ -88,16 +88,22 @@ describe('rota: worked shifts stay on the duty record', () => {
     const danDay = await assign(dayTwo, dan.practitionerId);
 
     await setNow('2026-11-29T10:00:00Z');
-    await as(manager)
-      .post('/rota/leave', {
+    const sick = (startsAt: string) =>
+      as(manager).post('/rota/leave', {
         practitionerId: grace.practitionerId,
         kind: 'sick',
-        startsAt: '2026-11-26T00:00:00Z',
+        startsAt,
         endsAt: '2026-11-30T00:00:00Z',
         approve: true,
         unassign: true,
-      })
-      .expect(201);
+      });
+    // She cannot have been on sick leave on the day she worked (ROTA-WORKED): refused, naming the shift, nothing kept.
+    const refused = await sick('2026-11-26T00:00:00Z').expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'leave-over-worked-shift',
+      assignments: [expect.objectContaining({ assignmentId: graceDay })],
+    });
+    await sick('2026-11-27T17:00:00Z').expect(201);
     expect((await assignmentsOf(grace.practitionerId)).map((a) => a.id)).toEqual([graceDay]);
 
     const suspended = await as(manager)
@@ -245,5 +251,195 @@ describe('rota: worked shifts stay on the duty record', () => {
       userId: mo.id,
     });
     expect((await as(manager).get('/rota/on-duty').expect(200)).body.managerOnCall).toBeNull();
+  });
+
+  describe('an AMHP counts only for her own part of a shift', () => {
+    const feed = async (body: object) => {
+      const { feedPath } = (await as(manager).post('/rota/calendar-tokens', body).expect(201)).body as { feedPath: string };
+      return async () => {
+        const text = (await t.http.get(feedPath).expect(200)).text.replace(/\r\n[ \t]/g, '');
+        return text
+          .split('BEGIN:VEVENT')
+          .slice(1)
+          .map((e) =>
+            Object.fromEntries(e.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).split(';')[0], l.slice(l.indexOf(':') + 1)])),
+          );
+      };
+    };
+    const shiftsBetween = async (from: string, to: string, unfilled = false) =>
+      (
+        await as(manager)
+          .get(`/rota/shifts?from=${from}&to=${to}${unfilled ? '&unfilled=true' : ''}`)
+          .expect(200)
+      ).body.items as Array<{
+        id: string;
+        assigned: Array<{ assignmentId: string; startsAt: string; endsAt: string }>;
+      }>;
+
+    it('taken off a night part-way, she is shown on it until then, the night is unfilled from then in the list, the hub calendar, the planner and the workforce report, and her own calendar event is revised', async () => {
+      await setNow('2026-12-10T10:00:00Z');
+      const hamza = await amhp(t, { displayName: 'Hamza Part' });
+      const night = await shift('2026-12-10T22:00:00Z', '2026-12-11T09:00:00Z');
+      const id = await assign(night, hamza.practitionerId);
+      const hub = await feed({ scope: 'hub' });
+      const own = await feed({ scope: 'practitioner', practitionerId: hamza.practitionerId });
+      const ownEvent = async () => (await own()).find((e) => e.UID === `assignment-${id}@amhp-hub`)!;
+      expect(await ownEvent()).toMatchObject({ SEQUENCE: '0', DTEND: '20261211T090000Z' });
+
+      await setNow('2026-12-10T22:39:00Z');
+      await as(manager)
+        .post(`/approvals/${await approvalOf(t, hamza.practitionerId)}/suspensions`, { reason: 'Interim order by the regulator' })
+        .expect(201);
+
+      const [listed] = (await shiftsBetween('2026-12-10T22:00:00Z', '2026-12-10T23:00:00Z')).filter((s) => s.id === night);
+      expect(listed.assigned).toEqual([
+        expect.objectContaining({ assignmentId: id, startsAt: '2026-12-10T22:00:00.000Z', endsAt: '2026-12-10T22:39:00.000Z' }),
+      ]);
+      expect((await shiftsBetween('2026-12-10T22:00:00Z', '2026-12-10T23:00:00Z', true)).map((s) => s.id)).toContain(night);
+
+      const hubEvent = (await hub()).find((e) => e.UID === `shift-${night}@amhp-hub`)!;
+      expect(hubEvent.SUMMARY).toBe('Test shift (22:00–09:00): Hamza Part (until 22:39)\\; short 22:39–09:00');
+      expect(hubEvent.DESCRIPTION).toContain('0 of 1 AMHP');
+      // Her own event: the new end, with SEQUENCE and LAST-MODIFIED moved (RFC 5545 §3.8.7.3-4).
+      expect(await ownEvent()).toMatchObject({ SEQUENCE: '1', DTEND: '20261210T223900Z', 'LAST-MODIFIED': '20261210T223900Z' });
+
+      // The planner sees the night's place as open.
+      const plan = (await as(manager).post('/rota/plans', { from: '2026-12-10T22:00:00Z', to: '2026-12-11T10:00:00Z' }).expect(201))
+        .body as {
+        assignments: Array<{ shiftId: string }>;
+        unfilled: Array<{ shiftId: string }>;
+      };
+      expect([...plan.assignments, ...plan.unfilled].map((a) => a.shiftId)).toContain(night);
+
+      // The workforce report counts the night among the shifts with a gap, not as filled.
+      const records = async (figure: string) =>
+        JSON.stringify((await as(manager).get(`/reports/workforce/records?figure=${figure}&period=2026-12`).expect(200)).body);
+      expect(await records('rota.all.gaps')).toContain(night);
+      expect(await records('rota.all.filled')).not.toContain(night);
+    });
+
+    it('put on a night already under way, she is on it from then: not on duty before, and the time before is a gap in cover', async () => {
+      await setNow('2026-12-12T10:00:00Z');
+      const first = await amhp(t);
+      const zoe = await amhp(t);
+      const night = await shift('2026-12-12T22:00:00Z', '2026-12-13T09:00:00Z');
+      const firstOn = await assign(night, first.practitionerId);
+      await setNow('2026-12-12T22:39:00Z');
+      await as(manager).delete(`/rota/assignments/${firstOn}`).expect(204);
+      await setNow('2026-12-12T22:45:00Z');
+      const id = await assign(night, zoe.practitionerId);
+
+      expect(await assignmentsOf(zoe.practitionerId)).toEqual([
+        expect.objectContaining({ id, startsAt: '2026-12-12T22:45:00.000Z', endsAt: '2026-12-13T09:00:00.000Z' }),
+      ]);
+      expect(await onDutyAt('2026-12-12T22:10:00Z')).toEqual(expect.arrayContaining([first.id]));
+      expect(await onDutyAt('2026-12-12T22:10:00Z')).not.toContain(zoe.id);
+      expect(await onDutyAt('2026-12-12T23:00:00Z')).toContain(zoe.id);
+      const gaps = (await as(manager).get('/rota/coverage?from=2026-12-12T22:00:00Z&to=2026-12-13T09:00:00Z').expect(200)).body.gaps;
+      expect(gaps).toEqual([
+        expect.objectContaining({
+          kind: 'understaffed',
+          shiftId: night,
+          startsAt: '2026-12-12T22:39:00.000Z',
+          endsAt: '2026-12-12T22:45:00.000Z',
+        }),
+      ]);
+      const [audit] = await t.sql<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_events WHERE resource_id = $1 AND action = 'rota.assign'`,
+        [id],
+      );
+      expect(audit.details).toMatchObject({ from: '2026-12-12T22:45:00.000Z' });
+
+      // A shift that is over is history: nobody is added to it afterwards.
+      const past = await shift('2026-12-12T12:00:00Z', '2026-12-12T18:00:00Z');
+      const late = await as(manager).post(`/rota/shifts/${past}/assignments`, { practitionerId: zoe.practitionerId }).expect(409);
+      expect(late.body.code).toBe('shift-over');
+    });
+
+    it('an approval ended "on" today keeps her on tonight\'s night until the end of the day, not only until it was recorded', async () => {
+      await setNow('2026-12-14T10:00:00Z');
+      const ends = await amhp(t);
+      const night = await shift('2026-12-14T22:00:00Z', '2026-12-15T09:00:00Z');
+      const id = await assign(night, ends.practitionerId);
+      await setNow('2026-12-14T22:45:00Z');
+      const res = await as(manager)
+        .post(`/approvals/${await approvalOf(t, ends.practitionerId)}/end`, { endedOn: '2026-12-14', reason: 'Moved to another council' })
+        .expect(200);
+      expect(res.body.removedFromRota).toEqual([expect.objectContaining({ assignmentId: id })]);
+      expect(await assignmentsOf(ends.practitionerId)).toEqual([
+        expect.objectContaining({ id, startsAt: '2026-12-14T22:00:00.000Z', endsAt: '2026-12-15T00:00:00.000Z' }),
+      ]);
+      expect(await onDutyAt('2026-12-14T23:30:00Z')).toContain(ends.id);
+      expect(await onDutyAt('2026-12-15T00:30:00Z')).not.toContain(ends.id);
+    });
+
+    it('leave over time she has worked is refused, naming the shift; the impact preview shows what approval would do', async () => {
+      await setNow('2026-12-16T10:00:00Z');
+      const kemi = await amhp(t);
+      const leah = await amhp(t);
+      const evening = await shift('2026-12-16T17:00:00Z', '2026-12-16T22:00:00Z');
+      const kemiOn = await assign(evening, kemi.practitionerId);
+      await assign(evening, leah.practitionerId);
+      await setNow('2026-12-16T22:44:00Z');
+      const leave = (
+        await as(manager)
+          .post('/rota/leave', {
+            practitionerId: kemi.practitionerId,
+            kind: 'sick',
+            startsAt: '2026-12-16T16:00:00Z',
+            endsAt: '2026-12-16T23:00:00Z',
+          })
+          .expect(201)
+      ).body;
+      const impact = (await as(manager).get(`/rota/leave/${leave.id}/impact`).expect(200)).body;
+      expect(impact).toMatchObject({
+        assignments: [],
+        worked: [expect.objectContaining({ assignmentId: kemiOn })],
+        gapsAfter: impact.gapsBefore,
+      });
+      const refused = await as(manager).post(`/rota/leave/${leave.id}/approve`, {}, { 'if-match': '"v1"' }).expect(409);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.body).toMatchObject({
+        code: 'leave-over-worked-shift',
+        assignments: [expect.objectContaining({ assignmentId: kemiOn })],
+      });
+      expect((await as(manager).get(`/rota/leave/${leave.id}`).expect(200)).body.status).toBe('requested');
+      expect(await onDutyAt('2026-12-16T18:00:00Z')).toContain(kemi.id);
+    });
+
+    it('leave starting later in a shift she is working: the preview and the approval both keep her on until the leave starts', async () => {
+      await setNow('2026-12-18T10:00:00Z');
+      const ann = await amhp(t);
+      const evening = await shift('2026-12-18T17:00:00Z', '2026-12-18T23:00:00Z');
+      const id = await assign(evening, ann.practitionerId);
+      await setNow('2026-12-18T18:00:00Z');
+      const leave = (
+        await as(manager)
+          .post('/rota/leave', {
+            practitionerId: ann.practitionerId,
+            kind: 'annual',
+            startsAt: '2026-12-18T20:00:00Z',
+            endsAt: '2026-12-20T00:00:00Z',
+          })
+          .expect(201)
+      ).body;
+      const impact = (await as(manager).get(`/rota/leave/${leave.id}/impact`).expect(200)).body;
+      expect(impact.worked).toEqual([]);
+      expect(impact.assignments).toEqual([expect.objectContaining({ assignmentId: id, keptUntil: '2026-12-18T20:00:00.000Z' })]);
+      expect(impact.gapsAfter.filter((g: { shiftId: string | null }) => g.shiftId === evening)).toEqual([
+        expect.objectContaining({
+          kind: 'understaffed',
+          shiftId: evening,
+          startsAt: '2026-12-18T20:00:00.000Z',
+          endsAt: '2026-12-18T23:00:00.000Z',
+        }),
+      ]);
+      await as(manager).post(`/rota/leave/${leave.id}/approve`, { unassign: true }, { 'if-match': '"v1"' }).expect(200);
+      expect(await assignmentsOf(ann.practitionerId)).toEqual([
+        expect.objectContaining({ id, startsAt: '2026-12-18T17:00:00.000Z', endsAt: '2026-12-18T20:00:00.000Z' }),
+      ]);
+      const gaps = (await as(manager).get('/rota/coverage?from=2026-12-18T17:00:00Z&to=2026-12-18T23:00:00Z').expect(200)).body.gaps;
+      expect(gaps).toEqual(impact.gapsAfter.filter((g: { shiftId: string | null }) => g.shiftId === evening));
+    });
   });
 });

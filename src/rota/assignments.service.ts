@@ -18,6 +18,16 @@ import { OffDuty } from './off-duty';
 import { ShiftsService } from './shifts.service';
 import { hardFindings } from '../workforce/workforce.rules';
 
+/**
+ * What taking an assignment off from `from` (never earlier than now) does to it (ROTA-WORKED): one under way is kept
+ * as worked and ends at the cut; one not yet started is removed. The one place this is decided: unassignIn does it,
+ * the leave impact preview shows it.
+ */
+export function takenOff(a: { startsAt: Date; endsAt: Date }, now: Date, from?: Date): { keptUntil: Date | null } {
+  const cut = from && from > now ? from : now;
+  return { keptUntil: new Date(a.startsAt) < now ? (cut < new Date(a.endsAt) ? cut : new Date(a.endsAt)) : null };
+}
+
 export interface NewAssignment {
   shiftId: string;
   practitionerId: string;
@@ -91,15 +101,17 @@ export class AssignmentsService implements OnModuleInit {
    * AMHP-05/07/08/11 ("a hard block on the rota"; "taken off the rota"): every assignment of the practitioner not yet over
    * (one in progress too: she may not act from now) is checked again against the workforce rules, and those with a
    * hard finding are taken off, each audited with an event as any removal is. Past assignments are history and stay;
-   * one in progress ends now, kept as worked up to now (ROTA-WORKED, unassignIn).
-   * Their places then show as gaps in coverage, on duty and the gap alerts.
+   * one in progress ends when she stops being able to act (now, or later when what stops her comes later: an approval
+   * ended "at the end of" today keeps her on tonight's shift until local midnight), kept as worked up to then
+   * (ROTA-WORKED, unassignIn). Their places then show as gaps in coverage, on duty and the gap alerts.
    */
   async removeIneligible(m: EntityManager, practitionerId: string): Promise<WithdrawnAssignment[]> {
     await this.practitioners.lockForRota(m, practitionerId);
+    const now = this.clock.now();
     const ahead: Array<{ id: string; shiftId: string; startsAt: Date; endsAt: Date }> = await m.query(
       `SELECT id, shift_id AS "shiftId", starts_at AS "startsAt", ends_at AS "endsAt" FROM shift_assignments
         WHERE practitioner_id = $1 AND ends_at > $2 ORDER BY starts_at, id`,
-      [practitionerId, this.clock.now()],
+      [practitionerId, now],
     );
     if (!ahead.length) return [];
     const judged = await this.eligibility.forPeriods(
@@ -111,11 +123,15 @@ export class AssignmentsService implements OnModuleInit {
     for (const [i, a] of ahead.entries()) {
       const hard = hardFindings(judged[i]);
       if (!hard.length) continue;
+      const until = a.startsAt < now ? await this.eligibility.mayActUntil(m, practitionerId, now, a.endsAt) : undefined;
+      // What stops her lies wholly in the part already worked: that is history, and she may act for the rest.
+      if (until && until >= a.endsAt) continue;
       await this.unassignIn(
         m,
         a.id,
         'approval',
         hard.map((f) => f.code),
+        until,
       );
       removed.push({
         assignmentId: a.id,
@@ -138,7 +154,13 @@ export class AssignmentsService implements OnModuleInit {
   /** Assigns inside the caller's transaction (swaps and plans use it). Returns the new assignment's id. */
   async assignIn(m: EntityManager, actor: Actor, a: NewAssignment): Promise<string> {
     const shift = await this.shifts.lock(m, a.shiftId);
-    const checked = await this.checks.check(m, shift, a.practitionerId, a.replacing ?? []);
+    // ROTA-WORKED: the duty record says who was on when. Put on a shift under way, she is on it from now, never from
+    // its start (before anyone asked her); a shift already over is history and nobody is added to it afterwards.
+    const now = this.clock.now();
+    if (shift.endsAt <= now)
+      throw new ConflictProblem('This shift is over: who was on duty is history and cannot be changed (ROTA-WORKED).', 'shift-over');
+    const period = { startsAt: shift.startsAt < now ? now : shift.startsAt, endsAt: shift.endsAt };
+    const checked = await this.checks.check(m, period, a.practitionerId, a.replacing ?? []);
     const overridden = this.checks.enforce(checked, a.overrides);
     if (overridden.length) refuseOwnRecord(actor, checked.userId, 'override rota warnings');
     let id: string;
@@ -146,7 +168,7 @@ export class AssignmentsService implements OnModuleInit {
       [{ id }] = await m.query(
         `INSERT INTO shift_assignments (shift_id, practitioner_id, user_id, starts_at, ends_at, overrides, source, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [shift.id, a.practitionerId, checked.userId, shift.startsAt, shift.endsAt, JSON.stringify(overridden), a.source, actor.userId],
+        [shift.id, a.practitionerId, checked.userId, period.startsAt, period.endsAt, JSON.stringify(overridden), a.source, actor.userId],
       );
     } catch (err) {
       // The exclusion constraint: a concurrent request put this AMHP on an overlapping shift first (R8).
@@ -162,6 +184,7 @@ export class AssignmentsService implements OnModuleInit {
         shiftId: shift.id,
         practitionerId: a.practitionerId,
         source: a.source,
+        ...(period.startsAt > shift.startsAt ? { from: period.startsAt.toISOString() } : {}),
         ...(overridden.length ? { overrides: overridden.map((o) => o.code) } : {}),
       },
     });
@@ -185,8 +208,8 @@ export class AssignmentsService implements OnModuleInit {
         assignmentId: id,
         practitionerId: a.practitionerId,
         userId: checked.userId,
-        startsAt: shift.startsAt.toISOString(),
-        endsAt: shift.endsAt.toISOString(),
+        startsAt: period.startsAt.toISOString(),
+        endsAt: period.endsAt.toISOString(),
         source: a.source,
       },
     });
@@ -198,16 +221,18 @@ export class AssignmentsService implements OnModuleInit {
   }
 
   /**
-   * Takes an AMHP off a shift from now on. `because`: the finding codes that took it off (a removal by the rules, not by
-   * a person). What has been worked is history and is never removed (ROTA-WORKED): an assignment already over is
-   * refused (409 `assignment-worked`), one in progress ends now and is kept as worked up to now (its end is trimmed),
-   * and only one not yet started is deleted. Returns which of the two happened.
+   * Takes an AMHP off a shift from now on (or from `from`, when later: approved leave that starts later in a shift
+   * she is working). `because`: the finding codes that took it off (a removal by the rules, not by a person). What has
+   * been worked is history and is never removed (ROTA-WORKED): an assignment already over is refused (409
+   * `assignment-worked`), one in progress ends at the cut and is kept as worked up to then (its end is trimmed, its
+   * version raised), and only one not yet started is deleted (takenOff). Returns which of the two happened.
    */
   async unassignIn(
     m: EntityManager,
     assignmentId: string,
     source: 'manual' | 'swap' | 'leave' | 'approval',
     because?: string[],
+    from?: Date,
   ): Promise<'removed' | 'ended'> {
     const [row]: Array<{ shift_id: string; practitioner_id: string; user_id: string; starts_at: Date; ends_at: Date }> = await m.query(
       'SELECT shift_id, practitioner_id, user_id, starts_at, ends_at FROM shift_assignments WHERE id = $1 FOR UPDATE',
@@ -220,7 +245,9 @@ export class AssignmentsService implements OnModuleInit {
         'This shift has been worked: who was on duty is history and cannot be removed (ROTA-WORKED).',
         'assignment-worked',
       );
-    const started = row.starts_at < now;
+    const { keptUntil } = takenOff({ startsAt: row.starts_at, endsAt: row.ends_at }, now, from);
+    const started = keptUntil !== null;
+    const cut = keptUntil ?? now;
     // An open swap offer of this assignment has nothing left to offer: cancel it (its history stays).
     const [cancelled]: [Array<{ id: string }>] = await m.query(
       `UPDATE swap_requests SET status = 'cancelled', decided_at = now(), decision_note = 'The assignment was removed', version = version + 1
@@ -228,11 +255,18 @@ export class AssignmentsService implements OnModuleInit {
       [assignmentId],
     );
     // ROTA-WORKED: a shift in progress ends now for her; the part she has worked stays on the record.
-    if (started) await m.query('UPDATE shift_assignments SET ends_at = $2 WHERE id = $1', [assignmentId, now]);
+    // Her own event changes in place: versioned, so that calendar feeds show the new end (RFC 5545 §3.8.7.4).
+    if (started)
+      await m.query('UPDATE shift_assignments SET ends_at = $2, version = version + 1, updated_at = $3 WHERE id = $1', [
+        assignmentId,
+        cut,
+        now,
+      ]);
     else await m.query('DELETE FROM shift_assignments WHERE id = $1', [assignmentId]);
     await this.shifts.staffingChanged(m, row.shift_id);
-    // Taken off a shift she is on now: no longer on duty, and what being on duty gave her ends with it (OffDuty).
-    if (new Date(row.starts_at) <= now && new Date(row.ends_at) > now) await this.offDuty.takenOff(m, row.user_id, now);
+    // Taken off a shift she is on now: no longer on duty from the cut, and what being on duty gave her ends with it
+    // (OffDuty): now, or with her part of the shift when she stays on until a later cut.
+    if (new Date(row.starts_at) <= now && new Date(row.ends_at) > now) await this.offDuty.takenOff(m, row.user_id, cut);
     await this.audit.record(m, {
       action: 'rota.unassign',
       resourceType: 'shift-assignment',
@@ -241,7 +275,7 @@ export class AssignmentsService implements OnModuleInit {
         shiftId: row.shift_id,
         practitionerId: row.practitioner_id,
         source,
-        ...(started ? { workedUntil: now.toISOString(), plannedEnd: row.ends_at.toISOString() } : {}),
+        ...(started ? { workedUntil: cut.toISOString(), plannedEnd: row.ends_at.toISOString() } : {}),
         ...(because ? { because } : {}),
         ...(cancelled.length ? { cancelledSwaps: cancelled.map((c) => c.id) } : {}),
       },
@@ -255,8 +289,8 @@ export class AssignmentsService implements OnModuleInit {
         assignmentId,
         practitionerId: row.practitioner_id,
         userId: row.user_id,
-        // The part taken away: from now for a shift in progress.
-        startsAt: (started ? now : row.starts_at).toISOString(),
+        // The part taken away: from the cut for a shift in progress.
+        startsAt: (started ? cut : row.starts_at).toISOString(),
         endsAt: row.ends_at.toISOString(),
         source,
       },

@@ -12,7 +12,8 @@ import { Db } from '../database/db';
 import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PractitionersService, refuseOwnRecord } from '../workforce/practitioners.service';
-import { AssignmentsService } from './assignments.service';
+import { AssignmentsService, takenOff } from './assignments.service';
+import { coverageShift } from './shifts.service';
 import {
   ApproveLeaveDto,
   CreateLeaveDto,
@@ -57,6 +58,10 @@ const COLUMNS = `l.id, l.practitioner_id AS "practitionerId", p.user_id AS "user
 const FROM = `leave_requests l JOIN practitioner_directory p ON p.id = l.practitioner_id JOIN user_directory u ON u.id = p.user_id`;
 
 const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** An assignment of hers overlapping the leave, as read. */
+type AssignmentInLeave = Omit<LeaveConflictDto, 'startsAt' | 'endsAt'> & { startsAt: Date; endsAt: Date };
+const isoTimes = (a: { startsAt: Date; endsAt: Date }) => ({ startsAt: iso(a.startsAt), endsAt: iso(a.endsAt) });
 
 function gapDto(g: Gap): GapDto {
   return { ...g, startsAt: g.startsAt.toISOString(), endsAt: g.endsAt.toISOString() };
@@ -186,22 +191,39 @@ export class LeaveService {
   }
 
   /**
-   * What approving this leave would do to the rota: the shifts in the period the AMHP is on, and the coverage gaps
-   * in the period as it stands and with the AMHP taken off those shifts.
+   * What approving this leave would do to the rota, as approveIn does it: the shifts in the period the AMHP is on and
+   * would lose (each removed, or kept as worked until she comes off, ROTA-WORKED: takenOff), the time she has already
+   * worked in the period (approval refused while there is any), and the coverage gaps in the period as the rota stands
+   * and after those changes (each AMHP counting for her own part of a shift).
    */
   async impact(id: string): Promise<LeaveImpactDto> {
     const m = this.db.manager;
     const leave = await this.loadRow(m, id);
-    const assignments = await this.conflicts(m, leave.practitionerId, leave.startsAt, leave.endsAt);
-    const rows: Array<CoverageShift & { startsAt: Date; endsAt: Date }> = await m.query(
-      `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
-              coalesce((SELECT json_agg(json_build_object('practitionerId', a.practitioner_id, 'skills', p.skills))
+    const now = this.clock.now();
+    const [conflicts, worked] = [
+      await this.conflicts(m, leave.practitionerId, leave.startsAt, leave.endsAt),
+      await this.workedInLeave(m, leave.practitionerId, leave.startsAt, leave.endsAt),
+    ];
+    const assignments = conflicts.map((c) => ({ ...c, keptUntil: takenOff(c, now, leave.startsAt).keptUntil }));
+    const rows: Array<Omit<CoverageShift, 'assigned'> & { assigned: Array<CoverageShift['assigned'][number] & { assignmentId: string }> }> =
+      await m.query(
+        `SELECT s.id, s.label, s.starts_at AS "startsAt", s.ends_at AS "endsAt", s.required_count AS "requiredCount", s.required_skills AS "requiredSkills",
+              coalesce((SELECT json_agg(json_build_object('assignmentId', a.id, 'practitionerId', a.practitioner_id, 'skills', p.skills,
+                                                          'startsAt', a.starts_at, 'endsAt', a.ends_at))
                           FROM shift_assignments a JOIN practitioner_directory p ON p.id = a.practitioner_id WHERE a.shift_id = s.id), '[]') AS assigned
          FROM shifts s WHERE s.starts_at < $2 AND s.ends_at > $1 ORDER BY s.starts_at`,
-      [leave.startsAt, leave.endsAt],
-    );
-    const before = rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) }));
-    const after = before.map((s) => ({ ...s, assigned: s.assigned.filter((a) => a.practitionerId !== leave.practitionerId) }));
+        [leave.startsAt, leave.endsAt],
+      );
+    const before = rows.map(coverageShift);
+    const cut = new Map(assignments.map((a) => [a.assignmentId, a.keptUntil]));
+    const after = before.map((s) => ({
+      ...s,
+      assigned: s.assigned.flatMap((a) => {
+        if (!cut.has(a.assignmentId)) return [a];
+        const keptUntil = cut.get(a.assignmentId);
+        return keptUntil ? [{ ...a, endsAt: keptUntil }] : [];
+      }),
+    }));
     const from = new Date(leave.startsAt);
     const to = new Date(leave.endsAt);
     return {
@@ -209,7 +231,8 @@ export class LeaveService {
       practitionerId: leave.practitionerId,
       from: from.toISOString(),
       to: to.toISOString(),
-      assignments,
+      assignments: assignments.map((a) => ({ ...a, keptUntil: a.keptUntil ? a.keptUntil.toISOString() : null, ...isoTimes(a) })),
+      worked: worked.map((w) => ({ ...w, ...isoTimes(w) })),
       gapsBefore: coverageGaps(before, from, to).map(gapDto),
       gapsAfter: coverageGaps(after, from, to).map(gapDto),
     };
@@ -297,15 +320,27 @@ export class LeaveService {
       });
     // Locked after the leave row: an assignment being made concurrently is then checked after this commits.
     await this.practitioners.lockForRota(m, row.practitionerId);
+    // ROTA-WORKED, ROTA-LEAVE: time she has worked is history, and she cannot have been on leave and on duty at once.
+    // Leave over it is refused, naming it: the leave starts when she stopped working (a shift in progress is then
+    // ended at the leave's start by unassign).
+    const worked = await this.workedInLeave(m, row.practitionerId, row.startsAt, row.endsAt);
+    if (worked.length) {
+      throw new ConflictProblem(
+        `The AMHP has worked ${worked.length} shift(s) in the leave period: she cannot have been on leave then. Start the leave when she stopped working.`,
+        'leave-over-worked-shift',
+        { assignments: worked.map((w) => ({ ...w, ...isoTimes(w) })) },
+      );
+    }
     const conflicts = await this.conflicts(m, row.practitionerId, row.startsAt, row.endsAt);
     if (conflicts.length && !unassign) {
       throw new ConflictProblem(
         `The AMHP is on ${conflicts.length} shift(s) in the leave period; take them off first or approve with unassign: true.`,
         'leave-conflicts-with-assignments',
-        { assignments: conflicts },
+        { assignments: conflicts.map((c) => ({ ...c, ...isoTimes(c) })) },
       );
     }
-    for (const c of conflicts) await this.assignments.unassignIn(m, c.assignmentId, 'leave');
+    // Off from the leave's start, or now when it has started (takenOff): a shift under way is kept as worked until then.
+    for (const c of conflicts) await this.assignments.unassignIn(m, c.assignmentId, 'leave', undefined, new Date(row.startsAt));
     await this.decide(m, actor, row, 'approved', note);
     const unassigned = conflicts.map((c) => c.assignmentId);
     await this.audit.record(m, {
@@ -340,16 +375,30 @@ export class LeaveService {
 
   /**
    * Her assignments in the leave period not yet worked (ROTA-WORKED): one already over is history, whatever the
-   * leave's start, and is neither a conflict nor taken off; one in progress is (unassignIn ends it now).
+   * leave's start, and is neither a conflict nor taken off; one in progress is (unassignIn ends it at the later of now
+   * and the leave's start).
    */
-  private async conflicts(m: EntityManager, practitionerId: string, startsAt: Date, endsAt: Date): Promise<LeaveConflictDto[]> {
-    const rows: Array<LeaveConflictDto & { startsAt: Date; endsAt: Date }> = await m.query(
+  private async conflicts(m: EntityManager, practitionerId: string, startsAt: Date, endsAt: Date): Promise<AssignmentInLeave[]> {
+    return m.query(
       `SELECT a.id AS "assignmentId", a.shift_id AS "shiftId", s.label, a.starts_at AS "startsAt", a.ends_at AS "endsAt"
          FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
         WHERE a.practitioner_id = $1 AND a.starts_at < $3 AND a.ends_at > $2 AND a.ends_at > $4 ORDER BY a.starts_at`,
       [practitionerId, startsAt, endsAt, this.clock.now()],
     );
-    return rows.map((r) => ({ ...r, startsAt: iso(r.startsAt), endsAt: iso(r.endsAt) }));
+  }
+
+  /**
+   * Her assignments with time already worked inside the leave period (ROTA-WORKED): the part of each before now that
+   * falls in [startsAt, endsAt), whether the shift is over or still in progress.
+   */
+  private async workedInLeave(m: EntityManager, practitionerId: string, startsAt: Date, endsAt: Date): Promise<AssignmentInLeave[]> {
+    return m.query(
+      `SELECT a.id AS "assignmentId", a.shift_id AS "shiftId", s.label, a.starts_at AS "startsAt", a.ends_at AS "endsAt"
+         FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
+        WHERE a.practitioner_id = $1 AND a.starts_at < least($3::timestamptz, $4::timestamptz) AND least(a.ends_at, $4::timestamptz) > $2
+        ORDER BY a.starts_at`,
+      [practitionerId, startsAt, endsAt, this.clock.now()],
+    );
   }
 
   /** The AMHP whose leave it is, or whoever asked for it, passes the own-record rule; managers pass by role. */

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
+import { asAt, Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { AssignmentChecksService } from '../rota/assignment-checks.service';
 import { AssignmentsService } from '../rota/assignments.service';
 import { PatternsService } from '../rota/patterns.service';
+import { localInstant } from '../rota/rota.rules';
 import { ShiftsService } from '../rota/shifts.service';
 import { addDays, localDate } from '../statute/time';
 
@@ -72,6 +73,13 @@ export class DemoRota {
     const last = addDays(today, 55);
     await this.shifts.generate(addDays(today, -1), last);
 
+    // The rota was made before its first shift began: an assignment made once a shift is under way starts then
+    // (ROTA-WORKED), so the places of yesterday and today are filled as at the start of yesterday.
+    const madeAt = localInstant(addDays(today, -1), '00:00', this.config.timeZone);
+    await asAt({ at: madeAt }, () => this.fill(manager, today, last));
+  }
+
+  private async fill(manager: Actor, today: string, last: string): Promise<void> {
     await this.db.transaction(async (m) => {
       const people: Array<{ id: string; skills: string[]; fte: number }> = await m.query(
         `SELECT id, skills, fte::float AS fte FROM practitioner_directory WHERE active`,

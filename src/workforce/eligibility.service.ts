@@ -9,7 +9,7 @@ import { APPROVAL_COLUMNS, approvalRecord, type ApprovalRow } from './approval.f
 import { EligibilityDto, EligibilityListDto, EligibilityListQuery } from './dto/training.dto';
 import { PractitionerEntity } from './practitioner.entity';
 import { PractitionersService } from './practitioners.service';
-import { type AccountBar, Eligibility, eligibility, type TrainingFacts } from './workforce.rules';
+import { type AccountBar, Eligibility, eligibility, hardFindings, type TrainingFacts } from './workforce.rules';
 import { workforcePolicy } from './workforce.policy';
 
 /** What the rules read of a practitioner's own record. */
@@ -100,6 +100,27 @@ export class EligibilityService {
       },
       workforcePolicy(this.config),
     );
+  }
+
+  /**
+   * Until when, from `from` and at most until `to`, the practitioner may act (AMHP-05/07/08/11): the latest moment t
+   * for which [from, t] has no hard finding, to the millisecond; `from` when she may not act from then at all. Her
+   * approval ending "at the end of" today while she is on a night: she may act until local midnight, not only until
+   * the moment the end was recorded. Her facts are read once; the search is over the pure rules.
+   */
+  async mayActUntil(m: EntityManager, practitionerId: string, from: Date, to: Date): Promise<Date> {
+    const [p] = await this.db.preparedOn<FactsRow>(m, FACTS_BY_PRACTITIONER, [[practitionerId]]);
+    if (!p) throw new NotFoundProblem('Practitioner', practitionerId);
+    const mayAct = (until: number) => hardFindings(this.judge(p, from, new Date(until))).length === 0;
+    if (mayAct(to.getTime())) return to;
+    // [from, lo] has no hard finding (a period of nothing), [from, hi] has one: halve the difference.
+    let [lo, hi] = [from.getTime(), to.getTime()];
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (mayAct(mid)) lo = mid;
+      else hi = mid;
+    }
+    return new Date(lo);
   }
 
   /**

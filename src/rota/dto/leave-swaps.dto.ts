@@ -121,13 +121,30 @@ export class LeaveConflictDto {
   @ApiProperty({ format: 'date-time' }) endsAt: string;
 }
 
+export class LeaveTakenOffDto extends LeaveConflictDto {
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      "A shift under way when the leave starts is kept as worked until then (ROTA-WORKED): she comes off at the later of now and the leave's start. Null: the assignment is removed.",
+  })
+  keptUntil: string | null;
+}
+
 export class LeaveImpactDto {
   @ApiProperty({ format: 'uuid' }) leaveId: string;
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({ type: [LeaveConflictDto], description: 'The shifts in the period the AMHP is on, which would lose them.' })
-  assignments: LeaveConflictDto[];
+  @ApiProperty({ type: [LeaveTakenOffDto], description: 'The shifts in the period the AMHP is on, which would lose them.' })
+  assignments: LeaveTakenOffDto[];
+  @ApiProperty({
+    type: [LeaveConflictDto],
+    description:
+      'Time she has already worked inside the leave period (ROTA-WORKED): approval is refused (409 leave-over-worked-shift) while there is any; the leave should start when she stopped working.',
+  })
+  worked: LeaveConflictDto[];
   @ApiProperty({ type: [GapDto], description: 'Coverage gaps in the period as the rota stands.' }) gapsBefore: GapDto[];
   @ApiProperty({ type: [GapDto], description: 'Coverage gaps in the period with the AMHP taken off those shifts.' }) gapsAfter: GapDto[];
 }
