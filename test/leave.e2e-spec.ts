@@ -96,8 +96,11 @@ describe('rota leave: request, impact, approve, decline, cancel', () => {
         label: 'Test shift',
         startsAt: '2027-05-03T08:00:00.000Z',
         endsAt: '2027-05-03T16:00:00.000Z',
+        // Not started: removed, nothing kept.
+        keptUntil: null,
       },
     ]);
+    expect(impact.worked).toEqual([]);
     const key = (g: { kind: string; shiftId: string | null; startsAt: string }) => `${g.kind}:${g.shiftId}:${g.startsAt}`;
     const opened = impact.gapsAfter.filter((g: never) => !impact.gapsBefore.map(key).includes(key(g)));
     expect(opened).toEqual([expect.objectContaining({ kind: 'understaffed', shiftId: day.id, missing: 1 })]);

@@ -1,4 +1,4 @@
-import { amhp } from './support/workforce-fixtures';
+import { amhp, rosteredFromStart } from './support/workforce-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => {
@@ -545,7 +545,8 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
       const now = await shift('2026-11-21T08:00:00Z', '2026-11-21T16:00:00Z');
       const soon = await shift('2026-12-02T09:00:00Z', '2026-12-02T17:00:00Z');
       const later = await shift('2026-12-20T09:00:00Z', '2026-12-20T17:00:00Z');
-      for (const s of [past, now, soon, later])
+      for (const s of [past, now]) await rosteredFromStart(t, s.id, a);
+      for (const s of [soon, later])
         await api(manager).post(`/rota/shifts/${s.id}/assignments`, { practitionerId: a.practitionerId }).expect(201);
       const [approval] = await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [a.practitionerId]);
       const onShifts = async () =>

@@ -52,3 +52,17 @@ export async function insertDoctor(t: TestApp, name: string, gmcNumber: string, 
 export async function approvalOf(t: TestApp, practitionerId: string): Promise<string> {
   return (await t.sql<{ id: string }>('SELECT id FROM approvals WHERE practitioner_id = $1', [practitionerId]))[0].id;
 }
+
+/**
+ * An AMHP on a shift from its start, as the rota had her before it began, however long ago: the history a test needs
+ * of shifts already worked or under way. (Through the API she is put on a shift under way only from the moment it is
+ * asked, and on none that is over: ROTA-WORKED.) Returns the assignment's id.
+ */
+export async function rosteredFromStart(t: TestApp, shiftId: string, a: { id: string; practitionerId: string }): Promise<string> {
+  const [{ id }] = await t.sql<{ id: string }>(
+    `INSERT INTO shift_assignments (shift_id, practitioner_id, user_id, starts_at, ends_at, created_by)
+     SELECT s.id, $2, $3, s.starts_at, s.ends_at, $3 FROM shifts s WHERE s.id = $1 RETURNING id`,
+    [shiftId, a.practitionerId, a.id],
+  );
+  return id;
+}
