@@ -62,6 +62,18 @@ describe('typed values: cursors, dates, text and numbers that are not what they 
       }
   });
 
+  it('a cursor whose values are of the right kind but beyond what its list holds is 400 naming cursor, not a database error', async () => {
+    for (const [path, cursor] of [
+      ['/audit-events', b64(['9999999999999999999'])], // a row id beyond what a bigint holds (2^63 - 1)
+      ['/audit-events', b64(['9223372036854775808'])],
+      ['/doctors', b64([7, 'Name', '00000000-0000-0000-0000-000000000000'])], // a rank no list of doctors gives
+    ]) {
+      const res = await get(staff, `${path}?cursor=${cursor}`);
+      expect({ path, cursor, status: res.status, fields: fields(res.body) }).toEqual({ path, cursor, status: 400, fields: ['cursor'] });
+    }
+    await get(staff, `/audit-events?cursor=${b64(['9223372036854775807'])}`).expect(200);
+  });
+
   it('a cursor the API gave still pages (the kinds it checks are the kinds it writes)', async () => {
     for (let i = 0; i < 3; i++)
       await t.http

@@ -75,6 +75,19 @@ describe('keyset cursors', () => {
     expect(() => decodeCursor(cursor, ['string', 'string'])).toThrow(BadRequestProblem);
   });
 
+  it.each([
+    ['9223372036854775807', true], // 2^63 - 1, the largest a bigint column holds
+    ['9223372036854775808', false],
+    ['9999999999999999999', false],
+    ['0', true],
+    ['-1', false],
+    ['1e3', false],
+  ])('a bigint id %s is a cursor value: %p', (id, ok) => {
+    const decode = () => decodeCursor(encodeCursor([id]), ['bigint']);
+    if (ok) expect(decode()).toEqual([id]);
+    else expect(decode).toThrow(BadRequestProblem);
+  });
+
   it('gives a next cursor only when there is another page', () => {
     const rows = [{ k: 1 }, { k: 2 }, { k: 3 }];
     expect(

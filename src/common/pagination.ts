@@ -54,6 +54,8 @@ export function encodeCursor(key: unknown[]): string {
  */
 export type CursorPart = 'string' | 'number' | 'instant' | 'date' | 'uuid' | 'bigint';
 
+/** The largest id a `bigint` column holds (2^63 - 1): a row id above it would fail the statement, not find nothing. */
+const MAX_BIGINT = 9223372036854775807n;
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INSTANT_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -66,7 +68,7 @@ function cursorPartIs(part: CursorPart, v: unknown): boolean {
     case 'uuid':
       return typeof v === 'string' && UUID_TEXT.test(v);
     case 'bigint':
-      return typeof v === 'string' && /^\d{1,19}$/.test(v);
+      return typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_BIGINT;
     case 'date':
       return typeof v === 'string' && isIsoDate(v);
     case 'instant':
@@ -76,12 +78,19 @@ function cursorPartIs(part: CursorPart, v: unknown): boolean {
   }
 }
 
+/**
+ * The 400 naming `cursor` for a cursor this API did not give: decodeCursor's, and a list's own when a decoded value is
+ * of the right kind but not one its key can hold (a rank that is not one of its ranks).
+ */
+export function badCursor(): BadRequestProblem {
+  return new BadRequestProblem('cursor is not a cursor returned by this API.', [
+    { field: 'cursor', messages: ["cursor must be a previous page's nextCursor, as it was given"] },
+  ]);
+}
+
 /** Decodes a cursor into its key values, checking each is of its part's kind; else 400 naming `cursor`. */
 export function decodeCursor(cursor: string, parts: CursorPart[]): Array<string | number> {
-  const refuse = () =>
-    new BadRequestProblem('cursor is not a cursor returned by this API.', [
-      { field: 'cursor', messages: ["cursor must be a previous page's nextCursor, as it was given"] },
-    ]);
+  const refuse = badCursor;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

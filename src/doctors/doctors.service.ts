@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
-import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { badCursor, decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -220,7 +220,7 @@ export class DoctorsService {
     const after: string[] = [];
     if (q.cursor) {
       const [cursorRank, name, id] = decodeCursor(q.cursor, ['number', 'string', 'uuid']) as [number, string, string];
-      if (!UUID.test(id) || ![0, 1, 2].includes(cursorRank)) throw new BadRequestProblem('cursor is not a cursor returned by this API.');
+      if (!UUID.test(id) || ![0, 1, 2].includes(cursorRank)) throw badCursor();
       after.push(`(r.rank, r.sort_name, r.id) > (${param(cursorRank)}, ${param(name)}, ${param(id)}::uuid)`);
     }
     const m = this.db.manager;

@@ -5,7 +5,7 @@ import { can } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
+import { badCursor, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
 import { JobThread } from '../common/job-thread';
 import { BadRequestProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -150,10 +150,7 @@ export class ReportsService implements OnModuleDestroy {
   async records(actor: Actor, name: ReportName, q: RecordsQuery): Promise<ReportRecordsDto> {
     const { period, filters } = this.selection(q, name);
     const after = q.cursor === undefined ? null : membersCursorOf(decodeCursor(q.cursor, ['number', 'string', 'number']));
-    if (q.cursor !== undefined && !after)
-      throw new BadRequestProblem('cursor is not a cursor returned by this API.', [
-        { field: 'cursor', messages: ['is not a cursor of this list'] },
-      ]);
+    if (q.cursor !== undefined && !after) throw badCursor();
     const page = await this.build({
       job: 'members',
       input: await this.figuresInput(name, period, filters, actor),
