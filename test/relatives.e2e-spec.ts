@@ -553,6 +553,29 @@ describe('relatives and the nearest relative (MHA 1983 ss.26-29): recorded, prop
       expect(await count('nearest_relative_displacements', p.id)).toBe(0);
     });
 
+    it('a time before the person was born (an application filed, an objection notified, a nominated person appointed) is 422 naming it, and nothing is kept', async () => {
+      const child = await person('2015-06-01');
+      for (const [path, body, field] of [
+        ['displacements', { ground: 'a', filedAt: '2010-01-01T00:00:00Z' }, 'filedAt'],
+        ['displacements', { ground: 'a', filedAt: '2015-05-31T22:59:00Z' }, 'filedAt'], // 23:59 BST the day before
+        ['nearest-relative-objections', { notifiedAt: '2012-03-01T09:00:00Z', notifiedTo: 'amhp', details: 'Objects' }, 'notifiedAt'],
+        [
+          'nominated-persons',
+          { name: 'Nia Nominee', appointedOn: '2014-01-01', appointedBy: 'patient', method: 'In writing.' },
+          'appointedOn',
+        ],
+      ] as const) {
+        const res = await as(manager).post(`/people/${child.id}/${path}`, body).expect(422);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({ code: 'before-birth', errors: [{ field }] });
+      }
+      expect(await count('nearest_relative_objections', child.id)).toBe(0);
+      expect(await count('nearest_relative_displacements', child.id)).toBe(0);
+      expect(await t.sql('SELECT 1 FROM nominated_persons WHERE person_id = $1', [child.id])).toEqual([]);
+      // The day they were born is not before it.
+      await as(manager).post(`/people/${child.id}/displacements`, { ground: 'a', filedAt: '2015-06-01T09:00:00Z' }).expect(201);
+    });
+
     it('a bad change to a relative or a withdrawal is refused and changes nothing', async () => {
       const q = await person();
       const r = await relative(q.id, { name: 'Mum', relationship: 'parent' });

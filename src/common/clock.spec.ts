@@ -1,4 +1,4 @@
-import { asAt, reportedInstant, SystemClock } from './clock';
+import { asAt, notBeforeBirth, reportedInstant, SystemClock } from './clock';
 import { UnprocessableProblem } from './problem';
 
 const clock = new SystemClock();
@@ -65,6 +65,32 @@ describe('reportedInstant: a time another system reports, by its own clock, for 
     } catch (e) {
       expect((e as UnprocessableProblem).code).toBe(code);
       expect((e as UnprocessableProblem).extensions.field).toBe('at');
+    }
+  });
+});
+
+describe('notBeforeBirth: a time recorded about a person is not before the day they were born', () => {
+  it.each<[Date | string, string | null, boolean]>([
+    [new Date('1950-01-01T00:00:00Z'), '1990-05-05', false],
+    [new Date('1990-05-04T22:59:59Z'), '1990-05-05', false], // 23:59 BST on the 4th
+    [new Date('1990-05-04T23:00:00Z'), '1990-05-05', true], // midnight BST: the day of birth
+    ['1990-05-04', '1990-05-05', false],
+    ['1990-05-05', '1990-05-05', true],
+    [new Date('1950-01-01T00:00:00Z'), null, true], // no date of birth known: nothing to compare
+  ])('%p for a person born %p: accepted %p', (value, dateOfBirth, ok) => {
+    const check = () => notBeforeBirth(value as Date, 'filedAt', dateOfBirth, 'Europe/London');
+    if (ok) expect(check).not.toThrow();
+    else {
+      expect(check).toThrow(UnprocessableProblem);
+      try {
+        check();
+      } catch (err) {
+        expect((err as UnprocessableProblem).toProblem()).toMatchObject({
+          status: 422,
+          code: 'before-birth',
+          errors: [{ field: 'filedAt' }],
+        });
+      }
     }
   });
 });

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import { addYears, type IsoDate } from '../statute/time';
+import { addYears, type IsoDate, localDate } from '../statute/time';
 import { UnprocessableProblem } from './problem';
 
 /** The instant "now" reads inside `asAt` (its `at` may be moved by the caller as the work goes on). */
@@ -105,6 +105,18 @@ export function recordedDate(value: IsoDate, field: string, today: IsoDate, maxA
   const earliest = addYears(today, -maxAgeYears);
   if (value < earliest) throw refusal(field, `cannot be more than ${maxAgeYears} years before today (before ${earliest})`, 'too-long-ago');
   return value;
+}
+
+/**
+ * A time or date recorded about a person's life (`value`: an instant, read as its local day in `timeZone`, or a
+ * calendar date): not before the day the person was born, when their date of birth is known. A s.29 application filed,
+ * an objection notified or a nominated person appointed before the person existed cannot be true (and NR-11 reads the
+ * filing date). Otherwise 422 naming `field`: `before-birth`.
+ */
+export function notBeforeBirth(value: Date | IsoDate, field: string, dateOfBirth: IsoDate | null, timeZone: string): void {
+  if (!dateOfBirth) return;
+  const day = typeof value === 'string' ? value : localDate(value, timeZone);
+  if (day < dateOfBirth) throw refusal(field, `cannot be before the person's date of birth (${dateOfBirth})`, 'before-birth');
 }
 
 /**

@@ -163,7 +163,7 @@ export class RelativesController {
   @ApiNotFoundResponse({ description: 'No such person.' })
   @ApiUnprocessableEntityResponse({
     description:
-      '`in-future` (notifiedAt after now), `objector-incomplete` (the fields for objectorKind), `unknown-relative`, `unknown-displacement` or `unknown-nominated-person`.',
+      '`in-future` (notifiedAt after now), `before-birth` (notifiedAt before the person was born), `objector-incomplete` (the fields for objectorKind), `unknown-relative`, `unknown-displacement` or `unknown-nominated-person`.',
   })
   createObjection(
     @Param('id', new ParseIdPipe()) id: string,
@@ -182,7 +182,7 @@ export class RelativesController {
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields; details are required.' })
   @ApiNotFoundResponse({ description: 'No such person, or no such objection of theirs.' })
   @ApiConflictResponse({ description: '`already-withdrawn`.' })
-  @ApiUnprocessableEntityResponse({ description: '`in-future` or `withdrawn-before-notified`.' })
+  @ApiUnprocessableEntityResponse({ description: '`in-future`, `before-birth` or `withdrawn-before-notified`.' })
   withdrawObjection(
     @Param('id', new ParseIdPipe()) id: string,
     @Param('objectionId', new ParseIdPipe()) objectionId: string,
@@ -213,7 +213,9 @@ export class RelativesController {
   @ApiCreatedResponse({ type: DisplacementDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
   @ApiNotFoundResponse({ description: 'No such person.' })
-  @ApiUnprocessableEntityResponse({ description: '`in-future` (filedAt after now) or `unknown-relative`.' })
+  @ApiUnprocessableEntityResponse({
+    description: '`in-future` (filedAt after now), `before-birth` (filedAt before the person was born) or `unknown-relative`.',
+  })
   async createDisplacement(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateDisplacementDto,
@@ -240,7 +242,7 @@ export class RelativesController {
   @ApiNotFoundResponse({ description: 'No such person, or no such application of theirs.' })
   @ApiConflictResponse({ description: '`illegal-transition`, with `allowed`.' })
   @ApiPreconditionFailedResponse({ description: 'The application changed since the ETag given.' })
-  @ApiUnprocessableEntityResponse({ description: '`order-incomplete`, `no-order` or `effective-before-filed`.' })
+  @ApiUnprocessableEntityResponse({ description: '`order-incomplete`, `no-order`, `effective-before-filed` or `before-birth`.' })
   async updateDisplacement(
     @Param('id', new ParseIdPipe()) id: string,
     @Param('displacementId', new ParseIdPipe()) displacementId: string,
@@ -279,7 +281,7 @@ export class RelativesController {
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
   @ApiNotFoundResponse({ description: 'No such person.' })
   @ApiConflictResponse({ description: '`appointment-overlaps`: a nominated person was appointed on or after that day.' })
-  @ApiUnprocessableEntityResponse({ description: '`in-future` or `unknown-relative`.' })
+  @ApiUnprocessableEntityResponse({ description: '`in-future`, `before-birth` or `unknown-relative`.' })
   appointNominated(
     @Param('id', new ParseIdPipe()) id: string,
     @Body() dto: CreateNominatedPersonDto,
@@ -297,7 +299,7 @@ export class RelativesController {
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields.' })
   @ApiNotFoundResponse({ description: 'No such person, or no such nominated person of theirs.' })
   @ApiConflictResponse({ description: '`already-ended`.' })
-  @ApiUnprocessableEntityResponse({ description: '`in-future` or `ended-before-appointed`.' })
+  @ApiUnprocessableEntityResponse({ description: '`in-future`, `before-birth` or `ended-before-appointed`.' })
   endNominated(
     @Param('id', new ParseIdPipe()) id: string,
     @Param('nominatedPersonId', new ParseIdPipe()) nominatedPersonId: string,

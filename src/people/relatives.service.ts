@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Decision } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
-import { Clock, isoOrNull, recordedDate, recordedInstant } from '../common/clock';
+import { Clock, isoOrNull, notBeforeBirth, recordedDate, recordedInstant } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { AppConfig } from '../config/app-config';
@@ -504,7 +504,7 @@ export class RelativesService {
     const notifiedAt = new Date(dto.notifiedAt);
     this.notInFuture('notifiedAt', notifiedAt, now);
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+      this.bornBy('notifiedAt', notifiedAt, await this.requirePerson(m, personId));
       const kind = this.checkObjector(dto);
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
       if (dto.displacementId) await this.displacementRow(m, personId, dto.displacementId).catch(() => this.unknown('displacementId'));
@@ -556,7 +556,7 @@ export class RelativesService {
     const withdrawnAt = dto.withdrawnAt ? new Date(dto.withdrawnAt) : now;
     this.notInFuture('withdrawnAt', withdrawnAt, now);
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+      this.bornBy('withdrawnAt', withdrawnAt, await this.requirePerson(m, personId));
       const o = await this.objectionRow(m, personId, objectionId, true);
       if (o.withdrawnAt)
         throw new ConflictProblem(`The objection was already withdrawn at ${o.withdrawnAt.toISOString()}.`, 'already-withdrawn');
@@ -608,7 +608,7 @@ export class RelativesService {
     const filedAt = new Date(dto.filedAt);
     this.notInFuture('filedAt', filedAt, now);
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+      this.bornBy('filedAt', filedAt, await this.requirePerson(m, personId));
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
       const [{ id }] = await m.query(
         `INSERT INTO nearest_relative_displacements (person_id, relative_id, ground, filed_at, court, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -643,7 +643,8 @@ export class RelativesService {
     decision: Decision,
   ): Promise<DisplacementDto> {
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+      const person = await this.requirePerson(m, personId);
+      for (const field of ['effectiveFrom', 'disposedOn'] as const) if (dto[field]) this.bornBy(field, dto[field], person);
       const d = await this.displacementRow(m, personId, displacementId, true);
       assertVersion(expectedVersion, d.version);
       const today = localDate(this.clock.now(), this.config.timeZone);
@@ -729,7 +730,7 @@ export class RelativesService {
     const today = localDate(this.clock.now(), this.config.timeZone);
     recordedDate(dto.appointedOn, 'appointedOn', today, NR_RECORD_MAX_AGE_YEARS);
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+      this.bornBy('appointedOn', dto.appointedOn, await this.requirePerson(m, personId));
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
       // One appointment at a time per person: serialise appointments by locking the person row.
       await m.query('SELECT 1 FROM persons WHERE id = $1 FOR UPDATE', [personId]);
@@ -789,7 +790,7 @@ export class RelativesService {
         errors: [{ field: 'endedOn', messages: ['endedOn may not be after today'] }],
       });
     return this.db.transaction(async (m) => {
-      await this.requirePerson(m, personId);
+      this.bornBy('endedOn', dto.endedOn, await this.requirePerson(m, personId));
       const n = await this.nominatedRow(m, personId, npId, true);
       if (n.endedOn) throw new ConflictProblem(`The appointment already ended on ${n.endedOn}.`, 'already-ended');
       if (dto.endedOn < n.appointedOn)
@@ -879,6 +880,11 @@ export class RelativesService {
         errors: [{ field, messages: [`${field} must be one of this person's`] }],
       },
     );
+  }
+
+  /** Not before the person was born, where their date of birth is known (422 `before-birth` naming `field`). */
+  private bornBy(field: string, value: Date | IsoDate, person: { dateOfBirth: IsoDate | null }): void {
+    notBeforeBirth(value, field, person.dateOfBirth, this.config.timeZone);
   }
 
   /** Not in the future, nor more than NR_RECORD_MAX_AGE_DAYS back (year 0001 for 2001 would be kept as history). */
