@@ -359,7 +359,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
   });
 
   describe('workflow', () => {
-    it('screening → not accepted with reasons; with an NR request the close needs written reasons (NR-12)', async () => {
+    it('screening → not accepted with reasons (a missing or short one is 422 naming reason); with an NR request the close needs written reasons (NR-12), given at a time that has come', async () => {
       const r = (
         await api(manager)
           .post(
@@ -373,7 +373,16 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
         .expect(409)
         .expect((res) => expect(res.body.allowed).toEqual(['screening', 'withdrawn']));
       await api(manager).post(`/referrals/${r.id}/status`, { status: 'screening' }).expect(200);
-      await api(manager).post(`/referrals/${r.id}/status`, { status: 'not-accepted' }).expect(422);
+      for (const [move, field] of [
+        [{ status: 'not-accepted' }, 'reason'],
+        [{ status: 'withdrawn', reason: 'dup' }, 'reason'],
+        [{ status: 'transferred', reason: '   too short   ' }, 'reason'],
+        [{ status: 'transferred', reason: 'Lives in Southvale, their duty' }, 'transferredTo'],
+      ] as const) {
+        const refused = await api(manager).post(`/referrals/${r.id}/status`, move).expect(422);
+        expect(refused.headers['content-type']).toMatch(/problem\+json/);
+        expect(refused.body).toMatchObject({ code: 'requirement-missing', field, errors: [{ field, messages: [refused.body.detail] }] });
+      }
       await api(manager)
         .post(`/referrals/${r.id}/status`, {
           status: 'not-accepted',
@@ -382,6 +391,10 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
         .expect(200);
       const blocked = await api(manager).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(422);
       expect(blocked.body).toMatchObject({ code: 'requirement-missing', rule: 'NR-12' });
+      const early = await api(manager)
+        .post(`/referrals/${r.id}/written-reasons`, { givenAt: '2026-11-21T09:00:00Z', method: 'letter' })
+        .expect(422);
+      expect(early.body).toMatchObject({ code: 'in-future', errors: [{ field: 'givenAt' }] });
       await api(manager).post(`/referrals/${r.id}/written-reasons`, { givenAt: '2026-11-21T02:00:00Z', method: 'letter' }).expect(200);
       const closed = (await api(manager).post(`/referrals/${r.id}/status`, { status: 'closed' }).expect(200)).body;
       expect(closed).toMatchObject({ status: 'closed', nextDeadline: null, nextStatuses: [] });
@@ -430,6 +443,30 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
           reason: 'patient-condition',
         })
         .expect(422);
+    });
+
+    it('a s.136B extension "authorised" at a time still to come is refused, 422 naming authorisedAt: the 24 hours keep their deadline', async () => {
+      const r = (await api(manager).post('/referrals', body()).expect(201)).body;
+      const deadline = r.clocks.find((c: { id: string }) => c.id === 'POL-07').deadline;
+      for (const [field, extension] of [
+        ['authorisedAt', { authorisedAt: '2026-11-21T12:00:00Z' }], // ten hours from now, before the 24 hours end
+        ['authorisedAt', { authorisedAt: '2026-11-21T02:30:00Z' }],
+        ['superintendentApprovedAt', { authorisedAt: '2026-11-21T01:50:00Z', superintendentApprovedAt: '2026-11-21T03:00:00Z' }],
+      ] as const) {
+        const res = await api(manager)
+          .post(`/referrals/${r.id}/extensions`, {
+            hours: 12,
+            authorisingDoctor: { name: 'Dr Examining Person', gmcNumber: '7123456' },
+            reason: 'patient-condition',
+            ...extension,
+          })
+          .expect(422);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.body).toMatchObject({ code: 'in-future', errors: [{ field }] });
+      }
+      expect(await t.sql('SELECT 1 FROM referral_extensions WHERE referral_id = $1', [r.id])).toEqual([]);
+      const read = (await api(manager).get(`/referrals/${r.id}`).expect(200)).body;
+      expect(read.clocks.find((c: { id: string }) => c.id === 'POL-07')).toMatchObject({ deadline, extendedBy: 0 });
     });
 
     it('a s.136B extension authorised to a time, 7 h 30 min: accepted as hours 7.5, the clock ends 7 h 30 min after the 24 hours and says so', async () => {

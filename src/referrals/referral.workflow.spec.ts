@@ -69,6 +69,15 @@ describe('referral workflow', () => {
     expect(d.ok ? 'ok' : d.code).toBe(expected);
   });
 
+  it.each<[ReferralStatus, Partial<TransitionFacts>, string | undefined]>([
+    ['withdrawn', { reason: 'dup' }, 'reason'],
+    ['not-accepted', {}, 'reason'],
+    ['transferred', { reason: 'Lives in Southvale, their duty' }, 'transferredTo'],
+  ])('a move to %s with %j that is missing a requirement names the field: %s', (to, over, field) => {
+    const d = transition('screening', to, facts(over));
+    expect(d).toMatchObject({ ok: false, code: 'requirement-missing', field });
+  });
+
   it('an illegal move names the moves that are allowed', () => {
     expect(transition('received', 'closed', facts())).toEqual({
       ok: false,

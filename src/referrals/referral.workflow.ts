@@ -63,7 +63,8 @@ export interface TransitionFacts {
 export type TransitionDecision =
   | { ok: true }
   | { ok: false; code: 'illegal-transition'; message: string; allowed: ReferralStatus[] }
-  | { ok: false; code: 'requirement-missing'; message: string; rule?: RuleId };
+  /** `field`: the field of the move that is missing or too short, for a 422 that names it. */
+  | { ok: false; code: 'requirement-missing'; message: string; rule?: RuleId; field?: 'reason' | 'transferredTo' };
 
 export function transition(from: ReferralStatus, to: ReferralStatus, facts: TransitionFacts): TransitionDecision {
   const allowed = TRANSITIONS[from];
@@ -77,10 +78,17 @@ export function transition(from: ReferralStatus, to: ReferralStatus, facts: Tran
       code: 'requirement-missing',
       message: `Give the reasons (at least 10 characters) for a referral ${to === 'withdrawn' ? 'withdrawn' : to === 'transferred' ? 'transferred' : 'not accepted'}.`,
       rule: to === 'not-accepted' ? 'DUTY-01' : undefined,
+      field: 'reason',
     };
   }
   if (to === 'transferred' && !facts.transferredTo?.trim()) {
-    return { ok: false, code: 'requirement-missing', message: 'Name the council the referral is transferred to.', rule: 'DUTY-01' };
+    return {
+      ok: false,
+      code: 'requirement-missing',
+      message: 'Name the council the referral is transferred to.',
+      rule: 'DUTY-01',
+      field: 'transferredTo',
+    };
   }
   if (to === 'allocated' && !facts.allocatedUserId) {
     return { ok: false, code: 'requirement-missing', message: 'A referral is allocated to a named AMHP.' };

@@ -97,6 +97,7 @@ import {
   reasonsOwedFrom,
   type ReasonsOwedFrom,
   transition,
+  type TransitionDecision,
   TRANSITIONS,
   writtenReasonsTooEarly,
 } from './referral.workflow';
@@ -261,6 +262,18 @@ export const CONTEXT_LEAD_DAYS = 62;
 export const ARRIVAL_KINDS = ['cto-recall', 's135-1'] as const satisfies readonly LegalContextKind[];
 type ArrivalKind = (typeof ARRIVAL_KINDS)[number];
 const isArrivalKind = (kind: LegalContextKind): kind is ArrivalKind => (ARRIVAL_KINDS as readonly string[]).includes(kind);
+
+/**
+ * The 422 for a move whose requirement is missing: its rule, and the field it is about (a reason too short, no council
+ * named for a transfer) named as every refused field is, so that a client can point at it.
+ */
+function refusedMove(decision: Extract<TransitionDecision, { ok: false; code: 'requirement-missing' }>): UnprocessableProblem {
+  const { message, code, rule, field } = decision;
+  return new UnprocessableProblem(message, code, {
+    ...(rule ? { rule } : {}),
+    ...(field ? { field, errors: [{ field, messages: [message] }] } : {}),
+  });
+}
 
 @Injectable()
 export class ReferralsService implements OnModuleInit {
@@ -823,7 +836,7 @@ export class ReferralsService implements OnModuleInit {
       });
       if (!decision.ok && decision.code === 'illegal-transition')
         throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
-      if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code, decision.rule ? { rule: decision.rule } : {});
+      if (!decision.ok) throw refusedMove(decision);
       const now = this.clock.now();
       const ends = !isOpen(dto.status);
       await this.changeWithEvent(
@@ -916,8 +929,7 @@ export class ReferralsService implements OnModuleInit {
           'Written reasons under s.13(4) apply only where the nearest relative asked for the case to be considered.',
           'not-an-nr-request',
         );
-      const givenAt = new Date(dto.givenAt);
-      if (givenAt > this.clock.now()) throw new UnprocessableProblem('givenAt cannot be in the future.', 'in-future', { field: 'givenAt' });
+      const givenAt = recordedInstant(dto.givenAt, 'givenAt', this.clock.now(), CONTEXT_LEAD_DAYS);
       // NR-12 (s.13(4)): the reasons are for the decision not to apply, so they follow it (and the request it answers).
       const owed = await this.reasonsOwedFrom(m, r);
       if (writtenReasonsTooEarly(givenAt, owed))
@@ -964,16 +976,21 @@ export class ReferralsService implements OnModuleInit {
       const context = toLegalContext(r.legalContext);
       // POL-08 (s.136B(1)): the exact period the doctor authorised, to the minute (7.5 h is 7 h 30 min), to the rules.
       const minutes = minutesOfHours(dto.hours);
+      // s.136B(1): an authorisation the doctor has given, at a time that has come; one "in the future" would move the
+      // place-of-safety deadline at once, before anything lawful extends the detention. Refused like every recorded time.
+      const now = this.clock.now();
       const ext: S136BExtension = {
-        authorisedAt: new Date(dto.authorisedAt),
+        authorisedAt: recordedInstant(dto.authorisedAt, 'authorisedAt', now, CONTEXT_LEAD_DAYS),
         hours: minutes / 60,
         ...(dto.authorisedBy !== undefined ? { authorisedBy: dto.authorisedBy } : {}),
         authorisingDoctor: dto.authorisingDoctor ? await this.authorisingDoctor(dto.authorisingDoctor) : null,
         reason: dto.reason as S136BExtension['reason'],
-        ...(dto.superintendentApprovedAt ? { superintendentApprovedAt: new Date(dto.superintendentApprovedAt) } : {}),
+        ...(dto.superintendentApprovedAt
+          ? { superintendentApprovedAt: recordedInstant(dto.superintendentApprovedAt, 'superintendentApprovedAt', now, CONTEXT_LEAD_DAYS) }
+          : {}),
       };
       const current = this.clocksOf(r).find((c) => c.id === 'POL-07' || c.id === 'POL-04');
-      const findings = validateExtension(context, current?.deadline ?? this.clock.now(), ext, this.config.timeZone);
+      const findings = validateExtension(context, current?.deadline ?? now, ext, this.config.timeZone);
       if (findings.some((f) => f.severity === 'blocker'))
         throw new UnprocessableProblem(findings.map((f) => f.message).join(' '), findings[0].code, { findings });
       // s.136(3), s.135(3A): one detention across places of safety has one extension (POL-08), kept with the referral on
@@ -1952,7 +1969,7 @@ export class ReferralsService implements OnModuleInit {
     });
     if (!decision.ok && decision.code === 'illegal-transition')
       throw new ConflictProblem(decision.message, 'illegal-transition', { allowed: decision.allowed });
-    if (!decision.ok) throw new UnprocessableProblem(decision.message, decision.code, decision.rule ? { rule: decision.rule } : {});
+    if (!decision.ok) throw refusedMove(decision);
     const now = this.clock.now();
     const ends = !isOpen(to);
     await this.changeWithEvent(
