@@ -138,6 +138,8 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       ['an empty name', { name: '   ' }, 'name'],
       ['a name of 201 characters', { name: 'x'.repeat(201) }, 'name'],
       ['a malformed email', { email: 'not-an-email' }, 'email'],
+      ['an email with a zero-width space', { email: 'asha.patel\u200b@nhs.test' }, 'email'],
+      ['an email with a Cyrillic а among Latin letters', { email: '\u0430sha.patel@nhs.test' }, 'email'],
       ['a malformed phone number', { contactNumbers: [{ label: 'mobile', number: 'call me maybe' }] }, 'contactNumbers.0.number'],
       ['a number without a label', { contactNumbers: [{ number: '07700 900123' }] }, 'contactNumbers.0.label'],
       ['notes of 4001 characters', { notes: 'x'.repeat(4001) }, 'notes'],
@@ -291,6 +293,7 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
       ['a null name', { name: null }],
       ['a null active flag', { active: null }],
       ['a malformed email', { email: 'nope' }],
+      ['an email with a right-to-left override', { email: '\u202easha.patel@nhs.test' }],
       ['notes of 4001 characters', { notes: 'x'.repeat(4001) }],
     ])('PATCH with %s → 400 and nothing changes', async (_name, body) => {
       const d = await doctor({ name: 'Dr Unchanged' });

@@ -37,6 +37,41 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
     expect(res.body).toMatchObject({ code: 'email-taken', existingId: first.body.id });
   });
 
+  it('an email that would look like another account (invisible, bidi, decomposed, fullwidth or mixed-script characters) is 400 naming email, and no account is made', async () => {
+    await create({ email: 'asha.patel@council.test', displayName: 'Asha Patel', roles: ['amhp'] }).expect(201);
+    const lookalikes = [
+      'asha.patel\u200b@council.test', // zero-width space
+      'asha.patel\u00ad@council.test', // soft hyphen
+      '\u202easha.patel@council.test', // right-to-left override
+      'asha.pate\u0301l@council.test', // e + combining acute, not composed
+      'asha.patel@council.test\u200b',
+      '\u0430sha.patel@council.test', // Cyrillic а among Latin letters
+      '\uff41sha.patel@council.test', // fullwidth a
+      'asha\u2024patel@council.test', // one-dot leader for the full stop
+      'asha.patel@c\u043euncil.test', // a domain that is not ASCII
+    ];
+    for (const email of lookalikes) {
+      const res = await create({ email, displayName: 'Asha Patel', roles: ['manager'] });
+      expect({ email, status: res.status, fields: (res.body.errors ?? []).map((e: { field: string }) => e.field) }).toEqual({
+        email,
+        status: 400,
+        fields: ['email'],
+      });
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    }
+    expect(await t.sql(`SELECT email FROM users WHERE display_name = 'Asha Patel'`)).toEqual([{ email: 'asha.patel@council.test' }]);
+    // An address in one script, or an internationalised domain in its xn-- form, is an address like any other.
+    await create({ email: 'анна@council.test', displayName: 'Анна', roles: ['amhp'] }).expect(201);
+    await create({ email: 'josé@xn--bcher-kva.test', displayName: 'José', roles: ['amhp'] }).expect(201);
+  });
+
+  it('a zero-width variant raced against the plain address never makes a second account for one person', async () => {
+    const variants = ['twin@council.test', 'TWIN@council.test', ' twin@council.test', 'twin\u200b@council.test', 'twin@council.test\u200b'];
+    const answers = await Promise.all(variants.map((email) => create({ email, displayName: 'Twin', roles: ['amhp'] })));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 400, 400, 409, 409]);
+    expect(await t.sql(`SELECT email FROM users WHERE display_name = 'Twin'`)).toEqual([{ email: 'twin@council.test' }]);
+  });
+
   describe('R5: unknown or forbidden fields are refused and nothing changes', () => {
     it.each([
       ['passwordHash', { passwordHash: 'scrypt$1$1$1$x$y' }],

@@ -107,6 +107,9 @@ export function schemaFragment(meta: ValidationMetadata): Schema | null {
     // An object (or a list of objects) of the nested DTO: its $ref (or items.$ref) says so.
     case 'isNestedObject':
       return null;
+    // Look-alike addresses (visible-text.ts emailAddressFault): what is refused is in the description.
+    case 'unambiguousEmail':
+      return null;
     // The form only: the modulus 11 check digit is in the description (spaces and dashes are removed first).
     case 'isNhsNumber':
       return { pattern: '^\\s*\\d{3}[ -]?\\d{3}[ -]?\\d{4}\\s*$' };

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { isIsoDate } from '../statute/time';
-import { canonicalName, isBlankText, trimInvisible, VISIBLE_CHARACTER, visibleLength } from '../statute/visible-text';
+import { canonicalName, emailAddressFault, isBlankText, trimInvisible, VISIBLE_CHARACTER, visibleLength } from '../statute/visible-text';
 
 /**
  * A text field's value from its first to its last character that shows (trimInvisible: spaces and invisible
@@ -60,6 +60,24 @@ export function NotBlank(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) => typeof value !== 'string' || !isBlank(value),
         defaultMessage: (args) => `${args?.property} must not be blank (only spaces or invisible characters)`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * An email address that cannot be taken for another (emailAddressFault: no invisible or formatting characters, one
+ * composed form, an ASCII domain, one script in the local part): with IsEmail on every address that names someone (a
+ * user's account, a doctor on the register), so look-alike addresses are refused, 400 naming the field.
+ */
+export function UnambiguousEmail(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'unambiguousEmail',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || emailAddressFault(value) === null,
+        defaultMessage: (args) => `${args?.property} ${emailAddressFault(String(args?.value)) ?? 'must be an email address'}`,
       },
     },
     options,

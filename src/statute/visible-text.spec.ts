@@ -1,4 +1,4 @@
-import { canonicalName, isBlankText, isFilledText, trimInvisible, visibleLength } from './visible-text';
+import { canonicalName, emailAddressFault, isBlankText, isFilledText, trimInvisible, visibleLength } from './visible-text';
 
 const times = (s: string, n: number) => s.repeat(n);
 
@@ -106,4 +106,36 @@ describe('a name is kept in the one form a reader sees of it, so names that look
     ['another script is kept as written', '\u0645\u062d\u0645\u062f', '\u0645\u062d\u0645\u062f'],
     ['only invisible characters', '\u200b\u00ad', ''],
   ])('%s: %p', (_, name, canonical) => expect(canonicalName(name)).toBe(canonical));
+});
+
+describe('an email address that could be taken for another is refused, with the reason', () => {
+  it.each<[string, string, RegExp | null]>([
+    ['a plain address', 'asha.patel@council.test', null],
+    ['one script, not Latin', 'анна@council.test', null],
+    ['composed accented letters', 'josé@council.test', null],
+    ['Han', '山田@council.test', null],
+    ['an internationalised domain in its xn-- form', 'a@xn--bcher-kva.test', null],
+    ['ASCII symbols', "o'neil+rota_1@council.test", null],
+    ['a zero-width space', 'asha\u200b@council.test', /invisible/],
+    ['a soft hyphen', 'asha\u00ad@council.test', /invisible/],
+    ['a right-to-left override', '\u202easha@council.test', /invisible/],
+    ['a word joiner after the domain', 'asha@council.test\u2060', /invisible/],
+    ['a control character', 'asha\u0007@council.test', /invisible/],
+    ['a no-break space', 'asha\u00a0patel@council.test', /invisible/],
+    ['e + combining acute (not composed)', 'jose\u0301@council.test', /composed/],
+    ['fullwidth letters', '\uff41sha@council.test', /composed/],
+    ['mathematical bold letters', '\u{1d41a}sha@council.test', /composed/],
+    ['a one-dot leader for a full stop', 'asha\u2024patel@council.test', /composed/],
+    ['a combining mark with no composed form', 'q\u0303@council.test', /combining/],
+    ['a strike-through overlay', 'a\u0336sha@council.test', /combining/],
+    ['a Cyrillic а among Latin letters', '\u0430sha@council.test', /mix.*Cyrillic, Latin/],
+    ['a Greek omicron among Latin letters', 'ash\u03bfk@council.test', /mix/],
+    ['a non-ASCII symbol', 'asha\u2010patel@council.test', /ASCII symbols/],
+    ['a domain not in ASCII', 'asha@c\u043euncil.test', /domain/],
+    ['a domain in Unicode', 'a@bücher.test', /domain/],
+  ])('%s (%j)', (_name, address, fault) => {
+    const found = emailAddressFault(address);
+    if (fault) expect(found).toMatch(fault);
+    else expect(found).toBeNull();
+  });
 });

@@ -83,3 +83,62 @@ const SPACES = /\p{White_Space}+/gu;
 export function canonicalName(text: string): string {
   return text.replace(INVISIBLE, '').normalize('NFC').replace(SPACES, ' ').trim();
 }
+
+/** What may never be in an email address: characters not drawn, formatting, controls, private use, unassigned. */
+const EMAIL_UNSHOWN = /[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{White_Space}]/u;
+/** A domain as the DNS carries it: ASCII letters, digits, hyphens and dots (an internationalised one in its xn-- form). */
+const ASCII_DOMAIN = /^[a-z0-9.-]+$/i;
+/** The scripts a local part's letters are told apart by; Han, kana and Hangul are one (Japanese and Korean mix them). */
+const SCRIPTS: ReadonlyArray<[string, RegExp]> = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Armenian', /\p{Script=Armenian}/u],
+  ['Hebrew', /\p{Script=Hebrew}/u],
+  ['Arabic', /\p{Script=Arabic}/u],
+  ['Devanagari', /\p{Script=Devanagari}/u],
+  ['Bengali', /\p{Script=Bengali}/u],
+  ['Gurmukhi', /\p{Script=Gurmukhi}/u],
+  ['Gujarati', /\p{Script=Gujarati}/u],
+  ['Tamil', /\p{Script=Tamil}/u],
+  ['Telugu', /\p{Script=Telugu}/u],
+  ['Kannada', /\p{Script=Kannada}/u],
+  ['Malayalam', /\p{Script=Malayalam}/u],
+  ['Sinhala', /\p{Script=Sinhala}/u],
+  ['Thai', /\p{Script=Thai}/u],
+  ['Georgian', /\p{Script=Georgian}/u],
+  ['Ethiopic', /\p{Script=Ethiopic}/u],
+  ['Han, kana or Hangul', /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Bopomofo}]/u],
+];
+const scriptOf = (letter: string): string => SCRIPTS.find(([, re]) => re.test(letter))?.[0] ?? 'another script';
+
+/**
+ * Why an email address (already trimmed and in lower case) could be taken for another, or null when it cannot: an
+ * address names an account, and the audit trail, notifications and handovers show it as who acted, so two that look
+ * the same must be the same text. Refused: any character that is not drawn or is formatting (zero-width space, soft
+ * hyphen, bidirectional marks and overrides, controls: canonicalName takes the same ones out of names); text that
+ * is not in its one compatibility-composed form (NFKC: "e" + a combining accent for "é", fullwidth or mathematical
+ * letters); a combining mark that stays on a letter (a struck-through or accented letter no keyboard makes as one);
+ * a domain that is not ASCII (an internationalised one is given in its xn-- form); and a local part mixing scripts
+ * (a Cyrillic "а" among Latin letters) or holding a symbol other than ASCII's (a one-dot leader for a full stop).
+ */
+export function emailAddressFault(address: string): string | null {
+  if (EMAIL_UNSHOWN.test(address)) return 'must not contain invisible, formatting or control characters';
+  if (address !== address.normalize('NFKC')) return 'must be written in composed characters (Unicode NFKC), as it is typed';
+  const at = address.lastIndexOf('@');
+  const local = at < 0 ? address : address.slice(0, at);
+  const domain = at < 0 ? '' : address.slice(at + 1);
+  if (domain && !ASCII_DOMAIN.test(domain)) return 'must have its domain in ASCII (an internationalised domain in its xn-- form)';
+  if (/[\p{Mn}\p{Me}]/u.test(local)) return 'must not have combining marks on its letters';
+  const scripts = new Set<string>();
+  for (const c of local) {
+    if (c.charCodeAt(0) < 0x80) {
+      if (/[a-z]/.test(c)) scripts.add('Latin');
+      continue;
+    }
+    if (!/[\p{L}\p{N}\p{Mc}]/u.test(c)) return 'must use only letters, digits and ASCII symbols';
+    if (/\p{L}/u.test(c)) scripts.add(scriptOf(c));
+  }
+  if (scripts.size > 1) return `must not mix letters of different scripts (${[...scripts].join(', ')})`;
+  return null;
+}

@@ -1,4 +1,4 @@
-import { NotBlank, queryBoolean, trim, MinLength } from '../../common/validators';
+import { NotBlank, queryBoolean, trim, MinLength, UnambiguousEmail } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -20,9 +20,14 @@ import { ROLES, type Role } from '../roles';
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'a.amhp@council.gov.uk' })
+  @ApiProperty({
+    example: 'a.amhp@council.gov.uk',
+    description:
+      'Kept in lower case. Refused (400): invisible or formatting characters, text not in its composed form (NFKC), a non-ASCII domain (give it as xn--), a local part mixing scripts or with non-ASCII symbols.',
+  })
   @Transform(lower)
   @IsEmail()
+  @UnambiguousEmail()
   @MaxLength(254)
   email: string;
 

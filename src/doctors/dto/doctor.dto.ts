@@ -1,4 +1,4 @@
-import { IsLocalDate, Nested, queryBoolean, trim, MinLength } from '../../common/validators';
+import { IsLocalDate, Nested, queryBoolean, trim, MinLength, UnambiguousEmail } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
@@ -91,10 +91,14 @@ export class CreateDoctorDto {
   @MaxLength(200)
   organisation?: string;
 
-  @ApiPropertyOptional({ example: 'asha.patel@nhs.test' })
+  @ApiPropertyOptional({
+    example: 'asha.patel@nhs.test',
+    description: 'Kept in lower case; an address that looks like another (invisible or mixed-script characters, as a user email) is 400.',
+  })
   @IsOptional()
   @Transform(lower)
   @IsEmail()
+  @UnambiguousEmail()
   @MaxLength(254)
   email?: string;
 
@@ -139,6 +143,7 @@ export class UpdateDoctorDto {
   @IsOptional()
   @Transform(lower)
   @IsEmail()
+  @UnambiguousEmail()
   @MaxLength(254)
   email?: string | null;
 
