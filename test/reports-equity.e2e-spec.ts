@@ -12,12 +12,23 @@ describe('reports: equity, repeat assessments and out of area on a known month',
   let admin: TestUser;
   let amhp: TestUser;
   const NOW = '2026-12-20T09:00:00Z';
+  /** A complete year in broad groups (every age band and sex of each): `people` in each line, 0 where not given. */
+  const populationYear = (year: number, people: Record<string, number>) =>
+    ['0-15', '16-17', '18-34', '35-49', '50-64', '65+'].flatMap((band) =>
+      ['female', 'male'].flatMap((sex) =>
+        ['white', 'mixed', 'asian', 'black', 'other'].map((g) => `${year},${band},${sex},${g},${people[`${band},${sex},${g}`] ?? 0}`),
+      ),
+    );
+  const HEADER = 'year,ageBand,sex,ethnicGroup,population';
+  // 100,000 White and 20,000 Black residents aged 18-34, half of each female; nobody else.
   const POPULATION = [
-    'year,ageBand,sex,ethnicGroup,population',
-    '2024,18-34,female,white,50000',
-    '2024,18-34,male,white,50000',
-    '2024,18-34,female,black,10000',
-    '2024,18-34,male,black,10000',
+    HEADER,
+    ...populationYear(2024, {
+      '18-34,female,white': 50000,
+      '18-34,male,white': 50000,
+      '18-34,female,black': 10000,
+      '18-34,male,black': 10000,
+    }),
   ].join('\r\n');
 
   const get = (u: TestUser, path: string) => t.http.get(path).set('authorization', u.auth);
@@ -137,10 +148,10 @@ describe('reports: equity, repeat assessments and out of area on a known month',
   it('a population file with a bad line is refused naming the line and column, and nothing is stored', async () => {
     const res = await put(manager, `${POPULATION}\r\n2024,18-34,female,black,many\r\n2024,12-14,male,A,5`).expect(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body.detail).toContain('line 6, population');
+    expect(res.body.detail).toContain('line 62, population');
     expect(res.body.errors).toEqual([
-      { line: 6, column: 'population', message: 'must be a whole number of 0 or more' },
-      { line: 7, column: 'ageBand', message: expect.stringContaining('must be one of') },
+      { line: 62, column: 'population', message: 'must be a whole number of 0 or more' },
+      { line: 63, column: 'ageBand', message: expect.stringContaining('must be one of') },
     ]);
     await put(manager, 'year,ageBand\n2024,18-34').expect(422);
     expect((await get(manager, '/reports/populations').expect(200)).body).toEqual([]);
@@ -160,13 +171,29 @@ describe('reports: equity, repeat assessments and out of area on a known month',
   it('a manager loads the population, replacing the year, audited; the list shows what is loaded', async () => {
     await put(admin, POPULATION.replace('50000', '1')).expect(200);
     const res = await put(manager, POPULATION).expect(200);
-    expect(res.body).toEqual([expect.objectContaining({ year: 2024, level: 'broad', lines: 4, total: 120000, loadedBy: manager.id })]);
+    expect(res.body).toEqual([expect.objectContaining({ year: 2024, level: 'broad', lines: 60, total: 120000, loadedBy: manager.id })]);
     expect((await get(auditor, '/reports/populations').expect(200)).body).toEqual(res.body);
     const audit = await t.sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit_events WHERE action = 'report.populations.load' AND actor_id = $1`,
       [manager.id],
     );
     expect(audit[0].n).toBe(1);
+  });
+
+  it('a year that is not complete, counts nobody or more people than any estimate is refused naming it, and the loaded year stays in use', async () => {
+    const before = (await get(manager, '/reports/populations').expect(200)).body;
+    for (const [lines, column, message] of [
+      [['2025,65+,female,white,3'], 'year', /^2025 is not complete: it has 1 of the 60 lines/],
+      [populationYear(2025, {}), 'population', /^2025 counts nobody/],
+      [populationYear(2025, { '18-34,female,white': 999999999, '18-34,male,white': 999999999 }), 'population', /more than the 70,000,000/],
+    ] as const) {
+      const res = await put(manager, [HEADER, ...lines].join('\r\n')).expect(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.errors).toEqual([{ line: 2, column, message: expect.stringMatching(message) }]);
+    }
+    expect((await get(manager, '/reports/populations').expect(200)).body).toEqual(before);
+    const res = await get(manager, '/reports/equity?period=2026-Q3').expect(200);
+    expect(res.body.definitions.join(' ')).toContain('ONS mid-year estimates for 2024');
   });
 
   it('rates per 100,000 with 95% intervals and the ratio to the White rate, worked by hand', async () => {

@@ -94,6 +94,17 @@ describe('the equity report', () => {
     expect(v['detentions-s2-by-broad-ethnic-group.white.count']).toBe(10);
   });
 
+  it('no rate or ratio on a population smaller than its count (a mistyped line is not the group): a count only', () => {
+    // 10 White people detained, and a White population of 3 (the Black group's 20,000 as before).
+    const typo = [pop('A', 'female', 2), pop('B', 'male', 1), pop('M', 'female', 10000), pop('N', 'male', 10000)];
+    const v = shown(equityFigures(sel('2026-11'), rows, [], typo));
+    const d = 'detentions-by-broad-ethnic-group';
+    expect([v[`${d}.white.count`], v[`${d}.white.rate`]]).toEqual([10, undefined]);
+    expect(v[`${d}.black.rate`]).toBe(40);
+    expect(v[`${d}.black.ratio`]).toBeUndefined(); // its reference, the White rate, is not one
+    expect(v['detentions-by-ethnic-category.A.rate']).toBeUndefined();
+  });
+
   it('suppressed: rates from the rounded counts, [c] where a count is 1 to 4', () => {
     const v = shown(equityFigures(sel('2026-11'), rows, [], population), true);
     const d = 'detentions-by-broad-ethnic-group';

@@ -190,7 +190,9 @@ export function equityFigures(
       const dims = { section, sectionLabel, group: g.code, groupLabel: g.label };
       out.push(countFigure({ ...dims, measure: 'count', measureLabel: 'Number' }, ms));
       const pop = g.population ? populationOf(population, g.population) : undefined;
-      if (!pop) continue;
+      // No rate on nobody, nor on fewer people than were counted: a population smaller than its count is not the
+      // group's (a mistyped line), and a rate on it would say more than everyone in the group was detained.
+      if (!pop || ms.length > pop) continue;
       for (const [part, suffix, label] of PARTS)
         out.push({
           ...dims,
@@ -201,7 +203,8 @@ export function equityFigures(
           value: { kind: 'rate', population: pop, part },
         });
       // The ratio compares a group with the White group: none for White itself or for everyone.
-      if (!ethnic || g.code === 'all' || g.code === REFERENCE_GROUP || !referencePopulation) continue;
+      if (!ethnic || g.code === 'all' || g.code === REFERENCE_GROUP || !referencePopulation || referenceMembers > referencePopulation)
+        continue;
       for (const [part, suffix, label] of PARTS)
         out.push({
           ...dims,
@@ -256,7 +259,7 @@ export function equityDefinitions(populationYear: number | undefined, loadedYear
     "Ethnicity, sex and age are the person's as recorded now; age is in whole years on the local day of the event. Broad groups: A-C White, D-G Mixed, H-L Asian, M-P Black, R-S Other; Z is not stated, 99 (or nothing recorded) not known.",
     populationYear === undefined
       ? 'No population is loaded (PUT /reports/populations): counts only, no rates.'
-      : `Rates are per 100,000 residents in the ONS mid-year estimates for ${populationYear} as loaded (the loaded year nearest the middle of the period${loadedYears.length > 1 ? `; loaded: ${loadedYears.join(', ')}` : ''}), for the period as chosen, not annualised: choose a financial year to compare with the national statistics. A group with no estimate (not stated, not known, a detailed code when the year is loaded in broad groups) has a count only.`,
+      : `Rates are per 100,000 residents in the ONS mid-year estimates for ${populationYear} as loaded (the loaded year nearest the middle of the period${loadedYears.length > 1 ? `; loaded: ${loadedYears.join(', ')}` : ''}), for the period as chosen, not annualised: choose a financial year to compare with the national statistics. A group with no estimate (not stated, not known, a detailed code when the year is loaded in broad groups), or with an estimate of fewer people than it counts, has a count only.`,
     '95% confidence intervals: exact Poisson for a count (Byar above 1,000); the ratio to the White rate by the log method. With small numbers suppressed, rates and ratios are computed from the rounded counts and are [c] when a count is.',
   ];
 }

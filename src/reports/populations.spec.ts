@@ -1,16 +1,70 @@
 import { parsePeriod } from './period';
-import { ageBandOf, parsePopulationCsv, populationOf, populationYearFor } from './populations';
+import {
+  AGE_BANDS,
+  ageBandOf,
+  parsePopulationCsv,
+  POPULATION_BROAD_GROUPS,
+  POPULATION_DETAILED_CODES,
+  POPULATION_SEXES,
+  populationOf,
+  populationYearFor,
+} from './populations';
 
 const HEADER = 'year,ageBand,sex,ethnicGroup,population';
 
+/** Every line of a complete year (each age band and sex for each group of its level), `people` in each. */
+const completeYear = (
+  year: number,
+  level: 'broad' | 'detailed',
+  people: (band: string, sex: string, group: string) => number = () => 100,
+) =>
+  AGE_BANDS.flatMap((a) =>
+    POPULATION_SEXES.flatMap((x) =>
+      (level === 'broad' ? POPULATION_BROAD_GROUPS : POPULATION_DETAILED_CODES).map((g) => `${year},${a},${x},${g},${people(a, x, g)}`),
+    ),
+  );
+
 describe('the population CSV a manager loads', () => {
   it('reads a well-formed file, with a byte-order mark, CRLF line ends, quoted fields and blank lines', () => {
-    const { rows, errors } = parsePopulationCsv(`\uFEFF${HEADER}\r\n2024,18-34,female,A,21500\r\n\r\n"2024","65+",male,"N",900\r\n`);
+    const rest = completeYear(2024, 'detailed').filter((l) => !l.startsWith('2024,18-34,female,A,') && !l.startsWith('2024,65+,male,N,'));
+    const { rows, errors } = parsePopulationCsv(
+      `\uFEFF${HEADER}\r\n2024,18-34,female,A,21500\r\n\r\n"2024","65+",male,"N",900\r\n${rest.join('\r\n')}\r\n`,
+    );
     expect(errors).toEqual([]);
-    expect(rows).toEqual([
+    expect(rows).toHaveLength(192);
+    expect(rows.slice(0, 2)).toEqual([
       { year: 2024, ageBand: '18-34', sex: 'female', ethnicGroup: 'A', population: 21500 },
       { year: 2024, ageBand: '65+', sex: 'male', ethnicGroup: 'N', population: 900 },
     ]);
+  });
+
+  it('takes a complete year: 60 lines in broad groups, 192 in detailed codes, a group of nobody a line of 0', () => {
+    const broad = parsePopulationCsv([HEADER, ...completeYear(2025, 'broad', (a, x, g) => (g === 'asian' ? 0 : 7))].join('\n'));
+    expect([broad.errors, broad.rows.length]).toEqual([[], 60]);
+    const two = parsePopulationCsv([HEADER, ...completeYear(2024, 'detailed'), ...completeYear(2025, 'broad')].join('\n'));
+    expect([two.errors, two.rows.length]).toEqual([[], 252]);
+  });
+
+  it.each<[string, string[], string, RegExp]>([
+    [
+      'one line of a year',
+      ['2025,65+,female,white,3'],
+      'year',
+      /2025 is not complete: it has 1 of the 60 lines.*missing 0-15 female white/,
+    ],
+    ['a year less one line', completeYear(2025, 'broad').slice(1), 'year', /has 59 of the 60 lines.*missing 0-15 female white$/],
+    [
+      'a detailed year less a code',
+      completeYear(2026, 'detailed').filter((l) => !l.endsWith(',S,100')),
+      'year',
+      /2026 is not complete: it has 180 of the 192 lines/,
+    ],
+    ['a year of nobody', completeYear(2025, 'broad', () => 0), 'population', /2025 counts nobody/],
+    ['more people than any estimate', completeYear(2025, 'broad', () => 999_999_999), 'population', /more than the 70,000,000/],
+  ])('refuses %s, at the line the year begins, and keeps nothing', (_name, lines, column, message) => {
+    const { rows, errors } = parsePopulationCsv([HEADER, ...completeYear(2024, 'broad'), ...lines].join('\n'));
+    expect(rows).toEqual([]);
+    expect(errors).toEqual([{ line: 62, column, message: expect.stringMatching(message) }]);
   });
 
   it.each([

@@ -31,6 +31,11 @@ export const POPULATION_DETAILED_CODES = Object.keys(ETHNIC_CATEGORY_LABELS).fil
 export const POPULATION_CSV_COLUMNS = ['year', 'ageBand', 'sex', 'ethnicGroup', 'population'] as const;
 /** The most lines one file may hold (a year in detailed groups is 6 × 2 × 16 = 192 lines). */
 export const POPULATION_CSV_MAX_LINES = 5000;
+/**
+ * More people than a year's estimate for any council can count (the United Kingdom has about 69 million): a total
+ * above it is a mistyped file, and its rates would be wrong by orders of magnitude.
+ */
+export const POPULATION_YEAR_MAX = 70_000_000;
 
 export interface PopulationRow {
   year: number;
@@ -79,7 +84,7 @@ export const isBroadCode = (code: string): boolean => (POPULATION_BROAD_GROUPS a
  * name the five columns in order; each line: a year (2000-2100), an age band, female or male, a broad ethnic group
  * or an NHS ethnic category code A-S, and a whole number of people of 0 or more. A line may appear once per year,
  * age band, sex and group, and one year uses either broad groups or detailed codes, never both (its rates would
- * count people twice). Blank lines are skipped.
+ * count people twice). Each year must then be complete and plausible (incompleteYears). Blank lines are skipped.
  */
 export function parsePopulationCsv(text: string): { rows: PopulationRow[]; errors: CsvError[] } {
   const errors: CsvError[] = [];
@@ -138,7 +143,44 @@ export function parsePopulationCsv(text: string): { rows: PopulationRow[]; error
     });
   });
   if (!errors.length && !rows.length) errors.push({ line: 2, column: 'line', message: 'no population lines after the header' });
+  if (!errors.length) errors.push(...incompleteYears(rows, levelOfYear));
   return { rows: errors.length ? [] : rows, errors };
+}
+
+/**
+ * A year's rows are the denominators of every rate of the periods nearest it, and replace the year whole: so a year
+ * must be complete (every age band and sex for every group of its level: 60 lines in broad groups, 192 in detailed
+ * codes; a group with nobody is a line of 0) and count somebody, and no more than POPULATION_YEAR_MAX. One error per
+ * year that is not, at the line where the year begins, naming the lines it lacks.
+ */
+function incompleteYears(rows: readonly PopulationRow[], levelOfYear: ReadonlyMap<number, { broad: boolean; line: number }>): CsvError[] {
+  const errors: CsvError[] = [];
+  for (const [year, { broad, line }] of levelOfYear) {
+    const ofYear = rows.filter((r) => r.year === year);
+    const have = new Set(ofYear.map((r) => [r.ageBand, r.sex, r.ethnicGroup].join(' ')));
+    const groups = broad ? POPULATION_BROAD_GROUPS : POPULATION_DETAILED_CODES;
+    const missing = AGE_BANDS.flatMap((a) => POPULATION_SEXES.flatMap((x) => groups.map((g) => [a, x, g].join(' ')))).filter(
+      (k) => !have.has(k),
+    );
+    if (missing.length) {
+      const shown = missing.slice(0, 5).join('; ');
+      errors.push({
+        line,
+        column: 'year',
+        message: `${year} is not complete: it has ${ofYear.length} of the ${have.size + missing.length} lines a year in ${broad ? 'broad groups' : 'detailed codes'} needs (every age band and sex for each group, 0 where there is nobody); missing ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`,
+      });
+      continue;
+    }
+    const total = ofYear.reduce((sum, r) => sum + r.population, 0);
+    if (total === 0) errors.push({ line, column: 'population', message: `${year} counts nobody: every line is 0` });
+    else if (total > POPULATION_YEAR_MAX)
+      errors.push({
+        line,
+        column: 'population',
+        message: `${year} totals ${total.toLocaleString('en-GB')} people, more than the ${POPULATION_YEAR_MAX.toLocaleString('en-GB')} any estimate can count`,
+      });
+  }
+  return errors;
 }
 
 /**
