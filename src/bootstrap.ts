@@ -16,6 +16,7 @@ import { refuseBodiesWhereNoneIsTaken } from './common/bodyless';
 import { refuseUndeclaredQueryParameters } from './common/query-parameters';
 import { completeOpenApiDocument } from './common/openapi-contract';
 import { clientErrorResponse, sendProblem } from './common/problem.filter';
+import { trackRouteMethods } from './common/allowed-methods';
 import { contextFromRequest, requestContext } from './common/request-context';
 import { validationPipe } from './common/validation';
 import { EVENT_TYPES, eventCatalogueMarkdown, eventCatalogueSchemas, eventSchemaName } from './events/catalogue';
@@ -93,6 +94,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
   const fastify = app.getHttpAdapter().getInstance();
+  // Which methods each path is answered for, from the routes as they are registered: 405 with Allow (problem.filter.ts).
+  trackRouteMethods(fastify);
   // Bodies are JSON, or CSV where a route declares it (declareBodyMediaTypes), in UTF-8; any other type is 415 (Fastify's
   // own plain-text parser is removed: it handed a string to routes that take an object).
   fastify.removeContentTypeParser('text/plain');

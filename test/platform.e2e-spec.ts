@@ -22,6 +22,36 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
     expect(res.body).toMatchObject({ type: 'urn:amhp-hub:problem:not-found', title: 'Not found', status: 404, instance: '/no/such/route' });
   });
 
+  it('a method a route does not take is 405 problem+json with Allow, not a 404 saying the resource does not exist', async () => {
+    const referral = '/referrals/3367537f-74b6-46b4-a1e2-e2a85c17866c';
+    for (const [method, path, allow] of [
+      ['delete', '/reports/populations', 'GET, HEAD, PUT, OPTIONS'],
+      ['patch', '/referrals', 'GET, HEAD, POST, OPTIONS'],
+      ['put', referral, 'GET, HEAD, OPTIONS'],
+      ['delete', '/people/3367537f-74b6-46b4-a1e2-e2a85c17866c', 'GET, HEAD, PATCH, OPTIONS'],
+      ['get', `${referral}/status`, 'POST, OPTIONS'],
+      ['post', '/health/ready', 'GET, HEAD, OPTIONS'],
+      ['delete', '/app/', 'GET, HEAD, OPTIONS'],
+    ] as const) {
+      const res = await t.http[method](path).set('authorization', admin.auth);
+      expect({ method, path, status: res.status, allow: res.headers.allow }).toEqual({ method, path, status: 405, allow });
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 405, code: 'method-not-allowed', allow: allow.split(', '), instance: path });
+    }
+    // A method Node knows but no route takes anywhere.
+    const trace = await t.http.trace('/referrals');
+    expect([trace.status, trace.headers.allow]).toEqual([405, 'GET, HEAD, POST, OPTIONS']);
+    // OPTIONS (no CORS configured) says which methods the resource takes.
+    const options = await t.http.options('/reports/populations').expect(204);
+    expect(options.headers.allow).toBe('GET, HEAD, PUT, OPTIONS');
+    expect(options.text).toBe('');
+    // A path no route has is still 404, whatever the method.
+    for (const method of ['get', 'delete', 'options'] as const) {
+      const res = await t.http[method]('/no/such/route');
+      expect([method, res.status, res.headers.allow]).toEqual([method, 404, undefined]);
+    }
+  });
+
   it('an oversized body is a 413 problem and nothing is stored', async () => {
     const res = await t.http
       .post('/users')

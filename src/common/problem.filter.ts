@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constraintOf, isConnectionError, pgCode } from '../database/pg-errors';
+import { allowedMethods } from './allowed-methods';
 import { Problem, PROBLEM_CONTENT_TYPE, ProblemError, ServiceUnavailableProblem } from './problem';
 
 const HTTP_TITLES: Record<number, string> = {
@@ -158,6 +159,23 @@ export function clientErrorResponse(err: { code?: string }): string {
   );
 }
 
+/** Nest's answer when no route matches the method and path (its not-found handler's "Cannot GET /x"). */
+function isNoSuchRoute(err: unknown): boolean {
+  return err instanceof HttpException && err.getStatus() === 404 && /^Cannot [A-Z]+ /.test(err.message);
+}
+
+/** 405 for a method the resource does not take, with `Allow` (RFC 9110 §15.5.6) and the same list in the body. */
+export function methodNotAllowed(method: string, allow: string[]): ProblemError {
+  return new ProblemError(
+    405,
+    'method-not-allowed',
+    HTTP_TITLES[405],
+    `${method} is not a method of this resource; it takes ${allow.join(', ')}.`,
+    { allow },
+    { Allow: allow.join(', ') },
+  );
+}
+
 /** The one exception filter: every error leaves as RFC 9457 application/problem+json, with no stack trace. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -167,7 +185,15 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const req = ctx.getRequest<FastifyRequest>();
-    const problem = toProblemError(err);
+    let problem = toProblemError(err);
+    // No route for this method: if the path has routes under other methods, the resource exists (RFC 9110 §15.5.6).
+    const allow = problem.status === 404 && isNoSuchRoute(err) && req ? allowedMethods(req) : [];
+    if (allow.length && req.method === 'OPTIONS') {
+      // OPTIONS (not a CORS preflight, which @fastify/cors answers when CORS_ORIGINS is set): which methods it takes.
+      reply.header('allow', allow.join(', ')).header('cache-control', 'no-store').status(204).send();
+      return;
+    }
+    if (allow.length) problem = methodNotAllowed(req.method, allow);
     if (problem.status === 500) this.logger.error({ err, requestId: req?.id }, 'unhandled error');
     // An outage answers 503 to every request: one line each, without a stack trace.
     else if (problem.status >= 500)
