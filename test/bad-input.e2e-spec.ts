@@ -71,6 +71,43 @@ describe('bad input: refused 4xx problem+json, naming the field, changing nothin
     );
   }
 
+  it('a period that ends before it starts, or a date outside what it belongs to, is 422 naming the field', async () => {
+    const shifts = await count('shifts');
+    for (const [what, res, field] of [
+      ['a rota read backwards', await as(manager).get('/rota/shifts?from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z'), 'to'],
+      ['coverage read backwards', await as(manager).get('/rota/coverage?from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z'), 'to'],
+      ['assignments read backwards', await as(manager).get('/rota/assignments?from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z'), 'to'],
+      ['generating backwards', await as(manager).post('/rota/shifts/generate', { from: '2026-12-02', to: '2026-12-01' }), 'to'],
+      [
+        'a shift ending as it starts',
+        await as(manager).post('/rota/shifts', {
+          label: 'Extra',
+          startsAt: '2026-12-01T09:00:00Z',
+          endsAt: '2026-12-01T09:00:00Z',
+          requiredCount: 1,
+        }),
+        'endsAt',
+      ],
+      [
+        'a pattern of no length',
+        await as(manager).post('/rota/patterns', {
+          name: 'None',
+          startTime: '09:00',
+          endTime: '09:00',
+          weekdays: [1],
+          bankHolidays: 'exclude',
+          requiredCount: 1,
+          validFrom: '2026-01-01',
+        }),
+        'endTime',
+      ],
+      ['supervision sessions read backwards', await as(manager).get('/supervision-sessions?from=2026-02-01&to=2026-01-01'), 'to'],
+    ] as const) {
+      expect({ what, status: res.status, fields: fields(res.body) }).toEqual({ what, status: 422, fields: [field] });
+      expectProblem(res, 422);
+    }
+    expect(await count('shifts')).toBe(shifts);
+  });
   describe('body size and depth', () => {
     it('a login body of 3,000 nested arrays is refused 400 problem+json and nothing is stored', async () => {
       const audits = await count('audit_events');

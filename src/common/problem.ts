@@ -109,6 +109,14 @@ export class UnprocessableProblem extends ProblemError {
   }
 }
 
+/**
+ * A 422 about one field of the request (a period that ends before it starts, a date outside what it belongs to): the
+ * detail, and the field named in `errors` as every refused field is, so that a client can point at it.
+ */
+export function unprocessableField(field: string, detail: string, code: string, message = detail): UnprocessableProblem {
+  return new UnprocessableProblem(detail, code, { errors: [{ field, messages: [message] }] });
+}
+
 export class TooManyRequestsProblem extends ProblemError {
   constructor(detail: string, retryAfterSeconds: number) {
     super(

@@ -20,7 +20,7 @@ import { Clock as SystemClock, isoOrNull, RECORDED_SKEW_MS, recordedInstant } fr
 import { isInstant, minutesOfHours } from '../common/validators';
 import { assertVersion, etagFor, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination';
-import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProblem, unprocessableField } from '../common/problem';
 import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -357,7 +357,7 @@ export class ReferralsService implements OnModuleInit {
     let datesOfBirth: Parameters<typeof withAgeAtArrival>[1] = [{ dateOfBirth: givenDob, source: 'given' }];
     let findings: IntakeFinding[] = intake(datesOfBirth);
 
-    if (!dto.personId && !dto.person) throw new UnprocessableProblem('Give personId or person.', 'person-required');
+    if (!dto.personId && !dto.person) throw unprocessableField('person', 'Give personId or person.', 'person-required');
     return this.db.transaction(async (m) => {
       let person: PersonDto;
       // A person recorded by this intake has no referral yet, open or not.

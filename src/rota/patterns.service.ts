@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
-import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem, unprocessableField } from '../common/problem';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import {
@@ -53,8 +53,13 @@ export class PatternsService {
 
   async create(body: CreatePatternDto): Promise<PatternDto> {
     if (body.startTime === body.endTime)
-      throw new UnprocessableProblem('A shift of 24 hours or none is not a pattern: startTime and endTime must differ.', 'bad-pattern');
-    if (body.validTo && body.validTo < body.validFrom) throw new UnprocessableProblem('validTo cannot be before validFrom.', 'bad-pattern');
+      throw unprocessableField(
+        'endTime',
+        'A shift of 24 hours or none is not a pattern: startTime and endTime must differ.',
+        'bad-pattern',
+      );
+    if (body.validTo && body.validTo < body.validFrom)
+      throw unprocessableField('validTo', 'validTo cannot be before validFrom.', 'bad-pattern');
     inRotaYears({ validFrom: body.validFrom, validTo: body.validTo });
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(ShiftPatternEntity);

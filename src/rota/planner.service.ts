@@ -12,6 +12,7 @@ import {
   ProblemError,
   ServiceUnavailableProblem,
   UnprocessableProblem,
+  unprocessableField,
 } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -94,7 +95,7 @@ export class PlannerService {
     const to = new Date(body.to);
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
       throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
-    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (to <= from) throw unprocessableField('to', 'to must be after from.', 'bad-period');
     if (to.getTime() - from.getTime() > MAX_PLAN_DAYS * DAY)
       throw new UnprocessableProblem(`Plan at most 13 weeks (${MAX_PLAN_DAYS} days) at a time.`, 'bad-period');
 
@@ -525,8 +526,8 @@ export class PlannerService {
     const to = new Date(toRaw);
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
       throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
-    if (to <= from) throw new UnprocessableProblem('to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > 366 * DAY) throw new UnprocessableProblem('A period of at most 366 days.', 'bad-period');
+    if (to <= from) throw unprocessableField('to', 'to must be after from.', 'bad-period');
+    if (to.getTime() - from.getTime() > 366 * DAY) throw unprocessableField('to', 'A period of at most 366 days.', 'bad-period');
     const ds = this.db.manager;
     const [people, worked, leave]: [
       Array<{ id: string; fte: number; displayName: string }>,

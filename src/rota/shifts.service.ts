@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
-import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem, unprocessableField } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
@@ -86,9 +86,10 @@ export class ShiftsService {
    * the shifts already generated there back in line with the patterns and the bank holiday calendar (reconcileIn).
    */
   async generate(from: string, to: string, actor?: Actor): Promise<GenerateResultDto> {
-    if (!isIsoDate(from) || !isIsoDate(to)) throw new UnprocessableProblem('from and to must be real dates.', 'bad-range');
-    if (to < from) throw new UnprocessableProblem('to cannot be before from.', 'bad-range');
-    if (daysBetween(from, to) > 366) throw new UnprocessableProblem('Generate at most a year at a time.', 'bad-range');
+    if (!isIsoDate(from) || !isIsoDate(to))
+      throw unprocessableField(isIsoDate(from) ? 'to' : 'from', 'from and to must be real dates.', 'bad-range');
+    if (to < from) throw unprocessableField('to', 'to cannot be before from.', 'bad-range');
+    if (daysBetween(from, to) > 366) throw unprocessableField('to', 'Generate at most a year at a time.', 'bad-range');
     return this.db.transaction((m) => this.reconcileIn(m, from, to, actor));
   }
 

@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor';
 import { Clock, recordedDate } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem, unprocessableField } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
@@ -173,7 +173,7 @@ export class SupervisionService {
   }
 
   async list(actor: Actor, q: SupervisionSessionQuery): Promise<Page<SupervisionSessionDto>> {
-    if (q.from && q.to && q.from > q.to) throw new UnprocessableProblem('from must not be after to.', 'backwards-range');
+    if (q.from && q.to && q.from > q.to) throw unprocessableField('to', 'from must not be after to.', 'backwards-range');
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const where = new SqlWhere();
     // An AMHP without a full role sees only the sessions they held or received.

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
-import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem, unprocessableField } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { addDays, daysBetween, type IsoDate, localDate } from '../statute/time';
@@ -219,7 +219,11 @@ export class ApprovalsService {
       await this.practitioners.refuseOwn(m, actor, a.practitionerId, 'end an approval');
       if (a.endedOn) throw new ConflictProblem('This approval has already been ended.', 'approval-ended');
       if (dto.endedOn < a.startsOn || dto.endedOn > a.endsOn) {
-        throw new UnprocessableProblem(`endedOn must fall within the approval (${a.startsOn} to ${a.endsOn}).`, 'end-outside-approval');
+        throw unprocessableField(
+          'endedOn',
+          `endedOn must fall within the approval (${a.startsOn} to ${a.endsOn}).`,
+          'end-outside-approval',
+        );
       }
       await m.query('UPDATE approvals SET ended_on = $2, end_reason = $3, version = version + 1 WHERE id = $1', [
         id,
