@@ -112,10 +112,13 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   });
   app.enableShutdownHooks();
   if (config.corsOrigins.length) {
-    app.enableCors({
+    const cors = {
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
       exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
-    });
+    };
+    // A request without Origin is no browser's cross-origin request: no CORS for it, so an OPTIONS is answered with
+    // Allow like any other (problem.filter.ts), not with @fastify/cors's text/plain 400 for an incomplete preflight.
+    app.enableCors({ delegator: (req, done) => done(null, req.headers.origin ? cors : { origin: false }) });
   }
   // Security headers from helmet, worked out once at start-up (helmet run against a recording response), instead of
   // running helmet's middleware chain on every request (measured in bench/: helmet per request was the largest part

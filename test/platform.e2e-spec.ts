@@ -213,6 +213,14 @@ describe('platform: errors, limits, headers, health, metrics, contract (R7)', ()
       expect(ok.headers['access-control-allow-origin']).toBe('https://rota.council.test');
       const other = await cors.http.options('/auth/me').set('origin', 'https://evil.test').set('access-control-request-method', 'GET');
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      // Not a preflight (no Origin): the methods the resource takes, as without CORS.
+      const plain = await cors.http.options('/reports/populations').expect(204);
+      expect(plain.headers.allow).toBe('GET, HEAD, PUT, OPTIONS');
+      const unknown = await cors.http.options('/no/such/route').expect(404);
+      expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
+      // A browser's request still gets its CORS headers.
+      const read = await cors.http.get('/health/live').set('origin', 'https://rota.council.test');
+      expect(read.headers['access-control-allow-origin']).toBe('https://rota.council.test');
     } finally {
       await cors.app.close();
     }
