@@ -62,7 +62,7 @@ export function allowedMethods(req: FastifyRequest): string[] {
   // Every request's `server` is the root instance or one of its encapsulated children: walk up to the tracked one.
   let server: unknown = req.server;
   for (let i = 0; server && i < 10; i++) {
-    const table = tables.get(server as object);
+    const table = tables.get(server);
     if (table) return table.allowed((req.url ?? '').split('?')[0]);
     server = Object.getPrototypeOf(server);
   }
