@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { onCallMayActSql } from './manager-on-call.service';
 import { Clock } from '../common/clock';
-import { UnprocessableProblem, unprocessableField } from '../common/problem';
+import { unprocessableField } from '../common/problem';
 import { Db } from '../database/db';
 import { ManagerOnCallDto } from './dto/manager-on-call.dto';
 import { CoverageDto, DutyShiftDto, OnDutyDto } from './dto/rota.dto';
