@@ -270,6 +270,35 @@ describe('the morning handover', () => {
     expect(actions).toEqual(['handover.acknowledge', 'handover.compile', 'handover.item-read', 'handover.read']);
   });
 
+  it("the day team's acknowledgement note on a decision, or on an action it set, is withheld with the decision's content from other AMHPs", async () => {
+    const day = (await as(dayManager).get('/handovers/2026-11-21').expect(200)).body;
+    const fromDecision = day.items.filter(
+      (i: { itemType: string; summary: { sourceType?: string } }) =>
+        i.itemType === 'decision' || (i.itemType === 'action' && i.summary.sourceType === 'decision'),
+    );
+    const open = fromDecision.find(
+      (i: { acknowledgedAt: string | null; itemType: string }) => !i.acknowledgedAt && i.itemType === 'action',
+    );
+    await as(dayManager)
+      .post(`/handovers/2026-11-21/items/${open.id}/acknowledgement`, { note: 'Rang the daughter; Oak House room 4 until Monday.' })
+      .expect(200);
+    const mine = (await as(dayManager).get('/handovers/2026-11-21').expect(200)).body;
+    const notes = mine.items.map((i: { acknowledgementNote: string | null }) => i.acknowledgementNote);
+    expect(notes).toEqual(
+      expect.arrayContaining(['Allocated to Jo in the Riverside team.', 'Rang the daughter; Oak House room 4 until Monday.']),
+    );
+
+    const colleague = await amhp(t);
+    const theirs = (await as(colleague).get('/handovers/2026-11-21').expect(200)).body;
+    expect(JSON.stringify(theirs)).not.toContain('Allocated to Jo');
+    expect(JSON.stringify(theirs)).not.toContain('Oak House room 4');
+    for (const i of theirs.items.filter((x: { summary: { contentWithheld?: boolean } }) => x.summary.contentWithheld)) {
+      expect(i.acknowledgementNote).toBeNull();
+    }
+    // Who took it on, and when, is not content: it stays shown.
+    expect(theirs.items.find((i: { id: string }) => i.id === open.id)).toMatchObject({ acknowledgedBy: dayManager.id });
+  });
+
   it('reading a past date that was never compiled answers 404 and creates nothing', async () => {
     const res = await as(dayManager).get('/handovers/2026-10-01').expect(404);
     expect(res.headers['content-type']).toMatch(/problem\+json/);

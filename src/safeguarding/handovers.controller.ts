@@ -28,7 +28,13 @@ export class HandoverItemDto {
   @ApiProperty({ description: 'Left unacknowledged on an earlier handover.' }) carriedOver: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) acknowledgedAt: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) acknowledgedBy: string | null;
-  @ApiProperty({ nullable: true, type: String }) acknowledgementNote: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "The acknowledging manager's note; null too where the item's content is withheld from the reader (`summary.contentWithheld`), as it speaks of that content.",
+  })
+  acknowledgementNote: string | null;
 }
 
 export class HandoverCountsDto {
@@ -64,7 +70,7 @@ export class HandoversController {
   @Authorize('handovers.read')
   @ApiOperation({
     summary:
-      "The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled once, as a snapshot, by the scheduled job at HANDOVER_TIME (local time) or earlier by a manager; later changes to what it lists never alter it, only acknowledgements do. Reading writes nothing but the audit record, and a date never compiled is 404. A decision's content (question, decision, handover note, actions) is shown only to its author and managers; others see its ids, codes and times (`contentWithheld`).",
+      "The morning handover for a local date: decisions signed since the last handover with their actions, open referrals and running clocks, assessments in progress, rota notes from the night, actions due, and everything left unacknowledged before. Compiled once, as a snapshot, by the scheduled job at HANDOVER_TIME (local time) or earlier by a manager; later changes to what it lists never alter it, only acknowledgements do. Reading writes nothing but the audit record, and a date never compiled is 404. A decision's content (question, decision, handover note, actions) is shown only to its author and managers; others see its ids, codes and times (`contentWithheld`), and not the acknowledgement note on it either.",
   })
   @ApiOkResponse({ type: HandoverDto })
   get(@CurrentActor() actor: Actor, @Param('date', new ParseDatePipe()) date: string): Promise<HandoverView> {

@@ -149,6 +149,8 @@ export class HandoversService {
    * Decision content (question, decision, handover note, actions) withheld from those the decision route refuses; and
    * so the follow-up actions a decision set, whose descriptions are its content too (GET /actions does not list them
    * to such a reader either): their codes, owner and due time stay, for the day team to see that something is due.
+   * The day-team manager's acknowledgement note on such an item is free text about the same decision (what the day
+   * team will do about the person), so it is withheld with the content: who acknowledged it and when stay shown.
    */
   private async forReader(m: EntityManager, actor: Actor, view: HandoverView): Promise<HandoverView> {
     const fromDecisions = view.items.filter((i) => i.itemType === 'action' && i.summary.sourceType === 'decision');
@@ -163,11 +165,11 @@ export class HandoversService {
     const items = view.items.map((i) => {
       if (i.itemType === 'decision' && !this.decisions.seesContent(actor, String(i.summary.authorUserId))) {
         const { question: _q, decision: _d, handoverNote: _h, actions: _a, ...codes } = i.summary;
-        return { ...i, summary: { ...codes, contentWithheld: true } };
+        return { ...i, summary: { ...codes, contentWithheld: true }, acknowledgementNote: null };
       }
       if (fromDecisions.includes(i) && !this.decisions.seesContent(actor, authors.get(String(i.summary.sourceId)) ?? '')) {
         const { description: _d, ...codes } = i.summary;
-        return { ...i, summary: { ...codes, contentWithheld: true } };
+        return { ...i, summary: { ...codes, contentWithheld: true }, acknowledgementNote: null };
       }
       return i;
     });
