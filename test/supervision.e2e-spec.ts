@@ -370,6 +370,31 @@ describe('supervision: sessions, notes, actions and the overdue list (AMHP-10)',
       expect(await auditOf('supervision.read-notes', s.id)).toEqual([]);
     });
 
+    it("an auditor sees that a session's actions exist, whose they are and when due, but not their words, in the session and in the actions list", async () => {
+      const { p } = await practitioner();
+      const owner = await t.user(['amhp']);
+      const words = 'Debrief re the bridge s136 and refer to occupational health';
+      const s = await session(manager, { superviseeId: p.id, supervisorUserId: manager.id, notes: NOTES });
+      const action = (
+        await as(manager)
+          .post(`/supervision-sessions/${s.id}/actions`, { description: words, ownerUserId: owner.id, dueOn: '2026-12-01' })
+          .expect(201)
+      ).body;
+      expect(action).toMatchObject({ description: words, descriptionWithheld: false });
+      const withheld = { id: action.id, ownerUserId: owner.id, dueOn: '2026-12-01', description: null, descriptionWithheld: true };
+      const one = await as(auditor).get(`/supervision-sessions/${s.id}`).expect(200);
+      expect(one.body.actions).toEqual([expect.objectContaining(withheld)]);
+      const list = await as(auditor).get(`/supervision-actions?sessionId=${s.id}`).expect(200);
+      expect(list.body.items).toEqual([expect.objectContaining(withheld)]);
+      const sessions = await as(auditor).get(`/supervision-sessions?superviseeId=${p.id}`).expect(200);
+      expect(JSON.stringify([one.body, list.body, sessions.body])).not.toContain('occupational health');
+      // Its owner, who carries it out, and managers read it.
+      const theirs = await as(owner).get(`/supervision-actions?owner=me`).expect(200);
+      expect(theirs.body.items).toEqual([expect.objectContaining({ id: action.id, description: words, descriptionWithheld: false })]);
+      const managers = await as(manager).get(`/supervision-actions?sessionId=${s.id}`).expect(200);
+      expect(managers.body.items).toEqual([expect.objectContaining({ description: words })]);
+    });
+
     it('the supervisor and managers read notes, in lists too, and every list read of notes is audited per session', async () => {
       const supervisor = await t.user(['amhp']);
       const { p } = await practitioner({ lineManagerUserId: supervisor.id });

@@ -259,7 +259,7 @@ export class SupervisionService {
       this.refuseDueBeforeSession('dueOn', dto.dueOn, session.heldOn);
       await this.requireActionOwner(m, dto.ownerUserId, 'ownerUserId');
       const id = await this.insertAction(m, sessionId, dto);
-      return this.actionDto(await this.loadAction(m, id));
+      return this.actionDto(actor, await this.loadAction(m, id));
     });
   }
 
@@ -293,7 +293,7 @@ export class SupervisionService {
       this.refuseDueBeforeSession('dueOn', dto.dueOn ?? undefined, a.heldOn);
       const columns: Record<keyof UpdateSupervisionActionDto, string> = { doneOn: 'done_on', dueOn: 'due_on', description: 'description' };
       const fields = (Object.keys(columns) as Array<keyof UpdateSupervisionActionDto>).filter((k) => dto[k] !== undefined);
-      if (!fields.length) return this.actionDto(a);
+      if (!fields.length) return this.actionDto(actor, a);
       const params: unknown[] = [id, a.version, ...fields.map((f) => dto[f])];
       const sets = fields.map((f, i) => `${columns[f]} = $${i + 3}`);
       const [rows] = await m.query(
@@ -312,7 +312,7 @@ export class SupervisionService {
           ...(dto.dueOn !== undefined ? { dueOn: dto.dueOn } : {}),
         },
       });
-      return this.actionDto(await this.loadAction(m, id));
+      return this.actionDto(actor, await this.loadAction(m, id));
     });
   }
 
@@ -342,7 +342,7 @@ export class SupervisionService {
       rows,
       limit,
       (r) => [r.dueOn ?? '9999-12-31', r.id],
-      (r) => this.actionDto(r, today),
+      (r) => this.actionDto(actor, r, today),
     );
   }
 
@@ -476,7 +476,7 @@ export class SupervisionService {
    * Who may read a session's notes, and on what basis: the supervisor, the supervisee, or a manager (the full role of
    * `supervision.write`; auditors hold only `supervision.read`). Null: withheld.
    */
-  private notesBasis(actor: Actor, row: SessionRow): string | null {
+  private notesBasis(actor: Actor, row: Pick<SessionRow, 'supervisorUserId' | 'superviseeUserId'>): string | null {
     if (row.supervisorUserId === actor.userId) return 'own:supervisor';
     if (row.superviseeUserId === actor.userId) return 'own:supervisee';
     const manager = can(actor.roles, 'supervision.write', { owns: false });
@@ -521,7 +521,7 @@ export class SupervisionService {
         notes: basis ? r.notes : null,
         notesWithheld: !basis,
         recordedBy: r.recordedBy,
-        actions: actions.filter((a) => a.sessionId === r.id).map((a) => this.actionDto(a, today)),
+        actions: actions.filter((a) => a.sessionId === r.id).map((a) => this.actionDto(actor, a, today)),
         version: r.version,
         createdAt: new Date(r.createdAt).toISOString(),
       });
@@ -572,12 +572,19 @@ export class SupervisionService {
     return rows[0];
   }
 
-  private actionDto(a: ActionRow, today: IsoDate = this.today()): SupervisionActionDto {
+  /**
+   * An action's words are said in the supervision, as its notes are (AMHP-10): shown to whoever may read the session's
+   * notes and to the action's owner, who carries it out; withheld from anyone else (an auditor), who sees that the
+   * action exists, whose it is and when it is due or was done.
+   */
+  private actionDto(actor: Actor, a: ActionRow, today: IsoDate = this.today()): SupervisionActionDto {
+    const shown = a.ownerUserId === actor.userId || this.notesBasis(actor, a) !== null;
     return {
       id: a.id,
       sessionId: a.sessionId,
       superviseeId: a.superviseeId,
-      description: a.description,
+      description: shown ? a.description : null,
+      descriptionWithheld: !shown,
       ownerUserId: a.ownerUserId,
       ownerName: a.ownerName,
       dueOn: a.dueOn,

@@ -180,7 +180,14 @@ export class SupervisionActionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) sessionId: string;
   @ApiProperty({ format: 'uuid', description: 'The practitioner whose session agreed the action.' }) superviseeId: string;
-  @ApiProperty() description: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "What was agreed: null when the reader may not see the session's notes and does not own the action (e.g. an auditor).",
+  })
+  description: string | null;
+  @ApiProperty({ description: 'true when `description` is withheld from this reader, as the notes are.' })
+  descriptionWithheld: boolean;
   @ApiProperty({ format: 'uuid' }) ownerUserId: string;
   @ApiProperty() ownerName: string;
   @ApiProperty({ format: 'date', nullable: true, type: String }) dueOn: string | null;
