@@ -134,6 +134,49 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(list.find((r: { id: string }) => r.id === mine.id)).toBeUndefined();
   });
 
+  it('an AMHP who also refers sees the status of the referral she made, and it in her list, with the staff view only once she may read the person', async () => {
+    const statusKeys = ['allocatedAt', 'clocks', 'closedAt', 'id', 'progress', 'receivedAt', 'reference', 'status', 'urgency'];
+    for (const roles of [
+      ['referrer', 'amhp'],
+      ['referrer', 'auditor'],
+    ] as const) {
+      const dual = await t.user([...roles]);
+      const sent = (await api(dual).post('/referrals', body()).expect(201)).body;
+      expect(Object.keys(sent).sort()).toEqual(statusKeys);
+      const view = (await api(dual).get(`/referrals/${sent.id}`).expect(200)).body;
+      expect(Object.keys(view).sort()).toEqual(statusKeys);
+      const list = (await api(dual).get('/referrals').expect(200)).body.items;
+      expect(list.map((r: { id: string }) => r.id)).toEqual([sent.id]);
+      expect(Object.keys(list[0]).sort()).toEqual(statusKeys);
+      // Read as her own referral's progress, never refused as a person she has no relationship with.
+      expect(
+        await t.sql(`SELECT action, access_basis FROM audit_events WHERE actor_id = $1 AND resource_id = $2 ORDER BY id`, [
+          dual.id,
+          sent.id,
+        ]),
+      ).toEqual([
+        { action: 'referral.create', access_basis: expect.any(String) },
+        { action: 'referral.read', access_basis: 'own:referrer' },
+        { action: 'referral.read', access_basis: 'own:referrer' },
+      ]);
+      // Someone else's referral stays refused to her.
+      const theirs = (await api(referrer).post('/referrals', body()).expect(201)).body;
+      await api(dual).get(`/referrals/${theirs.id}`).expect(403);
+    }
+    // On duty (a relationship to the person), the AMHP who referred reads the referral as staff do.
+    const dual = await t.user(['referrer', 'amhp']);
+    const sent = (await api(dual).post('/referrals', body()).expect(201)).body;
+    const [{ person_id: personId }] = await t.sql(`SELECT person_id FROM referrals WHERE id = $1`, [sent.id]);
+    await t.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, 'duty', 'test', 'x', '2026-11-01T00:00:00Z')`,
+      [dual.id, personId],
+    );
+    const full = (await api(dual).get(`/referrals/${sent.id}`).expect(200)).body;
+    expect(full.person.id).toBe(personId);
+    const listed = (await api(dual).get('/referrals').expect(200)).body.items.find((r: { id: string }) => r.id === sent.id);
+    expect(listed.person.id).toBe(personId);
+  });
+
   it("a referrer cannot tell another's referral from an id the hub never issued: the same 403, audited both times", async () => {
     const theirs = (await api(referrer).post('/referrals', body()).expect(201)).body;
     const other = await t.user(['referrer']);
@@ -343,12 +386,14 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     ).not.toHaveLength(0);
     // The queue's reads are written in one batch per page: one row per referral shown, chained like any other.
     const perPage = await t.sql<{ n: number }>(
-      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue'`,
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue' AND actor_id = $1`,
+      [manager.id],
     );
     expect(perPage[0].n).toBe(page.items.length + next.items.length);
     // Exactly the referrals shown, in the order shown: not the look-ahead row that says there is a next page.
     const audited = await t.sql<{ resource_id: string }>(
-      `SELECT resource_id FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue' ORDER BY id`,
+      `SELECT resource_id FROM audit_events WHERE action = 'referral.read' AND details->>'via' = 'queue' AND actor_id = $1 ORDER BY id`,
+      [manager.id],
     );
     expect(audited.map((a) => a.resource_id)).toEqual([...page.items, ...next.items].map((r: { id: string }) => r.id));
     const auditor = await t.user(['auditor']);

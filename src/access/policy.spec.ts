@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles';
-import { Action, ActionPolicy, can, personScope, POLICY, relationshipBasis, seesReferralStatusOnly } from './policy';
+import { Action, ActionPolicy, can, personScope, POLICY, refersOwnReferrals, relationshipBasis, seesReferralStatusOnly } from './policy';
 
 describe('can(): role × relationship × break-glass', () => {
   const none = { relationships: [] };
@@ -122,6 +122,19 @@ describe('seesReferralStatusOnly: a referrer without a hub role', () => {
     [['auditor'], false],
   ])('%j → %s', (roles, expected) => {
     expect(seesReferralStatusOnly(roles)).toBe(expected);
+  });
+});
+
+describe('refersOwnReferrals: the referrer relationship holds whatever other roles the account has', () => {
+  it.each<[Role[], boolean]>([
+    [['referrer'], true],
+    [['referrer', 'amhp'], true],
+    [['referrer', 'manager'], true],
+    [['referrer', 'auditor'], true],
+    [['amhp'], false],
+    [['manager'], false],
+  ])('%j → %s', (roles, expected) => {
+    expect(refersOwnReferrals(roles)).toBe(expected);
   });
 });
 

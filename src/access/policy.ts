@@ -267,3 +267,13 @@ export function personScope(
 export function seesReferralStatusOnly(roles: readonly Role[]): boolean {
   return roles.includes('referrer') && !roles.some((r) => r === 'manager' || r === 'amhp');
 }
+
+/**
+ * Whether the referrals this account makes are its own to follow: the `referrer` role, whatever other roles the
+ * account holds (an AMHP in a community team refers too). Such a referral records its referrer and the `referrer`
+ * relationship, and its referrer sees its status view wherever no hub role shows more (the best verdict of the
+ * account's roles, as the event stream takes it).
+ */
+export function refersOwnReferrals(roles: readonly Role[]): boolean {
+  return roles.includes('referrer');
+}

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessService, accessFactsOf, accessFactsSql, type ReadWithAccess } from '../access/access.service';
-import { can, seesReferralStatusOnly } from '../access/policy';
+import { can, refersOwnReferrals, seesReferralStatusOnly } from '../access/policy';
 import { BreakGlassService } from '../access/break-glass.service';
 import {
   leadsOfOpenAssessmentsSql,
@@ -442,6 +442,8 @@ export class ReferralsService implements OnModuleInit {
       // withdrawn, with reasons) stays the AMHP's decision.
       const open = recordedNow ? undefined : await this.openReferralOf(m, person.id);
       const isReferrer = seesReferralStatusOnly(actor.roles);
+      // The referral is its referrer's to follow whatever other roles their account holds (an AMHP who refers too).
+      const refers = refersOwnReferrals(actor.roles);
       if (open) {
         // The findings are shown only with the person (to a caller who may read them: see the answer below), and who
         // may read this person may read their open referral: the warning names it, its reference, time and link.
@@ -475,7 +477,7 @@ export class ReferralsService implements OnModuleInit {
           dto.urgency,
           receivedAt,
           dto.referrer,
-          isReferrer ? actor.userId : null,
+          refers ? actor.userId : null,
           dto.reason,
           { ...dto.risks, flags: dto.risks.flags ?? [] },
           // POL-09: the age at arrival the dates of birth settled is kept with the context, so the places-of-safety
@@ -502,7 +504,7 @@ export class ReferralsService implements OnModuleInit {
         ],
       );
       const { id, reference } = inserted as { id: string; reference: string };
-      if (isReferrer) {
+      if (refers) {
         // The referrer's legitimate relationship to the person of their own referral.
         await this.access.grant(m, {
           userId: actor.userId,
@@ -565,10 +567,12 @@ export class ReferralsService implements OnModuleInit {
       };
       // A person recorded by this intake holds only what the caller sent; a recorded person is shown only to a caller
       // who may read them now (the new referral is open: an AMHP on duty may), and then the answer is a read of them.
+      // A referrer who also holds a hub role gets the staff view only where that role lets them read the person.
       if (isReferrer) return this.statusView(row);
-      if (recordedNow) return this.view(row);
+      if (recordedNow && !refers) return this.view(row);
       const read = await this.access.decide(actor, 'person.read', person.id, m);
       if (!read.allowed) return this.statusView(row);
+      if (recordedNow) return this.view(row);
       await this.audit.record(m, {
         action: 'person.read',
         resourceType: 'person',
@@ -723,10 +727,15 @@ export class ReferralsService implements OnModuleInit {
     });
   }
 
-  /** The queue: open referrals, soonest deadline first; each one's person is readable by the caller (or their own, for a referrer). */
+  /**
+   * The queue: open referrals, soonest deadline first; each one's person is readable by the caller (or their own, for a
+   * referrer). An account that refers and holds a hub role sees both: its own referrals, as their status view where its
+   * hub role does not read the person, and the staff view of those it does.
+   */
   async list(actor: Actor, q: ReferralQuery): Promise<{ items: Array<ReferralDto | ReferralStatusDto>; nextCursor: string | null }> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const referrerOnly = seesReferralStatusOnly(actor.roles);
+    const refers = refersOwnReferrals(actor.roles);
     const where = new SqlWhere();
     if (q.status) where.add('r.status = ?', q.status);
     else if (!q.all) where.raw(openStatusSql('r.status'));
@@ -741,9 +750,15 @@ export class ReferralsService implements OnModuleInit {
     } else {
       const scope = this.access.scope(actor, 'person.read', 'r.person_id', where.params.length + 1);
       where.params.push(...scope.params);
-      where.raw(scope.sql);
       // Each referral shown is a read of its person's record, audited on the basis it was shown on.
-      basis = scope.basis;
+      if (refers) {
+        const me = where.param(actor.userId);
+        where.raw(`(${scope.sql} OR r.referrer_user_id = ${me}::uuid)`);
+        basis = `CASE WHEN ${scope.sql} THEN ${scope.basis} ELSE 'own:referrer' END`;
+      } else {
+        where.raw(scope.sql);
+        basis = scope.basis;
+      }
     }
     if (q.cursor) {
       const [deadline, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
@@ -767,7 +782,8 @@ export class ReferralsService implements OnModuleInit {
       rows.length > limit
         ? encodeCursor([page.at(-1)!.nextDeadline ? new Date(page.at(-1)!.nextDeadline!).toISOString() : 'infinity', page.at(-1)!.id])
         : null;
-    return { items: page.map((r) => (referrerOnly ? this.statusView(r) : this.view(r))), nextCursor };
+    const statusOnly = (i: number): boolean => referrerOnly || raw[i].access_basis === 'own:referrer';
+    return { items: page.map((r, i) => (statusOnly(i) ? this.statusView(r) : this.view(r))), nextCursor };
   }
 
   async get(actor: Actor, id: string): Promise<ReferralDto | ReferralStatusDto> {
@@ -775,8 +791,14 @@ export class ReferralsService implements OnModuleInit {
     return this.db.transaction(async (m) => {
       // A referrer's access is to their own referrals, not through the person: no access facts to read for them.
       const r = referrerOnly ? await this.referrersRow(m, actor, id) : await this.row(m, id, actor);
-      if (referrerOnly) {
-        if (r.referrerUserId !== actor.userId) await this.deny(actor, r, 'referrals.read');
+      // Their own referral, whatever other roles the account holds: the staff view where a hub role of theirs reads
+      // the person (below), else its status view, never a refusal offering break-glass (the best verdict of the roles).
+      const ownReferral = refersOwnReferrals(actor.roles) && r.referrerUserId === actor.userId;
+      const staffRead = referrerOnly
+        ? undefined
+        : this.access.decideFrom(actor, 'person.read', accessFactsOf(actor, r) ?? { accessVia: [], accessSession: null });
+      if (referrerOnly || (ownReferral && !staffRead?.allowed)) {
+        if (!ownReferral) await this.deny(actor, r, 'referrals.read');
         // Progress and clocks only, yet a read of what the hub holds about the person: audited like any other.
         await this.audit.record(m, {
           action: 'referral.read',
