@@ -454,6 +454,48 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect(audited).toEqual([{ n: 1 }]);
     });
 
+    it('a cursor naming a person the caller may not read, or made for another caller or search, is refused 400 and says nothing of that person', async () => {
+      const worker = await t.user(['amhp']);
+      const hidden = await person({ familyName: surname('Mmm') });
+      const before = await person({ familyName: surname('Aaa') });
+      const after = await person({ familyName: surname('Zzz') });
+      await grant(worker.id, before.id, 'duty');
+      await grant(worker.id, after.id, 'duty');
+      await as(worker).get(`/people/${hidden.id}`).expect(403);
+      const idCursor = (id: string) => Buffer.from(JSON.stringify([id])).toString('base64url');
+      const answers: string[] = [];
+      for (const [nhs, id] of [
+        [before.nhsNumber, hidden.id],
+        [after.nhsNumber, hidden.id],
+        [after.nhsNumber, randomUUID()],
+      ]) {
+        const res = await as(worker)
+          .get(`/people?nhsNumber=${nhs}&cursor=${idCursor(id)}`)
+          .expect(400);
+        expect(res.body).toMatchObject({ errors: [{ field: 'cursor' }] });
+        answers.push(res.body.detail);
+      }
+      expect(new Set(answers).size).toBe(1);
+      // A cursor the API gave is good only for the caller and the search it was given for.
+      const familyName = surname('Sealed');
+      const two = [await person({ familyName, givenName: 'Aled' }), await person({ familyName, givenName: 'Bethan' })];
+      for (const p of two) await grant(worker.id, p.id, 'duty');
+      const query = `/people?familyName=${familyName}&dateOfBirth=1984-03-12&limit=1`;
+      const page = (await as(worker).get(query).expect(200)).body;
+      expect(page.items.map((x: { id: string }) => x.id)).toEqual([two[0].id]);
+      expect(Buffer.from(page.nextCursor, 'base64url').toString('latin1')).not.toContain(two[0].id);
+      expect((await as(worker).get(`${query}&cursor=${page.nextCursor}`).expect(200)).body.items).toEqual([
+        expect.objectContaining({ id: two[1].id }),
+      ]);
+      await as(manager).get(`${query}&cursor=${page.nextCursor}`).expect(400);
+      await as(worker).get(`/people?nhsNumber=${after.nhsNumber}&cursor=${page.nextCursor}`).expect(400);
+      const flipped = Buffer.from(page.nextCursor, 'base64url');
+      flipped[flipped.length - 1] ^= 1;
+      await as(worker)
+        .get(`${query}&cursor=${flipped.toString('base64url')}`)
+        .expect(400);
+    });
+
     it.each([
       ['', 'no criteria'],
       ['?givenName=Sam', 'a given name alone'],

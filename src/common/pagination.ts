@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -26,7 +27,8 @@ export const PageCursor = (): PropertyDecorator =>
     ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`." }),
     IsOptional(),
     IsString(),
-    Matches(/^[A-Za-z0-9_-]{1,512}$/, { message: 'cursor must be a cursor returned by a previous page' }),
+    // A sealed cursor carries names of up to 100 characters each (sealCursor): room for them in any script.
+    Matches(/^[A-Za-z0-9_-]{1,2048}$/, { message: 'cursor must be a cursor returned by a previous page' }),
   );
 
 /** Query parameters of every list: keyset pagination with an opaque cursor. */
@@ -79,34 +81,74 @@ function cursorPartIs(part: CursorPart, v: unknown): boolean {
 }
 
 /**
- * The 400 naming `cursor` for a cursor this API did not give: decodeCursor's, and a list's own when a decoded value is
- * of the right kind but not one its key can hold (a rank that is not one of its ranks).
+ * The 400 naming `cursor` for a cursor this API did not give: decodeCursor's and openCursor's, and a list's own when a
+ * decoded value is of the right kind but not one its key can hold (a rank that is not one of its ranks).
  */
 export function badCursor(): BadRequestProblem {
   return new BadRequestProblem('cursor is not a cursor returned by this API.', [
     { field: 'cursor', messages: ["cursor must be a previous page's nextCursor, as it was given"] },
   ]);
 }
+const refuseCursor = badCursor;
 
-/** Decodes a cursor into its key values, checking each is of its part's kind; else 400 naming `cursor`. */
-export function decodeCursor(cursor: string, parts: CursorPart[]): Array<string | number> {
-  const refuse = badCursor;
+function keyValues(json: string, parts: CursorPart[]): Array<string | number> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parsed = JSON.parse(json);
   } catch {
-    throw refuse();
+    throw refuseCursor();
   }
-  if (!Array.isArray(parsed) || parsed.length !== parts.length || parsed.some((v, i) => !cursorPartIs(parts[i], v))) throw refuse();
+  if (!Array.isArray(parsed) || parsed.length !== parts.length || parsed.some((v, i) => !cursorPartIs(parts[i], v))) throw refuseCursor();
   return parsed as Array<string | number>;
 }
 
-/** Takes limit+1 rows, returns the page and the cursor to the next one. */
-export function pageOf<R, T>(rows: R[], limit: number, key: (row: R) => unknown[], map: (row: R) => T): Page<T> {
+/** Decodes a cursor into its key values, checking each is of its part's kind; else 400 naming `cursor`. */
+export function decodeCursor(cursor: string, parts: CursorPart[]): Array<string | number> {
+  return keyValues(Buffer.from(cursor, 'base64url').toString('utf8'), parts);
+}
+
+/**
+ * A cursor whose sort key is something the caller must not read in a URL or make up (a person's names): the key
+ * values sealed with AES-256-GCM under `key`, bound to `context` (the list and the caller it was given to), so it
+ * is opaque, and a cursor altered, forged or given by another caller or list is refused 400 like any other that is
+ * not the API's. The page after it is found from the values themselves: no record is looked up to page.
+ */
+export function sealCursor(key: Uint8Array, context: string, values: unknown[]): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context, 'utf8'));
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+}
+
+/** The key values of a cursor sealCursor made for the same `context`; anything else is 400 naming `cursor`. */
+export function openCursor(key: Uint8Array, context: string, cursor: string, parts: CursorPart[]): Array<string | number> {
+  const raw = Buffer.from(cursor, 'base64url');
+  if (raw.length < 29) throw refuseCursor();
+  let json: string;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    json = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  } catch {
+    throw refuseCursor();
+  }
+  return keyValues(json, parts);
+}
+
+/** Takes limit+1 rows, returns the page and the cursor to the next one (`encode`: encodeCursor, or a sealCursor). */
+export function pageOf<R, T>(
+  rows: R[],
+  limit: number,
+  key: (row: R) => unknown[],
+  map: (row: R) => T,
+  encode: (key: unknown[]) => string = encodeCursor,
+): Page<T> {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   return {
     items: items.map(map),
-    nextCursor: more ? encodeCursor(key(items[items.length - 1])) : null,
+    nextCursor: more ? encode(key(items[items.length - 1])) : null,
   };
 }

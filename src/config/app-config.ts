@@ -157,6 +157,11 @@ export class AppConfig {
   /** HMAC-SHA256 key signing the audit checkpoints (AUDIT_CHECKPOINT_KEY, else derived from the JWT secret). */
   readonly auditCheckpointKey: Uint8Array;
   /**
+   * AES-256-GCM key sealing the cursors whose sort key is a person's names (sealCursor): derived from the JWT secret,
+   * so a restart keeps the pages a client is reading.
+   */
+  readonly cursorKey: Uint8Array;
+  /**
    * The checkpoint job walks the chain in a worker thread (below the API's threads, with a connection of its own) when
    * at least this many audit events may be waiting; fewer are checked in the API's thread, saving the thread's start.
    */
@@ -496,6 +501,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     plannerNice: int(env, 'PLANNER_NICE', 10, 0, 19),
     auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 1000, 2, 10_000_000),
     auditCheckpointKey: auditCheckpointKey(env, jwt),
+    cursorKey: new Uint8Array(createHmac('sha256', jwt).update('amhp-hub cursor key v1').digest()),
     auditWalkWorkerFrom: int(env, 'AUDIT_WALK_WORKER_FROM', 20_000, 0, 1_000_000_000),
     clockWarningLeadsMinutes: intList(env, 'CLOCK_WARNING_LEADS_MINUTES', [240, 60], 1, 7 * 24 * 60),
     offerEscalationMinutes: int(env, 'OFFER_ESCALATION_MINUTES', 15, 1, 24 * 60),

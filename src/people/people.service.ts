@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
-import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
+import { decodeCursor, DEFAULT_PAGE_SIZE, openCursor, Page, pageOf, sealCursor } from '../common/pagination';
 import {
   ConflictProblem,
   NotFoundProblem,
@@ -583,11 +583,11 @@ export class PeopleService {
       );
     }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    let after: string | undefined;
-    if (q.cursor) {
-      // The cursor holds only the last person's id (no name travels in URLs); their sort key is looked up below.
-      after = String(decodeCursor(q.cursor, ['uuid'])[0]);
-    }
+    // The cursor carries the sort key of the last person of the page given (their names and id), sealed for this
+    // caller and this search (no name travels readable in URLs, and no other's key can be made up): the next page is
+    // found from those values, never by looking up a person the caller names, whom they may not be allowed to read.
+    const cursorContext = `person-search:${actor.userId}:${JSON.stringify(criteria.map((k) => q[k]))}`;
+    const after = q.cursor ? openCursor(this.config.cursorKey, cursorContext, q.cursor, ['string', 'string', 'uuid']) : undefined;
     // Built inside the transaction, which Db may run again after a deadlock.
     return this.db.transaction(async (m) => {
       const where = new SqlWhere();
@@ -599,9 +599,8 @@ export class PeopleService {
       // A record confirmed to be another person's (a same-person match: its records moved there) is found as that person.
       where.raw(`NOT EXISTS (SELECT 1 FROM person_matches same WHERE same.pending_person_id = p.id AND same.status = 'same-person')`);
       if (after)
-        where.add(
-          '(lower(p.family_name), lower(p.given_name), p.id) > (SELECT lower(c.family_name), lower(c.given_name), c.id FROM persons c WHERE c.id = ?::uuid)',
-          after,
+        where.raw(
+          `(lower(p.family_name), lower(p.given_name), p.id) > (lower(${where.param(after[0])}::text), lower(${where.param(after[1])}::text), ${where.param(after[2])}::uuid)`,
         );
       const scope = this.access.scope(actor, 'person.read', 'p.id', where.params.length + 1);
       where.params.push(...scope.params);
@@ -614,8 +613,9 @@ export class PeopleService {
       const page = pageOf(
         rows,
         limit,
-        (r) => [r.id],
+        (r) => [r.familyName, r.givenName, r.id],
         (r) => r,
+        (key) => sealCursor(this.config.cursorKey, cursorContext, key),
       );
       // The scope said who is visible; the policy says on what basis, which each audit record carries. Roles that
       // see everyone share one basis; otherwise each person is decided (and anyone no longer readable is dropped).
