@@ -462,6 +462,29 @@ describe('out-of-hours decisions: drafts, signing, amendments, follow-up actions
     expect(await t.sql('SELECT 1 FROM decisions WHERE author_user_id = $1', [otherAmhp.id])).toHaveLength(0);
   });
 
+  it('a decision shows its person as the author recorded them: what the hub records of them later never shows through it, to its author or anyone', async () => {
+    const author = await t.user(['amhp']);
+    const olwen = (await as(manager).post('/people', { givenName: 'Olwen', familyName: 'Treharne', dateOfBirth: '1950-02-02' }).expect(201))
+      .body.id;
+    await t.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from, valid_to) VALUES ($1, $2, 'allocated', 'test', 'x', '2026-11-01T00:00:00Z', '2026-11-21T02:45:00Z')`,
+      [author.id, olwen],
+    );
+    t.clock.set('2026-11-21T02:40:00Z');
+    const d = (await as(author).post('/decisions', { type: 'other', occurredAt: '2026-11-21T02:30:00Z', personId: olwen }).expect(201))
+      .body;
+    t.clock.set(NOW);
+    // Her work with the person is over: the person is no longer hers to read, the decision still is.
+    await as(author).get(`/people/${olwen}`).expect(403);
+    const recorded = { id: olwen, givenName: 'Olwen', familyName: 'Treharne', dateOfBirth: '1950-02-02', nhsNumber: null };
+    await as(manager).patch(`/people/${olwen}`, { familyName: 'Changed-After', dateOfBirth: '1962-11-13' }).expect(200);
+    for (const reader of [author, manager]) {
+      expect((await as(reader).get(`/decisions/${d.id}`).expect(200)).body.person).toEqual(recorded);
+      const listed = (await as(reader).get('/decisions?limit=200').expect(200)).body.items.find((x: { id: string }) => x.id === d.id);
+      expect(listed.personName).toBe('Olwen Treharne');
+    }
+  });
+
   it('only the author edits a draft: another AMHP 403, a manager 403 on PATCH and sign too; the author may', async () => {
     const d = await draft(worker, { type: 'adult-safeguarding', personId, content: s42Content(), details: s42Details });
     await as(otherAmhp)

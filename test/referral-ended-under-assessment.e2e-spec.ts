@@ -85,6 +85,39 @@ describe('a referral ended by the hub while its AMHP holds it', () => {
     expect((await t.http.get(`/referrals/${referralId}`).set('authorization', grace.auth)).status).toBe(403);
   });
 
+  it('once closed, her assessment, its list entry and its outcome report show the person as recorded then, not what the hub records of them later', async () => {
+    const { grace, referralId, assessmentId } = await held(true);
+    await end(referralId, 'withdrawn', 'Police de-arrested; person went home with family');
+    const as = (req: ReturnType<typeof t.http.get>) => req.set('authorization', grace.auth);
+    await as(t.http.post(`/assessments/${assessmentId}/outcome`))
+      .send({ kind: 'not-detained', alternatives: ['unable-to-complete'], rationale: 'Withdrawn mid-interview; went home with family.' })
+      .expect(200);
+    await as(t.http.post(`/assessments/${assessmentId}/close`))
+      .send({})
+      .expect(200);
+    const before = (await as(t.http.get(`/assessments/${assessmentId}`)).expect(200)).body.person;
+    const [{ person_id: personId }] = await t.sql<{ person_id: string }>('SELECT person_id FROM referrals WHERE id = $1', [referralId]);
+    await as(t.http.get(`/people/${personId}`)).expect(403);
+    // The hub learns where the person lives now, and a new surname: none of it is hers to know.
+    await t.http
+      .patch(`/people/${personId}`)
+      .set('authorization', manager.auth)
+      .send({ familyName: 'Brightwater', address: 'Flat 9, 12 Refuge Lane, Newtown', postcode: 'NE1 4XY', dateOfBirth: '1962-11-13' })
+      .expect(200);
+    const after = (await as(t.http.get(`/assessments/${assessmentId}`)).expect(200)).body;
+    expect(after.person).toEqual(before);
+    const listed = (await as(t.http.get('/assessments?status=closed')).expect(200)).body.items;
+    expect(listed.find((x: { id: string }) => x.id === assessmentId).person).toEqual(before);
+    for (const format of ['json', 'html']) {
+      const report = await as(t.http.get(`/assessments/${assessmentId}/report?format=${format}`)).expect(200);
+      expect(report.text).not.toMatch(/Brightwater|Refuge Lane|1962/);
+      expect(report.text).toContain(before.familyName);
+    }
+    // The hub's own view of the closed record is the same: the statutory record is not rewritten after the fact.
+    expect((await t.http.get(`/assessments/${assessmentId}`).set('authorization', manager.auth).expect(200)).body.person).toEqual(before);
+    expect((await t.http.get(`/people/${personId}`).set('authorization', manager.auth).expect(200)).body.familyName).toBe('Brightwater');
+  });
+
   it('closed by a manager mid-assessment: its lead still records the outcome and closes it; the referral stays closed', async () => {
     const { grace, referralId, assessmentId } = await held(true);
     await end(referralId, 'closed', 'Closing: the GP will review in the morning');

@@ -223,6 +223,14 @@ export class AssessmentEntity {
   @Column('timestamptz', { nullable: true })
   closedAt: Date | null;
 
+  /**
+   * The person as the record of this assessment holds them (names, date of birth, NHS number, address, language and
+   * communication): taken when it opens, again when the outcome is recorded and when it closes. A closed assessment,
+   * its outcome report and letter show this, never the person's record as it is later (personAsRecordedSql).
+   */
+  @Column('jsonb', { nullable: true })
+  personAsRecorded: Record<string, unknown> | null;
+
   @Column('integer', { default: 1 })
   version: number;
 

@@ -15,6 +15,7 @@ import { DoctorsService, type RegisterApprovalOn } from '../doctors/doctors.serv
 import { AssessmentChange, AssessmentChangeType, assessmentChangeEvent } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
+import { personAsRecordedSql, recordedPersonSummarySql } from '../people/people.tables';
 import { PersonMoves } from '../people/person-moves';
 import { RelativesService, type NearestRelativeState } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
@@ -118,13 +119,27 @@ type RecommendationJson = Omit<RecommendationRow, 'examined_at' | 'signed_at' | 
   withdrawn_at: string | null;
 };
 
+/**
+ * Who the assessment is of, as it shows them: while it is open, the person's record as it is (its AMHPs work from it);
+ * once closed, as the record held them when it closed (person_as_recorded), for everyone who reads it. A closed record
+ * says who and where the person was when the AMHP decided, and is not rewritten after the fact; and the AMHP who keeps
+ * reading it (the `conducted` relationship) learns nothing of the person's record since her access to them ended.
+ */
+const PERSON_SHOWN = `CASE WHEN a.status = 'closed' AND a.person_as_recorded IS NOT NULL
+         THEN ${recordedPersonSummarySql('a.person_as_recorded', 'a.person_id')}
+         ELSE ${personSummarySql('a.person_id')} END`;
+
+/** The person as the assessment's record holds them: taken at its opening, its outcome and its closing. */
+const KEEP_PERSON_AS_RECORDED = `person_as_recorded = ${personAsRecordedSql('assessments.person_id')}`;
+
 /** An assessment's row (`a`) as the service reads it (AssessmentRow). */
 const COLUMNS = `a.id, a.referral_id AS "referralId", a.person_id AS "personId", a.status, a.lead_amhp_user_id AS "leadAmhpUserId",
        a.other_amhp_user_ids AS "otherAmhpUserIds", a.location, a.involvement, a.interview, a.nearest_relative AS "nearestRelative",
        a.conflicts, a.patient_teams AS "patientTeams", a.outcome_kind AS "outcomeKind", a.section, a.legal_status_code AS "legalStatusCode",
        a.outcome, a.decided_at AS "decidedAt", a.ward, a.bed_found_by AS "bedFoundBy",
        a.conveyance_arranged_with AS "conveyanceArrangedWith", a.distribution, a.opened_at AS "openedAt", a.closed_at AS "closedAt", a.version, a.created_by AS "createdBy",
-       ${personSummarySql('a.person_id')} AS person`;
+       a.person_as_recorded AS "personAsRecorded",
+       ${PERSON_SHOWN} AS person`;
 
 const SELECT = `SELECT ${COLUMNS}
   FROM assessments a`;
@@ -358,8 +373,8 @@ export class AssessmentsService implements OnModuleInit {
         );
       const others = await this.otherAmhps(m, dto.otherAmhpUserIds ?? [], lead, now);
       const [{ id }] = await m.query(
-        `INSERT INTO assessments (referral_id, person_id, lead_amhp_user_id, other_amhp_user_ids, location, opened_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        `INSERT INTO assessments (referral_id, person_id, lead_amhp_user_id, other_amhp_user_ids, location, opened_at, created_by, person_as_recorded)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, ${personAsRecordedSql('$2::uuid')}) RETURNING id`,
         [referral.id, referral.person.id, lead, others, dto.location ?? referral.location ?? null, now, actor.userId],
       );
       await this.referrals.moveForAssessment(m, actor, referral.id, 'in-assessment', { assessmentId: id, applicationMade: false });
@@ -1234,7 +1249,8 @@ export class AssessmentsService implements OnModuleInit {
       outcome.acknowledgements = [...acknowledged].map(([code, reason]) => ({ code, reason, by: actor.userId, at: now.toISOString() }));
       outcome.findingsAtDecision = findings;
       await m.query(
-        `UPDATE assessments SET status = 'decided', outcome_kind = $2, section = $3, legal_status_code = $4, outcome = $5, decided_at = $6 WHERE id = $1`,
+        `UPDATE assessments SET status = 'decided', outcome_kind = $2, section = $3, legal_status_code = $4, outcome = $5, decided_at = $6,
+                ${KEEP_PERSON_AS_RECORDED} WHERE id = $1`,
         [id, dto.kind, section, section ? legalStatusCode(section) : null, outcome, decidedAt],
       );
       await this.keepApprovalsReliedOn(m, id, foundedOn);
@@ -1514,7 +1530,11 @@ export class AssessmentsService implements OnModuleInit {
             (a.outcome as { application?: { applicant?: string } } | null)?.application?.applicant,
           ),
         });
-      await m.query(`UPDATE assessments SET status = 'closed', closed_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      // The person as the closed record will show them from now on (PERSON_SHOWN), whatever their record says later.
+      await m.query(`UPDATE assessments SET status = 'closed', closed_at = $2, ${KEEP_PERSON_AS_RECORDED} WHERE id = $1`, [
+        id,
+        this.clock.now(),
+      ]);
       // The access its lead kept to finish it after its referral ended (referrals.service endedUnderAssessment) ends.
       await this.access.end(m, 'assessment-completion', id, this.clock.now());
       return { referralClosed, ...(note ? { note: true } : {}) };
@@ -1657,7 +1677,11 @@ export class AssessmentsService implements OnModuleInit {
         details: { format },
       });
       const referral = await this.referrals.forAssessment(m, a.referralId);
-      const person = await this.people.get(m, a.personId);
+      // A closed assessment's report and letter name the person as its record held them when it closed (PERSON_SHOWN).
+      const person =
+        a.status === 'closed' && a.personAsRecorded
+          ? (a.personAsRecorded as unknown as ReportSource['person'])
+          : await this.people.get(m, a.personId);
       const stored = a.outcomeKind === 'application' ? (a.outcome as { application: Record<string, unknown> }).application : null;
       const check = stored ? await this.recordedCheck(m, a, stored, referral) : null;
       // The nearest relative's position (objections, orders) as it stood when the application was made or the decision taken.

@@ -13,7 +13,8 @@ import { SqlWhere } from '../common/sql-where';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
-import { PeopleService, personSummarySql } from '../people/people.service';
+import { PeopleService } from '../people/people.service';
+import { personAsRecordedSql, recordedPersonSummarySql } from '../people/people.tables';
 import { PersonMoves } from '../people/person-moves';
 import { formatLocal, type Finding } from '../statute/clocks';
 import { dolsClocks, EXTENSION_MAX_DAYS, UA_MAX_DAYS, validateExtension } from '../statute/dols';
@@ -104,11 +105,18 @@ export interface SignedDecision {
   }>;
 }
 
+/**
+ * Who a decision is about, as it shows them: as the author recorded them when naming them (person_as_recorded), never
+ * the person's record as it is later, which its author may no longer read (her access to the person ends with her
+ * work with them; the decision stays hers to read) and which would rewrite the record after the fact.
+ */
+const PERSON_AS_RECORDED = recordedPersonSummarySql('d.person_as_recorded', 'd.person_id');
+
 const SELECT = `SELECT d.id, d.type, d.status, d.person_id AS "personId", d.person_details AS "personDetails", d.author_user_id AS "authorUserId",
        d.occurred_at AS "occurredAt", d.content, d.details, d.cost_pence AS "costPence", d.escalation, d.signed_at AS "signedAt",
        d.version, d.created_at AS "createdAt",
        (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id) AS "amendmentCount",
-       ${personSummarySql('d.person_id')} AS person
+       ${PERSON_AS_RECORDED} AS person
   FROM decisions d`;
 
 const DOLS_TYPES: readonly DecisionType[] = ['dols-urgent-authorisation', 'dols-extension'];
@@ -217,8 +225,8 @@ export class DecisionsService implements OnModuleInit {
         'content.actions',
       );
       const [{ id }] = await m.query(
-        `INSERT INTO decisions (type, person_id, person_details, author_user_id, occurred_at, content, details, cost_pence, escalation)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        `INSERT INTO decisions (type, person_id, person_details, author_user_id, occurred_at, content, details, cost_pence, escalation, person_as_recorded)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ${personAsRecordedSql('$2::uuid')}) RETURNING id`,
         [
           dto.type,
           dto.personId ?? null,
@@ -273,7 +281,9 @@ export class DecisionsService implements OnModuleInit {
           ? { id: null, details: plain(dto.personDetails) }
           : { id: d.personId, details: d.personDetails };
       await m.query(
-        `UPDATE decisions SET occurred_at = $2, person_id = $3, person_details = $4, content = $5, details = $6, cost_pence = $7, escalation = $8, version = version + 1 WHERE id = $1`,
+        `UPDATE decisions SET occurred_at = $2, person_id = $3, person_details = $4, content = $5, details = $6, cost_pence = $7, escalation = $8,
+                person_as_recorded = CASE WHEN $9::boolean THEN ${personAsRecordedSql('$3::uuid')} WHEN $3::uuid IS NULL THEN NULL ELSE person_as_recorded END,
+                version = version + 1 WHERE id = $1`,
         [
           id,
           occurredAt ?? d.occurredAt,
@@ -283,6 +293,8 @@ export class DecisionsService implements OnModuleInit {
           details,
           dto.costPence === undefined ? d.costPence : dto.costPence,
           dto.escalation === undefined ? d.escalation : plain(dto.escalation),
+          // A person named now (and readable: above) is recorded as they are now; one kept stays as recorded.
+          !!dto.personId,
         ],
       );
       const fields = this.changedFields({
@@ -565,7 +577,7 @@ export class DecisionsService implements OnModuleInit {
         : `'author'`;
     const sql = `SELECT d.id, d.type, d.status, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId",
         d.person_id AS "personId", d.version, ${basis} AS "accessBasis", (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id) AS "amendmentCount"
-        ${metadataOnly ? '' : `, ${personSummarySql('d.person_id')} AS person, d.person_details AS "personDetails", d.content->>'question' AS question, d.cost_pence AS "costPence", d.escalation IS NOT NULL AS escalated`}
+        ${metadataOnly ? '' : `, ${PERSON_AS_RECORDED} AS person, d.person_details AS "personDetails", d.content->>'question' AS question, d.cost_pence AS "costPence", d.escalation IS NOT NULL AS escalated`}
       FROM decisions d ${where} ORDER BY d.occurred_at DESC, d.id DESC LIMIT ${where.param(limit + 1)}`;
     return this.db.transaction(async (m) => {
       type Row = DecisionRow & { question?: string | null; escalated?: boolean };
@@ -626,7 +638,7 @@ export class DecisionsService implements OnModuleInit {
   async forHandover(m: EntityManager, from: Date, to: Date): Promise<SignedDecision[]> {
     const rows: Array<DecisionRow & { amendmentCount: number; lastAmendedAt: Date | null }> = await m.query(
       `SELECT d.id, d.type, d.status, d.occurred_at AS "occurredAt", d.signed_at AS "signedAt", d.author_user_id AS "authorUserId", d.person_id AS "personId",
-              ${personSummarySql('d.person_id')} AS person, d.person_details AS "personDetails",
+              ${PERSON_AS_RECORDED} AS person, d.person_details AS "personDetails",
               d.content, d.cost_pence AS "costPence", d.escalation,
               (SELECT count(*)::int FROM decision_amendments x WHERE x.decision_id = d.id AND x.amended_at < $2) AS "amendmentCount",
               (SELECT max(x.amended_at) FROM decision_amendments x WHERE x.decision_id = d.id AND x.amended_at < $2) AS "lastAmendedAt"

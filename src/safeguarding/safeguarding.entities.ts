@@ -60,6 +60,13 @@ export class DecisionEntity {
   @Column('jsonb', { nullable: true })
   personDetails: { name: string; dateOfBirth?: string; approximateAge?: number; address?: string } | null;
 
+  /**
+   * The person as the author recorded them when naming them (create or update, when they might read them): what the
+   * decision shows of its person, never the person's record as it is later (personAsRecordedSql).
+   */
+  @Column('jsonb', { nullable: true })
+  personAsRecorded: Record<string, unknown> | null;
+
   @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid')
   authorUserId: string;
