@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { Actor } from '../src/auth/actor';
 import { Db } from '../src/database/db';
 import { PeopleService } from '../src/people/people.service';
@@ -253,6 +254,35 @@ describe('people: recording, reading and finding the subjects of referrals (audi
           nhsNumber: recorded.nhsNumber,
           candidatePerson: { id: recorded.id },
         });
+      }
+    });
+
+    it('a recorded NHS number and a new one cost POST /people the same statements to Postgres, so the time of the answer does not tell them apart', async () => {
+      const recorded = await person();
+      const worker = await t.user(['amhp']);
+      /** The statements sent to Postgres while `send` runs (nothing else runs meanwhile in this test). */
+      const statements = async (send: () => Promise<unknown>): Promise<number> => {
+        const spy = jest.spyOn(Client.prototype, 'query');
+        try {
+          await send();
+          return spy.mock.calls.length;
+        } finally {
+          spy.mockRestore();
+        }
+      };
+      for (const caller of [referrer, worker]) {
+        const post = (nhs: string) =>
+          t.http
+            .post('/people')
+            .set('authorization', caller.auth)
+            .send({ nhsNumber: nhs, givenName: 'Anon', familyName: 'Timing' })
+            .expect(201);
+        const [warm, fresh] = [nhsNumber(), nhsNumber()];
+        identifying.push(warm, fresh);
+        await post(warm); // the caller's account is read once, on their first request
+        const known = await statements(() => post(recorded.nhsNumber));
+        const unknown = await statements(() => post(fresh));
+        expect(known).toBe(unknown);
       }
     });
 

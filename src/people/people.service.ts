@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccessService } from '../access/access.service';
+import { AccessService, accessFactsSql, type PersonAccessRow } from '../access/access.service';
 import { can, type Decision } from '../access/policy';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -67,6 +67,20 @@ const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "giv
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.postcode, p.version`;
 
 type PersonRow = Omit<PersonDto, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
+
+/**
+ * POST /people's second statement, the same whether the number ($2) is held or not: the new person ($1) takes the
+ * number when no record holds it; otherwise a pending match from them to its holder is left for the hub, and the
+ * access facts of the caller ($3, at $4) to the holder come back (a caller who may read the holder is told, 409, and
+ * the transaction is rolled back).
+ */
+const ATTACH_NHS_NUMBER = `WITH holder AS (SELECT id FROM persons WHERE nhs_number = $2),
+       attached AS (UPDATE persons SET nhs_number = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM holder) RETURNING id),
+       matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
+                   SELECT $1, holder.id, $2, $3, $4 FROM holder RETURNING id)
+  SELECT h.id::text AS "holderId", mt.id::text AS "matchId", (SELECT count(*) FROM attached) AS attached,
+         ${accessFactsSql({ user: '$3', person: 'h.id', at: '$4', resourceType: 'NULL::text', resourceId: 'NULL::text' })}
+    FROM (SELECT 1) one LEFT JOIN holder h ON TRUE LEFT JOIN matched mt ON TRUE`;
 
 /** The audit record of a read of the person `id` on `decision`. */
 function personRead(id: string, decision: Decision) {
@@ -178,26 +192,52 @@ export class PeopleService {
    */
   async create(actor: Actor, dto: CreatePersonDto): Promise<PersonDto> {
     this.checkRules(dto);
-    const outcome = await this.db.transaction(async (m) => {
-      const inserted = await this.insert(m, actor, dto);
-      if (!('existingId' in inserted)) return { person: inserted };
-      if ((await this.access.decide(actor, 'person.read', inserted.existingId, m)).allowed) return inserted;
-      const { person } = await this.recordPending(m, actor, dto, inserted.existingId);
+    if (!dto.nhsNumber) {
+      const inserted = await this.db.transaction((m) => this.insert(m, actor, dto));
+      if ('existingId' in inserted) throw new Error('a person recorded without an NHS number conflicted with another');
+      return inserted;
+    }
+    const nhsNumber = dto.nhsNumber;
+    return this.db.transaction(async (m) => {
+      // The same statements whether the hub holds the number or not, so that how long the answer takes does not say
+      // which (being known to the hub means a Mental Health Act referral): the person recorded without the number,
+      // then one statement that gives them the number if nobody holds it, or else leaves the pending match to the
+      // holder, and reads what the caller's access to the holder is decided on.
+      const person = await this.insertHoldingNumber(m, actor, dto);
+      const [found] = await this.db.preparedOn<PersonAccessRow & { holderId: string | null; matchId: string | null }>(
+        m,
+        ATTACH_NHS_NUMBER,
+        [person.id, nhsNumber, actor.userId, this.clock.now()],
+      );
+      const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
+      if (!found.holderId) {
+        await this.auditCreated(m, actor, person.id, fields);
+        return { ...person, nhsNumber };
+      }
+      if (this.access.decideFrom(actor, 'person.read', found).allowed) {
+        // The caller, who may read the record, learns that the person exists and their id: that disclosure is
+        // recorded (in a transaction of its own), and nothing of this one is kept.
+        await this.audit.recordAlone({
+          action: 'person.create',
+          resourceType: 'person',
+          resourceId: found.holderId,
+          subjectPersonId: found.holderId,
+          outcome: 'failure',
+          actor: { userId: actor.userId, roles: actor.roles },
+          details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: true },
+        });
+        throw this.personExists('A person with this NHS number is already recorded.', found.holderId);
+      }
+      await this.auditCreated(
+        m,
+        actor,
+        person.id,
+        fields.filter((f) => f !== 'nhsNumber'),
+      );
+      await this.auditPendingMatch(m, actor, found.matchId!, found.holderId, person.id);
       // The answer a number never recorded gets: what was sent, the number with it (held by the match until resolved).
-      return { person: { ...person, nhsNumber: dto.nhsNumber ?? null } };
+      return { ...person, nhsNumber };
     });
-    if ('person' in outcome) return outcome.person;
-    // The caller, who may read the record, learns that the person exists and their id: that disclosure is recorded.
-    await this.audit.recordAlone({
-      action: 'person.create',
-      resourceType: 'person',
-      resourceId: outcome.existingId,
-      subjectPersonId: outcome.existingId,
-      outcome: 'failure',
-      actor: { userId: actor.userId, roles: actor.roles },
-      details: { reason: 'person-exists', matchedBy: 'nhsNumber', named: true },
-    });
-    throw this.personExists('A person with this NHS number is already recorded.', outcome.existingId);
   }
 
   /**
@@ -219,6 +259,12 @@ export class PeopleService {
        VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [pending.id, candidateId, dto.nhsNumber, actor.userId, this.clock.now()],
     );
+    await this.auditPendingMatch(m, actor, matchId, candidateId, pending.id);
+    return { person: pending, matchId };
+  }
+
+  /** A pending match left for the hub: audited against the recorded person, disclosing nothing to the caller. */
+  private async auditPendingMatch(m: EntityManager, actor: Actor, matchId: string, candidateId: string, pendingId: string): Promise<void> {
     await this.audit.record(m, {
       action: 'person.match',
       resourceType: 'person-match',
@@ -226,9 +272,41 @@ export class PeopleService {
       subjectPersonId: candidateId,
       outcome: 'failure',
       actor: { userId: actor.userId, roles: actor.roles },
-      details: { matchedBy: 'nhsNumber', pendingPersonId: pending.id, reason: 'identity-not-confirmed' },
+      details: { matchedBy: 'nhsNumber', pendingPersonId: pendingId, reason: 'identity-not-confirmed' },
     });
-    return { person: pending, matchId };
+  }
+
+  private async auditCreated(m: EntityManager, actor: Actor, id: string, fields: PersonField[]): Promise<void> {
+    await this.audit.record(m, {
+      action: 'person.create',
+      resourceType: 'person',
+      resourceId: id,
+      subjectPersonId: id,
+      actor: { userId: actor.userId, roles: actor.roles },
+      details: { fields },
+    });
+  }
+
+  /**
+   * POST /people with an NHS number: the person recorded without it, after taking the number's lock for this
+   * transaction (the same statement), so that two requests with one number are decided one after the other and the
+   * second sees the first's person (ATTACH_NHS_NUMBER). Not audited here: create() audits what it kept.
+   */
+  private async insertHoldingNumber(m: EntityManager, actor: Actor, dto: CreatePersonDto): Promise<PersonDto> {
+    const fields = FIELDS.filter((f) => f !== 'nhsNumber' && dto[f] !== undefined && dto[f] !== null);
+    const values = fields.map((f) => dto[f]);
+    const n = fields.length;
+    const rows = await this.db.preparedOn<PersonRow>(
+      m,
+      `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
+       VALUES (${[
+         ...fields.map((_, i) => `$${i + 1}`),
+         `(SELECT $${n + 1}::uuid FROM (SELECT pg_advisory_xact_lock(hashtextextended('person-nhs-number:' || $${n + 2}::text, 0))) number_lock)`,
+       ].join(', ')})
+       RETURNING ${COLUMNS}`,
+      [...values, actor.userId, dto.nhsNumber],
+    );
+    return personDto(rows[0]);
   }
 
   /** 409 `person-exists`: with the record's id and link when `existingId` is given (the caller may read it). */
