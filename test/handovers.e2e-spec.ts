@@ -257,7 +257,9 @@ describe('the morning handover', () => {
     expect(carried).toMatchObject({ carriedOver: true, firstHandedOverOn: '2026-11-21', acknowledgedAt: null });
     expect(next.counts.carriedOver).toBeGreaterThan(0);
     // Acknowledging it today also closes it on yesterday's handover.
-    await as(dayManager).post(`/handovers/2026-11-22/items/${carried.id}/acknowledgement`, {}).expect(200);
+    await as(dayManager)
+      .post(`/handovers/2026-11-22/items/${carried.id}/acknowledgement`, { note: 'Ward 3 bed held for him until noon.' })
+      .expect(200);
     expect(
       (await as(dayManager).get('/handovers/2026-11-21').expect(200)).body.items.find((i: { itemId: string }) => i.itemId === referral.id)
         .acknowledgedBy,
@@ -270,7 +272,7 @@ describe('the morning handover', () => {
     expect(actions).toEqual(['handover.acknowledge', 'handover.compile', 'handover.item-read', 'handover.read']);
   });
 
-  it("the day team's acknowledgement note on a decision, or on an action it set, is withheld with the decision's content from other AMHPs", async () => {
+  it("the day team's acknowledgement note on a decision, or on an action it set, is withheld with the decision's content from other AMHPs, and a note about a person from those who may not read them", async () => {
     const day = (await as(dayManager).get('/handovers/2026-11-21').expect(200)).body;
     const fromDecision = day.items.filter(
       (i: { itemType: string; summary: { sourceType?: string } }) =>
@@ -288,10 +290,16 @@ describe('the morning handover', () => {
       expect.arrayContaining(['Allocated to Jo in the Riverside team.', 'Rang the daughter; Oak House room 4 until Monday.']),
     );
 
-    const colleague = await amhp(t);
+    expect(notes).toContain('Ward 3 bed held for him until noon.');
+
+    // An AMHP with no relationship to anyone on it (not on duty either).
+    const colleague = await t.user(['amhp']);
     const theirs = (await as(colleague).get('/handovers/2026-11-21').expect(200)).body;
     expect(JSON.stringify(theirs)).not.toContain('Allocated to Jo');
     expect(JSON.stringify(theirs)).not.toContain('Oak House room 4');
+    // Nor a note on a referral about a person she may not read: the item's ids and codes stay.
+    expect(JSON.stringify(theirs)).not.toContain('Ward 3 bed');
+    expect(theirs.items.filter((i: { itemType: string }) => i.itemType === 'referral')).not.toEqual([]);
     for (const i of theirs.items.filter((x: { summary: { contentWithheld?: boolean } }) => x.summary.contentWithheld)) {
       expect(i.acknowledgementNote).toBeNull();
     }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service';
 import { AssessmentsService } from '../assessments/assessments.service';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
@@ -79,6 +80,7 @@ export class HandoversService {
     private readonly shifts: ShiftsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly access: AccessService,
   ) {}
 
   /**
@@ -151,6 +153,8 @@ export class HandoversService {
    * to such a reader either): their codes, owner and due time stay, for the day team to see that something is due.
    * The day-team manager's acknowledgement note on such an item is free text about the same decision (what the day
    * team will do about the person), so it is withheld with the content: who acknowledged it and when stay shown.
+   * So is a note on any other item about a person (a referral, an assessment, an action) from a reader who may not
+   * read that person's record: the item's ids and codes are for every AMHP, free text about the person is not.
    */
   private async forReader(m: EntityManager, actor: Actor, view: HandoverView): Promise<HandoverView> {
     const fromDecisions = view.items.filter((i) => i.itemType === 'action' && i.summary.sourceType === 'decision');
@@ -173,7 +177,19 @@ export class HandoversService {
       }
       return i;
     });
-    return { ...view, items };
+    const aboutPeople = items.filter(
+      (i) =>
+        i.acknowledgementNote !== null && typeof i.summary.personId === 'string' && i.itemType !== 'decision' && !fromDecisions.includes(i),
+    );
+    if (!aboutPeople.length) return { ...view, items };
+    const readable = await this.access.decideEach(
+      actor,
+      'person.read',
+      aboutPeople.map((i) => String(i.summary.personId)),
+      m,
+    );
+    const unreadable = new Set(aboutPeople.filter((_, k) => !readable[k].allowed));
+    return { ...view, items: items.map((i) => (unreadable.has(i) ? { ...i, acknowledgementNote: null } : i)) };
   }
 
   /**
