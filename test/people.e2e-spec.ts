@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { Actor } from '../src/auth/actor';
 import { Db } from '../src/database/db';
 import { PeopleService } from '../src/people/people.service';
+import { statementsSent } from './support/statements';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 import { amhp as approvedAmhp } from './support/workforce-fixtures';
 
@@ -260,16 +260,6 @@ describe('people: recording, reading and finding the subjects of referrals (audi
     it('a recorded NHS number and a new one cost POST /people the same statements to Postgres, so the time of the answer does not tell them apart', async () => {
       const recorded = await person();
       const worker = await t.user(['amhp']);
-      /** The statements sent to Postgres while `send` runs (nothing else runs meanwhile in this test). */
-      const statements = async (send: () => Promise<unknown>): Promise<number> => {
-        const spy = jest.spyOn(Client.prototype, 'query');
-        try {
-          await send();
-          return spy.mock.calls.length;
-        } finally {
-          spy.mockRestore();
-        }
-      };
       for (const caller of [referrer, worker]) {
         const post = (nhs: string) =>
           t.http
@@ -280,8 +270,8 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         const [warm, fresh] = [nhsNumber(), nhsNumber()];
         identifying.push(warm, fresh);
         await post(warm); // the caller's account is read once, on their first request
-        const known = await statements(() => post(recorded.nhsNumber));
-        const unknown = await statements(() => post(fresh));
+        const known = await statementsSent(() => post(recorded.nhsNumber));
+        const unknown = await statementsSent(() => post(fresh));
         expect(known).toBe(unknown);
       }
     });

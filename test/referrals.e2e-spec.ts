@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../src/auth/token.service';
 import { amhp } from './support/workforce-fixtures';
+import { statementsSent } from './support/statements';
 import { createTestApp, pastInstant, TestApp, TestUser, withoutPersonDecisions } from './support/test-app';
 
 // 9434765919 is a valid NHS number (modulus 11); 9434765918 is not.
@@ -175,6 +176,28 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(full.person.id).toBe(personId);
     const listed = (await api(dual).get('/referrals').expect(200)).body.items.find((r: { id: string }) => r.id === sent.id);
     expect(listed.person.id).toBe(personId);
+  });
+
+  it('a referral naming a recorded NHS number costs the same statements to Postgres as one naming a new number, so its time does not say the hub holds it', async () => {
+    const valid = () => {
+      for (;;) {
+        const nine = String(100000000 + Math.floor(Math.random() * 900000000));
+        const check = 11 - ([...nine].reduce((s, d, i) => s + Number(d) * (10 - i), 0) % 11);
+        if (check !== 10) return nine + String(check === 11 ? 0 : check);
+      }
+    };
+    const held = valid();
+    await api(manager)
+      .post('/people', person({ nhsNumber: held }))
+      .expect(201);
+    const refer = (nhs: string) =>
+      api(referrer)
+        .post('/referrals', body({ person: person({ nhsNumber: nhs }) }))
+        .expect(201);
+    await refer(valid());
+    const known = await statementsSent(() => refer(held));
+    const unknown = await statementsSent(() => refer(valid()));
+    expect(known).toBe(unknown);
   });
 
   it("a referrer cannot tell another's referral from an id the hub never issued: the same 403, audited both times", async () => {

@@ -68,17 +68,27 @@ const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "giv
 
 type PersonRow = Omit<PersonDto, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
 
+/** What ATTACH_NHS_NUMBER reads: the holder of the number, if any, with the caller's access facts to them. */
+type AttachedRow = PersonAccessRow & {
+  holderId: string | null;
+  matchId: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  dateOfBirth: string | null;
+};
+
 /**
- * POST /people's second statement, the same whether the number ($2) is held or not: the new person ($1) takes the
- * number when no record holds it; otherwise a pending match from them to its holder is left for the hub, and the
- * access facts of the caller ($3, at $4) to the holder come back (a caller who may read the holder is told, 409, and
- * the transaction is rolled back).
+ * POST /people's and intake's second statement, the same whether the number ($2) is held or not: the new person ($1)
+ * takes the number when no record holds it; otherwise a pending match from them to its holder is left for the hub,
+ * and the holder's names and date of birth and the access facts of the caller ($3, at $4) to the holder come back
+ * (a caller who may read the holder is told, 409, or at intake identifies them: what this statement wrote is undone).
  */
-const ATTACH_NHS_NUMBER = `WITH holder AS (SELECT id FROM persons WHERE nhs_number = $2),
+const ATTACH_NHS_NUMBER = `WITH holder AS (SELECT id, given_name, family_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth FROM persons WHERE nhs_number = $2),
        attached AS (UPDATE persons SET nhs_number = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM holder) RETURNING id),
        matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
                    SELECT $1, holder.id, $2, $3, $4 FROM holder RETURNING id)
   SELECT h.id::text AS "holderId", mt.id::text AS "matchId", (SELECT count(*) FROM attached) AS attached,
+         h.given_name AS "givenName", h.family_name AS "familyName", h.date_of_birth AS "dateOfBirth",
          ${accessFactsSql({ user: '$3', person: 'h.id', at: '$4', resourceType: 'NULL::text', resourceId: 'NULL::text' })}
     FROM (SELECT 1) one LEFT JOIN holder h ON TRUE LEFT JOIN matched mt ON TRUE`;
 
@@ -204,11 +214,7 @@ export class PeopleService {
       // then one statement that gives them the number if nobody holds it, or else leaves the pending match to the
       // holder, and reads what the caller's access to the holder is decided on.
       const person = await this.insertHoldingNumber(m, actor, dto);
-      const [found] = await this.db.preparedOn<PersonAccessRow & { holderId: string | null; matchId: string | null }>(
-        m,
-        ATTACH_NHS_NUMBER,
-        [person.id, nhsNumber, actor.userId, this.clock.now()],
-      );
+      const [found] = await this.db.preparedOn<AttachedRow>(m, ATTACH_NHS_NUMBER, [person.id, nhsNumber, actor.userId, this.clock.now()]);
       const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
       if (!found.holderId) {
         await this.auditCreated(m, actor, person.id, fields);
@@ -238,29 +244,6 @@ export class PeopleService {
       // The answer a number never recorded gets: what was sent, the number with it (held by the match until resolved).
       return { ...person, nhsNumber };
     });
-  }
-
-  /**
-   * A new person recorded with what the caller sent but the NHS number, which another record holds (`candidateId`)
-   * and the caller did not identify: the number waits in a pending match for a manager to resolve. Audited against
-   * the recorded person, disclosing nothing to the caller.
-   */
-  private async recordPending(
-    m: EntityManager,
-    actor: Actor,
-    dto: CreatePersonDto,
-    candidateId: string,
-  ): Promise<{ person: PersonDto; matchId: string }> {
-    const pending = await this.insert(m, actor, { ...dto, nhsNumber: undefined });
-    // Without an NHS number there is nothing to conflict on: always a new person.
-    if ('existingId' in pending) throw new Error('a person recorded without an NHS number conflicted with another');
-    const [{ id: matchId }]: Array<{ id: string }> = await m.query(
-      `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [pending.id, candidateId, dto.nhsNumber, actor.userId, this.clock.now()],
-    );
-    await this.auditPendingMatch(m, actor, matchId, candidateId, pending.id);
-    return { person: pending, matchId };
   }
 
   /** A pending match left for the hub: audited against the recorded person, disclosing nothing to the caller. */
@@ -340,19 +323,44 @@ export class PeopleService {
       const known = await this.identifiedWithoutNhsNumber(m, actor, dto, options.sameAs);
       if (known) return { person: known, created: false, discrepancies: [] };
     }
-    const inserted = await this.insert(m, actor, dto);
-    if (!('existingId' in inserted)) return { person: inserted, created: true, discrepancies: [] };
-    const person = await this.load(m, inserted.existingId);
+    if (!dto.nhsNumber) {
+      const inserted = await this.insert(m, actor, dto);
+      if ('existingId' in inserted) throw new Error('a person recorded without an NHS number conflicted with another');
+      return { person: inserted, created: true, discrepancies: [] };
+    }
+    // The statements POST /people sends, whether the hub holds the number or not (its time does not say which): the
+    // person recorded without it, then the number given to them, or the pending match to its holder left.
+    const nhsNumber = dto.nhsNumber;
+    const recorded = await this.insertHoldingNumber(m, actor, dto);
+    const [found] = await this.db.preparedOn<AttachedRow>(m, ATTACH_NHS_NUMBER, [recorded.id, nhsNumber, actor.userId, this.clock.now()]);
+    const fields = FIELDS.filter((f) => dto[f] !== undefined && dto[f] !== null);
+    if (!found.holderId) {
+      await this.auditCreated(m, actor, recorded.id, fields);
+      return { person: { ...recorded, nhsNumber }, created: true, discrepancies: [] };
+    }
+    const holder = { givenName: found.givenName, familyName: found.familyName, dateOfBirth: found.dateOfBirth };
     const same = (a: string | null | undefined, b: string | null | undefined) =>
       a != null && b != null && a.trim().toLowerCase() === b.trim().toLowerCase();
     const discrepancies = (['givenName', 'familyName', 'dateOfBirth'] as const).filter(
-      (f) => dto[f] !== undefined && String(dto[f]).toLowerCase() !== String(person[f] ?? '').toLowerCase(),
+      (f) => dto[f] !== undefined && String(dto[f]).toLowerCase() !== String(holder[f] ?? '').toLowerCase(),
     );
-    const identified = (['givenName', 'familyName', 'dateOfBirth'] as const).every((f) => same(dto[f], person[f]));
-    if (!identified && !(await this.access.decide(actor, 'person.identify', person.id, m)).allowed) {
-      const { person: pending, matchId } = await this.recordPending(m, actor, dto, person.id);
-      return { person: pending, created: true, discrepancies: [], pendingMatchId: matchId };
+    const identified = (['givenName', 'familyName', 'dateOfBirth'] as const).every((f) => same(dto[f], holder[f]));
+    if (!identified && !this.access.decideFrom(actor, 'person.identify', found).allowed) {
+      await this.auditCreated(
+        m,
+        actor,
+        recorded.id,
+        fields.filter((f) => f !== 'nhsNumber'),
+      );
+      await this.auditPendingMatch(m, actor, found.matchId!, found.holderId, recorded.id);
+      return { person: recorded, created: true, discrepancies: [], pendingMatchId: found.matchId! };
     }
+    // The caller knows the recorded person: the referral is theirs, and the record made meanwhile is not kept.
+    await m.query(`WITH unmatched AS (DELETE FROM person_matches WHERE id = $2) DELETE FROM persons WHERE id = $1`, [
+      recorded.id,
+      found.matchId,
+    ]);
+    const person = await this.load(m, found.holderId);
     await this.audit.record(m, {
       action: 'person.match',
       resourceType: 'person',
