@@ -581,6 +581,24 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       await as(manager).patch(`/people/${p.id}`, { dateOfBirth: '2027-01-01' }).expect(422);
     });
 
+    it('PATCH giving an NHS number another record holds costs the same statements to Postgres as a new number, so its time does not say which', async () => {
+      const holder = await person();
+      const [mine, alsoMine, warm] = [
+        await person({ nhsNumber: undefined }),
+        await person({ nhsNumber: undefined }),
+        await person({ nhsNumber: undefined }),
+      ];
+      const worker = await t.user(['amhp']);
+      for (const p of [mine, alsoMine, warm]) await grant(worker.id, p.id, 'allocated');
+      const [fresh, warmNumber] = [nhsNumber(), nhsNumber()];
+      identifying.push(fresh, warmNumber);
+      const patch = (id: string, nhs: string) => as(worker).patch(`/people/${id}`, { nhsNumber: nhs }, '"v1"').expect(200);
+      await patch(warm.id, warmNumber); // the caller's account is read once, on their first request
+      const known = await statementsSent(() => patch(mine.id, holder.nhsNumber));
+      const unknown = await statementsSent(() => patch(alsoMine.id, fresh));
+      expect(known).toBe(unknown);
+    });
+
     it('an AMHP allocated to a person cannot tell from PATCH whether another record holds an NHS number: the same answer as a new number; the hub gets a pending match, audited against the holder', async () => {
       const holder = await person();
       const [mine, alsoMine] = [await person({ nhsNumber: undefined }), await person({ nhsNumber: undefined })];

@@ -575,23 +575,41 @@ export class PeopleService {
       }
       let heldBy: string | undefined;
       if (dto.nhsNumber && dto.nhsNumber !== current.nhsNumber) {
-        const [other]: Array<{ id: string }> = await m.query('SELECT id FROM persons WHERE nhs_number = $1 AND id <> $2', [
-          dto.nhsNumber,
-          id,
-        ]);
+        // Who holds the number, with the caller's access facts to them, in one statement; and the pending match is
+        // left by the change's own statement below: a number held elsewhere costs no statement a new one does not.
+        const [other] = await this.db.preparedOn<PersonAccessRow & { id: string }>(
+          m,
+          `SELECT o.id::text AS id, ${accessFactsSql({ user: '$3', person: 'o.id', at: '$4', resourceType: 'NULL::text', resourceId: 'NULL::text' })}
+             FROM persons o WHERE o.nhs_number = $1 AND o.id <> $2`,
+          [dto.nhsNumber, id, actor.userId, this.clock.now()],
+        );
         if (other) {
-          if ((await this.access.decide(actor, 'person.read', other.id, m)).allowed) return { existingId: other.id };
+          if (this.access.decideFrom(actor, 'person.read', other).allowed) return { existingId: other.id };
           heldBy = other.id;
         }
       }
       // A number held elsewhere is not written: the rest is, and the version moves as for any change.
       const written = heldBy ? fields.filter((f) => f !== 'nhsNumber') : fields;
-      const params: unknown[] = [id, current.version, ...written.map((f) => dto[f])];
+      const n = written.length;
+      const params: unknown[] = [
+        id,
+        current.version,
+        ...written.map((f) => dto[f]),
+        heldBy ?? null,
+        heldBy ? dto.nhsNumber : null,
+        actor.userId,
+        this.clock.now(),
+      ];
       const sets = written.map((f, i) => `${COLUMN[f]} = $${i + 3}, `);
-      let rows: Array<{ id: string }>;
+      let rows: Array<{ id: string; matchId: string | null }>;
       try {
-        [rows] = await m.query(
-          `UPDATE persons SET ${sets.join('')}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id`,
+        rows = await m.query(
+          `WITH changed AS (UPDATE persons SET ${sets.join('')}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id),
+                matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
+                            SELECT changed.id, $${n + 3}::uuid, $${n + 4}::text, $${n + 5}::uuid, $${n + 6}::timestamptz FROM changed
+                             WHERE $${n + 3}::uuid IS NOT NULL
+                            ON CONFLICT DO NOTHING RETURNING id)
+           SELECT changed.id, (SELECT matched.id FROM matched)::text AS "matchId" FROM changed`,
           params,
         );
       } catch (err) {
@@ -604,15 +622,11 @@ export class PeopleService {
       if (!rows.length)
         throw new PreconditionFailedProblem('The person was changed by someone else meanwhile; fetch them again and retry.');
       if (heldBy) {
-        const [match]: Array<{ id: string }> = await m.query(
-          `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
-          [id, heldBy, dto.nhsNumber, actor.userId, this.clock.now()],
-        );
+        const matchId = rows[0].matchId;
         await this.audit.record(m, {
           action: 'person.match',
-          resourceType: match ? 'person-match' : 'person',
-          resourceId: match?.id ?? heldBy,
+          resourceType: matchId ? 'person-match' : 'person',
+          resourceId: matchId ?? heldBy,
           subjectPersonId: heldBy,
           outcome: 'failure',
           details: { matchedBy: 'nhsNumber', pendingPersonId: id, reason: 'identity-not-confirmed', via: 'person-update' },
