@@ -56,7 +56,8 @@ import * as m52 from './1796466000000-EscalationAccessBounded';
 import * as m53 from './1796473000000-AssignmentOwnPart';
 import * as m54 from './1796474000000-LeaveCancellation';
 import * as m55 from './1796476000000-PersonAsRecorded';
-import * as m56 from './1796479000000-ReportWithdrawnReferrals';
+import * as m56 from './1796477000000-PagesClosedBySystem';
+import * as m57 from './1796479000000-ReportWithdrawnReferrals';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -116,4 +117,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m54),
   ...Object.values(m55),
   ...Object.values(m56),
+  ...Object.values(m57),
 ];

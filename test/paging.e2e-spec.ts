@@ -396,6 +396,81 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     });
   });
 
+  describe('pages about a job that went elsewhere stop waiting', () => {
+    type MyPage = { id: string; acknowledgedAt: string | null; acknowledgedVia: string | null; closedReason: string | null };
+    const mine = async (u: TestUser, id: string): Promise<MyPage> =>
+      (await as(u).get('/me/pages?limit=100').expect(200)).body.items.find((p: MyPage) => p.id === id);
+    const waiting = async (u: TestUser) =>
+      (await as(u).get('/me/pages?unacknowledged=true&limit=100').expect(200)).body.items.map((p: MyPage) => p.id);
+
+    it('an offer another AMHP accepted no longer waits on the phone of the AMHP it was also offered to', async () => {
+      t.clock.set('2026-11-21T22:20:00Z');
+      const r = await referral('Ferry');
+      await as(mo)
+        .post(`/referrals/${r.id}/offers`, { userIds: [amir.id, jo.id] })
+        .expect(201);
+      const pages = await pagesOf(r.id);
+      const amirs = pages.find((p) => p.recipient_user_id === amir.id)!;
+      const jos = pages.find((p) => p.recipient_user_id === jo.id)!;
+      await as(jo).post(`/referrals/${r.id}/offers/accept`).expect(201);
+      expect(await waiting(amir)).not.toContain(amirs.id);
+      expect(await mine(amir, amirs.id)).toMatchObject({ acknowledgedVia: 'system', closedReason: 'accepted-by-another' });
+      expect(await mine(jo, jos.id)).toMatchObject({ acknowledgedVia: 'app', closedReason: null });
+    });
+
+    it('an offer a manager allocated to someone else, or that ended with the referral, no longer waits, and is not passed on', async () => {
+      t.clock.set('2026-11-21T22:20:00Z');
+      const allocated = await referral('Lock');
+      const ended = await referral('Sluice');
+      for (const r of [allocated, ended])
+        await as(mo)
+          .post(`/referrals/${r.id}/offers`, { userIds: [amir.id] })
+          .expect(201);
+      await as(mo).post(`/referrals/${allocated.id}/allocation`, { userId: sue.id }).expect(200);
+      await as(mo)
+        .post(`/referrals/${ended.id}/status`, { status: 'withdrawn', reason: 'Released by the police before assessment' })
+        .expect(200);
+      const [a] = await pagesOf(allocated.id);
+      const [e] = await pagesOf(ended.id);
+      expect(await waiting(amir)).not.toEqual(expect.arrayContaining([a.id]));
+      expect(await waiting(amir)).not.toEqual(expect.arrayContaining([e.id]));
+      expect(await mine(amir, a.id)).toMatchObject({ acknowledgedVia: 'system', closedReason: 'allocated' });
+      expect(await mine(amir, e.id)).toMatchObject({ acknowledgedVia: 'system', closedReason: 'referral-ended' });
+      await at('2026-11-21T22:36:00Z');
+      expect((await pagesOf(allocated.id)).map((p) => p.step)).toEqual([0]);
+      expect((await pagesOf(ended.id)).map((p) => p.step)).toEqual([0]);
+    });
+
+    it("a clock page of a job reallocated away from her stops waiting and escalating; the new AMHP's own page escalates if she leaves it", async () => {
+      t.clock.set('2026-11-21T22:20:00Z');
+      const r = await referral('Culvert');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      await at('2026-11-21T22:21:00Z');
+      const warning = (await pagesOf(r.id, 'clock:')).find((p) => p.recipient_user_id === amir.id && p.chain_key.endsWith(':240'))!;
+      expect(await waiting(amir)).toContain(warning.id);
+      t.clock.set('2026-11-21T22:25:00Z');
+      const etag = (await as(mo).get(`/referrals/${r.id}`).expect(200)).headers.etag;
+      await t.http
+        .post(`/referrals/${r.id}/allocation`)
+        .set('authorization', mo.auth)
+        .set('if-match', etag)
+        .send({ userId: sue.id })
+        .expect(200);
+      expect(await waiting(amir)).not.toContain(warning.id);
+      expect(await mine(amir, warning.id)).toMatchObject({ acknowledgedVia: 'system', closedReason: 'reallocated' });
+      await at('2026-11-21T22:26:00Z');
+      const chain = await pagesOf(r.id, warning.chain_key);
+      expect(chain.map((p) => [p.step, p.recipient_user_id])).toEqual([
+        [0, amir.id],
+        [0, sue.id],
+      ]);
+      // Amir's closed page is nobody's answer: Sue's own page, left, is passed on (DUTY-03), never back to Amir.
+      await at('2026-11-21T22:41:00Z');
+      const step1 = (await pagesOf(r.id, warning.chain_key)).find((p) => p.step === 1)!;
+      expect(step1).toMatchObject({ kind: 'escalation', recipient_user_id: jo.id });
+    });
+  });
+
   describe('expired subscriptions and the handover', () => {
     it("a push service answering 410 removes the phone's subscription, and the page goes to the gateway instead", async () => {
       push.answer('amir-phone', 410);

@@ -544,15 +544,23 @@ export const EVENTS = {
   ),
   'page.acknowledged': event(
     'page',
-    'A page was acknowledged by its recipient (from the notification, the app, or the gateway): a gateway stops calling.',
-    obj({
-      pageId: uuid(),
-      userId: uuid('The recipient.'),
-      kind: enumOf(['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'], 'Page kind code.'),
-      via: enumOf(['app', 'notification', 'gateway'], 'Where it was acknowledged.'),
-      referralId: nullable(uuid()),
-      acknowledgedAt: instant(),
-    }),
+    'A page was acknowledged by its recipient (from the notification, the app, or the gateway), or closed by the service because what it paged about is no longer theirs to act on (via system): a gateway stops calling.',
+    obj(
+      {
+        pageId: uuid(),
+        userId: uuid('The recipient.'),
+        kind: enumOf(['offer', 'clock-warning', 'clock-breach', 'escalation', 'handover'], 'Page kind code.'),
+        via: enumOf(['app', 'notification', 'gateway', 'system'], 'Where it was acknowledged (system: closed by the service).'),
+        referralId: nullable(uuid()),
+        acknowledgedAt: instant(),
+      },
+      {
+        closedReason: enumOf(
+          ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated'],
+          'Closed by the service (via system): why it no longer waits for the recipient.',
+        ),
+      },
+    ),
   ),
   'webhook.created': event('webhook-subscription', 'A webhook subscription was created.', obj({ subscriptionId: uuid() })),
   'webhook.updated': event(

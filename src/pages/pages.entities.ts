@@ -48,7 +48,14 @@ export const PAGE_KINDS = ['offer', 'clock-warning', 'clock-breach', 'escalation
 export type PageKind = (typeof PAGE_KINDS)[number];
 export const PUSH_STATES = ['pending', 'sent', 'failed', 'no-device'] as const;
 export const GATEWAY_STATES = ['requested', 'delivered', 'failed'] as const;
-export const ACK_VIA = ['app', 'notification', 'gateway'] as const;
+export const ACK_VIA = ['app', 'notification', 'gateway', 'system'] as const;
+/**
+ * Why the service closed a page (acknowledged via `system`, by no one): what it paged her about is no longer hers to
+ * act on. An offer's pages: another AMHP accepted it, a manager allocated it, the referral ended, or she may no longer
+ * act as an AMHP; a clock page: the job was reallocated away from her (or went back to the queue).
+ */
+export const PAGE_CLOSED_REASONS = ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated'] as const;
+export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
 
 /**
  * A page: an alert that must wake one person and be acknowledged. Ids and codes only (who or what it is about is read
@@ -59,7 +66,11 @@ export const ACK_VIA = ['app', 'notification', 'gateway'] as const;
 @Check('pages_kind', `kind IN ('offer','clock-warning','clock-breach','escalation','handover')`)
 @Check('pages_push_state', `push_state IN ('pending','sent','failed','no-device')`)
 @Check('pages_gateway_state', `gateway_state IS NULL OR gateway_state IN ('requested','delivered','failed')`)
-@Check('pages_ack_via', `acknowledged_via IS NULL OR acknowledged_via IN ('app','notification','gateway')`)
+@Check('pages_ack_via', `acknowledged_via IS NULL OR acknowledged_via IN ('app','notification','gateway','system')`)
+@Check(
+  'pages_closed_reason',
+  `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated'))`,
+)
 @Check('pages_step', `step BETWEEN 0 AND 3`)
 @Index('pages_chain_key', ['chainKey', 'step', 'recipientUserId'], { unique: true })
 @Index('pages_recipient_idx', ['recipientUserId', 'createdAt'])
@@ -141,4 +152,8 @@ export class PageEntity {
 
   @Column('text', { nullable: true })
   acknowledgedVia: (typeof ACK_VIA)[number] | null;
+
+  /** Closed by the service (acknowledgedVia `system`): why it no longer waits for her. */
+  @Column('text', { nullable: true })
+  closedReason: PageClosedReason | null;
 }

@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { CreatePushSubscriptionDto, GatewayReceiptDto, PageViewDto, PagesQuery, PushSubscriptionDto } from './dto/pages.dto';
-import { PAGE_KINDS, type PageKind } from './pages.entities';
+import { PAGE_KINDS, type PageClosedReason, type PageKind } from './pages.entities';
 
 /** A page to raise, in the caller's transaction. */
 export interface NewPage {
@@ -91,8 +91,16 @@ type PageRow = {
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   acknowledged_via: string | null;
+  closed_reason: PageClosedReason | null;
   recipient_name: string;
 };
+
+/**
+ * A chain is answered when someone in it acknowledged a page, or when none of its pages waits any longer (each closed
+ * by the service: what it paged about is no longer theirs to act on). A page the service closed is no one's answer: a
+ * later page in the chain (the clock page of the AMHP the job was reallocated to) escalates if she leaves it (DUTY-03).
+ */
+const CHAIN_ANSWERED = `(bool_or(acknowledged_at IS NOT NULL AND closed_reason IS NULL) OR bool_and(acknowledged_at IS NOT NULL))`;
 
 /** A page's columns and its recipient's name (the shared user_directory view: staff, not the people served). */
 const PAGE_SELECT = `SELECT p.*, u.display_name AS recipient_name FROM pages p JOIN user_directory u ON u.id = p.recipient_user_id`;
@@ -164,6 +172,7 @@ function pageView(r: PageRow): PageViewDto {
     acknowledgedAt: isoOrNull(r.acknowledged_at),
     acknowledgedBy: r.acknowledged_by,
     acknowledgedVia: r.acknowledged_via,
+    closedReason: r.closed_reason,
   };
 }
 
@@ -257,7 +266,7 @@ export class PagesService {
     }> = await m.query(
       `SELECT chain_key AS "chainKey", (array_agg(referral_id))[1] AS "referralId", max(step)::int AS step,
                 max(created_at) AS "lastPagedAt",
-                bool_or(acknowledged_at IS NOT NULL) AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
+                ${CHAIN_ANSWERED} AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
            FROM pages p WHERE chain_key LIKE $1 || '%'
           GROUP BY chain_key
          HAVING max(step) < 3 AND max(created_at) <= $2`,
@@ -271,7 +280,7 @@ export class PagesService {
     const [row]: Array<{ referralId: string | null; step: number; lastPagedAt: Date; acknowledged: boolean; recipients: string[] }> =
       await m.query(
         `SELECT (array_agg(referral_id))[1] AS "referralId", max(step)::int AS step, max(created_at) AS "lastPagedAt",
-              bool_or(acknowledged_at IS NOT NULL) AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
+              ${CHAIN_ANSWERED} AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
          FROM pages WHERE chain_key = $1 HAVING count(*) > 0`,
         [chainKey],
       );
@@ -307,19 +316,53 @@ export class PagesService {
     for (const row of rows) await this.acknowledgeIn(m, row, userId, 'app');
   }
 
-  private async acknowledgeIn(m: EntityManager, row: PageRow, by: string, via: 'app' | 'notification' | 'gateway'): Promise<void> {
+  /**
+   * What the pages of a referral were about is no longer the recipients' to act on: the service closes those still
+   * waiting (acknowledged via `system`, by no one, with why), in the caller's transaction. They leave the recipients'
+   * "to acknowledge" lists and lock screens, and their chains stop escalating (DUTY-03), as README (Notifications) says.
+   * - `offer`: the offer chain (the offers and the escalations of an offer nobody accepted): taken by another AMHP,
+   *   allocated by a manager, the referral ended, or (with `recipientUserId`) her own offer withdrawn as she may no
+   *   longer act as an AMHP (MHA 1983 s.114).
+   * - `clock`: the clock pages of the job and their escalations, when the job is no longer its AMHP's (reallocated,
+   *   back to the queue, or the referral ended); the AMHP who holds it next is paged about its clocks afresh.
+   */
+  async closeFor(
+    m: EntityManager,
+    referralId: string,
+    what: 'offer' | 'clock',
+    reason: PageClosedReason,
+    recipientUserId: string | null = null,
+  ): Promise<number> {
+    const chain = what === 'offer' ? `offer:${referralId}` : `clock:${referralId}:%`;
+    const rows: PageRow[] = await m.query(
+      `SELECT * FROM pages WHERE referral_id = $1 AND chain_key LIKE $2 AND acknowledged_at IS NULL
+          AND ($3::uuid IS NULL OR recipient_user_id = $3) ORDER BY id FOR UPDATE`,
+      [referralId, chain, recipientUserId],
+    );
+    for (const row of rows) await this.acknowledgeIn(m, row, null, 'system', reason);
+    return rows.length;
+  }
+
+  private async acknowledgeIn(
+    m: EntityManager,
+    row: PageRow,
+    by: string | null,
+    via: 'app' | 'notification' | 'gateway' | 'system',
+    closedReason: PageClosedReason | null = null,
+  ): Promise<void> {
     const now = this.clock.now();
-    await m.query('UPDATE pages SET acknowledged_at = $2, acknowledged_by = $3, acknowledged_via = $4 WHERE id = $1', [
+    await m.query('UPDATE pages SET acknowledged_at = $2, acknowledged_by = $3, acknowledged_via = $4, closed_reason = $5 WHERE id = $1', [
       row.id,
       now,
       by,
       via,
+      closedReason,
     ]);
     await this.audit.record(m, {
       action: 'page.acknowledge',
       resourceType: 'page',
       resourceId: row.id,
-      details: { kind: row.kind, step: row.step, via, referralId: row.referral_id },
+      details: { kind: row.kind, step: row.step, via, referralId: row.referral_id, ...(closedReason ? { closedReason } : {}) },
     });
     await this.events.emit(m, {
       type: 'page.acknowledged',
@@ -332,6 +375,7 @@ export class PagesService {
         via,
         referralId: row.referral_id,
         acknowledgedAt: now.toISOString(),
+        ...(closedReason ? { closedReason } : {}),
       },
     });
   }

@@ -873,6 +873,10 @@ export class ReferralsService implements OnModuleInit {
       // Back to accepted (re-allocation): the allocated AMHP's access ends. Closed in any way: everyone's does, and
       // offers nobody answered are withdrawn, so that an AMHP answering one later is told the referral ended.
       if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
+      // Its clock pages no longer wait for the AMHP who held it (back in the queue the managers are paged; ended, the
+      // clocks stop or are owed no one's answer).
+      if (ends) await this.pages.closeFor(m, id, 'clock', 'referral-ended');
+      else if (dto.status === 'accepted' && r.allocatedUserId) await this.pages.closeFor(m, id, 'clock', 'reallocated', r.allocatedUserId);
       if (ends) await this.withdrawOffers(m, id, now, 'referral-ended');
       if (ends) await this.access.end(m, RELATIONSHIP_SOURCES, id, now);
       if (ends) await this.endedUnderAssessment(m, r, dto.status, dto.reason ?? null, actor, now);
@@ -1292,7 +1296,12 @@ export class ReferralsService implements OnModuleInit {
           { findings: eligible.findings },
         );
       }
-      if (r.status === 'allocated') await this.access.end(m, 'referral-allocation', id, now);
+      if (r.status === 'allocated' && r.allocatedUserId !== dto.userId) {
+        await this.access.end(m, 'referral-allocation', id, now);
+        // Reallocated: the clock pages of the AMHP who held it stop waiting and escalating (DUTY-03 is about the job's
+        // holder); the AMHP who holds it now is paged about its clocks afresh (AlertJobs).
+        await this.pages.closeFor(m, id, 'clock', 'reallocated');
+      } else if (r.status === 'allocated') await this.access.end(m, 'referral-allocation', id, now);
       await this.allocateIn(m, actor, r, dto.userId, now, {
         overrideReason: hard.length ? dto.overrideReason : undefined,
         overridden: hard.map((f) => f.code),
@@ -1641,9 +1650,10 @@ export class ReferralsService implements OnModuleInit {
         if (pgCode(err) === '23505') throw this.offerClosed('withdrawn', 'accepted-by-another', null, r.status);
         throw err;
       }
-      // The other offers still open are withdrawn as taken by another (allocateIn), and their access ends.
-      await this.allocateIn(m, actor, r, actor.userId, now, { offersWithdrawn: 'accepted-by-another' });
+      // Her pages about it are answered by her acceptance; the other offers still open are withdrawn as taken by
+      // another (allocateIn), their access ends and the pages about them stop waiting.
       await this.pages.answeredBy(m, offerChainKey(id), actor.userId);
+      await this.allocateIn(m, actor, r, actor.userId, now, { offersWithdrawn: 'accepted-by-another' });
       return this.view(await this.row(m, id));
     });
   }
@@ -1703,6 +1713,7 @@ export class ReferralsService implements OnModuleInit {
       );
       if (withdrawn.length) {
         await this.access.end(m, 'referral-offer', id, now, userId);
+        await this.pages.closeFor(m, id, 'offer', 'amhp-not-eligible', userId);
         const data = { userId, reason: 'amhp-not-eligible', because };
         await m.query(`${INSERT_EVENT} VALUES ($1, $2, NULL, $3, $4)`, [id, now, 'offer-withdrawn', data]);
         await this.audit.record(m, {
@@ -1799,6 +1810,7 @@ export class ReferralsService implements OnModuleInit {
       { actor: null, type: 'accepted', data },
     );
     await this.access.end(m, 'referral-allocation', r.id, now, userId);
+    await this.pages.closeFor(m, r.id, 'clock', 'reallocated', userId);
     await this.audit.record(m, {
       action: 'referral.accepted',
       resourceType: 'referral',
@@ -2156,12 +2168,17 @@ export class ReferralsService implements OnModuleInit {
     return row;
   }
 
-  /** Withdraws the referral's unanswered offers, recording why (what a late answer is then told). */
+  /**
+   * Withdraws the referral's unanswered offers, recording why (what a late answer is then told). The pages of its offer
+   * chain still waiting (the offers, and the escalations of an offer nobody accepted, DUTY-03) are closed with the same
+   * reason: nobody is asked any longer to take a job that is taken or ended.
+   */
   private async withdrawOffers(m: EntityManager, id: string, now: Date, reason: OfferWithdrawnReason): Promise<void> {
     await m.query(
       `UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2, withdrawn_reason = $3 WHERE referral_id = $1 AND response IS NULL`,
       [id, now, reason],
     );
+    await this.pages.closeFor(m, id, 'offer', reason);
   }
 
   /**

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsInstant, Nested, queryBoolean, trim, MinLength } from '../../common/validators';
-import { ACK_VIA, GATEWAY_STATES, PAGE_KINDS, PUSH_STATES } from '../pages.entities';
+import { ACK_VIA, GATEWAY_STATES, PAGE_CLOSED_REASONS, PAGE_KINDS, PUSH_STATES } from '../pages.entities';
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
@@ -106,7 +106,16 @@ export class PageViewDto {
   @ApiProperty({ type: PageChannelsDto }) channels: PageChannelsDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) acknowledgedAt: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) acknowledgedBy: string | null;
-  @ApiProperty({ nullable: true, enum: ACK_VIA, type: String }) acknowledgedVia: string | null;
+  @ApiProperty({ nullable: true, enum: ACK_VIA, type: String, description: 'system: closed by the service (see closedReason).' })
+  acknowledgedVia: string | null;
+  @ApiProperty({
+    nullable: true,
+    enum: PAGE_CLOSED_REASONS,
+    type: String,
+    description:
+      'Closed by the service, no longer waiting for her: the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as she may no longer act as an AMHP; a clock page: the job was reallocated away from her.',
+  })
+  closedReason: string | null;
 }
 
 export class PageListDto {
