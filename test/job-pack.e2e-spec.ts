@@ -136,6 +136,42 @@ describe('the job pack on the duty AMHP’s phone', () => {
     expect((await ids(colleague)).sort()).toEqual([mine.id, theirs.id].sort());
   });
 
+  it('a job withdrawn while her assessment is under way stays in it, and in My jobs, until she closes the assessment', async () => {
+    const worker = await amhp(t);
+    const job = await allocated(worker, 'Heron');
+    const assessment = (await as(worker).post('/assessments', { referralId: job.id, location: 'Northshire General' }).expect(201)).body;
+    const read = await as(manager).get(`/referrals/${job.id}`).expect(200);
+    await t.http
+      .post(`/referrals/${job.id}/status`)
+      .set('authorization', manager.auth)
+      .set('if-match', read.headers.etag)
+      .send({ status: 'withdrawn', reason: 'The person left the area' })
+      .expect(200);
+    const pack = (await as(worker).get('/me/job-pack').expect(200)).body;
+    expect(pack.jobs.map((j: { referral: { id: string } }) => j.referral.id)).toEqual([job.id]);
+    expect(pack.jobs[0]).toMatchObject({
+      referral: { status: 'withdrawn' },
+      person: { id: job.personId },
+      assessment: { id: assessment.id, status: 'open' },
+    });
+    const myJobs = async () =>
+      ((await as(worker).get('/referrals?assigned=me').expect(200)).body.items as Array<{ id: string }>).map((r) => r.id);
+    expect(await myJobs()).toEqual([job.id]);
+    // Recorded and closed: it is no longer hers to finish, and leaves the pack.
+    await as(worker)
+      .post(`/assessments/${assessment.id}/outcome`, {
+        kind: 'not-detained',
+        alternatives: ['unable-to-complete'],
+        rationale: 'Referral withdrawn: he had left the area before the interview; his GP told.',
+      })
+      .expect((res) => expect(res.status).toBeLessThan(300));
+    await as(worker)
+      .post(`/assessments/${assessment.id}/close`)
+      .expect((res) => expect(res.status).toBeLessThan(300));
+    expect((await as(worker).get('/me/job-pack').expect(200)).body.jobs).toEqual([]);
+    expect(await myJobs()).toEqual([]);
+  });
+
   it('only an AMHP has a job pack', async () => {
     await as(police).get('/me/job-pack').expect(403);
     await as(manager).get('/me/job-pack').expect(403);

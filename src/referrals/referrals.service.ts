@@ -738,6 +738,11 @@ export class ReferralsService implements OnModuleInit {
     const refers = refersOwnReferrals(actor.roles);
     const where = new SqlWhere();
     if (q.status) where.add('r.status = ?', q.status);
+    // Her jobs (assigned=me) keep a referral that ended (withdrawn, closed, transferred) while her assessment of it is
+    // under way: that assessment stays hers to record and close (endedUnderAssessment; MHA 1983 s.13), so it stays in
+    // My jobs and in her phone's job pack until she closes it.
+    else if (!q.all && q.assigned === 'me')
+      where.raw(`(${openStatusSql('r.status')} OR ${openAssessmentLedBySql('r.id', where.param(actor.userId))} IS NOT NULL)`);
     else if (!q.all) where.raw(openStatusSql('r.status'));
     if (q.urgency) where.add('r.urgency = ?', q.urgency);
     if (q.assigned === 'me') where.add('r.allocated_user_id = ?', actor.userId);

@@ -363,7 +363,14 @@ export class OfferResponseDto {
 export class ReferralQuery extends PageQuery {
   @ApiPropertyOptional({ enum: REFERRAL_STATUSES }) @IsOptional() @IsIn(REFERRAL_STATUSES) status?: string;
   @ApiPropertyOptional({ enum: URGENCIES }) @IsOptional() @IsIn(URGENCIES) urgency?: string;
-  @ApiPropertyOptional({ enum: ['me'] }) @IsOptional() @IsIn(['me']) assigned?: 'me';
+  @ApiPropertyOptional({
+    enum: ['me'],
+    description:
+      'My jobs: the open referrals allocated to me, and any that ended while my assessment of it is still open (mine to record and close).',
+  })
+  @IsOptional()
+  @IsIn(['me'])
+  assigned?: 'me';
   @ApiPropertyOptional({ format: 'date-time', name: 'due_before' }) @IsOptional() @IsInstant() due_before?: string;
   @ApiPropertyOptional({ description: 'Include closed, withdrawn, not-accepted and transferred referrals.' })
   @IsOptional()
