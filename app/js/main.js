@@ -197,6 +197,9 @@ const SESSION_ENDED = 'Your session has ended (you were signed out by the servic
 const SIGNED_OUT_ELSEWHERE =
   'You have signed out (in another tab or window of the app on this phone), so this one is signed out too. Sign in again to go on.';
 
+/** Opening the app, the refresh unanswered this long: the kept pack is shown (as without a signal) while it goes on. */
+const OPEN_WAIT_MS = 5_000;
+
 function App() {
   const [phase, setPhase] = useState('starting');
   const [me, setMe] = useState(null);
@@ -239,19 +242,26 @@ function App() {
       return off;
     }
     // A reload keeps the session: the refresh cookie is exchanged for a new access token.
-    // Opened without a signal: the jobs the phone kept for this user, until the session can be resumed.
+    // Opened without a signal: the jobs the phone kept for this user, until the session can be resumed. A link that
+    // stalls (connected, but no answer) is no signal too: after OPEN_WAIT_MS the kept pack is shown while the refresh
+    // goes on (bounded, session.js); if it is answered later the session resumes from it as after any lost signal.
+    let resumed = false;
+    const openKept = (orSignIn) =>
+      resumeOffline()
+        .then((kept) => {
+          if (resumed || phaseNow.current !== 'starting') return;
+          if (!kept) return orSignIn && setPhase('signed-out');
+          resumed = true;
+          setMe(kept);
+          setPhase('signed-in');
+          deviceSignedIn(kept);
+        })
+        .catch(() => orSignIn && phaseNow.current === 'starting' && setPhase('signed-out'));
+    const slow = setTimeout(() => void openKept(false), OPEN_WAIT_MS);
     refresh()
       .then((ok) => ok || setPhase('signed-out'))
-      .catch(() =>
-        resumeOffline()
-          .then((kept) => {
-            if (!kept) return setPhase('signed-out');
-            setMe(kept);
-            setPhase('signed-in');
-            deviceSignedIn(kept);
-          })
-          .catch(() => setPhase('signed-out')),
-      );
+      .catch(() => openKept(true))
+      .finally(() => clearTimeout(slow));
     return off;
   }, []);
 

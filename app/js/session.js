@@ -261,31 +261,39 @@ export function signedIn() {
 export async function signIn(email, password) {
   // A sign-out this phone could not tell the service about is told first: the session it left open is ended.
   if (pendingSignOut() && (await finishSignOut()) === 'pending') throw new TypeError('No signal.');
-  let res;
-  try {
-    res = await fetch('/auth/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...APP_HEADER },
-      body: JSON.stringify({ email, password }),
-      credentials: 'same-origin',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (caught) {
-    throw caught && caught.name === 'TimeoutError' ? new TypeError('The service did not answer in time.') : caught;
-  }
+  const res = await bounded('/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...APP_HEADER },
+    body: JSON.stringify({ email, password }),
+    credentials: 'same-origin',
+  });
   if (!res.ok) throw await problemOf(res);
   accept(await res.json(), 'form');
 }
 
-/** Exchanges the refresh cookie for a new access token (one exchange at a time). False when the session is over. */
+/** A fetch bounded like every request of the app: unanswered in REQUEST_TIMEOUT_MS, it fails as if there were no signal. */
+async function bounded(path, init) {
+  try {
+    return await fetch(path, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (caught) {
+    throw caught && caught.name === 'TimeoutError' ? new TypeError('The service did not answer in time.') : caught;
+  }
+}
+
+/**
+ * Exchanges the refresh cookie for a new access token (one exchange at a time). False when the session is over.
+ * Unanswered in time it fails as without a signal (a TypeError): the app opens on the kept pack, and a read or the
+ * outbox waiting on it is answered as without a signal, never held for ever by a link that stalls.
+ */
 export function refresh() {
   refreshing ??= (async () => {
     try {
-      const res = await fetch('/auth/refresh', {
+      const res = await bounded('/auth/refresh', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...APP_HEADER },
         body: '{}',
         credentials: 'same-origin',
+        cache: 'no-store',
       });
       if (res.ok) {
         accept(await res.json());
@@ -577,7 +585,7 @@ function tellServiceWorker() {
  */
 export async function apiFile(path, accept) {
   const call = () =>
-    fetch(path, {
+    bounded(path, {
       headers: { Accept: accept, ...(access ? { Authorization: `Bearer ${access.token}` } : {}) },
       credentials: 'same-origin',
       cache: 'no-store',

@@ -12,6 +12,19 @@ const CACHE = `amhp-shell-${VERSION}`;
 const DATA_PREFIX = 'amhp-data-';
 const SHELL = /** @type {string[]} */ ('{{SHELL}}');
 
+/**
+ * A link that stalls (connected, but no answer) is no signal too. The page gives a request up after 20 s
+ * (session.js); a person-free read is given up here sooner, so that its kept copy is answered in time, and the app's
+ * own page after NAVIGATE_WAIT_MS, so that the kept shell opens (onto the kept job pack) instead of a blank screen.
+ */
+const PERSON_FREE_WAIT_MS = 15_000;
+const NAVIGATE_WAIT_MS = 10_000;
+
+/** The network's answer, or a failure (as without a signal) when none came in `ms`. */
+function answeredWithin(promise, ms) {
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new TypeError('No answer in time.')), ms))]);
+}
+
 /** The API reads that carry no person's data, kept for use without a signal. */
 const PERSON_FREE = [
   /^\/auth\/me$/,
@@ -79,7 +92,7 @@ async function personFree(request, user) {
   const key = new Request(request.url);
   const setOut = Date.now();
   try {
-    const res = await fetch(request);
+    const res = await answeredWithin(fetch(request), PERSON_FREE_WAIT_MS);
     if (res.status === 200 && signedOutAt < setOut) {
       const copy = res.clone();
       const headers = new Headers(copy.headers);
@@ -110,7 +123,7 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.mode === 'navigate' || url.pathname === '/app/') {
     // The page itself: the network first (a new release shows at once), the kept copy without a signal.
-    event.respondWith(fetch(request).catch(() => caches.match('/app/', { cacheName: CACHE })));
+    event.respondWith(answeredWithin(fetch(request), NAVIGATE_WAIT_MS).catch(() => caches.match('/app/', { cacheName: CACHE })));
     return;
   }
   event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));

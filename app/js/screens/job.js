@@ -231,7 +231,11 @@ function NotYoursScreen({ wasHers, unrecorded, ended }) {
       ${
         unrecorded.length > 0 &&
         html`<p>
-          ${`Not recorded, because the job is no longer yours: ${unrecorded.join('; ')}. Tell the hub what you did, so that it is recorded; it is no longer kept on this phone.`}
+          ${
+            wasHers
+              ? `Not recorded, because the job is no longer yours: ${unrecorded.join('; ')}. Tell the hub what you did, so that it is recorded; it is no longer kept on this phone.`
+              : `Not recorded, because the job is not yours: ${unrecorded.join('; ')}. Tell the hub what you did, so that the AMHP who holds it can record it.`
+          }
         </p>`
       }
     </div>
@@ -246,6 +250,30 @@ function EndedUnderAssessment({ referral, assessment }) {
     <p>
       ${referral.decisionReason ? `The hub gave this reason: ${referral.decisionReason}. ` : ''}Your assessment stays open for you:
       record what you did and the outcome (for example not detained, with what was put in place instead).
+    </p>
+  </div>`;
+}
+
+/**
+ * Whether the job is hers to record: allocated to her, or its assessment led by her (one under way stays hers to
+ * finish when the referral ends). A job she may only read (as the AMHP on duty, or from a page about a job that went
+ * to a colleague) is never shown as hers.
+ */
+export function holdsJob(me, referral, assessment) {
+  return Boolean(me && (referral.allocatedUserId === me.id || (assessment && assessment.leadAmhpUserId === me.id)));
+}
+
+/** A job she may read but that is not hers: said first, and nothing on the screen records anything on it. */
+function NotHeld({ referral }) {
+  return html`<div class="nhsuk-warning-callout app-not-held" role="status">
+    <h2 class="nhsuk-warning-callout__label">Not your job</h2>
+    <p>
+      ${
+        referral.allocatedUserId
+          ? 'This job is allocated to another AMHP, not to you.'
+          : 'This job is not allocated to anyone yet (it may still be offered: see Now).'
+      }
+      You can read it, but only the AMHP who holds it records what happens. If you are there, ring the hub.
     </p>
   </div>`;
 }
@@ -299,8 +327,8 @@ export function JobScreen({ me, params }) {
   const id = params.id;
   // The job is not, or no longer, hers (the service's 403 no-relationship): { wasHers } once known.
   const [notYours, setNotYours] = useState(null);
-  const shown = useRef(false); // this screen showed the job (it was hers then)
-  shown.current = shown.current || Boolean(referral);
+  const shown = useRef(false); // this screen showed the job as hers (allocated to her, or her assessment)
+  shown.current = shown.current || Boolean(referral && holdsJob(me, referral, assessment));
   const { refused } = useOutbox();
   const mineRefused = refused.filter((i) => i.tag && i.tag.startsWith(`step:${id}:`) && i.problem && i.problem.code === NO_RELATIONSHIP);
 
@@ -318,8 +346,10 @@ export function JobScreen({ me, params }) {
     setNr(null);
     setRelatives([]);
     setNotice(null);
-    const dropped = await dropJobChanges(id, aid).catch(() => []);
-    setNotYours({ wasHers, lost: [...(lost ? [lost] : []), ...dropped], ended: await whyEnded(id) });
+    // A job never hers has nothing of hers kept on the phone to drop, and no allocation of hers that ended.
+    const dropped = wasHers ? await dropJobChanges(id, aid).catch(() => []) : [];
+    setNotYours({ wasHers, lost: [...(lost ? [lost] : []), ...dropped], ended: wasHers ? await whyEnded(id) : null });
+    if (!wasHers) return;
     await forgetJob(id).catch(() => undefined);
     void refreshPack(me).catch(() => undefined);
   }
@@ -399,6 +429,34 @@ export function JobScreen({ me, params }) {
   if (notYours) {
     const unrecorded = [...notYours.lost, ...mineRefused.map((i) => `${i.what} (saved ${localTime(i.created)})`)];
     return html`<${NotYoursScreen} wasHers=${notYours.wasHers} unrecorded=${unrecorded} ended=${notYours.ended} />`;
+  }
+
+  if (referral && !holdsJob(me, referral, assessment)) {
+    const p = referral.person;
+    return html`
+      <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main" tabindex="-1">
+        <p class="app-back"><a class="nhsuk-back-link" href=${href('/')}>Back to Now</a></p>
+        <h1 class="nhsuk-heading-l app-job__title">${p.givenName} ${p.familyName}</h1>
+        <p class="nhsuk-body app-muted">
+          ${referral.reference} · ${word(referral.urgency)} · ${legal(referral.legalContext.kind)} · ${STATUS[referral.status] || word(referral.status)}
+        </p>
+        <${NotHeld} referral=${referral} />
+        ${error && html`<div class="nhsuk-error-summary" role="alert"><p class="nhsuk-body">${error}</p></div>`}
+        <section aria-labelledby="clocks-heading" id="clocks" class="app-section">
+          <h2 class="nhsuk-heading-m" id="clocks-heading">Clocks</h2>
+          ${
+            referral.clocks.length
+              ? html`<ul class="nhsuk-list app-clocks">${referral.clocks.map((c) => html`<${Clock} key=${c.id} clock=${c} now=${now} />`)}</ul>`
+              : html`<p class="nhsuk-body">No statutory clock is running.</p>`
+          }
+        </section>
+        <${PersonSection} referral=${referral} person=${person} now=${now} />
+        <${RisksSection} referral=${referral} />
+        <${NearestRelativeSection} nr=${nr} relatives=${relatives} assessment=${null} onRecorded=${recorded} />
+        <${ContactsSection} referral=${referral} relatives=${relatives} />
+        <${DoctorsSection} doctors=${doctors} />
+      </main>
+    `;
   }
 
   if (!referral) {

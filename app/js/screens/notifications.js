@@ -43,6 +43,19 @@ const STEP_WORDS = {
 };
 const VIA_WORDS = { app: 'in the app', notification: 'from the notification', gateway: 'by text or call' };
 
+/**
+ * A page the service closed (acknowledged via `system`): what it paged her about is no longer hers to act on, said
+ * plainly (an offer taken or allocated elsewhere is never shown as her job, nor a clock page of a job reallocated away).
+ */
+const CLOSED_WORDS = {
+  'accepted-by-another': 'No longer waits for you: another AMHP accepted this job, and nothing more is needed from you.',
+  allocated: 'No longer waits for you: a manager allocated this job, so the offer is closed.',
+  'referral-ended': 'No longer waits for you: the referral ended (withdrawn, closed or transferred).',
+  'amhp-not-eligible': 'No longer waits for you: the offer was withdrawn, as you may not act as an AMHP now.',
+  reallocated: 'No longer waits for you: this job is no longer allocated to you.',
+};
+const closedWords = (page) => (page.closedReason ? CLOSED_WORDS[page.closedReason] || 'No longer waits for you.' : null);
+
 const pushSupported = () => 'serviceWorker' in navigator && 'PushManager' in self && 'Notification' in self;
 
 /** The VAPID key (base64url) as the bytes PushManager.subscribe wants. */
@@ -98,7 +111,9 @@ function jobLink(page, me) {
 }
 
 function PageItem({ page, busy, onAck, me, jobs }) {
-  const to = jobLink(page, me);
+  const closed = closedWords(page);
+  // A job that went elsewhere is not opened from here as if it were hers.
+  const to = closed ? null : jobLink(page, me);
   const job = page.referralId && jobs ? jobs.get(page.referralId) : null;
   const open = to
     ? html`<p class="nhsuk-body-s app-page__job">
@@ -117,9 +132,11 @@ function PageItem({ page, busy, onAck, me, jobs }) {
         </p>
         ${open}
         ${
-          acked
-            ? html`<p class="nhsuk-body-s">Acknowledged ${VIA_WORDS[page.acknowledgedVia] || ''} at ${localTime(page.acknowledgedAt)}</p>`
-            : html`<div class="app-actions">
+          closed
+            ? html`<p class="nhsuk-body-s app-page__closed">${closed} (${localTime(page.acknowledgedAt)})</p>`
+            : acked
+              ? html`<p class="nhsuk-body-s">Acknowledged ${VIA_WORDS[page.acknowledgedVia] || ''} at ${localTime(page.acknowledgedAt)}</p>`
+              : html`<div class="app-actions">
               <button type="button" class="nhsuk-button" disabled=${busy} onClick=${() => onAck(page.id)}>
                 Acknowledge<span class="nhsuk-u-visually-hidden"> ${page.title}, ${localTime(page.createdAt)}</span>
               </button>
@@ -265,7 +282,9 @@ export function NotificationsScreen({ me, path }) {
       // Kept on the phone: the service has not heard it yet, so the page may still be passed on up the duty chain.
       setStatus(
         page
-          ? `${page.title}: acknowledged.`
+          ? closedWords(page)
+            ? `${page.title}: ${closedWords(page)}`
+            : `${page.title}: acknowledged.`
           : `${keptText('Your acknowledgement')} Until it is sent, the page may still be passed on to the next person on the duty chain.`,
       );
       setError(null);

@@ -85,6 +85,17 @@ function Job({ referral, now }) {
   `;
 }
 
+/**
+ * When the offer is passed on up the duty chain (DUTY-03), said in the tense it is in: a time still to come, or one
+ * gone by (the chain has moved on; offers do not lapse, so she may still accept it).
+ */
+export function escalationWords(offer, now) {
+  const at = Date.parse(offer.escalatesAt);
+  if (Number.isFinite(at) && now >= at)
+    return `Offered ${offer.offeredAtLocal}. Nobody accepted it by ${offer.escalatesAtLocal}, so it has been passed on up the duty chain; you can still accept it.`;
+  return `Offered ${offer.offeredAtLocal}. If nobody accepts by ${offer.escalatesAtLocal}, it is passed on up the duty chain.`;
+}
+
 function Offer({ offer, now, onAnswered }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
@@ -107,8 +118,10 @@ function Offer({ offer, now, onAnswered }) {
       });
       onAnswered(accept ? `You accepted ${offer.reference}: it is now one of your jobs.` : `You declined ${offer.reference}.`);
     } catch (err) {
-      setError(err instanceof TypeError ? unreachable : err.message);
-      if (err.status === 409) onAnswered(null); // taken or withdrawn meanwhile: the list catches up
+      // Taken by another AMHP, allocated, ended, or answered on her other phone meanwhile (409): the card goes as the
+      // list catches up, so what the service said happened is said by the screen, not by the card it removes.
+      if (err.status === 409) onAnswered(`${offer.reference}: ${err.message}`);
+      else setError(err instanceof TypeError ? unreachable : err.message);
     } finally {
       sending.current = false;
       setBusy(false);
@@ -122,7 +135,7 @@ function Offer({ offer, now, onAnswered }) {
         <p class="nhsuk-body-s app-muted">
           ${offer.reference} · ${word(offer.urgency)} · ${legal(offer.legalContext)}${offer.location ? ` · ${offer.location}` : ''}
         </p>
-        <p class="nhsuk-body-s">Offered ${offer.offeredAtLocal}. If nobody accepts by ${offer.escalatesAtLocal}, it is passed on up the duty chain.</p>
+        <p class="nhsuk-body-s">${escalationWords(offer, now)}</p>
         ${
           offer.clocks.length > 0 &&
           html`<ul class="nhsuk-list app-clocks">
@@ -214,8 +227,7 @@ export function NowScreen({ me }) {
                 offer=${o}
                 now=${now}
                 onAnswered=${(text) => {
-                  // Taken or withdrawn meanwhile (null) keeps what an earlier answer said.
-                  if (text !== null) setAnswered(text);
+                  setAnswered(text);
                   void load();
                 }}
               />`,
