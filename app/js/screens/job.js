@@ -265,16 +265,12 @@ export function holdsJob(me, referral, assessment) {
 
 /** A job she may read but that is not hers: said first, and nothing on the screen records anything on it. */
 function NotHeld({ referral }) {
+  const whose = referral.allocatedUserId
+    ? 'This job is allocated to another AMHP, not to you.'
+    : 'This job is not allocated to anyone yet (it may still be offered: see Now).';
   return html`<div class="nhsuk-warning-callout app-not-held" role="status">
     <h2 class="nhsuk-warning-callout__label">Not your job</h2>
-    <p>
-      ${
-        referral.allocatedUserId
-          ? 'This job is allocated to another AMHP, not to you.'
-          : 'This job is not allocated to anyone yet (it may still be offered: see Now).'
-      }
-      You can read it, but only the AMHP who holds it records what happens. If you are there, ring the hub.
-    </p>
+    <p>${`${whose} You can read it, but only the AMHP who holds it records what happens. If you are there, ring the hub.`}</p>
   </div>`;
 }
 
