@@ -804,33 +804,30 @@ describe('s.4 (APP-05, APP-10, APP-11, APP-14, COP-08)', () => {
   it.each<[string, Partial<RecommendationFacts>, Partial<RecommendationFacts>, boolean, string | null]>([
     [
       "a register doctor sharing the s.4 doctor's name but not her GMC number",
-      { doctorId: 'd1', gmcNumber: '4100001' },
+      { doctorId: 'dA', gmcNumber: '4100001' },
       { doctorId: 'd2', gmcNumber: '7056789', doctorName: 'Dr Adams' },
       true,
       null,
     ],
     [
       'the s.4 doctor entered again ad hoc by name',
-      { doctorId: 'd1', gmcNumber: '4100001' },
+      { doctorId: 'dA', gmcNumber: '4100001' },
       { doctorId: null, gmcNumber: null, doctorName: 'Adams' },
       false,
       'recommendations-doctor-may-be-same',
     ],
     [
       'the s.4 doctor entered again ad hoc with her GMC number under another spelling',
-      { doctorId: 'd1', gmcNumber: '4100001' },
+      { doctorId: 'dA', gmcNumber: '4100001' },
       { doctorId: null, gmcNumber: '4100001', doctorName: 'Dr J. Adams' },
       false,
       'recommendations-same-doctor',
     ],
   ])('APP-11: converting on %s', (_name, first, second, valid, code) => {
-    const f = s4();
-    const result = s4Conversion(
-      withRecs(f, [
-        { ...f.recommendations[0], ...first },
-        { ...f.recommendations[1], ...second },
-      ]),
-    );
+    // The second doctor as given (and declared under that name, COI-09); the s.4 doctor as given (from the register:
+    // her declaration is the one recorded for her register id, dA).
+    const f = s4(second);
+    const result = s4Conversion(withRecs(f, [{ ...f.recommendations[0], ...first }, f.recommendations[1]]));
     expect(result.valid).toBe(valid);
     expect(result.findings.map((x) => x.code)).toEqual(code ? [code] : []);
   });

@@ -1840,9 +1840,11 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
   // MED-01 (s.12(1); s.2(3), s.3(3), s.4(3), s.7(3)): an application is founded on recommendations already given, so
   // each founding doctor examined the patient and signed at or before the instant the application is signed, not
   // merely on or before its date: one given later the same day did not exist when the applicant signed.
+  // An application not yet made is checked as if signed now: a recommendation recorded a moment later (a phone's clock
+  // a little ahead, within the skew every recorded time is allowed) is one the applicant will sign after.
   for (const r of recs) {
     const signedDay = day(ctx, r.signedAt);
-    if (r.examinedAt.getTime() > app.signedAt.getTime()) {
+    if (!app.notYetMade && r.examinedAt.getTime() > app.signedAt.getTime()) {
       add(
         ctx,
         'MED-01',
@@ -1851,7 +1853,7 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
         `${r.doctorName} examined the patient at ${local(ctx, r.examinedAt)}, after the application was signed at ${local(ctx, app.signedAt)}. An application is founded on recommendations already given: the examination and the recommendation must come before the applicant signs. Correct the times, or sign the application again after the recommendation.`,
         C.med01,
       );
-    } else if (r.signedAt.getTime() > app.signedAt.getTime()) {
+    } else if (!app.notYetMade && r.signedAt.getTime() > app.signedAt.getTime()) {
       add(
         ctx,
         'MED-01',
