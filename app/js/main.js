@@ -1,7 +1,7 @@
 // The app's entry: the session decides between sign-in and the signed-in screens; the hash path (#/...) picks the
 // screen from the routes table (app/js/routes.js), so every screen is the same cached page.
 import { render, useEffect, useRef, useState } from './deps.js';
-import { html, useTitle } from './ui.js';
+import { html, useServerNow, useTitle } from './ui.js';
 import { api, finishSignOut, onSessionChange, pendingSignOut, previousUserId, refresh, signOut } from './session.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES } from './routes.js';
@@ -9,6 +9,7 @@ import { currentPath, href, match, navigate, usePath } from './router.js';
 import { DeviceStatus, deviceSignedIn, readyToSignOut } from './offline.js';
 import { resumeOffline } from './pack.js';
 import { localTime } from './time.js';
+import { forgetDrafts, keepDrafts } from './drafts.js';
 
 /** Whether the user holds one of the route's roles (a route without roles is for everyone signed in). */
 const mayOpen = (route, me) => !route.roles || route.roles.some((role) => me.roles.includes(role));
@@ -53,6 +54,15 @@ function Header({ me, path, onSignOut }) {
       ${me && html`<${DeviceStatus} />`}
     </header>
   `;
+}
+
+/**
+ * On paper (printed, or saved as a PDF to share at handover), when it was printed: the countdowns on it ("2 h 17 min
+ * left") are as at that time, and each says so (app.css hides the controls and shows this line in print only).
+ */
+function PrintedAt() {
+  const now = useServerNow();
+  return html`<p class="nhsuk-body-s app-print-only app-printed">Printed ${localTime(now)}: times left are as at then.</p>`;
 }
 
 function NotFound() {
@@ -212,6 +222,8 @@ function App() {
   useEffect(() => {
     const off = onSessionChange((on, how) => {
       if (!on) {
+        // What she typed and did not send is not kept for whoever signs in next.
+        forgetDrafts();
         // Ended by the service, or by her in another tab, not here: say so on the sign-in screen.
         if (phaseNow.current === 'signed-in' && !signingOut.current)
           setNotice(how === 'signed-out-elsewhere' ? SIGNED_OUT_ELSEWHERE : SESSION_ENDED);
@@ -308,9 +320,13 @@ function App() {
       html`<main class="nhsuk-width-container nhsuk-main-wrapper" id="main"><p class="nhsuk-body">Loading…</p></main>`
     }
     ${phase === 'signed-out' && html`<${SignIn} notice=${notice} />`}
+    ${phase === 'signed-in' && me && html`<${PrintedAt} />`}
     ${phase === 'signed-in' && me && html`<${Screen} me=${me} path=${path} />`}
   `;
 }
+
+// Drafts of every form survive a change of screen (app/js/drafts.js); started before the first screen is shown.
+keepDrafts();
 
 const root = document.getElementById('app');
 root.textContent = '';

@@ -235,6 +235,7 @@ export function NotificationsScreen({ me, path }) {
   const [status, setStatus] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [focusStatus, setFocusStatus] = useState(0);
   const [hub, setHub] = useState(null);
   const [jobs, setJobs] = useState(null);
   const manager = me.roles.includes('manager');
@@ -275,6 +276,14 @@ export function NotificationsScreen({ me, path }) {
     setPhone((s) => ({ ...s, endpoint: sub ? sub.endpoint : null }));
   }
 
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!focusStatus || (active && active !== document.body && document.contains(active))) return;
+    const target = document.getElementById('pages-status') || document.getElementById('pages-heading');
+    if (target && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    if (target) target.focus();
+  }, [focusStatus]);
+
   async function acknowledge(id, via = 'app') {
     setBusy(true);
     try {
@@ -290,6 +299,9 @@ export function NotificationsScreen({ me, path }) {
       setError(null);
       if (page) void closeAlerts(null, id);
       await load();
+      // Tapped here, the card moved from one list to the other and took the focus with it: it goes to what the
+      // screen says of it, not to the page (where the next Tab would start over from the top).
+      if (via === 'app') setFocusStatus((n) => n + 1);
     } catch (err) {
       if (err && err.status === 404 && via === 'notification') {
         // An alert left on this phone by someone else who used it (or one taken back): not hers to acknowledge.
@@ -375,7 +387,7 @@ export function NotificationsScreen({ me, path }) {
     <main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main">
       <h1 class="nhsuk-heading-l">Notifications</h1>
       ${error && html`<div class="nhsuk-error-summary" role="alert" tabindex="-1"><p class="nhsuk-body">${error}</p></div>`}
-      ${status && html`<div class="nhsuk-inset-text" role="status"><p>${status}</p></div>`}
+      ${status && html`<div class="nhsuk-inset-text" role="status" id="pages-status" tabindex="-1"><p>${status}</p></div>`}
       <section aria-labelledby="pages-heading">
         <h2 class="nhsuk-heading-m" id="pages-heading">To acknowledge</h2>
         ${

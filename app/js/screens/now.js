@@ -116,7 +116,10 @@ function Offer({ offer, now, onAnswered }) {
         body: {},
         idempotencyKey: `${key.current}-${accept ? 'accept' : 'decline'}`,
       });
-      onAnswered(accept ? `You accepted ${offer.reference}: it is now one of your jobs.` : `You declined ${offer.reference}.`);
+      onAnswered(
+        accept ? `You accepted ${offer.reference}: it is now one of your jobs.` : `You declined ${offer.reference}.`,
+        accept ? offer.referralId : null,
+      );
     } catch (err) {
       // Taken by another AMHP, allocated, ended, or answered on her other phone meanwhile (409): the card goes as the
       // list catches up, so what the service said happened is said by the screen, not by the card it removes.
@@ -163,6 +166,10 @@ export function NowScreen({ me }) {
   const [answered, setAnswered] = useState(null);
   const [error, setError] = useState(null);
   const [updated, setUpdated] = useState(null);
+  // After an answer the card she answered is gone (and the focus with it): once the lists are read again, the focus
+  // goes to the job she accepted in My jobs, or else to what the screen says of her answer, never to the page, where
+  // the next Tab would land on another offer's Accept (WCAG 2.4.3).
+  const [focusTo, setFocusTo] = useState(null);
   const now = useServerNow();
   const isAmhp = me.roles.includes('amhp');
 
@@ -191,6 +198,15 @@ export function NowScreen({ me }) {
     }
   }
 
+  useEffect(() => {
+    if (!focusTo) return;
+    const job = focusTo.job && document.querySelector(`#main .app-job-link[href="${href(`/jobs/${focusTo.job}`)}"]`);
+    const target = job || ['now-answered', 'offers-heading', 'jobs-heading'].map((id) => document.getElementById(id)).find(Boolean);
+    if (!target) return;
+    if (!job && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus();
+  }, [focusTo]);
+
   useTitle('Now – AMHP duty');
   useEffect(() => {
     void load();
@@ -214,7 +230,7 @@ export function NowScreen({ me }) {
         <button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${load}>Refresh</button>
       </p>`
       }
-      ${answered && html`<div class="nhsuk-inset-text" role="status"><p>${answered}</p></div>`}
+      ${answered && html`<div class="nhsuk-inset-text" role="status" id="now-answered" tabindex="-1"><p>${answered}</p></div>`}
       ${
         offers.length > 0 &&
         html`<section aria-labelledby="offers-heading">
@@ -226,9 +242,10 @@ export function NowScreen({ me }) {
                 key=${o.offerId}
                 offer=${o}
                 now=${now}
-                onAnswered=${(text) => {
+                onAnswered=${async (text, job) => {
                   setAnswered(text);
-                  void load();
+                  await load();
+                  setFocusTo({ job });
                 }}
               />`,
           )}
