@@ -172,6 +172,46 @@ describe('the job pack on the duty AMHP’s phone', () => {
     expect(await myJobs()).toEqual([]);
   });
 
+  it('a co-AMHP named on an open assessment has it in her pack as one she attends: the assessment and its checklist, never the referral or the person’s record', async () => {
+    const lead = await amhp(t);
+    const second = await amhp(t);
+    const job = await allocated(lead, 'Avocet');
+    const assessment = (
+      await as(lead)
+        .post('/assessments', { referralId: job.id, otherAmhpUserIds: [second.id] })
+        .expect(201)
+    ).body;
+
+    const pack = (await as(second).get('/me/job-pack').expect(200)).body;
+    expect(pack.jobs).toEqual([]);
+    expect(pack.assisting).toEqual([
+      {
+        assessment: (await as(second).get(`/assessments/${assessment.id}`).expect(200)).body,
+        checks: (await as(second).get(`/assessments/${assessment.id}/checks`).expect(200)).body,
+      },
+    ]);
+    expect(JSON.stringify(pack)).not.toContain('Ann Marsh');
+    // Read as what it is: her reading of that assessment, on the relationship the lead's naming gave her.
+    const [read] = await t.sql<{ access_basis: string; subject_person_id: string }>(
+      `SELECT access_basis, subject_person_id FROM audit_events
+        WHERE actor_id = $1 AND action = 'assessment.read' AND resource_id = $2 ORDER BY id LIMIT 1`,
+      [second.id, assessment.id],
+    );
+    expect(read).toEqual({ access_basis: 'relationship:conducted', subject_person_id: job.personId });
+    // The lead's own pack holds it as her job, not as one she attends.
+    const leads = (await as(lead).get('/me/job-pack').expect(200)).body;
+    expect(leads.jobs.map((j: { referral: { id: string } }) => j.referral.id)).toContain(job.id);
+    expect(leads.assisting).toEqual([]);
+    // No longer named, it leaves her pack.
+    await t.http
+      .patch(`/assessments/${assessment.id}`)
+      .set('authorization', lead.auth)
+      .set('if-match', `"v${assessment.version}"`)
+      .send({ otherAmhpUserIds: [] })
+      .expect(200);
+    expect((await as(second).get('/me/job-pack').expect(200)).body.assisting).toEqual([]);
+  });
+
   it('only an AMHP has a job pack', async () => {
     await as(police).get('/me/job-pack').expect(403);
     await as(manager).get('/me/job-pack').expect(403);

@@ -193,6 +193,8 @@ export function stopPack() {
 }
 
 const ID = '([0-9a-fA-F-]{36})';
+/** What the pack holds of each assessment: her jobs' and those she attends as a co-AMHP (`assisting`). */
+const heldAssessments = (p) => [...p.jobs.filter((j) => j.assessment), ...(p.assisting || [])];
 const READS = [
   [new RegExp(`^/referrals/${ID}$`), (p, [id]) => p.jobs.find((j) => j.referral.id === id)?.referral],
   [new RegExp(`^/people/${ID}$`), (p, [id]) => p.jobs.find((j) => j.person.id === id)?.person],
@@ -204,8 +206,8 @@ const READS = [
     },
   ],
   [new RegExp(`^/people/${ID}/nearest-relative$`), (p, [id]) => p.jobs.find((j) => j.person.id === id)?.nearestRelative],
-  [new RegExp(`^/assessments/${ID}$`), (p, [id]) => p.jobs.find((j) => j.assessment?.id === id)?.assessment],
-  [new RegExp(`^/assessments/${ID}/checks$`), (p, [id]) => p.jobs.find((j) => j.assessment?.id === id)?.checks ?? undefined],
+  [new RegExp(`^/assessments/${ID}$`), (p, [id]) => heldAssessments(p).find((j) => j.assessment.id === id)?.assessment],
+  [new RegExp(`^/assessments/${ID}/checks$`), (p, [id]) => heldAssessments(p).find((j) => j.assessment.id === id)?.checks ?? undefined],
 ];
 
 /** The kept pack's answer to a GET, or undefined when the pack does not hold it. */
@@ -217,12 +219,18 @@ export function answerFromPack(pack, path) {
   }
   if (bare === '/assessments' && q.get('referralId') && !q.get('cursor')) {
     const job = pack.jobs.find((j) => j.referral.id === q.get('referralId'));
-    return job && { items: job.assessment ? [job.assessment] : [], nextCursor: null };
+    if (job) return { items: job.assessment ? [job.assessment] : [], nextCursor: null };
+    const attended = (pack.assisting || []).find((x) => x.assessment.referralId === q.get('referralId'));
+    return attended && { items: [attended.assessment], nextCursor: null };
+  }
+  // Her open assessments (Now reads them for those she attends as a co-AMHP): all the pack holds.
+  if (bare === '/assessments' && q.get('assigned') === 'me' && q.get('status') === 'open' && !q.get('cursor') && !q.get('referralId')) {
+    return { items: heldAssessments(pack).map((j) => j.assessment).filter((a) => a.status === 'open'), nextCursor: null };
   }
   const checks = /^\/assessments\/([0-9a-fA-F-]{36})\/checks$/.exec(bare);
   if (checks && [...q.keys()].every((k) => k === 'section')) {
     // The checklist kept is the one for the assessment's section: another section's is not on the phone.
-    const kept = pack.jobs.find((j) => j.assessment?.id === checks[1])?.checks;
+    const kept = heldAssessments(pack).find((j) => j.assessment.id === checks[1])?.checks;
     return kept && (!q.get('section') || q.get('section') === kept.section) ? kept : undefined;
   }
   if (search) return undefined;

@@ -10,7 +10,7 @@ import { RelativesService } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
 import { ReferralsService } from '../referrals/referrals.service';
 import { formatLocal } from '../statute/clocks';
-import type { JobPackDto, JobPackJobDto } from './dto/job-pack.dto';
+import type { JobPackAssistingDto, JobPackDto, JobPackJobDto } from './dto/job-pack.dto';
 
 /** An AMHP holds a handful of jobs at once; the pack is capped so a phone never carries a caseload. */
 export const JOB_PACK_MAX_JOBS = 20;
@@ -21,7 +21,8 @@ export const JOB_PACK_MAX_JOBS = 20;
  *
  * It is composed from the owning modules' own reads, each deciding access and auditing what it shows, all in ONE
  * transaction: the pack is either read and audited whole, or not at all. Only referrals allocated to the caller and
- * still open are in it, and each person only while the policy lets the caller read them (the allocation does).
+ * still open are in it, and each person only while the policy lets the caller read them (the allocation does); and,
+ * apart, the open assessments she attends as a co-AMHP (`assisting`), as far as she may read them.
  */
 @Injectable()
 export class JobPackService {
@@ -67,12 +68,23 @@ export class JobPackService {
         const checks = assessment && assessment.status !== 'closed' ? await this.assessments.checks(actor, assessment.id) : null;
         jobs.push({ referral, person: people[i], ...relatives[i], assessment, checks });
       }
+      // The open assessments she attends as a co-AMHP named by the lead: the assessment and its checklist, as the
+      // service lets her read them (assessment-record.read through `conducted`; each an audited read), never the
+      // referral or the person's record. Not her own jobs, already above.
+      const held = new Set(open.map((j) => j.referral.id));
+      const attended = await this.assessments.list(actor, { assigned: 'me', status: 'open', limit: JOB_PACK_MAX_JOBS });
+      const assisting: JobPackAssistingDto[] = [];
+      for (const assessment of attended.items) {
+        if (assessment.leadAmhpUserId === actor.userId || held.has(assessment.referralId)) continue;
+        assisting.push({ assessment, checks: await this.assessments.checks(actor, assessment.id) });
+      }
       const expiresAt = new Date(now.getTime() + this.config.clientOfflineHours * 3_600_000);
       return {
         generatedAt: now.toISOString(),
         expiresAt: expiresAt.toISOString(),
         expiresAtLocal: formatLocal(expiresAt, this.config.timeZone),
         jobs,
+        assisting,
       };
     });
   }

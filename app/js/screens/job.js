@@ -3,7 +3,7 @@
 // contacts and the s.12 doctors with numbers to call. Reads through api(); every change through record().
 import { html, word, legal, telHref, errorText, useServerNow, Clock, useTitle } from '../ui.js';
 import { useEffect, useRef, useState } from '../deps.js';
-import { api, learnServerTime, serverNow } from '../session.js';
+import { api, isNoSignal, learnServerTime, serverNow } from '../session.js';
 import { href } from '../router.js';
 import { localTime, londonDate } from '../time.js';
 import { Recorder } from './job-record.js';
@@ -12,6 +12,7 @@ import { useKeptNotice, useOutbox } from '../offline.js';
 import { forgetJob, packHoldsJob, refreshPack } from '../pack.js';
 import { ConflictsSection, InterviewForm, NearestRelativeForm, PlaceLink, RecommendationsSection } from './job-forms.js';
 import { Checklist, OutcomeSection, ReportSection } from './job-outcome.js';
+import { attendedAssessment, CoAmhpJob } from './job-co-amhp.js';
 
 const RISK_FLAGS = {
   weapons: 'Weapons',
@@ -323,6 +324,8 @@ export function JobScreen({ me, params }) {
   const id = params.id;
   // The job is not, or no longer, hers (the service's 403 no-relationship): { wasHers } once known.
   const [notYours, setNotYours] = useState(null);
+  // Not hers, but an open assessment of it she attends as a co-AMHP (named by its lead): that assessment, read-only.
+  const [attending, setAttending] = useState(null);
   const shown = useRef(false); // this screen showed the job as hers (allocated to her, or her assessment)
   shown.current = shown.current || Boolean(referral && holdsJob(me, referral, assessment));
   const { refused } = useOutbox();
@@ -373,6 +376,10 @@ export function JobScreen({ me, params }) {
       if (failed && failed.reason && failed.reason.code === NO_RELATIONSHIP) return await noLongerHers();
       setError(failed ? `Part of this job could not be loaded. ${errorText(failed.reason)}` : null);
     } catch (err) {
+      if (err && (err.code === NO_RELATIONSHIP || isNoSignal(err))) {
+        const attended = await attendedAssessment(id, me);
+        if (attended) return setAttending(attended);
+      }
       if (err && err.code === NO_RELATIONSHIP) return await noLongerHers();
       setError(errorText(err));
     }
@@ -421,6 +428,8 @@ export function JobScreen({ me, params }) {
       .then((r) => setReferral(r))
       .catch(() => undefined);
   }
+
+  if (attending && !referral) return html`<${CoAmhpJob} assessment=${attending} />`;
 
   if (notYours) {
     const unrecorded = [...notYours.lost, ...mineRefused.map((i) => `${i.what} (saved ${localTime(i.created)})`)];

@@ -6,6 +6,7 @@ import { newKey } from '../outbox.js';
 import { api, isNoSignal, learnServerTime } from '../session.js';
 import { localClock, localTime } from '../time.js';
 import { href } from '../router.js';
+import { AttendedJob, attendedOf, leadName } from './co-amhp.js';
 
 function DutyShift({ shift, when }) {
   return html`
@@ -162,6 +163,7 @@ function Offer({ offer, now, onAnswered }) {
 export function NowScreen({ me }) {
   const [duty, setDuty] = useState(null);
   const [jobs, setJobs] = useState(null);
+  const [attended, setAttended] = useState([]); // open assessments she attends as a co-AMHP
   const [offers, setOffers] = useState([]);
   const [answered, setAnswered] = useState(null);
   const [error, setError] = useState(null);
@@ -178,10 +180,11 @@ export function NowScreen({ me }) {
     // how old it is); only when none can be answered is it an error.
     const kept = (p) => p.catch((err) => (isNoSignal(err) ? undefined : Promise.reject(err)));
     try {
-      const [d, r, o] = await Promise.all([
+      const [d, r, o, a] = await Promise.all([
         kept(api('/rota/on-duty')),
         isAmhp ? kept(api('/referrals?assigned=me&limit=50')) : null,
         isAmhp ? kept(api('/me/offers')) : null,
+        isAmhp ? kept(api('/assessments?assigned=me&status=open&limit=20')) : null,
       ]);
       if (d === undefined && r === undefined) throw new TypeError('no signal');
       if (d) learnServerTime(d.at);
@@ -191,6 +194,7 @@ export function NowScreen({ me }) {
       if (d) setDuty(d);
       if (r !== undefined) setJobs(r ? r.items : []);
       if (o !== undefined) setOffers(o ? o.items : []);
+      if (a !== undefined) setAttended(attendedOf(a, me) || []);
       if (d) setUpdated(d.at);
       setError(null);
     } catch (err) {
@@ -259,9 +263,10 @@ export function NowScreen({ me }) {
         ${
           jobs === null
             ? html`<p class="nhsuk-body">Loading…</p>`
-            : jobs.length
+            : jobs.length || attended.length
               ? html`<ul class="nhsuk-list app-cards">
                 ${jobs.map((r) => html`<${Job} key=${r.id} referral=${r} now=${now} />`)}
+                ${attended.map((x) => html`<${AttendedJob} key=${x.id} assessment=${x} lead=${leadName(duty, x.leadAmhpUserId)} />`)}
               </ul>`
               : html`<p class="nhsuk-body">Nothing is allocated to you.</p>`
         }

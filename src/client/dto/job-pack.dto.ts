@@ -25,6 +25,16 @@ export class JobPackJobDto {
   checks: ChecksDto | null;
 }
 
+/**
+ * An assessment the caller attends as a co-AMHP named by its lead (`otherAmhpUserIds`): what the service lets her read
+ * of it (the assessment, with the person's identifiers, and its checklist), never the referral or the person's record,
+ * which are the allocated AMHP's. She records nothing on it (changes are the lead's, person.write).
+ */
+export class JobPackAssistingDto {
+  @ApiProperty({ type: AssessmentViewDto, description: 'As GET /assessments/{id} answers.' }) assessment: AssessmentViewDto;
+  @ApiProperty({ type: ChecksDto, description: 'As GET /assessments/{id}/checks answers.' }) checks: ChecksDto;
+}
+
 export class JobPackDto {
   @ApiProperty({ format: 'date-time', description: 'The service’s time when the pack was read: what the phone shows "as of".' })
   generatedAt: string;
@@ -40,4 +50,9 @@ export class JobPackDto {
     description: 'The caller’s open allocated jobs, soonest deadline first: a job no longer allocated to the caller is not here.',
   })
   jobs: JobPackJobDto[];
+  @ApiProperty({
+    type: [JobPackAssistingDto],
+    description: 'The open assessments the caller attends as a co-AMHP (named by the lead in otherAmhpUserIds), newest first.',
+  })
+  assisting: JobPackAssistingDto[];
 }
