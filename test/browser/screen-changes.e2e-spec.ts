@@ -45,7 +45,11 @@ describe('the duty AMHP’s app when the screen changes', () => {
     const [{ email }] = await t.sql<{ email: string }>('SELECT email FROM users WHERE id = $1', [other.userId]);
     colleague = { id: other.userId, email, displayName: other.displayName };
     const own = await demoBearer(t, amhp.email);
-    await t.http.post('/assessments').set('authorization', own).send({ referralId: s136.id, otherAmhpUserIds: [colleague.id] }).expect(201);
+    await t.http
+      .post('/assessments')
+      .set('authorization', own)
+      .send({ referralId: s136.id, otherAmhpUserIds: [colleague.id] })
+      .expect(201);
     for (const familyName of ['Brackley', 'Omondi']) {
       offered[familyName] = await demoReferral(t, manager, familyName);
       await accepted(t, manager, offered[familyName], [amhp.id]);
@@ -76,7 +80,10 @@ describe('the duty AMHP’s app when the screen changes', () => {
     await offers.filter({ hasText: 'Brackley' }).waitFor();
     expect(await offers.count()).toBe(2);
 
-    await offers.filter({ hasText: 'Brackley' }).getByRole('button', { name: /^Accept/ }).focus();
+    await offers
+      .filter({ hasText: 'Brackley' })
+      .getByRole('button', { name: /^Accept/ })
+      .focus();
     await page.keyboard.press('Enter');
     await page.locator('[role=status]', { hasText: 'You accepted' }).waitFor();
     await page.waitForFunction(() => document.activeElement?.tagName === 'A');
@@ -85,7 +92,10 @@ describe('the duty AMHP’s app when the screen changes', () => {
     await expect(focused()).resolves.not.toMatchObject({ text: expect.stringMatching(/^Accept/) });
 
     // Declining: the focus goes to what the screen says of it.
-    await offers.filter({ hasText: 'Omondi' }).getByRole('button', { name: /^Decline/ }).focus();
+    await offers
+      .filter({ hasText: 'Omondi' })
+      .getByRole('button', { name: /^Decline/ })
+      .focus();
     await page.keyboard.press('Enter');
     await page.locator('[role=status]', { hasText: 'You declined' }).waitFor();
     await page.waitForFunction(() => document.activeElement?.id === 'now-answered');
@@ -100,10 +110,13 @@ describe('the duty AMHP’s app when the screen changes', () => {
     await page.locator('#iv-alternatives').fill('Home treatment team\nCrisis house');
 
     // The service worker, asked by a tap on an alert, tells the open app to acknowledge its page.
-    await page.evaluate(() =>
-      navigator.serviceWorker.dispatchEvent(
-        new MessageEvent('message', { data: { type: 'page-ack', id: '00000000-0000-4000-8000-000000000000' } }),
-      ),
+    // (A page waiting for her: the offer she accepted made one.)
+    const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM pages WHERE recipient_user_id = $1 ORDER BY created_at LIMIT 1', [
+      amhp.id,
+    ]);
+    await page.evaluate(
+      (pageId) => navigator.serviceWorker.dispatchEvent(new MessageEvent('message', { data: { type: 'page-ack', id: pageId } })),
+      id,
     );
     await page.locator('h1', { hasText: 'Notifications' }).waitFor();
     await page.goBack();
@@ -129,9 +142,8 @@ describe('the duty AMHP’s app when the screen changes', () => {
     await page.fill('#email', amhp.email);
     await page.fill('#password', DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Now', exact: true }).waitFor();
-    // Within the same page (no reload, which would forget anything held in memory anyway).
-    await page.locator(`.app-job-link[href="#/jobs/${s136.id}"]`).click();
+    // Her own session again, on the screen she left (within the same page: no reload, which would forget anything
+    // held in memory anyway).
     await page.locator('#iv-relatives').waitFor();
     await expect(page.locator('#iv-relatives').inputValue()).resolves.toBe('');
   });
@@ -175,7 +187,7 @@ describe('the duty AMHP’s app when the screen changes', () => {
       await expect(card.textContent()).resolves.toContain(`You attend with ${amhp.displayName}, who leads the assessment and records it`);
       await card.locator('.app-job-link').click();
       await phone.getByRole('heading', { name: 'You attend this assessment as a co-AMHP' }).waitFor();
-      await expect(phone.locator('main').textContent()).resolves.toContain(`${amhp.displayName} named you on it and leads it`);
+      await phone.locator('main', { hasText: `${amhp.displayName} named you on it and leads it` }).waitFor();
       await phone.locator('#checks-heading').waitFor();
       await expect(phone.locator('main').textContent()).resolves.not.toContain('not yours');
       expect(await phone.locator('.app-step__button').count()).toBe(0);

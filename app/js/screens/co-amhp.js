@@ -36,4 +36,3 @@ export function AttendedJob({ assessment, lead }) {
     </div>
   </li>`;
 }
-

@@ -16,9 +16,7 @@ import { CoAmhpTag, leadName } from './co-amhp.js';
 export async function attendedAssessment(referralId, me) {
   try {
     const { items } = await api(`/assessments?referralId=${encodeURIComponent(referralId)}&limit=10`);
-    return (
-      items.find((a) => a.status !== 'closed' && a.leadAmhpUserId !== me.id && (a.otherAmhpUserIds || []).includes(me.id)) || null
-    );
+    return items.find((a) => a.status !== 'closed' && a.leadAmhpUserId !== me.id && (a.otherAmhpUserIds || []).includes(me.id)) || null;
   } catch {
     return null;
   }
@@ -40,8 +38,10 @@ export function CoAmhpJob({ assessment: first }) {
       api('/rota/on-duty'),
     ]);
     if (a.status === 'fulfilled') setAssessment(a.value);
-    if (c.status === 'fulfilled') (setChecks(c.value), setChecksError(null));
-    else setChecksError(`The checklist could not be loaded. ${errorText(c.reason)}`);
+    if (c.status === 'fulfilled') {
+      setChecks(c.value);
+      setChecksError(null);
+    } else setChecksError(`The checklist could not be loaded. ${errorText(c.reason)}`);
     if (duty.status === 'fulfilled') setLead(leadName(duty.value, assessment.leadAmhpUserId));
   }
 
@@ -51,6 +51,7 @@ export function CoAmhpJob({ assessment: first }) {
   }, [first.id]);
 
   const who = lead || 'the lead AMHP';
+  const Who = lead || 'The lead AMHP';
   const timeline = [...(assessment.timeline || [])].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
   return html`<main class="nhsuk-width-container nhsuk-main-wrapper app-main" id="main" tabindex="-1">
     <p class="app-back"><a class="nhsuk-back-link" href=${href('/')}>Back to Now</a></p>
@@ -59,7 +60,7 @@ export function CoAmhpJob({ assessment: first }) {
     <div class="nhsuk-inset-text app-co-amhp__note">
       <h2 class="nhsuk-heading-s">You attend this assessment as a co-AMHP</h2>
       <p>
-        ${who} named you on it and leads it. You can read the assessment and its checklist here (also without a signal).
+        ${Who} named you on it and leads it. You can read the assessment and its checklist here (also without a signal).
         You record nothing on it: the steps, the interview, the recommendations and the outcome are recorded by ${who}, so
         tell them what you did and saw.
       </p>

@@ -105,7 +105,7 @@ export function InterviewForm({ assessment, onRecorded, disabled }) {
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
   const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
-  const set = (k) => (x) => setV({ ...v, [k]: x });
+  const set = (k) => (x) => setV((old) => ({ ...old, [k]: x }));
 
   async function submit(e) {
     e.preventDefault();
@@ -230,7 +230,7 @@ export function RecommendationsSection({ assessment, doctors, section, onRecorde
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
   const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
-  const set = (k) => (x) => setV({ ...v, [k]: x });
+  const set = (k) => (x) => setV((old) => ({ ...old, [k]: x }));
 
   async function submit(e) {
     e.preventDefault();
@@ -435,7 +435,7 @@ export function ConflictsSection({ me, assessment, onRecorded, disabled }) {
   const key = people.map((p) => p.assessorId).join();
   // A new recommendation adds its doctor; what was typed for the others stays.
   useEffect(() => setV((old) => ({ ...initial(), ...old })), [key]);
-  const setFor = (id, k) => (x) => setV({ ...v, [id]: { ...(v[id] || {}), [k]: x } });
+  const setFor = (id, k) => (x) => setV((old) => ({ ...old, [id]: { ...(old[id] || {}), [k]: x } }));
 
   async function submit(e) {
     e.preventDefault();
@@ -545,7 +545,7 @@ export function NearestRelativeForm({ assessment, nr, onRecorded, disabled }) {
   const [errors, setErrors] = useState([]);
   const [busy, setBusy] = useState(false);
   const held = useRef(false); // held at once: a second tap before the button re-renders disabled saves nothing
-  const set = (k) => (x) => setV({ ...v, [k]: x });
+  const set = (k) => (x) => setV((old) => ({ ...old, [k]: x }));
 
   async function submit(e) {
     e.preventDefault();

@@ -165,11 +165,11 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
   // An outcome saved on this phone and not sent yet: shown at the button, and not saved a second time unasked.
   const outcomeTag = `outcome:${assessment.id}`;
   const waiting = useOutbox().pending.filter((i) => i.tag === outcomeTag);
-  const set = (k) => (x) => setV({ ...v, [k]: x });
+  const set = (k) => (x) => setV((old) => ({ ...old, [k]: x }));
   const application = ['s2', 's3', 's4', 's7'].includes(v.kind);
 
   function choose(kind) {
-    setV({ ...v, kind });
+    setV((old) => ({ ...old, kind }));
     setWarnings([]);
     if (['s2', 's3', 's4', 's7'].includes(kind)) setSection(kind);
   }
@@ -279,7 +279,7 @@ export function OutcomeSection({ assessment, section, setSection, onRecorded, di
     }
   }
 
-  const setAck = (code, k) => (x) => setAcks({ ...acks, [code]: { ...(acks[code] || { ticked: false, reason: '' }), [k]: x } });
+  const setAck = (code, k) => (x) => setAcks((old) => ({ ...old, [code]: { ...(old[code] || { ticked: false, reason: '' }), [k]: x } }));
 
   return html`
     <section aria-labelledby="outcome-heading" id="outcome" tabindex="-1" class="app-section">

@@ -358,6 +358,12 @@ export function JobScreen({ me, params }) {
       // The service's time (for "now" on every tap), even when no clock of this referral is running.
       const [r, duty] = await Promise.all([api(`/referrals/${encodeURIComponent(id)}`), api('/rota/on-duty')]);
       learnServerTime(duty.at);
+      // Not hers: an open assessment of it she attends as a co-AMHP is what she has of it (whatever else the duty
+      // relationship would let her read), shown as such, read-only.
+      if (r.allocatedUserId !== me.id) {
+        const attended = await attendedAssessment(id, me);
+        if (attended) return setAttending(attended);
+      }
       const today = londonDate(serverNow());
       const [list, p, n, rel, docs] = await Promise.allSettled([
         api(`/assessments?referralId=${encodeURIComponent(id)}&limit=10`),
@@ -429,7 +435,7 @@ export function JobScreen({ me, params }) {
       .catch(() => undefined);
   }
 
-  if (attending && !referral) return html`<${CoAmhpJob} assessment=${attending} />`;
+  if (attending) return html`<${CoAmhpJob} assessment=${attending} />`;
 
   if (notYours) {
     const unrecorded = [...notYours.lost, ...mineRefused.map((i) => `${i.what} (saved ${localTime(i.created)})`)];
