@@ -192,6 +192,9 @@ describe('the duty AMHP’s app when the screen changes', () => {
       await expect(phone.locator('main').textContent()).resolves.not.toContain('not yours');
       expect(await phone.locator('.app-step__button').count()).toBe(0);
       expect(await phone.locator('main form').count()).toBe(0);
+      // The checklist says what is missing, not where she would record it.
+      expect(await phone.locator('#checks .app-finding').count()).toBeGreaterThan(0);
+      expect(await phone.locator('#checks .app-finding__fix').count()).toBe(0);
       await screenshot(phone, 'job-co-amhp');
       expect(await axeViolations(phone)).toEqual([]);
     } finally {

@@ -101,6 +101,6 @@ export function CoAmhpJob({ assessment: first }) {
           : html`<p class="nhsuk-body">Nothing yet.</p>`
       }
     </section>
-    <${Checklist} checks=${checks} error=${checksError} />
+    <${Checklist} checks=${checks} error=${checksError} readOnly=${true} />
   </main>`;
 }

@@ -38,7 +38,8 @@ function remedy(f) {
 const SECTION_WORDS = { s2: 's.2', s3: 's.3', s4: 's.4', s7: 's.7' };
 
 /** The live checklist for an application under `section`: blockers first, each with what clears it. */
-export function Checklist({ checks, error }) {
+/** The live checklist; `readOnly` (a co-AMHP, who records nothing) leaves off where to record each thing. */
+export function Checklist({ checks, error, readOnly = false }) {
   if (error)
     return html`<section aria-labelledby="checks-heading" id="checks" class="app-section">
     <h2 class="nhsuk-heading-m" id="checks-heading">Checklist</h2>
@@ -53,7 +54,7 @@ export function Checklist({ checks, error }) {
     const fix = remedy(f);
     return html`<li key=${f.code} class="app-finding app-finding--blocker" data-rule=${f.rule}>
       <p class="nhsuk-body-s app-finding__message"><strong>${f.rule}</strong> ${f.message}</p>
-      <p class="nhsuk-body-s app-finding__fix">${fix.to ? html`<${PlaceLink} to=${fix.to}>${fix.text}</${PlaceLink}>` : fix.text}</p>
+      ${!readOnly && html`<p class="nhsuk-body-s app-finding__fix">${fix.to ? html`<${PlaceLink} to=${fix.to}>${fix.text}</${PlaceLink}>` : fix.text}</p>`}
     </li>`;
   };
   return html`
