@@ -62,7 +62,7 @@ function Header({ me, path, onSignOut }) {
  */
 function PrintedAt() {
   const now = useServerNow();
-  return html`<p class="nhsuk-body-s app-print-only app-printed">Printed ${localTime(now)}: times left are as at then.</p>`;
+  return html`<p class="nhsuk-body-s nhsuk-width-container app-print-only app-printed">Printed ${localTime(now)}: times left are as at then.</p>`;
 }
 
 function NotFound() {
