@@ -146,7 +146,8 @@ export function Clock({ clock, now }) {
   const asOf = signal.offline && signal.asOf;
   return html`<li class=${`app-clock app-clock--${c.state}`} data-clock=${clock.id}>
     <span class="app-clock__label">${clock.label}${clock.provisional ? ' (provisional)' : ''}</span>
-    <strong class="app-clock__time" role="timer">${c.text}<span class="app-print-only"> (as at ${localClock(now)})</span></strong>
+    <strong class="app-clock__time" role="timer">${c.text}</strong>
+    <span class="app-print-only app-clock__as-at">As at ${localClock(now)}, when printed</span>
     <span class="app-clock__deadline">Deadline ${localTime(clock.deadline)}</span>
     ${asOf && html`<span class="app-clock__stale">No signal: counting on this phone from data of ${localClock(asOf)} (${Math.max(0, Math.floor((now - Date.parse(asOf)) / 60_000))} min old)</span>`}
   </li>`;

@@ -155,7 +155,9 @@ describe('the duty AMHP’s app when the screen changes', () => {
       const printed = page.locator('.app-printed');
       await expect(printed.isVisible()).resolves.toBe(true);
       await expect(printed.textContent()).resolves.toMatch(/^Printed Sat 21 Nov, \d\d:\d\d GMT: times left are as at then\.$/);
-      await expect(page.locator('.app-clock__time').first().innerText()).resolves.toMatch(/(left|ago) \(as at \d\d:\d\d GMT\)$/);
+      const clock = page.locator('.app-clock', { has: page.locator('[role=timer]') }).first();
+      await expect(clock.locator('[role=timer]').innerText()).resolves.toMatch(/ (left|ago)$/);
+      await expect(clock.locator('.app-clock__as-at').innerText()).resolves.toMatch(/^As at \d\d:\d\d GMT, when printed$/);
       const controls = await page.evaluate(() =>
         Array.from(document.querySelectorAll('button, .app-menu, .app-call, .nhsuk-skip-link, .app-header__account'))
           .filter((el) => el.offsetParent !== null && !el.className.includes('app-step__button'))
