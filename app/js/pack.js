@@ -225,7 +225,12 @@ export function answerFromPack(pack, path) {
   }
   // Her open assessments (Now reads them for those she attends as a co-AMHP): all the pack holds.
   if (bare === '/assessments' && q.get('assigned') === 'me' && q.get('status') === 'open' && !q.get('cursor') && !q.get('referralId')) {
-    return { items: heldAssessments(pack).map((j) => j.assessment).filter((a) => a.status === 'open'), nextCursor: null };
+    return {
+      items: heldAssessments(pack)
+        .map((j) => j.assessment)
+        .filter((a) => a.status === 'open'),
+      nextCursor: null,
+    };
   }
   const checks = /^\/assessments\/([0-9a-fA-F-]{36})\/checks$/.exec(bare);
   if (checks && [...q.keys()].every((k) => k === 'section')) {
