@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { AssignmentChecksService } from '../rota/assignment-checks.service';
 import { AssignmentsService } from '../rota/assignments.service';
+import { ManagerOnCallService } from '../rota/manager-on-call.service';
 import { PatternsService } from '../rota/patterns.service';
 import { localInstant } from '../rota/rota.rules';
 import { ShiftsService } from '../rota/shifts.service';
@@ -26,6 +27,7 @@ export class DemoRota {
     private readonly shifts: ShiftsService,
     private readonly checks: AssignmentChecksService,
     private readonly assignments: AssignmentsService,
+    private readonly onCall: ManagerOnCallService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -77,6 +79,16 @@ export class DemoRota {
     // (ROTA-WORKED), so the places of yesterday and today are filled as at the start of yesterday.
     const madeAt = localInstant(addDays(today, -1), '00:00', this.config.timeZone);
     await asAt({ at: madeAt }, () => this.fill(manager, today, last));
+    // The demo's manager is on call out of hours (DUTY-03's last step, paged with the morning handover): every evening
+    // 17:00 to 09:00 the next morning, from yesterday's, arranged before the first began.
+    await asAt({ at: madeAt }, async () => {
+      for (let day = addDays(today, -1); day <= last; day = addDays(day, 1))
+        await this.onCall.create(manager, {
+          userId: manager.userId,
+          startsAt: localInstant(day, '17:00', this.config.timeZone).toISOString(),
+          endsAt: localInstant(addDays(day, 1), '09:00', this.config.timeZone).toISOString(),
+        });
+    });
   }
 
   private async fill(manager: Actor, today: string, last: string): Promise<void> {

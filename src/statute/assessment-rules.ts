@@ -15,6 +15,7 @@
  */
 import { IANAZone } from 'luxon';
 import {
+  CLOCK_SKEW_MS,
   formatLocal,
   hoursAfter,
   S2_DAYS,
@@ -1840,11 +1841,13 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
   // MED-01 (s.12(1); s.2(3), s.3(3), s.4(3), s.7(3)): an application is founded on recommendations already given, so
   // each founding doctor examined the patient and signed at or before the instant the application is signed, not
   // merely on or before its date: one given later the same day did not exist when the applicant signed.
-  // An application not yet made is checked as if signed now: a recommendation recorded a moment later (a phone's clock
-  // a little ahead, within the skew every recorded time is allowed) is one the applicant will sign after.
+  // Times recorded on different devices are told apart only beyond the skew every recorded time is allowed
+  // (CLOCK_SKEW_MS): a recommendation recorded on a phone a few seconds after the application signed on another is not
+  // one given later. An application not yet made is checked as if signed now: the applicant will sign after.
+  const after = (x: Date, y: Date): boolean => x.getTime() > y.getTime() + CLOCK_SKEW_MS;
   for (const r of recs) {
     const signedDay = day(ctx, r.signedAt);
-    if (!app.notYetMade && r.examinedAt.getTime() > app.signedAt.getTime()) {
+    if (!app.notYetMade && after(r.examinedAt, app.signedAt)) {
       add(
         ctx,
         'MED-01',
@@ -1853,7 +1856,7 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
         `${r.doctorName} examined the patient at ${local(ctx, r.examinedAt)}, after the application was signed at ${local(ctx, app.signedAt)}. An application is founded on recommendations already given: the examination and the recommendation must come before the applicant signs. Correct the times, or sign the application again after the recommendation.`,
         C.med01,
       );
-    } else if (!app.notYetMade && r.signedAt.getTime() > app.signedAt.getTime()) {
+    } else if (!app.notYetMade && after(r.signedAt, app.signedAt)) {
       add(
         ctx,
         'MED-01',

@@ -513,7 +513,7 @@ export const RULES = {
   'MED-01': {
     citation: 'MHA 1983 s.12(1)',
     summary:
-      'Recommendations are signed after the examination; the application is founded on them, so each founding examination and signature comes at or before the instant the application is signed, not only on or before its date.',
+      'Recommendations are signed after the examination; the application is founded on them, so each founding examination and signature comes at or before the instant the application is signed, not only on or before its date (times recorded on different devices are told apart beyond the five minutes of clock skew any recorded time is allowed).',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
