@@ -613,6 +613,8 @@ describe('rota: patterns, shifts, assignments, coverage, who is on duty', () => 
     ['coverage over 93 days', 'get', '/rota/coverage?from=2026-12-02T09:00:00Z&to=2027-06-02T09:00:00Z', 'to'],
     ['shifts listed backwards', 'get', '/rota/shifts?from=2026-12-02T09:00:00Z&to=2026-12-01T09:00:00Z', 'to'],
     ['managers on call listed backwards', 'get', '/rota/manager-on-call?from=2026-12-02T09:00:00Z&to=2026-12-01T09:00:00Z', 'to'],
+    ['leave listed backwards', 'get', '/rota/leave?from=2026-12-02T09:00:00Z&to=2026-12-01T09:00:00Z', 'to'],
+    ['assignments over 400 days', 'get', '/rota/assignments?from=2026-01-01T00:00:00Z&to=2027-03-01T00:00:00Z', 'to'],
     ['a shift ending before it starts', 'post', '/rota/shifts', 'endsAt'],
   ])('a period %s is refused 422 naming the field', async (_name, method, path, field) => {
     const res =

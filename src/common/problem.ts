@@ -117,6 +117,15 @@ export function unprocessableField(field: string, detail: string, code: string, 
   return new UnprocessableProblem(detail, code, { errors: [{ field, messages: [message] }] });
 }
 
+/**
+ * A period a read asks for, `from` to `to`: `to` after `from` and, when `maxDays` is given, at most that long (said as
+ * `tooLong`). Otherwise 422 `bad-period` naming `to`, the one check every list of a period makes.
+ */
+export function requirePeriod(from: Date, to: Date, maxDays?: number, tooLong = `A period of at most ${maxDays} days.`): void {
+  if (to <= from) throw unprocessableField('to', 'to must be after from.', 'bad-period');
+  if (maxDays !== undefined && to.getTime() - from.getTime() > maxDays * 86_400_000) throw unprocessableField('to', tooLong, 'bad-period');
+}
+
 export class TooManyRequestsProblem extends ProblemError {
   constructor(detail: string, retryAfterSeconds: number) {
     super(

@@ -4,7 +4,7 @@ import { BreakGlassService } from '../access/break-glass.service';
 import { AuditService } from '../audit/audit.service';
 import { AccountWithdrawals } from '../auth/account-withdrawals';
 import type { Actor } from '../auth/actor';
-import { ConflictProblem, NotFoundProblem, unprocessableField } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, requirePeriod } from '../common/problem';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
@@ -300,8 +300,7 @@ export class AssignmentsService implements OnModuleInit {
 
   /** An AMHP's assignments in a period: their own, or anyone's for a reader of the whole rota. */
   async list(actor: Actor, from: Date, to: Date, practitionerId?: string): Promise<AssignmentDto[]> {
-    if (to <= from) throw unprocessableField('to', 'to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > 400 * 86_400_000) throw unprocessableField('to', 'A period of at most 400 days.', 'bad-period');
+    requirePeriod(from, to, 400);
     let target = practitionerId;
     if (!target) {
       const own = await this.practitioners.findByUser(actor.userId);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { onCallMayActSql } from './manager-on-call.service';
 import { Clock } from '../common/clock';
-import { unprocessableField } from '../common/problem';
+import { requirePeriod } from '../common/problem';
 import { Db } from '../database/db';
 import { ManagerOnCallDto } from './dto/manager-on-call.dto';
 import { CoverageDto, DutyShiftDto, OnDutyDto } from './dto/rota.dto';
@@ -64,9 +64,7 @@ export class DutyService {
   }
 
   async coverage(from: Date, to: Date): Promise<CoverageDto> {
-    if (to <= from) throw unprocessableField('to', 'to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > 93 * 86_400_000)
-      throw unprocessableField('to', 'Coverage for at most 93 days at a time.', 'bad-period');
+    requirePeriod(from, to, 93, 'Coverage for at most 93 days at a time.');
     // Each AMHP fills her place for her own part of the shift only (ROTA-WORKED): taken off part-way, the place is
     // short from the change; put on once the shift was under way, it was short until then.
     const rows: CoverageShift[] = await this.db.manager.query(

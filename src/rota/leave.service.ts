@@ -7,7 +7,14 @@ import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
-import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
+import {
+  BadRequestProblem,
+  ConflictProblem,
+  NotFoundProblem,
+  PreconditionFailedProblem,
+  UnprocessableProblem,
+  requirePeriod,
+} from '../common/problem';
 import { Db } from '../database/db';
 import type { EventPayload } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
@@ -149,7 +156,7 @@ export class LeaveService {
   }
 
   async list(actor: Actor, q: LeaveQuery): Promise<Page<LeaveDto>> {
-    if (q.from && q.to && new Date(q.to) <= new Date(q.from)) throw new UnprocessableProblem('to must be after from.', 'bad-period');
+    if (q.from && q.to) requirePeriod(new Date(q.from), new Date(q.to));
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const where = new SqlWhere();
     // An AMHP without a manager's role sees only their own leave.

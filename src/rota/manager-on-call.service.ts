@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
 import { Clock } from '../common/clock';
-import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem, requirePeriod } from '../common/problem';
 import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
@@ -100,10 +100,7 @@ export class ManagerOnCallService {
   }
 
   async list(from: Date, to: Date): Promise<ManagerOnCallDto[]> {
-    if (to <= from)
-      throw new UnprocessableProblem('to must be after from.', 'bad-period', {
-        errors: [{ field: 'to', messages: ['to must be after from'] }],
-      });
+    requirePeriod(from, to);
     const rows: Row[] = await this.db.manager.query(`${SELECT} WHERE c.starts_at < $2 AND c.ends_at > $1 ORDER BY c.starts_at`, [from, to]);
     return rows.map(view);
   }

@@ -12,7 +12,7 @@ import {
   ProblemError,
   ServiceUnavailableProblem,
   UnprocessableProblem,
-  unprocessableField,
+  requirePeriod,
 } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
@@ -95,9 +95,7 @@ export class PlannerService {
     const to = new Date(body.to);
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
       throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
-    if (to <= from) throw unprocessableField('to', 'to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > MAX_PLAN_DAYS * DAY)
-      throw new UnprocessableProblem(`Plan at most 13 weeks (${MAX_PLAN_DAYS} days) at a time.`, 'bad-period');
+    requirePeriod(from, to, MAX_PLAN_DAYS, `Plan at most 13 weeks (${MAX_PLAN_DAYS} days) at a time.`);
 
     const run = await this.runs.begin(actor, from, to);
     if (!respondAsync) return { plan: await this.make(actor, run.id, from, to) };
@@ -526,8 +524,7 @@ export class PlannerService {
     const to = new Date(toRaw);
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
       throw new UnprocessableProblem('from and to must be instants such as 2027-03-01T00:00:00Z.', 'bad-period');
-    if (to <= from) throw unprocessableField('to', 'to must be after from.', 'bad-period');
-    if (to.getTime() - from.getTime() > 366 * DAY) throw unprocessableField('to', 'A period of at most 366 days.', 'bad-period');
+    requirePeriod(from, to, 366);
     const ds = this.db.manager;
     const [people, worked, leave]: [
       Array<{ id: string; fte: number; displayName: string }>,

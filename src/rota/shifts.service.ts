@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
-import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem, unprocessableField } from '../common/problem';
+import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, unprocessableField, requirePeriod } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
@@ -232,14 +232,9 @@ export class ShiftsService {
   async create(body: CreateShiftDto): Promise<ShiftDto> {
     const startsAt = new Date(body.startsAt);
     const endsAt = new Date(body.endsAt);
-    if (endsAt <= startsAt)
-      throw new UnprocessableProblem('endsAt must be after startsAt.', 'bad-period', {
-        errors: [{ field: 'endsAt', messages: ['endsAt must be after startsAt'] }],
-      });
+    if (endsAt <= startsAt) throw unprocessableField('endsAt', 'endsAt must be after startsAt.', 'bad-period');
     if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_HOURS * 3_600_000)
-      throw new UnprocessableProblem(`A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, 'bad-period', {
-        errors: [{ field: 'endsAt', messages: [`endsAt must be at most ${MAX_SHIFT_HOURS} hours after startsAt`] }],
-      });
+      throw unprocessableField('endsAt', `A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, 'bad-period');
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(ShiftEntity);
       const holiday =
@@ -336,14 +331,7 @@ export class ShiftsService {
 
   /** GET /rota/shifts: the shifts of a period as `reader` may see them (seesOverrides). */
   async list(reader: Actor, from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
-    if (to <= from)
-      throw new UnprocessableProblem('to must be after from.', 'bad-period', {
-        errors: [{ field: 'to', messages: ['to must be after from'] }],
-      });
-    if (to.getTime() - from.getTime() > 93 * 86_400_000)
-      throw new UnprocessableProblem('List at most 93 days of shifts at a time.', 'bad-period', {
-        errors: [{ field: 'to', messages: ['to must be at most 93 days after from'] }],
-      });
+    requirePeriod(from, to, 93, 'List at most 93 days of shifts at a time.');
     const rows = await this.query(this.db.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
     // Unfilled: short of AMHPs at any moment of it, each counting for her own part only (ROTA-WORKED).
     return rows
