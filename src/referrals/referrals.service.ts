@@ -54,12 +54,13 @@ import {
   DEFAULT_RESPONSE_TARGETS,
   DEFAULT_WARNINGS,
   Finding,
+  arrivalRecordable,
   formatLocal,
   intakeFindings,
   LegalContext,
-  type LegalContextKind,
   RECORDED_INTAKE_BLOCKERS,
   refusesIntake,
+  standingIntakeFindings,
   outcomeClocks,
   S136BExtension,
   type PlaceOfSafetyTransfer,
@@ -259,9 +260,6 @@ export const RECEIVED_LEAD_DAYS = 31;
 /** Its legal context's times are at most this long before it came in (a s.2 runs 28 days; the rest hours). */
 export const CONTEXT_LEAD_DAYS = 62;
 /** The powers whose clock runs from an arrival that may come after the referral (recordArrival). */
-export const ARRIVAL_KINDS = ['cto-recall', 's135-1'] as const satisfies readonly LegalContextKind[];
-type ArrivalKind = (typeof ARRIVAL_KINDS)[number];
-const isArrivalKind = (kind: LegalContextKind): kind is ArrivalKind => (ARRIVAL_KINDS as readonly string[]).includes(kind);
 
 /**
  * The 422 for a move whose requirement is missing: its rule, and the field it is about (a reason too short, no council
@@ -1180,23 +1178,18 @@ export class ReferralsService implements OnModuleInit {
           allowed: TRANSITIONS[r.status],
         });
       const raw = r.legalContext as Record<string, unknown>;
-      const kind = raw.kind as LegalContextKind;
-      if (!isArrivalKind(kind) || raw.keptAtPremises === true)
-        throw new UnprocessableProblem(
-          kind === 's135-1'
-            ? 'The person was kept at the premises named in the warrant (s.135(1A)): the period runs from the constable first entering them, not from an arrival.'
-            : `This referral's legal context (${kind}) has no clock that runs from an arrival: it is recorded only for a CTO recall (s.17F(8)) or a s.135(1) removal to a place of safety (s.135(3ZA)).`,
-          'arrival-not-applicable',
-          { errors: [{ field: 'at', messages: ['no clock of this referral runs from an arrival'] }] },
-        );
-      if (typeof raw.arrivedAt === 'string')
-        throw new ConflictProblem(
-          `The arrival is already recorded (${formatLocal(new Date(raw.arrivedAt), this.config.timeZone)}).`,
-          'arrival-already-recorded',
-          {
-            errors: [{ field: 'at', messages: ['an arrival is already recorded'] }],
-          },
-        );
+      const kind = raw.kind as 'cto-recall' | 's135-1';
+      const recordable = arrivalRecordable(toLegalContext(raw));
+      if (!recordable.ok) {
+        const errors = [{ field: 'at', messages: [recordable.why] }];
+        throw recordable.code === 'arrival-already-recorded'
+          ? new ConflictProblem(
+              `The arrival is already recorded (${formatLocal(new Date(raw.arrivedAt as string), this.config.timeZone)}).`,
+              recordable.code,
+              { errors },
+            )
+          : new UnprocessableProblem(recordable.why, recordable.code, { errors });
+      }
       const now = this.clock.now();
       const at = recordedInstant(dto.at, 'at', now, CONTEXT_LEAD_DAYS);
       const policy = this.policy();
@@ -2496,11 +2489,7 @@ export class ReferralsService implements OnModuleInit {
       nextDeadline: isoOrNull(r.nextDeadline),
       clocks: this.clockViews(r),
       extensions: this.extensionsOf(r).map(extensionView),
-      // The findings at intake, less the one an arrival recorded since has answered (recordArrival).
-      findings:
-        typeof (r.legalContext as { arrivedAt?: unknown }).arrivedAt === 'string'
-          ? r.intakeFindings.filter((f) => f.code !== 'arrival-not-recorded')
-          : r.intakeFindings,
+      findings: standingIntakeFindings(r.intakeFindings, r.legalContext),
       nextStatuses: TRANSITIONS[r.status],
       version: r.version,
     };

@@ -598,6 +598,40 @@ export function s5_2Start(context: { h1FurnishedAt: Instant; precededBy5_4At?: I
 }
 
 /**
+ * Whether an arrival not known at intake may be recorded on this legal context (POST /referrals/{id}/arrival): only
+ * where a clock runs from it and none is recorded yet: a recalled patient's detention in hospital beginning (CTO-03,
+ * s.17F(8)), or a person under a s.135(1) warrant reaching the place of safety (POL-04, s.135(3ZA)(a)(i)), not one kept
+ * at the premises (s.135(1A), whose clock runs from the entry). Why not, when it may not.
+ */
+export function arrivalRecordable(
+  context: LegalContext,
+): { ok: true } | { ok: false; code: 'arrival-not-applicable' | 'arrival-already-recorded'; why: string } {
+  if (context.kind === 's135-1' && context.keptAtPremises)
+    return {
+      ok: false,
+      code: 'arrival-not-applicable',
+      why: 'The person was kept at the premises named in the warrant (s.135(1A)): the period runs from the constable first entering them, not from an arrival.',
+    };
+  if (context.kind !== 'cto-recall' && context.kind !== 's135-1')
+    return {
+      ok: false,
+      code: 'arrival-not-applicable',
+      why: `This referral's legal context (${context.kind}) has no clock that runs from an arrival: it is recorded only for a CTO recall (s.17F(8)) or a s.135(1) removal to a place of safety (s.135(3ZA)).`,
+    };
+  if (context.arrivedAt) return { ok: false, code: 'arrival-already-recorded', why: 'The arrival is already recorded.' };
+  return { ok: true };
+}
+
+/**
+ * The findings made at intake that still stand: less the warning that no arrival was recorded, once one is
+ * (recordArrival). `context` as stored or as the clocks take it: only its kind and whether it has an arrival are read.
+ */
+export function standingIntakeFindings<F extends { code: string }>(findings: F[], context: { kind: string; arrivedAt?: unknown }): F[] {
+  const arrived = (context.kind === 'cto-recall' || context.kind === 's135-1') && !!context.arrivedAt;
+  return arrived ? findings.filter((f) => f.code !== 'arrival-not-recorded') : findings;
+}
+
+/**
  * CTO-03 (s.17F(8)): when a recalled patient's detention in hospital under the recall notice began, from which their
  * 72 hours run: the arrival recorded, else (provisionally) the notice, the earliest it can be. An arrival recorded
  * before the notice (impossible: intakeFindings refuses it) counts from the notice.
