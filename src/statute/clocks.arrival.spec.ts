@@ -18,7 +18,7 @@ describe('an arrival recorded after intake (CTO-03 s.17F(8), POL-04 s.135(3ZA))'
     ],
     [
       'a s.136 (its arrival or keeping is given at intake)',
-      { kind: 's136', arrivedAt: at('2026-12-06T09:00:00Z') },
+      { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: at('2026-12-06T09:00:00Z') },
       'arrival-not-applicable',
     ],
     ['a s.5(2)', { kind: 's5-2', h1FurnishedAt: at('2026-12-06T09:00:00Z') }, 'arrival-not-applicable'],
