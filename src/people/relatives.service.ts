@@ -502,7 +502,7 @@ export class RelativesService {
   async createObjection(actor: Actor, personId: string, dto: CreateObjectionDto, decision: Decision): Promise<ObjectionDto> {
     const now = this.clock.now();
     const notifiedAt = new Date(dto.notifiedAt);
-    this.notInFuture('notifiedAt', notifiedAt, now);
+    recordedInstant(notifiedAt, 'notifiedAt', now, NR_RECORD_MAX_AGE_DAYS);
     return this.db.transaction(async (m) => {
       this.bornBy('notifiedAt', notifiedAt, await this.requirePerson(m, personId));
       const kind = this.checkObjector(dto);
@@ -554,7 +554,7 @@ export class RelativesService {
   async withdrawObjection(personId: string, objectionId: string, dto: WithdrawObjectionDto, decision: Decision): Promise<ObjectionDto> {
     const now = this.clock.now();
     const withdrawnAt = dto.withdrawnAt ? new Date(dto.withdrawnAt) : now;
-    this.notInFuture('withdrawnAt', withdrawnAt, now);
+    recordedInstant(withdrawnAt, 'withdrawnAt', now, NR_RECORD_MAX_AGE_DAYS);
     return this.db.transaction(async (m) => {
       this.bornBy('withdrawnAt', withdrawnAt, await this.requirePerson(m, personId));
       const o = await this.objectionRow(m, personId, objectionId, true);
@@ -606,7 +606,7 @@ export class RelativesService {
   async createDisplacement(actor: Actor, personId: string, dto: CreateDisplacementDto, decision: Decision): Promise<DisplacementDto> {
     const now = this.clock.now();
     const filedAt = new Date(dto.filedAt);
-    this.notInFuture('filedAt', filedAt, now);
+    recordedInstant(filedAt, 'filedAt', now, NR_RECORD_MAX_AGE_DAYS);
     return this.db.transaction(async (m) => {
       this.bornBy('filedAt', filedAt, await this.requirePerson(m, personId));
       if (dto.relativeId) await this.requireRelativeOf(m, personId, dto.relativeId);
@@ -885,11 +885,6 @@ export class RelativesService {
   /** Not before the person was born, where their date of birth is known (422 `before-birth` naming `field`). */
   private bornBy(field: string, value: Date | IsoDate, person: { dateOfBirth: IsoDate | null }): void {
     notBeforeBirth(value, field, person.dateOfBirth, this.config.timeZone);
-  }
-
-  /** Not in the future, nor more than NR_RECORD_MAX_AGE_DAYS back (year 0001 for 2001 would be kept as history). */
-  private notInFuture(field: string, at: Date, now: Date): void {
-    recordedInstant(at, field, now, NR_RECORD_MAX_AGE_DAYS);
   }
 
   /** An order (or an interim order) names who acts and from when; neither belongs on an application not yet decided. */
