@@ -1554,6 +1554,16 @@ describe('conflicts of interest (COI-*)', () => {
       (f) => ({ ...f, assessors: f.assessors.map((a) => (a.id === 'dB' ? { ...a, name: ' dr brown ' } : a)) }),
       [],
     ],
+    [
+      'a doctor entered ad hoc is found by name as sameDoctor compares names, with or without a title',
+      (f) => ({ ...f, assessors: f.assessors.map((a) => (a.id === 'dB' ? { ...a, name: 'Brown' } : a)) }),
+      [],
+    ],
+    [
+      'a doctor entered ad hoc is not found under another name',
+      (f) => ({ ...f, assessors: f.assessors.map((a) => (a.id === 'dB' ? { ...a, name: 'Dr Browne' } : a)) }),
+      ['Dr Brown'],
+    ],
   ])('COI-09: %s', (_name, change, undeclared) => {
     const c = checked(change(facts()));
     expect(blockers(c)).toEqual(undeclared.map(() => 'COI-09:conflict-declaration-missing'));

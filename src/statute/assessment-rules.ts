@@ -267,7 +267,8 @@ function representative(regime: LegalRegime): string {
 const inPerson = (r: RecommendationFacts): boolean => r.examMode === 'in-person';
 const byExam = (a: RecommendationFacts, b: RecommendationFacts): number => a.examinedAt.getTime() - b.examinedAt.getTime();
 /** COI-09: an ad hoc doctor's record among the assessors is found by the name as typed (applicationAssessors). */
-const doctorKey = (r: RecommendationFacts): string => r.doctorName.trim().toLowerCase();
+/** A doctor's name as names are compared (nameWords: folded, without titles), for one entered ad hoc. */
+const nameKey = (name: string): string => nameWords(name).join(' ');
 
 /** Who a recommending doctor is, where the record says: the GMC number (register or given), else the register id. */
 function doctorIdentity(r: RecommendationFacts): string | null {
@@ -287,7 +288,7 @@ export function sameDoctor(a: RecommendationFacts, b: RecommendationFacts): 'sam
   const ia = doctorIdentity(a);
   const ib = doctorIdentity(b);
   if (ia && ib) return ia === ib ? 'same' : 'different';
-  if (nameWords(a.doctorName).join(' ') !== nameWords(b.doctorName).join(' ')) return 'different';
+  if (nameKey(a.doctorName) !== nameKey(b.doctorName)) return 'different';
   return ia || ib ? 'maybe' : 'same';
 }
 
@@ -682,7 +683,7 @@ const norm = (team: string): string => team.trim().toLowerCase();
  * COI (SI 2008/1205 reg 2): "the assessors" are the applicant (the AMHP, or the nearest relative) and the doctors whose
  * recommendations found the application, not whoever is listed. Each recommending doctor is found among the records
  * by id (the recommendation's id, or, for a doctor on the register, the register id), or by name for a doctor entered
- * ad hoc (doctorKey, as the other rules tell doctors apart). A doctor listed who gave none of these recommendations
+ * ad hoc (nameKey, as sameDoctor compares names). A doctor listed who gave none of these recommendations
  * (replaced after a conflict was found, or a slip) is not an assessor of this application: their declaration covers
  * nobody. Returns the assessors, and each recommending doctor with no record.
  */
@@ -703,7 +704,7 @@ function applicationAssessors(
   for (const r of recs) {
     const found =
       doctors.find((a) => a.id === r.id) ??
-      (r.doctorId ? doctors.find((a) => a.id === r.doctorId) : doctors.find((a) => a.name.trim().toLowerCase() === doctorKey(r)));
+      (r.doctorId ? doctors.find((a) => a.id === r.doctorId) : doctors.find((a) => nameKey(a.name) === nameKey(r.doctorName)));
     if (!found) unrecorded.push(r);
     else if (!assessors.includes(found)) assessors.push(found);
   }
@@ -751,7 +752,7 @@ function checkConflicts(ctx: Ctx, recs: readonly RecommendationFacts[]): void {
     ? ` The doctors recorded as assessors (${others.map((a) => a.name).join(', ')}) gave none of the recommendations: their declarations do not count for it.`
     : '';
   for (const r of unrecorded) {
-    const sameName = others.find((a) => a.name.trim().toLowerCase() === doctorKey(r));
+    const sameName = others.find((a) => nameKey(a.name) === nameKey(r.doctorName));
     add(
       ctx,
       'COI-09',
