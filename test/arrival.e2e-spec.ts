@@ -127,12 +127,20 @@ describe('an arrival recorded after the referral: the clock runs from it, no lon
     });
   });
 
-  it('the referrer (police) may not record it, and a closed referral takes none (409)', async () => {
+  it('the referrer (police) may not record it, a closed referral takes none (409), and a time that is not one is 400 naming at: nothing changes', async () => {
     const r = await referral({ kind: 'cto-recall', recalledAt: '2026-12-06T09:00:00Z' });
-    await post(`/referrals/${r.id}/arrival`, { at: '2026-12-06T11:00:00Z' }, referrer).expect(403);
+    const stored = () => t.sql(`SELECT legal_context, version FROM referrals WHERE id = $1`, [r.id]);
+    const before = await stored();
+    const refused = await post(`/referrals/${r.id}/arrival`, { at: '2026-12-06T11:00:00Z' }, referrer).expect(403);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(await stored()).toEqual(before);
+    const bad = await post(`/referrals/${r.id}/arrival`, { at: 'yesterday' }).expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['at']);
+    expect(await stored()).toEqual(before);
     await post(`/referrals/${r.id}/status`, { status: 'withdrawn', reason: 'Recall rescinded by the responsible clinician' }).expect(200);
     const closed = await post(`/referrals/${r.id}/arrival`, { at: '2026-12-06T11:00:00Z' }).expect(409);
     expect(closed.body.code).toBe('referral-not-open');
-    await post(`/referrals/${r.id}/arrival`, { at: 'yesterday' }).expect(400);
+    expect((await stored())[0]).not.toHaveProperty('legal_context.arrivedAt');
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'referral.arrival-recorded' AND resource_id = $1`, [r.id])).toEqual([]);
   });
 });
