@@ -960,14 +960,15 @@ export class ReferralsService implements OnModuleInit {
         );
       // NR-12 (s.13(4)): the reasons are for the decision not to apply, so they follow it (and the request it answers);
       // and, as every recorded time, not in the future.
+      const givenAt = new Date(dto.givenAt);
       const owed = await this.reasonsOwedFrom(m, r);
-      if (writtenReasonsTooEarly(new Date(dto.givenAt), owed))
+      if (writtenReasonsTooEarly(givenAt, owed))
         throw new UnprocessableProblem(
-          `givenAt (${formatLocal(new Date(dto.givenAt), this.config.timeZone)}) cannot be before ${owed.what} (${formatLocal(owed.at, this.config.timeZone)}): written reasons under s.13(4) give the reasons for a decision already made.`,
+          `givenAt (${formatLocal(givenAt, this.config.timeZone)}) cannot be before ${owed.what} (${formatLocal(owed.at, this.config.timeZone)}): written reasons under s.13(4) give the reasons for a decision already made.`,
           'written-reasons-before-decision',
           { field: 'givenAt', rule: 'NR-12' satisfies RuleId },
         );
-      const givenAt = recordedInstant(dto.givenAt, 'givenAt', this.clock.now(), CONTEXT_LEAD_DAYS);
+      recordedInstant(givenAt, 'givenAt', this.clock.now(), CONTEXT_LEAD_DAYS);
       await this.changeWithEvent(
         m,
         'UPDATE referrals SET written_reasons_at = $2, written_reasons_method = $3, version = version + 1 WHERE id = $1',
