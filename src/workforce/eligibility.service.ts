@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { NotFoundProblem, UnprocessableProblem } from '../common/problem';
+import { NotFoundProblem, requirePeriod } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { APPROVAL_COLUMNS, approvalRecord, type ApprovalRow } from './approval.facts';
@@ -200,10 +200,6 @@ export class EligibilityService {
 function period(fromRaw: string, toRaw: string): { from: Date; to: Date } {
   const from = new Date(fromRaw);
   const to = new Date(toRaw);
-  const refuse = (detail: string, message: string) =>
-    new UnprocessableProblem(detail, 'bad-period', { errors: [{ field: 'to', messages: [message] }] });
-  if (to <= from) throw refuse('to must be after from.', 'to must be after from');
-  if (to.getTime() - from.getTime() > 366 * 86_400_000)
-    throw refuse('A period can be at most a year long.', 'to must be at most a year after from');
+  requirePeriod(from, to, 366, 'A period can be at most a year long.');
   return { from, to };
 }
