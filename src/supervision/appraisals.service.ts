@@ -5,18 +5,14 @@ import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../auth/users.service';
 import type { Actor } from '../auth/actor';
 import { Clock, recordedDate } from '../common/clock';
-import { UnprocessableProblem } from '../common/problem';
+import { UnprocessableProblem, unprocessableField } from '../common/problem';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
-import { addDays, addYears, localDate } from '../statute/time';
+import { localDate } from '../statute/time';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { AppraisalDto, CreateAppraisalDto } from './dto/oversight.dto';
 import { AppraisalEntity } from './supervision.entity';
-
-/** How long after the day it is held the period an appraisal covers may end (a year ending 31 March appraised in March). */
-export const APPRAISAL_PERIOD_END_GRACE_DAYS = 31;
-/** How far ahead the next appraisal may be set: they are yearly, with a year's leeway. */
-export const APPRAISAL_NEXT_DUE_MAX_YEARS = 2;
+import { appraisalDates } from './supervision.rules';
 
 const COLUMNS = `a.id, a.practitioner_id AS "practitionerId", a.appraiser_user_id AS "appraiserUserId", u.display_name AS "appraiserName",
   to_char(a.held_on, 'YYYY-MM-DD') AS "heldOn", to_char(a.period_from, 'YYYY-MM-DD') AS "periodFrom", to_char(a.period_to, 'YYYY-MM-DD') AS "periodTo",
@@ -50,37 +46,9 @@ export class AppraisalsService {
         { errors: [{ field: 'heldOn', messages: ['must not be after today'] }] },
       );
     recordedDate(body.heldOn, 'heldOn', today);
-    if (body.periodFrom > body.periodTo)
-      throw new UnprocessableProblem(
-        `The period appraised cannot end (${body.periodTo}) before it starts (${body.periodFrom}).`,
-        'appraisal-period-backwards',
-        { errors: [{ field: 'periodTo', messages: ['must not be before periodFrom'] }] },
-      );
     recordedDate(body.periodFrom, 'periodFrom', today);
-    // The period appraised is behind her: it ends by the day it is held, or within APPRAISAL_PERIOD_END_GRACE_DAYS
-    // after it (a year ending 31 March appraised in mid-March).
-    const latestPeriodEnd = addDays(body.heldOn, APPRAISAL_PERIOD_END_GRACE_DAYS);
-    if (body.periodTo > latestPeriodEnd)
-      throw new UnprocessableProblem(
-        `The period appraised cannot end (${body.periodTo}) more than ${APPRAISAL_PERIOD_END_GRACE_DAYS} days after the appraisal was held (${body.heldOn}).`,
-        'appraisal-period-after-held',
-        { errors: [{ field: 'periodTo', messages: [`must not be after ${latestPeriodEnd}`] }] },
-      );
-    const nextDueOn = body.nextDueOn ?? addYears(body.heldOn, 1);
-    if (nextDueOn <= body.heldOn)
-      throw new UnprocessableProblem(
-        `The next appraisal (${nextDueOn}) must be due after this one (${body.heldOn}).`,
-        'next-due-not-after-held',
-        { errors: [{ field: 'nextDueOn', messages: ['must be after heldOn'] }] },
-      );
-    // Appraisals are yearly: a next date further off than two years would keep an overdue appraisal off every list.
-    const latestNextDue = addYears(body.heldOn, APPRAISAL_NEXT_DUE_MAX_YEARS);
-    if (nextDueOn > latestNextDue)
-      throw new UnprocessableProblem(
-        `The next appraisal (${nextDueOn}) cannot be due more than ${APPRAISAL_NEXT_DUE_MAX_YEARS} years after this one (${body.heldOn}).`,
-        'next-due-too-far',
-        { errors: [{ field: 'nextDueOn', messages: [`must not be after ${latestNextDue}`] }] },
-      );
+    const { nextDueOn, fault } = appraisalDates(body);
+    if (fault) throw unprocessableField(fault.field, fault.detail, fault.code, fault.message);
     return this.db.transaction(async (m) => {
       // Her appraisal is evidence for her re-approval: another manager records it (AMHP-12).
       const appraised = await this.practitioners.refuseOwn(m, actor, practitionerId, 'record an appraisal');

@@ -3,6 +3,7 @@ import { addDays } from '../statute/time';
 import type { SupervisionType } from './supervision.entity';
 import {
   actionOverdue,
+  appraisalDates,
   countsAsProfessional,
   lastProfessionalSupervision,
   SessionFacts,
@@ -207,5 +208,27 @@ describe('AMHP-10 on the rota: putting an AMHP whose professional supervision is
       message: expect.stringContaining(`due by ${dueBy}`),
     });
     expect(found!.message).toContain(`${late} day${late === 1 ? '' : 's'} late on ${on}`);
+  });
+});
+
+describe('an appraisal’s dates among themselves (appraisalDates)', () => {
+  const year = { heldOn: '2026-11-20', periodFrom: '2025-11-01', periodTo: '2026-10-31' };
+  it.each<[string, Partial<Parameters<typeof appraisalDates>[0]>, string | null, string]>([
+    ['a year behind her, next due a year on', {}, null, '2027-11-20'],
+    [
+      'the year to 31 March appraised on 16 March',
+      { heldOn: '2026-03-16', periodFrom: '2025-04-01', periodTo: '2026-03-31' },
+      null,
+      '2027-03-16',
+    ],
+    ['a period ending 31 days after it was held', { periodTo: '2026-12-21' }, null, '2027-11-20'],
+    ['a period ending 32 days after it was held', { periodTo: '2026-12-22' }, 'appraisal-period-after-held', '2027-11-20'],
+    ['a period backwards', { periodFrom: '2026-11-01' }, 'appraisal-period-backwards', '2027-11-20'],
+    ['a next date on the day held', { nextDueOn: '2026-11-20' }, 'next-due-not-after-held', '2026-11-20'],
+    ['a next date two years on', { nextDueOn: '2028-11-20' }, null, '2028-11-20'],
+    ['a next date two years and a day on', { nextDueOn: '2028-11-21' }, 'next-due-too-far', '2028-11-21'],
+  ])('%s', (_name, over, code, nextDueOn) => {
+    const judged = appraisalDates({ ...year, ...over });
+    expect([judged.fault?.code ?? null, judged.nextDueOn]).toEqual([code, nextDueOn]);
   });
 });

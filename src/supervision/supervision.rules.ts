@@ -2,7 +2,7 @@
  * AMHP-10 (local supervision policy ✱): when an AMHP's professional supervision is next due and how late it is,
  * and what supervision a period holds. Pure: facts in, findings out (no clock: the caller passes today's local date).
  */
-import { addDays, daysBetween, IsoDate } from '../statute/time';
+import { addDays, addYears, daysBetween, IsoDate } from '../statute/time';
 import type { SupervisionType } from './supervision.entity';
 
 /**
@@ -136,4 +136,62 @@ export function supervisionOverdueFinding(
     severity: 'warning',
     message: `Professional supervision is overdue: the AMHP ${since}, was due by ${due.nextDueOn} (every ${due.intervalDays} days) and is ${due.daysOverdue} day${due.daysOverdue === 1 ? '' : 's'} late on ${on}.`,
   };
+}
+
+/** How long after the day it is held the period an appraisal covers may end (a year ending 31 March appraised in March). */
+export const APPRAISAL_PERIOD_END_GRACE_DAYS = 31;
+/** How far ahead the next appraisal may be set: they are yearly, with a year's leeway. */
+export const APPRAISAL_NEXT_DUE_MAX_YEARS = 2;
+
+export interface AppraisalDateFault {
+  field: 'periodTo' | 'nextDueOn';
+  code: 'appraisal-period-backwards' | 'appraisal-period-after-held' | 'next-due-not-after-held' | 'next-due-too-far';
+  detail: string;
+  message: string;
+}
+
+/**
+ * An appraisal's dates among themselves: the period appraised runs forwards and is behind her (it ends by the day the
+ * appraisal is held, or within APPRAISAL_PERIOD_END_GRACE_DAYS after it); the next one is due after this one (a year
+ * after it unless given) and at most APPRAISAL_NEXT_DUE_MAX_YEARS after it, or an overdue appraisal would be kept off
+ * every list. The next due date, and the first fault found.
+ */
+export function appraisalDates(a: { heldOn: IsoDate; periodFrom: IsoDate; periodTo: IsoDate; nextDueOn?: IsoDate }): {
+  nextDueOn: IsoDate;
+  fault: AppraisalDateFault | null;
+} {
+  const nextDueOn = a.nextDueOn ?? addYears(a.heldOn, 1);
+  const latestPeriodEnd = addDays(a.heldOn, APPRAISAL_PERIOD_END_GRACE_DAYS);
+  const latestNextDue = addYears(a.heldOn, APPRAISAL_NEXT_DUE_MAX_YEARS);
+  const fault: AppraisalDateFault | null =
+    a.periodFrom > a.periodTo
+      ? {
+          field: 'periodTo',
+          code: 'appraisal-period-backwards',
+          detail: `The period appraised cannot end (${a.periodTo}) before it starts (${a.periodFrom}).`,
+          message: 'must not be before periodFrom',
+        }
+      : a.periodTo > latestPeriodEnd
+        ? {
+            field: 'periodTo',
+            code: 'appraisal-period-after-held',
+            detail: `The period appraised cannot end (${a.periodTo}) more than ${APPRAISAL_PERIOD_END_GRACE_DAYS} days after the appraisal was held (${a.heldOn}).`,
+            message: `must not be after ${latestPeriodEnd}`,
+          }
+        : nextDueOn <= a.heldOn
+          ? {
+              field: 'nextDueOn',
+              code: 'next-due-not-after-held',
+              detail: `The next appraisal (${nextDueOn}) must be due after this one (${a.heldOn}).`,
+              message: 'must be after heldOn',
+            }
+          : nextDueOn > latestNextDue
+            ? {
+                field: 'nextDueOn',
+                code: 'next-due-too-far',
+                detail: `The next appraisal (${nextDueOn}) cannot be due more than ${APPRAISAL_NEXT_DUE_MAX_YEARS} years after this one (${a.heldOn}).`,
+                message: `must not be after ${latestNextDue}`,
+              }
+            : null;
+  return { nextDueOn, fault };
 }
