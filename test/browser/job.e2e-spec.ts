@@ -56,10 +56,6 @@ describe('a job on the duty AMHP’s phone', () => {
   /** Moves the service's clock and the phone's together. */
   const advance = async (ms: number) => {
     t.clock.advance(ms);
-    // Let a read the last tap started answer first: moved on by minutes while it is on the wire (a slow machine), the
-    // app's time limit for it would pass on the phone's clock and the app would take the signal for lost.
-    await page.waitForLoadState('networkidle');
-    await page.waitForTimeout(300);
     await page.clock.fastForward(ms);
   };
   const step = (type: string) => page.locator(`[data-step="${type}"]`);
