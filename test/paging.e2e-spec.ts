@@ -95,7 +95,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
   describe('the manager on call in the rota', () => {
     it('a manager puts Mo on call for the night; GET /rota/on-duty names him; an overlapping period is refused with 409', async () => {
       const created = await as(mo)
-        .post('/rota/manager-on-call', { userId: mo.id, startsAt: '2026-11-20T20:00:00Z', endsAt: '2026-11-21T09:00:00Z' })
+        .post('/rota/manager-on-call', { userId: mo.id, startsAt: '2026-11-21T02:00:00Z', endsAt: '2026-11-21T09:00:00Z' })
         .expect(201);
       expect(created.body).toMatchObject({ userId: mo.id, displayName: 'Mo Manager' });
       const duty = await as(amir).get('/rota/on-duty').expect(200);

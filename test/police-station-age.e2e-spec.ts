@@ -30,7 +30,7 @@ describe('POL-09: a child at a police station is recorded, clocked, flagged and 
     );
     await post(manager, '/rota/manager-on-call', {
       userId: onCall.id,
-      startsAt: '2026-06-14T20:00:00Z',
+      startsAt: '2026-06-15T00:45:00Z',
       endsAt: '2026-06-15T08:00:00Z',
     }).expect(201);
   });

@@ -220,6 +220,25 @@ describe('rota: worked shifts stay on the duty record', () => {
     );
   });
 
+  it('a manager-on-call period that started before now is not recorded (422 naming startsAt, nothing stored); one starting now or within the clock skew is', async () => {
+    await setNow('2026-12-27T22:00:00Z');
+    const mo = await t.user(['manager'], { displayName: 'Mo Started' });
+    const period = (startsAt: string, endsAt: string) => as(manager).post('/rota/manager-on-call', { userId: mo.id, startsAt, endsAt });
+    for (const startsAt of ['2026-12-27T17:00:00Z', '2026-12-27T21:54:00Z']) {
+      const started = await period(startsAt, '2026-12-28T09:00:00Z');
+      expect(started.status).toBe(422);
+      expect(started.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(started.body).toMatchObject({ code: 'on-call-past', errors: [{ field: 'startsAt', messages: ['must not be before now'] }] });
+    }
+    expect(await t.sql('SELECT 1 FROM manager_on_call WHERE user_id = $1', [mo.id])).toEqual([]);
+    expect((await as(manager).get('/rota/on-duty').expect(200)).body.managerOnCall).toBeNull();
+
+    // A phone's clock a minute behind the hub's is not back-dating.
+    const fromNow = await period('2026-12-27T21:59:00Z', '2026-12-28T09:00:00Z').expect(201);
+    expect(fromNow.body).toMatchObject({ userId: mo.id, startsAt: '2026-12-27T21:59:00.000Z' });
+    expect((await as(manager).get('/rota/on-duty').expect(200)).body.managerOnCall).toMatchObject({ id: fromNow.body.id });
+  });
+
   it('a manager-on-call period served cannot be removed, nor one wholly past recorded; one in progress ends now, the part served kept', async () => {
     await setNow('2026-12-20T10:00:00Z');
     const mo = await t.user(['manager'], { displayName: 'Mo On Call' });

@@ -26,7 +26,7 @@ export class ManagerOnCallController {
   @Authorize('rota.write')
   @ApiOperation({
     summary:
-      'Put a manager on call for a period (at most 14 days; one manager at a time: 409 when it overlaps another; a period already over is 422 on-call-past). Escalations and the handover page go to them; with nobody on call, to every manager.',
+      'Put a manager on call for a period (at most 14 days; one manager at a time: 409 when it overlaps another; from now on only: a period already over, or starting before now, is 422 on-call-past naming endsAt or startsAt). Escalations and the handover page go to them; with nobody on call, to every manager.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ManagerOnCallDto })

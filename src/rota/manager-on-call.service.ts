@@ -9,6 +9,7 @@ import { Db } from '../database/db';
 import { pgCode } from '../database/pg-errors';
 import { EventsService } from '../events/events.service';
 import { CreateManagerOnCallDto, ManagerOnCallDto } from './dto/manager-on-call.dto';
+import { onCallPeriodRefusal } from './rota.rules';
 
 const MAX_PERIOD_MS = 14 * 86_400_000;
 
@@ -38,7 +39,8 @@ function view(r: Row): ManagerOnCallDto {
 /**
  * The manager on call: one manager at a time, for periods a manager records on the rota. The last step of every
  * escalation chain (DUTY-03) and who is paged with the morning handover; shown in GET /rota/on-duty. Who was on call
- * is part of the duty record (ROTA-WORKED): a period wholly past is not recorded afterwards (422 `on-call-past`), one
+ * is part of the duty record (ROTA-WORKED): a period is recorded from now on only (422 `on-call-past` naming `endsAt`
+ * for one over, `startsAt` for one already started: onCallPeriodRefusal), one
  * served is never removed (409 `on-call-served`), and one in progress ends now, the part served kept.
  */
 @Injectable()
@@ -62,13 +64,12 @@ export class ManagerOnCallService {
       throw new UnprocessableProblem('A manager is put on call for at most 14 days at a time.', 'bad-period', {
         errors: [{ field: 'endsAt', messages: ['at most 14 days after startsAt'] }],
       });
-    // ROTA-WORKED: who was on call, and so paged, is history; a period already over is not made up afterwards.
-    if (endsAt <= this.clock.now())
-      throw new UnprocessableProblem(
-        'That period is over: who was on call then is history and is not recorded afterwards (ROTA-WORKED).',
-        'on-call-past',
-        { errors: [{ field: 'endsAt', messages: ['must be in the future'] }] },
-      );
+    // ROTA-WORKED: who was on call, and so paged, is history; a period is recorded from now on only.
+    const refusal = onCallPeriodRefusal({ startsAt, endsAt }, this.clock.now());
+    if (refusal)
+      throw new UnprocessableProblem(refusal.message, 'on-call-past', {
+        errors: [{ field: refusal.field, messages: [refusal.field === 'endsAt' ? 'must be in the future' : 'must not be before now'] }],
+      });
     return this.db.transaction(async (m) => {
       await this.users.requireActiveWithRole(m, [dto.userId], ['manager'], 'userId', 'not-a-manager');
       let id: string;

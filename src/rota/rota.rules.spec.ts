@@ -16,6 +16,7 @@ import {
   workingTimeFindings,
   skillsLostBySwap,
   type SwapSkills,
+  onCallPeriodRefusal,
 } from './rota.rules';
 
 const LONDON = 'Europe/London';
@@ -637,5 +638,21 @@ describe('ROTA-SKILLS: what a swap takes away from a shift that requires a skill
     const found = skillsLostBySwap(night(over));
     expect(found.map((f) => f.message.match(/"(.+)"/)![1])).toEqual(lost);
     for (const f of found) expect(f).toMatchObject({ code: 'swap-leaves-skill-missing', rule: 'ROTA-SKILLS', severity: 'warning' });
+  });
+});
+
+describe('ROTA-WORKED: a manager-on-call period is put on the rota from now on only', () => {
+  const now = new Date('2026-12-20T22:00:00Z');
+  it.each<[string, string, string, 'startsAt' | 'endsAt' | null]>([
+    ['tonight, ahead', '2026-12-20T23:00:00Z', '2026-12-21T08:00:00Z', null],
+    ['from now', '2026-12-20T22:00:00Z', '2026-12-21T08:00:00Z', null],
+    ['from a minute ago (clock skew)', '2026-12-20T21:59:00Z', '2026-12-21T08:00:00Z', null],
+    ['from exactly the skew ago', '2026-12-20T21:55:00Z', '2026-12-21T08:00:00Z', null],
+    ['from just beyond the skew', '2026-12-20T21:54:59.999Z', '2026-12-21T08:00:00Z', 'startsAt'],
+    ['from this evening, already under way', '2026-12-20T17:00:00Z', '2026-12-21T08:00:00Z', 'startsAt'],
+    ['ending now (wholly past)', '2026-12-20T12:00:00Z', '2026-12-20T22:00:00Z', 'endsAt'],
+    ['last night (wholly past)', '2026-12-19T20:00:00Z', '2026-12-20T08:00:00Z', 'endsAt'],
+  ])('%s', (_case, startsAt, endsAt, field) => {
+    expect(onCallPeriodRefusal({ startsAt: new Date(startsAt), endsAt: new Date(endsAt) }, now)?.field ?? null).toBe(field);
   });
 });

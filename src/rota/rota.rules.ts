@@ -6,6 +6,7 @@
  * the consecutive-night limit (a warning) and the consecutive-day limit (a hard rule, ROTA-DAYS) are local policy.
  */
 import { DateTime } from 'luxon';
+import { CLOCK_SKEW_MS } from '../statute/clocks';
 import type { RuleId } from '../statute/rule-catalogue';
 import { memoised } from '../statute/memo';
 import { addDays, IsoDate, localDate } from '../statute/time';
@@ -564,4 +565,32 @@ export function skillsLostBySwap(s: SwapSkills): RotaFinding[] {
       severity: 'warning',
       message: `After the swap nobody on ${s.label} holds the required skill "${k}": the AMHP leaving is the only one who does, and the colleague taking over does not.`,
     }));
+}
+
+/** Why a manager-on-call period cannot be recorded as it stands at `now`: the field it names and the reason. */
+export interface OnCallRefusal {
+  field: 'startsAt' | 'endsAt';
+  message: string;
+}
+
+/**
+ * ROTA-WORKED with DUTY-03: who was the manager on call, and so who was paged at the end of every escalation chain, is
+ * part of the duty record, so a period is put on the rota only from now on. One already over is refused naming
+ * `endsAt`; one that starts before now (beyond the clock skew any recorded time has, CLOCK_SKEW_MS) would name her
+ * for hours already gone, when nobody paged her, and is refused naming `startsAt`: she is on call from now. Null when
+ * the period may be recorded. (There is no correction of the rota afterwards: the audit keeps what was changed.)
+ */
+export function onCallPeriodRefusal(p: Period, now: Date): OnCallRefusal | null {
+  if (p.endsAt.getTime() <= now.getTime())
+    return {
+      field: 'endsAt',
+      message: 'That period is over: who was on call then is history and is not recorded afterwards (ROTA-WORKED).',
+    };
+  if (p.startsAt.getTime() < now.getTime() - CLOCK_SKEW_MS)
+    return {
+      field: 'startsAt',
+      message:
+        'That period has started: who was on call for the hours already gone is history and is not recorded afterwards; put her on call from now (ROTA-WORKED).',
+    };
+  return null;
 }

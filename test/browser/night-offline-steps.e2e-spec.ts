@@ -35,7 +35,7 @@ describe('the duty phone at night with no signal', () => {
     await t.http
       .post('/rota/manager-on-call')
       .set('authorization', manager.auth)
-      .send({ userId: manager.id, startsAt: '2026-11-20T20:00:00Z', endsAt: '2026-11-21T09:00:00Z' })
+      .send({ userId: manager.id, startsAt: '2026-11-21T02:00:00Z', endsAt: '2026-11-21T09:00:00Z' })
       .expect(201);
     const police = await t.user(['referrer']);
     grace = await amhp(t, { displayName: 'Grace Liu' });
