@@ -138,6 +138,7 @@ const GOLDEN: Record<string, string> = {
   'GET /training/shortfalls': 'admin manager',
   'GET /users': 'admin',
   'GET /users/:id': 'admin',
+  'GET /users/look-alikes': 'admin',
   'GET /webhooks': 'admin',
   'GET /webhooks/:id': 'admin',
   'GET /webhooks/:id/deliveries': 'admin',

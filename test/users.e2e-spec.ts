@@ -72,6 +72,85 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
     expect(await t.sql(`SELECT email FROM users WHERE display_name = 'Twin'`)).toEqual([{ email: 'twin@council.test' }]);
   });
 
+  it('an address that reads as one already held (letters of another script drawn the same, a digit one for an l) is 409 email-taken naming that account, and nothing is made', async () => {
+    const osca = (await create({ email: 'osca@council.test', displayName: 'Osca Lane', roles: ['amhp'] }).expect(201)).body;
+    const lily = (await create({ email: 'lily.hall@council.test', displayName: 'Lily Hall', roles: ['amhp'] }).expect(201)).body;
+    for (const [email, existing] of [
+      ['\u043e\u0455\u0441\u0430@council.test', osca], // Cyrillic о ѕ с а throughout: one script, passes as an address
+      ['li1y.hall@council.test', lily],
+    ] as const) {
+      const res = await create({ email, displayName: 'Someone Else', roles: ['manager'] });
+      expect({ email, status: res.status, code: res.body.code, existingId: res.body.existingId }).toEqual({
+        email,
+        status: 409,
+        code: 'email-taken',
+        existingId: existing.id,
+      });
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    }
+    expect(await t.sql(`SELECT 1 FROM users WHERE display_name = 'Someone Else'`)).toEqual([]);
+  });
+
+  describe('accounts made before look-alike addresses were refused', () => {
+    const login = (email: string) => t.http.post('/auth/login').send({ email, password: TEST_PASSWORD });
+    const lookAlikes = async (who: TestUser) =>
+      (await t.http.get('/users/look-alikes').set('authorization', who.auth).expect(200)).body.items as Array<{
+        lookAlikeForm: string;
+        signInRefused: boolean;
+        accounts: Array<{ id: string; email: string; active: boolean; emailFault: string | null; roles: string[] }>;
+      }>;
+
+    it('are listed for an admin in groups, oldest first, with what is unusual about each address; signing in by any of them is refused until the admin disables the others', async () => {
+      // As they were stored before: written straight to the table, as the old create did.
+      const lena = await t.user(['amhp'], { email: 'lena.ward@council.test', displayName: 'Lena Ward' });
+      const zeroWidth = await t.user(['manager'], { email: 'lena.ward\u200b@council.test', displayName: 'Lena Ward' });
+      const cyrillic = await t.user(['manager'], { email: 'l\u0435na.ward@council.test', displayName: 'Lena Ward' });
+      const other = await t.user(['amhp'], { email: 'lena.warden@council.test', displayName: 'Lena Warden' });
+      // Signing in is throttled per address: Lena's plain one is tried once while ambiguous.
+      for (const u of [lena, cyrillic]) {
+        const refused = await login(u.email);
+        expect(refused.status).toBe(401);
+        expect(refused.headers['content-type']).toMatch(/problem\+json/);
+      }
+      const [audit] = await t.sql<{ details: Record<string, unknown> }>(
+        `SELECT details FROM audit_events WHERE action = 'auth.login' AND resource_id = $1 AND outcome = 'failure'`,
+        [lena.id],
+      );
+      expect(audit.details).toEqual({ reason: 'look-alike-email', lookAlikeUserIds: [zeroWidth.id, cyrillic.id] });
+      await login(other.email).expect(200);
+
+      const groups = (await lookAlikes(admin)).filter((g) => g.accounts.some((a) => a.id === lena.id || a.id === other.id));
+      expect(groups).toEqual([
+        {
+          lookAlikeForm: 'lena.ward@council.test',
+          signInRefused: true,
+          accounts: [
+            expect.objectContaining({ id: lena.id, email: 'lena.ward@council.test', roles: ['amhp'], active: true, emailFault: null }),
+            expect.objectContaining({ id: zeroWidth.id, active: true, emailFault: expect.stringMatching(/invisible/) }),
+            expect.objectContaining({ id: cyrillic.id, active: true, emailFault: expect.stringMatching(/scripts/) }),
+          ],
+        },
+      ]);
+      const [read] = await t.sql<{ actor_id: string; details: { userIds: string[] } }>(
+        `SELECT actor_id, details FROM audit_events WHERE action = 'user.look-alikes.read' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(read.actor_id).toBe(admin.id);
+      expect(read.details.userIds).toEqual(expect.arrayContaining([lena.id, zeroWidth.id, cyrillic.id]));
+
+      // The admin disables the two that should not be there: Lena signs in again, and the group stays listed.
+      for (const u of [zeroWidth, cyrillic])
+        await t.http.patch(`/users/${u.id}`).set('authorization', admin.auth).send({ active: false }).expect(200);
+      await login(lena.email).expect(200);
+      expect((await lookAlikes(admin)).find((g) => g.lookAlikeForm === 'lena.ward@council.test')).toMatchObject({ signInRefused: false });
+    });
+
+    it('are not listed to anyone but an admin', async () => {
+      const manager = await t.user(['manager']);
+      const res = await t.http.get('/users/look-alikes').set('authorization', manager.auth).expect(403);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    });
+  });
+
   describe('R5: unknown or forbidden fields are refused and nothing changes', () => {
     it.each([
       ['passwordHash', { passwordHash: 'scrypt$1$1$1$x$y' }],

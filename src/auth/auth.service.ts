@@ -14,6 +14,7 @@ import { hashRefreshToken, TokenService } from './token.service';
 import { endSessions, sessionEnded } from './sessions';
 import { UserEntity } from './user.entity';
 import { AccountCache, CachedAccount } from './account-cache';
+import { UsersService } from './users.service';
 
 /** Signing in, tokens, and turning a bearer token into an Actor. */
 @Injectable()
@@ -25,6 +26,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly accounts: AccountCache,
+    private readonly users: UsersService,
   ) {}
 
   async login(dto: LoginDto, ip: string): Promise<TokenPairDto> {
@@ -38,7 +40,11 @@ export class AuthService {
     const attempt = await this.attempt(email, ip);
     const user = await this.db.manager.getRepository(UserEntity).findOne({ where: { email } });
     const ok = await verifyPassword(dto.password, user?.passwordHash ?? null);
-    if (!ok || !user || !user.active) {
+    // An address another active account's looks like (emailLookAlikeKey: accounts made before such addresses were
+    // refused) names nobody for certain: refused rather than one picked, until an admin disables the one that should
+    // not be there (GET /users/look-alikes). The answer is the same as for a wrong password; the audit says why.
+    const lookAlikes = user?.active ? await this.users.lookingLike(this.db.manager, email, { activeOnly: true, exceptId: user.id }) : [];
+    if (!ok || !user || !user.active || lookAlikes.length) {
       // The attempt is already counted as a failure: only the audit is left to write.
       await this.db.transaction((m) =>
         this.audit.record(m, {
@@ -47,7 +53,10 @@ export class AuthService {
           resourceId: user?.id ?? null,
           outcome: 'failure',
           actor: null,
-          details: { reason: !user ? 'unknown-user' : !user.active ? 'inactive' : 'bad-password' },
+          details: {
+            reason: !user ? 'unknown-user' : !user.active ? 'inactive' : !ok ? 'bad-password' : 'look-alike-email',
+            ...(lookAlikes.length ? { lookAlikeUserIds: lookAlikes.map((u) => u.id) } : {}),
+          },
         }),
       );
       throw new UnauthorizedProblem('The email or password is wrong, or the account is disabled.');

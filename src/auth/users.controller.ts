@@ -13,7 +13,7 @@ import { Authorize } from '../access/authorize.decorator';
 import { etagFor, type ExpectedVersion } from '../common/etag';
 import { IfMatchVersion } from '../common/http';
 import { Page } from '../common/pagination';
-import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './dto/user.dto';
+import { CreateUserDto, LookAlikeListDto, SetPasswordDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './dto/user.dto';
 import { UsersService } from './users.service';
 import { ParseIdPipe } from '../common/validation';
 
@@ -28,6 +28,17 @@ export class UsersController {
   @ApiOkResponse({ type: UserPageDto })
   list(@Query() q: UserQuery): Promise<Page<UserDto>> {
     return this.users.list(q);
+  }
+
+  @Get('look-alikes')
+  @Authorize('users.read')
+  @ApiOperation({
+    summary:
+      'Accounts whose emails look alike (invisible or formatting characters, case, accents, letters of other scripts drawn like Latin ones), in groups: a new account with such an address is refused, and signing in by one is refused while two of a group are active, so disable the one that should not be there. Audited.',
+  })
+  @ApiOkResponse({ type: LookAlikeListDto })
+  async lookAlikes(): Promise<LookAlikeListDto> {
+    return { items: await this.users.lookAlikeGroups() };
   }
 
   @Post()

@@ -6,7 +6,8 @@ import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { ConflictProblem, NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem } from '../common/problem';
 import { Db } from '../database/db';
-import { CreateUserDto, SetPasswordDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
+import { CreateUserDto, LookAlikeGroupDto, SetPasswordDto, UpdateUserDto, UserDto, UserQuery } from './dto/user.dto';
+import { emailAddressFault, emailLookAlikeKey } from '../statute/visible-text';
 import { hashPassword } from './password';
 import type { Role } from './roles';
 import { UserEntity } from './user.entity';
@@ -156,8 +157,18 @@ export class UsersService {
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(UserEntity);
-      const existing = await repo.findOne({ where: { email: dto.email } });
-      if (existing) throw new ConflictProblem(`A user with email ${dto.email} already exists.`, 'email-taken', { existingId: existing.id });
+      // The same address, or one a reader cannot tell from it (emailLookAlikeKey), held by any account, active or not:
+      // creates of look-alike addresses take turns on the form they share, so two sent at once are not both made.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('users:email-look-alike:' || $1, 0))`, [emailLookAlikeKey(dto.email)]);
+      const [existing] = await this.lookingLike(m, dto.email);
+      if (existing)
+        throw new ConflictProblem(
+          existing.email === dto.email
+            ? `A user with email ${dto.email} already exists.`
+            : `A user with an email that looks the same (${existing.email}) already exists.`,
+          'email-taken',
+          { existingId: existing.id },
+        );
       const user = await repo.save(
         repo.create({
           email: dto.email,
@@ -171,6 +182,55 @@ export class UsersService {
       );
       await this.audit.record(m, { action: 'user.create', resourceType: 'user', resourceId: user.id, details: { roles: user.roles } });
       return userDto(user);
+    });
+  }
+
+  /**
+   * The accounts whose email looks like `email` (the same address, or one a reader cannot tell from it:
+   * emailLookAlikeKey), oldest first. Every account's address is compared: a hub holds hundreds of accounts, not
+   * millions, and the comparison is the one function the refusal and the admin's list use.
+   */
+  async lookingLike(
+    m: EntityManager,
+    email: string,
+    only: { activeOnly?: boolean; exceptId?: string } = {},
+  ): Promise<Array<{ id: string; email: string }>> {
+    const key = emailLookAlikeKey(email);
+    const rows: Array<{ id: string; email: string }> = await m.query(
+      `SELECT id, email FROM users WHERE ($1::boolean IS NOT TRUE OR active) AND ($2::uuid IS NULL OR id <> $2) ORDER BY created_at, id`,
+      [only.activeOnly ?? false, only.exceptId ?? null],
+    );
+    return rows.filter((r) => emailLookAlikeKey(r.email) === key);
+  }
+
+  /**
+   * GET /users/look-alikes: the accounts held whose emails a reader cannot tell apart (emailLookAlikeKey, the
+   * comparison that refuses such an address for a new account), in groups, so an admin can disable the one that should
+   * not be there: accounts made before look-alike addresses were refused are not changed by it. Audited as an admin's
+   * read, naming the accounts shown.
+   */
+  async lookAlikeGroups(): Promise<LookAlikeGroupDto[]> {
+    return this.db.transaction(async (m) => {
+      const users = await m.getRepository(UserEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+      const byForm = new Map<string, UserEntity[]>();
+      for (const u of users) {
+        const form = emailLookAlikeKey(u.email);
+        byForm.set(form, [...(byForm.get(form) ?? []), u]);
+      }
+      const groups = [...byForm]
+        .filter(([, accounts]) => accounts.length > 1)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([form, accounts]) => ({
+          lookAlikeForm: form,
+          signInRefused: accounts.filter((u) => u.active).length > 1,
+          accounts: accounts.map((u) => ({ ...userDto(u), emailFault: emailAddressFault(u.email) })),
+        }));
+      await this.audit.record(m, {
+        action: 'user.look-alikes.read',
+        resourceType: 'user',
+        details: { groups: groups.length, userIds: groups.flatMap((g) => g.accounts.map((a) => a.id)) },
+      });
+      return groups;
     });
   }
 

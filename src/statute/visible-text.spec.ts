@@ -1,4 +1,12 @@
-import { canonicalName, emailAddressFault, isBlankText, isFilledText, trimInvisible, visibleLength } from './visible-text';
+import {
+  canonicalName,
+  emailAddressFault,
+  emailLookAlikeKey,
+  isBlankText,
+  isFilledText,
+  trimInvisible,
+  visibleLength,
+} from './visible-text';
 
 const times = (s: string, n: number) => s.repeat(n);
 
@@ -137,5 +145,35 @@ describe('an email address that could be taken for another is refused, with the 
     const found = emailAddressFault(address);
     if (fault) expect(found).toMatch(fault);
     else expect(found).toBeNull();
+  });
+});
+
+describe('email addresses a reader cannot tell apart share one look-alike form', () => {
+  const plain = 'asha.patel@council.test';
+  it.each<[string, string, boolean]>([
+    ['the same address', plain, true],
+    ['in capitals', 'Asha.Patel@Council.TEST', true],
+    ['a zero-width space', 'asha.patel\u200b@council.test', true],
+    ['a soft hyphen', 'asha.patel\u00ad@council.test', true],
+    ['a right-to-left override', '\u202easha.patel@council.test', true],
+    ['a zero-width space after the domain', 'asha.patel@council.test\u200b', true],
+    ['e + combining acute', 'asha.pate\u0301l@council.test', true],
+    ['composed é', 'asha.pat\u00e9l@council.test', true],
+    ['a Cyrillic а among Latin letters', '\u0430sha.patel@council.test', true],
+    ['Cyrillic letters throughout the look-alike part', '\u0430\u0455\u04bb\u0430.\u0440\u0430t\u0435l@council.test', true],
+    ['a Greek omicron in the domain', 'asha.patel@c\u03bfuncil.test', true],
+    ['fullwidth letters', '\uff41sha.patel@council.test', true],
+    ['a one-dot leader for the full stop', 'asha\u2024patel@council.test', true],
+    ['a digit one for the l', 'asha.pate1@council.test', true],
+    ['another name', 'asha.patil@council.test', false],
+    ['another domain', 'asha.patel@council.example', false],
+    ['a dot fewer', 'ashapatel@council.test', false],
+  ])('%s (%j)', (_case, address, same) => {
+    expect(emailLookAlikeKey(address) === emailLookAlikeKey(plain)).toBe(same);
+  });
+
+  it('"rn" reads as "m", and a digit zero as "o"', () => {
+    expect(emailLookAlikeKey('rnorgan@council.test')).toBe(emailLookAlikeKey('morgan@council.test'));
+    expect(emailLookAlikeKey('j0@council.test')).toBe(emailLookAlikeKey('jo@council.test'));
   });
 });

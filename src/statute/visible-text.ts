@@ -142,3 +142,53 @@ export function emailAddressFault(address: string): string | null {
   if (scripts.size > 1) return `must not mix letters of different scripts (${[...scripts].join(', ')})`;
   return null;
 }
+
+/**
+ * Letters of other scripts (and digits and letter pairs) drawn like Latin ones in the fonts a user list, an audit
+ * trail or a notification shows, as their Latin look-alike: a short table after Unicode's confusables (UTS #39) for
+ * the letters an email address can hold in lower case.
+ */
+const CONFUSABLE: ReadonlyArray<[RegExp, string]> = [
+  [/[\u0430\u03b1\u0251]/gu, 'a'], // Cyrillic а, Greek α, Latin alpha
+  [/[\u044c\u0185]/gu, 'b'], // Cyrillic soft sign ь, tone six
+  [/[\u0441\u03f2\u1d04]/gu, 'c'], // Cyrillic с, lunate sigma
+  [/[\u0501\u217e]/gu, 'd'], // Cyrillic ԁ
+  [/[\u0435\u0454\u04bd]/gu, 'e'], // Cyrillic е, є
+  [/[\u0261\u0581]/gu, 'g'], // script g, Armenian ց
+  [/[\u04bb\u0570]/gu, 'h'], // Cyrillic һ, Armenian հ
+  [/[\u0456\u0131\u03b9\u0269\u04cf\u2170]/gu, 'i'], // Cyrillic і, dotless ı, Greek ι
+  [/[\u0458\u03f3]/gu, 'j'], // Cyrillic ј, Greek ϳ
+  [/[\u03ba]/gu, 'k'], // Greek κ
+  [/[1\u04c0\u05c0\u0661\u06f1\u2113]/gu, 'l'], // digit one, Cyrillic palochka, script l
+  [/[\u043f]/gu, 'n'], // Cyrillic п (read as n in many fonts)
+  [/[0\u043e\u03bf\u03c3\u0585\u05e1\u0ce6\u0d20]/gu, 'o'], // digit zero, Cyrillic о, Greek ο σ, Armenian օ
+  [/[\u0440\u03c1\u2374]/gu, 'p'], // Cyrillic р, Greek ρ
+  [/[\u051b\u0563]/gu, 'q'], // Cyrillic ԛ
+  [/[\u0433\u1d26]/gu, 'r'], // Cyrillic г
+  [/[\u0455\u01bd]/gu, 's'], // Cyrillic ѕ
+  [/[\u03c5\u057d\u028b]/gu, 'u'], // Greek υ, Armenian ս
+  [/[\u03bd\u0475\u2174]/gu, 'v'], // Greek ν, Cyrillic ѵ
+  [/[\u051d\u0461\u0561\u03c9]/gu, 'w'], // Cyrillic ԝ ѡ, Armenian ա, Greek ω
+  [/[\u0445\u03c7\u2179]/gu, 'x'], // Cyrillic х, Greek χ
+  [/[\u0443\u04af\u03b3]/gu, 'y'], // Cyrillic у ү, Greek γ
+  [/[\u1d22]/gu, 'z'],
+  [/[\u2010-\u2015\u2212\u2043\u02d7]/gu, '-'], // hyphens, dashes and minus signs
+  [/rn/g, 'm'], // "rn" reads as "m"
+  [/vv/g, 'w'], // "vv" reads as "w"
+];
+const EMAIL_NOT_DRAWN = /[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{White_Space}\p{M}]/gu;
+
+/**
+ * The form of an email address that two addresses share when a reader cannot tell them apart: in lower case, with
+ * compatibility forms made plain (NFKD: fullwidth, mathematical and circled letters, the one-dot leader), every
+ * character that is not drawn or is only a mark on a letter taken out (invisible, formatting and control characters,
+ * accents), and letters, digits and pairs drawn like a Latin letter read as it (a Cyrillic "а", a Greek "ο", a digit
+ * "1" for "l", "rn" for "m"). The one comparison of "looks like another account's address": a new account whose
+ * address looks like one already held is refused, the accounts held that look alike are listed for an admin, and
+ * signing in by an address that looks like another active account's is refused rather than one of them picked.
+ */
+export function emailLookAlikeKey(address: string): string {
+  let key = address.toLowerCase().normalize('NFKD').replace(EMAIL_NOT_DRAWN, '').toLowerCase();
+  for (const [from, to] of CONFUSABLE) key = key.replace(from, to);
+  return key;
+}

@@ -136,3 +136,28 @@ export class UserPageDto {
   @ApiProperty({ type: [UserDto] }) items: UserDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
+
+/** An account in a group of look-alikes, with what is unusual about its address. */
+export class LookAlikeAccountDto extends UserDto {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Why this address could be taken for another (invisible or formatting characters, not composed, mixed scripts, a non-ASCII domain), as a new address with it would be refused; null for an address that is plain in itself.',
+  })
+  emailFault: string | null;
+}
+
+export class LookAlikeGroupDto {
+  @ApiProperty({ description: 'The form the addresses share once what a reader cannot see or tell apart is taken out.' })
+  lookAlikeForm: string;
+  @ApiProperty({
+    description: 'Two or more of the accounts are active: signing in by any of their addresses is refused until one is left.',
+  })
+  signInRefused: boolean;
+  @ApiProperty({ type: [LookAlikeAccountDto], description: 'The accounts, oldest first.' }) accounts: LookAlikeAccountDto[];
+}
+
+export class LookAlikeListDto {
+  @ApiProperty({ type: [LookAlikeGroupDto] }) items: LookAlikeGroupDto[];
+}
