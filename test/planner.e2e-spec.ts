@@ -414,6 +414,50 @@ describe('rota planner: proposals, publication, preferences, fairness', () => {
     );
   });
 
+  it("GET /rota/fairness: an AMHP sees that a colleague was unavailable, not why (sick leave, a suspension); she sees her own reasons, managers and auditors everyone's", async () => {
+    // Week of Monday 2 August 2027: Hana on sick leave two days, Ivo suspended throughout.
+    const hana = await amhp(t, { displayName: 'Hana' });
+    const ivo = await amhp(t, { displayName: 'Ivo' });
+    await api(manager)
+      .post('/rota/leave', {
+        practitionerId: hana.practitionerId,
+        kind: 'sick',
+        startsAt: '2027-08-03T00:00:00Z',
+        endsAt: '2027-08-05T00:00:00Z',
+        approve: true,
+      })
+      .expect(201);
+    await api(manager)
+      .post(`/approvals/${await approvalOf(t, ivo.practitionerId)}/suspensions`, { reason: 'Health' })
+      .expect(201);
+    const auditor = await t.user(['auditor']);
+    const week = '/rota/fairness?from=2027-08-02T00:00:00Z&to=2027-08-09T00:00:00Z';
+    const seenBy = async (u: TestUser) => {
+      const body = (await api(u).get(week).expect(200)).body;
+      const row = (id: string) => body.people.find((r: { practitionerId: string }) => r.practitionerId === id);
+      const excluded = (id: string) => body.excluded.find((r: { practitionerId: string }) => r.practitionerId === id);
+      return { body, hana: row(hana.practitionerId), ivo: row(ivo.practitionerId), ivoExcluded: excluded(ivo.practitionerId) };
+    };
+    const byManager = await seenBy(manager);
+    expect(byManager.hana).toMatchObject({ unavailableFor: ['leave'], availability: Math.round((5 / 7) * 1e4) / 1e4 });
+    expect(byManager.ivo).toMatchObject({ unavailableFor: ['suspended'], availability: 0 });
+    expect(byManager.ivoExcluded).toMatchObject({ reasons: ['suspended'] });
+    expect((await seenBy(auditor)).body).toEqual(byManager.body);
+
+    // A colleague: the same figures, the reasons neutral.
+    const byColleague = await seenBy(senior);
+    expect(byColleague.hana).toEqual({ ...byManager.hana, unavailableFor: ['unavailable'] });
+    expect(byColleague.ivo).toEqual({ ...byManager.ivo, unavailableFor: ['unavailable'] });
+    expect(byColleague.ivoExcluded).toEqual({ ...byManager.ivoExcluded, reasons: ['unavailable'] });
+    expect(JSON.stringify(byColleague.body)).not.toMatch(/"(leave|suspended)"/);
+    expect(byColleague.body.spread).toBe(byManager.body.spread);
+
+    // Hana herself: her own reason, not Ivo's.
+    const byHana = await seenBy(hana);
+    expect(byHana.hana).toEqual(byManager.hana);
+    expect(byHana.ivo.unavailableFor).toEqual(['unavailable']);
+  });
+
   // Last: a suspension takes the AMHP off every shift ahead of her (AMHP-07), the earlier tests' too.
   // The publication's snapshot is taken when it locks the plan; the other write is decided while it waits for the
   // AMHP's rota lock. Another transaction holds that lock until both wait on it, the other write first: the race made certain.

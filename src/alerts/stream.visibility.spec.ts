@@ -123,6 +123,23 @@ describe('stream visibility', () => {
     expect(v).toEqual({ send: true, payload: { referralId: REF, to: 'allocated' } });
   });
 
+  it.each([
+    // [whose assignment, roles, source sent, source seen]
+    ["a colleague's, taken off for leave", ['amhp'], OTHER, 'leave', 'unavailable'],
+    ["a colleague's, taken off as her approval was suspended", ['amhp'], OTHER, 'approval', 'unavailable'],
+    ["a colleague's, taken off by hand", ['amhp'], OTHER, 'manual', 'manual'],
+    ["a colleague's, swapped", ['amhp'], OTHER, 'swap', 'swap'],
+    ['her own, taken off for leave', ['amhp'], ME, 'leave', 'leave'],
+    ["a manager: a colleague's leave", ['manager'], OTHER, 'leave', 'leave'],
+    ["a manager who is an AMHP: a colleague's suspension", ['amhp', 'manager'], OTHER, 'approval', 'approval'],
+  ] as Array<[string, Role[], string, string, string]>)(
+    'an assignment removed: %s -> why only to whom may see it',
+    (_name, roles, userId, source, seen) => {
+      const v = visibility({ userId: ME, roles }, ev('rota.assignment.removed', 'shift', { userId, source, shiftId: REF }));
+      expect(v).toEqual({ send: true, payload: { userId, source: seen, shiftId: REF } });
+    },
+  );
+
   it('sends identifiers and codes only', () => {
     expect(
       sanitizePayload({

@@ -4,7 +4,8 @@
  *
  * Conservative by design: an event is sent only when a rule below positively allows it.
  *  - manager: everything (team managers oversee all the work; person.read gives them every person).
- *  - amhp: rota events (rota.read), except leave, which only its owner sees (leave.read is own-records for AMHPs);
+ *  - amhp: rota events (rota.read), except leave, which only its owner sees (leave.read is own-records for AMHPs), and
+ *    why a colleague was taken off a shift (leave, a suspended approval), which shows as `unavailable` (rotaPayloadAsSeen);
  *    events whose subject person they may read (answered by `check`: the service asks AccessService.decide
  *    'person.read' for that person, cached briefly per client); events addressed to them (payload.userId and the
  *    like = actor: an allocation offer, an action they own); the compiled handover (handovers.read).
@@ -17,6 +18,8 @@
 import type { TokenLifetime } from '../auth/actor';
 import type { Role } from '../auth/roles';
 import { sessionEnded } from '../auth/sessions';
+import { can } from '../access/policy';
+import { rotaPayloadAsSeen } from '../rota/fairness';
 
 export interface StreamEvent {
   id: string;
@@ -83,7 +86,13 @@ function verdictFor(role: Role, actor: StreamActor, event: StreamEvent, facts: E
     case 'amhp': {
       const addressed = ADDRESSEE_KEYS.some((k) => event.payload?.[k] === actor.userId);
       if (event.type.startsWith('rota.leave.')) return addressed ? { send: true, payload } : DROP;
-      if (event.type.startsWith('rota.')) return { send: true, payload };
+      // Why a colleague was taken off a shift (leave, a suspended approval) is hers: shown to her and to readers of
+      // practitioner records only, the rule of ShiftsService.seesWorkforceFacts.
+      if (event.type.startsWith('rota.'))
+        return {
+          send: true,
+          payload: rotaPayloadAsSeen(payload, addressed || can(actor.roles, 'practitioners.read', { owns: false }).allowed),
+        };
       if (event.type === 'handover.compiled') return { send: true, payload };
       const person = personOf(event, facts);
       if (addressed) return { send: true, payload };

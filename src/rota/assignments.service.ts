@@ -323,7 +323,7 @@ export class AssignmentsService implements OnModuleInit {
       startsAt: new Date(r.startsAt).toISOString(),
       endsAt: new Date(r.endsAt).toISOString(),
       // Her warnings and the reasons they were overridden: only to whom may read her workforce records.
-      warnings: this.shifts.seesOverrides(actor, r.userId) ? r.overrides : [],
+      warnings: this.shifts.seesWorkforceFacts(actor, r.userId) ? r.overrides : [],
       source: r.source,
     }));
   }

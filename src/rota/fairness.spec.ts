@@ -1,4 +1,16 @@
-import { ApprovalSpan, availabilityIn, fairnessReport, isWeekend, Unavailable, unavailablePeriods, WorkedShift } from './fairness';
+import {
+  ApprovalSpan,
+  availabilityIn,
+  fairnessAsSeen,
+  fairnessReport,
+  isWeekend,
+  reasonsAsSeen,
+  rotaPayloadAsSeen,
+  Unavailable,
+  UnavailableReason,
+  unavailablePeriods,
+  WorkedShift,
+} from './fairness';
 
 const LONDON = 'Europe/London';
 /** February 2027, 1st to 8th (a week; local time is UTC). */
@@ -250,5 +262,49 @@ describe('availability: leave, suspension and approval gaps taken out of the per
   it('an empty period is fully available; a day away of a week leaves 6/7', () => {
     expect(availabilityIn([], { from: WEEK.from, to: WEEK.from })).toBe(1);
     expect(availabilityIn([{ startsAt: WEEK.from, endsAt: new Date(WEEK.from.getTime() + DAY) }], WEEK)).toBeCloseTo(6 / 7, 12);
+  });
+});
+
+describe("a colleague's reasons for being unavailable", () => {
+  it.each([
+    [['leave'], true, ['leave']],
+    [['leave', 'suspended'], true, ['leave', 'suspended']],
+    [['leave'], false, ['unavailable']],
+    [['no-approval', 'suspended'], false, ['unavailable']],
+    [[], false, []],
+    [[], true, []],
+  ] as Array<[UnavailableReason[], boolean, string[]]>)('%j, sees reasons %s -> %j', (reasons, sees, shown) => {
+    expect(reasonsAsSeen(reasons, sees)).toEqual(shown);
+  });
+
+  it('keeps the figures and makes only the reasons of those not seen neutral', () => {
+    const r = fairnessReport(
+      [
+        { id: 'a', fte: 1, unavailable: [{ ...period('2027-02-01T00:00:00Z', '2027-02-08T00:00:00Z'), reason: 'suspended' }] },
+        { id: 'b', fte: 1, unavailable: [{ ...period('2027-02-02T00:00:00Z', '2027-02-03T00:00:00Z'), reason: 'leave' }] },
+        { id: 'c', fte: 1, unavailable: [{ ...period('2027-02-02T00:00:00Z', '2027-02-03T00:00:00Z'), reason: 'leave' }] },
+      ],
+      [],
+      LONDON,
+      WEEK,
+    );
+    const seen = fairnessAsSeen(r, (id) => id === 'c');
+    expect(seen.people.map((p) => [p.practitionerId, p.unavailableFor, p.availability])).toEqual([
+      ['a', ['unavailable'], 0],
+      ['b', ['unavailable'], 0.8571],
+      ['c', ['leave'], 0.8571],
+    ]);
+    expect(seen.excluded).toEqual([{ practitionerId: 'a', reasons: ['unavailable'], hours: 0 }]);
+    expect({ ...seen, people: r.people, excluded: r.excluded }).toEqual(r);
+  });
+
+  it.each([
+    [{ source: 'leave' }, false, { source: 'unavailable' }],
+    [{ source: 'approval' }, false, { source: 'unavailable' }],
+    [{ source: 'manual' }, false, { source: 'manual' }],
+    [{ source: 'leave' }, true, { source: 'leave' }],
+    [{ shiftId: 'x' }, false, { shiftId: 'x' }],
+  ])('a rota event %j, sees reasons %s -> %j', (payload, sees, shown) => {
+    expect(rotaPayloadAsSeen(payload, sees)).toEqual(shown);
   });
 });

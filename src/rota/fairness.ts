@@ -25,6 +25,12 @@ import { isNight, Period } from './rota.rules';
 
 export type UnavailableReason = 'leave' | 'suspended' | 'no-approval';
 
+/**
+ * A reason for being unavailable as a reader may see it: the reason itself, or the neutral `unavailable` for a reader
+ * who may not know why (reasonsAsSeen).
+ */
+export type ShownUnavailableReason = UnavailableReason | 'unavailable';
+
 export interface Unavailable extends Period {
   reason: UnavailableReason;
 }
@@ -245,4 +251,42 @@ export function fairnessReport(people: FairnessPerson[], worked: WorkedShift[], 
     spread: spreads.hoursPerAvailableFte,
     spreads,
   };
+}
+
+/**
+ * Why a colleague could not be rostered is personal (leave can be sick leave, UK GDPR Art. 9; a suspension of an
+ * approval, AMHP-07, is a workforce matter): a reader who may not see that AMHP's workforce facts (seesWorkforceFacts:
+ * anyone but the AMHP herself and readers of practitioner records) is told only that she was unavailable, never why.
+ * The figures (availability, hours ÷ available FTE, the spread) are the rota's and stay.
+ */
+export function reasonsAsSeen(reasons: UnavailableReason[], seesReasons: boolean): ShownUnavailableReason[] {
+  if (seesReasons) return reasons;
+  return reasons.length ? ['unavailable'] : [];
+}
+
+/** A fairness report as a reader sees it: the reasons of those whose reasons they may not see (`seesReasonsOf`) neutral. */
+export function fairnessAsSeen<R extends FairnessReport>(
+  report: R,
+  seesReasonsOf: (practitionerId: string) => boolean,
+): Omit<R, 'people' | 'excluded'> & {
+  people: Array<Omit<FairnessRow, 'unavailableFor'> & { unavailableFor: ShownUnavailableReason[] }>;
+  excluded: Array<Omit<ExcludedPerson, 'reasons'> & { reasons: ShownUnavailableReason[] }>;
+} {
+  return {
+    ...report,
+    people: report.people.map((r) => ({ ...r, unavailableFor: reasonsAsSeen(r.unavailableFor, seesReasonsOf(r.practitionerId)) })),
+    excluded: report.excluded.map((r) => ({ ...r, reasons: reasonsAsSeen(r.reasons, seesReasonsOf(r.practitionerId)) })),
+  };
+}
+
+/** Why an assignment was taken off (rota.assignment.removed `source`) that says why its AMHP became unavailable. */
+const ABSENCE_SOURCES: ReadonlySet<unknown> = new Set(['leave', 'approval']);
+
+/**
+ * A rota event's payload as a reader sees it, by the rule of reasonsAsSeen: an assignment taken off because its AMHP
+ * went on leave or lost her approval says `unavailable` to a reader who may not see her workforce facts.
+ */
+export function rotaPayloadAsSeen(payload: Record<string, unknown>, seesReasons: boolean): Record<string, unknown> {
+  if (seesReasons || !ABSENCE_SOURCES.has(payload.source)) return payload;
+  return { ...payload, source: 'unavailable' };
 }

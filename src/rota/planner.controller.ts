@@ -154,11 +154,11 @@ export class PlannerController {
   @Authorize('rota.read')
   @ApiOperation({
     summary:
-      "Per AMHP over a period (at most 366 days): hours, FTE, availability (less leave, suspension and time without an approval), hours ÷ FTE, share against FTE share, nights, weekends, bank holidays; and the spread (max − min of hours ÷ available FTE), listing who was excluded as never available. The same computation as a plan's fairness.",
+      "Per AMHP over a period (at most 366 days): hours, FTE, availability (less leave, suspension and time without an approval), hours ÷ FTE, share against FTE share, nights, weekends, bank holidays; and the spread (max − min of hours ÷ available FTE), listing who was excluded as never available. The same computation as a plan's fairness. Why a colleague was unavailable (leave, suspension, no approval) shows only to her, managers and auditors; other AMHPs see `unavailable`.",
   })
   @ApiOkResponse({ type: FairnessDto })
-  fairness(@Query() q: FairnessQuery): Promise<FairnessDto> {
-    return this.planner.fairness(q.from, q.to);
+  fairness(@CurrentActor() actor: Actor, @Query() q: FairnessQuery): Promise<FairnessDto> {
+    return this.planner.fairness(actor, q.from, q.to);
   }
 
   @Post('preferences')

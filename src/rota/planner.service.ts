@@ -24,7 +24,8 @@ import { accountBarSql } from '../workforce/eligibility.service';
 import type { Override } from './assignment-checks.service';
 import { AssignmentsService } from './assignments.service';
 import { CreatePlanDto, CreatePreferenceDto, FairnessDto, PlanDto, PlanRunDto, PreferenceDto, PreferenceListDto } from './dto/planner.dto';
-import { fairnessReport, unavailablePeriods } from './fairness';
+import { fairnessAsSeen, fairnessReport, unavailablePeriods } from './fairness';
+import { ShiftsService } from './shifts.service';
 import type { PlanInputs, PlanPerson } from './plan-facts';
 import { professionalSupervisionDatesSql } from '../supervision/supervision.tables';
 import { PlanRunRow, planRunUrl, PlanRunsService, PlanRunStopped } from './plan-runs.service';
@@ -72,6 +73,7 @@ export class PlannerService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly assignments: AssignmentsService,
+    private readonly shifts: ShiftsService,
     private readonly training: TrainingService,
     private readonly runs: PlanRunsService,
   ) {}
@@ -519,7 +521,11 @@ export class PlannerService {
   // ---- fairness ----
 
   /** Per AMHP over [from, to): hours, FTE, hours ÷ FTE, share, nights, weekends, bank holidays; and the spread. */
-  async fairness(fromRaw: string, toRaw: string): Promise<FairnessDto> {
+  /**
+   * GET /rota/fairness: the figures for everyone; why a colleague was unavailable only to a reader who may see her
+   * workforce facts (ShiftsService.seesWorkforceFacts; others see `unavailable`, fairnessAsSeen).
+   */
+  async fairness(reader: Actor, fromRaw: string, toRaw: string): Promise<FairnessDto> {
     const from = new Date(fromRaw);
     const to = new Date(toRaw);
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
@@ -527,13 +533,13 @@ export class PlannerService {
     requirePeriod(from, to, 366);
     const ds = this.db.manager;
     const [people, worked, leave]: [
-      Array<{ id: string; fte: number; displayName: string }>,
+      Array<{ id: string; userId: string; fte: number; displayName: string }>,
       Array<{ practitionerId: string; startsAt: Date; endsAt: Date; bankHoliday: boolean }>,
       Array<{ practitionerId: string; startsAt: Date; endsAt: Date }>,
     ] = await Promise.all([
       // Active AMHPs, and anyone who worked in the period since made inactive.
       ds.query(
-        `SELECT p.id, p.fte::float8 AS fte, u.display_name AS "displayName" FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id
+        `SELECT p.id, p.user_id AS "userId", p.fte::float8 AS fte, u.display_name AS "displayName" FROM practitioner_directory p JOIN user_directory u ON u.id = p.user_id
           WHERE p.active OR EXISTS (SELECT 1 FROM shift_assignments a WHERE a.practitioner_id = p.id AND a.starts_at >= $1 AND a.starts_at < $2)
           ORDER BY u.display_name, p.id`,
         [from, to],
@@ -572,7 +578,9 @@ export class PlannerService {
       this.config.timeZone,
       { from, to },
     );
-    return { from: from.toISOString(), to: to.toISOString(), ...report };
+    const userOf = new Map(people.map((p) => [p.id, p.userId]));
+    const seen = fairnessAsSeen(report, (practitionerId) => this.shifts.seesWorkforceFacts(reader, userOf.get(practitionerId)!));
+    return { from: from.toISOString(), to: to.toISOString(), ...seen };
   }
 }
 

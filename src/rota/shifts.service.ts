@@ -329,7 +329,7 @@ export class ShiftsService {
     await m.query('UPDATE shifts SET staffing_version = staffing_version + 1, staffed_at = $2 WHERE id = $1', [id, this.clock.now()]);
   }
 
-  /** GET /rota/shifts: the shifts of a period as `reader` may see them (seesOverrides). */
+  /** GET /rota/shifts: the shifts of a period as `reader` may see them (seesWorkforceFacts). */
   async list(reader: Actor, from: Date, to: Date, unfilledOnly = false): Promise<ShiftDto[]> {
     requirePeriod(from, to, 93, 'List at most 93 days of shifts at a time.');
     const rows = await this.query(this.db.manager, 's.starts_at < $2 AND s.ends_at > $1', [from, to]);
@@ -341,25 +341,26 @@ export class ShiftsService {
       .map((s) => this.forReader(reader, this.dto(s)));
   }
 
-  /** GET /rota/shifts/:id: one shift as `reader` may see it (seesOverrides). */
+  /** GET /rota/shifts/:id: one shift as `reader` may see it (seesWorkforceFacts). */
   async read(reader: Actor, id: string): Promise<ShiftDto> {
     return this.forReader(reader, await this.get(id));
   }
 
   /**
-   * Whether `reader` sees the warnings overridden on an assignment of `userId`, with their messages and reasons: they
-   * are workforce facts (training hours short, supervision overdue, working time) and a manager's reasons, so only
-   * whoever reads that AMHP's workforce records does (practitioners.read: managers, auditors; the AMHP herself).
-   * Everyone who reads the rota sees who is on which shift.
+   * Whether `reader` sees the workforce facts of the AMHP `userId` that the rota carries: the warnings overridden on
+   * her assignments, with their messages and a manager's reasons (training hours short, supervision overdue, working
+   * time), and why she was unavailable or taken off a shift (leave, which may be sick leave; a suspended approval;
+   * reasonsAsSeen). Only whoever reads that AMHP's workforce records does (practitioners.read: managers, auditors; the
+   * AMHP herself). Everyone who reads the rota sees who is on which shift, and that a colleague was unavailable.
    */
-  seesOverrides(reader: Actor, userId: string): boolean {
+  seesWorkforceFacts(reader: Actor, userId: string): boolean {
     return userId === reader.userId || this.access.hasRole(reader, 'practitioners.read');
   }
 
   private forReader(reader: Actor, shift: ShiftDto): ShiftDto {
     return {
       ...shift,
-      assigned: shift.assigned.map((a) => (this.seesOverrides(reader, a.userId) ? a : { ...a, overrides: [] })),
+      assigned: shift.assigned.map((a) => (this.seesWorkforceFacts(reader, a.userId) ? a : { ...a, overrides: [] })),
     };
   }
 

@@ -66,9 +66,10 @@ export class FairnessRowDto {
   })
   availability: number;
   @ApiProperty({
-    enum: ['leave', 'suspended', 'no-approval'],
+    enum: ['leave', 'suspended', 'no-approval', 'unavailable'],
     isArray: true,
-    description: 'Why they were unavailable for part of the period.',
+    description:
+      'Why they were unavailable for part of the period; `unavailable` alone to a reader who may not see why (an AMHP reading a colleague: only she, managers and auditors do).',
   })
   unavailableFor: string[];
   @ApiProperty() shifts: number;
@@ -103,7 +104,12 @@ export class FairnessSpreadsDto {
 export class ExcludedPersonDto {
   @ApiProperty({ format: 'uuid' }) practitionerId: string;
   @ApiPropertyOptional() displayName?: string;
-  @ApiProperty({ enum: ['leave', 'suspended', 'no-approval'], isArray: true }) reasons: string[];
+  @ApiProperty({
+    enum: ['leave', 'suspended', 'no-approval', 'unavailable'],
+    isArray: true,
+    description: 'Why; `unavailable` alone to a reader who may not see why (as unavailableFor).',
+  })
+  reasons: string[];
   @ApiProperty({ description: 'Hours rostered all the same.' }) hours: number;
 }
 
