@@ -58,6 +58,7 @@ import * as m54 from './1796474000000-LeaveCancellation';
 import * as m55 from './1796476000000-PersonAsRecorded';
 import * as m56 from './1796477000000-PagesClosedBySystem';
 import * as m57 from './1796479000000-ReportWithdrawnReferrals';
+import * as m58 from './1796482000000-RelativesAsRecorded';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -118,4 +119,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m55),
   ...Object.values(m56),
   ...Object.values(m57),
+  ...Object.values(m58),
 ];

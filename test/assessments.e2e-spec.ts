@@ -229,6 +229,70 @@ describe('assessments: record, checks against the Act, outcomes', () => {
     expect(portfolio.assessments).toMatchObject({ total: 1, applications: 0, notDetained: 1, ctoDecisions: 0, lastOn: '2026-11-21' });
   });
 
+  it("a closed assessment's outcome report keeps the relatives as recorded at its close: a relative renamed or moved, or one recorded afterwards, does not rewrite it", async () => {
+    const { worker, assessment: a } = await opened();
+    const parent = await prepared(a, worker);
+    const sibling = (
+      await as(worker)
+        .post(`/people/${a.person.id}/relatives`, {
+          name: 'Robin Sibling',
+          relationship: 'sibling',
+          wholeBlood: true,
+          dateOfBirth: '1988-03-03',
+          contact: { address: '4 Mill Lane, Riverside' },
+        })
+        .expect(201)
+    ).body;
+    // The sibling objects; not the nearest relative, their objection is shown for information (NR-14), by name.
+    await as(worker)
+      .post(`/people/${a.person.id}/nearest-relative-objections`, {
+        relativeId: sibling.id,
+        notifiedAt: '2026-11-21T10:00:00Z',
+        notifiedTo: 'amhp',
+        details: 'Does not want their brother admitted.',
+      })
+      .expect(201);
+    await as(worker)
+      .put(`/assessments/${a.id}/nearest-relative`, { relativeId: parent.id, informedAt: '2026-11-21T10:30:00Z', informedMethod: 'phone' })
+      .expect(200);
+    expect((await decide(worker, a.id, application('s2'))).status).toBe(200);
+    await as(worker).post(`/assessments/${a.id}/events`, { type: 'admitted', at: '2026-11-21T11:58:00Z' }).expect(201);
+    await as(worker).post(`/assessments/${a.id}/close`, {}).expect(200);
+    const report = async (format: 'json' | 'html') =>
+      (await as(worker).get(`/assessments/${a.id}/report?format=${format}`).expect(200)).text;
+    const before = { json: await report('json'), html: await report('html') };
+    expect(before.json).toContain('Robin Sibling');
+    expect(JSON.parse(before.json).sections.find((x: { id: string }) => x.id === 'nearest-relative').lines).toEqual(
+      expect.arrayContaining([{ label: 'Relationship', text: 'parent' }]),
+    );
+
+    // Afterwards the hub records a new name and address for the sibling, the parent as a step-parent, and a spouse
+    // (who would be the nearest relative now, s.26(3)).
+    const patch = async (relativeId: string, body: object) => {
+      const current = (await as(manager).get(`/people/${a.person.id}/relatives`).expect(200)).body.items.find(
+        (r: { id: string }) => r.id === relativeId,
+      );
+      await as(manager)
+        .patch(`/people/${a.person.id}/relatives/${relativeId}`, body, { 'if-match': `"v${current.version}"` })
+        .expect(200);
+    };
+    await patch(sibling.id, { name: 'Robin Renamed', contact: { address: 'Flat 9, 12 Refuge Lane, Newtown' } });
+    await patch(parent.id, { relationship: 'grandparent' });
+    await as(manager)
+      .post(`/people/${a.person.id}/relatives`, {
+        name: 'Jo Spouse',
+        relationship: 'spouse',
+        livesWithPatient: true,
+        dateOfBirth: '1984-01-01',
+      })
+      .expect(201);
+
+    const after = { json: await report('json'), html: await report('html') };
+    expect(after.json).not.toMatch(/Robin Renamed|Refuge Lane|Jo Spouse|grandparent/);
+    expect(after.html).not.toMatch(/Robin Renamed|Refuge Lane|Jo Spouse|grandparent/);
+    expect(after).toEqual(before);
+  });
+
   it('refuses a s.3 while the nearest relative objects (NR-02): 422 naming the rule, nothing recorded', async () => {
     const { worker, assessment: a } = await opened();
     const relative = await prepared(a, worker, 's3');

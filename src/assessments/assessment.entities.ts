@@ -231,6 +231,14 @@ export class AssessmentEntity {
   @Column('jsonb', { nullable: true })
   personAsRecorded: Record<string, unknown> | null;
 
+  /**
+   * The person's nearest-relative facts (relatives, objections, s.29 applications, the nominated person) as the record
+   * of this assessment holds them, taken with personAsRecorded. A closed assessment, its outcome report and letter work
+   * out the nearest relative's position from this, never from the relatives as they are later (relativesAsRecordedSql).
+   */
+  @Column('jsonb', { nullable: true })
+  relativesAsRecorded: Record<string, unknown> | null;
+
   @Column('integer', { default: 1 })
   version: number;
 

@@ -15,7 +15,7 @@ import { DoctorsService, type RegisterApprovalOn } from '../doctors/doctors.serv
 import { AssessmentChange, AssessmentChangeType, assessmentChangeEvent } from '../events/catalogue';
 import { EventsService } from '../events/events.service';
 import { PeopleService, personSummarySql } from '../people/people.service';
-import { personAsRecordedSql, recordedPersonSummarySql } from '../people/people.tables';
+import { personAsRecordedSql, recordedPersonSummarySql, relativesAsRecordedSql } from '../people/people.tables';
 import { PersonMoves } from '../people/person-moves';
 import { RelativesService, type NearestRelativeState } from '../people/relatives.service';
 import type { ReferralDto } from '../referrals/dto/referral.dto';
@@ -129,8 +129,12 @@ const PERSON_SHOWN = `CASE WHEN a.status = 'closed' AND a.person_as_recorded IS 
          THEN ${recordedPersonSummarySql('a.person_as_recorded', 'a.person_id')}
          ELSE ${personSummarySql('a.person_id')} END`;
 
-/** The person as the assessment's record holds them: taken at its opening, its outcome and its closing. */
-const KEEP_PERSON_AS_RECORDED = `person_as_recorded = ${personAsRecordedSql('assessments.person_id')}`;
+/**
+ * The person and their relatives as the assessment's record holds them: taken at its opening, its outcome and its
+ * closing. A closed assessment shows them so (PERSON_SHOWN, nearestRelativeStateOf).
+ */
+const KEEP_PERSON_AS_RECORDED = `person_as_recorded = ${personAsRecordedSql('assessments.person_id')},
+       relatives_as_recorded = ${relativesAsRecordedSql('assessments.person_id')}`;
 
 /** An assessment's row (`a`) as the service reads it (AssessmentRow). */
 const COLUMNS = `a.id, a.referral_id AS "referralId", a.person_id AS "personId", a.status, a.lead_amhp_user_id AS "leadAmhpUserId",
@@ -138,7 +142,7 @@ const COLUMNS = `a.id, a.referral_id AS "referralId", a.person_id AS "personId",
        a.conflicts, a.patient_teams AS "patientTeams", a.outcome_kind AS "outcomeKind", a.section, a.legal_status_code AS "legalStatusCode",
        a.outcome, a.decided_at AS "decidedAt", a.ward, a.bed_found_by AS "bedFoundBy",
        a.conveyance_arranged_with AS "conveyanceArrangedWith", a.distribution, a.opened_at AS "openedAt", a.closed_at AS "closedAt", a.version, a.created_by AS "createdBy",
-       a.person_as_recorded AS "personAsRecorded",
+       a.person_as_recorded AS "personAsRecorded", a.relatives_as_recorded AS "relativesAsRecorded",
        ${PERSON_SHOWN} AS person`;
 
 const SELECT = `SELECT ${COLUMNS}
@@ -373,8 +377,9 @@ export class AssessmentsService implements OnModuleInit {
         );
       const others = await this.otherAmhps(m, dto.otherAmhpUserIds ?? [], lead, now);
       const [{ id }] = await m.query(
-        `INSERT INTO assessments (referral_id, person_id, lead_amhp_user_id, other_amhp_user_ids, location, opened_at, created_by, person_as_recorded)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, ${personAsRecordedSql('$2::uuid')}) RETURNING id`,
+        `INSERT INTO assessments (referral_id, person_id, lead_amhp_user_id, other_amhp_user_ids, location, opened_at, created_by, person_as_recorded,
+                                  relatives_as_recorded)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, ${personAsRecordedSql('$2::uuid')}, ${relativesAsRecordedSql('$2::uuid')}) RETURNING id`,
         [referral.id, referral.person.id, lead, others, dto.location ?? referral.location ?? null, now, actor.userId],
       );
       await this.referrals.moveForAssessment(m, actor, referral.id, 'in-assessment', { assessmentId: id, applicationMade: false });
@@ -1686,7 +1691,7 @@ export class AssessmentsService implements OnModuleInit {
       const check = stored ? await this.recordedCheck(m, a, stored, referral) : null;
       // The nearest relative's position (objections, orders) as it stood when the application was made or the decision taken.
       const asAt = this.signedAtOf(a) ?? (a.decidedAt ? new Date(a.decidedAt) : this.clock.now());
-      const relatives = await this.relatives.nearestRelativeState(m, a.personId, asAt, this.regimeOn(asAt).representative);
+      const relatives = await this.nearestRelativeStateOf(m, a, asAt, this.regimeOn(asAt).representative);
       const view = await this.view(m, a);
       const names = await this.users.displayNames(m, [
         a.leadAmhpUserId,
@@ -1712,6 +1717,23 @@ export class AssessmentsService implements OnModuleInit {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+
+  /**
+   * The nearest-relative position (s.26, objections, s.29 orders, the nominated person) at `at` for the assessment: once
+   * it is closed, from its relatives as its record held them when it closed (relatives_as_recorded), so that a
+   * relative's later change of name or address, or a relative recorded afterwards, does not rewrite the closed record,
+   * its outcome report or letter; while it is open, from the person's relatives as they are.
+   */
+  private async nearestRelativeStateOf(
+    m: EntityManager,
+    a: AssessmentRow,
+    at: Date,
+    regime: 'nearest-relative' | 'nominated-person',
+  ): Promise<NearestRelativeState> {
+    if (a.status === 'closed' && a.relativesAsRecorded)
+      return this.relatives.nearestRelativeStateAsRecorded(a.relativesAsRecorded, at, regime);
+    return this.relatives.nearestRelativeState(m, a.personId, at, regime);
+  }
 
   /** When the recorded application (or CTO statement) was signed, if one is recorded. */
   private signedAtOf(a: AssessmentRow): Date | null {
@@ -1896,7 +1918,7 @@ export class AssessmentsService implements OnModuleInit {
     const knownAt = extra.knownAt ?? this.clock.now();
     const regime = this.regimeOn(at);
     const { referral } = extra;
-    const state = await this.relatives.nearestRelativeState(m, a.personId, at, regime.representative);
+    const state = await this.nearestRelativeStateOf(m, a, at, regime.representative);
     // The contacts and recommendations as the view reads them, in one statement (or read with the row).
     const { contacts, recs } = await this.partsOf(m, a);
     // A made application is judged on the recommendations it was founded on (judgedWithApplication), not on any added later.
@@ -1989,7 +2011,7 @@ export class AssessmentsService implements OnModuleInit {
         proposed: regime.representative === 'nearest-relative' ? (state.proposal.nearestRelative?.name ?? null) : null,
         identifiedDisplaced: state.displaced && !!nr?.relativeId && !nr?.displacementId,
         identifiedNoLongerNearest:
-          regime.representative === 'nearest-relative' ? await this.nearestRelativeChanged(m, a.personId, nr, state, at) : null,
+          regime.representative === 'nearest-relative' ? await this.nearestRelativeChanged(m, a, nr, state, at) : null,
         dangerousnessReport: reportProblems.length === 0,
         dangerousnessReportProblems: report ? reportProblems : [],
       },
@@ -2037,7 +2059,7 @@ export class AssessmentsService implements OnModuleInit {
    */
   private async nearestRelativeChanged(
     m: EntityManager,
-    personId: string,
+    a: AssessmentRow,
     nr: AssessmentRow['nearestRelative'],
     state: NearestRelativeState,
     at: Date,
@@ -2053,7 +2075,7 @@ export class AssessmentsService implements OnModuleInit {
       ? nr.displacementId
         ? `order:${nr.displacementId}`
         : nr.relativeId
-      : keyOf(await this.relatives.nearestRelativeState(m, personId, identifiedAsAt, 'nearest-relative'));
+      : keyOf(await this.nearestRelativeStateOf(m, a, identifiedAsAt, 'nearest-relative'));
     return then === keyOf(state) ? null : { identified: nr.name, identifiedAsAt, proposed: now.name };
   }
 

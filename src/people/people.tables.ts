@@ -3,7 +3,7 @@ import type { ModuleTables } from '../database/table-ownership';
 /** The tables the people module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
   owns: ['persons', 'person_matches', 'relatives', 'nominated_persons', 'nearest_relative_objections', 'nearest_relative_displacements'],
-  sqlFragments: ['personSummarySql', 'personExistsSql', 's29ApplicationsSql', 'personAsRecordedSql'],
+  sqlFragments: ['personSummarySql', 'personExistsSql', 's29ApplicationsSql', 'personAsRecordedSql', 'relativesAsRecordedSql'],
 };
 
 /** SQL fragment for another module's query: a person with the id `id` (an SQL expression, e.g. `$1`) is on record. */
@@ -35,3 +35,59 @@ export const personAsRecordedSql = (personId: string): string =>
 export const recordedPersonSummarySql = (recorded: string, personId: string): string =>
   `CASE WHEN ${recorded} IS NULL THEN NULL ELSE json_build_object('id', ${personId}, 'givenName', ${recorded}->>'givenName',
      'familyName', ${recorded}->>'familyName', 'dateOfBirth', ${recorded}->>'dateOfBirth', 'nhsNumber', ${recorded}->>'nhsNumber') END`;
+
+/** The columns the relatives service reads of each nearest-relative list (the keys of its rows' JSON). */
+export const RELATIVE_COLUMNS = `r.id, r.person_id AS "personId", r.name, r.relationship, r.whole_blood AS "wholeBlood",
+  to_char(r.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", r.lives_with_patient AS "livesWithPatient", r.cares_for_patient AS "caresForPatient",
+  r.uk_resident AS "ukResident", r.separated_or_deserted AS "separatedOrDeserted", r.years_living_with::float8 AS "yearsLivingWith",
+  r.authorised_delegate AS "authorisedDelegate", r.contact, r.notes, r.version, r.created_by AS "createdBy", r.created_at AS "createdAt"`;
+
+export const OBJECTION_COLUMNS = `o.id, o.person_id AS "personId", o.objector_kind AS "objectorKind", o.relative_id AS "relativeId",
+  o.delegate_name AS "delegateName", o.displacement_id AS "displacementId", o.nominated_person_id AS "nominatedPersonId", o.notified_at AS "notifiedAt", o.notified_to AS "notifiedTo",
+  o.details, o.withdrawn_at AS "withdrawnAt", o.withdrawal_details AS "withdrawalDetails", o.recorded_by AS "recordedBy", o.created_at AS "createdAt"`;
+
+export const DISPLACEMENT_COLUMNS = `d.id, d.person_id AS "personId", d.relative_id AS "relativeId", d.ground, d.status, d.filed_at AS "filedAt",
+  to_char(d.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn", d.acting_nearest_relative AS "actingNearestRelative", d.court, d.version,
+  d.recorded_by AS "recordedBy", d.created_at AS "createdAt"`;
+
+export const NOMINATED_COLUMNS = `n.id, n.person_id AS "personId", n.name, n.relative_id AS "relativeId", to_char(n.appointed_on, 'YYYY-MM-DD') AS "appointedOn",
+  n.appointed_by AS "appointedBy", n.method, to_char(n.ended_on, 'YYYY-MM-DD') AS "endedOn", n.end_reason AS "endReason", n.version,
+  n.recorded_by AS "recordedBy", n.created_at AS "createdAt"`;
+
+/** The lists of a person's nearest-relative facts that the relatives service reads with the person. */
+export type FactPart = 'relatives' | 'displacements' | 'nominated' | 'objections';
+
+/** Each list as a JSON array of its rows (the columns' names its keys), in the order its reads have always had. */
+export const FACT_LISTS: Record<FactPart, { rows: string; order: string }> = {
+  relatives: { rows: `SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = p.id`, order: 'x."createdAt", x.id' },
+  displacements: {
+    rows: `SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.person_id = p.id`,
+    order: 'x."filedAt" DESC, x.id',
+  },
+  nominated: {
+    rows: `SELECT ${NOMINATED_COLUMNS}, n.appointed_on AS "appointedOnDate" FROM nominated_persons n WHERE n.person_id = p.id`,
+    order: 'x."appointedOnDate" DESC, x."createdAt" DESC',
+  },
+  objections: {
+    rows: `SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.person_id = p.id`,
+    order: 'x."notifiedAt" DESC, x.id',
+  },
+};
+
+/**
+ * SQL fragment for another module's query: the person's (`personId`, an SQL expression) nearest-relative facts as a
+ * record about them keeps them at the time it is written (jsonb: dateOfBirth, ukResident and the lists relatives,
+ * displacements, nominated and objections, each as the relatives service reads it). A record read later works out
+ * the nearest relative's position from this (RelativesService.nearestRelativeStateAsRecorded), so that a relative's
+ * later change of name or address, or a relative recorded afterwards, does not rewrite it.
+ */
+export const relativesAsRecordedSql = (personId: string): string =>
+  `(SELECT jsonb_build_object('dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'), 'ukResident', p.uk_resident${(
+    Object.keys(FACT_LISTS) as FactPart[]
+  )
+    .map(
+      (part) =>
+        `, '${part}', coalesce((SELECT jsonb_agg(x ORDER BY ${FACT_LISTS[part].order}) FROM (${FACT_LISTS[part].rows}) x), '[]'::jsonb)`,
+    )
+    .join('')})
+      FROM persons p WHERE p.id = ${personId})`;

@@ -20,6 +20,7 @@ import {
 import { objectionStanding, type Objector, type RepresentativeAt } from '../statute/objection-standing';
 import { addYears, endOfLocalDay, localDate, type IsoDate } from '../statute/time';
 import { DisplacementChanges } from './displacement-changes';
+import { DISPLACEMENT_COLUMNS, FACT_LISTS, type FactPart, NOMINATED_COLUMNS, OBJECTION_COLUMNS, RELATIVE_COLUMNS } from './people.tables';
 import {
   CreateDisplacementDto,
   CreateNominatedPersonDto,
@@ -64,23 +65,6 @@ const COLUMN: Record<RelativeField, string> = {
 };
 const FIELDS = Object.keys(COLUMN) as RelativeField[];
 
-const RELATIVE_COLUMNS = `r.id, r.person_id AS "personId", r.name, r.relationship, r.whole_blood AS "wholeBlood",
-  to_char(r.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", r.lives_with_patient AS "livesWithPatient", r.cares_for_patient AS "caresForPatient",
-  r.uk_resident AS "ukResident", r.separated_or_deserted AS "separatedOrDeserted", r.years_living_with::float8 AS "yearsLivingWith",
-  r.authorised_delegate AS "authorisedDelegate", r.contact, r.notes, r.version, r.created_by AS "createdBy", r.created_at AS "createdAt"`;
-
-const OBJECTION_COLUMNS = `o.id, o.person_id AS "personId", o.objector_kind AS "objectorKind", o.relative_id AS "relativeId",
-  o.delegate_name AS "delegateName", o.displacement_id AS "displacementId", o.nominated_person_id AS "nominatedPersonId", o.notified_at AS "notifiedAt", o.notified_to AS "notifiedTo",
-  o.details, o.withdrawn_at AS "withdrawnAt", o.withdrawal_details AS "withdrawalDetails", o.recorded_by AS "recordedBy", o.created_at AS "createdAt"`;
-
-const DISPLACEMENT_COLUMNS = `d.id, d.person_id AS "personId", d.relative_id AS "relativeId", d.ground, d.status, d.filed_at AS "filedAt",
-  to_char(d.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(d.disposed_on, 'YYYY-MM-DD') AS "disposedOn", d.acting_nearest_relative AS "actingNearestRelative", d.court, d.version,
-  d.recorded_by AS "recordedBy", d.created_at AS "createdAt"`;
-
-const NOMINATED_COLUMNS = `n.id, n.person_id AS "personId", n.name, n.relative_id AS "relativeId", to_char(n.appointed_on, 'YYYY-MM-DD') AS "appointedOn",
-  n.appointed_by AS "appointedBy", n.method, to_char(n.ended_on, 'YYYY-MM-DD') AS "endedOn", n.end_reason AS "endReason", n.version,
-  n.recorded_by AS "recordedBy", n.created_at AS "createdAt"`;
-
 type RelativeRow = Omit<RelativeDto, 'createdAt'> & { createdAt: Date };
 type NominatedRow = Omit<NominatedPersonDto, 'createdAt' | 'inOffice'> & { createdAt: Date };
 type ObjectionRow = Omit<
@@ -92,9 +76,6 @@ type ObjectionRow = Omit<
   createdAt: Date;
 };
 type DisplacementRow = Omit<DisplacementDto, 'filedAt' | 'createdAt' | 'inForce'> & { filedAt: Date; createdAt: Date };
-
-/** The lists of a person's nearest-relative facts that `facts` can read with the person. */
-type FactPart = 'relatives' | 'displacements' | 'nominated' | 'objections';
 
 /** A person's date of birth and residence with the lists asked for (the others empty), as `facts` reads them in one statement. */
 interface PersonFacts {
@@ -135,23 +116,6 @@ function factsFrom(row: FactsRow): PersonFacts {
     })),
   };
 }
-
-/** Each list as a JSON array of its rows (the columns' names its keys), in the order its reads have always had. */
-const FACT_LISTS: Record<FactPart, { rows: string; order: string }> = {
-  relatives: { rows: `SELECT ${RELATIVE_COLUMNS} FROM relatives r WHERE r.person_id = p.id`, order: 'x."createdAt", x.id' },
-  displacements: {
-    rows: `SELECT ${DISPLACEMENT_COLUMNS} FROM nearest_relative_displacements d WHERE d.person_id = p.id`,
-    order: 'x."filedAt" DESC, x.id',
-  },
-  nominated: {
-    rows: `SELECT ${NOMINATED_COLUMNS}, n.appointed_on AS "appointedOnDate" FROM nominated_persons n WHERE n.person_id = p.id`,
-    order: 'x."appointedOnDate" DESC, x."createdAt" DESC',
-  },
-  objections: {
-    rows: `SELECT ${OBJECTION_COLUMNS} FROM nearest_relative_objections o WHERE o.person_id = p.id`,
-    order: 'x."notifiedAt" DESC, x.id',
-  },
-};
 
 /** What an objection's standing is judged on (NR-14): everything but the objections themselves. */
 const STANDING_PARTS: FactPart[] = ['relatives', 'displacements', 'nominated'];
@@ -423,6 +387,15 @@ export class RelativesService {
     regime: 'nearest-relative' | 'nominated-person',
   ): Promise<NearestRelativeState> {
     return this.stateFrom(await this.facts(m, personId, ALL_PARTS), asAt, regime);
+  }
+
+  /**
+   * The nearest-relative state at `asAt` from the facts a record kept when it was written (relativesAsRecordedSql), not
+   * from the person's relatives as they are now: a closed assessment's report is not rewritten by a relative's later
+   * change of name or address, or by a relative recorded afterwards. Reads nothing.
+   */
+  nearestRelativeStateAsRecorded(recorded: unknown, asAt: Date, regime: 'nearest-relative' | 'nominated-person'): NearestRelativeState {
+    return this.stateFrom(factsFrom(recorded as FactsRow), asAt, regime);
   }
 
   /** The nearest-relative state at the instant `asAt` from a person's facts (all of their parts read). */
