@@ -59,6 +59,7 @@ import * as m55 from './1796476000000-PersonAsRecorded';
 import * as m56 from './1796477000000-PagesClosedBySystem';
 import * as m57 from './1796479000000-ReportWithdrawnReferrals';
 import * as m58 from './1796482000000-RelativesAsRecorded';
+import * as m59 from './1796482100000-PersonMatchAttempts';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -120,4 +121,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m56),
   ...Object.values(m57),
   ...Object.values(m58),
+  ...Object.values(m59),
 ];

@@ -276,6 +276,82 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       }
     });
 
+    it('twenty POST /people by one referrer with a number the hub holds leave one pending match counting twenty attempts, each audited, and are answered exactly as twenty with a new number, at the same cost', async () => {
+      const recorded = await person();
+      const caller = await t.user(['referrer']);
+      const fresh = nhsNumber();
+      identifying.push(fresh);
+      const send = (nhs: string, i: number) =>
+        t.http
+          .post('/people')
+          .set('authorization', caller.auth)
+          .send({ nhsNumber: nhs, givenName: 'Anon', familyName: `Flood${i}` });
+      await send(nhsNumber(), -1).expect(201); // the caller's account is read once, on their first request
+      const shape = (r: Awaited<ReturnType<typeof send>>) => ({
+        status: r.status,
+        etag: r.headers.etag,
+        location: r.headers.location?.replace(r.body.id, '{id}'),
+        body: { ...r.body, id: '{id}', nhsNumber: '{sent}', createdAt: '{t}', updatedAt: '{t}' },
+      });
+      const heldIds: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        let held!: Awaited<ReturnType<typeof send>>;
+        let notHeld!: Awaited<ReturnType<typeof send>>;
+        const heldCost = await statementsSent(async () => (held = await send(recorded.nhsNumber, i)));
+        const notHeldCost = await statementsSent(async () => (notHeld = await send(fresh, i)));
+        expect(shape(held)).toEqual(shape(notHeld));
+        expect(held.status).toBe(201);
+        expect(heldCost).toBe(notHeldCost);
+        heldIds.push(held.body.id);
+      }
+      // Each answer has an id of its own, none of them readable by the referrer.
+      expect(new Set(heldIds).size).toBe(20);
+      for (const id of [heldIds[0], heldIds[19]]) await t.http.get(`/people/${id}`).set('authorization', caller.auth).expect(403);
+
+      // The managers' queue holds one match for the number from this referrer, counting the twenty; one record waits on it.
+      const pending = (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+        (x: { candidatePerson: { id: string }; requestedBy: string }) =>
+          x.candidatePerson.id === recorded.id && x.requestedBy === caller.id,
+      );
+      expect(pending).toHaveLength(1);
+      expect(pending[0]).toMatchObject({
+        attempts: 20,
+        pendingPerson: { id: heldIds[0], familyName: 'Flood0' },
+        nhsNumber: recorded.nhsNumber,
+      });
+      expect(await t.sql(`SELECT id FROM persons WHERE id = ANY($1::uuid[])`, [heldIds])).toEqual([{ id: heldIds[0] }]);
+      // Every intake is audited against the holder with the attempts it made; each repeat against the record it was folded into.
+      const audited = await t.sql<{ details: { attempts: number; pendingPersonId: string } }>(
+        `SELECT details FROM audit_events WHERE action = 'person.match' AND actor_id = $1 AND subject_person_id = $2 ORDER BY id`,
+        [caller.id, recorded.id],
+      );
+      expect(audited.map((a) => [a.details.attempts, a.details.pendingPersonId])).toEqual(
+        Array.from({ length: 20 }, (_, i) => [i + 1, heldIds[0]]),
+      );
+      expect(
+        await t.sql(
+          `SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.create' AND actor_id = $1 AND subject_person_id = $2 AND details->>'reason' = 'repeated-intake'`,
+          [caller.id, heldIds[0]],
+        ),
+      ).toEqual([{ n: 19 }]);
+      // Another referrer's intake of the number is theirs: a match of its own.
+      const other = await t.user(['referrer']);
+      await t.http
+        .post('/people')
+        .set('authorization', other.auth)
+        .send({ nhsNumber: recorded.nhsNumber, givenName: 'Anon', familyName: 'Other' })
+        .expect(201);
+      const all = (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+        (x: { candidatePerson: { id: string } }) => x.candidatePerson.id === recorded.id,
+      );
+      expect(all.map((x: { requestedBy: string; attempts: number }) => [x.requestedBy, x.attempts]).sort()).toEqual(
+        [
+          [caller.id, 20],
+          [other.id, 1],
+        ].sort(),
+      );
+    });
+
     it('auditors and admins cannot record people', async () => {
       for (const roles of [['auditor'], ['admin']] as const) {
         const u = await t.user([...roles]);
@@ -634,9 +710,17 @@ describe('people: recording, reading and finding the subjects of referrals (audi
           worker.id,
         ]),
       ).toEqual([{ actor_id: worker.id, action: 'person.match', outcome: 'failure' }]);
-      // Sent again, the hub's match is not made twice.
-      await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
-      expect(await t.sql(`SELECT 1 FROM person_matches WHERE pending_person_id = $1 AND status = 'pending'`, [mine.id])).toHaveLength(1);
+      // Sent again and again, the hub's match is not made twice: it counts the attempts, each audited against the holder.
+      for (let v = 2; v <= 6; v++) await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber }, `"v${v}"`).expect(200);
+      expect(await t.sql(`SELECT attempts FROM person_matches WHERE pending_person_id = $1 AND status = 'pending'`, [mine.id])).toEqual([
+        { attempts: 6 },
+      ]);
+      expect(
+        await t.sql(
+          `SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1 AND actor_id = $2`,
+          [holder.id, worker.id],
+        ),
+      ).toEqual([{ n: 6 }]);
     });
 
     it('mass assignment: an unknown or server-owned field is 400 and changes nothing; names may not be cleared', async () => {

@@ -200,6 +200,47 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(known).toBe(unknown);
   });
 
+  it('referrals sent again and again by one referrer with a number the hub holds leave one pending match counting them, all held against one record; the answers are those a new number gets', async () => {
+    const valid = () => {
+      for (;;) {
+        const nine = String(100000000 + Math.floor(Math.random() * 900000000));
+        const check = 11 - ([...nine].reduce((s, d, i) => s + Number(d) * (10 - i), 0) % 11);
+        if (check !== 10) return nine + String(check === 11 ? 0 : check);
+      }
+    };
+    const held = valid();
+    const holder = (
+      await api(manager)
+        .post('/people', person({ nhsNumber: held }))
+        .expect(201)
+    ).body;
+    const caller = await t.user(['referrer']);
+    const fresh = valid();
+    const refer = (nhs: string) => api(caller).post('/referrals', body({ person: person({ nhsNumber: nhs }) }));
+    const shape = (r: Awaited<ReturnType<typeof refer>>) => ({
+      status: r.status,
+      keys: Object.keys(r.body).sort(),
+      status_: r.body.status,
+      timeline: (r.body.timeline ?? []).map((e: { status?: string; type?: string }) => e.status ?? e.type),
+    });
+    const referred: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [known, unknown] = [await refer(held), await refer(fresh)];
+      expect(shape(known)).toEqual(shape(unknown));
+      expect(known.status).toBe(201);
+      expect(JSON.stringify(known.body)).not.toContain(holder.id);
+      referred.push(known.body.id);
+    }
+    const pending = (await api(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+      (x: { candidatePerson: { id: string } }) => x.candidatePerson.id === holder.id,
+    );
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ requestedBy: caller.id, attempts: 5 });
+    // Every referral is held against the one record the first intake made, until the hub confirms who the person is.
+    const people = await t.sql<{ person_id: string }>(`SELECT DISTINCT person_id FROM referrals WHERE id = ANY($1::uuid[])`, [referred]);
+    expect(people).toEqual([{ person_id: pending[0].pendingPerson.id }]);
+  });
+
   it("a referrer cannot tell another's referral from an id the hub never issued: the same 403, audited both times", async () => {
     const theirs = (await api(referrer).post('/referrals', body()).expect(201)).body;
     const other = await t.user(['referrer']);

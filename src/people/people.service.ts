@@ -72,6 +72,10 @@ type PersonRow = Omit<PersonDto, 'createdAt' | 'updatedAt'> & { createdAt: Date;
 type AttachedRow = PersonAccessRow & {
   holderId: string | null;
   matchId: string | null;
+  /** The caller's earlier intake the new one was folded into: its pending person (the new record is not kept). */
+  earlierPersonId: string | null;
+  /** The intakes the match now counts (1 for a new match). */
+  attempts: number | null;
   givenName: string | null;
   familyName: string | null;
   dateOfBirth: string | null;
@@ -82,15 +86,26 @@ type AttachedRow = PersonAccessRow & {
  * takes the number when no record holds it; otherwise a pending match from them to its holder is left for the hub,
  * and the holder's names and date of birth and the access facts of the caller ($3, at $4) to the holder come back
  * (a caller who may read the holder is told, 409, or at intake identifies them: what this statement wrote is undone).
+ *
+ * The caller's own intake of the number still waiting in a pending match to its holder is not made again: the new
+ * person is not kept, and the open match counts one more attempt (`earlierPersonId` its pending person). So however
+ * often one account sends a held number, the managers' queue holds one match for it, not one per request (the number's
+ * lock, taken by the first statement, makes the look for the open match and the write one step).
  */
 const ATTACH_NHS_NUMBER = `WITH holder AS (SELECT id, given_name, family_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth FROM persons WHERE nhs_number = $2),
+       open AS (SELECT pm.id, pm.pending_person_id FROM person_matches pm JOIN holder ON holder.id = pm.candidate_person_id
+                 WHERE pm.nhs_number = $2 AND pm.requested_by = $3 AND pm.status = 'pending' ORDER BY pm.requested_at, pm.id LIMIT 1),
        attached AS (UPDATE persons SET nhs_number = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM holder) RETURNING id),
-       matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
-                   SELECT $1, holder.id, $2, $3, $4 FROM holder RETURNING id)
-  SELECT h.id::text AS "holderId", mt.id::text AS "matchId", (SELECT count(*) FROM attached) AS attached,
+       repeated AS (UPDATE person_matches pm SET attempts = pm.attempts + 1, last_requested_at = $4 FROM open WHERE pm.id = open.id
+                    RETURNING pm.id, pm.attempts, open.pending_person_id),
+       unkept AS (DELETE FROM persons WHERE id = $1 AND EXISTS (SELECT 1 FROM open) RETURNING id),
+       matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
+                   SELECT $1, holder.id, $2, $3, $4, $4 FROM holder WHERE NOT EXISTS (SELECT 1 FROM open) RETURNING id, attempts)
+  SELECT h.id::text AS "holderId", coalesce(mt.id, rp.id)::text AS "matchId", rp.pending_person_id::text AS "earlierPersonId",
+         coalesce(mt.attempts, rp.attempts) AS attempts, (SELECT count(*) FROM attached) + (SELECT count(*) FROM unkept) AS written,
          h.given_name AS "givenName", h.family_name AS "familyName", h.date_of_birth AS "dateOfBirth",
          ${accessFactsSql({ user: '$3', person: 'h.id', at: '$4', resourceType: 'NULL::text', resourceId: 'NULL::text' })}
-    FROM (SELECT 1) one LEFT JOIN holder h ON TRUE LEFT JOIN matched mt ON TRUE`;
+    FROM (SELECT 1) one LEFT JOIN holder h ON TRUE LEFT JOIN matched mt ON TRUE LEFT JOIN repeated rp ON TRUE`;
 
 /** The audit record of a read of the person `id` on `decision`. */
 function personRead(id: string, decision: Decision) {
@@ -147,6 +162,8 @@ type PersonMatchRow = {
   candidatePerson: PersonMatchDto['candidatePerson'];
   requestedBy: string;
   requestedAt: Date;
+  attempts: number;
+  lastRequestedAt: Date;
   resolvedBy: string | null;
   resolvedAt: Date | null;
   version: number;
@@ -155,7 +172,7 @@ type PersonMatchRow = {
 const MATCH_SELECT = `SELECT pm.id, pm.status, pm.nhs_number AS "nhsNumber", pm.pending_person_id AS "pendingPersonId",
     pm.candidate_person_id AS "candidatePersonId", ${personSummarySql('pm.pending_person_id')} AS "pendingPerson",
     ${personSummarySql('pm.candidate_person_id')} AS "candidatePerson", pm.requested_by AS "requestedBy", pm.requested_at AS "requestedAt",
-    pm.resolved_by AS "resolvedBy", pm.resolved_at AS "resolvedAt", pm.version
+    pm.attempts, pm.last_requested_at AS "lastRequestedAt", pm.resolved_by AS "resolvedBy", pm.resolved_at AS "resolvedAt", pm.version
   FROM person_matches pm`;
 
 function matchView(r: PersonMatchRow): PersonMatchDto {
@@ -167,6 +184,8 @@ function matchView(r: PersonMatchRow): PersonMatchDto {
     candidatePerson: r.candidatePerson,
     requestedBy: r.requestedBy,
     requestedAt: r.requestedAt.toISOString(),
+    attempts: r.attempts,
+    lastRequestedAt: r.lastRequestedAt.toISOString(),
     resolvedBy: r.resolvedBy,
     resolvedAt: r.resolvedAt?.toISOString() ?? null,
     version: r.version,
@@ -234,28 +253,53 @@ export class PeopleService {
         });
         throw this.personExists('A person with this NHS number is already recorded.', found.holderId);
       }
-      await this.auditCreated(
-        m,
-        actor,
-        person.id,
-        fields.filter((f) => f !== 'nhsNumber'),
-      );
-      await this.auditPendingMatch(m, actor, found.matchId!, found.holderId, person.id);
+      await this.auditIntakeLeftPending(m, actor, person.id, found, fields);
       // The answer a number never recorded gets: what was sent, the number with it (held by the match until resolved).
+      // A repeat folded into the caller's open match is answered alike: the record made for it is not kept.
       return { ...person, nhsNumber };
     });
   }
 
-  /** A pending match left for the hub: audited against the recorded person, disclosing nothing to the caller. */
-  private async auditPendingMatch(m: EntityManager, actor: Actor, matchId: string, candidateId: string, pendingId: string): Promise<void> {
+  /**
+   * An intake (POST /people, a referral's) whose NHS number waits in a pending match for the hub: two audit rows
+   * either way, so that the work does not say which. A new match: the person recorded without the number
+   * (`person.create`), and the match against the holder (`person.match`). A repeat folded into the caller's open match
+   * (ATTACH_NHS_NUMBER): the intake not kept, against the pending person it was folded into (`person.create`, failure,
+   * `repeated-intake`), and the match against the holder with the attempts it now counts.
+   */
+  private async auditIntakeLeftPending(
+    m: EntityManager,
+    actor: Actor,
+    recordedId: string,
+    found: AttachedRow,
+    fields: PersonField[],
+  ): Promise<void> {
+    const pendingId = found.earlierPersonId ?? recordedId;
+    if (found.earlierPersonId)
+      await this.audit.record(m, {
+        action: 'person.create',
+        resourceType: 'person',
+        resourceId: found.earlierPersonId,
+        subjectPersonId: found.earlierPersonId,
+        outcome: 'failure',
+        actor: { userId: actor.userId, roles: actor.roles },
+        details: { reason: 'repeated-intake', matchId: found.matchId, attempts: found.attempts },
+      });
+    else
+      await this.auditCreated(
+        m,
+        actor,
+        recordedId,
+        fields.filter((f) => f !== 'nhsNumber'),
+      );
     await this.audit.record(m, {
       action: 'person.match',
       resourceType: 'person-match',
-      resourceId: matchId,
-      subjectPersonId: candidateId,
+      resourceId: found.matchId!,
+      subjectPersonId: found.holderId!,
       outcome: 'failure',
       actor: { userId: actor.userId, roles: actor.roles },
-      details: { matchedBy: 'nhsNumber', pendingPersonId: pendingId, reason: 'identity-not-confirmed' },
+      details: { matchedBy: 'nhsNumber', pendingPersonId: pendingId, reason: 'identity-not-confirmed', attempts: found.attempts },
     });
   }
 
@@ -346,20 +390,20 @@ export class PeopleService {
     );
     const identified = (['givenName', 'familyName', 'dateOfBirth'] as const).every((f) => same(dto[f], holder[f]));
     if (!identified && !this.access.decideFrom(actor, 'person.identify', found).allowed) {
-      await this.auditCreated(
-        m,
-        actor,
-        recorded.id,
-        fields.filter((f) => f !== 'nhsNumber'),
-      );
-      await this.auditPendingMatch(m, actor, found.matchId!, found.holderId, recorded.id);
+      await this.auditIntakeLeftPending(m, actor, recorded.id, found, fields);
+      // A repeat of the caller's intake still pending: the referral is made against the person that intake recorded.
+      if (found.earlierPersonId)
+        return { person: await this.load(m, found.earlierPersonId), created: false, discrepancies: [], pendingMatchId: found.matchId! };
       return { person: recorded, created: true, discrepancies: [], pendingMatchId: found.matchId! };
     }
-    // The caller knows the recorded person: the referral is theirs, and the record made meanwhile is not kept.
-    await m.query(`WITH unmatched AS (DELETE FROM person_matches WHERE id = $2) DELETE FROM persons WHERE id = $1`, [
-      recorded.id,
-      found.matchId,
-    ]);
+    // The caller knows the recorded person: the referral is theirs, and the record made meanwhile is not kept; a new
+    // match is removed, and the caller's open match the intake was folded into counts it no more.
+    await m.query(
+      `WITH unmatched AS (DELETE FROM person_matches WHERE id = $2 AND NOT $3::boolean),
+            uncounted AS (UPDATE person_matches SET attempts = attempts - 1 WHERE id = $2 AND $3::boolean)
+       DELETE FROM persons WHERE id = $1`,
+      [recorded.id, found.matchId, found.earlierPersonId !== null],
+    );
     const person = await this.load(m, found.holderId);
     await this.audit.record(m, {
       action: 'person.match',
@@ -605,10 +649,12 @@ export class PeopleService {
       try {
         rows = await m.query(
           `WITH changed AS (UPDATE persons SET ${sets.join('')}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id),
-                matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at)
-                            SELECT changed.id, $${n + 3}::uuid, $${n + 4}::text, $${n + 5}::uuid, $${n + 6}::timestamptz FROM changed
+                matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
+                            SELECT changed.id, $${n + 3}::uuid, $${n + 4}::text, $${n + 5}::uuid, $${n + 6}::timestamptz, $${n + 6}::timestamptz FROM changed
                              WHERE $${n + 3}::uuid IS NOT NULL
-                            ON CONFLICT DO NOTHING RETURNING id)
+                            ON CONFLICT (pending_person_id, candidate_person_id) WHERE status = 'pending'
+                            DO UPDATE SET attempts = person_matches.attempts + 1, last_requested_at = EXCLUDED.last_requested_at
+                            RETURNING id)
            SELECT changed.id, (SELECT matched.id FROM matched)::text AS "matchId" FROM changed`,
           params,
         );

@@ -98,6 +98,8 @@ export type PersonMatchStatus = (typeof PERSON_MATCH_STATUSES)[number];
 @Check('person_matches_nhs_number', `nhs_number ~ '^[0-9]{10}$'`)
 @Index('person_matches_pending_pair_key', ['pendingPersonId', 'candidatePersonId'], { unique: true, where: `status = 'pending'` })
 @Index('person_matches_status_idx', ['status', 'requestedAt'])
+@Index('person_matches_open_intake_idx', ['nhsNumber', 'requestedBy'], { where: `status = 'pending'` })
+@Check('person_matches_attempts', `attempts >= 1`)
 export class PersonMatchEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -123,6 +125,17 @@ export class PersonMatchEntity {
 
   @Column('timestamptz')
   requestedAt: Date;
+
+  /**
+   * How many intakes (or changes of the pending person) by `requestedBy` gave this NHS number while the match was
+   * waiting: a repeat is folded into the open match, never one more record and match in the queue.
+   */
+  @Column('integer', { default: 1 })
+  attempts: number;
+
+  /** When the last of those intakes was made. */
+  @Column('timestamptz')
+  lastRequestedAt: Date;
 
   @ForeignKey('users', { onDelete: 'RESTRICT' })
   @Column('uuid', { nullable: true })

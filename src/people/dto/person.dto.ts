@@ -332,6 +332,12 @@ export class PersonMatchDto {
   @ApiProperty({ type: MatchedPersonDto, description: 'The person recorded with that NHS number.' }) candidatePerson: MatchedPersonDto;
   @ApiProperty({ format: 'uuid' }) requestedBy: string;
   @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({
+    description:
+      'How many intakes by requestedBy gave this NHS number while the match waited (repeats are folded into this match, not queued again).',
+  })
+  attempts: number;
+  @ApiProperty({ format: 'date-time', description: 'When the last of those intakes was made.' }) lastRequestedAt: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) resolvedBy: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
   @ApiProperty() version: number;
