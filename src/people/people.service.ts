@@ -397,14 +397,17 @@ export class PeopleService {
       return { person: recorded, created: true, discrepancies: [], pendingMatchId: found.matchId! };
     }
     // The caller knows the recorded person: the referral is theirs, and the record made meanwhile is not kept; a new
-    // match is removed, and the caller's open match the intake was folded into counts it no more.
-    await m.query(
+    // match is removed, and the caller's open match the intake was folded into counts it no more. One statement, which
+    // reads the recorded person too: as many as a repeat folded into the caller's open match sends (its person read).
+    const [row] = await this.db.preparedOn<PersonRow>(
+      m,
       `WITH unmatched AS (DELETE FROM person_matches WHERE id = $2 AND NOT $3::boolean),
-            uncounted AS (UPDATE person_matches SET attempts = attempts - 1 WHERE id = $2 AND $3::boolean)
-       DELETE FROM persons WHERE id = $1`,
-      [recorded.id, found.matchId, found.earlierPersonId !== null],
+            uncounted AS (UPDATE person_matches SET attempts = attempts - 1 WHERE id = $2 AND $3::boolean),
+            unkept AS (DELETE FROM persons WHERE id = $1)
+       SELECT ${COLUMNS} FROM persons p WHERE p.id = $4`,
+      [recorded.id, found.matchId, found.earlierPersonId !== null, found.holderId],
     );
-    const person = await this.load(m, found.holderId);
+    const person = personDto(row);
     await this.audit.record(m, {
       action: 'person.match',
       resourceType: 'person',
