@@ -474,6 +474,28 @@ describe('live event stream (R12: two instances, one database)', () => {
     });
   });
 
+  it('an AMHP taken off a shift by her sick leave: her colleagues are told she became unavailable, not why; she and the manager see it was leave', async () => {
+    const away = await approvedAmhp(a);
+    const colleague = await approvedAmhp(a);
+    const shift = await newShift('Leave shift', '2026-12-03');
+    await postA(manager, `/rota/shifts/${shift.id}/assignments`, { practitionerId: away.practitionerId }).expect(201);
+    const [m, her, them] = [await connect(manager), await connect(away), await connect(colleague)];
+    await new Promise((r) => setTimeout(r, 100)); // the three streams registered on B
+    await postA(manager, '/rota/leave', {
+      practitionerId: away.practitionerId,
+      kind: 'sick',
+      startsAt: '2026-12-03T00:00:00Z',
+      endsAt: '2026-12-04T00:00:00Z',
+      approve: true,
+      unassign: true,
+    }).expect(201);
+    const removed = (e: SseEvent) => e.event === 'rota.assignment.removed' && e.data.aggregateId === shift.id;
+    expect((await them.waitFor(removed)).data.payload).toMatchObject({ userId: away.id, source: 'unavailable' });
+    expect((await her.waitFor(removed)).data.payload).toMatchObject({ userId: away.id, source: 'leave' });
+    expect((await m.waitFor(removed)).data.payload).toMatchObject({ userId: away.id, source: 'leave' });
+    expect(JSON.stringify(them.events)).not.toMatch(/"leave"|sick/);
+  });
+
   it('graceful shutdown of instance B ends its open streams', async () => {
     const c = await connect(manager);
     await new Promise((r) => setTimeout(r, 50));
