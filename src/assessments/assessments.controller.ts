@@ -26,6 +26,8 @@ import {
   ChecksQuery,
   CloseAssessmentDto,
   CtoOrderDto,
+  DetentionEndDto,
+  RectificationDto,
   ConflictsDto,
   ContactDto,
   CreateAssessmentDto,
@@ -323,6 +325,44 @@ export class AssessmentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AssessmentViewDto> {
     return this.tagged(reply, await this.assessments.recordS4Lapse(actor, id, dto, version));
+  }
+
+  @Post(':id/detention-end')
+  @Authorize('assessments.write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "APP-22: record how the detention (or guardianship) under the made application ended: discharged under s.23 (who, when; the nearest relative only after 72 hours' written notice to the managers and not if barred within them, s.25(1)), a s.2 lapsed at its 28 days (s.2(4)), or a s.2 ended by admission under a s.3 (s.6(4)). Never before the detention began, after it lapsed, or in the future; once; also after the assessment closed. From then the hub's record no longer shows it in force (APP-17).",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: AssessmentViewDto })
+  async detentionEnd(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: DetentionEndDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
+    return this.tagged(reply, await this.assessments.recordDetentionEnd(actor, id, dto, version));
+  }
+
+  @Post(':id/rectification')
+  @Authorize('assessments.write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "APP-16: record the hospital managers' rectification of the made application under s.15, with their consent, within 14 days beginning with the day of admission: the application or a founding recommendation amended (naming the findings it cured), or a founding recommendation replaced by a fresh one recorded on this assessment (which must comply with s.12 and the s.12A regulations with the other, but for the time of its signature and the interval between the examinations). The checks then show the findings cured. Also after the assessment closed.",
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiOkResponse({ type: AssessmentViewDto })
+  async rectification(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Body() dto: RectificationDto,
+    @IfMatchVersion() version: ExpectedVersion,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssessmentViewDto> {
+    return this.tagged(reply, await this.assessments.recordRectification(actor, id, dto, version));
   }
 
   @Post(':id/close')

@@ -34,10 +34,13 @@ import type {
   AssessmentCheck,
   AssessmentFacts,
   CtoDecisionFacts,
+  DetentionEndKind,
   DetentionRemaining,
+  Discharger,
   LegalRegime,
   Section,
 } from '../statute/assessment.types';
+import { DISCHARGER_TEXT } from '../statute/assessment.types';
 import {
   alreadyInHospital,
   type DisplacementApplicationFacts,
@@ -48,6 +51,14 @@ import {
   s2End,
   type Finding,
 } from '../statute/clocks';
+import {
+  amendmentCures,
+  judgeDetentionEnd,
+  judgeRectification,
+  type RectificationFacts,
+  type RectificationKind,
+  rectifiedFindings,
+} from '../statute/after-admission.rules';
 import { legalRegime } from '../statute/legal-regime';
 import { STANDING_TEXT, type Standing } from '../statute/objection-standing';
 import { overrideReportProblems, type OverrideReport } from '../statute/override-report';
@@ -74,6 +85,8 @@ import { citationOf, type RuleId } from '../statute/rule-catalogue';
 import {
   ApplicationRecordDto,
   CtoOrderDto,
+  DetentionEndDto,
+  RectificationDto,
   AssessmentQuery,
   AssessmentViewDto,
   ChecksDto,
@@ -157,6 +170,22 @@ interface ApplicationRecord {
 /** The outcome gives the acceptance with the guardian it names. */
 const OUTCOME_ACCEPTED_FIELD = 'guardian.acceptedByLssaAt';
 
+/**
+ * APP-16 (s.15(3)(b)): the rules a fresh recommendation, with the other the application is founded on, must satisfy:
+ * s.12 (MED-01..04, the different doctors of APP-07/08) and the s.12A regulations (COI).
+ */
+const REPLACEMENT_RULES = /^(MED-0[1-4]|APP-0[78]|COI-\d\d)$/;
+
+/** Timeline events their own records write (APP-22 detention-end, APP-16 rectification): not corrected by hand. */
+const RECORD_EVENTS: ReadonlySet<string> = new Set(['detention-ended', 'rectified']);
+
+/** A rectification on the timeline, in words. */
+const RECTIFICATION_TEXT: Record<RectificationKind, string> = {
+  'application-amended': "The application amended with the hospital managers' consent (s.15(1))",
+  'recommendation-amended': "A medical recommendation amended with the hospital managers' consent (s.15(1))",
+  'recommendation-replaced': 'A medical recommendation found insufficient replaced by a fresh one (s.15(2)-(3))',
+};
+
 /** What a change's step returns when the request asks for what the record already holds: nothing is written. */
 const UNCHANGED = Symbol('unchanged');
 
@@ -204,6 +233,21 @@ function storedApplication(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>)
   const o = a.outcome as { application?: Record<string, unknown> & MadeApplication } | null;
   return a.outcomeKind === 'application' ? (o?.application ?? null) : null;
 }
+
+/** APP-22: the end of the detention recorded on a stored application (POST detention-end), as the rules take it. */
+function detentionEndedOf(s: Record<string, unknown>): ApplicationFacts['detentionEnded'] {
+  const e = s.detentionEnded as { kind: DetentionEndKind; at: string; by?: Discharger | null } | undefined;
+  return e ? { kind: e.kind, at: new Date(e.at), by: e.by ?? null } : null;
+}
+
+/** APP-16: the rectifications recorded on a stored application (POST rectification), in the order recorded. */
+function rectificationsOf(s: Record<string, unknown> | null): Array<RectificationFacts & StoredRectificationIds> {
+  const list = (s?.rectifications ?? []) as Array<{ kind: RectificationKind; at: string; cures?: string[] } & StoredRectificationIds>;
+  return list.map((r) => ({ ...r, at: new Date(r.at) }));
+}
+
+/** A rectification's recommendations: the one amended or replaced, and the fresh one (s.15(3)). */
+type StoredRectificationIds = { recommendationId?: string | null; replacementId?: string | null };
 
 /** A CTO decision as the service gives it to the rules (CtoDecisionFacts less what the referral and register add). */
 type CtoInput = {
@@ -655,6 +699,11 @@ export class AssessmentsService implements OnModuleInit {
           'The time of the decision and of the signing are those of the recorded outcome: they are not corrected here.',
           'event-from-outcome',
         );
+      if (RECORD_EVENTS.has(e.type))
+        throw new ConflictProblem(
+          'The time of the end of the detention and of a rectification are those of their records (APP-22, APP-16): they are not corrected here.',
+          'event-from-record',
+        );
       // The time it already has (a retried send, or the same time chosen again): no correction was made, so none is
       // recorded, in the event's history or the audit trail (QUALITY R3).
       if (new Date(e.at).getTime() === new Date(at).getTime()) return UNCHANGED;
@@ -821,8 +870,8 @@ export class AssessmentsService implements OnModuleInit {
    * A recommendation a made application rests on (foundsApplication) stays: the application was made on it, and its
    * findings and deadlines (GDN-06, APP-13: from the last examination it was founded on) are the ones it had. Withdrawn
    * after the fact it would silently rewrite them. A faulty one is put right by the managers' rectification (APP-16,
-   * s.15), which the hub does not record: the 409 says so, naming the application, rather than send the AMHP to add a
-   * fresh recommendation here, which would not replace it. A s.4's second
+   * s.15): the 409 says so, naming the application, and points to where it is recorded (POST rectification: an
+   * amendment, or a fresh recommendation added here replacing it). A s.4's second
    * recommendation founds the s.2 it became once it did (APP-11: converted, or judged to convert).
    */
   private async refuseIfFoundsApplication(m: EntityManager, a: AssessmentRow, recommendationId: string): Promise<void> {
@@ -842,9 +891,9 @@ export class AssessmentsService implements OnModuleInit {
         ? `the s.2 that the s.4 application signed at ${formatLocal(signedAt, this.config.timeZone)} became`
         : `the ${SECTION_NAME[section]} application signed at ${formatLocal(signedAt, this.config.timeZone)}`;
     throw new ConflictProblem(
-      `This recommendation founds ${made}: it cannot be withdrawn once the application is made, and the application stays as it was made. If it is faulty or insufficient, s.15 lets the hospital managers, with their consent and within 14 days beginning with the admission, have it amended or (s.15(3)) replaced by a fresh recommendation: that rectification is the managers' and is kept in the hospital's records, not here. The hub does not record a rectification, and a recommendation added to this assessment now is not taken as replacing this one.`,
+      `This recommendation founds ${made}: it cannot be withdrawn once the application is made, and the application stays as it was made. If it is faulty or insufficient, s.15 lets the hospital managers, with their consent and within 14 days beginning with the admission, have it amended (s.15(1)) or replaced by a fresh recommendation (s.15(2)-(3)). Record that rectification with POST /assessments/${a.id}/rectification: kind recommendation-amended, or recommendation-replaced naming the fresh recommendation once it is recorded on this assessment (replacementId); a recommendation merely added is not taken as replacing this one.`,
       'recommendation-founds-application',
-      { rule: 'APP-16' satisfies RuleId, section, signedAt: signedAt.toISOString() },
+      { rule: 'APP-16' satisfies RuleId, section, signedAt: signedAt.toISOString(), rectification: `/assessments/${a.id}/rectification` },
     );
   }
 
@@ -1445,6 +1494,201 @@ export class AssessmentsService implements OnModuleInit {
     });
   }
 
+  /**
+   * APP-22 (s.23, s.25, s.2(4), s.6(4)): how the detention (or guardianship) under the made application ended, as
+   * judgeDetentionEnd allows it: a discharge (who, when; the nearest relative's s.25 notice and any barring), a s.2's
+   * lapse at the end of its 28 days, or a s.2 ended by admission under a s.3. Recorded once, kept on the application
+   * (`outcome.application.detentionEnded`) and on the timeline (`detention-ended`); from then the hub's own record no
+   * longer shows the detention in force (APP-17's s2OnRecord) and the s.2 expiry shows the end. Kept after the fact,
+   * also once the assessment is closed.
+   */
+  async recordDetentionEnd(actor: Actor, id: string, dto: DetentionEndDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
+    const given = (value: string | undefined, field: string) => (value !== undefined ? new Date(this.notFuture(value, field)) : null);
+    const at = given(dto.at, 'at');
+    const nearestRelativeNoticeAt = given(dto.nearestRelativeNoticeAt, 'nearestRelativeNoticeAt');
+    const barredAt = given(dto.barredAt, 'barredAt');
+    return this.change(actor, id, expectedVersion, 'assessment.detention-end', async (m, a) => {
+      const stored = storedApplication(a);
+      if (!stored)
+        throw new ConflictProblem('No application is recorded on this assessment: there is no detention to end.', 'no-application', {
+          rule: 'APP-22' satisfies RuleId,
+        });
+      const recorded = detentionEndedOf(stored);
+      if (recorded)
+        throw new ConflictProblem(
+          `The end of this detention is already recorded (${recorded.kind} at ${formatLocal(recorded.at, this.config.timeZone)}).`,
+          'detention-end-recorded',
+          { rule: 'APP-22' satisfies RuleId, kind: recorded.kind, at: recorded.at.toISOString() },
+        );
+      const referral = await this.referrals.forAssessment(m, a.referralId);
+      const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
+      const { facts } = await this.evaluate(m, a, application, { referral });
+      const zone = this.config.timeZone;
+      // A s.4 that became a s.2 (APP-11: converted, or judged to convert) is a s.2 from the s.4 admission.
+      const s4 = stored.section === 's4';
+      const becameS2 = s4 && (a.section === 's2' || !!a.s4ConvertsAt);
+      const section: Section = becameS2 ? 's2' : stored.section;
+      // Admitted after the authority to convey ended (APP-13/14), the patient was never detained under it.
+      const admittedAt =
+        section === 's7'
+          ? (application.guardian?.acceptedByLssaAt ?? null)
+          : conveyanceWindow(facts)?.admittedTooLate
+            ? null
+            : application.admittedAt;
+      const s2 = section === 's2' && admittedAt ? s2End(admittedAt, facts.application!.displacementApplications, zone) : null;
+      const judged = judgeDetentionEnd({
+        section,
+        s4NotConverted: s4 && !becameS2,
+        admittedAt,
+        s2: s2 && { end: s2.end, open: s2.extension.kind === 'pending' || s2.extension.kind === 'end-unknown' },
+        kind: dto.kind,
+        at,
+        by: dto.by ?? null,
+        nearestRelativeNoticeAt,
+        barredAt,
+        now: this.clock.now(),
+        zone,
+      });
+      if (!judged.ok) throw new UnprocessableProblem(judged.message, judged.code, { field: judged.field, rule: judged.rule });
+      const detentionEnded = {
+        kind: dto.kind,
+        at: judged.at.toISOString(),
+        by: dto.kind === 'discharged' ? (dto.by ?? null) : null,
+        nearestRelativeNoticeAt: isoOrNull(nearestRelativeNoticeAt),
+        barredAt: isoOrNull(barredAt),
+        details: dto.details ?? null,
+        recordedAt: this.clock.now().toISOString(),
+        recordedBy: actor.userId,
+      };
+      await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [
+        id,
+        { ...a.outcome, application: { ...stored, detentionEnded } },
+      ]);
+      const what =
+        dto.kind === 'discharged'
+          ? `Discharged by ${DISCHARGER_TEXT[dto.by!]} (s.23)`
+          : dto.kind === 'lapsed'
+            ? 'The s.2 lapsed at the end of its 28 days (s.2(4))'
+            : 'Admitted under a s.3 application, which ended the s.2 (s.6(4))';
+      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [
+        id,
+        'detention-ended',
+        judged.at,
+        what,
+        { kind: dto.kind, by: detentionEnded.by },
+        actor.userId,
+      ]);
+      return { kind: dto.kind, at: detentionEnded.at, by: detentionEnded.by };
+    });
+  }
+
+  /**
+   * APP-16 (s.15): the hospital managers' rectification of the made application, as judgeRectification allows it: an
+   * amendment of the application or of a recommendation it is founded on (s.15(1); naming the findings of the checks it
+   * put right, which a form's amendment can cure: amendmentCures), or a recommendation found insufficient replaced by a
+   * fresh one recorded on the assessment (s.15(2)-(3)). A replacement must leave the application, judged on the fresh
+   * recommendation, clear of the s.12 and s.12A findings (MED-01..04, APP-07/08, COI), but for the time of its
+   * signature and the interval between the examinations (s.15(3)(a)); from then the application is founded on it
+   * (`foundedOn`; as made: `foundedOnAsMade`). Kept on the application (`rectifications`) and the timeline
+   * (`rectified`); the checks show what it cured. Also once the assessment is closed.
+   */
+  async recordRectification(actor: Actor, id: string, dto: RectificationDto, expectedVersion: ExpectedVersion): Promise<AssessmentViewDto> {
+    const at = new Date(this.notFuture(dto.at, 'at'));
+    return this.change(actor, id, expectedVersion, 'assessment.rectification', async (m, a) => {
+      const stored = storedApplication(a);
+      if (!stored)
+        throw new ConflictProblem('No application is recorded on this assessment: there is nothing to rectify.', 'no-application', {
+          rule: 'APP-16' satisfies RuleId,
+        });
+      const referral = await this.referrals.forAssessment(m, a.referralId);
+      const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
+      const { facts, check } = await this.evaluate(m, a, application, { referral });
+      const window = conveyanceWindow(facts);
+      const becameS2 = stored.section === 's4' && (a.section === 's2' || !!a.s4ConvertsAt);
+      const recs: Array<Pick<RecommendationRow, 'id' | 'section' | 'withdrawn_at' | 'signed_at'>> = await m.query(
+        'SELECT id, section, withdrawn_at, signed_at FROM medical_recommendations WHERE assessment_id = $1',
+        [id],
+      );
+      const named = (rid: string | undefined) => (rid === undefined ? undefined : (recs.find((r) => r.id === rid) ?? null));
+      const recommendation = named(dto.recommendationId);
+      const replacement = named(dto.replacementId);
+      const judged = judgeRectification({
+        kind: dto.kind,
+        section: stored.section,
+        admittedAt: window?.admittedTooLate ? null : application.admittedAt,
+        at,
+        managersConsent: dto.managersConsent,
+        recommendation: recommendation && {
+          section: recommendation.section,
+          founds: !recommendation.withdrawn_at && foundsApplication(stored, recommendation, becameS2),
+        },
+        replacement: replacement && {
+          section: replacement.section,
+          founds: foundsApplication(stored, replacement, becameS2),
+          withdrawn: !!replacement.withdrawn_at,
+          signedAt: new Date(replacement.signed_at),
+        },
+        zone: this.config.timeZone,
+      });
+      if (!judged.ok) throw new UnprocessableProblem(judged.message, judged.code, { field: judged.field, rule: judged.rule });
+      if (dto.kind !== 'recommendation-replaced') {
+        const cures = amendmentCures(dto.kind, check.findings, dto.cures ?? []);
+        if (!cures.ok) throw new UnprocessableProblem(cures.message, cures.code, { field: cures.field, rule: cures.rule });
+      } else if (dto.cures !== undefined) {
+        throw new UnprocessableProblem(
+          'A replacement cures what the application, judged on the fresh recommendation, is no longer found wanting in: give no cures.',
+          'cures-not-for-replacement',
+          { field: 'cures', rule: 'APP-16' satisfies RuleId },
+        );
+      }
+      const rectification = {
+        kind: dto.kind,
+        at: at.toISOString(),
+        managersConsent: true,
+        recommendationId: dto.recommendationId ?? null,
+        replacementId: dto.replacementId ?? null,
+        ...(dto.cures ? { cures: dto.cures } : {}),
+        details: dto.details ?? null,
+        recordedAt: this.clock.now().toISOString(),
+        recordedBy: actor.userId,
+      };
+      const foundedOn = (stored.foundedOn ?? []) as string[];
+      const rectified: Record<string, unknown> = {
+        ...stored,
+        rectifications: [...((stored.rectifications as unknown[] | undefined) ?? []), rectification],
+        ...(dto.kind === 'recommendation-replaced'
+          ? {
+              foundedOnAsMade: stored.foundedOnAsMade ?? foundedOn,
+              foundedOn: [...foundedOn.filter((x) => x !== dto.recommendationId), dto.replacementId!],
+            }
+          : {}),
+      };
+      await m.query('UPDATE assessments SET outcome = $2 WHERE id = $1', [id, { ...a.outcome, application: rectified }]);
+      if (dto.kind === 'recommendation-replaced') {
+        // s.15(3)(b): the fresh recommendation, with the other the application is founded on, must comply with the Act
+        // and the s.12A regulations; judged as the record now stands, the change is refused (rolled back) otherwise.
+        const after = await this.evaluate(m, { ...a, outcome: { ...a.outcome, application: rectified } }, application, { referral });
+        const failing = after.check.findings.filter((f) => f.severity === 'blocker' && REPLACEMENT_RULES.test(f.rule));
+        if (failing.length)
+          throw new UnprocessableProblem(
+            `The fresh recommendation cannot replace the one found insufficient: ${failing.map((f) => `${f.rule} ${f.message}`).join(' ')}`,
+            'replacement-not-sufficient',
+            { field: 'replacementId', rule: 'APP-16' satisfies RuleId, rules: [...new Set(failing.map((f) => f.rule))], findings: failing },
+          );
+        await this.keepApprovalsReliedOn(m, id, [dto.replacementId!]);
+      }
+      await m.query('INSERT INTO assessment_events (assessment_id, type, at, note, data, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)', [
+        id,
+        'rectified',
+        at,
+        RECTIFICATION_TEXT[dto.kind],
+        { kind: dto.kind, recommendationId: rectification.recommendationId, replacementId: rectification.replacementId },
+        actor.userId,
+      ]);
+      return { kind: dto.kind, at: rectification.at };
+    });
+  }
+
   /** The distribution list as stored, each sentAt checked not to be in the future. */
   private distribution(list: UpdateAssessmentDto['distribution']): ReportRecipient[] | undefined {
     return list?.map((r, i) => ({
@@ -1895,6 +2139,7 @@ export class AssessmentsService implements OnModuleInit {
       ...(typeof s.inPatient === 'boolean' ? { inPatient: s.inPatient } : {}),
       managersReceivedAt: typeof s.managersReceivedAt === 'string' ? new Date(s.managersReceivedAt) : null,
       forwardedToLssaAt: typeof s.forwardedToLssaAt === 'string' ? new Date(s.forwardedToLssaAt) : null,
+      detentionEnded: detentionEndedOf(s),
     };
   }
 
@@ -1923,7 +2168,18 @@ export class AssessmentsService implements OnModuleInit {
     const { contacts, recs } = await this.partsOf(m, a);
     // A made application is judged on the recommendations it was founded on (judgedWithApplication), not on any added later.
     const made = application && !application.notYetMade ? storedApplication(a) : null;
-    const current = recs.filter((x) => !x.withdrawn_at && (!made || judgedWithApplication(made, x)));
+    // APP-16 (s.15(3)): a replaced recommendation is judged with the application as made (to tell what its replacement
+    // cured), the fresh one with it since; each is founded on only on its side (rectifiedFindings below).
+    const rectifications = rectificationsOf(made);
+    const replacedIds = new Set(
+      rectifications.flatMap((r) => (r.kind === 'recommendation-replaced' && r.recommendationId ? [r.recommendationId] : [])),
+    );
+    const freshIds = new Set(
+      rectifications.flatMap((r) => (r.kind === 'recommendation-replaced' && r.replacementId ? [r.replacementId] : [])),
+    );
+    const current = recs.filter(
+      (x) => (replacedIds.has(x.id) || !x.withdrawn_at) && (!made || replacedIds.has(x.id) || judgedWithApplication(made, x)),
+    );
     const approvals = await this.approvalsOnExamDates(current);
     // APP-07 / APP-11: who each doctor is (the register's GMC number, or the one given for an ad hoc doctor).
     const gmcNumbers = await this.doctors.gmcNumbers(
@@ -1958,6 +2214,7 @@ export class AssessmentsService implements OnModuleInit {
         autismOrLdWithoutPsychiatricDisorder: !!d.autismOrLdWithoutPsychiatricDisorder,
         informalInappropriateReason: (d.informalInappropriateReason as string | undefined) ?? null,
         treatmentAvailableAt: (d.treatmentAvailableAt as string | undefined) ?? null,
+        ...(freshIds.has(r.id) ? { freshUnderS15: true } : {}),
       });
     }
     const nr = a.nearestRelative;
@@ -1974,6 +2231,7 @@ export class AssessmentsService implements OnModuleInit {
         )
       : false;
     const displacements = displacementsKnownAt(state.displacementApplications, knownAt, this.config.timeZone);
+    const founded = recommendations.filter((r) => !replacedIds.has(r.id));
     const facts: AssessmentFacts = {
       regime,
       timeZone: this.config.timeZone,
@@ -1988,7 +2246,7 @@ export class AssessmentsService implements OnModuleInit {
       interview: a.interview
         ? { suitableMannerNotes: a.interview.suitableMannerNotes ?? null, alternativesConsidered: a.interview.alternativesConsidered ?? [] }
         : null,
-      recommendations,
+      recommendations: founded,
       nearestRelative: {
         identified: !!(nr?.relativeId || nr?.displacementId || nr?.nominatedPersonId),
         noneReason: nr?.noneReason ?? null,
@@ -2040,15 +2298,21 @@ export class AssessmentsService implements OnModuleInit {
         : null,
       cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved, referredAs: referral.legalContext.kind, recall: recallOf(referral) } : null,
     };
-    return {
-      facts,
-      check: checkAssessment(facts, {
-        asAt,
-        nrInformSlaHours: this.config.nrInformSlaHours,
-        nrDelayWarningHours: this.config.nrDelayWarningHours,
-        s14ReportDays: this.config.s14ReportDays,
-      }),
+    const opts = {
+      asAt,
+      nrInformSlaHours: this.config.nrInformSlaHours,
+      nrDelayWarningHours: this.config.nrDelayWarningHours,
+      s14ReportDays: this.config.s14ReportDays,
     };
+    const check = checkAssessment(facts, opts);
+    if (!rectifications.length) return { facts, check };
+    // APP-16 (s.15): judged as made (the replaced recommendations, not the fresh ones) and as rectified; what the
+    // rectification cured is shown apart, not as blocking the detention's lawfulness.
+    const asMade = freshIds.size
+      ? checkAssessment({ ...facts, recommendations: recommendations.filter((r) => !freshIds.has(r.id)) }, opts).findings
+      : check.findings;
+    const judged = rectifiedFindings(asMade, check.findings, rectifications);
+    return { facts, check: { ...check, findings: judged.findings, cured: judged.cured } };
   }
 
   /**
@@ -2084,7 +2348,8 @@ export class AssessmentsService implements OnModuleInit {
    * of the applications made in the person's other assessments, the one admitted last by then (not after its authority
    * to convey ended, APP-13/14), when it is a s.2, or a s.4 that had become one (APP-11; the s.2 runs from the s.4
    * admission), and still in force then as s2End judges it with the displacement applications (NR-11). A later s.3
-   * admission ended it (s.6(4)). The hub keeps no discharge, so the rules only warn on it (`from: 'record'`).
+   * admission ended it (s.6(4)), and so did a discharge (s.23), lapse or s.3 recorded on it by then (APP-22, POST
+   * detention-end): the rules refuse a further s.2 or a s.4 on one still in force (`from: 'record'`, naming its assessment).
    */
   private async s2OnRecord(
     m: EntityManager,
@@ -2092,9 +2357,11 @@ export class AssessmentsService implements OnModuleInit {
     at: Date,
     displacements: readonly DisplacementApplicationFacts[],
   ): Promise<ApplicationFacts['detainedUnderS2']> {
-    const [last]: Array<{ section: Section; admitted_at: Date; s4_converts_at: Date | null }> = await m.query(
-      `SELECT o.section, o.admitted_at, o.s4_converts_at FROM (
-         SELECT x.section, x.s4_converts_at, x.conveyance_ends_at,
+    const [last]: Array<{ id: string; section: Section; admitted_at: Date; s4_converts_at: Date | null; ended_at: Date | null }> =
+      await m.query(
+        `SELECT o.id, o.section, o.admitted_at, o.s4_converts_at, o.ended_at FROM (
+         SELECT x.id::text, x.section, x.s4_converts_at, x.conveyance_ends_at,
+                (x.outcome->'application'->'detentionEnded'->>'at')::timestamptz AS ended_at,
                 CASE WHEN x.outcome->'application'->>'inPatient' = 'true' AND x.outcome->'application'->>'managersReceivedAt' IS NOT NULL
                      THEN (x.outcome->'application'->>'managersReceivedAt')::timestamptz
                      ELSE (SELECT min(e.at) FROM assessment_events e WHERE e.assessment_id = x.id AND e.type = 'admitted') END AS admitted_at
@@ -2102,15 +2369,17 @@ export class AssessmentsService implements OnModuleInit {
           WHERE x.person_id = $1 AND x.id <> $2 AND x.outcome_kind = 'application' AND x.section IN ('s2', 's3', 's4')) o
         WHERE o.admitted_at <= $3 AND (o.conveyance_ends_at IS NULL OR o.admitted_at < o.conveyance_ends_at)
         ORDER BY o.admitted_at DESC LIMIT 1`,
-      [a.personId, a.id, at],
-    );
+        [a.personId, a.id, at],
+      );
     if (!last) return null;
+    // APP-22 (s.23, s.2(4), s.6(4)): a discharge, lapse or s.3 recorded on it by then ended it.
+    if (last.ended_at && new Date(last.ended_at).getTime() <= at.getTime()) return null;
     const s2 = last.section === 's2' || (last.section === 's4' && !!last.s4_converts_at && last.s4_converts_at.getTime() <= at.getTime());
     if (!s2) return null;
     const admittedAt = new Date(last.admitted_at);
     const judged = s2End(admittedAt, displacements, this.config.timeZone);
     const open = judged.extension.kind === 'pending' || judged.extension.kind === 'end-unknown';
-    return open || at.getTime() < judged.end.getTime() ? { admittedAt, from: 'record' } : null;
+    return open || at.getTime() < judged.end.getTime() ? { admittedAt, from: 'record', assessmentId: last.id } : null;
   }
 
   /** 422 unless the workflow's gate lets the outcome through (assessment.rules.ts). */
@@ -2133,6 +2402,7 @@ export class AssessmentsService implements OnModuleInit {
       evaluatedAtBasis: evaluated.basis,
       findings: check.findings as unknown as Array<Record<string, unknown>>,
       deadlines: check.deadlines.map((d) => ({ ...d, at: d.at.toISOString() })),
+      cured: (check.cured ?? []).map((f) => ({ ...f, curedBy: { kind: f.curedBy.kind, at: f.curedBy.at.toISOString() } })),
       ready: !check.findings.some((f) => f.severity === 'blocker'),
     };
   }

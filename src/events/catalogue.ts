@@ -297,6 +297,30 @@ export const EVENTS = {
     "The responsible clinician's order after the AMHP's agreement was recorded: the CTO made (s.17A(1)) or revoked (s.17F(4)).",
     obj({ ...assessmentIds, orderMadeAt: instant('When the order was made: its period begins with that day (s.20A(1); s.17G).') }),
   ),
+  'assessment.detention-end': event(
+    'assessment',
+    'How the detention (or guardianship) under a made application ended was recorded: a discharge under s.23, a s.2 lapsed at its 28 days (s.2(4)), or a s.2 ended by admission under a s.3 (s.6(4)).',
+    obj({
+      ...assessmentIds,
+      kind: enumOf(['discharged', 'lapsed', 'became-s3'], 'How it ended.'),
+      at: instant('When it ended.'),
+      by: nullable(
+        enumOf(
+          ['responsible-clinician', 'hospital-managers', 'local-social-services-authority', 'nearest-relative', 'tribunal'],
+          'Who discharged the patient (a discharge only).',
+        ),
+      ),
+    }),
+  ),
+  'assessment.rectification': event(
+    'assessment',
+    "The hospital managers' rectification of a made application under s.15 was recorded: the application or a recommendation amended, or a recommendation replaced by a fresh one.",
+    obj({
+      ...assessmentIds,
+      kind: enumOf(['application-amended', 'recommendation-amended', 'recommendation-replaced'], 'What was rectified.'),
+      at: instant('When the managers consented, or had the fresh recommendation.'),
+    }),
+  ),
   'assessment.close': event(
     'assessment',
     'The assessment closed.',

@@ -621,7 +621,14 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
   it.each<[string, Section, string, 'referral' | 'record' | undefined, string | null, string | null]>([
     ['a second s.2 while the referral says the patient is on a s.2 (day 12)', 's2', '2026-02-20T12:00:00Z', undefined, 'blocker', null],
     ['a s.4 while the referral says the patient is on a s.2', 's4', '2026-02-20T12:00:00Z', 'referral', 'blocker', null],
-    ["a second s.2 while the hub's record shows an earlier s.2 in force", 's2', '2026-02-20T12:00:00Z', 'record', 'warning', null],
+    [
+      "a second s.2 while the hub's record shows an earlier s.2 in force, no discharge recorded",
+      's2',
+      '2026-02-20T12:00:00Z',
+      'record',
+      'blocker',
+      null,
+    ],
     ['a second s.2 on the last day of the first (day 28)', 's2', '2026-02-04T12:00:00Z', undefined, 'blocker', null],
     ['a second s.2 the day after the first lapsed', 's2', '2026-02-03T12:00:00Z', undefined, null, null],
     [
@@ -648,7 +655,32 @@ describe('APP-17 (s.2(4), C4): a s.2 lapses at the end of the 28th day beginning
     expect(f[0].message).toContain('make a s.3 application');
     if (!filedAt && s2Admitted === '2026-02-20T12:00:00Z')
       expect(f[0].message).toContain('which runs until the end of Thu 19 Mar 2026 (28 days beginning with the day of admission)');
-    if (from === 'record') expect(f[0].message).toContain('If the patient was discharged from that s.2');
+    if (from === 'record') expect(f[0].message).toContain('record the discharge on the assessment it was made in');
+  });
+
+  // APP-22 (s.23, s.6(4)): a s.2 signed Tue 3 Mar 18:00 GMT, admitted 21:00 (lapses at the end of Mon 30 Mar, midnight BST: 23:00Z).
+  it.each<[string, ApplicationFacts['detentionEnded'], string, string]>([
+    ['no end recorded', null, '2026-03-30T23:00:00.000Z', 'Section 2 lapses'],
+    [
+      'discharged by the responsible clinician Tue 10 Mar',
+      { kind: 'discharged', at: at('2026-03-10T15:00:00Z'), by: 'responsible-clinician' },
+      '2026-03-10T15:00:00.000Z',
+      'Section 2 ended: the patient was discharged',
+    ],
+    [
+      'admitted under a s.3 Fri 27 Mar',
+      { kind: 'became-s3', at: at('2026-03-27T12:00:00Z') },
+      '2026-03-27T12:00:00.000Z',
+      'Section 2 ended: admitted under a s.3',
+    ],
+    ['lapsed at its end', { kind: 'lapsed', at: at('2026-03-30T23:00:00Z') }, '2026-03-30T23:00:00.000Z', 'Section 2 lapses'],
+  ])('APP-22: the s.2 expiry with %s', (_case, detentionEnded, deadline, label) => {
+    const c = checked(withApp(facts('s2'), { detentionEnded }));
+    expect(c.deadlines.find((d) => d.id === 's2-expiry')).toMatchObject({ at: at(deadline), label });
+    if (detentionEnded?.kind === 'discharged')
+      expect(c.deadlines.find((d) => d.id === 's2-expiry')!.basis).toContain(
+        'discharged by the responsible clinician at Tue 10 Mar 2026 15:00 GMT',
+      );
   });
 
   it('NR-11: the extension is marked in the basis, and the message says the court dates now decide', () => {
@@ -1096,6 +1128,39 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
       expect(finding(c, code).message).toContain(
         'at Tue 3 Mar 2026 18:10 GMT, after the application was signed at Tue 3 Mar 2026 18:00 GMT',
       );
+  });
+
+  // APP-16 (s.15(3)(a)): a fresh recommendation given in rectification days after the s.2 signed Tue 3 Mar 18:00 GMT
+  // (the first examination Mon 2 Mar 12:00) is not judged on the time of its signature nor the interval between the
+  // examinations; everything else of s.12 still is, and the authority to convey still runs from the examinations made on.
+  it.each<[string, string, boolean, string[]]>([
+    [
+      'examined Mon 9 Mar, not marked fresh',
+      '2026-03-09T10:00:00Z',
+      false,
+      ['MED-01:recommendation-examined-after-application', 'MED-02:examinations-too-far-apart'],
+    ],
+    ['examined Mon 9 Mar, fresh under s.15(3)', '2026-03-09T10:00:00Z', true, []],
+    ['examined Wed 4 Mar, fresh under s.15(3)', '2026-03-04T10:00:00Z', true, []],
+  ])('APP-16: a replacement recommendation %s', (_name, when, fresh, expected) => {
+    const f = facts('s2');
+    const recs = [
+      f.recommendations[0],
+      { ...f.recommendations[1], id: 'rFresh', examinedAt: at(when), signedAt: at(when), ...(fresh ? { freshUnderS15: true } : {}) },
+    ];
+    const c = checked(withRecs(f, recs));
+    expect(blockers(c).filter((b) => b.startsWith('MED-0'))).toEqual(expected);
+    // The authority to convey runs from the examination the application keeps (Mon 2 Mar): to the end of Sun 15 Mar.
+    if (fresh) expect(c.deadlines.find((d) => d.id === 'conveyance')?.at).toEqual(at('2026-03-16T00:00:00Z'));
+  });
+
+  it('APP-16: a fresh recommendation still needs an in-person examination and the s.12 approval between the two (MED-02, MED-03)', () => {
+    const f = facts('s2');
+    const fresh = { ...f.recommendations[0], id: 'rFresh', freshUnderS15: true };
+    const byVideo = checked(withRecs(f, [{ ...fresh, examMode: 'video' as const }, f.recommendations[1]]));
+    expect(blockers(byVideo)).toContain('MED-02:examination-not-in-person');
+    const unapproved = checked(withRecs(f, [{ ...fresh, s12ApprovedOnExamDate: false }, f.recommendations[1]]));
+    expect(blockers(unapproved)).toContain('MED-03:no-s12-approved-doctor');
   });
 
   it('MED-01: a recommendation signed before the examination is a blocker', () => {

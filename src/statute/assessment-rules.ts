@@ -28,6 +28,7 @@ import {
 
 export { S29_ORDER_FURTHER_DAYS } from './clocks';
 import { citationOf, type RuleId } from './rule-catalogue';
+import { DISCHARGER_TEXT } from './assessment.types';
 import type {
   Applicant,
   ApplicationFacts,
@@ -339,7 +340,8 @@ export interface ConveyanceWindow {
  */
 function conveyanceWindowOf(ctx: Ctx, app: ApplicationFacts): ConveyanceWindow | null {
   if (app.section === 's7') return null;
-  const exams = foundingRecommendations(ctx).filter(inPerson);
+  // APP-16 (s.15(3)): a fresh recommendation given in rectification after the admission moves no authority to convey.
+  const exams = foundingRecommendations(ctx).filter((r) => inPerson(r) && !r.freshUnderS15);
   if (app.section === 's4') {
     const exam = exams[0];
     if (!exam) return null;
@@ -393,7 +395,8 @@ export function examinationGapOk(first: IsoDate, second: IsoDate): boolean {
 }
 
 function checkExaminationGap(ctx: Ctx, recs: readonly RecommendationFacts[], rule: RuleId = 'MED-02'): void {
-  const exams = recs.filter(inPerson).sort(byExam);
+  // APP-16 (s.15(3)(a)): the interval between the examinations is not judged on a fresh recommendation given in rectification.
+  const exams = recs.filter((r) => inPerson(r) && !r.freshUnderS15).sort(byExam);
   if (exams.length < 2) return;
   const first = exams[0];
   const last = exams[exams.length - 1];
@@ -1846,9 +1849,12 @@ function checkApplication(ctx: Ctx, app: ApplicationFacts, slaHours: number, s14
   // (CLOCK_SKEW_MS): a recommendation recorded on a phone a few seconds after the application signed on another is not
   // one given later. An application not yet made is checked as if signed now: the applicant will sign after.
   const after = (x: Date, y: Date): boolean => x.getTime() > y.getTime() + CLOCK_SKEW_MS;
+  // A fresh recommendation given in rectification (APP-16, s.15(3)(a)) is not judged on the time of its signature.
   for (const r of recs) {
     const signedDay = day(ctx, r.signedAt);
-    if (!app.notYetMade && after(r.examinedAt, app.signedAt)) {
+    if (r.freshUnderS15) {
+      // s.15(3)(a): only its own order of examination and signature below.
+    } else if (!app.notYetMade && after(r.examinedAt, app.signedAt)) {
       add(
         ctx,
         'MED-01',
@@ -2121,9 +2127,9 @@ function describeContacts(ctx: Ctx, contacts: readonly ContactFacts[], from: Iso
  * detained under a later application of another kind (a s.3, whose admission ends the s.2, s.6(4); or the s.29(4)
  * extension, NR-11): a second s.2, or a s.4, made while the first is in force only restarts the 28 days in another
  * name. Judged at the signing, with the s.2's end as s2End gives it (an extension pending keeps it in force). The s.2
- * the referral records the patient on (its legal context, stated for this referral) is a blocker; one the hub's own
- * record shows (an earlier assessment's s.2, admitted and not yet at its end) is a warning to answer, since the hub
- * keeps no record of a discharge before the 28 days end (s.23): the acknowledgement says when it happened.
+ * the referral records the patient on (its legal context, stated for this referral) and one the hub's own record shows
+ * (an earlier assessment's s.2, admitted, not yet at its end, with no discharge under s.23, lapse or s.3 recorded on
+ * it, APP-22) are both a blocker: a discharge before the 28 days end is recorded on that assessment, not answered here.
  */
 function checkS2NotRenewed(ctx: Ctx, app: ApplicationFacts, s2: NonNullable<ApplicationFacts['detainedUnderS2']>): void {
   if (app.signedAt.getTime() < s2.admittedAt.getTime()) return;
@@ -2138,9 +2144,9 @@ function checkS2NotRenewed(ctx: Ctx, app: ApplicationFacts, s2: NonNullable<Appl
   add(
     ctx,
     'APP-17',
-    fromRecord ? 'warning' : 'blocker',
+    'blocker',
     's2-not-renewable',
-    `${fromRecord ? "The hub's record shows the patient admitted" : 'The patient is detained'} under a s.2 at ${local(ctx, s2.admittedAt)}, ${runs}. A s.2 cannot be renewed (s.2(4)), and ${what} made while it is in force does not extend it: to keep the patient detained beyond it, make a s.3 application (its admission ends the s.2, s.6(4)); otherwise the s.2 runs out.${fromRecord ? ' If the patient was discharged from that s.2 before this application, say when in the acknowledgement.' : ''}`,
+    `${fromRecord ? "The hub's record shows the patient admitted" : 'The patient is detained'} under a s.2 at ${local(ctx, s2.admittedAt)}, ${runs}. A s.2 cannot be renewed (s.2(4)), and ${what} made while it is in force does not extend it: to keep the patient detained beyond it, make a s.3 application (its admission ends the s.2, s.6(4)); otherwise the s.2 runs out.${fromRecord ? ` No discharge, lapse or s.3 is recorded on it: if the patient was discharged from that s.2 (s.23) before this application, record the discharge on the assessment it was made in (POST /assessments/${s2.assessmentId ?? '{id}'}/detention-end, APP-22) first.` : ''}`,
     C.app17,
   );
 }
@@ -2232,6 +2238,14 @@ function s2Expiry(ctx: Ctx, app: ApplicationFacts, admittedAt: Instant, from: st
     );
   }
   if (lapsedBefore) label = 'The s.2 the patient was detained under had lapsed before this application took effect';
+  // APP-22 (s.23, s.6(4)): a discharge, or admission under a s.3, recorded before the end ended the s.2 then.
+  const ended = s3OnS2 ? null : app.detentionEnded;
+  if (ended && ended.kind !== 'lapsed' && ended.at.getTime() < at.getTime()) {
+    label = ended.kind === 'discharged' ? 'Section 2 ended: the patient was discharged' : 'Section 2 ended: admitted under a s.3';
+    basis = `APP-22 (${ended.kind === 'discharged' ? 's.23' : 's.6(4)'}): ${ended.kind === 'discharged' ? `discharged${ended.by ? ` by ${DISCHARGER_TEXT[ended.by]}` : ''}` : 'admitted under a s.3 application'} at ${local(ctx, ended.at)}, before it would have lapsed. ${basis}`;
+    addDeadline(ctx, 's2-expiry', 'APP-17', ended.at, label, basis);
+    return;
+  }
   addDeadline(ctx, 's2-expiry', 'APP-17', at, label, basis);
 }
 

@@ -5,6 +5,7 @@
  * deadlines; `proposeNearestRelative` (nearest-relative.ts) applies s.26.
  */
 import type { Finding, Instant } from './clocks';
+import type { CuredFinding } from './after-admission.rules';
 import type { RuleId } from './rule-catalogue';
 import type { IsoDate } from './time';
 
@@ -75,6 +76,13 @@ export interface RecommendationFacts {
    */
   informalInappropriateReason: string | null;
   treatmentAvailableAt: string | null;
+  /**
+   * APP-16 (s.15(3)): a fresh recommendation the managers were furnished with in rectification, in place of one found
+   * insufficient. It must comply with the Act but for the provisions on the time of its signature and on the interval
+   * between the examinations (s.15(3)(a)): MED-01's "before the application" and MED-02's five clear days are not
+   * judged on it, and the authority to convey (APP-13) still runs from the examinations the application was made on.
+   */
+  freshUnderS15?: boolean;
 }
 
 /** A time the AMHP saw the patient (APP-04/05, C8). */
@@ -232,10 +240,42 @@ export interface ApplicationFacts {
    * APP-17 (s.2(4)) with NR-11: the patient is already detained under a s.2, admitted then: as the referral's legal
    * context states it (`from` 'referral', the default), or as the hub's own record shows it in force at the signing (an
    * earlier assessment's s.2, or a s.4 that became one, admitted; `from` 'record'). A s.3 for them is checked with that
-   * s.2's end; a further s.2 or a s.4 is refused (warned, from the record): a s.2 cannot be renewed. Absent when not.
+   * s.2's end; a further s.2 or a s.4 is refused: a s.2 cannot be renewed. From the record, only while no discharge
+   * (s.23), lapse or s.3 is recorded on it (APP-22); `assessmentId` names the assessment it was made in. Absent when not.
    */
-  detainedUnderS2?: { admittedAt: Instant; from?: 'referral' | 'record' } | null;
+  detainedUnderS2?: { admittedAt: Instant; from?: 'referral' | 'record'; assessmentId?: string } | null;
+  /**
+   * APP-22 (s.23, s.2(4), s.6(4)): the detention (or guardianship) under this application ended, as recorded after the
+   * fact: discharged by an order under s.23 (`by` whom), a s.2 lapsed at its 28 days, or a s.2 ended by admission
+   * under a s.3. Its deadlines (the s.2 expiry) then show the end. Absent or null while none is recorded.
+   */
+  detentionEnded?: { kind: DetentionEndKind; at: Instant; by?: Discharger | null } | null;
 }
+
+/** APP-22: how a detention under an application ended (s.23 discharge; s.2(4) lapse; s.6(4) admission under a s.3). */
+export const DETENTION_END_KINDS = ['discharged', 'lapsed', 'became-s3'] as const;
+export type DetentionEndKind = (typeof DETENTION_END_KINDS)[number];
+/**
+ * APP-22 (s.23(2), s.72): who discharged the patient: the responsible clinician, the hospital managers (a hospital
+ * patient) or the local social services authority (a guardianship patient), the nearest relative (s.23(2), with s.25
+ * for a hospital patient), or the tribunal.
+ */
+export const DISCHARGERS = [
+  'responsible-clinician',
+  'hospital-managers',
+  'local-social-services-authority',
+  'nearest-relative',
+  'tribunal',
+] as const;
+export type Discharger = (typeof DISCHARGERS)[number];
+/** Who discharged, in words. */
+export const DISCHARGER_TEXT: Record<Discharger, string> = {
+  'responsible-clinician': 'the responsible clinician',
+  'hospital-managers': 'the hospital managers',
+  'local-social-services-authority': 'the local social services authority',
+  'nearest-relative': 'the nearest relative',
+  tribunal: 'the tribunal',
+};
 
 export interface CtoDecisionFacts {
   /**
@@ -323,4 +363,6 @@ export interface AssessmentCheck {
   regime: LegalRegime;
   findings: Finding[];
   deadlines: Deadline[];
+  /** APP-16 (s.15): the findings of the application as made that its rectification cured (none recorded: absent). */
+  cured?: CuredFinding[];
 }

@@ -220,8 +220,9 @@ export const RULES = {
     commencement: null,
   },
   'APP-16': {
-    citation: 'MHA 1983 s.15',
-    summary: "Faulty forms may be rectified, with the managers' consent, within 14 days beginning with the day of admission.",
+    citation: 'MHA 1983 s.15(1)-(3)',
+    summary:
+      "Faulty forms may be rectified, with the managers' consent, within 14 days beginning with the day of admission: the application or a recommendation amended (s.15(1)), or a recommendation found insufficient replaced by a fresh one furnished in that period (s.15(2)-(3)), which must comply with s.12 and the s.12A regulations but for the time of its signature and the interval between the examinations; the findings it cures are shown as cured, and the application is judged on the fresh recommendation.",
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,
@@ -229,7 +230,7 @@ export const RULES = {
   'APP-17': {
     citation: 'MHA 1983 s.2(4)',
     summary:
-      'Detention under s.2 ends 28 days beginning with the day of admission, and cannot be renewed: a further s.2, or a s.4, made while it is in force is refused (warned when only the hub’s own record shows that s.2) and does not end it; the route on is a s.3.',
+      'Detention under s.2 ends 28 days beginning with the day of admission, and cannot be renewed: a further s.2, or a s.4, made while it is in force (as the referral records it, or the hub’s own record shows it with no discharge, lapse or s.3 recorded) is refused and does not end it; the route on is a s.3.',
     severity: 'blocker',
     regime: 'mha-1983',
     commencement: null,
@@ -246,6 +247,14 @@ export const RULES = {
     citation: 'MHA 1983 s.14; local target (S14_REPORT_DAYS)',
     summary:
       "After a patient is admitted on the nearest relative's application, the council arranges, as soon as practicable, for an AMHP to interview them and give the managers a report on their social circumstances; the Act fixes no period, so the hub tracks it against a local target.",
+    severity: 'info',
+    regime: 'mha-1983',
+    commencement: null,
+  },
+  'APP-22': {
+    citation: 'MHA 1983 s.23, s.25, s.2(4), s.6(4)',
+    summary:
+      'A detention or guardianship ends when the patient is discharged by an order under s.23 (the responsible clinician, the hospital managers or, for guardianship, the local social services authority; the nearest relative under s.23(2), for a hospital patient only after 72 hours’ written notice to the managers and not if the responsible clinician bars it within them, s.25(1); the tribunal), when a s.2 lapses at its 28 days (s.2(4)) or when the patient is admitted under a s.3 (s.6(4)): once recorded, the detention is no longer in force from then.',
     severity: 'info',
     regime: 'mha-1983',
     commencement: null,

@@ -16,6 +16,8 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IsInstant, Nested, trim, MinLength } from '../../common/validators';
+import { RECTIFICATION_KINDS } from '../../statute/after-admission.rules';
+import { DETENTION_END_KINDS, DISCHARGERS } from '../../statute/assessment.types';
 import { OVERRIDE_REPORT_GROUNDS } from '../../statute/override-report';
 import { ALTERNATIVES, DELAY_REASONS, TIMELINE_EVENTS } from '../assessment.entities';
 
@@ -727,6 +729,95 @@ export class CtoOrderDto {
   orderMadeAt: string;
 }
 
+/**
+ * APP-22 (s.23, s.25, s.2(4), s.6(4)): how the detention (or guardianship) under the made application ended, recorded
+ * after the fact.
+ */
+export class DetentionEndDto {
+  @ApiProperty({
+    enum: DETENTION_END_KINDS,
+    description:
+      "discharged (s.23: give at and by); lapsed (a s.2 at the end of its 28 days, s.2(4): the time is the hub's, once they have run); became-s3 (a s.2 ended by admission under a s.3 application at `at`, s.6(4)).",
+  })
+  @IsIn(DETENTION_END_KINDS)
+  kind: (typeof DETENTION_END_KINDS)[number];
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'When it ended (discharged, became-s3): never before the detention began, never after a s.2 or s.4 had lapsed, never in the future.',
+  })
+  @ValidateIf((o: DetentionEndDto) => o.kind !== 'lapsed' || o.at !== undefined)
+  @IsInstant()
+  at?: string;
+  @ApiPropertyOptional({
+    enum: DISCHARGERS,
+    description:
+      'Who discharged the patient (s.23(2)): the responsible clinician, the hospital managers (hospital) or the local social services authority (guardianship), the nearest relative, the tribunal.',
+  })
+  @ValidateIf((o: DetentionEndDto) => o.kind === 'discharged' || o.by !== undefined)
+  @IsIn(DISCHARGERS)
+  by?: (typeof DISCHARGERS)[number];
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      's.25(1): when the nearest relative gave the hospital managers written notice of the order (72 hours before it takes effect).',
+  })
+  @IsOptional()
+  @IsInstant()
+  nearestRelativeNoticeAt?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "s.25(1): when the responsible clinician's report barring the nearest relative's discharge was given (within the 72 hours it has no effect: refused).",
+  })
+  @IsOptional()
+  @IsInstant()
+  barredAt?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) details?: string;
+}
+
+/**
+ * APP-16 (s.15): the hospital managers' rectification of the made application, within 14 days beginning with the day
+ * of admission.
+ */
+export class RectificationDto {
+  @ApiProperty({
+    enum: RECTIFICATION_KINDS,
+    description:
+      'application-amended or recommendation-amended (s.15(1): an incorrect or defective form amended; name the findings it cured in `cures`), recommendation-replaced (s.15(2)-(3): a recommendation found insufficient replaced by a fresh one recorded on this assessment, `replacementId`).',
+  })
+  @IsIn(RECTIFICATION_KINDS)
+  kind: (typeof RECTIFICATION_KINDS)[number];
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'When the managers consented to the amendment, or were furnished with the fresh recommendation: from the admission to the end of the 14th day beginning with its day; never in the future.',
+  })
+  @IsInstant()
+  at: string;
+  @ApiProperty({ description: "The hospital managers' consent (s.15(1)): must be true." }) @IsBoolean() managersConsent: boolean;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The recommendation amended or replaced (one the application is founded on).' })
+  @IsOptional()
+  @IsUUID()
+  recommendationId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The fresh recommendation (recommendation-replaced), recorded on this assessment.' })
+  @IsOptional()
+  @IsUUID()
+  replacementId?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description: "An amendment's finding codes it put right (defects of form only: see APP-16).",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MaxLength(80, { each: true })
+  cures?: string[];
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) details?: string;
+}
+
 export class CloseAssessmentDto {
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @Transform(trim) @IsString() @MaxLength(2000) note?: string;
 }
@@ -826,6 +917,12 @@ export class ChecksDto {
   @ApiProperty({ type: [Object], description: 'Findings: rule id, severity (blocker | warning), code, message, citation.' })
   findings: Array<Record<string, unknown>>;
   @ApiProperty({ type: [Object], description: 'Deadlines: id, rule, at, label, basis.' }) deadlines: Array<Record<string, unknown>>;
+  @ApiProperty({
+    type: [Object],
+    description:
+      "APP-16 (s.15): findings of the application as made that the managers' rectification cured, each with curedBy { kind, at }; they no longer count as findings.",
+  })
+  cured: Array<Record<string, unknown>>;
   @ApiProperty({
     description: 'No blocker: an application under this section could be recorded as at evaluatedAt (warnings need acknowledging).',
   })
