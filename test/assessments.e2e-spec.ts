@@ -1363,7 +1363,7 @@ describe('assessments: record, checks against the Act, outcomes', () => {
       expect(clock.deadline).toBe('2026-12-08T00:00:00.000Z');
     });
 
-    it("a second s.2 for a patient the hub's own record shows admitted under a s.2 days earlier needs that answered (APP-17); as at before that admission it does not", async () => {
+    it("a second s.2 for a patient the hub's own record shows admitted under a s.2 is refused while no discharge is recorded (APP-17); once the discharge is recorded on the first it is not, and as at before that admission it never was", async () => {
       // The first referral's s.2: signed 11:00 and admitted 11:30 on Sat 21 Nov.
       const first = await detained();
       const second = await opened({ personId: first.a.person.id });
@@ -1376,18 +1376,31 @@ describe('assessments: record, checks against the Act, outcomes', () => {
         })
         .expect(200);
       const checks = await s2Checks(second.worker, second.assessment.id);
-      expect(checks.findings).toContainEqual(expect.objectContaining({ rule: 'APP-17', severity: 'warning', code: 's2-not-renewable' }));
-      const body = application('s2', { signedAt: '2026-11-21T11:45:00Z' });
-      const refused = await as(second.worker).post(`/assessments/${second.assessment.id}/outcome`, body).expect(422);
-      expect(refused.body.code).toBe('warnings-not-acknowledged');
-      const warned = (refused.body.findings as Array<{ code: string; message: string }>).find((f) => f.code === 's2-not-renewable')!;
-      expect(warned.message).toContain("The hub's record shows the patient admitted under a s.2 at Sat 21 Nov 2026 11:30 GMT");
-      expect(warned.message).toContain('If the patient was discharged from that s.2');
+      expect(checks.findings).toContainEqual(expect.objectContaining({ rule: 'APP-17', severity: 'blocker', code: 's2-not-renewable' }));
+      const body = application('s2', { signedAt: '2026-11-21T11:55:00Z' });
+      const refused = await decide(second.worker, second.assessment.id, body);
+      expect([refused.status, refused.body.code]).toEqual([422, 'application-blocked']);
+      const found = (refused.body.findings as Array<{ code: string; message: string }>).find((f) => f.code === 's2-not-renewable')!;
+      expect(found.message).toContain("The hub's record shows the patient admitted under a s.2 at Sat 21 Nov 2026 11:30 GMT");
+      expect(found.message).toContain(`POST /assessments/${first.a.id}/detention-end`);
       // As at a time before the first s.2's admission there was nothing to renew.
       const before = (
         await as(second.worker).get(`/assessments/${second.assessment.id}/checks?section=s2&asAt=2026-11-21T11:20:00Z`).expect(200)
       ).body;
       expect(before.findings.map((f: { code: string }) => f.code)).not.toContain('s2-not-renewable');
+      // The responsible clinician discharged the patient at 11:45 (s.23): recorded on the first, the second s.2 is not a renewal.
+      await as(first.worker)
+        .post(`/assessments/${first.a.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T11:45:00Z', by: 'responsible-clinician' })
+        .expect(200);
+      expect((await s2Checks(second.worker, second.assessment.id)).findings.map((f: { code: string }) => f.code)).not.toContain(
+        's2-not-renewable',
+      );
+      // As at 11:40, before the discharge, the first s.2 was still in force.
+      const during = (
+        await as(second.worker).get(`/assessments/${second.assessment.id}/checks?section=s2&asAt=2026-11-21T11:40:00Z`).expect(200)
+      ).body;
+      expect(during.findings.map((f: { code: string }) => f.code)).toContain('s2-not-renewable');
+      expect((await decide(second.worker, second.assessment.id, body)).status).toBe(200);
     });
 
     it('recording a s.29 application (ground c) and the court’s decision moves the queue at once, and a patient referred again after day 28 of an extended s.2 is not warned that it had ended (NR-11, s.29(4))', async () => {

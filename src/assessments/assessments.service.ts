@@ -1578,7 +1578,7 @@ export class AssessmentsService implements OnModuleInit {
         { kind: dto.kind, by: detentionEnded.by },
         actor.userId,
       ]);
-      return { kind: dto.kind, at: detentionEnded.at, by: detentionEnded.by };
+      return { kind: dto.kind, at: detentionEnded.at, ...(detentionEnded.by ? { by: detentionEnded.by } : {}) };
     });
   }
 
@@ -2031,6 +2031,8 @@ export class AssessmentsService implements OnModuleInit {
       displacementApplications: [], // filled in evaluate() from the person-level state
       // APP-17 / NR-11: a patient referred while already detained under s.2; a s.3 is checked with that s.2's end.
       detainedUnderS2: detainedUnderS2Of(referral),
+      // APP-22: the end of the detention recorded on the made application (POST detention-end).
+      detentionEnded: draft.detentionEnded ?? null,
     };
   }
 

@@ -300,17 +300,19 @@ export const EVENTS = {
   'assessment.detention-end': event(
     'assessment',
     'How the detention (or guardianship) under a made application ended was recorded: a discharge under s.23, a s.2 lapsed at its 28 days (s.2(4)), or a s.2 ended by admission under a s.3 (s.6(4)).',
-    obj({
-      ...assessmentIds,
-      kind: enumOf(['discharged', 'lapsed', 'became-s3'], 'How it ended.'),
-      at: instant('When it ended.'),
-      by: nullable(
-        enumOf(
+    obj(
+      {
+        ...assessmentIds,
+        kind: enumOf(['discharged', 'lapsed', 'became-s3'], 'How it ended.'),
+        at: instant('When it ended.'),
+      },
+      {
+        by: enumOf(
           ['responsible-clinician', 'hospital-managers', 'local-social-services-authority', 'nearest-relative', 'tribunal'],
           'Who discharged the patient (a discharge only).',
         ),
-      ),
-    }),
+      },
+    ),
   ),
   'assessment.rectification': event(
     'assessment',
