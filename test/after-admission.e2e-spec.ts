@@ -64,11 +64,17 @@ describe('after the admission: the end of the detention and its rectification', 
         recordedBy: worker.id,
       });
       expect(recorded.timeline).toContainEqual(
-        expect.objectContaining({ type: 'detention-ended', at: '2026-11-21T11:50:00.000Z', note: 'Discharged by the responsible clinician (s.23)' }),
+        expect.objectContaining({
+          type: 'detention-ended',
+          at: '2026-11-21T11:50:00.000Z',
+          note: 'Discharged by the responsible clinician (s.23)',
+        }),
       );
       const expiry = (await checks(worker, a.id)).deadlines.find((d: { id: string }) => d.id === 's2-expiry');
       expect(expiry).toMatchObject({ at: '2026-11-21T11:50:00.000Z', label: 'Section 2 ended: the patient was discharged' });
-      expect(await t.sql(`SELECT payload FROM outbox_events WHERE aggregate_id = $1 AND type = 'assessment.detention-end'`, [a.id])).toEqual([
+      expect(
+        await t.sql(`SELECT payload FROM outbox_events WHERE aggregate_id = $1 AND type = 'assessment.detention-end'`, [a.id]),
+      ).toEqual([
         {
           payload: {
             assessmentId: a.id,
@@ -79,16 +85,18 @@ describe('after the admission: the end of the detention and its rectification', 
           },
         },
       ]);
-      expect(await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.detention-end'`, [a.id])).toHaveLength(1);
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.detention-end'`, [a.id])).toHaveLength(
+        1,
+      );
       const again = await as(worker)
         .post(`/assessments/${a.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T11:55:00Z', by: 'hospital-managers' })
         .expect(409);
       expect(again.body.code).toBe('detention-end-recorded');
       // Its time is the record's, not corrected on the timeline.
       const event = recorded.timeline.find((e: { type: string }) => e.type === 'detention-ended');
-      expect((await as(worker).patch(`/assessments/${a.id}/events/${event.id}`, { at: '2026-11-21T11:52:00Z' }).expect(409)).body.code).toBe(
-        'event-from-record',
-      );
+      expect(
+        (await as(worker).patch(`/assessments/${a.id}/events/${event.id}`, { at: '2026-11-21T11:52:00Z' }).expect(409)).body.code,
+      ).toBe('event-from-record');
     });
 
     it('bad input, a time before the admission or in the future, or a discharge by someone who cannot, is refused naming the field and changes nothing; an AMHP not on the case may not record it', async () => {
@@ -100,8 +108,18 @@ describe('after the admission: the end of the detention and its rectification', 
         [{ kind: 'discharged', at: 'yesterday', by: 'responsible-clinician' }, 400, 'at', ''],
         [{ kind: 'discharged', at: '2026-11-21T12:30:00Z', by: 'responsible-clinician' }, 422, 'at', 'in-future'],
         [{ kind: 'discharged', at: '2026-11-21T11:20:00Z', by: 'responsible-clinician' }, 422, 'at', 'ended-before-admission'],
-        [{ kind: 'discharged', at: '2026-11-21T11:50:00Z', by: 'local-social-services-authority' }, 422, 'by', 'discharger-not-for-section'],
-        [{ kind: 'discharged', at: '2026-11-21T11:50:00Z', by: 'nearest-relative' }, 422, 'nearestRelativeNoticeAt', 'nearest-relative-notice-missing'],
+        [
+          { kind: 'discharged', at: '2026-11-21T11:50:00Z', by: 'local-social-services-authority' },
+          422,
+          'by',
+          'discharger-not-for-section',
+        ],
+        [
+          { kind: 'discharged', at: '2026-11-21T11:50:00Z', by: 'nearest-relative' },
+          422,
+          'nearestRelativeNoticeAt',
+          'nearest-relative-notice-missing',
+        ],
         [{ kind: 'lapsed' }, 422, 'kind', 's2-not-lapsed'],
         [{ kind: 'became-s3' }, 400, 'at', ''],
         [{ kind: 'lapsed', at: '2026-11-21T11:50:00Z' }, 422, 'at', 'at-not-for-lapse'],
@@ -113,7 +131,9 @@ describe('after the admission: the end of the detention and its rectification', 
         else expect(refused.body).toMatchObject({ code, field });
       }
       const other = await amhp(t);
-      await as(other).post(`/assessments/${a.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T11:50:00Z', by: 'tribunal' }).expect(403);
+      await as(other)
+        .post(`/assessments/${a.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T11:50:00Z', by: 'tribunal' })
+        .expect(403);
       const after = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
       expect([after.version, after.outcome.application.detentionEnded ?? null]).toEqual([version, null]);
     });
@@ -123,7 +143,12 @@ describe('after the admission: the end of the detention and its rectification', 
       await at('2026-11-25T12:00:00Z', worker);
       const notice = '2026-11-21T11:40:00Z'; // so the order may take effect from Tue 24 Nov 11:40
       const early = await as(worker)
-        .post(`/assessments/${a.id}/detention-end`, { kind: 'discharged', by: 'nearest-relative', nearestRelativeNoticeAt: notice, at: '2026-11-24T11:00:00Z' })
+        .post(`/assessments/${a.id}/detention-end`, {
+          kind: 'discharged',
+          by: 'nearest-relative',
+          nearestRelativeNoticeAt: notice,
+          at: '2026-11-24T11:00:00Z',
+        })
         .expect(422);
       expect(early.body).toMatchObject({ code: 'nearest-relative-notice-short', field: 'at', rule: 'APP-22' });
       expect(early.body.detail).toContain('Tue 24 Nov 2026 11:40 GMT');
@@ -139,9 +164,18 @@ describe('after the admission: the end of the detention and its rectification', 
       expect(barred.body).toMatchObject({ code: 'discharge-barred', field: 'barredAt' });
       expect(await ended(worker, a.id)).toBeNull();
       await as(worker)
-        .post(`/assessments/${a.id}/detention-end`, { kind: 'discharged', by: 'nearest-relative', nearestRelativeNoticeAt: notice, at: '2026-11-24T11:40:00Z' })
+        .post(`/assessments/${a.id}/detention-end`, {
+          kind: 'discharged',
+          by: 'nearest-relative',
+          nearestRelativeNoticeAt: notice,
+          at: '2026-11-24T11:40:00Z',
+        })
         .expect(200);
-      expect(await ended(worker, a.id)).toMatchObject({ by: 'nearest-relative', nearestRelativeNoticeAt: '2026-11-21T11:40:00.000Z', barredAt: null });
+      expect(await ended(worker, a.id)).toMatchObject({
+        by: 'nearest-relative',
+        nearestRelativeNoticeAt: '2026-11-21T11:40:00.000Z',
+        barredAt: null,
+      });
     });
 
     it('a s.2 lapse is recorded at the end of its 28 days once they have run; a discharge after it is refused', async () => {
@@ -160,8 +194,14 @@ describe('after the admission: the end of the detention and its rectification', 
     it('withdrawing a recommendation the application is founded on is 409 pointing to where its rectification is recorded', async () => {
       const { worker, a } = await detained();
       const [rec] = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body.recommendations;
-      const refused = await as(worker).post(`/assessments/${a.id}/recommendations/${rec.id}/withdrawal`, { reason: 'Found insufficient.' }).expect(409);
-      expect(refused.body).toMatchObject({ code: 'recommendation-founds-application', rule: 'APP-16', rectification: `/assessments/${a.id}/rectification` });
+      const refused = await as(worker)
+        .post(`/assessments/${a.id}/recommendations/${rec.id}/withdrawal`, { reason: 'Found insufficient.' })
+        .expect(409);
+      expect(refused.body).toMatchObject({
+        code: 'recommendation-founds-application',
+        rule: 'APP-16',
+        rectification: `/assessments/${a.id}/rectification`,
+      });
       expect(refused.body.detail).toContain(`POST /assessments/${a.id}/rectification`);
     });
 
@@ -171,7 +211,10 @@ describe('after the admission: the end of the detention and its rectification', 
         { doctorId: s12Doctor },
         { doctorName: 'Asha Patel', statedApproval: { s12: false, approvedClinician: false } },
       ]);
-      const recs = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body.recommendations as Array<{ id: string; doctorName: string }>;
+      const recs = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body.recommendations as Array<{
+        id: string;
+        doctorName: string;
+      }>;
       const adHoc = recs.find((r) => !r.doctorName.startsWith('Dr'))!;
       expect((await checks(worker, a.id)).findings).toContainEqual(expect.objectContaining({ code: 'recommendations-doctor-may-be-same' }));
       // The managers found it insufficient; the GP examined at 11:40, after the application was signed (s.15(3)(a)).
@@ -188,15 +231,28 @@ describe('after the admission: the end of the detention and its rectification', 
           .expect(201)
       ).body.recommendations.find((r: { doctorName: string }) => r.doctorName === 'Dr Sam Whitfield');
       await declareNewDoctors(t, worker, a.id);
-      const body = { kind: 'recommendation-replaced', at: '2026-11-21T11:55:00Z', managersConsent: true, recommendationId: adHoc.id, replacementId: fresh.id };
-      const noConsent = await as(worker).post(`/assessments/${a.id}/rectification`, { ...body, managersConsent: false }).expect(422);
+      const body = {
+        kind: 'recommendation-replaced',
+        at: '2026-11-21T11:55:00Z',
+        managersConsent: true,
+        recommendationId: adHoc.id,
+        replacementId: fresh.id,
+      };
+      const noConsent = await as(worker)
+        .post(`/assessments/${a.id}/rectification`, { ...body, managersConsent: false })
+        .expect(422);
       expect(noConsent.body).toMatchObject({ code: 'managers-consent-missing', field: 'managersConsent' });
       const recorded = (await as(worker).post(`/assessments/${a.id}/rectification`, body).expect(200)).body;
       expect(recorded.outcome.application.foundedOn).toEqual(expect.arrayContaining([fresh.id]));
       expect(recorded.outcome.application.foundedOn).not.toContain(adHoc.id);
       expect(recorded.outcome.application.foundedOnAsMade).toContain(adHoc.id);
       expect(recorded.outcome.application.rectifications).toEqual([
-        expect.objectContaining({ kind: 'recommendation-replaced', at: '2026-11-21T11:55:00.000Z', managersConsent: true, replacementId: fresh.id }),
+        expect.objectContaining({
+          kind: 'recommendation-replaced',
+          at: '2026-11-21T11:55:00.000Z',
+          managersConsent: true,
+          replacementId: fresh.id,
+        }),
       ]);
       expect(recorded.timeline).toContainEqual(expect.objectContaining({ type: 'rectified', at: '2026-11-21T11:55:00.000Z' }));
       const after = await checks(worker, a.id);
@@ -210,13 +266,21 @@ describe('after the admission: the end of the detention and its rectification', 
         }),
       ]);
       // The fresh recommendation now founds the application; the one replaced may be withdrawn.
-      expect((await as(worker).post(`/assessments/${a.id}/recommendations/${fresh.id}/withdrawal`, { reason: 'Entered in error, it is said.' }).expect(409)).body.code).toBe(
-        'recommendation-founds-application',
-      );
-      expect(await t.sql(`SELECT payload FROM outbox_events WHERE aggregate_id = $1 AND type = 'assessment.rectification'`, [a.id])).toEqual([
+      expect(
+        (
+          await as(worker)
+            .post(`/assessments/${a.id}/recommendations/${fresh.id}/withdrawal`, { reason: 'Entered in error, it is said.' })
+            .expect(409)
+        ).body.code,
+      ).toBe('recommendation-founds-application');
+      expect(
+        await t.sql(`SELECT payload FROM outbox_events WHERE aggregate_id = $1 AND type = 'assessment.rectification'`, [a.id]),
+      ).toEqual([
         { payload: { assessmentId: a.id, referralId: referral.id, kind: 'recommendation-replaced', at: '2026-11-21T11:55:00.000Z' } },
       ]);
-      expect(await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.rectification'`, [a.id])).toHaveLength(1);
+      expect(await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.rectification'`, [a.id])).toHaveLength(
+        1,
+      );
     });
 
     it('a fresh recommendation that does not comply with s.12 with the other (by the same doctor: APP-07) replaces nothing, and nothing changes', async () => {
@@ -256,7 +320,13 @@ describe('after the admission: the end of the detention and its rectification', 
     it('a rectification after the 14 days beginning with the admission is refused (s.15(1)); an amendment cures only a defect of form it names', async () => {
       const { worker, a } = await detained();
       const amend = { kind: 'application-amended', at: '2026-11-21T11:55:00Z', managersConsent: true };
-      expect((await as(worker).post(`/assessments/${a.id}/rectification`, { ...amend, cures: ['no-such-finding'] }).expect(422)).body).toMatchObject({
+      expect(
+        (
+          await as(worker)
+            .post(`/assessments/${a.id}/rectification`, { ...amend, cures: ['no-such-finding'] })
+            .expect(422)
+        ).body,
+      ).toMatchObject({
         code: 'not-a-finding',
         field: 'cures',
       });
