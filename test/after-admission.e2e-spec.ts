@@ -48,6 +48,13 @@ describe('after the admission: the end of the detention and its rectification', 
   const ended = async (u: TestUser, id: string) =>
     ((await as(u).get(`/assessments/${id}`).expect(200)).body.outcome.application.detentionEnded ?? null) as Record<string, unknown> | null;
   const checks = async (u: TestUser, id: string) => (await as(u).get(`/assessments/${id}/checks`).expect(200)).body;
+  /** The outcome report's decision section (COP-07), as JSON. */
+  const decisionLines = async (u: TestUser, id: string) =>
+    (
+      (await as(u).get(`/assessments/${id}/report?format=json`).expect(200)).body as {
+        sections: Array<{ id: string; lines: Array<{ label?: string; text: string }> }>;
+      }
+    ).sections.find((x) => x.id === 'decision')!.lines;
 
   describe('APP-22: the end of the detention (s.23, s.25, s.2(4), s.6(4))', () => {
     it("a discharge from a s.2 is recorded on its application with who and when: in the assessment's JSON, on the timeline, audited and published; the s.2 expiry shows it; once", async () => {
@@ -88,6 +95,10 @@ describe('after the admission: the end of the detention and its rectification', 
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.detention-end'`, [a.id])).toHaveLength(
         1,
       );
+      expect(await decisionLines(worker, a.id)).toContainEqual({
+        label: 'Detention ended',
+        text: 'Discharged (s.23) by the responsible clinician: Sat 21 Nov 2026 11:50 GMT',
+      });
       const again = await as(worker)
         .post(`/assessments/${a.id}/detention-end`, { kind: 'discharged', at: '2026-11-21T11:55:00Z', by: 'hospital-managers' })
         .expect(409);
@@ -281,6 +292,10 @@ describe('after the admission: the end of the detention and its rectification', 
       expect(await t.sql(`SELECT 1 FROM audit_events WHERE resource_id = $1 AND action = 'assessment.rectification'`, [a.id])).toHaveLength(
         1,
       );
+      expect(await decisionLines(worker, a.id)).toContainEqual({
+        label: 'Rectified with the hospital managers’ consent (s.15)',
+        text: 'A medical recommendation found insufficient replaced by a fresh one (s.15(2)-(3)): Sat 21 Nov 2026 11:55 GMT',
+      });
     });
 
     it('a fresh recommendation that does not comply with s.12 with the other (by the same doctor: APP-07) replaces nothing, and nothing changes', async () => {

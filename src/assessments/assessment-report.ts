@@ -52,6 +52,8 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
   const outcome = a.outcome ?? {};
   const app = (outcome.application ?? null) as Record<string, unknown> | null;
   const s4Lapse = (outcome.s4Lapse ?? null) as { lapsedAt: string; after: string; details?: string | null } | null;
+  const ended = (app?.detentionEnded ?? null) as { kind: string; at: string; by?: string | null } | null;
+  const rectifications = (app?.rectifications ?? []) as Array<{ kind: string; at: string }>;
   const cto = (outcome.cto ?? null) as {
     about?: 'making' | 'revocation';
     decision: 'agree' | 'disagree';
@@ -296,6 +298,8 @@ export function outcomeReportModel(src: ReportSource, generatedAt: Date, timeZon
           forwardedToLssaAt: at(app?.forwardedToLssaAt as Str),
           acceptedByLssaAt: at((app?.guardian as { acceptedByLssaAt?: Str } | null | undefined)?.acceptedByLssaAt),
           s4Lapse: s4Lapse ? { lapsedAt: at(s4Lapse.lapsedAt), after: s4Lapse.after, details: s4Lapse.details ?? null } : null,
+          detentionEnded: ended ? { kind: ended.kind, at: at(ended.at), by: ended.by ?? null } : null,
+          rectifications: rectifications.map((x) => ({ kind: x.kind, at: at(x.at) })),
           legalStatusCode: a.legalStatusCode,
           alternatives: (outcome.alternatives as string[] | undefined) ?? [],
           carePlan: null,

@@ -54,6 +54,8 @@ export const STEPS = [
 const LABELS = Object.fromEntries(STEPS.flatMap((g) => g.items.map((i) => [i.type, i.label])));
 LABELS['application-signed'] = 'Application signed';
 LABELS['social-circumstances-report'] = 'Social circumstances report (s.14)';
+LABELS['detention-ended'] = 'Detention ended (s.23, s.2(4), s.6(4))';
+LABELS['rectified'] = 'Rectified (s.15)';
 export const eventLabel = (type) => LABELS[type] || type;
 
 /**

@@ -114,7 +114,29 @@ const ALTERNATIVE_LABELS: Record<string, string> = {
   'unable-to-complete': 'Assessment could not be completed',
 };
 
+const RECTIFICATION_LABELS: Record<string, string> = {
+  'application-amended': 'The application amended (s.15(1))',
+  'recommendation-amended': 'A medical recommendation amended (s.15(1))',
+  'recommendation-replaced': 'A medical recommendation found insufficient replaced by a fresh one (s.15(2)-(3))',
+};
+
+const DETENTION_END_LABELS: Record<string, string> = {
+  discharged: 'Discharged (s.23)',
+  lapsed: 'The s.2 lapsed at the end of its 28 days (s.2(4))',
+  'became-s3': 'Admitted under a s.3, which ended the s.2 (s.6(4))',
+};
+
+const DISCHARGER_LABELS: Record<string, string> = {
+  'responsible-clinician': 'the responsible clinician',
+  'hospital-managers': 'the hospital managers',
+  'local-social-services-authority': 'the local social services authority',
+  'nearest-relative': 'the nearest relative (s.23(2), s.25)',
+  tribunal: 'the tribunal',
+};
+
 const EVENT_LABELS: Record<string, string> = {
+  'detention-ended': 'Detention ended (APP-22)',
+  rectified: 'Rectified under s.15',
   'doctors-requested': 'Doctors requested',
   'doctor-arrived': 'Doctor arrived',
   'interview-started': 'Interview started',
@@ -678,6 +700,16 @@ function decisionSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
       );
       lines.push(line('After the lapse', has(o.s4Lapse.details) ? `${after}: ${o.s4Lapse.details.trim()}` : after));
     }
+    // APP-16 (s.15): the managers' rectifications; APP-22 (s.23, s.2(4), s.6(4)): how the detention ended.
+    for (const r of o.rectifications ?? [])
+      lines.push(line('Rectified with the hospital managers’ consent (s.15)', `${labelOf(RECTIFICATION_LABELS, r.kind)}: ${at(r.at)}`));
+    if (o.detentionEnded)
+      lines.push(
+        line(
+          'Detention ended',
+          `${labelOf(DETENTION_END_LABELS, o.detentionEnded.kind)}${o.detentionEnded.by ? ` by ${labelOf(DISCHARGER_LABELS, o.detentionEnded.by)}` : ''}: ${at(o.detentionEnded.at)}`,
+        ),
+      );
   } else if (o?.kind === 'cto-decision' && o.cto?.about === 'revocation') {
     const c = o.cto;
     lines.push(

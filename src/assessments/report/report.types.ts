@@ -189,6 +189,10 @@ export interface ReportOutcome {
   acceptedByLssaAt?: Instant | null;
   /** APP-11 / COP-08: a s.4 that lapsed 72 hours after admission, and what happened to the patient then. */
   s4Lapse?: { lapsedAt: Instant | null; after: string; details: string | null } | null;
+  /** APP-22 (s.23, s.2(4), s.6(4)): how the detention under the application ended, once recorded. */
+  detentionEnded?: { kind: string; at: Instant | null; by: string | null } | null;
+  /** APP-16 (s.15): the managers' rectifications of the application, in the order recorded. */
+  rectifications?: Array<{ kind: string; at: Instant | null }>;
   /** MHSDS legal status code (NHS Data Dictionary, England). */
   legalStatusCode: string | null;
   // Not detained
