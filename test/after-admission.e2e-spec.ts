@@ -14,11 +14,13 @@ describe('after the admission: the end of the detention and its rectification', 
   let manager: TestUser;
   let s12Doctor: string;
   let gpDoctor: string;
+  let thirdDoctor: string;
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-11-21T12:00:00Z', env: { ACCESS_TOKEN_TTL_SECONDS: '86400' } });
     manager = await t.user(['manager']);
     s12Doctor = await insertDoctor(t, 'Dr Asha Patel', '7000201', 's12');
     gpDoctor = await insertDoctor(t, 'Dr Sam Whitfield', '7000202');
+    thirdDoctor = await insertDoctor(t, 'Dr Helen Marsh', '7000203');
   });
   afterAll(() => t.close());
 
@@ -330,6 +332,44 @@ describe('after the admission: the end of the detention and its rectification', 
       const after = (await as(worker).get(`/assessments/${a.id}`).expect(200)).body;
       expect([after.version, after.outcome.application.rectifications ?? null]).toEqual([version, null]);
       expect(after.timeline.map((e: { type: string }) => e.type)).not.toContain('rectified');
+    });
+
+    it('once the assessment is closed, a manager still records the fresh recommendation, its declarations and the replacement within the 14 days; after them the closed record takes no recommendation', async () => {
+      const { worker, a } = await detained();
+      await as(worker).post(`/assessments/${a.id}/close`, {}).expect(200);
+      const gp = (await as(manager).get(`/assessments/${a.id}`).expect(200)).body.recommendations.find(
+        (r: { doctorName: string }) => r.doctorName === 'Dr Sam Whitfield',
+      );
+      const fresh = {
+        doctorId: thirdDoctor,
+        previousAcquaintance: true,
+        examinedAt: '2026-11-21T11:40:00Z',
+        examMode: 'in-person',
+        signedAt: '2026-11-21T11:45:00Z',
+        section: 's2',
+      };
+      // The AMHP's access ended with the close: hers is the closed record's 409.
+      expect((await as(worker).post(`/assessments/${a.id}/recommendations`, fresh).expect(409)).body.code).toBe('assessment-closed');
+      const added = (await as(manager).post(`/assessments/${a.id}/recommendations`, fresh).expect(201)).body.recommendations.find(
+        (r: { doctorName: string }) => r.doctorName === 'Dr Helen Marsh',
+      );
+      await declareNewDoctors(t, manager, a.id);
+      await as(manager)
+        .post(`/assessments/${a.id}/rectification`, {
+          kind: 'recommendation-replaced',
+          at: '2026-11-21T11:55:00Z',
+          managersConsent: true,
+          recommendationId: gp.id,
+          replacementId: added.id,
+        })
+        .expect(200);
+      await at('2026-12-05T10:00:00Z');
+      const late = await as(manager).post(`/assessments/${a.id}/recommendations`, {
+        ...fresh,
+        examinedAt: '2026-12-05T09:00:00Z',
+        signedAt: '2026-12-05T09:10:00Z',
+      });
+      expect([late.status, late.body.code]).toEqual([409, 'assessment-closed']);
     });
 
     it('a rectification after the 14 days beginning with the admission is refused (s.15(1)); an amendment cures only a defect of form it names', async () => {

@@ -55,6 +55,7 @@ import {
   amendmentCures,
   judgeDetentionEnd,
   judgeRectification,
+  rectificationPeriod,
   type RectificationFacts,
   type RectificationKind,
   rectifiedFindings,
@@ -795,7 +796,7 @@ export class AssessmentsService implements OnModuleInit {
       );
     const doctorName = dto.doctorId ? (await this.doctors.get(dto.doctorId)).name : dto.doctorName!;
     return this.change(actor, id, undefined, 'assessment.recommendation', async (m, a) => {
-      this.requireNotClosed(a);
+      await this.requireOpenOrRectifying(m, a);
       const details = {
         ...(dto.learningDisabilityOnly !== undefined ? { learningDisabilityOnly: dto.learningDisabilityOnly } : {}),
         ...(dto.ldQualifyingConduct !== undefined ? { ldQualifyingConduct: dto.ldQualifyingConduct } : {}),
@@ -1052,7 +1053,7 @@ export class AssessmentsService implements OnModuleInit {
         : null,
     );
     return this.change(actor, id, expectedVersion, 'assessment.conflicts', async (m, a) => {
-      this.requireNotClosed(a);
+      await this.requireOpenOrRectifying(m, a);
       const now = this.clock.now().toISOString();
       const previous = new Map(a.conflicts.map((c) => [c.assessorId, c]));
       const conflicts = dto.assessors.map((x, i) => ({
@@ -2562,6 +2563,32 @@ export class AssessmentsService implements OnModuleInit {
         WHERE id = $1 AND (s4_converts_at IS DISTINCT FROM $2 OR conveyance_ends_at IS DISTINCT FROM $3)`,
       [id, convertsAt, conveyanceEndsAt],
     );
+  }
+
+  /**
+   * Open, or closed with a made application still in its period for rectification (APP-16, s.15(2)-(3): 14 days
+   * beginning with the day of admission): a fresh recommendation, and its doctor's conflict declarations (COI), may
+   * then still be recorded for the managers' rectification (by a manager: a closed record is no longer the AMHP's).
+   */
+  private async requireOpenOrRectifying(m: EntityManager, a: AssessmentRow): Promise<void> {
+    if (a.status !== 'closed') return;
+    const stored = storedApplication(a);
+    if (stored && stored.section !== 's7') {
+      const [admitted] = await m.query<Array<{ at: Date }>>(
+        `SELECT at FROM assessment_events WHERE assessment_id = $1 AND type = 'admitted' ORDER BY at LIMIT 1`,
+        [a.id],
+      );
+      const admittedAt =
+        stored.inPatient === true && typeof stored.managersReceivedAt === 'string'
+          ? new Date(stored.managersReceivedAt)
+          : admitted
+            ? new Date(admitted.at)
+            : null;
+      // Not an admission under the application when after its authority to convey ended (APP-13/14).
+      const underIt = admittedAt && !(a.conveyanceEndsAt && admittedAt.getTime() >= new Date(a.conveyanceEndsAt).getTime());
+      if (underIt && rectificationPeriod(admittedAt, this.clock.now(), this.config.timeZone).open) return;
+    }
+    this.requireNotClosed(a);
   }
 
   private requireNotClosed(a: AssessmentRow): void {

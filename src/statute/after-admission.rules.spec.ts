@@ -3,6 +3,7 @@ import {
   amendmentCures,
   judgeDetentionEnd,
   judgeRectification,
+  rectificationPeriod,
   rectifiedFindings,
   type DetentionEndInput,
   type RectificationInput,
@@ -166,6 +167,21 @@ function rectifying(over: Partial<RectificationInput>): RectificationInput {
     ...over,
   };
 }
+
+describe('rectificationPeriod (APP-16: s.15(1), (2))', () => {
+  // Admitted Sat 21 Nov 2026 11:30 GMT: to the end of Fri 4 Dec. Admitted Sat 27 Mar 2027 23:30 GMT (BST starts the next
+  // day): to the end of Fri 9 Apr 2027, midnight BST, which is 23:00 GMT.
+  it.each<[string, string, string, string, boolean]>([
+    ['the admission itself', '2026-11-21T11:30:00Z', '2026-11-21T11:30:00Z', '2026-12-04', true],
+    ['before the admission', '2026-11-21T11:30:00Z', '2026-11-21T11:00:00Z', '2026-12-04', false],
+    ['the last minute of Fri 4 Dec', '2026-11-21T11:30:00Z', '2026-12-04T23:59:00Z', '2026-12-04', true],
+    ['Sat 5 Dec', '2026-11-21T11:30:00Z', '2026-12-05T00:00:00Z', '2026-12-04', false],
+    ['admitted late on Sat 27 Mar 2027, across the change to BST', '2027-03-27T23:30:00Z', '2027-04-09T22:59:00Z', '2027-04-09', true],
+    ['the first minute of Sat 10 Apr 2027 (BST)', '2027-03-27T23:30:00Z', '2027-04-09T23:00:00Z', '2027-04-09', false],
+  ])('%s', (_case, admitted, when, lastDay, open) => {
+    expect(rectificationPeriod(at(admitted), at(when), LONDON)).toEqual({ lastDay, open });
+  });
+});
 
 describe('judgeRectification (APP-16: s.15)', () => {
   it.each<[string, Partial<RectificationInput>, string | null]>([

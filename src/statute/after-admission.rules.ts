@@ -208,6 +208,15 @@ export interface RectificationInput {
 }
 
 /**
+ * APP-16 (s.15(1), (2)): the last day of the period for rectification, 14 days beginning with the day of admission
+ * (admitted Sat 21 Nov 2026: to the end of Fri 4 Dec), and whether `at` falls within it (from the admission on).
+ */
+export function rectificationPeriod(admittedAt: Instant, at: Instant, zone: string): { lastDay: IsoDate; open: boolean } {
+  const lastDay = addDays(localDate(admittedAt, zone), RECTIFICATION_PERIOD_DAYS - 1);
+  return { lastDay, open: at.getTime() >= admittedAt.getTime() && localDate(at, zone) <= lastDay };
+}
+
+/**
  * APP-16 (s.15): whether a rectification of a made application may be recorded. Within 14 days beginning with the day
  * of admission (s.15(1), (2)), never before the admission, with the hospital managers' consent: an amendment of the
  * application or of one of the recommendations it is founded on (s.15(1)); or a recommendation it is founded on,
@@ -231,7 +240,7 @@ export function judgeRectification(i: RectificationInput): { ok: true; lastDay: 
       'No admission under this application is recorded: the 14 days for rectification begin with the day of admission (s.15(1)). Record the admission first.',
     );
   const admissionDay = localDate(i.admittedAt, i.zone);
-  const lastDay = addDays(admissionDay, RECTIFICATION_PERIOD_DAYS - 1);
+  const { lastDay } = rectificationPeriod(i.admittedAt, i.at, i.zone);
   if (i.at.getTime() < i.admittedAt.getTime())
     return refuse(
       rule,
