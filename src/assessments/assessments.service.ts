@@ -2297,6 +2297,7 @@ export class AssessmentsService implements OnModuleInit {
             detainedUnderS2:
               application.detainedUnderS2 ??
               (application.section === 's7' ? null : await this.s2OnRecord(m, a, application.signedAt, displacements)),
+            ...(replacedIds.size ? { replacedUnderS15: recommendations.filter((r) => replacedIds.has(r.id)) } : {}),
           }
         : null,
       cto: cto ? { ...cto, amhpApprovedAtSigning: ctoApproved, referredAs: referral.legalContext.kind, recall: recallOf(referral) } : null,

@@ -1154,6 +1154,21 @@ describe('medical recommendations (MED-01, MED-03, MED-04, MED-06, APP-07, APP-0
     if (fresh) expect(c.deadlines.find((d) => d.id === 'conveyance')?.at).toEqual(at('2026-03-16T00:00:00Z'));
   });
 
+  it('APP-16 with APP-13: the authority to convey runs from the examinations the application was made on, the replaced one included', () => {
+    const f = facts('s2');
+    const [first, replaced] = f.recommendations;
+    const fresh = {
+      ...replaced,
+      id: 'rFresh',
+      examinedAt: at('2026-03-09T10:00:00Z'),
+      signedAt: at('2026-03-09T10:30:00Z'),
+      freshUnderS15: true,
+    };
+    const c = checked(withApp(withRecs(f, [first, fresh]), { replacedUnderS15: [replaced] }));
+    // The last examination it was made on: Tue 3 Mar (the replaced one), so to the end of Mon 16 Mar.
+    expect(c.deadlines.find((d) => d.id === 'conveyance')?.at).toEqual(at('2026-03-17T00:00:00Z'));
+  });
+
   it('APP-16: a fresh recommendation still needs an in-person examination and the s.12 approval between the two (MED-02, MED-03)', () => {
     const f = facts('s2');
     const fresh = { ...f.recommendations[0], id: 'rFresh', freshUnderS15: true };

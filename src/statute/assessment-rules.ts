@@ -340,8 +340,11 @@ export interface ConveyanceWindow {
  */
 function conveyanceWindowOf(ctx: Ctx, app: ApplicationFacts): ConveyanceWindow | null {
   if (app.section === 's7') return null;
-  // APP-16 (s.15(3)): a fresh recommendation given in rectification after the admission moves no authority to convey.
-  const exams = foundingRecommendations(ctx).filter((r) => inPerson(r) && !r.freshUnderS15);
+  // APP-16 (s.15(3)): the authority to convey ran from the examinations the application was made on: those replaced in
+  // rectification count, a fresh recommendation given in their place does not.
+  const exams = [...foundingRecommendations(ctx), ...(app.replacedUnderS15 ?? [])]
+    .filter((r) => inPerson(r) && !r.freshUnderS15)
+    .sort(byExam);
   if (app.section === 's4') {
     const exam = exams[0];
     if (!exam) return null;

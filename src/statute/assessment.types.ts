@@ -250,6 +250,11 @@ export interface ApplicationFacts {
    * under a s.3. Its deadlines (the s.2 expiry) then show the end. Absent or null while none is recorded.
    */
   detentionEnded?: { kind: DetentionEndKind; at: Instant; by?: Discharger | null } | null;
+  /**
+   * APP-16 (s.15(2)-(3)) with APP-13: the recommendations the application was made on that a rectification replaced.
+   * They found it no longer, but the authority to convey (s.6(1)(a)) ran from the examinations it was made on.
+   */
+  replacedUnderS15?: RecommendationFacts[];
 }
 
 /** APP-22: how a detention under an application ended (s.23 discharge; s.2(4) lapse; s.6(4) admission under a s.3). */
