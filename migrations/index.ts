@@ -58,8 +58,9 @@ import * as m54 from './1796474000000-LeaveCancellation';
 import * as m55 from './1796476000000-PersonAsRecorded';
 import * as m56 from './1796477000000-PagesClosedBySystem';
 import * as m57 from './1796479000000-ReportWithdrawnReferrals';
-import * as m58 from './1796482000000-RelativesAsRecorded';
-import * as m59 from './1796482100000-PersonMatchAttempts';
+import * as m58 from './1796481000000-AlertsFollowTheHolder';
+import * as m59 from './1796482000000-RelativesAsRecorded';
+import * as m60 from './1796482100000-PersonMatchAttempts';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -122,4 +123,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m57),
   ...Object.values(m58),
   ...Object.values(m59),
+  ...Object.values(m60),
 ];

@@ -357,8 +357,12 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     it('pages the allocated AMHP at the 4-hour warning (Urgency normal), then, unacknowledged, the next AMHP on duty, who may then read the person', async () => {
       r = await referral('Harbour');
       await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      // (Paged as she was allocated about a clock already at its warning: not this one.)
+      const before = new Set((await pagesOf(r.id, 'clock:')).map((p) => p.id));
       await at('2026-11-21T22:00:00Z');
-      const warning = (await pagesOf(r.id, 'clock:')).find((p) => p.kind === 'clock-warning' && p.chain_key.endsWith(':240'))!;
+      const warning = (await pagesOf(r.id, 'clock:')).find(
+        (p) => !before.has(p.id) && p.kind === 'clock-warning' && p.chain_key.endsWith(':240'),
+      )!;
       expect(warning).toMatchObject({ step: 0, recipient_user_id: amir.id, push_state: 'sent' });
       chain = warning.chain_key;
       const got = push.to('amir-phone').find((g) => (g.payload as { id: string }).id === warning.id)!;
@@ -471,6 +475,160 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     });
   });
 
+  describe('a job reallocated takes its clock warnings to its new AMHP at once (DUTY-01, DUTY-03)', () => {
+    type MyPage = { id: string; referralId: string; kind: string; acknowledgedAt: string | null; closedReason: string | null };
+    type Note = {
+      id: string;
+      kind: string;
+      subjectId: string;
+      readAt: string | null;
+      closedAt: string | null;
+      closedReason: string | null;
+    };
+    /** Her pages about the referral's clocks, and those still waiting for her. */
+    const clockPages = async (u: TestUser, referralId: string) =>
+      (await as(u).get('/me/pages?limit=100').expect(200)).body.items.filter(
+        (p: MyPage) => p.referralId === referralId && (p.kind === 'clock-warning' || p.kind === 'clock-breach'),
+      ) as MyPage[];
+    const waitingClockPages = async (u: TestUser, referralId: string) => (await clockPages(u, referralId)).filter((p) => !p.acknowledgedAt);
+    /** Her inbox's notifications about the referral of these kinds (`unread` for those still new). */
+    const notes = async (u: TestUser, referralId: string, kinds: string[], unread = false) =>
+      (
+        await as(u)
+          .get(`/me/notifications?limit=100${unread ? '&unread=true' : ''}`)
+          .expect(200)
+      ).body.items.filter((n: Note) => n.subjectId === referralId && kinds.includes(n.kind)) as Note[];
+    const clockNotes = (u: TestUser, referralId: string, unread = false) =>
+      notes(u, referralId, ['clock.warning', 'clock.breached'], unread);
+    const reallocate = async (referralId: string, to: TestUser) => {
+      const etag = (await as(mo).get(`/referrals/${referralId}`).expect(200)).headers.etag;
+      await t.http
+        .post(`/referrals/${referralId}/allocation`)
+        .set('authorization', mo.auth)
+        .set('if-match', etag)
+        .send({ userId: to.id })
+        .expect(200);
+    };
+    /** The referral's clock pages, as [recipient, step] per chain, oldest first. */
+    const chains = async (referralId: string) => {
+      const rows = await t.sql<{ chain_key: string; recipient_user_id: string; step: number }>(
+        `SELECT chain_key, recipient_user_id, step FROM pages WHERE referral_id = $1 AND chain_key LIKE 'clock:%' ORDER BY created_at, id`,
+        [referralId],
+      );
+      const by = new Map<string, Array<[string, number]>>();
+      for (const r of rows) by.set(r.chain_key, [...(by.get(r.chain_key) ?? []), [r.recipient_user_id, r.step]]);
+      return by;
+    };
+
+    it("the new AMHP is paged and warned at once, through the phones' usual path; the AMHP who lost the job is paged no more, and her page and warning say it is no longer hers", async () => {
+      t.clock.set('2026-11-21T22:20:00Z');
+      const r = await referral('Towpath');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      // Amir is warned and paged about the clocks in warning (the clock job at 22:21 adds nothing); the job is
+      // reallocated to Jo before the pages are sent.
+      t.clock.set('2026-11-21T22:21:00Z');
+      await runner.runDue();
+      const amirs = await waitingClockPages(amir, r.id);
+      expect(amirs.length).toBeGreaterThan(0);
+      const warned = await clockNotes(amir, r.id);
+      expect(warned).toHaveLength(amirs.length);
+      t.clock.set('2026-11-21T22:22:00Z');
+      await reallocate(r.id, jo);
+
+      // Jo, at once, before the clock job runs again: one page and one new warning for each clock in warning.
+      const jos = await waitingClockPages(jo, r.id);
+      expect(jos).toHaveLength(amirs.length);
+      expect((await clockNotes(jo, r.id, true)).map((n) => n.kind).sort()).toEqual(warned.map((n) => n.kind).sort());
+      for (const [, pages] of await chains(r.id))
+        expect(pages).toEqual([
+          [amir.id, 0],
+          [jo.id, 0],
+        ]);
+      // Amir: nothing waits, each page and warning says why; her pages were never pushed, nor asked of the gateway.
+      expect(await waitingClockPages(amir, r.id)).toEqual([]);
+      for (const p of await clockPages(amir, r.id)) expect(p).toMatchObject({ acknowledgedVia: 'system', closedReason: 'reallocated' });
+      expect(await clockNotes(amir, r.id, true)).toEqual([]);
+      for (const n of await clockNotes(amir, r.id))
+        expect(n).toMatchObject({ closedReason: 'reallocated', closedAt: '2026-11-21T22:22:00.000Z' });
+      await sender.deliverDue();
+      const amirIds = new Set(amirs.map((p) => p.id));
+      expect(push.to('amir-phone').filter((g) => amirIds.has((g.payload as { id: string }).id))).toEqual([]);
+      const sent = await t.sql<{ recipient_user_id: string; push_state: string; gateway_state: string | null }>(
+        `SELECT recipient_user_id, push_state, gateway_state FROM pages WHERE referral_id = $1 AND chain_key LIKE 'clock:%'`,
+        [r.id],
+      );
+      expect(sent.filter((p) => p.recipient_user_id === amir.id).every((p) => p.push_state === 'pending' && p.gateway_state === null)).toBe(
+        true,
+      );
+      // Jo's go out as any page does (she has no phone set up: to the SMS gateway).
+      expect(sent.filter((p) => p.recipient_user_id === jo.id).every((p) => p.gateway_state === 'requested')).toBe(true);
+
+      // The clock job's next runs know Jo was paged: nothing twice, to her or to Amir.
+      await at('2026-11-21T22:23:00Z');
+      await at('2026-11-21T22:24:00Z');
+      expect((await clockPages(jo, r.id)).map((p) => p.id).sort()).toEqual(jos.map((p) => p.id).sort());
+      expect(await clockNotes(jo, r.id)).toHaveLength(warned.length);
+      expect(await waitingClockPages(amir, r.id)).toEqual([]);
+      expect(await clockNotes(amir, r.id, true)).toEqual([]);
+    });
+
+    it('an offer taken by another AMHP, or allocated elsewhere, is closed in the inbox of the AMHP it was also offered to, saying why', async () => {
+      t.clock.set('2026-11-21T22:30:00Z');
+      const taken = await referral('Mooring');
+      const allocated = await referral('Capstan');
+      await as(mo)
+        .post(`/referrals/${taken.id}/offers`, { userIds: [amir.id, jo.id] })
+        .expect(201);
+      await as(mo)
+        .post(`/referrals/${allocated.id}/offers`, { userIds: [amir.id] })
+        .expect(201);
+      expect(await notes(amir, taken.id, ['offer.received'], true)).toHaveLength(1);
+      await as(jo).post(`/referrals/${taken.id}/offers/accept`).expect(201);
+      await as(mo).post(`/referrals/${allocated.id}/allocation`, { userId: sue.id }).expect(200);
+      expect(await notes(amir, taken.id, ['offer.received'], true)).toEqual([]);
+      expect(await notes(amir, taken.id, ['offer.received'])).toEqual([expect.objectContaining({ closedReason: 'accepted-by-another' })]);
+      expect(await notes(amir, allocated.id, ['offer.received'])).toEqual([expect.objectContaining({ closedReason: 'allocated' })]);
+      // Jo, who took it, still has her offer as it was.
+      expect(await notes(jo, taken.id, ['offer.received'])).toEqual([expect.objectContaining({ closedReason: null })]);
+    });
+
+    it('a job reallocated back and forth pages whoever holds it once each time, never twice at once, and the clock job adds nothing', async () => {
+      t.clock.set('2026-11-21T22:40:00Z');
+      const r = await referral('Lockgate');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      const first = await waitingClockPages(amir, r.id);
+      expect(first.length).toBeGreaterThan(0);
+      t.clock.set('2026-11-21T22:40:20Z');
+      await reallocate(r.id, jo);
+      t.clock.set('2026-11-21T22:40:40Z');
+      await reallocate(r.id, amir);
+      await at('2026-11-21T22:41:00Z');
+      // Amir holds it again: one page waiting per clock (a new one), her warnings new again; Jo's closed.
+      const again = await waitingClockPages(amir, r.id);
+      expect(again).toHaveLength(first.length);
+      expect(again.map((p) => p.id)).not.toEqual(expect.arrayContaining([first[0].id]));
+      expect(await clockNotes(amir, r.id, true)).toHaveLength(first.length);
+      expect(await waitingClockPages(jo, r.id)).toEqual([]);
+      for (const n of await clockNotes(jo, r.id)) expect(n.closedReason).toBe('reallocated');
+      t.clock.set('2026-11-21T22:41:30Z');
+      await reallocate(r.id, jo);
+      await at('2026-11-21T22:42:00Z');
+      expect(await waitingClockPages(amir, r.id)).toEqual([]);
+      expect(await waitingClockPages(jo, r.id)).toHaveLength(first.length);
+      expect(await clockNotes(jo, r.id, true)).toHaveLength(first.length);
+      for (const [, pages] of await chains(r.id))
+        expect(pages).toEqual([
+          [amir.id, 0],
+          [jo.id, 0],
+          [amir.id, 0],
+          [jo.id, 0],
+        ]);
+      // Left by Jo, her page is passed on up the chain (DUTY-03): the closed pages are nobody's answer.
+      await at('2026-11-21T22:57:00Z');
+      for (const [, pages] of await chains(r.id)) expect(pages.map(([, step]) => step)).toContain(1);
+    });
+  });
+
   describe('expired subscriptions and the handover', () => {
     it("a push service answering 410 removes the phone's subscription, and the page goes to the gateway instead", async () => {
       push.answer('amir-phone', 410);
@@ -507,6 +665,6 @@ describe('paging: pages that wake the right person, and the escalation chain', (
   it('nothing about the people paged about reaches the log: ids and codes only', () => {
     const log = logged.join('\n');
     expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);
-    expect(log).not.toMatch(/Bridge|Quay|Harbour|Dock|Weir|Robin|PC Jones|Northshire General|s\.136/);
+    expect(log).not.toMatch(/Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Robin|PC Jones|Northshire General|s\.136/);
   });
 });

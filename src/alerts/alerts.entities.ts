@@ -3,6 +3,10 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColu
 /** A user's notification: a warning or a task, linked to its subject, raised once per dedup key. */
 @Entity('notifications')
 @Check('notifications_severity', `severity IN ('info','warning','urgent')`)
+@Check(
+  'notifications_closed_reason',
+  `(closed_at IS NULL) = (closed_reason IS NULL) AND (closed_reason IS NULL OR closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated'))`,
+)
 @Index('notifications_dedup_key', ['userId', 'dedupKey'], { unique: true })
 @Index('notifications_inbox_idx', ['userId', 'createdAt'])
 @Index('notifications_unread_idx', ['userId', 'createdAt'], { where: 'read_at IS NULL' })
@@ -37,7 +41,10 @@ export class NotificationEntity {
   @Column('text', { nullable: true })
   subjectId: string | null;
 
-  /** Raised once: the same key for the same user is never raised again (e.g. `clock:<referral>:POL-07:1h`). */
+  /**
+   * Raised once: the same key for the same user is not raised again (e.g. `clock:<referral>:POL-07:60`), unless the
+   * service closed it and what it is about is hers again (a job reallocated back to her): then it is raised afresh.
+   */
   @Column('text')
   dedupKey: string;
 
@@ -46,6 +53,16 @@ export class NotificationEntity {
 
   @Column('timestamptz', { nullable: true })
   readAt: Date | null;
+
+  /**
+   * Closed by the service: what it told her of is no longer hers to act on (the job reallocated away from her, an offer
+   * taken by another AMHP, allocated or ended), with why (the reasons a page is closed for, PAGE_CLOSED_REASONS).
+   */
+  @Column('timestamptz', { nullable: true })
+  closedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  closedReason: string | null;
 }
 
 /** One run of a scheduled job for one period: the unique key makes it happen once across replicas. */

@@ -1,4 +1,4 @@
-import { DutyPicture, remainingSteps } from './escalation.rules';
+import { clockChainKey, clockStage, DutyPicture, remainingSteps } from './escalation.rules';
 
 const duty = (over: Partial<DutyPicture> = {}): DutyPicture => ({
   amhps: [
@@ -71,5 +71,26 @@ describe('the escalation chain (DUTY-03): who each step goes to', () => {
     { what: 'a chain at the manager step goes no further', from: 3, paged: [], exclude: [], picture: duty(), expected: [] },
   ])('$what', ({ from, paged, exclude, picture, expected }) => {
     expect(remainingSteps(from, new Set(paged), new Set(exclude), picture)).toEqual(expected);
+  });
+});
+
+describe('the stage of a clock for its warnings (DUTY-01)', () => {
+  const deadline = new Date('2026-11-21T06:00:00Z');
+  it.each([
+    { what: 'more than 4 hours left: nothing yet', now: '2026-11-21T01:59:00Z', leads: [240, 60], expected: null },
+    { what: 'exactly 4 hours left: the 4-hour warning', now: '2026-11-21T02:00:00Z', leads: [240, 60], expected: '240' },
+    { what: 'between 4 hours and 1 hour left: the 4-hour warning', now: '2026-11-21T04:30:00Z', leads: [240, 60], expected: '240' },
+    { what: 'first seen 30 minutes before: only the nearest lead (1 hour)', now: '2026-11-21T05:30:00Z', leads: [240, 60], expected: '60' },
+    { what: 'the leads in any order', now: '2026-11-21T05:30:00Z', leads: [60, 240], expected: '60' },
+    { what: 'one second before the deadline: still a warning', now: '2026-11-21T05:59:59Z', leads: [240, 60], expected: '60' },
+    { what: 'at the deadline: the breach', now: '2026-11-21T06:00:00Z', leads: [240, 60], expected: 'breach' },
+    { what: 'long after: the breach', now: '2026-11-22T06:00:00Z', leads: [240, 60], expected: 'breach' },
+    { what: 'no leads set: only the breach', now: '2026-11-21T05:30:00Z', leads: [], expected: null },
+  ])('$what', ({ now, leads, expected }) => {
+    expect(clockStage(deadline, new Date(now), leads)).toBe(expected);
+  });
+
+  it('keys a chain by referral, clock and stage', () => {
+    expect(clockChainKey('r1', 'POL-07', '60')).toBe('clock:r1:POL-07:60');
   });
 });

@@ -49,3 +49,21 @@ export function remainingSteps(
   ];
   return steps.filter((s) => s.step > from);
 }
+
+/**
+ * The stage a clock is at, for its warnings (DUTY-01: the AMHP who holds the job, else the managers, is warned before a
+ * time limit ends): `breach` once its deadline has passed, else the nearest lead time (minutes, as text) it is within,
+ * so that a clock first seen 30 minutes from its deadline is warned at the 60-minute lead only, not at 240 too; null
+ * while no lead is reached. One judgement for the clock job and for a job that comes to a new holder.
+ */
+export function clockStage(deadline: Date, now: Date, leadsMinutes: readonly number[]): string | null {
+  const left = deadline.getTime() - now.getTime();
+  if (left <= 0) return 'breach';
+  const lead = [...leadsMinutes].sort((a, b) => a - b).find((l) => left <= l * 60_000);
+  return lead === undefined ? null : String(lead);
+}
+
+/** The chain of a clock's warning or breach pages (DUTY-03), and the key its notifications are raised once under. */
+export function clockChainKey(referralId: string, clockId: string, stage: string): string {
+  return `clock:${referralId}:${clockId}:${stage}`;
+}

@@ -16,6 +16,7 @@ import { PractitionersService } from '../workforce/practitioners.service';
 import { TrainingService } from '../workforce/training.service';
 import type { Actor } from '../auth/actor';
 import { DutyPicture, LAST_STEP, remainingSteps } from './escalation.rules';
+import { ClockAlerts } from './clock-alerts.service';
 import { JobRunner } from './job-runner.service';
 import { NotificationsService } from './notifications.service';
 
@@ -49,6 +50,7 @@ export class AlertJobs implements OnModuleInit {
     private readonly onCall: ManagerOnCallService,
     private readonly audit: AuditService,
     private readonly assignments: AssignmentsService,
+    private readonly clockAlerts: ClockAlerts,
   ) {}
 
   onModuleInit(): void {
@@ -79,53 +81,28 @@ export class AlertJobs implements OnModuleInit {
 
   /**
    * Statutory clocks of open referrals: a warning at each lead time before the deadline (only the nearest lead
-   * reached, so a referral first seen 30 minutes from its deadline is not warned "4 hours" too), and the breach.
-   * To the allocated AMHP, else the managers; and paged: the allocated AMHP as step 0 of the clock's chain (escalated
-   * by clockEscalation while nobody acknowledges it), else the manager on call (or every manager), its last step.
+   * reached, so a referral first seen 30 minutes from its deadline is not warned "4 hours" too), and the breach
+   * (ClockAlerts, the same warnings a job coming to an AMHP raises at once). To the allocated AMHP, else the managers;
+   * and paged: the allocated AMHP as step 0 of the clock's chain (escalated by clockEscalation while nobody
+   * acknowledges it), else the manager on call (or every manager), its last step. Whoever holds each job is read
+   * afresh just before she is warned, so that a job reallocated meanwhile warns its new holder, not the one it left.
    */
   async clockWarnings(m: EntityManager, now: Date): Promise<Record<string, unknown>> {
-    const leads = [...this.config.clockWarningLeadsMinutes].sort((a, b) => a - b);
     let raised = 0;
     let paged = 0;
     let managers: string[] | undefined;
     let topOfChain: string[] | undefined;
+    const unallocated = {
+      managers: async () => (managers ??= await this.notifications.managerIds(m)),
+      topOfChain: async () => (topOfChain ??= await this.managersOnCall(m, now)),
+    };
     for (const r of await this.referrals.openForHandover(m)) {
-      for (const c of r.clocks) {
-        const deadline = new Date(c.deadline);
-        const left = deadline.getTime() - now.getTime();
-        let stage: string | null = null;
-        if (left <= 0) stage = 'breach';
-        else {
-          const lead = leads.find((l) => left <= l * MINUTE);
-          if (lead !== undefined) stage = String(lead);
-        }
-        if (!stage) continue;
-        const userIds = r.allocatedUserId ? [r.allocatedUserId] : (managers ??= await this.notifications.managerIds(m));
-        const breach = stage === 'breach';
-        raised += await this.notifications.notify(m, {
-          userIds,
-          kind: breach ? 'clock.breached' : 'clock.warning',
-          severity: breach ? 'urgent' : 'warning',
-          title: breach ? `${r.reference}: ${c.label} has passed` : `${r.reference}: ${c.label} ends in ${formatMinutes(Number(stage))}`,
-          // The deadline in the service's local time, with its zone (BST or GMT), as the hub reads it.
-          body: `${breach ? 'Ended' : 'Ends'} at ${formatLocal(deadline, this.config.timeZone)}.`,
-          link: `/referrals/${r.id}`,
-          subjectType: 'referral',
-          subjectId: r.id,
-          dedupKey: `clock:${r.id}:${c.id}:${stage}`,
-        });
-        paged += (
-          await this.pages.raise(m, {
-            kind: breach ? 'clock-breach' : 'clock-warning',
-            recipientUserIds: r.allocatedUserId ? [r.allocatedUserId] : (topOfChain ??= await this.managersOnCall(m, now)),
-            chainKey: `clock:${r.id}:${c.id}:${stage}`,
-            step: r.allocatedUserId ? 0 : LAST_STEP,
-            referralId: r.id,
-            subjectType: 'referral',
-            subjectId: r.id,
-          })
-        ).length;
-      }
+      if (!this.clockAlerts.due(r, now).length) continue;
+      const holder = await this.referrals.holderOf(m, r.id);
+      if (!holder) continue;
+      const done = await this.clockAlerts.raise(m, { ...r, allocatedUserId: holder.allocatedUserId }, now, unallocated);
+      raised += done.raised;
+      paged += done.paged;
     }
     return { raised, paged };
   }
@@ -479,8 +456,4 @@ export const DOLS_LEAD_HOURS = 24;
 /** Extra jobs: DoLS authorisations nearing their end, training short for the approval year, supervision overdue. */
 function supervisionKey(practitionerId: string, dueOn: string): string {
   return `supervision:${practitionerId}:${dueOn}`;
-}
-
-function formatMinutes(min: number): string {
-  return min % 60 === 0 ? `${min / 60} h` : `${min} min`;
 }

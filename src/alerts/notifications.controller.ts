@@ -10,9 +10,10 @@ import { Page, PageQuery } from '../common/pagination';
 import { NotificationsService, NotificationView } from './notifications.service';
 import { Revalidated } from '../common/conditional-get';
 import { ParseIdPipe } from '../common/validation';
+import { PAGE_CLOSED_REASONS } from '../pages/pages.entities';
 
 export class NotificationQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Only notifications not yet read.' })
+  @ApiPropertyOptional({ description: 'Only notifications not yet read (nor closed by the service).' })
   @IsOptional()
   @Transform(queryBoolean)
   @IsBoolean()
@@ -34,6 +35,21 @@ export class NotificationDto {
   @ApiProperty({ nullable: true, type: String }) subjectId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When the service closed it: what it told of is no longer yours to act on (see closedReason). Not unread once closed.',
+  })
+  closedAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    enum: PAGE_CLOSED_REASONS,
+    type: String,
+    description:
+      'Why the service closed it: the job was reallocated away from you (a clock warning or breach), or the offer was accepted by another AMHP, allocated by a manager, ended with the referral, or withdrawn as you may not act as an AMHP now.',
+  })
+  closedReason: string | null;
 }
 
 export class NotificationPageDto {

@@ -7,6 +7,7 @@ import { NotFoundProblem } from '../common/problem';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
+import type { PageClosedReason } from '../pages/pages.entities';
 
 export interface NewNotification {
   userIds: string[];
@@ -17,7 +18,10 @@ export interface NewNotification {
   link?: string | null;
   subjectType?: string | null;
   subjectId?: string | null;
-  /** Raised once per user and key, however often the job that raises it runs. */
+  /**
+   * Raised once per user and key, however often the job that raises it runs; raised afresh only when the service had
+   * closed it (what it is about became hers again).
+   */
   dedupKey: string;
 }
 
@@ -32,6 +36,18 @@ export interface NotificationView {
   subjectId: string | null;
   createdAt: string;
   readAt: string | null;
+  /** Closed by the service, and why: what it told her of is no longer hers to act on. */
+  closedAt: string | null;
+  closedReason: PageClosedReason | null;
+}
+
+/** Which of a subject's notifications the service closes: by their keys, or every key starting with a prefix. */
+export interface ClosingNotifications {
+  subjectId: string;
+  dedupKeys?: string[];
+  dedupPrefix?: string;
+  /** Only this user's (else everyone's). */
+  userId?: string | null;
 }
 
 type Row = {
@@ -45,9 +61,11 @@ type Row = {
   subject_id: string | null;
   created_at: Date;
   read_at: Date | null;
+  closed_at: Date | null;
+  closed_reason: PageClosedReason | null;
 };
 
-const COLUMNS = 'id, kind, severity, title, body, link, subject_type, subject_id, created_at, read_at';
+const COLUMNS = 'id, kind, severity, title, body, link, subject_type, subject_id, created_at, read_at, closed_at, closed_reason';
 
 function view(r: Row): NotificationView {
   return {
@@ -61,6 +79,8 @@ function view(r: Row): NotificationView {
     subjectId: r.subject_id,
     createdAt: new Date(r.created_at).toISOString(),
     readAt: isoOrNull(r.read_at),
+    closedAt: isoOrNull(r.closed_at),
+    closedReason: r.closed_reason,
   };
 }
 
@@ -74,14 +94,22 @@ export class NotificationsService {
     private readonly users: UsersService,
   ) {}
 
-  /** Raises a notification for each user (in the caller's transaction); returns how many were new. */
+  /**
+   * Raises a notification for each user (in the caller's transaction); returns how many were new. One the service
+   * closed under the same key is raised afresh (new and unread again, with these words): the job that was reallocated
+   * away from her is hers again, and so is its warning.
+   */
   async notify(m: EntityManager, n: NewNotification): Promise<number> {
     const userIds = [...new Set(n.userIds)];
     if (!userIds.length) return 0;
     const rows: Array<{ id: string; user_id: string }> = await m.query(
       `INSERT INTO notifications (user_id, kind, severity, title, body, link, subject_type, subject_id, dedup_key, created_at)
        SELECT u, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM unnest($1::uuid[]) AS u
-       ON CONFLICT (user_id, dedup_key) DO NOTHING RETURNING id, user_id`,
+       ON CONFLICT (user_id, dedup_key) DO UPDATE SET kind = EXCLUDED.kind, severity = EXCLUDED.severity, title = EXCLUDED.title,
+             body = EXCLUDED.body, link = EXCLUDED.link, subject_type = EXCLUDED.subject_type, subject_id = EXCLUDED.subject_id,
+             created_at = EXCLUDED.created_at, read_at = NULL, closed_at = NULL, closed_reason = NULL
+         WHERE notifications.closed_at IS NOT NULL
+       RETURNING id, user_id`,
       [
         userIds,
         n.kind,
@@ -114,6 +142,23 @@ export class NotificationsService {
     return rows.length;
   }
 
+  /**
+   * What some notifications told of is no longer their users' to act on (a job reallocated away, an offer taken by
+   * another AMHP, allocated or ended): the service closes those not closed yet, with why, in the caller's
+   * transaction, as it closes the pages about it (PagesService.closeFor). They stay in the inbox, no longer new, and
+   * say why; the number closed.
+   */
+  async close(m: EntityManager, which: ClosingNotifications, reason: PageClosedReason): Promise<number> {
+    if (!which.dedupKeys?.length && !which.dedupPrefix) return 0;
+    const [, count]: [unknown[], number] = await m.query(
+      `UPDATE notifications SET closed_at = $5, closed_reason = $6
+        WHERE subject_id = $1 AND closed_at IS NULL AND ($4::uuid IS NULL OR user_id = $4)
+          AND (dedup_key = ANY($2::text[]) OR ($3::text IS NOT NULL AND starts_with(dedup_key, $3)))`,
+      [which.subjectId, which.dedupKeys ?? [], which.dedupPrefix ?? null, which.userId ?? null, this.clock.now(), reason],
+    );
+    return count;
+  }
+
   /** Active users holding the manager role: the managers on duty are, for escalation, all the hub's managers. */
   async managerIds(m: EntityManager): Promise<string[]> {
     return this.users.activeIdsWithRole(m, 'manager');
@@ -123,7 +168,8 @@ export class NotificationsService {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const params: unknown[] = [actor.userId];
     let where = 'user_id = $1';
-    if (q.unread) where += ' AND read_at IS NULL';
+    // Unread: new to her, neither read nor closed by the service.
+    if (q.unread) where += ' AND read_at IS NULL AND closed_at IS NULL';
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, ['instant', 'uuid']);
       params.push(at, id);

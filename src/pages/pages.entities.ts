@@ -72,7 +72,8 @@ export type PageClosedReason = (typeof PAGE_CLOSED_REASONS)[number];
   `closed_reason IS NULL OR (acknowledged_via = 'system' AND closed_reason IN ('accepted-by-another','allocated','referral-ended','amhp-not-eligible','reallocated'))`,
 )
 @Check('pages_step', `step BETWEEN 0 AND 3`)
-@Index('pages_chain_key', ['chainKey', 'step', 'recipientUserId'], { unique: true })
+// One page per chain, step and recipient, but for those the service closed: an AMHP a job comes back to is paged afresh.
+@Index('pages_chain_key', ['chainKey', 'step', 'recipientUserId'], { unique: true, where: 'closed_reason IS NULL' })
 @Index('pages_recipient_idx', ['recipientUserId', 'createdAt'])
 @Index('pages_push_due_idx', ['pushNextAttemptAt'], { where: `push_state = 'pending'` })
 @Index('pages_created_idx', ['createdAt'])

@@ -229,7 +229,10 @@ export class PagesService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Raises a page for each recipient (in the caller's transaction), once per chain, step and recipient; the new page ids. */
+  /**
+   * Raises a page for each recipient (in the caller's transaction), once per chain, step and recipient; the new page
+   * ids. A page the service closed does not count: the AMHP a job comes back to is paged about it afresh (DUTY-01).
+   */
   async raise(m: EntityManager, p: NewPage): Promise<string[]> {
     const recipients = [...new Set(p.recipientUserIds)];
     if (!recipients.length) return [];
@@ -237,7 +240,7 @@ export class PagesService {
     const rows: Array<{ id: string }> = await m.query(
       `INSERT INTO pages (kind, recipient_user_id, chain_key, step, reason, referral_id, subject_type, subject_id, urgency, created_at, push_next_attempt_at)
        SELECT $2, u, $3, $4, $5, $6, $7, $8, $9, $10, $10 FROM unnest($1::uuid[]) AS u
-       ON CONFLICT (chain_key, step, recipient_user_id) DO NOTHING RETURNING id`,
+       ON CONFLICT (chain_key, step, recipient_user_id) WHERE closed_reason IS NULL DO NOTHING RETURNING id`,
       [
         recipients,
         p.kind,
@@ -351,13 +354,13 @@ export class PagesService {
     closedReason: PageClosedReason | null = null,
   ): Promise<void> {
     const now = this.clock.now();
-    await m.query('UPDATE pages SET acknowledged_at = $2, acknowledged_by = $3, acknowledged_via = $4, closed_reason = $5 WHERE id = $1', [
-      row.id,
-      now,
-      by,
-      via,
-      closedReason,
-    ]);
+    // A page no longer waiting is not sent after (PushSender takes only pages with a next attempt): no push, and no
+    // text or call from the gateway, about what is answered or no longer hers.
+    await m.query(
+      `UPDATE pages SET acknowledged_at = $2, acknowledged_by = $3, acknowledged_via = $4, closed_reason = $5,
+              push_next_attempt_at = CASE WHEN push_state = 'pending' THEN NULL ELSE push_next_attempt_at END WHERE id = $1`,
+      [row.id, now, by, via, closedReason],
+    );
     await this.audit.record(m, {
       action: 'page.acknowledge',
       resourceType: 'page',

@@ -11,6 +11,7 @@ import {
 } from '../assessments/assessments.tables';
 import { holdersOfLiveRelationshipsSql, liveRelationshipSql } from '../access/access.tables';
 import { practitionerUserIdSql } from '../workforce/workforce.tables';
+import { ClockAlerts } from '../alerts/clock-alerts.service';
 import { NotificationsService } from '../alerts/notifications.service';
 import { AuditService } from '../audit/audit.service';
 import { AccountWithdrawals } from '../auth/account-withdrawals';
@@ -126,6 +127,19 @@ export function fullView(r: ReferralDto | ReferralStatusDto): ReferralDto {
 
 /** The page chain of a referral's offers (DUTY-03): step 0 the offers, steps 1-3 its escalation. */
 export const offerChainKey = (referralId: string): string => `offer:${referralId}`;
+
+/** The key of the notification offering a referral to one AMHP (one per offer), closed when the offer is withdrawn. */
+const offerNotificationKey = (offerId: string): string => `offer:${offerId}`;
+
+/**
+ * The clocks of a referral its warnings are about (ClockAlerts): a stopped clock is never warned about; one that
+ * stopped after its deadline still reports the breach.
+ */
+function warnedClocks(v: ReferralDto): Array<{ id: string; label: string; deadline: string; state: string }> {
+  return v.clocks
+    .filter((c) => c.state !== 'stopped' || c.result === 'breached')
+    .map((c) => ({ id: c.id, label: c.label, deadline: c.deadline, state: c.state }));
+}
 
 /**
  * The page chain to the managers to reallocate a referral whose AMHP (`userId`) may no longer act as one (MHA 1983
@@ -294,6 +308,7 @@ export class ReferralsService implements OnModuleInit {
     private readonly withdrawals: EligibilityWithdrawals,
     private readonly accountWithdrawals: AccountWithdrawals,
     private readonly offDuty: OffDuty,
+    private readonly clockAlerts: ClockAlerts,
   ) {}
 
   private readonly logger = new Logger('Referrals');
@@ -876,10 +891,10 @@ export class ReferralsService implements OnModuleInit {
       // Back to accepted (re-allocation): the allocated AMHP's access ends. Closed in any way: everyone's does, and
       // offers nobody answered are withdrawn, so that an AMHP answering one later is told the referral ended.
       if (dto.status === 'accepted') await this.access.end(m, 'referral-allocation', id, now);
-      // Its clock pages no longer wait for the AMHP who held it (back in the queue the managers are paged; ended, the
-      // clocks stop or are owed no one's answer).
-      if (ends) await this.pages.closeFor(m, id, 'clock', 'referral-ended');
-      else if (dto.status === 'accepted' && r.allocatedUserId) await this.pages.closeFor(m, id, 'clock', 'reallocated', r.allocatedUserId);
+      // Its clock pages and warnings no longer wait for the AMHP who held it (back in the queue the managers are paged;
+      // ended, the clocks stop or are owed no one's answer).
+      if (ends) await this.closeClockAlerts(m, id, 'referral-ended');
+      else if (dto.status === 'accepted' && r.allocatedUserId) await this.closeClockAlerts(m, id, 'reallocated', r.allocatedUserId);
       if (ends) await this.withdrawOffers(m, id, now, 'referral-ended');
       if (ends) await this.access.end(m, RELATIONSHIP_SOURCES, id, now);
       if (ends) await this.endedUnderAssessment(m, r, dto.status, dto.reason ?? null, actor, now);
@@ -1298,9 +1313,12 @@ export class ReferralsService implements OnModuleInit {
       }
       if (r.status === 'allocated' && r.allocatedUserId !== dto.userId) {
         await this.access.end(m, 'referral-allocation', id, now);
-        // Reallocated: the clock pages of the AMHP who held it stop waiting and escalating (DUTY-03 is about the job's
-        // holder); the AMHP who holds it now is paged about its clocks afresh (AlertJobs).
+        // Reallocated: the clock pages stop waiting and escalating (DUTY-03 is about the job's holder), and the clock
+        // warnings in the inbox of the AMHP who held it are closed; the AMHP who holds it now is warned and paged about
+        // its clocks at once (allocateIn).
         await this.pages.closeFor(m, id, 'clock', 'reallocated');
+        if (r.allocatedUserId)
+          await this.notifications.close(m, { subjectId: id, dedupPrefix: `clock:${id}:`, userId: r.allocatedUserId }, 'reallocated');
       } else if (r.status === 'allocated') await this.access.end(m, 'referral-allocation', id, now);
       await this.allocateIn(m, actor, r, dto.userId, now, {
         overrideReason: hard.length ? dto.overrideReason : undefined,
@@ -1418,7 +1436,7 @@ export class ReferralsService implements OnModuleInit {
       link: `/referrals/${id}`,
       subjectType: 'referral',
       subjectId: id,
-      dedupKey: `offer:${offerId}`,
+      dedupKey: offerNotificationKey(offerId),
     });
     // And paged, to wake them: `{ id, kind }` only reaches their phone.
     await this.pages.raise(m, {
@@ -1714,6 +1732,11 @@ export class ReferralsService implements OnModuleInit {
       if (withdrawn.length) {
         await this.access.end(m, 'referral-offer', id, now, userId);
         await this.pages.closeFor(m, id, 'offer', 'amhp-not-eligible', userId);
+        await this.notifications.close(
+          m,
+          { subjectId: id, dedupKeys: withdrawn.map((o) => offerNotificationKey(o.id)) },
+          'amhp-not-eligible',
+        );
         const data = { userId, reason: 'amhp-not-eligible', because };
         await m.query(`${INSERT_EVENT} VALUES ($1, $2, NULL, $3, $4)`, [id, now, 'offer-withdrawn', data]);
         await this.audit.record(m, {
@@ -1810,7 +1833,7 @@ export class ReferralsService implements OnModuleInit {
       { actor: null, type: 'accepted', data },
     );
     await this.access.end(m, 'referral-allocation', r.id, now, userId);
-    await this.pages.closeFor(m, r.id, 'clock', 'reallocated', userId);
+    await this.closeClockAlerts(m, r.id, 'reallocated', userId);
     await this.audit.record(m, {
       action: 'referral.accepted',
       resourceType: 'referral',
@@ -1934,10 +1957,7 @@ export class ReferralsService implements OnModuleInit {
         receivedAt: v.receivedAt,
         allocatedUserId: v.allocatedUserId,
         nextDeadline: v.nextDeadline,
-        // A stopped clock is never warned about; one that stopped after its deadline still reports the breach.
-        clocks: v.clocks
-          .filter((c) => c.state !== 'stopped' || c.result === 'breached')
-          .map((c) => ({ id: c.id, label: c.label, deadline: c.deadline, state: c.state })),
+        clocks: warnedClocks(v),
       };
     });
   }
@@ -2131,6 +2151,10 @@ export class ReferralsService implements OnModuleInit {
       sourceId: r.id,
       validFrom: now,
     });
+    // DUTY-01, DUTY-03: the job's clocks at a warning or breach stage now are hers to answer from this moment, so she
+    // is warned and paged about them at once (the clock job's own warnings, keyed per person and stage: it does not
+    // page her again), not at its next run.
+    await this.clockAlerts.raise(m, { id: r.id, reference: r.reference, allocatedUserId: userId, clocks: warnedClocks(this.view(r)) }, now);
     await this.audit.record(m, {
       action: 'referral.allocate',
       resourceType: 'referral',
@@ -2174,11 +2198,42 @@ export class ReferralsService implements OnModuleInit {
    * reason: nobody is asked any longer to take a job that is taken or ended.
    */
   private async withdrawOffers(m: EntityManager, id: string, now: Date, reason: OfferWithdrawnReason): Promise<void> {
-    await m.query(
-      `UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2, withdrawn_reason = $3 WHERE referral_id = $1 AND response IS NULL`,
+    // An UPDATE's answer is [rows, count].
+    const [withdrawn]: [Array<{ id: string }>, number] = await m.query(
+      `UPDATE allocation_offers SET response = 'withdrawn', responded_at = $2, withdrawn_reason = $3 WHERE referral_id = $1 AND response IS NULL RETURNING id`,
       [id, now, reason],
     );
     await this.pages.closeFor(m, id, 'offer', reason);
+    // And the offers in the inboxes of those it was offered to: no longer "offered to you", with why.
+    await this.notifications.close(m, { subjectId: id, dedupKeys: withdrawn.map((o) => offerNotificationKey(o.id)) }, reason);
+  }
+
+  /**
+   * The job is no longer the AMHP's (`userId`) to answer its clocks (reallocated, back to the queue), or no one's (the
+   * referral ended): the clock pages still waiting for her (or anyone) are closed with why, and so are the clock
+   * warnings and breaches in her inbox (or anyone's), in the caller's transaction. Whoever holds it next is warned
+   * afresh (allocateIn).
+   */
+  private async closeClockAlerts(
+    m: EntityManager,
+    id: string,
+    reason: 'reallocated' | 'referral-ended',
+    userId: string | null = null,
+  ): Promise<void> {
+    await this.pages.closeFor(m, id, 'clock', reason, userId);
+    await this.notifications.close(m, { subjectId: id, dedupPrefix: `clock:${id}:`, userId }, reason);
+  }
+
+  /**
+   * Whoever holds an open referral now (its allocated AMHP, or null in the queue), read afresh for the clock job just
+   * before it warns; undefined once it is no longer open.
+   */
+  async holderOf(m: EntityManager, id: string): Promise<{ allocatedUserId: string | null } | undefined> {
+    const [row]: Array<{ allocatedUserId: string | null }> = await m.query(
+      `SELECT allocated_user_id AS "allocatedUserId" FROM referrals WHERE id = $1 AND ${openStatusSql('status')}`,
+      [id],
+    );
+    return row;
   }
 
   /**

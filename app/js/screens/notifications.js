@@ -46,6 +46,7 @@ const VIA_WORDS = { app: 'in the app', notification: 'from the notification', ga
 /**
  * A page the service closed (acknowledged via `system`): what it paged her about is no longer hers to act on, said
  * plainly (an offer taken or allocated elsewhere is never shown as her job, nor a clock page of a job reallocated away).
+ * A notification the service closed says the same.
  */
 const CLOSED_WORDS = {
   'accepted-by-another': 'No longer waits for you: another AMHP accepted this job, and nothing more is needed from you.',
@@ -54,7 +55,7 @@ const CLOSED_WORDS = {
   'amhp-not-eligible': 'No longer waits for you: the offer was withdrawn, as you may not act as an AMHP now.',
   reallocated: 'No longer waits for you: this job is no longer allocated to you.',
 };
-const closedWords = (page) => (page.closedReason ? CLOSED_WORDS[page.closedReason] || 'No longer waits for you.' : null);
+const closedWords = (item) => (item.closedReason ? CLOSED_WORDS[item.closedReason] || 'No longer waits for you.' : null);
 
 const pushSupported = () => 'serviceWorker' in navigator && 'PushManager' in self && 'Notification' in self;
 
@@ -148,15 +149,22 @@ function PageItem({ page, busy, onAck, me, jobs }) {
   `;
 }
 
+/**
+ * A notification the service closed (a clock warning of a job reallocated away from her, an offer taken, allocated or
+ * ended) says why in the words a closed page uses, and is neither new nor to be marked read.
+ */
 function NotificationItem({ note, onRead }) {
+  const closed = closedWords(note);
   return html`
     <li class="app-note" data-note=${note.id}>
-      <p class="nhsuk-body app-note__title">${note.readAt ? '' : html`<strong class="app-note__new">New </strong>`}${note.title}</p>
+      <p class="nhsuk-body app-note__title">${note.readAt || closed ? '' : html`<strong class="app-note__new">New </strong>`}${note.title}</p>
       ${note.body && html`<p class="nhsuk-body-s app-note__body">${note.body}</p>`}
+      ${closed && html`<p class="nhsuk-body-s app-note__closed">${closed} (${localTime(note.closedAt)})</p>`}
       <p class="nhsuk-body-s app-muted app-note__meta">
         <span>${localTime(note.createdAt)}</span>
         ${
           !note.readAt &&
+          !closed &&
           html`<button type="button" class="nhsuk-button nhsuk-button--secondary app-button-compact" onClick=${() => onRead(note.id)}>
             Mark read<span class="nhsuk-u-visually-hidden"> ${note.title}</span>
           </button>`

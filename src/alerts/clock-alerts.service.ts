@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { PagesService } from '../pages/pages.service';
+import { formatLocal } from '../statute/clocks';
+import { clockChainKey, clockStage, LAST_STEP } from './escalation.rules';
+import { NotificationsService } from './notifications.service';
+
+/** A referral's clocks as the warnings need them: ids, labels and deadlines only (no person data). */
+export interface ClockAlertSubject {
+  id: string;
+  reference: string;
+  allocatedUserId: string | null;
+  clocks: ReadonlyArray<{ id: string; label: string; deadline: string }>;
+}
+
+/** Who is told when no AMHP holds the job: the managers' notification, and the top of the chain paged. */
+export interface Unallocated {
+  managers: () => Promise<string[]>;
+  topOfChain: () => Promise<string[]>;
+}
+
+/**
+ * The warnings of a job's clocks (DUTY-01, DUTY-03), in one place for the clock job (every minute) and for a job that
+ * comes to an AMHP (allocated, reallocated, an offer accepted): each clock at a warning or breach stage now
+ * (clockStage) is told to whoever holds the job, a notification (`clock.warning`, `clock.breached`) and a page, step 0
+ * of the clock's chain (`clock:<referral>:<clock>:<stage>`, escalated by the clock-escalation job while nobody
+ * acknowledges it). With no AMHP holding it, the managers are notified and the manager on call (or every manager) is
+ * paged, the chain's last step. Both are keyed per person and stage, so the clock job and a reallocation raise each
+ * once between them, and only what the clock rules say is due now.
+ */
+@Injectable()
+export class ClockAlerts {
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly pages: PagesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The clocks of the referral at a warning or breach stage now, with the stage. */
+  due(r: Pick<ClockAlertSubject, 'clocks'>, now: Date): Array<{ clock: ClockAlertSubject['clocks'][number]; stage: string }> {
+    return r.clocks.flatMap((clock) => {
+      const stage = clockStage(new Date(clock.deadline), now, this.config.clockWarningLeadsMinutes);
+      return stage ? [{ clock, stage }] : [];
+    });
+  }
+
+  /**
+   * Tells whoever holds the job about each of its clocks due now (in the caller's transaction); how many notifications
+   * and pages were new. Without `unallocated`, a job nobody holds is left to the clock job.
+   */
+  async raise(m: EntityManager, r: ClockAlertSubject, now: Date, unallocated?: Unallocated): Promise<{ raised: number; paged: number }> {
+    let raised = 0;
+    let paged = 0;
+    const holder = r.allocatedUserId;
+    if (!holder && !unallocated) return { raised, paged };
+    for (const { clock, stage } of this.due(r, now)) {
+      const deadline = new Date(clock.deadline);
+      const breach = stage === 'breach';
+      const key = clockChainKey(r.id, clock.id, stage);
+      raised += await this.notifications.notify(m, {
+        userIds: holder ? [holder] : await unallocated!.managers(),
+        kind: breach ? 'clock.breached' : 'clock.warning',
+        severity: breach ? 'urgent' : 'warning',
+        title: breach
+          ? `${r.reference}: ${clock.label} has passed`
+          : `${r.reference}: ${clock.label} ends in ${formatMinutes(Number(stage))}`,
+        // The deadline in the service's local time, with its zone (BST or GMT), as the hub reads it.
+        body: `${breach ? 'Ended' : 'Ends'} at ${formatLocal(deadline, this.config.timeZone)}.`,
+        link: `/referrals/${r.id}`,
+        subjectType: 'referral',
+        subjectId: r.id,
+        dedupKey: key,
+      });
+      paged += (
+        await this.pages.raise(m, {
+          kind: breach ? 'clock-breach' : 'clock-warning',
+          recipientUserIds: holder ? [holder] : await unallocated!.topOfChain(),
+          chainKey: key,
+          step: holder ? 0 : LAST_STEP,
+          referralId: r.id,
+          subjectType: 'referral',
+          subjectId: r.id,
+        })
+      ).length;
+    }
+    return { raised, paged };
+  }
+}
+
+function formatMinutes(min: number): string {
+  return min % 60 === 0 ? `${min / 60} h` : `${min} min`;
+}
