@@ -524,15 +524,15 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       t.clock.set('2026-11-21T22:20:00Z');
       const r = await referral('Towpath');
       await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
-      // Amir is warned and paged about the clocks in warning (the clock job at 22:21 adds nothing); the job is
+      // Amir is warned and paged about the clocks in warning (the clock job at 22:22 adds nothing); the job is
       // reallocated to Jo before the pages are sent.
-      t.clock.set('2026-11-21T22:21:00Z');
+      t.clock.set('2026-11-21T22:22:00Z');
       await runner.runDue();
       const amirs = await waitingClockPages(amir, r.id);
       expect(amirs.length).toBeGreaterThan(0);
       const warned = await clockNotes(amir, r.id);
       expect(warned).toHaveLength(amirs.length);
-      t.clock.set('2026-11-21T22:22:00Z');
+      t.clock.set('2026-11-21T22:22:30Z');
       await reallocate(r.id, jo);
 
       // Jo, at once, before the clock job runs again: one page and one new warning for each clock in warning.
@@ -549,7 +549,7 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       for (const p of await clockPages(amir, r.id)) expect(p).toMatchObject({ acknowledgedVia: 'system', closedReason: 'reallocated' });
       expect(await clockNotes(amir, r.id, true)).toEqual([]);
       for (const n of await clockNotes(amir, r.id))
-        expect(n).toMatchObject({ closedReason: 'reallocated', closedAt: '2026-11-21T22:22:00.000Z' });
+        expect(n).toMatchObject({ closedReason: 'reallocated', closedAt: '2026-11-21T22:22:30.000Z' });
       await sender.deliverDue();
       const amirIds = new Set(amirs.map((p) => p.id));
       expect(push.to('amir-phone').filter((g) => amirIds.has((g.payload as { id: string }).id))).toEqual([]);

@@ -10,7 +10,7 @@ import { Page, PageQuery } from '../common/pagination';
 import { NotificationsService, NotificationView } from './notifications.service';
 import { Revalidated } from '../common/conditional-get';
 import { ParseIdPipe } from '../common/validation';
-import { PAGE_CLOSED_REASONS } from '../pages/pages.entities';
+import { PAGE_CLOSED_REASONS } from '../pages/pages.service';
 
 export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only notifications not yet read (nor closed by the service).' })

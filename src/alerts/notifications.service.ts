@@ -7,7 +7,7 @@ import { NotFoundProblem } from '../common/problem';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
-import type { PageClosedReason } from '../pages/pages.entities';
+import type { PageClosedReason } from '../pages/pages.service';
 
 export interface NewNotification {
   userIds: string[];

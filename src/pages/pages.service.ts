@@ -10,7 +10,10 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { CreatePushSubscriptionDto, GatewayReceiptDto, PageViewDto, PagesQuery, PushSubscriptionDto } from './dto/pages.dto';
-import { PAGE_KINDS, type PageClosedReason, type PageKind } from './pages.entities';
+import { PAGE_CLOSED_REASONS, PAGE_KINDS, type PageClosedReason, type PageKind } from './pages.entities';
+
+/** Why the service closes a page, and (the same words) a notification about the same matter (NotificationsService.close). */
+export { PAGE_CLOSED_REASONS, type PageClosedReason };
 
 /** A page to raise, in the caller's transaction. */
 export interface NewPage {
