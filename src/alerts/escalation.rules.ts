@@ -51,8 +51,8 @@ export function remainingSteps(
 }
 
 /**
- * The stage a clock is at, for its warnings (DUTY-01: the AMHP who holds the job, else the managers, is warned before a
- * time limit ends): `breach` once its deadline has passed, else the nearest lead time (minutes, as text) it is within,
+ * The stage a clock is at, for its warnings to whoever holds the job (the statutory limits and the local response
+ * target, DUTY-01, alike; MHA 1983 s.13(1): the case must be considered in time): `breach` once its deadline has passed, else the nearest lead time (minutes, as text) it is within,
  * so that a clock first seen 30 minutes from its deadline is warned at the 60-minute lead only, not at 240 too; null
  * while no lead is reached. One judgement for the clock job and for a job that comes to a new holder.
  */

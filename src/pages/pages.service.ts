@@ -330,7 +330,8 @@ export class PagesService {
    *   allocated by a manager, the referral ended, or (with `recipientUserId`) her own offer withdrawn as she may no
    *   longer act as an AMHP (MHA 1983 s.114).
    * - `clock`: the clock pages of the job and their escalations, when the job is no longer its AMHP's (reallocated,
-   *   back to the queue, or the referral ended); the AMHP who holds it next is paged about its clocks afresh.
+   *   back to the queue, or the referral ended); the AMHP who holds it next is paged about its clocks afresh, at once
+   *   (ClockAlerts, as the job comes to her). A page closed before it was sent is not sent after (PushSender).
    */
   async closeFor(
     m: EntityManager,

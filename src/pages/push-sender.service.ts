@@ -57,6 +57,7 @@ type Attempt = { subscriptionId: string; ok: true } | { subscriptionId: string; 
  * RFC 8291) with the VAPID JWT (RFC 8292); Urgency, TTL and Topic as above. A push service's 404 or 410 means the
  * subscription has expired: it is removed. A page that reached no device (none subscribed, or every attempt failed
  * PUSH_MAX_ATTEMPTS times) goes to the second channel: the `page.requested` event, for a council's SMS or voice gateway.
+ * A page no longer waiting (acknowledged, or closed by the service: the job went elsewhere) is not sent at all.
  * Nothing about the person reaches the payload or the log: ids, codes and HTTP statuses only.
  */
 @Injectable()

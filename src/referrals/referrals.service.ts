@@ -2151,9 +2151,10 @@ export class ReferralsService implements OnModuleInit {
       sourceId: r.id,
       validFrom: now,
     });
-    // DUTY-01, DUTY-03: the job's clocks at a warning or breach stage now are hers to answer from this moment, so she
-    // is warned and paged about them at once (the clock job's own warnings, keyed per person and stage: it does not
-    // page her again), not at its next run.
+    // DUTY-03 (and DUTY-01's response target among the clocks): the job's clocks at a warning or breach stage now are
+    // hers to answer from this moment (MHA 1983 s.13(1): the case is hers to consider), so she is warned and paged
+    // about them at once, not at the clock job's next run (the same warnings, keyed per person and stage: it does not
+    // page her again).
     await this.clockAlerts.raise(m, { id: r.id, reference: r.reference, allocatedUserId: userId, clocks: warnedClocks(this.view(r)) }, now);
     await this.audit.record(m, {
       action: 'referral.allocate',
