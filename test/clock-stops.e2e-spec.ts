@@ -105,8 +105,9 @@ describe('clocks stop when their purpose is met', () => {
     // The queue's soonest deadline is now the response target's (06:25 BST), not the stopped 05:10 BST target.
     expect((await as(manager).get(`/referrals/${referralId}`).expect(200)).body.nextDeadline).toBe('2026-10-10T05:25:00.000Z');
     // Half an hour later COP-09 would be inside its last hour: no warning, while the running response target warns.
+    // (Its 4-hour warning was given as the job came to her at allocation, when COP-09 was running.)
     await runAt('2026-10-10T04:00:00Z');
-    expect(await notes('COP-09')).toEqual([]);
+    expect((await notes('COP-09')).map((n) => n.dedup_key)).toEqual([`clock:${referralId}:COP-09:240`]);
     const response = await notes('LOCAL-RESPONSE');
     expect(response.map((n) => n.dedup_key)).toEqual([`clock:${referralId}:LOCAL-RESPONSE:240`]);
     // Emergency: 4 hours from receipt at 02:25 BST, so 06:25 BST, named in local time with its zone.
