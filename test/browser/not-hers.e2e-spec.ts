@@ -94,6 +94,15 @@ describe('a job that is not hers, and a link that stalls', () => {
     await expect(card.textContent()).resolves.toContain('another AMHP accepted this job');
     await expect(card.getByRole('link', { name: /Open the job/ }).count()).resolves.toBe(0);
     await expect(card.getByRole('button', { name: /Acknowledge/ }).count()).resolves.toBe(0);
+    // The offer in her notifications says the same, and is neither new nor to be marked read.
+    const [{ id: noteId }] = await t.sql<{ id: string }>(
+      `SELECT id FROM notifications WHERE subject_id = $1 AND user_id = $2 AND kind = 'offer.received'`,
+      [takenId, hamza.id],
+    );
+    const note = page.locator(`[data-note="${noteId}"]`);
+    await expect(note.textContent()).resolves.toContain('another AMHP accepted this job');
+    await expect(note.textContent()).resolves.not.toContain('New');
+    await expect(note.getByRole('button', { name: /Mark read/ }).count()).resolves.toBe(0);
     await screenshot(page, 'not-hers-2-page-closed');
     expect(await axeViolations(page)).toEqual([]);
   });
