@@ -358,11 +358,12 @@ export class PagesService {
     closedReason: PageClosedReason | null = null,
   ): Promise<void> {
     const now = this.clock.now();
-    // A page no longer waiting is not sent after (PushSender takes only pages with a next attempt): no push, and no
-    // text or call from the gateway, about what is answered or no longer hers.
+    // A page the service closed is not sent after (PushSender takes only pages with a next attempt, never a closed
+    // one): no push, and no text or call from the gateway, about what is no longer hers.
     await m.query(
       `UPDATE pages SET acknowledged_at = $2, acknowledged_by = $3, acknowledged_via = $4, closed_reason = $5,
-              push_next_attempt_at = CASE WHEN push_state = 'pending' THEN NULL ELSE push_next_attempt_at END WHERE id = $1`,
+              push_next_attempt_at = CASE WHEN $5::text IS NOT NULL AND push_state = 'pending' THEN NULL ELSE push_next_attempt_at END
+        WHERE id = $1`,
       [row.id, now, by, via, closedReason],
     );
     await this.audit.record(m, {

@@ -57,7 +57,7 @@ type Attempt = { subscriptionId: string; ok: true } | { subscriptionId: string; 
  * RFC 8291) with the VAPID JWT (RFC 8292); Urgency, TTL and Topic as above. A push service's 404 or 410 means the
  * subscription has expired: it is removed. A page that reached no device (none subscribed, or every attempt failed
  * PUSH_MAX_ATTEMPTS times) goes to the second channel: the `page.requested` event, for a council's SMS or voice gateway.
- * A page no longer waiting (acknowledged, or closed by the service: the job went elsewhere) is not sent at all.
+ * A page the service closed before it was sent (what it paged about went elsewhere) is not sent at all.
  * Nothing about the person reaches the payload or the log: ids, codes and HTTP statuses only.
  */
 @Injectable()
@@ -97,7 +97,7 @@ export class PushSender {
                 coalesce((SELECT json_agg(json_build_object('id', s.id, 'endpoint', s.endpoint, 'p256dh', s.p256dh, 'auth', s.auth) ORDER BY s.created_at)
                             FROM push_subscriptions s WHERE s.user_id = p.recipient_user_id), '[]') AS subscriptions
            FROM pages p
-          WHERE p.push_state = 'pending' AND p.push_next_attempt_at <= $1 AND p.acknowledged_at IS NULL
+          WHERE p.push_state = 'pending' AND p.push_next_attempt_at <= $1 AND p.closed_reason IS NULL
           ORDER BY p.push_next_attempt_at, p.id
           LIMIT $2
           FOR UPDATE OF p SKIP LOCKED`,

@@ -199,6 +199,10 @@ const PUSH_WORDS = {
 const GATEWAY_WORDS = { requested: 'Text or call requested', delivered: 'Text or call delivered', failed: 'Text or call failed' };
 
 /** For managers: every page of the last 24 hours, who it went to, whether it reached them, who acknowledged it. */
+/** Whether a page reached the phone; one the service closed before it went out was never sent, and is not sending. */
+const hubPushWords = (p) =>
+  p.closedReason && p.channels.push === 'pending' ? 'Not sent: closed first' : PUSH_WORDS[p.channels.push] || p.channels.push;
+
 function HubPages({ pages }) {
   if (!pages.length) return html`<p class="nhsuk-body">No pages in the last 24 hours.</p>`;
   return html`<ul class="nhsuk-list app-notes">
@@ -206,12 +210,18 @@ function HubPages({ pages }) {
       (p) => html`<li key=${p.id} class="app-note" data-hub-page=${p.id}>
         <p class="nhsuk-body app-note__title"><strong>${hubWords(p)}</strong> · to ${p.recipientName}</p>
         <p class="nhsuk-body-s app-note__body">
-          ${CHAIN_STEP[p.step] || ''} · ${localTime(p.createdAt)} · ${PUSH_WORDS[p.channels.push] || p.channels.push}${
+          ${CHAIN_STEP[p.step] || ''} · ${localTime(p.createdAt)} · ${hubPushWords(p)}${
             p.channels.gateway ? ` · ${GATEWAY_WORDS[p.channels.gateway] || p.channels.gateway}` : ''
           }
         </p>
         <p class=${`nhsuk-body-s app-note__meta${p.acknowledgedAt ? '' : ' app-alert'}`}>
-          ${p.acknowledgedAt ? `Acknowledged ${VIA_WORDS[p.acknowledgedVia] || ''} at ${localTime(p.acknowledgedAt)}` : 'Not acknowledged'}
+          ${
+            p.closedReason
+              ? `Closed by the service at ${localTime(p.acknowledgedAt)}: no longer theirs to act on`
+              : p.acknowledgedAt
+                ? `Acknowledged ${VIA_WORDS[p.acknowledgedVia] || ''} at ${localTime(p.acknowledgedAt)}`
+                : 'Not acknowledged'
+          }
         </p>
       </li>`,
     )}
