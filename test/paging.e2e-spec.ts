@@ -627,6 +627,24 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       await at('2026-11-21T22:57:00Z');
       for (const [, pages] of await chains(r.id)) expect(pages.map(([, step]) => step)).toContain(1);
     });
+
+    it('her acknowledgement answers for her time with the job only: the new AMHP, paged afresh, is passed on up the chain if she leaves it', async () => {
+      t.clock.set('2026-11-21T22:43:00Z');
+      const r = await referral('Slipway');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      t.clock.set('2026-11-21T22:43:10Z');
+      for (const p of await waitingClockPages(amir, r.id)) await as(amir).post(`/me/pages/${p.id}/ack`).expect(200);
+      t.clock.set('2026-11-21T22:43:20Z');
+      await reallocate(r.id, jo);
+      expect((await waitingClockPages(jo, r.id)).length).toBeGreaterThan(0);
+      await at('2026-11-21T22:59:00Z');
+      for (const [, pages] of await chains(r.id))
+        expect(pages).toEqual([
+          [amir.id, 0],
+          [jo.id, 0],
+          [sue.id, 1],
+        ]);
+    });
   });
 
   describe('expired subscriptions and the handover', () => {
@@ -665,6 +683,8 @@ describe('paging: pages that wake the right person, and the escalation chain', (
   it('nothing about the people paged about reaches the log: ids and codes only', () => {
     const log = logged.join('\n');
     expect(log).toMatch(/page [0-9a-f-]{36} \(offer\) not pushed \(no-device\)/);
-    expect(log).not.toMatch(/Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Robin|PC Jones|Northshire General|s\.136/);
+    expect(log).not.toMatch(
+      /Bridge|Quay|Harbour|Dock|Weir|Towpath|Mooring|Capstan|Lockgate|Slipway|Robin|PC Jones|Northshire General|s\.136/,
+    );
   });
 });

@@ -102,8 +102,12 @@ type PageRow = {
  * A chain is answered when someone in it acknowledged a page, or when none of its pages waits any longer (each closed
  * by the service: what it paged about is no longer theirs to act on). A page the service closed is no one's answer: a
  * later page in the chain (the clock page of the AMHP the job was reallocated to) escalates if she leaves it (DUTY-03).
+ * Nor is an acknowledgement of a page older than the chain's newest step 0: the AMHP who had the job (or a colleague
+ * it was passed to then) answered for her time with it, not for the AMHP who holds it now, who was paged afresh.
  */
-const CHAIN_ANSWERED = `(bool_or(acknowledged_at IS NOT NULL AND closed_reason IS NULL) OR bool_and(acknowledged_at IS NOT NULL))`;
+const CHAIN_ANSWERED = `(bool_or(p.acknowledged_at IS NOT NULL AND p.closed_reason IS NULL
+       AND NOT EXISTS (SELECT 1 FROM pages n WHERE n.chain_key = p.chain_key AND n.step = 0 AND n.created_at > p.created_at))
+     OR bool_and(p.acknowledged_at IS NOT NULL))`;
 
 /** A page's columns and its recipient's name (the shared user_directory view: staff, not the people served). */
 const PAGE_SELECT = `SELECT p.*, u.display_name AS recipient_name FROM pages p JOIN user_directory u ON u.id = p.recipient_user_id`;
@@ -287,7 +291,7 @@ export class PagesService {
       await m.query(
         `SELECT (array_agg(referral_id))[1] AS "referralId", max(step)::int AS step, max(created_at) AS "lastPagedAt",
               ${CHAIN_ANSWERED} AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
-         FROM pages WHERE chain_key = $1 HAVING count(*) > 0`,
+         FROM pages p WHERE chain_key = $1 HAVING count(*) > 0`,
         [chainKey],
       );
     return row ? { chainKey, ...row, lastPagedAt: new Date(row.lastPagedAt) } : null;
