@@ -318,6 +318,20 @@ describe('paging: pages that wake the right person, and the escalation chain', (
       await as(amir).get('/pages').expect(403);
     });
 
+    it("once a manager allocates the job nobody accepted, the managers' word that nobody accepted it, and the offers to the AMHPs passed over, are closed in their inboxes, saying why", async () => {
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: sue.id }).expect(200);
+      const inbox = async (u: TestUser, kind: string) =>
+        (await as(u).get('/me/notifications?limit=100').expect(200)).body.items.filter(
+          (n: { subjectId: string; kind: string }) => n.subjectId === r.id && n.kind === kind,
+        );
+      expect(await inbox(mo, 'offer.escalated')).toEqual([expect.objectContaining({ closedReason: 'allocated' })]);
+      for (const u of [amir, jo])
+        expect(await inbox(u, 'offer.received')).toEqual([expect.objectContaining({ closedReason: 'allocated' })]);
+      expect(
+        (await as(mo).get('/me/notifications?unread=true&limit=100').expect(200)).body.items.map((n: { id: string }) => n.id),
+      ).not.toContain((await inbox(mo, 'offer.escalated'))[0].id);
+    });
+
     it('an offer declined by everyone it went to still waits: the chain passes it on', async () => {
       const declined = await referral('Weir');
       t.clock.set('2026-11-21T03:00:00Z');

@@ -237,7 +237,8 @@ export class AlertJobs implements OnModuleInit {
           link: `/referrals/${r.referralId}`,
           subjectType: 'referral',
           subjectId: r.referralId,
-          dedupKey: `offer:${r.referralId}`,
+          // The offer chain's key: closed with why when the offer ends (ReferralsService.withdrawOffers).
+          dedupKey: chainKey,
         });
         await this.referrals.recordEscalation(m, r.referralId, {
           chain: chainKey,

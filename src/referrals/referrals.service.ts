@@ -2205,8 +2205,13 @@ export class ReferralsService implements OnModuleInit {
       [id, now, reason],
     );
     await this.pages.closeFor(m, id, 'offer', reason);
-    // And the offers in the inboxes of those it was offered to: no longer "offered to you", with why.
-    await this.notifications.close(m, { subjectId: id, dedupKeys: withdrawn.map((o) => offerNotificationKey(o.id)) }, reason);
+    // And the offers in the inboxes of those it was offered to (no longer "offered to you"), and the managers' word that
+    // nobody accepted it (DUTY-03's last step, keyed by its chain), with why.
+    await this.notifications.close(
+      m,
+      { subjectId: id, dedupKeys: [...withdrawn.map((o) => offerNotificationKey(o.id)), offerChainKey(id)] },
+      reason,
+    );
   }
 
   /**
