@@ -10,6 +10,7 @@ import { DeviceStatus, deviceSignedIn, readyToSignOut } from './offline.js';
 import { resumeOffline } from './pack.js';
 import { localTime } from './time.js';
 import { forgetDrafts, keepDrafts } from './drafts.js';
+import { wait } from './timings.js';
 
 /** Whether the user holds one of the route's roles (a route without roles is for everyone signed in). */
 const mayOpen = (route, me) => !route.roles || route.roles.some((role) => me.roles.includes(role));
@@ -208,7 +209,7 @@ const SIGNED_OUT_ELSEWHERE =
   'You have signed out (in another tab or window of the app on this phone), so this one is signed out too. Sign in again to go on.';
 
 /** Opening the app, the refresh unanswered this long: the kept pack is shown (as without a signal) while it goes on. */
-const OPEN_WAIT_MS = 5_000;
+const OPEN_WAIT_MS = wait('openWaitMs', 5_000);
 
 function App() {
   const [phase, setPhase] = useState('starting');

@@ -12,6 +12,7 @@ import { packChanged } from './pack.js';
 import { api, currentUserId, isNoSignal, onContact, Problem, serverNow } from './session.js';
 import { onOtherTab, tellOtherTabs } from './tabs.js';
 import { localTime } from './time.js';
+import { wait } from './timings.js';
 
 /** A random key for one recorded change (crypto.randomUUID needs a secure context; getRandomValues does not). */
 export function newKey() {
@@ -25,6 +26,7 @@ export function newKey() {
 
 /** How long `record` waits for the service's answer before saying the change is saved on the phone. */
 export const RECORD_WAIT_MS = 5_000;
+const recordWaitMs = wait('recordWaitMs', RECORD_WAIT_MS);
 
 export const SAVED_NOT_SENT = 'Saved on this phone, not sent yet. It will be sent when there is a signal.';
 
@@ -159,7 +161,7 @@ export async function record(path, body, { method = 'POST', key = newKey(), labe
   // A run that had just found the queue empty as this change went in ends without it: one more run picks it up.
   // On a signal so poor that the service does not answer soon, the caller is told it is saved and the run goes on.
   const sent = flush().then((result) => (result === 'empty' && waiting.has(key) ? flush() : result));
-  await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, RECORD_WAIT_MS))]);
+  await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, recordWaitMs))]);
   const mine = waiting.get(key);
   if (mine) {
     waiting.delete(key);

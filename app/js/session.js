@@ -8,10 +8,11 @@
 // person-free data) is answered from it, and the app says how old it is.
 import { allowDevice, deleteDevice, keepOnlyOthersChanges, lockDevice } from './device.js';
 import { onOtherTab, tellOtherTabs } from './tabs.js';
+import { wait } from './timings.js';
 
 const APP_HEADER = { 'X-Requested-With': 'amhp-app' };
 /** A request the service has not answered in this time is given up, as if there were no signal. */
-const REQUEST_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = wait('requestTimeoutMs', 20_000);
 /** Refresh this long before the access token expires, so a phone left on the dashboard stays signed in all night. */
 const REFRESH_MARGIN_MS = 60_000;
 

@@ -28,6 +28,27 @@ declare const indexedDB: {
   databases(): Promise<Array<{ name: string }>>;
 };
 
+/** The app's waits on the service that a test may shorten (app/js/timings.js): each in ms, only ever shorter. */
+export interface AppWaits {
+  /** A request unanswered this long is given up as without a signal (session.js; 20 s). */
+  requestTimeoutMs?: number;
+  /** A change unanswered this long is said to be saved on the phone (outbox.js; RECORD_WAIT_MS). */
+  recordWaitMs?: number;
+  /** Opening on a stalled sign-in, the kept job pack is shown after this long (main.js; 5 s). */
+  openWaitMs?: number;
+}
+
+/**
+ * Shortens the app's waits on the service for every page `target` opens from now on (pages already open keep theirs
+ * until they load again): a wait on the browser's own timer (AbortSignal.timeout) that the page's clock cannot skip
+ * is not sat out in real time. The app reads them once, as its scripts load (app/js/timings.js).
+ */
+export async function shortenWaits(target: BrowserContext | Page, waits: AppWaits): Promise<void> {
+  await target.addInitScript((w) => {
+    (globalThis as { __amhpTestWaits?: unknown }).__amhpTestWaits = w;
+  }, waits);
+}
+
 /** WCAG 2.2 AA, and every level below it. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, until } from './browser';
+import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, shortenWaits, until } from './browser';
 
 /**
  * The duty AMHP's phone when a job goes to someone else, and on a link that stalls. Hamza is on duty with a job of his
@@ -146,6 +146,9 @@ describe('a job that is not hers, and a link that stalls', () => {
 
   it('opened where the token refresh is never answered, the app shows her kept job with No signal, not Loading… for ever', async () => {
     await context.route('**/auth/refresh', () => undefined);
+    // The app's waits, as they are but shorter (the kept pack after 5 s, the refresh given up after 20 s, on the
+    // browser's own timer), so that the test does not sit them out.
+    await shortenWaits(page, { openWaitMs: 1_000, requestTimeoutMs: 3_000 });
     try {
       await page.reload();
       await page.getByRole('link', { name: 'Robin Finch' }).waitFor({ timeout: 40_000 });
