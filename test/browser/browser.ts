@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page, Request, Route } from 'playwright-core';
+import type { TestApp } from '../support/test-app';
 
 /** Debian's Chromium (CHROMIUM_PATH overrides). The browser tests fail, never skip, when it is missing. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -197,4 +198,110 @@ export async function until(ok: () => Promise<boolean>, timeoutMs = 10_000): Pro
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!(await ok())) throw new Error('timed out waiting');
+}
+
+/**
+ * The service's HTTP server with a gate in front of it: while `hold()`ing, each request that comes in waits (unread)
+ * until `open()`; `idle()` resolves once every request let through has been answered (or its connection closed).
+ * Test harness only, like the rule-id watch (test/support/rule-ids.ts): the app itself is untouched.
+ */
+interface ServiceGate {
+  hold(): void;
+  open(): void;
+  idle(timeoutMs: number): Promise<void>;
+}
+const gates = new WeakMap<Server, ServiceGate>();
+
+function gateOf(server: Server): ServiceGate {
+  const known = gates.get(server);
+  if (known) return known;
+  type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+  const handlers = server.listeners('request') as Handler[];
+  server.removeAllListeners('request');
+  let held: Array<() => void> | null = null;
+  /** The requests let through and not yet answered, by "<n> <method> <url>". */
+  const answering = new Map<string, { res: ServerResponse; since: number }>();
+  let seq = 0;
+  // Answered, or its connection gone (the phone gave up, or the signal was cut): nothing more will reach the phone.
+  const over = (res: ServerResponse) => res.writableFinished || res.destroyed || Boolean(res.socket?.destroyed);
+  const pass = (req: IncomingMessage, res: ServerResponse) => {
+    const id = `${++seq} ${req.method} ${req.url}`;
+    answering.set(id, { res, since: Date.now() });
+    res.once('close', () => answering.delete(id));
+    for (const handler of handlers) handler.call(server, req, res);
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => (held ? held.push(() => pass(req, res)) : pass(req, res)));
+  const gate: ServiceGate = {
+    hold: () => {
+      held ??= [];
+    },
+    open: () => {
+      const waiting = held ?? [];
+      held = null;
+      for (const go of waiting) go();
+    },
+    idle: async (timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        for (const [id, { res }] of answering) if (over(res)) answering.delete(id);
+        if (!answering.size) return;
+        if (Date.now() > deadline) {
+          const now = Date.now();
+          const open = [...answering].map(
+            ([id, { res, since }]) => `${id} (${now - since} ms, headers ${res.headersSent ? '' : 'not '}sent)`,
+          );
+          throw new Error(`the service still answers ${open.join(', ')} after ${timeoutMs} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+  };
+  gates.set(server, gate);
+  return gate;
+}
+
+/** The page's idea of the service's clock minus the service's clock (ms), as the app reckons it (session.js serverNow). */
+function phoneSkewError(t: TestApp, page: Page): Promise<number> {
+  return page
+    .evaluate<number>(
+      `import(document.querySelector('script[type=module]').src.replace(/main\\.js$/, 'session.js')).then((m) => m.serverNow())`,
+    )
+    .then((phoneSays) => phoneSays - t.clock.now().getTime());
+}
+
+/**
+ * Moves the service's clock (the test's ManualClock) and the phone's (`page.clock`, installed) on by `ms` together.
+ *
+ * The app learns the service's time from answers (session.js learnServerTime: "now" on the service when the answer
+ * left it, less the phone's clock when it is read). An answer made on one side of the jump and read by the phone on
+ * the other would teach it a difference off by the whole jump, and its next tap would record a time `ms` from now: on a
+ * busy machine a read the last tap started is often still on its way. So for the jump the service takes no new request
+ * (each waits until both clocks have moved: the phone's timers that fire on the jump ask the service its new time),
+ * the service first answers every request it already took, and the phone reads those answers on its old clock.
+ * Then the phone's idea of the service's time must be where it was before, moved on by `ms` with both.
+ *
+ * It resolves once the service has answered what the jump set off (the phone's timers that fell due: the access
+ * token's refresh, the job pack's read) and the phone has read it. The next tap is then answered alone: it is not
+ * queued behind them, on a token that lapsed with the jump, past the seconds the app waits before it says a change
+ * is saved on the phone (RECORD_WAIT_MS, which the phone's clock counts in real time).
+ */
+export async function clocksTogether(t: TestApp, page: Page, ms: number): Promise<void> {
+  const gate = gateOf(t.app.getHttpServer());
+  // The answers sent are read by the page: a moment, then a round trip through its event loop.
+  const read = () => new Promise((resolve) => setTimeout(resolve, 50)).then(() => phoneSkewError(t, page));
+  gate.hold();
+  try {
+    await gate.idle(30_000);
+    const before = await read();
+    t.clock.advance(ms);
+    await page.clock.fastForward(ms);
+    const after = await phoneSkewError(t, page);
+    // The phone's clock ran on in real time meanwhile (a second or so), the service's did not.
+    if (Math.abs(after - before) > 60_000)
+      throw new Error(`moved on ${ms} ms, the phone's idea of the service's time moved ${ms + after - before} ms`);
+  } finally {
+    gate.open();
+  }
+  await gate.idle(30_000);
+  await read();
 }

@@ -3,7 +3,7 @@ import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
 import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
 import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, clocksTogether, consoleErrors, launchBrowser, phoneContext, screenshot } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const document: { activeElement: { id: string; className: string } | null; querySelector(s: string): unknown };
@@ -53,10 +53,7 @@ describe('the duty AMHP on her phone', () => {
   });
 
   /** Moves the service's clock and the phone's together (the phone's stays 3 hours slow). */
-  const advance = async (ms: number) => {
-    t.clock.advance(ms);
-    await page.clock.fastForward(ms);
-  };
+  const advance = (ms: number) => clocksTogether(t, page, ms);
   const timer = () => page.locator('.app-clock', { hasText: 'Section 136' }).first();
 
   it('the sign-in screen is accessible and password-manager friendly', async () => {

@@ -4,7 +4,7 @@ import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
 import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
-import { axeViolations, consoleErrors, holdOnTheWire, launchBrowser, phoneContext, screenshot } from './browser';
+import { axeViolations, clocksTogether, consoleErrors, holdOnTheWire, launchBrowser, phoneContext, screenshot } from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 interface PageElement {
@@ -54,10 +54,7 @@ describe('a job on the duty AMHP’s phone', () => {
   });
 
   /** Moves the service's clock and the phone's together. */
-  const advance = async (ms: number) => {
-    t.clock.advance(ms);
-    await page.clock.fastForward(ms);
-  };
+  const advance = (ms: number) => clocksTogether(t, page, ms);
   const step = (type: string) => page.locator(`[data-step="${type}"]`);
   const status = () => page.locator('[role=status] .nhsuk-inset-text');
   const events = (type: string) =>

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, shortenWaits, until } from './browser';
+import { axeViolations, clocksTogether, consoleErrors, launchBrowser, phoneContext, screenshot, shortenWaits, until } from './browser';
 
 /**
  * The duty AMHP's phone when a job goes to someone else, and on a link that stalls. Hamza is on duty with a job of his
@@ -135,8 +135,7 @@ describe('a job that is not hers, and a link that stalls', () => {
     await page.goto(`${t.url}/app/#/`);
     const card = page.locator('.app-offer');
     await card.getByText('If nobody accepts by Sat 21 Nov 2026 02:15 GMT, it is passed on up the duty chain.').waitFor();
-    t.clock.advance(16 * MIN);
-    await page.clock.fastForward(16 * MIN);
+    await clocksTogether(t, page, 16 * MIN);
     await page.getByRole('button', { name: 'Refresh' }).click();
     await card
       .getByText('Nobody accepted it by Sat 21 Nov 2026 02:15 GMT, so it has been passed on up the duty chain; you can still accept it.')

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { consoleErrors, launchBrowser, phoneContext, signalOf, tapSendNow } from './browser';
+import { clocksTogether, consoleErrors, launchBrowser, phoneContext, signalOf, tapSendNow } from './browser';
 
 /**
  * What she decides and corrects without a signal, and what the phone does with it when the signal is back: the
@@ -68,10 +68,7 @@ describe('decisions and corrections made on the duty phone without a signal', ()
     expect(await read()).toEqual(want);
   };
   /** Moves the service's clock and the phone's together. */
-  const advance = async (ms: number) => {
-    t.clock.advance(ms);
-    await page.clock.fastForward(ms);
-  };
+  const advance = (ms: number) => clocksTogether(t, page, ms);
   const openJob = async (name: string) => {
     await page.goto(`${t.url}/app/#/jobs/${jobs[name].referralId}`);
     await page.getByRole('heading', { name: `Robin ${name}`, level: 1 }).waitFor();

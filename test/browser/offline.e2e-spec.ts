@@ -2,7 +2,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { amhp } from '../support/workforce-fixtures';
 import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
-import { axeViolations, consoleErrors, launchBrowser, phoneContext, screenshot, signalOf, storedRecords, until } from './browser';
+import {
+  axeViolations,
+  clocksTogether,
+  consoleErrors,
+  launchBrowser,
+  phoneContext,
+  screenshot,
+  signalOf,
+  storedRecords,
+  until,
+} from './browser';
 
 // The page's globals, as the functions passed to page.evaluate() see them (this file is compiled without the DOM lib).
 declare const document: { querySelector(s: string): { textContent: string } | null };
@@ -70,10 +80,7 @@ describe('the duty AMHP’s phone without a signal', () => {
   });
 
   /** Moves the service's clock and the phone's together. */
-  const advance = async (ms: number) => {
-    t.clock.advance(ms);
-    await page.clock.fastForward(ms);
-  };
+  const advance = (ms: number) => clocksTogether(t, page, ms);
   /** The service goes away mid-journey: its listener closed and every open connection cut. */
   const unsent = () => page.locator('[data-unsent]');
   /** The header's count of unsent changes, once it says `text` (it re-renders after the outbox changes). */

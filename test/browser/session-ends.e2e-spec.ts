@@ -4,6 +4,7 @@ import { accepted, s136Referral, sent } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from '../support/test-app';
 import {
   axeViolations,
+  clocksTogether,
   consoleErrors,
   launchBrowser,
   phoneContext,
@@ -160,8 +161,7 @@ describe('the duty phone when her session ends', () => {
     await signal.cut();
     await page.getByRole('button', { name: 'Doctors requested', exact: true }).click();
     await page.locator('[data-unsent]', { hasText: '1 change saved on this phone, not sent yet' }).waitFor();
-    t.clock.advance(16 * MIN);
-    await page.clock.fastForward(16 * MIN);
+    await clocksTogether(t, page, 16 * MIN);
     // The signal is back: she taps "Send now".
     await signal.restore();
     await tapSendNow(page, 3_000);
