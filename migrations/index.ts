@@ -61,6 +61,7 @@ import * as m57 from './1796479000000-ReportWithdrawnReferrals';
 import * as m58 from './1796481000000-AlertsFollowTheHolder';
 import * as m59 from './1796482000000-RelativesAsRecorded';
 import * as m60 from './1796482100000-PersonMatchAttempts';
+import * as m61 from './1796486000000-PersonMatchIntakes';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -124,4 +125,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m58),
   ...Object.values(m59),
   ...Object.values(m60),
+  ...Object.values(m61),
 ];

@@ -16,7 +16,7 @@ import { DoctorApprovalEntity, DoctorEntity } from '../doctors/doctor.entity';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { PageEntity, PushSubscriptionEntity } from '../pages/pages.entities';
-import { PersonEntity, PersonMatchEntity } from '../people/person.entity';
+import { PersonEntity, PersonMatchEntity, PersonMatchIntakeEntity } from '../people/person.entity';
 import {
   DecisionAmendmentEntity,
   DecisionEntity,
@@ -87,6 +87,7 @@ export const ENTITIES = [
   RotaPlanRunEntity,
   PersonEntity,
   PersonMatchEntity,
+  PersonMatchIntakeEntity,
   ReferralEntity,
   ReferralEventEntity,
   ReferralExtensionEntity,

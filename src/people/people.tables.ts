@@ -2,7 +2,15 @@ import type { ModuleTables } from '../database/table-ownership';
 
 /** The tables the people module owns (see src/database/table-ownership.ts). */
 export const TABLES: ModuleTables = {
-  owns: ['persons', 'person_matches', 'relatives', 'nominated_persons', 'nearest_relative_objections', 'nearest_relative_displacements'],
+  owns: [
+    'persons',
+    'person_matches',
+    'person_match_intakes',
+    'relatives',
+    'nominated_persons',
+    'nearest_relative_objections',
+    'nearest_relative_displacements',
+  ],
   sqlFragments: ['personSummarySql', 'personExistsSql', 's29ApplicationsSql', 'personAsRecordedSql', 'relativesAsRecordedSql'],
 };
 

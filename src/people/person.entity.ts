@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import type { EthnicCategory } from '../statute/code-lists';
 
 export const SEXES = ['female', 'male', 'indeterminate', 'not-known'] as const;
@@ -146,4 +156,31 @@ export class PersonMatchEntity {
 
   @Column('integer', { default: 1 })
   version: number;
+}
+
+/**
+ * An intake folded into a pending match: the same caller sent the match's NHS number again (POST /people, referral
+ * intake) while the match waited. The person that intake recorded is kept (without the number, as the match's pending
+ * person is) and linked here, so that resolving the match settles it as it settles the pending person: merged into the
+ * candidate on `same-person`, a person of its own on `different-person`.
+ */
+@Entity('person_match_intakes')
+@Index('person_match_intakes_person_idx', ['personId'])
+@Check('person_match_intakes_attempt', `attempt >= 2`)
+export class PersonMatchIntakeEntity {
+  @ForeignKey(() => PersonMatchEntity, { onDelete: 'RESTRICT' })
+  @PrimaryColumn('uuid')
+  matchId: string;
+
+  @ForeignKey(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @PrimaryColumn('uuid')
+  personId: string;
+
+  /** When the intake was made. */
+  @Column('timestamptz')
+  requestedAt: Date;
+
+  /** Which of the match's attempts the intake was (the first is the pending person's, so 2 and on): their order. */
+  @Column('integer')
+  attempt: number;
 }
