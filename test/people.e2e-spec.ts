@@ -276,7 +276,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       }
     });
 
-    it('twenty POST /people by one referrer with a number the hub holds leave one pending match counting twenty attempts, each audited, and are answered exactly as twenty with a new number, at the same cost', async () => {
+    it('twenty POST /people by one referrer with a number the hub holds each keep the record answered, and leave one pending match counting twenty attempts and listing the nineteen repeats, each audited, answered exactly as twenty with a new number, at the same cost', async () => {
       const recorded = await person();
       const caller = await t.user(['referrer']);
       const fresh = nhsNumber();
@@ -308,7 +308,8 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect(new Set(heldIds).size).toBe(20);
       for (const id of [heldIds[0], heldIds[19]]) await t.http.get(`/people/${id}`).set('authorization', caller.auth).expect(403);
 
-      // The managers' queue holds one match for the number from this referrer, counting the twenty; one record waits on it.
+      // The managers' queue holds one match for the number from this referrer, counting the twenty: the first intake's
+      // record waits on it as its pending person, the nineteen repeats' records as its intakes, oldest first.
       const pending = (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
         (x: { candidatePerson: { id: string }; requestedBy: string }) =>
           x.candidatePerson.id === recorded.id && x.requestedBy === caller.id,
@@ -319,21 +320,32 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         pendingPerson: { id: heldIds[0], familyName: 'Flood0' },
         nhsNumber: recorded.nhsNumber,
       });
-      expect(await t.sql(`SELECT id FROM persons WHERE id = ANY($1::uuid[])`, [heldIds])).toEqual([{ id: heldIds[0] }]);
-      // Every intake is audited against the holder with the attempts it made; each repeat against the record it was folded into.
-      const audited = await t.sql<{ details: { attempts: number; pendingPersonId: string } }>(
+      expect(pending[0].intakes.map((i: { personId: string; attempt: number }) => [i.personId, i.attempt])).toEqual(
+        heldIds.slice(1).map((id, i) => [id, i + 2]),
+      );
+      expect(pending[0].intakes.every((i: { requestedAt: string }) => !Number.isNaN(Date.parse(i.requestedAt)))).toBe(true);
+      // Every id the referrer was answered with is a record the hub keeps, with what they sent and without the number.
+      const kept = await t.sql<{ id: string; family_name: string; nhs_number: string | null }>(
+        `SELECT id, family_name, nhs_number FROM persons WHERE id = ANY($1::uuid[])`,
+        [heldIds],
+      );
+      expect(kept.map((r) => [r.id, r.family_name, r.nhs_number]).sort()).toEqual(heldIds.map((id, i) => [id, `Flood${i}`, null]).sort());
+      // Every intake is audited against the holder with the attempts it made; each repeat against the match's pending
+      // person, naming its own record.
+      const audited = await t.sql<{ details: { attempts: number; pendingPersonId: string; intakePersonId?: string } }>(
         `SELECT details FROM audit_events WHERE action = 'person.match' AND actor_id = $1 AND subject_person_id = $2 ORDER BY id`,
         [caller.id, recorded.id],
       );
-      expect(audited.map((a) => [a.details.attempts, a.details.pendingPersonId])).toEqual(
-        Array.from({ length: 20 }, (_, i) => [i + 1, heldIds[0]]),
+      expect(audited.map((a) => [a.details.attempts, a.details.pendingPersonId, a.details.intakePersonId ?? null])).toEqual(
+        Array.from({ length: 20 }, (_, i) => [i + 1, heldIds[0], i ? heldIds[i] : null]),
       );
-      expect(
-        await t.sql(
-          `SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.create' AND actor_id = $1 AND subject_person_id = $2 AND details->>'reason' = 'repeated-intake'`,
-          [caller.id, heldIds[0]],
-        ),
-      ).toEqual([{ n: 19 }]);
+      // And each record's creation, the repeats' with the match they are intakes of.
+      const created = await t.sql<{ subject_person_id: string; intake_of: string | null }>(
+        `SELECT subject_person_id, details->>'intakeOf' AS intake_of FROM audit_events
+          WHERE action = 'person.create' AND actor_id = $1 AND subject_person_id = ANY($2::uuid[]) AND outcome = 'success' ORDER BY id`,
+        [caller.id, heldIds],
+      );
+      expect(created.map((c) => [c.subject_person_id, c.intake_of])).toEqual(heldIds.map((id, i) => [id, i ? pending[0].id : null]));
       // Another referrer's intake of the number is theirs: a match of its own.
       const other = await t.user(['referrer']);
       await t.http
@@ -351,6 +363,56 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         ].sort(),
       );
     });
+
+    for (const outcome of ['same-person', 'different-person'] as const) {
+      it(`a manager resolving as ${outcome} the match twenty intakes of a held number were folded into settles every one of their records: ${outcome === 'same-person' ? 'each is then found as the recorded person' : 'each stays a person of its own'}, each audited`, async () => {
+        const recorded = await person();
+        const caller = await t.user(['referrer']);
+        const familyName = surname('Repeat');
+        identifying.push(familyName, '1979-02-03');
+        const ids: string[] = [];
+        for (let i = 0; i < 20; i++)
+          ids.push(
+            (
+              await t.http
+                .post('/people')
+                .set('authorization', caller.auth)
+                .send({ nhsNumber: recorded.nhsNumber, givenName: `Anon${i}`, familyName, dateOfBirth: '1979-02-03' })
+                .expect(201)
+            ).body.id,
+          );
+        const [match] = (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+          (x: { requestedBy: string }) => x.requestedBy === caller.id,
+        );
+        expect(match).toMatchObject({ attempts: 20, pendingPerson: { id: ids[0] } });
+        expect(match.intakes).toHaveLength(19);
+        const found = async () =>
+          (await as(manager).get(`/people?familyName=${familyName}&dateOfBirth=1979-02-03&limit=100`).expect(200)).body.items
+            .map((p: { id: string }) => p.id)
+            .sort();
+        expect(await found()).toEqual([...ids].sort());
+
+        const resolved = (await as(manager).post(`/people/matches/${match.id}/resolve`, { outcome }).expect(200)).body;
+        expect(resolved).toMatchObject({ status: outcome, attempts: 20 });
+        expect(resolved.intakes.map((i: { personId: string }) => i.personId)).toEqual(ids.slice(1));
+        expect((await as(manager).get(`/people/matches?status=pending&limit=100`).expect(200)).body.items).not.toContainEqual(
+          expect.objectContaining({ id: match.id }),
+        );
+        for (const id of ids)
+          expect((await as(manager).get(`/people/${id}`).expect(200)).body.sameAs).toBe(outcome === 'same-person' ? recorded.id : null);
+        // Confirmed the same person, none is found as a person of its own any more; told apart, all are.
+        expect(await found()).toEqual(outcome === 'same-person' ? [] : [...ids].sort());
+        // Each record's resolution is audited against the match, in the transaction that resolved it.
+        const audited = await t.sql<{ details: { outcome: string; pendingPersonId: string; intake?: boolean } }>(
+          `SELECT details FROM audit_events WHERE action = 'person.match-resolve' AND resource_id = $1 ORDER BY id`,
+          [match.id],
+        );
+        expect(audited.map((a) => [a.details.outcome, a.details.pendingPersonId, a.details.intake ?? false])).toEqual(
+          ids.map((id, i) => [outcome, id, i > 0]),
+        );
+        await as(manager).post(`/people/matches/${match.id}/resolve`, { outcome }).expect(409);
+      });
+    }
 
     it('auditors and admins cannot record people', async () => {
       for (const roles of [['auditor'], ['admin']] as const) {

@@ -200,7 +200,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(known).toBe(unknown);
   });
 
-  it('referrals sent again and again by one referrer with a number the hub holds leave one pending match counting them, all held against one record; the answers are those a new number gets', async () => {
+  it('referrals sent again and again by one referrer with a number the hub holds leave one pending match counting them, each referral on the record it was made with, all following the recorded person when the hub confirms it; the answers are those a new number gets', async () => {
     const valid = () => {
       for (;;) {
         const nine = String(100000000 + Math.floor(Math.random() * 900000000));
@@ -232,7 +232,7 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
       referred.push(known.body.id);
     }
     // A repeat costs Postgres the same statements whether the hub holds the number or not.
-    const known = await statementsSent(() => refer(held).expect(201));
+    const known = await statementsSent(async () => referred.push((await refer(held).expect(201)).body.id));
     const unknown = await statementsSent(() => refer(fresh).expect(201));
     expect(known).toBe(unknown);
     const pending = (await api(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
@@ -240,9 +240,27 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     );
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ requestedBy: caller.id, attempts: 6 });
-    // Every referral is held against the one record the first intake made, until the hub confirms who the person is.
-    const people = await t.sql<{ person_id: string }>(`SELECT DISTINCT person_id FROM referrals WHERE id = ANY($1::uuid[])`, [referred]);
-    expect(people).toEqual([{ person_id: pending[0].pendingPerson.id }]);
+    // Each referral is held against the record its intake made (the first, the match's pending person; each repeat's,
+    // kept as one of its intakes), until the hub confirms who the person is.
+    const records = [pending[0].pendingPerson.id, ...pending[0].intakes.map((i: { personId: string }) => i.personId)];
+    expect(new Set(records).size).toBe(6);
+    const personOf = async () =>
+      new Map(
+        (await t.sql<{ id: string; person_id: string }>(`SELECT id, person_id FROM referrals WHERE id = ANY($1::uuid[])`, [referred])).map(
+          (r) => [r.id, r.person_id],
+        ),
+      );
+    const before = await personOf();
+    expect(referred.map((id) => before.get(id))).toEqual(records);
+    // Confirmed the same person: every one of the six referrals follows to the recorded person, each saying so.
+    await api(manager).post(`/people/matches/${pending[0].id}/resolve`, { outcome: 'same-person' }).expect(200);
+    const after = await personOf();
+    expect(referred.map((id) => after.get(id))).toEqual(referred.map(() => holder.id));
+    const matched = await t.sql<{ referral_id: string; from: string }>(
+      `SELECT referral_id, data->>'fromPersonId' AS "from" FROM referral_events WHERE type = 'person-matched' AND referral_id = ANY($1::uuid[])`,
+      [referred],
+    );
+    expect(new Map(matched.map((e) => [e.referral_id, e.from]))).toEqual(before);
   });
 
   it("a referrer cannot tell another's referral from an id the hub never issued: the same 403, audited both times", async () => {

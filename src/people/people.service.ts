@@ -54,14 +54,23 @@ const COLUMN: Record<PersonField, string> = {
 };
 const FIELDS = Object.keys(COLUMN) as PersonField[];
 
+/**
+ * The person a record was confirmed to be (a same-person match it was the pending person of, or an intake folded into
+ * such a match): the latest such match's candidate, NULL if none. `person` is an SQL expression for the person id.
+ */
+const sameAsSql = (person: string): string =>
+  `(SELECT same.candidate_person_id FROM person_matches same
+     WHERE same.status = 'same-person'
+       AND (same.pending_person_id = ${person} OR same.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${person}))
+     ORDER BY same.resolved_at DESC LIMIT 1)`;
+
 const COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.gender, p.ethnic_category AS "ethnicCategory",
   p.preferred_language AS "preferredLanguage", p.interpreter_needed AS "interpreterNeeded", p.communication_needs AS "communicationNeeds",
   p.address, p.postcode, p.responsible_authority AS "responsibleAuthority", p.gp_practice AS "gpPractice",
   p.uk_resident AS "ukResident", p.version,
   p.created_at AS "createdAt", p.updated_at AS "updatedAt",
-  (SELECT same.candidate_person_id FROM person_matches same WHERE same.pending_person_id = p.id AND same.status = 'same-person'
-    ORDER BY same.resolved_at DESC LIMIT 1) AS "sameAs"`;
+  ${sameAsSql('p.id')} AS "sameAs"`;
 
 const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.postcode, p.version`;
@@ -72,7 +81,7 @@ type PersonRow = Omit<PersonDto, 'createdAt' | 'updatedAt'> & { createdAt: Date;
 type AttachedRow = PersonAccessRow & {
   holderId: string | null;
   matchId: string | null;
-  /** The caller's earlier intake the new one was folded into: its pending person (the new record is not kept). */
+  /** The caller's earlier intake the new one was folded into: its pending person (the new record is kept, linked to the match). */
   earlierPersonId: string | null;
   /** The intakes the match now counts (1 for a new match). */
   attempts: number | null;
@@ -87,22 +96,24 @@ type AttachedRow = PersonAccessRow & {
  * and the holder's names and date of birth and the access facts of the caller ($3, at $4) to the holder come back
  * (a caller who may read the holder is told, 409, or at intake identifies them: what this statement wrote is undone).
  *
- * The caller's own intake of the number still waiting in a pending match to its holder is not made again: the new
- * person is not kept, and the open match counts one more attempt (`earlierPersonId` its pending person). So however
- * often one account sends a held number, the managers' queue holds one match for it, not one per request (the number's
- * lock, taken by the first statement, makes the look for the open match and the write one step).
+ * The caller's own intake of the number still waiting in a pending match to its holder is not queued again: the new
+ * person is kept (without the number, as the match's pending person is) and linked to the open match as one of its
+ * intakes, which counts one more attempt (`earlierPersonId` its pending person). So however often one account sends a
+ * held number, the managers' queue holds one match for it, not one per request, and resolving it settles every intake
+ * (the number's lock, taken by the first statement, makes the look for the open match and the write one step).
  */
 const ATTACH_NHS_NUMBER = `WITH holder AS (SELECT id, given_name, family_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth FROM persons WHERE nhs_number = $2),
-       open AS (SELECT pm.id, pm.pending_person_id FROM person_matches pm JOIN holder ON holder.id = pm.candidate_person_id
+       open AS (SELECT pm.id, pm.pending_person_id, pm.attempts FROM person_matches pm JOIN holder ON holder.id = pm.candidate_person_id
                  WHERE pm.nhs_number = $2 AND pm.requested_by = $3 AND pm.status = 'pending' ORDER BY pm.requested_at, pm.id LIMIT 1),
        attached AS (UPDATE persons SET nhs_number = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM holder) RETURNING id),
        repeated AS (UPDATE person_matches pm SET attempts = pm.attempts + 1, last_requested_at = $4 FROM open WHERE pm.id = open.id
                     RETURNING pm.id, pm.attempts, open.pending_person_id),
-       unkept AS (DELETE FROM persons WHERE id = $1 AND EXISTS (SELECT 1 FROM open) RETURNING id),
+       linked AS (INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt) SELECT open.id, $1, $4, open.attempts + 1 FROM open
+                  RETURNING person_id),
        matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
                    SELECT $1, holder.id, $2, $3, $4, $4 FROM holder WHERE NOT EXISTS (SELECT 1 FROM open) RETURNING id, attempts)
   SELECT h.id::text AS "holderId", coalesce(mt.id, rp.id)::text AS "matchId", rp.pending_person_id::text AS "earlierPersonId",
-         coalesce(mt.attempts, rp.attempts) AS attempts, (SELECT count(*) FROM attached) + (SELECT count(*) FROM unkept) AS written,
+         coalesce(mt.attempts, rp.attempts) AS attempts, (SELECT count(*) FROM attached) + (SELECT count(*) FROM linked) AS written,
          h.given_name AS "givenName", h.family_name AS "familyName", h.date_of_birth AS "dateOfBirth",
          ${accessFactsSql({ user: '$3', person: 'h.id', at: '$4', resourceType: 'NULL::text', resourceId: 'NULL::text' })}
     FROM (SELECT 1) one LEFT JOIN holder h ON TRUE LEFT JOIN matched mt ON TRUE LEFT JOIN repeated rp ON TRUE`;
@@ -150,6 +161,13 @@ export interface FindOrCreateResult {
   discrepancies: Array<'givenName' | 'familyName' | 'dateOfBirth'>;
   /** The NHS number matched a recorded person the caller did not identify: `person` is a new record, pending this match. */
   pendingMatchId?: string;
+  /**
+   * The caller sent the number again while their match to its holder waited: `person` is this intake's record, kept
+   * and linked to that match (one of its intakes), and this is the match's pending person, the record their first
+   * intake made. The referral is judged against that person's open referral and detention as it would be had the
+   * hub not held the number (the caller's repeat then finds the person their first intake recorded).
+   */
+  repeatOf?: string;
 }
 
 type PersonMatchRow = {
@@ -164,6 +182,7 @@ type PersonMatchRow = {
   requestedAt: Date;
   attempts: number;
   lastRequestedAt: Date;
+  intakes: Array<{ personId: string; requestedAt: string; attempt: number }>;
   resolvedBy: string | null;
   resolvedAt: Date | null;
   version: number;
@@ -172,7 +191,9 @@ type PersonMatchRow = {
 const MATCH_SELECT = `SELECT pm.id, pm.status, pm.nhs_number AS "nhsNumber", pm.pending_person_id AS "pendingPersonId",
     pm.candidate_person_id AS "candidatePersonId", ${personSummarySql('pm.pending_person_id')} AS "pendingPerson",
     ${personSummarySql('pm.candidate_person_id')} AS "candidatePerson", pm.requested_by AS "requestedBy", pm.requested_at AS "requestedAt",
-    pm.attempts, pm.last_requested_at AS "lastRequestedAt", pm.resolved_by AS "resolvedBy", pm.resolved_at AS "resolvedAt", pm.version
+    pm.attempts, pm.last_requested_at AS "lastRequestedAt",
+    coalesce((SELECT json_agg(json_build_object('personId', i.person_id, 'requestedAt', i.requested_at, 'attempt', i.attempt) ORDER BY i.attempt)
+                FROM person_match_intakes i WHERE i.match_id = pm.id), '[]') AS intakes, pm.resolved_by AS "resolvedBy", pm.resolved_at AS "resolvedAt", pm.version
   FROM person_matches pm`;
 
 function matchView(r: PersonMatchRow): PersonMatchDto {
@@ -186,10 +207,16 @@ function matchView(r: PersonMatchRow): PersonMatchDto {
     requestedAt: r.requestedAt.toISOString(),
     attempts: r.attempts,
     lastRequestedAt: r.lastRequestedAt.toISOString(),
+    intakes: r.intakes.map((i) => ({ personId: i.personId, requestedAt: new Date(i.requestedAt).toISOString(), attempt: i.attempt })),
     resolvedBy: r.resolvedBy,
     resolvedAt: r.resolvedAt?.toISOString() ?? null,
     version: r.version,
   };
+}
+
+/** The people a match settles: its pending person, then each intake folded into it, oldest first. */
+export function matchedPersonIds(match: PersonMatchDto): string[] {
+  return [match.pendingPerson.id, ...match.intakes.map((i) => i.personId)];
 }
 
 /**
@@ -255,7 +282,7 @@ export class PeopleService {
       }
       await this.auditIntakeLeftPending(m, actor, person.id, found, fields);
       // The answer a number never recorded gets: what was sent, the number with it (held by the match until resolved).
-      // A repeat folded into the caller's open match is answered alike: the record made for it is not kept.
+      // A repeat folded into the caller's open match is answered alike: the record made for it is kept, one of its intakes.
       return { ...person, nhsNumber };
     });
   }
@@ -264,8 +291,8 @@ export class PeopleService {
    * An intake (POST /people, a referral's) whose NHS number waits in a pending match for the hub: two audit rows
    * either way, so that the work does not say which. A new match: the person recorded without the number
    * (`person.create`), and the match against the holder (`person.match`). A repeat folded into the caller's open match
-   * (ATTACH_NHS_NUMBER): the intake not kept, against the pending person it was folded into (`person.create`, failure,
-   * `repeated-intake`), and the match against the holder with the attempts it now counts.
+   * (ATTACH_NHS_NUMBER) alike: its person recorded (`person.create`, with the match it is an intake of), and the match
+   * against the holder with the attempts it now counts and the intake's person.
    */
   private async auditIntakeLeftPending(
     m: EntityManager,
@@ -275,23 +302,13 @@ export class PeopleService {
     fields: PersonField[],
   ): Promise<void> {
     const pendingId = found.earlierPersonId ?? recordedId;
-    if (found.earlierPersonId)
-      await this.audit.record(m, {
-        action: 'person.create',
-        resourceType: 'person',
-        resourceId: found.earlierPersonId,
-        subjectPersonId: found.earlierPersonId,
-        outcome: 'failure',
-        actor: { userId: actor.userId, roles: actor.roles },
-        details: { reason: 'repeated-intake', matchId: found.matchId, attempts: found.attempts },
-      });
-    else
-      await this.auditCreated(
-        m,
-        actor,
-        recordedId,
-        fields.filter((f) => f !== 'nhsNumber'),
-      );
+    await this.auditCreated(
+      m,
+      actor,
+      recordedId,
+      fields.filter((f) => f !== 'nhsNumber'),
+      found.earlierPersonId ? { intakeOf: found.matchId } : {},
+    );
     await this.audit.record(m, {
       action: 'person.match',
       resourceType: 'person-match',
@@ -299,18 +316,30 @@ export class PeopleService {
       subjectPersonId: found.holderId!,
       outcome: 'failure',
       actor: { userId: actor.userId, roles: actor.roles },
-      details: { matchedBy: 'nhsNumber', pendingPersonId: pendingId, reason: 'identity-not-confirmed', attempts: found.attempts },
+      details: {
+        matchedBy: 'nhsNumber',
+        pendingPersonId: pendingId,
+        reason: 'identity-not-confirmed',
+        attempts: found.attempts,
+        ...(found.earlierPersonId ? { intakePersonId: recordedId } : {}),
+      },
     });
   }
 
-  private async auditCreated(m: EntityManager, actor: Actor, id: string, fields: PersonField[]): Promise<void> {
+  private async auditCreated(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    fields: PersonField[],
+    more: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.audit.record(m, {
       action: 'person.create',
       resourceType: 'person',
       resourceId: id,
       subjectPersonId: id,
       actor: { userId: actor.userId, roles: actor.roles },
-      details: { fields },
+      details: { fields, ...more },
     });
   }
 
@@ -391,18 +420,28 @@ export class PeopleService {
     const identified = (['givenName', 'familyName', 'dateOfBirth'] as const).every((f) => same(dto[f], holder[f]));
     if (!identified && !this.access.decideFrom(actor, 'person.identify', found).allowed) {
       await this.auditIntakeLeftPending(m, actor, recorded.id, found, fields);
-      // A repeat of the caller's intake still pending: the referral is made against the person that intake recorded.
+      // A repeat of the caller's intake still pending: the referral is made against the person this intake recorded,
+      // kept and linked to the match (settled with it). Read back as it now stands: the statement the caller's repeat
+      // of a number the hub did not hold sends (their first intake's person, identified, read with the undoing).
       if (found.earlierPersonId)
-        return { person: await this.load(m, found.earlierPersonId), created: false, discrepancies: [], pendingMatchId: found.matchId! };
+        return {
+          person: await this.load(m, recorded.id),
+          created: false,
+          discrepancies: [],
+          pendingMatchId: found.matchId!,
+          repeatOf: found.earlierPersonId,
+        };
       return { person: recorded, created: true, discrepancies: [], pendingMatchId: found.matchId! };
     }
-    // The caller knows the recorded person: the referral is theirs, and the record made meanwhile is not kept; a new
-    // match is removed, and the caller's open match the intake was folded into counts it no more. One statement, which
-    // reads the recorded person too: as many as a repeat folded into the caller's open match sends (its person read).
+    // The caller knows the recorded person: the referral is theirs, and the record made meanwhile is not kept (nothing
+    // of it was acknowledged: the answer is the recorded person); a new match is removed, and the caller's open match
+    // the intake was folded into counts it no more, nor holds it as an intake. One statement, which reads the recorded
+    // person too: as many as a repeat folded into the caller's open match sends (its person read).
     const [row] = await this.db.preparedOn<PersonRow>(
       m,
       `WITH unmatched AS (DELETE FROM person_matches WHERE id = $2 AND NOT $3::boolean),
             uncounted AS (UPDATE person_matches SET attempts = attempts - 1 WHERE id = $2 AND $3::boolean),
+            unlinked AS (DELETE FROM person_match_intakes WHERE match_id = $2 AND person_id = $1),
             unkept AS (DELETE FROM persons WHERE id = $1)
        SELECT ${COLUMNS} FROM persons p WHERE p.id = $4`,
       [recorded.id, found.matchId, found.earlierPersonId !== null, found.holderId],
@@ -507,40 +546,51 @@ export class PeopleService {
       throw new ConflictProblem(`This match was already resolved (${exists.status}).`, 'match-resolved');
     }
     const [full]: PersonMatchRow[] = await m.query(`${MATCH_SELECT} WHERE pm.id = $1`, [id]);
-    let moved: MovedRecords = {};
-    if (outcome === 'same-person') {
-      // The pending person was recorded from what a referrer sent, for that intake: everything kept against them since
-      // (the relatives and nearest-relative facts an AMHP recorded, the assessment she opened, decisions) is the
-      // recorded person's and moves with the referrals (ReferralsService.resolveMatch), in this transaction. Left
-      // behind, the allocated AMHP would lose her own open assessment (its access follows the person) and the s.26
-      // ranking and s.11(4) consultation would be judged without the relatives she found (NR-01..NR-14).
-      const at = this.clock.now();
-      moved = await this.movePersonRecords(m, full.pendingPersonId, full.candidatePersonId);
-      for (const [kind, ids] of Object.entries(await this.personMoves.move(m, full.pendingPersonId, full.candidatePersonId, at)))
-        moved[kind] = ids;
-      // Anything still kept against the pending person (a table no mover knows of) would be left behind: refused.
-      const [{ others }]: Array<{ others: string }> = await m.query(
-        `SELECT coalesce(string_agg(DISTINCT cls.relname, ', '), '') AS others
-           FROM pg_constraint c JOIN pg_class cls ON cls.oid = c.conrelid JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-          WHERE c.contype = 'f' AND c.confrelid = 'persons'::regclass AND cls.relname NOT IN ('referrals', 'person_matches')
-            AND (xpath('//n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I WHERE %I = %L', cls.relname, a.attname, $1::text), false, false, '')))[1]::text::int > 0`,
-        [full.pendingPersonId],
-      );
-      if (others)
-        throw new ConflictProblem(
-          `The pending person has other records that cannot be moved (${others}); resolve them before confirming the match.`,
-          'pending-person-in-use',
-        );
+    const match = matchView(full);
+    // The pending person, then each intake folded into the match (the same caller's repeats of the number): each is
+    // settled as the pending person is, each audited, in this transaction.
+    for (const pendingPersonId of matchedPersonIds(match)) {
+      const intake = pendingPersonId !== full.pendingPersonId;
+      const moved = outcome === 'same-person' ? await this.mergePerson(m, pendingPersonId, full.candidatePersonId) : {};
+      await this.audit.record(m, {
+        action: 'person.match-resolve',
+        resourceType: 'person-match',
+        resourceId: id,
+        subjectPersonId: full.candidatePersonId,
+        accessBasis: can(actor.roles, 'person.write').basis,
+        details: { outcome, pendingPersonId, candidatePersonId: full.candidatePersonId, moved, ...(intake ? { intake: true } : {}) },
+      });
     }
-    await this.audit.record(m, {
-      action: 'person.match-resolve',
-      resourceType: 'person-match',
-      resourceId: id,
-      subjectPersonId: full.candidatePersonId,
-      accessBasis: can(actor.roles, 'person.write').basis,
-      details: { outcome, pendingPersonId: full.pendingPersonId, candidatePersonId: full.candidatePersonId, moved },
-    });
-    return matchView(full);
+    return match;
+  }
+
+  /**
+   * A same-person match's pending person (or an intake folded into it) merged into the recorded person `to`: the
+   * records kept against them move, in the caller's transaction. 409 `pending-person-in-use` when some cannot.
+   */
+  private async mergePerson(m: EntityManager, from: string, to: string): Promise<MovedRecords> {
+    // The pending person was recorded from what a referrer sent, for that intake: everything kept against them since
+    // (the relatives and nearest-relative facts an AMHP recorded, the assessment she opened, decisions) is the
+    // recorded person's and moves with the referrals (ReferralsService.resolveMatch), in this transaction. Left
+    // behind, the allocated AMHP would lose her own open assessment (its access follows the person) and the s.26
+    // ranking and s.11(4) consultation would be judged without the relatives she found (NR-01..NR-14).
+    const at = this.clock.now();
+    const moved = await this.movePersonRecords(m, from, to);
+    for (const [kind, ids] of Object.entries(await this.personMoves.move(m, from, to, at))) moved[kind] = ids;
+    // Anything still kept against the pending person (a table no mover knows of) would be left behind: refused.
+    const [{ others }]: Array<{ others: string }> = await m.query(
+      `SELECT coalesce(string_agg(DISTINCT cls.relname, ', '), '') AS others
+         FROM pg_constraint c JOIN pg_class cls ON cls.oid = c.conrelid JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        WHERE c.contype = 'f' AND c.confrelid = 'persons'::regclass AND cls.relname NOT IN ('referrals', 'person_matches', 'person_match_intakes')
+          AND (xpath('//n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I WHERE %I = %L', cls.relname, a.attname, $1::text), false, false, '')))[1]::text::int > 0`,
+      [from],
+    );
+    if (others)
+      throw new ConflictProblem(
+        `The pending person has other records that cannot be moved (${others}); resolve them before confirming the match.`,
+        'pending-person-in-use',
+      );
+    return moved;
   }
 
   /** The people module's own records of `from` (relatives and the s.26/s.29 and nominated-person facts) moved to `to`. */
@@ -746,7 +796,7 @@ export class PeopleService {
       if (q.dateOfBirth) where.add('p.date_of_birth = ?::date', q.dateOfBirth);
       if (q.givenName) where.add('lower(p.given_name) LIKE lower(?)', startsWith(q.givenName));
       // A record confirmed to be another person's (a same-person match: its records moved there) is found as that person.
-      where.raw(`NOT EXISTS (SELECT 1 FROM person_matches same WHERE same.pending_person_id = p.id AND same.status = 'same-person')`);
+      where.raw(`${sameAsSql('p.id')} IS NULL`);
       if (after)
         where.raw(
           `(lower(p.family_name), lower(p.given_name), p.id) > (lower(${where.param(after[0])}::text), lower(${where.param(after[1])}::text), ${where.param(after[2])}::uuid)`,

@@ -36,7 +36,7 @@ export class PersonMatchesController {
   @Authorize('people.match')
   @ApiOperation({
     summary:
-      "`same-person`: the referrals move to the recorded person and their relationships (the referrer's) start now; `different-person`: the pending record stays a person of its own.",
+      "`same-person`: the referrals move to the recorded person and their relationships (the referrer's) start now; `different-person`: the pending record stays a person of its own. Either applies alike to each of the match's `intakes`.",
   })
   @ApiOkResponse({ type: PersonMatchDto })
   @ApiNotFoundResponse({ description: 'No such match.' })

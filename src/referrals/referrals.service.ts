@@ -31,7 +31,7 @@ import { EventsService } from '../events/events.service';
 import { LAST_STEP } from '../alerts/escalation.rules';
 import { PagesService } from '../pages/pages.service';
 import { DisplacementChanges } from '../people/displacement-changes';
-import { PeopleService, personSummaryOf, personSummarySql } from '../people/people.service';
+import { matchedPersonIds, PeopleService, personSummaryOf, personSummarySql } from '../people/people.service';
 import { s29ApplicationsSql } from '../people/people.tables';
 import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
@@ -375,6 +375,8 @@ export class ReferralsService implements OnModuleInit {
       let person: PersonDto;
       // A person recorded by this intake has no referral yet, open or not.
       let recordedNow = false;
+      // A repeat of the caller's intake folded into their pending match: the person their first intake recorded.
+      let repeatOf: string | undefined;
       const matchFindings: Finding[] = [];
       if (dto.personId) {
         // Asked before the record is looked up: a caller who may not name this person gets the same refusal whether
@@ -397,6 +399,7 @@ export class ReferralsService implements OnModuleInit {
         const found = await this.people.findOrCreate(m, actor, dto.person!, { sameAs: personHasOpenReferralSql });
         person = found.person;
         recordedNow = found.created;
+        repeatOf = found.repeatOf;
         if (found.pendingMatchId) {
           // Nothing of the recorded person is shown: the referral is against what the referrer sent until the hub matches it.
           matchFindings.push({
@@ -439,7 +442,7 @@ export class ReferralsService implements OnModuleInit {
       // POL-07 / POL-04 (s.136(2A), (3); s.135(3ZA), (3A)): the person already detained at a place of safety under
       // the same power on an open referral, within its period, and referred again from the place they were taken on
       // to: one detention, whose period (and s.136B extension) runs from its first start, not a fresh 24 hours.
-      const underWay = recordedNow ? undefined : await this.detentionUnderWay(m, person.id, context);
+      const underWay = recordedNow ? undefined : await this.detentionUnderWay(m, repeatOf ?? person.id, context);
       if (underWay) {
         context = { ...context, continues: underWay.continues } as LegalContext;
         clocks = clocksFor(context, this.extensionsOf(underWay.row), DEFAULT_RESPONSE_TARGETS, receivedAt, dto.urgency, this.policy());
@@ -453,7 +456,7 @@ export class ReferralsService implements OnModuleInit {
       // be lost, a refused police referral at 3 a.m. may never be sent again, and the duty AMHP wants both in front of
       // them to decide whether this is one piece of work, not a referrer told to go away. Closing the duplicate (status
       // withdrawn, with reasons) stays the AMHP's decision.
-      const open = recordedNow ? undefined : await this.openReferralOf(m, person.id);
+      const open = recordedNow ? undefined : await this.openReferralOf(m, repeatOf ?? person.id);
       const isReferrer = seesReferralStatusOnly(actor.roles);
       // The referral is its referrer's to follow whatever other roles their account holds (an AMHP who refers too).
       const refers = refersOwnReferrals(actor.roles);
@@ -710,32 +713,36 @@ export class ReferralsService implements OnModuleInit {
   }
 
   /**
-   * POST /people/matches/{id}/resolve (managers): on `same-person` the pending person's referrals move to the
-   * recorded person, and their relationships (the referrer's among them) are granted on that person from now, not
-   * before; on `different-person` nothing moves. Audited with the match, in one transaction.
+   * POST /people/matches/{id}/resolve (managers): on `same-person` the pending person's referrals, and those of each
+   * intake folded into the match, move to the recorded person, and their relationships (the referrer's among them) are
+   * granted on that person from now, not before; on `different-person` nothing moves (each stays a person of its own). Audited with the match, in one transaction.
    */
   async resolveMatch(actor: Actor, id: string, outcome: 'same-person' | 'different-person'): Promise<PersonMatchDto> {
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
       const match = await this.people.settleMatch(m, actor, id, outcome);
       if (outcome === 'different-person') return match;
-      const [moved]: [Array<{ id: string }>, number] = await m.query(
-        `UPDATE referrals SET person_id = $2, version = version + 1 WHERE person_id = $1 RETURNING id`,
-        [match.pendingPerson.id, match.candidatePerson.id],
-      );
-      for (const r of moved) {
-        for (const source of RELATIONSHIP_SOURCES) await this.access.movePerson(m, source, r.id, match.candidatePerson.id, now);
-        await this.event(m, r.id, actor, 'person-matched', { matchId: id, fromPersonId: match.pendingPerson.id });
+      // The pending person's referrals, then each intake's folded into the match (the same caller's repeats of the
+      // number): every one follows the person it was made on to the recorded person.
+      for (const fromPersonId of matchedPersonIds(match)) {
+        const [moved]: [Array<{ id: string }>, number] = await m.query(
+          `UPDATE referrals SET person_id = $2, version = version + 1 WHERE person_id = $1 RETURNING id`,
+          [fromPersonId, match.candidatePerson.id],
+        );
+        for (const r of moved) {
+          for (const source of RELATIONSHIP_SOURCES) await this.access.movePerson(m, source, r.id, match.candidatePerson.id, now);
+          await this.event(m, r.id, actor, 'person-matched', { matchId: id, fromPersonId });
+        }
+        await this.audit.record(m, {
+          action: 'referral.person-matched',
+          resourceType: 'person-match',
+          resourceId: id,
+          subjectPersonId: match.candidatePerson.id,
+          details: { referralIds: moved.map((r) => r.id), fromPersonId },
+        });
       }
       // The s.29 applications that moved with the person (settleMatch) may extend a s.2 of theirs (NR-11, s.29(4)).
       await this.refreshNextDeadlinesOf(m, match.candidatePerson.id);
-      await this.audit.record(m, {
-        action: 'referral.person-matched',
-        resourceType: 'person-match',
-        resourceId: id,
-        subjectPersonId: match.candidatePerson.id,
-        details: { referralIds: moved.map((r) => r.id), fromPersonId: match.pendingPerson.id },
-      });
       return match;
     });
   }

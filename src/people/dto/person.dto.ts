@@ -320,6 +320,17 @@ export class PersonMatchQuery extends PageQuery {
   status?: (typeof PERSON_MATCH_FILTERS)[number];
 }
 
+/** An intake folded into a pending match: the same caller sent its NHS number again while it waited. */
+export class PersonMatchIntakeDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The person that intake recorded (kept without the number, as pendingPerson is; settled with the match).',
+  })
+  personId: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt: string;
+  @ApiProperty({ description: "Which of the match's attempts it was (the first, 1, is pendingPerson's intake)." }) attempt: number;
+}
+
 /**
  * A referral intake whose NHS number is recorded for another person, without that person's names and date of birth:
  * the referral is against `pendingPerson` (what the referrer sent) until a manager resolves the match.
@@ -338,6 +349,12 @@ export class PersonMatchDto {
   })
   attempts: number;
   @ApiProperty({ format: 'date-time', description: 'When the last of those intakes was made.' }) lastRequestedAt: string;
+  @ApiProperty({
+    type: [PersonMatchIntakeDto],
+    description:
+      'The repeated intakes (POST /people, referral intake) folded into this match after the first (pendingPerson), oldest first: each person they recorded is kept, and resolving the match settles each as it settles pendingPerson.',
+  })
+  intakes: PersonMatchIntakeDto[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) resolvedBy: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
   @ApiProperty() version: number;
