@@ -772,8 +772,17 @@ describe('people: recording, reading and finding the subjects of referrals (audi
           worker.id,
         ]),
       ).toEqual([{ actor_id: worker.id, action: 'person.match', outcome: 'failure' }]);
-      // Sent again and again, the hub's match is not made twice: it counts the attempts, each audited against the holder.
-      for (let v = 2; v <= 6; v++) await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber }, `"v${v}"`).expect(200);
+      // Sent again and again, the hub's match is not made twice: it counts the attempts, each audited against the holder;
+      // and nothing else a repeat sent is dropped: each change is written (the last postcode is the record's).
+      const postcodes = ['SW1A 2AA', 'EC1A 1BB', 'W1A 0AX', 'M1 1AE', 'B33 8TH'];
+      for (let v = 2; v <= 6; v++) {
+        const sent = { nhsNumber: holder.nhsNumber, postcode: postcodes[v - 2] };
+        const res = await as(worker).patch(`/people/${mine.id}`, sent, `"v${v}"`).expect(200);
+        expect(res.body).toMatchObject(sent);
+      }
+      expect(await t.sql(`SELECT postcode, nhs_number FROM persons WHERE id = $1`, [mine.id])).toEqual([
+        { postcode: 'B33 8TH', nhs_number: null },
+      ]);
       expect(await t.sql(`SELECT attempts FROM person_matches WHERE pending_person_id = $1 AND status = 'pending'`, [mine.id])).toEqual([
         { attempts: 6 },
       ]);
