@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { Actor } from '../src/auth/actor';
 import { Db } from '../src/database/db';
 import { PeopleService } from '../src/people/people.service';
@@ -413,6 +414,48 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         await as(manager).post(`/people/matches/${match.id}/resolve`, { outcome }).expect(409);
       });
     }
+
+    it("a repeat sent while a manager resolves the caller's match is not folded into the match just resolved: it waits in a pending match of its own, its record kept", async () => {
+      const recorded = await person();
+      const caller = await t.user(['referrer']);
+      const send = (familyName: string) =>
+        t.http.post('/people').set('authorization', caller.auth).send({ nhsNumber: recorded.nhsNumber, givenName: 'Anon', familyName });
+      const first = (await send('Race0').expect(201)).body;
+      const [open] = await t.sql<{ id: string }>(`SELECT id FROM person_matches WHERE pending_person_id = $1`, [first.id]);
+      // The manager's resolution holds the match's row (as POST /people/matches/{id}/resolve does) while the repeat arrives.
+      const holder = new Client({ connectionString: t.databaseUrl });
+      await holder.connect();
+      let repeat: Awaited<ReturnType<typeof send>>;
+      try {
+        await holder.query('BEGIN');
+        await holder.query(
+          `UPDATE person_matches SET status = 'different-person', resolved_by = $2, resolved_at = now(), version = version + 1 WHERE id = $1`,
+          [open.id, manager.id],
+        );
+        const sent = send('Race1').then((r) => r);
+        for (let i = 0; ; i++) {
+          const [{ waiting }] = (
+            await holder.query<{ waiting: number }>(
+              `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )
+          ).rows;
+          if (waiting) break;
+          if (i > 400) throw new Error('the repeat never waited on the match');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await holder.query('COMMIT');
+        repeat = await sent;
+      } finally {
+        await holder.end();
+      }
+      expect(repeat.status).toBe(201);
+      expect(await t.sql(`SELECT attempts FROM person_matches WHERE id = $1`, [open.id])).toEqual([{ attempts: 1 }]);
+      expect(await t.sql(`SELECT 1 FROM person_match_intakes WHERE match_id = $1`, [open.id])).toEqual([]);
+      const [mine] = (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+        (x: { requestedBy: string }) => x.requestedBy === caller.id,
+      );
+      expect(mine).toMatchObject({ pendingPerson: { id: repeat.body.id, familyName: 'Race1' }, attempts: 1, intakes: [] });
+    });
 
     it('auditors and admins cannot record people', async () => {
       for (const roles of [['auditor'], ['admin']] as const) {

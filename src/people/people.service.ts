@@ -100,18 +100,21 @@ type AttachedRow = PersonAccessRow & {
  * person is kept (without the number, as the match's pending person is) and linked to the open match as one of its
  * intakes, which counts one more attempt (`earlierPersonId` its pending person). So however often one account sends a
  * held number, the managers' queue holds one match for it, not one per request, and resolving it settles every intake
- * (the number's lock, taken by the first statement, makes the look for the open match and the write one step).
+ * (the number's lock, taken by the first statement, makes the look for the open match and the write one step). The
+ * fold is decided on the match's row as the update finds it: a manager resolving that match meanwhile (which takes no
+ * number lock) leaves it resolved, and the intake then gets a pending match of its own, never an intake of a match
+ * already settled (which would leave its person waiting on a match nobody will resolve again).
  */
 const ATTACH_NHS_NUMBER = `WITH holder AS (SELECT id, given_name, family_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth FROM persons WHERE nhs_number = $2),
-       open AS (SELECT pm.id, pm.pending_person_id, pm.attempts FROM person_matches pm JOIN holder ON holder.id = pm.candidate_person_id
+       open AS (SELECT pm.id, pm.pending_person_id FROM person_matches pm JOIN holder ON holder.id = pm.candidate_person_id
                  WHERE pm.nhs_number = $2 AND pm.requested_by = $3 AND pm.status = 'pending' ORDER BY pm.requested_at, pm.id LIMIT 1),
        attached AS (UPDATE persons SET nhs_number = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM holder) RETURNING id),
-       repeated AS (UPDATE person_matches pm SET attempts = pm.attempts + 1, last_requested_at = $4 FROM open WHERE pm.id = open.id
-                    RETURNING pm.id, pm.attempts, open.pending_person_id),
-       linked AS (INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt) SELECT open.id, $1, $4, open.attempts + 1 FROM open
+       repeated AS (UPDATE person_matches pm SET attempts = pm.attempts + 1, last_requested_at = $4 FROM open
+                     WHERE pm.id = open.id AND pm.status = 'pending' RETURNING pm.id, pm.attempts, open.pending_person_id),
+       linked AS (INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt) SELECT rp.id, $1, $4, rp.attempts FROM repeated rp
                   RETURNING person_id),
        matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
-                   SELECT $1, holder.id, $2, $3, $4, $4 FROM holder WHERE NOT EXISTS (SELECT 1 FROM open) RETURNING id, attempts)
+                   SELECT $1, holder.id, $2, $3, $4, $4 FROM holder WHERE NOT EXISTS (SELECT 1 FROM repeated) RETURNING id, attempts)
   SELECT h.id::text AS "holderId", coalesce(mt.id, rp.id)::text AS "matchId", rp.pending_person_id::text AS "earlierPersonId",
          coalesce(mt.attempts, rp.attempts) AS attempts, (SELECT count(*) FROM attached) + (SELECT count(*) FROM linked) AS written,
          h.given_name AS "givenName", h.family_name AS "familyName", h.date_of_birth AS "dateOfBirth",
