@@ -138,7 +138,8 @@ export class PersonMatchEntity {
 
   /**
    * How many intakes (or changes of the pending person) by `requestedBy` gave this NHS number while the match was
-   * waiting: a repeat is folded into the open match, never one more record and match in the queue.
+   * waiting: a repeat is folded into the open match (its record kept as one of the match's intakes), never one more
+   * match in the queue.
    */
   @Column('integer', { default: 1 })
   attempts: number;
