@@ -237,14 +237,18 @@ describe('audit log: append-only, hash-chained, same transaction (R3)', () => {
       const beside = new Client({ connectionString: t.databaseUrl });
       await beside.connect();
       let committing: Promise<unknown> | undefined;
+      let othersCommitSent: number | undefined;
       const commitOthers = setTimeout(() => {
+        othersCommitSent = Date.now();
         committing = Promise.all(holders.slice(1).map((c) => c.query('COMMIT')));
       }, 300);
       try {
         await beside.query('BEGIN');
         const started = Date.now();
         await append(beside, myLane);
-        expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+        // It waited for the others to commit: it was not written before their COMMIT was sent.
+        expect(othersCommitSent).toBeDefined();
+        expect(Date.now()).toBeGreaterThanOrEqual(othersCommitSent!);
         expect(await laneOf(beside)).not.toBe(myLane);
         expect(Date.now() - started).toBeLessThan(5000);
         await beside.query('COMMIT');
