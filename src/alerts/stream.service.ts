@@ -54,7 +54,14 @@ interface StreamClient {
   out: ServerResponse;
   /** Live events held back while the replay is written. */
   pending: StreamEvent[] | null;
+  /** Events written in the replay: not written again when this instance's poller reaches them. */
   replayed: Set<string>;
+  /**
+   * The newest event the client already has in hand, by replay or by a reset (which reloads everything up to it):
+   * nothing up to it is written again but, after a replay, an event the replay did not hold. Null once the poller has
+   * passed it.
+   */
+  coveredTo: { id: bigint; reset: boolean } | null;
   /** person.read answers, by person (answerHolds says when one is asked again). */
   persons: Map<string, PersonAnswer>;
   /** Writes are chained so that per-client person checks never reorder frames. */
@@ -349,9 +356,25 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     return facts;
   }
 
+  /**
+   * Whether the client already has the event `id` from its replay or reset. The poller of this instance may reach
+   * events the replay read (or a reset covered) only after the stream opened; once it passes the newest of them, the
+   * replay's record is let go. A reset covers every id up to it, a late commit among them too: the client reloads on
+   * the reset, after it was written, so what such a commit changed is in what it reloads.
+   */
+  private covered(c: StreamClient, id: string): boolean {
+    if (!c.coveredTo) return false;
+    if (BigInt(id) > c.coveredTo.id) {
+      c.coveredTo = null;
+      c.replayed.clear();
+      return false;
+    }
+    return c.coveredTo.reset || c.replayed.has(id);
+  }
+
   /** `late`: an event whose transaction committed after later ones had been read (a refusal given meanwhile may predate its grant). */
   private deliver(c: StreamClient, event: StreamEvent, facts: EventFacts, late = false): void {
-    if (c.closed || c.replayed.has(event.id) || !typeMatches(c.types, event.type)) return;
+    if (c.closed || !typeMatches(c.types, event.type) || this.covered(c, event.id)) return;
     const verdict = visibility(c.actor, event, facts);
     if (verdict.send === false) return;
     if (verdict.send === true) {
@@ -397,6 +420,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
       out,
       pending: options.lastEventId ? [] : null,
       replayed: new Set(),
+      coveredTo: null,
       persons: new Map(),
       chain: Promise.resolve(),
       closed: false,
@@ -431,7 +455,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
           client,
           `id: ${max.id}\nevent: reset\ndata: ${JSON.stringify({ type: 'reset', reason: 'too many missed events; reload', lastEventId: max.id })}\n\n`,
         );
-        for (const r of rows) client.replayed.add(r.id);
+        client.coveredTo = { id: BigInt(max.id), reset: true };
         client.pending = (client.pending ?? []).filter((e) => BigInt(e.id) > BigInt(max.id));
       } else {
         for (const r of rows) {
@@ -440,6 +464,7 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
           this.deliver(client, event, await this.factsOf(event));
           client.replayed.add(event.id);
         }
+        if (rows.length) client.coveredTo = { id: BigInt(rows[rows.length - 1].id), reset: false };
       }
     } catch (err) {
       this.log.warn(`replay failed: ${(err as Error).message}`);
@@ -447,8 +472,6 @@ export class StreamService implements OnApplicationBootstrap, BeforeApplicationS
     const held = client.pending ?? [];
     client.pending = null;
     for (const event of held) this.deliver(client, event, await this.factsOf(event));
-    // Replayed ids only matter against events raised during the replay.
-    client.chain = client.chain.then(() => client.replayed.clear());
   }
 
   private write(c: StreamClient, chunk: string): void {
