@@ -97,13 +97,14 @@ describe('the duty phone at night with no signal', () => {
 
   it('a page about her job on the Notifications screen links to the job, named', async () => {
     // What the service's clock job raises when a clock of her job passes its warning (its row, as the job writes it).
-    await t.sql(
+    // (Her job's clocks already at their warning when she accepted it paged her then: this one is the page looked at.)
+    const [{ id }] = await t.sql<{ id: string }>(
       `INSERT INTO pages (kind, recipient_user_id, chain_key, step, referral_id, subject_type, subject_id, urgency, created_at, push_state)
-       VALUES ('clock-warning', $1, $2, 0, $3::uuid, 'referral', $3::text, 'normal', $4, 'no-device')`,
+       VALUES ('clock-warning', $1, $2, 0, $3::uuid, 'referral', $3::text, 'normal', $4, 'no-device') RETURNING id`,
       [grace.id, `clock:${referralId}:COP-09:60`, referralId, t.clock.now()],
     );
     await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Notifications', exact: true }).click();
-    const item = page.locator('.app-page', { hasText: 'time limit' });
+    const item = page.locator(`.app-page[data-page="${id}"]`, { hasText: 'time limit' });
     await item.waitFor();
     const link = item.getByRole('link', { name: /^Open the job: Robin Wren, REF-/ });
     await link.waitFor();
