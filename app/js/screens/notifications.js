@@ -53,7 +53,7 @@ const CLOSED_WORDS = {
   allocated: 'No longer waits for you: a manager allocated this job, so the offer is closed.',
   'referral-ended': 'No longer waits for you: the referral ended (withdrawn, closed or transferred).',
   'amhp-not-eligible': 'No longer waits for you: the offer was withdrawn, as you may not act as an AMHP now.',
-  reallocated: 'No longer waits for you: this job is no longer allocated to you.',
+  reallocated: 'No longer waits for you: the job was reallocated, and whoever holds it now is warned about its time limits.',
 };
 const closedWords = (item) => (item.closedReason ? CLOSED_WORDS[item.closedReason] || 'No longer waits for you.' : null);
 
