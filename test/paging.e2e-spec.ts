@@ -659,6 +659,31 @@ describe('paging: pages that wake the right person, and the escalation chain', (
           [sue.id, 1],
         ]);
     });
+
+    it("a job that waited unallocated: once allocated, the managers' clock pages are closed, and the AMHP's own page is passed on up the chain if she leaves it", async () => {
+      t.clock.set('2026-11-21T23:02:00Z');
+      const r = await referral('Jetty');
+      // Nobody holds it: the clock job pages the manager on call, the chain's last step.
+      await at('2026-11-21T23:03:00Z');
+      const managers = await t.sql<{ id: string }>(
+        `SELECT id FROM pages WHERE referral_id = $1 AND chain_key LIKE 'clock:%' AND step = 3 AND acknowledged_at IS NULL`,
+        [r.id],
+      );
+      expect(managers.length).toBeGreaterThan(0);
+      t.clock.set('2026-11-21T23:04:00Z');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      expect(
+        await t.sql(`SELECT DISTINCT acknowledged_via, closed_reason FROM pages WHERE id = ANY($1::uuid[])`, [managers.map((p) => p.id)]),
+      ).toEqual([{ acknowledged_via: 'system', closed_reason: 'allocated' }]);
+      expect((await waitingClockPages(amir, r.id)).length).toBeGreaterThan(0);
+      // Left by Amir, his page is passed on: the managers' earlier pages do not make the chain look finished.
+      await at('2026-11-21T23:20:00Z');
+      for (const [, pages] of await chains(r.id)) {
+        const after = pages.slice(pages.findIndex(([id, step]) => id === amir.id && step === 0) + 1);
+        expect(after.length).toBeGreaterThan(0);
+        for (const [id, step] of after) expect([id === amir.id, step > 0]).toEqual([false, true]);
+      }
+    });
   });
 
   describe('expired subscriptions and the handover', () => {

@@ -109,6 +109,21 @@ const CHAIN_ANSWERED = `(bool_or(p.acknowledged_at IS NOT NULL AND p.closed_reas
        AND NOT EXISTS (SELECT 1 FROM pages n WHERE n.chain_key = p.chain_key AND n.step = 0 AND n.created_at > p.created_at))
      OR bool_and(p.acknowledged_at IS NOT NULL))`;
 
+/**
+ * The pages of a chain's current round: from its newest step 0 on. A job that comes to an AMHP starts its clock chains
+ * afresh at her step 0; the steps paged before (the managers', while nobody held it; a colleague's, for the AMHP who
+ * had it) neither end the chain as if at its last step nor keep anyone from being paged in the new round.
+ */
+const IN_ROUND = `p.created_at >= coalesce((SELECT max(z.created_at) FROM pages z WHERE z.chain_key = p.chain_key AND z.step = 0), '-infinity'::timestamptz)`;
+
+/**
+ * Everyone paged in a chain's current round, and every AMHP who held the job in an earlier one (its step 0): the
+ * escalation never pages the same person twice in a round, nor passes the page back to an AMHP the job was taken from.
+ */
+const roundRecipients = (chainKey: string) =>
+  `ARRAY(SELECT DISTINCT z.recipient_user_id::text FROM pages z WHERE z.chain_key = ${chainKey}
+          AND (z.step = 0 OR z.created_at >= (SELECT max(y.created_at) FROM pages y WHERE y.chain_key = ${chainKey} AND y.step = 0)))`;
+
 /** A page's columns and its recipient's name (the shared user_directory view: staff, not the people served). */
 const PAGE_SELECT = `SELECT p.*, u.display_name AS recipient_name FROM pages p JOIN user_directory u ON u.id = p.recipient_user_id`;
 
@@ -276,8 +291,8 @@ export class PagesService {
     }> = await m.query(
       `SELECT chain_key AS "chainKey", (array_agg(referral_id))[1] AS "referralId", max(step)::int AS step,
                 max(created_at) AS "lastPagedAt",
-                ${CHAIN_ANSWERED} AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
-           FROM pages p WHERE chain_key LIKE $1 || '%'
+                ${CHAIN_ANSWERED} AS acknowledged, ${roundRecipients('p.chain_key')} AS recipients
+           FROM pages p WHERE chain_key LIKE $1 || '%' AND ${IN_ROUND}
           GROUP BY chain_key
          HAVING max(step) < 3 AND max(created_at) <= $2`,
       [prefix, pagedBefore],
@@ -290,8 +305,8 @@ export class PagesService {
     const [row]: Array<{ referralId: string | null; step: number; lastPagedAt: Date; acknowledged: boolean; recipients: string[] }> =
       await m.query(
         `SELECT (array_agg(referral_id))[1] AS "referralId", max(step)::int AS step, max(created_at) AS "lastPagedAt",
-              ${CHAIN_ANSWERED} AS acknowledged, array_agg(DISTINCT recipient_user_id::text) AS recipients
-         FROM pages p WHERE chain_key = $1 HAVING count(*) > 0`,
+              ${CHAIN_ANSWERED} AS acknowledged, ${roundRecipients('$1')} AS recipients
+         FROM pages p WHERE chain_key = $1 AND ${IN_ROUND} HAVING count(*) > 0`,
         [chainKey],
       );
     return row ? { chainKey, ...row, lastPagedAt: new Date(row.lastPagedAt) } : null;

@@ -2162,6 +2162,10 @@ export class ReferralsService implements OnModuleInit {
     // hers to answer from this moment (MHA 1983 s.13(1): the case is hers to consider), so she is warned and paged
     // about them at once, not at the clock job's next run (the same warnings, keyed per person and stage: it does not
     // page her again).
+    // The clock pages and warnings that went to the managers (or anyone else) while nobody held it are answered: the job
+    // is hers now, and her own pages start the chains afresh (chainsDue counts a chain's steps from its newest step 0).
+    await this.pages.closeFor(m, r.id, 'clock', 'allocated');
+    await this.notifications.close(m, { subjectId: r.id, dedupPrefix: `clock:${r.id}:`, userId: null }, 'allocated');
     await this.clockAlerts.raise(m, { id: r.id, reference: r.reference, allocatedUserId: userId, clocks: warnedClocks(this.view(r)) }, now);
     await this.audit.record(m, {
       action: 'referral.allocate',

@@ -50,7 +50,7 @@ const VIA_WORDS = { app: 'in the app', notification: 'from the notification', ga
  */
 const CLOSED_WORDS = {
   'accepted-by-another': 'No longer waits for you: another AMHP accepted this job, and nothing more is needed from you.',
-  allocated: 'No longer waits for you: a manager allocated this job, so the offer is closed.',
+  allocated: 'No longer waits for you: the job was allocated to an AMHP, so nothing more is needed from you.',
   'referral-ended': 'No longer waits for you: the referral ended (withdrawn, closed or transferred).',
   'amhp-not-eligible': 'No longer waits for you: the offer was withdrawn, as you may not act as an AMHP now.',
   reallocated: 'No longer waits for you: the job was reallocated, and whoever holds it now is warned about its time limits.',
