@@ -66,6 +66,8 @@ export class PushSender {
   /** Tests may replace the DNS resolver of the SSRF guard. */
   resolver: Resolver | undefined;
   private running = false;
+  /** The pass running now, or done (deliverDue). */
+  private passes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -88,8 +90,18 @@ export class PushSender {
     }
   }
 
-  /** Sends the due pages; the number attempted. */
-  async deliverDue(now: Date = this.clock.now()): Promise<number> {
+  /**
+   * Sends the due pages; the number attempted. One pass at a time in this instance: a pass asked for while another
+   * runs (the 5-second tick, the clock job's) starts when it ends, so the caller sees the pages that pass leased as
+   * sent or failed, not still waiting. Other instances take other pages (SKIP LOCKED).
+   */
+  deliverDue(now?: Date): Promise<number> {
+    const pass = this.passes.then(() => this.deliverPass(now ?? this.clock.now()));
+    this.passes = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async deliverPass(now: Date): Promise<number> {
     const due: DuePage[] = await this.db.transaction(async (m) => {
       const rows: DuePage[] = await m.query(
         `SELECT p.id, p.kind, p.step, p.chain_key AS "chainKey", p.urgency, p.recipient_user_id AS "recipientUserId", p.referral_id AS "referralId",
