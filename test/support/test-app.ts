@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -13,6 +13,8 @@ import { createApp } from '../../src/bootstrap';
 import { ManualClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/app-config';
 import { databaseUrlWithName } from '../../src/database/embedded-postgres';
+import type { HistoryOptions } from '../../src/seed/demo-history';
+import { DemoSeed } from '../../src/seed/demo-seed';
 import { checkOutboxEvents } from './outbox-check';
 import { watchRuleIds } from './rule-ids';
 
@@ -42,10 +44,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh database cloned from the migrated template, for one test file. */
-export async function createTestDatabase(): Promise<string> {
+/** A fresh database for one test file: a copy of the migrated template, or of `template` (a seeded copy of it). */
+export async function createTestDatabase(template = process.env.AMHP_TEST_TEMPLATE): Promise<string> {
   const server = process.env.AMHP_TEST_SERVER_URL;
-  const template = process.env.AMHP_TEST_TEMPLATE;
   if (!server || !template) throw new Error('test/support/global-setup.ts did not run');
   const name = `amhp_t_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: databaseUrlWithName(server, 'postgres') });
@@ -56,6 +57,53 @@ export async function createTestDatabase(): Promise<string> {
     await admin.end();
   }
   return databaseUrlWithName(server, name);
+}
+
+/** The demo hub a test file starts on: seeded as at the file's `now`, with `history` (false for none). */
+export interface DemoOptions {
+  history: HistoryOptions | false;
+}
+
+/**
+ * The name of a database holding the migrated template with the demo hub seeded as at `now` (DemoSeed.seedIfEmpty,
+ * on an app with `env`), built by the first file of the run that asks for it and kept for the rest: the files that
+ * seed the same demo at the same instant with the same settings copy it (createTestDatabase) instead of each seeding
+ * their own. Its name is a hash of those parameters, so a file with other ones gets a database of its own. A session
+ * lock on the server makes the others wait while one builds it; it is built under another name and renamed when
+ * whole, so a build that failed or was killed is never copied. Dropped with the run's other amhp_t_* databases.
+ */
+async function demoTemplate(now: string, env: Record<string, string>, demo: DemoOptions): Promise<string> {
+  const server = process.env.AMHP_TEST_SERVER_URL;
+  const migrated = process.env.AMHP_TEST_TEMPLATE;
+  if (!server || !migrated) throw new Error('test/support/global-setup.ts did not run');
+  const key = JSON.stringify({ now: new Date(now).toISOString(), env: Object.entries(env).sort(), history: demo.history });
+  const name = `amhp_t_demo_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  const building = `${name}_building`;
+  const admin = new Client({ connectionString: databaseUrlWithName(server, 'postgres') });
+  await admin.connect();
+  try {
+    // Held until this connection ends: a file that asks while another builds waits for it, then copies what it built.
+    await admin.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [name]);
+    if ((await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount) return name;
+    await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${building} TEMPLATE ${migrated}`);
+    try {
+      const seeder = await createTestApp({ now, env, databaseUrl: databaseUrlWithName(server, building) });
+      try {
+        if (!(await seeder.app.get(DemoSeed).seedIfEmpty({ history: demo.history })))
+          throw new Error(`the demo seed found users in ${building}`);
+      } finally {
+        await seeder.close();
+      }
+      await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    } catch (err) {
+      await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      throw err;
+    }
+    return name;
+  } finally {
+    await admin.end();
+  }
 }
 
 export async function dropTestDatabase(url: string): Promise<void> {
@@ -69,15 +117,29 @@ export async function dropTestDatabase(url: string): Promise<void> {
   }
 }
 
-/** Boots the real application (the same createApp as `npm start`) on a fresh database. */
+/**
+ * Boots the real application (the same createApp as `npm start`) on a fresh database. With `demo`, the database
+ * starts with the demo hub seeded as at `now`, as DemoSeed.seedIfEmpty(demo) would leave it: a copy of one built
+ * once per run for those parameters (demoTemplate).
+ */
 export async function createTestApp(
-  options: { env?: Record<string, string>; now?: string; imports?: AppOptions['imports']; databaseUrl?: string; listen?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    now?: string;
+    imports?: AppOptions['imports'];
+    databaseUrl?: string;
+    listen?: boolean;
+    demo?: DemoOptions;
+  } = {},
 ): Promise<TestApp> {
-  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const now = options.now ?? '2026-11-21T10:00:00.000Z';
+  if (options.demo && options.databaseUrl) throw new Error('createTestApp: demo makes a database of its own; give no databaseUrl');
+  const databaseUrl =
+    options.databaseUrl ?? (await createTestDatabase(options.demo ? await demoTemplate(now, options.env ?? {}, options.demo) : undefined));
   // Worker threads (reports, audit walks, the planner) at the API's priority: the suite runs two files at once on two
   // cores, where a lowered thread only waits longer; PLANNER_NICE's own effect is the planner bench's to show.
   const config = loadConfig({ NODE_ENV: 'test', PLANNER_NICE: '0', ...options.env });
-  const clock = new ManualClock(new Date(options.now ?? '2026-11-21T10:00:00.000Z'));
+  const clock = new ManualClock(new Date(now));
   const app = await createApp({ config, databaseUrl, clock, schedule: false, imports: options.imports });
   const ds = app.get(DataSource);
   // Every rule id a response carries must be in the law's catalogue (GET /rules): see rule-ids.ts.
