@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
+import { DEMO_PASSWORD } from '../../src/seed/demo-seed';
 import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
 import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TEST_PASSWORD, TestApp } from '../support/test-app';
@@ -27,8 +27,7 @@ describe('the hub’s other screens on a phone', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true });
-    await t.app.get(DemoSeed).seedIfEmpty({ history: false });
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true, demo: { history: false } });
     manager = await demoBearer(t, 'manager@demo.amhp-hub.local');
   }, 240_000); // the demo hub takes a while to seed on a busy machine
   afterAll(async () => {

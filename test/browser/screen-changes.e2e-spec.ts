@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, DemoSeed } from '../../src/seed/demo-seed';
+import { DEMO_PASSWORD } from '../../src/seed/demo-seed';
 import { amhpOnDuty, demoBearer, demoReferral } from '../support/demo-fixtures';
 import { accepted } from '../support/referral-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -30,8 +30,7 @@ describe('the duty AMHP’s app when the screen changes', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true });
-    await t.app.get(DemoSeed).seedIfEmpty({ history: false });
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true, demo: { history: false } });
     const manager = await demoBearer(t, 'manager@demo.amhp-hub.local');
     amhp = await amhpOnDuty(t, manager);
     const queue = (await t.http.get('/referrals').set('authorization', manager).expect(200)).body.items;
