@@ -1632,16 +1632,8 @@ export class AssessmentsService implements OnModuleInit {
         zone: this.config.timeZone,
       });
       if (!judged.ok) throw new UnprocessableProblem(judged.message, judged.code, { field: judged.field, rule: judged.rule });
-      if (dto.kind !== 'recommendation-replaced') {
-        const cures = amendmentCures(dto.kind, check.findings, dto.cures ?? []);
-        if (!cures.ok) throw new UnprocessableProblem(cures.message, cures.code, { field: cures.field, rule: cures.rule });
-      } else if (dto.cures !== undefined) {
-        throw new UnprocessableProblem(
-          'A replacement cures what the application, judged on the fresh recommendation, is no longer found wanting in: give no cures.',
-          'cures-not-for-replacement',
-          { field: 'cures', rule: 'APP-16' satisfies RuleId },
-        );
-      }
+      const cures = amendmentCures(dto.kind, check.findings, dto.cures);
+      if (!cures.ok) throw new UnprocessableProblem(cures.message, cures.code, { field: cures.field, rule: cures.rule });
       const rectification = {
         kind: dto.kind,
         at: at.toISOString(),

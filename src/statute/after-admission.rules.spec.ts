@@ -1,6 +1,7 @@
 import type { Finding } from './clocks';
 import {
   amendmentCures,
+  type RectificationKind,
   judgeDetentionEnd,
   judgeRectification,
   rectificationPeriod,
@@ -246,13 +247,16 @@ const f = (rule: RuleId, code: string, message = `${code} message`): Finding => 
 
 describe('amendmentCures (APP-16: s.15(1) cures defects of form only)', () => {
   const findings = [f('APP-03', 'hospital-site-missing'), f('MED-04', 'no-acquaintance-reason'), f('MED-03', 'no-s12-approved-doctor')];
-  it.each<[string, 'application-amended' | 'recommendation-amended', string[], string | null]>([
+  it.each<[string, RectificationKind, string[] | undefined, string | null]>([
     ['the hospital named on the application', 'application-amended', ['hospital-site-missing'], null],
     ["a recommendation's acquaintance statement", 'recommendation-amended', ['no-acquaintance-reason'], null],
     ['the hospital, by amending a recommendation', 'recommendation-amended', ['hospital-site-missing'], 'not-curable-by-amendment'],
     ["a doctor's missing s.12 approval", 'recommendation-amended', ['no-s12-approved-doctor'], 'not-curable-by-amendment'],
     ['a code the checks do not show', 'application-amended', ['made-up'], 'not-a-finding'],
     ['nothing named', 'application-amended', [], 'cures-required'],
+    ['no list at all', 'recommendation-amended', undefined, 'cures-required'],
+    ['a replacement, which names nothing', 'recommendation-replaced', undefined, null],
+    ['a replacement naming what it cures', 'recommendation-replaced', ['no-s12-approved-doctor'], 'cures-not-for-replacement'],
   ])('%s', (_case, kind, codes, refusal) => {
     const judged = amendmentCures(kind, findings, codes);
     expect(judged.ok ? null : judged.code).toBe(refusal);

@@ -343,15 +343,26 @@ export const AMENDABLE_RULES: Readonly<Record<Exclude<RectificationKind, 'recomm
 };
 
 /**
- * APP-16: the finding codes an amendment says it cured, each a finding of the checks as they stand that a form of
- * its kind can cure (AMENDABLE_RULES); otherwise the refusal naming `cures`.
+ * APP-16: the finding codes a rectification says it cured. An amendment names each, a finding of the checks as they
+ * stand that a form of its kind can cure (AMENDABLE_RULES). A replacement names none: it cures what the application,
+ * judged on the fresh recommendation, is no longer found wanting in (rectifiedFindings). Otherwise the refusal naming
+ * `cures`.
  */
 export function amendmentCures(
-  kind: Exclude<RectificationKind, 'recommendation-replaced'>,
+  kind: RectificationKind,
   findings: readonly Finding[],
-  codes: readonly string[],
+  codes: readonly string[] | undefined,
 ): { ok: true } | RecordRefusal {
-  if (!codes.length)
+  if (kind === 'recommendation-replaced')
+    return codes === undefined
+      ? { ok: true }
+      : refuse(
+          'APP-16',
+          'cures',
+          'cures-not-for-replacement',
+          'A replacement cures what the application, judged on the fresh recommendation, is no longer found wanting in: give no cures.',
+        );
+  if (!codes?.length)
     return refuse('APP-16', 'cures', 'cures-required', 'Name the findings of the checks the amendment put right (cures: their codes).');
   for (const code of codes) {
     const found = findings.filter((f) => f.code === code);
