@@ -48,7 +48,9 @@ import {
   formatLocal,
   hoursAfter,
   S4_DETENTION_HOURS,
+  endNotKnown,
   s2End,
+  s2InForce,
   type Finding,
 } from '../statute/clocks';
 import {
@@ -1541,7 +1543,7 @@ export class AssessmentsService implements OnModuleInit {
         section,
         s4NotConverted: s4 && !becameS2,
         admittedAt,
-        s2: s2 && { end: s2.end, open: s2.extension.kind === 'pending' || s2.extension.kind === 'end-unknown' },
+        s2: s2 && { end: s2.end, open: endNotKnown(s2.extension) },
         kind: dto.kind,
         at,
         by: dto.by ?? null,
@@ -2374,8 +2376,7 @@ export class AssessmentsService implements OnModuleInit {
     if (!s2) return null;
     const admittedAt = new Date(last.admitted_at);
     const judged = s2End(admittedAt, displacements, this.config.timeZone);
-    const open = judged.extension.kind === 'pending' || judged.extension.kind === 'end-unknown';
-    return open || at.getTime() < judged.end.getTime() ? { admittedAt, from: 'record', assessmentId: last.id } : null;
+    return s2InForce(judged, at) ? { admittedAt, from: 'record', assessmentId: last.id } : null;
   }
 
   /** 422 unless the workflow's gate lets the outcome through (assessment.rules.ts). */

@@ -19,7 +19,9 @@ import {
   formatLocal,
   hoursAfter,
   S2_DAYS,
+  endNotKnown,
   s2End,
+  s2InForce,
   S29_ORDER_FURTHER_DAYS,
   type Finding,
   type Instant,
@@ -1179,7 +1181,7 @@ export function detentionRemaining(at: Instant, detentions: DetentionsInForce, z
   if (detentions.detainedUnderS2) {
     const judged = s2End(detentions.detainedUnderS2.admittedAt, detentions.displacementApplications ?? [], zone);
     rule = 'APP-17';
-    if (judged.extension.kind === 'pending' || judged.extension.kind === 'end-unknown')
+    if (endNotKnown(judged.extension))
       extended = `extended by the s.29 application filed at ${formatLocal(judged.extension.by.filedAt, zone)} (NR-11, s.29(4)) until the court disposes of it, so it had no end date`;
     else endsAt = judged.end;
   } else if (detentions.holdingPower) {
@@ -2137,8 +2139,8 @@ function describeContacts(ctx: Ctx, contacts: readonly ContactFacts[], from: Iso
 function checkS2NotRenewed(ctx: Ctx, app: ApplicationFacts, s2: NonNullable<ApplicationFacts['detainedUnderS2']>): void {
   if (app.signedAt.getTime() < s2.admittedAt.getTime()) return;
   const judged = s2End(s2.admittedAt, app.displacementApplications, ctx.zone);
-  const open = judged.extension.kind === 'pending' || judged.extension.kind === 'end-unknown';
-  if (!open && app.signedAt.getTime() >= judged.end.getTime()) return;
+  if (!s2InForce(judged, app.signedAt)) return;
+  const open = endNotKnown(judged.extension);
   const fromRecord = s2.from === 'record';
   const what = app.section === 's4' ? 'an emergency application under s.4' : 'a further s.2 application';
   const runs = open

@@ -12,6 +12,7 @@ import {
   type DisplacementApplicationFacts,
   displacementsKnownAt,
   s2End,
+  s2InForce,
   s5_2Start,
   CLOCK_SKEW_MS,
   DEFAULT_CLOCK_POLICY,
@@ -878,6 +879,18 @@ describe('s2End (APP-17, NR-11, s.29(4)): one judgement of when a s.2 ends, for 
     expect(judged.extension.kind).toBe(kind);
     expect(judged.end.toISOString()).toBe(end);
     expect(judged.unextendedEnd.toISOString()).toBe('2026-12-05T00:00:00.000Z');
+  });
+
+  it.each([
+    ['none recorded, the last minute of Fri 4 Dec', [], '2026-12-04T23:59:00Z', true],
+    ['none recorded, midnight at the end of Fri 4 Dec', [], '2026-12-05T00:00:00Z', false],
+    ['pending: in force however late', [app('2026-12-03T10:00:00Z')], '2027-03-01T00:00:00Z', true],
+    ['decided, day not recorded: in force (its end unknown)', [app('2026-12-03T10:00:00Z', 'withdrawn')], '2027-03-01T00:00:00Z', true],
+    ['refused Wed 9 Dec: in force on 9 Dec', [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')], '2026-12-09T20:00:00Z', true],
+    ['refused Wed 9 Dec: ended on 10 Dec', [app('2026-12-03T10:00:00Z', 'refused', '2026-12-09')], '2026-12-10T00:00:00Z', false],
+  ] as const)('in force (s2InForce): %s', (_name, apps, at, inForce) => {
+    const judged = s2End(admitted, apps, 'Europe/London');
+    expect(s2InForce(judged, new Date(at))).toBe(inForce);
   });
 
   it('the already-s2 clock stops at the filing while the application is pending, and ends at the extended end once decided', () => {

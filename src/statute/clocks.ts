@@ -797,6 +797,16 @@ export type S2Extension =
   | { kind: 'decided'; by: DisplacementApplicationFacts; lastDay: IsoDate; end: Instant };
 
 /** APP-17 with NR-11: when a s.2 ends, from its admission and the s.29 applications on ground (c) or (d). */
+/** A s.2 with no end date yet (NR-11, s.29(4)): a displacement application made during it is undecided, or its decision's day is not recorded. */
+export function endNotKnown(extension: S2Extension): extension is Extract<S2Extension, { kind: 'pending' | 'end-unknown' }> {
+  return extension.kind === 'pending' || extension.kind === 'end-unknown';
+}
+
+/** APP-17 (s.2(4)): whether the s.2 judged (s2End) is in force at `at`: its end not yet known, or not yet reached. */
+export function s2InForce(judged: Pick<S2End, 'end' | 'extension'>, at: Instant): boolean {
+  return endNotKnown(judged.extension) || at.getTime() < judged.end.getTime();
+}
+
 export interface S2End {
   admissionDay: IsoDate;
   /** The 28th day (C4) and the instant the unextended s.2 lapses (the end of that day). */
@@ -1355,7 +1365,7 @@ export function intakeFindings(
     if (clock.id === 'COP-09' || clock.provisional) continue;
     if (context.kind === 'already-s2' && clock.id === 'APP-17') {
       const { extension } = s2End(context.admittedAt, known, zone);
-      if (extension.kind === 'pending' || extension.kind === 'end-unknown') continue;
+      if (endNotKnown(extension)) continue;
     }
     if (clock.deadline.getTime() <= receivedAt.getTime()) {
       const hint = clock.id === 'POL-07' || clock.id === 'POL-04' ? ' unless a s.136B extension was authorised before then' : '';
@@ -1700,7 +1710,7 @@ export function clockStop(clock: Clock, facts: StopFacts, zone: string = DEFAULT
       // recorded), the s.2 has no end date: the clock stops at the filing, met, and runs again to the extended end
       // (clocksFor) once the court's decision is recorded.
       const { extension } = s2End(clock.anchor, facts.displacementApplications ?? [], zone);
-      if (extension.kind === 'pending' || extension.kind === 'end-unknown')
+      if (endNotKnown(extension))
         add(
           extension.by.filedAt,
           'NR-11',
