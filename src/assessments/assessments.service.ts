@@ -237,6 +237,11 @@ function storedApplication(a: Pick<AssessmentEntity, 'outcomeKind' | 'outcome'>)
   return a.outcomeKind === 'application' ? (o?.application ?? null) : null;
 }
 
+/** APP-11: a s.4 application that became a s.2 (converted, or judged to convert at `s4ConvertsAt`). */
+function s4BecameS2(a: Pick<AssessmentEntity, 'section' | 's4ConvertsAt'>, stored: MadeApplication): boolean {
+  return stored.section === 's4' && (a.section === 's2' || !!a.s4ConvertsAt);
+}
+
 /** APP-22: the end of the detention recorded on a stored application (POST detention-end), as the rules take it. */
 function detentionEndedOf(s: Record<string, unknown>): ApplicationFacts['detentionEnded'] {
   const e = s.detentionEnded as { kind: DetentionEndKind; at: string; by?: Discharger | null } | undefined;
@@ -1529,7 +1534,7 @@ export class AssessmentsService implements OnModuleInit {
       const zone = this.config.timeZone;
       // A s.4 that became a s.2 (APP-11: converted, or judged to convert) is a s.2 from the s.4 admission.
       const s4 = stored.section === 's4';
-      const becameS2 = s4 && (a.section === 's2' || !!a.s4ConvertsAt);
+      const becameS2 = s4BecameS2(a, stored);
       const section: Section = becameS2 ? 's2' : stored.section;
       // Admitted after the authority to convey ended (APP-13/14), the patient was never detained under it.
       const admittedAt =
@@ -1607,7 +1612,7 @@ export class AssessmentsService implements OnModuleInit {
       const application = await this.completeApplication(m, a, referral, this.applicationFromStored(stored));
       const { facts, check } = await this.evaluate(m, a, application, { referral });
       const window = conveyanceWindow(facts);
-      const becameS2 = stored.section === 's4' && (a.section === 's2' || !!a.s4ConvertsAt);
+      const becameS2 = s4BecameS2(a, stored);
       const recs: Array<Pick<RecommendationRow, 'id' | 'section' | 'withdrawn_at' | 'signed_at'>> = await m.query(
         'SELECT id, section, withdrawn_at, signed_at FROM medical_recommendations WHERE assessment_id = $1',
         [id],
