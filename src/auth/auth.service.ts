@@ -42,8 +42,10 @@ export class AuthService {
     const ok = await verifyPassword(dto.password, user?.passwordHash ?? null);
     // An address another active account's looks like (emailLookAlikeKey: accounts made before such addresses were
     // refused) names nobody for certain: refused rather than one picked, until an admin disables the one that should
-    // not be there (GET /users/look-alikes). The answer is the same as for a wrong password; the audit says why.
-    const lookAlikes = user?.active ? await this.users.lookingLike(this.db.manager, email, { activeOnly: true, exceptId: user.id }) : [];
+    // not be there (GET /users/look-alikes). The answer is the same as for a wrong password; the audit says why. Looked
+    // for only once the password is right, so that a wrong guess costs the same whether or not the address is held.
+    const lookAlikes =
+      ok && user?.active ? await this.users.lookingLike(this.db.manager, email, { activeOnly: true, exceptId: user.id }) : [];
     if (!ok || !user || !user.active || lookAlikes.length) {
       // The attempt is already counted as a failure: only the audit is left to write.
       await this.db.transaction((m) =>
