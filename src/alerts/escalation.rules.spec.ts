@@ -1,4 +1,4 @@
-import { clockChainKey, clockStage, DutyPicture, remainingSteps } from './escalation.rules';
+import { clockChainKey, clockOfChain, clockStage, DutyPicture, remainingSteps } from './escalation.rules';
 
 const duty = (over: Partial<DutyPicture> = {}): DutyPicture => ({
   amhps: [
@@ -90,7 +90,14 @@ describe('the stage of a clock for its warnings (DUTY-01)', () => {
     expect(clockStage(deadline, new Date(now), leads)).toBe(expected);
   });
 
-  it('keys a chain by referral, clock and stage', () => {
+  it('keys a chain by referral, clock and stage, and reads them back', () => {
     expect(clockChainKey('r1', 'POL-07', '60')).toBe('clock:r1:POL-07:60');
+    expect(clockOfChain(clockChainKey('0f9d5a4e-1c2b-4e7a-9d3f-6a5b4c3d2e1f', 'LOCAL-RESPONSE', 'breach'))).toEqual({
+      referralId: '0f9d5a4e-1c2b-4e7a-9d3f-6a5b4c3d2e1f',
+      clockId: 'LOCAL-RESPONSE',
+      stage: 'breach',
+    });
+    expect(clockOfChain('offer:r1')).toBeNull();
+    expect(clockOfChain('clock:r1:POL-07')).toBeNull();
   });
 });

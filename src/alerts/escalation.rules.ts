@@ -67,3 +67,10 @@ export function clockStage(deadline: Date, now: Date, leadsMinutes: readonly num
 export function clockChainKey(referralId: string, clockId: string, stage: string): string {
   return `clock:${referralId}:${clockId}:${stage}`;
 }
+
+/** The referral, clock and stage a clock chain's key names (clockChainKey read back); null for any other key. */
+export function clockOfChain(key: string): { referralId: string; clockId: string; stage: string } | null {
+  const parts = key.split(':');
+  if (parts.length !== 4 || parts[0] !== 'clock' || parts.some((p) => !p)) return null;
+  return { referralId: parts[1], clockId: parts[2], stage: parts[3] };
+}

@@ -15,7 +15,7 @@ import { ApprovalsService } from '../workforce/approvals.service';
 import { PractitionersService } from '../workforce/practitioners.service';
 import { TrainingService } from '../workforce/training.service';
 import type { Actor } from '../auth/actor';
-import { DutyPicture, LAST_STEP, remainingSteps } from './escalation.rules';
+import { clockOfChain, DutyPicture, LAST_STEP, remainingSteps } from './escalation.rules';
 import { ClockAlerts } from './clock-alerts.service';
 import { JobRunner } from './job-runner.service';
 import { NotificationsService } from './notifications.service';
@@ -140,12 +140,11 @@ export class AlertJobs implements OnModuleInit {
     for (const chain of chains) {
       const referral = open.get(chain.referralId!);
       if (!referral) continue;
-      // The clock this chain warns about (`clock:<referral>:<clock>:<stage>`): a warning stops with the clock (the
-      // assessment began in time); a breach is still owed an answer while the referral is open.
-      const stage = chain.chainKey.slice(chain.chainKey.lastIndexOf(':') + 1);
-      const clockId = chain.chainKey.slice(`clock:${referral.id}:`.length, chain.chainKey.lastIndexOf(':'));
-      const clock = referral.clocks.find((c) => c.id === clockId);
-      if (!clock || (stage !== 'breach' && clock.state === 'stopped')) continue;
+      // The clock this chain warns about (clockChainKey): a warning stops with the clock (the assessment began in
+      // time); a breach is still owed an answer while the referral is open.
+      const keyed = clockOfChain(chain.chainKey);
+      const clock = keyed && referral.clocks.find((c) => c.id === keyed.clockId);
+      if (!keyed || !clock || (keyed.stage !== 'breach' && clock.state === 'stopped')) continue;
       picture ??= await this.dutyPicture(m, now);
       const exclude = new Set(referral.allocatedUserId ? [referral.allocatedUserId] : []);
       const skipped: number[] = [];
