@@ -61,6 +61,18 @@ describe('timeliness: median and 90th percentile of a step, worked on twelve ref
     expect(shown(key)).toBe(expected);
   });
 
+  it('names each source and legal context in words, as the referral and its outcome report do (not "Gp", "Ae liaison")', () => {
+    const labelled = timelinessFigures(sel, [referral(3, 5, 'gp'), referral(4, 5, 'ae-liaison'), referral(5, 5, 'cmht')]);
+    expect([
+      ...new Set(labelled.filter((f) => f.section.startsWith('source-') || f.section.startsWith('legal-')).map((f) => f.sectionLabel)),
+    ]).toEqual([
+      'Source: A&E liaison team',
+      'Source: Community mental health team',
+      'Source: GP',
+      'Legal context: Informal: no holding power or police power in force',
+    ]);
+  });
+
   it('suppressed, a step timed for 1 to 4 referrals shows [c], and a count is rounded to 5', () => {
     const few = timelinessFigures(sel, twelve.slice(0, 3));
     const median = few.find((f) => f.section === 'all' && f.group === 'referral-to-screening' && f.measure === 'median')!;

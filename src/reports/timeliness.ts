@@ -5,6 +5,7 @@
  * the step before it to its own, in minutes, for each referral that has both and in that order; a referral missing a
  * step is left out of that step only. Percentiles are by linear interpolation (figures.ts `percentile`).
  */
+import { LEGAL_CONTEXT_LABELS, REFERRAL_SOURCE_LABELS } from '../referrals/referral-labels';
 import { labelOf, type Member, type RawFigure } from './report.model';
 import { member, type ReferralRow, selected, type Selection } from './rows';
 
@@ -130,13 +131,13 @@ export function timelinessFigures(sel: Selection, referrals: readonly ReferralRo
   for (const source of [...new Set(cohort.map((r) => r.source))].sort())
     block(
       `source-${source}`,
-      `Source: ${labelOf(source)}`,
+      `Source: ${labelOf(source, REFERRAL_SOURCE_LABELS)}`,
       positions.filter((i) => cohort[i].source === source),
     );
   for (const context of [...new Set(cohort.map((r) => r.legalContext))].sort())
     block(
       `legal-context-${context}`,
-      `Legal context: ${labelOf(context)}`,
+      `Legal context: ${labelOf(context, LEGAL_CONTEXT_LABELS)}`,
       positions.filter((i) => cohort[i].legalContext === context),
     );
   return figures;

@@ -6,6 +6,7 @@
  */
 import { escapeHtml } from '../../common/html';
 import type { Section } from '../../statute/assessment.types';
+import { LEGAL_CONTEXT_LABELS, REFERRAL_SOURCE_LABELS } from '../../referrals/referral-labels';
 import { formatLocal } from '../../statute/clocks';
 import { legalStatusLabel } from '../../statute/code-lists';
 import type {
@@ -28,32 +29,6 @@ export const NOT_RECORDED = 'Not recorded';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Words for codes
-
-const SOURCE_LABELS: Record<string, string> = {
-  gp: 'GP',
-  cmht: 'Community mental health team',
-  'crisis-home-treatment': 'Crisis resolution / home treatment team',
-  'ae-liaison': 'A&E liaison team',
-  ward: 'Hospital ward',
-  'police-s136': 'Police (s.136)',
-  'police-s135': 'Police (s.135)',
-  'nearest-relative': 'Nearest relative (s.13(4) request)',
-  'court-prison': 'Court or prison',
-  'other-council': 'Another council',
-  other: 'Other',
-};
-
-const CONTEXT_LABELS: Record<string, string> = {
-  informal: 'Informal: no holding power or police power in force',
-  s136: 'MHA 1983 s.136: removed by the police to a place of safety',
-  's135-1': 'MHA 1983 s.135(1): warrant to enter premises and remove to a place of safety',
-  's135-2': 'MHA 1983 s.135(2): warrant to retake a patient already liable to be detained',
-  's5-2': "MHA 1983 s.5(2): doctor's or approved clinician's holding power (72 hours)",
-  's5-4': "MHA 1983 s.5(4): nurse's holding power (6 hours)",
-  'cto-recall': 'MHA 1983 s.17E: community patient recalled to hospital',
-  'already-s2': 'Already detained under MHA 1983 s.2',
-  'already-s3': 'Already detained under MHA 1983 s.3 or an unrestricted Part 3 hospital order (s.17A(1)-(2))',
-};
 
 /**
  * CTO-03 (s.17F(4)-(5)): the revocation decision was signed at or after the end of the recall's 72 hours (the
@@ -356,7 +331,7 @@ function referralSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
     lines: [
       line('Reference', text(r.reference)),
       line('Received', at(r.receivedAt)),
-      line('Source', labelOf(SOURCE_LABELS, r.source)),
+      line('Source', labelOf(REFERRAL_SOURCE_LABELS, r.source)),
       line('Referrer', text(r.referrer)),
       line('Urgency', text(r.urgency)),
       line('Reason for referral', text(r.reason)),
@@ -375,7 +350,7 @@ function referralSection(model: OutcomeReportModel, at: At): Omit<ReportSection,
 
 function legalBasisSection(model: OutcomeReportModel, at: At): Omit<ReportSection, 'id'> {
   const ctx = model.referral.legalContext;
-  const lines: ReportLine[] = [line('Legal context at referral', labelOf(CONTEXT_LABELS, ctx.kind))];
+  const lines: ReportLine[] = [line('Legal context at referral', labelOf(LEGAL_CONTEXT_LABELS, ctx.kind))];
   if (has(ctx.summary)) lines.push(line('Context details', ctx.summary.trim()));
   if (ctx.clocks.length === 0) {
     lines.push(line('Clocks', ctx.kind === null ? NOT_RECORDED : 'None running for this context'));
