@@ -1,5 +1,5 @@
 import { REPORT_NAMES, type ReportName } from '../src/reports/report.model';
-import { DemoSeed } from '../src/seed/demo-seed';
+import { SMALL_BOROUGH_HISTORY } from './support/demo-fixtures';
 import { createTestApp, TestApp, TestUser } from './support/test-app';
 
 type Figure = { section: string; group: string; measure: string; unit: string; value: unknown; records?: string };
@@ -11,9 +11,6 @@ type Item = {
   handoverItemId?: string;
   personId: string | null;
 };
-
-/** A small borough's two years of history through the services, and this week's demo work (rota, handover, decisions). */
-const HISTORY = { years: 2, population: 6_000, seed: 11 };
 
 /** The route of a report: the returns live under /reports/returns/. */
 const path = (name: ReportName) => `/reports/${name.startsWith('returns-') ? `returns/${name.slice('returns-'.length)}` : name}`;
@@ -27,8 +24,7 @@ describe('every figure of every report links to the records behind it, and there
   let walkedPages = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ now: '2026-11-21T10:00:00Z' });
-    await t.app.get(DemoSeed).seedIfEmpty({ history: HISTORY });
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z', demo: { history: SMALL_BOROUGH_HISTORY } });
     [manager, auditor] = await Promise.all([t.user(['manager']), t.user(['auditor'])]);
   }, 600_000);
   afterAll(() => t?.close());

@@ -96,9 +96,13 @@ export async function axeViolations(page: Page): Promise<Array<Pick<AxeViolation
   return violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
+/**
+ * The whole page as it stands, to look at: at one image pixel a CSS pixel (`scale: 'css'`), not the phone's two: the
+ * layout is the same, and encoding a full page at twice the size took about a second a shot, most of a browser test's time.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, scale: 'css' });
 }
 
 /**

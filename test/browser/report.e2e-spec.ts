@@ -1,7 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_HISTORY } from '../../src/seed/demo-history';
-import { DemoSeed } from '../../src/seed/demo-seed';
-import { demoBearer } from '../support/demo-fixtures';
+import { demoBearer, SMALL_BOROUGH_HISTORY } from '../support/demo-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 import { axeViolations, consoleErrors, launchBrowser, screenshot } from './browser';
 
@@ -12,8 +10,8 @@ declare const document: { querySelectorAll(s: string): ArrayLike<{ getBoundingCl
 const DESKTOP = { width: 1366, height: 900 };
 
 /**
- * The printable report pages in a real Chromium, at desktop width, on the demo hub as a first start makes it: two
- * years of history for its catchment of 25,000, whose population it loads for the rates.
+ * The printable report pages in a real Chromium, at desktop width, on the demo hub with two years of a small borough's
+ * history (the drill-down file's, seeded once a run for both), whose population it loads for the rates.
  */
 describe('a manager reads a report in her browser', () => {
   let t: TestApp;
@@ -24,8 +22,7 @@ describe('a manager reads a report in her browser', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true });
-    await t.app.get(DemoSeed).seedIfEmpty({ history: DEMO_HISTORY });
+    t = await createTestApp({ now: '2026-11-21T10:00:00Z', listen: true, demo: { history: SMALL_BOROUGH_HISTORY } });
     const manager = await demoBearer(t, 'manager@demo.amhp-hub.local');
     context = await browser.newContext({
       viewport: DESKTOP,

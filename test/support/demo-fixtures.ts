@@ -27,3 +27,9 @@ export async function demoReferral(t: TestApp, auth: string, familyName: string)
   if (!found) throw new Error(`no open demo referral for ${familyName}`);
   return found.id;
 }
+
+/**
+ * A small borough's two years of history through the services, with this week's demo work (rota, handover, decisions):
+ * what the report files read. Seeded once a run as a template (createTestApp's `demo`) and copied for each file.
+ */
+export const SMALL_BOROUGH_HISTORY = { years: 2, population: 6_000, seed: 11 };
