@@ -305,3 +305,74 @@ describe('webhooks: delivery to a local receiver', () => {
     expect(audit.map((a) => a.action)).toEqual(['webhook.create', 'webhook.rotate-secret', 'webhook.delete']);
   });
 });
+
+describe('webhooks: the background tick and a direct call at once, on one instance', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let manager: TestUser;
+  let server: Server;
+  const received: string[] = [];
+  /** The receiver holds every answer until released; `first` resolves when the first request has arrived. */
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let arrived!: () => void;
+  const first = new Promise<void>((r) => (arrived = r));
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(String(req.headers['amhp-webhook-id']));
+        arrived();
+        void released.then(() => res.end('ok'));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t = await createTestApp({
+      now: '2026-11-21T10:00:00Z',
+      env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', ACCESS_TOKEN_TTL_SECONDS: '86400' },
+    });
+    admin = await t.user(['admin']);
+    manager = await t.user(['manager']);
+  });
+  afterAll(async () => {
+    release();
+    await t.close();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('delivers each due delivery exactly once, and the direct call returns only once the tick has delivered them', async () => {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await api(t, admin)
+      .post('/webhooks', { url: `${base}/held`, eventTypes: ['rota.shift.created'] })
+      .expect(201);
+    for (const hour of [1, 2])
+      await api(t, manager)
+        .post('/rota/shifts', {
+          label: 'Webhook shift',
+          startsAt: `2026-12-01T0${hour}:00:00Z`,
+          endsAt: `2026-12-01T0${hour + 1}:00:00Z`,
+          requiredCount: 1,
+        })
+        .expect(201);
+    const dispatcher = t.app.get(WebhookDispatcher);
+
+    // The tick leases both deliveries and is sending the first; a direct call comes meanwhile, its clock an hour on
+    // (past the tick's lease), as a clock job or another caller's pass may be.
+    const tick = dispatcher.tick();
+    await first;
+    const direct = dispatcher.deliverDue(new Date(t.clock.now().getTime() + 3_600_000));
+    release();
+    await direct;
+    const rows = await t.sql<{ id: string; status: string; attempts: number }>(
+      `SELECT id::text AS id, status, attempts FROM webhook_deliveries ORDER BY id`,
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => ({ status: r.status, attempts: r.attempts }))).toEqual([
+      { status: 'delivered', attempts: 1 },
+      { status: 'delivered', attempts: 1 },
+    ]);
+    await tick;
+    expect([...received].sort()).toEqual(rows.map((r) => r.id).sort());
+  });
+});

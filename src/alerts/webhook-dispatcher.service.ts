@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { OnePassAtATime } from '../common/one-pass-at-a-time';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
@@ -83,6 +84,8 @@ export class WebhookDispatcher {
   /** Tests may replace the DNS resolver of the SSRF guard. */
   resolver: Resolver | undefined;
   private running = false;
+  /** deliverDue's passes, one at a time in this instance. */
+  private readonly passes = new OnePassAtATime();
 
   constructor(
     private readonly db: Db,
@@ -159,8 +162,17 @@ export class WebhookDispatcher {
     });
   }
 
-  /** Attempts the due deliveries; the number attempted. */
-  async deliverDue(now: Date = this.clock.now()): Promise<number> {
+  /**
+   * Attempts the due deliveries; the number attempted. One pass at a time in this instance, as for push pages
+   * (OnePassAtATime): a pass asked for while the 10-second tick's runs starts when it ends, so a delivery the tick has
+   * leased is not taken again by a caller's pass with a later `now` (and sent twice), and the caller sees it delivered
+   * or failed, not still waiting. Other instances take other deliveries (SKIP LOCKED and the lease).
+   */
+  deliverDue(now?: Date): Promise<number> {
+    return this.passes.run(() => this.deliverPass(now ?? this.clock.now()));
+  }
+
+  private async deliverPass(now: Date): Promise<number> {
     const due: DueRow[] = await this.db.transaction(async (m) => {
       const rows: DueRow[] = await m.query(
         `SELECT d.id::text AS id, d.subscription_id AS "subscriptionId", d.attempts, s.url, s.secret, s.allow_person_data AS "allowPersonData",

@@ -5,6 +5,7 @@ import { generateRequestDetails } from 'web-push';
 import { checkWebhookUrl, type Resolver } from '../alerts/webhook-url';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { OnePassAtATime } from '../common/one-pass-at-a-time';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
@@ -66,8 +67,8 @@ export class PushSender {
   /** Tests may replace the DNS resolver of the SSRF guard. */
   resolver: Resolver | undefined;
   private running = false;
-  /** The pass running now, or done (deliverDue). */
-  private passes: Promise<unknown> = Promise.resolve();
+  /** deliverDue's passes, one at a time in this instance. */
+  private readonly passes = new OnePassAtATime();
 
   constructor(
     private readonly db: Db,
@@ -92,13 +93,12 @@ export class PushSender {
 
   /**
    * Sends the due pages; the number attempted. One pass at a time in this instance: a pass asked for while another
-   * runs (the 5-second tick, the clock job's) starts when it ends, so the caller sees the pages that pass leased as
-   * sent or failed, not still waiting. Other instances take other pages (SKIP LOCKED).
+   * runs (the 5-second tick, the clock job's) starts when it ends (OnePassAtATime), so the caller sees the pages that
+   * pass leased as sent or failed, not still waiting, and no page is sent twice. Other instances take other pages
+   * (SKIP LOCKED).
    */
   deliverDue(now?: Date): Promise<number> {
-    const pass = this.passes.then(() => this.deliverPass(now ?? this.clock.now()));
-    this.passes = pass.catch(() => undefined);
-    return pass;
+    return this.passes.run(() => this.deliverPass(now ?? this.clock.now()));
   }
 
   private async deliverPass(now: Date): Promise<number> {
