@@ -300,6 +300,66 @@ describe('live event stream (R12: two instances, one database)', () => {
     expect(new Set(raised.map((x) => x.user_id)).size).toBe(raised.length);
   });
 
+  it("a clock warning the service closes (her job reallocated to a colleague) leaves her open app's inbox at once, once, and is in the audit trail", async () => {
+    // A s.136 with 3 h 30 min left: its warning comes to the AMHP it is allocated to at once.
+    const r = (
+      await postA(manager, '/referrals', {
+        ...referral(901),
+        legalContext: { kind: 's136', placeOfSafetyType: 'health-based', locationType: 'public-place', arrivedAt: '2026-11-20T05:30:00Z' },
+      }).expect(201)
+    ).body;
+    for (const status of ['screening', 'accepted']) await postA(manager, `/referrals/${r.id}/status`, { status }).expect(200);
+    const first = await approvedAmhp(a);
+    const colleague = await approvedAmhp(a);
+    await postA(manager, `/referrals/${r.id}/allocation`, { userId: first.id }).expect(200);
+    const inbox = async () =>
+      (await a.http.get('/me/notifications?limit=100').set('authorization', first.auth).expect(200)).body.items.filter(
+        (n: { subjectId: string }) => n.subjectId === r.id,
+      ) as Array<{ id: string; kind: string; closedReason: string | null }>;
+    const warned = await inbox();
+    expect(warned.length).toBeGreaterThan(0);
+    expect(warned.every((n) => n.closedReason === null)).toBe(true);
+
+    const app = await connect(first);
+    const etag = (await a.http.get(`/referrals/${r.id}`).set('authorization', manager.auth).expect(200)).headers.etag;
+    await a.http
+      .post(`/referrals/${r.id}/allocation`)
+      .set('authorization', manager.auth)
+      .set('if-match', etag)
+      .send({ userId: colleague.id })
+      .expect(200);
+    expect((await inbox()).map((n) => n.closedReason)).toEqual(warned.map(() => 'reallocated'));
+
+    // Her open app is told of each, once, with why.
+    const closedFrames = () =>
+      app.events.filter((e) => e.event === 'notification.closed' && (e.data.payload as { subjectId?: string }).subjectId === r.id);
+    for (const n of warned) await app.waitFor((e) => e.event === 'notification.closed' && e.data.aggregateId === n.id);
+    expect(closedFrames().map((e) => e.data.payload)).toEqual(
+      expect.arrayContaining(
+        warned.map((n) =>
+          expect.objectContaining({ notificationId: n.id, userId: first.id, kind: n.kind, closedReason: 'reallocated', subjectId: r.id }),
+        ),
+      ),
+    );
+    expect(closedFrames()).toHaveLength(warned.length);
+
+    // The audit trail has each close, by the manager who reallocated the job.
+    const auditor = await a.user(['auditor']);
+    for (const n of warned) {
+      const trail = (
+        await a.http.get(`/audit-events?action=notification.close&resourceId=${n.id}`).set('authorization', auditor.auth).expect(200)
+      ).body.items;
+      expect(trail).toEqual([
+        expect.objectContaining({
+          actorId: manager.id,
+          resourceType: 'notification',
+          resourceId: n.id,
+          details: expect.objectContaining({ userId: first.id, kind: n.kind, closedReason: 'reallocated', subjectId: r.id }),
+        }),
+      ]);
+    }
+  });
+
   describe('a stream ends with the access that opened it', () => {
     const signIn = async (roles: Array<'amhp' | 'manager'>) => {
       const u = await a.user(roles);

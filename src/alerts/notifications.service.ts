@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { UsersService } from '../auth/users.service';
 import { Clock, isoOrNull } from '../common/clock';
@@ -89,6 +90,7 @@ function view(r: Row): NotificationView {
 export class NotificationsService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditService,
     private readonly events: EventsService,
     private readonly clock: Clock,
     private readonly users: UsersService,
@@ -146,17 +148,44 @@ export class NotificationsService {
    * What some notifications told of is no longer their users' to act on (a job reallocated away, an offer taken by
    * another AMHP, allocated or ended): the service closes those not closed yet, with why, in the caller's
    * transaction, as it closes the pages about it (PagesService.closeFor). They stay in the inbox, no longer new, and
-   * say why; the number closed.
+   * say why; the number closed. Each close is a change of the user's record of the case: audited in the same
+   * transaction (`notification.close`) and told as `notification.closed`, so the owner's open app (the live stream)
+   * and a webhook subscriber see it go, as they saw it come (`notification.created`).
    */
   async close(m: EntityManager, which: ClosingNotifications, reason: PageClosedReason): Promise<number> {
     if (!which.dedupKeys?.length && !which.dedupPrefix) return 0;
-    const [, count]: [unknown[], number] = await m.query(
-      `UPDATE notifications SET closed_at = $5, closed_reason = $6
-        WHERE subject_id = $1 AND closed_at IS NULL AND ($4::uuid IS NULL OR user_id = $4)
-          AND (dedup_key = ANY($2::text[]) OR ($3::text IS NOT NULL AND starts_with(dedup_key, $3)))`,
-      [which.subjectId, which.dedupKeys ?? [], which.dedupPrefix ?? null, which.userId ?? null, this.clock.now(), reason],
-    );
-    return count;
+    const closedAt = this.clock.now();
+    const [rows]: [Array<{ id: string; user_id: string; kind: string; subject_type: string | null; subject_id: string | null }>, number] =
+      await m.query(
+        `UPDATE notifications SET closed_at = $5, closed_reason = $6
+          WHERE subject_id = $1 AND closed_at IS NULL AND ($4::uuid IS NULL OR user_id = $4)
+            AND (dedup_key = ANY($2::text[]) OR ($3::text IS NOT NULL AND starts_with(dedup_key, $3)))
+          RETURNING id, user_id, kind, subject_type, subject_id`,
+        [which.subjectId, which.dedupKeys ?? [], which.dedupPrefix ?? null, which.userId ?? null, closedAt, reason],
+      );
+    for (const r of rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      await this.audit.record(m, {
+        action: 'notification.close',
+        resourceType: 'notification',
+        resourceId: r.id,
+        details: { userId: r.user_id, kind: r.kind, closedReason: reason, subjectType: r.subject_type, subjectId: r.subject_id },
+      });
+      await this.events.emit(m, {
+        type: 'notification.closed',
+        aggregateType: 'notification',
+        aggregateId: r.id,
+        payload: {
+          notificationId: r.id,
+          userId: r.user_id,
+          kind: r.kind,
+          closedReason: reason,
+          subjectType: r.subject_type,
+          subjectId: r.subject_id,
+          closedAt: closedAt.toISOString(),
+        },
+      });
+    }
+    return rows.length;
   }
 
   /** Active users holding the manager role: the managers on duty are, for escalation, all the hub's managers. */

@@ -554,6 +554,22 @@ export const EVENTS = {
       subjectId: nullable(str('Subject id.')),
     }),
   ),
+  'notification.closed': event(
+    'notification',
+    "The service closed a user's notification: what it told of is no longer theirs to act on (a job reallocated away, an offer taken by another AMHP, allocated or ended). It stays in their inbox, no longer new.",
+    obj({
+      notificationId: uuid(),
+      userId: uuid('Whose notification it is.'),
+      kind: str('Notification kind code.'),
+      closedReason: enumOf(
+        ['accepted-by-another', 'allocated', 'referral-ended', 'amhp-not-eligible', 'reallocated'],
+        'Why the service closed it (as for the pages about the same matter).',
+      ),
+      subjectType: nullable(str('Subject type code.')),
+      subjectId: nullable(str('Subject id.')),
+      closedAt: instant(),
+    }),
+  ),
   'page.requested': event(
     'page',
     "A page could not be pushed to its recipient's phone (no device subscribed, or every push failed): the second channel, for a council's SMS or voice gateway subscribed by webhook, which reports back on POST /pages/{id}/gateway-receipts.",
