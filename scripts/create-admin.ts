@@ -2,7 +2,9 @@
  * npm run create-admin -- email@council.gov.uk "Display Name"
  *
  * Creates the first admin of a new installation (local login), with a random password printed once. Audited like
- * any other user creation. Refuses if the email exists. Uses DATABASE_URL, or the embedded development server.
+ * any other user creation. Refuses an address POST /users would refuse: one that could be taken for another, or one
+ * an account holds or that looks the same as one held (createFirstAdmin). Uses DATABASE_URL, or the embedded
+ * development server.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +13,7 @@ import { loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source.options';
 import { databaseUrlWithName, embeddedDataDir, EmbeddedServer, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { ensureDatabase, runMigrations } from '../src/database/migrations';
+import { createFirstAdmin } from '../src/auth/first-admin';
 import { hashPassword } from '../src/auth/password';
 
 async function main(): Promise<void> {
@@ -31,22 +34,11 @@ async function main(): Promise<void> {
     const hash = await hashPassword(password);
     const ds = await new DataSource(dataSourceOptions(config, url)).initialize();
     try {
-      await ds.transaction(async (m) => {
-        const [user] = await m.query(
-          `INSERT INTO users (email, display_name, roles, password_hash) VALUES ($1, $2, ARRAY['admin'], $3)
-           ON CONFLICT (email) DO NOTHING RETURNING id`,
-          [email.toLowerCase(), displayName ?? 'Administrator', hash],
-        );
-        if (!user) throw new Error(`a user with email ${email} already exists`);
-        await m.query(`SELECT audit_append(now(), NULL, NULL, 'user.create', 'user', $1, NULL, NULL, NULL, NULL, 'success', $2)`, [
-          user.id,
-          JSON.stringify({ roles: ['admin'], via: 'create-admin' }),
-        ]);
-      });
+      const admin = await ds.transaction((m) => createFirstAdmin(m, { email, displayName, passwordHash: hash }));
+      console.log(`Created admin ${admin.email} with password: ${password}\nSign in and change it: POST /auth/me/password`);
     } finally {
       await ds.destroy();
     }
-    console.log(`Created admin ${email.toLowerCase()} with password: ${password}\nSign in and change it: POST /auth/me/password`);
   } finally {
     await server?.stop();
   }

@@ -312,6 +312,73 @@ describe('doctors register: s.12 doctors and approved clinicians (MED-03)', () =
     });
   });
 
+  describe('email addresses that look like another', () => {
+    const expectLookAlike = (res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }) => {
+      expect(res.status).toBe(409);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'email-look-alike', errors: [expect.objectContaining({ field: 'email' })] });
+    };
+
+    it("a new doctor whose email reads as another doctor's but is not it (rn for m, a digit zero for o) is 409 email-look-alike naming email and that doctor; nothing is stored", async () => {
+      const held = await doctor({ name: 'Dr Rhys Morgan', email: 'rhys.morgan@nhs.test' });
+      for (const email of ['rhys.rnorgan@nhs.test', 'rhys.m0rgan@nhs.test', 'RHYS.RNORGAN@nhs.test']) {
+        const gmcNumber = nextGmc();
+        const res = await create({ name: 'Dr Someone Else', gmcNumber, email });
+        expectLookAlike(res);
+        expect(res.body.lookAlikeDoctorIds).toEqual([held.id]);
+        expect(await count('doctors', 'gmc_number = $1', [gmcNumber])).toBe(0);
+      }
+    });
+
+    it("the very same address as another doctor's (a practice's shared mailbox) is kept", async () => {
+      await doctor({ name: 'Dr Shared One', email: 'duty.s12@practice.test' });
+      const second = await doctor({ name: 'Dr Shared Two', email: 'Duty.S12@practice.test' });
+      expect(second.email).toBe('duty.s12@practice.test');
+    });
+
+    it("a doctor's email changed to one that reads as another doctor's is 409 naming email, and the doctor is unchanged", async () => {
+      const held = await doctor({ name: 'Dr Lila Hart', email: 'lila.hart@nhs.test' });
+      const d = await doctor({ name: 'Dr Changing', email: 'changing@nhs.test' });
+      const res = await t.http
+        .patch(`/doctors/${d.id}`)
+        .set('authorization', manager.auth)
+        .set('if-match', '"v1"')
+        .send({ email: 'li1a.hart@nhs.test', notes: 'New address' });
+      expectLookAlike(res);
+      expect(res.body.lookAlikeDoctorIds).toEqual([held.id]);
+      expect(await t.sql('SELECT email, notes, version FROM doctors WHERE id = $1', [d.id])).toEqual([
+        { email: 'changing@nhs.test', notes: null, version: 1 },
+      ]);
+      // Its own address again, or another that reads as no one's, is a change like any other.
+      await t.http
+        .patch(`/doctors/${d.id}`)
+        .set('authorization', manager.auth)
+        .set('if-match', '"v1"')
+        .send({ email: 'changing@nhs.test' })
+        .expect(200);
+    });
+
+    it("an email that reads as a hub account's but is not it is 409 naming email, without naming the account", async () => {
+      const account = await t.user(['amhp'], { email: 'sam.okafor@council.test' });
+      const gmcNumber = nextGmc();
+      const res = await create({ name: 'Dr Sam Okafor', gmcNumber, email: 'sarn.okafor@council.test' });
+      expectLookAlike(res);
+      expect(res.body).toMatchObject({ lookAlikeDoctorIds: [], lookAlikeAccount: true });
+      expect(JSON.stringify(res.body)).not.toContain(account.id);
+      expect(JSON.stringify(res.body)).not.toContain(account.email);
+      expect(await count('doctors', 'gmc_number = $1', [gmcNumber])).toBe(0);
+      // The very same address as an account's (a doctor who also holds one) is kept.
+      await create({ name: 'Dr Sam Okafor', gmcNumber, email: 'sam.okafor@council.test' }).expect(201);
+    });
+
+    it('of two doctors sent at once with addresses that read alike, one is kept and the other is refused 409, never both', async () => {
+      const results = await Promise.all(
+        ['twin.doctor@nhs.test', 'twin.d0ctor@nhs.test'].map((email, i) => create({ name: `Dr Twin ${i}`, gmcNumber: nextGmc(), email })),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    });
+  });
+
   describe('approval periods', () => {
     it('adds a period: 201 with the doctor at the next version, stored and audited', async () => {
       const d = await doctor({ name: 'Dr Renewed' });

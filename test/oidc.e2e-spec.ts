@@ -68,6 +68,24 @@ describe('OIDC: bearer tokens from the council identity provider, verified again
     expect(audit).toEqual([{ action: 'user.create', details: { roles: ['manager'], via: 'oidc' } }]);
   });
 
+  it("refuses a first sign-in whose email is an account's, or reads as one (rn for m, a digit one for an l): 409 email-taken naming email, no account made, the other account not named", async () => {
+    const held = await t.user(['amhp'], { email: 'morgan.lowe@council.example' });
+    for (const [sub, email] of [
+      ['look-alike-rn', 'rnorgan.lowe@council.example'],
+      ['look-alike-one', 'morgan.1owe@council.example'],
+      ['look-alike-same', 'Morgan.Lowe@Council.example'],
+    ]) {
+      const res = await me(await sign({ roles: ['manager'], email, name: 'Someone Else' }, { sub }));
+      expectProblem(res, 409, 'email-taken');
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'email' })]);
+      expect(JSON.stringify(res.body)).not.toContain(held.id);
+      expect(JSON.stringify(res.body)).not.toContain(held.email);
+      expect(await usersWithSubject(sub)).toEqual([]);
+    }
+    // An address that reads as no account's makes its account as before.
+    await me(await sign({ roles: ['manager'], email: 'morgan.lowe2@council.example' }, { sub: 'look-alike-other' })).expect(200);
+  });
+
   it("finds the JWKS through the issuer's discovery document when OIDC_JWKS_URI is not set, and fetches it once", async () => {
     await me(await sign({ roles: ['amhp'] }, { sub: 'discovery-subject' })).expect(200);
     expect(idp.hitsOn(DISCOVERY_PATH)).toBe(1);

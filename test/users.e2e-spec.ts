@@ -1,4 +1,6 @@
+import { DataSource } from 'typeorm';
 import { AccountCache } from '../src/auth/account-cache';
+import { createFirstAdmin } from '../src/auth/first-admin';
 import { createTestApp, TEST_PASSWORD, TestApp, TestUser } from './support/test-app';
 
 describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10)', () => {
@@ -89,6 +91,54 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
       expect(res.headers['content-type']).toMatch(/problem\+json/);
     }
     expect(await t.sql(`SELECT 1 FROM users WHERE display_name = 'Someone Else'`)).toEqual([]);
+  });
+
+  describe('npm run create-admin (createFirstAdmin, in its own transaction)', () => {
+    const createAdmin = (email: string, displayName = 'First Admin') =>
+      t.app.get(DataSource).transaction((m) => createFirstAdmin(m, { email, displayName, passwordHash: 'not-a-real-hash' }));
+
+    it('refuses an address held by an account, or one that reads as it (rn for m, a digit one for an l), naming email, and makes nothing', async () => {
+      const held = (await create({ email: 'morgan.lowe@council.test', displayName: 'Morgan Lowe', roles: ['amhp'] }).expect(201)).body;
+      for (const email of [
+        'morgan.lowe@council.test',
+        ' Morgan.Lowe@Council.TEST',
+        'rnorgan.lowe@council.test',
+        'morgan.1owe@council.test',
+      ]) {
+        const refused = await createAdmin(email).catch((err: unknown) => err);
+        expect({ email, refused }).toEqual({
+          email,
+          refused: expect.objectContaining({
+            status: 409,
+            code: 'email-taken',
+            extensions: expect.objectContaining({ existingId: held.id }),
+          }),
+        });
+      }
+      expect(await t.sql(`SELECT 1 FROM users WHERE display_name = 'First Admin'`)).toEqual([]);
+    });
+
+    it('refuses, 400 naming email, an address POST /users refuses (invisible characters, mixed scripts, not an address)', async () => {
+      for (const email of ['first.admin\u200b@council.test', '\u0430dmin@council.test', 'not-an-address']) {
+        const refused = await createAdmin(email).catch((err: unknown) => err);
+        expect({ email, refused }).toEqual({
+          email,
+          refused: expect.objectContaining({ status: 400, extensions: { errors: [expect.objectContaining({ field: 'email' })] } }),
+        });
+      }
+      expect(await t.sql(`SELECT 1 FROM users WHERE display_name = 'First Admin'`)).toEqual([]);
+    });
+
+    it('makes an admin of a new address, in lower case, audited as made by create-admin', async () => {
+      const made = await createAdmin(' First.Admin@Council.TEST ');
+      expect(made.email).toBe('first.admin@council.test');
+      expect(await t.sql(`SELECT email, roles FROM users WHERE id = $1`, [made.id])).toEqual([
+        { email: 'first.admin@council.test', roles: ['admin'] },
+      ]);
+      expect(await t.sql(`SELECT details FROM audit_events WHERE action = 'user.create' AND resource_id = $1`, [made.id])).toEqual([
+        { details: { roles: ['admin'], via: 'create-admin' } },
+      ]);
+    });
   });
 
   describe('accounts made before look-alike addresses were refused', () => {

@@ -14,7 +14,7 @@ import { hashRefreshToken, TokenService } from './token.service';
 import { endSessions, sessionEnded } from './sessions';
 import { UserEntity } from './user.entity';
 import { AccountCache, CachedAccount } from './account-cache';
-import { UsersService } from './users.service';
+import { accountsLookingLike, claimAccountEmail } from './account-email';
 
 /** Signing in, tokens, and turning a bearer token into an Actor. */
 @Injectable()
@@ -26,7 +26,6 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly accounts: AccountCache,
-    private readonly users: UsersService,
   ) {}
 
   async login(dto: LoginDto, ip: string): Promise<TokenPairDto> {
@@ -44,8 +43,7 @@ export class AuthService {
     // refused) names nobody for certain: refused rather than one picked, until an admin disables the one that should
     // not be there (GET /users/look-alikes). The answer is the same as for a wrong password; the audit says why. Looked
     // for only once the password is right, so that a wrong guess costs the same whether or not the address is held.
-    const lookAlikes =
-      ok && user?.active ? await this.users.lookingLike(this.db.manager, email, { activeOnly: true, exceptId: user.id }) : [];
+    const lookAlikes = ok && user?.active ? await accountsLookingLike(this.db.manager, email, { activeOnly: true, exceptId: user.id }) : [];
     if (!ok || !user || !user.active || lookAlikes.length) {
       // The attempt is already counted as a failure: only the audit is left to write.
       await this.db.transaction((m) =>
@@ -242,6 +240,10 @@ export class AuthService {
       user = await this.db.transaction(async (m) => {
         const email = claims.email ?? `${claims.subject}@${new URL(this.config.oidcIssuer!).hostname}`;
         const actor = { userId: '', roles: claims.roles };
+        // A new account's address goes through the one look-alike check (claimAccountEmail): held by another account,
+        // or one a reader cannot tell from it, is 409 email-taken and no account is made. The subject's own account,
+        // made meanwhile by a request of its own, is not another.
+        if (!user) await claimAccountEmail(m, email, { field: 'email', exceptExternalSubject: claims.subject, disclose: false });
         const [inserted]: Row[] = await m
           .query(
             `INSERT INTO users (email, display_name, roles, external_subject) VALUES ($1, $2, $3, $4)

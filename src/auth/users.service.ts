@@ -12,6 +12,7 @@ import { hashPassword } from './password';
 import type { Role } from './roles';
 import { UserEntity } from './user.entity';
 import { AccountCache, type CachedAccount } from './account-cache';
+import { accountsLookingLike, claimAccountEmail, type HeldAddress } from './account-email';
 import { AccountWithdrawals } from './account-withdrawals';
 import { endSessions } from './sessions';
 
@@ -58,6 +59,7 @@ export class UsersService {
     u: { email: string; displayName: string; roles: Role[]; phone: string | null },
     passwordHash: string,
   ): Promise<string> {
+    await claimAccountEmail(m, u.email);
     const repo = m.getRepository(UserEntity);
     const user = await repo.save(repo.create({ ...u, passwordHash, active: true, externalSubject: null }));
     return user.id;
@@ -157,18 +159,8 @@ export class UsersService {
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(UserEntity);
-      // The same address, or one a reader cannot tell from it (emailLookAlikeKey), held by any account, active or not:
-      // creates of look-alike addresses take turns on the form they share, so two sent at once are not both made.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('users:email-look-alike:' || $1, 0))`, [emailLookAlikeKey(dto.email)]);
-      const [existing] = await this.lookingLike(m, dto.email);
-      if (existing)
-        throw new ConflictProblem(
-          existing.email === dto.email
-            ? `A user with email ${dto.email} already exists.`
-            : `A user with an email that looks the same (${existing.email}) already exists.`,
-          'email-taken',
-          { existingId: existing.id },
-        );
+      // The same address, or one a reader cannot tell from it, held by any account: 409 email-taken.
+      await claimAccountEmail(m, dto.email);
       const user = await repo.save(
         repo.create({
           email: dto.email,
@@ -186,21 +178,11 @@ export class UsersService {
   }
 
   /**
-   * The accounts whose email looks like `email` (the same address, or one a reader cannot tell from it:
-   * emailLookAlikeKey), oldest first. Every account's address is compared: a hub holds hundreds of accounts, not
-   * millions, and the comparison is the one function the refusal and the admin's list use.
+   * The accounts whose email looks like `email`, the same address too (accountsLookingLike): for another module's
+   * look-alike check (a doctor's address on the register), in its transaction.
    */
-  async lookingLike(
-    m: EntityManager,
-    email: string,
-    only: { activeOnly?: boolean; exceptId?: string } = {},
-  ): Promise<Array<{ id: string; email: string }>> {
-    const key = emailLookAlikeKey(email);
-    const rows: Array<{ id: string; email: string }> = await m.query(
-      `SELECT id, email FROM users WHERE ($1::boolean IS NOT TRUE OR active) AND ($2::uuid IS NULL OR id <> $2) ORDER BY created_at, id`,
-      [only.activeOnly ?? false, only.exceptId ?? null],
-    );
-    return rows.filter((r) => emailLookAlikeKey(r.email) === key);
+  async lookingLike(m: EntityManager, email: string): Promise<HeldAddress[]> {
+    return accountsLookingLike(m, email);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { UsersService } from '../auth/users.service';
 import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { badCursor, decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination';
@@ -8,6 +9,7 @@ import { BadRequestProblem, ConflictProblem, NotFoundProblem, PreconditionFailed
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { IsoDate, localDate } from '../statute/time';
+import { emailLookAlikeKey, lookingAlike } from '../statute/visible-text';
 import type { DoctorApprovalKind, DoctorContactNumber } from './doctor.entity';
 import {
   approvalOn as approvalsCovering,
@@ -161,6 +163,7 @@ export class DoctorsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly users: UsersService,
   ) {}
 
   /**
@@ -252,6 +255,7 @@ export class DoctorsService {
     const numbers = contactNumbers(dto.contactNumbers ?? []);
     const search = searchColumns(dto.name, dto.organisation ?? null);
     return this.db.transaction(async (m) => {
+      await this.refuseLookAlikeEmail(m, dto.email, null);
       // ON CONFLICT rather than a unique violation: the transaction stays usable, so a racing duplicate also gets
       // the 409 naming the doctor who won, not a bare constraint error.
       const inserted: Array<{ id: string }> = await m.query(
@@ -305,6 +309,7 @@ export class DoctorsService {
   async update(id: string, dto: UpdateDoctorDto, expectedVersion: ExpectedVersion): Promise<DoctorDto> {
     return this.db.transaction(async (m) => {
       const version = await this.lockForChange(m, id, expectedVersion);
+      await this.refuseLookAlikeEmail(m, dto.email, id);
       const sets: string[] = [];
       const params: unknown[] = [id, version];
       const changed: string[] = [];
@@ -403,6 +408,39 @@ export class DoctorsService {
       const found = approvalsCovering(approvals.get(doctorId) ?? [], date);
       return { s12: period(found.s12), approvedClinician: period(found.approvedClinician) };
     });
+  }
+
+  /**
+   * A doctor's email that a reader cannot tell from another doctor's on the register, or from a hub account's, but
+   * that is not the same address (lookingAlike: another script's look-alike letters, 1 for l, rn for m) is refused:
+   * 409 `email-look-alike` naming `email`, and nothing changes. An AMHP writing to the doctor she picked from the
+   * register could otherwise be writing to someone else, and one of the two addresses is a slip or an impersonation
+   * the manager must sort out. The very same address is not refused: it names no one else (a practice's shared
+   * mailbox, a doctor who also holds an account). The doctors' addresses are compared under a lock on the form they
+   * share, so two looking alike sent at once are not both kept.
+   */
+  private async refuseLookAlikeEmail(m: EntityManager, email: string | null | undefined, exceptId: string | null): Promise<void> {
+    if (!email) return;
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('doctors:email-look-alike:' || $1, 0))`, [emailLookAlikeKey(email)]);
+    const held: Array<{ id: string; email: string }> = await m.query(
+      'SELECT id, email FROM doctors WHERE email IS NOT NULL AND ($1::uuid IS NULL OR id <> $1) ORDER BY created_at, id',
+      [exceptId],
+    );
+    const doctors = lookingAlike(email, held).filter((d) => d.email !== email);
+    const accounts = (await this.users.lookingLike(m, email)).filter((u) => u.email !== email);
+    if (!doctors.length && !accounts.length) return;
+    const whose = doctors.length ? `doctor ${doctors[0].id}'s (${doctors[0].email})` : "a hub account's";
+    throw new ConflictProblem(
+      `email looks the same as ${whose} but is not the same address: check which is right before it is kept.`,
+      'email-look-alike',
+      {
+        errors: [
+          { field: 'email', messages: [`email looks the same as ${doctors.length ? "another doctor's" : "a hub account's"} address`] },
+        ],
+        lookAlikeDoctorIds: doctors.map((d) => d.id),
+        lookAlikeAccount: accounts.length > 0,
+      },
+    );
   }
 
   private today(): IsoDate {

@@ -2,6 +2,7 @@ import {
   canonicalName,
   emailAddressFault,
   emailLookAlikeKey,
+  lookingAlike,
   isBlankText,
   isFilledText,
   trimInvisible,
@@ -175,5 +176,22 @@ describe('email addresses a reader cannot tell apart share one look-alike form',
   it('"rn" reads as "m", and a digit zero as "o"', () => {
     expect(emailLookAlikeKey('rnorgan@council.test')).toBe(emailLookAlikeKey('morgan@council.test'));
     expect(emailLookAlikeKey('j0@council.test')).toBe(emailLookAlikeKey('jo@council.test'));
+  });
+});
+
+describe('the addresses held that look like one given: the comparison every look-alike check makes', () => {
+  const held = [
+    { id: 'plain', email: 'r.morgan@nhs.test' },
+    { id: 'other', email: 'r.morgan@nhs.example' },
+    { id: 'cyrillic', email: 'r.m\u043ergan@nhs.test' }, // a Cyrillic о, held from before such addresses were refused
+  ];
+  it.each<[string, string, string[]]>([
+    ['the same address', 'r.morgan@nhs.test', ['plain', 'cyrillic']],
+    ['rn for m', 'r.rnorgan@nhs.test', ['plain', 'cyrillic']],
+    ['a digit zero for the o', 'r.m0rgan@nhs.test', ['plain', 'cyrillic']],
+    ['another domain', 'r.morgan@nhs.example', ['other']],
+    ['another name', 'r.morgans@nhs.test', []],
+  ])('%s (%j)', (_case, address, ids) => {
+    expect(lookingAlike(address, held).map((h) => h.id)).toEqual(ids);
   });
 });

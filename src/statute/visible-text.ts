@@ -192,3 +192,13 @@ export function emailLookAlikeKey(address: string): string {
   for (const [from, to] of CONFUSABLE) key = key.replace(from, to);
   return key;
 }
+
+/**
+ * Of the addresses held, those a reader cannot tell from `address` (the same address too): the one comparison of
+ * every look-alike check, an account's address against the accounts' (POST /users, the identity provider's first
+ * sign-in, npm run create-admin, sign-in) and a doctor's against the register's and the accounts'.
+ */
+export function lookingAlike<T extends { email: string }>(address: string, held: readonly T[]): T[] {
+  const key = emailLookAlikeKey(address);
+  return held.filter((h) => emailLookAlikeKey(h.email) === key);
+}

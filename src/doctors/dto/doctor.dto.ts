@@ -93,7 +93,8 @@ export class CreateDoctorDto {
 
   @ApiPropertyOptional({
     example: 'asha.patel@nhs.test',
-    description: 'Kept in lower case; an address that looks like another (invisible or mixed-script characters, as a user email) is 400.',
+    description:
+      "Kept in lower case; an address that looks like another (invisible or mixed-script characters, as a user email) is 400. 409 email-look-alike: it reads as another doctor's or a hub account's address (look-alike letters of another script, 1 for l, rn for m) but is not the same address (the same address is kept: a shared mailbox).",
   })
   @IsOptional()
   @Transform(lower)
@@ -139,7 +140,12 @@ export class UpdateDoctorDto {
   @MaxLength(200)
   organisation?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description:
+      "As on create: 400 for an address that could be taken for another, 409 email-look-alike for one reading as another doctor's or a hub account's.",
+  })
   @IsOptional()
   @Transform(lower)
   @IsEmail()
