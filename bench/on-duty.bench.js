@@ -32,6 +32,8 @@ const { createApp } = require(path.join(DIST, 'src/bootstrap.js'));
 const { TokenService } = require(path.join(DIST, 'src/auth/token.service.js'));
 /** @type {typeof import('../src/rota/shifts.service')} */
 const { ShiftsService } = require(path.join(DIST, 'src/rota/shifts.service.js'));
+/** @type {typeof import('../src/common/clock')} */
+const { asAt } = require(path.join(DIST, 'src/common/clock.js'));
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const cpu = require('./lib/cpu');
 const { percentile } = require('./lib/stats');
@@ -173,7 +175,9 @@ async function main() {
       );
     }
     const shifts = app.get(ShiftsService);
-    for (let y = 2017; y < 2017 + YEARS; y++) await shifts.generate(`${y}-01-01`, `${y}-12-31`);
+    // Each year's rota generated as at its first day: the days gone are not generated afterwards (ROTA-WORKED).
+    for (let y = 2017; y < 2017 + YEARS; y++)
+      await asAt({ at: new Date(`${y}-01-01T00:00:00Z`) }, () => shifts.generate(`${y}-01-01`, `${y}-12-31`));
     // Fill every place, rotating through the 40 AMHPs so nobody overlaps (the exclusion constraint would refuse it).
     await db.query(`
       WITH places AS (

@@ -35,6 +35,8 @@ const { createApp } = require(path.join(DIST, 'src/bootstrap.js'));
 const { TokenService } = require(path.join(DIST, 'src/auth/token.service.js'));
 /** @type {typeof import('../src/rota/shifts.service')} */
 const { ShiftsService } = require(path.join(DIST, 'src/rota/shifts.service.js'));
+/** @type {typeof import('../src/common/clock')} */
+const { asAt } = require(path.join(DIST, 'src/common/clock.js'));
 /** @type {typeof import('../src/reports/report.model')} */
 const { REPORT_NAMES } = require(path.join(DIST, 'src/reports/report.model.js'));
 const { percentile } = require('./lib/stats');
@@ -365,7 +367,9 @@ async function buildRota(db, shifts) {
       [name, start, end, days, n],
     );
   }
-  for (let y = 2016; y <= 2026; y++) await shifts.generate(`${y}-01-01`, `${y}-12-31`);
+  // Each year's rota generated as at its first day: the days gone are not generated afterwards (ROTA-WORKED).
+  for (let y = 2016; y <= 2026; y++)
+    await asAt({ at: new Date(`${y}-01-01T00:00:00Z`) }, () => shifts.generate(`${y}-01-01`, `${y}-12-31`));
   // Every place filled but one in forty (a gap).
   await exec(
     db,

@@ -125,8 +125,8 @@ describe('typed values: cursors, dates, text and numbers that are not what they 
     for (const [dates, status, field] of [
       [{ validFrom: '0001-01-01' }, 400, 'validFrom'],
       [{ validFrom: '1950-01-01' }, 422, 'validFrom'],
-      [{ validFrom: '2026-01-01', validTo: '9999-12-31' }, 400, 'validTo'],
-      [{ validFrom: '2026-01-01', validTo: '2150-12-31' }, 422, 'validTo'],
+      [{ validFrom: '2027-01-01', validTo: '9999-12-31' }, 400, 'validTo'],
+      [{ validFrom: '2027-01-01', validTo: '2150-12-31' }, 422, 'validTo'],
     ] as const) {
       const res = await t.http
         .post('/rota/patterns')
@@ -137,7 +137,7 @@ describe('typed values: cursors, dates, text and numbers that are not what they 
     await t.http
       .post('/rota/patterns')
       .set('authorization', manager.auth)
-      .send({ ...pattern, validFrom: '2026-01-01' })
+      .send({ ...pattern, validFrom: '2027-01-01' })
       .expect(201);
   });
 

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
 import { assertVersion, type ExpectedVersion } from '../common/etag';
 import { NotFoundProblem, PreconditionFailedProblem, UnprocessableProblem, unprocessableField } from '../common/problem';
+import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
+import { localDate } from '../statute/time';
 import {
   BankHolidayChangeDto,
   BankHolidayDto,
@@ -15,6 +18,7 @@ import {
   UpdatePatternDto,
 } from './dto/rota.dto';
 import { BankHolidayEntity, ShiftPatternEntity } from './rota.entities';
+import { patternDatesRefusal, type RotaDateRefusal } from './rota.rules';
 import { ShiftsService } from './shifts.service';
 import type { Actor } from '../auth/actor';
 
@@ -43,7 +47,14 @@ export class PatternsService {
     private readonly audit: AuditService,
     private readonly events: EventsService,
     private readonly shifts: ShiftsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
+
+  /** The hub's today (its time zone), the earliest day a pattern or a change to one takes effect (ROTA-WORKED). */
+  private today(): string {
+    return localDate(this.clock.now(), this.config.timeZone);
+  }
 
   async list(): Promise<PatternDto[]> {
     return (await this.db.manager.getRepository(ShiftPatternEntity).find({ order: { active: 'DESC', startTime: 'ASC', name: 'ASC' } })).map(
@@ -61,6 +72,7 @@ export class PatternsService {
     if (body.validTo && body.validTo < body.validFrom)
       throw unprocessableField('validTo', 'validTo cannot be before validFrom.', 'bad-pattern');
     inRotaYears({ validFrom: body.validFrom, validTo: body.validTo });
+    refuseDates(patternDatesRefusal({ validFrom: body.validFrom, validTo: body.validTo }, this.today()));
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(ShiftPatternEntity);
       const p = await repo.save(
@@ -88,8 +100,11 @@ export class PatternsService {
       const p = await m.getRepository(ShiftPatternEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!p) throw new NotFoundProblem('Shift pattern', id);
       assertVersion(expectedVersion, p.version);
-      if (body.validTo && body.validTo < p.validFrom) throw new UnprocessableProblem('validTo cannot be before validFrom.', 'bad-pattern');
+      if (body.validTo && body.validTo < p.validFrom)
+        throw unprocessableField('validTo', 'validTo cannot be before validFrom.', 'bad-pattern');
       inRotaYears({ validTo: body.validTo });
+      // Read under the lock: the end it has now decides whether it has already ended (ROTA-WORKED).
+      refuseDates(patternDatesRefusal({ validTo: body.validTo, endedOn: p.validTo }, this.today()));
       const [rows] = await m.query(
         `UPDATE shift_patterns SET name = coalesce($3, name), required_count = coalesce($4, required_count), required_skills = coalesce($5, required_skills),
                 valid_to = coalesce($6, valid_to), active = coalesce($7, active), version = version + 1
@@ -146,6 +161,11 @@ export class PatternsService {
       if (await this.shifts.generatedOn(m, date)) await this.shifts.reconcileIn(m, date, date, actor);
     });
   }
+}
+
+/** A pattern's dates that would take effect before today: 422 `pattern-in-past` naming the field (ROTA-WORKED). */
+export function refuseDates(refusal: RotaDateRefusal | null): void {
+  if (refusal) throw unprocessableField(refusal.field, refusal.message, 'pattern-in-past');
 }
 
 /** A pattern's dates fall in the years a rota covers (ROTA_FIRST_DAY..ROTA_LAST_DAY): otherwise 422 naming the field. */

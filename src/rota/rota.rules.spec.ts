@@ -17,6 +17,8 @@ import {
   skillsLostBySwap,
   type SwapSkills,
   onCallPeriodRefusal,
+  patternDatesRefusal,
+  generationRefusal,
 } from './rota.rules';
 
 const LONDON = 'Europe/London';
@@ -654,5 +656,35 @@ describe('ROTA-WORKED: a manager-on-call period is put on the rota from now on o
     ['last night (wholly past)', '2026-12-19T20:00:00Z', '2026-12-20T08:00:00Z', 'endsAt'],
   ])('%s', (_case, startsAt, endsAt, field) => {
     expect(onCallPeriodRefusal({ startsAt: new Date(startsAt), endsAt: new Date(endsAt) }, now)?.field ?? null).toBe(field);
+  });
+});
+
+describe('ROTA-WORKED: a shift pattern takes effect from today on, and the rota is generated from today on', () => {
+  const today = '2026-11-21';
+  it.each<[string, { validFrom?: string; validTo?: string | null; endedOn?: string | null }, 'validFrom' | 'validTo' | null]>([
+    ['a new pattern from today', { validFrom: '2026-11-21' }, null],
+    ['a new pattern from tomorrow, ending next year', { validFrom: '2026-11-22', validTo: '2027-11-21' }, null],
+    ['a new pattern from yesterday', { validFrom: '2026-11-20' }, 'validFrom'],
+    ['a new pattern from last year', { validFrom: '2025-01-01', validTo: '2027-01-01' }, 'validFrom'],
+    ['a new pattern from today, ending yesterday', { validFrom: '2026-11-21', validTo: '2026-11-20' }, 'validTo'],
+    ['a running pattern ended today', { validTo: '2026-11-21', endedOn: null }, null],
+    ['a running pattern ended next month', { validTo: '2026-12-31', endedOn: '2027-06-30' }, null],
+    ['a running pattern ended yesterday', { validTo: '2026-11-20', endedOn: null }, 'validTo'],
+    ['a running pattern ended last month', { validTo: '2026-10-01', endedOn: '2027-06-30' }, 'validTo'],
+    ['a pattern that ended yesterday, extended', { validTo: '2026-12-31', endedOn: '2026-11-20' }, 'validTo'],
+    ['a pattern that ended yesterday, its end said again', { validTo: '2026-11-20', endedOn: '2026-11-20' }, null],
+    ['a pattern that ended yesterday, its staffing changed', { endedOn: '2026-11-20' }, null],
+    ['a pattern ending today, extended', { validTo: '2027-01-31', endedOn: '2026-11-21' }, null],
+  ])('%s', (_case, dates, field) => {
+    expect(patternDatesRefusal(dates, today)?.field ?? null).toBe(field);
+  });
+
+  it.each<[string, string, 'from' | null]>([
+    ['from today', '2026-11-21', null],
+    ['from next week', '2026-11-28', null],
+    ['from yesterday', '2026-11-20', 'from'],
+    ['from last year', '2025-11-21', 'from'],
+  ])('generating %s', (_case, from, field) => {
+    expect(generationRefusal(from, today)?.field ?? null).toBe(field);
   });
 });

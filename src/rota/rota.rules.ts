@@ -594,3 +594,61 @@ export function onCallPeriodRefusal(p: Period, now: Date): OnCallRefusal | null 
     };
   return null;
 }
+
+/** Why a pattern's dates, or a range to generate, are refused on `today`: the field they name and the reason. */
+export interface RotaDateRefusal {
+  field: 'validFrom' | 'validTo' | 'from';
+  message: string;
+}
+
+/**
+ * ROTA-WORKED for shift patterns: a pattern says what the rota calls for from its `validFrom` on, so a pattern (or a
+ * change to one) takes effect on the hub's today (Europe/London) at the earliest, never on days already gone, whose
+ * rota was worked as it then stood. Refused, naming the field:
+ * - a new pattern valid from a day before today (`validFrom`): add it from today;
+ * - an end (`validTo`) before today: a pattern that ran on the days gone cannot be said to have ended before them; it
+ *   may end today at the earliest;
+ * - a new end for a pattern that has already ended (`endedOn`, its `validTo` before today): it would run again over
+ *   the days since, which were worked without it; add a new pattern from today instead.
+ * Null when the dates may be recorded. A pattern's times and days are never changed in place (end it, and add the new
+ * shape from today), and the rest of a change (its staffing, name or active flag) reaches only the shifts generated
+ * after it, which are never shifts already over (generationRefusal, ShiftsService.reconcileIn).
+ */
+export function patternDatesRefusal(
+  dates: { validFrom?: IsoDate; validTo?: IsoDate | null; endedOn?: IsoDate | null },
+  today: IsoDate,
+): RotaDateRefusal | null {
+  if (dates.validFrom !== undefined && dates.validFrom < today)
+    return {
+      field: 'validFrom',
+      message: `validFrom cannot be before today (${today}): the rota of the days gone was worked as it stood, so a pattern takes effect from today on (ROTA-WORKED).`,
+    };
+  // An end said again as it stands changes nothing.
+  if (!dates.validTo || dates.validTo === dates.endedOn) return null;
+  if (dates.endedOn && dates.endedOn < today)
+    return {
+      field: 'validTo',
+      message: `This pattern ended on ${dates.endedOn}: the days since were worked without it, so its end cannot move; add a new pattern from today (ROTA-WORKED).`,
+    };
+  if (dates.validTo < today)
+    return {
+      field: 'validTo',
+      message: `validTo cannot be before today (${today}): the pattern ran on the days gone as they were worked; end it today at the earliest (ROTA-WORKED).`,
+    };
+  return null;
+}
+
+/**
+ * ROTA-WORKED for generating shifts from the patterns: the days before the hub's today are history, so a range to
+ * generate starting before today is refused naming `from` (the rota of a day gone is not made afterwards). Null when
+ * it may be generated. Within today, a shift already over is not created either (ShiftsService.reconcileIn), as
+ * nobody is put on a shift that is over; one under way is, so that the AMHPs on duty now can be put on it from now.
+ */
+export function generationRefusal(from: IsoDate, today: IsoDate): RotaDateRefusal | null {
+  if (from < today)
+    return {
+      field: 'from',
+      message: `from cannot be before today (${today}): the rota of the days gone was worked as it stood and is not generated afterwards (ROTA-WORKED).`,
+    };
+  return null;
+}

@@ -12,7 +12,7 @@ import { Db } from '../database/db';
 import { EventsService } from '../events/events.service';
 import { daysBetween, isIsoDate, localDate } from '../statute/time';
 import { AssignedDto, CreateShiftDto, GenerateResultDto, ShiftDto, UpdateShiftDto } from './dto/rota.dto';
-import { CoverageShift, filledPlaces, planShifts, PatternFacts } from './rota.rules';
+import { CoverageShift, filledPlaces, generationRefusal, planShifts, PatternFacts } from './rota.rules';
 import { ShiftEntity, ShiftPatternEntity } from './rota.entities';
 
 export const MAX_SHIFT_HOURS = 24;
@@ -90,6 +90,9 @@ export class ShiftsService {
       throw unprocessableField(isIsoDate(from) ? 'to' : 'from', 'from and to must be real dates.', 'bad-range');
     if (to < from) throw unprocessableField('to', 'to cannot be before from.', 'bad-range');
     if (daysBetween(from, to) > 366) throw unprocessableField('to', 'Generate at most a year at a time.', 'bad-range');
+    // ROTA-WORKED: the days before today are history; their rota is not made afterwards.
+    const refusal = generationRefusal(from, localDate(this.clock.now(), this.config.timeZone));
+    if (refusal) throw unprocessableField(refusal.field, refusal.message, 'rota-in-past');
     return this.db.transaction((m) => this.reconcileIn(m, from, to, actor));
   }
 
@@ -100,7 +103,8 @@ export class ShiftsService {
 
   /**
    * The generated rota of the local dates [from, to] made to match the active patterns and the bank holiday calendar,
-   * in the caller's transaction: the shifts the patterns call for are created (never twice); a generated shift that
+   * in the caller's transaction: the shifts the patterns call for are created (never twice, and never one already over:
+   * what was worked then is history, ROTA-WORKED; one under way is, to be staffed from now); a generated shift that
    * has not started and that its pattern no longer calls for (a bank holiday added or removed since, for a pattern
    * that excludes or only runs on them; a pattern ended by `validTo` or made inactive) is removed when nobody is on it,
    * and otherwise kept and listed in `kept` (with a review alert) for the manager to move its AMHPs: staffed shifts are
@@ -116,9 +120,11 @@ export class ShiftsService {
         ),
       );
       const { shifts: wanted, warnings } = planShifts(patterns, holidays, from, to, this.config.timeZone);
+      // A shift already over is history (ROTA-WORKED): not made afterwards, whatever the patterns say now.
+      const ahead = wanted.filter((s) => s.endsAt.getTime() > this.clock.now().getTime());
       let created = 0;
-      for (let i = 0; i < wanted.length; i += 500) {
-        const batch = wanted.slice(i, i + 500);
+      for (let i = 0; i < ahead.length; i += 500) {
+        const batch = ahead.slice(i, i + 500);
         // Skills travel as comma-joined text: unnest cannot take an array of arrays of different lengths.
         const rows: Array<{ id: string }> = await m.query(
           `INSERT INTO shifts (pattern_id, local_date, label, starts_at, ends_at, required_count, required_skills, bank_holiday, updated_at)
@@ -225,7 +231,7 @@ export class ShiftsService {
           aggregateId: id,
           payload: { shiftId: id, fields: ['bankHoliday'] },
         });
-      return { created, existing: wanted.length - created, removed: removed.length, reflagged: reflagged.length, kept, warnings };
+      return { created, existing: ahead.length - created, removed: removed.length, reflagged: reflagged.length, kept, warnings };
     }
   }
 

@@ -35,6 +35,30 @@ export class DemoRota {
   async seed(manager: Actor): Promise<void> {
     const today = localDate(this.clock.now(), this.config.timeZone);
     const validFrom = addDays(today, -7);
+    // The patterns were added the day they took effect, and the rota generated before its first shift began: a pattern
+    // takes effect from its day on, and the days gone are not generated afterwards (ROTA-WORKED).
+    await asAt({ at: localInstant(validFrom, '00:00', this.config.timeZone) }, () => this.addPatterns(validFrom));
+    const last = addDays(today, 55);
+    const madeAt = localInstant(addDays(today, -1), '00:00', this.config.timeZone);
+    await asAt({ at: madeAt }, () => this.shifts.generate(addDays(today, -1), last));
+
+    // An assignment made once a shift is under way starts then (ROTA-WORKED), so the places of yesterday and today are
+    // filled as at the start of yesterday.
+    await asAt({ at: madeAt }, () => this.fill(manager, today, last));
+    // The demo's manager is on call out of hours (DUTY-03's last step, paged with the morning handover): every evening
+    // 17:00 to 09:00 the next morning, from yesterday's, arranged before the first began.
+    await asAt({ at: madeAt }, async () => {
+      for (let day = addDays(today, -1); day <= last; day = addDays(day, 1))
+        await this.onCall.create(manager, {
+          userId: manager.userId,
+          startsAt: localInstant(day, '17:00', this.config.timeZone).toISOString(),
+          endsAt: localInstant(addDays(day, 1), '09:00', this.config.timeZone).toISOString(),
+        });
+    });
+  }
+
+  /** A typical hub's patterns, valid from `validFrom`. */
+  private async addPatterns(validFrom: string): Promise<void> {
     await this.patterns.create({
       name: 'Day',
       startTime: '09:00',
@@ -71,23 +95,6 @@ export class DemoRota {
       requiredCount: 1,
       requiredSkills: ['senior'],
       validFrom,
-    });
-    const last = addDays(today, 55);
-    await this.shifts.generate(addDays(today, -1), last);
-
-    // The rota was made before its first shift began: an assignment made once a shift is under way starts then
-    // (ROTA-WORKED), so the places of yesterday and today are filled as at the start of yesterday.
-    const madeAt = localInstant(addDays(today, -1), '00:00', this.config.timeZone);
-    await asAt({ at: madeAt }, () => this.fill(manager, today, last));
-    // The demo's manager is on call out of hours (DUTY-03's last step, paged with the morning handover): every evening
-    // 17:00 to 09:00 the next morning, from yesterday's, arranged before the first began.
-    await asAt({ at: madeAt }, async () => {
-      for (let day = addDays(today, -1); day <= last; day = addDays(day, 1))
-        await this.onCall.create(manager, {
-          userId: manager.userId,
-          startsAt: localInstant(day, '17:00', this.config.timeZone).toISOString(),
-          endsAt: localInstant(addDays(day, 1), '09:00', this.config.timeZone).toISOString(),
-        });
     });
   }
 
