@@ -123,12 +123,24 @@ describe('an AMHP who may no longer act loses her offers and allocations, and th
     expect((await as(manager).get(`/referrals/${started.id}`).expect(200)).body.status).toBe('in-assessment');
 
     // Both paged to the managers (no manager on call on the rota: every manager), with the words to act on.
+    type MyPage = { referralId: string; kind: string; step: number };
     const pages = (await as(manager).get('/me/pages').expect(200)).body.items.filter(
-      (p: { referralId: string }) => p.referralId === waiting.id || p.referralId === started.id,
-    );
-    expect(pages).toHaveLength(2);
-    for (const p of pages)
+      (p: MyPage) => p.referralId === waiting.id || p.referralId === started.id,
+    ) as MyPage[];
+    const toReallocate = pages.filter((p) => p.kind === 'escalation');
+    expect(toReallocate).toHaveLength(2);
+    for (const p of toReallocate)
       expect(p).toMatchObject({ kind: 'escalation', reason: 'amhp-not-eligible', title: "A job's AMHP may no longer act: reallocate it" });
+    // The one back in the queue has nobody to answer its clocks: the managers are paged about each clock due at once,
+    // the last step of its chain (DUTY-03), not at the clock job's next run; the one in assessment stays with its lead.
+    const due = await t.sql<{ chain_key: string }>(
+      `SELECT DISTINCT chain_key FROM pages WHERE referral_id = $1 AND chain_key LIKE 'clock:%' AND recipient_user_id = $2`,
+      [waiting.id, jonah.id],
+    );
+    expect(due.length).toBeGreaterThan(0);
+    expect(pages.filter((p) => p.kind !== 'escalation').map((p) => [p.referralId, p.kind, p.step])).toEqual(
+      due.map(() => [waiting.id, 'clock-warning', 3]),
+    );
     const notes = (await as(manager).get('/me/notifications').expect(200)).body.items.filter(
       (x: { kind: string }) => x.kind === 'referral.reallocate',
     );

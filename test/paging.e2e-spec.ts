@@ -686,6 +686,69 @@ describe('paging: pages that wake the right person, and the escalation chain', (
     });
   });
 
+  describe('a job sent back to the queue pages the managers on call at once (DUTY-03)', () => {
+    /** The referral's clock pages still waiting, as [recipient, step, kind], and how many clock pages it has in all. */
+    const clockState = async (referralId: string) => {
+      const rows = await t.sql<{ recipient_user_id: string; step: number; kind: string; acknowledged_at: Date | null }>(
+        `SELECT recipient_user_id, step, kind, acknowledged_at FROM pages WHERE referral_id = $1 AND chain_key LIKE 'clock:%' ORDER BY chain_key, step, recipient_user_id`,
+        [referralId],
+      );
+      return {
+        waiting: rows.filter((r) => !r.acknowledged_at).map((r) => [r.recipient_user_id, r.step, r.kind]),
+        all: rows.length,
+      };
+    };
+    /** The clocks of the referral due now (at a warning or breach stage), by their chains' keys. */
+    const dueChains = async (referralId: string) =>
+      (
+        await t.sql<{ chain_key: string }>(`SELECT DISTINCT chain_key FROM pages WHERE referral_id = $1 AND chain_key LIKE 'clock:%'`, [
+          referralId,
+        ])
+      ).map((r) => r.chain_key);
+    const sendBack = (referralId: string) => as(mo).post(`/referrals/${referralId}/status`, { status: 'accepted' }).expect(200);
+
+    it("the manager on call is paged about each clock due, in the same change, not at the clock job's next run; that run pages nobody again", async () => {
+      t.clock.set('2026-11-21T23:30:00Z');
+      await as(mo)
+        .post('/rota/manager-on-call', { userId: max.id, startsAt: '2026-11-21T23:30:00Z', endsAt: '2026-11-21T23:45:00Z' })
+        .expect(201);
+      const r = await referral('Groyne');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: amir.id }).expect(200);
+      const chains = await dueChains(r.id);
+      expect(chains.length).toBeGreaterThan(0);
+      t.clock.set('2026-11-21T23:31:00Z');
+      await sendBack(r.id);
+
+      // At once: Max, the manager on call, has a page per clock due, the chain's last step; Amir's are closed.
+      const now = await clockState(r.id);
+      expect(now.waiting).toEqual(chains.map(() => [max.id, 3, expect.stringMatching(/^clock-(warning|breach)$/)]));
+      const maxs = (await as(max).get('/me/pages?unacknowledged=true&limit=100').expect(200)).body.items.filter(
+        (p: { referralId: string }) => p.referralId === r.id,
+      );
+      expect(maxs).toHaveLength(chains.length);
+
+      // The clock job's next runs know he was paged: nothing more, to him or anyone, and nothing escalates.
+      await at('2026-11-21T23:32:00Z');
+      await at('2026-11-21T23:33:00Z');
+      expect(await clockState(r.id)).toEqual(now);
+    });
+
+    it('with no manager on call, every manager is paged at once, as the escalation does when the rota names none; the clock job adds nothing', async () => {
+      t.clock.set('2026-11-21T23:50:00Z');
+      const r = await referral('Breakwater');
+      await as(mo).post(`/referrals/${r.id}/allocation`, { userId: jo.id }).expect(200);
+      const chains = await dueChains(r.id);
+      expect(chains.length).toBeGreaterThan(0);
+      t.clock.set('2026-11-21T23:51:00Z');
+      await sendBack(r.id);
+      const now = await clockState(r.id);
+      const everyManager = [mo.id, max.id].sort();
+      expect(now.waiting.map(([id, step]) => [id, step]).sort()).toEqual(chains.flatMap(() => everyManager.map((id) => [id, 3])).sort());
+      await at('2026-11-21T23:52:00Z');
+      expect(await clockState(r.id)).toEqual(now);
+    });
+  });
+
   describe('expired subscriptions and the handover', () => {
     it("a push service answering 410 removes the phone's subscription, and the page goes to the gateway instead", async () => {
       push.answer('amir-phone', 410);

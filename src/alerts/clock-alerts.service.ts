@@ -14,20 +14,24 @@ export interface ClockAlertSubject {
   clocks: ReadonlyArray<{ id: string; label: string; deadline: string }>;
 }
 
-/** Who is told when no AMHP holds the job: the managers' notification, and the top of the chain paged. */
+/**
+ * Who is told when no AMHP holds the job: the managers' notification, and the top of the chain paged (the managers on
+ * call, ManagerOnCallService.managersOnCall).
+ */
 export interface Unallocated {
   managers: () => Promise<string[]>;
   topOfChain: () => Promise<string[]>;
 }
 
 /**
- * The warnings of a job's clocks (DUTY-01, DUTY-03), in one place for the clock job (every minute) and for a job that
- * comes to an AMHP (allocated, reallocated, an offer accepted): each clock at a warning or breach stage now
- * (clockStage) is told to whoever holds the job, a notification (`clock.warning`, `clock.breached`) and a page, step 0
- * of the clock's chain (`clock:<referral>:<clock>:<stage>`, escalated by the clock-escalation job while nobody
- * acknowledges it). With no AMHP holding it, the managers are notified and the manager on call (or every manager) is
- * paged, the chain's last step. Both are keyed per person and stage, so the clock job and a reallocation raise each
- * once between them, and only what the clock rules say is due now.
+ * The warnings of a job's clocks (DUTY-01, DUTY-03), in one place for the clock job (every minute), for a job that
+ * comes to an AMHP (allocated, reallocated, an offer accepted) and for one sent back to the queue (nobody holds it):
+ * each clock at a warning or breach stage now (clockStage) is told to whoever holds the job, a notification
+ * (`clock.warning`, `clock.breached`) and a page, step 0 of the clock's chain (`clock:<referral>:<clock>:<stage>`,
+ * escalated by the clock-escalation job while nobody acknowledges it). With no AMHP holding it, the managers are
+ * notified and the manager on call (or every manager) is paged, the chain's last step. Both are keyed per person and
+ * stage, so the clock job and a change of holder raise each once between them, and only what the clock rules say is
+ * due now.
  */
 @Injectable()
 export class ClockAlerts {

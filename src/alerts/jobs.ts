@@ -94,7 +94,7 @@ export class AlertJobs implements OnModuleInit {
     let topOfChain: string[] | undefined;
     const unallocated = {
       managers: async () => (managers ??= await this.notifications.managerIds(m)),
-      topOfChain: async () => (topOfChain ??= await this.managersOnCall(m, now)),
+      topOfChain: async () => (topOfChain ??= (await this.onCall.managersOnCall(m, now)).userIds),
     };
     for (const r of await this.referrals.openForHandover(m)) {
       if (!this.clockAlerts.due(r, now).length) continue;
@@ -107,20 +107,14 @@ export class AlertJobs implements OnModuleInit {
     return { raised, paged };
   }
 
-  /** Who the last step of a chain goes to: the manager on call, or every manager when the rota names none. */
-  private async managersOnCall(m: EntityManager, now: Date): Promise<string[]> {
-    const onCall = await this.onCall.at(m, now);
-    return onCall ? [onCall.userId] : this.notifications.managerIds(m);
-  }
-
-  /** Who is on duty now, for the escalation chain. */
+  /** Who is on duty now, for the escalation chain; its last step, the managers on call (ManagerOnCallService.managersOnCall). */
   private async dutyPicture(m: EntityManager, now: Date): Promise<DutyPicture> {
     const { onDuty } = await this.duty.onDuty(now.toISOString());
-    const onCall = await this.onCall.at(m, now);
+    const last = await this.onCall.managersOnCall(m, now);
     return {
       amhps: onDuty.flatMap((s) => s.amhps.map((a) => ({ userId: a.userId, skills: a.skills }))),
-      managerOnCall: onCall?.userId ?? null,
-      managers: onCall ? [] : await this.notifications.managerIds(m),
+      managerOnCall: last.to === 'manager-on-call' ? last.userIds[0] : null,
+      managers: last.to === 'managers' ? last.userIds : [],
     };
   }
 
@@ -264,7 +258,7 @@ export class AlertJobs implements OnModuleInit {
     if (!latest || now.getTime() - new Date(latest.compiledAt).getTime() > 24 * 60 * MINUTE) return {};
     const paged = await this.pages.raise(m, {
       kind: 'handover',
-      recipientUserIds: await this.managersOnCall(m, now),
+      recipientUserIds: (await this.onCall.managersOnCall(m, now)).userIds,
       chainKey: `handover:${latest.date}`,
       step: LAST_STEP,
       subjectType: 'handover',

@@ -37,6 +37,7 @@ import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
 import { DutyService } from '../rota/duty.service';
 import { OffDuty } from '../rota/off-duty';
+import { ManagerOnCallService } from '../rota/manager-on-call.service';
 import { shiftEndSql } from '../rota/rota.tables';
 import {
   Clock,
@@ -309,6 +310,7 @@ export class ReferralsService implements OnModuleInit {
     private readonly accountWithdrawals: AccountWithdrawals,
     private readonly offDuty: OffDuty,
     private readonly clockAlerts: ClockAlerts,
+    private readonly onCall: ManagerOnCallService,
   ) {}
 
   private readonly logger = new Logger('Referrals');
@@ -665,7 +667,8 @@ export class ReferralsService implements OnModuleInit {
     const zone = this.config.timeZone;
     const duty = await this.duty.onDuty(now.toISOString());
     const amhps = [...new Set(duty.onDuty.flatMap((s) => s.amhps.map((a) => a.userId)))];
-    const managers = duty.managerOnCall ? [duty.managerOnCall.userId] : await this.notifications.managerIds(m);
+    const last = await this.onCall.managersOnCall(m, now);
+    const managers = last.userIds;
     const chainKey = unlawfulDetentionChainKey(r.id);
     const page = {
       kind: 'escalation' as const,
@@ -695,7 +698,7 @@ export class ReferralsService implements OnModuleInit {
       rule: blockers[0]?.rule ?? 'POL-09',
       chain: chainKey,
       step: 0,
-      to: duty.managerOnCall ? 'amhps-on-duty-and-manager-on-call' : 'amhps-on-duty-and-managers',
+      to: last.to === 'manager-on-call' ? 'amhps-on-duty-and-manager-on-call' : 'amhps-on-duty-and-managers',
       userIds: [...amhps, ...managers],
       reason: 'unlawful-detention',
       codes: blockers.map((f) => f.code),
@@ -901,7 +904,10 @@ export class ReferralsService implements OnModuleInit {
       // Its clock pages and warnings no longer wait for the AMHP who held it (back in the queue the managers are paged;
       // ended, the clocks stop or are owed no one's answer).
       if (ends) await this.closeClockAlerts(m, id, 'referral-ended');
-      else if (dto.status === 'accepted' && r.allocatedUserId) await this.closeClockAlerts(m, id, 'reallocated', r.allocatedUserId);
+      else if (dto.status === 'accepted' && r.allocatedUserId) {
+        await this.closeClockAlerts(m, id, 'reallocated', r.allocatedUserId);
+        await this.warnWhileQueued(m, id, now);
+      }
       if (ends) await this.withdrawOffers(m, id, now, 'referral-ended');
       if (ends) await this.access.end(m, RELATIONSHIP_SOURCES, id, now);
       if (ends) await this.endedUnderAssessment(m, r, dto.status, dto.reason ?? null, actor, now);
@@ -1841,6 +1847,7 @@ export class ReferralsService implements OnModuleInit {
     );
     await this.access.end(m, 'referral-allocation', r.id, now, userId);
     await this.closeClockAlerts(m, r.id, 'reallocated', userId);
+    await this.warnWhileQueued(m, r.id, now);
     await this.audit.record(m, {
       action: 'referral.accepted',
       resourceType: 'referral',
@@ -1870,8 +1877,7 @@ export class ReferralsService implements OnModuleInit {
     now: Date,
     assessmentId?: string,
   ): Promise<void> {
-    const duty = await this.duty.onDuty(now.toISOString());
-    const managers = duty.managerOnCall ? [duty.managerOnCall.userId] : await this.notifications.managerIds(m);
+    const { to, userIds: managers } = await this.onCall.managersOnCall(m, now);
     const chainKey = reallocationChainKey(r.id, userId);
     await this.pages.raise(m, {
       kind: 'escalation',
@@ -1899,7 +1905,7 @@ export class ReferralsService implements OnModuleInit {
     const data = {
       chain: chainKey,
       step: LAST_STEP,
-      to: duty.managerOnCall ? 'manager-on-call' : 'managers',
+      to,
       userIds: managers,
       reason: 'amhp-not-eligible',
       amhpUserId: userId,
@@ -2239,6 +2245,22 @@ export class ReferralsService implements OnModuleInit {
   ): Promise<void> {
     await this.pages.closeFor(m, id, 'clock', reason, userId);
     await this.notifications.close(m, { subjectId: id, dedupPrefix: `clock:${id}:`, userId }, reason);
+  }
+
+  /**
+   * DUTY-03 (MHA 1983 s.13(1): the case must still be considered in time): a job sent back to the queue (allocated →
+   * accepted: a manager's move, or handed back because its AMHP may no longer act) has no AMHP to answer its clocks, so
+   * at once, in the same transaction, the managers are warned and the managers on call (ManagerOnCallService
+   * .managersOnCall: the manager on call, or every manager when the rota names none) are paged about each clock at a
+   * warning or breach stage now, the last step of its chain, as the clock job does for a job nobody holds (ClockAlerts,
+   * the same keys: its next run pages them no more). Read after the change, as the job stands in the queue.
+   */
+  private async warnWhileQueued(m: EntityManager, id: string, now: Date): Promise<void> {
+    const r = await this.row(m, id);
+    await this.clockAlerts.raise(m, { id: r.id, reference: r.reference, allocatedUserId: null, clocks: warnedClocks(this.view(r)) }, now, {
+      managers: () => this.notifications.managerIds(m),
+      topOfChain: async () => (await this.onCall.managersOnCall(m, now)).userIds,
+    });
   }
 
   /**

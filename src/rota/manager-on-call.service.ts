@@ -13,6 +13,13 @@ import { onCallPeriodRefusal } from './rota.rules';
 
 const MAX_PERIOD_MS = 14 * 86_400_000;
 
+/** The managers on call at an instant (ManagerOnCallService.managersOnCall): whom the rota names, or every manager. */
+export interface ManagersOnCall {
+  /** The manager on call the rota names, or (when it names none) every active manager. */
+  to: 'manager-on-call' | 'managers';
+  userIds: string[];
+}
+
 type Row = { id: string; userId: string; displayName: string; phone: string | null; startsAt: Date; endsAt: Date };
 
 /**
@@ -141,6 +148,19 @@ export class ManagerOnCallService {
       });
       await this.events.emit(m, { type: 'rota.manager-on-call.removed', aggregateType: 'manager-on-call', aggregateId: id, payload });
     });
+  }
+
+  /**
+   * Who the managers on call are at `at` (in the caller's transaction): the last step of every escalation chain
+   * (DUTY-03) and whoever is paged when a job has no AMHP to answer it: the manager on call the rota names (one who may
+   * act now, onCallMayActSql), or every active manager when it names none. The one answer for the clock job, the
+   * escalations, the handover page and a job sent back to the queue.
+   */
+  async managersOnCall(m: EntityManager, at: Date): Promise<ManagersOnCall> {
+    const onCall = await this.at(m, at);
+    return onCall
+      ? { to: 'manager-on-call', userIds: [onCall.userId] }
+      : { to: 'managers', userIds: await this.users.activeIdsWithRole(m, 'manager') };
   }
 
   /** The manager on call at `at` (in the caller's transaction), or null when the rota names none who may act now. */
