@@ -149,7 +149,10 @@ export class RotaController {
   @Post('shifts/generate')
   @Authorize('rota.write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create the shifts the patterns call for between two dates; re-running creates nothing twice.' })
+  @ApiOperation({
+    summary:
+      'Create the shifts the patterns call for between two dates, from today on and never one already over; re-running creates nothing twice.',
+  })
   @ApiOkResponse({ type: GenerateResultDto })
   generate(@CurrentActor() actor: Actor, @Body() body: DateRangeDto): Promise<GenerateResultDto> {
     return this.shifts.generate(body.from, body.to, actor);

@@ -50,8 +50,13 @@ export class CreatePatternDto {
   @ArrayUnique()
   @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' })
   requiredSkills?: string[];
-  @ApiProperty({ format: 'date' }) @IsLocalDate() validFrom: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsLocalDate() validTo?: string;
+  @ApiProperty({ format: 'date', description: "The first day it runs: the hub's today (Europe/London) or later (ROTA-WORKED)." })
+  @IsLocalDate()
+  validFrom: string;
+  @ApiPropertyOptional({ format: 'date', description: 'The last day it runs: today or later.' })
+  @IsOptional()
+  @IsLocalDate()
+  validTo?: string;
 }
 
 export class UpdatePatternDto {
@@ -64,7 +69,11 @@ export class UpdatePatternDto {
   @ArrayUnique()
   @Matches(SKILL, { each: true, message: 'each skill must be a lower-case word' })
   requiredSkills?: string[];
-  @ApiPropertyOptional({ format: 'date', description: 'End the pattern: no shifts are generated after this date.' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description:
+      "End the pattern: no shifts are generated after this date. The hub's today or later, and not for a pattern already ended (ROTA-WORKED).",
+  })
   @IsOptional()
   @IsLocalDate()
   validTo?: string;
@@ -118,7 +127,7 @@ export class YearQuery {
 }
 
 export class DateRangeDto {
-  @ApiProperty({ format: 'date' }) @IsLocalDate() from: string;
+  @ApiProperty({ format: 'date', description: "The hub's today (Europe/London) or later (ROTA-WORKED)." }) @IsLocalDate() from: string;
   @ApiProperty({ format: 'date' }) @IsLocalDate() to: string;
 }
 
