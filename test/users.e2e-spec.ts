@@ -464,11 +464,14 @@ describe('users admin: mass assignment (R5), If-Match (R9), Idempotency-Key (R10
       if (lost.status === 409) expect(lost.body.code).toBe('last-admin');
       const left = await activeAdmins();
       expect(left).toHaveLength(1);
-      // Put things back for whoever comes next: `admin` stays the admin (and its account is read afresh).
+      // Put things back for whoever comes next: `admin` the one admin again, `second` not (both accounts read afresh).
       if (left[0] !== admin.id) {
         await t.sql(`UPDATE users SET roles = '{admin}' WHERE id = $1`, [admin.id]);
+        await t.sql(`UPDATE users SET roles = '{auditor}' WHERE id = $1`, [second.id]);
         t.app.get(AccountCache).forget(admin.id);
+        t.app.get(AccountCache).forget(second.id);
       }
+      expect(await activeAdmins()).toEqual([admin.id]);
     });
 
     it('another admin may be demoted or disabled while one active admin remains', async () => {
