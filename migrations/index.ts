@@ -62,6 +62,7 @@ import * as m58 from './1796481000000-AlertsFollowTheHolder';
 import * as m59 from './1796482000000-RelativesAsRecorded';
 import * as m60 from './1796482100000-PersonMatchAttempts';
 import * as m61 from './1796486000000-PersonMatchIntakes';
+import * as m62 from './1796488000000-PersonMatchFold';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m0),
@@ -126,4 +127,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ...Object.values(m59),
   ...Object.values(m60),
   ...Object.values(m61),
+  ...Object.values(m62),
 ];

@@ -31,6 +31,7 @@ import {
 } from './dto/person.dto';
 import { isValidNhsNumber } from '../statute/nhs-number';
 import { type MovedRecords, PersonMoves } from './person-moves';
+import { pendingNhsNumberPeopleSql, personNhsNumberSql } from './people.tables';
 
 type PersonField = keyof UpdatePersonDto;
 
@@ -64,7 +65,7 @@ const sameAsSql = (person: string): string =>
        AND (same.pending_person_id = ${person} OR same.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${person}))
      ORDER BY same.resolved_at DESC LIMIT 1)`;
 
-const COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
+const COLUMNS = `p.id, ${personNhsNumberSql('p')} AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.gender, p.ethnic_category AS "ethnicCategory",
   p.preferred_language AS "preferredLanguage", p.interpreter_needed AS "interpreterNeeded", p.communication_needs AS "communicationNeeds",
   p.address, p.postcode, p.responsible_authority AS "responsibleAuthority", p.gp_practice AS "gpPractice",
@@ -72,7 +73,7 @@ const COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName",
   p.created_at AS "createdAt", p.updated_at AS "updatedAt",
   ${sameAsSql('p.id')} AS "sameAs"`;
 
-const SUMMARY_COLUMNS = `p.id, p.nhs_number AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
+const SUMMARY_COLUMNS = `p.id, ${personNhsNumberSql('p')} AS "nhsNumber", p.given_name AS "givenName", p.family_name AS "familyName",
   to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", p.sex, p.postcode, p.version`;
 
 type PersonRow = Omit<PersonDto, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
@@ -91,30 +92,57 @@ type AttachedRow = PersonAccessRow & {
 };
 
 /**
- * POST /people's and intake's second statement, the same whether the number ($2) is held or not: the new person ($1)
- * takes the number when no record holds it; otherwise a pending match from them to its holder is left for the hub,
- * and the holder's names and date of birth and the access facts of the caller ($3, at $4) to the holder come back
- * (a caller who may read the holder is told, 409, or at intake identifies them: what this statement wrote is undone).
+ * The one way a pending identity match is raised (POST /people and referral intake by ATTACH_NHS_NUMBER, PATCH
+ * /people/{id} by its change statement): the CTEs `open`, `repeated`, `linked` and `matched`, for a statement that
+ * has put the person (`person`, an SQL expression, NULL when nothing was written) forward for the NHS number `nhsNumber`
+ * that `holder` (NULL when nobody) holds, by the caller `user` at `at`. Each is an SQL expression of that statement.
  *
- * The caller's own intake of the number still waiting in a pending match to its holder is not queued again: the new
- * person is kept (without the number, as the match's pending person is) and linked to the open match as one of its
- * intakes, which counts one more attempt (`earlierPersonId` its pending person). So however often one account sends a
- * held number, the managers' queue holds one match for it, not one per request, and resolving it settles every intake
- * (the number's lock, taken by the first statement, makes the look for the open match and the write one step). The
- * fold is decided on the match's row as the update finds it: a manager resolving that match meanwhile (which takes no
- * number lock) leaves it resolved, and the intake then gets a pending match of its own, never an intake of a match
- * already settled (which would leave its person waiting on a match nobody will resolve again).
+ * The caller's own match to the holder for that number still waiting is not queued again (one match per caller,
+ * number and holder, however often and by whichever route they send it: no account can flood the managers' queue):
+ * it counts one more attempt, and a person other than its pending person is linked to it as one of its intakes (kept
+ * without the number, as the pending person is, and settled with the match). Otherwise a new pending match is left;
+ * another caller's match of the same pair of records waiting already counts the attempt instead (one pending per pair).
+ * The fold is decided on the match's row as the update finds it: a manager resolving that match meanwhile leaves it
+ * resolved, and the person then gets a pending match of its own, never an intake of a match already settled. Callers
+ * hold the number's lock (personNumberLockSql) from an earlier statement, so the look for the open match and the write
+ * are one step.
+ */
+function pendingMatchSql(p: { person: string; holder: string; nhsNumber: string; user: string; at: string }): string {
+  return `open AS (SELECT pm.id, pm.pending_person_id FROM person_matches pm
+                    WHERE pm.candidate_person_id = ${p.holder} AND pm.nhs_number = ${p.nhsNumber} AND pm.requested_by = ${p.user}
+                      AND pm.status = 'pending' AND ${p.person} IS NOT NULL
+                    ORDER BY pm.requested_at, pm.id LIMIT 1),
+       repeated AS (UPDATE person_matches pm SET attempts = pm.attempts + 1, last_requested_at = ${p.at} FROM open
+                     WHERE pm.id = open.id AND pm.status = 'pending' RETURNING pm.id, pm.attempts, open.pending_person_id),
+       linked AS (INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt)
+                  SELECT rp.id, ${p.person}, ${p.at}, rp.attempts FROM repeated rp WHERE rp.pending_person_id <> ${p.person}
+                  ON CONFLICT (match_id, person_id) DO NOTHING RETURNING person_id),
+       matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
+                   SELECT ${p.person}, ${p.holder}, ${p.nhsNumber}, ${p.user}, ${p.at}, ${p.at}
+                    WHERE ${p.person} IS NOT NULL AND ${p.holder} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM repeated)
+                   ON CONFLICT (pending_person_id, candidate_person_id) WHERE status = 'pending'
+                   DO UPDATE SET attempts = person_matches.attempts + 1, last_requested_at = EXCLUDED.last_requested_at
+                   RETURNING id, attempts)`;
+}
+
+/**
+ * A condition (true) that takes the lock on an NHS number (`nhsNumber`, an SQL expression) for the rest of the
+ * transaction: requests giving one number are decided one after the other, each seeing what the one before it left.
+ */
+const personNumberLockSql = (nhsNumber: string): string =>
+  `(SELECT true FROM (SELECT pg_advisory_xact_lock(hashtextextended('person-nhs-number:' || ${nhsNumber}::text, 0))) number_lock)`;
+
+/**
+ * POST /people's and intake's second statement, the same whether the number ($2) is held or not: the new person ($1)
+ * takes the number when no record holds it; otherwise the pending match to its holder is left or the caller's open one
+ * counts it (pendingMatchSql), and the holder's names and date of birth and the access facts of the caller ($3, at $4)
+ * to the holder come back (a caller who may read the holder is told, 409, or at intake identifies them: what this
+ * statement wrote is undone). `earlierPersonId` is the pending person of the caller's open match the intake was folded
+ * into. The number's lock was taken by the first statement (insertHoldingNumber).
  */
 const ATTACH_NHS_NUMBER = `WITH holder AS (SELECT id, given_name, family_name, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth FROM persons WHERE nhs_number = $2),
-       open AS (SELECT pm.id, pm.pending_person_id FROM person_matches pm JOIN holder ON holder.id = pm.candidate_person_id
-                 WHERE pm.nhs_number = $2 AND pm.requested_by = $3 AND pm.status = 'pending' ORDER BY pm.requested_at, pm.id LIMIT 1),
        attached AS (UPDATE persons SET nhs_number = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM holder) RETURNING id),
-       repeated AS (UPDATE person_matches pm SET attempts = pm.attempts + 1, last_requested_at = $4 FROM open
-                     WHERE pm.id = open.id AND pm.status = 'pending' RETURNING pm.id, pm.attempts, open.pending_person_id),
-       linked AS (INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt) SELECT rp.id, $1, $4, rp.attempts FROM repeated rp
-                  RETURNING person_id),
-       matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
-                   SELECT $1, holder.id, $2, $3, $4, $4 FROM holder WHERE NOT EXISTS (SELECT 1 FROM repeated) RETURNING id, attempts)
+       ${pendingMatchSql({ person: '$1::uuid', holder: '(SELECT id FROM holder)', nhsNumber: '$2::text', user: '$3::uuid', at: '$4::timestamptz' })}
   SELECT h.id::text AS "holderId", coalesce(mt.id, rp.id)::text AS "matchId", rp.pending_person_id::text AS "earlierPersonId",
          coalesce(mt.attempts, rp.attempts) AS attempts, (SELECT count(*) FROM attached) + (SELECT count(*) FROM linked) AS written,
          h.given_name AS "givenName", h.family_name AS "familyName", h.date_of_birth AS "dateOfBirth",
@@ -145,7 +173,7 @@ function startsWith(text: string): string {
  */
 export function personSummarySql(personIdExpr: string): string {
   return `(SELECT json_build_object('id', p.id, 'givenName', p.given_name, 'familyName', p.family_name,
-            'dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'), 'nhsNumber', p.nhs_number) FROM persons p WHERE p.id = ${personIdExpr})`;
+            'dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'), 'nhsNumber', ${personNhsNumberSql('p')}) FROM persons p WHERE p.id = ${personIdExpr})`;
 }
 
 /** The summary personSummarySql reads, from a person already in hand (the same five fields). */
@@ -188,6 +216,7 @@ type PersonMatchRow = {
   intakes: Array<{ personId: string; requestedAt: string; attempt: number }>;
   resolvedBy: string | null;
   resolvedAt: Date | null;
+  foldedInto: string | null;
   version: number;
 };
 
@@ -196,7 +225,7 @@ const MATCH_SELECT = `SELECT pm.id, pm.status, pm.nhs_number AS "nhsNumber", pm.
     ${personSummarySql('pm.candidate_person_id')} AS "candidatePerson", pm.requested_by AS "requestedBy", pm.requested_at AS "requestedAt",
     pm.attempts, pm.last_requested_at AS "lastRequestedAt",
     coalesce((SELECT json_agg(json_build_object('personId', i.person_id, 'requestedAt', i.requested_at, 'attempt', i.attempt) ORDER BY i.attempt)
-                FROM person_match_intakes i WHERE i.match_id = pm.id), '[]') AS intakes, pm.resolved_by AS "resolvedBy", pm.resolved_at AS "resolvedAt", pm.version
+                FROM person_match_intakes i WHERE i.match_id = pm.id), '[]') AS intakes, pm.resolved_by AS "resolvedBy", pm.resolved_at AS "resolvedAt", pm.folded_into AS "foldedInto", pm.version
   FROM person_matches pm`;
 
 function matchView(r: PersonMatchRow): PersonMatchDto {
@@ -213,6 +242,7 @@ function matchView(r: PersonMatchRow): PersonMatchDto {
     intakes: r.intakes.map((i) => ({ personId: i.personId, requestedAt: new Date(i.requestedAt).toISOString(), attempt: i.attempt })),
     resolvedBy: r.resolvedBy,
     resolvedAt: r.resolvedAt?.toISOString() ?? null,
+    foldedInto: r.foldedInto,
     version: r.version,
   };
 }
@@ -360,7 +390,7 @@ export class PeopleService {
       `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
        VALUES (${[
          ...fields.map((_, i) => `$${i + 1}`),
-         `(SELECT $${n + 1}::uuid FROM (SELECT pg_advisory_xact_lock(hashtextextended('person-nhs-number:' || $${n + 2}::text, 0))) number_lock)`,
+         `(SELECT $${n + 1}::uuid WHERE ${personNumberLockSql(`$${n + 2}`)})`,
        ].join(', ')})
        RETURNING ${COLUMNS}`,
       [...values, actor.userId, dto.nhsNumber],
@@ -434,7 +464,8 @@ export class PeopleService {
           pendingMatchId: found.matchId!,
           repeatOf: found.earlierPersonId,
         };
-      return { person: recorded, created: true, discrepancies: [], pendingMatchId: found.matchId! };
+      // The record as a new number's intake shows it: what was sent, the number with it (held by the match until resolved).
+      return { person: { ...recorded, nhsNumber }, created: true, discrepancies: [], pendingMatchId: found.matchId! };
     }
     // The caller knows the recorded person: the referral is theirs, and the record made meanwhile is not kept (nothing
     // of it was acknowledged: the answer is the recorded person); a new match is removed, and the caller's open match
@@ -544,8 +575,16 @@ export class PeopleService {
       [id, outcome, actor.userId, this.clock.now()],
     );
     if (!row) {
-      const [exists]: Array<{ status: string }> = await m.query('SELECT status FROM person_matches WHERE id = $1', [id]);
+      const [exists]: Array<{ status: string; foldedInto: string | null }> = await m.query(
+        'SELECT status, folded_into AS "foldedInto" FROM person_matches WHERE id = $1',
+        [id],
+      );
       if (!exists) throw new NotFoundProblem('Person match', id);
+      // A folded duplicate is settled with the match it was folded into: that one is to resolve.
+      if (exists.foldedInto)
+        throw new ConflictProblem(`This match was folded into ${exists.foldedInto}: resolve that one.`, 'match-resolved', {
+          foldedInto: exists.foldedInto,
+        });
       throw new ConflictProblem(`This match was already resolved (${exists.status}).`, 'match-resolved');
     }
     const [full]: PersonMatchRow[] = await m.query(`${MATCH_SELECT} WHERE pm.id = $1`, [id]);
@@ -666,7 +705,7 @@ export class PeopleService {
   async update(actor: Actor, id: string, dto: UpdatePersonDto, expectedVersion: ExpectedVersion, decision: Decision): Promise<PersonDto> {
     this.checkRules(dto);
     const outcome = await this.db.transaction(async (m): Promise<{ person: PersonDto } | { existingId: string }> => {
-      const current = await this.load(m, id);
+      const { person: current, storedNhsNumber } = await this.loadStored(m, id);
       assertVersion(expectedVersion, current.version);
       const fields = FIELDS.filter((f) => dto[f] !== undefined);
       if (!fields.length) {
@@ -674,13 +713,17 @@ export class PeopleService {
         return { person: current };
       }
       let heldBy: string | undefined;
-      if (dto.nhsNumber && dto.nhsNumber !== current.nhsNumber) {
-        // Who holds the number, with the caller's access facts to them, in one statement; and the pending match is
-        // left by the change's own statement below: a number held elsewhere costs no statement a new one does not.
+      // Compared with the number the record holds, not the one it shows (a number waiting in a pending match is shown
+      // as sent): sent again, such a number is looked up and counted on the match again, never written.
+      if (dto.nhsNumber && dto.nhsNumber !== storedNhsNumber) {
+        // Who holds the number, with the caller's access facts to them, in one statement that first takes the number's
+        // lock (as POST /people and intake do: the caller's open match is then looked for and written in one step);
+        // the pending match is left by the change's own statement below: a number held elsewhere costs no statement a
+        // new one does not.
         const [other] = await this.db.preparedOn<PersonAccessRow & { id: string }>(
           m,
           `SELECT o.id::text AS id, ${accessFactsSql({ user: '$3', person: 'o.id', at: '$4', resourceType: 'NULL::text', resourceId: 'NULL::text' })}
-             FROM persons o WHERE o.nhs_number = $1 AND o.id <> $2`,
+             FROM persons o WHERE ${personNumberLockSql('$1')} AND o.nhs_number = $1 AND o.id <> $2`,
           [dto.nhsNumber, id, actor.userId, this.clock.now()],
         );
         if (other) {
@@ -703,15 +746,18 @@ export class PeopleService {
       const sets = written.map((f, i) => `${COLUMN[f]} = $${i + 3}, `);
       let rows: Array<{ id: string; matchId: string | null }>;
       try {
+        // The pending match, or the caller's open one counting the change (and linking this person to it, if it is
+        // not its pending person), by the one statement that raises them all (pendingMatchSql).
         rows = await m.query(
           `WITH changed AS (UPDATE persons SET ${sets.join('')}version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id),
-                matched AS (INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at)
-                            SELECT changed.id, $${n + 3}::uuid, $${n + 4}::text, $${n + 5}::uuid, $${n + 6}::timestamptz, $${n + 6}::timestamptz FROM changed
-                             WHERE $${n + 3}::uuid IS NOT NULL
-                            ON CONFLICT (pending_person_id, candidate_person_id) WHERE status = 'pending'
-                            DO UPDATE SET attempts = person_matches.attempts + 1, last_requested_at = EXCLUDED.last_requested_at
-                            RETURNING id)
-           SELECT changed.id, (SELECT matched.id FROM matched)::text AS "matchId" FROM changed`,
+                ${pendingMatchSql({
+                  person: '(SELECT id FROM changed)',
+                  holder: `$${n + 3}::uuid`,
+                  nhsNumber: `$${n + 4}::text`,
+                  user: `$${n + 5}::uuid`,
+                  at: `$${n + 6}::timestamptz`,
+                })}
+           SELECT changed.id, coalesce((SELECT matched.id FROM matched), (SELECT repeated.id FROM repeated))::text AS "matchId" FROM changed`,
           params,
         );
       } catch (err) {
@@ -793,7 +839,11 @@ export class PeopleService {
     // Built inside the transaction, which Db may run again after a deadlock.
     return this.db.transaction(async (m) => {
       const where = new SqlWhere();
-      if (q.nhsNumber) where.add('p.nhs_number = ?', q.nhsNumber);
+      // By the number each record shows (personNhsNumberSql): the one it holds, or one waiting in a pending match.
+      if (q.nhsNumber) {
+        const nhs = where.param(q.nhsNumber);
+        where.raw(`(p.nhs_number = ${nhs} OR p.id IN ${pendingNhsNumberPeopleSql(nhs)})`);
+      }
       // lower(family_name) LIKE 'prefix%' with a date of birth: persons_name_dob_idx.
       if (q.familyName) where.add('lower(p.family_name) LIKE lower(?)', startsWith(q.familyName));
       if (q.dateOfBirth) where.add('p.date_of_birth = ?::date', q.dateOfBirth);
@@ -887,6 +937,17 @@ export class PeopleService {
     }
     const [existing] = await m.query('SELECT id FROM persons WHERE nhs_number = $1', [dto.nhsNumber]);
     return { existingId: existing.id };
+  }
+
+  /** `load`, with the NHS number the record itself holds (`nhsNumber` shows one waiting in a pending match). */
+  private async loadStored(m: EntityManager, id: string): Promise<{ person: PersonDto; storedNhsNumber: string | null }> {
+    const rows: Array<PersonRow & { storedNhsNumber: string | null }> = await m.query(
+      `SELECT ${COLUMNS}, p.nhs_number AS "storedNhsNumber" FROM persons p WHERE p.id = $1`,
+      [id],
+    );
+    if (!rows.length) throw new NotFoundProblem('Person', id);
+    const { storedNhsNumber, ...row } = rows[0];
+    return { person: personDto(row), storedNhsNumber };
   }
 
   private async load(m: EntityManager, id: string): Promise<PersonDto> {

@@ -11,8 +11,45 @@ export const TABLES: ModuleTables = {
     'nearest_relative_objections',
     'nearest_relative_displacements',
   ],
-  sqlFragments: ['personSummarySql', 'personExistsSql', 's29ApplicationsSql', 'personAsRecordedSql', 'relativesAsRecordedSql'],
+  sqlFragments: [
+    'personSummarySql',
+    'personExistsSql',
+    's29ApplicationsSql',
+    'personAsRecordedSql',
+    'relativesAsRecordedSql',
+    'personMatchPendingSql',
+  ],
 };
+
+/**
+ * The NHS number a person's record shows (`p`, the alias of their persons row): one sent for them that waits in a
+ * pending identity match to the record holding it (PERSON-MATCH: the number given at intake, POST /people or PATCH
+ * /people/{id}, not written while a manager has yet to confirm who the person is), else the number the record holds.
+ * Whoever reads the record sees what was sent, as the answer to the request that sent it did: a record shows nothing
+ * that would tell a reader the hub holds the number for someone else.
+ */
+export const personNhsNumberSql = (p: string): string =>
+  `coalesce((SELECT pm.nhs_number FROM person_matches pm
+              WHERE pm.status = 'pending'
+                AND (pm.pending_person_id = ${p}.id OR pm.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${p}.id))
+              ORDER BY pm.last_requested_at DESC, pm.id LIMIT 1), ${p}.nhs_number)`;
+
+/**
+ * The people whose NHS number shown (personNhsNumberSql) is `nhsNumber` (an SQL expression) though their record does
+ * not hold it: the pending persons and intakes of the pending matches for that number.
+ */
+export const pendingNhsNumberPeopleSql = (nhsNumber: string): string =>
+  `(SELECT pm.pending_person_id FROM person_matches pm WHERE pm.nhs_number = ${nhsNumber} AND pm.status = 'pending'
+    UNION ALL SELECT i.person_id FROM person_match_intakes i JOIN person_matches pm ON pm.id = i.match_id
+     WHERE pm.nhs_number = ${nhsNumber} AND pm.status = 'pending')`;
+
+/**
+ * SQL fragment for another module's query: whether the person (`personId`, an SQL expression) waits on a pending
+ * identity match (their record, or one of its intakes): who they are is yet to be confirmed by the hub.
+ */
+export const personMatchPendingSql = (personId: string): string =>
+  `EXISTS (SELECT 1 FROM person_matches pm WHERE pm.status = 'pending'
+            AND (pm.pending_person_id = ${personId} OR pm.id IN (SELECT i.match_id FROM person_match_intakes i WHERE i.person_id = ${personId})))`;
 
 /** SQL fragment for another module's query: a person with the id `id` (an SQL expression, e.g. `$1`) is on record. */
 export const personExistsSql = (id: string): string => `EXISTS (SELECT 1 FROM persons WHERE persons.id = ${id})`;
@@ -35,7 +72,7 @@ export const s29ApplicationsSql = (personId: string): string =>
  */
 export const personAsRecordedSql = (personId: string): string =>
   `(SELECT jsonb_build_object('givenName', p.given_name, 'familyName', p.family_name, 'dateOfBirth', to_char(p.date_of_birth, 'YYYY-MM-DD'),
-            'nhsNumber', p.nhs_number, 'address', p.address, 'postcode', p.postcode, 'preferredLanguage', p.preferred_language,
+            'nhsNumber', ${personNhsNumberSql('p')}, 'address', p.address, 'postcode', p.postcode, 'preferredLanguage', p.preferred_language,
             'interpreterNeeded', p.interpreter_needed, 'communicationNeeds', p.communication_needs)
       FROM persons p WHERE p.id = ${personId})`;
 

@@ -93,7 +93,11 @@ export class PersonEntity {
   updatedAt: Date;
 }
 
-export const PERSON_MATCH_STATUSES = ['pending', 'same-person', 'different-person'] as const;
+/**
+ * `folded`: a duplicate of another pending match of the same caller to the same recorded person (from before repeats
+ * were folded at intake), merged into that match (`foldedInto`): its intakes are that match's now.
+ */
+export const PERSON_MATCH_STATUSES = ['pending', 'same-person', 'different-person', 'folded'] as const;
 export type PersonMatchStatus = (typeof PERSON_MATCH_STATUSES)[number];
 
 /**
@@ -104,7 +108,7 @@ export type PersonMatchStatus = (typeof PERSON_MATCH_STATUSES)[number];
  * to `candidatePersonId`) or a different one (the pending record stays a person of its own).
  */
 @Entity('person_matches')
-@Check('person_matches_status', `status IN ('pending','same-person','different-person')`)
+@Check('person_matches_status', `status IN ('pending','same-person','different-person','folded')`)
 @Check('person_matches_nhs_number', `nhs_number ~ '^[0-9]{10}$'`)
 @Index('person_matches_pending_pair_key', ['pendingPersonId', 'candidatePersonId'], { unique: true, where: `status = 'pending'` })
 @Index('person_matches_status_idx', ['status', 'requestedAt'])
@@ -157,6 +161,11 @@ export class PersonMatchEntity {
 
   @Column('integer', { default: 1 })
   version: number;
+
+  /** A `folded` match: the pending match it was merged into (its attempts counted there, its intakes linked there). */
+  @ForeignKey(() => PersonMatchEntity, { onDelete: 'RESTRICT' })
+  @Column('uuid', { nullable: true })
+  foldedInto: string | null;
 }
 
 /**

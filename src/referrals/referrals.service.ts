@@ -32,7 +32,7 @@ import { LAST_STEP } from '../alerts/escalation.rules';
 import { PagesService } from '../pages/pages.service';
 import { DisplacementChanges } from '../people/displacement-changes';
 import { matchedPersonIds, PeopleService, personSummaryOf, personSummarySql } from '../people/people.service';
-import { s29ApplicationsSql } from '../people/people.tables';
+import { personMatchPendingSql, s29ApplicationsSql } from '../people/people.tables';
 import type { PersonDto, PersonMatchDto } from '../people/dto/person.dto';
 import { DoctorsService } from '../doctors/doctors.service';
 import { DutyService } from '../rota/duty.service';
@@ -402,17 +402,11 @@ export class ReferralsService implements OnModuleInit {
         person = found.person;
         recordedNow = found.created;
         repeatOf = found.repeatOf;
-        if (found.pendingMatchId) {
-          // Nothing of the recorded person is shown: the referral is against what the referrer sent until the hub matches it.
-          matchFindings.push({
-            rule: 'PERSON-MATCH',
-            severity: 'warning',
-            code: 'identity-match-pending',
-            message:
-              'The NHS number given is recorded, but not with the name and date of birth given: the referral is held against the details sent until the hub confirms who the person is.',
-            citation: 'NHS demographic matching: more than one identifier',
-          });
-        } else if (found.discrepancies.length) {
+        // A pending match (PERSON-MATCH: found.pendingMatchId, no discrepancies) adds no finding: the caller, who may not
+        // read the recorded person, is answered as for a number the hub does not hold (a finding, or the record without
+        // the number, would say it does), the referral held against the details sent until the hub confirms who the
+        // person is; the managers have the match in their queue, and a manager reading the referral is told (get()).
+        if (found.discrepancies.length) {
           // The NHS number matched a person whose other details differ: the AMHP must check, not the system guess.
           matchFindings.push({
             rule: 'PERSON-MATCH',
@@ -846,8 +840,28 @@ export class ReferralsService implements OnModuleInit {
         subjectPersonId: r.personId,
         accessBasis: decision,
       });
-      return this.view(r);
+      return this.withIdentityMatchFinding(m, actor, r, this.view(r));
     });
+  }
+
+  /**
+   * PERSON-MATCH: to hub staff who may read every person (and so the recorded person too: they resolve matches), a
+   * referral whose person waits on a pending identity match says so, naming nobody; read as it stands, so it goes once
+   * the match is resolved. Nobody else is told: to them the number must look as if the hub did not hold it.
+   */
+  private async withIdentityMatchFinding(m: EntityManager, actor: Actor, r: Row, view: ReferralDto): Promise<ReferralDto> {
+    if (!can(actor.roles, 'person.read').allowed) return view;
+    const [{ pending }]: Array<{ pending: boolean }> = await m.query(`SELECT ${personMatchPendingSql('$1::uuid')} AS pending`, [r.personId]);
+    if (!pending) return view;
+    const finding: IntakeFinding = {
+      rule: 'PERSON-MATCH',
+      severity: 'warning',
+      code: 'identity-match-pending',
+      message:
+        'Who this person is waits on a pending identity match (GET /people/matches): the referral is held against the details sent until a manager resolves it.',
+      citation: citationOf('PERSON-MATCH'),
+    };
+    return { ...view, findings: [...view.findings, finding] };
   }
 
   async timeline(actor: Actor, id: string): Promise<ReferralEventDto[]> {

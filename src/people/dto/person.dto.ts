@@ -311,7 +311,7 @@ export class MatchedPersonDto {
   @ApiProperty({ nullable: true, type: String }) nhsNumber: string | null;
 }
 
-export const PERSON_MATCH_FILTERS = ['pending', 'same-person', 'different-person', 'all'] as const;
+export const PERSON_MATCH_FILTERS = ['pending', 'same-person', 'different-person', 'folded', 'all'] as const;
 
 export class PersonMatchQuery extends PageQuery {
   @ApiPropertyOptional({ enum: PERSON_MATCH_FILTERS, default: 'pending' })
@@ -337,7 +337,12 @@ export class PersonMatchIntakeDto {
  */
 export class PersonMatchDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['pending', 'same-person', 'different-person'] }) status: 'pending' | 'same-person' | 'different-person';
+  @ApiProperty({
+    enum: ['pending', 'same-person', 'different-person', 'folded'],
+    description:
+      '`folded`: a duplicate pending match of the same caller to the same recorded person, merged into `foldedInto` (its attempts and intakes are counted there).',
+  })
+  status: 'pending' | 'same-person' | 'different-person' | 'folded';
   @ApiProperty({ description: 'The NHS number the referrer gave.' }) nhsNumber: string;
   @ApiProperty({ type: MatchedPersonDto, description: 'The record made from what the referrer sent.' }) pendingPerson: MatchedPersonDto;
   @ApiProperty({ type: MatchedPersonDto, description: 'The person recorded with that NHS number.' }) candidatePerson: MatchedPersonDto;
@@ -357,6 +362,8 @@ export class PersonMatchDto {
   intakes: PersonMatchIntakeDto[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) resolvedBy: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'A `folded` match: the pending match it was merged into.' })
+  foldedInto: string | null;
   @ApiProperty() version: number;
 }
 
