@@ -837,6 +837,170 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       ).toEqual([{ n: 6 }]);
     });
 
+    it("an AMHP who gives a held NHS number to a second record by PATCH, while her match for it waits, adds nothing to the managers' queue: it is folded into her open match (counted, the record one of its intakes), and resolving that match settles both records", async () => {
+      const holder = await person();
+      const worker = await t.user(['amhp']);
+      const [first, second, third] = [
+        await person({ nhsNumber: undefined }),
+        await person({ nhsNumber: undefined }),
+        await person({ nhsNumber: undefined }),
+      ];
+      for (const p of [first, second, third]) await grant(worker.id, p.id, 'allocated');
+      await as(worker).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+      await as(worker).patch(`/people/${second.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+      // Her POST /people with the number folds into the same match, whichever route came first.
+      const posted = (
+        await as(worker)
+          .post('/people', { nhsNumber: holder.nhsNumber, givenName: 'Anon', familyName: surname('Posted') })
+          .expect(201)
+      ).body;
+      await as(worker).patch(`/people/${third.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+      // The same record sent again counts, and is not linked twice.
+      await as(worker).patch(`/people/${second.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
+      const mine = (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+        (x: { candidatePerson: { id: string }; requestedBy: string }) => x.candidatePerson.id === holder.id && x.requestedBy === worker.id,
+      );
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ attempts: 5, pendingPerson: { id: first.id }, nhsNumber: holder.nhsNumber });
+      expect(mine[0].intakes.map((i: { personId: string; attempt: number }) => [i.personId, i.attempt])).toEqual([
+        [second.id, 2],
+        [posted.id, 3],
+        [third.id, 4],
+      ]);
+      // Every change audited against the holder, with the match it counted on.
+      expect(
+        await t.sql(
+          `SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1 AND actor_id = $2 AND resource_id = $3`,
+          [holder.id, worker.id, mine[0].id],
+        ),
+      ).toEqual([{ n: 5 }]);
+      // Nothing the hub holds changed hands: no record but the holder's holds the number.
+      expect(await t.sql('SELECT id FROM persons WHERE nhs_number = $1', [holder.nhsNumber])).toEqual([{ id: holder.id }]);
+      await as(manager).post(`/people/matches/${mine[0].id}/resolve`, { outcome: 'different-person' }).expect(200);
+      expect(
+        (
+          await t.sql<{ details: { pendingPersonId: string } }>(
+            `SELECT details FROM audit_events WHERE action = 'person.match-resolve' AND resource_id = $1 ORDER BY id`,
+            [mine[0].id],
+          )
+        ).map((a) => a.details.pendingPersonId),
+      ).toEqual([first.id, second.id, posted.id, third.id]);
+      // Resolved, the number waits on nothing: a new change by her is a match of its own again.
+      await as(worker).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
+      expect(
+        await t.sql(`SELECT attempts FROM person_matches WHERE candidate_person_id = $1 AND requested_by = $2 AND status = 'pending'`, [
+          holder.id,
+          worker.id,
+        ]),
+      ).toEqual([{ attempts: 1 }]);
+    });
+
+    it('an AMHP cannot tell from reading back a record she gave a held NHS number whether the hub holds it: GET shows the number sent, as for a new number, and a search by it finds the record', async () => {
+      const holder = await person();
+      const worker = await t.user(['amhp']);
+      const [mine, alsoMine] = [await person({ nhsNumber: undefined }), await person({ nhsNumber: undefined })];
+      for (const p of [mine, alsoMine]) await grant(worker.id, p.id, 'allocated');
+      const fresh = nhsNumber();
+      identifying.push(fresh);
+      await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+      await as(worker).patch(`/people/${alsoMine.id}`, { nhsNumber: fresh }, '"v1"').expect(200);
+      const shape = (r: { status: number; headers: Record<string, string>; body: Record<string, unknown> }) => ({
+        status: r.status,
+        etag: r.headers.etag,
+        body: { ...r.body, id: '{id}', nhsNumber: '{sent}', familyName: '{name}', createdAt: '{t}', updatedAt: '{t}' },
+      });
+      const [held, notHeld] = [await as(worker).get(`/people/${mine.id}`), await as(worker).get(`/people/${alsoMine.id}`)];
+      expect(shape(held)).toEqual(shape(notHeld));
+      expect([held.body.nhsNumber, notHeld.body.nhsNumber]).toEqual([holder.nhsNumber, fresh]);
+      const found = (await as(worker).get(`/people?nhsNumber=${holder.nhsNumber}`).expect(200)).body.items;
+      expect(found.map((p: { id: string; nhsNumber: string }) => [p.id, p.nhsNumber])).toEqual([[mine.id, holder.nhsNumber]]);
+      // Sending the number shown back again is a repeat (counted on the match), never a write the record's own number.
+      await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber, postcode: 'SW1A 2AA' }, '"v2"').expect(200);
+      expect(await t.sql('SELECT nhs_number FROM persons WHERE id = $1', [mine.id])).toEqual([{ nhs_number: null }]);
+      expect(await t.sql(`SELECT attempts FROM person_matches WHERE pending_person_id = $1 AND status = 'pending'`, [mine.id])).toEqual([
+        { attempts: 2 },
+      ]);
+    });
+
+    it("duplicate pending matches already stored (one caller, one recorded person, from before every route folded) are folded into the oldest: one in the managers' queue, attempts summed, every record its intake, the others kept as folded and audited; resolving it settles all", async () => {
+      for (const roles of [['referrer'], ['amhp']] as const) {
+        const holder = await person();
+        const caller = await t.user([...roles]);
+        const records = [];
+        for (let i = 0; i < 4; i++) records.push(await person({ nhsNumber: undefined, familyName: surname(`Dup${i}`) }));
+        // As a database from before the fold holds them: two pending matches, the second with an intake of its own.
+        const [older] = await t.sql<{ id: string }>(
+          `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at, attempts)
+           VALUES ($1, $2, $3, $4, '2026-11-01T09:00:00Z', '2026-11-01T09:30:00Z', 2) RETURNING id`,
+          [records[0].id, holder.id, holder.nhsNumber, caller.id],
+        );
+        await t.sql(
+          `INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt) VALUES ($1, $2, '2026-11-01T09:30:00Z', 2)`,
+          [older.id, records[1].id],
+        );
+        const [newer] = await t.sql<{ id: string }>(
+          `INSERT INTO person_matches (pending_person_id, candidate_person_id, nhs_number, requested_by, requested_at, last_requested_at, attempts)
+           VALUES ($1, $2, $3, $4, '2026-11-01T09:10:00Z', '2026-11-01T10:00:00Z', 3) RETURNING id`,
+          [records[2].id, holder.id, holder.nhsNumber, caller.id],
+        );
+        await t.sql(
+          `INSERT INTO person_match_intakes (match_id, person_id, requested_at, attempt) VALUES ($1, $2, '2026-11-01T10:00:00Z', 3)`,
+          [newer.id, records[3].id],
+        );
+        const mine = async (status = 'pending') =>
+          (await as(manager).get(`/people/matches?status=${status}&limit=100`).expect(200)).body.items.filter(
+            (x: { requestedBy: string }) => x.requestedBy === caller.id,
+          );
+        expect(await mine()).toHaveLength(2);
+
+        const [{ folded }] = await t.sql<{ folded: number }>(`SELECT person_matches_fold_duplicates() AS folded`);
+        expect(folded).toBe(1);
+        const pending = await mine();
+        expect(pending).toHaveLength(1);
+        expect(pending[0]).toMatchObject({
+          id: older.id,
+          attempts: 5,
+          lastRequestedAt: '2026-11-01T10:00:00.000Z',
+          pendingPerson: { id: records[0].id },
+          foldedInto: null,
+        });
+        expect(pending[0].intakes.map((i: { personId: string; attempt: number }) => [i.personId, i.attempt])).toEqual([
+          // In the order they were made: the folded match's own record (09:10) before the older match's repeat (09:30).
+          [records[2].id, 2],
+          [records[1].id, 3],
+          [records[3].id, 4],
+        ]);
+        expect(await mine('folded')).toEqual([
+          expect.objectContaining({ id: newer.id, status: 'folded', foldedInto: older.id, attempts: 3, intakes: [] }),
+        ]);
+        expect(
+          await t.sql(
+            `SELECT actor_id, subject_person_id, details FROM audit_events WHERE action = 'person.match-fold' AND resource_id = $1`,
+            [newer.id],
+          ),
+        ).toEqual([
+          {
+            actor_id: null,
+            subject_person_id: holder.id,
+            details: {
+              foldedInto: older.id,
+              pendingPersonId: records[2].id,
+              intakePersonIds: [records[3].id],
+              attempts: 3,
+              reason: 'duplicate-pending-match',
+            },
+          },
+        ]);
+        // Run again, nothing is left to fold.
+        expect(await t.sql(`SELECT person_matches_fold_duplicates() AS folded`)).toEqual([{ folded: 0 }]);
+        // The folded match is settled with the one it was folded into; resolving that settles every record.
+        const refused = await as(manager).post(`/people/matches/${newer.id}/resolve`, { outcome: 'same-person' }).expect(409);
+        expect(refused.body).toMatchObject({ code: 'match-resolved', foldedInto: older.id });
+        await as(manager).post(`/people/matches/${older.id}/resolve`, { outcome: 'same-person' }).expect(200);
+        for (const r of records) expect((await as(manager).get(`/people/${r.id}`).expect(200)).body.sameAs).toBe(holder.id);
+      }
+    });
+
     it('mass assignment: an unknown or server-owned field is 400 and changes nothing; names may not be cleared', async () => {
       const p = await person();
       for (const body of [{ createdBy: manager.id }, { version: 9, givenName: 'Changed' }, { id: randomUUID() }, { familyName: null }]) {
@@ -898,7 +1062,9 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect(found.created).toBe(true);
       expect(found.pendingMatchId).toEqual(expect.any(String));
       expect(found.person.id).not.toBe(existing.id);
-      expect(found.person).toMatchObject({ nhsNumber: null, familyName: 'Different' });
+      // Shown as a new number's record is (the number sent), while the record does not hold it: the match does.
+      expect(found.person).toMatchObject({ nhsNumber: existing.nhsNumber, familyName: 'Different' });
+      expect(await t.sql('SELECT nhs_number FROM persons WHERE id = $1', [found.person.id])).toEqual([{ nhs_number: null }]);
       expect(await t.sql('SELECT 1 FROM persons WHERE nhs_number = $1', [existing.nhsNumber])).toHaveLength(1);
     });
 
