@@ -263,6 +263,90 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     expect(new Map(matched.map((e) => [e.referral_id, e.from]))).toEqual(before);
   });
 
+  it('to a referrer and to an AMHP who may not read the recorded person, intake and POST /people with a number the hub holds answer exactly as with a new number (status, body, findings, Location, reading back), while a manager reading the referral is told its identity match is pending, naming nobody', async () => {
+    const valid = () => {
+      for (;;) {
+        const nine = String(100000000 + Math.floor(Math.random() * 900000000));
+        const check = 11 - ([...nine].reduce((s, d, i) => s + Number(d) * (10 - i), 0) % 11);
+        if (check !== 10) return nine + String(check === 11 ? 0 : check);
+      }
+    };
+    const held = valid();
+    const holder = (
+      await api(manager)
+        .post('/people', { nhsNumber: held, givenName: 'Rhiannon', familyName: 'Heldname', dateOfBirth: '1962-07-08' })
+        .expect(201)
+    ).body;
+    for (const roles of [['referrer'], ['amhp']] as const) {
+      const caller = await t.user([...roles]);
+      const sent = (nhsNumber: string) => person({ nhsNumber, givenName: 'Sam', familyName: 'Sent', dateOfBirth: '1991-01-02' });
+      type Answer = { status: number; headers: Record<string, string>; body: Record<string, unknown> & { id: string } };
+      // Everything the caller sees, with what differs by nature (ids, reference, the number they sent) put aside.
+      const seen = (r: Answer, nhsNumber: string) =>
+        JSON.parse(
+          JSON.stringify({ status: r.status, location: r.headers.location, body: r.body })
+            .replaceAll(r.body.id, '{id}')
+            .replaceAll(String(r.body.reference), '{reference}')
+            .replaceAll(String((r.body.person as { id?: string } | undefined)?.id), '{person}')
+            .replaceAll(nhsNumber, '{sent}'),
+        );
+      const fresh = valid();
+      const [known, unknown]: Answer[] = [
+        await api(caller).post('/referrals', body({ person: sent(held) })),
+        await api(caller).post('/referrals', body({ person: sent(fresh) })),
+      ];
+      expect(known.status).toBe(201);
+      expect(seen(known, held)).toEqual(seen(unknown, fresh));
+      expect(JSON.stringify(known.body)).not.toMatch(new RegExp(`${holder.id}|Rhiannon|Heldname|1962-07-08|identity-match`));
+      if (roles[0] === 'amhp') {
+        // Her view shows the person as sent, the number with it, and the same findings.
+        expect(known.body.person).toMatchObject({ nhsNumber: held, familyName: 'Sent' });
+        expect(known.body.findings).toEqual(unknown.body.findings);
+      }
+      // Reading back the referral and its person: the same answer for each.
+      for (const path of [
+        (r: Answer) => `/referrals/${r.id}`,
+        (r: Answer) => `/people/${(r.body.person as { id: string } | undefined)?.id ?? r.id}`,
+      ]) {
+        const [k, u] = [await api(caller).get(path(known)), await api(caller).get(path(unknown))];
+        expect(k.status).toBe(u.status);
+        expect(Object.keys(k.body).sort()).toEqual(Object.keys(u.body).sort());
+        expect(JSON.stringify(k.body)).not.toMatch(new RegExp(`${holder.id}|Rhiannon|Heldname|identity-match`));
+      }
+      // What the referral keeps of its intake is the same too: nothing there says the number is held.
+      const received = async (id: string) =>
+        (
+          await t.sql<{ codes: string[] }>(
+            `SELECT coalesce(array(SELECT f->>'code' FROM jsonb_array_elements(data->'findings') f), '{}') AS codes FROM referral_events WHERE referral_id = $1 AND type = 'received'`,
+            [id],
+          )
+        )[0].codes;
+      expect(await received(known.body.id)).toEqual(await received(unknown.body.id));
+      // POST /people: the same 201, body and Location.
+      const [pk, pu]: Answer[] = [
+        await api(caller).post('/people', { nhsNumber: held, givenName: 'Sam', familyName: 'Posted' }),
+        await api(caller).post('/people', { nhsNumber: valid(), givenName: 'Sam', familyName: 'Posted' }),
+      ];
+      expect(pk.status).toBe(201);
+      const posted = (r: Answer) => ({
+        status: r.status,
+        location: r.headers.location?.replace(r.body.id, '{id}'),
+        body: { ...r.body, id: '{id}', nhsNumber: '{sent}', createdAt: '{t}', updatedAt: '{t}' },
+      });
+      expect(posted(pk)).toEqual(posted(pu));
+      expect(pk.body.nhsNumber).toBe(held);
+
+      // A manager, who may read every person and resolves matches, is told on the referral; nothing of the holder.
+      const full = (await api(manager).get(`/referrals/${known.body.id}`).expect(200)).body;
+      const finding = full.findings.find((f: { code: string }) => f.code === 'identity-match-pending');
+      expect(finding).toMatchObject({ rule: 'PERSON-MATCH', severity: 'warning' });
+      expect(JSON.stringify(finding)).not.toMatch(new RegExp(`${holder.id}|Rhiannon|Heldname|1962-07-08|${held}`));
+      expect(full.person).toMatchObject({ nhsNumber: held, familyName: 'Sent' });
+      const other = (await api(manager).get(`/referrals/${unknown.body.id}`).expect(200)).body;
+      expect(other.findings.map((f: { code: string }) => f.code)).not.toContain('identity-match-pending');
+    }
+  });
+
   it("a referrer cannot tell another's referral from an id the hub never issued: the same 403, audited both times", async () => {
     const theirs = (await api(referrer).post('/referrals', body()).expect(201)).body;
     const other = await t.user(['referrer']);
