@@ -388,10 +388,7 @@ export class PeopleService {
     const rows = await this.db.preparedOn<PersonRow>(
       m,
       `INSERT INTO persons AS p (${[...fields.map((f) => COLUMN[f]), 'created_by'].join(', ')})
-       VALUES (${[
-         ...fields.map((_, i) => `$${i + 1}`),
-         `(SELECT $${n + 1}::uuid WHERE ${personNumberLockSql(`$${n + 2}`)})`,
-       ].join(', ')})
+       VALUES (${[...fields.map((_, i) => `$${i + 1}`), `(SELECT $${n + 1}::uuid WHERE ${personNumberLockSql(`$${n + 2}`)})`].join(', ')})
        RETURNING ${COLUMNS}`,
       [...values, actor.userId, dto.nhsNumber],
     );

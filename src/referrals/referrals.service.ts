@@ -851,7 +851,9 @@ export class ReferralsService implements OnModuleInit {
    */
   private async withIdentityMatchFinding(m: EntityManager, actor: Actor, r: Row, view: ReferralDto): Promise<ReferralDto> {
     if (!can(actor.roles, 'person.read').allowed) return view;
-    const [{ pending }]: Array<{ pending: boolean }> = await m.query(`SELECT ${personMatchPendingSql('$1::uuid')} AS pending`, [r.personId]);
+    const [{ pending }]: Array<{ pending: boolean }> = await m.query(`SELECT ${personMatchPendingSql('$1::uuid')} AS pending`, [
+      r.personId,
+    ]);
     if (!pending) return view;
     const finding: IntakeFinding = {
       rule: 'PERSON-MATCH',

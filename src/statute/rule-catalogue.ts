@@ -783,7 +783,8 @@ export const RULES = {
   // Referral intake.
   'PERSON-MATCH': {
     citation: 'NHS number matching',
-    summary: 'An NHS number that matches a person whose other details differ is flagged for the AMHP to check.',
+    summary:
+      'An NHS number that matches a person whose other details differ is flagged for the AMHP to check; one given by a caller who may not read its holder waits in a pending match for the managers (one per caller, number and holder), the caller answered as for a new number.',
     severity: 'warning',
     regime: 'local-policy',
     commencement: null,
