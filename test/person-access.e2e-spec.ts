@@ -235,7 +235,9 @@ describe('every person record behind its policy', () => {
       const pendingPerson = await personOf(res.body.id);
       expect(pendingPerson).not.toBe(stored.id);
       const held = (await api(manager).get(`/referrals/${res.body.id}`).expect(200)).body;
-      expect(held.person).toMatchObject({ givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01', nhsNumber: null });
+      // The record shows the number sent, as a new number's does; the record itself does not hold it (the match does).
+      expect(held.person).toMatchObject({ givenName: 'Guess', familyName: 'Wrong', dateOfBirth: '1980-01-01', nhsNumber: '9434765919' });
+      expect(await t.sql('SELECT nhs_number FROM persons WHERE id = $1', [pendingPerson])).toEqual([{ nhs_number: null }]);
       expect(held.findings.map((f: { code: string }) => f.code)).toContain('identity-match-pending');
       expect(held.findings.map((f: { code: string }) => f.code)).not.toContain('person-details-differ');
       await api(referrer).get(`/people/${stored.id}`).expect(403);
