@@ -31,7 +31,7 @@ import {
 } from './dto/person.dto';
 import { isValidNhsNumber } from '../statute/nhs-number';
 import { type MovedRecords, PersonMoves } from './person-moves';
-import { pendingNhsNumberPeopleSql, personNhsNumberSql } from './people.tables';
+import { peopleShowingNhsNumberSql, personNhsNumberSql } from './people.tables';
 
 type PersonField = keyof UpdatePersonDto;
 
@@ -837,10 +837,7 @@ export class PeopleService {
     return this.db.transaction(async (m) => {
       const where = new SqlWhere();
       // By the number each record shows (personNhsNumberSql): the one it holds, or one waiting in a pending match.
-      if (q.nhsNumber) {
-        const nhs = where.param(q.nhsNumber);
-        where.raw(`(p.nhs_number = ${nhs} OR p.id IN ${pendingNhsNumberPeopleSql(nhs)})`);
-      }
+      if (q.nhsNumber) where.raw(`p.id IN ${peopleShowingNhsNumberSql(where.param(q.nhsNumber))}`);
       // lower(family_name) LIKE 'prefix%' with a date of birth: persons_name_dob_idx.
       if (q.familyName) where.add('lower(p.family_name) LIKE lower(?)', startsWith(q.familyName));
       if (q.dateOfBirth) where.add('p.date_of_birth = ?::date', q.dateOfBirth);

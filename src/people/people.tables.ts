@@ -35,11 +35,12 @@ export const personNhsNumberSql = (p: string): string =>
               ORDER BY pm.last_requested_at DESC, pm.id LIMIT 1), ${p}.nhs_number)`;
 
 /**
- * The people whose NHS number shown (personNhsNumberSql) is `nhsNumber` (an SQL expression) though their record does
- * not hold it: the pending persons and intakes of the pending matches for that number.
+ * The ids of the people whose record shows the NHS number `nhsNumber` (an SQL expression; personNhsNumberSql): the
+ * record holding it, and the pending persons and intakes of the pending matches for it. Each part by its index.
  */
-export const pendingNhsNumberPeopleSql = (nhsNumber: string): string =>
-  `(SELECT pm.pending_person_id FROM person_matches pm WHERE pm.nhs_number = ${nhsNumber} AND pm.status = 'pending'
+export const peopleShowingNhsNumberSql = (nhsNumber: string): string =>
+  `(SELECT h.id FROM persons h WHERE h.nhs_number = ${nhsNumber}
+    UNION ALL SELECT pm.pending_person_id FROM person_matches pm WHERE pm.nhs_number = ${nhsNumber} AND pm.status = 'pending'
     UNION ALL SELECT i.person_id FROM person_match_intakes i JOIN person_matches pm ON pm.id = i.match_id
      WHERE pm.nhs_number = ${nhsNumber} AND pm.status = 'pending')`;
 
