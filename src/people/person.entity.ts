@@ -170,7 +170,7 @@ export class PersonMatchEntity {
 
 /**
  * An intake folded into a pending match: the same caller sent the match's NHS number again (POST /people, referral
- * intake) while the match waited. The person that intake recorded is kept (without the number, as the match's pending
+ * intake, or PATCH /people/{id} of another record) while the match waited. The person that intake recorded is kept (without the number, as the match's pending
  * person is) and linked here, so that resolving the match settles it as it settles the pending person: merged into the
  * candidate on `same-person`, a person of its own on `different-person`.
  */

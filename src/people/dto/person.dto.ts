@@ -357,7 +357,7 @@ export class PersonMatchDto {
   @ApiProperty({
     type: [PersonMatchIntakeDto],
     description:
-      'The repeated intakes (POST /people, referral intake) folded into this match after the first (pendingPerson), oldest first: each person they recorded is kept, and resolving the match settles each as it settles pendingPerson.',
+      'The repeated intakes (POST /people, referral intake, PATCH /people/{id} of another record) folded into this match after the first (pendingPerson), oldest first: each person they recorded or named is kept, and resolving the match settles each as it settles pendingPerson.',
   })
   intakes: PersonMatchIntakeDto[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) resolvedBy: string | null;
