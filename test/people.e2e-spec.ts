@@ -895,7 +895,7 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       ).toEqual([{ attempts: 1 }]);
     });
 
-    it('an AMHP cannot tell from reading back a record she gave a held NHS number whether the hub holds it: GET shows the number sent, as for a new number, and a search by it finds the record', async () => {
+    it('an AMHP cannot tell from reading back a record she gave a held NHS number whether the hub holds it: GET shows the number sent, as for a new number, a search by it finds the record, and sending it again costs what a new number sent again costs', async () => {
       const holder = await person();
       const worker = await t.user(['amhp']);
       const [mine, alsoMine] = [await person({ nhsNumber: undefined }), await person({ nhsNumber: undefined })];
@@ -914,8 +914,15 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       expect([held.body.nhsNumber, notHeld.body.nhsNumber]).toEqual([holder.nhsNumber, fresh]);
       const found = (await as(worker).get(`/people?nhsNumber=${holder.nhsNumber}`).expect(200)).body.items;
       expect(found.map((p: { id: string; nhsNumber: string }) => [p.id, p.nhsNumber])).toEqual([[mine.id, holder.nhsNumber]]);
-      // Sending the number shown back again is a repeat (counted on the match), never a write the record's own number.
-      await as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber, postcode: 'SW1A 2AA' }, '"v2"').expect(200);
+      // Sending the number shown back again is a repeat (counted on the match), never a write of the record's own
+      // number; and it costs what sending a new number's record its own number again costs.
+      const again = await statementsSent(() =>
+        as(worker).patch(`/people/${mine.id}`, { nhsNumber: holder.nhsNumber, postcode: 'SW1A 2AA' }, '"v2"').expect(200),
+      );
+      const againFresh = await statementsSent(() =>
+        as(worker).patch(`/people/${alsoMine.id}`, { nhsNumber: fresh, postcode: 'SW1A 2AA' }, '"v2"').expect(200),
+      );
+      expect(again).toBe(againFresh);
       expect(await t.sql('SELECT nhs_number FROM persons WHERE id = $1', [mine.id])).toEqual([{ nhs_number: null }]);
       expect(await t.sql(`SELECT attempts FROM person_matches WHERE pending_person_id = $1 AND status = 'pending'`, [mine.id])).toEqual([
         { attempts: 2 },

@@ -702,7 +702,7 @@ export class PeopleService {
   async update(actor: Actor, id: string, dto: UpdatePersonDto, expectedVersion: ExpectedVersion, decision: Decision): Promise<PersonDto> {
     this.checkRules(dto);
     const outcome = await this.db.transaction(async (m): Promise<{ person: PersonDto } | { existingId: string }> => {
-      const { person: current, storedNhsNumber } = await this.loadStored(m, id);
+      const current = await this.load(m, id);
       assertVersion(expectedVersion, current.version);
       const fields = FIELDS.filter((f) => dto[f] !== undefined);
       if (!fields.length) {
@@ -710,9 +710,10 @@ export class PeopleService {
         return { person: current };
       }
       let heldBy: string | undefined;
-      // Compared with the number the record holds, not the one it shows (a number waiting in a pending match is shown
-      // as sent): sent again, such a number is looked up and counted on the match again, never written.
-      if (dto.nhsNumber && dto.nhsNumber !== storedNhsNumber) {
+      // Looked up whenever a number is sent, even the one the record holds or shows (a number waiting in a pending
+      // match is shown as sent, and sent again is counted on the match, never written): the same statements whether
+      // or not the number is held elsewhere, a first time or again.
+      if (dto.nhsNumber) {
         // Who holds the number, with the caller's access facts to them, in one statement that first takes the number's
         // lock (as POST /people and intake do: the caller's open match is then looked for and written in one step);
         // the pending match is left by the change's own statement below: a number held elsewhere costs no statement a
@@ -931,17 +932,6 @@ export class PeopleService {
     }
     const [existing] = await m.query('SELECT id FROM persons WHERE nhs_number = $1', [dto.nhsNumber]);
     return { existingId: existing.id };
-  }
-
-  /** `load`, with the NHS number the record itself holds (`nhsNumber` shows one waiting in a pending match). */
-  private async loadStored(m: EntityManager, id: string): Promise<{ person: PersonDto; storedNhsNumber: string | null }> {
-    const rows: Array<PersonRow & { storedNhsNumber: string | null }> = await m.query(
-      `SELECT ${COLUMNS}, p.nhs_number AS "storedNhsNumber" FROM persons p WHERE p.id = $1`,
-      [id],
-    );
-    if (!rows.length) throw new NotFoundProblem('Person', id);
-    const { storedNhsNumber, ...row } = rows[0];
-    return { person: personDto(row), storedNhsNumber };
   }
 
   private async load(m: EntityManager, id: string): Promise<PersonDto> {
