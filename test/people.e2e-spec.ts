@@ -867,13 +867,21 @@ describe('people: recording, reading and finding the subjects of referrals (audi
         [posted.id, 3],
         [third.id, 4],
       ]);
-      // Every change audited against the holder, with the match it counted on.
+      // Every change audited against the holder, with the match it counted on, its attempt and the record it named.
       expect(
-        await t.sql(
-          `SELECT count(*)::int AS n FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1 AND actor_id = $2 AND resource_id = $3`,
-          [holder.id, worker.id, mine[0].id],
-        ),
-      ).toEqual([{ n: 5 }]);
+        (
+          await t.sql<{ details: { attempts: number; pendingPersonId: string; intakePersonId?: string } }>(
+            `SELECT details FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1 AND actor_id = $2 AND resource_id = $3 ORDER BY id`,
+            [holder.id, worker.id, mine[0].id],
+          )
+        ).map((a) => [a.details.attempts, a.details.pendingPersonId, a.details.intakePersonId ?? null]),
+      ).toEqual([
+        [1, first.id, null],
+        [2, first.id, second.id],
+        [3, first.id, posted.id],
+        [4, first.id, third.id],
+        [5, first.id, second.id],
+      ]);
       // Nothing the hub holds changed hands: no record but the holder's holds the number.
       expect(await t.sql('SELECT id FROM persons WHERE nhs_number = $1', [holder.nhsNumber])).toEqual([{ id: holder.id }]);
       await as(manager).post(`/people/matches/${mine[0].id}/resolve`, { outcome: 'different-person' }).expect(200);

@@ -742,7 +742,7 @@ export class PeopleService {
         this.clock.now(),
       ];
       const sets = written.map((f, i) => `${COLUMN[f]} = $${i + 3}, `);
-      let rows: Array<{ id: string; matchId: string | null }>;
+      let rows: Array<{ id: string; matchId: string | null; earlierPersonId: string | null; attempts: number | null }>;
       try {
         // The pending match, or the caller's open one counting the change (and linking this person to it, if it is
         // not its pending person), by the one statement that raises them all (pendingMatchSql).
@@ -755,7 +755,10 @@ export class PeopleService {
                   user: `$${n + 5}::uuid`,
                   at: `$${n + 6}::timestamptz`,
                 })}
-           SELECT changed.id, coalesce((SELECT matched.id FROM matched), (SELECT repeated.id FROM repeated))::text AS "matchId" FROM changed`,
+           SELECT changed.id, coalesce((SELECT matched.id FROM matched), (SELECT repeated.id FROM repeated))::text AS "matchId",
+                  (SELECT repeated.pending_person_id FROM repeated)::text AS "earlierPersonId",
+                  coalesce((SELECT matched.attempts FROM matched), (SELECT repeated.attempts FROM repeated)) AS attempts
+             FROM changed`,
           params,
         );
       } catch (err) {
@@ -768,14 +771,23 @@ export class PeopleService {
       if (!rows.length)
         throw new PreconditionFailedProblem('The person was changed by someone else meanwhile; fetch them again and retry.');
       if (heldBy) {
-        const matchId = rows[0].matchId;
+        // As an intake's: against the holder, with the match's pending person and the attempts it now counts, and this
+        // person when the change was folded into the caller's match of another record (one of its intakes now).
+        const { matchId, earlierPersonId, attempts } = rows[0];
         await this.audit.record(m, {
           action: 'person.match',
           resourceType: matchId ? 'person-match' : 'person',
           resourceId: matchId ?? heldBy,
           subjectPersonId: heldBy,
           outcome: 'failure',
-          details: { matchedBy: 'nhsNumber', pendingPersonId: id, reason: 'identity-not-confirmed', via: 'person-update' },
+          details: {
+            matchedBy: 'nhsNumber',
+            pendingPersonId: earlierPersonId ?? id,
+            reason: 'identity-not-confirmed',
+            via: 'person-update',
+            attempts,
+            ...(earlierPersonId && earlierPersonId !== id ? { intakePersonId: id } : {}),
+          },
         });
       }
       await this.audit.record(m, {
