@@ -347,6 +347,38 @@ describe('referrals: intake, clocks, queue, workflow, allocation', () => {
     }
   });
 
+  it('a referral whose intake kept identity-match-pending before such findings were kept from the record shows it to no reader, in its view or its timeline; a manager is told only while its match waits', async () => {
+    const sent = (await api(manager).post('/referrals', body()).expect(201)).body;
+    await t.sql(
+      `UPDATE referral_events SET data = jsonb_set(data, '{findings}', coalesce(data->'findings', '[]'::jsonb) || $2::jsonb)
+        WHERE referral_id = $1 AND type = 'received'`,
+      [
+        sent.id,
+        JSON.stringify([
+          {
+            rule: 'PERSON-MATCH',
+            severity: 'warning',
+            code: 'identity-match-pending',
+            message: 'The NHS number given is recorded, but not with the name and date of birth given.',
+            citation: 'x',
+          },
+        ]),
+      ],
+    );
+    const worker = await t.user(['amhp']);
+    const [{ person_id: personId }] = await t.sql<{ person_id: string }>(`SELECT person_id FROM referrals WHERE id = $1`, [sent.id]);
+    await t.sql(
+      `INSERT INTO access_relationships (user_id, person_id, kind, source_type, source_id, valid_from) VALUES ($1, $2, 'allocated', 'test', 'x', '2026-11-01T00:00:00Z')`,
+      [worker.id, personId],
+    );
+    for (const reader of [worker, manager]) {
+      const view = (await api(reader).get(`/referrals/${sent.id}`).expect(200)).body;
+      expect(view.findings.map((f: { code: string }) => f.code)).not.toContain('identity-match-pending');
+      const timeline = (await api(reader).get(`/referrals/${sent.id}/events`).expect(200)).body;
+      expect(JSON.stringify(timeline)).not.toContain('identity-match-pending');
+    }
+  });
+
   it("a referrer cannot tell another's referral from an id the hub never issued: the same 403, audited both times", async () => {
     const theirs = (await api(referrer).post('/referrals', body()).expect(201)).body;
     const other = await t.user(['referrer']);

@@ -881,7 +881,16 @@ export class ReferralsService implements OnModuleInit {
         'SELECT id::text, at, actor_id, type, data FROM referral_events WHERE referral_id = $1 ORDER BY referral_events.id',
         [id],
       );
-      return rows.map((e) => ({ id: e.id, at: e.at.toISOString(), actorId: e.actor_id, type: e.type, data: e.data }));
+      return rows.map((e) => ({
+        id: e.id,
+        at: e.at.toISOString(),
+        actorId: e.actor_id,
+        type: e.type,
+        data:
+          e.type === 'received' && Array.isArray(e.data.findings)
+            ? { ...e.data, findings: shownIntakeFindings(e.data.findings as Finding[]) }
+            : e.data,
+      }));
     });
   }
 
@@ -2600,7 +2609,7 @@ export class ReferralsService implements OnModuleInit {
       nextDeadline: isoOrNull(r.nextDeadline),
       clocks: this.clockViews(r),
       extensions: this.extensionsOf(r).map(extensionView),
-      findings: standingIntakeFindings(r.intakeFindings, r.legalContext),
+      findings: shownIntakeFindings(standingIntakeFindings(r.intakeFindings, r.legalContext)),
       nextStatuses: TRANSITIONS[r.status],
       version: r.version,
     };
@@ -2638,6 +2647,15 @@ export class ReferralsService implements OnModuleInit {
         .map(([step, at]) => ({ step, at: new Date(at).toISOString(), atLocal: formatLocal(new Date(at), zone) })),
     };
   }
+}
+
+/**
+ * PERSON-MATCH: the intake findings a referral's record shows. An `identity-match-pending` kept by an intake from before
+ * a pending match was kept out of the caller's answer is not shown from the record (it would tell its reader that the
+ * hub holds the NHS number given): a manager is told while the match waits, read as it stands (withIdentityMatchFinding).
+ */
+function shownIntakeFindings<F extends { code: string }>(findings: F[]): F[] {
+  return findings.filter((f) => f.code !== 'identity-match-pending');
 }
 
 /** A s.136B extension as the record shows it (POL-08). */
