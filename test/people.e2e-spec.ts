@@ -837,70 +837,90 @@ describe('people: recording, reading and finding the subjects of referrals (audi
       ).toEqual([{ n: 6 }]);
     });
 
-    it("an AMHP who gives a held NHS number to a second record by PATCH, while her match for it waits, adds nothing to the managers' queue: it is folded into her open match (counted, the record one of its intakes), and resolving that match settles both records", async () => {
+    for (const roles of [['amhp'], ['referrer', 'amhp']] as const)
+      it(`an AMHP (${roles.join(' and ')}) who gives a held NHS number to a second record by PATCH, while her match for it waits, adds nothing to the managers' queue: it is folded into her open match (counted, the record one of its intakes), and resolving that match settles every record`, async () => {
+        const holder = await person();
+        const worker = await t.user([...roles]);
+        const [first, second, third] = [
+          await person({ nhsNumber: undefined }),
+          await person({ nhsNumber: undefined }),
+          await person({ nhsNumber: undefined }),
+        ];
+        for (const p of [first, second, third]) await grant(worker.id, p.id, 'allocated');
+        await as(worker).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+        await as(worker).patch(`/people/${second.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+        // Her POST /people with the number folds into the same match, whichever route came first.
+        const posted = (
+          await as(worker)
+            .post('/people', { nhsNumber: holder.nhsNumber, givenName: 'Anon', familyName: surname('Posted') })
+            .expect(201)
+        ).body;
+        await as(worker).patch(`/people/${third.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
+        // The same record sent again counts, and is not linked twice.
+        await as(worker).patch(`/people/${second.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
+        const mine = (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
+          (x: { candidatePerson: { id: string }; requestedBy: string }) =>
+            x.candidatePerson.id === holder.id && x.requestedBy === worker.id,
+        );
+        expect(mine).toHaveLength(1);
+        expect(mine[0]).toMatchObject({ attempts: 5, pendingPerson: { id: first.id }, nhsNumber: holder.nhsNumber });
+        expect(mine[0].intakes.map((i: { personId: string; attempt: number }) => [i.personId, i.attempt])).toEqual([
+          [second.id, 2],
+          [posted.id, 3],
+          [third.id, 4],
+        ]);
+        // Every change audited against the holder, with the match it counted on, its attempt and the record it named.
+        expect(
+          (
+            await t.sql<{ details: { attempts: number; pendingPersonId: string; intakePersonId?: string } }>(
+              `SELECT details FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1 AND actor_id = $2 AND resource_id = $3 ORDER BY id`,
+              [holder.id, worker.id, mine[0].id],
+            )
+          ).map((a) => [a.details.attempts, a.details.pendingPersonId, a.details.intakePersonId ?? null]),
+        ).toEqual([
+          [1, first.id, null],
+          [2, first.id, second.id],
+          [3, first.id, posted.id],
+          [4, first.id, third.id],
+          [5, first.id, second.id],
+        ]);
+        // Nothing the hub holds changed hands: no record but the holder's holds the number.
+        expect(await t.sql('SELECT id FROM persons WHERE nhs_number = $1', [holder.nhsNumber])).toEqual([{ id: holder.id }]);
+        await as(manager).post(`/people/matches/${mine[0].id}/resolve`, { outcome: 'different-person' }).expect(200);
+        expect(
+          (
+            await t.sql<{ details: { pendingPersonId: string } }>(
+              `SELECT details FROM audit_events WHERE action = 'person.match-resolve' AND resource_id = $1 ORDER BY id`,
+              [mine[0].id],
+            )
+          ).map((a) => a.details.pendingPersonId),
+        ).toEqual([first.id, second.id, posted.id, third.id]);
+        // Resolved, the number waits on nothing: a new change by her is a match of its own again.
+        await as(worker).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
+        expect(
+          await t.sql(`SELECT attempts FROM person_matches WHERE candidate_person_id = $1 AND requested_by = $2 AND status = 'pending'`, [
+            holder.id,
+            worker.id,
+          ]),
+        ).toEqual([{ attempts: 1 }]);
+      });
+
+    it('a referrer, who may change no record, cannot open a match by PATCH: 403 whether or not the hub holds the number, and nothing is queued', async () => {
       const holder = await person();
-      const worker = await t.user(['amhp']);
-      const [first, second, third] = [
-        await person({ nhsNumber: undefined }),
-        await person({ nhsNumber: undefined }),
-        await person({ nhsNumber: undefined }),
+      const caller = await t.user(['referrer']);
+      const theirs = await person({ nhsNumber: undefined });
+      await grant(caller.id, theirs.id, 'referrer');
+      const fresh = nhsNumber();
+      identifying.push(fresh);
+      const [held, notHeld] = [
+        await as(caller).patch(`/people/${theirs.id}`, { nhsNumber: holder.nhsNumber }, '"v1"'),
+        await as(caller).patch(`/people/${theirs.id}`, { nhsNumber: fresh }, '"v1"'),
       ];
-      for (const p of [first, second, third]) await grant(worker.id, p.id, 'allocated');
-      await as(worker).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
-      await as(worker).patch(`/people/${second.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
-      // Her POST /people with the number folds into the same match, whichever route came first.
-      const posted = (
-        await as(worker)
-          .post('/people', { nhsNumber: holder.nhsNumber, givenName: 'Anon', familyName: surname('Posted') })
-          .expect(201)
-      ).body;
-      await as(worker).patch(`/people/${third.id}`, { nhsNumber: holder.nhsNumber }, '"v1"').expect(200);
-      // The same record sent again counts, and is not linked twice.
-      await as(worker).patch(`/people/${second.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
-      const mine = (await as(manager).get('/people/matches?status=pending&limit=100').expect(200)).body.items.filter(
-        (x: { candidatePerson: { id: string }; requestedBy: string }) => x.candidatePerson.id === holder.id && x.requestedBy === worker.id,
-      );
-      expect(mine).toHaveLength(1);
-      expect(mine[0]).toMatchObject({ attempts: 5, pendingPerson: { id: first.id }, nhsNumber: holder.nhsNumber });
-      expect(mine[0].intakes.map((i: { personId: string; attempt: number }) => [i.personId, i.attempt])).toEqual([
-        [second.id, 2],
-        [posted.id, 3],
-        [third.id, 4],
-      ]);
-      // Every change audited against the holder, with the match it counted on, its attempt and the record it named.
-      expect(
-        (
-          await t.sql<{ details: { attempts: number; pendingPersonId: string; intakePersonId?: string } }>(
-            `SELECT details FROM audit_events WHERE action = 'person.match' AND subject_person_id = $1 AND actor_id = $2 AND resource_id = $3 ORDER BY id`,
-            [holder.id, worker.id, mine[0].id],
-          )
-        ).map((a) => [a.details.attempts, a.details.pendingPersonId, a.details.intakePersonId ?? null]),
-      ).toEqual([
-        [1, first.id, null],
-        [2, first.id, second.id],
-        [3, first.id, posted.id],
-        [4, first.id, third.id],
-        [5, first.id, second.id],
-      ]);
-      // Nothing the hub holds changed hands: no record but the holder's holds the number.
-      expect(await t.sql('SELECT id FROM persons WHERE nhs_number = $1', [holder.nhsNumber])).toEqual([{ id: holder.id }]);
-      await as(manager).post(`/people/matches/${mine[0].id}/resolve`, { outcome: 'different-person' }).expect(200);
-      expect(
-        (
-          await t.sql<{ details: { pendingPersonId: string } }>(
-            `SELECT details FROM audit_events WHERE action = 'person.match-resolve' AND resource_id = $1 ORDER BY id`,
-            [mine[0].id],
-          )
-        ).map((a) => a.details.pendingPersonId),
-      ).toEqual([first.id, second.id, posted.id, third.id]);
-      // Resolved, the number waits on nothing: a new change by her is a match of its own again.
-      await as(worker).patch(`/people/${first.id}`, { nhsNumber: holder.nhsNumber }, '"v2"').expect(200);
-      expect(
-        await t.sql(`SELECT attempts FROM person_matches WHERE candidate_person_id = $1 AND requested_by = $2 AND status = 'pending'`, [
-          holder.id,
-          worker.id,
-        ]),
-      ).toEqual([{ attempts: 1 }]);
+      expect([held.status, notHeld.status]).toEqual([403, 403]);
+      const { requestId: _a, instance: _b, ...heldBody } = held.body;
+      const { requestId: _c, instance: _d, ...notHeldBody } = notHeld.body;
+      expect(heldBody).toEqual(notHeldBody);
+      expect(await t.sql(`SELECT 1 FROM person_matches WHERE requested_by = $1`, [caller.id])).toEqual([]);
     });
 
     it('an AMHP cannot tell from reading back a record she gave a held NHS number whether the hub holds it: GET shows the number sent, as for a new number, a search by it finds the record, and sending it again costs what a new number sent again costs', async () => {
